@@ -1,0 +1,125 @@
+// ⚠️ This module ships to the browser: the pipeline, the pages and the map island all
+// import it. Keep it free of Node APIs and of anything large.
+
+/** The 14 police.uk crime types, in the order police.uk lists them. */
+export const CRIME_TYPES = [
+  'Anti-social behaviour',
+  'Bicycle theft',
+  'Burglary',
+  'Criminal damage and arson',
+  'Drugs',
+  'Other crime',
+  'Other theft',
+  'Possession of weapons',
+  'Public order',
+  'Robbery',
+  'Shoplifting',
+  'Theft from the person',
+  'Vehicle crime',
+  'Violence and sexual offences',
+] as const;
+
+export type CrimeType = (typeof CRIME_TYPES)[number];
+
+/**
+ * police.uk API category slugs (crimes-street, crime-categories) -> archive names.
+ * "all-crime" is a query category only and never appears on a crime.
+ */
+export const API_CATEGORY_TO_CRIME_TYPE: Readonly<Record<string, CrimeType>> = {
+  'anti-social-behaviour': 'Anti-social behaviour',
+  'bicycle-theft': 'Bicycle theft',
+  burglary: 'Burglary',
+  'criminal-damage-arson': 'Criminal damage and arson',
+  drugs: 'Drugs',
+  'other-crime': 'Other crime',
+  'other-theft': 'Other theft',
+  'possession-of-weapons': 'Possession of weapons',
+  'public-order': 'Public order',
+  robbery: 'Robbery',
+  shoplifting: 'Shoplifting',
+  'theft-from-the-person': 'Theft from the person',
+  'vehicle-crime': 'Vehicle crime',
+  'violent-crime': 'Violence and sexual offences',
+};
+
+/** Columns of a police.uk street-level CSV, in the order police.uk writes them. */
+export const STREET_COLUMNS = [
+  'Crime ID',
+  'Month',
+  'Reported by',
+  'Falls within',
+  'Longitude',
+  'Latitude',
+  'Location',
+  'LSOA code',
+  'LSOA name',
+  'Crime type',
+  'Last outcome category',
+  'Context',
+] as const;
+
+/** Columns of a police.uk outcomes CSV. */
+export const OUTCOME_COLUMNS = [
+  'Crime ID',
+  'Month',
+  'Reported by',
+  'Falls within',
+  'Longitude',
+  'Latitude',
+  'Location',
+  'LSOA code',
+  'LSOA name',
+  'Outcome type',
+] as const;
+
+/** Columns of a police.uk stop-and-search CSV. */
+export const STOP_SEARCH_COLUMNS = [
+  'Type',
+  'Date',
+  'Part of a policing operation',
+  'Policing operation',
+  'Latitude',
+  'Longitude',
+  'Gender',
+  'Age range',
+  'Self-defined ethnicity',
+  'Officer-defined ethnicity',
+  'Legislation',
+  'Object of search',
+  'Outcome',
+  'Outcome linked to object of search',
+  'Removal of more than just outer clothing',
+] as const;
+
+/** Columns our master CSV adds after the police.uk ones. */
+export const ENRICHMENT_COLUMNS = [
+  'Ward Name',
+  'Ward Code',
+  'Postcode District',
+  'Polling District',
+] as const;
+
+export const MASTER_COLUMNS = [...STREET_COLUMNS, ...ENRICHMENT_COLUMNS] as const;
+
+export const LEEDS_DISTRICT_CODE = 'E08000035';
+
+/**
+ * The city centre, as the map's "exclude city centre" switch defines it: crimes whose
+ * postcode district is LS1 or LS2. Stated on the map page in these words.
+ */
+export const CITY_CENTRE_POSTCODE_DISTRICTS = ['LS1', 'LS2'] as const;
+
+/** The force whose files we read, and British Transport Police, whose rows we keep inside Leeds. */
+export const FORCES = ['west-yorkshire', 'btp'] as const;
+export type Force = (typeof FORCES)[number];
+
+export const DATA_SOURCE = {
+  name: 'police.uk',
+  url: 'https://data.police.uk/',
+  licence: 'Open Government Licence v3.0',
+  licenceUrl: 'https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/',
+  attribution:
+    'Contains public sector information licensed under the Open Government Licence v3.0.',
+  boundaries:
+    'Boundaries and Census 2021 population: Office for National Statistics, Open Government Licence v3.0. Contains OS data © Crown copyright and database right 2025.',
+} as const;

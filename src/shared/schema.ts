@@ -1,0 +1,174 @@
+// ⚠️ This module ships to the browser. It is the ONE definition of every data shape
+// that crosses a boundary: the pipeline writes these shapes, the site reads them.
+// Types are inferred from the schemas; validate once where data enters (parseOrThrow).
+import { z } from 'zod';
+import { CRIME_TYPES } from './constants.ts';
+
+export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+export const monthSchema = z.string().regex(MONTH_PATTERN, 'expected a month as YYYY-MM');
+export type Month = z.infer<typeof monthSchema>;
+
+export const crimeTypeSchema = z.enum(CRIME_TYPES);
+
+/** Where a month's rows came from. */
+export const sourceKindSchema = z.enum(['archive', 'api']);
+export type SourceKind = z.infer<typeof sourceKindSchema>;
+
+/** Why a row was not kept. Every dropped row is counted under exactly one reason. */
+export const DROP_REASONS = [
+  'outside-leeds',
+  'no-coordinates',
+  'malformed-coordinates',
+  'malformed-month',
+  'malformed-crime-type',
+  'duplicate',
+] as const;
+export const dropReasonSchema = z.enum(DROP_REASONS);
+export type DropReason = z.infer<typeof dropReasonSchema>;
+export const dropCountsSchema = z.record(dropReasonSchema, z.number().int().nonnegative());
+export type DropCounts = Record<DropReason, number>;
+
+/** One street-level crime, normalised from an archive row or an API row. */
+export const crimeRecordSchema = z.object({
+  /** police.uk Crime ID (API: persistent_id); empty for anti-social behaviour. */
+  crimeId: z.string(),
+  month: monthSchema,
+  reportedBy: z.string(),
+  fallsWithin: z.string(),
+  longitude: z.number().min(-180).max(180),
+  latitude: z.number().min(-90).max(90),
+  /** "On or near ..." */
+  location: z.string(),
+  lsoaCode: z.string(),
+  lsoaName: z.string(),
+  crimeType: crimeTypeSchema,
+  lastOutcome: z.string(),
+  context: z.string(),
+});
+export type CrimeRecord = z.infer<typeof crimeRecordSchema>;
+
+/** What local geography adds to a record. Empty string = not known (never a guess). */
+export const enrichmentSchema = z.object({
+  wardName: z.string(),
+  wardCode: z.string(),
+  postcodeDistrict: z.string(),
+  pollingDistrict: z.string(),
+});
+export type Enrichment = z.infer<typeof enrichmentSchema>;
+
+export const enrichedCrimeSchema = crimeRecordSchema.extend(enrichmentSchema.shape);
+export type EnrichedCrime = z.infer<typeof enrichedCrimeSchema>;
+
+export const coverageSchema = z.object({
+  lsoa: z.number().int().nonnegative(),
+  ward: z.number().int().nonnegative(),
+  postcodeDistrict: z.number().int().nonnegative(),
+  pollingDistrict: z.number().int().nonnegative(),
+});
+export type Coverage = z.infer<typeof coverageSchema>;
+
+/** Counts indexed like CRIME_TYPES. */
+const typeCountsSchema = z.array(z.number().int().nonnegative()).length(CRIME_TYPES.length);
+
+/** Where one month came from, recorded for every month the site shows. */
+export const monthProvenanceSchema = z.object({
+  month: monthSchema,
+  source: sourceKindSchema,
+  /** Archive file name (e.g. "2025-03.zip", "sample") or API snapshot (e.g. "api:2025-04"). */
+  snapshot: z.string().min(1),
+  fetchedAt: z.iso.datetime(),
+  rows: z.number().int().nonnegative(),
+});
+export type MonthProvenance = z.infer<typeof monthProvenanceSchema>;
+
+/**
+ * Everything the site needs from one month, mergeable across months. The pipeline caches
+ * one per month, so a monthly run only processes the new month.
+ */
+export const monthSummarySchema = monthProvenanceSchema.extend({
+  read: z.number().int().nonnegative(),
+  kept: z.number().int().nonnegative(),
+  dropped: dropCountsSchema,
+  coverage: coverageSchema,
+  /** wardCode -> counts by crime type. */
+  wardType: z.record(z.string(), typeCountsSchema),
+  /** wardCode -> outcome category -> count ("" outcome is stored as "No outcome recorded"). */
+  wardOutcome: z.record(z.string(), z.record(z.string(), z.number().int().nonnegative())),
+  /** wardCode -> location text -> count. */
+  wardStreet: z.record(z.string(), z.record(z.string(), z.number().int().nonnegative())),
+  /** One entry per distinct coordinate (police.uk snap point). */
+  points: z.array(
+    z.object({
+      lon: z.number(),
+      lat: z.number(),
+      ward: z.string(),
+      postcodeDistrict: z.string(),
+      counts: typeCountsSchema,
+    }),
+  ),
+});
+export type MonthSummary = z.infer<typeof monthSummarySchema>;
+
+export const wardSchema = z.object({
+  code: z.string().regex(/^E05\d{6}$/),
+  name: z.string().min(1),
+  /** Stable URL slug, e.g. "little-london-and-woodhouse". */
+  slug: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/),
+  /** Census 2021 usual residents, summed from the ward's LSOAs. */
+  population: z.number().int().positive(),
+  /** Codes of wards sharing a boundary. */
+  neighbours: z.array(z.string()),
+});
+export type Ward = z.infer<typeof wardSchema>;
+
+/** The site's data: committed as src/data/site-data.json, read by every page at build time. */
+export const siteDataSchema = z.object({
+  schemaVersion: z.literal(1),
+  generatedAt: z.iso.datetime(),
+  crimeTypes: z.array(crimeTypeSchema),
+  /** Months that have data, ascending. A month absent here is a gap, never a zero. */
+  months: z.array(monthSchema),
+  provenance: z.array(monthProvenanceSchema),
+  /** The 33 wards, ordered by name. */
+  wards: z.array(wardSchema),
+  leedsPopulation: z.number().int().positive(),
+  /** counts[ward][month][type], indexed like wards, months and crimeTypes. */
+  counts: z.array(z.array(typeCountsSchema)),
+  outcomeCategories: z.array(z.string()),
+  /** outcomes[ward][month][outcome], indexed like wards, months and outcomeCategories. */
+  outcomes: z.array(z.array(z.array(z.number().int().nonnegative()))),
+  /** The streets with most crimes in each ward over `window` (the latest 12 months). */
+  topStreets: z.object({
+    window: z.object({ from: monthSchema, to: monthSchema }),
+    byWard: z.array(
+      z.array(z.object({ location: z.string(), count: z.number().int().positive() })),
+    ),
+  }),
+  quality: z.object({
+    read: z.number().int().nonnegative(),
+    kept: z.number().int().nonnegative(),
+    dropped: dropCountsSchema,
+    coverage: coverageSchema,
+  }),
+});
+export type SiteData = z.infer<typeof siteDataSchema>;
+
+/** Thrown when data at a boundary does not fit its schema; lists every bad field. */
+export class SchemaError extends Error {
+  readonly issues: readonly string[];
+  constructor(what: string, issues: readonly string[]) {
+    super(`${what} does not fit the schema:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+    this.name = 'SchemaError';
+    this.issues = issues;
+  }
+}
+
+/** Validate `value` against `schema`; on failure throw a SchemaError naming `what` and every bad field. */
+export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new SchemaError(
+    what,
+    result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+  );
+}
