@@ -1,0 +1,194 @@
+// The figures the reports show, computed from the site data. Pure and DOM-free.
+// A month absent from `data.months` has no data: it is left out of sums and shown as a gap.
+import type { SiteData } from '../shared/schema.ts';
+import { addMonths, monthRange, monthsOfYear, twelveMonthsTo, yearOf } from './months.ts';
+
+/** Rates are per this many residents. */
+export const RATE_PER = 1000;
+
+/** A span of calendar months and which of them have data. */
+export interface Period {
+  from: string;
+  to: string;
+  /** Every calendar month of the span. */
+  calendar: string[];
+  /** Months of the span that have data (ascending). */
+  withData: string[];
+  /** Months of the span without data. */
+  missing: string[];
+}
+
+export function period(data: SiteData, from: string, to: string): Period {
+  const have = new Set(data.months);
+  const calendar = monthRange(from, to);
+  return {
+    from,
+    to,
+    calendar,
+    withData: calendar.filter((m) => have.has(m)),
+    missing: calendar.filter((m) => !have.has(m)),
+  };
+}
+
+/** The 12 calendar months ending with the latest month that has data. */
+export function latestTwelveMonths(data: SiteData): Period {
+  const latest = data.months.at(-1);
+  if (latest === undefined) throw new Error('The site data has no months.');
+  const { from, to } = twelveMonthsTo(latest);
+  return period(data, from, to);
+}
+
+export function yearPeriod(data: SiteData, year: number): Period {
+  const months = monthsOfYear(year);
+  return period(data, months[0] as string, months[11] as string);
+}
+
+/** Years that have at least one month of data, ascending. */
+export function yearsWithData(data: SiteData): number[] {
+  return [...new Set(data.months.map(yearOf))];
+}
+
+function monthIndexes(data: SiteData, months: readonly string[]): number[] {
+  return months.map((m) => {
+    const i = data.months.indexOf(m);
+    if (i < 0) throw new Error(`Month ${m} has no data; it cannot be summed.`);
+    return i;
+  });
+}
+
+/** Which wards to sum: one ward's index, or null for all of Leeds. */
+export type WardSelection = number | null;
+
+function wardIndexes(data: SiteData, ward: WardSelection): number[] {
+  return ward === null ? data.wards.map((_, i) => i) : [ward];
+}
+
+/** Crimes by type (indexed like data.crimeTypes) over the given months with data. */
+export function typeCounts(
+  data: SiteData,
+  ward: WardSelection,
+  months: readonly string[],
+): number[] {
+  const totals = data.crimeTypes.map(() => 0);
+  for (const w of wardIndexes(data, ward)) {
+    for (const m of monthIndexes(data, months)) {
+      data.counts[w]?.[m]?.forEach((n, t) => (totals[t] = (totals[t] ?? 0) + n));
+    }
+  }
+  return totals;
+}
+
+export function sum(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+/** Total crimes in one month, or null when the month has no data (a gap, never a zero). */
+export function monthTotal(data: SiteData, ward: WardSelection, month: string): number | null {
+  return data.months.includes(month) ? sum(typeCounts(data, ward, [month])) : null;
+}
+
+/** Crimes by outcome category (indexed like data.outcomeCategories) over the given months. */
+export function outcomeCounts(
+  data: SiteData,
+  ward: WardSelection,
+  months: readonly string[],
+): number[] {
+  const totals = data.outcomeCategories.map(() => 0);
+  for (const w of wardIndexes(data, ward)) {
+    for (const m of monthIndexes(data, months)) {
+      data.outcomes[w]?.[m]?.forEach((n, o) => (totals[o] = (totals[o] ?? 0) + n));
+    }
+  }
+  return totals;
+}
+
+export function population(data: SiteData, ward: WardSelection): number {
+  return ward === null ? data.leedsPopulation : (data.wards[ward]?.population ?? 0);
+}
+
+export function ratePerThousand(count: number, residents: number): number {
+  return (count / residents) * RATE_PER;
+}
+
+/** Competition ranks, 1 = largest: [5, 9, 5, 1] -> [2, 1, 2, 4]. */
+export function rankDescending(values: readonly number[]): number[] {
+  return values.map((v) => 1 + values.filter((other) => other > v).length);
+}
+
+/** The same months a year earlier, compared only where both months have data. */
+export interface YearOnYear {
+  /** Pairs [month, the same month a year earlier], both with data. */
+  pairs: [string, string][];
+  current: number;
+  earlier: number;
+  /** (current - earlier) / earlier, or null when earlier is 0. */
+  change: number | null;
+}
+
+export function yearOnYear(
+  data: SiteData,
+  ward: WardSelection,
+  months: readonly string[],
+): YearOnYear | null {
+  const have = new Set(data.months);
+  const pairs = months
+    .map((m): [string, string] => [m, addMonths(m, -12)])
+    .filter(([m, earlier]) => have.has(m) && have.has(earlier));
+  if (pairs.length === 0) return null;
+  const current = sum(
+    typeCounts(
+      data,
+      ward,
+      pairs.map(([m]) => m),
+    ),
+  );
+  const earlier = sum(
+    typeCounts(
+      data,
+      ward,
+      pairs.map(([, e]) => e),
+    ),
+  );
+  return { pairs, current, earlier, change: earlier === 0 ? null : (current - earlier) / earlier };
+}
+
+export interface WardRow {
+  index: number;
+  code: string;
+  name: string;
+  slug: string;
+  population: number;
+  total: number;
+  rate: number;
+  /** 1 = most crimes. */
+  rank: number;
+  /** 1 = highest rate per 1,000 residents. */
+  rateRank: number;
+  yearOnYear: YearOnYear | null;
+}
+
+/** Every ward's figures over `months` (months with data), in data.wards order. */
+export function wardRows(data: SiteData, months: readonly string[]): WardRow[] {
+  const totals = data.wards.map((_, i) => sum(typeCounts(data, i, months)));
+  const rates = totals.map((t, i) => ratePerThousand(t, data.wards[i]?.population ?? 1));
+  const ranks = rankDescending(totals);
+  const rateRanks = rankDescending(rates);
+  return data.wards.map((ward, i) => ({
+    index: i,
+    code: ward.code,
+    name: ward.name,
+    slug: ward.slug,
+    population: ward.population,
+    total: totals[i] ?? 0,
+    rate: rates[i] ?? 0,
+    rank: ranks[i] ?? 0,
+    rateRank: rateRanks[i] ?? 0,
+    yearOnYear: yearOnYear(data, i, months),
+  }));
+}
+
+/** Each value's share of the total, 0 when the total is 0. */
+export function shares(values: readonly number[]): number[] {
+  const total = sum(values);
+  return values.map((v) => (total === 0 ? 0 : v / total));
+}

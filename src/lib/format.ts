@@ -1,0 +1,46 @@
+// Numbers as the reports print them (British English). Pure.
+
+const COUNT = new Intl.NumberFormat('en-GB');
+const RATE = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const PERCENT = new Intl.NumberFormat('en-GB', { style: 'percent', maximumFractionDigits: 1 });
+const DATE = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+
+/** 12345 -> "12,345" */
+export function formatCount(n: number): string {
+  return COUNT.format(n);
+}
+
+/** A rate per 1,000 residents, one decimal: 41.27 -> "41.3" */
+export function formatRate(rate: number): string {
+  return RATE.format(rate);
+}
+
+/** 0.1234 -> "12.3%" */
+export function formatShare(fraction: number): string {
+  return PERCENT.format(fraction);
+}
+
+/** A signed change: 0.052 -> "+5.2%", -0.1 -> "−10%", null -> "n/a". */
+export function formatChange(fraction: number | null): string {
+  if (fraction === null) return 'n/a';
+  const text = PERCENT.format(Math.abs(fraction));
+  if (text === PERCENT.format(0)) return text;
+  return `${fraction > 0 ? '+' : '−'}${text}`;
+}
+
+/** 1 -> "1st", 22 -> "22nd", 13 -> "13th" */
+export function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' }[n % 10] ?? 'th');
+  return `${n}${suffix}`;
+}
+
+/** An ISO timestamp as "2 May 2025". */
+export function formatDate(iso: string): string {
+  return DATE.format(new Date(iso));
+}

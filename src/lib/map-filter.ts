@@ -1,0 +1,159 @@
+// What the map shows for a filter (crime types, month range, city-centre switch), computed
+// from the decoded map data. Pure and DOM-free; each function is one pass over typed arrays,
+// so a filter change stays within a frame at eight years of data.
+import { FLAG_CITY_CENTRE, type MapData } from '../shared/map-data.ts';
+
+export interface MapFilter {
+  /** Included crime types, as indexes into MapData.crimeTypes. */
+  types: readonly number[];
+  /** First and last month, as indexes into MapData.months (inclusive). */
+  from: number;
+  to: number;
+  excludeCityCentre: boolean;
+}
+
+function typeMask(data: MapData, types: readonly number[]): Uint8Array {
+  const mask = new Uint8Array(data.crimeTypes.length);
+  for (const t of types) if (t >= 0 && t < mask.length) mask[t] = 1;
+  return mask;
+}
+
+function monthBounds(data: MapData, filter: MapFilter): { from: number; to: number } {
+  const last = data.months.length - 1;
+  const from = Math.max(0, Math.min(filter.from, last));
+  const to = Math.max(from, Math.min(filter.to, last));
+  return { from, to };
+}
+
+/**
+ * Crimes per ward slot for the filter: index w < wards.length is wards[w], the last slot is
+ * crimes in no ward. Uses the per-month ward totals, not the entries.
+ */
+export function wardTotals(data: MapData, filter: MapFilter): Float64Array {
+  const T = data.crimeTypes.length;
+  const slots = data.wardSlots;
+  const totals = new Float64Array(slots);
+  if (data.months.length === 0) return totals;
+  const { from, to } = monthBounds(data, filter);
+  const mask = typeMask(data, filter.types);
+  for (let m = from; m <= to; m++) {
+    for (let w = 0; w < slots; w++) {
+      const base = (m * slots + w) * T;
+      let sum = 0;
+      for (let t = 0; t < T; t++) {
+        if (mask[t] === 0) continue;
+        sum += data.monthWardType[base + t] ?? 0;
+        if (filter.excludeCityCentre) sum -= data.cityCentreMonthWardType[base + t] ?? 0;
+      }
+      totals[w] = (totals[w] ?? 0) + sum;
+    }
+  }
+  return totals;
+}
+
+/**
+ * Crimes per month for the filter over its month range, for one ward index or (ward = null)
+ * all of Leeds. A month without data is null: a gap, never a zero.
+ */
+export function monthlySeries(
+  data: MapData,
+  filter: MapFilter,
+  ward: number | null,
+): { month: string; count: number | null }[] {
+  if (data.months.length === 0) return [];
+  const T = data.crimeTypes.length;
+  const slots = data.wardSlots;
+  const { from, to } = monthBounds(data, filter);
+  const mask = typeMask(data, filter.types);
+  const series: { month: string; count: number | null }[] = [];
+  for (let m = from; m <= to; m++) {
+    const month = data.months[m] ?? '';
+    if (!data.hasData[m]) {
+      series.push({ month, count: null });
+      continue;
+    }
+    let sum = 0;
+    const firstSlot = ward === null ? 0 : ward;
+    const lastSlot = ward === null ? slots - 1 : ward;
+    for (let w = firstSlot; w <= lastSlot; w++) {
+      const base = (m * slots + w) * T;
+      for (let t = 0; t < T; t++) {
+        if (mask[t] === 0) continue;
+        sum += data.monthWardType[base + t] ?? 0;
+        if (filter.excludeCityCentre) sum -= data.cityCentreMonthWardType[base + t] ?? 0;
+      }
+    }
+    series.push({ month, count: sum });
+  }
+  return series;
+}
+
+/**
+ * Crimes per point for the filter, written into `out` (length pointCount, reused between
+ * calls to spare the garbage collector). Returns the largest value.
+ */
+export function pointTotals(data: MapData, filter: MapFilter, out: Float64Array): number {
+  out.fill(0);
+  if (data.months.length === 0) return 0;
+  const { from, to } = monthBounds(data, filter);
+  const mask = typeMask(data, filter.types);
+  const { entryPoint, entryType, entryCount, pointFlags } = data;
+  const start = data.monthStart[from] ?? 0;
+  const end = data.monthStart[to + 1] ?? 0;
+  const skipCityCentre = filter.excludeCityCentre;
+  for (let e = start; e < end; e++) {
+    if (mask[entryType[e] ?? 0] === 0) continue;
+    const point = entryPoint[e] ?? 0;
+    if (skipCityCentre && ((pointFlags[point] ?? 0) & FLAG_CITY_CENTRE) !== 0) continue;
+    out[point] = (out[point] ?? 0) + (entryCount[e] ?? 0);
+  }
+  let max = 0;
+  for (let p = 0; p < out.length; p++) if ((out[p] ?? 0) > max) max = out[p] ?? 0;
+  return max;
+}
+
+export interface WardRank {
+  /** Index into MapData.wards. */
+  ward: number;
+  count: number;
+  /** 1 = most crimes; wards with equal counts share a rank (1, 2, 2, 4). */
+  rank: number;
+}
+
+/** The wards ordered by count, most first (ties by name), with competition ranks. */
+export function rankWards(data: MapData, totals: Float64Array): WardRank[] {
+  const order = data.wards
+    .map((w, i) => ({ ward: i, count: totals[i] ?? 0, name: w.name }))
+    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name, 'en-GB'));
+  const ranked: WardRank[] = [];
+  order.forEach(({ ward, count }, i) => {
+    const previous = ranked[i - 1];
+    const rank = previous !== undefined && previous.count === count ? previous.rank : i + 1;
+    ranked.push({ ward, count, rank });
+  });
+  return ranked;
+}
+
+/** Months of the filter's range, and how many of them have no data. */
+export function monthCoverage(
+  data: MapData,
+  filter: MapFilter,
+): { from: string; to: string; months: number; withData: number; gaps: number } {
+  if (data.months.length === 0) return { from: '', to: '', months: 0, withData: 0, gaps: 0 };
+  const { from, to } = monthBounds(data, filter);
+  let withData = 0;
+  for (let m = from; m <= to; m++) if (data.hasData[m]) withData += 1;
+  const months = to - from + 1;
+  return {
+    from: data.months[from] ?? '',
+    to: data.months[to] ?? '',
+    months,
+    withData,
+    gaps: months - withData,
+  };
+}
+
+/** Crimes per 1,000 residents. */
+export function ratePerThousand(count: number, population: number): number {
+  return population > 0 ? (count / population) * 1000 : 0;
+}

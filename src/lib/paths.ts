@@ -1,0 +1,24 @@
+// Site-relative links that respect the configured base path (GitHub Pages serves the
+// site under /<repository>/). Pure apart from reading Vite's BASE_URL.
+
+/** "wards/adel-and-wharfedale/" -> "/base/wards/adel-and-wharfedale/" */
+export function sitePath(path: string): string {
+  const base = import.meta.env.BASE_URL.replace(/\/?$/, '/');
+  return base + path.replace(/^\//, '');
+}
+
+export function wardPath(slug: string): string {
+  return sitePath(`wards/${slug}/`);
+}
+
+export function yearPath(year: number): string {
+  return sitePath(`years/${year}/`);
+}
+
+/**
+ * The map opened on one ward. The map page keeps its state in the query string; `ward`
+ * holds the ward's ONS code.
+ */
+export function mapWardPath(code: string): string {
+  return `${sitePath('')}?ward=${encodeURIComponent(code)}`;
+}
