@@ -1,0 +1,190 @@
+// What a refresh changed: months added, months revised (with their differences), months
+// whose outcomes moved. Pure: feeds the validation gate, the change log and the commit message.
+import { isDeepStrictEqual } from 'node:util';
+import type { CrimeType } from '../src/shared/constants.ts';
+import type { ChangeEntry, ChangeLog, RevisedMonth } from '../src/shared/change-log.ts';
+import type { MonthProvenance, SiteData } from '../src/shared/schema.ts';
+
+export interface MonthChange {
+  month: string;
+  before: MonthProvenance;
+  after: MonthProvenance;
+  /** (after.rows - before.rows) / before.rows */
+  fraction: number;
+  /** police.uk published newer data for the month (a newer archive, or archive for API). */
+  newSnapshot: boolean;
+  byType: RevisedMonth['byType'];
+}
+
+/** Months new in `next` and months whose figures differ from `previous`. */
+export function diffMonths(
+  previous: SiteData | null,
+  next: SiteData,
+): { added: string[]; revised: MonthChange[] } {
+  if (!previous) return { added: [...next.months], revised: [] };
+  const before = new Set(previous.months);
+  const added = next.months.filter((m) => !before.has(m));
+  const revised: MonthChange[] = [];
+  next.months.forEach((month, j) => {
+    const i = previous.months.indexOf(month);
+    const was = previous.provenance[i];
+    const now = next.provenance[j];
+    if (i < 0 || !was || !now) return;
+    const oldCounts = wardCounts(previous, i);
+    const newCounts = wardCounts(next, j);
+    if (was.rows === now.rows && isDeepStrictEqual(oldCounts, newCounts)) return;
+    revised.push({
+      month,
+      before: was,
+      after: now,
+      fraction: was.rows === 0 ? 1 : (now.rows - was.rows) / was.rows,
+      newSnapshot: isNewerSource(was, now),
+      byType: typeDifferences(previous, oldCounts, newCounts),
+    });
+  });
+  return { added, revised };
+}
+
+/**
+ * Whether `after` is data police.uk published later than `before`. Archives are named after
+ * their newest month ("2025-04.zip"), so a later name is a newer archive; a change of kind
+ * (API month now in an archive) is newer when it was fetched later.
+ */
+export function isNewerSource(
+  before: Pick<MonthProvenance, 'source' | 'snapshot' | 'fetchedAt'>,
+  after: Pick<MonthProvenance, 'source' | 'snapshot' | 'fetchedAt'>,
+): boolean {
+  if (before.source === after.source && before.snapshot === after.snapshot) return false;
+  const archiveMonth = (p: typeof before) =>
+    p.source === 'archive' ? /^(\d{4}-\d{2})\.zip$/.exec(p.snapshot)?.[1] : undefined;
+  const [a, b] = [archiveMonth(before), archiveMonth(after)];
+  if (a !== undefined && b !== undefined) return b > a;
+  return after.fetchedAt > before.fetchedAt;
+}
+
+/** One month's counts by ward code (ward order may differ between builds). */
+function wardCounts(data: SiteData, monthIndex: number): Record<string, number[]> {
+  return Object.fromEntries(
+    data.wards.map((ward, w) => [ward.code, data.counts[w]?.[monthIndex] ?? []]),
+  );
+}
+
+function typeDifferences(
+  data: SiteData,
+  before: Record<string, number[]>,
+  after: Record<string, number[]>,
+): RevisedMonth['byType'] {
+  const total = (counts: Record<string, number[]>, t: number) =>
+    Object.values(counts).reduce((sum, c) => sum + (c[t] ?? 0), 0);
+  return data.crimeTypes
+    .map((type: CrimeType, t) => ({ type, before: total(before, t), after: total(after, t) }))
+    .filter((d) => d.before !== d.after);
+}
+
+/** One month's outcome counts keyed "wardCode|outcome", zeros left out. */
+function monthOutcomes(data: SiteData, monthIndex: number): Record<string, number> {
+  const entries: [string, number][] = [];
+  data.wards.forEach((ward, w) => {
+    data.outcomeCategories.forEach((outcome, o) => {
+      const n = data.outcomes[w]?.[monthIndex]?.[o] ?? 0;
+      if (n > 0) entries.push([`${ward.code}|${outcome}`, n]);
+    });
+  });
+  return Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** The site data without what changes on every run even when the data does not. */
+function content(data: SiteData): unknown {
+  return {
+    ...data,
+    generatedAt: undefined,
+    provenance: data.provenance.map((p) => ({ ...p, fetchedAt: undefined })),
+  };
+}
+
+/**
+ * The change-log entry for publishing `next` over `previous`, or null when nothing but
+ * timestamps differ (a refresh that found nothing new publishes nothing).
+ */
+export function changeEntry(previous: SiteData | null, next: SiteData): ChangeEntry | null {
+  if (previous && isDeepStrictEqual(content(previous), content(next))) return null;
+  const { added, revised } = diffMonths(previous, next);
+  const revisedMonths = new Set(revised.map((r) => r.month));
+  const outcomesUpdated = previous
+    ? next.months.filter((month, j) => {
+        const i = previous.months.indexOf(month);
+        return (
+          i >= 0 &&
+          !revisedMonths.has(month) &&
+          !isDeepStrictEqual(monthOutcomes(previous, i), monthOutcomes(next, j))
+        );
+      })
+    : [];
+  const provenanceOf = (month: string) =>
+    next.provenance.find((p) => p.month === month) as MonthProvenance;
+  return {
+    refreshedAt: next.generatedAt,
+    dataTo: next.months.at(-1) as string,
+    added: added.map((month) => {
+      const { source, snapshot, rows } = provenanceOf(month);
+      return { month, rows, source, snapshot };
+    }),
+    revised: revised.map(({ month, before, after, byType }) => ({
+      month,
+      before: { source: before.source, snapshot: before.snapshot, rows: before.rows },
+      after: { source: after.source, snapshot: after.snapshot, rows: after.rows },
+      byType,
+    })),
+    outcomesUpdated,
+  };
+}
+
+/** The log with `entry` first; an entry for the same refresh replaces the earlier one. */
+export function recordChange(log: ChangeLog, entry: ChangeEntry): ChangeLog {
+  return {
+    ...log,
+    entries: [entry, ...log.entries.filter((e) => e.refreshedAt !== entry.refreshedAt)],
+  };
+}
+
+/** Several months read better as a range: "2022-04 to 2025-03 (36 months)". */
+function monthList(months: readonly string[]): string {
+  if (months.length <= 3) return months.join(', ');
+  return `${months[0]} to ${months.at(-1)} (${months.length} months)`;
+}
+
+function signed(n: number): string {
+  return n > 0 ? `+${n}` : String(n);
+}
+
+function sourceText(p: { source: string; snapshot: string }): string {
+  return p.source === 'api' ? `API ${p.snapshot}` : `archive ${p.snapshot}`;
+}
+
+/** The data commit's message: the subject names the months added and revised. */
+export function commitMessage(entry: ChangeEntry): string {
+  const parts: string[] = [];
+  if (entry.added.length > 0) parts.push(`add ${monthList(entry.added.map((a) => a.month))}`);
+  if (entry.revised.length > 0)
+    parts.push(`revise ${monthList(entry.revised.map((r) => r.month))}`);
+  if (parts.length === 0 && entry.outcomesUpdated.length > 0) {
+    parts.push(`update outcomes of ${monthList(entry.outcomesUpdated)}`);
+  }
+  if (parts.length === 0) parts.push('update derived figures');
+  const body: string[] = [];
+  for (const a of entry.added) {
+    body.push(`Added ${a.month}: ${a.rows} crimes from ${sourceText(a)}.`);
+  }
+  for (const r of entry.revised) {
+    const types = r.byType.map((t) => `${t.type} ${signed(t.after - t.before)}`).join(', ');
+    body.push(
+      `Revised ${r.month}: ${r.before.rows} -> ${r.after.rows} crimes ` +
+        `(${signed(r.after.rows - r.before.rows)}), ${sourceText(r.before)} -> ${sourceText(r.after)}` +
+        (types ? `; ${types}.` : '.'),
+    );
+  }
+  if (entry.outcomesUpdated.length > 0) {
+    body.push(`Outcomes updated: ${entry.outcomesUpdated.join(', ')}.`);
+  }
+  return `Data to ${entry.dataTo}: ${parts.join('; ')}\n\n${body.join('\n')}\n`;
+}

@@ -1,0 +1,292 @@
+// The validation gate: decides whether freshly built site data may replace the published
+// data. Pure: the caller reads the files and prints the report (validate-cli.ts).
+import {
+  DROP_REASONS,
+  siteDataSchema,
+  type Coverage,
+  type DropCounts,
+  type DropReason,
+  type MonthProvenance,
+  type SiteData,
+} from '../src/shared/schema.ts';
+import { diffMonths, type MonthChange } from './provenance.ts';
+
+/**
+ * A month may change by this fraction of its rows against the previous build while its
+ * police.uk snapshot stays the same. Without a new snapshot only our own processing can move
+ * rows (a boundary or de-duplication fix shifts a few dozen of ~9,000 a month); a half-read
+ * archive or an API outage moves thousands. 1% keeps the first and stops the second.
+ */
+export const REVISION_TOLERANCE = 0.01;
+
+/**
+ * Rows dropped as malformed (bad coordinates, month or crime type) may be at most this
+ * fraction of the rows read, overall and in any one month. police.uk files have none in
+ * the sample months; one in a thousand allows a stray bad line, while a changed file format
+ * (a renamed column, a new date format) makes most rows malformed and fails at once.
+ */
+export const MALFORMED_THRESHOLD = 0.001;
+
+/** Every kept row must be placed in a ward, an LSOA and a postcode district. */
+export const REQUIRED_COVERAGE = [
+  'ward',
+  'lsoa',
+  'postcodeDistrict',
+] as const satisfies readonly (keyof Coverage)[];
+
+export const MALFORMED_REASONS: readonly DropReason[] = DROP_REASONS.filter((r) =>
+  r.startsWith('malformed-'),
+);
+
+export type CheckName =
+  | 'schema'
+  | 'missing-month'
+  | 'newest-month'
+  | 'empty-month'
+  | 'unexplained-change'
+  | 'coverage'
+  | 'malformed-rows';
+
+export interface Problem {
+  check: CheckName;
+  /** What is wrong, where, and what to do; one line. */
+  message: string;
+}
+
+/** Row accounting for one month, as the run summary (or a month's summary) records it. */
+export interface MonthQuality {
+  month: string;
+  read: number;
+  kept: number;
+  dropped: Partial<DropCounts>;
+  coverage: Coverage;
+}
+
+export interface ValidationInput {
+  /** The candidate site data, as parsed from JSON: not trusted until the schema holds. */
+  next: unknown;
+  /** The site data published now, or null for the first build. */
+  previous: SiteData | null;
+  /** Per-month row accounting of this run, when available; checked like the totals. */
+  months?: readonly MonthQuality[];
+}
+
+export interface ValidationReport {
+  ok: boolean;
+  problems: Problem[];
+  /** Set when the schema holds. */
+  data: SiteData | null;
+  /** Whether there was published data to compare with (false on the first build). */
+  compared: boolean;
+  /** Months new in this build. */
+  added: string[];
+  /** Months whose figures differ from the previous build (allowed or not). */
+  revised: MonthChange[];
+}
+
+export function validateSiteData(input: ValidationInput): ValidationReport {
+  const parsed = siteDataSchema.safeParse(input.next);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      data: null,
+      compared: input.previous !== null,
+      added: [],
+      revised: [],
+      problems: parsed.error.issues.map((issue) => ({
+        check: 'schema',
+        message: `site data does not fit the schema at ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+      })),
+    };
+  }
+  const next = parsed.data;
+  const problems = checkShape(next);
+  const compared = input.previous !== null;
+  if (problems.length > 0) {
+    return { ok: false, data: null, compared, added: [], revised: [], problems };
+  }
+
+  const { added, revised } = diffMonths(input.previous, next);
+  problems.push(...checkEmptyMonths(next));
+  if (input.previous) {
+    problems.push(...checkMonthsKept(input.previous, next));
+    problems.push(...checkRevisions(revised));
+  }
+  problems.push(...checkQuality('all months', next.quality));
+  for (const month of input.months ?? []) problems.push(...checkQuality(month.month, month));
+
+  return { ok: problems.length === 0, data: next, compared, problems, added, revised };
+}
+
+/** Agreement between the arrays that the schema alone cannot check. */
+function checkShape(data: SiteData): Problem[] {
+  const problems: Problem[] = [];
+  const fail = (message: string) => problems.push({ check: 'schema', message });
+  data.months.forEach((month, i) => {
+    const before = data.months[i - 1];
+    if (before !== undefined && before >= month) {
+      fail(`months must be ascending and unique: ${before} comes before ${month}`);
+    }
+  });
+  const provenanceMonths = data.provenance.map((p) => p.month).join(',');
+  if (provenanceMonths !== data.months.join(',')) {
+    fail(
+      `provenance must list exactly the months, in order: months [${data.months.join(', ')}], ` +
+        `provenance [${provenanceMonths.split(',').join(', ')}]`,
+    );
+  }
+  if (data.crimeTypes.length !== (data.counts[0]?.[0]?.length ?? data.crimeTypes.length)) {
+    fail(
+      `counts have ${data.counts[0]?.[0]?.length} crime types, crimeTypes lists ${data.crimeTypes.length}`,
+    );
+  }
+  if (data.counts.length !== data.wards.length) {
+    fail(`counts have ${data.counts.length} wards, wards lists ${data.wards.length}`);
+  }
+  data.counts.forEach((byMonth, w) => {
+    if (byMonth.length !== data.months.length) {
+      fail(
+        `counts of ward ${data.wards[w]?.name ?? w} have ${byMonth.length} months, months lists ${data.months.length}`,
+      );
+    }
+  });
+  return problems;
+}
+
+function monthTotal(data: SiteData, monthIndex: number): number {
+  return data.provenance[monthIndex]?.rows ?? 0;
+}
+
+function checkEmptyMonths(data: SiteData): Problem[] {
+  return data.months.flatMap((month, i) =>
+    monthTotal(data, i) === 0
+      ? [
+          {
+            check: 'empty-month' as const,
+            message:
+              `${month} has no crimes at all: a month police.uk has not published, or whose ` +
+              'files failed to read, must be left out (a gap), never shown as zero.',
+          },
+        ]
+      : [],
+  );
+}
+
+function checkMonthsKept(previous: SiteData, next: SiteData): Problem[] {
+  const problems: Problem[] = [];
+  const nextMonths = new Set(next.months);
+  for (const month of previous.months) {
+    if (!nextMonths.has(month)) {
+      problems.push({
+        check: 'missing-month',
+        message:
+          `${month} was published before and is missing now; check that its source ` +
+          '(archive or API) was reachable and that the month cache was restored.',
+      });
+    }
+  }
+  const before = previous.months.at(-1);
+  const after = next.months.at(-1);
+  if (before !== undefined && after !== undefined && after < before) {
+    problems.push({
+      check: 'newest-month',
+      message: `the newest month went backwards from ${before} to ${after}; the site never goes back in time.`,
+    });
+  }
+  return problems;
+}
+
+/** A new snapshot explains a change; the same snapshot does only within the tolerance. */
+function checkRevisions(revised: readonly MonthChange[]): Problem[] {
+  return revised
+    .filter((change) => !change.newSnapshot && Math.abs(change.fraction) > REVISION_TOLERANCE)
+    .map((change) => ({
+      check: 'unexplained-change' as const,
+      message:
+        `${change.month} changed from ${change.before.rows} to ${change.after.rows} rows ` +
+        `(${formatPercent(change.fraction, true)}, tolerance ${formatPercent(REVISION_TOLERANCE)}) ` +
+        `but police.uk published no newer data for it (still ${describeSource(change.after)}); ` +
+        'a partial download or a processing fault is likely: rerun, or find what changed.',
+    }));
+}
+
+function checkQuality(
+  where: string,
+  quality: Pick<MonthQuality, 'read' | 'kept' | 'dropped' | 'coverage'>,
+): Problem[] {
+  const problems: Problem[] = [];
+  for (const key of REQUIRED_COVERAGE) {
+    const covered = quality.coverage[key];
+    if (covered < quality.kept) {
+      problems.push({
+        check: 'coverage',
+        message:
+          `${where}: ${COVERAGE_LABELS[key]} coverage is ${covered} of ${quality.kept} kept rows ` +
+          `(${formatPercent(quality.kept === 0 ? 1 : covered / quality.kept)}); every kept row ` +
+          `needs a ${COVERAGE_LABELS[key]}: check the reference boundaries and lookups.`,
+      });
+    }
+  }
+  const malformed = MALFORMED_REASONS.map((r) => [r, quality.dropped[r] ?? 0] as const).filter(
+    ([, n]) => n > 0,
+  );
+  const total = malformed.reduce((sum, [, n]) => sum + n, 0);
+  if (quality.read > 0 && total / quality.read > MALFORMED_THRESHOLD) {
+    problems.push({
+      check: 'malformed-rows',
+      message:
+        `${where}: ${total} of ${quality.read} rows read were dropped as malformed ` +
+        `(${formatPercent(total / quality.read)}, threshold ${formatPercent(MALFORMED_THRESHOLD)}: ` +
+        `${malformed.map(([r, n]) => `${r} ${n}`).join(', ')}); ` +
+        'police.uk may have changed its file format: inspect a few dropped rows.',
+    });
+  }
+  return problems;
+}
+
+const COVERAGE_LABELS: Record<(typeof REQUIRED_COVERAGE)[number], string> = {
+  ward: 'ward',
+  lsoa: 'LSOA',
+  postcodeDistrict: 'postcode district',
+};
+
+export function describeSource(p: Pick<MonthProvenance, 'source' | 'snapshot'>): string {
+  return p.source === 'api' ? `API snapshot ${p.snapshot}` : `archive ${p.snapshot}`;
+}
+
+export function formatPercent(fraction: number, signed = false): string {
+  const text = `${(fraction * 100).toFixed(Math.abs(fraction) < 0.01 ? 2 : 1)}%`;
+  return signed && fraction > 0 ? `+${text}` : text;
+}
+
+/** The report as printed by `npm run validate-data`. */
+export function formatReport(report: ValidationReport): string {
+  const lines: string[] = [];
+  if (report.data) {
+    const { months, quality } = report.data;
+    lines.push(
+      `Site data: ${months.length} months (${months[0]} to ${months.at(-1)}), ` +
+        `${quality.kept} crimes kept of ${quality.read} rows read.`,
+    );
+  }
+  if (!report.compared) lines.push('No published site data to compare with: first build.');
+  if (report.added.length > 0) lines.push(`Months added: ${report.added.join(', ')}.`);
+  for (const change of report.revised) {
+    const why = change.newSnapshot
+      ? `new source ${describeSource(change.after)} (was ${describeSource(change.before)})`
+      : `same source ${describeSource(change.after)}`;
+    lines.push(
+      `Month revised: ${change.month} ${change.before.rows} -> ${change.after.rows} rows ` +
+        `(${formatPercent(change.fraction, true)}), ${why}.`,
+    );
+  }
+  if (report.ok) {
+    lines.push('Validation passed.');
+  } else {
+    lines.push(
+      `Validation FAILED: ${report.problems.length} problem(s); nothing may be published.`,
+    );
+    for (const problem of report.problems) lines.push(`  [${problem.check}] ${problem.message}`);
+  }
+  return lines.join('\n');
+}

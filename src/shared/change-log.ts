@@ -1,0 +1,43 @@
+// ⚠️ This module ships to the browser: the "Data changes" page reads the change log with it.
+// The change log (src/data/changes.json) records what each data refresh changed; the
+// pipeline appends to it (pipeline/provenance.ts) and the site lists it.
+import { z } from 'zod';
+import { crimeTypeSchema, monthSchema, sourceKindSchema } from './schema.ts';
+
+const countSchema = z.number().int().nonnegative();
+
+/** Where a month's rows came from, as the change log shows it. */
+const sourceSchema = z.object({ source: sourceKindSchema, snapshot: z.string().min(1) });
+
+export const addedMonthSchema = sourceSchema.extend({ month: monthSchema, rows: countSchema });
+export type AddedMonth = z.infer<typeof addedMonthSchema>;
+
+export const revisedMonthSchema = z.object({
+  month: monthSchema,
+  before: sourceSchema.extend({ rows: countSchema }),
+  after: sourceSchema.extend({ rows: countSchema }),
+  /** Crime types whose count changed, with the counts before and after. */
+  byType: z.array(z.object({ type: crimeTypeSchema, before: countSchema, after: countSchema })),
+});
+export type RevisedMonth = z.infer<typeof revisedMonthSchema>;
+
+export const changeEntrySchema = z.object({
+  /** generatedAt of the site data this refresh published. */
+  refreshedAt: z.iso.datetime(),
+  /** Newest month after the refresh. */
+  dataTo: monthSchema,
+  added: z.array(addedMonthSchema),
+  revised: z.array(revisedMonthSchema),
+  /** Months whose crime counts are unchanged but whose outcomes police.uk updated. */
+  outcomesUpdated: z.array(monthSchema),
+});
+export type ChangeEntry = z.infer<typeof changeEntrySchema>;
+
+export const changeLogSchema = z.object({
+  schemaVersion: z.literal(1),
+  /** Newest refresh first. */
+  entries: z.array(changeEntrySchema),
+});
+export type ChangeLog = z.infer<typeof changeLogSchema>;
+
+export const EMPTY_CHANGE_LOG: ChangeLog = { schemaVersion: 1, entries: [] };
