@@ -1,0 +1,324 @@
+// Reads the reference geography committed in data/reference/ and checks it on the way in.
+// Everything here is small (under 2 MB a file), so files are read whole; the checks name the
+// file and, for CSVs, the line of the first bad row.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { z } from 'zod';
+
+/** A GeoJSON polygon or multipolygon, as [lon, lat] positions. */
+export type PolygonGeometry =
+  | { type: 'Polygon'; coordinates: number[][][] }
+  | { type: 'MultiPolygon'; coordinates: number[][][][] };
+
+/** An area with a code and a name (a ward or an LSOA). */
+export interface Area {
+  code: string;
+  name: string;
+  geometry: PolygonGeometry;
+}
+
+export interface Postcode {
+  /** e.g. "LS6 1AA" */
+  postcode: string;
+  /** The outward code, e.g. "LS6". */
+  district: string;
+  lon: number;
+  lat: number;
+}
+
+export interface Geography {
+  /** The ward polygons (WD25), in file order. */
+  wards: Area[];
+  /** The 2021 LSOA polygons, in file order. */
+  lsoas: Area[];
+  /** The district outline. */
+  outline: PolygonGeometry;
+  /** LS postcodes that have a grid reference. */
+  postcodes: Postcode[];
+  /** Postcodes in the file without a grid reference (latitude 99.999999), skipped. */
+  postcodesWithoutLocation: number;
+  /** Census 2021 usual residents by LSOA 2021 code. */
+  population: Map<string, number>;
+}
+
+export const REFERENCE_FILES = {
+  wards: 'wards.geojson',
+  lsoas: 'lsoa21.geojson',
+  outline: 'leeds-outline.geojson',
+  postcodes: 'postcodes-ls.csv',
+  population: 'population-lsoa21.csv',
+} as const;
+
+/** ONSPD writes this latitude for postcodes that have no grid reference. */
+const ONSPD_NO_LOCATION_LATITUDE = 99.999999;
+
+/** UK postcode: outward code, optional space, inward code. */
+const POSTCODE_PATTERN = /^([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})$/;
+
+const POPULATION_CODE_COLUMN = 'geography code';
+const POPULATION_VALUE_COLUMN = 'Residence type: Total; measures: Value';
+
+/** Thrown when a reference file is missing or does not hold what the pipeline expects. */
+export class ReferenceDataError extends Error {
+  constructor(file: string, problem: string, options?: { cause?: unknown }) {
+    super(
+      `Reference file ${file}: ${problem}. Restore it from the repository (git checkout -- ${file}) or fix the file.`,
+      options,
+    );
+    this.name = 'ReferenceDataError';
+  }
+}
+
+const positionSchema = z
+  .tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)])
+  .rest(z.number());
+const ringSchema = z.array(positionSchema).min(4, 'a ring needs at least 4 positions');
+const geometrySchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('Polygon'), coordinates: z.array(ringSchema).min(1) }),
+  z.object({
+    type: z.literal('MultiPolygon'),
+    coordinates: z.array(z.array(ringSchema).min(1)).min(1),
+  }),
+]);
+
+function featureCollectionSchema<P extends z.ZodType>(properties: P) {
+  return z.object({
+    type: z.literal('FeatureCollection'),
+    features: z.array(z.object({ properties, geometry: geometrySchema })).min(1),
+  });
+}
+
+type Features<P extends z.ZodType> = { properties: z.infer<P>; geometry: PolygonGeometry }[];
+
+/** Validate a FeatureCollection of polygons; errors list up to 10 bad fields with their path. */
+export function validateFeatureCollection<P extends z.ZodType>(
+  value: unknown,
+  properties: P,
+  source: string,
+): Features<P> {
+  const result = featureCollectionSchema(properties).safeParse(value);
+  if (!result.success) {
+    const issues = result.error.issues
+      .slice(0, 10)
+      .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new ReferenceDataError(
+      source,
+      `is not a FeatureCollection of polygons with the expected properties (${issues.join('; ')})`,
+    );
+  }
+  return result.data.features as Features<P>;
+}
+
+function parseFeatureCollection<P extends z.ZodType>(
+  text: string,
+  properties: P,
+  file: string,
+): Features<P> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ReferenceDataError(file, 'is not valid JSON', { cause: error });
+  }
+  return validateFeatureCollection(json, properties, file);
+}
+
+function areasFrom(
+  text: string,
+  file: string,
+  codeKey: string,
+  nameKey: string,
+  codePattern: RegExp,
+): Area[] {
+  const properties = z.object({
+    [codeKey]: z.string().regex(codePattern, `expected a code like ${codePattern.source}`),
+    [nameKey]: z.string().min(1),
+  });
+  const areas = parseFeatureCollection(text, properties, file).map((feature) => ({
+    code: String(feature.properties[codeKey]),
+    name: String(feature.properties[nameKey]),
+    geometry: feature.geometry,
+  }));
+  const seen = new Set<string>();
+  for (const area of areas) {
+    if (seen.has(area.code)) throw new ReferenceDataError(file, `has ${area.code} twice`);
+    seen.add(area.code);
+  }
+  return areas;
+}
+
+export function parseWards(text: string, file: string = REFERENCE_FILES.wards): Area[] {
+  return areasFrom(text, file, 'WD25CD', 'WD25NM', /^E05\d{6}$/);
+}
+
+export function parseLsoas(text: string, file: string = REFERENCE_FILES.lsoas): Area[] {
+  return areasFrom(text, file, 'LSOA21CD', 'LSOA21NM', /^[EW]01\d{6}$/);
+}
+
+/**
+ * Leeds City Council polling districts (POLLING_DI, and WARD when present), as WGS84
+ * polygons. `source` names where they came from, for errors.
+ */
+export function parsePollingDistricts(
+  value: unknown,
+  source: string,
+): { code: string; ward: string; geometry: PolygonGeometry }[] {
+  const properties = z.object({
+    POLLING_DI: z.string().trim().min(1),
+    WARD: z.string().optional(),
+  });
+  return validateFeatureCollection(value, properties, source).map((feature) => ({
+    code: feature.properties.POLLING_DI.trim(),
+    ward: feature.properties.WARD ?? '',
+    geometry: feature.geometry,
+  }));
+}
+
+export function parseOutline(
+  text: string,
+  file: string = REFERENCE_FILES.outline,
+): PolygonGeometry {
+  const features = parseFeatureCollection(text, z.unknown(), file);
+  const [first] = features;
+  if (features.length !== 1 || first === undefined) {
+    throw new ReferenceDataError(file, `should hold exactly 1 feature, found ${features.length}`);
+  }
+  return first.geometry;
+}
+
+function csvRecords(
+  text: string,
+  file: string,
+  columns: readonly string[],
+): Record<string, string>[] {
+  let records: Record<string, string>[];
+  try {
+    records = parse(text, { columns: true, skip_empty_lines: true, bom: true, trim: true });
+  } catch (error) {
+    throw new ReferenceDataError(file, 'is not readable CSV', { cause: error });
+  }
+  const first = records[0];
+  if (first === undefined) throw new ReferenceDataError(file, 'has no rows');
+  const missing = columns.filter((column) => !(column in first));
+  if (missing.length > 0) {
+    throw new ReferenceDataError(
+      file,
+      `lacks the column(s) ${missing.map((c) => `"${c}"`).join(', ')}`,
+    );
+  }
+  return records;
+}
+
+/** Line number of the n-th record (0-based), counting the header as line 1. */
+const lineOf = (index: number): number => index + 2;
+
+export function parsePostcodes(
+  text: string,
+  file: string = REFERENCE_FILES.postcodes,
+): { postcodes: Postcode[]; withoutLocation: number } {
+  const records = csvRecords(text, file, ['postcode_clean', 'lat', 'long']);
+  const postcodes: Postcode[] = [];
+  let withoutLocation = 0;
+  records.forEach((record, index) => {
+    const postcode = record['postcode_clean'] ?? '';
+    const lat = Number(record['lat']);
+    const lon = Number(record['long']);
+    const match = POSTCODE_PATTERN.exec(postcode);
+    if (match === null) {
+      throw new ReferenceDataError(`${file}:${lineOf(index)}`, `"${postcode}" is not a postcode`);
+    }
+    if (lat === ONSPD_NO_LOCATION_LATITUDE) {
+      withoutLocation += 1;
+      return;
+    }
+    if (
+      !Number.isFinite(lat) ||
+      !Number.isFinite(lon) ||
+      Math.abs(lat) > 90 ||
+      Math.abs(lon) > 180
+    ) {
+      throw new ReferenceDataError(
+        `${file}:${lineOf(index)}`,
+        `${postcode} has unusable coordinates lat "${record['lat']}", long "${record['long']}"`,
+      );
+    }
+    postcodes.push({ postcode, district: match[1] ?? '', lon, lat });
+  });
+  return { postcodes, withoutLocation };
+}
+
+export function parsePopulation(
+  text: string,
+  file: string = REFERENCE_FILES.population,
+): Map<string, number> {
+  const records = csvRecords(text, file, [POPULATION_CODE_COLUMN, POPULATION_VALUE_COLUMN]);
+  const population = new Map<string, number>();
+  records.forEach((record, index) => {
+    const code = record[POPULATION_CODE_COLUMN] ?? '';
+    const raw = record[POPULATION_VALUE_COLUMN] ?? '';
+    const value = Number(raw);
+    if (code === '' || raw === '' || !Number.isInteger(value) || value < 0) {
+      throw new ReferenceDataError(
+        `${file}:${lineOf(index)}`,
+        `expected an LSOA code and a whole number of residents, found "${code}", "${raw}"`,
+      );
+    }
+    if (population.has(code)) {
+      throw new ReferenceDataError(`${file}:${lineOf(index)}`, `has ${code} twice`);
+    }
+    population.set(code, value);
+  });
+  return population;
+}
+
+async function readReference(
+  referenceDir: string,
+  name: string,
+): Promise<{ text: string; file: string }> {
+  const file = path.join(referenceDir, name);
+  try {
+    return { text: await readFile(file, 'utf8'), file };
+  } catch (error) {
+    throw new ReferenceDataError(file, 'cannot be read', { cause: error });
+  }
+}
+
+/**
+ * Read and check the reference geography. Besides each file's own shape, checks that every
+ * LSOA polygon has a population and every population row has a polygon.
+ */
+export async function loadGeography(referenceDir = 'data/reference'): Promise<Geography> {
+  const [wards, lsoas, outline, postcodes, population] = await Promise.all([
+    readReference(referenceDir, REFERENCE_FILES.wards),
+    readReference(referenceDir, REFERENCE_FILES.lsoas),
+    readReference(referenceDir, REFERENCE_FILES.outline),
+    readReference(referenceDir, REFERENCE_FILES.postcodes),
+    readReference(referenceDir, REFERENCE_FILES.population),
+  ]);
+  const parsedPostcodes = parsePostcodes(postcodes.text, postcodes.file);
+  const geography: Geography = {
+    wards: parseWards(wards.text, wards.file),
+    lsoas: parseLsoas(lsoas.text, lsoas.file),
+    outline: parseOutline(outline.text, outline.file),
+    postcodes: parsedPostcodes.postcodes,
+    postcodesWithoutLocation: parsedPostcodes.withoutLocation,
+    population: parsePopulation(population.text, population.file),
+  };
+  const lsoaCodes = new Set(geography.lsoas.map((lsoa) => lsoa.code));
+  const withoutPopulation = [...lsoaCodes].filter((code) => !geography.population.has(code));
+  if (withoutPopulation.length > 0) {
+    throw new ReferenceDataError(
+      population.file,
+      `has no row for ${withoutPopulation.length} LSOA(s) of ${lsoas.file}, e.g. ${withoutPopulation.slice(0, 3).join(', ')}`,
+    );
+  }
+  const withoutPolygon = [...geography.population.keys()].filter((code) => !lsoaCodes.has(code));
+  if (withoutPolygon.length > 0) {
+    throw new ReferenceDataError(
+      population.file,
+      `has ${withoutPolygon.length} LSOA(s) missing from ${lsoas.file}, e.g. ${withoutPolygon.slice(0, 3).join(', ')}`,
+    );
+  }
+  return geography;
+}

@@ -1,0 +1,170 @@
+// The 33 wards as the site knows them: code, name, URL slug, Census 2021 population and
+// neighbours, all derived from the reference geography.
+import { area, bbox, bboxClip, feature, featureCollection, intersect } from '@turf/turf';
+import { type Ward, wardSchema, parseOrThrow } from '../src/shared/schema.ts';
+import type { Area, Geography, PolygonGeometry } from './reference.ts';
+import { PolygonIndex } from './geo/polygon-index.ts';
+import { projectX, projectY } from './geo/projection.ts';
+
+/**
+ * Two wards are neighbours when at least NEIGHBOUR_MIN_SHARED_VERTICES vertices of one lie
+ * within NEIGHBOUR_TOLERANCE_M of the other's boundary. The ONS generalised wards come from
+ * one topology and share their vertices, but a few metres of slack keeps the answer stable
+ * should a later release leave slivers; two vertices (rather than one) keep wards that only
+ * touch at a single corner from counting as neighbours.
+ */
+const NEIGHBOUR_TOLERANCE_M = 5;
+const NEIGHBOUR_MIN_SHARED_VERTICES = 2;
+
+/**
+ * URL slug of a ward name: lower case, "&" spelt "and", every other run of characters that
+ * are not letters or digits a single hyphen ("Little London & Woodhouse" ->
+ * "little-london-and-woodhouse").
+ */
+export function wardSlug(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/&/g, ' and ')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+/**
+ * Each LSOA's ward: the ward that holds the largest part of the LSOA's area. LSOAs 2021 do
+ * not nest in the 2025 wards, so a few straddle two; giving each whole LSOA to one ward keeps
+ * the population total exact (every resident counted once) at the cost of a small shift
+ * between neighbouring wards. Area is used rather than a single interior point because an
+ * interior point of a long, thin LSOA can land in the ward that holds the smaller share.
+ */
+export function assignLsoasToWards(geo: Geography): Map<string, string> {
+  const wardIndex = new PolygonIndex(geo.wards.map((ward) => ward.geometry));
+  const assignment = new Map<string, string>();
+  for (const lsoa of geo.lsoas) {
+    const candidates = wardIndex.overlappingBoxes(lsoa.geometry);
+    const holding = wardsHoldingVertices(wardIndex, lsoa.geometry);
+    // Most LSOAs lie inside one ward: every vertex is in it or on its boundary. Only the
+    // others need the (slow) polygon intersection.
+    const [only] = holding;
+    const ward =
+      holding.size === 1 && only !== undefined
+        ? geo.wards[only]
+        : largestOverlap(geo.wards, candidates, lsoa.geometry);
+    if (ward === undefined) {
+      throw new Error(
+        `LSOA ${lsoa.code} (${lsoa.name}) overlaps no ward polygon: the reference LSOA and ward files do not cover the same district`,
+      );
+    }
+    assignment.set(lsoa.code, ward.code);
+  }
+  return assignment;
+}
+
+/** Vertices closer than this to a ward boundary count as on it, not inside either side. */
+const ON_BOUNDARY_M = 25;
+
+/** Wards that hold at least one vertex of `geometry` clearly inside them. */
+function wardsHoldingVertices(wardIndex: PolygonIndex, geometry: PolygonGeometry): Set<number> {
+  const holding = new Set<number>();
+  for (const [x, y] of boundaryVertices(geometry)) {
+    const ward = wardIndex.containing(x, y);
+    if (ward >= 0 && wardIndex.distanceToBoundary(ward, x, y) > ON_BOUNDARY_M) holding.add(ward);
+  }
+  return holding;
+}
+
+function largestOverlap(
+  wards: readonly Area[],
+  candidates: readonly number[],
+  geometry: PolygonGeometry,
+): Area | undefined {
+  const lsoa = feature(geometry);
+  const box = bbox(lsoa);
+  let best: { ward: Area; area: number } | undefined;
+  for (const candidate of candidates) {
+    const ward = wards[candidate]!;
+    // Clipping the ward to the LSOA's box first (cheap) keeps the exact intersection small.
+    const clipped = bboxClip(feature(ward.geometry), box).geometry as PolygonGeometry;
+    if (clipped.coordinates.length === 0) continue;
+    const overlap = intersect(featureCollection([lsoa, feature(clipped)]));
+    const overlapArea = overlap === null ? 0 : area(overlap);
+    if (overlapArea > 0 && (best === undefined || overlapArea > best.area)) {
+      best = { ward, area: overlapArea };
+    }
+  }
+  return best?.ward;
+}
+
+/** Census 2021 usual residents by ward code, summed over the LSOAs assigned to each ward. */
+export function wardPopulations(
+  geo: Geography,
+  lsoaWard = assignLsoasToWards(geo),
+): Map<string, number> {
+  const population = new Map<string, number>(geo.wards.map((ward) => [ward.code, 0]));
+  for (const [lsoaCode, wardCode] of lsoaWard) {
+    const residents = geo.population.get(lsoaCode);
+    if (residents === undefined) throw new Error(`No Census 2021 population for LSOA ${lsoaCode}`);
+    population.set(wardCode, (population.get(wardCode) ?? 0) + residents);
+  }
+  return population;
+}
+
+function boundaryVertices(geometry: PolygonGeometry): [number, number][] {
+  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  return polygons.flatMap((rings) =>
+    rings.flatMap((ring) => ring.map((p): [number, number] => [projectX(p[0]!), projectY(p[1]!)])),
+  );
+}
+
+/** Ward code -> codes of the wards that share a stretch of boundary with it, sorted. */
+export function wardNeighbours(geo: Geography): Map<string, string[]> {
+  const index = new PolygonIndex(geo.wards.map((ward) => ward.geometry));
+  const vertices = geo.wards.map((ward) => boundaryVertices(ward.geometry));
+  const neighbours = new Map<string, Set<string>>(geo.wards.map((ward) => [ward.code, new Set()]));
+  const sharedVertices = (from: number, to: number): number =>
+    vertices[from]!.filter(([x, y]) => index.distanceToBoundary(to, x, y) <= NEIGHBOUR_TOLERANCE_M)
+      .length;
+  geo.wards.forEach((ward, a) => {
+    for (const b of index.overlappingBoxes(ward.geometry, NEIGHBOUR_TOLERANCE_M)) {
+      if (b <= a) continue;
+      const shared = Math.max(sharedVertices(a, b), sharedVertices(b, a));
+      if (shared >= NEIGHBOUR_MIN_SHARED_VERTICES) {
+        const other = geo.wards[b]!;
+        neighbours.get(ward.code)!.add(other.code);
+        neighbours.get(other.code)!.add(ward.code);
+      }
+    }
+  });
+  return new Map([...neighbours].map(([code, set]) => [code, [...set].sort()]));
+}
+
+/** The wards, ordered by name, validated against the shared schema. */
+export function buildWards(geo: Geography): Ward[] {
+  const population = wardPopulations(geo);
+  const neighbours = wardNeighbours(geo);
+  const wards = [...geo.wards]
+    .sort((a, b) => a.name.localeCompare(b.name, 'en-GB'))
+    .map((ward) =>
+      parseOrThrow(
+        wardSchema,
+        {
+          code: ward.code,
+          name: ward.name,
+          slug: wardSlug(ward.name),
+          population: population.get(ward.code) ?? 0,
+          neighbours: neighbours.get(ward.code) ?? [],
+        },
+        `ward ${ward.code} (${ward.name})`,
+      ),
+    );
+  const slugs = new Map<string, string>();
+  for (const ward of wards) {
+    const clash = slugs.get(ward.slug);
+    if (clash !== undefined) {
+      throw new Error(`Wards "${clash}" and "${ward.name}" have the same slug "${ward.slug}"`);
+    }
+    slugs.set(ward.slug, ward.name);
+  }
+  return wards;
+}
