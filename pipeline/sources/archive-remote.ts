@@ -1,0 +1,310 @@
+// police.uk archives over HTTP. An archive is 1-2 GB; the Leeds pipeline needs a few MB of it.
+// With range requests we read the archive's tail, its central directory and then only the
+// entries wanted. A server that ignores ranges gets a whole-file download instead, resumable
+// from a `.partial` file, checked against its size and (when the server gives one) its MD5.
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat, truncate } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { HttpNetworkError, type HttpClient, type Log } from './http.ts';
+import { trackProgress, type ProgressSink } from './progress.ts';
+import {
+  ZIP64_END_RECORD_BYTES,
+  ZIP_TAIL_BYTES,
+  entryByteRanges,
+  extractEntry,
+  findCentralDirectory,
+  parseCentralDirectory,
+  parseZip64EndRecord,
+  type CentralDirectory,
+  type ZipEntry,
+} from './zip.ts';
+
+/** What the server says about an archive before we read it. */
+export interface ArchiveProbe {
+  /** The file name after redirects, e.g. "2025-03.zip" for latest.zip. */
+  name: string;
+  /** The archive's month, from its name. */
+  month: string;
+  /** The URL after redirects. */
+  url: string;
+  size: number;
+  lastModified?: string;
+  etag?: string;
+  /** Hex MD5 of the whole file, when the server publishes one (Content-MD5, or a plain-MD5 ETag). */
+  md5?: string;
+}
+
+const ARCHIVE_NAME = /^(\d{4}-(?:0[1-9]|1[0-2]))\.zip$/;
+/** An S3-style ETag of a file uploaded in one part is the hex MD5 of its bytes. */
+const MD5_ETAG = /^"?([0-9a-f]{32})"?$/i;
+
+/** HEAD the archive (following latest.zip's redirect) and describe it. */
+export async function probeArchive(client: HttpClient, url: string): Promise<ArchiveProbe> {
+  return client.retrying('HEAD', url, async () => {
+    const { response, discard } = await client.send(url, {
+      method: 'HEAD',
+      headers: { 'accept-encoding': 'identity' },
+    });
+    await discard();
+    const finalUrl = response.url || url;
+    const name = decodeURIComponent(new URL(finalUrl).pathname.split('/').pop() ?? '');
+    const month = ARCHIVE_NAME.exec(name)?.[1];
+    if (month === undefined) {
+      throw new Error(
+        `${url} led to "${finalUrl}", whose name is not YYYY-MM.zip; check POLICE_ARCHIVE_BASE_URL`,
+      );
+    }
+    const size = Number(response.headers.get('content-length'));
+    if (!Number.isSafeInteger(size) || size <= 0) {
+      throw new Error(
+        `${finalUrl} gave no usable Content-Length ("${response.headers.get('content-length')}")`,
+      );
+    }
+    const probe: ArchiveProbe = { name, month, url: finalUrl, size };
+    const lastModified = response.headers.get('last-modified');
+    const etag = response.headers.get('etag');
+    if (lastModified) probe.lastModified = lastModified;
+    if (etag) probe.etag = etag;
+    const md5 = md5FromHeaders(response.headers);
+    if (md5) probe.md5 = md5;
+    return probe;
+  });
+}
+
+function md5FromHeaders(headers: Headers): string | undefined {
+  const contentMd5 = headers.get('content-md5');
+  if (contentMd5) return Buffer.from(contentMd5, 'base64').toString('hex');
+  return MD5_ETAG.exec(headers.get('etag') ?? '')?.[1]?.toLowerCase();
+}
+
+/** Random access to an archive's bytes, over HTTP ranges or from a downloaded file. */
+interface ByteSource {
+  read(start: number, end: number): Promise<Buffer>;
+  extract(
+    entry: ZipEntry,
+    range: { start: number; end: number },
+    destination: string,
+  ): Promise<void>;
+}
+
+/** The server answered a range request with the whole file. */
+class RangesUnsupported extends Error {}
+
+function remoteSource(client: HttpClient, probe: ArchiveProbe): ByteSource {
+  const send = async (start: number, end: number) => {
+    const exchange = await client.send(probe.url, {
+      headers: { range: `bytes=${start}-${end - 1}`, 'accept-encoding': 'identity' },
+    });
+    if (exchange.response.status !== 206) {
+      await exchange.discard();
+      throw new RangesUnsupported(
+        `${probe.url} ignored a Range header (HTTP ${exchange.response.status})`,
+      );
+    }
+    const contentRange = exchange.response.headers.get('content-range') ?? '';
+    if (!contentRange.startsWith(`bytes ${start}-`)) {
+      await exchange.discard();
+      throw new Error(
+        `${probe.url} answered bytes ${start}-${end - 1} with Content-Range "${contentRange}"`,
+      );
+    }
+    return exchange;
+  };
+  return {
+    read: (start, end) =>
+      client.retrying('GET', probe.url, async () => (await send(start, end)).bytes()),
+    extract: (entry, range, destination) =>
+      client.retrying('GET', probe.url, async () => {
+        const exchange = await send(range.start, range.end);
+        await extractEntry(exchange.chunks(), entry, destination, `${probe.name}:${entry.name}`);
+      }),
+  };
+}
+
+function fileSource(file: string, label: string): ByteSource {
+  return {
+    async read(start, end) {
+      const handle = await open(file, 'r');
+      try {
+        const buffer = Buffer.alloc(end - start);
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, start);
+        return buffer.subarray(0, bytesRead);
+      } finally {
+        await handle.close();
+      }
+    },
+    extract: (entry, range, destination) =>
+      extractEntry(
+        createReadStream(file, { start: range.start, end: range.end - 1 }),
+        entry,
+        destination,
+        `${label}:${entry.name}`,
+      ),
+  };
+}
+
+export interface RemoteArchive {
+  probe: ArchiveProbe;
+  /** How its bytes were read: "ranges", or "download" when the server refused ranges. */
+  mode: 'ranges' | 'download';
+  entries: ZipEntry[];
+  /** Stream one entry to `destination`, checked against its CRC-32. */
+  extract(entry: ZipEntry, destination: string): Promise<void>;
+}
+
+export interface OpenArchiveOptions {
+  client: HttpClient;
+  /** Where a whole archive is downloaded when the server refuses ranges. */
+  downloadDir: string;
+  /** "download" forces the whole-file path (e.g. when most of an archive is wanted). */
+  mode?: 'auto' | 'download';
+  log?: Log;
+  progress?: ProgressSink;
+}
+
+/** Read the archive's central directory, by ranges when the server allows, else by downloading it. */
+export async function openRemoteArchive(
+  probe: ArchiveProbe,
+  options: OpenArchiveOptions,
+): Promise<RemoteArchive> {
+  const log = options.log ?? (() => {});
+  if (options.mode !== 'download') {
+    const source = remoteSource(options.client, probe);
+    try {
+      return await withDirectory(probe, source, 'ranges');
+    } catch (error) {
+      if (!(error instanceof Error && error.cause instanceof RangesUnsupported)) throw error;
+      log(
+        `${probe.name}: the server does not answer range requests; downloading the whole archive`,
+      );
+    }
+  }
+  const file = await downloadResumable(
+    options.client,
+    probe,
+    options.downloadDir,
+    log,
+    options.progress,
+  );
+  return withDirectory(probe, fileSource(file, probe.name), 'download');
+}
+
+async function withDirectory(
+  probe: ArchiveProbe,
+  source: ByteSource,
+  mode: RemoteArchive['mode'],
+): Promise<RemoteArchive> {
+  const tailStart = Math.max(0, probe.size - ZIP_TAIL_BYTES);
+  const tail = await source.read(tailStart, probe.size);
+  let directory: CentralDirectory;
+  const found = findCentralDirectory(tail, tailStart, probe.name);
+  if ('zip64RecordOffset' in found) {
+    const record = await source.read(
+      found.zip64RecordOffset,
+      found.zip64RecordOffset + ZIP64_END_RECORD_BYTES,
+    );
+    directory = parseZip64EndRecord(record, probe.name);
+  } else {
+    directory = found;
+  }
+  // The directory often sits inside the tail already read.
+  const directoryBytes =
+    directory.offset >= tailStart
+      ? tail.subarray(directory.offset - tailStart, directory.offset - tailStart + directory.size)
+      : await source.read(directory.offset, directory.offset + directory.size);
+  const entries = parseCentralDirectory(directoryBytes, directory.entries, probe.name);
+  const ranges = entryByteRanges(entries, directory);
+  return {
+    probe,
+    mode,
+    entries,
+    extract(entry, destination) {
+      const range = ranges.get(entry);
+      if (!range) throw new Error(`${entry.name} is not an entry of ${probe.name}`);
+      return source.extract(entry, range, destination);
+    },
+  };
+}
+
+/**
+ * Download the whole archive to `<downloadDir>/<name>`, resuming a `.partial` file left by an
+ * earlier attempt or run with a Range request (starting over if the server ignores it).
+ * Returns the path of the complete, verified file.
+ */
+export async function downloadResumable(
+  client: HttpClient,
+  probe: ArchiveProbe,
+  downloadDir: string,
+  log: Log = () => {},
+  progress?: ProgressSink,
+): Promise<string> {
+  await mkdir(downloadDir, { recursive: true });
+  const file = path.join(downloadDir, probe.name);
+  if ((await sizeOf(file)) === probe.size) return file;
+  const partial = `${file}.partial`;
+  await client.retrying('GET', probe.url, async () => {
+    let have = (await sizeOf(partial)) ?? 0;
+    if (have > probe.size) {
+      await truncate(partial, 0);
+      have = 0;
+    }
+    if (have === probe.size) return;
+    const headers: Record<string, string> = { 'accept-encoding': 'identity' };
+    if (have > 0) headers.range = `bytes=${have}-`;
+    const exchange = await client.send(probe.url, { headers });
+    if (have > 0 && exchange.response.status !== 206) {
+      log(
+        `${probe.name}: the server cannot resume (HTTP ${exchange.response.status}); starting again from byte 0`,
+      );
+      have = 0;
+    } else if (have > 0) {
+      log(`${probe.name}: resuming the download at byte ${have}`);
+    }
+    const tracker = trackProgress(probe.name, probe.size, progress);
+    tracker.add(have);
+    async function* counted() {
+      for await (const chunk of exchange.chunks()) {
+        tracker.add(chunk.byteLength);
+        yield chunk;
+      }
+    }
+    await pipeline(counted, createWriteStream(partial, { flags: have > 0 ? 'a' : 'w' }));
+    tracker.finish();
+    const got = (await sizeOf(partial)) ?? 0;
+    if (got !== probe.size) {
+      // Transient: the next attempt resumes from what arrived.
+      throw new HttpNetworkError(
+        'GET',
+        probe.url,
+        new Error(`body ended at byte ${got} of ${probe.size}`),
+      );
+    }
+  });
+  if (probe.md5 !== undefined) {
+    const actual = await md5Of(partial);
+    if (actual !== probe.md5) {
+      await rm(partial, { force: true });
+      throw new Error(
+        `${probe.url}: downloaded file has MD5 ${actual}, the server lists ${probe.md5}; the partial download was deleted, run again`,
+      );
+    }
+  }
+  await rename(partial, file);
+  return file;
+}
+
+async function sizeOf(file: string): Promise<number | undefined> {
+  try {
+    return (await stat(file)).size;
+  } catch {
+    return undefined;
+  }
+}
+
+async function md5Of(file: string): Promise<string> {
+  const hash = createHash('md5');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}

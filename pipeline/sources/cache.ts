@@ -1,0 +1,164 @@
+// On-disk caches of the fetch step, and the per-month manifest that records where each month
+// came from. Layout under the cache root (default data/cache):
+//   archive/YYYY-MM/YYYY-MM-<force>-<kind>.csv   police.uk files in the archive layout (--archive-dir)
+//   api/YYYY-MM.json                             crimes-street answers for months no archive holds yet
+//   sources/manifest/YYYY-MM.json                source, archive or API snapshot, fetchedAt, file CRCs
+//   sources/downloads/YYYY-MM.zip[.partial]      whole archives, only when a server refuses ranges
+//   sources/postcodes-io.json                    reverse-geocoding answers by coordinate
+//   sources/polling-districts.geojson            the council's polling districts
+// Every write is atomic (temp + rename); a month appears whole or not at all.
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { monthSchema } from '../../src/shared/schema.ts';
+
+export interface SourcePaths {
+  root: string;
+  archiveDir: string;
+  apiDir: string;
+  manifestDir: string;
+  downloadDir: string;
+  stagingDir: string;
+  postcodesCache: string;
+  pollingDistrictsCache: string;
+}
+
+export const DEFAULT_CACHE_ROOT = path.join('data', 'cache');
+
+export function sourcePaths(cacheRoot: string = DEFAULT_CACHE_ROOT): SourcePaths {
+  const own = path.join(cacheRoot, 'sources');
+  return {
+    root: cacheRoot,
+    archiveDir: path.join(cacheRoot, 'archive'),
+    apiDir: path.join(cacheRoot, 'api'),
+    manifestDir: path.join(own, 'manifest'),
+    downloadDir: path.join(own, 'downloads'),
+    stagingDir: path.join(own, 'staging'),
+    postcodesCache: path.join(own, 'postcodes-io.json'),
+    pollingDistrictsCache: path.join(own, 'polling-districts.geojson'),
+  };
+}
+
+const fetchedFileSchema = z.object({
+  name: z.string(),
+  bytes: z.number().int().nonnegative(),
+  crc32: z.number().int().nonnegative(),
+});
+export type FetchedFile = z.infer<typeof fetchedFileSchema>;
+
+export const monthManifestSchema = z.object({
+  month: monthSchema,
+  source: z.enum(['archive', 'api']),
+  /** "2025-03.zip" for an archive, "api:2025-04" (the API's newest month then) for the API. */
+  snapshot: z.string().min(1),
+  fetchedAt: z.iso.datetime(),
+  /** The archive file as the server described it, to notice a republished archive. */
+  archive: z
+    .object({
+      url: z.string(),
+      size: z.number().int().nonnegative(),
+      lastModified: z.string().optional(),
+      etag: z.string().optional(),
+    })
+    .optional(),
+  api: z
+    .object({
+      requests: z.number().int().nonnegative(),
+      polygons: z.number().int().nonnegative(),
+      crimes: z.number().int().nonnegative(),
+    })
+    .optional(),
+  files: z.array(fetchedFileSchema),
+});
+export type MonthManifest = z.infer<typeof monthManifestSchema>;
+
+export function manifestPath(paths: SourcePaths, month: string): string {
+  return path.join(paths.manifestDir, `${month}.json`);
+}
+
+/** The manifest of `month`, or undefined when the month was never fetched (or its manifest is unreadable). */
+export async function readMonthManifest(
+  paths: SourcePaths,
+  month: string,
+): Promise<MonthManifest | undefined> {
+  let text: string;
+  try {
+    text = await readFile(manifestPath(paths, month), 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const parsed = monthManifestSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Write `data` to `file` through a temp file and a rename, so readers never see half of it. */
+export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const temporary = `${file}.tmp-${process.pid}-${Date.now()}`;
+  try {
+    await writeFile(temporary, data);
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  await writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** A fresh, empty folder for one month's files; commitArchiveMonth moves it into place. */
+export async function stageMonth(paths: SourcePaths, month: string): Promise<string> {
+  const dir = path.join(paths.stagingDir, `${month}-${process.pid}-${Date.now()}`);
+  await mkdir(dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * Put a staged month in place of the old one (if any), drop an API snapshot it supersedes,
+ * then record its manifest. The old folder stays until the new one is in place.
+ */
+export async function commitArchiveMonth(
+  paths: SourcePaths,
+  staged: string,
+  manifest: MonthManifest,
+): Promise<void> {
+  const target = path.join(paths.archiveDir, manifest.month);
+  const previous = `${staged}.previous`;
+  await mkdir(paths.archiveDir, { recursive: true });
+  const hadPrevious = await rename(target, previous).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return false;
+      throw error;
+    },
+  );
+  try {
+    await rename(staged, target);
+  } catch (error) {
+    if (hadPrevious) await rename(previous, target);
+    throw error;
+  }
+  if (hadPrevious) await rm(previous, { recursive: true, force: true });
+  await rm(path.join(paths.apiDir, `${manifest.month}.json`), { force: true });
+  await writeJsonAtomic(manifestPath(paths, manifest.month), manifest);
+}
+
+/** Save one API month (the crimes-street objects as received) and its manifest. */
+export async function commitApiMonth(
+  paths: SourcePaths,
+  crimesJson: string,
+  manifest: MonthManifest,
+): Promise<void> {
+  await writeFileAtomic(path.join(paths.apiDir, `${manifest.month}.json`), crimesJson);
+  await writeJsonAtomic(manifestPath(paths, manifest.month), manifest);
+}
+
+export async function discardStaged(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}

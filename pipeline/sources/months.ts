@@ -1,0 +1,60 @@
+// Month arithmetic and the choice of police.uk archives. Pure.
+import { MONTH_PATTERN } from '../../src/shared/schema.ts';
+
+/** Each police.uk archive YYYY-MM.zip holds the 36 months ending at YYYY-MM. */
+export const ARCHIVE_SPAN_MONTHS = 36;
+
+export function checkMonth(month: string, what: string): string {
+  if (!MONTH_PATTERN.test(month)) {
+    throw new Error(`${what}: "${month}" is not a month; write it as YYYY-MM, e.g. 2025-03`);
+  }
+  return month;
+}
+
+export function addMonths(month: string, count: number): string {
+  const [year, mon] = month.split('-').map(Number) as [number, number];
+  const index = year * 12 + (mon - 1) + count;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
+/** Every month from `from` to `to`, both included. */
+export function monthRange(from: string, to: string): string[] {
+  if (from > to)
+    throw new Error(`month range ${from} to ${to} is backwards: give the earlier month first`);
+  const months: string[] = [];
+  for (let month = from; month <= to; month = addMonths(month, 1)) months.push(month);
+  return months;
+}
+
+/** The months archive `archiveMonth`.zip holds. */
+export function archiveMonths(archiveMonth: string): string[] {
+  return monthRange(addMonths(archiveMonth, -(ARCHIVE_SPAN_MONTHS - 1)), archiveMonth);
+}
+
+export interface ArchivePlan {
+  /** The archive's month: its file is `<archive>.zip`. */
+  archive: string;
+  /** The wanted months to take from it, ascending. */
+  months: string[];
+}
+
+/**
+ * The fewest archives that hold every wanted month up to `latestArchive`, preferring newer
+ * archives (police.uk revises earlier months in later archives). Greedy from the oldest
+ * wanted month, each archive reaching as far forward as it can: optimal for intervals of equal
+ * length. Months after `latestArchive` are not in any archive and are left out.
+ */
+export function planArchives(wanted: readonly string[], latestArchive: string): ArchivePlan[] {
+  const months = [...new Set(wanted)].filter((m) => m <= latestArchive).sort();
+  const plans: ArchivePlan[] = [];
+  for (const month of months) {
+    const current = plans.at(-1);
+    if (current && month <= current.archive) {
+      current.months.push(month);
+      continue;
+    }
+    const end = addMonths(month, ARCHIVE_SPAN_MONTHS - 1);
+    plans.push({ archive: end < latestArchive ? end : latestArchive, months: [month] });
+  }
+  return plans;
+}

@@ -1,0 +1,184 @@
+// Leeds City Council's polling districts, from its ArcGIS MapServer (layer 7, fields POLLING_DI
+// and WARD): paged until the server says nothing is left, converted from ArcGIS rings to
+// GeoJSON, cached on disk. dissolveWards() merges them into ward boundaries.
+import { readFile } from 'node:fs/promises';
+import * as turf from '@turf/turf';
+import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
+import { z } from 'zod';
+import { writeJsonAtomic } from './cache.ts';
+import { sourceUrl } from './config.ts';
+import type { HttpClient, Log } from './http.ts';
+
+/** ArcGIS servers commonly cap a page at 1,000 features; ask for that and follow the paging. */
+export const PAGE_SIZE = 1000;
+/** Leeds has a few hundred polling districts; more pages than this means paging is not advancing. */
+const MAX_PAGES = 100;
+
+/** The council's spelling -> the ward's official name (WD25NM). */
+export const COUNCIL_WARD_NAME_FIXES: Readonly<Record<string, string>> = {
+  'Crossgates & Whinmoor': 'Cross Gates & Whinmoor',
+};
+
+export interface PollingDistrictProperties {
+  pollingDistrict: string;
+  ward: string;
+}
+export type PollingDistricts = FeatureCollection<Polygon | MultiPolygon, PollingDistrictProperties>;
+export type WardBoundaries = FeatureCollection<Polygon | MultiPolygon, { ward: string }>;
+
+const pageSchema = z.object({
+  features: z.array(
+    z.object({
+      attributes: z.object({ POLLING_DI: z.string(), WARD: z.string() }),
+      geometry: z.object({
+        rings: z.array(z.array(z.tuple([z.number(), z.number()]).rest(z.number()))),
+      }),
+    }),
+  ),
+  exceededTransferLimit: z.boolean().optional(),
+});
+const countSchema = z.object({ count: z.number().int().nonnegative() });
+
+export interface FetchPollingDistrictsOptions {
+  client: HttpClient;
+  mapServerUrl: string;
+  cacheFile: string;
+  /** Ask the council again even when the cache exists. */
+  refresh?: boolean;
+  pageSize?: number;
+  log?: Log;
+}
+
+/** The polling districts, from the cache when present, else from the council (then cached). */
+export async function fetchPollingDistricts(
+  options: FetchPollingDistrictsOptions,
+): Promise<PollingDistricts> {
+  if (!options.refresh) {
+    const cached = await readCached(options.cacheFile);
+    if (cached) return cached;
+  }
+  const { client, log = () => {} } = options;
+  const pageSize = options.pageSize ?? PAGE_SIZE;
+  const url = sourceUrl(options.mapServerUrl, 'query');
+  const query = (extra: Record<string, string>): URL => {
+    const target = new URL(url);
+    target.search = new URLSearchParams({ where: '1=1', f: 'json', ...extra }).toString();
+    return target;
+  };
+
+  const expected = countSchema.parse(
+    arcgisAnswer(await client.json(query({ returnCountOnly: 'true' })), url.href),
+  ).count;
+  const features: Feature<Polygon | MultiPolygon, PollingDistrictProperties>[] = [];
+  for (let page = 0; ; page += 1) {
+    if (page >= MAX_PAGES)
+      throw new Error(
+        `${url.href}: still more features after ${MAX_PAGES} pages; paging is not advancing`,
+      );
+    const target = query({
+      outFields: 'POLLING_DI,WARD',
+      returnGeometry: 'true',
+      outSR: '4326',
+      resultOffset: String(page * pageSize),
+      resultRecordCount: String(pageSize),
+    });
+    const parsed = pageSchema.safeParse(arcgisAnswer(await client.json(target), target.href));
+    if (!parsed.success) {
+      throw new Error(
+        `${target.href} did not answer features with POLLING_DI, WARD and polygon rings: ${parsed.error.message}`,
+      );
+    }
+    for (const feature of parsed.data.features) {
+      features.push({
+        type: 'Feature',
+        properties: {
+          pollingDistrict: feature.attributes.POLLING_DI.trim(),
+          ward: feature.attributes.WARD.trim(),
+        },
+        geometry: ringsToGeometry(feature.geometry.rings as Position[][]),
+      });
+    }
+    if (!parsed.data.exceededTransferLimit || parsed.data.features.length === 0) break;
+  }
+  if (features.length !== expected) {
+    throw new Error(
+      `${url.href}: paging returned ${features.length} polling districts, the layer counts ${expected}; try again`,
+    );
+  }
+  log(`council polling districts: ${features.length} fetched`);
+  const collection: PollingDistricts = { type: 'FeatureCollection', features };
+  await writeJsonAtomic(options.cacheFile, collection);
+  return collection;
+}
+
+/** ArcGIS reports errors as HTTP 200 with an `error` object. */
+function arcgisAnswer(body: unknown, where: string): unknown {
+  const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  if (error)
+    throw new Error(
+      `${where} answered an ArcGIS error ${String(error.code)}: ${String(error.message)}`,
+    );
+  return body;
+}
+
+async function readCached(file: string): Promise<PollingDistricts | undefined> {
+  try {
+    const parsed = JSON.parse(await readFile(file, 'utf8')) as PollingDistricts;
+    return parsed.type === 'FeatureCollection' && Array.isArray(parsed.features)
+      ? parsed
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * ArcGIS rings -> GeoJSON. ArcGIS draws outer rings clockwise and holes counter-clockwise and
+ * does not say which hole belongs to which outer ring; GeoJSON (RFC 7946) wants outer rings
+ * counter-clockwise, each followed by its holes clockwise.
+ */
+export function ringsToGeometry(rings: readonly Position[][]): Polygon | MultiPolygon {
+  const closed = rings.filter((ring) => ring.length >= 4);
+  const outers = closed.filter((ring) => turf.booleanClockwise(ring));
+  const holes = closed.filter((ring) => !turf.booleanClockwise(ring));
+  // A server that ignores the convention sends only counter-clockwise rings: all outer then.
+  const polygons: Position[][][] =
+    outers.length > 0 ? outers.map((ring) => [[...ring].reverse()]) : holes.map((ring) => [ring]);
+  if (outers.length > 0) {
+    for (const hole of holes) {
+      const first = hole[0] as Position;
+      const owner = polygons.find((rings) =>
+        turf.booleanPointInPolygon(first, turf.polygon([rings[0] as Position[]])),
+      );
+      if (owner) owner.push([...hole].reverse());
+      else polygons.push([hole]);
+    }
+  }
+  if (polygons.length === 0)
+    throw new Error('an ArcGIS polygon has no ring with at least 4 points');
+  return polygons.length === 1
+    ? { type: 'Polygon', coordinates: polygons[0] as Position[][] }
+    : { type: 'MultiPolygon', coordinates: polygons };
+}
+
+/** The official ward name for the council's spelling. */
+export function wardName(councilName: string): string {
+  return COUNCIL_WARD_NAME_FIXES[councilName] ?? councilName;
+}
+
+/** Merge the polling districts of each ward into one boundary per ward, ordered by name. */
+export function dissolveWards(districts: PollingDistricts): WardBoundaries {
+  const byWard = new Map<string, Feature<Polygon | MultiPolygon>[]>();
+  for (const feature of districts.features) {
+    const name = wardName(feature.properties.ward);
+    byWard.set(name, [...(byWard.get(name) ?? []), feature]);
+  }
+  const features = [...byWard.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([ward, parts]) => {
+      const merged = parts.length === 1 ? parts[0] : turf.union(turf.featureCollection(parts));
+      if (!merged) throw new Error(`polling districts of ward ${ward} dissolve to nothing`);
+      return { type: 'Feature' as const, properties: { ward }, geometry: merged.geometry };
+    });
+  return { type: 'FeatureCollection', features };
+}

@@ -1,0 +1,172 @@
+// postcodes.io bulk reverse geocoding, for the snap points the local postcode list cannot
+// place. Asked at a modest radius first, then at the widest radius postcodes.io allows for
+// those still unplaced. Every answer (a postcode, or "none within 2 km") is cached on disk by
+// coordinate, so a monthly run only asks about snap points it has not seen before.
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { writeJsonAtomic } from './cache.ts';
+import { sourceUrl } from './config.ts';
+import type { HttpClient, Log } from './http.ts';
+
+/** postcodes.io takes at most 100 geolocations per bulk request. */
+export const MAX_GEOLOCATIONS_PER_REQUEST = 100;
+/** First pass: a police.uk snap point on a street is nearly always within 250 m of a postcode. */
+export const FIRST_PASS_RADIUS_METRES = 250;
+/** Second pass: the widest radius postcodes.io accepts. */
+export const WIDE_RADIUS_METRES = 2000;
+/** Six decimals is the precision police.uk publishes coordinates with. */
+const KEY_DECIMALS = 6;
+
+export interface Coordinate {
+  lon: number;
+  lat: number;
+}
+
+export interface PostcodePlace {
+  postcode: string;
+  /** The outward code, e.g. "LS6": the postcode district. */
+  district: string;
+  distanceMetres: number;
+}
+
+const cachedSchema = z.object({
+  place: z
+    .object({ postcode: z.string(), district: z.string(), distanceMetres: z.number() })
+    .nullable(),
+  /** The widest radius asked; a null place means none within it. */
+  radius: z.number(),
+});
+const cacheFileSchema = z.object({
+  version: z.literal(1),
+  entries: z.record(z.string(), cachedSchema),
+});
+type CacheFile = z.infer<typeof cacheFileSchema>;
+
+const bulkAnswerSchema = z.object({
+  status: z.number(),
+  result: z.array(
+    z.object({
+      query: z.object({ longitude: z.coerce.number(), latitude: z.coerce.number() }),
+      result: z
+        .array(z.object({ postcode: z.string(), outcode: z.string(), distance: z.number() }))
+        .nullable(),
+    }),
+  ),
+});
+
+export function coordinateKey({ lon, lat }: Coordinate): string {
+  return `${lon.toFixed(KEY_DECIMALS)},${lat.toFixed(KEY_DECIMALS)}`;
+}
+
+export interface ReverseGeocodeOptions {
+  client: HttpClient;
+  postcodesBaseUrl: string;
+  cacheFile: string;
+  radii?: readonly number[];
+  log?: Log;
+}
+
+export interface ReverseGeocodeResult {
+  /** coordinateKey -> nearest postcode, or null when none lies within the widest radius. */
+  places: Map<string, PostcodePlace | null>;
+  asked: number;
+  fromCache: number;
+  requests: number;
+}
+
+/** The nearest postcode of each coordinate (deduplicated), from the cache or postcodes.io. */
+export async function reverseGeocode(
+  points: readonly Coordinate[],
+  options: ReverseGeocodeOptions,
+): Promise<ReverseGeocodeResult> {
+  const { client, log = () => {} } = options;
+  const radii = options.radii ?? [FIRST_PASS_RADIUS_METRES, WIDE_RADIUS_METRES];
+  const cache = await readCache(options.cacheFile);
+  const places = new Map<string, PostcodePlace | null>();
+  let pending = new Map<string, Coordinate>();
+  for (const point of points) {
+    const key = coordinateKey(point);
+    const cached = cache.entries[key];
+    if (cached) places.set(key, cached.place);
+    else pending.set(key, point);
+  }
+  const fromCache = places.size;
+  const asked = pending.size;
+  const requestsBefore = client.stats.requests;
+  const url = sourceUrl(options.postcodesBaseUrl, 'postcodes');
+
+  for (const [pass, radius] of radii.entries()) {
+    if (pending.size === 0) break;
+    log(
+      `postcodes.io: asking about ${pending.size} snap points within ${radius} m (pass ${pass + 1})`,
+    );
+    const unplaced = new Map<string, Coordinate>();
+    const batch = [...pending.entries()];
+    for (let start = 0; start < batch.length; start += MAX_GEOLOCATIONS_PER_REQUEST) {
+      const chunk = batch.slice(start, start + MAX_GEOLOCATIONS_PER_REQUEST);
+      const body = {
+        geolocations: chunk.map(([, p]) => ({
+          longitude: p.lon,
+          latitude: p.lat,
+          radius,
+          limit: 1,
+        })),
+      };
+      const answer = await client.json(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const parsed = bulkAnswerSchema.safeParse(answer);
+      if (!parsed.success || parsed.data.result.length !== chunk.length) {
+        throw new Error(
+          `POST ${url.href} did not answer one result per geolocation (${chunk.length} asked)` +
+            (parsed.success ? `, got ${parsed.data.result.length}` : `: ${parsed.error.message}`),
+        );
+      }
+      for (const [index, [key, point]] of chunk.entries()) {
+        const nearest = parsed.data.result[index]?.result?.[0];
+        if (nearest) {
+          const place = {
+            postcode: nearest.postcode,
+            district: nearest.outcode,
+            distanceMetres: nearest.distance,
+          };
+          places.set(key, place);
+          cache.entries[key] = { place, radius };
+        } else {
+          unplaced.set(key, point);
+          if (pass === radii.length - 1) {
+            places.set(key, null);
+            cache.entries[key] = { place: null, radius };
+          }
+        }
+      }
+    }
+    // Saved after every pass so an interrupted run keeps what it learnt.
+    await writeJsonAtomic(options.cacheFile, cache);
+    pending = unplaced;
+  }
+  return { places, asked, fromCache, requests: client.stats.requests - requestsBefore };
+}
+
+async function readCache(file: string): Promise<CacheFile> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return { version: 1, entries: {} };
+  }
+  let parsed: ReturnType<typeof cacheFileSchema.safeParse>;
+  try {
+    parsed = cacheFileSchema.safeParse(JSON.parse(text));
+  } catch (cause) {
+    throw new Error(`${file} is not JSON; delete it to rebuild the postcodes.io cache`, { cause });
+  }
+  if (!parsed.success) {
+    throw new Error(
+      `${file} is not a postcodes.io cache (${parsed.error.message}); delete it to rebuild it`,
+    );
+  }
+  return parsed.data;
+}
