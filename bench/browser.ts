@@ -1,0 +1,329 @@
+// The map page in a real headless Chromium against the built site on 127.0.0.1: time until
+// interactive, JS heap, what the browser downloads, and the latency of filter changes.
+//
+// The island marks its root `.crime-map` with data-ready="true" once the map exists and bumps
+// data-updates after each redraw of map and figures (before the browser paints). A latency is
+// measured in the page: from the timeStamp of the trusted input event (click, key press,
+// pointer move) to the first moment after the next frame that contains the redraw has been
+// painted (requestAnimationFrame, then a message posted from it, which runs after the paint).
+import chromium from '@sparticuz/chromium';
+import { chromium as playwright, type Browser, type CDPSession, type Page } from 'playwright-core';
+import { summarise, type Summary } from './stats.ts';
+
+/** Every change must be redrawn within this; a change that is not is reported, not waited on. */
+const UPDATE_TIMEOUT_MS = 5000;
+/** A desktop viewport: the map and the controls side by side. */
+const VIEWPORT = { width: 1280, height: 800 };
+/** Quiet time after each change, so stray work of one change never lands in the next. */
+const SETTLE_MS = 60;
+const BYTES_PER_MB = 1_000_000;
+
+export const CHANGE_KINDS = [
+  'crime type',
+  '12-month window',
+  'full range',
+  'city centre',
+  'slider key',
+  'slider drag',
+] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
+
+export interface BrowserResult {
+  chromium: string;
+  pageLoads: number;
+  /** Navigation start until the first drawing of the map and figures is painted. */
+  interactiveMs: Summary;
+  domContentLoadedMs: Summary;
+  /** Used JS heap after a forced GC: after load, and after all the filter changes. */
+  heapMB: Summary;
+  heapAfterLoadMB: number;
+  heapAfterChangesMB: number;
+  /** What the browser received for the page (bytes on the wire, as encoded by the server). */
+  transfer: { mapData: number; wardShapes: number; scripts: number; total: number };
+  changesMs: Partial<Record<ChangeKind, Summary>>;
+  allChangesMs: Summary;
+  missedUpdates: number;
+  consoleErrors: string[];
+  decodeMs?: Summary;
+}
+
+/** Installed before the page's own scripts: watches the island's markers, records input events. */
+function pageProbe(): void {
+  const w = window as unknown as { __bench: Record<string, unknown> };
+  const probe: {
+    readyAt: number | null;
+    lastInput: number | null;
+    waiting: ((paintedAt: number) => void) | null;
+  } = { readyAt: null, lastInput: null, waiting: null };
+  w.__bench = probe as unknown as Record<string, unknown>;
+  const afterPaint = (then: (t: number) => void) =>
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => then(performance.now());
+      channel.port2.postMessage(null);
+    });
+  for (const type of ['keydown', 'click', 'pointermove']) {
+    window.addEventListener(
+      type,
+      (event) => {
+        // A pointer move counts only while a button is down (a drag), not on the way to a click.
+        const drag = !(event instanceof PointerEvent) || event.buttons !== 0;
+        if (event.isTrusted && drag && probe.lastInput === null) probe.lastInput = event.timeStamp;
+      },
+      { capture: true },
+    );
+  }
+  new MutationObserver((records) => {
+    for (const record of records) {
+      const target = record.target as HTMLElement;
+      if (!target.classList.contains('crime-map') || target.dataset['updates'] === undefined)
+        continue;
+      if (target.dataset['ready'] !== 'true') continue;
+      if (probe.readyAt === null) afterPaint((t) => (probe.readyAt ??= t));
+      const resolve = probe.waiting;
+      if (resolve && record.attributeName === 'data-updates') {
+        probe.waiting = null;
+        afterPaint(resolve);
+      }
+    }
+  }).observe(document, {
+    subtree: true,
+    attributes: true,
+    attributeFilter: ['data-updates', 'data-ready'],
+  });
+}
+
+interface Probe {
+  readyAt: number | null;
+  lastInput: number | null;
+  waiting: ((t: number) => void) | null;
+  pending?: Promise<number | null>;
+}
+
+/** Start listening for the next redraw; the action that follows is the one measured. */
+async function arm(page: Page): Promise<void> {
+  await page.evaluate((timeout) => {
+    const probe = (window as unknown as { __bench: Probe }).__bench;
+    probe.lastInput = null;
+    probe.pending = new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => {
+        probe.waiting = null;
+        resolve(null);
+      }, timeout);
+      probe.waiting = (paintedAt) => {
+        clearTimeout(timer);
+        resolve(probe.lastInput === null ? null : paintedAt - probe.lastInput);
+      };
+    });
+  }, UPDATE_TIMEOUT_MS);
+}
+
+/** The latency of the armed change in ms, or null if the page did not redraw. */
+async function latency(page: Page): Promise<number | null> {
+  const ms = await page.evaluate(
+    () => (window as unknown as { __bench: Probe }).__bench.pending ?? null,
+  );
+  await page.waitForTimeout(SETTLE_MS);
+  return ms;
+}
+
+async function heapMB(cdp: CDPSession): Promise<number> {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const used = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value;
+  if (used === undefined) throw new Error('Chromium reported no JSHeapUsedSize');
+  return used / BYTES_PER_MB;
+}
+
+async function loadOnce(browser: Browser, url: string, consoleErrors: string[]) {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  await context.addInitScript(pageProbe);
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    // Tile requests fail by design (no internet): the page reports that itself.
+    if (message.type() === 'error' && !/ERR_NAME_NOT_RESOLVED|tile/i.test(message.text())) {
+      consoleErrors.push(message.text());
+    }
+  });
+  page.on('pageerror', (error) => consoleErrors.push(String(error)));
+  await page.goto(url, { waitUntil: 'commit' });
+  await page.waitForFunction(
+    () => (window as unknown as { __bench: Probe }).__bench.readyAt !== null,
+    null,
+    {
+      timeout: 30_000,
+    },
+  );
+  const timing = await page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0] as
+      PerformanceNavigationTiming | undefined;
+    const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+    const sum = (test: (name: string) => boolean) =>
+      resources.filter((r) => test(r.name)).reduce((a, r) => a + r.transferSize, 0);
+    return {
+      readyAt: (window as unknown as { __bench: Probe }).__bench.readyAt as number,
+      domContentLoaded: nav?.domContentLoadedEventEnd ?? 0,
+      transfer: {
+        mapData: sum((n) => n.includes('map-data')),
+        wardShapes: sum((n) => n.endsWith('wards.geojson')),
+        scripts: sum((n) => /\.m?js(\?|$)/.test(n)),
+        total: sum(() => true) + (nav?.transferSize ?? 0),
+      },
+    };
+  });
+  return { context, page, timing };
+}
+
+/** Where to put the pointer for month index `index` on the slider. */
+async function sliderX(
+  page: Page,
+  index: number,
+  count: number,
+): Promise<{ x: number; y: number }> {
+  const box = await page.locator('.crime-map__slider').boundingBox();
+  if (box === null) throw new Error('The month slider (.crime-map__slider) is not visible');
+  return { x: box.x + (box.width * index) / (count - 1), y: box.y + box.height / 2 };
+}
+
+async function handleCentre(page: Page, which: 0 | 1): Promise<{ x: number; y: number }> {
+  const box = await page.locator('.crime-map__slider .noUi-handle').nth(which).boundingBox();
+  if (box === null) throw new Error(`Slider handle ${which} is not visible`);
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+/** Measure each kind of filter change `perKind` times on a loaded map page. */
+async function measureChanges(page: Page, perKind: number) {
+  const months = await page.evaluate(() => {
+    const handle = document.querySelectorAll('.crime-map__slider .noUi-handle')[1];
+    return Number(handle?.getAttribute('aria-valuemax') ?? '0') + 1;
+  });
+  if (months < 13) throw new Error(`The slider offers ${months} months; at least 13 are needed`);
+  const samples: Partial<Record<ChangeKind, number[]>> = {};
+  let missed = 0;
+  const measure = async (kind: ChangeKind, action: () => Promise<void>) => {
+    await arm(page);
+    await action();
+    const ms = await latency(page);
+    if (ms === null) missed += 1;
+    else (samples[kind] ??= []).push(ms);
+  };
+  const types = page.locator('.crime-map__types input[type="checkbox"]');
+  const typeCount = await types.count();
+  const lower = page.locator('.crime-map__slider .noUi-handle').nth(0);
+  const upper = page.locator('.crime-map__slider .noUi-handle').nth(1);
+
+  for (let i = 0; i < perKind; i++) {
+    // Toggle a type off, then on again on the next pass: every click changes the filter.
+    await measure('crime type', () => types.nth(Math.floor(i / 2) % typeCount).click());
+  }
+  for (let i = 0; i < perKind; i++) {
+    await measure('city centre', () => page.locator('#crime-map-cc').click());
+  }
+  for (let i = 0; i < perKind; i++) {
+    // Drag the first handle to 12 months before the last, then back with the Home key.
+    const from = await handleCentre(page, 0);
+    const to = await sliderX(page, months - 12, months);
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await measure('12-month window', () => page.mouse.move(to.x, from.y));
+    await page.mouse.up();
+    await page.waitForTimeout(SETTLE_MS);
+    await lower.focus();
+    await measure('full range', () => page.keyboard.press('Home'));
+  }
+  await upper.focus();
+  for (let i = 0; i < perKind; i++) {
+    await measure('slider key', () =>
+      page.keyboard.press(i % 2 === 0 ? 'ArrowLeft' : 'ArrowRight'),
+    );
+  }
+  // Drag the last handle across the axis in steps of about two months, as a hand would.
+  let at = months - 1;
+  let step = -2;
+  let point = await handleCentre(page, 1);
+  await page.mouse.move(point.x, point.y);
+  await page.mouse.down();
+  for (let i = 0; i < perKind; i++) {
+    if (at + step < months / 2 || at + step > months - 1) step = -step;
+    at += step;
+    point = { ...(await sliderX(page, at, months)), y: point.y };
+    await measure('slider drag', () => page.mouse.move(point.x, point.y));
+  }
+  await page.mouse.up();
+  return { samples, missed };
+}
+
+export async function measureBrowser(
+  baseUrl: string,
+  options: { pageLoads: number; changesPerKind: number; log(line: string): void },
+): Promise<BrowserResult> {
+  const { log } = options;
+  const browser = await playwright.launch({
+    executablePath: await chromium.executablePath(),
+    // No internet here: every host but 127.0.0.1 fails at once (map tiles), with no routing
+    // layer in front of the local requests.
+    args: [...chromium.args, '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
+    headless: true,
+  });
+  const consoleErrors: string[] = [];
+  try {
+    const interactive: number[] = [];
+    const dcl: number[] = [];
+    let transfer: BrowserResult['transfer'] | null = null;
+    for (let i = 0; i < options.pageLoads; i++) {
+      const { context, timing } = await loadOnce(browser, `${baseUrl}/`, consoleErrors);
+      interactive.push(timing.readyAt);
+      dcl.push(timing.domContentLoaded);
+      transfer ??= timing.transfer;
+      log(`  load ${i + 1}/${options.pageLoads}: interactive at ${timing.readyAt.toFixed(0)} ms`);
+      await context.close();
+    }
+    const { context, page } = await loadOnce(browser, `${baseUrl}/`, consoleErrors);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const heapAfterLoadMB = await heapMB(cdp);
+    const { samples, missed } = await measureChanges(page, options.changesPerKind);
+    const heapAfterChangesMB = await heapMB(cdp);
+    await context.close();
+
+    const changesMs: BrowserResult['changesMs'] = {};
+    for (const kind of CHANGE_KINDS) {
+      const list = samples[kind];
+      if (list && list.length > 0) changesMs[kind] = summarise(list);
+    }
+    const all = Object.values(samples).flat();
+    if (all.length === 0) throw new Error('No filter change was redrawn');
+    const result: BrowserResult = {
+      chromium: browser.version(),
+      pageLoads: options.pageLoads,
+      interactiveMs: summarise(interactive),
+      domContentLoadedMs: summarise(dcl),
+      heapMB: summarise([heapAfterLoadMB, heapAfterChangesMB]),
+      heapAfterLoadMB,
+      heapAfterChangesMB,
+      transfer: transfer ?? { mapData: 0, wardShapes: 0, scripts: 0, total: 0 },
+      changesMs,
+      allChangesMs: summarise(all),
+      missedUpdates: missed,
+      consoleErrors,
+    };
+    const f = (s: Summary) =>
+      `median ${s.median.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms (min ${s.min.toFixed(1)}, max ${s.max.toFixed(1)}, n=${s.n})`;
+    log(
+      `  interactive  median ${result.interactiveMs.median.toFixed(0)} ms (min ${result.interactiveMs.min.toFixed(0)}, max ${result.interactiveMs.max.toFixed(0)}, n=${result.interactiveMs.n})`,
+    );
+    log(
+      `  JS heap      ${heapAfterLoadMB.toFixed(1)} MB after load, ${heapAfterChangesMB.toFixed(1)} MB after the changes`,
+    );
+    log(
+      `  transferred  map data ${(result.transfer.mapData / 1000).toFixed(1)} kB, ward shapes ${(result.transfer.wardShapes / 1000).toFixed(1)} kB, scripts ${(result.transfer.scripts / 1000).toFixed(1)} kB, page total ${(result.transfer.total / 1000).toFixed(1)} kB`,
+    );
+    for (const [kind, s] of Object.entries(changesMs)) log(`  ${kind.padEnd(16)} ${f(s)}`);
+    log(`  all changes      ${f(result.allChangesMs)}`);
+    if (missed > 0) log(`  ${missed} change(s) were not redrawn within ${UPDATE_TIMEOUT_MS} ms`);
+    if (consoleErrors.length > 0) log(`  console errors: ${consoleErrors.slice(0, 5).join(' | ')}`);
+    return result;
+  } finally {
+    await browser.close();
+  }
+}

@@ -1,0 +1,425 @@
+// `npm run bench`: the full-scale benchmark. Generates the synthetic input if absent, then
+// measures the offline pipeline, an incremental month, the site's payload, the site build
+// and the map page in headless Chromium; prints medians (min-max) against the targets and
+// writes bench/results.json. Each section reports its own failure and the others still run.
+import { execFileSync } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { pipelinePaths } from '../pipeline/paths.ts';
+import { measureBrowser, type BrowserResult } from './browser.ts';
+import {
+  DEFAULTS,
+  generateArchive,
+  monthsBetween,
+  readManifest,
+  type GenerateOptions,
+  type Manifest,
+} from './generate.ts';
+import { REPO_ROOT } from './paths.ts';
+import { fileSizes, measureDecode, type DecodeResult, type Sizes } from './payload.ts';
+import { linkMonths, runPipeline, type PipelineRun } from './pipeline-run.ts';
+import { serveStatic } from './serve.ts';
+import { cleanBuild, prepareWorkingCopy, timeBuild } from './site-build.ts';
+import { summarise, type Summary } from './stats.ts';
+import { judge, type TargetId, type Verdict } from './targets.ts';
+
+export const SECTIONS = ['pipeline', 'incremental', 'payload', 'build', 'browser'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export interface BenchConfig {
+  generate: GenerateOptions;
+  sections: readonly Section[];
+  pipelineRuns: number;
+  incrementalRuns: number;
+  buildRuns: number;
+  pageLoads: number;
+  /** Filter changes measured per kind of control (at least 20 in all). */
+  changesPerKind: number;
+  decodeRuns: number;
+  /** Where results.json goes; null = not written. */
+  resultsFile: string | null;
+  log(line: string): void;
+}
+
+export interface PipelineResult {
+  runs: number;
+  wallMs: Summary;
+  cpuMs: Summary;
+  maxRssMiB: Summary;
+  recordsPerSecond: Summary;
+  read: number;
+  kept: number;
+  dropped: Record<string, number>;
+  /** The manifest's Leeds rows: what a correct pipeline keeps. */
+  expectedKept: number;
+  stagesMs: Record<string, Summary>;
+}
+
+export interface Results {
+  benchmark: string;
+  date: string;
+  commit: string | null;
+  machine: { os: string; cpu: string; cores: number; memoryGiB: number; node: string };
+  input: { synthetic: true; archiveDir: string; months: number; rows: number; leeds: number };
+  pipeline?: PipelineResult;
+  incremental?: PipelineResult & { addedMonth: string; baseMonths: number };
+  payload?: {
+    mapData: Sizes & DecodeResult;
+    wardShapes: Sizes;
+    wardPage?: { pages: number; largest: string; largestSizes: Sizes; medianRaw: number };
+  };
+  build?: { runs: number; wallMs: Summary };
+  browser?: BrowserResult;
+  targets: Verdict[];
+  errors: Record<string, string>;
+  totalSeconds: number;
+}
+
+const MS_PER_S = 1000;
+const BYTES_PER_MB = 1_000_000;
+
+function machine(): Results['machine'] {
+  const cpus = os.cpus();
+  return {
+    os: `${os.type()} ${os.release()} (${os.arch()})`,
+    cpu: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
+    node: process.version,
+  };
+}
+
+function gitCommit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    }).trim();
+  } catch {
+    return null;
+  }
+}
+
+export function fmtSummary(s: Summary, unit: string, scale = 1, digits = 1): string {
+  const f = (v: number) => (v / scale).toFixed(digits);
+  return `${f(s.median)} ${unit} (min ${f(s.min)}, max ${f(s.max)}, n=${s.n})`;
+}
+
+function kB(bytes: number): string {
+  return `${(bytes / 1000).toFixed(1)} kB`;
+}
+
+function summariseRuns(runs: readonly PipelineRun[], expectedKept: number): PipelineResult {
+  const last = runs.at(-1) as PipelineRun;
+  const stageNames = [...new Set(runs.flatMap((r) => r.stages.map((s) => s.name)))];
+  return {
+    runs: runs.length,
+    wallMs: summarise(runs.map((r) => r.wallMs)),
+    cpuMs: summarise(runs.map((r) => r.cpuMs)),
+    maxRssMiB: summarise(runs.map((r) => r.maxRssMiB)),
+    recordsPerSecond: summarise(runs.map((r) => r.read / (r.wallMs / MS_PER_S))),
+    read: last.read,
+    kept: last.kept,
+    dropped: last.dropped,
+    expectedKept,
+    stagesMs: Object.fromEntries(
+      stageNames.map((name) => [
+        name,
+        summarise(runs.flatMap((r) => r.stages.filter((s) => s.name === name).map((s) => s.ms))),
+      ]),
+    ),
+  };
+}
+
+function logPipeline(log: (line: string) => void, title: string, p: PipelineResult): void {
+  log(`${title}`);
+  log(`  wall        ${fmtSummary(p.wallMs, 's', MS_PER_S, 2)}`);
+  log(`  CPU         ${fmtSummary(p.cpuMs, 's', MS_PER_S, 2)} (user + system)`);
+  log(`  peak memory ${fmtSummary(p.maxRssMiB, 'MiB', 1, 0)}`);
+  log(`  records/s   ${fmtSummary(p.recordsPerSecond, '', 1, 0)}`);
+  log(
+    `  rows        read ${p.read}, kept ${p.kept} (expected ${p.expectedKept}), dropped ${JSON.stringify(p.dropped)}`,
+  );
+  for (const [name, s] of Object.entries(p.stagesMs)) {
+    log(`  step ${name.padEnd(22)} ${fmtSummary(s, 's', MS_PER_S, 2)}`);
+  }
+}
+
+/** Run every configured section; a failing section is recorded in `errors` and the rest go on. */
+export async function runBenchmarks(config: BenchConfig): Promise<Results> {
+  const started = performance.now();
+  const { log } = config;
+  const errors: Record<string, string> = {};
+  const values: Partial<Record<TargetId, number>> = {};
+  const wants = (s: Section) => config.sections.includes(s);
+  const section = async (name: string, body: () => Promise<void>): Promise<void> => {
+    const t = performance.now();
+    log(`\n== ${name}`);
+    try {
+      await body();
+      log(`   (${name}: ${((performance.now() - t) / MS_PER_S).toFixed(0)} s)`);
+    } catch (error) {
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      errors[name] = message;
+      log(`   ${name} FAILED: ${message.split('\n').slice(0, 12).join('\n   ')}`);
+    }
+  };
+
+  let manifest: Manifest | null = await readManifest(config.generate);
+  if (manifest === null) {
+    log(`Generating the synthetic archive in ${config.generate.outDir} ...`);
+    manifest = await generateArchive(config.generate);
+    log(`  ${manifest.totals.rows} rows in ${(manifest.generatedInMs / MS_PER_S).toFixed(1)} s`);
+  } else {
+    log(`Using the synthetic archive in ${config.generate.outDir} (${manifest.totals.rows} rows)`);
+  }
+  const { totals } = manifest;
+  const results: Results = {
+    benchmark: 'Leeds crime site at full scale (synthetic input)',
+    date: new Date().toISOString(),
+    commit: gitCommit(),
+    machine: machine(),
+    input: {
+      synthetic: true,
+      archiveDir: path.relative(REPO_ROOT, config.generate.outDir) || config.generate.outDir,
+      months: manifest.months.length,
+      rows: totals.rows,
+      leeds: totals.leeds,
+    },
+    targets: [],
+    errors,
+    totalSeconds: 0,
+  };
+
+  const work = await mkdtemp(path.join(os.tmpdir(), 'leeds-bench-'));
+  /** The last full build: its outputs feed the payload, build and browser sections. */
+  let fullOut: string | null = null;
+  let siteDir: string | null = null;
+  try {
+    if (wants('pipeline') || wants('payload') || wants('build') || wants('browser')) {
+      await section('Full offline pipeline', async () => {
+        const runs: PipelineRun[] = [];
+        const count = wants('pipeline') ? config.pipelineRuns : 1;
+        for (let i = 0; i < count; i++) {
+          const out = path.join(work, `full-${i}`);
+          const run = await runPipeline(config.generate.outDir, out);
+          log(
+            `  run ${i + 1}/${count}: ${(run.wallMs / MS_PER_S).toFixed(2)} s, ${run.maxRssMiB.toFixed(0)} MiB`,
+          );
+          runs.push(run);
+          if (fullOut !== null) await rm(fullOut, { recursive: true, force: true });
+          fullOut = out;
+        }
+        if (!wants('pipeline')) return;
+        const p = summariseRuns(runs, totals.leeds);
+        results.pipeline = p;
+        values.pipelineWall = p.wallMs.median / MS_PER_S;
+        values.pipelineMemory = p.maxRssMiB.median;
+        logPipeline(log, 'Full pipeline (fresh cache each run)', p);
+      });
+    }
+
+    if (wants('incremental')) {
+      await section('Incremental month', async () => {
+        const months = monthsBetween(config.generate.firstMonth, config.generate.lastMonth);
+        const added = months.at(-1) as string;
+        const base = months.slice(0, -1);
+        const archive = path.join(work, 'incremental-archive');
+        const baseOut = path.join(work, 'incremental-base');
+        await linkMonths(config.generate.outDir, archive, base);
+        const first = await runPipeline(archive, baseOut);
+        log(`  base build of ${base.length} months: ${(first.wallMs / MS_PER_S).toFixed(2)} s`);
+        const runs: PipelineRun[] = [];
+        for (let i = 0; i < config.incrementalRuns; i++) {
+          const out = path.join(work, `incremental-${i}`);
+          await cp(baseOut, out, { recursive: true });
+          await linkMonths(config.generate.outDir, path.join(work, 'added'), [added]);
+          await rename(path.join(work, 'added', added), path.join(archive, added));
+          const run = await runPipeline(archive, out);
+          log(`  run ${i + 1}/${config.incrementalRuns}: ${(run.wallMs / MS_PER_S).toFixed(2)} s`);
+          runs.push(run);
+          await rm(path.join(archive, added), { recursive: true });
+          await rm(out, { recursive: true, force: true });
+        }
+        const p = summariseRuns(runs, totals.leeds);
+        results.incremental = { ...p, addedMonth: added, baseMonths: base.length };
+        values.incrementalWall = p.wallMs.median / MS_PER_S;
+        logPipeline(
+          log,
+          `Incremental: add ${added} to a build of ${base.length} months (cache kept)`,
+          p,
+        );
+      });
+    }
+
+    const outputs = fullOut === null ? null : pipelinePaths({ out: fullOut });
+
+    if (wants('payload') && outputs) {
+      await section('Map data', async () => {
+        const mapData = {
+          ...(await fileSizes(outputs.mapData)),
+          ...(await measureDecode(outputs.mapData, config.decodeRuns)),
+        };
+        const wardShapes = await fileSizes(outputs.wardShapes);
+        results.payload = { mapData, wardShapes };
+        values.mapDataTransferred = mapData.transferred / BYTES_PER_MB;
+        values.mapDataDecode = mapData.decodeMs.median;
+        log(
+          `  map data     ${kB(mapData.transferred)} as transferred (raw ${kB(mapData.raw)}, brotli-11 ${kB(mapData.brotli)}, gzip-9 ${kB(mapData.gzip)})`,
+        );
+        log(
+          `               ${mapData.points} points, ${mapData.entries} entries, ${mapData.months} months`,
+        );
+        log(`  decode (Node) ${fmtSummary(mapData.decodeMs, 'ms', 1, 1)}`);
+        log(
+          `  ward shapes  ${kB(wardShapes.transferred)} as transferred (raw ${kB(wardShapes.raw)})`,
+        );
+      });
+    }
+
+    if ((wants('build') || wants('browser')) && outputs) {
+      await section('Site build (full-scale data, working copy)', async () => {
+        const dir = path.join(work, 'site');
+        await prepareWorkingCopy(dir, {
+          siteData: outputs.siteData,
+          publicData: [outputs.mapData, outputs.wardShapes],
+        });
+        const samples: number[] = [];
+        const count = wants('build') ? config.buildRuns : 1;
+        for (let i = 0; i < count; i++) {
+          await cleanBuild(dir);
+          const ms = await timeBuild(dir);
+          log(`  build ${i + 1}/${count}: ${(ms / MS_PER_S).toFixed(1)} s`);
+          samples.push(ms);
+        }
+        siteDir = dir;
+        if (wants('build')) {
+          results.build = { runs: samples.length, wallMs: summarise(samples) };
+          values.build = results.build.wallMs.median / MS_PER_S;
+          log(`  npm run build ${fmtSummary(results.build.wallMs, 's', MS_PER_S, 1)}`);
+        }
+        if (results.payload) {
+          results.payload.wardPage = await wardPageSizes(path.join(dir, 'dist'));
+          const w = results.payload.wardPage;
+          log(
+            `  ward pages   ${w.pages}; largest ${w.largest}: ${kB(w.largestSizes.raw)} raw, ${kB(w.largestSizes.transferred)} as transferred; median ${kB(w.medianRaw)} raw`,
+          );
+        }
+      });
+    }
+
+    if (wants('browser') && siteDir !== null) {
+      const dist = path.join(siteDir, 'dist');
+      await section('Map page in headless Chromium', async () => {
+        const server = await serveStatic(dist);
+        try {
+          const b = await measureBrowser(server.url, {
+            pageLoads: config.pageLoads,
+            changesPerKind: config.changesPerKind,
+            log,
+          });
+          results.browser = b;
+          values.interactive = b.interactiveMs.median;
+          values.heap = b.heapMB.max;
+          values.filterP95 = b.allChangesMs.p95;
+          if (b.decodeMs)
+            values.mapDataDecode = Math.max(values.mapDataDecode ?? 0, b.decodeMs.median);
+        } finally {
+          await server.close();
+        }
+      });
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+
+  results.targets = judge(values);
+  results.totalSeconds = Math.round((performance.now() - started) / MS_PER_S);
+  log('\n== Targets');
+  for (const v of results.targets) {
+    const value = v.value === null ? '-' : `${v.value} ${v.unit}`;
+    log(`  ${v.label.padEnd(44)} ${value.padStart(12)}   target ${v.target.padEnd(10)} ${v.text}`);
+  }
+  log(
+    `\nTotal ${results.totalSeconds} s on ${results.machine.cpu} (${results.machine.cores} cores), Node ${results.machine.node}`,
+  );
+  if (config.resultsFile !== null) {
+    const temp = `${config.resultsFile}.tmp-${process.pid}`;
+    await writeFile(temp, `${JSON.stringify(results, null, 2)}\n`);
+    await rename(temp, config.resultsFile);
+    log(`Results written to ${path.relative(REPO_ROOT, config.resultsFile)}`);
+  }
+  return results;
+}
+
+async function wardPageSizes(
+  dist: string,
+): Promise<NonNullable<NonNullable<Results['payload']>['wardPage']>> {
+  const root = path.join(dist, 'wards');
+  const slugs = (await readdir(root, { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name);
+  if (slugs.length === 0) throw new Error(`No ward pages under ${root}`);
+  const sized = await Promise.all(
+    slugs.map(async (slug) => ({
+      slug,
+      sizes: await fileSizes(path.join(root, slug, 'index.html')),
+    })),
+  );
+  sized.sort((a, b) => b.sizes.raw - a.sizes.raw);
+  const largest = sized[0] as (typeof sized)[number];
+  return {
+    pages: sized.length,
+    largest: `/wards/${largest.slug}/`,
+    largestSizes: largest.sizes,
+    medianRaw: summarise(sized.map((s) => s.sizes.raw)).median,
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      archive: { type: 'string', default: DEFAULTS.outDir },
+      only: { type: 'string' },
+      runs: { type: 'string', default: '3' },
+      'build-runs': { type: 'string', default: '2' },
+      'page-loads': { type: 'string', default: '5' },
+      changes: { type: 'string', default: '20' },
+      results: { type: 'string', default: path.join(REPO_ROOT, 'bench/results.json') },
+    },
+  });
+  const count = (name: string, text: string): number => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1)
+      throw new Error(`--${name} must be a positive integer, got "${text}"`);
+    return n;
+  };
+  const sections = values.only === undefined ? SECTIONS : (values.only.split(',') as Section[]);
+  const unknown = sections.filter((s) => !SECTIONS.includes(s));
+  if (unknown.length > 0)
+    throw new Error(`--only: unknown section(s) ${unknown.join(', ')}; use ${SECTIONS.join(', ')}`);
+  await mkdir(path.dirname(values.results), { recursive: true });
+  const results = await runBenchmarks({
+    generate: { ...DEFAULTS, outDir: path.resolve(values.archive) },
+    sections,
+    pipelineRuns: count('runs', values.runs),
+    incrementalRuns: count('runs', values.runs),
+    buildRuns: count('build-runs', values['build-runs']),
+    pageLoads: count('page-loads', values['page-loads']),
+    changesPerKind: count('changes', values.changes),
+    decodeRuns: 20,
+    resultsFile: values.results,
+    log: (line) => console.log(line),
+  });
+  if (Object.keys(results.errors).length > 0) process.exitCode = 1;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

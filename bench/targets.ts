@@ -1,0 +1,105 @@
+// The targets of the benchmark (issue "Benchmarks at full scale"), and how a result compares.
+
+export interface Target {
+  id: string;
+  label: string;
+  unit: 's' | 'ms' | 'MiB' | 'MB' | 'kB';
+  /** The result must be below (`<`) or at most (`<=`) the limit. */
+  comparison: '<' | '<=';
+  limit: number;
+}
+
+export const TARGETS = [
+  {
+    id: 'pipelineWall',
+    label: 'Full offline pipeline, wall time',
+    unit: 's',
+    comparison: '<',
+    limit: 10,
+  },
+  {
+    id: 'pipelineMemory',
+    label: 'Full offline pipeline, peak memory',
+    unit: 'MiB',
+    comparison: '<',
+    limit: 600,
+  },
+  {
+    id: 'incrementalWall',
+    label: 'Incremental month, wall time',
+    unit: 's',
+    comparison: '<',
+    limit: 2,
+  },
+  // The seed's map data was 1.2 MB gzipped; ours must be no larger (decimal MB, as transferred).
+  {
+    id: 'mapDataTransferred',
+    label: 'Map data, compressed as transferred',
+    unit: 'MB',
+    comparison: '<=',
+    limit: 1.2,
+  },
+  { id: 'mapDataDecode', label: 'Map data, decode', unit: 'ms', comparison: '<', limit: 100 },
+  // One frame at 60 Hz.
+  {
+    id: 'filterP95',
+    label: 'Filter update, p95 (slider moves included)',
+    unit: 'ms',
+    comparison: '<=',
+    limit: 16,
+  },
+  {
+    id: 'interactive',
+    label: 'Map page interactive (localhost)',
+    unit: 'ms',
+    comparison: '<',
+    limit: 1000,
+  },
+  // Decimal MB (the stricter reading of "40 MB").
+  { id: 'heap', label: 'JS heap after load and filtering', unit: 'MB', comparison: '<', limit: 40 },
+  { id: 'build', label: 'npm run build, full-scale site', unit: 's', comparison: '<', limit: 60 },
+] as const satisfies readonly Target[];
+
+export type TargetId = (typeof TARGETS)[number]['id'];
+
+export interface Verdict {
+  id: TargetId;
+  label: string;
+  unit: Target['unit'];
+  target: string;
+  /** null when the measurement did not run. */
+  value: number | null;
+  met: boolean | null;
+  /** "met by 1.8 s (18% under)" / "missed by 2.3 s (23% over)" / "not measured". */
+  text: string;
+}
+
+function round(value: number): number {
+  return Math.abs(value) >= 100 ? Math.round(value) : Math.round(value * 100) / 100;
+}
+
+/** Compare each measured value (in the target's unit) with its target. */
+export function judge(values: Partial<Record<TargetId, number>>): Verdict[] {
+  return TARGETS.map((t) => {
+    const value = values[t.id];
+    const target = `${t.comparison} ${t.limit} ${t.unit}`;
+    if (value === undefined) {
+      return {
+        id: t.id,
+        label: t.label,
+        unit: t.unit,
+        target,
+        value: null,
+        met: null,
+        text: 'not measured',
+      };
+    }
+    const met = t.comparison === '<' ? value < t.limit : value <= t.limit;
+    const margin = Math.abs(t.limit - value);
+    const share = Math.round((margin / t.limit) * 100);
+    const text = met
+      ? `met by ${round(margin)} ${t.unit} (${share}% under)`
+      : `MISSED by ${round(margin)} ${t.unit} (${share}% over)`;
+    return { id: t.id, label: t.label, unit: t.unit, target, value: round(value), met, text };
+  });
+}
