@@ -20,7 +20,7 @@ export interface MapViewState {
   view: MapView;
   intensity: number;
   excludeCityCentre: boolean;
-  /** Slug of the selected ward, or null. */
+  /** Slug of the selected ward, or null. The URL accepts the ward's slug or ONS code. */
   ward: string | null;
 }
 
@@ -39,7 +39,7 @@ export function crimeTypeSlug(type: CrimeType): string {
 export interface StateContext {
   /** The month axis of the map data, ascending. */
   months: readonly string[];
-  wardSlugs: ReadonlySet<string>;
+  wards: readonly { code: string; slug: string }[];
 }
 
 export function defaultState(context: StateContext): MapViewState {
@@ -98,7 +98,8 @@ export function parseState(search: string, context: StateContext): MapViewState 
       : defaults.intensity;
 
   const wardParam = params.get('ward');
-  const ward = wardParam !== null && context.wardSlugs.has(wardParam) ? wardParam : null;
+  const ward =
+    context.wards.find((w) => w.slug === wardParam || w.code === wardParam)?.slug ?? null;
 
   return {
     types,

@@ -1,0 +1,537 @@
+// The map page's island: loads the compact map data, keeps the whole view state in the URL,
+// and draws the heatmap or the ward choropleth with live figures beside it.
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { FeatureCollection, Geometry } from 'geojson';
+import {
+  CITY_CENTRE_POSTCODE_DISTRICTS,
+  CRIME_TYPES,
+  type CrimeType,
+} from '../shared/constants.ts';
+import { decodeMapData, gunzipIfNeeded, type MapData } from '../shared/map-data.ts';
+import { formatCount, formatRate, formatShare, ordinal } from '../lib/format.ts';
+import {
+  monthCoverage,
+  monthlySeries,
+  pointTotals,
+  rankWards,
+  ratePerThousand,
+  wardTotals,
+  type MapFilter,
+} from '../lib/map-filter.ts';
+import { choroplethScale } from '../lib/map-scale.ts';
+import {
+  INTENSITY_MAX,
+  INTENSITY_MIN,
+  defaultState,
+  parseState,
+  serialiseState,
+  type MapViewState,
+  type StateContext,
+} from '../lib/map-state.ts';
+import { longMonth } from '../lib/months.ts';
+import { MapLayers, type WardFeatureProperties, type WardStyle } from './map-layers.ts';
+import { MonthRangeSlider, monthRangeLabel } from './MonthRangeSlider.tsx';
+import { Sparkline } from './Sparkline.tsx';
+
+/** How many wards the ranking shows until "show all" is pressed. */
+const TOP_WARDS = 5;
+/** Choropleth fill: opaque enough to read the colour, light enough to see streets below. */
+const CHOROPLETH_OPACITY = 0.7;
+
+type WardShapes = FeatureCollection<Geometry, WardFeatureProperties>;
+
+export interface CrimeMapProps {
+  /** URL of the gzipped map data (public/data/map-data.bin.gz). */
+  dataUrl: string;
+  /** URL of the simplified ward GeoJSON (public/data/wards.geojson). */
+  wardShapesUrl: string;
+  /** Base URL of the ward reports, ending in "/": a ward's report is <wardsBase><slug>/. */
+  wardsBase: string;
+}
+
+interface Loaded {
+  data: MapData;
+  shapes: WardShapes;
+}
+
+async function fetchOk(url: string): Promise<Response> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url} answered HTTP ${response.status}`);
+  return response;
+}
+
+async function load(props: CrimeMapProps): Promise<Loaded> {
+  const [dataResponse, shapesResponse] = await Promise.all([
+    fetchOk(props.dataUrl),
+    fetchOk(props.wardShapesUrl),
+  ]);
+  const bytes = await gunzipIfNeeded(new Uint8Array(await dataResponse.arrayBuffer()));
+  return { data: decodeMapData(bytes), shapes: (await shapesResponse.json()) as WardShapes };
+}
+
+export default function CrimeMap(props: CrimeMapProps) {
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    load(props).then(setLoaded, (e: unknown) => {
+      setError(e instanceof Error ? e.message : String(e));
+    });
+    // Loaded once; the URLs never change on a page.
+  }, []);
+
+  if (error !== null) {
+    return (
+      <p class="crime-map__error" role="alert">
+        The map data could not be loaded ({error}). The ward and year reports below work without it.
+      </p>
+    );
+  }
+  if (loaded === null) {
+    return (
+      <p class="crime-map__loading" role="status">
+        Loading the map data…
+      </p>
+    );
+  }
+  return <MapView data={loaded.data} shapes={loaded.shapes} wardsBase={props.wardsBase} />;
+}
+
+interface MapViewProps {
+  data: MapData;
+  shapes: WardShapes;
+  wardsBase: string;
+}
+
+function toFilter(data: MapData, state: MapViewState): MapFilter {
+  const typeIndex = new Map(data.crimeTypes.map((t, i) => [t, i]));
+  return {
+    types: state.types.map((t) => typeIndex.get(t) ?? -1).filter((i) => i >= 0),
+    from: Math.max(0, data.months.indexOf(state.from)),
+    to: Math.max(0, data.months.indexOf(state.to)),
+    excludeCityCentre: state.excludeCityCentre,
+  };
+}
+
+function MapView({ data, shapes, wardsBase }: MapViewProps) {
+  const context: StateContext = useMemo(() => ({ months: data.months, wards: data.wards }), [data]);
+  const [state, setState] = useState<MapViewState>(() =>
+    parseState(window.location.search, context),
+  );
+  const [showAllWards, setShowAllWards] = useState(false);
+  const [tilesFailed, setTilesFailed] = useState(false);
+  const [layers, setLayers] = useState<MapLayers | null>(null);
+  const rootRef = useRef<HTMLDivElement>(null);
+  const mapRef = useRef<HTMLDivElement>(null);
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const updates = useRef(0);
+  const pointBuffer = useMemo(() => new Float64Array(data.pointCount), [data]);
+
+  function commit(patch: Partial<MapViewState>, mode: 'push' | 'replace'): void {
+    const next = { ...stateRef.current, ...patch };
+    stateRef.current = next;
+    setState(next);
+    const url = `${window.location.pathname}${serialiseState(next, context)}${window.location.hash}`;
+    if (mode === 'push') window.history.pushState(null, '', url);
+    else window.history.replaceState(null, '', url);
+  }
+
+  useEffect(() => {
+    const onPopState = () => setState(parseState(window.location.search, context));
+    window.addEventListener('popstate', onPopState);
+    return () => window.removeEventListener('popstate', onPopState);
+  }, [context]);
+
+  // Figures for the current filter.
+  const filter = useMemo(() => toFilter(data, state), [data, state]);
+  const totals = useMemo(() => wardTotals(data, filter), [data, filter]);
+  const ranking = useMemo(() => rankWards(data, totals), [data, totals]);
+  const leedsTotal = useMemo(() => totals.reduce((a, b) => a + b, 0), [totals]);
+  const coverage = useMemo(() => monthCoverage(data, filter), [data, filter]);
+  const wardIndex = useMemo(() => new Map(data.wards.map((w, i) => [w.slug, i])), [data]);
+  const selectedIndex = state.ward === null ? undefined : wardIndex.get(state.ward);
+  const rankOf = useMemo(() => new Map(ranking.map((r) => [r.ward, r.rank])), [ranking]);
+
+  const figures = useRef({ totals, rankOf });
+  figures.current = { totals, rankOf };
+
+  // The Leaflet map is created once, after the container exists.
+  useEffect(() => {
+    const container = mapRef.current;
+    if (container === null) return undefined;
+    let created: MapLayers | null = null;
+    let cancelled = false;
+    MapLayers.create(container, shapes, {
+      wardLabel(slug) {
+        const i = wardIndex.get(slug);
+        const ward = i === undefined ? undefined : data.wards[i];
+        if (i === undefined || ward === undefined) return slug;
+        const count = figures.current.totals[i] ?? 0;
+        const rank = figures.current.rankOf.get(i) ?? 0;
+        return `${ward.name}: ${formatCount(count)} crimes (${ordinal(rank)} of ${data.wards.length})`;
+      },
+      onWardClick(slug) {
+        commit({ ward: stateRef.current.ward === slug ? null : slug }, 'push');
+      },
+      onTilesFailed() {
+        setTilesFailed(true);
+      },
+    }).then(
+      (l) => {
+        if (cancelled) l.destroy();
+        else {
+          created = l;
+          setLayers(l);
+        }
+      },
+      (e: unknown) => console.error('The map could not be drawn', e),
+    );
+    return () => {
+      cancelled = true;
+      created?.destroy();
+    };
+  }, [data, shapes]);
+
+  // Draw the filter on the map right after each render, before the browser paints.
+  useLayoutEffect(() => {
+    if (layers === null) return;
+    const selected = state.ward;
+    if (state.view === 'heat') {
+      const max = pointTotals(data, filter, pointBuffer);
+      const points: [number, number, number][] = [];
+      for (let p = 0; p < data.pointCount; p++) {
+        const v = pointBuffer[p] ?? 0;
+        if (v > 0) points.push([data.pointLat[p] ?? 0, data.pointLon[p] ?? 0, v]);
+      }
+      // Each intensity step halves the count that saturates the colour scale.
+      layers.showHeat(points, max / 2 ** (state.intensity - 1));
+      layers.styleWards(null, selected);
+    } else {
+      layers.hideHeat();
+      const scale = choroplethScale(data.wards.map((_, i) => totals[i] ?? 0));
+      const styles = new Map<string, WardStyle>();
+      data.wards.forEach((w, i) => {
+        styles.set(w.slug, {
+          fillColor: scale.colour(totals[i] ?? 0),
+          fillOpacity: CHOROPLETH_OPACITY,
+        });
+      });
+      layers.styleWards(styles, selected);
+    }
+    layers.refreshTooltips();
+    updates.current += 1;
+    const root = rootRef.current;
+    if (root !== null) {
+      root.dataset['state'] = serialiseState(state, context);
+      root.dataset['updates'] = String(updates.current);
+    }
+  }, [layers, data, filter, totals, state, pointBuffer, context]);
+
+  const scale = useMemo(
+    () => choroplethScale(data.wards.map((_, i) => totals[i] ?? 0)),
+    [data, totals],
+  );
+  const selectedTypes = new Set<CrimeType>(state.types);
+  const visibleRanking = showAllWards ? ranking : ranking.slice(0, TOP_WARDS);
+  const rangeLabel = monthRangeLabel(data.months, filter.from, filter.to);
+  const cityCentre = CITY_CENTRE_POSTCODE_DISTRICTS.join(' and ');
+
+  return (
+    <div class="crime-map" ref={rootRef} data-ready={layers === null ? undefined : 'true'}>
+      <form
+        class="crime-map__controls"
+        aria-label="Map filters"
+        onSubmit={(e) => e.preventDefault()}
+      >
+        <fieldset>
+          <legend>Map view</legend>
+          {(
+            [
+              ['heat', 'Heatmap of crimes'],
+              ['wards', 'Crimes by ward'],
+            ] as const
+          ).map(([view, label]) => (
+            <label key={view} class="crime-map__option">
+              <input
+                type="radio"
+                name="view"
+                value={view}
+                checked={state.view === view}
+                onChange={() => commit({ view }, 'push')}
+              />{' '}
+              {label}
+            </label>
+          ))}
+        </fieldset>
+
+        <fieldset class="crime-map__types">
+          <legend>Crime types</legend>
+          <div class="crime-map__buttons">
+            <button type="button" onClick={() => commit({ types: [...CRIME_TYPES] }, 'push')}>
+              All types
+            </button>
+            <button type="button" onClick={() => commit({ types: [] }, 'push')}>
+              No types
+            </button>
+          </div>
+          {CRIME_TYPES.map((type) => (
+            <label key={type} class="crime-map__option">
+              <input
+                type="checkbox"
+                name="type"
+                value={type}
+                checked={selectedTypes.has(type)}
+                onChange={(e) => {
+                  const on = e.currentTarget.checked;
+                  const next = CRIME_TYPES.filter((t) => (t === type ? on : selectedTypes.has(t)));
+                  commit({ types: next }, 'push');
+                }}
+              />{' '}
+              {type}
+            </label>
+          ))}
+        </fieldset>
+
+        <div class="crime-map__field">
+          <p id="crime-map-months-label" class="crime-map__label">
+            Months: <output id="crime-map-range">{rangeLabel}</output>
+          </p>
+          <MonthRangeSlider
+            months={data.months}
+            from={filter.from}
+            to={filter.to}
+            labelId="crime-map-months-label"
+            onSlide={(from, to) =>
+              commit(
+                { from: data.months[from] ?? state.from, to: data.months[to] ?? state.to },
+                'replace',
+              )
+            }
+            onChange={(from, to) =>
+              commit(
+                { from: data.months[from] ?? state.from, to: data.months[to] ?? state.to },
+                'push',
+              )
+            }
+          />
+        </div>
+
+        {state.view === 'heat' && (
+          <div class="crime-map__field">
+            <label for="crime-map-intensity" class="crime-map__label">
+              Heat intensity: <output>{state.intensity}</output> of {INTENSITY_MAX}
+            </label>
+            <input
+              id="crime-map-intensity"
+              type="range"
+              min={INTENSITY_MIN}
+              max={INTENSITY_MAX}
+              step={1}
+              value={state.intensity}
+              onInput={(e) => commit({ intensity: Number(e.currentTarget.value) }, 'replace')}
+              onChange={(e) => commit({ intensity: Number(e.currentTarget.value) }, 'push')}
+            />
+          </div>
+        )}
+
+        <div class="crime-map__field">
+          <label class="crime-map__switch">
+            <input
+              type="checkbox"
+              role="switch"
+              id="crime-map-cc"
+              checked={state.excludeCityCentre}
+              onChange={(e) => commit({ excludeCityCentre: e.currentTarget.checked }, 'push')}
+            />{' '}
+            Exclude city centre
+          </label>
+          <p class="crime-map__note">City centre = postcode districts {cityCentre}</p>
+        </div>
+
+        <button
+          type="button"
+          class="crime-map__reset"
+          onClick={() => commit(defaultState(context), 'push')}
+        >
+          Reset the map
+        </button>
+      </form>
+
+      <div class="crime-map__main">
+        {tilesFailed && (
+          <p class="crime-map__note" role="status">
+            The background map could not be loaded; the crime layers still work.
+          </p>
+        )}
+        <div
+          ref={mapRef}
+          class="crime-map__map"
+          role="region"
+          aria-label={`Map of Leeds: ${state.view === 'heat' ? 'heatmap of crimes' : 'crimes by ward'}`}
+        />
+        {state.view === 'wards' && (
+          <div class="crime-map__legend" aria-label="Legend: crimes per ward" role="group">
+            <p class="crime-map__label">Crimes per ward</p>
+            <ul>
+              {scale.legend.map((c, i) => (
+                <li key={c.colour}>
+                  <span class="swatch" style={{ background: c.colour }} aria-hidden="true" />
+                  {formatCount(c.from)}
+                  {i === scale.legend.length - 1 ? ' or more' : ` to ${formatCount(c.to - 1)}`}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+      </div>
+
+      <section class="crime-map__stats" aria-label="Figures for the current filter">
+        <div aria-live="polite">
+          <p class="crime-map__total">
+            <strong id="crime-map-total">{formatCount(leedsTotal)}</strong> crimes in Leeds
+            {state.types.length === 0
+              ? ' (no crime type selected)'
+              : state.types.length < CRIME_TYPES.length
+                ? ` (${state.types.length} of ${CRIME_TYPES.length} crime types)`
+                : ''}
+            {state.excludeCityCentre ? `, city centre (${cityCentre}) excluded` : ''}
+          </p>
+          <p id="crime-map-coverage">
+            {rangeLabel}: {coverage.months} month{coverage.months === 1 ? '' : 's'}
+            {coverage.gaps > 0
+              ? `, ${coverage.gaps} of them without data (left out, not counted as zero)`
+              : ', all with data'}
+            .
+          </p>
+        </div>
+
+        <table class="crime-map__ranking" id="crime-map-ranking">
+          <caption>
+            {showAllWards ? 'All wards by crimes' : `Top ${TOP_WARDS} wards by crimes`}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Rank</th>
+              <th scope="col">Ward</th>
+              <th scope="col">Crimes</th>
+              <th scope="col">Per 1,000 residents</th>
+            </tr>
+          </thead>
+          <tbody>
+            {visibleRanking.map(({ ward, count, rank }) => {
+              const w = data.wards[ward];
+              if (w === undefined) return null;
+              return (
+                <tr key={w.slug} aria-current={state.ward === w.slug ? 'true' : undefined}>
+                  <td>{rank}</td>
+                  <th scope="row">
+                    <button
+                      type="button"
+                      class="crime-map__ward-button"
+                      aria-pressed={state.ward === w.slug}
+                      onClick={() =>
+                        commit({ ward: state.ward === w.slug ? null : w.slug }, 'push')
+                      }
+                    >
+                      {w.name}
+                    </button>
+                  </th>
+                  <td>{formatCount(count)}</td>
+                  <td>{formatRate(ratePerThousand(count, w.population))}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+        <button
+          type="button"
+          aria-expanded={showAllWards}
+          aria-controls="crime-map-ranking"
+          onClick={() => setShowAllWards(!showAllWards)}
+        >
+          {showAllWards ? `Show the top ${TOP_WARDS} only` : `Show all ${data.wards.length} wards`}
+        </button>
+
+        {selectedIndex !== undefined && (
+          <WardDetails
+            data={data}
+            ward={selectedIndex}
+            filter={filter}
+            count={totals[selectedIndex] ?? 0}
+            leedsTotal={leedsTotal}
+            rank={rankOf.get(selectedIndex) ?? 0}
+            wardsBase={wardsBase}
+            onClose={() => commit({ ward: null }, 'push')}
+          />
+        )}
+      </section>
+    </div>
+  );
+}
+
+interface WardDetailsProps {
+  data: MapData;
+  ward: number;
+  filter: MapFilter;
+  count: number;
+  leedsTotal: number;
+  rank: number;
+  wardsBase: string;
+  onClose(): void;
+}
+
+function WardDetails(props: WardDetailsProps) {
+  const { data, ward, filter, count, leedsTotal, rank } = props;
+  const w = data.wards[ward];
+  const series = useMemo(() => monthlySeries(data, filter, ward), [data, filter, ward]);
+  if (w === undefined) return null;
+  const leedsPopulation = data.wards.reduce((a, x) => a + x.population, 0);
+  return (
+    <section class="crime-map__ward" id="crime-map-ward" aria-labelledby="crime-map-ward-name">
+      <h3 id="crime-map-ward-name">{w.name}</h3>
+      <dl>
+        <dt>Crimes</dt>
+        <dd id="crime-map-ward-count">{formatCount(count)}</dd>
+        <dt>Share of Leeds</dt>
+        <dd>{formatShare(leedsTotal > 0 ? count / leedsTotal : 0)}</dd>
+        <dt>Rank</dt>
+        <dd>
+          {ordinal(rank)} of {data.wards.length}
+        </dd>
+        <dt>Per 1,000 residents</dt>
+        <dd>
+          {formatRate(ratePerThousand(count, w.population))} (Leeds:{' '}
+          {formatRate(ratePerThousand(leedsTotal, leedsPopulation))})
+        </dd>
+      </dl>
+      <p class="crime-map__label">Monthly trend</p>
+      <Sparkline series={series} label={`Monthly crimes in ${w.name}`} />
+      <details>
+        <summary>Monthly figures</summary>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Month</th>
+              <th scope="col">Crimes</th>
+            </tr>
+          </thead>
+          <tbody>
+            {series.map((s) => (
+              <tr key={s.month}>
+                <th scope="row">{longMonth(s.month)}</th>
+                <td>{s.count === null ? 'no data' : formatCount(s.count)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+      <p>
+        <a href={`${props.wardsBase}${w.slug}/`}>Read the {w.name} ward report</a>
+      </p>
+      <button type="button" onClick={props.onClose}>
+        Close ward details
+      </button>
+    </section>
+  );
+}

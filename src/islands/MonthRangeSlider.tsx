@@ -1,0 +1,81 @@
+// Two-handle month range slider (noUiSlider): drag either handle, or the bar between them to
+// move the whole window. Handles are labelled and announce month names to screen readers.
+import { useEffect, useRef } from 'preact/hooks';
+import noUiSlider, { type API } from 'nouislider';
+import { longMonth, shortMonth } from '../lib/months.ts';
+
+export interface MonthRangeSliderProps {
+  months: readonly string[];
+  from: number;
+  to: number;
+  /** While a handle moves (mouse, touch or key): update the view, do not add history. */
+  onSlide(from: number, to: number): void;
+  /** When a move ends: commit the range (one history entry). */
+  onChange(from: number, to: number): void;
+  labelId: string;
+}
+
+function toIndex(value: string | number): number {
+  return Math.round(Number(value));
+}
+
+export function monthRangeLabel(months: readonly string[], from: number, to: number): string {
+  const first = months[from];
+  const last = months[to];
+  if (first === undefined || last === undefined) return '';
+  return first === last ? shortMonth(first) : `${shortMonth(first)} – ${shortMonth(last)}`;
+}
+
+export function MonthRangeSlider(props: MonthRangeSliderProps) {
+  const element = useRef<HTMLDivElement>(null);
+  const slider = useRef<API | null>(null);
+  const callbacks = useRef(props);
+  callbacks.current = props;
+  const { months } = props;
+
+  useEffect(() => {
+    const target = element.current;
+    if (target === null || months.length < 2) return undefined;
+    const api = noUiSlider.create(target, {
+      start: [props.from, props.to],
+      range: { min: 0, max: months.length - 1 },
+      step: 1,
+      connect: true,
+      behaviour: 'drag',
+      keyboardDefaultStep: 1,
+      handleAttributes: [{ 'aria-label': 'First month' }, { 'aria-label': 'Last month' }],
+      ariaFormat: {
+        to: (value: number) => longMonth(months[toIndex(value)] ?? months[0] ?? ''),
+        from: (text: string) => Number(text),
+      },
+      format: { to: (value: number) => toIndex(value), from: (text: string) => Number(text) },
+    });
+    const read = (values: (string | number)[]): [number, number] => [
+      toIndex(values[0] ?? 0),
+      toIndex(values[1] ?? 0),
+    ];
+    api.on('slide', (values) => callbacks.current.onSlide(...read(values)));
+    api.on('change', (values) => callbacks.current.onChange(...read(values)));
+    slider.current = api;
+    return () => {
+      api.destroy();
+      slider.current = null;
+    };
+    // Created once per month axis; from/to follow in the effect below.
+  }, [months]);
+
+  useEffect(() => {
+    const api = slider.current;
+    if (api === null) return;
+    const [from, to] = (api.get(true) as number[]).map(toIndex);
+    // set() fires 'set' and 'update' but not 'slide' or 'change', so this never loops back.
+    if (from !== props.from || to !== props.to) api.set([props.from, props.to], false);
+  }, [props.from, props.to]);
+
+  if (months.length < 2) {
+    return <p class="crime-map__note">Only one month of data: {monthRangeLabel(months, 0, 0)}.</p>;
+  }
+  return (
+    <div ref={element} class="crime-map__slider" role="group" aria-labelledby={props.labelId} />
+  );
+}

@@ -1,0 +1,186 @@
+// The Leaflet side of the map island: base tiles, the heat layer and the ward layer. Preact
+// owns the state and calls these methods; nothing here reads the URL or the filter.
+import L from 'leaflet';
+import type { FeatureCollection, Geometry } from 'geojson';
+
+/** Leeds district, roughly centred; zoom 10 shows the whole district on a laptop screen. */
+const LEEDS_CENTRE: L.LatLngTuple = [53.8, -1.55];
+const INITIAL_ZOOM = 10;
+
+const TILE_URL = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
+const TILE_ATTRIBUTION =
+  '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors';
+/** OpenStreetMap's tile usage policy allows zoom up to 19; street detail beyond 17 adds nothing here. */
+const MAX_ZOOM = 17;
+
+/**
+ * Viridis (perceptually uniform, readable with every common colour-vision deficiency),
+ * from transparent-ish purple for the faintest to yellow for the densest places.
+ */
+const HEAT_GRADIENT = {
+  0.2: '#440154',
+  0.4: '#3b528b',
+  0.6: '#21918c',
+  0.8: '#5ec962',
+  1: '#fde725',
+};
+const HEAT_RADIUS = 12;
+const HEAT_BLUR = 14;
+/**
+ * leaflet.heat divides every value by 2^(maxZoom - zoom); fixing maxZoom at the initial zoom
+ * keeps the intensity slider's meaning the same as the reader zooms out.
+ */
+const HEAT_MAX_ZOOM = INITIAL_ZOOM + 2;
+
+type HeatPoint = [number, number, number];
+interface HeatOptions {
+  radius?: number;
+  blur?: number;
+  max?: number;
+  maxZoom?: number;
+  minOpacity?: number;
+  gradient?: Record<number, string>;
+}
+interface HeatLayer extends L.Layer {
+  setLatLngs(latlngs: HeatPoint[]): this;
+  setOptions(options: HeatOptions): this;
+}
+type HeatLayerFactory = (latlngs: HeatPoint[], options: HeatOptions) => HeatLayer;
+
+/** leaflet.heat is a classic script that extends the global L; load it after exposing L. */
+async function loadHeatLayerFactory(): Promise<HeatLayerFactory> {
+  const w = window as unknown as { L?: typeof L };
+  w.L = L;
+  await import('leaflet.heat');
+  const factory = (w.L as unknown as { heatLayer?: HeatLayerFactory }).heatLayer;
+  if (factory === undefined) throw new Error('leaflet.heat did not register L.heatLayer');
+  return factory;
+}
+
+export interface WardFeatureProperties {
+  code: string;
+  name: string;
+  slug: string;
+}
+
+export interface WardStyle {
+  fillColor: string;
+  fillOpacity: number;
+}
+
+export interface MapLayerCallbacks {
+  /** Tooltip text for a ward under the pointer (set as text, never as HTML). */
+  wardLabel(slug: string): string;
+  onWardClick(slug: string): void;
+  /** Called once when base tiles fail to load; the overlays keep working. */
+  onTilesFailed(): void;
+}
+
+export class MapLayers {
+  private readonly map: L.Map;
+  private readonly heat: HeatLayer;
+  private readonly wardLayer: L.GeoJSON<WardFeatureProperties, Geometry>;
+  private readonly wardPaths = new Map<string, L.Path>();
+  private heatShown = false;
+
+  private constructor(
+    container: HTMLElement,
+    heatFactory: HeatLayerFactory,
+    wards: FeatureCollection<Geometry, WardFeatureProperties>,
+    callbacks: MapLayerCallbacks,
+  ) {
+    this.map = L.map(container, {
+      center: LEEDS_CENTRE,
+      zoom: INITIAL_ZOOM,
+      maxZoom: MAX_ZOOM,
+      minZoom: 8,
+    });
+    let tilesFailed = false;
+    L.tileLayer(TILE_URL, { attribution: TILE_ATTRIBUTION, maxZoom: MAX_ZOOM })
+      .on('tileerror', () => {
+        if (tilesFailed) return;
+        tilesFailed = true;
+        callbacks.onTilesFailed();
+      })
+      .addTo(this.map);
+
+    this.heat = heatFactory([], {
+      radius: HEAT_RADIUS,
+      blur: HEAT_BLUR,
+      maxZoom: HEAT_MAX_ZOOM,
+      gradient: HEAT_GRADIENT,
+      minOpacity: 0.05,
+    });
+
+    this.wardLayer = L.geoJSON(wards, {
+      style: () => ({ color: '#37474f', weight: 1, fillOpacity: 0, fillColor: '#ffffff' }),
+      onEachFeature: (feature, layer) => {
+        const slug = feature.properties.slug;
+        this.wardPaths.set(slug, layer as L.Path);
+        layer.bindTooltip(
+          () => {
+            // textContent: ward names are data and must never be parsed as HTML.
+            const label = document.createElement('span');
+            label.textContent = callbacks.wardLabel(slug);
+            return label;
+          },
+          { sticky: true },
+        );
+        layer.on('click', () => callbacks.onWardClick(slug));
+      },
+    }).addTo(this.map);
+    const bounds = this.wardLayer.getBounds();
+    if (bounds.isValid()) this.map.fitBounds(bounds, { animate: false });
+  }
+
+  static async create(
+    container: HTMLElement,
+    wards: FeatureCollection<Geometry, WardFeatureProperties>,
+    callbacks: MapLayerCallbacks,
+  ): Promise<MapLayers> {
+    return new MapLayers(container, await loadHeatLayerFactory(), wards, callbacks);
+  }
+
+  /** Show the heat layer with these points ([lat, lon, crimes]) and this saturation value. */
+  showHeat(points: HeatPoint[], max: number): void {
+    if (!this.heatShown) {
+      this.heat.addTo(this.map);
+      this.heatShown = true;
+    }
+    this.heat.setOptions({ max: Math.max(max, 1e-9) });
+    this.heat.setLatLngs(points);
+  }
+
+  hideHeat(): void {
+    if (!this.heatShown) return;
+    this.heat.remove();
+    this.heatShown = false;
+  }
+
+  /** Fill every ward (choropleth) or, with `styles` null, draw outlines only. */
+  styleWards(styles: ReadonlyMap<string, WardStyle> | null, selected: string | null): void {
+    for (const [slug, path] of this.wardPaths) {
+      const style = styles?.get(slug);
+      const isSelected = slug === selected;
+      path.setStyle({
+        color: isSelected ? '#d9480f' : '#37474f',
+        weight: isSelected ? 3 : 1,
+        fillColor: style?.fillColor ?? '#ffffff',
+        fillOpacity: style?.fillOpacity ?? 0,
+      });
+      if (isSelected) path.bringToFront();
+    }
+  }
+
+  /** Refresh open tooltips after the figures changed. */
+  refreshTooltips(): void {
+    for (const path of this.wardPaths.values()) {
+      const tooltip = path.getTooltip();
+      if (tooltip?.isOpen()) tooltip.update();
+    }
+  }
+
+  destroy(): void {
+    this.map.remove();
+  }
+}
