@@ -1,0 +1,282 @@
+// police.uk input files, from folders in the archive layout or from archive zips:
+//   [<folder>/]YYYY-MM/YYYY-MM-<force>-{street,outcomes,stop-and-search}.csv
+// Listing reads only directory entries and zip central directories; file contents are opened
+// one entry at a time as streams, so no file is ever held in memory whole.
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { crc32 } from 'node:zlib';
+import yauzl from 'yauzl';
+import { MONTH_PATTERN } from '../src/shared/schema.ts';
+import { InputError } from './input-error.ts';
+
+export const FILE_KINDS = ['street', 'outcomes', 'stop-and-search'] as const;
+export type FileKind = (typeof FILE_KINDS)[number];
+
+/** What an entry's name says: its month, its force (police.uk slug) and its kind. */
+export interface EntryName {
+  month: string;
+  force: string;
+  kind: FileKind;
+}
+
+export interface ArchiveEntry extends EntryName {
+  /** Where the entry is, for messages: a file path, or "<zip path>:<entry name>". */
+  where: string;
+  /** The input (folder or zip) the entry belongs to. */
+  input: string;
+  /** Provenance label of that input: "archive:<its latest month>", the same for a folder and its zip. */
+  snapshot: string;
+  /** Uncompressed size in bytes (for progress). */
+  size: number;
+  /** Changes whenever the content may have changed: size + mtime for files, CRC-32 + size for zip entries. */
+  fingerprint: string;
+  /** Last modified, to the second (zips keep no finer time), as the folder or zip records it. */
+  modifiedAt: Date;
+  /** A stream of the entry's bytes; a zip entry is checked against its CRC-32 as it streams. */
+  open(): Promise<Readable>;
+}
+
+export interface ArchiveInput {
+  /** Path of the folder or zip. */
+  path: string;
+  type: 'folder' | 'zip';
+  /** The newest month among its entries; police.uk names its archives after it. */
+  latestMonth: string;
+  snapshot: string;
+  entries: ArchiveEntry[];
+  /** Names of files that are not police.uk files (skipped, reported once). */
+  ignored: string[];
+  close(): void;
+}
+
+/** `month` folder (and zip) names in the archive layout. */
+const MONTH_FOLDER = /^\d{4}-\d{2}$/;
+
+/** An entry name, optionally one folder deep (a zip of the folder that holds the month folders). */
+const ENTRY_PATTERN =
+  /^(?:[^/]+\/)?(\d{4}-\d{2})\/(\d{4}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*?)-(street|outcomes|stop-and-search)\.csv$/;
+
+/** Parse an archive entry name; null if it is not a police.uk file (or its folder and file months differ). */
+export function parseEntryName(name: string): EntryName | null {
+  const match = ENTRY_PATTERN.exec(name.replaceAll('\\', '/'));
+  if (!match) return null;
+  const [, folderMonth, month, force, kind] = match;
+  if (folderMonth !== month || month === undefined || !MONTH_PATTERN.test(month)) return null;
+  if (force === undefined || kind === undefined) return null;
+  return { month, force, kind: kind as FileKind };
+}
+
+/**
+ * Open every input under `root`: a .zip, a folder in the archive layout (holding YYYY-MM
+ * folders), or a folder holding such folders and/or zips. Close the result when done.
+ */
+export async function openArchiveInputs(root: string): Promise<ArchiveInput[]> {
+  const info = await stat(root).catch((cause: unknown) => {
+    throw new InputError(root, 'not found: give --archive-dir a folder or a .zip', { cause });
+  });
+  if (info.isFile()) {
+    if (!root.toLowerCase().endsWith('.zip')) {
+      throw new InputError(
+        root,
+        'is a file but not a .zip: give a police.uk archive zip or a folder',
+      );
+    }
+    return [await openZip(root)];
+  }
+
+  const inputs: ArchiveInput[] = [];
+  try {
+    const own = await openFolder(root);
+    if (own.entries.length > 0) inputs.push(own);
+    for (const child of await sortedChildren(root)) {
+      const childPath = path.join(root, child.name);
+      if (child.isFile() && child.name.toLowerCase().endsWith('.zip')) {
+        inputs.push(await openZip(childPath));
+      } else if (child.isDirectory() && !MONTH_FOLDER.test(child.name)) {
+        const nested = await openFolder(childPath);
+        if (nested.entries.length > 0) inputs.push(nested);
+      }
+    }
+  } catch (error) {
+    for (const input of inputs) input.close();
+    throw error;
+  }
+  if (inputs.length === 0) {
+    throw new InputError(
+      root,
+      'holds no police.uk files: expected YYYY-MM/YYYY-MM-<force>-street.csv folders or .zip archives',
+    );
+  }
+  return inputs;
+}
+
+export interface SelectedEntries {
+  /** One entry per (month, force, kind), sorted by month, kind, force. */
+  entries: ArchiveEntry[];
+  /** Entries found again in another input and not used, with the entry used instead. */
+  shadowed: { entry: ArchiveEntry; usedInstead: ArchiveEntry }[];
+}
+
+/**
+ * One entry per (month, force, kind). When several inputs hold the same file, the input with
+ * the newest latest month wins: police.uk republishes earlier months with updated outcomes.
+ */
+export function selectEntries(inputs: readonly ArchiveInput[]): SelectedEntries {
+  const ranked = [...inputs].sort(
+    (a, b) => b.latestMonth.localeCompare(a.latestMonth) || a.path.localeCompare(b.path),
+  );
+  const chosen = new Map<string, ArchiveEntry>();
+  const shadowed: SelectedEntries['shadowed'] = [];
+  for (const input of ranked) {
+    for (const entry of input.entries) {
+      const key = `${entry.month}|${entry.kind}|${entry.force}`;
+      const existing = chosen.get(key);
+      if (existing) shadowed.push({ entry, usedInstead: existing });
+      else chosen.set(key, entry);
+    }
+  }
+  const entries = [...chosen.values()].sort(
+    (a, b) =>
+      a.month.localeCompare(b.month) ||
+      a.kind.localeCompare(b.kind) ||
+      a.force.localeCompare(b.force),
+  );
+  return { entries, shadowed };
+}
+
+async function sortedChildren(dir: string) {
+  const children = await readdir(dir, { withFileTypes: true });
+  return children.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+async function openFolder(root: string): Promise<ArchiveInput> {
+  const entries: ArchiveEntry[] = [];
+  const ignored: string[] = [];
+  for (const monthDir of await sortedChildren(root)) {
+    if (!monthDir.isDirectory() || !MONTH_FOLDER.test(monthDir.name)) continue;
+    for (const file of await sortedChildren(path.join(root, monthDir.name))) {
+      const relative = `${monthDir.name}/${file.name}`;
+      const parsed = file.isFile() ? parseEntryName(relative) : null;
+      if (!parsed) {
+        ignored.push(path.join(root, relative));
+        continue;
+      }
+      const filePath = path.join(root, monthDir.name, file.name);
+      const info = await stat(filePath);
+      entries.push({
+        ...parsed,
+        where: filePath,
+        input: root,
+        snapshot: '',
+        size: info.size,
+        fingerprint: `size:${info.size},mtime:${Math.trunc(info.mtimeMs)}`,
+        modifiedAt: new Date(Math.floor(info.mtimeMs / 1000) * 1000),
+        open: () => openFile(filePath),
+      });
+    }
+  }
+  return finishInput(root, 'folder', entries, ignored, () => {});
+}
+
+function openFile(filePath: string): Promise<Readable> {
+  return new Promise((resolve, reject) => {
+    const stream = createReadStream(filePath);
+    stream.once('open', () => resolve(stream));
+    stream.once('error', (cause) =>
+      reject(new InputError(filePath, `cannot be opened (${cause.message})`, { cause })),
+    );
+  });
+}
+
+async function openZip(zipPath: string): Promise<ArchiveInput> {
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await yauzl.openPromise(zipPath, { lazyEntries: true, autoClose: false });
+  } catch (cause) {
+    throw corruptZip(zipPath, cause);
+  }
+  const entries: ArchiveEntry[] = [];
+  const ignored: string[] = [];
+  try {
+    for await (const zipEntry of zip.eachEntry()) {
+      if (zipEntry.fileName.endsWith('/')) continue;
+      const parsed = parseEntryName(zipEntry.fileName);
+      const where = `${zipPath}:${zipEntry.fileName}`;
+      if (!parsed) {
+        ignored.push(where);
+        continue;
+      }
+      entries.push({
+        ...parsed,
+        where,
+        input: zipPath,
+        snapshot: '',
+        size: zipEntry.uncompressedSize,
+        fingerprint: `crc32:${zipEntry.crc32.toString(16)},size:${zipEntry.uncompressedSize}`,
+        modifiedAt: zipEntry.getLastModDate(),
+        open: () => openZipEntry(zip, zipEntry, where),
+      });
+    }
+  } catch (cause) {
+    zip.close();
+    throw corruptZip(zipPath, cause);
+  }
+  return finishInput(zipPath, 'zip', entries, ignored, () => zip.close());
+}
+
+function finishInput(
+  inputPath: string,
+  type: ArchiveInput['type'],
+  entries: ArchiveEntry[],
+  ignored: string[],
+  close: () => void,
+): ArchiveInput {
+  const latestMonth = entries.reduce((latest, e) => (e.month > latest ? e.month : latest), '');
+  const snapshot = `archive:${latestMonth}`;
+  for (const entry of entries) entry.snapshot = snapshot;
+  return { path: inputPath, type, latestMonth, snapshot, entries, ignored, close };
+}
+
+async function openZipEntry(
+  zip: yauzl.ZipFile,
+  entry: yauzl.Entry,
+  where: string,
+): Promise<Readable> {
+  let raw: Readable;
+  try {
+    raw = await zip.openReadStreamPromise(entry);
+  } catch (cause) {
+    throw corruptZip(where, cause);
+  }
+  // yauzl checks sizes but not CRC-32; a damaged entry must fail here, not yield wrong rows.
+  let crc = 0;
+  const checked = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      crc = crc32(chunk, crc);
+      callback(null, chunk);
+    },
+    flush(callback) {
+      callback(
+        crc === entry.crc32
+          ? null
+          : new InputError(
+              where,
+              'fails its CRC-32 check: the archive is corrupt; download it again',
+            ),
+      );
+    },
+  });
+  raw.once('error', (cause) => checked.destroy(corruptZip(where, cause)));
+  return raw.pipe(checked);
+}
+
+function corruptZip(where: string, cause: unknown): InputError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new InputError(
+    where,
+    `cannot be read as a zip archive (${reason}); it is truncated or corrupt: download it again`,
+    { cause },
+  );
+}

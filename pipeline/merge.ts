@@ -1,0 +1,114 @@
+// Which source each month is taken from, and de-duplication by Crime ID within a month. Pure.
+//
+// A month is always taken from ONE source: anti-social behaviour rows have no Crime ID, so
+// rows of the same month from the archive and the API could not be matched and would be
+// counted twice.
+import { FORCES } from '../src/shared/constants.ts';
+import type { SourceKind } from '../src/shared/schema.ts';
+import type { ArchiveEntry } from './archive.ts';
+import type { ApiMonthFile } from './api-months.ts';
+
+/** The force whose street file makes a month complete; BTP's file only adds to it. */
+export const PRIMARY_FORCE = 'west-yorkshire';
+
+export type MonthPlan =
+  | {
+      month: string;
+      source: 'archive';
+      snapshot: string;
+      /** The month's street files of FORCES, West Yorkshire first. */
+      entries: ArchiveEntry[];
+      /** Other sources that also had the month and were not used. */
+      notUsed: SourceKind[];
+    }
+  | {
+      month: string;
+      source: 'api';
+      snapshot: string;
+      file: ApiMonthFile;
+      notUsed: SourceKind[];
+    };
+
+export interface MonthChoice {
+  months: MonthPlan[];
+  /** Street files not used: other forces, or BTP for a month without a West Yorkshire file. */
+  skipped: { entry: ArchiveEntry; why: string }[];
+}
+
+/**
+ * One plan per month, ascending: the archive when it has the month's West Yorkshire street
+ * file (it is the published record, with outcomes), else the API snapshot.
+ */
+export function chooseMonthSources(
+  streetEntries: readonly ArchiveEntry[],
+  apiMonths: readonly ApiMonthFile[] = [],
+): MonthChoice {
+  const forceOrder = new Map<string, number>(FORCES.map((force, i) => [force, i]));
+  const archiveByMonth = new Map<string, ArchiveEntry[]>();
+  const skipped: MonthChoice['skipped'] = [];
+  for (const entry of streetEntries) {
+    if (entry.kind !== 'street') continue;
+    if (!forceOrder.has(entry.force)) {
+      skipped.push({
+        entry,
+        why: `force "${entry.force}" is not read (only ${FORCES.join(', ')})`,
+      });
+      continue;
+    }
+    const list = archiveByMonth.get(entry.month) ?? [];
+    list.push(entry);
+    archiveByMonth.set(entry.month, list);
+  }
+
+  const plans = new Map<string, MonthPlan>();
+  for (const [month, entries] of archiveByMonth) {
+    if (!entries.some((e) => e.force === PRIMARY_FORCE)) {
+      for (const entry of entries) {
+        skipped.push({
+          entry,
+          why: `no ${PRIMARY_FORCE} street file for ${month} in the same input set`,
+        });
+      }
+      continue;
+    }
+    entries.sort((a, b) => (forceOrder.get(a.force) ?? 0) - (forceOrder.get(b.force) ?? 0));
+    const primary = entries.find((e) => e.force === PRIMARY_FORCE) as ArchiveEntry;
+    plans.set(month, {
+      month,
+      source: 'archive',
+      snapshot: primary.snapshot,
+      entries,
+      notUsed: [],
+    });
+  }
+  for (const file of apiMonths) {
+    const existing = plans.get(file.month);
+    if (existing) existing.notUsed.push('api');
+    else
+      plans.set(file.month, {
+        month: file.month,
+        source: 'api',
+        snapshot: file.snapshot,
+        file,
+        notUsed: [],
+      });
+  }
+  const months = [...plans.values()].sort((a, b) => a.month.localeCompare(b.month));
+  return { months, skipped };
+}
+
+/**
+ * A per-month duplicate check: isDuplicate(id) is true for the second and later rows with the
+ * same Crime ID. A blank Crime ID (anti-social behaviour) is never a duplicate.
+ */
+export function createDeduper(): { isDuplicate(crimeId: string): boolean } {
+  const seen = new Set<string>();
+  return {
+    isDuplicate(crimeId) {
+      if (crimeId === '') return false;
+      if (seen.has(crimeId)) return true;
+      seen.add(crimeId);
+      return false;
+    },
+  };
+}

@@ -1,0 +1,102 @@
+// The per-month cache: each processed month's enriched rows (YYYY-MM.csv) and summary
+// (YYYY-MM.summary.json, a MonthSummary plus the cache key and drop examples). A month is
+// reprocessed only when its key changes: its input files, the outcomes files that can revise
+// it, the reference geography, or PIPELINE_VERSION.
+import { createHash } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { dropReasonSchema, monthSummarySchema, type MonthSummary } from '../src/shared/schema.ts';
+import { DropTally, type DropExample } from './report.ts';
+import { createAtomicWriteStream, writeFileAtomic, type AtomicWriteStream } from './write.ts';
+
+/**
+ * Bump whenever processing changes what a month's rows or summary would be (normalising,
+ * enrichment, the summary's shape), so every cached month is rebuilt once.
+ */
+export const PIPELINE_VERSION = 1;
+
+export interface MonthCacheKeyParts {
+  month: string;
+  source: string;
+  snapshot: string;
+  /** Fingerprints of the month's input files. */
+  inputs: readonly string[];
+  /** Fingerprints of outcomes files that can revise the month's outcomes. */
+  outcomes: readonly string[];
+  /** Fingerprint of the reference geography (and polling districts, when present). */
+  geography: string;
+}
+
+export function monthCacheKey(parts: MonthCacheKeyParts): string {
+  return createHash('sha256')
+    .update(JSON.stringify({ version: PIPELINE_VERSION, ...parts }))
+    .digest('hex');
+}
+
+export function monthCacheFiles(dir: string, month: string): { csv: string; summary: string } {
+  return {
+    csv: path.join(dir, `${month}.csv`),
+    summary: path.join(dir, `${month}.summary.json`),
+  };
+}
+
+const exampleSchema = z.object({ where: z.string(), detail: z.string() });
+const cacheExtrasSchema = z.object({
+  cacheKey: z.string(),
+  dropExamples: z.partialRecord(dropReasonSchema, z.array(exampleSchema)),
+});
+
+export interface CachedMonth {
+  summary: MonthSummary;
+  drops: DropTally;
+  csv: string;
+}
+
+/** The cached month, or null when it is missing, unreadable or was made under another key. */
+export async function readMonthCache(
+  dir: string,
+  month: string,
+  key: string,
+): Promise<CachedMonth | null> {
+  const files = monthCacheFiles(dir, month);
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(files.summary, 'utf8'));
+  } catch {
+    return null;
+  }
+  const extras = cacheExtrasSchema.safeParse(value);
+  const summary = monthSummarySchema.safeParse(value);
+  if (!extras.success || !summary.success || extras.data.cacheKey !== key) return null;
+  if (summary.data.month !== month) return null;
+  const drops = new DropTally();
+  drops.merge({
+    counts: summary.data.dropped,
+    examples: extras.data.dropExamples as DropTally['examples'],
+  });
+  return { summary: summary.data, drops, csv: files.csv };
+}
+
+/**
+ * Start writing a month to the cache. Write the rows to `rows`, then commit(summary); the
+ * summary goes last, so a month whose rows were not completely written is never trusted.
+ */
+export async function openMonthCacheWriter(dir: string, month: string) {
+  const files = monthCacheFiles(dir, month);
+  // The old summary goes first: until the new one is written the month is simply not cached.
+  await rm(files.summary, { force: true });
+  const rows: AtomicWriteStream = await createAtomicWriteStream(files.csv);
+  return {
+    rows,
+    async commit(summary: MonthSummary, drops: DropTally, key: string): Promise<void> {
+      await rows.commit();
+      const dropExamples: Partial<Record<string, DropExample[]>> = drops.examples;
+      await writeFileAtomic(
+        files.summary,
+        `${JSON.stringify({ ...summary, cacheKey: key, dropExamples })}\n`,
+      );
+    },
+    abort: () => rows.abort(),
+  };
+}

@@ -1,0 +1,157 @@
+// Archive CSV rows and API crimes -> one CrimeRecord. Pure. A row that cannot become a record
+// is returned with its DropReason and a detail naming the bad value, never thrown.
+import { z } from 'zod';
+import {
+  API_CATEGORY_TO_CRIME_TYPE,
+  CRIME_TYPES,
+  type CrimeType,
+} from '../src/shared/constants.ts';
+import { MONTH_PATTERN, type CrimeRecord, type DropReason } from '../src/shared/schema.ts';
+
+export type Normalised =
+  { ok: true; record: CrimeRecord } | { ok: false; reason: DropReason; detail: string };
+
+/** Whom API rows are reported by: the API is queried for West Yorkshire Police's area. */
+export const API_FORCE_NAME = 'West Yorkshire Police';
+
+/** A decimal number as police.uk writes coordinates ("-1.391358"); no exponents, hex or blanks. */
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
+const CRIME_TYPE_SET: ReadonlySet<string> = new Set(CRIME_TYPES);
+
+/** A police.uk street-level CSV row, keyed by STREET_COLUMNS. Missing columns read as "". */
+export type ArchiveRow = Readonly<Record<string, string | undefined>>;
+
+export function normaliseArchiveRow(row: ArchiveRow): Normalised {
+  const field = (name: string) => (row[name] ?? '').trim();
+  const month = checkMonth(field('Month'));
+  if (!month.ok) return month;
+  const crimeType = field('Crime type');
+  if (!CRIME_TYPE_SET.has(crimeType)) {
+    return drop('malformed-crime-type', `Crime type "${crimeType}" is not a police.uk crime type`);
+  }
+  const point = checkCoordinates(field('Longitude'), field('Latitude'));
+  if (!point.ok) return point;
+  return {
+    ok: true,
+    record: {
+      crimeId: field('Crime ID'),
+      month: month.month,
+      reportedBy: field('Reported by'),
+      fallsWithin: field('Falls within'),
+      longitude: point.longitude,
+      latitude: point.latitude,
+      location: field('Location'),
+      lsoaCode: field('LSOA code'),
+      lsoaName: field('LSOA name'),
+      crimeType: crimeType as CrimeType,
+      lastOutcome: field('Last outcome category'),
+      context: field('Context'),
+    },
+  };
+}
+
+/**
+ * One element of the police.uk API `crimes-street` response. Every field falls back to null
+ * when absent or of the wrong type, so one odd crime is dropped with a reason by
+ * normaliseApiCrime instead of failing the whole response.
+ */
+export const apiCrimeSchema = z.object({
+  category: z.string().nullish().catch(null),
+  persistent_id: z.string().nullish().catch(null),
+  month: z.string().nullish().catch(null),
+  location: z
+    .object({
+      latitude: z.string().nullish().catch(null),
+      longitude: z.string().nullish().catch(null),
+      street: z
+        .object({ id: z.number().nullish().catch(null), name: z.string().nullish().catch(null) })
+        .nullish()
+        .catch(null),
+    })
+    .nullish()
+    .catch(null),
+  context: z.string().nullish().catch(null),
+  outcome_status: z
+    .object({
+      category: z.string().nullish().catch(null),
+      date: z.string().nullish().catch(null),
+    })
+    .nullish()
+    .catch(null),
+  id: z.number().nullish().catch(null),
+  location_type: z.string().nullish().catch(null),
+  location_subtype: z.string().nullish().catch(null),
+});
+/** The crimes-street shape as parsed by apiCrimeSchema (fields may be null). */
+export type ApiCrime = z.input<typeof apiCrimeSchema>;
+
+export function normaliseApiCrime(crime: ApiCrime, force: string = API_FORCE_NAME): Normalised {
+  const month = checkMonth((crime.month ?? '').trim());
+  if (!month.ok) return month;
+  const category = (crime.category ?? '').trim();
+  const crimeType = Object.hasOwn(API_CATEGORY_TO_CRIME_TYPE, category)
+    ? API_CATEGORY_TO_CRIME_TYPE[category]
+    : undefined;
+  if (crimeType === undefined) {
+    return drop('malformed-crime-type', `category "${category}" is not a police.uk crime category`);
+  }
+  const point = checkCoordinates(
+    (crime.location?.longitude ?? '').trim(),
+    (crime.location?.latitude ?? '').trim(),
+  );
+  if (!point.ok) return point;
+  return {
+    ok: true,
+    record: {
+      // The API has no Crime ID for anti-social behaviour either: persistent_id is "".
+      crimeId: (crime.persistent_id ?? '').trim(),
+      month: month.month,
+      reportedBy: force,
+      fallsWithin: force,
+      longitude: point.longitude,
+      latitude: point.latitude,
+      location: (crime.location?.street?.name ?? '').trim(),
+      // Filled by enrichment: the API gives no LSOA.
+      lsoaCode: '',
+      lsoaName: '',
+      crimeType,
+      lastOutcome: (crime.outcome_status?.category ?? '').trim(),
+      context: (crime.context ?? '').trim(),
+    },
+  };
+}
+
+function drop(
+  reason: DropReason,
+  detail: string,
+): { ok: false; reason: DropReason; detail: string } {
+  return { ok: false, reason, detail };
+}
+
+function checkMonth(month: string) {
+  return MONTH_PATTERN.test(month)
+    ? ({ ok: true, month } as const)
+    : drop('malformed-month', `Month "${month}" is not YYYY-MM`);
+}
+
+/** Parse a coordinate pair; blank -> no-coordinates, anything else unusable -> malformed-coordinates. */
+export function checkCoordinates(longitudeText: string, latitudeText: string) {
+  if (longitudeText === '' || latitudeText === '') {
+    return drop('no-coordinates', `Longitude "${longitudeText}", Latitude "${latitudeText}"`);
+  }
+  const longitude = Number(longitudeText);
+  const latitude = Number(latitudeText);
+  if (
+    !DECIMAL.test(longitudeText) ||
+    !DECIMAL.test(latitudeText) ||
+    Math.abs(longitude) > 180 ||
+    Math.abs(latitude) > 90
+  ) {
+    return drop(
+      'malformed-coordinates',
+      `Longitude "${longitudeText}", Latitude "${latitudeText}" is not a longitude/latitude pair`,
+    );
+  }
+  return { ok: true, longitude, latitude } as const;
+}

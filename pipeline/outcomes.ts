@@ -1,0 +1,128 @@
+// The latest outcome of each crime, from the -outcomes.csv files, by Crime ID. A crime's
+// outcome changes as its investigation goes on; the outcomes file of a later month can know
+// more than the street file the crime was first published in.
+import { OUTCOME_COLUMNS } from '../src/shared/constants.ts';
+import { MONTH_PATTERN, type CrimeRecord } from '../src/shared/schema.ts';
+import type { ArchiveEntry } from './archive.ts';
+import { readCsv } from './csv.ts';
+import { checkCoordinates } from './normalise.ts';
+
+export interface LatestOutcome {
+  month: string;
+  outcome: string;
+}
+
+/**
+ * Crime ID -> latest outcome. Values are packed into one number (month and outcome index)
+ * because the index holds every crime of several years: a small object per crime would
+ * triple its memory.
+ */
+export class OutcomeIndex {
+  private readonly latest = new Map<string, number>();
+  private readonly outcomes: string[] = [];
+  private readonly outcomeIds = new Map<string, number>();
+
+  /** Record `outcome` for `crimeId` in `month` (YYYY-MM); a later month wins, and so does a later call for the same month. */
+  add(crimeId: string, month: string, outcome: string): void {
+    let id = this.outcomeIds.get(outcome);
+    if (id === undefined) {
+      id = this.outcomes.length;
+      this.outcomes.push(outcome);
+      this.outcomeIds.set(outcome, id);
+    }
+    const packed = monthNumber(month) * OUTCOME_SLOTS + id;
+    const previous = this.latest.get(crimeId);
+    if (previous === undefined || Math.floor(previous / OUTCOME_SLOTS) <= monthNumber(month)) {
+      this.latest.set(crimeId, packed);
+    }
+  }
+
+  get(crimeId: string): LatestOutcome | undefined {
+    const packed = this.latest.get(crimeId);
+    if (packed === undefined) return undefined;
+    const monthIndex = Math.floor(packed / OUTCOME_SLOTS);
+    const year = Math.floor(monthIndex / 12);
+    const month = (monthIndex % 12) + 1;
+    return {
+      month: `${year}-${String(month).padStart(2, '0')}`,
+      outcome: this.outcomes[packed % OUTCOME_SLOTS] ?? '',
+    };
+  }
+
+  get size(): number {
+    return this.latest.size;
+  }
+}
+
+/** Room for distinct outcome texts per month slot; police.uk uses about 30. */
+const OUTCOME_SLOTS = 4096;
+
+function monthNumber(month: string): number {
+  return Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
+}
+
+/** The record with its latest known outcome (from the index when it knows one). */
+export function applyLatestOutcome(record: CrimeRecord, index: OutcomeIndex): CrimeRecord {
+  if (record.crimeId === '') return record;
+  const latest = index.get(record.crimeId);
+  if (
+    latest === undefined ||
+    latest.month < record.month ||
+    latest.outcome === record.lastOutcome
+  ) {
+    return record;
+  }
+  return { ...record, lastOutcome: latest.outcome };
+}
+
+export interface OutcomeReadStats {
+  read: number;
+  /** Rows added to the index. */
+  used: number;
+  /** Rows without a Crime ID, month or outcome type. */
+  unusable: number;
+  /** Rows whose coordinates lie outside the area of interest (see `keep`). */
+  elsewhere: number;
+}
+
+/**
+ * Add the rows of `entries` (outcomes files) to `index`. `keep(lon, lat)` may reject rows
+ * located elsewhere, to keep the index to the crimes that matter; rows without coordinates
+ * are always kept, since where they are cannot be told.
+ */
+export async function readOutcomes(
+  entries: readonly ArchiveEntry[],
+  index: OutcomeIndex,
+  options: { keep?: (lon: number, lat: number) => boolean; onBytes?: (n: number) => void } = {},
+): Promise<OutcomeReadStats> {
+  const stats: OutcomeReadStats = { read: 0, used: 0, unusable: 0, elsewhere: 0 };
+  for (const entry of entries) {
+    const stream = await entry.open();
+    const rows = readCsv(stream, entry.where, OUTCOME_COLUMNS, {
+      ...(options.onBytes ? { onBytes: options.onBytes } : {}),
+    });
+    for await (const { values } of rows) {
+      stats.read += 1;
+      const crimeId = (values['Crime ID'] ?? '').trim();
+      const month = (values['Month'] ?? '').trim();
+      const outcome = (values['Outcome type'] ?? '').trim();
+      if (crimeId === '' || outcome === '' || !MONTH_PATTERN.test(month)) {
+        stats.unusable += 1;
+        continue;
+      }
+      if (options.keep) {
+        const point = checkCoordinates(
+          (values['Longitude'] ?? '').trim(),
+          (values['Latitude'] ?? '').trim(),
+        );
+        if (point.ok && !options.keep(point.longitude, point.latitude)) {
+          stats.elsewhere += 1;
+          continue;
+        }
+      }
+      index.add(crimeId, month, outcome);
+      stats.used += 1;
+    }
+  }
+  return stats;
+}

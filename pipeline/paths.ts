@@ -1,0 +1,61 @@
+// Where the pipeline reads and writes. By default the repository's own locations; with
+// `--out DIR` every output and cache goes into DIR instead (the committed site data is then
+// left alone), while the reference geography is still read from the repository.
+import path from 'node:path';
+import { MAP_DATA_FILE_NAME, WARD_SHAPES_FILE_NAME } from '../src/shared/map-data.ts';
+import { sourcePaths, type SourcePaths } from './sources/cache.ts';
+
+export interface PipelinePaths {
+  /** Reference geography (wards, LSOAs, outline, postcodes, population). */
+  referenceDir: string;
+  /** Default input: the sample months in archive layout. */
+  sampleArchiveDir: string;
+  /** The master dataset (MASTER_COLUMNS); an output, not committed. */
+  masterCsv: string;
+  /** Leeds stop-and-search rows with their ward. */
+  stopSearchCsv: string;
+  /** What the last run read, kept and dropped. */
+  runSummary: string;
+  /** The site's data (committed). */
+  siteData: string;
+  /** The map island's binary data (committed). */
+  mapData: string;
+  /** Simplified ward outlines for the choropleth (committed). */
+  wardShapes: string;
+  /** Caches: month results and what the fetch step downloaded. */
+  cacheDir: string;
+  /** Per-month enriched rows and summaries: YYYY-MM.csv, YYYY-MM.summary.json. */
+  monthsCacheDir: string;
+  /**
+   * The fetch step's downloads: months in archive layout (`archiveDir`), API month snapshots
+   * (`apiDir`, YYYY-MM.json), month manifests, polling districts (`pollingDistrictsCache`).
+   */
+  sources: SourcePaths;
+}
+
+export function pipelinePaths(
+  options: { root?: string; out?: string | undefined } = {},
+): PipelinePaths {
+  const root = path.resolve(options.root ?? '.');
+  const fromRoot = (...parts: string[]) => path.join(root, ...parts);
+  const out = options.out === undefined ? undefined : path.resolve(root, options.out);
+  const cacheDir = out === undefined ? fromRoot('data', 'cache') : path.join(out, 'cache');
+  const processed = out ?? fromRoot('data', 'processed');
+  const publicData = out ?? fromRoot('public', 'data');
+  return {
+    referenceDir: fromRoot('data', 'reference'),
+    sampleArchiveDir: fromRoot('data', 'sample', 'archive'),
+    masterCsv: path.join(processed, 'leeds_street_combined.csv'),
+    stopSearchCsv: path.join(processed, 'leeds_stop_and_search.csv'),
+    runSummary: path.join(processed, 'run-summary.json'),
+    siteData:
+      out === undefined
+        ? fromRoot('src', 'data', 'site-data.json')
+        : path.join(out, 'site-data.json'),
+    mapData: path.join(publicData, MAP_DATA_FILE_NAME),
+    wardShapes: path.join(publicData, WARD_SHAPES_FILE_NAME),
+    cacheDir,
+    monthsCacheDir: path.join(cacheDir, 'months'),
+    sources: sourcePaths(cacheDir),
+  };
+}

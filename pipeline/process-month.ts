@@ -1,0 +1,165 @@
+// One month, from its chosen source to enriched rows and a MonthSummary: read the street files
+// (or the API snapshot) row by row, normalise, attach the latest outcome, de-duplicate by Crime
+// ID, locate in Leeds, write each kept row and count it. Memory is bounded by the month's
+// distinct Crime IDs and summary, never by its rows.
+import { MASTER_COLUMNS, STREET_COLUMNS } from '../src/shared/constants.ts';
+import type { CrimeRecord, EnrichedCrime, MonthSummary } from '../src/shared/schema.ts';
+import { readApiMonth } from './api-months.ts';
+import { formatCsvRow, readCsv } from './csv.ts';
+import { InputError } from './input-error.ts';
+import { createDeduper, type MonthPlan } from './merge.ts';
+import { normaliseApiCrime, normaliseArchiveRow, type Normalised } from './normalise.ts';
+import { applyLatestOutcome, type OutcomeIndex } from './outcomes.ts';
+import { DropTally } from './report.ts';
+import { createMonthSummariser } from './summarise.ts';
+
+export interface MonthDeps {
+  /** The record with its place in Leeds, or null when it lies outside the district. */
+  enrich(record: CrimeRecord): EnrichedCrime | null;
+  /** Latest outcomes from the outcomes files, when there are any. */
+  outcomes?: OutcomeIndex | undefined;
+  /** Progress: bytes of input read. */
+  onBytes?: ((n: number) => void) | undefined;
+}
+
+export interface MonthResult {
+  summary: MonthSummary;
+  drops: DropTally;
+}
+
+/** Coordinates as police.uk writes them: 6 decimal places (about 0.1 m). */
+const COORDINATE_DECIMALS = 6;
+
+/** A kept crime as a master CSV row, in MASTER_COLUMNS order. */
+export function masterRow(crime: EnrichedCrime): string[] {
+  const row = [
+    crime.crimeId,
+    crime.month,
+    crime.reportedBy,
+    crime.fallsWithin,
+    crime.longitude.toFixed(COORDINATE_DECIMALS),
+    crime.latitude.toFixed(COORDINATE_DECIMALS),
+    crime.location,
+    crime.lsoaCode,
+    crime.lsoaName,
+    crime.crimeType,
+    crime.lastOutcome,
+    crime.context,
+    crime.wardName,
+    crime.wardCode,
+    crime.postcodeDistrict,
+    crime.pollingDistrict,
+  ];
+  if (row.length !== MASTER_COLUMNS.length)
+    throw new Error('masterRow does not match MASTER_COLUMNS');
+  return row;
+}
+
+export const MASTER_HEADER = formatCsvRow(MASTER_COLUMNS);
+
+/** Where the month's data was published and when it was fetched, for its provenance. */
+export interface MonthProvenanceInfo {
+  snapshot: string;
+  fetchedAt: string;
+}
+
+/**
+ * Process one month: write its header and kept rows (MASTER_COLUMNS) to `out` and return its
+ * summary and drop tally.
+ */
+export async function processMonth(
+  plan: MonthPlan,
+  provenance: MonthProvenanceInfo,
+  deps: MonthDeps,
+  out: { write(chunk: string): Promise<void> },
+): Promise<MonthResult> {
+  const summariser = createMonthSummariser({
+    month: plan.month,
+    source: plan.source,
+    snapshot: provenance.snapshot,
+    fetchedAt: provenance.fetchedAt,
+  });
+  const drops = new DropTally();
+  const deduper = createDeduper();
+  let read = 0;
+  await out.write(MASTER_HEADER);
+
+  for await (const { where, result } of monthRows(plan, deps.onBytes)) {
+    read += 1;
+    summariser.read();
+    const normalised = checkMonth(result, plan.month);
+    if (!normalised.ok) {
+      summariser.drop(normalised.reason);
+      drops.add(normalised.reason, where, normalised.detail);
+      continue;
+    }
+    const record = deps.outcomes
+      ? applyLatestOutcome(normalised.record, deps.outcomes)
+      : normalised.record;
+    if (deduper.isDuplicate(record.crimeId)) {
+      summariser.drop('duplicate');
+      drops.add('duplicate', where, `Crime ID ${record.crimeId} was already read this month`);
+      continue;
+    }
+    const enriched = deps.enrich(record);
+    if (enriched === null) {
+      summariser.drop('outside-leeds');
+      drops.add(
+        'outside-leeds',
+        where,
+        `${record.longitude}, ${record.latitude} (${record.location}) is outside the Leeds district`,
+      );
+      continue;
+    }
+    summariser.add(enriched);
+    await out.write(formatCsvRow(masterRow(enriched)));
+  }
+
+  if (read === 0) {
+    throw new InputError(
+      planSources(plan),
+      `holds no crimes for ${plan.month}. police.uk never publishes an empty month, so the ` +
+        'file is probably truncated: download it again (or remove the month folder).',
+    );
+  }
+  return { summary: summariser.finish(), drops };
+}
+
+/** Where a month's rows come from, for messages. */
+export function planSources(plan: MonthPlan): string {
+  return plan.source === 'archive' ? plan.entries.map((e) => e.where).join(', ') : plan.file.path;
+}
+
+/** A row dated in another month than its file is as unusable as an unreadable month. */
+function checkMonth(result: Normalised, month: string): Normalised {
+  if (!result.ok || result.record.month === month) return result;
+  return {
+    ok: false,
+    reason: 'malformed-month',
+    detail: `Month "${result.record.month}" in a file for ${month}`,
+  };
+}
+
+async function* monthRows(
+  plan: MonthPlan,
+  onBytes: ((n: number) => void) | undefined,
+): AsyncGenerator<{ where: string; result: Normalised }> {
+  if (plan.source === 'api') {
+    for await (const { index, crime } of readApiMonth(plan.file)) {
+      yield { where: `${plan.file.path} [${index}]`, result: normaliseApiCrime(crime) };
+    }
+    onBytes?.(plan.file.size);
+    return;
+  }
+  for (const entry of plan.entries) {
+    const rows = readCsv(
+      await entry.open(),
+      entry.where,
+      STREET_COLUMNS,
+      onBytes ? { onBytes } : {},
+    );
+    for await (const { line, values } of rows) {
+      yield { where: `${entry.where}:${line}`, result: normaliseArchiveRow(values) };
+    }
+  }
+}

@@ -1,0 +1,131 @@
+// What a run tells its user: drop tallies with the first examples of each reason, a progress
+// display for long steps (a redrawn line on a terminal, plain lines otherwise), and the run
+// summary. Output goes through a Reporter so tests can capture it.
+import { DROP_REASONS, type DropCounts, type DropReason } from '../src/shared/schema.ts';
+
+/** Examples kept per drop reason: enough to find the pattern in a file, few enough to read. */
+export const EXAMPLES_PER_REASON = 5;
+
+export interface DropExample {
+  /** "file:line" (or "file [index]" for API snapshots). */
+  where: string;
+  detail: string;
+}
+
+/** Counts of rows not kept, by reason, with the first few examples of each. */
+export class DropTally {
+  readonly counts: DropCounts = emptyDropCounts();
+  readonly examples: Partial<Record<DropReason, DropExample[]>> = {};
+
+  add(reason: DropReason, where: string, detail: string): void {
+    this.counts[reason] += 1;
+    const list = (this.examples[reason] ??= []);
+    if (list.length < EXAMPLES_PER_REASON) list.push({ where, detail });
+  }
+
+  /** Add another tally's counts and (up to the limit) its examples. */
+  merge(other: { counts: DropCounts; examples: Partial<Record<DropReason, DropExample[]>> }): void {
+    for (const reason of DROP_REASONS) {
+      this.counts[reason] += other.counts[reason] ?? 0;
+      for (const example of other.examples[reason] ?? []) {
+        const list = (this.examples[reason] ??= []);
+        if (list.length < EXAMPLES_PER_REASON) list.push(example);
+      }
+    }
+  }
+
+  get total(): number {
+    return DROP_REASONS.reduce((sum, reason) => sum + this.counts[reason], 0);
+  }
+}
+
+export function emptyDropCounts(): DropCounts {
+  return Object.fromEntries(DROP_REASONS.map((reason) => [reason, 0])) as DropCounts;
+}
+
+/** Where the run's messages go. */
+export interface Reporter {
+  /** A line of output. */
+  info(line: string): void;
+  /** A warning line. */
+  warn(line: string): void;
+  /** A progress display for a long task; call done() when it ends. */
+  progress(label: string, total: number): Progress;
+}
+
+export interface Progress {
+  /** Count `n` more units (bytes, rows) done. */
+  advance(n: number): void;
+  done(summary?: string): void;
+}
+
+/** Redraws on a terminal at most this often: faster is flicker, slower looks stuck. */
+const REDRAW_INTERVAL_MS = 100;
+
+/**
+ * A Reporter writing to `out` (default stderr). On a terminal a progress line is redrawn in
+ * place; otherwise (CI logs, files) each progress ends as one plain line, with no control codes.
+ */
+export function createConsoleReporter(
+  out: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr,
+  now: () => number = Date.now,
+): Reporter {
+  const tty = out.isTTY === true;
+  return {
+    info: (line) => out.write(`${line}\n`),
+    warn: (line) => out.write(`warning: ${line}\n`),
+    progress(label, total) {
+      let done = 0;
+      let lastDraw = 0;
+      const draw = () => {
+        const percent = total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : 0;
+        out.write(`\r\x1b[2K  ${label} ${percent}%`);
+      };
+      return {
+        advance(n) {
+          done += n;
+          if (!tty) return;
+          const t = now();
+          if (t - lastDraw >= REDRAW_INTERVAL_MS) {
+            lastDraw = t;
+            draw();
+          }
+        },
+        done(summary) {
+          const line = `  ${label}${summary ? `: ${summary}` : ''}`;
+          out.write(tty ? `\r\x1b[2K${line}\n` : `${line}\n`);
+        },
+      };
+    },
+  };
+}
+
+/** A Reporter that keeps its lines in memory (tests, and runs inside other tools). */
+export function createMemoryReporter(): Reporter & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    info: (line) => lines.push(line),
+    warn: (line) => lines.push(`warning: ${line}`),
+    progress: (label) => ({
+      advance: () => {},
+      done: (summary) => lines.push(`  ${label}${summary ? `: ${summary}` : ''}`),
+    }),
+  };
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-GB');
+}
+
+export function formatDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** "1,234 outside-leeds, 2 no-coordinates" (reasons with a count only), or "none". */
+export function formatDropCounts(counts: DropCounts): string {
+  const parts = DROP_REASONS.filter((r) => counts[r] > 0).map(
+    (r) => `${formatCount(counts[r])} ${r}`,
+  );
+  return parts.length > 0 ? parts.join(', ') : 'none';
+}

@@ -1,0 +1,608 @@
+// The pipeline's steps, in order, and the run context they share. Each step reads what it
+// needs through the context (inputs, geography, month results: loaded once, on first use)
+// and stages its outputs; the CLI renames every staged output into place only after the
+// last selected step succeeded.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { access, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { MASTER_COLUMNS } from '../src/shared/constants.ts';
+import type { Coverage, MonthSummary, Ward } from '../src/shared/schema.ts';
+import { aggregateSiteData } from './aggregate.ts';
+import { listApiMonths, type ApiMonthFile } from './api-months.ts';
+import {
+  openArchiveInputs,
+  selectEntries,
+  type ArchiveEntry,
+  type ArchiveInput,
+  type SelectedEntries,
+} from './archive.ts';
+import { readCsv } from './csv.ts';
+import { enrich, type LsoaHints } from './enrich.ts';
+import {
+  coordinateKey,
+  createLocator,
+  loadGeography,
+  type Geography,
+  type Locator,
+  type PollingDistrictFeatures,
+} from './geo.ts';
+import { InputError } from './input-error.ts';
+import { buildMapData, buildWardShapes } from './map-data.ts';
+import { chooseMonthSources, type MonthChoice, type MonthPlan } from './merge.ts';
+import {
+  monthCacheKey,
+  openMonthCacheWriter,
+  readMonthCache,
+  type CachedMonth,
+} from './month-cache.ts';
+import { OutcomeIndex, readOutcomes } from './outcomes.ts';
+import type { PipelinePaths } from './paths.ts';
+import { MASTER_HEADER, processMonth, type MonthProvenanceInfo } from './process-month.ts';
+import { REFERENCE_FILES } from './reference.ts';
+import {
+  DropTally,
+  formatCount,
+  formatDropCounts,
+  type DropExample,
+  type Reporter,
+} from './report.ts';
+import { readMonthManifest } from './sources/cache.ts';
+import { writeLeedsStopSearch } from './stop-search.ts';
+import { buildWards } from './wards.ts';
+import { Staging } from './write.ts';
+
+export interface Step {
+  name: string;
+  description: string;
+  /** Needs the network; skipped with --offline. */
+  network?: boolean;
+  /** Runs the step; returns a one-line account of what it did (counts). */
+  run(ctx: RunContext): Promise<string>;
+}
+
+export interface RunOptions {
+  paths: PipelinePaths;
+  /** Input in archive layout: a folder (of month folders and/or zips) or a .zip. */
+  archiveDir: string;
+  offline: boolean;
+  reporter: Reporter;
+  /** Fixed generatedAt (e.g. from SOURCE_DATE_EPOCH); default: the newest month's fetchedAt. */
+  generatedAt?: string | undefined;
+}
+
+export interface Inputs {
+  archives: ArchiveInput[];
+  selected: SelectedEntries;
+  apiMonths: ApiMonthFile[];
+  choice: MonthChoice;
+  outcomes: ArchiveEntry[];
+  stopSearch: ArchiveEntry[];
+}
+
+export interface GeoContext {
+  geo: Geography;
+  locator: Locator;
+  /** Hash of the reference files and polling districts: part of every month's cache key. */
+  fingerprint: string;
+}
+
+export interface MonthOutcome extends CachedMonth {
+  plan: MonthPlan;
+  cached: boolean;
+}
+
+/** What the run summary (run-summary.json and the closing lines) is made of. */
+export interface RunRecord {
+  steps: { number: number; name: string; ms: number; result: string }[];
+  months?: MonthOutcome[];
+  stopSearch?: { read: number; kept: number; dropped: DropTally };
+  notes: string[];
+}
+
+export class RunContext {
+  readonly staging = new Staging();
+  readonly record: RunRecord = { steps: [], notes: [] };
+  private inputsLoaded: Promise<Inputs> | undefined;
+  private geoLoaded: Promise<GeoContext> | undefined;
+  private wardsBuilt: Ward[] | undefined;
+  private monthsDone: MonthOutcome[] | undefined;
+
+  constructor(readonly options: RunOptions) {}
+
+  get paths(): PipelinePaths {
+    return this.options.paths;
+  }
+
+  get reporter(): Reporter {
+    return this.options.reporter;
+  }
+
+  /** A note for the user, printed once and kept in the run summary. */
+  note(text: string): void {
+    if (this.record.notes.includes(text)) return;
+    this.record.notes.push(text);
+    this.reporter.info(`note: ${text}`);
+  }
+
+  inputs(): Promise<Inputs> {
+    this.inputsLoaded ??= loadInputs(this);
+    return this.inputsLoaded;
+  }
+
+  geography(): Promise<GeoContext> {
+    this.geoLoaded ??= loadGeo(this);
+    return this.geoLoaded;
+  }
+
+  async wards(): Promise<Ward[]> {
+    this.wardsBuilt ??= buildWards((await this.geography()).geo);
+    return this.wardsBuilt;
+  }
+
+  setMonths(months: MonthOutcome[]): void {
+    this.monthsDone = months;
+    this.record.months = months;
+  }
+
+  /** The month results: from the months step of this run, else from the cache (all must be current). */
+  async months(): Promise<MonthOutcome[]> {
+    if (this.monthsDone) return this.monthsDone;
+    const { choice } = await this.inputs();
+    const found: MonthOutcome[] = [];
+    for (const plan of choice.months) {
+      const { key } = await this.monthKey(plan);
+      const cached = await readMonthCache(this.paths.monthsCacheDir, plan.month, key);
+      if (cached === null) {
+        throw new Error(
+          `${plan.month} has not been processed from the current inputs (no current entry in ` +
+            `${this.paths.monthsCacheDir}): run the "${MONTHS_STEP}" step first.`,
+        );
+      }
+      found.push({ ...cached, plan, cached: true });
+    }
+    this.setMonths(found);
+    return found;
+  }
+
+  /** Snapshot and fetchedAt of a month: from the fetch step's manifest when the month came from it. */
+  async provenance(plan: MonthPlan): Promise<MonthProvenanceInfo> {
+    const sources = this.paths.sources;
+    const fetched =
+      plan.source === 'archive'
+        ? plan.entries.every((e) => isInside(e.input, sources.archiveDir))
+        : isInside(plan.file.path, sources.apiDir);
+    const manifest = fetched ? await readMonthManifest(sources, plan.month) : undefined;
+    if (manifest && manifest.source === plan.source) {
+      return { snapshot: manifest.snapshot, fetchedAt: manifest.fetchedAt };
+    }
+    if (plan.source === 'api') return { snapshot: plan.snapshot, fetchedAt: plan.file.fetchedAt };
+    // Not fetched by this pipeline: the files' own modification time is when they were saved.
+    const newest = Math.max(...plan.entries.map((e) => e.modifiedAt.getTime()));
+    return { snapshot: plan.snapshot, fetchedAt: new Date(newest).toISOString() };
+  }
+
+  /** A month's cache key: its inputs, the outcomes that can revise it, the geography, the version. */
+  async monthKey(plan: MonthPlan): Promise<{ key: string; provenance: MonthProvenanceInfo }> {
+    const inputs = await this.inputs();
+    const geo = await this.geography();
+    const provenance = await this.provenance(plan);
+    const sources =
+      plan.source === 'archive'
+        ? plan.entries.map((e) => `${e.force}:${e.fingerprint}`)
+        : [plan.file.fingerprint];
+    if (plan.source === 'api') {
+      // API months take LSOA codes from the archive months (see enrich.ts).
+      for (const other of inputs.choice.months) {
+        if (other.source === 'archive') sources.push((await this.monthKey(other)).key);
+      }
+    }
+    const key = monthCacheKey({
+      month: plan.month,
+      source: plan.source,
+      snapshot: provenance.snapshot,
+      inputs: [...sources, provenance.fetchedAt],
+      outcomes: inputs.outcomes.filter((e) => e.month >= plan.month).map((e) => e.fingerprint),
+      geography: geo.fingerprint,
+    });
+    return { key, provenance };
+  }
+
+  async close(): Promise<void> {
+    if (this.inputsLoaded) {
+      const inputs = await this.inputsLoaded.catch(() => undefined);
+      for (const archive of inputs?.archives ?? []) archive.close();
+    }
+  }
+}
+
+export const MONTHS_STEP = 'months';
+
+/**
+ * The steps, in order. A step that downloads (network: true) belongs first: it saves new
+ * months into paths.sources (archive layout, API snapshots, manifests) and polling districts,
+ * which the steps below then read like any local input.
+ */
+export const STEPS: readonly Step[] = [
+  {
+    name: MONTHS_STEP,
+    description:
+      'read each month from one source, normalise, locate in Leeds, de-duplicate; cache per month',
+    run: runMonths,
+  },
+  {
+    name: 'stop-search',
+    description: 'stop-and-search rows located in Leeds, with their ward',
+    run: runStopSearch,
+  },
+  {
+    name: 'master-csv',
+    description: 'the master dataset of every kept crime (leeds_street_combined.csv)',
+    run: runMasterCsv,
+  },
+  {
+    name: 'site-data',
+    description: "the site's aggregated data (site-data.json)",
+    run: runSiteData,
+  },
+  {
+    name: 'map-data',
+    description: "the map's data and simplified ward outlines",
+    run: runMapData,
+  },
+];
+
+async function loadInputs(ctx: RunContext): Promise<Inputs> {
+  const roots = [ctx.options.archiveDir];
+  const fetched = ctx.paths.sources.archiveDir;
+  if (path.resolve(fetched) !== path.resolve(ctx.options.archiveDir) && (await exists(fetched))) {
+    roots.push(fetched);
+  }
+  const archives: ArchiveInput[] = [];
+  try {
+    for (const root of roots) archives.push(...(await openArchiveInputs(root)));
+  } catch (error) {
+    for (const archive of archives) archive.close();
+    throw error;
+  }
+  const selected = selectEntries(archives);
+  const apiMonths = await listApiMonths(ctx.paths.sources.apiDir);
+  const choice = chooseMonthSources(
+    selected.entries.filter((e) => e.kind === 'street'),
+    apiMonths,
+  );
+  const ofKind = (kind: ArchiveEntry['kind']) => selected.entries.filter((e) => e.kind === kind);
+  const inputs: Inputs = {
+    archives,
+    selected,
+    apiMonths,
+    choice,
+    outcomes: ofKind('outcomes').filter((e) => e.force === 'west-yorkshire' || e.force === 'btp'),
+    stopSearch: ofKind('stop-and-search').filter(
+      (e) => e.force === 'west-yorkshire' || e.force === 'btp',
+    ),
+  };
+
+  const r = ctx.reporter;
+  for (const archive of archives) {
+    r.info(
+      `input: ${archive.path} (${archive.type}, ${archive.entries.length} police.uk files, newest month ${archive.latestMonth})`,
+    );
+  }
+  const ignored = archives.flatMap((a) => a.ignored);
+  if (ignored.length > 0) {
+    ctx.note(
+      `${ignored.length} file(s) that are not police.uk files were skipped, e.g. ${ignored[0]}`,
+    );
+  }
+  for (const { entry, usedInstead } of selected.shadowed) {
+    ctx.note(`${entry.where} is also in ${usedInstead.input}; the newer input's copy is used`);
+  }
+  const skippedForces = new Set(choice.skipped.map((s) => s.why));
+  for (const why of skippedForces) ctx.note(`street files skipped: ${why}`);
+  if (choice.months.length === 0) {
+    throw new InputError(
+      ctx.options.archiveDir,
+      'holds no West Yorkshire street-level files (YYYY-MM/YYYY-MM-west-yorkshire-street.csv): nothing to process',
+    );
+  }
+  return inputs;
+}
+
+async function loadGeo(ctx: RunContext): Promise<GeoContext> {
+  const geo = await loadGeography(ctx.paths.referenceDir);
+  const hash = createHash('sha256');
+  for (const file of Object.values(REFERENCE_FILES)) {
+    hash.update(file).update(await readFile(path.join(ctx.paths.referenceDir, file)));
+  }
+  const pollingFile = ctx.paths.sources.pollingDistrictsCache;
+  let pollingDistricts: PollingDistrictFeatures | undefined;
+  if (await exists(pollingFile)) {
+    const text = await readFile(pollingFile, 'utf8');
+    hash.update('polling').update(text);
+    try {
+      pollingDistricts = JSON.parse(text) as PollingDistrictFeatures;
+    } catch (cause) {
+      throw new InputError(pollingFile, 'is not valid JSON: delete it and fetch it again', {
+        cause,
+      });
+    }
+  } else {
+    ctx.note(
+      `polling districts are not available (${pollingFile} does not exist; the fetch step ` +
+        'downloads them), so the Polling District column stays empty',
+    );
+  }
+  const locator = createLocator(geo, { pollingDistricts });
+  return { geo, locator, fingerprint: hash.digest('hex') };
+}
+
+async function runMonths(ctx: RunContext): Promise<string> {
+  const inputs = await ctx.inputs();
+  const { locator } = await ctx.geography();
+  const plans = [...inputs.choice.months].sort(
+    (a, b) =>
+      Number(a.source === 'api') - Number(b.source === 'api') || a.month.localeCompare(b.month),
+  );
+  const results: MonthOutcome[] = [];
+  let outcomeIndex: OutcomeIndex | undefined;
+  let hints: LsoaHints | undefined;
+
+  for (const plan of plans) {
+    const { key, provenance } = await ctx.monthKey(plan);
+    const cached = await readMonthCache(ctx.paths.monthsCacheDir, plan.month, key);
+    if (cached) {
+      results.push({ ...cached, plan, cached: true });
+      ctx.reporter.info(`  ${plan.month}: ${describeMonth(plan, cached.summary)} (cached)`);
+      continue;
+    }
+    if (outcomeIndex === undefined && inputs.outcomes.length > 0) {
+      outcomeIndex = await buildOutcomeIndex(ctx, inputs.outcomes, locator);
+    }
+    if (plan.source === 'api') hints ??= await lsoaHintsFromArchiveMonths(results);
+
+    const writer = await openMonthCacheWriter(ctx.paths.monthsCacheDir, plan.month);
+    const bytes =
+      plan.source === 'archive' ? plan.entries.reduce((sum, e) => sum + e.size, 0) : plan.file.size;
+    const progress = ctx.reporter.progress(plan.month, bytes);
+    try {
+      const source = plan.source;
+      const result = await processMonth(
+        plan,
+        provenance,
+        {
+          enrich: (record) => {
+            const place = locator.locate(record.longitude, record.latitude);
+            return place === null ? null : enrich(record, place, source, hints);
+          },
+          outcomes: outcomeIndex,
+          onBytes: (n) => progress.advance(n),
+        },
+        writer.rows,
+      );
+      await writer.commit(result.summary, result.drops, key);
+      progress.done(describeMonth(plan, result.summary));
+      results.push({ ...result, csv: writer.rows.finalPath, plan, cached: false });
+    } catch (error) {
+      await writer.abort();
+      progress.done('failed');
+      throw error;
+    }
+  }
+  results.sort((a, b) => a.plan.month.localeCompare(b.plan.month));
+  ctx.setMonths(results);
+  const totals = totalsOf(results.map((r) => r.summary));
+  const fromCache = results.filter((r) => r.cached).length;
+  return (
+    `${results.length} month(s) (${fromCache} from cache): read ${formatCount(totals.read)}, ` +
+    `kept ${formatCount(totals.kept)}, dropped ${formatCount(totals.read - totals.kept)}`
+  );
+}
+
+function describeMonth(plan: MonthPlan, summary: MonthSummary): string {
+  const also = plan.notUsed.length > 0 ? `; also in ${plan.notUsed.join(', ')}, not used` : '';
+  return (
+    `${plan.source} (${summary.snapshot}${also}): read ${formatCount(summary.read)}, ` +
+    `kept ${formatCount(summary.kept)}, dropped ${formatDropCounts(summary.dropped)}`
+  );
+}
+
+async function buildOutcomeIndex(
+  ctx: RunContext,
+  entries: readonly ArchiveEntry[],
+  locator: Locator,
+): Promise<OutcomeIndex> {
+  const index = new OutcomeIndex();
+  const progress = ctx.reporter.progress(
+    `outcomes (${entries.length} file(s))`,
+    entries.reduce((sum, e) => sum + e.size, 0),
+  );
+  const stats = await readOutcomes(entries, index, {
+    keep: (lon, lat) => locator.locate(lon, lat) !== null,
+    onBytes: (n) => progress.advance(n),
+  });
+  progress.done(
+    `${formatCount(stats.read)} rows, latest outcome of ${formatCount(index.size)} crimes` +
+      (stats.unusable > 0
+        ? `, ${formatCount(stats.unusable)} rows without Crime ID/month/outcome`
+        : ''),
+  );
+  return index;
+}
+
+/** The LSOA police.uk gave each coordinate, from the archive months (ascending: newest wins). */
+async function lsoaHintsFromArchiveMonths(months: readonly MonthOutcome[]): Promise<LsoaHints> {
+  const hints: LsoaHints = new Map();
+  const archiveMonths = months
+    .filter((m) => m.plan.source === 'archive')
+    .sort((a, b) => a.plan.month.localeCompare(b.plan.month));
+  for (const month of archiveMonths) {
+    for await (const { values } of readCsv(
+      createReadStream(month.csv),
+      month.csv,
+      MASTER_COLUMNS,
+    )) {
+      const code = values['LSOA code'] ?? '';
+      if (code === '') continue;
+      const key = coordinateKey(Number(values['Longitude']), Number(values['Latitude']));
+      hints.set(key, { code, name: values['LSOA name'] ?? '' });
+    }
+  }
+  return hints;
+}
+
+async function runStopSearch(ctx: RunContext): Promise<string> {
+  const { stopSearch } = await ctx.inputs();
+  const { locator } = await ctx.geography();
+  const out = await ctx.staging.createWriteStream(ctx.paths.stopSearchCsv);
+  if (stopSearch.length === 0) ctx.note('the input has no stop-and-search files');
+  const progress = ctx.reporter.progress(
+    `stop and search (${stopSearch.length} file(s))`,
+    stopSearch.reduce((sum, e) => sum + e.size, 0),
+  );
+  const result = await writeLeedsStopSearch(stopSearch, locator, out, {
+    onBytes: (n) => progress.advance(n),
+  });
+  await out.close();
+  progress.done();
+  ctx.record.stopSearch = result;
+  return (
+    `read ${formatCount(result.read)}, kept ${formatCount(result.kept)} in Leeds, ` +
+    `dropped ${formatDropCounts(result.dropped.counts)}`
+  );
+}
+
+async function runMasterCsv(ctx: RunContext): Promise<string> {
+  const months = await ctx.months();
+  const out = await ctx.staging.createWriteStream(ctx.paths.masterCsv);
+  await out.write(MASTER_HEADER);
+  let rows = 0;
+  for (const month of months) {
+    await copyRowsWithoutHeader(month.csv, out);
+    rows += month.summary.kept;
+  }
+  await out.close();
+  return `${formatCount(rows)} rows from ${months.length} month(s)`;
+}
+
+/** Append a cached month's rows (all but its header line, which must be MASTER_HEADER) to `out`. */
+async function copyRowsWithoutHeader(
+  file: string,
+  out: { write(chunk: Uint8Array): Promise<void> },
+): Promise<void> {
+  const expected = Buffer.from(MASTER_HEADER);
+  let header: Buffer | null = Buffer.alloc(0);
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+    if (header === null) {
+      await out.write(chunk);
+      continue;
+    }
+    header = Buffer.concat([header, chunk]);
+    if (header.length < expected.length) continue;
+    if (!header.subarray(0, expected.length).equals(expected)) {
+      throw new InputError(
+        file,
+        'does not start with the master CSV header: delete it and run again',
+      );
+    }
+    await out.write(header.subarray(expected.length));
+    header = null;
+  }
+  if (header !== null) {
+    throw new InputError(file, 'is shorter than the master CSV header: delete it and run again');
+  }
+}
+
+async function runSiteData(ctx: RunContext): Promise<string> {
+  const summaries = (await ctx.months()).map((m) => m.summary);
+  const wards = await ctx.wards();
+  const generatedAt = ctx.options.generatedAt ?? newestFetchedAt(summaries);
+  const siteData = aggregateSiteData(summaries, wards, generatedAt);
+  await ctx.staging.writeFile(ctx.paths.siteData, `${JSON.stringify(siteData)}\n`);
+  return `${siteData.months.length} month(s), ${siteData.wards.length} wards, generatedAt ${generatedAt}`;
+}
+
+/**
+ * The default generatedAt: the newest fetchedAt among the months, so the same inputs always
+ * give the same site data and a monthly run that changes nothing commits nothing.
+ */
+function newestFetchedAt(summaries: readonly MonthSummary[]): string {
+  return summaries.reduce((newest, s) => (s.fetchedAt > newest ? s.fetchedAt : newest), '');
+}
+
+async function runMapData(ctx: RunContext): Promise<string> {
+  const summaries = (await ctx.months()).map((m) => m.summary);
+  const wards = await ctx.wards();
+  const { geo } = await ctx.geography();
+  const { mapData } = buildMapData(summaries, wards);
+  const shapes = buildWardShapes(geo.wards, wards);
+  await ctx.staging.writeFile(ctx.paths.mapData, mapData);
+  await ctx.staging.writeFile(ctx.paths.wardShapes, shapes);
+  return `${formatCount(mapData.length)} bytes of map data, ${wards.length} ward outlines`;
+}
+
+export interface Totals {
+  read: number;
+  kept: number;
+  dropped: DropTally['counts'];
+  coverage: Coverage;
+}
+
+export function totalsOf(summaries: readonly MonthSummary[]): Totals {
+  const tally = new DropTally();
+  const coverage: Coverage = { lsoa: 0, ward: 0, postcodeDistrict: 0, pollingDistrict: 0 };
+  let read = 0;
+  let kept = 0;
+  for (const s of summaries) {
+    read += s.read;
+    kept += s.kept;
+    tally.merge({ counts: s.dropped, examples: {} });
+    for (const k of Object.keys(coverage) as (keyof Coverage)[]) coverage[k] += s.coverage[k];
+  }
+  return { read, kept, dropped: tally.counts, coverage };
+}
+
+/** The run summary as written to run-summary.json. */
+export function runSummaryJson(ctx: RunContext): unknown {
+  const months = ctx.record.months ?? [];
+  const examples = new DropTally();
+  for (const m of months) examples.merge(m.drops);
+  return {
+    archiveDir: ctx.options.archiveDir,
+    offline: ctx.options.offline,
+    steps: ctx.record.steps,
+    months: months.map((m) => ({
+      month: m.plan.month,
+      source: m.plan.source,
+      snapshot: m.summary.snapshot,
+      fetchedAt: m.summary.fetchedAt,
+      alsoAvailableFrom: m.plan.notUsed,
+      read: m.summary.read,
+      kept: m.summary.kept,
+      dropped: m.summary.dropped,
+      coverage: m.summary.coverage,
+      fromCache: m.cached,
+    })),
+    totals: totalsOf(months.map((m) => m.summary)),
+    dropExamples: examples.examples satisfies Partial<Record<string, DropExample[]>>,
+    stopSearch: ctx.record.stopSearch && {
+      read: ctx.record.stopSearch.read,
+      kept: ctx.record.stopSearch.kept,
+      dropped: ctx.record.stopSearch.dropped.counts,
+      dropExamples: ctx.record.stopSearch.dropped.examples,
+    },
+    notes: ctx.record.notes,
+  };
+}
+
+function isInside(file: string, dir: string): boolean {
+  const relative = path.relative(path.resolve(dir), path.resolve(file));
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}
