@@ -15,7 +15,7 @@ export const TREND_BOX: ChartBox = {
   width: 640,
   height: 240,
   left: 48,
-  right: 12,
+  right: 28,
   top: 12,
   bottom: 36,
 };
@@ -37,7 +37,8 @@ export interface TrendGeometry {
   /** Months without data, as x positions for a gap marker. */
   gaps: { x: number; label: string }[];
   yTicks: { y: number; value: number }[];
-  xLabels: { x: number; label: string }[];
+  /** Labels under the x axis, thinned; `index` is the value's position. */
+  xLabels: { x: number; label: string; index: number }[];
   box: ChartBox;
 }
 
@@ -62,7 +63,7 @@ export function trendGeometry(
   values: readonly (number | null)[],
   labels: readonly string[],
   box: ChartBox = TREND_BOX,
-  maxXLabels = 12,
+  maxXLabels = 7,
 ): TrendGeometry {
   if (values.length !== labels.length) {
     throw new Error(`trendGeometry: ${values.length} values but ${labels.length} labels`);
@@ -98,8 +99,8 @@ export function trendGeometry(
   for (let v = 0; v <= top; v += step) yTicks.push({ y: yAt(v), value: v });
   const every = Math.max(1, Math.ceil(labels.length / maxXLabels));
   const xLabels = labels
-    .map((label, i) => ({ x: xAt(i), label }))
-    .filter((_, i) => i % every === 0 || i === labels.length - 1);
+    .map((label, index) => ({ x: xAt(index), label, index }))
+    .filter(({ index }) => index % every === 0 || index === labels.length - 1);
   return { lines, points, gaps, yTicks, xLabels, box };
 }
 

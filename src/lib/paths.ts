@@ -16,9 +16,9 @@ export function yearPath(year: number): string {
 }
 
 /**
- * The map opened on one ward. The map page keeps its state in the query string; `ward`
- * holds the ward's ONS code.
+ * The map opened on one ward. The map page keeps its view in the query string
+ * (src/lib/map-state.ts), where `ward` holds the ward's slug.
  */
-export function mapWardPath(code: string): string {
-  return `${sitePath('')}?ward=${encodeURIComponent(code)}`;
+export function mapWardPath(slug: string): string {
+  return `${sitePath('')}?ward=${encodeURIComponent(slug)}`;
 }

@@ -1,12 +1,14 @@
 // Ward outlines for the report pages, read at build time from the committed ONS boundaries
 // (data/reference/wards.geojson) and drawn as small static SVGs: no map library, no JS.
+// The projection and simplification are the pipeline's (pipeline/geo/svg-path.ts).
 import wardsGeoJson from '../../data/reference/wards.geojson?raw';
-import { bounds, fitProjection, outlinePath, type PolygonGeometry } from './outline.ts';
+import { geometrySvgPath } from '../../pipeline/geo/svg-path.ts';
+import type { PolygonGeometry } from '../../pipeline/reference.ts';
 
-/** Side of the outline's SVG box, in user units. */
-const OUTLINE_SIZE = 240;
-/** Margin showing a little of the neighbouring wards around the ward. */
-const OUTLINE_PADDING = 16;
+/** Side of the square the ward is fitted into, in SVG user units. */
+export const OUTLINE_SIZE = 240;
+/** Margin around that square, showing a little of the neighbouring wards. */
+export const OUTLINE_MARGIN = 16;
 
 interface WardFeature {
   properties: { WD25CD: string; WD25NM: string };
@@ -21,11 +23,10 @@ const geometries: ReadonlyMap<string, PolygonGeometry> = new Map(
 );
 
 export interface WardOutline {
-  width: number;
-  height: number;
+  viewBox: string;
   /** The ward's path. */
   ward: string;
-  /** Neighbouring wards' paths (context, clipped by the box). */
+  /** Neighbouring wards' paths in the same frame (clipped by the view box). */
   neighbours: { code: string; path: string }[];
 }
 
@@ -35,14 +36,13 @@ export function wardOutline(code: string, neighbourCodes: readonly string[]): Wa
   if (geometry === undefined) {
     throw new Error(`Ward ${code} is not in data/reference/wards.geojson; update the boundaries.`);
   }
-  const projection = fitProjection(bounds([geometry]), OUTLINE_SIZE, OUTLINE_PADDING);
+  const side = OUTLINE_SIZE + 2 * OUTLINE_MARGIN;
   return {
-    width: projection.width,
-    height: projection.height,
-    ward: outlinePath(geometry, projection),
+    viewBox: `${-OUTLINE_MARGIN} ${-OUTLINE_MARGIN} ${side} ${side}`,
+    ward: geometrySvgPath(geometry, geometry, OUTLINE_SIZE),
     neighbours: neighbourCodes.flatMap((c) => {
       const g = geometries.get(c);
-      return g === undefined ? [] : [{ code: c, path: outlinePath(g, projection) }];
+      return g === undefined ? [] : [{ code: c, path: geometrySvgPath(g, geometry, OUTLINE_SIZE) }];
     }),
   };
 }

@@ -1,0 +1,30 @@
+// What every page says about the data it was built from: the footer and the page metadata.
+import type { SiteData } from '../shared/schema.ts';
+import { formatDate } from './format.ts';
+import { describeMonths, longMonth } from './months.ts';
+
+export const SITE_NAME = 'Leeds Crime Intelligence';
+
+export interface DataStatus {
+  /** "March 2025" */
+  dataTo: string;
+  /** "2 May 2025" */
+  updated: string;
+  /** "Mar 2024, Feb–Mar 2025" */
+  monthsCovered: string;
+}
+
+export function dataStatus(data: SiteData): DataStatus {
+  const latest = data.months.at(-1);
+  if (latest === undefined) throw new Error('The site data has no months.');
+  return {
+    dataTo: longMonth(latest),
+    updated: formatDate(data.generatedAt),
+    monthsCovered: describeMonths(data.months),
+  };
+}
+
+/** "Armley crime report · Leeds Crime Intelligence", without repeating the site name. */
+export function pageTitle(title: string): string {
+  return title === SITE_NAME ? title : `${title} · ${SITE_NAME}`;
+}
