@@ -25,7 +25,6 @@ import {
   loadGeography,
   type Geography,
   type Locator,
-  type PollingDistrictFeatures,
 } from './geo.ts';
 import { InputError } from './input-error.ts';
 import { buildMapData, buildWardShapes } from './map-data.ts';
@@ -309,6 +308,8 @@ async function loadInputs(ctx: RunContext): Promise<Inputs> {
   return inputs;
 }
 
+type PollingDistricts = NonNullable<Parameters<typeof createLocator>[1]>['pollingDistricts'];
+
 async function loadGeo(ctx: RunContext): Promise<GeoContext> {
   const geo = await loadGeography(ctx.paths.referenceDir);
   const hash = createHash('sha256');
@@ -316,12 +317,13 @@ async function loadGeo(ctx: RunContext): Promise<GeoContext> {
     hash.update(file).update(await readFile(path.join(ctx.paths.referenceDir, file)));
   }
   const pollingFile = ctx.paths.sources.pollingDistrictsCache;
-  let pollingDistricts: PollingDistrictFeatures | undefined;
+  let pollingDistricts: PollingDistricts | undefined;
   if (await exists(pollingFile)) {
     const text = await readFile(pollingFile, 'utf8');
     hash.update('polling').update(text);
     try {
-      pollingDistricts = JSON.parse(text) as PollingDistrictFeatures;
+      // createLocator checks the features (and names this file's problems) itself.
+      pollingDistricts = JSON.parse(text) as PollingDistricts;
     } catch (cause) {
       throw new InputError(pollingFile, 'is not valid JSON: delete it and fetch it again', {
         cause,
