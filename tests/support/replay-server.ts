@@ -1,0 +1,195 @@
+// A real HTTP server on 127.0.0.1 for network tests: scripted answers per route, files served
+// with or without Range support, and faults on demand (statuses, Retry-After, a hang past the
+// client's timeout, a connection cut mid-body). It records every request and the body bytes
+// it sent, so tests can assert what a client cost.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+  method: string;
+  /** Path without the query. */
+  path: string;
+  /** Path and query, as sent. */
+  url: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  body: string;
+  status: number;
+  /** Body bytes written to the socket for this request. */
+  bytesSent: number;
+}
+
+export interface Reply {
+  status?: number;
+  headers?: Record<string, string>;
+  /** A string or Buffer is sent as is; anything else as JSON. */
+  body?: unknown;
+  /** Wait this long before answering (to trip the client's timeout). */
+  delayMs?: number;
+  /** Send the headers and this many body bytes, then destroy the connection. */
+  cutAfterBytes?: number;
+}
+
+export type Handler = (request: RecordedRequest) => Reply | Promise<Reply>;
+
+export interface FileOptions {
+  /** Answer Range requests with 206 (default true); false sends the whole file with 200. */
+  ranges?: boolean;
+  etag?: string;
+  lastModified?: string;
+  /** Faults for the next GETs of this file, one per request, in order. */
+  faults?: { cutAfterBytes?: number; status?: number }[];
+}
+
+export class ReplayServer {
+  readonly requests: RecordedRequest[] = [];
+  private readonly routes = new Map<string, Handler>();
+
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
+
+  static async start(): Promise<ReplayServer> {
+    let instance: ReplayServer | undefined;
+    const server = createServer((req, res) => {
+      void instance?.handle(req, res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    instance = new ReplayServer(server, `http://127.0.0.1:${port}/`);
+    return instance;
+  }
+
+  /** Answer `method path` with `handler`, or with the replies in turn (the last one repeats). */
+  route(method: string, path: string, handler: Handler | Reply[]): this {
+    if (Array.isArray(handler)) {
+      const queue = [...handler];
+      this.routes.set(
+        `${method} ${path}`,
+        () => (queue.length > 1 ? queue.shift() : queue[0]) ?? {},
+      );
+    } else {
+      this.routes.set(`${method} ${path}`, handler);
+    }
+    return this;
+  }
+
+  /** Serve `data` at `path` for HEAD and GET, honouring Range unless told not to. */
+  file(path: string, data: Buffer, options: FileOptions = {}): this {
+    const faults = [...(options.faults ?? [])];
+    const common: Record<string, string> = {
+      'content-type': 'application/zip',
+      ...(options.ranges === false ? {} : { 'accept-ranges': 'bytes' }),
+      ...(options.etag ? { etag: options.etag } : {}),
+      ...(options.lastModified ? { 'last-modified': options.lastModified } : {}),
+    };
+    this.route('HEAD', path, () => ({
+      headers: { ...common, 'content-length': String(data.length) },
+    }));
+    this.route('GET', path, (request) => {
+      const fault = faults.shift();
+      if (fault?.status) return { status: fault.status };
+      const range =
+        options.ranges === false ? undefined : parseRange(request.headers.range, data.length);
+      if (range === 'unsatisfiable') {
+        return { status: 416, headers: { 'content-range': `bytes */${data.length}` } };
+      }
+      const [start, end] = range ?? [0, data.length - 1];
+      return {
+        status: range ? 206 : 200,
+        headers: {
+          ...common,
+          ...(range ? { 'content-range': `bytes ${start}-${end}/${data.length}` } : {}),
+        },
+        body: data.subarray(start, end + 1),
+        ...(fault?.cutAfterBytes !== undefined ? { cutAfterBytes: fault.cutAfterBytes } : {}),
+      };
+    });
+    return this;
+  }
+
+  /** Requests whose path is `path` (all when omitted). */
+  requestsTo(path?: string): RecordedRequest[] {
+    return path === undefined ? this.requests : this.requests.filter((r) => r.path === path);
+  }
+
+  bytesSent(path?: string): number {
+    return this.requestsTo(path).reduce((sum, r) => sum + r.bytesSent, 0);
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const parsed = new URL(req.url ?? '/', this.url);
+    const request: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: parsed.pathname,
+      url: req.url ?? '/',
+      query: parsed.searchParams,
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+      status: 0,
+      bytesSent: 0,
+    };
+    this.requests.push(request);
+    const handler = this.routes.get(`${request.method} ${request.path}`);
+    const reply: Reply = handler ? await handler(request) : { status: 404, body: 'no such route' };
+    if (reply.delayMs) {
+      await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
+      if (res.destroyed) return;
+    }
+    const body =
+      reply.body === undefined
+        ? Buffer.alloc(0)
+        : typeof reply.body === 'string' || Buffer.isBuffer(reply.body)
+          ? Buffer.from(reply.body)
+          : Buffer.from(JSON.stringify(reply.body));
+    request.status = reply.status ?? 200;
+    const headers: Record<string, string> = {
+      ...(reply.body !== undefined && typeof reply.body !== 'string' && !Buffer.isBuffer(reply.body)
+        ? { 'content-type': 'application/json' }
+        : {}),
+      ...reply.headers,
+    };
+    if (request.method === 'HEAD') {
+      res.writeHead(request.status, headers);
+      res.end();
+      return;
+    }
+    res.writeHead(request.status, { 'content-length': String(body.length), ...headers });
+    if (reply.cutAfterBytes !== undefined && reply.cutAfterBytes < body.length) {
+      const part = body.subarray(0, reply.cutAfterBytes);
+      request.bytesSent += part.length;
+      res.write(part, () => res.socket?.destroy());
+      return;
+    }
+    request.bytesSent += body.length;
+    res.end(body);
+  }
+}
+
+function parseRange(
+  header: string | undefined,
+  size: number,
+): [number, number] | 'unsatisfiable' | undefined {
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header ?? '');
+  if (!match) return undefined;
+  const [, first = '', last = ''] = match;
+  let start: number;
+  let end: number;
+  if (first === '') {
+    const suffix = Number(last);
+    start = Math.max(0, size - suffix);
+    end = size - 1;
+  } else {
+    start = Number(first);
+    end = last === '' ? size - 1 : Math.min(Number(last), size - 1);
+  }
+  return start > end || start >= size ? 'unsatisfiable' : [start, end];
+}
