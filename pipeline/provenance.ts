@@ -47,8 +47,8 @@ export function diffMonths(
 
 /**
  * Whether `after` is data police.uk published later than `before`. Archives are named after
- * their newest month ("2025-04.zip"), so a later name is a newer archive; a change of kind
- * (API month now in an archive) is newer when it was fetched later.
+ * their newest month ("2025-04.zip", "archive:2025-04"), so a later name is a newer archive;
+ * otherwise (API snapshots, a change of kind) the one fetched later is newer.
  */
 export function isNewerSource(
   before: Pick<MonthProvenance, 'source' | 'snapshot' | 'fetchedAt'>,
@@ -56,7 +56,7 @@ export function isNewerSource(
 ): boolean {
   if (before.source === after.source && before.snapshot === after.snapshot) return false;
   const archiveMonth = (p: typeof before) =>
-    p.source === 'archive' ? /^(\d{4}-\d{2})\.zip$/.exec(p.snapshot)?.[1] : undefined;
+    p.source === 'archive' ? /\b(\d{4}-\d{2})\b/.exec(p.snapshot)?.[1] : undefined;
   const [a, b] = [archiveMonth(before), archiveMonth(after)];
   if (a !== undefined && b !== undefined) return b > a;
   return after.fetchedAt > before.fetchedAt;

@@ -2,10 +2,17 @@
 // the gate's report. Exit 0 = may publish, 1 = refused, 2 = could not check (usage, files).
 import { execFile } from 'node:child_process';
 import { appendFile, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
-import { monthSummarySchema, siteDataSchema, type SiteData } from '../src/shared/schema.ts';
+import { z } from 'zod';
+import {
+  coverageSchema,
+  dropCountsSchema,
+  monthSchema,
+  siteDataSchema,
+  type SiteData,
+} from '../src/shared/schema.ts';
 import {
   formatReport,
   validateSiteData,
@@ -15,7 +22,7 @@ import {
 
 /** Where the site reads its data, in the working tree and in any commit. */
 export const SITE_DATA_PATH = 'src/data/site-data.json';
-export const MONTH_CACHE_DIR = 'data/cache/months';
+export const RUN_SUMMARY_PATH = 'data/processed/run-summary.json';
 
 export const EXIT = { ok: 0, refused: 1, unusable: 2 } as const;
 
@@ -23,7 +30,8 @@ const USAGE = `Usage: npm run validate-data -- [options]
   --candidate FILE      site data to check (default ${SITE_DATA_PATH})
   --previous FILE       published site data to compare with
   --previous-ref REF    or: read ${SITE_DATA_PATH} from this git commit (default HEAD)
-  --months-dir DIR      month summaries for per-month checks (default ${MONTH_CACHE_DIR})`;
+  --run-summary FILE    the pipeline's run summary, for per-month checks
+                        (default ${RUN_SUMMARY_PATH}; skipped when absent)`;
 
 /** An input the gate cannot even read: a usage error, a missing file, bad JSON. */
 export class UnusableInputError extends Error {}
@@ -31,7 +39,7 @@ export class UnusableInputError extends Error {}
 export interface GateInputs {
   candidate: string;
   previous: { file: string } | { ref: string };
-  monthsDir: string;
+  runSummary: string;
 }
 
 export function parseGateArgs(argv: readonly string[]): GateInputs {
@@ -43,7 +51,7 @@ export function parseGateArgs(argv: readonly string[]): GateInputs {
         candidate: { type: 'string', default: SITE_DATA_PATH },
         previous: { type: 'string' },
         'previous-ref': { type: 'string' },
-        'months-dir': { type: 'string', default: MONTH_CACHE_DIR },
+        'run-summary': { type: 'string', default: RUN_SUMMARY_PATH },
       },
       strict: true,
     }));
@@ -59,7 +67,7 @@ export function parseGateArgs(argv: readonly string[]): GateInputs {
       values.previous !== undefined
         ? { file: values.previous }
         : { ref: values['previous-ref'] ?? 'HEAD' },
-    monthsDir: values['months-dir'],
+    runSummary: values['run-summary'],
   };
 }
 
@@ -118,54 +126,77 @@ function parsePublished(value: unknown, where: string): SiteData {
   );
 }
 
-/** Per-month row accounting from the month summaries, for the months the candidate has. */
-async function monthQuality(dir: string, candidate: unknown): Promise<MonthQuality[]> {
-  const months = siteDataSchema.shape.months.safeParse((candidate as { months?: unknown })?.months);
-  if (!months.success) return [];
-  const found: MonthQuality[] = [];
-  for (const month of months.data) {
-    const path = join(dir, `${month}.summary.json`);
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch {
-      continue; // Not every candidate comes with its month cache (e.g. --candidate on a copy).
-    }
-    const summary = monthSummarySchema.safeParse(parseJson(text, path));
-    if (!summary.success) {
-      throw new UnusableInputError(
-        `${path} is not a month summary: ${summary.error.issues[0]?.message}`,
-      );
-    }
-    const { read, kept, dropped, coverage } = summary.data;
-    found.push({ month, read, kept, dropped, coverage });
+/** The part of the pipeline's run summary the gate reads: each month's row accounting. */
+const runSummarySchema = z.object({
+  months: z.array(
+    z.object({
+      month: monthSchema,
+      read: z.number().int().nonnegative(),
+      kept: z.number().int().nonnegative(),
+      dropped: dropCountsSchema,
+      coverage: coverageSchema,
+    }),
+  ),
+});
+
+/** Per-month row accounting from the run summary; none when the run left no summary. */
+async function monthQuality(file: string): Promise<MonthQuality[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return []; // e.g. checking a copied site-data.json on its own.
   }
-  return found;
+  const parsed = runSummarySchema.safeParse(parseJson(text, file));
+  if (!parsed.success) {
+    throw new UnusableInputError(
+      `${file} is not a pipeline run summary: ${parsed.error.issues[0]?.message} at ` +
+        `${parsed.error.issues[0]?.path.join('.')}`,
+    );
+  }
+  return parsed.data.months;
+}
+
+/** What the gate compares: the candidate (unparsed), the published data and month accounting. */
+export interface GateData {
+  next: unknown;
+  previous: SiteData | null;
+  months: MonthQuality[];
+}
+
+/** Read everything the gate needs; paths are relative to `cwd`. */
+export async function loadGateData(inputs: GateInputs, cwd = '.'): Promise<GateData> {
+  const next = await readJson(resolve(cwd, inputs.candidate), 'candidate site data');
+  const previous =
+    'file' in inputs.previous
+      ? parsePublished(
+          await readJson(resolve(cwd, inputs.previous.file), 'published site data'),
+          inputs.previous.file,
+        )
+      : await siteDataAtRef(inputs.previous.ref, cwd);
+  const months = await monthQuality(resolve(cwd, inputs.runSummary));
+  return { next, previous, months };
 }
 
 /** Read everything the gate needs and run it. */
 export async function runGate(inputs: GateInputs, cwd = '.'): Promise<ValidationReport> {
-  const next = await readJson(join(cwd, inputs.candidate), 'candidate site data');
-  const previous =
-    'file' in inputs.previous
-      ? parsePublished(
-          await readJson(join(cwd, inputs.previous.file), 'published site data'),
-          inputs.previous.file,
-        )
-      : await siteDataAtRef(inputs.previous.ref, cwd);
-  const months = await monthQuality(join(cwd, inputs.monthsDir), next);
-  return validateSiteData({ next, previous, months });
+  return validateSiteData(await loadGateData(inputs, cwd));
+}
+
+/** Print the report, and add it to the GitHub job summary when there is one. */
+export async function printReport(report: ValidationReport): Promise<void> {
+  const text = formatReport(report);
+  (report.ok ? console.log : console.error)(text);
+  const summaryFile = process.env['GITHUB_STEP_SUMMARY'];
+  if (summaryFile) {
+    await appendFile(summaryFile, `### Data validation\n\n\`\`\`\n${text}\n\`\`\`\n`);
+  }
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
   try {
-    const inputs = parseGateArgs(argv);
-    const report = await runGate(inputs);
-    const text = formatReport(report);
-    (report.ok ? console.log : console.error)(text);
-    const summaryFile = process.env['GITHUB_STEP_SUMMARY'];
-    if (summaryFile)
-      await appendFile(summaryFile, `### Data validation\n\n\`\`\`\n${text}\n\`\`\`\n`);
+    const report = await runGate(parseGateArgs(argv));
+    await printReport(report);
     return report.ok ? EXIT.ok : EXIT.refused;
   } catch (error) {
     if (!(error instanceof UnusableInputError)) throw error;

@@ -223,7 +223,7 @@ function checkQuality(
         message:
           `${where}: ${COVERAGE_LABELS[key]} coverage is ${covered} of ${quality.kept} kept rows ` +
           `(${formatPercent(quality.kept === 0 ? 1 : covered / quality.kept)}); every kept row ` +
-          `needs a ${COVERAGE_LABELS[key]}: check the reference boundaries and lookups.`,
+          `needs a ${COVERAGE_LABELS[key]}: ${COVERAGE_HINTS[key]}`,
       });
     }
   }
@@ -248,6 +248,14 @@ const COVERAGE_LABELS: Record<(typeof REQUIRED_COVERAGE)[number], string> = {
   ward: 'ward',
   lsoa: 'LSOA',
   postcodeDistrict: 'postcode district',
+};
+
+/** Where each kind of place comes from, to say what to check. */
+const COVERAGE_HINTS: Record<(typeof REQUIRED_COVERAGE)[number], string> = {
+  ward: 'check the ward boundaries in data/reference and the outline tolerance',
+  lsoa: "check police.uk's LSOA codes and data/reference/lsoa21.geojson",
+  postcodeDistrict:
+    'points the local postcode list cannot place are asked of postcodes.io: was it reachable?',
 };
 
 export function describeSource(p: Pick<MonthProvenance, 'source' | 'snapshot'>): string {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { MonthProvenance } from '../../src/shared/schema.ts';
 import {
+  describeSource,
   formatReport,
   MALFORMED_THRESHOLD,
   REVISION_TOLERANCE,
@@ -120,7 +122,8 @@ describe('validateSiteData (revisions)', () => {
     expect(report.ok).toBe(false);
     const [message] = problemsOf(report, 'unexplained-change');
     expect(message).toContain(`2025-02 changed from ${feb} to ${feb - lost} rows (-10.0%`);
-    expect(message).toContain('police.uk published no newer data for it (still archive sample)');
+    const source = describeSource(full.provenance[monthIndex(full, '2025-02')] as MonthProvenance);
+    expect(message).toContain(`police.uk published no newer data for it (still ${source})`);
   });
 
   it('allows and lists the same change when police.uk published a newer archive', () => {

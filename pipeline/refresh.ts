@@ -1,0 +1,223 @@
+// `npm run refresh-data -- <step>`: the monthly refresh, one step at a time, exactly as the
+// data workflow runs it (.github/workflows/data.yml).
+//   pipeline  run the pipeline on the live sources into a staging folder (`--out`)
+//   validate  check the staged site data against the data committed at HEAD
+//   commit    if it passes and changed: put the staged files in place, record the change
+//             in src/data/changes.json and make one commit naming the months added/revised
+//   all       the three in order
+// Published files are replaced only by `commit`, after validation: a failed or refused
+// refresh leaves the repository as it was.
+import { execFile, spawn } from 'node:child_process';
+import { appendFile, readFile, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { changeLogSchema, EMPTY_CHANGE_LOG, type ChangeLog } from '../src/shared/change-log.ts';
+import { parseOrThrow, type SiteData } from '../src/shared/schema.ts';
+import { pipelinePaths, type PipelinePaths } from './paths.ts';
+import { changeEntry, commitMessage, recordChange } from './provenance.ts';
+import { loadGateData, printReport, UnusableInputError, type GateInputs } from './validate-cli.ts';
+import { validateSiteData, type ValidationReport } from './validate.ts';
+import { writeFileAtomic } from './write.ts';
+
+export const CHANGE_LOG_PATH = 'src/data/changes.json';
+/** Default staging folder; the workflow sets REFRESH_DIR to the same. */
+export const DEFAULT_REFRESH_DIR = 'data/refresh';
+
+export const STEPS = ['pipeline', 'validate', 'commit', 'all'] as const;
+export type Step = (typeof STEPS)[number];
+
+export interface RefreshOptions {
+  /** The repository's working tree. */
+  root: string;
+  /** Staging folder, relative to root: the pipeline's --out. */
+  stageDir: string;
+  /** Extra pipeline arguments (e.g. --latest, --range FROM TO). */
+  pipelineArgs: readonly string[];
+  /** Environment for the pipeline (source base URLs) and GitHub outputs. */
+  env: Readonly<Record<string, string | undefined>>;
+  log: (line: string) => void;
+}
+
+export class RefreshError extends Error {}
+
+/** The files a refresh publishes: staged path -> committed path. */
+function publishedFiles(staged: PipelinePaths, published: PipelinePaths) {
+  return [
+    { from: staged.siteData, to: published.siteData, required: true },
+    { from: staged.mapData, to: published.mapData, required: false },
+    { from: staged.wardShapes, to: published.wardShapes, required: false },
+  ];
+}
+
+function paths(options: RefreshOptions) {
+  return {
+    staged: pipelinePaths({ root: options.root, out: options.stageDir }),
+    published: pipelinePaths({ root: options.root }),
+  };
+}
+
+/** Step 1: run the pipeline (live sources, not --offline) into the staging folder. */
+export async function pipelineStep(options: RefreshOptions): Promise<void> {
+  const { staged, published } = paths(options);
+  // Outputs of an earlier run must not pass for this run's; the caches stay.
+  for (const { from } of publishedFiles(staged, published)) await rm(from, { force: true });
+  await rm(staged.runSummary, { force: true });
+  const args = [
+    'run',
+    '--silent',
+    'pipeline',
+    '--',
+    '--out',
+    options.stageDir,
+    ...options.pipelineArgs,
+  ];
+  options.log(`Running: npm ${args.join(' ')}`);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn('npm', args, {
+      cwd: options.root,
+      env: { ...process.env, ...options.env },
+      stdio: 'inherit',
+    });
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  if (code !== 0) {
+    throw new RefreshError(
+      `The pipeline failed (exit code ${code}); nothing was validated or committed. ` +
+        'Its output above says which month or source failed.',
+    );
+  }
+}
+
+function gateInputs(options: RefreshOptions): GateInputs {
+  const { staged } = paths(options);
+  return {
+    candidate: path.relative(options.root, staged.siteData),
+    previous: { ref: 'HEAD' },
+    runSummary: path.relative(options.root, staged.runSummary),
+  };
+}
+
+/** Step 2: the validation gate on the staged data against HEAD. Throws when refused. */
+export async function validateStep(
+  options: RefreshOptions,
+): Promise<{ report: ValidationReport; previous: SiteData | null }> {
+  const data = await loadGateData(gateInputs(options), options.root);
+  const report = validateSiteData(data);
+  await printReport(report);
+  if (!report.ok) {
+    throw new RefreshError('Validation refused the new data; nothing was committed.');
+  }
+  return { report, previous: data.previous };
+}
+
+async function git(root: string, args: readonly string[]): Promise<string> {
+  try {
+    const { stdout } = await promisify(execFile)('git', [...args], { cwd: root });
+    return stdout.trim();
+  } catch (error) {
+    const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
+    throw new RefreshError(`git ${args.join(' ')} failed: ${stderr}`, { cause: error });
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function readChangeLog(file: string): Promise<ChangeLog> {
+  if (!(await exists(file))) return EMPTY_CHANGE_LOG;
+  return parseOrThrow(changeLogSchema, JSON.parse(await readFile(file, 'utf8')), file);
+}
+
+async function setOutputs(options: RefreshOptions, outputs: Record<string, string>): Promise<void> {
+  const file = options.env['GITHUB_OUTPUT'];
+  if (!file) return;
+  const lines = Object.entries(outputs).map(([k, v]) => `${k}=${v}\n`);
+  await appendFile(file, lines.join(''));
+}
+
+/**
+ * Step 3: validate again (the commit must never depend on an earlier step having been run),
+ * then publish and commit if anything but timestamps changed.
+ */
+export async function commitStep(
+  options: RefreshOptions,
+): Promise<{ changed: boolean; sha: string }> {
+  const { report, previous } = await validateStep(options);
+  const next = report.data as SiteData;
+  const entry = changeEntry(previous, next);
+  if (entry === null) {
+    const sha = await git(options.root, ['rev-parse', 'HEAD']);
+    options.log('Nothing new since the committed data: no commit.');
+    await setOutputs(options, { changed: 'false', sha });
+    return { changed: false, sha };
+  }
+
+  const { staged, published } = paths(options);
+  const changed: string[] = [];
+  for (const { from, to, required } of publishedFiles(staged, published)) {
+    if (!(await exists(from))) {
+      if (required) throw new RefreshError(`The pipeline did not write ${from}.`);
+      options.log(`Not staged, left as committed: ${path.relative(options.root, to)}`);
+      continue;
+    }
+    // Replaced whole or not at all (temp file + rename).
+    await writeFileAtomic(to, await readFile(from));
+    changed.push(path.relative(options.root, to));
+  }
+  const changeLogFile = path.join(options.root, CHANGE_LOG_PATH);
+  const log = recordChange(await readChangeLog(changeLogFile), entry);
+  await writeFileAtomic(changeLogFile, `${JSON.stringify(log, null, 2)}\n`);
+  changed.push(CHANGE_LOG_PATH);
+
+  const message = commitMessage(entry);
+  const messageFile = path.join(options.root, options.stageDir, 'commit-message.txt');
+  await writeFileAtomic(messageFile, message);
+  await git(options.root, ['add', '--', ...changed]);
+  await git(options.root, ['commit', '--quiet', '--file', messageFile, '--', ...changed]);
+  const sha = await git(options.root, ['rev-parse', 'HEAD']);
+  options.log(`Committed ${sha.slice(0, 12)}: ${message.split('\n')[0]}`);
+  await setOutputs(options, { changed: 'true', sha });
+  return { changed: true, sha };
+}
+
+export async function runStep(step: Step, options: RefreshOptions): Promise<void> {
+  if (step === 'pipeline' || step === 'all') await pipelineStep(options);
+  if (step === 'validate') await validateStep(options);
+  if (step === 'commit' || step === 'all') await commitStep(options);
+}
+
+const USAGE = `Usage: npm run refresh-data -- <${STEPS.join('|')}> [pipeline arguments]
+  Staging folder: $REFRESH_DIR (default ${DEFAULT_REFRESH_DIR}).`;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [step, ...pipelineArgs] = argv;
+  if (!STEPS.includes(step as Step)) {
+    console.error(USAGE);
+    return 2;
+  }
+  const options: RefreshOptions = {
+    root: process.cwd(),
+    stageDir: process.env['REFRESH_DIR'] ?? DEFAULT_REFRESH_DIR,
+    pipelineArgs,
+    env: process.env,
+    log: (line) => console.log(line),
+  };
+  try {
+    await runStep(step as Step, options);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof RefreshError || error instanceof UnusableInputError)) throw error;
+    console.error(`refresh-data ${step}: ${error.message}`);
+    return 1;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}
