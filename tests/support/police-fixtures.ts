@@ -115,7 +115,7 @@ export function sampleRows(month: string): Record<string, string>[] {
   >[];
 }
 
-const CATEGORY_BY_TYPE = new Map(
+const CATEGORY_BY_TYPE = new Map<string, string>(
   Object.entries(API_CATEGORY_TO_CRIME_TYPE).map(([slug, type]) => [type, slug]),
 );
 

@@ -51,14 +51,14 @@ export class ReplayServer {
   ) {}
 
   static async start(): Promise<ReplayServer> {
-    let instance: ReplayServer | undefined;
+    const holder: { instance?: ReplayServer } = {};
     const server = createServer((req, res) => {
-      void instance?.handle(req, res);
+      void holder.instance?.handle(req, res);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    instance = new ReplayServer(server, `http://127.0.0.1:${port}/`);
-    return instance;
+    holder.instance = new ReplayServer(server, `http://127.0.0.1:${port}/`);
+    return holder.instance;
   }
 
   /** Answer `method path` with `handler`, or with the replies in turn (the last one repeats). */
