@@ -2,7 +2,8 @@
 // district, or null when it lies outside the district. Each distinct coordinate is computed
 // once (police.uk snaps crimes to a fixed set of points, about 4,000 a month) and answered
 // from a cache afterwards.
-import { type Geography, type PolygonGeometry, parsePollingDistricts } from './reference.ts';
+import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import { type Geography, parsePollingDistricts } from './reference.ts';
 import { PolygonIndex } from './geo/polygon-index.ts';
 import { PostcodeIndex } from './geo/postcode-index.ts';
 import { projectX, projectY } from './geo/projection.ts';
@@ -14,29 +15,40 @@ export { loadGeography, type Geography } from './reference.ts';
  * The ONS "generalised clipped" boundaries are simplified to about 20 m, so a real Leeds
  * snap point near the edge can fall a few metres outside them: in the sample months 12 of
  * 26,721 Leeds crimes lie outside the ward polygons, all within 10 m. 50 m allows for the
- * full 20 m generalisation on both the boundary and a snap point placed on a street
- * centre line, while staying far below the distance to any real neighbouring settlement's
- * snap points (Bradford, Wakefield, Harrogate crimes lie hundreds of metres or more away
- * from the outline). Points this close but outside are given the nearest ward.
+ * full 20 m generalisation plus a snap point set back on a street near the boundary, while
+ * staying far below the distance to the neighbouring districts' settlements (their crimes
+ * lie hundreds of metres or more from the outline). Points this close but outside are
+ * given the nearest ward.
  */
 export const OUTLINE_TOLERANCE_M = 50;
 
 /**
  * How far the nearest LS postcode may be for its district to be used, metres. Postcode
- * units are a few dozen addresses, so in built-up Leeds the nearest one is usually under
- * 100 m away; on the rural fringe (farms, moorland, the A1(M)) it can be several hundred.
- * Beyond 1 km the nearest postcode says little about where the point is, so the district
- * is left empty rather than guessed.
+ * units hold a few dozen addresses, so in built-up Leeds the nearest one is usually within
+ * 100 m (median 26 m over the sample rows); on the rural fringe (farms, moorland) it can be
+ * several hundred metres. But parts of the district have WF or BD postcodes (Tingley and
+ * East Ardsley WF3, Drighlington BD11, Allerton Bywater WF10) that the LS list does not
+ * hold: there the nearest LS postcode is 1 to 3 km away and its district would be wrong.
+ * Beyond 1 km the district is left empty rather than guessed; `postcodePlaces`
+ * (postcodes.io answers) can fill it.
  */
 export const POSTCODE_RADIUS_M = 1_000;
 
-/** Polling districts of Leeds City Council (ArcGIS layer), as WGS84 GeoJSON. */
-export interface PollingDistrictFeatures {
-  type: 'FeatureCollection';
-  features: readonly {
-    properties: { POLLING_DI: string; WARD?: string | undefined } & Record<string, unknown>;
-    geometry: PolygonGeometry;
-  }[];
+/**
+ * Polling districts (Leeds City Council, WGS84). The code is read from `POLLING_DI` (the
+ * council's field) or `pollingDistrict` (as pipeline/sources/polling-districts.ts writes).
+ */
+export type PollingDistrictInput = FeatureCollection<Polygon | MultiPolygon>;
+
+export interface LocatorOptions {
+  pollingDistricts?: PollingDistrictInput | undefined;
+  /**
+   * Postcode answers from elsewhere (postcodes.io), by coordinateKey, used where no LS
+   * postcode lies within the radius. null = none found there either.
+   */
+  postcodePlaces?: ReadonlyMap<string, { district: string } | null> | undefined;
+  /** Overrides POSTCODE_RADIUS_M. */
+  postcodeRadiusM?: number | undefined;
 }
 
 export interface Place {
@@ -45,7 +57,10 @@ export interface Place {
   /** LSOA 2021 by point-in-polygon (or nearest within OUTLINE_TOLERANCE_M); '' if none. */
   lsoaCode: string;
   lsoaName: string;
-  /** Outward code of the nearest LS postcode within POSTCODE_RADIUS_M, e.g. "LS6"; '' if none. */
+  /**
+   * Outward code of the nearest LS postcode within POSTCODE_RADIUS_M, e.g. "LS6", else the
+   * district `postcodePlaces` gives the coordinate; '' if neither.
+   */
   postcodeDistrict: string;
   /** Polling district code when polling districts were given; '' otherwise. */
   pollingDistrict: string;
@@ -71,6 +86,11 @@ export interface Locator {
   cacheStats(): CacheStats;
   /** Whether polling districts were given, i.e. whether Place.pollingDistrict can be filled. */
   readonly hasPollingDistricts: boolean;
+  /**
+   * Coordinates located so far that lie in Leeds but got no postcode district: the ones to
+   * ask postcodes.io about (then build a new Locator with `postcodePlaces`).
+   */
+  postcodeGaps(): { lon: number; lat: number }[];
 }
 
 /**
@@ -81,26 +101,28 @@ export function coordinateKey(lon: number, lat: number): string {
   return `${lon.toFixed(6)},${lat.toFixed(6)}`;
 }
 
-/** Builds a Locator over the geography. Indexes are built once here; locate() is cheap. */
-export function createLocator(
-  geo: Geography,
-  options: { pollingDistricts?: PollingDistrictFeatures | undefined } = {},
-): Locator {
+/**
+ * Builds a Locator over the geography. The indexes are built here, once (about 50 ms);
+ * locate() then costs a few microseconds per new coordinate and a map lookup per repeat.
+ * The cache is not bounded: police.uk reuses one set of snap points (a few tens of
+ * thousands in Leeds), so it stays small even over years of data.
+ */
+export function createLocator(geo: Geography, options: LocatorOptions = {}): Locator {
   const outline = new PolygonIndex([geo.outline]);
   const wards = new PolygonIndex(geo.wards.map((ward) => ward.geometry));
   const lsoas = new PolygonIndex(geo.lsoas.map((lsoa) => lsoa.geometry));
   const postcodes = new PostcodeIndex(geo.postcodes);
-  const pollingFeatures =
+  const pollingDistricts =
     options.pollingDistricts === undefined
-      ? null
+      ? []
       : parsePollingDistricts(options.pollingDistricts, 'polling districts');
   const polling =
-    pollingFeatures === null ? null : new PolygonIndex(pollingFeatures.map((f) => f.geometry));
+    pollingDistricts.length === 0
+      ? null
+      : new PolygonIndex(pollingDistricts.map((district) => district.geometry));
+  const postcodeRadius = options.postcodeRadiusM ?? POSTCODE_RADIUS_M;
 
-  const cache = new Map<string, Place | null>();
-  const stats = { hits: 0, misses: 0 };
-
-  function compute(lon: number, lat: number): Place | null {
+  function compute(lon: number, lat: number, key: string): Place | null {
     const x = projectX(lon);
     const y = projectY(lat);
     if (outline.nearest(x, y, OUTLINE_TOLERANCE_M) === null) return null;
@@ -111,20 +133,25 @@ export function createLocator(
     const ward = geo.wards[wardIndex];
     if (ward === undefined) return null;
 
-    const lsoaIndex = lsoas.nearest(x, y, OUTLINE_TOLERANCE_M)?.feature ?? -1;
-    const lsoa = geo.lsoas[lsoaIndex];
-    const pollingIndex = polling?.nearest(x, y, OUTLINE_TOLERANCE_M)?.feature ?? -1;
+    const lsoa = geo.lsoas[lsoas.nearest(x, y, OUTLINE_TOLERANCE_M)?.feature ?? -1];
+    const pollingDistrict =
+      pollingDistricts[polling?.nearest(x, y, OUTLINE_TOLERANCE_M)?.feature ?? -1];
     return {
       wardCode: ward.code,
       wardName: ward.name,
       lsoaCode: lsoa?.code ?? '',
       lsoaName: lsoa?.name ?? '',
-      postcodeDistrict: postcodes.nearest(x, y, POSTCODE_RADIUS_M)?.postcode.district ?? '',
-      pollingDistrict: pollingFeatures?.[pollingIndex]?.code ?? '',
+      postcodeDistrict:
+        postcodes.nearest(x, y, postcodeRadius)?.postcode.district ??
+        options.postcodePlaces?.get(key)?.district ??
+        '',
+      pollingDistrict: pollingDistrict?.code ?? '',
       nearBoundary,
     };
   }
 
+  const cache = new Map<string, Place | null>();
+  const stats = { hits: 0, misses: 0 };
   return {
     hasPollingDistricts: polling !== null,
     locate(lon, lat) {
@@ -138,10 +165,17 @@ export function createLocator(
         return cached;
       }
       stats.misses += 1;
-      const place = compute(lon, lat);
+      const place = compute(lon, lat, key);
       cache.set(key, place);
       return place;
     },
     cacheStats: () => ({ ...stats, size: cache.size }),
+    postcodeGaps: () =>
+      [...cache]
+        .filter(([, place]) => place !== null && place.postcodeDistrict === '')
+        .map(([key]) => {
+          const [lon = NaN, lat = NaN] = key.split(',').map(Number);
+          return { lon, lat };
+        }),
   };
 }

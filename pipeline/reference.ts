@@ -157,20 +157,22 @@ export function parseLsoas(text: string, file: string = REFERENCE_FILES.lsoas): 
 }
 
 /**
- * Leeds City Council polling districts (POLLING_DI, and WARD when present), as WGS84
- * polygons. `source` names where they came from, for errors.
+ * Leeds City Council polling districts as WGS84 polygons. The code is read from POLLING_DI
+ * (the council's field name) or pollingDistrict (as pipeline/sources writes them). `source`
+ * names where they came from, for errors.
  */
 export function parsePollingDistricts(
   value: unknown,
   source: string,
-): { code: string; ward: string; geometry: PolygonGeometry }[] {
-  const properties = z.object({
-    POLLING_DI: z.string().trim().min(1),
-    WARD: z.string().optional(),
-  });
+): { code: string; geometry: PolygonGeometry }[] {
+  const code = z.string().trim().min(1);
+  const properties = z
+    .object({ POLLING_DI: code.optional(), pollingDistrict: code.optional() })
+    .refine((p) => p.POLLING_DI !== undefined || p.pollingDistrict !== undefined, {
+      message: 'expected a POLLING_DI or pollingDistrict property',
+    });
   return validateFeatureCollection(value, properties, source).map((feature) => ({
-    code: feature.properties.POLLING_DI.trim(),
-    ward: feature.properties.WARD ?? '',
+    code: feature.properties.POLLING_DI ?? feature.properties.pollingDistrict ?? '',
     geometry: feature.geometry,
   }));
 }

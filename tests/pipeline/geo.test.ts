@@ -1,0 +1,398 @@
+import { readFileSync } from 'node:fs';
+import {
+  area,
+  bbox,
+  bboxClip,
+  booleanPointInPolygon,
+  destination,
+  distance,
+  feature,
+  featureCollection,
+  intersect,
+  point,
+  pointToPolygonDistance,
+  rhumbBearing,
+} from '@turf/turf';
+import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  coordinateKey,
+  createLocator,
+  loadGeography,
+  OUTLINE_TOLERANCE_M,
+  POSTCODE_RADIUS_M,
+  type Geography,
+  type Locator,
+} from '../../pipeline/geo.ts';
+import { assignLsoasToWards } from '../../pipeline/wards.ts';
+import { sampleCoordinates, sampleRows } from './geo-sample.ts';
+
+type Polygonal = Feature<Polygon | MultiPolygon>;
+
+const readGeoJson = <P>(file: string): FeatureCollection<Polygon | MultiPolygon, P> =>
+  JSON.parse(readFileSync(file, 'utf8'));
+
+const westYorkshire = readGeoJson<{
+  WD25CD: string;
+  WD25NM: string;
+  LAD25NM: string;
+  LONG: number;
+  LAT: number;
+}>('tests/fixtures/boundaries/west-yorkshire-wards.geojson');
+
+let geo: Geography;
+let locator: Locator;
+
+beforeAll(async () => {
+  geo = await loadGeography('data/reference');
+  locator = createLocator(geo);
+});
+
+/** Distance in metres from a point to a polygon's boundary (turf, geodesic). */
+const metresToBoundary = (lon: number, lat: number, polygon: Polygonal): number =>
+  Math.abs(pointToPolygonDistance(point([lon, lat]), polygon, { units: 'meters' }));
+
+describe('loadGeography(referenceDir)', () => {
+  it('reads the 33 wards, 488 LSOAs, the outline, the located postcodes and the population', () => {
+    expect(geo.wards).toHaveLength(33);
+    expect(geo.lsoas).toHaveLength(488);
+    expect(geo.outline.type).toBe('Polygon');
+    // 31,301 LS postcodes in the file, 33 of them with latitude 99.999999 (no grid reference).
+    expect(geo.postcodes).toHaveLength(31_301 - 33);
+    expect(geo.postcodesWithoutLocation).toBe(33);
+    expect([...geo.population.values()].reduce((sum, n) => sum + n, 0)).toBe(811_957);
+    expect(geo.wards.find((ward) => ward.code === 'E05011403')?.name).toBe(
+      'Little London & Woodhouse',
+    );
+  });
+
+  it('takes the outward code as the postcode district', () => {
+    const ls6 = geo.postcodes.find((p) => p.postcode === 'LS6 1AA');
+    expect(ls6?.district).toBe('LS6');
+    const ls10 = geo.postcodes.find((p) => p.postcode.startsWith('LS10 '));
+    expect(ls10?.district).toBe('LS10');
+  });
+});
+
+describe('locate(lon, lat) on the sample months', () => {
+  const rows = sampleRows();
+
+  it('places every one of the 26,721 sample rows in a ward', () => {
+    expect(rows).toHaveLength(26_721);
+    const unplaced = rows.filter((row) => locator.locate(row.lon, row.lat) === null);
+    expect(unplaced.map((row) => `${row.file}:${row.line}`)).toEqual([]);
+  });
+
+  it('keeps the 12 rows that lie just outside the generalised ward polygons, each within 10 m', () => {
+    // Found with turf, independently of the locator's own point-in-polygon.
+    const wardFeatures = geo.wards.map((ward) => feature(ward.geometry));
+    const wardBoxes = wardFeatures.map((ward) => bbox(ward));
+    const insideSomeWard = (lon: number, lat: number) =>
+      wardFeatures.some(
+        (ward, i) =>
+          lon >= wardBoxes[i]![0] &&
+          lon <= wardBoxes[i]![2] &&
+          lat >= wardBoxes[i]![1] &&
+          lat <= wardBoxes[i]![3] &&
+          booleanPointInPolygon([lon, lat], ward),
+      );
+    const outsideCoordinates = new Set(
+      sampleCoordinates()
+        .filter(({ lon, lat }) => !insideSomeWard(lon, lat))
+        .map(({ lon, lat }) => `${lon},${lat}`),
+    );
+    const outside = rows.filter((row) => outsideCoordinates.has(`${row.lon},${row.lat}`));
+    expect(outside).toHaveLength(12);
+    for (const row of outside) {
+      const nearest = Math.min(...wardFeatures.map((w) => metresToBoundary(row.lon, row.lat, w)));
+      expect(nearest).toBeLessThan(10);
+      const place = locator.locate(row.lon, row.lat);
+      expect(place?.nearBoundary).toBe(true);
+      // The ward given is the one with the nearest edge.
+      const byDistance = geo.wards
+        .map((ward) => ({ ward, d: metresToBoundary(row.lon, row.lat, feature(ward.geometry)) }))
+        .sort((a, b) => a.d - b.d);
+      expect(place?.wardCode).toBe(byDistance[0]?.ward.code);
+    }
+    const flagged = rows.filter((row) => locator.locate(row.lon, row.lat)?.nearBoundary);
+    expect(flagged).toHaveLength(12);
+  });
+
+  it("puts each row in a ward that overlaps the LSOA police.uk gave it, mostly the LSOA's own ward", () => {
+    // Whether the ward and police.uk's LSOA share some area, computed with turf once per
+    // distinct (LSOA, ward) pair.
+    const lsoaByCode = new Map(geo.lsoas.map((lsoa) => [lsoa.code, lsoa]));
+    const wardByCode = new Map(geo.wards.map((ward) => [ward.code, ward]));
+    const overlaps = new Map<string, boolean>();
+    const lsoaWard = assignLsoasToWards(geo);
+    let inOverlappingWard = 0;
+    let inLsoaWard = 0;
+    for (const row of rows) {
+      const wardCode = locator.locate(row.lon, row.lat)?.wardCode ?? '';
+      const pair = `${row.lsoaCode} ${wardCode}`;
+      if (!overlaps.has(pair)) {
+        const lsoa = feature(lsoaByCode.get(row.lsoaCode)!.geometry);
+        const ward = bboxClip(feature(wardByCode.get(wardCode)!.geometry), bbox(lsoa)) as Polygonal;
+        const common =
+          ward.geometry.coordinates.length === 0
+            ? null
+            : intersect(featureCollection([lsoa, ward]));
+        overlaps.set(pair, common !== null && area(common) > 0);
+      }
+      if (overlaps.get(pair)) inOverlappingWard += 1;
+      if (lsoaWard.get(row.lsoaCode) === wardCode) inLsoaWard += 1;
+    }
+    expect(inOverlappingWard).toBe(rows.length);
+    // 24,462 of 26,721 (91.5 %) lie in the ward holding most of their LSOA: 132 of the 488
+    // LSOAs 2021 straddle two or more 2025 wards, so whole-LSOA assignment differs there.
+    expect(inLsoaWard / rows.length).toBeGreaterThan(0.9);
+  });
+
+  it('gives every row within 1 km of an LS postcode the district of the nearest one', () => {
+    // Brute force with turf's great-circle distance over the postcodes in the grid cells
+    // around each distinct coordinate: the spatial index must find the same nearest district.
+    const CELL_LAT = 0.0045; // 500 m
+    const CELL_LON = 0.0076; // 500 m at 53.8° N
+    const cellOf = (lon: number, lat: number) => [
+      Math.floor(lon / CELL_LON),
+      Math.floor(lat / CELL_LAT),
+    ];
+    const cells = new Map<string, typeof geo.postcodes>();
+    for (const p of geo.postcodes) {
+      const key = cellOf(p.lon, p.lat).join();
+      cells.set(key, [...(cells.get(key) ?? []), p]);
+    }
+    /** Postcodes by distance among the cells within `reach` cells: complete to reach x 500 m. */
+    const postcodesAround = (lon: number, lat: number, reach: number) => {
+      const [cx = 0, cy = 0] = cellOf(lon, lat);
+      const found = [];
+      for (let dx = -reach; dx <= reach; dx += 1) {
+        for (let dy = -reach; dy <= reach; dy += 1)
+          found.push(...(cells.get(`${cx + dx},${cy + dy}`) ?? []));
+      }
+      return found
+        .map((p) => ({
+          district: p.district,
+          metres: distance([lon, lat], [p.lon, p.lat], { units: 'meters' }),
+        }))
+        .sort((a, b) => a.metres - b.metres);
+    };
+    let rowsWithDistrict = 0;
+    let rowsBeyondRadius = 0;
+    const mismatches: string[] = [];
+    for (const { lon, lat, rows: count } of sampleCoordinates()) {
+      let near = postcodesAround(lon, lat, 1);
+      // Reach 1 is complete to 500 m, reach 3 to 1,500 m (a little less at the far north).
+      if ((near[0]?.metres ?? Infinity) > 450) near = postcodesAround(lon, lat, 3);
+      const nearest = near[0]?.metres ?? Infinity;
+      // Within a metre of the radius the answer depends on the flat projection; skip those.
+      if (Math.abs(nearest - POSTCODE_RADIUS_M) < 1) continue;
+      const got = locator.locate(lon, lat)?.postcodeDistrict ?? '';
+      if (nearest > POSTCODE_RADIUS_M) {
+        rowsBeyondRadius += count;
+        if (got !== '') mismatches.push(`${lon},${lat}: ${got}, expected none`);
+        continue;
+      }
+      rowsWithDistrict += count;
+      // Postcodes within a metre of the nearest are ties: any of their districts is right.
+      const tied = near.filter((p) => p.metres - nearest < 1).map((p) => p.district);
+      if (!tied.includes(got)) mismatches.push(`${lon},${lat}: ${got}, expected ${tied.join('|')}`);
+    }
+    expect(mismatches.slice(0, 5)).toEqual([]);
+    expect(rowsWithDistrict + rowsBeyondRadius).toBe(26_721);
+    // The rows farther than 1 km from any LS postcode lie in the WF/BD-postcode parts of Leeds
+    // (Tingley, East Ardsley, Drighlington, Allerton Bywater); the LS list cannot name them.
+    expect(rowsBeyondRadius).toBe(413);
+  });
+
+  it('fills the postcode district from postcodePlaces where no LS postcode is near', () => {
+    const gaps = locator.postcodeGaps();
+    expect(gaps.length).toBeGreaterThan(0);
+    // Stand-in answers of the shape pipeline/sources/postcodes.ts returns.
+    const answers = new Map(gaps.map((g) => [coordinateKey(g.lon, g.lat), { district: 'WF3' }]));
+    const patched = createLocator(geo, { postcodePlaces: answers });
+    for (const row of rows) {
+      const place = patched.locate(row.lon, row.lat);
+      expect(place?.postcodeDistrict).not.toBe('');
+      // A near LS postcode still wins over the patch.
+      if (locator.locate(row.lon, row.lat)?.postcodeDistrict !== '') {
+        expect(place?.postcodeDistrict).toBe(locator.locate(row.lon, row.lat)?.postcodeDistrict);
+      }
+    }
+    expect(patched.postcodeGaps()).toEqual([]);
+  });
+
+  it('gives the LSOA that contains the point', () => {
+    const lsoaFeatures = geo.lsoas.map((lsoa) => ({ lsoa, polygon: feature(lsoa.geometry) }));
+    for (const { lon, lat } of sampleCoordinates().slice(0, 500)) {
+      const containing = lsoaFeatures.find(({ polygon }) =>
+        booleanPointInPolygon([lon, lat], polygon),
+      );
+      const place = locator.locate(lon, lat);
+      if (containing !== undefined) expect(place?.lsoaCode).toBe(containing.lsoa.code);
+      expect(place?.lsoaCode).toMatch(/^E01\d{6}$/);
+    }
+  });
+});
+
+describe('locate(lon, lat) outside Leeds', () => {
+  it('returns null in Bradford, Wakefield and Harrogate', () => {
+    expect(locator.locate(-1.752, 53.795)).toBeNull(); // Bradford city centre
+    expect(locator.locate(-1.497, 53.683)).toBeNull(); // Wakefield city centre
+    expect(locator.locate(-1.5373, 53.9921)).toBeNull(); // Harrogate town centre
+    expect(locator.locate(0, 0)).toBeNull();
+  });
+
+  it('returns null at the centre of every West Yorkshire ward outside Leeds, and the right ward inside', () => {
+    for (const ward of westYorkshire.features) {
+      const { WD25CD, LAD25NM, LONG, LAT } = ward.properties;
+      const place = locator.locate(LONG, LAT);
+      if (LAD25NM === 'Leeds') expect(place?.wardCode, WD25CD).toBe(WD25CD);
+      else expect(place, `${ward.properties.WD25NM} (${LAD25NM})`).toBeNull();
+    }
+  });
+
+  describe('near the district outline', () => {
+    const outline = (): Polygonal => feature(geo.outline);
+
+    /** Points `metres` outside the middles of the outline's 10 longest edges. */
+    function pointsOutside(metres: number): [number, number][] {
+      const ring = geo.outline.type === 'Polygon' ? geo.outline.coordinates[0]! : [];
+      const edges = ring.slice(1).map((end, i) => ({ start: ring[i]!, end }));
+      return edges
+        .map((edge) => ({ ...edge, length: distance(edge.start, edge.end, { units: 'meters' }) }))
+        .sort((a, b) => b.length - a.length)
+        .slice(0, 10)
+        .map(({ start, end }) => {
+          const middle: [number, number] = [(start[0]! + end[0]!) / 2, (start[1]! + end[1]!) / 2];
+          const along = rhumbBearing(start, end);
+          const sides = [along + 90, along - 90].map(
+            (bearing) =>
+              destination(middle, metres, bearing, { units: 'meters' }).geometry.coordinates as [
+                number,
+                number,
+              ],
+          );
+          return sides.find((side) => !booleanPointInPolygon(side, outline()))!;
+        });
+    }
+
+    it(`keeps a point 30 m outside the outline (tolerance ${OUTLINE_TOLERANCE_M} m) and gives it the nearest ward`, () => {
+      for (const [lon, lat] of pointsOutside(30)) {
+        expect(metresToBoundary(lon, lat, outline())).toBeCloseTo(30, -1);
+        const place = locator.locate(lon, lat);
+        expect(place).not.toBeNull();
+        expect(place?.nearBoundary).toBe(true);
+        const nearest = geo.wards
+          .map((ward) => ({
+            code: ward.code,
+            d: metresToBoundary(lon, lat, feature(ward.geometry)),
+          }))
+          .sort((a, b) => a.d - b.d)[0];
+        expect(place?.wardCode).toBe(nearest?.code);
+      }
+    });
+
+    it('drops a point 500 m outside the outline', () => {
+      for (const [lon, lat] of pointsOutside(500)) {
+        expect(metresToBoundary(lon, lat, outline())).toBeGreaterThan(400);
+        expect(locator.locate(lon, lat)).toBeNull();
+      }
+    });
+  });
+});
+
+describe('Locator cache', () => {
+  it('computes a repeated coordinate once', () => {
+    const fresh = createLocator(geo);
+    const [row] = sampleRows();
+    const first = fresh.locate(row!.lon, row!.lat);
+    const second = fresh.locate(row!.lon, row!.lat);
+    expect(second).toBe(first);
+    expect(fresh.cacheStats()).toEqual({ hits: 1, misses: 1, size: 1 });
+  });
+
+  it('computes each of the sample months’ distinct coordinates once', () => {
+    const fresh = createLocator(geo);
+    for (const row of sampleRows()) fresh.locate(row.lon, row.lat);
+    const distinct = sampleCoordinates().length;
+    expect(fresh.cacheStats()).toEqual({
+      hits: 26_721 - distinct,
+      misses: distinct,
+      size: distinct,
+    });
+  });
+
+  it('caches points outside Leeds too', () => {
+    const fresh = createLocator(geo);
+    expect(fresh.locate(-1.752, 53.795)).toBeNull();
+    expect(fresh.locate(-1.752, 53.795)).toBeNull();
+    expect(fresh.cacheStats()).toEqual({ hits: 1, misses: 1, size: 1 });
+  });
+
+  it('rejects coordinates that are not finite numbers', () => {
+    expect(() => locator.locate(Number.NaN, 53.8)).toThrow(/finite/);
+  });
+});
+
+describe('polling districts', () => {
+  // The council's ward polygons (dissolved from its polling districts) stand in for polling
+  // districts here: same source, same shape of data, MultiPolygons included.
+  const council = readGeoJson<{ WARD_NAME: string }>(
+    'tests/fixtures/boundaries/lcc-wards-2018.geojson',
+  );
+  const asPollingDistricts = (key: 'POLLING_DI' | 'pollingDistrict') => ({
+    ...council,
+    features: council.features.map((f) => ({
+      ...f,
+      properties: { [key]: f.properties.WARD_NAME },
+    })),
+  });
+
+  it('are empty when no polygons are given', () => {
+    expect(locator.hasPollingDistricts).toBe(false);
+    const [row] = sampleRows();
+    expect(locator.locate(row!.lon, row!.lat)?.pollingDistrict).toBe('');
+  });
+
+  it.each(['POLLING_DI', 'pollingDistrict'] as const)(
+    'come from the polygon containing the point (property %s)',
+    (key) => {
+      const withPolling = createLocator(geo, { pollingDistricts: asPollingDistricts(key) });
+      expect(withPolling.hasPollingDistricts).toBe(true);
+      for (const { lon, lat } of sampleCoordinates().slice(0, 1_000)) {
+        const containing = council.features.find((f) => booleanPointInPolygon([lon, lat], f));
+        const place = withPolling.locate(lon, lat);
+        if (containing !== undefined) {
+          expect(place?.pollingDistrict).toBe(containing.properties.WARD_NAME);
+        }
+      }
+    },
+  );
+
+  it('fail with a clear error when the polygons are not WGS84', () => {
+    const gridReferences = {
+      type: 'FeatureCollection' as const,
+      features: [
+        {
+          type: 'Feature' as const,
+          properties: { POLLING_DI: 'AA' },
+          geometry: {
+            type: 'Polygon' as const,
+            coordinates: [
+              [
+                [429_000, 433_000],
+                [430_000, 433_000],
+                [430_000, 434_000],
+                [429_000, 433_000],
+              ],
+            ],
+          },
+        },
+      ],
+    };
+    expect(() => createLocator(geo, { pollingDistricts: gridReferences })).toThrow(
+      /polling districts.*features\.0\.geometry/,
+    );
+  });
+});
