@@ -14,6 +14,8 @@ import {
   formatDuration,
   type Reporter,
 } from './report.ts';
+import { parseFetchArguments } from './sources/index.ts';
+import type { FetchStepOptions } from './sources/fetch-step.ts';
 import { RunContext, runSummaryJson, STEPS, totalsOf, type RunRecord, type Step } from './steps.ts';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -28,6 +30,8 @@ export interface CliOptions {
   /** Default: the repository's sample months. */
   archiveDir?: string | undefined;
   out?: string | undefined;
+  /** Months and URL overrides for the fetch step. */
+  fetch?: FetchStepOptions | undefined;
 }
 
 export const USAGE = `Usage: npm run pipeline -- [options]
@@ -35,6 +39,11 @@ export const USAGE = `Usage: npm run pipeline -- [options]
   --step N            run only step N
   --from N, --to N    run steps N to M (default: all)
   --offline           no network: use local inputs only
+  --latest            fetch the latest published month (the default without --offline)
+  --month YYYY-MM     fetch one month
+  --range FROM TO     fetch every month from FROM to TO (YYYY-MM)
+  --police-archive-base-url, --police-api-base-url, --postcodes-base-url,
+  --leeds-mapserver-url URL   point a source elsewhere (also POLICE_ARCHIVE_BASE_URL, ...)
   --archive-dir DIR   police.uk input in archive layout: a folder of YYYY-MM folders and/or
                       .zip archives, or one .zip (default data/sample/archive)
   --out DIR           write every output and cache into DIR instead of the repository
@@ -64,9 +73,11 @@ export class StepError extends Error {
 
 export function parseCliArgs(argv: readonly string[]): CliOptions {
   let values;
+  let fetch: ReturnType<typeof parseFetchArguments>;
   try {
+    fetch = parseFetchArguments(argv);
     ({ values } = parseArgs({
-      args: [...argv],
+      args: fetch.rest,
       options: {
         help: { type: 'boolean', default: false },
         list: { type: 'boolean', default: false },
@@ -92,7 +103,14 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     offline: values.offline,
     archiveDir: values['archive-dir'],
     out: values.out,
+    fetch: {
+      ...(fetch.selection ? { selection: fetch.selection } : {}),
+      overrides: fetch.overrides,
+    },
   };
+  if (options.offline && fetch.selection) {
+    throw new UsageError('--latest, --month and --range fetch data: leave out --offline');
+  }
   if (options.step !== undefined && (options.from !== undefined || options.to !== undefined)) {
     throw new UsageError('give --step, or --from/--to, not both');
   }
@@ -149,6 +167,7 @@ export async function runPipeline(options: CliOptions, deps: RunDeps): Promise<R
     paths,
     archiveDir: path.resolve(deps.root ?? '.', options.archiveDir ?? paths.sampleArchiveDir),
     offline: options.offline,
+    fetch: options.fetch,
     reporter: deps.reporter,
     generatedAt: deps.generatedAt,
   });

@@ -47,6 +47,7 @@ import {
   type Reporter,
 } from './report.ts';
 import { readMonthManifest } from './sources/cache.ts';
+import { runFetchStep, type FetchStepOptions } from './sources/fetch-step.ts';
 import { writeLeedsStopSearch } from './stop-search.ts';
 import { buildWards } from './wards.ts';
 import { Staging } from './write.ts';
@@ -65,6 +66,8 @@ export interface RunOptions {
   /** Input in archive layout: a folder (of month folders and/or zips) or a .zip. */
   archiveDir: string;
   offline: boolean;
+  /** What the fetch step downloads (when not offline). */
+  fetch?: FetchStepOptions | undefined;
   reporter: Reporter;
   /** Fixed generatedAt (e.g. from SOURCE_DATE_EPOCH); default: the newest month's fetchedAt. */
   generatedAt?: string | undefined;
@@ -223,6 +226,18 @@ export const MONTHS_STEP = 'months';
  * which the steps below then read like any local input.
  */
 export const STEPS: readonly Step[] = [
+  {
+    name: 'fetch',
+    description:
+      'download new or revised months (police.uk archives, else API) and polling districts',
+    network: true,
+    run: (ctx) =>
+      runFetchStep(ctx.options.fetch ?? {}, {
+        sources: ctx.paths.sources,
+        referenceDir: ctx.paths.referenceDir,
+        log: (message) => ctx.reporter.info(`  ${message}`),
+      }),
+  },
   {
     name: MONTHS_STEP,
     description:

@@ -1,0 +1,52 @@
+// The pipeline step that downloads: new or revised months into the cache (archive layout and
+// API snapshots, see cache.ts) and the council's polling districts, which the later steps
+// read like any local input. Skipped with --offline.
+import { fetchPollingDistricts } from './polling-districts.ts';
+import { resolveSourceConfig, type SourceConfig } from './config.ts';
+import { HttpClient } from './http.ts';
+import { fetchSources, type MonthSelection } from './index.ts';
+import { stderrProgress } from './progress.ts';
+import type { SourcePaths } from './cache.ts';
+
+export interface FetchStepOptions {
+  /** Default: the latest published month. */
+  selection?: MonthSelection;
+  overrides?: Partial<SourceConfig>;
+}
+
+export interface FetchStepContext {
+  sources: SourcePaths;
+  referenceDir: string;
+  log: (message: string) => void;
+}
+
+export async function runFetchStep(
+  options: FetchStepOptions,
+  context: FetchStepContext,
+): Promise<string> {
+  const config = resolveSourceConfig(process.env, options.overrides);
+  const result = await fetchSources({
+    selection: options.selection ?? { latest: true },
+    config,
+    cacheRoot: context.sources.root,
+    outlineFile: `${context.referenceDir}/leeds-outline.geojson`,
+    log: context.log,
+    progress: stderrProgress(),
+  });
+  const districts = await fetchPollingDistricts({
+    client: new HttpClient({ log: context.log }),
+    mapServerUrl: config.leedsMapServerUrl,
+    cacheFile: context.sources.pollingDistrictsCache,
+    log: context.log,
+  });
+  const fetched = result.months
+    .filter((m) => m.status === 'fetched')
+    .map((m) => `${m.month} (${m.snapshot})`);
+  const unchanged = result.months.length - fetched.length;
+  return (
+    `${fetched.length > 0 ? `fetched ${fetched.join(', ')}` : 'nothing new'}` +
+    `${unchanged > 0 ? `, ${unchanged} month(s) unchanged` : ''}; ` +
+    `${result.stats.requests} police.uk requests, ${result.stats.bytesReceived} bytes; ` +
+    `${districts.features.length} polling districts`
+  );
+}
