@@ -1,0 +1,119 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { addLsoaHint, buildLsoaHints, coordinateKey, enrich } from '../../pipeline/enrich.ts';
+import { createLocator, loadGeography, type Locator } from '../../pipeline/geo.ts';
+import { enrichedCrimeSchema, parseOrThrow } from '../../src/shared/schema.ts';
+import { sampleRows, type SampleRow } from './geo-sample.ts';
+
+let locator: Locator;
+const rows = sampleRows();
+
+beforeAll(async () => {
+  locator = createLocator(await loadGeography('data/reference'));
+});
+
+const placeOf = (row: SampleRow) => {
+  const place = locator.locate(row.lon, row.lat);
+  if (place === null) throw new Error(`${row.file}:${row.line} is outside Leeds`);
+  return place;
+};
+
+/** A sample row whose point-in-polygon LSOA differs from the one police.uk gave it. */
+const rowWithOtherLsoa = (): SampleRow => {
+  const row = rows.find((r) => placeOf(r).lsoaCode !== r.lsoaCode);
+  if (row === undefined) throw new Error('no sample row where police.uk and the polygons differ');
+  return row;
+};
+
+/** The same crime as the API gives it: no LSOA. */
+const asApiRecord = (row: SampleRow) => ({ ...row.record, lsoaCode: '', lsoaName: '' });
+
+describe('coordinateKey(lon, lat)', () => {
+  it('is the same for the archive text and the API text of one coordinate', () => {
+    // Archive CSV "-1.553877" and API JSON "-1.553877" parse to the same number, and a
+    // coordinate that went through arithmetic keeps its key.
+    expect(coordinateKey(Number('-1.553877'), Number('53.795180'))).toBe('-1.553877,53.795180');
+    expect(coordinateKey(-1.5 - 0.053877, 53.79518)).toBe('-1.553877,53.795180');
+    expect(coordinateKey(-1.553877, 53.79518)).not.toBe(coordinateKey(-1.553878, 53.79518));
+  });
+});
+
+describe('enrich(record, place, source, lsoaHints)', () => {
+  it("keeps police.uk's own LSOA on archive rows, even where the polygons say otherwise", () => {
+    const row = rowWithOtherLsoa();
+    const place = placeOf(row);
+    const enriched = enrich(row.record, place, 'archive');
+    expect(enriched.lsoaCode).toBe(row.lsoaCode);
+    expect(enriched.lsoaName).toBe(row.lsoaName);
+    expect(enriched.lsoaCode).not.toBe(place.lsoaCode);
+  });
+
+  it('adds ward, postcode district and polling district, and keeps every other field', () => {
+    const [row] = rows;
+    const place = placeOf(row!);
+    const enriched = parseOrThrow(
+      enrichedCrimeSchema,
+      enrich(row!.record, place, 'archive'),
+      'row',
+    );
+    expect(enriched).toEqual({
+      ...row!.record,
+      wardName: place.wardName,
+      wardCode: place.wardCode,
+      postcodeDistrict: place.postcodeDistrict,
+      pollingDistrict: '',
+    });
+    expect(enriched.wardCode).toMatch(/^E05\d{6}$/);
+  });
+
+  it('gives an API row the LSOA police.uk gave the same coordinate in the archive', () => {
+    const row = rowWithOtherLsoa();
+    const hints = buildLsoaHints(rows.map((r) => r.record));
+    const enriched = enrich(asApiRecord(row), placeOf(row), 'api', hints);
+    expect(enriched.lsoaCode).toBe(row.lsoaCode);
+    expect(enriched.lsoaName).toBe(row.lsoaName);
+  });
+
+  it('gives an API row the point-in-polygon LSOA when the archive never had its coordinate', () => {
+    const row = rowWithOtherLsoa();
+    const place = placeOf(row);
+    const enriched = enrich(asApiRecord(row), place, 'api', new Map());
+    expect(enriched.lsoaCode).toBe(place.lsoaCode);
+    expect(enriched.lsoaName).toBe(place.lsoaName);
+    expect(enrich(asApiRecord(row), place, 'api').lsoaCode).toBe(place.lsoaCode);
+  });
+
+  it('falls back to the point-in-polygon LSOA on an archive row that has none', () => {
+    const row = rows[0]!;
+    const place = placeOf(row);
+    expect(enrich(asApiRecord(row), place, 'archive').lsoaCode).toBe(place.lsoaCode);
+  });
+
+  it('gives every sample row, as an API row, the LSOA police.uk gave it', () => {
+    const hints = buildLsoaHints(rows.map((r) => r.record));
+    const differing = rows.filter(
+      (row) => enrich(asApiRecord(row), placeOf(row), 'api', hints).lsoaCode !== row.lsoaCode,
+    );
+    expect(differing).toHaveLength(0);
+  });
+});
+
+describe('buildLsoaHints(records) / addLsoaHint(hints, record)', () => {
+  it('holds one hint per distinct coordinate with an LSOA', () => {
+    const hints = buildLsoaHints(rows.map((r) => r.record));
+    const coordinates = new Set(rows.map((r) => coordinateKey(r.lon, r.lat)));
+    expect(hints.size).toBe(coordinates.size);
+  });
+
+  it('lets a later month overwrite an earlier one, and ignores rows without an LSOA', () => {
+    const [row] = rows;
+    const hints = buildLsoaHints([
+      { ...row!.record, month: '2020-01', lsoaCode: 'E01000001', lsoaName: 'Old 001A' },
+    ]);
+    addLsoaHint(hints, row!.record);
+    addLsoaHint(hints, { ...row!.record, lsoaCode: '', lsoaName: '' });
+    expect(hints.get(coordinateKey(row!.lon, row!.lat))).toEqual({
+      code: row!.lsoaCode,
+      name: row!.lsoaName,
+    });
+  });
+});

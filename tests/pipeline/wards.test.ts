@@ -1,0 +1,201 @@
+import { readFileSync } from 'node:fs';
+import {
+  area,
+  bbox,
+  bboxClip,
+  buffer,
+  distance,
+  feature,
+  featureCollection,
+  intersect,
+} from '@turf/turf';
+import type { Feature, MultiPolygon, Polygon } from 'geojson';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadGeography, type Geography } from '../../pipeline/geo.ts';
+import {
+  assignLsoasToWards,
+  buildWards,
+  geometrySvgPath,
+  wardOutlineSvgPath,
+  wardSlug,
+} from '../../pipeline/wards.ts';
+import type { Ward } from '../../src/shared/schema.ts';
+
+let geo: Geography;
+let wards: Ward[];
+
+beforeAll(async () => {
+  geo = await loadGeography('data/reference');
+  wards = buildWards(geo);
+});
+
+describe('wardSlug(name)', () => {
+  it.each([
+    ['Little London & Woodhouse', 'little-london-and-woodhouse'],
+    ['Adel & Wharfedale', 'adel-and-wharfedale'],
+    ['Headingley & Hyde Park', 'headingley-and-hyde-park'],
+    ['Wetherby', 'wetherby'],
+    ["St Mary's  (North)", 'st-mary-s-north'],
+    ['Ynys Môn', 'ynys-mon'],
+  ])('wardSlug(%j) is %j', (name, slug) => {
+    expect(wardSlug(name)).toBe(slug);
+  });
+});
+
+describe('buildWards(geo)', () => {
+  it('returns the 33 wards ordered by name', () => {
+    expect(wards).toHaveLength(33);
+    const names = wards.map((ward) => ward.name);
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, 'en-GB')));
+    expect(names[0]).toBe('Adel & Wharfedale');
+    expect(names.at(-1)).toBe('Wetherby');
+  });
+
+  it('gives every ward a unique slug made from its name', () => {
+    const slugs = wards.map((ward) => ward.slug);
+    expect(new Set(slugs).size).toBe(33);
+    for (const ward of wards) expect(ward.slug).toBe(wardSlug(ward.name));
+    expect(wards.find((ward) => ward.code === 'E05011403')?.slug).toBe(
+      'little-london-and-woodhouse',
+    );
+  });
+
+  it('sums the Census 2021 population of Leeds, 811,957, over the wards', () => {
+    expect(wards.reduce((sum, ward) => sum + ward.population, 0)).toBe(811_957);
+    // Leeds wards hold 16,000 to 35,000 residents each.
+    for (const ward of wards) {
+      expect(ward.population).toBeGreaterThan(15_000);
+      expect(ward.population).toBeLessThan(36_000);
+    }
+  });
+
+  it('gives each ward neighbours that name it back', () => {
+    const byCode = new Map(wards.map((ward) => [ward.code, ward]));
+    for (const ward of wards) {
+      expect(ward.neighbours.length).toBeGreaterThan(0);
+      expect(ward.neighbours).not.toContain(ward.code);
+      for (const code of ward.neighbours) expect(byCode.get(code)?.neighbours).toContain(ward.code);
+    }
+  });
+
+  it('makes wards neighbours exactly when they share more than a few metres of boundary', () => {
+    // Independent check with turf: a 5 m buffer of ward A overlaps ward B by about 5 m x the
+    // length of their common boundary, and by a few square metres where they only meet at a
+    // corner.
+    const ours = new Set(
+      wards.flatMap((ward) => ward.neighbours.map((code) => [ward.code, code].sort().join())),
+    );
+    const turfs = new Set<string>();
+    const polygons = geo.wards.map((ward) => feature(ward.geometry));
+    const buffered = polygons.map((polygon) => buffer(polygon, 5, { units: 'meters' })!);
+    geo.wards.forEach((a, i) => {
+      const boxA = bbox(buffered[i]!);
+      geo.wards.forEach((b, j) => {
+        const boxB = bbox(polygons[j]!);
+        if (
+          j <= i ||
+          boxA[0] > boxB[2] ||
+          boxB[0] > boxA[2] ||
+          boxA[1] > boxB[3] ||
+          boxB[1] > boxA[3]
+        ) {
+          return;
+        }
+        const common = intersect(featureCollection([buffered[i]!, polygons[j]!]));
+        if (common !== null && area(common) > 5 * 5) turfs.add([a.code, b.code].sort().join());
+      });
+    });
+    expect([...ours].sort()).toEqual([...turfs].sort());
+  });
+});
+
+describe('assignLsoasToWards(geo)', () => {
+  it('gives every LSOA the ward that holds the largest part of its area', () => {
+    type Polygonal = Feature<Polygon | MultiPolygon>;
+    const assignment = assignLsoasToWards(geo);
+    expect(assignment.size).toBe(488);
+    const wardBoxes = geo.wards.map((ward) => ({ ward, box: bbox(feature(ward.geometry)) }));
+    const disagreements: string[] = [];
+    for (const lsoa of geo.lsoas) {
+      const lsoaFeature = feature(lsoa.geometry);
+      const box = bbox(lsoaFeature);
+      let best = { code: '', area: 0 };
+      for (const { ward, box: w } of wardBoxes) {
+        if (w[0] > box[2] || box[0] > w[2] || w[1] > box[3] || box[1] > w[3]) continue;
+        const clipped = bboxClip(feature(ward.geometry), box) as Polygonal;
+        if (clipped.geometry.coordinates.length === 0) continue;
+        const common = intersect(featureCollection([lsoaFeature, clipped]));
+        const shared = common === null ? 0 : area(common);
+        if (shared > best.area) best = { code: ward.code, area: shared };
+      }
+      if (assignment.get(lsoa.code) !== best.code) disagreements.push(lsoa.code);
+    }
+    expect(disagreements).toEqual([]);
+  });
+});
+
+describe('wardOutlineSvgPath(geo, code, size)', () => {
+  const coordinates = (path: string): [number, number][] =>
+    [...path.matchAll(/[ML](-?[\d.]+) (-?[\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+
+  it('draws the ward filling the box, inside it, as closed subpaths', () => {
+    for (const ward of geo.wards) {
+      const path = wardOutlineSvgPath(geo, ward.code, 100);
+      expect(path).toMatch(/^M[\d.]+ [\d.]+(L[\d.]+ [\d.]+)+Z/);
+      const points = coordinates(path);
+      const xs = points.map(([x]) => x);
+      const ys = points.map(([, y]) => y);
+      for (const v of [...xs, ...ys]) {
+        expect(v).toBeGreaterThanOrEqual(0);
+        expect(v).toBeLessThanOrEqual(100);
+      }
+      // The longer side spans the whole box.
+      const span = Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys));
+      expect(span).toBeCloseTo(100, 0);
+      // Simplified for the size: far fewer points than the source polygon.
+      expect(points.length).toBeLessThan(ward.geometry.coordinates.flat().length);
+      expect(points.length).toBeGreaterThan(10);
+    }
+  });
+
+  it('keeps north up and the proportions of the ground', () => {
+    // The district measured with turf on the ground: its east-west and north-south extents.
+    const [west, south, east, north] = bbox(feature(geo.outline));
+    const middleLat = (south + north) / 2;
+    const widthM = distance([west, middleLat], [east, middleLat], { units: 'meters' });
+    const heightM = distance([west, south], [west, north], { units: 'meters' });
+    const points = coordinates(geometrySvgPath(geo.outline, geo.outline, 200));
+    const xs = points.map(([x]) => x);
+    const ys = points.map(([, y]) => y);
+    const width = Math.max(...xs) - Math.min(...xs);
+    const height = Math.max(...ys) - Math.min(...ys);
+    expect(width / height).toBeCloseTo(widthM / heightM, 1);
+    // North up: Otley & Yeadon lies north-west of Rothwell.
+    const centre = (code: string): [number, number] => {
+      const ward = geo.wards.find((w) => w.code === code)!;
+      const drawn = coordinates(geometrySvgPath(ward.geometry, geo.outline, 200));
+      return [
+        drawn.reduce((sum, [x]) => sum + x, 0) / drawn.length,
+        drawn.reduce((sum, [, y]) => sum + y, 0) / drawn.length,
+      ];
+    };
+    const [otleyX, otleyY] = centre('E05011549');
+    const [rothwellX, rothwellY] = centre('E05011410');
+    expect(otleyX).toBeLessThan(rothwellX);
+    expect(otleyY).toBeLessThan(rothwellY);
+  });
+
+  it('fails for an unknown ward code', () => {
+    expect(() => wardOutlineSvgPath(geo, 'E05999999', 100)).toThrow(/E05999999/);
+  });
+
+  it('reads the council ward file the same way (MultiPolygon input)', () => {
+    const council = JSON.parse(
+      readFileSync('tests/fixtures/boundaries/lcc-wards-2018.geojson', 'utf8'),
+    ) as { features: { geometry: Polygon | MultiPolygon }[] };
+    const multi = council.features.find((f) => f.geometry.type === 'MultiPolygon');
+    expect(multi).toBeDefined();
+    const path = geometrySvgPath(multi!.geometry, multi!.geometry, 50);
+    expect(path.match(/M/g)?.length ?? 0).toBeGreaterThanOrEqual(1);
+  });
+});
