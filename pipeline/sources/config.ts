@@ -64,7 +64,7 @@ function withTrailingSlash(href: string): string {
   return href.endsWith('/') ? href : `${href}/`;
 }
 
-/** Resolve `path` under a configured base URL (which always ends with a slash). */
+/** Resolve `path` under a base URL, read as a folder whether or not it ends with a slash. */
 export function sourceUrl(base: string, path: string): URL {
-  return new URL(path.replace(/^\/+/, ''), base);
+  return new URL(path.replace(/^\/+/, ''), withTrailingSlash(base));
 }

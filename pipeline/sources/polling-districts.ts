@@ -79,7 +79,8 @@ export async function fetchPollingDistricts(
       outFields: 'POLLING_DI,WARD',
       returnGeometry: 'true',
       outSR: '4326',
-      resultOffset: String(page * pageSize),
+      // The server may cap a page below what was asked: continue from what actually arrived.
+      resultOffset: String(features.length),
       resultRecordCount: String(pageSize),
     });
     const parsed = pageSchema.safeParse(arcgisAnswer(await client.json(target), target.href));
