@@ -1,0 +1,283 @@
+// The built ward and year reports (dist/, built once by global-setup.ts) against the committed
+// site data. Every expected figure is computed here from src/data/site-data.json directly,
+// not with the site's own helpers, so a mistake in those helpers shows up as a mismatch.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse, type HTMLElement } from 'node-html-parser';
+import { describe, expect, it } from 'vitest';
+import { DIST_DIR } from './global-setup.ts';
+
+interface Data {
+  crimeTypes: string[];
+  months: string[];
+  wards: { code: string; name: string; slug: string; population: number; neighbours: string[] }[];
+  leedsPopulation: number;
+  counts: number[][][];
+  topStreets: { byWard: { location: string; count: number }[][] };
+}
+
+const data = JSON.parse(readFileSync(path.resolve('src/data/site-data.json'), 'utf8')) as Data;
+
+// --- Independent arithmetic on the raw data --------------------------------------------------
+
+function shift(month: string, delta: number): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const t = y * 12 + (m - 1) + delta;
+  return `${Math.floor(t / 12)}-${String((t % 12) + 1).padStart(2, '0')}`;
+}
+const latest = data.months[data.months.length - 1] as string;
+const windowMonths = data.months.filter((m) => m >= shift(latest, -11) && m <= latest);
+const years = [...new Set(data.months.map((m) => Number(m.slice(0, 4))))];
+
+function cell(w: number, month: string): number[] {
+  const m = data.months.indexOf(month);
+  return data.counts[w]?.[m] ?? [];
+}
+function wardTotal(w: number, months: readonly string[]): number {
+  return months.reduce((s, m) => s + cell(w, m).reduce((a, b) => a + b, 0), 0);
+}
+function wardByType(w: number, months: readonly string[]): number[] {
+  return data.crimeTypes.map((_, t) => months.reduce((s, m) => s + (cell(w, m)[t] ?? 0), 0));
+}
+function leedsTotal(months: readonly string[]): number {
+  return data.wards.reduce((s, _, w) => s + wardTotal(w, months), 0);
+}
+function rate(count: number, population: number): string {
+  return ((count / population) * 1000).toFixed(1);
+}
+function rankOf(values: number[], i: number): number {
+  return 1 + values.filter((v) => v > (values[i] ?? 0)).length;
+}
+
+// --- Reading the built pages ------------------------------------------------------------------
+
+function page(urlPath: string): HTMLElement {
+  const file = path.join(DIST_DIR, urlPath, 'index.html');
+  expect(existsSync(file), `${urlPath} was built`).toBe(true);
+  return parse(readFileSync(file, 'utf8'));
+}
+/** "1,234" -> 1234 */
+function number(el: HTMLElement | null | undefined): number {
+  return Number((el?.text ?? '').replace(/,/g, '').trim());
+}
+function field(root: HTMLElement, name: string): string {
+  return root.querySelector(`[data-field="${name}"]`)?.text.trim() ?? '';
+}
+
+/** Checks the year x month grid: a month with data shows its total, any other a gap. */
+function expectMonthGrid(root: HTMLElement, totalOf: (month: string) => number): void {
+  const cells = root.querySelectorAll('table.month-grid td[data-month]');
+  expect(cells.length).toBeGreaterThan(0);
+  for (const td of cells) {
+    const month = td.getAttribute('data-month') ?? '';
+    if (data.months.includes(month)) {
+      expect(number(td), month).toBe(totalOf(month));
+    } else {
+      expect(td.classList.contains('no-data'), `${month} is marked as a gap`).toBe(true);
+      expect(td.text).toContain('no data');
+      expect(td.text).not.toMatch(/\d/);
+    }
+  }
+}
+
+describe('ward reports', () => {
+  const totals = data.wards.map((_, w) => wardTotal(w, windowMonths));
+
+  it('every ward has a page whose totals, rate, rank and crimes by type equal the site data', () => {
+    expect(data.wards).toHaveLength(33);
+    data.wards.forEach((ward, w) => {
+      const root = page(`wards/${ward.slug}/`);
+      expect(root.querySelector('h1')?.text).toContain(ward.name);
+      expect(number(root.querySelector('[data-field="total"]'))).toBe(totals[w]);
+      expect(field(root, 'rate')).toBe(rate(totals[w] ?? 0, ward.population));
+      expect(field(root, 'leeds-rate')).toBe(rate(leedsTotal(windowMonths), data.leedsPopulation));
+      expect(parseInt(field(root, 'rank'), 10)).toBe(rankOf(totals, w));
+
+      const byType = wardByType(w, windowMonths);
+      data.crimeTypes.forEach((type, t) => {
+        const row = root.querySelector(`table.bar-table tr[data-key="${type}"]`);
+        expect(number(row?.querySelector('td[data-value]')), `${ward.name}: ${type}`).toBe(
+          byType[t],
+        );
+      });
+
+      expectMonthGrid(root, (month) => wardTotal(w, [month]));
+    });
+  });
+
+  it('a ward page lists its top streets, neighbours and links to the map opened on it', () => {
+    data.wards.forEach((ward, w) => {
+      const root = page(`wards/${ward.slug}/`);
+      const streets = root
+        .querySelectorAll('#streets ~ * tbody tr, section[aria-labelledby="streets"] tbody tr')
+        .map((tr) => [tr.querySelector('th')?.text.trim(), number(tr.querySelector('td'))]);
+      expect(streets).toEqual((data.topStreets.byWard[w] ?? []).map((s) => [s.location, s.count]));
+      const links = root.querySelectorAll('a').map((a) => a.getAttribute('href') ?? '');
+      for (const code of ward.neighbours) {
+        const neighbour = data.wards.find((x) => x.code === code);
+        expect(links.some((href) => href.endsWith(`/wards/${neighbour?.slug}/`))).toBe(true);
+      }
+      expect(links.some((href) => href.endsWith(`/?ward=${ward.slug}`))).toBe(true);
+    });
+  });
+
+  it('a ward page has a canonical URL, a description, Open Graph tags and ships no script', () => {
+    for (const ward of data.wards) {
+      const root = page(`wards/${ward.slug}/`);
+      const canonical = root.querySelector('link[rel="canonical"]')?.getAttribute('href') ?? '';
+      expect(canonical).toMatch(new RegExp(`^https?://[^/]+/(.+/)?wards/${ward.slug}/$`));
+      expect(root.querySelector('meta[property="og:url"]')?.getAttribute('content')).toBe(
+        canonical,
+      );
+      expect(root.querySelector('meta[property="og:title"]')?.getAttribute('content')).toContain(
+        ward.name,
+      );
+      expect(root.querySelector('meta[name="description"]')?.getAttribute('content')).toMatch(
+        /crimes recorded in .+ per 1,000 residents/,
+      );
+      expect(root.querySelectorAll('script')).toHaveLength(0);
+    }
+  });
+
+  it('/wards/ lists all 33 wards ordered by rank, with total, rate, rank and change', () => {
+    const root = page('wards/');
+    const rows = root.querySelectorAll('#ward-table tbody tr');
+    expect(rows).toHaveLength(33);
+    const ranks = rows.map((tr) => Number(tr.querySelector('[data-field="rank"]')?.text));
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    for (const tr of rows) {
+      const w = data.wards.findIndex((x) => x.code === tr.getAttribute('data-ward'));
+      const ward = data.wards[w];
+      expect(ward).toBeDefined();
+      expect(number(tr.querySelector('[data-field="total"]'))).toBe(totals[w]);
+      expect(tr.querySelector('[data-field="rate"]')?.text.trim()).toBe(
+        rate(totals[w] ?? 0, ward?.population ?? 1),
+      );
+      expect(Number(tr.querySelector('[data-field="rank"]')?.text)).toBe(rankOf(totals, w));
+
+      const paired = windowMonths.filter((m) => data.months.includes(shift(m, -12)));
+      const change = tr.querySelector('[data-field="change"]')?.text.trim();
+      if (paired.length === 0) {
+        expect(change).toBe('n/a');
+      } else {
+        const now = wardTotal(w, paired);
+        const before = wardTotal(
+          w,
+          paired.map((m) => shift(m, -12)),
+        );
+        const percent = Math.abs(((now - before) / before) * 100);
+        expect(Number(change?.replace(/[+−%]/g, ''))).toBeCloseTo(percent, 1);
+        expect(change?.startsWith(now > before ? '+' : now < before ? '−' : '0')).toBe(true);
+      }
+    }
+  });
+});
+
+describe('year reports', () => {
+  it('every year with data has a page whose totals by type and by ward equal the site data', () => {
+    for (const year of years) {
+      const months = data.months.filter((m) => m.startsWith(`${year}-`));
+      const root = page(`years/${year}/`);
+      expect(root.querySelector('h1')?.text).toContain(String(year));
+      expect(number(root.querySelector('[data-field="total"]'))).toBe(leedsTotal(months));
+      expect(field(root, 'rate')).toBe(rate(leedsTotal(months), data.leedsPopulation));
+
+      data.crimeTypes.forEach((type, t) => {
+        const expected = data.wards.reduce((s, _, w) => s + (wardByType(w, months)[t] ?? 0), 0);
+        const row = root.querySelector(`table.bar-table tr[data-key="${type}"]`);
+        expect(number(row?.querySelector('td[data-value]')), `${year}: ${type}`).toBe(expected);
+      });
+
+      const wardTotals = data.wards.map((_, w) => wardTotal(w, months));
+      const rows = root.querySelectorAll('#year-wards tbody tr');
+      expect(rows).toHaveLength(33);
+      for (const tr of rows) {
+        const w = data.wards.findIndex((x) => x.code === tr.getAttribute('data-ward'));
+        expect(number(tr.querySelector('[data-field="total"]'))).toBe(wardTotals[w]);
+        expect(Number(tr.querySelector('[data-field="rank"]')?.text)).toBe(rankOf(wardTotals, w));
+      }
+
+      expectMonthGrid(root, (month) => leedsTotal([month]));
+    }
+  });
+
+  it('a year with only some months says how many, and compares only months with data in both years', () => {
+    for (const year of years) {
+      const months = data.months.filter((m) => m.startsWith(`${year}-`));
+      const root = page(`years/${year}/`);
+      const note = root.querySelector('.coverage-note')?.text ?? '';
+      if (months.length < 12) expect(note).toContain(`Only ${months.length} of 12 months`);
+      else expect(note).toContain('Every month has data');
+
+      const paired = months.filter((m) => data.months.includes(shift(m, -12)));
+      const change = field(root, 'change');
+      if (paired.length === 0) {
+        expect(change).toBe('n/a');
+        expect(root.querySelector('#year-comparison')).toBeNull();
+      } else {
+        const foot = root.querySelectorAll('#year-comparison tfoot td').map(number);
+        expect(foot.slice(0, 2)).toEqual([
+          leedsTotal(paired),
+          leedsTotal(paired.map((m) => shift(m, -12))),
+        ]);
+      }
+    }
+  });
+
+  it('/years/ lists every year with data and its total', () => {
+    const root = page('years/');
+    const rows = root.querySelectorAll('#year-table tbody tr');
+    expect(rows.map((tr) => Number(tr.getAttribute('data-year'))).sort()).toEqual(years);
+    for (const tr of rows) {
+      const year = tr.getAttribute('data-year');
+      const months = data.months.filter((m) => m.startsWith(`${year}-`));
+      expect(number(tr.querySelector('[data-field="total"]'))).toBe(leedsTotal(months));
+    }
+  });
+});
+
+describe('every report page', () => {
+  const pages = [
+    'wards/',
+    'years/',
+    'about/',
+    ...data.wards.map((w) => `wards/${w.slug}/`),
+    ...years.map((y) => `years/${y}/`),
+  ];
+
+  it('has a skip link, one h1, a main landmark, navigation and the footer attribution', () => {
+    for (const urlPath of pages) {
+      const root = page(urlPath);
+      expect(root.querySelector('a.skip-link')?.getAttribute('href'), urlPath).toBe('#main');
+      expect(root.querySelectorAll('h1'), urlPath).toHaveLength(1);
+      expect(root.querySelector('main#main'), urlPath).not.toBeNull();
+      expect(root.querySelector('nav[aria-label="Site"]'), urlPath).not.toBeNull();
+      const footer = root.querySelector('footer')?.text ?? '';
+      expect(footer).toContain('Open Government Licence v3.0');
+      expect(footer).toContain('Crown copyright');
+      expect(footer).toMatch(/Data to \w+ \d{4}, updated \d{1,2} \w+ \d{4}/);
+    }
+  });
+
+  it('gives every table a caption and scopes every header cell', () => {
+    for (const urlPath of pages) {
+      const root = page(urlPath);
+      for (const table of root.querySelectorAll('table')) {
+        expect(table.querySelector('caption')?.text.trim(), urlPath).toBeTruthy();
+        for (const th of table.querySelectorAll('th')) {
+          expect(['col', 'row'], `${urlPath}: ${th.text}`).toContain(th.getAttribute('scope'));
+        }
+      }
+    }
+  });
+
+  it('gives every chart a text alternative', () => {
+    for (const urlPath of pages) {
+      for (const svg of page(urlPath).querySelectorAll('main svg')) {
+        const labelled = svg.getAttribute('aria-label') ?? svg.getAttribute('aria-labelledby');
+        expect(svg.getAttribute('role'), urlPath).toBe('img');
+        expect(labelled, urlPath).toBeTruthy();
+      }
+    }
+  });
+});

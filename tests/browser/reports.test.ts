@@ -1,0 +1,78 @@
+// The ward and year reports in headless Chromium: readable without JavaScript, no console
+// errors, no serious axe-core violations, and the ward table sorts (the one script they ship).
+// Pages are closed, never their contexts: the single-process Chromium exits with its last context.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SiteData } from '../../src/shared/schema.ts';
+import { launchBrowser, openPage, saveScreenshot, seriousA11yViolations } from './support.ts';
+
+const data = JSON.parse(readFileSync(path.resolve('src/data/site-data.json'), 'utf8')) as SiteData;
+const ward = data.wards.find((w) => w.slug === 'little-london-and-woodhouse') ?? data.wards[0];
+const year = Number(data.months.at(-1)?.slice(0, 4));
+const REPORTS = ['/wards/', `/wards/${ward?.slug}/`, '/years/', `/years/${year}/`, '/about/'];
+
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('report pages in a browser', () => {
+  it('a ward report reads completely with JavaScript disabled', async () => {
+    const { page } = await openPage(browser, `/wards/${ward?.slug}/`, {
+      javaScript: false,
+    });
+    expect(await page.locator('h1').textContent()).toContain(ward?.name);
+    expect(await page.locator('[data-field="total"]').textContent()).toMatch(/^\d[\d,]*$/);
+    expect(await page.locator('table.bar-table tbody tr').count()).toBe(data.crimeTypes.length);
+    expect(await page.locator('figure.chart svg').isVisible()).toBe(true);
+    expect(await page.locator('.outline svg path.ward').count()).toBe(1);
+    await saveScreenshot(page, 'ward-page');
+    await page.close();
+  });
+
+  it('a year report reads completely with JavaScript disabled', async () => {
+    const { page } = await openPage(browser, `/years/${year}/`, { javaScript: false });
+    expect(await page.locator('h1').textContent()).toContain(String(year));
+    expect(await page.locator('#year-wards tbody tr').count()).toBe(data.wards.length);
+    await saveScreenshot(page, 'year-page');
+    await page.close();
+  });
+
+  it.each(REPORTS)(
+    '%s has no console errors and no serious or critical axe-core violations',
+    async (report) => {
+      const { page, consoleErrors } = await openPage(browser, report);
+      expect(await seriousA11yViolations(page)).toEqual([]);
+      expect(consoleErrors).toEqual([]);
+      await page.close();
+    },
+  );
+
+  it('/wards/ sorts by a column from the keyboard, and back the other way', async () => {
+    const { page, consoleErrors } = await openPage(browser, '/wards/');
+    const rates = () =>
+      page
+        .locator('#ward-table tbody [data-field="rate"]')
+        .evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-sort-value'))));
+    const header = page.locator('#ward-table thead th', { hasText: 'Rate per 1,000' });
+    await header.locator('button').focus();
+    await page.keyboard.press('Enter');
+    expect(await header.getAttribute('aria-sort')).toBe('ascending');
+    const ascending = await rates();
+    expect(ascending).toEqual([...ascending].sort((a, b) => a - b));
+    await page.keyboard.press('Enter');
+    expect(await header.getAttribute('aria-sort')).toBe('descending');
+    const descending = await rates();
+    expect(descending).toEqual([...descending].sort((a, b) => b - a));
+    expect(await page.locator('#ward-table tbody tr').count()).toBe(data.wards.length);
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+  });
+});
