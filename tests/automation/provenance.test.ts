@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { MonthProvenance } from '../../src/shared/schema.ts';
 import {
   changeLogSchema,
   EMPTY_CHANGE_LOG,
