@@ -1,11 +1,34 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+const BROWSER_TESTS = 'tests/browser/**/*.test.ts';
 
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
-    // Browser tests build and serve the site once; they run after the unit tests.
     testTimeout: 30_000,
     hookTimeout: 300_000,
     pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['tests/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, BROWSER_TESTS],
+        },
+      },
+      {
+        // Browser tests build and serve the site once per run (global setup, which runs only
+        // when a browser test is selected); they run after the unit tests.
+        extends: true,
+        test: {
+          name: 'browser',
+          include: [BROWSER_TESTS],
+          globalSetup: ['tests/browser/global-setup.ts'],
+          sequence: { groupOrder: 1 },
+          // Each file drives its own Chromium; one at a time keeps a 2-core machine responsive.
+          fileParallelism: false,
+        },
+      },
+    ],
   },
 });

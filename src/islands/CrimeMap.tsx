@@ -20,6 +20,7 @@ import {
 } from '../lib/map-filter.ts';
 import { choroplethScale } from '../lib/map-scale.ts';
 import {
+  INTENSITY_DEFAULT,
   INTENSITY_MAX,
   INTENSITY_MIN,
   defaultState,
@@ -204,8 +205,9 @@ function MapView({ data, shapes, wardsBase }: MapViewProps) {
         const v = pointBuffer[p] ?? 0;
         if (v > 0) points.push([data.pointLat[p] ?? 0, data.pointLon[p] ?? 0, v]);
       }
-      // Each intensity step halves the count that saturates the colour scale.
-      layers.showHeat(points, max / 2 ** (state.intensity - 1));
+      // Each intensity step halves the count that saturates the colour scale; the default
+      // saturates at half the busiest point.
+      layers.showHeat(points, max * 2 ** (INTENSITY_DEFAULT - 1 - state.intensity));
       layers.styleWards(null, selected);
     } else {
       layers.hideHeat();

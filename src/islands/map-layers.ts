@@ -94,6 +94,8 @@ export class MapLayers {
       zoom: INITIAL_ZOOM,
       maxZoom: MAX_ZOOM,
       minZoom: 8,
+      // Half zoom steps let the district fill the map box instead of leaving a wide margin.
+      zoomSnap: 0.5,
     });
     let tilesFailed = false;
     L.tileLayer(TILE_URL, { attribution: TILE_ATTRIBUTION, maxZoom: MAX_ZOOM })

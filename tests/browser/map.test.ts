@@ -1,0 +1,290 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { MapData } from '../../src/shared/map-data.ts';
+import type { SiteData } from '../../src/shared/schema.ts';
+import {
+  launchBrowser,
+  openPage,
+  saveScreenshot,
+  seriousA11yViolations,
+  type OpenedPage,
+} from './support.ts';
+import {
+  CITY_CENTRE_STATEMENT,
+  afterUpdate,
+  currentQuery,
+  expectedFromMapEntries,
+  expectedFromSiteData,
+  readBuiltMapData,
+  readFigures,
+  readSiteData,
+  waitForMap,
+  type Figures,
+} from './map-page.ts';
+
+let browser: Browser;
+let site: SiteData;
+let mapData: MapData;
+let first: string;
+let last: string;
+/** Contexts opened by the current test, closed after it so tests never share a page. */
+const opened: OpenedPage[] = [];
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  site = await readSiteData();
+  mapData = await readBuiltMapData();
+  first = site.months[0] ?? '';
+  last = site.months.at(-1) ?? '';
+});
+
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((o) => o.context.close()));
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function openMap(
+  query = '',
+  options: Parameters<typeof openPage>[2] = {},
+): Promise<OpenedPage> {
+  const o = await openPage(browser, `/${query}`, options);
+  opened.push(o);
+  await waitForMap(o.page).catch((error: unknown) => {
+    throw new Error(`The map did not draw; console errors: ${o.consoleErrors.join('\n')}`, {
+      cause: error,
+    });
+  });
+  return o;
+}
+
+function topFive(figures: Figures): Figures {
+  return { total: figures.total, wards: figures.wards.slice(0, 5) };
+}
+
+async function expectFigures(page: Page, expected: Figures): Promise<void> {
+  const shown = await readFigures(page);
+  expect(shown).toEqual(topFive(expected));
+}
+
+describe('map page', () => {
+  it('shows the Leeds total, the months covered with their gaps, and the top 5 wards of the site data', async () => {
+    const { page, consoleErrors } = await openMap();
+    const expected = expectedFromSiteData(site, { from: first, to: last });
+    await expectFigures(page, expected);
+    // The map data and the site data come from the same summaries.
+    expect(expectedFromMapEntries(mapData, { from: first, to: last })).toEqual(expected);
+    const axis = mapData.months.length;
+    const gaps = mapData.hasData.filter((h) => !h).length;
+    const coverage = await page.textContent('#crime-map-coverage');
+    expect(coverage).toContain(`${axis} months`);
+    if (gaps > 0) expect(coverage).toContain(`${gaps} of them without data`);
+    await expect(page.getByText(CITY_CENTRE_STATEMENT).first().isVisible()).resolves.toBe(true);
+    expect(await page.locator('canvas.leaflet-heatmap-layer').count()).toBe(1);
+    await saveScreenshot(page, 'map-heat-default');
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('changes the total and the top wards to the right values when the crime types change', async () => {
+    const { page, consoleErrors } = await openMap();
+    await afterUpdate(page, () => page.getByRole('button', { name: 'No types' }).click());
+    expect((await readFigures(page)).total).toBe(0);
+    await afterUpdate(page, () => page.getByRole('checkbox', { name: 'Burglary' }).check());
+    await afterUpdate(page, () => page.getByRole('checkbox', { name: 'Drugs' }).check());
+    const expected = expectedFromSiteData(site, {
+      types: ['Burglary', 'Drugs'],
+      from: first,
+      to: last,
+    });
+    expect(expected.total).toBeGreaterThan(0);
+    await expectFigures(page, expected);
+    expect((await currentQuery(page)).get('type')).toBe('burglary,drugs');
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it("narrows the month range from the keyboard and shows that range's figures and label", async () => {
+    const { page, consoleErrors } = await openMap();
+    const firstHandle = page.getByRole('slider', { name: 'First month' });
+    await firstHandle.focus();
+    // Move the first handle onto the last month that has data.
+    const steps = mapData.months.indexOf(last);
+    for (let i = 0; i < steps; i++)
+      await afterUpdate(page, () => page.keyboard.press('ArrowRight'));
+    await expect(firstHandle.getAttribute('aria-valuetext')).resolves.toMatch(
+      /^[A-Z][a-z]+ \d{4}$/,
+    );
+    const expected = expectedFromSiteData(site, { from: last, to: last });
+    await expectFigures(page, expected);
+    const query = await currentQuery(page);
+    expect(query.get('from')).toBe(last);
+    const label = await page.textContent('#crime-map-range');
+    expect(label).not.toContain('–');
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('leaves out LS1 and LS2 when "exclude city centre" is switched on', async () => {
+    const { page, consoleErrors } = await openMap();
+    const before = await readFigures(page);
+    await afterUpdate(page, () =>
+      page.getByRole('switch', { name: 'Exclude city centre' }).check(),
+    );
+    const expected = expectedFromMapEntries(mapData, {
+      from: first,
+      to: last,
+      excludeCityCentre: true,
+    });
+    expect(expected.total).toBeLessThan(before.total);
+    await expectFigures(page, expected);
+    expect((await currentQuery(page)).get('cc')).toBe('1');
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('switches to the ward choropleth with a legend, and back to the heatmap', async () => {
+    const { page, consoleErrors } = await openMap();
+    await afterUpdate(page, () => page.getByRole('radio', { name: 'Crimes by ward' }).check());
+    expect(await page.locator('canvas.leaflet-heatmap-layer').count()).toBe(0);
+    expect(await page.getByRole('group', { name: 'Legend: crimes per ward' }).isVisible()).toBe(
+      true,
+    );
+    const fills = await page.$$eval('path.leaflet-interactive', (paths) =>
+      paths.map((p) => p.getAttribute('fill')),
+    );
+    expect(fills).toHaveLength(site.wards.length);
+    expect(new Set(fills).size).toBeGreaterThan(2);
+    expect((await currentQuery(page)).get('view')).toBe('wards');
+    await saveScreenshot(page, 'map-wards');
+    await afterUpdate(page, () => page.getByRole('radio', { name: 'Heatmap of crimes' }).check());
+    expect(await page.locator('canvas.leaflet-heatmap-layer').count()).toBe(1);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('reopens a shared link with the same filters, view and ward details', async () => {
+    const ward = site.wards.find((w) => w.slug === 'armley') ?? site.wards[0];
+    if (ward === undefined) throw new Error('The site data has no wards');
+    const { page, consoleErrors } = await openMap(
+      `?type=burglary,drugs&from=${last}&to=${last}&view=wards&cc=1&intensity=7&ward=${ward.slug}`,
+    );
+    expect(await page.getByRole('checkbox', { name: 'Burglary' }).isChecked()).toBe(true);
+    expect(await page.getByRole('checkbox', { name: 'Shoplifting' }).isChecked()).toBe(false);
+    expect(await page.getByRole('switch', { name: 'Exclude city centre' }).isChecked()).toBe(true);
+    expect(await page.getByRole('radio', { name: 'Crimes by ward' }).isChecked()).toBe(true);
+    const expected = expectedFromMapEntries(mapData, {
+      types: ['Burglary', 'Drugs'],
+      from: last,
+      to: last,
+      excludeCityCentre: true,
+    });
+    await expectFigures(page, expected);
+    expect(await page.textContent('#crime-map-ward-name')).toBe(ward.name);
+    const wardCount = expected.wards.find((w) => w.name === ward.name)?.count ?? -1;
+    expect(await page.textContent('#crime-map-ward-count')).toBe(wardCount.toLocaleString('en-GB'));
+    await saveScreenshot(page, 'map-shared-link');
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('opens on the ward a ward report links to (ward given by ONS code)', async () => {
+    const ward = site.wards[5];
+    if (ward === undefined) throw new Error('The site data has fewer than 6 wards');
+    const { page } = await openMap(`?ward=${ward.code}`);
+    expect(await page.textContent('#crime-map-ward-name')).toBe(ward.name);
+  });
+
+  it('goes back and forward through filter changes', async () => {
+    const { page, consoleErrors } = await openMap();
+    const all = expectedFromSiteData(site, { from: first, to: last });
+    await afterUpdate(page, () => page.getByRole('button', { name: 'No types' }).click());
+    await afterUpdate(page, () => page.getByRole('checkbox', { name: 'Shoplifting' }).check());
+    const shoplifting = expectedFromSiteData(site, {
+      types: ['Shoplifting'],
+      from: first,
+      to: last,
+    });
+    await expectFigures(page, shoplifting);
+
+    await afterUpdate(page, () => page.goBack().then(() => undefined));
+    expect((await readFigures(page)).total).toBe(0);
+    await afterUpdate(page, () => page.goBack().then(() => undefined));
+    await expectFigures(page, all);
+    expect(page.url()).toMatch(/\/$/);
+    await afterUpdate(page, () => page.goForward().then(() => undefined));
+    await afterUpdate(page, () => page.goForward().then(() => undefined));
+    await expectFigures(page, shoplifting);
+    expect(await page.getByRole('checkbox', { name: 'Shoplifting' }).isChecked()).toBe(true);
+    expect(await page.getByRole('checkbox', { name: 'Burglary' }).isChecked()).toBe(false);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it("shows a ward's details on click, with a link that lands on its report page", async () => {
+    const { page, consoleErrors } = await openMap();
+    const expected = expectedFromSiteData(site, { from: first, to: last });
+    const top = expected.wards[0];
+    if (top === undefined) throw new Error('No wards');
+    await afterUpdate(page, () =>
+      page.getByRole('button', { name: top.name, exact: true }).click(),
+    );
+    expect(await page.textContent('#crime-map-ward-name')).toBe(top.name);
+    expect(await page.textContent('#crime-map-ward-count')).toBe(top.count.toLocaleString('en-GB'));
+    await expect(page.locator('#crime-map-ward').textContent()).resolves.toContain(
+      `1st of ${site.wards.length}`,
+    );
+    const slug = site.wards.find((w) => w.name === top.name)?.slug;
+    expect((await currentQuery(page)).get('ward')).toBe(slug);
+    await Promise.all([
+      page.waitForURL(`**/wards/${slug}/`),
+      page.getByRole('link', { name: `Read the ${top.name} ward report` }).click(),
+    ]);
+    expect(await page.locator('h1').textContent()).toContain(top.name);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it("shows a ward's name, crimes and rank on hover", async () => {
+    const { page } = await openMap();
+    const expected = expectedFromSiteData(site, { from: first, to: last });
+    await page.locator('path.leaflet-interactive').nth(3).hover({ force: true });
+    const tooltip = page.locator('.leaflet-tooltip');
+    await tooltip.waitFor();
+    const text = (await tooltip.textContent()) ?? '';
+    // The pointer may rest over a neighbour where shapes overlap: check against whichever it names.
+    const shown = expected.wards.find((w) => text.startsWith(`${w.name}:`));
+    expect(shown, text).toBeDefined();
+    expect(text).toContain(`${shown?.count.toLocaleString('en-GB')} crimes`);
+  });
+
+  it('keeps the overlays and figures working when map tiles fail to load', async () => {
+    const { page, consoleErrors, tileErrors } = await openMap('', { tiles: 'fail' });
+    await page.getByText('The background map could not be loaded').waitFor();
+    expect(await page.locator('canvas.leaflet-heatmap-layer').count()).toBe(1);
+    await afterUpdate(page, () => page.getByRole('radio', { name: 'Crimes by ward' }).check());
+    await expectFigures(page, expectedFromSiteData(site, { from: first, to: last }));
+    expect(tileErrors.length).toBeGreaterThan(0);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('resets every filter to the default view', async () => {
+    const { page } = await openMap(`?type=drugs&from=${last}&view=wards&cc=1`);
+    await afterUpdate(page, () => page.getByRole('button', { name: 'Reset the map' }).click());
+    await expectFigures(page, expectedFromSiteData(site, { from: first, to: last }));
+    expect(new URL(page.url()).search).toBe('');
+  });
+
+  it('has no serious or critical axe-core violations, in either view and with a ward open', async () => {
+    const { page } = await openMap();
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    const { page: wardsPage } = await openMap(`?view=wards&ward=${site.wards[0]?.slug ?? ''}`);
+    expect(await seriousA11yViolations(wardsPage)).toEqual([]);
+  });
+
+  it('without JavaScript shows the Leeds total and links to the ward and year reports', async () => {
+    const o = await openPage(browser, '/', { javaScript: false });
+    opened.push(o);
+    const { page } = o;
+    const total = expectedFromSiteData(site, { from: first, to: last }).total;
+    const summary = (await page.locator('.leeds-summary').textContent()) ?? '';
+    expect(summary).toContain(total.toLocaleString('en-GB'));
+    expect(await page.locator('.leeds-summary a[href$="/wards/"]').count()).toBe(1);
+    expect(await page.locator('.leeds-summary a[href*="/years/"]').count()).toBeGreaterThan(0);
+    await saveScreenshot(page, 'map-no-javascript');
+  });
+});
