@@ -139,6 +139,17 @@ describe('ward reports', () => {
     }
   });
 
+  it('escapes data in the HTML: "&" in a ward name reaches the page as "&amp;"', () => {
+    const ampersand = data.wards.filter((w) => w.name.includes('&'));
+    expect(ampersand.length).toBeGreaterThan(0);
+    for (const ward of ampersand) {
+      const html = readFileSync(path.join(DIST_DIR, 'wards', ward.slug, 'index.html'), 'utf8');
+      const escaped = ward.name.replaceAll('&', '&amp;');
+      expect(html).toContain(`<h1>Crime in ${escaped}, Leeds</h1>`);
+      expect(html).not.toContain(`<h1>Crime in ${ward.name}, Leeds</h1>`);
+    }
+  });
+
   it('/wards/ lists all 33 wards ordered by rank, with total, rate, rank and change', () => {
     const root = page('wards/');
     const rows = root.querySelectorAll('#ward-table tbody tr');
