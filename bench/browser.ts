@@ -6,8 +6,13 @@
 // measured in the page: from the timeStamp of the trusted input event (click, key press,
 // pointer move) to the first moment after the next frame that contains the redraw has been
 // painted (requestAnimationFrame, then a message posted from it, which runs after the paint).
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import chromium from '@sparticuz/chromium';
+import ts from 'typescript';
 import { chromium as playwright, type Browser, type CDPSession, type Page } from 'playwright-core';
+import { MAP_DATA_FILE_NAME, WARD_SHAPES_FILE_NAME } from '../src/shared/map-data.ts';
+import { REPO_ROOT } from './paths.ts';
 import { summarise, type Summary } from './stats.ts';
 
 /** Every change must be redrawn within this; a change that is not is reported, not waited on. */
@@ -34,17 +39,17 @@ export interface BrowserResult {
   /** Navigation start until the first drawing of the map and figures is painted. */
   interactiveMs: Summary;
   domContentLoadedMs: Summary;
-  /** Used JS heap after a forced GC: after load, and after all the filter changes. */
-  heapMB: Summary;
-  heapAfterLoadMB: number;
-  heapAfterChangesMB: number;
+  /** Heap in use after a forced GC, after load and after all the filter changes. */
+  heapAfterLoad: Heap;
+  heapAfterChanges: Heap;
   /** What the browser received for the page (bytes on the wire, as encoded by the server). */
   transfer: { mapData: number; wardShapes: number; scripts: number; total: number };
   changesMs: Partial<Record<ChangeKind, Summary>>;
   allChangesMs: Summary;
   missedUpdates: number;
   consoleErrors: string[];
-  decodeMs?: Summary;
+  /** gunzip + decode of the map data in the page, with the island's decoder. */
+  decodeMs: Summary;
 }
 
 /** Installed before the page's own scripts: watches the island's markers, records input events. */
@@ -67,7 +72,7 @@ function pageProbe(): void {
       type,
       (event) => {
         // A pointer move counts only while a button is down (a drag), not on the way to a click.
-        const drag = !(event instanceof PointerEvent) || event.buttons !== 0;
+        const drag = event.type !== 'pointermove' || (event as PointerEvent).buttons !== 0;
         if (event.isTrusted && drag && probe.lastInput === null) probe.lastInput = event.timeStamp;
       },
       { capture: true },
@@ -127,16 +132,55 @@ async function latency(page: Page): Promise<number | null> {
   return ms;
 }
 
-async function heapMB(cdp: CDPSession): Promise<number> {
+export interface Heap {
+  /** V8 heap in use (JS objects): Chromium's JSHeapUsedSize. */
+  jsMB: number;
+  /** ArrayBuffer contents (the decoded map data's typed arrays), held outside the V8 heap. */
+  arrayBuffersMB: number;
+  /** The two together: what the target is judged on. */
+  totalMB: number;
+}
+
+/** Heap in use after a forced garbage collection. */
+async function heapAfterGc(cdp: CDPSession): Promise<Heap> {
   await cdp.send('HeapProfiler.collectGarbage');
-  const { metrics } = await cdp.send('Performance.getMetrics');
-  const used = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value;
-  if (used === undefined) throw new Error('Chromium reported no JSHeapUsedSize');
-  return used / BYTES_PER_MB;
+  const usage = (await cdp.send('Runtime.getHeapUsage')) as {
+    usedSize: number;
+    backingStorageSize?: number;
+  };
+  const jsMB = usage.usedSize / BYTES_PER_MB;
+  const arrayBuffersMB = (usage.backingStorageSize ?? 0) / BYTES_PER_MB;
+  return { jsMB, arrayBuffersMB, totalMB: jsMB + arrayBuffersMB };
+}
+
+/** Response body bytes on the wire (as the server encoded them), by URL, for one page load. */
+function countTransfers(page: Page): Map<string, number> {
+  const bytes = new Map<string, number>();
+  page.on('requestfinished', (request) => {
+    void request.sizes().then(
+      (sizes) => bytes.set(request.url(), sizes.responseBodySize + sizes.responseHeadersSize),
+      () => undefined,
+    );
+  });
+  return bytes;
+}
+
+function transferSummary(bytes: ReadonlyMap<string, number>): BrowserResult['transfer'] {
+  const sum = (test: (pathname: string) => boolean) =>
+    [...bytes].filter(([url]) => test(new URL(url).pathname)).reduce((a, [, n]) => a + n, 0);
+  return {
+    mapData: sum((p) => p.endsWith(MAP_DATA_FILE_NAME)),
+    wardShapes: sum((p) => p.endsWith(WARD_SHAPES_FILE_NAME)),
+    scripts: sum((p) => /\.m?js$/.test(p)),
+    total: sum(() => true),
+  };
 }
 
 async function loadOnce(browser: Browser, url: string, consoleErrors: string[]) {
   const context = await browser.newContext({ viewport: VIEWPORT });
+  // tsx compiles this file keeping function names through an `__name` helper; functions sent
+  // to the page (init scripts, evaluate callbacks) call it, so the page gets a no-op one.
+  await context.addInitScript({ content: 'globalThis.__name = (target) => target;' });
   await context.addInitScript(pageProbe);
   const page = await context.newPage();
   page.on('console', (message) => {
@@ -146,32 +190,22 @@ async function loadOnce(browser: Browser, url: string, consoleErrors: string[]) 
     }
   });
   page.on('pageerror', (error) => consoleErrors.push(String(error)));
+  const transfers = countTransfers(page);
   await page.goto(url, { waitUntil: 'commit' });
   await page.waitForFunction(
     () => (window as unknown as { __bench: Probe }).__bench.readyAt !== null,
     null,
-    {
-      timeout: 30_000,
-    },
+    { timeout: 30_000 },
   );
   const timing = await page.evaluate(() => {
     const nav = performance.getEntriesByType('navigation')[0] as
       PerformanceNavigationTiming | undefined;
-    const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
-    const sum = (test: (name: string) => boolean) =>
-      resources.filter((r) => test(r.name)).reduce((a, r) => a + r.transferSize, 0);
     return {
       readyAt: (window as unknown as { __bench: Probe }).__bench.readyAt as number,
       domContentLoaded: nav?.domContentLoadedEventEnd ?? 0,
-      transfer: {
-        mapData: sum((n) => n.includes('map-data')),
-        wardShapes: sum((n) => n.endsWith('wards.geojson')),
-        scripts: sum((n) => /\.m?js(\?|$)/.test(n)),
-        total: sum(() => true) + (nav?.transferSize ?? 0),
-      },
     };
   });
-  return { context, page, timing };
+  return { context, page, timing, transfers };
 }
 
 /** Where to put the pointer for month index `index` on the slider. */
@@ -189,6 +223,46 @@ async function handleCentre(page: Page, which: 0 | 1): Promise<{ x: number; y: n
   const box = await page.locator('.crime-map__slider .noUi-handle').nth(which).boundingBox();
   if (box === null) throw new Error(`Slider handle ${which} is not visible`);
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+/**
+ * Time gunzip + decode of the map data in the page, with the island's own decoder
+ * (src/shared/map-data.ts has no imports, so it runs as it is once its types are stripped).
+ */
+async function measureDecodeInPage(page: Page, runs: number): Promise<Summary> {
+  const source = await readFile(path.join(REPO_ROOT, 'src/shared/map-data.ts'), 'utf8');
+  const js = ts.transpileModule(source, {
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
+  }).outputText;
+  await page.addScriptTag({
+    type: 'module',
+    content: `${js}\nwindow.__benchDecoder = { decodeMapData, gunzipIfNeeded };`,
+  });
+  await page.waitForFunction(() => '__benchDecoder' in window);
+  const samples = await page.evaluate(
+    async ({ count, fileName }) => {
+      const resource = performance
+        .getEntriesByType('resource')
+        .find((r) => new URL(r.name).pathname.endsWith(fileName));
+      if (resource === undefined) throw new Error('The page did not load the map data');
+      const stored = new Uint8Array(await (await fetch(resource.name)).arrayBuffer());
+      const decoder = (window as unknown as { __benchDecoder: Decoder }).__benchDecoder;
+      const times: number[] = [];
+      for (let i = 0; i < count; i++) {
+        const started = performance.now();
+        decoder.decodeMapData(await decoder.gunzipIfNeeded(stored));
+        times.push(performance.now() - started);
+      }
+      return times;
+    },
+    { count: runs, fileName: MAP_DATA_FILE_NAME },
+  );
+  return summarise(samples);
+}
+
+interface Decoder {
+  decodeMapData(bytes: Uint8Array): unknown;
+  gunzipIfNeeded(bytes: Uint8Array): Promise<Uint8Array>;
 }
 
 /** Measure each kind of filter change `perKind` times on a loaded map page. */
@@ -255,35 +329,50 @@ async function measureChanges(page: Page, perKind: number) {
 
 export async function measureBrowser(
   baseUrl: string,
-  options: { pageLoads: number; changesPerKind: number; log(line: string): void },
+  options: {
+    pageLoads: number;
+    changesPerKind: number;
+    decodeRuns: number;
+    log(line: string): void;
+  },
 ): Promise<BrowserResult> {
   const { log } = options;
   const browser = await playwright.launch({
     executablePath: await chromium.executablePath(),
     // No internet here: every host but 127.0.0.1 fails at once (map tiles), with no routing
     // layer in front of the local requests.
-    args: [...chromium.args, '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
+    args: [
+      // A desktop browser runs its pages in their own processes; single-process mode (made for
+      // serverless hosts) would also end the browser with the first closed context.
+      ...chromium.args.filter((arg) => arg !== '--single-process'),
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+    ],
     headless: true,
   });
   const consoleErrors: string[] = [];
   try {
+    // Not measured: the browser's own first start (processes, code caches) is not the page's.
+    const warmUp = await loadOnce(browser, `${baseUrl}/`, consoleErrors);
+    await warmUp.context.close();
     const interactive: number[] = [];
     const dcl: number[] = [];
     let transfer: BrowserResult['transfer'] | null = null;
     for (let i = 0; i < options.pageLoads; i++) {
-      const { context, timing } = await loadOnce(browser, `${baseUrl}/`, consoleErrors);
+      // A new context each time: an empty HTTP cache, as for a first visit.
+      const { context, timing, transfers } = await loadOnce(browser, `${baseUrl}/`, consoleErrors);
       interactive.push(timing.readyAt);
       dcl.push(timing.domContentLoaded);
-      transfer ??= timing.transfer;
+      transfer ??= transferSummary(transfers);
       log(`  load ${i + 1}/${options.pageLoads}: interactive at ${timing.readyAt.toFixed(0)} ms`);
       await context.close();
     }
     const { context, page } = await loadOnce(browser, `${baseUrl}/`, consoleErrors);
     const cdp = await context.newCDPSession(page);
-    await cdp.send('Performance.enable');
-    const heapAfterLoadMB = await heapMB(cdp);
+    const heapAfterLoad = await heapAfterGc(cdp);
     const { samples, missed } = await measureChanges(page, options.changesPerKind);
-    const heapAfterChangesMB = await heapMB(cdp);
+    const heapAfterChanges = await heapAfterGc(cdp);
+    // Last: the decoder's copies of the data would otherwise count in the heap figures.
+    const decodeMs = await measureDecodeInPage(page, options.decodeRuns);
     await context.close();
 
     const changesMs: BrowserResult['changesMs'] = {};
@@ -298,23 +387,24 @@ export async function measureBrowser(
       pageLoads: options.pageLoads,
       interactiveMs: summarise(interactive),
       domContentLoadedMs: summarise(dcl),
-      heapMB: summarise([heapAfterLoadMB, heapAfterChangesMB]),
-      heapAfterLoadMB,
-      heapAfterChangesMB,
+      heapAfterLoad,
+      heapAfterChanges,
       transfer: transfer ?? { mapData: 0, wardShapes: 0, scripts: 0, total: 0 },
       changesMs,
       allChangesMs: summarise(all),
       missedUpdates: missed,
       consoleErrors,
+      decodeMs,
     };
     const f = (s: Summary) =>
       `median ${s.median.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms (min ${s.min.toFixed(1)}, max ${s.max.toFixed(1)}, n=${s.n})`;
     log(
       `  interactive  median ${result.interactiveMs.median.toFixed(0)} ms (min ${result.interactiveMs.min.toFixed(0)}, max ${result.interactiveMs.max.toFixed(0)}, n=${result.interactiveMs.n})`,
     );
-    log(
-      `  JS heap      ${heapAfterLoadMB.toFixed(1)} MB after load, ${heapAfterChangesMB.toFixed(1)} MB after the changes`,
-    );
+    const h = (x: Heap) =>
+      `${x.totalMB.toFixed(1)} MB (JS ${x.jsMB.toFixed(1)} + array buffers ${x.arrayBuffersMB.toFixed(1)})`;
+    log(`  decode       ${f(decodeMs)} (gunzip + decode of the map data in the page)`);
+    log(`  heap         ${h(heapAfterLoad)} after load, ${h(heapAfterChanges)} after the changes`);
     log(
       `  transferred  map data ${(result.transfer.mapData / 1000).toFixed(1)} kB, ward shapes ${(result.transfer.wardShapes / 1000).toFixed(1)} kB, scripts ${(result.transfer.scripts / 1000).toFixed(1)} kB, page total ${(result.transfer.total / 1000).toFixed(1)} kB`,
     );
