@@ -8,7 +8,7 @@
 // Published files are replaced only by `commit`, after validation: a failed or refused
 // refresh leaves the repository as it was.
 import { execFile, spawn } from 'node:child_process';
-import { appendFile, readFile, rm, stat } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -63,6 +63,11 @@ export async function pipelineStep(options: RefreshOptions): Promise<void> {
   // Outputs of an earlier run must not pass for this run's; the caches stay.
   for (const { from } of publishedFiles(staged, published)) await rm(from, { force: true });
   await rm(staged.runSummary, { force: true });
+  // Months come from what the fetch step keeps in the staged cache, never from the sample.
+  const input = options.pipelineArgs.includes('--archive-dir')
+    ? []
+    : ['--archive-dir', path.relative(options.root, staged.sources.archiveDir)];
+  await mkdir(staged.sources.archiveDir, { recursive: true });
   const args = [
     'run',
     '--silent',
@@ -70,6 +75,7 @@ export async function pipelineStep(options: RefreshOptions): Promise<void> {
     '--',
     '--out',
     options.stageDir,
+    ...input,
     ...options.pipelineArgs,
   ];
   options.log(`Running: npm ${args.join(' ')}`);
