@@ -59,13 +59,14 @@ const POSTCODE_PATTERN = /^([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})$/;
 const POPULATION_CODE_COLUMN = 'geography code';
 const POPULATION_VALUE_COLUMN = 'Residence type: Total; measures: Value';
 
-/** Thrown when a reference file is missing or does not hold what the pipeline expects. */
+const RESTORE_REFERENCE = 'Restore the file from the repository (data/reference/) or fix it.';
+
+/** Thrown when reference geography is missing or does not hold what the pipeline expects. */
 export class ReferenceDataError extends Error {
-  constructor(file: string, problem: string, options?: { cause?: unknown }) {
-    super(
-      `Reference file ${file}: ${problem}. Restore it from the repository (git checkout -- ${file}) or fix the file.`,
-      options,
-    );
+  constructor(source: string, problem: string, options: { cause?: unknown; remedy?: string } = {}) {
+    super(`${source}: ${problem}. ${options.remedy ?? RESTORE_REFERENCE}`, {
+      cause: options.cause,
+    });
     this.name = 'ReferenceDataError';
   }
 }
@@ -96,6 +97,7 @@ export function validateFeatureCollection<P extends z.ZodType>(
   value: unknown,
   properties: P,
   source: string,
+  remedy?: string,
 ): Features<P> {
   const result = featureCollectionSchema(properties).safeParse(value);
   if (!result.success) {
@@ -105,6 +107,7 @@ export function validateFeatureCollection<P extends z.ZodType>(
     throw new ReferenceDataError(
       source,
       `is not a FeatureCollection of polygons with the expected properties (${issues.join('; ')})`,
+      remedy === undefined ? {} : { remedy },
     );
   }
   return result.data.features as Features<P>;
@@ -171,7 +174,8 @@ export function parsePollingDistricts(
     .refine((p) => p.POLLING_DI !== undefined || p.pollingDistrict !== undefined, {
       message: 'expected a POLLING_DI or pollingDistrict property',
     });
-  return validateFeatureCollection(value, properties, source).map((feature) => ({
+  const remedy = 'Polling districts must be GeoJSON polygons in WGS84 (ArcGIS outSR=4326).';
+  return validateFeatureCollection(value, properties, source, remedy).map((feature) => ({
     code: feature.properties.POLLING_DI ?? feature.properties.pollingDistrict ?? '',
     geometry: feature.geometry,
   }));

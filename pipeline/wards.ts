@@ -20,6 +20,13 @@ const NEIGHBOUR_TOLERANCE_M = 5;
 const NEIGHBOUR_MIN_SHARED_VERTICES = 2;
 
 /**
+ * Vertices closer than this to a ward boundary count as on it, not inside either side: the
+ * LSOA and ward files are each generalised to about 20 m, so a shared boundary can wander
+ * that far between them.
+ */
+const ON_BOUNDARY_M = 25;
+
+/**
  * URL slug of a ward name: lower case, "&" spelt "and", every other run of characters that
  * are not letters or digits a single hyphen ("Little London & Woodhouse" ->
  * "little-london-and-woodhouse").
@@ -47,8 +54,9 @@ export function assignLsoasToWards(geo: Geography): Map<string, string> {
   for (const lsoa of geo.lsoas) {
     const candidates = wardIndex.overlappingBoxes(lsoa.geometry);
     const holding = wardsHoldingVertices(wardIndex, lsoa.geometry);
-    // Most LSOAs lie inside one ward: every vertex is in it or on its boundary. Only the
-    // others need the (slow) polygon intersection.
+    // Most LSOAs lie inside one ward: every vertex is in it or within ON_BOUNDARY_M of its
+    // boundary (the two files are generalised differently). Only the others, about 130,
+    // need the slow polygon intersection.
     const [only] = holding;
     const ward =
       holding.size === 1 && only !== undefined
@@ -63,9 +71,6 @@ export function assignLsoasToWards(geo: Geography): Map<string, string> {
   }
   return assignment;
 }
-
-/** Vertices closer than this to a ward boundary count as on it, not inside either side. */
-const ON_BOUNDARY_M = 25;
 
 /** Wards that hold at least one vertex of `geometry` clearly inside them. */
 function wardsHoldingVertices(wardIndex: PolygonIndex, geometry: PolygonGeometry): Set<number> {
