@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { z } from 'zod';
 import { MASTER_COLUMNS } from '../src/shared/constants.ts';
 import type { Coverage, MonthSummary, Ward } from '../src/shared/schema.ts';
 import { aggregateSiteData } from './aggregate.ts';
@@ -325,6 +326,34 @@ async function loadInputs(ctx: RunContext): Promise<Inputs> {
 
 type PollingDistricts = NonNullable<Parameters<typeof createLocator>[1]>['pollingDistricts'];
 
+/** The fetch step's postcodes.io answers (see sources/postcodes.ts): only the district is used here. */
+const postcodeAnswersSchema = z.object({
+  entries: z.record(z.string(), z.object({ place: z.object({ district: z.string() }).nullable() })),
+});
+
+/**
+ * Postcode districts postcodes.io gave coordinates that no LS postcode is near (the WF, BD
+ * and HG parts of Leeds), by coordinate key; undefined when the fetch step has saved none.
+ */
+async function readPostcodeAnswers(
+  file: string,
+  hash: ReturnType<typeof createHash>,
+): Promise<Map<string, { district: string } | null> | undefined> {
+  if (!(await exists(file))) return undefined;
+  const text = await readFile(file, 'utf8');
+  let parsed;
+  try {
+    parsed = postcodeAnswersSchema.safeParse(JSON.parse(text));
+  } catch (cause) {
+    throw new InputError(file, 'is not valid JSON: delete it and fetch again', { cause });
+  }
+  if (!parsed.success) {
+    throw new InputError(file, 'is not a postcodes.io answer cache: delete it and fetch again');
+  }
+  hash.update('postcodes').update(text);
+  return new Map(Object.entries(parsed.data.entries).map(([key, value]) => [key, value.place]));
+}
+
 async function loadGeo(ctx: RunContext): Promise<GeoContext> {
   const geo = await loadGeography(ctx.paths.referenceDir);
   const hash = createHash('sha256');
@@ -350,7 +379,8 @@ async function loadGeo(ctx: RunContext): Promise<GeoContext> {
         'downloads them), so the Polling District column stays empty',
     );
   }
-  const locator = createLocator(geo, { pollingDistricts });
+  const postcodePlaces = await readPostcodeAnswers(ctx.paths.sources.postcodesCache, hash);
+  const locator = createLocator(geo, { pollingDistricts, postcodePlaces });
   return { geo, locator, fingerprint: hash.digest('hex') };
 }
 

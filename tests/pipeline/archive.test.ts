@@ -1,0 +1,240 @@
+import {
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readFile,
+  rm,
+  stat,
+  truncate,
+  writeFile,
+} from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { text } from 'node:stream/consumers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  openArchiveInputs,
+  parseEntryName,
+  selectEntries,
+  type ArchiveInput,
+} from '../../pipeline/archive.ts';
+import { InputError } from '../../pipeline/input-error.ts';
+import { zipFolder } from './zip-folder.ts';
+
+const SAMPLE = 'data/sample/archive';
+const STREET_2025_03 = `${SAMPLE}/2025-03/2025-03-west-yorkshire-street.csv`;
+
+let tmp: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(tmpdir(), 'archive-test-'));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+function closeAll(inputs: ArchiveInput[]) {
+  for (const input of inputs) input.close();
+}
+
+describe('parseEntryName', () => {
+  it('reads month, force and kind, at the top level or one folder deep', () => {
+    expect(parseEntryName('2025-03/2025-03-west-yorkshire-street.csv')).toEqual({
+      month: '2025-03',
+      force: 'west-yorkshire',
+      kind: 'street',
+    });
+    expect(parseEntryName('archive/2021-08/2021-08-west-yorkshire-stop-and-search.csv')).toEqual({
+      month: '2021-08',
+      force: 'west-yorkshire',
+      kind: 'stop-and-search',
+    });
+    expect(parseEntryName('2025-03/2025-03-btp-outcomes.csv')).toEqual({
+      month: '2025-03',
+      force: 'btp',
+      kind: 'outcomes',
+    });
+  });
+
+  it('returns null for other files, two folders deep, or a month that differs from its folder', () => {
+    expect(parseEntryName('2025-03/notes.txt')).toBeNull();
+    expect(parseEntryName('a/b/2025-03/2025-03-btp-street.csv')).toBeNull();
+    expect(parseEntryName('2025-03/2025-02-btp-street.csv')).toBeNull();
+    expect(parseEntryName('2025-13/2025-13-btp-street.csv')).toBeNull();
+  });
+});
+
+describe('openArchiveInputs', () => {
+  it('lists the sample folder by month, force and kind, with sizes', async () => {
+    const inputs = await openArchiveInputs(SAMPLE);
+    try {
+      expect(inputs).toHaveLength(1);
+      const [input] = inputs;
+      expect(input?.type).toBe('folder');
+      expect(input?.latestMonth).toBe('2025-03');
+      expect(input?.snapshot).toBe('archive:2025-03');
+      expect(input?.entries.map((e) => `${e.month} ${e.force} ${e.kind}`)).toEqual([
+        '2021-08 west-yorkshire stop-and-search',
+        '2024-03 west-yorkshire street',
+        '2025-02 west-yorkshire street',
+        '2025-03 west-yorkshire street',
+      ]);
+      const street = input?.entries.at(-1);
+      expect(street?.size).toBe((await readFile(STREET_2025_03)).length);
+      expect(await text(await street!.open())).toBe(await readFile(STREET_2025_03, 'utf8'));
+    } finally {
+      closeAll(inputs);
+    }
+  });
+
+  it('reads a zip of the sample folder (nested one folder deep) with the same entries and bytes', async () => {
+    const zipPath = path.join(tmp, 'sample.zip');
+    await zipFolder(SAMPLE, zipPath, { prefix: 'archive' });
+    const [folder] = await openArchiveInputs(SAMPLE);
+    const [zip] = await openArchiveInputs(zipPath);
+    try {
+      expect(zip?.type).toBe('zip');
+      expect(zip?.snapshot).toBe(folder?.snapshot);
+      expect(zip?.entries.map((e) => [e.month, e.force, e.kind, e.size])).toEqual(
+        folder?.entries.map((e) => [e.month, e.force, e.kind, e.size]),
+      );
+      const zipped = zip!.entries.find((e) => e.month === '2024-03')!;
+      expect(zipped.where).toBe(`${zipPath}:archive/2024-03/2024-03-west-yorkshire-street.csv`);
+      expect(await text(await zipped.open())).toBe(
+        await readFile(`${SAMPLE}/2024-03/2024-03-west-yorkshire-street.csv`, 'utf8'),
+      );
+      expect(zipped.modifiedAt.getTime()).toBe(
+        folder!.entries.find((e) => e.month === '2024-03')!.modifiedAt.getTime(),
+      );
+    } finally {
+      folder?.close();
+      zip?.close();
+    }
+  });
+
+  it('accepts a folder holding month folders, zips and archive folders together', async () => {
+    const root = path.join(tmp, 'mixed');
+    await mkdir(path.join(root, '2025-02'), { recursive: true });
+    await copyFile(
+      `${SAMPLE}/2025-02/2025-02-west-yorkshire-street.csv`,
+      path.join(root, '2025-02/2025-02-west-yorkshire-street.csv'),
+    );
+    await mkdir(path.join(root, 'older/2024-03'), { recursive: true });
+    await copyFile(
+      `${SAMPLE}/2024-03/2024-03-west-yorkshire-street.csv`,
+      path.join(root, 'older/2024-03/2024-03-west-yorkshire-street.csv'),
+    );
+    const only2025 = path.join(tmp, 'only-2025-03');
+    await mkdir(path.join(only2025, '2025-03'), { recursive: true });
+    await copyFile(
+      STREET_2025_03,
+      path.join(only2025, '2025-03/2025-03-west-yorkshire-street.csv'),
+    );
+    await zipFolder(only2025, path.join(root, '2025-03.zip'));
+    await writeFile(path.join(root, 'README.txt'), 'not police data');
+
+    const inputs = await openArchiveInputs(root);
+    try {
+      expect(inputs.map((i) => [path.basename(i.path), i.type])).toEqual([
+        ['mixed', 'folder'],
+        ['2025-03.zip', 'zip'],
+        ['older', 'folder'],
+      ]);
+      const { entries } = selectEntries(inputs);
+      expect(entries.map((e) => e.month)).toEqual(['2024-03', '2025-02', '2025-03']);
+    } finally {
+      closeAll(inputs);
+    }
+  });
+
+  it('selectEntries uses the newer archive when two inputs hold the same file', async () => {
+    const older = path.join(tmp, 'dup/2025-03.zip');
+    await mkdir(path.dirname(older), { recursive: true });
+    await zipFolder(SAMPLE, older); // newest month 2025-03
+    const newer = path.join(tmp, 'dup/2025-04.zip');
+    const src = path.join(tmp, 'dup-src');
+    await mkdir(path.join(src, '2025-03'), { recursive: true });
+    await mkdir(path.join(src, '2025-04'), { recursive: true });
+    await copyFile(STREET_2025_03, path.join(src, '2025-03/2025-03-west-yorkshire-street.csv'));
+    await copyFile(STREET_2025_03, path.join(src, '2025-04/2025-04-west-yorkshire-outcomes.csv'));
+    await zipFolder(src, newer);
+    const inputs = await openArchiveInputs(path.dirname(older));
+    try {
+      const { entries, shadowed } = selectEntries(inputs);
+      const march = entries.find((e) => e.month === '2025-03' && e.kind === 'street');
+      expect(march?.input).toBe(newer);
+      expect(march?.snapshot).toBe('archive:2025-04');
+      expect(shadowed.map((s) => s.entry.input)).toEqual([older]);
+    } finally {
+      closeAll(inputs);
+    }
+  });
+
+  it('rejects a truncated zip with an error naming the file', async () => {
+    const zipPath = path.join(tmp, 'truncated.zip');
+    await zipFolder(SAMPLE, zipPath);
+    const { size } = await stat(zipPath);
+    await truncate(zipPath, Math.floor(size / 2));
+    const error = await openArchiveInputs(zipPath).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toContain(zipPath);
+    expect((error as Error).message).toMatch(/truncated or corrupt/);
+  });
+
+  it('fails reading a zip entry whose data is damaged, naming the entry', async () => {
+    const zipPath = path.join(tmp, 'damaged.zip');
+    const src = path.join(tmp, 'damaged-src/2025-03');
+    await mkdir(src, { recursive: true });
+    await copyFile(STREET_2025_03, path.join(src, '2025-03-west-yorkshire-street.csv'));
+    await zipFolder(path.dirname(src), zipPath);
+    const bytes = await readFile(zipPath);
+    // Flip bytes in the middle of the compressed data (well past the local header).
+    for (let i = 2000; i < 2064; i++) bytes[i] = (bytes[i] ?? 0) ^ 0xff;
+    await writeFile(zipPath, bytes);
+
+    const inputs = await openArchiveInputs(zipPath);
+    try {
+      const entry = inputs[0]!.entries[0]!;
+      const error = await entry
+        .open()
+        .then((stream) => text(stream))
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as Error).message).toContain(
+        `${zipPath}:2025-03/2025-03-west-yorkshire-street.csv`,
+      );
+    } finally {
+      closeAll(inputs);
+    }
+  });
+
+  it('fails the CRC-32 check of a stored (uncompressed) entry whose bytes were altered', async () => {
+    const zipPath = path.join(tmp, 'stored.zip');
+    const src = path.join(tmp, 'stored-src/2025-03');
+    await mkdir(src, { recursive: true });
+    await copyFile(STREET_2025_03, path.join(src, '2025-03-west-yorkshire-street.csv'));
+    await zipFolder(path.dirname(src), zipPath, { compress: false });
+    const bytes = await readFile(zipPath);
+    // A digit in a data row: the sizes stay right, only the checksum can tell.
+    const at = bytes.indexOf('-1.391465');
+    bytes[at + 1] = '7'.charCodeAt(0);
+    await writeFile(zipPath, bytes);
+
+    const inputs = await openArchiveInputs(zipPath);
+    try {
+      const error = await inputs[0]!.entries[0]!.open()
+        .then((stream) => text(stream))
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as Error).message).toMatch(/fails its CRC-32 check/);
+    } finally {
+      closeAll(inputs);
+    }
+  });
+
+  it('rejects a folder without police.uk files, and a missing path', async () => {
+    const empty = path.join(tmp, 'empty');
+    await mkdir(empty, { recursive: true });
+    await expect(openArchiveInputs(empty)).rejects.toThrow(/holds no police.uk files/);
+    await expect(openArchiveInputs(path.join(tmp, 'nope'))).rejects.toThrow(/not found/);
+  });
+});

@@ -1,0 +1,279 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import {
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readFile,
+  readdir,
+  rm,
+  stat,
+  truncate,
+  writeFile,
+} from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CRIME_TYPES, STREET_COLUMNS } from '../../src/shared/constants.ts';
+import { siteDataSchema, type SiteData } from '../../src/shared/schema.ts';
+import {
+  parseCliArgs,
+  runPipeline,
+  selectSteps,
+  StepError,
+  UsageError,
+  type CliOptions,
+} from '../../pipeline/cli.ts';
+import { readCsv } from '../../pipeline/csv.ts';
+import { createMemoryReporter } from '../../pipeline/report.ts';
+import { STEPS } from '../../pipeline/steps.ts';
+import { zipFolder } from './zip-folder.ts';
+
+const SAMPLE = 'data/sample/archive';
+const SLICE = 'tests/fixtures/pipeline/slice/archive';
+const SLICE_EXPECTED = 'tests/fixtures/pipeline/slice/expected/leeds_street_combined.csv';
+/** Everything a run writes except run-summary.json (which records timings and paths). */
+const OUTPUTS = [
+  'leeds_street_combined.csv',
+  'leeds_stop_and_search.csv',
+  'site-data.json',
+  'map-data.bin.gz',
+  'wards.geojson',
+];
+
+let tmp: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(tmpdir(), 'cli-test-'));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+function options(archiveDir: string, out: string, extra: Partial<CliOptions> = {}): CliOptions {
+  return { help: false, list: false, offline: true, archiveDir, out, ...extra };
+}
+
+function stepNumber(name: string): number {
+  return STEPS.findIndex((s) => s.name === name) + 1;
+}
+
+async function rowsOf(file: string, columns: readonly string[] = STREET_COLUMNS) {
+  const rows = [];
+  for await (const { values } of readCsv(createReadStream(file), file, columns)) rows.push(values);
+  return rows;
+}
+
+/** month -> crime type -> count, from CSV rows. */
+function totalsByMonthAndType(rows: readonly Readonly<Record<string, string>>[]) {
+  const totals: Record<string, Record<string, number>> = {};
+  for (const row of rows) {
+    const month = (totals[row['Month'] ?? ''] ??= {});
+    const type = row['Crime type'] ?? '';
+    month[type] = (month[type] ?? 0) + 1;
+  }
+  return totals;
+}
+
+/** The same totals from the site data (summed over wards). */
+function siteTotals(site: SiteData) {
+  const totals: Record<string, Record<string, number>> = {};
+  site.months.forEach((month, m) => {
+    const byType: Record<string, number> = {};
+    site.crimeTypes.forEach((type, t) => {
+      const n = site.counts.reduce((sum, ward) => sum + (ward[m]?.[t] ?? 0), 0);
+      if (n > 0) byType[type] = n;
+    });
+    totals[month] = byType;
+  });
+  return totals;
+}
+
+/** SHA-256 of each output: equal hashes = byte-identical files. */
+async function snapshot(dir: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for (const name of OUTPUTS) {
+    files[name] = createHash('sha256')
+      .update(await readFile(path.join(dir, name)))
+      .digest('hex');
+  }
+  return files;
+}
+
+describe('parseCliArgs and selectSteps', () => {
+  it('reads the step options', () => {
+    expect(
+      parseCliArgs(['--offline', '--step', '2', '--archive-dir', 'x.zip', '--out', 'o']),
+    ).toMatchObject({
+      offline: true,
+      step: 2,
+      archiveDir: 'x.zip',
+      out: 'o',
+    });
+    expect(selectSteps({ from: 2, to: 3 }).map((s) => s.number)).toEqual([2, 3]);
+    expect(selectSteps({ step: 1 }).map((s) => s.step.name)).toEqual([STEPS[0]?.name]);
+    expect(selectSteps({}).length).toBe(STEPS.length);
+  });
+
+  it('rejects unknown options, step numbers out of range and --step with --from', () => {
+    expect(() => parseCliArgs(['--bogus'])).toThrow(UsageError);
+    expect(() => parseCliArgs(['--step', '0'])).toThrow(/expected a step number from 1 to/);
+    expect(() => parseCliArgs(['--step', String(STEPS.length + 1)])).toThrow(UsageError);
+    expect(() => parseCliArgs(['--step', '2', '--from', '1'])).toThrow(/not both/);
+    expect(() => parseCliArgs(['--from', '3', '--to', '2'])).toThrow(/after --to/);
+  });
+});
+
+describe('runPipeline on a small real slice', () => {
+  let out: string;
+  let reporter: ReturnType<typeof createMemoryReporter>;
+  beforeAll(async () => {
+    out = path.join(tmp, 'slice');
+    reporter = createMemoryReporter();
+    await runPipeline(options(SLICE, out), { reporter });
+  });
+
+  it('writes the master CSV checked by hand in tests/fixtures/pipeline/README.md', async () => {
+    expect(await readFile(path.join(out, 'leeds_street_combined.csv'), 'utf8')).toBe(
+      await readFile(SLICE_EXPECTED, 'utf8'),
+    );
+  });
+
+  it('reports rows read, kept and dropped by reason with file:line, and each month source', async () => {
+    const summary = JSON.parse(await readFile(path.join(out, 'run-summary.json'), 'utf8'));
+    expect(summary.totals).toMatchObject({
+      read: 47,
+      kept: 41,
+      dropped: {
+        'outside-leeds': 3,
+        'no-coordinates': 1,
+        'malformed-coordinates': 0,
+        'malformed-month': 1,
+        'malformed-crime-type': 0,
+        duplicate: 1,
+      },
+    });
+    expect(
+      summary.months.map((m: { month: string; source: string }) => [m.month, m.source]),
+    ).toEqual([
+      ['2024-03', 'archive'],
+      ['2025-03', 'archive'],
+    ]);
+    expect(summary.dropExamples['malformed-month'][0].where).toMatch(
+      /slice\/archive\/2025-03\/2025-03-west-yorkshire-street\.csv:33$/,
+    );
+    expect(reporter.lines.join('\n')).toMatch(
+      /rows dropped: 3 outside-leeds, 1 no-coordinates, 1 malformed-month, 1 duplicate/,
+    );
+    expect(
+      reporter.lines.filter((l) => l.includes('polling districts are not available')),
+    ).toHaveLength(1);
+  });
+
+  it('gives site data whose monthly totals by crime type equal the expected rows', async () => {
+    const site = siteDataSchema.parse(
+      JSON.parse(await readFile(path.join(out, 'site-data.json'), 'utf8')),
+    );
+    expect(siteTotals(site)).toEqual(totalsByMonthAndType(await rowsOf(SLICE_EXPECTED)));
+  });
+
+  it('takes unchanged months from the cache on the next run, with the same outputs', async () => {
+    const before = await snapshot(out);
+    const record = await runPipeline(options(SLICE, out), { reporter: createMemoryReporter() });
+    expect(record.months?.map((m) => m.cached)).toEqual([true, true]);
+    expect(await snapshot(out)).toEqual(before);
+  });
+
+  it('runs a later step alone from the cache, and refuses when the months were never processed', async () => {
+    const site = stepNumber('site-data');
+    const record = await runPipeline(options(SLICE, out, { step: site }), {
+      reporter: createMemoryReporter(),
+    });
+    expect(record.steps.map((s) => s.name)).toEqual(['site-data']);
+
+    const fresh = path.join(tmp, 'never-processed');
+    const error = await runPipeline(options(SLICE, fresh, { step: site }), {
+      reporter: createMemoryReporter(),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StepError);
+    expect((error as Error).message).toMatch(
+      /step \d+ \(site-data\) failed: 2024-03 has not been processed/,
+    );
+    expect((error as Error).message).toMatch(/run the "months" step first/);
+  });
+});
+
+describe('runPipeline on the sample months, from the folder and from a zip of it', () => {
+  let folderOut: string;
+  let zipOut: string;
+  let zipPath: string;
+  beforeAll(async () => {
+    folderOut = path.join(tmp, 'sample-folder');
+    zipOut = path.join(tmp, 'sample-zip');
+    zipPath = path.join(tmp, 'sample-archive.zip');
+    await zipFolder(SAMPLE, zipPath, { prefix: 'archive' });
+    await runPipeline(options(SAMPLE, folderOut), { reporter: createMemoryReporter() });
+    await runPipeline(options(zipPath, zipOut), { reporter: createMemoryReporter() });
+  }, 120_000);
+
+  it('keeps all 26,721 sample rows, each with a ward', async () => {
+    const rows = await rowsOf(path.join(folderOut, 'leeds_street_combined.csv'), [
+      ...STREET_COLUMNS,
+      'Ward Code',
+    ]);
+    expect(rows).toHaveLength(26_721);
+    expect(rows.filter((r) => !/^E05\d{6}$/.test(r['Ward Code'] ?? ''))).toEqual([]);
+  });
+
+  it('keeps monthly totals by crime type equal to the input files', async () => {
+    const input = [];
+    for (const month of ['2024-03', '2025-02', '2025-03']) {
+      input.push(...(await rowsOf(`${SAMPLE}/${month}/${month}-west-yorkshire-street.csv`)));
+    }
+    const expected = totalsByMonthAndType(input);
+    expect(
+      totalsByMonthAndType(await rowsOf(path.join(folderOut, 'leeds_street_combined.csv'))),
+    ).toEqual(expected);
+    const site = siteDataSchema.parse(
+      JSON.parse(await readFile(path.join(folderOut, 'site-data.json'), 'utf8')),
+    );
+    expect(siteTotals(site)).toEqual(expected);
+    expect(site.crimeTypes).toEqual([...CRIME_TYPES]);
+  });
+
+  it('gives byte-identical outputs from the zip and from the folder', async () => {
+    expect(await snapshot(zipOut)).toEqual(await snapshot(folderOut));
+  });
+
+  it('a truncated zip fails the months step naming the file, and leaves previous outputs untouched', async () => {
+    const broken = path.join(tmp, 'broken.zip');
+    await copyFile(zipPath, broken);
+    await truncate(broken, Math.floor((await stat(broken)).size * 0.6));
+    const before = await snapshot(zipOut);
+    const error = await runPipeline(options(broken, zipOut), {
+      reporter: createMemoryReporter(),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StepError);
+    expect((error as Error).message).toMatch(
+      /^step \d+ \(months\) failed: .*broken\.zip: cannot be read as a zip archive/,
+    );
+    expect(await snapshot(zipOut)).toEqual(before);
+    expect((await readdir(zipOut)).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('a street file with a wrong header fails naming the file and the missing columns, outputs untouched', async () => {
+    const bad = path.join(tmp, 'bad-header');
+    await mkdir(path.join(bad, '2025-03'), { recursive: true });
+    const file = path.join(bad, '2025-03/2025-03-west-yorkshire-street.csv');
+    const text = await readFile(`${SAMPLE}/2025-03/2025-03-west-yorkshire-street.csv`, 'utf8');
+    await writeFile(
+      file,
+      text.replace('Crime type,Last outcome category', 'Crime,Last outcome category'),
+    );
+    const before = await snapshot(folderOut);
+    const error = await runPipeline(options(bad, folderOut), {
+      reporter: createMemoryReporter(),
+    }).catch((e: unknown) => e);
+    expect((error as Error).message).toContain(`${file}: the header lacks column(s) "Crime type"`);
+    expect(await snapshot(folderOut)).toEqual(before);
+  });
+});

@@ -1,0 +1,105 @@
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { STREET_COLUMNS } from '../../src/shared/constants.ts';
+import { formatCsvRow, readCsv } from '../../pipeline/csv.ts';
+import { InputError } from '../../pipeline/input-error.ts';
+
+const STREET_2025_02 = 'data/sample/archive/2025-02/2025-02-west-yorkshire-street.csv';
+const HEADER = STREET_COLUMNS.join(',');
+// The first data row of the February 2025 sample file (anti-social behaviour: no Crime ID).
+const ASB_ROW =
+  ',2025-02,West Yorkshire Police,West Yorkshire Police,-1.391358,53.938031,On or near Supermarket,E01011698,Leeds 001A,Anti-social behaviour,,';
+
+async function collect(
+  text: string | Buffer,
+  where = 'test.csv',
+  required: readonly string[] = STREET_COLUMNS,
+) {
+  const rows = [];
+  for await (const row of readCsv(Readable.from([Buffer.from(text)]), where, required))
+    rows.push(row);
+  return rows;
+}
+
+describe('readCsv', () => {
+  it('streams every row of a real street file with its line number', async () => {
+    let count = 0;
+    let last;
+    let bytes = 0;
+    for await (const row of readCsv(
+      createReadStream(STREET_2025_02),
+      STREET_2025_02,
+      STREET_COLUMNS,
+      {
+        onBytes: (n) => (bytes += n),
+      },
+    )) {
+      count += 1;
+      last = row;
+    }
+    expect(count).toBe(8009);
+    expect(last?.line).toBe(8010);
+    expect(bytes).toBeGreaterThan(1_000_000);
+  });
+
+  it('reads the first real row as named fields, with a UTF-8 byte-order mark tolerated', async () => {
+    const rows = await collect(`\ufeff${HEADER}\n${ASB_ROW}\n`);
+    expect(rows).toEqual([
+      {
+        line: 2,
+        values: {
+          'Crime ID': '',
+          Month: '2025-02',
+          'Reported by': 'West Yorkshire Police',
+          'Falls within': 'West Yorkshire Police',
+          Longitude: '-1.391358',
+          Latitude: '53.938031',
+          Location: 'On or near Supermarket',
+          'LSOA code': 'E01011698',
+          'LSOA name': 'Leeds 001A',
+          'Crime type': 'Anti-social behaviour',
+          'Last outcome category': '',
+          Context: '',
+        },
+      },
+    ]);
+  });
+
+  it('fails on a wrong header, naming the file and every missing column', async () => {
+    const header = HEADER.replace('Longitude,Latitude,', 'Lng,Lat,');
+    const error = await collect(`${header}\n`, 'data/x/2025-02-west-yorkshire-street.csv').catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toMatch(
+      /^data\/x\/2025-02-west-yorkshire-street\.csv: the header lacks column\(s\) "Longitude", "Latitude"/,
+    );
+  });
+
+  it('fails on an empty file, naming it', async () => {
+    await expect(collect('', 'empty.csv')).rejects.toThrow(
+      /^empty\.csv: is empty \(no header row\)/,
+    );
+  });
+
+  it('yields nothing for a header-only file', async () => {
+    expect(await collect(`${HEADER}\n`)).toEqual([]);
+  });
+
+  it('fails on a row with the wrong number of fields, naming file and line', async () => {
+    await expect(collect(`${HEADER}\n${ASB_ROW}\n${ASB_ROW},extra\n`)).rejects.toThrow(
+      /^test\.csv:3: is not valid CSV/,
+    );
+  });
+});
+
+describe('formatCsvRow', () => {
+  it('quotes only fields with commas, quotes or line breaks, and reads back unchanged', async () => {
+    const values = ['plain', 'a, b', 'say "hi"', 'two\nlines', ''];
+    const line = formatCsvRow(values);
+    expect(line).toBe('plain,"a, b","say ""hi""","two\nlines",\n');
+    const [row] = await collect(`a,b,c,d,e\n${line}`, 't.csv', []);
+    expect(Object.values(row!.values)).toEqual(values);
+  });
+});

@@ -1,0 +1,138 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { normaliseApiCrime, normaliseArchiveRow, type ApiCrime } from '../../pipeline/normalise.ts';
+
+// Real rows of data/sample/archive/2025-03/2025-03-west-yorkshire-street.csv (line 2) and
+// 2025-02 (line 2, anti-social behaviour), as readCsv gives them.
+const PUBLIC_ORDER = {
+  'Crime ID': '9897fc02526c7bcf47e179dee300f292b2635c36415c81773f2e2acec5774227',
+  Month: '2025-03',
+  'Reported by': 'West Yorkshire Police',
+  'Falls within': 'West Yorkshire Police',
+  Longitude: '-1.391465',
+  Latitude: '53.941177',
+  Location: 'On or near Dove Close',
+  'LSOA code': 'E01011698',
+  'LSOA name': 'Leeds 001A',
+  'Crime type': 'Public order',
+  'Last outcome category': 'Unable to prosecute suspect',
+  Context: '',
+};
+const ASB = {
+  ...PUBLIC_ORDER,
+  'Crime ID': '',
+  Month: '2025-02',
+  Longitude: '-1.391358',
+  Latitude: '53.938031',
+  Location: 'On or near Supermarket',
+  'Crime type': 'Anti-social behaviour',
+  'Last outcome category': '',
+};
+
+async function apiFixture(): Promise<ApiCrime> {
+  return JSON.parse(await readFile('tests/fixtures/police-api/crime.json', 'utf8')) as ApiCrime;
+}
+
+describe('normaliseArchiveRow', () => {
+  it('turns a real street row into a record with numeric coordinates', () => {
+    expect(normaliseArchiveRow(PUBLIC_ORDER)).toEqual({
+      ok: true,
+      record: {
+        crimeId: '9897fc02526c7bcf47e179dee300f292b2635c36415c81773f2e2acec5774227',
+        month: '2025-03',
+        reportedBy: 'West Yorkshire Police',
+        fallsWithin: 'West Yorkshire Police',
+        longitude: -1.391465,
+        latitude: 53.941177,
+        location: 'On or near Dove Close',
+        lsoaCode: 'E01011698',
+        lsoaName: 'Leeds 001A',
+        crimeType: 'Public order',
+        lastOutcome: 'Unable to prosecute suspect',
+        context: '',
+      },
+    });
+  });
+
+  it('keeps an anti-social behaviour row with its blank Crime ID and outcome', () => {
+    const result = normaliseArchiveRow(ASB);
+    expect(result.ok && result.record.crimeId).toBe('');
+    expect(result.ok && result.record.lastOutcome).toBe('');
+    expect(result.ok && result.record.crimeType).toBe('Anti-social behaviour');
+  });
+
+  it.each([
+    [{ Longitude: '', Latitude: '' }, 'no-coordinates'],
+    [{ Latitude: '' }, 'no-coordinates'],
+    [{ Longitude: 'abc' }, 'malformed-coordinates'],
+    [{ Longitude: '1e3' }, 'malformed-coordinates'],
+    [{ Latitude: '93.5' }, 'malformed-coordinates'],
+    [{ Month: 'Mar-25' }, 'malformed-month'],
+    [{ Month: '2025-13' }, 'malformed-month'],
+    [{ 'Crime type': 'Violent crime' }, 'malformed-crime-type'],
+    [{ 'Crime type': '' }, 'malformed-crime-type'],
+  ])('drops a row with %o as %s, with the bad value in the detail', (change, reason) => {
+    const result = normaliseArchiveRow({ ...PUBLIC_ORDER, ...change });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.reason).toBe(reason);
+    for (const value of Object.values(change)) expect(result.detail).toContain(`"${value}"`);
+  });
+});
+
+describe('normaliseApiCrime', () => {
+  it('maps the crimes-street fixture to the archive shape', async () => {
+    expect(normaliseApiCrime(await apiFixture())).toEqual({
+      ok: true,
+      record: {
+        crimeId: '0e51b9ceb4aedef3f9679481aa11262a6c5ea90a68d0dd0e0002a0b521c445e0',
+        month: '2020-02',
+        reportedBy: 'West Yorkshire Police',
+        fallsWithin: 'West Yorkshire Police',
+        longitude: -1.132073,
+        latitude: 52.629909,
+        location: 'On or near Marquis Street',
+        lsoaCode: '',
+        lsoaName: '',
+        crimeType: 'Violence and sexual offences',
+        lastOutcome: 'Status update unavailable',
+        context: '',
+      },
+    });
+  });
+
+  it('gives anti-social behaviour (empty persistent_id, null outcome_status) an empty Crime ID and outcome', async () => {
+    const asb = {
+      ...(await apiFixture()),
+      category: 'anti-social-behaviour',
+      persistent_id: '',
+      outcome_status: null,
+    };
+    const result = normaliseApiCrime(asb);
+    expect(result.ok && result.record).toMatchObject({
+      crimeId: '',
+      lastOutcome: '',
+      crimeType: 'Anti-social behaviour',
+    });
+  });
+
+  it('drops an unknown category, a bad month and missing coordinates with their reasons', async () => {
+    const crime = await apiFixture();
+    expect(normaliseApiCrime({ ...crime, category: 'all-crime' })).toMatchObject({
+      ok: false,
+      reason: 'malformed-crime-type',
+    });
+    expect(normaliseApiCrime({ ...crime, category: 'toString' })).toMatchObject({
+      ok: false,
+      reason: 'malformed-crime-type',
+    });
+    expect(normaliseApiCrime({ ...crime, month: '2020-2' })).toMatchObject({
+      ok: false,
+      reason: 'malformed-month',
+    });
+    expect(normaliseApiCrime({ ...crime, location: null })).toMatchObject({
+      ok: false,
+      reason: 'no-coordinates',
+    });
+  });
+});

@@ -1,0 +1,181 @@
+import { mkdir, mkdtemp, rm, writeFile, copyFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STREET_COLUMNS } from '../../src/shared/constants.ts';
+import type { CrimeRecord, EnrichedCrime, SourceKind } from '../../src/shared/schema.ts';
+import { openArchiveInputs, type ArchiveInput } from '../../pipeline/archive.ts';
+import { listApiMonths } from '../../pipeline/api-months.ts';
+import { readCsv } from '../../pipeline/csv.ts';
+import { enrich, type LsoaHints } from '../../pipeline/enrich.ts';
+import { coordinateKey, createLocator, loadGeography, type Locator } from '../../pipeline/geo.ts';
+import { chooseMonthSources, type MonthPlan } from '../../pipeline/merge.ts';
+import { processMonth } from '../../pipeline/process-month.ts';
+
+const SLICE = 'tests/fixtures/pipeline/slice/archive';
+const PROVENANCE = { snapshot: 'archive:2025-03', fetchedAt: '2025-05-01T00:00:00.000Z' };
+
+let locator: Locator;
+let tmp: string;
+const opened: ArchiveInput[] = [];
+beforeAll(async () => {
+  locator = createLocator(await loadGeography('data/reference'));
+  tmp = await mkdtemp(path.join(tmpdir(), 'process-month-test-'));
+});
+afterAll(async () => {
+  for (const input of opened) input.close();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+function enricher(source: SourceKind, hints?: LsoaHints) {
+  return (record: CrimeRecord): EnrichedCrime | null => {
+    const place = locator.locate(record.longitude, record.latitude);
+    return place === null ? null : enrich(record, place, source, hints);
+  };
+}
+
+async function plansOf(root: string): Promise<MonthPlan[]> {
+  const inputs = await openArchiveInputs(root);
+  opened.push(...inputs);
+  return chooseMonthSources(inputs.flatMap((i) => i.entries)).months;
+}
+
+async function run(plan: MonthPlan, hints?: LsoaHints) {
+  const chunks: string[] = [];
+  const result = await processMonth(
+    plan,
+    PROVENANCE,
+    { enrich: enricher(plan.source, hints) },
+    {
+      write: async (chunk) => void chunks.push(chunk),
+    },
+  );
+  const rows = [];
+  for await (const row of readCsv(Readable.from([chunks.join('')]), 'out', STREET_COLUMNS)) {
+    rows.push(row.values);
+  }
+  return { ...result, rows };
+}
+
+describe('processMonth', () => {
+  it('keeps the Leeds rows of West Yorkshire and BTP files and counts every other row by reason, with file:line', async () => {
+    const march = (await plansOf(SLICE)).find((p) => p.month === '2025-03')!;
+    const { summary, drops, rows } = await run(march);
+    // tests/fixtures/pipeline/README.md: 27 real rows + 5 added rows, and 2 BTP rows.
+    expect(summary.read).toBe(34);
+    expect(summary.kept).toBe(28);
+    expect(summary.dropped).toEqual({
+      'outside-leeds': 3,
+      'no-coordinates': 1,
+      'malformed-coordinates': 0,
+      'malformed-month': 1,
+      'malformed-crime-type': 0,
+      duplicate: 1,
+    });
+    const wy = `${SLICE}/2025-03/2025-03-west-yorkshire-street.csv`;
+    const btp = `${SLICE}/2025-03/2025-03-btp-street.csv`;
+    expect(drops.examples['outside-leeds']?.map((e) => e.where)).toEqual([
+      `${wy}:29`,
+      `${wy}:30`,
+      `${btp}:3`,
+    ]);
+    expect(drops.examples['duplicate']?.[0]?.where).toBe(`${wy}:31`);
+    expect(drops.examples['no-coordinates']?.[0]?.where).toBe(`${wy}:32`);
+    expect(drops.examples['malformed-month']?.[0]).toEqual({
+      where: `${wy}:33`,
+      detail: 'Month "Mar-25" is not YYYY-MM',
+    });
+    expect(rows).toHaveLength(28);
+    expect(rows.at(-1)).toMatchObject({
+      'Reported by': 'British Transport Police',
+      'Ward Name': 'Hunslet & Riverside',
+    });
+    // Both anti-social behaviour rows at Saxon Grove are kept: blank IDs are never duplicates.
+    expect(rows.filter((r) => r['Location'] === 'On or near Saxon Grove')).toHaveLength(2);
+  });
+
+  it('counts a row dated in another month than its file as malformed-month', async () => {
+    const root = path.join(tmp, 'wrong-month');
+    await mkdir(path.join(root, '2025-03'), { recursive: true });
+    await writeFile(
+      path.join(root, '2025-03/2025-03-west-yorkshire-street.csv'),
+      `${STREET_COLUMNS.join(',')}\n` +
+        ',2025-02,West Yorkshire Police,West Yorkshire Police,-1.391358,53.938031,On or near Supermarket,E01011698,Leeds 001A,Anti-social behaviour,,\n' +
+        ',2025-03,West Yorkshire Police,West Yorkshire Police,-1.391358,53.938031,On or near Supermarket,E01011698,Leeds 001A,Anti-social behaviour,,\n',
+    );
+    const [plan] = await plansOf(root);
+    const { summary, drops } = await run(plan!);
+    expect(summary.kept).toBe(1);
+    expect(drops.examples['malformed-month']?.[0]?.detail).toBe(
+      'Month "2025-02" in a file for 2025-03',
+    );
+  });
+
+  it('fails on a month whose street file has a header and no rows, naming the file', async () => {
+    const root = path.join(tmp, 'empty-month');
+    await mkdir(path.join(root, '2025-04'), { recursive: true });
+    const file = path.join(root, '2025-04/2025-04-west-yorkshire-street.csv');
+    await writeFile(file, `${STREET_COLUMNS.join(',')}\n`);
+    const [plan] = await plansOf(root);
+    await expect(run(plan!)).rejects.toThrow(`${file}: holds no crimes for 2025-04`);
+  });
+
+  it('fails on an empty (0-byte) street file, naming it', async () => {
+    const root = path.join(tmp, 'empty-file');
+    await mkdir(path.join(root, '2025-04'), { recursive: true });
+    const file = path.join(root, '2025-04/2025-04-west-yorkshire-street.csv');
+    await writeFile(file, '');
+    const [plan] = await plansOf(root);
+    await expect(run(plan!)).rejects.toThrow(`${file}: is empty (no header row)`);
+  });
+
+  it('reads an API month: Leeds crimes kept with the LSOA police.uk gave the coordinate, others dropped', async () => {
+    const dir = path.join(tmp, 'api');
+    await mkdir(dir, { recursive: true });
+    const leicester = (
+      await import('../fixtures/police-api/crime.json', { with: { type: 'json' } })
+    ).default;
+    // The fixture crime moved to a real Leeds snap point of the 2025-03 sample (Saxon Grove).
+    const leeds = {
+      ...leicester,
+      month: '2025-04',
+      location: { ...leicester.location, latitude: '53.845919', longitude: '-1.554415' },
+    };
+    await writeFile(
+      path.join(dir, '2025-04.json'),
+      JSON.stringify([{ ...leicester, month: '2025-04', persistent_id: 'a'.repeat(64) }, leeds]),
+    );
+    const hints: LsoaHints = new Map([
+      [coordinateKey(-1.554415, 53.845919), { code: 'E01011560', name: 'Leeds 018D' }],
+    ]);
+    const [plan] = chooseMonthSources([], await listApiMonths(dir)).months;
+    const { summary, rows } = await run(plan!, hints);
+    expect(summary.source).toBe('api');
+    expect(summary.dropped['outside-leeds']).toBe(1);
+    expect(rows).toEqual([
+      expect.objectContaining({
+        'Crime ID': leicester.persistent_id,
+        Month: '2025-04',
+        Location: 'On or near Marquis Street',
+        'LSOA code': 'E01011560',
+        'LSOA name': 'Leeds 018D',
+        'Crime type': 'Violence and sexual offences',
+        'Last outcome category': 'Status update unavailable',
+        'Ward Name': 'Alwoodley',
+      }),
+    ]);
+  });
+
+  it('copies of the real 2024-03 file give the same rows whichever folder holds them', async () => {
+    const root = path.join(tmp, 'copy');
+    await mkdir(path.join(root, '2024-03'), { recursive: true });
+    await copyFile(
+      `${SLICE}/2024-03/2024-03-west-yorkshire-street.csv`,
+      path.join(root, '2024-03/2024-03-west-yorkshire-street.csv'),
+    );
+    const [copy] = await plansOf(root);
+    const original = (await plansOf(SLICE)).find((p) => p.month === '2024-03')!;
+    expect((await run(copy!)).rows).toEqual((await run(original)).rows);
+  });
+});

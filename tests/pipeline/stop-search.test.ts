@@ -1,0 +1,69 @@
+import { describe, expect, it, beforeAll } from 'vitest';
+import { openArchiveInputs } from '../../pipeline/archive.ts';
+import { createLocator, loadGeography, type Locator } from '../../pipeline/geo.ts';
+import { placeStopSearch, writeLeedsStopSearch } from '../../pipeline/stop-search.ts';
+import { readCsv } from '../../pipeline/csv.ts';
+import { Readable } from 'node:stream';
+
+let locator: Locator;
+beforeAll(async () => {
+  locator = createLocator(await loadGeography('data/reference'));
+});
+
+describe('placeStopSearch', () => {
+  it('gives a search at Leeds city centre its ward', () => {
+    // data/sample/archive/2021-08/2021-08-west-yorkshire-stop-and-search.csv, a row at
+    // 53.792774,-1.564618 (Holbeck, south of the river).
+    const place = placeStopSearch({ Latitude: '53.792774', Longitude: '-1.564618' }, locator);
+    expect(place).toEqual({ ok: true, wardName: 'Hunslet & Riverside', wardCode: 'E05011399' });
+  });
+
+  it('drops a search in Bradford as outside Leeds and one without coordinates', () => {
+    // Line 2 of the same file: 53.858159,-1.845070 lies in Bingley ward, Bradford district.
+    expect(
+      placeStopSearch({ Latitude: '53.858159', Longitude: '-1.845070' }, locator),
+    ).toMatchObject({
+      ok: false,
+      reason: 'outside-leeds',
+    });
+    expect(placeStopSearch({ Latitude: '', Longitude: '' }, locator)).toMatchObject({
+      ok: false,
+      reason: 'no-coordinates',
+    });
+  });
+});
+
+describe('writeLeedsStopSearch', () => {
+  it('keeps the Leeds rows of the real August 2021 file and counts every other row', async () => {
+    const inputs = await openArchiveInputs('data/sample/archive');
+    const chunks: string[] = [];
+    try {
+      const result = await writeLeedsStopSearch(inputs[0]!.entries, locator, {
+        write: async (chunk) => void chunks.push(chunk),
+      });
+      // 1,312 rows of which 48 have no coordinates (data/ATTRIBUTION.md; checked with a
+      // spreadsheet filter on blank Latitude).
+      expect(result.read).toBe(1312);
+      expect(result.dropped.counts['no-coordinates']).toBe(48);
+      expect(result.kept + result.dropped.total).toBe(1312);
+      // The source notes 542 rows inside the ward polygons; a few more lie within the
+      // documented outline tolerance of pipeline/geo.ts.
+      expect(result.kept).toBeGreaterThanOrEqual(542);
+      expect(result.kept).toBeLessThan(560);
+      expect(result.dropped.examples['outside-leeds']?.[0]?.where).toMatch(
+        /2021-08-west-yorkshire-stop-and-search\.csv:2$/,
+      );
+    } finally {
+      for (const input of inputs) input.close();
+    }
+    const rows = [];
+    for await (const row of readCsv(Readable.from([chunks.join('')]), 'out', ['Ward Code']))
+      rows.push(row);
+    expect(rows.every((r) => /^E05\d{6}$/.test(r.values['Ward Code'] ?? ''))).toBe(true);
+    expect(rows[0]?.values).toMatchObject({
+      Type: 'Vehicle search',
+      Date: '2021-08-01T00:40:00+00:00',
+      'Ward Name': 'Hunslet & Riverside',
+    });
+  });
+});

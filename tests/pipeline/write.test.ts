@@ -1,0 +1,96 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createAtomicWriteStream,
+  Staging,
+  tempPathFor,
+  writeFileAtomic,
+} from '../../pipeline/write.ts';
+
+let tmp: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(tmpdir(), 'write-test-'));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('writeFileAtomic', () => {
+  it('writes the file (creating its folder) and leaves no temporary file', async () => {
+    const file = path.join(tmp, 'a/b/out.json');
+    await writeFileAtomic(file, '{"ok":true}\n');
+    expect(await readFile(file, 'utf8')).toBe('{"ok":true}\n');
+    expect(await readdir(path.dirname(file))).toEqual(['out.json']);
+  });
+
+  it('leaves the previous file untouched when the write fails', async () => {
+    const file = path.join(tmp, 'keep.txt');
+    await writeFile(file, 'previous');
+    // A folder where the temporary file should go makes the write fail.
+    await writeFileAtomic(path.join(tempPathFor(file), 'x'), 'block');
+    await expect(writeFileAtomic(file, 'new')).rejects.toThrow();
+    expect(await readFile(file, 'utf8')).toBe('previous');
+  });
+});
+
+describe('createAtomicWriteStream', () => {
+  it('shows nothing at the final path until commit()', async () => {
+    const file = path.join(tmp, 'stream.csv');
+    await writeFile(file, 'old\n');
+    const out = await createAtomicWriteStream(file);
+    for (let i = 0; i < 10_000; i++) await out.write(`row ${i}\n`);
+    expect(await readFile(file, 'utf8')).toBe('old\n');
+    await out.commit();
+    const text = await readFile(file, 'utf8');
+    expect(text.split('\n')).toHaveLength(10_001);
+  });
+
+  it('abort() removes the temporary file and keeps the old one', async () => {
+    const file = path.join(tmp, 'aborted.csv');
+    await writeFile(file, 'old\n');
+    const out = await createAtomicWriteStream(file);
+    await out.write('half a file');
+    await out.abort();
+    expect(await readFile(file, 'utf8')).toBe('old\n');
+    expect((await readdir(tmp)).filter((f) => f.startsWith('aborted.csv.tmp'))).toEqual([]);
+  });
+});
+
+describe('Staging', () => {
+  it('renames every staged output into place only on commit()', async () => {
+    const dir = path.join(tmp, 'staging');
+    const a = path.join(dir, 'a.json');
+    const b = path.join(dir, 'b.csv');
+    const staging = new Staging();
+    await staging.writeFile(a, 'A');
+    const stream = await staging.createWriteStream(b);
+    await stream.write('B');
+    expect(await readdir(dir)).not.toContain('a.json');
+    await staging.commit();
+    expect(await readFile(a, 'utf8')).toBe('A');
+    expect(await readFile(b, 'utf8')).toBe('B');
+    expect(await readdir(dir)).toEqual(['a.json', 'b.csv']);
+  });
+
+  it('abort() leaves previous outputs untouched and no temporary files', async () => {
+    const dir = path.join(tmp, 'staging-abort');
+    const a = path.join(dir, 'a.json');
+    await writeFileAtomic(a, 'previous');
+    const staging = new Staging();
+    await staging.writeFile(a, 'next');
+    await (await staging.createWriteStream(path.join(dir, 'b.csv'))).write('x');
+    await staging.abort();
+    expect(await readFile(a, 'utf8')).toBe('previous');
+    expect(await readdir(dir)).toEqual(['a.json']);
+  });
+
+  it('refuses to stage the same path twice', async () => {
+    const staging = new Staging();
+    const file = path.join(tmp, 'twice.txt');
+    await staging.writeFile(file, '1');
+    await expect(staging.writeFile(file, '2')).rejects.toThrow(/staged twice/);
+    await staging.abort();
+  });
+});
