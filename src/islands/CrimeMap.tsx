@@ -129,13 +129,23 @@ function MapView({ data, shapes, wardsBase }: MapViewProps) {
   const updates = useRef(0);
   const pointBuffer = useMemo(() => new Float64Array(data.pointCount), [data]);
 
-  function commit(patch: Partial<MapViewState>, mode: 'push' | 'replace'): void {
+  /**
+   * Apply a change. 'push' records it as one history entry (back undoes it); 'live' only
+   * redraws, for the steps of a slider move whose end arrives later as a 'push'.
+   */
+  function commit(patch: Partial<MapViewState>, mode: 'push' | 'live'): void {
     const next = { ...stateRef.current, ...patch };
-    stateRef.current = next;
-    setState(next);
-    const url = `${window.location.pathname}${serialiseState(next, context)}${window.location.hash}`;
-    if (mode === 'push') window.history.pushState(null, '', url);
-    else window.history.replaceState(null, '', url);
+    const query = serialiseState(next, context);
+    // A slider's final 'push' usually repeats its last 'live' step: no second redraw.
+    if (query !== serialiseState(stateRef.current, context)) {
+      stateRef.current = next;
+      setState(next);
+    }
+    if (mode === 'live') return;
+    const url = `${window.location.pathname}${query}${window.location.hash}`;
+    if (url !== `${window.location.pathname}${window.location.search}${window.location.hash}`) {
+      window.history.pushState(null, '', url);
+    }
   }
 
   useEffect(() => {
@@ -194,6 +204,11 @@ function MapView({ data, shapes, wardsBase }: MapViewProps) {
     };
   }, [data, shapes]);
 
+  const scale = useMemo(
+    () => choroplethScale(data.wards.map((_, i) => totals[i] ?? 0)),
+    [data, totals],
+  );
+
   // Draw the filter on the map right after each render, before the browser paints.
   useLayoutEffect(() => {
     if (layers === null) return;
@@ -211,7 +226,6 @@ function MapView({ data, shapes, wardsBase }: MapViewProps) {
       layers.styleWards(null, selected);
     } else {
       layers.hideHeat();
-      const scale = choroplethScale(data.wards.map((_, i) => totals[i] ?? 0));
       const styles = new Map<string, WardStyle>();
       data.wards.forEach((w, i) => {
         styles.set(w.slug, {
@@ -228,12 +242,8 @@ function MapView({ data, shapes, wardsBase }: MapViewProps) {
       root.dataset['state'] = serialiseState(state, context);
       root.dataset['updates'] = String(updates.current);
     }
-  }, [layers, data, filter, totals, state, pointBuffer, context]);
+  }, [layers, data, filter, totals, scale, state, pointBuffer, context]);
 
-  const scale = useMemo(
-    () => choroplethScale(data.wards.map((_, i) => totals[i] ?? 0)),
-    [data, totals],
-  );
   const selectedTypes = new Set<CrimeType>(state.types);
   const visibleRanking = showAllWards ? ranking : ranking.slice(0, TOP_WARDS);
   const rangeLabel = monthRangeLabel(data.months, filter.from, filter.to);
@@ -307,7 +317,7 @@ function MapView({ data, shapes, wardsBase }: MapViewProps) {
             onSlide={(from, to) =>
               commit(
                 { from: data.months[from] ?? state.from, to: data.months[to] ?? state.to },
-                'replace',
+                'live',
               )
             }
             onChange={(from, to) =>
@@ -331,7 +341,7 @@ function MapView({ data, shapes, wardsBase }: MapViewProps) {
               max={INTENSITY_MAX}
               step={1}
               value={state.intensity}
-              onInput={(e) => commit({ intensity: Number(e.currentTarget.value) }, 'replace')}
+              onInput={(e) => commit({ intensity: Number(e.currentTarget.value) }, 'live')}
               onChange={(e) => commit({ intensity: Number(e.currentTarget.value) }, 'push')}
             />
           </div>
@@ -376,11 +386,12 @@ function MapView({ data, shapes, wardsBase }: MapViewProps) {
           <div class="crime-map__legend" aria-label="Legend: crimes per ward" role="group">
             <p class="crime-map__label">Crimes per ward</p>
             <ul>
-              {scale.legend.map((c, i) => (
+              {scale.legend.map((c) => (
                 <li key={c.colour}>
                   <span class="swatch" style={{ background: c.colour }} aria-hidden="true" />
-                  {formatCount(c.from)}
-                  {i === scale.legend.length - 1 ? ' or more' : ` to ${formatCount(c.to - 1)}`}
+                  {c.from === c.to
+                    ? formatCount(c.from)
+                    : `${formatCount(c.from)} to ${formatCount(c.to)}`}
                 </li>
               ))}
             </ul>

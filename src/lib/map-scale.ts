@@ -1,5 +1,5 @@
 // Colours of the ward choropleth and the legend that explains them. Pure.
-import { scaleQuantize } from 'd3-scale';
+import { scaleQuantile } from 'd3-scale';
 
 /**
  * ColorBrewer YlOrRd, 6 classes: sequential, printable and safe for the common forms of
@@ -16,36 +16,39 @@ export const CHOROPLETH_COLOURS = [
 
 export interface LegendClass {
   colour: string;
-  /** Inclusive lower and exclusive upper bound (the last class includes its upper bound). */
+  /** Inclusive bounds, whole crimes. */
   from: number;
   to: number;
 }
 
 export interface ChoroplethScale {
   colour(value: number): string;
+  /** The classes that hold at least one possible count, lightest first. */
   legend: LegendClass[];
 }
 
-/** The smallest of 1, 2, 5 x 10^k that is at least `x` (x > 0). */
-function roundStep(x: number): number {
-  const power = 10 ** Math.floor(Math.log10(x));
-  for (const m of [1, 2, 5, 10]) if (m * power >= x) return m * power;
-  return 10 * power;
-}
-
-/** Equal-width classes of a round width (at least 1), from 0 to at or above the largest value. */
-export function choroplethScale(values: Iterable<number>): ChoroplethScale {
-  let max = 0;
-  for (const v of values) if (v > max) max = v;
-  const classes = CHOROPLETH_COLOURS.length;
-  const step = Math.max(1, roundStep(Math.max(max, 1) / classes));
-  const scale = scaleQuantize<string>()
-    .domain([0, step * classes])
+/**
+ * Quantile classes: about the same number of wards in each colour. Ward counts are skewed
+ * (the city-centre ward has several times the crimes of most others), so equal-width classes
+ * would paint nearly every ward the lightest colour.
+ */
+export function choroplethScale(values: readonly number[]): ChoroplethScale {
+  const max = values.reduce((a, b) => Math.max(a, b), 0);
+  const min = values.reduce((a, b) => Math.min(a, b), max);
+  if (max === min) {
+    const colour = CHOROPLETH_COLOURS[0];
+    return { colour: () => colour, legend: [{ colour, from: min, to: max }] };
+  }
+  const scale = scaleQuantile<string>()
+    .domain([...values])
     .range([...CHOROPLETH_COLOURS]);
-  const legend = CHOROPLETH_COLOURS.map((colour, i) => ({
-    colour,
-    from: i * step,
-    to: (i + 1) * step,
-  }));
+  const thresholds = scale.quantiles();
+  const legend: LegendClass[] = [];
+  CHOROPLETH_COLOURS.forEach((colour, i) => {
+    // Class i holds the counts x with thresholds[i - 1] <= x < thresholds[i].
+    const lower = i === 0 ? min : Math.ceil(thresholds[i - 1] ?? min);
+    const upper = i === CHOROPLETH_COLOURS.length - 1 ? max : Math.ceil(thresholds[i] ?? max) - 1;
+    if (lower <= upper) legend.push({ colour, from: lower, to: upper });
+  });
   return { colour: (value) => scale(value), legend };
 }

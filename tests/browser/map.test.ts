@@ -121,6 +121,10 @@ describe('map page', () => {
     expect(query.get('from')).toBe(last);
     const label = await page.textContent('#crime-map-range');
     expect(label).not.toContain('–');
+    // Each key press is one step back in history.
+    await afterUpdate(page, () => page.goBack().then(() => undefined));
+    const previous = mapData.months[steps - 1];
+    expect((await currentQuery(page)).get('from')).toBe(previous === first ? null : previous);
     expect(consoleErrors).toEqual([]);
   });
 
@@ -226,8 +230,16 @@ describe('map page', () => {
     );
     expect(await page.textContent('#crime-map-ward-name')).toBe(top.name);
     expect(await page.textContent('#crime-map-ward-count')).toBe(top.count.toLocaleString('en-GB'));
-    await expect(page.locator('#crime-map-ward').textContent()).resolves.toContain(
-      `1st of ${site.wards.length}`,
+    const details = (await page.locator('#crime-map-ward').textContent()) ?? '';
+    expect(details).toContain(`1st of ${site.wards.length}`);
+    const population = site.wards.find((w) => w.name === top.name)?.population ?? 0;
+    const rate = ((top.count / population) * 1000).toLocaleString('en-GB', {
+      minimumFractionDigits: 1,
+      maximumFractionDigits: 1,
+    });
+    expect(details).toContain(rate);
+    expect(details).toContain(
+      `${((top.count / expected.total) * 100).toLocaleString('en-GB', { maximumFractionDigits: 1 })}%`,
     );
     const slug = site.wards.find((w) => w.name === top.name)?.slug;
     expect((await currentQuery(page)).get('ward')).toBe(slug);

@@ -81,12 +81,32 @@ describe('serialiseState(state, context)', () => {
 });
 
 describe('choroplethScale(values)', () => {
-  it('uses round class widths, the lightest colour for zero and the darkest for the maximum', () => {
-    const scale = choroplethScale([0, 130, 1170]);
-    expect(scale.legend.map((c) => c.from)).toEqual([0, 200, 400, 600, 800, 1000]);
+  it('puts about the same number of wards in each colour, lightest for the fewest crimes', () => {
+    const values = [0, 5, 10, 20, 40, 80, 160, 320, 640, 1280, 2560, 5120];
+    const scale = choroplethScale(values);
+    const perColour = new Map<string, number>();
+    for (const v of values)
+      perColour.set(scale.colour(v), (perColour.get(scale.colour(v)) ?? 0) + 1);
+    expect([...perColour.values()]).toEqual([2, 2, 2, 2, 2, 2]);
     expect(scale.colour(0)).toBe(CHOROPLETH_COLOURS[0]);
-    expect(scale.colour(1170)).toBe(CHOROPLETH_COLOURS.at(-1));
-    expect(scale.colour(130)).toBe(CHOROPLETH_COLOURS[0]);
-    expect(scale.colour(200)).toBe(CHOROPLETH_COLOURS[1]);
+    expect(scale.colour(5120)).toBe(CHOROPLETH_COLOURS.at(-1));
+  });
+
+  it('gives a legend whose classes cover every count from the smallest to the largest once', () => {
+    const values = [3, 17, 17, 42, 99, 100, 101, 250, 1170];
+    const { legend, colour } = choroplethScale(values);
+    expect(legend[0]?.from).toBe(3);
+    expect(legend.at(-1)?.to).toBe(1170);
+    legend.slice(1).forEach((c, i) => expect(c.from).toBe((legend[i]?.to ?? 0) + 1));
+    for (const v of values) {
+      const cls = legend.find((c) => v >= c.from && v <= c.to);
+      expect(cls?.colour, String(v)).toBe(colour(v));
+    }
+  });
+
+  it('uses one class when every ward has the same count (e.g. no type selected)', () => {
+    expect(choroplethScale([0, 0, 0]).legend).toEqual([
+      { colour: CHOROPLETH_COLOURS[0], from: 0, to: 0 },
+    ]);
   });
 });
