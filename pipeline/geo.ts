@@ -125,11 +125,14 @@ export function createLocator(geo: Geography, options: LocatorOptions = {}): Loc
   function compute(lon: number, lat: number, key: string): Place | null {
     const x = projectX(lon);
     const y = projectY(lat);
-    if (outline.nearest(x, y, OUTLINE_TOLERANCE_M) === null) return null;
-
+    // The outline is the union of the wards, so a point inside a ward is inside Leeds and
+    // the outline (839 vertices) need only be consulted for the rest.
     let wardIndex = wards.containing(x, y);
     const nearBoundary = wardIndex < 0;
-    if (nearBoundary) wardIndex = wards.nearest(x, y)?.feature ?? -1;
+    if (nearBoundary) {
+      if (outline.nearest(x, y, OUTLINE_TOLERANCE_M) === null) return null;
+      wardIndex = wards.nearest(x, y)?.feature ?? -1;
+    }
     const ward = geo.wards[wardIndex];
     if (ward === undefined) return null;
 
