@@ -16,6 +16,9 @@ export interface PipelineRun extends ChildMeasurement {
   kept: number;
   dropped: Record<string, number>;
   stages: StageTiming[];
+  /** Months processed, and how many of them came from the month cache. */
+  months: number;
+  monthsFromCache: number;
   /** The run summary as written by the CLI. */
   summary: unknown;
 }
@@ -48,6 +51,7 @@ export async function runPipeline(
     kept?: number;
     dropped?: Record<string, number>;
     totals?: { read?: number; kept?: number; dropped?: Record<string, number> };
+    months?: { fromCache?: boolean }[];
   };
   const totals = summary.totals ?? summary;
   return {
@@ -56,6 +60,8 @@ export async function runPipeline(
     kept: totals.kept ?? 0,
     dropped: totals.dropped ?? {},
     stages: stageTimings(summary),
+    months: summary.months?.length ?? 0,
+    monthsFromCache: summary.months?.filter((m) => m.fromCache === true).length ?? 0,
     summary,
   };
 }

@@ -1,0 +1,122 @@
+// Smoke test of the whole benchmark on a tiny synthetic input, so the harness cannot rot.
+// It checks what the benchmark reports, never how fast anything was.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULTS, generateArchive, type Manifest } from '../../bench/generate.ts';
+import { runBenchmarks, SECTIONS, type Results } from '../../bench/run.ts';
+import { TARGETS } from '../../bench/targets.ts';
+
+let tmp: string;
+let manifest: Manifest;
+let results: Results;
+let written: unknown;
+const lines: string[] = [];
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'bench-run-'));
+  const generate = {
+    ...DEFAULTS,
+    outDir: path.join(tmp, 'archive'),
+    // 13 months: the fewest that allow the 12-month window change.
+    firstMonth: '2024-12',
+    lastMonth: '2025-12',
+    leedsRowsPerMonth: 80,
+    outsideShare: 0.05,
+    malformedShare: 0.05,
+    duplicateShare: 0.02,
+  };
+  manifest = await generateArchive(generate);
+  results = await runBenchmarks({
+    generate,
+    sections: SECTIONS,
+    pipelineRuns: 1,
+    incrementalRuns: 1,
+    buildRuns: 1,
+    pageLoads: 1,
+    changesPerKind: 2,
+    decodeRuns: 2,
+    resultsFile: path.join(tmp, 'results.json'),
+    log: (line) => lines.push(line),
+  });
+  written = JSON.parse(await readFile(path.join(tmp, 'results.json'), 'utf8'));
+}, 600_000);
+
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('runBenchmarks on a tiny synthetic archive', () => {
+  it('runs every section without an error', () => {
+    expect(results.errors).toEqual({});
+  });
+
+  it('reports the pipeline keeping exactly the generated Leeds rows and dropping the rest by reason', () => {
+    const p = results.pipeline;
+    const t = manifest.totals;
+    expect(p?.read).toBe(t.rows);
+    expect(p?.kept).toBe(t.leeds);
+    expect(p?.expectedKept).toBe(t.leeds);
+    expect(p?.dropped).toMatchObject({
+      'outside-leeds': t.outside,
+      'no-coordinates': t.malformed['no-coordinates'],
+      'malformed-coordinates': t.malformed['malformed-coordinates'],
+      'malformed-month': t.malformed['malformed-month'],
+      'malformed-crime-type': t.malformed['malformed-crime-type'],
+      duplicate: t.duplicates,
+    });
+    expect(Object.keys(p?.stagesMs ?? {}).length).toBeGreaterThan(0);
+  });
+
+  it('measures adding the last month to a build of the others, in both folder layouts', () => {
+    const incremental = results.incremental;
+    expect(incremental?.addedMonth).toBe('2025-12');
+    expect(incremental?.baseMonths).toBe(12);
+    for (const scenario of ['same folder', 'separate input']) {
+      const run = incremental?.scenarios[scenario];
+      expect(run?.months).toBe(13);
+      expect(run?.kept).toBe(manifest.totals.leeds);
+    }
+  });
+
+  it('sizes the map data of all 13 months and the ward pages of the built site', () => {
+    const payload = results.payload;
+    expect(payload?.mapData.months).toBe(13);
+    expect(payload?.mapData.points).toBeGreaterThan(0);
+    expect(payload?.mapData.raw).toBeGreaterThan(payload?.mapData.transferred ?? Infinity);
+    expect(payload?.wardPage?.pages).toBe(33);
+    expect(payload?.wardPage?.largest).toMatch(/^\/wards\/[a-z0-9-]+\/$/);
+  });
+
+  it('drives the map page in Chromium: interactive, every kind of filter change redrawn', () => {
+    const b = results.browser;
+    expect(b?.missedUpdates).toBe(0);
+    expect(Object.keys(b?.changesMs ?? {}).sort()).toEqual([
+      '12-month window',
+      'city centre',
+      'crime type',
+      'full range',
+      'slider drag',
+      'slider key',
+    ]);
+    expect(b?.allChangesMs.n).toBe(12);
+    expect(b?.transfer.mapData).toBeGreaterThan(0);
+    expect(b?.heapAfterLoad.totalMB).toBeGreaterThan(0);
+    expect(b?.consoleErrors).toEqual([]);
+  });
+
+  it('judges every target and writes the same results, with the machine, to results.json', () => {
+    expect(results.targets.map((t) => t.id)).toEqual(TARGETS.map((t) => t.id));
+    expect(results.targets.every((t) => t.value !== null && typeof t.met === 'boolean')).toBe(true);
+    expect(written).toEqual(JSON.parse(JSON.stringify(results)));
+    expect(results.machine.cores).toBe(os.cpus().length);
+    expect(results.input).toMatchObject({
+      synthetic: true,
+      months: 13,
+      rows: manifest.totals.rows,
+    });
+    const printed = lines.join('\n');
+    for (const t of TARGETS) expect(printed).toContain(t.label);
+  });
+});
