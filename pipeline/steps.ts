@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { MASTER_COLUMNS } from '../src/shared/constants.ts';
+import { FORCES, MASTER_COLUMNS } from '../src/shared/constants.ts';
 import type { Coverage, MonthSummary, Ward } from '../src/shared/schema.ts';
 import { aggregateSiteData } from './aggregate.ts';
 import { listApiMonths, type ApiMonthFile } from './api-months.ts';
@@ -286,16 +286,16 @@ async function loadInputs(ctx: RunContext): Promise<Inputs> {
     selected.entries.filter((e) => e.kind === 'street'),
     apiMonths,
   );
-  const ofKind = (kind: ArchiveEntry['kind']) => selected.entries.filter((e) => e.kind === kind);
+  const forces: ReadonlySet<string> = new Set(FORCES);
+  const ofKind = (kind: ArchiveEntry['kind']) =>
+    selected.entries.filter((e) => e.kind === kind && forces.has(e.force));
   const inputs: Inputs = {
     archives,
     selected,
     apiMonths,
     choice,
-    outcomes: ofKind('outcomes').filter((e) => e.force === 'west-yorkshire' || e.force === 'btp'),
-    stopSearch: ofKind('stop-and-search').filter(
-      (e) => e.force === 'west-yorkshire' || e.force === 'btp',
-    ),
+    outcomes: ofKind('outcomes'),
+    stopSearch: ofKind('stop-and-search'),
   };
 
   const r = ctx.reporter;
