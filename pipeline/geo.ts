@@ -29,10 +29,19 @@ export const OUTLINE_TOLERANCE_M = 50;
  * several hundred metres. But parts of the district have WF or BD postcodes (Tingley and
  * East Ardsley WF3, Drighlington BD11, Allerton Bywater WF10) that the LS list does not
  * hold: there the nearest LS postcode is 1 to 3 km away and its district would be wrong.
- * Beyond 1 km the district is left empty rather than guessed; `postcodePlaces`
- * (postcodes.io answers) can fill it.
+ * Beyond 1 km the district comes from `postcodePlaces` (postcodes.io answers, cached by
+ * coordinate) when the run has them; otherwise see POSTCODE_FALLBACK_RADIUS_M.
  */
 export const POSTCODE_RADIUS_M = 1_000;
+
+/**
+ * Without a postcodes.io answer (an offline run, or a snap point not yet asked about), a
+ * point 1 to 5 km from the nearest LS postcode still gets that postcode's district so that
+ * every row has one, but it is marked `postcodeApproximate` and the run counts such rows.
+ * 5 km covers every snap point in the district (the farthest seen is about 3 km away); an
+ * online run asks postcodes.io about exactly these points and its answer replaces the guess.
+ */
+export const POSTCODE_FALLBACK_RADIUS_M = 5_000;
 
 /**
  * Polling districts (Leeds City Council, WGS84). The code is read from `POLLING_DI` (the
@@ -62,6 +71,11 @@ export interface Place {
    * district `postcodePlaces` gives the coordinate; '' if neither.
    */
   postcodeDistrict: string;
+  /**
+   * True when the district is the nearest LS postcode's beyond POSTCODE_RADIUS_M (no
+   * postcodes.io answer): likely wrong where Leeds has WF or BD postcodes.
+   */
+  postcodeApproximate: boolean;
   /** Polling district code when polling districts were given; '' otherwise. */
   pollingDistrict: string;
   /**
@@ -87,8 +101,9 @@ export interface Locator {
   /** Whether polling districts were given, i.e. whether Place.pollingDistrict can be filled. */
   readonly hasPollingDistricts: boolean;
   /**
-   * Coordinates located so far that lie in Leeds but got no postcode district: the ones to
-   * ask postcodes.io about (then build a new Locator with `postcodePlaces`).
+   * Coordinates located so far that lie in Leeds but got no postcode district, or only an
+   * approximate one: the ones to ask postcodes.io about (then build a new Locator with
+   * `postcodePlaces`).
    */
   postcodeGaps(): { lon: number; lat: number }[];
 }
@@ -139,15 +154,20 @@ export function createLocator(geo: Geography, options: LocatorOptions = {}): Loc
     const lsoa = geo.lsoas[lsoas.nearest(x, y, OUTLINE_TOLERANCE_M)?.feature ?? -1];
     const pollingDistrict =
       pollingDistricts[polling?.nearest(x, y, OUTLINE_TOLERANCE_M)?.feature ?? -1];
+    const exact =
+      postcodes.nearest(x, y, postcodeRadius)?.postcode.district ??
+      options.postcodePlaces?.get(key)?.district;
+    const fallback =
+      exact === undefined
+        ? postcodes.nearest(x, y, POSTCODE_FALLBACK_RADIUS_M)?.postcode.district
+        : undefined;
     return {
       wardCode: ward.code,
       wardName: ward.name,
       lsoaCode: lsoa?.code ?? '',
       lsoaName: lsoa?.name ?? '',
-      postcodeDistrict:
-        postcodes.nearest(x, y, postcodeRadius)?.postcode.district ??
-        options.postcodePlaces?.get(key)?.district ??
-        '',
+      postcodeDistrict: exact ?? fallback ?? '',
+      postcodeApproximate: fallback !== undefined,
       pollingDistrict: pollingDistrict?.code ?? '',
       nearBoundary,
     };
@@ -175,7 +195,10 @@ export function createLocator(geo: Geography, options: LocatorOptions = {}): Loc
     cacheStats: () => ({ ...stats, size: cache.size }),
     postcodeGaps: () =>
       [...cache]
-        .filter(([, place]) => place !== null && place.postcodeDistrict === '')
+        .filter(
+          ([, place]) =>
+            place !== null && (place.postcodeDistrict === '' || place.postcodeApproximate),
+        )
         .map(([key]) => {
           const [lon = NaN, lat = NaN] = key.split(',').map(Number);
           return { lon, lat };

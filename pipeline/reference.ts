@@ -219,6 +219,12 @@ function csvRecords(
 /** Line number of the n-th record (0-based), counting the header as line 1. */
 const lineOf = (index: number): number => index + 2;
 
+/**
+ * Non-geographic districts (PO boxes and large users): their postcodes carry the
+ * coordinates of a sorting office, not of the place, so they never name a crime's district.
+ */
+export const NON_GEOGRAPHIC_DISTRICTS: ReadonlySet<string> = new Set(['LS88', 'LS98', 'LS99']);
+
 export function parsePostcodes(
   text: string,
   file: string = REFERENCE_FILES.postcodes,
@@ -249,7 +255,9 @@ export function parsePostcodes(
         `${postcode} has unusable coordinates lat "${record['lat']}", long "${record['long']}"`,
       );
     }
-    postcodes.push({ postcode, district: match[1] ?? '', lon, lat });
+    const district = match[1] ?? '';
+    if (NON_GEOGRAPHIC_DISTRICTS.has(district)) return;
+    postcodes.push({ postcode, district, lon, lat });
   });
   return { postcodes, withoutLocation };
 }

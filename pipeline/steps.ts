@@ -438,6 +438,14 @@ async function runMonths(ctx: RunContext): Promise<string> {
   }
   results.sort((a, b) => a.plan.month.localeCompare(b.plan.month));
   ctx.setMonths(results);
+  const approximate = locator.postcodeGaps().length;
+  if (approximate > 0) {
+    ctx.note(
+      `${formatCount(approximate)} snap point(s) have no LS postcode within 1 km (the WF and BD ` +
+        'parts of Leeds) and no postcodes.io answer: their Postcode District is the nearest LS ' +
+        'one, approximate; an online run asks postcodes.io about them',
+    );
+  }
   const totals = totalsOf(results.map((r) => r.summary));
   const fromCache = results.filter((r) => r.cached).length;
   return (
