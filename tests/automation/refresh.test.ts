@@ -7,12 +7,13 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { booleanClockwise } from '@turf/turf';
 import { parse } from 'csv-parse/sync';
 import type { MultiPolygon, Polygon, Position } from 'geojson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocator, loadGeography, type Locator } from '../../pipeline/geo.ts';
+import type * as GeoModuleType from '../../pipeline/geo.ts';
+import type { Locator } from '../../pipeline/geo.ts';
 import { formatCsvRow } from '../../pipeline/csv.ts';
 import { changeLogSchema } from '../../src/shared/change-log.ts';
 import { STREET_COLUMNS } from '../../src/shared/constants.ts';
@@ -29,6 +30,7 @@ let work: string;
 let clone: string;
 let server: ReplayServer;
 let locator: Locator | undefined;
+type GeoModule = typeof GeoModuleType;
 
 function git(...args: string[]): string {
   return execFileSync('git', args, { cwd: clone, encoding: 'utf8' }).trim();
@@ -73,7 +75,9 @@ function publishedData() {
  * postcodes.io, which an offline run cannot ask; the gate would rightly refuse them.
  */
 async function placedRows(month: string): Promise<string> {
-  locator ??= createLocator(await loadGeography(path.join(REPO, 'data', 'reference')));
+  // The clone's own geography code, so the rows chosen are the ones the refresh places.
+  const geo = (await import(pathToFileURL(path.join(clone, 'pipeline/geo.ts')).href)) as GeoModule;
+  locator ??= geo.createLocator(await geo.loadGeography(path.join(clone, 'data', 'reference')));
   const located: Locator = locator;
   const file = path.join(SAMPLE, month, `${month}-west-yorkshire-street.csv`);
   const rows = parse(readFileSync(file), { columns: true }) as Record<string, string>[];
