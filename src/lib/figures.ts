@@ -135,20 +135,9 @@ export function yearOnYear(
     .map((m): [string, string] => [m, addMonths(m, -12)])
     .filter(([m, earlier]) => have.has(m) && have.has(earlier));
   if (pairs.length === 0) return null;
-  const current = sum(
-    typeCounts(
-      data,
-      ward,
-      pairs.map(([m]) => m),
-    ),
-  );
-  const earlier = sum(
-    typeCounts(
-      data,
-      ward,
-      pairs.map(([, e]) => e),
-    ),
-  );
+  const total = (list: readonly string[]) => sum(typeCounts(data, ward, list));
+  const current = total(pairs.map(([m]) => m));
+  const earlier = total(pairs.map(([, e]) => e));
   return { pairs, current, earlier, change: earlier === 0 ? null : (current - earlier) / earlier };
 }
 
