@@ -215,14 +215,14 @@ function MapView({ data, shapes, wardsBase }: MapViewProps) {
     const selected = state.ward;
     if (state.view === 'heat') {
       const max = pointTotals(data, filter, pointBuffer);
-      const points: [number, number, number][] = [];
-      for (let p = 0; p < data.pointCount; p++) {
-        const v = pointBuffer[p] ?? 0;
-        if (v > 0) points.push([data.pointLat[p] ?? 0, data.pointLon[p] ?? 0, v]);
-      }
       // Each intensity step halves the count that saturates the colour scale; the default
       // saturates at half the busiest point.
-      layers.showHeat(points, max * 2 ** (INTENSITY_DEFAULT - 1 - state.intensity));
+      layers.showHeat(
+        data.pointLat,
+        data.pointLon,
+        pointBuffer,
+        max * 2 ** (INTENSITY_DEFAULT - 1 - state.intensity),
+      );
       layers.styleWards(null, selected);
     } else {
       layers.hideHeat();

@@ -2,6 +2,7 @@
 // owns the state and calls these methods; nothing here reads the URL or the filter.
 import L from 'leaflet';
 import type { FeatureCollection, Geometry } from 'geojson';
+import { gridHeatLayerClass, type GridHeatLayer, type GridHeatOptions } from './heat-layer.ts';
 
 /** Leeds district, roughly centred; zoom 10 shows the whole district on a laptop screen. */
 const LEEDS_CENTRE: L.LatLngTuple = [53.8, -1.55];
@@ -24,37 +25,22 @@ const HEAT_GRADIENT = {
   0.8: '#5ec962',
   1: '#fde725',
 };
+/** Spread of one place's crimes on screen, pixels. */
 const HEAT_RADIUS = 12;
-const HEAT_BLUR = 14;
 /**
- * leaflet.heat divides every value by 2^(maxZoom - zoom); fixing maxZoom at the initial zoom
- * keeps the intensity slider's meaning the same as the reader zooms out.
+ * Zoomed out beyond this, values are divided by 2^(maxZoom - zoom) (as leaflet.heat does), so
+ * places crowding into fewer pixels do not saturate the whole district.
  */
 const HEAT_MAX_ZOOM = INITIAL_ZOOM + 2;
 
-type HeatPoint = [number, number, number];
-interface HeatOptions {
-  radius?: number;
-  blur?: number;
-  max?: number;
-  maxZoom?: number;
-  minOpacity?: number;
-  gradient?: Record<number, string>;
-}
-interface HeatLayer extends L.Layer {
-  setLatLngs(latlngs: HeatPoint[]): this;
-  setOptions(options: HeatOptions): this;
-}
-type HeatLayerFactory = (latlngs: HeatPoint[], options: HeatOptions) => HeatLayer;
-
 /** leaflet.heat is a classic script that extends the global L; load it after exposing L. */
-async function loadHeatLayerFactory(): Promise<HeatLayerFactory> {
+async function loadHeatLayerClass(): Promise<new (options: GridHeatOptions) => GridHeatLayer> {
   const w = window as unknown as { L?: typeof L };
   w.L = L;
   await import('leaflet.heat');
-  const factory = (w.L as unknown as { heatLayer?: HeatLayerFactory }).heatLayer;
-  if (factory === undefined) throw new Error('leaflet.heat did not register L.heatLayer');
-  return factory;
+  const HeatLayer = (w.L as unknown as { HeatLayer?: typeof L.Layer }).HeatLayer;
+  if (HeatLayer === undefined) throw new Error('leaflet.heat did not register L.HeatLayer');
+  return gridHeatLayerClass(L, HeatLayer);
 }
 
 export interface WardFeatureProperties {
@@ -78,14 +64,14 @@ export interface MapLayerCallbacks {
 
 export class MapLayers {
   private readonly map: L.Map;
-  private readonly heat: HeatLayer;
+  private readonly heat: GridHeatLayer;
   private readonly wardLayer: L.GeoJSON<WardFeatureProperties, Geometry>;
   private readonly wardPaths = new Map<string, L.Path>();
   private heatShown = false;
 
   private constructor(
     container: HTMLElement,
-    heatFactory: HeatLayerFactory,
+    HeatLayerClass: new (options: GridHeatOptions) => GridHeatLayer,
     wards: FeatureCollection<Geometry, WardFeatureProperties>,
     callbacks: MapLayerCallbacks,
   ) {
@@ -106,12 +92,11 @@ export class MapLayers {
       })
       .addTo(this.map);
 
-    this.heat = heatFactory([], {
+    this.heat = new HeatLayerClass({
       radius: HEAT_RADIUS,
-      blur: HEAT_BLUR,
+      max: 1,
       maxZoom: HEAT_MAX_ZOOM,
       gradient: HEAT_GRADIENT,
-      minOpacity: 0.05,
     });
 
     this.wardLayer = L.geoJSON(wards, {
@@ -140,17 +125,16 @@ export class MapLayers {
     wards: FeatureCollection<Geometry, WardFeatureProperties>,
     callbacks: MapLayerCallbacks,
   ): Promise<MapLayers> {
-    return new MapLayers(container, await loadHeatLayerFactory(), wards, callbacks);
+    return new MapLayers(container, await loadHeatLayerClass(), wards, callbacks);
   }
 
-  /** Show the heat layer with these points ([lat, lon, crimes]) and this saturation value. */
-  showHeat(points: HeatPoint[], max: number): void {
+  /** Show the heat layer: crimes at each point (indexed like lat/lon), saturating at `max`. */
+  showHeat(lat: Float64Array, lon: Float64Array, values: Float64Array, max: number): void {
     if (!this.heatShown) {
       this.heat.addTo(this.map);
       this.heatShown = true;
     }
-    this.heat.setOptions({ max: Math.max(max, 1e-9) });
-    this.heat.setLatLngs(points);
+    this.heat.setPoints(lat, lon, values, max);
   }
 
   hideHeat(): void {

@@ -1,0 +1,197 @@
+// The heatmap layer: leaflet.heat's layer (canvas placement, panning, zoom animation, options,
+// gradient) with a faster drawing step. leaflet.heat stamps a blurred circle for every grid
+// cell of every redraw and reads the whole canvas back to colour it: at city scale that is
+// thousands of stamps, 50-300 ms per redraw without a GPU, far over one frame. Here the same
+// picture comes from a density grid: points are summed into 3 px cells, blurred with three box
+// passes (close to a Gaussian), coloured through leaflet.heat's gradient and drawn scaled up
+// with smoothing, in a few milliseconds whatever the number of points.
+import type L from 'leaflet';
+
+/** Grid cell size in screen pixels: fine enough that the scaled-up image looks smooth. */
+const CELL_PX = 3;
+/** Three box blurs approximate a Gaussian (central limit); more passes change little. */
+const BLUR_PASSES = 3;
+/** Density below this fraction of the saturation value is left transparent. */
+const MIN_VISIBLE = 0.02;
+
+export interface GridHeatOptions {
+  /** Blur radius in pixels (about the spread of one point). */
+  radius: number;
+  /** Density at which the colour saturates, in crimes (after the zoom factor). */
+  max: number;
+  /** As in leaflet.heat: values are divided by 2^(maxZoom - zoom) when zoomed out. */
+  maxZoom: number;
+  gradient: Record<number, string>;
+}
+
+export interface GridHeatLayer extends L.Layer {
+  /** Points in degrees (indexed alike) and the crimes at each; zero values are skipped. */
+  setPoints(lat: Float64Array, lon: Float64Array, values: Float64Array, max: number): this;
+}
+
+/** The parts of leaflet.heat's L.HeatLayer the subclass uses. */
+interface HeatLayerInternals {
+  _map: L.Map;
+  _canvas: HTMLCanvasElement;
+  _heat: {
+    _ctx: CanvasRenderingContext2D;
+    _grad?: Uint8ClampedArray;
+    defaultGradient: Record<number, string>;
+    gradient(stops: Record<number, string>): unknown;
+  };
+  _frame: number | null;
+  options: GridHeatOptions;
+  redraw(): unknown;
+}
+
+interface GridHeatState extends HeatLayerInternals {
+  _lat: Float64Array;
+  _lon: Float64Array;
+  _values: Float64Array;
+  /** Web Mercator pixel coordinates at zoom 0, computed once per point set. */
+  _x0: Float64Array;
+  _y0: Float64Array;
+  _projectedFor: Float64Array | null;
+  _small: HTMLCanvasElement | null;
+}
+
+/** Blur `grid` (w x h) in place along x then y with a box of half-width r, `passes` times. */
+export function boxBlur(grid: Float32Array, w: number, h: number, r: number, passes: number): void {
+  const line = new Float32Array(Math.max(w, h));
+  const size = 2 * r + 1;
+  for (let pass = 0; pass < passes; pass++) {
+    for (let y = 0; y < h; y++) blurLine(grid, y * w, 1, w, r, size, line);
+    for (let x = 0; x < w; x++) blurLine(grid, x, w, h, r, size, line);
+  }
+}
+
+function blurLine(
+  grid: Float32Array,
+  start: number,
+  stride: number,
+  n: number,
+  r: number,
+  size: number,
+  line: Float32Array,
+): void {
+  for (let i = 0; i < n; i++) line[i] = grid[start + i * stride] ?? 0;
+  let sum = 0;
+  for (let i = 0; i <= r && i < n; i++) sum += line[i] ?? 0;
+  for (let i = 0; i < n; i++) {
+    grid[start + i * stride] = sum / size;
+    const add = i + r + 1;
+    const remove = i - r;
+    if (add < n) sum += line[add] ?? 0;
+    if (remove >= 0) sum -= line[remove] ?? 0;
+  }
+}
+
+/** Subclass leaflet.heat's layer class (L.HeatLayer, once leaflet.heat has loaded). */
+export function gridHeatLayerClass(
+  leaflet: typeof L,
+  HeatLayer: typeof L.Layer,
+): new (options: GridHeatOptions) => GridHeatLayer {
+  const methods = {
+    initialize(this: GridHeatState, options: GridHeatOptions) {
+      leaflet.setOptions(this, options);
+      this._lat = new Float64Array(0);
+      this._lon = new Float64Array(0);
+      this._values = new Float64Array(0);
+      this._x0 = new Float64Array(0);
+      this._y0 = new Float64Array(0);
+      this._projectedFor = null;
+      this._small = null;
+    },
+
+    setPoints(
+      this: GridHeatState,
+      lat: Float64Array,
+      lon: Float64Array,
+      values: Float64Array,
+      max: number,
+    ) {
+      this._lat = lat;
+      this._lon = lon;
+      this._values = values;
+      this.options.max = max;
+      this.redraw();
+      return this;
+    },
+
+    _project(this: GridHeatState) {
+      if (this._projectedFor === this._lat) return;
+      const n = this._lat.length;
+      this._x0 = new Float64Array(n);
+      this._y0 = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const p = this._map.project([this._lat[i] ?? 0, this._lon[i] ?? 0], 0);
+        this._x0[i] = p.x;
+        this._y0[i] = p.y;
+      }
+      this._projectedFor = this._lat;
+    },
+
+    _redraw(this: GridHeatState & { _project(): void }) {
+      this._frame = null;
+      const map = this._map;
+      if (!map) return;
+      const ctx = this._heat._ctx;
+      if (this._heat._grad === undefined) this._heat.gradient(this._heat.defaultGradient);
+      const grad = this._heat._grad ?? new Uint8ClampedArray(1024);
+      const size = map.getSize();
+      ctx.clearRect(0, 0, size.x, size.y);
+      this._project();
+
+      const r = Math.max(1, Math.round(this.options.radius / CELL_PX / 2));
+      const pad = r * BLUR_PASSES + 1;
+      const w = Math.ceil(size.x / CELL_PX) + 2 * pad;
+      const h = Math.ceil(size.y / CELL_PX) + 2 * pad;
+      const grid = new Float32Array(w * h);
+
+      const zoom = map.getZoom();
+      const scale = 2 ** zoom;
+      const origin = map.getPixelOrigin();
+      const pane = map.layerPointToContainerPoint([0, 0]);
+      const offsetX = pane.x - origin.x;
+      const offsetY = pane.y - origin.y;
+      const zoomFactor = 1 / 2 ** Math.max(0, Math.min(this.options.maxZoom - zoom, 12));
+      const values = this._values;
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i] ?? 0;
+        if (v === 0) continue;
+        const gx = Math.floor(((this._x0[i] ?? 0) * scale + offsetX) / CELL_PX) + pad;
+        const gy = Math.floor(((this._y0[i] ?? 0) * scale + offsetY) / CELL_PX) + pad;
+        if (gx < 0 || gy < 0 || gx >= w || gy >= h) continue;
+        grid[gy * w + gx] = (grid[gy * w + gx] ?? 0) + v * zoomFactor;
+      }
+      boxBlur(grid, w, h, r, BLUR_PASSES);
+
+      // The blur spreads one point's value over about (2r+1)^2 cells; undo that so `max`
+      // keeps meaning "crimes at one place".
+      const spread = (2 * r + 1) ** 2;
+      const saturation = Math.max(this.options.max, 1e-9) / spread;
+      const image = new ImageData(w, h);
+      const pixels = image.data;
+      for (let c = 0; c < grid.length; c++) {
+        const t = Math.min(1, (grid[c] ?? 0) / saturation);
+        if (t < MIN_VISIBLE) continue;
+        const g = Math.round(t * 255) * 4;
+        const p = c * 4;
+        pixels[p] = grad[g] ?? 0;
+        pixels[p + 1] = grad[g + 1] ?? 0;
+        pixels[p + 2] = grad[g + 2] ?? 0;
+        pixels[p + 3] = Math.round(t * 255);
+      }
+      if (this._small === null) this._small = document.createElement('canvas');
+      const small = this._small;
+      small.width = w;
+      small.height = h;
+      small.getContext('2d')?.putImageData(image, 0, 0);
+      ctx.imageSmoothingEnabled = true;
+      ctx.drawImage(small, -pad * CELL_PX, -pad * CELL_PX, w * CELL_PX, h * CELL_PX);
+    },
+  };
+  return (
+    HeatLayer as unknown as { extend(m: object): new (o: GridHeatOptions) => GridHeatLayer }
+  ).extend(methods);
+}
