@@ -502,7 +502,7 @@ function WardDetails(props: WardDetailsProps) {
   const leedsPopulation = data.wards.reduce((a, x) => a + x.population, 0);
   return (
     <section class="crime-map__ward" id="crime-map-ward" aria-labelledby="crime-map-ward-name">
-      <h3 id="crime-map-ward-name">{w.name}</h3>
+      <h2 id="crime-map-ward-name">{w.name}</h2>
       <dl>
         <dt>Crimes</dt>
         <dd id="crime-map-ward-count">{formatCount(count)}</dd>

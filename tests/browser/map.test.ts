@@ -274,6 +274,23 @@ describe('map page', () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  it('ranks all wards after "Show all", in the order of the site data', async () => {
+    const { page } = await openMap();
+    await page.getByRole('button', { name: `Show all ${site.wards.length} wards` }).click();
+    const expected = expectedFromSiteData(site, { from: first, to: last });
+    expect(await readFigures(page)).toEqual(expected);
+  });
+
+  it('records the heat intensity in the address bar', async () => {
+    const { page } = await openMap();
+    const slider = page.getByRole('slider', { name: /Heat intensity/ });
+    await slider.focus();
+    await afterUpdate(page, () => page.keyboard.press('ArrowRight'));
+    expect((await currentQuery(page)).get('intensity')).toBe('6');
+    await afterUpdate(page, () => page.goBack().then(() => undefined));
+    expect(await slider.inputValue()).toBe('5');
+  });
+
   it('resets every filter to the default view', async () => {
     const { page } = await openMap(`?type=drugs&from=${last}&view=wards&cc=1`);
     await afterUpdate(page, () => page.getByRole('button', { name: 'Reset the map' }).click());
