@@ -128,6 +128,32 @@ describe('map page', () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  it('moves a month window as a whole when the bar between the handles is dragged', async () => {
+    const { page, consoleErrors } = await openMap(
+      `?from=${mapData.months[0]}&to=${mapData.months[4]}`,
+    );
+    const bar = await page.locator('.noUi-connect').boundingBox();
+    const track = await page.locator('.noUi-base').boundingBox();
+    if (bar === null || track === null) throw new Error('Slider not drawn');
+    const y = bar.y + bar.height / 2;
+    const monthWidth = track.width / (mapData.months.length - 1);
+    await page.mouse.move(bar.x + bar.width / 2, y);
+    await page.mouse.down();
+    await afterUpdate(page, () =>
+      page.mouse.move(bar.x + bar.width / 2 + monthWidth * 3, y, { steps: 6 }),
+    );
+    // Letting go commits the move to the address bar.
+    await page.mouse.up();
+    await page.waitForURL((url) => url.searchParams.get('from') !== mapData.months[0]);
+    const query = await currentQuery(page);
+    expect(query.get('from')).toBe(mapData.months[3]);
+    expect(query.get('to')).toBe(mapData.months[7]);
+    expect(await page.textContent('#crime-map-range')).toMatch(
+      /^[A-Z][a-z]{2} \d{4} – [A-Z][a-z]{2} \d{4}$/,
+    );
+    expect(consoleErrors).toEqual([]);
+  });
+
   it('leaves out LS1 and LS2 when "exclude city centre" is switched on', async () => {
     const { page, consoleErrors } = await openMap();
     const before = await readFigures(page);
