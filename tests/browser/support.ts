@@ -49,6 +49,15 @@ export interface OpenPageOptions {
   /** 'blank': tiles load (as transparent images); 'fail': every tile request fails. */
   tiles?: 'blank' | 'fail';
   viewport?: { width: number; height: number };
+  /** Requests answered by the test instead of the site (glob patterns, first match wins). */
+  routes?: readonly FakeResponse[];
+}
+
+export interface FakeResponse {
+  pattern: string;
+  status?: number;
+  contentType?: string;
+  body: string | Buffer;
 }
 
 export interface OpenedPage {
@@ -75,6 +84,15 @@ export async function openPage(
       ? route.abort('internetdisconnected')
       : route.fulfill({ status: 200, contentType: 'image/png', body: BLANK_PNG }),
   );
+  for (const fake of options.routes ?? []) {
+    await context.route(fake.pattern, (route) =>
+      route.fulfill({
+        status: fake.status ?? 200,
+        contentType: fake.contentType ?? 'text/plain',
+        body: fake.body,
+      }),
+    );
+  }
   const page = await context.newPage();
   const consoleErrors: string[] = [];
   const tileErrors: string[] = [];
