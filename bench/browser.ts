@@ -2,10 +2,17 @@
 // interactive, JS heap, what the browser downloads, and the latency of filter changes.
 //
 // The island marks its root `.crime-map` with data-ready="true" once the map exists and bumps
-// data-updates after each redraw of map and figures (before the browser paints). A latency is
-// measured in the page: from the timeStamp of the trusted input event (click, key press,
-// pointer move) to the first moment after the next frame that contains the redraw has been
-// painted (requestAnimationFrame, then a message posted from it, which runs after the paint).
+// data-updates after each redraw of map and figures (before the browser paints). Each change
+// is measured in the page from the timeStamp of the trusted input event (click, key press,
+// pointer move while dragging) to the end of the frame that shows the redraw: the next
+// requestAnimationFrame (where leaflet.heat draws its canvas) and a message posted from it,
+// which runs once that frame has been rendered. Two figures per change:
+//   total  input event -> frame rendered. It includes the idle wait for the display's next
+//          frame, 0-16.7 ms at 60 Hz whatever the work, so its p95 exceeds 16 ms even for
+//          an update that costs nothing.
+//   work   total minus that idle wait (from the redraw in script to the frame's start): the
+//          time the change keeps the page busy. "Within a frame" means work <= 16 ms; this
+//          is the figure the target is judged on.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import chromium from '@sparticuz/chromium';
@@ -44,8 +51,14 @@ export interface BrowserResult {
   heapAfterChanges: Heap;
   /** What the browser received for the page (bytes on the wire, as encoded by the server). */
   transfer: { mapData: number; wardShapes: number; scripts: number; total: number };
+  /** Busy time of each change (see the top of this file), by kind and over all changes. */
   changesMs: Partial<Record<ChangeKind, Summary>>;
   allChangesMs: Summary;
+  /** Input event to the frame rendered, idle wait for the frame included. */
+  changesTotalMs: Partial<Record<ChangeKind, Summary>>;
+  allChangesTotalMs: Summary;
+  /** Input event to the redraw done in script (the rest: the heat canvas, rendering). */
+  changesScriptMs: Partial<Record<ChangeKind, Summary>>;
   missedUpdates: number;
   consoleErrors: string[];
   /** gunzip + decode of the map data in the page, with the island's decoder. */
@@ -58,13 +71,13 @@ function pageProbe(): void {
   const probe: {
     readyAt: number | null;
     lastInput: number | null;
-    waiting: ((paintedAt: number) => void) | null;
+    waiting: ((redrawnAt: number, frameStart: number, paintedAt: number) => void) | null;
   } = { readyAt: null, lastInput: null, waiting: null };
   w.__bench = probe as unknown as Record<string, unknown>;
-  const afterPaint = (then: (t: number) => void) =>
-    requestAnimationFrame(() => {
+  const afterPaint = (then: (frameStart: number, paintedAt: number) => void) =>
+    requestAnimationFrame((frameStart) => {
       const channel = new MessageChannel();
-      channel.port1.onmessage = () => then(performance.now());
+      channel.port1.onmessage = () => then(frameStart, performance.now());
       channel.port2.postMessage(null);
     });
   for (const type of ['keydown', 'click', 'pointermove']) {
@@ -84,11 +97,12 @@ function pageProbe(): void {
       if (!target.classList.contains('crime-map') || target.dataset['updates'] === undefined)
         continue;
       if (target.dataset['ready'] !== 'true') continue;
-      if (probe.readyAt === null) afterPaint((t) => (probe.readyAt ??= t));
+      if (probe.readyAt === null) afterPaint((_, paintedAt) => (probe.readyAt ??= paintedAt));
       const resolve = probe.waiting;
       if (resolve && record.attributeName === 'data-updates') {
         probe.waiting = null;
-        afterPaint(resolve);
+        const redrawnAt = performance.now();
+        afterPaint((frameStart, paintedAt) => resolve(redrawnAt, frameStart, paintedAt));
       }
     }
   }).observe(document, {
@@ -101,8 +115,17 @@ function pageProbe(): void {
 interface Probe {
   readyAt: number | null;
   lastInput: number | null;
-  waiting: ((t: number) => void) | null;
-  pending?: Promise<number | null>;
+  waiting: ((redrawnAt: number, frameStart: number, paintedAt: number) => void) | null;
+  pending?: Promise<Latency | null>;
+}
+
+interface Latency {
+  /** Input event to the frame showing the redraw rendered. */
+  total: number;
+  /** total minus the idle wait for that frame to start. */
+  work: number;
+  /** Input event to the island's redraw done in script (figures and map layers updated). */
+  script: number;
 }
 
 /** Start listening for the next redraw; the action that follows is the one measured. */
@@ -110,21 +133,25 @@ async function arm(page: Page): Promise<void> {
   await page.evaluate((timeout) => {
     const probe = (window as unknown as { __bench: Probe }).__bench;
     probe.lastInput = null;
-    probe.pending = new Promise<number | null>((resolve) => {
+    probe.pending = new Promise<Latency | null>((resolve) => {
       const timer = setTimeout(() => {
         probe.waiting = null;
         resolve(null);
       }, timeout);
-      probe.waiting = (paintedAt) => {
+      probe.waiting = (redrawnAt, frameStart, paintedAt) => {
         clearTimeout(timer);
-        resolve(probe.lastInput === null ? null : paintedAt - probe.lastInput);
+        const input = probe.lastInput;
+        if (input === null) return resolve(null);
+        const idle = Math.max(0, frameStart - redrawnAt);
+        const total = paintedAt - input;
+        resolve({ total, work: total - idle, script: redrawnAt - input });
       };
     });
   }, UPDATE_TIMEOUT_MS);
 }
 
 /** The latency of the armed change in ms, or null if the page did not redraw. */
-async function latency(page: Page): Promise<number | null> {
+async function latency(page: Page): Promise<Latency | null> {
   const ms = await page.evaluate(
     () => (window as unknown as { __bench: Probe }).__bench.pending ?? null,
   );
@@ -272,14 +299,14 @@ async function measureChanges(page: Page, perKind: number) {
     return Number(handle?.getAttribute('aria-valuemax') ?? '0') + 1;
   });
   if (months < 13) throw new Error(`The slider offers ${months} months; at least 13 are needed`);
-  const samples: Partial<Record<ChangeKind, number[]>> = {};
+  const samples: Partial<Record<ChangeKind, Latency[]>> = {};
   let missed = 0;
   const measure = async (kind: ChangeKind, action: () => Promise<void>) => {
     await arm(page);
     await action();
-    const ms = await latency(page);
-    if (ms === null) missed += 1;
-    else (samples[kind] ??= []).push(ms);
+    const measured = await latency(page);
+    if (measured === null) missed += 1;
+    else (samples[kind] ??= []).push(measured);
   };
   const types = page.locator('.crime-map__types input[type="checkbox"]');
   const typeCount = await types.count();
@@ -376,9 +403,14 @@ export async function measureBrowser(
     await context.close();
 
     const changesMs: BrowserResult['changesMs'] = {};
+    const changesTotalMs: BrowserResult['changesTotalMs'] = {};
+    const changesScriptMs: BrowserResult['changesScriptMs'] = {};
     for (const kind of CHANGE_KINDS) {
       const list = samples[kind];
-      if (list && list.length > 0) changesMs[kind] = summarise(list);
+      if (!list || list.length === 0) continue;
+      changesMs[kind] = summarise(list.map((l) => l.work));
+      changesTotalMs[kind] = summarise(list.map((l) => l.total));
+      changesScriptMs[kind] = summarise(list.map((l) => l.script));
     }
     const all = Object.values(samples).flat();
     if (all.length === 0) throw new Error('No filter change was redrawn');
@@ -391,7 +423,10 @@ export async function measureBrowser(
       heapAfterChanges,
       transfer: transfer ?? { mapData: 0, wardShapes: 0, scripts: 0, total: 0 },
       changesMs,
-      allChangesMs: summarise(all),
+      allChangesMs: summarise(all.map((l) => l.work)),
+      changesTotalMs,
+      allChangesTotalMs: summarise(all.map((l) => l.total)),
+      changesScriptMs,
       missedUpdates: missed,
       consoleErrors,
       decodeMs,
@@ -408,8 +443,22 @@ export async function measureBrowser(
     log(
       `  transferred  map data ${(result.transfer.mapData / 1000).toFixed(1)} kB, ward shapes ${(result.transfer.wardShapes / 1000).toFixed(1)} kB, scripts ${(result.transfer.scripts / 1000).toFixed(1)} kB, page total ${(result.transfer.total / 1000).toFixed(1)} kB`,
     );
-    for (const [kind, s] of Object.entries(changesMs)) log(`  ${kind.padEnd(16)} ${f(s)}`);
-    log(`  all changes      ${f(result.allChangesMs)}`);
+    log(
+      '  filter changes, work (input event to the frame rendered, idle wait for the frame left out):',
+    );
+    for (const kind of CHANGE_KINDS) {
+      const work = changesMs[kind];
+      const total = changesTotalMs[kind];
+      const script = changesScriptMs[kind];
+      if (work && total && script) {
+        log(
+          `    ${kind.padEnd(16)} ${f(work)}; script median ${script.median.toFixed(1)} ms, ` +
+            `total median ${total.median.toFixed(1)} ms`,
+        );
+      }
+    }
+    log(`    ${'all changes'.padEnd(16)} ${f(result.allChangesMs)}`);
+    log(`    with the wait for the next frame: ${f(result.allChangesTotalMs)}`);
     if (missed > 0) log(`  ${missed} change(s) were not redrawn within ${UPDATE_TIMEOUT_MS} ms`);
     if (consoleErrors.length > 0) log(`  console errors: ${consoleErrors.slice(0, 5).join(' | ')}`);
     return result;
