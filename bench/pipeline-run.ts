@@ -1,5 +1,5 @@
 // The offline pipeline, run as a user runs it (its CLI, in its own process) and measured.
-import { link, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, link, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pipelinePaths } from '../pipeline/paths.ts';
 import { runMeasured, type ChildMeasurement } from './child.ts';
@@ -84,7 +84,12 @@ export async function linkMonths(
   for (const month of months) {
     await mkdir(path.join(targetDir, month));
     for (const file of await readdir(path.join(fullDir, month))) {
-      await link(path.join(fullDir, month, file), path.join(targetDir, month, file));
+      const [from, to] = [path.join(fullDir, month, file), path.join(targetDir, month, file)];
+      // Hard links need one file system; across two, copy (modification time kept).
+      await link(from, to).catch(async (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EXDEV') throw error;
+        await cp(from, to, { preserveTimestamps: true });
+      });
     }
   }
 }
