@@ -1,0 +1,40 @@
+// The README's benchmark table, written from a results.json so the figures there are never
+// typed by hand: `npx tsx bench/summary.ts [bench/results.json]`.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { REPO_ROOT } from './paths.ts';
+import type { Results } from './run.ts';
+
+/** A Markdown table of every target with its result, and the machine and input it came from. */
+export function markdownSummary(results: Results): string {
+  const m = results.machine;
+  const lines = [
+    `Measured ${results.date.slice(0, 10)}${results.commit ? ` at commit ${results.commit}` : ''} ` +
+      `on ${m.cpu} (${m.cores} cores, ${m.memoryGiB} GiB), ${m.os}, Node ${m.node}; ` +
+      `input: ${results.input.months} synthetic months, ${results.input.rows.toLocaleString('en-GB')} rows ` +
+      `(${results.input.leeds.toLocaleString('en-GB')} in Leeds). Medians; the full figures ` +
+      '(min, max, per step, per kind of change) are in `bench/results.json`.',
+    '',
+    '| Measure | Result | Target | |',
+    '| --- | ---: | --- | --- |',
+    ...results.targets.map(
+      (t) =>
+        `| ${t.label} | ${t.value === null ? 'not measured' : `${t.value} ${t.unit}`} | ${t.target.replace(/^<= /, 'at most ').replace(/^< /, 'under ')} | ${t.text} |`,
+    ),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+async function main(): Promise<void> {
+  const file = process.argv[2] ?? path.join(REPO_ROOT, 'bench/results.json');
+  const results = JSON.parse(await readFile(file, 'utf8')) as Results;
+  process.stdout.write(markdownSummary(results));
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}
