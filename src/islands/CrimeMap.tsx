@@ -121,6 +121,7 @@ function MapView({ data, shapes, wardsBase }: MapViewProps) {
   );
   const [showAllWards, setShowAllWards] = useState(false);
   const [tilesFailed, setTilesFailed] = useState(false);
+  const [mapError, setMapError] = useState<string | null>(null);
   const [layers, setLayers] = useState<MapLayers | null>(null);
   const rootRef = useRef<HTMLDivElement>(null);
   const mapRef = useRef<HTMLDivElement>(null);
@@ -196,7 +197,7 @@ function MapView({ data, shapes, wardsBase }: MapViewProps) {
           setLayers(l);
         }
       },
-      (e: unknown) => console.error('The map could not be drawn', e),
+      (e: unknown) => setMapError(e instanceof Error ? e.message : String(e)),
     );
     return () => {
       cancelled = true;
@@ -371,6 +372,11 @@ function MapView({ data, shapes, wardsBase }: MapViewProps) {
       </form>
 
       <div class="crime-map__main">
+        {mapError !== null && (
+          <p class="crime-map__error" role="alert">
+            The map could not be drawn ({mapError}); the figures beside it are still right.
+          </p>
+        )}
         {tilesFailed && (
           <p class="crime-map__note" role="status">
             The background map could not be loaded; the crime layers still work.

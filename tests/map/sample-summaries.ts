@@ -1,20 +1,16 @@
-// Month summaries built from the committed sample months (data/sample/archive), through the
-// project's own locator and summariser, so map tests run on real snap points.
+// Month summaries built from the committed sample months (data/sample/archive) with the
+// pipeline's own steps (normalise, locate, enrich, summarise), so map tests run on real snap
+// points and real ward and postcode assignments, with the 33 wards as the pipeline builds them.
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
+import { enrich } from '../../pipeline/enrich.ts';
 import { createLocator, loadGeography } from '../../pipeline/geo.ts';
+import { normaliseArchiveRow, type ArchiveRow } from '../../pipeline/normalise.ts';
 import { createMonthSummariser } from '../../pipeline/summarise.ts';
-import { CRIME_TYPES, type CrimeType } from '../../src/shared/constants.ts';
-import {
-  parseOrThrow,
-  siteDataSchema,
-  type MonthSummary,
-  type Ward,
-} from '../../src/shared/schema.ts';
+import { buildWards } from '../../pipeline/wards.ts';
+import type { MonthSummary, Ward } from '../../src/shared/schema.ts';
 
 export const SAMPLE_MONTHS = ['2024-03', '2025-02', '2025-03'] as const;
-
-const CRIME_TYPE_SET: ReadonlySet<string> = new Set(CRIME_TYPES);
 
 export async function sampleSummaries(): Promise<{ summaries: MonthSummary[]; wards: Ward[] }> {
   const geography = await loadGeography('data/reference');
@@ -25,7 +21,7 @@ export async function sampleSummaries(): Promise<{ summaries: MonthSummary[]; wa
       `data/sample/archive/${month}/${month}-west-yorkshire-street.csv`,
       'utf8',
     );
-    const rows: Record<string, string>[] = parse(text, { columns: true });
+    const rows: ArchiveRow[] = parse(text, { columns: true });
     const summariser = createMonthSummariser({
       month,
       source: 'archive',
@@ -34,48 +30,17 @@ export async function sampleSummaries(): Promise<{ summaries: MonthSummary[]; wa
     });
     for (const row of rows) {
       summariser.read();
-      const lon = Number(row['Longitude']);
-      const lat = Number(row['Latitude']);
-      const crimeType = row['Crime type'] ?? '';
-      if (row['Longitude'] === '' || !Number.isFinite(lon) || !Number.isFinite(lat)) {
-        summariser.drop('no-coordinates');
+      const normalised = normaliseArchiveRow(row);
+      if (!normalised.ok) {
+        summariser.drop(normalised.reason);
         continue;
       }
-      if (!CRIME_TYPE_SET.has(crimeType)) {
-        summariser.drop('malformed-crime-type');
-        continue;
-      }
-      const place = locator.locate(lon, lat);
-      if (place === null) {
-        summariser.drop('outside-leeds');
-        continue;
-      }
-      summariser.add({
-        crimeId: row['Crime ID'] ?? '',
-        month,
-        reportedBy: row['Reported by'] ?? '',
-        fallsWithin: row['Falls within'] ?? '',
-        longitude: lon,
-        latitude: lat,
-        location: row['Location'] ?? '',
-        lsoaCode: row['LSOA code'] ?? '',
-        lsoaName: row['LSOA name'] ?? '',
-        crimeType: crimeType as CrimeType,
-        lastOutcome: row['Last outcome category'] ?? '',
-        context: row['Context'] ?? '',
-        wardCode: place.wardCode,
-        wardName: place.wardName,
-        postcodeDistrict: place.postcodeDistrict,
-        pollingDistrict: place.pollingDistrict,
-      });
+      const { record } = normalised;
+      const place = locator.locate(record.longitude, record.latitude);
+      if (place === null) summariser.drop('outside-leeds');
+      else summariser.add(enrich(record, place, 'archive'));
     }
     summaries.push(summariser.finish());
   }
-  // The committed site data holds the 33 wards (codes, slugs, populations).
-  const siteData = parseOrThrow(
-    siteDataSchema,
-    JSON.parse(await readFile('src/data/site-data.json', 'utf8')),
-    'src/data/site-data.json',
-  );
-  return { summaries, wards: siteData.wards };
+  return { summaries, wards: buildWards(geography) };
 }
