@@ -140,7 +140,11 @@ function checkMonth(result: Normalised, month: string): Normalised {
   };
 }
 
-async function* monthRows(
+/**
+ * A month's rows from its chosen source, normalised, with where each came from. Also read by
+ * the postcodes step (pipeline/steps.ts) for the coordinates the months step will locate.
+ */
+export async function* monthRows(
   plan: MonthPlan,
   onBytes: ((n: number) => void) | undefined,
 ): AsyncGenerator<{ where: string; result: Normalised }> {

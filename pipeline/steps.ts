@@ -38,7 +38,12 @@ import {
 } from './month-cache.ts';
 import { OutcomeIndex, readOutcomes } from './outcomes.ts';
 import type { PipelinePaths } from './paths.ts';
-import { MASTER_HEADER, processMonth, type MonthProvenanceInfo } from './process-month.ts';
+import {
+  MASTER_HEADER,
+  monthRows,
+  processMonth,
+  type MonthProvenanceInfo,
+} from './process-month.ts';
 import { REFERENCE_FILES } from './reference.ts';
 import {
   DropTally,
@@ -49,6 +54,7 @@ import {
 } from './report.ts';
 import { readMonthManifest } from './sources/cache.ts';
 import { runFetchStep, type FetchStepOptions } from './sources/fetch-step.ts';
+import { runPostcodesStep } from './sources/postcodes-step.ts';
 import { writeLeedsStopSearch } from './stop-search.ts';
 import { buildWards } from './wards.ts';
 import { Staging } from './write.ts';
@@ -67,7 +73,7 @@ export interface RunOptions {
   /** Input in archive layout: a folder (of month folders and/or zips) or a .zip. */
   archiveDir: string;
   offline: boolean;
-  /** What the fetch step downloads (when not offline). */
+  /** What the fetch step downloads and where the sources are (when not offline). */
   fetch?: FetchStepOptions | undefined;
   reporter: Reporter;
   /** Fixed generatedAt (e.g. from SOURCE_DATE_EPOCH); default: the newest month's fetchedAt. */
@@ -86,7 +92,14 @@ export interface Inputs {
 export interface GeoContext {
   geo: Geography;
   locator: Locator;
-  /** Hash of the reference files and polling districts: part of every month's cache key. */
+  /** The postcodes.io answers the locator was given, by coordinate key (null: none near). */
+  postcodeAnswers: ReadonlyMap<string, { district: string } | null>;
+  /**
+   * Hash of the reference files, polling districts and postcodes.io answers: part of every
+   * month's cache key. New answers therefore change every month's key, not only the keys of
+   * the months holding the newly answered points: all months are processed again once after
+   * postcodes.io placed a new snap point (rare, since police.uk reuses its snap points).
+   */
   fingerprint: string;
 }
 
@@ -107,6 +120,7 @@ export class RunContext {
   readonly staging = new Staging();
   readonly record: RunRecord = { steps: [], notes: [] };
   private inputsLoaded: Promise<Inputs> | undefined;
+  private referenceLoaded: Promise<Geography> | undefined;
   private geoLoaded: Promise<GeoContext> | undefined;
   private wardsBuilt: Ward[] | undefined;
   private monthsDone: MonthOutcome[] | undefined;
@@ -133,9 +147,21 @@ export class RunContext {
     return this.inputsLoaded;
   }
 
+  /** The reference geography alone (wards, LSOAs, outline, LS postcodes). */
+  reference(): Promise<Geography> {
+    this.referenceLoaded ??= loadGeography(this.paths.referenceDir);
+    return this.referenceLoaded;
+  }
+
+  /** The reference geography with the cached polling districts and postcodes.io answers. */
   geography(): Promise<GeoContext> {
     this.geoLoaded ??= loadGeo(this);
     return this.geoLoaded;
+  }
+
+  /** The postcodes.io answer cache changed: the next geography() reads it again. */
+  postcodeAnswersChanged(): void {
+    this.geoLoaded = undefined;
   }
 
   async wards(): Promise<Ward[]> {
@@ -222,9 +248,9 @@ export class RunContext {
 export const MONTHS_STEP = 'months';
 
 /**
- * The steps, in order. A step that downloads (network: true) belongs first: it saves new
- * months into paths.sources (archive layout, API snapshots, manifests) and polling districts,
- * which the steps below then read like any local input.
+ * The steps, in order. The steps that download (network: true) come first: they save new
+ * months into paths.sources (archive layout, API snapshots, manifests), polling districts
+ * and postcodes.io answers, which the steps below then read like any local input.
  */
 export const STEPS: readonly Step[] = [
   {
@@ -238,6 +264,13 @@ export const STEPS: readonly Step[] = [
         referenceDir: ctx.paths.referenceDir,
         log: (message) => ctx.reporter.info(`  ${message}`),
       }),
+  },
+  {
+    name: 'postcodes',
+    description:
+      'ask postcodes.io about snap points no LS postcode is near (the WF and BD parts of Leeds)',
+    network: true,
+    run: runPostcodes,
   },
   {
     name: MONTHS_STEP,
@@ -355,7 +388,7 @@ async function readPostcodeAnswers(
 }
 
 async function loadGeo(ctx: RunContext): Promise<GeoContext> {
-  const geo = await loadGeography(ctx.paths.referenceDir);
+  const geo = await ctx.reference();
   const hash = createHash('sha256');
   for (const file of Object.values(REFERENCE_FILES)) {
     hash.update(file).update(await readFile(path.join(ctx.paths.referenceDir, file)));
@@ -379,14 +412,52 @@ async function loadGeo(ctx: RunContext): Promise<GeoContext> {
         'downloads them), so the Polling District column stays empty',
     );
   }
-  const postcodePlaces = await readPostcodeAnswers(ctx.paths.sources.postcodesCache, hash);
-  const locator = createLocator(geo, { pollingDistricts, postcodePlaces });
-  return { geo, locator, fingerprint: hash.digest('hex') };
+  const postcodeAnswers =
+    (await readPostcodeAnswers(ctx.paths.sources.postcodesCache, hash)) ?? new Map();
+  const locator = createLocator(geo, { pollingDistricts, postcodePlaces: postcodeAnswers });
+  return { geo, locator, postcodeAnswers, fingerprint: hash.digest('hex') };
+}
+
+/**
+ * Locate the coordinates of every month to be processed (archive and API months) with the
+ * LS postcode list alone, and ask postcodes.io about those it cannot place. Months already
+ * cached are read too: an offline run may have cached them with approximate districts.
+ */
+async function runPostcodes(ctx: RunContext): Promise<string> {
+  const { choice } = await ctx.inputs();
+  const locator = createLocator(await ctx.reference());
+  const progress = ctx.reporter.progress(
+    `coordinates of ${choice.months.length} month(s)`,
+    choice.months.reduce((sum, plan) => sum + planBytes(plan), 0),
+  );
+  for (const plan of choice.months) {
+    // Unusable rows are dropped and counted by the months step; here they are only skipped.
+    for await (const { result } of monthRows(plan, (n) => progress.advance(n))) {
+      if (result.ok) locator.locate(result.record.longitude, result.record.latitude);
+    }
+  }
+  progress.done(`${formatCount(locator.cacheStats().size)} distinct coordinates`);
+  const { asked, summary } = await runPostcodesStep(
+    locator.postcodeGaps(),
+    ctx.options.fetch ?? {},
+    {
+      cacheFile: ctx.paths.sources.postcodesCache,
+      log: (message) => ctx.reporter.info(`  ${message}`),
+    },
+  );
+  if (asked > 0) ctx.postcodeAnswersChanged();
+  return summary;
+}
+
+function planBytes(plan: MonthPlan): number {
+  return plan.source === 'archive'
+    ? plan.entries.reduce((sum, e) => sum + e.size, 0)
+    : plan.file.size;
 }
 
 async function runMonths(ctx: RunContext): Promise<string> {
   const inputs = await ctx.inputs();
-  const { locator } = await ctx.geography();
+  const { locator, postcodeAnswers } = await ctx.geography();
   const plans = [...inputs.choice.months].sort(
     (a, b) =>
       Number(a.source === 'api') - Number(b.source === 'api') || a.month.localeCompare(b.month),
@@ -394,6 +465,8 @@ async function runMonths(ctx: RunContext): Promise<string> {
   const results: MonthOutcome[] = [];
   let outcomeIndex: OutcomeIndex | undefined;
   let hints: LsoaHints | undefined;
+  /** Coordinates of kept rows whose postcode district is only approximate. */
+  const approximate = new Set<string>();
 
   for (const plan of plans) {
     const { key, provenance } = await ctx.monthKey(plan);
@@ -409,9 +482,7 @@ async function runMonths(ctx: RunContext): Promise<string> {
     if (plan.source === 'api') hints ??= await lsoaHintsFromArchiveMonths(results);
 
     const writer = await openMonthCacheWriter(ctx.paths.monthsCacheDir, plan.month);
-    const bytes =
-      plan.source === 'archive' ? plan.entries.reduce((sum, e) => sum + e.size, 0) : plan.file.size;
-    const progress = ctx.reporter.progress(plan.month, bytes);
+    const progress = ctx.reporter.progress(plan.month, planBytes(plan));
     try {
       const source = plan.source;
       const result = await processMonth(
@@ -420,7 +491,11 @@ async function runMonths(ctx: RunContext): Promise<string> {
         {
           enrich: (record) => {
             const place = locator.locate(record.longitude, record.latitude);
-            return place === null ? null : enrich(record, place, source, hints);
+            if (place === null) return null;
+            if (place.postcodeApproximate) {
+              approximate.add(coordinateKey(record.longitude, record.latitude));
+            }
+            return enrich(record, place, source, hints);
           },
           outcomes: outcomeIndex,
           onBytes: (n) => progress.advance(n),
@@ -438,12 +513,19 @@ async function runMonths(ctx: RunContext): Promise<string> {
   }
   results.sort((a, b) => a.plan.month.localeCompare(b.plan.month));
   ctx.setMonths(results);
-  const approximate = locator.postcodeGaps().length;
-  if (approximate > 0) {
+  const unasked = [...approximate].filter((key) => !postcodeAnswers.has(key)).length;
+  if (unasked > 0) {
     ctx.note(
-      `${formatCount(approximate)} snap point(s) have no LS postcode within 1 km (the WF and BD ` +
-        'parts of Leeds) and no postcodes.io answer: their Postcode District is the nearest LS ' +
-        'one, approximate; an online run asks postcodes.io about them',
+      `${formatCount(unasked)} snap point(s) of the months processed now have no LS postcode ` +
+        'within 1 km (the WF and BD parts of Leeds) and no postcodes.io answer: their Postcode ' +
+        'District is the nearest LS one, approximate; an online run asks postcodes.io about them',
+    );
+  }
+  if (approximate.size > unasked) {
+    ctx.note(
+      `${formatCount(approximate.size - unasked)} snap point(s) of the months processed now ` +
+        'have no LS postcode within 1 km and postcodes.io knows none near them either: their ' +
+        'Postcode District is the nearest LS one, approximate',
     );
   }
   const totals = totalsOf(results.map((r) => r.summary));

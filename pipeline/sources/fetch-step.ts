@@ -3,7 +3,7 @@
 // read like any local input. Skipped with --offline.
 import { fetchPollingDistricts } from './polling-districts.ts';
 import { resolveSourceConfig, type SourceConfig } from './config.ts';
-import { HttpClient } from './http.ts';
+import { HttpClient, type HttpClientOptions } from './http.ts';
 import { fetchSources, type MonthSelection } from './index.ts';
 import { stderrProgress } from './progress.ts';
 import type { SourcePaths } from './cache.ts';
@@ -12,6 +12,8 @@ export interface FetchStepOptions {
   /** Default: the latest published month. */
   selection?: MonthSelection;
   overrides?: Partial<SourceConfig>;
+  /** Retry and timeout settings for every source (tests shorten the backoff). */
+  http?: Omit<HttpClientOptions, 'bucket' | 'log'>;
 }
 
 export interface FetchStepContext {
@@ -32,9 +34,10 @@ export async function runFetchStep(
     outlineFile: `${context.referenceDir}/leeds-outline.geojson`,
     log: context.log,
     progress: stderrProgress(),
+    ...(options.http ? { http: options.http } : {}),
   });
   const districts = await fetchPollingDistricts({
-    client: new HttpClient({ log: context.log }),
+    client: new HttpClient({ ...options.http, log: context.log }),
     mapServerUrl: config.leedsMapServerUrl,
     cacheFile: context.sources.pollingDistrictsCache,
     log: context.log,

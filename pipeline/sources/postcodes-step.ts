@@ -1,0 +1,58 @@
+// The pipeline step that asks postcodes.io about the snap points the local LS postcode list
+// cannot place (the WF and BD parts of Leeds). It runs before the months are located, so
+// their rows get the answers in the same run; points already in the answer cache are not
+// asked again. Skipped with --offline: those points then get the nearest LS district,
+// marked approximate.
+import { resolveSourceConfig } from './config.ts';
+import type { FetchStepOptions } from './fetch-step.ts';
+import { describeError, HttpClient } from './http.ts';
+import { reverseGeocode, WIDE_RADIUS_METRES, type Coordinate } from './postcodes.ts';
+
+export interface PostcodesStepContext {
+  /** The answer cache (sources/postcodes-io.json), read by the months step. */
+  cacheFile: string;
+  log: (message: string) => void;
+}
+
+export interface PostcodesStepResult {
+  /** Snap points sent to postcodes.io now (0: the cache was not changed). */
+  asked: number;
+  /** One line for the run's step summary. */
+  summary: string;
+}
+
+/** Place `gaps` (snap points no LS postcode is near) with postcodes.io, through its cache. */
+export async function runPostcodesStep(
+  gaps: readonly Coordinate[],
+  options: FetchStepOptions,
+  context: PostcodesStepContext,
+): Promise<PostcodesStepResult> {
+  const config = resolveSourceConfig(process.env, options.overrides);
+  let result;
+  try {
+    result = await reverseGeocode(gaps, {
+      client: new HttpClient({ ...options.http, log: context.log }),
+      postcodesBaseUrl: config.postcodesBaseUrl,
+      cacheFile: context.cacheFile,
+      log: context.log,
+    });
+  } catch (error) {
+    throw new Error(
+      `postcodes.io could not place the ${gaps.length} snap point(s) that no LS postcode is ` +
+        `near: ${describeError(error)}. Answers received before the failure are kept in ` +
+        `${context.cacheFile}. Run again later, or with --offline (the Postcode District of ` +
+        'those rows is then the nearest LS one, marked approximate).',
+      { cause: error },
+    );
+  }
+  const unplaced = [...result.places.values()].filter((place) => place === null).length;
+  return {
+    asked: result.asked,
+    summary:
+      `${gaps.length} snap point(s) with no LS postcode near: ${result.fromCache} ` +
+      `answered before, ${result.asked} asked in ${result.requests} request(s)` +
+      (unplaced > 0
+        ? `; ${unplaced} with no postcode within ${WIDE_RADIUS_METRES.toLocaleString('en-GB')} m`
+        : ''),
+  };
+}
