@@ -4,6 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { CrimeType } from '../src/shared/constants.ts';
 import type { ChangeEntry, ChangeLog, RevisedMonth } from '../src/shared/change-log.ts';
 import type { MonthProvenance, SiteData } from '../src/shared/schema.ts';
+import { addMonths } from './sources/months.ts';
 
 export interface MonthChange {
   month: string;
@@ -147,10 +148,20 @@ export function recordChange(log: ChangeLog, entry: ChangeEntry): ChangeLog {
   };
 }
 
-/** Several months read better as a range: "2022-04 to 2025-03 (36 months)". */
-function monthList(months: readonly string[]): string {
+/**
+ * Several months read better as ranges: "2022-04 to 2025-03 (36 months)"; a gap splits the
+ * range ("2024-04 to 2025-01, 2025-04 (11 months)"), so a list never claims months it lacks.
+ */
+export function monthList(months: readonly string[]): string {
   if (months.length <= 3) return months.join(', ');
-  return `${months[0]} to ${months.at(-1)} (${months.length} months)`;
+  const runs: string[][] = [];
+  for (const month of months) {
+    const run = runs.at(-1);
+    if (run && addMonths(run.at(-1) as string, 1) === month) run.push(month);
+    else runs.push([month]);
+  }
+  const text = runs.map((run) => (run.length > 2 ? `${run[0]} to ${run.at(-1)}` : run.join(', ')));
+  return `${text.join(', ')} (${months.length} months)`;
 }
 
 function signed(n: number): string {

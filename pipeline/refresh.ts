@@ -1,6 +1,8 @@
 // `npm run refresh-data -- <step>`: the monthly refresh, one step at a time, exactly as the
 // data workflow runs it (.github/workflows/data.yml).
-//   pipeline  run the pipeline on the live sources into a staging folder (`--out`)
+//   pipeline  run the pipeline on the live sources into a staging folder (`--out`); without
+//             --latest/--month/--range, every month from the first published one to the
+//             newest police.uk publishes (pipeline/refresh-months.ts says why)
 //   validate  check the staged site data against the data committed at HEAD
 //   commit    if it passes and changed: put the staged files in place, record the change
 //             in src/data/changes.json and make one commit naming the months added/revised
@@ -16,6 +18,7 @@ import { changeLogSchema, EMPTY_CHANGE_LOG, type ChangeLog } from '../src/shared
 import { parseOrThrow, type SiteData } from '../src/shared/schema.ts';
 import { pipelinePaths, type PipelinePaths } from './paths.ts';
 import { changeEntry, commitMessage, recordChange } from './provenance.ts';
+import { MonthChoiceError, monthArguments } from './refresh-months.ts';
 import { loadGateData, printReport, UnusableInputError, type GateInputs } from './validate-cli.ts';
 import { validateSiteData, type ValidationReport } from './validate.ts';
 import { writeFileAtomic } from './write.ts';
@@ -32,7 +35,7 @@ export interface RefreshOptions {
   root: string;
   /** Staging folder, relative to root: the pipeline's --out. */
   stageDir: string;
-  /** Extra pipeline arguments (e.g. --latest, --range FROM TO). */
+  /** Extra pipeline arguments (e.g. --range FROM TO); without months, refresh-months.ts chooses. */
   pipelineArgs: readonly string[];
   /** Environment for the pipeline (source base URLs) and GitHub outputs. */
   env: Readonly<Record<string, string | undefined>>;
@@ -68,6 +71,7 @@ export async function pipelineStep(options: RefreshOptions): Promise<void> {
     ? []
     : ['--archive-dir', path.relative(options.root, staged.sources.archiveDir)];
   await mkdir(staged.sources.archiveDir, { recursive: true });
+  const months = await monthArguments({ ...options, ref: 'HEAD' });
   const args = [
     'run',
     '--silent',
@@ -76,6 +80,7 @@ export async function pipelineStep(options: RefreshOptions): Promise<void> {
     '--out',
     options.stageDir,
     ...input,
+    ...months,
     ...options.pipelineArgs,
   ];
   options.log(`Running: npm ${args.join(' ')}`);
@@ -199,6 +204,8 @@ export async function runStep(step: Step, options: RefreshOptions): Promise<void
 }
 
 const USAGE = `Usage: npm run refresh-data -- <${STEPS.join('|')}> [pipeline arguments]
+  Without --latest, --month or --range, the pipeline fetches every month from the first
+  published one to the newest police.uk publishes.
   Staging folder: $REFRESH_DIR (default ${DEFAULT_REFRESH_DIR}).`;
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -218,7 +225,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     await runStep(step as Step, options);
     return 0;
   } catch (error) {
-    if (!(error instanceof RefreshError || error instanceof UnusableInputError)) throw error;
+    const expected =
+      error instanceof RefreshError ||
+      error instanceof UnusableInputError ||
+      error instanceof MonthChoiceError;
+    if (!expected) throw error;
     console.error(`refresh-data ${step}: ${error.message}`);
     return 1;
   }

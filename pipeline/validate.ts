@@ -255,7 +255,8 @@ const COVERAGE_HINTS: Record<(typeof REQUIRED_COVERAGE)[number], string> = {
   ward: 'check the ward boundaries in data/reference and the outline tolerance',
   lsoa: "check police.uk's LSOA codes and data/reference/lsoa21.geojson",
   postcodeDistrict:
-    'points the local postcode list cannot place are asked of postcodes.io: was it reachable?',
+    'the locator gives every point near an LS postcode a district (postcodes.io answers, or the ' +
+    'nearest LS district, for the WF and BD edges): check data/reference/postcodes-ls.csv',
 };
 
 export function describeSource(p: Pick<MonthProvenance, 'source' | 'snapshot'>): string {

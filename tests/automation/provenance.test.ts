@@ -9,6 +9,7 @@ import {
   changeEntry,
   commitMessage,
   isNewerSource,
+  monthList,
   recordChange,
 } from '../../pipeline/provenance.ts';
 import {
@@ -139,6 +140,23 @@ describe('commitMessage(entry)', () => {
     };
     expect(commitMessage(entry).split('\n')[0]).toBe(
       'Data to 2025-03: add 2022-04 to 2025-03 (36 months)',
+    );
+  });
+});
+
+describe('monthList(months)', () => {
+  it('lists up to three months one by one', () => {
+    expect(monthList(['2024-03', '2025-02', '2025-03'])).toBe('2024-03, 2025-02, 2025-03');
+  });
+
+  it('shows runs of months as ranges and keeps the gaps between them', () => {
+    const months = ['2024-04', '2024-05', '2024-06', '2024-07', '2024-12', '2025-01', '2025-04'];
+    expect(monthList(months)).toBe('2024-04 to 2024-07, 2024-12, 2025-01, 2025-04 (7 months)');
+  });
+
+  it('runs a range across the turn of a year', () => {
+    expect(monthList(['2024-11', '2024-12', '2025-01', '2025-02'])).toBe(
+      '2024-11 to 2025-02 (4 months)',
     );
   });
 });

@@ -1,8 +1,10 @@
-// The workflow files, read as GitHub reads them: triggers, permissions, pinning, and the
-// order that keeps unvalidated data from being committed or deployed.
+// The workflow files, read as GitHub reads them: triggers, permissions, pinning, the jobs each
+// trigger runs, and the order that keeps unvalidated data from being committed or deployed.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { simulateRun, type RunFacts } from './support/job-conditions.ts';
 
 interface Step {
   name?: string;
@@ -10,6 +12,7 @@ interface Step {
   uses?: string;
   run?: string;
   if?: string;
+  env?: Record<string, string>;
   with?: Record<string, unknown>;
   'continue-on-error'?: unknown;
 }
@@ -22,7 +25,7 @@ interface Job {
   environment?: { name: string };
 }
 interface Workflow {
-  on: Record<string, unknown>;
+  on: Record<string, { branches?: string[]; inputs?: Record<string, { default?: unknown }> }>;
   permissions?: Record<string, string>;
   concurrency?: { group: string; 'cancel-in-progress': boolean };
   jobs: Record<string, Job>;
@@ -50,9 +53,14 @@ function needsOf(job: Job | undefined): string[] {
 /** Step or job conditions that would run even after an earlier failure. */
 const RUNS_AFTER_FAILURE = /always\(\)|failure\(\)|cancelled\(\)/;
 
+/** Each data-workflow job's result for a run with these facts ('skipped' = did not run). */
+function dataRun(facts: RunFacts) {
+  return simulateRun(data.jobs, facts);
+}
+
 describe('data workflow (.github/workflows/data.yml)', () => {
-  it('runs on a monthly schedule and by hand', () => {
-    const schedule = data.on['schedule'] as { cron: string }[];
+  it('runs on a monthly schedule, by hand, and on pushes to main', () => {
+    const schedule = data.on['schedule'] as unknown as { cron: string }[];
     expect(schedule).toHaveLength(1);
     const fields = schedule[0]?.cron.split(/\s+/) ?? [];
     expect(fields).toHaveLength(5);
@@ -61,7 +69,29 @@ describe('data workflow (.github/workflows/data.yml)', () => {
     expect([minute, hour, dayOfMonth].every((f) => /^\d+$/.test(f ?? ''))).toBe(true);
     expect(Number(dayOfMonth)).toBeLessThanOrEqual(28);
     expect([month, dayOfWeek]).toEqual(['*', '*']);
-    expect(Object.keys(data.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
+    expect(Object.keys(data.on).sort()).toEqual(['push', 'schedule', 'workflow_dispatch']);
+    expect(data.on['push']?.branches).toEqual(['main']);
+  });
+
+  it.each(['schedule', 'workflow_dispatch'])(
+    'on %s: refreshes, then builds and deploys',
+    (event) => {
+      expect(dataRun({ event })).toEqual({
+        refresh: 'success',
+        build: 'success',
+        deploy: 'success',
+      });
+    },
+  );
+
+  it('on a push to main: builds and deploys without refreshing', () => {
+    expect(dataRun({ event: 'push' })).toEqual({
+      refresh: 'skipped',
+      build: 'success',
+      deploy: 'success',
+    });
+    // A failed build deploys nothing.
+    expect(dataRun({ event: 'push', outcomes: { build: 'failure' } }).deploy).toBe('skipped');
   });
 
   it('runs the refresh steps in the order pipeline, validate, commit, then build, then deploy', () => {
@@ -76,8 +106,9 @@ describe('data workflow (.github/workflows/data.yml)', () => {
 
     const build = data.jobs['build'] as Job;
     expect(needsOf(build)).toEqual(['refresh']);
-    // The build checks out the commit the refresh made, not the run's starting commit.
-    expect(build.steps[0]?.with?.['ref']).toBe('${{ needs.refresh.outputs.sha }}');
+    // The build checks out the commit the refresh made, not the run's starting commit; a push
+    // run (no refresh) builds main as it is when the build starts.
+    expect(build.steps[0]?.with?.['ref']).toBe("${{ needs.refresh.outputs.sha || 'main' }}");
     const buildStep = stepIndex(build, 'npm run build');
     const upload = build.steps.findIndex((s) =>
       s.uses?.startsWith('actions/upload-pages-artifact@'),
@@ -100,24 +131,43 @@ describe('data workflow (.github/workflows/data.yml)', () => {
       expect(step.if ?? '', step.name).not.toMatch(RUNS_AFTER_FAILURE);
     }
     expect(refresh['continue-on-error']).toBeUndefined();
-    // Later jobs need the refresh job, so a failed validation stops them too.
+    // Later jobs need the refresh job: a failed or cancelled refresh (validation refused, or
+    // the pipeline failed) stops them too, on every trigger that refreshes.
+    for (const event of ['schedule', 'workflow_dispatch']) {
+      for (const outcome of ['failure', 'cancelled'] as const) {
+        const run = dataRun({ event, outcomes: { refresh: outcome } });
+        expect(run, `${event}, refresh ${outcome}`).toEqual({
+          refresh: outcome,
+          build: 'skipped',
+          deploy: 'skipped',
+        });
+      }
+      expect(dataRun({ event, cancelled: true, outcomes: { refresh: 'cancelled' } }).deploy).toBe(
+        'skipped',
+      );
+    }
     for (const name of ['build', 'deploy']) {
-      const job = data.jobs[name] as Job;
-      expect(job.if ?? '', name).not.toMatch(RUNS_AFTER_FAILURE);
-      expect(job['continue-on-error'], name).toBeUndefined();
+      expect(data.jobs[name]?.['continue-on-error'], name).toBeUndefined();
     }
   });
 
-  it('gives each job only the permissions it needs', () => {
+  it('gives each job only the permissions it needs, and a push no write access to code', () => {
     expect(data.permissions).toEqual({});
     expect(data.jobs['refresh']?.permissions).toEqual({ contents: 'write' });
     expect(data.jobs['build']?.permissions).toEqual({ contents: 'read', pages: 'read' });
     expect(data.jobs['deploy']?.permissions).toEqual({ pages: 'write', 'id-token': 'write' });
     expect(data.jobs['deploy']?.environment?.name).toBe('github-pages');
+    const pushRun = dataRun({ event: 'push' });
+    const writers = Object.entries(data.jobs)
+      .filter(([, job]) => job.permissions?.['contents'] === 'write')
+      .map(([name]) => name);
+    expect(writers.map((name) => pushRun[name])).toEqual(['skipped']);
   });
 
-  it('never runs two refreshes at once, and never cancels one half-way', () => {
-    expect(data.concurrency).toEqual({ group: 'data-refresh', 'cancel-in-progress': false });
+  it('never runs two refreshes, or a refresh and a push deploy, at once, and never cancels one half-way', () => {
+    // Workflow-level, so runs of every trigger share the group.
+    expect(data.concurrency).toEqual({ group: 'publish-site', 'cancel-in-progress': false });
+    for (const job of Object.values(data.jobs)) expect(job).not.toHaveProperty('concurrency');
   });
 
   it('restores the police.uk, month-summary, postcode and polling-district caches before the pipeline', () => {
@@ -136,6 +186,50 @@ describe('data workflow (.github/workflows/data.yml)', () => {
     const months = caches.find(({ step }) => String(step.with?.['path']).includes('cache/months'));
     expect(String(months?.step.with?.['key'])).toContain("hashFiles('pipeline/**/*.ts'");
   });
+});
+
+describe('data workflow: the months a refresh fetches', () => {
+  const refresh = data.jobs['refresh'] as Job;
+  const step = refresh.steps[stepIndex(refresh, 'refresh-data -- pipeline')] as Step;
+
+  /** The pipeline step's script as the runner's bash runs it, npm replaced by an echo. */
+  function runPipelineStep(months: string): { status: number | null; lines: string[] } {
+    const script = `npm() { printf '%s\\n' "$@"; }\n${step.run ?? ''}`;
+    const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
+      env: { PATH: process.env['PATH'] ?? '', MONTHS: months },
+      encoding: 'utf8',
+    });
+    return { status: result.status, lines: result.stdout.split('\n').filter(Boolean) };
+  }
+
+  it('passes no months on schedule or by default, so refresh-data fetches from the first published month', () => {
+    expect(step.env?.['MONTHS']).toBe('${{ inputs.months }}');
+    expect(data.on['workflow_dispatch']?.inputs?.['months']?.default).toBe('');
+    expect(runPipelineStep('')).toEqual({
+      status: 0,
+      lines: ['run', 'refresh-data', '--', 'pipeline'],
+    });
+  });
+
+  it.each([
+    ['--range 2022-04 2025-03', ['--range', '2022-04', '2025-03']],
+    ['--month 2025-02', ['--month', '2025-02']],
+    ['--latest', ['--latest']],
+  ])('passes the months asked for by hand: %s', (months, args) => {
+    expect(runPipelineStep(months)).toEqual({
+      status: 0,
+      lines: ['run', 'refresh-data', '--', 'pipeline', ...args],
+    });
+  });
+
+  it.each(['--range 2025-03', '2025-03', '--latest; rm -rf ~', '$(id)'])(
+    'refuses any other months input before running anything: %s',
+    (months) => {
+      const { status, lines } = runPipelineStep(months);
+      expect(status).toBe(2);
+      expect(lines).toEqual([expect.stringMatching(/^::error::months must be empty, --latest/)]);
+    },
+  );
 });
 
 describe('CI workflow (.github/workflows/ci.yml)', () => {

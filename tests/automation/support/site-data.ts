@@ -6,20 +6,15 @@ import { parseOrThrow, siteDataSchema, type SiteData } from '../../../src/shared
 const SITE_DATA = new URL('../../../src/data/site-data.json', import.meta.url);
 
 /**
- * The committed site data, as a fresh deep copy each call so a test's edits never leak into
- * another test. It is built offline from the sample months, which leaves the points the local
- * LS postcode list cannot place (about 1.5%, at the district's WF and BD edges) without a
- * postcode district; a live run asks postcodes.io for those. Here they count as placed, so the
- * copy is data a live run would publish.
+ * The committed site data as it is, as a fresh deep copy each call so a test's edits never
+ * leak into another test.
  */
 export function committedSiteData(): SiteData {
-  const data = parseOrThrow(
+  return parseOrThrow(
     siteDataSchema,
     JSON.parse(readFileSync(SITE_DATA, 'utf8')),
     'src/data/site-data.json',
   );
-  data.quality.coverage.postcodeDistrict = data.quality.kept;
-  return data;
 }
 
 export function copy(data: SiteData): SiteData {

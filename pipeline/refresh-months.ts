@@ -1,0 +1,107 @@
+// The months a refresh fetches when it is not told which: every month from the first one the
+// site publishes to the newest police.uk publishes. Fetching published months again costs
+// almost nothing on a warm cache (the fetch step re-downloads only months absent from the
+// cache or whose archive entries changed, see pipeline/sources/index.ts) and buys two things:
+// - a runner whose cache was lost, or the first live run after the sample data, rebuilds every
+//   published month instead of dropping them (which the gate would refuse);
+// - police.uk's revisions of earlier months, which come in each newer archive, are published.
+// The range starts at the first published month, not at the first month of the newest archive:
+// the site never loses a month because the archive window moved past it (older months come
+// from the newest archive that still holds them), and it never grows backwards by itself.
+// With nothing published yet, it is the 36 months of the newest archive.
+import { siteDataAtRef } from './validate-cli.ts';
+import { probeArchive } from './sources/archive-remote.ts';
+import { resolveSourceConfig, sourceUrl } from './sources/config.ts';
+import { HttpClient, type Log } from './sources/http.ts';
+import { archiveMonths, monthRange } from './sources/months.ts';
+import { fetchCrimeDates } from './sources/police-api.ts';
+
+/** The pipeline's own month choices (see `npm run pipeline -- --help`). */
+const MONTH_FLAGS = ['--latest', '--month', '--range'] as const;
+
+export class MonthChoiceError extends Error {}
+
+/** What police.uk publishes now. */
+export interface PoliceUkMonths {
+  /** The newest archive's month (`latest.zip` leads to `<archive>.zip`). */
+  archive: string;
+  /** The newest month of all: the API's newest when it is ahead of the archive. */
+  newest: string;
+}
+
+/** Whether the pipeline arguments already say which months to fetch, or that none are (--offline). */
+export function choosesMonths(args: readonly string[]): boolean {
+  return args.some((arg) => {
+    const name = arg.split('=', 1)[0] ?? arg;
+    return name === '--offline' || (MONTH_FLAGS as readonly string[]).includes(name);
+  });
+}
+
+/** The default range: from the first published month (or the newest archive's first) to the newest. */
+export function defaultMonthRange(
+  publishedMonths: readonly string[],
+  policeUk: PoliceUkMonths,
+): { from: string; to: string } {
+  const from = publishedMonths[0] ?? (archiveMonths(policeUk.archive)[0] as string);
+  if (from > policeUk.newest) {
+    throw new MonthChoiceError(
+      `the site publishes months from ${from}, but the newest month police.uk publishes is ` +
+        `${policeUk.newest}: check POLICE_ARCHIVE_BASE_URL and POLICE_API_BASE_URL.`,
+    );
+  }
+  return { from, to: policeUk.newest };
+}
+
+/**
+ * The newest archive and month police.uk publishes: the same rule as the fetch step's
+ * `--latest` (the API's newest month when it is ahead of the newest archive).
+ */
+export async function policeUkNewest(
+  env: Readonly<Record<string, string | undefined>>,
+  log: Log,
+): Promise<PoliceUkMonths> {
+  const config = resolveSourceConfig(env);
+  const client = new HttpClient({ log });
+  const latest = await probeArchive(
+    client,
+    sourceUrl(config.policeArchiveBaseUrl, 'latest.zip').href,
+  );
+  const [api] = await fetchCrimeDates(client, config.policeApiBaseUrl);
+  return {
+    archive: latest.month,
+    newest: api !== undefined && api > latest.month ? api : latest.month,
+  };
+}
+
+/**
+ * The month arguments to add to the pipeline's: none when the caller chose, otherwise
+ * `--range FROM TO` from the data published at `ref` and what police.uk publishes now.
+ */
+export async function monthArguments(options: {
+  root: string;
+  ref: string;
+  pipelineArgs: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  log: Log;
+}): Promise<string[]> {
+  if (choosesMonths(options.pipelineArgs)) return [];
+  const published = await siteDataAtRef(options.ref, options.root);
+  let policeUk: PoliceUkMonths;
+  try {
+    policeUk = await policeUkNewest(options.env, options.log);
+  } catch (error) {
+    throw new MonthChoiceError(
+      `cannot tell which months police.uk publishes: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  const { from, to } = defaultMonthRange(published?.months ?? [], policeUk);
+  options.log(
+    `Months: ${from} to ${to} (${monthRange(from, to).length}), ` +
+      (published
+        ? `from the first published month to the newest police.uk publishes`
+        : `nothing is published yet: the months of the newest archive, ${policeUk.archive}.zip`) +
+      '; only months new or revised since the cached copy are downloaded.',
+  );
+  return ['--range', from, to];
+}
