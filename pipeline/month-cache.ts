@@ -1,20 +1,43 @@
 // The per-month cache: each processed month's enriched rows (YYYY-MM.csv) and summary
 // (YYYY-MM.summary.json, a MonthSummary plus the cache key and drop examples). A month is
 // reprocessed only when its key changes: its input files, the outcomes files that can revise
-// it, the reference geography, or PIPELINE_VERSION.
+// it, the reference geography, or the code that processes it.
 import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { dropReasonSchema, monthSummarySchema, type MonthSummary } from '../src/shared/schema.ts';
 import { DropTally, type DropExample } from './report.ts';
 import { createAtomicWriteStream, writeFileAtomic, type AtomicWriteStream } from './write.ts';
 
 /**
- * Bump whenever processing changes what a month's rows or summary would be (normalising,
- * enrichment, the summary's shape), so every cached month is rebuilt once.
+ * The code a cached month depends on: every module of the pipeline and the shared schema.
+ * Hashing the source rather than keeping a version number to bump by hand means a change
+ * to normalising, enrichment or the summary can never be served stale months; the price is
+ * one full rebuild after any pipeline change, which is rare next to monthly runs.
  */
-export const PIPELINE_VERSION = 1;
+const CODE_DIRS = ['pipeline', 'src/shared'] as const;
+
+let codeFingerprintMemo: string | undefined;
+
+/** sha256 over the paths and contents of the .ts files under CODE_DIRS, in a stable order. */
+export function codeFingerprint(): string {
+  if (codeFingerprintMemo !== undefined) return codeFingerprintMemo;
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const hash = createHash('sha256');
+  for (const dir of CODE_DIRS) {
+    const files = readdirSync(path.join(root, dir), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'))
+      .sort();
+    for (const file of files) {
+      hash.update(`${dir}/${file}\0`).update(readFileSync(path.join(root, dir, file)));
+    }
+  }
+  codeFingerprintMemo = hash.digest('hex');
+  return codeFingerprintMemo;
+}
 
 export interface MonthCacheKeyParts {
   month: string;
@@ -30,7 +53,7 @@ export interface MonthCacheKeyParts {
 
 export function monthCacheKey(parts: MonthCacheKeyParts): string {
   return createHash('sha256')
-    .update(JSON.stringify({ version: PIPELINE_VERSION, ...parts }))
+    .update(JSON.stringify({ code: codeFingerprint(), ...parts }))
     .digest('hex');
 }
 
