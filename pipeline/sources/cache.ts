@@ -7,10 +7,11 @@
 //   sources/postcodes-io.json                    reverse-geocoding answers by coordinate
 //   sources/polling-districts.geojson            the council's polling districts
 // Every write is atomic (temp + rename); a month appears whole or not at all.
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { monthSchema } from '../../src/shared/schema.ts';
+import { writeFileAtomic } from '../write.ts';
 
 export interface SourcePaths {
   root: string;
@@ -92,19 +93,6 @@ export async function readMonthManifest(
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
-  }
-}
-
-/** Write `data` to `file` through a temp file and a rename, so readers never see half of it. */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const temporary = `${file}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    await writeFile(temporary, data);
-    await rename(temporary, file);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
   }
 }
 
