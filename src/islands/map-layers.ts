@@ -67,6 +67,7 @@ export class MapLayers {
   private readonly heat: GridHeatLayer;
   private readonly wardLayer: L.GeoJSON<WardFeatureProperties, Geometry>;
   private readonly wardPaths = new Map<string, L.Path>();
+  private readonly wardStyleKeys = new Map<string, string>();
   private heatShown = false;
 
   private constructor(
@@ -148,12 +149,18 @@ export class MapLayers {
     for (const [slug, path] of this.wardPaths) {
       const style = styles?.get(slug);
       const isSelected = slug === selected;
-      path.setStyle({
+      const next = {
         color: isSelected ? '#d9480f' : '#37474f',
         weight: isSelected ? 3 : 1,
         fillColor: style?.fillColor ?? '#ffffff',
         fillOpacity: style?.fillOpacity ?? 0,
-      });
+      };
+      // Restyling an SVG path makes the browser repaint it; most filter changes leave most
+      // wards as they were.
+      const key = `${next.color} ${next.weight} ${next.fillColor} ${next.fillOpacity}`;
+      if (this.wardStyleKeys.get(slug) === key) continue;
+      this.wardStyleKeys.set(slug, key);
+      path.setStyle(next);
       if (isSelected) path.bringToFront();
     }
   }

@@ -1,7 +1,7 @@
 // What the map shows for a filter (crime types, month range, city-centre switch), computed
 // from the decoded map data. Pure and DOM-free; each function is one pass over typed arrays,
 // so a filter change stays within a frame at eight years of data.
-import { FLAG_CITY_CENTRE, type MapData } from '../shared/map-data.ts';
+import { CHECKPOINT_MONTHS, FLAG_CITY_CENTRE, type MapData } from '../shared/map-data.ts';
 
 export interface MapFilter {
   /** Included crime types, as indexes into MapData.crimeTypes. */
@@ -90,13 +90,63 @@ export function monthlySeries(
 
 /**
  * Crimes per point for the filter, written into `out` (length pointCount, reused between
- * calls to spare the garbage collector). Returns the largest value.
+ * calls to spare the garbage collector). Returns the largest value. Whole checkpoint spans
+ * of the range come from the cumulative totals, the months at either end from the entries.
  */
 export function pointTotals(data: MapData, filter: MapFilter, out: Float64Array): number {
   out.fill(0);
   if (data.months.length === 0) return 0;
   const { from, to } = monthBounds(data, filter);
   const mask = typeMask(data, filter.types);
+  const first = Math.ceil(from / CHECKPOINT_MONTHS);
+  const last = Math.floor((to + 1) / CHECKPOINT_MONTHS);
+  if (last > first && first < data.checkpoints && last < data.checkpoints) {
+    addCheckpointSpan(data, filter, mask, first, last, out);
+    addEntries(data, filter, mask, from, first * CHECKPOINT_MONTHS - 1, out);
+    addEntries(data, filter, mask, last * CHECKPOINT_MONTHS, to, out);
+  } else {
+    addEntries(data, filter, mask, from, to, out);
+  }
+  let max = 0;
+  for (let p = 0; p < out.length; p++) if ((out[p] ?? 0) > max) max = out[p] ?? 0;
+  return max;
+}
+
+/** Add months [first * CHECKPOINT_MONTHS, last * CHECKPOINT_MONTHS) from the cumulative totals. */
+function addCheckpointSpan(
+  data: MapData,
+  filter: MapFilter,
+  mask: Uint8Array,
+  first: number,
+  last: number,
+  out: Float64Array,
+): void {
+  const T = data.crimeTypes.length;
+  const types = [];
+  for (let t = 0; t < T; t++) if (mask[t] === 1) types.push(t);
+  const cumulative = data.pointTypeCumulative;
+  const stride = data.pointCount * T;
+  const skipCityCentre = filter.excludeCityCentre;
+  for (let p = 0; p < data.pointCount; p++) {
+    if (skipCityCentre && ((data.pointFlags[p] ?? 0) & FLAG_CITY_CENTRE) !== 0) continue;
+    const a = first * stride + p * T;
+    const b = last * stride + p * T;
+    let sum = 0;
+    for (const t of types) sum += (cumulative[b + t] ?? 0) - (cumulative[a + t] ?? 0);
+    out[p] = (out[p] ?? 0) + sum;
+  }
+}
+
+/** Add the entries of months from .. to (inclusive; nothing when to < from). */
+function addEntries(
+  data: MapData,
+  filter: MapFilter,
+  mask: Uint8Array,
+  from: number,
+  to: number,
+  out: Float64Array,
+): void {
+  if (to < from) return;
   const { entryPoint, entryType, entryCount, pointFlags } = data;
   const start = data.monthStart[from] ?? 0;
   const end = data.monthStart[to + 1] ?? 0;
@@ -107,9 +157,6 @@ export function pointTotals(data: MapData, filter: MapFilter, out: Float64Array)
     if (skipCityCentre && ((pointFlags[point] ?? 0) & FLAG_CITY_CENTRE) !== 0) continue;
     out[point] = (out[point] ?? 0) + (entryCount[e] ?? 0);
   }
-  let max = 0;
-  for (let p = 0; p < out.length; p++) if ((out[p] ?? 0) > max) max = out[p] ?? 0;
-  return max;
 }
 
 export interface WardRank {

@@ -32,6 +32,12 @@ export const COORDINATE_SCALE = 100_000;
 /** Ward index of a point that is in no ward (kept by the pipeline, but not assignable). */
 export const NO_WARD = 255;
 
+/**
+ * Per-point totals are kept cumulatively every this many months, so the heat layer of a long
+ * range sums two snapshots and at most two partial years of entries instead of every entry.
+ */
+export const CHECKPOINT_MONTHS = 12;
+
 /** Point flag: the point's postcode district is in CITY_CENTRE_POSTCODE_DISTRICTS. */
 export const FLAG_CITY_CENTRE = 1;
 
@@ -85,6 +91,12 @@ export interface MapData {
   monthWardType: Uint32Array;
   /** The same totals for city-centre points only. */
   cityCentreMonthWardType: Uint32Array;
+  /**
+   * Crimes per point and type in months [0, c * CHECKPOINT_MONTHS), for c = 0 .. checkpoints - 1,
+   * at (c * pointCount + p) * typeCount + t.
+   */
+  checkpoints: number;
+  pointTypeCumulative: Uint32Array;
 }
 
 export class MapDataFormatError extends Error {
@@ -246,6 +258,21 @@ export function decodeMapData(bytes: Uint8Array): MapData {
     }
   }
 
+  // Running per-point, per-type totals, copied out at every checkpoint month.
+  const checkpoints = Math.floor(M / CHECKPOINT_MONTHS) + 1;
+  const stride = P * T;
+  const pointTypeCumulative = new Uint32Array(checkpoints * stride);
+  const running = new Uint32Array(stride);
+  for (let c = 1; c < checkpoints; c++) {
+    const start = monthStart[(c - 1) * CHECKPOINT_MONTHS] ?? 0;
+    const end = monthStart[c * CHECKPOINT_MONTHS] ?? 0;
+    for (let e = start; e < end; e++) {
+      const k = (entryPoint[e] ?? 0) * T + (entryType[e] ?? 0);
+      running[k] = (running[k] ?? 0) + (entryCount[e] ?? 0);
+    }
+    pointTypeCumulative.set(running, c * stride);
+  }
+
   return {
     months: header.months,
     hasData: header.hasData.map((h) => h === 1),
@@ -263,5 +290,7 @@ export function decodeMapData(bytes: Uint8Array): MapData {
     wardSlots,
     monthWardType,
     cityCentreMonthWardType,
+    checkpoints,
+    pointTypeCumulative,
   };
 }

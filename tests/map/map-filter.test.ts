@@ -95,6 +95,34 @@ describe('pointTotals(data, filter, out)', () => {
   });
 });
 
+describe('pointTotals over every month range', () => {
+  it('equals a plain sum of the entries, whether or not the range spans a checkpoint', () => {
+    const out = new Float64Array(data.pointCount);
+    const expected = new Float64Array(data.pointCount);
+    const M = data.months.length;
+    let checked = 0;
+    for (const types of [ALL_TYPES, [BURGLARY, SHOPLIFTING]]) {
+      for (const cc of [false, true]) {
+        for (let from = 0; from < M; from++) {
+          for (let to = from; to < M; to++) {
+            pointTotals(data, { from, to, types, excludeCityCentre: cc }, out);
+            expected.fill(0);
+            for (let e = data.monthStart[from] ?? 0; e < (data.monthStart[to + 1] ?? 0); e++) {
+              const p = data.entryPoint[e] ?? 0;
+              if (!types.includes(data.entryType[e] ?? -1)) continue;
+              if (cc && (data.pointFlags[p] ?? 0) !== 0) continue;
+              expected[p] = (expected[p] ?? 0) + (data.entryCount[e] ?? 0);
+            }
+            expect(out).toEqual(expected);
+            checked += 1;
+          }
+        }
+      }
+    }
+    expect(checked).toBe(4 * ((M * (M + 1)) / 2));
+  });
+});
+
 describe('monthlySeries(data, filter, ward)', () => {
   it('gives null for months without data and the summary figure for the others', () => {
     const armley = wards.findIndex((w) => w.slug === 'armley');
