@@ -377,7 +377,7 @@ export async function runBenchmarks(config: BenchConfig): Promise<Results> {
   log('\n== Targets');
   for (const v of results.targets) {
     const value = v.value === null ? '-' : `${v.value} ${v.unit}`;
-    log(`  ${v.label.padEnd(44)} ${value.padStart(12)}   target ${v.target.padEnd(10)} ${v.text}`);
+    log(`  ${v.label.padEnd(52)} ${value.padStart(12)}   target ${v.target.padEnd(10)} ${v.text}`);
   }
   log(
     `\nTotal ${results.totalSeconds} s on ${results.machine.cpu} (${results.machine.cores} cores), Node ${results.machine.node}`,
