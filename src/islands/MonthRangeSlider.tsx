@@ -1,6 +1,6 @@
 // Two-handle month range slider (noUiSlider): drag either handle, or the bar between them to
 // move the whole window. Handles are labelled and announce month names to screen readers.
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import noUiSlider, { type API } from 'nouislider';
 import { longMonth, shortMonth } from '../lib/months.ts';
 
@@ -64,7 +64,10 @@ export function MonthRangeSlider(props: MonthRangeSliderProps) {
     // Created once per month axis; from/to follow in the effect below.
   }, [months]);
 
-  useEffect(() => {
+  // A layout effect runs right after the render that the slider's own move caused, before the
+  // next key press or pointer move; a deferred effect could run after it and pull the handle
+  // back to the previous month.
+  useLayoutEffect(() => {
     const api = slider.current;
     if (api === null) return;
     const [from, to] = (api.get(true) as number[]).map(toIndex);
