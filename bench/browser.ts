@@ -247,7 +247,10 @@ async function sliderX(
 }
 
 async function handleCentre(page: Page, which: 0 | 1): Promise<{ x: number; y: number }> {
-  const box = await page.locator('.crime-map__slider .noUi-handle').nth(which).boundingBox();
+  const handle = page.locator('.crime-map__slider .noUi-handle').nth(which);
+  // Clicking controls further down may have scrolled the slider out of the viewport.
+  await handle.scrollIntoViewIfNeeded();
+  const box = await handle.boundingBox();
   if (box === null) throw new Error(`Slider handle ${which} is not visible`);
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
