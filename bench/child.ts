@@ -32,12 +32,11 @@ function tail(text: string): string {
 
 /**
  * Run `node --import tsx <script> ...args` from the repository root. Throws, with the tail of
- * the child's output, if it exits non-zero. `onOutput` sees the output as it arrives.
+ * the child's output, if it exits non-zero.
  */
 export async function runMeasured(
   script: string,
   args: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; onOutput?: (chunk: string) => void } = {},
 ): Promise<ChildMeasurement> {
   const usageDir = await mkdtemp(path.join(os.tmpdir(), 'bench-usage-'));
   const usageFile = path.join(usageDir, 'usage.json');
@@ -49,17 +48,15 @@ export async function runMeasured(
   try {
     const code = await new Promise<number | null>((resolve, reject) => {
       const child = spawn(process.execPath, nodeArgs, {
-        cwd: options.cwd ?? REPO_ROOT,
-        env: { ...process.env, ...options.env, BENCH_USAGE_FILE: usageFile },
+        cwd: REPO_ROOT,
+        env: { ...process.env, BENCH_USAGE_FILE: usageFile },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
         stdout = tail(stdout + chunk);
-        options.onOutput?.(chunk);
       });
       child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
         stderr = tail(stderr + chunk);
-        options.onOutput?.(chunk);
       });
       child.on('error', reject);
       child.on('close', resolve);

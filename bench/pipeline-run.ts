@@ -1,7 +1,9 @@
 // The offline pipeline, run as a user runs it (its CLI, in its own process) and measured.
 import { cp, link, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { z } from 'zod';
 import { pipelinePaths } from '../pipeline/paths.ts';
+import { parseOrThrow } from '../src/shared/schema.ts';
 import { runMeasured, type ChildMeasurement } from './child.ts';
 import { SYNTHETIC_MARKER } from './generate.ts';
 
@@ -19,50 +21,40 @@ export interface PipelineRun extends ChildMeasurement {
   /** Months processed, and how many of them came from the month cache. */
   months: number;
   monthsFromCache: number;
-  /** The run summary as written by the CLI. */
-  summary: unknown;
 }
 
-/** Read the per-step timings out of a run summary. */
-export function stageTimings(summary: unknown): StageTiming[] {
-  const steps = (summary as { steps?: unknown }).steps;
-  if (!Array.isArray(steps)) return [];
-  return steps.flatMap((step: unknown) => {
-    const s = step as { name?: unknown; ms?: unknown; durationMs?: unknown };
-    const ms = typeof s.ms === 'number' ? s.ms : s.durationMs;
-    return typeof s.name === 'string' && typeof ms === 'number' ? [{ name: s.name, ms }] : [];
-  });
-}
+/** The parts of the CLI's run-summary.json the benchmark reads. */
+const runSummarySchema = z.object({
+  steps: z.array(z.object({ name: z.string(), ms: z.number() })),
+  totals: z.object({
+    read: z.number(),
+    kept: z.number(),
+    dropped: z.record(z.string(), z.number()),
+  }),
+  months: z.array(z.object({ fromCache: z.boolean() })),
+});
 
 /** `npm run pipeline -- --offline --archive-dir <archiveDir> --out <outDir>`, measured. */
-export async function runPipeline(
-  archiveDir: string,
-  outDir: string,
-  onOutput?: (chunk: string) => void,
-): Promise<PipelineRun> {
-  const measured = await runMeasured(
-    'pipeline/cli.ts',
-    ['--offline', '--archive-dir', archiveDir, '--out', outDir],
-    onOutput ? { onOutput } : {},
-  );
+export async function runPipeline(archiveDir: string, outDir: string): Promise<PipelineRun> {
+  const measured = await runMeasured('pipeline/cli.ts', [
+    '--offline',
+    '--archive-dir',
+    archiveDir,
+    '--out',
+    outDir,
+  ]);
   const summaryFile = pipelinePaths({ out: outDir }).runSummary;
-  const summary = JSON.parse(await readFile(summaryFile, 'utf8')) as {
-    read?: number;
-    kept?: number;
-    dropped?: Record<string, number>;
-    totals?: { read?: number; kept?: number; dropped?: Record<string, number> };
-    months?: { fromCache?: boolean }[];
-  };
-  const totals = summary.totals ?? summary;
+  const summary = parseOrThrow(
+    runSummarySchema,
+    JSON.parse(await readFile(summaryFile, 'utf8')),
+    summaryFile,
+  );
   return {
     ...measured,
-    read: totals.read ?? 0,
-    kept: totals.kept ?? 0,
-    dropped: totals.dropped ?? {},
-    stages: stageTimings(summary),
-    months: summary.months?.length ?? 0,
-    monthsFromCache: summary.months?.filter((m) => m.fromCache === true).length ?? 0,
-    summary,
+    ...summary.totals,
+    stages: summary.steps.map(({ name, ms }) => ({ name, ms })),
+    months: summary.months.length,
+    monthsFromCache: summary.months.filter((m) => m.fromCache).length,
   };
 }
 
