@@ -1,6 +1,9 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
 const BROWSER_TESTS = 'tests/browser/**/*.test.ts';
+// Builds a site and drives Chromium like the browser tests, so it runs with them, not among
+// the fast unit tests.
+const BENCH_SMOKE_TEST = 'tests/bench/run.test.ts';
 
 export default defineConfig({
   test: {
@@ -13,7 +16,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['tests/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, BROWSER_TESTS],
+          exclude: [...configDefaults.exclude, BROWSER_TESTS, BENCH_SMOKE_TEST],
         },
       },
       {
@@ -22,7 +25,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'browser',
-          include: [BROWSER_TESTS],
+          include: [BROWSER_TESTS, BENCH_SMOKE_TEST],
           globalSetup: ['tests/browser/global-setup.ts'],
           sequence: { groupOrder: 1 },
           // Each file drives its own Chromium; one at a time keeps a 2-core machine responsive.
