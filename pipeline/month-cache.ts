@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { dropReasonSchema, monthSummarySchema, type MonthSummary } from '../src/shared/schema.ts';
+import type { MonthProvenanceInfo } from './process-month.ts';
 import { DropTally, type DropExample } from './report.ts';
 import { createAtomicWriteStream, writeFileAtomic, type AtomicWriteStream } from './write.ts';
 
@@ -39,10 +40,15 @@ export function codeFingerprint(): string {
   return codeFingerprintMemo;
 }
 
+/**
+ * What a month's rows and figures depend on. Provenance labels (snapshot, fetchedAt) are not
+ * part of it: a newer month joining the input relabels every archive month (its snapshot is
+ * the input's latest month) without changing a byte of them, so a cached month is relabelled
+ * (see withProvenance) rather than processed again.
+ */
 export interface MonthCacheKeyParts {
   month: string;
   source: string;
-  snapshot: string;
   /** Fingerprints of the month's input files. */
   inputs: readonly string[];
   /** Fingerprints of outcomes files that can revise the month's outcomes. */
@@ -52,8 +58,9 @@ export interface MonthCacheKeyParts {
 }
 
 export function monthCacheKey(parts: MonthCacheKeyParts): string {
+  const { month, source, inputs, outcomes, geography } = parts;
   return createHash('sha256')
-    .update(JSON.stringify({ code: codeFingerprint(), ...parts }))
+    .update(JSON.stringify({ code: codeFingerprint(), month, source, inputs, outcomes, geography }))
     .digest('hex');
 }
 
@@ -102,6 +109,37 @@ export async function readMonthCache(
 }
 
 /**
+ * The cached month with its provenance labels set to `labels`. When they differ from the
+ * cached ones (the input gained a newer month, or the files were fetched again unchanged)
+ * the cached summary is rewritten with them, so the cache always says where its rows came
+ * from; the rows themselves do not depend on the labels.
+ */
+export async function relabelMonthCache(
+  dir: string,
+  cached: CachedMonth,
+  labels: MonthProvenanceInfo,
+  key: string,
+): Promise<CachedMonth> {
+  const { summary } = cached;
+  if (summary.snapshot === labels.snapshot && summary.fetchedAt === labels.fetchedAt) {
+    return cached;
+  }
+  const relabelled = { ...summary, snapshot: labels.snapshot, fetchedAt: labels.fetchedAt };
+  await writeSummary(monthCacheFiles(dir, summary.month).summary, relabelled, cached.drops, key);
+  return { ...cached, summary: relabelled };
+}
+
+async function writeSummary(
+  file: string,
+  summary: MonthSummary,
+  drops: DropTally,
+  key: string,
+): Promise<void> {
+  const dropExamples: Partial<Record<string, DropExample[]>> = drops.examples;
+  await writeFileAtomic(file, `${JSON.stringify({ ...summary, cacheKey: key, dropExamples })}\n`);
+}
+
+/**
  * Start writing a month to the cache. Write the rows to `rows`, then commit(summary); the
  * summary goes last, so a month whose rows were not completely written is never trusted.
  */
@@ -114,11 +152,7 @@ export async function openMonthCacheWriter(dir: string, month: string) {
     rows,
     async commit(summary: MonthSummary, drops: DropTally, key: string): Promise<void> {
       await rows.commit();
-      const dropExamples: Partial<Record<string, DropExample[]>> = drops.examples;
-      await writeFileAtomic(
-        files.summary,
-        `${JSON.stringify({ ...summary, cacheKey: key, dropExamples })}\n`,
-      );
+      await writeSummary(files.summary, summary, drops, key);
     },
     abort: () => rows.abort(),
   };

@@ -34,6 +34,7 @@ import {
   monthCacheKey,
   openMonthCacheWriter,
   readMonthCache,
+  relabelMonthCache,
   type CachedMonth,
 } from './month-cache.ts';
 import { OutcomeIndex, readOutcomes } from './outcomes.ts';
@@ -124,6 +125,11 @@ export class RunContext {
   private geoLoaded: Promise<GeoContext> | undefined;
   private wardsBuilt: Ward[] | undefined;
   private monthsDone: MonthOutcome[] | undefined;
+  /** Each month's key, computed once per geography. */
+  private readonly monthKeys = new Map<
+    MonthPlan,
+    Promise<{ key: string; provenance: MonthProvenanceInfo }>
+  >();
 
   constructor(readonly options: RunOptions) {}
 
@@ -162,6 +168,7 @@ export class RunContext {
   /** The postcodes.io answer cache changed: the next geography() reads it again. */
   postcodeAnswersChanged(): void {
     this.geoLoaded = undefined;
+    this.monthKeys.clear();
   }
 
   async wards(): Promise<Ward[]> {
@@ -180,8 +187,7 @@ export class RunContext {
     const { choice } = await this.inputs();
     const found: MonthOutcome[] = [];
     for (const plan of choice.months) {
-      const { key } = await this.monthKey(plan);
-      const cached = await readMonthCache(this.paths.monthsCacheDir, plan.month, key);
+      const cached = await this.cachedMonth(plan);
       if (cached === null) {
         throw new Error(
           `${plan.month} has not been processed from the current inputs (no current entry in ` +
@@ -192,6 +198,14 @@ export class RunContext {
     }
     this.setMonths(found);
     return found;
+  }
+
+  /** The month from the cache when it is current, with this run's provenance labels; else null. */
+  async cachedMonth(plan: MonthPlan): Promise<CachedMonth | null> {
+    const { key, provenance } = await this.monthKey(plan);
+    const dir = this.paths.monthsCacheDir;
+    const cached = await readMonthCache(dir, plan.month, key);
+    return cached && relabelMonthCache(dir, cached, provenance, key);
   }
 
   /** Snapshot and fetchedAt of a month: from the fetch step's manifest when the month came from it. */
@@ -211,8 +225,22 @@ export class RunContext {
     return { snapshot: plan.snapshot, fetchedAt: new Date(newest).toISOString() };
   }
 
-  /** A month's cache key: its inputs, the outcomes that can revise it, the geography, the version. */
-  async monthKey(plan: MonthPlan): Promise<{ key: string; provenance: MonthProvenanceInfo }> {
+  /**
+   * A month's cache key: its input files, the outcomes files that can revise it, the
+   * geography and the code; with the month's provenance labels, which are not part of it.
+   */
+  monthKey(plan: MonthPlan): Promise<{ key: string; provenance: MonthProvenanceInfo }> {
+    let key = this.monthKeys.get(plan);
+    if (key === undefined) {
+      key = this.computeMonthKey(plan);
+      this.monthKeys.set(plan, key);
+    }
+    return key;
+  }
+
+  private async computeMonthKey(
+    plan: MonthPlan,
+  ): Promise<{ key: string; provenance: MonthProvenanceInfo }> {
     const inputs = await this.inputs();
     const geo = await this.geography();
     const provenance = await this.provenance(plan);
@@ -229,8 +257,7 @@ export class RunContext {
     const key = monthCacheKey({
       month: plan.month,
       source: plan.source,
-      snapshot: provenance.snapshot,
-      inputs: [...sources, provenance.fetchedAt],
+      inputs: sources,
       outcomes: inputs.outcomes.filter((e) => e.month >= plan.month).map((e) => e.fingerprint),
       geography: geo.fingerprint,
     });
@@ -469,8 +496,7 @@ async function runMonths(ctx: RunContext): Promise<string> {
   const approximate = new Set<string>();
 
   for (const plan of plans) {
-    const { key, provenance } = await ctx.monthKey(plan);
-    const cached = await readMonthCache(ctx.paths.monthsCacheDir, plan.month, key);
+    const cached = await ctx.cachedMonth(plan);
     if (cached) {
       results.push({ ...cached, plan, cached: true });
       ctx.reporter.info(`  ${plan.month}: ${describeMonth(plan, cached.summary)} (cached)`);
@@ -480,6 +506,7 @@ async function runMonths(ctx: RunContext): Promise<string> {
       outcomeIndex = await buildOutcomeIndex(ctx, inputs.outcomes, locator);
     }
     if (plan.source === 'api') hints ??= await lsoaHintsFromArchiveMonths(results);
+    const { key, provenance } = await ctx.monthKey(plan);
 
     const writer = await openMonthCacheWriter(ctx.paths.monthsCacheDir, plan.month);
     const progress = ctx.reporter.progress(plan.month, planBytes(plan));

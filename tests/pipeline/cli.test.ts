@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import {
   copyFile,
+  cp,
   mkdir,
   mkdtemp,
   readFile,
@@ -181,6 +182,36 @@ describe('runPipeline on a small real slice', () => {
     const record = await runPipeline(options(SLICE, out), { reporter: createMemoryReporter() });
     expect(record.months?.map((m) => m.cached)).toEqual([true, true]);
     expect(await snapshot(out)).toEqual(before);
+  });
+
+  it('processes only a newly added month, relabelling the cached ones, with the outputs of a full run', async () => {
+    const growing = path.join(tmp, 'growing');
+    const growingOut = path.join(tmp, 'growing-out');
+    await cp(path.join(SLICE, '2024-03'), path.join(growing, '2024-03'), {
+      recursive: true,
+      preserveTimestamps: true,
+    });
+    await runPipeline(options(growing, growingOut), { reporter: createMemoryReporter() });
+    await cp(path.join(SLICE, '2025-03'), path.join(growing, '2025-03'), {
+      recursive: true,
+      preserveTimestamps: true,
+    });
+    const record = await runPipeline(options(growing, growingOut), {
+      reporter: createMemoryReporter(),
+    });
+    expect(record.months?.map((m) => [m.plan.month, m.cached])).toEqual([
+      ['2024-03', true],
+      ['2025-03', false],
+    ]);
+    const site = siteDataSchema.parse(
+      JSON.parse(await readFile(path.join(growingOut, 'site-data.json'), 'utf8')),
+    );
+    // Both months now come from an input whose newest month is 2025-03.
+    expect(site.provenance.map((p) => [p.month, p.snapshot])).toEqual([
+      ['2024-03', 'archive:2025-03'],
+      ['2025-03', 'archive:2025-03'],
+    ]);
+    expect(await snapshot(growingOut)).toEqual(await snapshot(out));
   });
 
   it('runs a later step alone from the cache, and refuses when the months were never processed', async () => {

@@ -14,7 +14,6 @@ import { createMonthSummariser } from '../../pipeline/summarise.ts';
 const PARTS = {
   month: '2025-03',
   source: 'archive',
-  snapshot: 'archive:2025-03',
   inputs: ['west-yorkshire:size:2430191,mtime:1'],
   outcomes: [],
   geography: 'g',
