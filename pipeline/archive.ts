@@ -112,6 +112,14 @@ export async function openArchiveInputs(root: string): Promise<ArchiveInput[]> {
   return inputs;
 }
 
+/** One input found by openArchiveInputs, opened again (e.g. by a month worker). Close it when done. */
+export function reopenArchiveInput(
+  inputPath: string,
+  type: ArchiveInput['type'],
+): Promise<ArchiveInput> {
+  return type === 'zip' ? openZip(inputPath) : openFolder(inputPath);
+}
+
 export interface SelectedEntries {
   /** One entry per (month, force, kind), sorted by month, kind, force. */
   entries: ArchiveEntry[];

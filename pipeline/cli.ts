@@ -154,6 +154,8 @@ export interface RunDeps {
   /** Repository root (reference data, default locations). Default: the working directory. */
   root?: string;
   generatedAt?: string | undefined;
+  /** Threads for processing months (default: the machine's available parallelism). */
+  threads?: number | undefined;
 }
 
 /**
@@ -170,6 +172,7 @@ export async function runPipeline(options: CliOptions, deps: RunDeps): Promise<R
     fetch: options.fetch,
     reporter: deps.reporter,
     generatedAt: deps.generatedAt,
+    threads: deps.threads,
   });
   const r = deps.reporter;
   const selected = selectSteps(options);

@@ -2,11 +2,9 @@
 // needs through the context (inputs, geography, month results: loaded once, on first use)
 // and stages its outputs; the CLI renames every staged output into place only after the
 // last selected step succeeded.
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { access, readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
 import { FORCES, MASTER_COLUMNS } from '../src/shared/constants.ts';
 import type { Coverage, MonthSummary, Ward } from '../src/shared/schema.ts';
 import { aggregateSiteData } from './aggregate.ts';
@@ -19,7 +17,7 @@ import {
   type SelectedEntries,
 } from './archive.ts';
 import { readCsv } from './csv.ts';
-import { enrich, type LsoaHints } from './enrich.ts';
+import type { LsoaHints } from './enrich.ts';
 import {
   coordinateKey,
   createLocator,
@@ -27,25 +25,21 @@ import {
   type Geography,
   type Locator,
 } from './geo.ts';
+import { exists, loadGeoContext, type GeoContext, type GeoFiles } from './geo-context.ts';
 import { InputError } from './input-error.ts';
 import { buildMapData, buildWardShapes } from './map-data.ts';
 import { chooseMonthSources, type MonthChoice, type MonthPlan } from './merge.ts';
 import {
   monthCacheKey,
-  openMonthCacheWriter,
   readMonthCache,
   relabelMonthCache,
   type CachedMonth,
 } from './month-cache.ts';
+import { processMonthsInWorkers, type EntryRef, type MonthJob } from './month-pool.ts';
+import { processMonthIntoCache, type MonthTaskResult } from './month-task.ts';
 import { OutcomeIndex, readOutcomes } from './outcomes.ts';
 import type { PipelinePaths } from './paths.ts';
-import {
-  MASTER_HEADER,
-  monthRows,
-  processMonth,
-  type MonthProvenanceInfo,
-} from './process-month.ts';
-import { REFERENCE_FILES } from './reference.ts';
+import { MASTER_HEADER, monthRows, type MonthProvenanceInfo } from './process-month.ts';
 import {
   DropTally,
   formatCount,
@@ -77,6 +71,8 @@ export interface RunOptions {
   /** What the fetch step downloads and where the sources are (when not offline). */
   fetch?: FetchStepOptions | undefined;
   reporter: Reporter;
+  /** Threads for processing months (default: the machine's available parallelism; 1: no workers). */
+  threads?: number | undefined;
   /** Fixed generatedAt (e.g. from SOURCE_DATE_EPOCH); default: the newest month's fetchedAt. */
   generatedAt?: string | undefined;
 }
@@ -88,20 +84,6 @@ export interface Inputs {
   choice: MonthChoice;
   outcomes: ArchiveEntry[];
   stopSearch: ArchiveEntry[];
-}
-
-export interface GeoContext {
-  geo: Geography;
-  locator: Locator;
-  /** The postcodes.io answers the locator was given, by coordinate key (null: none near). */
-  postcodeAnswers: ReadonlyMap<string, { district: string } | null>;
-  /**
-   * Hash of the reference files, polling districts and postcodes.io answers: part of every
-   * month's cache key. New answers therefore change every month's key, not only the keys of
-   * the months holding the newly answered points: all months are processed again once after
-   * postcodes.io placed a new snap point (rare, since police.uk reuses its snap points).
-   */
-  fingerprint: string;
 }
 
 export interface MonthOutcome extends CachedMonth {
@@ -161,7 +143,9 @@ export class RunContext {
 
   /** The reference geography with the cached polling districts and postcodes.io answers. */
   geography(): Promise<GeoContext> {
-    this.geoLoaded ??= loadGeo(this);
+    this.geoLoaded ??= this.reference().then((reference) =>
+      loadGeoContext(geoFiles(this.paths), { note: (text) => this.note(text), reference }),
+    );
     return this.geoLoaded;
   }
 
@@ -327,6 +311,15 @@ export const STEPS: readonly Step[] = [
   },
 ];
 
+/** The files the geography is loaded from. */
+export function geoFiles(paths: PipelinePaths): GeoFiles {
+  return {
+    referenceDir: paths.referenceDir,
+    pollingDistrictsCache: paths.sources.pollingDistrictsCache,
+    postcodesCache: paths.sources.postcodesCache,
+  };
+}
+
 async function loadInputs(ctx: RunContext): Promise<Inputs> {
   const roots = [ctx.options.archiveDir];
   const fetched = ctx.paths.sources.archiveDir;
@@ -384,67 +377,6 @@ async function loadInputs(ctx: RunContext): Promise<Inputs> {
   return inputs;
 }
 
-type PollingDistricts = NonNullable<Parameters<typeof createLocator>[1]>['pollingDistricts'];
-
-/** The fetch step's postcodes.io answers (see sources/postcodes.ts): only the district is used here. */
-const postcodeAnswersSchema = z.object({
-  entries: z.record(z.string(), z.object({ place: z.object({ district: z.string() }).nullable() })),
-});
-
-/**
- * Postcode districts postcodes.io gave coordinates that no LS postcode is near (the WF, BD
- * and HG parts of Leeds), by coordinate key; undefined when the fetch step has saved none.
- */
-async function readPostcodeAnswers(
-  file: string,
-  hash: ReturnType<typeof createHash>,
-): Promise<Map<string, { district: string } | null> | undefined> {
-  if (!(await exists(file))) return undefined;
-  const text = await readFile(file, 'utf8');
-  let parsed;
-  try {
-    parsed = postcodeAnswersSchema.safeParse(JSON.parse(text));
-  } catch (cause) {
-    throw new InputError(file, 'is not valid JSON: delete it and fetch again', { cause });
-  }
-  if (!parsed.success) {
-    throw new InputError(file, 'is not a postcodes.io answer cache: delete it and fetch again');
-  }
-  hash.update('postcodes').update(text);
-  return new Map(Object.entries(parsed.data.entries).map(([key, value]) => [key, value.place]));
-}
-
-async function loadGeo(ctx: RunContext): Promise<GeoContext> {
-  const geo = await ctx.reference();
-  const hash = createHash('sha256');
-  for (const file of Object.values(REFERENCE_FILES)) {
-    hash.update(file).update(await readFile(path.join(ctx.paths.referenceDir, file)));
-  }
-  const pollingFile = ctx.paths.sources.pollingDistrictsCache;
-  let pollingDistricts: PollingDistricts | undefined;
-  if (await exists(pollingFile)) {
-    const text = await readFile(pollingFile, 'utf8');
-    hash.update('polling').update(text);
-    try {
-      // createLocator checks the features (and names this file's problems) itself.
-      pollingDistricts = JSON.parse(text) as PollingDistricts;
-    } catch (cause) {
-      throw new InputError(pollingFile, 'is not valid JSON: delete it and fetch it again', {
-        cause,
-      });
-    }
-  } else {
-    ctx.note(
-      `polling districts are not available (${pollingFile} does not exist; the fetch step ` +
-        'downloads them), so the Polling District column stays empty',
-    );
-  }
-  const postcodeAnswers =
-    (await readPostcodeAnswers(ctx.paths.sources.postcodesCache, hash)) ?? new Map();
-  const locator = createLocator(geo, { pollingDistricts, postcodePlaces: postcodeAnswers });
-  return { geo, locator, postcodeAnswers, fingerprint: hash.digest('hex') };
-}
-
 /**
  * Locate the coordinates of every month to be processed (archive and API months) with the
  * LS postcode list alone, and ask postcodes.io about those it cannot place. Months already
@@ -484,56 +416,59 @@ function planBytes(plan: MonthPlan): number {
 
 async function runMonths(ctx: RunContext): Promise<string> {
   const inputs = await ctx.inputs();
-  const { locator, postcodeAnswers } = await ctx.geography();
-  const plans = [...inputs.choice.months].sort(
-    (a, b) =>
-      Number(a.source === 'api') - Number(b.source === 'api') || a.month.localeCompare(b.month),
-  );
+  const geo = await ctx.geography();
+  const { locator, postcodeAnswers } = geo;
   const results: MonthOutcome[] = [];
-  let outcomeIndex: OutcomeIndex | undefined;
-  let hints: LsoaHints | undefined;
-  /** Coordinates of kept rows whose postcode district is only approximate. */
-  const approximate = new Set<string>();
-
-  for (const plan of plans) {
+  const toProcess: MonthPlan[] = [];
+  for (const plan of inputs.choice.months) {
     const cached = await ctx.cachedMonth(plan);
     if (cached) {
       results.push({ ...cached, plan, cached: true });
       ctx.reporter.info(`  ${plan.month}: ${describeMonth(plan, cached.summary)} (cached)`);
-      continue;
+    } else {
+      toProcess.push(plan);
     }
+  }
+  /** Coordinates of kept rows whose postcode district is only approximate. */
+  const approximate = new Set<string>();
+  const processed = (plan: MonthPlan, result: MonthTaskResult) => {
+    for (const key of result.approximate) approximate.add(key);
+    results.push({ ...result, plan, cached: false });
+  };
+
+  // Archive months are independent of each other: in parallel when there are several.
+  // API months take LSOA codes from the archive months (see enrich.ts), so they come after.
+  const archivePlans = toProcess.filter((plan) => plan.source === 'archive');
+  const threads = Math.min(ctx.options.threads ?? availableParallelism(), archivePlans.length);
+  const inline = threads >= 2 ? toProcess.filter((plan) => plan.source === 'api') : toProcess;
+  if (threads >= 2) {
+    for (const [i, result] of (
+      await processArchiveMonthsInWorkers(ctx, archivePlans, threads)
+    ).entries()) {
+      processed(archivePlans[i]!, result);
+    }
+  }
+
+  let outcomeIndex: OutcomeIndex | undefined;
+  let hints: LsoaHints | undefined;
+  for (const plan of inline) {
     if (outcomeIndex === undefined && inputs.outcomes.length > 0) {
       outcomeIndex = await buildOutcomeIndex(ctx, inputs.outcomes, locator);
     }
     if (plan.source === 'api') hints ??= await lsoaHintsFromArchiveMonths(results);
     const { key, provenance } = await ctx.monthKey(plan);
-
-    const writer = await openMonthCacheWriter(ctx.paths.monthsCacheDir, plan.month);
     const progress = ctx.reporter.progress(plan.month, planBytes(plan));
     try {
-      const source = plan.source;
-      const result = await processMonth(
-        plan,
-        provenance,
-        {
-          enrich: (record) => {
-            const place = locator.locate(record.longitude, record.latitude);
-            if (place === null) return null;
-            if (place.postcodeApproximate) {
-              approximate.add(coordinateKey(record.longitude, record.latitude));
-            }
-            return enrich(record, place, source, hints);
-          },
-          outcomes: outcomeIndex,
-          onBytes: (n) => progress.advance(n),
-        },
-        writer.rows,
-      );
-      await writer.commit(result.summary, result.drops, key);
+      const result = await processMonthIntoCache(plan, provenance, key, {
+        locator,
+        outcomes: outcomeIndex,
+        hints,
+        monthsCacheDir: ctx.paths.monthsCacheDir,
+        onBytes: (n) => progress.advance(n),
+      });
       progress.done(describeMonth(plan, result.summary));
-      results.push({ ...result, csv: writer.rows.finalPath, plan, cached: false });
+      processed(plan, result);
     } catch (error) {
-      await writer.abort();
       progress.done('failed');
       throw error;
     }
@@ -561,6 +496,60 @@ async function runMonths(ctx: RunContext): Promise<string> {
     `${results.length} month(s) (${fromCache} from cache): read ${formatCount(totals.read)}, ` +
     `kept ${formatCount(totals.kept)}, dropped ${formatCount(totals.read - totals.kept)}`
   );
+}
+
+/** The archive months `plans`, processed by `threads` month workers (see month-pool.ts). */
+async function processArchiveMonthsInWorkers(
+  ctx: RunContext,
+  plans: readonly MonthPlan[],
+  threads: number,
+): Promise<MonthTaskResult[]> {
+  const inputs = await ctx.inputs();
+  const geo = await ctx.geography();
+  const ref = (e: ArchiveEntry): EntryRef => ({
+    input: e.input,
+    where: e.where,
+    fingerprint: e.fingerprint,
+  });
+  const jobs: MonthJob[] = [];
+  for (const plan of plans) {
+    if (plan.source !== 'archive') continue;
+    const { key, provenance } = await ctx.monthKey(plan);
+    jobs.push({
+      month: plan.month,
+      snapshot: plan.snapshot,
+      entries: plan.entries.map(ref),
+      provenance,
+      key,
+    });
+  }
+  const byMonth = new Map(plans.map((plan) => [plan.month, plan]));
+  const progress = ctx.reporter.progress(
+    `${jobs.length} month(s) in ${threads} threads`,
+    plans.reduce((sum, plan) => sum + planBytes(plan), 0),
+  );
+  try {
+    const results = await processMonthsInWorkers(
+      jobs,
+      {
+        geoFiles: geoFiles(ctx.paths),
+        geoFingerprint: geo.fingerprint,
+        inputs: inputs.archives.map((a) => ({ path: a.path, type: a.type })),
+        outcomes: inputs.outcomes.map(ref),
+        monthsCacheDir: ctx.paths.monthsCacheDir,
+      },
+      { threads, onBytes: (n) => progress.advance(n) },
+    );
+    progress.done();
+    results.forEach((result, i) => {
+      const plan = byMonth.get(jobs[i]!.month)!;
+      ctx.reporter.info(`  ${plan.month}: ${describeMonth(plan, result.summary)}`);
+    });
+    return results;
+  } catch (error) {
+    progress.done('failed');
+    throw error;
+  }
 }
 
 function describeMonth(plan: MonthPlan, summary: MonthSummary): string {
@@ -762,11 +751,4 @@ export function runSummaryJson(ctx: RunContext): unknown {
 function isInside(file: string, dir: string): boolean {
   const relative = path.relative(path.resolve(dir), path.resolve(file));
   return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
-}
-
-async function exists(file: string): Promise<boolean> {
-  return access(file).then(
-    () => true,
-    () => false,
-  );
 }

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { STREET_COLUMNS } from '../../src/shared/constants.ts';
@@ -91,6 +91,45 @@ describe('readCsv', () => {
     await expect(collect(`${HEADER}\n${ASB_ROW}\n${ASB_ROW},extra\n`)).rejects.toThrow(
       /^test\.csv:3: is not valid CSV/,
     );
+  });
+});
+
+describe('readCsv on text split anywhere', () => {
+  const text = readFileSync(STREET_2025_02, 'utf8').split('\n').slice(0, 40).join('\r\n');
+
+  it('gives the same rows whatever the chunk boundaries, with CRLF line ends', async () => {
+    const whole = await collect(text);
+    expect(whole).toHaveLength(39);
+    const bytes = Buffer.from(text);
+    for (const size of [1, 7, 64]) {
+      const chunks = [];
+      for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+      const rows = [];
+      for await (const row of readCsv(Readable.from(chunks), 'test.csv', STREET_COLUMNS))
+        rows.push(row);
+      expect(rows).toEqual(whole);
+    }
+  });
+
+  it('reads a quoted field with a line break and counts the line where the row ends', async () => {
+    const quoted = ASB_ROW.replace('On or near Supermarket', '"On or near\nSupermarket, ""A"""');
+    const rows = await collect(`${HEADER}\n\n${quoted}\n${ASB_ROW}`);
+    expect(rows.map((r) => [r.line, r.values['Location']])).toEqual([
+      [4, 'On or near\nSupermarket, "A"'],
+      [5, 'On or near Supermarket'],
+    ]);
+  });
+
+  it('fails on a quote inside an unquoted field, naming file and line', async () => {
+    const bad = ASB_ROW.replace('On or near Supermarket', 'On or near "Supermarket"');
+    await expect(collect(`${HEADER}\n${ASB_ROW}\n${bad}\n`)).rejects.toThrow(
+      /^test\.csv:3: is not valid CSV \(Invalid Opening Quote/,
+    );
+  });
+
+  it('fails on a quote that is never closed', async () => {
+    const bad = ASB_ROW.replace('On or near Supermarket', '"On or near Supermarket');
+    await expect(collect(`${HEADER}\n${bad}\n`)).rejects.toThrow(/^test\.csv:2: is not valid CSV/);
   });
 });
 

@@ -1,0 +1,106 @@
+// The geography a run locates crimes with: the reference files, plus the polling districts
+// and postcodes.io answers the fetch step saved, with a fingerprint of all of them. Loaded
+// the same way by the main thread and by every month worker (pipeline/month-worker.ts), so
+// all of them place a coordinate identically.
+import { createHash } from 'node:crypto';
+import { access, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { createLocator, loadGeography, type Geography, type Locator } from './geo.ts';
+import { InputError } from './input-error.ts';
+import { REFERENCE_FILES } from './reference.ts';
+
+export interface GeoContext {
+  geo: Geography;
+  locator: Locator;
+  /** The postcodes.io answers the locator was given, by coordinate key (null: none near). */
+  postcodeAnswers: ReadonlyMap<string, { district: string } | null>;
+  /**
+   * Hash of the reference files, polling districts and postcodes.io answers: part of every
+   * month's cache key. New answers therefore change every month's key, not only the keys of
+   * the months holding the newly answered points: all months are processed again once after
+   * postcodes.io placed a new snap point (rare, since police.uk reuses its snap points).
+   */
+  fingerprint: string;
+}
+
+/** Where the geography's files are (see PipelinePaths). */
+export interface GeoFiles {
+  referenceDir: string;
+  pollingDistrictsCache: string;
+  postcodesCache: string;
+}
+
+type PollingDistricts = NonNullable<Parameters<typeof createLocator>[1]>['pollingDistricts'];
+
+/** The fetch step's postcodes.io answers (see sources/postcodes.ts): only the district is used here. */
+const postcodeAnswersSchema = z.object({
+  entries: z.record(z.string(), z.object({ place: z.object({ district: z.string() }).nullable() })),
+});
+
+/**
+ * Load the geography. `note` is told once when the polling districts are missing;
+ * `reference` is the reference geography when the caller has already loaded it.
+ */
+export async function loadGeoContext(
+  files: GeoFiles,
+  options: { note(text: string): void; reference?: Geography | undefined },
+): Promise<GeoContext> {
+  const geo = options.reference ?? (await loadGeography(files.referenceDir));
+  const hash = createHash('sha256');
+  for (const file of Object.values(REFERENCE_FILES)) {
+    hash.update(file).update(await readFile(path.join(files.referenceDir, file)));
+  }
+  const pollingFile = files.pollingDistrictsCache;
+  let pollingDistricts: PollingDistricts | undefined;
+  if (await exists(pollingFile)) {
+    const text = await readFile(pollingFile, 'utf8');
+    hash.update('polling').update(text);
+    try {
+      // createLocator checks the features (and names this file's problems) itself.
+      pollingDistricts = JSON.parse(text) as PollingDistricts;
+    } catch (cause) {
+      throw new InputError(pollingFile, 'is not valid JSON: delete it and fetch it again', {
+        cause,
+      });
+    }
+  } else {
+    options.note(
+      `polling districts are not available (${pollingFile} does not exist; the fetch step ` +
+        'downloads them), so the Polling District column stays empty',
+    );
+  }
+  const postcodeAnswers = (await readPostcodeAnswers(files.postcodesCache, hash)) ?? new Map();
+  const locator = createLocator(geo, { pollingDistricts, postcodePlaces: postcodeAnswers });
+  return { geo, locator, postcodeAnswers, fingerprint: hash.digest('hex') };
+}
+
+/**
+ * Postcode districts postcodes.io gave coordinates that no LS postcode is near (the WF, BD
+ * and HG parts of Leeds), by coordinate key; undefined when the fetch step has saved none.
+ */
+async function readPostcodeAnswers(
+  file: string,
+  hash: ReturnType<typeof createHash>,
+): Promise<Map<string, { district: string } | null> | undefined> {
+  if (!(await exists(file))) return undefined;
+  const text = await readFile(file, 'utf8');
+  let parsed;
+  try {
+    parsed = postcodeAnswersSchema.safeParse(JSON.parse(text));
+  } catch (cause) {
+    throw new InputError(file, 'is not valid JSON: delete it and fetch again', { cause });
+  }
+  if (!parsed.success) {
+    throw new InputError(file, 'is not a postcodes.io answer cache: delete it and fetch again');
+  }
+  hash.update('postcodes').update(text);
+  return new Map(Object.entries(parsed.data.entries).map(([key, value]) => [key, value.place]));
+}
+
+export async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}

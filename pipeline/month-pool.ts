@@ -1,0 +1,146 @@
+// Archive months processed in parallel, one month at a time per worker thread
+// (pipeline/month-worker.ts). Months are independent: each worker locates with its own
+// locator over the same geography, writes each month's cache files itself and returns the
+// summary; the caller orders the results by month, so the outputs are byte-identical to a
+// run in one thread. Memory stays bounded: a worker holds one month (its distinct Crime
+// IDs and summary), its locator and, when the input has outcomes files, its own outcome
+// index (each worker reads the outcomes files itself; sharing one index between threads
+// would need it in shared memory).
+import { Worker } from 'node:worker_threads';
+import type { MonthSummary } from '../src/shared/schema.ts';
+import type { ArchiveInput } from './archive.ts';
+import type { GeoFiles } from './geo-context.ts';
+import type { MonthProvenanceInfo } from './process-month.ts';
+import type { MonthTaskResult } from './month-task.ts';
+import { DropTally } from './report.ts';
+
+/** What every worker is given once. */
+export interface WorkerSetup {
+  geoFiles: GeoFiles;
+  /** The main thread's geography fingerprint: a worker that loads another one stops. */
+  geoFingerprint: string;
+  /** The run's inputs, reopened by the workers as they need them. */
+  inputs: { path: string; type: ArchiveInput['type'] }[];
+  /** The outcomes files that revise the months' outcomes. */
+  outcomes: EntryRef[];
+  monthsCacheDir: string;
+}
+
+/** An input file as the main thread planned with it. */
+export interface EntryRef {
+  input: string;
+  where: string;
+  fingerprint: string;
+}
+
+/** One archive month to process. */
+export interface MonthJob {
+  month: string;
+  snapshot: string;
+  /** Its street files, in the plan's order. */
+  entries: EntryRef[];
+  provenance: MonthProvenanceInfo;
+  key: string;
+}
+
+export type WorkerMessage =
+  | { type: 'bytes'; n: number }
+  | {
+      type: 'done';
+      month: string;
+      summary: MonthSummary;
+      drops: Pick<DropTally, 'counts' | 'examples'>;
+      csv: string;
+      approximate: string[];
+    }
+  | { type: 'failed'; month: string; name: string; message: string };
+
+export interface PoolOptions {
+  threads: number;
+  onBytes?: ((n: number) => void) | undefined;
+  /** Called as each month is done (in the order they finish). */
+  onMonth?: ((month: string, result: MonthTaskResult) => void) | undefined;
+}
+
+const WORKER_URL = new URL('./month-worker.ts', import.meta.url);
+
+/**
+ * Heap limits of a worker, MiB. A month's rows are short-lived garbage, and with V8's
+ * defaults (sized for a whole process) each worker let garbage pile up to a few hundred MiB
+ * before collecting: two workers took a full-scale run (96 months) past 800 MiB. A worker
+ * holds about 60 MiB that lives (geography, locator, one month's Crime IDs and summary), so
+ * these limits keep the run under 600 MiB without slowing it. Its own outcome index (when
+ * the input has outcomes files: about 100 MiB per million crimes) gets the default room.
+ */
+const WORKER_YOUNG_GENERATION_MB = 8;
+const WORKER_OLD_GENERATION_MB = 192;
+
+/**
+ * Process `jobs` in up to `options.threads` workers; the results come back in the order of
+ * `jobs`. When a month fails, no further month is started, the months in progress finish,
+ * and the first failure is thrown (with its message as the worker saw it).
+ */
+export async function processMonthsInWorkers(
+  jobs: readonly MonthJob[],
+  setup: WorkerSetup,
+  options: PoolOptions,
+): Promise<MonthTaskResult[]> {
+  const queue = [...jobs];
+  const results = new Map<string, MonthTaskResult>();
+  let failure: Error | undefined;
+
+  const runWorker = () =>
+    new Promise<void>((resolve) => {
+      const worker = new Worker(WORKER_URL, {
+        workerData: setup,
+        resourceLimits: {
+          maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB,
+          ...(setup.outcomes.length === 0
+            ? { maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB }
+            : {}),
+        },
+      });
+      let current: MonthJob | undefined;
+      const next = () => {
+        current = failure === undefined ? queue.shift() : undefined;
+        worker.postMessage(current ?? 'stop');
+      };
+      worker.on('message', (message: WorkerMessage) => {
+        if (message.type === 'bytes') {
+          options.onBytes?.(message.n);
+          return;
+        }
+        if (message.type === 'done') {
+          const drops = new DropTally();
+          drops.merge(message.drops);
+          const { summary, csv, approximate } = message;
+          const result = { summary, drops, csv, approximate };
+          results.set(message.month, result);
+          options.onMonth?.(message.month, result);
+        } else {
+          failure ??= Object.assign(new Error(message.message), { name: message.name });
+        }
+        next();
+      });
+      worker.once('error', (error) => {
+        failure ??= error;
+      });
+      worker.once('exit', (code) => {
+        if (current !== undefined) {
+          failure ??= new Error(
+            `the worker processing ${current.month} stopped unexpectedly (exit code ${code})`,
+          );
+        }
+        resolve();
+      });
+      next();
+    });
+
+  await Promise.all(Array.from({ length: Math.min(options.threads, jobs.length) }, runWorker));
+  if (failure) throw failure;
+  return jobs.map((job) => {
+    const result = results.get(job.month);
+    if (result === undefined) throw new Error(`${job.month} was not processed`);
+    return result;
+  });
+}

@@ -1,0 +1,98 @@
+// A month worker (worker_threads): processes the archive months the main thread sends it,
+// one at a time, into the month cache (pipeline/month-task.ts), with its own locator and
+// its own handles on the input files. See pipeline/month-pool.ts for the other side.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ArchiveEntry, ArchiveInput } from './archive.ts';
+import { reopenArchiveInput } from './archive.ts';
+import { loadGeoContext, type GeoContext } from './geo-context.ts';
+import type { MonthJob, WorkerMessage, WorkerSetup } from './month-pool.ts';
+import { processMonthIntoCache } from './month-task.ts';
+import { OutcomeIndex, readOutcomes } from './outcomes.ts';
+
+const setup = workerData as WorkerSetup;
+const port = parentPort;
+if (port === null) throw new Error('pipeline/month-worker.ts runs only as a worker thread');
+
+let geography: Promise<GeoContext> | undefined;
+let outcomeIndex: Promise<OutcomeIndex | undefined> | undefined;
+const inputs = new Map<string, Promise<ArchiveInput>>();
+
+function input(inputPath: string): Promise<ArchiveInput> {
+  let opened = inputs.get(inputPath);
+  if (opened === undefined) {
+    const type = setup.inputs.find((i) => i.path === inputPath)?.type;
+    if (type === undefined) throw new Error(`${inputPath} is not one of the run's inputs`);
+    opened = reopenArchiveInput(inputPath, type);
+    inputs.set(inputPath, opened);
+  }
+  return opened;
+}
+
+/** The entry the main thread planned with, checked to be the same file it fingerprinted. */
+async function entry(planned: MonthJob['entries'][number]): Promise<ArchiveEntry> {
+  const found = (await input(planned.input)).entries.find((e) => e.where === planned.where);
+  if (found === undefined || found.fingerprint !== planned.fingerprint) {
+    throw new Error(`${planned.where} changed while the pipeline was reading it: run it again`);
+  }
+  return found;
+}
+
+async function buildOutcomeIndex(geo: GeoContext): Promise<OutcomeIndex | undefined> {
+  if (setup.outcomes.length === 0) return undefined;
+  const index = new OutcomeIndex();
+  const entries = await Promise.all(setup.outcomes.map(entry));
+  await readOutcomes(entries, index, {
+    keep: (lon, lat) => geo.locator.locate(lon, lat) !== null,
+  });
+  return index;
+}
+
+async function run(job: MonthJob): Promise<void> {
+  geography ??= loadGeoContext(setup.geoFiles, { note: () => {} });
+  const geo = await geography;
+  if (geo.fingerprint !== setup.geoFingerprint) {
+    throw new Error('the reference geography changed while the pipeline was running: run it again');
+  }
+  outcomeIndex ??= buildOutcomeIndex(geo);
+  const plan = {
+    month: job.month,
+    source: 'archive' as const,
+    snapshot: job.snapshot,
+    entries: await Promise.all(job.entries.map(entry)),
+    notUsed: [],
+  };
+  const result = await processMonthIntoCache(plan, job.provenance, job.key, {
+    locator: geo.locator,
+    outcomes: await outcomeIndex,
+    monthsCacheDir: setup.monthsCacheDir,
+    onBytes: (n) => post({ type: 'bytes', n }),
+  });
+  post({
+    type: 'done',
+    month: job.month,
+    summary: result.summary,
+    drops: { counts: result.drops.counts, examples: result.drops.examples },
+    csv: result.csv,
+    approximate: result.approximate,
+  });
+}
+
+function post(message: WorkerMessage): void {
+  port?.postMessage(message);
+}
+
+async function stop(): Promise<void> {
+  for (const opened of inputs.values()) (await opened.catch(() => undefined))?.close();
+  port?.close();
+}
+
+port.on('message', (job: MonthJob | 'stop') => {
+  if (job === 'stop') {
+    void stop();
+    return;
+  }
+  run(job).catch((error: unknown) => {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    post({ type: 'failed', month: job.month, name: failure.name, message: failure.message });
+  });
+});
