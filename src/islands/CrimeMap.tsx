@@ -17,6 +17,7 @@ import {
   ratePerThousand,
   wardTotals,
   type MapFilter,
+  type WardRank,
 } from '../lib/map-filter.ts';
 import { choroplethScale } from '../lib/map-scale.ts';
 import {
@@ -25,6 +26,7 @@ import {
   INTENSITY_MIN,
   defaultState,
   parseState,
+  sameState,
   serialiseState,
   type MapViewState,
   type StateContext,
@@ -104,15 +106,7 @@ interface MapViewProps {
   wardsBase: string;
 }
 
-function toFilter(data: MapData, state: MapViewState): MapFilter {
-  const typeIndex = new Map(data.crimeTypes.map((t, i) => [t, i]));
-  return {
-    types: state.types.map((t) => typeIndex.get(t) ?? -1).filter((i) => i >= 0),
-    from: Math.max(0, data.months.indexOf(state.from)),
-    to: Math.max(0, data.months.indexOf(state.to)),
-    excludeCityCentre: state.excludeCityCentre,
-  };
-}
+type Commit = (patch: Partial<MapViewState>, mode: 'push' | 'live') => void;
 
 function MapView({ data, shapes, wardsBase }: MapViewProps) {
   const context: StateContext = useMemo(() => ({ months: data.months, wards: data.wards }), [data]);
@@ -132,22 +126,25 @@ function MapView({ data, shapes, wardsBase }: MapViewProps) {
 
   /**
    * Apply a change. 'push' records it as one history entry (back undoes it); 'live' only
-   * redraws, for the steps of a slider move whose end arrives later as a 'push'.
+   * redraws, for the steps of a slider move whose end arrives later as a 'push'. One function
+   * for the life of the view, so the parts drawn once (crime types, ranking) keep their props.
    */
-  function commit(patch: Partial<MapViewState>, mode: 'push' | 'live'): void {
-    const next = { ...stateRef.current, ...patch };
-    const query = serialiseState(next, context);
-    // A slider's final 'push' usually repeats its last 'live' step: no second redraw.
-    if (query !== serialiseState(stateRef.current, context)) {
-      stateRef.current = next;
-      setState(next);
-    }
-    if (mode === 'live') return;
-    const url = `${window.location.pathname}${query}${window.location.hash}`;
-    if (url !== `${window.location.pathname}${window.location.search}${window.location.hash}`) {
-      window.history.pushState(null, '', url);
-    }
-  }
+  const commit: Commit = useMemo(
+    () => (patch, mode) => {
+      const current = stateRef.current;
+      const next = { ...current, ...patch };
+      // A slider's final 'push' usually repeats its last 'live' step: no second redraw.
+      if (!sameState(next, current)) {
+        stateRef.current = next;
+        setState(next);
+      }
+      if (mode === 'live') return;
+      const { pathname, search, hash } = window.location;
+      const query = serialiseState(next, context);
+      if (query !== search) window.history.pushState(null, '', `${pathname}${query}${hash}`);
+    },
+    [context],
+  );
 
   useEffect(() => {
     const onPopState = () => setState(parseState(window.location.search, context));
@@ -155,14 +152,25 @@ function MapView({ data, shapes, wardsBase }: MapViewProps) {
     return () => window.removeEventListener('popstate', onPopState);
   }, [context]);
 
-  // Figures for the current filter.
-  const filter = useMemo(() => toFilter(data, state), [data, state]);
+  // Figures for the current filter. Each depends only on the parts of the state it reads, so
+  // selecting a ward or moving the intensity slider recomputes no totals.
+  const { types, from, to, excludeCityCentre, view, intensity, ward } = state;
+  const typeIndex = useMemo(() => new Map(data.crimeTypes.map((t, i) => [t, i])), [data]);
+  const filter: MapFilter = useMemo(
+    () => ({
+      types: types.map((t) => typeIndex.get(t) ?? -1).filter((i) => i >= 0),
+      from: Math.max(0, data.months.indexOf(from)),
+      to: Math.max(0, data.months.indexOf(to)),
+      excludeCityCentre,
+    }),
+    [data, typeIndex, types, from, to, excludeCityCentre],
+  );
   const totals = useMemo(() => wardTotals(data, filter), [data, filter]);
   const ranking = useMemo(() => rankWards(data, totals), [data, totals]);
   const leedsTotal = useMemo(() => totals.reduce((a, b) => a + b, 0), [totals]);
   const coverage = useMemo(() => monthCoverage(data, filter), [data, filter]);
   const wardIndex = useMemo(() => new Map(data.wards.map((w, i) => [w.slug, i])), [data]);
-  const selectedIndex = state.ward === null ? undefined : wardIndex.get(state.ward);
+  const selectedIndex = ward === null ? undefined : wardIndex.get(ward);
   const rankOf = useMemo(() => new Map(ranking.map((r) => [r.ward, r.rank])), [ranking]);
 
   const figures = useRef({ totals, rankOf });
@@ -177,11 +185,11 @@ function MapView({ data, shapes, wardsBase }: MapViewProps) {
     MapLayers.create(container, shapes, {
       wardLabel(slug) {
         const i = wardIndex.get(slug);
-        const ward = i === undefined ? undefined : data.wards[i];
-        if (i === undefined || ward === undefined) return slug;
+        const w = i === undefined ? undefined : data.wards[i];
+        if (i === undefined || w === undefined) return slug;
         const count = figures.current.totals[i] ?? 0;
         const rank = figures.current.rankOf.get(i) ?? 0;
-        return `${ward.name}: ${formatCount(count)} crimes (${ordinal(rank)} of ${data.wards.length})`;
+        return `${w.name}: ${formatCount(count)} crimes (${ordinal(rank)} of ${data.wards.length})`;
       },
       onWardClick(slug) {
         commit({ ward: stateRef.current.ward === slug ? null : slug }, 'push');
@@ -205,47 +213,111 @@ function MapView({ data, shapes, wardsBase }: MapViewProps) {
     };
   }, [data, shapes]);
 
+  // The choropleth's classes, only while it is shown.
   const scale = useMemo(
-    () => choroplethScale(data.wards.map((_, i) => totals[i] ?? 0)),
-    [data, totals],
+    () => (view === 'wards' ? choroplethScale(data.wards.map((_, i) => totals[i] ?? 0)) : null),
+    [data, view, totals],
   );
+  const wardFills = useMemo(() => {
+    if (scale === null) return null;
+    const fills = new Map<string, WardStyle>();
+    data.wards.forEach((w, i) => {
+      fills.set(w.slug, {
+        fillColor: scale.colour(totals[i] ?? 0),
+        fillOpacity: CHOROPLETH_OPACITY,
+      });
+    });
+    return fills;
+  }, [data, totals, scale]);
 
-  // Draw the filter on the map right after each render, before the browser paints.
+  // Draw on the map right after each render, before the browser paints; each layer only when
+  // what it shows has changed.
   useLayoutEffect(() => {
     if (layers === null) return;
-    const selected = state.ward;
-    if (state.view === 'heat') {
-      const max = pointTotals(data, filter, pointBuffer);
-      // Each intensity step halves the count that saturates the colour scale; the default
-      // saturates at half the busiest point.
-      layers.showHeat(
-        data.pointLat,
-        data.pointLon,
-        pointBuffer,
-        max * 2 ** (INTENSITY_DEFAULT - 1 - state.intensity),
-      );
-      layers.styleWards(null, selected);
-    } else {
+    if (view !== 'heat') {
       layers.hideHeat();
-      const styles = new Map<string, WardStyle>();
-      data.wards.forEach((w, i) => {
-        styles.set(w.slug, {
-          fillColor: scale.colour(totals[i] ?? 0),
-          fillOpacity: CHOROPLETH_OPACITY,
-        });
-      });
-      layers.styleWards(styles, selected);
+      return;
     }
+    const max = pointTotals(data, filter, pointBuffer);
+    // Each intensity step halves the count that saturates the colour scale; the default
+    // saturates at half the busiest point.
+    layers.showHeat(
+      data.pointLat,
+      data.pointLon,
+      pointBuffer,
+      max * 2 ** (INTENSITY_DEFAULT - 1 - intensity),
+    );
+  }, [layers, data, filter, view, intensity, pointBuffer]);
+
+  useLayoutEffect(() => {
+    layers?.styleWards(wardFills, ward);
+  }, [layers, wardFills, ward]);
+
+  useLayoutEffect(() => {
+    if (layers === null) return;
     layers.refreshTooltips();
     // Tests and the benchmark wait for this counter to know the map and figures are redrawn.
     updates.current += 1;
     rootRef.current?.setAttribute('data-updates', String(updates.current));
-  }, [layers, data, filter, totals, scale, state, pointBuffer]);
+  }, [layers, state]);
 
-  const selectedTypes = new Set<CrimeType>(state.types);
-  const visibleRanking = showAllWards ? ranking : ranking.slice(0, TOP_WARDS);
   const rangeLabel = monthRangeLabel(data.months, filter.from, filter.to);
   const cityCentre = CITY_CENTRE_POSTCODE_DISTRICTS.join(' and ');
+
+  // Parts that change with few of the filter's values are built only when those change: an
+  // unchanged element is skipped whole when the view is compared with the page.
+  const typeOptions = useMemo(
+    () => <CrimeTypeOptions selected={types} commit={commit} />,
+    [types, commit],
+  );
+  const legend = useMemo(
+    () =>
+      scale !== null && (
+        <div class="crime-map__legend" aria-label="Legend: crimes per ward" role="group">
+          <p class="crime-map__label">Crimes per ward</p>
+          <ul>
+            {scale.legend.map((c) => (
+              <li key={c.colour}>
+                <span class="swatch" style={{ background: c.colour }} aria-hidden="true" />
+                {c.from === c.to
+                  ? formatCount(c.from)
+                  : `${formatCount(c.from)} to ${formatCount(c.to)}`}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ),
+    [scale],
+  );
+  const rankingTable = useMemo(
+    () => (
+      <WardRanking
+        data={data}
+        ranking={ranking}
+        showAll={showAllWards}
+        selected={ward}
+        commit={commit}
+        onShowAll={setShowAllWards}
+      />
+    ),
+    [data, ranking, showAllWards, ward, commit],
+  );
+  const details = useMemo(
+    () =>
+      selectedIndex !== undefined && (
+        <WardDetails
+          data={data}
+          ward={selectedIndex}
+          filter={filter}
+          count={totals[selectedIndex] ?? 0}
+          leedsTotal={leedsTotal}
+          rank={rankOf.get(selectedIndex) ?? 0}
+          wardsBase={wardsBase}
+          onClose={() => commit({ ward: null }, 'push')}
+        />
+      ),
+    [data, selectedIndex, filter, totals, leedsTotal, rankOf, wardsBase, commit],
+  );
 
   return (
     <div class="crime-map" ref={rootRef} data-ready={layers === null ? undefined : 'true'}>
@@ -263,17 +335,11 @@ function MapView({ data, shapes, wardsBase }: MapViewProps) {
             from={filter.from}
             to={filter.to}
             labelId="crime-map-months-label"
-            onSlide={(from, to) =>
-              commit(
-                { from: data.months[from] ?? state.from, to: data.months[to] ?? state.to },
-                'live',
-              )
+            onSlide={(first, last) =>
+              commit({ from: data.months[first] ?? from, to: data.months[last] ?? to }, 'live')
             }
-            onChange={(from, to) =>
-              commit(
-                { from: data.months[from] ?? state.from, to: data.months[to] ?? state.to },
-                'push',
-              )
+            onChange={(first, last) =>
+              commit({ from: data.months[first] ?? from, to: data.months[last] ?? to }, 'push')
             }
           />
         </div>
@@ -285,24 +351,24 @@ function MapView({ data, shapes, wardsBase }: MapViewProps) {
               ['heat', 'Heatmap of crimes'],
               ['wards', 'Crimes by ward'],
             ] as const
-          ).map(([view, label]) => (
-            <label key={view} class="crime-map__option">
+          ).map(([option, label]) => (
+            <label key={option} class="crime-map__option">
               <input
                 type="radio"
                 name="view"
-                value={view}
-                checked={state.view === view}
-                onChange={() => commit({ view }, 'push')}
+                value={option}
+                checked={view === option}
+                onChange={() => commit({ view: option }, 'push')}
               />{' '}
               {label}
             </label>
           ))}
         </fieldset>
 
-        {state.view === 'heat' && (
+        {view === 'heat' && (
           <div class="crime-map__field">
             <label for="crime-map-intensity" class="crime-map__label">
-              Heat intensity: <output>{state.intensity}</output> of {INTENSITY_MAX}
+              Heat intensity: <output>{intensity}</output> of {INTENSITY_MAX}
             </label>
             <input
               id="crime-map-intensity"
@@ -310,7 +376,7 @@ function MapView({ data, shapes, wardsBase }: MapViewProps) {
               min={INTENSITY_MIN}
               max={INTENSITY_MAX}
               step={1}
-              value={state.intensity}
+              value={intensity}
               onInput={(e) => commit({ intensity: Number(e.currentTarget.value) }, 'live')}
               onChange={(e) => commit({ intensity: Number(e.currentTarget.value) }, 'push')}
             />
@@ -323,7 +389,7 @@ function MapView({ data, shapes, wardsBase }: MapViewProps) {
               type="checkbox"
               role="switch"
               id="crime-map-cc"
-              checked={state.excludeCityCentre}
+              checked={excludeCityCentre}
               onChange={(e) => commit({ excludeCityCentre: e.currentTarget.checked }, 'push')}
             />{' '}
             Exclude city centre
@@ -331,33 +397,7 @@ function MapView({ data, shapes, wardsBase }: MapViewProps) {
           <p class="crime-map__note">City centre = postcode districts {cityCentre}</p>
         </div>
 
-        <fieldset class="crime-map__types">
-          <legend>Crime types</legend>
-          <div class="crime-map__buttons">
-            <button type="button" onClick={() => commit({ types: [...CRIME_TYPES] }, 'push')}>
-              All types
-            </button>
-            <button type="button" onClick={() => commit({ types: [] }, 'push')}>
-              No types
-            </button>
-          </div>
-          {CRIME_TYPES.map((type) => (
-            <label key={type} class="crime-map__option">
-              <input
-                type="checkbox"
-                name="type"
-                value={type}
-                checked={selectedTypes.has(type)}
-                onChange={(e) => {
-                  const on = e.currentTarget.checked;
-                  const next = CRIME_TYPES.filter((t) => (t === type ? on : selectedTypes.has(t)));
-                  commit({ types: next }, 'push');
-                }}
-              />{' '}
-              {type}
-            </label>
-          ))}
-        </fieldset>
+        {typeOptions}
 
         <button
           type="button"
@@ -383,35 +423,21 @@ function MapView({ data, shapes, wardsBase }: MapViewProps) {
           ref={mapRef}
           class="crime-map__map"
           role="region"
-          aria-label={`Map of Leeds: ${state.view === 'heat' ? 'heatmap of crimes' : 'crimes by ward'}`}
+          aria-label={`Map of Leeds: ${view === 'heat' ? 'heatmap of crimes' : 'crimes by ward'}`}
         />
-        {state.view === 'wards' && (
-          <div class="crime-map__legend" aria-label="Legend: crimes per ward" role="group">
-            <p class="crime-map__label">Crimes per ward</p>
-            <ul>
-              {scale.legend.map((c) => (
-                <li key={c.colour}>
-                  <span class="swatch" style={{ background: c.colour }} aria-hidden="true" />
-                  {c.from === c.to
-                    ? formatCount(c.from)
-                    : `${formatCount(c.from)} to ${formatCount(c.to)}`}
-                </li>
-              ))}
-            </ul>
-          </div>
-        )}
+        {legend}
       </div>
 
       <section class="crime-map__stats" aria-label="Figures for the current filter">
         <div aria-live="polite">
           <p class="crime-map__total">
             <strong id="crime-map-total">{formatCount(leedsTotal)}</strong> crimes in Leeds
-            {state.types.length === 0
+            {types.length === 0
               ? ' (no crime type selected)'
-              : state.types.length < CRIME_TYPES.length
-                ? ` (${state.types.length} of ${CRIME_TYPES.length} crime types)`
+              : types.length < CRIME_TYPES.length
+                ? ` (${types.length} of ${CRIME_TYPES.length} crime types)`
                 : ''}
-            {state.excludeCityCentre ? `, city centre (${cityCentre}) excluded` : ''}
+            {excludeCityCentre ? `, city centre (${cityCentre}) excluded` : ''}
           </p>
           <p id="crime-map-coverage">
             {rangeLabel}: {coverage.months} month{coverage.months === 1 ? '' : 's'}
@@ -422,67 +448,109 @@ function MapView({ data, shapes, wardsBase }: MapViewProps) {
           </p>
         </div>
 
-        <table class="crime-map__ranking" id="crime-map-ranking">
-          <caption>
-            {showAllWards ? 'All wards by crimes' : `Top ${TOP_WARDS} wards by crimes`}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Rank</th>
-              <th scope="col">Ward</th>
-              <th scope="col">Crimes</th>
-              <th scope="col">Per 1,000 residents</th>
-            </tr>
-          </thead>
-          <tbody>
-            {visibleRanking.map(({ ward, count, rank }) => {
-              const w = data.wards[ward];
-              if (w === undefined) return null;
-              return (
-                <tr key={w.slug} aria-current={state.ward === w.slug ? 'true' : undefined}>
-                  <td>{rank}</td>
-                  <th scope="row">
-                    <button
-                      type="button"
-                      class="crime-map__ward-button"
-                      aria-pressed={state.ward === w.slug}
-                      onClick={() =>
-                        commit({ ward: state.ward === w.slug ? null : w.slug }, 'push')
-                      }
-                    >
-                      {w.name}
-                    </button>
-                  </th>
-                  <td>{formatCount(count)}</td>
-                  <td>{formatRate(ratePerThousand(count, w.population))}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-        <button
-          type="button"
-          aria-expanded={showAllWards}
-          aria-controls="crime-map-ranking"
-          onClick={() => setShowAllWards(!showAllWards)}
-        >
-          {showAllWards ? `Show the top ${TOP_WARDS} only` : `Show all ${data.wards.length} wards`}
-        </button>
-
-        {selectedIndex !== undefined && (
-          <WardDetails
-            data={data}
-            ward={selectedIndex}
-            filter={filter}
-            count={totals[selectedIndex] ?? 0}
-            leedsTotal={leedsTotal}
-            rank={rankOf.get(selectedIndex) ?? 0}
-            wardsBase={wardsBase}
-            onClose={() => commit({ ward: null }, 'push')}
-          />
-        )}
+        {rankingTable}
+        {details}
       </section>
     </div>
+  );
+}
+
+function CrimeTypeOptions({
+  selected,
+  commit,
+}: {
+  selected: readonly CrimeType[];
+  commit: Commit;
+}) {
+  const chosen = new Set<CrimeType>(selected);
+  return (
+    <fieldset class="crime-map__types">
+      <legend>Crime types</legend>
+      <div class="crime-map__buttons">
+        <button type="button" onClick={() => commit({ types: [...CRIME_TYPES] }, 'push')}>
+          All types
+        </button>
+        <button type="button" onClick={() => commit({ types: [] }, 'push')}>
+          No types
+        </button>
+      </div>
+      {CRIME_TYPES.map((type) => (
+        <label key={type} class="crime-map__option">
+          <input
+            type="checkbox"
+            name="type"
+            value={type}
+            checked={chosen.has(type)}
+            onChange={(e) => {
+              const on = e.currentTarget.checked;
+              const next = CRIME_TYPES.filter((t) => (t === type ? on : chosen.has(t)));
+              commit({ types: next }, 'push');
+            }}
+          />{' '}
+          {type}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+interface WardRankingProps {
+  data: MapData;
+  ranking: readonly WardRank[];
+  showAll: boolean;
+  /** Slug of the selected ward, or null. */
+  selected: string | null;
+  commit: Commit;
+  onShowAll(showAll: boolean): void;
+}
+
+function WardRanking({ data, ranking, showAll, selected, commit, onShowAll }: WardRankingProps) {
+  const visible = showAll ? ranking : ranking.slice(0, TOP_WARDS);
+  return (
+    <>
+      <table class="crime-map__ranking" id="crime-map-ranking">
+        <caption>{showAll ? 'All wards by crimes' : `Top ${TOP_WARDS} wards by crimes`}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Rank</th>
+            <th scope="col">Ward</th>
+            <th scope="col">Crimes</th>
+            <th scope="col">Per 1,000 residents</th>
+          </tr>
+        </thead>
+        <tbody>
+          {visible.map(({ ward, count, rank }) => {
+            const w = data.wards[ward];
+            if (w === undefined) return null;
+            return (
+              <tr key={w.slug} aria-current={selected === w.slug ? 'true' : undefined}>
+                <td>{rank}</td>
+                <th scope="row">
+                  <button
+                    type="button"
+                    class="crime-map__ward-button"
+                    aria-pressed={selected === w.slug}
+                    onClick={() => commit({ ward: selected === w.slug ? null : w.slug }, 'push')}
+                  >
+                    {w.name}
+                  </button>
+                </th>
+                <td>{formatCount(count)}</td>
+                <td>{formatRate(ratePerThousand(count, w.population))}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <button
+        type="button"
+        aria-expanded={showAll}
+        aria-controls="crime-map-ranking"
+        onClick={() => onShowAll(!showAll)}
+      >
+        {showAll ? `Show the top ${TOP_WARDS} only` : `Show all ${data.wards.length} wards`}
+      </button>
+    </>
   );
 }
 

@@ -53,36 +53,97 @@ interface GridHeatState extends HeatLayerInternals {
   _x0: Float64Array;
   _y0: Float64Array;
   _projectedFor: Float64Array | null;
+  /** Drawing buffers, kept between redraws while the map keeps its size. */
+  _grid: Float32Array;
+  _scratch: Float32Array;
+  _image: ImageData | null;
 }
 
-/** Blur `grid` (w x h) in place along x then y with a box of half-width r, `passes` times. */
-export function boxBlur(grid: Float32Array, w: number, h: number, r: number, passes: number): void {
-  const line = new Float32Array(Math.max(w, h));
-  const size = 2 * r + 1;
+/**
+ * Blur `grid` (w x h) in place along x then y with a box of half-width r, `passes` times.
+ * Cells beyond the edges count as zero. `scratch` (at least w * h cells, reused between calls
+ * to spare the garbage collector) holds the intermediate result.
+ */
+export function boxBlur(
+  grid: Float32Array,
+  w: number,
+  h: number,
+  r: number,
+  passes: number,
+  scratch: Float32Array = new Float32Array(w * h),
+): void {
+  const columnSums = new Float64Array(w);
+  const scale = 1 / (2 * r + 1);
   for (let pass = 0; pass < passes; pass++) {
-    for (let y = 0; y < h; y++) blurLine(grid, y * w, 1, w, r, size, line);
-    for (let x = 0; x < w; x++) blurLine(grid, x, w, h, r, size, line);
+    blurRows(grid, scratch, w, h, r, scale);
+    blurColumns(scratch, grid, w, h, r, scale, columnSums);
   }
 }
 
-function blurLine(
-  grid: Float32Array,
-  start: number,
-  stride: number,
-  n: number,
+/** Box blur along x, from `src` into `dst`: a running sum along each row. */
+function blurRows(
+  src: Float32Array,
+  dst: Float32Array,
+  w: number,
+  h: number,
   r: number,
-  size: number,
-  line: Float32Array,
+  scale: number,
 ): void {
-  for (let i = 0; i < n; i++) line[i] = grid[start + i * stride] ?? 0;
-  let sum = 0;
-  for (let i = 0; i <= r && i < n; i++) sum += line[i] ?? 0;
-  for (let i = 0; i < n; i++) {
-    grid[start + i * stride] = sum / size;
-    const add = i + r + 1;
-    const remove = i - r;
-    if (add < n) sum += line[add] ?? 0;
-    if (remove >= 0) sum -= line[remove] ?? 0;
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    let sum = 0;
+    for (let x = 0; x <= r && x < w; x++) sum += src[row + x] ?? 0;
+    let x = 0;
+    // Near the edges a side of the box is outside the row; in between, both ends are inside.
+    for (; x <= r && x < w; x++) {
+      dst[row + x] = sum * scale;
+      if (x + r + 1 < w) sum += src[row + x + r + 1] ?? 0;
+    }
+    for (; x + r + 1 < w; x++) {
+      dst[row + x] = sum * scale;
+      sum += (src[row + x + r + 1] ?? 0) - (src[row + x - r] ?? 0);
+    }
+    for (; x < w; x++) {
+      dst[row + x] = sum * scale;
+      sum -= src[row + x - r] ?? 0;
+    }
+  }
+}
+
+/**
+ * Box blur along y, from `src` into `dst`: running sums of every column at once, row by row,
+ * so memory is read in order (walking one column at a time strides across the whole grid).
+ */
+function blurColumns(
+  src: Float32Array,
+  dst: Float32Array,
+  w: number,
+  h: number,
+  r: number,
+  scale: number,
+  sums: Float64Array,
+): void {
+  sums.fill(0);
+  for (let y = 0; y <= r && y < h; y++) {
+    const row = y * w;
+    for (let x = 0; x < w; x++) sums[x] = (sums[x] ?? 0) + (src[row + x] ?? 0);
+  }
+  for (let y = 0; y < h; y++) {
+    const out = y * w;
+    const add = (y + r + 1) * w;
+    const remove = (y - r) * w;
+    if (y - r >= 0 && y + r + 1 < h) {
+      // Away from the top and bottom edges (most rows): one fused loop.
+      for (let x = 0; x < w; x++) {
+        const sum = sums[x] ?? 0;
+        dst[out + x] = sum * scale;
+        sums[x] = sum + (src[add + x] ?? 0) - (src[remove + x] ?? 0);
+      }
+      continue;
+    }
+    for (let x = 0; x < w; x++) dst[out + x] = (sums[x] ?? 0) * scale;
+    if (y + r + 1 < h) for (let x = 0; x < w; x++) sums[x] = (sums[x] ?? 0) + (src[add + x] ?? 0);
+    if (y - r >= 0) for (let x = 0; x < w; x++) sums[x] = (sums[x] ?? 0) - (src[remove + x] ?? 0);
   }
 }
 
@@ -100,6 +161,9 @@ export function gridHeatLayerClass(
       this._x0 = new Float64Array(0);
       this._y0 = new Float64Array(0);
       this._projectedFor = null;
+      this._grid = new Float32Array(0);
+      this._scratch = new Float32Array(0);
+      this._image = null;
     },
 
     setPoints(
@@ -153,7 +217,13 @@ export function gridHeatLayerClass(
       const pad = r * BLUR_PASSES + 1;
       const w = cols + 2 * pad;
       const h = rows + 2 * pad;
-      const grid = new Float32Array(w * h);
+      if (this._grid.length !== w * h) {
+        this._grid = new Float32Array(w * h);
+        this._scratch = new Float32Array(w * h);
+      } else {
+        this._grid.fill(0);
+      }
+      const grid = this._grid;
 
       const zoom = map.getZoom();
       const scale = 2 ** zoom;
@@ -171,23 +241,33 @@ export function gridHeatLayerClass(
         if (gx < 0 || gy < 0 || gx >= w || gy >= h) continue;
         grid[gy * w + gx] = (grid[gy * w + gx] ?? 0) + v * zoomFactor;
       }
-      boxBlur(grid, w, h, r, BLUR_PASSES);
+      boxBlur(grid, w, h, r, BLUR_PASSES, this._scratch);
 
       // The blur spreads one point's value over about (2r+1)^2 cells; undo that so `max`
       // keeps meaning "crimes at one place".
       const saturation = Math.max(this.options.max, 1e-9) / (2 * r + 1) ** 2;
-      const image = new ImageData(cols, rows);
+      let image = this._image;
+      if (image === null || image.width !== cols || image.height !== rows) {
+        image = this._image = new ImageData(cols, rows);
+      } else {
+        image.data.fill(0);
+      }
       const pixels = image.data;
+      const toLevel = 255 / saturation;
+      const minLevel = MIN_VISIBLE * 255;
       for (let y = 0; y < rows; y++) {
+        const gridRow = (y + pad) * w + pad;
+        const pixelRow = y * cols * 4;
         for (let x = 0; x < cols; x++) {
-          const t = Math.min(1, (grid[(y + pad) * w + x + pad] ?? 0) / saturation);
-          if (t < MIN_VISIBLE) continue;
-          const g = Math.round(t * 255) * 4;
-          const p = (y * cols + x) * 4;
+          const level = (grid[gridRow + x] ?? 0) * toLevel;
+          if (level < minLevel) continue;
+          const alpha = level >= 255 ? 255 : Math.round(level);
+          const g = alpha * 4;
+          const p = pixelRow + x * 4;
           pixels[p] = grad[g] ?? 0;
           pixels[p + 1] = grad[g + 1] ?? 0;
           pixels[p + 2] = grad[g + 2] ?? 0;
-          pixels[p + 3] = Math.round(t * 255);
+          pixels[p + 3] = alpha;
         }
       }
       const canvas = this._canvas;

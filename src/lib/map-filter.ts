@@ -122,13 +122,23 @@ function addCheckpointSpan(
   out: Float64Array,
 ): void {
   const T = data.crimeTypes.length;
+  const P = data.pointCount;
   const types = [];
   for (let t = 0; t < T; t++) if (mask[t] === 1) types.push(t);
-  const cumulative = data.pointTypeCumulative;
-  const stride = data.pointCount * T;
   const skipCityCentre = filter.excludeCityCentre;
-  for (let p = 0; p < data.pointCount; p++) {
-    if (skipCityCentre && ((data.pointFlags[p] ?? 0) & FLAG_CITY_CENTRE) !== 0) continue;
+  const flags = data.pointFlags;
+  if (types.length === T) {
+    const all = data.pointCumulative;
+    for (let p = 0, a = first * P, b = last * P; p < P; p++, a++, b++) {
+      if (skipCityCentre && ((flags[p] ?? 0) & FLAG_CITY_CENTRE) !== 0) continue;
+      out[p] = (out[p] ?? 0) + (all[b] ?? 0) - (all[a] ?? 0);
+    }
+    return;
+  }
+  const cumulative = data.pointTypeCumulative;
+  const stride = P * T;
+  for (let p = 0; p < P; p++) {
+    if (skipCityCentre && ((flags[p] ?? 0) & FLAG_CITY_CENTRE) !== 0) continue;
     const a = first * stride + p * T;
     const b = last * stride + p * T;
     let sum = 0;

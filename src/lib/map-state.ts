@@ -128,3 +128,17 @@ export function serialiseState(state: MapViewState, context: StateContext): stri
   const query = params.toString().replaceAll('%2C', ',');
   return query === '' ? '' : `?${query}`;
 }
+
+/** Whether two states show the same view (what a redraw and the URL depend on). */
+export function sameState(a: MapViewState, b: MapViewState): boolean {
+  return (
+    a.from === b.from &&
+    a.to === b.to &&
+    a.view === b.view &&
+    a.intensity === b.intensity &&
+    a.excludeCityCentre === b.excludeCityCentre &&
+    a.ward === b.ward &&
+    a.types.length === b.types.length &&
+    a.types.every((t, i) => t === b.types[i])
+  );
+}
