@@ -32,6 +32,7 @@ import {
   type StateContext,
 } from '../lib/map-state.ts';
 import { longMonth } from '../lib/months.ts';
+import { createHistoryWriter } from './history-writer.ts';
 import { MapLayers, type WardFeatureProperties, type WardStyle } from './map-layers.ts';
 import { MonthRangeSlider, monthRangeLabel } from './MonthRangeSlider.tsx';
 import { Sparkline } from './Sparkline.tsx';
@@ -123,6 +124,15 @@ function MapView({ data, shapes, wardsBase }: MapViewProps) {
   stateRef.current = state;
   const updates = useRef(0);
   const pointBuffer = useMemo(() => new Float64Array(data.pointCount), [data]);
+  const historyWriter = useMemo(
+    () =>
+      createHistoryWriter((pending) => {
+        // Tests wait for this to clear before they read the address bar.
+        if (pending) rootRef.current?.setAttribute('data-history', 'pending');
+        else rootRef.current?.removeAttribute('data-history');
+      }),
+    [],
+  );
 
   /**
    * Apply a change. 'push' records it as one history entry (back undoes it); 'live' only
@@ -138,19 +148,19 @@ function MapView({ data, shapes, wardsBase }: MapViewProps) {
         stateRef.current = next;
         setState(next);
       }
-      if (mode === 'live') return;
-      const { pathname, search, hash } = window.location;
-      const query = serialiseState(next, context);
-      if (query !== search) window.history.pushState(null, '', `${pathname}${query}${hash}`);
+      if (mode === 'push') historyWriter.push(serialiseState(next, context));
     },
-    [context],
+    [context, historyWriter],
   );
 
   useEffect(() => {
-    const onPopState = () => setState(parseState(window.location.search, context));
+    const onPopState = () => {
+      historyWriter.discard();
+      setState(parseState(window.location.search, context));
+    };
     window.addEventListener('popstate', onPopState);
     return () => window.removeEventListener('popstate', onPopState);
-  }, [context]);
+  }, [context, historyWriter]);
 
   // Figures for the current filter. Each depends only on the parts of the state it reads, so
   // selecting a ward or moving the intensity slider recomputes no totals.

@@ -99,12 +99,18 @@ export async function waitForMap(page: Page): Promise<void> {
   await page.waitForSelector('.crime-map[data-ready="true"][data-updates]', { timeout: 15_000 });
 }
 
-/** Run `action` and wait until the island has redrawn map and figures after it. */
+/**
+ * Run `action` and wait until the island has redrawn map and figures after it, and has written
+ * the change to the address bar (which it does once the redraw is painted).
+ */
 export async function afterUpdate(page: Page, action: () => Promise<void>): Promise<void> {
   const before = Number(await page.getAttribute('.crime-map', 'data-updates'));
   await action();
   await page.waitForFunction(
-    (n) => Number(document.querySelector('.crime-map')?.getAttribute('data-updates')) > n,
+    (n) => {
+      const root = document.querySelector('.crime-map');
+      return Number(root?.getAttribute('data-updates')) > n && !root?.hasAttribute('data-history');
+    },
     before,
     { timeout: 10_000 },
   );
