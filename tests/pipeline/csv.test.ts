@@ -1,5 +1,7 @@
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Readable } from 'node:stream';
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { STREET_COLUMNS } from '../../src/shared/constants.ts';
 import { formatCsvRow, readCsv } from '../../pipeline/csv.ts';
@@ -22,7 +24,25 @@ async function collect(
   return rows;
 }
 
+/** Every CSV file of the sample archive: street files and the stop-and-search file. */
+const SAMPLE_FILES = readdirSync('data/sample/archive', { recursive: true, encoding: 'utf8' })
+  .filter((file) => file.endsWith('.csv'))
+  .map((file) => path.join('data/sample/archive', file));
+
 describe('readCsv', () => {
+  it.each(SAMPLE_FILES)('reads %s exactly as csv-parse does', async (file) => {
+    const expected = parse(readFileSync(file), { columns: true, bom: true }) as Record<
+      string,
+      string
+    >[];
+    const header = Object.keys(expected[0] ?? {});
+    const got = [];
+    for await (const row of readCsv(createReadStream(file, { highWaterMark: 4096 }), file, header))
+      got.push(row.values);
+    expect(got).toHaveLength(expected.length);
+    expect(got).toEqual(expected);
+  });
+
   it('streams every row of a real street file with its line number', async () => {
     let count = 0;
     let last;
