@@ -80,7 +80,11 @@ export function boxBlur(
   }
 }
 
-/** Box blur along x, from `src` into `dst`: a running sum along each row. */
+/**
+ * Box blur along x, from `src` into `dst`: a running sum along each row. Two rows at a time:
+ * a running sum is a chain of dependent additions, and two independent chains run about twice
+ * as fast as one.
+ */
 function blurRows(
   src: Float32Array,
   dst: Float32Array,
@@ -89,23 +93,37 @@ function blurRows(
   r: number,
   scale: number,
 ): void {
-  for (let y = 0; y < h; y++) {
-    const row = y * w;
-    let sum = 0;
-    for (let x = 0; x <= r && x < w; x++) sum += src[row + x] ?? 0;
+  for (let y = 0; y < h; y += 2) {
+    const a = y * w;
+    // With an odd number of rows the last one is blurred twice over, to the same result.
+    const b = y + 1 < h ? a + w : a;
+    let sumA = 0;
+    let sumB = 0;
+    for (let x = 0; x <= r && x < w; x++) {
+      sumA += src[a + x] ?? 0;
+      sumB += src[b + x] ?? 0;
+    }
     let x = 0;
-    // Near the edges a side of the box is outside the row; in between, both ends are inside.
-    for (; x <= r && x < w; x++) {
-      dst[row + x] = sum * scale;
-      if (x + r + 1 < w) sum += src[row + x + r + 1] ?? 0;
+    // Near the ends of a row one side of the box is outside it; in between, both are inside.
+    for (; x < r && x < w; x++) {
+      dst[a + x] = sumA * scale;
+      dst[b + x] = sumB * scale;
+      if (x + r + 1 < w) {
+        sumA += src[a + x + r + 1] ?? 0;
+        sumB += src[b + x + r + 1] ?? 0;
+      }
     }
     for (; x + r + 1 < w; x++) {
-      dst[row + x] = sum * scale;
-      sum += (src[row + x + r + 1] ?? 0) - (src[row + x - r] ?? 0);
+      dst[a + x] = sumA * scale;
+      dst[b + x] = sumB * scale;
+      sumA += (src[a + x + r + 1] ?? 0) - (src[a + x - r] ?? 0);
+      sumB += (src[b + x + r + 1] ?? 0) - (src[b + x - r] ?? 0);
     }
     for (; x < w; x++) {
-      dst[row + x] = sum * scale;
-      sum -= src[row + x - r] ?? 0;
+      dst[a + x] = sumA * scale;
+      dst[b + x] = sumB * scale;
+      sumA -= src[a + x - r] ?? 0;
+      sumB -= src[b + x - r] ?? 0;
     }
   }
 }

@@ -20,3 +20,45 @@ describe('boxBlur(grid, w, h, r, passes)', () => {
     expect(at(14, 10)).toBe(0);
   });
 });
+
+/** One box blur pass done the slow, obvious way: each cell is the mean of its box, zeros outside. */
+function naiveBoxBlur(grid: Float32Array, w: number, h: number, r: number): Float32Array {
+  const along = (src: Float32Array, dx: number, dy: number) => {
+    const out = new Float32Array(w * h);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        let sum = 0;
+        for (let k = -r; k <= r; k++) {
+          const sx = x + k * dx;
+          const sy = y + k * dy;
+          if (sx >= 0 && sx < w && sy >= 0 && sy < h) sum += src[sy * w + sx] ?? 0;
+        }
+        out[y * w + x] = sum / (2 * r + 1);
+      }
+    }
+    return out;
+  };
+  return along(along(grid, 1, 0), 0, 1);
+}
+
+describe('boxBlur(grid, w, h, r, passes, scratch)', () => {
+  it('equals passes of a plain box average, for odd and even sizes and radii', () => {
+    for (const [w, h, r] of [
+      [17, 12, 2],
+      [12, 17, 3],
+      [9, 9, 1],
+      [5, 4, 3],
+    ] as const) {
+      const grid = new Float32Array(w * h);
+      // A fixed scatter of values, some at the edges.
+      for (let i = 0; i < grid.length; i += 7) grid[i] = (i % 13) + 1;
+      let expected = grid;
+      for (let pass = 0; pass < 3; pass++) expected = naiveBoxBlur(expected, w, h, r);
+      const blurred = grid.slice();
+      boxBlur(blurred, w, h, r, 3, new Float32Array(w * h));
+      for (let i = 0; i < grid.length; i++) {
+        expect(blurred[i], `cell ${i} of ${w} x ${h}, r ${r}`).toBeCloseTo(expected[i] ?? 0, 4);
+      }
+    }
+  });
+});
