@@ -31,8 +31,8 @@ function tail(text: string): string {
 }
 
 /**
- * Run `node --import tsx <script> ...args` from the repository root. Throws, with the tail of
- * the child's output, if it exits non-zero.
+ * Run `node <script> ...args` from the repository root, as the npm scripts do (Node strips the
+ * types of .ts files itself). Throws, with the tail of the child's output, if it exits non-zero.
  */
 export async function runMeasured(
   script: string,
@@ -41,7 +41,7 @@ export async function runMeasured(
   const usageDir = await mkdtemp(path.join(os.tmpdir(), 'bench-usage-'));
   const usageFile = path.join(usageDir, 'usage.json');
   const preload = pathToFileURL(path.join(REPO_ROOT, 'bench/child-usage.ts')).href;
-  const nodeArgs = ['--import', 'tsx', '--import', preload, script, ...args];
+  const nodeArgs = ['--import', preload, script, ...args];
   let stdout = '';
   let stderr = '';
   const started = performance.now();

@@ -57,17 +57,16 @@ export class UsageError extends Error {
 /** A step failed; the message names the step and its cause. */
 export class StepError extends Error {
   override name = 'StepError';
-  constructor(
-    readonly number: number,
-    readonly step: string,
-    cause: unknown,
-  ) {
+  readonly number: number;
+  readonly step: string;
+
+  constructor(number: number, step: string, cause: unknown) {
     super(
       `step ${number} (${step}) failed: ${cause instanceof Error ? cause.message : String(cause)}`,
-      {
-        cause,
-      },
+      { cause },
     );
+    this.number = number;
+    this.step = step;
   }
 }
 

@@ -113,7 +113,11 @@ export class RunContext {
     Promise<{ key: string; provenance: MonthProvenanceInfo }>
   >();
 
-  constructor(readonly options: RunOptions) {}
+  readonly options: RunOptions;
+
+  constructor(options: RunOptions) {
+    this.options = options;
+  }
 
   get paths(): PipelinePaths {
     return this.options.paths;

@@ -39,11 +39,14 @@ export class TokenBucket {
   private last: number;
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(
-    readonly perSecond: number,
-    readonly burst: number,
-    private readonly clock: Clock = realClock,
-  ) {
+  readonly perSecond: number;
+  readonly burst: number;
+  private readonly clock: Clock;
+
+  constructor(perSecond: number, burst: number, clock: Clock = realClock) {
+    this.perSecond = perSecond;
+    this.burst = burst;
+    this.clock = clock;
     this.tokens = burst;
     this.last = clock.now();
   }
@@ -73,13 +76,17 @@ export class TokenBucket {
 
 /** A response with a status the caller did not accept. */
 export class HttpStatusError extends Error {
-  constructor(
-    readonly method: string,
-    readonly url: string,
-    readonly status: number,
-    readonly retryAfterMs: number | undefined,
-  ) {
+  readonly method: string;
+  readonly url: string;
+  readonly status: number;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(method: string, url: string, status: number, retryAfterMs: number | undefined) {
     super(`${method} ${shortUrl(url)} answered HTTP ${status}`);
+    this.method = method;
+    this.url = url;
+    this.status = status;
+    this.retryAfterMs = retryAfterMs;
     this.name = 'HttpStatusError';
   }
 
@@ -107,12 +114,11 @@ export class HttpNetworkError extends Error {
 
 /** A request that still failed after its retries (or failed permanently). */
 export class HttpRequestFailed extends Error {
-  constructor(
-    message: string,
-    readonly attempts: number,
-    options: { cause: unknown },
-  ) {
+  readonly attempts: number;
+
+  constructor(message: string, attempts: number, options: { cause: unknown }) {
     super(message, options);
+    this.attempts = attempts;
     this.name = 'HttpRequestFailed';
   }
 }

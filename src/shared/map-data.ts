@@ -119,10 +119,10 @@ export async function gunzipIfNeeded(bytes: Uint8Array): Promise<Uint8Array> {
 
 class Reader {
   offset: number;
-  constructor(
-    private readonly bytes: Uint8Array,
-    offset: number,
-  ) {
+  private readonly bytes: Uint8Array;
+
+  constructor(bytes: Uint8Array, offset: number) {
+    this.bytes = bytes;
     this.offset = offset;
   }
 

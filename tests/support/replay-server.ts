@@ -45,10 +45,13 @@ export class ReplayServer {
   readonly requests: RecordedRequest[] = [];
   private readonly routes = new Map<string, Handler>();
 
-  private constructor(
-    private readonly server: Server,
-    readonly url: string,
-  ) {}
+  private readonly server: Server;
+  readonly url: string;
+
+  private constructor(server: Server, url: string) {
+    this.server = server;
+    this.url = url;
+  }
 
   static async start(): Promise<ReplayServer> {
     const holder: { instance?: ReplayServer } = {};
