@@ -7,10 +7,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
-import { dropReasonSchema, monthSummarySchema, type MonthSummary } from '../src/shared/schema.ts';
+import type { MonthSummary } from '../src/shared/schema.ts';
 import type { MonthProvenanceInfo } from './process-month.ts';
-import { DropTally, type DropExample } from './report.ts';
+import { DropTally } from './report.ts';
 import { createAtomicWriteStream, writeFileAtomic, type AtomicWriteStream } from './write.ts';
 
 /**
@@ -71,41 +70,84 @@ export function monthCacheFiles(dir: string, month: string): { csv: string; summ
   };
 }
 
-const exampleSchema = z.object({ where: z.string(), detail: z.string() });
-const cacheExtrasSchema = z.object({
-  cacheKey: z.string(),
-  dropExamples: z.partialRecord(dropReasonSchema, z.array(exampleSchema)),
-});
-
 export interface CachedMonth {
   summary: MonthSummary;
   drops: DropTally;
   csv: string;
 }
 
-/** The cached month, or null when it is missing, unreadable or was made under another key. */
+/**
+ * A summary file is one JSON object written by writeSummary alone, in this exact shape:
+ * `{"cacheKey":"<sha256>","sha256":"<sha256 of BODY>","snapshot":...,"fetchedAt":...,"body":BODY}`.
+ * BODY (the summary without its provenance labels, and the drop examples) is checked against
+ * its hash rather than against the schema: the key covers the code that wrote it (so its shape
+ * is this code's), and the hash catches a damaged or edited file, at a fraction of the cost of
+ * a schema check of the ~95 cached months a monthly run reads. The labels sit outside BODY, so
+ * relabelling a month rewrites the file around the same BODY text.
+ */
+const SUMMARY_HEAD =
+  /^\{"cacheKey":"([0-9a-f]{64})","sha256":"([0-9a-f]{64})","snapshot":("(?:[^"\\]|\\.)*"),"fetchedAt":("(?:[^"\\]|\\.)*"),"body":/;
+const SUMMARY_TAIL = '}\n';
+
+interface SummaryBody {
+  summary: Omit<MonthSummary, 'snapshot' | 'fetchedAt'>;
+  dropExamples: DropTally['examples'];
+}
+
+interface SummaryFile {
+  labels: MonthProvenanceInfo;
+  body: string;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The labels and BODY text of a summary file made under `key`, or null. */
+function readSummaryFile(text: string, key: string): SummaryFile | null {
+  const head = SUMMARY_HEAD.exec(text);
+  if (head === null || head[1] !== key || !text.endsWith(SUMMARY_TAIL)) return null;
+  const body = text.slice(head[0].length, -SUMMARY_TAIL.length);
+  if (sha256(body) !== head[2]) return null;
+  try {
+    const snapshot: unknown = JSON.parse(head[3]!);
+    const fetchedAt: unknown = JSON.parse(head[4]!);
+    if (typeof snapshot !== 'string' || typeof fetchedAt !== 'string') return null;
+    return { labels: { snapshot, fetchedAt }, body };
+  } catch {
+    return null;
+  }
+}
+
+function summaryFileText(key: string, labels: MonthProvenanceInfo, body: string): string {
+  return (
+    `{"cacheKey":${JSON.stringify(key)},"sha256":"${sha256(body)}",` +
+    `"snapshot":${JSON.stringify(labels.snapshot)},"fetchedAt":${JSON.stringify(labels.fetchedAt)},` +
+    `"body":${body}${SUMMARY_TAIL}`
+  );
+}
+
+/** The cached month, or null when it is missing, damaged or was made under another key. */
 export async function readMonthCache(
   dir: string,
   month: string,
   key: string,
 ): Promise<CachedMonth | null> {
   const files = monthCacheFiles(dir, month);
-  let value: unknown;
+  let file: SummaryFile | null;
   try {
-    value = JSON.parse(await readFile(files.summary, 'utf8'));
+    file = readSummaryFile(await readFile(files.summary, 'utf8'), key);
   } catch {
     return null;
   }
-  const extras = cacheExtrasSchema.safeParse(value);
-  const summary = monthSummarySchema.safeParse(value);
-  if (!extras.success || !summary.success || extras.data.cacheKey !== key) return null;
-  if (summary.data.month !== month) return null;
+  if (file === null) return null;
+  const { summary: unlabelled, dropExamples } = JSON.parse(file.body) as SummaryBody;
+  if (unlabelled.month !== month) return null;
+  const { month: _, source, ...figures } = unlabelled;
+  const summary: MonthSummary = { month, source, ...file.labels, ...figures };
   const drops = new DropTally();
-  drops.merge({
-    counts: summary.data.dropped,
-    examples: extras.data.dropExamples as DropTally['examples'],
-  });
-  return { summary: summary.data, drops, csv: files.csv };
+  drops.merge({ counts: summary.dropped, examples: dropExamples });
+  return { summary, drops, csv: files.csv };
 }
 
 /**
@@ -125,7 +167,11 @@ export async function relabelMonthCache(
     return cached;
   }
   const relabelled = { ...summary, snapshot: labels.snapshot, fetchedAt: labels.fetchedAt };
-  await writeSummary(monthCacheFiles(dir, summary.month).summary, relabelled, cached.drops, key);
+  const file = monthCacheFiles(dir, summary.month).summary;
+  // The same BODY text around new labels: no need to serialise the summary again.
+  const current = readSummaryFile(await readFile(file, 'utf8'), key);
+  if (current === null) await writeSummary(file, relabelled, cached.drops, key);
+  else await writeFileAtomic(file, summaryFileText(key, labels, current.body));
   return { ...cached, summary: relabelled };
 }
 
@@ -135,8 +181,9 @@ async function writeSummary(
   drops: DropTally,
   key: string,
 ): Promise<void> {
-  const dropExamples: Partial<Record<string, DropExample[]>> = drops.examples;
-  await writeFileAtomic(file, `${JSON.stringify({ ...summary, cacheKey: key, dropExamples })}\n`);
+  const { snapshot, fetchedAt, ...unlabelled } = summary;
+  const body: SummaryBody = { summary: unlabelled, dropExamples: drops.examples };
+  await writeFileAtomic(file, summaryFileText(key, { snapshot, fetchedAt }, JSON.stringify(body)));
 }
 
 /**

@@ -26,6 +26,8 @@ export interface PipelinePaths {
   cacheDir: string;
   /** Per-month enriched rows and summaries: YYYY-MM.csv, YYYY-MM.summary.json. */
   monthsCacheDir: string;
+  /** The wards derived from the reference geography (see ward-cache.ts). */
+  wardsCache: string;
   /**
    * The fetch step's downloads: months in archive layout (`archiveDir`), API month snapshots
    * (`apiDir`, YYYY-MM.json), month manifests, polling districts (`pollingDistrictsCache`).
@@ -56,6 +58,7 @@ export function pipelinePaths(
     wardShapes: path.join(publicData, WARD_SHAPES_FILE_NAME),
     cacheDir,
     monthsCacheDir: path.join(cacheDir, 'months'),
+    wardsCache: path.join(cacheDir, 'wards.json'),
     sources: sourcePaths(cacheDir),
   };
 }

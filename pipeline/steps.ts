@@ -3,6 +3,7 @@
 // and stages its outputs; the CLI renames every staged output into place only after the
 // last selected step succeeded.
 import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { FORCES, MASTER_COLUMNS } from '../src/shared/constants.ts';
@@ -51,6 +52,7 @@ import { readMonthManifest } from './sources/cache.ts';
 import { runFetchStep, type FetchStepOptions } from './sources/fetch-step.ts';
 import { runPostcodesStep } from './sources/postcodes-step.ts';
 import { writeLeedsStopSearch } from './stop-search.ts';
+import { cachedWards, wardCacheKey } from './ward-cache.ts';
 import { buildWards } from './wards.ts';
 import { Staging } from './write.ts';
 
@@ -105,7 +107,7 @@ export class RunContext {
   private inputsLoaded: Promise<Inputs> | undefined;
   private referenceLoaded: Promise<Geography> | undefined;
   private geoLoaded: Promise<GeoContext> | undefined;
-  private wardsBuilt: Ward[] | undefined;
+  private wardsBuilt: Promise<Ward[]> | undefined;
   private monthsDone: MonthOutcome[] | undefined;
   /** Each month's key, computed once per geography. */
   private readonly monthKeys = new Map<
@@ -157,10 +159,13 @@ export class RunContext {
   postcodeAnswersChanged(): void {
     this.geoLoaded = undefined;
     this.monthKeys.clear();
+    this.wardsBuilt = undefined;
   }
 
-  async wards(): Promise<Ward[]> {
-    this.wardsBuilt ??= buildWards((await this.geography()).geo);
+  wards(): Promise<Ward[]> {
+    this.wardsBuilt ??= this.geography().then(({ geo, fingerprint }) =>
+      cachedWards(this.paths.wardsCache, wardCacheKey(fingerprint), () => buildWards(geo)),
+    );
     return this.wardsBuilt;
   }
 
@@ -642,32 +647,27 @@ async function runMasterCsv(ctx: RunContext): Promise<string> {
   return `${formatCount(rows)} rows from ${months.length} month(s)`;
 }
 
-/** Append a cached month's rows (all but its header line, which must be MASTER_HEADER) to `out`. */
+/**
+ * Append a cached month's rows (all but its header line, which must be MASTER_HEADER) to
+ * `out`. A month file is a few MiB: read whole, it is copied in one write rather than in
+ * dozens of small chunks.
+ */
 async function copyRowsWithoutHeader(
   file: string,
   out: { write(chunk: Uint8Array): Promise<void> },
 ): Promise<void> {
   const expected = Buffer.from(MASTER_HEADER);
-  let header: Buffer | null = Buffer.alloc(0);
-  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
-    if (header === null) {
-      await out.write(chunk);
-      continue;
-    }
-    header = Buffer.concat([header, chunk]);
-    if (header.length < expected.length) continue;
-    if (!header.subarray(0, expected.length).equals(expected)) {
-      throw new InputError(
-        file,
-        'does not start with the master CSV header: delete it and run again',
-      );
-    }
-    await out.write(header.subarray(expected.length));
-    header = null;
-  }
-  if (header !== null) {
+  const rows = await readFile(file);
+  if (rows.length < expected.length) {
     throw new InputError(file, 'is shorter than the master CSV header: delete it and run again');
   }
+  if (!rows.subarray(0, expected.length).equals(expected)) {
+    throw new InputError(
+      file,
+      'does not start with the master CSV header: delete it and run again',
+    );
+  }
+  await out.write(rows.subarray(expected.length));
 }
 
 async function runSiteData(ctx: RunContext): Promise<string> {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import {
   monthCacheKey,
   openMonthCacheWriter,
   readMonthCache,
+  relabelMonthCache,
 } from '../../pipeline/month-cache.ts';
 import { DropTally } from '../../pipeline/report.ts';
 import { createMonthSummariser } from '../../pipeline/summarise.ts';
@@ -79,5 +80,34 @@ describe('readMonthCache', () => {
     await writer.rows.write('half');
     await writer.abort();
     expect(await readMonthCache(dir, '2025-02', key)).toBeNull();
+  });
+
+  it('treats a summary whose figures were edited after writing as not cached', async () => {
+    const key = monthCacheKey(PARTS);
+    const writer = await openMonthCacheWriter(dir, '2025-03');
+    await writer.commit(emptySummary(), new DropTally(), key);
+    const file = monthCacheFiles(dir, '2025-03').summary;
+    const text = await readFile(file, 'utf8');
+    expect(text).toContain('"outside-leeds":1');
+    await writeFile(file, text.replace('"outside-leeds":1', '"outside-leeds":2'));
+    expect(await readMonthCache(dir, '2025-03', key)).toBeNull();
+  });
+});
+
+describe('relabelMonthCache', () => {
+  it('rewrites the snapshot and fetchedAt a later read returns, keeping the figures', async () => {
+    const key = monthCacheKey(PARTS);
+    const writer = await openMonthCacheWriter(dir, '2025-03');
+    const drops = new DropTally();
+    drops.add('outside-leeds', 'f.csv:2', 'Bradford');
+    await writer.commit(emptySummary(), drops, key);
+    const cached = await readMonthCache(dir, '2025-03', key);
+    const labels = { snapshot: 'archive:2025-04', fetchedAt: '2025-06-01T00:00:00.000Z' };
+    const relabelled = await relabelMonthCache(dir, cached!, labels, key);
+
+    const reread = await readMonthCache(dir, '2025-03', key);
+    expect(reread?.summary).toEqual(relabelled.summary);
+    expect(reread?.summary).toEqual({ ...emptySummary(), ...labels });
+    expect(reread?.drops.examples).toEqual(drops.examples);
   });
 });
