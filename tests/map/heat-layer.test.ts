@@ -52,7 +52,7 @@ describe('boxBlur(grid, w, h, r, passes, scratch)', () => {
       const grid = new Float32Array(w * h);
       // A fixed scatter of values, some at the edges.
       for (let i = 0; i < grid.length; i += 7) grid[i] = (i % 13) + 1;
-      let expected = grid;
+      let expected: Float32Array = grid;
       for (let pass = 0; pass < 3; pass++) expected = naiveBoxBlur(expected, w, h, r);
       const blurred = grid.slice();
       boxBlur(blurred, w, h, r, 3, new Float32Array(w * h));
