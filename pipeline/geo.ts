@@ -174,6 +174,9 @@ export function createLocator(geo: Geography, options: LocatorOptions = {}): Loc
   }
 
   const cache = new Map<string, Place | null>();
+  // In front of `cache`: the same answers by the exact numbers (longitude, then latitude),
+  // which a repeat finds without formatting its key (most rows repeat a snap point).
+  const exact = new Map<number, Map<number, Place | null>>();
   const stats = { hits: 0, misses: 0 };
   return {
     hasPollingDistricts: polling !== null,
@@ -181,15 +184,26 @@ export function createLocator(geo: Geography, options: LocatorOptions = {}): Loc
       if (!Number.isFinite(lon) || !Number.isFinite(lat)) {
         throw new RangeError(`locate(${lon}, ${lat}): coordinates must be finite numbers`);
       }
-      const key = coordinateKey(lon, lat);
-      const cached = cache.get(key);
-      if (cached !== undefined) {
+      let byLat = exact.get(lon);
+      const known = byLat?.get(lat);
+      if (known !== undefined) {
         stats.hits += 1;
-        return cached;
+        return known;
       }
-      stats.misses += 1;
-      const place = compute(lon, lat, key);
-      cache.set(key, place);
+      const key = coordinateKey(lon, lat);
+      let place = cache.get(key);
+      if (place !== undefined) {
+        stats.hits += 1;
+      } else {
+        stats.misses += 1;
+        place = compute(lon, lat, key);
+        cache.set(key, place);
+      }
+      if (byLat === undefined) {
+        byLat = new Map();
+        exact.set(lon, byLat);
+      }
+      byLat.set(lat, place);
       return place;
     },
     cacheStats: () => ({ ...stats, size: cache.size }),

@@ -51,7 +51,8 @@ export function createMonthSummariser(meta: MonthMeta): MonthSummariser {
   const wardType = new Map<string, number[]>();
   const wardOutcome = new Map<string, Map<string, number>>();
   const wardStreet = new Map<string, Map<string, number>>();
-  const points = new Map<string, Point>();
+  /** By longitude, then latitude: no key string to build for every row. */
+  const points = new Map<number, Map<number, Point>>();
 
   return {
     read(n = 1) {
@@ -82,8 +83,8 @@ export function createMonthSummariser(meta: MonthMeta): MonthSummariser {
       if (record.postcodeDistrict !== '') coverage.postcodeDistrict += 1;
       if (record.pollingDistrict !== '') coverage.pollingDistrict += 1;
 
-      const pointKey = `${record.longitude},${record.latitude}`;
-      let point = points.get(pointKey);
+      const byLat = getOrCreate(points, record.longitude, () => new Map<number, Point>());
+      let point = byLat.get(record.latitude);
       if (point === undefined) {
         point = {
           lon: record.longitude,
@@ -92,7 +93,7 @@ export function createMonthSummariser(meta: MonthMeta): MonthSummariser {
           postcodeDistrict: record.postcodeDistrict,
           counts: zeros(),
         };
-        points.set(pointKey, point);
+        byLat.set(record.latitude, point);
       }
       increment(point.counts, typeIndex);
 
@@ -128,7 +129,9 @@ export function createMonthSummariser(meta: MonthMeta): MonthSummariser {
         wardOutcome: sortedRecord(wardOutcome, (m) => sortedRecord(m, (n) => n)),
         wardStreet: sortedRecord(wardStreet, (m) => sortedRecord(m, (n) => n)),
         // Sorted so the same input always gives byte-identical cached summaries.
-        points: [...points.values()].sort((a, b) => a.lon - b.lon || a.lat - b.lat),
+        points: [...points.values()]
+          .flatMap((byLat) => [...byLat.values()])
+          .sort((a, b) => a.lon - b.lon || a.lat - b.lat),
       };
       return parseOrThrow(monthSummarySchema, summary, `Summary of ${meta.month}`);
     },
