@@ -13,6 +13,7 @@ import type { GeoFiles } from './geo-context.ts';
 import type { MonthProvenanceInfo } from './process-month.ts';
 import type { MonthTaskResult } from './month-task.ts';
 import { DropTally } from './report.ts';
+import { sharePointStrings } from './summarise.ts';
 
 /** What every worker is given once. */
 export interface WorkerSetup {
@@ -87,6 +88,7 @@ export async function processMonthsInWorkers(
 ): Promise<MonthTaskResult[]> {
   const queue = [...jobs];
   const results = new Map<string, MonthTaskResult>();
+  const strings = new Map<string, string>();
   let failure: Error | undefined;
 
   const runWorker = () =>
@@ -114,6 +116,7 @@ export async function processMonthsInWorkers(
           const drops = new DropTally();
           drops.merge(message.drops);
           const { summary, csv, approximate } = message;
+          sharePointStrings(summary, strings);
           const result = { summary, drops, csv, approximate };
           results.set(message.month, result);
           options.onMonth?.(message.month, result);

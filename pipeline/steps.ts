@@ -52,6 +52,7 @@ import { readMonthManifest } from './sources/cache.ts';
 import { runFetchStep, type FetchStepOptions } from './sources/fetch-step.ts';
 import { runPostcodesStep } from './sources/postcodes-step.ts';
 import { writeLeedsStopSearch } from './stop-search.ts';
+import { sharePointStrings } from './summarise.ts';
 import { cachedWards, wardCacheKey } from './ward-cache.ts';
 import { buildWards } from './wards.ts';
 import { Staging } from './write.ts';
@@ -429,9 +430,11 @@ async function runMonths(ctx: RunContext): Promise<string> {
   const { locator, postcodeAnswers } = geo;
   const results: MonthOutcome[] = [];
   const toProcess: MonthPlan[] = [];
+  const strings = new Map<string, string>();
   for (const plan of inputs.choice.months) {
     const cached = await ctx.cachedMonth(plan);
     if (cached) {
+      sharePointStrings(cached.summary, strings);
       results.push({ ...cached, plan, cached: true });
       ctx.reporter.info(`  ${plan.month}: ${describeMonth(plan, cached.summary)} (cached)`);
     } else {
