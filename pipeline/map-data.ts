@@ -229,6 +229,12 @@ export function encodeMapData(
 }
 
 /**
+ * zlib's default level. At full scale (1.7 MB raw) level 9 is 1.8% smaller (572 kB against
+ * 582 kB) but takes 0.9 s instead of 0.16 s, most of an incremental run's map step.
+ */
+const GZIP_LEVEL = 6;
+
+/**
  * The map island's data for `summaries` (any order, one per month), with wards indexed like
  * `wards`. `mapData` is gzipped; write it as public/data/<fileName>.
  */
@@ -236,7 +242,7 @@ export function buildMapData(
   summaries: readonly MonthSummary[],
   wards: readonly Ward[],
 ): { mapData: Uint8Array; fileName: string } {
-  const mapData = new Uint8Array(gzipSync(encodeMapData(summaries, wards), { level: 9 }));
+  const mapData = new Uint8Array(gzipSync(encodeMapData(summaries, wards), { level: GZIP_LEVEL }));
   return { mapData, fileName: MAP_DATA_FILE_NAME };
 }
 
