@@ -63,6 +63,16 @@ export function longMonth(month: string): string {
   return `${MONTH_NAMES[index] ?? ''} ${year}`;
 }
 
+/**
+ * Where a month came from, in words: "police.uk archive of March 2025" (the archive's name
+ * holds its newest month) or "police.uk API (api:2025-04)".
+ */
+export function describeSource(p: { source: 'archive' | 'api'; snapshot: string }): string {
+  if (p.source === 'api') return `police.uk API (${p.snapshot})`;
+  const month = /\b(\d{4}-\d{2})\b/.exec(p.snapshot)?.[1];
+  return month ? `police.uk archive of ${longMonth(month)}` : `police.uk archive ${p.snapshot}`;
+}
+
 /** "March" */
 export function monthName(month: string): string {
   return MONTH_NAMES[parts(month).index] ?? '';

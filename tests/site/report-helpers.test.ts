@@ -4,6 +4,7 @@ import { formatChange, formatCount, formatRate, ordinal } from '../../src/lib/fo
 import {
   addMonths,
   describeMonths,
+  describeSource,
   monthRange,
   monthRuns,
   twelveMonthsTo,
@@ -21,6 +22,21 @@ import { sampleMonth, TEST_WARDS } from './support/sample-rows.ts';
 import type { SiteData } from '../../src/shared/schema.ts';
 
 describe('months', () => {
+  it('describeSource(provenance) names the archive by its newest month, or the API snapshot', () => {
+    expect(describeSource({ source: 'archive', snapshot: 'archive:2025-03' })).toBe(
+      'police.uk archive of March 2025',
+    );
+    expect(describeSource({ source: 'archive', snapshot: '2026-10.zip' })).toBe(
+      'police.uk archive of October 2026',
+    );
+    expect(describeSource({ source: 'archive', snapshot: 'sample' })).toBe(
+      'police.uk archive sample',
+    );
+    expect(describeSource({ source: 'api', snapshot: 'api:2025-04' })).toBe(
+      'police.uk API (api:2025-04)',
+    );
+  });
+
   it('addMonths(month, n) crosses year boundaries both ways', () => {
     expect(addMonths('2025-03', -12)).toBe('2024-03');
     expect(addMonths('2024-12', 1)).toBe('2025-01');
