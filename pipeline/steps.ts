@@ -30,12 +30,7 @@ import { exists, loadGeoContext, type GeoContext, type GeoFiles } from './geo-co
 import { InputError } from './input-error.ts';
 import { buildMapData, buildWardShapes } from './map-data.ts';
 import { chooseMonthSources, type MonthChoice, type MonthPlan } from './merge.ts';
-import {
-  monthCacheKey,
-  readMonthCache,
-  relabelMonthCache,
-  type CachedMonth,
-} from './month-cache.ts';
+import { monthCacheKey, readMonthCache, type CachedMonth } from './month-cache.ts';
 import { processMonthsInWorkers, type EntryRef, type MonthJob } from './month-pool.ts';
 import { processMonthIntoCache, type MonthTaskResult } from './month-task.ts';
 import { OutcomeIndex, readOutcomes } from './outcomes.ts';
@@ -197,9 +192,7 @@ export class RunContext {
   /** The month from the cache when it is current, with this run's provenance labels; else null. */
   async cachedMonth(plan: MonthPlan): Promise<CachedMonth | null> {
     const { key, provenance } = await this.monthKey(plan);
-    const dir = this.paths.monthsCacheDir;
-    const cached = await readMonthCache(dir, plan.month, key);
-    return cached && relabelMonthCache(dir, cached, provenance, key);
+    return readMonthCache(this.paths.monthsCacheDir, plan.month, key, provenance);
   }
 
   /** Snapshot and fetchedAt of a month: from the fetch step's manifest when the month came from it. */

@@ -111,3 +111,27 @@ describe('relabelMonthCache', () => {
     expect(reread?.drops.examples).toEqual(drops.examples);
   });
 });
+
+describe('readMonthCache with labels', () => {
+  it('writes the same summary file relabelMonthCache writes, and returns the new labels', async () => {
+    const key = monthCacheKey(PARTS);
+    const drops = new DropTally();
+    drops.add('outside-leeds', 'f.csv:2', 'Bradford');
+    const labels = { snapshot: 'archive:2025-04', fetchedAt: '2025-06-01T00:00:00.000Z' };
+    const file = monthCacheFiles(dir, '2025-03').summary;
+
+    const first = await openMonthCacheWriter(dir, '2025-03');
+    await first.commit(emptySummary(), drops, key);
+    const cached = await readMonthCache(dir, '2025-03', key);
+    const viaRelabel = await relabelMonthCache(dir, cached!, labels, key);
+    const relabelText = await readFile(file, 'utf8');
+
+    const second = await openMonthCacheWriter(dir, '2025-03');
+    await second.commit(emptySummary(), drops, key);
+    const viaRead = await readMonthCache(dir, '2025-03', key, labels);
+    expect(await readFile(file, 'utf8')).toBe(relabelText);
+    expect(viaRead?.summary).toEqual({ ...emptySummary(), ...labels });
+    expect(viaRead?.summary).toEqual(viaRelabel.summary);
+    expect(viaRead?.drops.examples).toEqual(drops.examples);
+  });
+});
