@@ -86,6 +86,27 @@ function quantise(degrees: number): number {
   return Math.round(degrees * COORDINATE_SCALE);
 }
 
+/** Flags take values below this (FLAG_CITY_CENTRE is the only one), so ward * FLAG_VALUES + flags is unique. */
+const FLAG_VALUES = 2;
+/** Offsets that make quantised longitudes (within ±180°) and latitudes (±90°) non-negative. */
+const LON_OFFSET = 180 * COORDINATE_SCALE;
+const LAT_OFFSET = 90 * COORDINATE_SCALE;
+/** Above every offset latitude, so lon * LAT_SPAN + lat is unique; both fit 2^53 (2^26 * 2^25). */
+const LAT_SPAN = 2 * LAT_OFFSET + 1;
+
+/** One number per quantised position. */
+function coordinateKey(lonQ: number, latQ: number, month: string): number {
+  const lon = lonQ + LON_OFFSET;
+  const lat = latQ + LAT_OFFSET;
+  if (!(lon >= 0 && lon <= 2 * LON_OFFSET && lat >= 0 && lat < LAT_SPAN)) {
+    throw new RangeError(
+      `${month}: a point at quantised (${lonQ}, ${latQ}) is not a longitude and latitude in degrees; ` +
+        'rebuild the month summaries.',
+    );
+  }
+  return lon * LAT_SPAN + lat;
+}
+
 /**
  * Encode summaries into map data bytes (not gzipped). Exported for tests and benchmarks;
  * the pipeline calls buildMapData.
@@ -114,12 +135,17 @@ export function encodeMapData(
 
   // Distinct points over all months. Ward and flag are part of the key so that a coordinate
   // that changed ward between geography releases still adds up per ward.
-  const pointIds = new Map<string, number>();
+  // Keyed by position (coordinateKey), each holding [wardAndFlags, point id] pairs: numbers
+  // rather than a key string per point and month, which was a third of this function's time.
+  const pointIds = new Map<number, number[]>();
   const points: PointKey[] = [];
-  const monthEntries: Map<number, number>[] = [];
+  // Per month, entry keys (point * T + type) and counts in pairs; a key can repeat when two
+  // summary points share a quantised position, and is summed when the entries are sorted.
+  const monthEntries: number[][] = [];
+  let largestCount = 0;
   for (const month of months) {
     const summary = byMonth.get(month);
-    const entries = new Map<number, number>();
+    const entries: number[] = [];
     monthEntries.push(entries);
     if (summary === undefined) continue;
     for (const point of summary.points) {
@@ -140,19 +166,28 @@ export function encodeMapData(
         ward,
         flags: CITY_CENTRE.has(point.postcodeDistrict) ? FLAG_CITY_CENTRE : 0,
       };
-      const id = `${key.lonQ},${key.latQ},${key.ward},${key.flags}`;
-      let pointId = pointIds.get(id);
+      const position = coordinateKey(key.lonQ, key.latQ, month);
+      const wardAndFlags = key.ward * FLAG_VALUES + key.flags;
+      let here = pointIds.get(position);
+      if (here === undefined) {
+        here = [];
+        pointIds.set(position, here);
+      }
+      let pointId: number | undefined;
+      for (let i = 0; i < here.length; i += 2) {
+        if (here[i] === wardAndFlags) pointId = here[i + 1];
+      }
       if (pointId === undefined) {
         pointId = points.length;
-        pointIds.set(id, pointId);
+        here.push(wardAndFlags, pointId);
         points.push(key);
       }
       for (let type = 0; type < T; type++) {
         const count = point.counts[type] ?? 0;
         if (count === 0) continue;
         // Keys use provisional point ids until the points are sorted below.
-        const entryKey = pointId * T + type;
-        entries.set(entryKey, (entries.get(entryKey) ?? 0) + count);
+        entries.push(pointId * T + type, count);
+        if (count > largestCount) largestCount = count;
       }
     }
   }
@@ -166,15 +201,6 @@ export function encodeMapData(
   });
   const newIndex = new Uint32Array(points.length);
   order.forEach((oldIndex, i) => (newIndex[oldIndex] = i));
-
-  const header: MapDataHeader = {
-    months,
-    hasData: months.map((m) => (byMonth.has(m) ? 1 : 0)),
-    crimeTypes: [...CRIME_TYPES],
-    wards: wards.map(({ code, name, slug, population }) => ({ code, name, slug, population })),
-    pointCount: points.length,
-    entryCounts: monthEntries.map((e) => e.size),
-  };
 
   const body = new ByteWriter();
   const sortedPoints = order.map((i) => points[i] as PointKey);
@@ -192,18 +218,45 @@ export function encodeMapData(
   body.bytes(Uint8Array.from(sortedPoints, (p) => p.flags));
 
   // Entry keys point * T + type, renumbered to the sorted points: sorting the keys sorts
-  // each month's entries by point, then type.
+  // each month's entries by point, then type. Each key is sorted with its count packed below
+  // it (key * countSpan + count), a number sort rather than a map from key to count.
+  const countSpan = largestCount + 1;
+  if (points.length * T * countSpan > Number.MAX_SAFE_INTEGER) {
+    throw new RangeError(
+      `The map data's ${points.length} points with counts up to ${largestCount} do not fit its encoder`,
+    );
+  }
   const renumbered = monthEntries.map((entries) => {
-    const keys = new Float64Array(entries.size);
-    const counts = new Map<number, number>();
-    let i = 0;
-    for (const [key, count] of entries) {
+    const packed = new Float64Array(entries.length / 2);
+    for (let i = 0; i < entries.length; i += 2) {
+      const key = entries[i] as number;
       const newKey = (newIndex[Math.floor(key / T)] ?? 0) * T + (key % T);
-      keys[i++] = newKey;
-      counts.set(newKey, count);
+      packed[i / 2] = newKey * countSpan + (entries[i + 1] as number);
     }
-    return { keys: keys.sort(), counts };
+    packed.sort();
+    const keys: number[] = [];
+    const counts: number[] = [];
+    for (const value of packed) {
+      const key = Math.floor(value / countSpan);
+      const count = value - key * countSpan;
+      if (keys.length > 0 && keys[keys.length - 1] === key) {
+        counts[counts.length - 1] = (counts[counts.length - 1] as number) + count;
+      } else {
+        keys.push(key);
+        counts.push(count);
+      }
+    }
+    return { keys, counts };
   });
+  const header: MapDataHeader = {
+    months,
+    hasData: months.map((m) => (byMonth.has(m) ? 1 : 0)),
+    crimeTypes: [...CRIME_TYPES],
+    wards: wards.map(({ code, name, slug, population }) => ({ code, name, slug, population })),
+    pointCount: points.length,
+    entryCounts: renumbered.map((e) => e.keys.length),
+  };
+
   for (const { keys } of renumbered) {
     let previousPoint = 0;
     for (const key of keys) {
@@ -213,8 +266,8 @@ export function encodeMapData(
     }
   }
   for (const { keys } of renumbered) for (const key of keys) body.byte(key % T);
-  for (const { keys, counts } of renumbered) {
-    for (const key of keys) body.varint((counts.get(key) ?? 1) - 1);
+  for (const { counts } of renumbered) {
+    for (const count of counts) body.varint(count - 1);
   }
 
   const headerBytes = new TextEncoder().encode(JSON.stringify(header));

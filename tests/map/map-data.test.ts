@@ -126,6 +126,31 @@ describe('encodeMapData / decodeMapData', () => {
     expect(reversed).toEqual(encodeMapData(summaries, wards));
   });
 
+  it('sums points of a month at one quantised position and ward, and keeps another ward there apart', () => {
+    const first = summaries[0] as MonthSummary;
+    const found = first.points.find((p) => p.ward !== '') as MonthSummary['points'][number];
+    const point = { ...found, lon: Math.round(found.lon * COORDINATE_SCALE) / COORDINATE_SCALE };
+    const otherWard = wards.find((w) => w.code !== point.ward) as Ward;
+    const counts = CRIME_TYPES.map((_, t) => (t === 0 ? 2 : 0));
+    // A quarter of the quantisation step away: the same position in the map data.
+    const near = { ...point, lon: point.lon + 0.25 / COORDINATE_SCALE, counts };
+    const elsewhere = { ...point, ward: otherWard.code, counts };
+    const data = decodeMapData(
+      encodeMapData([{ ...first, month: '2030-01', points: [point, near, elsewhere] }], wards),
+    );
+    expect(data.pointCount).toBe(2);
+    const byWard = new Map<number, number>();
+    for (let e = 0; e < data.entryPoint.length; e++) {
+      if (data.entryType[e] !== 0) continue;
+      const ward = data.pointWard[data.entryPoint[e] ?? 0] ?? -1;
+      byWard.set(ward, (byWard.get(ward) ?? 0) + (data.entryCount[e] ?? 0));
+    }
+    expect(byWard.get(wards.indexOf(otherWard))).toBe(2);
+    expect(byWard.get(wards.findIndex((w) => w.code === point.ward))).toBe(
+      (point.counts[0] ?? 0) + 2,
+    );
+  });
+
   it('rejects two summaries of the same month', () => {
     const first = summaries[0] as MonthSummary;
     expect(() => encodeMapData([first, first], wards)).toThrow(/Two summaries for 2024-03/);
