@@ -447,6 +447,10 @@ async function runMonths(ctx: RunContext): Promise<string> {
   const threads = Math.min(ctx.options.threads ?? availableParallelism(), archivePlans.length);
   const inline = threads >= 2 ? toProcess.filter((plan) => plan.source === 'api') : toProcess;
   if (threads >= 2) {
+    // The main thread mostly waits for the workers: build the wards meanwhile (the later steps
+    // need them; a first build works out neighbours, about 0.8 s at full scale). A failure
+    // is reported by the step that awaits them.
+    ctx.wards().catch(() => undefined);
     for (const [i, result] of (
       await processArchiveMonthsInWorkers(ctx, archivePlans, threads)
     ).entries()) {
