@@ -99,7 +99,8 @@ function topStreets(
     .slice(0, TOP_STREETS_PER_WARD);
 }
 
-function qualityTotals(summaries: readonly MonthSummary[]): SiteData['quality'] {
+/** Rows read, kept, dropped by reason and coverage, summed over the months. */
+export function qualityTotals(summaries: readonly MonthSummary[]): SiteData['quality'] {
   const dropped = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as DropCounts;
   const coverage: Coverage = { lsoa: 0, ward: 0, postcodeDistrict: 0, pollingDistrict: 0 };
   let read = 0;

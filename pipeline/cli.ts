@@ -16,7 +16,8 @@ import {
 } from './report.ts';
 import { parseFetchArguments } from './sources/index.ts';
 import type { FetchStepOptions } from './sources/fetch-step.ts';
-import { RunContext, runSummaryJson, STEPS, totalsOf, type RunRecord, type Step } from './steps.ts';
+import { qualityTotals } from './aggregate.ts';
+import { RunContext, runSummaryJson, STEPS, type RunRecord, type Step } from './steps.ts';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
@@ -216,7 +217,7 @@ function printSummary(r: Reporter, record: RunRecord, written: readonly string[]
   r.info('');
   r.info('Summary');
   if (record.months) {
-    const totals = totalsOf(record.months.map((m) => m.summary));
+    const totals = qualityTotals(record.months.map((m) => m.summary));
     r.info(`  rows read:    ${formatCount(totals.read)}`);
     r.info(`  rows kept:    ${formatCount(totals.kept)}`);
     r.info(`  rows dropped: ${formatDropCounts(totals.dropped)}`);

@@ -7,8 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { FORCES, MASTER_COLUMNS } from '../src/shared/constants.ts';
-import type { Coverage, MonthSummary, Ward } from '../src/shared/schema.ts';
-import { aggregateSiteData } from './aggregate.ts';
+import type { MonthSummary, Ward } from '../src/shared/schema.ts';
+import { aggregateSiteData, qualityTotals } from './aggregate.ts';
 import { listApiMonths, type ApiMonthFile } from './api-months.ts';
 import {
   openArchiveInputs,
@@ -499,7 +499,7 @@ async function runMonths(ctx: RunContext): Promise<string> {
         'Postcode District is the nearest LS one, approximate',
     );
   }
-  const totals = totalsOf(results.map((r) => r.summary));
+  const totals = qualityTotals(results.map((r) => r.summary));
   const fromCache = results.filter((r) => r.cached).length;
   return (
     `${results.length} month(s) (${fromCache} from cache): read ${formatCount(totals.read)}, ` +
@@ -698,27 +698,6 @@ async function runMapData(ctx: RunContext): Promise<string> {
   return `${formatCount(mapData.length)} bytes of map data, ${wards.length} ward outlines`;
 }
 
-export interface Totals {
-  read: number;
-  kept: number;
-  dropped: DropTally['counts'];
-  coverage: Coverage;
-}
-
-export function totalsOf(summaries: readonly MonthSummary[]): Totals {
-  const tally = new DropTally();
-  const coverage: Coverage = { lsoa: 0, ward: 0, postcodeDistrict: 0, pollingDistrict: 0 };
-  let read = 0;
-  let kept = 0;
-  for (const s of summaries) {
-    read += s.read;
-    kept += s.kept;
-    tally.merge({ counts: s.dropped, examples: {} });
-    for (const k of Object.keys(coverage) as (keyof Coverage)[]) coverage[k] += s.coverage[k];
-  }
-  return { read, kept, dropped: tally.counts, coverage };
-}
-
 /** The run summary as written to run-summary.json. */
 export function runSummaryJson(ctx: RunContext): unknown {
   const months = ctx.record.months ?? [];
@@ -740,7 +719,7 @@ export function runSummaryJson(ctx: RunContext): unknown {
       coverage: m.summary.coverage,
       fromCache: m.cached,
     })),
-    totals: totalsOf(months.map((m) => m.summary)),
+    totals: qualityTotals(months.map((m) => m.summary)),
     dropExamples: examples.examples satisfies Partial<Record<string, DropExample[]>>,
     stopSearch: ctx.record.stopSearch && {
       read: ctx.record.stopSearch.read,
