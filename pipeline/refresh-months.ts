@@ -13,7 +13,7 @@ import { siteDataAtRef } from './validate-cli.ts';
 import { probeArchive } from './sources/archive-remote.ts';
 import { resolveSourceConfig, sourceUrl } from './sources/config.ts';
 import { HttpClient, type Log } from './sources/http.ts';
-import { archiveMonths, monthRange } from './sources/months.ts';
+import { archiveMonths, monthRange, newestPublishedMonth } from './sources/months.ts';
 import { fetchCrimeDates } from './sources/police-api.ts';
 
 /** The pipeline's own month choices (see `npm run pipeline -- --help`). */
@@ -66,11 +66,8 @@ export async function policeUkNewest(
     client,
     sourceUrl(config.policeArchiveBaseUrl, 'latest.zip').href,
   );
-  const [api] = await fetchCrimeDates(client, config.policeApiBaseUrl);
-  return {
-    archive: latest.month,
-    newest: api !== undefined && api > latest.month ? api : latest.month,
-  };
+  const apiDates = await fetchCrimeDates(client, config.policeApiBaseUrl);
+  return { archive: latest.month, newest: newestPublishedMonth(latest.month, apiDates) };
 }
 
 /**

@@ -29,7 +29,7 @@ import {
   type HttpStats,
   type Log,
 } from './http.ts';
-import { checkMonth, monthRange, planArchives } from './months.ts';
+import { checkMonth, monthRange, newestPublishedMonth, planArchives } from './months.ts';
 import { districtQueryPolygons, fetchCrimeDates, fetchMonthCrimes } from './police-api.ts';
 import type { ProgressSink } from './progress.ts';
 import { crc32 } from 'node:zlib';
@@ -94,8 +94,7 @@ export async function fetchSources(options: FetchSourcesOptions): Promise<FetchS
   const crimeDates = async (): Promise<string[]> =>
     (apiDates ??= await fetchCrimeDates(client, config.policeApiBaseUrl));
   if ('latest' in selection) {
-    const newest = (await crimeDates())[0];
-    wanted = [newest !== undefined && newest > latest.month ? newest : latest.month];
+    wanted = [newestPublishedMonth(latest.month, await crimeDates())];
   } else if ('month' in selection) {
     wanted = [checkMonth(selection.month, '--month')];
   } else {

@@ -17,6 +17,15 @@ export function addMonths(month: string, count: number): string {
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
 }
 
+/**
+ * The newest month police.uk publishes: the API's newest (crimes-street-dates, newest first)
+ * when it is ahead of the newest archive, which is published later.
+ */
+export function newestPublishedMonth(archiveMonth: string, apiDates: readonly string[]): string {
+  const api = apiDates[0];
+  return api !== undefined && api > archiveMonth ? api : archiveMonth;
+}
+
 /** Every month from `from` to `to`, both included. */
 export function monthRange(from: string, to: string): string[] {
   if (from > to)

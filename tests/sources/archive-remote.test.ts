@@ -8,7 +8,7 @@ import { readMonthManifest, sourcePaths } from '../../pipeline/sources/cache.ts'
 import { resolveSourceConfig } from '../../pipeline/sources/config.ts';
 import { HttpClient } from '../../pipeline/sources/http.ts';
 import { fetchSources, type FetchSourcesOptions } from '../../pipeline/sources/index.ts';
-import { planArchives } from '../../pipeline/sources/months.ts';
+import { newestPublishedMonth, planArchives } from '../../pipeline/sources/months.ts';
 import { archiveEntries, buildArchive, sampleStreetFile } from '../support/police-fixtures.ts';
 import { ReplayServer } from '../support/replay-server.ts';
 import { buildZip } from '../support/zip-writer.ts';
@@ -54,6 +54,15 @@ function serveLatest(month: string): void {
 async function monthFiles(month: string): Promise<string[]> {
   return (await readdir(path.join(sourcePaths(cacheRoot).archiveDir, month))).sort();
 }
+
+describe('newestPublishedMonth(archiveMonth, apiDates)', () => {
+  it('is the API newest month when it is ahead of the newest archive, else the archive month', () => {
+    expect(newestPublishedMonth('2025-03', ['2025-04', '2025-03'])).toBe('2025-04');
+    expect(newestPublishedMonth('2025-03', ['2025-03', '2025-02'])).toBe('2025-03');
+    expect(newestPublishedMonth('2025-03', ['2025-01'])).toBe('2025-03');
+    expect(newestPublishedMonth('2025-03', [])).toBe('2025-03');
+  });
+});
 
 describe('planArchives(wanted, latest)', () => {
   it('covers 75 months with 3 archives, newest archives preferred', () => {
