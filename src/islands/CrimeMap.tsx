@@ -14,12 +14,12 @@ import {
   monthlySeries,
   pointTotals,
   rankWards,
-  ratePerThousand,
   wardTotals,
   type MapFilter,
   type WardRank,
 } from '../lib/map-filter.ts';
 import { choroplethScale } from '../lib/map-scale.ts';
+import { ratePerThousand } from '../shared/rates.ts';
 import {
   INTENSITY_DEFAULT,
   INTENSITY_MAX,

@@ -1,10 +1,8 @@
 // The figures the reports show, computed from the site data. Pure and DOM-free.
 // A month absent from `data.months` has no data: it is left out of sums and shown as a gap.
 import type { SiteData } from '../shared/schema.ts';
+import { rankWithTies, ratePerThousand } from '../shared/rates.ts';
 import { addMonths, monthRange, monthsOfYear, twelveMonthsTo, yearOf } from './months.ts';
-
-/** Rates are per this many residents. */
-export const RATE_PER = 1000;
 
 /** A span of calendar months and which of them have data. */
 export interface Period {
@@ -106,15 +104,6 @@ export function population(data: SiteData, ward: WardSelection): number {
   return ward === null ? data.leedsPopulation : (data.wards[ward]?.population ?? 0);
 }
 
-export function ratePerThousand(count: number, residents: number): number {
-  return (count / residents) * RATE_PER;
-}
-
-/** Competition ranks, 1 = largest: [5, 9, 5, 1] -> [2, 1, 2, 4]. */
-export function rankDescending(values: readonly number[]): number[] {
-  return values.map((v) => 1 + values.filter((other) => other > v).length);
-}
-
 /** The same months a year earlier, compared only where both months have data. */
 export interface YearOnYear {
   /** Pairs [month, the same month a year earlier], both with data. */
@@ -148,20 +137,21 @@ export interface WardRow {
   slug: string;
   population: number;
   total: number;
-  rate: number;
+  /** Per 1,000 residents over the months; null when the ward has no residents. */
+  rate: number | null;
   /** 1 = most crimes. */
   rank: number;
-  /** 1 = highest rate per 1,000 residents. */
-  rateRank: number;
+  /** 1 = highest rate per 1,000 residents; null without a rate. */
+  rateRank: number | null;
   yearOnYear: YearOnYear | null;
 }
 
 /** Every ward's figures over `months` (months with data), in data.wards order. */
 export function wardRows(data: SiteData, months: readonly string[]): WardRow[] {
   const totals = data.wards.map((_, i) => sum(typeCounts(data, i, months)));
-  const rates = totals.map((t, i) => ratePerThousand(t, data.wards[i]?.population ?? 1));
-  const ranks = rankDescending(totals);
-  const rateRanks = rankDescending(rates);
+  const rates = totals.map((t, i) => ratePerThousand(t, data.wards[i]?.population ?? 0));
+  const ranks = rankWithTies(totals);
+  const rateRanks = rankWithTies(rates);
   return data.wards.map((ward, i) => ({
     index: i,
     code: ward.code,
@@ -169,9 +159,9 @@ export function wardRows(data: SiteData, months: readonly string[]): WardRow[] {
     slug: ward.slug,
     population: ward.population,
     total: totals[i] ?? 0,
-    rate: rates[i] ?? 0,
+    rate: rates[i] ?? null,
     rank: ranks[i] ?? 0,
-    rateRank: rateRanks[i] ?? 0,
+    rateRank: rateRanks[i] ?? null,
     yearOnYear: yearOnYear(data, i, months),
   }));
 }

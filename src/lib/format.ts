@@ -15,9 +15,9 @@ export function formatCount(n: number): string {
   return COUNT.format(n);
 }
 
-/** A rate per 1,000 residents, one decimal: 41.27 -> "41.3" */
-export function formatRate(rate: number): string {
-  return RATE.format(rate);
+/** A rate per 1,000 residents, one decimal: 41.27 -> "41.3"; null (no residents) -> "n/a". */
+export function formatRate(rate: number | null): string {
+  return rate === null ? 'n/a' : RATE.format(rate);
 }
 
 /** 0.1234 -> "12.3%" */

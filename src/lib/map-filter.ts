@@ -209,8 +209,3 @@ export function monthCoverage(
     gaps: months - withData,
   };
 }
-
-/** Crimes per 1,000 residents. */
-export function ratePerThousand(count: number, population: number): number {
-  return population > 0 ? (count / population) * 1000 : 0;
-}

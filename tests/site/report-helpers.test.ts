@@ -9,13 +9,7 @@ import {
   monthRuns,
   twelveMonthsTo,
 } from '../../src/lib/months.ts';
-import {
-  latestTwelveMonths,
-  monthTotal,
-  rankDescending,
-  yearOnYear,
-  yearPeriod,
-} from '../../src/lib/figures.ts';
+import { latestTwelveMonths, monthTotal, yearOnYear, yearPeriod } from '../../src/lib/figures.ts';
 import { aggregateSiteData } from '../../pipeline/aggregate.ts';
 import { createMonthSummariser } from '../../pipeline/summarise.ts';
 import { sampleMonth, TEST_WARDS } from './support/sample-rows.ts';
@@ -124,10 +118,6 @@ describe('figures on site data built from the real sample months', () => {
     return s.finish();
   });
   const data: SiteData = aggregateSiteData(summaries, TEST_WARDS, '2025-05-02T10:00:00.000Z');
-
-  it('rankDescending gives equal values the same rank and skips the next', () => {
-    expect(rankDescending([5, 9, 5, 1])).toEqual([2, 1, 2, 4]);
-  });
 
   it('latestTwelveMonths states which months of the window have data', () => {
     const window = latestTwelveMonths(data);
