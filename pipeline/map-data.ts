@@ -252,7 +252,13 @@ export function encodeMapData(
     months,
     hasData: months.map((m) => (byMonth.has(m) ? 1 : 0)),
     crimeTypes: [...CRIME_TYPES],
-    wards: wards.map(({ code, name, slug, population }) => ({ code, name, slug, population })),
+    wards: wards.map(({ code, name, slug, population, cityCentreResidents }) => ({
+      code,
+      name,
+      slug,
+      population,
+      cityCentreResidents,
+    })),
     pointCount: points.length,
     entryCounts: renumbered.map((e) => e.keys.length),
   };

@@ -1,9 +1,14 @@
 // The 33 wards as the site knows them: code, name, URL slug, Census 2021 population and
 // neighbours, all derived from the reference geography.
-import { area, bbox, bboxClip, feature, featureCollection, intersect } from '@turf/turf';
 import { type Ward, wardSchema, parseOrThrow } from '../src/shared/schema.ts';
-import type { Area, Geography, PolygonGeometry } from './reference.ts';
+import type { Geography, PolygonGeometry } from './reference.ts';
 import { PolygonIndex } from './geo/polygon-index.ts';
+import {
+  apportionLsoas,
+  wardOverlapAreas,
+  wardResidents,
+  wardsHoldingVertices,
+} from './population.ts';
 import { projectX, projectY } from './geo/projection.ts';
 import { geometrySvgPath } from './geo/svg-path.ts';
 
@@ -18,13 +23,6 @@ export { geometrySvgPath } from './geo/svg-path.ts';
  */
 const NEIGHBOUR_TOLERANCE_M = 5;
 const NEIGHBOUR_MIN_SHARED_VERTICES = 2;
-
-/**
- * Vertices closer than this to a ward boundary count as on it, not inside either side: the
- * LSOA and ward files are each generalised to about 20 m, so a shared boundary can wander
- * that far between them.
- */
-const ON_BOUNDARY_M = 25;
 
 /**
  * URL slug of a ward name: lower case, "&" spelt "and", every other run of characters that
@@ -42,26 +40,26 @@ export function wardSlug(name: string): string {
 }
 
 /**
- * Each LSOA's ward: the ward that holds the largest part of the LSOA's area. LSOAs 2021 do
- * not nest in the 2025 wards, so a few straddle two; giving each whole LSOA to one ward keeps
- * the population total exact (every resident counted once) at the cost of a small shift
- * between neighbouring wards. Area is used rather than a single interior point because an
- * interior point of a long, thin LSOA can land in the ward that holds the smaller share.
+ * Each LSOA's main ward: the ward that holds the largest part of the LSOA's area (an
+ * interior point of a long, thin LSOA can land in the ward that holds the smaller share).
+ * Populations do not use it: population.ts splits straddling LSOAs by their postcodes.
  */
 export function assignLsoasToWards(geo: Geography): Map<string, string> {
   const wardIndex = new PolygonIndex(geo.wards.map((ward) => ward.geometry));
   const assignment = new Map<string, string>();
   for (const lsoa of geo.lsoas) {
-    const candidates = wardIndex.overlappingBoxes(lsoa.geometry);
     const holding = wardsHoldingVertices(wardIndex, lsoa.geometry);
     // Most LSOAs lie inside one ward: every vertex is in it or within ON_BOUNDARY_M of its
     // boundary (the two files are generalised differently). Only the others, about 130,
     // need the slow polygon intersection.
     const [only] = holding;
-    const ward =
+    const index =
       holding.size === 1 && only !== undefined
-        ? geo.wards[only]
-        : largestOverlap(geo.wards, candidates, lsoa.geometry);
+        ? only
+        : wardOverlapAreas(geo.wards, wardIndex.overlappingBoxes(lsoa.geometry), lsoa.geometry)
+            .sort((a, b) => b.area - a.area)
+            .at(0)?.ward;
+    const ward = index === undefined ? undefined : geo.wards[index];
     if (ward === undefined) {
       throw new Error(
         `LSOA ${lsoa.code} (${lsoa.name}) overlaps no ward polygon: the reference LSOA and ward files do not cover the same district`,
@@ -70,52 +68,6 @@ export function assignLsoasToWards(geo: Geography): Map<string, string> {
     assignment.set(lsoa.code, ward.code);
   }
   return assignment;
-}
-
-/** Wards that hold at least one vertex of `geometry` clearly inside them. */
-function wardsHoldingVertices(wardIndex: PolygonIndex, geometry: PolygonGeometry): Set<number> {
-  const holding = new Set<number>();
-  for (const [x, y] of boundaryVertices(geometry)) {
-    const ward = wardIndex.containing(x, y);
-    if (ward >= 0 && wardIndex.distanceToBoundary(ward, x, y) > ON_BOUNDARY_M) holding.add(ward);
-  }
-  return holding;
-}
-
-function largestOverlap(
-  wards: readonly Area[],
-  candidates: readonly number[],
-  geometry: PolygonGeometry,
-): Area | undefined {
-  const lsoa = feature(geometry);
-  const box = bbox(lsoa);
-  let best: { ward: Area; area: number } | undefined;
-  for (const candidate of candidates) {
-    const ward = wards[candidate]!;
-    // Clipping the ward to the LSOA's box first (cheap) keeps the exact intersection small.
-    const clipped = bboxClip(feature(ward.geometry), box).geometry as PolygonGeometry;
-    if (clipped.coordinates.length === 0) continue;
-    const overlap = intersect(featureCollection([lsoa, feature(clipped)]));
-    const overlapArea = overlap === null ? 0 : area(overlap);
-    if (overlapArea > 0 && (best === undefined || overlapArea > best.area)) {
-      best = { ward, area: overlapArea };
-    }
-  }
-  return best?.ward;
-}
-
-/** Census 2021 usual residents by ward code, summed over the LSOAs assigned to each ward. */
-export function wardPopulations(
-  geo: Geography,
-  lsoaWard = assignLsoasToWards(geo),
-): Map<string, number> {
-  const population = new Map<string, number>(geo.wards.map((ward) => [ward.code, 0]));
-  for (const [lsoaCode, wardCode] of lsoaWard) {
-    const residents = geo.population.get(lsoaCode);
-    if (residents === undefined) throw new Error(`No Census 2021 population for LSOA ${lsoaCode}`);
-    population.set(wardCode, (population.get(wardCode) ?? 0) + residents);
-  }
-  return population;
 }
 
 function boundaryVertices(geometry: PolygonGeometry): [number, number][] {
@@ -149,7 +101,11 @@ export function wardNeighbours(geo: Geography): Map<string, string[]> {
 
 /** The wards, ordered by name, validated against the shared schema. */
 export function buildWards(geo: Geography): Ward[] {
-  const population = wardPopulations(geo);
+  const residents = wardResidents(
+    geo.population,
+    apportionLsoas(geo),
+    geo.wards.map((ward) => ward.code),
+  );
   const neighbours = wardNeighbours(geo);
   const wards = [...geo.wards]
     .sort((a, b) => a.name.localeCompare(b.name, 'en-GB'))
@@ -160,7 +116,9 @@ export function buildWards(geo: Geography): Ward[] {
           code: ward.code,
           name: ward.name,
           slug: wardSlug(ward.name),
-          population: population.get(ward.code) ?? 0,
+          population: residents.get(ward.code)?.residents ?? 0,
+          cityCentreResidents: residents.get(ward.code)?.cityCentre ?? 0,
+          residentsByArea: residents.get(ward.code)?.byArea ?? 0,
           neighbours: neighbours.get(ward.code) ?? [],
         },
         `ward ${ward.code} (${ward.name})`,

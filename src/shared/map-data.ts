@@ -49,7 +49,10 @@ export interface MapWard {
   code: string;
   name: string;
   slug: string;
+  /** Census 2021 residents (see Ward in schema.ts). */
   population: number;
+  /** Of them, residents in the city-centre postcode districts: out of the rate when excluded. */
+  cityCentreResidents: number;
 }
 
 /** The JSON header of a map data file. */

@@ -114,8 +114,15 @@ export const wardSchema = z.object({
   name: z.string().min(1),
   /** Stable URL slug, e.g. "little-london-and-woodhouse". */
   slug: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/),
-  /** Census 2021 usual residents, summed from the ward's LSOAs. */
+  /**
+   * Census 2021 usual residents, from the LSOAs: whole where an LSOA lies in the ward, else
+   * by the share of the LSOA's postcodes in the ward (by area without LS postcodes).
+   */
   population: z.number().int().positive(),
+  /** Of `population`, residents in the city-centre postcode districts (same apportionment). */
+  cityCentreResidents: z.number().int().nonnegative(),
+  /** Of `population`, residents placed by area share (LSOAs with no LS postcode). */
+  residentsByArea: z.number().int().nonnegative(),
   /** Codes of wards sharing a boundary. */
   neighbours: z.array(z.string()),
 });

@@ -34,6 +34,8 @@ function hostileData(): { mapData: Buffer; shapes: string } {
     name: HOSTILE_NAME,
     slug: 'hostile',
     population: 1000,
+    cityCentreResidents: 0,
+    residentsByArea: 0,
     neighbours: [],
   };
   const counts = (n: number) => CRIME_TYPES.map((_, t) => (t === 2 ? n : 0));

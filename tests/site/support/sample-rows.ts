@@ -15,6 +15,8 @@ export const TEST_WARDS: Ward[] = [
     name: 'Hunslet & Riverside',
     slug: 'hunslet-and-riverside',
     population: 33000,
+    cityCentreResidents: 4100,
+    residentsByArea: 0,
     neighbours: ['E05011403'],
   },
   {
@@ -22,6 +24,8 @@ export const TEST_WARDS: Ward[] = [
     name: 'Little London & Woodhouse',
     slug: 'little-london-and-woodhouse',
     population: 31000,
+    cityCentreResidents: 2300,
+    residentsByArea: 0,
     neighbours: ['E05011399'],
   },
   {
@@ -29,6 +33,8 @@ export const TEST_WARDS: Ward[] = [
     name: 'Ardsley & Robin Hood',
     slug: 'ardsley-and-robin-hood',
     population: 21652,
+    cityCentreResidents: 0,
+    residentsByArea: 1200,
     neighbours: [],
   },
 ];
