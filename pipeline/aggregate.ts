@@ -6,6 +6,7 @@ import {
   siteDataSchema,
   type Coverage,
   type DropCounts,
+  type ForceCounts,
   type MonthSummary,
   type SiteData,
   type Ward,
@@ -15,10 +16,17 @@ import { twelveMonthsTo } from '../src/lib/months.ts';
 /** Streets listed per ward page: enough to show where crime concentrates, short enough to read. */
 export const TOP_STREETS_PER_WARD = 10;
 
+/**
+ * Whether the postcode district of the point at (lon, lat) is only approximate: the nearest
+ * LS district, for lack of an LS postcode within reach or a postcodes.io answer (geo.ts).
+ */
+export type PostcodeApproximate = (lon: number, lat: number) => boolean;
+
 export function aggregateSiteData(
   summaries: readonly MonthSummary[],
   wards: readonly Ward[],
   generatedAt: string,
+  postcodeApproximate: PostcodeApproximate,
 ): SiteData {
   if (summaries.length === 0) {
     throw new Error('No months to aggregate: the site needs at least one month of data.');
@@ -65,6 +73,8 @@ export function aggregateSiteData(
       byWard: orderedWards.map((ward) => topStreets(inWindow, ward.code)),
     },
     quality: qualityTotals(sorted),
+    forces: forceTotals(sorted),
+    postcodeDistricts: postcodeDistrictCounts(sorted, postcodeApproximate),
   };
   return parseOrThrow(siteDataSchema, siteData, 'Aggregated site data');
 }
@@ -97,6 +107,42 @@ function topStreets(
     .map(([location, count]) => ({ location, count }))
     .sort((a, b) => b.count - a.count || a.location.localeCompare(b.location))
     .slice(0, TOP_STREETS_PER_WARD);
+}
+
+/** Kept rows by force over the months, most first (then by name). */
+export function forceTotals(summaries: readonly MonthSummary[]): ForceCounts {
+  const totals = new Map<string, { reportedBy: string; fallsWithin: string; count: number }>();
+  for (const s of summaries) {
+    for (const { reportedBy, fallsWithin, count } of s.forces) {
+      const key = JSON.stringify([reportedBy, fallsWithin]);
+      const entry = totals.get(key) ?? { reportedBy, fallsWithin, count: 0 };
+      entry.count += count;
+      totals.set(key, entry);
+    }
+  }
+  return [...totals.values()].sort(
+    (a, b) =>
+      b.count - a.count ||
+      a.reportedBy.localeCompare(b.reportedBy) ||
+      a.fallsWithin.localeCompare(b.fallsWithin),
+  );
+}
+
+/** Kept rows by how their postcode district was found, from the months' points. */
+export function postcodeDistrictCounts(
+  summaries: readonly MonthSummary[],
+  postcodeApproximate: PostcodeApproximate,
+): SiteData['postcodeDistricts'] {
+  const counts = { exact: 0, approximate: 0, none: 0 };
+  for (const s of summaries) {
+    for (const point of s.points) {
+      const rows = point.counts.reduce((a, b) => a + b, 0);
+      if (point.postcodeDistrict === '') counts.none += rows;
+      else if (postcodeApproximate(point.lon, point.lat)) counts.approximate += rows;
+      else counts.exact += rows;
+    }
+  }
+  return counts;
 }
 
 /** Rows read, kept, dropped by reason and coverage, summed over the months. */

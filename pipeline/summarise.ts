@@ -56,6 +56,8 @@ export function createMonthSummariser(meta: MonthMeta): MonthSummariser {
   let kept = 0;
   const dropped = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as DropCounts;
   const coverage = { lsoa: 0, ward: 0, postcodeDistrict: 0, pollingDistrict: 0 };
+  /** reportedBy -> fallsWithin -> rows. */
+  const forces = new Map<string, Map<string, number>>();
   const wardType = new Map<string, number[]>();
   const wardOutcome = new Map<string, Map<string, number>>();
   const wardStreet = new Map<string, Map<string, number>>();
@@ -87,6 +89,7 @@ export function createMonthSummariser(meta: MonthMeta): MonthSummariser {
         throw new Error(`Unknown crime type "${record.crimeType}" (Crime ID "${record.crimeId}")`);
       }
       kept += 1;
+      bump(getOrCreate(forces, record.reportedBy, newCounter), record.fallsWithin);
       if (record.lsoaCode !== '') coverage.lsoa += 1;
       if (record.postcodeDistrict !== '') coverage.postcodeDistrict += 1;
       if (record.pollingDistrict !== '') coverage.pollingDistrict += 1;
@@ -133,6 +136,15 @@ export function createMonthSummariser(meta: MonthMeta): MonthSummariser {
         kept,
         dropped,
         coverage,
+        forces: [...forces]
+          .flatMap(([reportedBy, within]) =>
+            [...within].map(([fallsWithin, count]) => ({ reportedBy, fallsWithin, count })),
+          )
+          .sort(
+            (a, b) =>
+              a.reportedBy.localeCompare(b.reportedBy) ||
+              a.fallsWithin.localeCompare(b.fallsWithin),
+          ),
         wardType: sortedRecord(wardType, (counts) => counts),
         wardOutcome: sortedRecord(wardOutcome, (m) => sortedRecord(m, (n) => n)),
         wardStreet: sortedRecord(wardStreet, (m) => sortedRecord(m, (n) => n)),

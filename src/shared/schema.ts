@@ -67,6 +67,19 @@ export const coverageSchema = z.object({
 });
 export type Coverage = z.infer<typeof coverageSchema>;
 
+/**
+ * Rows by the force that reported them and the force whose area they fall within, as
+ * police.uk names them ("Reported by", "Falls within"): the site names forces only from these.
+ */
+export const forceCountsSchema = z.array(
+  z.object({
+    reportedBy: z.string(),
+    fallsWithin: z.string(),
+    count: z.number().int().positive(),
+  }),
+);
+export type ForceCounts = z.infer<typeof forceCountsSchema>;
+
 /** Counts indexed like CRIME_TYPES. */
 const typeCountsSchema = z.array(z.number().int().nonnegative()).length(CRIME_TYPES.length);
 
@@ -90,6 +103,8 @@ export const monthSummarySchema = monthProvenanceSchema.extend({
   kept: z.number().int().nonnegative(),
   dropped: dropCountsSchema,
   coverage: coverageSchema,
+  /** Kept rows by force, sorted by reportedBy then fallsWithin. */
+  forces: forceCountsSchema,
   /** wardCode -> counts by crime type. */
   wardType: z.record(z.string(), typeCountsSchema),
   /** wardCode -> outcome category -> count ("" outcome is stored as "No outcome recorded"). */
@@ -156,6 +171,18 @@ export const siteDataSchema = z.object({
     kept: z.number().int().nonnegative(),
     dropped: dropCountsSchema,
     coverage: coverageSchema,
+  }),
+  /** Kept rows by force over every month, most first. */
+  forces: forceCountsSchema,
+  /**
+   * Kept rows by how their postcode district was found: `exact` from an LS postcode within
+   * reach or a postcodes.io answer, `approximate` the nearest LS district (WF and BD parts of
+   * Leeds without an answer), `none` without a district.
+   */
+  postcodeDistricts: z.object({
+    exact: z.number().int().nonnegative(),
+    approximate: z.number().int().nonnegative(),
+    none: z.number().int().nonnegative(),
   }),
 });
 export type SiteData = z.infer<typeof siteDataSchema>;

@@ -6,6 +6,9 @@ import { aggregateSiteData, TOP_STREETS_PER_WARD } from '../../pipeline/aggregat
 import { countBy, sampleMonth, TEST_WARDS } from './support/sample-rows.ts';
 
 const GENERATED_AT = '2025-05-02T10:00:00.000Z';
+/** Test rule for approximate postcode districts: points west of 1.6° W. */
+const WEST = -1.6;
+const westIsApproximate = (lon: number): boolean => lon < WEST;
 const SAMPLE_MONTHS = ['2024-03', '2025-02', '2025-03'];
 
 function summarise(month: string, rows: readonly EnrichedCrime[]): MonthSummary {
@@ -30,7 +33,7 @@ describe('aggregateSiteData(summaries, wards, generatedAt) over the three sample
     for (const month of SAMPLE_MONTHS) rows.set(month, sampleMonth(month));
     // Given newest first, to check the months come out sorted.
     const summaries = [...SAMPLE_MONTHS].reverse().map((m) => summarise(m, rows.get(m) ?? []));
-    data = aggregateSiteData(summaries, TEST_WARDS, GENERATED_AT);
+    data = aggregateSiteData(summaries, TEST_WARDS, GENERATED_AT, westIsApproximate);
   });
 
   it('sorts the months and leaves months without data absent, never as zeros', () => {
@@ -101,6 +104,30 @@ describe('aggregateSiteData(summaries, wards, generatedAt) over the three sample
     expect(data.quality.coverage.ward).toBe(kept);
   });
 
+  it('forces counts the kept rows by their "Reported by" and "Falls within", most first', () => {
+    const all = SAMPLE_MONTHS.flatMap((m) => rows.get(m) ?? []);
+    const expected = [...countBy(all, (r) => JSON.stringify([r.reportedBy, r.fallsWithin]))]
+      .map(([key, count]) => {
+        const [reportedBy, fallsWithin] = JSON.parse(key) as [string, string];
+        return { reportedBy, fallsWithin, count };
+      })
+      .sort((a, b) => b.count - a.count);
+    expect(data.forces).toEqual(expected);
+    expect(data.forces.reduce((n, f) => n + f.count, 0)).toBe(data.quality.kept);
+  });
+
+  it('postcodeDistricts counts kept rows with an exact, an approximate or no district', () => {
+    const all = SAMPLE_MONTHS.flatMap((m) => rows.get(m) ?? []);
+    const withDistrict = all.filter((r) => r.postcodeDistrict !== '');
+    const approximate = withDistrict.filter((r) => r.longitude < WEST).length;
+    expect(approximate).toBeGreaterThan(0);
+    expect(data.postcodeDistricts).toEqual({
+      exact: withDistrict.length - approximate,
+      approximate,
+      none: all.length - withDistrict.length,
+    });
+  });
+
   it('records generatedAt and the crime types in CRIME_TYPES order', () => {
     expect(data.generatedAt).toBe(GENERATED_AT);
     expect(data.crimeTypes).toEqual([...CRIME_TYPES]);
@@ -112,19 +139,21 @@ describe('aggregateSiteData(summaries, wards, generatedAt) refuses data it would
 
   it('throws when a summary has crimes in a ward that is not among the wards given', () => {
     const summary = summarise('2025-03', march);
-    expect(() => aggregateSiteData([summary], TEST_WARDS.slice(2), GENERATED_AT)).toThrow(
-      /2025-03 has crimes in ward\(s\) E05011399/,
-    );
+    expect(() =>
+      aggregateSiteData([summary], TEST_WARDS.slice(2), GENERATED_AT, westIsApproximate),
+    ).toThrow(/2025-03 has crimes in ward\(s\) E05011399/);
   });
 
   it('throws when the same month is given twice', () => {
     const summary = summarise('2025-03', march);
-    expect(() => aggregateSiteData([summary, summary], TEST_WARDS, GENERATED_AT)).toThrow(
-      /Month 2025-03 was given twice/,
-    );
+    expect(() =>
+      aggregateSiteData([summary, summary], TEST_WARDS, GENERATED_AT, westIsApproximate),
+    ).toThrow(/Month 2025-03 was given twice/);
   });
 
   it('throws when there are no months at all', () => {
-    expect(() => aggregateSiteData([], TEST_WARDS, GENERATED_AT)).toThrow(/No months/);
+    expect(() => aggregateSiteData([], TEST_WARDS, GENERATED_AT, westIsApproximate)).toThrow(
+      /No months/,
+    );
   });
 });
