@@ -1,7 +1,15 @@
 // The figures the reports show, computed from the site data. Pure and DOM-free.
 // A month absent from `data.months` has no data: it is left out of sums and shown as a gap.
 import type { SiteData } from '../shared/schema.ts';
-import { rankWithTies, ratePerThousand } from '../shared/rates.ts';
+import { ANTI_SOCIAL_BEHAVIOUR } from '../shared/constants.ts';
+import {
+  annualisedRate,
+  compareCounts,
+  rankWithTies,
+  rateWindow,
+  type Change,
+  type RateWindow,
+} from '../shared/rates.ts';
 import { addMonths, monthRange, monthsOfYear, twelveMonthsTo, yearOf } from './months.ts';
 
 /** A span of calendar months and which of them have data. */
@@ -104,14 +112,55 @@ export function population(data: SiteData, ward: WardSelection): number {
   return ward === null ? data.leedsPopulation : (data.wards[ward]?.population ?? 0);
 }
 
+/** Counts by type (indexed like data.crimeTypes) split into crimes and anti-social behaviour. */
+export function crimesAndAsb(
+  data: SiteData,
+  byType: readonly number[],
+): { crimes: number; asb: number; total: number } {
+  const asbIndex = data.crimeTypes.indexOf(ANTI_SOCIAL_BEHAVIOUR);
+  const total = sum(byType);
+  const asb = asbIndex < 0 ? 0 : (byType[asbIndex] ?? 0);
+  return { crimes: total - asb, asb, total };
+}
+
+/**
+ * The forces that reported the data, as police.uk names them ("Reported by"), most rows first:
+ * "West Yorkshire Police", or "West Yorkshire Police and British Transport Police".
+ */
+export function reportingForces(data: SiteData): string {
+  const names = [...new Set(data.forces.map((f) => f.reportedBy))];
+  return names.length <= 1
+    ? (names[0] ?? 'no force')
+    : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
+/** A rate and the window it covers: annual at 12 months of data or more, see rates.ts. */
+export interface Rate {
+  value: number | null;
+  window: RateWindow;
+}
+
+/** The rate of `count` among the residents of `ward` (null: Leeds) over `months` with data. */
+export function rateOver(
+  data: SiteData,
+  ward: WardSelection,
+  count: number,
+  months: readonly string[],
+): Rate {
+  return {
+    value: annualisedRate(count, population(data, ward), months.length),
+    window: rateWindow(months.length),
+  };
+}
+
 /** The same months a year earlier, compared only where both months have data. */
 export interface YearOnYear {
   /** Pairs [month, the same month a year earlier], both with data. */
   pairs: [string, string][];
   current: number;
   earlier: number;
-  /** (current - earlier) / earlier, or null when earlier is 0. */
-  change: number | null;
+  /** The change judged against chance, with its percentage when the counts allow one. */
+  change: Change;
 }
 
 export function yearOnYear(
@@ -127,7 +176,7 @@ export function yearOnYear(
   const total = (list: readonly string[]) => sum(typeCounts(data, ward, list));
   const current = total(pairs.map(([m]) => m));
   const earlier = total(pairs.map(([, e]) => e));
-  return { pairs, current, earlier, change: earlier === 0 ? null : (current - earlier) / earlier };
+  return { pairs, current, earlier, change: compareCounts(current, earlier) };
 }
 
 export interface WardRow {
@@ -137,7 +186,7 @@ export interface WardRow {
   slug: string;
   population: number;
   total: number;
-  /** Per 1,000 residents over the months; null when the ward has no residents. */
+  /** Per 1,000 residents over the window (see rateWindow); null without residents. */
   rate: number | null;
   /** 1 = most crimes. */
   rank: number;
@@ -149,7 +198,7 @@ export interface WardRow {
 /** Every ward's figures over `months` (months with data), in data.wards order. */
 export function wardRows(data: SiteData, months: readonly string[]): WardRow[] {
   const totals = data.wards.map((_, i) => sum(typeCounts(data, i, months)));
-  const rates = totals.map((t, i) => ratePerThousand(t, data.wards[i]?.population ?? 0));
+  const rates = totals.map((t, i) => rateOver(data, i, t, months).value);
   const ranks = rankWithTies(totals);
   const rateRanks = rankWithTies(rates);
   return data.wards.map((ward, i) => ({

@@ -1,4 +1,6 @@
 // Numbers as the reports print them (British English). Pure.
+import { ANTI_SOCIAL_BEHAVIOUR } from '../shared/constants.ts';
+import type { RateWindow } from '../shared/rates.ts';
 
 const COUNT = new Intl.NumberFormat('en-GB');
 const RATE = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
@@ -18,6 +20,22 @@ export function formatCount(n: number): string {
 /** A rate per 1,000 residents, one decimal: 41.27 -> "41.3"; null (no residents) -> "n/a". */
 export function formatRate(rate: number | null): string {
   return rate === null ? 'n/a' : RATE.format(rate);
+}
+
+/** A rate with the window it covers: "41.3 per 1,000 residents over 2 months". */
+export function formatRateWithWindow(rate: number | null, window: RateWindow): string {
+  return `${formatRate(rate)} ${window.unit}`;
+}
+
+/**
+ * What a count of the given crime types counts: "crimes", "anti-social behaviour incidents",
+ * or "crimes and anti-social behaviour incidents" when both are included.
+ */
+export function countedNoun(types: readonly string[]): string {
+  const asb = types.includes(ANTI_SOCIAL_BEHAVIOUR);
+  const crimes = types.some((type) => type !== ANTI_SOCIAL_BEHAVIOUR);
+  if (asb && crimes) return 'crimes and anti-social behaviour incidents';
+  return asb ? 'anti-social behaviour incidents' : 'crimes';
 }
 
 /** 0.1234 -> "12.3%" */

@@ -22,6 +22,12 @@ export const CRIME_TYPES = [
 export type CrimeType = (typeof CRIME_TYPES)[number];
 
 /**
+ * The one type that is not a crime: police.uk counts anti-social behaviour incidents beside
+ * crimes, so a total over every type is "crimes and anti-social behaviour".
+ */
+export const ANTI_SOCIAL_BEHAVIOUR: CrimeType = 'Anti-social behaviour';
+
+/**
  * police.uk API category slugs (crimes-street, crime-categories) -> archive names.
  * "all-crime" is a query category only and never appears on a crime.
  */

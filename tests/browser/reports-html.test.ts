@@ -42,8 +42,71 @@ function wardByType(w: number, months: readonly string[]): number[] {
 function leedsTotal(months: readonly string[]): number {
   return data.wards.reduce((s, _, w) => s + wardTotal(w, months), 0);
 }
-function rate(count: number, population: number): string {
-  return ((count / population) * 1000).toFixed(1);
+/**
+ * The rate over `months` months with data, as the pages must print it: per year at 12 months
+ * or more (the average year beyond 12), otherwise over those months, never scaled up.
+ */
+function rate(count: number, population: number, months: number): string {
+  const perThousand = (count / population) * 1000;
+  return (months >= 12 ? (perThousand * 12) / months : perThousand).toFixed(1);
+}
+function windowUnit(months: number): string {
+  if (months < 12) return `per 1,000 residents over ${months} month${months === 1 ? '' : 's'}`;
+  if (months === 12) return 'per 1,000 residents a year';
+  return `per 1,000 residents a year (average of ${months} months)`;
+}
+
+/** Two-sided exact p-value of current against earlier (equal windows), from the binomial sum. */
+function exactPValue(current: number, earlier: number): number {
+  const n = current + earlier;
+  const cdf = (k: number): number => {
+    let coefficient = 1n;
+    let total = 0n;
+    for (let i = 0; i <= k; i++) {
+      total += coefficient;
+      coefficient = (coefficient * BigInt(n - i)) / BigInt(i + 1);
+    }
+    const scale = 2n ** 60n;
+    return Number((total * scale) / 2n ** BigInt(n)) / Number(scale);
+  };
+  return n === 0 ? 1 : Math.min(1, 2 * Math.min(cdf(current), cdf(earlier)));
+}
+
+/**
+ * A change cell as it must read: no percentage below 20 in the earlier count; a plain
+ * percentage "within normal variation" when chance could give it (p >= 0.05); a bold one
+ * only beyond that.
+ */
+function expectChange(el: HTMLElement | null | undefined, current: number, earlier: number) {
+  const text = el?.text.replace(/\s+/g, ' ').trim() ?? '';
+  const bold = el?.querySelector('strong')?.text.trim() ?? null;
+  const p = exactPValue(current, earlier);
+  const where = `${current} against ${earlier}: "${text}"`;
+  if (earlier < 20) {
+    expect(text, where).not.toMatch(/%/);
+    if (p >= 0.05) expect(text, where).toBe('too few to compare');
+  } else {
+    const percent = Math.abs(((current - earlier) / earlier) * 100);
+    expect(Number(/([\d.]+)%/.exec(text)?.[1]), where).toBeCloseTo(percent, 1);
+  }
+  if (p < 0.05) {
+    expect(text, where).toContain(current > earlier ? 'clearly higher' : 'clearly lower');
+    if (earlier >= 20) expect(bold, where).toMatch(/%$/);
+  } else {
+    expect(bold, where).toBeNull();
+    if (earlier >= 20) expect(text, where).toContain('within normal variation');
+  }
+}
+
+/** The text that states the window of a rate element: its table column header, else its figure. */
+function windowTextOf(el: HTMLElement): string {
+  const td = el.tagName === 'TD' ? el : el.closest('td');
+  if (td !== null) {
+    const column = (td.parentNode as HTMLElement).querySelectorAll('td, th').indexOf(td);
+    const table = td.closest('table');
+    return table?.querySelectorAll('thead th')[column]?.text.replace(/\s+/g, ' ') ?? '';
+  }
+  return (el.closest('dd') ?? el.closest('p'))?.text.replace(/\s+/g, ' ') ?? '';
 }
 function rankOf(values: number[], i: number): number {
   return 1 + values.filter((v) => v > (values[i] ?? 0)).length;
@@ -89,8 +152,16 @@ describe('ward reports', () => {
       const root = page(`wards/${ward.slug}/`);
       expect(root.querySelector('h1')?.text).toContain(ward.name);
       expect(number(root.querySelector('[data-field="total"]'))).toBe(totals[w]);
-      expect(field(root, 'rate')).toBe(rate(totals[w] ?? 0, ward.population));
-      expect(field(root, 'leeds-rate')).toBe(rate(leedsTotal(windowMonths), data.leedsPopulation));
+      const n = windowMonths.length;
+      expect(field(root, 'rate')).toBe(rate(totals[w] ?? 0, ward.population, n));
+      expect(field(root, 'leeds-rate')).toBe(
+        rate(leedsTotal(windowMonths), data.leedsPopulation, n),
+      );
+      const asb = wardByType(w, windowMonths)[data.crimeTypes.indexOf('Anti-social behaviour')];
+      expect(number(root.querySelector('[data-field="asb"]'))).toBe(asb);
+      expect(number(root.querySelector('[data-field="crimes"]'))).toBe(
+        (totals[w] ?? 0) - (asb ?? 0),
+      );
       expect(parseInt(field(root, 'rank'), 10)).toBe(rankOf(totals, w));
 
       const byType = wardByType(w, windowMonths);
@@ -132,8 +203,8 @@ describe('ward reports', () => {
       expect(root.querySelector('meta[property="og:title"]')?.getAttribute('content')).toContain(
         ward.name,
       );
-      expect(root.querySelector('meta[name="description"]')?.getAttribute('content')).toMatch(
-        /crimes recorded in .+ per 1,000 residents/,
+      expect(root.querySelector('meta[name="description"]')?.getAttribute('content')).toContain(
+        windowUnit(windowMonths.length),
       );
       expect(root.querySelectorAll('script')).toHaveLength(0);
     }
@@ -162,23 +233,23 @@ describe('ward reports', () => {
       expect(ward).toBeDefined();
       expect(number(tr.querySelector('[data-field="total"]'))).toBe(totals[w]);
       expect(tr.querySelector('[data-field="rate"]')?.text.trim()).toBe(
-        rate(totals[w] ?? 0, ward?.population ?? 1),
+        rate(totals[w] ?? 0, ward?.population ?? 1, windowMonths.length),
       );
       expect(Number(tr.querySelector('[data-field="rank"]')?.text)).toBe(rankOf(totals, w));
 
       const paired = windowMonths.filter((m) => data.months.includes(shift(m, -12)));
-      const change = tr.querySelector('[data-field="change"]')?.text.trim();
+      const change = tr.querySelector('[data-field="change"]');
       if (paired.length === 0) {
-        expect(change).toBe('n/a');
+        expect(change?.text.trim()).toBe('n/a');
       } else {
         const now = wardTotal(w, paired);
         const before = wardTotal(
           w,
           paired.map((m) => shift(m, -12)),
         );
-        const percent = Math.abs(((now - before) / before) * 100);
-        expect(Number(change?.replace(/[+−%]/g, ''))).toBeCloseTo(percent, 1);
-        expect(change?.startsWith(now > before ? '+' : now < before ? '−' : '0')).toBe(true);
+        expectChange(change, now, before);
+        const sign = change?.text.trim().charAt(0);
+        if (before >= 20) expect(sign).toBe(now > before ? '+' : now < before ? '−' : '0');
       }
     }
   });
@@ -191,7 +262,9 @@ describe('year reports', () => {
       const root = page(`years/${year}/`);
       expect(root.querySelector('h1')?.text).toContain(String(year));
       expect(number(root.querySelector('[data-field="total"]'))).toBe(leedsTotal(months));
-      expect(field(root, 'rate')).toBe(rate(leedsTotal(months), data.leedsPopulation));
+      expect(field(root, 'rate')).toBe(
+        rate(leedsTotal(months), data.leedsPopulation, months.length),
+      );
 
       data.crimeTypes.forEach((type, t) => {
         const expected = data.wards.reduce((s, _, w) => s + (wardByType(w, months)[t] ?? 0), 0);
@@ -205,6 +278,9 @@ describe('year reports', () => {
       for (const tr of rows) {
         const w = data.wards.findIndex((x) => x.code === tr.getAttribute('data-ward'));
         expect(number(tr.querySelector('[data-field="total"]'))).toBe(wardTotals[w]);
+        expect(tr.querySelector('[data-field="rate"]')?.text.trim()).toBe(
+          rate(wardTotals[w] ?? 0, data.wards[w]?.population ?? 1, months.length),
+        );
         expect(Number(tr.querySelector('[data-field="rank"]')?.text)).toBe(rankOf(wardTotals, w));
       }
 
@@ -244,6 +320,92 @@ describe('year reports', () => {
       const months = data.months.filter((m) => m.startsWith(`${year}-`));
       expect(number(tr.querySelector('[data-field="total"]'))).toBe(leedsTotal(months));
     }
+  });
+});
+
+describe('rates and changes on the reports', () => {
+  /** Every rate page with the number of months of data its rates cover. */
+  const ratePages: [string, number][] = [
+    ['wards/', windowMonths.length],
+    ...data.wards.map((w): [string, number] => [`wards/${w.slug}/`, windowMonths.length]),
+    ...years.map((y): [string, number] => [
+      `years/${y}/`,
+      data.months.filter((m) => m.startsWith(`${y}-`)).length,
+    ]),
+  ];
+
+  it('every rate on ward pages, year pages and /wards/ says its window', () => {
+    let checked = 0;
+    for (const [urlPath, months] of ratePages) {
+      const root = page(urlPath);
+      const rates = root.querySelectorAll('[data-field="rate"], [data-field="leeds-rate"]');
+      expect(rates.length, urlPath).toBeGreaterThan(0);
+      for (const el of rates) {
+        expect(windowTextOf(el), `${urlPath}: ${el.text}`).toContain(windowUnit(months));
+        checked += 1;
+      }
+    }
+    // 33 ward pages (rate and Leeds rate), 33 rows and the lede of /wards/, every year's figure and rows.
+    expect(checked).toBeGreaterThan(33 * 2 + 33);
+  });
+
+  it('a window of 1-3 months never shows an annualised figure', () => {
+    const short = ratePages.filter(([, months]) => months >= 1 && months <= 3);
+    expect(short.length).toBeGreaterThan(0);
+    for (const [urlPath] of short) {
+      const root = page(urlPath);
+      for (const el of root.querySelectorAll('[data-field="rate"], [data-field="leeds-rate"]')) {
+        expect(windowTextOf(el), urlPath).not.toMatch(/residents a year|annual/i);
+      }
+      for (const el of root.querySelectorAll('[data-rate-window]')) {
+        expect(el.text, urlPath).not.toMatch(/residents a year|annual/i);
+      }
+    }
+  });
+
+  it('a change on a year earlier is bold only when it exceeds chance, with no percentage below 20', () => {
+    let plain = 0;
+    data.wards.forEach((ward, w) => {
+      const root = page(`wards/${ward.slug}/`);
+      const paired = windowMonths.filter((m) => data.months.includes(shift(m, -12)));
+      if (paired.length > 0) {
+        const now = wardTotal(w, paired);
+        const before = wardTotal(
+          w,
+          paired.map((m) => shift(m, -12)),
+        );
+        expectChange(root.querySelector('[data-field="change"]'), now, before);
+        if (exactPValue(now, before) >= 0.05) plain += 1;
+      }
+      for (const tr of root.querySelectorAll('section[aria-labelledby="year-earlier"] tbody tr')) {
+        const month = tr.getAttribute('data-month') ?? '';
+        if (!data.months.includes(shift(month, -12))) continue;
+        const now = wardTotal(w, [month]);
+        const before = wardTotal(w, [shift(month, -12)]);
+        expectChange(tr.querySelector('[data-field="month-change"]'), now, before);
+      }
+    });
+    for (const year of years) {
+      const root = page(`years/${year}/`);
+      const paired = data.months.filter(
+        (m) => m.startsWith(`${year}-`) && data.months.includes(shift(m, -12)),
+      );
+      if (paired.length === 0) continue;
+      const rows = root.querySelectorAll('#year-comparison tbody tr');
+      expect(rows).toHaveLength(data.crimeTypes.length);
+      data.crimeTypes.forEach((_, t) => {
+        const sumType = (months: string[]) =>
+          data.wards.reduce((n, _w, w) => n + (wardByType(w, months)[t] ?? 0), 0);
+        const now = sumType(paired);
+        const before = sumType(paired.map((m) => shift(m, -12)));
+        expectChange(rows[t]?.querySelector('[data-field="type-change"]'), now, before);
+        if (before >= 20 && exactPValue(now, before) >= 0.05) plain += 1;
+      });
+    }
+    // The sample holds both kinds: changes within normal variation, and counts too small for one.
+    // The sample's changes include ones within normal variation (shown plainly). Its counts are
+    // all 20 or more, so the "too few" case is rendered in tests/site/change-text.test.ts.
+    expect(plain, 'changes within normal variation').toBeGreaterThan(0);
   });
 });
 

@@ -55,6 +55,27 @@ describe('report pages in a browser', () => {
     },
   );
 
+  it('shows a change within normal variation in normal weight, even among bold key figures', async () => {
+    for (const report of [`/wards/${ward?.slug}/`, '/wards/', `/years/${year}/`]) {
+      const { page } = await openPage(browser, report, { javaScript: false });
+      const weights = await page
+        .locator('[data-change="within-normal"], [data-change="too-few"]')
+        .evaluateAll((els) =>
+          els.map((el) => {
+            const percent = el.firstChild?.textContent ?? '';
+            return { percent, weight: Number(getComputedStyle(el).fontWeight) };
+          }),
+        );
+      expect(weights.length, report).toBeGreaterThan(0);
+      for (const { percent, weight } of weights) expect(weight, `${report}: ${percent}`).toBe(400);
+      const bold = await page
+        .locator('[data-change="higher"] strong, [data-change="lower"] strong')
+        .evaluateAll((els) => els.map((el) => Number(getComputedStyle(el).fontWeight)));
+      for (const weight of bold) expect(weight, report).toBeGreaterThanOrEqual(700);
+      await page.close();
+    }
+  });
+
   it('/wards/ sorts by a column from the keyboard, and back the other way', async () => {
     const { page, consoleErrors } = await openPage(browser, '/wards/');
     const rates = () =>

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { barPercents, niceStep, trendGeometry } from '../../src/lib/charts.ts';
-import { formatChange, formatCount, formatRate, ordinal } from '../../src/lib/format.ts';
+import {
+  countedNoun,
+  formatChange,
+  formatCount,
+  formatRate,
+  formatRateWithWindow,
+  ordinal,
+} from '../../src/lib/format.ts';
+import { rateWindow } from '../../src/shared/rates.ts';
 import {
   addMonths,
   describeMonths,
@@ -9,7 +17,16 @@ import {
   monthRuns,
   twelveMonthsTo,
 } from '../../src/lib/months.ts';
-import { latestTwelveMonths, monthTotal, yearOnYear, yearPeriod } from '../../src/lib/figures.ts';
+import {
+  crimesAndAsb,
+  latestTwelveMonths,
+  monthTotal,
+  rateOver,
+  reportingForces,
+  typeCounts,
+  yearOnYear,
+  yearPeriod,
+} from '../../src/lib/figures.ts';
 import { aggregateSiteData } from '../../pipeline/aggregate.ts';
 import { createMonthSummariser } from '../../pipeline/summarise.ts';
 import { sampleMonth, TEST_WARDS } from './support/sample-rows.ts';
@@ -81,6 +98,23 @@ describe('format', () => {
   });
 });
 
+describe('format: rates and what is counted', () => {
+  it('formatRateWithWindow prints the rate with its window, "n/a" without residents', () => {
+    expect(formatRateWithWindow(41.27, rateWindow(2))).toBe(
+      '41.3 per 1,000 residents over 2 months',
+    );
+    expect(formatRateWithWindow(null, rateWindow(12))).toBe('n/a per 1,000 residents a year');
+  });
+
+  it('countedNoun(types) says crimes, anti-social behaviour, or both', () => {
+    expect(countedNoun(['Burglary', 'Anti-social behaviour'])).toBe(
+      'crimes and anti-social behaviour incidents',
+    );
+    expect(countedNoun(['Anti-social behaviour'])).toBe('anti-social behaviour incidents');
+    expect(countedNoun(['Burglary', 'Drugs'])).toBe('crimes');
+  });
+});
+
 describe('charts', () => {
   it('trendGeometry breaks the line at a month without data and never draws it at zero', () => {
     const chart = trendGeometry([9408, null, null, 8009, 9304], ['a', 'b', 'c', 'd', 'e']);
@@ -136,12 +170,52 @@ describe('figures on site data built from the real sample months', () => {
     expect(monthTotal(data, null, '2025-03')).toBe(9304);
   });
 
+  it('crimesAndAsb splits a count by type into crimes and anti-social behaviour', () => {
+    const byType = typeCounts(data, null, data.months);
+    const rows = ['2024-03', '2025-02', '2025-03'].flatMap((m) => sampleMonth(m));
+    const inWards = rows.filter((r) => TEST_WARDS.some((w) => w.code === r.wardCode));
+    const asb = inWards.filter((r) => r.crimeType === 'Anti-social behaviour').length;
+    expect(asb).toBeGreaterThan(0);
+    expect(crimesAndAsb(data, byType)).toEqual({
+      crimes: inWards.length - asb,
+      asb,
+      total: inWards.length,
+    });
+  });
+
+  it('rateOver(data, ward, count, months) is over the months with data, per year from 12', () => {
+    const hunslet = data.wards.findIndex((w) => w.code === 'E05011399');
+    const rate = rateOver(data, hunslet, 660, ['2025-02', '2025-03']);
+    expect(rate.value).toBeCloseTo((660 / 33000) * 1000, 12);
+    expect(rate.window.unit).toBe('per 1,000 residents over 2 months');
+    expect(rateOver(data, null, 0, ['2025-03']).window.months).toBe(1);
+  });
+
+  it('reportingForces names the forces as the data does', () => {
+    expect(reportingForces(data)).toBe('West Yorkshire Police');
+    const two = {
+      ...data,
+      forces: [
+        { reportedBy: 'West Yorkshire Police', fallsWithin: 'West Yorkshire Police', count: 9 },
+        {
+          reportedBy: 'British Transport Police',
+          fallsWithin: 'British Transport Police',
+          count: 2,
+        },
+      ],
+    };
+    expect(reportingForces(two)).toBe('West Yorkshire Police and British Transport Police');
+  });
+
   it('yearOnYear pairs only months that have data in both years', () => {
     const leeds = yearOnYear(data, null, ['2025-02', '2025-03']);
     expect(leeds?.pairs).toEqual([['2025-03', '2024-03']]);
     expect(leeds?.current).toBe(9304);
     expect(leeds?.earlier).toBe(9408);
-    expect(leeds?.change).toBeCloseTo((9304 - 9408) / 9408, 10);
+    expect(leeds?.change.percent).toBeCloseTo((9304 - 9408) / 9408, 10);
+    // -1.1% on 9,408: well within what chance gives for counts this size.
+    expect(leeds?.change.significant).toBe(false);
+    expect(leeds?.change.words).toBe('within normal variation');
     expect(yearOnYear(data, null, ['2025-02'])).toBeNull();
     expect(yearOnYear(data, null, yearPeriod(data, 2024).withData)).toBeNull();
   });
