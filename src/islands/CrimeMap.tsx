@@ -8,8 +8,16 @@ import {
   type CrimeType,
 } from '../shared/constants.ts';
 import { decodeMapData, gunzipIfNeeded, type MapData } from '../shared/map-data.ts';
-import { formatCount, formatRate, formatShare, ordinal } from '../lib/format.ts';
 import {
+  countedNoun,
+  formatCount,
+  formatRate,
+  formatRateWithWindow,
+  formatShare,
+  ordinal,
+} from '../lib/format.ts';
+import {
+  filterRate,
   monthCoverage,
   monthlySeries,
   pointTotals,
@@ -19,7 +27,6 @@ import {
   type WardRank,
 } from '../lib/map-filter.ts';
 import { choroplethScale } from '../lib/map-scale.ts';
-import { ratePerThousand } from '../shared/rates.ts';
 import {
   INTENSITY_DEFAULT,
   INTENSITY_MAX,
@@ -303,6 +310,7 @@ function MapView({ data, shapes, wardsBase }: MapViewProps) {
     () => (
       <WardRanking
         data={data}
+        filter={filter}
         ranking={ranking}
         showAll={showAllWards}
         selected={ward}
@@ -310,7 +318,7 @@ function MapView({ data, shapes, wardsBase }: MapViewProps) {
         onShowAll={setShowAllWards}
       />
     ),
-    [data, ranking, showAllWards, ward, commit],
+    [data, filter, ranking, showAllWards, ward, commit],
   );
   const details = useMemo(
     () =>
@@ -404,7 +412,10 @@ function MapView({ data, shapes, wardsBase }: MapViewProps) {
             />{' '}
             Exclude city centre
           </label>
-          <p class="crime-map__note">City centre = postcode districts {cityCentre}</p>
+          <p class="crime-map__note">
+            City centre = postcode districts {cityCentre}. Excluding it takes out its residents too.
+            Its rates run high: many more people work, visit and go out there than live there.
+          </p>
         </div>
 
         {typeOptions}
@@ -441,7 +452,8 @@ function MapView({ data, shapes, wardsBase }: MapViewProps) {
       <section class="crime-map__stats" aria-label="Figures for the current filter">
         <div aria-live="polite">
           <p class="crime-map__total">
-            <strong id="crime-map-total">{formatCount(leedsTotal)}</strong> crimes in Leeds
+            <strong id="crime-map-total">{formatCount(leedsTotal)}</strong> {countedNoun(types)} in
+            Leeds
             {types.length === 0
               ? ' (no crime type selected)'
               : types.length < CRIME_TYPES.length
@@ -506,6 +518,7 @@ function CrimeTypeOptions({
 
 interface WardRankingProps {
   data: MapData;
+  filter: MapFilter;
   ranking: readonly WardRank[];
   showAll: boolean;
   /** Slug of the selected ward, or null. */
@@ -514,8 +527,10 @@ interface WardRankingProps {
   onShowAll(showAll: boolean): void;
 }
 
-function WardRanking({ data, ranking, showAll, selected, commit, onShowAll }: WardRankingProps) {
+function WardRanking(props: WardRankingProps) {
+  const { data, filter, ranking, showAll, selected, commit, onShowAll } = props;
   const visible = showAll ? ranking : ranking.slice(0, TOP_WARDS);
+  const rateUnit = filterRate(data, filter, null, 0)?.window.unit ?? 'per 1,000 residents';
   return (
     <>
       <table class="crime-map__ranking" id="crime-map-ranking">
@@ -525,7 +540,7 @@ function WardRanking({ data, ranking, showAll, selected, commit, onShowAll }: Wa
             <th scope="col">Rank</th>
             <th scope="col">Ward</th>
             <th scope="col">Crimes</th>
-            <th scope="col">Per 1,000 residents</th>
+            <th scope="col">Rate {rateUnit}</th>
           </tr>
         </thead>
         <tbody>
@@ -546,7 +561,7 @@ function WardRanking({ data, ranking, showAll, selected, commit, onShowAll }: Wa
                   </button>
                 </th>
                 <td>{formatCount(count)}</td>
-                <td>{formatRate(ratePerThousand(count, w.population))}</td>
+                <td>{formatRate(filterRate(data, filter, ward, count)?.value ?? null)}</td>
               </tr>
             );
           })}
@@ -580,7 +595,8 @@ function WardDetails(props: WardDetailsProps) {
   const w = data.wards[ward];
   const series = useMemo(() => monthlySeries(data, filter, ward), [data, filter, ward]);
   if (w === undefined) return null;
-  const leedsPopulation = data.wards.reduce((a, x) => a + x.population, 0);
+  const rate = filterRate(data, filter, ward, count);
+  const leedsRate = filterRate(data, filter, null, leedsTotal);
   return (
     <section class="crime-map__ward" id="crime-map-ward" aria-labelledby="crime-map-ward-name">
       <h2 id="crime-map-ward-name">{w.name}</h2>
@@ -593,10 +609,11 @@ function WardDetails(props: WardDetailsProps) {
         <dd>
           {ordinal(rank)} of {data.wards.length}
         </dd>
-        <dt>Per 1,000 residents</dt>
-        <dd>
-          {formatRate(ratePerThousand(count, w.population))} (Leeds:{' '}
-          {formatRate(ratePerThousand(leedsTotal, leedsPopulation))})
+        <dt>Rate</dt>
+        <dd id="crime-map-ward-rate">
+          {rate === null || leedsRate === null
+            ? 'no month of the range has data'
+            : `${formatRateWithWindow(rate.value, rate.window)} (Leeds: ${formatRate(leedsRate.value)})`}
         </dd>
       </dl>
       <p class="crime-map__label">Monthly trend</p>

@@ -2,6 +2,12 @@
 // from the decoded map data. Pure and DOM-free; each function is one pass over typed arrays,
 // so a filter change stays within a frame at eight years of data.
 import { CHECKPOINT_MONTHS, FLAG_CITY_CENTRE, type MapData } from '../shared/map-data.ts';
+import {
+  annualisedRate,
+  rateWindow,
+  residentsExcluding,
+  type RateWindow,
+} from '../shared/rates.ts';
 
 export interface MapFilter {
   /** Included crime types, as indexes into MapData.crimeTypes. */
@@ -207,5 +213,46 @@ export function monthCoverage(
     months,
     withData,
     gaps: months - withData,
+  };
+}
+
+/**
+ * The residents a rate divides by under the filter, for one ward index or (ward = null) all
+ * of Leeds: with the city centre excluded, its residents leave the denominator with its
+ * crimes (Ward.cityCentreResidents, apportioned like the ward populations).
+ */
+export function residentsFor(data: MapData, filter: MapFilter, ward: number | null): number {
+  const wards = ward === null ? data.wards : data.wards.slice(ward, ward + 1);
+  let residents = 0;
+  for (const w of wards) {
+    residents += filter.excludeCityCentre
+      ? residentsExcluding(w.population, w.cityCentreResidents)
+      : w.population;
+  }
+  return residents;
+}
+
+/** A rate and the window it covers, worded as on the report pages (src/shared/rates.ts). */
+export interface FilterRate {
+  value: number | null;
+  window: RateWindow;
+}
+
+/**
+ * The rate of `count` (the filter's crimes in one ward, or in Leeds for ward = null) over the
+ * months with data in the filter's range: annual at 12 months or more, otherwise over those
+ * months. Null when no month of the range has data, so there is no window to speak of.
+ */
+export function filterRate(
+  data: MapData,
+  filter: MapFilter,
+  ward: number | null,
+  count: number,
+): FilterRate | null {
+  const { withData } = monthCoverage(data, filter);
+  if (withData === 0) return null;
+  return {
+    value: annualisedRate(count, residentsFor(data, filter, ward), withData),
+    window: rateWindow(withData),
   };
 }

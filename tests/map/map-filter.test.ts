@@ -4,10 +4,12 @@ import { CRIME_TYPES } from '../../src/shared/constants.ts';
 import { decodeMapData, type MapData } from '../../src/shared/map-data.ts';
 import type { MonthSummary, Ward } from '../../src/shared/schema.ts';
 import {
+  filterRate,
   monthCoverage,
   monthlySeries,
   pointTotals,
   rankWards,
+  residentsFor,
   wardTotals,
   type MapFilter,
 } from '../../src/lib/map-filter.ts';
@@ -163,5 +165,53 @@ describe('monthCoverage(data, filter)', () => {
       gaps: 10,
     });
     expect(monthCoverage(data, filter('2025-02', '2025-03', ALL_TYPES)).gaps).toBe(0);
+  });
+});
+
+describe('residentsFor(data, filter, ward) and filterRate(data, filter, ward, count)', () => {
+  const LITTLE_LONDON = 'E05011403';
+
+  it('residentsFor leaves the city-centre residents out of the denominator when the centre is', () => {
+    const w = data.wards.findIndex((x) => x.code === LITTLE_LONDON);
+    const ward = wards.find((x) => x.code === LITTLE_LONDON)!;
+    expect(ward.cityCentreResidents).toBeGreaterThan(1000);
+    const all = filter('2025-02', '2025-03', ALL_TYPES);
+    const excluded = filter('2025-02', '2025-03', ALL_TYPES, true);
+    expect(residentsFor(data, all, w)).toBe(ward.population);
+    expect(residentsFor(data, excluded, w)).toBe(ward.population - ward.cityCentreResidents);
+    const leeds = wards.reduce((sum, x) => sum + x.population, 0);
+    const centre = wards.reduce((sum, x) => sum + x.cityCentreResidents, 0);
+    expect(residentsFor(data, all, null)).toBe(leeds);
+    expect(residentsFor(data, excluded, null)).toBe(leeds - centre);
+  });
+
+  it('filterRate with the centre excluded divides the crimes outside it by the residents outside it', () => {
+    const w = data.wards.findIndex((x) => x.code === LITTLE_LONDON);
+    const ward = wards.find((x) => x.code === LITTLE_LONDON)!;
+    const excluded = filter('2025-02', '2025-03', ALL_TYPES, true);
+    const count = expectedByWard(['2025-02', '2025-03'], ALL_TYPES, true).get(LITTLE_LONDON)!;
+    const rate = filterRate(data, excluded, w, count)!;
+    expect(rate.value).toBeCloseTo(
+      (count / (ward.population - ward.cityCentreResidents)) * 1000,
+      9,
+    );
+    expect(rate.window.unit).toBe('per 1,000 residents over 2 months');
+  });
+
+  it('filterRate over a range with 1-3 months of data is never scaled up to a year', () => {
+    const one = filter('2024-03', '2024-03', ALL_TYPES);
+    const rate = filterRate(data, one, null, 1234)!;
+    const leeds = wards.reduce((sum, x) => sum + x.population, 0);
+    expect(rate.value).toBeCloseTo((1234 / leeds) * 1000, 9);
+    expect(rate.window).toMatchObject({ months: 1, annual: false });
+    expect(rate.window.unit).toBe('per 1,000 residents over 1 month');
+    // 13 calendar months, 3 of them with data: the rate is over those 3.
+    const gappy = filterRate(data, filter('2024-03', '2025-03', ALL_TYPES), null, 1234)!;
+    expect(gappy.window).toMatchObject({ months: 3, annual: false });
+    expect(gappy.value).toBeCloseTo((1234 / leeds) * 1000, 9);
+  });
+
+  it('filterRate is null over a range without any month of data', () => {
+    expect(filterRate(data, filter('2024-05', '2025-01', ALL_TYPES), null, 0)).toBeNull();
   });
 });
