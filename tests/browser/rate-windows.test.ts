@@ -1,0 +1,81 @@
+// The map and the ward reports give the same rate, in the same words, for the same window; and
+// the map's "exclude city centre" takes the centre's residents out of the rate with its crimes.
+// Expected figures come from the built map data by a plain loop (map-page.ts) and from the
+// committed site data's ward populations, not from the island's code.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MapData } from '../../src/shared/map-data.ts';
+import type { SiteData } from '../../src/shared/schema.ts';
+import { expectedFromMapEntries, readBuiltMapData, readSiteData, waitForMap } from './map-page.ts';
+import { launchBrowser, openPage } from './support.ts';
+
+const SLUG = 'little-london-and-woodhouse';
+
+let browser: Browser;
+let site: SiteData;
+let mapData: MapData;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  site = await readSiteData();
+  mapData = await readBuiltMapData();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** The ward report's 12 calendar months to the latest month, as a map query. */
+function reportWindow(): { from: string; to: string; withData: number } {
+  const latest = site.months.at(-1)!;
+  const [y, m] = latest.split('-').map(Number) as [number, number];
+  const t = y * 12 + (m - 1) - 11;
+  const from = `${Math.floor(t / 12)}-${String((t % 12) + 1).padStart(2, '0')}`;
+  return { from, to: latest, withData: site.months.filter((x) => x >= from).length };
+}
+
+async function mapWardRate(query: string): Promise<string> {
+  const { page, context, consoleErrors } = await openPage(browser, `/?${query}`);
+  try {
+    await waitForMap(page);
+    const text = (await page.textContent('#crime-map-ward-rate'))?.replace(/\s+/g, ' ').trim();
+    expect(consoleErrors).toEqual([]);
+    return text ?? '';
+  } finally {
+    await context.close();
+  }
+}
+
+describe('rates on the map and the reports', () => {
+  it("gives a ward the rate and window words of its report for the report's window", async () => {
+    const { from, to, withData } = reportWindow();
+    expect(withData).toBeLessThan(12);
+    const report = await openPage(browser, `/wards/${SLUG}/`, { javaScript: false });
+    const rate = (await report.page.textContent('[data-field="rate"]'))?.trim();
+    const unit = (await report.page.textContent('.figures [data-rate-window]'))?.trim();
+    const leeds = (await report.page.textContent('[data-field="leeds-rate"]'))?.trim();
+    await report.context.close();
+    expect(unit).toBe(`per 1,000 residents over ${withData} month${withData === 1 ? '' : 's'}`);
+
+    const shown = await mapWardRate(`ward=${SLUG}&from=${from}&to=${to}`);
+    expect(shown).toBe(`${rate} ${unit} (Leeds: ${leeds})`);
+  });
+
+  it('with the city centre excluded, divides the crimes outside it by the residents outside it', async () => {
+    const { from, to } = reportWindow();
+    const ward = site.wards.find((w) => w.slug === SLUG)!;
+    expect(ward.cityCentreResidents).toBeGreaterThan(0);
+    const counts = expectedFromMapEntries(mapData, { from, to, excludeCityCentre: true });
+    const count = counts.wards.find((w) => w.name === ward.name)!.count;
+    const residents = ward.population - ward.cityCentreResidents;
+    const leedsResidents = site.wards.reduce((n, w) => n + w.population - w.cityCentreResidents, 0);
+    const expected = ((count / residents) * 1000).toFixed(1);
+    const expectedLeeds = ((counts.total / leedsResidents) * 1000).toFixed(1);
+
+    const shown = await mapWardRate(`ward=${SLUG}&from=${from}&to=${to}&cc=1`);
+    expect(shown).toMatch(new RegExp(`^${expected} per 1,000 residents over \\d+ months? `));
+    expect(shown).toContain(`(Leeds: ${expectedLeeds})`);
+    // Dividing by every resident would give a visibly lower rate for this ward.
+    expect(((count / ward.population) * 1000).toFixed(1)).not.toBe(expected);
+  });
+});
