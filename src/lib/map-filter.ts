@@ -4,6 +4,7 @@
 import { CHECKPOINT_MONTHS, FLAG_CITY_CENTRE, type MapData } from '../shared/map-data.ts';
 import {
   annualisedRate,
+  rankWithTies,
   rateWindow,
   residentsExcluding,
   type RateWindow,
@@ -185,16 +186,12 @@ export interface WardRank {
 
 /** The wards ordered by count, most first (ties by name), with competition ranks. */
 export function rankWards(data: MapData, totals: Float64Array): WardRank[] {
-  const order = data.wards
-    .map((w, i) => ({ ward: i, count: totals[i] ?? 0, name: w.name }))
-    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name, 'en-GB'));
-  const ranked: WardRank[] = [];
-  order.forEach(({ ward, count }, i) => {
-    const previous = ranked[i - 1];
-    const rank = previous !== undefined && previous.count === count ? previous.rank : i + 1;
-    ranked.push({ ward, count, rank });
-  });
-  return ranked;
+  const counts = data.wards.map((_, i) => totals[i] ?? 0);
+  const ranks = rankWithTies(counts);
+  return data.wards
+    .map((w, i) => ({ ward: i, count: counts[i] ?? 0, rank: ranks[i] ?? 0, name: w.name }))
+    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name, 'en-GB'))
+    .map(({ ward, count, rank }) => ({ ward, count, rank }));
 }
 
 /** Months of the filter's range, and how many of them have no data. */
