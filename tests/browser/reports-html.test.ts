@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, type HTMLElement } from 'node-html-parser';
 import { describe, expect, it } from 'vitest';
+import { exactTwoSidedPValue } from '../support/exact-binomial.ts';
 import { DIST_DIR } from './global-setup.ts';
 
 interface Data {
@@ -56,22 +57,6 @@ function windowUnit(months: number): string {
   return `per 1,000 residents a year (average of ${months} months)`;
 }
 
-/** Two-sided exact p-value of current against earlier (equal windows), from the binomial sum. */
-function exactPValue(current: number, earlier: number): number {
-  const n = current + earlier;
-  const cdf = (k: number): number => {
-    let coefficient = 1n;
-    let total = 0n;
-    for (let i = 0; i <= k; i++) {
-      total += coefficient;
-      coefficient = (coefficient * BigInt(n - i)) / BigInt(i + 1);
-    }
-    const scale = 2n ** 60n;
-    return Number((total * scale) / 2n ** BigInt(n)) / Number(scale);
-  };
-  return n === 0 ? 1 : Math.min(1, 2 * Math.min(cdf(current), cdf(earlier)));
-}
-
 /**
  * A change cell as it must read: no percentage below 20 in the earlier count; a plain
  * percentage "within normal variation" when chance could give it (p >= 0.05); a bold one
@@ -80,7 +65,7 @@ function exactPValue(current: number, earlier: number): number {
 function expectChange(el: HTMLElement | null | undefined, current: number, earlier: number) {
   const text = el?.text.replace(/\s+/g, ' ').trim() ?? '';
   const bold = el?.querySelector('strong')?.text.trim() ?? null;
-  const p = exactPValue(current, earlier);
+  const p = exactTwoSidedPValue(current, earlier);
   const where = `${current} against ${earlier}: "${text}"`;
   if (earlier < 20) {
     expect(text, where).not.toMatch(/%/);
@@ -375,7 +360,7 @@ describe('rates and changes on the reports', () => {
           paired.map((m) => shift(m, -12)),
         );
         expectChange(root.querySelector('[data-field="change"]'), now, before);
-        if (exactPValue(now, before) >= 0.05) plain += 1;
+        if (exactTwoSidedPValue(now, before) >= 0.05) plain += 1;
       }
       for (const tr of root.querySelectorAll('section[aria-labelledby="year-earlier"] tbody tr')) {
         const month = tr.getAttribute('data-month') ?? '';
@@ -399,7 +384,7 @@ describe('rates and changes on the reports', () => {
         const now = sumType(paired);
         const before = sumType(paired.map((m) => shift(m, -12)));
         expectChange(rows[t]?.querySelector('[data-field="type-change"]'), now, before);
-        if (before >= 20 && exactPValue(now, before) >= 0.05) plain += 1;
+        if (before >= 20 && exactTwoSidedPValue(now, before) >= 0.05) plain += 1;
       });
     }
     // The sample holds both kinds: changes within normal variation, and counts too small for one.
