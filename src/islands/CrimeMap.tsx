@@ -190,8 +190,9 @@ function MapView({ data, shapes, wardsBase }: MapViewProps) {
   const selectedIndex = ward === null ? undefined : wardIndex.get(ward);
   const rankOf = useMemo(() => new Map(ranking.map((r) => [r.ward, r.rank])), [ranking]);
 
-  const figures = useRef({ totals, rankOf });
-  figures.current = { totals, rankOf };
+  const noun = countedNoun(types);
+  const figures = useRef({ totals, rankOf, noun });
+  figures.current = { totals, rankOf, noun };
 
   // The Leaflet map is created once, after the container exists.
   useEffect(() => {
@@ -206,7 +207,8 @@ function MapView({ data, shapes, wardsBase }: MapViewProps) {
         if (i === undefined || w === undefined) return slug;
         const count = figures.current.totals[i] ?? 0;
         const rank = figures.current.rankOf.get(i) ?? 0;
-        return `${w.name}: ${formatCount(count)} crimes (${ordinal(rank)} of ${data.wards.length})`;
+        const { noun } = figures.current;
+        return `${w.name}: ${formatCount(count)} ${noun} (${ordinal(rank)} of ${data.wards.length})`;
       },
       onWardClick(slug) {
         commit({ ward: stateRef.current.ward === slug ? null : slug }, 'push');
@@ -452,8 +454,7 @@ function MapView({ data, shapes, wardsBase }: MapViewProps) {
       <section class="crime-map__stats" aria-label="Figures for the current filter">
         <div aria-live="polite">
           <p class="crime-map__total">
-            <strong id="crime-map-total">{formatCount(leedsTotal)}</strong> {countedNoun(types)} in
-            Leeds
+            <strong id="crime-map-total">{formatCount(leedsTotal)}</strong> {noun} in Leeds
             {types.length === 0
               ? ' (no crime type selected)'
               : types.length < CRIME_TYPES.length
