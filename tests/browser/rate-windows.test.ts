@@ -34,13 +34,28 @@ function reportWindow(): { from: string; to: string; withData: number } {
   return { from, to: latest, withData: site.months.filter((x) => x >= from).length };
 }
 
-async function mapWardRate(query: string): Promise<string> {
+interface MapRates {
+  /** The selected ward's rate line. */
+  ward: string;
+  /** The ranking's rate column header, and its rows as [ward name, rate]. */
+  header: string;
+  rows: [string, string][];
+}
+
+async function mapRates(query: string): Promise<MapRates> {
   const { page, context, consoleErrors } = await openPage(browser, `/?${query}`);
   try {
     await waitForMap(page);
-    const text = (await page.textContent('#crime-map-ward-rate'))?.replace(/\s+/g, ' ').trim();
+    const ward = (await page.textContent('#crime-map-ward-rate'))?.replace(/\s+/g, ' ').trim();
+    const header = (await page.locator('#crime-map-ranking thead th').nth(3).textContent()) ?? '';
+    const rows = await page.$$eval('#crime-map-ranking tbody tr', (trs) =>
+      trs.map((tr): [string, string] => [
+        tr.querySelector('th')?.textContent?.trim() ?? '',
+        tr.querySelectorAll('td')[2]?.textContent?.trim() ?? '',
+      ]),
+    );
     expect(consoleErrors).toEqual([]);
-    return text ?? '';
+    return { ward: ward ?? '', header: header.trim(), rows };
   } finally {
     await context.close();
   }
@@ -57,8 +72,22 @@ describe('rates on the map and the reports', () => {
     await report.context.close();
     expect(unit).toBe(`per 1,000 residents over ${withData} month${withData === 1 ? '' : 's'}`);
 
-    const shown = await mapWardRate(`ward=${SLUG}&from=${from}&to=${to}`);
-    expect(shown).toBe(`${rate} ${unit} (Leeds: ${leeds})`);
+    const shown = await mapRates(`ward=${SLUG}&from=${from}&to=${to}`);
+    expect(shown.ward).toBe(`${rate} ${unit} (Leeds: ${leeds})`);
+    // The ranking beside it: the same window words, and each ward's rate as on /wards/.
+    expect(shown.header).toBe(`Rate ${unit}`);
+    const list = await openPage(browser, '/wards/', { javaScript: false });
+    const reportRates = new Map(
+      await list.page.$$eval('#ward-table tbody tr', (trs) =>
+        trs.map((tr): [string, string] => [
+          tr.querySelector('th')?.textContent?.trim() ?? '',
+          tr.querySelector('[data-field="rate"]')?.textContent?.trim() ?? '',
+        ]),
+      ),
+    );
+    await list.context.close();
+    expect(shown.rows.length).toBeGreaterThan(0);
+    for (const [name, value] of shown.rows) expect(value, name).toBe(reportRates.get(name));
   });
 
   it('with the city centre excluded, divides the crimes outside it by the residents outside it', async () => {
@@ -72,7 +101,7 @@ describe('rates on the map and the reports', () => {
     const expected = ((count / residents) * 1000).toFixed(1);
     const expectedLeeds = ((counts.total / leedsResidents) * 1000).toFixed(1);
 
-    const shown = await mapWardRate(`ward=${SLUG}&from=${from}&to=${to}&cc=1`);
+    const shown = (await mapRates(`ward=${SLUG}&from=${from}&to=${to}&cc=1`)).ward;
     expect(shown).toMatch(new RegExp(`^${expected} per 1,000 residents over \\d+ months? `));
     expect(shown).toContain(`(Leeds: ${expectedLeeds})`);
     // Dividing by every resident would give a visibly lower rate for this ward.
