@@ -16,17 +16,10 @@ import { twelveMonthsTo } from '../src/lib/months.ts';
 /** Streets listed per ward page: enough to show where crime concentrates, short enough to read. */
 export const TOP_STREETS_PER_WARD = 10;
 
-/**
- * Whether the postcode district of the point at (lon, lat) is only approximate: the nearest
- * LS district, for lack of an LS postcode within reach or a postcodes.io answer (geo.ts).
- */
-export type PostcodeApproximate = (lon: number, lat: number) => boolean;
-
 export function aggregateSiteData(
   summaries: readonly MonthSummary[],
   wards: readonly Ward[],
   generatedAt: string,
-  postcodeApproximate: PostcodeApproximate,
 ): SiteData {
   if (summaries.length === 0) {
     throw new Error('No months to aggregate: the site needs at least one month of data.');
@@ -74,7 +67,7 @@ export function aggregateSiteData(
     },
     quality: qualityTotals(sorted),
     forces: forceTotals(sorted),
-    postcodeDistricts: postcodeDistrictCounts(sorted, postcodeApproximate),
+    postcodeDistricts: postcodeDistrictCounts(sorted),
   };
   return parseOrThrow(siteDataSchema, siteData, 'Aggregated site data');
 }
@@ -128,19 +121,15 @@ export function forceTotals(summaries: readonly MonthSummary[]): ForceCounts {
   );
 }
 
-/** Kept rows by how their postcode district was found, from the months' points. */
+/** Kept rows by how their postcode district was found, summed over the months. */
 export function postcodeDistrictCounts(
   summaries: readonly MonthSummary[],
-  postcodeApproximate: PostcodeApproximate,
 ): SiteData['postcodeDistricts'] {
   const counts = { exact: 0, approximate: 0, none: 0 };
   for (const s of summaries) {
-    for (const point of s.points) {
-      const rows = point.counts.reduce((a, b) => a + b, 0);
-      if (point.postcodeDistrict === '') counts.none += rows;
-      else if (postcodeApproximate(point.lon, point.lat)) counts.approximate += rows;
-      else counts.exact += rows;
-    }
+    counts.approximate += s.postcodeDistrictApproximate;
+    counts.exact += s.coverage.postcodeDistrict - s.postcodeDistrictApproximate;
+    counts.none += s.kept - s.coverage.postcodeDistrict;
   }
   return counts;
 }

@@ -53,6 +53,9 @@ export async function processMonthIntoCache(
           }
           return enrich(record, place, source, hints);
         },
+        // The place was just located: a repeat lookup by the coordinate's numbers.
+        postcodeApproximate: (record) =>
+          locator.locate(record.longitude, record.latitude)?.postcodeApproximate ?? false,
         outcomes: deps.outcomes,
         onBytes: deps.onBytes,
       },

@@ -16,6 +16,8 @@ import { createMonthSummariser } from './summarise.ts';
 export interface MonthDeps {
   /** The record with its place in Leeds, or null when it lies outside the district. */
   enrich(record: CrimeRecord): EnrichedCrime | null;
+  /** Whether the record's postcode district is only approximate (the nearest LS one). */
+  postcodeApproximate?: ((record: CrimeRecord) => boolean) | undefined;
   /** Latest outcomes from the outcomes files, when there are any. */
   outcomes?: OutcomeIndex | undefined;
   /** Progress: bytes of input read. */
@@ -117,7 +119,7 @@ export async function processMonth(
       );
       continue;
     }
-    summariser.add(enriched);
+    summariser.add(enriched, deps.postcodeApproximate?.(record) ?? false);
     batch += formatCsvRow(masterRow(enriched));
     if (batch.length >= WRITE_BATCH_CHARS) {
       await out.write(batch);

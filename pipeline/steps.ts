@@ -674,13 +674,7 @@ async function runSiteData(ctx: RunContext): Promise<string> {
   const summaries = (await ctx.months()).map((m) => m.summary);
   const wards = await ctx.wards();
   const generatedAt = ctx.options.generatedAt ?? newestFetchedAt(summaries);
-  const { locator } = await ctx.geography();
-  const siteData = aggregateSiteData(
-    summaries,
-    wards,
-    generatedAt,
-    (lon, lat) => locator.locate(lon, lat)?.postcodeApproximate ?? false,
-  );
+  const siteData = aggregateSiteData(summaries, wards, generatedAt);
   await ctx.staging.writeFile(ctx.paths.siteData, `${JSON.stringify(siteData)}\n`);
   return `${siteData.months.length} month(s), ${siteData.wards.length} wards, generatedAt ${generatedAt}`;
 }

@@ -27,8 +27,11 @@ export interface MonthSummariser {
   read(n?: number): void;
   /** Count one row that was not kept, under its reason. */
   drop(reason: DropReason): void;
-  /** Add one kept, enriched crime. */
-  add(record: EnrichedCrime): void;
+  /**
+   * Add one kept, enriched crime; `postcodeApproximate` when its postcode district is only
+   * the nearest LS one (see Place.postcodeApproximate).
+   */
+  add(record: EnrichedCrime, postcodeApproximate?: boolean): void;
   /** The month's summary; checks that every row read was either kept or dropped. */
   finish(): MonthSummary;
 }
@@ -56,6 +59,7 @@ export function createMonthSummariser(meta: MonthMeta): MonthSummariser {
   let kept = 0;
   const dropped = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as DropCounts;
   const coverage = { lsoa: 0, ward: 0, postcodeDistrict: 0, pollingDistrict: 0 };
+  let postcodeDistrictApproximate = 0;
   /** reportedBy -> fallsWithin -> rows. */
   const forces = new Map<string, Map<string, number>>();
   const wardType = new Map<string, number[]>();
@@ -77,7 +81,7 @@ export function createMonthSummariser(meta: MonthMeta): MonthSummariser {
       dropped[reason] += 1;
     },
 
-    add(record) {
+    add(record, postcodeApproximate = false) {
       if (record.month !== meta.month) {
         throw new Error(
           `A ${record.month} crime (Crime ID "${record.crimeId}") was added to the summary of ${meta.month}; ` +
@@ -91,7 +95,10 @@ export function createMonthSummariser(meta: MonthMeta): MonthSummariser {
       kept += 1;
       bump(getOrCreate(forces, record.reportedBy, newCounter), record.fallsWithin);
       if (record.lsoaCode !== '') coverage.lsoa += 1;
-      if (record.postcodeDistrict !== '') coverage.postcodeDistrict += 1;
+      if (record.postcodeDistrict !== '') {
+        coverage.postcodeDistrict += 1;
+        if (postcodeApproximate) postcodeDistrictApproximate += 1;
+      }
       if (record.pollingDistrict !== '') coverage.pollingDistrict += 1;
 
       const byLat = getOrCreate(points, record.longitude, () => new Map<number, Point>());
@@ -136,6 +143,7 @@ export function createMonthSummariser(meta: MonthMeta): MonthSummariser {
         kept,
         dropped,
         coverage,
+        postcodeDistrictApproximate,
         forces: [...forces]
           .flatMap(([reportedBy, within]) =>
             [...within].map(([fallsWithin, count]) => ({ reportedBy, fallsWithin, count })),

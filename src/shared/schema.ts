@@ -103,6 +103,11 @@ export const monthSummarySchema = monthProvenanceSchema.extend({
   kept: z.number().int().nonnegative(),
   dropped: dropCountsSchema,
   coverage: coverageSchema,
+  /**
+   * Of coverage.postcodeDistrict, rows whose district is only the nearest LS one (no LS
+   * postcode within reach and no postcodes.io answer): approximate.
+   */
+  postcodeDistrictApproximate: z.number().int().nonnegative(),
   /** Kept rows by force, sorted by reportedBy then fallsWithin. */
   forces: forceCountsSchema,
   /** wardCode -> counts by crime type. */

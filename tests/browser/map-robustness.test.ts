@@ -56,6 +56,7 @@ function hostileData(): { mapData: Buffer; shapes: string } {
       duplicate: 0,
     },
     coverage: { lsoa: 5, ward: 5, postcodeDistrict: 5, pollingDistrict: 0 },
+    postcodeDistrictApproximate: 0,
     forces: [
       { reportedBy: 'West Yorkshire Police', fallsWithin: 'West Yorkshire Police', count: 5 },
     ],

@@ -46,7 +46,11 @@ async function run(plan: MonthPlan, hints?: LsoaHints) {
   const result = await processMonth(
     plan,
     PROVENANCE,
-    { enrich: enricher(plan.source, hints) },
+    {
+      enrich: enricher(plan.source, hints),
+      postcodeApproximate: (record) =>
+        locator.locate(record.longitude, record.latitude)?.postcodeApproximate ?? false,
+    },
     {
       write: async (chunk) => void chunks.push(chunk),
     },
@@ -93,6 +97,32 @@ describe('processMonth', () => {
     });
     // Both anti-social behaviour rows at Saxon Grove are kept: blank IDs are never duplicates.
     expect(rows.filter((r) => r['Location'] === 'On or near Saxon Grove')).toHaveLength(2);
+  });
+
+  it('counts the kept rows by force as the files name them', async () => {
+    const march = (await plansOf(SLICE)).find((p) => p.month === '2025-03')!;
+    const { summary, rows } = await run(march);
+    const expected = new Map<string, number>();
+    for (const row of rows) {
+      const key = JSON.stringify([row['Reported by'], row['Falls within']]);
+      expected.set(key, (expected.get(key) ?? 0) + 1);
+    }
+    expect(
+      summary.forces.map((f) => [JSON.stringify([f.reportedBy, f.fallsWithin]), f.count]),
+    ).toEqual([...expected].sort(([a], [b]) => a.localeCompare(b)));
+    // The slice has British Transport Police rows beside West Yorkshire's.
+    expect(summary.forces.map((f) => f.reportedBy)).toContain('British Transport Police');
+  });
+
+  it('counts the kept rows whose postcode district is only approximate', async () => {
+    const march = (await plansOf('data/sample/archive')).find((p) => p.month === '2025-03')!;
+    const { summary, rows } = await run(march);
+    const approximate = rows.filter(
+      (row) =>
+        locator.locate(Number(row['Longitude']), Number(row['Latitude']))?.postcodeApproximate,
+    ).length;
+    expect(approximate).toBeGreaterThan(0);
+    expect(summary.postcodeDistrictApproximate).toBe(approximate);
   });
 
   it('counts a row dated in another month than its file as malformed-month', async () => {

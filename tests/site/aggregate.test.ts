@@ -19,7 +19,7 @@ function summarise(month: string, rows: readonly EnrichedCrime[]): MonthSummary 
     fetchedAt: '2025-05-01T00:00:00.000Z',
   });
   summariser.read(rows.length + 3);
-  for (const row of rows) summariser.add(row);
+  for (const row of rows) summariser.add(row, westIsApproximate(row.longitude));
   summariser.drop('outside-leeds');
   summariser.drop('outside-leeds');
   summariser.drop('no-coordinates');
@@ -33,7 +33,7 @@ describe('aggregateSiteData(summaries, wards, generatedAt) over the three sample
     for (const month of SAMPLE_MONTHS) rows.set(month, sampleMonth(month));
     // Given newest first, to check the months come out sorted.
     const summaries = [...SAMPLE_MONTHS].reverse().map((m) => summarise(m, rows.get(m) ?? []));
-    data = aggregateSiteData(summaries, TEST_WARDS, GENERATED_AT, westIsApproximate);
+    data = aggregateSiteData(summaries, TEST_WARDS, GENERATED_AT);
   });
 
   it('sorts the months and leaves months without data absent, never as zeros', () => {
@@ -116,7 +116,7 @@ describe('aggregateSiteData(summaries, wards, generatedAt) over the three sample
     expect(data.forces.reduce((n, f) => n + f.count, 0)).toBe(data.quality.kept);
   });
 
-  it('postcodeDistricts counts kept rows with an exact, an approximate or no district', () => {
+  it('postcodeDistricts sums the months: kept rows with an exact, an approximate or no district', () => {
     const all = SAMPLE_MONTHS.flatMap((m) => rows.get(m) ?? []);
     const withDistrict = all.filter((r) => r.postcodeDistrict !== '');
     const approximate = withDistrict.filter((r) => r.longitude < WEST).length;
@@ -139,21 +139,19 @@ describe('aggregateSiteData(summaries, wards, generatedAt) refuses data it would
 
   it('throws when a summary has crimes in a ward that is not among the wards given', () => {
     const summary = summarise('2025-03', march);
-    expect(() =>
-      aggregateSiteData([summary], TEST_WARDS.slice(2), GENERATED_AT, westIsApproximate),
-    ).toThrow(/2025-03 has crimes in ward\(s\) E05011399/);
+    expect(() => aggregateSiteData([summary], TEST_WARDS.slice(2), GENERATED_AT)).toThrow(
+      /2025-03 has crimes in ward\(s\) E05011399/,
+    );
   });
 
   it('throws when the same month is given twice', () => {
     const summary = summarise('2025-03', march);
-    expect(() =>
-      aggregateSiteData([summary, summary], TEST_WARDS, GENERATED_AT, westIsApproximate),
-    ).toThrow(/Month 2025-03 was given twice/);
+    expect(() => aggregateSiteData([summary, summary], TEST_WARDS, GENERATED_AT)).toThrow(
+      /Month 2025-03 was given twice/,
+    );
   });
 
   it('throws when there are no months at all', () => {
-    expect(() => aggregateSiteData([], TEST_WARDS, GENERATED_AT, westIsApproximate)).toThrow(
-      /No months/,
-    );
+    expect(() => aggregateSiteData([], TEST_WARDS, GENERATED_AT)).toThrow(/No months/);
   });
 });

@@ -151,12 +151,7 @@ describe('figures on site data built from the real sample months', () => {
     rows.forEach((r) => s.add(r));
     return s.finish();
   });
-  const data: SiteData = aggregateSiteData(
-    summaries,
-    TEST_WARDS,
-    '2025-05-02T10:00:00.000Z',
-    () => false,
-  );
+  const data: SiteData = aggregateSiteData(summaries, TEST_WARDS, '2025-05-02T10:00:00.000Z');
 
   it('latestTwelveMonths states which months of the window have data', () => {
     const window = latestTwelveMonths(data);

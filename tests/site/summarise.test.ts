@@ -139,4 +139,29 @@ describe('createMonthSummariser(meta) bookkeeping', () => {
     expect(summary.wardType).toEqual({});
     expect(summary.points).toHaveLength(1);
   });
+
+  it('add(record, true) counts an approximate postcode district only where there is a district', () => {
+    const summariser = createMonthSummariser(META);
+    summariser.read(4);
+    summariser.add(row, true);
+    summariser.add(row, true);
+    summariser.add(row);
+    summariser.add({ ...row, postcodeDistrict: '' }, true);
+    const summary = summariser.finish();
+    expect(summary.coverage.postcodeDistrict).toBe(3);
+    expect(summary.postcodeDistrictApproximate).toBe(2);
+  });
+
+  it('counts kept rows by "Reported by" and "Falls within"', () => {
+    const summariser = createMonthSummariser(META);
+    summariser.read(3);
+    const btp = { reportedBy: 'British Transport Police', fallsWithin: 'British Transport Police' };
+    summariser.add(row);
+    summariser.add({ ...row, ...btp });
+    summariser.add(row);
+    expect(summariser.finish().forces).toEqual([
+      { ...btp, count: 1 },
+      { reportedBy: row.reportedBy, fallsWithin: row.fallsWithin, count: 2 },
+    ]);
+  });
 });
