@@ -15,7 +15,7 @@ import {
   type MapDataHeader,
 } from '../src/shared/map-data.ts';
 import type { MonthSummary, Ward } from '../src/shared/schema.ts';
-import { monthRange } from '../src/lib/months.ts';
+import { monthRange } from '../src/shared/months.ts';
 
 export { MAP_DATA_FILE_NAME, WARD_SHAPES_FILE_NAME } from '../src/shared/map-data.ts';
 

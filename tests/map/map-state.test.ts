@@ -6,7 +6,7 @@ import {
   serialiseState,
   type StateContext,
 } from '../../src/lib/map-state.ts';
-import { monthRange } from '../../src/lib/months.ts';
+import { monthRange } from '../../src/shared/months.ts';
 import { choroplethScale, CHOROPLETH_COLOURS } from '../../src/lib/map-scale.ts';
 
 const context: StateContext = {

@@ -8,7 +8,7 @@ import {
   monthRange,
   monthRuns,
   twelveMonthsTo,
-} from '../../src/lib/months.ts';
+} from '../../src/shared/months.ts';
 import {
   latestTwelveMonths,
   monthTotal,
