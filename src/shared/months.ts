@@ -35,8 +35,14 @@ export function addMonths(month: string, delta: number): string {
   return fromParts(Math.floor(total / 12), ((total % 12) + 12) % 12);
 }
 
-/** Every calendar month from `from` to `to`, inclusive. */
+/**
+ * Every calendar month from `from` to `to`, inclusive. A backwards range is a mistake in the
+ * caller's input (e.g. `--range 2025-03 2024-01`), so it throws rather than giving no months.
+ */
 export function monthRange(from: string, to: string): string[] {
+  if (from > to) {
+    throw new RangeError(`month range ${from} to ${to} is backwards: give the earlier month first`);
+  }
   const months: string[] = [];
   for (let m = from; m <= to; m = addMonths(m, 1)) months.push(m);
   return months;

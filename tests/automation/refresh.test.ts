@@ -24,7 +24,7 @@ import { parse } from 'csv-parse/sync';
 import type { MultiPolygon, Polygon, Position } from 'geojson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCsvRow } from '../../pipeline/csv.ts';
-import { addMonths, monthRange } from '../../pipeline/sources/months.ts';
+import { addMonths, monthRange } from '../../src/shared/months.ts';
 import { changeLogSchema } from '../../src/shared/change-log.ts';
 import { STREET_COLUMNS } from '../../src/shared/constants.ts';
 import { siteDataSchema, type SiteData } from '../../src/shared/schema.ts';

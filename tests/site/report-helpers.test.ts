@@ -49,6 +49,12 @@ describe('months', () => {
     expect(() => addMonths('2024-13', 1)).toThrow(/"2024-13"/);
   });
 
+  it('monthRange(from, to) includes both ends and throws on a backwards range, naming it', () => {
+    expect(monthRange('2024-11', '2025-02')).toEqual(['2024-11', '2024-12', '2025-01', '2025-02']);
+    expect(monthRange('2025-03', '2025-03')).toEqual(['2025-03']);
+    expect(() => monthRange('2025-03', '2024-01')).toThrow(/2025-03 to 2024-01 is backwards/);
+  });
+
   it('twelveMonthsTo(latest) is the 12 calendar months ending with latest', () => {
     expect(twelveMonthsTo('2025-03')).toEqual({ from: '2024-04', to: '2025-03' });
     expect(monthRange('2024-04', '2025-03')).toHaveLength(12);
