@@ -6,7 +6,7 @@ import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { type Geography, parsePollingDistricts } from './reference.ts';
 import { PolygonIndex } from './geo/polygon-index.ts';
 import { PostcodeIndex } from './geo/postcode-index.ts';
-import { projectX, projectY } from './geo/projection.ts';
+import { projectX, projectY } from '../src/shared/projection.ts';
 
 export { loadGeography, type Geography } from './reference.ts';
 

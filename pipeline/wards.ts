@@ -4,10 +4,10 @@ import { area, bbox, bboxClip, feature, featureCollection, intersect } from '@tu
 import { type Ward, wardSchema, parseOrThrow } from '../src/shared/schema.ts';
 import type { Area, Geography, PolygonGeometry } from './reference.ts';
 import { PolygonIndex } from './geo/polygon-index.ts';
-import { projectX, projectY } from './geo/projection.ts';
-import { geometrySvgPath } from './geo/svg-path.ts';
+import { projectX, projectY } from '../src/shared/projection.ts';
+import { geometrySvgPath } from '../src/shared/svg-path.ts';
 
-export { geometrySvgPath } from './geo/svg-path.ts';
+export { geometrySvgPath } from '../src/shared/svg-path.ts';
 
 /**
  * Two wards are neighbours when at least NEIGHBOUR_MIN_SHARED_VERTICES vertices of one lie
