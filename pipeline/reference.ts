@@ -6,10 +6,9 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 
-/** A GeoJSON polygon or multipolygon, as [lon, lat] positions. */
-export type PolygonGeometry =
-  | { type: 'Polygon'; coordinates: number[][][] }
-  | { type: 'MultiPolygon'; coordinates: number[][][][] };
+import type { PolygonGeometry } from '../src/shared/geometry.ts';
+
+export type { PolygonGeometry };
 
 /** An area with a code and a name (a ward or an LSOA). */
 export interface Area {

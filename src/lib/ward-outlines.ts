@@ -3,7 +3,7 @@
 // The projection and simplification are src/shared/svg-path.ts.
 import wardsGeoJson from '../../data/reference/wards.geojson?raw';
 import { geometrySvgPath } from '../shared/svg-path.ts';
-import type { PolygonGeometry } from '../../pipeline/reference.ts';
+import type { PolygonGeometry } from '../shared/geometry.ts';
 
 /** Side of the square the ward is fitted into, in SVG user units. */
 export const OUTLINE_SIZE = 240;

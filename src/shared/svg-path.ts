@@ -1,7 +1,7 @@
 // Small static pictures of areas as SVG path data, drawn on the flat projection of
 // ./projection.ts (equirectangular about 53.8° N, so shapes in Leeds keep their proportions
 // to within 0.3 %), north up.
-import type { PolygonGeometry } from '../../pipeline/reference.ts';
+import type { PolygonGeometry } from './geometry.ts';
 import { projectX, projectY } from './projection.ts';
 
 /** Vertices closer than this to the simplified line are dropped: invisible at the drawn size. */

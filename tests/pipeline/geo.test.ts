@@ -19,11 +19,10 @@ import {
   coordinateKey,
   createLocator,
   loadGeography,
-  OUTLINE_TOLERANCE_M,
-  POSTCODE_RADIUS_M,
   type Geography,
   type Locator,
 } from '../../pipeline/geo.ts';
+import { OUTLINE_TOLERANCE_M, POSTCODE_RADIUS_M } from '../../src/shared/constants.ts';
 import { assignLsoasToWards } from '../../pipeline/wards.ts';
 import { sampleCoordinates, sampleRows } from './geo-sample.ts';
 
