@@ -1,9 +1,8 @@
 // Adds local geography to a crime record. The LSOA comes from police.uk wherever police.uk
 // gave one, so our figures match theirs; our own point-in-polygon LSOA fills the gaps.
 import type { CrimeRecord, EnrichedCrime, SourceKind } from '../src/shared/schema.ts';
-import { coordinateKey, type Place } from './geo.ts';
-
-export { coordinateKey } from './geo.ts';
+import { coordinateKey } from '../src/shared/coordinates.ts';
+import type { Place } from './geo.ts';
 
 export interface LsoaHint {
   code: string;

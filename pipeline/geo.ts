@@ -7,6 +7,7 @@ import { type Geography, parsePollingDistricts } from './reference.ts';
 import { PolygonIndex } from './geo/polygon-index.ts';
 import { PostcodeIndex } from './geo/postcode-index.ts';
 import { OUTLINE_TOLERANCE_M, POSTCODE_RADIUS_M } from '../src/shared/constants.ts';
+import { coordinateKey } from '../src/shared/coordinates.ts';
 import { projectX, projectY } from '../src/shared/projection.ts';
 
 export { loadGeography, type Geography } from './reference.ts';
@@ -83,14 +84,6 @@ export interface Locator {
    * `postcodePlaces`).
    */
   postcodeGaps(): { lon: number; lat: number }[];
-}
-
-/**
- * The key under which a coordinate is cached and matched across sources: police.uk gives
- * 6 decimal places (about 0.1 m) in both the archive and the API.
- */
-export function coordinateKey(lon: number, lat: number): string {
-  return `${lon.toFixed(6)},${lat.toFixed(6)}`;
 }
 
 /**

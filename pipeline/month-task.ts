@@ -2,7 +2,8 @@
 // summary under its cache key. The same code runs in the main thread and in the month
 // workers (pipeline/month-worker.ts), so a month's cache files do not depend on where it ran.
 import { enrich, type LsoaHints } from './enrich.ts';
-import { coordinateKey, type Locator } from './geo.ts';
+import { coordinateKey } from '../src/shared/coordinates.ts';
+import type { Locator } from './geo.ts';
 import type { MonthPlan } from './merge.ts';
 import { openMonthCacheWriter } from './month-cache.ts';
 import type { OutcomeIndex } from './outcomes.ts';

@@ -19,13 +19,8 @@ import {
 } from './archive.ts';
 import { readCsv } from './csv.ts';
 import type { LsoaHints } from './enrich.ts';
-import {
-  coordinateKey,
-  createLocator,
-  loadGeography,
-  type Geography,
-  type Locator,
-} from './geo.ts';
+import { coordinateKey } from '../src/shared/coordinates.ts';
+import { createLocator, loadGeography, type Geography, type Locator } from './geo.ts';
 import { exists, loadGeoContext, type GeoContext, type GeoFiles } from './geo-context.ts';
 import { InputError } from './input-error.ts';
 import { buildMapData, buildWardShapes } from './map-data.ts';

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addLsoaHint, buildLsoaHints, coordinateKey, enrich } from '../../pipeline/enrich.ts';
+import { addLsoaHint, buildLsoaHints, enrich } from '../../pipeline/enrich.ts';
+import { coordinateKey } from '../../src/shared/coordinates.ts';
 import { createLocator, loadGeography, type Locator } from '../../pipeline/geo.ts';
 import { enrichedCrimeSchema, parseOrThrow } from '../../src/shared/schema.ts';
 import { sampleRows, type SampleRow } from './geo-sample.ts';
@@ -26,16 +27,6 @@ const rowWithOtherLsoa = (): SampleRow => {
 
 /** The same crime as the API gives it: no LSOA. */
 const asApiRecord = (row: SampleRow) => ({ ...row.record, lsoaCode: '', lsoaName: '' });
-
-describe('coordinateKey(lon, lat)', () => {
-  it('is the same for the archive text and the API text of one coordinate', () => {
-    // Archive CSV "-1.553877" and API JSON "-1.553877" parse to the same number, and a
-    // coordinate that went through arithmetic keeps its key.
-    expect(coordinateKey(Number('-1.553877'), Number('53.795180'))).toBe('-1.553877,53.795180');
-    expect(coordinateKey(-1.5 - 0.053877, 53.79518)).toBe('-1.553877,53.795180');
-    expect(coordinateKey(-1.553877, 53.79518)).not.toBe(coordinateKey(-1.553878, 53.79518));
-  });
-});
 
 describe('enrich(record, place, source, lsoaHints)', () => {
   it("keeps police.uk's own LSOA on archive rows, even where the polygons say otherwise", () => {

@@ -18,8 +18,8 @@ import {
   FIRST_PASS_RADIUS_METRES,
   MAX_GEOLOCATIONS_PER_REQUEST,
   WIDE_RADIUS_METRES,
-  coordinateKey,
 } from '../../pipeline/sources/postcodes.ts';
+import { coordinateKey } from '../../src/shared/coordinates.ts';
 import { MASTER_COLUMNS, STREET_COLUMNS } from '../../src/shared/constants.ts';
 import { sampleRows, toApiCrime } from '../support/police-fixtures.ts';
 import { ReplayServer, type RecordedRequest } from '../support/replay-server.ts';
@@ -110,7 +110,7 @@ const pointOf = (row: Record<string, string>): Point => ({
   lon: Number(row['Longitude']),
   lat: Number(row['Latitude']),
 });
-const keyOf = (point: Point): string => coordinateKey(point);
+const keyOf = (point: Point): string => coordinateKey(point.lon, point.lat);
 
 /** A month's slice: its far rows (no LS postcode within 1 km) and ORDINARY_ROWS others. */
 function slice(month: string): { rows: Record<string, string>[]; far: Set<string> } {

@@ -6,10 +6,10 @@ import { HttpClient } from '../../pipeline/sources/http.ts';
 import {
   MAX_GEOLOCATIONS_PER_REQUEST,
   WIDE_RADIUS_METRES,
-  coordinateKey,
   reverseGeocode,
   type Coordinate,
 } from '../../pipeline/sources/postcodes.ts';
+import { coordinateKey } from '../../src/shared/coordinates.ts';
 import { sampleRows } from '../support/police-fixtures.ts';
 import { ReplayServer, type RecordedRequest } from '../support/replay-server.ts';
 
@@ -26,7 +26,7 @@ const POINTS: Coordinate[] = [
   ...new Map(
     sampleRows('2025-03').map((row) => {
       const point = { lon: Number(row.Longitude), lat: Number(row.Latitude) };
-      return [coordinateKey(point), point] as const;
+      return [coordinateKey(point.lon, point.lat), point] as const;
     }),
   ).values(),
 ].slice(0, 230);
@@ -106,7 +106,7 @@ describe('reverseGeocode(points) against a postcodes.io replay', () => {
     expect(second.length).toBeLessThan(POINTS.length);
     expect(result.requests).toBe(Math.ceil(POINTS.length / 100) + Math.ceil(second.length / 100));
     for (const point of POINTS) {
-      const place = result.places.get(coordinateKey(point));
+      const place = result.places.get(coordinateKey(point.lon, point.lat));
       expect(place?.postcode).toMatch(/^LS\d+ \d[A-Z]{2}$/);
       expect(place?.district).toBe(place?.postcode.split(' ')[0]);
     }
@@ -127,8 +127,8 @@ describe('reverseGeocode(points) against a postcodes.io replay', () => {
             .geolocations,
       );
     expect(again.fromCache).toBe(200);
-    expect(asked.map((g) => coordinateKey({ lon: g.longitude, lat: g.latitude }))).toEqual(
-      POINTS.slice(200).map(coordinateKey),
+    expect(asked.map((g) => coordinateKey(g.longitude, g.latitude))).toEqual(
+      POINTS.slice(200).map((p) => coordinateKey(p.lon, p.lat)),
     );
     expect(again.places.size).toBe(POINTS.length);
   });
