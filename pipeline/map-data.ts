@@ -95,7 +95,7 @@ const LAT_OFFSET = 90 * COORDINATE_SCALE;
 const LAT_SPAN = 2 * LAT_OFFSET + 1;
 
 /** One number per quantised position. */
-function coordinateKey(lonQ: number, latQ: number, month: string): number {
+function positionNumber(lonQ: number, latQ: number, month: string): number {
   const lon = lonQ + LON_OFFSET;
   const lat = latQ + LAT_OFFSET;
   if (!(lon >= 0 && lon <= 2 * LON_OFFSET && lat >= 0 && lat < LAT_SPAN)) {
@@ -135,7 +135,7 @@ export function encodeMapData(
 
   // Distinct points over all months. Ward and flag are part of the key so that a coordinate
   // that changed ward between geography releases still adds up per ward.
-  // Keyed by position (coordinateKey), each holding [wardAndFlags, point id] pairs: numbers
+  // Keyed by position (positionNumber), each holding [wardAndFlags, point id] pairs: numbers
   // rather than a key string per point and month, which was a third of this function's time.
   const pointIds = new Map<number, number[]>();
   const points: PointKey[] = [];
@@ -166,7 +166,7 @@ export function encodeMapData(
         ward,
         flags: CITY_CENTRE.has(point.postcodeDistrict) ? FLAG_CITY_CENTRE : 0,
       };
-      const position = coordinateKey(key.lonQ, key.latQ, month);
+      const position = positionNumber(key.lonQ, key.latQ, month);
       const wardAndFlags = key.ward * FLAG_VALUES + key.flags;
       let here = pointIds.get(position);
       if (here === undefined) {
