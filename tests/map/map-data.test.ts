@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildMapData, buildWardShapes, encodeMapData } from '../../pipeline/map-data.ts';
+import { buildMapData, buildWardShapes } from '../../pipeline/map-data.ts';
+import { encodeMapData } from '../../src/shared/map-data-encoder.ts';
 import { loadGeography } from '../../pipeline/geo.ts';
 import { CITY_CENTRE_POSTCODE_DISTRICTS, CRIME_TYPES } from '../../src/shared/constants.ts';
 import {
