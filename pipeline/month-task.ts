@@ -1,6 +1,9 @@
 // One month processed into the month cache: its rows located and enriched, written with its
 // summary under its cache key. The same code runs in the main thread and in the month
 // workers (pipeline/month-worker.ts), so a month's cache files do not depend on where it ran.
+import { createReadStream } from 'node:fs';
+import { MASTER_COLUMNS } from '../src/shared/constants.ts';
+import { readCsv } from './csv.ts';
 import { enrich, type LsoaHints } from './enrich.ts';
 import { coordinateKey } from '../src/shared/coordinates.ts';
 import type { Locator } from './geo.ts';
@@ -65,4 +68,27 @@ export async function processMonthIntoCache(
     await writer.abort();
     throw error;
   }
+}
+
+/** The LSOA police.uk gave each coordinate, from the archive months (ascending: newest wins). */
+export async function lsoaHintsFromArchiveMonths(
+  months: readonly { plan: { source: string; month: string }; csv: string }[],
+): Promise<LsoaHints> {
+  const hints: LsoaHints = new Map();
+  const archiveMonths = months
+    .filter((m) => m.plan.source === 'archive')
+    .sort((a, b) => a.plan.month.localeCompare(b.plan.month));
+  for (const month of archiveMonths) {
+    for await (const { values } of readCsv(
+      createReadStream(month.csv),
+      month.csv,
+      MASTER_COLUMNS,
+    )) {
+      const code = values['LSOA code'] ?? '';
+      if (code === '') continue;
+      const key = coordinateKey(Number(values['Longitude']), Number(values['Latitude']));
+      hints.set(key, { code, name: values['LSOA name'] ?? '' });
+    }
+  }
+  return hints;
 }

@@ -2,11 +2,10 @@
 // needs through the context (inputs, geography, month results: loaded once, on first use)
 // and stages its outputs; the CLI renames every staged output into place only after the
 // last selected step succeeded.
-import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { FORCES, MASTER_COLUMNS } from '../src/shared/constants.ts';
+import { FORCES } from '../src/shared/constants.ts';
 import type { MonthSummary, Ward } from '../src/shared/schema.ts';
 import { aggregateSiteData, qualityTotals } from './aggregate.ts';
 import { listApiMonths, type ApiMonthFile } from './api-months.ts';
@@ -17,9 +16,7 @@ import {
   type ArchiveInput,
   type SelectedEntries,
 } from './archive.ts';
-import { readCsv } from './csv.ts';
 import type { LsoaHints } from './enrich.ts';
-import { coordinateKey } from '../src/shared/coordinates.ts';
 import { createLocator, loadGeography, type Geography, type Locator } from './geo.ts';
 import { exists, loadGeoContext, type GeoContext, type GeoFiles } from './geo-context.ts';
 import { InputError } from './input-error.ts';
@@ -27,7 +24,11 @@ import { buildMapData, buildWardShapes } from './map-data.ts';
 import { chooseMonthSources, type MonthChoice, type MonthPlan } from './merge.ts';
 import { monthCacheKey, readMonthCache, type CachedMonth } from './month-cache.ts';
 import { processMonthsInWorkers, type EntryRef, type MonthJob } from './month-pool.ts';
-import { processMonthIntoCache, type MonthTaskResult } from './month-task.ts';
+import {
+  lsoaHintsFromArchiveMonths,
+  processMonthIntoCache,
+  type MonthTaskResult,
+} from './month-task.ts';
 import { OutcomeIndex, readOutcomes } from './outcomes.ts';
 import type { PipelinePaths } from './paths.ts';
 import { MASTER_HEADER, monthRows, type MonthProvenanceInfo } from './process-month.ts';
@@ -585,27 +586,6 @@ async function buildOutcomeIndex(
         : ''),
   );
   return index;
-}
-
-/** The LSOA police.uk gave each coordinate, from the archive months (ascending: newest wins). */
-async function lsoaHintsFromArchiveMonths(months: readonly MonthOutcome[]): Promise<LsoaHints> {
-  const hints: LsoaHints = new Map();
-  const archiveMonths = months
-    .filter((m) => m.plan.source === 'archive')
-    .sort((a, b) => a.plan.month.localeCompare(b.plan.month));
-  for (const month of archiveMonths) {
-    for await (const { values } of readCsv(
-      createReadStream(month.csv),
-      month.csv,
-      MASTER_COLUMNS,
-    )) {
-      const code = values['LSOA code'] ?? '';
-      if (code === '') continue;
-      const key = coordinateKey(Number(values['Longitude']), Number(values['Latitude']));
-      hints.set(key, { code, name: values['LSOA name'] ?? '' });
-    }
-  }
-  return hints;
 }
 
 async function runStopSearch(ctx: RunContext): Promise<string> {
