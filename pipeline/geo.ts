@@ -34,8 +34,6 @@ export interface LocatorOptions {
    * postcode lies within the radius. null = none found there either.
    */
   postcodePlaces?: ReadonlyMap<string, { district: string } | null> | undefined;
-  /** Overrides POSTCODE_RADIUS_M. */
-  postcodeRadiusM?: number | undefined;
 }
 
 export interface Place {
@@ -105,7 +103,6 @@ export function createLocator(geo: Geography, options: LocatorOptions = {}): Loc
     pollingDistricts.length === 0
       ? null
       : new PolygonIndex(pollingDistricts.map((district) => district.geometry));
-  const postcodeRadius = options.postcodeRadiusM ?? POSTCODE_RADIUS_M;
 
   function compute(lon: number, lat: number, key: string): Place | null {
     const x = projectX(lon);
@@ -125,7 +122,7 @@ export function createLocator(geo: Geography, options: LocatorOptions = {}): Loc
     const pollingDistrict =
       pollingDistricts[polling?.nearest(x, y, OUTLINE_TOLERANCE_M)?.feature ?? -1];
     const exact =
-      postcodes.nearest(x, y, postcodeRadius)?.postcode.district ??
+      postcodes.nearest(x, y, POSTCODE_RADIUS_M)?.postcode.district ??
       options.postcodePlaces?.get(key)?.district;
     const fallback =
       exact === undefined

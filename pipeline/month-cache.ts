@@ -127,9 +127,10 @@ function summaryFileText(
 
 /**
  * The cached month, or null when it is missing, damaged or was made under another key. With
- * `labels`, the month is also relabelled as relabelMonthCache does, from the text just read:
- * a monthly run relabels every cached month (the input's snapshot moves on), and reading each
- * summary file and hashing its BODY once rather than twice is a tenth of that run's time.
+ * `labels`, the month is also relabelled (its summary rewritten around the same BODY) from
+ * the text just read: a monthly run relabels every cached month (the input's snapshot moves
+ * on), and reading each summary file and hashing its BODY once rather than twice is a tenth
+ * of that run's time.
  */
 export async function readMonthCache(
   dir: string,
@@ -161,29 +162,6 @@ export async function readMonthCache(
 
 function sameLabels(a: MonthProvenanceInfo, b: MonthProvenanceInfo): boolean {
   return a.snapshot === b.snapshot && a.fetchedAt === b.fetchedAt;
-}
-
-/**
- * The cached month with its provenance labels set to `labels`. When they differ from the
- * cached ones (the input gained a newer month, or the files were fetched again unchanged)
- * the cached summary is rewritten with them, so the cache always says where its rows came
- * from; the rows themselves do not depend on the labels.
- */
-export async function relabelMonthCache(
-  dir: string,
-  cached: CachedMonth,
-  labels: MonthProvenanceInfo,
-  key: string,
-): Promise<CachedMonth> {
-  const { summary } = cached;
-  if (sameLabels(summary, labels)) return cached;
-  const relabelled = { ...summary, snapshot: labels.snapshot, fetchedAt: labels.fetchedAt };
-  const file = monthCacheFiles(dir, summary.month).summary;
-  // The same BODY text around new labels: no need to serialise the summary again.
-  const current = readSummaryFile(await readFile(file, 'utf8'), key);
-  if (current === null) await writeSummary(file, relabelled, cached.drops, key);
-  else await writeFileAtomic(file, summaryFileText(key, labels, current.body, current.bodyHash));
-  return { ...cached, summary: relabelled };
 }
 
 async function writeSummary(

@@ -59,8 +59,6 @@ export type WorkerMessage =
 export interface PoolOptions {
   threads: number;
   onBytes?: ((n: number) => void) | undefined;
-  /** Called as each month is done (in the order they finish). */
-  onMonth?: ((month: string, result: MonthTaskResult) => void) | undefined;
 }
 
 const WORKER_URL = new URL('./month-worker.ts', import.meta.url);
@@ -119,7 +117,6 @@ export async function processMonthsInWorkers(
           sharePointStrings(summary, strings);
           const result = { summary, drops, csv, approximate };
           results.set(message.month, result);
-          options.onMonth?.(message.month, result);
         } else {
           failure ??= Object.assign(new Error(message.message), { name: message.name });
         }

@@ -4,7 +4,7 @@
 import { createReadStream } from 'node:fs';
 import { MASTER_COLUMNS } from '../src/shared/constants.ts';
 import { readCsv } from './csv.ts';
-import { enrich, type LsoaHints } from './enrich.ts';
+import { addLsoaHint, enrich, type LsoaHints } from './enrich.ts';
 import { coordinateKey } from '../src/shared/coordinates.ts';
 import type { Locator } from './geo.ts';
 import type { MonthPlan } from './merge.ts';
@@ -84,10 +84,12 @@ export async function lsoaHintsFromArchiveMonths(
       month.csv,
       MASTER_COLUMNS,
     )) {
-      const code = values['LSOA code'] ?? '';
-      if (code === '') continue;
-      const key = coordinateKey(Number(values['Longitude']), Number(values['Latitude']));
-      hints.set(key, { code, name: values['LSOA name'] ?? '' });
+      addLsoaHint(hints, {
+        longitude: Number(values['Longitude']),
+        latitude: Number(values['Latitude']),
+        lsoaCode: values['LSOA code'] ?? '',
+        lsoaName: values['LSOA name'] ?? '',
+      });
     }
   }
   return hints;

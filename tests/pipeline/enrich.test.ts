@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addLsoaHint, buildLsoaHints, enrich } from '../../pipeline/enrich.ts';
+import { addLsoaHint, enrich, type LsoaHints } from '../../pipeline/enrich.ts';
 import { coordinateKey } from '../../src/shared/coordinates.ts';
 import { createLocator, loadGeography, type Locator } from '../../pipeline/geo.ts';
 import { enrichedCrimeSchema, parseOrThrow } from '../../src/shared/schema.ts';
@@ -27,6 +27,13 @@ const rowWithOtherLsoa = (): SampleRow => {
 
 /** The same crime as the API gives it: no LSOA. */
 const asApiRecord = (row: SampleRow) => ({ ...row.record, lsoaCode: '', lsoaName: '' });
+
+/** Hints from archive records, in order (see addLsoaHint). */
+function hintsFrom(records: readonly SampleRow['record'][]): LsoaHints {
+  const hints: LsoaHints = new Map();
+  for (const record of records) addLsoaHint(hints, record);
+  return hints;
+}
 
 describe('enrich(record, place, source, lsoaHints)', () => {
   it("keeps police.uk's own LSOA on archive rows, even where the polygons say otherwise", () => {
@@ -58,7 +65,7 @@ describe('enrich(record, place, source, lsoaHints)', () => {
 
   it('gives an API row the LSOA police.uk gave the same coordinate in the archive', () => {
     const row = rowWithOtherLsoa();
-    const hints = buildLsoaHints(rows.map((r) => r.record));
+    const hints = hintsFrom(rows.map((r) => r.record));
     const enriched = enrich(asApiRecord(row), placeOf(row), 'api', hints);
     expect(enriched.lsoaCode).toBe(row.lsoaCode);
     expect(enriched.lsoaName).toBe(row.lsoaName);
@@ -80,7 +87,7 @@ describe('enrich(record, place, source, lsoaHints)', () => {
   });
 
   it('gives every sample row, as an API row, the LSOA police.uk gave it', () => {
-    const hints = buildLsoaHints(rows.map((r) => r.record));
+    const hints = hintsFrom(rows.map((r) => r.record));
     const differing = rows.filter(
       (row) => enrich(asApiRecord(row), placeOf(row), 'api', hints).lsoaCode !== row.lsoaCode,
     );
@@ -88,16 +95,16 @@ describe('enrich(record, place, source, lsoaHints)', () => {
   });
 });
 
-describe('buildLsoaHints(records) / addLsoaHint(hints, record)', () => {
+describe('addLsoaHint(hints, record)', () => {
   it('holds one hint per distinct coordinate with an LSOA', () => {
-    const hints = buildLsoaHints(rows.map((r) => r.record));
+    const hints = hintsFrom(rows.map((r) => r.record));
     const coordinates = new Set(rows.map((r) => coordinateKey(r.lon, r.lat)));
     expect(hints.size).toBe(coordinates.size);
   });
 
   it('lets a later month overwrite an earlier one, and ignores rows without an LSOA', () => {
     const [row] = rows;
-    const hints = buildLsoaHints([
+    const hints = hintsFrom([
       { ...row!.record, month: '2020-01', lsoaCode: 'E01000001', lsoaName: 'Old 001A' },
     ]);
     addLsoaHint(hints, row!.record);
