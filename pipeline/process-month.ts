@@ -93,7 +93,7 @@ export async function processMonth(
   for await (const { where, result } of monthRows(plan, deps.onBytes)) {
     read += 1;
     summariser.read();
-    const normalised = checkMonth(result, plan.month);
+    const normalised = dropIfOtherMonth(result, plan.month);
     if (!normalised.ok) {
       summariser.drop(normalised.reason);
       drops.add(normalised.reason, where, normalised.detail);
@@ -142,7 +142,7 @@ export function planSources(plan: MonthPlan): string {
 }
 
 /** A row dated in another month than its file is as unusable as an unreadable month. */
-function checkMonth(result: Normalised, month: string): Normalised {
+function dropIfOtherMonth(result: Normalised, month: string): Normalised {
   if (!result.ok || result.record.month === month) return result;
   return {
     ok: false,
