@@ -153,7 +153,7 @@ function dropIfOtherMonth(result: Normalised, month: string): Normalised {
 
 /**
  * A month's rows from its chosen source, normalised, with where each came from. Also read by
- * the postcodes step (pipeline/steps.ts) for the coordinates the months step will locate.
+ * the postcodes step (pipeline/steps/postcodes.ts) for the coordinates the months step will locate.
  */
 export async function* monthRows(
   plan: MonthPlan,
