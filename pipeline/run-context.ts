@@ -78,7 +78,7 @@ export class RunContext {
   private geoLoaded: Promise<GeoContext> | undefined;
   private wardsBuilt: Promise<Ward[]> | undefined;
   private monthsDone: MonthOutcome[] | undefined;
-  /** Each month's key, computed once per geography. */
+  /** Each month's key, computed once. */
   private readonly monthKeys = new Map<
     MonthPlan,
     Promise<{ key: string; provenance: MonthProvenanceInfo }>
@@ -116,19 +116,17 @@ export class RunContext {
     return this.referenceLoaded;
   }
 
-  /** The reference geography with the cached polling districts and postcodes.io answers. */
+  /**
+   * The reference geography with the cached polling districts and postcodes.io answers.
+   * Loaded once, on first use, and never again: the steps that save those answers (fetch,
+   * postcodes) come before every step that reads the geography, so no step changes what
+   * another has read.
+   */
   geography(): Promise<GeoContext> {
     this.geoLoaded ??= this.reference().then((reference) =>
       loadGeoContext(geoFiles(this.paths), { note: (text) => this.note(text), reference }),
     );
     return this.geoLoaded;
-  }
-
-  /** The postcodes.io answer cache changed: the next geography() reads it again. */
-  postcodeAnswersChanged(): void {
-    this.geoLoaded = undefined;
-    this.monthKeys.clear();
-    this.wardsBuilt = undefined;
   }
 
   wards(): Promise<Ward[]> {

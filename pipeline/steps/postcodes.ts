@@ -32,14 +32,9 @@ async function runPostcodes(ctx: RunContext): Promise<string> {
     }
   }
   progress.done(`${formatCount(locator.cacheStats().size)} distinct coordinates`);
-  const { asked, summary } = await runPostcodesStep(
-    locator.postcodeGaps(),
-    ctx.options.fetch ?? {},
-    {
-      cacheFile: ctx.paths.sources.postcodesCache,
-      log: (message) => ctx.reporter.info(`  ${message}`),
-    },
-  );
-  if (asked > 0) ctx.postcodeAnswersChanged();
+  const { summary } = await runPostcodesStep(locator.postcodeGaps(), ctx.options.fetch ?? {}, {
+    cacheFile: ctx.paths.sources.postcodesCache,
+    log: (message) => ctx.reporter.info(`  ${message}`),
+  });
   return summary;
 }
