@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { barPercents, niceStep, trendGeometry } from '../../src/lib/charts.ts';
-import { formatChange, formatCount, formatRate, ordinal } from '../../src/lib/format.ts';
+import { barPercents, niceStep, trendGeometry } from '../../../src/lib/charts.ts';
+import { formatChange, formatCount, formatRate, ordinal } from '../../../src/lib/format.ts';
 import {
   addMonths,
   describeMonths,
@@ -8,18 +8,18 @@ import {
   monthRange,
   monthRuns,
   twelveMonthsTo,
-} from '../../src/shared/months.ts';
+} from '../../../src/shared/months.ts';
 import {
   latestTwelveMonths,
   monthTotal,
   rankDescending,
   yearOnYear,
   yearPeriod,
-} from '../../src/lib/figures.ts';
-import { aggregateSiteData } from '../../pipeline/aggregate.ts';
-import { createMonthSummariser } from '../../pipeline/summarise.ts';
-import { sampleMonth, TEST_WARDS } from './support/sample-rows.ts';
-import type { SiteData } from '../../src/shared/schema.ts';
+} from '../../../src/lib/figures.ts';
+import { aggregateSiteData } from '../../../pipeline/aggregate.ts';
+import { createMonthSummariser } from '../../../pipeline/summarise.ts';
+import { sampleMonth, TEST_WARDS } from '../../support/sample-rows.ts';
+import type { SiteData } from '../../../src/shared/schema.ts';
 
 describe('months', () => {
   it('describeSource(provenance) names the archive by its newest month, or the API snapshot', () => {

@@ -2,16 +2,16 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HttpClient } from '../../pipeline/sources/http.ts';
+import { HttpClient } from '../../../pipeline/sources/http.ts';
 import {
   MAX_GEOLOCATIONS_PER_REQUEST,
   WIDE_RADIUS_METRES,
   reverseGeocode,
   type Coordinate,
-} from '../../pipeline/sources/postcodes.ts';
-import { coordinateKey } from '../../src/shared/coordinates.ts';
-import { sampleRows } from '../support/police-fixtures.ts';
-import { ReplayServer, type RecordedRequest } from '../support/replay-server.ts';
+} from '../../../pipeline/sources/postcodes.ts';
+import { coordinateKey } from '../../../src/shared/coordinates.ts';
+import { sampleRows } from '../../support/police-fixtures.ts';
+import { ReplayServer, type RecordedRequest } from '../../support/replay-server.ts';
 
 const POSTCODES = (await readFile(path.join('data', 'reference', 'postcodes-ls.csv'), 'utf8'))
   .trim()

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CRIME_TYPES } from '../../src/shared/constants.ts';
 import type { EnrichedCrime, MonthSummary } from '../../src/shared/schema.ts';
 import { createMonthSummariser, NO_OUTCOME } from '../../pipeline/summarise.ts';
-import { countBy, sampleMonth, TEST_WARDS } from './support/sample-rows.ts';
+import { countBy, sampleMonth, TEST_WARDS } from '../support/sample-rows.ts';
 
 const META = {
   month: '2025-03',

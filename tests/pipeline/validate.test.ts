@@ -17,7 +17,7 @@ import {
   removeCrimes,
   totalOf,
   withoutMonth,
-} from './support/site-data.ts';
+} from '../support/site-data.ts';
 
 const full = committedSiteData();
 /** What was published before police.uk released March 2025. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { PolygonIndex } from '../../pipeline/geo/polygon-index.ts';
-import { PostcodeIndex } from '../../pipeline/geo/postcode-index.ts';
-import { projectX, projectY, unprojectX, unprojectY } from '../../src/shared/projection.ts';
-import type { PolygonGeometry } from '../../pipeline/reference.ts';
+import { PolygonIndex } from '../../../pipeline/geo/polygon-index.ts';
+import { PostcodeIndex } from '../../../pipeline/geo/postcode-index.ts';
+import { projectX, projectY, unprojectX, unprojectY } from '../../../src/shared/projection.ts';
+import type { PolygonGeometry } from '../../../pipeline/reference.ts';
 
 // Shapes drawn in metres around a point in Leeds, then turned into lon/lat, so expected
 // distances can be worked out by hand.

@@ -20,7 +20,7 @@ import {
   removeCrimes,
   totalOf,
   withoutMonth,
-} from './support/site-data.ts';
+} from '../support/site-data.ts';
 
 const full = committedSiteData();
 const beforeMarch = withoutMonth(full, '2025-03');

@@ -3,15 +3,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import yauzl from 'yauzl';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { downloadResumable, probeArchive } from '../../pipeline/sources/archive-remote.ts';
-import { readMonthManifest, sourcePaths } from '../../pipeline/sources/cache.ts';
-import { resolveSourceConfig } from '../../pipeline/sources/config.ts';
-import { HttpClient } from '../../pipeline/sources/http.ts';
-import { fetchSources, type FetchSourcesOptions } from '../../pipeline/sources/index.ts';
-import { newestPublishedMonth, planArchives } from '../../pipeline/sources/months.ts';
-import { archiveEntries, buildArchive, sampleStreetFile } from '../support/police-fixtures.ts';
-import { ReplayServer } from '../support/replay-server.ts';
-import { buildZip } from '../support/zip-writer.ts';
+import { downloadResumable, probeArchive } from '../../../pipeline/sources/archive-remote.ts';
+import { readMonthManifest, sourcePaths } from '../../../pipeline/sources/cache.ts';
+import { resolveSourceConfig } from '../../../pipeline/sources/config.ts';
+import { HttpClient } from '../../../pipeline/sources/http.ts';
+import { fetchSources, type FetchSourcesOptions } from '../../../pipeline/sources/index.ts';
+import { newestPublishedMonth, planArchives } from '../../../pipeline/sources/months.ts';
+import { archiveEntries, buildArchive, sampleStreetFile } from '../../support/police-fixtures.ts';
+import { ReplayServer } from '../../support/replay-server.ts';
+import { buildZip } from '../../support/zip-writer.ts';
 
 const FAST_HTTP = { minBackoffMs: 1, maxBackoffMs: 5, retries: 3, timeoutMs: 2000 };
 

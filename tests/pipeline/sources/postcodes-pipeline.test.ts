@@ -11,19 +11,19 @@ import path from 'node:path';
 import * as turf from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runPipeline, StepError, type CliOptions } from '../../pipeline/cli.ts';
-import { formatCsvRow, readCsv } from '../../pipeline/csv.ts';
-import { createMemoryReporter } from '../../pipeline/report.ts';
+import { runPipeline, StepError, type CliOptions } from '../../../pipeline/cli.ts';
+import { formatCsvRow, readCsv } from '../../../pipeline/csv.ts';
+import { createMemoryReporter } from '../../../pipeline/report.ts';
 import {
   FIRST_PASS_RADIUS_METRES,
   MAX_GEOLOCATIONS_PER_REQUEST,
   WIDE_RADIUS_METRES,
-} from '../../pipeline/sources/postcodes.ts';
-import { coordinateKey } from '../../src/shared/coordinates.ts';
-import { MASTER_COLUMNS, STREET_COLUMNS } from '../../src/shared/constants.ts';
-import { sampleRows, toApiCrime } from '../support/police-fixtures.ts';
-import { ReplayServer, type RecordedRequest } from '../support/replay-server.ts';
-import { buildZip } from '../support/zip-writer.ts';
+} from '../../../pipeline/sources/postcodes.ts';
+import { coordinateKey } from '../../../src/shared/coordinates.ts';
+import { MASTER_COLUMNS, STREET_COLUMNS } from '../../../src/shared/constants.ts';
+import { sampleRows, toApiCrime } from '../../support/police-fixtures.ts';
+import { ReplayServer, type RecordedRequest } from '../../support/replay-server.ts';
+import { buildZip } from '../../support/zip-writer.ts';
 
 const FAST_HTTP = { minBackoffMs: 1, maxBackoffMs: 5, retries: 2, timeoutMs: 5000 };
 /** Local input: an archive month. */

@@ -3,10 +3,10 @@
 // check the bookkeeping of summarise/aggregate independently of the geography code.
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import type { EnrichedCrime, Ward } from '../../../src/shared/schema.ts';
-import { CRIME_TYPES, type CrimeType } from '../../../src/shared/constants.ts';
+import type { EnrichedCrime, Ward } from '../../src/shared/schema.ts';
+import { CRIME_TYPES, type CrimeType } from '../../src/shared/constants.ts';
 
-const ARCHIVE = new URL('../../../data/sample/archive/', import.meta.url);
+const ARCHIVE = new URL('../../data/sample/archive/', import.meta.url);
 
 /** Three real ward codes and names (WD25), used as test wards. */
 export const TEST_WARDS: Ward[] = [

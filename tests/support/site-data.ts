@@ -1,9 +1,9 @@
 // Site data for the gate's tests: the committed site data (built from the three real sample
 // months) and edits of copies of it that stand for what a refresh can produce.
 import { readFileSync } from 'node:fs';
-import { parseOrThrow, siteDataSchema, type SiteData } from '../../../src/shared/schema.ts';
+import { parseOrThrow, siteDataSchema, type SiteData } from '../../src/shared/schema.ts';
 
-const SITE_DATA = new URL('../../../src/data/site-data.json', import.meta.url);
+const SITE_DATA = new URL('../../src/data/site-data.json', import.meta.url);
 
 /**
  * The committed site data as it is, as a fresh deep copy each call so a test's edits never

@@ -3,7 +3,7 @@ import { CRIME_TYPES } from '../../src/shared/constants.ts';
 import type { EnrichedCrime, MonthSummary, SiteData } from '../../src/shared/schema.ts';
 import { createMonthSummariser } from '../../pipeline/summarise.ts';
 import { aggregateSiteData, TOP_STREETS_PER_WARD } from '../../pipeline/aggregate.ts';
-import { countBy, sampleMonth, TEST_WARDS } from './support/sample-rows.ts';
+import { countBy, sampleMonth, TEST_WARDS } from '../support/sample-rows.ts';
 
 const GENERATED_AT = '2025-05-02T10:00:00.000Z';
 const SAMPLE_MONTHS = ['2024-03', '2025-02', '2025-03'];

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodeMapData } from '../../src/shared/map-data-encoder.ts';
-import { CRIME_TYPES } from '../../src/shared/constants.ts';
-import { decodeMapData, type MapData } from '../../src/shared/map-data.ts';
-import type { MonthSummary, Ward } from '../../src/shared/schema.ts';
+import { encodeMapData } from '../../../src/shared/map-data-encoder.ts';
+import { CRIME_TYPES } from '../../../src/shared/constants.ts';
+import { decodeMapData, type MapData } from '../../../src/shared/map-data.ts';
+import type { MonthSummary, Ward } from '../../../src/shared/schema.ts';
 import {
   monthCoverage,
   monthlySeries,
@@ -10,8 +10,8 @@ import {
   rankWards,
   wardTotals,
   type MapFilter,
-} from '../../src/lib/map-filter.ts';
-import { sampleSummaries } from './sample-summaries.ts';
+} from '../../../src/lib/map-filter.ts';
+import { sampleSummaries } from '../../support/sample-summaries.ts';
 
 let summaries: MonthSummary[];
 let wards: Ward[];

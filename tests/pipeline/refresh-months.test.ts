@@ -4,7 +4,7 @@ import {
   defaultMonthRange,
   MonthChoiceError,
 } from '../../pipeline/refresh-months.ts';
-import { committedSiteData } from './support/site-data.ts';
+import { committedSiteData } from '../support/site-data.ts';
 
 /** The months the committed site data publishes (the sample months). */
 const published = committedSiteData().months;

@@ -4,17 +4,17 @@ import path from 'node:path';
 import * as turf from '@turf/turf';
 import type { Feature, Polygon } from 'geojson';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readMonthManifest, sourcePaths } from '../../pipeline/sources/cache.ts';
-import { resolveSourceConfig } from '../../pipeline/sources/config.ts';
-import { HttpClient } from '../../pipeline/sources/http.ts';
-import { fetchSources, type FetchSourcesOptions } from '../../pipeline/sources/index.ts';
+import { readMonthManifest, sourcePaths } from '../../../pipeline/sources/cache.ts';
+import { resolveSourceConfig } from '../../../pipeline/sources/config.ts';
+import { HttpClient } from '../../../pipeline/sources/http.ts';
+import { fetchSources, type FetchSourcesOptions } from '../../../pipeline/sources/index.ts';
 import {
   MAX_GET_URL_CHARS,
   districtQueryPolygons,
   fetchMonthCrimes,
-} from '../../pipeline/sources/police-api.ts';
-import { buildArchive, sampleRows, toApiCrime } from '../support/police-fixtures.ts';
-import { ReplayServer, type RecordedRequest } from '../support/replay-server.ts';
+} from '../../../pipeline/sources/police-api.ts';
+import { buildArchive, sampleRows, toApiCrime } from '../../support/police-fixtures.ts';
+import { ReplayServer, type RecordedRequest } from '../../support/replay-server.ts';
 
 const FAST_HTTP = { minBackoffMs: 1, maxBackoffMs: 5, retries: 3, timeoutMs: 2000 };
 /** The replay server's stand-in for police.uk's 10,000: low enough that real Leeds months must be split. */

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { CRIME_TYPES } from '../../src/shared/constants.ts';
+import { CRIME_TYPES } from '../../../src/shared/constants.ts';
 import {
   defaultState,
   parseState,
   serialiseState,
   type StateContext,
-} from '../../src/lib/map-state.ts';
-import { monthRange } from '../../src/shared/months.ts';
-import { choroplethScale, CHOROPLETH_COLOURS } from '../../src/lib/map-scale.ts';
+} from '../../../src/lib/map-state.ts';
+import { monthRange } from '../../../src/shared/months.ts';
+import { choroplethScale, CHOROPLETH_COLOURS } from '../../../src/lib/map-scale.ts';
 
 const context: StateContext = {
   months: monthRange('2024-03', '2025-03'),

@@ -4,13 +4,13 @@ import path from 'node:path';
 import * as turf from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HttpClient } from '../../pipeline/sources/http.ts';
+import { HttpClient } from '../../../pipeline/sources/http.ts';
 import {
   dissolveWards,
   fetchPollingDistricts,
   ringsToGeometry,
-} from '../../pipeline/sources/polling-districts.ts';
-import { ReplayServer, type RecordedRequest } from '../support/replay-server.ts';
+} from '../../../pipeline/sources/polling-districts.ts';
+import { ReplayServer, type RecordedRequest } from '../../support/replay-server.ts';
 
 const WARDS = JSON.parse(
   await readFile(path.join('tests', 'fixtures', 'boundaries', 'lcc-wards-2018.geojson'), 'utf8'),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boxBlur } from '../../src/islands/heat-layer.ts';
+import { boxBlur } from '../../../src/islands/heat-layer.ts';
 
 describe('boxBlur(grid, w, h, r, passes)', () => {
   it('spreads one point symmetrically and keeps its total away from the edges', () => {

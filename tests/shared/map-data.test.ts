@@ -14,7 +14,7 @@ import {
   type MapData,
 } from '../../src/shared/map-data.ts';
 import type { MonthSummary, Ward } from '../../src/shared/schema.ts';
-import { sampleSummaries } from './sample-summaries.ts';
+import { sampleSummaries } from '../support/sample-summaries.ts';
 
 let summaries: MonthSummary[];
 let wards: Ward[];

@@ -6,8 +6,8 @@ import {
   TokenBucket,
   parseRetryAfter,
   type Clock,
-} from '../../pipeline/sources/http.ts';
-import { ReplayServer } from '../support/replay-server.ts';
+} from '../../../pipeline/sources/http.ts';
+import { ReplayServer } from '../../support/replay-server.ts';
 
 /** A clock that only moves when something sleeps on it. */
 function fakeClock(): Clock & { sleeps: number[] } {
