@@ -13,12 +13,15 @@ import { createAtomicWriteStream, writeFileAtomic, type AtomicWriteStream } from
 
 /**
  * The code a cached month depends on: the modules that read, normalise, locate, enrich and
- * summarise a month, in a worker (month-worker.ts) or in the main thread (month-task.ts),
+ * summarise a month, in a worker (month-worker.ts) or in the main thread (process-month.ts),
  * and everything they import (see code-fingerprint.ts). Hashing the source rather than
  * keeping a version number to bump by hand means a change to any of them can never be
  * served stale months, while a change to the site or to a later step keeps the cache.
  */
-export const MONTH_STAGE_ENTRIES = ['pipeline/month-worker.ts', 'pipeline/month-task.ts'] as const;
+export const MONTH_STAGE_ENTRIES = [
+  'pipeline/month-worker.ts',
+  'pipeline/process-month.ts',
+] as const;
 
 /**
  * What a month's rows and figures depend on. Provenance labels (snapshot, fetchedAt) are not

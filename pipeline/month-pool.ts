@@ -10,8 +10,7 @@ import { Worker } from 'node:worker_threads';
 import type { MonthSummary } from '../src/shared/schema.ts';
 import type { ArchiveInput } from './archive.ts';
 import type { GeoFiles } from './geo-context.ts';
-import type { MonthProvenanceInfo } from './process-month.ts';
-import type { MonthTaskResult } from './month-task.ts';
+import type { MonthProvenanceInfo, MonthTaskResult } from './process-month.ts';
 import { DropTally } from './report.ts';
 import { sharePointStrings } from './summarise.ts';
 

@@ -1,12 +1,12 @@
 // A month worker (worker_threads): processes the archive months the main thread sends it,
-// one at a time, into the month cache (pipeline/month-task.ts), with its own locator and
+// one at a time, into the month cache (pipeline/process-month.ts), with its own locator and
 // its own handles on the input files. See pipeline/month-pool.ts for the other side.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ArchiveEntry, ArchiveInput } from './archive.ts';
 import { reopenArchiveInput } from './archive.ts';
 import { loadGeoContext, type GeoContext } from './geo-context.ts';
 import type { MonthJob, WorkerMessage, WorkerSetup } from './month-pool.ts';
-import { processMonthIntoCache } from './month-task.ts';
+import { processMonthIntoCache } from './process-month.ts';
 import { OutcomeIndex, readOutcomes } from './outcomes.ts';
 
 const setup = workerData as WorkerSetup;

@@ -1,4 +1,4 @@
-// Step: every month from one source, through its stages (pipeline/month-task.ts), in the
+// Step: every month from one source, through its stages (pipeline/process-month.ts), in the
 // month workers or inline; cached per month.
 import { availableParallelism } from 'node:os';
 import type { MonthSummary } from '../../src/shared/schema.ts';
@@ -12,7 +12,7 @@ import {
   lsoaHintsFromArchiveMonths,
   processMonthIntoCache,
   type MonthTaskResult,
-} from '../month-task.ts';
+} from '../process-month.ts';
 import { OutcomeIndex, readOutcomes } from '../outcomes.ts';
 import { formatCount, formatDropCounts } from '../report.ts';
 import {
