@@ -108,8 +108,8 @@ function streetFile(month: string, standInFrom: string): Buffer {
  * police.uk publishes `<newest>.zip` holding every month from `first` to `newest` (a real
  * archive holds 36; these hold what the test needs), and latest.zip redirects to it.
  */
-function publishArchive(first: string, newest: string, standInFrom: string): Buffer {
-  const zip = buildZip(
+async function publishArchive(first: string, newest: string, standInFrom: string): Promise<Buffer> {
+  const zip = await buildZip(
     monthRange(first, newest).map((month) => ({
       name: `${month}/${month}-west-yorkshire-street.csv`,
       data: streetFile(month, standInFrom),
@@ -245,7 +245,7 @@ describe('npm run refresh-data -- all (the data workflow steps)', () => {
 
       // First live run, cold cache: police.uk's newest archive is one month past the published
       // data. Every month from the first published one is fetched; one commit publishes them.
-      publishArchive(first, april, last);
+      await publishArchive(first, april, last);
       const start = commitCount();
       const run1 = await refresh('2025-05-03');
       expect(run1.status, run1.output).toBe(0);
@@ -282,7 +282,7 @@ describe('npm run refresh-data -- all (the data workflow steps)', () => {
 
       // The next archive adds May and repeats every earlier month unchanged: the warm cache
       // reads only May's entry (and the archive's directory), and one commit adds May.
-      const mayZip = publishArchive(first, may, last);
+      const mayZip = await publishArchive(first, may, last);
       const run3 = await refresh('2025-07-03');
       expect(run3.status, run3.output).toBe(0);
       expect(commitCount()).toBe(start + 2);

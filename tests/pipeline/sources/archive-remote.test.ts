@@ -87,7 +87,7 @@ describe('planArchives(wanted, latest)', () => {
 
 describe('fetchSources from a 36-month archive served with ranges', () => {
   it('reads one month of West Yorkshire and BTP by range requests: a small fraction of the archive', async () => {
-    const zip = buildArchive('2025-03');
+    const zip = await buildArchive('2025-03');
     serveLatest('2025-03');
     server.file('/data/archive/2025-03.zip', zip, { etag: '"v1"' });
 
@@ -131,7 +131,7 @@ describe('fetchSources from a 36-month archive served with ranges', () => {
 
   it('a second run downloads nothing when the archive is unchanged', async () => {
     serveLatest('2025-03');
-    server.file('/data/archive/2025-03.zip', buildArchive('2025-03'), { etag: '"v1"' });
+    server.file('/data/archive/2025-03.zip', await buildArchive('2025-03'), { etag: '"v1"' });
     await fetchSources(options({ month: '2025-02' }));
     const before = server.requests.length;
     const again = await fetchSources(options({ month: '2025-02' }));
@@ -142,7 +142,7 @@ describe('fetchSources from a 36-month archive served with ranges', () => {
 
   it('a republished archive re-fetches only the months whose entries changed (by CRC)', async () => {
     serveLatest('2025-03');
-    server.file('/data/archive/2025-03.zip', buildArchive('2025-03'), { etag: '"v1"' });
+    server.file('/data/archive/2025-03.zip', await buildArchive('2025-03'), { etag: '"v1"' });
     await fetchSources(options({ from: '2025-02', to: '2025-03' }));
 
     const revised = archiveEntries('2025-03').map((e) =>
@@ -153,7 +153,7 @@ describe('fetchSources from a 36-month archive served with ranges', () => {
     await server.close();
     server = await ReplayServer.start();
     serveLatest('2025-03');
-    server.file('/data/archive/2025-03.zip', buildZip(revised), { etag: '"v2"' });
+    server.file('/data/archive/2025-03.zip', await buildZip(revised), { etag: '"v2"' });
     const result = await fetchSources(options({ from: '2025-02', to: '2025-03' }));
     expect(result.months.map((m) => `${m.month}:${m.status}`)).toEqual([
       '2025-02:unchanged',
@@ -168,7 +168,7 @@ describe('fetchSources from a 36-month archive served with ranges', () => {
 
   it('latest.zip redirects to the newest archive, and --latest fetches its newest month', async () => {
     serveLatest('2025-03');
-    server.file('/data/archive/2025-03.zip', buildArchive('2025-03'));
+    server.file('/data/archive/2025-03.zip', await buildArchive('2025-03'));
     server.route('GET', '/api/crimes-street-dates', [
       { body: [{ date: '2025-03' }, { date: '2025-02' }] },
     ]);
@@ -186,7 +186,7 @@ describe('fetchSources from a 36-month archive served with ranges', () => {
   });
 
   it('reads a ZIP64 archive (ZIP64 end records and extra fields)', async () => {
-    const zip = buildArchive('2025-03', { zip64: true });
+    const zip = await buildArchive('2025-03', { zip64: true });
     serveLatest('2025-03');
     server.file('/data/archive/2025-03.zip', zip);
     await fetchSources(options({ month: '2024-03' }));
@@ -198,9 +198,9 @@ describe('fetchSources from a 36-month archive served with ranges', () => {
 
   it('takes older months from the newest archive that still holds them', async () => {
     serveLatest('2025-03');
-    server.file('/data/archive/2025-03.zip', buildArchive('2025-03'));
+    server.file('/data/archive/2025-03.zip', await buildArchive('2025-03'));
     // 2024-07.zip holds 2021-08 to 2024-07: the newest archive with 2021-08 in it.
-    server.file('/data/archive/2024-07.zip', buildArchive('2024-07'));
+    server.file('/data/archive/2024-07.zip', await buildArchive('2024-07'));
     const result = await fetchSources(options({ from: '2021-08', to: '2021-09' }));
     expect(result.months.map((m) => m.snapshot)).toEqual(['2024-07.zip', '2024-07.zip']);
     expect(
@@ -211,7 +211,7 @@ describe('fetchSources from a 36-month archive served with ranges', () => {
 
 describe('fetchSources failures leave no partial month', () => {
   it('a corrupt entry fails with its name and CRC, and writes nothing for the month', async () => {
-    const zip = Buffer.from(buildArchive('2025-03'));
+    const zip = Buffer.from(await buildArchive('2025-03'));
     // Flip bytes inside the stored data of 2025-03's West Yorkshire outcomes entry (synthetic).
     const name = Buffer.from('2025-03/2025-03-west-yorkshire-outcomes.csv');
     const at = zip.indexOf(name) + name.length + 200;
@@ -233,7 +233,9 @@ describe('fetchSources failures leave no partial month', () => {
     serveLatest('2025-03');
     server.file(
       '/data/archive/2025-03.zip',
-      buildArchive('2025-03', { omit: (n) => n.startsWith('2024-11/2024-11-west-yorkshire') }),
+      await buildArchive('2025-03', {
+        omit: (n) => n.startsWith('2024-11/2024-11-west-yorkshire'),
+      }),
     );
     const error = await fetchSources(options({ month: '2024-11' })).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(
@@ -246,7 +248,7 @@ describe('fetchSources failures leave no partial month', () => {
 
   it('a month police.uk has not published is refused before anything is downloaded', async () => {
     serveLatest('2025-03');
-    server.file('/data/archive/2025-03.zip', buildArchive('2025-03'));
+    server.file('/data/archive/2025-03.zip', await buildArchive('2025-03'));
     server.route('GET', '/api/crimes-street-dates', [{ body: [{ date: '2025-03' }] }]);
     const error = await fetchSources(options({ month: '2025-05' })).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/month 2025-05 is not published by police\.uk yet/);
@@ -256,7 +258,7 @@ describe('fetchSources failures leave no partial month', () => {
 
 describe('servers without Range support, and cut downloads', () => {
   it('falls back to a whole download when the server ignores Range, with the same result', async () => {
-    const zip = buildArchive('2025-03');
+    const zip = await buildArchive('2025-03');
     serveLatest('2025-03');
     server.file('/data/archive/2025-03.zip', zip, { ranges: false });
     await fetchSources(options({ month: '2025-02' }));
@@ -270,7 +272,7 @@ describe('servers without Range support, and cut downloads', () => {
   });
 
   it('downloadResumable() resumes a cut download from its .partial file with a Range request', async () => {
-    const zip = buildArchive('2025-03');
+    const zip = await buildArchive('2025-03');
     server.file('/data/archive/2025-03.zip', zip, { faults: [{ cutAfterBytes: 1_000_000 }] });
     const client = new HttpClient(FAST_HTTP);
     const probe = await probeArchive(client, `${server.url}data/archive/2025-03.zip`);
@@ -287,7 +289,7 @@ describe('servers without Range support, and cut downloads', () => {
   });
 
   it('downloadResumable() starts over when a server without Range support cuts the download', async () => {
-    const zip = buildArchive('2025-03');
+    const zip = await buildArchive('2025-03');
     server.file('/data/archive/2025-03.zip', zip, {
       ranges: false,
       faults: [{ cutAfterBytes: 500_000 }],
@@ -302,7 +304,7 @@ describe('servers without Range support, and cut downloads', () => {
   });
 
   it('downloadResumable() continues a .partial file left by an earlier run', async () => {
-    const zip = buildArchive('2025-03');
+    const zip = await buildArchive('2025-03');
     server.file('/data/archive/2025-03.zip', zip);
     const dir = sourcePaths(cacheRoot).downloadDir;
     await mkdir(dir, { recursive: true });
@@ -316,7 +318,7 @@ describe('servers without Range support, and cut downloads', () => {
   });
 
   it('downloadResumable() rejects a download whose MD5 differs from the one the server lists', async () => {
-    const zip = buildArchive('2025-03');
+    const zip = await buildArchive('2025-03');
     server.file('/data/archive/2025-03.zip', zip, { etag: '"0123456789abcdef0123456789abcdef"' });
     const client = new HttpClient(FAST_HTTP);
     const probe = await probeArchive(client, `${server.url}data/archive/2025-03.zip`);
@@ -332,7 +334,7 @@ describe('servers without Range support, and cut downloads', () => {
 describe('the test zip writer', () => {
   it('writes archives that yauzl (the offline reader) opens, ZIP64 included', async () => {
     for (const zip64 of [false, true]) {
-      const zip = buildZip(
+      const zip = await buildZip(
         [{ name: '2025-03/2025-03-btp-street.csv', data: Buffer.from('TEST DATA\n') }],
         { zip64 },
       );
@@ -343,6 +345,8 @@ describe('the test zip writer', () => {
       for await (const entry of opened.eachEntry()) names.push(entry.fileName);
       opened.close();
       expect(names).toEqual(['2025-03/2025-03-btp-street.csv']);
+      // The ZIP64 end of central directory record ("PK\x06\x06") is there only when forced.
+      expect(zip.includes(Buffer.from([0x50, 0x4b, 0x06, 0x06]))).toBe(zip64);
     }
   });
 });

@@ -164,17 +164,17 @@ describe('fetchSources() for a month only the API has', () => {
       log: (m) => logs.push(m),
     };
   }
-  function serveArchiveUpTo(month: string): void {
+  async function serveArchiveUpTo(month: string): Promise<void> {
     const redirect = { status: 302, headers: { location: `/data/archive/${month}.zip` } };
     server.route('HEAD', '/data/archive/latest.zip', [redirect]);
-    server.file(`/data/archive/${month}.zip`, buildArchive(month));
+    server.file(`/data/archive/${month}.zip`, await buildArchive(month));
     server.route('GET', '/api/crimes-street-dates', [
       { body: [{ date: '2025-03', 'stop-and-search': [] }, { date: '2025-02' }] },
     ]);
   }
 
   it('saves the month as crimes-street JSON with a manifest naming the API snapshot', async () => {
-    serveArchiveUpTo('2025-02');
+    await serveArchiveUpTo('2025-02');
     serveCrimesStreet(['2025-02', '2025-03']);
     const result = await fetchSources(options());
     expect(result.months).toEqual([
@@ -196,7 +196,7 @@ describe('fetchSources() for a month only the API has', () => {
   });
 
   it('fails with the month and the cause when requests still fail after retries, and writes nothing', async () => {
-    serveArchiveUpTo('2025-02');
+    await serveArchiveUpTo('2025-02');
     server.route('GET', '/api/crimes-street/all-crime', [{ status: 500 }]);
     const error = await fetchSources(options()).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(
@@ -210,7 +210,7 @@ describe('fetchSources() for a month only the API has', () => {
   });
 
   it('refuses an empty month rather than recording zero crimes', async () => {
-    serveArchiveUpTo('2025-02');
+    await serveArchiveUpTo('2025-02');
     server.route('GET', '/api/crimes-street/all-crime', [{ body: [] }]);
     const error = await fetchSources(options()).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(

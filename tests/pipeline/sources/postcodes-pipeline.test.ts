@@ -183,11 +183,11 @@ function servePostcodesIo(): void {
 }
 
 /** police.uk: the latest archive is ARCHIVE_MONTH, the API has API_MONTH besides. */
-function servePoliceUk(): void {
+async function servePoliceUk(): Promise<void> {
   const name = `${ARCHIVE_MONTH}/${ARCHIVE_MONTH}-west-yorkshire-street.csv`;
   server.file(
     `/data/archive/${ARCHIVE_MONTH}.zip`,
-    buildZip([{ name, data: Buffer.from(csvOf(ARCHIVE_SLICE.rows)) }]),
+    await buildZip([{ name, data: Buffer.from(csvOf(ARCHIVE_SLICE.rows)) }]),
   );
   const redirect = { status: 302, headers: { location: `/data/archive/${ARCHIVE_MONTH}.zip` } };
   server.route('HEAD', '/data/archive/latest.zip', [redirect]);
@@ -283,7 +283,7 @@ const postcodeRequests = () => server.requestsTo('/postcodes-io/postcodes');
 
 beforeEach(async () => {
   server = await ReplayServer.start();
-  servePoliceUk();
+  await servePoliceUk();
   await servePollingDistricts();
   answered = new Map();
   dir = await mkdtemp(path.join(tmpdir(), 'postcodes-pipeline-'));
