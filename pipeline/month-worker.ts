@@ -6,8 +6,8 @@ import type { ArchiveEntry, ArchiveInput } from './archive.ts';
 import { reopenArchiveInput } from './archive.ts';
 import { loadGeoContext, type GeoContext } from './geo-context.ts';
 import type { MonthJob, WorkerMessage, WorkerSetup } from './month-pool.ts';
-import { processMonthIntoCache } from './process-month.ts';
-import { OutcomeIndex, readOutcomes } from './outcomes.ts';
+import type { OutcomeIndex } from './outcomes.ts';
+import { leedsOutcomeIndex, processMonthIntoCache } from './process-month.ts';
 
 const setup = workerData as WorkerSetup;
 const port = parentPort;
@@ -39,12 +39,8 @@ async function entry(planned: MonthJob['entries'][number]): Promise<ArchiveEntry
 
 async function buildOutcomeIndex(geo: GeoContext): Promise<OutcomeIndex | undefined> {
   if (setup.outcomes.length === 0) return undefined;
-  const index = new OutcomeIndex();
   const entries = await Promise.all(setup.outcomes.map(entry));
-  await readOutcomes(entries, index, {
-    keep: (lon, lat) => geo.locator.locate(lon, lat) !== null,
-  });
-  return index;
+  return (await leedsOutcomeIndex(entries, geo.locator)).index;
 }
 
 async function run(job: MonthJob): Promise<void> {

@@ -17,7 +17,13 @@ import { InputError } from './input-error.ts';
 import { createDeduper, type MonthPlan } from './merge.ts';
 import { openMonthCacheWriter } from './month-cache.ts';
 import { normaliseApiCrime, normaliseArchiveRow, type Normalised } from './normalise.ts';
-import { applyLatestOutcome, type OutcomeIndex } from './outcomes.ts';
+import type { ArchiveEntry } from './archive.ts';
+import {
+  applyLatestOutcome,
+  OutcomeIndex,
+  readOutcomes,
+  type OutcomeReadStats,
+} from './outcomes.ts';
 import { DropTally } from './report.ts';
 import { createMonthSummariser } from './summarise.ts';
 
@@ -243,6 +249,23 @@ export async function processMonthIntoCache(
     await writer.abort();
     throw error;
   }
+}
+
+/**
+ * The latest outcome of each crime located in Leeds (or without coordinates), from the
+ * outcomes files: built the same way in the main thread and in each month worker.
+ */
+export async function leedsOutcomeIndex(
+  entries: readonly ArchiveEntry[],
+  locator: Locator,
+  onBytes?: (n: number) => void,
+): Promise<{ index: OutcomeIndex; stats: OutcomeReadStats }> {
+  const index = new OutcomeIndex();
+  const stats = await readOutcomes(entries, index, {
+    keep: (lon, lat) => locator.locate(lon, lat) !== null,
+    ...(onBytes ? { onBytes } : {}),
+  });
+  return { index, stats };
 }
 
 /** The LSOA police.uk gave each coordinate, from the archive months (ascending: newest wins). */

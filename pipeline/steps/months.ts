@@ -9,11 +9,12 @@ import type { Locator } from '../geo.ts';
 import type { MonthPlan } from '../merge.ts';
 import { processMonthsInWorkers, type EntryRef, type MonthJob } from '../month-pool.ts';
 import {
+  leedsOutcomeIndex,
   lsoaHintsFromArchiveMonths,
   processMonthIntoCache,
   type MonthTaskResult,
 } from '../process-month.ts';
-import { OutcomeIndex, readOutcomes } from '../outcomes.ts';
+import type { OutcomeIndex } from '../outcomes.ts';
 import { formatCount, formatDropCounts } from '../report.ts';
 import {
   geoFiles,
@@ -189,15 +190,11 @@ async function buildOutcomeIndex(
   entries: readonly ArchiveEntry[],
   locator: Locator,
 ): Promise<OutcomeIndex> {
-  const index = new OutcomeIndex();
   const progress = ctx.reporter.progress(
     `outcomes (${entries.length} file(s))`,
     entries.reduce((sum, e) => sum + e.size, 0),
   );
-  const stats = await readOutcomes(entries, index, {
-    keep: (lon, lat) => locator.locate(lon, lat) !== null,
-    onBytes: (n) => progress.advance(n),
-  });
+  const { index, stats } = await leedsOutcomeIndex(entries, locator, (n) => progress.advance(n));
   progress.done(
     `${formatCount(stats.read)} rows, latest outcome of ${formatCount(index.size)} crimes` +
       (stats.unusable > 0
