@@ -5,7 +5,6 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
-
 import type { PolygonGeometry } from '../src/shared/geometry.ts';
 
 export type { PolygonGeometry };
