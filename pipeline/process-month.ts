@@ -10,6 +10,7 @@ import { MASTER_COLUMNS, STREET_COLUMNS } from '../src/shared/constants.ts';
 import { coordinateKey } from '../src/shared/coordinates.ts';
 import type { CrimeRecord, EnrichedCrime, MonthSummary } from '../src/shared/schema.ts';
 import { readApiMonth } from './api-months.ts';
+import type { ArchiveEntry } from './archive.ts';
 import { formatCsvRow, readCsv } from './csv.ts';
 import { addLsoaHint, enrich, type LsoaHints } from './enrich.ts';
 import type { Locator } from './geo.ts';
@@ -17,7 +18,6 @@ import { InputError } from './input-error.ts';
 import { createDeduper, type MonthPlan } from './merge.ts';
 import { openMonthCacheWriter } from './month-cache.ts';
 import { normaliseApiCrime, normaliseArchiveRow, type Normalised } from './normalise.ts';
-import type { ArchiveEntry } from './archive.ts';
 import {
   applyLatestOutcome,
   OutcomeIndex,
@@ -167,7 +167,8 @@ function dropIfOtherMonth(result: Normalised, month: string): Normalised {
 
 /**
  * A month's rows from its chosen source, normalised, with where each came from. Also read by
- * the postcodes step (pipeline/steps/postcodes.ts) for the coordinates the months step will locate.
+ * the postcodes step (pipeline/steps/postcodes.ts) for the coordinates the months step will
+ * locate.
  */
 export async function* monthRows(
   plan: MonthPlan,
