@@ -12,7 +12,7 @@
 import { area, bbox, bboxClip, feature, featureCollection, intersect } from '@turf/turf';
 import { CITY_CENTRE_POSTCODE_DISTRICTS } from '../src/shared/constants.ts';
 import { PolygonIndex } from './geo/polygon-index.ts';
-import { projectX, projectY } from './geo/projection.ts';
+import { projectX, projectY } from '../src/shared/projection.ts';
 import type { Area, Geography, PolygonGeometry } from './reference.ts';
 
 /**

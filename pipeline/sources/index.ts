@@ -29,7 +29,8 @@ import {
   type HttpStats,
   type Log,
 } from './http.ts';
-import { checkMonth, monthRange, newestPublishedMonth, planArchives } from './months.ts';
+import { monthRange } from '../../src/shared/months.ts';
+import { checkMonth, newestPublishedMonth, planArchives } from './months.ts';
 import { districtQueryPolygons, fetchCrimeDates, fetchMonthCrimes } from './police-api.ts';
 import type { ProgressSink } from './progress.ts';
 import { crc32 } from 'node:zlib';

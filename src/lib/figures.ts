@@ -10,7 +10,7 @@ import {
   type Change,
   type RateWindow,
 } from '../shared/rates.ts';
-import { addMonths, monthRange, monthsOfYear, twelveMonthsTo, yearOf } from './months.ts';
+import { addMonths, monthRange, monthsOfYear, twelveMonthsTo, yearOf } from '../shared/months.ts';
 
 /** A span of calendar months and which of them have data. */
 export interface Period {

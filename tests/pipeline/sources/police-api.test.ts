@@ -1,0 +1,223 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as turf from '@turf/turf';
+import type { Feature, Polygon } from 'geojson';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readMonthManifest, sourcePaths } from '../../../pipeline/sources/cache.ts';
+import { resolveSourceConfig } from '../../../pipeline/sources/config.ts';
+import { HttpClient } from '../../../pipeline/sources/http.ts';
+import { fetchSources, type FetchSourcesOptions } from '../../../pipeline/sources/index.ts';
+import {
+  MAX_GET_URL_CHARS,
+  districtQueryPolygons,
+  fetchMonthCrimes,
+} from '../../../pipeline/sources/police-api.ts';
+import { buildArchive, sampleRows, toApiCrime } from '../../support/police-fixtures.ts';
+import { ReplayServer, type RecordedRequest } from '../../support/replay-server.ts';
+
+const FAST_HTTP = { minBackoffMs: 1, maxBackoffMs: 5, retries: 3, timeoutMs: 2000 };
+/** The replay server's stand-in for police.uk's 10,000: low enough that real Leeds months must be split. */
+const TEST_MAX_CRIMES = 3000;
+const OUTLINE = JSON.parse(
+  await readFile(path.join('data', 'reference', 'leeds-outline.geojson'), 'utf8'),
+) as {
+  features: Feature<Polygon>[];
+};
+const CRIMES = sampleRows('2025-03').map((row, i) => toApiCrime(row, 90_000_000 + i));
+
+function pointOf(crime: Record<string, unknown>): [number, number] {
+  const location = crime.location as { longitude: string; latitude: string };
+  return [Number(location.longitude), Number(location.latitude)];
+}
+
+/** The `poly` parameter as police.uk reads it: "lat,lng:lat,lng:…", closed automatically. */
+function parsePoly(poly: string): Feature<Polygon> {
+  const ring = poly.split(':').map((pair) => {
+    const [lat, lng] = pair.split(',').map(Number) as [number, number];
+    return [lng, lat];
+  });
+  return turf.polygon([[...ring, ring[0] as number[]]]);
+}
+
+/** Crimes police.uk returns for a polygon: inside it, boundary included. */
+function crimesIn(polygon: Feature<Polygon>): Record<string, unknown>[] {
+  return CRIMES.filter((crime) => turf.booleanPointInPolygon(pointOf(crime), polygon));
+}
+
+let server: ReplayServer;
+let cacheRoot: string;
+let logs: string[];
+
+/** A crimes-street/all-crime stand-in: 400 for long GETs, 404 for unpublished months, 503 when over-full. */
+function serveCrimesStreet(published: readonly string[]): void {
+  const handler = (request: RecordedRequest) => {
+    if (
+      request.method === 'GET' &&
+      `${server.url.slice(0, -1)}${request.url}`.length > MAX_GET_URL_CHARS
+    ) {
+      return { status: 400, body: 'Request-URI Too Long' };
+    }
+    const params = request.method === 'POST' ? new URLSearchParams(request.body) : request.query;
+    const date = params.get('date') ?? '';
+    if (!published.includes(date)) return { status: 404, body: '' };
+    const inside = crimesIn(parsePoly(params.get('poly') ?? ''));
+    if (inside.length > TEST_MAX_CRIMES) return { status: 503, body: '' };
+    return { body: inside.map((crime) => ({ ...crime, month: date })) };
+  };
+  server.route('GET', '/api/crimes-street/all-crime', handler);
+  server.route('POST', '/api/crimes-street/all-crime', handler);
+}
+
+beforeEach(async () => {
+  server = await ReplayServer.start();
+  cacheRoot = await mkdtemp(path.join(tmpdir(), 'sources-api-'));
+  logs = [];
+});
+afterEach(async () => {
+  await server.close();
+  await rm(cacheRoot, { recursive: true, force: true });
+});
+
+describe('fetchMonthCrimes() against a crimes-street replay', () => {
+  it('splits an over-full polygon (503) into clipped quadrants and returns every crime once', async () => {
+    serveCrimesStreet(['2025-03']);
+    const client = new HttpClient(FAST_HTTP);
+    const area = districtQueryPolygons(OUTLINE.features[0] as Feature<Polygon>);
+    const result = await fetchMonthCrimes({
+      client,
+      apiBaseUrl: `${server.url}api/`,
+      month: '2025-03',
+      area,
+      log: (m) => logs.push(m),
+    });
+
+    const first = server.requests[0] as RecordedRequest;
+    expect(first.status).toBe(503);
+    const expected = crimesIn(parsePoly(first.query.get('poly') ?? '')).map((c) => c.id);
+    const ids = result.crimes.map((c) => (c as { id: number }).id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(new Set(ids)).toEqual(new Set(expected));
+    // Nearly every Leeds crime of the sample lies inside the query polygon.
+    expect(ids.length).toBeGreaterThan(CRIMES.length * 0.99);
+    expect(server.requests.filter((r) => r.status === 503).length).toBeGreaterThan(0);
+    expect(result.requests).toBe(server.requests.length);
+    expect(result.requests).toBeLessThan(20);
+    expect(
+      logs.some((l) => /polygon 1 holds over 10,000 crimes; asking its \d quadrants/.test(l)),
+    ).toBe(true);
+  });
+
+  it('sends a polygon too long for a GET by POST', async () => {
+    serveCrimesStreet(['2025-03']);
+    // The unsimplified outline: 839 points, far over 4,094 characters as a GET.
+    const detailed = turf.polygon((OUTLINE.features[0] as Feature<Polygon>).geometry.coordinates);
+    const result = await fetchMonthCrimes({
+      client: new HttpClient(FAST_HTTP),
+      apiBaseUrl: `${server.url}api/`,
+      month: '2025-03',
+      area: [detailed],
+    });
+    const first = server.requests[0] as RecordedRequest;
+    expect(first.method).toBe('POST');
+    expect(first.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(new URLSearchParams(first.body).get('date')).toBe('2025-03');
+    expect(server.requests.every((r) => r.status !== 400)).toBe(true);
+    const expected = crimesIn(parsePoly(new URLSearchParams(first.body).get('poly') ?? '')).map(
+      (c) => c.id,
+    );
+    expect(new Set(result.crimes.map((c) => (c as { id: number }).id))).toEqual(new Set(expected));
+  });
+
+  it('returns a crime that two polygons both answer with only once (dedupe by id)', async () => {
+    const edgeCrime = CRIMES[0] as Record<string, unknown>;
+    server.route('GET', '/api/crimes-street/all-crime', [{ body: [edgeCrime, CRIMES[1]] }]);
+    const area = districtQueryPolygons(OUTLINE.features[0] as Feature<Polygon>);
+    const pieces = [area[0], area[0]].filter((p): p is Feature<Polygon> => p !== undefined);
+    const result = await fetchMonthCrimes({
+      client: new HttpClient(FAST_HTTP),
+      apiBaseUrl: `${server.url}api/`,
+      month: '2025-03',
+      area: pieces,
+    });
+    expect(server.requests).toHaveLength(2);
+    expect(result.crimes.map((c) => (c as { id: number }).id)).toEqual([
+      edgeCrime.id,
+      CRIMES[1]?.id,
+    ]);
+  });
+});
+
+describe('fetchSources() for a month only the API has', () => {
+  function options(): FetchSourcesOptions {
+    return {
+      selection: { month: '2025-03' },
+      cacheRoot,
+      config: resolveSourceConfig(
+        {},
+        {
+          policeArchiveBaseUrl: `${server.url}data/archive/`,
+          policeApiBaseUrl: `${server.url}api/`,
+        },
+      ),
+      http: FAST_HTTP,
+      log: (m) => logs.push(m),
+    };
+  }
+  async function serveArchiveUpTo(month: string): Promise<void> {
+    const redirect = { status: 302, headers: { location: `/data/archive/${month}.zip` } };
+    server.route('HEAD', '/data/archive/latest.zip', [redirect]);
+    server.file(`/data/archive/${month}.zip`, await buildArchive(month));
+    server.route('GET', '/api/crimes-street-dates', [
+      { body: [{ date: '2025-03', 'stop-and-search': [] }, { date: '2025-02' }] },
+    ]);
+  }
+
+  it('saves the month as crimes-street JSON with a manifest naming the API snapshot', async () => {
+    await serveArchiveUpTo('2025-02');
+    serveCrimesStreet(['2025-02', '2025-03']);
+    const result = await fetchSources(options());
+    expect(result.months).toEqual([
+      { month: '2025-03', source: 'api', snapshot: 'api:2025-03', status: 'fetched' },
+    ]);
+    const paths = sourcePaths(cacheRoot);
+    const saved = JSON.parse(
+      await readFile(path.join(paths.apiDir, '2025-03.json'), 'utf8'),
+    ) as unknown[];
+    expect(saved.length).toBeGreaterThan(CRIMES.length * 0.99);
+    const manifest = await readMonthManifest(paths, '2025-03');
+    expect(manifest).toMatchObject({
+      source: 'api',
+      snapshot: 'api:2025-03',
+      api: { crimes: saved.length },
+    });
+    // Archives were not read: the archive does not hold 2025-03.
+    expect(server.requests.some((r) => r.method === 'GET' && r.path.endsWith('.zip'))).toBe(false);
+  });
+
+  it('fails with the month and the cause when requests still fail after retries, and writes nothing', async () => {
+    await serveArchiveUpTo('2025-02');
+    server.route('GET', '/api/crimes-street/all-crime', [{ status: 500 }]);
+    const error = await fetchSources(options()).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(
+      /police\.uk API month 2025-03 could not be fetched: .*failed after 4 attempts: .*HTTP 500/,
+    );
+    expect(logs.filter((l) => l.startsWith('retry '))).toHaveLength(3);
+    await expect(stat(path.join(sourcePaths(cacheRoot).apiDir, '2025-03.json'))).rejects.toThrow(
+      /ENOENT/,
+    );
+    expect(await readMonthManifest(sourcePaths(cacheRoot), '2025-03')).toBeUndefined();
+  });
+
+  it('refuses an empty month rather than recording zero crimes', async () => {
+    await serveArchiveUpTo('2025-02');
+    server.route('GET', '/api/crimes-street/all-crime', [{ body: [] }]);
+    const error = await fetchSources(options()).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(
+      /month 2025-03 returned no crimes at all .* Nothing was written/,
+    );
+    await expect(stat(path.join(sourcePaths(cacheRoot).apiDir, '2025-03.json'))).rejects.toThrow(
+      /ENOENT/,
+    );
+  });
+});

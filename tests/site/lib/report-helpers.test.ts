@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import { barPercents, niceStep, trendGeometry } from '../../../src/lib/charts.ts';
+import {
+  countedNoun,
+  formatChange,
+  formatCount,
+  formatRate,
+  formatRateWithWindow,
+  ordinal,
+} from '../../../src/lib/format.ts';
+import { rateWindow } from '../../../src/shared/rates.ts';
+import {
+  crimesAndAsb,
+  latestTwelveMonths,
+  monthTotal,
+  rateOver,
+  reportingForces,
+  typeCounts,
+  yearOnYear,
+  yearPeriod,
+} from '../../../src/lib/figures.ts';
+import { aggregateSiteData } from '../../../pipeline/aggregate.ts';
+import { createMonthSummariser } from '../../../pipeline/summarise.ts';
+import { sampleMonth, TEST_WARDS } from '../../support/sample-rows.ts';
+import type { SiteData } from '../../../src/shared/schema.ts';
+
+describe('format', () => {
+  it('formatChange signs the change and says n/a when there is nothing to compare', () => {
+    expect(formatChange(0.0523)).toBe('+5.2%');
+    expect(formatChange(-0.1)).toBe('−10%');
+    expect(formatChange(0)).toBe('0%');
+    expect(formatChange(null)).toBe('n/a');
+  });
+
+  it('formats counts, rates and ordinals in British English', () => {
+    expect(formatCount(26721)).toBe('26,721');
+    expect(formatRate(32.96)).toBe('33.0');
+    expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 33].map(ordinal)).toEqual([
+      '1st',
+      '2nd',
+      '3rd',
+      '4th',
+      '11th',
+      '12th',
+      '13th',
+      '21st',
+      '22nd',
+      '33rd',
+    ]);
+  });
+});
+
+describe('format: rates and what is counted', () => {
+  it('formatRateWithWindow prints the rate with its window, "n/a" without residents', () => {
+    expect(formatRateWithWindow(41.27, rateWindow(2))).toBe(
+      '41.3 per 1,000 residents over 2 months',
+    );
+    expect(formatRateWithWindow(null, rateWindow(12))).toBe('n/a per 1,000 residents a year');
+  });
+
+  it('countedNoun(types) says crimes, anti-social behaviour, or both', () => {
+    expect(countedNoun(['Burglary', 'Anti-social behaviour'])).toBe(
+      'crimes and anti-social behaviour incidents',
+    );
+    expect(countedNoun(['Anti-social behaviour'])).toBe('anti-social behaviour incidents');
+    expect(countedNoun(['Burglary', 'Drugs'])).toBe('crimes');
+  });
+});
+
+describe('charts', () => {
+  it('trendGeometry breaks the line at a month without data and never draws it at zero', () => {
+    const chart = trendGeometry([9408, null, null, 8009, 9304], ['a', 'b', 'c', 'd', 'e']);
+    expect(chart.lines).toHaveLength(2);
+    expect(chart.lines[0]).not.toContain('L');
+    expect(chart.points.map((p) => p.value)).toEqual([9408, 8009, 9304]);
+    expect(chart.gaps.map((g) => g.label)).toEqual(['b', 'c']);
+    const zeroY = chart.yTicks[0]?.y;
+    expect(chart.points.every((p) => p.y !== zeroY)).toBe(true);
+  });
+
+  it('trendGeometry puts the y axis at round numbers from 0 to at least the largest value', () => {
+    const chart = trendGeometry([9408, 8009], ['a', 'b']);
+    expect(chart.yTicks.map((t) => t.value)).toEqual([0, 5000, 10000]);
+    expect(niceStep(1200)).toBe(500);
+  });
+
+  it('barPercents scales bars to the largest value', () => {
+    expect(barPercents([5, 10, 0])).toEqual([50, 100, 0]);
+    expect(barPercents([0, 0])).toEqual([0, 0]);
+  });
+});
+
+describe('figures on site data built from the real sample months', () => {
+  const summaries = ['2024-03', '2025-02', '2025-03'].map((month) => {
+    const s = createMonthSummariser({
+      month,
+      source: 'archive',
+      snapshot: 'sample',
+      fetchedAt: '2025-05-01T00:00:00.000Z',
+    });
+    const rows = sampleMonth(month);
+    s.read(rows.length);
+    rows.forEach((r) => s.add(r));
+    return s.finish();
+  });
+  const data: SiteData = aggregateSiteData(summaries, TEST_WARDS, '2025-05-02T10:00:00.000Z');
+
+  it('latestTwelveMonths states which months of the window have data', () => {
+    const window = latestTwelveMonths(data);
+    expect(window).toMatchObject({ from: '2024-04', to: '2025-03' });
+    expect(window.withData).toEqual(['2025-02', '2025-03']);
+    expect(window.missing).toHaveLength(10);
+  });
+
+  it('monthTotal is null (a gap) for a month without data, a number otherwise', () => {
+    expect(monthTotal(data, null, '2024-04')).toBeNull();
+    expect(monthTotal(data, null, '2025-03')).toBe(9304);
+  });
+
+  it('crimesAndAsb splits a count by type into crimes and anti-social behaviour', () => {
+    const byType = typeCounts(data, null, data.months);
+    const rows = ['2024-03', '2025-02', '2025-03'].flatMap((m) => sampleMonth(m));
+    const inWards = rows.filter((r) => TEST_WARDS.some((w) => w.code === r.wardCode));
+    const asb = inWards.filter((r) => r.crimeType === 'Anti-social behaviour').length;
+    expect(asb).toBeGreaterThan(0);
+    expect(crimesAndAsb(data, byType)).toEqual({
+      crimes: inWards.length - asb,
+      asb,
+      total: inWards.length,
+    });
+  });
+
+  it('rateOver(data, ward, count, months) is over the months with data, per year from 12', () => {
+    const hunslet = data.wards.findIndex((w) => w.code === 'E05011399');
+    const rate = rateOver(data, hunslet, 660, ['2025-02', '2025-03']);
+    expect(rate.value).toBeCloseTo((660 / 33000) * 1000, 12);
+    expect(rate.window.unit).toBe('per 1,000 residents over 2 months');
+    expect(rateOver(data, null, 0, ['2025-03']).window.months).toBe(1);
+  });
+
+  it('reportingForces names the forces as the data does', () => {
+    expect(reportingForces(data)).toBe('West Yorkshire Police');
+    const two = {
+      ...data,
+      forces: [
+        { reportedBy: 'West Yorkshire Police', fallsWithin: 'West Yorkshire Police', count: 9 },
+        {
+          reportedBy: 'British Transport Police',
+          fallsWithin: 'British Transport Police',
+          count: 2,
+        },
+      ],
+    };
+    expect(reportingForces(two)).toBe('West Yorkshire Police and British Transport Police');
+  });
+
+  it('yearOnYear pairs only months that have data in both years', () => {
+    const leeds = yearOnYear(data, null, ['2025-02', '2025-03']);
+    expect(leeds?.pairs).toEqual([['2025-03', '2024-03']]);
+    expect(leeds?.current).toBe(9304);
+    expect(leeds?.earlier).toBe(9408);
+    expect(leeds?.change.percent).toBeCloseTo((9304 - 9408) / 9408, 10);
+    // -1.1% on 9,408: well within what chance gives for counts this size.
+    expect(leeds?.change.significant).toBe(false);
+    expect(leeds?.change.words).toBe('within normal variation');
+    expect(yearOnYear(data, null, ['2025-02'])).toBeNull();
+    expect(yearOnYear(data, null, yearPeriod(data, 2024).withData)).toBeNull();
+  });
+});
