@@ -51,6 +51,7 @@ import { sharePointStrings } from './summarise.ts';
 import { cachedWards, wardCacheKey } from './ward-cache.ts';
 import { buildWards } from './wards.ts';
 import { Staging } from './write.ts';
+import { buildPostcodeIndex } from './postcode-index.ts';
 
 export interface Step {
   name: string;
@@ -693,9 +694,15 @@ async function runMapData(ctx: RunContext): Promise<string> {
   const { geo } = await ctx.geography();
   const { mapData } = buildMapData(summaries, wards);
   const shapes = buildWardShapes(geo.wards, wards);
+  const postcodes = buildPostcodeIndex(geo.postcodes, geo.wards, wards);
   await ctx.staging.writeFile(ctx.paths.mapData, mapData);
   await ctx.staging.writeFile(ctx.paths.wardShapes, shapes);
-  return `${formatCount(mapData.length)} bytes of map data, ${wards.length} ward outlines`;
+  await ctx.staging.writeFile(ctx.paths.postcodeIndex, postcodes.text);
+  return (
+    `${formatCount(mapData.length)} bytes of map data, ${wards.length} ward outlines, ` +
+    `${formatCount(postcodes.indexed)} postcodes for the place search ` +
+    `(${formatCount(postcodes.outsideWards)} LS postcodes outside the Leeds wards left out)`
+  );
 }
 
 /** The run summary as written to run-summary.json. */

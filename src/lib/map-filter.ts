@@ -214,3 +214,23 @@ export function monthCoverage(
 export function ratePerThousand(count: number, population: number): number {
   return population > 0 ? (count / population) * 1000 : 0;
 }
+
+/** Crimes of each crime type (indexed like MapData.crimeTypes) in one ward for the filter. */
+export function wardTypeTotals(data: MapData, filter: MapFilter, ward: number): number[] {
+  const T = data.crimeTypes.length;
+  const slots = data.wardSlots;
+  const totals = new Array<number>(T).fill(0);
+  if (data.months.length === 0 || ward < 0 || ward >= slots) return totals;
+  const { from, to } = monthBounds(data, filter);
+  const mask = typeMask(data, filter.types);
+  for (let m = from; m <= to; m++) {
+    const base = (m * slots + ward) * T;
+    for (let t = 0; t < T; t++) {
+      if (mask[t] === 0) continue;
+      let n = data.monthWardType[base + t] ?? 0;
+      if (filter.excludeCityCentre) n -= data.cityCentreMonthWardType[base + t] ?? 0;
+      totals[t] = (totals[t] ?? 0) + n;
+    }
+  }
+  return totals;
+}
