@@ -71,6 +71,19 @@ export interface MapViewport {
   zoom: number;
 }
 
+/**
+ * Whether two views show the same: same zoom, centres within two screen pixels. Leaflet puts
+ * the centre on a whole pixel, so a view set from the URL reads back a little off.
+ */
+export function sameViewport(a: MapViewport, b: MapViewport): boolean {
+  if (a.zoom !== b.zoom) return false;
+  const pixel = 360 / (256 * 2 ** a.zoom);
+  return (
+    Math.abs(a.centre[0] - b.centre[0]) < 2 * pixel &&
+    Math.abs(a.centre[1] - b.centre[1]) < 2 * pixel
+  );
+}
+
 export interface MapLayerCallbacks {
   /** Tooltip text for a ward under the pointer (set as text, never as HTML). */
   wardLabel(slug: string): string;
@@ -162,14 +175,7 @@ export class MapLayers {
   /** Show `view`, or the whole district for null; nothing happens if it is shown already. */
   setView(view: MapViewport | null): void {
     const target = view ?? this.fittedView;
-    const now = this.view();
-    if (
-      now.zoom === target.zoom &&
-      now.centre[0] === target.centre[0] &&
-      now.centre[1] === target.centre[1]
-    ) {
-      return;
-    }
+    if (sameViewport(this.view(), target)) return;
     this.map.setView(target.centre, target.zoom, { animate: false });
   }
 

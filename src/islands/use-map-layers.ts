@@ -14,7 +14,12 @@ import { formatCount, formatRate, ordinal } from '../lib/format.ts';
 import { pointTotals } from '../lib/map-filter.ts';
 import { wardRate } from '../lib/map-rates.ts';
 import { INTENSITY_DEFAULT, type MapViewState } from '../lib/map-state.ts';
-import { MapLayers, type WardFeatureProperties, type WardStyle } from './map-layers.ts';
+import {
+  MapLayers,
+  sameViewport,
+  type WardFeatureProperties,
+  type WardStyle,
+} from './map-layers.ts';
 import type { Figures } from './use-figures.ts';
 import type { Commit } from './use-map-state.ts';
 
@@ -81,14 +86,11 @@ export function useMapLayers(input: MapLayersInput): MapLayersHandle {
         const { stateRef, commit, root } = live.current;
         root.current?.setAttribute('data-view', `${view.centre.join(',')},${view.zoom}`);
         const s = stateRef.current;
-        const fitted = created?.fittedView;
-        const atFitted =
-          fitted !== undefined &&
-          fitted.zoom === view.zoom &&
-          fitted.centre.every((x, i) => x === view.centre[i]);
-        const atState =
-          s.zoom === view.zoom && s.centre?.every((x, i) => x === view.centre[i]) === true;
-        if (atState || (s.centre === null && atFitted)) return;
+        const shown =
+          s.centre === null || s.zoom === null
+            ? created?.fittedView
+            : { centre: s.centre, zoom: s.zoom };
+        if (shown !== undefined && sameViewport(view, shown)) return;
         commit({ centre: view.centre, zoom: view.zoom }, 'step');
       },
     }).then(

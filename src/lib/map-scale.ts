@@ -33,7 +33,11 @@ export interface ChoroplethScale {
  * would paint nearly every ward the lightest colour. `step` is the smallest difference the
  * legend shows: 1 for counts, 0.1 for rates printed with one decimal.
  */
-export function choroplethScale(values: readonly number[], step = 1): ChoroplethScale {
+export function choroplethScale(raw: readonly number[], step = 1): ChoroplethScale {
+  // Classes of the values as printed, so a ward's colour and the legend line its printed
+  // value falls in always agree.
+  const shown = (x: number) => Math.round(Math.round(x / step) * step * 1e6) / 1e6;
+  const values = raw.map(shown);
   const max = values.reduce((a, b) => Math.max(a, b), 0);
   const min = values.reduce((a, b) => Math.min(a, b), max);
   if (max === min) {
@@ -56,5 +60,5 @@ export function choroplethScale(values: readonly number[], step = 1): Choropleth
         : Math.round((up(thresholds[i] ?? max) - step) * 1e6) / 1e6;
     if (lower <= upper) legend.push({ colour, from: lower, to: upper });
   });
-  return { colour: (value) => scale(value), legend };
+  return { colour: (value) => scale(shown(value)), legend };
 }
