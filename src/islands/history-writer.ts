@@ -5,8 +5,8 @@
 //
 // A discrete change (a checkbox, a ward) is one entry. A continuous change (a slider dragged or
 // stepped with arrow keys, the map panned or zoomed) is one entry too: its first step adds the
-// entry, the later steps replace it, and it ends once no step came for SETTLE_MS or a discrete
-// change arrives. Back then returns to the view before the whole move.
+// entry, the later steps replace it, and it ends once no step came for SETTLE_MS, a discrete
+// change arrives, or another control starts moving. Back then returns to the view before the whole move.
 
 /** Quiet time after which the next step of a continuous change starts a new entry. */
 export const SETTLE_MS = 1000;
@@ -14,8 +14,8 @@ export const SETTLE_MS = 1000;
 export interface HistoryWriter {
   /** A discrete change: `search` (a query string, "" for none) as a new entry. */
   push(search: string): void;
-  /** One step of a continuous change. */
-  step(search: string): void;
+  /** One step of a continuous change of the control named `control`. */
+  step(search: string, control: string): void;
   /**
    * Drop entries not yet written and end a continuous change: after back or forward the
    * browser is on another entry, and writing them would put them on top of it.
@@ -35,7 +35,8 @@ interface Pending {
 export function createHistoryWriter(onPending: (pending: boolean) => void): HistoryWriter {
   const queue: Pending[] = [];
   let scheduled = false;
-  let moving = false;
+  /** The control of the continuous change under way, or null. */
+  let moving: string | null = null;
   let settleTimer: ReturnType<typeof setTimeout> | undefined;
 
   const flush = () => {
@@ -61,7 +62,7 @@ export function createHistoryWriter(onPending: (pending: boolean) => void): Hist
   const latest = () => queue.at(-1)?.search ?? window.location.search;
 
   const endMove = () => {
-    moving = false;
+    moving = null;
     clearTimeout(settleTimer);
   };
 
@@ -70,12 +71,12 @@ export function createHistoryWriter(onPending: (pending: boolean) => void): Hist
       endMove();
       if (search !== latest()) enqueue({ search, replace: false });
     },
-    step(search) {
+    step(search, control) {
       if (search === latest()) return;
       clearTimeout(settleTimer);
       settleTimer = setTimeout(endMove, SETTLE_MS);
-      if (!moving) {
-        moving = true;
+      if (moving !== control) {
+        moving = control;
         enqueue({ search, replace: false });
         return;
       }

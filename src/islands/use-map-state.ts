@@ -55,7 +55,8 @@ export function useMapState(
       }
       const search = serialiseState(next, context);
       if (mode === 'push') history.push(search);
-      else history.step(search);
+      // The changed values name the control: one move of a control is one entry.
+      else history.step(search, Object.keys(patch).sort().join());
     },
     [context, history],
   );
