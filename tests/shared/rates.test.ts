@@ -1,0 +1,190 @@
+import { describe, expect, it } from 'vitest';
+import {
+  MIN_COUNT_FOR_PERCENT,
+  annualisedRate,
+  binomialCdf,
+  compareCounts,
+  rankWithTies,
+  ratePerThousand,
+  rateWindow,
+  residentsExcluding,
+} from '../../src/shared/rates.ts';
+
+/** P(X <= k) for X ~ Binomial(n, 1/2), summed exactly in integers: sum C(n, i) / 2^n. */
+function exactBinomialCdf(k: number, n: number): number {
+  let coefficient = 1n;
+  let total = 0n;
+  for (let i = 0; i <= k; i++) {
+    total += coefficient;
+    coefficient = (coefficient * BigInt(n - i)) / BigInt(i + 1);
+  }
+  // Keep 40 significant bits of the ratio before converting to a float.
+  const scale = 2n ** 60n;
+  return Number((total * scale) / 2n ** BigInt(n)) / Number(scale);
+}
+
+/** Two-sided exact p-value from first principles: twice the smaller tail, capped at 1. */
+function exactTwoSided(current: number, earlier: number): number {
+  const n = current + earlier;
+  return Math.min(1, 2 * Math.min(exactBinomialCdf(current, n), exactBinomialCdf(earlier, n)));
+}
+
+describe('ratePerThousand', () => {
+  it('ratePerThousand(count, residents) is count per 1,000 residents', () => {
+    expect(ratePerThousand(250, 10_000)).toBe(25);
+    expect(ratePerThousand(0, 5_000)).toBe(0);
+  });
+
+  it('ratePerThousand(count, 0) is null, not Infinity or 0', () => {
+    expect(ratePerThousand(12, 0)).toBeNull();
+    expect(ratePerThousand(12, -3)).toBeNull();
+  });
+});
+
+describe('rateWindow and annualisedRate', () => {
+  it('rateWindow(12) is an annual rate', () => {
+    expect(rateWindow(12)).toEqual({
+      months: 12,
+      annual: true,
+      unit: 'per 1,000 residents a year',
+      span: 'a year',
+    });
+  });
+
+  it('rateWindow(months < 12) is the rate over those months, never annual', () => {
+    for (const months of [1, 2, 3, 4, 6, 11]) {
+      const window = rateWindow(months);
+      expect(window.annual).toBe(false);
+      expect(window.unit).toBe(
+        `per 1,000 residents over ${months === 1 ? '1 month' : `${months} months`}`,
+      );
+    }
+  });
+
+  it('rateWindow(months > 12) is the average year and says over how many months', () => {
+    expect(rateWindow(30).annual).toBe(true);
+    expect(rateWindow(30).unit).toBe('per 1,000 residents a year (average of 30 months)');
+  });
+
+  it('rateWindow rejects a window without a whole month of data', () => {
+    expect(() => rateWindow(0)).toThrow(/at least one whole month/);
+    expect(() => rateWindow(2.5)).toThrow(/2.5/);
+  });
+
+  it('annualisedRate never scales a window of 1-11 months up to a year', () => {
+    for (let months = 1; months <= 11; months++) {
+      expect(annualisedRate(300, 10_000, months)).toBe(30);
+    }
+  });
+
+  it('annualisedRate over 12 months is the plain rate, over 24 months half of it', () => {
+    expect(annualisedRate(300, 10_000, 12)).toBe(30);
+    expect(annualisedRate(600, 10_000, 24)).toBe(30);
+    expect(annualisedRate(450, 10_000, 18)).toBe(30);
+  });
+
+  it('annualisedRate with no residents is null', () => {
+    expect(annualisedRate(300, 0, 12)).toBeNull();
+  });
+});
+
+describe('residentsExcluding', () => {
+  it('residentsExcluding(residents, excluded) takes the excluded residents out', () => {
+    expect(residentsExcluding(20_000, 3_500)).toBe(16_500);
+    expect(residentsExcluding(20_000, 0)).toBe(20_000);
+  });
+
+  it('residentsExcluding refuses to exclude more residents than there are', () => {
+    expect(() => residentsExcluding(100, 101)).toThrow(/Cannot exclude 101 residents from 100/);
+    expect(() => residentsExcluding(100, -1)).toThrow(/Cannot exclude -1/);
+  });
+});
+
+describe('rankWithTies', () => {
+  it('rankWithTies(values) gives equal values one rank and skips the next (1, 2, 2, 4)', () => {
+    expect(rankWithTies([5, 9, 5, 1])).toEqual([2, 1, 2, 4]);
+    expect(rankWithTies([3, 3, 3])).toEqual([1, 1, 1]);
+    expect(rankWithTies([])).toEqual([]);
+  });
+
+  it('rankWithTies leaves a null value unranked and does not count it', () => {
+    expect(rankWithTies([null, 4, 7, null, 4])).toEqual([null, 2, 1, null, 2]);
+  });
+});
+
+describe('binomialCdf', () => {
+  it('binomialCdf(k, n) matches the exact sum of binomial coefficients', () => {
+    const cases: [number, number][] = [
+      [0, 1],
+      [3, 10],
+      [12, 30],
+      [40, 75],
+      [100, 250],
+      [480, 1000],
+      [1900, 4000],
+    ];
+    for (const [k, n] of cases) {
+      expect(binomialCdf(k, n)).toBeCloseTo(exactBinomialCdf(k, n), 12);
+    }
+  });
+
+  it('binomialCdf is 0 below 0 and 1 at n and above', () => {
+    expect(binomialCdf(-1, 5)).toBe(0);
+    expect(binomialCdf(5, 5)).toBe(1);
+  });
+});
+
+describe('compareCounts', () => {
+  it('compareCounts(current, earlier) gives the exact two-sided p-value', () => {
+    const cases: [number, number][] = [
+      [23, 35],
+      [60, 40],
+      [120, 150],
+      [500, 560],
+      [4000, 4200],
+    ];
+    for (const [current, earlier] of cases) {
+      expect(compareCounts(current, earlier).pValue).toBeCloseTo(
+        exactTwoSided(current, earlier),
+        10,
+      );
+    }
+  });
+
+  it('a fall of a third from a few dozen crimes is within normal variation', () => {
+    // 23 against 35: p = 0.148 (exact), so the -34.3% is shown plainly, not as a change.
+    const change = compareCounts(23, 35);
+    expect(change.percent).toBeCloseTo(-12 / 35, 12);
+    expect(change.significant).toBe(false);
+    expect(change.verdict).toBe('within-normal');
+    expect(change.words).toBe('within normal variation');
+  });
+
+  it('a rise from 60 to 90 is larger than chance would give', () => {
+    const change = compareCounts(90, 60);
+    expect(change.pValue).toBeLessThan(0.05);
+    expect(change.significant).toBe(true);
+    expect(change.words).toBe('clearly higher');
+    expect(compareCounts(60, 90).words).toBe('clearly lower');
+  });
+
+  it(`compareCounts shows no percentage when the earlier count is below ${MIN_COUNT_FOR_PERCENT}`, () => {
+    const small = compareCounts(14, MIN_COUNT_FOR_PERCENT - 1);
+    expect(small.percent).toBeNull();
+    expect(small.words).toBe('too few to compare');
+    expect(compareCounts(14, MIN_COUNT_FOR_PERCENT).percent).not.toBeNull();
+    // A jump that small counts cannot explain still gets its words, without a percentage.
+    const jump = compareCounts(40, 5);
+    expect(jump.percent).toBeNull();
+    expect(jump.words).toBe('clearly higher');
+  });
+
+  it('compareCounts(0, 0) has nothing to test', () => {
+    expect(compareCounts(0, 0)).toMatchObject({ pValue: 1, significant: false, percent: null });
+  });
+
+  it('compareCounts rejects counts that are not whole and non-negative', () => {
+    expect(() => compareCounts(-1, 4)).toThrow(/current is -1/);
+    expect(() => compareCounts(3, 1.5)).toThrow(/earlier is 1.5/);
+  });
+});
