@@ -126,6 +126,8 @@ function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
         <WardRanking
           data={data}
           ranking={figures.ranking}
+          rates={figures.rates}
+          rateUnit={figures.rateUnit}
           measure={state.measure}
           showAll={showAllWards}
           selected={state.ward}
@@ -133,7 +135,7 @@ function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
           onShowAll={setShowAllWards}
         />
       ),
-    [data, figures.ranking, state.measure, showAllWards, state.ward, wards, noData],
+    [data, figures, state.measure, showAllWards, state.ward, wards, noData],
   );
   const details = useMemo(
     () =>
@@ -225,6 +227,7 @@ function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
           window={windowText}
           noData={noData}
           threshold={state.threshold}
+          rateUnit={figures.rateUnit}
         />
         {details}
       </div>

@@ -13,9 +13,9 @@ export interface MapLegendProps {
   window: string;
   noData: boolean;
   threshold: number;
+  /** The rates' unit, e.g. "per 1,000 residents over 3 months". */
+  rateUnit: string;
 }
-
-const MEASURE_NAME = { count: 'Crimes per ward', rate: 'Crimes per 1,000 residents' } as const;
 
 // Sorted by stop: "1" is an integer key, which objects list before "0.2".
 const HEAT_BAR = `linear-gradient(to right, ${Object.entries(HEAT_GRADIENT)
@@ -48,7 +48,7 @@ export function MapLegend(props: MapLegendProps) {
       </div>
     );
   }
-  const name = MEASURE_NAME[props.measure];
+  const name = props.measure === 'count' ? 'Crimes per ward' : `Crimes ${props.rateUnit}`;
   const format = props.measure === 'count' ? formatCount : formatRate;
   return (
     <div class="crime-map__legend" role="group" aria-label={`Legend: ${name.toLowerCase()}`}>

@@ -5,7 +5,6 @@ import { useMemo } from 'preact/hooks';
 import type { MapData } from '../shared/map-data.ts';
 import { formatCount, formatRate, formatShare, ordinal } from '../lib/format.ts';
 import { monthlySeries, wardTypeTotals, type MapFilter } from '../lib/map-filter.ts';
-import { wardRate } from '../lib/map-rates.ts';
 import type { MapMeasure } from '../lib/map-state.ts';
 import { longMonth } from '../lib/months.ts';
 import { WardTrend } from './WardTrend.tsx';
@@ -30,28 +29,26 @@ function WardFigures(props: WardDetailsProps) {
   const w = data.wards[ward];
   if (w === undefined) return null;
   const count = figures.totals[ward] ?? 0;
-  const rate = wardRate(count, w.population);
-  const leedsRate = wardRate(
-    figures.leedsTotal,
-    data.wards.reduce((a, x) => a + x.population, 0),
-  );
-  const rank = figures.rankOf.get(ward) ?? 0;
-  const tied = figures.ranking.filter((r) => r.rank === rank).length > 1;
+  const rate = figures.rates[ward] ?? null;
+  const leedsRate = figures.leedsRate;
+  const rank = figures.rankOf.get(ward) ?? null;
+  const tied = rank !== null && figures.ranking.filter((r) => r.rank === rank).length > 1;
   return (
     <dl>
       <dt>Crimes</dt>
       <dd id="crime-map-ward-count">{formatCount(count)}</dd>
       <dt>Share of Leeds</dt>
       <dd>{formatShare(figures.leedsTotal > 0 ? count / figures.leedsTotal : 0)}</dd>
-      <dt>Per 1,000 residents</dt>
+      <dt>Crimes {figures.rateUnit}</dt>
       <dd>
         {rate === null ? 'n/a' : formatRate(rate)}
         {leedsRate === null ? '' : ` (Leeds: ${formatRate(leedsRate)})`}
       </dd>
       <dt>Rank</dt>
       <dd id="crime-map-ward-rank">
-        {ordinal(rank)}
-        {tied ? ' (tied)' : ''} of {data.wards.length} by {measure === 'count' ? 'crimes' : 'rate'}
+        {rank === null
+          ? 'not ranked (no residents)'
+          : `${ordinal(rank)}${tied ? ' (tied)' : ''} of ${data.wards.length} by ${measure === 'count' ? 'crimes' : 'rate'}`}
       </dd>
     </dl>
   );

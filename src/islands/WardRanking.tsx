@@ -4,7 +4,6 @@
 import type { MapData } from '../shared/map-data.ts';
 import { formatCount, formatRate } from '../lib/format.ts';
 import type { RankedWard } from '../lib/map-rates.ts';
-import { wardRate } from '../lib/map-rates.ts';
 import type { MapMeasure } from '../lib/map-state.ts';
 
 /** How many wards the ranking shows until "show all" is pressed. */
@@ -13,6 +12,9 @@ export const TOP_WARDS = 5;
 export interface WardRankingProps {
   data: MapData;
   ranking: readonly RankedWard[];
+  /** Each ward's rate, indexed like data.wards, and the rates' unit. */
+  rates: readonly (number | null)[];
+  rateUnit: string;
   measure: MapMeasure;
   showAll: boolean;
   /** Slug of the selected ward, or null. */
@@ -21,10 +23,14 @@ export interface WardRankingProps {
   onShowAll(showAll: boolean): void;
 }
 
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 export function WardRanking(props: WardRankingProps) {
   const { data, ranking, showAll, selected } = props;
   const visible = showAll ? ranking : ranking.slice(0, TOP_WARDS);
-  const by = props.measure === 'count' ? 'crimes' : 'crimes per 1,000 residents';
+  const by = props.measure === 'count' ? 'crimes' : `crimes ${props.rateUnit}`;
   return (
     <>
       <table class="crime-map__ranking" id="crime-map-ranking">
@@ -34,17 +40,17 @@ export function WardRanking(props: WardRankingProps) {
             <th scope="col">Rank</th>
             <th scope="col">Ward</th>
             <th scope="col">Crimes</th>
-            <th scope="col">Per 1,000 residents</th>
+            <th scope="col">{capitalise(props.rateUnit)}</th>
           </tr>
         </thead>
         <tbody>
           {visible.map(({ ward, count, rank }) => {
             const w = data.wards[ward];
             if (w === undefined) return null;
-            const rate = wardRate(count, w.population);
+            const rate = props.rates[ward] ?? null;
             return (
               <tr key={w.slug} aria-current={selected === w.slug ? 'true' : undefined}>
-                <td>{rank}</td>
+                <td>{rank ?? '–'}</td>
                 <th scope="row">
                   <button
                     type="button"

@@ -3,7 +3,7 @@
 import { useMemo } from 'preact/hooks';
 import type { MapData } from '../shared/map-data.ts';
 import { monthCoverage, wardTotals, type MapFilter } from '../lib/map-filter.ts';
-import { rankWardsBy, wardRate, type RankedWard } from '../lib/map-rates.ts';
+import { rankWardsBy, rateUnit, wardRate, type RankedWard } from '../lib/map-rates.ts';
 import { choroplethScale, type ChoroplethScale } from '../lib/map-scale.ts';
 import type { MapViewState } from '../lib/map-state.ts';
 
@@ -20,8 +20,13 @@ export interface Figures {
   noData: boolean;
   /** The wards by the chosen measure. */
   ranking: RankedWard[];
-  /** Rank of each ward index by the chosen measure. */
-  rankOf: ReadonlyMap<number, number>;
+  /** Rank of each ward index by the chosen measure (null: no rate, no rank). */
+  rankOf: ReadonlyMap<number, number | null>;
+  /** Each ward's crimes per 1,000 residents over the window (src/shared/rates.ts). */
+  rates: (number | null)[];
+  leedsRate: number | null;
+  /** The rates' unit: "per 1,000 residents over 3 months", "per 1,000 residents a year". */
+  rateUnit: string;
   /** Choropleth classes, while the ward view is shown and the window has data. */
   scale: ChoroplethScale | null;
 }
@@ -44,17 +49,43 @@ export function useFigures(data: MapData, state: MapViewState): Figures {
   const leedsTotal = useMemo(() => totals.reduce((a, b) => a + b, 0), [totals]);
   const names = useMemo(() => data.wards.map((w) => w.name), [data]);
   const populations = useMemo(() => data.wards.map((w) => w.population), [data]);
+  const months = coverage.withData;
   const ranking = useMemo(
-    () => rankWardsBy(measure, names, populations, totals),
-    [measure, names, populations, totals],
+    () => rankWardsBy(measure, names, populations, totals, months),
+    [measure, names, populations, totals, months],
+  );
+  const rates = useMemo(
+    () => populations.map((p, i) => wardRate(totals[i] ?? 0, p, months)),
+    [populations, totals, months],
+  );
+  const leedsRate = useMemo(
+    () =>
+      wardRate(
+        leedsTotal,
+        populations.reduce((a, b) => a + b, 0),
+        months,
+      ),
+    [leedsTotal, populations, months],
   );
   const rankOf = useMemo(() => new Map(ranking.map((r) => [r.ward, r.rank])), [ranking]);
   const scale = useMemo(() => {
     if (view !== 'wards' || noData) return null;
-    const values = data.wards.map((w, i) =>
-      measure === 'count' ? (totals[i] ?? 0) : (wardRate(totals[i] ?? 0, w.population) ?? 0),
+    const values = data.wards.map((_, i) =>
+      measure === 'count' ? (totals[i] ?? 0) : (rates[i] ?? 0),
     );
     return choroplethScale(values, LEGEND_STEP[measure]);
-  }, [data, view, measure, totals, noData]);
-  return { filter, totals, leedsTotal, coverage, noData, ranking, rankOf, scale };
+  }, [data, view, measure, totals, rates, noData]);
+  return {
+    filter,
+    totals,
+    leedsTotal,
+    coverage,
+    noData,
+    ranking,
+    rankOf,
+    rates,
+    leedsRate,
+    rateUnit: rateUnit(months),
+    scale,
+  };
 }

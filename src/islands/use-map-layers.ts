@@ -12,7 +12,6 @@ import type { FeatureCollection, Geometry } from 'geojson';
 import type { MapData } from '../shared/map-data.ts';
 import { formatCount, formatRate, ordinal } from '../lib/format.ts';
 import { pointTotals } from '../lib/map-filter.ts';
-import { wardRate } from '../lib/map-rates.ts';
 import { INTENSITY_DEFAULT, type MapViewState } from '../lib/map-state.ts';
 import {
   MapLayers,
@@ -53,12 +52,12 @@ function wardLabel(data: MapData, figures: Figures, i: number): string {
   if (w === undefined) return '';
   if (figures.noData) return `${w.name}: no data for these months`;
   const count = figures.totals[i] ?? 0;
-  const rate = wardRate(count, w.population);
-  const rank = figures.rankOf.get(i) ?? 0;
+  const rate = figures.rates[i] ?? null;
+  const rank = figures.rankOf.get(i) ?? null;
   return (
     `${w.name}: ${formatCount(count)} crimes` +
-    (rate === null ? '' : `, ${formatRate(rate)} per 1,000 residents`) +
-    ` (${ordinal(rank)} of ${data.wards.length})`
+    (rate === null ? '' : `, ${formatRate(rate)} ${figures.rateUnit}`) +
+    (rank === null ? '' : ` (${ordinal(rank)} of ${data.wards.length})`)
   );
 }
 
@@ -136,12 +135,11 @@ export function useMapLayers(input: MapLayersInput): MapLayersHandle {
     if (scale === null) return null;
     const fills = new Map<string, WardStyle>();
     data.wards.forEach((w, i) => {
-      const count = figures.totals[i] ?? 0;
-      const value = state.measure === 'count' ? count : (wardRate(count, w.population) ?? 0);
+      const value = state.measure === 'count' ? (figures.totals[i] ?? 0) : (figures.rates[i] ?? 0);
       fills.set(w.slug, { fillColor: scale.colour(value), fillOpacity: CHOROPLETH_OPACITY });
     });
     return fills;
-  }, [data, figures.totals, scale, state.measure]);
+  }, [data, figures.totals, figures.rates, scale, state.measure]);
 
   useLayoutEffect(() => {
     layers?.styleWards(wardFills, ward);

@@ -88,6 +88,26 @@ export function monthlySeries(
   return series;
 }
 
+/** Crimes of each crime type (indexed like MapData.crimeTypes) in one ward for the filter. */
+export function wardTypeTotals(data: MapData, filter: MapFilter, ward: number): number[] {
+  const T = data.crimeTypes.length;
+  const slots = data.wardSlots;
+  const totals = new Array<number>(T).fill(0);
+  if (data.months.length === 0 || ward < 0 || ward >= slots) return totals;
+  const { from, to } = monthBounds(data, filter);
+  const mask = typeMask(data, filter.types);
+  for (let m = from; m <= to; m++) {
+    const base = (m * slots + ward) * T;
+    for (let t = 0; t < T; t++) {
+      if (mask[t] === 0) continue;
+      let n = data.monthWardType[base + t] ?? 0;
+      if (filter.excludeCityCentre) n -= data.cityCentreMonthWardType[base + t] ?? 0;
+      totals[t] = (totals[t] ?? 0) + n;
+    }
+  }
+  return totals;
+}
+
 /**
  * Crimes per point for the filter, written into `out` (length pointCount, reused between
  * calls to spare the garbage collector). Returns the largest value. Whole checkpoint spans
@@ -169,28 +189,6 @@ function addEntries(
   }
 }
 
-export interface WardRank {
-  /** Index into MapData.wards. */
-  ward: number;
-  count: number;
-  /** 1 = most crimes; wards with equal counts share a rank (1, 2, 2, 4). */
-  rank: number;
-}
-
-/** The wards ordered by count, most first (ties by name), with competition ranks. */
-export function rankWards(data: MapData, totals: Float64Array): WardRank[] {
-  const order = data.wards
-    .map((w, i) => ({ ward: i, count: totals[i] ?? 0, name: w.name }))
-    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name, 'en-GB'));
-  const ranked: WardRank[] = [];
-  order.forEach(({ ward, count }, i) => {
-    const previous = ranked[i - 1];
-    const rank = previous !== undefined && previous.count === count ? previous.rank : i + 1;
-    ranked.push({ ward, count, rank });
-  });
-  return ranked;
-}
-
 /** Months of the filter's range, and how many of them have no data. */
 export function monthCoverage(
   data: MapData,
@@ -208,29 +206,4 @@ export function monthCoverage(
     withData,
     gaps: months - withData,
   };
-}
-
-/** Crimes per 1,000 residents. */
-export function ratePerThousand(count: number, population: number): number {
-  return population > 0 ? (count / population) * 1000 : 0;
-}
-
-/** Crimes of each crime type (indexed like MapData.crimeTypes) in one ward for the filter. */
-export function wardTypeTotals(data: MapData, filter: MapFilter, ward: number): number[] {
-  const T = data.crimeTypes.length;
-  const slots = data.wardSlots;
-  const totals = new Array<number>(T).fill(0);
-  if (data.months.length === 0 || ward < 0 || ward >= slots) return totals;
-  const { from, to } = monthBounds(data, filter);
-  const mask = typeMask(data, filter.types);
-  for (let m = from; m <= to; m++) {
-    const base = (m * slots + ward) * T;
-    for (let t = 0; t < T; t++) {
-      if (mask[t] === 0) continue;
-      let n = data.monthWardType[base + t] ?? 0;
-      if (filter.excludeCityCentre) n -= data.cityCentreMonthWardType[base + t] ?? 0;
-      totals[t] = (totals[t] ?? 0) + n;
-    }
-  }
-  return totals;
 }

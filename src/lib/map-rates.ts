@@ -1,49 +1,61 @@
-// Rates and ranks as the map shows them. The island takes them from here only, so moving to
-// the project's one rates module is a change to this file alone.
-import { ratePerThousand } from './map-filter.ts';
+// Rates and ranks as the map shows them, from the project's one rates module
+// (src/shared/rates.ts): the same window gives the same rate and the same words as on the
+// report pages. The island takes them from here only.
+import { annualisedRate, rankWithTies, rateWindow } from '../shared/rates.ts';
 import type { MapMeasure } from './map-state.ts';
 
-/** Crimes per 1,000 residents of a ward; null when its population is unknown (0). */
-export function wardRate(count: number, population: number): number | null {
-  return population > 0 ? ratePerThousand(count, population) : null;
+/**
+ * Crimes per 1,000 residents over the window's months with data (a year's worth at 12 months
+ * or more, as on the reports); null without residents or without a month of data.
+ */
+export function wardRate(count: number, population: number, monthsWithData: number): number | null {
+  return monthsWithData > 0 ? annualisedRate(count, population, monthsWithData) : null;
+}
+
+/** The unit of those rates: "per 1,000 residents over 3 months", "... a year". */
+export function rateUnit(monthsWithData: number): string {
+  return monthsWithData > 0 ? rateWindow(monthsWithData).unit : 'per 1,000 residents';
 }
 
 export interface RankedWard {
   /** Index into the map data's wards. */
   ward: number;
   count: number;
-  /** The measured value: the count, or the rate (null: no population, ranked last). */
+  /** The measured value: the count, or the rate (null: no residents). */
   value: number | null;
-  /** 1 = highest; equal values share a rank (1, 2, 2, 4). */
-  rank: number;
+  /** 1 = highest; equal values share a rank (1, 2, 2, 4); null for a ward without a rate. */
+  rank: number | null;
 }
 
 /**
- * The wards ordered by the measure, highest first (equal values by name), with competition
- * ranks. `names` and `populations` are indexed like `totals`.
+ * The wards ordered by the measure, highest first (equal values by name, wards without a
+ * rate last), with competition ranks. `names` and `populations` are indexed like `totals`.
  */
 export function rankWardsBy(
   measure: MapMeasure,
   names: readonly string[],
   populations: readonly number[],
   totals: ArrayLike<number>,
+  monthsWithData: number,
 ): RankedWard[] {
-  const rows = names.map((name, ward) => {
-    const count = totals[ward] ?? 0;
-    const value = measure === 'count' ? count : wardRate(count, populations[ward] ?? 0);
-    return { ward, count, value, name };
-  });
-  rows.sort(
-    (a, b) =>
-      (b.value ?? -Infinity) - (a.value ?? -Infinity) || a.name.localeCompare(b.name, 'en-GB'),
+  const counts = names.map((_, ward) => totals[ward] ?? 0);
+  const values = counts.map((count, ward) =>
+    measure === 'count' ? count : wardRate(count, populations[ward] ?? 0, monthsWithData),
   );
-  const ranked: RankedWard[] = [];
-  rows.forEach(({ ward, count, value }, i) => {
-    const previous = ranked[i - 1];
-    const rank = previous !== undefined && previous.value === value ? previous.rank : i + 1;
-    ranked.push({ ward, count, value, rank });
-  });
-  return ranked;
+  const ranks = rankWithTies(values);
+  return names
+    .map((name, ward) => ({
+      ward,
+      name,
+      count: counts[ward] ?? 0,
+      value: values[ward] ?? null,
+      rank: ranks[ward] ?? null,
+    }))
+    .sort(
+      (a, b) =>
+        (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.name.localeCompare(b.name, 'en-GB'),
+    )
+    .map(({ ward, count, value, rank }) => ({ ward, count, value, rank }));
 }
 
 /**
