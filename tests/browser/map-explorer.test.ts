@@ -99,9 +99,15 @@ describe.each(['desktop', 'phone'] as const)('map explorer on a %s', (size) => {
     } else {
       expect(box.height).toBeGreaterThan(height / 2);
     }
-    await saveScreenshot(page, `explorer-${size}-heat`);
+    // Ward outlines are out of the tab order; the ranking and the search are the way in.
+    expect(await page.locator('path.leaflet-interactive').count()).toBe(site.wards.length);
+    expect(await page.locator('path.leaflet-interactive[tabindex]').count()).toBe(0);
+    expect(await page.getAttribute('.crime-map__map', 'aria-label')).toContain(
+      'pick a ward from the ranking or the search',
+    );
+    await saveScreenshot(page, `explorer-${size}-heat`, { fullPage: false });
     await openPanel(page, size);
-    await saveScreenshot(page, `explorer-${size}-panel`);
+    await saveScreenshot(page, `explorer-${size}-panel`, { fullPage: false });
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(consoleErrors).toEqual([]);
   });
@@ -131,7 +137,7 @@ describe.each(['desktop', 'phone'] as const)('map explorer on a %s', (size) => {
     expect(
       await page.evaluate(() => document.activeElement?.closest('#crime-map-ward') !== null),
     ).toBe(true);
-    await saveScreenshot(page, `explorer-${size}-ward`);
+    await saveScreenshot(page, `explorer-${size}-ward`, { fullPage: false });
     expect(await seriousA11yViolations(page)).toEqual([]);
     await afterUpdate(page, () => page.keyboard.press('Escape'));
     expect(await page.locator('#crime-map-ward').count()).toBe(0);
@@ -149,7 +155,7 @@ describe.each(['desktop', 'phone'] as const)('map explorer on a %s', (size) => {
         `?from=${gap.from}&to=${gap.to}&view=${view}&ward=${ward}`,
       );
       expect(await page.textContent('#crime-map-ward')).toContain('No data for');
-      await saveScreenshot(page, `explorer-${size}-no-data-${view}-ward`);
+      await saveScreenshot(page, `explorer-${size}-no-data-${view}-ward`, { fullPage: false });
       if (size === 'phone') {
         // The ward's details cover the bottom sheet's bar, as a dialog does.
         await afterUpdate(page, () =>
@@ -171,7 +177,7 @@ describe.each(['desktop', 'phone'] as const)('map explorer on a %s', (size) => {
           (ps) => ps.filter((p) => p.getAttribute('fill-opacity') !== '0').length,
         ),
       ).toBe(0);
-      await saveScreenshot(page, `explorer-${size}-no-data-${view}`);
+      await saveScreenshot(page, `explorer-${size}-no-data-${view}`, { fullPage: false });
       expect(await seriousA11yViolations(page)).toEqual([]);
     }
   }, 90_000);
@@ -193,7 +199,7 @@ describe.each(['desktop', 'phone'] as const)('map explorer on a %s', (size) => {
     expect(new URL(page.url()).search).toBe('?c=53.8,-1.55&z=13');
     await afterUpdate(page, () => page.goForward().then(() => undefined));
     await expectView(page, panned ?? '');
-    await saveScreenshot(page, `explorer-${size}-deep-link`);
+    await saveScreenshot(page, `explorer-${size}-deep-link`, { fullPage: false });
     expect(consoleErrors).toEqual([]);
   });
 });
@@ -261,7 +267,7 @@ describe('map explorer: choropleth by rate', () => {
     expect(await page.locator('.crime-map__ward-button').first().textContent()).toBe(top?.name);
     // The selected ward's line is drawn on a white halo, over every fill.
     expect(await page.locator('path[stroke="#ffffff"][stroke-width="8"]').count()).toBe(1);
-    await saveScreenshot(page, 'explorer-desktop-wards-rate');
+    await saveScreenshot(page, 'explorer-desktop-wards-rate', { fullPage: false });
     expect(await seriousA11yViolations(page)).toEqual([]);
   });
 });
@@ -328,7 +334,7 @@ describe.each(['desktop', 'phone'] as const)('map explorer: place search on a %s
     }
     expect(checked).toBeGreaterThanOrEqual(3);
     await expectInViewport(page, '#crime-map-ward', size);
-    await saveScreenshot(page, `explorer-${size}-postcode`);
+    await saveScreenshot(page, `explorer-${size}-postcode`, { fullPage: false });
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(consoleErrors).toEqual([]);
   });
