@@ -30,7 +30,7 @@ export function findPostcode(index: PostcodeIndexFile, text: string): PlaceMatch
   const notLeeds = (what: string): PlaceMatch => ({
     kind: 'none',
     message: outward.startsWith('LS')
-      ? `${what} is not in the Leeds wards: it may be outside the Leeds district or not in use.`
+      ? `${what} is not in the Leeds wards: it may be outside the Leeds district, newer than the postcode list, or not in use.`
       : `${what} is not a Leeds postcode: the map covers the Leeds district (LS postcodes).`,
   });
   const place = (lat: number, lon: number, wardIndex: number): PlaceMatch => ({
