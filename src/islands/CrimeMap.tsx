@@ -9,15 +9,15 @@ import { describeWindow } from '../lib/map-rates.ts';
 import { CrimeTypePicker } from './CrimeTypePicker.tsx';
 import { MapControls } from './MapControls.tsx';
 import { MapFigures } from './MapFigures.tsx';
+import { MapArea, MapPanel } from './MapFrame.tsx';
 import { MapLegend } from './MapLegend.tsx';
 import { monthRangeLabel } from './MonthRangeSlider.tsx';
 import { PlaceSearch } from './PlaceSearch.tsx';
-import { WardDetails } from './WardDetails.tsx';
-import { WardRanking } from './WardRanking.tsx';
 import { useFigures } from './use-figures.ts';
 import { useMapLayers, type WardShapes } from './use-map-layers.ts';
 import { useMapState } from './use-map-state.ts';
 import { useWardFocus } from './use-ward-focus.ts';
+import { useWardViews } from './use-ward-views.tsx';
 
 /** The side panel layout; narrower screens get the bottom sheet, closed at first. */
 const DESKTOP_QUERY = '(min-width: 1024px)';
@@ -106,13 +106,10 @@ function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
   });
   const wide = useMemo(() => window.matchMedia(DESKTOP_QUERY).matches, []);
   const [panelOpen, setPanelOpen] = useState(wide);
-  const [showAllWards, setShowAllWards] = useState(false);
 
   const { filter, coverage, noData, scale } = figures;
   const rangeLabel = monthRangeLabel(data.months, filter.from, filter.to);
   const windowText = describeWindow(rangeLabel, coverage);
-  const selected =
-    state.ward === null ? undefined : context.wards.findIndex((w) => w.slug === state.ward);
 
   // Parts that change with few of the state's values are built only when those change: an
   // unchanged element is skipped whole when the view is compared with the page.
@@ -120,39 +117,14 @@ function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
     () => <CrimeTypePicker selected={state.types} commit={commit} initiallyOpen={wide} />,
     [state.types, commit, wide],
   );
-  const ranking = useMemo(
-    () =>
-      !noData && (
-        <WardRanking
-          data={data}
-          ranking={figures.ranking}
-          rates={figures.rates}
-          rateUnit={figures.rateUnit}
-          measure={state.measure}
-          showAll={showAllWards}
-          selected={state.ward}
-          onPick={wards.toggle}
-          onShowAll={setShowAllWards}
-        />
-      ),
-    [data, figures, state.measure, showAllWards, state.ward, wards, noData],
-  );
-  const details = useMemo(
-    () =>
-      selected !== undefined &&
-      selected >= 0 && (
-        <WardDetails
-          data={data}
-          ward={selected}
-          figures={figures}
-          measure={state.measure}
-          window={windowText}
-          wardsBase={wardsBase}
-          onClose={wards.close}
-        />
-      ),
-    [data, selected, figures, state.measure, windowText, wardsBase, wards],
-  );
+  const { ranking, details } = useWardViews({
+    data,
+    figures,
+    state,
+    wards,
+    windowText,
+    wardsBase,
+  });
 
   return (
     <div
@@ -161,65 +133,45 @@ function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
       data-ready={layers === null ? undefined : 'true'}
       data-panel={panelOpen ? 'open' : 'closed'}
     >
-      <section class="crime-map__panel" aria-label="Map controls and figures">
-        <div class="crime-map__panel-bar">
-          <button
-            type="button"
-            class="crime-map__panel-toggle"
-            aria-expanded={panelOpen}
-            aria-controls="crime-map-panel-body"
-            onClick={() => setPanelOpen(!panelOpen)}
-          >
-            {panelOpen ? 'Hide filters and figures' : 'Filters and figures'}
-          </button>
-          <p class="crime-map__bar-summary" aria-hidden="true">
-            {noData
-              ? `No data, ${rangeLabel}`
-              : `${figures.leedsTotal.toLocaleString('en-GB')} crimes, ${rangeLabel}`}
-          </p>
-        </div>
-        <div id="crime-map-panel-body" class="crime-map__panel-body" hidden={!panelOpen}>
-          <PlaceSearch
-            data={data}
-            postcodesUrl={postcodesUrl}
-            onFound={(place) =>
-              wards.pick(
-                place.ward,
-                place.centre === null ? {} : { centre: place.centre, zoom: place.zoom },
-              )
-            }
-          />
-          <MapFigures data={data} state={state} figures={figures} rangeLabel={rangeLabel} />
-          <MapControls
-            data={data}
-            context={context}
-            state={state}
-            from={filter.from}
-            to={filter.to}
-            rangeLabel={rangeLabel}
-            commit={commit}
-            typePicker={typePicker}
-          />
-          {ranking}
-        </div>
-      </section>
-      <div class="crime-map__main">
-        {mapError !== null && (
-          <p class="crime-map__error" role="alert">
-            The map could not be drawn ({mapError}); the figures beside it are still right.
-          </p>
-        )}
-        {tilesFailed && (
-          <p class="crime-map__note crime-map__tiles-note" role="status">
-            The background map could not be loaded; the crime layers still work.
-          </p>
-        )}
-        <div
-          ref={mapRef}
-          class="crime-map__map"
-          role="region"
-          aria-label={`Map of Leeds: ${state.view === 'heat' ? 'heatmap of crimes' : 'wards coloured by ' + (state.measure === 'count' ? 'crimes' : 'crimes per 1,000 residents')}. Arrow keys pan, plus and minus zoom; pick a ward from the ranking or the search.`}
+      <MapPanel
+        open={panelOpen}
+        onToggle={() => setPanelOpen(!panelOpen)}
+        summary={
+          noData
+            ? `No data, ${rangeLabel}`
+            : `${figures.leedsTotal.toLocaleString('en-GB')} crimes, ${rangeLabel}`
+        }
+      >
+        <PlaceSearch
+          data={data}
+          postcodesUrl={postcodesUrl}
+          onFound={(place) =>
+            wards.pick(
+              place.ward,
+              place.centre === null ? {} : { centre: place.centre, zoom: place.zoom },
+            )
+          }
         />
+        <MapFigures data={data} state={state} figures={figures} rangeLabel={rangeLabel} />
+        <MapControls
+          data={data}
+          context={context}
+          state={state}
+          from={filter.from}
+          to={filter.to}
+          rangeLabel={rangeLabel}
+          commit={commit}
+          typePicker={typePicker}
+        />
+        {ranking}
+      </MapPanel>
+      <MapArea
+        mapRef={mapRef}
+        view={state.view}
+        measure={state.measure}
+        mapError={mapError}
+        tilesFailed={tilesFailed}
+      >
         <MapLegend
           view={state.view}
           measure={state.measure}
@@ -230,7 +182,7 @@ function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
           rateUnit={figures.rateUnit}
         />
         {details}
-      </div>
+      </MapArea>
     </div>
   );
 }

@@ -75,17 +75,23 @@ export function useFigures(data: MapData, state: MapViewState): Figures {
     );
     return choroplethScale(values, LEGEND_STEP[measure]);
   }, [data, view, measure, totals, rates, noData]);
-  return {
-    filter,
-    totals,
-    leedsTotal,
-    coverage,
-    noData,
-    ranking,
-    rankOf,
-    rates,
-    leedsRate,
-    rateUnit: rateUnit(months),
-    scale,
-  };
+  const unit = rateUnit(months);
+  // One object per change of its parts, so the parts of the view built from it are skipped
+  // when they did not change.
+  return useMemo(
+    () => ({
+      filter,
+      totals,
+      leedsTotal,
+      coverage,
+      noData,
+      ranking,
+      rankOf,
+      rates,
+      leedsRate,
+      rateUnit: unit,
+      scale,
+    }),
+    [filter, totals, leedsTotal, coverage, noData, ranking, rankOf, rates, leedsRate, unit, scale],
+  );
 }
