@@ -5,6 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { MapData } from '../shared/map-data.ts';
 import { decodeMapData, gunzipIfNeeded } from '../shared/map-data.ts';
 import type { StateContext } from '../lib/map-state.ts';
+import { formatCount } from '../lib/format.ts';
 import { describeWindow } from '../lib/map-rates.ts';
 import { CrimeTypePicker } from './CrimeTypePicker.tsx';
 import { MapControls } from './MapControls.tsx';
@@ -139,7 +140,7 @@ function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
         summary={
           noData
             ? `No data, ${rangeLabel}`
-            : `${figures.leedsTotal.toLocaleString('en-GB')} crimes, ${rangeLabel}`
+            : `${formatCount(figures.leedsTotal)} crimes, ${rangeLabel}`
         }
       >
         <PlaceSearch

@@ -53,7 +53,10 @@ function Radios<T extends string>(props: {
 }
 
 function HeatControls({ state, commit }: { state: MapViewState; commit: Commit }) {
-  const stepIndex = Math.max(0, THRESHOLD_STEPS.indexOf(state.threshold as never));
+  const stepIndex = Math.max(
+    0,
+    THRESHOLD_STEPS.findIndex((t) => t === state.threshold),
+  );
   const setThreshold = (i: number) => THRESHOLD_STEPS[i] ?? THRESHOLD_STEPS[0];
   return (
     <>

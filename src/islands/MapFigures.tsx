@@ -44,7 +44,7 @@ export function MapFigures({ data, state, figures, rangeLabel }: MapFiguresProps
       <p id="crime-map-coverage">
         {rangeLabel}: {coverage.months} month{coverage.months === 1 ? '' : 's'}
         {coverage.gaps > 0
-          ? `, holding ${coverage.withData} with data; ${coverage.gaps} of them without data (left out, not counted as zero)`
+          ? `, ${coverage.withData} with data; ${coverage.gaps} of them without data are left out, not counted as zero`
           : ', all with data'}
         .
       </p>

@@ -9,6 +9,7 @@ import type { MapMeasure } from '../lib/map-state.ts';
 import { longMonth } from '../lib/months.ts';
 import { WardTrend } from './WardTrend.tsx';
 import type { Figures } from './use-figures.ts';
+import { WARD_HEADING_ID } from './use-ward-focus.ts';
 
 /** The trend shows this many months, up to the last month of the window. */
 const TREND_MONTHS = 24;
@@ -94,7 +95,7 @@ export function WardDetails(props: WardDetailsProps) {
       class="crime-map__ward"
       id="crime-map-ward"
       role="dialog"
-      aria-labelledby="crime-map-ward-name"
+      aria-labelledby={WARD_HEADING_ID}
       onKeyDown={(e) => {
         if (e.key === 'Escape') {
           e.preventDefault();
@@ -103,7 +104,7 @@ export function WardDetails(props: WardDetailsProps) {
       }}
     >
       <div class="crime-map__ward-head">
-        <h2 id="crime-map-ward-name" tabIndex={-1}>
+        <h2 id={WARD_HEADING_ID} tabIndex={-1}>
           {w.name}
         </h2>
         <button type="button" class="crime-map__close" onClick={props.onClose}>
