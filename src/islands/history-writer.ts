@@ -8,8 +8,11 @@
 // entry, the later steps replace it, and it ends once no step came for SETTLE_MS, a discrete
 // change arrives, or another control starts moving. Back then returns to the view before the whole move.
 
-/** Quiet time after which the next step of a continuous change starts a new entry. */
-export const SETTLE_MS = 1000;
+/**
+ * Quiet time after which the next step of a continuous change starts a new entry: longer than
+ * the pause between taps of an arrow key, or between two drags of one look around the map.
+ */
+export const SETTLE_MS = 2000;
 
 export interface HistoryWriter {
   /** A discrete change: `search` (a query string, "" for none) as a new entry. */

@@ -103,6 +103,8 @@ export class MapLayers {
   private readonly halo: L.GeoJSON;
   private readonly resizeObserver: ResizeObserver;
   private haloWard: string | null = null;
+  /** True while the map refits itself after a resize (not a move of the user's). */
+  private refitting = false;
   private heatShown = false;
   /** The view that shows the whole district in this container (state without centre/zoom). */
   fittedView: MapViewport;
@@ -157,13 +159,28 @@ export class MapLayers {
         layer.on('click', () => callbacks.onWardClick(slug));
       },
     }).addTo(this.map);
+    this.fittedView = this.fit();
+    this.map.on('moveend', () => {
+      if (!this.refitting) callbacks.onMove(this.view());
+    });
+    // The panel opens and closes beside the map, a phone turns: Leaflet must learn the new
+    // size, and a map showing the whole district goes on showing all of it.
+    this.resizeObserver = new ResizeObserver(() => {
+      const wasFitted = sameViewport(this.view(), this.fittedView);
+      this.refitting = wasFitted;
+      this.map.invalidateSize({ pan: false });
+      if (wasFitted) this.fittedView = this.fit();
+      this.refitting = false;
+      callbacks.onMove(this.view());
+    });
+    this.resizeObserver.observe(container);
+  }
+
+  /** Show the whole district; returns the view that does. */
+  private fit(): MapViewport {
     const bounds = this.wardLayer.getBounds();
     if (bounds.isValid()) this.map.fitBounds(bounds, { animate: false });
-    this.fittedView = this.view();
-    this.map.on('moveend', () => callbacks.onMove(this.view()));
-    // The panel opens and closes beside the map: Leaflet must learn the new size.
-    this.resizeObserver = new ResizeObserver(() => this.map.invalidateSize({ pan: false }));
-    this.resizeObserver.observe(container);
+    return this.view();
   }
 
   /** The current view, rounded as the URL keeps it. */

@@ -227,6 +227,45 @@ function monthsBetween(months: readonly string[]): { from: string; to: string } 
   return null;
 }
 
+describe('map explorer: side panel', () => {
+  it('collapses from the keyboard, giving the map the width, which still shows the whole district', async () => {
+    const { page, consoleErrors } = await openMap('desktop');
+    const before = await page.locator('.crime-map__map').boundingBox();
+    const toggle = page.getByRole('button', { name: 'Hide filters and figures' });
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    await expect(toggle.getAttribute('aria-expanded')).resolves.toBe('false');
+    await page.waitForFunction(
+      (width) =>
+        (document.querySelector('.crime-map__map')?.getBoundingClientRect().width ?? 0) > width,
+      before?.width ?? 0,
+    );
+    expect(await page.locator('#crime-map-panel-body').isVisible()).toBe(false);
+    // A resize is not a move: the address bar keeps no centre, the map the whole district.
+    await page.waitForTimeout(300);
+    expect(new URL(page.url()).search).toBe('');
+    const bounds = await page.evaluate(() => {
+      const paths = [...document.querySelectorAll('path.leaflet-interactive')];
+      const map = document.querySelector('.crime-map__map')?.getBoundingClientRect();
+      const boxes = paths.map((p) => p.getBoundingClientRect());
+      return {
+        map: map && { left: map.left, right: map.right, top: map.top, bottom: map.bottom },
+        left: Math.min(...boxes.map((b) => b.left)),
+        right: Math.max(...boxes.map((b) => b.right)),
+        top: Math.min(...boxes.map((b) => b.top)),
+        bottom: Math.max(...boxes.map((b) => b.bottom)),
+      };
+    });
+    if (bounds.map === undefined) throw new Error('No map');
+    expect(bounds.left).toBeGreaterThanOrEqual(bounds.map.left - 1);
+    expect(bounds.right).toBeLessThanOrEqual(bounds.map.right + 1);
+    expect(bounds.top).toBeGreaterThanOrEqual(bounds.map.top - 1);
+    expect(bounds.bottom).toBeLessThanOrEqual(bounds.map.bottom + 1);
+    await saveScreenshot(page, 'explorer-desktop-panel-closed', { fullPage: false });
+    expect(consoleErrors).toEqual([]);
+  });
+});
+
 describe('map explorer: month slider history', () => {
   it('adds one history entry for a run of arrow-key presses on a month handle', async () => {
     const { page } = await openMap('desktop');
