@@ -231,10 +231,11 @@ describe('map explorer: side panel', () => {
   it('collapses from the keyboard, giving the map the width, which still shows the whole district', async () => {
     const { page, consoleErrors } = await openMap('desktop');
     const before = await page.locator('.crime-map__map').boundingBox();
-    const toggle = page.getByRole('button', { name: 'Hide filters and figures' });
-    await toggle.focus();
+    await page.getByRole('button', { name: 'Hide filters and figures' }).focus();
     await page.keyboard.press('Enter');
+    const toggle = page.getByRole('button', { name: 'Filters and figures', exact: true });
     await expect(toggle.getAttribute('aria-expanded')).resolves.toBe('false');
+    await expect(toggle.evaluate((b) => b === document.activeElement)).resolves.toBe(true);
     await page.waitForFunction(
       (width) =>
         (document.querySelector('.crime-map__map')?.getBoundingClientRect().width ?? 0) > width,
