@@ -67,7 +67,7 @@ export default function CrimeMap(props: CrimeMapProps) {
 
   if (error !== null) {
     return (
-      <p class="crime-map__error" role="alert">
+      <p class="crime-map__error crime-map__load-error" role="alert">
         The map data could not be loaded ({error}). The ward and year reports below work without it.
       </p>
     );
