@@ -49,8 +49,11 @@ export function PlaceSearch({ data, postcodesUrl, onFound }: PlaceSearchProps) {
       setMessage(found?.kind === 'none' ? found.message : `“${text}” is not a postcode.`);
       return;
     }
-    const where = found.precision === 'unit' ? found.label : `${found.label} (its centre)`;
-    setMessage(`${where} is in ${wardName(found.ward)}.`);
+    setMessage(
+      found.precision === 'unit'
+        ? `${found.label} is in ${wardName(found.ward)}.`
+        : `Most of ${found.label} is in ${wardName(found.ward)}; the map is centred on it.`,
+    );
     onFound({
       ward: found.ward,
       centre: [found.lat, found.lon],

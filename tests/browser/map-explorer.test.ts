@@ -381,11 +381,32 @@ describe.each(['desktop', 'phone'] as const)('map explorer: place search on a %s
       );
     }
     expect(checked).toBeGreaterThanOrEqual(3);
+
+    // A sector, typed loosely: the ward that most of its postcodes are in.
+    const inSector = new Map<string, number>();
+    for (const [code, place] of ref.postcodes) {
+      if (!code.startsWith('LS6 1')) continue;
+      const ward = wardOf(ref, place);
+      if (ward !== null) inSector.set(ward, (inSector.get(ward) ?? 0) + 1);
+    }
+    const [commonest] = [...inSector].sort((a, b) => b[1] - a[1])[0] ?? [];
+    if (commonest === undefined) throw new Error('No LS6 1 postcode in a Leeds ward');
+    if (size === 'phone') await afterUpdate(page, () => page.keyboard.press('Escape'));
+    await page.getByLabel('Find a postcode or ward').fill('  ls6   1 ');
+    await afterUpdate(page, () => page.keyboard.press('Enter'));
+    await page.waitForFunction(
+      (name) => document.querySelector('#crime-map-ward-name')?.textContent === name,
+      commonest,
+    );
+    expect(await page.textContent('#crime-map-search-result')).toContain(
+      `Most of LS6 1 is in ${commonest}`,
+    );
+    expect(new URL(page.url()).searchParams.get('z')).toBe('14');
     await expectInViewport(page, '#crime-map-ward', size);
     await saveScreenshot(page, `explorer-${size}-postcode`, { fullPage: false });
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(consoleErrors).toEqual([]);
-  });
+  }, 90_000);
 
   it('says clearly when a postcode is not in Leeds, and finds wards by name', async () => {
     const { page } = await openMap(size);
