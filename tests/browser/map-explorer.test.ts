@@ -4,7 +4,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { booleanPointInPolygon, point } from '@turf/turf';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { SiteData } from '../../src/shared/schema.ts';
 import {
@@ -16,6 +16,10 @@ import {
   type OpenedPage,
 } from './support.ts';
 import { afterUpdate, pressInARun, readSiteData, waitForMap } from './map-page.ts';
+
+// Each test opens pages at two sizes and runs axe in several states: on a busy shared machine
+// that takes longer than the default 30 s.
+vi.setConfig({ testTimeout: 90_000 });
 
 const SIZES = {
   desktop: { width: 1280, height: 800 },
