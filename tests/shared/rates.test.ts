@@ -9,25 +9,7 @@ import {
   rateWindow,
   residentsExcluding,
 } from '../../src/shared/rates.ts';
-
-/** P(X <= k) for X ~ Binomial(n, 1/2), summed exactly in integers: sum C(n, i) / 2^n. */
-function exactBinomialCdf(k: number, n: number): number {
-  let coefficient = 1n;
-  let total = 0n;
-  for (let i = 0; i <= k; i++) {
-    total += coefficient;
-    coefficient = (coefficient * BigInt(n - i)) / BigInt(i + 1);
-  }
-  // Keep 40 significant bits of the ratio before converting to a float.
-  const scale = 2n ** 60n;
-  return Number((total * scale) / 2n ** BigInt(n)) / Number(scale);
-}
-
-/** Two-sided exact p-value from first principles: twice the smaller tail, capped at 1. */
-function exactTwoSided(current: number, earlier: number): number {
-  const n = current + earlier;
-  return Math.min(1, 2 * Math.min(exactBinomialCdf(current, n), exactBinomialCdf(earlier, n)));
-}
+import { exactBinomialCdf, exactTwoSidedPValue } from '../support/exact-binomial.ts';
 
 describe('ratePerThousand', () => {
   it('ratePerThousand(count, residents) is count per 1,000 residents', () => {
@@ -145,7 +127,7 @@ describe('compareCounts', () => {
     ];
     for (const [current, earlier] of cases) {
       expect(compareCounts(current, earlier).pValue).toBeCloseTo(
-        exactTwoSided(current, earlier),
+        exactTwoSidedPValue(current, earlier),
         10,
       );
     }
