@@ -22,9 +22,9 @@ export function MapFigures({ data, state, figures, rangeLabel }: MapFiguresProps
     return (
       <div class="crime-map__figures" aria-live="polite">
         <p class="crime-map__no-data" id="crime-map-no-data">
-          No data for {rangeLabel}: police.uk has published no crimes for{' '}
-          {coverage.months === 1 ? 'this month' : `these ${coverage.months} months`}, so there is
-          nothing to count or rank. Months with data: {describeMonths(withData)}.
+          No data for {rangeLabel}: the site holds no crimes for{' '}
+          {coverage.months === 1 ? 'this month' : `these ${coverage.months} months`}: a gap, not
+          zero, so there is nothing to count or rank. Months with data: {describeMonths(withData)}.
         </p>
       </div>
     );
