@@ -3,6 +3,7 @@
 // left alone), while the reference geography is still read from the repository.
 import path from 'node:path';
 import { MAP_DATA_FILE_NAME, WARD_SHAPES_FILE_NAME } from '../src/shared/map-data.ts';
+import { POSTCODE_INDEX_FILE_NAME } from '../src/shared/postcode-index.ts';
 import { sourcePaths, type SourcePaths } from './sources/cache.ts';
 
 export interface PipelinePaths {
@@ -22,6 +23,8 @@ export interface PipelinePaths {
   mapData: string;
   /** Simplified ward outlines for the choropleth (committed). */
   wardShapes: string;
+  /** The place search's postcode index (public/data/postcodes.json). */
+  postcodeIndex: string;
   /** Caches: month results and what the fetch step downloaded. */
   cacheDir: string;
   /** Per-month enriched rows and summaries: YYYY-MM.csv, YYYY-MM.summary.json. */
@@ -56,6 +59,7 @@ export function pipelinePaths(
         : path.join(out, 'site-data.json'),
     mapData: path.join(publicData, MAP_DATA_FILE_NAME),
     wardShapes: path.join(publicData, WARD_SHAPES_FILE_NAME),
+    postcodeIndex: path.join(publicData, POSTCODE_INDEX_FILE_NAME),
     cacheDir,
     monthsCacheDir: path.join(cacheDir, 'months'),
     wardsCache: path.join(cacheDir, 'wards.json'),

@@ -50,6 +50,7 @@ function publishedFiles(staged: PipelinePaths, published: PipelinePaths) {
     { from: staged.siteData, to: published.siteData, required: true },
     { from: staged.mapData, to: published.mapData, required: false },
     { from: staged.wardShapes, to: published.wardShapes, required: false },
+    { from: staged.postcodeIndex, to: published.postcodeIndex, required: false },
   ];
 }
 

@@ -1,11 +1,12 @@
 // Step: the map's data and the simplified ward outlines (public/data/).
 import { buildMapData, buildWardShapes } from '../map-data.ts';
+import { buildPostcodeIndex } from '../postcode-index.ts';
 import { formatCount } from '../report.ts';
 import type { RunContext, Step } from '../run-context.ts';
 
 export const mapDataStep: Step = {
   name: 'map-data',
-  description: "the map's data and simplified ward outlines",
+  description: "the map's data, simplified ward outlines and the postcode index",
   run: runMapData,
 };
 
@@ -15,7 +16,13 @@ async function runMapData(ctx: RunContext): Promise<string> {
   const { geo } = await ctx.geography();
   const { mapData } = buildMapData(summaries, wards);
   const shapes = buildWardShapes(geo.wards, wards);
+  const postcodes = buildPostcodeIndex(geo.postcodes, geo.wards, wards);
   await ctx.staging.writeFile(ctx.paths.mapData, mapData);
   await ctx.staging.writeFile(ctx.paths.wardShapes, shapes);
-  return `${formatCount(mapData.length)} bytes of map data, ${wards.length} ward outlines`;
+  await ctx.staging.writeFile(ctx.paths.postcodeIndex, postcodes.text);
+  return (
+    `${formatCount(mapData.length)} bytes of map data, ${wards.length} ward outlines, ` +
+    `${formatCount(postcodes.indexed)} postcodes for the place search ` +
+    `(${formatCount(postcodes.outsideWards)} LS postcodes outside the Leeds wards left out)`
+  );
 }

@@ -8,9 +8,9 @@ export interface MonthRangeSliderProps {
   months: readonly string[];
   from: number;
   to: number;
-  /** While a handle moves (mouse, touch or key): update the view, do not add history. */
+  /** While a handle or the bar moves (mouse, touch or key). */
   onSlide(from: number, to: number): void;
-  /** When a move ends: commit the range (one history entry). */
+  /** When a move ends (a key press, or letting go of the handle). */
   onChange(from: number, to: number): void;
   labelId: string;
 }

@@ -165,6 +165,37 @@ function blurColumns(
   }
 }
 
+/**
+ * Colour the visible part of the blurred grid (`pad` cells in from every side) into `pixels`
+ * (cols x rows, RGBA, cleared): each cell's level, 0 to 255 at `saturation`, picks the
+ * gradient's colour and the pixel's alpha; cells under MIN_VISIBLE stay transparent.
+ */
+function colourGrid(
+  grid: Float32Array,
+  { w, pad, cols, rows }: { w: number; pad: number; cols: number; rows: number },
+  saturation: number,
+  grad: Uint8ClampedArray,
+  pixels: Uint8ClampedArray,
+): void {
+  const toLevel = 255 / saturation;
+  const minLevel = MIN_VISIBLE * 255;
+  for (let y = 0; y < rows; y++) {
+    const gridRow = (y + pad) * w + pad;
+    const pixelRow = y * cols * 4;
+    for (let x = 0; x < cols; x++) {
+      const level = (grid[gridRow + x] ?? 0) * toLevel;
+      if (level < minLevel) continue;
+      const alpha = level >= 255 ? 255 : Math.round(level);
+      const g = alpha * 4;
+      const p = pixelRow + x * 4;
+      pixels[p] = grad[g] ?? 0;
+      pixels[p + 1] = grad[g + 1] ?? 0;
+      pixels[p + 2] = grad[g + 2] ?? 0;
+      pixels[p + 3] = alpha;
+    }
+  }
+}
+
 /** Subclass leaflet.heat's layer class (L.HeatLayer, once leaflet.heat has loaded). */
 export function gridHeatLayerClass(
   leaflet: typeof L,
@@ -270,24 +301,7 @@ export function gridHeatLayerClass(
       } else {
         image.data.fill(0);
       }
-      const pixels = image.data;
-      const toLevel = 255 / saturation;
-      const minLevel = MIN_VISIBLE * 255;
-      for (let y = 0; y < rows; y++) {
-        const gridRow = (y + pad) * w + pad;
-        const pixelRow = y * cols * 4;
-        for (let x = 0; x < cols; x++) {
-          const level = (grid[gridRow + x] ?? 0) * toLevel;
-          if (level < minLevel) continue;
-          const alpha = level >= 255 ? 255 : Math.round(level);
-          const g = alpha * 4;
-          const p = pixelRow + x * 4;
-          pixels[p] = grad[g] ?? 0;
-          pixels[p + 1] = grad[g + 1] ?? 0;
-          pixels[p + 2] = grad[g + 2] ?? 0;
-          pixels[p + 3] = alpha;
-        }
-      }
+      colourGrid(grid, { w, pad, cols, rows }, saturation, grad, image.data);
       const canvas = this._canvas;
       if (canvas.width !== cols || canvas.height !== rows) {
         canvas.width = cols;

@@ -1,16 +1,34 @@
 // History entries for the map's view, written after the frame that shows the change. In
 // Chromium a pushState costs about a millisecond on the map page, as much as recomputing the
 // figures; the address bar is not part of the picture, so it waits until the map and figures
-// are painted. Every push still becomes its own entry, in order.
+// are painted.
+//
+// A discrete change (a checkbox, a ward) is one entry. A continuous change (a slider dragged or
+// stepped with arrow keys, the map panned or zoomed) is one entry too: its first step adds the
+// entry, the later steps replace it, and it ends once no step came for SETTLE_MS, a discrete
+// change arrives, or another control starts moving. Back then returns to the view before the whole move.
+
+/**
+ * Quiet time after which the next step of a continuous change starts a new entry: longer than
+ * the pause between taps of an arrow key, or between two drags of one look around the map.
+ */
+export const SETTLE_MS = 2000;
 
 export interface HistoryWriter {
-  /** Add `search` (a query string, "" for none) as a new entry, unless it is the latest one. */
+  /** A discrete change: `search` (a query string, "" for none) as a new entry. */
   push(search: string): void;
+  /** One step of a continuous change of the control named `control`. */
+  step(search: string, control: string): void;
   /**
-   * Drop entries not yet written: after back or forward the browser is on another entry, and
-   * writing them would put them on top of it.
+   * Drop entries not yet written and end a continuous change: after back or forward the
+   * browser is on another entry, and writing them would put them on top of it.
    */
   discard(): void;
+}
+
+interface Pending {
+  search: string;
+  replace: boolean;
 }
 
 /**
@@ -18,30 +36,61 @@ export interface HistoryWriter {
  * (tests wait for it before they read the address bar).
  */
 export function createHistoryWriter(onPending: (pending: boolean) => void): HistoryWriter {
-  const queue: string[] = [];
+  const queue: Pending[] = [];
   let scheduled = false;
+  /** The control of the continuous change under way, or null. */
+  let moving: string | null = null;
+  let settleTimer: ReturnType<typeof setTimeout> | undefined;
 
   const flush = () => {
     scheduled = false;
     const { pathname, hash } = window.location;
-    for (const search of queue.splice(0)) {
-      window.history.pushState(null, '', `${pathname}${search}${hash}`);
+    for (const { search, replace } of queue.splice(0)) {
+      const url = `${pathname}${search}${hash}`;
+      if (replace) window.history.replaceState(null, '', url);
+      else window.history.pushState(null, '', url);
     }
     onPending(false);
   };
 
+  const enqueue = (entry: Pending) => {
+    queue.push(entry);
+    if (scheduled) return;
+    scheduled = true;
+    onPending(true);
+    // A task posted from the next animation frame runs once that frame has been rendered.
+    requestAnimationFrame(() => setTimeout(flush, 0));
+  };
+
+  const latest = () => queue.at(-1)?.search ?? window.location.search;
+
+  const endMove = () => {
+    moving = null;
+    clearTimeout(settleTimer);
+  };
+
   return {
     push(search) {
-      if (search === (queue.at(-1) ?? window.location.search)) return;
-      queue.push(search);
-      if (scheduled) return;
-      scheduled = true;
-      onPending(true);
-      // A task posted from the next animation frame runs once that frame has been rendered.
-      requestAnimationFrame(() => setTimeout(flush, 0));
+      endMove();
+      if (search !== latest()) enqueue({ search, replace: false });
+    },
+    step(search, control) {
+      if (search === latest()) return;
+      clearTimeout(settleTimer);
+      settleTimer = setTimeout(endMove, SETTLE_MS);
+      if (moving !== control) {
+        moving = control;
+        enqueue({ search, replace: false });
+        return;
+      }
+      const last = queue.at(-1);
+      // Not yet written: the queued entry takes the newer view.
+      if (last !== undefined) last.search = search;
+      else enqueue({ search, replace: true });
     },
     discard() {
       queue.length = 0;
+      endMove();
     },
   };
 }

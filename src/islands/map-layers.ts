@@ -2,23 +2,34 @@
 // owns the state and calls these methods; nothing here reads the URL or the filter.
 import L from 'leaflet';
 import type { FeatureCollection, Geometry } from 'geojson';
+import { ZOOM_MAX, ZOOM_MIN, roundCentre, roundZoom } from '../lib/map-state.ts';
 import { gridHeatLayerClass, type GridHeatLayer, type GridHeatOptions } from './heat-layer.ts';
 
 /** Leeds district, roughly centred; zoom 10 shows the whole district on a laptop screen. */
 const LEEDS_CENTRE: L.LatLngTuple = [53.8, -1.55];
 const INITIAL_ZOOM = 10;
 
-const TILE_URL = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
-const TILE_ATTRIBUTION =
+/**
+ * Base map tiles, set when the site is built (PUBLIC_TILE_URL, PUBLIC_TILE_ATTRIBUTION): a
+ * site with heavy traffic should use its own tile server or a provider's, as OpenStreetMap's
+ * tile usage policy asks. The attribution is HTML from the site's own build settings.
+ */
+const TILE_URL: string =
+  import.meta.env.PUBLIC_TILE_URL || 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
+const TILE_ATTRIBUTION: string =
+  import.meta.env.PUBLIC_TILE_ATTRIBUTION ||
   '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors';
-/** OpenStreetMap's tile usage policy allows zoom up to 19; street detail beyond 17 adds nothing here. */
-const MAX_ZOOM = 17;
+
+/** The selected ward: a dark line on a white halo, visible on the palest and darkest fills. */
+const SELECTED_LINE = { color: '#111111', weight: 3 };
+const SELECTED_HALO = { color: '#ffffff', weight: 8, opacity: 1, fill: false };
+const WARD_LINE = { color: '#37474f', weight: 1 };
 
 /**
  * Viridis (perceptually uniform, readable with every common colour-vision deficiency),
  * from transparent-ish purple for the faintest to yellow for the densest places.
  */
-const HEAT_GRADIENT = {
+export const HEAT_GRADIENT = {
   0.2: '#440154',
   0.4: '#3b528b',
   0.6: '#21918c',
@@ -54,12 +65,33 @@ export interface WardStyle {
   fillOpacity: number;
 }
 
+/** A map view: centre [lat, lon] and zoom. */
+export interface MapViewport {
+  centre: [number, number];
+  zoom: number;
+}
+
+/**
+ * Whether two views show the same: same zoom, centres within two screen pixels. Leaflet puts
+ * the centre on a whole pixel, so a view set from the URL reads back a little off.
+ */
+export function sameViewport(a: MapViewport, b: MapViewport): boolean {
+  if (a.zoom !== b.zoom) return false;
+  const pixel = 360 / (256 * 2 ** a.zoom);
+  return (
+    Math.abs(a.centre[0] - b.centre[0]) < 2 * pixel &&
+    Math.abs(a.centre[1] - b.centre[1]) < 2 * pixel
+  );
+}
+
 export interface MapLayerCallbacks {
   /** Tooltip text for a ward under the pointer (set as text, never as HTML). */
   wardLabel(slug: string): string;
   onWardClick(slug: string): void;
   /** Called once when base tiles fail to load; the overlays keep working. */
   onTilesFailed(): void;
+  /** The map was panned or zoomed (by the user, or by setView). */
+  onMove(view: MapViewport): void;
 }
 
 export class MapLayers {
@@ -68,7 +100,14 @@ export class MapLayers {
   private readonly wardLayer: L.GeoJSON<WardFeatureProperties, Geometry>;
   private readonly wardPaths = new Map<string, L.Path>();
   private readonly wardStyleKeys = new Map<string, string>();
+  private readonly halo: L.GeoJSON;
+  private readonly resizeObserver: ResizeObserver;
+  private haloWard: string | null = null;
+  /** True while the map refits itself after a resize (not a move of the user's). */
+  private refitting = false;
   private heatShown = false;
+  /** The view that shows the whole district in this container (state without centre/zoom). */
+  fittedView: MapViewport;
 
   private constructor(
     container: HTMLElement,
@@ -79,13 +118,13 @@ export class MapLayers {
     this.map = L.map(container, {
       center: LEEDS_CENTRE,
       zoom: INITIAL_ZOOM,
-      maxZoom: MAX_ZOOM,
-      minZoom: 8,
+      maxZoom: ZOOM_MAX,
+      minZoom: ZOOM_MIN,
       // Half zoom steps let the district fill the map box instead of leaving a wide margin.
       zoomSnap: 0.5,
     });
     let tilesFailed = false;
-    L.tileLayer(TILE_URL, { attribution: TILE_ATTRIBUTION, maxZoom: MAX_ZOOM })
+    L.tileLayer(TILE_URL, { attribution: TILE_ATTRIBUTION, maxZoom: ZOOM_MAX })
       .on('tileerror', () => {
         if (tilesFailed) return;
         tilesFailed = true;
@@ -100,8 +139,11 @@ export class MapLayers {
       gradient: HEAT_GRADIENT,
     });
 
+    this.halo = L.geoJSON(undefined, { style: () => SELECTED_HALO, interactive: false }).addTo(
+      this.map,
+    );
     this.wardLayer = L.geoJSON(wards, {
-      style: () => ({ color: '#37474f', weight: 1, fillOpacity: 0, fillColor: '#ffffff' }),
+      style: () => ({ ...WARD_LINE, fillOpacity: 0, fillColor: '#ffffff' }),
       onEachFeature: (feature, layer) => {
         const slug = feature.properties.slug;
         this.wardPaths.set(slug, layer as L.Path);
@@ -117,8 +159,41 @@ export class MapLayers {
         layer.on('click', () => callbacks.onWardClick(slug));
       },
     }).addTo(this.map);
+    this.fittedView = this.fit();
+    this.map.on('moveend', () => {
+      if (!this.refitting) callbacks.onMove(this.view());
+    });
+    // The panel opens and closes beside the map, a phone turns: Leaflet must learn the new
+    // size, and a map showing the whole district goes on showing all of it.
+    this.resizeObserver = new ResizeObserver(() => {
+      const wasFitted = sameViewport(this.view(), this.fittedView);
+      this.refitting = wasFitted;
+      this.map.invalidateSize({ pan: false });
+      if (wasFitted) this.fittedView = this.fit();
+      this.refitting = false;
+      callbacks.onMove(this.view());
+    });
+    this.resizeObserver.observe(container);
+  }
+
+  /** Show the whole district; returns the view that does. */
+  private fit(): MapViewport {
     const bounds = this.wardLayer.getBounds();
     if (bounds.isValid()) this.map.fitBounds(bounds, { animate: false });
+    return this.view();
+  }
+
+  /** The current view, rounded as the URL keeps it. */
+  view(): MapViewport {
+    const c = this.map.getCenter();
+    return { centre: roundCentre([c.lat, c.lng]), zoom: roundZoom(this.map.getZoom()) };
+  }
+
+  /** Show `view`, or the whole district for null; nothing happens if it is shown already. */
+  setView(view: MapViewport | null): void {
+    const target = view ?? this.fittedView;
+    if (sameViewport(this.view(), target)) return;
+    this.map.setView(target.centre, target.zoom, { animate: false });
   }
 
   static async create(
@@ -150,8 +225,7 @@ export class MapLayers {
       const style = styles?.get(slug);
       const isSelected = slug === selected;
       const next = {
-        color: isSelected ? '#d9480f' : '#37474f',
-        weight: isSelected ? 3 : 1,
+        ...(isSelected ? SELECTED_LINE : WARD_LINE),
         fillColor: style?.fillColor ?? '#ffffff',
         fillOpacity: style?.fillOpacity ?? 0,
       };
@@ -162,6 +236,17 @@ export class MapLayers {
       this.wardStyleKeys.set(slug, key);
       path.setStyle(next);
       if (isSelected) path.bringToFront();
+    }
+    if (this.haloWard !== selected) {
+      this.haloWard = selected;
+      this.halo.clearLayers();
+      const path = selected === null ? undefined : this.wardPaths.get(selected);
+      if (path !== undefined) {
+        // Above the neighbouring fills, below the ward's own line.
+        this.halo.addData((path as L.Polygon).toGeoJSON());
+        this.halo.bringToFront();
+        path.bringToFront();
+      }
     }
   }
 
@@ -174,6 +259,7 @@ export class MapLayers {
   }
 
   destroy(): void {
+    this.resizeObserver.disconnect();
     this.map.remove();
   }
 }

@@ -4,7 +4,6 @@
 import { CHECKPOINT_MONTHS, FLAG_CITY_CENTRE, type MapData } from '../shared/map-data.ts';
 import {
   annualisedRate,
-  rankWithTies,
   rateWindow,
   residentsExcluding,
   type RateWindow,
@@ -95,6 +94,26 @@ export function monthlySeries(
   return series;
 }
 
+/** Crimes of each crime type (indexed like MapData.crimeTypes) in one ward for the filter. */
+export function wardTypeTotals(data: MapData, filter: MapFilter, ward: number): number[] {
+  const T = data.crimeTypes.length;
+  const slots = data.wardSlots;
+  const totals = new Array<number>(T).fill(0);
+  if (data.months.length === 0 || ward < 0 || ward >= slots) return totals;
+  const { from, to } = monthBounds(data, filter);
+  const mask = typeMask(data, filter.types);
+  for (let m = from; m <= to; m++) {
+    const base = (m * slots + ward) * T;
+    for (let t = 0; t < T; t++) {
+      if (mask[t] === 0) continue;
+      let n = data.monthWardType[base + t] ?? 0;
+      if (filter.excludeCityCentre) n -= data.cityCentreMonthWardType[base + t] ?? 0;
+      totals[t] = (totals[t] ?? 0) + n;
+    }
+  }
+  return totals;
+}
+
 /**
  * Crimes per point for the filter, written into `out` (length pointCount, reused between
  * calls to spare the garbage collector). Returns the largest value. Whole checkpoint spans
@@ -174,24 +193,6 @@ function addEntries(
     if (skipCityCentre && ((pointFlags[point] ?? 0) & FLAG_CITY_CENTRE) !== 0) continue;
     out[point] = (out[point] ?? 0) + (entryCount[e] ?? 0);
   }
-}
-
-export interface WardRank {
-  /** Index into MapData.wards. */
-  ward: number;
-  count: number;
-  /** 1 = most crimes; wards with equal counts share a rank (1, 2, 2, 4). */
-  rank: number;
-}
-
-/** The wards ordered by count, most first (ties by name), with competition ranks. */
-export function rankWards(data: MapData, totals: Float64Array): WardRank[] {
-  const counts = data.wards.map((_, i) => totals[i] ?? 0);
-  const ranks = rankWithTies(counts);
-  return data.wards
-    .map((w, i) => ({ ward: i, count: counts[i] ?? 0, rank: ranks[i] ?? 0, name: w.name }))
-    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name, 'en-GB'))
-    .map(({ ward, count, rank }) => ({ ward, count, rank }));
 }
 
 /** Months of the filter's range, and how many of them have no data. */

@@ -132,3 +132,23 @@ export async function readFigures(page: Page): Promise<Figures> {
 export async function currentQuery(page: Page): Promise<URLSearchParams> {
   return new URL(page.url()).searchParams;
 }
+
+/**
+ * Press `key` `times` times in a quick run, as a person tapping an arrow key does (the page
+ * is not waited for between presses), then wait until the address bar satisfies `settled`
+ * and no history entry is waiting to be written.
+ */
+export async function pressInARun(
+  page: Page,
+  key: string,
+  times: number,
+  settled: (url: URL) => boolean,
+): Promise<void> {
+  for (let i = 0; i < times; i++) await page.keyboard.press(key, { delay: 20 });
+  await page.waitForURL(settled, { timeout: 10_000 });
+  await page.waitForFunction(
+    () => !document.querySelector('.crime-map')?.hasAttribute('data-history'),
+    undefined,
+    { timeout: 10_000 },
+  );
+}

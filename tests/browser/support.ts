@@ -119,10 +119,17 @@ export async function seriousA11yViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
-/** Save a full-page screenshot as test-results/<name>.png for a person to look at. */
-export async function saveScreenshot(page: Page, name: string): Promise<string> {
+/**
+ * Save a screenshot as test-results/<name>.png for a person to look at: the whole page, or
+ * (fullPage false) the screen as the visitor sees it, with its fixed panels in place.
+ */
+export async function saveScreenshot(
+  page: Page,
+  name: string,
+  { fullPage = true }: { fullPage?: boolean } = {},
+): Promise<string> {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage });
   return file;
 }

@@ -8,9 +8,9 @@ import {
   monthCoverage,
   monthlySeries,
   pointTotals,
-  rankWards,
   residentsFor,
   wardTotals,
+  wardTypeTotals,
   type MapFilter,
 } from '../../../src/lib/map-filter.ts';
 import { sampleSummaries } from '../../support/sample-summaries.ts';
@@ -138,20 +138,21 @@ describe('monthlySeries(data, filter, ward)', () => {
   });
 });
 
-describe('rankWards(data, totals)', () => {
-  it('orders wards by count with shared ranks for ties', () => {
-    const totals = new Float64Array(data.wardSlots);
-    totals[3] = 10;
-    totals[5] = 10;
-    totals[7] = 4;
-    const ranked = rankWards(data, totals);
-    expect(ranked.slice(0, 3).map((r) => [r.count, r.rank])).toEqual([
-      [10, 1],
-      [10, 1],
-      [4, 3],
-    ]);
-    expect(ranked.at(-1)?.rank).toBe(4);
-    expect(ranked).toHaveLength(wards.length);
+describe('wardTypeTotals(data, filter, ward)', () => {
+  it("gives a ward's crimes of each chosen type over the range, from the summaries", () => {
+    const armley = wards.findIndex((w) => w.slug === 'armley');
+    const totals = wardTypeTotals(
+      data,
+      filter('2024-03', '2025-03', [BURGLARY, SHOPLIFTING]),
+      armley,
+    );
+    const expected = CRIME_TYPES.map(() => 0);
+    for (const s of summaries) {
+      const row = s.wardType[wards[armley]?.code ?? ''] ?? [];
+      for (const t of [BURGLARY, SHOPLIFTING]) expected[t] = (expected[t] ?? 0) + (row[t] ?? 0);
+    }
+    expect(totals).toEqual(expected);
+    expect((totals[BURGLARY] ?? 0) + (totals[SHOPLIFTING] ?? 0)).toBeGreaterThan(0);
   });
 });
 

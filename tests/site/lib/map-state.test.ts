@@ -20,7 +20,7 @@ const context: StateContext = {
 describe('parseState(search, context)', () => {
   it('reads every parameter of a shared link', () => {
     const state = parseState(
-      '?type=burglary,violent-crime&from=2025-02&to=2025-03&view=wards&intensity=8&cc=1&ward=armley',
+      '?type=burglary,violent-crime&from=2025-02&to=2025-03&view=wards&measure=rate&intensity=8&min=5&cc=1&ward=armley&c=53.8123,-1.5432&z=13.5',
       context,
     );
     expect(state).toEqual({
@@ -28,9 +28,13 @@ describe('parseState(search, context)', () => {
       from: '2025-02',
       to: '2025-03',
       view: 'wards',
+      measure: 'rate',
       intensity: 8,
+      threshold: 5,
       excludeCityCentre: true,
       ward: 'armley',
+      centre: [53.8123, -1.5432],
+      zoom: 13.5,
     });
   });
 
@@ -45,6 +49,10 @@ describe('parseState(search, context)', () => {
     );
     expect(state.view).toBe('heat');
     expect(state.intensity).toBe(defaultState(context).intensity);
+    expect(parseState('?measure=per-km&min=7', context)).toMatchObject({
+      measure: 'count',
+      threshold: 1,
+    });
     expect(state.ward).toBeNull();
     expect([state.from, state.to]).toEqual(['2024-03', '2025-03']);
   });
@@ -52,6 +60,28 @@ describe('parseState(search, context)', () => {
   it('swaps a reversed month range', () => {
     const state = parseState('?from=2025-03&to=2024-06', context);
     expect([state.from, state.to]).toEqual(['2024-06', '2025-03']);
+  });
+});
+
+describe('parseState(search, context) centre and zoom', () => {
+  it('opens the whole district unless both a centre near Leeds and a map zoom are given', () => {
+    for (const query of [
+      '?c=53.81,-1.55',
+      '?z=12',
+      '?c=51.5,-0.12&z=12',
+      '?c=53.81&z=12',
+      '?c=53.81,-1.55&z=30',
+      '?c=,&z=12',
+      '?c=53.81,-1.55,4&z=12',
+    ]) {
+      expect(parseState(query, context), query).toMatchObject({ centre: null, zoom: null });
+    }
+  });
+
+  it('rounds a centre to 4 decimals and a zoom to half steps, as the URL keeps them', () => {
+    const state = parseState('?c=53.812345,-1.543219&z=12.3', context);
+    expect(state).toMatchObject({ centre: [53.8123, -1.5432], zoom: 12.5 });
+    expect(serialiseState(state, context)).toBe('?c=53.8123,-1.5432&z=12.5');
   });
 });
 
@@ -100,6 +130,17 @@ describe('choroplethScale(values)', () => {
     legend.slice(1).forEach((c, i) => expect(c.from).toBe((legend[i]?.to ?? 0) + 1));
     for (const v of values) {
       const cls = legend.find((c) => v >= c.from && v <= c.to);
+      expect(cls?.colour, String(v)).toBe(colour(v));
+    }
+  });
+
+  it('gives rate classes in tenths that meet without a gap and hold every rate', () => {
+    const values = [12.34, 20.05, 20.06, 31.4, 44.44, 58.1, 60, 75.25, 99.99, 140.5, 230.71, 12.35];
+    const { legend, colour } = choroplethScale(values, 0.1);
+    legend.slice(1).forEach((c, i) => expect(c.from).toBeCloseTo((legend[i]?.to ?? 0) + 0.1, 9));
+    for (const v of values) {
+      const shown = Math.round(v * 10) / 10;
+      const cls = legend.find((c) => shown >= c.from - 1e-9 && shown <= c.to + 1e-9);
       expect(cls?.colour, String(v)).toBe(colour(v));
     }
   });

@@ -1,0 +1,8 @@
+/// <reference types="astro/client" />
+
+interface ImportMetaEnv {
+  /** Base map tile URL template for the map, e.g. "https://tiles.example/{z}/{x}/{y}.png". */
+  readonly PUBLIC_TILE_URL?: string;
+  /** HTML attribution the tile provider requires; shown in the map's corner. */
+  readonly PUBLIC_TILE_ATTRIBUTION?: string;
+}

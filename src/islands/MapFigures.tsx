@@ -1,0 +1,53 @@
+// The figures for the current filter, announced when they change: the Leeds total and the
+// months the window holds, or, for a window without data, that there is none.
+import type { MapData } from '../shared/map-data.ts';
+import { CITY_CENTRE_POSTCODE_DISTRICTS, CRIME_TYPES } from '../shared/constants.ts';
+import { formatCount } from '../lib/format.ts';
+import type { MapViewState } from '../lib/map-state.ts';
+import { describeMonths } from '../shared/months.ts';
+import type { Figures } from './use-figures.ts';
+
+export interface MapFiguresProps {
+  data: MapData;
+  state: MapViewState;
+  figures: Figures;
+  rangeLabel: string;
+}
+
+export function MapFigures({ data, state, figures, rangeLabel }: MapFiguresProps) {
+  const { coverage, noData, leedsTotal } = figures;
+  const { types, excludeCityCentre } = state;
+  if (noData) {
+    const withData = data.months.filter((_, m) => data.hasData[m]);
+    return (
+      <div class="crime-map__figures" aria-live="polite">
+        <p class="crime-map__no-data" id="crime-map-no-data">
+          No data for {rangeLabel}: the site holds no crimes for{' '}
+          {coverage.months === 1 ? 'this month' : `these ${coverage.months} months`}: a gap, not
+          zero, so there is nothing to count or rank. Months with data: {describeMonths(withData)}.
+        </p>
+      </div>
+    );
+  }
+  const cityCentre = CITY_CENTRE_POSTCODE_DISTRICTS.join(' and ');
+  return (
+    <div class="crime-map__figures" aria-live="polite">
+      <p class="crime-map__total">
+        <strong id="crime-map-total">{formatCount(leedsTotal)}</strong> crimes in Leeds
+        {types.length === 0
+          ? ' (no crime type selected)'
+          : types.length < CRIME_TYPES.length
+            ? ` (${types.length} of ${CRIME_TYPES.length} crime types)`
+            : ''}
+        {excludeCityCentre ? `, city centre (${cityCentre}) excluded` : ''}
+      </p>
+      <p id="crime-map-coverage">
+        {rangeLabel}: {coverage.months} month{coverage.months === 1 ? '' : 's'}
+        {coverage.gaps > 0
+          ? `, ${coverage.withData} with data; ${coverage.gaps} of them without data are left out, not counted as zero`
+          : ', all with data'}
+        .
+      </p>
+    </div>
+  );
+}

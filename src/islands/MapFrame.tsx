@@ -1,0 +1,74 @@
+// The two parts of the explorer's frame: the panel (a side panel on a wide screen, a bottom
+// sheet on a phone) that opens and closes, and the map's area with its notes.
+import type { ComponentChildren, Ref } from 'preact';
+import type { MapMeasure, MapView } from '../lib/map-state.ts';
+
+export interface MapPanelProps {
+  open: boolean;
+  onToggle(): void;
+  /** One line shown beside the toggle, also when the panel is closed. */
+  summary: string;
+  children: ComponentChildren;
+}
+
+export function MapPanel({ open, onToggle, summary, children }: MapPanelProps) {
+  return (
+    <section class="crime-map__panel" aria-label="Map controls and figures">
+      <div class="crime-map__panel-bar">
+        <button
+          type="button"
+          class="crime-map__panel-toggle"
+          aria-expanded={open}
+          aria-controls="crime-map-panel-body"
+          onClick={onToggle}
+        >
+          {open ? 'Hide filters and figures' : 'Filters and figures'}
+        </button>
+        <p class="crime-map__bar-summary" aria-hidden="true">
+          {summary}
+        </p>
+      </div>
+      <div id="crime-map-panel-body" class="crime-map__panel-body" hidden={!open}>
+        {children}
+      </div>
+    </section>
+  );
+}
+
+export interface MapAreaProps {
+  mapRef: Ref<HTMLDivElement>;
+  view: MapView;
+  measure: MapMeasure;
+  mapError: string | null;
+  tilesFailed: boolean;
+  /** The legend and the ward's details, drawn over the map. */
+  children: ComponentChildren;
+}
+
+export function MapArea({ mapRef, view, measure, mapError, tilesFailed, children }: MapAreaProps) {
+  const shows =
+    view === 'heat'
+      ? 'heatmap of crimes'
+      : `wards coloured by ${measure === 'count' ? 'crimes' : 'crimes per 1,000 residents'}`;
+  return (
+    <div class="crime-map__main">
+      {mapError !== null && (
+        <p class="crime-map__error" role="alert">
+          The map could not be drawn ({mapError}); the figures beside it are still right.
+        </p>
+      )}
+      {tilesFailed && (
+        <p class="crime-map__note crime-map__tiles-note" role="status">
+          The background map could not be loaded; the crime layers still work.
+        </p>
+      )}
+      <div
+        ref={mapRef}
+        class="crime-map__map"
+        role="region"
+        aria-label={`Map of Leeds: ${shows}. Arrow keys pan, plus and minus zoom; pick a ward from the ranking or the search.`}
+      />
+      {children}
+    </div>
+  );
+}

@@ -1,0 +1,68 @@
+// What the map's colours mean: the choropleth's measure, classes and window, or the heatmap's
+// relative density and what its controls do. A window without data says so instead.
+import { formatCount, formatRate } from '../lib/format.ts';
+import type { ChoroplethScale } from '../lib/map-scale.ts';
+import type { MapMeasure, MapView } from '../lib/map-state.ts';
+import { HEAT_GRADIENT } from './map-layers.ts';
+
+export interface MapLegendProps {
+  view: MapView;
+  measure: MapMeasure;
+  scale: ChoroplethScale | null;
+  /** The window in words, e.g. "Mar 2024 – Mar 2025 (3 months with data)". */
+  window: string;
+  noData: boolean;
+  threshold: number;
+  /** The rates' unit, e.g. "per 1,000 residents over 3 months". */
+  rateUnit: string;
+}
+
+// Sorted by stop: "1" is an integer key, which objects list before "0.2".
+const HEAT_BAR = `linear-gradient(to right, ${Object.entries(HEAT_GRADIENT)
+  .sort((a, b) => Number(a[0]) - Number(b[0]))
+  .map(([stop, colour]) => `${colour} ${Number(stop) * 100}%`)
+  .join(', ')})`;
+
+export function MapLegend(props: MapLegendProps) {
+  if (props.noData) {
+    return (
+      <div class="crime-map__legend" role="group" aria-label="Legend">
+        <p class="crime-map__label">No data for {props.window}</p>
+      </div>
+    );
+  }
+  if (props.view === 'heat') {
+    return (
+      <div class="crime-map__legend" role="group" aria-label="Legend: density of crimes">
+        <p class="crime-map__label">Density of crimes, {props.window}</p>
+        <span class="crime-map__heat-bar" style={{ background: HEAT_BAR }} aria-hidden="true" />
+        <p class="crime-map__heat-ends">
+          <span>Low</span>
+          <span>High</span>
+        </p>
+        <p class="crime-map__note crime-map__legend-more">
+          Relative to the busiest places in view. Higher sensitivity reaches the top colour with
+          fewer crimes
+          {props.threshold > 1 ? `; places with under ${props.threshold} crimes are hidden` : ''}.
+        </p>
+      </div>
+    );
+  }
+  const name = props.measure === 'count' ? 'Crimes per ward' : `Crimes ${props.rateUnit}`;
+  const format = props.measure === 'count' ? formatCount : formatRate;
+  return (
+    <div class="crime-map__legend" role="group" aria-label={`Legend: ${name.toLowerCase()}`}>
+      <p class="crime-map__label">
+        {name}, {props.window}
+      </p>
+      <ul>
+        {props.scale?.legend.map((c) => (
+          <li key={c.colour}>
+            <span class="swatch" style={{ background: c.colour }} aria-hidden="true" />
+            {c.from === c.to ? format(c.from) : `${format(c.from)} to ${format(c.to)}`}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

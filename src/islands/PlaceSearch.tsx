@@ -1,0 +1,123 @@
+// Find a place: a Leeds postcode (full, sector or district, any case and spacing) centres the
+// map on it and opens its ward; a ward's name opens that ward. Postcodes come from the
+// published postcode index, fetched the first time one is searched; no other server is asked.
+import { useRef, useState } from 'preact/hooks';
+import type { MapData } from '../shared/map-data.ts';
+import type { PostcodeIndexFile } from '../shared/postcode-index.ts';
+import { normalisePostcode } from '../shared/postcode-index.ts';
+import { PLACE_ZOOM, findPostcode, findWards } from '../lib/map-postcodes.ts';
+
+export interface FoundPlace {
+  ward: string;
+  /** Where to centre the map, with its zoom; null keeps the view (a ward found by name). */
+  centre: [number, number] | null;
+  zoom: number | null;
+}
+
+export interface PlaceSearchProps {
+  data: MapData;
+  postcodesUrl: string;
+  onFound(place: FoundPlace): void;
+}
+
+async function fetchIndex(url: string): Promise<PostcodeIndexFile> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url} answered HTTP ${response.status}`);
+  return (await response.json()) as PostcodeIndexFile;
+}
+
+export function PlaceSearch({ data, postcodesUrl, onFound }: PlaceSearchProps) {
+  const [message, setMessage] = useState('');
+  const [choices, setChoices] = useState<string[]>([]);
+  const index = useRef<Promise<PostcodeIndexFile> | null>(null);
+  const wardName = (slug: string) => data.wards.find((w) => w.slug === slug)?.name ?? slug;
+
+  const searchPostcode = async (text: string) => {
+    index.current ??= fetchIndex(postcodesUrl);
+    let file: PostcodeIndexFile;
+    try {
+      file = await index.current;
+    } catch (e) {
+      index.current = null;
+      setMessage(
+        `The postcode list could not be loaded (${e instanceof Error ? e.message : String(e)}).`,
+      );
+      return;
+    }
+    const found = findPostcode(file, text);
+    if (found?.kind !== 'postcode') {
+      setMessage(found?.kind === 'none' ? found.message : `“${text}” is not a postcode.`);
+      return;
+    }
+    setMessage(
+      found.precision === 'unit'
+        ? `${found.label} is in ${wardName(found.ward)}.`
+        : `Most of ${found.label} is in ${wardName(found.ward)}; the map is centred on it.`,
+    );
+    onFound({
+      ward: found.ward,
+      centre: [found.lat, found.lon],
+      zoom: PLACE_ZOOM[found.precision],
+    });
+  };
+
+  const search = (text: string) => {
+    setChoices([]);
+    if (text.trim() === '') {
+      setMessage('Type a Leeds postcode, such as LS6 1AA or LS6, or a ward name.');
+      return;
+    }
+    const wards = findWards(data.wards, text);
+    if (normalisePostcode(text) !== null && wards.length === 0) {
+      void searchPostcode(text);
+      return;
+    }
+    if (wards.length === 1 && wards[0] !== undefined) {
+      setMessage(`${wardName(wards[0])}.`);
+      onFound({ ward: wards[0], centre: null, zoom: null });
+    } else if (wards.length > 1) {
+      setMessage(`${wards.length} wards match “${text.trim()}”:`);
+      setChoices(wards);
+    } else {
+      setMessage(`No Leeds postcode or ward matches “${text.trim()}”.`);
+    }
+  };
+
+  return (
+    <form
+      class="crime-map__search"
+      role="search"
+      aria-label="Find a place"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const input = e.currentTarget.elements.namedItem('place') as HTMLInputElement | null;
+        search(input?.value ?? '');
+      }}
+    >
+      <label for="crime-map-place" class="crime-map__label">
+        Find a postcode or ward
+      </label>
+      <div class="crime-map__search-row">
+        <input id="crime-map-place" name="place" type="search" autocomplete="postal-code" />
+        <button type="submit">Find</button>
+      </div>
+      <p class="crime-map__note" role="status" id="crime-map-search-result">
+        {message}
+      </p>
+      {choices.length > 0 && (
+        <ul class="crime-map__choices">
+          {choices.map((slug) => (
+            <li key={slug}>
+              <button
+                type="button"
+                onClick={() => onFound({ ward: slug, centre: null, zoom: null })}
+              >
+                {wardName(slug)}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </form>
+  );
+}

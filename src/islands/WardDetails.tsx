@@ -1,0 +1,145 @@
+// A ward's details beside the map: crimes, rate, rank, types, its last 24 months and the link
+// to its report. A non-modal dialog: it takes focus when a ward is picked, and Escape or the
+// close button hands focus back (use-ward-focus.ts).
+import { useMemo } from 'preact/hooks';
+import type { MapData } from '../shared/map-data.ts';
+import { formatCount, formatRate, formatShare, ordinal } from '../lib/format.ts';
+import { monthlySeries, wardTypeTotals, type MapFilter } from '../lib/map-filter.ts';
+import type { MapMeasure } from '../lib/map-state.ts';
+import { longMonth } from '../shared/months.ts';
+import { WardTrend } from './WardTrend.tsx';
+import type { Figures } from './use-figures.ts';
+import { WARD_HEADING_ID } from './use-ward-focus.ts';
+
+/** The trend shows this many months, up to the last month of the window. */
+const TREND_MONTHS = 24;
+
+export interface WardDetailsProps {
+  data: MapData;
+  ward: number;
+  figures: Figures;
+  measure: MapMeasure;
+  /** The window in words, for "no data" and the types' heading. */
+  window: string;
+  wardsBase: string;
+  onClose(): void;
+}
+
+function WardFigures(props: WardDetailsProps) {
+  const { data, ward, figures, measure } = props;
+  const w = data.wards[ward];
+  if (w === undefined) return null;
+  const count = figures.totals[ward] ?? 0;
+  const rate = figures.rates[ward] ?? null;
+  const leedsRate = figures.leedsRate;
+  const rank = figures.rankOf.get(ward) ?? null;
+  const tied = rank !== null && figures.ranking.filter((r) => r.rank === rank).length > 1;
+  return (
+    <dl>
+      <dt>Crimes</dt>
+      <dd id="crime-map-ward-count">{formatCount(count)}</dd>
+      <dt>Share of Leeds</dt>
+      <dd>{formatShare(figures.leedsTotal > 0 ? count / figures.leedsTotal : 0)}</dd>
+      <dt>Crimes {figures.rateUnit}</dt>
+      <dd>
+        {rate === null ? 'n/a' : formatRate(rate)}
+        {leedsRate === null ? '' : ` (Leeds: ${formatRate(leedsRate)})`}
+      </dd>
+      <dt>Rank</dt>
+      <dd id="crime-map-ward-rank">
+        {rank === null
+          ? 'not ranked (no residents)'
+          : `${ordinal(rank)}${tied ? ' (tied)' : ''} of ${data.wards.length} by ${measure === 'count' ? 'crimes' : 'rate'}`}
+      </dd>
+    </dl>
+  );
+}
+
+function WardTypes({ data, ward, filter }: { data: MapData; ward: number; filter: MapFilter }) {
+  const rows = useMemo(
+    () =>
+      wardTypeTotals(data, filter, ward)
+        .map((count, t) => ({ type: data.crimeTypes[t] ?? '', count }))
+        .filter((r) => filter.types.includes(data.crimeTypes.indexOf(r.type)))
+        .sort((a, b) => b.count - a.count || a.type.localeCompare(b.type, 'en-GB')),
+    [data, filter, ward],
+  );
+  return (
+    <details>
+      <summary>Crimes by type</summary>
+      <table>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.type}>
+              <th scope="row">{r.type}</th>
+              <td>{formatCount(r.count)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
+  );
+}
+
+export function WardDetails(props: WardDetailsProps) {
+  const { data, ward, figures } = props;
+  const w = data.wards[ward];
+  const trendFilter = useMemo(
+    () => ({ ...figures.filter, from: Math.max(0, figures.filter.to - TREND_MONTHS + 1) }),
+    [figures.filter],
+  );
+  const series = useMemo(() => monthlySeries(data, trendFilter, ward), [data, trendFilter, ward]);
+  if (w === undefined) return null;
+  return (
+    <section
+      class="crime-map__ward"
+      id="crime-map-ward"
+      role="dialog"
+      aria-labelledby={WARD_HEADING_ID}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.preventDefault();
+          props.onClose();
+        }
+      }}
+    >
+      <div class="crime-map__ward-head">
+        <h2 id={WARD_HEADING_ID} tabIndex={-1}>
+          {w.name}
+        </h2>
+        <button type="button" class="crime-map__close" onClick={props.onClose}>
+          Close<span class="visually-hidden"> ward details</span>
+        </button>
+      </div>
+      {figures.noData ? (
+        <p class="crime-map__no-data">No data for {props.window}.</p>
+      ) : (
+        <>
+          <p class="crime-map__note">{props.window}</p>
+          <WardFigures {...props} />
+          <WardTypes data={data} ward={ward} filter={figures.filter} />
+        </>
+      )}
+      <p class="crime-map__label">
+        Monthly crimes, {series.length} months to {longMonth(series.at(-1)?.month ?? '')}
+      </p>
+      <WardTrend series={series} label={`Monthly crimes in ${w.name}`} />
+      <details>
+        <summary>Monthly figures</summary>
+        <table>
+          <tbody>
+            {series.map((s) => (
+              <tr key={s.month}>
+                <th scope="row">{longMonth(s.month)}</th>
+                <td>{s.count === null ? 'no data' : formatCount(s.count)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+      <p>
+        <a href={`${props.wardsBase}${w.slug}/`}>Read the {w.name} ward report</a>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,82 @@
+// The wards ranked by crimes or by rate: the top 5, or all 33. Each ward's name is a button
+// that opens its details, the keyboard's way to pick a ward (the outlines are not in the tab
+// order).
+import type { MapData } from '../shared/map-data.ts';
+import { formatCount, formatRate } from '../lib/format.ts';
+import type { RankedWard } from '../lib/map-rates.ts';
+import type { MapMeasure } from '../lib/map-state.ts';
+
+/** How many wards the ranking shows until "show all" is pressed. */
+export const TOP_WARDS = 5;
+
+export interface WardRankingProps {
+  data: MapData;
+  ranking: readonly RankedWard[];
+  /** Each ward's rate, indexed like data.wards, and the rates' unit. */
+  rates: readonly (number | null)[];
+  rateUnit: string;
+  measure: MapMeasure;
+  showAll: boolean;
+  /** Slug of the selected ward, or null. */
+  selected: string | null;
+  onPick(slug: string): void;
+  onShowAll(showAll: boolean): void;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+export function WardRanking(props: WardRankingProps) {
+  const { data, ranking, showAll, selected } = props;
+  const visible = showAll ? ranking : ranking.slice(0, TOP_WARDS);
+  const by = props.measure === 'count' ? 'crimes' : `crimes ${props.rateUnit}`;
+  return (
+    <>
+      <table class="crime-map__ranking" id="crime-map-ranking">
+        <caption>{showAll ? `All wards by ${by}` : `Top ${TOP_WARDS} wards by ${by}`}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Rank</th>
+            <th scope="col">Ward</th>
+            <th scope="col">Crimes</th>
+            <th scope="col">{capitalise(props.rateUnit)}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {visible.map(({ ward, count, rank }) => {
+            const w = data.wards[ward];
+            if (w === undefined) return null;
+            const rate = props.rates[ward] ?? null;
+            return (
+              <tr key={w.slug} aria-current={selected === w.slug ? 'true' : undefined}>
+                <td>{rank ?? '–'}</td>
+                <th scope="row">
+                  <button
+                    type="button"
+                    class="crime-map__ward-button"
+                    data-ward={w.slug}
+                    aria-pressed={selected === w.slug}
+                    onClick={() => props.onPick(w.slug)}
+                  >
+                    {w.name}
+                  </button>
+                </th>
+                <td>{formatCount(count)}</td>
+                <td>{rate === null ? 'n/a' : formatRate(rate)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <button
+        type="button"
+        aria-expanded={showAll}
+        aria-controls="crime-map-ranking"
+        onClick={() => props.onShowAll(!showAll)}
+      >
+        {showAll ? `Show the top ${TOP_WARDS} only` : `Show all ${data.wards.length} wards`}
+      </button>
+    </>
+  );
+}

@@ -1,0 +1,101 @@
+// The figures the map shows for the current filter. Each depends only on the parts of the
+// state it reads, so selecting a ward or moving the heat controls recomputes no totals.
+import { useMemo } from 'preact/hooks';
+import type { MapData } from '../shared/map-data.ts';
+import { monthCoverage, residentsFor, wardTotals, type MapFilter } from '../lib/map-filter.ts';
+import { rankWardsBy, rateUnit, wardRate, type RankedWard } from '../lib/map-rates.ts';
+import { choroplethScale, type ChoroplethScale } from '../lib/map-scale.ts';
+import type { MapViewState } from '../lib/map-state.ts';
+
+/** Legend steps: whole crimes, or rates to the one decimal they are printed with. */
+const LEGEND_STEP = { count: 1, rate: 0.1 } as const;
+
+export interface Figures {
+  filter: MapFilter;
+  /** Crimes per ward slot (the last slot: crimes in no ward). */
+  totals: Float64Array;
+  leedsTotal: number;
+  coverage: ReturnType<typeof monthCoverage>;
+  /** No month of the window has data: nothing to count, rank or colour. */
+  noData: boolean;
+  /** The wards by the chosen measure. */
+  ranking: RankedWard[];
+  /** Rank of each ward index by the chosen measure (null: no rate, no rank). */
+  rankOf: ReadonlyMap<number, number | null>;
+  /** Each ward's crimes per 1,000 residents over the window (src/shared/rates.ts). */
+  rates: (number | null)[];
+  leedsRate: number | null;
+  /** The rates' unit: "per 1,000 residents over 3 months", "per 1,000 residents a year". */
+  rateUnit: string;
+  /** Choropleth classes, while the ward view is shown and the window has data. */
+  scale: ChoroplethScale | null;
+}
+
+export function useFigures(data: MapData, state: MapViewState): Figures {
+  const { types, from, to, excludeCityCentre, view, measure } = state;
+  const typeIndex = useMemo(() => new Map(data.crimeTypes.map((t, i) => [t, i])), [data]);
+  const filter: MapFilter = useMemo(
+    () => ({
+      types: types.map((t) => typeIndex.get(t) ?? -1).filter((i) => i >= 0),
+      from: Math.max(0, data.months.indexOf(from)),
+      to: Math.max(0, data.months.indexOf(to)),
+      excludeCityCentre,
+    }),
+    [data, typeIndex, types, from, to, excludeCityCentre],
+  );
+  const totals = useMemo(() => wardTotals(data, filter), [data, filter]);
+  const coverage = useMemo(() => monthCoverage(data, filter), [data, filter]);
+  const noData = coverage.withData === 0;
+  const leedsTotal = useMemo(() => totals.reduce((a, b) => a + b, 0), [totals]);
+  const names = useMemo(() => data.wards.map((w) => w.name), [data]);
+  // With the city centre excluded, its residents leave each ward's denominator with its crimes.
+  const populations = useMemo(
+    () => data.wards.map((_, i) => residentsFor(data, filter, i)),
+    [data, filter],
+  );
+  const months = coverage.withData;
+  const ranking = useMemo(
+    () => rankWardsBy(measure, names, populations, totals, months),
+    [measure, names, populations, totals, months],
+  );
+  const rates = useMemo(
+    () => populations.map((p, i) => wardRate(totals[i] ?? 0, p, months)),
+    [populations, totals, months],
+  );
+  const leedsRate = useMemo(
+    () =>
+      wardRate(
+        leedsTotal,
+        populations.reduce((a, b) => a + b, 0),
+        months,
+      ),
+    [leedsTotal, populations, months],
+  );
+  const rankOf = useMemo(() => new Map(ranking.map((r) => [r.ward, r.rank])), [ranking]);
+  const scale = useMemo(() => {
+    if (view !== 'wards' || noData) return null;
+    const values = data.wards.map((_, i) =>
+      measure === 'count' ? (totals[i] ?? 0) : (rates[i] ?? 0),
+    );
+    return choroplethScale(values, LEGEND_STEP[measure]);
+  }, [data, view, measure, totals, rates, noData]);
+  const unit = rateUnit(months);
+  // One object per change of its parts, so the parts of the view built from it are skipped
+  // when they did not change.
+  return useMemo(
+    () => ({
+      filter,
+      totals,
+      leedsTotal,
+      coverage,
+      noData,
+      ranking,
+      rankOf,
+      rates,
+      leedsRate,
+      rateUnit: unit,
+      scale,
+    }),
+    [filter, totals, leedsTotal, coverage, noData, ranking, rankOf, rates, leedsRate, unit, scale],
+  );
+}

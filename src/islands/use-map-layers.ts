@@ -1,0 +1,161 @@
+// The Leaflet map of the island: created once, then redrawn right after each render (before
+// the browser paints), each layer only when what it shows has changed.
+import {
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type MutableRef,
+} from 'preact/hooks';
+import type { FeatureCollection, Geometry } from 'geojson';
+import type { MapData } from '../shared/map-data.ts';
+import { formatCount, formatRate, ordinal } from '../lib/format.ts';
+import { pointTotals } from '../lib/map-filter.ts';
+import { INTENSITY_DEFAULT, type MapViewState } from '../lib/map-state.ts';
+import {
+  MapLayers,
+  sameViewport,
+  type WardFeatureProperties,
+  type WardStyle,
+} from './map-layers.ts';
+import type { Figures } from './use-figures.ts';
+import type { Commit } from './use-map-state.ts';
+
+/** Choropleth fill: opaque enough to read the colour, light enough to see streets below. */
+const CHOROPLETH_OPACITY = 0.7;
+
+export type WardShapes = FeatureCollection<Geometry, WardFeatureProperties>;
+
+export interface MapLayersInput {
+  container: MutableRef<HTMLDivElement | null>;
+  root: MutableRef<HTMLDivElement | null>;
+  data: MapData;
+  shapes: WardShapes;
+  state: MapViewState;
+  stateRef: MutableRef<MapViewState>;
+  figures: Figures;
+  commit: Commit;
+  /** A ward outline was clicked: select it (or, if selected, close it). */
+  onWardClick(slug: string): void;
+}
+
+export interface MapLayersHandle {
+  layers: MapLayers | null;
+  tilesFailed: boolean;
+  mapError: string | null;
+}
+
+/** The tooltip of a ward: its name and figures (set as text, never as HTML). */
+function wardLabel(data: MapData, figures: Figures, i: number): string {
+  const w = data.wards[i];
+  if (w === undefined) return '';
+  if (figures.noData) return `${w.name}: no data for these months`;
+  const count = figures.totals[i] ?? 0;
+  const rate = figures.rates[i] ?? null;
+  const rank = figures.rankOf.get(i) ?? null;
+  return (
+    `${w.name}: ${formatCount(count)} crimes` +
+    (rate === null ? '' : `, ${formatRate(rate)} ${figures.rateUnit}`) +
+    (rank === null ? '' : ` (${ordinal(rank)} of ${data.wards.length})`)
+  );
+}
+
+export function useMapLayers(input: MapLayersInput): MapLayersHandle {
+  const { data, shapes, state, figures } = input;
+  const [layers, setLayers] = useState<MapLayers | null>(null);
+  const [tilesFailed, setTilesFailed] = useState(false);
+  const [mapError, setMapError] = useState<string | null>(null);
+  const live = useRef(input);
+  live.current = input;
+  const pointBuffer = useMemo(() => new Float64Array(data.pointCount), [data]);
+  const updates = useRef(0);
+  const wardIndex = useMemo(() => new Map(data.wards.map((w, i) => [w.slug, i])), [data]);
+
+  useEffect(() => {
+    const container = input.container.current;
+    if (container === null) return undefined;
+    let created: MapLayers | null = null;
+    let cancelled = false;
+    MapLayers.create(container, shapes, {
+      wardLabel: (slug) => wardLabel(data, live.current.figures, wardIndex.get(slug) ?? -1),
+      onWardClick: (slug) => live.current.onWardClick(slug),
+      onTilesFailed: () => setTilesFailed(true),
+      onMove(view) {
+        const { stateRef, commit, root } = live.current;
+        root.current?.setAttribute('data-view', `${view.centre.join(',')},${view.zoom}`);
+        const s = stateRef.current;
+        const shown =
+          s.centre === null || s.zoom === null
+            ? created?.fittedView
+            : { centre: s.centre, zoom: s.zoom };
+        if (shown !== undefined && sameViewport(view, shown)) return;
+        commit({ centre: view.centre, zoom: view.zoom }, 'step');
+      },
+    }).then(
+      (l) => {
+        if (cancelled) l.destroy();
+        else {
+          created = l;
+          const v = l.view();
+          input.root.current?.setAttribute('data-view', `${v.centre.join(',')},${v.zoom}`);
+          setLayers(l);
+        }
+      },
+      (e: unknown) => setMapError(e instanceof Error ? e.message : String(e)),
+    );
+    return () => {
+      cancelled = true;
+      created?.destroy();
+    };
+  }, [data, shapes]);
+
+  const { view, intensity, threshold, ward, centre, zoom } = state;
+  const { filter, scale, noData } = figures;
+
+  useLayoutEffect(() => {
+    if (layers === null) return;
+    if (view !== 'heat' || noData) {
+      layers.hideHeat();
+      return;
+    }
+    const max = pointTotals(data, filter, pointBuffer);
+    if (threshold > 1) {
+      for (let p = 0; p < pointBuffer.length; p++) {
+        if ((pointBuffer[p] ?? 0) < threshold) pointBuffer[p] = 0;
+      }
+    }
+    // Each sensitivity step halves the count that saturates the colour scale; the default
+    // saturates at half the busiest place.
+    const saturation = max * 2 ** (INTENSITY_DEFAULT - 1 - intensity);
+    layers.showHeat(data.pointLat, data.pointLon, pointBuffer, saturation);
+  }, [layers, data, filter, view, intensity, threshold, noData, pointBuffer]);
+
+  const wardFills = useMemo(() => {
+    if (scale === null) return null;
+    const fills = new Map<string, WardStyle>();
+    data.wards.forEach((w, i) => {
+      const value = state.measure === 'count' ? (figures.totals[i] ?? 0) : (figures.rates[i] ?? 0);
+      fills.set(w.slug, { fillColor: scale.colour(value), fillOpacity: CHOROPLETH_OPACITY });
+    });
+    return fills;
+  }, [data, figures.totals, figures.rates, scale, state.measure]);
+
+  useLayoutEffect(() => {
+    layers?.styleWards(wardFills, ward);
+  }, [layers, wardFills, ward]);
+
+  useLayoutEffect(() => {
+    layers?.setView(centre === null || zoom === null ? null : { centre, zoom });
+  }, [layers, centre, zoom]);
+
+  useLayoutEffect(() => {
+    if (layers === null) return;
+    layers.refreshTooltips();
+    // Tests and the benchmark wait for this counter to know the map and figures are redrawn.
+    updates.current += 1;
+    input.root.current?.setAttribute('data-updates', String(updates.current));
+  }, [layers, state]);
+
+  return { layers, tilesFailed, mapError };
+}

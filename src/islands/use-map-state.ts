@@ -1,0 +1,76 @@
+// The map's view state, kept in the URL: parsed on load and on back/forward, written as
+// history entries (one per discrete change, one per continuous move).
+import { useEffect, useMemo, useRef, useState, type MutableRef } from 'preact/hooks';
+import {
+  parseState,
+  sameState,
+  serialiseState,
+  type MapViewState,
+  type StateContext,
+} from '../lib/map-state.ts';
+import { createHistoryWriter } from './history-writer.ts';
+
+/**
+ * 'push': a discrete change, one history entry (back undoes it). 'step': one step of a
+ * continuous change (slider, map pan or zoom); the steps of one move share an entry.
+ */
+export type CommitMode = 'push' | 'step';
+export type Commit = (patch: Partial<MapViewState>, mode: CommitMode) => void;
+
+export interface MapStateHandle {
+  state: MapViewState;
+  /** The latest state, for callbacks that outlive a render. */
+  stateRef: MutableRef<MapViewState>;
+  /** One function for the life of the view, so parts drawn once keep their props. */
+  commit: Commit;
+}
+
+/** `root` gets data-history="pending" while an entry waits to be written (tests wait for it). */
+export function useMapState(
+  context: StateContext,
+  root: MutableRef<HTMLElement | null>,
+): MapStateHandle {
+  const [state, setState] = useState<MapViewState>(() =>
+    parseState(window.location.search, context),
+  );
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const history = useMemo(
+    () =>
+      createHistoryWriter((pending) => {
+        if (pending) root.current?.setAttribute('data-history', 'pending');
+        else root.current?.removeAttribute('data-history');
+      }),
+    [root],
+  );
+
+  const commit: Commit = useMemo(
+    () => (patch, mode) => {
+      const current = stateRef.current;
+      const next = { ...current, ...patch };
+      // A slider's end usually repeats its last step: no second redraw.
+      if (!sameState(next, current)) {
+        stateRef.current = next;
+        setState(next);
+      }
+      const search = serialiseState(next, context);
+      if (mode === 'push') history.push(search);
+      // The changed values name the control: one move of a control is one entry.
+      else history.step(search, Object.keys(patch).sort().join());
+    },
+    [context, history],
+  );
+
+  useEffect(() => {
+    const onPopState = () => {
+      history.discard();
+      const next = parseState(window.location.search, context);
+      stateRef.current = next;
+      setState(next);
+    };
+    window.addEventListener('popstate', onPopState);
+    return () => window.removeEventListener('popstate', onPopState);
+  }, [context, history]);
+
+  return { state, stateRef, commit };
+}

@@ -1,0 +1,73 @@
+// The ranking and the selected ward's details, each built again only when what it shows
+// changed: an unchanged element is skipped whole when the view is compared with the page.
+import { useMemo, useState } from 'preact/hooks';
+import type { JSX } from 'preact';
+import type { MapData } from '../shared/map-data.ts';
+import type { MapViewState } from '../lib/map-state.ts';
+import { WardDetails } from './WardDetails.tsx';
+import { WardRanking } from './WardRanking.tsx';
+import type { Figures } from './use-figures.ts';
+import type { WardFocus } from './use-ward-focus.ts';
+
+export interface WardViewsInput {
+  data: MapData;
+  figures: Figures;
+  state: MapViewState;
+  wards: WardFocus;
+  /** The window in words. */
+  windowText: string;
+  wardsBase: string;
+}
+
+export function useWardViews(input: WardViewsInput): {
+  ranking: JSX.Element | false;
+  details: JSX.Element | false;
+} {
+  const { data, figures, state, wards, windowText, wardsBase } = input;
+  const [showAll, setShowAll] = useState(false);
+  const { noData } = figures;
+  const ranking = useMemo(
+    () =>
+      !noData && (
+        <WardRanking
+          data={data}
+          ranking={figures.ranking}
+          rates={figures.rates}
+          rateUnit={figures.rateUnit}
+          measure={state.measure}
+          showAll={showAll}
+          selected={state.ward}
+          onPick={wards.toggle}
+          onShowAll={setShowAll}
+        />
+      ),
+    [
+      data,
+      figures.ranking,
+      figures.rates,
+      figures.rateUnit,
+      state.measure,
+      showAll,
+      state.ward,
+      wards,
+      noData,
+    ],
+  );
+  const selected = state.ward === null ? -1 : data.wards.findIndex((w) => w.slug === state.ward);
+  const details = useMemo(
+    () =>
+      selected >= 0 && (
+        <WardDetails
+          data={data}
+          ward={selected}
+          figures={figures}
+          measure={state.measure}
+          window={windowText}
+          wardsBase={wardsBase}
+          onClose={wards.close}
+        />
+      ),
+    [data, selected, figures, state.measure, windowText, wardsBase, wards],
+  );
+  return { ranking, details };
+}

@@ -1,0 +1,81 @@
+// Finding a place typed into the map's search box: a postcode (full, sector or district) in
+// the published postcode index, or a ward by name. Pure.
+import {
+  POSTCODE_UNIT_STEP_DEGREES,
+  normalisePostcode,
+  type PostcodeIndexFile,
+} from '../shared/postcode-index.ts';
+
+export type PlaceMatch =
+  | {
+      kind: 'postcode';
+      label: string;
+      lat: number;
+      lon: number;
+      ward: string;
+      precision: 'unit' | 'sector' | 'district';
+    }
+  | { kind: 'wards'; wards: string[] }
+  | { kind: 'none'; message: string };
+
+/** Zoom to show a found place at: a street for a full postcode, a neighbourhood for a sector. */
+export const PLACE_ZOOM = { unit: 15, sector: 14, district: 13 } as const;
+
+/** The place of a postcode in the index, or why there is none. */
+export function findPostcode(index: PostcodeIndexFile, text: string): PlaceMatch | null {
+  const postcode = normalisePostcode(text);
+  if (postcode === null) return null;
+  const { kind, key } = postcode;
+  const outward = key.split(' ')[0] ?? key;
+  const notLeeds = (what: string): PlaceMatch => ({
+    kind: 'none',
+    message: outward.startsWith('LS')
+      ? `${what} is not in the Leeds wards: it may be outside the Leeds district, newer than the postcode list, or not in use.`
+      : `${what} is not a Leeds postcode: the map covers the Leeds district (LS postcodes).`,
+  });
+  const place = (lat: number, lon: number, wardIndex: number): PlaceMatch => ({
+    kind: 'postcode',
+    label: key,
+    lat,
+    lon,
+    ward: index.wards[wardIndex] ?? '',
+    precision: kind,
+  });
+  if (kind === 'district') {
+    const d = index.districts[key];
+    return d === undefined ? notLeeds(`Postcode district ${key}`) : place(...d);
+  }
+  const sectorKey = kind === 'sector' ? key : key.slice(0, -2);
+  const sector = index.sectors[sectorKey];
+  if (sector === undefined) return notLeeds(kind === 'sector' ? `Postcode sector ${key}` : key);
+  if (kind === 'sector') return place(...sector);
+  const letters = key.slice(-2);
+  const units = index.units[sectorKey] ?? [];
+  for (let i = 0; i + 3 < units.length; i += 4) {
+    if (units[i] !== letters) continue;
+    const step = POSTCODE_UNIT_STEP_DEGREES;
+    const lat = sector[0] + Number(units[i + 1]) * step;
+    const lon = sector[1] + Number(units[i + 2]) * step;
+    return place(Math.round(lat * 1e5) / 1e5, Math.round(lon * 1e5) / 1e5, Number(units[i + 3]));
+  }
+  return notLeeds(key);
+}
+
+/** Wards whose name contains the text (any case), as slugs, best match first. */
+export function findWards(
+  wards: readonly { slug: string; name: string }[],
+  text: string,
+): string[] {
+  const wanted = text.trim().toLowerCase();
+  if (wanted === '') return [];
+  const hits = wards.filter((w) => w.name.toLowerCase().includes(wanted));
+  const exact = hits.find((w) => w.name.toLowerCase() === wanted);
+  if (exact !== undefined) return [exact.slug];
+  return hits
+    .sort(
+      (a, b) =>
+        Number(!a.name.toLowerCase().startsWith(wanted)) -
+        Number(!b.name.toLowerCase().startsWith(wanted)),
+    )
+    .map((w) => w.slug);
+}

@@ -1,0 +1,73 @@
+// Rates and ranks as the map shows them, from the project's one rates module
+// (src/shared/rates.ts): the same window gives the same rate and the same words as on the
+// report pages. The island takes them from here only.
+import { annualisedRate, rankWithTies, rateWindow } from '../shared/rates.ts';
+import type { MapMeasure } from './map-state.ts';
+
+/**
+ * Crimes per 1,000 residents over the window's months with data (a year's worth at 12 months
+ * or more, as on the reports); null without residents or without a month of data.
+ */
+export function wardRate(count: number, population: number, monthsWithData: number): number | null {
+  return monthsWithData > 0 ? annualisedRate(count, population, monthsWithData) : null;
+}
+
+/** The unit of those rates: "per 1,000 residents over 3 months", "... a year". */
+export function rateUnit(monthsWithData: number): string {
+  return monthsWithData > 0 ? rateWindow(monthsWithData).unit : 'per 1,000 residents';
+}
+
+export interface RankedWard {
+  /** Index into the map data's wards. */
+  ward: number;
+  count: number;
+  /** The measured value: the count, or the rate (null: no residents). */
+  value: number | null;
+  /** 1 = highest; equal values share a rank (1, 2, 2, 4); null for a ward without a rate. */
+  rank: number | null;
+}
+
+/**
+ * The wards ordered by the measure, highest first (equal values by name, wards without a
+ * rate last), with competition ranks. `names` and `populations` are indexed like `totals`.
+ */
+export function rankWardsBy(
+  measure: MapMeasure,
+  names: readonly string[],
+  populations: readonly number[],
+  totals: ArrayLike<number>,
+  monthsWithData: number,
+): RankedWard[] {
+  const counts = names.map((_, ward) => totals[ward] ?? 0);
+  const values = counts.map((count, ward) =>
+    measure === 'count' ? count : wardRate(count, populations[ward] ?? 0, monthsWithData),
+  );
+  const ranks = rankWithTies(values);
+  return names
+    .map((name, ward) => ({
+      ward,
+      name,
+      count: counts[ward] ?? 0,
+      value: values[ward] ?? null,
+      rank: ranks[ward] ?? null,
+    }))
+    .sort(
+      (a, b) =>
+        (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.name.localeCompare(b.name, 'en-GB'),
+    )
+    .map(({ ward, count, value, rank }) => ({ ward, count, value, rank }));
+}
+
+/**
+ * The window in words, with how many of its months hold data: "Mar 2024 – Mar 2025, 3 of 13
+ * months with data", "Mar 2025", "Apr 2024 – Jan 2025, no data".
+ */
+export function describeWindow(
+  label: string,
+  coverage: { months: number; withData: number },
+): string {
+  const { months, withData } = coverage;
+  if (withData === 0) return `${label}, no data`;
+  if (withData === months) return months === 1 ? label : `${label}, all ${months} months with data`;
+  return `${label}, ${withData} of ${months} months with data`;
+}

@@ -1,0 +1,473 @@
+// The map page as an explorer, at a laptop's size (1280x800) and a phone's (390x844): layout,
+// picking a ward, windows without data, the place search, centre and zoom in the URL and in
+// history, and accessibility in each state. Screenshots of each state go to test-results/.
+import { readdir, readFile } from 'node:fs/promises';
+import { booleanPointInPolygon, point } from '@turf/turf';
+import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { SiteData } from '../../src/shared/schema.ts';
+import {
+  launchBrowser,
+  openPage,
+  saveScreenshot,
+  seriousA11yViolations,
+  siteUrl,
+  type OpenedPage,
+} from './support.ts';
+import { afterUpdate, pressInARun, readSiteData, waitForMap } from './map-page.ts';
+
+// Each test opens pages at two sizes and runs axe in several states: on a busy shared machine
+// that takes longer than the default 30 s.
+vi.setConfig({ testTimeout: 90_000 });
+
+const SIZES = {
+  desktop: { width: 1280, height: 800 },
+  phone: { width: 390, height: 844 },
+} as const;
+type Size = keyof typeof SIZES;
+
+let browser: Browser;
+let site: SiteData;
+const opened: OpenedPage[] = [];
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  site = await readSiteData();
+});
+
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((o) => o.context.close()));
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function openMap(size: Size, query = ''): Promise<OpenedPage> {
+  const o = await openPage(browser, `/${query}`, { viewport: SIZES[size] });
+  opened.push(o);
+  await waitForMap(o.page);
+  return o;
+}
+
+/** On a phone the filters and figures are in a bottom sheet, closed at first. */
+async function openPanel(page: Page, size: Size): Promise<void> {
+  if (size === 'phone') await page.getByRole('button', { name: 'Filters and figures' }).click();
+}
+
+async function historyLength(page: Page): Promise<number> {
+  return page.evaluate(() => window.history.length);
+}
+
+async function mapView(page: Page): Promise<string | null> {
+  return page.getAttribute('.crime-map', 'data-view');
+}
+
+/** The map's centre and zoom as it reports them, close to `expected` ("lat,lon,zoom"). */
+async function expectView(page: Page, expected: string): Promise<void> {
+  const [lat, lon, zoom] = ((await mapView(page)) ?? '').split(',').map(Number);
+  const [eLat, eLon, eZoom] = expected.split(',').map(Number);
+  expect(zoom).toBe(eZoom);
+  // Leaflet puts the centre on a whole pixel: at zoom 13 a pixel is about 0.00017 degrees.
+  expect(Math.abs((lat ?? 0) - (eLat ?? 0))).toBeLessThan(3e-4);
+  expect(Math.abs((lon ?? 0) - (eLon ?? 0))).toBeLessThan(3e-4);
+}
+
+async function expectInViewport(page: Page, selector: string, size: Size): Promise<void> {
+  const box = await page.locator(selector).boundingBox();
+  if (box === null) throw new Error(`${selector} is not shown`);
+  expect(box.y).toBeGreaterThanOrEqual(0);
+  expect(box.x).toBeGreaterThanOrEqual(0);
+  expect(box.y + box.height).toBeLessThanOrEqual(SIZES[size].height + 0.5);
+  expect(box.x + box.width).toBeLessThanOrEqual(SIZES[size].width + 0.5);
+}
+
+describe.each(['desktop', 'phone'] as const)('map explorer on a %s', (size) => {
+  it('shows the map within the first screen (on a laptop, at least 60% of it)', async () => {
+    const { page, consoleErrors } = await openMap(size);
+    const box = await page.locator('.crime-map__map').boundingBox();
+    if (box === null) throw new Error('The map is not shown');
+    const { width, height } = SIZES[size];
+    expect(box.y).toBeLessThan(height / 3);
+    if (size === 'desktop') {
+      expect(box.y + box.height).toBeLessThanOrEqual(height + 0.5);
+      expect(box.x + box.width).toBeLessThanOrEqual(width + 0.5);
+      expect((box.width * box.height) / (width * height)).toBeGreaterThanOrEqual(0.6);
+      // The side panel scrolls on its own, not with the page.
+      const panel = await page.locator('.crime-map__panel').evaluate((el) => ({
+        overflow: getComputedStyle(el).overflowY,
+        scrolls: el.scrollHeight > el.clientHeight,
+      }));
+      expect(panel).toEqual({ overflow: 'auto', scrolls: true });
+    } else {
+      expect(box.height).toBeGreaterThan(height / 2);
+    }
+    // Ward outlines are out of the tab order; the ranking and the search are the way in.
+    expect(await page.locator('path.leaflet-interactive').count()).toBe(site.wards.length);
+    expect(await page.locator('path.leaflet-interactive[tabindex]').count()).toBe(0);
+    expect(await page.getAttribute('.crime-map__map', 'aria-label')).toContain(
+      'pick a ward from the ranking or the search',
+    );
+    await saveScreenshot(page, `explorer-${size}-heat`, { fullPage: false });
+    await openPanel(page, size);
+    await saveScreenshot(page, `explorer-${size}-panel`, { fullPage: false });
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('folds the crime types into a disclosure that counts them', async () => {
+    const { page } = await openMap(size, '?type=burglary,drugs');
+    await openPanel(page, size);
+    const summary = page.locator('.crime-map__types summary');
+    expect(await summary.textContent()).toBe('Crime types: 2 of 14 types');
+    if (size === 'phone') {
+      expect(await page.getByRole('checkbox', { name: 'Burglary' }).isVisible()).toBe(false);
+      await summary.click();
+    }
+    await afterUpdate(page, () => page.getByRole('checkbox', { name: 'Shoplifting' }).check());
+    expect(await summary.textContent()).toBe('Crime types: 3 of 14 types');
+  });
+
+  it('opens a ward picked from the ranking in view with focus inside, and Escape hands focus back', async () => {
+    const { page, consoleErrors } = await openMap(size);
+    await openPanel(page, size);
+    const first = page.locator('.crime-map__ward-button').first();
+    const name = ((await first.textContent()) ?? '').trim();
+    await first.focus();
+    await afterUpdate(page, () => page.keyboard.press('Enter'));
+    expect(await page.textContent('#crime-map-ward-name')).toBe(name);
+    await expectInViewport(page, '#crime-map-ward', size);
+    expect(
+      await page.evaluate(() => document.activeElement?.closest('#crime-map-ward') !== null),
+    ).toBe(true);
+    await saveScreenshot(page, `explorer-${size}-ward`, { fullPage: false });
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await afterUpdate(page, () => page.keyboard.press('Escape'));
+    expect(await page.locator('#crime-map-ward').count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe(name);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('says plainly that a window without data has none: no zero counts, ranks or legend', async () => {
+    const gap = site.months.length > 1 ? monthsBetween(site.months) : null;
+    if (gap === null) throw new Error('The sample data has no gap between months');
+    const ward = site.wards[0]?.slug ?? '';
+    for (const view of ['heat', 'wards']) {
+      const { page } = await openMap(
+        size,
+        `?from=${gap.from}&to=${gap.to}&view=${view}&ward=${ward}`,
+      );
+      expect(await page.textContent('#crime-map-ward')).toContain('No data for');
+      await saveScreenshot(page, `explorer-${size}-no-data-${view}-ward`, { fullPage: false });
+      if (size === 'phone') {
+        // The ward's details cover the bottom sheet's bar, as a dialog does.
+        await afterUpdate(page, () =>
+          page.getByRole('button', { name: 'Close ward details' }).click(),
+        );
+        await openPanel(page, size);
+      }
+      const text = (await page.locator('.crime-map').textContent()) ?? '';
+      expect(text).toContain('No data for');
+      expect(text).not.toMatch(/\b0 crimes\b/);
+      expect(await page.locator('#crime-map-total').count()).toBe(0);
+      expect(await page.locator('#crime-map-ranking').count()).toBe(0);
+      expect(await page.locator('#crime-map-ward-count').count()).toBe(0);
+      expect(await page.locator('.crime-map__legend li').count()).toBe(0);
+      expect(await page.locator('canvas.leaflet-heatmap-layer').count()).toBe(0);
+      expect(
+        await page.$$eval(
+          'path.leaflet-interactive',
+          (ps) => ps.filter((p) => p.getAttribute('fill-opacity') !== '0').length,
+        ),
+      ).toBe(0);
+      await saveScreenshot(page, `explorer-${size}-no-data-${view}`, { fullPage: false });
+      expect(await seriousA11yViolations(page)).toEqual([]);
+    }
+  }, 90_000);
+
+  it('restores the centre and zoom of a deep link, and a pan by arrow keys is one history entry', async () => {
+    const { page, consoleErrors } = await openMap(size, '?c=53.8,-1.55&z=13');
+    await expectView(page, '53.8,-1.55,13');
+    expect(new URL(page.url()).search).toBe('?c=53.8,-1.55&z=13');
+    const before = await historyLength(page);
+    await page.locator('.crime-map__map').focus();
+    await pressInARun(page, 'ArrowRight', 3, (url) => url.searchParams.get('c') !== '53.8,-1.55');
+    // The last pan has ended where the address bar says.
+    await page.waitForFunction(() => {
+      const q = new URLSearchParams(window.location.search);
+      return (
+        document.querySelector('.crime-map')?.getAttribute('data-view') ===
+        `${q.get('c')},${q.get('z')}`
+      );
+    });
+    const panned = await mapView(page);
+    expect(panned).not.toBe('53.8,-1.55,13');
+    expect(await historyLength(page)).toBe(before + 1);
+    const query = new URL(page.url()).searchParams;
+    expect(`${query.get('c')},${query.get('z')}`).toBe(panned);
+    await afterUpdate(page, () => page.goBack().then(() => undefined));
+    await expectView(page, '53.8,-1.55,13');
+    expect(new URL(page.url()).search).toBe('?c=53.8,-1.55&z=13');
+    await afterUpdate(page, () => page.goForward().then(() => undefined));
+    await expectView(page, panned ?? '');
+    await saveScreenshot(page, `explorer-${size}-deep-link`, { fullPage: false });
+    expect(consoleErrors).toEqual([]);
+  });
+});
+
+/** The first run of months without data between two months with data, as a window. */
+function monthsBetween(months: readonly string[]): { from: string; to: string } | null {
+  for (let i = 1; i < months.length; i++) {
+    const [y0, m0] = (months[i - 1] ?? '').split('-').map(Number);
+    const [y1, m1] = (months[i] ?? '').split('-').map(Number);
+    const start = (y0 ?? 0) * 12 + (m0 ?? 0); // the month after months[i - 1], 0-based
+    const end = (y1 ?? 0) * 12 + (m1 ?? 0) - 2; // the month before months[i], 0-based
+    if (end >= start) {
+      const label = (n: number) => `${Math.floor(n / 12)}-${String((n % 12) + 1).padStart(2, '0')}`;
+      return { from: label(start), to: label(end) };
+    }
+  }
+  return null;
+}
+
+describe('map explorer: side panel', () => {
+  it('collapses from the keyboard, giving the map the width, which still shows the whole district', async () => {
+    const { page, consoleErrors } = await openMap('desktop');
+    const before = await page.locator('.crime-map__map').boundingBox();
+    await page.getByRole('button', { name: 'Hide filters and figures' }).focus();
+    await page.keyboard.press('Enter');
+    const toggle = page.getByRole('button', { name: 'Filters and figures', exact: true });
+    await expect(toggle.getAttribute('aria-expanded')).resolves.toBe('false');
+    await expect(toggle.evaluate((b) => b === document.activeElement)).resolves.toBe(true);
+    await page.waitForFunction(
+      (width) =>
+        (document.querySelector('.crime-map__map')?.getBoundingClientRect().width ?? 0) > width,
+      before?.width ?? 0,
+    );
+    expect(await page.locator('#crime-map-panel-body').isVisible()).toBe(false);
+    // A resize is not a move: the address bar keeps no centre, the map the whole district.
+    await page.waitForTimeout(300);
+    expect(new URL(page.url()).search).toBe('');
+    const bounds = await page.evaluate(() => {
+      const paths = [...document.querySelectorAll('path.leaflet-interactive')];
+      const map = document.querySelector('.crime-map__map')?.getBoundingClientRect();
+      const boxes = paths.map((p) => p.getBoundingClientRect());
+      return {
+        map: map && { left: map.left, right: map.right, top: map.top, bottom: map.bottom },
+        left: Math.min(...boxes.map((b) => b.left)),
+        right: Math.max(...boxes.map((b) => b.right)),
+        top: Math.min(...boxes.map((b) => b.top)),
+        bottom: Math.max(...boxes.map((b) => b.bottom)),
+      };
+    });
+    if (bounds.map === undefined) throw new Error('No map');
+    expect(bounds.left).toBeGreaterThanOrEqual(bounds.map.left - 1);
+    expect(bounds.right).toBeLessThanOrEqual(bounds.map.right + 1);
+    expect(bounds.top).toBeGreaterThanOrEqual(bounds.map.top - 1);
+    expect(bounds.bottom).toBeLessThanOrEqual(bounds.map.bottom + 1);
+    await saveScreenshot(page, 'explorer-desktop-panel-closed', { fullPage: false });
+    expect(consoleErrors).toEqual([]);
+  });
+});
+
+describe('map explorer: month slider history', () => {
+  it('adds one history entry for a run of arrow-key presses on a month handle', async () => {
+    const { page } = await openMap('desktop');
+    const handle = page.getByRole('slider', { name: 'First month' });
+    await handle.focus();
+    const before = await historyLength(page);
+    const third = addMonths(site.months[0] ?? '', 3);
+    await pressInARun(page, 'ArrowRight', 3, (url) => url.searchParams.get('from') === third);
+    expect(await historyLength(page)).toBe(before + 1);
+    await afterUpdate(page, () => page.goBack().then(() => undefined));
+    expect(new URL(page.url()).searchParams.get('from')).toBeNull();
+  });
+});
+
+function addMonths(month: string, n: number): string {
+  const [y, m] = month.split('-').map(Number);
+  const k = (y ?? 0) * 12 + (m ?? 1) - 1 + n;
+  return `${Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, '0')}`;
+}
+
+describe('map explorer: choropleth by rate', () => {
+  it('colours and ranks wards by crimes per 1,000 residents, with a legend naming measure and window', async () => {
+    const { page } = await openMap('desktop', '?view=wards&measure=rate&ward=armley');
+    // The sample holds fewer than 12 months of data: a rate over those months, as on the reports.
+    expect(site.months.length).toBeLessThan(12);
+    const unit = `per 1,000 residents over ${site.months.length} months`;
+    const legend = page.getByRole('group', { name: `Legend: crimes ${unit}` });
+    expect(await legend.textContent()).toMatch(
+      new RegExp(
+        `^Crimes ${unit}, [A-Z][a-z]{2} \\d{4} – [A-Z][a-z]{2} \\d{4}, \\d+ of \\d+ months with data`,
+      ),
+    );
+    expect(await page.textContent('#crime-map-ranking caption')).toBe(
+      `Top 5 wards by crimes ${unit}`,
+    );
+    const rates = await page.$$eval('#crime-map-ranking tbody tr', (rows) =>
+      rows.map((r) => Number(r.querySelectorAll('td')[2]?.textContent?.replace(/,/g, ''))),
+    );
+    expect(rates).toEqual([...rates].sort((a, b) => b - a));
+    // Expected from the site data: the ward with the highest crimes per resident.
+    const rate = (w: number) =>
+      (site.counts[w] ?? []).flat().reduce((a, b) => a + b, 0) / (site.wards[w]?.population ?? 1);
+    const top = site.wards
+      .map((w, i) => ({ name: w.name, r: rate(i) }))
+      .sort((a, b) => b.r - a.r)[0];
+    expect(await page.locator('.crime-map__ward-button').first().textContent()).toBe(top?.name);
+    // The selected ward's line is drawn on a white halo, over every fill.
+    expect(await page.locator('path[stroke="#ffffff"][stroke-width="8"]').count()).toBe(1);
+    await saveScreenshot(page, 'explorer-desktop-wards-rate', { fullPage: false });
+    expect(await seriousA11yViolations(page)).toEqual([]);
+  });
+});
+
+interface Reference {
+  postcodes: Map<string, [number, number]>;
+  wards: Feature<Polygon | MultiPolygon, { WD25CD?: string; code?: string }>[];
+}
+
+async function readReference(): Promise<Reference> {
+  const csv = await readFile('data/reference/postcodes-ls.csv', 'utf8');
+  const postcodes = new Map<string, [number, number]>();
+  for (const line of csv.split('\n').slice(1)) {
+    const [code, lat, lon] = line.split(',');
+    if (code !== undefined && lat !== undefined && lon !== undefined)
+      postcodes.set(code, [Number(lon), Number(lat)]);
+  }
+  const geo = JSON.parse(
+    await readFile('data/reference/wards.geojson', 'utf8'),
+  ) as FeatureCollection<Polygon | MultiPolygon, Record<string, string>>;
+  return { postcodes, wards: geo.features };
+}
+
+/** The ward name whose reference polygon holds the postcode's point (turf). */
+function wardOf(ref: Reference, lonLat: [number, number]): string | null {
+  const feature = ref.wards.find((f) => booleanPointInPolygon(point(lonLat), f));
+  const code = Object.values(feature?.properties ?? {}).find((v) => /^E05\d{6}$/.test(String(v)));
+  return site.wards.find((w) => w.code === code)?.name ?? null;
+}
+
+describe.each(['desktop', 'phone'] as const)('map explorer: place search on a %s', (size) => {
+  it('centres the map on a Leeds postcode typed in any case and spacing, and opens its ward', async () => {
+    const ref = await readReference();
+    const { page, consoleErrors } = await openMap(size);
+    await openPanel(page, size);
+    const typed = ['ls6 1aa', 'LS11   5AB', 'ls176ha', 'LS25 1AA'];
+    let checked = 0;
+    for (const text of typed) {
+      const key = text
+        .toUpperCase()
+        .replace(/\s+/g, '')
+        .replace(/(\d[A-Z]{2})$/, ' $1');
+      const place = ref.postcodes.get(key);
+      const expected = place === undefined ? null : wardOf(ref, place);
+      if (place === undefined || expected === null) continue;
+      checked += 1;
+      if (size === 'phone' && (await page.locator('#crime-map-ward').count()) > 0) {
+        await afterUpdate(page, () => page.keyboard.press('Escape'));
+      }
+      await page.getByLabel('Find a postcode or ward').fill(text);
+      await afterUpdate(page, () => page.keyboard.press('Enter'));
+      await page.waitForFunction(
+        (name) => document.querySelector('#crime-map-ward-name')?.textContent === name,
+        expected,
+      );
+      const query = new URL(page.url()).searchParams;
+      const [lat, lon] = (query.get('c') ?? '').split(',').map(Number);
+      expect(Math.abs((lat ?? 0) - place[1]), key).toBeLessThan(2e-4);
+      expect(Math.abs((lon ?? 0) - place[0]), key).toBeLessThan(2e-4);
+      expect(query.get('z')).toBe('15');
+      expect(await page.textContent('#crime-map-search-result')).toContain(
+        `${key} is in ${expected}`,
+      );
+    }
+    expect(checked).toBeGreaterThanOrEqual(3);
+
+    // A sector, typed loosely: the ward that most of its postcodes are in.
+    const inSector = new Map<string, number>();
+    for (const [code, place] of ref.postcodes) {
+      if (!code.startsWith('LS6 1')) continue;
+      const ward = wardOf(ref, place);
+      if (ward !== null) inSector.set(ward, (inSector.get(ward) ?? 0) + 1);
+    }
+    const [commonest] = [...inSector].sort((a, b) => b[1] - a[1])[0] ?? [];
+    if (commonest === undefined) throw new Error('No LS6 1 postcode in a Leeds ward');
+    if (size === 'phone') await afterUpdate(page, () => page.keyboard.press('Escape'));
+    await page.getByLabel('Find a postcode or ward').fill('  ls6   1 ');
+    await afterUpdate(page, () => page.keyboard.press('Enter'));
+    await page.waitForFunction(
+      (name) => document.querySelector('#crime-map-ward-name')?.textContent === name,
+      commonest,
+    );
+    expect(await page.textContent('#crime-map-search-result')).toContain(
+      `Most of LS6 1 is in ${commonest}`,
+    );
+    expect(new URL(page.url()).searchParams.get('z')).toBe('14');
+    await expectInViewport(page, '#crime-map-ward', size);
+    await saveScreenshot(page, `explorer-${size}-postcode`, { fullPage: false });
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+  }, 90_000);
+
+  it('says clearly when a postcode is not in Leeds, and finds wards by name', async () => {
+    const { page } = await openMap(size);
+    await openPanel(page, size);
+    const search = page.getByLabel('Find a postcode or ward');
+    const result = page.locator('#crime-map-search-result');
+    await search.fill('sw1a 1aa');
+    await search.press('Enter');
+    await page.waitForFunction(
+      () => document.querySelector('#crime-map-search-result')?.textContent !== '',
+    );
+    expect(await result.textContent()).toContain('SW1A 1AA is not a Leeds postcode');
+    await search.fill('LS6 9ZZ');
+    await search.press('Enter');
+    await page.waitForFunction(() =>
+      document.querySelector('#crime-map-search-result')?.textContent?.includes('LS6 9ZZ'),
+    );
+    expect(await result.textContent()).toContain('LS6 9ZZ is not in the Leeds wards');
+    expect(await page.locator('#crime-map-ward').count()).toBe(0);
+    await search.fill('armley');
+    await afterUpdate(page, () => search.press('Enter'));
+    expect(await page.textContent('#crime-map-ward-name')).toBe('Armley');
+  });
+});
+
+describe('every page at 390 px', () => {
+  it('has no horizontal overflow, and chart text of at least 10 px', async () => {
+    const pages = (await readdir('dist', { recursive: true }))
+      .filter((f) => f.endsWith('index.html') || f === '404.html')
+      .map((f) => `/${f.replace(/index\.html$/, '')}`);
+    expect(pages.length).toBeGreaterThan(30);
+    const context = await browser.newContext({ viewport: SIZES.phone });
+    await context.route('https://tile.openstreetmap.org/**', (r) => r.abort());
+    try {
+      const page = await context.newPage();
+      const overflowing: string[] = [];
+      const small: string[] = [];
+      for (const path of pages) {
+        await page.goto(new URL(path, siteUrl()).href);
+        if (path === '/') await waitForMap(page);
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        if (width > SIZES.phone.width) overflowing.push(`${path}: ${width} px`);
+        const sizes = await page.$$eval('figure.chart svg', (svgs) =>
+          svgs.map((svg) => {
+            const text = svg.querySelector('.axis text');
+            const scale =
+              svg.getBoundingClientRect().width /
+              ((svg as SVGSVGElement).viewBox.baseVal.width || 1);
+            return text === null ? Infinity : parseFloat(getComputedStyle(text).fontSize) * scale;
+          }),
+        );
+        if (sizes.some((s) => s < 10)) small.push(`${path}: ${Math.min(...sizes).toFixed(1)} px`);
+      }
+      expect(overflowing).toEqual([]);
+      expect(small).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 240_000);
+});

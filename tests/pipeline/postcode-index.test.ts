@@ -1,0 +1,69 @@
+import { readFile } from 'node:fs/promises';
+import { booleanPointInPolygon, point } from '@turf/turf';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildPostcodeIndex } from '../../pipeline/postcode-index.ts';
+import { loadGeography, type Geography } from '../../pipeline/reference.ts';
+import type { PostcodeIndexFile } from '../../src/shared/postcode-index.ts';
+import { findPostcode } from '../../src/lib/map-postcodes.ts';
+import { parseOrThrow, siteDataSchema, type Ward } from '../../src/shared/schema.ts';
+
+let geo: Geography;
+let wards: Ward[];
+
+beforeAll(async () => {
+  geo = await loadGeography('data/reference');
+  const site = parseOrThrow(
+    siteDataSchema,
+    JSON.parse(await readFile('src/data/site-data.json', 'utf8')),
+    'site-data.json',
+  );
+  wards = site.wards;
+});
+
+/** The ward whose reference polygon holds the point, by turf (not the pipeline's index). */
+function turfWard(lon: number, lat: number): string | null {
+  const area = geo.wards.find((a) => booleanPointInPolygon(point([lon, lat]), a.geometry));
+  return wards.find((w) => w.code === area?.code)?.slug ?? null;
+}
+
+describe('buildPostcodeIndex(postcodes, areas, wards)', () => {
+  it('gives every LS postcode inside a Leeds ward that ward and its place to about 10 m', () => {
+    const { text, indexed, outsideWards } = buildPostcodeIndex(geo.postcodes, geo.wards, wards);
+    const file = JSON.parse(text) as PostcodeIndexFile;
+    expect(indexed + outsideWards).toBe(geo.postcodes.length);
+    expect(file.wards).toEqual(wards.map((w) => w.slug));
+    // Every 97th postcode: a spread over all districts, checked against turf.
+    for (let i = 0; i < geo.postcodes.length; i += 97) {
+      const p = geo.postcodes[i];
+      if (p === undefined) continue;
+      const expected = turfWard(p.lon, p.lat);
+      const found = findPostcode(file, p.postcode);
+      if (expected === null) {
+        expect(found?.kind, p.postcode).toBe('none');
+        continue;
+      }
+      expect(found, p.postcode).toMatchObject({ kind: 'postcode', ward: expected });
+      if (found?.kind !== 'postcode') continue;
+      expect(Math.abs(found.lat - p.lat), p.postcode).toBeLessThan(1e-4);
+      expect(Math.abs(found.lon - p.lon), p.postcode).toBeLessThan(1e-4);
+    }
+  });
+
+  it('counts the LS postcodes outside every Leeds ward (most of LS29 is in Bradford) and leaves them out', () => {
+    const { text, outsideWards } = buildPostcodeIndex(geo.postcodes, geo.wards, wards);
+    const file = JSON.parse(text) as PostcodeIndexFile;
+    const outside = geo.postcodes
+      .filter((p) => p.district === 'LS29')
+      .filter((p) => turfWard(p.lon, p.lat) === null);
+    expect(outside.length).toBeGreaterThan(10);
+    expect(outsideWards).toBeGreaterThanOrEqual(outside.length);
+    for (const p of outside.slice(0, 20)) {
+      expect(findPostcode(file, p.postcode), p.postcode).toMatchObject({ kind: 'none' });
+    }
+  });
+
+  it('is the file the pipeline published in public/data', async () => {
+    const { text } = buildPostcodeIndex(geo.postcodes, geo.wards, wards);
+    expect(await readFile('public/data/postcodes.json', 'utf8')).toBe(text);
+  });
+});

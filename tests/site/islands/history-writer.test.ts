@@ -1,0 +1,100 @@
+// The history writer against a stand-in for the browser's location and history: entries are
+// kept in an array, as the browser keeps them for one tab.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SETTLE_MS, createHistoryWriter } from '../../../src/islands/history-writer.ts';
+
+let entries: string[];
+let index: number;
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  entries = [''];
+  index = 0;
+  const location = {
+    pathname: '/',
+    hash: '',
+    get search() {
+      return entries[index] ?? '';
+    },
+  };
+  const history = {
+    pushState(_: unknown, __: string, url: string) {
+      entries = [...entries.slice(0, index + 1), url.slice(1)];
+      index += 1;
+    },
+    replaceState(_: unknown, __: string, url: string) {
+      entries[index] = url.slice(1);
+    },
+  };
+  vi.stubGlobal('window', { location, history });
+  vi.stubGlobal('requestAnimationFrame', (callback: () => void) => setTimeout(callback, 16));
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+});
+
+/** Let the writer's frame and task run. */
+async function written(): Promise<void> {
+  await vi.advanceTimersByTimeAsync(20);
+}
+
+describe('createHistoryWriter(onPending)', () => {
+  it('push(search) adds one entry per discrete change, in order', async () => {
+    const writer = createHistoryWriter(() => {});
+    writer.push('?a=1');
+    writer.push('?a=2');
+    await written();
+    expect(entries).toEqual(['', '?a=1', '?a=2']);
+  });
+
+  it('step(search, control) makes a run of steps one entry, replaced by each later step', async () => {
+    const writer = createHistoryWriter(() => {});
+    for (const n of [1, 2, 3]) {
+      writer.step(`?from=${n}`, 'from,to');
+      await written();
+    }
+    expect(entries).toEqual(['', '?from=3']);
+    expect(index).toBe(1);
+  });
+
+  it('starts a new entry once the move settled, or another control moves, or a push comes', async () => {
+    const writer = createHistoryWriter(() => {});
+    writer.step('?from=1', 'from,to');
+    await written();
+    await vi.advanceTimersByTimeAsync(SETTLE_MS);
+    writer.step('?from=2', 'from,to');
+    await written();
+    writer.step('?from=2&intensity=6', 'intensity');
+    await written();
+    writer.push('?from=2&intensity=6&cc=1');
+    writer.step('?from=2&intensity=7&cc=1', 'intensity');
+    await written();
+    expect(entries).toEqual([
+      '',
+      '?from=1',
+      '?from=2',
+      '?from=2&intensity=6',
+      '?from=2&intensity=6&cc=1',
+      '?from=2&intensity=7&cc=1',
+    ]);
+  });
+
+  it('reports pending entries until they are written', async () => {
+    const pending: boolean[] = [];
+    const writer = createHistoryWriter((p) => pending.push(p));
+    writer.push('?a=1');
+    expect(pending).toEqual([true]);
+    await written();
+    expect(pending).toEqual([true, false]);
+  });
+
+  it('discard() drops entries not yet written (after back or forward)', async () => {
+    const writer = createHistoryWriter(() => {});
+    writer.push('?a=1');
+    writer.discard();
+    await written();
+    expect(entries).toEqual(['']);
+  });
+});

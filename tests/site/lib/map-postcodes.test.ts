@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { normalisePostcode, type PostcodeIndexFile } from '../../../src/shared/postcode-index.ts';
+import { findPostcode, findWards } from '../../../src/lib/map-postcodes.ts';
+
+/** Two sectors of one district, places in whole 1e-4 degree steps from the sector centre. */
+const INDEX: PostcodeIndexFile = {
+  version: 1,
+  wards: ['headingley-and-hyde-park', 'weetwood'],
+  districts: { LS6: [53.82, -1.57, 0] },
+  sectors: { 'LS6 1': [53.81, -1.56, 0], 'LS6 3': [53.83, -1.58, 1] },
+  units: { 'LS6 1': ['AA', 12, -5, 0, 'AB', -3, 4, 1], 'LS6 3': ['AA', 0, 0, 1] },
+};
+
+describe('normalisePostcode(text)', () => {
+  it('reads a full postcode, a sector or a district in any case and spacing', () => {
+    expect(normalisePostcode(' ls61aa ')).toEqual({ kind: 'unit', key: 'LS6 1AA' });
+    expect(normalisePostcode('LS6   1AA')).toEqual({ kind: 'unit', key: 'LS6 1AA' });
+    expect(normalisePostcode('ls6 1')).toEqual({ kind: 'sector', key: 'LS6 1' });
+    expect(normalisePostcode('Ls6')).toEqual({ kind: 'district', key: 'LS6' });
+    expect(normalisePostcode('LS11 5AB')).toEqual({ kind: 'unit', key: 'LS11 5AB' });
+  });
+
+  it('returns null for text that is no postcode', () => {
+    for (const text of ['', 'Armley', 'LS', '6LS', 'LS6 1A1'])
+      expect(normalisePostcode(text)).toBeNull();
+  });
+});
+
+describe('findPostcode(index, text)', () => {
+  it("gives a full postcode's own place and ward", () => {
+    expect(findPostcode(INDEX, 'ls6 1ab')).toEqual({
+      kind: 'postcode',
+      label: 'LS6 1AB',
+      lat: 53.8097,
+      lon: -1.5596,
+      ward: 'weetwood',
+      precision: 'unit',
+    });
+  });
+
+  it("gives a sector's or a district's centre and commonest ward", () => {
+    expect(findPostcode(INDEX, 'LS63')).toMatchObject({ kind: 'none' });
+    expect(findPostcode(INDEX, 'LS6 3')).toMatchObject({ lat: 53.83, ward: 'weetwood' });
+    expect(findPostcode(INDEX, 'ls6')).toMatchObject({
+      lat: 53.82,
+      ward: 'headingley-and-hyde-park',
+      precision: 'district',
+    });
+  });
+
+  it('says why a postcode is not found: not in the Leeds wards, or not a Leeds postcode', () => {
+    const unknown = findPostcode(INDEX, 'LS6 1ZZ');
+    expect(unknown).toMatchObject({ kind: 'none' });
+    expect(unknown?.kind === 'none' && unknown.message).toContain(
+      'LS6 1ZZ is not in the Leeds wards',
+    );
+    const london = findPostcode(INDEX, 'sw1a 1aa');
+    expect(london?.kind === 'none' && london.message).toContain('SW1A 1AA is not a Leeds postcode');
+  });
+
+  it('returns null for text that is no postcode, so the caller can try ward names', () => {
+    expect(findPostcode(INDEX, 'Weetwood')).toBeNull();
+  });
+});
+
+describe('findWards(wards, text)', () => {
+  const wards = [
+    { slug: 'morley-north', name: 'Morley North' },
+    { slug: 'morley-south', name: 'Morley South' },
+    { slug: 'middleton-park', name: 'Middleton Park' },
+    { slug: 'moortown', name: 'Moortown' },
+  ];
+
+  it('finds wards by part of their name, in any case, names that start with it first', () => {
+    expect(findWards(wards, 'morley')).toEqual(['morley-north', 'morley-south']);
+    expect(findWards(wards, 'town')).toEqual(['moortown']);
+    expect(findWards(wards, 'PARK')).toEqual(['middleton-park']);
+  });
+
+  it('picks the one ward whose whole name was typed', () => {
+    expect(findWards(wards, ' moortown ')).toEqual(['moortown']);
+  });
+
+  it('finds nothing for blank text or a name of no ward', () => {
+    expect(findWards(wards, '  ')).toEqual([]);
+    expect(findWards(wards, 'Bradford')).toEqual([]);
+  });
+});

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { describeWindow, rankWardsBy, rateUnit, wardRate } from '../../../src/lib/map-rates.ts';
+
+const names = ['Armley', 'Bramley', 'Cross Gates', 'Dewsbury Road'];
+const populations = [10_000, 20_000, 5_000, 0];
+
+describe('rankWardsBy(measure, names, populations, totals)', () => {
+  it('ranks by count, most first, equal counts sharing a rank (1, 2, 2, 4)', () => {
+    const ranked = rankWardsBy('count', names, populations, [50, 80, 50, 10], 3);
+    expect(ranked.map((r) => [names[r.ward], r.rank])).toEqual([
+      ['Bramley', 1],
+      ['Armley', 2],
+      ['Cross Gates', 2],
+      ['Dewsbury Road', 4],
+    ]);
+  });
+
+  it('ranks by crimes per 1,000 residents, a ward without residents last and unranked', () => {
+    const ranked = rankWardsBy('rate', names, populations, [50, 100, 50, 900], 3);
+    expect(ranked.map((r) => [names[r.ward], r.value, r.rank])).toEqual([
+      ['Cross Gates', 10, 1],
+      ['Armley', 5, 2],
+      ['Bramley', 5, 2],
+      ['Dewsbury Road', null, null],
+    ]);
+  });
+});
+
+describe('wardRate(count, population, monthsWithData) and rateUnit(monthsWithData)', () => {
+  it('is crimes per 1,000 residents over fewer than 12 months, never scaled up to a year', () => {
+    expect(wardRate(25, 5_000, 3)).toBe(5);
+    expect(rateUnit(3)).toBe('per 1,000 residents over 3 months');
+  });
+
+  it('is a yearly rate (the average year) over 12 months or more of data', () => {
+    expect(wardRate(25, 5_000, 24)).toBe(2.5);
+    expect(rateUnit(12)).toBe('per 1,000 residents a year');
+  });
+
+  it('is null without residents or without a month of data', () => {
+    expect(wardRate(25, 0, 3)).toBeNull();
+    expect(wardRate(25, 5_000, 0)).toBeNull();
+  });
+});
+
+describe('describeWindow(label, coverage)', () => {
+  it('says how many months of the window hold data, and when none does', () => {
+    expect(describeWindow('Mar 2024 – Mar 2025', { months: 13, withData: 3 })).toBe(
+      'Mar 2024 – Mar 2025, 3 of 13 months with data',
+    );
+    expect(describeWindow('Feb – Mar 2025', { months: 2, withData: 2 })).toBe(
+      'Feb – Mar 2025, all 2 months with data',
+    );
+    expect(describeWindow('Mar 2025', { months: 1, withData: 1 })).toBe('Mar 2025');
+    expect(describeWindow('Apr 2024 – Jan 2025', { months: 10, withData: 0 })).toBe(
+      'Apr 2024 – Jan 2025, no data',
+    );
+  });
+});
