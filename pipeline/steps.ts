@@ -11,7 +11,6 @@ import type { MonthSummary, Ward } from '../src/shared/schema.ts';
 import { aggregateSiteData, qualityTotals } from './aggregate.ts';
 import { listApiMonths, type ApiMonthFile } from './api-months.ts';
 import {
-  openArchiveInputs,
   selectEntries,
   type ArchiveEntry,
   type ArchiveInput,
@@ -28,6 +27,7 @@ import {
 } from './geo.ts';
 import { exists, loadGeoContext, type GeoContext, type GeoFiles } from './geo-context.ts';
 import { InputError } from './input-error.ts';
+import { discoverArchiveInputs } from './inputs.ts';
 import { buildMapData, buildWardShapes } from './map-data.ts';
 import { chooseMonthSources, type MonthChoice, type MonthPlan } from './merge.ts';
 import { monthCacheKey, readMonthCache, type CachedMonth } from './month-cache.ts';
@@ -329,13 +329,7 @@ async function loadInputs(ctx: RunContext): Promise<Inputs> {
   if (path.resolve(fetched) !== path.resolve(ctx.options.archiveDir) && (await exists(fetched))) {
     roots.push(fetched);
   }
-  const archives: ArchiveInput[] = [];
-  try {
-    for (const root of roots) archives.push(...(await openArchiveInputs(root)));
-  } catch (error) {
-    for (const archive of archives) archive.close();
-    throw error;
-  }
+  const { archives, emptyRoots } = await discoverArchiveInputs(roots);
   const selected = selectEntries(archives);
   const apiMonths = await listApiMonths(ctx.paths.sources.apiDir);
   const choice = chooseMonthSources(
@@ -355,6 +349,7 @@ async function loadInputs(ctx: RunContext): Promise<Inputs> {
   };
 
   const r = ctx.reporter;
+  for (const root of emptyRoots) ctx.note(`${root} is empty: no police.uk files read from it`);
   for (const archive of archives) {
     r.info(
       `input: ${archive.path} (${archive.type}, ${archive.entries.length} police.uk files, newest month ${archive.latestMonth})`,

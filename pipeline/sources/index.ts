@@ -30,7 +30,13 @@ import {
   type Log,
 } from './http.ts';
 import { checkMonth, monthRange, newestPublishedMonth, planArchives } from './months.ts';
-import { districtQueryPolygons, fetchCrimeDates, fetchMonthCrimes } from './police-api.ts';
+import { areaKey, readLeafHistory, recordMonth, writeLeafHistory } from './api-leaf-history.ts';
+import {
+  districtQueryPolygons,
+  fetchCrimeDates,
+  fetchMonthCrimes,
+  polyParameter,
+} from './police-api.ts';
 import type { ProgressSink } from './progress.ts';
 import { crc32 } from 'node:zlib';
 
@@ -279,11 +285,15 @@ async function fetchApiMonth(
   if (recorded?.source === 'api' && recorded.snapshot === snapshot) {
     return { month, source: 'api', snapshot, status: 'unchanged' };
   }
+  const area = districtQueryPolygons(outline);
+  const history = await readLeafHistory(paths.apiLeafHistory, areaKey(area.map(polyParameter)));
   const answer = await fetchMonthCrimes({
     client: context.client,
     apiBaseUrl: context.config.policeApiBaseUrl,
     month,
-    area: districtQueryPolygons(outline),
+    area,
+    history,
+    historyFile: paths.apiLeafHistory,
     log,
   });
   if (answer.crimes.length === 0) {
@@ -315,6 +325,8 @@ async function fetchApiMonth(
     api: { requests: answer.requests, polygons: answer.polygons, crimes: answer.crimes.length },
     files: [{ name: `${month}.json`, bytes: bytes.length, crc32: crc32(bytes) >>> 0 }],
   });
+  // Recorded only once the month is saved: a month that failed teaches the history nothing.
+  await writeLeafHistory(paths.apiLeafHistory, recordMonth(history, month, answer.pieces));
   const drops = [...dropped].map(([reason, count]) => `${count} ${reason}`).join(', ');
   log(
     `${month}: ${answer.crimes.length} crimes from the police.uk API in ${answer.requests} requests` +

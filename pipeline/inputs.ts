@@ -1,0 +1,33 @@
+// Input discovery: the folders and zips the months come from (the --archive-dir input and the
+// fetch step's downloads), opened together. A root with no police.uk files is allowed when
+// another input or an API month snapshot supplies the months: a month police.uk serves only
+// through its API can be built on its own.
+import { readdir } from 'node:fs/promises';
+import { openArchiveInputs, type ArchiveInput } from './archive.ts';
+
+export interface DiscoveredInputs {
+  archives: ArchiveInput[];
+  /** Roots that exist but hold no police.uk files (reported, not silent). */
+  emptyRoots: string[];
+}
+
+/** Open every root; close the result's archives when done. */
+export async function discoverArchiveInputs(roots: readonly string[]): Promise<DiscoveredInputs> {
+  const archives: ArchiveInput[] = [];
+  const emptyRoots: string[] = [];
+  try {
+    for (const root of roots) {
+      if (await isEmptyFolder(root)) emptyRoots.push(root);
+      else archives.push(...(await openArchiveInputs(root)));
+    }
+  } catch (error) {
+    for (const archive of archives) archive.close();
+    throw error;
+  }
+  return { archives, emptyRoots };
+}
+
+async function isEmptyFolder(root: string): Promise<boolean> {
+  const children = await readdir(root).catch(() => undefined);
+  return children !== undefined && children.length === 0;
+}
