@@ -16,6 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { changeLogSchema, EMPTY_CHANGE_LOG, type ChangeLog } from '../src/shared/change-log.ts';
 import { parseOrThrow, type SiteData } from '../src/shared/schema.ts';
+import { APPROVALS_PATH, readApprovals, type Approval } from './approvals.ts';
 import { pipelinePaths, type PipelinePaths } from './paths.ts';
 import { changeEntry, commitMessage, recordChange } from './provenance.ts';
 import { MonthChoiceError, monthArguments } from './refresh-months.ts';
@@ -107,6 +108,9 @@ function gateInputs(options: RefreshOptions): GateInputs {
     candidate: path.relative(options.root, staged.siteData),
     previous: { ref: 'HEAD' },
     runSummary: path.relative(options.root, staged.runSummary),
+    approvals: APPROVALS_PATH,
+    // The data workflow's `approve` input ("YYYY-MM: reason"), passed through the environment.
+    approve: options.env['DATA_APPROVAL'],
   };
 }
 
@@ -182,9 +186,11 @@ export async function commitStep(
     changed.push(path.relative(options.root, to));
   }
   const changeLogFile = path.join(options.root, CHANGE_LOG_PATH);
+  if (report.approved.length > 0) entry.exceptions = report.approved;
   const log = recordChange(await readChangeLog(changeLogFile), entry);
   await writeFileAtomic(changeLogFile, `${JSON.stringify(log, null, 2)}\n`);
   changed.push(CHANGE_LOG_PATH);
+  if (await spendApprovals(options.root, report.usedApprovals)) changed.push(APPROVALS_PATH);
 
   const message = commitMessage(entry);
   const messageFile = path.join(options.root, options.stageDir, 'commit-message.txt');
@@ -195,6 +201,21 @@ export async function commitStep(
   options.log(`Committed ${sha.slice(0, 12)}: ${message.split('\n')[0]}`);
   await setOutputs(options, { changed: 'true', sha });
   return { changed: true, sha };
+}
+
+/**
+ * Remove the committed approvals this refresh used: each is spent once, so it never lets a
+ * later fault in the same month through. Returns whether the file changed.
+ */
+async function spendApprovals(root: string, used: readonly Approval[]): Promise<boolean> {
+  const file = path.join(root, APPROVALS_PATH);
+  const committed = await readApprovals(file);
+  const left = committed.filter(
+    (a) => !used.some((u) => u.month === a.month && u.reason === a.reason),
+  );
+  if (left.length === committed.length) return false;
+  await writeFileAtomic(file, `${JSON.stringify({ approvals: left }, null, 2)}\n`);
+  return true;
 }
 
 export async function runStep(step: Step, options: RefreshOptions): Promise<void> {

@@ -37,10 +37,10 @@ const MAP_SERVER = 'arcgis/rest/services/Public/Boundary/MapServer/7';
 /** A pipeline run over the sample months takes a few seconds; four runs, with margin. */
 const RUN_TIMEOUT_MS = 180_000;
 /**
- * Months the sample lacks (between its months, and the new ones) are stood in for by this
- * many real rows of the newest sample month, relabelled: enough to be a month, cheap to process.
+ * Months the sample lacks (between its months, and the new ones) are stood in for by the real
+ * rows of the newest sample month, relabelled: a whole month, so the gate finds each new month
+ * within its season.
  */
-const STAND_IN_ROWS = 500;
 
 let work: string;
 let clone: string;
@@ -98,9 +98,9 @@ function streetFile(month: string, standInFrom: string): Buffer {
     string,
     string
   >[];
-  const lines = rows
-    .slice(0, STAND_IN_ROWS)
-    .map((row) => STREET_COLUMNS.map((c) => (c === 'Month' ? month : (row[c] ?? ''))));
+  const lines = rows.map((row) =>
+    STREET_COLUMNS.map((c) => (c === 'Month' ? month : (row[c] ?? ''))),
+  );
   return Buffer.from([STREET_COLUMNS, ...lines].map((values) => formatCsvRow(values)).join(''));
 }
 
