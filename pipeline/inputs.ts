@@ -3,7 +3,7 @@
 // another input or an API month snapshot supplies the months: a month police.uk serves only
 // through its API can be built on its own.
 import { readdir } from 'node:fs/promises';
-import { openArchiveInputs, type ArchiveInput } from './archive.ts';
+import { openArchiveInputs, type ArchiveInput, type SelectedEntries } from './archive.ts';
 
 export interface DiscoveredInputs {
   archives: ArchiveInput[];
@@ -30,4 +30,15 @@ export async function discoverArchiveInputs(roots: readonly string[]): Promise<D
 async function isEmptyFolder(root: string): Promise<boolean> {
   const children = await readdir(root).catch(() => undefined);
   return children !== undefined && children.length === 0;
+}
+
+/** One line for the run summary per file found twice, saying which copy was used and why. */
+export function describeShadowed(shadowed: SelectedEntries['shadowed']): string[] {
+  return shadowed.map(({ entry, usedInstead, why }) =>
+    why === 'identical'
+      ? `${entry.where} is the same file as ${usedInstead.where}: read once`
+      : `${entry.where} differs from ${usedInstead.where}: the copy from the newer police.uk ` +
+        `snapshot (${usedInstead.snapshot}, against ${entry.snapshot}) is used, by the rule ` +
+        '"newest snapshot, by the months the input holds"',
+  );
 }

@@ -27,7 +27,7 @@ import {
 } from './geo.ts';
 import { exists, loadGeoContext, type GeoContext, type GeoFiles } from './geo-context.ts';
 import { InputError } from './input-error.ts';
-import { discoverArchiveInputs } from './inputs.ts';
+import { describeShadowed, discoverArchiveInputs } from './inputs.ts';
 import { buildMapData, buildWardShapes } from './map-data.ts';
 import { chooseMonthSources, type MonthChoice, type MonthPlan } from './merge.ts';
 import { monthCacheKey, readMonthCache, type CachedMonth } from './month-cache.ts';
@@ -330,7 +330,7 @@ async function loadInputs(ctx: RunContext): Promise<Inputs> {
     roots.push(fetched);
   }
   const { archives, emptyRoots } = await discoverArchiveInputs(roots);
-  const selected = selectEntries(archives);
+  const selected = await selectEntries(archives);
   const apiMonths = await listApiMonths(ctx.paths.sources.apiDir);
   const choice = chooseMonthSources(
     selected.entries.filter((e) => e.kind === 'street'),
@@ -355,15 +355,20 @@ async function loadInputs(ctx: RunContext): Promise<Inputs> {
       `input: ${archive.path} (${archive.type}, ${archive.entries.length} police.uk files, newest month ${archive.latestMonth})`,
     );
   }
+  const emptyMonths = archives.flatMap((a) => a.emptyMonths);
+  if (emptyMonths.length > 0) {
+    ctx.note(
+      `${emptyMonths.length} month folder(s) hold no police.uk file and add no month (a gap, ` +
+        `never zeros): ${emptyMonths.join(', ')}`,
+    );
+  }
   const ignored = archives.flatMap((a) => a.ignored);
   if (ignored.length > 0) {
     ctx.note(
       `${ignored.length} file(s) that are not police.uk files were skipped, e.g. ${ignored[0]}`,
     );
   }
-  for (const { entry, usedInstead } of selected.shadowed) {
-    ctx.note(`${entry.where} is also in ${usedInstead.input}; the newer input's copy is used`);
-  }
+  for (const note of describeShadowed(selected.shadowed)) ctx.note(note);
   const skippedForces = new Set(choice.skipped.map((s) => s.why));
   for (const why of skippedForces) ctx.note(`street files skipped: ${why}`);
   if (choice.months.length === 0) {

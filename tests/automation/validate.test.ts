@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { MonthProvenance } from '../../src/shared/schema.ts';
 import {
   CELL_TOLERANCE,
   MONTH_TOLERANCE,
