@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DROP_REASONS } from '../src/shared/schema.ts';
 import { pipelinePaths } from './paths.ts';
+import { cleanUpInterruptedRuns } from './publish.ts';
 import {
   createConsoleReporter,
   formatCount,
@@ -177,6 +178,7 @@ export async function runPipeline(options: CliOptions, deps: RunDeps): Promise<R
   const r = deps.reporter;
   const selected = selectSteps(options);
   try {
+    for (const note of await cleanUpInterruptedRuns(paths)) ctx.note(note);
     if (!options.offline && !STEPS.some((s) => s.network)) {
       ctx.note('no step downloads anything yet: running on local inputs');
     }

@@ -98,7 +98,7 @@ export interface RunRecord {
 }
 
 export class RunContext {
-  readonly staging = new Staging();
+  readonly staging: Staging;
   readonly record: RunRecord = { steps: [], notes: [] };
   private inputsLoaded: Promise<Inputs> | undefined;
   private referenceLoaded: Promise<Geography> | undefined;
@@ -115,6 +115,7 @@ export class RunContext {
 
   constructor(options: RunOptions) {
     this.options = options;
+    this.staging = new Staging(options.paths.publishJournal);
   }
 
   get paths(): PipelinePaths {
