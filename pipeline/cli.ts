@@ -6,6 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DROP_REASONS } from '../src/shared/schema.ts';
+import { logSafe } from './log-safe.ts';
 import { pipelinePaths } from './paths.ts';
 import { cleanUpInterruptedRuns } from './publish.ts';
 import {
@@ -277,7 +278,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     generatedAt = generatedAtFromEnv();
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    console.error(`pipeline: ${error.message}\n${USAGE}`);
+    console.error(logSafe(`pipeline: ${error.message}\n${USAGE}`));
     return EXIT.usage;
   }
   if (options.help) {
@@ -292,9 +293,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     await runPipeline(options, { reporter, generatedAt });
     return EXIT.ok;
   } catch (error) {
-    console.error(`\npipeline: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(logSafe(`\npipeline: ${error instanceof Error ? error.message : String(error)}`));
     console.error('No output was changed: every output of this run was discarded.');
-    if (process.env['PIPELINE_DEBUG'] && error instanceof Error) console.error(error.stack);
+    if (process.env['PIPELINE_DEBUG'] && error instanceof Error)
+      console.error(logSafe(error.stack ?? ''));
     return EXIT.failed;
   }
 }

@@ -17,6 +17,7 @@ import { promisify } from 'node:util';
 import { changeLogSchema, EMPTY_CHANGE_LOG, type ChangeLog } from '../src/shared/change-log.ts';
 import { parseOrThrow, type SiteData } from '../src/shared/schema.ts';
 import { APPROVALS_PATH, readApprovals, type Approval } from './approvals.ts';
+import { logSafe } from './log-safe.ts';
 import { pipelinePaths, type PipelinePaths } from './paths.ts';
 import { changeEntry, commitMessage, recordChange } from './provenance.ts';
 import { MonthChoiceError, monthArguments } from './refresh-months.ts';
@@ -240,7 +241,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     stageDir: process.env['REFRESH_DIR'] ?? DEFAULT_REFRESH_DIR,
     pipelineArgs,
     env: process.env,
-    log: (line) => console.log(line),
+    log: (line) => console.log(logSafe(line)),
   };
   try {
     await runStep(step as Step, options);
@@ -251,7 +252,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       error instanceof UnusableInputError ||
       error instanceof MonthChoiceError;
     if (!expected) throw error;
-    console.error(`refresh-data ${step}: ${error.message}`);
+    console.error(logSafe(`refresh-data ${step}: ${error.message}`));
     return 1;
   }
 }

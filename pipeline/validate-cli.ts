@@ -22,6 +22,7 @@ import {
   type Approval,
 } from './approvals.ts';
 import type { Expected } from './gate.ts';
+import { logSafe } from './log-safe.ts';
 import { parseWards, REFERENCE_FILES } from './reference.ts';
 import {
   formatReport,
@@ -237,7 +238,7 @@ export async function runGate(inputs: GateInputs, cwd = '.'): Promise<Validation
 /** Print the report, and add it to the GitHub job summary when there is one. */
 export async function printReport(report: ValidationReport): Promise<void> {
   const text = formatReport(report);
-  (report.ok ? console.log : console.error)(text);
+  (report.ok ? console.log : console.error)(logSafe(text));
   const summaryFile = process.env['GITHUB_STEP_SUMMARY'];
   if (summaryFile) {
     await appendFile(summaryFile, `### Data validation\n\n\`\`\`\n${text}\n\`\`\`\n`);
@@ -251,7 +252,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return report.ok ? EXIT.ok : EXIT.refused;
   } catch (error) {
     if (!(error instanceof UnusableInputError)) throw error;
-    console.error(`validate-data: ${error.message}`);
+    console.error(logSafe(`validate-data: ${error.message}`));
     return EXIT.unusable;
   }
 }
