@@ -33,6 +33,7 @@ import { buildZip } from '../support/zip-writer.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const SAMPLE = path.join(REPO, 'data', 'sample', 'archive');
+const SAMPLE_FIRST_MONTH = '2024-03';
 const MAP_SERVER = 'arcgis/rest/services/Public/Boundary/MapServer/7';
 /** A pipeline run over the sample months takes a few seconds; four runs, with margin. */
 const RUN_TIMEOUT_MS = 180_000;
@@ -64,6 +65,9 @@ async function refresh(
     env: {
       ...process.env,
       SOURCE_DATE_EPOCH: String(Date.parse(`${day}T06:17:00Z`) / 1000),
+      // The replayed archives start at the sample's first month (tests/sources/backfill.test.ts
+      // covers the backfill from older archives).
+      REFRESH_FIRST_MONTH: SAMPLE_FIRST_MONTH,
       POLICE_ARCHIVE_BASE_URL: `${server.url}data/archive/`,
       POLICE_API_BASE_URL: `${server.url}api/`,
       POSTCODES_BASE_URL: `${server.url}postcodes-io/`,
