@@ -26,6 +26,7 @@ import {
   type Locator,
 } from './geo.ts';
 import { exists, loadGeoContext, type GeoContext, type GeoFiles } from './geo-context.ts';
+import { CROSS_MONTH_RULE, dropRepeatsAcrossMonths } from './crime-ids.ts';
 import { InputError } from './input-error.ts';
 import { describeShadowed, discoverArchiveInputs } from './inputs.ts';
 import { buildMapData, buildWardShapes } from './map-data.ts';
@@ -186,8 +187,9 @@ export class RunContext {
       }
       found.push({ ...cached, plan, cached: true });
     }
-    this.setMonths(found);
-    return found;
+    const months = await dropRepeatedCrimeIds(this, found);
+    this.setMonths(months);
+    return months;
   }
 
   /** The month from the cache when it is current, with this run's provenance labels; else null. */
@@ -484,7 +486,7 @@ async function runMonths(ctx: RunContext): Promise<string> {
     }
   }
   results.sort((a, b) => a.plan.month.localeCompare(b.plan.month));
-  ctx.setMonths(results);
+  ctx.setMonths(await dropRepeatedCrimeIds(ctx, results));
   const unasked = [...approximate].filter((key) => !postcodeAnswers.has(key)).length;
   if (unasked > 0) {
     ctx.note(
@@ -506,6 +508,21 @@ async function runMonths(ctx: RunContext): Promise<string> {
     `${results.length} month(s) (${fromCache} from cache): read ${formatCount(totals.read)}, ` +
     `kept ${formatCount(totals.kept)}, dropped ${formatCount(totals.read - totals.kept)}`
   );
+}
+
+/** The months without rows whose Crime ID an earlier month holds (see crime-ids.ts), noted. */
+async function dropRepeatedCrimeIds(
+  ctx: RunContext,
+  months: MonthOutcome[],
+): Promise<MonthOutcome[]> {
+  const result = await dropRepeatsAcrossMonths(months, ctx.paths.cacheDir);
+  for (const d of result.dropped) {
+    ctx.note(
+      `${d.month}: ${d.rows} row(s) dropped as duplicates, their Crime ID already in ` +
+        `${d.firstSeenIn.join(', ')} (${CROSS_MONTH_RULE})`,
+    );
+  }
+  return result.months;
 }
 
 /** The archive months `plans`, processed by `threads` month workers (see month-pool.ts). */
