@@ -50,7 +50,9 @@ export async function* readCsv(
   // Fatal: bytes that are not UTF-8 fail with the file and line instead of becoming U+FFFD.
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const scanner = new CsvScanner();
-  const decode = (chunk: Buffer | undefined): string => {
+  const decode = (chunk: Buffer | string | undefined): string => {
+    // A stream of strings (e.g. Readable.from(text)) has been decoded already.
+    if (typeof chunk === 'string') return chunk;
     try {
       return chunk === undefined ? decoder.decode() : decoder.decode(chunk, { stream: true });
     } catch (cause) {
@@ -86,7 +88,7 @@ export async function* readCsv(
   }
 
   try {
-    for await (const chunk of input as AsyncIterable<Buffer>) {
+    for await (const chunk of input as AsyncIterable<Buffer | string>) {
       options.onBytes?.(chunk.length);
       let text = decode(chunk);
       if (first && text.length > 0) {
