@@ -1,11 +1,13 @@
 // `npm run refresh-data -- <step>`: the monthly refresh, one step at a time, exactly as the
 // data workflow runs it (.github/workflows/data.yml).
 //   pipeline  run the pipeline on the live sources into a staging folder (`--out`); without
-//             --latest/--month/--range, every month from the first published one to the
-//             newest police.uk publishes (pipeline/refresh-months.ts says why)
-//   validate  check the staged site data against the data committed at HEAD
+//             --latest/--month/--range, every month from REFRESH_FIRST_MONTH (default
+//             2018-01) to the newest police.uk publishes (pipeline/refresh-months.ts says why)
+//   validate  check the staged site data against the data committed at HEAD (approvals:
+//             data/approvals.json and DATA_APPROVAL, "YYYY-MM: reason")
 //   commit    if it passes and changed: put the staged files in place, record the change
-//             in src/data/changes.json and make one commit naming the months added/revised
+//             (and any approved exception) in src/data/changes.json, spend the approvals
+//             used, and make one commit naming the months added/revised
 //   all       the three in order
 // Published files are replaced only by `commit`, after validation: a failed or refused
 // refresh leaves the repository as it was.
@@ -226,8 +228,9 @@ export async function runStep(step: Step, options: RefreshOptions): Promise<void
 }
 
 const USAGE = `Usage: npm run refresh-data -- <${STEPS.join('|')}> [pipeline arguments]
-  Without --latest, --month or --range, the pipeline fetches every month from the first
-  published one to the newest police.uk publishes.
+  Without --latest, --month or --range, the pipeline fetches every month from
+  $REFRESH_FIRST_MONTH (default 2018-01) to the newest police.uk publishes.
+  $DATA_APPROVAL ("YYYY-MM: reason") approves what the gate refuses for that month.
   Staging folder: $REFRESH_DIR (default ${DEFAULT_REFRESH_DIR}).`;
 
 export async function main(argv: readonly string[]): Promise<number> {
