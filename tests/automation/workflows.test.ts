@@ -333,7 +333,12 @@ describe('data workflow: pushing the data commit when main moved', () => {
   function runPush(cwd: string) {
     return spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', push.run ?? ''], {
       cwd,
-      env: { PATH: process.env['PATH'] ?? '', HOME: work, GH_TOKEN: 'test-token' },
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        HOME: work,
+        GH_TOKEN: 'test-token',
+        GITHUB_OUTPUT: path.join(work, 'output'),
+      },
       encoding: 'utf8',
     });
   }
@@ -348,6 +353,16 @@ describe('data workflow: pushing the data commit when main moved', () => {
     expect(git(origin, 'log', '--format=%s', 'main')).toBe(
       'Data to 2025-03: add 2025-03\nmoved on\nstart',
     );
+    // The later jobs check out the commit pushed, which the rebase made.
+    expect(readFileSync(path.join(work, 'output'), 'utf8')).toBe(
+      `sha=${git(origin, 'rev-parse', 'main')}\n`,
+    );
+    expect(
+      String(
+        data.jobs['refresh'] &&
+          (data.jobs['refresh'] as Job & { outputs: Record<string, string> }).outputs['sha'],
+      ),
+    ).toBe('${{ steps.push.outputs.sha || steps.commit.outputs.sha }}');
   });
 
   it('pushes nothing and says why when the published data changed meanwhile', () => {
