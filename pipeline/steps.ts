@@ -333,7 +333,10 @@ async function loadInputs(ctx: RunContext): Promise<Inputs> {
     roots.push(fetched);
   }
   const { archives, emptyRoots } = await discoverArchiveInputs(roots);
-  const selected = await selectEntries(archives);
+  const selected = await selectEntries(archives).catch((error: unknown) => {
+    for (const archive of archives) archive.close();
+    throw error;
+  });
   const apiMonths = await listApiMonths(ctx.paths.sources.apiDir);
   const choice = chooseMonthSources(
     selected.entries.filter((e) => e.kind === 'street'),
@@ -486,7 +489,8 @@ async function runMonths(ctx: RunContext): Promise<string> {
     }
   }
   results.sort((a, b) => a.plan.month.localeCompare(b.plan.month));
-  ctx.setMonths(await dropRepeatedCrimeIds(ctx, results));
+  const months = await dropRepeatedCrimeIds(ctx, results);
+  ctx.setMonths(months);
   const unasked = [...approximate].filter((key) => !postcodeAnswers.has(key)).length;
   if (unasked > 0) {
     ctx.note(
@@ -502,10 +506,10 @@ async function runMonths(ctx: RunContext): Promise<string> {
         'Postcode District is the nearest LS one, approximate',
     );
   }
-  const totals = qualityTotals(results.map((r) => r.summary));
-  const fromCache = results.filter((r) => r.cached).length;
+  const totals = qualityTotals(months.map((r) => r.summary));
+  const fromCache = months.filter((r) => r.cached).length;
   return (
-    `${results.length} month(s) (${fromCache} from cache): read ${formatCount(totals.read)}, ` +
+    `${months.length} month(s) (${fromCache} from cache): read ${formatCount(totals.read)}, ` +
     `kept ${formatCount(totals.kept)}, dropped ${formatCount(totals.read - totals.kept)}`
   );
 }
