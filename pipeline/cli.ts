@@ -6,6 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DROP_REASONS } from '../src/shared/schema.ts';
+import { checkFetchedApart } from './inputs.ts';
 import { logSafe } from './log-safe.ts';
 import { pipelinePaths } from './paths.ts';
 import { cleanUpInterruptedRuns } from './publish.ts';
@@ -167,6 +168,7 @@ export interface RunDeps {
  */
 export async function runPipeline(options: CliOptions, deps: RunDeps): Promise<RunRecord> {
   const paths = pipelinePaths({ root: deps.root, out: options.out });
+  checkFetchedApart(paths.sources.archiveDir, paths.sampleArchiveDir);
   const ctx = new RunContext({
     paths,
     archiveDir: path.resolve(deps.root ?? '.', options.archiveDir ?? paths.sampleArchiveDir),

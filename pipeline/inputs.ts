@@ -3,6 +3,7 @@
 // another input or an API month snapshot supplies the months: a month police.uk serves only
 // through its API can be built on its own.
 import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { openArchiveInputs, type ArchiveInput, type SelectedEntries } from './archive.ts';
 
 export interface DiscoveredInputs {
@@ -41,4 +42,19 @@ export function describeShadowed(shadowed: SelectedEntries['shadowed']): string[
         `snapshot (${usedInstead.snapshot}, against ${entry.snapshot}) is used, by the rule ` +
         '"newest snapshot, by the months the input holds"',
   );
+}
+
+/**
+ * Fetched months must live apart from the committed sample: under it, a fetch would mix
+ * police.uk's newer files into the sample (and the sample would hide them). Throws when the
+ * fetch step's folder is inside the sample's.
+ */
+export function checkFetchedApart(fetchedDir: string, sampleDir: string): void {
+  const relative = path.relative(path.resolve(sampleDir), path.resolve(fetchedDir));
+  if (relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))) {
+    throw new Error(
+      `fetched months would be saved in ${fetchedDir}, inside the committed sample ${sampleDir}: ` +
+        'give --out a folder outside data/sample',
+    );
+  }
 }

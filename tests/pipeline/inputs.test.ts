@@ -151,6 +151,18 @@ describe('runPipeline with the sample and fetched months', () => {
   });
 });
 
+describe('runPipeline with --out inside the committed sample', () => {
+  it('refuses before anything is fetched or written: fetched months never sit under data/sample', async () => {
+    const out = path.join('data', 'sample', 'archive', 'run');
+    await expect(
+      runPipeline(options(SAMPLE, out), { reporter: createMemoryReporter() }),
+    ).rejects.toThrow(
+      /fetched months would be saved in .*data\/sample\/archive\/run\/cache\/archive, inside the committed sample/,
+    );
+    await expect(readFile(path.join(out, 'site-data.json'))).rejects.toThrow(/ENOENT/);
+  });
+});
+
 describe('readCsv() with bytes that are not UTF-8', () => {
   it('fails naming the file and the line instead of reading replacement characters', async () => {
     const header = `${STREET_COLUMNS.join(',')}\n`;
