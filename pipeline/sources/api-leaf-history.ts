@@ -1,11 +1,14 @@
 // What each piece of the split API query polygon held in earlier months, so a piece that
-// answers nothing (or far less than usual) is noticed instead of published as a fall in crime.
+// answers nothing (or far less than usual) is noticed instead of published as a fall in crime:
+// the piece's own answers in earlier API months, else the earlier months' crimes inside it.
 // police.uk snaps every crime to a fixed set of points and the query polygons are cut the same
 // way each month, so a piece's count moves slowly; an empty answer for a piece that held
 // hundreds is a fault of the server, not a month without crime.
 // Saved as <cache>/sources/api-leaf-history.json, keyed by the query area (a different outline
 // cuts different pieces, and then nothing is compared).
 import { createHash } from 'node:crypto';
+import * as turf from '@turf/turf';
+import type { Feature, Polygon } from 'geojson';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { monthSchema } from '../../src/shared/schema.ts';
@@ -67,6 +70,8 @@ export interface PriorCounts {
   months: { month: string; count: number }[];
   /** The smallest of them: the answer is judged against the quietest recent month. */
   floor: number;
+  /** Where the counts come from: the piece's own answers, or earlier months' crimes inside it. */
+  from: 'history' | 'earlier-months';
 }
 
 /** What piece `label` held in the months before `month` (the most recent few); undefined when never seen. */
@@ -83,7 +88,39 @@ export function priorCounts(
     .slice(0, COMPARED_MONTHS)
     .map(([m, count]) => ({ month: m, count }));
   if (months.length === 0) return undefined;
-  return { months, floor: Math.min(...months.map((m) => m.count)) };
+  return { months, floor: Math.min(...months.map((m) => m.count)), from: 'history' };
+}
+
+/** The crimes of an earlier month, as points (longitude, latitude). */
+export interface EarlierMonth {
+  month: string;
+  points: readonly (readonly [number, number])[];
+}
+
+/**
+ * What a piece held in earlier months, counted from those months' crimes inside it: police.uk
+ * snaps crimes to the same points every month, so a piece's count moves slowly. Used where the
+ * piece has no history of its own (a first API month, or a piece cut differently).
+ */
+export function priorFromEarlierMonths(
+  earlier: readonly EarlierMonth[],
+  polygon: Feature<Polygon>,
+): PriorCounts | undefined {
+  if (earlier.length === 0) return undefined;
+  const [west, south, east, north] = turf.bbox(polygon);
+  const months = [...earlier]
+    .sort((a, b) => b.month.localeCompare(a.month))
+    .slice(0, COMPARED_MONTHS)
+    .map(({ month, points }) => {
+      let count = 0;
+      for (const point of points) {
+        const [lon, lat] = point;
+        if (lon < west || lon > east || lat < south || lat > north) continue;
+        if (turf.booleanPointInPolygon(point as [number, number], polygon)) count += 1;
+      }
+      return { month, count };
+    });
+  return { months, floor: Math.min(...months.map((m) => m.count)), from: 'earlier-months' };
 }
 
 export type LeafVerdict = 'ok' | 'empty' | 'short';

@@ -29,6 +29,7 @@ import {
   type HttpStats,
   type Log,
 } from './http.ts';
+import { readEarlierMonths } from './earlier-months.ts';
 import { checkMonth, monthRange, newestPublishedMonth, planArchives } from './months.ts';
 import { areaKey, readLeafHistory, recordMonth, writeLeafHistory } from './api-leaf-history.ts';
 import {
@@ -147,7 +148,7 @@ export async function fetchSources(options: FetchSourcesOptions): Promise<FetchS
     const snapshot = `api:${apiDates?.[0] ?? apiMonths.at(-1)}`;
     for (const month of apiMonths) {
       results.push(
-        await fetchApiMonth(month, snapshot, outline, { client, config, paths, log, now }),
+        await fetchApiMonth(month, snapshot, outline, { client, config, paths, log, now, forces }),
       );
     }
   }
@@ -278,6 +279,7 @@ async function fetchApiMonth(
     paths: SourcePaths;
     log: Log;
     now: () => Date;
+    forces: readonly string[];
   },
 ): Promise<FetchedMonth> {
   const { paths, log } = context;
@@ -294,6 +296,7 @@ async function fetchApiMonth(
     area,
     history,
     historyFile: paths.apiLeafHistory,
+    earlier: await readEarlierMonths(paths, month, context.forces),
     log,
   });
   if (answer.crimes.length === 0) {

@@ -13,6 +13,8 @@ import {
   isLoss,
   judgeLeaf,
   priorCounts,
+  priorFromEarlierMonths,
+  type EarlierMonth,
   type LeafHistory,
   type PriorCounts,
 } from './api-leaf-history.ts';
@@ -126,6 +128,8 @@ export interface FetchMonthOptions {
   area: readonly QueryPolygon[];
   /** What each piece held in earlier months (see api-leaf-history.ts); none: nothing to compare. */
   history?: LeafHistory | undefined;
+  /** Earlier months' crimes, counted inside a piece that has no history of its own. */
+  earlier?: readonly EarlierMonth[] | undefined;
   /** Where that history is kept, for the message that says how to accept a real fall. */
   historyFile?: string | undefined;
   log?: Log;
@@ -215,7 +219,9 @@ export async function fetchMonthCrimes(options: FetchMonthOptions): Promise<Mont
 
   /** The crimes of one piece, asked again while its answer looks incomplete. Returns its count. */
   const ask = async (polygon: QueryPolygon, depth: number, label: string): Promise<number> => {
-    const prior = options.history ? priorCounts(options.history, label, month) : undefined;
+    const prior =
+      (options.history ? priorCounts(options.history, label, month) : undefined) ??
+      priorFromEarlierMonths(options.earlier ?? [], polygon);
     const first = await request(polygon, label);
     if (first === OVER_FULL_STATUS) return record(label, await split(polygon, depth, label), prior);
     const answer = new Map<string, unknown>();
@@ -245,9 +251,11 @@ export async function fetchMonthCrimes(options: FetchMonthOptions): Promise<Mont
         `piece ${label} answered ${answer.size} crimes after ${LEAF_ATTEMPTS} attempts, where the same ` +
           `area held ${describePrior(prior)}: the answer is ${verdict === 'empty' ? 'empty' : 'short'}, and ` +
           'publishing it would show a fall in crime that did not happen. Try again later' +
-          (options.historyFile
+          (prior.from === 'history' && options.historyFile
             ? `; if police.uk really holds fewer crimes there, delete ${options.historyFile} to accept it.`
-            : '.'),
+            : prior.from === 'earlier-months'
+              ? ` (counted from the earlier months' crimes inside the piece); if police.uk really holds fewer crimes there, take the month from its archive once published.`
+              : '.'),
       );
     }
     polygons += 1;

@@ -214,6 +214,29 @@ describe('fetchSources() for a month only the API has', () => {
     expect(await readMonthManifest(sourcePaths(cacheRoot), '2025-03')).toBeUndefined();
   });
 
+  it('fails a first API month whose piece answers nothing, compared with the archive month before it, and writes nothing for it', async () => {
+    serveArchiveUpTo('2025-02');
+    // No piece history yet: the piece holding the first sample crime always answers [].
+    const fault = pointOf(CRIMES[0] as Record<string, unknown>);
+    server.route('GET', '/api/crimes-street/all-crime', (request) => {
+      const polygon = parsePoly(request.query.get('poly') ?? '');
+      const inside = crimesIn(polygon);
+      if (inside.length > TEST_MAX_CRIMES) return { status: 503, body: '' };
+      return { body: turf.booleanPointInPolygon(fault, polygon) ? [] : inside };
+    });
+    const error = (await fetchSources({
+      ...options(),
+      selection: { from: '2025-02', to: '2025-03' },
+    }).catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(
+      /^police\.uk API month 2025-03 could not be fetched: piece [\d.]+ answered 0 crimes after 3 attempts, where the same area held \d+ in 2025-02: the answer is empty.*counted from the earlier months' crimes inside the piece/,
+    );
+    const paths = sourcePaths(cacheRoot);
+    await expect(stat(path.join(paths.apiDir, '2025-03.json'))).rejects.toThrow(/ENOENT/);
+    expect(await readMonthManifest(paths, '2025-03')).toBeUndefined();
+    expect((await readMonthManifest(paths, '2025-02'))?.source).toBe('archive');
+  });
+
   it('refuses an empty month rather than recording zero crimes', async () => {
     serveArchiveUpTo('2025-02');
     server.route('GET', '/api/crimes-street/all-crime', [{ body: [] }]);
