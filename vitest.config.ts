@@ -4,6 +4,20 @@ const BROWSER_TESTS = 'tests/browser/**/*.test.ts';
 // Builds a site and drives Chromium like the browser tests, so it runs with them, not among
 // the fast unit tests.
 const BENCH_SMOKE_TEST = 'tests/bench/run.test.ts';
+// Whole pipeline runs, the monthly refresh in a scratch repository, the network clients
+// against the replay server and the benchmark input generator: seconds each, so they stay
+// out of the fast unit subset (`npm run test:unit`).
+const INTEGRATION_TESTS = [
+  'tests/pipeline/approvals.test.ts',
+  'tests/pipeline/cli.test.ts',
+  'tests/pipeline/crime-ids.test.ts',
+  'tests/pipeline/inputs.test.ts',
+  'tests/pipeline/interrupted-run.test.ts',
+  'tests/pipeline/log-safe.test.ts',
+  'tests/pipeline/refresh.test.ts',
+  'tests/pipeline/sources/**/*.test.ts',
+  'tests/bench/generate.test.ts',
+];
 
 export default defineConfig({
   test: {
@@ -12,16 +26,26 @@ export default defineConfig({
     pool: 'forks',
     projects: [
       {
+        // Pure modules and single stages on real fixtures: `npm run test:unit`.
         extends: true,
         test: {
           name: 'unit',
           include: ['tests/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, BROWSER_TESTS, BENCH_SMOKE_TEST],
+          exclude: [
+            ...configDefaults.exclude,
+            BROWSER_TESTS,
+            BENCH_SMOKE_TEST,
+            ...INTEGRATION_TESTS,
+          ],
         },
       },
       {
+        extends: true,
+        test: { name: 'integration', include: INTEGRATION_TESTS },
+      },
+      {
         // Browser tests build and serve the site once per run (global setup, which runs only
-        // when a browser test is selected); they run after the unit tests.
+        // when a browser test is selected); they run after the other tests.
         extends: true,
         test: {
           name: 'browser',

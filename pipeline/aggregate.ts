@@ -10,7 +10,7 @@ import {
   type SiteData,
   type Ward,
 } from '../src/shared/schema.ts';
-import { twelveMonthsTo } from '../src/lib/months.ts';
+import { twelveMonthsTo } from '../src/shared/months.ts';
 
 /** Streets listed per ward page: enough to show where crime concentrates, short enough to read. */
 export const TOP_STREETS_PER_WARD = 10;

@@ -20,7 +20,9 @@ import {
 import { parseFetchArguments } from './sources/index.ts';
 import type { FetchStepOptions } from './sources/fetch-step.ts';
 import { qualityTotals } from './aggregate.ts';
-import { RunContext, runSummaryJson, STEPS, type RunRecord, type Step } from './steps.ts';
+import { RunContext, type RunRecord, type Step } from './run-context.ts';
+import { runSummaryJson } from './run-summary.ts';
+import { STEPS } from './steps.ts';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 

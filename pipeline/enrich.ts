@@ -1,9 +1,8 @@
 // Adds local geography to a crime record. The LSOA comes from police.uk wherever police.uk
 // gave one, so our figures match theirs; our own point-in-polygon LSOA fills the gaps.
 import type { CrimeRecord, EnrichedCrime, SourceKind } from '../src/shared/schema.ts';
-import { coordinateKey, type Place } from './geo.ts';
-
-export { coordinateKey } from './geo.ts';
+import { coordinateKey } from '../src/shared/coordinates.ts';
+import type { Place } from './geo.ts';
 
 export interface LsoaHint {
   code: string;
@@ -18,19 +17,15 @@ export type LsoaHints = Map<string, LsoaHint>;
  * a later month overwrites an earlier one, so the newest LSOA vintage wins (police.uk moved
  * from 2011 to 2021 LSOA codes).
  */
-export function addLsoaHint(hints: LsoaHints, record: CrimeRecord): void {
+export function addLsoaHint(
+  hints: LsoaHints,
+  record: Pick<CrimeRecord, 'longitude' | 'latitude' | 'lsoaCode' | 'lsoaName'>,
+): void {
   if (record.lsoaCode === '') return;
   hints.set(coordinateKey(record.longitude, record.latitude), {
     code: record.lsoaCode,
     name: record.lsoaName,
   });
-}
-
-/** Hints from archive records (see addLsoaHint). */
-export function buildLsoaHints(archiveRecords: Iterable<CrimeRecord>): LsoaHints {
-  const hints: LsoaHints = new Map();
-  for (const record of archiveRecords) addLsoaHint(hints, record);
-  return hints;
 }
 
 /**

@@ -5,7 +5,7 @@
 // finding that refuses the data until a person approves it (see approvals.ts). A newer
 // snapshot explains nothing by itself: every new archive re-issues 36 months. Pure.
 import type { SiteData } from '../src/shared/schema.ts';
-import { addMonths } from './sources/months.ts';
+import { addMonths } from '../src/shared/months.ts';
 
 /**
  * A published month's total may move by this fraction in a routine revision. police.uk's

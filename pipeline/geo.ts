@@ -6,33 +6,11 @@ import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { type Geography, parsePollingDistricts } from './reference.ts';
 import { PolygonIndex } from './geo/polygon-index.ts';
 import { PostcodeIndex } from './geo/postcode-index.ts';
-import { projectX, projectY } from './geo/projection.ts';
+import { OUTLINE_TOLERANCE_M, POSTCODE_RADIUS_M } from '../src/shared/constants.ts';
+import { coordinateKey } from '../src/shared/coordinates.ts';
+import { projectX, projectY } from '../src/shared/projection.ts';
 
 export { loadGeography, type Geography } from './reference.ts';
-
-/**
- * How far outside the district outline a point may lie and still count as Leeds, metres.
- * The ONS "generalised clipped" boundaries are simplified to about 20 m, so a real Leeds
- * snap point near the edge can fall a few metres outside them: in the sample months 12 of
- * 26,721 Leeds crimes lie outside the ward polygons, all within 10 m. 50 m allows for the
- * full 20 m generalisation plus a snap point set back on a street near the boundary, while
- * staying far below the distance to the neighbouring districts' settlements (their crimes
- * lie hundreds of metres or more from the outline). Points this close but outside are
- * given the nearest ward.
- */
-export const OUTLINE_TOLERANCE_M = 50;
-
-/**
- * How far the nearest LS postcode may be for its district to be used, metres. Postcode
- * units hold a few dozen addresses, so in built-up Leeds the nearest one is usually within
- * 100 m (median 26 m over the sample rows); on the rural fringe (farms, moorland) it can be
- * several hundred metres. But parts of the district have WF or BD postcodes (Tingley and
- * East Ardsley WF3, Drighlington BD11, Allerton Bywater WF10) that the LS list does not
- * hold: there the nearest LS postcode is 1 to 3 km away and its district would be wrong.
- * Beyond 1 km the district comes from `postcodePlaces` (postcodes.io answers, cached by
- * coordinate) when the run has them; otherwise see POSTCODE_FALLBACK_RADIUS_M.
- */
-export const POSTCODE_RADIUS_M = 1_000;
 
 /**
  * Without a postcodes.io answer (an offline run, or a snap point not yet asked about), a
@@ -56,8 +34,6 @@ export interface LocatorOptions {
    * postcode lies within the radius. null = none found there either.
    */
   postcodePlaces?: ReadonlyMap<string, { district: string } | null> | undefined;
-  /** Overrides POSTCODE_RADIUS_M. */
-  postcodeRadiusM?: number | undefined;
 }
 
 export interface Place {
@@ -109,14 +85,6 @@ export interface Locator {
 }
 
 /**
- * The key under which a coordinate is cached and matched across sources: police.uk gives
- * 6 decimal places (about 0.1 m) in both the archive and the API.
- */
-export function coordinateKey(lon: number, lat: number): string {
-  return `${lon.toFixed(6)},${lat.toFixed(6)}`;
-}
-
-/**
  * Builds a Locator over the geography. The indexes are built here, once (about 50 ms);
  * locate() then costs a few microseconds per new coordinate and a map lookup per repeat.
  * The cache is not bounded: police.uk reuses one set of snap points (a few tens of
@@ -135,7 +103,6 @@ export function createLocator(geo: Geography, options: LocatorOptions = {}): Loc
     pollingDistricts.length === 0
       ? null
       : new PolygonIndex(pollingDistricts.map((district) => district.geometry));
-  const postcodeRadius = options.postcodeRadiusM ?? POSTCODE_RADIUS_M;
 
   function compute(lon: number, lat: number, key: string): Place | null {
     const x = projectX(lon);
@@ -155,7 +122,7 @@ export function createLocator(geo: Geography, options: LocatorOptions = {}): Loc
     const pollingDistrict =
       pollingDistricts[polling?.nearest(x, y, OUTLINE_TOLERANCE_M)?.feature ?? -1];
     const exact =
-      postcodes.nearest(x, y, postcodeRadius)?.postcode.district ??
+      postcodes.nearest(x, y, POSTCODE_RADIUS_M)?.postcode.district ??
       options.postcodePlaces?.get(key)?.district;
     const fallback =
       exact === undefined

@@ -1,10 +1,92 @@
-// Input discovery: the folders and zips the months come from (the --archive-dir input and the
-// fetch step's downloads), opened together. A root with no police.uk files is allowed when
-// another input or an API month snapshot supplies the months: a month police.uk serves only
-// through its API can be built on its own.
+// A run's inputs: the police.uk files found under the archive folder (and the fetched
+// sources), the API snapshots, and the one source chosen for each month. Input discovery
+// opens the folders and zips together; a root with no police.uk files is allowed (and noted)
+// when another input or an API month snapshot supplies the months: a month police.uk serves
+// only through its API can be built on its own.
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { openArchiveInputs, type ArchiveInput, type SelectedEntries } from './archive.ts';
+import { FORCES } from '../src/shared/constants.ts';
+import { listApiMonths, type ApiMonthFile } from './api-months.ts';
+import {
+  openArchiveInputs,
+  selectEntries,
+  type ArchiveEntry,
+  type ArchiveInput,
+  type SelectedEntries,
+} from './archive.ts';
+import { exists } from './geo-context.ts';
+import { InputError } from './input-error.ts';
+import { chooseMonthSources, type MonthChoice } from './merge.ts';
+import type { RunContext } from './run-context.ts';
+
+export interface Inputs {
+  archives: ArchiveInput[];
+  selected: SelectedEntries;
+  apiMonths: ApiMonthFile[];
+  choice: MonthChoice;
+  outcomes: ArchiveEntry[];
+  stopSearch: ArchiveEntry[];
+}
+
+export async function loadInputs(ctx: RunContext): Promise<Inputs> {
+  const roots = [ctx.options.archiveDir];
+  const fetched = ctx.paths.sources.archiveDir;
+  if (path.resolve(fetched) !== path.resolve(ctx.options.archiveDir) && (await exists(fetched))) {
+    roots.push(fetched);
+  }
+  const { archives, emptyRoots } = await discoverArchiveInputs(roots);
+  const selected = await selectEntries(archives).catch((error: unknown) => {
+    for (const archive of archives) archive.close();
+    throw error;
+  });
+  const apiMonths = await listApiMonths(ctx.paths.sources.apiDir);
+  const choice = chooseMonthSources(
+    selected.entries.filter((e) => e.kind === 'street'),
+    apiMonths,
+  );
+  const forces: ReadonlySet<string> = new Set(FORCES);
+  const ofKind = (kind: ArchiveEntry['kind']) =>
+    selected.entries.filter((e) => e.kind === kind && forces.has(e.force));
+  const inputs: Inputs = {
+    archives,
+    selected,
+    apiMonths,
+    choice,
+    outcomes: ofKind('outcomes'),
+    stopSearch: ofKind('stop-and-search'),
+  };
+
+  const r = ctx.reporter;
+  for (const root of emptyRoots) ctx.note(`${root} is empty: no police.uk files read from it`);
+  for (const archive of archives) {
+    r.info(
+      `input: ${archive.path} (${archive.type}, ${archive.entries.length} police.uk files, newest month ${archive.latestMonth})`,
+    );
+  }
+  const emptyMonths = archives.flatMap((a) => a.emptyMonths);
+  if (emptyMonths.length > 0) {
+    ctx.note(
+      `${emptyMonths.length} month folder(s) hold no police.uk file and add no month (a gap, ` +
+        `never zeros): ${emptyMonths.join(', ')}`,
+    );
+  }
+  const ignored = archives.flatMap((a) => a.ignored);
+  if (ignored.length > 0) {
+    ctx.note(
+      `${ignored.length} file(s) that are not police.uk files were skipped, e.g. ${ignored[0]}`,
+    );
+  }
+  for (const note of describeShadowed(selected.shadowed)) ctx.note(note);
+  const skippedForces = new Set(choice.skipped.map((s) => s.why));
+  for (const why of skippedForces) ctx.note(`street files skipped: ${why}`);
+  if (choice.months.length === 0) {
+    throw new InputError(
+      ctx.options.archiveDir,
+      'holds no West Yorkshire street-level files (YYYY-MM/YYYY-MM-west-yorkshire-street.csv): nothing to process',
+    );
+  }
+  return inputs;
+}
 
 export interface DiscoveredInputs {
   archives: ArchiveInput[];

@@ -3,41 +3,25 @@
 // reprocessed only when its key changes: its input files, the outcomes files that can revise
 // it, the reference geography, or the code that processes it.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { MonthSummary } from '../src/shared/schema.ts';
+import { codeFingerprint } from './code-fingerprint.ts';
 import type { MonthProvenanceInfo } from './process-month.ts';
 import { DropTally } from './report.ts';
 import { createAtomicWriteStream, writeFileAtomic, type AtomicWriteStream } from './write.ts';
 
 /**
- * The code a cached month depends on: every module of the pipeline and the shared schema.
- * Hashing the source rather than keeping a version number to bump by hand means a change
- * to normalising, enrichment or the summary can never be served stale months; the price is
- * one full rebuild after any pipeline change, which is rare next to monthly runs.
+ * The code a cached month depends on: the modules that read, normalise, locate, enrich and
+ * summarise a month, in a worker (month-worker.ts) or in the main thread (process-month.ts),
+ * and everything they import (see code-fingerprint.ts). Hashing the source rather than
+ * keeping a version number to bump by hand means a change to any of them can never be
+ * served stale months, while a change to the site or to a later step keeps the cache.
  */
-const CODE_DIRS = ['pipeline', 'src/shared'] as const;
-
-let codeFingerprintMemo: string | undefined;
-
-/** sha256 over the paths and contents of the .ts files under CODE_DIRS, in a stable order. */
-export function codeFingerprint(): string {
-  if (codeFingerprintMemo !== undefined) return codeFingerprintMemo;
-  const root = fileURLToPath(new URL('..', import.meta.url));
-  const hash = createHash('sha256');
-  for (const dir of CODE_DIRS) {
-    const files = readdirSync(path.join(root, dir), { recursive: true, encoding: 'utf8' })
-      .filter((file) => file.endsWith('.ts'))
-      .sort();
-    for (const file of files) {
-      hash.update(`${dir}/${file}\0`).update(readFileSync(path.join(root, dir, file)));
-    }
-  }
-  codeFingerprintMemo = hash.digest('hex');
-  return codeFingerprintMemo;
-}
+export const MONTH_STAGE_ENTRIES = [
+  'pipeline/month-worker.ts',
+  'pipeline/process-month.ts',
+] as const;
 
 /**
  * What a month's rows and figures depend on. Provenance labels (snapshot, fetchedAt) are not
@@ -59,7 +43,16 @@ export interface MonthCacheKeyParts {
 export function monthCacheKey(parts: MonthCacheKeyParts): string {
   const { month, source, inputs, outcomes, geography } = parts;
   return createHash('sha256')
-    .update(JSON.stringify({ code: codeFingerprint(), month, source, inputs, outcomes, geography }))
+    .update(
+      JSON.stringify({
+        code: codeFingerprint(MONTH_STAGE_ENTRIES),
+        month,
+        source,
+        inputs,
+        outcomes,
+        geography,
+      }),
+    )
     .digest('hex');
 }
 
@@ -137,9 +130,10 @@ function summaryFileText(
 
 /**
  * The cached month, or null when it is missing, damaged or was made under another key. With
- * `labels`, the month is also relabelled as relabelMonthCache does, from the text just read:
- * a monthly run relabels every cached month (the input's snapshot moves on), and reading each
- * summary file and hashing its BODY once rather than twice is a tenth of that run's time.
+ * `labels`, the month is also relabelled (its summary rewritten around the same BODY) from
+ * the text just read: a monthly run relabels every cached month (the input's snapshot moves
+ * on), and reading each summary file and hashing its BODY once rather than twice is a tenth
+ * of that run's time.
  */
 export async function readMonthCache(
   dir: string,
@@ -171,29 +165,6 @@ export async function readMonthCache(
 
 function sameLabels(a: MonthProvenanceInfo, b: MonthProvenanceInfo): boolean {
   return a.snapshot === b.snapshot && a.fetchedAt === b.fetchedAt;
-}
-
-/**
- * The cached month with its provenance labels set to `labels`. When they differ from the
- * cached ones (the input gained a newer month, or the files were fetched again unchanged)
- * the cached summary is rewritten with them, so the cache always says where its rows came
- * from; the rows themselves do not depend on the labels.
- */
-export async function relabelMonthCache(
-  dir: string,
-  cached: CachedMonth,
-  labels: MonthProvenanceInfo,
-  key: string,
-): Promise<CachedMonth> {
-  const { summary } = cached;
-  if (sameLabels(summary, labels)) return cached;
-  const relabelled = { ...summary, snapshot: labels.snapshot, fetchedAt: labels.fetchedAt };
-  const file = monthCacheFiles(dir, summary.month).summary;
-  // The same BODY text around new labels: no need to serialise the summary again.
-  const current = readSummaryFile(await readFile(file, 'utf8'), key);
-  if (current === null) await writeSummary(file, relabelled, cached.drops, key);
-  else await writeFileAtomic(file, summaryFileText(key, labels, current.body, current.bodyHash));
-  return { ...cached, summary: relabelled };
 }
 
 async function writeSummary(

@@ -10,8 +10,7 @@ import { Worker } from 'node:worker_threads';
 import type { MonthSummary } from '../src/shared/schema.ts';
 import type { ArchiveInput } from './archive.ts';
 import type { GeoFiles } from './geo-context.ts';
-import type { MonthProvenanceInfo } from './process-month.ts';
-import type { MonthTaskResult } from './month-task.ts';
+import type { MonthProvenanceInfo, MonthTaskResult } from './process-month.ts';
 import { DropTally } from './report.ts';
 import { sharePointStrings } from './summarise.ts';
 
@@ -59,8 +58,6 @@ export type WorkerMessage =
 export interface PoolOptions {
   threads: number;
   onBytes?: ((n: number) => void) | undefined;
-  /** Called as each month is done (in the order they finish). */
-  onMonth?: ((month: string, result: MonthTaskResult) => void) | undefined;
 }
 
 const WORKER_URL = new URL('./month-worker.ts', import.meta.url);
@@ -119,7 +116,6 @@ export async function processMonthsInWorkers(
           sharePointStrings(summary, strings);
           const result = { summary, drops, csv, approximate };
           results.set(message.month, result);
-          options.onMonth?.(message.month, result);
         } else {
           failure ??= Object.assign(new Error(message.message), { name: message.name });
         }

@@ -1,13 +1,13 @@
 // A month worker (worker_threads): processes the archive months the main thread sends it,
-// one at a time, into the month cache (pipeline/month-task.ts), with its own locator and
+// one at a time, into the month cache (pipeline/process-month.ts), with its own locator and
 // its own handles on the input files. See pipeline/month-pool.ts for the other side.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ArchiveEntry, ArchiveInput } from './archive.ts';
 import { reopenArchiveInput } from './archive.ts';
 import { loadGeoContext, type GeoContext } from './geo-context.ts';
 import type { MonthJob, WorkerMessage, WorkerSetup } from './month-pool.ts';
-import { processMonthIntoCache } from './month-task.ts';
-import { OutcomeIndex, readOutcomes } from './outcomes.ts';
+import type { OutcomeIndex } from './outcomes.ts';
+import { leedsOutcomeIndex, processMonthIntoCache } from './process-month.ts';
 
 const setup = workerData as WorkerSetup;
 const port = parentPort;
@@ -39,12 +39,8 @@ async function entry(planned: MonthJob['entries'][number]): Promise<ArchiveEntry
 
 async function buildOutcomeIndex(geo: GeoContext): Promise<OutcomeIndex | undefined> {
   if (setup.outcomes.length === 0) return undefined;
-  const index = new OutcomeIndex();
   const entries = await Promise.all(setup.outcomes.map(entry));
-  await readOutcomes(entries, index, {
-    keep: (lon, lat) => geo.locator.locate(lon, lat) !== null,
-  });
-  return index;
+  return (await leedsOutcomeIndex(entries, geo.locator)).index;
 }
 
 async function run(job: MonthJob): Promise<void> {

@@ -24,7 +24,7 @@ export type ArchiveRow = Readonly<Record<string, string | undefined>>;
 
 export function normaliseArchiveRow(row: ArchiveRow): Normalised {
   const field = (name: string) => (row[name] ?? '').trim();
-  const month = checkMonth(field('Month'));
+  const month = parseMonthField(field('Month'));
   if (!month.ok) return month;
   const crimeType = field('Crime type');
   if (!CRIME_TYPE_SET.has(crimeType)) {
@@ -87,7 +87,7 @@ export const apiCrimeSchema = z.object({
 export type ApiCrime = z.input<typeof apiCrimeSchema>;
 
 export function normaliseApiCrime(crime: ApiCrime, force: string = API_FORCE_NAME): Normalised {
-  const month = checkMonth((crime.month ?? '').trim());
+  const month = parseMonthField((crime.month ?? '').trim());
   if (!month.ok) return month;
   const category = (crime.category ?? '').trim();
   const crimeType = Object.hasOwn(API_CATEGORY_TO_CRIME_TYPE, category)
@@ -129,7 +129,7 @@ function drop(
   return { ok: false, reason, detail };
 }
 
-function checkMonth(month: string) {
+function parseMonthField(month: string) {
   return MONTH_PATTERN.test(month)
     ? ({ ok: true, month } as const)
     : drop('malformed-month', `Month "${month}" is not YYYY-MM`);

@@ -1,15 +1,29 @@
-// One month, from its chosen source to enriched rows and a MonthSummary: read the street files
-// (or the API snapshot) row by row, normalise, attach the latest outcome, de-duplicate by Crime
-// ID, locate in Leeds, write each kept row and count it. Memory is bounded by the month's
-// distinct Crime IDs and summary, never by its rows.
+// One month, from its chosen source to enriched rows and a MonthSummary, its stages in order:
+// read the street files (or the API snapshot) row by row, normalise, attach the latest
+// outcome, de-duplicate by Crime ID, locate in Leeds and enrich, write each kept row and
+// count it (processMonth); then commit it to the month cache (processMonthIntoCache). The
+// same code runs in the main thread and in the month workers (month-worker.ts), so a month's
+// cache files do not depend on where it ran. Memory is bounded by the month's distinct
+// Crime IDs and summary, never by its rows.
+import { createReadStream } from 'node:fs';
 import { MASTER_COLUMNS, STREET_COLUMNS } from '../src/shared/constants.ts';
+import { coordinateKey } from '../src/shared/coordinates.ts';
 import type { CrimeRecord, EnrichedCrime, MonthSummary } from '../src/shared/schema.ts';
 import { readApiMonth } from './api-months.ts';
+import type { ArchiveEntry } from './archive.ts';
 import { formatCsvRow, readCsv } from './csv.ts';
+import { addLsoaHint, enrich, type LsoaHints } from './enrich.ts';
+import type { Locator } from './geo.ts';
 import { InputError } from './input-error.ts';
 import { createDeduper, type MonthPlan } from './merge.ts';
+import { openMonthCacheWriter } from './month-cache.ts';
 import { normaliseApiCrime, normaliseArchiveRow, type Normalised } from './normalise.ts';
-import { applyLatestOutcome, type OutcomeIndex } from './outcomes.ts';
+import {
+  applyLatestOutcome,
+  OutcomeIndex,
+  readOutcomes,
+  type OutcomeReadStats,
+} from './outcomes.ts';
 import { DropTally } from './report.ts';
 import { createMonthSummariser } from './summarise.ts';
 
@@ -93,7 +107,7 @@ export async function processMonth(
   for await (const { where, result } of monthRows(plan, deps.onBytes)) {
     read += 1;
     summariser.read();
-    const normalised = checkMonth(result, plan.month);
+    const normalised = dropIfOtherMonth(result, plan.month);
     if (!normalised.ok) {
       summariser.drop(normalised.reason);
       drops.add(normalised.reason, where, normalised.detail);
@@ -142,7 +156,7 @@ export function planSources(plan: MonthPlan): string {
 }
 
 /** A row dated in another month than its file is as unusable as an unreadable month. */
-function checkMonth(result: Normalised, month: string): Normalised {
+function dropIfOtherMonth(result: Normalised, month: string): Normalised {
   if (!result.ok || result.record.month === month) return result;
   return {
     ok: false,
@@ -153,7 +167,8 @@ function checkMonth(result: Normalised, month: string): Normalised {
 
 /**
  * A month's rows from its chosen source, normalised, with where each came from. Also read by
- * the postcodes step (pipeline/steps.ts) for the coordinates the months step will locate.
+ * the postcodes step (pipeline/steps/postcodes.ts) for the coordinates the months step will
+ * locate.
  */
 export async function* monthRows(
   plan: MonthPlan,
@@ -177,4 +192,104 @@ export async function* monthRows(
       yield { where: `${entry.where}:${line}`, result: normaliseArchiveRow(values) };
     }
   }
+}
+
+export interface MonthTaskDeps {
+  locator: Locator;
+  /** Latest outcomes from the outcomes files, when there are any. */
+  outcomes?: OutcomeIndex | undefined;
+  /** For API months: the LSOA police.uk gave each coordinate in the archive months. */
+  hints?: LsoaHints | undefined;
+  monthsCacheDir: string;
+  /** Progress: bytes of input read. */
+  onBytes?: ((n: number) => void) | undefined;
+}
+
+export interface MonthTaskResult extends MonthResult {
+  /** The month's cached rows (MASTER_COLUMNS, with header). */
+  csv: string;
+  /**
+   * Coordinate keys of kept rows whose postcode district is only approximate (no LS
+   * postcode within POSTCODE_RADIUS_M and no postcodes.io answer).
+   */
+  approximate: string[];
+}
+
+/** Process `plan` and commit it to the month cache under `key`; on failure the cache keeps no half month. */
+export async function processMonthIntoCache(
+  plan: MonthPlan,
+  provenance: MonthProvenanceInfo,
+  key: string,
+  deps: MonthTaskDeps,
+): Promise<MonthTaskResult> {
+  const { locator, hints } = deps;
+  const source = plan.source;
+  const approximate = new Set<string>();
+  const writer = await openMonthCacheWriter(deps.monthsCacheDir, plan.month);
+  try {
+    const result = await processMonth(
+      plan,
+      provenance,
+      {
+        enrich: (record) => {
+          const place = locator.locate(record.longitude, record.latitude);
+          if (place === null) return null;
+          if (place.postcodeApproximate) {
+            approximate.add(coordinateKey(record.longitude, record.latitude));
+          }
+          return enrich(record, place, source, hints);
+        },
+        outcomes: deps.outcomes,
+        onBytes: deps.onBytes,
+      },
+      writer.rows,
+    );
+    await writer.commit(result.summary, result.drops, key);
+    return { ...result, csv: writer.rows.finalPath, approximate: [...approximate] };
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  }
+}
+
+/**
+ * The latest outcome of each crime located in Leeds (or without coordinates), from the
+ * outcomes files: built the same way in the main thread and in each month worker.
+ */
+export async function leedsOutcomeIndex(
+  entries: readonly ArchiveEntry[],
+  locator: Locator,
+  onBytes?: (n: number) => void,
+): Promise<{ index: OutcomeIndex; stats: OutcomeReadStats }> {
+  const index = new OutcomeIndex();
+  const stats = await readOutcomes(entries, index, {
+    keep: (lon, lat) => locator.locate(lon, lat) !== null,
+    ...(onBytes ? { onBytes } : {}),
+  });
+  return { index, stats };
+}
+
+/** The LSOA police.uk gave each coordinate, from the archive months (ascending: newest wins). */
+export async function lsoaHintsFromArchiveMonths(
+  months: readonly { plan: { source: string; month: string }; csv: string }[],
+): Promise<LsoaHints> {
+  const hints: LsoaHints = new Map();
+  const archiveMonths = months
+    .filter((m) => m.plan.source === 'archive')
+    .sort((a, b) => a.plan.month.localeCompare(b.plan.month));
+  for (const month of archiveMonths) {
+    for await (const { values } of readCsv(
+      createReadStream(month.csv),
+      month.csv,
+      MASTER_COLUMNS,
+    )) {
+      addLsoaHint(hints, {
+        longitude: Number(values['Longitude']),
+        latitude: Number(values['Latitude']),
+        lsoaCode: values['LSOA code'] ?? '',
+        lsoaName: values['LSOA name'] ?? '',
+      });
+    }
+  }
+  return hints;
 }

@@ -4,7 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { CrimeType } from '../src/shared/constants.ts';
 import type { ChangeEntry, ChangeLog, RevisedMonth } from '../src/shared/change-log.ts';
 import type { MonthProvenance, SiteData } from '../src/shared/schema.ts';
-import { addMonths } from './sources/months.ts';
+import { addMonths } from '../src/shared/months.ts';
 
 export interface MonthChange {
   month: string;

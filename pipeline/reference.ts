@@ -5,11 +5,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
+import type { PolygonGeometry } from '../src/shared/geometry.ts';
 
-/** A GeoJSON polygon or multipolygon, as [lon, lat] positions. */
-export type PolygonGeometry =
-  | { type: 'Polygon'; coordinates: number[][][] }
-  | { type: 'MultiPolygon'; coordinates: number[][][][] };
+export type { PolygonGeometry };
 
 /** An area with a code and a name (a ward or an LSOA). */
 export interface Area {

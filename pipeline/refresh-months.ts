@@ -14,7 +14,8 @@ import { siteDataAtRef } from './validate-cli.ts';
 import { probeArchive } from './sources/archive-remote.ts';
 import { resolveSourceConfig, sourceUrl } from './sources/config.ts';
 import { HttpClient, type Log } from './sources/http.ts';
-import { checkMonth, monthRange, newestPublishedMonth } from './sources/months.ts';
+import { monthRange } from '../src/shared/months.ts';
+import { checkMonth, newestPublishedMonth } from './sources/months.ts';
 import { fetchCrimeDates } from './sources/police-api.ts';
 
 /** The pipeline's own month choices (see `npm run pipeline -- --help`). */

@@ -5,15 +5,20 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { wardSchema, type Ward } from '../src/shared/schema.ts';
-import { codeFingerprint } from './month-cache.ts';
+import { codeFingerprint } from './code-fingerprint.ts';
 import { writeFileAtomic } from './write.ts';
 
 const wardCacheSchema = z.object({ key: z.string(), wards: z.array(wardSchema) });
 
-/** What the wards depend on: the geography (its fingerprint) and the pipeline's code. */
+/** The code the wards depend on: the geography as loaded, and what derives the wards from it. */
+export const WARD_ENTRIES = ['pipeline/geo-context.ts', 'pipeline/wards.ts'] as const;
+
+/** What the wards depend on: the geography (its fingerprint) and the code (WARD_ENTRIES). */
 export function wardCacheKey(geographyFingerprint: string): string {
   return createHash('sha256')
-    .update(JSON.stringify({ code: codeFingerprint(), geography: geographyFingerprint }))
+    .update(
+      JSON.stringify({ code: codeFingerprint(WARD_ENTRIES), geography: geographyFingerprint }),
+    )
     .digest('hex');
 }
 

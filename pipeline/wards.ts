@@ -4,10 +4,7 @@ import { area, bbox, bboxClip, feature, featureCollection, intersect } from '@tu
 import { type Ward, wardSchema, parseOrThrow } from '../src/shared/schema.ts';
 import type { Area, Geography, PolygonGeometry } from './reference.ts';
 import { PolygonIndex } from './geo/polygon-index.ts';
-import { projectX, projectY } from './geo/projection.ts';
-import { geometrySvgPath } from './geo/svg-path.ts';
-
-export { geometrySvgPath } from './geo/svg-path.ts';
+import { projectX, projectY } from '../src/shared/projection.ts';
 
 /**
  * Two wards are neighbours when at least NEIGHBOUR_MIN_SHARED_VERTICES vertices of one lie
@@ -175,14 +172,4 @@ export function buildWards(geo: Geography): Ward[] {
     slugs.set(ward.slug, ward.name);
   }
   return wards;
-}
-
-/**
- * SVG path data of one ward's outline filling a `size` x `size` box (viewBox
- * "0 0 size size"), simplified for that size; see geometrySvgPath for the projection.
- */
-export function wardOutlineSvgPath(geo: Geography, wardCode: string, size: number): string {
-  const ward = geo.wards.find((candidate) => candidate.code === wardCode);
-  if (ward === undefined) throw new Error(`No ward with code "${wardCode}" in the reference wards`);
-  return geometrySvgPath(ward.geometry, ward.geometry, size);
 }

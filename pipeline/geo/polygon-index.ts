@@ -4,7 +4,7 @@
 // work; a MultiPolygon is inside when any part is).
 import Flatbush from 'flatbush';
 import type { PolygonGeometry } from '../reference.ts';
-import { projectX, projectY } from './projection.ts';
+import { projectX, projectY } from '../../src/shared/projection.ts';
 
 /** One polygon part: its rings as flat [x0, y0, x1, y1, ...] arrays, first ring outer. */
 interface Part {

@@ -1,8 +1,8 @@
-// Nearest postcode to a point, on the flat projection of ./projection.ts (exact enough at
+// Nearest postcode to a point, on the flat projection of src/shared/projection.ts (exact enough at
 // Leeds' latitude for distances of a few hundred metres; see there).
 import KDBush from 'kdbush';
 import type { Postcode } from '../reference.ts';
-import { projectX, projectY } from './projection.ts';
+import { projectX, projectY } from '../../src/shared/projection.ts';
 
 /**
  * Radii tried in turn, metres. A radius query that finds anything holds the true nearest

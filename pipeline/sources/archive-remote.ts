@@ -9,17 +9,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { HttpNetworkError, type HttpClient, type Log } from './http.ts';
 import { trackProgress, type ProgressSink } from './progress.ts';
-import {
-  ZIP64_END_RECORD_BYTES,
-  ZIP_TAIL_BYTES,
-  entryByteRanges,
-  extractEntry,
-  findCentralDirectory,
-  parseCentralDirectory,
-  parseZip64EndRecord,
-  type CentralDirectory,
-  type ZipEntry,
-} from './zip.ts';
+import { entryByteRanges, extractEntry, readCentralDirectory, type ZipEntry } from './zip.ts';
 
 /** What the server says about an archive before we read it. */
 export interface ArchiveProbe {
@@ -196,26 +186,13 @@ async function withDirectory(
   source: ByteSource,
   mode: RemoteArchive['mode'],
 ): Promise<RemoteArchive> {
-  const tailStart = Math.max(0, probe.size - ZIP_TAIL_BYTES);
-  const tail = await source.read(tailStart, probe.size);
-  let directory: CentralDirectory;
-  const found = findCentralDirectory(tail, tailStart, probe.name);
-  if ('zip64RecordOffset' in found) {
-    const record = await source.read(
-      found.zip64RecordOffset,
-      found.zip64RecordOffset + ZIP64_END_RECORD_BYTES,
-    );
-    directory = parseZip64EndRecord(record, probe.name);
-  } else {
-    directory = found;
-  }
-  // The directory often sits inside the tail already read.
-  const directoryBytes =
-    directory.offset >= tailStart
-      ? tail.subarray(directory.offset - tailStart, directory.offset - tailStart + directory.size)
-      : await source.read(directory.offset, directory.offset + directory.size);
-  const entries = parseCentralDirectory(directoryBytes, directory.entries, probe.name);
-  const ranges = entryByteRanges(entries, directory);
+  const directory = await readCentralDirectory(
+    (start, end) => source.read(start, end),
+    probe.size,
+    probe.name,
+  );
+  const { entries } = directory;
+  const ranges = entryByteRanges(directory);
   return {
     probe,
     mode,

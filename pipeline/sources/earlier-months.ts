@@ -7,7 +7,7 @@ import path from 'node:path';
 import { readCsv } from '../csv.ts';
 import type { EarlierMonth } from './api-leaf-history.ts';
 import type { SourcePaths } from './cache.ts';
-import { addMonths } from './months.ts';
+import { addMonths } from '../../src/shared/months.ts';
 
 /** Months looked back for cached data; the three newest found are compared. */
 const LOOK_BACK_MONTHS = 12;

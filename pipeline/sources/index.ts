@@ -29,8 +29,9 @@ import {
   type HttpStats,
   type Log,
 } from './http.ts';
+import { monthRange } from '../../src/shared/months.ts';
 import { readEarlierMonths } from './earlier-months.ts';
-import { checkMonth, monthRange, newestPublishedMonth, planArchives } from './months.ts';
+import { checkMonth, newestPublishedMonth, planArchives } from './months.ts';
 import { areaKey, readLeafHistory, recordMonth, writeLeafHistory } from './api-leaf-history.ts';
 import {
   districtQueryPolygons,

@@ -1,4 +1,5 @@
-// Month arithmetic and the choice of police.uk archives. Pure.
+// The choice of police.uk archives. Pure; month arithmetic is src/shared/months.ts.
+import { addMonths, monthRange } from '../../src/shared/months.ts';
 import { MONTH_PATTERN } from '../../src/shared/schema.ts';
 
 /** Each police.uk archive YYYY-MM.zip holds the 36 months ending at YYYY-MM. */
@@ -11,12 +12,6 @@ export function checkMonth(month: string, what: string): string {
   return month;
 }
 
-export function addMonths(month: string, count: number): string {
-  const [year, mon] = month.split('-').map(Number) as [number, number];
-  const index = year * 12 + (mon - 1) + count;
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-}
-
 /**
  * The newest month police.uk publishes: the API's newest (crimes-street-dates, newest first)
  * when it is ahead of the newest archive, which is published later.
@@ -24,15 +19,6 @@ export function addMonths(month: string, count: number): string {
 export function newestPublishedMonth(archiveMonth: string, apiDates: readonly string[]): string {
   const api = apiDates[0];
   return api !== undefined && api > archiveMonth ? api : archiveMonth;
-}
-
-/** Every month from `from` to `to`, both included. */
-export function monthRange(from: string, to: string): string[] {
-  if (from > to)
-    throw new Error(`month range ${from} to ${to} is backwards: give the earlier month first`);
-  const months: string[] = [];
-  for (let month = from; month <= to; month = addMonths(month, 1)) months.push(month);
-  return months;
 }
 
 /** The months archive `archiveMonth`.zip holds. */

@@ -4,6 +4,7 @@
 // coordinate, so a monthly run only asks about snap points it has not seen before.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { coordinateKey } from '../../src/shared/coordinates.ts';
 import { writeJsonAtomic } from './cache.ts';
 import { sourceUrl } from './config.ts';
 import type { HttpClient, Log } from './http.ts';
@@ -14,8 +15,6 @@ export const MAX_GEOLOCATIONS_PER_REQUEST = 100;
 export const FIRST_PASS_RADIUS_METRES = 250;
 /** Second pass: the widest radius postcodes.io accepts. */
 export const WIDE_RADIUS_METRES = 2000;
-/** Six decimals is the precision police.uk publishes coordinates with. */
-const KEY_DECIMALS = 6;
 
 export interface Coordinate {
   lon: number;
@@ -54,10 +53,6 @@ const bulkAnswerSchema = z.object({
   ),
 });
 
-export function coordinateKey({ lon, lat }: Coordinate): string {
-  return `${lon.toFixed(KEY_DECIMALS)},${lat.toFixed(KEY_DECIMALS)}`;
-}
-
 export interface ReverseGeocodeOptions {
   client: HttpClient;
   postcodesBaseUrl: string;
@@ -85,7 +80,7 @@ export async function reverseGeocode(
   const places = new Map<string, PostcodePlace | null>();
   let pending = new Map<string, Coordinate>();
   for (const point of points) {
-    const key = coordinateKey(point);
+    const key = coordinateKey(point.lon, point.lat);
     const cached = cache.entries[key];
     if (cached) places.set(key, cached.place);
     else pending.set(key, point);

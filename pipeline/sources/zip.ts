@@ -1,25 +1,21 @@
-// Just enough of the ZIP format (APPNOTE 6.3) to read chosen entries of a remote archive with
-// HTTP range requests: find the central directory from the archive's tail (ZIP64 included),
-// list its entries, and stream one entry from its local header through inflate to a file,
-// checking its CRC-32 and size. Parsing is pure; extraction writes only a temp file that is
-// renamed once the entry has proved whole.
+// Chosen entries of a remote archive read with HTTP range requests. yauzl parses the end
+// records (ZIP64 included) and the central directory through a reader that fetches the
+// archive's tail in one request and, when the directory begins before it, the directory in
+// one more; each entry is then streamed from its local header through inflate to a file,
+// checking its CRC-32 and size (yauzl checks sizes only). Extraction writes only a temp file
+// that is renamed once the entry has proved whole.
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { PassThrough, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { crc32, createInflateRaw } from 'node:zlib';
+import yauzl from 'yauzl';
 
-const EOCD_SIGNATURE = 0x06054b50;
-const EOCD_SIZE = 22;
-const ZIP64_LOCATOR_SIGNATURE = 0x07064b50;
-const ZIP64_LOCATOR_SIZE = 20;
-const ZIP64_EOCD_SIGNATURE = 0x06064b50;
-const ZIP64_EOCD_SIZE = 56;
-const CENTRAL_HEADER_SIGNATURE = 0x02014b50;
-const CENTRAL_HEADER_SIZE = 46;
 const LOCAL_HEADER_SIGNATURE = 0x04034b50;
 const LOCAL_HEADER_SIZE = 30;
-const ZIP64_EXTRA_ID = 0x0001;
+const EOCD_SIZE = 22;
+const ZIP64_LOCATOR_SIZE = 20;
+const ZIP64_EOCD_SIZE = 56;
 const MAX_COMMENT_LENGTH = 0xffff;
 /** The tail that surely holds the end records: a maximal comment, the EOCD, the ZIP64 locator and record. */
 export const ZIP_TAIL_BYTES = MAX_COMMENT_LENGTH + EOCD_SIZE + ZIP64_LOCATOR_SIZE + ZIP64_EOCD_SIZE;
@@ -27,12 +23,10 @@ export const ZIP_TAIL_BYTES = MAX_COMMENT_LENGTH + EOCD_SIZE + ZIP64_LOCATOR_SIZ
 const METHOD_STORED = 0;
 const METHOD_DEFLATE = 8;
 const FLAG_ENCRYPTED = 0x1;
-const FLAG_UTF8 = 0x800;
 
 export interface CentralDirectory {
   offset: number;
-  size: number;
-  entries: number;
+  entries: ZipEntry[];
 }
 
 export interface ZipEntry {
@@ -47,158 +41,97 @@ export interface ZipEntry {
 
 /** The archive is not a zip, or is damaged. */
 export class ZipFormatError extends Error {
-  constructor(where: string, problem: string) {
-    super(`${where}: ${problem}`);
+  constructor(where: string, problem: string, options?: ErrorOptions) {
+    super(`${where}: ${problem}`, options);
     this.name = 'ZipFormatError';
   }
 }
 
+/** Bytes [start, end) of an archive. */
+export type ReadRange = (start: number, end: number) => Promise<Buffer>;
+
 /**
- * Where the central directory is, from the last bytes of the archive (`tail` starts at
- * `tailOffset`). Returns `{ zip64RecordOffset }` when the ZIP64 end record lies before the tail
- * and must be read separately.
+ * yauzl's random access to an archive through `read`, holding one contiguous run of bytes
+ * that ends at the end of the archive: its tail first, extended backwards when yauzl asks for
+ * bytes before it (the central directory). yauzl reads the end records and every directory
+ * entry separately; they are all answered from those bytes, so a directory costs one or two
+ * requests however many entries it has.
  */
-export function findCentralDirectory(
-  tail: Buffer,
-  tailOffset: number,
-  where: string,
-): CentralDirectory | { zip64RecordOffset: number } {
-  let eocd = -1;
-  for (let i = tail.length - EOCD_SIZE; i >= 0; i -= 1) {
-    if (
-      tail.readUInt32LE(i) === EOCD_SIGNATURE &&
-      i + EOCD_SIZE + tail.readUInt16LE(i + 20) === tail.length
-    ) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0)
-    throw new ZipFormatError(
-      where,
-      'no end-of-central-directory record: not a zip archive, or truncated',
-    );
+class TailReader extends yauzl.RandomAccessReader {
+  private readonly fetch: ReadRange;
+  private readonly size: number;
+  private start: number;
+  private bytes = Buffer.alloc(0);
+  /** A failed read of the archive (network), passed on as it is rather than as a format error. */
+  failure: unknown;
 
-  const entries = tail.readUInt16LE(eocd + 10);
-  const size = tail.readUInt32LE(eocd + 12);
-  const offset = tail.readUInt32LE(eocd + 16);
-  const needsZip64 = entries === 0xffff || size === 0xffffffff || offset === 0xffffffff;
-  const locator = eocd - ZIP64_LOCATOR_SIZE;
-  if (!needsZip64 && !(locator >= 0 && tail.readUInt32LE(locator) === ZIP64_LOCATOR_SIGNATURE)) {
-    return { offset, size, entries };
+  constructor(read: ReadRange, size: number) {
+    super();
+    this.fetch = read;
+    this.size = size;
+    this.start = size;
   }
-  if (locator < 0 || tail.readUInt32LE(locator) !== ZIP64_LOCATOR_SIGNATURE) {
-    throw new ZipFormatError(
-      where,
-      'ZIP64 sizes announced but no ZIP64 end-of-central-directory locator',
-    );
+
+  override _readStreamForRange(start: number, end: number): Readable {
+    return Readable.from(this.range(start, end), { objectMode: false });
   }
-  const recordOffset = readUInt64(tail, locator + 8, where);
-  const inTail = recordOffset - tailOffset;
-  if (inTail < 0 || inTail + ZIP64_EOCD_SIZE > tail.length)
-    return { zip64RecordOffset: recordOffset };
-  return parseZip64EndRecord(tail.subarray(inTail, inTail + ZIP64_EOCD_SIZE), where);
+
+  private async *range(start: number, end: number): AsyncGenerator<Buffer> {
+    if (start < this.start) {
+      const from = this.start === this.size ? Math.min(start, this.size - ZIP_TAIL_BYTES) : start;
+      let before: Buffer;
+      try {
+        before = await this.fetch(Math.max(0, from), this.start);
+      } catch (error) {
+        this.failure ??= error;
+        throw error;
+      }
+      this.bytes = Buffer.concat([before, this.bytes]);
+      this.start -= before.length;
+    }
+    yield this.bytes.subarray(start - this.start, end - this.start);
+  }
 }
 
-export function parseZip64EndRecord(record: Buffer, where: string): CentralDirectory {
-  if (record.length < ZIP64_EOCD_SIZE || record.readUInt32LE(0) !== ZIP64_EOCD_SIGNATURE) {
-    throw new ZipFormatError(
-      where,
-      'ZIP64 end-of-central-directory record not found where its locator points',
-    );
-  }
-  return {
-    entries: readUInt64(record, 32, where),
-    size: readUInt64(record, 40, where),
-    offset: readUInt64(record, 48, where),
-  };
-}
-
-export const ZIP64_END_RECORD_BYTES = ZIP64_EOCD_SIZE;
-
-/** Every entry of a central directory. */
-export function parseCentralDirectory(
-  directory: Buffer,
-  expected: number,
+/** The central directory of an archive of `size` bytes read through `read`. */
+export async function readCentralDirectory(
+  read: ReadRange,
+  size: number,
   where: string,
-): ZipEntry[] {
-  const entries: ZipEntry[] = [];
-  let at = 0;
-  while (
-    at + CENTRAL_HEADER_SIZE <= directory.length &&
-    directory.readUInt32LE(at) === CENTRAL_HEADER_SIGNATURE
-  ) {
-    const flags = directory.readUInt16LE(at + 8);
-    const nameLength = directory.readUInt16LE(at + 28);
-    const extraLength = directory.readUInt16LE(at + 30);
-    const commentLength = directory.readUInt16LE(at + 32);
-    const nameBytes = directory.subarray(
-      at + CENTRAL_HEADER_SIZE,
-      at + CENTRAL_HEADER_SIZE + nameLength,
-    );
-    const extra = directory.subarray(
-      at + CENTRAL_HEADER_SIZE + nameLength,
-      at + CENTRAL_HEADER_SIZE + nameLength + extraLength,
-    );
-    let uncompressedSize = directory.readUInt32LE(at + 24);
-    let compressedSize = directory.readUInt32LE(at + 20);
-    let localHeaderOffset = directory.readUInt32LE(at + 42);
-    if (
-      uncompressedSize === 0xffffffff ||
-      compressedSize === 0xffffffff ||
-      localHeaderOffset === 0xffffffff
-    ) {
-      // The ZIP64 extra field holds, in this order, only the values whose 32-bit field is saturated.
-      const zip64 = findExtraField(extra, ZIP64_EXTRA_ID);
-      if (!zip64)
-        throw new ZipFormatError(
-          where,
-          `entry ${nameBytes.toString()} lacks its ZIP64 extra field`,
-        );
-      let field = 0;
-      const next = (): number => {
-        const value = readUInt64(zip64, field, where);
-        field += 8;
-        return value;
-      };
-      if (uncompressedSize === 0xffffffff) uncompressedSize = next();
-      if (compressedSize === 0xffffffff) compressedSize = next();
-      if (localHeaderOffset === 0xffffffff) localHeaderOffset = next();
-    }
-    entries.push({
-      name: nameBytes.toString(flags & FLAG_UTF8 ? 'utf8' : 'latin1'),
-      method: directory.readUInt16LE(at + 10),
-      flags,
-      crc32: directory.readUInt32LE(at + 16),
-      compressedSize,
-      uncompressedSize,
-      localHeaderOffset,
+): Promise<CentralDirectory> {
+  const reader = new TailReader(read, size);
+  const formatError = (cause: unknown): unknown =>
+    reader.failure ?? new ZipFormatError(where, (cause as Error).message, { cause });
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await yauzl.fromRandomAccessReaderPromise(reader, size, {
+      lazyEntries: true,
+      autoClose: false,
     });
-    at += CENTRAL_HEADER_SIZE + nameLength + extraLength + commentLength;
+  } catch (cause) {
+    throw formatError(cause);
   }
-  if (entries.length !== expected) {
-    throw new ZipFormatError(
-      where,
-      `central directory lists ${entries.length} entries, its end record says ${expected}`,
-    );
+  // Where the directory starts (the end of the last entry's bytes): yauzl's cursor before
+  // the first entry is read.
+  const offset: unknown = (zip as unknown as { readEntryCursor: unknown }).readEntryCursor;
+  if (typeof offset !== 'number') throw new Error('yauzl no longer exposes readEntryCursor');
+  const entries: ZipEntry[] = [];
+  try {
+    for await (const entry of zip.eachEntry()) {
+      entries.push({
+        name: entry.fileName,
+        method: entry.compressionMethod,
+        flags: entry.generalPurposeBitFlag,
+        crc32: entry.crc32,
+        compressedSize: entry.compressedSize,
+        uncompressedSize: entry.uncompressedSize,
+        localHeaderOffset: entry.relativeOffsetOfLocalHeader,
+      });
+    }
+  } catch (cause) {
+    throw formatError(cause);
   }
-  return entries;
-}
-
-function findExtraField(extra: Buffer, id: number): Buffer | undefined {
-  for (let at = 0; at + 4 <= extra.length;) {
-    const size = extra.readUInt16LE(at + 2);
-    if (extra.readUInt16LE(at) === id) return extra.subarray(at + 4, at + 4 + size);
-    at += 4 + size;
-  }
-  return undefined;
-}
-
-function readUInt64(buffer: Buffer, at: number, where: string): number {
-  const value = buffer.readBigUInt64LE(at);
-  if (value > BigInt(Number.MAX_SAFE_INTEGER))
-    throw new ZipFormatError(where, `offset ${value} is too large`);
-  return Number(value);
+  return { offset, entries };
 }
 
 /**
@@ -207,9 +140,9 @@ function readUInt64(buffer: Buffer, at: number, where: string): number {
  * and any data descriptor without guessing their sizes.
  */
 export function entryByteRanges(
-  entries: readonly ZipEntry[],
   directory: CentralDirectory,
 ): Map<ZipEntry, { start: number; end: number }> {
+  const { entries } = directory;
   const starts = [...new Set(entries.map((e) => e.localHeaderOffset))].sort((a, b) => a - b);
   const ranges = new Map<ZipEntry, { start: number; end: number }>();
   for (const entry of entries) {

@@ -31,7 +31,7 @@ import {
   type MapViewState,
   type StateContext,
 } from '../lib/map-state.ts';
-import { longMonth } from '../lib/months.ts';
+import { longMonth } from '../shared/months.ts';
 import { createHistoryWriter } from './history-writer.ts';
 import { MapLayers, type WardFeatureProperties, type WardStyle } from './map-layers.ts';
 import { MonthRangeSlider, monthRangeLabel } from './MonthRangeSlider.tsx';

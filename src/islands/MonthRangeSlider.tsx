@@ -2,7 +2,7 @@
 // move the whole window. Handles are labelled and announce month names to screen readers.
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import noUiSlider, { type API } from 'nouislider';
-import { longMonth, shortMonth } from '../lib/months.ts';
+import { longMonth, shortMonth } from '../shared/months.ts';
 
 export interface MonthRangeSliderProps {
   months: readonly string[];

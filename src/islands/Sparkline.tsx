@@ -1,7 +1,7 @@
 // A ward's monthly trend as a small SVG line. Months without data break the line (gaps,
 // never zeros); a month with data between two gaps is drawn as a dot.
 import { formatCount } from '../lib/format.ts';
-import { longMonth } from '../lib/months.ts';
+import { longMonth } from '../shared/months.ts';
 
 const WIDTH = 240;
 const HEIGHT = 48;

@@ -1,7 +1,7 @@
 // The figures the reports show, computed from the site data. Pure and DOM-free.
 // A month absent from `data.months` has no data: it is left out of sums and shown as a gap.
 import type { SiteData } from '../shared/schema.ts';
-import { addMonths, monthRange, monthsOfYear, twelveMonthsTo, yearOf } from './months.ts';
+import { addMonths, monthRange, monthsOfYear, twelveMonthsTo, yearOf } from '../shared/months.ts';
 
 /** Rates are per this many residents. */
 export const RATE_PER = 1000;

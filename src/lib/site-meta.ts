@@ -1,7 +1,7 @@
 // What every page says about the data it was built from: the footer and the page metadata.
 import type { SiteData } from '../shared/schema.ts';
 import { formatDate } from './format.ts';
-import { describeMonths, longMonth } from './months.ts';
+import { describeMonths, longMonth } from '../shared/months.ts';
 
 export const SITE_NAME = 'Leeds Crime Intelligence';
 

@@ -1,9 +1,9 @@
 // Ward outlines for the report pages, read at build time from the committed ONS boundaries
 // (data/reference/wards.geojson) and drawn as small static SVGs: no map library, no JS.
-// The projection and simplification are the pipeline's (pipeline/geo/svg-path.ts).
+// The projection and simplification are src/shared/svg-path.ts.
 import wardsGeoJson from '../../data/reference/wards.geojson?raw';
-import { geometrySvgPath } from '../../pipeline/geo/svg-path.ts';
-import type { PolygonGeometry } from '../../pipeline/reference.ts';
+import { geometrySvgPath } from '../shared/svg-path.ts';
+import type { PolygonGeometry } from '../shared/geometry.ts';
 
 /** Side of the square the ward is fitted into, in SVG user units. */
 export const OUTLINE_SIZE = 240;

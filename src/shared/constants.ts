@@ -123,3 +123,29 @@ export const DATA_SOURCE = {
   boundaries:
     'Boundaries and Census 2021 population: Office for National Statistics, Open Government Licence v3.0. Contains OS data © Crown copyright and database right 2025.',
 } as const;
+
+// The locator's method parameters (pipeline/geo.ts), which the About page states.
+
+/**
+ * How far outside the district outline a point may lie and still count as Leeds, metres.
+ * The ONS "generalised clipped" boundaries are simplified to about 20 m, so a real Leeds
+ * snap point near the edge can fall a few metres outside them: in the sample months 12 of
+ * 26,721 Leeds crimes lie outside the ward polygons, all within 10 m. 50 m allows for the
+ * full 20 m generalisation plus a snap point set back on a street near the boundary, while
+ * staying far below the distance to the neighbouring districts' settlements (their crimes
+ * lie hundreds of metres or more from the outline). Points this close but outside are
+ * given the nearest ward.
+ */
+export const OUTLINE_TOLERANCE_M = 50;
+
+/**
+ * How far the nearest LS postcode may be for its district to be used, metres. Postcode
+ * units hold a few dozen addresses, so in built-up Leeds the nearest one is usually within
+ * 100 m (median 26 m over the sample rows); on the rural fringe (farms, moorland) it can be
+ * several hundred metres. But parts of the district have WF or BD postcodes (Tingley and
+ * East Ardsley WF3, Drighlington BD11, Allerton Bywater WF10) that the LS list does not
+ * hold: there the nearest LS postcode is 1 to 3 km away and its district would be wrong.
+ * Beyond 1 km the district comes from `postcodePlaces` (postcodes.io answers, cached by
+ * coordinate) when the run has them; otherwise see POSTCODE_FALLBACK_RADIUS_M in pipeline/geo.ts.
+ */
+export const POSTCODE_RADIUS_M = 1_000;

@@ -4,7 +4,7 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { encodeMapData } from '../../pipeline/map-data.ts';
+import { encodeMapData } from '../../src/shared/map-data-encoder.ts';
 import { CRIME_TYPES } from '../../src/shared/constants.ts';
 import type { MonthSummary, Ward } from '../../src/shared/schema.ts';
 import { launchBrowser, openPage, type OpenedPage } from './support.ts';

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addLsoaHint, buildLsoaHints, coordinateKey, enrich } from '../../pipeline/enrich.ts';
+import { addLsoaHint, enrich, type LsoaHints } from '../../pipeline/enrich.ts';
+import { coordinateKey } from '../../src/shared/coordinates.ts';
 import { createLocator, loadGeography, type Locator } from '../../pipeline/geo.ts';
 import { enrichedCrimeSchema, parseOrThrow } from '../../src/shared/schema.ts';
 import { sampleRows, type SampleRow } from './geo-sample.ts';
@@ -27,15 +28,12 @@ const rowWithOtherLsoa = (): SampleRow => {
 /** The same crime as the API gives it: no LSOA. */
 const asApiRecord = (row: SampleRow) => ({ ...row.record, lsoaCode: '', lsoaName: '' });
 
-describe('coordinateKey(lon, lat)', () => {
-  it('is the same for the archive text and the API text of one coordinate', () => {
-    // Archive CSV "-1.553877" and API JSON "-1.553877" parse to the same number, and a
-    // coordinate that went through arithmetic keeps its key.
-    expect(coordinateKey(Number('-1.553877'), Number('53.795180'))).toBe('-1.553877,53.795180');
-    expect(coordinateKey(-1.5 - 0.053877, 53.79518)).toBe('-1.553877,53.795180');
-    expect(coordinateKey(-1.553877, 53.79518)).not.toBe(coordinateKey(-1.553878, 53.79518));
-  });
-});
+/** Hints from archive records, in order (see addLsoaHint). */
+function hintsFrom(records: readonly SampleRow['record'][]): LsoaHints {
+  const hints: LsoaHints = new Map();
+  for (const record of records) addLsoaHint(hints, record);
+  return hints;
+}
 
 describe('enrich(record, place, source, lsoaHints)', () => {
   it("keeps police.uk's own LSOA on archive rows, even where the polygons say otherwise", () => {
@@ -67,7 +65,7 @@ describe('enrich(record, place, source, lsoaHints)', () => {
 
   it('gives an API row the LSOA police.uk gave the same coordinate in the archive', () => {
     const row = rowWithOtherLsoa();
-    const hints = buildLsoaHints(rows.map((r) => r.record));
+    const hints = hintsFrom(rows.map((r) => r.record));
     const enriched = enrich(asApiRecord(row), placeOf(row), 'api', hints);
     expect(enriched.lsoaCode).toBe(row.lsoaCode);
     expect(enriched.lsoaName).toBe(row.lsoaName);
@@ -89,7 +87,7 @@ describe('enrich(record, place, source, lsoaHints)', () => {
   });
 
   it('gives every sample row, as an API row, the LSOA police.uk gave it', () => {
-    const hints = buildLsoaHints(rows.map((r) => r.record));
+    const hints = hintsFrom(rows.map((r) => r.record));
     const differing = rows.filter(
       (row) => enrich(asApiRecord(row), placeOf(row), 'api', hints).lsoaCode !== row.lsoaCode,
     );
@@ -97,16 +95,16 @@ describe('enrich(record, place, source, lsoaHints)', () => {
   });
 });
 
-describe('buildLsoaHints(records) / addLsoaHint(hints, record)', () => {
+describe('addLsoaHint(hints, record)', () => {
   it('holds one hint per distinct coordinate with an LSOA', () => {
-    const hints = buildLsoaHints(rows.map((r) => r.record));
+    const hints = hintsFrom(rows.map((r) => r.record));
     const coordinates = new Set(rows.map((r) => coordinateKey(r.lon, r.lat)));
     expect(hints.size).toBe(coordinates.size);
   });
 
   it('lets a later month overwrite an earlier one, and ignores rows without an LSOA', () => {
     const [row] = rows;
-    const hints = buildLsoaHints([
+    const hints = hintsFrom([
       { ...row!.record, month: '2020-01', lsoaCode: 'E01000001', lsoaName: 'Old 001A' },
     ]);
     addLsoaHint(hints, row!.record);

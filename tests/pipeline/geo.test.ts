@@ -15,15 +15,9 @@ import {
 } from '@turf/turf';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  coordinateKey,
-  createLocator,
-  loadGeography,
-  OUTLINE_TOLERANCE_M,
-  POSTCODE_RADIUS_M,
-  type Geography,
-  type Locator,
-} from '../../pipeline/geo.ts';
+import { createLocator, loadGeography, type Geography, type Locator } from '../../pipeline/geo.ts';
+import { coordinateKey } from '../../src/shared/coordinates.ts';
+import { OUTLINE_TOLERANCE_M, POSTCODE_RADIUS_M } from '../../src/shared/constants.ts';
 import { assignLsoasToWards } from '../../pipeline/wards.ts';
 import { sampleCoordinates, sampleRows } from './geo-sample.ts';
 

@@ -9,7 +9,8 @@ import { openArchiveInputs, type ArchiveInput } from '../../pipeline/archive.ts'
 import { listApiMonths } from '../../pipeline/api-months.ts';
 import { readCsv } from '../../pipeline/csv.ts';
 import { enrich, type LsoaHints } from '../../pipeline/enrich.ts';
-import { coordinateKey, createLocator, loadGeography, type Locator } from '../../pipeline/geo.ts';
+import { createLocator, loadGeography, type Locator } from '../../pipeline/geo.ts';
+import { coordinateKey } from '../../src/shared/coordinates.ts';
 import { chooseMonthSources, type MonthPlan } from '../../pipeline/merge.ts';
 import { processMonth } from '../../pipeline/process-month.ts';
 

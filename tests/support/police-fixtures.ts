@@ -94,9 +94,9 @@ export function archiveEntries(archiveMonth: string, options: ArchiveOptions = {
   return entries;
 }
 
-const archiveCache = new Map<string, Buffer>();
+const archiveCache = new Map<string, Promise<Buffer>>();
 
-export function buildArchive(archiveMonth: string, options: ArchiveOptions = {}): Buffer {
+export function buildArchive(archiveMonth: string, options: ArchiveOptions = {}): Promise<Buffer> {
   const key = `${archiveMonth}|${options.zip64 ?? false}`;
   if (options.omit) return buildZip(archiveEntries(archiveMonth, options), options);
   let zip = archiveCache.get(key);

@@ -1,0 +1,253 @@
+// The run context every step reads: the run's options, its inputs, geography, wards and
+// month results (loaded once, on first use), the staged outputs and the run record.
+import path from 'node:path';
+import type { Ward } from '../src/shared/schema.ts';
+import { CROSS_MONTH_RULE, dropRepeatsAcrossMonths } from './crime-ids.ts';
+import { loadGeography, type Geography } from './geo.ts';
+import { loadGeoContext, type GeoContext, type GeoFiles } from './geo-context.ts';
+import { loadInputs, type Inputs } from './inputs.ts';
+import type { MonthPlan } from './merge.ts';
+import { monthCacheKey, readMonthCache, type CachedMonth } from './month-cache.ts';
+import type { PipelinePaths } from './paths.ts';
+import type { MonthProvenanceInfo } from './process-month.ts';
+import type { DropTally, Reporter } from './report.ts';
+import { readMonthManifest } from './sources/cache.ts';
+import type { FetchStepOptions } from './sources/fetch-step.ts';
+import { cachedWards, wardCacheKey } from './ward-cache.ts';
+import { buildWards } from './wards.ts';
+import { Staging } from './write.ts';
+
+export interface Step {
+  name: string;
+  description: string;
+  /** Needs the network; skipped with --offline. */
+  network?: boolean;
+  /** Runs the step; returns a one-line account of what it did (counts). */
+  run(ctx: RunContext): Promise<string>;
+}
+
+export interface RunOptions {
+  paths: PipelinePaths;
+  /** Input in archive layout: a folder (of month folders and/or zips) or a .zip. */
+  archiveDir: string;
+  offline: boolean;
+  /** What the fetch step downloads and where the sources are (when not offline). */
+  fetch?: FetchStepOptions | undefined;
+  reporter: Reporter;
+  /** Threads for processing months (default: the machine's available parallelism; 1: no workers). */
+  threads?: number | undefined;
+  /** Fixed generatedAt (e.g. from SOURCE_DATE_EPOCH); default: the newest month's fetchedAt. */
+  generatedAt?: string | undefined;
+}
+
+export interface MonthOutcome extends CachedMonth {
+  plan: MonthPlan;
+  cached: boolean;
+}
+
+/** What the run summary (run-summary.json and the closing lines) is made of. */
+export interface RunRecord {
+  steps: { number: number; name: string; ms: number; result: string }[];
+  months?: MonthOutcome[];
+  stopSearch?: { read: number; kept: number; dropped: DropTally };
+  notes: string[];
+}
+
+export class RunContext {
+  readonly staging: Staging;
+  readonly record: RunRecord = { steps: [], notes: [] };
+  private inputsLoaded: Promise<Inputs> | undefined;
+  private referenceLoaded: Promise<Geography> | undefined;
+  private geoLoaded: Promise<GeoContext> | undefined;
+  private wardsBuilt: Promise<Ward[]> | undefined;
+  private monthsDone: MonthOutcome[] | undefined;
+  /** Each month's key, computed once. */
+  private readonly monthKeys = new Map<
+    MonthPlan,
+    Promise<{ key: string; provenance: MonthProvenanceInfo }>
+  >();
+
+  readonly options: RunOptions;
+
+  constructor(options: RunOptions) {
+    this.options = options;
+    this.staging = new Staging(options.paths.publishJournal);
+  }
+
+  get paths(): PipelinePaths {
+    return this.options.paths;
+  }
+
+  get reporter(): Reporter {
+    return this.options.reporter;
+  }
+
+  /** A note for the user, printed once and kept in the run summary. */
+  note(text: string): void {
+    if (this.record.notes.includes(text)) return;
+    this.record.notes.push(text);
+    this.reporter.info(`note: ${text}`);
+  }
+
+  inputs(): Promise<Inputs> {
+    this.inputsLoaded ??= loadInputs(this);
+    return this.inputsLoaded;
+  }
+
+  /** The reference geography alone (wards, LSOAs, outline, LS postcodes). */
+  reference(): Promise<Geography> {
+    this.referenceLoaded ??= loadGeography(this.paths.referenceDir);
+    return this.referenceLoaded;
+  }
+
+  /**
+   * The reference geography with the cached polling districts and postcodes.io answers.
+   * Loaded once, on first use, and never again: the steps that save those answers (fetch,
+   * postcodes) come before every step that reads the geography, so no step changes what
+   * another has read.
+   */
+  geography(): Promise<GeoContext> {
+    this.geoLoaded ??= this.reference().then((reference) =>
+      loadGeoContext(geoFiles(this.paths), { note: (text) => this.note(text), reference }),
+    );
+    return this.geoLoaded;
+  }
+
+  wards(): Promise<Ward[]> {
+    this.wardsBuilt ??= this.geography().then(({ geo, fingerprint }) =>
+      cachedWards(this.paths.wardsCache, wardCacheKey(fingerprint), () => buildWards(geo)),
+    );
+    return this.wardsBuilt;
+  }
+
+  setMonths(months: MonthOutcome[]): void {
+    this.monthsDone = months;
+    this.record.months = months;
+  }
+
+  /** The month results: from the months step of this run, else from the cache (all must be current). */
+  async months(): Promise<MonthOutcome[]> {
+    if (this.monthsDone) return this.monthsDone;
+    const { choice } = await this.inputs();
+    const found: MonthOutcome[] = [];
+    for (const plan of choice.months) {
+      const cached = await this.cachedMonth(plan);
+      if (cached === null) {
+        throw new Error(
+          `${plan.month} has not been processed from the current inputs (no current entry in ` +
+            `${this.paths.monthsCacheDir}): run the "${MONTHS_STEP}" step first.`,
+        );
+      }
+      found.push({ ...cached, plan, cached: true });
+    }
+    const months = await dropRepeatedCrimeIds(this, found);
+    this.setMonths(months);
+    return months;
+  }
+
+  /** The month from the cache when it is current, with this run's provenance labels; else null. */
+  async cachedMonth(plan: MonthPlan): Promise<CachedMonth | null> {
+    const { key, provenance } = await this.monthKey(plan);
+    return readMonthCache(this.paths.monthsCacheDir, plan.month, key, provenance);
+  }
+
+  /** Snapshot and fetchedAt of a month: from the fetch step's manifest when the month came from it. */
+  async provenance(plan: MonthPlan): Promise<MonthProvenanceInfo> {
+    const sources = this.paths.sources;
+    const fetched =
+      plan.source === 'archive'
+        ? plan.entries.every((e) => isInside(e.input, sources.archiveDir))
+        : isInside(plan.file.path, sources.apiDir);
+    const manifest = fetched ? await readMonthManifest(sources, plan.month) : undefined;
+    if (manifest && manifest.source === plan.source) {
+      return { snapshot: manifest.snapshot, fetchedAt: manifest.fetchedAt };
+    }
+    if (plan.source === 'api') return { snapshot: plan.snapshot, fetchedAt: plan.file.fetchedAt };
+    // Not fetched by this pipeline: the files' own modification time is when they were saved.
+    const newest = Math.max(...plan.entries.map((e) => e.modifiedAt.getTime()));
+    return { snapshot: plan.snapshot, fetchedAt: new Date(newest).toISOString() };
+  }
+
+  /**
+   * A month's cache key: its input files, the outcomes files that can revise it, the
+   * geography and the code; with the month's provenance labels, which are not part of it.
+   */
+  monthKey(plan: MonthPlan): Promise<{ key: string; provenance: MonthProvenanceInfo }> {
+    let key = this.monthKeys.get(plan);
+    if (key === undefined) {
+      key = this.computeMonthKey(plan);
+      this.monthKeys.set(plan, key);
+    }
+    return key;
+  }
+
+  private async computeMonthKey(
+    plan: MonthPlan,
+  ): Promise<{ key: string; provenance: MonthProvenanceInfo }> {
+    const inputs = await this.inputs();
+    const geo = await this.geography();
+    const provenance = await this.provenance(plan);
+    const sources =
+      plan.source === 'archive'
+        ? plan.entries.map((e) => `${e.force}:${e.fingerprint}`)
+        : [plan.file.fingerprint];
+    if (plan.source === 'api') {
+      // API months take LSOA codes from the archive months (see enrich.ts).
+      for (const other of inputs.choice.months) {
+        if (other.source === 'archive') sources.push((await this.monthKey(other)).key);
+      }
+    }
+    const key = monthCacheKey({
+      month: plan.month,
+      source: plan.source,
+      inputs: sources,
+      outcomes: inputs.outcomes.filter((e) => e.month >= plan.month).map((e) => e.fingerprint),
+      geography: geo.fingerprint,
+    });
+    return { key, provenance };
+  }
+
+  async close(): Promise<void> {
+    if (this.inputsLoaded) {
+      const inputs = await this.inputsLoaded.catch(() => undefined);
+      for (const archive of inputs?.archives ?? []) archive.close();
+    }
+  }
+}
+
+export const MONTHS_STEP = 'months';
+
+/** The files the geography is loaded from. */
+export function geoFiles(paths: PipelinePaths): GeoFiles {
+  return {
+    referenceDir: paths.referenceDir,
+    pollingDistrictsCache: paths.sources.pollingDistrictsCache,
+    postcodesCache: paths.sources.postcodesCache,
+  };
+}
+
+/** The months without rows whose Crime ID an earlier month holds (see crime-ids.ts), noted. */
+export async function dropRepeatedCrimeIds(
+  ctx: RunContext,
+  months: MonthOutcome[],
+): Promise<MonthOutcome[]> {
+  const result = await dropRepeatsAcrossMonths(months, ctx.paths.cacheDir);
+  for (const d of result.dropped) {
+    ctx.note(
+      `${d.month}: ${d.rows} row(s) dropped as duplicates, their Crime ID already in ` +
+        `${d.firstSeenIn.join(', ')} (${CROSS_MONTH_RULE})`,
+    );
+  }
+  return result.months;
+}
+
+export function planBytes(plan: MonthPlan): number {
+  return plan.source === 'archive'
+    ? plan.entries.reduce((sum, e) => sum + e.size, 0)
+    : plan.file.size;
+}
+
+function isInside(file: string, dir: string): boolean {
+  const relative = path.relative(path.resolve(dir), path.resolve(file));
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}

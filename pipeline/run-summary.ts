@@ -1,0 +1,37 @@
+// The run summary as written to run-summary.json.
+import { qualityTotals } from './aggregate.ts';
+import { DropTally, type DropExample } from './report.ts';
+import type { RunContext } from './run-context.ts';
+
+/** The run summary as written to run-summary.json. */
+export function runSummaryJson(ctx: RunContext): unknown {
+  const months = ctx.record.months ?? [];
+  const examples = new DropTally();
+  for (const m of months) examples.merge(m.drops);
+  return {
+    archiveDir: ctx.options.archiveDir,
+    offline: ctx.options.offline,
+    steps: ctx.record.steps,
+    months: months.map((m) => ({
+      month: m.plan.month,
+      source: m.plan.source,
+      snapshot: m.summary.snapshot,
+      fetchedAt: m.summary.fetchedAt,
+      alsoAvailableFrom: m.plan.notUsed,
+      read: m.summary.read,
+      kept: m.summary.kept,
+      dropped: m.summary.dropped,
+      coverage: m.summary.coverage,
+      fromCache: m.cached,
+    })),
+    totals: qualityTotals(months.map((m) => m.summary)),
+    dropExamples: examples.examples satisfies Partial<Record<string, DropExample[]>>,
+    stopSearch: ctx.record.stopSearch && {
+      read: ctx.record.stopSearch.read,
+      kept: ctx.record.stopSearch.kept,
+      dropped: ctx.record.stopSearch.dropped.counts,
+      dropExamples: ctx.record.stopSearch.dropped.examples,
+    },
+    notes: ctx.record.notes,
+  };
+}

@@ -1,0 +1,16 @@
+// Step: download new or revised months and the polling districts (pipeline/sources/).
+import { runFetchStep } from '../sources/fetch-step.ts';
+import type { Step } from '../run-context.ts';
+
+export const fetchStep: Step = {
+  name: 'fetch',
+  description:
+    'download new or revised months (police.uk archives, else API) and polling districts',
+  network: true,
+  run: (ctx) =>
+    runFetchStep(ctx.options.fetch ?? {}, {
+      sources: ctx.paths.sources,
+      referenceDir: ctx.paths.referenceDir,
+      log: (message) => ctx.reporter.info(`  ${message}`),
+    }),
+};

@@ -1,0 +1,207 @@
+// Step: every month from one source, through its stages (pipeline/process-month.ts), in the
+// month workers or inline; cached per month.
+import { availableParallelism } from 'node:os';
+import type { MonthSummary } from '../../src/shared/schema.ts';
+import { qualityTotals } from '../aggregate.ts';
+import type { ArchiveEntry } from '../archive.ts';
+import type { LsoaHints } from '../enrich.ts';
+import type { Locator } from '../geo.ts';
+import type { MonthPlan } from '../merge.ts';
+import { processMonthsInWorkers, type EntryRef, type MonthJob } from '../month-pool.ts';
+import {
+  leedsOutcomeIndex,
+  lsoaHintsFromArchiveMonths,
+  processMonthIntoCache,
+  type MonthTaskResult,
+} from '../process-month.ts';
+import type { OutcomeIndex } from '../outcomes.ts';
+import { formatCount, formatDropCounts } from '../report.ts';
+import {
+  dropRepeatedCrimeIds,
+  geoFiles,
+  MONTHS_STEP,
+  planBytes,
+  type MonthOutcome,
+  type RunContext,
+  type Step,
+} from '../run-context.ts';
+import { sharePointStrings } from '../summarise.ts';
+
+export const monthsStep: Step = {
+  name: MONTHS_STEP,
+  description:
+    'read each month from one source, normalise, locate in Leeds, de-duplicate; cache per month',
+  run: runMonths,
+};
+
+async function runMonths(ctx: RunContext): Promise<string> {
+  const inputs = await ctx.inputs();
+  const geo = await ctx.geography();
+  const { locator, postcodeAnswers } = geo;
+  const results: MonthOutcome[] = [];
+  const toProcess: MonthPlan[] = [];
+  const strings = new Map<string, string>();
+  for (const plan of inputs.choice.months) {
+    const cached = await ctx.cachedMonth(plan);
+    if (cached) {
+      sharePointStrings(cached.summary, strings);
+      results.push({ ...cached, plan, cached: true });
+      ctx.reporter.info(`  ${plan.month}: ${describeMonth(plan, cached.summary)} (cached)`);
+    } else {
+      toProcess.push(plan);
+    }
+  }
+  /** Coordinates of kept rows whose postcode district is only approximate. */
+  const approximate = new Set<string>();
+  const processed = (plan: MonthPlan, result: MonthTaskResult) => {
+    for (const key of result.approximate) approximate.add(key);
+    results.push({ ...result, plan, cached: false });
+  };
+
+  // Archive months are independent of each other: in parallel when there are several.
+  // API months take LSOA codes from the archive months (see enrich.ts), so they come after.
+  const archivePlans = toProcess.filter((plan) => plan.source === 'archive');
+  const threads = Math.min(ctx.options.threads ?? availableParallelism(), archivePlans.length);
+  const inline = threads >= 2 ? toProcess.filter((plan) => plan.source === 'api') : toProcess;
+  if (threads >= 2) {
+    // The main thread mostly waits for the workers: build the wards meanwhile (the later steps
+    // need them; a first build works out neighbours, about 0.8 s at full scale). A failure
+    // is reported by the step that awaits them.
+    ctx.wards().catch(() => undefined);
+    for (const [i, result] of (
+      await processArchiveMonthsInWorkers(ctx, archivePlans, threads)
+    ).entries()) {
+      processed(archivePlans[i]!, result);
+    }
+  }
+
+  let outcomeIndex: OutcomeIndex | undefined;
+  let hints: LsoaHints | undefined;
+  for (const plan of inline) {
+    if (outcomeIndex === undefined && inputs.outcomes.length > 0) {
+      outcomeIndex = await buildOutcomeIndex(ctx, inputs.outcomes, locator);
+    }
+    if (plan.source === 'api') hints ??= await lsoaHintsFromArchiveMonths(results);
+    const { key, provenance } = await ctx.monthKey(plan);
+    const progress = ctx.reporter.progress(plan.month, planBytes(plan));
+    try {
+      const result = await processMonthIntoCache(plan, provenance, key, {
+        locator,
+        outcomes: outcomeIndex,
+        hints,
+        monthsCacheDir: ctx.paths.monthsCacheDir,
+        onBytes: (n) => progress.advance(n),
+      });
+      progress.done(describeMonth(plan, result.summary));
+      processed(plan, result);
+    } catch (error) {
+      progress.done('failed');
+      throw error;
+    }
+  }
+  results.sort((a, b) => a.plan.month.localeCompare(b.plan.month));
+  const months = await dropRepeatedCrimeIds(ctx, results);
+  ctx.setMonths(months);
+  const unasked = [...approximate].filter((key) => !postcodeAnswers.has(key)).length;
+  if (unasked > 0) {
+    ctx.note(
+      `${formatCount(unasked)} snap point(s) of the months processed now have no LS postcode ` +
+        'within 1 km (the WF and BD parts of Leeds) and no postcodes.io answer: their Postcode ' +
+        'District is the nearest LS one, approximate; an online run asks postcodes.io about them',
+    );
+  }
+  if (approximate.size > unasked) {
+    ctx.note(
+      `${formatCount(approximate.size - unasked)} snap point(s) of the months processed now ` +
+        'have no LS postcode within 1 km and postcodes.io knows none near them either: their ' +
+        'Postcode District is the nearest LS one, approximate',
+    );
+  }
+  const totals = qualityTotals(months.map((r) => r.summary));
+  const fromCache = months.filter((r) => r.cached).length;
+  return (
+    `${months.length} month(s) (${fromCache} from cache): read ${formatCount(totals.read)}, ` +
+    `kept ${formatCount(totals.kept)}, dropped ${formatCount(totals.read - totals.kept)}`
+  );
+}
+
+/** The archive months `plans`, processed by `threads` month workers (see month-pool.ts). */
+async function processArchiveMonthsInWorkers(
+  ctx: RunContext,
+  plans: readonly MonthPlan[],
+  threads: number,
+): Promise<MonthTaskResult[]> {
+  const inputs = await ctx.inputs();
+  const geo = await ctx.geography();
+  const ref = (e: ArchiveEntry): EntryRef => ({
+    input: e.input,
+    where: e.where,
+    fingerprint: e.fingerprint,
+  });
+  const jobs: MonthJob[] = [];
+  for (const plan of plans) {
+    if (plan.source !== 'archive') continue;
+    const { key, provenance } = await ctx.monthKey(plan);
+    jobs.push({
+      month: plan.month,
+      snapshot: plan.snapshot,
+      entries: plan.entries.map(ref),
+      provenance,
+      key,
+    });
+  }
+  const byMonth = new Map(plans.map((plan) => [plan.month, plan]));
+  const progress = ctx.reporter.progress(
+    `${jobs.length} month(s) in ${threads} threads`,
+    plans.reduce((sum, plan) => sum + planBytes(plan), 0),
+  );
+  try {
+    const results = await processMonthsInWorkers(
+      jobs,
+      {
+        geoFiles: geoFiles(ctx.paths),
+        geoFingerprint: geo.fingerprint,
+        inputs: inputs.archives.map((a) => ({ path: a.path, type: a.type })),
+        outcomes: inputs.outcomes.map(ref),
+        monthsCacheDir: ctx.paths.monthsCacheDir,
+      },
+      { threads, onBytes: (n) => progress.advance(n) },
+    );
+    progress.done();
+    results.forEach((result, i) => {
+      const plan = byMonth.get(jobs[i]!.month)!;
+      ctx.reporter.info(`  ${plan.month}: ${describeMonth(plan, result.summary)}`);
+    });
+    return results;
+  } catch (error) {
+    progress.done('failed');
+    throw error;
+  }
+}
+
+function describeMonth(plan: MonthPlan, summary: MonthSummary): string {
+  const also = plan.notUsed.length > 0 ? `; also in ${plan.notUsed.join(', ')}, not used` : '';
+  return (
+    `${plan.source} (${summary.snapshot}${also}): read ${formatCount(summary.read)}, ` +
+    `kept ${formatCount(summary.kept)}, dropped ${formatDropCounts(summary.dropped)}`
+  );
+}
+
+async function buildOutcomeIndex(
+  ctx: RunContext,
+  entries: readonly ArchiveEntry[],
+  locator: Locator,
+): Promise<OutcomeIndex> {
+  const progress = ctx.reporter.progress(
+    `outcomes (${entries.length} file(s))`,
+    entries.reduce((sum, e) => sum + e.size, 0),
+  );
+  const { index, stats } = await leedsOutcomeIndex(entries, locator, (n) => progress.advance(n));
+  progress.done(
+    `${formatCount(stats.read)} rows, latest outcome of ${formatCount(index.size)} crimes` +
+      (stats.unusable > 0
+        ? `, ${formatCount(stats.unusable)} rows without Crime ID/month/outcome`
+        : ''),
+  );
+  return index;
+}

@@ -1,0 +1,27 @@
+// Step: the site's aggregated data (site-data.json).
+import type { MonthSummary } from '../../src/shared/schema.ts';
+import { aggregateSiteData } from '../aggregate.ts';
+import type { RunContext, Step } from '../run-context.ts';
+
+export const siteDataStep: Step = {
+  name: 'site-data',
+  description: "the site's aggregated data (site-data.json)",
+  run: runSiteData,
+};
+
+async function runSiteData(ctx: RunContext): Promise<string> {
+  const summaries = (await ctx.months()).map((m) => m.summary);
+  const wards = await ctx.wards();
+  const generatedAt = ctx.options.generatedAt ?? newestFetchedAt(summaries);
+  const siteData = aggregateSiteData(summaries, wards, generatedAt);
+  await ctx.staging.writeFile(ctx.paths.siteData, `${JSON.stringify(siteData)}\n`);
+  return `${siteData.months.length} month(s), ${siteData.wards.length} wards, generatedAt ${generatedAt}`;
+}
+
+/**
+ * The default generatedAt: the newest fetchedAt among the months, so the same inputs always
+ * give the same site data and a monthly run that changes nothing commits nothing.
+ */
+function newestFetchedAt(summaries: readonly MonthSummary[]): string {
+  return summaries.reduce((newest, s) => (s.fetchedAt > newest ? s.fetchedAt : newest), '');
+}

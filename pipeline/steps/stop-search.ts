@@ -1,0 +1,31 @@
+// Step: the stop-and-search rows located in Leeds (leeds_stop_and_search.csv).
+import { formatCount, formatDropCounts } from '../report.ts';
+import type { RunContext, Step } from '../run-context.ts';
+import { writeLeedsStopSearch } from '../stop-search.ts';
+
+export const stopSearchStep: Step = {
+  name: 'stop-search',
+  description: 'stop-and-search rows located in Leeds, with their ward',
+  run: runStopSearch,
+};
+
+async function runStopSearch(ctx: RunContext): Promise<string> {
+  const { stopSearch } = await ctx.inputs();
+  const { locator } = await ctx.geography();
+  const out = await ctx.staging.createWriteStream(ctx.paths.stopSearchCsv);
+  if (stopSearch.length === 0) ctx.note('the input has no stop-and-search files');
+  const progress = ctx.reporter.progress(
+    `stop and search (${stopSearch.length} file(s))`,
+    stopSearch.reduce((sum, e) => sum + e.size, 0),
+  );
+  const result = await writeLeedsStopSearch(stopSearch, locator, out, {
+    onBytes: (n) => progress.advance(n),
+  });
+  await out.close();
+  progress.done();
+  ctx.record.stopSearch = result;
+  return (
+    `read ${formatCount(result.read)}, kept ${formatCount(result.kept)} in Leeds, ` +
+    `dropped ${formatDropCounts(result.dropped.counts)}`
+  );
+}

@@ -1,0 +1,113 @@
+// Calendar months as "YYYY-MM" strings: arithmetic, labels and runs. Pure and DOM-free.
+
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+] as const;
+
+function parts(month: string): { year: number; index: number } {
+  const match = /^(\d{4})-(\d{2})$/.exec(month);
+  const index = Number(match?.[2]) - 1;
+  if (!match || index < 0 || index > 11) {
+    throw new RangeError(`Expected a month as YYYY-MM, got "${month}"`);
+  }
+  return { year: Number(match[1]), index };
+}
+
+function fromParts(year: number, index: number): string {
+  return `${String(year).padStart(4, '0')}-${String(index + 1).padStart(2, '0')}`;
+}
+
+/** addMonths("2025-03", -12) === "2024-03" */
+export function addMonths(month: string, delta: number): string {
+  const { year, index } = parts(month);
+  const total = year * 12 + index + delta;
+  return fromParts(Math.floor(total / 12), ((total % 12) + 12) % 12);
+}
+
+/**
+ * Every calendar month from `from` to `to`, inclusive. A backwards range is a mistake in the
+ * caller's input (e.g. `--range 2025-03 2024-01`), so it throws rather than giving no months.
+ */
+export function monthRange(from: string, to: string): string[] {
+  if (from > to) {
+    throw new RangeError(`month range ${from} to ${to} is backwards: give the earlier month first`);
+  }
+  const months: string[] = [];
+  for (let m = from; m <= to; m = addMonths(m, 1)) months.push(m);
+  return months;
+}
+
+export function yearOf(month: string): number {
+  return parts(month).year;
+}
+
+/** The twelve months of `year`. */
+export function monthsOfYear(year: number): string[] {
+  return monthRange(fromParts(year, 0), fromParts(year, 11));
+}
+
+/** "Mar 2025" */
+export function shortMonth(month: string): string {
+  const { year, index } = parts(month);
+  return `${(MONTH_NAMES[index] ?? '').slice(0, 3)} ${year}`;
+}
+
+/** "March 2025" */
+export function longMonth(month: string): string {
+  const { year, index } = parts(month);
+  return `${MONTH_NAMES[index] ?? ''} ${year}`;
+}
+
+/**
+ * Where a month came from, in words: "police.uk archive of March 2025" (the archive's name
+ * holds its newest month) or "police.uk API (api:2025-04)".
+ */
+export function describeSource(p: { source: 'archive' | 'api'; snapshot: string }): string {
+  if (p.source === 'api') return `police.uk API (${p.snapshot})`;
+  const month = /\b(\d{4}-\d{2})\b/.exec(p.snapshot)?.[1];
+  return month ? `police.uk archive of ${longMonth(month)}` : `police.uk archive ${p.snapshot}`;
+}
+
+/** "March" */
+export function monthName(month: string): string {
+  return MONTH_NAMES[parts(month).index] ?? '';
+}
+
+/** The 12 calendar months ending with `latest`. */
+export function twelveMonthsTo(latest: string): { from: string; to: string } {
+  return { from: addMonths(latest, -11), to: latest };
+}
+
+/** Consecutive runs in an ascending list of months: ["2024-03","2025-02","2025-03"] -> 2 runs. */
+export function monthRuns(months: readonly string[]): { from: string; to: string }[] {
+  const runs: { from: string; to: string }[] = [];
+  for (const month of months) {
+    const last = runs.at(-1);
+    if (last && addMonths(last.to, 1) === month) last.to = month;
+    else runs.push({ from: month, to: month });
+  }
+  return runs;
+}
+
+/** "Mar 2024, Feb–Mar 2025": the months as few readable ranges. */
+export function describeMonths(months: readonly string[]): string {
+  if (months.length === 0) return 'no months';
+  return monthRuns(months)
+    .map(({ from, to }) => {
+      if (from === to) return shortMonth(from);
+      const sameYear = yearOf(from) === yearOf(to);
+      return `${sameYear ? monthName(from).slice(0, 3) : shortMonth(from)}–${shortMonth(to)}`;
+    })
+    .join(', ');
+}

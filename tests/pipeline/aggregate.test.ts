@@ -1,0 +1,130 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CRIME_TYPES } from '../../src/shared/constants.ts';
+import type { EnrichedCrime, MonthSummary, SiteData } from '../../src/shared/schema.ts';
+import { createMonthSummariser } from '../../pipeline/summarise.ts';
+import { aggregateSiteData, TOP_STREETS_PER_WARD } from '../../pipeline/aggregate.ts';
+import { countBy, sampleMonth, TEST_WARDS } from '../support/sample-rows.ts';
+
+const GENERATED_AT = '2025-05-02T10:00:00.000Z';
+const SAMPLE_MONTHS = ['2024-03', '2025-02', '2025-03'];
+
+function summarise(month: string, rows: readonly EnrichedCrime[]): MonthSummary {
+  const summariser = createMonthSummariser({
+    month,
+    source: 'archive',
+    snapshot: 'sample',
+    fetchedAt: '2025-05-01T00:00:00.000Z',
+  });
+  summariser.read(rows.length + 3);
+  for (const row of rows) summariser.add(row);
+  summariser.drop('outside-leeds');
+  summariser.drop('outside-leeds');
+  summariser.drop('no-coordinates');
+  return summariser.finish();
+}
+
+describe('aggregateSiteData(summaries, wards, generatedAt) over the three sample months', () => {
+  const rows = new Map<string, EnrichedCrime[]>();
+  let data: SiteData;
+  beforeAll(() => {
+    for (const month of SAMPLE_MONTHS) rows.set(month, sampleMonth(month));
+    // Given newest first, to check the months come out sorted.
+    const summaries = [...SAMPLE_MONTHS].reverse().map((m) => summarise(m, rows.get(m) ?? []));
+    data = aggregateSiteData(summaries, TEST_WARDS, GENERATED_AT);
+  });
+
+  it('sorts the months and leaves months without data absent, never as zeros', () => {
+    expect(data.months).toEqual(SAMPLE_MONTHS);
+    expect(data.provenance.map((p) => p.month)).toEqual(SAMPLE_MONTHS);
+    expect(data.counts.every((ward) => ward.length === 3)).toBe(true);
+  });
+
+  it('orders wards by name and sums their populations for Leeds', () => {
+    expect(data.wards.map((w) => w.name)).toEqual([
+      'Ardsley & Robin Hood',
+      'Hunslet & Riverside',
+      'Little London & Woodhouse',
+    ]);
+    expect(data.leedsPopulation).toBe(21652 + 33000 + 31000);
+  });
+
+  it('counts[ward][month][type] equals the number of input rows of that ward, month and type', () => {
+    data.wards.forEach((ward, w) => {
+      data.months.forEach((month, m) => {
+        const expected = countBy(
+          (rows.get(month) ?? []).filter((r) => r.wardCode === ward.code),
+          (r) => r.crimeType,
+        );
+        CRIME_TYPES.forEach((type, t) => {
+          expect(data.counts[w]?.[m]?.[t], `${ward.name} ${month} ${type}`).toBe(
+            expected.get(type) ?? 0,
+          );
+        });
+      });
+    });
+    // Ardsley & Robin Hood is given no rows: zeros in months that have data.
+    expect(data.counts[0]?.flat().every((n) => n === 0)).toBe(true);
+  });
+
+  it('outcomes[ward][month] cover every crime of that ward and month once', () => {
+    data.wards.forEach((_, w) => {
+      data.months.forEach((_, m) => {
+        const outcomes = data.outcomes[w]?.[m] ?? [];
+        const crimes = data.counts[w]?.[m] ?? [];
+        expect(outcomes.reduce((a, b) => a + b, 0)).toBe(crimes.reduce((a, b) => a + b, 0));
+      });
+    });
+    expect(data.outcomeCategories).toContain('No outcome recorded');
+    expect(data.outcomeCategories).toEqual([...data.outcomeCategories].sort());
+  });
+
+  it('topStreets covers the 12 months to the latest month, only months with data counting', () => {
+    expect(data.topStreets.window).toEqual({ from: '2024-04', to: '2025-03' });
+    const hunslet = data.wards.findIndex((w) => w.code === 'E05011399');
+    const inWindow = [...(rows.get('2025-02') ?? []), ...(rows.get('2025-03') ?? [])].filter(
+      (r) => r.wardCode === 'E05011399',
+    );
+    const expected = [...countBy(inWindow, (r) => r.location)]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .slice(0, TOP_STREETS_PER_WARD)
+      .map(([location, count]) => ({ location, count }));
+    expect(data.topStreets.byWard[hunslet]).toEqual(expected);
+    expect(data.topStreets.byWard[0]).toEqual([]);
+  });
+
+  it('quality totals add up every month: rows read, kept, dropped by reason, coverage', () => {
+    const kept = SAMPLE_MONTHS.reduce((n, m) => n + (rows.get(m)?.length ?? 0), 0);
+    expect(kept).toBe(26721);
+    expect(data.quality.kept).toBe(kept);
+    expect(data.quality.read).toBe(kept + 9);
+    expect(data.quality.dropped).toMatchObject({ 'outside-leeds': 6, 'no-coordinates': 3 });
+    expect(data.quality.coverage.ward).toBe(kept);
+  });
+
+  it('records generatedAt and the crime types in CRIME_TYPES order', () => {
+    expect(data.generatedAt).toBe(GENERATED_AT);
+    expect(data.crimeTypes).toEqual([...CRIME_TYPES]);
+  });
+});
+
+describe('aggregateSiteData(summaries, wards, generatedAt) refuses data it would lose', () => {
+  const march = sampleMonth('2025-03').slice(0, 50);
+
+  it('throws when a summary has crimes in a ward that is not among the wards given', () => {
+    const summary = summarise('2025-03', march);
+    expect(() => aggregateSiteData([summary], TEST_WARDS.slice(2), GENERATED_AT)).toThrow(
+      /2025-03 has crimes in ward\(s\) E05011399/,
+    );
+  });
+
+  it('throws when the same month is given twice', () => {
+    const summary = summarise('2025-03', march);
+    expect(() => aggregateSiteData([summary, summary], TEST_WARDS, GENERATED_AT)).toThrow(
+      /Month 2025-03 was given twice/,
+    );
+  });
+
+  it('throws when there are no months at all', () => {
+    expect(() => aggregateSiteData([], TEST_WARDS, GENERATED_AT)).toThrow(/No months/);
+  });
+});

@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import type { MonthProvenance } from '../../src/shared/schema.ts';
+import {
+  changeLogSchema,
+  EMPTY_CHANGE_LOG,
+  type ChangeEntry,
+} from '../../src/shared/change-log.ts';
+import {
+  changeEntry,
+  commitMessage,
+  isNewerSource,
+  monthList,
+  recordChange,
+} from '../../pipeline/provenance.ts';
+import {
+  committedSiteData,
+  copy,
+  fromSnapshot,
+  monthIndex,
+  removeCrimes,
+  totalOf,
+  withoutMonth,
+} from '../support/site-data.ts';
+
+const full = committedSiteData();
+const beforeMarch = withoutMonth(full, '2025-03');
+const march = totalOf(full, '2025-03');
+const feb = totalOf(full, '2025-02');
+const marchSource = full.provenance[monthIndex(full, '2025-03')] as MonthProvenance;
+const febSource = full.provenance[monthIndex(full, '2025-02')] as MonthProvenance;
+
+describe('changeEntry(previous, next)', () => {
+  it('lists a new month with its rows and source', () => {
+    const entry = changeEntry(beforeMarch, full);
+    expect(entry).toEqual({
+      refreshedAt: full.generatedAt,
+      dataTo: '2025-03',
+      added: [{ month: '2025-03', rows: march, source: 'archive', snapshot: marchSource.snapshot }],
+      revised: [],
+      outcomesUpdated: [],
+    });
+    expect(changeLogSchema.shape.entries.element.parse(entry)).toEqual(entry);
+  });
+
+  it('returns null when only timestamps differ', () => {
+    const again = copy(full);
+    again.generatedAt = '2025-07-01T00:00:00.000Z';
+    for (const p of again.provenance) p.fetchedAt = '2025-07-01T00:00:00.000Z';
+    expect(changeEntry(full, again)).toBeNull();
+  });
+
+  it('lists a revised month with its totals before and after and the types that moved', () => {
+    const next = fromSnapshot(removeCrimes(full, '2025-02', 40), '2025-02', '2025-04.zip');
+    const entry = changeEntry(full, next);
+    expect(entry?.added).toEqual([]);
+    expect(entry?.revised).toHaveLength(1);
+    const revised = entry?.revised[0];
+    expect(revised?.month).toBe('2025-02');
+    expect(revised?.before).toEqual({ source: 'archive', snapshot: febSource.snapshot, rows: feb });
+    expect(revised?.after).toEqual({ source: 'archive', snapshot: '2025-04.zip', rows: feb - 40 });
+    const moved = (revised?.byType ?? []).reduce((sum, t) => sum + t.after - t.before, 0);
+    expect(moved).toBe(-40);
+    expect(revised?.byType.every((t) => t.before !== t.after)).toBe(true);
+  });
+
+  it('lists months whose outcomes changed while their counts did not', () => {
+    const next = copy(full);
+    const i = monthIndex(next, '2024-03');
+    const outcomes = next.outcomes[0]?.[i] ?? [];
+    const from = outcomes.findIndex((n) => n > 0);
+    const to = next.outcomeCategories.indexOf('Awaiting court outcome');
+    outcomes[from] = (outcomes[from] ?? 0) - 1;
+    outcomes[to] = (outcomes[to] ?? 0) + 1;
+    const entry = changeEntry(full, next);
+    expect(entry).toMatchObject({ added: [], revised: [], outcomesUpdated: ['2024-03'] });
+  });
+
+  it('lists every month as added on the first build', () => {
+    expect(changeEntry(null, full)?.added.map((a) => a.month)).toEqual(full.months);
+  });
+});
+
+describe('isNewerSource(before, after)', () => {
+  const at = (source: 'archive' | 'api', snapshot: string, fetchedAt: string) => ({
+    source,
+    snapshot,
+    fetchedAt,
+  });
+  it('orders archives by the month they are named after', () => {
+    expect(
+      isNewerSource(at('archive', '2025-03.zip', 'b'), at('archive', '2025-04.zip', 'a')),
+    ).toBe(true);
+    expect(
+      isNewerSource(at('archive', '2025-04.zip', 'a'), at('archive', '2025-03.zip', 'b')),
+    ).toBe(false);
+    expect(
+      isNewerSource(at('archive', '2025-04.zip', 'a'), at('archive', '2025-04.zip', 'b')),
+    ).toBe(false);
+  });
+  it('takes an archive that replaces an API month as newer when fetched later', () => {
+    const api = at('api', 'api:2025-04', '2025-05-02T00:00:00.000Z');
+    expect(isNewerSource(api, at('archive', '2025-05.zip', '2025-06-02T00:00:00.000Z'))).toBe(true);
+  });
+});
+
+describe('commitMessage(entry)', () => {
+  it('names the month added in the subject and its rows and source in the body', () => {
+    const message = commitMessage(changeEntry(beforeMarch, full) as ChangeEntry);
+    expect(message.split('\n')[0]).toBe('Data to 2025-03: add 2025-03');
+    expect(message).toContain(
+      `Added 2025-03: ${march} crimes from archive ${marchSource.snapshot}.`,
+    );
+  });
+
+  it('names added and revised months, with the revision differences', () => {
+    const next = fromSnapshot(removeCrimes(full, '2025-02', 40), '2025-02', '2025-04.zip');
+    const message = commitMessage(changeEntry(beforeMarch, next) as ChangeEntry);
+    expect(message.split('\n')[0]).toBe('Data to 2025-03: add 2025-03; revise 2025-02');
+    expect(message).toContain(
+      `Revised 2025-02: ${feb} -> ${feb - 40} crimes (-40), archive ${febSource.snapshot} -> archive 2025-04.zip;`,
+    );
+  });
+
+  it('shows a long run of months as a range', () => {
+    const months = Array.from({ length: 36 }, (_, i) => {
+      const m = 3 + i; // 2022-04 .. 2025-03
+      return `${2022 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`;
+    });
+    const entry: ChangeEntry = {
+      refreshedAt: full.generatedAt,
+      dataTo: '2025-03',
+      added: months.map((month) => ({
+        month,
+        rows: 9000,
+        source: 'archive',
+        snapshot: '2025-03.zip',
+      })),
+      revised: [],
+      outcomesUpdated: [],
+    };
+    expect(commitMessage(entry).split('\n')[0]).toBe(
+      'Data to 2025-03: add 2022-04 to 2025-03 (36 months)',
+    );
+  });
+});
+
+describe('monthList(months)', () => {
+  it('lists up to three months one by one', () => {
+    expect(monthList(['2024-03', '2025-02', '2025-03'])).toBe('2024-03, 2025-02, 2025-03');
+  });
+
+  it('shows runs of months as ranges and keeps the gaps between them', () => {
+    const months = ['2024-04', '2024-05', '2024-06', '2024-07', '2024-12', '2025-01', '2025-04'];
+    expect(monthList(months)).toBe('2024-04 to 2024-07, 2024-12, 2025-01, 2025-04 (7 months)');
+  });
+
+  it('runs a range across the turn of a year', () => {
+    expect(monthList(['2024-11', '2024-12', '2025-01', '2025-02'])).toBe(
+      '2024-11 to 2025-02 (4 months)',
+    );
+  });
+});
+
+describe('recordChange(log, entry)', () => {
+  it('puts the newest refresh first and replaces an entry for the same refresh', () => {
+    const april = { ...beforeMarch, generatedAt: '2025-04-02T06:00:00.000Z' };
+    const first = changeEntry(null, april) as ChangeEntry;
+    const second = changeEntry(april, full) as ChangeEntry;
+    const log = recordChange(recordChange(EMPTY_CHANGE_LOG, first), second);
+    expect(log.entries.map((e) => e.dataTo)).toEqual(['2025-03', '2025-02']);
+    expect(recordChange(log, second).entries).toHaveLength(2);
+  });
+});

@@ -1,0 +1,352 @@
+import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import yauzl from 'yauzl';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { downloadResumable, probeArchive } from '../../../pipeline/sources/archive-remote.ts';
+import { readMonthManifest, sourcePaths } from '../../../pipeline/sources/cache.ts';
+import { resolveSourceConfig } from '../../../pipeline/sources/config.ts';
+import { HttpClient } from '../../../pipeline/sources/http.ts';
+import { fetchSources, type FetchSourcesOptions } from '../../../pipeline/sources/index.ts';
+import { newestPublishedMonth, planArchives } from '../../../pipeline/sources/months.ts';
+import { archiveEntries, buildArchive, sampleStreetFile } from '../../support/police-fixtures.ts';
+import { ReplayServer } from '../../support/replay-server.ts';
+import { buildZip } from '../../support/zip-writer.ts';
+
+const FAST_HTTP = { minBackoffMs: 1, maxBackoffMs: 5, retries: 3, timeoutMs: 2000 };
+
+let server: ReplayServer;
+let cacheRoot: string;
+let logs: string[];
+
+beforeEach(async () => {
+  server = await ReplayServer.start();
+  cacheRoot = await mkdtemp(path.join(tmpdir(), 'sources-archive-'));
+  logs = [];
+});
+afterEach(async () => {
+  await server.close();
+  await rm(cacheRoot, { recursive: true, force: true });
+});
+
+function options(selection: FetchSourcesOptions['selection']): FetchSourcesOptions {
+  return {
+    selection,
+    cacheRoot,
+    config: resolveSourceConfig(
+      {},
+      {
+        policeArchiveBaseUrl: `${server.url}data/archive/`,
+        policeApiBaseUrl: `${server.url}api/`,
+      },
+    ),
+    http: FAST_HTTP,
+    log: (m) => logs.push(m),
+  };
+}
+
+function serveLatest(month: string): void {
+  const redirect = { status: 302, headers: { location: `/data/archive/${month}.zip` } };
+  server.route('HEAD', '/data/archive/latest.zip', [redirect]);
+  server.route('GET', '/data/archive/latest.zip', [redirect]);
+}
+
+async function monthFiles(month: string): Promise<string[]> {
+  return (await readdir(path.join(sourcePaths(cacheRoot).archiveDir, month))).sort();
+}
+
+describe('newestPublishedMonth(archiveMonth, apiDates)', () => {
+  it('is the API newest month when it is ahead of the newest archive, else the archive month', () => {
+    expect(newestPublishedMonth('2025-03', ['2025-04', '2025-03'])).toBe('2025-04');
+    expect(newestPublishedMonth('2025-03', ['2025-03', '2025-02'])).toBe('2025-03');
+    expect(newestPublishedMonth('2025-03', ['2025-01'])).toBe('2025-03');
+    expect(newestPublishedMonth('2025-03', [])).toBe('2025-03');
+  });
+});
+
+describe('planArchives(wanted, latest)', () => {
+  it('covers 75 months with 3 archives, newest archives preferred', () => {
+    const wanted: string[] = [];
+    for (let y = 2019; y <= 2025; y += 1) {
+      for (let m = 1; m <= 12; m += 1) wanted.push(`${y}-${String(m).padStart(2, '0')}`);
+    }
+    const plans = planArchives(
+      wanted.filter((m) => m <= '2025-03'),
+      '2025-03',
+    );
+    expect(plans.map((p) => p.archive)).toEqual(['2021-12', '2024-12', '2025-03']);
+    expect(plans.flatMap((p) => p.months)).toHaveLength(75);
+  });
+
+  it('takes one month from the latest archive when the latest archive holds it', () => {
+    expect(planArchives(['2024-03'], '2025-03')).toEqual([
+      { archive: '2025-03', months: ['2024-03'] },
+    ]);
+  });
+});
+
+describe('fetchSources from a 36-month archive served with ranges', () => {
+  it('reads one month of West Yorkshire and BTP by range requests: a small fraction of the archive', async () => {
+    const zip = await buildArchive('2025-03');
+    serveLatest('2025-03');
+    server.file('/data/archive/2025-03.zip', zip, { etag: '"v1"' });
+
+    const result = await fetchSources(options({ month: '2025-03' }));
+
+    expect(result.months).toEqual([
+      { month: '2025-03', source: 'archive', snapshot: '2025-03.zip', status: 'fetched' },
+    ]);
+    expect(await monthFiles('2025-03')).toEqual([
+      '2025-03-btp-outcomes.csv',
+      '2025-03-btp-stop-and-search.csv',
+      '2025-03-btp-street.csv',
+      '2025-03-west-yorkshire-outcomes.csv',
+      '2025-03-west-yorkshire-stop-and-search.csv',
+      '2025-03-west-yorkshire-street.csv',
+    ]);
+    const street = await readFile(
+      path.join(sourcePaths(cacheRoot).archiveDir, '2025-03', '2025-03-west-yorkshire-street.csv'),
+    );
+    expect(street.equals(sampleStreetFile('2025-03'))).toBe(true);
+
+    const transferred = server.bytesSent('/data/archive/2025-03.zip');
+    const gets = server.requestsTo('/data/archive/2025-03.zip').filter((r) => r.method === 'GET');
+    // The tail, the central directory (inside the tail or one more read) and the 6 entries.
+    expect(gets.length).toBeLessThanOrEqual(8);
+    expect(gets.every((r) => r.status === 206)).toBe(true);
+    expect(transferred / zip.length).toBeLessThan(0.1);
+    console.info(
+      `monthly update cost: ${server.requests.length} requests, ${transferred} of ${zip.length} archive bytes ` +
+        `(${((100 * transferred) / zip.length).toFixed(1)}%)`,
+    );
+
+    const manifest = await readMonthManifest(sourcePaths(cacheRoot), '2025-03');
+    expect(manifest).toMatchObject({
+      month: '2025-03',
+      source: 'archive',
+      snapshot: '2025-03.zip',
+    });
+    expect(manifest?.files).toHaveLength(6);
+  });
+
+  it('a second run downloads nothing when the archive is unchanged', async () => {
+    serveLatest('2025-03');
+    server.file('/data/archive/2025-03.zip', await buildArchive('2025-03'), { etag: '"v1"' });
+    await fetchSources(options({ month: '2025-02' }));
+    const before = server.requests.length;
+    const again = await fetchSources(options({ month: '2025-02' }));
+    expect(again.months[0]?.status).toBe('unchanged');
+    // Only the HEAD of latest.zip (redirect + final HEAD).
+    expect(server.requests.slice(before).every((r) => r.method === 'HEAD')).toBe(true);
+  });
+
+  it('a republished archive re-fetches only the months whose entries changed (by CRC)', async () => {
+    serveLatest('2025-03');
+    server.file('/data/archive/2025-03.zip', await buildArchive('2025-03'), { etag: '"v1"' });
+    await fetchSources(options({ from: '2025-02', to: '2025-03' }));
+
+    const revised = archiveEntries('2025-03').map((e) =>
+      e.name === '2025-03/2025-03-btp-street.csv'
+        ? { ...e, data: Buffer.concat([e.data, Buffer.from('TEST DATA revision\n')]) }
+        : e,
+    );
+    await server.close();
+    server = await ReplayServer.start();
+    serveLatest('2025-03');
+    server.file('/data/archive/2025-03.zip', await buildZip(revised), { etag: '"v2"' });
+    const result = await fetchSources(options({ from: '2025-02', to: '2025-03' }));
+    expect(result.months.map((m) => `${m.month}:${m.status}`)).toEqual([
+      '2025-02:unchanged',
+      '2025-03:fetched',
+    ]);
+    const btp = await readFile(
+      path.join(sourcePaths(cacheRoot).archiveDir, '2025-03', '2025-03-btp-street.csv'),
+      'utf8',
+    );
+    expect(btp.endsWith('TEST DATA revision\n')).toBe(true);
+  });
+
+  it('latest.zip redirects to the newest archive, and --latest fetches its newest month', async () => {
+    serveLatest('2025-03');
+    server.file('/data/archive/2025-03.zip', await buildArchive('2025-03'));
+    server.route('GET', '/api/crimes-street-dates', [
+      { body: [{ date: '2025-03' }, { date: '2025-02' }] },
+    ]);
+    const probe = await probeArchive(
+      new HttpClient(FAST_HTTP),
+      `${server.url}data/archive/latest.zip`,
+    );
+    expect(probe).toMatchObject({
+      name: '2025-03.zip',
+      month: '2025-03',
+      url: `${server.url}data/archive/2025-03.zip`,
+    });
+    const result = await fetchSources(options({ latest: true }));
+    expect(result.months.map((m) => m.month)).toEqual(['2025-03']);
+  });
+
+  it('reads a ZIP64 archive (ZIP64 end records and extra fields)', async () => {
+    const zip = await buildArchive('2025-03', { zip64: true });
+    serveLatest('2025-03');
+    server.file('/data/archive/2025-03.zip', zip);
+    await fetchSources(options({ month: '2024-03' }));
+    const street = await readFile(
+      path.join(sourcePaths(cacheRoot).archiveDir, '2024-03', '2024-03-west-yorkshire-street.csv'),
+    );
+    expect(street.equals(sampleStreetFile('2024-03'))).toBe(true);
+  });
+
+  it('takes older months from the newest archive that still holds them', async () => {
+    serveLatest('2025-03');
+    server.file('/data/archive/2025-03.zip', await buildArchive('2025-03'));
+    // 2024-07.zip holds 2021-08 to 2024-07: the newest archive with 2021-08 in it.
+    server.file('/data/archive/2024-07.zip', await buildArchive('2024-07'));
+    const result = await fetchSources(options({ from: '2021-08', to: '2021-09' }));
+    expect(result.months.map((m) => m.snapshot)).toEqual(['2024-07.zip', '2024-07.zip']);
+    expect(
+      server.requestsTo('/data/archive/2025-03.zip').filter((r) => r.method === 'GET'),
+    ).toHaveLength(0);
+  });
+});
+
+describe('fetchSources failures leave no partial month', () => {
+  it('a corrupt entry fails with its name and CRC, and writes nothing for the month', async () => {
+    const zip = Buffer.from(await buildArchive('2025-03'));
+    // Flip bytes inside the stored data of 2025-03's West Yorkshire outcomes entry (synthetic).
+    const name = Buffer.from('2025-03/2025-03-west-yorkshire-outcomes.csv');
+    const at = zip.indexOf(name) + name.length + 200;
+    zip[at] = (zip[at] ?? 0) ^ 0xff;
+    zip[at + 1] = (zip[at + 1] ?? 0) ^ 0xff;
+    serveLatest('2025-03');
+    server.file('/data/archive/2025-03.zip', zip);
+    const error = await fetchSources(options({ month: '2025-03' })).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(
+      /month 2025-03 from 2025-03\.zip failed: .*2025-03\.zip:2025-03\/2025-03-west-yorkshire-outcomes\.csv: (CRC-32 mismatch|deflate data is corrupt|inflated to)/,
+    );
+    await expect(readdir(path.join(sourcePaths(cacheRoot).archiveDir, '2025-03'))).rejects.toThrow(
+      /ENOENT/,
+    );
+    expect(await readMonthManifest(sourcePaths(cacheRoot), '2025-03')).toBeUndefined();
+  });
+
+  it('an empty month (no West Yorkshire street file) fails with the month and writes nothing', async () => {
+    serveLatest('2025-03');
+    server.file(
+      '/data/archive/2025-03.zip',
+      await buildArchive('2025-03', {
+        omit: (n) => n.startsWith('2024-11/2024-11-west-yorkshire'),
+      }),
+    );
+    const error = await fetchSources(options({ month: '2024-11' })).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(
+      /2025-03\.zip has no west-yorkshire street file for 2024-11.*Nothing was written for 2024-11/,
+    );
+    await expect(readdir(path.join(sourcePaths(cacheRoot).archiveDir, '2024-11'))).rejects.toThrow(
+      /ENOENT/,
+    );
+  });
+
+  it('a month police.uk has not published is refused before anything is downloaded', async () => {
+    serveLatest('2025-03');
+    server.file('/data/archive/2025-03.zip', await buildArchive('2025-03'));
+    server.route('GET', '/api/crimes-street-dates', [{ body: [{ date: '2025-03' }] }]);
+    const error = await fetchSources(options({ month: '2025-05' })).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/month 2025-05 is not published by police\.uk yet/);
+    expect(server.requests.some((r) => r.method === 'GET' && r.path.endsWith('.zip'))).toBe(false);
+  });
+});
+
+describe('servers without Range support, and cut downloads', () => {
+  it('falls back to a whole download when the server ignores Range, with the same result', async () => {
+    const zip = await buildArchive('2025-03');
+    serveLatest('2025-03');
+    server.file('/data/archive/2025-03.zip', zip, { ranges: false });
+    await fetchSources(options({ month: '2025-02' }));
+    const street = await readFile(
+      path.join(sourcePaths(cacheRoot).archiveDir, '2025-02', '2025-02-west-yorkshire-street.csv'),
+    );
+    expect(street.equals(sampleStreetFile('2025-02'))).toBe(true);
+    expect(logs.some((l) => l.includes('does not answer range requests'))).toBe(true);
+    const downloaded = await readFile(path.join(sourcePaths(cacheRoot).downloadDir, '2025-03.zip'));
+    expect(downloaded.equals(zip)).toBe(true);
+  });
+
+  it('downloadResumable() resumes a cut download from its .partial file with a Range request', async () => {
+    const zip = await buildArchive('2025-03');
+    server.file('/data/archive/2025-03.zip', zip, { faults: [{ cutAfterBytes: 1_000_000 }] });
+    const client = new HttpClient(FAST_HTTP);
+    const probe = await probeArchive(client, `${server.url}data/archive/2025-03.zip`);
+    const dir = sourcePaths(cacheRoot).downloadDir;
+    const file = await downloadResumable(client, probe, dir, (m) => logs.push(m));
+    expect((await readFile(file)).equals(zip)).toBe(true);
+    const gets = server.requestsTo('/data/archive/2025-03.zip').filter((r) => r.method === 'GET');
+    expect(gets).toHaveLength(2);
+    expect(gets[0]?.bytesSent).toBe(1_000_000);
+    expect(gets[1]?.headers.range).toMatch(/^bytes=\d+-$/);
+    const resumedAt = Number(/bytes=(\d+)-/.exec(gets[1]?.headers.range ?? '')?.[1]);
+    expect(resumedAt).toBeGreaterThan(0);
+    expect(gets[1]?.bytesSent).toBe(zip.length - resumedAt);
+  });
+
+  it('downloadResumable() starts over when a server without Range support cuts the download', async () => {
+    const zip = await buildArchive('2025-03');
+    server.file('/data/archive/2025-03.zip', zip, {
+      ranges: false,
+      faults: [{ cutAfterBytes: 500_000 }],
+    });
+    const client = new HttpClient(FAST_HTTP);
+    const probe = await probeArchive(client, `${server.url}data/archive/2025-03.zip`);
+    const file = await downloadResumable(client, probe, sourcePaths(cacheRoot).downloadDir, (m) =>
+      logs.push(m),
+    );
+    expect((await readFile(file)).equals(zip)).toBe(true);
+    expect(logs.some((l) => l.includes('cannot resume'))).toBe(true);
+  });
+
+  it('downloadResumable() continues a .partial file left by an earlier run', async () => {
+    const zip = await buildArchive('2025-03');
+    server.file('/data/archive/2025-03.zip', zip);
+    const dir = sourcePaths(cacheRoot).downloadDir;
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, '2025-03.zip.partial'), zip.subarray(0, 123_456));
+    const client = new HttpClient(FAST_HTTP);
+    const probe = await probeArchive(client, `${server.url}data/archive/2025-03.zip`);
+    await downloadResumable(client, probe, dir);
+    const gets = server.requestsTo('/data/archive/2025-03.zip').filter((r) => r.method === 'GET');
+    expect(gets.map((r) => r.headers.range)).toEqual(['bytes=123456-']);
+    expect((await readFile(path.join(dir, '2025-03.zip'))).equals(zip)).toBe(true);
+  });
+
+  it('downloadResumable() rejects a download whose MD5 differs from the one the server lists', async () => {
+    const zip = await buildArchive('2025-03');
+    server.file('/data/archive/2025-03.zip', zip, { etag: '"0123456789abcdef0123456789abcdef"' });
+    const client = new HttpClient(FAST_HTTP);
+    const probe = await probeArchive(client, `${server.url}data/archive/2025-03.zip`);
+    expect(probe.md5).toBe('0123456789abcdef0123456789abcdef');
+    const dir = sourcePaths(cacheRoot).downloadDir;
+    await expect(downloadResumable(client, probe, dir)).rejects.toThrow(
+      /MD5 [0-9a-f]{32}, the server lists 0123456789abcdef/,
+    );
+    expect(await readdir(dir)).toEqual([]);
+  });
+});
+
+describe('the test zip writer', () => {
+  it('writes archives that yauzl (the offline reader) opens, ZIP64 included', async () => {
+    for (const zip64 of [false, true]) {
+      const zip = await buildZip(
+        [{ name: '2025-03/2025-03-btp-street.csv', data: Buffer.from('TEST DATA\n') }],
+        { zip64 },
+      );
+      const file = path.join(cacheRoot, `t${zip64}.zip`);
+      await writeFile(file, zip);
+      const opened = await yauzl.openPromise(file, { lazyEntries: true });
+      const names: string[] = [];
+      for await (const entry of opened.eachEntry()) names.push(entry.fileName);
+      opened.close();
+      expect(names).toEqual(['2025-03/2025-03-btp-street.csv']);
+      // The ZIP64 end of central directory record ("PK\x06\x06") is there only when forced.
+      expect(zip.includes(Buffer.from([0x50, 0x4b, 0x06, 0x06]))).toBe(zip64);
+    }
+  });
+});

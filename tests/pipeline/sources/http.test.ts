@@ -1,0 +1,146 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  HttpClient,
+  HttpRequestFailed,
+  HttpStatusError,
+  TokenBucket,
+  parseRetryAfter,
+  type Clock,
+} from '../../../pipeline/sources/http.ts';
+import { ReplayServer } from '../../support/replay-server.ts';
+
+/** A clock that only moves when something sleeps on it. */
+function fakeClock(): Clock & { sleeps: number[] } {
+  let now = 0;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => now,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      now += ms;
+    },
+  };
+}
+
+describe('TokenBucket(15/s, burst 30)', () => {
+  it('take() lets a burst of 30 through at once, then paces the rest at 15 a second', async () => {
+    const clock = fakeClock();
+    const bucket = new TokenBucket(15, 30, clock);
+    for (let i = 0; i < 30; i += 1) await bucket.take();
+    expect(clock.sleeps).toEqual([]);
+    for (let i = 0; i < 15; i += 1) await bucket.take();
+    // 15 more requests needed one more second of refill.
+    expect(clock.now()).toBeGreaterThanOrEqual(1000 - 15);
+    expect(clock.now()).toBeLessThanOrEqual(1000 + 15);
+  });
+});
+
+describe('parseRetryAfter(value)', () => {
+  it('reads seconds and HTTP dates', () => {
+    expect(parseRetryAfter('3', 0)).toBe(3000);
+    expect(parseRetryAfter('Thu, 01 Jan 1970 00:00:10 GMT', 4000)).toBe(6000);
+    expect(parseRetryAfter(null, 0)).toBeUndefined();
+    expect(parseRetryAfter('soon', 0)).toBeUndefined();
+  });
+});
+
+describe('HttpClient against a replay server', () => {
+  let server: ReplayServer;
+  let logs: string[];
+  let client: HttpClient;
+  beforeEach(async () => {
+    server = await ReplayServer.start();
+    logs = [];
+    client = new HttpClient({
+      minBackoffMs: 1,
+      maxBackoffMs: 5,
+      retries: 4,
+      timeoutMs: 300,
+      log: (m) => logs.push(m),
+    });
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+
+  it('json() retries a burst of 429s, honouring Retry-After, and returns the answer', async () => {
+    server.route('GET', '/api/crimes-street-dates', [
+      { status: 429, headers: { 'retry-after': '0' } },
+      { status: 429, headers: { 'retry-after': '0' } },
+      { status: 429 },
+      { body: [{ date: '2025-03' }] },
+    ]);
+    const answer = await client.json(`${server.url}api/crimes-street-dates`);
+    expect(answer).toEqual([{ date: '2025-03' }]);
+    expect(server.requests).toHaveLength(4);
+    expect(logs).toHaveLength(3);
+    expect(logs[0]).toMatch(
+      /^retry 1\/4 GET http:\/\/127\.0\.0\.1:\d+\/api\/crimes-street-dates: .*HTTP 429/,
+    );
+    expect(logs[2]).toContain('retry 3/4');
+  });
+
+  it('json() waits as long as Retry-After asks before the next attempt', async () => {
+    const clock = fakeClock();
+    const paced = new HttpClient({
+      minBackoffMs: 1,
+      maxBackoffMs: 5,
+      clock,
+      log: (m) => logs.push(m),
+    });
+    server.route('GET', '/slow-down', [
+      { status: 429, headers: { 'retry-after': '7' } },
+      { body: { ok: true } },
+    ]);
+    await paced.json(`${server.url}slow-down`);
+    expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(6990);
+    expect(logs[0]).toContain('(Retry-After)');
+  });
+
+  it('json() retries 500s and succeeds when the server recovers', async () => {
+    server.route('GET', '/flaky', [{ status: 500 }, { status: 502 }, { body: [1, 2, 3] }]);
+    expect(await client.json(`${server.url}flaky`)).toEqual([1, 2, 3]);
+    expect(server.requests.map((r) => r.status)).toEqual([500, 502, 200]);
+  });
+
+  it('json() gives up after its retries with the URL, the attempts and the last status', async () => {
+    server.route('GET', '/down', [{ status: 500 }]);
+    const error = await client.json(`${server.url}down`).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpRequestFailed);
+    expect((error as Error).message).toMatch(
+      /GET http:\/\/127\.0\.0\.1:\d+\/down failed after 5 attempts: .*HTTP 500/,
+    );
+    expect((error as Error).cause).toBeInstanceOf(HttpStatusError);
+    expect(server.requests).toHaveLength(5);
+  });
+
+  it('json() aborts at once on a 404 or 400, without retrying', async () => {
+    server.route('GET', '/missing', [{ status: 404 }]);
+    const error = await client.json(`${server.url}missing`).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/\/missing failed: .*HTTP 404/);
+    expect(server.requests).toHaveLength(1);
+    expect(logs).toEqual([]);
+  });
+
+  it('json() treats a server that stops answering as a timeout and retries it', async () => {
+    server.route('GET', '/hang', [{ delayMs: 2000, body: [] }, { body: ['late but fine'] }]);
+    expect(await client.json(`${server.url}hang`)).toEqual(['late but fine']);
+    expect(logs[0]).toMatch(/timed out: nothing received for 300 ms/);
+  });
+
+  it('buffer() retries a connection cut mid-body', async () => {
+    const body = Buffer.alloc(50_000, 7);
+    server.route('GET', '/cut', [{ body, cutAfterBytes: 1000 }, { body }]);
+    const got = await client.buffer(`${server.url}cut`);
+    expect(got.equals(body)).toBe(true);
+    expect(logs[0]).toMatch(/lost its connection/);
+  });
+
+  it('json() names the URL when a 200 body is not JSON', async () => {
+    server.route('GET', '/html', [{ body: '<html>maintenance</html>' }]);
+    const error = await client.json(`${server.url}html`).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/\/html .*not JSON: "<html>maintenance/);
+    expect(server.requests).toHaveLength(1);
+  });
+});

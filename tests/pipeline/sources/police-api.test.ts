@@ -1,0 +1,415 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as turf from '@turf/turf';
+import type { Feature, Polygon } from 'geojson';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  emptyHistory,
+  recordMonth,
+  type LeafHistory,
+} from '../../../pipeline/sources/api-leaf-history.ts';
+import { readMonthManifest, sourcePaths } from '../../../pipeline/sources/cache.ts';
+import { resolveSourceConfig } from '../../../pipeline/sources/config.ts';
+import { HttpClient } from '../../../pipeline/sources/http.ts';
+import { fetchSources, type FetchSourcesOptions } from '../../../pipeline/sources/index.ts';
+import {
+  MAX_GET_URL_CHARS,
+  districtQueryPolygons,
+  fetchMonthCrimes,
+} from '../../../pipeline/sources/police-api.ts';
+import { buildArchive, sampleRows, toApiCrime } from '../../support/police-fixtures.ts';
+import { ReplayServer, type RecordedRequest } from '../../support/replay-server.ts';
+
+const FAST_HTTP = { minBackoffMs: 1, maxBackoffMs: 5, retries: 3, timeoutMs: 2000 };
+/** The replay server's stand-in for police.uk's 10,000: low enough that real Leeds months must be split. */
+const TEST_MAX_CRIMES = 3000;
+const OUTLINE = JSON.parse(
+  await readFile(path.join('data', 'reference', 'leeds-outline.geojson'), 'utf8'),
+) as {
+  features: Feature<Polygon>[];
+};
+const CRIMES = sampleRows('2025-03').map((row, i) => toApiCrime(row, 90_000_000 + i));
+
+function pointOf(crime: Record<string, unknown>): [number, number] {
+  const location = crime.location as { longitude: string; latitude: string };
+  return [Number(location.longitude), Number(location.latitude)];
+}
+
+/** The `poly` parameter as police.uk reads it: "lat,lng:lat,lng:…", closed automatically. */
+function parsePoly(poly: string): Feature<Polygon> {
+  const ring = poly.split(':').map((pair) => {
+    const [lat, lng] = pair.split(',').map(Number) as [number, number];
+    return [lng, lat];
+  });
+  return turf.polygon([[...ring, ring[0] as number[]]]);
+}
+
+/** Crimes police.uk returns for a polygon: inside it, boundary included. */
+function crimesIn(polygon: Feature<Polygon>): Record<string, unknown>[] {
+  return CRIMES.filter((crime) => turf.booleanPointInPolygon(pointOf(crime), polygon));
+}
+
+let server: ReplayServer;
+let cacheRoot: string;
+let logs: string[];
+
+/** A crimes-street/all-crime stand-in: 400 for long GETs, 404 for unpublished months, 503 when over-full. */
+function serveCrimesStreet(published: readonly string[]): void {
+  const handler = (request: RecordedRequest) => {
+    if (
+      request.method === 'GET' &&
+      `${server.url.slice(0, -1)}${request.url}`.length > MAX_GET_URL_CHARS
+    ) {
+      return { status: 400, body: 'Request-URI Too Long' };
+    }
+    const params = request.method === 'POST' ? new URLSearchParams(request.body) : request.query;
+    const date = params.get('date') ?? '';
+    if (!published.includes(date)) return { status: 404, body: '' };
+    const inside = crimesIn(parsePoly(params.get('poly') ?? ''));
+    if (inside.length > TEST_MAX_CRIMES) return { status: 503, body: '' };
+    return { body: inside.map((crime) => ({ ...crime, month: date })) };
+  };
+  server.route('GET', '/api/crimes-street/all-crime', handler);
+  server.route('POST', '/api/crimes-street/all-crime', handler);
+}
+
+beforeEach(async () => {
+  server = await ReplayServer.start();
+  cacheRoot = await mkdtemp(path.join(tmpdir(), 'sources-api-'));
+  logs = [];
+});
+afterEach(async () => {
+  await server.close();
+  await rm(cacheRoot, { recursive: true, force: true });
+});
+
+describe('fetchMonthCrimes() against a crimes-street replay', () => {
+  it('splits an over-full polygon (503) into clipped quadrants and returns every crime once', async () => {
+    serveCrimesStreet(['2025-03']);
+    const client = new HttpClient(FAST_HTTP);
+    const area = districtQueryPolygons(OUTLINE.features[0] as Feature<Polygon>);
+    const result = await fetchMonthCrimes({
+      client,
+      apiBaseUrl: `${server.url}api/`,
+      month: '2025-03',
+      area,
+      log: (m) => logs.push(m),
+    });
+
+    const first = server.requests[0] as RecordedRequest;
+    expect(first.status).toBe(503);
+    const expected = crimesIn(parsePoly(first.query.get('poly') ?? '')).map((c) => c.id);
+    const ids = result.crimes.map((c) => (c as { id: number }).id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(new Set(ids)).toEqual(new Set(expected));
+    // Nearly every Leeds crime of the sample lies inside the query polygon.
+    expect(ids.length).toBeGreaterThan(CRIMES.length * 0.99);
+    expect(server.requests.filter((r) => r.status === 503).length).toBeGreaterThan(0);
+    expect(result.requests).toBe(server.requests.length);
+    expect(result.requests).toBeLessThan(20);
+    expect(
+      logs.some((l) => /polygon 1 holds over 10,000 crimes; asking its \d quadrants/.test(l)),
+    ).toBe(true);
+  });
+
+  it('sends a polygon too long for a GET by POST', async () => {
+    serveCrimesStreet(['2025-03']);
+    // The unsimplified outline: 839 points, far over 4,094 characters as a GET.
+    const detailed = turf.polygon((OUTLINE.features[0] as Feature<Polygon>).geometry.coordinates);
+    const result = await fetchMonthCrimes({
+      client: new HttpClient(FAST_HTTP),
+      apiBaseUrl: `${server.url}api/`,
+      month: '2025-03',
+      area: [detailed],
+    });
+    const first = server.requests[0] as RecordedRequest;
+    expect(first.method).toBe('POST');
+    expect(first.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(new URLSearchParams(first.body).get('date')).toBe('2025-03');
+    expect(server.requests.every((r) => r.status !== 400)).toBe(true);
+    const expected = crimesIn(parsePoly(new URLSearchParams(first.body).get('poly') ?? '')).map(
+      (c) => c.id,
+    );
+    expect(new Set(result.crimes.map((c) => (c as { id: number }).id))).toEqual(new Set(expected));
+  });
+
+  it('returns a crime that two polygons both answer with only once (dedupe by id)', async () => {
+    const edgeCrime = CRIMES[0] as Record<string, unknown>;
+    server.route('GET', '/api/crimes-street/all-crime', [{ body: [edgeCrime, CRIMES[1]] }]);
+    const area = districtQueryPolygons(OUTLINE.features[0] as Feature<Polygon>);
+    const pieces = [area[0], area[0]].filter((p): p is Feature<Polygon> => p !== undefined);
+    const result = await fetchMonthCrimes({
+      client: new HttpClient(FAST_HTTP),
+      apiBaseUrl: `${server.url}api/`,
+      month: '2025-03',
+      area: pieces,
+    });
+    expect(server.requests).toHaveLength(2);
+    expect(result.crimes.map((c) => (c as { id: number }).id)).toEqual([
+      edgeCrime.id,
+      CRIMES[1]?.id,
+    ]);
+  });
+});
+
+describe('fetchSources() for a month only the API has', () => {
+  function options(): FetchSourcesOptions {
+    return {
+      selection: { month: '2025-03' },
+      cacheRoot,
+      config: resolveSourceConfig(
+        {},
+        {
+          policeArchiveBaseUrl: `${server.url}data/archive/`,
+          policeApiBaseUrl: `${server.url}api/`,
+        },
+      ),
+      http: FAST_HTTP,
+      log: (m) => logs.push(m),
+    };
+  }
+  async function serveArchiveUpTo(month: string): Promise<void> {
+    const redirect = { status: 302, headers: { location: `/data/archive/${month}.zip` } };
+    server.route('HEAD', '/data/archive/latest.zip', [redirect]);
+    server.file(`/data/archive/${month}.zip`, await buildArchive(month));
+    server.route('GET', '/api/crimes-street-dates', [
+      { body: [{ date: '2025-03', 'stop-and-search': [] }, { date: '2025-02' }] },
+    ]);
+  }
+
+  it('saves the month as crimes-street JSON with a manifest naming the API snapshot', async () => {
+    await serveArchiveUpTo('2025-02');
+    serveCrimesStreet(['2025-02', '2025-03']);
+    const result = await fetchSources(options());
+    expect(result.months).toEqual([
+      { month: '2025-03', source: 'api', snapshot: 'api:2025-03', status: 'fetched' },
+    ]);
+    const paths = sourcePaths(cacheRoot);
+    const saved = JSON.parse(
+      await readFile(path.join(paths.apiDir, '2025-03.json'), 'utf8'),
+    ) as unknown[];
+    expect(saved.length).toBeGreaterThan(CRIMES.length * 0.99);
+    const manifest = await readMonthManifest(paths, '2025-03');
+    expect(manifest).toMatchObject({
+      source: 'api',
+      snapshot: 'api:2025-03',
+      api: { crimes: saved.length },
+    });
+    // Archives were not read: the archive does not hold 2025-03.
+    expect(server.requests.some((r) => r.method === 'GET' && r.path.endsWith('.zip'))).toBe(false);
+  });
+
+  it('fails with the month and the cause when requests still fail after retries, and writes nothing', async () => {
+    await serveArchiveUpTo('2025-02');
+    server.route('GET', '/api/crimes-street/all-crime', [{ status: 500 }]);
+    const error = await fetchSources(options()).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(
+      /police\.uk API month 2025-03 could not be fetched: .*failed after 4 attempts: .*HTTP 500/,
+    );
+    expect(logs.filter((l) => l.startsWith('retry '))).toHaveLength(3);
+    await expect(stat(path.join(sourcePaths(cacheRoot).apiDir, '2025-03.json'))).rejects.toThrow(
+      /ENOENT/,
+    );
+    expect(await readMonthManifest(sourcePaths(cacheRoot), '2025-03')).toBeUndefined();
+  });
+
+  it('fails a first API month whose piece answers nothing, compared with the archive month before it, and writes nothing for it', async () => {
+    await serveArchiveUpTo('2025-02');
+    // No piece history yet: the piece holding the first sample crime always answers [].
+    const fault = pointOf(CRIMES[0] as Record<string, unknown>);
+    server.route('GET', '/api/crimes-street/all-crime', (request) => {
+      const polygon = parsePoly(request.query.get('poly') ?? '');
+      const inside = crimesIn(polygon);
+      if (inside.length > TEST_MAX_CRIMES) return { status: 503, body: '' };
+      return { body: turf.booleanPointInPolygon(fault, polygon) ? [] : inside };
+    });
+    const error = (await fetchSources({
+      ...options(),
+      selection: { from: '2025-02', to: '2025-03' },
+    }).catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(
+      /^police\.uk API month 2025-03 could not be fetched: piece [\d.]+ answered 0 crimes after 3 attempts, where the same area held \d+ in 2025-02: the answer is empty.*counted from the earlier months' crimes inside the piece/,
+    );
+    const paths = sourcePaths(cacheRoot);
+    await expect(stat(path.join(paths.apiDir, '2025-03.json'))).rejects.toThrow(/ENOENT/);
+    expect(await readMonthManifest(paths, '2025-03')).toBeUndefined();
+    expect((await readMonthManifest(paths, '2025-02'))?.source).toBe('archive');
+  });
+
+  it('refuses an empty month rather than recording zero crimes', async () => {
+    await serveArchiveUpTo('2025-02');
+    server.route('GET', '/api/crimes-street/all-crime', [{ body: [] }]);
+    const error = await fetchSources(options()).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(
+      /month 2025-03 returned no crimes at all .* Nothing was written/,
+    );
+    await expect(stat(path.join(sourcePaths(cacheRoot).apiDir, '2025-03.json'))).rejects.toThrow(
+      /ENOENT/,
+    );
+  });
+});
+
+describe('fetchMonthCrimes() when a piece of the split answers too little', () => {
+  const MONTH = '2025-03';
+  const api = () => `${server.url}api/`;
+  const area = () => districtQueryPolygons(OUTLINE.features[0] as Feature<Polygon>);
+  /** The point whose piece misbehaves: the first sample crime's snap point. */
+  const FAULT_POINT = pointOf(CRIMES[0] as Record<string, unknown>);
+
+  /**
+   * The crimes-street replay, with `fault` deciding what the piece holding FAULT_POINT answers
+   * (its `asked`-th request, from 1); other pieces answer in full.
+   */
+  function serveWithFault(
+    fault: (inside: Record<string, unknown>[], asked: number) => Record<string, unknown>[],
+  ): void {
+    let asked = 0;
+    server.route('GET', '/api/crimes-street/all-crime', (request) => {
+      const polygon = parsePoly(request.query.get('poly') ?? '');
+      const inside = crimesIn(polygon);
+      if (inside.length > TEST_MAX_CRIMES) return { status: 503, body: '' };
+      const date = request.query.get('date') ?? '';
+      const answer = turf.booleanPointInPolygon(FAULT_POINT, polygon)
+        ? fault(inside, (asked += 1))
+        : inside;
+      return { body: answer.map((crime) => ({ ...crime, month: date })) };
+    });
+  }
+
+  /** The history after one good month, 2025-02, over the same area. */
+  async function historyOfGoodMonth() {
+    serveCrimesStreet(['2025-02']);
+    const good = await fetchMonthCrimes({
+      client: new HttpClient(FAST_HTTP),
+      apiBaseUrl: api(),
+      month: '2025-02',
+      area: area(),
+    });
+    server.requests.length = 0;
+    return recordMonth(emptyHistory('test-area'), '2025-02', good.pieces);
+  }
+
+  function fetchMarch(history: LeafHistory) {
+    return fetchMonthCrimes({
+      client: new HttpClient(FAST_HTTP),
+      apiBaseUrl: api(),
+      month: MONTH,
+      area: area(),
+      history,
+      historyFile: 'data/cache/sources/api-leaf-history.json',
+      log: (m) => logs.push(m),
+    });
+  }
+
+  it('asks an empty piece again and returns every crime when the second answer is whole', async () => {
+    const history = await historyOfGoodMonth();
+    serveWithFault((inside, asked) => (asked === 1 ? [] : inside));
+    const result = await fetchMarch(history);
+    const expected = crimesIn(area()[0] as Feature<Polygon>).map((c) => c.id);
+    expect(new Set(result.crimes.map((c) => (c as { id: number }).id))).toEqual(new Set(expected));
+    expect(
+      logs.some((l) =>
+        /piece [\d.]+ answered 0 crimes \(it held \d+ in 2025-02\); asking again/.test(l),
+      ),
+    ).toBe(true);
+  });
+
+  it('fails the month naming the piece and its counts when a piece that held crimes stays empty', async () => {
+    const history = await historyOfGoodMonth();
+    serveWithFault(() => []);
+    const error = (await fetchMarch(history).catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(
+      /^police\.uk API month 2025-03 could not be fetched: piece [\d.]+ answered 0 crimes after 3 attempts, where the same area held \d+ in 2025-02: the answer is empty/,
+    );
+    expect(error.message).toContain('delete data/cache/sources/api-leaf-history.json to accept it');
+  });
+
+  it('asks a short piece again and keeps the union of its answers', async () => {
+    const history = await historyOfGoodMonth();
+    // The first answer lacks two thirds of the piece; the second holds the rest.
+    serveWithFault((inside, asked) =>
+      asked === 1 ? inside.filter((_, i) => i % 3 === 0) : inside.filter((_, i) => i % 3 !== 0),
+    );
+    const result = await fetchMarch(history);
+    const expected = crimesIn(area()[0] as Feature<Polygon>).map((c) => c.id);
+    expect(new Set(result.crimes.map((c) => (c as { id: number }).id))).toEqual(new Set(expected));
+    expect(
+      logs.some((l) =>
+        /piece [\d.]+ answered \d+ crimes \(it held \d+ in 2025-02\); asking again/.test(l),
+      ),
+    ).toBe(true);
+  });
+
+  it('fails the month when a piece stays short against what it held', async () => {
+    const history = await historyOfGoodMonth();
+    serveWithFault((inside) => inside.filter((_, i) => i % 3 === 0));
+    const error = (await fetchMarch(history).catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(
+      /month 2025-03 could not be fetched: piece [\d.]+ answered (\d+) crimes after 3 attempts, where the same area held (\d+) in 2025-02: the answer is short/,
+    );
+  });
+
+  it('accepts an empty piece that was empty before too (a moor holds no crimes)', async () => {
+    serveWithFault(() => []);
+    const first = await fetchMarch(emptyHistory('test-area'));
+    const emptied = [...first.pieces].filter(([, n]) => n === 0).map(([label]) => label);
+    expect(emptied.length).toBeGreaterThan(0);
+    logs.length = 0;
+    const again = await fetchMonthCrimes({
+      client: new HttpClient(FAST_HTTP),
+      apiBaseUrl: api(),
+      month: '2025-04',
+      area: area(),
+      history: recordMonth(emptyHistory('test-area'), MONTH, first.pieces),
+    });
+    expect(again.crimes.length).toBe(first.crimes.length);
+  });
+});
+
+describe('fetchMonthCrimes() when the server keeps answering 503', () => {
+  it('splits deeper than Leeds usually needs, says so, and still returns every crime', async () => {
+    // So low a limit that the densest snap points need seven or more splits.
+    const limit = 70;
+    server.route('GET', '/api/crimes-street/all-crime', (request) => {
+      const inside = crimesIn(parsePoly(request.query.get('poly') ?? ''));
+      return inside.length > limit ? { status: 503, body: '' } : { body: inside };
+    });
+    const area = districtQueryPolygons(OUTLINE.features[0] as Feature<Polygon>);
+    const result = await fetchMonthCrimes({
+      client: new HttpClient(FAST_HTTP),
+      apiBaseUrl: `${server.url}api/`,
+      month: '2025-03',
+      area,
+      log: (m) => logs.push(m),
+    });
+    const expected = crimesIn(area[0] as Feature<Polygon>).map((c) => c.id);
+    expect(new Set(result.crimes.map((c) => (c as { id: number }).id))).toEqual(new Set(expected));
+    expect(
+      logs.some((l) =>
+        /piece [\d.]+ \(about [\d.]+ (km²|m²)\) still answers 503 at split depth [6-9], deeper than Leeds usually needs/.test(
+          l,
+        ),
+      ),
+    ).toBe(true);
+  });
+
+  it('fails naming the month and the piece when a tiny piece still answers 503', async () => {
+    const hot = pointOf(CRIMES[0] as Record<string, unknown>);
+    server.route('GET', '/api/crimes-street/all-crime', (request) => {
+      const polygon = parsePoly(request.query.get('poly') ?? '');
+      return turf.booleanPointInPolygon(hot, polygon)
+        ? { status: 503, body: '' }
+        : { body: crimesIn(polygon) };
+    });
+    const error = (await fetchMonthCrimes({
+      client: new HttpClient(FAST_HTTP),
+      apiBaseUrl: `${server.url}api/`,
+      month: '2025-03',
+      area: districtQueryPolygons(OUTLINE.features[0] as Feature<Polygon>),
+    }).catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(
+      /^police\.uk API month 2025-03 could not be fetched: piece 1(\.\d){10} still answers 503 after 10 splits \(about \d+ m²\): .*the server is failing/,
+    );
+  });
+});

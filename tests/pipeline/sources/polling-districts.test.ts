@@ -1,0 +1,178 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as turf from '@turf/turf';
+import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HttpClient } from '../../../pipeline/sources/http.ts';
+import {
+  dissolveWards,
+  fetchPollingDistricts,
+  ringsToGeometry,
+} from '../../../pipeline/sources/polling-districts.ts';
+import { ReplayServer, type RecordedRequest } from '../../support/replay-server.ts';
+
+const WARDS = JSON.parse(
+  await readFile(path.join('tests', 'fixtures', 'boundaries', 'lcc-wards-2018.geojson'), 'utf8'),
+) as {
+  features: Feature<Polygon | MultiPolygon, { WARD_NAME: string }>[];
+};
+
+/** GeoJSON -> ArcGIS rings: outer rings clockwise, holes counter-clockwise. */
+function toArcgisRings(geometry: Polygon | MultiPolygon): Position[][] {
+  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  return polygons.flatMap((rings) =>
+    rings.map((ring, i) => {
+      const clockwise = turf.booleanClockwise(ring);
+      return (i === 0) === clockwise ? ring : [...ring].reverse();
+    }),
+  );
+}
+
+/** Each ward cut into quadrant pieces, as the council's polling districts tile a ward. */
+const DISTRICTS = WARDS.features.flatMap((ward) => {
+  const [w, s, e, n] = turf.bbox(ward);
+  const mx = (w + e) / 2;
+  const my = (s + n) / 2;
+  const boxes: [number, number, number, number][] = [
+    [w, s, mx, my],
+    [mx, s, e, my],
+    [w, my, mx, n],
+    [mx, my, e, n],
+  ];
+  const council =
+    ward.properties.WARD_NAME === 'Cross Gates & Whinmoor'
+      ? 'Crossgates & Whinmoor'
+      : ward.properties.WARD_NAME;
+  return boxes.flatMap((box, i) => {
+    const piece = turf.intersect(turf.featureCollection([ward, turf.bboxPolygon(box)]));
+    return piece
+      ? [
+          {
+            attributes: {
+              POLLING_DI: `${council.slice(0, 3).toUpperCase()}${i + 1}`,
+              WARD: council,
+            },
+            geometry: { rings: toArcgisRings(piece.geometry) },
+          },
+        ]
+      : [];
+  });
+});
+
+function layerQuery(request: RecordedRequest) {
+  const q = request.query;
+  if (q.get('returnCountOnly') === 'true') return { body: { count: DISTRICTS.length } };
+  const offset = Number(q.get('resultOffset'));
+  const count = Math.min(Number(q.get('resultRecordCount')), 25); // the server's own page cap
+  const page = DISTRICTS.slice(offset, offset + count);
+  return {
+    body: {
+      displayFieldName: 'POLLING_DI',
+      geometryType: 'esriGeometryPolygon',
+      spatialReference: { wkid: 4326, latestWkid: 4326 },
+      fields: [
+        { name: 'POLLING_DI', type: 'esriFieldTypeString' },
+        { name: 'WARD', type: 'esriFieldTypeString' },
+      ],
+      features: page,
+      ...(offset + count < DISTRICTS.length ? { exceededTransferLimit: true } : {}),
+    },
+  };
+}
+
+let server: ReplayServer;
+let dir: string;
+beforeEach(async () => {
+  server = await ReplayServer.start();
+  server.route('GET', '/arcgis/rest/services/Public/Boundary/MapServer/7/query', layerQuery);
+  dir = await mkdtemp(path.join(tmpdir(), 'polling-'));
+});
+afterEach(async () => {
+  await server.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('fetchPollingDistricts() against an ArcGIS replay', () => {
+  it('pages until exceededTransferLimit is false, then serves the disk cache', async () => {
+    const options = {
+      client: new HttpClient({ minBackoffMs: 1 }),
+      mapServerUrl: `${server.url}arcgis/rest/services/Public/Boundary/MapServer/7`,
+      cacheFile: path.join(dir, 'polling-districts.geojson'),
+      pageSize: 25,
+    };
+    const districts = await fetchPollingDistricts(options);
+    expect(districts.features).toHaveLength(DISTRICTS.length);
+    const pages = server.requests.filter((r) => r.query.has('resultOffset'));
+    expect(pages.map((r) => Number(r.query.get('resultOffset')))).toEqual(
+      Array.from({ length: Math.ceil(DISTRICTS.length / 25) }, (_, i) => i * 25),
+    );
+    expect(
+      pages.every(
+        (r) => r.query.get('outSR') === '4326' && r.query.get('outFields') === 'POLLING_DI,WARD',
+      ),
+    ).toBe(true);
+    const before = server.requests.length;
+    expect((await fetchPollingDistricts(options)).features).toHaveLength(DISTRICTS.length);
+    expect(server.requests.length).toBe(before);
+  });
+
+  it('dissolveWards() rebuilds the 33 wards, with the official "Cross Gates & Whinmoor" spelling', async () => {
+    const districts = await fetchPollingDistricts({
+      client: new HttpClient({ minBackoffMs: 1 }),
+      mapServerUrl: `${server.url}arcgis/rest/services/Public/Boundary/MapServer/7`,
+      cacheFile: path.join(dir, 'polling-districts.geojson'),
+    });
+    const wards = dissolveWards(districts);
+    expect(wards.features).toHaveLength(33);
+    const names = wards.features.map((f) => f.properties.ward);
+    expect(names).toContain('Cross Gates & Whinmoor');
+    expect(names).not.toContain('Crossgates & Whinmoor');
+    for (const original of WARDS.features) {
+      const rebuilt = wards.features.find(
+        (f) => f.properties.ward === original.properties.WARD_NAME,
+      );
+      expect(rebuilt, original.properties.WARD_NAME).toBeDefined();
+      const ratio = turf.area(rebuilt as Feature) / turf.area(original);
+      expect(Math.abs(ratio - 1), original.properties.WARD_NAME).toBeLessThan(0.001);
+    }
+  });
+});
+
+describe('ringsToGeometry(rings)', () => {
+  it('turns a clockwise outer ring and its counter-clockwise hole into a GeoJSON polygon with a hole', () => {
+    const outer = [
+      [0, 0],
+      [0, 10],
+      [10, 10],
+      [10, 0],
+      [0, 0],
+    ]; // clockwise (ArcGIS outer)
+    const hole = [
+      [2, 2],
+      [4, 2],
+      [4, 4],
+      [2, 4],
+      [2, 2],
+    ]; // counter-clockwise (ArcGIS hole)
+    const island = [
+      [20, 0],
+      [20, 5],
+      [25, 5],
+      [25, 0],
+      [20, 0],
+    ];
+    const single = ringsToGeometry([outer, hole]);
+    expect(single.type).toBe('Polygon');
+    expect(single.coordinates).toHaveLength(2);
+    expect(turf.booleanClockwise((single as Polygon).coordinates[0] as Position[])).toBe(false);
+    expect(turf.booleanClockwise((single as Polygon).coordinates[1] as Position[])).toBe(true);
+    expect(turf.area(turf.feature(single))).toBeCloseTo(
+      turf.area(turf.polygon([[...outer].reverse()])) - turf.area(turf.polygon([hole])),
+      -3,
+    );
+    const multi = ringsToGeometry([outer, hole, island]);
+    expect(multi.type).toBe('MultiPolygon');
+    expect((multi as MultiPolygon).coordinates.map((p) => p.length)).toEqual([2, 1]);
+  });
+});

@@ -1,0 +1,392 @@
+// The pipeline without --offline asks postcodes.io about the snap points no LS postcode is
+// near, before the months are located, and uses the answers in the same run. Runs against a
+// replay of police.uk (an API month), the council's ArcGIS layer and postcodes.io on
+// 127.0.0.1, on real sample rows: an archive month (2024-03, local input) and an API month
+// (2025-03, fetched), each holding every sample row of that month farther than 1 km from an
+// LS postcode plus some ordinary rows.
+import { createReadStream } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as turf from '@turf/turf';
+import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runPipeline, StepError, type CliOptions } from '../../../pipeline/cli.ts';
+import { formatCsvRow, readCsv } from '../../../pipeline/csv.ts';
+import { createMemoryReporter } from '../../../pipeline/report.ts';
+import {
+  FIRST_PASS_RADIUS_METRES,
+  MAX_GEOLOCATIONS_PER_REQUEST,
+  WIDE_RADIUS_METRES,
+} from '../../../pipeline/sources/postcodes.ts';
+import { coordinateKey } from '../../../src/shared/coordinates.ts';
+import { MASTER_COLUMNS, STREET_COLUMNS } from '../../../src/shared/constants.ts';
+import { sampleRows, toApiCrime } from '../../support/police-fixtures.ts';
+import { ReplayServer, type RecordedRequest } from '../../support/replay-server.ts';
+import { buildZip } from '../../support/zip-writer.ts';
+
+const FAST_HTTP = { minBackoffMs: 1, maxBackoffMs: 5, retries: 2, timeoutMs: 5000 };
+/** Local input: an archive month. */
+const ARCHIVE_MONTH = '2024-03';
+/** Fetched from the replayed police.uk API (the replayed archive stops at ARCHIVE_MONTH). */
+const API_MONTH = '2025-03';
+/** Ordinary rows (an LS postcode near) taken into each month besides the far ones. */
+const ORDINARY_ROWS = 150;
+/** The radius within which the locator trusts the nearest LS postcode (pipeline/geo.ts). */
+const LS_RADIUS_M = 1000;
+/** Rows this close to LS_RADIUS_M are left out: the answer would hang on the projection used. */
+const RADIUS_MARGIN_M = 5;
+const MAP_SERVER = 'arcgis/rest/services/Public/Boundary/MapServer/7';
+
+/**
+ * The replay's postcodes.io answers: the district of each ward's non-LS part (Tingley and
+ * East Ardsley WF3, Drighlington BD11, Allerton Bywater WF10). The replay knows no postcode
+ * near the Pudsey points, so they show postcodes.io answering "none within the radius".
+ * Postcodes are invented; the pipeline uses only their outward code.
+ */
+const OUTCODE_BY_WARD: Readonly<Record<string, string>> = {
+  'Ardsley & Robin Hood': 'WF3',
+  'Morley South': 'WF3',
+  'Morley North': 'BD11',
+  'Kippax & Methley': 'WF10',
+};
+
+interface Point {
+  lon: number;
+  lat: number;
+}
+
+const LS_POSTCODES: Point[] = (
+  await readFile(path.join('data', 'reference', 'postcodes-ls.csv'), 'utf8')
+)
+  .trim()
+  .split('\n')
+  .slice(1)
+  .map((line) => line.split(','))
+  // No grid reference, or a non-geographic district (PO boxes): never a place's postcode.
+  .filter(([postcode = '', lat]) => lat !== '99.999999' && !/^LS(88|98|99) /.test(postcode))
+  .map(([, lat = '', lon = '']) => ({ lat: Number(lat), lon: Number(lon) }));
+
+const WARDS = JSON.parse(
+  await readFile(path.join('data', 'reference', 'wards.geojson'), 'utf8'),
+) as { features: Feature<Polygon | MultiPolygon, { WD25NM: string }>[] };
+
+function metres(a: Point, b: Point): number {
+  const x = (b.lon - a.lon) * Math.cos(((a.lat + b.lat) / 2) * (Math.PI / 180));
+  return Math.hypot(x, b.lat - a.lat) * 111_320;
+}
+
+/**
+ * LS postcodes by grid cell. A cell is over 1,040 m across both ways at Leeds' latitudes, so
+ * the 3 x 3 cells around a point hold every postcode within LS_RADIUS_M + RADIUS_MARGIN_M.
+ */
+const CELL_DEGREES = { lon: 0.016, lat: 0.01 };
+const cellKey = (i: number, j: number) => `${i}:${j}`;
+const cellOf = (point: Point): [number, number] => [
+  Math.floor(point.lon / CELL_DEGREES.lon),
+  Math.floor(point.lat / CELL_DEGREES.lat),
+];
+const GRID = new Map<string, Point[]>();
+for (const postcode of LS_POSTCODES) {
+  const key = cellKey(...cellOf(postcode));
+  GRID.set(key, [...(GRID.get(key) ?? []), postcode]);
+}
+
+/** Metres to the nearest LS postcode; Infinity when none lies within the 3 x 3 cells. */
+function nearestLsPostcodeMetres(point: Point): number {
+  const [i, j] = cellOf(point);
+  let nearest = Infinity;
+  for (let di = -1; di <= 1; di += 1) {
+    for (let dj = -1; dj <= 1; dj += 1) {
+      for (const p of GRID.get(cellKey(i + di, j + dj)) ?? []) {
+        nearest = Math.min(nearest, metres(point, p));
+      }
+    }
+  }
+  return nearest;
+}
+
+const pointOf = (row: Record<string, string>): Point => ({
+  lon: Number(row['Longitude']),
+  lat: Number(row['Latitude']),
+});
+const keyOf = (point: Point): string => coordinateKey(point.lon, point.lat);
+
+/** A month's slice: its far rows (no LS postcode within 1 km) and ORDINARY_ROWS others. */
+function slice(month: string): { rows: Record<string, string>[]; far: Set<string> } {
+  const rows: Record<string, string>[] = [];
+  const far = new Set<string>();
+  let ordinary = 0;
+  for (const row of sampleRows(month)) {
+    const distance = nearestLsPostcodeMetres(pointOf(row));
+    if (Math.abs(distance - LS_RADIUS_M) < RADIUS_MARGIN_M) continue;
+    if (distance > LS_RADIUS_M) {
+      far.add(keyOf(pointOf(row)));
+      rows.push(row);
+    } else if (ordinary < ORDINARY_ROWS) {
+      ordinary += 1;
+      rows.push(row);
+    }
+  }
+  return { rows, far };
+}
+
+const ARCHIVE_SLICE = slice(ARCHIVE_MONTH);
+const API_SLICE = slice(API_MONTH);
+const API_CRIMES = API_SLICE.rows.map((row, i) => toApiCrime(row, 80_000_000 + i));
+const FAR_POINTS = new Set([...ARCHIVE_SLICE.far, ...API_SLICE.far]);
+
+function wardOf(point: Point): string | undefined {
+  return WARDS.features.find((ward) => turf.booleanPointInPolygon([point.lon, point.lat], ward))
+    ?.properties.WD25NM;
+}
+
+interface Geolocation {
+  longitude: number;
+  latitude: number;
+  radius: number;
+  limit: number;
+}
+
+const geolocationsOf = (request: RecordedRequest): Geolocation[] =>
+  (JSON.parse(request.body) as { geolocations: Geolocation[] }).geolocations;
+
+let server: ReplayServer;
+let dir: string;
+/** What the postcodes.io replay answered, by coordinate key (null: no postcode). */
+let answered: Map<string, string | null>;
+
+/** postcodes.io's bulk reverse geocoding (POST /postcodes), answered from OUTCODE_BY_WARD. */
+function servePostcodesIo(): void {
+  server.route('POST', '/postcodes-io/postcodes', (request) => {
+    const geolocations = geolocationsOf(request);
+    if (geolocations.length > MAX_GEOLOCATIONS_PER_REQUEST) {
+      return { status: 400, body: { status: 400, error: 'too many geolocations' } };
+    }
+    return {
+      body: {
+        status: 200,
+        result: geolocations.map((query) => {
+          const point = { lon: query.longitude, lat: query.latitude };
+          const outcode = OUTCODE_BY_WARD[wardOf(point) ?? ''];
+          answered.set(keyOf(point), outcode ?? null);
+          return {
+            query,
+            result: outcode
+              ? [{ postcode: `${outcode} 1AA`, outcode, distance: 40, ...query }]
+              : null,
+          };
+        }),
+      },
+    };
+  });
+}
+
+/** police.uk: the latest archive is ARCHIVE_MONTH, the API has API_MONTH besides. */
+async function servePoliceUk(): Promise<void> {
+  const name = `${ARCHIVE_MONTH}/${ARCHIVE_MONTH}-west-yorkshire-street.csv`;
+  server.file(
+    `/data/archive/${ARCHIVE_MONTH}.zip`,
+    await buildZip([{ name, data: Buffer.from(csvOf(ARCHIVE_SLICE.rows)) }]),
+  );
+  const redirect = { status: 302, headers: { location: `/data/archive/${ARCHIVE_MONTH}.zip` } };
+  server.route('HEAD', '/data/archive/latest.zip', [redirect]);
+  server.route('GET', '/data/archive/latest.zip', [redirect]);
+  server.route('GET', '/api/crimes-street-dates', [
+    { body: [{ date: API_MONTH }, { date: ARCHIVE_MONTH }] },
+  ]);
+  // The crimes inside the polygon asked about, as police.uk answers (GET or POST).
+  const crimesStreet = (request: RecordedRequest) => {
+    const params = request.method === 'POST' ? new URLSearchParams(request.body) : request.query;
+    if (params.get('date') !== API_MONTH) return { status: 404, body: '' };
+    const ring = (params.get('poly') ?? '').split(':').map((pair) => {
+      const [lat, lng] = pair.split(',').map(Number) as [number, number];
+      return [lng, lat];
+    });
+    const polygon = turf.polygon([[...ring, ring[0] as number[]]]);
+    return {
+      body: API_CRIMES.filter((crime) => {
+        const { longitude, latitude } = crime['location'] as {
+          longitude: string;
+          latitude: string;
+        };
+        return turf.booleanPointInPolygon([Number(longitude), Number(latitude)], polygon);
+      }),
+    };
+  };
+  server.route('GET', '/api/crimes-street/all-crime', crimesStreet);
+  server.route('POST', '/api/crimes-street/all-crime', crimesStreet);
+}
+
+/** The council's polling districts: here one per ward, from the council's 2018 ward shapes. */
+async function servePollingDistricts(): Promise<void> {
+  const wards = JSON.parse(
+    await readFile(path.join('tests', 'fixtures', 'boundaries', 'lcc-wards-2018.geojson'), 'utf8'),
+  ) as { features: Feature<Polygon | MultiPolygon, { WARD_NAME: string }>[] };
+  const features = wards.features.map((ward, i) => ({
+    attributes: { POLLING_DI: `PD${i + 1}`, WARD: ward.properties.WARD_NAME },
+    geometry: { rings: arcgisRings(ward.geometry) },
+  }));
+  server.route('GET', `/${MAP_SERVER}/query`, (request) =>
+    request.query.get('returnCountOnly') === 'true'
+      ? { body: { count: features.length } }
+      : { body: { geometryType: 'esriGeometryPolygon', features } },
+  );
+}
+
+/** GeoJSON rings as ArcGIS writes them: outer rings clockwise, holes counter-clockwise. */
+function arcgisRings(geometry: Polygon | MultiPolygon): Position[][] {
+  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  return polygons.flatMap((rings) =>
+    rings.map((ring, i) =>
+      (i === 0) === turf.booleanClockwise(ring) ? ring : [...ring].reverse(),
+    ),
+  );
+}
+
+function csvOf(rows: readonly Record<string, string>[]): string {
+  return [STREET_COLUMNS, ...rows.map((row) => STREET_COLUMNS.map((c) => row[c] ?? ''))]
+    .map((values) => formatCsvRow(values))
+    .join('');
+}
+
+function onlineOptions(out: string): CliOptions {
+  return {
+    help: false,
+    list: false,
+    offline: false,
+    archiveDir: path.join(dir, 'archive'),
+    out,
+    fetch: {
+      selection: { latest: true },
+      overrides: {
+        policeArchiveBaseUrl: `${server.url}data/archive/`,
+        policeApiBaseUrl: `${server.url}api/`,
+        postcodesBaseUrl: `${server.url}postcodes-io/`,
+        leedsMapServerUrl: `${server.url}${MAP_SERVER}`,
+      },
+      http: FAST_HTTP,
+    },
+  };
+}
+
+async function masterRows(out: string) {
+  const file = path.join(out, 'leeds_street_combined.csv');
+  const rows = [];
+  for await (const { values } of readCsv(createReadStream(file), file, MASTER_COLUMNS)) {
+    rows.push(values);
+  }
+  return rows;
+}
+
+const postcodeRequests = () => server.requestsTo('/postcodes-io/postcodes');
+
+beforeEach(async () => {
+  server = await ReplayServer.start();
+  await servePoliceUk();
+  await servePollingDistricts();
+  answered = new Map();
+  dir = await mkdtemp(path.join(tmpdir(), 'postcodes-pipeline-'));
+  const monthDir = path.join(dir, 'archive', ARCHIVE_MONTH);
+  await mkdir(monthDir, { recursive: true });
+  await writeFile(
+    path.join(monthDir, `${ARCHIVE_MONTH}-west-yorkshire-street.csv`),
+    csvOf(ARCHIVE_SLICE.rows),
+  );
+});
+afterEach(async () => {
+  await server.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('runPipeline without --offline: the postcodes step', () => {
+  it('asks postcodes.io only about snap points no LS postcode is near, and the months use the answers', async () => {
+    servePostcodesIo();
+    const out = path.join(dir, 'out');
+    const record = await runPipeline(onlineOptions(out), { reporter: createMemoryReporter() });
+
+    // Both months, one from each source; both hold far points.
+    expect(record.months?.map((m) => [m.plan.month, m.plan.source])).toEqual([
+      [ARCHIVE_MONTH, 'archive'],
+      [API_MONTH, 'api'],
+    ]);
+    expect(ARCHIVE_SLICE.far.size).toBeGreaterThan(0);
+    expect(API_SLICE.far.size).toBeGreaterThan(0);
+
+    // First pass: every far point once, no other point; at most 100 a request.
+    const bodies = postcodeRequests().map(geolocationsOf);
+    expect(bodies.every((g) => g.length <= MAX_GEOLOCATIONS_PER_REQUEST)).toBe(true);
+    const first = bodies.flat().filter((g) => g.radius === FIRST_PASS_RADIUS_METRES);
+    const firstKeys = first.map((g) => keyOf({ lon: g.longitude, lat: g.latitude }));
+    expect(new Set(firstKeys).size).toBe(firstKeys.length);
+    expect(new Set(firstKeys)).toEqual(FAR_POINTS);
+    // Second pass, at the widest radius: only the points the first pass left unplaced.
+    const second = bodies.flat().filter((g) => g.radius === WIDE_RADIUS_METRES);
+    const unplaced = [...answered].filter(([, outcode]) => outcode === null).map(([key]) => key);
+    expect(unplaced.length).toBeGreaterThan(0);
+    expect(second.map((g) => keyOf({ lon: g.longitude, lat: g.latitude })).sort()).toEqual(
+      unplaced.sort(),
+    );
+    expect(bodies.length).toBe(
+      Math.ceil(FAR_POINTS.size / MAX_GEOLOCATIONS_PER_REQUEST) +
+        Math.ceil(unplaced.length / MAX_GEOLOCATIONS_PER_REQUEST),
+    );
+
+    // The master CSV: a far row has the district postcodes.io answered; without an answer,
+    // an LS district (the nearest, approximate); every other row an LS district.
+    const rows = await masterRows(out);
+    const placedByMonth = new Map<string, number>();
+    for (const row of rows) {
+      const key = keyOf(pointOf(row));
+      const district = row['Postcode District'];
+      const answer = answered.get(key);
+      if (answer) {
+        expect(district, key).toBe(answer);
+        const month = row['Month'] ?? '';
+        placedByMonth.set(month, (placedByMonth.get(month) ?? 0) + 1);
+      } else {
+        expect(district, key).toMatch(/^LS\d+$/);
+      }
+    }
+    expect(rows.length).toBe(ARCHIVE_SLICE.rows.length + API_SLICE.rows.length);
+    expect(placedByMonth.get(ARCHIVE_MONTH)).toBeGreaterThan(0);
+    expect(placedByMonth.get(API_MONTH)).toBeGreaterThan(0);
+    expect(record.notes.some((n) => n.includes('postcodes.io knows none near them'))).toBe(true);
+    expect(record.notes.some((n) => n.includes('no postcodes.io answer'))).toBe(false);
+
+    // A second run sends nothing: every point is in the answer cache, so the months' cache
+    // keys are unchanged too.
+    const before = postcodeRequests().length;
+    const again = await runPipeline(onlineOptions(out), { reporter: createMemoryReporter() });
+    expect(postcodeRequests().length).toBe(before);
+    expect(again.months?.every((m) => m.cached)).toBe(true);
+    expect(await masterRows(out)).toEqual(rows);
+  }, 60_000);
+
+  it('fails the run with the cause when postcodes.io keeps failing, leaving previous outputs as they were', async () => {
+    server.route('POST', '/postcodes-io/postcodes', [{ status: 500, body: 'Internal error' }]);
+    const out = path.join(dir, 'out');
+    await runPipeline(
+      { help: false, list: false, offline: true, archiveDir: path.join(dir, 'archive'), out },
+      { reporter: createMemoryReporter() },
+    );
+    const outputs = ['leeds_street_combined.csv', 'site-data.json', 'run-summary.json'];
+    const previous = await Promise.all(outputs.map((f) => readFile(path.join(out, f))));
+
+    const error = await runPipeline(onlineOptions(out), {
+      reporter: createMemoryReporter(),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StepError);
+    expect((error as StepError).step).toBe('postcodes');
+    expect((error as Error).message).toMatch(
+      /postcodes\.io could not place the \d+ snap point\(s\) that no LS postcode is near: POST http:\/\/127\.0\.0\.1:\d+\/postcodes-io\/postcodes failed after 3 attempts: .*HTTP 500/,
+    );
+    expect(postcodeRequests()).toHaveLength(1 + FAST_HTTP.retries);
+    for (const [i, file] of outputs.entries()) {
+      expect(await readFile(path.join(out, file))).toEqual(previous[i]);
+    }
+    await expect(readFile(path.join(out, 'cache', 'sources', 'postcodes-io.json'))).rejects.toThrow(
+      /ENOENT/,
+    );
+  }, 60_000);
+});

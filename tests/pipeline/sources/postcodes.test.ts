@@ -1,0 +1,135 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HttpClient } from '../../../pipeline/sources/http.ts';
+import {
+  MAX_GEOLOCATIONS_PER_REQUEST,
+  WIDE_RADIUS_METRES,
+  reverseGeocode,
+  type Coordinate,
+} from '../../../pipeline/sources/postcodes.ts';
+import { coordinateKey } from '../../../src/shared/coordinates.ts';
+import { sampleRows } from '../../support/police-fixtures.ts';
+import { ReplayServer, type RecordedRequest } from '../../support/replay-server.ts';
+
+const POSTCODES = (await readFile(path.join('data', 'reference', 'postcodes-ls.csv'), 'utf8'))
+  .trim()
+  .split('\n')
+  .slice(1)
+  .map((line) => line.split(','))
+  .filter(([, lat]) => lat !== '99.999999')
+  .map(([postcode = '', lat = '', lon = '']) => ({ postcode, lat: Number(lat), lon: Number(lon) }));
+
+/** Distinct snap points of the 2025-03 sample. */
+const POINTS: Coordinate[] = [
+  ...new Map(
+    sampleRows('2025-03').map((row) => {
+      const point = { lon: Number(row.Longitude), lat: Number(row.Latitude) };
+      return [coordinateKey(point.lon, point.lat), point] as const;
+    }),
+  ).values(),
+].slice(0, 230);
+
+function metres(a: Coordinate, b: Coordinate): number {
+  const x = (b.lon - a.lon) * Math.cos(((a.lat + b.lat) / 2) * (Math.PI / 180));
+  return Math.hypot(x, b.lat - a.lat) * 111_320;
+}
+
+/** postcodes.io's bulk reverse geocoding, answered from the LS postcode list. */
+function bulkReverse(request: RecordedRequest) {
+  const { geolocations } = JSON.parse(request.body) as {
+    geolocations: { longitude: number; latitude: number; radius: number; limit: number }[];
+  };
+  if (geolocations.length > MAX_GEOLOCATIONS_PER_REQUEST)
+    return { status: 400, body: { status: 400 } };
+  return {
+    body: {
+      status: 200,
+      result: geolocations.map((query) => {
+        const here = { lon: query.longitude, lat: query.latitude };
+        let best: { postcode: string; distance: number } | undefined;
+        for (const p of POSTCODES) {
+          const distance = metres(here, p);
+          if (distance <= query.radius && (!best || distance < best.distance))
+            best = { postcode: p.postcode, distance };
+        }
+        return {
+          query,
+          result: best
+            ? [
+                {
+                  postcode: best.postcode,
+                  outcode: best.postcode.split(' ')[0],
+                  distance: best.distance,
+                  longitude: 0,
+                  latitude: 0,
+                },
+              ]
+            : null,
+        };
+      }),
+    },
+  };
+}
+
+let server: ReplayServer;
+let dir: string;
+beforeEach(async () => {
+  server = await ReplayServer.start();
+  server.route('POST', '/postcodes', bulkReverse);
+  dir = await mkdtemp(path.join(tmpdir(), 'postcodes-'));
+});
+afterEach(async () => {
+  await server.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('reverseGeocode(points) against a postcodes.io replay', () => {
+  it('asks 100 points a request, then again within 2,000 m only for those still unplaced', async () => {
+    const client = new HttpClient({ minBackoffMs: 1 });
+    // A first radius small enough that some snap points are left for the wide pass.
+    const result = await reverseGeocode(POINTS, {
+      client,
+      postcodesBaseUrl: server.url,
+      cacheFile: path.join(dir, 'cache.json'),
+      radii: [40, WIDE_RADIUS_METRES],
+    });
+    const bodies = server.requests.map(
+      (r) => (JSON.parse(r.body) as { geolocations: { radius: number }[] }).geolocations,
+    );
+    const first = bodies.filter((g) => g[0]?.radius === 40).flat();
+    const second = bodies.filter((g) => g[0]?.radius === WIDE_RADIUS_METRES).flat();
+    expect(bodies.every((g) => g.length <= MAX_GEOLOCATIONS_PER_REQUEST)).toBe(true);
+    expect(first).toHaveLength(POINTS.length);
+    expect(second.length).toBeGreaterThan(0);
+    expect(second.length).toBeLessThan(POINTS.length);
+    expect(result.requests).toBe(Math.ceil(POINTS.length / 100) + Math.ceil(second.length / 100));
+    for (const point of POINTS) {
+      const place = result.places.get(coordinateKey(point.lon, point.lat));
+      expect(place?.postcode).toMatch(/^LS\d+ \d[A-Z]{2}$/);
+      expect(place?.district).toBe(place?.postcode.split(' ')[0]);
+    }
+  });
+
+  it('asks only about snap points the disk cache does not hold', async () => {
+    const client = new HttpClient({ minBackoffMs: 1 });
+    const cacheFile = path.join(dir, 'cache.json');
+    const options = { client, postcodesBaseUrl: server.url, cacheFile };
+    await reverseGeocode(POINTS.slice(0, 200), options);
+    const before = server.requests.length;
+    const again = await reverseGeocode(POINTS, options);
+    const asked = server.requests
+      .slice(before)
+      .flatMap(
+        (r) =>
+          (JSON.parse(r.body) as { geolocations: { longitude: number; latitude: number }[] })
+            .geolocations,
+      );
+    expect(again.fromCache).toBe(200);
+    expect(asked.map((g) => coordinateKey(g.longitude, g.latitude))).toEqual(
+      POINTS.slice(200).map((p) => coordinateKey(p.lon, p.lat)),
+    );
+    expect(again.places.size).toBe(POINTS.length);
+  });
+});

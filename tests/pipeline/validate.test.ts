@@ -1,0 +1,375 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CELL_TOLERANCE,
+  MONTH_TOLERANCE,
+  PLAUSIBLE_MONTH_TOTAL,
+  SEASONAL_MARGIN,
+} from '../../pipeline/gate.ts';
+import type { Approval } from '../../pipeline/approvals.ts';
+import { loadExpected } from '../../pipeline/validate-cli.ts';
+import {
+  formatReport,
+  MALFORMED_THRESHOLD,
+  validateSiteData as validateWith,
+  type CheckName,
+  type ValidationInput,
+  type ValidationReport,
+} from '../../pipeline/validate.ts';
+import {
+  committedSiteData,
+  copy,
+  fromSnapshot,
+  monthIndex,
+  removeCrimes,
+  setCount,
+  totalOf,
+  withoutMonth,
+} from '../support/site-data.ts';
+
+/** The wards of data/reference and police.uk's crime types, as validate-data reads them. */
+const EXPECTED = await loadExpected();
+
+function validateSiteData(input: Omit<ValidationInput, 'expected'>): ValidationReport {
+  return validateWith({ ...input, expected: EXPECTED });
+}
+
+const full = committedSiteData();
+/** What was published before police.uk released March 2025. */
+const beforeMarch = withoutMonth(full, '2025-03');
+
+function problemsOf(report: ValidationReport, check: CheckName): string[] {
+  return report.problems.filter((p) => p.check === check).map((p) => p.message);
+}
+
+describe('validateSiteData (good data)', () => {
+  it('passes a build that adds the newest month and lists it as added', () => {
+    const report = validateSiteData({ next: full, previous: beforeMarch });
+    expect(report.problems).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.added).toEqual(['2025-03']);
+    expect(report.revised).toEqual([]);
+    expect(formatReport(report)).toMatch(/Months added: 2025-03\.\nValidation passed\./);
+  });
+
+  it('passes the first build, with nothing published to compare with', () => {
+    const report = validateSiteData({ next: full, previous: null });
+    expect(report.ok).toBe(true);
+    expect(report.added).toEqual(full.months);
+    expect(formatReport(report)).toContain('first build');
+  });
+
+  it('passes a rebuild that found nothing new, and reports no change', () => {
+    const again = copy(full);
+    again.generatedAt = '2025-07-01T00:00:00.000Z';
+    const report = validateSiteData({ next: again, previous: full });
+    expect(report.ok).toBe(true);
+    expect(report.added).toEqual([]);
+    expect(report.revised).toEqual([]);
+  });
+});
+
+describe('validateSiteData (schema)', () => {
+  it('fails when the site data does not fit the schema, naming the field', () => {
+    const broken = copy(full) as unknown as { months: string[]; quality: { kept: unknown } };
+    broken.months[1] = 'Feb-25';
+    broken.quality.kept = -3;
+    const report = validateSiteData({ next: broken, previous: full });
+    expect(report.ok).toBe(false);
+    const messages = problemsOf(report, 'schema').join('\n');
+    expect(messages).toMatch(/at months\.1: expected a month as YYYY-MM/);
+    expect(messages).toMatch(/at quality\.kept:/);
+    expect(formatReport(report)).toMatch(
+      /Validation FAILED.*\n {2}\[schema\] site data does not fit/,
+    );
+  });
+
+  it('fails when the counts do not cover every month', () => {
+    const short = copy(full);
+    short.counts[4]?.pop();
+    const report = validateSiteData({ next: short, previous: full });
+    expect(problemsOf(report, 'schema').join('\n')).toMatch(
+      new RegExp(`counts of ward ${full.wards[4]?.name} have 2 months, months lists 3`),
+    );
+  });
+
+  it('fails when months are out of order', () => {
+    const swapped = copy(full);
+    swapped.months = ['2024-03', '2025-03', '2025-02'];
+    const report = validateSiteData({ next: swapped, previous: full });
+    expect(problemsOf(report, 'schema').join('\n')).toContain('2025-03 comes before 2025-02');
+  });
+});
+
+describe('validateSiteData (months)', () => {
+  it('fails when a month published before is missing, naming the month', () => {
+    const report = validateSiteData({ next: withoutMonth(full, '2025-02'), previous: full });
+    expect(report.ok).toBe(false);
+    expect(problemsOf(report, 'missing-month')).toEqual([
+      expect.stringMatching(/^2025-02 was published before and is missing now/),
+    ]);
+    expect(problemsOf(report, 'newest-month')).toEqual([]);
+  });
+
+  it('fails when the newest month goes backwards', () => {
+    const report = validateSiteData({ next: beforeMarch, previous: full });
+    expect(problemsOf(report, 'newest-month')).toEqual([
+      expect.stringContaining('the newest month went backwards from 2025-03 to 2025-02'),
+    ]);
+  });
+
+  it('fails when a month has no crimes at all', () => {
+    const empty = removeCrimes(full, '2025-03', totalOf(full, '2025-03'));
+    const report = validateSiteData({ next: empty, previous: beforeMarch });
+    expect(problemsOf(report, 'empty-month')).toEqual([
+      expect.stringMatching(/^2025-03 has no crimes at all/),
+    ]);
+  });
+});
+
+describe('validateSiteData (published months, like with like)', () => {
+  const feb = totalOf(full, '2025-02');
+  /** More than a routine revision: a month that lost a tenth of its crimes. */
+  const lost = Math.round(feb * 0.1);
+  const armley = full.wards[0] as { code: string; name: string };
+
+  it('refuses a month that lost a tenth of its crimes, even from a newer archive, naming month and size', () => {
+    const previous = fromSnapshot(full, '2025-02', '2025-03.zip', '2025-05-01T00:00:00.000Z');
+    const next = fromSnapshot(removeCrimes(full, '2025-02', lost), '2025-02', '2025-04.zip');
+    const report = validateSiteData({ next, previous });
+    expect(report.ok).toBe(false);
+    expect(problemsOf(report, 'revision')).toContainEqual(
+      `2025-02: the month went from ${feb} -> ${feb - lost} crimes (-${lost}, -10.0%), beyond a routine revision (±${MONTH_TOLERANCE * 100}%)`,
+    );
+  });
+
+  it('refuses a ward that vanished from a published month, naming the month, the ward and its count', () => {
+    const i = full.wards.indexOf(armley as never);
+    const before = (full.counts[i]?.[monthIndex(full, '2025-02')] ?? []).reduce((a, b) => a + b, 0);
+    let next = full;
+    full.crimeTypes.forEach((_, t) => (next = setCount(next, '2025-02', armley.code, t, 0)));
+    const report = validateSiteData({ next, previous: full });
+    expect(report.ok).toBe(false);
+    expect(problemsOf(report, 'missing-ward')).toEqual([
+      `2025-02, ward ${armley.name} (${armley.code}): ${before} -> 0 crimes (-${before}, -100.0%): the ward has no crimes any more`,
+    ]);
+  });
+
+  it('refuses a ward whose count moved beyond the tolerance while the month total barely moved', () => {
+    const m = monthIndex(full, '2025-02');
+    const i = full.wards.indexOf(armley as never);
+    const t = full.crimeTypes.indexOf('Violence and sexual offences');
+    const was = full.counts[i]?.[m]?.[t] ?? 0;
+    const wardTotal = (full.counts[i]?.[m] ?? []).reduce((a, b) => a + b, 0);
+    const cut = Math.ceil(Math.max(CELL_TOLERANCE.crimes, wardTotal * CELL_TOLERANCE.fraction)) + 5;
+    const next = setCount(full, '2025-02', armley.code, t, was - cut);
+    const report = validateSiteData({ next, previous: full });
+    expect(cut / feb).toBeLessThan(MONTH_TOLERANCE);
+    expect(problemsOf(report, 'revision')).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^2025-02, ward ${armley.name} \\(${armley.code}\\): ${wardTotal} -> ${wardTotal - cut} crimes \\(-${cut}, `,
+        ),
+      ),
+    );
+  });
+
+  it('refuses a crime type that vanished from a published month, naming the month, the type and its count', () => {
+    const t = full.crimeTypes.indexOf('Bicycle theft');
+    const m = monthIndex(full, '2025-02');
+    const before = full.counts.reduce((sum, byMonth) => sum + (byMonth[m]?.[t] ?? 0), 0);
+    let next = full;
+    for (const ward of full.wards) next = setCount(next, '2025-02', ward.code, t, 0);
+    const report = validateSiteData({ next, previous: full });
+    expect(problemsOf(report, 'missing-type')).toEqual([
+      `2025-02, crime type "Bicycle theft": ${before} -> 0 crimes (-${before}, -100.0%): the type has no crimes any more`,
+    ]);
+  });
+
+  it('refuses data with a ward missing from the wards (32 of 33), naming it', () => {
+    const next = copy(full);
+    next.wards.splice(0, 1);
+    next.counts.splice(0, 1);
+    next.outcomes.splice(0, 1);
+    next.topStreets.byWard.splice(0, 1);
+    const report = validateSiteData({ next, previous: full });
+    expect(problemsOf(report, 'sanity')).toEqual([
+      expect.stringContaining(
+        `the data has 32 wards where the reference data has 33; missing: ${armley.name} (${armley.code})`,
+      ),
+    ]);
+    expect(problemsOf(report, 'missing-ward')).toHaveLength(full.months.length);
+  });
+
+  it('refuses a new month far outside its seasonal range, naming the month, its total and the range', () => {
+    const march = totalOf(full, '2025-03');
+    const cut = Math.round(march * 0.45);
+    const report = validateSiteData({
+      next: removeCrimes(full, '2025-03', cut),
+      previous: beforeMarch,
+    });
+    const totals = ['2024-03', '2025-02'].map((m) => totalOf(full, m));
+    const low = Math.floor(Math.min(...totals) * (1 - SEASONAL_MARGIN));
+    const high = Math.ceil(Math.max(...totals) * (1 + SEASONAL_MARGIN));
+    expect(problemsOf(report, 'seasonal-range')).toEqual([
+      `2025-03 (new): ${march - cut} crimes, outside its seasonal range ${low} to ${high} (2025-02 ${totalOf(full, '2025-02')}, 2024-03 ${totalOf(full, '2024-03')}, ±${SEASONAL_MARGIN * 100}%)`,
+    ]);
+  });
+
+  it('passes routine revisions and lists them by ward and type', () => {
+    const m = monthIndex(full, '2025-02');
+    const t = full.crimeTypes.indexOf('Shoplifting');
+    const was = full.counts[0]?.[m]?.[t] ?? 0;
+    const next = setCount(full, '2025-02', armley.code, t, was - 3);
+    const report = validateSiteData({ next, previous: full });
+    expect(report.problems).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.routine).toEqual([
+      {
+        month: '2025-02',
+        before: feb,
+        after: feb - 3,
+        details: [`${armley.name} -3`, 'Shoplifting -3'],
+      },
+    ]);
+    expect(formatReport(report)).toContain(
+      `Routine revision (within tolerance): 2025-02 ${feb} -> ${feb - 3} crimes: ${armley.name} -3, Shoplifting -3.`,
+    );
+  });
+
+  it('lets a named month through with an approval, and lists what it let through with the reason', () => {
+    const next = removeCrimes(full, '2025-02', lost);
+    const approval: Approval = {
+      month: '2025-02',
+      reason: 'police.uk withdrew a batch of duplicate records',
+      approvedBy: 'data maintainer',
+    };
+    const refused = validateSiteData({ next, previous: full });
+    const report = validateSiteData({ next, previous: full, approvals: [approval] });
+    expect(report.ok).toBe(true);
+    expect(report.problems).toEqual([]);
+    expect(report.usedApprovals).toEqual([approval]);
+    expect(report.approved).toEqual([
+      {
+        month: '2025-02',
+        reason: approval.reason,
+        approvedBy: 'data maintainer',
+        findings: refused.problems.map((p) => p.message),
+      },
+    ]);
+    expect(formatReport(report)).toContain(
+      `Approved exception for 2025-02 by data maintainer: ${approval.reason}`,
+    );
+  });
+
+  it('does not let an approval for another month, or for other checks, through', () => {
+    const next = removeCrimes(full, '2025-02', lost);
+    const elsewhere = validateSiteData({
+      next,
+      previous: full,
+      approvals: [{ month: '2024-03', reason: 'a revision of March 2024' }],
+    });
+    expect(elsewhere.ok).toBe(false);
+    const otherCheck = validateSiteData({
+      next,
+      previous: full,
+      approvals: [{ month: '2025-02', reason: 'a ward boundary fix', checks: ['missing-ward'] }],
+    });
+    expect(otherCheck.ok).toBe(false);
+    expect(problemsOf(otherCheck, 'revision').length).toBeGreaterThan(0);
+  });
+});
+
+describe('validateSiteData (first build)', () => {
+  it('refuses a month outside the plausible range for Leeds', () => {
+    const tiny = removeCrimes(full, '2025-02', totalOf(full, '2025-02') - 2_000);
+    const report = validateSiteData({ next: tiny, previous: null });
+    expect(problemsOf(report, 'sanity')).toContainEqual(
+      `2025-02 (first build): 2000 crimes, outside the plausible range for Leeds (${PLAUSIBLE_MONTH_TOTAL.min} to ${PLAUSIBLE_MONTH_TOTAL.max} a month)`,
+    );
+  });
+
+  it('refuses a first build in which a crime type or a ward has no crimes in a month', () => {
+    const t = full.crimeTypes.indexOf('Drugs');
+    let next = full;
+    for (const ward of full.wards) next = setCount(next, '2024-03', ward.code, t, 0);
+    const ward = full.wards[5] as { code: string; name: string };
+    full.crimeTypes.forEach((_, type) => (next = setCount(next, '2025-02', ward.code, type, 0)));
+    const report = validateSiteData({ next, previous: null });
+    expect(problemsOf(report, 'missing-type')).toEqual([
+      '2024-03 (first build), crime type "Drugs": 0 crimes',
+    ]);
+    expect(problemsOf(report, 'missing-ward')).toEqual([
+      `2025-02 (first build), ward ${ward.name} (${ward.code}): 0 crimes`,
+    ]);
+  });
+});
+
+describe('validateSiteData (coverage and malformed rows)', () => {
+  it.each([
+    ['ward', 'ward'],
+    ['lsoa', 'LSOA'],
+    ['postcodeDistrict', 'postcode district'],
+  ] as const)('fails when %s coverage is below the kept rows', (key, label) => {
+    const next = copy(full);
+    next.quality.coverage[key] -= 7;
+    const report = validateSiteData({ next, previous: full });
+    expect(problemsOf(report, 'coverage')).toEqual([
+      expect.stringContaining(
+        `all months: ${label} coverage is ${full.quality.kept - 7} of ${full.quality.kept} kept rows`,
+      ),
+    ]);
+  });
+
+  it('does not require polling districts for every row', () => {
+    const next = copy(full);
+    next.quality.coverage.pollingDistrict = 0;
+    expect(validateSiteData({ next, previous: full }).ok).toBe(true);
+  });
+
+  it('fails when one month lacks coverage, even if the totals hide it', () => {
+    const i = monthIndex(full, '2025-03');
+    const kept = full.provenance[i]?.rows ?? 0;
+    const report = validateSiteData({
+      next: full,
+      previous: full,
+      months: [
+        {
+          month: '2025-03',
+          read: kept,
+          kept,
+          dropped: {},
+          coverage: { lsoa: kept, ward: kept - 1, postcodeDistrict: kept, pollingDistrict: 0 },
+        },
+      ],
+    });
+    expect(problemsOf(report, 'coverage')).toEqual([
+      expect.stringMatching(new RegExp(`^2025-03: ward coverage is ${kept - 1} of ${kept}`)),
+    ]);
+  });
+
+  it('fails when malformed rows exceed the threshold, listing them by reason', () => {
+    const next = copy(full);
+    const malformed = Math.ceil(full.quality.read * MALFORMED_THRESHOLD) + 10;
+    next.quality.dropped['malformed-coordinates'] = malformed - 4;
+    next.quality.dropped['malformed-month'] = 4;
+    next.quality.read += malformed;
+    const report = validateSiteData({ next, previous: full });
+    expect(problemsOf(report, 'malformed-rows')).toEqual([
+      expect.stringContaining(
+        `all months: ${malformed} of ${next.quality.read} rows read were dropped as malformed`,
+      ),
+    ]);
+    expect(problemsOf(report, 'malformed-rows')[0]).toContain(
+      `malformed-coordinates ${malformed - 4}, malformed-month 4`,
+    );
+  });
+
+  it('allows a few malformed rows and any number of rows outside Leeds', () => {
+    const next = copy(full);
+    next.quality.dropped['malformed-crime-type'] = 2;
+    next.quality.dropped['outside-leeds'] = 5_000;
+    next.quality.dropped['no-coordinates'] = 300;
+    next.quality.read += 5_302;
+    expect(validateSiteData({ next, previous: full }).problems).toEqual([]);
+  });
+});

@@ -1,0 +1,222 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildMapData, buildWardShapes } from '../../pipeline/map-data.ts';
+import { encodeMapData } from '../../src/shared/map-data-encoder.ts';
+import { loadGeography } from '../../pipeline/geo.ts';
+import { CITY_CENTRE_POSTCODE_DISTRICTS, CRIME_TYPES } from '../../src/shared/constants.ts';
+import {
+  COORDINATE_SCALE,
+  FLAG_CITY_CENTRE,
+  MAP_DATA_FILE_NAME,
+  MapDataFormatError,
+  NO_WARD,
+  decodeMapData,
+  gunzipIfNeeded,
+  type MapData,
+} from '../../src/shared/map-data.ts';
+import type { MonthSummary, Ward } from '../../src/shared/schema.ts';
+import { sampleSummaries } from '../support/sample-summaries.ts';
+
+let summaries: MonthSummary[];
+let wards: Ward[];
+let decoded: MapData;
+
+beforeAll(async () => {
+  ({ summaries, wards } = await sampleSummaries());
+  decoded = decodeMapData(encodeMapData(summaries, wards));
+}, 60_000);
+
+/** Totals by [ward code][type] of one summary, summed straight from its points. */
+function summaryWardTypeTotals(summary: MonthSummary): Map<string, number[]> {
+  const totals = new Map<string, number[]>();
+  for (const point of summary.points) {
+    const row = totals.get(point.ward) ?? CRIME_TYPES.map(() => 0);
+    point.counts.forEach((n, t) => (row[t] = (row[t] ?? 0) + n));
+    totals.set(point.ward, row);
+  }
+  return totals;
+}
+
+describe('encodeMapData / decodeMapData', () => {
+  it('keeps every calendar month from the first to the last sample month and flags the gaps', () => {
+    expect(decoded.months[0]).toBe('2024-03');
+    expect(decoded.months.at(-1)).toBe('2025-03');
+    expect(decoded.months).toHaveLength(13);
+    const withData = decoded.months.filter((_, m) => decoded.hasData[m]);
+    expect(withData).toEqual(['2024-03', '2025-02', '2025-03']);
+    // A gap month has no entries at all.
+    const april = decoded.months.indexOf('2024-04');
+    expect(decoded.monthStart[april + 1]).toBe(decoded.monthStart[april]);
+  });
+
+  it('decodes per-month ward and type totals equal to the sample summaries', () => {
+    const T = CRIME_TYPES.length;
+    for (const summary of summaries) {
+      const m = decoded.months.indexOf(summary.month);
+      const expected = summaryWardTypeTotals(summary);
+      for (const [code, counts] of expected) {
+        const w = code === '' ? decoded.wards.length : wards.findIndex((x) => x.code === code);
+        expect(w, `ward ${code}`).toBeGreaterThanOrEqual(0);
+        const base = (m * decoded.wardSlots + w) * T;
+        expect(
+          [...decoded.monthWardType.subarray(base, base + T)],
+          `${summary.month} ${code}`,
+        ).toEqual(counts);
+      }
+      // And against the summariser's own ward table, which counts rows, not points.
+      for (const [code, counts] of Object.entries(summary.wardType)) {
+        const w = wards.findIndex((x) => x.code === code);
+        const base = (m * decoded.wardSlots + w) * T;
+        expect([...decoded.monthWardType.subarray(base, base + T)]).toEqual(counts);
+      }
+    }
+  });
+
+  it("decodes entries whose counts add up to each month's kept rows", () => {
+    for (const summary of summaries) {
+      const m = decoded.months.indexOf(summary.month);
+      let total = 0;
+      for (let e = decoded.monthStart[m] ?? 0; e < (decoded.monthStart[m + 1] ?? 0); e++) {
+        total += decoded.entryCount[e] ?? 0;
+      }
+      expect(total).toBe(summary.kept);
+    }
+  });
+
+  it('round-trips every point: position to 1e-5 degrees, ward and city-centre flag', () => {
+    const cityCentre = new Set<string>(CITY_CENTRE_POSTCODE_DISTRICTS);
+    const decodedPoints = new Map<string, { ward: number; flags: number }>();
+    for (let p = 0; p < decoded.pointCount; p++) {
+      const key = `${Math.round((decoded.pointLon[p] ?? 0) * COORDINATE_SCALE)},${Math.round(
+        (decoded.pointLat[p] ?? 0) * COORDINATE_SCALE,
+      )}`;
+      decodedPoints.set(key, {
+        ward: decoded.pointWard[p] ?? -1,
+        flags: decoded.pointFlags[p] ?? -1,
+      });
+    }
+    for (const summary of summaries) {
+      for (const point of summary.points) {
+        const key = `${Math.round(point.lon * COORDINATE_SCALE)},${Math.round(point.lat * COORDINATE_SCALE)}`;
+        const found = decodedPoints.get(key);
+        expect(found, key).toBeDefined();
+        const ward = point.ward === '' ? NO_WARD : wards.findIndex((w) => w.code === point.ward);
+        expect(found?.ward).toBe(ward);
+        expect(found?.flags).toBe(cityCentre.has(point.postcodeDistrict) ? FLAG_CITY_CENTRE : 0);
+      }
+    }
+  });
+
+  it('precomputes city-centre totals equal to the sample points in LS1 and LS2', () => {
+    const T = CRIME_TYPES.length;
+    for (const summary of summaries) {
+      const m = decoded.months.indexOf(summary.month);
+      const expected = summary.points
+        .filter((p) => p.postcodeDistrict === 'LS1' || p.postcodeDistrict === 'LS2')
+        .reduce((a, p) => a + p.counts.reduce((x, y) => x + y, 0), 0);
+      expect(expected).toBeGreaterThan(0);
+      const slice = decoded.cityCentreMonthWardType.subarray(
+        m * decoded.wardSlots * T,
+        (m + 1) * decoded.wardSlots * T,
+      );
+      expect(slice.reduce((a, b) => a + b, 0)).toBe(expected);
+    }
+  });
+
+  it('gives the same data whatever the order of the summaries', () => {
+    const reversed = encodeMapData([...summaries].reverse(), wards);
+    expect(reversed).toEqual(encodeMapData(summaries, wards));
+  });
+
+  it('sums points of a month at one quantised position and ward, and keeps another ward there apart', () => {
+    const first = summaries[0] as MonthSummary;
+    const found = first.points.find((p) => p.ward !== '') as MonthSummary['points'][number];
+    const point = { ...found, lon: Math.round(found.lon * COORDINATE_SCALE) / COORDINATE_SCALE };
+    const otherWard = wards.find((w) => w.code !== point.ward) as Ward;
+    const counts = CRIME_TYPES.map((_, t) => (t === 0 ? 2 : 0));
+    // A quarter of the quantisation step away: the same position in the map data.
+    const near = { ...point, lon: point.lon + 0.25 / COORDINATE_SCALE, counts };
+    const elsewhere = { ...point, ward: otherWard.code, counts };
+    const data = decodeMapData(
+      encodeMapData([{ ...first, month: '2030-01', points: [point, near, elsewhere] }], wards),
+    );
+    expect(data.pointCount).toBe(2);
+    const byWard = new Map<number, number>();
+    for (let e = 0; e < data.entryPoint.length; e++) {
+      if (data.entryType[e] !== 0) continue;
+      const ward = data.pointWard[data.entryPoint[e] ?? 0] ?? -1;
+      byWard.set(ward, (byWard.get(ward) ?? 0) + (data.entryCount[e] ?? 0));
+    }
+    expect(byWard.get(wards.indexOf(otherWard))).toBe(2);
+    expect(byWard.get(wards.findIndex((w) => w.code === point.ward))).toBe(
+      (point.counts[0] ?? 0) + 2,
+    );
+  });
+
+  it('rejects two summaries of the same month', () => {
+    const first = summaries[0] as MonthSummary;
+    expect(() => encodeMapData([first, first], wards)).toThrow(/Two summaries for 2024-03/);
+  });
+
+  it('rejects a point in a ward that is not among the wards given', () => {
+    expect(() => encodeMapData(summaries, wards.slice(1))).toThrow(/not among the wards/);
+  });
+});
+
+describe('buildMapData', () => {
+  it('returns gzipped bytes that gunzipIfNeeded and decodeMapData read back', async () => {
+    const { mapData, fileName } = buildMapData(summaries, wards);
+    expect(fileName).toBe(MAP_DATA_FILE_NAME);
+    expect([mapData[0], mapData[1]]).toEqual([0x1f, 0x8b]);
+    const again = decodeMapData(await gunzipIfNeeded(mapData));
+    expect(again.entryCount).toEqual(decoded.entryCount);
+    expect(again.pointLon).toEqual(decoded.pointLon);
+  });
+
+  it('keeps the three sample months under 100 kB gzipped', () => {
+    expect(buildMapData(summaries, wards).mapData.length).toBeLessThan(100_000);
+  });
+});
+
+describe('decodeMapData on bad input', () => {
+  it('names the magic it expected', () => {
+    expect(() => decodeMapData(new TextEncoder().encode('{"not":"map data"}'))).toThrow(
+      /expected magic "LCMD"/,
+    );
+  });
+
+  it('reports a truncated file instead of returning partial data', () => {
+    const bytes = encodeMapData(summaries, wards);
+    expect(() => decodeMapData(bytes.subarray(0, bytes.length - 10))).toThrow(MapDataFormatError);
+  });
+});
+
+describe('buildWardShapes', () => {
+  it('returns one simplified feature per ward with code, name and slug, inside Leeds', async () => {
+    const geography = await loadGeography('data/reference');
+    const text = buildWardShapes(geography.wards, wards);
+    const shapes = JSON.parse(text) as {
+      features: {
+        properties: { code: string; name: string; slug: string };
+        geometry: { coordinates: unknown };
+      }[];
+    };
+    expect(shapes.features.map((f) => f.properties.code)).toEqual(wards.map((w) => w.code));
+    expect(shapes.features[0]?.properties.slug).toBe(wards[0]?.slug);
+    // Smaller than the reference geometry it came from.
+    const reference = JSON.stringify(geography.wards.map((w) => w.geometry));
+    expect(text.length).toBeLessThan(reference.length * 0.7);
+    const lons = JSON.stringify(shapes.features.map((f) => f.geometry.coordinates))
+      .match(/-?\d+\.\d+/g)
+      ?.map(Number)
+      .filter((n) => n < 0);
+    expect(Math.min(...(lons ?? []))).toBeGreaterThan(-1.81);
+    expect(Math.max(...(lons ?? []))).toBeLessThan(-1.19);
+  });
+
+  it('names a ward that has no boundary', async () => {
+    const geography = await loadGeography('data/reference');
+    expect(() => buildWardShapes(geography.wards.slice(1), wards)).toThrow(
+      new RegExp(`Ward ${wards.find((w) => w.code === geography.wards[0]?.code)?.code}`),
+    );
+  });
+});
