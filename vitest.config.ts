@@ -8,7 +8,12 @@ const BENCH_SMOKE_TEST = 'tests/bench/run.test.ts';
 // against the replay server and the benchmark input generator: seconds each, so they stay
 // out of the fast unit subset (`npm run test:unit`).
 const INTEGRATION_TESTS = [
+  'tests/pipeline/approvals.test.ts',
   'tests/pipeline/cli.test.ts',
+  'tests/pipeline/crime-ids.test.ts',
+  'tests/pipeline/inputs.test.ts',
+  'tests/pipeline/interrupted-run.test.ts',
+  'tests/pipeline/log-safe.test.ts',
   'tests/pipeline/refresh.test.ts',
   'tests/pipeline/sources/**/*.test.ts',
   'tests/bench/generate.test.ts',

@@ -48,6 +48,8 @@ export interface ArchiveInput {
   entries: ArchiveEntry[];
   /** Names of files that are not police.uk files (skipped, reported once). */
   ignored: string[];
+  /** Month folders that hold no police.uk file (reported: the month is a gap, not a zero). */
+  emptyMonths: string[];
   close(): void;
 }
 
@@ -123,35 +125,77 @@ export function reopenArchiveInput(
 export interface SelectedEntries {
   /** One entry per (month, force, kind), sorted by month, kind, force. */
   entries: ArchiveEntry[];
-  /** Entries found again in another input and not used, with the entry used instead. */
-  shadowed: { entry: ArchiveEntry; usedInstead: ArchiveEntry }[];
+  /** Entries found again in another input and not used, with the entry used instead and why. */
+  shadowed: { entry: ArchiveEntry; usedInstead: ArchiveEntry; why: ShadowReason }[];
 }
 
 /**
- * One entry per (month, force, kind). When several inputs hold the same file, the input with
- * the newest latest month wins: police.uk republishes earlier months with updated outcomes.
+ * Why a copy of a file was not used: it is byte for byte the copy used, or it comes from an
+ * input whose newest month is older (police.uk republishes earlier months, with updated
+ * outcomes, in each later archive).
  */
-export function selectEntries(inputs: readonly ArchiveInput[]): SelectedEntries {
+export type ShadowReason = 'identical' | 'older-snapshot';
+
+/**
+ * One entry per (month, force, kind). When several inputs hold the same file:
+ * - identical copies (same bytes) are one file;
+ * - different copies: the one from the input with the newest snapshot wins. The snapshot is
+ *   the newest month the input holds (its content), never its name: a zip called 2025-06.zip
+ *   holding months to 2025-03 is the 2025-03 snapshot.
+ * - different copies from inputs with the same newest snapshot cannot be settled (a partial
+ *   folder beside its full zip, or two edits of one archive): an InputError names both.
+ */
+export async function selectEntries(inputs: readonly ArchiveInput[]): Promise<SelectedEntries> {
   const ranked = [...inputs].sort(
     (a, b) => b.latestMonth.localeCompare(a.latestMonth) || a.path.localeCompare(b.path),
   );
-  const chosen = new Map<string, ArchiveEntry>();
-  const shadowed: SelectedEntries['shadowed'] = [];
+  const copies = new Map<string, ArchiveEntry[]>();
   for (const input of ranked) {
     for (const entry of input.entries) {
       const key = `${entry.month}|${entry.kind}|${entry.force}`;
-      const existing = chosen.get(key);
-      if (existing) shadowed.push({ entry, usedInstead: existing });
-      else chosen.set(key, entry);
+      copies.set(key, [...(copies.get(key) ?? []), entry]);
     }
   }
-  const entries = [...chosen.values()].sort(
+  const entries: ArchiveEntry[] = [];
+  const shadowed: SelectedEntries['shadowed'] = [];
+  for (const found of copies.values()) {
+    const [used, ...others] = found as [ArchiveEntry, ...ArchiveEntry[]];
+    entries.push(used);
+    if (others.length === 0) continue;
+    const usedContent = await contentOf(used);
+    for (const entry of others) {
+      if ((await contentOf(entry)) === usedContent) {
+        shadowed.push({ entry, usedInstead: used, why: 'identical' });
+      } else if (entry.snapshot === used.snapshot) {
+        throw new InputError(
+          entry.where,
+          `differs from ${used.where}, and both inputs hold months up to ` +
+            `${used.snapshot.replace('archive:', '')}, so neither is the newer police.uk snapshot. ` +
+            'One of them is incomplete or edited: remove it, or give --archive-dir the one to use.',
+        );
+      } else {
+        shadowed.push({ entry, usedInstead: used, why: 'older-snapshot' });
+      }
+    }
+  }
+  entries.sort(
     (a, b) =>
       a.month.localeCompare(b.month) ||
       a.kind.localeCompare(b.kind) ||
       a.force.localeCompare(b.force),
   );
   return { entries, shadowed };
+}
+
+/** An entry's bytes as "size:crc32", read once (only for files found in more than one input). */
+async function contentOf(entry: ArchiveEntry): Promise<string> {
+  let crc = 0;
+  let size = 0;
+  for await (const chunk of await entry.open()) {
+    crc = crc32(chunk as Buffer, crc);
+    size += (chunk as Buffer).length;
+  }
+  return `${size}:${crc >>> 0}`;
 }
 
 async function sortedChildren(dir: string) {
@@ -162,8 +206,10 @@ async function sortedChildren(dir: string) {
 async function openFolder(root: string): Promise<ArchiveInput> {
   const entries: ArchiveEntry[] = [];
   const ignored: string[] = [];
+  const emptyMonths: string[] = [];
   for (const monthDir of await sortedChildren(root)) {
     if (!monthDir.isDirectory() || !MONTH_FOLDER.test(monthDir.name)) continue;
+    const before = entries.length;
     for (const file of await sortedChildren(path.join(root, monthDir.name))) {
       const relative = `${monthDir.name}/${file.name}`;
       const parsed = file.isFile() ? parseEntryName(relative) : null;
@@ -184,8 +230,9 @@ async function openFolder(root: string): Promise<ArchiveInput> {
         open: () => openFile(filePath),
       });
     }
+    if (entries.length === before) emptyMonths.push(path.join(root, monthDir.name));
   }
-  return finishInput(root, 'folder', entries, ignored, () => {});
+  return finishInput(root, 'folder', entries, ignored, emptyMonths, () => {});
 }
 
 function openFile(filePath: string): Promise<Readable> {
@@ -207,9 +254,13 @@ async function openZip(zipPath: string): Promise<ArchiveInput> {
   }
   const entries: ArchiveEntry[] = [];
   const ignored: string[] = [];
+  const monthFolders: string[] = [];
   try {
     for await (const zipEntry of zip.eachEntry()) {
-      if (zipEntry.fileName.endsWith('/')) continue;
+      if (zipEntry.fileName.endsWith('/')) {
+        if (/(?:^|\/)\d{4}-\d{2}\/$/.test(zipEntry.fileName)) monthFolders.push(zipEntry.fileName);
+        continue;
+      }
       const parsed = parseEntryName(zipEntry.fileName);
       const where = `${zipPath}:${zipEntry.fileName}`;
       if (!parsed) {
@@ -231,7 +282,10 @@ async function openZip(zipPath: string): Promise<ArchiveInput> {
     zip.close();
     throw corruptZip(zipPath, cause);
   }
-  return finishInput(zipPath, 'zip', entries, ignored, () => zip.close());
+  const emptyMonths = monthFolders
+    .filter((folder) => !entries.some((e) => `${e.where}`.startsWith(`${zipPath}:${folder}`)))
+    .map((folder) => `${zipPath}:${folder}`);
+  return finishInput(zipPath, 'zip', entries, ignored, emptyMonths, () => zip.close());
 }
 
 function finishInput(
@@ -239,12 +293,13 @@ function finishInput(
   type: ArchiveInput['type'],
   entries: ArchiveEntry[],
   ignored: string[],
+  emptyMonths: string[],
   close: () => void,
 ): ArchiveInput {
   const latestMonth = entries.reduce((latest, e) => (e.month > latest ? e.month : latest), '');
   const snapshot = `archive:${latestMonth}`;
   for (const entry of entries) entry.snapshot = snapshot;
-  return { path: inputPath, type, latestMonth, snapshot, entries, ignored, close };
+  return { path: inputPath, type, latestMonth, snapshot, entries, ignored, emptyMonths, close };
 }
 
 async function openZipEntry(

@@ -6,7 +6,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DROP_REASONS } from '../src/shared/schema.ts';
+import { checkFetchedApart } from './inputs.ts';
+import { logSafe } from './log-safe.ts';
 import { pipelinePaths } from './paths.ts';
+import { cleanUpInterruptedRuns } from './publish.ts';
 import {
   createConsoleReporter,
   formatCount,
@@ -167,6 +170,7 @@ export interface RunDeps {
  */
 export async function runPipeline(options: CliOptions, deps: RunDeps): Promise<RunRecord> {
   const paths = pipelinePaths({ root: deps.root, out: options.out });
+  checkFetchedApart(paths.sources.archiveDir, paths.sampleArchiveDir);
   const ctx = new RunContext({
     paths,
     archiveDir: path.resolve(deps.root ?? '.', options.archiveDir ?? paths.sampleArchiveDir),
@@ -179,6 +183,7 @@ export async function runPipeline(options: CliOptions, deps: RunDeps): Promise<R
   const r = deps.reporter;
   const selected = selectSteps(options);
   try {
+    for (const note of await cleanUpInterruptedRuns(paths)) ctx.note(note);
     if (!options.offline && !STEPS.some((s) => s.network)) {
       ctx.note('no step downloads anything yet: running on local inputs');
     }
@@ -277,7 +282,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     generatedAt = generatedAtFromEnv();
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    console.error(`pipeline: ${error.message}\n${USAGE}`);
+    console.error(logSafe(`pipeline: ${error.message}\n${USAGE}`));
     return EXIT.usage;
   }
   if (options.help) {
@@ -292,9 +297,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     await runPipeline(options, { reporter, generatedAt });
     return EXIT.ok;
   } catch (error) {
-    console.error(`\npipeline: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(logSafe(`\npipeline: ${error instanceof Error ? error.message : String(error)}`));
     console.error('No output was changed: every output of this run was discarded.');
-    if (process.env['PIPELINE_DEBUG'] && error instanceof Error) console.error(error.stack);
+    if (process.env['PIPELINE_DEBUG'] && error instanceof Error)
+      console.error(logSafe(error.stack ?? ''));
     return EXIT.failed;
   }
 }

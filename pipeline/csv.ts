@@ -8,7 +8,6 @@
 // times faster. It is as strict as csv-parse was: a quote inside an unquoted field, text
 // after a closing quote, an unclosed quote or a row with the wrong number of fields fails
 // with the file and line.
-import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { InputError } from './input-error.ts';
 
@@ -48,8 +47,25 @@ export async function* readCsv(
   requiredColumns: readonly string[],
   options: ReadCsvOptions = {},
 ): AsyncGenerator<CsvRow> {
-  const decoder = new StringDecoder('utf8');
+  // Fatal: bytes that are not UTF-8 fail with the file and line instead of becoming U+FFFD.
+  const decoder = new TextDecoder('utf-8', { fatal: true });
   const scanner = new CsvScanner();
+  const decode = (chunk: Buffer | string | undefined): string => {
+    // A stream of strings (e.g. Readable.from(text)) has been decoded already.
+    if (typeof chunk === 'string') return chunk;
+    try {
+      return chunk === undefined ? decoder.decode() : decoder.decode(chunk, { stream: true });
+    } catch (cause) {
+      const lossy = chunk === undefined ? '' : new TextDecoder('utf-8').decode(chunk);
+      const line = scanner.lineAfter(lossy.slice(0, Math.max(0, lossy.indexOf('\uFFFD'))));
+      throw new InputError(
+        `${where}:${line}`,
+        'is not valid UTF-8 (police.uk files are UTF-8): the file is damaged or was saved in ' +
+          'another encoding; download it again',
+        { cause },
+      );
+    }
+  };
   let columns: string[] | undefined;
   let first = true;
 
@@ -72,16 +88,16 @@ export async function* readCsv(
   }
 
   try {
-    for await (const chunk of input as AsyncIterable<Buffer>) {
+    for await (const chunk of input as AsyncIterable<Buffer | string>) {
       options.onBytes?.(chunk.length);
-      let text = decoder.write(chunk);
+      let text = decode(chunk);
       if (first && text.length > 0) {
         first = false;
         if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       }
       yield* rows(text, false);
     }
-    yield* rows(decoder.end(), true);
+    yield* rows(decode(undefined), true);
   } catch (error) {
     if (error instanceof CsvSyntaxError) {
       throw new InputError(`${where}:${error.line}`, `is not valid CSV (${error.message})`, {
@@ -122,6 +138,11 @@ class CsvScanner {
   private line = 1;
 
   /** The complete records in the text so far; with `final`, the text has ended. */
+  /** The line `ahead` (text not yet scanned) ends on. */
+  lineAfter(ahead: string): number {
+    return this.line + countLineBreaks(this.rest) + countLineBreaks(ahead);
+  }
+
   *scan(piece: string, final: boolean): Generator<{ line: number; fields: string[] }> {
     const text = this.rest + piece;
     let pos = 0;
@@ -236,4 +257,8 @@ const NEEDS_QUOTES = /[",\r\n]/;
 
 function formatCsvField(value: string): string {
   return NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+function countLineBreaks(text: string): number {
+  return text.match(/\r\n|\r|\n/g)?.length ?? 0;
 }

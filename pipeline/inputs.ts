@@ -1,5 +1,9 @@
 // A run's inputs: the police.uk files found under the archive folder (and the fetched
-// sources), the API snapshots, and the one source chosen for each month.
+// sources), the API snapshots, and the one source chosen for each month. Input discovery
+// opens the folders and zips together; a root with no police.uk files is allowed (and noted)
+// when another input or an API month snapshot supplies the months: a month police.uk serves
+// only through its API can be built on its own.
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { FORCES } from '../src/shared/constants.ts';
 import { listApiMonths, type ApiMonthFile } from './api-months.ts';
@@ -30,14 +34,11 @@ export async function loadInputs(ctx: RunContext): Promise<Inputs> {
   if (path.resolve(fetched) !== path.resolve(ctx.options.archiveDir) && (await exists(fetched))) {
     roots.push(fetched);
   }
-  const archives: ArchiveInput[] = [];
-  try {
-    for (const root of roots) archives.push(...(await openArchiveInputs(root)));
-  } catch (error) {
+  const { archives, emptyRoots } = await discoverArchiveInputs(roots);
+  const selected = await selectEntries(archives).catch((error: unknown) => {
     for (const archive of archives) archive.close();
     throw error;
-  }
-  const selected = selectEntries(archives);
+  });
   const apiMonths = await listApiMonths(ctx.paths.sources.apiDir);
   const choice = chooseMonthSources(
     selected.entries.filter((e) => e.kind === 'street'),
@@ -56,9 +57,17 @@ export async function loadInputs(ctx: RunContext): Promise<Inputs> {
   };
 
   const r = ctx.reporter;
+  for (const root of emptyRoots) ctx.note(`${root} is empty: no police.uk files read from it`);
   for (const archive of archives) {
     r.info(
       `input: ${archive.path} (${archive.type}, ${archive.entries.length} police.uk files, newest month ${archive.latestMonth})`,
+    );
+  }
+  const emptyMonths = archives.flatMap((a) => a.emptyMonths);
+  if (emptyMonths.length > 0) {
+    ctx.note(
+      `${emptyMonths.length} month folder(s) hold no police.uk file and add no month (a gap, ` +
+        `never zeros): ${emptyMonths.join(', ')}`,
     );
   }
   const ignored = archives.flatMap((a) => a.ignored);
@@ -67,9 +76,7 @@ export async function loadInputs(ctx: RunContext): Promise<Inputs> {
       `${ignored.length} file(s) that are not police.uk files were skipped, e.g. ${ignored[0]}`,
     );
   }
-  for (const { entry, usedInstead } of selected.shadowed) {
-    ctx.note(`${entry.where} is also in ${usedInstead.input}; the newer input's copy is used`);
-  }
+  for (const note of describeShadowed(selected.shadowed)) ctx.note(note);
   const skippedForces = new Set(choice.skipped.map((s) => s.why));
   for (const why of skippedForces) ctx.note(`street files skipped: ${why}`);
   if (choice.months.length === 0) {
@@ -79,4 +86,57 @@ export async function loadInputs(ctx: RunContext): Promise<Inputs> {
     );
   }
   return inputs;
+}
+
+export interface DiscoveredInputs {
+  archives: ArchiveInput[];
+  /** Roots that exist but hold no police.uk files (reported, not silent). */
+  emptyRoots: string[];
+}
+
+/** Open every root; close the result's archives when done. */
+export async function discoverArchiveInputs(roots: readonly string[]): Promise<DiscoveredInputs> {
+  const archives: ArchiveInput[] = [];
+  const emptyRoots: string[] = [];
+  try {
+    for (const root of roots) {
+      if (await isEmptyFolder(root)) emptyRoots.push(root);
+      else archives.push(...(await openArchiveInputs(root)));
+    }
+  } catch (error) {
+    for (const archive of archives) archive.close();
+    throw error;
+  }
+  return { archives, emptyRoots };
+}
+
+async function isEmptyFolder(root: string): Promise<boolean> {
+  const children = await readdir(root).catch(() => undefined);
+  return children !== undefined && children.length === 0;
+}
+
+/** One line for the run summary per file found twice, saying which copy was used and why. */
+export function describeShadowed(shadowed: SelectedEntries['shadowed']): string[] {
+  return shadowed.map(({ entry, usedInstead, why }) =>
+    why === 'identical'
+      ? `${entry.where} is the same file as ${usedInstead.where}: read once`
+      : `${entry.where} differs from ${usedInstead.where}: the copy from the newer police.uk ` +
+        `snapshot (${usedInstead.snapshot}, against ${entry.snapshot}) is used, by the rule ` +
+        '"newest snapshot, by the months the input holds"',
+  );
+}
+
+/**
+ * Fetched months must live apart from the committed sample: under it, a fetch would mix
+ * police.uk's newer files into the sample (and the sample would hide them). Throws when the
+ * fetch step's folder is inside the sample's.
+ */
+export function checkFetchedApart(fetchedDir: string, sampleDir: string): void {
+  const relative = path.relative(path.resolve(sampleDir), path.resolve(fetchedDir));
+  if (relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))) {
+    throw new Error(
+      `fetched months would be saved in ${fetchedDir}, inside the committed sample ${sampleDir}: ` +
+        'give --out a folder outside data/sample',
+    );
+  }
 }

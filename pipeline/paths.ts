@@ -17,6 +17,8 @@ export interface PipelinePaths {
   stopSearchCsv: string;
   /** What the last run read, kept and dropped. */
   runSummary: string;
+  /** The renames of a publish in progress (see write.ts Staging); absent between runs. */
+  publishJournal: string;
   /** The site's data (committed). */
   siteData: string;
   /** The map island's binary data (committed). */
@@ -53,6 +55,7 @@ export function pipelinePaths(
     masterCsv: path.join(processed, 'leeds_street_combined.csv'),
     stopSearchCsv: path.join(processed, 'leeds_stop_and_search.csv'),
     runSummary: path.join(processed, 'run-summary.json'),
+    publishJournal: path.join(processed, 'publish-journal.json'),
     siteData:
       out === undefined
         ? fromRoot('src', 'data', 'site-data.json')

@@ -1,26 +1,41 @@
-// The months a refresh fetches when it is not told which: every month from the first one the
-// site publishes to the newest police.uk publishes. Fetching published months again costs
+// The months a refresh fetches when it is not told which: every month from the refresh's first
+// month (REFRESH_FIRST_MONTH, default 2018-01, or the first published month if that is
+// earlier) to the newest police.uk publishes. Fetching published months again costs
 // almost nothing on a warm cache (the fetch step re-downloads only months absent from the
 // cache or whose archive entries changed, see pipeline/sources/index.ts) and buys two things:
 // - a runner whose cache was lost, or the first live run after the sample data, rebuilds every
 //   published month instead of dropping them (which the gate would refuse);
 // - police.uk's revisions of earlier months, which come in each newer archive, are published.
-// The range starts at the first published month, not at the first month of the newest archive:
-// the site never loses a month because the archive window moved past it (older months come
-// from the newest archive that still holds them), and it never grows backwards by itself.
-// With nothing published yet, it is the 36 months of the newest archive.
+// The range starts at the first month, not at the first month of the newest archive: the first
+// live run backfills every month since then from older archives (each holds 36 months; the
+// fetch step picks the fewest that cover the range), so the site is never stuck at the
+// sample's months, and it never loses a month because the archive window moved past it.
 import { siteDataAtRef } from './validate-cli.ts';
 import { probeArchive } from './sources/archive-remote.ts';
 import { resolveSourceConfig, sourceUrl } from './sources/config.ts';
 import { HttpClient, type Log } from './sources/http.ts';
 import { monthRange } from '../src/shared/months.ts';
-import { archiveMonths, newestPublishedMonth } from './sources/months.ts';
+import { checkMonth, newestPublishedMonth } from './sources/months.ts';
 import { fetchCrimeDates } from './sources/police-api.ts';
 
 /** The pipeline's own month choices (see `npm run pipeline -- --help`). */
 const MONTH_FLAGS = ['--latest', '--month', '--range'] as const;
 
 export class MonthChoiceError extends Error {}
+
+/** The first month a refresh publishes unless told otherwise: police.uk's street data from 2018. */
+export const DEFAULT_FIRST_MONTH = '2018-01';
+
+/** The first month setting: REFRESH_FIRST_MONTH, else DEFAULT_FIRST_MONTH. */
+export function firstMonthSetting(env: Readonly<Record<string, string | undefined>>): string {
+  const value = env['REFRESH_FIRST_MONTH']?.trim();
+  if (!value) return DEFAULT_FIRST_MONTH;
+  try {
+    return checkMonth(value, 'REFRESH_FIRST_MONTH');
+  } catch (error) {
+    throw new MonthChoiceError((error as Error).message, { cause: error });
+  }
+}
 
 /** What police.uk publishes now. */
 export interface PoliceUkMonths {
@@ -38,16 +53,21 @@ export function choosesMonths(args: readonly string[]): boolean {
   });
 }
 
-/** The default range: from the first published month (or the newest archive's first) to the newest. */
+/**
+ * The default range: from the first month setting (or the first published month, when that
+ * is earlier: a published month is never dropped) to the newest police.uk month.
+ */
 export function defaultMonthRange(
   publishedMonths: readonly string[],
   policeUk: PoliceUkMonths,
+  firstMonth: string = DEFAULT_FIRST_MONTH,
 ): { from: string; to: string } {
-  const from = publishedMonths[0] ?? (archiveMonths(policeUk.archive)[0] as string);
+  const published = publishedMonths[0];
+  const from = published !== undefined && published < firstMonth ? published : firstMonth;
   if (from > policeUk.newest) {
     throw new MonthChoiceError(
-      `the site publishes months from ${from}, but the newest month police.uk publishes is ` +
-        `${policeUk.newest}: check POLICE_ARCHIVE_BASE_URL and POLICE_API_BASE_URL.`,
+      `the refresh starts at ${from}, but the newest month police.uk publishes is ` +
+        `${policeUk.newest}: check REFRESH_FIRST_MONTH, POLICE_ARCHIVE_BASE_URL and POLICE_API_BASE_URL.`,
     );
   }
   return { from, to: policeUk.newest };
@@ -93,12 +113,13 @@ export async function monthArguments(options: {
       { cause: error },
     );
   }
-  const { from, to } = defaultMonthRange(published?.months ?? [], policeUk);
+  const firstMonth = firstMonthSetting(options.env);
+  const { from, to } = defaultMonthRange(published?.months ?? [], policeUk, firstMonth);
+  const added = monthRange(from, to).filter((m) => !published?.months.includes(m));
   options.log(
-    `Months: ${from} to ${to} (${monthRange(from, to).length}), ` +
-      (published
-        ? `from the first published month to the newest police.uk publishes`
-        : `nothing is published yet: the months of the newest archive, ${policeUk.archive}.zip`) +
+    `Months: ${from} to ${to} (${monthRange(from, to).length}), from the first month ` +
+      `(REFRESH_FIRST_MONTH=${firstMonth}) to the newest police.uk publishes; ` +
+      `${added.length} not published yet` +
       '; only months new or revised since the cached copy are downloaded.',
   );
   return ['--range', from, to];

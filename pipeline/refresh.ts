@@ -1,11 +1,13 @@
 // `npm run refresh-data -- <step>`: the monthly refresh, one step at a time, exactly as the
 // data workflow runs it (.github/workflows/data.yml).
 //   pipeline  run the pipeline on the live sources into a staging folder (`--out`); without
-//             --latest/--month/--range, every month from the first published one to the
-//             newest police.uk publishes (pipeline/refresh-months.ts says why)
-//   validate  check the staged site data against the data committed at HEAD
+//             --latest/--month/--range, every month from REFRESH_FIRST_MONTH (default
+//             2018-01) to the newest police.uk publishes (pipeline/refresh-months.ts says why)
+//   validate  check the staged site data against the data committed at HEAD (approvals:
+//             data/approvals.json and DATA_APPROVAL, "YYYY-MM: reason")
 //   commit    if it passes and changed: put the staged files in place, record the change
-//             in src/data/changes.json and make one commit naming the months added/revised
+//             (and any approved exception) in src/data/changes.json, spend the approvals
+//             used, and make one commit naming the months added/revised
 //   all       the three in order
 // Published files are replaced only by `commit`, after validation: a failed or refused
 // refresh leaves the repository as it was.
@@ -16,6 +18,8 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { changeLogSchema, EMPTY_CHANGE_LOG, type ChangeLog } from '../src/shared/change-log.ts';
 import { parseOrThrow, type SiteData } from '../src/shared/schema.ts';
+import { APPROVALS_PATH, readApprovals, type Approval } from './approvals.ts';
+import { logSafe } from './log-safe.ts';
 import { pipelinePaths, type PipelinePaths } from './paths.ts';
 import { changeEntry, commitMessage, recordChange } from './provenance.ts';
 import { MonthChoiceError, monthArguments } from './refresh-months.ts';
@@ -108,6 +112,9 @@ function gateInputs(options: RefreshOptions): GateInputs {
     candidate: path.relative(options.root, staged.siteData),
     previous: { ref: 'HEAD' },
     runSummary: path.relative(options.root, staged.runSummary),
+    approvals: APPROVALS_PATH,
+    // The data workflow's `approve` input ("YYYY-MM: reason"), passed through the environment.
+    approve: options.env['DATA_APPROVAL'],
   };
 }
 
@@ -183,9 +190,11 @@ export async function commitStep(
     changed.push(path.relative(options.root, to));
   }
   const changeLogFile = path.join(options.root, CHANGE_LOG_PATH);
+  if (report.approved.length > 0) entry.exceptions = report.approved;
   const log = recordChange(await readChangeLog(changeLogFile), entry);
   await writeFileAtomic(changeLogFile, `${JSON.stringify(log, null, 2)}\n`);
   changed.push(CHANGE_LOG_PATH);
+  if (await spendApprovals(options.root, report.usedApprovals)) changed.push(APPROVALS_PATH);
 
   const message = commitMessage(entry);
   const messageFile = path.join(options.root, options.stageDir, 'commit-message.txt');
@@ -198,6 +207,21 @@ export async function commitStep(
   return { changed: true, sha };
 }
 
+/**
+ * Remove the committed approvals this refresh used: each is spent once, so it never lets a
+ * later fault in the same month through. Returns whether the file changed.
+ */
+async function spendApprovals(root: string, used: readonly Approval[]): Promise<boolean> {
+  const file = path.join(root, APPROVALS_PATH);
+  const committed = await readApprovals(file);
+  const left = committed.filter(
+    (a) => !used.some((u) => u.month === a.month && u.reason === a.reason),
+  );
+  if (left.length === committed.length) return false;
+  await writeFileAtomic(file, `${JSON.stringify({ approvals: left }, null, 2)}\n`);
+  return true;
+}
+
 export async function runStep(step: Step, options: RefreshOptions): Promise<void> {
   if (step === 'pipeline' || step === 'all') await pipelineStep(options);
   if (step === 'validate') await validateStep(options);
@@ -205,8 +229,9 @@ export async function runStep(step: Step, options: RefreshOptions): Promise<void
 }
 
 const USAGE = `Usage: npm run refresh-data -- <${STEPS.join('|')}> [pipeline arguments]
-  Without --latest, --month or --range, the pipeline fetches every month from the first
-  published one to the newest police.uk publishes.
+  Without --latest, --month or --range, the pipeline fetches every month from
+  $REFRESH_FIRST_MONTH (default 2018-01) to the newest police.uk publishes.
+  $DATA_APPROVAL ("YYYY-MM: reason") approves what the gate refuses for that month.
   Staging folder: $REFRESH_DIR (default ${DEFAULT_REFRESH_DIR}).`;
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -220,7 +245,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     stageDir: process.env['REFRESH_DIR'] ?? DEFAULT_REFRESH_DIR,
     pipelineArgs,
     env: process.env,
-    log: (line) => console.log(line),
+    log: (line) => console.log(logSafe(line)),
   };
   try {
     await runStep(step as Step, options);
@@ -231,7 +256,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       error instanceof UnusableInputError ||
       error instanceof MonthChoiceError;
     if (!expected) throw error;
-    console.error(`refresh-data ${step}: ${error.message}`);
+    console.error(logSafe(`refresh-data ${step}: ${error.message}`));
     return 1;
   }
 }

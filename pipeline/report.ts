@@ -2,6 +2,7 @@
 // display for long steps (a redrawn line on a terminal, plain lines otherwise), and the run
 // summary. Output goes through a Reporter so tests can capture it.
 import { DROP_REASONS, type DropCounts, type DropReason } from '../src/shared/schema.ts';
+import { logSafe } from './log-safe.ts';
 
 /** Examples kept per drop reason: enough to find the pattern in a file, few enough to read. */
 export const EXAMPLES_PER_REASON = 5;
@@ -72,14 +73,14 @@ export function createConsoleReporter(
 ): Reporter {
   const tty = out.isTTY === true;
   return {
-    info: (line) => out.write(`${line}\n`),
-    warn: (line) => out.write(`warning: ${line}\n`),
+    info: (line) => out.write(`${logSafe(line)}\n`),
+    warn: (line) => out.write(`warning: ${logSafe(line)}\n`),
     progress(label, total) {
       let done = 0;
       let lastDraw = 0;
       const draw = () => {
         const percent = total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : 0;
-        out.write(`\r\x1b[2K  ${label} ${percent}%`);
+        out.write(`\r\x1b[2K  ${logSafe(label)} ${percent}%`);
       };
       return {
         advance(n) {
@@ -92,7 +93,7 @@ export function createConsoleReporter(
           }
         },
         done(summary) {
-          const line = `  ${label}${summary ? `: ${summary}` : ''}`;
+          const line = logSafe(`  ${label}${summary ? `: ${summary}` : ''}`);
           out.write(tty ? `\r\x1b[2K${line}\n` : `${line}\n`);
         },
       };

@@ -2,6 +2,7 @@
 // month results (loaded once, on first use), the staged outputs and the run record.
 import path from 'node:path';
 import type { Ward } from '../src/shared/schema.ts';
+import { CROSS_MONTH_RULE, dropRepeatsAcrossMonths } from './crime-ids.ts';
 import { loadGeography, type Geography } from './geo.ts';
 import { loadGeoContext, type GeoContext, type GeoFiles } from './geo-context.ts';
 import { loadInputs, type Inputs } from './inputs.ts';
@@ -53,7 +54,7 @@ export interface RunRecord {
 }
 
 export class RunContext {
-  readonly staging = new Staging();
+  readonly staging: Staging;
   readonly record: RunRecord = { steps: [], notes: [] };
   private inputsLoaded: Promise<Inputs> | undefined;
   private referenceLoaded: Promise<Geography> | undefined;
@@ -70,6 +71,7 @@ export class RunContext {
 
   constructor(options: RunOptions) {
     this.options = options;
+    this.staging = new Staging(options.paths.publishJournal);
   }
 
   get paths(): PipelinePaths {
@@ -138,8 +140,9 @@ export class RunContext {
       }
       found.push({ ...cached, plan, cached: true });
     }
-    this.setMonths(found);
-    return found;
+    const months = await dropRepeatedCrimeIds(this, found);
+    this.setMonths(months);
+    return months;
   }
 
   /** The month from the cache when it is current, with this run's provenance labels; else null. */
@@ -221,6 +224,21 @@ export function geoFiles(paths: PipelinePaths): GeoFiles {
     pollingDistrictsCache: paths.sources.pollingDistrictsCache,
     postcodesCache: paths.sources.postcodesCache,
   };
+}
+
+/** The months without rows whose Crime ID an earlier month holds (see crime-ids.ts), noted. */
+export async function dropRepeatedCrimeIds(
+  ctx: RunContext,
+  months: MonthOutcome[],
+): Promise<MonthOutcome[]> {
+  const result = await dropRepeatsAcrossMonths(months, ctx.paths.cacheDir);
+  for (const d of result.dropped) {
+    ctx.note(
+      `${d.month}: ${d.rows} row(s) dropped as duplicates, their Crime ID already in ` +
+        `${d.firstSeenIn.join(', ')} (${CROSS_MONTH_RULE})`,
+    );
+  }
+  return result.months;
 }
 
 export function planBytes(plan: MonthPlan): number {

@@ -13,6 +13,17 @@ import {
   siteDataSchema,
   type SiteData,
 } from '../src/shared/schema.ts';
+import { CRIME_TYPES } from '../src/shared/constants.ts';
+import {
+  APPROVALS_PATH,
+  ApprovalError,
+  parseApprovalInput,
+  readApprovals,
+  type Approval,
+} from './approvals.ts';
+import type { Expected } from './gate.ts';
+import { logSafe } from './log-safe.ts';
+import { parseWards, REFERENCE_FILES } from './reference.ts';
 import {
   formatReport,
   validateSiteData,
@@ -31,7 +42,9 @@ const USAGE = `Usage: npm run validate-data -- [options]
   --previous FILE       published site data to compare with
   --previous-ref REF    or: read ${SITE_DATA_PATH} from this git commit (default HEAD)
   --run-summary FILE    the pipeline's run summary, for per-month checks
-                        (default ${RUN_SUMMARY_PATH}; skipped when absent)`;
+                        (default ${RUN_SUMMARY_PATH}; skipped when absent)
+  --approvals FILE      approvals of named months' changes (default ${APPROVALS_PATH})
+  --approve "YYYY-MM: reason"   approve one month's changes (the workflow's approve input)`;
 
 /** An input the gate cannot even read: a usage error, a missing file, bad JSON. */
 export class UnusableInputError extends Error {}
@@ -40,6 +53,10 @@ export interface GateInputs {
   candidate: string;
   previous: { file: string } | { ref: string };
   runSummary: string;
+  /** The committed approvals file (absent: none). */
+  approvals?: string | undefined;
+  /** One approval given by hand, "YYYY-MM: reason". */
+  approve?: string | undefined;
 }
 
 export function parseGateArgs(argv: readonly string[]): GateInputs {
@@ -52,6 +69,8 @@ export function parseGateArgs(argv: readonly string[]): GateInputs {
         previous: { type: 'string' },
         'previous-ref': { type: 'string' },
         'run-summary': { type: 'string', default: RUN_SUMMARY_PATH },
+        approvals: { type: 'string', default: APPROVALS_PATH },
+        approve: { type: 'string' },
       },
       strict: true,
     }));
@@ -68,6 +87,8 @@ export function parseGateArgs(argv: readonly string[]): GateInputs {
         ? { file: values.previous }
         : { ref: values['previous-ref'] ?? 'HEAD' },
     runSummary: values['run-summary'],
+    approvals: values.approvals,
+    approve: values.approve,
   };
 }
 
@@ -162,6 +183,35 @@ export interface GateData {
   next: unknown;
   previous: SiteData | null;
   months: MonthQuality[];
+  expected: Expected;
+  approvals: Approval[];
+}
+
+/** The wards of the reference data and police.uk's crime types: what every build must hold. */
+export async function loadExpected(cwd = '.'): Promise<Expected> {
+  const file = resolve(cwd, 'data', 'reference', REFERENCE_FILES.wards);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UnusableInputError(`Cannot read the reference wards ${file}`, { cause: error });
+  }
+  const wards = parseWards(text, file).map(({ code, name }) => ({ code, name }));
+  return { wards, crimeTypes: CRIME_TYPES };
+}
+
+/** The committed approvals and the one given by hand. */
+async function loadApprovals(inputs: GateInputs, cwd: string): Promise<Approval[]> {
+  try {
+    const fromFile = inputs.approvals ? await readApprovals(resolve(cwd, inputs.approvals)) : [];
+    const byHand = parseApprovalInput(inputs.approve);
+    return byHand ? [...fromFile, byHand] : fromFile;
+  } catch (error) {
+    if (error instanceof ApprovalError) {
+      throw new UnusableInputError(error.message, { cause: error });
+    }
+    throw error;
+  }
 }
 
 /** Read everything the gate needs; paths are relative to `cwd`. */
@@ -175,7 +225,9 @@ export async function loadGateData(inputs: GateInputs, cwd = '.'): Promise<GateD
         )
       : await siteDataAtRef(inputs.previous.ref, cwd);
   const months = await monthQuality(resolve(cwd, inputs.runSummary));
-  return { next, previous, months };
+  const expected = await loadExpected(cwd);
+  const approvals = await loadApprovals(inputs, cwd);
+  return { next, previous, months, expected, approvals };
 }
 
 /** Read everything the gate needs and run it. */
@@ -186,7 +238,7 @@ export async function runGate(inputs: GateInputs, cwd = '.'): Promise<Validation
 /** Print the report, and add it to the GitHub job summary when there is one. */
 export async function printReport(report: ValidationReport): Promise<void> {
   const text = formatReport(report);
-  (report.ok ? console.log : console.error)(text);
+  (report.ok ? console.log : console.error)(logSafe(text));
   const summaryFile = process.env['GITHUB_STEP_SUMMARY'];
   if (summaryFile) {
     await appendFile(summaryFile, `### Data validation\n\n\`\`\`\n${text}\n\`\`\`\n`);
@@ -200,7 +252,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return report.ok ? EXIT.ok : EXIT.refused;
   } catch (error) {
     if (!(error instanceof UnusableInputError)) throw error;
-    console.error(`validate-data: ${error.message}`);
+    console.error(logSafe(`validate-data: ${error.message}`));
     return EXIT.unusable;
   }
 }

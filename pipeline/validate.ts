@@ -9,15 +9,16 @@ import {
   type MonthProvenance,
   type SiteData,
 } from '../src/shared/schema.ts';
+import { applyApprovals, type Approval, type ApprovedException } from './approvals.ts';
+import {
+  checkNewMonths,
+  checkSanity,
+  compareRevisions,
+  type ComparisonCheck,
+  type Expected,
+  type RoutineRevision,
+} from './gate.ts';
 import { diffMonths, type MonthChange } from './provenance.ts';
-
-/**
- * A month may change by this fraction of its rows against the previous build while its
- * police.uk snapshot stays the same. Without a new snapshot only our own processing can move
- * rows (a boundary or de-duplication fix shifts a few dozen of ~9,000 a month); a half-read
- * archive or an API outage moves thousands. 1% keeps the first and stops the second.
- */
-export const REVISION_TOLERANCE = 0.01;
 
 /**
  * Rows dropped as malformed (bad coordinates, month or crime type) may be at most this
@@ -43,12 +44,14 @@ export type CheckName =
   | 'missing-month'
   | 'newest-month'
   | 'empty-month'
-  | 'unexplained-change'
+  | ComparisonCheck
   | 'coverage'
   | 'malformed-rows';
 
 export interface Problem {
   check: CheckName;
+  /** The month it is about, when it is about one: an approval for the month can let it through. */
+  month?: string;
   /** What is wrong, where, and what to do; one line. */
   message: string;
 }
@@ -69,6 +72,10 @@ export interface ValidationInput {
   previous: SiteData | null;
   /** Per-month row accounting of this run, when available; checked like the totals. */
   months?: readonly MonthQuality[];
+  /** The wards and crime types any build must hold (from the reference data and constants). */
+  expected: Expected;
+  /** A person's approvals of findings about named months (see approvals.ts). */
+  approvals?: readonly Approval[];
 }
 
 export interface ValidationReport {
@@ -82,17 +89,22 @@ export interface ValidationReport {
   added: string[];
   /** Months whose figures differ from the previous build (allowed or not). */
   revised: MonthChange[];
+  /** Published months that moved within the routine tolerances: they pass, listed here. */
+  routine: RoutineRevision[];
+  /** Findings an approval let through, with its reason: recorded in the change log. */
+  approved: ApprovedException[];
+  /** The approvals that let something through. */
+  usedApprovals: Approval[];
+  /** What the gate could not judge, e.g. a new month without reference months. */
+  notes: string[];
 }
 
 export function validateSiteData(input: ValidationInput): ValidationReport {
   const parsed = siteDataSchema.safeParse(input.next);
   if (!parsed.success) {
     return {
-      ok: false,
-      data: null,
+      ...NOTHING_COMPARED,
       compared: input.previous !== null,
-      added: [],
-      revised: [],
       problems: parsed.error.issues.map((issue) => ({
         check: 'schema',
         message: `site data does not fit the schema at ${issue.path.join('.') || '(root)'}: ${issue.message}`,
@@ -102,21 +114,50 @@ export function validateSiteData(input: ValidationInput): ValidationReport {
   const next = parsed.data;
   const problems = checkShape(next);
   const compared = input.previous !== null;
-  if (problems.length > 0) {
-    return { ok: false, data: null, compared, added: [], revised: [], problems };
-  }
+  if (problems.length > 0) return { ...NOTHING_COMPARED, compared, problems };
 
   const { added, revised } = diffMonths(input.previous, next);
+  const notes: string[] = [];
+  let routine: RoutineRevision[] = [];
   problems.push(...checkEmptyMonths(next));
+  problems.push(...checkSanity(next, input.expected, input.previous === null));
   if (input.previous) {
     problems.push(...checkMonthsKept(input.previous, next));
-    problems.push(...checkRevisions(revised));
+    const revisions = compareRevisions(input.previous, next);
+    problems.push(...revisions.findings);
+    routine = revisions.routine;
+    const season = checkNewMonths(input.previous, next, added);
+    problems.push(...season.findings);
+    notes.push(...season.notes);
   }
   problems.push(...checkQuality('all months', next.quality));
   for (const month of input.months ?? []) problems.push(...checkQuality(month.month, month));
 
-  return { ok: problems.length === 0, data: next, compared, problems, added, revised };
+  const { refused, approved, used } = applyApprovals(problems, input.approvals ?? []);
+  return {
+    ok: refused.length === 0,
+    data: next,
+    compared,
+    problems: refused,
+    added,
+    revised,
+    routine,
+    approved,
+    usedApprovals: used,
+    notes,
+  };
 }
+
+const NOTHING_COMPARED = {
+  ok: false,
+  data: null,
+  added: [],
+  revised: [],
+  routine: [],
+  approved: [],
+  usedApprovals: [],
+  notes: [],
+} as const satisfies Omit<ValidationReport, 'problems' | 'compared'>;
 
 /** Agreement between the arrays that the schema alone cannot check. */
 function checkShape(data: SiteData): Problem[] {
@@ -179,6 +220,7 @@ function checkMonthsKept(previous: SiteData, next: SiteData): Problem[] {
     if (!nextMonths.has(month)) {
       problems.push({
         check: 'missing-month',
+        month,
         message:
           `${month} was published before and is missing now; check that its source ` +
           '(archive or API) was reachable and that the month cache was restored.',
@@ -194,20 +236,6 @@ function checkMonthsKept(previous: SiteData, next: SiteData): Problem[] {
     });
   }
   return problems;
-}
-
-/** A new snapshot explains a change; the same snapshot does only within the tolerance. */
-function checkRevisions(revised: readonly MonthChange[]): Problem[] {
-  return revised
-    .filter((change) => !change.newSnapshot && Math.abs(change.fraction) > REVISION_TOLERANCE)
-    .map((change) => ({
-      check: 'unexplained-change' as const,
-      message:
-        `${change.month} changed from ${change.before.rows} to ${change.after.rows} rows ` +
-        `(${formatPercent(change.fraction, true)}, tolerance ${formatPercent(REVISION_TOLERANCE)}) ` +
-        `but police.uk published no newer data for it (still ${describeSource(change.after)}); ` +
-        'a partial download or a processing fault is likely: rerun, or find what changed.',
-    }));
 }
 
 function checkQuality(
@@ -289,6 +317,19 @@ export function formatReport(report: ValidationReport): string {
         `(${formatPercent(change.fraction, true)}), ${why}.`,
     );
   }
+  for (const r of report.routine) {
+    lines.push(
+      `Routine revision (within tolerance): ${r.month} ${r.before} -> ${r.after} crimes: ` +
+        `${r.details.join(', ')}.`,
+    );
+  }
+  for (const note of report.notes) lines.push(`Note: ${note}.`);
+  for (const a of report.approved) {
+    lines.push(
+      `Approved exception for ${a.month}${a.approvedBy ? ` by ${a.approvedBy}` : ''}: ${a.reason}`,
+    );
+    for (const finding of a.findings) lines.push(`  ${finding}`);
+  }
   if (report.ok) {
     lines.push('Validation passed.');
   } else {
@@ -296,6 +337,13 @@ export function formatReport(report: ValidationReport): string {
       `Validation FAILED: ${report.problems.length} problem(s); nothing may be published.`,
     );
     for (const problem of report.problems) lines.push(`  [${problem.check}] ${problem.message}`);
+    if (report.problems.some((p) => p.month !== undefined)) {
+      lines.push(
+        'If a change is right (police.uk really revised the month), approve it: add ' +
+          '{"month": "YYYY-MM", "reason": "..."} to data/approvals.json, or run the data ' +
+          'workflow by hand with approve "YYYY-MM: reason".',
+      );
+    }
   }
   return lines.join('\n');
 }

@@ -1,10 +1,15 @@
 // Atomic writes. Every output is written to "<path>.tmp-<pid>" and renamed into place only
 // when complete, so a failed or interrupted run never leaves a half-written file where a good
-// one was. A Staging collects a run's outputs and renames them together at the very end.
+// one was. A Staging collects a run's outputs and publishes them together at the very end:
+// it first writes a journal listing every rename, then renames, then deletes the journal. A
+// run killed between the first and the last rename leaves the journal, and the next run
+// finishes those renames before anything else (recoverInterruptedPublish), so the outputs are
+// never left as a mix of two runs. Temporary files of runs killed earlier are swept.
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { z } from 'zod';
 
 export function tempPathFor(finalPath: string): string {
   return `${finalPath}.tmp-${process.pid}`;
@@ -82,11 +87,44 @@ export async function createAtomicWriteStream(finalPath: string): Promise<Atomic
 }
 
 /**
- * A run's outputs, staged as temporary files and renamed into place together by commit().
- * Until then every previous output stays as it was; abort() removes what was staged.
+ * Test hook: PIPELINE_CRASH_AT=<point> kills the process with SIGKILL at that point, as a
+ * power cut or an OOM kill would, so tests can check what an interrupted run leaves.
+ */
+function crashPoint(point: 'staged' | 'publishing'): void {
+  if (process.env['PIPELINE_CRASH_AT'] === point) process.kill(process.pid, 'SIGKILL');
+}
+
+const journalSchema = z.object({
+  version: z.literal(1),
+  startedAt: z.string(),
+  renames: z.array(z.object({ from: z.string(), to: z.string() })),
+});
+
+/** Write `data` to `file` and flush it to disk before returning (the journal must survive a crash). */
+async function writeDurably(file: string, data: string): Promise<void> {
+  const temp = tempPathFor(file);
+  const handle = await open(temp, 'w');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temp, file);
+}
+
+/**
+ * A run's outputs, staged as temporary files and published together by commit(). Until then
+ * every previous output stays as it was; abort() removes what was staged.
  */
 export class Staging {
   private readonly staged = new Map<string, AtomicWriteStream | { tempPath: string }>();
+  /** Where commit() records its renames while it makes them. */
+  readonly journal: string;
+
+  constructor(journal: string) {
+    this.journal = journal;
+  }
 
   /** Stage `data` for `finalPath`. */
   async writeFile(finalPath: string, data: string | Uint8Array): Promise<void> {
@@ -110,10 +148,25 @@ export class Staging {
     return [...this.staged.keys()];
   }
 
-  /** Close every staged stream, then rename every staged file into place. */
+  /**
+   * Close every staged stream, record the renames in the journal, rename every staged file
+   * into place, then delete the journal. Interrupted after the journal is written, the next
+   * run's recoverInterruptedPublish() completes the renames.
+   */
   async commit(): Promise<void> {
     for (const item of this.staged.values()) if ('close' in item) await item.close();
-    for (const [finalPath, item] of this.staged) await rename(item.tempPath, finalPath);
+    crashPoint('staged');
+    const renames = [...this.staged].map(([to, item]) => ({ from: item.tempPath, to }));
+    await mkdir(path.dirname(this.journal), { recursive: true });
+    await writeDurably(
+      this.journal,
+      JSON.stringify({ version: 1, startedAt: new Date().toISOString(), renames }),
+    );
+    for (const [i, { from, to }] of renames.entries()) {
+      await rename(from, to);
+      if (i === 0) crashPoint('publishing');
+    }
+    await rm(this.journal, { force: true });
     this.staged.clear();
   }
 
@@ -128,5 +181,69 @@ export class Staging {
 
   private claim(finalPath: string): void {
     if (this.staged.has(finalPath)) throw new Error(`${finalPath} was staged twice in one run`);
+  }
+}
+
+/**
+ * Finish a publish that a killed run left half done: every rename its journal lists whose
+ * temporary file is still there is made (those files were complete before the journal was
+ * written). Returns the files put in place; none when there is no journal.
+ */
+export async function recoverInterruptedPublish(journal: string): Promise<string[]> {
+  let text: string;
+  try {
+    text = await readFile(journal, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  let parsed: z.infer<typeof journalSchema>;
+  try {
+    parsed = journalSchema.parse(JSON.parse(text));
+  } catch (cause) {
+    throw new Error(
+      `${journal} is not a readable publish journal, so an interrupted run cannot be completed: ` +
+        'check that the outputs belong together (or run the pipeline again), then delete it',
+      { cause },
+    );
+  }
+  const completed: string[] = [];
+  for (const { from, to } of parsed.renames) {
+    const moved = await rename(from, to).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return false; // renamed before the run was killed
+        throw error;
+      },
+    );
+    if (moved) completed.push(to);
+  }
+  await rm(journal, { force: true });
+  return completed;
+}
+
+const TEMP_SUFFIX = /\.tmp-(\d+)$/;
+
+/** Temporary files ("*.tmp-<pid>") in `dirs` left by processes that are no longer running. */
+export async function sweepTemporaryFiles(dirs: readonly string[]): Promise<string[]> {
+  const swept: string[] = [];
+  for (const dir of new Set(dirs)) {
+    const names = await readdir(dir).catch(() => [] as string[]);
+    for (const name of names) {
+      const pid = Number(TEMP_SUFFIX.exec(name)?.[1]);
+      if (!Number.isInteger(pid) || pid === process.pid || isRunning(pid)) continue;
+      await rm(path.join(dir, name), { force: true, recursive: true });
+      swept.push(path.join(dir, name));
+    }
+  }
+  return swept;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

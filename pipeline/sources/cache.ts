@@ -4,6 +4,7 @@
 //   api/YYYY-MM.json                             crimes-street answers for months no archive holds yet
 //   sources/manifest/YYYY-MM.json                source, archive or API snapshot, fetchedAt, file CRCs
 //   sources/downloads/YYYY-MM.zip[.partial]      whole archives, only when a server refuses ranges
+//   sources/api-leaf-history.json                crimes per piece of the API query polygon, by month
 //   sources/postcodes-io.json                    reverse-geocoding answers by coordinate
 //   sources/polling-districts.geojson            the council's polling districts
 // Every write is atomic (temp + rename); a month appears whole or not at all.
@@ -20,6 +21,7 @@ export interface SourcePaths {
   manifestDir: string;
   downloadDir: string;
   stagingDir: string;
+  apiLeafHistory: string;
   postcodesCache: string;
   pollingDistrictsCache: string;
 }
@@ -35,6 +37,7 @@ export function sourcePaths(cacheRoot: string = DEFAULT_CACHE_ROOT): SourcePaths
     manifestDir: path.join(own, 'manifest'),
     downloadDir: path.join(own, 'downloads'),
     stagingDir: path.join(own, 'staging'),
+    apiLeafHistory: path.join(own, 'api-leaf-history.json'),
     postcodesCache: path.join(own, 'postcodes-io.json'),
     pollingDistrictsCache: path.join(own, 'polling-districts.geojson'),
   };

@@ -30,8 +30,15 @@ import {
   type Log,
 } from './http.ts';
 import { monthRange } from '../../src/shared/months.ts';
+import { readEarlierMonths } from './earlier-months.ts';
 import { checkMonth, newestPublishedMonth, planArchives } from './months.ts';
-import { districtQueryPolygons, fetchCrimeDates, fetchMonthCrimes } from './police-api.ts';
+import { areaKey, readLeafHistory, recordMonth, writeLeafHistory } from './api-leaf-history.ts';
+import {
+  districtQueryPolygons,
+  fetchCrimeDates,
+  fetchMonthCrimes,
+  polyParameter,
+} from './police-api.ts';
 import type { ProgressSink } from './progress.ts';
 import { crc32 } from 'node:zlib';
 
@@ -142,7 +149,7 @@ export async function fetchSources(options: FetchSourcesOptions): Promise<FetchS
     const snapshot = `api:${apiDates?.[0] ?? apiMonths.at(-1)}`;
     for (const month of apiMonths) {
       results.push(
-        await fetchApiMonth(month, snapshot, outline, { client, config, paths, log, now }),
+        await fetchApiMonth(month, snapshot, outline, { client, config, paths, log, now, forces }),
       );
     }
   }
@@ -273,6 +280,7 @@ async function fetchApiMonth(
     paths: SourcePaths;
     log: Log;
     now: () => Date;
+    forces: readonly string[];
   },
 ): Promise<FetchedMonth> {
   const { paths, log } = context;
@@ -280,11 +288,16 @@ async function fetchApiMonth(
   if (recorded?.source === 'api' && recorded.snapshot === snapshot) {
     return { month, source: 'api', snapshot, status: 'unchanged' };
   }
+  const area = districtQueryPolygons(outline);
+  const history = await readLeafHistory(paths.apiLeafHistory, areaKey(area.map(polyParameter)));
   const answer = await fetchMonthCrimes({
     client: context.client,
     apiBaseUrl: context.config.policeApiBaseUrl,
     month,
-    area: districtQueryPolygons(outline),
+    area,
+    history,
+    historyFile: paths.apiLeafHistory,
+    earlier: await readEarlierMonths(paths, month, context.forces),
     log,
   });
   if (answer.crimes.length === 0) {
@@ -316,6 +329,8 @@ async function fetchApiMonth(
     api: { requests: answer.requests, polygons: answer.polygons, crimes: answer.crimes.length },
     files: [{ name: `${month}.json`, bytes: bytes.length, crc32: crc32(bytes) >>> 0 }],
   });
+  // Recorded only once the month is saved: a month that failed teaches the history nothing.
+  await writeLeafHistory(paths.apiLeafHistory, recordMonth(history, month, answer.pieces));
   const drops = [...dropped].map(([reason, count]) => `${count} ${reason}`).join(', ');
   log(
     `${month}: ${answer.crimes.length} crimes from the police.uk API in ${answer.requests} requests` +

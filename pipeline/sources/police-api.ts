@@ -8,14 +8,31 @@ import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { z } from 'zod';
 import { monthSchema } from '../../src/shared/schema.ts';
 import { sourceUrl } from './config.ts';
-import { HttpStatusError, type HttpClient, type Log } from './http.ts';
+import {
+  describePrior,
+  isLoss,
+  judgeLeaf,
+  priorCounts,
+  priorFromEarlierMonths,
+  type EarlierMonth,
+  type LeafHistory,
+  type PriorCounts,
+} from './api-leaf-history.ts';
+import { type HttpClient, type Log } from './http.ts';
 
 /** police.uk answers 400 to a GET longer than this; longer polygons go by POST. */
 export const MAX_GET_URL_CHARS = 4094;
 /** The API's status for "more than 10,000 crimes in this area". */
 const OVER_FULL_STATUS = 503;
-/** Six levels of quadrants = up to 4,096 pieces; no area of Leeds is that dense, so deeper means a fault. */
-const MAX_SPLIT_DEPTH = 6;
+/** Leeds months need up to four levels of quadrants; beyond six the log says the server may be failing. */
+const USUAL_SPLIT_DEPTH = 6;
+/**
+ * A piece after ten splits is about 1/1,000,000 of the district (well under 1,000 m²): no such
+ * place holds 10,000 crimes in a month, so a 503 there is the server failing, not being full.
+ */
+const MAX_SPLIT_DEPTH = 10;
+/** Asks of a piece whose answer looks incomplete (empty, or short against its history). */
+const LEAF_ATTEMPTS = 3;
 /**
  * The query polygon is the district outline grown by this much and then simplified by less,
  * so it stays a superset of the district (police.uk snap points on the boundary included)
@@ -100,6 +117,8 @@ export interface MonthCrimes {
   requests: number;
   /** Polygons that answered (leaves of the split). */
   polygons: number;
+  /** Crimes answered per piece ("1", "1.3", ...; a split piece counts its quadrants'): for the piece history. */
+  pieces: Map<string, number>;
 }
 
 export interface FetchMonthOptions {
@@ -107,22 +126,31 @@ export interface FetchMonthOptions {
   apiBaseUrl: string;
   month: string;
   area: readonly QueryPolygon[];
+  /** What each piece held in earlier months (see api-leaf-history.ts); none: nothing to compare. */
+  history?: LeafHistory | undefined;
+  /** Earlier months' crimes, counted inside a piece that has no history of its own. */
+  earlier?: readonly EarlierMonth[] | undefined;
+  /** Where that history is kept, for the message that says how to accept a real fall. */
+  historyFile?: string | undefined;
   log?: Log;
 }
 
 /**
  * Every street-level crime of `month` inside `area`, deduplicated by id (a crime on a
  * quadrant edge is returned by both quadrants). Throws, naming the month, when any request
- * still fails after its retries; then nothing of the month is returned.
+ * still fails after its retries, or when a piece that held crimes in earlier months still
+ * answers nothing (or far less) after being asked again; then nothing of the month is returned.
  */
 export async function fetchMonthCrimes(options: FetchMonthOptions): Promise<MonthCrimes> {
   const { client, month, log = () => {} } = options;
   const url = sourceUrl(options.apiBaseUrl, 'crimes-street/all-crime');
   const byId = new Map<string, unknown>();
+  const pieces = new Map<string, number>();
   let requests = 0;
   let polygons = 0;
 
-  const ask = async (polygon: QueryPolygon, depth: number, label: string): Promise<void> => {
+  /** One crimes-street request for `polygon`: its crimes, or OVER_FULL_STATUS. */
+  const request = async (polygon: QueryPolygon, label: string): Promise<unknown[] | 503> => {
     const poly = polyParameter(polygon);
     const getUrl = `${url.href}?poly=${poly}&date=${month}`;
     const usePost = getUrl.length > MAX_GET_URL_CHARS;
@@ -159,27 +187,93 @@ export async function fetchMonthCrimes(options: FetchMonthOptions): Promise<Mont
     } finally {
       requests += client.stats.requests - requestsBefore;
     }
-    if (answer === OVER_FULL_STATUS) {
-      if (depth >= MAX_SPLIT_DEPTH) {
-        throw new HttpStatusError(method, target, OVER_FULL_STATUS, undefined);
-      }
-      const pieces = splitPolygon(polygon);
-      log(
-        `police.uk API ${month}: polygon ${label} holds over 10,000 crimes; asking its ${pieces.length} quadrants`,
-      );
-      for (const [index, piece] of pieces.entries())
-        await ask(piece, depth + 1, `${label}.${index + 1}`);
-      return;
-    }
+    if (answer === OVER_FULL_STATUS) return OVER_FULL_STATUS;
     if (!Array.isArray(answer)) {
       throw new Error(`${method} ${url.href} (${label}) did not answer a JSON array of crimes`);
     }
-    polygons += 1;
-    for (const crime of answer) {
-      const id = (crime as { id?: unknown } | null)?.id;
-      // A crime without an id cannot be deduplicated; keep it, normalisation will judge it.
-      byId.set(id === undefined || id === null ? `no-id-${byId.size}` : String(id), crime);
+    return answer;
+  };
+
+  const split = async (polygon: QueryPolygon, depth: number, label: string): Promise<number> => {
+    if (depth >= MAX_SPLIT_DEPTH) {
+      throw new Error(
+        `piece ${label} still answers 503 after ${depth} splits (about ${formatArea(polygon)}): ` +
+          'no part of Leeds that small holds 10,000 crimes in a month, so the server is failing, ' +
+          'not over-full. Try again later.',
+      );
     }
+    const quadrants = splitPolygon(polygon);
+    log(
+      depth < USUAL_SPLIT_DEPTH
+        ? `police.uk API ${month}: polygon ${label} holds over 10,000 crimes; asking its ${quadrants.length} quadrants`
+        : `police.uk API ${month}: piece ${label} (about ${formatArea(polygon)}) still answers 503 at split depth ${depth}, ` +
+            `deeper than Leeds usually needs (${USUAL_SPLIT_DEPTH}): the server may be failing; asking its ${quadrants.length} quadrants ` +
+            `(at most ${MAX_SPLIT_DEPTH} splits)`,
+    );
+    let total = 0;
+    for (const [index, piece] of quadrants.entries()) {
+      total += await ask(piece, depth + 1, `${label}.${index + 1}`);
+    }
+    return total;
+  };
+
+  /** The crimes of one piece, asked again while its answer looks incomplete. Returns its count. */
+  const ask = async (polygon: QueryPolygon, depth: number, label: string): Promise<number> => {
+    const prior =
+      (options.history ? priorCounts(options.history, label, month) : undefined) ??
+      priorFromEarlierMonths(options.earlier ?? [], polygon);
+    const first = await request(polygon, label);
+    if (first === OVER_FULL_STATUS) return record(label, await split(polygon, depth, label), prior);
+    const answer = new Map<string, unknown>();
+    const take = (crimes: readonly unknown[]) => {
+      for (const crime of crimes) {
+        const id = (crime as { id?: unknown } | null)?.id;
+        // A crime without an id cannot be deduplicated; keep it, normalisation will judge it.
+        answer.set(id === undefined || id === null ? `no-id-${answer.size}` : String(id), crime);
+      }
+    };
+    take(first);
+    let verdict = judgeLeaf(answer.size, prior);
+    for (let attempt = 2; verdict !== 'ok' && attempt <= LEAF_ATTEMPTS; attempt += 1) {
+      log(
+        `police.uk API ${month}: piece ${label} answered ${answer.size} crimes` +
+          (prior ? ` (it held ${describePrior(prior)})` : '') +
+          `; asking again (attempt ${attempt} of ${LEAF_ATTEMPTS})`,
+      );
+      const again = await request(polygon, label);
+      if (again === OVER_FULL_STATUS)
+        return record(label, await split(polygon, depth, label), prior);
+      take(again);
+      verdict = judgeLeaf(answer.size, prior);
+    }
+    if (prior && isLoss(verdict, prior)) {
+      throw new Error(
+        `piece ${label} answered ${answer.size} crimes after ${LEAF_ATTEMPTS} attempts, where the same ` +
+          `area held ${describePrior(prior)}: the answer is ${verdict === 'empty' ? 'empty' : 'short'}, and ` +
+          'publishing it would show a fall in crime that did not happen. Try again later' +
+          (prior.from === 'history' && options.historyFile
+            ? `; if police.uk really holds fewer crimes there, delete ${options.historyFile} to accept it.`
+            : prior.from === 'earlier-months'
+              ? ` (counted from the earlier months' crimes inside the piece); if police.uk really holds fewer crimes there, take the month from its archive once published.`
+              : '.'),
+      );
+    }
+    polygons += 1;
+    for (const [id, crime] of answer) if (!byId.has(id)) byId.set(id, crime);
+    pieces.set(label, answer.size);
+    return answer.size;
+  };
+
+  /** A split piece's total, checked against what the piece held when it was answered whole. */
+  const record = (label: string, count: number, prior: PriorCounts | undefined): number => {
+    if (prior && isLoss(judgeLeaf(count, prior), prior)) {
+      throw new Error(
+        `piece ${label} (answered by its quadrants) holds ${count} crimes, where it held ` +
+          `${describePrior(prior)}: part of the answer is missing. Try again later.`,
+      );
+    }
+    pieces.set(label, count);
+    return count;
   };
 
   try {
@@ -192,5 +286,10 @@ export async function fetchMonthCrimes(options: FetchMonthOptions): Promise<Mont
       },
     );
   }
-  return { month, crimes: [...byId.values()], requests, polygons };
+  return { month, crimes: [...byId.values()], requests, polygons, pieces };
+}
+
+function formatArea(polygon: QueryPolygon): string {
+  const km2 = turf.area(polygon) / 1e6;
+  return km2 >= 1 ? `${km2.toFixed(1)} km²` : `${Math.round(km2 * 1e6)} m²`;
 }

@@ -1,6 +1,7 @@
 // Progress of long transfers: bytes so far, of how many, and the rate. The sink is injected so
 // the CLI can draw it on stderr while tests stay silent.
 import { realClock, type Clock } from './http.ts';
+import { logSafe } from '../log-safe.ts';
 
 export interface ProgressEvent {
   label: string;
@@ -65,7 +66,8 @@ export function formatProgress(event: ProgressEvent): string {
 /** Draw progress on one stderr line when it is a terminal; otherwise print only the final line. */
 export function stderrProgress(stream: NodeJS.WriteStream = process.stderr): ProgressSink {
   return (event) => {
-    if (stream.isTTY) stream.write(`\r${formatProgress(event)}\x1b[K${event.done ? '\n' : ''}`);
-    else if (event.done) stream.write(`${formatProgress(event)}\n`);
+    const text = logSafe(formatProgress(event));
+    if (stream.isTTY) stream.write(`\r${text}\x1b[K${event.done ? '\n' : ''}`);
+    else if (event.done) stream.write(`${text}\n`);
   };
 }

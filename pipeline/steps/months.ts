@@ -17,6 +17,7 @@ import {
 import type { OutcomeIndex } from '../outcomes.ts';
 import { formatCount, formatDropCounts } from '../report.ts';
 import {
+  dropRepeatedCrimeIds,
   geoFiles,
   MONTHS_STEP,
   planBytes,
@@ -99,7 +100,8 @@ async function runMonths(ctx: RunContext): Promise<string> {
     }
   }
   results.sort((a, b) => a.plan.month.localeCompare(b.plan.month));
-  ctx.setMonths(results);
+  const months = await dropRepeatedCrimeIds(ctx, results);
+  ctx.setMonths(months);
   const unasked = [...approximate].filter((key) => !postcodeAnswers.has(key)).length;
   if (unasked > 0) {
     ctx.note(
@@ -115,10 +117,10 @@ async function runMonths(ctx: RunContext): Promise<string> {
         'Postcode District is the nearest LS one, approximate',
     );
   }
-  const totals = qualityTotals(results.map((r) => r.summary));
-  const fromCache = results.filter((r) => r.cached).length;
+  const totals = qualityTotals(months.map((r) => r.summary));
+  const fromCache = months.filter((r) => r.cached).length;
   return (
-    `${results.length} month(s) (${fromCache} from cache): read ${formatCount(totals.read)}, ` +
+    `${months.length} month(s) (${fromCache} from cache): read ${formatCount(totals.read)}, ` +
     `kept ${formatCount(totals.kept)}, dropped ${formatCount(totals.read - totals.kept)}`
   );
 }

@@ -21,6 +21,15 @@ export const revisedMonthSchema = z.object({
 });
 export type RevisedMonth = z.infer<typeof revisedMonthSchema>;
 
+export const approvedExceptionSchema = z.object({
+  month: monthSchema,
+  reason: z.string().min(1),
+  approvedBy: z.string().min(1).optional(),
+  /** The gate's findings the approval let through, as it worded them. */
+  findings: z.array(z.string()),
+});
+export type ApprovedExceptionEntry = z.infer<typeof approvedExceptionSchema>;
+
 export const changeEntrySchema = z.object({
   /** generatedAt of the site data this refresh published. */
   refreshedAt: z.iso.datetime(),
@@ -30,6 +39,8 @@ export const changeEntrySchema = z.object({
   revised: z.array(revisedMonthSchema),
   /** Months whose crime counts are unchanged but whose outcomes police.uk updated. */
   outcomesUpdated: z.array(monthSchema),
+  /** What the validation gate refused and a person approved, with their reason. */
+  exceptions: z.array(approvedExceptionSchema).optional(),
 });
 export type ChangeEntry = z.infer<typeof changeEntrySchema>;
 

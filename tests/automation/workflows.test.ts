@@ -1,8 +1,10 @@
 // The workflow files, read as GitHub reads them: triggers, permissions, pinning, the jobs each
 // trigger runs, and the order that keeps unvalidated data from being committed or deployed.
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { simulateRun, type RunFacts } from './support/job-conditions.ts';
 
@@ -74,25 +76,41 @@ describe('data workflow (.github/workflows/data.yml)', () => {
   });
 
   it.each(['schedule', 'workflow_dispatch'])(
-    'on %s: refreshes, then builds and deploys',
+    'on %s: refreshes, then tests, builds and deploys',
     (event) => {
       expect(dataRun({ event })).toEqual({
         refresh: 'success',
+        test: 'success',
         build: 'success',
         deploy: 'success',
+        'report-failure': 'skipped',
       });
     },
   );
 
-  it('on a push to main: builds and deploys without refreshing', () => {
+  it('on a push to main: tests, builds and deploys without refreshing', () => {
     expect(dataRun({ event: 'push' })).toEqual({
       refresh: 'skipped',
+      test: 'success',
       build: 'success',
       deploy: 'success',
+      'report-failure': 'skipped',
     });
     // A failed build deploys nothing.
     expect(dataRun({ event: 'push', outcomes: { build: 'failure' } }).deploy).toBe('skipped');
   });
+
+  it.each(['push', 'schedule', 'workflow_dispatch'])(
+    'on %s: deploys nothing when the tests fail',
+    (event) => {
+      const run = dataRun({ event, outcomes: { test: 'failure' } });
+      expect([run['test'], run['build'], run['deploy']]).toEqual(['failure', 'skipped', 'skipped']);
+      const test = data.jobs['test'] as Job;
+      // The tests run on the commit that is deployed: the refreshed one, or main.
+      expect(test.steps[0]?.with?.['ref']).toBe("${{ needs.refresh.outputs.sha || 'main' }}");
+      stepIndex(test, 'npm test');
+    },
+  );
 
   it('runs the refresh steps in the order pipeline, validate, commit, then build, then deploy', () => {
     const refresh = data.jobs['refresh'] as Job;
@@ -105,7 +123,7 @@ describe('data workflow (.github/workflows/data.yml)', () => {
     expect(commit).toBeLessThan(push);
 
     const build = data.jobs['build'] as Job;
-    expect(needsOf(build)).toEqual(['refresh']);
+    expect(needsOf(build)).toEqual(['refresh', 'test']);
     // The build checks out the commit the refresh made, not the run's starting commit; a push
     // run (no refresh) builds main as it is when the build starts.
     expect(build.steps[0]?.with?.['ref']).toBe("${{ needs.refresh.outputs.sha || 'main' }}");
@@ -118,7 +136,13 @@ describe('data workflow (.github/workflows/data.yml)', () => {
     const deploy = data.jobs['deploy'] as Job;
     expect(needsOf(deploy)).toEqual(['build']);
     expect(deploy.steps.map((s) => s.uses?.split('@')[0])).toEqual(['actions/deploy-pages']);
-    expect(Object.keys(data.jobs).sort()).toEqual(['build', 'deploy', 'refresh']);
+    expect(Object.keys(data.jobs).sort()).toEqual([
+      'build',
+      'deploy',
+      'refresh',
+      'report-failure',
+      'test',
+    ]);
   });
 
   it('cannot commit, build or deploy when validation fails', () => {
@@ -138,15 +162,17 @@ describe('data workflow (.github/workflows/data.yml)', () => {
         const run = dataRun({ event, outcomes: { refresh: outcome } });
         expect(run, `${event}, refresh ${outcome}`).toEqual({
           refresh: outcome,
+          test: 'skipped',
           build: 'skipped',
           deploy: 'skipped',
+          'report-failure': event === 'schedule' && outcome === 'failure' ? 'success' : 'skipped',
         });
       }
       expect(dataRun({ event, cancelled: true, outcomes: { refresh: 'cancelled' } }).deploy).toBe(
         'skipped',
       );
     }
-    for (const name of ['build', 'deploy']) {
+    for (const name of ['test', 'build', 'deploy']) {
       expect(data.jobs[name]?.['continue-on-error'], name).toBeUndefined();
     }
   });
@@ -154,6 +180,8 @@ describe('data workflow (.github/workflows/data.yml)', () => {
   it('gives each job only the permissions it needs, and a push no write access to code', () => {
     expect(data.permissions).toEqual({});
     expect(data.jobs['refresh']?.permissions).toEqual({ contents: 'write' });
+    expect(data.jobs['test']?.permissions).toEqual({ contents: 'read' });
+    expect(data.jobs['report-failure']?.permissions).toEqual({ issues: 'write' });
     expect(data.jobs['build']?.permissions).toEqual({ contents: 'read', pages: 'read' });
     expect(data.jobs['deploy']?.permissions).toEqual({ pages: 'write', 'id-token': 'write' });
     expect(data.jobs['deploy']?.environment?.name).toBe('github-pages');
@@ -222,7 +250,7 @@ describe('data workflow: the months a refresh fetches', () => {
     });
   });
 
-  it.each(['--range 2025-03', '2025-03', '--latest; rm -rf ~', '$(id)'])(
+  it.each(['--range 2025-03', '2025-03', '--latest; rm -rf ~', '$(id)', '--latest\n::add-mask::x'])(
     'refuses any other months input before running anything: %s',
     (months) => {
       const { status, lines } = runPipelineStep(months);
@@ -230,6 +258,174 @@ describe('data workflow: the months a refresh fetches', () => {
       expect(lines).toEqual([expect.stringMatching(/^::error::months must be empty, --latest/)]);
     },
   );
+});
+
+describe('data workflow: credentials', () => {
+  const steps = Object.entries(data.jobs).flatMap(([job, { steps }]) =>
+    steps.map((step) => ({ job, step })),
+  );
+  const usesToken = (step: Step) =>
+    /github\.token|secrets\./.test(
+      JSON.stringify({ env: step.env, with: step.with, run: step.run }),
+    );
+
+  it('checks out without keeping the token on disk, in every job of both workflows', () => {
+    for (const wf of [data, ci]) {
+      for (const job of Object.values(wf.jobs)) {
+        for (const step of job.steps.filter((s) => s.uses?.startsWith('actions/checkout@'))) {
+          expect(step.with?.['persist-credentials'], step.name).toBe(false);
+        }
+      }
+    }
+  });
+
+  it('gives the token only to the push step and to the step that reports a failure', () => {
+    const holders = steps.filter(({ step }) => usesToken(step));
+    expect(holders.map(({ job, step }) => `${job}: ${step.name}`)).toEqual([
+      'refresh: Push the data commit',
+      'report-failure: Open or update the issue',
+    ]);
+    const refresh = data.jobs['refresh'] as Job;
+    // The push is the refresh's last step: nothing runs after it with the token around.
+    expect(refresh.steps.at(-1)?.name).toBe('Push the data commit');
+    expect(refresh.steps.at(-1)?.run).not.toMatch(/git config|remote set-url|npm /);
+  });
+});
+
+describe('data workflow: pushing the data commit when main moved', () => {
+  const refresh = data.jobs['refresh'] as Job;
+  const push = refresh.steps[stepIndex(refresh, 'git push origin HEAD:main')] as Step;
+  let work: string;
+
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
+
+  /** A bare "GitHub" remote with main, a runner clone with a data commit, and main moved on. */
+  function setUp(moved: { file: string; text: string }) {
+    work = mkdtempSync(path.join(tmpdir(), 'push-step-'));
+    const origin = path.join(work, 'origin.git');
+    const seed = path.join(work, 'seed');
+    execFileSync('git', ['init', '--quiet', '--bare', '--initial-branch=main', origin]);
+    execFileSync('git', ['clone', '--quiet', origin, seed]);
+    for (const dir of [seed]) {
+      git(dir, 'config', 'user.name', 'Test');
+      git(dir, 'config', 'user.email', 'test@example.invalid');
+    }
+    mkdirSync(path.join(seed, 'src', 'data'), { recursive: true });
+    writeFileSync(path.join(seed, 'src/data/site-data.json'), '{"months":[]}\n');
+    writeFileSync(path.join(seed, 'README.md'), 'site\n');
+    git(seed, 'add', '--all');
+    git(seed, 'commit', '--quiet', '-m', 'start');
+    git(seed, 'push', '--quiet', 'origin', 'HEAD:main');
+    const runner = path.join(work, 'runner');
+    execFileSync('git', ['clone', '--quiet', origin, runner]);
+    git(runner, 'config', 'user.name', 'github-actions[bot]');
+    git(runner, 'config', 'user.email', 'bot@example.invalid');
+    writeFileSync(path.join(runner, 'src/data/site-data.json'), '{"months":["2025-03"]}\n');
+    git(runner, 'commit', '--quiet', '-am', 'Data to 2025-03: add 2025-03');
+    // Meanwhile, someone pushes to main.
+    writeFileSync(path.join(seed, moved.file), moved.text);
+    git(seed, 'commit', '--quiet', '-am', 'moved on');
+    git(seed, 'push', '--quiet', 'origin', 'HEAD:main');
+    return { origin, runner };
+  }
+
+  function runPush(cwd: string) {
+    return spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', push.run ?? ''], {
+      cwd,
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        HOME: work,
+        GH_TOKEN: 'test-token',
+        GITHUB_OUTPUT: path.join(work, 'output'),
+      },
+      encoding: 'utf8',
+    });
+  }
+
+  afterEach(() => rmSync(work, { recursive: true, force: true }));
+
+  it('rebases the data commit onto the new main and pushes it', () => {
+    const { origin, runner } = setUp({ file: 'README.md', text: 'site, changed\n' });
+    const result = runPush(runner);
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain('main moved during the refresh (push attempt 1 of 3)');
+    expect(git(origin, 'log', '--format=%s', 'main')).toBe(
+      'Data to 2025-03: add 2025-03\nmoved on\nstart',
+    );
+    // The later jobs check out the commit pushed, which the rebase made.
+    expect(readFileSync(path.join(work, 'output'), 'utf8')).toBe(
+      `sha=${git(origin, 'rev-parse', 'main')}\n`,
+    );
+    expect(
+      String(
+        data.jobs['refresh'] &&
+          (data.jobs['refresh'] as Job & { outputs: Record<string, string> }).outputs['sha'],
+      ),
+    ).toBe('${{ steps.push.outputs.sha || steps.commit.outputs.sha }}');
+  });
+
+  it('pushes nothing and says why when the published data changed meanwhile', () => {
+    const { origin, runner } = setUp({ file: 'src/data/site-data.json', text: '{"x":1}\n' });
+    const before = git(origin, 'rev-parse', 'main');
+    const result = runPush(runner);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/^::error::The data commit does not apply to the new main/m);
+    expect(git(origin, 'rev-parse', 'main')).toBe(before);
+  });
+});
+
+describe('data workflow: a failed scheduled run', () => {
+  const job = data.jobs['report-failure'] as Job;
+  const step = job.steps[0] as Step;
+
+  it('opens or updates an issue only for scheduled runs that failed, whichever job failed', () => {
+    for (const failed of ['refresh', 'test', 'build', 'deploy']) {
+      expect(
+        dataRun({ event: 'schedule', outcomes: { [failed]: 'failure' } })['report-failure'],
+        failed,
+      ).toBe('success');
+      expect(
+        dataRun({ event: 'workflow_dispatch', outcomes: { [failed]: 'failure' } })[
+          'report-failure'
+        ],
+      ).toBe('skipped');
+    }
+    expect(dataRun({ event: 'schedule' })['report-failure']).toBe('skipped');
+    expect(dataRun({ event: 'push', outcomes: { build: 'failure' } })['report-failure']).toBe(
+      'skipped',
+    );
+  });
+
+  /** The step's script with `gh` replaced by a function that records its calls. */
+  function runReport(openIssue: string) {
+    const script = `gh() { printf 'gh %s\\n' "$*" >&2; if [[ $1 == issue && $2 == list ]]; then printf '%s' "$OPEN_ISSUE"; fi; }\n${step.run ?? ''}`;
+    return spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        OPEN_ISSUE: openIssue,
+        RUN_URL: 'https://example.invalid/run/1',
+      },
+      encoding: 'utf8',
+    });
+  }
+
+  it('creates the issue when none is open, naming the run', () => {
+    const result = runReport('');
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(
+      /^gh issue create --title Scheduled data refresh failed --body .*https:\/\/example\.invalid\/run\/1/m,
+    );
+  });
+
+  it('comments on the open issue instead of opening another', () => {
+    const result = runReport('42');
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(
+      /^gh issue comment 42 --body .*https:\/\/example\.invalid\/run\/1/m,
+    );
+    expect(result.stderr).not.toContain('issue create');
+  });
 });
 
 describe('CI workflow (.github/workflows/ci.yml)', () => {

@@ -139,7 +139,7 @@ describe('openArchiveInputs', () => {
         ['2025-03.zip', 'zip'],
         ['older', 'folder'],
       ]);
-      const { entries } = selectEntries(inputs);
+      const { entries } = await selectEntries(inputs);
       expect(entries.map((e) => e.month)).toEqual(['2024-03', '2025-02', '2025-03']);
     } finally {
       closeAll(inputs);
@@ -159,7 +159,7 @@ describe('openArchiveInputs', () => {
     await zipFolder(src, newer);
     const inputs = await openArchiveInputs(path.dirname(older));
     try {
-      const { entries, shadowed } = selectEntries(inputs);
+      const { entries, shadowed } = await selectEntries(inputs);
       const march = entries.find((e) => e.month === '2025-03' && e.kind === 'street');
       expect(march?.input).toBe(newer);
       expect(march?.snapshot).toBe('archive:2025-04');

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   choosesMonths,
+  DEFAULT_FIRST_MONTH,
   defaultMonthRange,
+  firstMonthSetting,
   MonthChoiceError,
 } from '../../pipeline/refresh-months.ts';
 import { committedSiteData } from '../support/site-data.ts';
@@ -9,12 +11,17 @@ import { committedSiteData } from '../support/site-data.ts';
 /** The months the committed site data publishes (the sample months). */
 const published = committedSiteData().months;
 
-describe('defaultMonthRange(publishedMonths, policeUk)', () => {
-  it('runs from the first published month to the newest police.uk month', () => {
+describe('defaultMonthRange(publishedMonths, policeUk, firstMonth)', () => {
+  it('runs from the first month setting, 2018-01 by default, to the newest police.uk month', () => {
+    expect(DEFAULT_FIRST_MONTH).toBe('2018-01');
     expect(published[0]).toBe('2024-03');
     expect(defaultMonthRange(published, { archive: '2025-04', newest: '2025-04' })).toEqual({
-      from: '2024-03',
+      from: '2018-01',
       to: '2025-04',
+    });
+    expect(defaultMonthRange([], { archive: '2025-03', newest: '2025-03' }, '2020-06')).toEqual({
+      from: '2020-06',
+      to: '2025-03',
     });
   });
 
@@ -24,26 +31,30 @@ describe('defaultMonthRange(publishedMonths, policeUk)', () => {
     );
   });
 
-  it('keeps published months that the newest archive no longer holds', () => {
-    // 2028-01.zip holds 2025-02 to 2028-01: 2024-03 comes from an older archive.
-    expect(defaultMonthRange(published, { archive: '2028-01', newest: '2028-01' }).from).toBe(
-      '2024-03',
-    );
+  it('keeps published months before the first month setting', () => {
+    expect(
+      defaultMonthRange(published, { archive: '2028-01', newest: '2028-01' }, '2025-01').from,
+    ).toBe('2024-03');
   });
 
-  it('takes the 36 months of the newest archive when nothing is published yet', () => {
-    expect(defaultMonthRange([], { archive: '2025-03', newest: '2025-04' })).toEqual({
-      from: '2022-04',
-      to: '2025-04',
-    });
-  });
-
-  it('refuses when the published data starts after the newest police.uk month', () => {
-    expect(() => defaultMonthRange(published, { archive: '2023-12', newest: '2023-12' })).toThrow(
-      MonthChoiceError,
+  it('refuses when the first month is after the newest police.uk month', () => {
+    expect(() =>
+      defaultMonthRange([], { archive: '2023-12', newest: '2023-12' }, '2024-03'),
+    ).toThrow(MonthChoiceError);
+    expect(() =>
+      defaultMonthRange([], { archive: '2023-12', newest: '2023-12' }, '2024-03'),
+    ).toThrow(
+      /the refresh starts at 2024-03, but the newest month police\.uk publishes is 2023-12/,
     );
-    expect(() => defaultMonthRange(published, { archive: '2023-12', newest: '2023-12' })).toThrow(
-      /publishes months from 2024-03, but the newest month police\.uk publishes is 2023-12/,
+  });
+});
+
+describe('firstMonthSetting(env)', () => {
+  it('reads REFRESH_FIRST_MONTH, and refuses a value that is not a month', () => {
+    expect(firstMonthSetting({})).toBe('2018-01');
+    expect(firstMonthSetting({ REFRESH_FIRST_MONTH: '2021-06' })).toBe('2021-06');
+    expect(() => firstMonthSetting({ REFRESH_FIRST_MONTH: 'June 2021' })).toThrow(
+      /REFRESH_FIRST_MONTH: "June 2021" is not a month/,
     );
   });
 });

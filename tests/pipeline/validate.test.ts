@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import type { MonthProvenance } from '../../src/shared/schema.ts';
 import {
-  describeSource,
+  CELL_TOLERANCE,
+  MONTH_TOLERANCE,
+  PLAUSIBLE_MONTH_TOTAL,
+  SEASONAL_MARGIN,
+} from '../../pipeline/gate.ts';
+import type { Approval } from '../../pipeline/approvals.ts';
+import { loadExpected } from '../../pipeline/validate-cli.ts';
+import {
   formatReport,
   MALFORMED_THRESHOLD,
-  REVISION_TOLERANCE,
-  validateSiteData,
+  validateSiteData as validateWith,
   type CheckName,
+  type ValidationInput,
   type ValidationReport,
 } from '../../pipeline/validate.ts';
 import {
@@ -15,9 +21,17 @@ import {
   fromSnapshot,
   monthIndex,
   removeCrimes,
+  setCount,
   totalOf,
   withoutMonth,
 } from '../support/site-data.ts';
+
+/** The wards of data/reference and police.uk's crime types, as validate-data reads them. */
+const EXPECTED = await loadExpected();
+
+function validateSiteData(input: Omit<ValidationInput, 'expected'>): ValidationReport {
+  return validateWith({ ...input, expected: EXPECTED });
+}
 
 const full = committedSiteData();
 /** What was published before police.uk released March 2025. */
@@ -112,45 +126,180 @@ describe('validateSiteData (months)', () => {
   });
 });
 
-describe('validateSiteData (revisions)', () => {
+describe('validateSiteData (published months, like with like)', () => {
   const feb = totalOf(full, '2025-02');
-  /** More than the tolerance: a month that lost a tenth of its rows. */
+  /** More than a routine revision: a month that lost a tenth of its crimes. */
   const lost = Math.round(feb * 0.1);
+  const armley = full.wards[0] as { code: string; name: string };
 
-  it('fails when a month loses rows beyond the tolerance from the same snapshot', () => {
-    const report = validateSiteData({ next: removeCrimes(full, '2025-02', lost), previous: full });
-    expect(report.ok).toBe(false);
-    const [message] = problemsOf(report, 'unexplained-change');
-    expect(message).toContain(`2025-02 changed from ${feb} to ${feb - lost} rows (-10.0%`);
-    const source = describeSource(full.provenance[monthIndex(full, '2025-02')] as MonthProvenance);
-    expect(message).toContain(`police.uk published no newer data for it (still ${source})`);
-  });
-
-  it('allows and lists the same change when police.uk published a newer archive', () => {
+  it('refuses a month that lost a tenth of its crimes, even from a newer archive, naming month and size', () => {
     const previous = fromSnapshot(full, '2025-02', '2025-03.zip', '2025-05-01T00:00:00.000Z');
     const next = fromSnapshot(removeCrimes(full, '2025-02', lost), '2025-02', '2025-04.zip');
     const report = validateSiteData({ next, previous });
-    expect(report.problems).toEqual([]);
-    expect(report.revised).toHaveLength(1);
-    expect(report.revised[0]).toMatchObject({ month: '2025-02', newSnapshot: true });
-    expect(formatReport(report)).toContain(
-      `Month revised: 2025-02 ${feb} -> ${feb - lost} rows (-10.0%), new source archive 2025-04.zip (was archive 2025-03.zip).`,
+    expect(report.ok).toBe(false);
+    expect(problemsOf(report, 'revision')).toContainEqual(
+      `2025-02: the month went from ${feb} -> ${feb - lost} crimes (-${lost}, -10.0%), beyond a routine revision (±${MONTH_TOLERANCE * 100}%)`,
     );
   });
 
-  it('does not accept an older archive as the reason for a change', () => {
-    const previous = fromSnapshot(full, '2025-02', '2025-04.zip');
-    const next = fromSnapshot(removeCrimes(full, '2025-02', lost), '2025-02', '2025-03.zip');
-    const report = validateSiteData({ next, previous });
-    expect(problemsOf(report, 'unexplained-change')).toHaveLength(1);
+  it('refuses a ward that vanished from a published month, naming the month, the ward and its count', () => {
+    const i = full.wards.indexOf(armley as never);
+    const before = (full.counts[i]?.[monthIndex(full, '2025-02')] ?? []).reduce((a, b) => a + b, 0);
+    let next = full;
+    full.crimeTypes.forEach((_, t) => (next = setCount(next, '2025-02', armley.code, t, 0)));
+    const report = validateSiteData({ next, previous: full });
+    expect(report.ok).toBe(false);
+    expect(problemsOf(report, 'missing-ward')).toEqual([
+      `2025-02, ward ${armley.name} (${armley.code}): ${before} -> 0 crimes (-${before}, -100.0%): the ward has no crimes any more`,
+    ]);
   });
 
-  it('allows a change within the tolerance from the same snapshot, and lists it', () => {
-    const few = Math.floor(feb * REVISION_TOLERANCE) - 1;
-    const report = validateSiteData({ next: removeCrimes(full, '2025-02', few), previous: full });
+  it('refuses a ward whose count moved beyond the tolerance while the month total barely moved', () => {
+    const m = monthIndex(full, '2025-02');
+    const i = full.wards.indexOf(armley as never);
+    const t = full.crimeTypes.indexOf('Violence and sexual offences');
+    const was = full.counts[i]?.[m]?.[t] ?? 0;
+    const wardTotal = (full.counts[i]?.[m] ?? []).reduce((a, b) => a + b, 0);
+    const cut = Math.ceil(Math.max(CELL_TOLERANCE.crimes, wardTotal * CELL_TOLERANCE.fraction)) + 5;
+    const next = setCount(full, '2025-02', armley.code, t, was - cut);
+    const report = validateSiteData({ next, previous: full });
+    expect(cut / feb).toBeLessThan(MONTH_TOLERANCE);
+    expect(problemsOf(report, 'revision')).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^2025-02, ward ${armley.name} \\(${armley.code}\\): ${wardTotal} -> ${wardTotal - cut} crimes \\(-${cut}, `,
+        ),
+      ),
+    );
+  });
+
+  it('refuses a crime type that vanished from a published month, naming the month, the type and its count', () => {
+    const t = full.crimeTypes.indexOf('Bicycle theft');
+    const m = monthIndex(full, '2025-02');
+    const before = full.counts.reduce((sum, byMonth) => sum + (byMonth[m]?.[t] ?? 0), 0);
+    let next = full;
+    for (const ward of full.wards) next = setCount(next, '2025-02', ward.code, t, 0);
+    const report = validateSiteData({ next, previous: full });
+    expect(problemsOf(report, 'missing-type')).toEqual([
+      `2025-02, crime type "Bicycle theft": ${before} -> 0 crimes (-${before}, -100.0%): the type has no crimes any more`,
+    ]);
+  });
+
+  it('refuses data with a ward missing from the wards (32 of 33), naming it', () => {
+    const next = copy(full);
+    next.wards.splice(0, 1);
+    next.counts.splice(0, 1);
+    next.outcomes.splice(0, 1);
+    next.topStreets.byWard.splice(0, 1);
+    const report = validateSiteData({ next, previous: full });
+    expect(problemsOf(report, 'sanity')).toEqual([
+      expect.stringContaining(
+        `the data has 32 wards where the reference data has 33; missing: ${armley.name} (${armley.code})`,
+      ),
+    ]);
+    expect(problemsOf(report, 'missing-ward')).toHaveLength(full.months.length);
+  });
+
+  it('refuses a new month far outside its seasonal range, naming the month, its total and the range', () => {
+    const march = totalOf(full, '2025-03');
+    const cut = Math.round(march * 0.45);
+    const report = validateSiteData({
+      next: removeCrimes(full, '2025-03', cut),
+      previous: beforeMarch,
+    });
+    const totals = ['2024-03', '2025-02'].map((m) => totalOf(full, m));
+    const low = Math.floor(Math.min(...totals) * (1 - SEASONAL_MARGIN));
+    const high = Math.ceil(Math.max(...totals) * (1 + SEASONAL_MARGIN));
+    expect(problemsOf(report, 'seasonal-range')).toEqual([
+      `2025-03 (new): ${march - cut} crimes, outside its seasonal range ${low} to ${high} (2025-02 ${totalOf(full, '2025-02')}, 2024-03 ${totalOf(full, '2024-03')}, ±${SEASONAL_MARGIN * 100}%)`,
+    ]);
+  });
+
+  it('passes routine revisions and lists them by ward and type', () => {
+    const m = monthIndex(full, '2025-02');
+    const t = full.crimeTypes.indexOf('Shoplifting');
+    const was = full.counts[0]?.[m]?.[t] ?? 0;
+    const next = setCount(full, '2025-02', armley.code, t, was - 3);
+    const report = validateSiteData({ next, previous: full });
+    expect(report.problems).toEqual([]);
     expect(report.ok).toBe(true);
-    expect(report.revised.map((r) => [r.month, r.before.rows, r.after.rows])).toEqual([
-      ['2025-02', feb, feb - few],
+    expect(report.routine).toEqual([
+      {
+        month: '2025-02',
+        before: feb,
+        after: feb - 3,
+        details: [`${armley.name} -3`, 'Shoplifting -3'],
+      },
+    ]);
+    expect(formatReport(report)).toContain(
+      `Routine revision (within tolerance): 2025-02 ${feb} -> ${feb - 3} crimes: ${armley.name} -3, Shoplifting -3.`,
+    );
+  });
+
+  it('lets a named month through with an approval, and lists what it let through with the reason', () => {
+    const next = removeCrimes(full, '2025-02', lost);
+    const approval: Approval = {
+      month: '2025-02',
+      reason: 'police.uk withdrew a batch of duplicate records',
+      approvedBy: 'data maintainer',
+    };
+    const refused = validateSiteData({ next, previous: full });
+    const report = validateSiteData({ next, previous: full, approvals: [approval] });
+    expect(report.ok).toBe(true);
+    expect(report.problems).toEqual([]);
+    expect(report.usedApprovals).toEqual([approval]);
+    expect(report.approved).toEqual([
+      {
+        month: '2025-02',
+        reason: approval.reason,
+        approvedBy: 'data maintainer',
+        findings: refused.problems.map((p) => p.message),
+      },
+    ]);
+    expect(formatReport(report)).toContain(
+      `Approved exception for 2025-02 by data maintainer: ${approval.reason}`,
+    );
+  });
+
+  it('does not let an approval for another month, or for other checks, through', () => {
+    const next = removeCrimes(full, '2025-02', lost);
+    const elsewhere = validateSiteData({
+      next,
+      previous: full,
+      approvals: [{ month: '2024-03', reason: 'a revision of March 2024' }],
+    });
+    expect(elsewhere.ok).toBe(false);
+    const otherCheck = validateSiteData({
+      next,
+      previous: full,
+      approvals: [{ month: '2025-02', reason: 'a ward boundary fix', checks: ['missing-ward'] }],
+    });
+    expect(otherCheck.ok).toBe(false);
+    expect(problemsOf(otherCheck, 'revision').length).toBeGreaterThan(0);
+  });
+});
+
+describe('validateSiteData (first build)', () => {
+  it('refuses a month outside the plausible range for Leeds', () => {
+    const tiny = removeCrimes(full, '2025-02', totalOf(full, '2025-02') - 2_000);
+    const report = validateSiteData({ next: tiny, previous: null });
+    expect(problemsOf(report, 'sanity')).toContainEqual(
+      `2025-02 (first build): 2000 crimes, outside the plausible range for Leeds (${PLAUSIBLE_MONTH_TOTAL.min} to ${PLAUSIBLE_MONTH_TOTAL.max} a month)`,
+    );
+  });
+
+  it('refuses a first build in which a crime type or a ward has no crimes in a month', () => {
+    const t = full.crimeTypes.indexOf('Drugs');
+    let next = full;
+    for (const ward of full.wards) next = setCount(next, '2024-03', ward.code, t, 0);
+    const ward = full.wards[5] as { code: string; name: string };
+    full.crimeTypes.forEach((_, type) => (next = setCount(next, '2025-02', ward.code, type, 0)));
+    const report = validateSiteData({ next, previous: null });
+    expect(problemsOf(report, 'missing-type')).toEqual([
+      '2024-03 (first build), crime type "Drugs": 0 crimes',
+    ]);
+    expect(problemsOf(report, 'missing-ward')).toEqual([
+      `2025-02 (first build), ward ${ward.name} (${ward.code}): 0 crimes`,
     ]);
   });
 });

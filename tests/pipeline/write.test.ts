@@ -63,7 +63,7 @@ describe('Staging', () => {
     const dir = path.join(tmp, 'staging');
     const a = path.join(dir, 'a.json');
     const b = path.join(dir, 'b.csv');
-    const staging = new Staging();
+    const staging = new Staging(path.join(dir, 'publish-journal.json'));
     await staging.writeFile(a, 'A');
     const stream = await staging.createWriteStream(b);
     await stream.write('B');
@@ -78,7 +78,7 @@ describe('Staging', () => {
     const dir = path.join(tmp, 'staging-abort');
     const a = path.join(dir, 'a.json');
     await writeFileAtomic(a, 'previous');
-    const staging = new Staging();
+    const staging = new Staging(path.join(dir, 'publish-journal.json'));
     await staging.writeFile(a, 'next');
     await (await staging.createWriteStream(path.join(dir, 'b.csv'))).write('x');
     await staging.abort();
@@ -87,7 +87,7 @@ describe('Staging', () => {
   });
 
   it('refuses to stage the same path twice', async () => {
-    const staging = new Staging();
+    const staging = new Staging(path.join(tmp, 'publish-journal.json'));
     const file = path.join(tmp, 'twice.txt');
     await staging.writeFile(file, '1');
     await expect(staging.writeFile(file, '2')).rejects.toThrow(/staged twice/);

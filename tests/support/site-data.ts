@@ -96,3 +96,23 @@ export function fromSnapshot(
 export function totalOf(data: SiteData, month: string): number {
   return provenanceOf(data, month).rows;
 }
+
+/** Set one ward's count of one crime type in `month` to `n`, keeping the month's rows in step. */
+export function setCount(
+  source: SiteData,
+  month: string,
+  wardCode: string,
+  typeIndex: number,
+  n: number,
+): SiteData {
+  const data = copy(source);
+  const m = monthIndex(data, month);
+  const w = data.wards.findIndex((ward) => ward.code === wardCode);
+  const counts = data.counts[w]?.[m];
+  if (!counts) throw new Error(`Test data has no ward ${wardCode}`);
+  const delta = n - (counts[typeIndex] ?? 0);
+  counts[typeIndex] = n;
+  provenanceOf(data, month).rows += delta;
+  adjustQuality(data, delta);
+  return data;
+}

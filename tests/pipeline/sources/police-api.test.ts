@@ -4,6 +4,11 @@ import path from 'node:path';
 import * as turf from '@turf/turf';
 import type { Feature, Polygon } from 'geojson';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  emptyHistory,
+  recordMonth,
+  type LeafHistory,
+} from '../../../pipeline/sources/api-leaf-history.ts';
 import { readMonthManifest, sourcePaths } from '../../../pipeline/sources/cache.ts';
 import { resolveSourceConfig } from '../../../pipeline/sources/config.ts';
 import { HttpClient } from '../../../pipeline/sources/http.ts';
@@ -209,6 +214,29 @@ describe('fetchSources() for a month only the API has', () => {
     expect(await readMonthManifest(sourcePaths(cacheRoot), '2025-03')).toBeUndefined();
   });
 
+  it('fails a first API month whose piece answers nothing, compared with the archive month before it, and writes nothing for it', async () => {
+    await serveArchiveUpTo('2025-02');
+    // No piece history yet: the piece holding the first sample crime always answers [].
+    const fault = pointOf(CRIMES[0] as Record<string, unknown>);
+    server.route('GET', '/api/crimes-street/all-crime', (request) => {
+      const polygon = parsePoly(request.query.get('poly') ?? '');
+      const inside = crimesIn(polygon);
+      if (inside.length > TEST_MAX_CRIMES) return { status: 503, body: '' };
+      return { body: turf.booleanPointInPolygon(fault, polygon) ? [] : inside };
+    });
+    const error = (await fetchSources({
+      ...options(),
+      selection: { from: '2025-02', to: '2025-03' },
+    }).catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(
+      /^police\.uk API month 2025-03 could not be fetched: piece [\d.]+ answered 0 crimes after 3 attempts, where the same area held \d+ in 2025-02: the answer is empty.*counted from the earlier months' crimes inside the piece/,
+    );
+    const paths = sourcePaths(cacheRoot);
+    await expect(stat(path.join(paths.apiDir, '2025-03.json'))).rejects.toThrow(/ENOENT/);
+    expect(await readMonthManifest(paths, '2025-03')).toBeUndefined();
+    expect((await readMonthManifest(paths, '2025-02'))?.source).toBe('archive');
+  });
+
   it('refuses an empty month rather than recording zero crimes', async () => {
     await serveArchiveUpTo('2025-02');
     server.route('GET', '/api/crimes-street/all-crime', [{ body: [] }]);
@@ -218,6 +246,170 @@ describe('fetchSources() for a month only the API has', () => {
     );
     await expect(stat(path.join(sourcePaths(cacheRoot).apiDir, '2025-03.json'))).rejects.toThrow(
       /ENOENT/,
+    );
+  });
+});
+
+describe('fetchMonthCrimes() when a piece of the split answers too little', () => {
+  const MONTH = '2025-03';
+  const api = () => `${server.url}api/`;
+  const area = () => districtQueryPolygons(OUTLINE.features[0] as Feature<Polygon>);
+  /** The point whose piece misbehaves: the first sample crime's snap point. */
+  const FAULT_POINT = pointOf(CRIMES[0] as Record<string, unknown>);
+
+  /**
+   * The crimes-street replay, with `fault` deciding what the piece holding FAULT_POINT answers
+   * (its `asked`-th request, from 1); other pieces answer in full.
+   */
+  function serveWithFault(
+    fault: (inside: Record<string, unknown>[], asked: number) => Record<string, unknown>[],
+  ): void {
+    let asked = 0;
+    server.route('GET', '/api/crimes-street/all-crime', (request) => {
+      const polygon = parsePoly(request.query.get('poly') ?? '');
+      const inside = crimesIn(polygon);
+      if (inside.length > TEST_MAX_CRIMES) return { status: 503, body: '' };
+      const date = request.query.get('date') ?? '';
+      const answer = turf.booleanPointInPolygon(FAULT_POINT, polygon)
+        ? fault(inside, (asked += 1))
+        : inside;
+      return { body: answer.map((crime) => ({ ...crime, month: date })) };
+    });
+  }
+
+  /** The history after one good month, 2025-02, over the same area. */
+  async function historyOfGoodMonth() {
+    serveCrimesStreet(['2025-02']);
+    const good = await fetchMonthCrimes({
+      client: new HttpClient(FAST_HTTP),
+      apiBaseUrl: api(),
+      month: '2025-02',
+      area: area(),
+    });
+    server.requests.length = 0;
+    return recordMonth(emptyHistory('test-area'), '2025-02', good.pieces);
+  }
+
+  function fetchMarch(history: LeafHistory) {
+    return fetchMonthCrimes({
+      client: new HttpClient(FAST_HTTP),
+      apiBaseUrl: api(),
+      month: MONTH,
+      area: area(),
+      history,
+      historyFile: 'data/cache/sources/api-leaf-history.json',
+      log: (m) => logs.push(m),
+    });
+  }
+
+  it('asks an empty piece again and returns every crime when the second answer is whole', async () => {
+    const history = await historyOfGoodMonth();
+    serveWithFault((inside, asked) => (asked === 1 ? [] : inside));
+    const result = await fetchMarch(history);
+    const expected = crimesIn(area()[0] as Feature<Polygon>).map((c) => c.id);
+    expect(new Set(result.crimes.map((c) => (c as { id: number }).id))).toEqual(new Set(expected));
+    expect(
+      logs.some((l) =>
+        /piece [\d.]+ answered 0 crimes \(it held \d+ in 2025-02\); asking again/.test(l),
+      ),
+    ).toBe(true);
+  });
+
+  it('fails the month naming the piece and its counts when a piece that held crimes stays empty', async () => {
+    const history = await historyOfGoodMonth();
+    serveWithFault(() => []);
+    const error = (await fetchMarch(history).catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(
+      /^police\.uk API month 2025-03 could not be fetched: piece [\d.]+ answered 0 crimes after 3 attempts, where the same area held \d+ in 2025-02: the answer is empty/,
+    );
+    expect(error.message).toContain('delete data/cache/sources/api-leaf-history.json to accept it');
+  });
+
+  it('asks a short piece again and keeps the union of its answers', async () => {
+    const history = await historyOfGoodMonth();
+    // The first answer lacks two thirds of the piece; the second holds the rest.
+    serveWithFault((inside, asked) =>
+      asked === 1 ? inside.filter((_, i) => i % 3 === 0) : inside.filter((_, i) => i % 3 !== 0),
+    );
+    const result = await fetchMarch(history);
+    const expected = crimesIn(area()[0] as Feature<Polygon>).map((c) => c.id);
+    expect(new Set(result.crimes.map((c) => (c as { id: number }).id))).toEqual(new Set(expected));
+    expect(
+      logs.some((l) =>
+        /piece [\d.]+ answered \d+ crimes \(it held \d+ in 2025-02\); asking again/.test(l),
+      ),
+    ).toBe(true);
+  });
+
+  it('fails the month when a piece stays short against what it held', async () => {
+    const history = await historyOfGoodMonth();
+    serveWithFault((inside) => inside.filter((_, i) => i % 3 === 0));
+    const error = (await fetchMarch(history).catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(
+      /month 2025-03 could not be fetched: piece [\d.]+ answered (\d+) crimes after 3 attempts, where the same area held (\d+) in 2025-02: the answer is short/,
+    );
+  });
+
+  it('accepts an empty piece that was empty before too (a moor holds no crimes)', async () => {
+    serveWithFault(() => []);
+    const first = await fetchMarch(emptyHistory('test-area'));
+    const emptied = [...first.pieces].filter(([, n]) => n === 0).map(([label]) => label);
+    expect(emptied.length).toBeGreaterThan(0);
+    logs.length = 0;
+    const again = await fetchMonthCrimes({
+      client: new HttpClient(FAST_HTTP),
+      apiBaseUrl: api(),
+      month: '2025-04',
+      area: area(),
+      history: recordMonth(emptyHistory('test-area'), MONTH, first.pieces),
+    });
+    expect(again.crimes.length).toBe(first.crimes.length);
+  });
+});
+
+describe('fetchMonthCrimes() when the server keeps answering 503', () => {
+  it('splits deeper than Leeds usually needs, says so, and still returns every crime', async () => {
+    // So low a limit that the densest snap points need seven or more splits.
+    const limit = 70;
+    server.route('GET', '/api/crimes-street/all-crime', (request) => {
+      const inside = crimesIn(parsePoly(request.query.get('poly') ?? ''));
+      return inside.length > limit ? { status: 503, body: '' } : { body: inside };
+    });
+    const area = districtQueryPolygons(OUTLINE.features[0] as Feature<Polygon>);
+    const result = await fetchMonthCrimes({
+      client: new HttpClient(FAST_HTTP),
+      apiBaseUrl: `${server.url}api/`,
+      month: '2025-03',
+      area,
+      log: (m) => logs.push(m),
+    });
+    const expected = crimesIn(area[0] as Feature<Polygon>).map((c) => c.id);
+    expect(new Set(result.crimes.map((c) => (c as { id: number }).id))).toEqual(new Set(expected));
+    expect(
+      logs.some((l) =>
+        /piece [\d.]+ \(about [\d.]+ (km²|m²)\) still answers 503 at split depth [6-9], deeper than Leeds usually needs/.test(
+          l,
+        ),
+      ),
+    ).toBe(true);
+  });
+
+  it('fails naming the month and the piece when a tiny piece still answers 503', async () => {
+    const hot = pointOf(CRIMES[0] as Record<string, unknown>);
+    server.route('GET', '/api/crimes-street/all-crime', (request) => {
+      const polygon = parsePoly(request.query.get('poly') ?? '');
+      return turf.booleanPointInPolygon(hot, polygon)
+        ? { status: 503, body: '' }
+        : { body: crimesIn(polygon) };
+    });
+    const error = (await fetchMonthCrimes({
+      client: new HttpClient(FAST_HTTP),
+      apiBaseUrl: `${server.url}api/`,
+      month: '2025-03',
+      area: districtQueryPolygons(OUTLINE.features[0] as Feature<Polygon>),
+    }).catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(
+      /^police\.uk API month 2025-03 could not be fetched: piece 1(\.\d){10} still answers 503 after 10 splits \(about \d+ m²\): .*the server is failing/,
     );
   });
 });

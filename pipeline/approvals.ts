@@ -1,0 +1,117 @@
+// A person's approval of what the gate refuses: a month, the reason, optionally which checks.
+// Given as a committed file (data/approvals.json) or as the data workflow's `approve` input
+// ("YYYY-MM: reason"). An approval lets that month's findings through; every finding let
+// through is recorded in the change log with the reason, and the commit step removes the
+// file's approvals it used, so an approval is spent once and never waves a later fault past.
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { monthSchema } from '../src/shared/schema.ts';
+import type { ComparisonCheck } from './gate.ts';
+
+export const APPROVALS_PATH = 'data/approvals.json';
+
+/** The checks an approval can let through: those about one month's figures. */
+export const APPROVABLE_CHECKS = [
+  'revision',
+  'missing-ward',
+  'missing-type',
+  'seasonal-range',
+  'sanity',
+  'missing-month',
+] as const satisfies readonly (ComparisonCheck | 'missing-month')[];
+export type ApprovableCheck = (typeof APPROVABLE_CHECKS)[number];
+
+export const approvalSchema = z.object({
+  month: monthSchema,
+  /** Why the change is right, in words a reader of the change log understands. */
+  reason: z.string().trim().min(10, 'say why the change is right (at least 10 characters)'),
+  /** Who approved it. */
+  approvedBy: z.string().trim().min(1).optional(),
+  /** Only these checks; all of APPROVABLE_CHECKS when left out. */
+  checks: z.array(z.enum(APPROVABLE_CHECKS)).min(1).optional(),
+});
+export type Approval = z.infer<typeof approvalSchema>;
+
+export const approvalsFileSchema = z.object({ approvals: z.array(approvalSchema) });
+export type ApprovalsFile = z.infer<typeof approvalsFileSchema>;
+
+export class ApprovalError extends Error {}
+
+/** The approvals in `file`; none when it does not exist. Throws ApprovalError when it is not valid. */
+export async function readApprovals(file: string): Promise<Approval[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new ApprovalError(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ApprovalError(`${file} is not valid JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const parsed = approvalsFileSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new ApprovalError(
+      `${file} is not an approvals file ({"approvals": [{"month": "YYYY-MM", "reason": "..."}]}): ` +
+        parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '),
+    );
+  }
+  return parsed.data.approvals;
+}
+
+/** The workflow input "YYYY-MM: reason" as an approval; undefined when empty. */
+export function parseApprovalInput(text: string | undefined): Approval | undefined {
+  const trimmed = text?.trim() ?? '';
+  if (trimmed === '') return undefined;
+  const match = /^(\d{4}-\d{2})\s*:\s*(.+)$/s.exec(trimmed);
+  const parsed = approvalSchema.safeParse({ month: match?.[1], reason: match?.[2] });
+  if (!match || !parsed.success) {
+    throw new ApprovalError(
+      `the approval "${trimmed}" must read "YYYY-MM: reason" (e.g. "2025-02: police.uk withdrew ` +
+        `duplicate burglary records"): ${parsed.success ? 'no month' : (parsed.error.issues[0]?.message ?? '')}`,
+    );
+  }
+  return parsed.data;
+}
+
+export interface ApprovedException {
+  month: string;
+  reason: string;
+  approvedBy?: string | undefined;
+  /** The findings let through. */
+  findings: string[];
+}
+
+/**
+ * Split findings into those still refused and those an approval lets through (grouped by
+ * approval), and say which approvals were used.
+ */
+export function applyApprovals<F extends { check: string; month?: string; message: string }>(
+  findings: readonly F[],
+  approvals: readonly Approval[],
+): { refused: F[]; approved: ApprovedException[]; used: Approval[] } {
+  const refused: F[] = [];
+  const byApproval = new Map<Approval, string[]>();
+  for (const finding of findings) {
+    const approval = approvals.find(
+      (a) =>
+        finding.month === a.month &&
+        (APPROVABLE_CHECKS as readonly string[]).includes(finding.check) &&
+        (a.checks === undefined || (a.checks as readonly string[]).includes(finding.check)),
+    );
+    if (approval) byApproval.set(approval, [...(byApproval.get(approval) ?? []), finding.message]);
+    else refused.push(finding);
+  }
+  const approved = [...byApproval].map(([a, messages]) => ({
+    month: a.month,
+    reason: a.reason,
+    ...(a.approvedBy !== undefined ? { approvedBy: a.approvedBy } : {}),
+    findings: messages,
+  }));
+  return { refused, approved, used: [...byApproval.keys()] };
+}

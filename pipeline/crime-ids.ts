@@ -1,0 +1,200 @@
+// Crime IDs are unique across all months, not only within one. police.uk sometimes lists a
+// crime again in a later month's file (a re-issue, or an API month beside an archive month);
+// counted twice, it would inflate both months. The rule: a crime belongs to the first month
+// that lists it; a later row with the same Crime ID is dropped as a duplicate and counted
+// (with an example naming both months). Anti-social behaviour rows have no Crime ID and are
+// never matched.
+//
+// Months are processed in parallel workers and cached, so this runs after the months step over
+// the cached month files. Each month's IDs are kept beside its cached rows (<month>.csv.ids,
+// valid while the rows file is unchanged), so a monthly run reads 16 hex digits per crime, not
+// every month's rows; a repeated prefix is confirmed on the full IDs before anything is
+// dropped. Only a month that loses rows is rewritten, into <cacheDir>/cross-month/.
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import path from 'node:path';
+import { MASTER_COLUMNS } from '../src/shared/constants.ts';
+import type { CrimeType } from '../src/shared/constants.ts';
+import type { EnrichedCrime, MonthSummary } from '../src/shared/schema.ts';
+import { formatCsvRow, readCsv } from './csv.ts';
+import type { CachedMonth } from './month-cache.ts';
+import { masterRow } from './process-month.ts';
+import { DropTally } from './report.ts';
+import { createMonthSummariser } from './summarise.ts';
+
+/** police.uk Crime IDs are 64 hex digits; the first 16 tell them apart (collisions are confirmed). */
+const CRIME_ID = /^[0-9a-f]{64}$/;
+const PREFIX_LENGTH = 16;
+
+export const CROSS_MONTH_RULE =
+  'a crime belongs to the first month that lists it; a later row with the same Crime ID is dropped';
+
+export interface RepeatsDropped<T extends CachedMonth> {
+  months: T[];
+  /** Rows dropped, by the month that lost them. */
+  dropped: { month: string; rows: number; firstSeenIn: string[] }[];
+}
+
+/**
+ * `months` (ascending) with every row whose Crime ID an earlier month already holds taken out
+ * of its month's rows and summary. Months without such rows are returned as they were.
+ */
+export async function dropRepeatsAcrossMonths<T extends CachedMonth>(
+  months: readonly T[],
+  workDir: string,
+): Promise<RepeatsDropped<T>> {
+  const firstMonth = new Map<string, number>();
+  /** Month index -> prefixes also seen in an earlier month (candidates). */
+  const candidates = new Map<number, Set<string>>();
+  for (const [i, month] of months.entries()) {
+    for (const prefix of await idPrefixes(month.csv)) {
+      const first = firstMonth.get(prefix);
+      if (first === undefined) firstMonth.set(prefix, i);
+      else if (first !== i) {
+        const set = candidates.get(i) ?? new Set<string>();
+        set.add(prefix);
+        candidates.set(i, set);
+      }
+    }
+  }
+  await rm(path.join(workDir, 'cross-month'), { recursive: true, force: true });
+  if (candidates.size === 0) return { months: [...months], dropped: [] };
+
+  const result = [...months];
+  const dropped: RepeatsDropped<T>['dropped'] = [];
+  const fullIds = new Map<number, Set<string>>();
+  const idsOf = async (i: number) => {
+    let ids = fullIds.get(i);
+    if (!ids) {
+      ids = await crimeIds((months[i] as T).csv);
+      fullIds.set(i, ids);
+    }
+    return ids;
+  };
+  for (const [i, prefixes] of [...candidates].sort(([a], [b]) => a - b)) {
+    const month = months[i] as T;
+    /** Full ID -> the earlier month that holds it. */
+    const repeats = new Map<string, string>();
+    for (const id of await idsOf(i)) {
+      const prefix = id.slice(0, PREFIX_LENGTH);
+      if (!prefixes.has(prefix)) continue;
+      const first = firstMonth.get(prefix) as number;
+      if ((await idsOf(first)).has(id)) repeats.set(id, (months[first] as T).summary.month);
+    }
+    if (repeats.size === 0) continue;
+    const rows = await withoutRows(month, repeats, path.join(workDir, 'cross-month'));
+    result[i] = { ...month, ...rows };
+    dropped.push({
+      month: month.summary.month,
+      rows: repeats.size,
+      firstSeenIn: [...new Set(repeats.values())].sort(),
+    });
+  }
+  return { months: result, dropped };
+}
+
+/** The 16-digit prefixes of a month's Crime IDs, from its sidecar (made when missing or stale). */
+async function idPrefixes(csv: string): Promise<string[]> {
+  const info = await stat(csv);
+  const stamp = `${info.size}:${Math.trunc(info.mtimeMs)}`;
+  const sidecar = `${csv}.ids`;
+  const text = await readFile(sidecar, 'utf8').catch(() => '');
+  const newline = text.indexOf('\n');
+  if (newline >= 0 && text.slice(0, newline) === stamp) {
+    return text
+      .slice(newline + 1)
+      .split('\n')
+      .filter(Boolean);
+  }
+  // Every record starts a line with its Crime ID; a line inside a quoted field that happens to
+  // look like an ID only adds a candidate, which the full comparison then rejects.
+  const prefixes: string[] = [];
+  for (const line of (await readFile(csv, 'utf8')).split('\n')) {
+    const id = line.slice(0, line.indexOf(','));
+    if (CRIME_ID.test(id)) prefixes.push(id.slice(0, PREFIX_LENGTH));
+  }
+  await writeFile(sidecar, `${stamp}\n${prefixes.join('\n')}\n`);
+  return prefixes;
+}
+
+async function crimeIds(csv: string): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for await (const { values } of readCsv(createReadStream(csv), csv, MASTER_COLUMNS)) {
+    const id = values['Crime ID'] ?? '';
+    if (id !== '') ids.add(id);
+  }
+  return ids;
+}
+
+/** A cached month's rows as an EnrichedCrime (the master CSV holds every field). */
+function fromMasterRow(values: Readonly<Record<string, string>>): EnrichedCrime {
+  const v = (column: (typeof MASTER_COLUMNS)[number]) => values[column] ?? '';
+  return {
+    crimeId: v('Crime ID'),
+    month: v('Month'),
+    reportedBy: v('Reported by'),
+    fallsWithin: v('Falls within'),
+    longitude: Number(v('Longitude')),
+    latitude: Number(v('Latitude')),
+    location: v('Location'),
+    lsoaCode: v('LSOA code'),
+    lsoaName: v('LSOA name'),
+    crimeType: v('Crime type') as CrimeType,
+    lastOutcome: v('Last outcome category'),
+    context: v('Context'),
+    wardName: v('Ward Name'),
+    wardCode: v('Ward Code'),
+    postcodeDistrict: v('Postcode District'),
+    pollingDistrict: v('Polling District'),
+  };
+}
+
+/** The month without the rows of `repeats`: its rows rewritten into `dir`, its summary recounted. */
+async function withoutRows(
+  month: CachedMonth,
+  repeats: ReadonlyMap<string, string>,
+  dir: string,
+): Promise<CachedMonth> {
+  const { summary: before, csv, drops: beforeDrops } = month;
+  const summariser = createMonthSummariser({
+    month: before.month,
+    source: before.source,
+    snapshot: before.snapshot,
+    fetchedAt: before.fetchedAt,
+  });
+  summariser.read(before.read);
+  for (const [reason, n] of Object.entries(before.dropped) as [
+    keyof MonthSummary['dropped'],
+    number,
+  ][]) {
+    for (let k = 0; k < n; k += 1) summariser.drop(reason);
+  }
+  const drops = new DropTally();
+  drops.merge(beforeDrops);
+  await mkdir(dir, { recursive: true });
+  const target = path.join(dir, `${before.month}.csv`);
+  const out = createWriteStream(target);
+  const write = async (text: string) => {
+    if (!out.write(text)) await once(out, 'drain');
+  };
+  await write(formatCsvRow(MASTER_COLUMNS));
+  for await (const { line, values } of readCsv(createReadStream(csv), csv, MASTER_COLUMNS)) {
+    const crime = fromMasterRow(values);
+    const first = repeats.get(crime.crimeId);
+    if (first !== undefined) {
+      summariser.drop('duplicate');
+      drops.add(
+        'duplicate',
+        `${csv}:${line}`,
+        `Crime ID ${crime.crimeId} is already in ${first} (${CROSS_MONTH_RULE})`,
+      );
+      continue;
+    }
+    summariser.add(crime);
+    await write(formatCsvRow(masterRow(crime)));
+  }
+  out.end();
+  await once(out, 'close');
+  return { summary: summariser.finish(), drops, csv: target };
+}

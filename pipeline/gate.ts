@@ -1,0 +1,323 @@
+// The gate's comparisons of like with like. For every month already published, the new figures
+// are compared with the published ones by month, by ward and by crime type: police.uk's
+// routine revisions (a few crimes moved, re-coded or withdrawn) pass and are listed; anything
+// larger, a ward or a crime type that vanishes, or a new month far outside its season is a
+// finding that refuses the data until a person approves it (see approvals.ts). A newer
+// snapshot explains nothing by itself: every new archive re-issues 36 months. Pure.
+import type { SiteData } from '../src/shared/schema.ts';
+import { addMonths } from '../src/shared/months.ts';
+
+/**
+ * A published month's total may move by this fraction in a routine revision. police.uk's
+ * re-issues move a month by well under 1% (late-recorded and withdrawn crimes); a lost file,
+ * a lost API piece or a half-read archive moves it by 5% or more.
+ */
+export const MONTH_TOLERANCE = 0.02;
+/**
+ * A ward's or a crime type's count in a month may move by this much: a fraction of it, or a
+ * few crimes for small counts (a type of 40 a month moving by 8 is noise, not a loss).
+ */
+export const CELL_TOLERANCE = { fraction: 0.1, crimes: 10 } as const;
+/**
+ * A new month's total must lie within the range of its reference months (the 12 before it and
+ * the same month of the two years before) widened by this fraction. Leeds' months vary by
+ * about 15% over a year; a month 40% below its quietest neighbour is a fault.
+ */
+export const SEASONAL_MARGIN = 0.25;
+/** Reference months needed to judge a new month's season; with fewer it is not judged (noted). */
+export const SEASONAL_MIN_REFERENCE = 2;
+/** A ward or type that averaged at least this many crimes a month cannot fall to none. */
+export const MIN_EXPECTED_PRESENT = 10;
+/**
+ * A first build's months must each hold a plausible number of Leeds crimes. police.uk has
+ * recorded 7,000 to 11,500 a month in the district since 2018; half of the lowest or 1.5 times
+ * the highest is a wrong input (another force, a partial month), not a quiet month.
+ */
+export const PLAUSIBLE_MONTH_TOTAL = { min: 3_500, max: 17_500 } as const;
+
+export type ComparisonCheck =
+  'revision' | 'missing-ward' | 'missing-type' | 'seasonal-range' | 'sanity';
+
+export interface Finding {
+  check: ComparisonCheck;
+  /** The month the finding is about: an approval for that month can let it through. */
+  month?: string;
+  message: string;
+}
+
+/** A change within the tolerances: passes, and is listed. */
+export interface RoutineRevision {
+  month: string;
+  before: number;
+  after: number;
+  /** Wards and types whose counts moved, "Armley -3". */
+  details: string[];
+}
+
+/** What the data must hold whatever the build: the wards of the reference data and every type. */
+export interface Expected {
+  wards: readonly { code: string; name: string }[];
+  crimeTypes: readonly string[];
+}
+
+/** One month's counts as totals: by ward code, by crime type, and overall. */
+interface MonthFigures {
+  total: number;
+  byWard: Map<string, number>;
+  byType: Map<string, number>;
+}
+
+function figures(data: SiteData, month: string): MonthFigures | undefined {
+  const m = data.months.indexOf(month);
+  if (m < 0) return undefined;
+  const byWard = new Map<string, number>();
+  const byType = new Map<string, number>(data.crimeTypes.map((type) => [type, 0]));
+  let total = 0;
+  data.wards.forEach((ward, w) => {
+    const counts = data.counts[w]?.[m] ?? [];
+    let wardTotal = 0;
+    counts.forEach((n, t) => {
+      wardTotal += n;
+      const type = data.crimeTypes[t] as string;
+      byType.set(type, (byType.get(type) ?? 0) + n);
+    });
+    byWard.set(ward.code, wardTotal);
+    total += wardTotal;
+  });
+  return { total, byWard, byType };
+}
+
+function beyondCell(before: number, after: number): boolean {
+  return (
+    Math.abs(after - before) > Math.max(CELL_TOLERANCE.crimes, CELL_TOLERANCE.fraction * before)
+  );
+}
+
+function change(before: number, after: number): string {
+  const delta = after - before;
+  const pct =
+    before === 0 ? '' : `, ${delta > 0 ? '+' : ''}${((delta / before) * 100).toFixed(1)}%`;
+  return `${before} -> ${after} crimes (${delta > 0 ? '+' : ''}${delta}${pct})`;
+}
+
+/** Every published month compared with its new figures, by month, ward and type. */
+export function compareRevisions(
+  previous: SiteData,
+  next: SiteData,
+): { findings: Finding[]; routine: RoutineRevision[] } {
+  const findings: Finding[] = [];
+  const routine: RoutineRevision[] = [];
+  const wardNames = new Map(
+    [...previous.wards, ...next.wards].map((ward) => [ward.code, ward.name] as const),
+  );
+  for (const month of previous.months) {
+    const was = figures(previous, month);
+    const now = figures(next, month);
+    if (!was || !now) continue; // a month that vanished is the missing-month check's.
+    const found: Finding[] = [];
+    const details: string[] = [];
+    const fraction = was.total === 0 ? 1 : Math.abs(now.total - was.total) / was.total;
+    if (fraction > MONTH_TOLERANCE) {
+      found.push({
+        check: 'revision',
+        month,
+        message:
+          `${month}: the month went from ${change(was.total, now.total)}, beyond a routine ` +
+          `revision (±${MONTH_TOLERANCE * 100}%)`,
+      });
+    }
+    for (const [code, before] of was.byWard) {
+      const after = now.byWard.get(code) ?? 0;
+      const ward = `ward ${wardNames.get(code) ?? code} (${code})`;
+      if (before > 0 && after === 0) {
+        found.push({
+          check: 'missing-ward',
+          month,
+          message: `${month}, ${ward}: ${change(before, 0)}: the ward has no crimes any more`,
+        });
+      } else if (beyondCell(before, after)) {
+        found.push({
+          check: 'revision',
+          month,
+          message: `${month}, ${ward}: ${change(before, after)}, beyond a routine revision (±${CELL_TOLERANCE.crimes} crimes or ±${CELL_TOLERANCE.fraction * 100}%)`,
+        });
+      } else if (before !== after) {
+        details.push(`${wardNames.get(code) ?? code} ${signed(after - before)}`);
+      }
+    }
+    for (const [type, before] of was.byType) {
+      const after = now.byType.get(type) ?? 0;
+      if (before > 0 && after === 0) {
+        found.push({
+          check: 'missing-type',
+          month,
+          message: `${month}, crime type "${type}": ${change(before, 0)}: the type has no crimes any more`,
+        });
+      } else if (beyondCell(before, after)) {
+        found.push({
+          check: 'revision',
+          month,
+          message: `${month}, crime type "${type}": ${change(before, after)}, beyond a routine revision (±${CELL_TOLERANCE.crimes} crimes or ±${CELL_TOLERANCE.fraction * 100}%)`,
+        });
+      } else if (before !== after) {
+        details.push(`${type} ${signed(after - before)}`);
+      }
+    }
+    findings.push(...found);
+    if (found.length === 0 && details.length > 0) {
+      routine.push({ month, before: was.total, after: now.total, details });
+    }
+  }
+  return { findings, routine };
+}
+
+/**
+ * New months against their season: the total within the range of the reference months, and
+ * no ward or type that is always present falling to none. Returns notes for months that could
+ * not be judged.
+ */
+export function checkNewMonths(
+  previous: SiteData,
+  next: SiteData,
+  added: readonly string[],
+): { findings: Finding[]; notes: string[] } {
+  const findings: Finding[] = [];
+  const notes: string[] = [];
+  const newMonths = new Set(added);
+  const known = (month: string): SiteData | undefined =>
+    previous.months.includes(month)
+      ? previous
+      : next.months.includes(month) && !newMonths.has(month)
+        ? next
+        : undefined;
+  for (const month of added) {
+    const now = figures(next, month);
+    if (!now) continue;
+    const candidates = [
+      ...Array.from({ length: 12 }, (_, i) => addMonths(month, -(i + 1))),
+      addMonths(month, -24),
+      addMonths(month, -36),
+    ];
+    const reference = candidates.flatMap((m) => {
+      const data = known(m);
+      const f = data && figures(data, m);
+      return f ? [{ month: m, ...f }] : [];
+    });
+    if (reference.length < SEASONAL_MIN_REFERENCE) {
+      notes.push(
+        `${month} is new and has ${reference.length} published reference month(s) (the 12 before it ` +
+          `and the same month 1 and 2 years before): its season is not judged`,
+      );
+      continue;
+    }
+    const totals = reference.map((r) => r.total);
+    const low = Math.floor(Math.min(...totals) * (1 - SEASONAL_MARGIN));
+    const high = Math.ceil(Math.max(...totals) * (1 + SEASONAL_MARGIN));
+    if (now.total < low || now.total > high) {
+      findings.push({
+        check: 'seasonal-range',
+        month,
+        message:
+          `${month} (new): ${now.total} crimes, outside its seasonal range ${low} to ${high} ` +
+          `(${reference.map((r) => `${r.month} ${r.total}`).join(', ')}, ±${SEASONAL_MARGIN * 100}%)`,
+      });
+    }
+    const mean = (pick: (f: MonthFigures) => number) =>
+      reference.reduce((sum, r) => sum + pick(r), 0) / reference.length;
+    for (const ward of next.wards) {
+      const expected = mean((f) => f.byWard.get(ward.code) ?? 0);
+      if (expected >= MIN_EXPECTED_PRESENT && (now.byWard.get(ward.code) ?? 0) === 0) {
+        findings.push({
+          check: 'missing-ward',
+          month,
+          message: `${month} (new), ward ${ward.name} (${ward.code}): 0 crimes, where it averaged ${Math.round(expected)} a month`,
+        });
+      }
+    }
+    for (const type of next.crimeTypes) {
+      const expected = mean((f) => f.byType.get(type) ?? 0);
+      if (expected >= MIN_EXPECTED_PRESENT && (now.byType.get(type) ?? 0) === 0) {
+        findings.push({
+          check: 'missing-type',
+          month,
+          message: `${month} (new), crime type "${type}": 0 crimes, where it averaged ${Math.round(expected)} a month`,
+        });
+      }
+    }
+  }
+  return { findings, notes };
+}
+
+/**
+ * What any build must hold: exactly the wards of the reference data and every crime type.
+ * A first build, with nothing to compare with, must also have plausible months: each within
+ * PLAUSIBLE_MONTH_TOTAL, with crimes in every ward and of every type.
+ */
+export function checkSanity(next: SiteData, expected: Expected, firstBuild: boolean): Finding[] {
+  const findings: Finding[] = [];
+  const codes = new Set(next.wards.map((w) => w.code));
+  const missingWards = expected.wards.filter((w) => !codes.has(w.code));
+  const expectedCodes = new Set(expected.wards.map((w) => w.code));
+  const extraWards = next.wards.filter((w) => !expectedCodes.has(w.code));
+  if (missingWards.length > 0 || extraWards.length > 0) {
+    findings.push({
+      check: 'sanity',
+      message:
+        `the data has ${next.wards.length} wards where the reference data has ${expected.wards.length}` +
+        (missingWards.length > 0
+          ? `; missing: ${missingWards.map((w) => `${w.name} (${w.code})`).join(', ')}`
+          : '') +
+        (extraWards.length > 0
+          ? `; not in the reference: ${extraWards.map((w) => `${w.name} (${w.code})`).join(', ')}`
+          : '') +
+        ': check data/reference/wards.geojson and the wards step',
+    });
+  }
+  const types = new Set<string>(next.crimeTypes);
+  const missingTypes = expected.crimeTypes.filter((t) => !types.has(t));
+  if (missingTypes.length > 0 || next.crimeTypes.length !== expected.crimeTypes.length) {
+    findings.push({
+      check: 'sanity',
+      message:
+        `the data has ${next.crimeTypes.length} crime types where police.uk has ${expected.crimeTypes.length}` +
+        (missingTypes.length > 0 ? `; missing: ${missingTypes.join(', ')}` : ''),
+    });
+  }
+  if (!firstBuild) return findings;
+  for (const month of next.months) {
+    const f = figures(next, month);
+    if (!f) continue;
+    if (f.total < PLAUSIBLE_MONTH_TOTAL.min || f.total > PLAUSIBLE_MONTH_TOTAL.max) {
+      findings.push({
+        check: 'sanity',
+        month,
+        message:
+          `${month} (first build): ${f.total} crimes, outside the plausible range for Leeds ` +
+          `(${PLAUSIBLE_MONTH_TOTAL.min} to ${PLAUSIBLE_MONTH_TOTAL.max} a month)`,
+      });
+    }
+    for (const ward of next.wards) {
+      if ((f.byWard.get(ward.code) ?? 0) === 0) {
+        findings.push({
+          check: 'missing-ward',
+          month,
+          message: `${month} (first build), ward ${ward.name} (${ward.code}): 0 crimes`,
+        });
+      }
+    }
+    for (const [type, n] of f.byType) {
+      if (n === 0) {
+        findings.push({
+          check: 'missing-type',
+          month,
+          message: `${month} (first build), crime type "${type}": 0 crimes`,
+        });
+      }
+    }
+  }
+  return findings;
+}
+
+function signed(n: number): string {
+  return n > 0 ? `+${n}` : String(n);
+}

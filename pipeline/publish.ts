@@ -1,0 +1,38 @@
+// Before a run: finish what an interrupted run left. A publish killed half-way is completed
+// from its journal (so the outputs are one run's, never a mix), and temporary files of killed
+// runs are removed. Returns a note for each thing done, for the run summary.
+import path from 'node:path';
+import type { PipelinePaths } from './paths.ts';
+import { recoverInterruptedPublish, sweepTemporaryFiles } from './write.ts';
+
+export async function cleanUpInterruptedRuns(paths: PipelinePaths): Promise<string[]> {
+  const notes: string[] = [];
+  const completed = await recoverInterruptedPublish(paths.publishJournal);
+  if (completed.length > 0) {
+    notes.push(
+      `the previous run was stopped while publishing its outputs; its publish was completed ` +
+        `from ${paths.publishJournal} (${completed.length} file(s)) before this run`,
+    );
+  }
+  const outputs = [
+    paths.masterCsv,
+    paths.stopSearchCsv,
+    paths.runSummary,
+    paths.siteData,
+    paths.mapData,
+    paths.wardShapes,
+    paths.wardsCache,
+  ];
+  const swept = await sweepTemporaryFiles([
+    ...outputs.map((file) => path.dirname(file)),
+    paths.monthsCacheDir,
+    paths.sources.apiDir,
+    paths.sources.manifestDir,
+  ]);
+  if (swept.length > 0) {
+    notes.push(
+      `${swept.length} temporary file(s) left by interrupted runs were removed, e.g. ${swept[0]}`,
+    );
+  }
+  return notes;
+}

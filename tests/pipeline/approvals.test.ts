@@ -1,0 +1,118 @@
+// Approvals of what the gate refuses: the committed file and the workflow input, and what the
+// commit step does with them (the change log records the exception; a used approval is spent).
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ApprovalError, parseApprovalInput, readApprovals } from '../../pipeline/approvals.ts';
+import { commitStep, RefreshError, validateStep } from '../../pipeline/refresh.ts';
+import { changeLogSchema } from '../../src/shared/change-log.ts';
+import { committedSiteData, removeCrimes, totalOf } from '../support/site-data.ts';
+
+const full = committedSiteData();
+/** A tenth of February's crimes gone: beyond any routine revision. */
+const revised = removeCrimes(full, '2025-02', Math.round(totalOf(full, '2025-02') * 0.1));
+revised.generatedAt = '2025-06-03T06:17:00.000Z';
+const REASON = 'police.uk withdrew a batch of duplicate records for February';
+
+let root: string;
+const git = (...args: string[]) =>
+  execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+const write = (file: string, value: unknown) => {
+  mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+  writeFileSync(path.join(root, file), `${JSON.stringify(value, null, 2)}\n`);
+};
+const options = (env: Record<string, string> = {}) => ({
+  root,
+  stageDir: 'data/refresh',
+  pipelineArgs: [],
+  env,
+  log: () => {},
+});
+
+beforeEach(() => {
+  root = mkdtempSync(path.join(tmpdir(), 'approvals-'));
+  git('init', '--quiet');
+  git('config', 'user.name', 'Approvals test');
+  git('config', 'user.email', 'approvals@example.invalid');
+  mkdirSync(path.join(root, 'data', 'reference'), { recursive: true });
+  copyFileSync(
+    path.join('data', 'reference', 'wards.geojson'),
+    path.join(root, 'data', 'reference', 'wards.geojson'),
+  );
+  write('src/data/site-data.json', full);
+  write('src/data/changes.json', { schemaVersion: 1, entries: [] });
+  git('add', '--all');
+  git('commit', '--quiet', '-m', 'published');
+  write('data/refresh/site-data.json', revised);
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+describe('approvals', () => {
+  it('readApprovals() names every bad field of an approvals file', async () => {
+    write('data/approvals.json', { approvals: [{ month: 'Feb 2025', reason: 'short' }] });
+    const error = (await readApprovals(path.join(root, 'data/approvals.json')).catch(
+      (e: unknown) => e,
+    )) as Error;
+    expect(error).toBeInstanceOf(ApprovalError);
+    expect(error.message).toMatch(/approvals\.0\.month: .*; approvals\.0\.reason: say why/);
+  });
+
+  it('parseApprovalInput() reads "YYYY-MM: reason" and refuses anything else', () => {
+    expect(parseApprovalInput(` 2025-02: ${REASON} `)).toEqual({
+      month: '2025-02',
+      reason: REASON,
+    });
+    expect(parseApprovalInput('')).toBeUndefined();
+    expect(() => parseApprovalInput('February: fine')).toThrow(/must read "YYYY-MM: reason"/);
+  });
+
+  it('the refresh refuses the change without an approval and publishes nothing', async () => {
+    await expect(validateStep(options())).rejects.toThrow(RefreshError);
+    expect(git('status', '--porcelain')).toBe('?? data/refresh/');
+  });
+
+  it('a committed approval lets the month through; the change log records it and the approval is spent', async () => {
+    write('data/approvals.json', {
+      approvals: [
+        { month: '2025-02', reason: REASON, approvedBy: 'data maintainer' },
+        { month: '2024-03', reason: 'kept for a later refresh of March 2024' },
+      ],
+    });
+    git('add', '--all', '--', 'data/approvals.json');
+    git('commit', '--quiet', '-m', 'approve February');
+
+    const result = await commitStep(options());
+    expect(result.changed).toBe(true);
+    const log = changeLogSchema.parse(
+      JSON.parse(readFileSync(path.join(root, 'src/data/changes.json'), 'utf8')),
+    );
+    const exceptions = log.entries[0]?.exceptions ?? [];
+    expect(exceptions.map((e) => [e.month, e.reason, e.approvedBy])).toEqual([
+      ['2025-02', REASON, 'data maintainer'],
+    ]);
+    expect(exceptions[0]?.findings).toContainEqual(
+      expect.stringMatching(/^2025-02: the month went from \d+ -> \d+ crimes \(-\d+, -10\.0%\)/),
+    );
+    expect(JSON.parse(readFileSync(path.join(root, 'data/approvals.json'), 'utf8'))).toEqual({
+      approvals: [{ month: '2024-03', reason: 'kept for a later refresh of March 2024' }],
+    });
+    expect(git('show', '--name-only', '--format=', 'HEAD').split('\n').sort()).toEqual([
+      'data/approvals.json',
+      'src/data/changes.json',
+      'src/data/site-data.json',
+    ]);
+  });
+
+  it("the workflow's approve input lets the month through and is recorded", async () => {
+    const result = await commitStep(options({ DATA_APPROVAL: `2025-02: ${REASON}` }));
+    expect(result.changed).toBe(true);
+    const log = changeLogSchema.parse(
+      JSON.parse(readFileSync(path.join(root, 'src/data/changes.json'), 'utf8')),
+    );
+    expect(log.entries[0]?.exceptions?.map((e) => [e.month, e.reason])).toEqual([
+      ['2025-02', REASON],
+    ]);
+  });
+});

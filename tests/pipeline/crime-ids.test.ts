@@ -1,0 +1,97 @@
+// Crime IDs are unique across months: a row whose Crime ID an earlier month already lists is
+// dropped as a duplicate and counted, by the rule that a crime belongs to the first month that
+// lists it, whether the months were processed now (in workers) or read from the cache.
+import { createReadStream } from 'node:fs';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPipeline, type CliOptions } from '../../pipeline/cli.ts';
+import { readCsv } from '../../pipeline/csv.ts';
+import { createMemoryReporter } from '../../pipeline/report.ts';
+import { MASTER_COLUMNS } from '../../src/shared/constants.ts';
+import { siteDataSchema } from '../../src/shared/schema.ts';
+
+const SAMPLE = path.join('data', 'sample', 'archive');
+
+let tmp: string;
+let input: string;
+/** The Crime ID of a 2024-03 row, listed again in 2025-02. */
+let repeated: string;
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(tmpdir(), 'crime-ids-'));
+  input = path.join(tmp, 'archive');
+  await cp(SAMPLE, input, { recursive: true });
+  const march = await readFile(
+    path.join(input, '2024-03', '2024-03-west-yorkshire-street.csv'),
+    'utf8',
+  );
+  // A row with a Crime ID, inside Leeds (the first with one that the sample keeps: Leeds rows).
+  const row = march
+    .split('\n')
+    .slice(1)
+    .find((line) => /^[0-9a-f]{64},/.test(line)) as string;
+  repeated = row.slice(0, 64);
+  const febFile = path.join(input, '2025-02', '2025-02-west-yorkshire-street.csv');
+  const feb = await readFile(febFile, 'utf8');
+  await writeFile(febFile, `${feb.trimEnd()}\n${row.replace(',2024-03,', ',2025-02,')}\n`);
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+function options(archiveDir: string, out: string): CliOptions {
+  return { help: false, list: false, offline: true, archiveDir, out };
+}
+
+async function run(archiveDir: string, out: string) {
+  const record = await runPipeline(options(archiveDir, out), {
+    reporter: createMemoryReporter(),
+    threads: 2,
+    generatedAt: '2025-06-01T00:00:00.000Z',
+  });
+  const siteData = siteDataSchema.parse(
+    JSON.parse(await readFile(path.join(out, 'site-data.json'), 'utf8')),
+  );
+  return { record, siteData };
+}
+
+async function idsInMasterCsv(out: string): Promise<string[]> {
+  const file = path.join(out, 'leeds_street_combined.csv');
+  const ids: string[] = [];
+  for await (const { values } of readCsv(createReadStream(file), file, MASTER_COLUMNS)) {
+    ids.push(values['Crime ID'] ?? '');
+  }
+  return ids;
+}
+
+describe('runPipeline with a Crime ID listed in two months', () => {
+  it('keeps the crime in the first month, drops and counts the later row, and says by which rule', async () => {
+    const clean = await run(SAMPLE, path.join(tmp, 'clean'));
+    const out = path.join(tmp, 'out');
+    const { record, siteData } = await run(input, out);
+    const feb = record.months?.find((m) => m.plan.month === '2025-02');
+    const cleanFeb = clean.record.months?.find((m) => m.plan.month === '2025-02');
+    expect(feb?.summary.read).toBe((cleanFeb?.summary.read ?? 0) + 1);
+    expect(feb?.summary.kept).toBe(cleanFeb?.summary.kept);
+    expect(feb?.summary.dropped.duplicate).toBe((cleanFeb?.summary.dropped.duplicate ?? 0) + 1);
+    expect(siteData.counts).toEqual(clean.siteData.counts);
+    expect(siteData.provenance.map((p) => p.rows)).toEqual(
+      clean.siteData.provenance.map((p) => p.rows),
+    );
+    expect(record.notes).toContainEqual(
+      '2025-02: 1 row(s) dropped as duplicates, their Crime ID already in 2024-03 (a crime belongs to the first month that lists it; a later row with the same Crime ID is dropped)',
+    );
+    expect(feb?.drops.examples.duplicate?.[0]?.detail).toContain(
+      `Crime ID ${repeated} is already in 2024-03`,
+    );
+    expect((await idsInMasterCsv(out)).filter((id) => id === repeated)).toHaveLength(1);
+
+    // Again from the cache: the same result.
+    const again = await run(input, out);
+    expect(again.record.months?.every((m) => m.cached)).toBe(true);
+    expect(again.siteData.counts).toEqual(clean.siteData.counts);
+    expect((await idsInMasterCsv(out)).filter((id) => id === repeated)).toHaveLength(1);
+  }, 120_000);
+});

@@ -1,0 +1,185 @@
+// Inputs that cannot hide each other: a month found in two inputs is read once when the copies
+// are the same, taken from the newer police.uk snapshot (by the months each input holds) when
+// they differ, and refused when neither is newer. Empty month folders and bytes that are not
+// UTF-8 are reported, never passed over in silence.
+import { createReadStream } from 'node:fs';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openArchiveInputs, selectEntries } from '../../pipeline/archive.ts';
+import { runPipeline, type CliOptions } from '../../pipeline/cli.ts';
+import { readCsv } from '../../pipeline/csv.ts';
+import { InputError } from '../../pipeline/input-error.ts';
+import { createMemoryReporter } from '../../pipeline/report.ts';
+import { STREET_COLUMNS } from '../../src/shared/constants.ts';
+import { zipFolder } from './zip-folder.ts';
+
+const SAMPLE = path.join('data', 'sample', 'archive');
+const MARCH = '2025-03/2025-03-west-yorkshire-street.csv';
+
+let tmp: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(tmpdir(), 'inputs-test-'));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+async function folderWith(name: string, files: Record<string, string | Buffer>): Promise<string> {
+  const root = path.join(tmp, name);
+  for (const [file, data] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(root, file)), { recursive: true });
+    await writeFile(path.join(root, file), data);
+  }
+  return root;
+}
+
+/** The sample's March street file without its last `rows` rows: a partial copy. */
+async function partialMarch(rows: number): Promise<string> {
+  const lines = (await readFile(path.join(SAMPLE, MARCH), 'utf8')).trimEnd().split('\n');
+  return `${lines.slice(0, -rows).join('\n')}\n`;
+}
+
+async function selectFrom(root: string) {
+  const inputs = await openArchiveInputs(root);
+  try {
+    return { inputs, selected: await selectEntries(inputs) };
+  } finally {
+    for (const input of inputs) input.close();
+  }
+}
+
+function options(archiveDir: string, out: string): CliOptions {
+  return { help: false, list: false, offline: true, archiveDir, out };
+}
+
+describe('selectEntries() when a month is found twice', () => {
+  it('reads a folder and its identical zip once, and says so', async () => {
+    const root = path.join(tmp, 'same');
+    await cp(SAMPLE, path.join(root, 'folder'), { recursive: true });
+    await zipFolder(SAMPLE, path.join(root, 'archive.zip'));
+    const { selected } = await selectFrom(root);
+    expect(
+      selected.entries.filter((e) => e.month === '2025-03' && e.kind === 'street'),
+    ).toHaveLength(1);
+    expect(selected.shadowed.length).toBeGreaterThan(0);
+    expect(selected.shadowed.every((s) => s.why === 'identical')).toBe(true);
+  });
+
+  it('refuses a partial folder beside its full zip (the same snapshot), naming both', async () => {
+    const root = path.join(tmp, 'partial');
+    await folderWith('partial/folder', { [MARCH]: await partialMarch(500) });
+    await zipFolder(
+      await folderWith('partial-src', { [MARCH]: await readFile(path.join(SAMPLE, MARCH)) }),
+      path.join(root, '2025-03.zip'),
+    );
+    const error = (await selectFrom(root).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toMatch(
+      /2025-03-west-yorkshire-street\.csv: differs from .*2025-03-west-yorkshire-street\.csv, and both inputs hold months up to 2025-03, so neither is the newer police\.uk snapshot/,
+    );
+  });
+
+  it('takes the copy from the zip holding newer months, whatever the zips are called', async () => {
+    const root = path.join(tmp, 'two-zips');
+    await mkdir(root, { recursive: true });
+    // Named as if newer, but holding months only to 2025-03.
+    await zipFolder(
+      await folderWith('two-zips-old', { [MARCH]: await partialMarch(10) }),
+      path.join(root, 'z-2099-12.zip'),
+    );
+    await zipFolder(
+      await folderWith('two-zips-new', {
+        [MARCH]: await readFile(path.join(SAMPLE, MARCH)),
+        '2025-04/2025-04-west-yorkshire-outcomes.csv':
+          'Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Outcome type\n',
+      }),
+      path.join(root, 'a-2025-04.zip'),
+    );
+    const { selected } = await selectFrom(root);
+    const march = selected.entries.find((e) => e.month === '2025-03' && e.kind === 'street');
+    expect(march?.input).toBe(path.join(root, 'a-2025-04.zip'));
+    expect(selected.shadowed.map((s) => [path.basename(s.entry.input), s.why])).toEqual([
+      ['z-2099-12.zip', 'older-snapshot'],
+    ]);
+  });
+});
+
+describe('runPipeline with the sample and fetched months', () => {
+  it('takes a month that differs from the newer fetched snapshot and states the rule in the run summary', async () => {
+    const out = path.join(tmp, 'fetched-out');
+    const fetched = path.join(out, 'cache', 'archive');
+    await mkdir(path.join(fetched, '2025-03'), { recursive: true });
+    await writeFile(path.join(fetched, MARCH), await partialMarch(100));
+    await mkdir(path.join(fetched, '2025-04'), { recursive: true });
+    // The copy is relabelled as April so the fetched folder holds a newer month.
+    const april = (await readFile(path.join(SAMPLE, MARCH), 'utf8')).replaceAll(
+      ',2025-03,',
+      ',2025-04,',
+    );
+    await writeFile(path.join(fetched, '2025-04', '2025-04-west-yorkshire-street.csv'), april);
+    const record = await runPipeline(options(SAMPLE, out), {
+      reporter: createMemoryReporter(),
+      threads: 1,
+    });
+    const march = record.months?.find((m) => m.plan.month === '2025-03');
+    expect(march?.plan.source === 'archive' && march.plan.entries[0]?.input).toBe(fetched);
+    const summary = JSON.parse(await readFile(path.join(out, 'run-summary.json'), 'utf8')) as {
+      notes: string[];
+    };
+    expect(summary.notes).toContainEqual(
+      expect.stringMatching(
+        /data\/sample\/archive\/2025-03\/2025-03-west-yorkshire-street\.csv differs from .*cache\/archive\/2025-03\/2025-03-west-yorkshire-street\.csv: the copy from the newer police\.uk snapshot \(archive:2025-04, against archive:2025-03\) is used/,
+      ),
+    );
+  });
+
+  it('reports an empty month folder in the run summary', async () => {
+    const input = path.join(tmp, 'with-empty');
+    await cp(SAMPLE, input, { recursive: true });
+    await mkdir(path.join(input, '2025-01'));
+    const out = path.join(tmp, 'with-empty-out');
+    const record = await runPipeline(options(input, out), {
+      reporter: createMemoryReporter(),
+      threads: 1,
+    });
+    expect(record.notes).toContainEqual(
+      `1 month folder(s) hold no police.uk file and add no month (a gap, never zeros): ${path.resolve(input, '2025-01')}`,
+    );
+    expect(record.months?.map((m) => m.plan.month)).toEqual(['2024-03', '2025-02', '2025-03']);
+  });
+});
+
+describe('runPipeline with --out inside the committed sample', () => {
+  it('refuses before anything is fetched or written: fetched months never sit under data/sample', async () => {
+    const out = path.join('data', 'sample', 'archive', 'run');
+    await expect(
+      runPipeline(options(SAMPLE, out), { reporter: createMemoryReporter() }),
+    ).rejects.toThrow(
+      /fetched months would be saved in .*data\/sample\/archive\/run\/cache\/archive, inside the committed sample/,
+    );
+    await expect(readFile(path.join(out, 'site-data.json'))).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe('readCsv() with bytes that are not UTF-8', () => {
+  it('fails naming the file and the line instead of reading replacement characters', async () => {
+    const header = `${STREET_COLUMNS.join(',')}\n`;
+    const good = `abc,2025-03,West Yorkshire Police,West Yorkshire Police,-1.5,53.8,On or near Briggate,E01011111,Leeds 111A,Burglary,,\n`;
+    const bad = Buffer.concat([
+      Buffer.from(header + good + good),
+      Buffer.from(
+        'def,2025-03,West Yorkshire Police,West Yorkshire Police,-1.5,53.8,On or near Caf',
+      ),
+      Buffer.from([0xe9]), // "é" in Latin-1: not UTF-8
+      Buffer.from(',E01011111,Leeds 111A,Burglary,,\n'),
+    ]);
+    const file = path.join(tmp, 'latin1.csv');
+    await writeFile(file, bad);
+    const read = async () => {
+      for await (const row of readCsv(createReadStream(file), file, STREET_COLUMNS)) void row;
+    };
+    await expect(read()).rejects.toThrow(`${file}:4: is not valid UTF-8`);
+  });
+});

@@ -1,0 +1,146 @@
+// A run killed part-way (SIGKILL, as a power cut or an OOM kill would) leaves the previous
+// outputs whole, and the next run starts clean: a publish cut off half-way is completed from
+// its journal, and temporary files are swept. The pipeline runs as its own process, killed at
+// a chosen point through the PIPELINE_CRASH_AT test hook (pipeline/write.ts).
+import { spawn } from 'node:child_process';
+import { cp, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pipelinePaths } from '../../pipeline/paths.ts';
+import { cleanUpInterruptedRuns } from '../../pipeline/publish.ts';
+import { MAP_DATA_FILE_NAME, WARD_SHAPES_FILE_NAME } from '../../src/shared/map-data.ts';
+
+const SAMPLE = path.join('data', 'sample', 'archive');
+/** Outputs compared between runs; run-summary.json holds timings, so it is compared apart. */
+const OUTPUTS = [
+  'leeds_street_combined.csv',
+  'leeds_stop_and_search.csv',
+  'site-data.json',
+  MAP_DATA_FILE_NAME,
+  WARD_SHAPES_FILE_NAME,
+];
+const RUN_TIMEOUT_MS = 120_000;
+
+let tmp: string;
+/** Inputs of the two runs: the three sample months, then two of them (different outputs). */
+let inputA: string;
+let inputB: string;
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  output: string;
+}
+
+function pipeline(input: string, out: string, crashAt?: string): Promise<Run> {
+  const child = spawn(
+    process.execPath,
+    ['pipeline/cli.ts', '--offline', '--archive-dir', input, '--out', out],
+    {
+      env: {
+        ...process.env,
+        SOURCE_DATE_EPOCH: '1748736000',
+        ...(crashAt ? { PIPELINE_CRASH_AT: crashAt } : {}),
+      },
+    },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  return new Promise((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, output })),
+  );
+}
+
+async function outputs(out: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for (const name of OUTPUTS) {
+    files[name] = (await readFile(path.join(out, name))).toString('base64');
+  }
+  return files;
+}
+
+/** Every "*.tmp-<pid>" file under `dir`. */
+async function temporaryFiles(dir: string): Promise<string[]> {
+  const names = await readdir(dir, { recursive: true });
+  return names.filter((name) => /\.tmp-\d+$/.test(name));
+}
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(tmpdir(), 'interrupted-'));
+  inputA = SAMPLE;
+  inputB = path.join(tmp, 'two-months');
+  await cp(SAMPLE, inputB, { recursive: true });
+  await rm(path.join(inputB, '2024-03'), { recursive: true });
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('a pipeline run killed part-way', () => {
+  it(
+    'leaves the previous outputs whole when killed before publishing, and the next run sweeps its temporary files',
+    async () => {
+      const out = path.join(tmp, 'before-publish');
+      expect((await pipeline(inputA, out)).code).toBe(0);
+      const previous = await outputs(out);
+      const previousSummary = await readFile(path.join(out, 'run-summary.json'));
+
+      const killed = await pipeline(inputB, out, 'staged');
+      expect(killed.signal).toBe('SIGKILL');
+      expect(await outputs(out)).toEqual(previous);
+      expect(await readFile(path.join(out, 'run-summary.json'))).toEqual(previousSummary);
+      expect((await temporaryFiles(out)).length).toBeGreaterThan(0);
+
+      const next = await pipeline(inputB, out);
+      expect(next.code, next.output).toBe(0);
+      expect(next.output).toMatch(
+        /note: \d+ temporary file\(s\) left by interrupted runs were removed/,
+      );
+      expect(await temporaryFiles(out)).toEqual([]);
+      const clean = path.join(tmp, 'clean-b');
+      expect((await pipeline(inputB, clean)).code).toBe(0);
+      expect(await outputs(out)).toEqual(await outputs(clean));
+    },
+    RUN_TIMEOUT_MS,
+  );
+
+  it(
+    'is completed from its journal when killed while publishing, so the outputs are never a mix',
+    async () => {
+      const out = path.join(tmp, 'while-publishing');
+      expect((await pipeline(inputA, out)).code).toBe(0);
+      const clean = path.join(tmp, 'clean-b2');
+      expect((await pipeline(inputB, clean)).code).toBe(0);
+      const wanted = await outputs(clean);
+
+      const killed = await pipeline(inputB, out, 'publishing');
+      expect(killed.signal).toBe('SIGKILL');
+      // Killed after the first rename: one file is in place, the others still wait in their
+      // temporary files, so the outputs are not the new run's.
+      const journal = JSON.parse(
+        await readFile(path.join(out, 'publish-journal.json'), 'utf8'),
+      ) as { renames: { from: string; to: string }[] };
+      const pending = [];
+      for (const { from } of journal.renames) {
+        if (await stat(from).catch(() => undefined)) pending.push(from);
+      }
+      expect(pending).toHaveLength(journal.renames.length - 1);
+      const mixed = await outputs(out);
+      expect(OUTPUTS.some((name) => mixed[name] !== wanted[name])).toBe(true);
+
+      // What the next run does first: complete the publish from the journal.
+      const notes = await cleanUpInterruptedRuns(pipelinePaths({ out }));
+      expect(notes[0]).toMatch(/the previous run was stopped while publishing its outputs/);
+      expect(await outputs(out)).toEqual(wanted);
+      await expect(readdir(out)).resolves.not.toContain('publish-journal.json');
+
+      const next = await pipeline(inputB, out);
+      expect(next.code, next.output).toBe(0);
+      expect(await outputs(out)).toEqual(wanted);
+      expect(await temporaryFiles(out)).toEqual([]);
+    },
+    RUN_TIMEOUT_MS,
+  );
+});
