@@ -22,6 +22,8 @@ export interface PipelinePaths {
   mapData: string;
   /** Simplified ward outlines for the choropleth (committed). */
   wardShapes: string;
+  /** The records as one compressed CSV per year (committed, served) and their manifest. */
+  downloads: { dir: string; manifest: string };
   /** Caches: month results and what the fetch step downloaded. */
   cacheDir: string;
   /** Per-month enriched rows and summaries: YYYY-MM.csv, YYYY-MM.summary.json. */
@@ -56,6 +58,13 @@ export function pipelinePaths(
         : path.join(out, 'site-data.json'),
     mapData: path.join(publicData, MAP_DATA_FILE_NAME),
     wardShapes: path.join(publicData, WARD_SHAPES_FILE_NAME),
+    downloads: {
+      dir: out === undefined ? fromRoot('public', 'downloads') : path.join(out, 'downloads'),
+      manifest:
+        out === undefined
+          ? fromRoot('src', 'data', 'downloads.json')
+          : path.join(out, 'downloads.json'),
+    },
     cacheDir,
     monthsCacheDir: path.join(cacheDir, 'months'),
     wardsCache: path.join(cacheDir, 'wards.json'),

@@ -3,7 +3,6 @@
 // and stages its outputs; the CLI renames every staged output into place only after the
 // last selected step succeeded.
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { FORCES, MASTER_COLUMNS } from '../src/shared/constants.ts';
@@ -51,6 +50,7 @@ import { sharePointStrings } from './summarise.ts';
 import { cachedWards, wardCacheKey } from './ward-cache.ts';
 import { buildWards } from './wards.ts';
 import { Staging } from './write.ts';
+import { monthCsvRows, writeYearlyDownloads } from './downloads.ts';
 
 export interface Step {
   name: string;
@@ -301,6 +301,19 @@ export const STEPS: readonly Step[] = [
     name: 'master-csv',
     description: 'the master dataset of every kept crime (leeds_street_combined.csv)',
     run: runMasterCsv,
+  },
+  {
+    name: 'downloads',
+    description: 'the records as one compressed CSV per year, with checksums (downloads/)',
+    run: async (ctx) => {
+      const months = (await ctx.months()).map((m) => ({
+        month: m.plan.month,
+        csv: m.csv,
+        rows: m.summary.kept,
+      }));
+      const { files } = await writeYearlyDownloads(months, ctx.staging, ctx.paths.downloads);
+      return `${files.length} yearly file(s), ${formatCount(files.reduce((n, f) => n + f.bytes, 0))} bytes`;
+    },
   },
   {
     name: 'site-data',
@@ -640,34 +653,11 @@ async function runMasterCsv(ctx: RunContext): Promise<string> {
   await out.write(MASTER_HEADER);
   let rows = 0;
   for (const month of months) {
-    await copyRowsWithoutHeader(month.csv, out);
+    await out.write(await monthCsvRows(month.csv));
     rows += month.summary.kept;
   }
   await out.close();
   return `${formatCount(rows)} rows from ${months.length} month(s)`;
-}
-
-/**
- * Append a cached month's rows (all but its header line, which must be MASTER_HEADER) to
- * `out`. A month file is a few MiB: read whole, it is copied in one write rather than in
- * dozens of small chunks.
- */
-async function copyRowsWithoutHeader(
-  file: string,
-  out: { write(chunk: Uint8Array): Promise<void> },
-): Promise<void> {
-  const expected = Buffer.from(MASTER_HEADER);
-  const rows = await readFile(file);
-  if (rows.length < expected.length) {
-    throw new InputError(file, 'is shorter than the master CSV header: delete it and run again');
-  }
-  if (!rows.subarray(0, expected.length).equals(expected)) {
-    throw new InputError(
-      file,
-      'does not start with the master CSV header: delete it and run again',
-    );
-  }
-  await out.write(rows.subarray(expected.length));
 }
 
 async function runSiteData(ctx: RunContext): Promise<string> {

@@ -1,0 +1,151 @@
+// The full record set as downloads: one gzipped CSV per year (the master dataset's columns
+// and rows, MASTER_COLUMNS), a manifest with each file's rows, size and SHA-256 for the
+// site's Data page (src/data/downloads.json), and a README.txt with the columns, licence and
+// attribution beside the files. Everything is staged: it is published with the run's other
+// outputs or not at all.
+//
+// gzip output depends only on the input bytes (Node writes no timestamp in the header), so a
+// year whose months did not change keeps a byte-identical file and the refresh commit only
+// carries the years that changed.
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createGzip } from 'node:zlib';
+import {
+  licenceText,
+  RECORD_FIELDS,
+  yearlyFileName,
+  type DownloadsManifest,
+  type YearlyFile,
+} from '../src/shared/open-data.ts';
+import { MASTER_COLUMNS } from '../src/shared/constants.ts';
+import { InputError } from './input-error.ts';
+import { MASTER_HEADER } from './process-month.ts';
+import type { Staging } from './write.ts';
+
+/** One processed month: its enriched rows (MASTER_HEADER, then rows) and how many rows. */
+export interface MonthFile {
+  month: string;
+  csv: string;
+  rows: number;
+}
+
+export interface DownloadPaths {
+  /** The folder the yearly files and README.txt go into. */
+  dir: string;
+  /** The manifest the site reads. */
+  manifest: string;
+}
+
+/**
+ * A month file's rows without its header line, which must be MASTER_HEADER. A month file is
+ * a few MiB: read whole, it is copied in one write rather than in dozens of small chunks.
+ */
+export async function monthCsvRows(file: string): Promise<Buffer> {
+  const expected = Buffer.from(MASTER_HEADER);
+  const rows = await readFile(file);
+  if (rows.length < expected.length) {
+    throw new InputError(file, 'is shorter than the master CSV header: delete it and run again');
+  }
+  if (!rows.subarray(0, expected.length).equals(expected)) {
+    throw new InputError(
+      file,
+      'does not start with the master CSV header: delete it and run again',
+    );
+  }
+  return rows.subarray(expected.length);
+}
+
+/** The months grouped by year, ascending. */
+function byYear(months: readonly MonthFile[]): Map<number, MonthFile[]> {
+  const years = new Map<number, MonthFile[]>();
+  for (const m of [...months].sort((a, b) => a.month.localeCompare(b.month))) {
+    const year = Number(m.month.slice(0, 4));
+    years.set(year, [...(years.get(year) ?? []), m]);
+  }
+  return years;
+}
+
+async function writeYear(
+  year: number,
+  months: readonly MonthFile[],
+  staging: Staging,
+  dir: string,
+): Promise<YearlyFile> {
+  const file = yearlyFileName(year);
+  const out = await staging.createWriteStream(path.join(dir, file));
+  const gzip = createGzip();
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const drained = (async () => {
+    for await (const chunk of gzip as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      await out.write(chunk);
+    }
+  })();
+  const write = async (chunk: string | Buffer) => {
+    if (!gzip.write(chunk)) await once(gzip, 'drain');
+  };
+  await write(MASTER_HEADER);
+  for (const m of months) await write(await monthCsvRows(m.csv));
+  gzip.end();
+  await drained;
+  await out.close();
+  return {
+    year,
+    file,
+    rows: months.reduce((n, m) => n + m.rows, 0),
+    bytes,
+    sha256: hash.digest('hex'),
+    months: months.map((m) => m.month),
+  };
+}
+
+/** README.txt beside the files: what they are, their columns, checksums and licence. */
+export function downloadsReadme(manifest: DownloadsManifest): string {
+  const lines = [
+    'Leeds Crime Intelligence: every crime in Leeds recorded by police.uk, one file per year',
+    '',
+    'Each file is a gzip-compressed CSV (UTF-8, RFC 4180) with a header row. One row per',
+    "crime: police.uk's street-level columns, then the place in Leeds this project gives it.",
+    'Months without data are absent, never rows of zeros.',
+    '',
+    'Columns:',
+    ...RECORD_FIELDS.map(
+      (f) => `  ${f.name} (${f.type}${f.unit ? `, ${f.unit}` : ''}): ${f.description}`,
+    ),
+    '',
+    'Files (rows, bytes, SHA-256 of the compressed file):',
+    ...manifest.files.map((f) => `  ${f.file}  ${f.rows} rows  ${f.bytes} bytes  ${f.sha256}`),
+    '',
+    licenceText(),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+/**
+ * Stage one compressed CSV per year of `months`, README.txt and the manifest. Returns the
+ * manifest.
+ */
+export async function writeYearlyDownloads(
+  months: readonly MonthFile[],
+  staging: Staging,
+  paths: DownloadPaths,
+): Promise<DownloadsManifest> {
+  const files: YearlyFile[] = [];
+  for (const [year, ofYear] of byYear(months)) {
+    files.push(await writeYear(year, ofYear, staging, paths.dir));
+  }
+  const manifest: DownloadsManifest = {
+    schemaVersion: 1,
+    folder: 'downloads',
+    columns: [...MASTER_COLUMNS],
+    files,
+  };
+  await staging.writeFile(path.join(paths.dir, 'README.txt'), downloadsReadme(manifest));
+  await staging.writeFile(paths.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}

@@ -1,0 +1,107 @@
+// The yearly record files: written by a real pipeline run on the sample months, re-read with
+// csv-parse (not the pipeline's own reader), they give exactly the master dataset's rows, and
+// the manifest's counts and checksums are those of the files.
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MASTER_COLUMNS } from '../../src/shared/constants.ts';
+import {
+  downloadsManifestSchema,
+  OPEN_DATA_LICENCE,
+  yearlyFileName,
+  type DownloadsManifest,
+} from '../../src/shared/open-data.ts';
+import { runPipeline } from '../../pipeline/cli.ts';
+import { monthCsvRows, writeYearlyDownloads } from '../../pipeline/downloads.ts';
+import { createMemoryReporter } from '../../pipeline/report.ts';
+import { Staging } from '../../pipeline/write.ts';
+
+const SAMPLE = 'data/sample/archive';
+
+let tmp: string;
+let out: string;
+let manifest: DownloadsManifest;
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(tmpdir(), 'downloads-test-'));
+  out = path.join(tmp, 'run');
+  await runPipeline(
+    { help: false, list: false, offline: true, archiveDir: SAMPLE, out },
+    { reporter: createMemoryReporter() },
+  );
+  manifest = downloadsManifestSchema.parse(
+    JSON.parse(await readFile(path.join(out, 'downloads.json'), 'utf8')),
+  );
+}, 120_000);
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+function csvRows(text: string): string[][] {
+  return parse(text, { relax_column_count: false }) as string[][];
+}
+
+describe('writeYearlyDownloads (through a pipeline run on the sample months)', () => {
+  it('the yearly files re-read with csv-parse give the master dataset, row for row', async () => {
+    const master = csvRows(await readFile(path.join(out, 'leeds_street_combined.csv'), 'utf8'));
+    const [header, ...masterRows] = master;
+    expect(header).toEqual([...MASTER_COLUMNS]);
+    expect(manifest.files.map((f) => f.year)).toEqual([2024, 2025]);
+
+    const yearly: string[][] = [];
+    for (const f of manifest.files) {
+      expect(f.file).toBe(yearlyFileName(f.year));
+      const [yearHeader, ...rows] = csvRows(
+        gunzipSync(await readFile(path.join(out, 'downloads', f.file))).toString('utf8'),
+      );
+      expect(yearHeader).toEqual([...MASTER_COLUMNS]);
+      expect(rows).toHaveLength(f.rows);
+      expect(new Set(rows.map((r) => r[1]?.slice(0, 4)))).toEqual(new Set([String(f.year)]));
+      expect([...new Set(rows.map((r) => r[1]))]).toEqual(f.months);
+      yearly.push(...rows);
+    }
+    expect(masterRows.length).toBeGreaterThan(20_000);
+    expect(yearly).toEqual(masterRows);
+  });
+
+  it("lists each file's size and SHA-256 as the files have them", async () => {
+    for (const f of manifest.files) {
+      const bytes = await readFile(path.join(out, 'downloads', f.file));
+      expect(f.bytes).toBe(bytes.length);
+      expect(f.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    }
+  });
+
+  it('puts a README.txt with the columns, checksums, licence and attribution beside the files', async () => {
+    const readme = await readFile(path.join(out, 'downloads', 'README.txt'), 'utf8');
+    for (const column of MASTER_COLUMNS) expect(readme).toContain(`  ${column} (`);
+    for (const f of manifest.files) expect(readme).toContain(f.sha256);
+    expect(readme).toContain(OPEN_DATA_LICENCE.path);
+    expect(readme).toContain('Royal Mail copyright and database right 2018');
+    expect(readme).toContain('Contains OS data');
+  });
+
+  it('writes the same bytes for the same months (a refresh only changes the years that changed)', async () => {
+    const monthsDir = path.join(out, 'cache', 'months');
+    const months = manifest.files.flatMap((f) =>
+      f.months.map((month) => ({ month, csv: path.join(monthsDir, `${month}.csv`), rows: 0 })),
+    );
+    const staging = new Staging();
+    const again = path.join(tmp, 'again');
+    const second = await writeYearlyDownloads(months, staging, {
+      dir: again,
+      manifest: path.join(again, 'downloads.json'),
+    });
+    await staging.commit();
+    expect(second.files.map((f) => f.sha256)).toEqual(manifest.files.map((f) => f.sha256));
+  });
+
+  it('monthCsvRows refuses a month file that does not start with the master header', async () => {
+    const bad = path.join(tmp, 'bad.csv');
+    await writeFile(bad, `${'Crime ID,Month,'.repeat(30)}\n1,2025-03\n`);
+    await expect(monthCsvRows(bad)).rejects.toThrow(/does not start with the master CSV header/);
+  });
+});
