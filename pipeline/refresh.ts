@@ -10,7 +10,7 @@
 // Published files are replaced only by `commit`, after validation: a failed or refused
 // refresh leaves the repository as it was.
 import { execFile, spawn } from 'node:child_process';
-import { appendFile, mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -53,6 +53,19 @@ function publishedFiles(staged: PipelinePaths, published: PipelinePaths) {
   ];
 }
 
+/** The yearly record files, their README and manifest (pipeline/downloads.ts), as staged. */
+async function downloadFiles(staged: PipelinePaths, published: PipelinePaths) {
+  const names = await readdir(staged.downloads.dir).catch(() => [] as string[]);
+  return [
+    { from: staged.downloads.manifest, to: published.downloads.manifest, required: false },
+    ...names.map((name) => ({
+      from: path.join(staged.downloads.dir, name),
+      to: path.join(published.downloads.dir, name),
+      required: false,
+    })),
+  ];
+}
+
 function paths(options: RefreshOptions) {
   return {
     staged: pipelinePaths({ root: options.root, out: options.stageDir }),
@@ -66,6 +79,8 @@ export async function pipelineStep(options: RefreshOptions): Promise<void> {
   // Outputs of an earlier run must not pass for this run's; the caches stay.
   for (const { from } of publishedFiles(staged, published)) await rm(from, { force: true });
   await rm(staged.runSummary, { force: true });
+  await rm(staged.downloads.dir, { recursive: true, force: true });
+  await rm(staged.downloads.manifest, { force: true });
   // Months come from what the fetch step keeps in the staged cache, never from the sample.
   const input = options.pipelineArgs.includes('--archive-dir')
     ? []
@@ -171,7 +186,8 @@ export async function commitStep(
 
   const { staged, published } = paths(options);
   const changed: string[] = [];
-  for (const { from, to, required } of publishedFiles(staged, published)) {
+  const files = [...publishedFiles(staged, published), ...(await downloadFiles(staged, published))];
+  for (const { from, to, required } of files) {
     if (!(await exists(from))) {
       if (required) throw new RefreshError(`The pipeline did not write ${from}.`);
       options.log(`Not staged, left as committed: ${path.relative(options.root, to)}`);
