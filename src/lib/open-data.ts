@@ -123,7 +123,6 @@ export function datasetJsonLd(
     description:
       'Every crime police.uk records in the Leeds district, with its electoral ward, LSOA, postcode district and polling district, one compressed CSV per year.',
     url: absoluteUrl('data/'),
-    sameAs: absoluteUrl('datapackage.json'),
     license: OPEN_DATA_LICENCE.path,
     creditText: OPEN_DATA_LICENCE.attribution.join(' '),
     isAccessibleForFree: true,
