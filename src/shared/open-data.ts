@@ -60,6 +60,11 @@ const RECORD_FIELD_SPECS: Record<(typeof MASTER_COLUMNS)[number], Omit<FieldSpec
     description: 'Leeds electoral ward (May 2025) containing the point, by point-in-polygon.',
   },
   'Ward Code': { type: 'string', description: 'ONS code of that ward (E05...).' },
+  'LSOA 2021': {
+    type: 'string',
+    description:
+      'ONS code of the 2021 LSOA containing the point, by point-in-polygon, whatever vintage police.uk used.',
+  },
   'Postcode District': {
     type: 'string',
     description:
