@@ -13,6 +13,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createGzip } from 'node:zlib';
 import {
+  downloadsManifestSchema,
   licenceText,
   RECORD_FIELDS,
   yearlyFileName,
@@ -67,14 +68,48 @@ function byYear(months: readonly MonthFile[]): Map<number, MonthFile[]> {
   return years;
 }
 
+/** SHA-256 of a year's CSV before compression: its header and its months' rows. */
+async function contentHash(months: readonly MonthFile[]): Promise<string> {
+  const hash = createHash('sha256').update(MASTER_HEADER);
+  for (const m of months) hash.update(await monthCsvRows(m.csv));
+  return hash.digest('hex');
+}
+
+/** The published file of `entry`, if it is still there with the bytes the manifest lists. */
+async function publishedBytes(dir: string, entry: YearlyFile | undefined): Promise<Buffer | null> {
+  if (entry === undefined) return null;
+  const bytes = await readFile(path.join(dir, entry.file)).catch(() => null);
+  if (bytes === null || createHash('sha256').update(bytes).digest('hex') !== entry.sha256) {
+    return null;
+  }
+  return bytes;
+}
+
 async function writeYear(
   year: number,
   months: readonly MonthFile[],
   staging: Staging,
   dir: string,
+  previous: YearlyFile | undefined,
 ): Promise<YearlyFile> {
   const file = yearlyFileName(year);
-  const out = await staging.createWriteStream(path.join(dir, file));
+  const target = path.join(dir, file);
+  const described = {
+    year,
+    file,
+    rows: months.reduce((n, m) => n + m.rows, 0),
+    months: months.map((m) => m.month),
+    contentSha256: await contentHash(months),
+  };
+  // A year whose rows did not change keeps its published file: compressing it again (most of
+  // this step's time at full scale) would give the same bytes.
+  const kept = previous?.contentSha256 === described.contentSha256 ? previous : undefined;
+  const keptBytes = await publishedBytes(dir, kept);
+  if (kept !== undefined && keptBytes !== null) {
+    await staging.writeFile(target, keptBytes);
+    return { ...described, bytes: kept.bytes, sha256: kept.sha256 };
+  }
+  const out = await staging.createWriteStream(target);
   const gzip = createGzip();
   const hash = createHash('sha256');
   let bytes = 0;
@@ -93,14 +128,16 @@ async function writeYear(
   gzip.end();
   await drained;
   await out.close();
-  return {
-    year,
-    file,
-    rows: months.reduce((n, m) => n + m.rows, 0),
-    bytes,
-    sha256: hash.digest('hex'),
-    months: months.map((m) => m.month),
-  };
+  return { ...described, bytes, sha256: hash.digest('hex') };
+}
+
+/** The manifest an earlier run published, or none (first run, or unreadable: rebuild all). */
+async function previousManifest(file: string): Promise<DownloadsManifest | undefined> {
+  try {
+    return downloadsManifestSchema.parse(JSON.parse(await readFile(file, 'utf8')));
+  } catch {
+    return undefined;
+  }
 }
 
 /** README.txt beside the files: what they are, their columns, checksums and licence. */
@@ -135,9 +172,13 @@ export async function writeYearlyDownloads(
   staging: Staging,
   paths: DownloadPaths,
 ): Promise<DownloadsManifest> {
+  const previous = await previousManifest(paths.manifest);
+  const before = (year: number) => previous?.files.find((f) => f.year === year);
   // zlib compresses on libuv's thread pool: the years run side by side, one core each.
   const files = await Promise.all(
-    [...byYear(months)].map(([year, ofYear]) => writeYear(year, ofYear, staging, paths.dir)),
+    [...byYear(months)].map(([year, ofYear]) =>
+      writeYear(year, ofYear, staging, paths.dir, before(year)),
+    ),
   );
   const manifest: DownloadsManifest = {
     schemaVersion: 1,

@@ -265,6 +265,8 @@ export const yearlyFileSchema = z.object({
   bytes: z.number().int().positive(),
   /** SHA-256 of the compressed file, hex. */
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** SHA-256 of the CSV before compression: a later run keeps the file when it is unchanged. */
+  contentSha256: z.string().regex(/^[0-9a-f]{64}$/),
   months: z.array(monthSchema),
 });
 export type YearlyFile = z.infer<typeof yearlyFileSchema>;

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MASTER_COLUMNS } from '../../src/shared/constants.ts';
@@ -97,6 +97,54 @@ describe('writeYearlyDownloads (through a pipeline run on the sample months)', (
     });
     await staging.commit();
     expect(second.files.map((f) => f.sha256)).toEqual(manifest.files.map((f) => f.sha256));
+  });
+
+  it('keeps the published file of a year whose rows did not change, and compresses a changed year again', async () => {
+    const monthsDir = path.join(out, 'cache', 'months');
+    const dir = path.join(tmp, 'incremental');
+    const paths = { dir, manifest: path.join(dir, 'downloads.json') };
+    const months = manifest.files.flatMap((f) =>
+      f.months.map((month) => ({ month, csv: path.join(monthsDir, `${month}.csv`), rows: 0 })),
+    );
+    const write = async (list: typeof months) => {
+      const staging = new Staging();
+      const written = await writeYearlyDownloads(list, staging, paths);
+      await staging.commit();
+      return written;
+    };
+    const first = await write(months);
+
+    // Publish 2024 as an earlier run might have: the same rows, compressed differently.
+    const file2024 = path.join(dir, yearlyFileName(2024));
+    const recompressed = gzipSync(gunzipSync(await readFile(file2024)), { level: 1 });
+    await writeFile(file2024, recompressed);
+    const published = structuredClone(first);
+    const entry = published.files.find((f) => f.year === 2024)!;
+    entry.bytes = recompressed.length;
+    entry.sha256 = createHash('sha256').update(recompressed).digest('hex');
+    await writeFile(paths.manifest, JSON.stringify(published));
+
+    // March 2025 loses its last row.
+    const march = months.find((m) => m.month === '2025-03')!;
+    const shorter = path.join(tmp, '2025-03.csv');
+    const text = await readFile(march.csv, 'utf8');
+    await writeFile(shorter, text.slice(0, text.lastIndexOf('\n', text.length - 2) + 1));
+    const second = await write(months.map((m) => (m === march ? { ...m, csv: shorter } : m)));
+
+    const year = (m: DownloadsManifest, y: number) => m.files.find((f) => f.year === y)!;
+    expect(year(second, 2024).sha256).toBe(entry.sha256);
+    expect((await readFile(file2024)).equals(recompressed)).toBe(true);
+    expect(year(second, 2025).contentSha256).not.toBe(year(first, 2025).contentSha256);
+    const rows2025 = csvRows(
+      gunzipSync(await readFile(path.join(dir, yearlyFileName(2025)))).toString('utf8'),
+    );
+    expect(rows2025.length - 1).toBe(
+      csvRows(
+        gunzipSync(await readFile(path.join(out, 'downloads', yearlyFileName(2025)))).toString(
+          'utf8',
+        ),
+      ).length - 2,
+    );
   });
 
   it('monthCsvRows refuses a month file that does not start with the master header', async () => {
