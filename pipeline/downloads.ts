@@ -90,7 +90,7 @@ async function writeYear(
   months: readonly MonthFile[],
   staging: Staging,
   dir: string,
-  previous: YearlyFile | undefined,
+  earlier: readonly Earlier[],
 ): Promise<YearlyFile> {
   const file = yearlyFileName(year);
   const target = path.join(dir, file);
@@ -101,13 +101,15 @@ async function writeYear(
     months: months.map((m) => m.month),
     contentSha256: await contentHash(months),
   };
-  // A year whose rows did not change keeps its published file: compressing it again (most of
-  // this step's time at full scale) would give the same bytes.
-  const kept = previous?.contentSha256 === described.contentSha256 ? previous : undefined;
-  const keptBytes = await publishedBytes(dir, kept);
-  if (kept !== undefined && keptBytes !== null) {
-    await staging.writeFile(target, keptBytes);
-    return { ...described, bytes: kept.bytes, sha256: kept.sha256 };
+  // A year whose rows did not change keeps an earlier file of the same rows: compressing it
+  // again (most of this step's time at full scale) would give the same bytes.
+  for (const { dir: earlierDir, manifest } of earlier) {
+    const kept = manifest.files.find((f) => f.contentSha256 === described.contentSha256);
+    const keptBytes = await publishedBytes(earlierDir, kept);
+    if (kept !== undefined && keptBytes !== null) {
+      await staging.writeFile(target, keptBytes);
+      return { ...described, bytes: kept.bytes, sha256: kept.sha256 };
+    }
   }
   const out = await staging.createWriteStream(target);
   const gzip = createGzip();
@@ -131,12 +133,19 @@ async function writeYear(
   return { ...described, bytes, sha256: hash.digest('hex') };
 }
 
-/** The manifest an earlier run published, or none (first run, or unreadable: rebuild all). */
-async function previousManifest(file: string): Promise<DownloadsManifest | undefined> {
+/** Files an earlier run wrote: a folder and its manifest. */
+interface Earlier {
+  dir: string;
+  manifest: DownloadsManifest;
+}
+
+/** The downloads an earlier run left at `paths`, or none (first run, or unreadable: rebuild). */
+async function earlierDownloads(paths: DownloadPaths): Promise<Earlier[]> {
   try {
-    return downloadsManifestSchema.parse(JSON.parse(await readFile(file, 'utf8')));
+    const text = await readFile(paths.manifest, 'utf8');
+    return [{ dir: paths.dir, manifest: downloadsManifestSchema.parse(JSON.parse(text)) }];
   } catch {
-    return undefined;
+    return [];
   }
 }
 
@@ -164,20 +173,22 @@ export function downloadsReadme(manifest: DownloadsManifest): string {
 }
 
 /**
- * Stage one compressed CSV per year of `months`, README.txt and the manifest. Returns the
- * manifest.
+ * Stage one compressed CSV per year of `months`, README.txt and the manifest. A year whose
+ * uncompressed rows equal those of a file in `reuse` (earlier outputs at `paths` by default;
+ * the pipeline adds the repository's published downloads) takes that file's bytes. Returns
+ * the manifest.
  */
 export async function writeYearlyDownloads(
   months: readonly MonthFile[],
   staging: Staging,
   paths: DownloadPaths,
+  reuse: readonly DownloadPaths[] = [paths],
 ): Promise<DownloadsManifest> {
-  const previous = await previousManifest(paths.manifest);
-  const before = (year: number) => previous?.files.find((f) => f.year === year);
+  const earlier = (await Promise.all(reuse.map(earlierDownloads))).flat();
   // zlib compresses on libuv's thread pool: the years run side by side, one core each.
   const files = await Promise.all(
     [...byYear(months)].map(([year, ofYear]) =>
-      writeYear(year, ofYear, staging, paths.dir, before(year)),
+      writeYear(year, ofYear, staging, paths.dir, earlier),
     ),
   );
   const manifest: DownloadsManifest = {

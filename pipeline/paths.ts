@@ -24,6 +24,8 @@ export interface PipelinePaths {
   wardShapes: string;
   /** The records as one compressed CSV per year (committed, served) and their manifest. */
   downloads: { dir: string; manifest: string };
+  /** The repository's published downloads (the same as `downloads` without --out). */
+  publishedDownloads: { dir: string; manifest: string };
   /** Caches: month results and what the fetch step downloaded. */
   cacheDir: string;
   /** Per-month enriched rows and summaries: YYYY-MM.csv, YYYY-MM.summary.json. */
@@ -64,6 +66,10 @@ export function pipelinePaths(
         out === undefined
           ? fromRoot('src', 'data', 'downloads.json')
           : path.join(out, 'downloads.json'),
+    },
+    publishedDownloads: {
+      dir: fromRoot('public', 'downloads'),
+      manifest: fromRoot('src', 'data', 'downloads.json'),
     },
     cacheDir,
     monthsCacheDir: path.join(cacheDir, 'months'),

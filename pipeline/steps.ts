@@ -311,7 +311,11 @@ export const STEPS: readonly Step[] = [
         csv: m.csv,
         rows: m.summary.kept,
       }));
-      const { files } = await writeYearlyDownloads(months, ctx.staging, ctx.paths.downloads);
+      const { downloads, publishedDownloads } = ctx.paths;
+      const { files } = await writeYearlyDownloads(months, ctx.staging, downloads, [
+        downloads,
+        publishedDownloads,
+      ]);
       return `${files.length} yearly file(s), ${formatCount(files.reduce((n, f) => n + f.bytes, 0))} bytes`;
     },
   },

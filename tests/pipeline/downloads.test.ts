@@ -145,6 +145,22 @@ describe('writeYearlyDownloads (through a pipeline run on the sample months)', (
         ),
       ).length - 2,
     );
+
+    // A run into a fresh folder takes the unchanged year from another run's folder (as the
+    // monthly refresh, which writes into a staging folder, takes it from the published files).
+    const fresh = path.join(tmp, 'fresh');
+    const staging = new Staging();
+    const third = await writeYearlyDownloads(
+      months,
+      staging,
+      { dir: fresh, manifest: path.join(fresh, 'downloads.json') },
+      [{ dir: fresh, manifest: path.join(fresh, 'downloads.json') }, paths],
+    );
+    await staging.commit();
+    expect(year(third, 2024).sha256).toBe(entry.sha256);
+    expect((await readFile(path.join(fresh, yearlyFileName(2024)))).equals(recompressed)).toBe(
+      true,
+    );
   });
 
   it('monthCsvRows refuses a month file that does not start with the master header', async () => {
