@@ -205,8 +205,9 @@ function transferSummary(bytes: ReadonlyMap<string, number>): BrowserResult['tra
 
 async function loadOnce(browser: Browser, url: string, consoleErrors: string[]) {
   const context = await browser.newContext({ viewport: VIEWPORT });
-  // tsx compiles this file keeping function names through an `__name` helper; functions sent
-  // to the page (init scripts, evaluate callbacks) call it, so the page gets a no-op one.
+  // A transpiler that keeps function names (esbuild's keepNames) wraps them in an `__name`
+  // helper; functions sent to the page (init scripts, evaluate callbacks) would call it, so the
+  // page gets a no-op one. Node's own type stripping adds none.
   await context.addInitScript({ content: 'globalThis.__name = (target) => target;' });
   await context.addInitScript(pageProbe);
   const page = await context.newPage();

@@ -22,7 +22,7 @@ import { REPO_ROOT } from './paths.ts';
 import { fileSizes, measureDecode, type DecodeResult, type Sizes } from './payload.ts';
 import { linkMonths, runPipeline, type PipelineRun } from './pipeline-run.ts';
 import { serveStatic } from './serve.ts';
-import { cleanBuild, prepareWorkingCopy, timeBuild } from './site-build.ts';
+import { cleanBuild, prepareWorkingCopy, siteWeight, timeBuild } from './site-build.ts';
 import { summarise, type Summary } from './stats.ts';
 import { judge, type TargetId, type Verdict } from './targets.ts';
 
@@ -79,6 +79,8 @@ export interface Results {
     wardPage?: { pages: number; largest: string; largestSizes: Sizes; medianRaw: number };
   };
   build?: { runs: number; wallMs: Summary };
+  /** The built site with full-scale data: all files, and the largest one (GitHub Pages limits). */
+  siteWeight?: { bytes: number; files: number; largest: { file: string; bytes: number } };
   browser?: BrowserResult;
   targets: Verdict[];
   errors: Record<string, string>;
@@ -321,6 +323,7 @@ export async function runBenchmarks(config: BenchConfig): Promise<Results> {
         await prepareWorkingCopy(dir, {
           siteData: outputs.siteData,
           publicData: [outputs.mapData, outputs.wardShapes],
+          downloads: outputs.downloads,
         });
         const samples: number[] = [];
         const count = wants('build') ? config.buildRuns : 1;
@@ -336,6 +339,11 @@ export async function runBenchmarks(config: BenchConfig): Promise<Results> {
           values.build = results.build.wallMs.median / MS_PER_S;
           log(`  npm run build ${fmtSummary(results.build.wallMs, 's', MS_PER_S, 1)}`);
         }
+        const weight = await siteWeight(path.join(dir, 'dist'));
+        results.siteWeight = weight;
+        log(
+          `  site weight  ${(weight.bytes / BYTES_PER_MB).toFixed(1)} MB in ${weight.files} files; largest ${weight.largest.file}: ${(weight.largest.bytes / BYTES_PER_MB).toFixed(1)} MB (GitHub Pages: 1 GB site, 100 MB per file)`,
+        );
         if (results.payload) {
           results.payload.wardPage = await wardPageSizes(path.join(dir, 'dist'));
           const w = results.payload.wardPage;

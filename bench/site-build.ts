@@ -1,7 +1,7 @@
 // Build the site from full-scale data in a throwaway working copy of the repository, so the
 // committed src/data and public/data are never touched.
 import { spawn } from 'node:child_process';
-import { cp, mkdir, readdir, rm, symlink } from 'node:fs/promises';
+import { cp, mkdir, readdir, rm, stat, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { REPO_ROOT } from './paths.ts';
 
@@ -46,7 +46,12 @@ export async function cleanBuild(workDir: string): Promise<void> {
  */
 export async function prepareWorkingCopy(
   workDir: string,
-  siteOutputs: { siteData: string; publicData: readonly string[] },
+  siteOutputs: {
+    siteData: string;
+    publicData: readonly string[];
+    /** The yearly record files and their manifest (pipeline/downloads.ts). */
+    downloads?: { dir: string; manifest: string };
+  },
 ): Promise<void> {
   await mkdir(workDir, { recursive: true });
   for (const entry of await readdir(REPO_ROOT)) {
@@ -63,6 +68,31 @@ export async function prepareWorkingCopy(
   for (const file of siteOutputs.publicData) {
     await cp(file, path.join(workDir, 'public/data', path.basename(file)));
   }
+  if (siteOutputs.downloads) {
+    await cp(siteOutputs.downloads.manifest, path.join(workDir, 'src/data/downloads.json'));
+    await rm(path.join(workDir, 'public/downloads'), { recursive: true, force: true });
+    await cp(siteOutputs.downloads.dir, path.join(workDir, 'public/downloads'), {
+      recursive: true,
+    });
+  }
+}
+
+/** What a built site weighs: every file's bytes, the file count and the largest file. */
+export async function siteWeight(
+  distDir: string,
+): Promise<{ bytes: number; files: number; largest: { file: string; bytes: number } }> {
+  let bytes = 0;
+  let files = 0;
+  let largest = { file: '', bytes: 0 };
+  for (const entry of await readdir(distDir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    const size = (await stat(file)).size;
+    bytes += size;
+    files += 1;
+    if (size > largest.bytes) largest = { file: path.relative(distDir, file), bytes: size };
+  }
+  return { bytes, files, largest };
 }
 
 /** Run `npm run build` in `workDir` and return its wall time in ms; throws with its output on failure. */

@@ -1,5 +1,5 @@
 // The README's benchmark table, written from a results.json so the figures there are never
-// typed by hand: `npx tsx bench/summary.ts [bench/results.json]`.
+// typed by hand: `npx node bench/summary.ts [bench/results.json]`.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';

@@ -1,4 +1,8 @@
 // Monthly summaries + wards -> the site's data (src/data/site-data.json). Pure: no I/O.
+// Sums use d3-array, which skips values that are not numbers: every value summed here is a
+// count made by summarise.ts (or a Census population checked when the wards were built), so
+// none can be missing, and the result is checked against the schema before it is handed on.
+import { rollup, sum } from 'd3-array';
 import { CRIME_TYPES } from '../src/shared/constants.ts';
 import {
   DROP_REASONS,
@@ -53,7 +57,7 @@ export function aggregateSiteData(
       rows,
     })),
     wards: orderedWards,
-    leedsPopulation: orderedWards.reduce((sum, w) => sum + w.population, 0),
+    leedsPopulation: sum(orderedWards, (w) => w.population),
     counts: orderedWards.map((ward) =>
       sorted.map((s) => s.wardType[ward.code] ?? CRIME_TYPES.map(() => 0)),
     ),
@@ -90,12 +94,11 @@ function topStreets(
   summaries: readonly MonthSummary[],
   wardCode: string,
 ): { location: string; count: number }[] {
-  const totals = new Map<string, number>();
-  for (const summary of summaries) {
-    for (const [location, count] of Object.entries(summary.wardStreet[wardCode] ?? {})) {
-      totals.set(location, (totals.get(location) ?? 0) + count);
-    }
-  }
+  const totals = rollup(
+    summaries.flatMap((summary) => Object.entries(summary.wardStreet[wardCode] ?? {})),
+    (entries) => sum(entries, ([, count]) => count),
+    ([location]) => location,
+  );
   return [...totals]
     .map(([location, count]) => ({ location, count }))
     .sort((a, b) => b.count - a.count || a.location.localeCompare(b.location))
@@ -136,15 +139,19 @@ export function postcodeDistrictCounts(
 
 /** Rows read, kept, dropped by reason and coverage, summed over the months. */
 export function qualityTotals(summaries: readonly MonthSummary[]): SiteData['quality'] {
-  const dropped = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as DropCounts;
-  const coverage: Coverage = { lsoa: 0, ward: 0, postcodeDistrict: 0, pollingDistrict: 0 };
-  let read = 0;
-  let kept = 0;
-  for (const s of summaries) {
-    read += s.read;
-    kept += s.kept;
-    for (const reason of DROP_REASONS) dropped[reason] += s.dropped[reason] ?? 0;
-    for (const key of Object.keys(coverage) as (keyof Coverage)[]) coverage[key] += s.coverage[key];
-  }
-  return { read, kept, dropped, coverage };
+  const total = (count: (s: MonthSummary) => number) => sum(summaries, count);
+  const coverage = (key: keyof Coverage) => total((s) => s.coverage[key]);
+  return {
+    read: total((s) => s.read),
+    kept: total((s) => s.kept),
+    dropped: Object.fromEntries(
+      DROP_REASONS.map((r) => [r, total((s) => s.dropped[r] ?? 0)]),
+    ) as DropCounts,
+    coverage: {
+      lsoa: coverage('lsoa'),
+      ward: coverage('ward'),
+      postcodeDistrict: coverage('postcodeDistrict'),
+      pollingDistrict: coverage('pollingDistrict'),
+    },
+  };
 }

@@ -2,9 +2,9 @@
 // with timings and counts, stages every output and renames them into place only when every
 // selected step succeeded. Exit codes: 0 done, 1 a step failed (named, with its cause),
 // 2 usage error.
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { DROP_REASONS } from '../src/shared/schema.ts';
 import { checkFetchedApart } from './inputs.ts';
 import { logSafe } from './log-safe.ts';
@@ -12,12 +12,15 @@ import { pipelinePaths } from './paths.ts';
 import { cleanUpInterruptedRuns } from './publish.ts';
 import {
   createConsoleReporter,
+  createQuietReporter,
   formatCount,
   formatDropCounts,
   formatDuration,
   type Reporter,
 } from './report.ts';
-import { parseFetchArguments } from './sources/index.ts';
+import { parseCommandArgs, stringValue, UsageError, helpText, type CommandSpec } from './args.ts';
+import { FETCH_OPTIONS, fetchOptionsFromArgs } from './sources/index.ts';
+import { SOURCE_ENV_VARS } from './sources/config.ts';
 import type { FetchStepOptions } from './sources/fetch-step.ts';
 import { qualityTotals } from './aggregate.ts';
 import { RunContext, type RunRecord, type Step } from './run-context.ts';
@@ -38,27 +41,48 @@ export interface CliOptions {
   out?: string | undefined;
   /** Months and URL overrides for the fetch step. */
   fetch?: FetchStepOptions | undefined;
+  /** No notes or progress on stderr. */
+  quiet?: boolean;
+  /** The run summary (run-summary.json) on stdout instead of the text summary. */
+  json?: boolean;
 }
 
-export const USAGE = `Usage: npm run pipeline -- [options]
-  --list              list the steps and exit
-  --step N            run only step N
-  --from N, --to N    run steps N to M (default: all)
-  --offline           no network: use local inputs only
-  --latest            fetch the latest published month (the default without --offline)
-  --month YYYY-MM     fetch one month
-  --range FROM TO     fetch every month from FROM to TO (YYYY-MM)
-  --police-archive-base-url, --police-api-base-url, --postcodes-base-url,
-  --leeds-mapserver-url URL   point a source elsewhere (also POLICE_ARCHIVE_BASE_URL, ...)
-  --archive-dir DIR   police.uk input in archive layout: a folder of YYYY-MM folders and/or
-                      .zip archives, or one .zip (default data/sample/archive)
-  --out DIR           write every output and cache into DIR instead of the repository
-  --help              show this help
-Set SOURCE_DATE_EPOCH (seconds) to fix the site data's generatedAt.`;
+export const PIPELINE_COMMAND: CommandSpec = {
+  command: 'npm run pipeline --',
+  usage: '[options]',
+  summary:
+    'Build the site data from police.uk files: fetch (unless --offline), then every step in order.\n' +
+    'Notes and progress go to stderr; the run summary goes to stdout.',
+  options: {
+    list: { type: 'boolean', description: 'list the steps and exit' },
+    step: { type: 'string', value: 'N', description: 'run only step N' },
+    from: { type: 'string', value: 'N', description: 'run steps from N (default: the first)' },
+    to: { type: 'string', value: 'N', description: 'run steps up to N (default: the last)' },
+    offline: { type: 'boolean', description: 'no network: use local inputs only' },
+    'archive-dir': {
+      type: 'string',
+      value: 'DIR',
+      description:
+        'police.uk input in archive layout: YYYY-MM folders and/or .zip archives (default data/sample/archive)',
+    },
+    out: { type: 'string', value: 'DIR', description: 'write every output and cache into DIR' },
+    ...FETCH_OPTIONS,
+  },
+  env: {
+    ...Object.fromEntries(
+      Object.values(SOURCE_ENV_VARS).map((name) => [name, 'a source URL (as the --*-url options)']),
+    ),
+    SOURCE_DATE_EPOCH: "seconds since 1970: fixes the site data's generatedAt",
+    PIPELINE_DEBUG: 'set to print the stack of a failure',
+  },
+  exitCodes: {
+    [EXIT.ok]: 'done: every output written',
+    [EXIT.failed]: 'a step failed (named, with its cause); no output was changed',
+    [EXIT.usage]: 'usage error',
+  },
+};
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { UsageError };
 
 /** A step failed; the message names the step and its cause. */
 export class StepError extends Error {
@@ -77,41 +101,23 @@ export class StepError extends Error {
 }
 
 export function parseCliArgs(argv: readonly string[]): CliOptions {
-  let values;
-  let fetch: ReturnType<typeof parseFetchArguments>;
-  try {
-    fetch = parseFetchArguments(argv);
-    ({ values } = parseArgs({
-      args: fetch.rest,
-      options: {
-        help: { type: 'boolean', default: false },
-        list: { type: 'boolean', default: false },
-        step: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        offline: { type: 'boolean', default: false },
-        'archive-dir': { type: 'string' },
-        out: { type: 'string' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (cause) {
-    throw new UsageError((cause as Error).message, { cause });
-  }
+  const args = parseCommandArgs(PIPELINE_COMMAND, argv);
+  const fetch = fetchOptionsFromArgs(args.values);
   const options: CliOptions = {
-    help: values.help,
-    list: values.list,
-    step: stepNumber(values.step, '--step'),
-    from: stepNumber(values.from, '--from'),
-    to: stepNumber(values.to, '--to'),
-    offline: values.offline,
-    archiveDir: values['archive-dir'],
-    out: values.out,
+    help: args.help,
+    list: args.values['list'] === true,
+    step: stepNumber(stringValue(args, 'step'), '--step'),
+    from: stepNumber(stringValue(args, 'from'), '--from'),
+    to: stepNumber(stringValue(args, 'to'), '--to'),
+    offline: args.values['offline'] === true,
+    archiveDir: stringValue(args, 'archive-dir'),
+    out: stringValue(args, 'out'),
     fetch: {
       ...(fetch.selection ? { selection: fetch.selection } : {}),
       overrides: fetch.overrides,
     },
+    quiet: args.quiet,
+    json: args.json,
   };
   if (options.offline && fetch.selection) {
     throw new UsageError('--latest, --month and --range fetch data: leave out --offline');
@@ -161,6 +167,8 @@ export interface RunDeps {
   generatedAt?: string | undefined;
   /** Threads for processing months (default: the machine's available parallelism). */
   threads?: number | undefined;
+  /** Where the closing summary goes (the command line: stdout). Default: the reporter. */
+  result?: ((line: string) => void) | undefined;
 }
 
 /**
@@ -210,7 +218,7 @@ export async function runPipeline(options: CliOptions, deps: RunDeps): Promise<R
     );
     const written = ctx.staging.paths;
     await ctx.staging.commit();
-    printSummary(r, ctx.record, written);
+    printSummary(deps.result ?? ((line) => r.info(line)), ctx.record, written);
     return ctx.record;
   } catch (error) {
     await ctx.staging.abort();
@@ -220,45 +228,49 @@ export async function runPipeline(options: CliOptions, deps: RunDeps): Promise<R
   }
 }
 
-function printSummary(r: Reporter, record: RunRecord, written: readonly string[]): void {
-  r.info('');
-  r.info('Summary');
+function printSummary(
+  line: (text: string) => void,
+  record: RunRecord,
+  written: readonly string[],
+): void {
+  line('');
+  line('Summary');
   if (record.months) {
     const totals = qualityTotals(record.months.map((m) => m.summary));
-    r.info(`  rows read:    ${formatCount(totals.read)}`);
-    r.info(`  rows kept:    ${formatCount(totals.kept)}`);
-    r.info(`  rows dropped: ${formatDropCounts(totals.dropped)}`);
+    line(`  rows read:    ${formatCount(totals.read)}`);
+    line(`  rows kept:    ${formatCount(totals.kept)}`);
+    line(`  rows dropped: ${formatDropCounts(totals.dropped)}`);
     for (const reason of DROP_REASONS) {
       const examples = record.months.flatMap((m) => m.drops.examples[reason] ?? []).slice(0, 3);
-      for (const e of examples) r.info(`    ${reason}: ${e.where}: ${e.detail}`);
+      for (const e of examples) line(`    ${reason}: ${e.where}: ${e.detail}`);
     }
     const pct = (n: number) =>
       totals.kept === 0 ? '-' : `${((n / totals.kept) * 100).toFixed(2)}%`;
     const c = totals.coverage;
-    r.info(
+    line(
       `  coverage of kept rows: ward ${pct(c.ward)}, LSOA ${pct(c.lsoa)}, ` +
         `postcode district ${pct(c.postcodeDistrict)}, polling district ${pct(c.pollingDistrict)}`,
     );
-    r.info('  months:');
+    line('  months:');
     for (const m of record.months) {
       const also =
         m.plan.notUsed.length > 0 ? ` (also in ${m.plan.notUsed.join(', ')}, not used)` : '';
-      r.info(
+      line(
         `    ${m.plan.month}: ${m.plan.source} ${m.summary.snapshot}${also}, ${formatCount(m.summary.kept)} kept`,
       );
     }
   }
   if (record.stopSearch) {
     const s = record.stopSearch;
-    r.info(
+    line(
       `  stop and search: read ${formatCount(s.read)}, kept ${formatCount(s.kept)}, ` +
         `dropped ${formatDropCounts(s.dropped.counts)}`,
     );
   }
-  r.info('  written:');
+  line('  written:');
   for (const file of written) {
     const relative = path.relative(process.cwd(), file);
-    r.info(`    ${relative.startsWith('..') ? file : relative}`);
+    line(`    ${relative.startsWith('..') ? file : relative}`);
   }
 }
 
@@ -274,7 +286,6 @@ export function generatedAtFromEnv(env: NodeJS.ProcessEnv = process.env): string
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  const reporter = createConsoleReporter(process.stdout);
   let options: CliOptions;
   let generatedAt: string | undefined;
   try {
@@ -282,27 +293,38 @@ export async function main(argv: readonly string[]): Promise<number> {
     generatedAt = generatedAtFromEnv();
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    console.error(logSafe(`pipeline: ${error.message}\n${USAGE}`));
+    console.error(logSafe(`pipeline: ${error.message} (see --help)`));
     return EXIT.usage;
   }
   if (options.help) {
-    console.log(USAGE);
+    process.stdout.write(helpText(PIPELINE_COMMAND));
     return EXIT.ok;
   }
   if (options.list) {
     console.log(listSteps());
     return EXIT.ok;
   }
+  const reporter = options.quiet
+    ? createQuietReporter(process.stderr)
+    : createConsoleReporter(process.stderr);
+  const result = options.json ? () => {} : (line: string) => process.stdout.write(`${line}\n`);
   try {
-    await runPipeline(options, { reporter, generatedAt });
-    return EXIT.ok;
+    await runPipeline(options, { reporter, generatedAt, result });
   } catch (error) {
-    console.error(logSafe(`\npipeline: ${error instanceof Error ? error.message : String(error)}`));
-    console.error('No output was changed: every output of this run was discarded.');
+    console.error(
+      logSafe(
+        `pipeline: ${error instanceof Error ? error.message : String(error)}. ` +
+          'No output was changed: every output of this run was discarded.',
+      ),
+    );
     if (process.env['PIPELINE_DEBUG'] && error instanceof Error)
       console.error(logSafe(error.stack ?? ''));
     return EXIT.failed;
   }
+  if (options.json) {
+    process.stdout.write(await readFile(pipelinePaths({ out: options.out }).runSummary, 'utf8'));
+  }
+  return EXIT.ok;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -139,6 +139,7 @@ function fromMasterRow(values: Readonly<Record<string, string>>): EnrichedCrime 
     latitude: Number(v('Latitude')),
     location: v('Location'),
     lsoaCode: v('LSOA code'),
+    lsoa21Code: v('LSOA 2021'),
     lsoaName: v('LSOA name'),
     crimeType: v('Crime type') as CrimeType,
     lastOutcome: v('Last outcome category'),

@@ -11,6 +11,8 @@
 import type { Readable } from 'node:stream';
 import { InputError } from './input-error.ts';
 
+export { formatCsvRow } from '../src/shared/csv-format.ts';
+
 export interface CsvRow {
   /** 1-based line number in the file (the header is line 1) where the row ends. */
   line: number;
@@ -246,17 +248,6 @@ class CsvScanner {
     if (i + 1 < text.length) return text.charCodeAt(i + 1) === LF ? i + 2 : i + 1;
     return final ? i + 1 : -1;
   }
-}
-
-/** One CSV line (with "\n"), quoting fields that hold a comma, quote or line break, as police.uk does. */
-export function formatCsvRow(values: readonly string[]): string {
-  return `${values.map(formatCsvField).join(',')}\n`;
-}
-
-const NEEDS_QUOTES = /[",\r\n]/;
-
-function formatCsvField(value: string): string {
-  return NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
 function countLineBreaks(text: string): number {

@@ -53,6 +53,7 @@ export function enrich(
     lsoaName: lsoa.name,
     wardName: place.wardName,
     wardCode: place.wardCode,
+    lsoa21Code: place.lsoaCode,
     postcodeDistrict: place.postcodeDistrict,
     pollingDistrict: place.pollingDistrict,
   };

@@ -27,6 +27,10 @@ export interface PipelinePaths {
   wardShapes: string;
   /** The place search's postcode index (public/data/postcodes.json). */
   postcodeIndex: string;
+  /** The records as one compressed CSV per year (committed, served) and their manifest. */
+  downloads: { dir: string; manifest: string };
+  /** The repository's published downloads (the same as `downloads` without --out). */
+  publishedDownloads: { dir: string; manifest: string };
   /** Caches: month results and what the fetch step downloaded. */
   cacheDir: string;
   /** Per-month enriched rows and summaries: YYYY-MM.csv, YYYY-MM.summary.json. */
@@ -63,6 +67,17 @@ export function pipelinePaths(
     mapData: path.join(publicData, MAP_DATA_FILE_NAME),
     wardShapes: path.join(publicData, WARD_SHAPES_FILE_NAME),
     postcodeIndex: path.join(publicData, POSTCODE_INDEX_FILE_NAME),
+    downloads: {
+      dir: out === undefined ? fromRoot('public', 'downloads') : path.join(out, 'downloads'),
+      manifest:
+        out === undefined
+          ? fromRoot('src', 'data', 'downloads.json')
+          : path.join(out, 'downloads.json'),
+    },
+    publishedDownloads: {
+      dir: fromRoot('public', 'downloads'),
+      manifest: fromRoot('src', 'data', 'downloads.json'),
+    },
     cacheDir,
     monthsCacheDir: path.join(cacheDir, 'months'),
     wardsCache: path.join(cacheDir, 'wards.json'),

@@ -69,6 +69,7 @@ export function masterRow(crime: EnrichedCrime): string[] {
     crime.context,
     crime.wardName,
     crime.wardCode,
+    crime.lsoa21Code,
     crime.postcodeDistrict,
     crime.pollingDistrict,
   ];

@@ -12,7 +12,7 @@
 // Published files are replaced only by `commit`, after validation: a failed or refused
 // refresh leaves the repository as it was.
 import { execFile, spawn } from 'node:child_process';
-import { appendFile, mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -26,6 +26,13 @@ import { MonthChoiceError, monthArguments } from './refresh-months.ts';
 import { loadGateData, printReport, UnusableInputError, type GateInputs } from './validate-cli.ts';
 import { validateSiteData, type ValidationReport } from './validate.ts';
 import { writeFileAtomic } from './write.ts';
+import {
+  helpText,
+  parseCommandArgs,
+  UsageError,
+  type CommandSpec,
+  type ParsedArgs,
+} from './args.ts';
 
 export const CHANGE_LOG_PATH = 'src/data/changes.json';
 /** Default staging folder; the workflow sets REFRESH_DIR to the same. */
@@ -44,6 +51,8 @@ export interface RefreshOptions {
   /** Environment for the pipeline (source base URLs) and GitHub outputs. */
   env: Readonly<Record<string, string | undefined>>;
   log: (line: string) => void;
+  /** Pass --quiet to the pipeline: no notes or progress. */
+  quiet?: boolean;
 }
 
 export class RefreshError extends Error {}
@@ -55,6 +64,19 @@ function publishedFiles(staged: PipelinePaths, published: PipelinePaths) {
     { from: staged.mapData, to: published.mapData, required: false },
     { from: staged.wardShapes, to: published.wardShapes, required: false },
     { from: staged.postcodeIndex, to: published.postcodeIndex, required: false },
+  ];
+}
+
+/** The yearly record files, their README and manifest (pipeline/downloads.ts), as staged. */
+async function downloadFiles(staged: PipelinePaths, published: PipelinePaths) {
+  const names = await readdir(staged.downloads.dir).catch(() => [] as string[]);
+  return [
+    { from: staged.downloads.manifest, to: published.downloads.manifest, required: false },
+    ...names.map((name) => ({
+      from: path.join(staged.downloads.dir, name),
+      to: path.join(published.downloads.dir, name),
+      required: false,
+    })),
   ];
 }
 
@@ -71,6 +93,8 @@ export async function pipelineStep(options: RefreshOptions): Promise<void> {
   // Outputs of an earlier run must not pass for this run's; the caches stay.
   for (const { from } of publishedFiles(staged, published)) await rm(from, { force: true });
   await rm(staged.runSummary, { force: true });
+  await rm(staged.downloads.dir, { recursive: true, force: true });
+  await rm(staged.downloads.manifest, { force: true });
   // Months come from what the fetch step keeps in the staged cache, never from the sample.
   const input = options.pipelineArgs.includes('--archive-dir')
     ? []
@@ -87,13 +111,15 @@ export async function pipelineStep(options: RefreshOptions): Promise<void> {
     ...input,
     ...months,
     ...options.pipelineArgs,
+    ...(options.quiet ? ['--quiet'] : []),
   ];
   options.log(`Running: npm ${args.join(' ')}`);
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn('npm', args, {
       cwd: options.root,
       env: { ...process.env, ...options.env },
-      stdio: 'inherit',
+      // The pipeline's summary is a note here: stdout carries this command's own result.
+      stdio: ['inherit', process.stderr, 'inherit'],
     });
     child.on('error', reject);
     child.on('close', resolve);
@@ -179,7 +205,8 @@ export async function commitStep(
 
   const { staged, published } = paths(options);
   const changed: string[] = [];
-  for (const { from, to, required } of publishedFiles(staged, published)) {
+  const files = [...publishedFiles(staged, published), ...(await downloadFiles(staged, published))];
+  for (const { from, to, required } of files) {
     if (!(await exists(from))) {
       if (required) throw new RefreshError(`The pipeline did not write ${from}.`);
       options.log(`Not staged, left as committed: ${path.relative(options.root, to)}`);
@@ -222,22 +249,63 @@ async function spendApprovals(root: string, used: readonly Approval[]): Promise<
   return true;
 }
 
-export async function runStep(step: Step, options: RefreshOptions): Promise<void> {
+/** Run `step`; the commit step's result (whether it committed, and HEAD) when it ran. */
+export async function runStep(
+  step: Step,
+  options: RefreshOptions,
+): Promise<{ changed: boolean; sha: string } | undefined> {
   if (step === 'pipeline' || step === 'all') await pipelineStep(options);
   if (step === 'validate') await validateStep(options);
-  if (step === 'commit' || step === 'all') await commitStep(options);
+  if (step === 'commit' || step === 'all') return commitStep(options);
+  return undefined;
 }
 
-const USAGE = `Usage: npm run refresh-data -- <${STEPS.join('|')}> [pipeline arguments]
-  Without --latest, --month or --range, the pipeline fetches every month from
-  $REFRESH_FIRST_MONTH (default 2018-01) to the newest police.uk publishes.
-  $DATA_APPROVAL ("YYYY-MM: reason") approves what the gate refuses for that month.
-  Staging folder: $REFRESH_DIR (default ${DEFAULT_REFRESH_DIR}).`;
+export const REFRESH_COMMAND: CommandSpec = {
+  command: 'npm run refresh-data --',
+  usage: `[options] <${STEPS.join('|')}> [pipeline arguments]`,
+  summary: [
+    'The monthly refresh, one step at a time, as the data workflow runs it:',
+    '  pipeline  run the pipeline on the live sources into the staging folder; without',
+    '            --latest, --month or --range, every month from $REFRESH_FIRST_MONTH to',
+    '            the newest police.uk publishes',
+    '  validate  check the staged site data against the data committed at HEAD',
+    '  commit    if it passes and changed: publish the staged files, record the change and commit',
+    '  all       the three in order',
+    "Notes, progress and the pipeline's summary go to stderr; the result goes to stdout.",
+  ].join('\n'),
+  options: {},
+  env: {
+    REFRESH_DIR: `the staging folder (default ${DEFAULT_REFRESH_DIR})`,
+    REFRESH_FIRST_MONTH: 'the first month the refresh fetches and backfills (default 2018-01)',
+    DATA_APPROVAL: '"YYYY-MM: reason": approves what the gate refuses for that month',
+    GITHUB_OUTPUT: 'a file the commit step writes changed=true|false and sha= to (GitHub Actions)',
+    GITHUB_STEP_SUMMARY: 'a file the validation report is appended to (GitHub Actions)',
+    POLICE_ARCHIVE_BASE_URL: 'and the other source URLs: passed to the pipeline (see its --help)',
+  },
+  exitCodes: {
+    0: 'the step succeeded (commit: committed, or nothing new)',
+    1: 'the step failed or the data was refused; nothing was committed',
+    2: 'usage error',
+  },
+  stopAtPositional: true,
+};
 
 export async function main(argv: readonly string[]): Promise<number> {
-  const [step, ...pipelineArgs] = argv;
+  let args: ParsedArgs;
+  try {
+    args = parseCommandArgs(REFRESH_COMMAND, argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`refresh-data: ${error.message} (see --help)`);
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(helpText(REFRESH_COMMAND));
+    return 0;
+  }
+  const [step, ...pipelineArgs] = args.positionals;
   if (!STEPS.includes(step as Step)) {
-    console.error(USAGE);
+    console.error(`refresh-data: expected a step, one of ${STEPS.join(', ')} (see --help)`);
     return 2;
   }
   const options: RefreshOptions = {
@@ -245,10 +313,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     stageDir: process.env['REFRESH_DIR'] ?? DEFAULT_REFRESH_DIR,
     pipelineArgs,
     env: process.env,
-    log: (line) => console.log(logSafe(line)),
+    log: args.quiet ? () => {} : (line) => console.error(logSafe(line)),
+    quiet: args.quiet,
   };
   try {
-    await runStep(step as Step, options);
+    const committed = await runStep(step as Step, options);
+    if (args.json) {
+      process.stdout.write(`${JSON.stringify({ step, ok: true, ...committed })}\n`);
+    } else if (committed) {
+      console.log(
+        committed.changed ? `committed ${committed.sha}` : `no change at ${committed.sha}`,
+      );
+    }
     return 0;
   } catch (error) {
     const expected =
@@ -257,6 +333,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       error instanceof MonthChoiceError;
     if (!expected) throw error;
     console.error(logSafe(`refresh-data ${step}: ${error.message}`));
+    if (args.json)
+      process.stdout.write(`${JSON.stringify({ step, ok: false, error: error.message })}\n`);
     return 1;
   }
 }

@@ -101,6 +101,15 @@ export function createConsoleReporter(
   };
 }
 
+/** A Reporter for --quiet: warnings only, no notes or progress. */
+export function createQuietReporter(out: NodeJS.WritableStream = process.stderr): Reporter {
+  return {
+    info: () => {},
+    warn: (line) => out.write(`warning: ${line}\n`),
+    progress: () => ({ advance: () => {}, done: () => {} }),
+  };
+}
+
 /** A Reporter that keeps its lines in memory (tests, and runs inside other tools). */
 export function createMemoryReporter(): Reporter & { lines: string[] } {
   const lines: string[] = [];

@@ -2,6 +2,7 @@
 // the run context (pipeline/run-context.ts) and stages its outputs; the CLI renames every
 // staged output into place only after the last selected step succeeded.
 import type { Step } from './run-context.ts';
+import { downloadsStep } from './steps/downloads.ts';
 import { fetchStep } from './steps/fetch.ts';
 import { mapDataStep } from './steps/map-data.ts';
 import { masterCsvStep } from './steps/master-csv.ts';
@@ -21,6 +22,7 @@ export const STEPS: readonly Step[] = [
   monthsStep,
   stopSearchStep,
   masterCsvStep,
+  downloadsStep,
   siteDataStep,
   mapDataStep,
 ];

@@ -1,5 +1,6 @@
 // One month's crimes -> its MonthSummary, accumulated row by row so a month is never held
 // in memory. The pipeline caches the summary per month; aggregate.ts merges the months.
+import { sum } from 'd3-array';
 import { CRIME_TYPES, type CrimeType } from '../src/shared/constants.ts';
 import {
   DROP_REASONS,
@@ -126,7 +127,7 @@ export function createMonthSummariser(meta: MonthMeta): MonthSummariser {
     },
 
     finish() {
-      const droppedTotal = Object.values(dropped).reduce((a, b) => a + b, 0);
+      const droppedTotal = sum(Object.values(dropped));
       if (read !== kept + droppedTotal) {
         throw new Error(
           `${meta.month}: ${read} rows were read but ${kept} kept + ${droppedTotal} dropped = ` +

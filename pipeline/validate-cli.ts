@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { appendFile, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs, promisify } from 'node:util';
+import { promisify } from 'node:util';
 import { z } from 'zod';
 import {
   coverageSchema,
@@ -25,6 +25,13 @@ import type { Expected } from './gate.ts';
 import { logSafe } from './log-safe.ts';
 import { parseWards, REFERENCE_FILES } from './reference.ts';
 import {
+  helpText,
+  parseCommandArgs,
+  stringValue,
+  type CommandSpec,
+  type ParsedArgs,
+} from './args.ts';
+import {
   formatReport,
   validateSiteData,
   type MonthQuality,
@@ -37,14 +44,47 @@ export const RUN_SUMMARY_PATH = 'data/processed/run-summary.json';
 
 export const EXIT = { ok: 0, refused: 1, unusable: 2 } as const;
 
-const USAGE = `Usage: npm run validate-data -- [options]
-  --candidate FILE      site data to check (default ${SITE_DATA_PATH})
-  --previous FILE       published site data to compare with
-  --previous-ref REF    or: read ${SITE_DATA_PATH} from this git commit (default HEAD)
-  --run-summary FILE    the pipeline's run summary, for per-month checks
-                        (default ${RUN_SUMMARY_PATH}; skipped when absent)
-  --approvals FILE      approvals of named months' changes (default ${APPROVALS_PATH})
-  --approve "YYYY-MM: reason"   approve one month's changes (the workflow's approve input)`;
+export const VALIDATE_COMMAND: CommandSpec = {
+  command: 'npm run validate-data --',
+  usage: '[options]',
+  summary:
+    'Check candidate site data against the published data: the gate the monthly refresh\n' +
+    'passes before it commits. The report goes to stdout (stderr when the data is refused).',
+  options: {
+    candidate: {
+      type: 'string',
+      value: 'FILE',
+      description: `site data to check (default ${SITE_DATA_PATH})`,
+    },
+    previous: { type: 'string', value: 'FILE', description: 'published site data to compare with' },
+    'previous-ref': {
+      type: 'string',
+      value: 'REF',
+      description: `or: read ${SITE_DATA_PATH} from this git commit (default HEAD)`,
+    },
+    'run-summary': {
+      type: 'string',
+      value: 'FILE',
+      description: `the pipeline's run summary, for per-month checks (default ${RUN_SUMMARY_PATH}; skipped when absent)`,
+    },
+    approvals: {
+      type: 'string',
+      value: 'FILE',
+      description: `approvals of named months' changes (default ${APPROVALS_PATH})`,
+    },
+    approve: {
+      type: 'string',
+      value: '"YYYY-MM: reason"',
+      description: "approve one month's changes (the workflow's approve input)",
+    },
+  },
+  env: { GITHUB_STEP_SUMMARY: 'a file the report is appended to (set by GitHub Actions)' },
+  exitCodes: {
+    [EXIT.ok]: 'the data may be published',
+    [EXIT.refused]: 'the data is refused (the report says why)',
+    [EXIT.unusable]: 'could not check: usage error, missing file, bad JSON',
+  },
+};
 
 /** An input the gate cannot even read: a usage error, a missing file, bad JSON. */
 export class UnusableInputError extends Error {}
@@ -59,36 +99,33 @@ export interface GateInputs {
   approve?: string | undefined;
 }
 
-export function parseGateArgs(argv: readonly string[]): GateInputs {
-  let values;
+export interface GateArgs extends GateInputs {
+  help: boolean;
+  quiet: boolean;
+  json: boolean;
+}
+
+export function parseGateArgs(argv: readonly string[]): GateArgs {
+  let args: ParsedArgs;
   try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        candidate: { type: 'string', default: SITE_DATA_PATH },
-        previous: { type: 'string' },
-        'previous-ref': { type: 'string' },
-        'run-summary': { type: 'string', default: RUN_SUMMARY_PATH },
-        approvals: { type: 'string', default: APPROVALS_PATH },
-        approve: { type: 'string' },
-      },
-      strict: true,
-    }));
+    args = parseCommandArgs(VALIDATE_COMMAND, argv);
   } catch (error) {
-    throw new UnusableInputError(`${(error as Error).message}\n${USAGE}`, { cause: error });
+    throw new UnusableInputError(`${(error as Error).message} (see --help)`, { cause: error });
   }
-  if (values.previous !== undefined && values['previous-ref'] !== undefined) {
-    throw new UnusableInputError(`Give --previous or --previous-ref, not both.\n${USAGE}`);
+  const previous = stringValue(args, 'previous');
+  const previousRef = stringValue(args, 'previous-ref');
+  if (previous !== undefined && previousRef !== undefined) {
+    throw new UnusableInputError('Give --previous or --previous-ref, not both (see --help).');
   }
   return {
-    candidate: values.candidate,
-    previous:
-      values.previous !== undefined
-        ? { file: values.previous }
-        : { ref: values['previous-ref'] ?? 'HEAD' },
-    runSummary: values['run-summary'],
-    approvals: values.approvals,
-    approve: values.approve,
+    help: args.help,
+    quiet: args.quiet,
+    json: args.json,
+    candidate: stringValue(args, 'candidate') ?? SITE_DATA_PATH,
+    previous: previous !== undefined ? { file: previous } : { ref: previousRef ?? 'HEAD' },
+    runSummary: stringValue(args, 'run-summary') ?? RUN_SUMMARY_PATH,
+    approvals: stringValue(args, 'approvals') ?? APPROVALS_PATH,
+    approve: stringValue(args, 'approve'),
   };
 }
 
@@ -245,10 +282,22 @@ export async function printReport(report: ValidationReport): Promise<void> {
   }
 }
 
+/** The report as --json prints it: the verdict, the problems and what changed. */
+export function reportJson(report: ValidationReport): string {
+  const { ok, problems, compared, added, revised } = report;
+  return `${JSON.stringify({ ok, problems, compared, added, revised }, null, 2)}\n`;
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   try {
-    const report = await runGate(parseGateArgs(argv));
-    await printReport(report);
+    const args = parseGateArgs(argv);
+    if (args.help) {
+      process.stdout.write(helpText(VALIDATE_COMMAND));
+      return EXIT.ok;
+    }
+    const report = await runGate(args);
+    if (args.json) process.stdout.write(reportJson(report));
+    else if (!args.quiet || !report.ok) await printReport(report);
     return report.ok ? EXIT.ok : EXIT.refused;
   } catch (error) {
     if (!(error instanceof UnusableInputError)) throw error;

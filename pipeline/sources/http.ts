@@ -123,6 +123,38 @@ export class HttpRequestFailed extends Error {
   }
 }
 
+/**
+ * Error codes that mean the host cannot be reached at all: its name does not resolve, or
+ * nothing listens. On the first attempt they mean no network (or a wrong URL), which waiting
+ * will not fix: the request fails at once, in one line, instead of retrying for a minute.
+ * Later in a run (the server restarting) they are retried like any cut connection.
+ */
+const UNREACHABLE_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED']);
+
+/** The first unreachable-host code in the error's cause chain, if any. */
+export function unreachableCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 8; depth += 1) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return code;
+    e = e.cause;
+  }
+  return undefined;
+}
+
+/** The host could not be reached on the first attempt (see UNREACHABLE_CODES). */
+export class HttpUnreachableError extends Error {
+  readonly code: string;
+  constructor(method: string, url: string, code: string, cause: unknown) {
+    const what =
+      code === 'ECONNREFUSED'
+        ? 'nothing answers at that address'
+        : 'its host name does not resolve (no network, or a wrong URL?)';
+    super(`${method} ${shortUrl(url)}: cannot reach the host, ${what} [${code}]`, { cause });
+    this.name = 'HttpUnreachableError';
+    this.code = code;
+  }
+}
+
 export function isTransient(error: unknown): boolean {
   if (error instanceof HttpStatusError) return error.transient;
   return error instanceof HttpTimeoutError || error instanceof HttpNetworkError;
@@ -207,6 +239,10 @@ export class HttpClient {
           try {
             return await attempt(attemptNumber);
           } catch (error) {
+            const unreachable = attemptNumber === 1 ? unreachableCode(error) : undefined;
+            if (unreachable !== undefined) {
+              throw new AbortError(new HttpUnreachableError(method, href, unreachable, error));
+            }
             if (isTransient(error)) throw error;
             throw new AbortError(error instanceof Error ? error : new Error(String(error)));
           }
@@ -233,6 +269,9 @@ export class HttpClient {
         },
       );
     } catch (error) {
+      if (error instanceof HttpUnreachableError) {
+        throw new HttpRequestFailed(error.message, attempts, { cause: error });
+      }
       const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
       throw new HttpRequestFailed(
         `${method} ${shortUrl(href)} failed${tries}: ${describeError(error)}`,

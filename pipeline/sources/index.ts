@@ -41,6 +41,7 @@ import {
 } from './police-api.ts';
 import type { ProgressSink } from './progress.ts';
 import { crc32 } from 'node:zlib';
+import { UsageError, type ArgValue, type OptionSpec } from '../args.ts';
 
 export type MonthSelection = { latest: true } | { month: string } | { from: string; to: string };
 
@@ -358,47 +359,72 @@ async function readOutline(file: string): Promise<Feature<Polygon | MultiPolygon
   return feature;
 }
 
-const USAGE = 'use --latest, --month YYYY-MM or --range FROM TO (months as YYYY-MM)';
+const MONTH_CHOICE = 'use --latest, --month YYYY-MM or --range FROM TO (months as YYYY-MM)';
 
-/**
- * The month selection and URL overrides among CLI arguments. Returns the arguments it did not
- * consume, so the CLI can handle the rest.
- */
-export function parseFetchArguments(argv: readonly string[]): {
+/** The fetch step's command-line options (pipeline/args.ts parses them). */
+export const FETCH_OPTIONS = {
+  latest: {
+    type: 'boolean',
+    description: 'fetch the latest published month (the default without --offline)',
+  },
+  month: { type: 'string', value: 'YYYY-MM', description: 'fetch one month' },
+  range: {
+    type: 'string',
+    arity: 2,
+    value: 'FROM TO',
+    description: 'fetch every month from FROM to TO (YYYY-MM)',
+  },
+  'police-archive-base-url': {
+    type: 'string',
+    value: 'URL',
+    description: 'police.uk archives elsewhere (a mirror)',
+  },
+  'police-api-base-url': {
+    type: 'string',
+    value: 'URL',
+    description: 'the police.uk API elsewhere',
+  },
+  'postcodes-base-url': { type: 'string', value: 'URL', description: 'postcodes.io elsewhere' },
+  'leeds-mapserver-url': {
+    type: 'string',
+    value: 'URL',
+    description: "the council's polling districts elsewhere",
+  },
+} as const satisfies Record<string, OptionSpec>;
+
+const OVERRIDE_OPTIONS: Record<string, keyof SourceConfig> = {
+  'police-archive-base-url': 'policeArchiveBaseUrl',
+  'police-api-base-url': 'policeApiBaseUrl',
+  'postcodes-base-url': 'postcodesBaseUrl',
+  'leeds-mapserver-url': 'leedsMapServerUrl',
+};
+
+/** The month selection and URL overrides from the parsed command line (FETCH_OPTIONS). */
+export function fetchOptionsFromArgs(values: Readonly<Record<string, ArgValue>>): {
   selection: MonthSelection | undefined;
   overrides: Partial<SourceConfig>;
-  rest: string[];
 } {
-  const rest: string[] = [];
-  const overrides: { -readonly [K in keyof SourceConfig]?: string } = {};
-  const flags: Record<string, keyof SourceConfig> = {
-    '--police-archive-base-url': 'policeArchiveBaseUrl',
-    '--police-api-base-url': 'policeApiBaseUrl',
-    '--postcodes-base-url': 'postcodesBaseUrl',
-    '--leeds-mapserver-url': 'leedsMapServerUrl',
+  const month = (value: string, what: string) => {
+    try {
+      return checkMonth(value, what);
+    } catch (cause) {
+      throw new UsageError((cause as Error).message, { cause });
+    }
   };
-  let selection: MonthSelection | undefined;
-  const choose = (next: MonthSelection): void => {
-    if (selection) throw new Error(`give only one of --latest, --month, --range: ${USAGE}`);
-    selection = next;
-  };
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i] as string;
-    const [name, inline] = arg.split(/=(.*)/s, 2) as [string, string | undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new Error(`${name} needs a value: ${USAGE}`);
-      return v;
-    };
-    if (name === '--latest') choose({ latest: true });
-    else if (name === '--month') choose({ month: checkMonth(value(), '--month') });
-    else if (name === '--range') {
-      const from = checkMonth(value(), '--range FROM');
-      const to = argv[++i];
-      if (to === undefined) throw new Error(`--range needs two months: ${USAGE}`);
-      choose({ from, to: checkMonth(to, '--range TO') });
-    } else if (name in flags) overrides[flags[name] as keyof SourceConfig] = value();
-    else rest.push(arg);
+  const choices: MonthSelection[] = [];
+  if (values['latest'] === true) choices.push({ latest: true });
+  if (typeof values['month'] === 'string')
+    choices.push({ month: month(values['month'], '--month') });
+  const range = values['range'];
+  if (Array.isArray(range)) {
+    choices.push({ from: month(range[0], '--range FROM'), to: month(range[1], '--range TO') });
   }
-  return { selection, overrides, rest };
+  if (choices.length > 1)
+    throw new UsageError(`give only one of --latest, --month, --range: ${MONTH_CHOICE}`);
+  const overrides: { -readonly [K in keyof SourceConfig]?: string } = {};
+  for (const [option, key] of Object.entries(OVERRIDE_OPTIONS)) {
+    const value = values[option];
+    if (typeof value === 'string') overrides[key] = value;
+  }
+  return { selection: choices[0], overrides };
 }

@@ -1,5 +1,6 @@
 // Geometry of the charts drawn at build time as SVG. Pure: numbers in, coordinates out.
 // A null value is a month without data: the line breaks there; it never drops to zero.
+import { max as d3max } from 'd3-array';
 
 export interface ChartBox {
   width: number;
@@ -68,7 +69,7 @@ export function trendGeometry(
   if (values.length !== labels.length) {
     throw new Error(`trendGeometry: ${values.length} values but ${labels.length} labels`);
   }
-  const max = Math.max(0, ...values.filter((v): v is number => v !== null));
+  const max = Math.max(0, d3max(values, (v) => v) ?? 0);
   const step = niceStep(max);
   const top = Math.max(step, Math.ceil(max / step) * step);
   const plotW = box.width - box.left - box.right;
@@ -106,6 +107,6 @@ export function trendGeometry(
 
 /** Bar lengths as percentages of the largest value (0-100). */
 export function barPercents(values: readonly number[]): number[] {
-  const max = Math.max(0, ...values);
+  const max = Math.max(0, d3max(values) ?? 0);
   return values.map((v) => (max === 0 ? 0 : round((v / max) * 100)));
 }

@@ -62,3 +62,12 @@ export function ordinal(n: number): string {
 export function formatDate(iso: string): string {
   return DATE.format(new Date(iso));
 }
+
+const SIZE = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 });
+
+/** A file size in decimal units: 1234567 -> "1.2 MB". */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} bytes`;
+  if (bytes < 1e6) return `${SIZE.format(bytes / 1e3)} kB`;
+  return `${SIZE.format(bytes / 1e6)} MB`;
+}

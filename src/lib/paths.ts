@@ -22,3 +22,12 @@ export function yearPath(year: number): string {
 export function mapWardPath(slug: string): string {
   return `${sitePath('')}?ward=${encodeURIComponent(slug)}`;
 }
+
+/** The absolute URL of a site path, for canonical links, feeds and share images. */
+export function absoluteUrl(
+  path: string,
+  site: URL | string | undefined = import.meta.env.SITE,
+): string {
+  if (site === undefined) throw new Error('The site URL is not set (astro.config.mjs `site`).');
+  return new URL(sitePath(path), site).href;
+}

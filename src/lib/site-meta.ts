@@ -5,6 +5,9 @@ import { describeMonths, longMonth } from '../shared/months.ts';
 
 export const SITE_NAME = 'Leeds Crime Intelligence';
 
+/** Share images (Open Graph's recommended size), src/lib/share-image.ts. */
+export const SHARE_IMAGE = { width: 1200, height: 630 } as const;
+
 export interface DataStatus {
   /** "March 2025" */
   dataTo: string;

@@ -46,3 +46,21 @@ export function wardOutline(code: string, neighbourCodes: readonly string[]): Wa
     }),
   };
 }
+
+/** Every ward's outline framed on the whole district, for the year pages' share images. */
+export function districtOutline(): { viewBox: string; wards: { code: string; path: string }[] } {
+  const frame: PolygonGeometry = {
+    type: 'MultiPolygon',
+    coordinates: [...geometries.values()].flatMap((g) =>
+      g.type === 'Polygon' ? [g.coordinates] : g.coordinates,
+    ),
+  };
+  const side = OUTLINE_SIZE + 2 * OUTLINE_MARGIN;
+  return {
+    viewBox: `${-OUTLINE_MARGIN} ${-OUTLINE_MARGIN} ${side} ${side}`,
+    wards: [...geometries].map(([code, g]) => ({
+      code,
+      path: geometrySvgPath(g, frame, OUTLINE_SIZE),
+    })),
+  };
+}

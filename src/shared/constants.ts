@@ -101,6 +101,7 @@ export const STOP_SEARCH_COLUMNS = [
 export const ENRICHMENT_COLUMNS = [
   'Ward Name',
   'Ward Code',
+  'LSOA 2021',
   'Postcode District',
   'Polling District',
 ] as const;

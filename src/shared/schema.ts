@@ -51,6 +51,8 @@ export type CrimeRecord = z.infer<typeof crimeRecordSchema>;
 export const enrichmentSchema = z.object({
   wardName: z.string(),
   wardCode: z.string(),
+  /** The 2021 LSOA containing the point (police.uk's own LSOA code may be of 2011). */
+  lsoa21Code: z.string(),
   postcodeDistrict: z.string(),
   pollingDistrict: z.string(),
 });

@@ -45,7 +45,7 @@ describe('enrich(record, place, source, lsoaHints)', () => {
     expect(enriched.lsoaCode).not.toBe(place.lsoaCode);
   });
 
-  it('adds ward, postcode district and polling district, and keeps every other field', () => {
+  it('adds ward, 2021 LSOA, postcode district and polling district, and keeps every other field', () => {
     const [row] = rows;
     const place = placeOf(row!);
     const enriched = parseOrThrow(
@@ -57,9 +57,11 @@ describe('enrich(record, place, source, lsoaHints)', () => {
       ...row!.record,
       wardName: place.wardName,
       wardCode: place.wardCode,
+      lsoa21Code: place.lsoaCode,
       postcodeDistrict: place.postcodeDistrict,
       pollingDistrict: '',
     });
+    expect(enriched.lsoa21Code).toMatch(/^E01\d{6}$/);
     expect(enriched.wardCode).toMatch(/^E05\d{6}$/);
   });
 

@@ -6,6 +6,7 @@
 // a run with nothing new makes none; a warm-cache run reads only the new month; a manual
 // --latest run on a cold cache is refused and leaves the published data untouched.
 import { createHash } from 'node:crypto';
+import { downloadsManifestSchema, yearlyFileName } from '../../src/shared/open-data.ts';
 import { execFileSync, spawn } from 'node:child_process';
 import {
   copyFileSync,
@@ -298,6 +299,14 @@ describe('npm run refresh-data -- all (the data workflow steps)', () => {
       expect(commitCount()).toBe(start + 2);
       expect(git('log', '-1', '--format=%s')).toBe(`Data to ${may}: add ${may}`);
       expect(publishedData().months).toEqual(monthRange(first, may));
+      // The yearly record files and their manifest are published by the same commit.
+      const downloads = downloadsManifestSchema.parse(
+        JSON.parse(readFileSync(path.join(clone, 'src/data/downloads.json'), 'utf8')),
+      );
+      expect(downloads.files.flatMap((f) => f.months)).toEqual(monthRange(first, may));
+      expect(git('show', '--name-only', '--format=', 'HEAD')).toContain(
+        `public/downloads/${yearlyFileName(Number(may.slice(0, 4)))}`,
+      );
       expect(archiveBytesSent(`${may}.zip`)).toBeLessThan(mayZip.length / 4);
 
       // A manual --latest run on a runner that lost its cache fetches May alone: refused,

@@ -69,6 +69,7 @@ export function sampleMonth(month: string): EnrichedCrime[] {
       context: row['Context'] ?? '',
       wardCode: ward.code,
       wardName: ward.name,
+      lsoa21Code: row['LSOA code'] ?? '',
       postcodeDistrict: 'LS1',
       pollingDistrict: '',
     };

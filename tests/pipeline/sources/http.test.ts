@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   HttpClient,
@@ -142,5 +143,83 @@ describe('HttpClient against a replay server', () => {
     const error = await client.json(`${server.url}html`).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/\/html .*not JSON: "<html>maintenance/);
     expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe('HttpClient when the host cannot be reached', () => {
+  /** A port on 127.0.0.1 that nothing listens on. */
+  async function closedPort(): Promise<number> {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    return port;
+  }
+
+  /** The error undici's fetch throws when a host name does not resolve. */
+  function dnsFailure(code: 'ENOTFOUND' | 'EAI_AGAIN'): TypeError {
+    const cause = Object.assign(new Error(`getaddrinfo ${code} data.police.uk`), {
+      code,
+      syscall: 'getaddrinfo',
+      hostname: 'data.police.uk',
+    });
+    return new TypeError('fetch failed', { cause });
+  }
+
+  it('json() fails at once, in one line, when nothing listens (a closed port), without retrying', async () => {
+    const logs: string[] = [];
+    // The default retry policy: five retries from 1 s would wait about a minute.
+    const client = new HttpClient({ log: (m) => logs.push(m) });
+    const url = `http://127.0.0.1:${await closedPort()}/api/crimes-street-dates`;
+    const started = performance.now();
+    const error = await client.json(url).catch((e: unknown) => e);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(error).toBeInstanceOf(HttpRequestFailed);
+    expect((error as HttpRequestFailed).attempts).toBe(1);
+    expect((error as Error).message).toMatch(/cannot reach the host.*\[ECONNREFUSED\]$/);
+    expect((error as Error).message).not.toContain('\n');
+    expect(logs).toEqual([]);
+  });
+
+  it.each(['ENOTFOUND', 'EAI_AGAIN'] as const)(
+    'json() fails at once when the host name does not resolve (%s)',
+    async (code) => {
+      let calls = 0;
+      const client = new HttpClient({
+        fetch: async () => {
+          calls += 1;
+          throw dnsFailure(code);
+        },
+      });
+      const error = await client.json('https://data.police.uk/api/forces').catch((e: unknown) => e);
+      expect(calls).toBe(1);
+      expect((error as Error).message).toBe(
+        `GET https://data.police.uk/api/forces: cannot reach the host, its host name does not resolve (no network, or a wrong URL?) [${code}]`,
+      );
+    },
+  );
+
+  it('json() still retries a refused connection after the first attempt (a server restarting)', async () => {
+    const answers: (() => Promise<Response>)[] = [
+      async () => new Response('busy', { status: 503 }),
+      async () => {
+        throw new TypeError('fetch failed', {
+          cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+        });
+      },
+      async () => Response.json(['2025-03']),
+    ];
+    const logs: string[] = [];
+    const client = new HttpClient({
+      minBackoffMs: 1,
+      maxBackoffMs: 2,
+      log: (m) => logs.push(m),
+      fetch: () => (answers.shift() as () => Promise<Response>)(),
+    });
+    expect(await client.json('https://data.police.uk/api/crimes-street-dates')).toEqual([
+      '2025-03',
+    ]);
+    expect(logs).toHaveLength(2);
+    expect(logs[1]).toMatch(/ECONNREFUSED/);
   });
 });

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const HOOK = path.resolve('tests/support/forbid-network.ts');
-const TSX = path.resolve('node_modules/.bin/tsx');
+/** Node runs the .ts files itself (type stripping), as `npm run pipeline` does. */
+const NODE = process.execPath;
 
 let dir: string;
 beforeAll(async () => {
@@ -25,7 +26,7 @@ describe('npm run pipeline -- --offline', () => {
   it('the socket guard catches a connection attempt (control)', async () => {
     const file = path.join(dir, 'control.txt');
     const script = "await fetch('http://127.0.0.1:45678/').catch(() => {});";
-    await run(TSX, ['--import', HOOK, '--eval', script], {
+    await run(NODE, ['--import', HOOK, '--eval', script], {
       env: { ...process.env, NETWORK_ATTEMPTS_FILE: file },
     });
     expect(await attempts(file)).not.toBe('');
@@ -34,15 +35,15 @@ describe('npm run pipeline -- --offline', () => {
   it('runs every step on local inputs without opening a socket', async () => {
     const file = path.join(dir, 'pipeline.txt');
     const out = path.join(dir, 'out');
-    const { stdout } = await run(
-      TSX,
+    const { stderr } = await run(
+      NODE,
       ['--import', HOOK, 'pipeline/cli.ts', '--offline', '--out', out],
       {
         env: { ...process.env, NETWORK_ATTEMPTS_FILE: file },
         maxBuffer: 32 * 1024 * 1024,
       },
     );
-    expect(stdout).toMatch(/fetch: skipped \(--offline\)/);
+    expect(stderr).toMatch(/fetch: skipped \(--offline\)/);
     expect(await attempts(file)).toBe('');
     expect(JSON.parse(await readFile(path.join(out, 'site-data.json'), 'utf8'))).toHaveProperty(
       'months',

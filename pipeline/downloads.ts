@@ -1,0 +1,203 @@
+// The full record set as downloads: one gzipped CSV per year (the master dataset's columns
+// and rows, MASTER_COLUMNS), a manifest with each file's rows, size and SHA-256 for the
+// site's Data page (src/data/downloads.json), and a README.txt with the columns, licence and
+// attribution beside the files. Everything is staged: it is published with the run's other
+// outputs or not at all.
+//
+// gzip output depends only on the input bytes (Node writes no timestamp in the header), so a
+// year whose months did not change keeps a byte-identical file and the refresh commit only
+// carries the years that changed.
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createGzip } from 'node:zlib';
+import {
+  downloadsManifestSchema,
+  licenceText,
+  RECORD_FIELDS,
+  yearlyFileName,
+  type DownloadsManifest,
+  type YearlyFile,
+} from '../src/shared/open-data.ts';
+import { MASTER_COLUMNS } from '../src/shared/constants.ts';
+import { InputError } from './input-error.ts';
+import { MASTER_HEADER } from './process-month.ts';
+import type { Staging } from './write.ts';
+
+/** One processed month: its enriched rows (MASTER_HEADER, then rows) and how many rows. */
+export interface MonthFile {
+  month: string;
+  csv: string;
+  rows: number;
+}
+
+export interface DownloadPaths {
+  /** The folder the yearly files and README.txt go into. */
+  dir: string;
+  /** The manifest the site reads. */
+  manifest: string;
+}
+
+/**
+ * A month file's rows without its header line, which must be MASTER_HEADER. A month file is
+ * a few MiB: read whole, it is copied in one write rather than in dozens of small chunks.
+ */
+export async function monthCsvRows(file: string): Promise<Buffer> {
+  const expected = Buffer.from(MASTER_HEADER);
+  const rows = await readFile(file);
+  if (rows.length < expected.length) {
+    throw new InputError(file, 'is shorter than the master CSV header: delete it and run again');
+  }
+  if (!rows.subarray(0, expected.length).equals(expected)) {
+    throw new InputError(
+      file,
+      'does not start with the master CSV header: delete it and run again',
+    );
+  }
+  return rows.subarray(expected.length);
+}
+
+/** The months grouped by year, ascending. */
+function byYear(months: readonly MonthFile[]): Map<number, MonthFile[]> {
+  const years = new Map<number, MonthFile[]>();
+  for (const m of [...months].sort((a, b) => a.month.localeCompare(b.month))) {
+    const year = Number(m.month.slice(0, 4));
+    years.set(year, [...(years.get(year) ?? []), m]);
+  }
+  return years;
+}
+
+/** SHA-256 of a year's CSV before compression: its header and its months' rows. */
+async function contentHash(months: readonly MonthFile[]): Promise<string> {
+  const hash = createHash('sha256').update(MASTER_HEADER);
+  for (const m of months) hash.update(await monthCsvRows(m.csv));
+  return hash.digest('hex');
+}
+
+/** The published file of `entry`, if it is still there with the bytes the manifest lists. */
+async function publishedBytes(dir: string, entry: YearlyFile | undefined): Promise<Buffer | null> {
+  if (entry === undefined) return null;
+  const bytes = await readFile(path.join(dir, entry.file)).catch(() => null);
+  if (bytes === null || createHash('sha256').update(bytes).digest('hex') !== entry.sha256) {
+    return null;
+  }
+  return bytes;
+}
+
+async function writeYear(
+  year: number,
+  months: readonly MonthFile[],
+  staging: Staging,
+  dir: string,
+  earlier: readonly Earlier[],
+): Promise<YearlyFile> {
+  const file = yearlyFileName(year);
+  const target = path.join(dir, file);
+  const described = {
+    year,
+    file,
+    rows: months.reduce((n, m) => n + m.rows, 0),
+    months: months.map((m) => m.month),
+    contentSha256: await contentHash(months),
+  };
+  // A year whose rows did not change keeps an earlier file of the same rows: compressing it
+  // again (most of this step's time at full scale) would give the same bytes.
+  for (const { dir: earlierDir, manifest } of earlier) {
+    const kept = manifest.files.find((f) => f.contentSha256 === described.contentSha256);
+    const keptBytes = await publishedBytes(earlierDir, kept);
+    if (kept !== undefined && keptBytes !== null) {
+      await staging.writeFile(target, keptBytes);
+      return { ...described, bytes: kept.bytes, sha256: kept.sha256 };
+    }
+  }
+  const out = await staging.createWriteStream(target);
+  const gzip = createGzip();
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const drained = (async () => {
+    for await (const chunk of gzip as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      await out.write(chunk);
+    }
+  })();
+  const write = async (chunk: string | Buffer) => {
+    if (!gzip.write(chunk)) await once(gzip, 'drain');
+  };
+  await write(MASTER_HEADER);
+  for (const m of months) await write(await monthCsvRows(m.csv));
+  gzip.end();
+  await drained;
+  await out.close();
+  return { ...described, bytes, sha256: hash.digest('hex') };
+}
+
+/** Files an earlier run wrote: a folder and its manifest. */
+interface Earlier {
+  dir: string;
+  manifest: DownloadsManifest;
+}
+
+/** The downloads an earlier run left at `paths`, or none (first run, or unreadable: rebuild). */
+async function earlierDownloads(paths: DownloadPaths): Promise<Earlier[]> {
+  try {
+    const text = await readFile(paths.manifest, 'utf8');
+    return [{ dir: paths.dir, manifest: downloadsManifestSchema.parse(JSON.parse(text)) }];
+  } catch {
+    return [];
+  }
+}
+
+/** README.txt beside the files: what they are, their columns, checksums and licence. */
+export function downloadsReadme(manifest: DownloadsManifest): string {
+  const lines = [
+    'Leeds Crime Intelligence: every crime in Leeds recorded by police.uk, one file per year',
+    '',
+    'Each file is a gzip-compressed CSV (UTF-8, RFC 4180) with a header row. One row per',
+    "crime: police.uk's street-level columns, then the place in Leeds this project gives it.",
+    'Months without data are absent, never rows of zeros.',
+    '',
+    'Columns:',
+    ...RECORD_FIELDS.map(
+      (f) => `  ${f.name} (${f.type}${f.unit ? `, ${f.unit}` : ''}): ${f.description}`,
+    ),
+    '',
+    'Files (rows, bytes, SHA-256 of the compressed file):',
+    ...manifest.files.map((f) => `  ${f.file}  ${f.rows} rows  ${f.bytes} bytes  ${f.sha256}`),
+    '',
+    licenceText(),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+/**
+ * Stage one compressed CSV per year of `months`, README.txt and the manifest. A year whose
+ * uncompressed rows equal those of a file in `reuse` (earlier outputs at `paths` by default;
+ * the pipeline adds the repository's published downloads) takes that file's bytes. Returns
+ * the manifest.
+ */
+export async function writeYearlyDownloads(
+  months: readonly MonthFile[],
+  staging: Staging,
+  paths: DownloadPaths,
+  reuse: readonly DownloadPaths[] = [paths],
+): Promise<DownloadsManifest> {
+  const earlier = (await Promise.all(reuse.map(earlierDownloads))).flat();
+  // zlib compresses on libuv's thread pool: the years run side by side, one core each.
+  const files = await Promise.all(
+    [...byYear(months)].map(([year, ofYear]) =>
+      writeYear(year, ofYear, staging, paths.dir, earlier),
+    ),
+  );
+  const manifest: DownloadsManifest = {
+    schemaVersion: 1,
+    folder: 'downloads',
+    columns: [...MASTER_COLUMNS],
+    files,
+  };
+  await staging.writeFile(path.join(paths.dir, 'README.txt'), downloadsReadme(manifest));
+  await staging.writeFile(paths.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}

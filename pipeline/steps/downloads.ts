@@ -1,0 +1,26 @@
+// Step: the records as one compressed CSV per year, with a manifest of rows, sizes and
+// checksums (public/downloads/, src/data/downloads.json).
+import { writeYearlyDownloads } from '../downloads.ts';
+import { formatCount } from '../report.ts';
+import type { RunContext, Step } from '../run-context.ts';
+
+export const downloadsStep: Step = {
+  name: 'downloads',
+  description: 'the records as one compressed CSV per year, with checksums (downloads/)',
+  run: runDownloads,
+};
+
+async function runDownloads(ctx: RunContext): Promise<string> {
+  const months = (await ctx.months()).map((m) => ({
+    month: m.plan.month,
+    csv: m.csv,
+    rows: m.summary.kept,
+  }));
+  const { downloads, publishedDownloads } = ctx.paths;
+  const { files } = await writeYearlyDownloads(months, ctx.staging, downloads, [
+    downloads,
+    publishedDownloads,
+  ]);
+  const bytes = files.reduce((n, f) => n + f.bytes, 0);
+  return `${files.length} yearly file(s), ${formatCount(bytes)} bytes`;
+}

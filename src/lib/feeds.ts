@@ -1,0 +1,106 @@
+// The site's feeds: what each data refresh changed (from src/data/changes.json), and one per
+// ward with its latest month's headline. Built from the same figures as the pages.
+import type { ChangeEntry, ChangeLog } from '../shared/change-log.ts';
+import { DATA_SOURCE } from '../shared/constants.ts';
+import type { SiteData } from '../shared/schema.ts';
+import type { AtomEntry, AtomFeed } from './atom.ts';
+import { latestTwelveMonths, monthTotal, sum, typeCounts } from './figures.ts';
+import { formatChange, formatCount } from './format.ts';
+import { addMonths, describeMonths, longMonth } from '../shared/months.ts';
+import { absoluteUrl } from './paths.ts';
+import { SITE_NAME } from './site-meta.ts';
+
+const RIGHTS = `${DATA_SOURCE.attribution} ${DATA_SOURCE.boundaries}`;
+
+/** "March 2025: 9,304 crimes (archive:2025-03)" for each month a refresh added or revised. */
+export function describeChange(entry: ChangeEntry): string {
+  const added = entry.added.map(
+    (a) => `Added ${longMonth(a.month)}: ${formatCount(a.rows)} crimes (${a.snapshot}).`,
+  );
+  const revised = entry.revised.map((r) => {
+    const types = r.byType
+      .map((t) => `${t.type} ${formatCount(t.before)} to ${formatCount(t.after)}`)
+      .join('; ');
+    return (
+      `Revised ${longMonth(r.month)}: ${formatCount(r.before.rows)} to ${formatCount(r.after.rows)} crimes` +
+      ` (${r.after.snapshot})${types ? `: ${types}` : ''}.`
+    );
+  });
+  const outcomes =
+    entry.outcomesUpdated.length > 0
+      ? [`Outcomes updated for ${describeMonths(entry.outcomesUpdated)}.`]
+      : [];
+  return [...added, ...revised, ...outcomes].join(' ') || 'No month changed.';
+}
+
+export function changeTitle(entry: ChangeEntry): string {
+  const parts = [
+    entry.added.length > 0 ? `${entry.added.length} month(s) added` : '',
+    entry.revised.length > 0 ? `${entry.revised.length} revised` : '',
+    entry.outcomesUpdated.length > 0 ? 'outcomes updated' : '',
+  ].filter(Boolean);
+  return `Data to ${longMonth(entry.dataTo)}: ${parts.join(', ') || 'no change'}`;
+}
+
+export function changesFeed(log: ChangeLog, data: SiteData): AtomFeed {
+  const page = absoluteUrl('changes/');
+  const entries: AtomEntry[] = log.entries.map((entry) => ({
+    id: `${page}#refresh-${entry.refreshedAt}`,
+    title: changeTitle(entry),
+    updated: entry.refreshedAt,
+    link: page,
+    summary: describeChange(entry),
+  }));
+  return {
+    id: absoluteUrl('feed.xml'),
+    title: `${SITE_NAME}: data changes`,
+    subtitle: 'Each monthly refresh of the Leeds crime data: the months added or revised.',
+    updated: log.entries[0]?.refreshedAt ?? data.generatedAt,
+    self: absoluteUrl('feed.xml'),
+    alternate: page,
+    author: SITE_NAME,
+    rights: RIGHTS,
+    entries,
+  };
+}
+
+/** Ward `index`'s feed: one entry, its latest month's figures, replaced each refresh. */
+export function wardFeed(data: SiteData, index: number): AtomFeed {
+  const ward = data.wards[index];
+  const latest = data.months.at(-1);
+  if (ward === undefined || latest === undefined)
+    throw new RangeError(`No ward ${index} or no data`);
+  const page = absoluteUrl(`wards/${ward.slug}/`);
+  const count = monthTotal(data, index, latest) ?? 0;
+  const yearBefore = monthTotal(data, index, addMonths(latest, -12));
+  const window = latestTwelveMonths(data);
+  const twelve = sum(typeCounts(data, index, window.withData));
+  const comparison =
+    yearBefore === null
+      ? `${longMonth(addMonths(latest, -12))} has no data to compare with.`
+      : `${formatCount(yearBefore)} in ${longMonth(addMonths(latest, -12))} (${formatChange(
+          yearBefore === 0 ? null : (count - yearBefore) / yearBefore,
+        )}).`;
+  return {
+    id: absoluteUrl(`wards/${ward.slug}/feed.xml`),
+    title: `Crime in ${ward.name}, Leeds`,
+    subtitle: `The latest month of police.uk crime data for ${ward.name} ward.`,
+    updated: data.generatedAt,
+    self: absoluteUrl(`wards/${ward.slug}/feed.xml`),
+    alternate: page,
+    author: SITE_NAME,
+    rights: RIGHTS,
+    entries: [
+      {
+        id: `${page}#${latest}`,
+        title: `${ward.name}, ${longMonth(latest)}: ${formatCount(count)} crimes`,
+        updated: data.generatedAt,
+        link: page,
+        summary:
+          `${formatCount(count)} crimes recorded in ${ward.name} in ${longMonth(latest)}; ` +
+          `${comparison} ${formatCount(twelve)} crimes over the months with data of the 12 to ` +
+          `${longMonth(latest)} (${describeMonths(window.withData)}).`,
+      },
+    ],
+  };
+}

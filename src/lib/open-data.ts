@@ -1,0 +1,147 @@
+// The published data described for machines: a Frictionless Data Package (datapackage.json,
+// Table Schema per file) and a schema.org Dataset (JSON-LD on the Data page). Both are built
+// here from the one field list (src/shared/open-data.ts), the downloads manifest the pipeline
+// wrote and the report tables, so they describe exactly the files the build publishes.
+import rawManifest from '../data/downloads.json';
+import {
+  downloadsManifestSchema,
+  OPEN_DATA_LICENCE,
+  OPEN_DATA_SOURCES,
+  RECORD_FIELDS,
+  type DownloadsManifest,
+  type FieldSpec,
+} from '../shared/open-data.ts';
+import { parseOrThrow, type SiteData } from '../shared/schema.ts';
+import { SITE_NAME } from './site-meta.ts';
+import { downloadFileName } from './download-routes.ts';
+import { yearsWithData } from './figures.ts';
+import { absoluteUrl } from './paths.ts';
+import { wardTables, yearTables, type ReportTable } from './report-tables.ts';
+
+export const downloadsManifest: DownloadsManifest = parseOrThrow(
+  downloadsManifestSchema,
+  rawManifest,
+  'src/data/downloads.json (run `npm run pipeline -- --offline` to rebuild it)',
+);
+
+/** A Table Schema field descriptor. */
+function tableField(f: FieldSpec): Record<string, unknown> {
+  return {
+    name: f.name,
+    type: f.type,
+    description: f.unit ? `${f.description} Unit: ${f.unit}.` : f.description,
+    ...(f.unit ? { unit: f.unit } : {}),
+  };
+}
+
+function tableSchema(fields: readonly FieldSpec[]): Record<string, unknown> {
+  return { fields: fields.map(tableField), missingValues: [''] };
+}
+
+const LICENSES = [
+  { name: OPEN_DATA_LICENCE.name, path: OPEN_DATA_LICENCE.path, title: OPEN_DATA_LICENCE.title },
+];
+
+/** Every report table file the build publishes: its site path and table. */
+export function reportTableFiles(
+  data: SiteData,
+): { path: string; name: string; table: ReportTable }[] {
+  const files = (page: string, prefix: string, tables: ReportTable[]) =>
+    tables.map((table) => ({
+      path: `${page}${downloadFileName(table.spec.id, 'csv')}`,
+      name: `${prefix}-${table.spec.id}`,
+      table,
+    }));
+  return [
+    ...data.wards.flatMap((ward, i) =>
+      files(`wards/${ward.slug}/`, `ward-${ward.slug}`, wardTables(data, i)),
+    ),
+    ...yearsWithData(data).flatMap((year) =>
+      files(`years/${year}/`, `year-${year}`, yearTables(data, year)),
+    ),
+  ];
+}
+
+/** The Data Package descriptor (Frictionless "tabular-data-package" profile, v1). */
+export function dataPackage(data: SiteData, manifest: DownloadsManifest): Record<string, unknown> {
+  const recordSchema = tableSchema(RECORD_FIELDS);
+  return {
+    profile: 'tabular-data-package',
+    name: 'leeds-crime-intelligence',
+    title: `${SITE_NAME}: street-level crime in Leeds`,
+    description:
+      'Every crime police.uk records in the Leeds district, with its electoral ward, LSOA, postcode district and polling district, one compressed CSV per year; and the tables of every ward and year report.',
+    homepage: absoluteUrl('data/'),
+    created: data.generatedAt,
+    keywords: ['crime', 'Leeds', 'police.uk', 'wards', 'open data'],
+    licenses: LICENSES,
+    sources: OPEN_DATA_SOURCES.map((s) => ({ title: s.title, path: s.path })),
+    attribution: OPEN_DATA_LICENCE.attribution.join(' '),
+    resources: [
+      ...manifest.files.map((f) => ({
+        profile: 'tabular-data-resource',
+        name: `leeds-crimes-${f.year}`,
+        title: `Crimes in Leeds, ${f.year}`,
+        description: `One row per crime; months ${f.months.join(', ')}; ${f.rows} rows.`,
+        path: `${manifest.folder}/${f.file}`,
+        format: 'csv',
+        mediatype: 'text/csv',
+        compression: 'gz',
+        encoding: 'utf-8',
+        bytes: f.bytes,
+        hash: `sha256:${f.sha256}`,
+        licenses: LICENSES,
+        schema: recordSchema,
+      })),
+      ...reportTableFiles(data).map(({ path, name, table }) => ({
+        profile: 'tabular-data-resource',
+        name,
+        title: `${table.spec.title}: ${table.subject}`,
+        description: table.spec.description,
+        path,
+        format: 'csv',
+        mediatype: 'text/csv',
+        encoding: 'utf-8',
+        licenses: LICENSES,
+        schema: tableSchema(table.spec.fields),
+      })),
+    ],
+  };
+}
+
+/** schema.org Dataset for the Data page, from the same field list and files. */
+export function datasetJsonLd(
+  data: SiteData,
+  manifest: DownloadsManifest,
+): Record<string, unknown> {
+  const first = data.months[0];
+  const last = data.months.at(-1);
+  return {
+    '@context': 'https://schema.org',
+    '@type': 'Dataset',
+    name: `${SITE_NAME}: street-level crime in Leeds`,
+    description:
+      'Every crime police.uk records in the Leeds district, with its electoral ward, LSOA, postcode district and polling district, one compressed CSV per year.',
+    url: absoluteUrl('data/'),
+    license: OPEN_DATA_LICENCE.path,
+    creditText: OPEN_DATA_LICENCE.attribution.join(' '),
+    isAccessibleForFree: true,
+    dateModified: data.generatedAt,
+    ...(first && last ? { temporalCoverage: `${first}/${last}` } : {}),
+    spatialCoverage: { '@type': 'Place', name: 'Leeds district, West Yorkshire, England' },
+    isBasedOn: OPEN_DATA_SOURCES.map((s) => s.path),
+    variableMeasured: RECORD_FIELDS.map((f) => ({
+      '@type': 'PropertyValue',
+      name: f.name,
+      description: f.description,
+      ...(f.unit ? { unitText: f.unit } : {}),
+    })),
+    distribution: manifest.files.map((f) => ({
+      '@type': 'DataDownload',
+      name: f.file,
+      encodingFormat: 'text/csv',
+      contentUrl: absoluteUrl(`${manifest.folder}/${f.file}`),
+      contentSize: `${f.bytes} B`,
+    })),
+  };
+}

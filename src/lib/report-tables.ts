@@ -1,0 +1,224 @@
+// The tables of the ward and year reports as data: the rows behind each downloadable CSV and
+// JSON file (src/pages/wards/[slug]/[file].ts, src/pages/years/[year]/[file].ts). Built with
+// the same figure functions the pages use, over the same months, so a download shows the
+// page's numbers. Columns are described once, in src/shared/open-data.ts.
+import { formatCsvRow } from '../shared/csv-format.ts';
+import {
+  OPEN_DATA_LICENCE,
+  WARD_TABLES,
+  YEAR_TABLES,
+  type DownloadFormat,
+  type TableSpec,
+} from '../shared/open-data.ts';
+import type { SiteData } from '../shared/schema.ts';
+import {
+  latestTwelveMonths,
+  monthTotal,
+  outcomeCounts,
+  period,
+  shares,
+  typeCounts,
+  wardRows,
+  yearOnYear,
+  yearPeriod,
+  type Period,
+} from './figures.ts';
+import { addMonths, describeMonths } from '../shared/months.ts';
+import { compareCounts } from '../shared/rates.ts';
+
+/** A cell: a number, text, or null for "no data" (written as an empty CSV field). */
+export type Cell = string | number | null;
+
+export interface ReportTable {
+  spec: TableSpec;
+  /** What the table covers, in words, e.g. "Armley, Apr 2024–Mar 2025". */
+  subject: string;
+  /** The months whose data the table sums (ascending), and those of its span without data. */
+  period: Pick<Period, 'from' | 'to' | 'withData' | 'missing'>;
+  /** Rows in the order of spec.fields. */
+  rows: Cell[][];
+}
+
+/**
+ * Change as a fraction, as the pages show it: null when there is nothing to compare with or
+ * the earlier count is too small for a percentage (src/shared/rates.ts, compareCounts).
+ */
+function change(now: number, before: number | null): number | null {
+  return before === null ? null : compareCounts(now, before).percent;
+}
+
+function byTypeRows(data: SiteData, counts: readonly number[]): Cell[][] {
+  const share = shares(counts);
+  return data.crimeTypes
+    .map((type, i): Cell[] => [type, counts[i] ?? 0, share[i] ?? 0])
+    .sort((a, b) => Number(b[1]) - Number(a[1]));
+}
+
+function spec<T extends readonly TableSpec[]>(specs: T, id: T[number]['id']): TableSpec {
+  const found = specs.find((s) => s.id === id);
+  if (!found) throw new Error(`No table "${id}"`);
+  return found;
+}
+
+/** The tables of ward `index`'s page. */
+export function wardTables(data: SiteData, index: number): ReportTable[] {
+  const ward = data.wards[index];
+  if (ward === undefined) throw new RangeError(`No ward at index ${index}`);
+  const window = latestTwelveMonths(data);
+  const months = window.withData;
+  const all = period(data, data.months[0] as string, data.months.at(-1) as string);
+  const streetWindow = period(data, data.topStreets.window.from, data.topStreets.window.to);
+  const outcomes = outcomeCounts(data, index, months);
+  const outcomeShare = shares(outcomes);
+  const subject = `${ward.name}, ${describeMonths(months)}`;
+  return [
+    {
+      spec: spec(WARD_TABLES, 'crime-types'),
+      subject,
+      period: window,
+      rows: byTypeRows(data, typeCounts(data, index, months)),
+    },
+    {
+      spec: spec(WARD_TABLES, 'months'),
+      subject: ward.name,
+      period: all,
+      rows: all.calendar.map((m) => [m, monthTotal(data, index, m)]),
+    },
+    {
+      spec: spec(WARD_TABLES, 'year-earlier'),
+      subject,
+      period: window,
+      rows: months.map((m) => {
+        const earlier = addMonths(m, -12);
+        const now = monthTotal(data, index, m) ?? 0;
+        const before = monthTotal(data, index, earlier);
+        return [m, now, earlier, before, change(now, before)];
+      }),
+    },
+    {
+      spec: spec(WARD_TABLES, 'outcomes'),
+      subject,
+      period: window,
+      rows: data.outcomeCategories
+        .map((name, i): Cell[] => [name, outcomes[i] ?? 0, outcomeShare[i] ?? 0])
+        .filter((row) => Number(row[1]) > 0)
+        .sort((a, b) => Number(b[1]) - Number(a[1]) || String(a[0]).localeCompare(String(b[0]))),
+    },
+    {
+      spec: spec(WARD_TABLES, 'streets'),
+      subject: `${ward.name}, ${describeMonths(streetWindow.withData)}`,
+      period: streetWindow,
+      rows: (data.topStreets.byWard[index] ?? []).map((s) => [s.location, s.count]),
+    },
+  ];
+}
+
+/** The tables of the page of `year`. */
+export function yearTables(data: SiteData, year: number): ReportTable[] {
+  const thisYear = yearPeriod(data, year);
+  const months = thisYear.withData;
+  const comparison = yearOnYear(data, null, months);
+  const pairedNow = comparison?.pairs.map(([m]) => m) ?? [];
+  const pairedBefore = comparison?.pairs.map(([, e]) => e) ?? [];
+  const typeNow = typeCounts(data, null, pairedNow);
+  const typeBefore = typeCounts(data, null, pairedBefore);
+  const subject = `Leeds, ${describeMonths(months)}`;
+  const tables: ReportTable[] = [
+    {
+      spec: spec(YEAR_TABLES, 'crime-types'),
+      subject,
+      period: thisYear,
+      rows: byTypeRows(data, typeCounts(data, null, months)),
+    },
+  ];
+  if (comparison) {
+    tables.push({
+      spec: spec(YEAR_TABLES, 'previous-year'),
+      subject: `Leeds, ${describeMonths(pairedNow)} against ${describeMonths(pairedBefore)}`,
+      period: {
+        from: pairedNow[0] ?? '',
+        to: pairedNow.at(-1) ?? '',
+        withData: pairedNow,
+        missing: [],
+      },
+      rows: data.crimeTypes.map((type, i) => {
+        const now = typeNow[i] ?? 0;
+        const before = typeBefore[i] ?? 0;
+        return [type, now, before, change(now, before)];
+      }),
+    });
+  }
+  tables.push(
+    {
+      spec: spec(YEAR_TABLES, 'months'),
+      subject: `Leeds, ${year}`,
+      period: thisYear,
+      rows: thisYear.calendar.map((m) => [m, monthTotal(data, null, m)]),
+    },
+    {
+      spec: spec(YEAR_TABLES, 'wards'),
+      subject,
+      period: thisYear,
+      rows: wardRows(data, months)
+        .sort((a, b) => a.rank - b.rank || a.name.localeCompare(b.name))
+        .map((row) => [
+          row.code,
+          row.name,
+          row.population,
+          row.total,
+          row.rate,
+          row.rank,
+          row.yearOnYear?.change.percent ?? null,
+        ]),
+    },
+  );
+  return tables;
+}
+
+function csvCell(cell: Cell): string {
+  return cell === null ? '' : String(cell);
+}
+
+/** The table as CSV: a header of the field names, then the rows. */
+export function tableCsv(table: ReportTable): string {
+  return (
+    formatCsvRow(table.spec.fields.map((f) => f.name)) +
+    table.rows.map((row) => formatCsvRow(row.map(csvCell))).join('')
+  );
+}
+
+/** The table as JSON: what it is, its months, columns, licence and attribution, then the rows. */
+export function tableJson(table: ReportTable, generatedAt: string): string {
+  const fields = table.spec.fields;
+  return `${JSON.stringify(
+    {
+      title: `${table.spec.title}: ${table.subject}`,
+      description: table.spec.description,
+      generatedAt,
+      months: {
+        from: table.period.from,
+        to: table.period.to,
+        withData: table.period.withData,
+        missing: table.period.missing,
+      },
+      fields,
+      licence: { name: OPEN_DATA_LICENCE.title, url: OPEN_DATA_LICENCE.path },
+      attribution: OPEN_DATA_LICENCE.attribution,
+      rows: table.rows.map((row) =>
+        Object.fromEntries(fields.map((f, i) => [f.name, row[i] ?? null])),
+      ),
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+/** The response body of `table` in `format`. */
+export function tableFile(table: ReportTable, format: DownloadFormat, generatedAt: string): string {
+  return format === 'csv' ? tableCsv(table) : tableJson(table, generatedAt);
+}
+
+export const CONTENT_TYPES: Record<DownloadFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+};

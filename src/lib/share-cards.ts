@@ -1,0 +1,70 @@
+// What the share image of each ward and year page says: its outline, name and headline
+// figures, computed with the page's own figure functions.
+import type { SiteData } from '../shared/schema.ts';
+import {
+  latestTwelveMonths,
+  rateOver,
+  sum,
+  typeCounts,
+  wardRows,
+  yearOnYear,
+  yearPeriod,
+} from './figures.ts';
+import { countedNoun, formatChange, formatCount, formatRateWithWindow, ordinal } from './format.ts';
+import { describeMonths } from '../shared/months.ts';
+import type { ShareCard } from './share-image.ts';
+import { districtOutline, wardOutline } from './ward-outlines.ts';
+
+export function wardShareCard(data: SiteData, index: number): ShareCard {
+  const ward = data.wards[index];
+  if (ward === undefined) throw new RangeError(`No ward at index ${index}`);
+  const window = latestTwelveMonths(data);
+  const row = wardRows(data, window.withData)[index];
+  const total = row?.total ?? 0;
+  const rate = rateOver(data, index, total, window.withData);
+  const outline = wardOutline(ward.code, ward.neighbours);
+  return {
+    title: ward.name,
+    lines: [
+      `${formatCount(total)} ${countedNoun(data.crimeTypes)}, ${describeMonths(window.withData)}`,
+      formatRateWithWindow(rate.value, rate.window),
+      `${ordinal(row?.rank ?? 0)} of ${data.wards.length} wards by count`,
+    ],
+    outline: {
+      viewBox: outline.viewBox,
+      paths: [
+        ...outline.neighbours.map((n) => ({ d: n.path, highlight: false })),
+        { d: outline.ward, highlight: true },
+      ],
+    },
+  };
+}
+
+/** Alt text of a ward's share image: what it shows, in words. */
+export function shareAlt(card: ShareCard): string {
+  return `${card.title}: ${card.lines.join('; ')}.`;
+}
+
+export function yearShareCard(data: SiteData, year: number): ShareCard {
+  const months = yearPeriod(data, year).withData;
+  const total = sum(typeCounts(data, null, months));
+  const comparison = yearOnYear(data, null, months);
+  const rate = rateOver(data, null, total, months);
+  const outline = districtOutline();
+  return {
+    title: `Leeds in ${year}`,
+    lines: [
+      `${formatCount(total)} ${countedNoun(data.crimeTypes)}, ${describeMonths(months)}`,
+      formatRateWithWindow(rate.value, rate.window),
+      comparison
+        ? comparison.change.percent === null || !comparison.change.significant
+          ? `${comparison.change.words} on the same months of ${year - 1}`
+          : `${formatChange(comparison.change.percent)} on the same months of ${year - 1}, ${comparison.change.words}`
+        : `No months of ${year - 1} to compare with`,
+    ],
+    outline: {
+      viewBox: outline.viewBox,
+      paths: outline.wards.map((w) => ({ d: w.path, highlight: true })),
+    },
+  };
+}

@@ -1,0 +1,100 @@
+// Share images (Open Graph) for the ward and year pages: an outline, the name and the
+// headline figures, drawn as SVG from the site data and rendered to PNG at build time with
+// resvg and the committed DejaVu Sans fonts (src/assets/fonts, with their licence). Runs in
+// the build only, never in the browser.
+import path from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
+import { escapeXml } from './atom.ts';
+import { SHARE_IMAGE, SITE_NAME } from './site-meta.ts';
+
+/** Fonts are read from the project, not the system, so every machine draws the same image. */
+const FONT_DIR = path.resolve('src/assets/fonts');
+const FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'].map((f) => path.join(FONT_DIR, f));
+
+const COLOURS = {
+  background: '#ffffff',
+  band: '#1d3557',
+  text: '#1b1b1b',
+  muted: '#4a4a4a',
+  shape: '#d1495b',
+  other: '#e6e6e6',
+  line: '#ffffff',
+} as const;
+
+export interface ShareCard {
+  /** Big heading, e.g. "Armley". */
+  title: string;
+  /** Up to three lines of figures. */
+  lines: readonly string[];
+  /** The outline: an SVG view box and paths, the highlighted ones drawn in colour. */
+  outline: { viewBox: string; paths: { d: string; highlight: boolean }[] };
+}
+
+/** Room for text right of the outline, in pixels. */
+const TEXT_X = 560;
+const TEXT_WIDTH = SHARE_IMAGE.width - TEXT_X - 30;
+/** Average glyph width of DejaVu Sans as a share of the font size (bold is wider). */
+const GLYPH_WIDTH = { normal: 0.56, bold: 0.64 } as const;
+
+/** The largest size up to `max` at which `text` fits the text column. */
+function fittingSize(text: string, max: number, weight: keyof typeof GLYPH_WIDTH): number {
+  return Math.min(max, Math.floor(TEXT_WIDTH / (text.length * GLYPH_WIDTH[weight])));
+}
+
+/** A long name on two lines, broken at the space nearest its middle. */
+function titleLines(title: string): string[] {
+  if (fittingSize(title, 64, 'bold') >= 52) return [title];
+  const spaces = [...title.matchAll(/ /g)].map((m) => m.index);
+  const middle = spaces.sort(
+    (a, b) => Math.abs(a - title.length / 2) - Math.abs(b - title.length / 2),
+  )[0];
+  return middle === undefined ? [title] : [title.slice(0, middle), title.slice(middle + 1)];
+}
+
+export function shareCardSvg(card: ShareCard): string {
+  const { width, height } = SHARE_IMAGE;
+  const size = 470;
+  const paths = card.outline.paths
+    .map(
+      (p) =>
+        `<path d="${p.d}" fill="${p.highlight ? COLOURS.shape : COLOURS.other}" stroke="${COLOURS.line}" stroke-width="1.5" fill-rule="evenodd"/>`,
+    )
+    .join('');
+  const lines = card.lines
+    .map((line, i) => {
+      const weight = i === 0 ? 'bold' : 'normal';
+      return `<text x="${TEXT_X}" y="${360 + i * 62}" font-size="${fittingSize(line, 36, weight)}" fill="${i === 0 ? COLOURS.text : COLOURS.muted}" font-weight="${weight}">${escapeXml(line)}</text>`;
+    })
+    .join('');
+  const title = titleLines(card.title);
+  const titleSize = Math.min(...title.map((t) => fittingSize(t, 64, 'bold')));
+  const titleText = title
+    .map(
+      (t, i) =>
+        `<text x="${TEXT_X}" y="${(title.length === 1 ? 250 : 200) + i * (titleSize + 10)}" font-size="${titleSize}" font-weight="bold" fill="${COLOURS.text}">${escapeXml(t)}</text>`,
+    )
+    .join('');
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans">`,
+    `<rect width="${width}" height="${height}" fill="${COLOURS.background}"/>`,
+    `<rect width="${width}" height="90" fill="${COLOURS.band}"/>`,
+    `<text x="40" y="58" font-size="34" font-weight="bold" fill="#ffffff">${escapeXml(SITE_NAME)}</text>`,
+    `<svg x="50" y="125" width="${size}" height="${size}" viewBox="${card.outline.viewBox}">${paths}</svg>`,
+    titleText,
+    lines,
+    `<text x="${TEXT_X}" y="590" font-size="22" fill="${COLOURS.muted}">Source: police.uk, Open Government Licence v3.0</text>`,
+    '</svg>',
+  ].join('');
+}
+
+/** The card as a PNG. */
+export function renderShareImage(card: ShareCard): Buffer {
+  const resvg = new Resvg(shareCardSvg(card), {
+    font: { fontFiles: FONT_FILES, loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' },
+  });
+  return resvg.render().asPng();
+}
+
+export function pngResponse(png: Buffer): Response {
+  return new Response(new Uint8Array(png), { headers: { 'Content-Type': 'image/png' } });
+}

@@ -1,0 +1,14 @@
+// /wards/<slug>/feed.xml: the ward's latest month as an Atom feed (src/lib/feeds.ts).
+import type { APIRoute, GetStaticPaths } from 'astro';
+import { atomFeed, atomResponse } from '../../../lib/atom.ts';
+import { wardFeed } from '../../../lib/feeds.ts';
+import { siteData } from '../../../lib/site-data.ts';
+
+export const getStaticPaths = (() =>
+  siteData.wards.map((ward, index) => ({
+    params: { slug: ward.slug },
+    props: { index },
+  }))) satisfies GetStaticPaths;
+
+export const GET: APIRoute<{ index: number }> = ({ props }) =>
+  atomResponse(atomFeed(wardFeed(siteData, props.index)));

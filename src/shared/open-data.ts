@@ -1,0 +1,296 @@
+// ⚠️ This module ships to the browser (it is imported by shared code); keep it small and free
+// of Node APIs. The ONE description of every file the site publishes for download: the
+// columns of the yearly record files and of each report table, their types and meanings,
+// and the licence and attribution that travel with them. The download endpoints, the Data
+// page, datapackage.json and the Dataset JSON-LD are all generated from it, so they cannot
+// drift apart.
+import { z } from 'zod';
+import { DATA_SOURCE, MASTER_COLUMNS } from './constants.ts';
+import { monthSchema } from './schema.ts';
+
+/** Frictionless Table Schema field types used here. */
+export type FieldType = 'string' | 'integer' | 'number' | 'yearmonth';
+
+export interface FieldSpec {
+  /** The column header, exactly as written in the file. */
+  name: string;
+  type: FieldType;
+  description: string;
+  /** What a number counts or measures, e.g. "crimes", "crimes per 1,000 residents". */
+  unit?: string;
+  /** True when an empty cell means "no data" (a month without data), never zero. */
+  emptyMeansNoData?: boolean;
+}
+
+/** Columns of the yearly record files: the master dataset's columns, in its order. */
+const RECORD_FIELD_SPECS: Record<(typeof MASTER_COLUMNS)[number], Omit<FieldSpec, 'name'>> = {
+  'Crime ID': {
+    type: 'string',
+    description: "police.uk's identifier of the crime; empty for anti-social behaviour.",
+  },
+  Month: { type: 'yearmonth', description: 'Month the crime was recorded in (YYYY-MM).' },
+  'Reported by': { type: 'string', description: 'The force that provided the record.' },
+  'Falls within': { type: 'string', description: 'The force area the crime falls within.' },
+  Longitude: {
+    type: 'number',
+    unit: 'degrees (WGS 84)',
+    description: 'Longitude of the anonymised police.uk snap point, not the exact place.',
+  },
+  Latitude: {
+    type: 'number',
+    unit: 'degrees (WGS 84)',
+    description: 'Latitude of the anonymised police.uk snap point, not the exact place.',
+  },
+  Location: { type: 'string', description: 'The snap point\'s description ("On or near ...").' },
+  'LSOA code': {
+    type: 'string',
+    description:
+      'Lower layer super output area as police.uk gives it (2021 codes in recent months); where police.uk gives none, the 2021 LSOA containing the point.',
+  },
+  'LSOA name': { type: 'string', description: 'Name of that LSOA.' },
+  'Crime type': { type: 'string', description: 'One of the 14 police.uk crime types.' },
+  'Last outcome category': {
+    type: 'string',
+    description:
+      'The latest outcome police.uk lists for the crime, updated from later outcomes files; empty for anti-social behaviour.',
+  },
+  Context: { type: 'string', description: 'Extra context police.uk gives (usually empty).' },
+  'Ward Name': {
+    type: 'string',
+    description: 'Leeds electoral ward (May 2025) containing the point, by point-in-polygon.',
+  },
+  'Ward Code': { type: 'string', description: 'ONS code of that ward (E05...).' },
+  'LSOA 2021': {
+    type: 'string',
+    description:
+      'ONS code of the 2021 LSOA containing the point, by point-in-polygon, whatever vintage police.uk used.',
+  },
+  'Postcode District': {
+    type: 'string',
+    description:
+      'Postcode district of the nearest postcode (e.g. LS6); empty when none is within 1 km.',
+  },
+  'Polling District': {
+    type: 'string',
+    description: 'Leeds City Council polling district containing the point; empty when not known.',
+  },
+};
+
+export const RECORD_FIELDS: readonly FieldSpec[] = MASTER_COLUMNS.map((name) => ({
+  name,
+  ...RECORD_FIELD_SPECS[name],
+}));
+
+const crimes = (description: string): FieldSpec => ({
+  name: 'crimes',
+  type: 'integer',
+  unit: 'crimes',
+  description,
+});
+const share: FieldSpec = {
+  name: 'share',
+  type: 'number',
+  unit: 'fraction (0 to 1)',
+  description: "The row's share of the table's total.",
+};
+const month: FieldSpec = { name: 'month', type: 'yearmonth', description: 'Month (YYYY-MM).' };
+const crimeType: FieldSpec = {
+  name: 'crime_type',
+  type: 'string',
+  description: 'police.uk crime type.',
+};
+const change = (description: string): FieldSpec => ({
+  name: 'change',
+  type: 'number',
+  unit: 'fraction (0.05 = +5%)',
+  emptyMeansNoData: true,
+  description: `${description} Empty when there is nothing to compare with.`,
+});
+
+/** One downloadable report table: its file name (without extension) and columns. */
+export interface TableSpec {
+  id: string;
+  title: string;
+  description: string;
+  fields: readonly FieldSpec[];
+}
+
+/** The tables of every ward page, each published as <ward page>/<id>.csv and .json. */
+export const WARD_TABLES = [
+  {
+    id: 'crime-types',
+    title: 'Crimes by type',
+    description: 'Crimes by type in the ward over the 12 months ending with the latest month.',
+    fields: [crimeType, crimes('Crimes of this type.'), share],
+  },
+  {
+    id: 'months',
+    title: 'Crimes per month',
+    description:
+      'Crimes in the ward each calendar month from the first to the latest month; an empty count is a month without data, not a zero.',
+    fields: [month, { ...crimes('Crimes that month.'), emptyMeansNoData: true }],
+  },
+  {
+    id: 'year-earlier',
+    title: 'The same months a year earlier',
+    description: 'Each month of the 12 months with data, against the same month a year earlier.',
+    fields: [
+      month,
+      crimes('Crimes that month.'),
+      { ...month, name: 'earlier_month', description: 'The same month a year earlier.' },
+      {
+        ...crimes('Crimes in the earlier month.'),
+        name: 'earlier_crimes',
+        emptyMeansNoData: true,
+      },
+      change('(crimes - earlier_crimes) / earlier_crimes.'),
+    ],
+  },
+  {
+    id: 'outcomes',
+    title: 'Outcomes',
+    description: 'The latest outcome of the crimes of the 12 months.',
+    fields: [
+      { name: 'outcome', type: 'string', description: 'Latest police.uk outcome category.' },
+      crimes('Crimes with this latest outcome.'),
+      share,
+    ],
+  },
+  {
+    id: 'streets',
+    title: 'Streets with most crimes',
+    description: 'The police.uk locations with most crimes in the ward over the 12 months.',
+    fields: [
+      { name: 'location', type: 'string', description: 'police.uk snap point ("On or near ...").' },
+      crimes('Crimes at this location.'),
+    ],
+  },
+] as const satisfies readonly TableSpec[];
+
+/** The tables of every year page, each published as <year page>/<id>.csv and .json. */
+export const YEAR_TABLES = [
+  {
+    id: 'crime-types',
+    title: 'Crimes by type',
+    description: 'Crimes by type in Leeds over the months of the year that have data.',
+    fields: [crimeType, crimes('Crimes of this type.'), share],
+  },
+  {
+    id: 'previous-year',
+    title: 'Compared with the previous year',
+    description:
+      'Crimes by type in the months of the year that have data in the previous year too, against those months of the previous year.',
+    fields: [
+      crimeType,
+      crimes('Crimes in the compared months of the year.'),
+      { ...crimes('Crimes in the same months of the previous year.'), name: 'previous_crimes' },
+      change('(crimes - previous_crimes) / previous_crimes.'),
+    ],
+  },
+  {
+    id: 'months',
+    title: 'Crimes per month',
+    description:
+      'Crimes in Leeds each month of the year; an empty count is a month without data, not a zero.',
+    fields: [month, { ...crimes('Crimes that month.'), emptyMeansNoData: true }],
+  },
+  {
+    id: 'wards',
+    title: 'Crimes by ward',
+    description: 'Crimes in each ward over the months of the year that have data.',
+    fields: [
+      { name: 'ward_code', type: 'string', description: 'ONS ward code.' },
+      { name: 'ward_name', type: 'string', description: 'Ward name.' },
+      {
+        name: 'population',
+        type: 'integer',
+        unit: 'residents',
+        description: 'Census 2021 usual residents.',
+      },
+      crimes('Crimes in the ward.'),
+      {
+        name: 'rate_per_1000',
+        type: 'number',
+        unit: 'crimes per 1,000 residents',
+        description: 'crimes / population x 1,000, over the months with data.',
+      },
+      { name: 'rank', type: 'integer', description: '1 = most crimes among the wards.' },
+      change('Change on the same months of the previous year that have data.'),
+    ],
+  },
+] as const satisfies readonly TableSpec[];
+
+export type WardTableId = (typeof WARD_TABLES)[number]['id'];
+export type YearTableId = (typeof YEAR_TABLES)[number]['id'];
+export const DOWNLOAD_FORMATS = ['csv', 'json'] as const;
+export type DownloadFormat = (typeof DOWNLOAD_FORMATS)[number];
+
+/**
+ * The postcode list is an ONS Postcode Directory edition of 2016 to early 2018 (its IMD
+ * column is IMD 2015); Royal Mail's notice carries the edition's year, taken as the latest.
+ */
+export const ROYAL_MAIL_YEAR = 2018;
+
+/** Licence and attribution that travel with every published file. */
+export const OPEN_DATA_LICENCE = {
+  name: 'OGL-UK-3.0',
+  title: DATA_SOURCE.licence,
+  path: DATA_SOURCE.licenceUrl,
+  attribution: [
+    `${DATA_SOURCE.attribution} Crime records: ${DATA_SOURCE.name} (${DATA_SOURCE.url}).`,
+    DATA_SOURCE.boundaries,
+    `Postcodes: Office for National Statistics, ONS Postcode Directory, Open Government Licence v3.0. Contains OS data © Crown copyright and database right ${ROYAL_MAIL_YEAR}. Contains Royal Mail data © Royal Mail copyright and database right ${ROYAL_MAIL_YEAR}.`,
+    'Polling districts: Leeds City Council. Contains OS data © Crown copyright and database right.',
+  ],
+} as const;
+
+/** Where the data comes from, as datapackage.json and the Dataset JSON-LD list them. */
+export const OPEN_DATA_SOURCES = [
+  { title: 'police.uk street-level crime', path: DATA_SOURCE.url },
+  {
+    title: 'Office for National Statistics: ward and LSOA boundaries, Census 2021 population',
+    path: 'https://geoportal.statistics.gov.uk/',
+  },
+  { title: 'ONS Postcode Directory', path: 'https://geoportal.statistics.gov.uk/' },
+] as const;
+
+/** One yearly record file, as the pipeline wrote it. */
+export const yearlyFileSchema = z.object({
+  year: z.number().int(),
+  /** File name inside the downloads folder, e.g. "leeds-crimes-2025.csv.gz". */
+  file: z.string().regex(/^[a-z0-9.-]+$/),
+  /** Data rows (the header not counted). */
+  rows: z.number().int().nonnegative(),
+  /** Size of the compressed file. */
+  bytes: z.number().int().positive(),
+  /** SHA-256 of the compressed file, hex. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** SHA-256 of the CSV before compression: a later run keeps the file when it is unchanged. */
+  contentSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  months: z.array(monthSchema),
+});
+export type YearlyFile = z.infer<typeof yearlyFileSchema>;
+
+/** src/data/downloads.json: what the downloads folder holds. */
+export const downloadsManifestSchema = z.object({
+  schemaVersion: z.literal(1),
+  /** The folder under the site root that holds the files. */
+  folder: z.literal('downloads'),
+  columns: z.array(z.string()),
+  files: z.array(yearlyFileSchema),
+});
+export type DownloadsManifest = z.infer<typeof downloadsManifestSchema>;
+
+/** "leeds-crimes-2025.csv.gz" */
+export function yearlyFileName(year: number): string {
+  return `leeds-crimes-${year}.csv.gz`;
+}
+
+/** The licence and attribution as plain text, for README files beside the downloads. */
+export function licenceText(): string {
+  return [
+    `Licence: ${OPEN_DATA_LICENCE.title} (${OPEN_DATA_LICENCE.path}).`,
+    '',
+    ...OPEN_DATA_LICENCE.attribution,
+  ].join('\n');
+}

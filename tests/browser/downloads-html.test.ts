@@ -1,0 +1,209 @@
+// The download links of the built ward and year reports (dist/, built once by global-setup.ts):
+// every link resolves to a file in the build, and the file's figures are the ones the page
+// shows beside it. The files are read with csv-parse and compared with the page's HTML.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { parse, type HTMLElement } from 'node-html-parser';
+import { describe, expect, it } from 'vitest';
+import { DIST_DIR } from './global-setup.ts';
+
+interface Data {
+  months: string[];
+  wards: { slug: string }[];
+}
+const data = JSON.parse(readFileSync(path.resolve('src/data/site-data.json'), 'utf8')) as Data;
+const years = [...new Set(data.months.map((m) => Number(m.slice(0, 4))))];
+
+function page(urlPath: string): HTMLElement {
+  return parse(readFileSync(path.join(DIST_DIR, urlPath, 'index.html'), 'utf8'));
+}
+/** "1,234" -> "1234"; "no data" or "—" -> "" (a gap). */
+function count(el: HTMLElement | null | undefined): string {
+  const text = (el?.text ?? '').trim();
+  return /no data|—/.test(text) ? '' : text.replace(/,/g, '');
+}
+/** "−8.2%" -> -0.082 (to the page's precision); "n/a" -> null. */
+function percent(text: string): number | null {
+  const t = text.trim();
+  if (t === 'n/a') return null;
+  return (Number(t.replace(/[+−%]/g, '')) / 100) * (t.startsWith('−') ? -1 : 1);
+}
+function expectChange(csvValue: string | undefined, pageText: string, where: string): void {
+  const shown = percent(pageText);
+  if (shown === null) expect(csvValue, where).toBe('');
+  else
+    expect(Math.abs(Number(csvValue) - shown), `${where}: ${csvValue} vs ${pageText}`).toBeLessThan(
+      0.0006,
+    );
+}
+
+interface Download {
+  table: string;
+  href: string;
+  file: string;
+  section: HTMLElement;
+}
+
+/** The page's download links with the section (the table) they sit beside. */
+function downloads(root: HTMLElement, format: 'csv' | 'json'): Download[] {
+  return root.querySelectorAll(`a[data-download][data-format="${format}"]`).map((a) => {
+    const href = a.getAttribute('href') ?? '';
+    const section = a.closest('section');
+    expect(section, href).not.toBeNull();
+    return {
+      table: a.getAttribute('data-download') ?? '',
+      href,
+      file: path.join(DIST_DIR, href.replace(/^\/([^/]+\/)?(?=wards|years)/, '')),
+      section: section as HTMLElement,
+    };
+  });
+}
+
+function readCsv(file: string): Record<string, string>[] {
+  return parseCsv(readFileSync(file, 'utf8'), { columns: true }) as Record<string, string>[];
+}
+
+/** Each table's rows as the page shows them, in the CSV's column names. */
+const FROM_PAGE: Record<string, (section: HTMLElement) => Record<string, string>[]> = {
+  'crime-types': (s) =>
+    s.querySelectorAll('table.bar-table tbody tr').map((tr) => ({
+      crime_type: tr.getAttribute('data-key') ?? '',
+      crimes: tr.querySelector('td[data-value]')?.getAttribute('data-value') ?? '',
+    })),
+  months: (s) =>
+    s.querySelectorAll('table.month-grid td[data-month]').map((td) => ({
+      month: td.getAttribute('data-month') ?? '',
+      crimes: td.getAttribute('data-value') ?? '',
+    })),
+  'year-earlier': (s) =>
+    s.querySelectorAll('tbody tr[data-month]').map((tr) => {
+      const tds = tr.querySelectorAll('td');
+      return {
+        month: tr.getAttribute('data-month') ?? '',
+        crimes: count(tds[0]),
+        earlier_crimes: count(tds[2]),
+        change: tds[3]?.text ?? '',
+      };
+    }),
+  outcomes: (s) =>
+    s.querySelectorAll('tbody tr').map((tr) => ({
+      outcome: tr.querySelector('th')?.text.trim() ?? '',
+      crimes: count(tr.querySelector('td')),
+    })),
+  streets: (s) =>
+    s.querySelectorAll('tbody tr').map((tr) => ({
+      location: tr.querySelector('th')?.text.trim() ?? '',
+      crimes: count(tr.querySelector('td')),
+    })),
+  'previous-year': (s) =>
+    s.querySelectorAll('#year-comparison tbody tr').map((tr) => {
+      const tds = tr.querySelectorAll('td');
+      return {
+        crime_type: tr.querySelector('th')?.text.trim() ?? '',
+        crimes: count(tds[0]),
+        previous_crimes: count(tds[1]),
+        change: tds[2]?.text ?? '',
+      };
+    }),
+  wards: (s) =>
+    s.querySelectorAll('#year-wards tbody tr').map((tr) => ({
+      ward_code: tr.getAttribute('data-ward') ?? '',
+      crimes: count(tr.querySelector('[data-field="total"]')),
+      rate_per_1000: tr.querySelector('[data-field="rate"]')?.text.trim() ?? '',
+      rank: tr.querySelector('[data-field="rank"]')?.text.trim() ?? '',
+      change: tr.querySelector('[data-field="change"]')?.text ?? '',
+    })),
+};
+
+/** Compare a CSV file with the rows the page shows, column by column. */
+function expectSameFigures(d: Download): void {
+  const shown = FROM_PAGE[d.table]?.(d.section);
+  expect(shown, `no reader for table ${d.table}`).toBeDefined();
+  const rows = readCsv(d.file);
+  if (d.table === 'months') {
+    // The page's grid shows whole years; the file runs from the first month to the latest.
+    const inFile = new Set(rows.map((r) => r['month']));
+    const grid = (shown ?? []).filter((r) => inFile.has(r.month));
+    expect(grid.length, d.href).toBe(rows.length);
+    expect(
+      rows.map((r) => [r['month'], r['crimes']]),
+      d.href,
+    ).toEqual(grid.map((r) => [r.month, r.crimes]));
+    return;
+  }
+  expect(rows.length, d.href).toBe(shown?.length);
+  rows.forEach((row, i) => {
+    const onPage = shown?.[i] ?? {};
+    for (const [column, value] of Object.entries(onPage)) {
+      const where = `${d.href} row ${i + 1} ${column}`;
+      if (column === 'change') expectChange(row[column], value, where);
+      else if (column === 'rate_per_1000')
+        expect(Number(row[column]).toFixed(1), where).toBe(value);
+      else expect(row[column], where).toBe(value);
+    }
+  });
+}
+
+const reportPages = [
+  ...data.wards.map((w) => ({ path: `wards/${w.slug}/`, tables: 5 })),
+  ...years.map((y) => ({ path: `years/${y}/`, tables: 0 })),
+];
+
+describe('download links on the ward and year reports', () => {
+  it('every ward table has a CSV and a JSON link beside it that resolves in the built site', () => {
+    for (const { path: urlPath, tables } of reportPages) {
+      const root = page(urlPath);
+      const csv = downloads(root, 'csv');
+      const json = downloads(root, 'json');
+      if (tables > 0) expect(csv, urlPath).toHaveLength(tables);
+      expect(csv.length, urlPath).toBeGreaterThanOrEqual(3);
+      expect(json.map((d) => d.table)).toEqual(csv.map((d) => d.table));
+      for (const d of [...csv, ...json]) {
+        expect(existsSync(d.file), `${urlPath}: ${d.href} is in the build`).toBe(true);
+        expect(d.section.querySelector('table'), `${d.href} sits beside a table`).not.toBeNull();
+      }
+    }
+  });
+
+  it('every CSV holds the figures the page shows beside its link', () => {
+    let compared = 0;
+    for (const { path: urlPath } of reportPages) {
+      for (const d of downloads(page(urlPath), 'csv')) {
+        expectSameFigures(d);
+        compared += 1;
+      }
+    }
+    expect(compared).toBe(
+      data.wards.length * 5 +
+        years.reduce((n, y) => n + downloads(page(`years/${y}/`), 'csv').length, 0),
+    );
+  });
+
+  it('every JSON file has the CSV rows, its months, its columns and the licence', () => {
+    for (const { path: urlPath } of reportPages) {
+      const root = page(urlPath);
+      for (const d of downloads(root, 'json')) {
+        const json = JSON.parse(readFileSync(d.file, 'utf8')) as {
+          months: { withData: string[]; missing: string[] };
+          fields: { name: string }[];
+          licence: { name: string };
+          attribution: string[];
+          rows: Record<string, string | number | null>[];
+        };
+        const csv = readCsv(d.file.replace(/\.json$/, '.csv'));
+        const header = readFileSync(d.file.replace(/\.json$/, '.csv'), 'utf8').split('\n')[0];
+        expect(json.fields.map((f) => f.name).join(',')).toBe(header);
+        expect(
+          json.rows.map((r) =>
+            json.fields.map((f) => (r[f.name] === null ? '' : String(r[f.name]))),
+          ),
+        ).toEqual(csv.map((r) => json.fields.map((f) => r[f.name])));
+        expect(json.licence.name).toBe('Open Government Licence v3.0');
+        expect(json.attribution.join(' ')).toContain('Royal Mail');
+        for (const m of json.months.withData) expect(data.months).toContain(m);
+        for (const m of json.months.missing) expect(data.months).not.toContain(m);
+      }
+    }
+  });
+});

@@ -1,0 +1,130 @@
+// The built site's machine-readable description of its data (dist/, built by global-setup.ts):
+// datapackage.json validates against the Frictionless profiles (frictionlessdata's own
+// validator, the datapackage package), describes every file it names as that file is, and
+// the Data page lists the yearly files with their rows and checksums and carries a
+// schema.org Dataset made from the same field list.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { validate } from 'datapackage';
+import { parse } from 'node-html-parser';
+import { describe, expect, it } from 'vitest';
+import { DIST_DIR } from './global-setup.ts';
+
+interface Resource {
+  name: string;
+  path: string;
+  compression?: string;
+  bytes?: number;
+  hash?: string;
+  schema: { fields: { name: string; type: string }[] };
+}
+interface Manifest {
+  files: { file: string; rows: number; sha256: string; bytes: number }[];
+}
+
+const dist = (...parts: string[]) => path.join(DIST_DIR, ...parts);
+const descriptor = JSON.parse(readFileSync(dist('datapackage.json'), 'utf8')) as {
+  resources: Resource[];
+};
+const manifest = JSON.parse(readFileSync('src/data/downloads.json', 'utf8')) as Manifest;
+const data = JSON.parse(readFileSync('src/data/site-data.json', 'utf8')) as {
+  wards: { slug: string }[];
+};
+
+function header(resource: Resource): string[] {
+  const bytes = readFileSync(dist(resource.path));
+  const text = (resource.compression === 'gz' ? gunzipSync(bytes) : bytes).toString('utf8');
+  return (parseCsv(text.slice(0, text.indexOf('\n') + 1)) as string[][])[0] ?? [];
+}
+
+describe('datapackage.json', () => {
+  it('validates as a Frictionless tabular data package', async () => {
+    const result = await validate(descriptor);
+    expect(result.errors.map((e) => e.message)).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  it('the validator refuses a descriptor that breaks the profile (the test can fail)', async () => {
+    const broken = structuredClone(descriptor) as { resources: Partial<Resource>[] };
+    delete broken.resources[0]?.schema;
+    (broken.resources[1] as { schema: unknown }).schema = {
+      fields: [{ name: 'x', type: 'nonsense' }],
+    };
+    expect((await validate(broken)).valid).toBe(false);
+  });
+
+  it('names every published file, each in the build with the columns its schema lists', () => {
+    const paths = descriptor.resources.map((r) => r.path);
+    for (const f of manifest.files) expect(paths).toContain(`downloads/${f.file}`);
+    for (const ward of data.wards) expect(paths).toContain(`wards/${ward.slug}/crime-types.csv`);
+    expect(descriptor.resources.length).toBe(
+      manifest.files.length +
+        data.wards.length * 5 +
+        paths.filter((p) => p.startsWith('years/')).length,
+    );
+    for (const resource of descriptor.resources) {
+      expect(existsSync(dist(resource.path)), resource.path).toBe(true);
+      expect(header(resource), resource.path).toEqual(resource.schema.fields.map((f) => f.name));
+    }
+  });
+
+  it('gives each yearly file the size and SHA-256 of the file the site serves', () => {
+    for (const resource of descriptor.resources.filter((r) => r.compression === 'gz')) {
+      const bytes = readFileSync(dist(resource.path));
+      expect(resource.bytes).toBe(bytes.length);
+      expect(resource.hash).toBe(`sha256:${createHash('sha256').update(bytes).digest('hex')}`);
+    }
+  });
+});
+
+describe('the Data page', () => {
+  const root = parse(readFileSync(dist('data', 'index.html'), 'utf8'));
+
+  it('lists every yearly file with a working link, its rows and its checksum', () => {
+    const rows = root.querySelectorAll('#yearly-files tbody tr');
+    expect(rows.map((tr) => tr.getAttribute('data-file'))).toEqual(
+      manifest.files.map((f) => f.file),
+    );
+    for (const tr of rows) {
+      const f = manifest.files.find((x) => x.file === tr.getAttribute('data-file'));
+      const href = tr.querySelector('a')?.getAttribute('href') ?? '';
+      const bytes = readFileSync(dist(href.replace(/^\/([^/]+\/)?(?=downloads)/, '')));
+      const text = gunzipSync(bytes).toString('utf8');
+      const csvRows = (parseCsv(text) as string[][]).length - 1;
+      expect(Number(tr.querySelector('[data-field="rows"]')?.text.replace(/,/g, ''))).toBe(csvRows);
+      expect(tr.querySelector('[data-field="sha256"]')?.text.trim()).toBe(
+        createHash('sha256').update(bytes).digest('hex'),
+      );
+      expect(f?.rows).toBe(csvRows);
+    }
+  });
+
+  it("carries a schema.org Dataset whose variables are the record files' columns", () => {
+    const script = root.querySelector('script[type="application/ld+json"]');
+    const dataset = JSON.parse(script?.text ?? '{}') as {
+      '@type': string;
+      license: string;
+      variableMeasured: { name: string }[];
+      distribution: { contentUrl: string }[];
+    };
+    expect(dataset['@type']).toBe('Dataset');
+    expect(dataset.license).toMatch(/open-government-licence\/version\/3/);
+    const records = descriptor.resources.find((r) => r.compression === 'gz');
+    expect(dataset.variableMeasured.map((v) => v.name)).toEqual(
+      records?.schema.fields.map((f) => f.name),
+    );
+    expect(dataset.distribution).toHaveLength(manifest.files.length);
+  });
+
+  it('links to datapackage.json and the README beside the downloads, which holds the licence', () => {
+    const links = root.querySelectorAll('a').map((a) => a.getAttribute('href') ?? '');
+    expect(links.some((h) => h.endsWith('/datapackage.json'))).toBe(true);
+    expect(links.some((h) => h.endsWith('/downloads/README.txt'))).toBe(true);
+    expect(readFileSync(dist('downloads', 'README.txt'), 'utf8')).toContain(
+      'Open Government Licence',
+    );
+  });
+});

@@ -1,0 +1,146 @@
+// The command-line tools share one parser (pipeline/args.ts): each has --help listing its
+// options, environment variables and exit codes; notes and progress go to stderr and results
+// to stdout; --quiet and --json change what is printed. The commands run as `npm run` runs
+// them: node on the .ts files, in a child process.
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCommandArgs, UsageError, type CommandSpec } from '../../pipeline/args.ts';
+import { PIPELINE_COMMAND } from '../../pipeline/cli.ts';
+import { REFRESH_COMMAND } from '../../pipeline/refresh.ts';
+import { VALIDATE_COMMAND } from '../../pipeline/validate-cli.ts';
+
+const SLICE = 'tests/fixtures/pipeline/slice/archive';
+
+function run(script: string, args: readonly string[]) {
+  const result = spawnSync(process.execPath, [script, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+let tmp: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(tmpdir(), 'args-test-'));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('parseCommandArgs(spec, argv)', () => {
+  const spec: CommandSpec = {
+    command: 'x',
+    usage: '',
+    summary: '',
+    options: {
+      range: { type: 'string', arity: 2, value: 'FROM TO', description: '' },
+      out: { type: 'string', description: '' },
+    },
+    env: {},
+    exitCodes: {},
+  };
+
+  it('reads an option with two values, and the options every command has', () => {
+    const args = parseCommandArgs(spec, ['--range', '2024-01', '2025-03', '--json', '--out=o']);
+    expect(args.values['range']).toEqual(['2024-01', '2025-03']);
+    expect(args.values['out']).toBe('o');
+    expect([args.json, args.quiet, args.help]).toEqual([true, false, false]);
+  });
+
+  it('refuses unknown options, a missing second value and stray arguments', () => {
+    expect(() => parseCommandArgs(spec, ['--bogus'])).toThrow(UsageError);
+    expect(() => parseCommandArgs(spec, ['--range', '2024-01'])).toThrow(/needs two values/);
+    expect(() => parseCommandArgs(spec, ['stray'])).toThrow(/unexpected argument "stray"/);
+  });
+
+  it('with stopAtPositional, hands back the first positional and everything after it', () => {
+    const args = parseCommandArgs(REFRESH_COMMAND, ['--quiet', 'pipeline', '--range', 'a', 'b']);
+    expect(args.quiet).toBe(true);
+    expect(args.positionals).toEqual(['pipeline', '--range', 'a', 'b']);
+  });
+});
+
+describe('--help', () => {
+  const commands = [
+    { script: 'pipeline/cli.ts', spec: PIPELINE_COMMAND },
+    { script: 'pipeline/validate-cli.ts', spec: VALIDATE_COMMAND },
+    { script: 'pipeline/refresh.ts', spec: REFRESH_COMMAND },
+  ];
+
+  it.each(commands)(
+    '$script --help exits 0 and lists options, environment variables and exit codes',
+    ({ script, spec }) => {
+      const { status, stdout, stderr } = run(script, ['--help']);
+      expect(status).toBe(0);
+      expect(stderr).toBe('');
+      expect(stdout).toMatch(/^Usage: npm run /);
+      for (const option of [...Object.keys(spec.options), 'quiet', 'json', 'help']) {
+        expect(stdout).toContain(`--${option}`);
+      }
+      expect(stdout).toContain('Environment variables:');
+      for (const name of Object.keys(spec.env)) expect(stdout).toContain(name);
+      expect(stdout).toContain('Exit codes:');
+      for (const code of Object.keys(spec.exitCodes))
+        expect(stdout).toMatch(new RegExp(`^  ${code} `, 'm'));
+    },
+  );
+
+  it('a usage error exits 2 with one line on stderr and nothing on stdout', () => {
+    for (const { script } of commands) {
+      const { status, stdout, stderr } = run(script, ['--bogus']);
+      expect(status, script).toBe(2);
+      expect(stdout, script).toBe('');
+      expect(stderr.trim().split('\n'), script).toHaveLength(1);
+    }
+  });
+});
+
+describe('pipeline output streams', () => {
+  it('notes and progress go to stderr, the summary to stdout', () => {
+    const out = path.join(tmp, 'plain');
+    const { status, stdout, stderr } = run('pipeline/cli.ts', [
+      '--offline',
+      '--archive-dir',
+      SLICE,
+      '--out',
+      out,
+    ]);
+    expect(status, stderr).toBe(0);
+    expect(stderr).toMatch(/\[3\/\d+\] months:/);
+    expect(stdout).not.toMatch(/\[\d+\/\d+\]/);
+    expect(stdout).toMatch(/^\nSummary\n {2}rows read: /);
+  }, 90_000);
+
+  it('--quiet --json prints only the run summary, as JSON, on stdout', () => {
+    const out = path.join(tmp, 'json');
+    const { status, stdout, stderr } = run('pipeline/cli.ts', [
+      '--offline',
+      '--quiet',
+      '--json',
+      '--archive-dir',
+      SLICE,
+      '--out',
+      out,
+    ]);
+    expect(status, stderr).toBe(0);
+    expect(stderr).toBe('');
+    const summary = JSON.parse(stdout) as { totals: { kept: number }; steps: unknown[] };
+    expect(summary.totals.kept).toBeGreaterThan(0);
+    expect(summary.steps.length).toBeGreaterThan(0);
+  }, 90_000);
+
+  it('validate-data --json prints the verdict as JSON on stdout', () => {
+    const { status, stdout } = run('pipeline/validate-cli.ts', [
+      '--json',
+      '--previous',
+      'src/data/site-data.json',
+      '--run-summary',
+      path.join(tmp, 'none.json'),
+    ]);
+    expect(status).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ ok: true, problems: [], added: [] });
+  });
+});

@@ -1,0 +1,171 @@
+// The yearly record files: written by a real pipeline run on the sample months, re-read with
+// csv-parse (not the pipeline's own reader), they give exactly the master dataset's rows, and
+// the manifest's counts and checksums are those of the files.
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MASTER_COLUMNS } from '../../src/shared/constants.ts';
+import {
+  downloadsManifestSchema,
+  OPEN_DATA_LICENCE,
+  yearlyFileName,
+  type DownloadsManifest,
+} from '../../src/shared/open-data.ts';
+import { runPipeline } from '../../pipeline/cli.ts';
+import { monthCsvRows, writeYearlyDownloads } from '../../pipeline/downloads.ts';
+import { createMemoryReporter } from '../../pipeline/report.ts';
+import { Staging } from '../../pipeline/write.ts';
+
+const SAMPLE = 'data/sample/archive';
+
+let tmp: string;
+let out: string;
+let manifest: DownloadsManifest;
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(tmpdir(), 'downloads-test-'));
+  out = path.join(tmp, 'run');
+  await runPipeline(
+    { help: false, list: false, offline: true, archiveDir: SAMPLE, out },
+    { reporter: createMemoryReporter() },
+  );
+  manifest = downloadsManifestSchema.parse(
+    JSON.parse(await readFile(path.join(out, 'downloads.json'), 'utf8')),
+  );
+}, 120_000);
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+function csvRows(text: string): string[][] {
+  return parse(text, { relax_column_count: false }) as string[][];
+}
+
+describe('writeYearlyDownloads (through a pipeline run on the sample months)', () => {
+  it('the yearly files re-read with csv-parse give the master dataset, row for row', async () => {
+    const master = csvRows(await readFile(path.join(out, 'leeds_street_combined.csv'), 'utf8'));
+    const [header, ...masterRows] = master;
+    expect(header).toEqual([...MASTER_COLUMNS]);
+    expect(manifest.files.map((f) => f.year)).toEqual([2024, 2025]);
+
+    const yearly: string[][] = [];
+    for (const f of manifest.files) {
+      expect(f.file).toBe(yearlyFileName(f.year));
+      const [yearHeader, ...rows] = csvRows(
+        gunzipSync(await readFile(path.join(out, 'downloads', f.file))).toString('utf8'),
+      );
+      expect(yearHeader).toEqual([...MASTER_COLUMNS]);
+      expect(rows).toHaveLength(f.rows);
+      expect(new Set(rows.map((r) => r[1]?.slice(0, 4)))).toEqual(new Set([String(f.year)]));
+      expect([...new Set(rows.map((r) => r[1]))]).toEqual(f.months);
+      yearly.push(...rows);
+    }
+    expect(masterRows.length).toBeGreaterThan(20_000);
+    expect(yearly).toEqual(masterRows);
+  });
+
+  it("lists each file's size and SHA-256 as the files have them", async () => {
+    for (const f of manifest.files) {
+      const bytes = await readFile(path.join(out, 'downloads', f.file));
+      expect(f.bytes).toBe(bytes.length);
+      expect(f.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    }
+  });
+
+  it('puts a README.txt with the columns, checksums, licence and attribution beside the files', async () => {
+    const readme = await readFile(path.join(out, 'downloads', 'README.txt'), 'utf8');
+    for (const column of MASTER_COLUMNS) expect(readme).toContain(`  ${column} (`);
+    for (const f of manifest.files) expect(readme).toContain(f.sha256);
+    expect(readme).toContain(OPEN_DATA_LICENCE.path);
+    expect(readme).toContain('Royal Mail copyright and database right 2018');
+    expect(readme).toContain('Contains OS data');
+  });
+
+  it('writes the same bytes for the same months (a refresh only changes the years that changed)', async () => {
+    const monthsDir = path.join(out, 'cache', 'months');
+    const months = manifest.files.flatMap((f) =>
+      f.months.map((month) => ({ month, csv: path.join(monthsDir, `${month}.csv`), rows: 0 })),
+    );
+    const staging = new Staging(path.join(tmp, 'publish-journal.json'));
+    const again = path.join(tmp, 'again');
+    const second = await writeYearlyDownloads(months, staging, {
+      dir: again,
+      manifest: path.join(again, 'downloads.json'),
+    });
+    await staging.commit();
+    expect(second.files.map((f) => f.sha256)).toEqual(manifest.files.map((f) => f.sha256));
+  });
+
+  it('keeps the published file of a year whose rows did not change, and compresses a changed year again', async () => {
+    const monthsDir = path.join(out, 'cache', 'months');
+    const dir = path.join(tmp, 'incremental');
+    const paths = { dir, manifest: path.join(dir, 'downloads.json') };
+    const months = manifest.files.flatMap((f) =>
+      f.months.map((month) => ({ month, csv: path.join(monthsDir, `${month}.csv`), rows: 0 })),
+    );
+    const write = async (list: typeof months) => {
+      const staging = new Staging(path.join(tmp, 'publish-journal.json'));
+      const written = await writeYearlyDownloads(list, staging, paths);
+      await staging.commit();
+      return written;
+    };
+    const first = await write(months);
+
+    // Publish 2024 as an earlier run might have: the same rows, compressed differently.
+    const file2024 = path.join(dir, yearlyFileName(2024));
+    const recompressed = gzipSync(gunzipSync(await readFile(file2024)), { level: 1 });
+    await writeFile(file2024, recompressed);
+    const published = structuredClone(first);
+    const entry = published.files.find((f) => f.year === 2024)!;
+    entry.bytes = recompressed.length;
+    entry.sha256 = createHash('sha256').update(recompressed).digest('hex');
+    await writeFile(paths.manifest, JSON.stringify(published));
+
+    // March 2025 loses its last row.
+    const march = months.find((m) => m.month === '2025-03')!;
+    const shorter = path.join(tmp, '2025-03.csv');
+    const text = await readFile(march.csv, 'utf8');
+    await writeFile(shorter, text.slice(0, text.lastIndexOf('\n', text.length - 2) + 1));
+    const second = await write(months.map((m) => (m === march ? { ...m, csv: shorter } : m)));
+
+    const year = (m: DownloadsManifest, y: number) => m.files.find((f) => f.year === y)!;
+    expect(year(second, 2024).sha256).toBe(entry.sha256);
+    expect((await readFile(file2024)).equals(recompressed)).toBe(true);
+    expect(year(second, 2025).contentSha256).not.toBe(year(first, 2025).contentSha256);
+    const rows2025 = csvRows(
+      gunzipSync(await readFile(path.join(dir, yearlyFileName(2025)))).toString('utf8'),
+    );
+    expect(rows2025.length - 1).toBe(
+      csvRows(
+        gunzipSync(await readFile(path.join(out, 'downloads', yearlyFileName(2025)))).toString(
+          'utf8',
+        ),
+      ).length - 2,
+    );
+
+    // A run into a fresh folder takes the unchanged year from another run's folder (as the
+    // monthly refresh, which writes into a staging folder, takes it from the published files).
+    const fresh = path.join(tmp, 'fresh');
+    const staging = new Staging(path.join(tmp, 'publish-journal.json'));
+    const third = await writeYearlyDownloads(
+      months,
+      staging,
+      { dir: fresh, manifest: path.join(fresh, 'downloads.json') },
+      [{ dir: fresh, manifest: path.join(fresh, 'downloads.json') }, paths],
+    );
+    await staging.commit();
+    expect(year(third, 2024).sha256).toBe(entry.sha256);
+    expect((await readFile(path.join(fresh, yearlyFileName(2024)))).equals(recompressed)).toBe(
+      true,
+    );
+  });
+
+  it('monthCsvRows refuses a month file that does not start with the master header', async () => {
+    const bad = path.join(tmp, 'bad.csv');
+    await writeFile(bad, `${'Crime ID,Month,'.repeat(30)}\n1,2025-03\n`);
+    await expect(monthCsvRows(bad)).rejects.toThrow(/does not start with the master CSV header/);
+  });
+});
