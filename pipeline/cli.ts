@@ -22,7 +22,7 @@ import { parseCommandArgs, stringValue, UsageError, helpText, type CommandSpec }
 import { FETCH_OPTIONS, fetchOptionsFromArgs } from './sources/index.ts';
 import { SOURCE_ENV_VARS } from './sources/config.ts';
 import type { FetchStepOptions } from './sources/fetch-step.ts';
-import { qualityTotals } from './aggregate.ts';
+import { postcodeDistrictCounts, qualityTotals } from './aggregate.ts';
 import { RunContext, type RunRecord, type Step } from './run-context.ts';
 import { runSummaryJson } from './run-summary.ts';
 import { STEPS } from './steps.ts';
@@ -247,9 +247,12 @@ function printSummary(
     const pct = (n: number) =>
       totals.kept === 0 ? '-' : `${((n / totals.kept) * 100).toFixed(2)}%`;
     const c = totals.coverage;
+    const postcode = postcodeDistrictCounts(record.months.map((m) => m.summary));
     line(
       `  coverage of kept rows: ward ${pct(c.ward)}, LSOA ${pct(c.lsoa)}, ` +
-        `postcode district ${pct(c.postcodeDistrict)}, polling district ${pct(c.pollingDistrict)}`,
+        `postcode district ${pct(c.postcodeDistrict)} (exact ${pct(postcode.exact)}, ` +
+        `nearest-district estimate ${pct(postcode.approximate)}), ` +
+        `polling district ${pct(c.pollingDistrict)}`,
     );
     line('  months:');
     for (const m of record.months) {

@@ -21,10 +21,13 @@ export async function cleanUpInterruptedRuns(paths: PipelinePaths): Promise<stri
     paths.siteData,
     paths.mapData,
     paths.wardShapes,
+    paths.postcodeIndex,
+    paths.downloads.manifest,
     paths.wardsCache,
   ];
   const swept = await sweepTemporaryFiles([
     ...outputs.map((file) => path.dirname(file)),
+    paths.downloads.dir,
     paths.monthsCacheDir,
     paths.sources.apiDir,
     paths.sources.manifestDir,

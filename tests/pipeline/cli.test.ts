@@ -237,14 +237,29 @@ describe('runPipeline on the sample months, from the folder and from a zip of it
   let folderOut: string;
   let zipOut: string;
   let zipPath: string;
+  const folderReporter = createMemoryReporter();
   beforeAll(async () => {
     folderOut = path.join(tmp, 'sample-folder');
     zipOut = path.join(tmp, 'sample-zip');
     zipPath = path.join(tmp, 'sample-archive.zip');
     await zipFolder(SAMPLE, zipPath, { prefix: 'archive' });
-    await runPipeline(options(SAMPLE, folderOut), { reporter: createMemoryReporter() });
+    await runPipeline(options(SAMPLE, folderOut), { reporter: folderReporter });
     await runPipeline(options(zipPath, zipOut), { reporter: createMemoryReporter() });
   }, 120_000);
+
+  it('states how many postcode districts are nearest-district estimates, as the site data counts them', async () => {
+    const site = siteDataSchema.parse(
+      JSON.parse(await readFile(path.join(folderOut, 'site-data.json'), 'utf8')),
+    );
+    const { exact, approximate, none } = site.postcodeDistricts;
+    const kept = exact + approximate + none;
+    expect(kept).toBe(26_721);
+    expect(approximate).toBeGreaterThan(0);
+    const pct = (n: number) => `${((n / kept) * 100).toFixed(2)}%`;
+    expect(folderReporter.lines.join('\n')).toContain(
+      `(exact ${pct(exact)}, nearest-district estimate ${pct(approximate)})`,
+    );
+  });
 
   it('keeps all 26,721 sample rows, each with a ward', async () => {
     const rows = await rowsOf(path.join(folderOut, 'leeds_street_combined.csv'), [

@@ -98,13 +98,18 @@ async function cachePollingDistricts(out: string): Promise<void> {
   await writeFile(file, JSON.stringify({ type: 'FeatureCollection', features }));
 }
 
+/** Every output file under `out` (its sub-folders too, the cache aside), by relative path. */
 async function snapshot(out: string): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
-  for (const name of (await readdir(out)).sort()) {
-    if (name === 'cache') continue;
-    files[name] = (await readFile(path.join(out, name))).toString('base64');
+  const entries = await readdir(out, { recursive: true, withFileTypes: true });
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    const relative = path.relative(out, file);
+    if (relative.split(path.sep)[0] === 'cache') continue;
+    files[relative] = (await readFile(file)).toString('base64');
   }
-  return files;
+  return Object.fromEntries(Object.entries(files).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 beforeEach(async () => {
