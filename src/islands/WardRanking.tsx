@@ -23,10 +23,6 @@ export interface WardRankingProps {
   onShowAll(showAll: boolean): void;
 }
 
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
 export function WardRanking(props: WardRankingProps) {
   const { data, ranking, showAll, selected } = props;
   const visible = showAll ? ranking : ranking.slice(0, TOP_WARDS);
@@ -40,7 +36,7 @@ export function WardRanking(props: WardRankingProps) {
             <th scope="col">Rank</th>
             <th scope="col">Ward</th>
             <th scope="col">Crimes</th>
-            <th scope="col">{capitalise(props.rateUnit)}</th>
+            <th scope="col">Rate {props.rateUnit}</th>
           </tr>
         </thead>
         <tbody>

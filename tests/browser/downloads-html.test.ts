@@ -23,11 +23,14 @@ function count(el: HTMLElement | null | undefined): string {
   const text = (el?.text ?? '').trim();
   return /no data|—/.test(text) ? '' : text.replace(/,/g, '');
 }
-/** "−8.2%" -> -0.082 (to the page's precision); "n/a" -> null. */
+/**
+ * "−8.2% within normal variation" -> -0.082 (to the page's precision); "n/a", or words alone
+ * ("too few to compare": no percentage shown) -> null.
+ */
 function percent(text: string): number | null {
-  const t = text.trim();
-  if (t === 'n/a') return null;
-  return (Number(t.replace(/[+−%]/g, '')) / 100) * (t.startsWith('−') ? -1 : 1);
+  const shown = /^([+−]?)([\d.]+)%/.exec(text.trim());
+  if (shown === null) return null;
+  return (Number(shown[2]) / 100) * (shown[1] === '−' ? -1 : 1);
 }
 function expectChange(csvValue: string | undefined, pageText: string, where: string): void {
   const shown = percent(pageText);
