@@ -3,7 +3,7 @@
 // with every problem listed rather than halfway through with one.
 import { access, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArea, type AreaConfig } from '../src/shared/area.ts';
+import { parseArea, SLUG, type AreaConfig } from '../src/shared/area.ts';
 
 /** Where area folders live, relative to the repository root. */
 export const AREAS_DIR = path.join('data', 'areas');
@@ -56,7 +56,7 @@ async function knownAreas(root: string): Promise<string[]> {
  */
 export async function loadArea(slug: string, options: LoadAreaOptions = {}): Promise<LoadedArea> {
   const root = path.resolve(options.root ?? '.');
-  if (!/^[a-z]+(-[a-z]+)*$/.test(slug)) {
+  if (!SLUG.test(slug)) {
     throw new AreaLoadError(
       `Area ${JSON.stringify(slug)} is not an area name: use lower-case words joined by "-", e.g. "sheffield".`,
     );
@@ -79,12 +79,10 @@ export async function loadArea(slug: string, options: LoadAreaOptions = {}): Pro
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new AreaLoadError(
-      `${source} is not valid JSON (${(error as Error).message}): fix the file.`,
-      {
-        cause: error,
-      },
-    );
+    const reason = (error as Error).message;
+    throw new AreaLoadError(`${source} is not valid JSON (${reason}): fix the file.`, {
+      cause: error,
+    });
   }
   const config = parseArea(json, source);
   if (config.slug !== slug) {

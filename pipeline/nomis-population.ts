@@ -39,17 +39,17 @@ export function parseNomisResidents(text: string, source: string): LsoaResidents
   for (; i < lines.length && lines[i]!.trim() !== ''; i++) {
     const fields = splitLine(lines[i]!, source, i + 1);
     const [name = '', code = '', persons = ''] = fields;
-    const residents = Number(persons);
     if (fields.length !== 3 || !LSOA21_CODE.test(code) || !/^\d+$/.test(persons)) {
       throw new Error(
         `${source}:${i + 1}: expected "LSOA name","LSOA 2021 code",residents, got ${JSON.stringify(lines[i])}. ` +
           'Download the table as CSV from Nomis again.',
       );
     }
-    rows.push({ name, code, residents });
+    rows.push({ name, code, residents: Number(persons) });
   }
-  if (rows.length === 0)
+  if (rows.length === 0) {
     throw new Error(`${source}: no rows after the header on line ${header + 1}`);
+  }
   return rows;
 }
 
@@ -68,9 +68,10 @@ export function districtPopulationCsv(
     if (byCode.has(row.code)) repeated.add(row.code);
     byCode.set(row.code, row);
   }
-  const wanted = codes.filter((code) => repeated.has(code));
-  if (wanted.length > 0)
-    throw new Error(`${source}: lists ${wanted.slice(0, 5).join(', ')} more than once`);
+  const twice = codes.filter((code) => repeated.has(code));
+  if (twice.length > 0) {
+    throw new Error(`${source}: lists ${twice.slice(0, 5).join(', ')} more than once`);
+  }
   const missing = codes.filter((code) => !byCode.has(code));
   if (missing.length > 0) {
     throw new Error(

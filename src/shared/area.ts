@@ -21,8 +21,9 @@ const filePath = z
 /** ONS local-authority district codes: E06 (unitary), E07 (non-metropolitan), E08 (metropolitan), E09 (London), W06 (Wales). */
 const LOCAL_AUTHORITY_CODE = /^(E0[6-9]|W06)\d{6}$/;
 
-/** police.uk force slugs as its archive names files: "west-yorkshire", "south-yorkshire", "btp". */
-const FORCE_SLUG = /^[a-z]+(-[a-z]+)*$/;
+/** Lower-case words joined by "-": area slugs ("sheffield") and police.uk force slugs as its
+ * archive names files ("west-yorkshire", "south-yorkshire", "btp"). */
+export const SLUG = /^[a-z]+(-[a-z]+)*$/;
 
 /** The outward code of a postcode: "LS1", "S10", "EC1A". */
 const POSTCODE_DISTRICT = /^[A-Z]{1,2}\d[A-Z\d]?$/;
@@ -37,26 +38,16 @@ const WARD_CODE = /^[EW]05\d{6}$/;
 /** England and Wales with a margin: a map view or URL centre outside it is a typo. */
 const ENGLAND_AND_WALES = { south: 49.8, north: 55.9, west: -6.5, east: 2 } as const;
 
+const LATITUDE_RANGE = `must be a latitude in England or Wales (${ENGLAND_AND_WALES.south} to ${ENGLAND_AND_WALES.north})`;
 const latitude = z
   .number()
-  .min(
-    ENGLAND_AND_WALES.south,
-    `must be a latitude in England or Wales (${ENGLAND_AND_WALES.south} to ${ENGLAND_AND_WALES.north})`,
-  )
-  .max(
-    ENGLAND_AND_WALES.north,
-    `must be a latitude in England or Wales (${ENGLAND_AND_WALES.south} to ${ENGLAND_AND_WALES.north})`,
-  );
+  .min(ENGLAND_AND_WALES.south, LATITUDE_RANGE)
+  .max(ENGLAND_AND_WALES.north, LATITUDE_RANGE);
+const LONGITUDE_RANGE = `must be a longitude in England or Wales (${ENGLAND_AND_WALES.west} to ${ENGLAND_AND_WALES.east})`;
 const longitude = z
   .number()
-  .min(
-    ENGLAND_AND_WALES.west,
-    `must be a longitude in England or Wales (${ENGLAND_AND_WALES.west} to ${ENGLAND_AND_WALES.east})`,
-  )
-  .max(
-    ENGLAND_AND_WALES.east,
-    `must be a longitude in England or Wales (${ENGLAND_AND_WALES.west} to ${ENGLAND_AND_WALES.east})`,
-  );
+  .min(ENGLAND_AND_WALES.west, LONGITUDE_RANGE)
+  .max(ENGLAND_AND_WALES.east, LONGITUDE_RANGE);
 
 const nonEmpty = (what: string) => z.string().trim().min(1, `give ${what}`);
 
@@ -120,9 +111,7 @@ const centreSchema = z.discriminatedUnion(
 export const areaSchema = z
   .object({
     /** The folder name under data/areas/, and the value of --area and AREA. */
-    slug: z
-      .string()
-      .regex(/^[a-z]+(-[a-z]+)*$/, 'must be lower-case words joined by "-", e.g. "sheffield"'),
+    slug: z.string().regex(SLUG, 'must be lower-case words joined by "-", e.g. "sheffield"'),
     /** The site's name, in its header and page titles. */
     siteName: nonEmpty('the site\'s name, e.g. "Sheffield Crime Intelligence"'),
     localAuthority: z
@@ -139,9 +128,7 @@ export const areaSchema = z
      */
     forces: z
       .array(
-        z
-          .string()
-          .regex(FORCE_SLUG, 'must be a police.uk force slug such as "south-yorkshire" or "btp"'),
+        z.string().regex(SLUG, 'must be a police.uk force slug such as "south-yorkshire" or "btp"'),
       )
       .min(1, 'list the territorial force, e.g. ["south-yorkshire", "btp"]')
       .refine((forces) => new Set(forces).size === forces.length, {
