@@ -1,0 +1,132 @@
+// Reads an area's configuration (data/areas/<slug>/area.json), validates it against the shared
+// schema and checks that every file it names is there, so a run stops before its first step
+// with every problem listed rather than halfway through with one.
+import { access, readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArea, SLUG, type AreaConfig } from '../src/shared/area.ts';
+
+/** Where area folders live, relative to the repository root. */
+export const AREAS_DIR = path.join('data', 'areas');
+export const AREA_FILE = 'area.json';
+
+/** An area and the absolute paths of the files it names. */
+export interface LoadedArea {
+  config: AreaConfig;
+  /** data/areas/<slug>/ */
+  dir: string;
+  files: {
+    wards: string;
+    lsoas: string;
+    outline: string;
+    population: string;
+    postcodes: string | null;
+    centre: string | null;
+  };
+}
+
+export interface LoadAreaOptions {
+  /** The repository root that area.json's paths are relative to (default: the working directory). */
+  root?: string;
+}
+
+/** Thrown when an area cannot be read or names files that are not there. */
+export class AreaLoadError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AreaLoadError';
+  }
+}
+
+/** The slugs of the areas in data/areas/, for messages. */
+async function knownAreas(root: string): Promise<string[]> {
+  try {
+    const entries = await readdir(path.join(root, AREAS_DIR), { withFileTypes: true });
+    return entries
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Read, validate and check data/areas/<slug>/area.json. Throws AreaConfigError (every bad
+ * field) or AreaLoadError (no such area, unreadable JSON, missing files, each named).
+ */
+export async function loadArea(slug: string, options: LoadAreaOptions = {}): Promise<LoadedArea> {
+  const root = path.resolve(options.root ?? '.');
+  if (!SLUG.test(slug)) {
+    throw new AreaLoadError(
+      `Area ${JSON.stringify(slug)} is not an area name: use lower-case words joined by "-", e.g. "sheffield".`,
+    );
+  }
+  const dir = path.join(root, AREAS_DIR, slug);
+  const file = path.join(dir, AREA_FILE);
+  const source = path.relative(root, file);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const known = await knownAreas(root);
+    throw new AreaLoadError(
+      `No area "${slug}": ${source} cannot be read. Areas here: ${known.join(', ') || 'none'}; ` +
+        `to add one, create ${source} (see data/areas/leeds/area.json).`,
+      { cause: error },
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    const reason = (error as Error).message;
+    throw new AreaLoadError(`${source} is not valid JSON (${reason}): fix the file.`, {
+      cause: error,
+    });
+  }
+  const config = parseArea(json, source);
+  if (config.slug !== slug) {
+    throw new AreaLoadError(
+      `${source}: slug is "${config.slug}" but the folder is "${slug}": make them the same.`,
+    );
+  }
+  const named: [field: string, relative: string | undefined][] = [
+    ['boundaries.wards.file', config.boundaries.wards.file],
+    ['boundaries.lsoas.file', config.boundaries.lsoas.file],
+    ['boundaries.outline.file', config.boundaries.outline.file],
+    ['population.file', config.population.file],
+    ['postcodes.file', config.postcodes?.file],
+    ['centre.file', config.centre?.kind === 'polygon' ? config.centre.file : undefined],
+  ];
+  const missing: string[] = [];
+  await Promise.all(
+    named.map(async ([field, relative]) => {
+      if (relative === undefined) return;
+      try {
+        await access(path.join(root, relative));
+      } catch {
+        missing.push(`${field}: ${relative} does not exist`);
+      }
+    }),
+  );
+  if (missing.length > 0) {
+    missing.sort();
+    throw new AreaLoadError(
+      `${source} names files that are not there:\n${missing.map((m) => `  - ${m}`).join('\n')}\n` +
+        "Restore them from the repository, or make the area's reference data (pipeline/area-reference-cli.ts).",
+    );
+  }
+  const abs = (relative: string) => path.join(root, relative);
+  return {
+    config,
+    dir,
+    files: {
+      wards: abs(config.boundaries.wards.file),
+      lsoas: abs(config.boundaries.lsoas.file),
+      outline: abs(config.boundaries.outline.file),
+      population: abs(config.population.file),
+      postcodes: config.postcodes === null ? null : abs(config.postcodes.file),
+      centre: config.centre?.kind === 'polygon' ? abs(config.centre.file) : null,
+    },
+  };
+}

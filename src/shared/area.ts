@@ -1,0 +1,252 @@
+// ⚠️ This module ships to the browser: the pipeline and the site both import it. Keep it free
+// of Node APIs; reading and checking the files an area names is pipeline/area.ts's job.
+//
+// One district of England and Wales as a configuration (data/areas/<slug>/area.json): which
+// police.uk files hold its crimes, which ONS files draw and count it, and how the site names
+// and shows it. Validated once, where it is read, with every bad field listed.
+import { z } from 'zod';
+import { SchemaError } from './schema.ts';
+
+/** A file named by an area, relative to the repository root ("data/areas/sheffield/wards.geojson"). */
+const filePath = z
+  .string()
+  .min(1, 'give a path relative to the repository root')
+  .refine((p) => !p.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(p), {
+    message: 'must be relative to the repository root, not absolute',
+  })
+  .refine((p) => !p.split(/[\\/]/).includes('..'), {
+    message: 'must stay inside the repository (no "..")',
+  });
+
+/** ONS local-authority district codes: E06 (unitary), E07 (non-metropolitan), E08 (metropolitan), E09 (London), W06 (Wales). */
+const LOCAL_AUTHORITY_CODE = /^(E0[6-9]|W06)\d{6}$/;
+
+/** Lower-case words joined by "-": area slugs ("sheffield") and police.uk force slugs as its
+ * archive names files ("west-yorkshire", "south-yorkshire", "btp"). */
+export const SLUG = /^[a-z]+(-[a-z]+)*$/;
+
+/** The outward code of a postcode: "LS1", "S10", "EC1A". */
+const POSTCODE_DISTRICT = /^[A-Z]{1,2}\d[A-Z\d]?$/;
+
+/** ONS ward property names carry the vintage's year: WD25CD/WD25NM, WD20CD/WD20NM. */
+const WARD_CODE_PROPERTY = /^WD(\d\d)CD$/;
+const WARD_NAME_PROPERTY = /^WD(\d\d)NM$/;
+
+/** ONS ward codes (E05, W05). */
+const WARD_CODE = /^[EW]05\d{6}$/;
+
+/** England and Wales with a margin: a map view or URL centre outside it is a typo. */
+const ENGLAND_AND_WALES = { south: 49.8, north: 55.9, west: -6.5, east: 2 } as const;
+
+const LATITUDE_RANGE = `must be a latitude in England or Wales (${ENGLAND_AND_WALES.south} to ${ENGLAND_AND_WALES.north})`;
+const latitude = z
+  .number()
+  .min(ENGLAND_AND_WALES.south, LATITUDE_RANGE)
+  .max(ENGLAND_AND_WALES.north, LATITUDE_RANGE);
+const LONGITUDE_RANGE = `must be a longitude in England or Wales (${ENGLAND_AND_WALES.west} to ${ENGLAND_AND_WALES.east})`;
+const longitude = z
+  .number()
+  .min(ENGLAND_AND_WALES.west, LONGITUDE_RANGE)
+  .max(ENGLAND_AND_WALES.east, LONGITUDE_RANGE);
+
+const nonEmpty = (what: string) => z.string().trim().min(1, `give ${what}`);
+
+const wardBoundariesSchema = z
+  .object({
+    file: filePath,
+    codeProperty: z
+      .string()
+      .regex(WARD_CODE_PROPERTY, 'must be an ONS ward code property such as WD25CD'),
+    nameProperty: z
+      .string()
+      .regex(WARD_NAME_PROPERTY, 'must be an ONS ward name property such as WD25NM'),
+  })
+  .strict()
+  .refine((w) => w.codeProperty.slice(2, 4) === w.nameProperty.slice(2, 4), {
+    message: 'must be of the same vintage as codeProperty (WD25CD with WD25NM)',
+    path: ['nameProperty'],
+  });
+
+const lsoaBoundariesSchema = z
+  .object({
+    file: filePath,
+    codeProperty: z.literal('LSOA21CD', 'must be LSOA21CD: police.uk gives 2021 LSOA codes'),
+    nameProperty: z.literal('LSOA21NM', 'must be LSOA21NM: police.uk gives 2021 LSOA names'),
+  })
+  .strict();
+
+const centreSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z
+      .object({
+        kind: z.literal('postcode-districts'),
+        /** How pages name it: "city centre". */
+        label: nonEmpty('the words pages use for it, e.g. "city centre"'),
+        districts: z
+          .array(z.string().regex(POSTCODE_DISTRICT, 'must be a postcode district such as LS1'))
+          .min(1, 'list at least one postcode district'),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal('wards'),
+        label: nonEmpty('the words pages use for it, e.g. "city centre"'),
+        wards: z
+          .array(z.string().regex(WARD_CODE, 'must be an ONS ward code such as E05010868'))
+          .min(1, 'list at least one ward code'),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal('polygon'),
+        label: nonEmpty('the words pages use for it, e.g. "city centre"'),
+        file: filePath,
+      })
+      .strict(),
+  ],
+  { error: 'must have kind "postcode-districts", "wards" or "polygon", or be null for no centre' },
+);
+
+export const areaSchema = z
+  .object({
+    /** The folder name under data/areas/, and the value of --area and AREA. */
+    slug: z.string().regex(SLUG, 'must be lower-case words joined by "-", e.g. "sheffield"'),
+    /** The site's name, in its header and page titles. */
+    siteName: nonEmpty('the site\'s name, e.g. "Sheffield Crime Intelligence"'),
+    localAuthority: z
+      .object({
+        code: z
+          .string()
+          .regex(LOCAL_AUTHORITY_CODE, 'must be an ONS local-authority code such as E08000039'),
+        name: nonEmpty('the district\'s name, e.g. "Sheffield"'),
+      })
+      .strict(),
+    /**
+     * police.uk forces whose files hold the district's crimes, the territorial force first
+     * ("south-yorkshire"), then any other whose rows are kept inside the district ("btp").
+     */
+    forces: z
+      .array(
+        z.string().regex(SLUG, 'must be a police.uk force slug such as "south-yorkshire" or "btp"'),
+      )
+      .min(1, 'list the territorial force, e.g. ["south-yorkshire", "btp"]')
+      .refine((forces) => new Set(forces).size === forces.length, {
+        message: 'lists a force twice',
+      })
+      .refine((forces) => forces[0] !== 'btp', {
+        message:
+          'must start with the territorial force: British Transport Police ("btp") is an addition',
+      }),
+    boundaries: z
+      .object({
+        wards: wardBoundariesSchema,
+        lsoas: lsoaBoundariesSchema,
+        /** The district's outline (one polygon, e.g. the wards dissolved). */
+        outline: z.object({ file: filePath }).strict(),
+      })
+      .strict(),
+    /** Census 2021 usual residents (TS001) by LSOA 2021, as a CSV with a header. */
+    population: z
+      .object({
+        file: filePath,
+        codeColumn: nonEmpty('the column holding the LSOA 2021 code'),
+        valueColumn: nonEmpty('the column holding the residents'),
+      })
+      .strict(),
+    /** Postcodes with coordinates (ONSPD extract); null: postcode districts are left out, not guessed. */
+    postcodes: z.object({ file: filePath }).strict().nullable().default(null),
+    /** The council's ArcGIS map-server layer of polling districts; null: none. */
+    pollingDistricts: z
+      .object({
+        url: z.url({
+          protocol: /^https$/,
+          error: 'must be an https:// URL of an ArcGIS map-server layer',
+        }),
+      })
+      .strict()
+      .nullable()
+      .default(null),
+    /** What "exclude the centre" takes out; null: the site has no such control. */
+    centre: centreSchema.nullable().default(null),
+    /** The map's starting view before it fits the district, and the box URL centres must fall in. */
+    map: z
+      .object({
+        centre: z.tuple([latitude, longitude], 'must be [latitude, longitude]'),
+        zoom: z
+          .number()
+          .int('must be a whole zoom level')
+          .min(5, 'must be at least 5')
+          .max(18, 'must be at most 18'),
+        bounds: z
+          .object({ south: latitude, north: latitude, west: longitude, east: longitude })
+          .strict()
+          .refine((b) => b.south < b.north, {
+            message: 'south must be below north',
+            path: ['north'],
+          })
+          .refine((b) => b.west < b.east, { message: 'west must be left of east', path: ['east'] }),
+      })
+      .strict()
+      .refine(
+        (m) =>
+          m.centre[0] >= m.bounds.south &&
+          m.centre[0] <= m.bounds.north &&
+          m.centre[1] >= m.bounds.west &&
+          m.centre[1] <= m.bounds.east,
+        { message: 'must lie inside map.bounds', path: ['centre'] },
+      ),
+  })
+  .strict()
+  .superRefine((area, ctx) => {
+    if (area.centre?.kind === 'postcode-districts' && area.postcodes === null) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['centre'],
+        message: 'is defined by postcode districts, but the area has no postcodes file',
+      });
+    }
+  });
+
+export type AreaConfig = z.infer<typeof areaSchema>;
+/** What area.json may hold: the optional parts may be left out. */
+export type AreaConfigInput = z.input<typeof areaSchema>;
+
+/** What to do about a bad area.json, after the list of bad fields. */
+const AREA_REMEDY =
+  'Fix these fields: the format is areaSchema in src/shared/area.ts, an example data/areas/leeds/area.json.';
+
+/** An area.json that does not hold a valid area; `issues` lists every bad field. */
+export class AreaConfigError extends SchemaError {
+  constructor(source: string, issues: readonly string[]) {
+    super(source, issues);
+    this.name = 'AreaConfigError';
+    this.message = `${this.message}\n${AREA_REMEDY}`;
+  }
+}
+
+/** One line per problem: "boundaries.wards.codeProperty: must be ... (got "WD25")". */
+export function formatAreaIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => {
+    const field = issue.path.length === 0 ? '(the whole file)' : issue.path.map(String).join('.');
+    const got =
+      'input' in issue && issue.input !== undefined
+        ? ` (got ${shorten(JSON.stringify(issue.input))})`
+        : '';
+    return `${field}: ${issue.message}${got}`;
+  });
+}
+
+/** Values quoted in messages: enough to recognise, never a whole file. */
+const QUOTED_MAX = 80;
+
+function shorten(text: string): string {
+  return text.length <= QUOTED_MAX ? text : `${text.slice(0, QUOTED_MAX - 3)}...`;
+}
+
+/** Validate an area configuration read from `source`; throws AreaConfigError naming every bad field. */
+export function parseArea(value: unknown, source: string): AreaConfig {
+  const result = areaSchema.safeParse(value, { reportInput: true });
+  if (!result.success) throw new AreaConfigError(source, formatAreaIssues(result.error.issues));
+  return result.data;
+}

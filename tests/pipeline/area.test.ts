@@ -1,0 +1,169 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AreaLoadError, loadArea } from '../../pipeline/area.ts';
+import { AreaConfigError } from '../../src/shared/area.ts';
+import { loadGeography } from '../../pipeline/reference.ts';
+
+/** A parsed area.json, edited freely by the cases below (JSON.parse's own type). */
+type Json = ReturnType<typeof JSON.parse>;
+
+const REPO = path.resolve(import.meta.dirname, '../..');
+
+describe('loadArea(slug)', () => {
+  it('loads Leeds, naming the reference files the pipeline reads today', async () => {
+    const leeds = await loadArea('leeds', { root: REPO });
+    expect(leeds.config.localAuthority).toEqual({ code: 'E08000035', name: 'Leeds' });
+    expect(leeds.config.forces).toEqual(['west-yorkshire', 'btp']);
+    const reference = path.join(REPO, 'data', 'reference');
+    expect(leeds.files).toEqual({
+      wards: path.join(reference, 'wards.geojson'),
+      lsoas: path.join(reference, 'lsoa21.geojson'),
+      outline: path.join(reference, 'leeds-outline.geojson'),
+      population: path.join(reference, 'population-lsoa21.csv'),
+      postcodes: path.join(reference, 'postcodes-ls.csv'),
+      centre: null,
+    });
+  });
+
+  it('loads Sheffield, with no postcodes and no polling districts', async () => {
+    const sheffield = await loadArea('sheffield', { root: REPO });
+    expect(sheffield.config.localAuthority).toEqual({ code: 'E08000039', name: 'Sheffield' });
+    expect(sheffield.dir).toBe(path.join(REPO, 'data', 'areas', 'sheffield'));
+    expect(sheffield.files.postcodes).toBeNull();
+    expect(sheffield.config.pollingDistricts).toBeNull();
+    expect(sheffield.config.centre).toEqual({
+      kind: 'wards',
+      label: 'city centre',
+      wards: ['E05010862'],
+    });
+  });
+
+  it("names files whose properties and columns match the configuration's", async () => {
+    // The Leeds reader checks the wards, LSOAs, outline, postcodes and population together
+    // (every LSOA polygon has residents and the reverse) on the files Leeds's area.json names.
+    const leeds = await loadArea('leeds', { root: REPO });
+    const geography = await loadGeography(path.dirname(leeds.files.wards));
+    expect(geography.wards).toHaveLength(33);
+    expect(geography.lsoas.length).toBe(geography.population.size);
+    const sheffield = await loadArea('sheffield', { root: REPO });
+    const wards = JSON.parse(await readFile(sheffield.files.wards, 'utf8')) as {
+      features: { properties: Record<string, string> }[];
+    };
+    const { codeProperty, nameProperty } = sheffield.config.boundaries.wards;
+    expect(wards.features).toHaveLength(28);
+    for (const ward of wards.features) {
+      expect(ward.properties[codeProperty]).toMatch(/^E05\d{6}$/);
+      expect(ward.properties[nameProperty]).not.toBe('');
+    }
+    expect(sheffield.config.centre?.kind === 'wards' && sheffield.config.centre.wards).toEqual([
+      wards.features.find((w) => w.properties[nameProperty] === 'City')?.properties[codeProperty],
+    ]);
+  });
+
+  describe('a broken configuration', () => {
+    let root: string;
+
+    beforeEach(async () => {
+      root = await mkdtemp(path.join(tmpdir(), 'area-'));
+      await cp(
+        path.join(REPO, 'data', 'areas', 'sheffield'),
+        path.join(root, 'data', 'areas', 'sheffield'),
+        {
+          recursive: true,
+          filter: (source) => !source.includes(`${path.sep}sample`),
+        },
+      );
+    });
+    afterEach(async () => {
+      await rm(root, { recursive: true, force: true });
+    });
+
+    const areaFile = () => path.join(root, 'data', 'areas', 'sheffield', 'area.json');
+    async function editArea(edit: (area: Json) => void): Promise<void> {
+      const area = JSON.parse(await readFile(areaFile(), 'utf8')) as Json;
+      edit(area);
+      await writeFile(areaFile(), JSON.stringify(area));
+    }
+
+    it('loads from a copy of the area folder', async () => {
+      await expect(loadArea('sheffield', { root })).resolves.toMatchObject({
+        config: { slug: 'sheffield' },
+      });
+    });
+
+    it('lists every file that is not there, with its field and what to do', async () => {
+      await rm(path.join(root, 'data', 'areas', 'sheffield', 'outline.geojson'));
+      await rm(path.join(root, 'data', 'areas', 'sheffield', 'population-lsoa21.csv'));
+      const error = await loadArea('sheffield', { root }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AreaLoadError);
+      expect((error as Error).message).toBe(
+        'data/areas/sheffield/area.json names files that are not there:\n' +
+          '  - boundaries.outline.file: data/areas/sheffield/outline.geojson does not exist\n' +
+          '  - population.file: data/areas/sheffield/population-lsoa21.csv does not exist\n' +
+          "Restore them from the repository, or make the area's reference data (pipeline/area-reference-cli.ts).",
+      );
+    });
+
+    it('checks a centre polygon file too', async () => {
+      await editArea(
+        (a) =>
+          (a.centre = {
+            kind: 'polygon',
+            label: 'city centre',
+            file: 'data/areas/sheffield/centre.geojson',
+          }),
+      );
+      await expect(loadArea('sheffield', { root })).rejects.toThrow(
+        /centre\.file: data\/areas\/sheffield\/centre\.geojson does not exist/,
+      );
+    });
+
+    it('throws AreaConfigError naming each bad field before looking for files', async () => {
+      await editArea((a) => {
+        a.forces = ['South Yorkshire'];
+        a.boundaries.wards.codeProperty = 'WD20';
+        a.population.file = '/work/population.csv';
+      });
+      const error = await loadArea('sheffield', { root }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AreaConfigError);
+      const fields = (error as AreaConfigError).issues.map((i) => i.slice(0, i.indexOf(':')));
+      expect(fields.sort()).toEqual([
+        'boundaries.wards.codeProperty',
+        'forces.0',
+        'population.file',
+      ]);
+      expect((error as Error).message).toContain(
+        'data/areas/sheffield/area.json does not fit the schema',
+      );
+    });
+
+    it('throws naming the file when area.json is not JSON', async () => {
+      await writeFile(areaFile(), '{"slug": "sheffield",');
+      await expect(loadArea('sheffield', { root })).rejects.toThrow(
+        /^data\/areas\/sheffield\/area\.json is not valid JSON \(.+\): fix the file\.$/,
+      );
+    });
+
+    it('throws when the slug in the file is not the folder name', async () => {
+      await editArea((a) => (a.slug = 'leeds'));
+      await expect(loadArea('sheffield', { root })).rejects.toThrow(
+        'data/areas/sheffield/area.json: slug is "leeds" but the folder is "sheffield": make them the same.',
+      );
+    });
+
+    it('throws listing the areas there are when the slug is unknown', async () => {
+      const error = await loadArea('rotherham', { root }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AreaLoadError);
+      expect((error as Error).message).toMatch(
+        /^No area "rotherham": data\/areas\/rotherham\/area\.json cannot be read\. Areas here: sheffield; to add one, create/,
+      );
+      expect((error as Error).cause).toBeDefined();
+    });
+
+    it('refuses a slug that is not an area name, such as a path', async () => {
+      await expect(loadArea('../sheffield', { root })).rejects.toThrow(/is not an area name/);
+    });
+  });
+});

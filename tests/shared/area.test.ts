@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { AreaConfigError, parseArea, type AreaConfigInput } from '../../src/shared/area.ts';
+import { SchemaError } from '../../src/shared/schema.ts';
+
+/** A parsed area.json, edited freely by the cases below (JSON.parse's own type). */
+type Json = ReturnType<typeof JSON.parse>;
+
+const LEEDS = JSON.parse(
+  readFileSync(new URL('../../data/areas/leeds/area.json', import.meta.url), 'utf8'),
+) as AreaConfigInput;
+const SHEFFIELD = JSON.parse(
+  readFileSync(new URL('../../data/areas/sheffield/area.json', import.meta.url), 'utf8'),
+) as AreaConfigInput;
+
+/** A deep copy of Leeds's configuration with one change made by `edit`. */
+function leedsWith(edit: (area: Json) => void): unknown {
+  const copy = structuredClone(LEEDS) as Json;
+  edit(copy);
+  return copy;
+}
+
+function issuesOf(value: unknown): string[] {
+  try {
+    parseArea(value, 'data/areas/test/area.json');
+  } catch (error) {
+    expect(error).toBeInstanceOf(AreaConfigError);
+    return [...(error as AreaConfigError).issues];
+  }
+  throw new Error('parseArea accepted a bad configuration');
+}
+
+describe('parseArea(value, source)', () => {
+  it('accepts the committed Leeds and Sheffield configurations', () => {
+    expect(parseArea(LEEDS, 'leeds').localAuthority).toEqual({ code: 'E08000035', name: 'Leeds' });
+    const sheffield = parseArea(SHEFFIELD, 'sheffield');
+    expect(sheffield.forces).toEqual(['south-yorkshire', 'btp']);
+    expect(sheffield.boundaries.wards.codeProperty).toBe('WD20CD');
+    expect(sheffield.postcodes).toBeNull();
+  });
+
+  it('reads a left-out postcode file, polling-district source and centre as none', () => {
+    const area = parseArea(
+      leedsWith((a) => {
+        delete a.postcodes;
+        delete a.pollingDistricts;
+        delete a.centre;
+      }),
+      'leeds',
+    );
+    expect([area.postcodes, area.pollingDistricts, area.centre]).toEqual([null, null, null]);
+  });
+
+  // Each case breaks one field; the error must name that field (its path) and no other, except
+  // fields checked against it (a map centre must lie inside the bounds), listed as `also`.
+  const cases: [field: string, edit: (a: Json) => void, also?: string[]][] = [
+    ['slug', (a) => (a.slug = 'Leeds City')],
+    ['siteName', (a) => (a.siteName = '  ')],
+    ['localAuthority.code', (a) => (a.localAuthority.code = 'E05011384')],
+    ['localAuthority.name', (a) => (a.localAuthority.name = '')],
+    ['forces', (a) => (a.forces = [])],
+    ['forces.1', (a) => (a.forces = ['west-yorkshire', 'West Yorkshire Police'])],
+    ['forces', (a) => (a.forces = ['west-yorkshire', 'west-yorkshire'])],
+    ['forces', (a) => (a.forces = ['btp', 'west-yorkshire'])],
+    ['boundaries.wards.file', (a) => (a.boundaries.wards.file = '/tmp/wards.geojson')],
+    ['boundaries.wards.file', (a) => (a.boundaries.wards.file = '../shared/wards.geojson')],
+    ['boundaries.wards.codeProperty', (a) => (a.boundaries.wards.codeProperty = 'WD25cd')],
+    ['boundaries.wards.nameProperty', (a) => (a.boundaries.wards.nameProperty = 'WD20NM')],
+    ['boundaries.lsoas.codeProperty', (a) => (a.boundaries.lsoas.codeProperty = 'LSOA11CD')],
+    ['boundaries.lsoas.nameProperty', (a) => (a.boundaries.lsoas.nameProperty = 'LSOA11NM')],
+    ['boundaries.outline', (a) => delete a.boundaries.outline],
+    ['population.file', (a) => (a.population.file = '')],
+    ['population.valueColumn', (a) => delete a.population.valueColumn],
+    ['postcodes.file', (a) => (a.postcodes = { file: 7 })],
+    ['pollingDistricts.url', (a) => (a.pollingDistricts.url = 'mapservices.leeds.gov.uk/7')],
+    ['centre.kind', (a) => (a.centre = { kind: 'circle', label: 'city centre' })],
+    ['centre.districts.1', (a) => (a.centre.districts = ['LS1', 'ls2'])],
+    ['centre.wards', (a) => (a.centre = { kind: 'wards', label: 'centre', wards: [] })],
+    ['centre.label', (a) => (a.centre.label = '')],
+    ['centre', (a) => (a.postcodes = null)],
+    ['map.centre.0', (a) => (a.map.centre = [153.8, -1.55]), ['map.centre']],
+    ['map.centre', (a) => (a.map.centre = [52.5, -1.9])],
+    ['map.zoom', (a) => (a.map.zoom = 10.5)],
+    ['map.bounds.north', (a) => (a.map.bounds.north = 53), ['map.centre']],
+    ['map.bounds.east', (a) => (a.map.bounds.east = -3), ['map.centre']],
+    ['mapCentre', (a) => (a.mapCentre = [53.8, -1.55])],
+  ];
+
+  it.each(cases)('names %s when only that field is wrong', (field, edit, also = []) => {
+    const issues = issuesOf(leedsWith(edit));
+    const fields = issues.map((issue) => issue.slice(0, issue.indexOf(': ')));
+    // An unknown key is reported at the object holding it, with the key named in the message.
+    if (field === 'mapCentre') {
+      expect(issues).toHaveLength(1);
+      expect(issues[0]).toContain('mapCentre');
+      return;
+    }
+    expect(fields).toContain(field);
+    expect(new Set(fields)).toEqual(new Set([field, ...also]));
+  });
+
+  it('lists every bad field at once, with the value it was given, and says what to do', () => {
+    let error: unknown;
+    try {
+      parseArea(
+        leedsWith((a) => {
+          a.localAuthority.code = 'Leeds';
+          a.boundaries.wards.codeProperty = 'WD25';
+          a.map.zoom = 30;
+        }),
+        'data/areas/leeds/area.json',
+      );
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SchemaError);
+    const message = (error as Error).message;
+    expect(message).toContain('data/areas/leeds/area.json does not fit the schema');
+    expect(message).toMatch(/^ {2}- localAuthority\.code: .*\(got "Leeds"\)$/m);
+    expect(message).toMatch(/^ {2}- boundaries\.wards\.codeProperty: .*\(got "WD25"\)$/m);
+    expect(message).toMatch(/^ {2}- map\.zoom: .*\(got 30\)$/m);
+    expect(message).toContain('src/shared/area.ts');
+  });
+});
