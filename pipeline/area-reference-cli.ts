@@ -2,19 +2,39 @@
 // outline (its wards dissolved) and the Census 2021 residents of its LSOAs (from Nomis's
 // England-and-Wales TS001 download). Reads the area's wards and LSOAs as area.json names them.
 //
-//   node pipeline/area-reference-cli.ts <slug> --nomis <TS001 CSV from Nomis>
+//   npm run area-reference -- <slug> --nomis <TS001 CSV from Nomis>
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { parseArea } from '../src/shared/area.ts';
 import { AREA_FILE, AREAS_DIR } from './area.ts';
+import { helpText, parseCommandArgs, stringValue, UsageError, type CommandSpec } from './args.ts';
 import { dissolveWards } from './district-outline.ts';
 import { districtPopulationCsv, parseNomisResidents } from './nomis-population.ts';
 import { writeFileAtomic } from './write.ts';
 
-const USAGE =
-  'usage: node pipeline/area-reference-cli.ts <slug> --nomis <TS001 LSOA CSV from Nomis>';
+export const AREA_REFERENCE_COMMAND: CommandSpec = {
+  command: 'npm run area-reference --',
+  usage: '<slug> --nomis FILE',
+  summary:
+    "Write an area's derived reference files: the district outline (its wards dissolved)\n" +
+    "and the Census 2021 residents of its LSOAs, from Nomis's TS001 download.",
+  options: {
+    nomis: {
+      type: 'string',
+      value: 'FILE',
+      description: "Nomis's England-and-Wales TS001 (usual residents) CSV by LSOA 2021",
+    },
+  },
+  env: {},
+  exitCodes: {
+    0: 'the files were written',
+    1: 'a file could not be read or checked',
+    2: 'usage error',
+  },
+  positionals: true,
+};
 
 async function readJson(file: string): Promise<unknown> {
   try {
@@ -25,12 +45,16 @@ async function readJson(file: string): Promise<unknown> {
 }
 
 async function main(): Promise<void> {
-  const { positionals, values } = parseArgs({
-    allowPositionals: true,
-    options: { nomis: { type: 'string' } },
-  });
-  const [slug] = positionals;
-  if (slug === undefined || values.nomis === undefined) throw new Error(USAGE);
+  const args = parseCommandArgs(AREA_REFERENCE_COMMAND, process.argv.slice(2));
+  if (args.help) {
+    process.stdout.write(helpText(AREA_REFERENCE_COMMAND));
+    return;
+  }
+  const [slug] = args.positionals;
+  const nomis = stringValue(args, 'nomis');
+  if (slug === undefined || nomis === undefined) {
+    throw new UsageError('give the area and the Nomis file: <slug> --nomis FILE (see --help)');
+  }
   const areaFile = path.join(AREAS_DIR, slug, AREA_FILE);
   const area = parseArea(await readJson(areaFile), areaFile);
 
@@ -47,15 +71,27 @@ async function main(): Promise<void> {
   const codes = lsoas.features.map((f) =>
     String(f.properties?.[area.boundaries.lsoas.codeProperty]),
   );
-  const rows = parseNomisResidents(await readFile(values.nomis, 'utf8'), values.nomis);
-  await writeFileAtomic(area.population.file, districtPopulationCsv(rows, codes, values.nomis));
-  console.log(
-    `${area.localAuthority.name}: wrote ${area.boundaries.outline.file} (${wards.features.length} wards) ` +
-      `and ${area.population.file} (${codes.length} LSOAs)`,
-  );
+  const rows = parseNomisResidents(await readFile(nomis, 'utf8'), nomis);
+  await writeFileAtomic(area.population.file, districtPopulationCsv(rows, codes, nomis));
+  const result = {
+    area: slug,
+    outline: area.boundaries.outline.file,
+    wards: wards.features.length,
+    population: area.population.file,
+    lsoas: codes.length,
+  };
+  if (args.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+  else if (!args.quiet) {
+    console.log(
+      `${area.localAuthority.name}: wrote ${result.outline} (${result.wards} wards) ` +
+        `and ${result.population} (${result.lsoas} LSOAs)`,
+    );
+  }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : String(error));
-  process.exitCode = 1;
-});
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exitCode = error instanceof UsageError ? 2 : 1;
+  });
+}

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCommandArgs, UsageError, type CommandSpec } from '../../pipeline/args.ts';
+import { AREA_REFERENCE_COMMAND } from '../../pipeline/area-reference-cli.ts';
 import { PIPELINE_COMMAND } from '../../pipeline/cli.ts';
 import { REFRESH_COMMAND } from '../../pipeline/refresh.ts';
 import { VALIDATE_COMMAND } from '../../pipeline/validate-cli.ts';
@@ -68,6 +69,7 @@ describe('--help', () => {
     { script: 'pipeline/cli.ts', spec: PIPELINE_COMMAND },
     { script: 'pipeline/validate-cli.ts', spec: VALIDATE_COMMAND },
     { script: 'pipeline/refresh.ts', spec: REFRESH_COMMAND },
+    { script: 'pipeline/area-reference-cli.ts', spec: AREA_REFERENCE_COMMAND },
   ];
 
   it.each(commands)(
@@ -80,7 +82,7 @@ describe('--help', () => {
       for (const option of [...Object.keys(spec.options), 'quiet', 'json', 'help']) {
         expect(stdout).toContain(`--${option}`);
       }
-      expect(stdout).toContain('Environment variables:');
+      if (Object.keys(spec.env).length > 0) expect(stdout).toContain('Environment variables:');
       for (const name of Object.keys(spec.env)) expect(stdout).toContain(name);
       expect(stdout).toContain('Exit codes:');
       for (const code of Object.keys(spec.exitCodes))
