@@ -148,6 +148,7 @@ function fromMasterRow(values: Readonly<Record<string, string>>): EnrichedCrime 
     wardCode: v('Ward Code'),
     postcodeDistrict: v('Postcode District'),
     pollingDistrict: v('Polling District'),
+    outcome: v('Outcome'),
   };
 }
 

@@ -32,7 +32,8 @@ export function addLsoaHint(
  * The record with its place. LSOA: an archive row keeps police.uk's own code and name; an
  * API row (the API gives no LSOA) takes the LSOA police.uk gave the same coordinate in an
  * archive file, else the point-in-polygon LSOA of `place`. Either kind falls back to
- * `place` when police.uk left the LSOA empty.
+ * `place` when police.uk left the LSOA empty. Outcome: police.uk's last outcome category,
+ * until a later one from the outcomes files replaces it (applyLatestOutcome in outcomes.ts).
  */
 export function enrich(
   record: CrimeRecord,
@@ -56,5 +57,6 @@ export function enrich(
     lsoa21Code: place.lsoaCode,
     postcodeDistrict: place.postcodeDistrict,
     pollingDistrict: place.pollingDistrict,
+    outcome: record.lastOutcome,
   };
 }

@@ -2,7 +2,7 @@
 // outcome changes as its investigation goes on; the outcomes file of a later month can know
 // more than the street file the crime was first published in.
 import { OUTCOME_COLUMNS } from '../src/shared/constants.ts';
-import { MONTH_PATTERN, type CrimeRecord } from '../src/shared/schema.ts';
+import { MONTH_PATTERN, type EnrichedCrime } from '../src/shared/schema.ts';
 import type { ArchiveEntry } from './archive.ts';
 import { readCsv } from './csv.ts';
 import { checkCoordinates } from './normalise.ts';
@@ -61,18 +61,18 @@ function monthNumber(month: string): number {
   return Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
 }
 
-/** The record with its latest known outcome (from the index when it knows one). */
-export function applyLatestOutcome(record: CrimeRecord, index: OutcomeIndex): CrimeRecord {
+/**
+ * The record with its latest known outcome in `outcome`: the index's latest for its Crime ID
+ * when it knows one from the crime's month on, else the record unchanged (its `outcome` is
+ * police.uk's last outcome category). police.uk's own `lastOutcome` is never changed.
+ */
+export function applyLatestOutcome(record: EnrichedCrime, index: OutcomeIndex): EnrichedCrime {
   if (record.crimeId === '') return record;
   const latest = index.get(record.crimeId);
-  if (
-    latest === undefined ||
-    latest.month < record.month ||
-    latest.outcome === record.lastOutcome
-  ) {
+  if (latest === undefined || latest.month < record.month || latest.outcome === record.outcome) {
     return record;
   }
-  return { ...record, lastOutcome: latest.outcome };
+  return { ...record, outcome: latest.outcome };
 }
 
 export interface OutcomeReadStats {

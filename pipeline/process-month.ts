@@ -1,6 +1,6 @@
 // One month, from its chosen source to enriched rows and a MonthSummary, its stages in order:
-// read the street files (or the API snapshot) row by row, normalise, attach the latest
-// outcome, de-duplicate by Crime ID, locate in Leeds and enrich, write each kept row and
+// read the street files (or the API snapshot) row by row, normalise, de-duplicate by Crime
+// ID, locate in Leeds and enrich, attach the latest outcome, write each kept row and
 // count it (processMonth); then commit it to the month cache (processMonthIntoCache). The
 // same code runs in the main thread and in the month workers (month-worker.ts), so a month's
 // cache files do not depend on where it ran. Memory is bounded by the month's distinct
@@ -72,6 +72,7 @@ export function masterRow(crime: EnrichedCrime): string[] {
     crime.lsoa21Code,
     crime.postcodeDistrict,
     crime.pollingDistrict,
+    crime.outcome,
   ];
   if (row.length !== MASTER_COLUMNS.length)
     throw new Error('masterRow does not match MASTER_COLUMNS');
@@ -116,16 +117,14 @@ export async function processMonth(
       drops.add(normalised.reason, where, normalised.detail);
       continue;
     }
-    const record = deps.outcomes
-      ? applyLatestOutcome(normalised.record, deps.outcomes)
-      : normalised.record;
+    const record = normalised.record;
     if (deduper.isDuplicate(record.crimeId)) {
       summariser.drop('duplicate');
       drops.add('duplicate', where, `Crime ID ${record.crimeId} was already read this month`);
       continue;
     }
-    const enriched = deps.enrich(record);
-    if (enriched === null) {
+    const located = deps.enrich(record);
+    if (located === null) {
       summariser.drop('outside-leeds');
       drops.add(
         'outside-leeds',
@@ -134,6 +133,7 @@ export async function processMonth(
       );
       continue;
     }
+    const enriched = deps.outcomes ? applyLatestOutcome(located, deps.outcomes) : located;
     summariser.add(enriched, deps.postcodeApproximate?.(record) ?? false);
     batch += formatCsvRow(masterRow(enriched));
     if (batch.length >= WRITE_BATCH_CHARS) {

@@ -13,7 +13,7 @@ import {
   type SourceKind,
 } from '../src/shared/schema.ts';
 
-/** police.uk leaves "Last outcome category" empty (always for anti-social behaviour). */
+/** A crime without a known outcome: police.uk gives none (always for anti-social behaviour). */
 export const NO_OUTCOME = 'No outcome recorded';
 
 export interface MonthMeta {
@@ -122,7 +122,7 @@ export function createMonthSummariser(meta: MonthMeta): MonthSummariser {
       if (ward === '') return;
       coverage.ward += 1;
       increment(getOrCreate(wardType, ward, zeros), typeIndex);
-      bump(getOrCreate(wardOutcome, ward, newCounter), record.lastOutcome || NO_OUTCOME);
+      bump(getOrCreate(wardOutcome, ward, newCounter), record.outcome || NO_OUTCOME);
       bump(getOrCreate(wardStreet, ward, newCounter), record.location);
     },
 

@@ -104,6 +104,7 @@ export const ENRICHMENT_COLUMNS = [
   'LSOA 2021',
   'Postcode District',
   'Polling District',
+  'Outcome',
 ] as const;
 
 export const MASTER_COLUMNS = [...STREET_COLUMNS, ...ENRICHMENT_COLUMNS] as const;

@@ -52,7 +52,7 @@ const RECORD_FIELD_SPECS: Record<(typeof MASTER_COLUMNS)[number], Omit<FieldSpec
   'Last outcome category': {
     type: 'string',
     description:
-      'The latest outcome police.uk lists for the crime, updated from later outcomes files; empty for anti-social behaviour.',
+      "police.uk's own last outcome category, exactly as its street file gives it; empty for anti-social behaviour. See Outcome for the latest known outcome.",
   },
   Context: { type: 'string', description: 'Extra context police.uk gives (usually empty).' },
   'Ward Name': {
@@ -73,6 +73,11 @@ const RECORD_FIELD_SPECS: Record<(typeof MASTER_COLUMNS)[number], Omit<FieldSpec
   'Polling District': {
     type: 'string',
     description: 'Leeds City Council polling district containing the point; empty when not known.',
+  },
+  Outcome: {
+    type: 'string',
+    description:
+      "The crime's latest known outcome: the latest outcome police.uk's outcomes files give for its Crime ID when they give one (from the crime's month on), else the street file's Last outcome category; empty for anti-social behaviour. The site's outcome figures count this column.",
   },
 };
 

@@ -42,6 +42,7 @@ export const crimeRecordSchema = z.object({
   lsoaCode: z.string(),
   lsoaName: z.string(),
   crimeType: crimeTypeSchema,
+  /** police.uk's "Last outcome category" as the street file (or API) gives it, unmodified. */
   lastOutcome: z.string(),
   context: z.string(),
 });
@@ -58,7 +59,13 @@ export const enrichmentSchema = z.object({
 });
 export type Enrichment = z.infer<typeof enrichmentSchema>;
 
-export const enrichedCrimeSchema = crimeRecordSchema.extend(enrichmentSchema.shape);
+export const enrichedCrimeSchema = crimeRecordSchema.extend(enrichmentSchema.shape).extend({
+  /**
+   * The crime's latest known outcome: the latest one the outcomes files give for its Crime ID
+   * when they give one, else `lastOutcome`. The site's outcome figures count this.
+   */
+  outcome: z.string(),
+});
 export type EnrichedCrime = z.infer<typeof enrichedCrimeSchema>;
 
 export const coverageSchema = z.object({

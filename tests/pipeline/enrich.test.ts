@@ -45,7 +45,7 @@ describe('enrich(record, place, source, lsoaHints)', () => {
     expect(enriched.lsoaCode).not.toBe(place.lsoaCode);
   });
 
-  it('adds ward, 2021 LSOA, postcode district and polling district, and keeps every other field', () => {
+  it("adds ward, 2021 LSOA, postcode district, polling district and police.uk's outcome as the latest known, and keeps every other field", () => {
     const [row] = rows;
     const place = placeOf(row!);
     const enriched = parseOrThrow(
@@ -60,7 +60,9 @@ describe('enrich(record, place, source, lsoaHints)', () => {
       lsoa21Code: place.lsoaCode,
       postcodeDistrict: place.postcodeDistrict,
       pollingDistrict: '',
+      outcome: row!.record.lastOutcome,
     });
+    expect(enriched.outcome).not.toBe('');
     expect(enriched.lsoa21Code).toMatch(/^E01\d{6}$/);
     expect(enriched.wardCode).toMatch(/^E05\d{6}$/);
   });

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTCOME_COLUMNS } from '../../src/shared/constants.ts';
 import { openArchiveInputs, type ArchiveInput } from '../../pipeline/archive.ts';
+import { enrich } from '../../pipeline/enrich.ts';
+import { createLocator, loadGeography, type Locator } from '../../pipeline/geo.ts';
 import { normaliseArchiveRow } from '../../pipeline/normalise.ts';
 import { OutcomeIndex, applyLatestOutcome, readOutcomes } from '../../pipeline/outcomes.ts';
 
@@ -29,9 +31,21 @@ function outcomeLine(id: string, month: string, lon: string, lat: string, outcom
   return `${id},${month},West Yorkshire Police,West Yorkshire Police,${lon},${lat},On or near Ainsty Drive,E01011698,Leeds 001A,${outcome}`;
 }
 
+/** A street row as the pipeline enriches it, before the outcomes files are applied. */
+function enriched(row: Record<string, string>) {
+  const normalised = normaliseArchiveRow(row);
+  if (!normalised.ok) throw new Error(normalised.detail);
+  const { record } = normalised;
+  const place = locator.locate(record.longitude, record.latitude);
+  if (place === null) throw new Error(`${record.location} is outside Leeds`);
+  return enrich(record, place, 'archive');
+}
+
 let tmp: string;
 let inputs: ArchiveInput[];
+let locator: Locator;
 beforeAll(async () => {
+  locator = createLocator(await loadGeography('data/reference'));
   tmp = await mkdtemp(path.join(tmpdir(), 'outcomes-test-'));
   // Outcomes files as police.uk lays them out: the outcome month is the file's month.
   const files: Record<string, string[]> = {
@@ -83,23 +97,32 @@ describe('OutcomeIndex', () => {
 });
 
 describe('readOutcomes + applyLatestOutcome', () => {
-  it("replaces a real crime's Last outcome category with its latest outcome", async () => {
+  it("gives a real crime its latest outcome in outcome and keeps police.uk's Last outcome category", async () => {
     const index = new OutcomeIndex();
     const stats = await readOutcomes(inputs[0]!.entries, index);
     expect(stats).toEqual({ read: 5, used: 4, unusable: 1, elsewhere: 0 });
-    const normalised = normaliseArchiveRow(DAMAGE_ROW);
-    if (!normalised.ok) throw new Error(normalised.detail);
-    expect(applyLatestOutcome(normalised.record, index).lastOutcome).toBe(
-      'Offender given a caution',
-    );
+    const crime = applyLatestOutcome(enriched(DAMAGE_ROW), index);
+    expect(crime.outcome).toBe('Offender given a caution');
+    expect(crime.lastOutcome).toBe('Under investigation');
   });
 
-  it('leaves crimes without outcome rows, and anti-social behaviour, as they were', () => {
+  it("gives a crime without outcome rows police.uk's Last outcome category in both fields", async () => {
     const index = new OutcomeIndex();
-    index.add(DAMAGE_ID, '2025-04', 'Offender given a caution');
-    const normalised = normaliseArchiveRow({ ...DAMAGE_ROW, 'Crime ID': '' });
-    if (!normalised.ok) throw new Error(normalised.detail);
-    expect(applyLatestOutcome(normalised.record, index)).toBe(normalised.record);
+    await readOutcomes(inputs[0]!.entries, index);
+    const crime = enriched({ ...DAMAGE_ROW, 'Crime ID': 'c'.repeat(64) });
+    expect(applyLatestOutcome(crime, index)).toBe(crime);
+    expect(crime.lastOutcome).toBe('Under investigation');
+    expect(crime.outcome).toBe('Under investigation');
+  });
+
+  it('ignores an outcome dated before the crime, and leaves a record without a Crime ID as it was', () => {
+    const index = new OutcomeIndex();
+    index.add(DAMAGE_ID, '2025-01', 'Offender given a caution');
+    const crime = enriched(DAMAGE_ROW);
+    expect(applyLatestOutcome(crime, index).outcome).toBe('Under investigation');
+    const noId = enriched({ ...DAMAGE_ROW, 'Crime ID': '' });
+    index.add('', '2025-04', 'Offender fined');
+    expect(applyLatestOutcome(noId, index)).toBe(noId);
   });
 
   it('skips rows that keep(lon, lat) rejects', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STREET_COLUMNS } from '../../src/shared/constants.ts';
+import { MASTER_COLUMNS, STREET_COLUMNS } from '../../src/shared/constants.ts';
 import type { CrimeRecord, EnrichedCrime, SourceKind } from '../../src/shared/schema.ts';
 import { openArchiveInputs, type ArchiveInput } from '../../pipeline/archive.ts';
 import { listApiMonths } from '../../pipeline/api-months.ts';
@@ -12,6 +12,7 @@ import { enrich, type LsoaHints } from '../../pipeline/enrich.ts';
 import { createLocator, loadGeography, type Locator } from '../../pipeline/geo.ts';
 import { coordinateKey } from '../../src/shared/coordinates.ts';
 import { chooseMonthSources, type MonthPlan } from '../../pipeline/merge.ts';
+import { OutcomeIndex } from '../../pipeline/outcomes.ts';
 import { processMonth } from '../../pipeline/process-month.ts';
 
 const SLICE = 'tests/fixtures/pipeline/slice/archive';
@@ -42,13 +43,14 @@ async function plansOf(root: string): Promise<MonthPlan[]> {
   return chooseMonthSources(inputs.flatMap((i) => i.entries)).months;
 }
 
-async function run(plan: MonthPlan, hints?: LsoaHints) {
+async function run(plan: MonthPlan, hints?: LsoaHints, outcomes?: OutcomeIndex) {
   const chunks: string[] = [];
   const result = await processMonth(
     plan,
     PROVENANCE,
     {
       enrich: enricher(plan.source, hints),
+      outcomes,
       postcodeApproximate: (record) =>
         locator.locate(record.longitude, record.latitude)?.postcodeApproximate ?? false,
     },
@@ -57,7 +59,7 @@ async function run(plan: MonthPlan, hints?: LsoaHints) {
     },
   );
   const rows = [];
-  for await (const row of readCsv(Readable.from([chunks.join('')]), 'out', STREET_COLUMNS)) {
+  for await (const row of readCsv(Readable.from([chunks.join('')]), 'out', MASTER_COLUMNS)) {
     rows.push(row.values);
   }
   return { ...result, rows };
@@ -98,6 +100,37 @@ describe('processMonth', () => {
     });
     // Both anti-social behaviour rows at Saxon Grove are kept: blank IDs are never duplicates.
     expect(rows.filter((r) => r['Location'] === 'On or near Saxon Grove')).toHaveLength(2);
+  });
+
+  it("writes a later outcome from the outcomes files in Outcome, keeping police.uk's Last outcome category, and counts it", async () => {
+    const march = (await plansOf(SLICE)).find((p) => p.month === '2025-03')!;
+    const before = await run(march);
+    const [first] = before.rows;
+    const id = first?.['Crime ID'] ?? '';
+    expect(first?.['Last outcome category']).toBe('Unable to prosecute suspect');
+    const outcomes = new OutcomeIndex();
+    outcomes.add(id, '2025-05', 'Offender given a caution');
+    const after = await run(march, undefined, outcomes);
+
+    const changed = after.rows.find((r) => r['Crime ID'] === id);
+    expect(changed?.['Last outcome category']).toBe('Unable to prosecute suspect');
+    expect(changed?.['Outcome']).toBe('Offender given a caution');
+    // Every other crime has no outcome row: its Outcome is police.uk's Last outcome category.
+    const others = after.rows.filter((r) => r['Crime ID'] !== id);
+    expect(others).toHaveLength(before.rows.length - 1);
+    for (const row of others) expect(row['Outcome']).toBe(row['Last outcome category']);
+    expect(before.rows.every((r) => r['Outcome'] === r['Last outcome category'])).toBe(true);
+
+    // The ward's outcome figures count the latest outcome.
+    const ward = changed?.['Ward Code'] ?? '';
+    const outcomesBefore = before.summary.wardOutcome[ward] ?? {};
+    const outcomesAfter = after.summary.wardOutcome[ward] ?? {};
+    expect(outcomesAfter['Offender given a caution']).toBe(
+      (outcomesBefore['Offender given a caution'] ?? 0) + 1,
+    );
+    expect(outcomesAfter['Unable to prosecute suspect'] ?? 0).toBe(
+      (outcomesBefore['Unable to prosecute suspect'] ?? 0) - 1,
+    );
   });
 
   it('counts the kept rows by force as the files name them', async () => {

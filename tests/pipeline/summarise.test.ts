@@ -48,7 +48,7 @@ describe('createMonthSummariser(meta) over the real March 2025 rows', () => {
   });
 
   it('stores an empty outcome as "No outcome recorded" (anti-social behaviour has none)', () => {
-    const empty = rows.filter((r) => r.lastOutcome === '');
+    const empty = rows.filter((r) => r.outcome === '');
     expect(empty.length).toBeGreaterThan(0);
     expect(empty.every((r) => r.crimeType === 'Anti-social behaviour')).toBe(true);
     const recorded = Object.values(summary.wardOutcome).reduce(

@@ -66,6 +66,7 @@ export function sampleMonth(month: string): EnrichedCrime[] {
       lsoaName: row['LSOA name'] ?? '',
       crimeType,
       lastOutcome: row['Last outcome category'] ?? '',
+      outcome: row['Last outcome category'] ?? '',
       context: row['Context'] ?? '',
       wardCode: ward.code,
       wardName: ward.name,
