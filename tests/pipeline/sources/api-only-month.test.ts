@@ -13,6 +13,7 @@ import { createMemoryReporter } from '../../../pipeline/report.ts';
 import { siteDataSchema } from '../../../src/shared/schema.ts';
 import { buildArchive, sampleRows, toApiCrime } from '../../support/police-fixtures.ts';
 import { ReplayServer, type RecordedRequest } from '../../support/replay-server.ts';
+import { replaySources } from '../../support/replay-sources.ts';
 
 const FAST_HTTP = { minBackoffMs: 1, maxBackoffMs: 5, retries: 2, timeoutMs: 5000 };
 /** The newest archive; every later month is only in the API. */
@@ -76,12 +77,7 @@ function options(out: string, selection: CliOptions['fetch']): CliOptions {
     out,
     fetch: {
       ...selection,
-      overrides: {
-        policeArchiveBaseUrl: `${server.url}data/archive/`,
-        policeApiBaseUrl: `${server.url}api/`,
-        postcodesBaseUrl: `${server.url}postcodes-io/`,
-        leedsMapServerUrl: `${server.url}mapserver`,
-      },
+      overrides: replaySources(server),
       http: FAST_HTTP,
     },
   };

@@ -11,6 +11,7 @@ import { fetchSources, type FetchSourcesOptions } from '../../../pipeline/source
 import { newestPublishedMonth, planArchives } from '../../../pipeline/sources/months.ts';
 import { archiveEntries, buildArchive, sampleStreetFile } from '../../support/police-fixtures.ts';
 import { ReplayServer } from '../../support/replay-server.ts';
+import { replaySources } from '../../support/replay-sources.ts';
 import { buildZip } from '../../support/zip-writer.ts';
 
 const FAST_HTTP = { minBackoffMs: 1, maxBackoffMs: 5, retries: 3, timeoutMs: 2000 };
@@ -33,13 +34,7 @@ function options(selection: FetchSourcesOptions['selection']): FetchSourcesOptio
   return {
     selection,
     cacheRoot,
-    config: resolveSourceConfig(
-      {},
-      {
-        policeArchiveBaseUrl: `${server.url}data/archive/`,
-        policeApiBaseUrl: `${server.url}api/`,
-      },
-    ),
+    config: resolveSourceConfig({}, replaySources(server)),
     http: FAST_HTTP,
     log: (m) => logs.push(m),
   };

@@ -20,6 +20,7 @@ import {
 } from '../../../pipeline/sources/police-api.ts';
 import { buildArchive, sampleRows, toApiCrime } from '../../support/police-fixtures.ts';
 import { ReplayServer, type RecordedRequest } from '../../support/replay-server.ts';
+import { replaySources } from '../../support/replay-sources.ts';
 
 const FAST_HTTP = { minBackoffMs: 1, maxBackoffMs: 5, retries: 3, timeoutMs: 2000 };
 /** The replay server's stand-in for police.uk's 10,000: low enough that real Leeds months must be split. */
@@ -158,13 +159,7 @@ describe('fetchSources() for a month only the API has', () => {
     return {
       selection: { month: '2025-03' },
       cacheRoot,
-      config: resolveSourceConfig(
-        {},
-        {
-          policeArchiveBaseUrl: `${server.url}data/archive/`,
-          policeApiBaseUrl: `${server.url}api/`,
-        },
-      ),
+      config: resolveSourceConfig({}, replaySources(server)),
       http: FAST_HTTP,
       log: (m) => logs.push(m),
     };

@@ -23,6 +23,7 @@ import { coordinateKey } from '../../../src/shared/coordinates.ts';
 import { MASTER_COLUMNS, STREET_COLUMNS } from '../../../src/shared/constants.ts';
 import { sampleRows, toApiCrime } from '../../support/police-fixtures.ts';
 import { ReplayServer, type RecordedRequest } from '../../support/replay-server.ts';
+import { replaySources } from '../../support/replay-sources.ts';
 import { buildZip } from '../../support/zip-writer.ts';
 
 const FAST_HTTP = { minBackoffMs: 1, maxBackoffMs: 5, retries: 2, timeoutMs: 5000 };
@@ -259,12 +260,7 @@ function onlineOptions(out: string): CliOptions {
     out,
     fetch: {
       selection: { latest: true },
-      overrides: {
-        policeArchiveBaseUrl: `${server.url}data/archive/`,
-        policeApiBaseUrl: `${server.url}api/`,
-        postcodesBaseUrl: `${server.url}postcodes-io/`,
-        leedsMapServerUrl: `${server.url}${MAP_SERVER}`,
-      },
+      overrides: replaySources(server, MAP_SERVER),
       http: FAST_HTTP,
     },
   };
