@@ -17,7 +17,7 @@ import { writeFileAtomic } from '../write.ts';
 /** Months kept per piece: a year covers the seasons. */
 export const LEAF_HISTORY_MONTHS = 12;
 /** Earlier months a piece is compared with (the most recent ones). */
-const COMPARED_MONTHS = 3;
+export const COMPARED_MONTHS = 3;
 /**
  * An answer below this fraction of the smallest of the recent months is "short". Month to
  * month a piece of a few hundred crimes moves by a tenth or two; half of its quietest recent
@@ -87,8 +87,11 @@ export function priorCounts(
     .sort(([a], [b]) => b.localeCompare(a))
     .slice(0, COMPARED_MONTHS)
     .map(([m, count]) => ({ month: m, count }));
-  if (months.length === 0) return undefined;
-  return { months, floor: Math.min(...months.map((m) => m.count)), from: 'history' };
+  return months.length === 0 ? undefined : priorOf(months, 'history');
+}
+
+function priorOf(months: PriorCounts['months'], from: PriorCounts['from']): PriorCounts {
+  return { months, floor: Math.min(...months.map((m) => m.count)), from };
 }
 
 /** The crimes of an earlier month, as points (longitude, latitude). */
@@ -120,7 +123,7 @@ export function priorFromEarlierMonths(
       }
       return { month, count };
     });
-  return { months, floor: Math.min(...months.map((m) => m.count)), from: 'earlier-months' };
+  return priorOf(months, 'earlier-months');
 }
 
 export type LeafVerdict = 'ok' | 'empty' | 'short';

@@ -5,13 +5,12 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readCsv } from '../csv.ts';
-import type { EarlierMonth } from './api-leaf-history.ts';
+import { COMPARED_MONTHS, type EarlierMonth } from './api-leaf-history.ts';
 import type { SourcePaths } from './cache.ts';
 import { addMonths } from '../../src/shared/months.ts';
 
-/** Months looked back for cached data; the three newest found are compared. */
+/** Months looked back for cached data; the COMPARED_MONTHS newest found are compared. */
 const LOOK_BACK_MONTHS = 12;
-const WANTED = 3;
 
 export async function readEarlierMonths(
   paths: SourcePaths,
@@ -19,7 +18,7 @@ export async function readEarlierMonths(
   forces: readonly string[],
 ): Promise<EarlierMonth[]> {
   const found: EarlierMonth[] = [];
-  for (let back = 1; back <= LOOK_BACK_MONTHS && found.length < WANTED; back += 1) {
+  for (let back = 1; back <= LOOK_BACK_MONTHS && found.length < COMPARED_MONTHS; back += 1) {
     const earlier = addMonths(month, -back);
     const points =
       (await archivePoints(paths, earlier, forces)) ?? (await apiPoints(paths, earlier));
