@@ -2,18 +2,17 @@
 // (no archive month beside it), and a month whose API answer lost a piece of Leeds fails
 // loudly and leaves the previous outputs as they were. Against a replay of police.uk on
 // 127.0.0.1 serving the real sample rows of 2025-03 as crimes-street JSON.
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as turf from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runPipeline, StepError, type CliOptions } from '../../../pipeline/cli.ts';
 import { createMemoryReporter } from '../../../pipeline/report.ts';
 import { siteDataSchema } from '../../../src/shared/schema.ts';
 import { buildArchive, sampleRows, toApiCrime } from '../../support/police-fixtures.ts';
 import { ReplayServer, type RecordedRequest } from '../../support/replay-server.ts';
-import { replaySources } from '../../support/replay-sources.ts';
+import { replayPerTest, replaySources } from '../../support/replay-sources.ts';
 
 const FAST_HTTP = { minBackoffMs: 1, maxBackoffMs: 5, retries: 2, timeoutMs: 5000 };
 /** The newest archive; every later month is only in the API. */
@@ -108,15 +107,11 @@ async function snapshot(out: string): Promise<Record<string, string>> {
   return Object.fromEntries(Object.entries(files).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-beforeEach(async () => {
-  server = await ReplayServer.start();
+replayPerTest('api-only-month-', async (s, d) => {
+  server = s;
+  dir = d;
   emptyPiece = false;
-  dir = await mkdtemp(path.join(tmpdir(), 'api-only-month-'));
   await mkdir(path.join(dir, 'fetched-only'));
-});
-afterEach(async () => {
-  await server.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
 describe('runPipeline --latest when the newest month is only in the API', () => {

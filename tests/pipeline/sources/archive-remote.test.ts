@@ -1,8 +1,7 @@
-import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import yauzl from 'yauzl';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { downloadResumable, probeArchive } from '../../../pipeline/sources/archive-remote.ts';
 import { readMonthManifest, sourcePaths } from '../../../pipeline/sources/cache.ts';
 import { resolveSourceConfig } from '../../../pipeline/sources/config.ts';
@@ -11,7 +10,7 @@ import { fetchSources, type FetchSourcesOptions } from '../../../pipeline/source
 import { newestPublishedMonth, planArchives } from '../../../pipeline/sources/months.ts';
 import { archiveEntries, buildArchive, sampleStreetFile } from '../../support/police-fixtures.ts';
 import { ReplayServer } from '../../support/replay-server.ts';
-import { replaySources } from '../../support/replay-sources.ts';
+import { replayPerTest, replaySources } from '../../support/replay-sources.ts';
 import { buildZip } from '../../support/zip-writer.ts';
 
 const FAST_HTTP = { minBackoffMs: 1, maxBackoffMs: 5, retries: 3, timeoutMs: 2000 };
@@ -20,14 +19,10 @@ let server: ReplayServer;
 let cacheRoot: string;
 let logs: string[];
 
-beforeEach(async () => {
-  server = await ReplayServer.start();
-  cacheRoot = await mkdtemp(path.join(tmpdir(), 'sources-archive-'));
+replayPerTest('sources-archive-', (s, d) => {
+  server = s;
+  cacheRoot = d;
   logs = [];
-});
-afterEach(async () => {
-  await server.close();
-  await rm(cacheRoot, { recursive: true, force: true });
 });
 
 function options(selection: FetchSourcesOptions['selection']): FetchSourcesOptions {

@@ -1,9 +1,8 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as turf from '@turf/turf';
 import type { Feature, Polygon } from 'geojson';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   emptyHistory,
   recordMonth,
@@ -20,7 +19,7 @@ import {
 } from '../../../pipeline/sources/police-api.ts';
 import { buildArchive, sampleRows, toApiCrime } from '../../support/police-fixtures.ts';
 import { ReplayServer, type RecordedRequest } from '../../support/replay-server.ts';
-import { replaySources } from '../../support/replay-sources.ts';
+import { replayPerTest, replaySources } from '../../support/replay-sources.ts';
 
 const FAST_HTTP = { minBackoffMs: 1, maxBackoffMs: 5, retries: 3, timeoutMs: 2000 };
 /** The replay server's stand-in for police.uk's 10,000: low enough that real Leeds months must be split. */
@@ -75,14 +74,10 @@ function serveCrimesStreet(published: readonly string[]): void {
   server.route('POST', '/api/crimes-street/all-crime', handler);
 }
 
-beforeEach(async () => {
-  server = await ReplayServer.start();
-  cacheRoot = await mkdtemp(path.join(tmpdir(), 'sources-api-'));
+replayPerTest('sources-api-', (s, d) => {
+  server = s;
+  cacheRoot = d;
   logs = [];
-});
-afterEach(async () => {
-  await server.close();
-  await rm(cacheRoot, { recursive: true, force: true });
 });
 
 describe('fetchMonthCrimes() against a crimes-street replay', () => {

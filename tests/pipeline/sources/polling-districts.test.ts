@@ -1,9 +1,8 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as turf from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HttpClient } from '../../../pipeline/sources/http.ts';
 import {
   dissolveWards,
@@ -11,6 +10,7 @@ import {
   ringsToGeometry,
 } from '../../../pipeline/sources/polling-districts.ts';
 import { ReplayServer, type RecordedRequest } from '../../support/replay-server.ts';
+import { replayPerTest } from '../../support/replay-sources.ts';
 
 const WARDS = JSON.parse(
   await readFile(path.join('tests', 'fixtures', 'boundaries', 'lcc-wards-2018.geojson'), 'utf8'),
@@ -83,14 +83,10 @@ function layerQuery(request: RecordedRequest) {
 
 let server: ReplayServer;
 let dir: string;
-beforeEach(async () => {
-  server = await ReplayServer.start();
+replayPerTest('polling-', (s, d) => {
+  server = s;
+  dir = d;
   server.route('GET', '/arcgis/rest/services/Public/Boundary/MapServer/7/query', layerQuery);
-  dir = await mkdtemp(path.join(tmpdir(), 'polling-'));
-});
-afterEach(async () => {
-  await server.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
 describe('fetchPollingDistricts() against an ArcGIS replay', () => {

@@ -5,12 +5,11 @@
 // (2025-03, fetched), each holding every sample row of that month farther than 1 km from an
 // LS postcode plus some ordinary rows.
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as turf from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runPipeline, StepError, type CliOptions } from '../../../pipeline/cli.ts';
 import { formatCsvRow, readCsv } from '../../../pipeline/csv.ts';
 import { createMemoryReporter } from '../../../pipeline/report.ts';
@@ -23,7 +22,7 @@ import { coordinateKey } from '../../../src/shared/coordinates.ts';
 import { MASTER_COLUMNS, STREET_COLUMNS } from '../../../src/shared/constants.ts';
 import { sampleRows, toApiCrime } from '../../support/police-fixtures.ts';
 import { ReplayServer, type RecordedRequest } from '../../support/replay-server.ts';
-import { replaySources } from '../../support/replay-sources.ts';
+import { replayPerTest, replaySources } from '../../support/replay-sources.ts';
 import { buildZip } from '../../support/zip-writer.ts';
 
 const FAST_HTTP = { minBackoffMs: 1, maxBackoffMs: 5, retries: 2, timeoutMs: 5000 };
@@ -277,22 +276,18 @@ async function masterRows(out: string) {
 
 const postcodeRequests = () => server.requestsTo('/postcodes-io/postcodes');
 
-beforeEach(async () => {
-  server = await ReplayServer.start();
+replayPerTest('postcodes-pipeline-', async (s, d) => {
+  server = s;
+  dir = d;
   await servePoliceUk();
   await servePollingDistricts();
   answered = new Map();
-  dir = await mkdtemp(path.join(tmpdir(), 'postcodes-pipeline-'));
   const monthDir = path.join(dir, 'archive', ARCHIVE_MONTH);
   await mkdir(monthDir, { recursive: true });
   await writeFile(
     path.join(monthDir, `${ARCHIVE_MONTH}-west-yorkshire-street.csv`),
     csvOf(ARCHIVE_SLICE.rows),
   );
-});
-afterEach(async () => {
-  await server.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
 describe('runPipeline without --offline: the postcodes step', () => {

@@ -1,7 +1,6 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HttpClient } from '../../../pipeline/sources/http.ts';
 import {
   MAX_GEOLOCATIONS_PER_REQUEST,
@@ -12,6 +11,7 @@ import {
 import { coordinateKey } from '../../../src/shared/coordinates.ts';
 import { sampleRows } from '../../support/police-fixtures.ts';
 import { ReplayServer, type RecordedRequest } from '../../support/replay-server.ts';
+import { replayPerTest } from '../../support/replay-sources.ts';
 
 const POSTCODES = (await readFile(path.join('data', 'reference', 'postcodes-ls.csv'), 'utf8'))
   .trim()
@@ -75,14 +75,10 @@ function bulkReverse(request: RecordedRequest) {
 
 let server: ReplayServer;
 let dir: string;
-beforeEach(async () => {
-  server = await ReplayServer.start();
+replayPerTest('postcodes-', (s, d) => {
+  server = s;
+  dir = d;
   server.route('POST', '/postcodes', bulkReverse);
-  dir = await mkdtemp(path.join(tmpdir(), 'postcodes-'));
-});
-afterEach(async () => {
-  await server.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
 describe('reverseGeocode(points) against a postcodes.io replay', () => {
