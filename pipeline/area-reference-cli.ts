@@ -64,7 +64,16 @@ async function main(): Promise<void> {
   const codes = lsoas.features.map((f) =>
     String(f.properties?.[area.boundaries.lsoas.codeProperty]),
   );
-  const rows = parseNomisResidents(await readFile(nomis, 'utf8'), nomis);
+  let nomisText: string;
+  try {
+    nomisText = await readFile(nomis, 'utf8');
+  } catch (error) {
+    throw new Error(
+      `${nomis}: cannot read the Nomis file: give --nomis the TS001 (usual residents) CSV by LSOA 2021 for England and Wales`,
+      { cause: error },
+    );
+  }
+  const rows = parseNomisResidents(nomisText, nomis);
   const population = districtPopulationCsv(rows, codes, nomis);
   // Both files are made before either is written, so a bad Nomis file leaves the old pair.
   await writeFileAtomic(
