@@ -4,11 +4,9 @@
 //
 //   npm run area-reference -- <slug> --nomis <TS001 CSV from Nomis>
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
-import { parseArea } from '../src/shared/area.ts';
-import { AREA_FILE, AREAS_DIR } from './area.ts';
+import { readAreaConfig } from './area.ts';
 import { helpText, parseCommandArgs, stringValue, UsageError, type CommandSpec } from './args.ts';
 import { dissolveWards } from './district-outline.ts';
 import { districtPopulationCsv, parseNomisResidents } from './nomis-population.ts';
@@ -55,24 +53,34 @@ async function main(): Promise<void> {
   if (slug === undefined || nomis === undefined) {
     throw new UsageError('give the area and the Nomis file: <slug> --nomis FILE (see --help)');
   }
-  const areaFile = path.join(AREAS_DIR, slug, AREA_FILE);
-  const area = parseArea(await readJson(areaFile), areaFile);
+  const area = await readAreaConfig(slug);
 
   const wards = (await readJson(area.boundaries.wards.file)) as FeatureCollection<
     Polygon | MultiPolygon
   >;
   const outline = dissolveWards(wards, area.localAuthority);
-  await writeFileAtomic(
-    area.boundaries.outline.file,
-    `${JSON.stringify({ type: 'FeatureCollection', features: [outline] })}\n`,
-  );
 
   const lsoas = (await readJson(area.boundaries.lsoas.file)) as FeatureCollection;
   const codes = lsoas.features.map((f) =>
     String(f.properties?.[area.boundaries.lsoas.codeProperty]),
   );
-  const rows = parseNomisResidents(await readFile(nomis, 'utf8'), nomis);
-  await writeFileAtomic(area.population.file, districtPopulationCsv(rows, codes, nomis));
+  let nomisText: string;
+  try {
+    nomisText = await readFile(nomis, 'utf8');
+  } catch (error) {
+    throw new Error(
+      `${nomis}: cannot read the Nomis file: give --nomis the TS001 (usual residents) CSV by LSOA 2021 for England and Wales`,
+      { cause: error },
+    );
+  }
+  const rows = parseNomisResidents(nomisText, nomis);
+  const population = districtPopulationCsv(rows, codes, nomis);
+  // Both files are made before either is written, so a bad Nomis file leaves the old pair.
+  await writeFileAtomic(
+    area.boundaries.outline.file,
+    `${JSON.stringify({ type: 'FeatureCollection', features: [outline] })}\n`,
+  );
+  await writeFileAtomic(area.population.file, population);
   const result = {
     area: slug,
     outline: area.boundaries.outline.file,

@@ -51,10 +51,14 @@ async function knownAreas(root: string): Promise<string[]> {
 }
 
 /**
- * Read, validate and check data/areas/<slug>/area.json. Throws AreaConfigError (every bad
- * field) or AreaLoadError (no such area, unreadable JSON, missing files, each named).
+ * Read and validate data/areas/<slug>/area.json, without looking for the files it names (the
+ * area-reference command makes some of them). Throws AreaConfigError (every bad field) or
+ * AreaLoadError (not an area name, no such area, unreadable JSON, slug not the folder's).
  */
-export async function loadArea(slug: string, options: LoadAreaOptions = {}): Promise<LoadedArea> {
+export async function readAreaConfig(
+  slug: string,
+  options: LoadAreaOptions = {},
+): Promise<AreaConfig> {
   const root = path.resolve(options.root ?? '.');
   if (!SLUG.test(slug)) {
     throw new AreaLoadError(
@@ -90,6 +94,18 @@ export async function loadArea(slug: string, options: LoadAreaOptions = {}): Pro
       `${source}: slug is "${config.slug}" but the folder is "${slug}": make them the same.`,
     );
   }
+  return config;
+}
+
+/**
+ * Read, validate and check data/areas/<slug>/area.json. Throws AreaConfigError (every bad
+ * field) or AreaLoadError (no such area, unreadable JSON, missing files, each named).
+ */
+export async function loadArea(slug: string, options: LoadAreaOptions = {}): Promise<LoadedArea> {
+  const root = path.resolve(options.root ?? '.');
+  const config = await readAreaConfig(slug, options);
+  const dir = path.join(root, AREAS_DIR, slug);
+  const source = path.relative(root, path.join(dir, AREA_FILE));
   const named: [field: string, relative: string | undefined][] = [
     ['boundaries.wards.file', config.boundaries.wards.file],
     ['boundaries.lsoas.file', config.boundaries.lsoas.file],

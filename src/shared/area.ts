@@ -75,35 +75,31 @@ const lsoaBoundariesSchema = z
   })
   .strict();
 
+/** What every kind of centre has: how pages name it ("city centre"). */
+const centreBase = z.object({
+  label: nonEmpty('the words pages use for it, e.g. "city centre"'),
+});
+
 const centreSchema = z.discriminatedUnion(
   'kind',
   [
-    z
-      .object({
+    centreBase
+      .extend({
         kind: z.literal('postcode-districts'),
-        /** How pages name it: "city centre". */
-        label: nonEmpty('the words pages use for it, e.g. "city centre"'),
         districts: z
           .array(z.string().regex(POSTCODE_DISTRICT, 'must be a postcode district such as LS1'))
           .min(1, 'list at least one postcode district'),
       })
       .strict(),
-    z
-      .object({
+    centreBase
+      .extend({
         kind: z.literal('wards'),
-        label: nonEmpty('the words pages use for it, e.g. "city centre"'),
         wards: z
           .array(z.string().regex(WARD_CODE, 'must be an ONS ward code such as E05010868'))
           .min(1, 'list at least one ward code'),
       })
       .strict(),
-    z
-      .object({
-        kind: z.literal('polygon'),
-        label: nonEmpty('the words pages use for it, e.g. "city centre"'),
-        file: filePath,
-      })
-      .strict(),
+    centreBase.extend({ kind: z.literal('polygon'), file: filePath }).strict(),
   ],
   { error: 'must have kind "postcode-districts", "wards" or "polygon", or be null for no centre' },
 );

@@ -1,13 +1,13 @@
 // The base map's tile server and credit are set when the site is built (PUBLIC_TILE_URL,
 // PUBLIC_TILE_ATTRIBUTION). This builds the site a second time, with both set, into a
 // temporary folder, and checks that the map asks that server for its tiles and credits it.
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import chromium from '@sparticuz/chromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium as playwright, type Browser } from 'playwright-core';
+import { buildSite } from '../support/astro-build.ts';
 import { serveStatic, type StaticServer } from '../support/static-server.ts';
 import { TILE_HOST } from './support.ts';
 import { waitForMap } from './map-page.ts';
@@ -23,30 +23,12 @@ let outDir: string;
 let server: StaticServer;
 let browser: Browser;
 
-async function build(out: string): Promise<void> {
-  const astro = path.resolve('node_modules/astro/bin/astro.mjs');
-  const child = spawn(process.execPath, [astro, 'build', '--outDir', out], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      ASTRO_TELEMETRY_DISABLED: '1',
-      PUBLIC_TILE_URL: TILE_URL,
-      PUBLIC_TILE_ATTRIBUTION: ATTRIBUTION,
-    },
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', resolve);
-  });
-  if (code !== 0) throw new Error(`astro build failed (exit ${code}):\n${output.slice(-4000)}`);
-}
-
 beforeAll(async () => {
   outDir = await mkdtemp(path.join(tmpdir(), 'leeds-tiles-'));
-  await build(outDir);
+  await buildSite({
+    outDir,
+    env: { PUBLIC_TILE_URL: TILE_URL, PUBLIC_TILE_ATTRIBUTION: ATTRIBUTION },
+  });
   server = await serveStatic(outDir);
   browser = await playwright.launch({
     executablePath: await chromium.executablePath(),

@@ -2,7 +2,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AreaLoadError, loadArea } from '../../pipeline/area.ts';
+import { AreaLoadError, loadArea, readAreaConfig } from '../../pipeline/area.ts';
 import { AreaConfigError } from '../../src/shared/area.ts';
 import { loadGeography } from '../../pipeline/reference.ts';
 
@@ -164,6 +164,24 @@ describe('loadArea(slug)', () => {
 
     it('refuses a slug that is not an area name, such as a path', async () => {
       await expect(loadArea('../sheffield', { root })).rejects.toThrow(/is not an area name/);
+    });
+
+    it('readAreaConfig(slug) reads an area whose derived files are not made yet', async () => {
+      await rm(path.join(root, 'data', 'areas', 'sheffield', 'outline.geojson'));
+      await rm(path.join(root, 'data', 'areas', 'sheffield', 'population-lsoa21.csv'));
+      await expect(readAreaConfig('sheffield', { root })).resolves.toMatchObject({
+        slug: 'sheffield',
+        boundaries: { outline: { file: 'data/areas/sheffield/outline.geojson' } },
+      });
+    });
+
+    it('readAreaConfig(slug) refuses what loadArea refuses before looking for files', async () => {
+      await expect(readAreaConfig('../sheffield', { root })).rejects.toThrow(/is not an area name/);
+      await expect(readAreaConfig('rotherham', { root })).rejects.toThrow(/^No area "rotherham"/);
+      await editArea((a) => (a.slug = 'leeds'));
+      await expect(readAreaConfig('sheffield', { root })).rejects.toThrow(
+        'slug is "leeds" but the folder is "sheffield"',
+      );
     });
   });
 });
