@@ -15,7 +15,7 @@ import { probeArchive } from './sources/archive-remote.ts';
 import { resolveSourceConfig, sourceUrl } from './sources/config.ts';
 import { HttpClient, type Log } from './sources/http.ts';
 import { monthRange } from '../src/shared/months.ts';
-import { checkMonth, newestPublishedMonth } from './sources/months.ts';
+import { parseMonthArgument, newestPublishedMonth } from './sources/months.ts';
 import { fetchCrimeDates } from './sources/police-api.ts';
 
 /** The pipeline's own month choices (see `npm run pipeline -- --help`). */
@@ -31,7 +31,7 @@ export function firstMonthSetting(env: Readonly<Record<string, string | undefine
   const value = env['REFRESH_FIRST_MONTH']?.trim();
   if (!value) return DEFAULT_FIRST_MONTH;
   try {
-    return checkMonth(value, 'REFRESH_FIRST_MONTH');
+    return parseMonthArgument(value, 'REFRESH_FIRST_MONTH');
   } catch (error) {
     throw new MonthChoiceError((error as Error).message, { cause: error });
   }

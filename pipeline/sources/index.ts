@@ -31,7 +31,7 @@ import {
 } from './http.ts';
 import { monthRange } from '../../src/shared/months.ts';
 import { readEarlierMonths } from './earlier-months.ts';
-import { checkMonth, newestPublishedMonth, planArchives } from './months.ts';
+import { parseMonthArgument, newestPublishedMonth, planArchives } from './months.ts';
 import { areaKey, readLeafHistory, recordMonth, writeLeafHistory } from './api-leaf-history.ts';
 import {
   districtQueryPolygons,
@@ -105,11 +105,11 @@ export async function fetchSources(options: FetchSourcesOptions): Promise<FetchS
   if ('latest' in selection) {
     wanted = [newestPublishedMonth(latest.month, await crimeDates())];
   } else if ('month' in selection) {
-    wanted = [checkMonth(selection.month, '--month')];
+    wanted = [parseMonthArgument(selection.month, '--month')];
   } else {
     wanted = monthRange(
-      checkMonth(selection.from, '--range FROM'),
-      checkMonth(selection.to, '--range TO'),
+      parseMonthArgument(selection.from, '--range FROM'),
+      parseMonthArgument(selection.to, '--range TO'),
     );
   }
 
@@ -406,7 +406,7 @@ export function fetchOptionsFromArgs(values: Readonly<Record<string, ArgValue>>)
 } {
   const month = (value: string, what: string) => {
     try {
-      return checkMonth(value, what);
+      return parseMonthArgument(value, what);
     } catch (cause) {
       throw new UsageError((cause as Error).message, { cause });
     }

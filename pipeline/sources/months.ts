@@ -5,7 +5,11 @@ import { MONTH_PATTERN } from '../../src/shared/schema.ts';
 /** Each police.uk archive YYYY-MM.zip holds the 36 months ending at YYYY-MM. */
 export const ARCHIVE_SPAN_MONTHS = 36;
 
-export function checkMonth(month: string, what: string): string {
+/**
+ * A month given by a person (a command-line option or a setting), checked as YYYY-MM; `what`
+ * names where it was given, for the error.
+ */
+export function parseMonthArgument(month: string, what: string): string {
   if (!MONTH_PATTERN.test(month)) {
     throw new Error(`${what}: "${month}" is not a month; write it as YYYY-MM, e.g. 2025-03`);
   }
