@@ -4,7 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { CrimeType } from '../src/shared/constants.ts';
 import type { ChangeEntry, ChangeLog, RevisedMonth } from '../src/shared/change-log.ts';
 import type { MonthProvenance, SiteData } from '../src/shared/schema.ts';
-import { addMonths } from '../src/shared/months.ts';
+import { addMonths, sourceLabel } from '../src/shared/months.ts';
 
 export interface MonthChange {
   month: string;
@@ -168,10 +168,6 @@ function signed(n: number): string {
   return n > 0 ? `+${n}` : String(n);
 }
 
-function sourceText(p: { source: string; snapshot: string }): string {
-  return p.source === 'api' ? `API ${p.snapshot}` : `archive ${p.snapshot}`;
-}
-
 /** The data commit's message: the subject names the months added and revised. */
 export function commitMessage(entry: ChangeEntry): string {
   const parts: string[] = [];
@@ -184,13 +180,13 @@ export function commitMessage(entry: ChangeEntry): string {
   if (parts.length === 0) parts.push('update derived figures');
   const body: string[] = [];
   for (const a of entry.added) {
-    body.push(`Added ${a.month}: ${a.rows} crimes from ${sourceText(a)}.`);
+    body.push(`Added ${a.month}: ${a.rows} crimes from ${sourceLabel(a)}.`);
   }
   for (const r of entry.revised) {
     const types = r.byType.map((t) => `${t.type} ${signed(t.after - t.before)}`).join(', ');
     body.push(
       `Revised ${r.month}: ${r.before.rows} -> ${r.after.rows} crimes ` +
-        `(${signed(r.after.rows - r.before.rows)}), ${sourceText(r.before)} -> ${sourceText(r.after)}` +
+        `(${signed(r.after.rows - r.before.rows)}), ${sourceLabel(r.before)} -> ${sourceLabel(r.after)}` +
         (types ? `; ${types}.` : '.'),
     );
   }

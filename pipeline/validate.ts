@@ -6,7 +6,6 @@ import {
   type Coverage,
   type DropCounts,
   type DropReason,
-  type MonthProvenance,
   type SiteData,
 } from '../src/shared/schema.ts';
 import { applyApprovals, type Approval, type ApprovedException } from './approvals.ts';
@@ -18,6 +17,7 @@ import {
   type Expected,
   type RoutineRevision,
 } from './gate.ts';
+import { sourceLabel } from '../src/shared/months.ts';
 import { diffMonths, type MonthChange } from './provenance.ts';
 
 /**
@@ -287,10 +287,6 @@ const COVERAGE_HINTS: Record<(typeof REQUIRED_COVERAGE)[number], string> = {
     'nearest LS district, for the WF and BD edges): check data/reference/postcodes-ls.csv',
 };
 
-export function describeSource(p: Pick<MonthProvenance, 'source' | 'snapshot'>): string {
-  return p.source === 'api' ? `API snapshot ${p.snapshot}` : `archive ${p.snapshot}`;
-}
-
 export function formatPercent(fraction: number, signed = false): string {
   const text = `${(fraction * 100).toFixed(Math.abs(fraction) < 0.01 ? 2 : 1)}%`;
   return signed && fraction > 0 ? `+${text}` : text;
@@ -310,8 +306,8 @@ export function formatReport(report: ValidationReport): string {
   if (report.added.length > 0) lines.push(`Months added: ${report.added.join(', ')}.`);
   for (const change of report.revised) {
     const why = change.newSnapshot
-      ? `new source ${describeSource(change.after)} (was ${describeSource(change.before)})`
-      : `same source ${describeSource(change.after)}`;
+      ? `new source ${sourceLabel(change.after)} (was ${sourceLabel(change.before)})`
+      : `same source ${sourceLabel(change.after)}`;
     lines.push(
       `Month revised: ${change.month} ${change.before.rows} -> ${change.after.rows} rows ` +
         `(${formatPercent(change.fraction, true)}), ${why}.`,

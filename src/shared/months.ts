@@ -79,6 +79,14 @@ export function describeSource(p: { source: 'archive' | 'api'; snapshot: string 
   return month ? `police.uk archive of ${longMonth(month)}` : `police.uk archive ${p.snapshot}`;
 }
 
+/**
+ * Where a month came from, short, for reports, logs and commit messages: "archive
+ * 2025-03.zip" or "API snapshot api:2025-04". describeSource is the wording for pages.
+ */
+export function sourceLabel(p: { source: 'archive' | 'api'; snapshot: string }): string {
+  return p.source === 'api' ? `API snapshot ${p.snapshot}` : `archive ${p.snapshot}`;
+}
+
 /** "March" */
 export function monthName(month: string): string {
   return MONTH_NAMES[parts(month).index] ?? '';

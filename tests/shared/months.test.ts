@@ -3,12 +3,20 @@ import {
   addMonths,
   describeMonths,
   describeSource,
+  sourceLabel,
   monthRange,
   monthRuns,
   twelveMonthsTo,
 } from '../../src/shared/months.ts';
 
 describe('months', () => {
+  it('sourceLabel(provenance) names the archive file or the API snapshot, for reports and logs', () => {
+    expect(sourceLabel({ source: 'archive', snapshot: '2025-03.zip' })).toBe('archive 2025-03.zip');
+    expect(sourceLabel({ source: 'api', snapshot: 'api:2025-04' })).toBe(
+      'API snapshot api:2025-04',
+    );
+  });
+
   it('describeSource(provenance) names the archive by its newest month, or the API snapshot', () => {
     expect(describeSource({ source: 'archive', snapshot: 'archive:2025-03' })).toBe(
       'police.uk archive of March 2025',
