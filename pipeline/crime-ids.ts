@@ -9,8 +9,10 @@
 // the cached month files. Each month's IDs are kept beside its cached rows (<month>.csv.ids,
 // valid while the rows file is unchanged), so a monthly run reads 13 hex digits per crime, not
 // every month's rows; a repeated prefix is confirmed on the full IDs before anything is
-// dropped. The prefixes are held as numbers: a substring would keep the whole text it was cut
-// from alive (V8 sliced strings), which held every month file in memory at once. Only a month that loses rows is rewritten, into <cacheDir>/cross-month/.
+// dropped. Only a month that loses rows is rewritten, into <cacheDir>/cross-month/.
+//
+// The prefixes are held as numbers: a substring would keep the whole text it was cut from
+// alive (V8 sliced strings), which held every month file in memory at once.
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
