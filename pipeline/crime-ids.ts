@@ -7,9 +7,12 @@
 //
 // Months are processed in parallel workers and cached, so this runs after the months step over
 // the cached month files. Each month's IDs are kept beside its cached rows (<month>.csv.ids,
-// valid while the rows file is unchanged), so a monthly run reads 16 hex digits per crime, not
+// valid while the rows file is unchanged), so a monthly run reads 13 hex digits per crime, not
 // every month's rows; a repeated prefix is confirmed on the full IDs before anything is
 // dropped. Only a month that loses rows is rewritten, into <cacheDir>/cross-month/.
+//
+// The prefixes are held as numbers: a substring would keep the whole text it was cut from
+// alive (V8 sliced strings), which held every month file in memory at once.
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
@@ -23,9 +26,17 @@ import { masterRow } from './process-month.ts';
 import { DropTally } from './report.ts';
 import { createMonthSummariser } from './summarise.ts';
 
-/** police.uk Crime IDs are 64 hex digits; the first 16 tell them apart (collisions are confirmed). */
+/** police.uk Crime IDs are 64 hex digits; the first 13 tell them apart (collisions are confirmed). */
 const CRIME_ID = /^[0-9a-f]{64}$/;
-const PREFIX_LENGTH = 16;
+/** The most hex digits a double holds exactly (52 bits). */
+const PREFIX_LENGTH = 13;
+/** Starts a sidecar's first line; changed whenever the sidecar's content changes. */
+const SIDECAR_FORMAT = 'prefix13';
+
+/** An ID's prefix as a number: compact, and holding no reference to the text it came from. */
+function prefixOf(id: string): number {
+  return Number.parseInt(id.slice(0, PREFIX_LENGTH), 16);
+}
 
 export const CROSS_MONTH_RULE =
   'a crime belongs to the first month that lists it; a later row with the same Crime ID is dropped';
@@ -44,15 +55,15 @@ export async function dropRepeatsAcrossMonths<T extends CachedMonth>(
   months: readonly T[],
   workDir: string,
 ): Promise<RepeatsDropped<T>> {
-  const firstMonth = new Map<string, number>();
+  const firstMonth = new Map<number, number>();
   /** Month index -> prefixes also seen in an earlier month (candidates). */
-  const candidates = new Map<number, Set<string>>();
+  const candidates = new Map<number, Set<number>>();
   for (const [i, month] of months.entries()) {
     for (const prefix of await idPrefixes(month.csv)) {
       const first = firstMonth.get(prefix);
       if (first === undefined) firstMonth.set(prefix, i);
       else if (first !== i) {
-        const set = candidates.get(i) ?? new Set<string>();
+        const set = candidates.get(i) ?? new Set<number>();
         set.add(prefix);
         candidates.set(i, set);
       }
@@ -77,7 +88,7 @@ export async function dropRepeatsAcrossMonths<T extends CachedMonth>(
     /** Full ID -> the earlier month that holds it. */
     const repeats = new Map<string, string>();
     for (const id of await idsOf(i)) {
-      const prefix = id.slice(0, PREFIX_LENGTH);
+      const prefix = prefixOf(id);
       if (!prefixes.has(prefix)) continue;
       const first = firstMonth.get(prefix) as number;
       if ((await idsOf(first)).has(id)) repeats.set(id, (months[first] as T).summary.month);
@@ -94,10 +105,10 @@ export async function dropRepeatsAcrossMonths<T extends CachedMonth>(
   return { months: result, dropped };
 }
 
-/** The 16-digit prefixes of a month's Crime IDs, from its sidecar (made when missing or stale). */
-async function idPrefixes(csv: string): Promise<string[]> {
+/** The prefixes of a month's Crime IDs, from its sidecar (made when missing or stale). */
+async function idPrefixes(csv: string): Promise<number[]> {
   const info = await stat(csv);
-  const stamp = `${info.size}:${Math.trunc(info.mtimeMs)}`;
+  const stamp = `${SIDECAR_FORMAT}:${info.size}:${Math.trunc(info.mtimeMs)}`;
   const sidecar = `${csv}.ids`;
   const text = await readFile(sidecar, 'utf8').catch(() => '');
   const newline = text.indexOf('\n');
@@ -105,17 +116,18 @@ async function idPrefixes(csv: string): Promise<string[]> {
     return text
       .slice(newline + 1)
       .split('\n')
-      .filter(Boolean);
+      .filter(Boolean)
+      .map(prefixOf);
   }
   // Every record starts a line with its Crime ID; a line inside a quoted field that happens to
   // look like an ID only adds a candidate, which the full comparison then rejects.
-  const prefixes: string[] = [];
+  const lines: string[] = [];
   for (const line of (await readFile(csv, 'utf8')).split('\n')) {
     const id = line.slice(0, line.indexOf(','));
-    if (CRIME_ID.test(id)) prefixes.push(id.slice(0, PREFIX_LENGTH));
+    if (CRIME_ID.test(id)) lines.push(id.slice(0, PREFIX_LENGTH));
   }
-  await writeFile(sidecar, `${stamp}\n${prefixes.join('\n')}\n`);
-  return prefixes;
+  await writeFile(sidecar, `${stamp}\n${lines.join('\n')}\n`);
+  return lines.map(prefixOf);
 }
 
 async function crimeIds(csv: string): Promise<Set<string>> {

@@ -94,26 +94,30 @@ async function writeYear(
 ): Promise<YearlyFile> {
   const file = yearlyFileName(year);
   const target = path.join(dir, file);
-  const described = {
-    year,
-    file,
-    rows: months.reduce((n, m) => n + m.rows, 0),
-    months: months.map((m) => m.month),
-    contentSha256: await contentHash(months),
-  };
+  const rows = months.reduce((n, m) => n + m.rows, 0);
+  const monthNames = months.map((m) => m.month);
   // A year whose rows did not change keeps an earlier file of the same rows: compressing it
-  // again (most of this step's time at full scale) would give the same bytes.
-  for (const { dir: earlierDir, manifest } of earlier) {
-    const kept = manifest.files.find((f) => f.contentSha256 === described.contentSha256);
-    const keptBytes = await publishedBytes(earlierDir, kept);
-    if (kept !== undefined && keptBytes !== null) {
-      await staging.writeFile(target, keptBytes);
-      return { ...described, bytes: kept.bytes, sha256: kept.sha256 };
+  // again (most of this step's time at full scale) would give the same bytes. Only a year
+  // with an earlier file of the same months can match, so only then are its months read
+  // before compressing; otherwise they are read once, hashed as they are compressed.
+  const candidates = earlier.filter(({ manifest }) =>
+    manifest.files.some((f) => sameMonths(f.months, monthNames)),
+  );
+  if (candidates.length > 0) {
+    const contentSha256 = await contentHash(months);
+    for (const { dir: earlierDir, manifest } of candidates) {
+      const kept = manifest.files.find((f) => f.contentSha256 === contentSha256);
+      const keptBytes = await publishedBytes(earlierDir, kept);
+      if (kept !== undefined && keptBytes !== null) {
+        await staging.writeFile(target, keptBytes);
+        return yearlyFile(year, rows, monthNames, contentSha256, kept.bytes, kept.sha256);
+      }
     }
   }
   const out = await staging.createWriteStream(target);
   const gzip = createGzip();
   const hash = createHash('sha256');
+  const content = createHash('sha256');
   let bytes = 0;
   const drained = (async () => {
     for await (const chunk of gzip as AsyncIterable<Buffer>) {
@@ -123,6 +127,7 @@ async function writeYear(
     }
   })();
   const write = async (chunk: string | Buffer) => {
+    content.update(chunk);
     if (!gzip.write(chunk)) await once(gzip, 'drain');
   };
   await write(MASTER_HEADER);
@@ -130,7 +135,23 @@ async function writeYear(
   gzip.end();
   await drained;
   await out.close();
-  return { ...described, bytes, sha256: hash.digest('hex') };
+  return yearlyFile(year, rows, monthNames, content.digest('hex'), bytes, hash.digest('hex'));
+}
+
+function sameMonths(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((month, i) => month === b[i]);
+}
+
+/** A manifest entry, its keys in the manifest's order. */
+function yearlyFile(
+  year: number,
+  rows: number,
+  months: string[],
+  contentSha256: string,
+  bytes: number,
+  sha256: string,
+): YearlyFile {
+  return { year, file: yearlyFileName(year), rows, months, contentSha256, bytes, sha256 };
 }
 
 /** Files an earlier run wrote: a folder and its manifest. */

@@ -84,3 +84,26 @@ export function pipelinePaths(
     sources: sourcePaths(cacheDir),
   };
 }
+
+/** What the pipeline only reads, or what only the refresh's publish writes (`--out` aside). */
+const NOT_WRITTEN_BY_A_RUN = new Set<keyof PipelinePaths>([
+  'referenceDir',
+  'sampleArchiveDir',
+  'publishedDownloads',
+]);
+
+/**
+ * Every file and folder a run writes (outputs, caches, the publish journal), read off `paths`
+ * itself rather than listed by hand, so a path added to PipelinePaths is covered at once.
+ */
+export function writtenPaths(paths: PipelinePaths): string[] {
+  const found: string[] = [];
+  const collect = (value: unknown): void => {
+    if (typeof value === 'string') found.push(value);
+    else if (typeof value === 'object' && value !== null) Object.values(value).forEach(collect);
+  };
+  for (const [key, value] of Object.entries(paths)) {
+    if (!NOT_WRITTEN_BY_A_RUN.has(key as keyof PipelinePaths)) collect(value);
+  }
+  return found;
+}

@@ -2,7 +2,7 @@
 // from its journal (so the outputs are one run's, never a mix), and temporary files of killed
 // runs are removed. Returns a note for each thing done, for the run summary.
 import path from 'node:path';
-import type { PipelinePaths } from './paths.ts';
+import { writtenPaths, type PipelinePaths } from './paths.ts';
 import { recoverInterruptedPublish, sweepTemporaryFiles } from './write.ts';
 
 export async function cleanUpInterruptedRuns(paths: PipelinePaths): Promise<string[]> {
@@ -14,24 +14,10 @@ export async function cleanUpInterruptedRuns(paths: PipelinePaths): Promise<stri
         `from ${paths.publishJournal} (${completed.length} file(s)) before this run`,
     );
   }
-  const outputs = [
-    paths.masterCsv,
-    paths.stopSearchCsv,
-    paths.runSummary,
-    paths.siteData,
-    paths.mapData,
-    paths.wardShapes,
-    paths.postcodeIndex,
-    paths.downloads.manifest,
-    paths.wardsCache,
-  ];
-  const swept = await sweepTemporaryFiles([
-    ...outputs.map((file) => path.dirname(file)),
-    paths.downloads.dir,
-    paths.monthsCacheDir,
-    paths.sources.apiDir,
-    paths.sources.manifestDir,
-  ]);
+  // A temporary file sits beside the file it will replace, or inside an output folder.
+  const swept = await sweepTemporaryFiles(
+    writtenPaths(paths).flatMap((written) => [path.dirname(written), written]),
+  );
   if (swept.length > 0) {
     notes.push(
       `${swept.length} temporary file(s) left by interrupted runs were removed, e.g. ${swept[0]}`,

@@ -2,15 +2,17 @@
 // dropped as a duplicate and counted, by the rule that a crime belongs to the first month that
 // lists it, whether the months were processed now (in workers) or read from the cache.
 import { createReadStream } from 'node:fs';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline, type CliOptions } from '../../pipeline/cli.ts';
-import { readCsv } from '../../pipeline/csv.ts';
-import { createMemoryReporter } from '../../pipeline/report.ts';
+import { dropRepeatsAcrossMonths } from '../../pipeline/crime-ids.ts';
+import { formatCsvRow, readCsv } from '../../pipeline/csv.ts';
+import type { CachedMonth } from '../../pipeline/month-cache.ts';
+import { createMemoryReporter, DropTally } from '../../pipeline/report.ts';
 import { MASTER_COLUMNS } from '../../src/shared/constants.ts';
-import { siteDataSchema } from '../../src/shared/schema.ts';
+import { siteDataSchema, type MonthSummary } from '../../src/shared/schema.ts';
 
 const SAMPLE = path.join('data', 'sample', 'archive');
 
@@ -94,4 +96,44 @@ describe('runPipeline with a Crime ID listed in two months', () => {
     expect(again.siteData.counts).toEqual(clean.siteData.counts);
     expect((await idsInMasterCsv(out)).filter((id) => id === repeated)).toHaveLength(1);
   }, 120_000);
+});
+
+describe('dropRepeatsAcrossMonths(months, workDir)', () => {
+  /** A cached month whose rows hold only these Crime IDs (the other columns empty). */
+  async function month(name: string, ids: string[]): Promise<CachedMonth> {
+    const csv = path.join(tmp, 'unit', `${name}.csv`);
+    await mkdir(path.dirname(csv), { recursive: true });
+    const rows = ids.map((id) =>
+      formatCsvRow(MASTER_COLUMNS.map((column) => (column === 'Crime ID' ? id : name))),
+    );
+    await writeFile(csv, formatCsvRow(MASTER_COLUMNS) + rows.join(''));
+    return { summary: { month: name } as MonthSummary, drops: new DropTally(), csv };
+  }
+
+  it('keeps two different IDs that share their first 16 hex digits, from cold and from sidecars', async () => {
+    const shared = '0123456789abcdef';
+    const a = await month('2024-01', [`${shared}${'1'.repeat(48)}`]);
+    const b = await month('2024-02', [`${shared}${'2'.repeat(48)}`, 'f'.repeat(64)]);
+    for (const pass of ['cold', 'from sidecars']) {
+      const result = await dropRepeatsAcrossMonths([a, b], path.join(tmp, 'unit'));
+      expect(result.dropped, pass).toEqual([]);
+      expect(result.months, pass).toEqual([a, b]);
+    }
+  });
+
+  it('does not trust a sidecar of another format, even with a matching stamp', async () => {
+    const a = await month('2023-01', ['a'.repeat(64)]);
+    const b = await month('2023-02', ['b'.repeat(64)]);
+    const info = await stat(b.csv);
+    // The earlier format: no format tag, 16 digits, here claiming 2023-02 repeats 2023-01.
+    await writeFile(
+      `${b.csv}.ids`,
+      `${info.size}:${Math.trunc(info.mtimeMs)}\n${'a'.repeat(16)}\n`,
+    );
+    const result = await dropRepeatsAcrossMonths([a, b], path.join(tmp, 'unit'));
+    expect(result.dropped).toEqual([]);
+    await expect(readFile(`${b.csv}.ids`, 'utf8')).resolves.toMatch(
+      /^prefix13:.*\nbbbbbbbbbbbbb\n$/,
+    );
+  });
 });

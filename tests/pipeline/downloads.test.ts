@@ -99,6 +99,30 @@ describe('writeYearlyDownloads (through a pipeline run on the sample months)', (
     expect(second.files.map((f) => f.sha256)).toEqual(manifest.files.map((f) => f.sha256));
   });
 
+  it('lists the SHA-256 of the uncompressed CSV, compressed on a first run or checked against earlier files', async () => {
+    const monthsDir = path.join(out, 'cache', 'months');
+    const months = manifest.files.flatMap((f) =>
+      f.months.map((month) => ({ month, csv: path.join(monthsDir, `${month}.csv`), rows: 0 })),
+    );
+    const uncompressedSha256 = async (dir: string, file: string) =>
+      createHash('sha256')
+        .update(gunzipSync(await readFile(path.join(dir, file))))
+        .digest('hex');
+    const first = path.join(tmp, 'content-first');
+    const paths = { dir: first, manifest: path.join(first, 'downloads.json') };
+    for (const reuse of [[], [paths]]) {
+      const staging = new Staging(path.join(tmp, 'publish-journal.json'));
+      const written = await writeYearlyDownloads(months, staging, paths, reuse);
+      await staging.commit();
+      for (const f of written.files) {
+        expect(f.contentSha256, f.file).toBe(await uncompressedSha256(first, f.file));
+      }
+      expect(written.files.map((f) => f.contentSha256)).toEqual(
+        manifest.files.map((f) => f.contentSha256),
+      );
+    }
+  });
+
   it('keeps the published file of a year whose rows did not change, and compresses a changed year again', async () => {
     const monthsDir = path.join(out, 'cache', 'months');
     const dir = path.join(tmp, 'incremental');
