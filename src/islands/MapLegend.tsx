@@ -3,6 +3,7 @@
 import { capitalise, formatCount, formatRate } from '../lib/format.ts';
 import type { ChoroplethScale } from '../lib/map-scale.ts';
 import type { MapMeasure, MapView } from '../lib/map-state.ts';
+import { CITY_CENTRE_POSTCODE_DISTRICTS } from '../shared/constants.ts';
 import { HEAT_GRADIENT } from './map-layers.ts';
 
 export interface MapLegendProps {
@@ -68,6 +69,13 @@ export function MapLegend(props: MapLegendProps) {
           </li>
         ))}
       </ul>
+      {props.measure === 'rate' && (
+        <p class="crime-map__note crime-map__legend-more" id="crime-map-rate-caveat">
+          Rates divide by residents. Far more people work in, visit and go out in the city centre (
+          {CITY_CENTRE_POSTCODE_DISTRICTS.join(' and ')}) than live there, so its wards' rates are
+          inflated: crimes per resident, not the risk to a person who is there.
+        </p>
+      )}
     </div>
   );
 }

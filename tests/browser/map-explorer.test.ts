@@ -310,6 +310,10 @@ describe('map explorer: choropleth by rate', () => {
     expect(await page.textContent('#crime-map-ranking caption')).toBe(
       `Top 5 wards by ${noun} ${unit}`,
     );
+    // Issue 10: the map, like About, says why the centre's rates per resident run high.
+    expect(await legend.locator('#crime-map-rate-caveat').textContent()).toMatch(
+      /work in, visit and go out in the city centre \(LS1 and LS2\).*inflated/s,
+    );
     const rates = await page.$$eval('#crime-map-ranking tbody tr', (rows) =>
       rows.map((r) => Number(r.querySelectorAll('td')[2]?.textContent?.replace(/,/g, ''))),
     );
