@@ -140,7 +140,7 @@ function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
         summary={
           noData
             ? `No data, ${rangeLabel}`
-            : `${formatCount(figures.leedsTotal)} crimes, ${rangeLabel}`
+            : `${formatCount(figures.leedsTotal)} ${figures.noun}, ${rangeLabel}`
         }
       >
         <PlaceSearch
@@ -181,6 +181,7 @@ function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
           noData={noData}
           threshold={state.threshold}
           rateUnit={figures.rateUnit}
+          noun={figures.noun}
         />
         {details}
       </MapArea>

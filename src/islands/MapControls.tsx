@@ -115,8 +115,7 @@ export function MapControls(props: MapControlsProps) {
           from={props.from}
           to={props.to}
           labelId="crime-map-months-label"
-          onSlide={(first, last) => commit(months(first, last), 'step')}
-          onChange={(first, last) => commit(months(first, last), 'step')}
+          onMove={(first, last) => commit(months(first, last), 'step')}
         />
       </div>
       <Radios

@@ -33,7 +33,7 @@ export function MapFigures({ data, state, figures, rangeLabel }: MapFiguresProps
   return (
     <div class="crime-map__figures" aria-live="polite">
       <p class="crime-map__total">
-        <strong id="crime-map-total">{formatCount(leedsTotal)}</strong> crimes in Leeds
+        <strong id="crime-map-total">{formatCount(leedsTotal)}</strong> {figures.noun} in Leeds
         {types.length === 0
           ? ' (no crime type selected)'
           : types.length < CRIME_TYPES.length

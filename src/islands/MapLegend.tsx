@@ -1,8 +1,9 @@
 // What the map's colours mean: the choropleth's measure, classes and window, or the heatmap's
 // relative density and what its controls do. A window without data says so instead.
-import { formatCount, formatRate } from '../lib/format.ts';
+import { capitalise, formatCount, formatRate } from '../lib/format.ts';
 import type { ChoroplethScale } from '../lib/map-scale.ts';
 import type { MapMeasure, MapView } from '../lib/map-state.ts';
+import { CITY_CENTRE_POSTCODE_DISTRICTS } from '../shared/constants.ts';
 import { HEAT_GRADIENT } from './map-layers.ts';
 
 export interface MapLegendProps {
@@ -15,6 +16,8 @@ export interface MapLegendProps {
   threshold: number;
   /** The rates' unit, e.g. "per 1,000 residents over 3 months". */
   rateUnit: string;
+  /** What the counts count: "crimes", "crimes and anti-social behaviour incidents". */
+  noun: string;
 }
 
 // Sorted by stop: "1" is an integer key, which objects list before "0.2".
@@ -33,8 +36,10 @@ export function MapLegend(props: MapLegendProps) {
   }
   if (props.view === 'heat') {
     return (
-      <div class="crime-map__legend" role="group" aria-label="Legend: density of crimes">
-        <p class="crime-map__label">Density of crimes, {props.window}</p>
+      <div class="crime-map__legend" role="group" aria-label={`Legend: density of ${props.noun}`}>
+        <p class="crime-map__label">
+          Density of {props.noun}, {props.window}
+        </p>
         <span class="crime-map__heat-bar" style={{ background: HEAT_BAR }} aria-hidden="true" />
         <p class="crime-map__heat-ends">
           <span>Low</span>
@@ -48,7 +53,8 @@ export function MapLegend(props: MapLegendProps) {
       </div>
     );
   }
-  const name = props.measure === 'count' ? 'Crimes per ward' : `Crimes ${props.rateUnit}`;
+  const noun = capitalise(props.noun);
+  const name = props.measure === 'count' ? `${noun} per ward` : `${noun} ${props.rateUnit}`;
   const format = props.measure === 'count' ? formatCount : formatRate;
   return (
     <div class="crime-map__legend" role="group" aria-label={`Legend: ${name.toLowerCase()}`}>
@@ -63,6 +69,13 @@ export function MapLegend(props: MapLegendProps) {
           </li>
         ))}
       </ul>
+      {props.measure === 'rate' && (
+        <p class="crime-map__note crime-map__legend-more" id="crime-map-rate-caveat">
+          Rates divide by residents. Far more people work in, visit and go out in the city centre (
+          {CITY_CENTRE_POSTCODE_DISTRICTS.join(' and ')}) than live there, so its wards' rates are
+          inflated: crimes per resident, not the risk to a person who is there.
+        </p>
+      )}
     </div>
   );
 }

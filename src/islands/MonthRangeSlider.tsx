@@ -8,10 +8,11 @@ export interface MonthRangeSliderProps {
   months: readonly string[];
   from: number;
   to: number;
-  /** While a handle or the bar moves (mouse, touch or key). */
-  onSlide(from: number, to: number): void;
-  /** When a move ends (a key press, or letting go of the handle). */
-  onChange(from: number, to: number): void;
+  /**
+   * The range moved: while a handle or the bar moves (mouse, touch or key) and again when the
+   * move ends (letting go, a tap on the bar), with the same months as its last step.
+   */
+  onMove(from: number, to: number): void;
   labelId: string;
 }
 
@@ -54,8 +55,8 @@ export function MonthRangeSlider(props: MonthRangeSliderProps) {
       toIndex(values[0] ?? 0),
       toIndex(values[1] ?? 0),
     ];
-    api.on('slide', (values) => callbacks.current.onSlide(...read(values)));
-    api.on('change', (values) => callbacks.current.onChange(...read(values)));
+    api.on('slide', (values) => callbacks.current.onMove(...read(values)));
+    api.on('change', (values) => callbacks.current.onMove(...read(values)));
     slider.current = api;
     return () => {
       api.destroy();

@@ -3,7 +3,7 @@
 // close button hands focus back (use-ward-focus.ts).
 import { useMemo } from 'preact/hooks';
 import type { MapData } from '../shared/map-data.ts';
-import { countedNoun, formatCount, formatRate, formatShare, ordinal } from '../lib/format.ts';
+import { capitalise, formatCount, formatRate, formatShare, ordinal } from '../lib/format.ts';
 import { monthlySeries, wardTypeTotals, type MapFilter } from '../lib/map-filter.ts';
 import type { MapMeasure } from '../lib/map-state.ts';
 import { longMonth } from '../shared/months.ts';
@@ -13,10 +13,6 @@ import { WARD_HEADING_ID } from './use-ward-focus.ts';
 
 /** The trend shows this many months, up to the last month of the window. */
 const TREND_MONTHS = 24;
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
 
 export interface WardDetailsProps {
   data: MapData;
@@ -38,8 +34,7 @@ function WardFigures(props: WardDetailsProps) {
   const leedsRate = figures.leedsRate;
   const rank = figures.rankOf.get(ward) ?? null;
   const tied = rank !== null && figures.ranking.filter((r) => r.rank === rank).length > 1;
-  // "crimes", "anti-social behaviour incidents" or both, as the chosen types hold.
-  const noun = countedNoun(figures.filter.types.map((t) => data.crimeTypes[t] ?? ''));
+  const { noun } = figures;
   return (
     <dl>
       <dt>{capitalise(noun)}</dt>

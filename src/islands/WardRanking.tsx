@@ -2,7 +2,7 @@
 // that opens its details, the keyboard's way to pick a ward (the outlines are not in the tab
 // order).
 import type { MapData } from '../shared/map-data.ts';
-import { formatCount, formatRate } from '../lib/format.ts';
+import { capitalise, formatCount, formatRate } from '../lib/format.ts';
 import type { RankedWard } from '../lib/map-rates.ts';
 import type { MapMeasure } from '../lib/map-state.ts';
 
@@ -15,6 +15,8 @@ export interface WardRankingProps {
   /** Each ward's rate, indexed like data.wards, and the rates' unit. */
   rates: readonly (number | null)[];
   rateUnit: string;
+  /** What the counts count: "crimes", "crimes and anti-social behaviour incidents". */
+  noun: string;
   measure: MapMeasure;
   showAll: boolean;
   /** Slug of the selected ward, or null. */
@@ -26,7 +28,7 @@ export interface WardRankingProps {
 export function WardRanking(props: WardRankingProps) {
   const { data, ranking, showAll, selected } = props;
   const visible = showAll ? ranking : ranking.slice(0, TOP_WARDS);
-  const by = props.measure === 'count' ? 'crimes' : `crimes ${props.rateUnit}`;
+  const by = props.measure === 'count' ? props.noun : `${props.noun} ${props.rateUnit}`;
   return (
     <>
       <table class="crime-map__ranking" id="crime-map-ranking">
@@ -35,7 +37,7 @@ export function WardRanking(props: WardRankingProps) {
           <tr>
             <th scope="col">Rank</th>
             <th scope="col">Ward</th>
-            <th scope="col">Crimes</th>
+            <th scope="col">{capitalise(props.noun)}</th>
             <th scope="col">Rate {props.rateUnit}</th>
           </tr>
         </thead>

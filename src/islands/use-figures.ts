@@ -4,6 +4,7 @@ import { useMemo } from 'preact/hooks';
 import type { MapData } from '../shared/map-data.ts';
 import { monthCoverage, residentsFor, wardTotals, type MapFilter } from '../lib/map-filter.ts';
 import { rankWardsBy, rateUnit, wardRate, type RankedWard } from '../lib/map-rates.ts';
+import { countedNoun } from '../lib/format.ts';
 import { choroplethScale, type ChoroplethScale } from '../lib/map-scale.ts';
 import type { MapViewState } from '../lib/map-state.ts';
 
@@ -27,6 +28,11 @@ export interface Figures {
   leedsRate: number | null;
   /** The rates' unit: "per 1,000 residents over 3 months", "per 1,000 residents a year". */
   rateUnit: string;
+  /**
+   * What the counts count, as the chosen types hold: "crimes", "anti-social behaviour
+   * incidents" or "crimes and anti-social behaviour incidents" (src/lib/format.ts).
+   */
+  noun: string;
   /** Choropleth classes, while the ward view is shown and the window has data. */
   scale: ChoroplethScale | null;
 }
@@ -44,6 +50,10 @@ export function useFigures(data: MapData, state: MapViewState): Figures {
     [data, typeIndex, types, from, to, excludeCityCentre],
   );
   const totals = useMemo(() => wardTotals(data, filter), [data, filter]);
+  const noun = useMemo(
+    () => countedNoun(filter.types.map((t) => data.crimeTypes[t] ?? '')),
+    [data, filter],
+  );
   const coverage = useMemo(() => monthCoverage(data, filter), [data, filter]);
   const noData = coverage.withData === 0;
   const leedsTotal = useMemo(() => totals.reduce((a, b) => a + b, 0), [totals]);
@@ -94,8 +104,22 @@ export function useFigures(data: MapData, state: MapViewState): Figures {
       rates,
       leedsRate,
       rateUnit: unit,
+      noun,
       scale,
     }),
-    [filter, totals, leedsTotal, coverage, noData, ranking, rankOf, rates, leedsRate, unit, scale],
+    [
+      filter,
+      totals,
+      leedsTotal,
+      coverage,
+      noData,
+      ranking,
+      rankOf,
+      rates,
+      leedsRate,
+      unit,
+      noun,
+      scale,
+    ],
   );
 }

@@ -55,7 +55,7 @@ function wardLabel(data: MapData, figures: Figures, i: number): string {
   const rate = figures.rates[i] ?? null;
   const rank = figures.rankOf.get(i) ?? null;
   return (
-    `${w.name}: ${formatCount(count)} crimes` +
+    `${w.name}: ${formatCount(count)} ${figures.noun}` +
     (rate === null ? '' : `, ${formatRate(rate)} ${figures.rateUnit}`) +
     (rank === null ? '' : ` (${ordinal(rank)} of ${data.wards.length})`)
   );

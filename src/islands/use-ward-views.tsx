@@ -34,6 +34,7 @@ export function useWardViews(input: WardViewsInput): {
           ranking={figures.ranking}
           rates={figures.rates}
           rateUnit={figures.rateUnit}
+          noun={figures.noun}
           measure={state.measure}
           showAll={showAll}
           selected={state.ward}
@@ -46,6 +47,7 @@ export function useWardViews(input: WardViewsInput): {
       figures.ranking,
       figures.rates,
       figures.rateUnit,
+      figures.noun,
       state.measure,
       showAll,
       state.ward,

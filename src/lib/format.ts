@@ -38,6 +38,11 @@ export function countedNoun(types: readonly string[]): string {
   return asb ? 'anti-social behaviour incidents' : 'crimes';
 }
 
+/** "crimes" -> "Crimes": a phrase at the start of a label. */
+export function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** 0.1234 -> "12.3%" */
 export function formatShare(fraction: number): string {
   return PERCENT.format(fraction);

@@ -2,12 +2,7 @@
 // from the decoded map data. Pure and DOM-free; each function is one pass over typed arrays,
 // so a filter change stays within a frame at eight years of data.
 import { CHECKPOINT_MONTHS, FLAG_CITY_CENTRE, type MapData } from '../shared/map-data.ts';
-import {
-  annualisedRate,
-  rateWindow,
-  residentsExcluding,
-  type RateWindow,
-} from '../shared/rates.ts';
+import { residentsExcluding } from '../shared/rates.ts';
 
 export interface MapFilter {
   /** Included crime types, as indexes into MapData.crimeTypes. */
@@ -228,29 +223,4 @@ export function residentsFor(data: MapData, filter: MapFilter, ward: number | nu
       : w.population;
   }
   return residents;
-}
-
-/** A rate and the window it covers, worded as on the report pages (src/shared/rates.ts). */
-export interface FilterRate {
-  value: number | null;
-  window: RateWindow;
-}
-
-/**
- * The rate of `count` (the filter's crimes in one ward, or in Leeds for ward = null) over the
- * months with data in the filter's range: annual at 12 months or more, otherwise over those
- * months. Null when no month of the range has data, so there is no window to speak of.
- */
-export function filterRate(
-  data: MapData,
-  filter: MapFilter,
-  ward: number | null,
-  count: number,
-): FilterRate | null {
-  const { withData } = monthCoverage(data, filter);
-  if (withData === 0) return null;
-  return {
-    value: annualisedRate(count, residentsFor(data, filter, ward), withData),
-    window: rateWindow(withData),
-  };
 }

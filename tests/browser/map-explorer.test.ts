@@ -7,6 +7,7 @@ import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { SiteData } from '../../src/shared/schema.ts';
+import { capitalise, countedNoun } from '../../src/lib/format.ts';
 import {
   launchBrowser,
   openPage,
@@ -170,6 +171,7 @@ describe.each(['desktop', 'phone'] as const)('map explorer on a %s', (size) => {
       const text = (await page.locator('.crime-map').textContent()) ?? '';
       expect(text).toContain('No data for');
       expect(text).not.toMatch(/\b0 crimes\b/);
+      expect(text).not.toMatch(/\b0 (anti-social|crimes and)\b/);
       expect(await page.locator('#crime-map-total').count()).toBe(0);
       expect(await page.locator('#crime-map-ranking').count()).toBe(0);
       expect(await page.locator('#crime-map-ward-count').count()).toBe(0);
@@ -297,14 +299,20 @@ describe('map explorer: choropleth by rate', () => {
     // The sample holds fewer than 12 months of data: a rate over those months, as on the reports.
     expect(site.months.length).toBeLessThan(12);
     const unit = `per 1,000 residents over ${site.months.length} months`;
-    const legend = page.getByRole('group', { name: `Legend: crimes ${unit}` });
+    // All types are shown: the words name what they count, from the data.
+    const noun = countedNoun(site.crimeTypes);
+    const legend = page.getByRole('group', { name: `Legend: ${noun} ${unit}` });
     expect(await legend.textContent()).toMatch(
       new RegExp(
-        `^Crimes ${unit}, [A-Z][a-z]{2} \\d{4} – [A-Z][a-z]{2} \\d{4}, \\d+ of \\d+ months with data`,
+        `^${capitalise(noun)} ${unit}, [A-Z][a-z]{2} \\d{4} – [A-Z][a-z]{2} \\d{4}, \\d+ of \\d+ months with data`,
       ),
     );
     expect(await page.textContent('#crime-map-ranking caption')).toBe(
-      `Top 5 wards by crimes ${unit}`,
+      `Top 5 wards by ${noun} ${unit}`,
+    );
+    // Issue 10: the map, like About, says why the centre's rates per resident run high.
+    expect(await legend.locator('#crime-map-rate-caveat').textContent()).toMatch(
+      /work in, visit and go out in the city centre \(LS1 and LS2\).*inflated/s,
     );
     const rates = await page.$$eval('#crime-map-ranking tbody tr', (rows) =>
       rows.map((r) => Number(r.querySelectorAll('td')[2]?.textContent?.replace(/,/g, ''))),

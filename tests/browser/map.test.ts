@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { MapData } from '../../src/shared/map-data.ts';
 import type { SiteData } from '../../src/shared/schema.ts';
+import { capitalise, countedNoun } from '../../src/lib/format.ts';
 import {
   launchBrowser,
   openPage,
@@ -177,9 +178,11 @@ describe('map page', () => {
     const { page, consoleErrors } = await openMap();
     await afterUpdate(page, () => page.getByRole('radio', { name: 'Crimes by ward' }).check());
     expect(await page.locator('canvas.leaflet-heatmap-layer').count()).toBe(0);
-    expect(await page.getByRole('group', { name: 'Legend: crimes per ward' }).isVisible()).toBe(
-      true,
-    );
+    // All types are shown by default: the legend names what they count, from the data.
+    const noun = countedNoun(site.crimeTypes);
+    const legend = page.getByRole('group', { name: `Legend: ${noun} per ward` });
+    expect(await legend.isVisible()).toBe(true);
+    expect(await legend.textContent()).toMatch(new RegExp(`^${capitalise(noun)} per ward, `));
     const fills = await page.$$eval('path.leaflet-interactive', (paths) =>
       paths.map((p) => p.getAttribute('fill')),
     );
@@ -289,7 +292,9 @@ describe('map page', () => {
     // The pointer may rest over a neighbour where shapes overlap: check against whichever it names.
     const shown = expected.wards.find((w) => text.startsWith(`${w.name}:`));
     expect(shown, text).toBeDefined();
-    expect(text).toContain(`${shown?.count.toLocaleString('en-GB')} crimes`);
+    expect(text).toContain(
+      `${shown?.count.toLocaleString('en-GB')} ${countedNoun(site.crimeTypes)}`,
+    );
   });
 
   it('keeps the overlays and figures working when map tiles fail to load', async () => {

@@ -439,3 +439,13 @@ describe('every report page', () => {
     }
   });
 });
+
+describe('the About page', () => {
+  it("explains that the city centre's rates per resident are inflated by people who do not live there", () => {
+    const section = page('about/').querySelector('#city-centre')?.nextElementSibling?.text ?? '';
+    expect(section.replace(/\s+/g, ' ')).toMatch(
+      /work in, visit and go out in the city centre \(LS1 and LS2\) than live there.*inflated/,
+    );
+    expect(section).toContain("takes out the centre's crimes and its residents together");
+  });
+});

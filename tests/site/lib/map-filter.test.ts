@@ -4,7 +4,6 @@ import { CRIME_TYPES } from '../../../src/shared/constants.ts';
 import { decodeMapData, type MapData } from '../../../src/shared/map-data.ts';
 import type { MonthSummary, Ward } from '../../../src/shared/schema.ts';
 import {
-  filterRate,
   monthCoverage,
   monthlySeries,
   pointTotals,
@@ -13,6 +12,7 @@ import {
   wardTypeTotals,
   type MapFilter,
 } from '../../../src/lib/map-filter.ts';
+import { rateUnit, wardRate } from '../../../src/lib/map-rates.ts';
 import { sampleSummaries } from '../../support/sample-summaries.ts';
 
 let summaries: MonthSummary[];
@@ -169,8 +169,17 @@ describe('monthCoverage(data, filter)', () => {
   });
 });
 
-describe('residentsFor(data, filter, ward) and filterRate(data, filter, ward, count)', () => {
+describe('residentsFor(data, filter, ward) with wardRate and rateUnit over monthCoverage', () => {
   const LITTLE_LONDON = 'E05011403';
+  /** The map's rate for a filter, as the island computes it (src/islands/use-figures.ts). */
+  const rateFor = (f: MapFilter, ward: number | null, count: number) => {
+    const { withData } = monthCoverage(data, f);
+    return {
+      value: wardRate(count, residentsFor(data, f, ward), withData),
+      months: withData,
+      unit: rateUnit(withData),
+    };
+  };
 
   it('residentsFor leaves the city-centre residents out of the denominator when the centre is', () => {
     const w = data.wards.findIndex((x) => x.code === LITTLE_LONDON);
@@ -186,33 +195,34 @@ describe('residentsFor(data, filter, ward) and filterRate(data, filter, ward, co
     expect(residentsFor(data, excluded, null)).toBe(leeds - centre);
   });
 
-  it('filterRate with the centre excluded divides the crimes outside it by the residents outside it', () => {
+  it('with the centre excluded, the rate divides the crimes outside it by the residents outside it', () => {
     const w = data.wards.findIndex((x) => x.code === LITTLE_LONDON);
     const ward = wards.find((x) => x.code === LITTLE_LONDON)!;
     const excluded = filter('2025-02', '2025-03', ALL_TYPES, true);
     const count = expectedByWard(['2025-02', '2025-03'], ALL_TYPES, true).get(LITTLE_LONDON)!;
-    const rate = filterRate(data, excluded, w, count)!;
+    const rate = rateFor(excluded, w, count);
     expect(rate.value).toBeCloseTo(
       (count / (ward.population - ward.cityCentreResidents)) * 1000,
       9,
     );
-    expect(rate.window.unit).toBe('per 1,000 residents over 2 months');
+    expect(rate.unit).toBe('per 1,000 residents over 2 months');
   });
 
-  it('filterRate over a range with 1-3 months of data is never scaled up to a year', () => {
+  it('a range with 1-3 months of data is never scaled up to a year', () => {
     const one = filter('2024-03', '2024-03', ALL_TYPES);
-    const rate = filterRate(data, one, null, 1234)!;
+    const rate = rateFor(one, null, 1234);
     const leeds = wards.reduce((sum, x) => sum + x.population, 0);
     expect(rate.value).toBeCloseTo((1234 / leeds) * 1000, 9);
-    expect(rate.window).toMatchObject({ months: 1, annual: false });
-    expect(rate.window.unit).toBe('per 1,000 residents over 1 month');
+    expect(rate.months).toBe(1);
+    expect(rate.unit).toBe('per 1,000 residents over 1 month');
     // 13 calendar months, 3 of them with data: the rate is over those 3.
-    const gappy = filterRate(data, filter('2024-03', '2025-03', ALL_TYPES), null, 1234)!;
-    expect(gappy.window).toMatchObject({ months: 3, annual: false });
+    const gappy = rateFor(filter('2024-03', '2025-03', ALL_TYPES), null, 1234);
+    expect(gappy.months).toBe(3);
+    expect(gappy.unit).toBe('per 1,000 residents over 3 months');
     expect(gappy.value).toBeCloseTo((1234 / leeds) * 1000, 9);
   });
 
-  it('filterRate is null over a range without any month of data', () => {
-    expect(filterRate(data, filter('2024-05', '2025-01', ALL_TYPES), null, 0)).toBeNull();
+  it('the rate is null over a range without any month of data', () => {
+    expect(rateFor(filter('2024-05', '2025-01', ALL_TYPES), null, 0).value).toBeNull();
   });
 });
