@@ -167,9 +167,13 @@ export class MapLayers {
     // size, and a map showing the whole district goes on showing all of it.
     this.resizeObserver = new ResizeObserver(() => {
       const wasFitted = sameViewport(this.view(), this.fittedView);
-      this.refitting = wasFitted;
+      const centre = this.map.getCenter();
+      this.refitting = true;
       this.map.invalidateSize({ pan: false });
+      // A shown district is fitted again; any other view keeps its exact centre (a resize
+      // alone would move it by half the change in size, and a deep link's URL with it).
       if (wasFitted) this.fittedView = this.fit();
+      else this.map.setView(centre, this.map.getZoom(), { animate: false });
       this.refitting = false;
       callbacks.onMove(this.view());
     });

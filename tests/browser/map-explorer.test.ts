@@ -271,6 +271,17 @@ describe('map explorer: side panel', () => {
     await saveScreenshot(page, 'explorer-desktop-panel-closed', { fullPage: false });
     expect(consoleErrors).toEqual([]);
   });
+
+  it("keeps a deep link's centre and zoom, and its address, when the panel closes and the window narrows", async () => {
+    const { page, consoleErrors } = await openMap('desktop', '?c=53.8,-1.55&z=13');
+    await expectView(page, '53.8,-1.55,13');
+    await page.getByRole('button', { name: 'Hide filters and figures' }).click();
+    await page.setViewportSize({ width: 1111, height: 777 });
+    await page.waitForTimeout(300);
+    await expectView(page, '53.8,-1.55,13');
+    expect(new URL(page.url()).search).toBe('?c=53.8,-1.55&z=13');
+    expect(consoleErrors).toEqual([]);
+  });
 });
 
 describe('map explorer: month slider history', () => {
