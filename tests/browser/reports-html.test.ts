@@ -1,10 +1,12 @@
 // The built ward and year reports (dist/, built once by global-setup.ts) against the committed
 // site data. Every expected figure is computed here from src/data/site-data.json directly,
 // not with the site's own helpers, so a mistake in those helpers shows up as a mismatch.
-import { existsSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, type HTMLElement } from 'node-html-parser';
 import { describe, expect, it } from 'vitest';
+import { readCsv } from '../../pipeline/csv.ts';
+import { STREET_COLUMNS } from '../../src/shared/constants.ts';
 import { exactTwoSidedPValue } from '../support/exact-binomial.ts';
 import { DIST_DIR } from './global-setup.ts';
 
@@ -447,5 +449,48 @@ describe('the About page', () => {
       /work in, visit and go out in the city centre \(LS1 and LS2\) than live there.*inflated/,
     );
     expect(section).toContain("takes out the centre's crimes and its residents together");
+  });
+
+  it('counts the rows by force as the committed street files name them, and no other force', async () => {
+    // Independent count: every sample street row is kept for Leeds (tests/pipeline/cli.test.ts).
+    const expected = new Map<string, number>();
+    for (const month of data.months) {
+      const file = `data/sample/archive/${month}/${month}-west-yorkshire-street.csv`;
+      for await (const { values } of readCsv(createReadStream(file), file, STREET_COLUMNS)) {
+        const key = `${values['Reported by']}|${values['Falls within']}`;
+        expected.set(key, (expected.get(key) ?? 0) + 1);
+      }
+    }
+    const shown = new Map(
+      page('about/')
+        .querySelectorAll('#forces-table tbody tr')
+        .map((tr) => {
+          const [fallsWithin, rows] = tr.querySelectorAll('td').map((td) => td.text.trim());
+          return [
+            `${tr.querySelector('th')?.text.trim()}|${fallsWithin}`,
+            Number(rows?.replace(/,/g, '')),
+          ];
+        }),
+    );
+    expect(shown).toEqual(expected);
+  });
+
+  it('gives the exact and approximate postcode-district counts of the kept rows, summing to them all', () => {
+    const about = page('about/');
+    const number = (field: string) =>
+      Number(
+        /^[\d,]+/
+          .exec(about.querySelector(`[data-field="${field}"]`)?.text.trim() ?? '')?.[0]
+          ?.replace(/,/g, ''),
+      );
+    const kept = data.counts.flat(2).reduce((a, b) => a + b, 0);
+    const exact = number('postcode-exact');
+    const approximate = number('postcode-approximate');
+    expect(approximate).toBeGreaterThan(0);
+    const none = kept - exact - approximate;
+    expect(none).toBeGreaterThanOrEqual(0);
+    expect(about.text.replace(/\s+/g, ' ')).toContain(
+      `approximate, ${none.toLocaleString('en-GB')} without a district`,
+    );
   });
 });
