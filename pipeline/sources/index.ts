@@ -2,24 +2,10 @@
 // or revised. Archives are preferred; the API serves only months no archive holds yet.
 // Each month is written whole (files, then its manifest) or not at all; a month that cannot be
 // fetched fails the run with the month and the cause.
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { FORCES } from '../../src/shared/constants.ts';
-import { FILE_KINDS } from '../archive.ts';
-import { apiCrimeSchema, normaliseApiCrime } from '../normalise.ts';
-import { openRemoteArchive, probeArchive, type ArchiveProbe } from './archive-remote.ts';
-import {
-  commitApiMonth,
-  commitArchiveMonth,
-  discardStaged,
-  readMonthManifest,
-  sourcePaths,
-  stageMonth,
-  type FetchedFile,
-  type MonthManifest,
-  type SourcePaths,
-} from './cache.ts';
+import { probeArchive } from './archive-remote.ts';
+import { sourcePaths, type SourcePaths } from './cache.ts';
 import { resolveSourceConfig, sourceUrl, type SourceConfig } from './config.ts';
 import {
   HttpClient,
@@ -30,18 +16,18 @@ import {
   type Log,
 } from './http.ts';
 import { monthRange } from '../../src/shared/months.ts';
-import { readEarlierMonths } from './earlier-months.ts';
 import { parseMonthArgument, newestPublishedMonth, planArchives } from './months.ts';
-import { areaKey, readLeafHistory, recordMonth, writeLeafHistory } from './api-leaf-history.ts';
+import { fetchCrimeDates } from './police-api.ts';
 import {
-  districtQueryPolygons,
-  fetchCrimeDates,
-  fetchMonthCrimes,
-  polyParameter,
-} from './police-api.ts';
+  fetchApiMonth,
+  fetchArchiveMonths,
+  readOutline,
+  type FetchedMonth,
+} from './fetch-months.ts';
 import type { ProgressSink } from './progress.ts';
-import { crc32 } from 'node:zlib';
 import { UsageError, type ArgValue, type OptionSpec } from '../args.ts';
+
+export type { FetchedMonth } from './fetch-months.ts';
 
 export type MonthSelection = { latest: true } | { month: string } | { from: string; to: string };
 
@@ -61,14 +47,6 @@ export interface FetchSourcesOptions {
   now?: () => Date;
 }
 
-export interface FetchedMonth {
-  month: string;
-  source: 'archive' | 'api';
-  snapshot: string;
-  /** "fetched": written now; "unchanged": already in the cache and not revised. */
-  status: 'fetched' | 'unchanged';
-}
-
 export interface FetchSourcesResult {
   months: FetchedMonth[];
   paths: SourcePaths;
@@ -77,8 +55,6 @@ export interface FetchSourcesResult {
 }
 
 export const DEFAULT_OUTLINE_FILE = path.join('data', 'reference', 'leeds-outline.geojson');
-/** The file a month cannot be without: if police.uk lists none for West Yorkshire, the month is empty. */
-const REQUIRED_FORCE = 'west-yorkshire';
 
 export async function fetchSources(options: FetchSourcesOptions): Promise<FetchSourcesResult> {
   const config = options.config ?? resolveSourceConfig();
@@ -155,208 +131,6 @@ export async function fetchSources(options: FetchSourcesOptions): Promise<FetchS
     }
   }
   return { months: results, paths, stats: { ...client.stats } };
-}
-
-interface Context {
-  client: HttpClient;
-  paths: SourcePaths;
-  log: Log;
-  now: () => Date;
-  forces: readonly string[];
-  progress?: ProgressSink;
-}
-
-/** The same archive file as recorded: same URL and size, and same ETag / Last-Modified when known. */
-function sameArchive(recorded: MonthManifest['archive'], probe: ArchiveProbe): boolean {
-  return (
-    recorded !== undefined &&
-    recorded.url === probe.url &&
-    recorded.size === probe.size &&
-    recorded.etag === probe.etag &&
-    recorded.lastModified === probe.lastModified
-  );
-}
-
-async function fetchArchiveMonths(
-  months: readonly string[],
-  probe: ArchiveProbe,
-  context: Context,
-): Promise<FetchedMonth[]> {
-  const { paths, log } = context;
-  const manifests = new Map<string, MonthManifest | undefined>();
-  for (const month of months) manifests.set(month, await readMonthManifest(paths, month));
-  const unchanged = (month: string): FetchedMonth => ({
-    month,
-    source: 'archive',
-    snapshot: probe.name,
-    status: 'unchanged',
-  });
-  // Nothing to read when every month came from this very file.
-  if (months.every((m) => sameArchive(manifests.get(m)?.archive, probe))) {
-    log(`${probe.name}: ${months.join(', ')} already cached from this archive`);
-    return months.map(unchanged);
-  }
-
-  const archive = await openRemoteArchive(probe, {
-    client: context.client,
-    downloadDir: paths.downloadDir,
-    log,
-    ...(context.progress ? { progress: context.progress } : {}),
-  });
-  const results: FetchedMonth[] = [];
-  for (const month of months) {
-    const wantedNames = new Set(
-      context.forces.flatMap((force) =>
-        FILE_KINDS.map((kind) => `${month}/${month}-${force}-${kind}.csv`),
-      ),
-    );
-    const entries = archive.entries
-      .filter((entry) => wantedNames.has(entry.name))
-      .sort((a, b) => a.name.localeCompare(b.name));
-    if (!entries.some((entry) => entry.name === `${month}/${month}-${REQUIRED_FORCE}-street.csv`)) {
-      throw new Error(
-        `${probe.name} has no ${REQUIRED_FORCE} street file for ${month}: police.uk published no crimes ` +
-          `for that month in this archive. Nothing was written for ${month}; check the month or try a later archive.`,
-      );
-    }
-    const files: FetchedFile[] = entries.map((entry) => ({
-      name: path.posix.basename(entry.name),
-      bytes: entry.uncompressedSize,
-      crc32: entry.crc32 >>> 0,
-    }));
-    const recorded = manifests.get(month);
-    if (recorded?.source === 'archive' && sameFiles(recorded.files, files)) {
-      results.push(unchanged(month));
-      continue;
-    }
-    const staged = await stageMonth(paths, month);
-    try {
-      for (const entry of entries) {
-        await archive.extract(entry, path.join(staged, path.posix.basename(entry.name)));
-      }
-      const manifest: MonthManifest = {
-        month,
-        source: 'archive',
-        snapshot: probe.name,
-        fetchedAt: context.now().toISOString(),
-        archive: {
-          url: probe.url,
-          size: probe.size,
-          ...(probe.lastModified !== undefined ? { lastModified: probe.lastModified } : {}),
-          ...(probe.etag !== undefined ? { etag: probe.etag } : {}),
-        },
-        files,
-      };
-      await commitArchiveMonth(paths, staged, manifest);
-    } catch (error) {
-      await discardStaged(staged);
-      throw new Error(`month ${month} from ${probe.name} failed: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-    log(
-      `${month}: ${recorded ? 'revised' : 'new'}, ${files.length} files from ${probe.name} (${archive.mode})`,
-    );
-    results.push({ month, source: 'archive', snapshot: probe.name, status: 'fetched' });
-  }
-  return results;
-}
-
-function sameFiles(a: readonly FetchedFile[], b: readonly FetchedFile[]): boolean {
-  const key = (files: readonly FetchedFile[]) =>
-    files
-      .map((f) => `${f.name}:${f.bytes}:${f.crc32}`)
-      .sort()
-      .join('|');
-  return key(a) === key(b);
-}
-
-async function fetchApiMonth(
-  month: string,
-  snapshot: string,
-  outline: Feature<Polygon | MultiPolygon>,
-  context: {
-    client: HttpClient;
-    config: SourceConfig;
-    paths: SourcePaths;
-    log: Log;
-    now: () => Date;
-    forces: readonly string[];
-  },
-): Promise<FetchedMonth> {
-  const { paths, log } = context;
-  const recorded = await readMonthManifest(paths, month);
-  if (recorded?.source === 'api' && recorded.snapshot === snapshot) {
-    return { month, source: 'api', snapshot, status: 'unchanged' };
-  }
-  const area = districtQueryPolygons(outline);
-  const history = await readLeafHistory(paths.apiLeafHistory, areaKey(area.map(polyParameter)));
-  const answer = await fetchMonthCrimes({
-    client: context.client,
-    apiBaseUrl: context.config.policeApiBaseUrl,
-    month,
-    area,
-    history,
-    historyFile: paths.apiLeafHistory,
-    earlier: await readEarlierMonths(paths, month, context.forces),
-    log,
-  });
-  if (answer.crimes.length === 0) {
-    throw new Error(
-      `police.uk API month ${month} returned no crimes at all for the district: refusing to record an empty month. ` +
-        'Nothing was written for it; try again later.',
-    );
-  }
-  // The pipeline normalises these same objects; counting here only reports what it will drop.
-  const dropped = new Map<string, number>();
-  for (const crime of answer.crimes) {
-    const parsed = apiCrimeSchema.safeParse(crime);
-    const normalised = parsed.success ? normaliseApiCrime(parsed.data) : undefined;
-    const reason =
-      normalised === undefined
-        ? 'not-a-crime-object'
-        : normalised.ok
-          ? undefined
-          : normalised.reason;
-    if (reason !== undefined) dropped.set(reason, (dropped.get(reason) ?? 0) + 1);
-  }
-  const json = `${JSON.stringify(answer.crimes)}\n`;
-  const bytes = Buffer.from(json);
-  await commitApiMonth(paths, json, {
-    month,
-    source: 'api',
-    snapshot,
-    fetchedAt: context.now().toISOString(),
-    api: { requests: answer.requests, polygons: answer.polygons, crimes: answer.crimes.length },
-    files: [{ name: `${month}.json`, bytes: bytes.length, crc32: crc32(bytes) >>> 0 }],
-  });
-  // Recorded only once the month is saved: a month that failed teaches the history nothing.
-  await writeLeafHistory(paths.apiLeafHistory, recordMonth(history, month, answer.pieces));
-  const drops = [...dropped].map(([reason, count]) => `${count} ${reason}`).join(', ');
-  log(
-    `${month}: ${answer.crimes.length} crimes from the police.uk API in ${answer.requests} requests` +
-      (drops ? ` (normalisation will drop ${drops})` : ''),
-  );
-  return { month, source: 'api', snapshot, status: 'fetched' };
-}
-
-async function readOutline(file: string): Promise<Feature<Polygon | MultiPolygon>> {
-  let parsed: { features?: Feature<Polygon | MultiPolygon>[] };
-  try {
-    parsed = JSON.parse(await readFile(file, 'utf8')) as typeof parsed;
-  } catch (cause) {
-    throw new Error(`${file}: cannot read the district outline GeoJSON`, { cause });
-  }
-  const feature = parsed.features?.[0];
-  if (
-    !feature ||
-    (feature.geometry.type !== 'Polygon' && feature.geometry.type !== 'MultiPolygon')
-  ) {
-    throw new Error(
-      `${file}: expected a FeatureCollection whose first feature is the district polygon`,
-    );
-  }
-  return feature;
 }
 
 const MONTH_CHOICE = 'use --latest, --month YYYY-MM or --range FROM TO (months as YYYY-MM)';
