@@ -36,28 +36,38 @@ export function resolveSourceConfig(
   env: Readonly<Record<string, string | undefined>> = process.env,
   overrides: Partial<SourceConfig> = {},
 ): SourceConfig {
-  const pick = (key: keyof SourceConfig): string => {
-    const raw = overrides[key] ?? env[SOURCE_ENV_VARS[key]] ?? DEFAULT_SOURCE_CONFIG[key];
-    let url: URL;
-    try {
-      url = new URL(raw);
-    } catch (cause) {
-      throw new Error(
-        `${SOURCE_ENV_VARS[key]} is not a valid URL: "${raw}". Give an absolute http(s) URL, e.g. ${DEFAULT_SOURCE_CONFIG[key]}`,
-        { cause },
-      );
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new Error(`${SOURCE_ENV_VARS[key]} must be an http(s) URL, got "${raw}"`);
-    }
-    return withTrailingSlash(url.href);
-  };
+  const pick = (key: keyof SourceConfig): string =>
+    checkedBaseUrl(
+      SOURCE_ENV_VARS[key],
+      overrides[key] ?? env[SOURCE_ENV_VARS[key]] ?? DEFAULT_SOURCE_CONFIG[key],
+      DEFAULT_SOURCE_CONFIG[key],
+    );
   return {
     policeArchiveBaseUrl: pick('policeArchiveBaseUrl'),
     policeApiBaseUrl: pick('policeApiBaseUrl'),
     postcodesBaseUrl: pick('postcodesBaseUrl'),
     leedsMapServerUrl: pick('leedsMapServerUrl'),
   };
+}
+
+/**
+ * `raw` as a base URL with a trailing slash, or an error naming the setting (`name`) and an
+ * `example` of a good value.
+ */
+export function checkedBaseUrl(name: string, raw: string, example: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch (cause) {
+    throw new Error(
+      `${name} is not a valid URL: "${raw}". Give an absolute http(s) URL, e.g. ${example}`,
+      { cause },
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`${name} must be an http(s) URL, got "${raw}"`);
+  }
+  return withTrailingSlash(url.href);
 }
 
 function withTrailingSlash(href: string): string {

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import * as turf from '@turf/turf';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
 import { z } from 'zod';
+import { arcgisAnswer } from './arcgis.ts';
 import { writeJsonAtomic } from './cache.ts';
 import { sourceUrl } from './config.ts';
 import type { HttpClient, Log } from './http.ts';
@@ -110,16 +111,6 @@ export async function fetchPollingDistricts(
   const collection: PollingDistricts = { type: 'FeatureCollection', features };
   await writeJsonAtomic(options.cacheFile, collection);
   return collection;
-}
-
-/** ArcGIS reports errors as HTTP 200 with an `error` object. */
-function arcgisAnswer(body: unknown, where: string): unknown {
-  const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-  if (error)
-    throw new Error(
-      `${where} answered an ArcGIS error ${String(error.code)}: ${String(error.message)}`,
-    );
-  return body;
 }
 
 async function readCached(file: string): Promise<PollingDistricts | undefined> {
