@@ -8,7 +8,9 @@ const BENCH_SMOKE_TEST = 'tests/bench/run.test.ts';
 // against the replay server and the benchmark input generator: seconds each, so they stay
 // out of the fast unit subset (`npm run test:unit`).
 const INTEGRATION_TESTS = [
+  'tests/pipeline/add-area.test.ts',
   'tests/pipeline/approvals.test.ts',
+  'tests/pipeline/area-cli.test.ts',
   'tests/pipeline/cli.test.ts',
   'tests/pipeline/crime-ids.test.ts',
   'tests/pipeline/inputs.test.ts',

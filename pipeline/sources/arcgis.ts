@@ -3,7 +3,7 @@
 // resultOffset/resultRecordCount until the server stops saying `exceededTransferLimit`.
 import type { Feature, Geometry } from 'geojson';
 import { z } from 'zod';
-import type { HttpClient, Log } from './http.ts';
+import { shortUrl, type HttpClient, type Log } from './http.ts';
 
 /** ONS layers allow 2,000 features a page; 1,000 keeps a page of detailed polygons a few MB. */
 export const ARCGIS_PAGE_SIZE = 1000;
@@ -11,6 +11,8 @@ export const ARCGIS_PAGE_SIZE = 1000;
 const MAX_PAGES = 500;
 /** Values per `IN (...)` clause: keeps a GET's URL under the 8 KB many servers accept. */
 export const IN_CLAUSE_MAX = 100;
+/** Enough of a filter to say what was asked in a log line. */
+const WHERE_LOGGED_MAX = 60;
 
 /** ArcGIS reports errors as HTTP 200 with an `error` object. */
 export function arcgisAnswer(body: unknown, where: string): unknown {
@@ -101,8 +103,15 @@ export async function queryLayer(
       parsed.data.exceededTransferLimit ?? parsed.data.properties?.exceededTransferLimit ?? false;
     if (!more) break;
   }
-  options.log?.(`${queryUrl.href}: ${features.length} features for ${query.where}`);
+  options.log?.(
+    `${shortUrl(queryUrl.href)}: ${features.length} features for ${shortWhere(query.where)}`,
+  );
   return features;
+}
+
+/** A filter as logged: an IN list of a hundred codes is cut to its start. */
+function shortWhere(where: string): string {
+  return where.length <= WHERE_LOGGED_MAX ? where : `${where.slice(0, WHERE_LOGGED_MAX)}…`;
 }
 
 /** `field IN ('a','b')`, quoting each value as SQL does. */

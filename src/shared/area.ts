@@ -19,7 +19,7 @@ const filePath = z
   });
 
 /** ONS local-authority district codes: E06 (unitary), E07 (non-metropolitan), E08 (metropolitan), E09 (London), W06 (Wales). */
-const LOCAL_AUTHORITY_CODE = /^(E0[6-9]|W06)\d{6}$/;
+export const LOCAL_AUTHORITY_CODE = /^(E0[6-9]|W06)\d{6}$/;
 
 /** Lower-case words joined by "-": area slugs ("sheffield") and police.uk force slugs as its
  * archive names files ("west-yorkshire", "south-yorkshire", "btp"). */
@@ -36,7 +36,7 @@ const WARD_NAME_PROPERTY = /^WD(\d\d)NM$/;
 const WARD_CODE = /^[EW]05\d{6}$/;
 
 /** England and Wales with a margin: a map view or URL centre outside it is a typo. */
-const ENGLAND_AND_WALES = { south: 49.8, north: 55.9, west: -6.5, east: 2 } as const;
+export const ENGLAND_AND_WALES = { south: 49.8, north: 55.9, west: -6.5, east: 2 } as const;
 
 const LATITUDE_RANGE = `must be a latitude in England or Wales (${ENGLAND_AND_WALES.south} to ${ENGLAND_AND_WALES.north})`;
 const latitude = z

@@ -1,0 +1,292 @@
+// addArea() against the replay server playing the ONS Open Geography Portal and Nomis with
+// the committed Sheffield and Leeds reference data: a district added from them reproduces the
+// committed files, and every failure ends with a clear error and data/areas/ as it was.
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { addArea, type AddAreaOptions } from '../../pipeline/add-area.ts';
+import { loadArea } from '../../pipeline/area.ts';
+import { HttpClient } from '../../pipeline/sources/http.ts';
+import {
+  answerQuery,
+  layerPath,
+  LEEDS,
+  NOMIS_PATH,
+  onsUrls,
+  onsWorld,
+  readCollection,
+  readPopulation,
+  serveOns,
+  servicesFor,
+  SHEFFIELD,
+  type DistrictFixture,
+  type OnsWorld,
+} from '../support/ons-replay.ts';
+import type { RecordedRequest, ReplayServer } from '../support/replay-server.ts';
+import { replayPerTest } from '../support/replay-sources.ts';
+
+const REPO = path.resolve(import.meta.dirname, '../..');
+const SHEFFIELD_LSOAS = servicesFor(SHEFFIELD).lsoas;
+
+let server: ReplayServer;
+let root: string;
+replayPerTest('add-area-', (s, dir) => {
+  server = s;
+  root = dir;
+});
+
+const logged: string[] = [];
+
+function options(district: DistrictFixture, extra: Partial<AddAreaOptions> = {}): AddAreaOptions {
+  logged.length = 0;
+  const log = (line: string) => logged.push(line);
+  return {
+    districtCode: district.code,
+    force: district === SHEFFIELD ? 'south-yorkshire' : 'west-yorkshire',
+    root,
+    client: new HttpClient({ retries: 2, minBackoffMs: 1, maxBackoffMs: 5, timeoutMs: 5_000, log }),
+    ...onsUrls(server),
+    services: servicesFor(district),
+    log,
+    now: new Date('2026-12-01T00:00:00Z'),
+    ...extra,
+  };
+}
+
+function serve(world: OnsWorld = onsWorld([SHEFFIELD, LEEDS]), nomisMaxRows?: number): OnsWorld {
+  serveOns(server, world, nomisMaxRows);
+  return world;
+}
+
+/** Every file under data/ in the scratch root, with a digest of its content. */
+async function snapshot(): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  const dataDir = path.join(root, 'data');
+  const entries = await readdir(dataDir, { recursive: true, withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    const digest = createHash('sha256')
+      .update(await readFile(file))
+      .digest('hex');
+    files.set(path.relative(root, file), digest);
+  }
+  return files;
+}
+
+/** A previous area folder the failed runs must leave alone. */
+async function previousSheffield(): Promise<Map<string, string>> {
+  const dir = path.join(root, 'data', 'areas', 'sheffield');
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, 'area.json'), '{"the previous": "area"}\n');
+  await writeFile(path.join(dir, 'wards.geojson'), 'the previous wards\n');
+  return snapshot();
+}
+
+/** The failure of a run over a previous Sheffield folder, which must be left as it was. */
+async function failure(run: Partial<AddAreaOptions> = {}): Promise<Error> {
+  const before = await previousSheffield();
+  const error = await addArea(options(SHEFFIELD, { replace: true, ...run })).then(
+    () => new Error('addArea succeeded'),
+    (e: unknown) => e as Error,
+  );
+  expect(await snapshot()).toEqual(before);
+  expect(await readdir(path.join(root, 'data', 'areas'))).toEqual(['sheffield']);
+  return error;
+}
+
+const committed = (file: string) => readFile(path.join(REPO, file), 'utf8');
+const written = (slug: string, file: string) =>
+  readFile(path.join(root, 'data', 'areas', slug, file), 'utf8');
+
+async function expectCommittedSheffield(): Promise<void> {
+  const wards = JSON.parse(await written('sheffield', 'wards.geojson'));
+  expect(wards.features).toEqual(readCollection(SHEFFIELD.wards).features);
+  const lsoas = JSON.parse(await written('sheffield', 'lsoa21.geojson'));
+  expect(lsoas.features).toEqual(readCollection(SHEFFIELD.lsoas).features);
+  expect(await written('sheffield', 'population-lsoa21.csv')).toBe(
+    await committed(SHEFFIELD.population),
+  );
+  const outline = JSON.parse(await written('sheffield', 'outline.geojson'));
+  expect(outline).toEqual(readCollection(SHEFFIELD.outline));
+}
+
+describe('addArea() on the replayed ONS and Nomis services', () => {
+  it('reproduces the committed Sheffield reference: its 28 wards, 343 LSOAs and their residents', async () => {
+    serve();
+    const result = await addArea(options(SHEFFIELD));
+    expect(result).toEqual({
+      slug: 'sheffield',
+      district: { code: 'E08000039', name: 'Sheffield' },
+      dir: path.join('data', 'areas', 'sheffield'),
+      wards: 28,
+      lsoas: 343,
+      residents: [...readPopulation(SHEFFIELD.population).values()].reduce((s, [, v]) => s + v, 0),
+    });
+    expect(result.residents).toBe(556_519);
+    await expectCommittedSheffield();
+
+    // The written area.json is an area the pipeline can load, with every file it names.
+    const area = await loadArea('sheffield', { root });
+    const reference = JSON.parse(await committed('data/areas/sheffield/area.json'));
+    expect(area.config.localAuthority).toEqual(reference.localAuthority);
+    expect(area.config.forces).toEqual(reference.forces);
+    expect(area.config.boundaries).toEqual(reference.boundaries);
+    expect(area.config.population).toEqual(reference.population);
+    expect(area.config.siteName).toBe(reference.siteName);
+    expect(area.config.centre).toBeNull();
+    // The map starts on the district: its centre within the committed view's bounds.
+    expect(area.config.map.zoom).toBe(reference.map.zoom);
+    expect(area.config.map.centre[0]).toBeGreaterThan(reference.map.bounds.south);
+    expect(area.config.map.centre[0]).toBeLessThan(reference.map.bounds.north);
+    expect(area.config.map.centre[1]).toBeGreaterThan(reference.map.bounds.west);
+    expect(area.config.map.centre[1]).toBeLessThan(reference.map.bounds.east);
+
+    const attribution = await written('sheffield', 'ATTRIBUTION.md');
+    expect(attribution).toContain('Open Government Licence');
+    expect(attribution).toContain('Source: Office for National Statistics');
+    expect(attribution).toContain('Nomis');
+    expect(attribution).toContain(
+      `${onsUrls(server).onsBaseUrl}WD20_LAD20_UK_LU_v2/FeatureServer/0`,
+    );
+    expect(await readdir(path.join(root, 'data', 'areas', 'sheffield'))).toEqual([
+      'ATTRIBUTION.md',
+      'area.json',
+      'lsoa21.geojson',
+      'outline.geojson',
+      'population-lsoa21.csv',
+      'wards.geojson',
+    ]);
+  });
+
+  it("reproduces Leeds's 33 wards, 488 LSOAs and residents from the same services, another ward vintage", async () => {
+    serve();
+    const result = await addArea(options(LEEDS, { slug: 'leeds-again' }));
+    expect(result).toMatchObject({ slug: 'leeds-again', wards: 33, lsoas: 488 });
+    const wards = JSON.parse(await written('leeds-again', 'wards.geojson'));
+    expect(wards.features).toEqual(readCollection(LEEDS.wards).features);
+    const lsoas = JSON.parse(await written('leeds-again', 'lsoa21.geojson'));
+    expect(lsoas.features).toEqual(readCollection(LEEDS.lsoas).features);
+    const population = readPopulation(
+      path.join(root, 'data', 'areas', 'leeds-again', 'population-lsoa21.csv'),
+    );
+    expect(population).toEqual(readPopulation(LEEDS.population));
+    const area = await loadArea('leeds-again', { root });
+    expect(area.config.boundaries.wards.codeProperty).toBe('WD25CD');
+    expect(area.config.forces).toEqual(['west-yorkshire', 'btp']);
+  });
+
+  it('pages through ArcGIS answers while exceededTransferLimit says more, and Nomis answers by RecordOffset', async () => {
+    serve(onsWorld([SHEFFIELD, LEEDS], 7), 40);
+    await addArea(options(SHEFFIELD));
+    await expectCommittedSheffield();
+    const offsets = (requests: RecordedRequest[]) =>
+      requests.map((r) => Number(r.query.get('resultOffset')));
+    // 28 wards, 7 a page: offsets 0, 7, 14, 21 (the last page says no more).
+    expect(offsets(server.requestsTo(layerPath(SHEFFIELD.services.wards)))).toEqual([0, 7, 14, 21]);
+    const nomis = server.requestsTo(NOMIS_PATH);
+    // 343 LSOAs in batches of 100 codes, 40 rows an answer: 3 pages of each full batch, 2 of the last.
+    expect(nomis).toHaveLength(3 * 3 + 2);
+    expect(nomis.slice(0, 3).map((r) => r.query.get('RecordOffset'))).toEqual(['0', '40', '80']);
+  });
+
+  it('retries a 503 and a connection cut mid-body, then succeeds', async () => {
+    const world = serve();
+    const wards = world.layers.get(SHEFFIELD.services.wards)!;
+    let calls = 0;
+    server.route('GET', layerPath(SHEFFIELD.services.wards), (request) => {
+      calls += 1;
+      if (calls === 1) return { status: 503, body: 'Service Unavailable' };
+      if (calls === 2) return { ...answerQuery(wards, request), cutAfterBytes: 500 };
+      return answerQuery(wards, request);
+    });
+    await addArea(options(SHEFFIELD));
+    await expectCommittedSheffield();
+    expect(calls).toBe(3);
+    expect(logged.filter((l) => l.startsWith('retry '))).toEqual([
+      expect.stringContaining('answered HTTP 503'),
+      expect.stringContaining('lost its connection'),
+    ]);
+  });
+
+  it('stops after its retries on a persistent 500, naming the URL, and leaves the previous area as it was', async () => {
+    serve();
+    server.route('GET', layerPath(SHEFFIELD.services.wards), [{ status: 500, body: 'Error' }]);
+    const error = await failure();
+    expect(error.message).toMatch(
+      /^GET http:\/\/127\.0\.0\.1:\d+\/ons\/Wards_December_2020_UK_BGC\/FeatureServer\/0\/query\?where=WD20CD\+IN.* failed after 3 attempts: .*answered HTTP 500/,
+    );
+    expect(server.requestsTo(layerPath(SHEFFIELD.services.wards))).toHaveLength(3);
+  });
+
+  it('stops on a body that is not JSON (a truncated answer), naming the URL and quoting it', async () => {
+    serve();
+    server.route('GET', layerPath(SHEFFIELD_LSOAS), [
+      {
+        body: '{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Poly',
+      },
+    ]);
+    const error = await failure();
+    expect(error.message).toContain(`/ons/${SHEFFIELD_LSOAS}/FeatureServer/0/query?`);
+    expect(error.message).toContain('with a body that is not JSON: "{"type":"FeatureCollection"');
+  });
+
+  it('stops on an ArcGIS error answer: a ward boundaries service of another vintage than its lookup', async () => {
+    serve();
+    const error = await failure({
+      services: { ...servicesFor(SHEFFIELD), wards: LEEDS.services.wards },
+    });
+    expect(error.message).toContain('/ons/Wards_May_2025_Boundaries_UK_BGC/FeatureServer/0/query?');
+    expect(error.message).toContain('answered an ArcGIS error 400: Unable to complete operation.');
+  });
+
+  it('stops when an LSOA has no residents in Nomis, naming it, and writes nothing', async () => {
+    const world = onsWorld([SHEFFIELD, LEEDS]);
+    world.residents.delete('E01007900');
+    serve(world);
+    const error = await failure();
+    expect(error.name).toBe('DistrictDataError');
+    expect(error.message).toContain(
+      "Nomis has no Census 2021 residents for 1 of the district's 343 LSOAs (E01007900)",
+    );
+  });
+
+  it('stops on a district code the ward lookup does not know, before fetching any boundary', async () => {
+    serve();
+    const error = await failure({ districtCode: 'E08000099' });
+    expect(error.message).toBe(
+      "E08000099: the ward lookup WD20_LAD20_UK_LU_v2 lists no wards for LAD20CD = 'E08000099': " +
+        'is it a district code of that vintage? Check it on the ONS Open Geography Portal',
+    );
+    expect(server.requests.map((r) => r.path)).toEqual([layerPath(SHEFFIELD.services.wardLookup)]);
+  });
+
+  it('refuses a code that is not a district code without asking any server', async () => {
+    serve();
+    const error = await failure({ districtCode: 'E05010857' });
+    expect(error.message).toContain('"E05010857" is not a local-authority district code');
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('stops at once when nothing answers at the address (connection refused)', async () => {
+    const closed = `${server.url}`;
+    await server.close();
+    const error = await failure({ onsBaseUrl: `${closed}ons/`, nomisBaseUrl: `${closed}nomis/` });
+    expect(error.message).toMatch(
+      /^GET http:\/\/127\.0\.0\.1:\d+\/ons\/WD20_LAD20_UK_LU_v2\/FeatureServer\/0\/query\?.*: cannot reach the host, nothing answers at that address \[ECONNREFUSED\]$/,
+    );
+  });
+
+  it('refuses to overwrite an area that is already there unless told to replace it', async () => {
+    serve();
+    const before = await previousSheffield();
+    await expect(addArea(options(SHEFFIELD))).rejects.toThrow(
+      `${path.join('data', 'areas', 'sheffield')} is already there: give --replace to fetch it again, or --slug for another name`,
+    );
+    expect(await snapshot()).toEqual(before);
+    await addArea(options(SHEFFIELD, { replace: true }));
+    await expectCommittedSheffield();
+    expect(await readdir(path.join(root, 'data', 'areas'))).toEqual(['sheffield']);
+  });
+});

@@ -1,0 +1,115 @@
+// `npm run area -- add <LAD code>` as a process, its sources pointed at the replay server by
+// the environment: what it prints, its exit codes, and what it leaves in data/areas/.
+import { execFile } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { onsUrls, onsWorld, serveOns, SHEFFIELD } from '../support/ons-replay.ts';
+import type { ReplayServer } from '../support/replay-server.ts';
+import { replayPerTest } from '../support/replay-sources.ts';
+
+const REPO = path.resolve(import.meta.dirname, '../..');
+const SCRIPT = path.join(REPO, 'pipeline', 'area-cli.ts');
+
+let server: ReplayServer;
+let root: string;
+replayPerTest('area-cli-', (s, dir) => {
+  server = s;
+  root = dir;
+});
+
+/** The command run from `root`; asynchronous, so the replay server can answer it. */
+async function area(args: readonly string[], env: Record<string, string> = {}) {
+  const { onsBaseUrl, nomisBaseUrl } = onsUrls(server);
+  return promisify(execFile)(process.execPath, [SCRIPT, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      ONS_GEOGRAPHY_BASE_URL: onsBaseUrl,
+      NOMIS_API_BASE_URL: nomisBaseUrl,
+      ...env,
+    },
+  }).then(
+    ({ stdout, stderr }) => ({ status: 0, stdout, stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => ({
+      status: error.code,
+      stdout: error.stdout,
+      stderr: error.stderr,
+    }),
+  );
+}
+
+const SHEFFIELD_ARGS = [
+  'add',
+  'E08000039',
+  '--force',
+  'south-yorkshire',
+  '--ward-lookup',
+  SHEFFIELD.services.wardLookup,
+  '--wards',
+  SHEFFIELD.services.wards,
+];
+
+describe('npm run area -- add <LAD code>', () => {
+  it('writes data/areas/sheffield/ and prints the result as JSON with --json', async () => {
+    serveOns(server, onsWorld([SHEFFIELD]));
+    const { status, stdout, stderr } = await area([...SHEFFIELD_ARGS, '--json']);
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({
+      slug: 'sheffield',
+      district: { code: 'E08000039', name: 'Sheffield' },
+      dir: path.join('data', 'areas', 'sheffield'),
+      wards: 28,
+      lsoas: 343,
+      residents: 556_519,
+    });
+    expect(
+      await readFile(path.join(root, 'data/areas/sheffield/population-lsoa21.csv'), 'utf8'),
+    ).toBe(await readFile(path.join(REPO, SHEFFIELD.population), 'utf8'));
+  });
+
+  it('exits 1 naming the address when nothing answers there, and writes nothing', async () => {
+    const closed = server.url;
+    await server.close();
+    const { status, stderr } = await area(SHEFFIELD_ARGS, {
+      ONS_GEOGRAPHY_BASE_URL: `${closed}ons/`,
+    });
+    expect(status).toBe(1);
+    expect(stderr).toMatch(
+      /^area: GET http:\/\/127\.0\.0\.1:\d+\/ons\/WD20_LAD20_UK_LU_v2\/FeatureServer\/0\/query\?.*: cannot reach the host, nothing answers at that address \[ECONNREFUSED\]\n$/,
+    );
+    expect(await readdir(root)).toEqual([]);
+  });
+
+  it('exits 2 without --force, and 1 on a base URL that is not a URL', async () => {
+    const noForce = await area(['add', 'E08000039']);
+    expect(noForce.status).toBe(2);
+    expect(noForce.stderr).toContain(
+      'give the police force whose files hold the district: --force SLUG',
+    );
+    const badUrl = await area(SHEFFIELD_ARGS, { NOMIS_API_BASE_URL: 'nomisweb' });
+    expect(badUrl.status).toBe(1);
+    expect(badUrl.stderr).toContain('NOMIS_API_BASE_URL is not a valid URL: "nomisweb"');
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('--help names every option, both environment variables and the exit codes', async () => {
+    const { status, stdout } = await area(['--help']);
+    expect(status).toBe(0);
+    for (const word of [
+      'Usage: npm run area -- add <LAD code> --force SLUG',
+      '--slug SLUG',
+      '--replace',
+      '--ward-lookup SERVICE',
+      '--districts SERVICE',
+      'ONS_GEOGRAPHY_BASE_URL',
+      'NOMIS_API_BASE_URL',
+      'a fetch or a check failed; nothing was written',
+    ]) {
+      expect(stdout).toContain(word);
+    }
+  });
+});
