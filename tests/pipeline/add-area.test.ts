@@ -232,6 +232,15 @@ describe('addArea() on the replayed ONS and Nomis services', () => {
     expect(error.message).toContain('with a body that is not JSON: "{"type":"FeatureCollection"');
   });
 
+  it('stops on a Nomis answer that is not the TS001 table, naming the columns it lacks', async () => {
+    serve();
+    server.route('GET', NOMIS_PATH, [{ body: '<html><body>Service busy</body></html>\n' }]);
+    const error = await failure();
+    expect(error.message).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/nomis\/api\/v01\/dataset\/NM_2021_1\.data\.csv\?.* answered no GEOGRAPHY_NAME, GEOGRAPHY_CODE, OBS_VALUE, RECORD_OFFSET, RECORD_COUNT column \(got "<html><body>Service busy<\/body><\/html>"\)/,
+    );
+  });
+
   it('stops on an ArcGIS error answer: a ward boundaries service of another vintage than its lookup', async () => {
     serve();
     const error = await failure({
@@ -276,6 +285,17 @@ describe('addArea() on the replayed ONS and Nomis services', () => {
     expect(error.message).toMatch(
       /^GET http:\/\/127\.0\.0\.1:\d+\/ons\/WD20_LAD20_UK_LU_v2\/FeatureServer\/0\/query\?.*: cannot reach the host, nothing answers at that address \[ECONNREFUSED\]$/,
     );
+  });
+
+  it('removes the staging folder a killed run left, and writes the area', async () => {
+    serve();
+    // No process has this id (Linux pids stay below 2^22).
+    const left = path.join(root, 'data', 'areas', 'sheffield.tmp-9999999');
+    await mkdir(left, { recursive: true });
+    await writeFile(path.join(left, 'wards.geojson'), 'half a file');
+    await addArea(options(SHEFFIELD));
+    expect(await readdir(path.join(root, 'data', 'areas'))).toEqual(['sheffield']);
+    await expectCommittedSheffield();
   });
 
   it('refuses to overwrite an area that is already there unless told to replace it', async () => {
