@@ -11,6 +11,7 @@ const INTEGRATION_TESTS = [
   'tests/pipeline/add-area.test.ts',
   'tests/pipeline/approvals.test.ts',
   'tests/pipeline/area-cli.test.ts',
+  'tests/pipeline/area-run.test.ts',
   'tests/pipeline/cli.test.ts',
   'tests/pipeline/crime-ids.test.ts',
   'tests/pipeline/inputs.test.ts',

@@ -8,11 +8,13 @@ import { pathToFileURL } from 'node:url';
 import { DROP_REASONS } from '../src/shared/schema.ts';
 import { checkFetchedApart } from './inputs.ts';
 import { logSafe } from './log-safe.ts';
-import { pipelinePaths } from './paths.ts';
+import { loadArea } from './area.ts';
+import { DEFAULT_AREA, pipelinePaths } from './paths.ts';
 import { cleanUpInterruptedRuns } from './publish.ts';
 import {
   createConsoleReporter,
   createQuietReporter,
+  DropTally,
   formatCount,
   formatDropCounts,
   formatDuration,
@@ -36,7 +38,9 @@ export interface CliOptions {
   from?: number | undefined;
   to?: number | undefined;
   offline: boolean;
-  /** Default: the repository's sample months. */
+  /** The district (data/areas/<slug>/area.json); default DEFAULT_AREA. */
+  area?: string | undefined;
+  /** Default: the area's sample months. */
   archiveDir?: string | undefined;
   out?: string | undefined;
   /** Months and URL overrides for the fetch step. */
@@ -59,11 +63,16 @@ export const PIPELINE_COMMAND: CommandSpec = {
     from: { type: 'string', value: 'N', description: 'run steps from N (default: the first)' },
     to: { type: 'string', value: 'N', description: 'run steps up to N (default: the last)' },
     offline: { type: 'boolean', description: 'no network: use local inputs only' },
+    area: {
+      type: 'string',
+      value: 'SLUG',
+      description: `the district, as data/areas/SLUG/area.json describes it (default ${DEFAULT_AREA}); outputs of another district go to data/areas/SLUG/output unless --out`,
+    },
     'archive-dir': {
       type: 'string',
       value: 'DIR',
       description:
-        'police.uk input in archive layout: YYYY-MM folders and/or .zip archives (default data/sample/archive)',
+        "police.uk input in archive layout: YYYY-MM folders and/or .zip archives (default the area's sample: data/sample/archive for leeds, else data/areas/SLUG/sample/archive)",
     },
     out: { type: 'string', value: 'DIR', description: 'write every output and cache into DIR' },
     ...FETCH_OPTIONS,
@@ -110,6 +119,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     from: stepNumber(stringValue(args, 'from'), '--from'),
     to: stepNumber(stringValue(args, 'to'), '--to'),
     offline: args.values['offline'] === true,
+    area: stringValue(args, 'area'),
     archiveDir: stringValue(args, 'archive-dir'),
     out: stringValue(args, 'out'),
     fetch: {
@@ -177,9 +187,12 @@ export interface RunDeps {
  * is thrown.
  */
 export async function runPipeline(options: CliOptions, deps: RunDeps): Promise<RunRecord> {
-  const paths = pipelinePaths({ root: deps.root, out: options.out });
+  const areaSlug = options.area ?? DEFAULT_AREA;
+  const area = await loadArea(areaSlug, { root: deps.root });
+  const paths = pipelinePaths({ root: deps.root, out: options.out, area: areaSlug });
   checkFetchedApart(paths.sources.archiveDir, paths.sampleArchiveDir);
   const ctx = new RunContext({
+    area,
     paths,
     archiveDir: path.resolve(deps.root ?? '.', options.archiveDir ?? paths.sampleArchiveDir),
     offline: options.offline,
@@ -240,6 +253,15 @@ function printSummary(
     line(`  rows read:    ${formatCount(totals.read)}`);
     line(`  rows kept:    ${formatCount(totals.kept)}`);
     line(`  rows dropped: ${formatDropCounts(totals.dropped)}`);
+    const outside = new DropTally();
+    for (const m of record.months) outside.merge(m.drops);
+    if (totals.dropped['outside-leeds'] > 0) {
+      const o = outside.outside;
+      line(
+        `    outside the district: ${formatCount(o['other-district'])} in other districts of the force, ` +
+          `${formatCount(o['beyond-force'])} beyond the force, ${formatCount(o.elsewhere)} elsewhere (not known which)`,
+      );
+    }
     for (const reason of DROP_REASONS) {
       const examples = record.months.flatMap((m) => m.drops.examples[reason] ?? []).slice(0, 3);
       for (const e of examples) line(`    ${reason}: ${e.where}: ${e.detail}`);
@@ -325,7 +347,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT.failed;
   }
   if (options.json) {
-    process.stdout.write(await readFile(pipelinePaths({ out: options.out }).runSummary, 'utf8'));
+    const paths = pipelinePaths({ out: options.out, area: options.area });
+    process.stdout.write(await readFile(paths.runSummary, 'utf8'));
   }
   return EXIT.ok;
 }

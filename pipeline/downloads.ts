@@ -15,7 +15,9 @@ import { createGzip } from 'node:zlib';
 import {
   downloadsManifestSchema,
   licenceText,
-  RECORD_FIELDS,
+  LEEDS_WORDS,
+  recordFields,
+  type DistrictWords,
   yearlyFileName,
   type DownloadsManifest,
   type YearlyFile,
@@ -91,8 +93,9 @@ async function writeYear(
   staging: Staging,
   dir: string,
   earlier: readonly Earlier[],
+  naming: DownloadsNaming,
 ): Promise<YearlyFile> {
-  const file = yearlyFileName(year);
+  const file = yearlyFileName(year, naming.slug);
   const target = path.join(dir, file);
   const rows = months.reduce((n, m) => n + m.rows, 0);
   const monthNames = months.map((m) => m.month);
@@ -110,7 +113,7 @@ async function writeYear(
       const keptBytes = await publishedBytes(earlierDir, kept);
       if (kept !== undefined && keptBytes !== null) {
         await staging.writeFile(target, keptBytes);
-        return yearlyFile(year, rows, monthNames, contentSha256, kept.bytes, kept.sha256);
+        return yearlyFile(year, file, rows, monthNames, contentSha256, kept.bytes, kept.sha256);
       }
     }
   }
@@ -135,7 +138,7 @@ async function writeYear(
   gzip.end();
   await drained;
   await out.close();
-  return yearlyFile(year, rows, monthNames, content.digest('hex'), bytes, hash.digest('hex'));
+  return yearlyFile(year, file, rows, monthNames, content.digest('hex'), bytes, hash.digest('hex'));
 }
 
 function sameMonths(a: readonly string[], b: readonly string[]): boolean {
@@ -145,13 +148,14 @@ function sameMonths(a: readonly string[], b: readonly string[]): boolean {
 /** A manifest entry, its keys in the manifest's order. */
 function yearlyFile(
   year: number,
+  file: string,
   rows: number,
   months: string[],
   contentSha256: string,
   bytes: number,
   sha256: string,
 ): YearlyFile {
-  return { year, file: yearlyFileName(year), rows, months, contentSha256, bytes, sha256 };
+  return { year, file, rows, months, contentSha256, bytes, sha256 };
 }
 
 /** Files an earlier run wrote: a folder and its manifest. */
@@ -170,24 +174,42 @@ async function earlierDownloads(paths: DownloadPaths): Promise<Earlier[]> {
   }
 }
 
+/** How the files and their README name the district (from its area configuration). */
+export interface DownloadsNaming {
+  /** The area's slug: "leeds-crimes-2025.csv.gz". */
+  slug: string;
+  siteName: string;
+  /** How the columns and the attribution name the district's places. */
+  words: DistrictWords;
+}
+
+export const LEEDS_NAMING: DownloadsNaming = {
+  slug: 'leeds',
+  siteName: 'Leeds Crime Intelligence',
+  words: LEEDS_WORDS,
+};
+
 /** README.txt beside the files: what they are, their columns, checksums and licence. */
-export function downloadsReadme(manifest: DownloadsManifest): string {
+export function downloadsReadme(
+  manifest: DownloadsManifest,
+  naming: DownloadsNaming = LEEDS_NAMING,
+): string {
   const lines = [
-    'Leeds Crime Intelligence: every crime in Leeds recorded by police.uk, one file per year',
+    `${naming.siteName}: every crime in ${naming.words.district} recorded by police.uk, one file per year`,
     '',
     'Each file is a gzip-compressed CSV (UTF-8, RFC 4180) with a header row. One row per',
-    "crime: police.uk's street-level columns, then the place in Leeds this project gives it.",
+    `crime: police.uk's street-level columns, then the place in ${naming.words.district} this project gives it.`,
     'Months without data are absent, never rows of zeros.',
     '',
     'Columns:',
-    ...RECORD_FIELDS.map(
+    ...recordFields(naming.words).map(
       (f) => `  ${f.name} (${f.type}${f.unit ? `, ${f.unit}` : ''}): ${f.description}`,
     ),
     '',
     'Files (rows, bytes, SHA-256 of the compressed file):',
     ...manifest.files.map((f) => `  ${f.file}  ${f.rows} rows  ${f.bytes} bytes  ${f.sha256}`),
     '',
-    licenceText(),
+    licenceText(naming.words),
     '',
   ];
   return lines.join('\n');
@@ -204,12 +226,13 @@ export async function writeYearlyDownloads(
   staging: Staging,
   paths: DownloadPaths,
   reuse: readonly DownloadPaths[] = [paths],
+  naming: DownloadsNaming = LEEDS_NAMING,
 ): Promise<DownloadsManifest> {
   const earlier = (await Promise.all(reuse.map(earlierDownloads))).flat();
   // zlib compresses on libuv's thread pool: the years run side by side, one core each.
   const files = await Promise.all(
     [...byYear(months)].map(([year, ofYear]) =>
-      writeYear(year, ofYear, staging, paths.dir, earlier),
+      writeYear(year, ofYear, staging, paths.dir, earlier, naming),
     ),
   );
   const manifest: DownloadsManifest = {
@@ -218,7 +241,7 @@ export async function writeYearlyDownloads(
     columns: [...MASTER_COLUMNS],
     files,
   };
-  await staging.writeFile(path.join(paths.dir, 'README.txt'), downloadsReadme(manifest));
+  await staging.writeFile(path.join(paths.dir, 'README.txt'), downloadsReadme(manifest, naming));
   await staging.writeFile(paths.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { createLocator, loadGeography, type Geography, type Locator } from './geo.ts';
 import { InputError } from './input-error.ts';
-import { REFERENCE_FILES } from './reference.ts';
+import { referenceFileList, type ReferenceFiles } from './reference.ts';
 
 export interface GeoContext {
   geo: Geography;
@@ -26,8 +26,9 @@ export interface GeoContext {
 
 /** Where the geography's files are (see PipelinePaths). */
 export interface GeoFiles {
-  referenceDir: string;
-  pollingDistrictsCache: string;
+  reference: ReferenceFiles;
+  /** null: the area has no polling districts. */
+  pollingDistrictsCache: string | null;
   postcodesCache: string;
 }
 
@@ -46,14 +47,16 @@ export async function loadGeoContext(
   files: GeoFiles,
   options: { note(text: string): void; reference?: Geography | undefined },
 ): Promise<GeoContext> {
-  const geo = options.reference ?? (await loadGeography(files.referenceDir));
+  const geo = options.reference ?? (await loadGeography(files.reference));
   const hash = createHash('sha256');
-  for (const file of Object.values(REFERENCE_FILES)) {
-    hash.update(file).update(await readFile(path.join(files.referenceDir, file)));
+  for (const file of referenceFileList(files.reference)) {
+    hash.update(path.basename(file)).update(await readFile(file));
   }
   const pollingFile = files.pollingDistrictsCache;
   let pollingDistricts: PollingDistricts | undefined;
-  if (await exists(pollingFile)) {
+  if (pollingFile === null) {
+    options.note('the area has no polling districts, so the Polling District column stays empty');
+  } else if (await exists(pollingFile)) {
     const text = await readFile(pollingFile, 'utf8');
     hash.update('polling').update(text);
     try {

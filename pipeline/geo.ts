@@ -94,7 +94,8 @@ export function createLocator(geo: Geography, options: LocatorOptions = {}): Loc
   const outline = new PolygonIndex([geo.outline]);
   const wards = new PolygonIndex(geo.wards.map((ward) => ward.geometry));
   const lsoas = new PolygonIndex(geo.lsoas.map((lsoa) => lsoa.geometry));
-  const postcodes = new PostcodeIndex(geo.postcodes);
+  // An area without a postcode reference gets no postcode districts: left out, not guessed.
+  const postcodes = geo.postcodes.length === 0 ? null : new PostcodeIndex(geo.postcodes);
   const pollingDistricts =
     options.pollingDistricts === undefined
       ? []
@@ -122,11 +123,11 @@ export function createLocator(geo: Geography, options: LocatorOptions = {}): Loc
     const pollingDistrict =
       pollingDistricts[polling?.nearest(x, y, OUTLINE_TOLERANCE_M)?.feature ?? -1];
     const exact =
-      postcodes.nearest(x, y, POSTCODE_RADIUS_M)?.postcode.district ??
+      postcodes?.nearest(x, y, POSTCODE_RADIUS_M)?.postcode.district ??
       options.postcodePlaces?.get(key)?.district;
     const fallback =
       exact === undefined
-        ? postcodes.nearest(x, y, POSTCODE_FALLBACK_RADIUS_M)?.postcode.district
+        ? postcodes?.nearest(x, y, POSTCODE_FALLBACK_RADIUS_M)?.postcode.district
         : undefined;
     return {
       wardCode: ward.code,

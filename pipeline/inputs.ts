@@ -5,7 +5,6 @@
 // only through its API can be built on its own.
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { FORCES } from '../src/shared/constants.ts';
 import { listApiMonths, type ApiMonthFile } from './api-months.ts';
 import {
   openArchiveInputs,
@@ -40,11 +39,13 @@ export async function loadInputs(ctx: RunContext): Promise<Inputs> {
     throw error;
   });
   const apiMonths = await listApiMonths(ctx.paths.sources.apiDir);
+  const areaForces = ctx.area.config.forces;
   const choice = chooseMonthSources(
     selected.entries.filter((e) => e.kind === 'street'),
     apiMonths,
+    areaForces,
   );
-  const forces: ReadonlySet<string> = new Set(FORCES);
+  const forces: ReadonlySet<string> = new Set(areaForces);
   const ofKind = (kind: ArchiveEntry['kind']) =>
     selected.entries.filter((e) => e.kind === kind && forces.has(e.force));
   const inputs: Inputs = {
@@ -82,7 +83,7 @@ export async function loadInputs(ctx: RunContext): Promise<Inputs> {
   if (choice.months.length === 0) {
     throw new InputError(
       ctx.options.archiveDir,
-      'holds no West Yorkshire street-level files (YYYY-MM/YYYY-MM-west-yorkshire-street.csv): nothing to process',
+      `holds no ${areaForces[0]} street-level files (YYYY-MM/YYYY-MM-${areaForces[0]}-street.csv): nothing to process`,
     );
   }
   return inputs;

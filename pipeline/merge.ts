@@ -8,9 +8,6 @@ import type { SourceKind } from '../src/shared/schema.ts';
 import type { ArchiveEntry } from './archive.ts';
 import type { ApiMonthFile } from './api-months.ts';
 
-/** The force whose street file makes a month complete; BTP's file only adds to it. */
-export const PRIMARY_FORCE = 'west-yorkshire';
-
 export type MonthPlan =
   | {
       month: string;
@@ -42,8 +39,11 @@ export interface MonthChoice {
 export function chooseMonthSources(
   streetEntries: readonly ArchiveEntry[],
   apiMonths: readonly ApiMonthFile[] = [],
+  forces: readonly string[] = FORCES,
 ): MonthChoice {
-  const forceOrder = new Map<string, number>(FORCES.map((force, i) => [force, i]));
+  // The territorial force (the first) makes a month complete; BTP's file only adds to it.
+  const primaryForce = forces[0];
+  const forceOrder = new Map<string, number>(forces.map((force, i) => [force, i]));
   const archiveByMonth = new Map<string, ArchiveEntry[]>();
   const skipped: MonthChoice['skipped'] = [];
   for (const entry of streetEntries) {
@@ -51,7 +51,7 @@ export function chooseMonthSources(
     if (!forceOrder.has(entry.force)) {
       skipped.push({
         entry,
-        why: `force "${entry.force}" is not read (only ${FORCES.join(', ')})`,
+        why: `force "${entry.force}" is not read (only ${forces.join(', ')})`,
       });
       continue;
     }
@@ -62,17 +62,17 @@ export function chooseMonthSources(
 
   const plans = new Map<string, MonthPlan>();
   for (const [month, entries] of archiveByMonth) {
-    if (!entries.some((e) => e.force === PRIMARY_FORCE)) {
+    if (!entries.some((e) => e.force === primaryForce)) {
       for (const entry of entries) {
         skipped.push({
           entry,
-          why: `no ${PRIMARY_FORCE} street file for ${month} in the same input set`,
+          why: `no ${primaryForce} street file for ${month} in the same input set`,
         });
       }
       continue;
     }
     entries.sort((a, b) => (forceOrder.get(a.force) ?? 0) - (forceOrder.get(b.force) ?? 0));
-    const primary = entries.find((e) => e.force === PRIMARY_FORCE) as ArchiveEntry;
+    const primary = entries.find((e) => e.force === primaryForce) as ArchiveEntry;
     plans.set(month, {
       month,
       source: 'archive',

@@ -85,6 +85,7 @@ const SUMMARY_TAIL = '}\n';
 interface SummaryBody {
   summary: Omit<MonthSummary, 'snapshot' | 'fetchedAt'>;
   dropExamples: DropTally['examples'];
+  outside?: DropTally['outside'];
 }
 
 interface SummaryFile {
@@ -149,7 +150,7 @@ export async function readMonthCache(
     return null;
   }
   if (file === null) return null;
-  const { summary: unlabelled, dropExamples } = JSON.parse(file.body) as SummaryBody;
+  const { summary: unlabelled, dropExamples, outside } = JSON.parse(file.body) as SummaryBody;
   if (unlabelled.month !== month) return null;
   let current = file.labels;
   if (labels && !sameLabels(current, labels)) {
@@ -159,7 +160,7 @@ export async function readMonthCache(
   const { month: _, source, ...figures } = unlabelled;
   const summary: MonthSummary = { month, source, ...current, ...figures };
   const drops = new DropTally();
-  drops.merge({ counts: summary.dropped, examples: dropExamples });
+  drops.merge({ counts: summary.dropped, examples: dropExamples, outside });
   return { summary, drops, csv: files.csv };
 }
 
@@ -174,7 +175,11 @@ async function writeSummary(
   key: string,
 ): Promise<void> {
   const { snapshot, fetchedAt, ...unlabelled } = summary;
-  const body: SummaryBody = { summary: unlabelled, dropExamples: drops.examples };
+  const body: SummaryBody = {
+    summary: unlabelled,
+    dropExamples: drops.examples,
+    outside: drops.outside,
+  };
   await writeFileAtomic(file, summaryFileText(key, { snapshot, fetchedAt }, JSON.stringify(body)));
 }
 

@@ -10,13 +10,14 @@ import { Worker } from 'node:worker_threads';
 import type { MonthSummary } from '../src/shared/schema.ts';
 import type { ArchiveInput } from './archive.ts';
 import type { GeoFiles } from './geo-context.ts';
-import type { MonthProvenanceInfo, MonthTaskResult } from './process-month.ts';
+import type { DistrictRule, MonthProvenanceInfo, MonthTaskResult } from './process-month.ts';
 import { DropTally } from './report.ts';
 import { sharePointStrings } from './summarise.ts';
 
 /** What every worker is given once. */
 export interface WorkerSetup {
   geoFiles: GeoFiles;
+  district: DistrictRule;
   /** The main thread's geography fingerprint: a worker that loads another one stops. */
   geoFingerprint: string;
   /** The run's inputs, reopened by the workers as they need them. */
@@ -49,7 +50,7 @@ export type WorkerMessage =
       type: 'done';
       month: string;
       summary: MonthSummary;
-      drops: Pick<DropTally, 'counts' | 'examples'>;
+      drops: Pick<DropTally, 'counts' | 'examples' | 'outside'>;
       csv: string;
       approximate: string[];
     }

@@ -59,6 +59,7 @@ async function run(job: MonthJob): Promise<void> {
   };
   const result = await processMonthIntoCache(plan, job.provenance, job.key, {
     locator: geo.locator,
+    district: setup.district,
     outcomes: await outcomeIndex,
     monthsCacheDir: setup.monthsCacheDir,
     onBytes: (n) => post({ type: 'bytes', n }),
@@ -67,7 +68,11 @@ async function run(job: MonthJob): Promise<void> {
     type: 'done',
     month: job.month,
     summary: result.summary,
-    drops: { counts: result.drops.counts, examples: result.drops.examples },
+    drops: {
+      counts: result.drops.counts,
+      examples: result.drops.examples,
+      outside: result.drops.outside,
+    },
     csv: result.csv,
     approximate: result.approximate,
   });

@@ -1,6 +1,7 @@
 // Where the pipeline reads and writes. By default the repository's own locations; with
 // `--out DIR` every output and cache goes into DIR instead (the committed site data is then
-// left alone), while the reference geography is still read from the repository.
+// left alone), while the reference geography is still read from the repository. An area
+// other than the default (Leeds) writes into data/areas/<slug>/output/ unless --out says.
 import path from 'node:path';
 import { MAP_DATA_FILE_NAME, WARD_SHAPES_FILE_NAME } from '../src/shared/map-data.ts';
 import { POSTCODE_INDEX_FILE_NAME } from '../src/shared/postcode-index.ts';
@@ -9,7 +10,7 @@ import { sourcePaths, type SourcePaths } from './sources/cache.ts';
 export interface PipelinePaths {
   /** Reference geography (wards, LSOAs, outline, postcodes, population). */
   referenceDir: string;
-  /** Default input: the sample months in archive layout. */
+  /** Default input: the area's sample months in archive layout. */
   sampleArchiveDir: string;
   /** The master dataset (MASTER_COLUMNS); an output, not committed. */
   masterCsv: string;
@@ -44,20 +45,40 @@ export interface PipelinePaths {
   sources: SourcePaths;
 }
 
+/** The area a run is for when none is named (`--area`, `AREA`): its outputs are the repository's own. */
+export const DEFAULT_AREA = 'leeds';
+
+/**
+ * Where an area other than the default writes when no --out is given: the same layout as
+ * --out DIR, which `AREA=<slug> npm run build` reads (see src/lib/area-data.ts).
+ */
+export function areaOutputDir(root: string, area: string): string {
+  return path.join(path.resolve(root), 'data', 'areas', area, 'output');
+}
+
 export function pipelinePaths(
-  options: { root?: string; out?: string | undefined } = {},
+  options: { root?: string; out?: string | undefined; area?: string | undefined } = {},
 ): PipelinePaths {
   const root = path.resolve(options.root ?? '.');
+  const area = options.area ?? DEFAULT_AREA;
   const fromRoot = (...parts: string[]) => path.join(root, ...parts);
-  const out = options.out === undefined ? undefined : path.resolve(root, options.out);
+  const out =
+    options.out !== undefined
+      ? path.resolve(root, options.out)
+      : area === DEFAULT_AREA
+        ? undefined
+        : areaOutputDir(root, area);
   const cacheDir = out === undefined ? fromRoot('data', 'cache') : path.join(out, 'cache');
   const processed = out ?? fromRoot('data', 'processed');
   const publicData = out ?? fromRoot('public', 'data');
   return {
     referenceDir: fromRoot('data', 'reference'),
-    sampleArchiveDir: fromRoot('data', 'sample', 'archive'),
-    masterCsv: path.join(processed, 'leeds_street_combined.csv'),
-    stopSearchCsv: path.join(processed, 'leeds_stop_and_search.csv'),
+    sampleArchiveDir:
+      area === DEFAULT_AREA
+        ? fromRoot('data', 'sample', 'archive')
+        : fromRoot('data', 'areas', area, 'sample', 'archive'),
+    masterCsv: path.join(processed, `${area}_street_combined.csv`),
+    stopSearchCsv: path.join(processed, `${area}_stop_and_search.csv`),
     runSummary: path.join(processed, 'run-summary.json'),
     publishJournal: path.join(processed, 'publish-journal.json'),
     siteData:
@@ -74,10 +95,16 @@ export function pipelinePaths(
           ? fromRoot('src', 'data', 'downloads.json')
           : path.join(out, 'downloads.json'),
     },
-    publishedDownloads: {
-      dir: fromRoot('public', 'downloads'),
-      manifest: fromRoot('src', 'data', 'downloads.json'),
-    },
+    publishedDownloads:
+      area === DEFAULT_AREA
+        ? {
+            dir: fromRoot('public', 'downloads'),
+            manifest: fromRoot('src', 'data', 'downloads.json'),
+          }
+        : {
+            dir: path.join(areaOutputDir(root, area), 'downloads'),
+            manifest: path.join(areaOutputDir(root, area), 'downloads.json'),
+          },
     cacheDir,
     monthsCacheDir: path.join(cacheDir, 'months'),
     wardsCache: path.join(cacheDir, 'wards.json'),

@@ -10,6 +10,7 @@
 // city-centre flag and a share). An official LSOA 2021 to ward lookup, once in the reference
 // data, would give parts with share 1 per LSOA and go through `wardResidents` unchanged.
 import { area, bbox, bboxClip, feature, featureCollection, intersect } from '@turf/turf';
+import type { AreaConfig } from '../src/shared/area.ts';
 import { CITY_CENTRE_POSTCODE_DISTRICTS } from '../src/shared/constants.ts';
 import { PolygonIndex } from './geo/polygon-index.ts';
 import { projectX, projectY } from '../src/shared/projection.ts';
@@ -54,7 +55,15 @@ export interface WardResidents {
   byArea: number;
 }
 
-const CENTRE = new Set<string>(CITY_CENTRE_POSTCODE_DISTRICTS);
+/** What an area counts as its centre (src/shared/area.ts); null: it has none. */
+export type CentreDefinition = AreaConfig['centre'];
+
+/** Leeds's centre, the default: the postcode districts LS1 and LS2. */
+export const LEEDS_CENTRE: CentreDefinition = {
+  kind: 'postcode-districts',
+  label: 'city centre',
+  districts: [...CITY_CENTRE_POSTCODE_DISTRICTS],
+};
 
 /** Wards (indexes into `wardIndex`) that hold at least one vertex of `geometry` clearly inside them. */
 export function wardsHoldingVertices(
@@ -101,7 +110,30 @@ export function wardOverlapAreas(
  * the share of the LSOA's postcodes in LS1 or LS2 (none without postcodes: LS1 and LS2 are
  * in the LS list).
  */
-export function apportionLsoas(geo: Geography): LsoaApportionment[] {
+export function apportionLsoas(
+  geo: Geography,
+  centre: CentreDefinition = LEEDS_CENTRE,
+): LsoaApportionment[] {
+  if (centre?.kind === 'polygon') {
+    throw new Error(
+      'a centre drawn as a polygon is not supported yet: give its wards or postcode districts',
+    );
+  }
+  const centreDistricts = new Set(centre?.kind === 'postcode-districts' ? centre.districts : []);
+  const apportioned = apportionByPostcodes(geo, centreDistricts);
+  if (centre?.kind !== 'wards') return apportioned;
+  // A centre of whole wards: every part in one of them is inside it.
+  const centreWards = new Set(centre.wards);
+  return apportioned.map((a) => ({
+    ...a,
+    parts: a.parts.map((part) => ({ ...part, cityCentre: centreWards.has(part.ward) })),
+  }));
+}
+
+function apportionByPostcodes(
+  geo: Geography,
+  centreDistricts: ReadonlySet<string>,
+): LsoaApportionment[] {
   const wardIndex = new PolygonIndex(geo.wards.map((ward) => ward.geometry));
   const lsoaIndex = new PolygonIndex(geo.lsoas.map((lsoa) => lsoa.geometry));
   // Postcodes by LSOA: [ward index, in the centre] of each postcode inside a Leeds LSOA.
@@ -114,7 +146,7 @@ export function apportionLsoas(geo: Geography): LsoaApportionment[] {
     // Inside a Leeds LSOA but in no ward polygon: the two files are generalised differently
     // at the district edge, so the nearest ward is the one.
     const ward = wardIndex.nearest(x, y)?.feature ?? -1;
-    postcodesIn[lsoa]!.push({ ward, cityCentre: CENTRE.has(postcode.district) });
+    postcodesIn[lsoa]!.push({ ward, cityCentre: centreDistricts.has(postcode.district) });
   }
   return geo.lsoas.map((lsoa, i) => {
     const postcodes = postcodesIn[i]!;

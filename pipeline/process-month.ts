@@ -24,12 +24,15 @@ import {
   readOutcomes,
   type OutcomeReadStats,
 } from './outcomes.ts';
+import { outsideReason, type OutsideRule } from './outside.ts';
 import { DropTally } from './report.ts';
 import { createMonthSummariser } from './summarise.ts';
 
 export interface MonthDeps {
-  /** The record with its place in Leeds, or null when it lies outside the district. */
+  /** The record with its place in the district, or null when it lies outside it. */
   enrich(record: CrimeRecord): EnrichedCrime | null;
+  /** The district's name and its force's districts, for the rows outside it (see outside.ts). */
+  district: DistrictRule;
   /** Whether the record's postcode district is only approximate (the nearest LS one). */
   postcodeApproximate?: ((record: CrimeRecord) => boolean) | undefined;
   /** Latest outcomes from the outcomes files, when there are any. */
@@ -41,6 +44,11 @@ export interface MonthDeps {
 export interface MonthResult {
   summary: MonthSummary;
   drops: DropTally;
+}
+
+/** The district a month is processed for: its name and how rows outside it are told apart. */
+export interface DistrictRule extends OutsideRule {
+  name: string;
 }
 
 /** Coordinates as police.uk writes them: 6 decimal places (about 0.1 m). */
@@ -125,12 +133,15 @@ export async function processMonth(
     }
     const located = deps.enrich(record);
     if (located === null) {
+      const why = outsideReason(record.lsoaName, deps.district);
       summariser.drop('outside-leeds');
       drops.add(
         'outside-leeds',
         where,
-        `${record.longitude}, ${record.latitude} (${record.location}) is outside the Leeds district`,
+        `${record.longitude}, ${record.latitude} (${record.location}) is outside the ` +
+          `${deps.district.name} district (${why}: LSOA "${record.lsoaName}")`,
       );
+      drops.outside[why] += 1;
       continue;
     }
     const enriched = deps.outcomes ? applyLatestOutcome(located, deps.outcomes) : located;
@@ -199,6 +210,7 @@ export async function* monthRows(
 
 export interface MonthTaskDeps {
   locator: Locator;
+  district: DistrictRule;
   /** Latest outcomes from the outcomes files, when there are any. */
   outcomes?: OutcomeIndex | undefined;
   /** For API months: the LSOA police.uk gave each coordinate in the archive months. */
@@ -225,7 +237,7 @@ export async function processMonthIntoCache(
   key: string,
   deps: MonthTaskDeps,
 ): Promise<MonthTaskResult> {
-  const { locator, hints } = deps;
+  const { locator, hints, district } = deps;
   const source = plan.source;
   const approximate = new Set<string>();
   const writer = await openMonthCacheWriter(deps.monthsCacheDir, plan.month);
@@ -245,6 +257,7 @@ export async function processMonthIntoCache(
         // The place was just located: a repeat lookup by the coordinate's numbers.
         postcodeApproximate: (record) =>
           locator.locate(record.longitude, record.latitude)?.postcodeApproximate ?? false,
+        district,
         outcomes: deps.outcomes,
         onBytes: deps.onBytes,
       },

@@ -149,8 +149,12 @@ function areasFrom(
   return areas;
 }
 
-export function parseWards(text: string, file: string = REFERENCE_FILES.wards): Area[] {
-  return areasFrom(text, file, 'WD25CD', 'WD25NM', /^E05\d{6}$/);
+export function parseWards(
+  text: string,
+  file: string = REFERENCE_FILES.wards,
+  properties: { code: string; name: string } = { code: 'WD25CD', name: 'WD25NM' },
+): Area[] {
+  return areasFrom(text, file, properties.code, properties.name, /^[EW]05\d{6}$/);
 }
 
 export function parseLsoas(text: string, file: string = REFERENCE_FILES.lsoas): Area[] {
@@ -263,12 +267,16 @@ export function parsePostcodes(
 export function parsePopulation(
   text: string,
   file: string = REFERENCE_FILES.population,
+  columns: { code: string; value: string } = {
+    code: POPULATION_CODE_COLUMN,
+    value: POPULATION_VALUE_COLUMN,
+  },
 ): Map<string, number> {
-  const records = csvRecords(text, file, [POPULATION_CODE_COLUMN, POPULATION_VALUE_COLUMN]);
+  const records = csvRecords(text, file, [columns.code, columns.value]);
   const population = new Map<string, number>();
   records.forEach((record, index) => {
-    const code = record[POPULATION_CODE_COLUMN] ?? '';
-    const raw = record[POPULATION_VALUE_COLUMN] ?? '';
+    const code = record[columns.code] ?? '';
+    const raw = record[columns.value] ?? '';
     const value = Number(raw);
     if (code === '' || raw === '' || !Number.isInteger(value) || value < 0) {
       throw new ReferenceDataError(
@@ -284,11 +292,7 @@ export function parsePopulation(
   return population;
 }
 
-async function readReference(
-  referenceDir: string,
-  name: string,
-): Promise<{ text: string; file: string }> {
-  const file = path.join(referenceDir, name);
+async function readReference(file: string): Promise<{ text: string; file: string }> {
   try {
     return { text: await readFile(file, 'utf8'), file };
   } catch (error) {
@@ -297,25 +301,74 @@ async function readReference(
 }
 
 /**
- * Read and check the reference geography. Besides each file's own shape, checks that every
- * LSOA polygon has a population and every population row has a polygon.
+ * The files an area's geography is read from (see LoadedArea in pipeline/area.ts), with the
+ * properties and columns that hold the codes. No postcodes file: no postcode districts.
  */
-export async function loadGeography(referenceDir = 'data/reference'): Promise<Geography> {
+export interface ReferenceFiles {
+  wards: { file: string; codeProperty: string; nameProperty: string };
+  lsoas: { file: string };
+  outline: { file: string };
+  postcodes: { file: string } | null;
+  population: { file: string; codeColumn: string; valueColumn: string };
+}
+
+/** The Leeds layout of a reference folder (data/reference/), as REFERENCE_FILES names it. */
+export function referenceFilesIn(referenceDir: string): ReferenceFiles {
+  const at = (name: string) => path.join(referenceDir, name);
+  return {
+    wards: { file: at(REFERENCE_FILES.wards), codeProperty: 'WD25CD', nameProperty: 'WD25NM' },
+    lsoas: { file: at(REFERENCE_FILES.lsoas) },
+    outline: { file: at(REFERENCE_FILES.outline) },
+    postcodes: { file: at(REFERENCE_FILES.postcodes) },
+    population: {
+      file: at(REFERENCE_FILES.population),
+      codeColumn: POPULATION_CODE_COLUMN,
+      valueColumn: POPULATION_VALUE_COLUMN,
+    },
+  };
+}
+
+/** The reference files in the order their contents are fingerprinted (see geo-context.ts). */
+export function referenceFileList(files: ReferenceFiles): string[] {
+  const list = [files.wards.file, files.lsoas.file, files.outline.file];
+  if (files.postcodes !== null) list.push(files.postcodes.file);
+  list.push(files.population.file);
+  return list;
+}
+
+/**
+ * Read and check the reference geography: a folder in the Leeds layout (data/reference/) or
+ * an area's files. Besides each file's own shape, checks that every LSOA polygon has a
+ * population and every population row has a polygon.
+ */
+export async function loadGeography(
+  reference: string | ReferenceFiles = 'data/reference',
+): Promise<Geography> {
+  const files = typeof reference === 'string' ? referenceFilesIn(reference) : reference;
   const [wards, lsoas, outline, postcodes, population] = await Promise.all([
-    readReference(referenceDir, REFERENCE_FILES.wards),
-    readReference(referenceDir, REFERENCE_FILES.lsoas),
-    readReference(referenceDir, REFERENCE_FILES.outline),
-    readReference(referenceDir, REFERENCE_FILES.postcodes),
-    readReference(referenceDir, REFERENCE_FILES.population),
+    readReference(files.wards.file),
+    readReference(files.lsoas.file),
+    readReference(files.outline.file),
+    files.postcodes === null ? null : readReference(files.postcodes.file),
+    readReference(files.population.file),
   ]);
-  const parsedPostcodes = parsePostcodes(postcodes.text, postcodes.file);
+  const parsedPostcodes =
+    postcodes === null
+      ? { postcodes: [], withoutLocation: 0 }
+      : parsePostcodes(postcodes.text, postcodes.file);
   const geography: Geography = {
-    wards: parseWards(wards.text, wards.file),
+    wards: parseWards(wards.text, wards.file, {
+      code: files.wards.codeProperty,
+      name: files.wards.nameProperty,
+    }),
     lsoas: parseLsoas(lsoas.text, lsoas.file),
     outline: parseOutline(outline.text, outline.file),
     postcodes: parsedPostcodes.postcodes,
     postcodesWithoutLocation: parsedPostcodes.withoutLocation,
-    population: parsePopulation(population.text, population.file),
+    population: parsePopulation(population.text, population.file, {
+      code: files.population.codeColumn,
+      value: files.population.valueColumn,
+    }),
   };
   const lsoaCodes = new Set(geography.lsoas.map((lsoa) => lsoa.code));
   const withoutPopulation = [...lsoaCodes].filter((code) => !geography.population.has(code));

@@ -3,6 +3,7 @@
 // summary. Output goes through a Reporter so tests can capture it.
 import { DROP_REASONS, type DropCounts, type DropReason } from '../src/shared/schema.ts';
 import { logSafe } from './log-safe.ts';
+import { emptyOutsideCounts, OUTSIDE_REASONS, type OutsideCounts } from './outside.ts';
 
 /** Examples kept per drop reason: enough to find the pattern in a file, few enough to read. */
 export const EXAMPLES_PER_REASON = 5;
@@ -17,6 +18,8 @@ export interface DropExample {
 export class DropTally {
   readonly counts: DropCounts = emptyDropCounts();
   readonly examples: Partial<Record<DropReason, DropExample[]>> = {};
+  /** The rows dropped as outside the district, by where they are (see outside.ts). */
+  readonly outside: OutsideCounts = emptyOutsideCounts();
 
   add(reason: DropReason, where: string, detail: string): void {
     this.counts[reason] += 1;
@@ -25,7 +28,12 @@ export class DropTally {
   }
 
   /** Add another tally's counts and (up to the limit) its examples. */
-  merge(other: { counts: DropCounts; examples: Partial<Record<DropReason, DropExample[]>> }): void {
+  merge(other: {
+    counts: DropCounts;
+    examples: Partial<Record<DropReason, DropExample[]>>;
+    outside?: OutsideCounts | undefined;
+  }): void {
+    for (const reason of OUTSIDE_REASONS) this.outside[reason] += other.outside?.[reason] ?? 0;
     for (const reason of DROP_REASONS) {
       this.counts[reason] += other.counts[reason] ?? 0;
       for (const example of other.examples[reason] ?? []) {

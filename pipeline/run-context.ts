@@ -4,12 +4,14 @@ import path from 'node:path';
 import type { Ward } from '../src/shared/schema.ts';
 import { CROSS_MONTH_RULE, dropRepeatsAcrossMonths } from './crime-ids.ts';
 import { loadGeography, type Geography } from './geo.ts';
+import type { LoadedArea } from './area.ts';
 import { loadGeoContext, type GeoContext, type GeoFiles } from './geo-context.ts';
 import { loadInputs, type Inputs } from './inputs.ts';
+import type { ReferenceFiles } from './reference.ts';
 import type { MonthPlan } from './merge.ts';
 import { monthCacheKey, readMonthCache, type CachedMonth } from './month-cache.ts';
 import type { PipelinePaths } from './paths.ts';
-import type { MonthProvenanceInfo } from './process-month.ts';
+import type { DistrictRule, MonthProvenanceInfo } from './process-month.ts';
 import type { DropTally, Reporter } from './report.ts';
 import { readMonthManifest } from './sources/cache.ts';
 import type { FetchStepOptions } from './sources/fetch-step.ts';
@@ -27,6 +29,8 @@ export interface Step {
 }
 
 export interface RunOptions {
+  /** The district the run is for: its reference files, forces, centre and sources. */
+  area: LoadedArea;
   paths: PipelinePaths;
   /** Input in archive layout: a folder (of month folders and/or zips) or a .zip. */
   archiveDir: string;
@@ -78,6 +82,16 @@ export class RunContext {
     return this.options.paths;
   }
 
+  get area(): LoadedArea {
+    return this.options.area;
+  }
+
+  /** The district's name and its force's districts, for the rows outside it. */
+  district(): DistrictRule {
+    const { localAuthority, forceDistricts } = this.area.config;
+    return { name: localAuthority.name, forceDistricts };
+  }
+
   get reporter(): Reporter {
     return this.options.reporter;
   }
@@ -94,9 +108,9 @@ export class RunContext {
     return this.inputsLoaded;
   }
 
-  /** The reference geography alone (wards, LSOAs, outline, LS postcodes). */
+  /** The reference geography alone (wards, LSOAs, outline, postcodes when the area has them). */
   reference(): Promise<Geography> {
-    this.referenceLoaded ??= loadGeography(this.paths.referenceDir);
+    this.referenceLoaded ??= loadGeography(referenceFiles(this.area));
     return this.referenceLoaded;
   }
 
@@ -108,14 +122,19 @@ export class RunContext {
    */
   geography(): Promise<GeoContext> {
     this.geoLoaded ??= this.reference().then((reference) =>
-      loadGeoContext(geoFiles(this.paths), { note: (text) => this.note(text), reference }),
+      loadGeoContext(geoFiles(this.paths, this.area), {
+        note: (text) => this.note(text),
+        reference,
+      }),
     );
     return this.geoLoaded;
   }
 
   wards(): Promise<Ward[]> {
     this.wardsBuilt ??= this.geography().then(({ geo, fingerprint }) =>
-      cachedWards(this.paths.wardsCache, wardCacheKey(fingerprint), () => buildWards(geo)),
+      cachedWards(this.paths.wardsCache, wardCacheKey(fingerprint, this.area.config.centre), () =>
+        buildWards(geo, this.area.config.centre),
+      ),
     );
     return this.wardsBuilt;
   }
@@ -217,11 +236,25 @@ export class RunContext {
 
 export const MONTHS_STEP = 'months';
 
-/** The files the geography is loaded from. */
-export function geoFiles(paths: PipelinePaths): GeoFiles {
+/** The files an area's geography is read from. */
+export function referenceFiles(area: LoadedArea): ReferenceFiles {
+  const { boundaries, population, postcodes } = area.config;
   return {
-    referenceDir: paths.referenceDir,
-    pollingDistrictsCache: paths.sources.pollingDistrictsCache,
+    wards: { ...boundaries.wards, file: area.files.wards },
+    lsoas: { file: area.files.lsoas },
+    outline: { file: area.files.outline },
+    postcodes:
+      postcodes === null || area.files.postcodes === null ? null : { file: area.files.postcodes },
+    population: { ...population, file: area.files.population },
+  };
+}
+
+/** The files the geography is loaded from. */
+export function geoFiles(paths: PipelinePaths, area: LoadedArea): GeoFiles {
+  return {
+    reference: referenceFiles(area),
+    pollingDistrictsCache:
+      area.config.pollingDistricts === null ? null : paths.sources.pollingDistrictsCache,
     postcodesCache: paths.sources.postcodesCache,
   };
 }

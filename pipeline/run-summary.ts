@@ -26,6 +26,8 @@ export function runSummaryJson(ctx: RunContext): unknown {
     })),
     totals: qualityTotals(months.map((m) => m.summary)),
     dropExamples: examples.examples satisfies Partial<Record<string, DropExample[]>>,
+    /** The rows dropped as outside the district, by where they are (see outside.ts). */
+    outsideDistrict: examples.outside,
     stopSearch: ctx.record.stopSearch && {
       read: ctx.record.stopSearch.read,
       kept: ctx.record.stopSearch.kept,

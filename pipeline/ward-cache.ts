@@ -14,10 +14,14 @@ const wardCacheSchema = z.object({ key: z.string(), wards: z.array(wardSchema) }
 export const WARD_ENTRIES = ['pipeline/geo-context.ts', 'pipeline/wards.ts'] as const;
 
 /** What the wards depend on: the geography (its fingerprint) and the code (WARD_ENTRIES). */
-export function wardCacheKey(geographyFingerprint: string): string {
+export function wardCacheKey(geographyFingerprint: string, centre: unknown = null): string {
   return createHash('sha256')
     .update(
-      JSON.stringify({ code: codeFingerprint(WARD_ENTRIES), geography: geographyFingerprint }),
+      JSON.stringify({
+        code: codeFingerprint(WARD_ENTRIES),
+        geography: geographyFingerprint,
+        centre,
+      }),
     )
     .digest('hex');
 }

@@ -5,6 +5,7 @@ import type { Geography, PolygonGeometry } from './reference.ts';
 import { PolygonIndex } from './geo/polygon-index.ts';
 import {
   apportionLsoas,
+  type CentreDefinition,
   wardOverlapAreas,
   wardResidents,
   wardsHoldingVertices,
@@ -97,10 +98,10 @@ export function wardNeighbours(geo: Geography): Map<string, string[]> {
 }
 
 /** The wards, ordered by name, validated against the shared schema. */
-export function buildWards(geo: Geography): Ward[] {
+export function buildWards(geo: Geography, centre?: CentreDefinition): Ward[] {
   const residents = wardResidents(
     geo.population,
-    apportionLsoas(geo),
+    apportionLsoas(geo, centre),
     geo.wards.map((ward) => ward.code),
   );
   const neighbours = wardNeighbours(geo);

@@ -25,9 +25,6 @@ import { districtQueryPolygons, fetchMonthCrimes, polyParameter } from './police
 import type { ProgressSink } from './progress.ts';
 import { crc32 } from 'node:zlib';
 
-/** The file a month cannot be without: if police.uk lists none for West Yorkshire, the month is empty. */
-const REQUIRED_FORCE = 'west-yorkshire';
-
 export interface FetchedMonth {
   month: string;
   source: 'archive' | 'api';
@@ -92,9 +89,12 @@ export async function fetchArchiveMonths(
     const entries = archive.entries
       .filter((entry) => wantedNames.has(entry.name))
       .sort((a, b) => a.name.localeCompare(b.name));
-    if (!entries.some((entry) => entry.name === `${month}/${month}-${REQUIRED_FORCE}-street.csv`)) {
+    // The territorial force's street file (the first force) is the one a month cannot be
+    // without: if police.uk lists none, the month is empty.
+    const required = context.forces[0];
+    if (!entries.some((entry) => entry.name === `${month}/${month}-${required}-street.csv`)) {
       throw new Error(
-        `${probe.name} has no ${REQUIRED_FORCE} street file for ${month}: police.uk published no crimes ` +
+        `${probe.name} has no ${required} street file for ${month}: police.uk published no crimes ` +
           `for that month in this archive. Nothing was written for ${month}; check the month or try a later archive.`,
       );
     }

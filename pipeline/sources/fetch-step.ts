@@ -2,7 +2,12 @@
 // API snapshots, see cache.ts) and the council's polling districts, which the later steps
 // read like any local input. Skipped with --offline.
 import { fetchPollingDistricts } from './polling-districts.ts';
-import { resolveSourceConfig, type SourceConfig } from './config.ts';
+import {
+  checkedBaseUrl,
+  resolveSourceConfig,
+  SOURCE_ENV_VARS,
+  type SourceConfig,
+} from './config.ts';
 import { HttpClient, type HttpClientOptions } from './http.ts';
 import { fetchSources, type MonthSelection } from './index.ts';
 import { stderrProgress } from './progress.ts';
@@ -18,7 +23,12 @@ export interface FetchStepOptions {
 
 export interface FetchStepContext {
   sources: SourcePaths;
-  referenceDir: string;
+  /** The district's outline (the API is asked about it). */
+  outlineFile: string;
+  /** police.uk forces whose files hold the district's crimes, the territorial force first. */
+  forces: readonly string[];
+  /** The council's polling-district layer; null: the district has none, nothing is fetched. */
+  pollingDistrictsUrl: string | null;
   log: (message: string) => void;
 }
 
@@ -31,17 +41,31 @@ export async function runFetchStep(
     selection: options.selection ?? { latest: true },
     config,
     cacheRoot: context.sources.root,
-    outlineFile: `${context.referenceDir}/leeds-outline.geojson`,
+    outlineFile: context.outlineFile,
+    forces: context.forces,
     log: context.log,
     progress: stderrProgress(),
     ...(options.http ? { http: options.http } : {}),
   });
-  const districts = await fetchPollingDistricts({
-    client: new HttpClient({ ...options.http, log: context.log }),
-    mapServerUrl: config.leedsMapServerUrl,
-    cacheFile: context.sources.pollingDistrictsCache,
-    log: context.log,
-  });
+  // LEEDS_MAPSERVER_URL (or its option) points the layer elsewhere, e.g. at a replay server.
+  const overridden =
+    options.overrides?.leedsMapServerUrl ?? process.env[SOURCE_ENV_VARS.leedsMapServerUrl];
+  const districts =
+    context.pollingDistrictsUrl === null
+      ? null
+      : await fetchPollingDistricts({
+          client: new HttpClient({ ...options.http, log: context.log }),
+          mapServerUrl:
+            overridden === undefined
+              ? checkedBaseUrl(
+                  'pollingDistricts.url',
+                  context.pollingDistrictsUrl,
+                  context.pollingDistrictsUrl,
+                )
+              : config.leedsMapServerUrl,
+          cacheFile: context.sources.pollingDistrictsCache,
+          log: context.log,
+        });
   const fetched = result.months
     .filter((m) => m.status === 'fetched')
     .map((m) => `${m.month} (${m.snapshot})`);
@@ -50,6 +74,8 @@ export async function runFetchStep(
     `${fetched.length > 0 ? `fetched ${fetched.join(', ')}` : 'nothing new'}` +
     `${unchanged > 0 ? `, ${unchanged} month(s) unchanged` : ''}; ` +
     `${result.stats.requests} police.uk requests, ${result.stats.bytesReceived} bytes; ` +
-    `${districts.features.length} polling districts`
+    (districts === null
+      ? 'no polling districts (the area has none)'
+      : `${districts.features.length} polling districts`)
   );
 }

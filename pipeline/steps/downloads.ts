@@ -1,5 +1,6 @@
 // Step: the records as one compressed CSV per year, with a manifest of rows, sizes and
 // checksums (public/downloads/, src/data/downloads.json).
+import { districtWords } from '../../src/shared/open-data.ts';
 import { writeYearlyDownloads } from '../downloads.ts';
 import { formatCount } from '../report.ts';
 import type { RunContext, Step } from '../run-context.ts';
@@ -17,10 +18,14 @@ async function runDownloads(ctx: RunContext): Promise<string> {
     rows: m.summary.kept,
   }));
   const { downloads, publishedDownloads } = ctx.paths;
-  const { files } = await writeYearlyDownloads(months, ctx.staging, downloads, [
+  const { slug, siteName } = ctx.area.config;
+  const { files } = await writeYearlyDownloads(
+    months,
+    ctx.staging,
     downloads,
-    publishedDownloads,
-  ]);
+    [downloads, publishedDownloads],
+    { slug, siteName, words: districtWords(ctx.area.config) },
+  );
   const bytes = files.reduce((n, f) => n + f.bytes, 0);
   return `${files.length} yearly file(s), ${formatCount(bytes)} bytes`;
 }

@@ -10,7 +10,9 @@ export const fetchStep: Step = {
   run: (ctx) =>
     runFetchStep(ctx.options.fetch ?? {}, {
       sources: ctx.paths.sources,
-      referenceDir: ctx.paths.referenceDir,
+      outlineFile: ctx.area.files.outline,
+      forces: ctx.area.config.forces,
+      pollingDistrictsUrl: ctx.area.config.pollingDistricts?.url ?? null,
       log: (message) => ctx.reporter.info(`  ${message}`),
     }),
 };

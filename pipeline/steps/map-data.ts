@@ -23,6 +23,6 @@ async function runMapData(ctx: RunContext): Promise<string> {
   return (
     `${formatCount(mapData.length)} bytes of map data, ${wards.length} ward outlines, ` +
     `${formatCount(postcodes.indexed)} postcodes for the place search ` +
-    `(${formatCount(postcodes.outsideWards)} LS postcodes outside the Leeds wards left out)`
+    `(${formatCount(postcodes.outsideWards)} postcodes outside the ${ctx.area.config.localAuthority.name} wards left out)`
   );
 }

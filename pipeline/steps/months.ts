@@ -87,6 +87,7 @@ async function runMonths(ctx: RunContext): Promise<string> {
     try {
       const result = await processMonthIntoCache(plan, provenance, key, {
         locator,
+        district: ctx.district(),
         outcomes: outcomeIndex,
         hints,
         monthsCacheDir: ctx.paths.monthsCacheDir,
@@ -159,7 +160,8 @@ async function processArchiveMonthsInWorkers(
     const results = await processMonthsInWorkers(
       jobs,
       {
-        geoFiles: geoFiles(ctx.paths),
+        geoFiles: geoFiles(ctx.paths, ctx.area),
+        district: ctx.district(),
         geoFingerprint: geo.fingerprint,
         inputs: inputs.archives.map((a) => ({ path: a.path, type: a.type })),
         outcomes: inputs.outcomes.map(ref),

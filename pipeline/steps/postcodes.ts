@@ -19,6 +19,10 @@ export const postcodesStep: Step = {
  * cached are read too: an offline run may have cached them with approximate districts.
  */
 async function runPostcodes(ctx: RunContext): Promise<string> {
+  if (ctx.area.config.postcodes === null) {
+    // Without a postcode reference postcode districts are left out, not looked up piecemeal.
+    return 'nothing asked: the area has no postcode reference, so postcode districts are left out';
+  }
   const { choice } = await ctx.inputs();
   const locator = createLocator(await ctx.reference());
   const progress = ctx.reporter.progress(

@@ -25,7 +25,7 @@ async function runStopSearch(ctx: RunContext): Promise<string> {
   progress.done();
   ctx.record.stopSearch = result;
   return (
-    `read ${formatCount(result.read)}, kept ${formatCount(result.kept)} in Leeds, ` +
+    `read ${formatCount(result.read)}, kept ${formatCount(result.kept)} in ${ctx.area.config.localAuthority.name}, ` +
     `dropped ${formatDropCounts(result.dropped.counts)}`
   );
 }

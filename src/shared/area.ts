@@ -134,6 +134,16 @@ export const areaSchema = z
         message:
           'must start with the territorial force: British Transport Police ("btp") is an addition',
       }),
+    /**
+     * Every district the territorial force covers, as police.uk's LSOA names start ("Barnsley
+     * 001A"), the area's own included: tells a force file's rows outside the area apart into
+     * other districts of the force and beyond it. null: not known, such rows count as elsewhere.
+     */
+    forceDistricts: z
+      .array(nonEmpty('a district name as police.uk LSOA names start, e.g. "Barnsley"'))
+      .min(1, "list the force's districts, the area's own included")
+      .nullable()
+      .default(null),
     boundaries: z
       .object({
         wards: wardBoundariesSchema,
@@ -151,7 +161,18 @@ export const areaSchema = z
       })
       .strict(),
     /** Postcodes with coordinates (ONSPD extract); null: postcode districts are left out, not guessed. */
-    postcodes: z.object({ file: filePath }).strict().nullable().default(null),
+    postcodes: z
+      .object({
+        file: filePath,
+        /** A postcode district of the area that pages give as an example ("LS6"). */
+        example: z
+          .string()
+          .regex(POSTCODE_DISTRICT, 'must be a postcode district such as LS6')
+          .optional(),
+      })
+      .strict()
+      .nullable()
+      .default(null),
     /** The council's ArcGIS map-server layer of polling districts; null: none. */
     pollingDistricts: z
       .object({
@@ -159,6 +180,8 @@ export const areaSchema = z
           protocol: /^https$/,
           error: 'must be an https:// URL of an ArcGIS map-server layer',
         }),
+        /** Who publishes them, for the attribution ("Leeds City Council"). */
+        publisher: nonEmpty('who publishes the polling districts, e.g. "Leeds City Council"'),
       })
       .strict()
       .nullable()
@@ -195,6 +218,15 @@ export const areaSchema = z
   })
   .strict()
   .superRefine((area, ctx) => {
+    const own = area.localAuthority.name;
+    // An empty name is reported at its own field; only a real name is looked for here.
+    if (area.forceDistricts !== null && own.trim() !== '' && !area.forceDistricts.includes(own)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['forceDistricts'],
+        message: `must include the area's own district, "${own}"`,
+      });
+    }
     if (area.centre?.kind === 'postcode-districts' && area.postcodes === null) {
       ctx.addIssue({
         code: 'custom',

@@ -7,6 +7,41 @@
 import { z } from 'zod';
 import { DATA_SOURCE, MASTER_COLUMNS } from './constants.ts';
 import { monthSchema } from './schema.ts';
+import type { AreaConfig } from './area.ts';
+
+/** How the published files speak of their district: from its area configuration. */
+export interface DistrictWords {
+  /** "Leeds" */
+  district: string;
+  /** The ward boundaries' vintage: "May 2025". */
+  wardVintage: string;
+  /** Whether the area has a postcode reference (else postcode districts are left out). */
+  hasPostcodes: boolean;
+  /** A postcode district given as an example ("LS6"), when the area names one. */
+  postcodeExample: string | null;
+  /** Who publishes the polling districts ("Leeds City Council"); null: the area has none. */
+  pollingDistrictsBy: string | null;
+}
+
+export const LEEDS_WORDS: DistrictWords = {
+  district: 'Leeds',
+  wardVintage: 'May 2025',
+  hasPostcodes: true,
+  postcodeExample: 'LS6',
+  pollingDistrictsBy: 'Leeds City Council',
+};
+
+/** The words of an area: ONS ward vintages WD25 and WD20 are "May 2025" and "2020". */
+export function districtWords(area: AreaConfig): DistrictWords {
+  const year = `20${area.boundaries.wards.codeProperty.slice(2, 4)}`;
+  return {
+    district: area.localAuthority.name,
+    wardVintage: year === '2025' ? 'May 2025' : year,
+    hasPostcodes: area.postcodes !== null,
+    postcodeExample: area.postcodes?.example ?? null,
+    pollingDistrictsBy: area.pollingDistricts?.publisher ?? null,
+  };
+}
 
 /** Frictionless Table Schema field types used here. */
 export type FieldType = 'string' | 'integer' | 'number' | 'yearmonth';
@@ -23,7 +58,9 @@ export interface FieldSpec {
 }
 
 /** Columns of the yearly record files: the master dataset's columns, in its order. */
-const RECORD_FIELD_SPECS: Record<(typeof MASTER_COLUMNS)[number], Omit<FieldSpec, 'name'>> = {
+const recordFieldSpecs = (
+  words: DistrictWords,
+): Record<(typeof MASTER_COLUMNS)[number], Omit<FieldSpec, 'name'>> => ({
   'Crime ID': {
     type: 'string',
     description: "police.uk's identifier of the crime; empty for anti-social behaviour.",
@@ -57,7 +94,7 @@ const RECORD_FIELD_SPECS: Record<(typeof MASTER_COLUMNS)[number], Omit<FieldSpec
   Context: { type: 'string', description: 'Extra context police.uk gives (usually empty).' },
   'Ward Name': {
     type: 'string',
-    description: 'Leeds electoral ward (May 2025) containing the point, by point-in-polygon.',
+    description: `${words.district} electoral ward (${words.wardVintage}) containing the point, by point-in-polygon.`,
   },
   'Ward Code': { type: 'string', description: 'ONS code of that ward (E05...).' },
   'LSOA 2021': {
@@ -67,24 +104,31 @@ const RECORD_FIELD_SPECS: Record<(typeof MASTER_COLUMNS)[number], Omit<FieldSpec
   },
   'Postcode District': {
     type: 'string',
-    description:
-      'Postcode district of the nearest postcode (e.g. LS6); empty when none is within 1 km.',
+    description: !words.hasPostcodes
+      ? 'Empty: the district has no postcode reference, so postcode districts are left out rather than guessed.'
+      : `Postcode district of the nearest postcode${words.postcodeExample === null ? '' : ` (e.g. ${words.postcodeExample})`}; empty when none is within 1 km.`,
   },
   'Polling District': {
     type: 'string',
-    description: 'Leeds City Council polling district containing the point; empty when not known.',
+    description:
+      words.pollingDistrictsBy === null
+        ? 'Empty: no polling districts are published for the district.'
+        : `${words.pollingDistrictsBy} polling district containing the point; empty when not known.`,
   },
   Outcome: {
     type: 'string',
     description:
       "The crime's latest known outcome: the latest outcome police.uk's outcomes files give for its Crime ID when they give one (from the crime's month on), else the street file's Last outcome category; empty for anti-social behaviour. The site's outcome figures count this column.",
   },
-};
+});
 
-export const RECORD_FIELDS: readonly FieldSpec[] = MASTER_COLUMNS.map((name) => ({
-  name,
-  ...RECORD_FIELD_SPECS[name],
-}));
+/** The columns of the yearly record files, in the district's words. */
+export function recordFields(words: DistrictWords = LEEDS_WORDS): readonly FieldSpec[] {
+  const specs = recordFieldSpecs(words);
+  return MASTER_COLUMNS.map((name) => ({ name, ...specs[name] }));
+}
+
+export const RECORD_FIELDS: readonly FieldSpec[] = recordFields();
 
 const crimes = (description: string): FieldSpec => ({
   name: 'crimes',
@@ -177,7 +221,7 @@ export const YEAR_TABLES = [
   {
     id: 'crime-types',
     title: 'Crimes by type',
-    description: 'Crimes by type in Leeds over the months of the year that have data.',
+    description: 'Crimes by type in the district over the months of the year that have data.',
     fields: [crimeType, crimes('Crimes of this type.'), share],
   },
   {
@@ -196,7 +240,7 @@ export const YEAR_TABLES = [
     id: 'months',
     title: 'Crimes per month',
     description:
-      'Crimes in Leeds each month of the year; an empty count is a month without data, not a zero.',
+      'Crimes in the district each month of the year; an empty count is a month without data, not a zero.',
     fields: [month, { ...crimes('Crimes that month.'), emptyMeansNoData: true }],
   },
   {
@@ -236,18 +280,30 @@ export type DownloadFormat = (typeof DOWNLOAD_FORMATS)[number];
  */
 export const ROYAL_MAIL_YEAR = 2018;
 
-/** Licence and attribution that travel with every published file. */
-export const OPEN_DATA_LICENCE = {
-  name: 'OGL-UK-3.0',
-  title: DATA_SOURCE.licence,
-  path: DATA_SOURCE.licenceUrl,
-  attribution: [
-    `${DATA_SOURCE.attribution} Crime records: ${DATA_SOURCE.name} (${DATA_SOURCE.url}).`,
-    DATA_SOURCE.boundaries,
-    `Postcodes: Office for National Statistics, ONS Postcode Directory, Open Government Licence v3.0. Contains OS data © Crown copyright and database right ${ROYAL_MAIL_YEAR}. Contains Royal Mail data © Royal Mail copyright and database right ${ROYAL_MAIL_YEAR}.`,
-    'Polling districts: Leeds City Council. Contains OS data © Crown copyright and database right.',
-  ],
-} as const;
+/** Licence and attribution that travel with every published file, for a district's sources. */
+export function openDataLicence(words: DistrictWords = LEEDS_WORDS) {
+  return {
+    name: 'OGL-UK-3.0',
+    title: DATA_SOURCE.licence,
+    path: DATA_SOURCE.licenceUrl,
+    attribution: [
+      `${DATA_SOURCE.attribution} Crime records: ${DATA_SOURCE.name} (${DATA_SOURCE.url}).`,
+      DATA_SOURCE.boundaries,
+      ...(words.hasPostcodes
+        ? [
+            `Postcodes: Office for National Statistics, ONS Postcode Directory, Open Government Licence v3.0. Contains OS data © Crown copyright and database right ${ROYAL_MAIL_YEAR}. Contains Royal Mail data © Royal Mail copyright and database right ${ROYAL_MAIL_YEAR}.`,
+          ]
+        : []),
+      ...(words.pollingDistrictsBy === null
+        ? []
+        : [
+            `Polling districts: ${words.pollingDistrictsBy}. Contains OS data © Crown copyright and database right.`,
+          ]),
+    ],
+  } as const;
+}
+
+export const OPEN_DATA_LICENCE = openDataLicence();
 
 /** Where the data comes from, as datapackage.json and the Dataset JSON-LD list them. */
 export const OPEN_DATA_SOURCES = [
@@ -286,16 +342,13 @@ export const downloadsManifestSchema = z.object({
 });
 export type DownloadsManifest = z.infer<typeof downloadsManifestSchema>;
 
-/** "leeds-crimes-2025.csv.gz" */
-export function yearlyFileName(year: number): string {
-  return `leeds-crimes-${year}.csv.gz`;
+/** "leeds-crimes-2025.csv.gz": the area's slug, then the year. */
+export function yearlyFileName(year: number, area = 'leeds'): string {
+  return `${area}-crimes-${year}.csv.gz`;
 }
 
 /** The licence and attribution as plain text, for README files beside the downloads. */
-export function licenceText(): string {
-  return [
-    `Licence: ${OPEN_DATA_LICENCE.title} (${OPEN_DATA_LICENCE.path}).`,
-    '',
-    ...OPEN_DATA_LICENCE.attribution,
-  ].join('\n');
+export function licenceText(words: DistrictWords = LEEDS_WORDS): string {
+  const licence = openDataLicence(words);
+  return [`Licence: ${licence.title} (${licence.path}).`, '', ...licence.attribution].join('\n');
 }

@@ -50,6 +50,7 @@ async function run(plan: MonthPlan, hints?: LsoaHints, outcomes?: OutcomeIndex) 
     PROVENANCE,
     {
       enrich: enricher(plan.source, hints),
+      district: { name: 'Leeds', forceDistricts: null },
       outcomes,
       postcodeApproximate: (record) =>
         locator.locate(record.longitude, record.latitude)?.postcodeApproximate ?? false,

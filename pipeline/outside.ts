@@ -1,0 +1,35 @@
+// Why a row of a force file lies outside the district: police.uk force files hold every
+// district the force covers, and a few crimes the force recorded beyond its own area. Each
+// such row is counted under one of these reasons (beside the drop reason itself), so that a
+// run for one district of a force says where the rows it did not keep were.
+
+/**
+ * - other-district: its LSOA is in another district the force covers;
+ * - beyond-force: its LSOA is in a district the force does not cover;
+ * - elsewhere: which of the two cannot be told (no LSOA name, as in API rows, or the area
+ *   does not list its force's districts).
+ */
+export const OUTSIDE_REASONS = ['other-district', 'beyond-force', 'elsewhere'] as const;
+export type OutsideReason = (typeof OUTSIDE_REASONS)[number];
+export type OutsideCounts = Record<OutsideReason, number>;
+
+/** What tells the reasons apart: the area's forceDistricts (see src/shared/area.ts). */
+export interface OutsideRule {
+  /** Every district the territorial force covers, by the name police.uk's LSOA names start with; null: not known. */
+  forceDistricts: readonly string[] | null;
+}
+
+/** The district an LSOA name is in: "Barnsley 001A" -> "Barnsley"; "" for no name. */
+export function lsoaNameDistrict(lsoaName: string): string {
+  return lsoaName.trim().replace(/ \d{3}[A-Z]$/, '');
+}
+
+export function outsideReason(lsoaName: string, rule: OutsideRule): OutsideReason {
+  const district = lsoaNameDistrict(lsoaName);
+  if (district === '' || rule.forceDistricts === null) return 'elsewhere';
+  return rule.forceDistricts.includes(district) ? 'other-district' : 'beyond-force';
+}
+
+export function emptyOutsideCounts(): OutsideCounts {
+  return { 'other-district': 0, 'beyond-force': 0, elsewhere: 0 };
+}

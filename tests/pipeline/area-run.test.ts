@@ -1,0 +1,166 @@
+// `npm run pipeline -- --area sheffield --offline`: the pipeline run for a second district, from
+// its area configuration alone, on the four committed South Yorkshire months. Its kept rows
+// and its dropped rows by reason must equal the independent count (tests/support/
+// district-count.ts), which shares no code with the pipeline.
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main, runPipeline, type CliOptions } from '../../pipeline/cli.ts';
+import { createMemoryReporter } from '../../pipeline/report.ts';
+import type { RunRecord } from '../../pipeline/run-context.ts';
+import { siteDataSchema, type SiteData } from '../../src/shared/schema.ts';
+import { countDistrictRows, type StreetRow } from '../support/district-count.ts';
+
+const SHEFFIELD = 'data/areas/sheffield';
+const ARCHIVE = path.join(SHEFFIELD, 'sample', 'archive');
+const WARDS = JSON.parse(
+  readFileSync(path.join(SHEFFIELD, 'wards.geojson'), 'utf8'),
+) as FeatureCollection<Polygon | MultiPolygon>;
+const AREA = JSON.parse(readFileSync(path.join(SHEFFIELD, 'area.json'), 'utf8')) as {
+  forceDistricts: string[];
+};
+
+let out: string;
+let record: RunRecord;
+let siteData: SiteData;
+
+beforeAll(async () => {
+  out = await mkdtemp(path.join(tmpdir(), 'area-run-'));
+  const options: CliOptions = {
+    help: false,
+    list: false,
+    offline: true,
+    area: 'sheffield',
+    archiveDir: ARCHIVE,
+    out,
+  };
+  record = await runPipeline(options, { reporter: createMemoryReporter(), threads: 1 });
+  siteData = siteDataSchema.parse(
+    JSON.parse(await readFile(path.join(out, 'site-data.json'), 'utf8')),
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await rm(out, { recursive: true, force: true });
+});
+
+/**
+ * The month's street rows as the independent count reads them, without the repeats of a
+ * Crime ID already read that month (the pipeline drops those as duplicates before locating
+ * them); rows without coordinates are never repeats, police.uk's "No Location" rows come first.
+ */
+function streetRows(month: string): { rows: StreetRow[]; repeats: number } {
+  const file = path.join(ARCHIVE, month, `${month}-south-yorkshire-street.csv`);
+  const all = parse(readFileSync(file), { columns: true, bom: true }) as (StreetRow & {
+    'Crime ID': string;
+  })[];
+  const seen = new Set<string>();
+  const rows: StreetRow[] = [];
+  let repeats = 0;
+  for (const row of all) {
+    const id = row['Crime ID'];
+    const located = row.Longitude.trim() !== '' && row.Latitude.trim() !== '';
+    if (located && id !== '' && seen.has(id)) {
+      repeats++;
+      continue;
+    }
+    if (located && id !== '') seen.add(id);
+    rows.push(row);
+  }
+  return { rows, repeats };
+}
+
+describe('runPipeline({ area: "sheffield", offline }) on the four South Yorkshire months', () => {
+  it('processes each of the four months from the South Yorkshire files', () => {
+    expect(record.months?.map((m) => m.plan.month)).toEqual([
+      '2024-01',
+      '2024-02',
+      '2024-03',
+      '2024-04',
+    ]);
+  });
+
+  it.each(['2024-01', '2024-02', '2024-03', '2024-04'])(
+    '%s: keeps the rows the independent count keeps and drops the rest by the same reasons',
+    (month) => {
+      const m = record.months!.find((x) => x.plan.month === month)!;
+      const { rows, repeats } = streetRows(month);
+      const count = countDistrictRows(rows, WARDS, {
+        district: 'Sheffield',
+        forceDistricts: AREA.forceDistricts,
+        wardCodeProperty: 'WD20CD',
+      });
+      expect(m.summary.read).toBe(count.rowsRead + repeats);
+      expect(m.summary.kept).toBe(count.kept);
+      expect(m.summary.dropped['duplicate']).toBe(repeats);
+      expect(m.summary.dropped['no-coordinates']).toBe(count.dropped.noLocation);
+      expect(m.summary.dropped['outside-leeds']).toBe(
+        count.dropped.otherDistricts + count.dropped.beyondForce,
+      );
+      expect(m.drops.outside).toEqual({
+        'other-district': count.dropped.otherDistricts,
+        'beyond-force': count.dropped.beyondForce,
+        elsewhere: 0,
+      });
+      // Kept by ward too, not only in total.
+      const byWard = Object.fromEntries(
+        Object.entries(m.summary.wardType).map(([ward, types]) => [
+          ward,
+          Object.values(types).reduce((a, b) => a + b, 0),
+        ]),
+      );
+      for (const [ward, n] of count.byWard) expect(byWard[ward] ?? 0, ward).toBe(n);
+    },
+  );
+
+  it("writes site data with Sheffield's 28 wards and its residents", () => {
+    expect(siteData.wards).toHaveLength(28);
+    const codes = new Set(WARDS.features.map((f) => String(f.properties?.['WD20CD'])));
+    expect(new Set(siteData.wards.map((w) => w.code))).toEqual(codes);
+    const csv = parse(readFileSync(path.join(SHEFFIELD, 'population-lsoa21.csv')), {
+      columns: true,
+      bom: true,
+    }) as Record<string, string>[];
+    const residents = csv.reduce(
+      (sum, r) => sum + Number(r['Residence type: Total; measures: Value']),
+      0,
+    );
+    expect(siteData.wards.reduce((sum, w) => sum + w.population, 0)).toBe(residents);
+  });
+
+  it('leaves postcode and polling districts out rather than guessing them', () => {
+    expect(siteData.quality.coverage.postcodeDistrict).toBe(0);
+    expect(siteData.quality.coverage.pollingDistrict).toBe(0);
+    expect(record.notes.join('\n')).toMatch(/the area has no polling districts/);
+  });
+
+  it('counts the centre ward (Sheffield City) as the centre, from the area configuration', () => {
+    const city = siteData.wards.find((w) => w.code === 'E05010862')!;
+    expect(city.cityCentreResidents).toBe(city.population);
+    for (const w of siteData.wards) if (w !== city) expect(w.cityCentreResidents).toBe(0);
+  });
+
+  it('writes the files under the area name, none under Leeds', async () => {
+    const files = await readdir(out, { recursive: true });
+    expect(files).toContain('sheffield_street_combined.csv');
+    expect(files.filter((f) => /leeds/i.test(f))).toEqual([]);
+  });
+});
+
+describe('npm run pipeline -- --area', () => {
+  it('names the areas there are when the area does not exist, and changes nothing', async () => {
+    const errors: string[] = [];
+    const original = console.error;
+    console.error = (line: string) => void errors.push(line);
+    try {
+      expect(await main(['--area', 'atlantis', '--offline', '--out', out])).toBe(1);
+    } finally {
+      console.error = original;
+    }
+    expect(errors.join('\n')).toMatch(/No area "atlantis".*Areas here: leeds, sheffield/s);
+  });
+});
