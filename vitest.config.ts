@@ -12,6 +12,7 @@ const INTEGRATION_TESTS = [
   'tests/pipeline/approvals.test.ts',
   'tests/pipeline/area-cli.test.ts',
   'tests/pipeline/area-run.test.ts',
+  'tests/site/area-site.test.ts',
   'tests/pipeline/cli.test.ts',
   'tests/pipeline/crime-ids.test.ts',
   'tests/pipeline/inputs.test.ts',

@@ -1,6 +1,7 @@
 // Month summaries -> the map island's data: one small gzipped binary file (encoded by
 // src/shared/map-data-encoder.ts) and a simplified ward GeoJSON for the choropleth. Pure: the caller
 // writes the returned bytes and text (atomically) to public/data/.
+import { centreTest, type CentreDefinition } from '../src/shared/area.ts';
 import { gzipSync } from 'node:zlib';
 import { simplify } from '@turf/turf';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
@@ -31,8 +32,14 @@ const GZIP_LEVEL = 6;
 export function buildMapData(
   summaries: readonly MonthSummary[],
   wards: readonly Ward[],
+  centre?: CentreDefinition,
 ): { mapData: Uint8Array; fileName: string } {
-  const mapData = new Uint8Array(gzipSync(encodeMapData(summaries, wards), { level: GZIP_LEVEL }));
+  const encoded = encodeMapData(
+    summaries,
+    wards,
+    centre === undefined ? undefined : centreTest(centre),
+  );
+  const mapData = new Uint8Array(gzipSync(encoded, { level: GZIP_LEVEL }));
   return { mapData, fileName: MAP_DATA_FILE_NAME };
 }
 

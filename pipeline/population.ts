@@ -10,7 +10,7 @@
 // city-centre flag and a share). An official LSOA 2021 to ward lookup, once in the reference
 // data, would give parts with share 1 per LSOA and go through `wardResidents` unchanged.
 import { area, bbox, bboxClip, feature, featureCollection, intersect } from '@turf/turf';
-import type { AreaConfig } from '../src/shared/area.ts';
+import type { CentreDefinition } from '../src/shared/area.ts';
 import { CITY_CENTRE_POSTCODE_DISTRICTS } from '../src/shared/constants.ts';
 import { PolygonIndex } from './geo/polygon-index.ts';
 import { projectX, projectY } from '../src/shared/projection.ts';
@@ -55,8 +55,7 @@ export interface WardResidents {
   byArea: number;
 }
 
-/** What an area counts as its centre (src/shared/area.ts); null: it has none. */
-export type CentreDefinition = AreaConfig['centre'];
+export type { CentreDefinition };
 
 /** Leeds's centre, the default: the postcode districts LS1 and LS2. */
 export const LEEDS_CENTRE: CentreDefinition = {

@@ -14,7 +14,7 @@ async function runMapData(ctx: RunContext): Promise<string> {
   const summaries = (await ctx.months()).map((m) => m.summary);
   const wards = await ctx.wards();
   const { geo } = await ctx.geography();
-  const { mapData } = buildMapData(summaries, wards);
+  const { mapData } = buildMapData(summaries, wards, ctx.area.config.centre);
   const shapes = buildWardShapes(geo.wards, wards);
   const postcodes = buildPostcodeIndex(geo.postcodes, geo.wards, wards);
   await ctx.staging.writeFile(ctx.paths.mapData, mapData);

@@ -1,7 +1,8 @@
 // The map's filters: months, view, measure, heat threshold and sensitivity, city centre,
 // crime types, reset. Every one works from the keyboard and lands in the URL.
+import { MAP_AREA } from '../lib/map-area.ts';
 import type { MapData } from '../shared/map-data.ts';
-import { CITY_CENTRE_POSTCODE_DISTRICTS } from '../shared/constants.ts';
+import { capitalise } from '../lib/format.ts';
 import {
   INTENSITY_MAX,
   INTENSITY_MIN,
@@ -99,7 +100,7 @@ function HeatControls({ state, commit }: { state: MapViewState; commit: Commit }
 
 export function MapControls(props: MapControlsProps) {
   const { data, context, state, commit } = props;
-  const cityCentre = CITY_CENTRE_POSTCODE_DISTRICTS.join(' and ');
+  const centre = MAP_AREA.centre;
   const months = (first: number, last: number) => ({
     from: data.months[first] ?? state.from,
     to: data.months[last] ?? state.to,
@@ -139,19 +140,23 @@ export function MapControls(props: MapControlsProps) {
         onChange={(measure) => commit({ measure }, 'push')}
       />
       {state.view === 'heat' && <HeatControls state={state} commit={commit} />}
-      <div class="crime-map__field">
-        <label class="crime-map__switch">
-          <input
-            type="checkbox"
-            role="switch"
-            id="crime-map-cc"
-            checked={state.excludeCityCentre}
-            onChange={(e) => commit({ excludeCityCentre: e.currentTarget.checked }, 'push')}
-          />{' '}
-          Exclude city centre
-        </label>
-        <p class="crime-map__note">City centre = postcode districts {cityCentre}</p>
-      </div>
+      {centre !== null && (
+        <div class="crime-map__field">
+          <label class="crime-map__switch">
+            <input
+              type="checkbox"
+              role="switch"
+              id="crime-map-cc"
+              checked={state.excludeCityCentre}
+              onChange={(e) => commit({ excludeCityCentre: e.currentTarget.checked }, 'push')}
+            />{' '}
+            Exclude {centre.label}
+          </label>
+          <p class="crime-map__note">
+            {capitalise(centre.label)} = {centre.description}
+          </p>
+        </div>
+      )}
       {props.typePicker}
       <button
         type="button"

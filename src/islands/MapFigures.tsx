@@ -1,7 +1,8 @@
 // The figures for the current filter, announced when they change: the Leeds total and the
 // months the window holds, or, for a window without data, that there is none.
+import { MAP_AREA } from '../lib/map-area.ts';
 import type { MapData } from '../shared/map-data.ts';
-import { CITY_CENTRE_POSTCODE_DISTRICTS, CRIME_TYPES } from '../shared/constants.ts';
+import { CRIME_TYPES } from '../shared/constants.ts';
 import { formatCount } from '../lib/format.ts';
 import type { MapViewState } from '../lib/map-state.ts';
 import { describeMonths } from '../shared/months.ts';
@@ -29,17 +30,19 @@ export function MapFigures({ data, state, figures, rangeLabel }: MapFiguresProps
       </div>
     );
   }
-  const cityCentre = CITY_CENTRE_POSTCODE_DISTRICTS.join(' and ');
   return (
     <div class="crime-map__figures" aria-live="polite">
       <p class="crime-map__total">
-        <strong id="crime-map-total">{formatCount(leedsTotal)}</strong> {figures.noun} in Leeds
+        <strong id="crime-map-total">{formatCount(leedsTotal)}</strong> {figures.noun} in{' '}
+        {MAP_AREA.district}
         {types.length === 0
           ? ' (no crime type selected)'
           : types.length < CRIME_TYPES.length
             ? ` (${types.length} of ${CRIME_TYPES.length} crime types)`
             : ''}
-        {excludeCityCentre ? `, city centre (${cityCentre}) excluded` : ''}
+        {excludeCityCentre && MAP_AREA.centre !== null
+          ? `, ${MAP_AREA.centre.label} (${MAP_AREA.centre.description}) excluded`
+          : ''}
       </p>
       <p id="crime-map-coverage">
         {rangeLabel}: {coverage.months} month{coverage.months === 1 ? '' : 's'}

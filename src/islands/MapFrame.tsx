@@ -1,5 +1,6 @@
 // The two parts of the explorer's frame: the panel (a side panel on a wide screen, a bottom
 // sheet on a phone) that opens and closes, and the map's area with its notes.
+import { MAP_AREA } from '../lib/map-area.ts';
 import type { ComponentChildren, Ref } from 'preact';
 import type { MapMeasure, MapView } from '../lib/map-state.ts';
 
@@ -66,7 +67,7 @@ export function MapArea({ mapRef, view, measure, mapError, tilesFailed, children
         ref={mapRef}
         class="crime-map__map"
         role="region"
-        aria-label={`Map of Leeds: ${shows}. Arrow keys pan, plus and minus zoom; pick a ward from the ranking or the search.`}
+        aria-label={`Map of ${MAP_AREA.district}: ${shows}. Arrow keys pan, plus and minus zoom; pick a ward from the ranking or the search.`}
       />
       {children}
     </div>

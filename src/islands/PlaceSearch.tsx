@@ -1,6 +1,7 @@
 // Find a place: a Leeds postcode (full, sector or district, any case and spacing) centres the
 // map on it and opens its ward; a ward's name opens that ward. Postcodes come from the
 // published postcode index, fetched the first time one is searched; no other server is asked.
+import { MAP_AREA } from '../lib/map-area.ts';
 import { useRef, useState } from 'preact/hooks';
 import type { MapData } from '../shared/map-data.ts';
 import type { PostcodeIndexFile } from '../shared/postcode-index.ts';
@@ -64,7 +65,11 @@ export function PlaceSearch({ data, postcodesUrl, onFound }: PlaceSearchProps) {
   const search = (text: string) => {
     setChoices([]);
     if (text.trim() === '') {
-      setMessage('Type a Leeds postcode, such as LS6 1AA or LS6, or a ward name.');
+      setMessage(
+        MAP_AREA.postcodeExample === null
+          ? 'Type a ward name.'
+          : `Type a ${MAP_AREA.district} postcode, such as ${MAP_AREA.postcodeExample} 1AA or ${MAP_AREA.postcodeExample}, or a ward name.`,
+      );
       return;
     }
     const wards = findWards(data.wards, text);
@@ -79,7 +84,7 @@ export function PlaceSearch({ data, postcodesUrl, onFound }: PlaceSearchProps) {
       setMessage(`${wards.length} wards match “${text.trim()}”:`);
       setChoices(wards);
     } else {
-      setMessage(`No Leeds postcode or ward matches “${text.trim()}”.`);
+      setMessage(`No ${MAP_AREA.district} postcode or ward matches “${text.trim()}”.`);
     }
   };
 

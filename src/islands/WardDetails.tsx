@@ -1,6 +1,7 @@
 // A ward's details beside the map: crimes, rate, rank, types, its last 24 months and the link
 // to its report. A non-modal dialog: it takes focus when a ward is picked, and Escape or the
 // close button hands focus back (use-ward-focus.ts).
+import { MAP_AREA } from '../lib/map-area.ts';
 import { useMemo } from 'preact/hooks';
 import type { MapData } from '../shared/map-data.ts';
 import { capitalise, formatCount, formatRate, formatShare, ordinal } from '../lib/format.ts';
@@ -39,12 +40,12 @@ function WardFigures(props: WardDetailsProps) {
     <dl>
       <dt>{capitalise(noun)}</dt>
       <dd id="crime-map-ward-count">{formatCount(count)}</dd>
-      <dt>Share of Leeds</dt>
+      <dt>Share of {MAP_AREA.district}</dt>
       <dd>{formatShare(figures.leedsTotal > 0 ? count / figures.leedsTotal : 0)}</dd>
       <dt>Rate</dt>
       <dd id="crime-map-ward-rate">
         {rate === null ? 'n/a' : `${formatRate(rate)} ${figures.rateUnit}`}
-        {leedsRate === null ? '' : ` (Leeds: ${formatRate(leedsRate)})`}
+        {leedsRate === null ? '' : ` (${MAP_AREA.district}: ${formatRate(leedsRate)})`}
       </dd>
       <dt>Rank</dt>
       <dd id="crime-map-ward-rank">

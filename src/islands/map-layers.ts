@@ -1,13 +1,14 @@
 // The Leaflet side of the map island: base tiles, the heat layer and the ward layer. Preact
 // owns the state and calls these methods; nothing here reads the URL or the filter.
+import { MAP_AREA } from '../lib/map-area.ts';
 import L from 'leaflet';
 import type { FeatureCollection, Geometry } from 'geojson';
 import { ZOOM_MAX, ZOOM_MIN, roundCentre, roundZoom } from '../lib/map-state.ts';
 import { gridHeatLayerClass, type GridHeatLayer, type GridHeatOptions } from './heat-layer.ts';
 
-/** Leeds district, roughly centred; zoom 10 shows the whole district on a laptop screen. */
-const LEEDS_CENTRE: L.LatLngTuple = [53.8, -1.55];
-const INITIAL_ZOOM = 10;
+/** The district, roughly centred, at a zoom that shows all of it (the area's map view). */
+const START_CENTRE: L.LatLngTuple = MAP_AREA.view.centre;
+const INITIAL_ZOOM = MAP_AREA.view.zoom;
 
 /**
  * Base map tiles, set when the site is built (PUBLIC_TILE_URL, PUBLIC_TILE_ATTRIBUTION): a
@@ -116,7 +117,7 @@ export class MapLayers {
     callbacks: MapLayerCallbacks,
   ) {
     this.map = L.map(container, {
-      center: LEEDS_CENTRE,
+      center: START_CENTRE,
       zoom: INITIAL_ZOOM,
       maxZoom: ZOOM_MAX,
       minZoom: ZOOM_MIN,

@@ -1,5 +1,6 @@
 // The site's feeds: what each data refresh changed (from src/data/changes.json), and one per
 // ward with its latest month's headline. Built from the same figures as the pages.
+import { DISTRICT } from './area.ts';
 import type { ChangeEntry, ChangeLog } from '../shared/change-log.ts';
 import { DATA_SOURCE } from '../shared/constants.ts';
 import type { SiteData } from '../shared/schema.ts';
@@ -54,7 +55,7 @@ export function changesFeed(log: ChangeLog, data: SiteData): AtomFeed {
   return {
     id: absoluteUrl('feed.xml'),
     title: `${SITE_NAME}: data changes`,
-    subtitle: 'Each monthly refresh of the Leeds crime data: the months added or revised.',
+    subtitle: `Each monthly refresh of the ${DISTRICT} crime data: the months added or revised.`,
     updated: log.entries[0]?.refreshedAt ?? data.generatedAt,
     self: absoluteUrl('feed.xml'),
     alternate: page,
@@ -83,7 +84,7 @@ export function wardFeed(data: SiteData, index: number): AtomFeed {
         )}).`;
   return {
     id: absoluteUrl(`wards/${ward.slug}/feed.xml`),
-    title: `Crime in ${ward.name}, Leeds`,
+    title: `Crime in ${ward.name}, ${DISTRICT}`,
     subtitle: `The latest month of police.uk crime data for ${ward.name} ward.`,
     updated: data.generatedAt,
     self: absoluteUrl(`wards/${ward.slug}/feed.xml`),

@@ -1,5 +1,6 @@
 // Finding a place typed into the map's search box: a postcode (full, sector or district) in
 // the published postcode index, or a ward by name. Pure.
+import { MAP_AREA } from './map-area.ts';
 import {
   POSTCODE_UNIT_STEP_DEGREES,
   normalisePostcode,
@@ -27,11 +28,16 @@ export function findPostcode(index: PostcodeIndexFile, text: string): PlaceMatch
   if (postcode === null) return null;
   const { kind, key } = postcode;
   const outward = key.split(' ')[0] ?? key;
+  // The postcode area of the district's example ("LS" of "LS6").
+  const area = MAP_AREA.postcodeExample?.replace(/\d.*$/, '') ?? null;
   const notLeeds = (what: string): PlaceMatch => ({
     kind: 'none',
-    message: outward.startsWith('LS')
-      ? `${what} is not in the Leeds wards: it may be outside the Leeds district, newer than the postcode list, or not in use.`
-      : `${what} is not a Leeds postcode: the map covers the Leeds district (LS postcodes).`,
+    message:
+      area === null
+        ? `${what}: the ${MAP_AREA.district} map has no postcode list; search by ward name.`
+        : outward.startsWith(area)
+          ? `${what} is not in the ${MAP_AREA.district} wards: it may be outside the ${MAP_AREA.district} district, newer than the postcode list, or not in use.`
+          : `${what} is not a ${MAP_AREA.district} postcode: the map covers the ${MAP_AREA.district} district (${area} postcodes).`,
   });
   const place = (lat: number, lon: number, wardIndex: number): PlaceMatch => ({
     kind: 'postcode',

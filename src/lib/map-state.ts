@@ -1,6 +1,7 @@
 // The map's whole view state and its URL form, so a shared link reopens the same view.
 // Pure and DOM-free: parse a query string, serialise a state. Unknown or out-of-range values
 // fall back to the defaults rather than breaking the page.
+import { MAP_AREA } from './map-area.ts';
 import { API_CATEGORY_TO_CRIME_TYPE, CRIME_TYPES, type CrimeType } from '../shared/constants.ts';
 
 export const MAP_VIEWS = ['heat', 'wards'] as const;
@@ -32,7 +33,7 @@ export const ZOOM_MAX = 17;
 /** Decimals of a centre in the URL: 4 is about 10 m in Leeds, finer than a click. */
 const CENTRE_DECIMALS = 4;
 /** Only centres near Leeds are taken from a URL; anything else opens the whole district. */
-const CENTRE_BOUNDS = { south: 53.4, north: 54.2, west: -2.2, east: -0.9 };
+const CENTRE_BOUNDS = MAP_AREA.view.bounds;
 
 export interface MapViewState {
   /** Included crime types, in CRIME_TYPES order; all of them when none is filtered out. */
@@ -156,7 +157,7 @@ export function parseState(search: string, context: StateContext): MapViewState 
   };
 }
 
-/** "53.8012,-1.5498" and "12.5": both or neither, within Leeds and the map's zoom levels. */
+/** "53.8012,-1.5498" and "12.5": both or neither, within the district's box and the map's zoom levels. */
 function parseView(
   centreParam: string | null,
   zoomParam: string | null,

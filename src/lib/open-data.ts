@@ -2,27 +2,37 @@
 // Table Schema per file) and a schema.org Dataset (JSON-LD on the Data page). Both are built
 // here from the one field list (src/shared/open-data.ts), the downloads manifest the pipeline
 // wrote and the report tables, so they describe exactly the files the build publishes.
-import rawManifest from '../data/downloads.json';
 import {
   downloadsManifestSchema,
-  OPEN_DATA_LICENCE,
   OPEN_DATA_SOURCES,
-  RECORD_FIELDS,
   type DownloadsManifest,
   type FieldSpec,
 } from '../shared/open-data.ts';
 import { parseOrThrow, type SiteData } from '../shared/schema.ts';
 import { SITE_NAME } from './site-meta.ts';
+import { area, AREA_LICENCE, AREA_RECORD_FIELDS, areaDataFile, DISTRICT } from './area.ts';
 import { downloadFileName } from './download-routes.ts';
 import { yearsWithData } from './figures.ts';
 import { absoluteUrl } from './paths.ts';
 import { wardTables, yearTables, type ReportTable } from './report-tables.ts';
 
+const rawManifest = areaDataFile('downloads.json');
+
 export const downloadsManifest: DownloadsManifest = parseOrThrow(
   downloadsManifestSchema,
-  rawManifest,
-  'src/data/downloads.json (run `npm run pipeline -- --offline` to rebuild it)',
+  rawManifest.value,
+  rawManifest.source,
 );
+
+/** The places a record is given: postcode and polling districts only where the area has them. */
+const RECORD_PLACES = [
+  'electoral ward',
+  'LSOA',
+  ...(area.postcodes === null ? [] : ['postcode district']),
+  ...(area.pollingDistricts === null ? [] : ['polling district']),
+]
+  .join(', ')
+  .replace(/, ([^,]*)$/, ' and $1');
 
 /** A Table Schema field descriptor. */
 function tableField(f: FieldSpec): Record<string, unknown> {
@@ -38,9 +48,7 @@ function tableSchema(fields: readonly FieldSpec[]): Record<string, unknown> {
   return { fields: fields.map(tableField), missingValues: [''] };
 }
 
-const LICENSES = [
-  { name: OPEN_DATA_LICENCE.name, path: OPEN_DATA_LICENCE.path, title: OPEN_DATA_LICENCE.title },
-];
+const LICENSES = [{ name: AREA_LICENCE.name, path: AREA_LICENCE.path, title: AREA_LICENCE.title }];
 
 /** Every report table file the build publishes: its site path and table. */
 export function reportTableFiles(
@@ -64,24 +72,23 @@ export function reportTableFiles(
 
 /** The Data Package descriptor (Frictionless "tabular-data-package" profile, v1). */
 export function dataPackage(data: SiteData, manifest: DownloadsManifest): Record<string, unknown> {
-  const recordSchema = tableSchema(RECORD_FIELDS);
+  const recordSchema = tableSchema(AREA_RECORD_FIELDS);
   return {
     profile: 'tabular-data-package',
-    name: 'leeds-crime-intelligence',
-    title: `${SITE_NAME}: street-level crime in Leeds`,
-    description:
-      'Every crime police.uk records in the Leeds district, with its electoral ward, LSOA, postcode district and polling district, one compressed CSV per year; and the tables of every ward and year report.',
+    name: `${area.slug}-crime-intelligence`,
+    title: `${SITE_NAME}: street-level crime in ${DISTRICT}`,
+    description: `Every crime police.uk records in the ${DISTRICT} district, with its ${RECORD_PLACES}, one compressed CSV per year; and the tables of every ward and year report.`,
     homepage: absoluteUrl('data/'),
     created: data.generatedAt,
-    keywords: ['crime', 'Leeds', 'police.uk', 'wards', 'open data'],
+    keywords: ['crime', DISTRICT, 'police.uk', 'wards', 'open data'],
     licenses: LICENSES,
     sources: OPEN_DATA_SOURCES.map((s) => ({ title: s.title, path: s.path })),
-    attribution: OPEN_DATA_LICENCE.attribution.join(' '),
+    attribution: AREA_LICENCE.attribution.join(' '),
     resources: [
       ...manifest.files.map((f) => ({
         profile: 'tabular-data-resource',
-        name: `leeds-crimes-${f.year}`,
-        title: `Crimes in Leeds, ${f.year}`,
+        name: `${area.slug}-crimes-${f.year}`,
+        title: `Crimes in ${DISTRICT}, ${f.year}`,
         description: `One row per crime; months ${f.months.join(', ')}; ${f.rows} rows.`,
         path: `${manifest.folder}/${f.file}`,
         format: 'csv',
@@ -119,18 +126,17 @@ export function datasetJsonLd(
   return {
     '@context': 'https://schema.org',
     '@type': 'Dataset',
-    name: `${SITE_NAME}: street-level crime in Leeds`,
-    description:
-      'Every crime police.uk records in the Leeds district, with its electoral ward, LSOA, postcode district and polling district, one compressed CSV per year.',
+    name: `${SITE_NAME}: street-level crime in ${DISTRICT}`,
+    description: `Every crime police.uk records in the ${DISTRICT} district, with its ${RECORD_PLACES}, one compressed CSV per year.`,
     url: absoluteUrl('data/'),
-    license: OPEN_DATA_LICENCE.path,
-    creditText: OPEN_DATA_LICENCE.attribution.join(' '),
+    license: AREA_LICENCE.path,
+    creditText: AREA_LICENCE.attribution.join(' '),
     isAccessibleForFree: true,
     dateModified: data.generatedAt,
     ...(first && last ? { temporalCoverage: `${first}/${last}` } : {}),
-    spatialCoverage: { '@type': 'Place', name: 'Leeds district, West Yorkshire, England' },
+    spatialCoverage: { '@type': 'Place', name: `${DISTRICT} district, England` },
     isBasedOn: OPEN_DATA_SOURCES.map((s) => s.path),
-    variableMeasured: RECORD_FIELDS.map((f) => ({
+    variableMeasured: AREA_RECORD_FIELDS.map((f) => ({
       '@type': 'PropertyValue',
       name: f.name,
       description: f.description,

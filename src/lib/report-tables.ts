@@ -2,9 +2,9 @@
 // JSON file (src/pages/wards/[slug]/[file].ts, src/pages/years/[year]/[file].ts). Built with
 // the same figure functions the pages use, over the same months, so a download shows the
 // page's numbers. Columns are described once, in src/shared/open-data.ts.
+import { AREA_LICENCE, DISTRICT } from './area.ts';
 import { formatCsvRow } from '../shared/csv-format.ts';
 import {
-  OPEN_DATA_LICENCE,
   WARD_TABLES,
   YEAR_TABLES,
   type DownloadFormat,
@@ -122,7 +122,7 @@ export function yearTables(data: SiteData, year: number): ReportTable[] {
   const pairedBefore = comparison?.pairs.map(([, e]) => e) ?? [];
   const typeNow = typeCounts(data, null, pairedNow);
   const typeBefore = typeCounts(data, null, pairedBefore);
-  const subject = `Leeds, ${describeMonths(months)}`;
+  const subject = `${DISTRICT}, ${describeMonths(months)}`;
   const tables: ReportTable[] = [
     {
       spec: spec(YEAR_TABLES, 'crime-types'),
@@ -134,7 +134,7 @@ export function yearTables(data: SiteData, year: number): ReportTable[] {
   if (comparison) {
     tables.push({
       spec: spec(YEAR_TABLES, 'previous-year'),
-      subject: `Leeds, ${describeMonths(pairedNow)} against ${describeMonths(pairedBefore)}`,
+      subject: `${DISTRICT}, ${describeMonths(pairedNow)} against ${describeMonths(pairedBefore)}`,
       period: {
         from: pairedNow[0] ?? '',
         to: pairedNow.at(-1) ?? '',
@@ -151,7 +151,7 @@ export function yearTables(data: SiteData, year: number): ReportTable[] {
   tables.push(
     {
       spec: spec(YEAR_TABLES, 'months'),
-      subject: `Leeds, ${year}`,
+      subject: `${DISTRICT}, ${year}`,
       period: thisYear,
       rows: thisYear.calendar.map((m) => [m, monthTotal(data, null, m)]),
     },
@@ -202,8 +202,8 @@ export function tableJson(table: ReportTable, generatedAt: string): string {
         missing: table.period.missing,
       },
       fields,
-      licence: { name: OPEN_DATA_LICENCE.title, url: OPEN_DATA_LICENCE.path },
-      attribution: OPEN_DATA_LICENCE.attribution,
+      licence: { name: AREA_LICENCE.title, url: AREA_LICENCE.path },
+      attribution: AREA_LICENCE.attribution,
       rows: table.rows.map((row) =>
         Object.fromEntries(fields.map((f, i) => [f.name, row[i] ?? null])),
       ),

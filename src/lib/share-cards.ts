@@ -1,5 +1,6 @@
 // What the share image of each ward and year page says: its outline, name and headline
 // figures, computed with the page's own figure functions.
+import { DISTRICT } from './area.ts';
 import type { SiteData } from '../shared/schema.ts';
 import {
   latestTwelveMonths,
@@ -52,7 +53,7 @@ export function yearShareCard(data: SiteData, year: number): ShareCard {
   const rate = rateOver(data, null, total, months);
   const outline = districtOutline();
   return {
-    title: `Leeds in ${year}`,
+    title: `${DISTRICT} in ${year}`,
     lines: [
       `${formatCount(total)} ${countedNoun(data.crimeTypes)}, ${describeMonths(months)}`,
       formatRateWithWindow(rate.value, rate.window),

@@ -1,13 +1,11 @@
 // The site's data, validated once when the build first imports it. Every page reads it here.
-import raw from '../data/site-data.json';
+import { areaDataFile } from './area.ts';
 import { yearsWithData } from './figures.ts';
 import { parseOrThrow, siteDataSchema, type SiteData } from '../shared/schema.ts';
 
-export const siteData: SiteData = parseOrThrow(
-  siteDataSchema,
-  raw,
-  'src/data/site-data.json (run `npm run pipeline -- --offline` to rebuild it)',
-);
+const raw = areaDataFile('site-data.json');
+
+export const siteData: SiteData = parseOrThrow(siteDataSchema, raw.value, raw.source);
 
 /** The routes of a page per ward (/wards/<slug>/...): its slug, and its index as the prop. */
 export function wardPaths(): { params: { slug: string }; props: { index: number } }[] {

@@ -1,9 +1,10 @@
 // What every page says about the data it was built from: the footer and the page metadata.
 import type { SiteData } from '../shared/schema.ts';
+import { area } from './area.ts';
 import { formatDate } from './format.ts';
 import { describeMonths, longMonth } from '../shared/months.ts';
 
-export const SITE_NAME = 'Leeds Crime Intelligence';
+export const SITE_NAME = area.siteName;
 
 /** Share images (Open Graph's recommended size), src/lib/share-image.ts. */
 export const SHARE_IMAGE = { width: 1200, height: 630 } as const;

@@ -1,8 +1,8 @@
 // Ward outlines for the report pages, read at build time from the committed ONS boundaries
 // (data/reference/wards.geojson) and drawn as small static SVGs: no map library, no JS.
 // The projection and simplification are src/shared/svg-path.ts.
-import wardsGeoJson from '../../data/reference/wards.geojson?raw';
 import { geometrySvgPath } from '../shared/svg-path.ts';
+import { areaWardBoundaries } from './area.ts';
 import type { PolygonGeometry } from '../shared/geometry.ts';
 
 /** Side of the square the ward is fitted into, in SVG user units. */
@@ -11,13 +11,14 @@ export const OUTLINE_SIZE = 240;
 export const OUTLINE_MARGIN = 16;
 
 interface WardFeature {
-  properties: { WD25CD: string; WD25NM: string };
+  properties: Record<string, string>;
   geometry: PolygonGeometry;
 }
 
+const boundaries = areaWardBoundaries();
 const geometries: ReadonlyMap<string, PolygonGeometry> = new Map(
-  (JSON.parse(wardsGeoJson) as { features: WardFeature[] }).features.map((f) => [
-    f.properties.WD25CD,
+  (JSON.parse(boundaries.text) as { features: WardFeature[] }).features.map((f) => [
+    String(f.properties[boundaries.codeProperty]),
     f.geometry,
   ]),
 );
@@ -34,7 +35,7 @@ export interface WardOutline {
 export function wardOutline(code: string, neighbourCodes: readonly string[]): WardOutline {
   const geometry = geometries.get(code);
   if (geometry === undefined) {
-    throw new Error(`Ward ${code} is not in data/reference/wards.geojson; update the boundaries.`);
+    throw new Error(`Ward ${code} is not in ${boundaries.file}; update the boundaries.`);
   }
   const side = OUTLINE_SIZE + 2 * OUTLINE_MARGIN;
   return {

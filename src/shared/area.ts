@@ -237,6 +237,30 @@ export const areaSchema = z
   });
 
 export type AreaConfig = z.infer<typeof areaSchema>;
+
+/** What an area counts as its centre; null: it has none. */
+export type CentreDefinition = AreaConfig['centre'];
+
+/**
+ * Whether a located place is in the centre: by its postcode district or its ward. A centre
+ * drawn as a polygon is placed by neither and is refused where a run meets it.
+ */
+export function centreTest(
+  centre: CentreDefinition,
+): (place: { ward: string; postcodeDistrict: string }) => boolean {
+  if (centre === null) return () => false;
+  if (centre.kind === 'postcode-districts') {
+    const districts = new Set(centre.districts);
+    return (place) => districts.has(place.postcodeDistrict);
+  }
+  if (centre.kind === 'wards') {
+    const wards = new Set(centre.wards);
+    return (place) => wards.has(place.ward);
+  }
+  throw new Error(
+    'a centre drawn as a polygon is not supported yet: give its wards or postcode districts',
+  );
+}
 /** What area.json may hold: the optional parts may be left out. */
 export type AreaConfigInput = z.input<typeof areaSchema>;
 

@@ -100,6 +100,8 @@ function positionNumber(lonQ: number, latQ: number, month: string): number {
 export function encodeMapData(
   summaries: readonly MonthSummary[],
   wards: readonly Ward[],
+  inCentre: (point: { ward: string; postcodeDistrict: string }) => boolean = (point) =>
+    CITY_CENTRE.has(point.postcodeDistrict),
 ): Uint8Array {
   if (wards.length >= NO_WARD) {
     throw new RangeError(`The map data holds at most ${NO_WARD - 1} wards, got ${wards.length}`);
@@ -150,7 +152,7 @@ export function encodeMapData(
         lonQ: quantise(point.lon),
         latQ: quantise(point.lat),
         ward,
-        flags: CITY_CENTRE.has(point.postcodeDistrict) ? FLAG_CITY_CENTRE : 0,
+        flags: inCentre(point) ? FLAG_CITY_CENTRE : 0,
       };
       const position = positionNumber(key.lonQ, key.latQ, month);
       const wardAndFlags = key.ward * FLAG_VALUES + key.flags;

@@ -1,0 +1,134 @@
+// The district this build is for. `AREA=<slug> npm run build` (default leeds) names
+// data/areas/<slug>/area.json: the site's name, the words pages use for the district, its
+// centre and the map's starting view come from there. The pipeline's outputs for the area
+// are read from its data folder (areaDataDir): for Leeds the repository's own src/data/ and
+// public/, for any other area data/areas/<slug>/output/ (where `npm run pipeline -- --area
+// <slug>` writes), or AREA_DATA_DIR when set (a `--out DIR` of the pipeline).
+//
+// Build-time only (Node): pages read it, islands are given what they need as props.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArea, type AreaConfig } from '../shared/area.ts';
+import { changeLogSchema, type ChangeLog } from '../shared/change-log.ts';
+import { districtWords, openDataLicence, recordFields } from '../shared/open-data.ts';
+import { parseOrThrow } from '../shared/schema.ts';
+import type { MapArea } from './map-area.ts';
+
+export const DEFAULT_AREA = 'leeds';
+
+/** The slug the build is for: AREA, else DEFAULT_AREA. */
+export function areaSlug(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  const slug = env['AREA']?.trim();
+  return slug === undefined || slug === '' ? DEFAULT_AREA : slug;
+}
+
+/**
+ * The folder holding the pipeline's outputs for `slug`, in the `--out DIR` layout
+ * (site-data.json, downloads.json, map-data.bin.gz, wards.geojson, postcodes.json,
+ * downloads/); null for the default area, whose outputs are the committed src/data/ and public/.
+ */
+export function areaDataDir(
+  slug: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string | null {
+  const given = env['AREA_DATA_DIR']?.trim();
+  if (given !== undefined && given !== '') return path.resolve(given);
+  return slug === DEFAULT_AREA ? null : path.resolve('data', 'areas', slug, 'output');
+}
+
+function readJson(file: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new Error(`${what}: ${file} cannot be read. ${REBUILD}`, { cause });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (cause) {
+    throw new Error(`${what}: ${file} is not valid JSON. ${REBUILD}`, { cause });
+  }
+}
+
+const SLUG = areaSlug();
+const DATA_DIR = areaDataDir(SLUG);
+const REBUILD =
+  SLUG === DEFAULT_AREA
+    ? 'Run `npm run pipeline -- --offline` to rebuild it.'
+    : `Run \`npm run pipeline -- --area ${SLUG} --offline\` to make it (or set AREA_DATA_DIR to a --out folder).`;
+
+const AREA_FILE = path.join('data', 'areas', SLUG, 'area.json');
+
+/** The area's configuration, validated (every bad field named). */
+export const area: AreaConfig = parseArea(readJson(AREA_FILE, `Area "${SLUG}"`), AREA_FILE);
+
+/** The district's name, as pages say it: "Leeds", "Sheffield". */
+export const DISTRICT = area.localAuthority.name;
+
+/** One of the pipeline's site files for this area, parsed from JSON ("site-data.json", ...). */
+export function areaDataFile(name: 'site-data.json' | 'downloads.json'): {
+  value: unknown;
+  source: string;
+} {
+  const file = DATA_DIR === null ? path.join('src', 'data', name) : path.join(DATA_DIR, name);
+  return { value: readJson(file, `The site's data for ${SLUG}`), source: `${file} (${REBUILD})` };
+}
+
+/**
+ * The change log of the data refreshes: the committed src/data/changes.json for the default
+ * area; an area's own changes.json when its data folder has one, else no refresh yet.
+ */
+export function areaChangeLog(): ChangeLog {
+  const file =
+    DATA_DIR === null
+      ? path.join('src', 'data', 'changes.json')
+      : path.join(DATA_DIR, 'changes.json');
+  if (DATA_DIR !== null && !existsSync(file)) return { schemaVersion: 1, entries: [] };
+  return parseOrThrow(changeLogSchema, readJson(file, 'The change log'), file);
+}
+
+/** The area's ward boundaries (GeoJSON text) and the properties holding code and name. */
+export function areaWardBoundaries(): { text: string; file: string; codeProperty: string } {
+  const { file, codeProperty } = area.boundaries.wards;
+  return { text: readFileSync(file, 'utf8'), file, codeProperty };
+}
+
+/** How a centre is described: "postcode districts LS1 and LS2", "the City ward". */
+function describeCentre(centre: NonNullable<AreaConfig['centre']>): string {
+  const and = (items: readonly string[]) =>
+    items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+  if (centre.kind === 'postcode-districts') {
+    return `postcode district${centre.districts.length > 1 ? 's' : ''} ${and(centre.districts)}`;
+  }
+  if (centre.kind === 'wards') {
+    const { text, codeProperty } = areaWardBoundaries();
+    const nameProperty = area.boundaries.wards.nameProperty;
+    const names = new Map(
+      (JSON.parse(text) as { features: { properties: Record<string, string> }[] }).features.map(
+        (f) => [f.properties[codeProperty], f.properties[nameProperty]],
+      ),
+    );
+    const wards = centre.wards.map((code) => names.get(code) ?? code);
+    return `the ${and(wards)} ward${wards.length > 1 ? 's' : ''}`;
+  }
+  return 'the area drawn as the centre';
+}
+
+/** What the map island needs of the area (see src/lib/map-area.ts). */
+export function mapArea(): MapArea {
+  const postcodes = area.postcodes;
+  return {
+    district: DISTRICT,
+    centre:
+      area.centre === null
+        ? null
+        : { label: area.centre.label, description: describeCentre(area.centre) },
+    view: { centre: area.map.centre, zoom: area.map.zoom, bounds: area.map.bounds },
+    postcodeExample: postcodes === null ? null : (postcodes.example ?? null),
+  };
+}
+
+/** The record files' columns and the licence with its attribution, in the area's words. */
+export const AREA_WORDS = districtWords(area);
+export const AREA_RECORD_FIELDS = recordFields(AREA_WORDS);
+export const AREA_LICENCE = openDataLicence(AREA_WORDS);

@@ -1,0 +1,34 @@
+// The district as the map island sees it: its name, its centre (or none) and the map's
+// starting view. Set at build time from the area configuration (astro.config.mjs defines
+// import.meta.env.PUBLIC_MAP_AREA from src/lib/area.ts's mapArea()); the Leeds values when
+// it is not defined (unit tests import the islands without a build).
+export interface MapArea {
+  /** "Leeds" */
+  district: string;
+  /** The "exclude centre" control's subject; null: the area has no centre and no control. */
+  centre: { label: string; description: string } | null;
+  view: {
+    centre: [number, number];
+    zoom: number;
+    /** URL centres outside this box are ignored. */
+    bounds: { south: number; north: number; west: number; east: number };
+  };
+  /** A postcode given as an example in the search ("LS6 1AA"); null: no postcode search. */
+  postcodeExample: string | null;
+}
+
+export const LEEDS_MAP_AREA: MapArea = {
+  district: 'Leeds',
+  centre: { label: 'city centre', description: 'postcode districts LS1 and LS2' },
+  view: {
+    centre: [53.8, -1.55],
+    zoom: 10,
+    bounds: { south: 53.4, north: 54.2, west: -2.2, east: -0.9 },
+  },
+  postcodeExample: 'LS6',
+};
+
+const defined: string | undefined = import.meta.env['PUBLIC_MAP_AREA'] as string | undefined;
+
+export const MAP_AREA: MapArea =
+  defined === undefined || defined === '' ? LEEDS_MAP_AREA : (JSON.parse(defined) as MapArea);

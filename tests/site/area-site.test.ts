@@ -1,0 +1,75 @@
+// `AREA=sheffield npm run build`: the site built for a second district from its area
+// configuration and its own pipeline outputs (here a `--out` folder given as AREA_DATA_DIR).
+// Every page must speak of Sheffield: no Leeds place, postcode or force word in any HTML page.
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPipeline } from '../../pipeline/cli.ts';
+import { createMemoryReporter } from '../../pipeline/report.ts';
+import { buildSite } from '../support/astro-build.ts';
+
+/** Words that belong to Leeds's site: its name, its postcode area (LS, LS1...) and its force. */
+const LEEDS_WORDS = /\bLeeds\b|\bLS\d*\b|West Yorkshire/;
+
+let scratch: string;
+let site: string;
+let pages: Map<string, string>;
+
+async function htmlFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true });
+  return entries.filter((f) => f.endsWith('.html')).map((f) => path.join(dir, f));
+}
+
+beforeAll(async () => {
+  scratch = await mkdtemp(path.join(tmpdir(), 'area-site-'));
+  const data = path.join(scratch, 'data');
+  site = path.join(scratch, 'site');
+  await runPipeline(
+    { help: false, list: false, offline: true, area: 'sheffield', out: data },
+    { reporter: createMemoryReporter(), threads: 1 },
+  );
+  await buildSite({ outDir: site, env: { AREA: 'sheffield', AREA_DATA_DIR: data } });
+  pages = new Map();
+  for (const file of await htmlFiles(site)) {
+    pages.set(path.relative(site, file), await readFile(file, 'utf8'));
+  }
+}, 300_000);
+
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+
+describe('AREA=sheffield npm run build', () => {
+  it("builds a page for each of Sheffield's 28 wards, a page per year and the map", () => {
+    const wardPages = [...pages.keys()].filter((p) => /^wards\/[^/]+\/index\.html$/.test(p));
+    expect(wardPages).toHaveLength(28);
+    expect(pages.has('years/2024/index.html')).toBe(true);
+    expect(pages.get('index.html')).toContain('<h1>Crime map of Sheffield</h1>');
+  });
+
+  it('names the site and the district from the area configuration on every page', () => {
+    for (const [page, html] of pages) {
+      if (page === '404.html') continue;
+      expect(html, page).toMatch(/<title>[^<]*Sheffield Crime Intelligence<\/title>/);
+    }
+  });
+
+  it('has no Leeds word on any page', () => {
+    const found = [...pages]
+      .map(([page, html]) => [page, LEEDS_WORDS.exec(html)?.[0]] as const)
+      .filter(([, word]) => word !== undefined);
+    expect(found).toEqual([]);
+  });
+
+  it("serves Sheffield's map data and downloads, none of Leeds's", async () => {
+    const served = await readdir(site, { recursive: true });
+    expect(served).toContain(path.join('downloads', 'sheffield-crimes-2024.csv.gz'));
+    expect(served).toContain(path.join('data', 'map-data.bin.gz'));
+    expect(served.filter((f) => /leeds/i.test(f))).toEqual([]);
+  });
+
+  it('states the centre the area defines (its City ward), not postcode districts', () => {
+    expect(pages.get('index.html')).toContain('City centre = the City ward.');
+  });
+});
