@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pipelinePaths } from '../../pipeline/paths.ts';
 import { cleanUpInterruptedRuns } from '../../pipeline/publish.ts';
+import { RefreshError, validateStep } from '../../pipeline/refresh.ts';
 import { MAP_DATA_FILE_NAME, WARD_SHAPES_FILE_NAME } from '../../src/shared/map-data.ts';
 
 const SAMPLE = path.join('data', 'sample', 'archive');
@@ -158,34 +159,61 @@ describe('a pipeline run killed part-way', () => {
     RUN_TIMEOUT_MS,
   );
 
+  /**
+   * Outputs of run A at `out`, then run B killed at 'publishing' over them; what every file
+   * of B reads as now, and what it must read as (B run cleanly elsewhere).
+   */
+  async function killedWhilePublishing(name: string) {
+    const out = path.join(tmp, name);
+    expect((await pipeline(inputA, out)).code).toBe(0);
+    const clean = path.join(tmp, `${name}-clean`);
+    expect((await pipeline(inputB, clean)).code).toBe(0);
+    const wanted = await publishedFiles(clean);
+    const killed = await pipeline(inputB, out, 'publishing');
+    expect(killed.signal).toBe('SIGKILL');
+    const asRead = async () => {
+      const files = await publishedFiles(out);
+      return Object.keys(wanted).map((file) => [file, files[file]?.toString('base64')]);
+    };
+    const expected = Object.entries(wanted).map(([file, bytes]) => [
+      file,
+      bytes.toString('base64'),
+    ]);
+    expect(await asRead()).not.toEqual(expected);
+    return { out, asRead, expected };
+  }
+
   it(
     "is completed by the readers' first step (npm run complete-publish) when killed while publishing, so what they read is the new run's outputs byte for byte",
     async () => {
-      const out = path.join(tmp, 'read-after-kill');
-      expect((await pipeline(inputA, out)).code).toBe(0);
-      const clean = path.join(tmp, 'clean-b3');
-      expect((await pipeline(inputB, clean)).code).toBe(0);
-      const wanted = await publishedFiles(clean);
-
-      const killed = await pipeline(inputB, out, 'publishing');
-      expect(killed.signal).toBe('SIGKILL');
-      // Each file the new run publishes, as a reader finds it.
-      const asRead = async () => {
-        const files = await publishedFiles(out);
-        return Object.keys(wanted).map((name) => [name, files[name]?.toString('base64')]);
-      };
-      const expected = Object.entries(wanted).map(([name, bytes]) => [
-        name,
-        bytes.toString('base64'),
-      ]);
-      expect(await asRead()).not.toEqual(expected);
-
+      const { out, asRead, expected } = await killedWhilePublishing('read-after-kill');
       const step = spawnSync('npm', ['run', '--silent', 'complete-publish', '--', '--out', out], {
         encoding: 'utf8',
       });
       expect(step.status, step.stderr).toBe(0);
       expect(await asRead()).toEqual(expected);
       expect(step.stderr).toMatch(/note: the previous run was stopped while publishing/);
+      expect(await readdir(out)).not.toContain('publish-journal.json');
+      expect(await temporaryFiles(out)).toEqual([]);
+    },
+    RUN_TIMEOUT_MS,
+  );
+
+  it(
+    "is completed by the refresh's validate step before it reads the staged outputs",
+    async () => {
+      const { out, asRead, expected } = await killedWhilePublishing('validate-after-kill');
+      const logs: string[] = [];
+      // The gate's verdict on these outputs does not matter here, only what it read.
+      await validateStep({
+        root: '.',
+        stageDir: out,
+        pipelineArgs: [],
+        env: {},
+        log: (line) => logs.push(line),
+      }).catch((error: unknown) => expect(error).toBeInstanceOf(RefreshError));
+      expect(await asRead()).toEqual(expected);
+      expect(logs.join('\n')).toMatch(/the previous run was stopped while publishing/);
       expect(await readdir(out)).not.toContain('publish-journal.json');
       expect(await temporaryFiles(out)).toEqual([]);
     },
