@@ -104,7 +104,20 @@ const journalSchema = z.object({
   renames: z.array(z.object({ from: z.string(), to: z.string() })),
 });
 
-/** Write `data` to `file` and flush it to disk before returning (the journal must survive a crash). */
+/** Flush a file (or a folder's entries) to disk. */
+async function syncToDisk(file: string): Promise<void> {
+  const handle = await open(file, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Write `data` to `file` and flush it, and the folder entry naming it, to disk before
+ * returning: the journal is the commit point, so it must survive a power cut.
+ */
 async function writeDurably(file: string, data: string): Promise<void> {
   const temp = tempPathFor(file);
   const handle = await open(temp, 'w');
@@ -115,6 +128,7 @@ async function writeDurably(file: string, data: string): Promise<void> {
     await handle.close();
   }
   await rename(temp, file);
+  await syncToDisk(path.dirname(file));
 }
 
 /**
@@ -169,6 +183,9 @@ export class Staging {
           'published. Run `npm run complete-publish` (with the same --out) and run again.',
       );
     }
+    // What the journal names must be on disk before it is: after a power cut, the renames it
+    // lists are completed, and they must not put empty or partial files in place.
+    for (const { from } of renames) await syncToDisk(from);
     await writeDurably(
       this.journal,
       JSON.stringify({
@@ -185,6 +202,8 @@ export class Staging {
       await rename(from, to);
       if (i === 0) crashPoint('publishing');
     }
+    // The renames reach the disk before the journal that would redo them is deleted.
+    for (const dir of new Set(renames.map(({ to }) => path.dirname(to)))) await syncToDisk(dir);
     await rm(this.journal, { force: true });
   }
 
@@ -243,6 +262,7 @@ export async function recoverInterruptedPublish(journal: string): Promise<string
     );
     if (moved) completed.push(to);
   }
+  for (const dir of new Set(completed.map((to) => path.dirname(to)))) await syncToDisk(dir);
   await rm(journal, { force: true });
   return completed;
 }
