@@ -41,6 +41,15 @@ function serveLatest(month: string): void {
   server.route('GET', '/data/archive/latest.zip', [redirect]);
 }
 
+/** 2025-03.zip as latest, without West Yorkshire's files for 2024-11 (an empty month). */
+async function serveLatestWithout2024_11(): Promise<void> {
+  serveLatest('2025-03');
+  server.file(
+    '/data/archive/2025-03.zip',
+    await buildArchive('2025-03', { omit: (n) => n.startsWith('2024-11/2024-11-west-yorkshire') }),
+  );
+}
+
 async function monthFiles(month: string): Promise<string[]> {
   return (await readdir(path.join(sourcePaths(cacheRoot).archiveDir, month))).sort();
 }
@@ -220,13 +229,7 @@ describe('fetchSources failures leave no partial month', () => {
   });
 
   it('an empty month (no West Yorkshire street file) comes back as a gap and writes nothing', async () => {
-    serveLatest('2025-03');
-    server.file(
-      '/data/archive/2025-03.zip',
-      await buildArchive('2025-03', {
-        omit: (n) => n.startsWith('2024-11/2024-11-west-yorkshire'),
-      }),
-    );
+    await serveLatestWithout2024_11();
     const result = await fetchSources(options({ month: '2024-11' }));
     expect(result.months).toEqual([
       { month: '2024-11', source: 'archive', snapshot: '2025-03.zip', status: 'gap' },
@@ -243,13 +246,7 @@ describe('fetchSources failures leave no partial month', () => {
     await fetchSources(options({ month: '2024-11' }));
     const cached = await monthFiles('2024-11');
 
-    serveLatest('2025-03');
-    server.file(
-      '/data/archive/2025-03.zip',
-      await buildArchive('2025-03', {
-        omit: (n) => n.startsWith('2024-11/2024-11-west-yorkshire'),
-      }),
-    );
+    await serveLatestWithout2024_11();
     const result = await fetchSources(options({ month: '2024-11' }));
     expect(result.months).toEqual([
       { month: '2024-11', source: 'archive', snapshot: '2025-02.zip', status: 'unchanged' },
