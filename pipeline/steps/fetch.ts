@@ -12,5 +12,6 @@ export const fetchStep: Step = {
       sources: ctx.paths.sources,
       referenceDir: ctx.paths.referenceDir,
       log: (message) => ctx.reporter.info(`  ${message}`),
+      note: (text) => ctx.note(text),
     }),
 };
