@@ -1,6 +1,7 @@
-// Before a run: finish what an interrupted run left. A publish killed half-way is completed
-// from its journal (so the outputs are one run's, never a mix), and temporary files of killed
-// runs are removed. Returns a note for each thing done, for the run summary.
+// Before a run, and before anything reads the outputs (publish-cli.ts): finish what an
+// interrupted run left. A publish killed half-way is completed from its journal (so the
+// outputs are one run's, never a mix), and temporary files of killed runs are removed.
+// Returns a note for each thing done, for the run summary.
 import path from 'node:path';
 import { writtenPaths, type PipelinePaths } from './paths.ts';
 import { recoverInterruptedPublish, sweepTemporaryFiles } from './write.ts';
@@ -11,7 +12,7 @@ export async function cleanUpInterruptedRuns(paths: PipelinePaths): Promise<stri
   if (completed.length > 0) {
     notes.push(
       `the previous run was stopped while publishing its outputs; its publish was completed ` +
-        `from ${paths.publishJournal} (${completed.length} file(s)) before this run`,
+        `from ${paths.publishJournal} (${completed.length} file(s)) before the outputs were read`,
     );
   }
   // A temporary file sits beside the file it will replace, or inside an output folder.

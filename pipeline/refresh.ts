@@ -25,7 +25,8 @@ import { changeEntry, commitMessage, recordChange } from './provenance.ts';
 import { MonthChoiceError, monthArguments } from './refresh-months.ts';
 import { loadGateData, printReport, UnusableInputError, type GateInputs } from './validate-cli.ts';
 import { validateSiteData, type ValidationReport } from './validate.ts';
-import { writeFileAtomic } from './write.ts';
+import { cleanUpInterruptedRuns } from './publish.ts';
+import { Staging, writeFileAtomic } from './write.ts';
 import {
   helpText,
   parseCommandArgs,
@@ -148,6 +149,8 @@ function gateInputs(options: RefreshOptions): GateInputs {
 export async function validateStep(
   options: RefreshOptions,
 ): Promise<{ report: ValidationReport; previous: SiteData | null }> {
+  // The staged outputs are read whole: a publish the pipeline was killed in is completed first.
+  for (const note of await cleanUpInterruptedRuns(paths(options).staged)) options.log(note);
   const data = await loadGateData(gateInputs(options), options.root);
   const report = validateSiteData(data);
   await printReport(report);
@@ -204,24 +207,38 @@ export async function commitStep(
   }
 
   const { staged, published } = paths(options);
+  for (const note of await cleanUpInterruptedRuns(published)) options.log(note);
+  // The published files, the change log and the approvals are replaced together, in one
+  // publish (write.ts Staging), so the working tree never holds a mix of two refreshes.
+  const staging = new Staging(published.publishJournal);
   const changed: string[] = [];
-  const files = [...publishedFiles(staged, published), ...(await downloadFiles(staged, published))];
-  for (const { from, to, required } of files) {
-    if (!(await exists(from))) {
-      if (required) throw new RefreshError(`The pipeline did not write ${from}.`);
-      options.log(`Not staged, left as committed: ${path.relative(options.root, to)}`);
-      continue;
+  try {
+    const files = [
+      ...publishedFiles(staged, published),
+      ...(await downloadFiles(staged, published)),
+    ];
+    for (const { from, to, required } of files) {
+      if (!(await exists(from))) {
+        if (required) throw new RefreshError(`The pipeline did not write ${from}.`);
+        options.log(`Not staged, left as committed: ${path.relative(options.root, to)}`);
+        continue;
+      }
+      await staging.writeFile(to, await readFile(from));
+      changed.push(path.relative(options.root, to));
     }
-    // Replaced whole or not at all (temp file + rename).
-    await writeFileAtomic(to, await readFile(from));
-    changed.push(path.relative(options.root, to));
+    const changeLogFile = path.join(options.root, CHANGE_LOG_PATH);
+    if (report.approved.length > 0) entry.exceptions = report.approved;
+    const log = recordChange(await readChangeLog(changeLogFile), entry);
+    await staging.writeFile(changeLogFile, `${JSON.stringify(log, null, 2)}\n`);
+    changed.push(CHANGE_LOG_PATH);
+    if (await spendApprovals(options.root, report.usedApprovals, staging)) {
+      changed.push(APPROVALS_PATH);
+    }
+    await staging.commit();
+  } catch (error) {
+    await staging.abort();
+    throw error;
   }
-  const changeLogFile = path.join(options.root, CHANGE_LOG_PATH);
-  if (report.approved.length > 0) entry.exceptions = report.approved;
-  const log = recordChange(await readChangeLog(changeLogFile), entry);
-  await writeFileAtomic(changeLogFile, `${JSON.stringify(log, null, 2)}\n`);
-  changed.push(CHANGE_LOG_PATH);
-  if (await spendApprovals(options.root, report.usedApprovals)) changed.push(APPROVALS_PATH);
 
   const message = commitMessage(entry);
   const messageFile = path.join(options.root, options.stageDir, 'commit-message.txt');
@@ -238,14 +255,18 @@ export async function commitStep(
  * Remove the committed approvals this refresh used: each is spent once, so it never lets a
  * later fault in the same month through. Returns whether the file changed.
  */
-async function spendApprovals(root: string, used: readonly Approval[]): Promise<boolean> {
+async function spendApprovals(
+  root: string,
+  used: readonly Approval[],
+  staging: Staging,
+): Promise<boolean> {
   const file = path.join(root, APPROVALS_PATH);
   const committed = await readApprovals(file);
   const left = committed.filter(
     (a) => !used.some((u) => u.month === a.month && u.reason === a.reason),
   );
   if (left.length === committed.length) return false;
-  await writeFileAtomic(file, `${JSON.stringify({ approvals: left }, null, 2)}\n`);
+  await staging.writeFile(file, `${JSON.stringify({ approvals: left }, null, 2)}\n`);
   return true;
 }
 

@@ -1,13 +1,15 @@
 // Atomic writes. Every output is written to "<path>.tmp-<pid>" and renamed into place only
 // when complete, so a failed or interrupted run never leaves a half-written file where a good
 // one was. A Staging collects a run's outputs and publishes them together at the very end:
-// it first writes a journal listing every rename, then renames, then deletes the journal. A
-// run killed between the first and the last rename leaves the journal, and the next run
-// finishes those renames before anything else (recoverInterruptedPublish), so the outputs are
-// never left as a mix of two runs. Temporary files of runs killed earlier are swept.
+// it first writes a journal listing every rename, then renames, then deletes the journal.
+// The journal's durable write is the commit point: from then on the new outputs are the
+// published ones, and whoever reads the outputs next (the next run, or `npm run
+// complete-publish` before the site build, dev server and validate-data) finishes the renames
+// before reading (recoverInterruptedPublish), so no reader sees a mix of two runs. Temporary
+// files of runs killed earlier are swept.
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -97,10 +99,25 @@ function crashPoint(point: 'staged' | 'publishing'): void {
 const journalSchema = z.object({
   version: z.literal(1),
   startedAt: z.string(),
+  /** The publishing process: while it runs, its renames are its own to make. */
+  pid: z.number().int().positive().optional(),
   renames: z.array(z.object({ from: z.string(), to: z.string() })),
 });
 
-/** Write `data` to `file` and flush it to disk before returning (the journal must survive a crash). */
+/** Flush a file (or a folder's entries) to disk. */
+async function syncToDisk(file: string): Promise<void> {
+  const handle = await open(file, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Write `data` to `file` and flush it, and the folder entry naming it, to disk before
+ * returning: the journal is the commit point, so it must survive a power cut.
+ */
 async function writeDurably(file: string, data: string): Promise<void> {
   const temp = tempPathFor(file);
   const handle = await open(temp, 'w');
@@ -111,6 +128,7 @@ async function writeDurably(file: string, data: string): Promise<void> {
     await handle.close();
   }
   await rename(temp, file);
+  await syncToDisk(path.dirname(file));
 }
 
 /**
@@ -158,16 +176,35 @@ export class Staging {
     crashPoint('staged');
     const renames = [...this.staged].map(([to, item]) => ({ from: item.tempPath, to }));
     await mkdir(path.dirname(this.journal), { recursive: true });
+    if (await exists(this.journal)) {
+      // Replacing it would lose the renames of a publish still pending (or in progress).
+      throw new Error(
+        `${this.journal}: an earlier publish is not finished, so this run's outputs were not ` +
+          'published. Run `npm run complete-publish` (with the same --out) and run again.',
+      );
+    }
+    // What the journal names must be on disk before it is: after a power cut, the renames it
+    // lists are completed, and they must not put empty or partial files in place.
+    for (const { from } of renames) await syncToDisk(from);
     await writeDurably(
       this.journal,
-      JSON.stringify({ version: 1, startedAt: new Date().toISOString(), renames }),
+      JSON.stringify({
+        version: 1,
+        startedAt: new Date().toISOString(),
+        pid: process.pid,
+        renames,
+      }),
     );
+    // Past the commit point the publish can only go forward: a rename that fails leaves the
+    // journal and its temporary files for recoverInterruptedPublish, not for abort().
+    this.staged.clear();
     for (const [i, { from, to }] of renames.entries()) {
       await rename(from, to);
       if (i === 0) crashPoint('publishing');
     }
+    // The renames reach the disk before the journal that would redo them is deleted.
+    for (const dir of new Set(renames.map(({ to }) => path.dirname(to)))) await syncToDisk(dir);
     await rm(this.journal, { force: true });
-    this.staged.clear();
   }
 
   /** Remove every staged file; no final path is touched. */
@@ -207,6 +244,13 @@ export async function recoverInterruptedPublish(journal: string): Promise<string
       { cause },
     );
   }
+  if (parsed.pid !== undefined && parsed.pid !== process.pid && isRunning(parsed.pid)) {
+    throw new Error(
+      `${journal}: process ${parsed.pid} is publishing these outputs now; wait for it to ` +
+        'finish and try again (if that process is not a pipeline run, delete the journal ' +
+        'after checking that the outputs belong together)',
+    );
+  }
   const completed: string[] = [];
   for (const { from, to } of parsed.renames) {
     const moved = await rename(from, to).then(
@@ -218,6 +262,7 @@ export async function recoverInterruptedPublish(journal: string): Promise<string
     );
     if (moved) completed.push(to);
   }
+  for (const dir of new Set(completed.map((to) => path.dirname(to)))) await syncToDisk(dir);
   await rm(journal, { force: true });
   return completed;
 }
@@ -237,6 +282,16 @@ export async function sweepTemporaryFiles(dirs: readonly string[]): Promise<stri
     }
   }
   return swept;
+}
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return false;
+      throw error;
+    },
+  );
 }
 
 function isRunning(pid: number): boolean {

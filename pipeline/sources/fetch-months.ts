@@ -29,8 +29,12 @@ export interface FetchedMonth {
   month: string;
   source: 'archive' | 'api';
   snapshot: string;
-  /** "fetched": written now; "unchanged": already in the cache and not revised. */
-  status: 'fetched' | 'unchanged';
+  /**
+   * "fetched": written now; "unchanged": already in the cache and not revised; "gap": the
+   * archive that should hold it has no West Yorkshire street file and nothing is cached, so
+   * the month is left out of every output (a gap, never a zero).
+   */
+  status: 'fetched' | 'unchanged' | 'gap';
 }
 
 export interface Context {
@@ -89,21 +93,30 @@ export async function fetchArchiveMonths(
     const entries = archive.entries
       .filter((entry) => wantedNames.has(entry.name))
       .sort((a, b) => a.name.localeCompare(b.name));
+    const recorded = manifests.get(month);
     // The territorial force's street file (the first force) is the one a month cannot be
     // without: if police.uk lists none, the month is empty.
     const required = context.forces[0];
     if (!entries.some((entry) => entry.name === `${month}/${month}-${required}-street.csv`)) {
-      throw new Error(
-        `${probe.name} has no ${required} street file for ${month}: police.uk published no crimes ` +
-          `for that month in this archive. Nothing was written for ${month}; check the month or try a later archive.`,
-      );
+      // One missing month must not stop every other month of a backfill: it is reported as a
+      // gap (or the copy already cached is kept), and the gate refuses a published month
+      // that goes missing.
+      if (recorded) {
+        log(
+          `${month}: ${probe.name} has no ${required} street file for it; the copy ` +
+            `cached from ${recorded.snapshot} is kept`,
+        );
+        results.push({ ...unchanged(month), source: recorded.source, snapshot: recorded.snapshot });
+      } else {
+        results.push({ month, source: 'archive', snapshot: probe.name, status: 'gap' });
+      }
+      continue;
     }
     const files: FetchedFile[] = entries.map((entry) => ({
       name: path.posix.basename(entry.name),
       bytes: entry.uncompressedSize,
       crc32: entry.crc32 >>> 0,
     }));
-    const recorded = manifests.get(month);
     if (recorded?.source === 'archive' && sameFiles(recorded.files, files)) {
       results.push(unchanged(month));
       continue;

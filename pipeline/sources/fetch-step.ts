@@ -30,6 +30,8 @@ export interface FetchStepContext {
   /** The council's polling-district layer; null: the district has none, nothing is fetched. */
   pollingDistrictsUrl: string | null;
   log: (message: string) => void;
+  /** A note for the user, kept in the run summary (a month that is a gap). */
+  note: (text: string) => void;
 }
 
 export async function runFetchStep(
@@ -69,10 +71,18 @@ export async function runFetchStep(
   const fetched = result.months
     .filter((m) => m.status === 'fetched')
     .map((m) => `${m.month} (${m.snapshot})`);
-  const unchanged = result.months.length - fetched.length;
+  const unchanged = result.months.filter((m) => m.status === 'unchanged').length;
+  const gaps = result.months.filter((m) => m.status === 'gap');
+  for (const { month, snapshot } of gaps) {
+    context.note(
+      `${month} is a gap: police.uk's ${snapshot}, the archive that holds it, has no West ` +
+        'Yorkshire street file for it, so it is left out of every output (never shown as zero)',
+    );
+  }
   return (
     `${fetched.length > 0 ? `fetched ${fetched.join(', ')}` : 'nothing new'}` +
-    `${unchanged > 0 ? `, ${unchanged} month(s) unchanged` : ''}; ` +
+    `${unchanged > 0 ? `, ${unchanged} month(s) unchanged` : ''}` +
+    `${gaps.length > 0 ? `, ${gaps.length} gap(s): ${gaps.map((m) => m.month).join(', ')}` : ''}; ` +
     `${result.stats.requests} police.uk requests, ${result.stats.bytesReceived} bytes; ` +
     (districts === null
       ? 'no polling districts (the area has none)'

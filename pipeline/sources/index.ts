@@ -1,7 +1,8 @@
 // The fetch step: bring the months asked for into the local cache, fetching only what is new
 // or revised. Archives are preferred; the API serves only months no archive holds yet.
 // Each month is written whole (files, then its manifest) or not at all; a month that cannot be
-// fetched fails the run with the month and the cause.
+// fetched fails the run with the month and the cause, and a month its archive does not hold
+// comes back as a gap (fetch-months.ts) for the run summary to report.
 import path from 'node:path';
 import { FORCES } from '../../src/shared/constants.ts';
 import { probeArchive } from './archive-remote.ts';

@@ -14,5 +14,6 @@ export const fetchStep: Step = {
       forces: ctx.area.config.forces,
       pollingDistrictsUrl: ctx.area.config.pollingDistricts?.url ?? null,
       log: (message) => ctx.reporter.info(`  ${message}`),
+      note: (text) => ctx.note(text),
     }),
 };

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCommandArgs, UsageError, type CommandSpec } from '../../pipeline/args.ts';
 import { AREA_REFERENCE_COMMAND } from '../../pipeline/area-reference-cli.ts';
 import { PIPELINE_COMMAND } from '../../pipeline/cli.ts';
+import { COMPLETE_PUBLISH_COMMAND } from '../../pipeline/publish-cli.ts';
 import { REFRESH_COMMAND } from '../../pipeline/refresh.ts';
 import { VALIDATE_COMMAND } from '../../pipeline/validate-cli.ts';
 
@@ -70,6 +71,7 @@ describe('--help', () => {
     { script: 'pipeline/validate-cli.ts', spec: VALIDATE_COMMAND },
     { script: 'pipeline/refresh.ts', spec: REFRESH_COMMAND },
     { script: 'pipeline/area-reference-cli.ts', spec: AREA_REFERENCE_COMMAND },
+    { script: 'pipeline/publish-cli.ts', spec: COMPLETE_PUBLISH_COMMAND },
   ];
 
   it.each(commands)(

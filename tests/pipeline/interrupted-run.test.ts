@@ -1,14 +1,17 @@
 // A run killed part-way (SIGKILL, as a power cut or an OOM kill would) leaves the previous
 // outputs whole, and the next run starts clean: a publish cut off half-way is completed from
-// its journal, and temporary files are swept. The pipeline runs as its own process, killed at
-// a chosen point through the PIPELINE_CRASH_AT test hook (pipeline/write.ts).
-import { spawn } from 'node:child_process';
+// its journal, and temporary files are swept; so does every reader's first step (`npm run
+// complete-publish`, the hook of build, dev and validate-data, and the refresh's steps). The
+// pipeline runs as its own process, killed at a chosen point through the PIPELINE_CRASH_AT
+// test hook (pipeline/write.ts).
+import { spawn, spawnSync } from 'node:child_process';
 import { cp, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pipelinePaths } from '../../pipeline/paths.ts';
 import { cleanUpInterruptedRuns } from '../../pipeline/publish.ts';
+import { RefreshError, validateStep } from '../../pipeline/refresh.ts';
 import { MAP_DATA_FILE_NAME, WARD_SHAPES_FILE_NAME } from '../../src/shared/map-data.ts';
 
 const SAMPLE = path.join('data', 'sample', 'archive');
@@ -57,6 +60,19 @@ async function outputs(out: string): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
   for (const name of OUTPUTS) {
     files[name] = (await readFile(path.join(out, name))).toString('base64');
+  }
+  return files;
+}
+
+/** Every published file under `out` (the caches and the run's timings aside), as bytes. */
+async function publishedFiles(out: string): Promise<Record<string, Buffer>> {
+  const files: Record<string, Buffer> = {};
+  for (const entry of await readdir(out, { recursive: true, withFileTypes: true })) {
+    const name = path.relative(out, path.join(entry.parentPath, entry.name));
+    if (!entry.isFile() || name.startsWith(`cache${path.sep}`) || name === 'run-summary.json') {
+      continue;
+    }
+    files[name] = await readFile(path.join(out, name));
   }
   return files;
 }
@@ -143,4 +159,75 @@ describe('a pipeline run killed part-way', () => {
     },
     RUN_TIMEOUT_MS,
   );
+
+  /**
+   * Outputs of run A at `out`, then run B killed at 'publishing' over them; what every file
+   * of B reads as now, and what it must read as (B run cleanly elsewhere).
+   */
+  async function killedWhilePublishing(name: string) {
+    const out = path.join(tmp, name);
+    expect((await pipeline(inputA, out)).code).toBe(0);
+    const clean = path.join(tmp, `${name}-clean`);
+    expect((await pipeline(inputB, clean)).code).toBe(0);
+    const wanted = await publishedFiles(clean);
+    const killed = await pipeline(inputB, out, 'publishing');
+    expect(killed.signal).toBe('SIGKILL');
+    const asRead = async () => {
+      const files = await publishedFiles(out);
+      return Object.keys(wanted).map((file) => [file, files[file]?.toString('base64')]);
+    };
+    const expected = Object.entries(wanted).map(([file, bytes]) => [
+      file,
+      bytes.toString('base64'),
+    ]);
+    expect(await asRead()).not.toEqual(expected);
+    return { out, asRead, expected };
+  }
+
+  it(
+    "is completed by the readers' first step (npm run complete-publish) when killed while publishing, so what they read is the new run's outputs byte for byte",
+    async () => {
+      const { out, asRead, expected } = await killedWhilePublishing('read-after-kill');
+      const step = spawnSync('npm', ['run', '--silent', 'complete-publish', '--', '--out', out], {
+        encoding: 'utf8',
+      });
+      expect(step.status, step.stderr).toBe(0);
+      expect(await asRead()).toEqual(expected);
+      expect(step.stderr).toMatch(/note: the previous run was stopped while publishing/);
+      expect(await readdir(out)).not.toContain('publish-journal.json');
+      expect(await temporaryFiles(out)).toEqual([]);
+    },
+    RUN_TIMEOUT_MS,
+  );
+
+  it(
+    "is completed by the refresh's validate step before it reads the staged outputs",
+    async () => {
+      const { out, asRead, expected } = await killedWhilePublishing('validate-after-kill');
+      const logs: string[] = [];
+      // The gate's verdict on these outputs does not matter here, only what it read.
+      await validateStep({
+        root: '.',
+        stageDir: out,
+        pipelineArgs: [],
+        env: {},
+        log: (line) => logs.push(line),
+      }).catch((error: unknown) => expect(error).toBeInstanceOf(RefreshError));
+      expect(await asRead()).toEqual(expected);
+      expect(logs.join('\n')).toMatch(/the previous run was stopped while publishing/);
+      expect(await readdir(out)).not.toContain('publish-journal.json');
+      expect(await temporaryFiles(out)).toEqual([]);
+    },
+    RUN_TIMEOUT_MS,
+  );
+
+  it('the site build, the dev server and validate-data run that step first (npm hooks)', async () => {
+    const { scripts } = JSON.parse(await readFile('package.json', 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(scripts['complete-publish']).toBe('node pipeline/publish-cli.ts');
+    for (const reader of ['build', 'dev', 'validate-data']) {
+      expect(scripts[`pre${reader}`], reader).toBe('npm run --silent complete-publish');
+    }
+  });
 });

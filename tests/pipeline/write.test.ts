@@ -1,9 +1,12 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createAtomicWriteStream,
+  recoverInterruptedPublish,
   Staging,
   tempPathFor,
   writeFileAtomic,
@@ -86,11 +89,62 @@ describe('Staging', () => {
     expect(await readdir(dir)).toEqual(['a.json']);
   });
 
+  it('commit() refuses while an earlier publish is pending, leaving its journal and the outputs', async () => {
+    const dir = path.join(tmp, 'staging-pending');
+    const a = path.join(dir, 'a.json');
+    await writeFileAtomic(a, 'previous');
+    const pending = '{"version":1,"startedAt":"","renames":[]}';
+    await writeFile(path.join(dir, 'publish-journal.json'), pending);
+    const staging = new Staging(path.join(dir, 'publish-journal.json'));
+    await staging.writeFile(a, 'next');
+    await expect(staging.commit()).rejects.toThrow(/an earlier publish is not finished/);
+    await staging.abort();
+    expect(await readFile(a, 'utf8')).toBe('previous');
+    expect(await readFile(staging.journal, 'utf8')).toBe(pending);
+    expect((await readdir(dir)).sort()).toEqual(['a.json', 'publish-journal.json']);
+  });
+
   it('refuses to stage the same path twice', async () => {
     const staging = new Staging(path.join(tmp, 'publish-journal.json'));
     const file = path.join(tmp, 'twice.txt');
     await staging.writeFile(file, '1');
     await expect(staging.writeFile(file, '2')).rejects.toThrow(/staged twice/);
     await staging.abort();
+  });
+});
+
+describe('recoverInterruptedPublish(journal)', () => {
+  it('makes the renames a killed run left, then deletes the journal', async () => {
+    const dir = path.join(tmp, 'recover');
+    const staging = new Staging(path.join(dir, 'publish-journal.json'));
+    await staging.writeFile(path.join(dir, 'a.json'), 'A');
+    const journal = { version: 1, startedAt: '', pid: 2 ** 22 + 1, renames: [] as object[] };
+    for (const to of staging.paths) journal.renames.push({ from: tempPathFor(to), to });
+    await writeFile(staging.journal, JSON.stringify(journal));
+    expect(await recoverInterruptedPublish(staging.journal)).toEqual(staging.paths);
+    expect(await readdir(dir)).toEqual(['a.json']);
+  });
+
+  it('refuses while the process that wrote the journal is still running, touching nothing', async () => {
+    const dir = path.join(tmp, 'recover-live');
+    const staging = new Staging(path.join(dir, 'publish-journal.json'));
+    await staging.writeFile(path.join(dir, 'a.json'), 'A');
+    const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)']);
+    try {
+      const renames = staging.paths.map((to) => ({ from: tempPathFor(to), to }));
+      await writeFile(
+        staging.journal,
+        JSON.stringify({ version: 1, startedAt: '', pid: live.pid, renames }),
+      );
+      await expect(recoverInterruptedPublish(staging.journal)).rejects.toThrow(
+        new RegExp(`process ${live.pid} is publishing these outputs now`),
+      );
+      expect((await readdir(dir)).sort()).toEqual(
+        ['publish-journal.json', path.basename(tempPathFor(path.join(dir, 'a.json')))].sort(),
+      );
+    } finally {
+      live.kill();
+      await once(live, 'close');
+    }
   });
 });

@@ -2,25 +2,26 @@
 // (no archive month beside it), and a month whose API answer lost a piece of Leeds fails
 // loudly and leaves the previous outputs as they were. Against a replay of police.uk on
 // 127.0.0.1 serving the real sample rows of 2025-03 as crimes-street JSON.
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import * as turf from '@turf/turf';
-import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { runPipeline, StepError, type CliOptions } from '../../../pipeline/cli.ts';
 import { createMemoryReporter } from '../../../pipeline/report.ts';
 import { siteDataSchema } from '../../../src/shared/schema.ts';
 import { buildArchive, sampleRows, toApiCrime } from '../../support/police-fixtures.ts';
 import { ReplayServer, type RecordedRequest } from '../../support/replay-server.ts';
-import { replayPerTest, replaySources } from '../../support/replay-sources.ts';
+import {
+  cachePollingDistricts,
+  replayPerTest,
+  replaySources,
+  servePostcodesWithNoAnswer,
+} from '../../support/replay-sources.ts';
 
 const FAST_HTTP = { minBackoffMs: 1, maxBackoffMs: 5, retries: 2, timeoutMs: 5000 };
 /** The newest archive; every later month is only in the API. */
 const ARCHIVE_MONTH = '2025-01';
 const CRIMES = sampleRows('2025-03').map((row, i) => toApiCrime(row, 70_000_000 + i));
-const WARDS = JSON.parse(
-  await readFile(path.join('data', 'reference', 'wards.geojson'), 'utf8'),
-) as { features: Feature<Polygon | MultiPolygon, { WD25CD: string; WD25NM: string }>[] };
 
 let server: ReplayServer;
 let dir: string;
@@ -56,15 +57,7 @@ async function servePoliceUk(apiMonths: readonly string[]): Promise<void> {
   };
   server.route('GET', '/api/crimes-street/all-crime', crimesStreet);
   server.route('POST', '/api/crimes-street/all-crime', crimesStreet);
-  // No postcodes.io answer: the far snap points keep the nearest LS district.
-  server.route('POST', '/postcodes-io/postcodes', (request) => ({
-    body: {
-      status: 200,
-      result: (JSON.parse(request.body) as { geolocations: unknown[] }).geolocations.map(
-        (query) => ({ query, result: null }),
-      ),
-    },
-  }));
+  servePostcodesWithNoAnswer(server);
 }
 
 function options(out: string, selection: CliOptions['fetch']): CliOptions {
@@ -80,17 +73,6 @@ function options(out: string, selection: CliOptions['fetch']): CliOptions {
       http: FAST_HTTP,
     },
   };
-}
-
-/** Polling districts already cached (one per ward), so the council's server is not needed. */
-async function cachePollingDistricts(out: string): Promise<void> {
-  const file = path.join(out, 'cache', 'sources', 'polling-districts.geojson');
-  await mkdir(path.dirname(file), { recursive: true });
-  const features = WARDS.features.map((ward) => ({
-    ...ward,
-    properties: { pollingDistrict: ward.properties.WD25CD, ward: ward.properties.WD25NM },
-  }));
-  await writeFile(file, JSON.stringify({ type: 'FeatureCollection', features }));
 }
 
 /** Every output file under `out` (its sub-folders too, the cache aside), by relative path. */

@@ -41,6 +41,15 @@ function serveLatest(month: string): void {
   server.route('GET', '/data/archive/latest.zip', [redirect]);
 }
 
+/** 2025-03.zip as latest, without West Yorkshire's files for 2024-11 (an empty month). */
+async function serveLatestWithout2024_11(): Promise<void> {
+  serveLatest('2025-03');
+  server.file(
+    '/data/archive/2025-03.zip',
+    await buildArchive('2025-03', { omit: (n) => n.startsWith('2024-11/2024-11-west-yorkshire') }),
+  );
+}
+
 async function monthFiles(month: string): Promise<string[]> {
   return (await readdir(path.join(sourcePaths(cacheRoot).archiveDir, month))).sort();
 }
@@ -219,20 +228,35 @@ describe('fetchSources failures leave no partial month', () => {
     expect(await readMonthManifest(sourcePaths(cacheRoot), '2025-03')).toBeUndefined();
   });
 
-  it('an empty month (no West Yorkshire street file) fails with the month and writes nothing', async () => {
-    serveLatest('2025-03');
-    server.file(
-      '/data/archive/2025-03.zip',
-      await buildArchive('2025-03', {
-        omit: (n) => n.startsWith('2024-11/2024-11-west-yorkshire'),
-      }),
-    );
-    const error = await fetchSources(options({ month: '2024-11' })).catch((e: unknown) => e);
-    expect((error as Error).message).toMatch(
-      /2025-03\.zip has no west-yorkshire street file for 2024-11.*Nothing was written for 2024-11/,
-    );
+  it('an empty month (no West Yorkshire street file) comes back as a gap and writes nothing', async () => {
+    await serveLatestWithout2024_11();
+    const result = await fetchSources(options({ month: '2024-11' }));
+    expect(result.months).toEqual([
+      { month: '2024-11', source: 'archive', snapshot: '2025-03.zip', status: 'gap' },
+    ]);
+    expect(await readMonthManifest(sourcePaths(cacheRoot), '2024-11')).toBeUndefined();
     await expect(readdir(path.join(sourcePaths(cacheRoot).archiveDir, '2024-11'))).rejects.toThrow(
       /ENOENT/,
+    );
+  });
+
+  it('a month a newer archive no longer holds keeps the copy already cached, and says so', async () => {
+    serveLatest('2025-02');
+    server.file('/data/archive/2025-02.zip', await buildArchive('2025-02'));
+    await fetchSources(options({ month: '2024-11' }));
+    const cached = await monthFiles('2024-11');
+
+    await serveLatestWithout2024_11();
+    const result = await fetchSources(options({ month: '2024-11' }));
+    expect(result.months).toEqual([
+      { month: '2024-11', source: 'archive', snapshot: '2025-02.zip', status: 'unchanged' },
+    ]);
+    expect(logs).toContain(
+      '2024-11: 2025-03.zip has no west-yorkshire street file for it; the copy cached from 2025-02.zip is kept',
+    );
+    expect(await monthFiles('2024-11')).toEqual(cached);
+    expect((await readMonthManifest(sourcePaths(cacheRoot), '2024-11'))?.snapshot).toBe(
+      '2025-02.zip',
     );
   });
 

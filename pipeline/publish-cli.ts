@@ -1,0 +1,64 @@
+// `npm run complete-publish`: what every reader of the outputs runs first (the npm hooks
+// prebuild, predev and prevalidate-data; the refresh's validate and commit steps call
+// cleanUpInterruptedRuns themselves). A publish is committed once its journal is written
+// (pipeline/write.ts); if the run was killed before its last rename, this finishes the
+// renames, so the reader sees that run's outputs whole, never a mix of two runs. Temporary
+// files of killed runs are removed too.
+import { pathToFileURL } from 'node:url';
+import { helpText, parseCommandArgs, stringValue, UsageError, type CommandSpec } from './args.ts';
+import { logSafe } from './log-safe.ts';
+import { pipelinePaths } from './paths.ts';
+import { cleanUpInterruptedRuns } from './publish.ts';
+
+export const COMPLETE_PUBLISH_COMMAND: CommandSpec = {
+  command: 'npm run complete-publish --',
+  usage: '[options]',
+  summary:
+    'Finish a publish that an interrupted pipeline run left half done (from its journal) and\n' +
+    'remove the temporary files of killed runs. Run before the site build, the dev server and\n' +
+    'validate-data (npm hooks), so they read one run’s outputs whole.',
+  options: {
+    out: {
+      type: 'string',
+      value: 'DIR',
+      description: "the pipeline's --out folder (default: the repository's outputs)",
+    },
+  },
+  env: {},
+  exitCodes: {
+    0: 'the outputs are one run’s (a pending publish was completed, or there was none)',
+    1: 'a pending publish could not be completed (the message says why; nothing was read)',
+    2: 'usage error',
+  },
+};
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let args;
+  try {
+    args = parseCommandArgs(COMPLETE_PUBLISH_COMMAND, argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`complete-publish: ${error.message} (see --help)`);
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(helpText(COMPLETE_PUBLISH_COMMAND));
+    return 0;
+  }
+  let notes: string[];
+  try {
+    notes = await cleanUpInterruptedRuns(pipelinePaths({ out: stringValue(args, 'out') }));
+  } catch (error) {
+    const message = (error as Error).message;
+    console.error(logSafe(`complete-publish: ${message}`));
+    if (args.json) process.stdout.write(`${JSON.stringify({ ok: false, error: message })}\n`);
+    return 1;
+  }
+  if (args.json) process.stdout.write(`${JSON.stringify({ ok: true, notes })}\n`);
+  else if (!args.quiet) for (const note of notes) console.error(logSafe(`note: ${note}`));
+  return 0;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}
