@@ -6,7 +6,7 @@ import type { RunContext, Step } from '../run-context.ts';
 
 export const masterCsvStep: Step = {
   name: 'master-csv',
-  description: 'the master dataset of every kept crime (leeds_street_combined.csv)',
+  description: 'the master dataset of every kept crime (<area>_street_combined.csv)',
   run: runMasterCsv,
 };
 

@@ -30,7 +30,7 @@ import { sharePointStrings } from '../summarise.ts';
 export const monthsStep: Step = {
   name: MONTHS_STEP,
   description:
-    'read each month from one source, normalise, locate in Leeds, de-duplicate; cache per month',
+    'read each month from one source, normalise, locate in the district, de-duplicate; cache per month',
   run: runMonths,
 };
 

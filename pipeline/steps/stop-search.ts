@@ -5,7 +5,7 @@ import { writeLeedsStopSearch } from '../stop-search.ts';
 
 export const stopSearchStep: Step = {
   name: 'stop-search',
-  description: 'stop-and-search rows located in Leeds, with their ward',
+  description: 'stop-and-search rows located in the district, with their ward',
   run: runStopSearch,
 };
 
