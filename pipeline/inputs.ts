@@ -7,17 +7,12 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { FORCES } from '../src/shared/constants.ts';
 import { listApiMonths, type ApiMonthFile } from './api-months.ts';
-import {
-  openArchiveInputs,
-  selectEntries,
-  type ArchiveEntry,
-  type ArchiveInput,
-  type SelectedEntries,
-} from './archive.ts';
+import { openArchiveInputs, type ArchiveEntry, type ArchiveInput } from './archive.ts';
 import { exists } from './geo-context.ts';
 import { InputError } from './input-error.ts';
 import { chooseMonthSources, type MonthChoice } from './merge.ts';
 import type { RunContext } from './run-context.ts';
+import { selectEntries, type SelectedEntries } from './select-entries.ts';
 
 export interface Inputs {
   archives: ArchiveInput[];
