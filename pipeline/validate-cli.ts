@@ -31,12 +31,8 @@ import {
   type CommandSpec,
   type ParsedArgs,
 } from './args.ts';
-import {
-  formatReport,
-  validateSiteData,
-  type MonthQuality,
-  type ValidationReport,
-} from './validate.ts';
+import { validateSiteData, type MonthQuality, type ValidationReport } from './validate.ts';
+import { formatReport } from './validation-report.ts';
 
 /** Where the site reads its data, in the working tree and in any commit. */
 export const SITE_DATA_PATH = 'src/data/site-data.json';

@@ -8,13 +8,13 @@ import {
 import type { Approval } from '../../pipeline/approvals.ts';
 import { loadExpected } from '../../pipeline/validate-cli.ts';
 import {
-  formatReport,
   MALFORMED_THRESHOLD,
   validateSiteData as validateWith,
   type CheckName,
   type ValidationInput,
   type ValidationReport,
 } from '../../pipeline/validate.ts';
+import { formatReport } from '../../pipeline/validation-report.ts';
 import {
   committedSiteData,
   copy,
