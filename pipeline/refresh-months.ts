@@ -10,7 +10,7 @@
 // live run backfills every month since then from older archives (each holds 36 months; the
 // fetch step picks the fewest that cover the range), so the site is never stuck at the
 // sample's months, and it never loses a month because the archive window moved past it.
-import { siteDataAtRef } from './validate-cli.ts';
+import { siteDataAtRef } from './gate-inputs.ts';
 import { probeArchive } from './sources/archive-remote.ts';
 import { resolveSourceConfig, sourceUrl } from './sources/config.ts';
 import { HttpClient, type Log } from './sources/http.ts';

@@ -23,7 +23,8 @@ import { logSafe } from './log-safe.ts';
 import { pipelinePaths, type PipelinePaths } from './paths.ts';
 import { changeEntry, commitMessage, recordChange } from './provenance.ts';
 import { MonthChoiceError, monthArguments } from './refresh-months.ts';
-import { loadGateData, printReport, UnusableInputError, type GateInputs } from './validate-cli.ts';
+import { loadGateData, UnusableInputError, type GateInputs } from './gate-inputs.ts';
+import { printReport } from './validate-cli.ts';
 import { validateSiteData, type ValidationReport } from './validate.ts';
 import { writeFileAtomic } from './write.ts';
 import {

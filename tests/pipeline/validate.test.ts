@@ -6,7 +6,7 @@ import {
   SEASONAL_MARGIN,
 } from '../../pipeline/gate.ts';
 import type { Approval } from '../../pipeline/approvals.ts';
-import { loadExpected } from '../../pipeline/validate-cli.ts';
+import { loadExpected } from '../../pipeline/gate-inputs.ts';
 import {
   MALFORMED_THRESHOLD,
   validateSiteData as validateWith,
