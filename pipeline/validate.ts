@@ -11,13 +11,13 @@ import {
 import { applyApprovals, type Approval, type ApprovedException } from './approvals.ts';
 import {
   checkNewMonths,
-  checkSanity,
   compareRevisions,
   type ComparisonCheck,
   type Expected,
   type RoutineRevision,
 } from './gate.ts';
 import { diffMonths, type MonthChange } from './provenance.ts';
+import { checkSanity } from './sanity-check.ts';
 import { formatPercent } from './validation-report.ts';
 
 /**
