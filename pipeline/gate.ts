@@ -7,6 +7,7 @@
 import type { SiteData } from '../src/shared/schema.ts';
 import { addMonths } from '../src/shared/months.ts';
 import { figures, type MonthFigures } from './month-figures.ts';
+import { formatSigned } from './report.ts';
 
 /**
  * A published month's total may move by this fraction in a routine revision. police.uk's
@@ -110,7 +111,7 @@ export function compareRevisions(
           message: `${month}, ${ward}: ${change(before, after)}, beyond a routine revision (±${CELL_TOLERANCE.crimes} crimes or ±${CELL_TOLERANCE.fraction * 100}%)`,
         });
       } else if (before !== after) {
-        details.push(`${wardNames.get(code) ?? code} ${signed(after - before)}`);
+        details.push(`${wardNames.get(code) ?? code} ${formatSigned(after - before)}`);
       }
     }
     for (const [type, before] of was.byType) {
@@ -128,7 +129,7 @@ export function compareRevisions(
           message: `${month}, crime type "${type}": ${change(before, after)}, beyond a routine revision (±${CELL_TOLERANCE.crimes} crimes or ±${CELL_TOLERANCE.fraction * 100}%)`,
         });
       } else if (before !== after) {
-        details.push(`${type} ${signed(after - before)}`);
+        details.push(`${type} ${formatSigned(after - before)}`);
       }
     }
     findings.push(...found);
@@ -214,8 +215,4 @@ export function checkNewMonths(
     }
   }
   return { findings, notes };
-}
-
-function signed(n: number): string {
-  return n > 0 ? `+${n}` : String(n);
 }

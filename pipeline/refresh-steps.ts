@@ -1,12 +1,13 @@
 // The refresh's three steps (see refresh.ts): run the pipeline into the staging folder,
 // validate the staged data against HEAD, and publish and commit it when it passes and changed.
 import { execFile, spawn } from 'node:child_process';
-import { appendFile, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { changeLogSchema, EMPTY_CHANGE_LOG, type ChangeLog } from '../src/shared/change-log.ts';
 import { parseOrThrow, type SiteData } from '../src/shared/schema.ts';
 import { APPROVALS_PATH, readApprovals, type Approval } from './approvals.ts';
+import { exists } from './files.ts';
 import { loadGateData, type GateInputs } from './gate-inputs.ts';
 import { pipelinePaths, type PipelinePaths } from './paths.ts';
 import { changeEntry, commitMessage, recordChange } from './provenance.ts';
@@ -141,13 +142,6 @@ async function git(root: string, args: readonly string[]): Promise<string> {
     const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
     throw new RefreshError(`git ${args.join(' ')} failed: ${stderr}`, { cause: error });
   }
-}
-
-async function exists(file: string): Promise<boolean> {
-  return stat(file).then(
-    () => true,
-    () => false,
-  );
 }
 
 async function readChangeLog(file: string): Promise<ChangeLog> {

@@ -1,8 +1,8 @@
 // The run context every step reads: the run's options, its inputs, geography, wards and
 // month results (loaded once, on first use), the staged outputs and the run record.
-import path from 'node:path';
 import type { Ward } from '../src/shared/schema.ts';
 import { CROSS_MONTH_RULE, dropRepeatsAcrossMonths } from './crime-ids.ts';
+import { isInside } from './files.ts';
 import { loadGeography, type Geography } from './geo.ts';
 import { loadGeoContext, type GeoContext, type GeoFiles } from './geo-context.ts';
 import { loadInputs, type Inputs } from './inputs.ts';
@@ -245,9 +245,4 @@ export function planBytes(plan: MonthPlan): number {
   return plan.source === 'archive'
     ? plan.entries.reduce((sum, e) => sum + e.size, 0)
     : plan.file.size;
-}
-
-function isInside(file: string, dir: string): boolean {
-  const relative = path.relative(path.resolve(dir), path.resolve(file));
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
