@@ -1,8 +1,6 @@
-// Reads the reference geography committed in data/reference/ and checks it on the way in.
-// Everything here is small (under 2 MB a file), so files are read whole; the checks name the
-// file and, for CSVs, the line of the first bad row.
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
+// Parses each file of the reference geography committed in data/reference/ (load-geography.ts
+// reads them) and checks it on the way in. Everything here is small (under 2 MB a file), so
+// files are parsed whole; the checks name the file and, for CSVs, the line of the first bad row.
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import type { PolygonGeometry } from '../src/shared/geometry.ts';
@@ -282,55 +280,4 @@ export function parsePopulation(
     population.set(code, value);
   });
   return population;
-}
-
-async function readReference(
-  referenceDir: string,
-  name: string,
-): Promise<{ text: string; file: string }> {
-  const file = path.join(referenceDir, name);
-  try {
-    return { text: await readFile(file, 'utf8'), file };
-  } catch (error) {
-    throw new ReferenceDataError(file, 'cannot be read', { cause: error });
-  }
-}
-
-/**
- * Read and check the reference geography. Besides each file's own shape, checks that every
- * LSOA polygon has a population and every population row has a polygon.
- */
-export async function loadGeography(referenceDir = 'data/reference'): Promise<Geography> {
-  const [wards, lsoas, outline, postcodes, population] = await Promise.all([
-    readReference(referenceDir, REFERENCE_FILES.wards),
-    readReference(referenceDir, REFERENCE_FILES.lsoas),
-    readReference(referenceDir, REFERENCE_FILES.outline),
-    readReference(referenceDir, REFERENCE_FILES.postcodes),
-    readReference(referenceDir, REFERENCE_FILES.population),
-  ]);
-  const parsedPostcodes = parsePostcodes(postcodes.text, postcodes.file);
-  const geography: Geography = {
-    wards: parseWards(wards.text, wards.file),
-    lsoas: parseLsoas(lsoas.text, lsoas.file),
-    outline: parseOutline(outline.text, outline.file),
-    postcodes: parsedPostcodes.postcodes,
-    postcodesWithoutLocation: parsedPostcodes.withoutLocation,
-    population: parsePopulation(population.text, population.file),
-  };
-  const lsoaCodes = new Set(geography.lsoas.map((lsoa) => lsoa.code));
-  const withoutPopulation = [...lsoaCodes].filter((code) => !geography.population.has(code));
-  if (withoutPopulation.length > 0) {
-    throw new ReferenceDataError(
-      population.file,
-      `has no row for ${withoutPopulation.length} LSOA(s) of ${lsoas.file}, e.g. ${withoutPopulation.slice(0, 3).join(', ')}`,
-    );
-  }
-  const withoutPolygon = [...geography.population.keys()].filter((code) => !lsoaCodes.has(code));
-  if (withoutPolygon.length > 0) {
-    throw new ReferenceDataError(
-      population.file,
-      `has ${withoutPolygon.length} LSOA(s) missing from ${lsoas.file}, e.g. ${withoutPolygon.slice(0, 3).join(', ')}`,
-    );
-  }
-  return geography;
 }

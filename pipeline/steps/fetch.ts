@@ -7,11 +7,15 @@ export const fetchStep: Step = {
   description:
     'download new or revised months (police.uk archives, else API) and polling districts',
   network: true,
-  run: (ctx) =>
-    runFetchStep(ctx.options.fetch ?? {}, {
+  run: async (ctx) => {
+    // It saves months (inputs) and polling districts (geography).
+    ctx.beforeSaving('inputs', 'fetch');
+    ctx.beforeSaving('geography', 'fetch');
+    return runFetchStep(ctx.options.fetch ?? {}, {
       sources: ctx.paths.sources,
       referenceDir: ctx.paths.referenceDir,
       log: (message) => ctx.reporter.info(`  ${message}`),
       note: (text) => ctx.note(text),
-    }),
+    });
+  },
 };

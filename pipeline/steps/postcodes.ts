@@ -19,6 +19,7 @@ export const postcodesStep: Step = {
  * cached are read too: an offline run may have cached them with approximate districts.
  */
 async function runPostcodes(ctx: RunContext): Promise<string> {
+  ctx.beforeSaving('geography', 'postcodes');
   const { choice } = await ctx.inputs();
   const locator = createLocator(await ctx.reference());
   const progress = ctx.reporter.progress(
