@@ -46,20 +46,29 @@ export const TARGETS = [
     comparison: '<',
     limit: 100,
   },
-  // One frame at 60 Hz.
+  // Issue "A pipeline near its physical limit": half a frame at 60 Hz of work per change, the
+  // change on screen within 20 ms of the input (the wait for the next frame included), and
+  // the map interactive within 300 ms (it was one frame, 16 ms, and 1 s).
   {
     id: 'filterP95',
     label: 'Filter change p95, work (slider moves included)',
     unit: 'ms',
-    comparison: '<=',
-    limit: 16,
+    comparison: '<',
+    limit: 8,
+  },
+  {
+    id: 'filterPaintP95',
+    label: 'Filter change p95, input to painted frame',
+    unit: 'ms',
+    comparison: '<',
+    limit: 20,
   },
   {
     id: 'interactive',
     label: 'Map page interactive (localhost)',
     unit: 'ms',
     comparison: '<',
-    limit: 1000,
+    limit: 300,
   },
   // Decimal MB (the stricter reading of "40 MB").
   {
