@@ -7,8 +7,8 @@
 //
 // Months are processed in parallel workers and cached, so this runs after the months step over
 // the cached month files. Each month's IDs are kept beside its cached rows (<month>.csv.ids,
-// valid while the rows file is unchanged; written by the month's own processing, see
-// writeIdSidecar, or made here from the rows), so a run reads 13 hex digits per crime, not
+// valid while the rows file is unchanged; written as the month is processed, or made here
+// from the rows, see crime-id-sidecar.ts), so a run reads 13 hex digits per crime, not
 // every month's rows; a repeated prefix is confirmed on the full IDs before anything is
 // dropped. Only a month that loses rows is rewritten, into <cacheDir>/cross-month/.
 //
