@@ -377,7 +377,9 @@ export async function runBenchmarks(config: BenchConfig): Promise<Results> {
           const runs: PipelineRun[] = [];
           for (let i = 0; i < config.incrementalRuns; i++) {
             const out = path.join(work, `incremental-${i}`);
-            await cp(baseOut, out, { recursive: true });
+            // Times kept: a month cache copied with new times would look stale to the Crime ID
+            // sidecars (stamped with their rows file's time), and be read again in full.
+            await cp(baseOut, out, { recursive: true, preserveTimestamps: true });
             const staged = path.join(work, 'added');
             await linkMonths(config.generate.outDir, staged, [added]);
             const destination = path.join(archive, folder(added));
