@@ -349,6 +349,19 @@ async function clearOutput(outDir: string): Promise<void> {
   await rm(outDir, { recursive: true });
 }
 
+/**
+ * The options of a history twice as long as `options`': as many months again before its
+ * first, the same last month, in `<outDir>-<months>`. Months are seeded by (seed, month), so
+ * its later half is byte for byte the shorter archive.
+ */
+export function longHistoryOf(options: GenerateOptions): GenerateOptions {
+  const months = monthsBetween(options.firstMonth, options.lastMonth).length;
+  const [y, m] = options.firstMonth.split('-').map(Number) as [number, number];
+  const first = y * 12 + (m - 1) - months;
+  const firstMonth = `${Math.floor(first / 12)}-${String((first % 12) + 1).padStart(2, '0')}`;
+  return { ...options, firstMonth, outDir: `${options.outDir}-${months * 2}` };
+}
+
 /** Generate the synthetic archive. Deterministic: same options, same bytes. */
 export async function generateArchive(options: GenerateOptions): Promise<Manifest> {
   const started = performance.now();
@@ -396,7 +409,11 @@ export async function readManifest(options: GenerateOptions): Promise<Manifest |
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
+    allowNegative: true,
     options: {
+      // Also the same months and as many before them (bench/out/archive-192 by default), for
+      // the benchmark's peak memory against the number of months.
+      'long-history': { type: 'boolean', default: true },
       out: { type: 'string', default: DEFAULTS.outDir },
       seed: { type: 'string', default: DEFAULTS.seed },
       from: { type: 'string', default: DEFAULTS.firstMonth },
@@ -410,21 +427,24 @@ async function main(): Promise<void> {
       `--rows-per-month must be a positive number, got "${values['rows-per-month']}"`,
     );
   }
-  const manifest = await generateArchive({
+  const options: GenerateOptions = {
     ...DEFAULTS,
     outDir: path.resolve(values.out),
     seed: values.seed,
     firstMonth: values.from,
     lastMonth: values.to,
     leedsRowsPerMonth: rowsPerMonth,
-  });
-  const t = manifest.totals;
-  console.log(
-    `Synthetic archive: ${manifest.months.length} months, ${t.rows.toLocaleString('en-GB')} rows ` +
-      `(${t.leeds.toLocaleString('en-GB')} Leeds, ${t.outside} outside Leeds, ` +
-      `${Object.values(t.malformed).reduce((a, b) => a + b, 0)} malformed, ${t.duplicates} duplicates) ` +
-      `in ${(manifest.generatedInMs / 1000).toFixed(1)} s -> ${path.resolve(values.out)}`,
-  );
+  };
+  for (const o of values['long-history'] ? [options, longHistoryOf(options)] : [options]) {
+    const manifest = await generateArchive(o);
+    const t = manifest.totals;
+    console.log(
+      `Synthetic archive: ${manifest.months.length} months, ${t.rows.toLocaleString('en-GB')} rows ` +
+        `(${t.leeds.toLocaleString('en-GB')} Leeds, ${t.outside} outside Leeds, ` +
+        `${Object.values(t.malformed).reduce((a, b) => a + b, 0)} malformed, ${t.duplicates} duplicates) ` +
+        `in ${(manifest.generatedInMs / 1000).toFixed(1)} s -> ${o.outDir}`,
+    );
+  }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -13,6 +13,7 @@ import { measureBrowser, type BrowserResult } from './browser.ts';
 import {
   DEFAULTS,
   generateArchive,
+  longHistoryOf,
   monthsBetween,
   readManifest,
   type GenerateOptions,
@@ -21,6 +22,7 @@ import {
 import { REPO_ROOT } from './paths.ts';
 import { fileSizes, measureDecode, type DecodeResult, type Sizes } from './payload.ts';
 import { linkMonths, runPipeline, type PipelineRun } from './pipeline-run.ts';
+import { runReadSplit, type ReadSplitRun } from './read-split-run.ts';
 import { serveStatic } from './serve.ts';
 import { cleanBuild, prepareWorkingCopy, siteWeight, timeBuild } from './site-build.ts';
 import { summarise, type Summary } from './stats.ts';
@@ -31,6 +33,11 @@ export type Section = (typeof SECTIONS)[number];
 
 export interface BenchConfig {
   generate: GenerateOptions;
+  /**
+   * The same input over a history twice as long (the months of `generate` and as many
+   * before them), for peak memory against the number of months; null = not measured.
+   */
+  longHistory: GenerateOptions | null;
   sections: readonly Section[];
   pipelineRuns: number;
   incrementalRuns: number;
@@ -65,9 +72,39 @@ export interface Results {
   benchmark: string;
   date: string;
   commit: string | null;
-  machine: { os: string; cpu: string; cores: number; memoryGiB: number; node: string };
+  machine: {
+    os: string;
+    cpu: string;
+    cores: number;
+    memoryGiB: number;
+    node: string;
+    /** 1-, 5- and 15-minute load averages when the benchmark started and ended (a shared machine). */
+    load: { start: number[]; end: number[] | null };
+  };
   input: { synthetic: true; archiveDir: string; months: number; rows: number; leeds: number };
   pipeline?: PipelineResult;
+  /**
+   * The plainest one-thread read-and-split of the same files (bench/read-split.ts), run in
+   * turn with the pipeline runs, and the pipeline's wall time as a multiple of it.
+   */
+  yardstick?: {
+    runs: number;
+    wallMs: Summary;
+    cpuMs: Summary;
+    files: number;
+    bytes: number;
+    rows: number;
+    pipelineRatio: number;
+  };
+  /** The pipeline on twice the months; peak memory against the main input's. */
+  longHistory?: {
+    archiveDir: string;
+    months: number;
+    rows: number;
+    pipeline: PipelineResult;
+    /** Median peak memory here over the main input's, in percent (0 = flat). */
+    memoryGrowthPercent: number;
+  };
   incremental?: {
     addedMonth: string;
     baseMonths: number;
@@ -102,6 +139,10 @@ const JUDGED_INCREMENTAL_SCENARIO = 'same folder';
 const MS_PER_S = 1000;
 const BYTES_PER_MB = 1_000_000;
 
+function loadAverage(): number[] {
+  return os.loadavg().map((l) => Math.round(l * 100) / 100);
+}
+
 function machine(): Results['machine'] {
   const cpus = os.cpus();
   return {
@@ -110,7 +151,24 @@ function machine(): Results['machine'] {
     cores: cpus.length,
     memoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
     node: process.version,
+    load: { start: loadAverage(), end: null },
   };
+}
+
+/** The manifest of `options`' archive, generating it first when absent or out of date. */
+async function ensureInput(
+  options: GenerateOptions,
+  log: (line: string) => void,
+): Promise<Manifest> {
+  const existing = await readManifest(options);
+  if (existing !== null) {
+    log(`Using the synthetic archive in ${options.outDir} (${existing.totals.rows} rows)`);
+    return existing;
+  }
+  log(`Generating the synthetic archive in ${options.outDir} ...`);
+  const manifest = await generateArchive(options);
+  log(`  ${manifest.totals.rows} rows in ${(manifest.generatedInMs / MS_PER_S).toFixed(1)} s`);
+  return manifest;
 }
 
 function gitCommit(): string | null {
@@ -192,14 +250,7 @@ export async function runBenchmarks(config: BenchConfig): Promise<Results> {
     }
   };
 
-  let manifest: Manifest | null = await readManifest(config.generate);
-  if (manifest === null) {
-    log(`Generating the synthetic archive in ${config.generate.outDir} ...`);
-    manifest = await generateArchive(config.generate);
-    log(`  ${manifest.totals.rows} rows in ${(manifest.generatedInMs / MS_PER_S).toFixed(1)} s`);
-  } else {
-    log(`Using the synthetic archive in ${config.generate.outDir} (${manifest.totals.rows} rows)`);
-  }
+  const manifest = await ensureInput(config.generate, log);
   const { totals } = manifest;
   const results: Results = {
     benchmark: 'Leeds crime site at full scale (synthetic input)',
@@ -226,8 +277,17 @@ export async function runBenchmarks(config: BenchConfig): Promise<Results> {
     if (wants('pipeline') || wants('payload') || wants('build') || wants('browser')) {
       await section('Full offline pipeline', async () => {
         const runs: PipelineRun[] = [];
+        const yardsticks: ReadSplitRun[] = [];
         const count = wants('pipeline') ? config.pipelineRuns : 1;
         for (let i = 0; i < count; i++) {
+          if (wants('pipeline')) {
+            // In turn with the pipeline runs, so both see the same load on a shared machine.
+            const yardstick = await runReadSplit(config.generate.outDir);
+            log(
+              `  yardstick ${i + 1}/${count}: ${(yardstick.wallMs / MS_PER_S).toFixed(2)} s, ${yardstick.rows} rows`,
+            );
+            yardsticks.push(yardstick);
+          }
           const out = path.join(work, `full-${i}`);
           const run = await runPipeline(config.generate.outDir, out);
           log(
@@ -241,8 +301,64 @@ export async function runBenchmarks(config: BenchConfig): Promise<Results> {
         const p = summariseRuns(runs, totals.leeds);
         results.pipeline = p;
         values.pipelineWall = p.wallMs.median / MS_PER_S;
+        values.pipelineCpu = p.cpuMs.median / MS_PER_S;
         values.pipelineMemory = p.maxRssMiB.median;
         logPipeline(log, 'Full pipeline (fresh cache each run)', p);
+        const y = yardsticks.at(-1) as ReadSplitRun;
+        const wallMs = summarise(yardsticks.map((r) => r.wallMs));
+        results.yardstick = {
+          runs: yardsticks.length,
+          wallMs,
+          cpuMs: summarise(yardsticks.map((r) => r.cpuMs)),
+          files: y.files,
+          bytes: y.bytes,
+          rows: y.rows,
+          pipelineRatio: p.wallMs.median / wallMs.median,
+        };
+        values.pipelineRatio = results.yardstick.pipelineRatio;
+        log('Yardstick: one thread reads and splits the same files (bench/read-split.ts)');
+        log(`  wall        ${fmtSummary(wallMs, 's', MS_PER_S, 2)}`);
+        log(`  CPU         ${fmtSummary(results.yardstick.cpuMs, 's', MS_PER_S, 2)}`);
+        log(
+          `  input       ${y.files} files, ${(y.bytes / BYTES_PER_MB).toFixed(0)} MB, ${y.rows} rows`,
+        );
+        log(
+          `  pipeline    ${results.yardstick.pipelineRatio.toFixed(2)} x the yardstick (medians)`,
+        );
+      });
+    }
+
+    const longHistory = config.longHistory;
+    if (wants('pipeline') && longHistory !== null) {
+      await section('Full offline pipeline, twice the months', async () => {
+        const long = await ensureInput(longHistory, log);
+        const runs: PipelineRun[] = [];
+        for (let i = 0; i < config.pipelineRuns; i++) {
+          const out = path.join(work, `long-${i}`);
+          const run = await runPipeline(longHistory.outDir, out);
+          log(
+            `  run ${i + 1}/${config.pipelineRuns}: ${(run.wallMs / MS_PER_S).toFixed(2)} s, ${run.maxRssMiB.toFixed(0)} MiB`,
+          );
+          runs.push(run);
+          await rm(out, { recursive: true, force: true });
+        }
+        const p = summariseRuns(runs, long.totals.leeds);
+        logPipeline(log, `Full pipeline, ${long.months.length} months`, p);
+        const base = results.pipeline?.maxRssMiB.median;
+        const growth = base === undefined ? null : (p.maxRssMiB.median / base - 1) * 100;
+        if (growth !== null) {
+          values.pipelineMemoryGrowth = growth;
+          log(
+            `  peak memory ${growth.toFixed(1)}% above the ${manifest.months.length}-month run's`,
+          );
+        }
+        results.longHistory = {
+          archiveDir: path.relative(REPO_ROOT, longHistory.outDir) || longHistory.outDir,
+          months: long.months.length,
+          rows: long.totals.rows,
+          pipeline: p,
+          memoryGrowthPercent: growth ?? Number.NaN,
+        };
       });
     }
 
@@ -261,7 +377,9 @@ export async function runBenchmarks(config: BenchConfig): Promise<Results> {
           const runs: PipelineRun[] = [];
           for (let i = 0; i < config.incrementalRuns; i++) {
             const out = path.join(work, `incremental-${i}`);
-            await cp(baseOut, out, { recursive: true });
+            // Times kept: a month cache copied with new times would look stale to the Crime ID
+            // sidecars (stamped with their rows file's time), and be read again in full.
+            await cp(baseOut, out, { recursive: true, preserveTimestamps: true });
             const staged = path.join(work, 'added');
             await linkMonths(config.generate.outDir, staged, [added]);
             const destination = path.join(archive, folder(added));
@@ -369,6 +487,7 @@ export async function runBenchmarks(config: BenchConfig): Promise<Results> {
           values.interactive = b.interactiveMs.median;
           values.heap = Math.max(b.heapAfterLoad.totalMB, b.heapAfterChanges.totalMB);
           values.filterP95 = b.allChangesMs.p95;
+          values.filterPaintP95 = b.allChangesTotalMs.p95;
           // Judged in the browser, where the island decodes; the Node figure stays in the results.
           values.mapDataDecode = b.decodeMs.median;
         } finally {
@@ -381,6 +500,7 @@ export async function runBenchmarks(config: BenchConfig): Promise<Results> {
   }
 
   results.targets = judge(values);
+  results.machine.load.end = loadAverage();
   results.totalSeconds = Math.round((performance.now() - started) / MS_PER_S);
   log('\n== Targets');
   for (const v of results.targets) {
@@ -388,7 +508,8 @@ export async function runBenchmarks(config: BenchConfig): Promise<Results> {
     log(`  ${v.label.padEnd(52)} ${value.padStart(12)}   target ${v.target.padEnd(10)} ${v.text}`);
   }
   log(
-    `\nTotal ${results.totalSeconds} s on ${results.machine.cpu} (${results.machine.cores} cores), Node ${results.machine.node}`,
+    `\nTotal ${results.totalSeconds} s on ${results.machine.cpu} (${results.machine.cores} cores), Node ${results.machine.node}; ` +
+      `load average ${results.machine.load.start.join(' ')} at the start, ${results.machine.load.end.join(' ')} at the end`,
   );
   if (config.resultsFile !== null) {
     const temp = `${config.resultsFile}.tmp-${process.pid}`;
@@ -425,9 +546,12 @@ async function wardPageSizes(
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
+    allowNegative: true,
     options: {
       archive: { type: 'string', default: DEFAULTS.outDir },
       only: { type: 'string' },
+      // The 192-month run doubles the pipeline section's time; --no-long-history skips it.
+      'long-history': { type: 'boolean', default: true },
       runs: { type: 'string', default: '3' },
       'build-runs': { type: 'string', default: '2' },
       'page-loads': { type: 'string', default: '5' },
@@ -446,8 +570,10 @@ async function main(): Promise<void> {
   if (unknown.length > 0)
     throw new Error(`--only: unknown section(s) ${unknown.join(', ')}; use ${SECTIONS.join(', ')}`);
   await mkdir(path.dirname(values.results), { recursive: true });
+  const generate = { ...DEFAULTS, outDir: path.resolve(values.archive) };
   const results = await runBenchmarks({
-    generate: { ...DEFAULTS, outDir: path.resolve(values.archive) },
+    generate,
+    longHistory: values['long-history'] ? longHistoryOf(generate) : null,
     sections,
     pipelineRuns: count('runs', values.runs),
     incrementalRuns: count('runs', values.runs),

@@ -5,7 +5,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DROP_REASONS } from '../src/shared/schema.ts';
 import { checkFetchedApart } from './inputs.ts';
 import { logSafe } from './log-safe.ts';
 import { loadArea } from './area.ts';
@@ -14,9 +13,6 @@ import { cleanUpInterruptedRuns } from './publish.ts';
 import {
   createConsoleReporter,
   createQuietReporter,
-  DropTally,
-  formatCount,
-  formatDropCounts,
   formatDuration,
   type Reporter,
 } from './report.ts';
@@ -24,8 +20,8 @@ import { parseCommandArgs, stringValue, UsageError, helpText, type CommandSpec }
 import { FETCH_OPTIONS, fetchOptionsFromArgs } from './sources/index.ts';
 import { SOURCE_ENV_VARS } from './sources/config.ts';
 import type { FetchStepOptions } from './sources/fetch-step.ts';
-import { postcodeDistrictCounts, qualityTotals } from './aggregate.ts';
 import { RunContext, type RunRecord, type Step } from './run-context.ts';
+import { printSummary } from './print-summary.ts';
 import { runSummaryJson } from './run-summary.ts';
 import { STEPS } from './steps.ts';
 
@@ -238,64 +234,6 @@ export async function runPipeline(options: CliOptions, deps: RunDeps): Promise<R
     throw error;
   } finally {
     await ctx.close();
-  }
-}
-
-function printSummary(
-  line: (text: string) => void,
-  record: RunRecord,
-  written: readonly string[],
-): void {
-  line('');
-  line('Summary');
-  if (record.months) {
-    const totals = qualityTotals(record.months.map((m) => m.summary));
-    line(`  rows read:    ${formatCount(totals.read)}`);
-    line(`  rows kept:    ${formatCount(totals.kept)}`);
-    line(`  rows dropped: ${formatDropCounts(totals.dropped)}`);
-    const outside = new DropTally();
-    for (const m of record.months) outside.merge(m.drops);
-    if (totals.dropped['outside-leeds'] > 0) {
-      const o = outside.outside;
-      line(
-        `    outside the district: ${formatCount(o['other-district'])} in other districts of the force, ` +
-          `${formatCount(o['beyond-force'])} beyond the force, ${formatCount(o.elsewhere)} elsewhere (not known which)`,
-      );
-    }
-    for (const reason of DROP_REASONS) {
-      const examples = record.months.flatMap((m) => m.drops.examples[reason] ?? []).slice(0, 3);
-      for (const e of examples) line(`    ${reason}: ${e.where}: ${e.detail}`);
-    }
-    const pct = (n: number) =>
-      totals.kept === 0 ? '-' : `${((n / totals.kept) * 100).toFixed(2)}%`;
-    const c = totals.coverage;
-    const postcode = postcodeDistrictCounts(record.months.map((m) => m.summary));
-    line(
-      `  coverage of kept rows: ward ${pct(c.ward)}, LSOA ${pct(c.lsoa)}, ` +
-        `postcode district ${pct(c.postcodeDistrict)} (exact ${pct(postcode.exact)}, ` +
-        `nearest-district estimate ${pct(postcode.approximate)}), ` +
-        `polling district ${pct(c.pollingDistrict)}`,
-    );
-    line('  months:');
-    for (const m of record.months) {
-      const also =
-        m.plan.notUsed.length > 0 ? ` (also in ${m.plan.notUsed.join(', ')}, not used)` : '';
-      line(
-        `    ${m.plan.month}: ${m.plan.source} ${m.summary.snapshot}${also}, ${formatCount(m.summary.kept)} kept`,
-      );
-    }
-  }
-  if (record.stopSearch) {
-    const s = record.stopSearch;
-    line(
-      `  stop and search: read ${formatCount(s.read)}, kept ${formatCount(s.kept)}, ` +
-        `dropped ${formatDropCounts(s.dropped.counts)}`,
-    );
-  }
-  line('  written:');
-  for (const file of written) {
-    const relative = path.relative(process.cwd(), file);
-    line(`    ${relative.startsWith('..') ? file : relative}`);
   }
 }
 

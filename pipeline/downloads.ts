@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { createGzip } from 'node:zlib';
 import {
@@ -229,12 +230,19 @@ export async function writeYearlyDownloads(
   naming: DownloadsNaming = LEEDS_NAMING,
 ): Promise<DownloadsManifest> {
   const earlier = (await Promise.all(reuse.map(earlierDownloads))).flat();
-  // zlib compresses on libuv's thread pool: the years run side by side, one core each.
-  const files = await Promise.all(
-    [...byYear(months)].map(([year, ofYear]) =>
-      writeYear(year, ofYear, staging, paths.dir, earlier, naming),
-    ),
-  );
+  // zlib compresses on libuv's thread pool: years run side by side, one per core. All at once,
+  // each would hold a month's rows and its compressor's buffers: memory growing with the years.
+  const years = [...byYear(months)];
+  const files: YearlyFile[] = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < years.length) {
+      const i = next++;
+      const [year, ofYear] = years[i]!;
+      files[i] = await writeYear(year, ofYear, staging, paths.dir, earlier, naming);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(availableParallelism(), years.length) }, lane));
   const manifest: DownloadsManifest = {
     schemaVersion: 1,
     folder: 'downloads',

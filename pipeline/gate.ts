@@ -6,6 +6,8 @@
 // snapshot explains nothing by itself: every new archive re-issues 36 months. Pure.
 import type { SiteData } from '../src/shared/schema.ts';
 import { addMonths } from '../src/shared/months.ts';
+import { figures, type MonthFigures } from './month-figures.ts';
+import { formatSigned } from './report.ts';
 
 /**
  * A published month's total may move by this fraction in a routine revision. police.uk's
@@ -28,12 +30,6 @@ export const SEASONAL_MARGIN = 0.25;
 export const SEASONAL_MIN_REFERENCE = 2;
 /** A ward or type that averaged at least this many crimes a month cannot fall to none. */
 export const MIN_EXPECTED_PRESENT = 10;
-/**
- * A first build's months must each hold a plausible number of Leeds crimes. police.uk has
- * recorded 7,000 to 11,500 a month in the district since 2018; half of the lowest or 1.5 times
- * the highest is a wrong input (another force, a partial month), not a quiet month.
- */
-export const PLAUSIBLE_MONTH_TOTAL = { min: 3_500, max: 17_500 } as const;
 
 export type ComparisonCheck =
   'revision' | 'missing-ward' | 'missing-type' | 'seasonal-range' | 'sanity';
@@ -58,33 +54,6 @@ export interface RoutineRevision {
 export interface Expected {
   wards: readonly { code: string; name: string }[];
   crimeTypes: readonly string[];
-}
-
-/** One month's counts as totals: by ward code, by crime type, and overall. */
-interface MonthFigures {
-  total: number;
-  byWard: Map<string, number>;
-  byType: Map<string, number>;
-}
-
-function figures(data: SiteData, month: string): MonthFigures | undefined {
-  const m = data.months.indexOf(month);
-  if (m < 0) return undefined;
-  const byWard = new Map<string, number>();
-  const byType = new Map<string, number>(data.crimeTypes.map((type) => [type, 0]));
-  let total = 0;
-  data.wards.forEach((ward, w) => {
-    const counts = data.counts[w]?.[m] ?? [];
-    let wardTotal = 0;
-    counts.forEach((n, t) => {
-      wardTotal += n;
-      const type = data.crimeTypes[t] as string;
-      byType.set(type, (byType.get(type) ?? 0) + n);
-    });
-    byWard.set(ward.code, wardTotal);
-    total += wardTotal;
-  });
-  return { total, byWard, byType };
 }
 
 function beyondCell(before: number, after: number): boolean {
@@ -142,7 +111,7 @@ export function compareRevisions(
           message: `${month}, ${ward}: ${change(before, after)}, beyond a routine revision (±${CELL_TOLERANCE.crimes} crimes or ±${CELL_TOLERANCE.fraction * 100}%)`,
         });
       } else if (before !== after) {
-        details.push(`${wardNames.get(code) ?? code} ${signed(after - before)}`);
+        details.push(`${wardNames.get(code) ?? code} ${formatSigned(after - before)}`);
       }
     }
     for (const [type, before] of was.byType) {
@@ -160,7 +129,7 @@ export function compareRevisions(
           message: `${month}, crime type "${type}": ${change(before, after)}, beyond a routine revision (±${CELL_TOLERANCE.crimes} crimes or ±${CELL_TOLERANCE.fraction * 100}%)`,
         });
       } else if (before !== after) {
-        details.push(`${type} ${signed(after - before)}`);
+        details.push(`${type} ${formatSigned(after - before)}`);
       }
     }
     findings.push(...found);
@@ -246,78 +215,4 @@ export function checkNewMonths(
     }
   }
   return { findings, notes };
-}
-
-/**
- * What any build must hold: exactly the wards of the reference data and every crime type.
- * A first build, with nothing to compare with, must also have plausible months: each within
- * PLAUSIBLE_MONTH_TOTAL, with crimes in every ward and of every type.
- */
-export function checkSanity(next: SiteData, expected: Expected, firstBuild: boolean): Finding[] {
-  const findings: Finding[] = [];
-  const codes = new Set(next.wards.map((w) => w.code));
-  const missingWards = expected.wards.filter((w) => !codes.has(w.code));
-  const expectedCodes = new Set(expected.wards.map((w) => w.code));
-  const extraWards = next.wards.filter((w) => !expectedCodes.has(w.code));
-  if (missingWards.length > 0 || extraWards.length > 0) {
-    findings.push({
-      check: 'sanity',
-      message:
-        `the data has ${next.wards.length} wards where the reference data has ${expected.wards.length}` +
-        (missingWards.length > 0
-          ? `; missing: ${missingWards.map((w) => `${w.name} (${w.code})`).join(', ')}`
-          : '') +
-        (extraWards.length > 0
-          ? `; not in the reference: ${extraWards.map((w) => `${w.name} (${w.code})`).join(', ')}`
-          : '') +
-        ': check data/reference/wards.geojson and the wards step',
-    });
-  }
-  const types = new Set<string>(next.crimeTypes);
-  const missingTypes = expected.crimeTypes.filter((t) => !types.has(t));
-  if (missingTypes.length > 0 || next.crimeTypes.length !== expected.crimeTypes.length) {
-    findings.push({
-      check: 'sanity',
-      message:
-        `the data has ${next.crimeTypes.length} crime types where police.uk has ${expected.crimeTypes.length}` +
-        (missingTypes.length > 0 ? `; missing: ${missingTypes.join(', ')}` : ''),
-    });
-  }
-  if (!firstBuild) return findings;
-  for (const month of next.months) {
-    const f = figures(next, month);
-    if (!f) continue;
-    if (f.total < PLAUSIBLE_MONTH_TOTAL.min || f.total > PLAUSIBLE_MONTH_TOTAL.max) {
-      findings.push({
-        check: 'sanity',
-        month,
-        message:
-          `${month} (first build): ${f.total} crimes, outside the plausible range for Leeds ` +
-          `(${PLAUSIBLE_MONTH_TOTAL.min} to ${PLAUSIBLE_MONTH_TOTAL.max} a month)`,
-      });
-    }
-    for (const ward of next.wards) {
-      if ((f.byWard.get(ward.code) ?? 0) === 0) {
-        findings.push({
-          check: 'missing-ward',
-          month,
-          message: `${month} (first build), ward ${ward.name} (${ward.code}): 0 crimes`,
-        });
-      }
-    }
-    for (const [type, n] of f.byType) {
-      if (n === 0) {
-        findings.push({
-          check: 'missing-type',
-          month,
-          message: `${month} (first build), crime type "${type}": 0 crimes`,
-        });
-      }
-    }
-  }
-  return findings;
-}
-
-function signed(n: number): string {
-  return n > 0 ? `+${n}` : String(n);
 }

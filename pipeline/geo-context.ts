@@ -3,12 +3,13 @@
 // the same way by the main thread and by every month worker (pipeline/month-worker.ts), so
 // all of them place a coordinate identically.
 import { createHash } from 'node:crypto';
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { createLocator, loadGeography, type Geography, type Locator } from './geo.ts';
+import { exists } from './files.ts';
 import { InputError } from './input-error.ts';
-import { referenceFileList, type ReferenceFiles } from './reference.ts';
+import { referenceFileList, type ReferenceFiles } from './load-geography.ts';
 
 export interface GeoContext {
   geo: Geography;
@@ -99,11 +100,4 @@ async function readPostcodeAnswers(
   }
   hash.update('postcodes').update(text);
   return new Map(Object.entries(parsed.data.entries).map(([key, value]) => [key, value.place]));
-}
-
-export async function exists(file: string): Promise<boolean> {
-  return access(file).then(
-    () => true,
-    () => false,
-  );
 }

@@ -10,7 +10,8 @@ import { OUTLINE_TOLERANCE_M, POSTCODE_RADIUS_M } from '../src/shared/constants.
 import { coordinateKey } from '../src/shared/coordinates.ts';
 import { projectX, projectY } from '../src/shared/projection.ts';
 
-export { loadGeography, type Geography } from './reference.ts';
+export { loadGeography } from './load-geography.ts';
+export type { Geography } from './reference.ts';
 
 /**
  * Without a postcodes.io answer (an offline run, or a snap point not yet asked about), a

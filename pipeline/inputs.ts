@@ -6,17 +6,12 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { listApiMonths, type ApiMonthFile } from './api-months.ts';
-import {
-  openArchiveInputs,
-  selectEntries,
-  type ArchiveEntry,
-  type ArchiveInput,
-  type SelectedEntries,
-} from './archive.ts';
-import { exists } from './geo-context.ts';
+import { openArchiveInputs, type ArchiveEntry, type ArchiveInput } from './archive.ts';
+import { exists, isInside } from './files.ts';
 import { InputError } from './input-error.ts';
 import { chooseMonthSources, type MonthChoice } from './merge.ts';
 import type { RunContext } from './run-context.ts';
+import { selectEntries, type SelectedEntries } from './select-entries.ts';
 
 export interface Inputs {
   archives: ArchiveInput[];
@@ -133,8 +128,7 @@ export function describeShadowed(shadowed: SelectedEntries['shadowed']): string[
  * fetch step's folder is inside the sample's.
  */
 export function checkFetchedApart(fetchedDir: string, sampleDir: string): void {
-  const relative = path.relative(path.resolve(sampleDir), path.resolve(fetchedDir));
-  if (relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))) {
+  if (isInside(fetchedDir, sampleDir)) {
     throw new Error(
       `fetched months would be saved in ${fetchedDir}, inside the committed sample ${sampleDir}: ` +
         'give --out a folder outside data/sample',

@@ -11,6 +11,7 @@ import { coordinateKey } from '../src/shared/coordinates.ts';
 import type { CrimeRecord, EnrichedCrime, MonthSummary } from '../src/shared/schema.ts';
 import { readApiMonth } from './api-months.ts';
 import type { ArchiveEntry } from './archive.ts';
+import { createIdSidecarWriter } from './crime-id-sidecar.ts';
 import { formatCsvRow, readCsv } from './csv.ts';
 import { addLsoaHint, enrich, type LsoaHints } from './enrich.ts';
 import type { Locator } from './geo.ts';
@@ -39,6 +40,8 @@ export interface MonthDeps {
   outcomes?: OutcomeIndex | undefined;
   /** Progress: bytes of input read. */
   onBytes?: ((n: number) => void) | undefined;
+  /** Told each kept crime's Crime ID, in the order of the rows written. */
+  onKept?: ((crimeId: string) => void) | undefined;
 }
 
 export interface MonthResult {
@@ -146,6 +149,7 @@ export async function processMonth(
     }
     const enriched = deps.outcomes ? applyLatestOutcome(located, deps.outcomes) : located;
     summariser.add(enriched, deps.postcodeApproximate?.(record) ?? false);
+    deps.onKept?.(enriched.crimeId);
     batch += formatCsvRow(masterRow(enriched));
     if (batch.length >= WRITE_BATCH_CHARS) {
       await out.write(batch);
@@ -240,6 +244,7 @@ export async function processMonthIntoCache(
   const { locator, hints, district } = deps;
   const source = plan.source;
   const approximate = new Set<string>();
+  const ids = createIdSidecarWriter();
   const writer = await openMonthCacheWriter(deps.monthsCacheDir, plan.month);
   try {
     const result = await processMonth(
@@ -260,10 +265,13 @@ export async function processMonthIntoCache(
         district,
         outcomes: deps.outcomes,
         onBytes: deps.onBytes,
+        onKept: (crimeId) => ids.add(crimeId),
       },
       writer.rows,
     );
     await writer.commit(result.summary, result.drops, key);
+    // The Crime ID sidecar from the IDs at hand, rather than by reading the rows back.
+    await ids.write(writer.rows.finalPath);
     return { ...result, csv: writer.rows.finalPath, approximate: [...approximate] };
   } catch (error) {
     await writer.abort();

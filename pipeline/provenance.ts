@@ -5,6 +5,7 @@ import type { CrimeType } from '../src/shared/constants.ts';
 import type { ChangeEntry, ChangeLog, RevisedMonth } from '../src/shared/change-log.ts';
 import type { MonthProvenance, SiteData } from '../src/shared/schema.ts';
 import { addMonths, sourceLabel } from '../src/shared/months.ts';
+import { formatSigned } from './report.ts';
 
 export interface MonthChange {
   month: string;
@@ -164,10 +165,6 @@ export function monthList(months: readonly string[]): string {
   return `${text.join(', ')} (${months.length} months)`;
 }
 
-function signed(n: number): string {
-  return n > 0 ? `+${n}` : String(n);
-}
-
 /** The data commit's message: the subject names the months added and revised. */
 export function commitMessage(entry: ChangeEntry): string {
   const parts: string[] = [];
@@ -183,10 +180,10 @@ export function commitMessage(entry: ChangeEntry): string {
     body.push(`Added ${a.month}: ${a.rows} crimes from ${sourceLabel(a)}.`);
   }
   for (const r of entry.revised) {
-    const types = r.byType.map((t) => `${t.type} ${signed(t.after - t.before)}`).join(', ');
+    const types = r.byType.map((t) => `${t.type} ${formatSigned(t.after - t.before)}`).join(', ');
     body.push(
       `Revised ${r.month}: ${r.before.rows} -> ${r.after.rows} crimes ` +
-        `(${signed(r.after.rows - r.before.rows)}), ${sourceLabel(r.before)} -> ${sourceLabel(r.after)}` +
+        `(${formatSigned(r.after.rows - r.before.rows)}), ${sourceLabel(r.before)} -> ${sourceLabel(r.after)}` +
         (types ? `; ${types}.` : '.'),
     );
   }

@@ -1,8 +1,6 @@
-// Reads the reference geography committed in data/reference/ and checks it on the way in.
-// Everything here is small (under 2 MB a file), so files are read whole; the checks name the
-// file and, for CSVs, the line of the first bad row.
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
+// Parses each file of the reference geography committed in data/reference/ (load-geography.ts
+// reads them) and checks it on the way in. Everything here is small (under 2 MB a file), so
+// files are parsed whole; the checks name the file and, for CSVs, the line of the first bad row.
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import type { PolygonGeometry } from '../src/shared/geometry.ts';
@@ -54,8 +52,8 @@ const ONSPD_NO_LOCATION_LATITUDE = 99.999999;
 /** UK postcode: outward code, optional space, inward code. */
 const POSTCODE_PATTERN = /^([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})$/;
 
-const POPULATION_CODE_COLUMN = 'geography code';
-const POPULATION_VALUE_COLUMN = 'Residence type: Total; measures: Value';
+export const POPULATION_CODE_COLUMN = 'geography code';
+export const POPULATION_VALUE_COLUMN = 'Residence type: Total; measures: Value';
 
 const RESTORE_REFERENCE = 'Restore the file from the repository (data/reference/) or fix it.';
 
@@ -290,100 +288,4 @@ export function parsePopulation(
     population.set(code, value);
   });
   return population;
-}
-
-async function readReference(file: string): Promise<{ text: string; file: string }> {
-  try {
-    return { text: await readFile(file, 'utf8'), file };
-  } catch (error) {
-    throw new ReferenceDataError(file, 'cannot be read', { cause: error });
-  }
-}
-
-/**
- * The files an area's geography is read from (see LoadedArea in pipeline/area.ts), with the
- * properties and columns that hold the codes. No postcodes file: no postcode districts.
- */
-export interface ReferenceFiles {
-  wards: { file: string; codeProperty: string; nameProperty: string };
-  lsoas: { file: string };
-  outline: { file: string };
-  postcodes: { file: string } | null;
-  population: { file: string; codeColumn: string; valueColumn: string };
-}
-
-/** The Leeds layout of a reference folder (data/reference/), as REFERENCE_FILES names it. */
-export function referenceFilesIn(referenceDir: string): ReferenceFiles {
-  const at = (name: string) => path.join(referenceDir, name);
-  return {
-    wards: { file: at(REFERENCE_FILES.wards), codeProperty: 'WD25CD', nameProperty: 'WD25NM' },
-    lsoas: { file: at(REFERENCE_FILES.lsoas) },
-    outline: { file: at(REFERENCE_FILES.outline) },
-    postcodes: { file: at(REFERENCE_FILES.postcodes) },
-    population: {
-      file: at(REFERENCE_FILES.population),
-      codeColumn: POPULATION_CODE_COLUMN,
-      valueColumn: POPULATION_VALUE_COLUMN,
-    },
-  };
-}
-
-/** The reference files in the order their contents are fingerprinted (see geo-context.ts). */
-export function referenceFileList(files: ReferenceFiles): string[] {
-  const list = [files.wards.file, files.lsoas.file, files.outline.file];
-  if (files.postcodes !== null) list.push(files.postcodes.file);
-  list.push(files.population.file);
-  return list;
-}
-
-/**
- * Read and check the reference geography: a folder in the Leeds layout (data/reference/) or
- * an area's files. Besides each file's own shape, checks that every LSOA polygon has a
- * population and every population row has a polygon.
- */
-export async function loadGeography(
-  reference: string | ReferenceFiles = 'data/reference',
-): Promise<Geography> {
-  const files = typeof reference === 'string' ? referenceFilesIn(reference) : reference;
-  const [wards, lsoas, outline, postcodes, population] = await Promise.all([
-    readReference(files.wards.file),
-    readReference(files.lsoas.file),
-    readReference(files.outline.file),
-    files.postcodes === null ? null : readReference(files.postcodes.file),
-    readReference(files.population.file),
-  ]);
-  const parsedPostcodes =
-    postcodes === null
-      ? { postcodes: [], withoutLocation: 0 }
-      : parsePostcodes(postcodes.text, postcodes.file);
-  const geography: Geography = {
-    wards: parseWards(wards.text, wards.file, {
-      code: files.wards.codeProperty,
-      name: files.wards.nameProperty,
-    }),
-    lsoas: parseLsoas(lsoas.text, lsoas.file),
-    outline: parseOutline(outline.text, outline.file),
-    postcodes: parsedPostcodes.postcodes,
-    postcodesWithoutLocation: parsedPostcodes.withoutLocation,
-    population: parsePopulation(population.text, population.file, {
-      code: files.population.codeColumn,
-      value: files.population.valueColumn,
-    }),
-  };
-  const lsoaCodes = new Set(geography.lsoas.map((lsoa) => lsoa.code));
-  const withoutPopulation = [...lsoaCodes].filter((code) => !geography.population.has(code));
-  if (withoutPopulation.length > 0) {
-    throw new ReferenceDataError(
-      population.file,
-      `has no row for ${withoutPopulation.length} LSOA(s) of ${lsoas.file}, e.g. ${withoutPopulation.slice(0, 3).join(', ')}`,
-    );
-  }
-  const withoutPolygon = [...geography.population.keys()].filter((code) => !lsoaCodes.has(code));
-  if (withoutPolygon.length > 0) {
-    throw new ReferenceDataError(
-      population.file,
-      `has ${withoutPolygon.length} LSOA(s) missing from ${lsoas.file}, e.g. ${withoutPolygon.slice(0, 3).join(', ')}`,
-    );
-  }
-  return geography;
 }

@@ -10,16 +10,15 @@
 // live run backfills every month since then from older archives (each holds 36 months; the
 // fetch step picks the fewest that cover the range), so the site is never stuck at the
 // sample's months, and it never loses a month because the archive window moved past it.
-import { siteDataAtRef } from './validate-cli.ts';
+import { UsageError } from './args.ts';
+import { parseCliArgs } from './cli.ts';
+import { siteDataAtRef } from './gate-inputs.ts';
 import { probeArchive } from './sources/archive-remote.ts';
 import { resolveSourceConfig, sourceUrl } from './sources/config.ts';
 import { HttpClient, type Log } from './sources/http.ts';
 import { monthRange } from '../src/shared/months.ts';
 import { parseMonthArgument, newestPublishedMonth } from './sources/months.ts';
 import { fetchCrimeDates } from './sources/police-api.ts';
-
-/** The pipeline's own month choices (see `npm run pipeline -- --help`). */
-const MONTH_FLAGS = ['--latest', '--month', '--range'] as const;
 
 export class MonthChoiceError extends Error {}
 
@@ -45,12 +44,23 @@ export interface PoliceUkMonths {
   newest: string;
 }
 
-/** Whether the pipeline arguments already say which months to fetch, or that none are (--offline). */
+/**
+ * Whether the pipeline arguments already say which months to fetch (--latest, --month,
+ * --range), or that none are (--offline). They are read by the pipeline's own parser, so
+ * arguments the pipeline would refuse fail here, before police.uk is asked anything.
+ */
 export function choosesMonths(args: readonly string[]): boolean {
-  return args.some((arg) => {
-    const name = arg.split('=', 1)[0] ?? arg;
-    return name === '--offline' || (MONTH_FLAGS as readonly string[]).includes(name);
-  });
+  try {
+    const options = parseCliArgs(args);
+    return options.offline || options.fetch?.selection !== undefined;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    throw new MonthChoiceError(
+      `the pipeline arguments "${args.join(' ')}" are not valid: ${error.message} ` +
+        '(see npm run pipeline -- --help)',
+      { cause: error },
+    );
+  }
 }
 
 /**

@@ -136,6 +136,11 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-GB');
 }
 
+/** A change as a signed whole number: 3 -> "+3", -3 -> "-3", 0 -> "0". */
+export function formatSigned(n: number): string {
+  return n > 0 ? `+${n}` : String(n);
+}
+
 export function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }

@@ -1,13 +1,16 @@
 // The run context every step reads: the run's options, its inputs, geography, wards and
 // month results (loaded once, on first use), the staged outputs and the run record.
-import path from 'node:path';
+// What a step reads cannot be changed by a later one: the options and paths are frozen, the
+// month results are settled once, and a step that saves local inputs (the fetch step's
+// months, the postcodes step's answers) fails if a step before it has already read them.
 import type { Ward } from '../src/shared/schema.ts';
 import { CROSS_MONTH_RULE, dropRepeatsAcrossMonths } from './crime-ids.ts';
+import { isInside } from './files.ts';
 import { loadGeography, type Geography } from './geo.ts';
 import type { LoadedArea } from './area.ts';
 import { loadGeoContext, type GeoContext, type GeoFiles } from './geo-context.ts';
 import { loadInputs, type Inputs } from './inputs.ts';
-import type { ReferenceFiles } from './reference.ts';
+import type { ReferenceFiles } from './load-geography.ts';
 import type { MonthPlan } from './merge.ts';
 import { monthCacheKey, readMonthCache, type CachedMonth } from './month-cache.ts';
 import type { PipelinePaths } from './paths.ts';
@@ -30,19 +33,26 @@ export interface Step {
 
 export interface RunOptions {
   /** The district the run is for: its reference files, forces, centre and sources. */
-  area: LoadedArea;
-  paths: PipelinePaths;
+  readonly area: LoadedArea;
+  readonly paths: PipelinePaths;
   /** Input in archive layout: a folder (of month folders and/or zips) or a .zip. */
-  archiveDir: string;
-  offline: boolean;
+  readonly archiveDir: string;
+  readonly offline: boolean;
   /** What the fetch step downloads and where the sources are (when not offline). */
-  fetch?: FetchStepOptions | undefined;
-  reporter: Reporter;
+  readonly fetch?: FetchStepOptions | undefined;
+  readonly reporter: Reporter;
   /** Threads for processing months (default: the machine's available parallelism; 1: no workers). */
-  threads?: number | undefined;
+  readonly threads?: number | undefined;
   /** Fixed generatedAt (e.g. from SOURCE_DATE_EPOCH); default: the newest month's fetchedAt. */
-  generatedAt?: string | undefined;
+  readonly generatedAt?: string | undefined;
 }
+
+/**
+ * The local inputs a step reads through the context and a network step saves: `inputs`, the
+ * months found under the archive folder and the fetch step's cache; `geography`, the
+ * reference with the fetched polling districts and postcodes.io answers.
+ */
+export type LocalInput = 'inputs' | 'geography';
 
 export interface MonthOutcome extends CachedMonth {
   plan: MonthPlan;
@@ -74,8 +84,36 @@ export class RunContext {
   readonly options: RunOptions;
 
   constructor(options: RunOptions) {
-    this.options = options;
+    // Frozen copies of the plain data; the reporter and the fetch step's HTTP settings (a
+    // clock, a fetch function, as tests give them) keep their own state and stay as given.
+    const fetch = options.fetch;
+    this.options = Object.freeze({
+      ...options,
+      paths: deepFreeze(structuredClone(options.paths)),
+      fetch:
+        fetch === undefined
+          ? undefined
+          : Object.freeze({
+              ...fetch,
+              selection: deepFreeze(structuredClone(fetch.selection)),
+              overrides: deepFreeze(structuredClone(fetch.overrides)),
+            }),
+    });
     this.staging = new Staging(options.paths.publishJournal);
+  }
+
+  /**
+   * Called by a step before it saves `what`: fails when an earlier step has already read it,
+   * since that step (and every later one reading the same memo) would not see what is saved.
+   */
+  beforeSaving(what: LocalInput, step: string): void {
+    const read = what === 'inputs' ? this.inputsLoaded : this.geoLoaded;
+    if (read === undefined) return;
+    throw new Error(
+      `the ${step} step would change the ${what} an earlier step has already read; ` +
+        'the steps that download (fetch, postcodes) must come before every step that reads them ' +
+        '(pipeline/steps.ts)',
+    );
   }
 
   get paths(): PipelinePaths {
@@ -139,7 +177,11 @@ export class RunContext {
     return this.wardsBuilt;
   }
 
+  /** The month results of this run; settled once, so every later step reads the same. */
   setMonths(months: MonthOutcome[]): void {
+    if (this.monthsDone !== undefined) {
+      throw new Error('the month results of this run are already settled: they are set once');
+    }
     this.monthsDone = months;
     this.record.months = months;
   }
@@ -274,13 +316,17 @@ export async function dropRepeatedCrimeIds(
   return result.months;
 }
 
+/** Freezes plain data (objects and arrays of strings, numbers, booleans) all the way down. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 export function planBytes(plan: MonthPlan): number {
   return plan.source === 'archive'
     ? plan.entries.reduce((sum, e) => sum + e.size, 0)
     : plan.file.size;
-}
-
-function isInside(file: string, dir: string): boolean {
-  const relative = path.relative(path.resolve(dir), path.resolve(file));
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }

@@ -3,7 +3,8 @@
 // resultOffset/resultRecordCount until the server stops saying `exceededTransferLimit`.
 import type { Feature, Geometry } from 'geojson';
 import { z } from 'zod';
-import { shortUrl, type HttpClient, type Log } from './http.ts';
+import type { HttpClient, Log } from './http.ts';
+import { shortUrl } from './http-errors.ts';
 
 /** ONS layers allow 2,000 features a page; 1,000 keeps a page of detailed polygons a few MB. */
 export const ARCGIS_PAGE_SIZE = 1000;

@@ -7,7 +7,8 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { HttpNetworkError, type HttpClient, type Log } from './http.ts';
+import { HttpNetworkError } from './http-errors.ts';
+import type { HttpClient, Log } from './http.ts';
 import { trackProgress, type ProgressSink } from './progress.ts';
 import { entryByteRanges, extractEntry, readCentralDirectory, type ZipEntry } from './zip.ts';
 

@@ -21,7 +21,8 @@ import type { SourceConfig } from './config.ts';
 import { HttpClient, type Log } from './http.ts';
 import { readEarlierMonths } from './earlier-months.ts';
 import { areaKey, readLeafHistory, recordMonth, writeLeafHistory } from './api-leaf-history.ts';
-import { districtQueryPolygons, fetchMonthCrimes, polyParameter } from './police-api.ts';
+import { fetchMonthCrimes } from './police-api.ts';
+import { districtQueryPolygons, polyParameter } from './query-polygons.ts';
 import type { ProgressSink } from './progress.ts';
 import { crc32 } from 'node:zlib';
 

@@ -8,16 +8,10 @@ import { FORCES } from '../../src/shared/constants.ts';
 import { probeArchive } from './archive-remote.ts';
 import { sourcePaths, type SourcePaths } from './cache.ts';
 import { resolveSourceConfig, sourceUrl, type SourceConfig } from './config.ts';
-import {
-  HttpClient,
-  POLICE_API_PACE,
-  TokenBucket,
-  type HttpClientOptions,
-  type HttpStats,
-  type Log,
-} from './http.ts';
+import { HttpClient, type HttpClientOptions, type HttpStats, type Log } from './http.ts';
 import { monthRange } from '../../src/shared/months.ts';
 import { parseMonthArgument, newestPublishedMonth, planArchives } from './months.ts';
+import { POLICE_API_PACE, TokenBucket } from './pacing.ts';
 import { fetchCrimeDates } from './police-api.ts';
 import {
   fetchApiMonth,

@@ -3,8 +3,6 @@
 // A polygon holding more than 10,000 crimes answers 503, so it is cut into quadrants (clipped
 // to the district) and each is asked again. A dozen requests cover Leeds where a grid of
 // one-mile circles needs hundreds.
-import * as turf from '@turf/turf';
-import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { z } from 'zod';
 import { monthSchema } from '../../src/shared/schema.ts';
 import { sourceUrl } from './config.ts';
@@ -19,6 +17,7 @@ import {
   type PriorCounts,
 } from './api-leaf-history.ts';
 import { type HttpClient, type Log } from './http.ts';
+import { formatArea, polyParameter, splitPolygon, type QueryPolygon } from './query-polygons.ts';
 
 /** police.uk answers 400 to a GET longer than this; longer polygons go by POST. */
 export const MAX_GET_URL_CHARS = 4094;
@@ -33,15 +32,6 @@ const USUAL_SPLIT_DEPTH = 6;
 const MAX_SPLIT_DEPTH = 10;
 /** Asks of a piece whose answer looks incomplete (empty, or short against its history). */
 const LEAF_ATTEMPTS = 3;
-/**
- * The query polygon is the district outline grown by this much and then simplified by less,
- * so it stays a superset of the district (police.uk snap points on the boundary included)
- * while holding ~100 vertices instead of ~800.
- */
-const OUTLINE_BUFFER_METRES = 250;
-const SIMPLIFY_TOLERANCE_DEGREES = 0.0015;
-/** Coordinates are sent with 5 decimals (~1 m), far below the buffer. */
-const COORDINATE_DECIMALS = 5;
 
 const crimeDatesSchema = z.array(
   z.object({ date: monthSchema, 'stop-and-search': z.array(z.string()).optional() }),
@@ -61,53 +51,6 @@ export async function fetchCrimeDates(client: HttpClient, apiBaseUrl: string): P
     .map((d) => d.date)
     .sort()
     .reverse();
-}
-
-export type QueryPolygon = Feature<Polygon>;
-
-/** The polygon(s) to ask for: the district, buffered and simplified (one per part of a multipolygon). */
-export function districtQueryPolygons(outline: Feature<Polygon | MultiPolygon>): QueryPolygon[] {
-  const grown = turf.buffer(outline, OUTLINE_BUFFER_METRES, { units: 'meters' });
-  if (!grown)
-    throw new Error('the district outline could not be buffered: is it an empty polygon?');
-  const simple = turf.simplify(grown, { tolerance: SIMPLIFY_TOLERANCE_DEGREES, highQuality: true });
-  return polygonsOf(simple);
-}
-
-function polygonsOf(feature: Feature<Polygon | MultiPolygon>): QueryPolygon[] {
-  const geometry = feature.geometry;
-  const parts = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
-  return parts.filter((rings) => (rings[0]?.length ?? 0) >= 4).map((rings) => turf.polygon(rings));
-}
-
-/** The `poly` parameter: "lat,lng:lat,lng:…" of the outer ring (police.uk closes it itself). */
-export function polyParameter(polygon: QueryPolygon): string {
-  const ring = polygon.geometry.coordinates[0] ?? [];
-  return ring
-    .slice(0, -1)
-    .map(([lng, lat]) => `${round(lat)},${round(lng)}`)
-    .join(':');
-}
-
-function round(value: number | undefined): string {
-  return String(Number((value ?? Number.NaN).toFixed(COORDINATE_DECIMALS)));
-}
-
-/** The four quadrants of the polygon's bounding box, each clipped to the polygon. */
-export function splitPolygon(polygon: QueryPolygon): QueryPolygon[] {
-  const [west, south, east, north] = turf.bbox(polygon);
-  const midX = (west + east) / 2;
-  const midY = (south + north) / 2;
-  const boxes: [number, number, number, number][] = [
-    [west, south, midX, midY],
-    [midX, south, east, midY],
-    [west, midY, midX, north],
-    [midX, midY, east, north],
-  ];
-  return boxes.flatMap((box) => {
-    const piece = turf.intersect(turf.featureCollection([polygon, turf.bboxPolygon(box)]));
-    return piece ? polygonsOf(piece).filter((p) => turf.area(p) > 0) : [];
-  });
 }
 
 export interface MonthCrimes {
@@ -287,9 +230,4 @@ export async function fetchMonthCrimes(options: FetchMonthOptions): Promise<Mont
     );
   }
   return { month, crimes: [...byId.values()], requests, polygons, pieces };
-}
-
-function formatArea(polygon: QueryPolygon): string {
-  const km2 = turf.area(polygon) / 1e6;
-  return km2 >= 1 ? `${km2.toFixed(1)} km²` : `${Math.round(km2 * 1e6)} m²`;
 }

@@ -5,7 +5,8 @@
 // marked approximate.
 import { resolveSourceConfig } from './config.ts';
 import type { FetchStepOptions } from './fetch-step.ts';
-import { describeError, HttpClient } from './http.ts';
+import { describeError } from './http-errors.ts';
+import { HttpClient } from './http.ts';
 import { reverseGeocode, WIDE_RADIUS_METRES, type Coordinate } from './postcodes.ts';
 
 export interface PostcodesStepContext {

@@ -1,6 +1,6 @@
 // Progress of long transfers: bytes so far, of how many, and the rate. The sink is injected so
 // the CLI can draw it on stderr while tests stay silent.
-import { realClock, type Clock } from './http.ts';
+import { realClock, type Clock } from './pacing.ts';
 import { logSafe } from '../log-safe.ts';
 
 export interface ProgressEvent {

@@ -7,13 +7,17 @@ export const fetchStep: Step = {
   description:
     'download new or revised months (police.uk archives, else API) and polling districts',
   network: true,
-  run: (ctx) =>
-    runFetchStep(ctx.options.fetch ?? {}, {
+  run: async (ctx) => {
+    // It saves months (inputs) and polling districts (geography).
+    ctx.beforeSaving('inputs', 'fetch');
+    ctx.beforeSaving('geography', 'fetch');
+    return runFetchStep(ctx.options.fetch ?? {}, {
       sources: ctx.paths.sources,
       outlineFile: ctx.area.files.outline,
       forces: ctx.area.config.forces,
       pollingDistrictsUrl: ctx.area.config.pollingDistricts?.url ?? null,
       log: (message) => ctx.reporter.info(`  ${message}`),
       note: (text) => ctx.note(text),
-    }),
+    });
+  },
 };

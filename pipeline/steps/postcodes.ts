@@ -23,6 +23,7 @@ async function runPostcodes(ctx: RunContext): Promise<string> {
     // Without a postcode reference postcode districts are left out, not looked up piecemeal.
     return 'nothing asked: the area has no postcode reference, so postcode districts are left out';
   }
+  ctx.beforeSaving('geography', 'postcodes');
   const { choice } = await ctx.inputs();
   const locator = createLocator(await ctx.reference());
   const progress = ctx.reporter.progress(

@@ -2,7 +2,7 @@
 // crime types, reset. Every one works from the keyboard and lands in the URL.
 import { MAP_AREA } from '../lib/map-area.ts';
 import type { MapData } from '../shared/map-data.ts';
-import { capitalise } from '../lib/format.ts';
+import { capitalise, countedNoun } from '../lib/format.ts';
 import {
   INTENSITY_MAX,
   INTENSITY_MIN,
@@ -54,6 +54,8 @@ function Radios<T extends string>(props: {
 }
 
 function HeatControls({ state, commit }: { state: MapViewState; commit: Commit }) {
+  // What the threshold counts, named as the legend and figures name it.
+  const unit = countedNoun(state.types, state.threshold);
   const stepIndex = Math.max(
     0,
     THRESHOLD_STEPS.findIndex((t) => t === state.threshold),
@@ -63,8 +65,7 @@ function HeatControls({ state, commit }: { state: MapViewState; commit: Commit }
     <>
       <div class="crime-map__field">
         <label for="crime-map-threshold" class="crime-map__label">
-          Hide places with fewer than <output>{state.threshold}</output>{' '}
-          {state.threshold === 1 ? 'crime' : 'crimes'}
+          Hide places with fewer than <output>{state.threshold}</output> {unit}
         </label>
         <input
           id="crime-map-threshold"
@@ -73,7 +74,7 @@ function HeatControls({ state, commit }: { state: MapViewState; commit: Commit }
           max={THRESHOLD_STEPS.length - 1}
           step={1}
           value={stepIndex}
-          aria-valuetext={`${state.threshold} ${state.threshold === 1 ? 'crime' : 'crimes'}`}
+          aria-valuetext={`${state.threshold} ${unit}`}
           onInput={(e) =>
             commit({ threshold: setThreshold(Number(e.currentTarget.value)) }, 'step')
           }
@@ -92,7 +93,9 @@ function HeatControls({ state, commit }: { state: MapViewState; commit: Commit }
           value={state.intensity}
           onInput={(e) => commit({ intensity: Number(e.currentTarget.value) }, 'step')}
         />
-        <p class="crime-map__note">Higher: fewer crimes at a place reach the top colour.</p>
+        <p class="crime-map__note">
+          Higher: fewer {countedNoun(state.types)} at a place reach the top colour.
+        </p>
       </div>
     </>
   );
@@ -101,6 +104,7 @@ function HeatControls({ state, commit }: { state: MapViewState; commit: Commit }
 export function MapControls(props: MapControlsProps) {
   const { data, context, state, commit } = props;
   const centre = MAP_AREA.centre;
+  const noun = countedNoun(state.types);
   const months = (first: number, last: number) => ({
     from: data.months[first] ?? state.from,
     to: data.months[last] ?? state.to,
@@ -123,8 +127,8 @@ export function MapControls(props: MapControlsProps) {
         legend="Map view"
         name="view"
         options={[
-          ['heat', 'Heatmap of crimes'],
-          ['wards', 'Crimes by ward'],
+          ['heat', `Heatmap of ${noun}`],
+          ['wards', `${capitalise(noun)} by ward`],
         ]}
         value={state.view}
         onChange={(view) => commit({ view }, 'push')}
@@ -133,8 +137,8 @@ export function MapControls(props: MapControlsProps) {
         legend="Measure wards by"
         name="measure"
         options={[
-          ['count', 'Crimes'],
-          ['rate', 'Crimes per 1,000 residents'],
+          ['count', capitalise(noun)],
+          ['rate', `${capitalise(noun)} per 1,000 residents`],
         ]}
         value={state.measure}
         onChange={(measure) => commit({ measure }, 'push')}

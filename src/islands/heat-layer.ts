@@ -37,8 +37,6 @@ interface HeatLayerInternals {
   _heat: {
     _ctx: CanvasRenderingContext2D;
     _grad?: Uint8ClampedArray;
-    defaultGradient: Record<number, string>;
-    gradient(stops: Record<number, string>): unknown;
   };
   _frame: number | null;
   options: GridHeatOptions;
@@ -196,6 +194,42 @@ function colourGrid(
   }
 }
 
+/**
+ * The colour of each level 0-255 (RGBA, 1024 bytes) for gradient stops given as #rrggbb
+ * colours at offsets 0-1: what leaflet.heat reads back from a 1 x 256 canvas painted with a
+ * linear gradient (level i sampled at (i + 0.5) / 256, the first and last colours held beyond
+ * their stops), computed here without a canvas: that read-back, the first in a new page, took
+ * 126 ms of a warm page load in a profile of Chromium without a GPU.
+ */
+export function gradientTable(stops: Readonly<Record<number, string>>): Uint8ClampedArray {
+  const parsed = Object.entries(stops)
+    .map(([offset, colour]) => {
+      const match = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(colour);
+      if (match === null) {
+        throw new Error(`Heat gradient colour "${colour}" at ${offset} is not a #rrggbb colour`);
+      }
+      return { at: Number(offset), rgb: match.slice(1).map((hex) => parseInt(hex, 16)) };
+    })
+    .sort((a, b) => a.at - b.at);
+  const table = new Uint8ClampedArray(256 * 4);
+  if (parsed.length === 0) return table;
+  for (let level = 0; level < 256; level++) {
+    const t = (level + 0.5) / 256;
+    const next = parsed.findIndex((stop) => stop.at >= t);
+    const upper = parsed[next === -1 ? parsed.length - 1 : next] as (typeof parsed)[number];
+    const lower = next > 0 ? (parsed[next - 1] as (typeof parsed)[number]) : upper;
+    const span = upper.at - lower.at;
+    const f = span > 0 ? (t - lower.at) / span : 0;
+    for (let c = 0; c < 3; c++) {
+      const a = lower.rgb[c] ?? 0;
+      const b = upper.rgb[c] ?? 0;
+      table[level * 4 + c] = Math.round(a + (b - a) * f);
+    }
+    table[level * 4 + 3] = 255;
+  }
+  return table;
+}
+
 /** Subclass leaflet.heat's layer class (L.HeatLayer, once leaflet.heat has loaded). */
 export function gridHeatLayerClass(
   leaflet: typeof L,
@@ -243,6 +277,14 @@ export function gridHeatLayerClass(
       this._projectedFor = this._lat;
     },
 
+    /**
+     * leaflet.heat's own draws a circle stamp (a canvas with a shadow blur) and reads the
+     * gradient back from a canvas; the grid needs neither, only the gradient's colours.
+     */
+    _updateOptions(this: GridHeatState) {
+      this._heat._grad = gradientTable(this.options.gradient);
+    },
+
     /** leaflet.heat's _reset sizes the canvas to the map; here _redraw sizes it to the grid. */
     _reset(this: GridHeatState & { _redraw(): void }) {
       leaflet.DomUtil.setPosition(this._canvas, this._map.containerPointToLayerPoint([0, 0]));
@@ -253,8 +295,7 @@ export function gridHeatLayerClass(
       this._frame = null;
       const map = this._map;
       if (!map) return;
-      if (this._heat._grad === undefined) this._heat.gradient(this._heat.defaultGradient);
-      const grad = this._heat._grad ?? new Uint8ClampedArray(1024);
+      const grad = (this._heat._grad ??= gradientTable(this.options.gradient));
       this._project();
 
       // The canvas holds one pixel per cell over the map; the grid adds `pad` cells on every

@@ -29,11 +29,16 @@ export function formatRateWithWindow(rate: number | null, window: RateWindow): s
 
 /**
  * What a count of the given crime types counts: "crimes", "anti-social behaviour incidents",
- * or "crimes and anti-social behaviour incidents" when both are included.
+ * or "crimes and anti-social behaviour incidents" when both are included. With `count` 1, the
+ * singular: "crime", "anti-social behaviour incident", "crime or anti-social behaviour incident".
  */
-export function countedNoun(types: readonly string[]): string {
+export function countedNoun(types: readonly string[], count?: number): string {
   const asb = types.includes(ANTI_SOCIAL_BEHAVIOUR);
   const crimes = types.some((type) => type !== ANTI_SOCIAL_BEHAVIOUR);
+  if (count === 1) {
+    if (asb && crimes) return 'crime or anti-social behaviour incident';
+    return asb ? 'anti-social behaviour incident' : 'crime';
+  }
   if (asb && crimes) return 'crimes and anti-social behaviour incidents';
   return asb ? 'anti-social behaviour incidents' : 'crimes';
 }

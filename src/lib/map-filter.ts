@@ -111,26 +111,85 @@ export function wardTypeTotals(data: MapData, filter: MapFilter, ward: number): 
 
 /**
  * Crimes per point for the filter, written into `out` (length pointCount, reused between
- * calls to spare the garbage collector). Returns the largest value. Whole checkpoint spans
- * of the range come from the cumulative totals, the months at either end from the entries.
+ * calls to spare the garbage collector). Returns the largest value.
+ *
+ * The range is the difference of two checkpoints (cumulative totals every CHECKPOINT_MONTHS),
+ * corrected at either end by the entries of the months between the checkpoint and the range's
+ * end: added when the checkpoint falls inside the range, subtracted when outside. Each end
+ * takes the nearer checkpoint, counted in entries, so a window of any length and alignment
+ * reads at most about half a checkpoint span of entries at each end; a short range far from
+ * any checkpoint is summed from its entries alone.
  */
 export function pointTotals(data: MapData, filter: MapFilter, out: Float64Array): number {
   out.fill(0);
   if (data.months.length === 0) return 0;
   const { from, to } = monthBounds(data, filter);
   const mask = typeMask(data, filter.types);
-  const first = Math.ceil(from / CHECKPOINT_MONTHS);
-  const last = Math.floor((to + 1) / CHECKPOINT_MONTHS);
-  if (last > first && first < data.checkpoints && last < data.checkpoints) {
-    addCheckpointSpan(data, filter, mask, first, last, out);
-    addEntries(data, filter, mask, from, first * CHECKPOINT_MONTHS - 1, out);
-    addEntries(data, filter, mask, last * CHECKPOINT_MONTHS, to, out);
+  const plan = cheapestPlan(data, mask, from, to + 1);
+  if (plan === null) {
+    addEntries(data, filter, mask, from, to + 1, 1, out);
   } else {
-    addEntries(data, filter, mask, from, to, out);
+    const low = plan.low * CHECKPOINT_MONTHS;
+    const high = plan.high * CHECKPOINT_MONTHS;
+    addCheckpointSpan(data, filter, mask, plan.low, plan.high, out);
+    if (low < from) addEntries(data, filter, mask, low, from, -1, out);
+    else addEntries(data, filter, mask, from, low, 1, out);
+    if (high > to + 1) addEntries(data, filter, mask, to + 1, high, -1, out);
+    else addEntries(data, filter, mask, high, to + 1, 1, out);
   }
   let max = 0;
   for (let p = 0; p < out.length; p++) if ((out[p] ?? 0) > max) max = out[p] ?? 0;
   return max;
+}
+
+/**
+ * The checkpoints (low < high) whose difference, corrected by the fewest entries, gives months
+ * [from, end); null when summing the range's own entries reads less. The cost counts entries
+ * read plus the cumulative values read (one per point, or one per point and chosen type).
+ */
+function cheapestPlan(
+  data: MapData,
+  mask: Uint8Array,
+  from: number,
+  end: number,
+): { low: number; high: number } | null {
+  const entriesBetween = (a: number, b: number) => {
+    const first = Math.min(a, b);
+    const last = Math.max(a, b);
+    return (data.monthStart[last] ?? 0) - (data.monthStart[first] ?? 0);
+  };
+  const spanCost = data.pointCount * spanReads(mask);
+  let best: { low: number; high: number } | null = null;
+  let bestCost = entriesBetween(from, end);
+  const nearest = (month: number) => {
+    const below = Math.floor(month / CHECKPOINT_MONTHS);
+    return [below, below + 1].filter((c) => c < data.checkpoints);
+  };
+  for (const low of nearest(from)) {
+    for (const high of nearest(end)) {
+      if (high <= low) continue;
+      const cost =
+        spanCost +
+        entriesBetween(low * CHECKPOINT_MONTHS, from) +
+        entriesBetween(high * CHECKPOINT_MONTHS, end);
+      if (cost < bestCost) {
+        best = { low, high };
+        bestCost = cost;
+      }
+    }
+  }
+  return best;
+}
+
+/**
+ * Cumulative values read per point for a span: the chosen types, or the all-types total less
+ * the types left out when fewer are left out than chosen.
+ */
+function spanReads(mask: Uint8Array): number {
+  let chosen = 0;
+  for (const m of mask) chosen += m;
+  const left = mask.length - chosen;
+  return left === 0 ? 1 : Math.min(chosen, 1 + left);
 }
 
 /** Add months [first * CHECKPOINT_MONTHS, last * CHECKPOINT_MONTHS) from the cumulative totals. */
@@ -144,18 +203,16 @@ function addCheckpointSpan(
 ): void {
   const T = data.crimeTypes.length;
   const P = data.pointCount;
-  const types = [];
-  for (let t = 0; t < T; t++) if (mask[t] === 1) types.push(t);
+  const chosen: number[] = [];
+  const left: number[] = [];
+  for (let t = 0; t < T; t++) (mask[t] === 1 ? chosen : left).push(t);
+  // The all-types total less the types left out, when that reads fewer values.
+  const fromAll = 1 + left.length < chosen.length || left.length === 0;
+  const types = fromAll ? left : chosen;
+  const sign = fromAll ? -1 : 1;
   const skipCityCentre = filter.excludeCityCentre;
   const flags = data.pointFlags;
-  if (types.length === T) {
-    const all = data.pointCumulative;
-    for (let p = 0, a = first * P, b = last * P; p < P; p++, a++, b++) {
-      if (skipCityCentre && ((flags[p] ?? 0) & FLAG_CITY_CENTRE) !== 0) continue;
-      out[p] = (out[p] ?? 0) + (all[b] ?? 0) - (all[a] ?? 0);
-    }
-    return;
-  }
+  const all = data.pointCumulative;
   const cumulative = data.pointTypeCumulative;
   const stride = P * T;
   for (let p = 0; p < P; p++) {
@@ -164,29 +221,32 @@ function addCheckpointSpan(
     const b = last * stride + p * T;
     let sum = 0;
     for (const t of types) sum += (cumulative[b + t] ?? 0) - (cumulative[a + t] ?? 0);
+    sum *= sign;
+    if (fromAll) sum += (all[last * P + p] ?? 0) - (all[first * P + p] ?? 0);
     out[p] = (out[p] ?? 0) + sum;
   }
 }
 
-/** Add the entries of months from .. to (inclusive; nothing when to < from). */
+/** Add (sign 1) or subtract (sign -1) the entries of months [from, end) (nothing when end <= from). */
 function addEntries(
   data: MapData,
   filter: MapFilter,
   mask: Uint8Array,
   from: number,
-  to: number,
+  end: number,
+  sign: 1 | -1,
   out: Float64Array,
 ): void {
-  if (to < from) return;
+  if (end <= from) return;
   const { entryPoint, entryType, entryCount, pointFlags } = data;
   const start = data.monthStart[from] ?? 0;
-  const end = data.monthStart[to + 1] ?? 0;
+  const stop = data.monthStart[end] ?? 0;
   const skipCityCentre = filter.excludeCityCentre;
-  for (let e = start; e < end; e++) {
+  for (let e = start; e < stop; e++) {
     if (mask[entryType[e] ?? 0] === 0) continue;
     const point = entryPoint[e] ?? 0;
     if (skipCityCentre && ((pointFlags[point] ?? 0) & FLAG_CITY_CENTRE) !== 0) continue;
-    out[point] = (out[point] ?? 0) + (entryCount[e] ?? 0);
+    out[point] = (out[point] ?? 0) + sign * (entryCount[e] ?? 0);
   }
 }
 

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DEFAULTS,
   generateArchive,
+  longHistoryOf,
   manifestPath,
   monthsBetween,
   readManifest,
@@ -189,6 +190,20 @@ describe('generateArchive', () => {
       /refusing to replace/,
     );
     expect(await readFile(path.join(foreign, 'notes.txt'), 'utf8')).toBe('keep me');
+  });
+});
+
+describe('longHistoryOf', () => {
+  it('doubles the months back from the first, across a year, into <outDir>-<months>', () => {
+    expect(longHistoryOf(options)).toEqual({
+      ...options,
+      firstMonth: '2019-07',
+      outDir: `${options.outDir}-8`,
+    });
+    const eightYears = longHistoryOf(DEFAULTS);
+    expect(monthsBetween(eightYears.firstMonth, eightYears.lastMonth)).toHaveLength(192);
+    expect(eightYears.firstMonth).toBe('2010-01');
+    expect(eightYears.outDir).toBe(path.join(REPO_ROOT, 'bench/out/archive-192'));
   });
 });
 

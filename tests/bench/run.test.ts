@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULTS, generateArchive, type Manifest } from '../../bench/generate.ts';
+import { DEFAULTS, generateArchive, longHistoryOf, type Manifest } from '../../bench/generate.ts';
 import { runBenchmarks, SECTIONS, type Results } from '../../bench/run.ts';
 import { TARGETS } from '../../bench/targets.ts';
 
@@ -30,6 +30,7 @@ beforeAll(async () => {
   manifest = await generateArchive(generate);
   results = await runBenchmarks({
     generate,
+    longHistory: longHistoryOf(generate),
     sections: SECTIONS,
     pipelineRuns: 1,
     incrementalRuns: 1,
@@ -67,6 +68,27 @@ describe('runBenchmarks on a tiny synthetic archive', () => {
       duplicate: t.duplicates,
     });
     expect(Object.keys(p?.stagesMs ?? {}).length).toBeGreaterThan(0);
+  });
+
+  it('times the one-thread read-and-split of the same files beside the pipeline', () => {
+    const y = results.yardstick;
+    expect(y?.rows).toBe(manifest.totals.rows);
+    expect(y?.files).toBe(13 + manifest.months.filter((m) => m.btpLeeds > 0).length);
+    expect(y?.runs).toBe(1);
+    expect(y?.pipelineRatio).toBeCloseTo(
+      (results.pipeline?.wallMs.median ?? NaN) / (y?.wallMs.median ?? NaN),
+    );
+  });
+
+  it('runs the pipeline on twice the months and compares its peak memory', () => {
+    const long = results.longHistory;
+    expect(long?.months).toBe(26);
+    expect(long?.pipeline.months).toBe(26);
+    expect(long?.pipeline.kept).toBeGreaterThan(manifest.totals.leeds);
+    expect(long?.memoryGrowthPercent).toBeCloseTo(
+      ((long?.pipeline.maxRssMiB.median ?? NaN) / (results.pipeline?.maxRssMiB.median ?? NaN) - 1) *
+        100,
+    );
   });
 
   it('measures adding the last month to a build of the others, in both folder layouts', () => {
@@ -111,6 +133,8 @@ describe('runBenchmarks on a tiny synthetic archive', () => {
     expect(results.targets.every((t) => t.value !== null && typeof t.met === 'boolean')).toBe(true);
     expect(written).toEqual(JSON.parse(JSON.stringify(results)));
     expect(results.machine.cores).toBe(os.cpus().length);
+    expect(results.machine.load.start).toHaveLength(3);
+    expect(results.machine.load.end).toHaveLength(3);
     expect(results.input).toMatchObject({
       synthetic: true,
       months: 13,

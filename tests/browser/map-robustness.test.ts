@@ -106,7 +106,11 @@ describe('map page with unexpected data', () => {
     await waitForMap(page);
     expect(await page.textContent('#crime-map-ward-name')).toBe(HOSTILE_NAME);
     expect(await page.textContent('#crime-map-total')).toBe('5');
-    await afterUpdate(page, () => page.getByRole('radio', { name: 'Crimes by ward' }).check());
+    await afterUpdate(page, () =>
+      page
+        .getByRole('radio', { name: 'Crimes and anti-social behaviour incidents by ward' })
+        .check(),
+    );
     await page.locator('path.leaflet-interactive').first().hover({ force: true });
     const tooltip = page.locator('.leaflet-tooltip');
     await tooltip.waitFor();

@@ -176,7 +176,11 @@ describe('map page', () => {
 
   it('switches to the ward choropleth with a legend, and back to the heatmap', async () => {
     const { page, consoleErrors } = await openMap();
-    await afterUpdate(page, () => page.getByRole('radio', { name: 'Crimes by ward' }).check());
+    await afterUpdate(page, () =>
+      page
+        .getByRole('radio', { name: 'Crimes and anti-social behaviour incidents by ward' })
+        .check(),
+    );
     expect(await page.locator('canvas.leaflet-heatmap-layer').count()).toBe(0);
     // All types are shown by default: the legend names what they count, from the data.
     const noun = countedNoun(site.crimeTypes);
@@ -190,7 +194,11 @@ describe('map page', () => {
     expect(new Set(fills).size).toBeGreaterThan(2);
     expect((await currentQuery(page)).get('view')).toBe('wards');
     await saveScreenshot(page, 'map-wards');
-    await afterUpdate(page, () => page.getByRole('radio', { name: 'Heatmap of crimes' }).check());
+    await afterUpdate(page, () =>
+      page
+        .getByRole('radio', { name: 'Heatmap of crimes and anti-social behaviour incidents' })
+        .check(),
+    );
     expect(await page.locator('canvas.leaflet-heatmap-layer').count()).toBe(1);
     expect(consoleErrors).toEqual([]);
   });
@@ -301,7 +309,11 @@ describe('map page', () => {
     const { page, consoleErrors, tileErrors } = await openMap('', { tiles: 'fail' });
     await page.getByText('The background map could not be loaded').waitFor();
     expect(await page.locator('canvas.leaflet-heatmap-layer').count()).toBe(1);
-    await afterUpdate(page, () => page.getByRole('radio', { name: 'Crimes by ward' }).check());
+    await afterUpdate(page, () =>
+      page
+        .getByRole('radio', { name: 'Crimes and anti-social behaviour incidents by ward' })
+        .check(),
+    );
     await expectFigures(page, expectedFromSiteData(site, { from: first, to: last }));
     expect(tileErrors.length).toBeGreaterThan(0);
     expect(consoleErrors).toEqual([]);
@@ -323,10 +335,60 @@ describe('map page', () => {
     const threshold = page.getByRole('slider', { name: /Hide places with fewer than/ });
     await threshold.focus();
     await pressInARun(page, 'ArrowRight', 2, (url) => url.searchParams.get('min') === '3');
-    expect(await threshold.getAttribute('aria-valuetext')).toBe('3 crimes');
+    expect(await threshold.getAttribute('aria-valuetext')).toBe(
+      '3 crimes and anti-social behaviour incidents',
+    );
     await afterUpdate(page, () => page.goBack().then(() => undefined));
-    expect(await threshold.getAttribute('aria-valuetext')).toBe('1 crime');
+    expect(await threshold.getAttribute('aria-valuetext')).toBe(
+      '1 crime or anti-social behaviour incident',
+    );
     expect(await slider.inputValue()).toBe('6');
+  });
+
+  it('names in every control what the chosen crime types count', async () => {
+    const labels = async (page: Page) => ({
+      views: await page.$$eval('input[name="view"]', (inputs) =>
+        inputs.map((i) => i.parentElement?.textContent?.trim()),
+      ),
+      measures: await page.$$eval('input[name="measure"]', (inputs) =>
+        inputs.map((i) => i.parentElement?.textContent?.trim()),
+      ),
+      threshold: await page
+        .getByRole('slider', { name: /Hide places with fewer than/ })
+        .getAttribute('aria-valuetext'),
+    });
+    const { page } = await openMap();
+    expect(await labels(page)).toEqual({
+      views: [
+        'Heatmap of crimes and anti-social behaviour incidents',
+        'Crimes and anti-social behaviour incidents by ward',
+      ],
+      measures: [
+        'Crimes and anti-social behaviour incidents',
+        'Crimes and anti-social behaviour incidents per 1,000 residents',
+      ],
+      threshold: '1 crime or anti-social behaviour incident',
+    });
+    await afterUpdate(page, () =>
+      page.getByRole('checkbox', { name: 'Anti-social behaviour' }).uncheck(),
+    );
+    expect(await labels(page)).toEqual({
+      views: ['Heatmap of crimes', 'Crimes by ward'],
+      measures: ['Crimes', 'Crimes per 1,000 residents'],
+      threshold: '1 crime',
+    });
+    const asbOnly = await openMap('?type=anti-social-behaviour&min=3');
+    expect(await labels(asbOnly.page)).toEqual({
+      views: [
+        'Heatmap of anti-social behaviour incidents',
+        'Anti-social behaviour incidents by ward',
+      ],
+      measures: [
+        'Anti-social behaviour incidents',
+        'Anti-social behaviour incidents per 1,000 residents',
+      ],
+      threshold: '3 anti-social behaviour incidents',
+    });
   });
 
   it('draws fewer places on the heatmap when the threshold rises', async () => {

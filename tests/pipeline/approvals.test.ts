@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApprovalError, parseApprovalInput, readApprovals } from '../../pipeline/approvals.ts';
-import { commitStep, RefreshError, validateStep } from '../../pipeline/refresh.ts';
+import { commitStep, RefreshError, validateStep } from '../../pipeline/refresh-steps.ts';
 import { changeLogSchema } from '../../src/shared/change-log.ts';
 import { committedSiteData, removeCrimes, totalOf } from '../support/site-data.ts';
 

@@ -12,13 +12,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { text } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  openArchiveInputs,
-  parseEntryName,
-  selectEntries,
-  type ArchiveInput,
-} from '../../pipeline/archive.ts';
+import { openArchiveInputs, parseEntryName, type ArchiveInput } from '../../pipeline/archive.ts';
 import { InputError } from '../../pipeline/input-error.ts';
+import { selectEntries } from '../../pipeline/select-entries.ts';
 import { zipFolder } from './zip-folder.ts';
 
 const SAMPLE = 'data/sample/archive';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AreaLoadError, loadArea, readAreaConfig } from '../../pipeline/area.ts';
 import { AreaConfigError } from '../../src/shared/area.ts';
-import { loadGeography } from '../../pipeline/reference.ts';
+import { loadGeography } from '../../pipeline/load-geography.ts';
 
 /** A parsed area.json, edited freely by the cases below (JSON.parse's own type). */
 type Json = ReturnType<typeof JSON.parse>;

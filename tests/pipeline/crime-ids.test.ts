@@ -2,11 +2,12 @@
 // dropped as a duplicate and counted, by the rule that a crime belongs to the first month that
 // lists it, whether the months were processed now (in workers) or read from the cache.
 import { createReadStream } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline, type CliOptions } from '../../pipeline/cli.ts';
+import { idPrefixes } from '../../pipeline/crime-id-sidecar.ts';
 import { dropRepeatsAcrossMonths } from '../../pipeline/crime-ids.ts';
 import { formatCsvRow, readCsv } from '../../pipeline/csv.ts';
 import type { CachedMonth } from '../../pipeline/month-cache.ts';
@@ -95,6 +96,24 @@ describe('runPipeline with a Crime ID listed in two months', () => {
     expect(again.record.months?.every((m) => m.cached)).toBe(true);
     expect(again.siteData.counts).toEqual(clean.siteData.counts);
     expect((await idsInMasterCsv(out)).filter((id) => id === repeated)).toHaveLength(1);
+  }, 120_000);
+});
+
+describe('the Crime ID sidecars a run writes as it processes each month', () => {
+  it('are the sidecars made by reading the cached rows back, byte for byte', async () => {
+    const out = path.join(tmp, 'sidecars');
+    await run(SAMPLE, out);
+    const dir = path.join(out, 'cache', 'months');
+    const sidecars = (await readdir(dir)).filter((f) => f.endsWith('.csv.ids')).sort();
+    expect(sidecars.length).toBeGreaterThanOrEqual(3);
+    for (const sidecar of sidecars) {
+      const written = await readFile(path.join(dir, sidecar), 'utf8');
+      await rm(path.join(dir, sidecar));
+      const csv = path.join(dir, sidecar.replace(/\.ids$/, ''));
+      const prefixes = await idPrefixes(csv);
+      expect(await readFile(path.join(dir, sidecar), 'utf8'), sidecar).toBe(written);
+      expect(prefixes.length).toBe(written.trimEnd().split('\n').length - 1);
+    }
   }, 120_000);
 });
 

@@ -2,7 +2,8 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadGeography, REFERENCE_FILES, ReferenceDataError } from '../../pipeline/reference.ts';
+import { loadGeography } from '../../pipeline/load-geography.ts';
+import { REFERENCE_FILES, ReferenceDataError } from '../../pipeline/reference.ts';
 
 const made: string[] = [];
 

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pipelinePaths } from '../../pipeline/paths.ts';
 import { cleanUpInterruptedRuns } from '../../pipeline/publish.ts';
-import { RefreshError, validateStep } from '../../pipeline/refresh.ts';
+import { RefreshError, validateStep } from '../../pipeline/refresh-steps.ts';
 import { MAP_DATA_FILE_NAME, WARD_SHAPES_FILE_NAME } from '../../src/shared/map-data.ts';
 
 const SAMPLE = path.join('data', 'sample', 'archive');

@@ -71,4 +71,14 @@ describe('choosesMonths(pipelineArgs)', () => {
   ])('%j -> %s', (args, chosen) => {
     expect(choosesMonths(args)).toBe(chosen);
   });
+
+  it.each([
+    [['--lates'], /Unknown option '--lates'/],
+    [['--range', '2024-03'], /--range needs two values/],
+    [['--month', '2025-13'], /2025-13/],
+    [['--latest', '--offline'], /leave out --offline/],
+  ])('%j fails as the pipeline would, before police.uk is asked', (args, message) => {
+    expect(() => choosesMonths(args)).toThrow(MonthChoiceError);
+    expect(() => choosesMonths(args)).toThrow(message);
+  });
 });

@@ -5,6 +5,7 @@ import {
   DropTally,
   EXAMPLES_PER_REASON,
   formatDropCounts,
+  formatSigned,
 } from '../../pipeline/report.ts';
 
 function capture(isTTY: boolean) {
@@ -48,5 +49,11 @@ describe('DropTally', () => {
     expect(tally.examples['no-coordinates']).toHaveLength(EXAMPLES_PER_REASON);
     expect(tally.examples['no-coordinates']?.[0]?.where).toBe('f.csv:2');
     expect(formatDropCounts(tally.counts)).toBe('10 no-coordinates, 1 duplicate');
+  });
+});
+
+describe('formatSigned(n)', () => {
+  it('marks a rise with +, a fall with -, and no change with neither', () => {
+    expect([3, -3, 0].map(formatSigned)).toEqual(['+3', '-3', '0']);
   });
 });

@@ -1,20 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CELL_TOLERANCE,
-  MONTH_TOLERANCE,
-  PLAUSIBLE_MONTH_TOTAL,
-  SEASONAL_MARGIN,
-} from '../../pipeline/gate.ts';
+import { CELL_TOLERANCE, MONTH_TOLERANCE, SEASONAL_MARGIN } from '../../pipeline/gate.ts';
+import { PLAUSIBLE_MONTH_TOTAL } from '../../pipeline/sanity-check.ts';
 import type { Approval } from '../../pipeline/approvals.ts';
-import { loadExpected } from '../../pipeline/validate-cli.ts';
+import { loadExpected } from '../../pipeline/gate-inputs.ts';
 import {
-  formatReport,
   MALFORMED_THRESHOLD,
   validateSiteData as validateWith,
   type CheckName,
   type ValidationInput,
   type ValidationReport,
 } from '../../pipeline/validate.ts';
+import { formatReport } from '../../pipeline/validation-report.ts';
 import {
   committedSiteData,
   copy,

@@ -1,13 +1,12 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  HttpClient,
   HttpRequestFailed,
   HttpStatusError,
-  TokenBucket,
   parseRetryAfter,
-  type Clock,
-} from '../../../pipeline/sources/http.ts';
+} from '../../../pipeline/sources/http-errors.ts';
+import { HttpClient } from '../../../pipeline/sources/http.ts';
+import { TokenBucket, type Clock } from '../../../pipeline/sources/pacing.ts';
 import { ReplayServer } from '../../support/replay-server.ts';
 
 /** A clock that only moves when something sleeps on it. */

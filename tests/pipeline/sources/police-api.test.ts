@@ -12,11 +12,8 @@ import { readMonthManifest, sourcePaths } from '../../../pipeline/sources/cache.
 import { resolveSourceConfig } from '../../../pipeline/sources/config.ts';
 import { HttpClient } from '../../../pipeline/sources/http.ts';
 import { fetchSources, type FetchSourcesOptions } from '../../../pipeline/sources/index.ts';
-import {
-  MAX_GET_URL_CHARS,
-  districtQueryPolygons,
-  fetchMonthCrimes,
-} from '../../../pipeline/sources/police-api.ts';
+import { MAX_GET_URL_CHARS, fetchMonthCrimes } from '../../../pipeline/sources/police-api.ts';
+import { districtQueryPolygons } from '../../../pipeline/sources/query-polygons.ts';
 import { buildArchive, sampleRows, toApiCrime } from '../../support/police-fixtures.ts';
 import { ReplayServer, type RecordedRequest } from '../../support/replay-server.ts';
 import { replayPerTest, replaySources } from '../../support/replay-sources.ts';

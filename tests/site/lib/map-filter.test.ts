@@ -125,6 +125,95 @@ describe('pointTotals over every month range', () => {
   });
 });
 
+describe('pointTotals over many months with gaps', () => {
+  /** The sample months laid over five years, with gaps, so ranges cross several checkpoints. */
+  function longData(): MapData {
+    const long: MonthSummary[] = [];
+    for (let m = 0; m < 60; m++) {
+      // Gaps: a run of missing months, one across a checkpoint, and some odd ones.
+      if ((m >= 17 && m <= 21) || m === 35 || m === 36 || m % 11 === 7) continue;
+      const year = 2020 + Math.floor(m / 12);
+      const month = `${year}-${String((m % 12) + 1).padStart(2, '0')}`;
+      const source = summaries[m % summaries.length] as MonthSummary;
+      long.push({ ...source, month });
+    }
+    return decodeMapData(encodeMapData(long, wards));
+  }
+
+  /** A plain count of the decoded entries: every month of the range, one entry at a time. */
+  function direct(d: MapData, f: MapFilter): Float64Array {
+    const expected = new Float64Array(d.pointCount);
+    for (let e = d.monthStart[f.from] ?? 0; e < (d.monthStart[f.to + 1] ?? 0); e++) {
+      const p = d.entryPoint[e] ?? 0;
+      if (!f.types.includes(d.entryType[e] ?? -1)) continue;
+      if (f.excludeCityCentre && (d.pointFlags[p] ?? 0) !== 0) continue;
+      expected[p] = (expected[p] ?? 0) + (d.entryCount[e] ?? 0);
+    }
+    return expected;
+  }
+
+  /** A small deterministic generator (mulberry32), so a failure can be replayed. */
+  function random(seed: number): () => number {
+    let a = seed;
+    return () => {
+      a = (a + 0x6d2b79f5) | 0;
+      let t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  it('equals a direct count of the entries for random windows and type sets', () => {
+    const d = longData();
+    expect(d.months).toHaveLength(60);
+    expect(d.checkpoints).toBe(6);
+    expect(d.hasData.filter((h) => !h).length).toBeGreaterThan(8);
+    const next = random(13);
+    const out = new Float64Array(d.pointCount);
+    let crossing = 0;
+    for (let i = 0; i < 300; i++) {
+      const a = Math.floor(next() * 60);
+      const b = Math.floor(next() * 60);
+      const shape = i % 4;
+      // All types, all but one or two (the all-types total less those), a few, or one.
+      const types = ALL_TYPES.filter((t) =>
+        shape === 0
+          ? true
+          : shape === 1
+            ? t % 7 !== i % 7
+            : shape === 2
+              ? next() < 0.3
+              : t === i % 14,
+      );
+      const f: MapFilter = {
+        from: Math.min(a, b),
+        to: Math.max(a, b),
+        types,
+        excludeCityCentre: next() < 0.3,
+      };
+      const max = pointTotals(d, f, out);
+      const expected = direct(d, f);
+      expect(out, JSON.stringify(f)).toEqual(expected);
+      expect(max).toBe(Math.max(0, ...expected));
+      if (Math.floor(f.from / 12) !== Math.floor(f.to / 12)) crossing += 1;
+    }
+    // Most windows cross a checkpoint without starting or ending on one.
+    expect(crossing).toBeGreaterThan(150);
+  });
+
+  it('gives the same totals for every 12-month window, aligned with a checkpoint or not', () => {
+    const d = longData();
+    const out = new Float64Array(d.pointCount);
+    for (const types of [ALL_TYPES, ALL_TYPES.slice(1), [BURGLARY, SHOPLIFTING]]) {
+      for (let from = 0; from + 11 < d.months.length; from++) {
+        const f: MapFilter = { from, to: from + 11, types, excludeCityCentre: false };
+        pointTotals(d, f, out);
+        expect(out, JSON.stringify(f)).toEqual(direct(d, f));
+      }
+    }
+  });
+});
+
 describe('monthlySeries(data, filter, ward)', () => {
   it('gives null for months without data and the summary figure for the others', () => {
     const armley = wards.findIndex((w) => w.slug === 'armley');

@@ -65,6 +65,15 @@ describe('format: rates and what is counted', () => {
     expect(countedNoun(['Anti-social behaviour'])).toBe('anti-social behaviour incidents');
     expect(countedNoun(['Burglary', 'Drugs'])).toBe('crimes');
   });
+
+  it('countedNoun(types, 1) says one of them', () => {
+    expect(countedNoun(['Burglary', 'Anti-social behaviour'], 1)).toBe(
+      'crime or anti-social behaviour incident',
+    );
+    expect(countedNoun(['Anti-social behaviour'], 1)).toBe('anti-social behaviour incident');
+    expect(countedNoun(['Burglary'], 1)).toBe('crime');
+    expect(countedNoun(['Burglary'], 2)).toBe('crimes');
+  });
 });
 
 describe('charts', () => {

@@ -1,0 +1,30 @@
+// One month of the site data as totals (by ward code, by crime type, and overall): what the
+// gate's comparisons and sanity checks count.
+import type { SiteData } from '../src/shared/schema.ts';
+
+/** One month's counts as totals: by ward code, by crime type, and overall. */
+export interface MonthFigures {
+  total: number;
+  byWard: Map<string, number>;
+  byType: Map<string, number>;
+}
+
+export function figures(data: SiteData, month: string): MonthFigures | undefined {
+  const m = data.months.indexOf(month);
+  if (m < 0) return undefined;
+  const byWard = new Map<string, number>();
+  const byType = new Map<string, number>(data.crimeTypes.map((type) => [type, 0]));
+  let total = 0;
+  data.wards.forEach((ward, w) => {
+    const counts = data.counts[w]?.[m] ?? [];
+    let wardTotal = 0;
+    counts.forEach((n, t) => {
+      wardTotal += n;
+      const type = data.crimeTypes[t] as string;
+      byType.set(type, (byType.get(type) ?? 0) + n);
+    });
+    byWard.set(ward.code, wardTotal);
+    total += wardTotal;
+  });
+  return { total, byWard, byType };
+}

@@ -1,0 +1,241 @@
+// The refresh's three steps (see refresh.ts): run the pipeline into the staging folder,
+// validate the staged data against HEAD, and publish and commit it when it passes and changed.
+import { execFile, spawn } from 'node:child_process';
+import { appendFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { changeLogSchema, EMPTY_CHANGE_LOG, type ChangeLog } from '../src/shared/change-log.ts';
+import { parseOrThrow, type SiteData } from '../src/shared/schema.ts';
+import { APPROVALS_PATH, readApprovals, type Approval } from './approvals.ts';
+import { exists } from './files.ts';
+import { loadGateData, type GateInputs } from './gate-inputs.ts';
+import { pipelinePaths, type PipelinePaths } from './paths.ts';
+import { changeEntry, commitMessage, recordChange } from './provenance.ts';
+import { monthArguments } from './refresh-months.ts';
+import { printReport } from './validate-cli.ts';
+import { validateSiteData, type ValidationReport } from './validate.ts';
+import { cleanUpInterruptedRuns } from './publish.ts';
+import { Staging, writeFileAtomic } from './write.ts';
+
+export const CHANGE_LOG_PATH = 'src/data/changes.json';
+
+export interface RefreshOptions {
+  /** The repository's working tree. */
+  root: string;
+  /** Staging folder, relative to root: the pipeline's --out. */
+  stageDir: string;
+  /** Extra pipeline arguments (e.g. --range FROM TO); without months, refresh-months.ts chooses. */
+  pipelineArgs: readonly string[];
+  /** Environment for the pipeline (source base URLs) and GitHub outputs. */
+  env: Readonly<Record<string, string | undefined>>;
+  log: (line: string) => void;
+  /** Pass --quiet to the pipeline: no notes or progress. */
+  quiet?: boolean;
+}
+
+export class RefreshError extends Error {}
+
+/** The files a refresh publishes: staged path -> committed path. */
+function publishedFiles(staged: PipelinePaths, published: PipelinePaths) {
+  return [
+    { from: staged.siteData, to: published.siteData, required: true },
+    { from: staged.mapData, to: published.mapData, required: false },
+    { from: staged.wardShapes, to: published.wardShapes, required: false },
+    { from: staged.postcodeIndex, to: published.postcodeIndex, required: false },
+  ];
+}
+
+/** The yearly record files, their README and manifest (pipeline/downloads.ts), as staged. */
+async function downloadFiles(staged: PipelinePaths, published: PipelinePaths) {
+  const names = await readdir(staged.downloads.dir).catch(() => [] as string[]);
+  return [
+    { from: staged.downloads.manifest, to: published.downloads.manifest, required: false },
+    ...names.map((name) => ({
+      from: path.join(staged.downloads.dir, name),
+      to: path.join(published.downloads.dir, name),
+      required: false,
+    })),
+  ];
+}
+
+function paths(options: RefreshOptions) {
+  return {
+    staged: pipelinePaths({ root: options.root, out: options.stageDir }),
+    published: pipelinePaths({ root: options.root }),
+  };
+}
+
+/** Step 1: run the pipeline (live sources, not --offline) into the staging folder. */
+export async function pipelineStep(options: RefreshOptions): Promise<void> {
+  const { staged, published } = paths(options);
+  // Outputs of an earlier run must not pass for this run's; the caches stay.
+  for (const { from } of publishedFiles(staged, published)) await rm(from, { force: true });
+  await rm(staged.runSummary, { force: true });
+  await rm(staged.downloads.dir, { recursive: true, force: true });
+  await rm(staged.downloads.manifest, { force: true });
+  // Months come from what the fetch step keeps in the staged cache, never from the sample.
+  const input = options.pipelineArgs.includes('--archive-dir')
+    ? []
+    : ['--archive-dir', path.relative(options.root, staged.sources.archiveDir)];
+  await mkdir(staged.sources.archiveDir, { recursive: true });
+  const months = await monthArguments({ ...options, ref: 'HEAD' });
+  const args = [
+    'run',
+    '--silent',
+    'pipeline',
+    '--',
+    '--out',
+    options.stageDir,
+    ...input,
+    ...months,
+    ...options.pipelineArgs,
+    ...(options.quiet ? ['--quiet'] : []),
+  ];
+  options.log(`Running: npm ${args.join(' ')}`);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn('npm', args, {
+      cwd: options.root,
+      env: { ...process.env, ...options.env },
+      // The pipeline's summary is a note here: stdout carries this command's own result.
+      stdio: ['inherit', process.stderr, 'inherit'],
+    });
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  if (code !== 0) {
+    throw new RefreshError(
+      `The pipeline failed (exit code ${code}); nothing was validated or committed. ` +
+        'Its output above says which month or source failed.',
+    );
+  }
+}
+
+function gateInputs(options: RefreshOptions): GateInputs {
+  const { staged } = paths(options);
+  return {
+    candidate: path.relative(options.root, staged.siteData),
+    previous: { ref: 'HEAD' },
+    runSummary: path.relative(options.root, staged.runSummary),
+    approvals: APPROVALS_PATH,
+    // The data workflow's `approve` input ("YYYY-MM: reason"), passed through the environment.
+    approve: options.env['DATA_APPROVAL'],
+  };
+}
+
+/** Step 2: the validation gate on the staged data against HEAD. Throws when refused. */
+export async function validateStep(
+  options: RefreshOptions,
+): Promise<{ report: ValidationReport; previous: SiteData | null }> {
+  // The staged outputs are read whole: a publish the pipeline was killed in is completed first.
+  for (const note of await cleanUpInterruptedRuns(paths(options).staged)) options.log(note);
+  const data = await loadGateData(gateInputs(options), options.root);
+  const report = validateSiteData(data);
+  await printReport(report);
+  if (!report.ok) {
+    throw new RefreshError('Validation refused the new data; nothing was committed.');
+  }
+  return { report, previous: data.previous };
+}
+
+async function git(root: string, args: readonly string[]): Promise<string> {
+  try {
+    const { stdout } = await promisify(execFile)('git', [...args], { cwd: root });
+    return stdout.trim();
+  } catch (error) {
+    const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
+    throw new RefreshError(`git ${args.join(' ')} failed: ${stderr}`, { cause: error });
+  }
+}
+
+async function readChangeLog(file: string): Promise<ChangeLog> {
+  if (!(await exists(file))) return EMPTY_CHANGE_LOG;
+  return parseOrThrow(changeLogSchema, JSON.parse(await readFile(file, 'utf8')), file);
+}
+
+async function setOutputs(options: RefreshOptions, outputs: Record<string, string>): Promise<void> {
+  const file = options.env['GITHUB_OUTPUT'];
+  if (!file) return;
+  const lines = Object.entries(outputs).map(([k, v]) => `${k}=${v}\n`);
+  await appendFile(file, lines.join(''));
+}
+
+/**
+ * Step 3: validate again (the commit must never depend on an earlier step having been run),
+ * then publish and commit if anything but timestamps changed.
+ */
+export async function commitStep(
+  options: RefreshOptions,
+): Promise<{ changed: boolean; sha: string }> {
+  const { report, previous } = await validateStep(options);
+  const next = report.data as SiteData;
+  const entry = changeEntry(previous, next);
+  if (entry === null) {
+    const sha = await git(options.root, ['rev-parse', 'HEAD']);
+    options.log('Nothing new since the committed data: no commit.');
+    await setOutputs(options, { changed: 'false', sha });
+    return { changed: false, sha };
+  }
+
+  const { staged, published } = paths(options);
+  for (const note of await cleanUpInterruptedRuns(published)) options.log(note);
+  // The published files, the change log and the approvals are replaced together, in one
+  // publish (write.ts Staging), so the working tree never holds a mix of two refreshes.
+  const staging = new Staging(published.publishJournal);
+  const changed: string[] = [];
+  try {
+    const files = [
+      ...publishedFiles(staged, published),
+      ...(await downloadFiles(staged, published)),
+    ];
+    for (const { from, to, required } of files) {
+      if (!(await exists(from))) {
+        if (required) throw new RefreshError(`The pipeline did not write ${from}.`);
+        options.log(`Not staged, left as committed: ${path.relative(options.root, to)}`);
+        continue;
+      }
+      await staging.writeFile(to, await readFile(from));
+      changed.push(path.relative(options.root, to));
+    }
+    const changeLogFile = path.join(options.root, CHANGE_LOG_PATH);
+    if (report.approved.length > 0) entry.exceptions = report.approved;
+    const log = recordChange(await readChangeLog(changeLogFile), entry);
+    await staging.writeFile(changeLogFile, `${JSON.stringify(log, null, 2)}\n`);
+    changed.push(CHANGE_LOG_PATH);
+    if (await spendApprovals(options.root, report.usedApprovals, staging)) {
+      changed.push(APPROVALS_PATH);
+    }
+    await staging.commit();
+  } catch (error) {
+    await staging.abort();
+    throw error;
+  }
+
+  const message = commitMessage(entry);
+  const messageFile = path.join(options.root, options.stageDir, 'commit-message.txt');
+  await writeFileAtomic(messageFile, message);
+  await git(options.root, ['add', '--', ...changed]);
+  await git(options.root, ['commit', '--quiet', '--file', messageFile, '--', ...changed]);
+  const sha = await git(options.root, ['rev-parse', 'HEAD']);
+  options.log(`Committed ${sha.slice(0, 12)}: ${message.split('\n')[0]}`);
+  await setOutputs(options, { changed: 'true', sha });
+  return { changed: true, sha };
+}
+
+/**
+ * Remove the committed approvals this refresh used: each is spent once, so it never lets a
+ * later fault in the same month through. Returns whether the file changed.
+ */
+async function spendApprovals(
+  root: string,
+  used: readonly Approval[],
+  staging: Staging,
+): Promise<boolean> {
+  const file = path.join(root, APPROVALS_PATH);
+  const committed = await readApprovals(file);
+  const left = committed.filter(
+    (a) => !used.some((u) => u.month === a.month && u.reason === a.reason),
+  );
+  if (left.length === committed.length) return false;
+  await staging.writeFile(file, `${JSON.stringify({ approvals: left }, null, 2)}\n`);
+  return true;
+}

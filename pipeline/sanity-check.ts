@@ -1,0 +1,83 @@
+// What any build must hold, whatever it is compared with: the wards of the reference data and
+// every crime type; and, for a first build, months of a plausible size with crimes in every
+// ward and of every type. Pure.
+import type { SiteData } from '../src/shared/schema.ts';
+import type { Expected, Finding } from './gate.ts';
+import { figures } from './month-figures.ts';
+
+/**
+ * A first build's months must each hold a plausible number of Leeds crimes. police.uk has
+ * recorded 7,000 to 11,500 a month in the district since 2018; half of the lowest or 1.5 times
+ * the highest is a wrong input (another force, a partial month), not a quiet month.
+ */
+export const PLAUSIBLE_MONTH_TOTAL = { min: 3_500, max: 17_500 } as const;
+
+/**
+ * What any build must hold: exactly the wards of the reference data and every crime type.
+ * A first build, with nothing to compare with, must also have plausible months: each within
+ * PLAUSIBLE_MONTH_TOTAL, with crimes in every ward and of every type.
+ */
+export function checkSanity(next: SiteData, expected: Expected, firstBuild: boolean): Finding[] {
+  const findings: Finding[] = [];
+  const codes = new Set(next.wards.map((w) => w.code));
+  const missingWards = expected.wards.filter((w) => !codes.has(w.code));
+  const expectedCodes = new Set(expected.wards.map((w) => w.code));
+  const extraWards = next.wards.filter((w) => !expectedCodes.has(w.code));
+  if (missingWards.length > 0 || extraWards.length > 0) {
+    findings.push({
+      check: 'sanity',
+      message:
+        `the data has ${next.wards.length} wards where the reference data has ${expected.wards.length}` +
+        (missingWards.length > 0
+          ? `; missing: ${missingWards.map((w) => `${w.name} (${w.code})`).join(', ')}`
+          : '') +
+        (extraWards.length > 0
+          ? `; not in the reference: ${extraWards.map((w) => `${w.name} (${w.code})`).join(', ')}`
+          : '') +
+        ': check data/reference/wards.geojson and the wards step',
+    });
+  }
+  const types = new Set<string>(next.crimeTypes);
+  const missingTypes = expected.crimeTypes.filter((t) => !types.has(t));
+  if (missingTypes.length > 0 || next.crimeTypes.length !== expected.crimeTypes.length) {
+    findings.push({
+      check: 'sanity',
+      message:
+        `the data has ${next.crimeTypes.length} crime types where police.uk has ${expected.crimeTypes.length}` +
+        (missingTypes.length > 0 ? `; missing: ${missingTypes.join(', ')}` : ''),
+    });
+  }
+  if (!firstBuild) return findings;
+  for (const month of next.months) {
+    const f = figures(next, month);
+    if (!f) continue;
+    if (f.total < PLAUSIBLE_MONTH_TOTAL.min || f.total > PLAUSIBLE_MONTH_TOTAL.max) {
+      findings.push({
+        check: 'sanity',
+        month,
+        message:
+          `${month} (first build): ${f.total} crimes, outside the plausible range for Leeds ` +
+          `(${PLAUSIBLE_MONTH_TOTAL.min} to ${PLAUSIBLE_MONTH_TOTAL.max} a month)`,
+      });
+    }
+    for (const ward of next.wards) {
+      if ((f.byWard.get(ward.code) ?? 0) === 0) {
+        findings.push({
+          check: 'missing-ward',
+          month,
+          message: `${month} (first build), ward ${ward.name} (${ward.code}): 0 crimes`,
+        });
+      }
+    }
+    for (const [type, n] of f.byType) {
+      if (n === 0) {
+        findings.push({
+          check: 'missing-type',
+          month,
+          message: `${month} (first build), crime type "${type}": 0 crimes`,
+        });
+      }
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,82 @@
+// Which copy of each police.uk file a run uses, when several inputs (folders, zips, older
+// and newer archives) hold the same month: identical copies are one file, the newest
+// snapshot wins, and two different copies of the same snapshot stop the run.
+import { crc32 } from 'node:zlib';
+import type { ArchiveEntry, ArchiveInput } from './archive.ts';
+import { InputError } from './input-error.ts';
+
+export interface SelectedEntries {
+  /** One entry per (month, force, kind), sorted by month, kind, force. */
+  entries: ArchiveEntry[];
+  /** Entries found again in another input and not used, with the entry used instead and why. */
+  shadowed: { entry: ArchiveEntry; usedInstead: ArchiveEntry; why: ShadowReason }[];
+}
+
+/**
+ * Why a copy of a file was not used: it is byte for byte the copy used, or it comes from an
+ * input whose newest month is older (police.uk republishes earlier months, with updated
+ * outcomes, in each later archive).
+ */
+export type ShadowReason = 'identical' | 'older-snapshot';
+
+/**
+ * One entry per (month, force, kind). When several inputs hold the same file:
+ * - identical copies (same bytes) are one file;
+ * - different copies: the one from the input with the newest snapshot wins. The snapshot is
+ *   the newest month the input holds (its content), never its name: a zip called 2025-06.zip
+ *   holding months to 2025-03 is the 2025-03 snapshot.
+ * - different copies from inputs with the same newest snapshot cannot be settled (a partial
+ *   folder beside its full zip, or two edits of one archive): an InputError names both.
+ */
+export async function selectEntries(inputs: readonly ArchiveInput[]): Promise<SelectedEntries> {
+  const ranked = [...inputs].sort(
+    (a, b) => b.latestMonth.localeCompare(a.latestMonth) || a.path.localeCompare(b.path),
+  );
+  const copies = new Map<string, ArchiveEntry[]>();
+  for (const input of ranked) {
+    for (const entry of input.entries) {
+      const key = `${entry.month}|${entry.kind}|${entry.force}`;
+      copies.set(key, [...(copies.get(key) ?? []), entry]);
+    }
+  }
+  const entries: ArchiveEntry[] = [];
+  const shadowed: SelectedEntries['shadowed'] = [];
+  for (const found of copies.values()) {
+    const [used, ...others] = found as [ArchiveEntry, ...ArchiveEntry[]];
+    entries.push(used);
+    if (others.length === 0) continue;
+    const usedContent = await contentOf(used);
+    for (const entry of others) {
+      if ((await contentOf(entry)) === usedContent) {
+        shadowed.push({ entry, usedInstead: used, why: 'identical' });
+      } else if (entry.snapshot === used.snapshot) {
+        throw new InputError(
+          entry.where,
+          `differs from ${used.where}, and both inputs hold months up to ` +
+            `${used.snapshot.replace('archive:', '')}, so neither is the newer police.uk snapshot. ` +
+            'One of them is incomplete or edited: remove it, or give --archive-dir the one to use.',
+        );
+      } else {
+        shadowed.push({ entry, usedInstead: used, why: 'older-snapshot' });
+      }
+    }
+  }
+  entries.sort(
+    (a, b) =>
+      a.month.localeCompare(b.month) ||
+      a.kind.localeCompare(b.kind) ||
+      a.force.localeCompare(b.force),
+  );
+  return { entries, shadowed };
+}
+
+/** An entry's bytes as "size:crc32", read once (only for files found in more than one input). */
+async function contentOf(entry: ArchiveEntry): Promise<string> {
+  let crc = 0;
+  let size = 0;
+  for await (const chunk of await entry.open()) {
+    crc = crc32(chunk as Buffer, crc);
+    size += (chunk as Buffer).length;
+  }
+  return `${size}:${crc >>> 0}`;
+}

@@ -1,0 +1,114 @@
+// What an HTTP request can fail with, and the words for it: which failures are transient
+// (retried) and which are not, and how a URL and an error read in a log line.
+
+/** Long polygon URLs make unreadable log lines; keep the start, which says what was asked. */
+const LOGGED_URL_MAX_CHARS = 160;
+
+/** A response with a status the caller did not accept. */
+export class HttpStatusError extends Error {
+  readonly method: string;
+  readonly url: string;
+  readonly status: number;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(method: string, url: string, status: number, retryAfterMs: number | undefined) {
+    super(`${method} ${shortUrl(url)} answered HTTP ${status}`);
+    this.method = method;
+    this.url = url;
+    this.status = status;
+    this.retryAfterMs = retryAfterMs;
+    this.name = 'HttpStatusError';
+  }
+
+  /** 408, 429 and 5xx may succeed if asked again; other statuses will not. */
+  get transient(): boolean {
+    return this.status === 408 || this.status === 429 || this.status >= 500;
+  }
+}
+
+/** Nothing arrived for `timeoutMs`, either before the headers or between two body chunks. */
+export class HttpTimeoutError extends Error {
+  constructor(method: string, url: string, timeoutMs: number) {
+    super(`${method} ${shortUrl(url)} timed out: nothing received for ${timeoutMs} ms`);
+    this.name = 'HttpTimeoutError';
+  }
+}
+
+/** The connection failed or was cut (refused, reset, closed mid-body). */
+export class HttpNetworkError extends Error {
+  constructor(method: string, url: string, cause: unknown) {
+    super(`${method} ${shortUrl(url)} lost its connection: ${describeError(cause)}`, { cause });
+    this.name = 'HttpNetworkError';
+  }
+}
+
+/** A request that still failed after its retries (or failed permanently). */
+export class HttpRequestFailed extends Error {
+  readonly attempts: number;
+
+  constructor(message: string, attempts: number, options: { cause: unknown }) {
+    super(message, options);
+    this.attempts = attempts;
+    this.name = 'HttpRequestFailed';
+  }
+}
+
+/**
+ * Error codes that mean the host cannot be reached at all: its name does not resolve, or
+ * nothing listens. On the first attempt they mean no network (or a wrong URL), which waiting
+ * will not fix: the request fails at once, in one line, instead of retrying for a minute.
+ * Later in a run (the server restarting) they are retried like any cut connection.
+ */
+const UNREACHABLE_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED']);
+
+/** The first unreachable-host code in the error's cause chain, if any. */
+export function unreachableCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 8; depth += 1) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return code;
+    e = e.cause;
+  }
+  return undefined;
+}
+
+/** The host could not be reached on the first attempt (see UNREACHABLE_CODES). */
+export class HttpUnreachableError extends Error {
+  readonly code: string;
+  constructor(method: string, url: string, code: string, cause: unknown) {
+    const what =
+      code === 'ECONNREFUSED'
+        ? 'nothing answers at that address'
+        : 'its host name does not resolve (no network, or a wrong URL?)';
+    super(`${method} ${shortUrl(url)}: cannot reach the host, ${what} [${code}]`, { cause });
+    this.name = 'HttpUnreachableError';
+    this.code = code;
+  }
+}
+
+export function isTransient(error: unknown): boolean {
+  if (error instanceof HttpStatusError) return error.transient;
+  return error instanceof HttpTimeoutError || error instanceof HttpNetworkError;
+}
+
+/** Retry-After is either seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+}
+
+export function shortUrl(href: string): string {
+  return href.length <= LOGGED_URL_MAX_CHARS
+    ? href
+    : `${href.slice(0, LOGGED_URL_MAX_CHARS)}… (${href.length} chars)`;
+}
+
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? error.cause.message : undefined;
+  return cause !== undefined && !error.message.includes(cause)
+    ? `${error.message} (${cause})`
+    : error.message;
+}

@@ -1,0 +1,60 @@
+// The gate's report in words, as `npm run validate-data` and the refresh print it.
+import { sourceLabel } from '../src/shared/months.ts';
+import type { ValidationReport } from './validate.ts';
+
+export function formatPercent(fraction: number, signed = false): string {
+  const text = `${(fraction * 100).toFixed(Math.abs(fraction) < 0.01 ? 2 : 1)}%`;
+  return signed && fraction > 0 ? `+${text}` : text;
+}
+
+/** The report as printed by `npm run validate-data`. */
+export function formatReport(report: ValidationReport): string {
+  const lines: string[] = [];
+  if (report.data) {
+    const { months, quality } = report.data;
+    lines.push(
+      `Site data: ${months.length} months (${months[0]} to ${months.at(-1)}), ` +
+        `${quality.kept} crimes kept of ${quality.read} rows read.`,
+    );
+  }
+  if (!report.compared) lines.push('No published site data to compare with: first build.');
+  if (report.added.length > 0) lines.push(`Months added: ${report.added.join(', ')}.`);
+  for (const change of report.revised) {
+    const why = change.newSnapshot
+      ? `new source ${sourceLabel(change.after)} (was ${sourceLabel(change.before)})`
+      : `same source ${sourceLabel(change.after)}`;
+    lines.push(
+      `Month revised: ${change.month} ${change.before.rows} -> ${change.after.rows} rows ` +
+        `(${formatPercent(change.fraction, true)}), ${why}.`,
+    );
+  }
+  for (const r of report.routine) {
+    lines.push(
+      `Routine revision (within tolerance): ${r.month} ${r.before} -> ${r.after} crimes: ` +
+        `${r.details.join(', ')}.`,
+    );
+  }
+  for (const note of report.notes) lines.push(`Note: ${note}.`);
+  for (const a of report.approved) {
+    lines.push(
+      `Approved exception for ${a.month}${a.approvedBy ? ` by ${a.approvedBy}` : ''}: ${a.reason}`,
+    );
+    for (const finding of a.findings) lines.push(`  ${finding}`);
+  }
+  if (report.ok) {
+    lines.push('Validation passed.');
+  } else {
+    lines.push(
+      `Validation FAILED: ${report.problems.length} problem(s); nothing may be published.`,
+    );
+    for (const problem of report.problems) lines.push(`  [${problem.check}] ${problem.message}`);
+    if (report.problems.some((p) => p.month !== undefined)) {
+      lines.push(
+        'If a change is right (police.uk really revised the month), approve it: add ' +
+          '{"month": "YYYY-MM", "reason": "..."} to data/approvals.json, or run the data ' +
+          'workflow by hand with approve "YYYY-MM: reason".',
+      );
+    }
+  }
+  return lines.join('\n');
+}

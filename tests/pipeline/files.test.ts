@@ -1,0 +1,31 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { exists, isInside } from '../../pipeline/files.ts';
+
+describe('exists(file)', () => {
+  it('is true for a file and a folder, false for a missing path', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'files-'));
+    try {
+      await writeFile(path.join(dir, 'a.txt'), 'a');
+      expect(await exists(path.join(dir, 'a.txt'))).toBe(true);
+      expect(await exists(dir)).toBe(true);
+      expect(await exists(path.join(dir, 'missing.txt'))).toBe(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('isInside(file, dir)', () => {
+  it.each([
+    ['data/sample/archive/2025-03', 'data/sample', true],
+    ['data/sample', 'data/sample', true],
+    ['data/sample/../cache/sources', 'data/sample', false],
+    ['data/sample-2', 'data/sample', false],
+    ['/elsewhere/data/sample/x', 'data/sample', false],
+  ])('isInside(%s, %s) is %s', (file, dir, inside) => {
+    expect(isInside(file, dir)).toBe(inside);
+  });
+});
