@@ -3,7 +3,8 @@
 // centre and the map's starting view come from there. The pipeline's outputs for the area
 // are read from its data folder (areaDataDir): for Leeds the repository's own src/data/ and
 // public/, for any other area data/areas/<slug>/output/ (where `npm run pipeline -- --area
-// <slug>` writes), or AREA_DATA_DIR when set (a `--out DIR` of the pipeline).
+// <slug>` writes; its published files are committed, Sheffield's among them), or
+// AREA_DATA_DIR when set (a `--out DIR` of the pipeline).
 //
 // Build-time only (Node): pages read it, islands are given what they need as props.
 import { existsSync, readFileSync } from 'node:fs';
