@@ -39,6 +39,16 @@ export const COMMON_OPTIONS = {
   help: { type: 'boolean', description: 'show this help and exit' },
 } as const satisfies Record<string, OptionSpec>;
 
+/**
+ * `--area SLUG`: the district a command is for, data/areas/SLUG/area.json (default leeds).
+ * The pipeline, validate-data and refresh-data take it alike.
+ */
+export const AREA_OPTION = {
+  type: 'string',
+  value: 'SLUG',
+  description: 'the district, as data/areas/SLUG/area.json describes it (default leeds)',
+} as const satisfies OptionSpec;
+
 export class UsageError extends Error {
   override name = 'UsageError';
 }

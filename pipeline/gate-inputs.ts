@@ -3,7 +3,7 @@
 // is an UnusableInputError: the gate could not check, which is not the same as refusing.
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import path, { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
 import {
@@ -15,18 +15,36 @@ import {
 } from '../src/shared/schema.ts';
 import { CRIME_TYPES } from '../src/shared/constants.ts';
 import { ApprovalError, parseApprovalInput, readApprovals, type Approval } from './approvals.ts';
+import { readAreaConfig } from './area.ts';
 import type { Expected } from './gate.ts';
-import { parseWards, REFERENCE_FILES } from './reference.ts';
-import type { MonthQuality } from './validate.ts';
+import { DEFAULT_AREA, pipelinePaths } from './paths.ts';
+import { parseWards } from './reference.ts';
+import { REQUIRED_COVERAGE, type MonthQuality } from './validate.ts';
 
 /** Where the site reads its data, in the working tree and in any commit. */
 export const SITE_DATA_PATH = 'src/data/site-data.json';
 export const RUN_SUMMARY_PATH = 'data/processed/run-summary.json';
 
+/**
+ * Where an area's published site data and its last run summary are, relative to the
+ * repository root: SITE_DATA_PATH and RUN_SUMMARY_PATH for the default area (Leeds),
+ * data/areas/<slug>/output/ for another.
+ */
+export function areaDataPaths(area: string = DEFAULT_AREA): {
+  siteData: string;
+  runSummary: string;
+} {
+  const paths = pipelinePaths({ root: '.', area });
+  const relative = (file: string) => path.relative(path.resolve('.'), file);
+  return { siteData: relative(paths.siteData), runSummary: relative(paths.runSummary) };
+}
+
 /** An input the gate cannot even read: a usage error, a missing file, bad JSON. */
 export class UnusableInputError extends Error {}
 
 export interface GateInputs {
+  /** The district (data/areas/<slug>/area.json) whose wards every build must hold; default leeds. */
+  area?: string | undefined;
   candidate: string;
   previous: { file: string } | { ref: string };
   runSummary: string;
@@ -58,11 +76,18 @@ function parseJson(text: string, where: string): unknown {
   }
 }
 
-/** The published site data at a commit, or null when that commit has none (first build). */
-export async function siteDataAtRef(ref: string, cwd = '.'): Promise<SiteData | null> {
+/**
+ * The published site data at a commit (the area's, SITE_DATA_PATH for Leeds), or null when
+ * that commit has none (first build).
+ */
+export async function siteDataAtRef(
+  ref: string,
+  cwd = '.',
+  file: string = SITE_DATA_PATH,
+): Promise<SiteData | null> {
   let text: string;
   try {
-    ({ stdout: text } = await promisify(execFile)('git', ['show', `${ref}:${SITE_DATA_PATH}`], {
+    ({ stdout: text } = await promisify(execFile)('git', ['show', `${ref}:${file}`], {
       cwd,
       maxBuffer: 256 * 1024 * 1024,
     }));
@@ -70,14 +95,11 @@ export async function siteDataAtRef(ref: string, cwd = '.'): Promise<SiteData | 
     const stderr = String((error as { stderr?: unknown }).stderr ?? '');
     if (/does not exist in|exists on disk, but not in/.test(stderr)) return null;
     throw new UnusableInputError(
-      `Cannot read ${SITE_DATA_PATH} at git ${ref}: ${stderr.trim() || (error as Error).message}`,
+      `Cannot read ${file} at git ${ref}: ${stderr.trim() || (error as Error).message}`,
       { cause: error },
     );
   }
-  return parsePublished(
-    parseJson(text, `${SITE_DATA_PATH} at ${ref}`),
-    `${SITE_DATA_PATH} at ${ref}`,
-  );
+  return parsePublished(parseJson(text, `${file} at ${ref}`), `${file} at ${ref}`);
 }
 
 /** The published data passed the gate once; if it no longer parses, nothing can be compared. */
@@ -131,17 +153,33 @@ export interface GateData {
   approvals: Approval[];
 }
 
-/** The wards of the reference data and police.uk's crime types: what every build must hold. */
-export async function loadExpected(cwd = '.'): Promise<Expected> {
-  const file = resolve(cwd, 'data', 'reference', REFERENCE_FILES.wards);
+/**
+ * The wards of the area's reference data (data/areas/<slug>/area.json names the file) and
+ * police.uk's crime types: what every build of that area must hold.
+ */
+export async function loadExpected(cwd = '.', area: string = DEFAULT_AREA): Promise<Expected> {
+  let config;
+  try {
+    config = await readAreaConfig(area, { root: resolve(cwd) });
+  } catch (error) {
+    throw new UnusableInputError((error as Error).message, { cause: error });
+  }
+  const wardFiles = config.boundaries.wards;
+  const file = resolve(cwd, wardFiles.file);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     throw new UnusableInputError(`Cannot read the reference wards ${file}`, { cause: error });
   }
-  const wards = parseWards(text, file).map(({ code, name }) => ({ code, name }));
-  return { wards, crimeTypes: CRIME_TYPES };
+  const properties = { code: wardFiles.codeProperty, name: wardFiles.nameProperty };
+  const wards = parseWards(text, file, properties).map(({ code, name }) => ({ code, name }));
+  // Without a postcode reference the Postcode District column is left empty, not guessed.
+  const coverage =
+    config.postcodes === null
+      ? REQUIRED_COVERAGE.filter((c) => c !== 'postcodeDistrict')
+      : REQUIRED_COVERAGE;
+  return { wards, crimeTypes: CRIME_TYPES, coverage };
 }
 
 /** The committed approvals and the one given by hand. */
@@ -167,9 +205,9 @@ export async function loadGateData(inputs: GateInputs, cwd = '.'): Promise<GateD
           await readJson(resolve(cwd, inputs.previous.file), 'published site data'),
           inputs.previous.file,
         )
-      : await siteDataAtRef(inputs.previous.ref, cwd);
+      : await siteDataAtRef(inputs.previous.ref, cwd, areaDataPaths(inputs.area).siteData);
   const months = await monthQuality(resolve(cwd, inputs.runSummary));
-  const expected = await loadExpected(cwd);
+  const expected = await loadExpected(cwd, inputs.area);
   const approvals = await loadApprovals(inputs, cwd);
   return { next, previous, months, expected, approvals };
 }

@@ -54,6 +54,11 @@ export interface RoutineRevision {
 export interface Expected {
   wards: readonly { code: string; name: string }[];
   crimeTypes: readonly string[];
+  /**
+   * The places every kept row must have (validate.ts REQUIRED_COVERAGE when not given): no
+   * postcode district for an area without a postcode reference, which leaves it empty.
+   */
+  coverage?: readonly ('ward' | 'lsoa' | 'postcodeDistrict')[];
 }
 
 function beyondCell(before: number, after: number): boolean {

@@ -12,7 +12,7 @@
 // sample's months, and it never loses a month because the archive window moved past it.
 import { UsageError } from './args.ts';
 import { parseCliArgs } from './cli.ts';
-import { siteDataAtRef } from './gate-inputs.ts';
+import { areaDataPaths, siteDataAtRef } from './gate-inputs.ts';
 import { probeArchive } from './sources/archive-remote.ts';
 import { resolveSourceConfig, sourceUrl } from './sources/config.ts';
 import { HttpClient, type Log } from './sources/http.ts';
@@ -107,13 +107,18 @@ export async function policeUkNewest(
  */
 export async function monthArguments(options: {
   root: string;
+  area?: string | undefined;
   ref: string;
   pipelineArgs: readonly string[];
   env: Readonly<Record<string, string | undefined>>;
   log: Log;
 }): Promise<string[]> {
   if (choosesMonths(options.pipelineArgs)) return [];
-  const published = await siteDataAtRef(options.ref, options.root);
+  const published = await siteDataAtRef(
+    options.ref,
+    options.root,
+    areaDataPaths(options.area).siteData,
+  );
   let policeUk: PoliceUkMonths;
   try {
     policeUk = await policeUkNewest(options.env, options.log);

@@ -17,11 +17,19 @@ import { validateSiteData, type ValidationReport } from './validate.ts';
 import { cleanUpInterruptedRuns } from './publish.ts';
 import { Staging, writeFileAtomic } from './write.ts';
 
-export const CHANGE_LOG_PATH = 'src/data/changes.json';
+/**
+ * The change log sits with the site data it describes: src/data/changes.json for Leeds,
+ * data/areas/<slug>/output/changes.json for another area (where src/lib/area.ts reads it).
+ */
+function changeLogFile(published: PipelinePaths): string {
+  return path.join(path.dirname(published.siteData), 'changes.json');
+}
 
 export interface RefreshOptions {
   /** The repository's working tree. */
   root: string;
+  /** The district refreshed (data/areas/<slug>/area.json); default leeds. */
+  area?: string | undefined;
   /** Staging folder, relative to root: the pipeline's --out. */
   stageDir: string;
   /** Extra pipeline arguments (e.g. --range FROM TO); without months, refresh-months.ts chooses. */
@@ -60,8 +68,8 @@ async function downloadFiles(staged: PipelinePaths, published: PipelinePaths) {
 
 function paths(options: RefreshOptions) {
   return {
-    staged: pipelinePaths({ root: options.root, out: options.stageDir }),
-    published: pipelinePaths({ root: options.root }),
+    staged: pipelinePaths({ root: options.root, out: options.stageDir, area: options.area }),
+    published: pipelinePaths({ root: options.root, area: options.area }),
   };
 }
 
@@ -86,6 +94,7 @@ export async function pipelineStep(options: RefreshOptions): Promise<void> {
     '--',
     '--out',
     options.stageDir,
+    ...(options.area === undefined ? [] : ['--area', options.area]),
     ...input,
     ...months,
     ...options.pipelineArgs,
@@ -113,6 +122,7 @@ export async function pipelineStep(options: RefreshOptions): Promise<void> {
 function gateInputs(options: RefreshOptions): GateInputs {
   const { staged } = paths(options);
   return {
+    area: options.area,
     candidate: path.relative(options.root, staged.siteData),
     previous: { ref: 'HEAD' },
     runSummary: path.relative(options.root, staged.runSummary),
@@ -196,11 +206,11 @@ export async function commitStep(
       await staging.writeFile(to, await readFile(from));
       changed.push(path.relative(options.root, to));
     }
-    const changeLogFile = path.join(options.root, CHANGE_LOG_PATH);
+    const changeLog = changeLogFile(published);
     if (report.approved.length > 0) entry.exceptions = report.approved;
-    const log = recordChange(await readChangeLog(changeLogFile), entry);
-    await staging.writeFile(changeLogFile, `${JSON.stringify(log, null, 2)}\n`);
-    changed.push(CHANGE_LOG_PATH);
+    const log = recordChange(await readChangeLog(changeLog), entry);
+    await staging.writeFile(changeLog, `${JSON.stringify(log, null, 2)}\n`);
+    changed.push(path.relative(options.root, changeLog));
     if (await spendApprovals(options.root, report.usedApprovals, staging)) {
       changed.push(APPROVALS_PATH);
     }

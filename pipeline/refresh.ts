@@ -13,8 +13,10 @@
 // refresh leaves the repository as it was.
 import { pathToFileURL } from 'node:url';
 import {
+  AREA_OPTION,
   helpText,
   parseCommandArgs,
+  stringValue,
   UsageError,
   type CommandSpec,
   type ParsedArgs,
@@ -60,7 +62,7 @@ export const REFRESH_COMMAND: CommandSpec = {
     '  all       the three in order',
     "Notes, progress and the pipeline's summary go to stderr; the result goes to stdout.",
   ].join('\n'),
-  options: {},
+  options: { area: AREA_OPTION },
   env: {
     REFRESH_DIR: `the staging folder (default ${DEFAULT_REFRESH_DIR})`,
     REFRESH_FIRST_MONTH: 'the first month the refresh fetches and backfills (default 2018-01)',
@@ -97,6 +99,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const options: RefreshOptions = {
     root: process.cwd(),
+    area: stringValue(args, 'area'),
     stageDir: process.env['REFRESH_DIR'] ?? DEFAULT_REFRESH_DIR,
     pipelineArgs,
     env: process.env,

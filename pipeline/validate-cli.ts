@@ -4,6 +4,7 @@ import { appendFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { APPROVALS_PATH } from './approvals.ts';
 import {
+  areaDataPaths,
   loadGateData,
   RUN_SUMMARY_PATH,
   SITE_DATA_PATH,
@@ -12,6 +13,7 @@ import {
 } from './gate-inputs.ts';
 import { logSafe } from './log-safe.ts';
 import {
+  AREA_OPTION,
   helpText,
   parseCommandArgs,
   stringValue,
@@ -30,16 +32,17 @@ export const VALIDATE_COMMAND: CommandSpec = {
     'Check candidate site data against the published data: the gate the monthly refresh\n' +
     'passes before it commits. The report goes to stdout (stderr when the data is refused).',
   options: {
+    area: AREA_OPTION,
     candidate: {
       type: 'string',
       value: 'FILE',
-      description: `site data to check (default ${SITE_DATA_PATH})`,
+      description: `site data to check (default ${SITE_DATA_PATH}; another area's data/areas/SLUG/output/site-data.json)`,
     },
     previous: { type: 'string', value: 'FILE', description: 'published site data to compare with' },
     'previous-ref': {
       type: 'string',
       value: 'REF',
-      description: `or: read ${SITE_DATA_PATH} from this git commit (default HEAD)`,
+      description: `or: read the area's published site data from this git commit (default HEAD)`,
     },
     'run-summary': {
       type: 'string',
@@ -83,13 +86,16 @@ export function parseGateArgs(argv: readonly string[]): GateArgs {
   if (previous !== undefined && previousRef !== undefined) {
     throw new UnusableInputError('Give --previous or --previous-ref, not both (see --help).');
   }
+  const area = stringValue(args, 'area');
+  const published = areaDataPaths(area);
   return {
     help: args.help,
     quiet: args.quiet,
     json: args.json,
-    candidate: stringValue(args, 'candidate') ?? SITE_DATA_PATH,
+    area,
+    candidate: stringValue(args, 'candidate') ?? published.siteData,
     previous: previous !== undefined ? { file: previous } : { ref: previousRef ?? 'HEAD' },
-    runSummary: stringValue(args, 'run-summary') ?? RUN_SUMMARY_PATH,
+    runSummary: stringValue(args, 'run-summary') ?? published.runSummary,
     approvals: stringValue(args, 'approvals') ?? APPROVALS_PATH,
     approve: stringValue(args, 'approve'),
   };

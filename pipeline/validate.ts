@@ -28,7 +28,10 @@ import { formatPercent } from './validation-report.ts';
  */
 export const MALFORMED_THRESHOLD = 0.001;
 
-/** Every kept row must be placed in a ward, an LSOA and a postcode district. */
+/**
+ * Every kept row must be placed in a ward, an LSOA and a postcode district (the last only
+ * where the area has a postcode reference: see Expected.coverage).
+ */
 export const REQUIRED_COVERAGE = [
   'ward',
   'lsoa',
@@ -130,8 +133,11 @@ export function validateSiteData(input: ValidationInput): ValidationReport {
     problems.push(...season.findings);
     notes.push(...season.notes);
   }
-  problems.push(...checkQuality('all months', next.quality));
-  for (const month of input.months ?? []) problems.push(...checkQuality(month.month, month));
+  const required = input.expected.coverage ?? REQUIRED_COVERAGE;
+  problems.push(...checkQuality('all months', next.quality, required));
+  for (const month of input.months ?? []) {
+    problems.push(...checkQuality(month.month, month, required));
+  }
 
   const { refused, approved, used } = applyApprovals(problems, input.approvals ?? []);
   return {
@@ -241,9 +247,10 @@ function checkMonthsKept(previous: SiteData, next: SiteData): Problem[] {
 function checkQuality(
   where: string,
   quality: Pick<MonthQuality, 'read' | 'kept' | 'dropped' | 'coverage'>,
+  required: Required<Expected>['coverage'],
 ): Problem[] {
   const problems: Problem[] = [];
-  for (const key of REQUIRED_COVERAGE) {
+  for (const key of required) {
     const covered = quality.coverage[key];
     if (covered < quality.kept) {
       problems.push({
