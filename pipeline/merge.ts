@@ -4,6 +4,7 @@
 // rows of the same month from the archive and the API could not be matched and would be
 // counted twice.
 import { FORCES } from '../src/shared/constants.ts';
+import { policeForceName } from '../src/shared/police-forces.ts';
 import type { SourceKind } from '../src/shared/schema.ts';
 import type { ArchiveEntry } from './archive.ts';
 import type { ApiMonthFile } from './api-months.ts';
@@ -23,6 +24,8 @@ export type MonthPlan =
       source: 'api';
       snapshot: string;
       file: ApiMonthFile;
+      /** Whom its crimes are reported by: the territorial force, as police.uk names it. */
+      reportedBy: string;
       notUsed: SourceKind[];
     };
 
@@ -90,6 +93,7 @@ export function chooseMonthSources(
         source: 'api',
         snapshot: file.snapshot,
         file,
+        reportedBy: policeForceName(primaryForce ?? ''),
         notUsed: [],
       });
   }

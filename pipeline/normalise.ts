@@ -11,9 +11,6 @@ import { MONTH_PATTERN, type CrimeRecord, type DropReason } from '../src/shared/
 export type Normalised =
   { ok: true; record: CrimeRecord } | { ok: false; reason: DropReason; detail: string };
 
-/** Whom API rows are reported by: the API is queried for West Yorkshire Police's area. */
-export const API_FORCE_NAME = 'West Yorkshire Police';
-
 /** A decimal number as police.uk writes coordinates ("-1.391358"); no exponents, hex or blanks. */
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 
@@ -86,7 +83,11 @@ export const apiCrimeSchema = z.object({
 /** The crimes-street shape as parsed by apiCrimeSchema (fields may be null). */
 export type ApiCrime = z.input<typeof apiCrimeSchema>;
 
-export function normaliseApiCrime(crime: ApiCrime, force: string = API_FORCE_NAME): Normalised {
+/**
+ * `force`: whom the crime is reported by, the area's territorial force as police.uk names it
+ * (src/shared/police-forces.ts): the API is queried over its district, and its crimes carry no force.
+ */
+export function normaliseApiCrime(crime: ApiCrime, force: string): Normalised {
   const month = parseMonthField((crime.month ?? '').trim());
   if (!month.ok) return month;
   const category = (crime.category ?? '').trim();

@@ -194,7 +194,7 @@ export async function* monthRows(
 ): AsyncGenerator<{ where: string; result: Normalised }> {
   if (plan.source === 'api') {
     for await (const { index, crime } of readApiMonth(plan.file)) {
-      yield { where: `${plan.file.path} [${index}]`, result: normaliseApiCrime(crime) };
+      yield { where: `${plan.file.path} [${index}]`, result: normaliseApiCrime(crime, plan.reportedBy) };
     }
     onBytes?.(plan.file.size);
     return;

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { FILE_KINDS } from '../archive.ts';
+import { policeForceName } from '../../src/shared/police-forces.ts';
 import { apiCrimeSchema, normaliseApiCrime } from '../normalise.ts';
 import { openRemoteArchive, type ArchiveProbe } from './archive-remote.ts';
 import {
@@ -202,9 +203,10 @@ export async function fetchApiMonth(
   }
   // The pipeline normalises these same objects; counting here only reports what it will drop.
   const dropped = new Map<string, number>();
+  const reportedBy = policeForceName(context.forces[0] ?? '');
   for (const crime of answer.crimes) {
     const parsed = apiCrimeSchema.safeParse(crime);
-    const normalised = parsed.success ? normaliseApiCrime(parsed.data) : undefined;
+    const normalised = parsed.success ? normaliseApiCrime(parsed.data, reportedBy) : undefined;
     const reason =
       normalised === undefined
         ? 'not-a-crime-object'

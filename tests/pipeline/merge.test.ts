@@ -63,6 +63,25 @@ describe('chooseMonthSources', () => {
   });
 });
 
+describe('chooseMonthSources(entries, apiMonths, forces)', () => {
+  it("gives an API month the name of the area's territorial force, whom its crimes are reported by", () => {
+    const leeds = chooseMonthSources([], [api('2025-04')]).months[0];
+    const sheffield = chooseMonthSources([], [api('2025-04')], ['south-yorkshire', 'btp'])
+      .months[0];
+    expect(leeds?.source === 'api' && leeds.reportedBy).toBe('West Yorkshire Police');
+    expect(sheffield?.source === 'api' && sheffield.reportedBy).toBe('South Yorkshire Police');
+  });
+
+  it('refuses an API month of a force whose police.uk name is not known, naming the force', () => {
+    expect(() => chooseMonthSources([], [api('2025-04')], ['gwent', 'btp'])).toThrow(
+      /No police.uk force name for "gwent"/,
+    );
+    expect(
+      chooseMonthSources([street('2025-03', 'gwent')], [], ['gwent', 'btp']).months,
+    ).toHaveLength(1);
+  });
+});
+
 describe('createDeduper', () => {
   it('isDuplicate(id) is true from the second time an id is seen', () => {
     const { isDuplicate } = createDeduper();

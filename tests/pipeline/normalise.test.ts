@@ -82,7 +82,7 @@ describe('normaliseArchiveRow', () => {
 
 describe('normaliseApiCrime', () => {
   it('maps the crimes-street fixture to the archive shape', async () => {
-    expect(normaliseApiCrime(await apiFixture())).toEqual({
+    expect(normaliseApiCrime(await apiFixture(), 'West Yorkshire Police')).toEqual({
       ok: true,
       record: {
         crimeId: '0e51b9ceb4aedef3f9679481aa11262a6c5ea90a68d0dd0e0002a0b521c445e0',
@@ -108,7 +108,7 @@ describe('normaliseApiCrime', () => {
       persistent_id: '',
       outcome_status: null,
     };
-    const result = normaliseApiCrime(asb);
+    const result = normaliseApiCrime(asb, 'West Yorkshire Police');
     expect(result.ok && result.record).toMatchObject({
       crimeId: '',
       lastOutcome: '',
@@ -118,19 +118,25 @@ describe('normaliseApiCrime', () => {
 
   it('drops an unknown category, a bad month and missing coordinates with their reasons', async () => {
     const crime = await apiFixture();
-    expect(normaliseApiCrime({ ...crime, category: 'all-crime' })).toMatchObject({
+    expect(
+      normaliseApiCrime({ ...crime, category: 'all-crime' }, 'West Yorkshire Police'),
+    ).toMatchObject({
       ok: false,
       reason: 'malformed-crime-type',
     });
-    expect(normaliseApiCrime({ ...crime, category: 'toString' })).toMatchObject({
+    expect(
+      normaliseApiCrime({ ...crime, category: 'toString' }, 'West Yorkshire Police'),
+    ).toMatchObject({
       ok: false,
       reason: 'malformed-crime-type',
     });
-    expect(normaliseApiCrime({ ...crime, month: '2020-2' })).toMatchObject({
-      ok: false,
-      reason: 'malformed-month',
-    });
-    expect(normaliseApiCrime({ ...crime, location: null })).toMatchObject({
+    expect(normaliseApiCrime({ ...crime, month: '2020-2' }, 'West Yorkshire Police')).toMatchObject(
+      {
+        ok: false,
+        reason: 'malformed-month',
+      },
+    );
+    expect(normaliseApiCrime({ ...crime, location: null }, 'West Yorkshire Police')).toMatchObject({
       ok: false,
       reason: 'no-coordinates',
     });
