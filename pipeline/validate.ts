@@ -285,11 +285,12 @@ const COVERAGE_LABELS: Record<(typeof REQUIRED_COVERAGE)[number], string> = {
   postcodeDistrict: 'postcode district',
 };
 
-/** Where each kind of place comes from, to say what to check. */
+/** Where each kind of place comes from, to say what to check (the files area.json names). */
 const COVERAGE_HINTS: Record<(typeof REQUIRED_COVERAGE)[number], string> = {
-  ward: 'check the ward boundaries in data/reference and the outline tolerance',
-  lsoa: "check police.uk's LSOA codes and data/reference/lsoa21.geojson",
+  ward: "check the area's ward boundaries (area.json boundaries.wards) and the outline tolerance",
+  lsoa: "check police.uk's LSOA codes and the area's LSOA boundaries (area.json boundaries.lsoas)",
   postcodeDistrict:
-    'the locator gives every point near an LS postcode a district (postcodes.io answers, or the ' +
-    'nearest LS district, for the WF and BD edges): check data/reference/postcodes-ls.csv',
+    'the locator gives every point near a postcode of the list a district (postcodes.io ' +
+    "answers, or the nearest district of the list, at the district's edges): check the " +
+    "area's postcode list (area.json postcodes; data/reference/postcodes-ls.csv for Leeds)",
 };
