@@ -194,7 +194,10 @@ export async function* monthRows(
 ): AsyncGenerator<{ where: string; result: Normalised }> {
   if (plan.source === 'api') {
     for await (const { index, crime } of readApiMonth(plan.file)) {
-      yield { where: `${plan.file.path} [${index}]`, result: normaliseApiCrime(crime, plan.reportedBy) };
+      yield {
+        where: `${plan.file.path} [${index}]`,
+        result: normaliseApiCrime(crime, plan.reportedBy),
+      };
     }
     onBytes?.(plan.file.size);
     return;

@@ -97,6 +97,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.error(`refresh-data: expected a step, one of ${STEPS.join(', ')} (see --help)`);
     return 2;
   }
+  if (pipelineArgs.some((a) => a === '--area' || a.startsWith('--area='))) {
+    // The refresh's own paths (staging, published data, change log) follow the area too.
+    console.error(`refresh-data: give --area before the step: refresh-data --area SLUG ${step}`);
+    return 2;
+  }
   const options: RefreshOptions = {
     root: process.cwd(),
     area: stringValue(args, 'area'),

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { validateStep, type RefreshOptions } from '../../pipeline/refresh-steps.ts';
+import { main } from '../../pipeline/refresh.ts';
 
 const ROOT = path.resolve('.');
 let stage: string;
@@ -44,5 +45,14 @@ describe('validateStep({ area })', () => {
 
   it("refuses the same data as Leeds's refresh: Leeds's wards are not in it", async () => {
     await expect(validateStep(options(undefined))).rejects.toThrow(/Validation refused/);
+  });
+});
+
+describe('refresh-data --area', () => {
+  it('is refused after the step, where only the pipeline would see it (exit 2)', async () => {
+    const error = vi.mocked(console.error);
+    error.mockClear();
+    expect(await main(['pipeline', '--area', 'sheffield'])).toBe(2);
+    expect(error.mock.calls.flat().join('\n')).toMatch(/give --area before the step/);
   });
 });
