@@ -36,11 +36,11 @@ beforeEach(() => {
   git('init', '--quiet');
   git('config', 'user.name', 'Approvals test');
   git('config', 'user.email', 'approvals@example.invalid');
-  mkdirSync(path.join(root, 'data', 'reference'), { recursive: true });
-  copyFileSync(
-    path.join('data', 'reference', 'wards.geojson'),
-    path.join(root, 'data', 'reference', 'wards.geojson'),
-  );
+  // The gate reads the wards the Leeds area configuration names.
+  for (const file of ['data/areas/leeds/area.json', 'data/reference/wards.geojson']) {
+    mkdirSync(path.join(root, path.dirname(file)), { recursive: true });
+    copyFileSync(file, path.join(root, file));
+  }
   write('src/data/site-data.json', full);
   write('src/data/changes.json', { schemaVersion: 1, entries: [] });
   git('add', '--all');
