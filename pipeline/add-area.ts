@@ -3,7 +3,10 @@
 // them together (district-checks.ts), and writes data/areas/<slug>/ (area.json, the reference
 // files, ATTRIBUTION.md). Everything is written to a staging folder beside it and moved into
 // place by one rename at the end, so a failure at any point leaves data/areas/ as it was.
-import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+// Replacing an area keeps the fields of its area.json set by hand (HAND_SET_FIELDS), and
+// moves the old folder aside as <slug>.replaced until the new one is in; a run killed between
+// the two renames is put right by the next (restoreReplacedAreas).
+import { access, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bbox } from '@turf/turf';
 import {
@@ -42,6 +45,13 @@ export const AREA_FILES = {
 
 /** British Transport Police: its file holds crimes on the railway in every district. */
 const BTP = 'btp';
+/**
+ * Fields of area.json that a replaced area keeps from its previous area.json: set or corrected
+ * by hand after the area was added, and not found in the fetched data.
+ */
+export const HAND_SET_FIELDS = ['siteName', 'centre', 'forceDistricts', 'map'] as const;
+/** Ends the name of an area folder moved aside while its replacement moves in. */
+const REPLACED_SUFFIX = '.replaced';
 /** The map's first view fits the district in about this many pixels across. */
 const MAP_FIT_PX = 600;
 /** Leaflet's tiles are 256 px: zoom z shows 360° of longitude in 256 × 2^z px. */
@@ -114,6 +124,7 @@ export async function addArea(options: AddAreaOptions): Promise<AddAreaResult> {
   const fields = onsFields(services);
   const root = path.resolve(options.root ?? '.');
   const areasDir = path.join(root, AREAS_DIR);
+  await restoreReplacedAreas(areasDir, log);
   const ons = {
     client,
     baseUrl: options.onsBaseUrl,
@@ -160,9 +171,13 @@ export async function addArea(options: AddAreaOptions): Promise<AddAreaResult> {
   if (problems.length > 0) throw new DistrictDataError(districtCode, problems);
 
   const relative = (file: string) => path.posix.join(AREAS_DIR, slug, file);
+  const kept = options.replace ? await handSetFields(path.join(finalDir, AREA_FILE)) : {};
+  if (Object.keys(kept).length > 0) {
+    log(`kept from the previous ${relative(AREA_FILE)}: ${Object.keys(kept).join(', ')}`);
+  }
   const config = parseArea(
-    areaConfig({ slug, district, force, fields, outline, relative }),
-    `${relative(AREA_FILE)} (made by the area command)`,
+    { ...areaConfig({ slug, district, force, fields, outline, relative }), ...kept },
+    `${relative(AREA_FILE)} (made by the area command${Object.keys(kept).length > 0 ? ', with the previous hand-set fields' : ''})`,
   );
   const files: Record<string, string> = {
     [AREA_FILE]: `${JSON.stringify(config, null, 2)}\n`,
@@ -329,9 +344,47 @@ by hand where the district has a source, with their attribution here.
 `;
 }
 
+/** The HAND_SET_FIELDS of the area.json at `file` (none when it is missing or not a JSON object). */
+async function handSetFields(file: string): Promise<Partial<AreaConfigInput>> {
+  let previous: unknown;
+  try {
+    previous = JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    return {};
+  }
+  if (typeof previous !== 'object' || previous === null || Array.isArray(previous)) return {};
+  return Object.fromEntries(
+    Object.entries(previous).filter(([key]) =>
+      (HAND_SET_FIELDS as readonly string[]).includes(key),
+    ),
+  ) as Partial<AreaConfigInput>;
+}
+
+/**
+ * Put right what a run killed while replacing an area left in `areasDir`: an old folder moved
+ * aside (<slug>.replaced) goes back when no <slug> folder took its place, and is removed when
+ * the new one is in. The sweep of temporary files never touches these folders.
+ */
+export async function restoreReplacedAreas(areasDir: string, log: Log): Promise<void> {
+  const names = await readdir(areasDir).catch(() => [] as string[]);
+  for (const name of names.filter((n) => n.endsWith(REPLACED_SUFFIX))) {
+    const old = path.join(areasDir, name);
+    const finalDir = old.slice(0, -REPLACED_SUFFIX.length);
+    if (await exists(finalDir)) {
+      await rm(old, { recursive: true, force: true });
+    } else {
+      await rename(old, finalDir);
+      log(
+        `${path.basename(finalDir)}: restored the area folder a replacing run was stopped without`,
+      );
+    }
+  }
+}
+
 /**
  * Move the staged folder to `finalDir` by one rename. Replacing an area moves the old folder
- * aside first, and back if the new one cannot be moved in.
+ * aside first (as <slug>.replaced, which restoreReplacedAreas puts back if the run is killed
+ * before the new one is in), and back if the new one cannot be moved in.
  */
 async function publishFolder(staging: string, finalDir: string, replace: boolean): Promise<void> {
   if (!(await exists(finalDir))) {
@@ -339,7 +392,7 @@ async function publishFolder(staging: string, finalDir: string, replace: boolean
     return;
   }
   if (!replace) throw new Error(`${finalDir} appeared while fetching: nothing was written`);
-  const old = tempPathFor(`${finalDir}.replaced`);
+  const old = `${finalDir}${REPLACED_SUFFIX}`;
   await rename(finalDir, old);
   try {
     await rename(staging, finalDir);
