@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addArea, HAND_SET_FIELDS, type AddAreaOptions } from '../../pipeline/add-area.ts';
+import { addArea, type AddAreaOptions } from '../../pipeline/add-area.ts';
+import { HAND_SET_FIELDS } from '../../pipeline/area-folder.ts';
 import { loadArea } from '../../pipeline/area.ts';
 import { HttpClient } from '../../pipeline/sources/http.ts';
 import {
