@@ -3,20 +3,17 @@
 // them together (district-checks.ts), and writes data/areas/<slug>/ (area.json, the reference
 // files, ATTRIBUTION.md). Everything is written to a staging folder beside it and moved into
 // place by one rename at the end, so a failure at any point leaves data/areas/ as it was.
-import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+// Replacing an area keeps the fields of its area.json set by hand, and a run killed while
+// replacing is put right by the next (area-folder.ts).
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { bbox } from '@turf/turf';
-import {
-  ENGLAND_AND_WALES,
-  LOCAL_AUTHORITY_CODE,
-  parseArea,
-  SLUG,
-  type AreaConfig,
-  type AreaConfigInput,
-} from '../src/shared/area.ts';
+import { LOCAL_AUTHORITY_CODE, parseArea, SLUG } from '../src/shared/area.ts';
+import { AREA_FILES, areaConfig, attribution, BTP } from './added-area-files.ts';
 import { AREA_FILE, AREAS_DIR } from './area.ts';
+import { handSetFields, publishFolder, restoreReplacedAreas } from './area-folder.ts';
 import { districtProblems } from './district-checks.ts';
-import { districtPopulationCsv, POPULATION_COLUMNS } from './nomis-population.ts';
+import { districtPopulationCsv } from './nomis-population.ts';
+import { exists } from './files.ts';
 import type { HttpClient, Log } from './sources/http.ts';
 import { fetchLsoaResidents, TS001_DATASET, ts001Url } from './sources/nomis.ts';
 import {
@@ -29,25 +26,8 @@ import {
   onsFields,
   type OnsServices,
 } from './sources/ons-geography.ts';
-import { sweepTemporaryFiles, tempPathFor } from './write.ts';
-
-/** The reference files of an area, named as in data/areas/sheffield/. */
-export const AREA_FILES = {
-  wards: 'wards.geojson',
-  lsoas: 'lsoa21.geojson',
-  outline: 'outline.geojson',
-  population: 'population-lsoa21.csv',
-  attribution: 'ATTRIBUTION.md',
-} as const;
-
-/** British Transport Police: its file holds crimes on the railway in every district. */
-const BTP = 'btp';
-/** The map's first view fits the district in about this many pixels across. */
-const MAP_FIT_PX = 600;
-/** Leaflet's tiles are 256 px: zoom z shows 360° of longitude in 256 × 2^z px. */
-const TILE_PX = 256;
-/** URL centres may fall this far (in degrees) outside the district's box. */
-const MAP_BOUNDS_MARGIN = 0.25;
+import { sweepTemporaryFiles } from './sweep-temporary-files.ts';
+import { tempPathFor } from './write.ts';
 
 export interface AddAreaOptions {
   /** The local-authority district code, e.g. E08000039. */
@@ -114,6 +94,7 @@ export async function addArea(options: AddAreaOptions): Promise<AddAreaResult> {
   const fields = onsFields(services);
   const root = path.resolve(options.root ?? '.');
   const areasDir = path.join(root, AREAS_DIR);
+  await restoreReplacedAreas(areasDir, log);
   const ons = {
     client,
     baseUrl: options.onsBaseUrl,
@@ -160,9 +141,13 @@ export async function addArea(options: AddAreaOptions): Promise<AddAreaResult> {
   if (problems.length > 0) throw new DistrictDataError(districtCode, problems);
 
   const relative = (file: string) => path.posix.join(AREAS_DIR, slug, file);
+  const kept = options.replace ? await handSetFields(path.join(finalDir, AREA_FILE)) : {};
+  if (Object.keys(kept).length > 0) {
+    log(`kept from the previous ${relative(AREA_FILE)}: ${Object.keys(kept).join(', ')}`);
+  }
   const config = parseArea(
-    areaConfig({ slug, district, force, fields, outline, relative }),
-    `${relative(AREA_FILE)} (made by the area command)`,
+    { ...areaConfig({ slug, district, force, fields, outline, relative }), ...kept },
+    `${relative(AREA_FILE)} (made by the area command${Object.keys(kept).length > 0 ? ', with the previous hand-set fields' : ''})`,
   );
   const files: Record<string, string> = {
     [AREA_FILE]: `${JSON.stringify(config, null, 2)}\n`,
@@ -217,144 +202,6 @@ export function slugFor(name: string): string {
     throw new Error(`"${name}" gives no area name: give one with --slug, e.g. --slug my-district`);
   }
   return slug;
-}
-
-interface AreaConfigParts {
-  slug: string;
-  district: { code: string; name: string };
-  force: string;
-  fields: { wardCode: string; wardName: string };
-  outline: Parameters<typeof bbox>[0];
-  relative: (file: string) => string;
-}
-
-/**
- * area.json for a fetched district: no postcodes, polling districts or centre (those are
- * added by hand where a district has them); the map starts on the district's outline.
- */
-export function areaConfig(parts: AreaConfigParts): AreaConfigInput {
-  const [west, south, east, north] = bbox(parts.outline);
-  const span = Math.max(east - west, (north - south) * 1.6);
-  const zoom = Math.min(
-    18,
-    Math.max(5, Math.floor(Math.log2((MAP_FIT_PX * 360) / (TILE_PX * span)))),
-  );
-  const round = (value: number, digits: number, how: (x: number) => number) =>
-    how(value * 10 ** digits) / 10 ** digits;
-  return {
-    slug: parts.slug,
-    siteName: `${parts.district.name} Crime Intelligence`,
-    localAuthority: parts.district,
-    forces: [parts.force, BTP],
-    boundaries: {
-      wards: {
-        file: parts.relative(AREA_FILES.wards),
-        codeProperty: parts.fields.wardCode,
-        nameProperty: parts.fields.wardName,
-      },
-      lsoas: {
-        file: parts.relative(AREA_FILES.lsoas),
-        codeProperty: 'LSOA21CD',
-        nameProperty: 'LSOA21NM',
-      },
-      outline: { file: parts.relative(AREA_FILES.outline) },
-    },
-    population: {
-      file: parts.relative(AREA_FILES.population),
-      codeColumn: POPULATION_COLUMNS[1],
-      valueColumn: POPULATION_COLUMNS[2],
-    },
-    postcodes: null,
-    pollingDistricts: null,
-    centre: null,
-    map: {
-      centre: [round((south + north) / 2, 3, Math.round), round((west + east) / 2, 3, Math.round)],
-      zoom,
-      bounds: {
-        south: Math.max(ENGLAND_AND_WALES.south, round(south - MAP_BOUNDS_MARGIN, 2, Math.floor)),
-        north: Math.min(ENGLAND_AND_WALES.north, round(north + MAP_BOUNDS_MARGIN, 2, Math.ceil)),
-        west: Math.max(ENGLAND_AND_WALES.west, round(west - MAP_BOUNDS_MARGIN, 2, Math.floor)),
-        east: Math.min(ENGLAND_AND_WALES.east, round(east + MAP_BOUNDS_MARGIN, 2, Math.ceil)),
-      },
-    },
-  };
-}
-
-interface AttributionParts {
-  config: AreaConfig;
-  services: OnsServices;
-  onsBaseUrl: string;
-  nomisUrl: URL;
-  counts: { wards: number; lsoas: number };
-  now: Date;
-}
-
-function attribution(parts: AttributionParts): string {
-  const { config, services, counts } = parts;
-  const layer = (service: string) => `${parts.onsBaseUrl}${service}/FeatureServer/0`;
-  const date = parts.now.toISOString().slice(0, 10);
-  const nomis = `${parts.nomisUrl.origin}${parts.nomisUrl.pathname}`;
-  return `# ${config.localAuthority.name} (${config.localAuthority.code}): sources and licences
-
-The ${config.localAuthority.name} area's reference data, as named by \`area.json\`, fetched on
-${date} by \`npm run area -- add ${config.localAuthority.code}\`. Geometries and counts are as the
-services answered them; only the fields named below were kept.
-
-## ONS boundaries
-
-From the ONS Open Geography Portal's feature services:
-
-- \`${AREA_FILES.wards}\`: the district's ${counts.wards} wards (\`${config.boundaries.wards.codeProperty}\`,
-  \`${config.boundaries.wards.nameProperty}\`) listed by ${layer(services.wardLookup)}, with
-  their polygons from ${layer(services.wards)}.
-- \`${AREA_FILES.lsoas}\`: the district's ${counts.lsoas} LSOAs (December 2021; \`LSOA21CD\`,
-  \`LSOA21NM\`) listed by ${layer(services.lsoaLookup)}, with their polygons from
-  ${layer(services.lsoas)}.
-- \`${AREA_FILES.outline}\`: the district (\`LADCD\`, \`LADNM\`) from ${layer(services.districts)}.
-
-Licence: OGL v3.0. "Source: Office for National Statistics licensed under the Open
-Government Licence v.3.0. Contains OS data © Crown copyright and database right ${parts.now.getUTCFullYear()}."
-
-## Census 2021 population
-
-\`${AREA_FILES.population}\`: Census 2021 table TS001 (usual residents in households and
-communal establishments, all residence types) for each of the district's LSOAs, from the
-Nomis API (${nomis}, dataset ${TS001_DATASET}). Licence: "Source: Office for National
-Statistics, Census 2021, via Nomis", OGL v3.0 (Open Government Licence v3.0).
-
-## Not here
-
-Postcodes, polling districts and a centre definition: \`area.json\` has none (null). Add them
-by hand where the district has a source, with their attribution here.
-`;
-}
-
-/**
- * Move the staged folder to `finalDir` by one rename. Replacing an area moves the old folder
- * aside first, and back if the new one cannot be moved in.
- */
-async function publishFolder(staging: string, finalDir: string, replace: boolean): Promise<void> {
-  if (!(await exists(finalDir))) {
-    await rename(staging, finalDir);
-    return;
-  }
-  if (!replace) throw new Error(`${finalDir} appeared while fetching: nothing was written`);
-  const old = tempPathFor(`${finalDir}.replaced`);
-  await rename(finalDir, old);
-  try {
-    await rename(staging, finalDir);
-  } catch (error) {
-    await rename(old, finalDir);
-    throw error;
-  }
-  await rm(old, { recursive: true, force: true });
-}
-
-async function exists(file: string): Promise<boolean> {
-  return access(file).then(
-    () => true,
-    () => false,
-  );
 }
 
 function geojson(collection: object): string {

@@ -2,8 +2,10 @@
 // of each Crime ID of the rows, after a stamp of the rows file's format, size and time, so
 // the cross-month check (crime-ids.ts) reads 13 digits a crime rather than every month's
 // rows. Written as a month is processed (createIdSidecarWriter), from the IDs at hand;
-// made from the rows when missing or stale (idPrefixes).
-import { readFile, stat, writeFile } from 'node:fs/promises';
+// made from the rows when missing, stale or incomplete (idPrefixes). A closing line counts
+// the prefixes, so a sidecar cut short (a run killed while writing it) is never trusted.
+import { readFile, stat } from 'node:fs/promises';
+import { writeFileAtomic } from './write.ts';
 
 /** police.uk Crime IDs are 64 hex digits; the first 13 tell them apart (collisions are confirmed). */
 const CRIME_ID = /^[0-9a-f]{64}$/;
@@ -12,7 +14,9 @@ const PREFIX_LENGTH = 13;
 /** Prefixes joined into one string at a time as a month's sidecar is collected. */
 const SIDECAR_BLOCK = 4096;
 /** Starts a sidecar's first line; changed whenever the sidecar's content changes. */
-const SIDECAR_FORMAT = 'prefix13';
+const SIDECAR_FORMAT = 'prefix13-counted';
+/** Starts a sidecar's last line, followed by the number of prefixes above it. */
+const COUNT_LINE = 'count:';
 
 /** An ID's prefix as a number: compact, and holding no reference to the text it came from. */
 export function prefixOf(id: string): number {
@@ -43,10 +47,32 @@ export function createIdSidecarWriter() {
     },
     /** Write `<csv>.ids` for `csv`, which must be complete (its size and time are the stamp). */
     async write(csv: string): Promise<void> {
-      const lines = [...blocks, ...block];
-      await writeFile(`${csv}.ids`, `${await sidecarStamp(csv)}\n${lines.join('\n')}\n`);
+      const count = blocks.length * SIDECAR_BLOCK + block.length;
+      await writeSidecar(csv, await sidecarStamp(csv), [...blocks, ...block], count);
     },
   };
+}
+
+/** Write `<csv>.ids` atomically: its stamp, the prefixes (`lines`, joined in any blocks) and their count. */
+async function writeSidecar(
+  csv: string,
+  stamp: string,
+  lines: readonly string[],
+  count: number,
+): Promise<void> {
+  const body = lines.length > 0 ? `${lines.join('\n')}\n` : '';
+  await writeFileAtomic(`${csv}.ids`, `${stamp}\n${body}${COUNT_LINE}${count}\n`);
+}
+
+/** The prefixes of a sidecar's text, or null unless it has `stamp` and all the prefixes it counts. */
+function trustedPrefixes(text: string, stamp: string): string[] | null {
+  const lines = text.split('\n');
+  // A complete sidecar ends with its count line and a newline: [stamp, ...prefixes, count, ''].
+  if (lines[0] !== stamp || lines.length < 3 || lines.at(-1) !== '') return null;
+  const countLine = lines.at(-2) as string;
+  const prefixes = lines.slice(1, -2);
+  if (countLine !== `${COUNT_LINE}${prefixes.length}`) return null;
+  return prefixes;
 }
 
 async function sidecarStamp(csv: string): Promise<string> {
@@ -54,21 +80,12 @@ async function sidecarStamp(csv: string): Promise<string> {
   return `${SIDECAR_FORMAT}:${info.size}:${Math.trunc(info.mtimeMs)}`;
 }
 
-/** The prefixes of a month's Crime IDs, from its sidecar (made when missing or stale). */
+/** The prefixes of a month's Crime IDs, from its sidecar (made when missing, stale or incomplete). */
 export async function idPrefixes(csv: string): Promise<Float64Array> {
   const stamp = await sidecarStamp(csv);
-  const sidecar = `${csv}.ids`;
-  const text = await readFile(sidecar, 'utf8').catch(() => '');
-  const newline = text.indexOf('\n');
-  if (newline >= 0 && text.slice(0, newline) === stamp) {
-    return Float64Array.from(
-      text
-        .slice(newline + 1)
-        .split('\n')
-        .filter(Boolean),
-      prefixOf,
-    );
-  }
+  const text = await readFile(`${csv}.ids`, 'utf8').catch(() => '');
+  const trusted = trustedPrefixes(text, stamp);
+  if (trusted) return Float64Array.from(trusted, prefixOf);
   // Every record starts a line with its Crime ID; a line inside a quoted field that happens to
   // look like an ID only adds a candidate, which the full comparison then rejects.
   const lines: string[] = [];
@@ -76,6 +93,6 @@ export async function idPrefixes(csv: string): Promise<Float64Array> {
     const id = line.slice(0, line.indexOf(','));
     if (CRIME_ID.test(id)) lines.push(id.slice(0, PREFIX_LENGTH));
   }
-  await writeFile(sidecar, `${stamp}\n${lines.join('\n')}\n`);
+  await writeSidecar(csv, stamp, lines, lines.length);
   return Float64Array.from(lines, prefixOf);
 }

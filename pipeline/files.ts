@@ -2,11 +2,17 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 
-/** Whether `file` exists (and can be seen); false for any error. */
-export async function exists(file: string): Promise<boolean> {
+/**
+ * Whether `file` exists (and can be seen): false for any error, or with `strict` only when it
+ * is not there (ENOENT), any other error (a folder that cannot be read) being thrown.
+ */
+export async function exists(file: string, options: { strict?: boolean } = {}): Promise<boolean> {
   return access(file).then(
     () => true,
-    () => false,
+    (error: NodeJS.ErrnoException) => {
+      if (options.strict && error.code !== 'ENOENT') throw error;
+      return false;
+    },
   );
 }
 

@@ -4,6 +4,7 @@
 // other than the default (Leeds) writes into data/areas/<slug>/output/ unless --out says.
 import path from 'node:path';
 import { MAP_DATA_FILE_NAME, WARD_SHAPES_FILE_NAME } from '../src/shared/map-data.ts';
+import { areaOutputPath, DEFAULT_AREA } from '../src/shared/area-paths.ts';
 import { POSTCODE_INDEX_FILE_NAME } from '../src/shared/postcode-index.ts';
 import { sourcePaths, type SourcePaths } from './sources/cache.ts';
 
@@ -45,15 +46,14 @@ export interface PipelinePaths {
   sources: SourcePaths;
 }
 
-/** The area a run is for when none is named (`--area`, `AREA`): its outputs are the repository's own. */
-export const DEFAULT_AREA = 'leeds';
+export { DEFAULT_AREA };
 
 /**
  * Where an area other than the default writes when no --out is given: the same layout as
  * --out DIR, which `AREA=<slug> npm run build` reads (see src/lib/area-data.ts).
  */
 export function areaOutputDir(root: string, area: string): string {
-  return path.join(path.resolve(root), 'data', 'areas', area, 'output');
+  return path.resolve(root, areaOutputPath(area));
 }
 
 export function pipelinePaths(

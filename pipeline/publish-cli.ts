@@ -3,11 +3,13 @@
 // cleanUpInterruptedRuns themselves). A publish is committed once its journal is written
 // (pipeline/write.ts); if the run was killed before its last rename, this finishes the
 // renames, so the reader sees that run's outputs whole, never a mix of two runs. Temporary
-// files of killed runs are removed too.
+// files of killed runs are removed too. It reads the folder the site build reads: AREA and
+// AREA_DATA_DIR choose it as they do for `AREA=<slug> npm run build` (src/shared/area-paths.ts).
 import { pathToFileURL } from 'node:url';
+import { areaDataPath, areaSlugFromEnv, type AreaEnv } from '../src/shared/area-paths.ts';
 import { helpText, parseCommandArgs, stringValue, UsageError, type CommandSpec } from './args.ts';
 import { logSafe } from './log-safe.ts';
-import { pipelinePaths } from './paths.ts';
+import { pipelinePaths, type PipelinePaths } from './paths.ts';
 import { cleanUpInterruptedRuns } from './publish.ts';
 
 export const COMPLETE_PUBLISH_COMMAND: CommandSpec = {
@@ -21,10 +23,21 @@ export const COMPLETE_PUBLISH_COMMAND: CommandSpec = {
     out: {
       type: 'string',
       value: 'DIR',
-      description: "the pipeline's --out folder (default: the repository's outputs)",
+      description:
+        "the pipeline's --out folder (default: AREA_DATA_DIR, else the area's output folder)",
+    },
+    area: {
+      type: 'string',
+      value: 'SLUG',
+      description:
+        "the district whose outputs to complete (default: AREA, else leeds, whose outputs are the repository's own)",
     },
   },
-  env: {},
+  env: {
+    AREA: 'the district the site build is for (as `AREA=<slug> npm run build`), when no --area',
+    AREA_DATA_DIR:
+      'the folder the site build reads instead of the area’s (a pipeline --out), when no --out or --area',
+  },
   exitCodes: {
     0: 'the outputs are one run’s (a pending publish was completed, or there was none)',
     1: 'a pending publish could not be completed (the message says why; nothing was read)',
@@ -32,7 +45,20 @@ export const COMPLETE_PUBLISH_COMMAND: CommandSpec = {
   },
 };
 
-export async function main(argv: readonly string[]): Promise<number> {
+/**
+ * The outputs to complete: --out, else --area's output folder, else the folder the site build
+ * reads (AREA_DATA_DIR, else AREA's output folder, else the repository's own).
+ */
+export function completePublishPaths(
+  flags: { out?: string | undefined; area?: string | undefined },
+  env: AreaEnv,
+): PipelinePaths {
+  if (flags.out !== undefined || flags.area !== undefined) return pipelinePaths(flags);
+  const area = areaSlugFromEnv(env);
+  return pipelinePaths({ area, out: areaDataPath(area, env) ?? undefined });
+}
+
+export async function main(argv: readonly string[], env: AreaEnv = process.env): Promise<number> {
   let args;
   try {
     args = parseCommandArgs(COMPLETE_PUBLISH_COMMAND, argv);
@@ -47,7 +73,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   let notes: string[];
   try {
-    notes = await cleanUpInterruptedRuns(pipelinePaths({ out: stringValue(args, 'out') }));
+    const flags = { out: stringValue(args, 'out'), area: stringValue(args, 'area') };
+    notes = await cleanUpInterruptedRuns(completePublishPaths(flags, env));
   } catch (error) {
     const message = (error as Error).message;
     console.error(logSafe(`complete-publish: ${message}`));

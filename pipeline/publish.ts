@@ -4,7 +4,8 @@
 // Returns a note for each thing done, for the run summary.
 import path from 'node:path';
 import { writtenPaths, type PipelinePaths } from './paths.ts';
-import { recoverInterruptedPublish, sweepTemporaryFiles } from './write.ts';
+import { sweepTemporaryFiles } from './sweep-temporary-files.ts';
+import { recoverInterruptedPublish } from './write.ts';
 
 export async function cleanUpInterruptedRuns(paths: PipelinePaths): Promise<string[]> {
   const notes: string[] = [];

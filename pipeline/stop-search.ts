@@ -1,5 +1,5 @@
-// Stop and search: the rows located in Leeds, with their ward. The rows keep police.uk's
-// columns and text as published; Ward Name and Ward Code are added.
+// Stop and search: the rows located in the district, with their ward. The rows keep
+// police.uk's columns and text as published; Ward Name and Ward Code are added.
 import { STOP_SEARCH_COLUMNS } from '../src/shared/constants.ts';
 import type { ArchiveEntry } from './archive.ts';
 import { formatCsvRow, readCsv } from './csv.ts';
@@ -21,10 +21,17 @@ export type StopSearchPlace =
       detail: string;
     };
 
-/** The ward of one stop-and-search row, or why it is not kept. */
+/**
+ * The district a caller does not name. Only until pipeline/steps/stop-search.ts passes its
+ * area's name (ctx.area.config.localAuthority.name); then `district` is required.
+ */
+const UNNAMED_DISTRICT = 'Leeds';
+
+/** The ward of one stop-and-search row in `district` (its name, "Leeds"), or why it is not kept. */
 export function placeStopSearch(
   values: Readonly<Record<string, string | undefined>>,
   locator: Pick<Locator, 'locate'>,
+  district: string,
 ): StopSearchPlace {
   const point = checkCoordinates(
     (values['Longitude'] ?? '').trim(),
@@ -36,7 +43,7 @@ export function placeStopSearch(
     return {
       ok: false,
       reason: 'outside-leeds',
-      detail: `${point.longitude}, ${point.latitude} is outside the Leeds district`,
+      detail: `${point.longitude}, ${point.latitude} is outside the ${district} district`,
     };
   }
   return { ok: true, wardName: place.wardName, wardCode: place.wardCode };
@@ -49,15 +56,16 @@ export interface StopSearchResult {
 }
 
 /**
- * Write the header and the Leeds rows of every stop-and-search file in `entries` (in order)
- * to `out`. Files of other kinds are ignored.
+ * Write the header and the rows inside the district (`options.district`, its name) of every
+ * stop-and-search file in `entries` (in order) to `out`. Files of other kinds are ignored.
  */
-export async function writeLeedsStopSearch(
+export async function writeStopSearch(
   entries: readonly ArchiveEntry[],
   locator: Pick<Locator, 'locate'>,
   out: { write(chunk: string): Promise<void> },
-  options: { onBytes?: (n: number) => void } = {},
+  options: { district?: string; onBytes?: (n: number) => void } = {},
 ): Promise<StopSearchResult> {
+  const district = options.district ?? UNNAMED_DISTRICT;
   const result: StopSearchResult = { read: 0, kept: 0, dropped: new DropTally() };
   await out.write(formatCsvRow(STOP_SEARCH_OUTPUT_COLUMNS));
   for (const entry of entries) {
@@ -65,7 +73,7 @@ export async function writeLeedsStopSearch(
     const rows = readCsv(await entry.open(), entry.where, STOP_SEARCH_COLUMNS, options);
     for await (const { line, values } of rows) {
       result.read += 1;
-      const place = placeStopSearch(values, locator);
+      const place = placeStopSearch(values, locator, district);
       if (!place.ok) {
         result.dropped.add(place.reason, `${entry.where}:${line}`, place.detail);
         continue;
@@ -77,3 +85,6 @@ export async function writeLeedsStopSearch(
   }
   return result;
 }
+
+/** The earlier name, kept for pipeline/steps/stop-search.ts until it calls writeStopSearch. */
+export const writeLeedsStopSearch = writeStopSearch;

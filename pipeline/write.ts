@@ -6,12 +6,14 @@
 // published ones, and whoever reads the outputs next (the next run, or `npm run
 // complete-publish` before the site build, dev server and validate-data) finishes the renames
 // before reading (recoverInterruptedPublish), so no reader sees a mix of two runs. Temporary
-// files of runs killed earlier are swept.
+// files of runs killed earlier are swept (sweep-temporary-files.ts).
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { exists } from './files.ts';
+import { isRunning } from './sweep-temporary-files.ts';
 
 export function tempPathFor(finalPath: string): string {
   return `${finalPath}.tmp-${process.pid}`;
@@ -176,7 +178,7 @@ export class Staging {
     crashPoint('staged');
     const renames = [...this.staged].map(([to, item]) => ({ from: item.tempPath, to }));
     await mkdir(path.dirname(this.journal), { recursive: true });
-    if (await exists(this.journal)) {
+    if (await exists(this.journal, { strict: true })) {
       // Replacing it would lose the renames of a publish still pending (or in progress).
       throw new Error(
         `${this.journal}: an earlier publish is not finished, so this run's outputs were not ` +
@@ -265,40 +267,4 @@ export async function recoverInterruptedPublish(journal: string): Promise<string
   for (const dir of new Set(completed.map((to) => path.dirname(to)))) await syncToDisk(dir);
   await rm(journal, { force: true });
   return completed;
-}
-
-const TEMP_SUFFIX = /\.tmp-(\d+)$/;
-
-/** Temporary files ("*.tmp-<pid>") in `dirs` left by processes that are no longer running. */
-export async function sweepTemporaryFiles(dirs: readonly string[]): Promise<string[]> {
-  const swept: string[] = [];
-  for (const dir of new Set(dirs)) {
-    const names = await readdir(dir).catch(() => [] as string[]);
-    for (const name of names) {
-      const pid = Number(TEMP_SUFFIX.exec(name)?.[1]);
-      if (!Number.isInteger(pid) || pid === process.pid || isRunning(pid)) continue;
-      await rm(path.join(dir, name), { force: true, recursive: true });
-      swept.push(path.join(dir, name));
-    }
-  }
-  return swept;
-}
-
-async function exists(file: string): Promise<boolean> {
-  return stat(file).then(
-    () => true,
-    (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return false;
-      throw error;
-    },
-  );
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

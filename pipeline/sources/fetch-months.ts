@@ -33,8 +33,8 @@ export interface FetchedMonth {
   snapshot: string;
   /**
    * "fetched": written now; "unchanged": already in the cache and not revised; "gap": the
-   * archive that should hold it has no West Yorkshire street file and nothing is cached, so
-   * the month is left out of every output (a gap, never a zero).
+   * archive that should hold it has no street file of the area's territorial force (its first)
+   * and nothing is cached, so the month is left out of every output (a gap, never a zero).
    */
   status: 'fetched' | 'unchanged' | 'gap';
 }

@@ -12,6 +12,7 @@ import { HttpClient, type HttpClientOptions } from './http.ts';
 import { fetchSources, type MonthSelection } from './index.ts';
 import { stderrProgress } from './progress.ts';
 import type { SourcePaths } from './cache.ts';
+import { forceName } from '../../src/shared/force-name.ts';
 
 export interface FetchStepOptions {
   /** Default: the latest published month. */
@@ -74,10 +75,7 @@ export async function runFetchStep(
   const unchanged = result.months.filter((m) => m.status === 'unchanged').length;
   const gaps = result.months.filter((m) => m.status === 'gap');
   for (const { month, snapshot } of gaps) {
-    context.note(
-      `${month} is a gap: police.uk's ${snapshot}, the archive that holds it, has no West ` +
-        'Yorkshire street file for it, so it is left out of every output (never shown as zero)',
-    );
+    context.note(gapNote(month, snapshot, context.forces[0] as string));
   }
   return (
     `${fetched.length > 0 ? `fetched ${fetched.join(', ')}` : 'nothing new'}` +
@@ -87,5 +85,13 @@ export async function runFetchStep(
     (districts === null
       ? 'no polling districts (the area has none)'
       : `${districts.features.length} polling districts`)
+  );
+}
+
+/** What a run says of a month missing from its archive: `force` is the territorial force's slug. */
+export function gapNote(month: string, snapshot: string, force: string): string {
+  return (
+    `${month} is a gap: police.uk's ${snapshot}, the archive that holds it, has no ` +
+    `${forceName(force)} street file for it, so it is left out of every output (never shown as zero)`
   );
 }

@@ -4,6 +4,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { MapData } from '../shared/map-data.ts';
 import { decodeMapData, gunzipIfNeeded } from '../shared/map-data.ts';
+import { MAP_AREA } from '../lib/map-area.ts';
 import type { StateContext } from '../lib/map-state.ts';
 import { formatCount } from '../lib/format.ts';
 import { describeWindow } from '../lib/map-rates.ts';
@@ -182,6 +183,7 @@ function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
           threshold={state.threshold}
           rateUnit={figures.rateUnit}
           noun={figures.noun}
+          centre={MAP_AREA.centre}
         />
         {details}
       </MapArea>

@@ -1,9 +1,9 @@
 // What the map's colours mean: the choropleth's measure, classes and window, or the heatmap's
 // relative density and what its controls do. A window without data says so instead.
 import { capitalise, formatCount, formatRate } from '../lib/format.ts';
+import type { MapArea } from '../lib/map-area.ts';
 import type { ChoroplethScale } from '../lib/map-scale.ts';
 import type { MapMeasure, MapView } from '../lib/map-state.ts';
-import { CITY_CENTRE_POSTCODE_DISTRICTS } from '../shared/constants.ts';
 import { HEAT_GRADIENT } from './map-layers.ts';
 
 export interface MapLegendProps {
@@ -18,6 +18,8 @@ export interface MapLegendProps {
   rateUnit: string;
   /** What the counts count: "crimes", "crimes and anti-social behaviour incidents". */
   noun: string;
+  /** The area's centre (MAP_AREA.centre), whose wards' rates the caveat is about; null: none. */
+  centre: MapArea['centre'];
 }
 
 // Sorted by stop: "1" is an integer key, which objects list before "0.2".
@@ -69,11 +71,9 @@ export function MapLegend(props: MapLegendProps) {
           </li>
         ))}
       </ul>
-      {props.measure === 'rate' && (
+      {props.measure === 'rate' && props.centre !== null && (
         <p class="crime-map__note crime-map__legend-more" id="crime-map-rate-caveat">
-          Rates divide by residents. Far more people work in, visit and go out in the city centre (
-          {CITY_CENTRE_POSTCODE_DISTRICTS.join(' and ')}) than live there, so its wards' rates are
-          inflated: crimes per resident, not the risk to a person who is there.
+          {`Rates divide by residents. Far more people work in, visit and go out in the ${props.centre.label} (${props.centre.description}) than live there, so its wards' rates are inflated: crimes per resident, not the risk to a person who is there.`}
         </p>
       )}
     </div>

@@ -230,6 +230,34 @@ export function gradientTable(stops: Readonly<Record<number, string>>): Uint8Cla
   return table;
 }
 
+/**
+ * Add each point's value to the grid cell it falls in at the map's current view (`pad` cells
+ * beyond the map on every side), scaled down below the layer's maxZoom as leaflet.heat does.
+ */
+function binPoints(
+  layer: GridHeatState,
+  grid: Float32Array,
+  { w, h, pad }: { w: number; h: number; pad: number },
+): void {
+  const map = layer._map;
+  const zoom = map.getZoom();
+  const scale = 2 ** zoom;
+  const origin = map.getPixelOrigin();
+  const pane = map.layerPointToContainerPoint([0, 0]);
+  const offsetX = pane.x - origin.x;
+  const offsetY = pane.y - origin.y;
+  const zoomFactor = 1 / 2 ** Math.max(0, Math.min(layer.options.maxZoom - zoom, 12));
+  const values = layer._values;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] ?? 0;
+    if (v === 0) continue;
+    const gx = Math.floor(((layer._x0[i] ?? 0) * scale + offsetX) / CELL_PX) + pad;
+    const gy = Math.floor(((layer._y0[i] ?? 0) * scale + offsetY) / CELL_PX) + pad;
+    if (gx < 0 || gy < 0 || gx >= w || gy >= h) continue;
+    grid[gy * w + gx] = (grid[gy * w + gx] ?? 0) + v * zoomFactor;
+  }
+}
+
 /** Subclass leaflet.heat's layer class (L.HeatLayer, once leaflet.heat has loaded). */
 export function gridHeatLayerClass(
   leaflet: typeof L,
@@ -315,22 +343,7 @@ export function gridHeatLayerClass(
       }
       const grid = this._grid;
 
-      const zoom = map.getZoom();
-      const scale = 2 ** zoom;
-      const origin = map.getPixelOrigin();
-      const pane = map.layerPointToContainerPoint([0, 0]);
-      const offsetX = pane.x - origin.x;
-      const offsetY = pane.y - origin.y;
-      const zoomFactor = 1 / 2 ** Math.max(0, Math.min(this.options.maxZoom - zoom, 12));
-      const values = this._values;
-      for (let i = 0; i < values.length; i++) {
-        const v = values[i] ?? 0;
-        if (v === 0) continue;
-        const gx = Math.floor(((this._x0[i] ?? 0) * scale + offsetX) / CELL_PX) + pad;
-        const gy = Math.floor(((this._y0[i] ?? 0) * scale + offsetY) / CELL_PX) + pad;
-        if (gx < 0 || gy < 0 || gx >= w || gy >= h) continue;
-        grid[gy * w + gx] = (grid[gy * w + gx] ?? 0) + v * zoomFactor;
-      }
+      binPoints(this, grid, { w, h, pad });
       boxBlur(grid, w, h, r, BLUR_PASSES, this._scratch);
 
       // The blur spreads one point's value over about (2r+1)^2 cells; undo that so `max`

@@ -1,6 +1,6 @@
 // Smoke test of the whole benchmark on a tiny synthetic input, so the harness cannot rot.
 // It checks what the benchmark reports, never how fast anything was.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,13 +12,36 @@ let tmp: string;
 let manifest: Manifest;
 let results: Results;
 let written: unknown;
+let archiveDir: string;
 const lines: string[] = [];
+
+/**
+ * The one run of a section as its log line prints it ("  run 1/1: 0.84 s, 97 MiB"; the
+ * yardstick's "  yardstick 1/1: 0.12 s, ..."), from the section whose title starts `section`:
+ * wall seconds to 2 decimals and peak MiB to whole numbers, as the raw records were logged.
+ */
+function loggedRun(section: string, what: 'run' | 'yardstick'): { wallS: number; rssMiB: number } {
+  const start = lines.findIndex((line) => line.startsWith(`\n== ${section}`));
+  const pattern = new RegExp(`^  ${what} 1/1: (\\d+\\.\\d\\d) s, (\\d+) (MiB|rows)$`);
+  const match = lines
+    .slice(start + 1)
+    .map((line) => pattern.exec(line))
+    .find((m) => m !== null);
+  if (start < 0 || !match)
+    throw new Error(`no "${what} 1/1" line in the log's "${section}" section`);
+  return { wallS: Number(match[1]), rssMiB: Number(match[2]) };
+}
+
+/** The range of a / b when both were rounded to within ± `half`. */
+function ratioRange(a: number, b: number, half: number): [number, number] {
+  return [(a - half) / (b + half), (a + half) / (b - half)];
+}
 
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'bench-run-'));
   const generate = {
     ...DEFAULTS,
-    outDir: path.join(tmp, 'archive'),
+    outDir: (archiveDir = path.join(tmp, 'archive')),
     // 13 months: the fewest that allow the 12-month window change.
     firstMonth: '2024-12',
     lastMonth: '2025-12',
@@ -70,14 +93,34 @@ describe('runBenchmarks on a tiny synthetic archive', () => {
     expect(Object.keys(p?.stagesMs ?? {}).length).toBeGreaterThan(0);
   });
 
-  it('times the one-thread read-and-split of the same files beside the pipeline', () => {
+  it('times the one-thread read-and-split of the same files beside the pipeline', async () => {
     const y = results.yardstick;
     expect(y?.rows).toBe(manifest.totals.rows);
-    expect(y?.files).toBe(13 + manifest.months.filter((m) => m.btpLeeds > 0).length);
+    // Every <month>/*.csv the generator wrote, as the folder lists them.
+    let files = 0;
+    let bytes = 0;
+    for (const month of (await readdir(archiveDir)).filter((m) => /^\d{4}-\d{2}$/.test(m))) {
+      for (const file of (await readdir(path.join(archiveDir, month))).filter((f) =>
+        f.endsWith('.csv'),
+      )) {
+        files += 1;
+        bytes += (await stat(path.join(archiveDir, month, file))).size;
+      }
+    }
+    expect(files).toBeGreaterThan(manifest.months.length);
+    expect(y?.files).toBe(files);
+    expect(y?.bytes).toBe(bytes);
     expect(y?.runs).toBe(1);
-    expect(y?.pipelineRatio).toBeCloseTo(
-      (results.pipeline?.wallMs.median ?? NaN) / (y?.wallMs.median ?? NaN),
+    // The ratio of the two wall times the runs logged (rounded to 10 ms), not the summaries'.
+    const [low, high] = ratioRange(
+      loggedRun('Full offline pipeline', 'run').wallS,
+      loggedRun('Full offline pipeline', 'yardstick').wallS,
+      0.005,
     );
+    expect(y?.pipelineRatio).toBeGreaterThan(0);
+    expect(y?.pipelineRatio).toBeGreaterThanOrEqual(low);
+    expect(y?.pipelineRatio).toBeLessThanOrEqual(high);
+    expect((written as Results).yardstick?.pipelineRatio).toBe(y?.pipelineRatio);
   });
 
   it('runs the pipeline on twice the months and compares its peak memory', () => {
@@ -85,10 +128,15 @@ describe('runBenchmarks on a tiny synthetic archive', () => {
     expect(long?.months).toBe(26);
     expect(long?.pipeline.months).toBe(26);
     expect(long?.pipeline.kept).toBeGreaterThan(manifest.totals.leeds);
-    expect(long?.memoryGrowthPercent).toBeCloseTo(
-      ((long?.pipeline.maxRssMiB.median ?? NaN) / (results.pipeline?.maxRssMiB.median ?? NaN) - 1) *
-        100,
+    // From the peak memory each run logged (whole MiB), not from the summaries.
+    const [low, high] = ratioRange(
+      loggedRun('Full offline pipeline, twice the months', 'run').rssMiB,
+      loggedRun('Full offline pipeline', 'run').rssMiB,
+      0.5,
     );
+    expect(long?.memoryGrowthPercent).toBeGreaterThanOrEqual((low - 1) * 100);
+    expect(long?.memoryGrowthPercent).toBeLessThanOrEqual((high - 1) * 100);
+    expect((written as Results).longHistory?.memoryGrowthPercent).toBe(long?.memoryGrowthPercent);
   });
 
   it('measures adding the last month to a build of the others, in both folder layouts', () => {

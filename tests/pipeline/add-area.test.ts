@@ -6,6 +6,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addArea, type AddAreaOptions } from '../../pipeline/add-area.ts';
+import { HAND_SET_FIELDS } from '../../pipeline/area-folder.ts';
 import { loadArea } from '../../pipeline/area.ts';
 import { HttpClient } from '../../pipeline/sources/http.ts';
 import {
@@ -308,5 +309,56 @@ describe('addArea() on the replayed ONS and Nomis services', () => {
     await addArea(options(SHEFFIELD, { replace: true }));
     await expectCommittedSheffield();
     expect(await readdir(path.join(root, 'data', 'areas'))).toEqual(['sheffield']);
+  });
+
+  it('keeps the hand-set fields of the area.json it replaces (site name, centre, force districts, map)', async () => {
+    serve();
+    const dir = path.join(root, 'data', 'areas', 'sheffield');
+    await mkdir(dir, { recursive: true });
+    const previous = {
+      ...JSON.parse(await committed('data/areas/sheffield/area.json')),
+      siteName: 'Crime in Sheffield',
+      map: {
+        centre: [53.38, -1.47],
+        zoom: 12,
+        bounds: { south: 53.2, north: 53.6, west: -1.9, east: -1.2 },
+      },
+    };
+    await writeFile(path.join(dir, 'area.json'), JSON.stringify(previous));
+    await addArea(options(SHEFFIELD, { replace: true }));
+    const replaced = JSON.parse(await written('sheffield', 'area.json'));
+    for (const field of HAND_SET_FIELDS) expect(replaced[field], field).toEqual(previous[field]);
+    expect(replaced.centre).not.toBeNull();
+    expect(replaced.forceDistricts).toEqual(['Barnsley', 'Doncaster', 'Rotherham', 'Sheffield']);
+    expect(logged, logged.join('\n')).toContain(
+      `kept from the previous ${path.posix.join('data', 'areas', 'sheffield', 'area.json')}: siteName, forceDistricts, centre, map`,
+    );
+  });
+
+  it('puts back an area folder that a run killed while replacing it had moved aside, and no sweep removes it', async () => {
+    serve();
+    const areas = path.join(root, 'data', 'areas');
+    // Killed between the renames: the old folder aside, the new one still staged.
+    const aside = path.join(areas, 'sheffield.replaced');
+    await mkdir(aside, { recursive: true });
+    await writeFile(path.join(aside, 'area.json'), '{"the previous": "area"}\n');
+    await mkdir(path.join(areas, 'sheffield.tmp-9999999'));
+    // Another area's run sweeps data/areas/ and finds the Sheffield folder gone.
+    await addArea(options(LEEDS, { slug: 'leeds' }));
+    expect((await readdir(areas)).sort()).toEqual(['leeds', 'sheffield']);
+    expect(await written('sheffield', 'area.json')).toBe('{"the previous": "area"}\n');
+    expect(logged).toContain(
+      'sheffield: restored the area folder a replacing run was stopped without',
+    );
+  });
+
+  it('removes an old folder moved aside once its replacement is in place', async () => {
+    serve();
+    const areas = path.join(root, 'data', 'areas');
+    await previousSheffield();
+    await mkdir(path.join(areas, 'sheffield.replaced'));
+    await addArea(options(SHEFFIELD, { replace: true }));
+    expect(await readdir(areas)).toEqual(['sheffield']);
+    await expectCommittedSheffield();
   });
 });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline, type CliOptions } from '../../pipeline/cli.ts';
-import { idPrefixes } from '../../pipeline/crime-id-sidecar.ts';
+import { idPrefixes, prefixOf } from '../../pipeline/crime-id-sidecar.ts';
 import { dropRepeatsAcrossMonths } from '../../pipeline/crime-ids.ts';
 import { formatCsvRow, readCsv } from '../../pipeline/csv.ts';
 import type { CachedMonth } from '../../pipeline/month-cache.ts';
@@ -112,7 +112,9 @@ describe('the Crime ID sidecars a run writes as it processes each month', () => 
       const csv = path.join(dir, sidecar.replace(/\.ids$/, ''));
       const prefixes = await idPrefixes(csv);
       expect(await readFile(path.join(dir, sidecar), 'utf8'), sidecar).toBe(written);
-      expect(prefixes.length).toBe(written.trimEnd().split('\n').length - 1);
+      // The stamp, one line a prefix, and the closing count.
+      expect(prefixes.length).toBe(written.trimEnd().split('\n').length - 2);
+      expect(written.trimEnd().split('\n').at(-1)).toBe(`count:${prefixes.length}`);
     }
   }, 120_000);
 });
@@ -152,7 +154,19 @@ describe('dropRepeatsAcrossMonths(months, workDir)', () => {
     const result = await dropRepeatsAcrossMonths([a, b], path.join(tmp, 'unit'));
     expect(result.dropped).toEqual([]);
     await expect(readFile(`${b.csv}.ids`, 'utf8')).resolves.toMatch(
-      /^prefix13:.*\nbbbbbbbbbbbbb\n$/,
+      /^prefix13-counted:.*\nbbbbbbbbbbbbb\ncount:1\n$/,
     );
+  });
+
+  it('idPrefixes(csv) does not trust a sidecar cut short after its stamp, and rebuilds it', async () => {
+    const ids = ['c', 'd', 'e'].map((digit) => digit.repeat(64));
+    const { csv } = await month('2022-02', ids);
+    await idPrefixes(csv);
+    const whole = await readFile(`${csv}.ids`, 'utf8');
+    // A run killed while writing: the stamp (still matching the rows) and the first prefix.
+    const [stamp, first] = whole.split('\n');
+    await writeFile(`${csv}.ids`, `${stamp}\n${first}\n`);
+    expect(Array.from(await idPrefixes(csv))).toEqual(ids.map(prefixOf));
+    await expect(readFile(`${csv}.ids`, 'utf8')).resolves.toBe(whole);
   });
 });

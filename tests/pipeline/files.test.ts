@@ -16,6 +16,19 @@ describe('exists(file)', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('throws, with `strict`, an error other than a missing path, which is otherwise false', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'files-'));
+    try {
+      await writeFile(path.join(dir, 'a.txt'), 'a');
+      const below = path.join(dir, 'a.txt', 'b.txt');
+      expect(await exists(below)).toBe(false);
+      await expect(exists(below, { strict: true })).rejects.toMatchObject({ code: 'ENOTDIR' });
+      expect(await exists(path.join(dir, 'missing.txt'), { strict: true })).toBe(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('isInside(file, dir)', () => {

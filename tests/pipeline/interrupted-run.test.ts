@@ -221,13 +221,21 @@ describe('a pipeline run killed part-way', () => {
     RUN_TIMEOUT_MS,
   );
 
-  it('the site build, the dev server and validate-data run that step first (npm hooks)', async () => {
-    const { scripts } = JSON.parse(await readFile('package.json', 'utf8')) as {
-      scripts: Record<string, string>;
-    };
-    expect(scripts['complete-publish']).toBe('node pipeline/publish-cli.ts');
-    for (const reader of ['build', 'dev', 'validate-data']) {
-      expect(scripts[`pre${reader}`], reader).toBe('npm run --silent complete-publish');
-    }
-  });
+  it(
+    "is completed by the site build's hook (npm run prebuild) for the area folder the build reads (AREA_DATA_DIR)",
+    async () => {
+      const { out, asRead, expected } = await killedWhilePublishing('area-build-hook');
+      // `AREA=<slug> AREA_DATA_DIR=<out> npm run build` reads `out`: its hook must complete it.
+      const hook = spawnSync('npm', ['run', '--silent', 'prebuild'], {
+        encoding: 'utf8',
+        env: { ...process.env, AREA: 'sheffield', AREA_DATA_DIR: out },
+      });
+      expect(hook.status, hook.stderr).toBe(0);
+      expect(await asRead()).toEqual(expected);
+      expect(hook.stderr).toMatch(/note: the previous run was stopped while publishing/);
+      expect(await readdir(out)).not.toContain('publish-journal.json');
+      expect(await temporaryFiles(out)).toEqual([]);
+    },
+    RUN_TIMEOUT_MS,
+  );
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { openArchiveInputs } from '../../pipeline/archive.ts';
 import { createLocator, loadGeography, type Locator } from '../../pipeline/geo.ts';
-import { placeStopSearch, writeLeedsStopSearch } from '../../pipeline/stop-search.ts';
+import { placeStopSearch, writeStopSearch } from '../../pipeline/stop-search.ts';
 import { readCsv } from '../../pipeline/csv.ts';
 import { Readable } from 'node:stream';
 
@@ -14,33 +14,53 @@ describe('placeStopSearch', () => {
   it('gives a search at Leeds city centre its ward', () => {
     // data/sample/archive/2021-08/2021-08-west-yorkshire-stop-and-search.csv, a row at
     // 53.792774,-1.564618 (Holbeck, south of the river).
-    const place = placeStopSearch({ Latitude: '53.792774', Longitude: '-1.564618' }, locator);
+    const place = placeStopSearch(
+      { Latitude: '53.792774', Longitude: '-1.564618' },
+      locator,
+      'Leeds',
+    );
     expect(place).toEqual({ ok: true, wardName: 'Hunslet & Riverside', wardCode: 'E05011399' });
   });
 
   it('drops a search in Bradford as outside Leeds and one without coordinates', () => {
     // Line 2 of the same file: 53.858159,-1.845070 lies in Bingley ward, Bradford district.
     expect(
-      placeStopSearch({ Latitude: '53.858159', Longitude: '-1.845070' }, locator),
+      placeStopSearch({ Latitude: '53.858159', Longitude: '-1.845070' }, locator, 'Leeds'),
     ).toMatchObject({
       ok: false,
       reason: 'outside-leeds',
     });
-    expect(placeStopSearch({ Latitude: '', Longitude: '' }, locator)).toMatchObject({
+    expect(placeStopSearch({ Latitude: '', Longitude: '' }, locator, 'Leeds')).toMatchObject({
       ok: false,
       reason: 'no-coordinates',
     });
   });
+
+  it('says which district a dropped search lies outside: the one it is given', () => {
+    const place = placeStopSearch(
+      { Latitude: '53.858159', Longitude: '-1.845070' },
+      locator,
+      'Sheffield',
+    );
+    expect(place).toEqual({
+      ok: false,
+      reason: 'outside-leeds',
+      detail: '-1.84507, 53.858159 is outside the Sheffield district',
+    });
+  });
 });
 
-describe('writeLeedsStopSearch', () => {
+describe('writeStopSearch', () => {
   it('keeps the Leeds rows of the real August 2021 file and counts every other row', async () => {
     const inputs = await openArchiveInputs('data/sample/archive');
     const chunks: string[] = [];
     try {
-      const result = await writeLeedsStopSearch(inputs[0]!.entries, locator, {
-        write: async (chunk) => void chunks.push(chunk),
-      });
+      const result = await writeStopSearch(
+        inputs[0]!.entries,
+        locator,
+        { write: async (chunk) => void chunks.push(chunk) },
+        { district: 'Leeds' },
+      );
       // 1,312 rows of which 48 have no coordinates (data/ATTRIBUTION.md; checked with a
       // spreadsheet filter on blank Latitude).
       expect(result.read).toBe(1312);
@@ -52,6 +72,9 @@ describe('writeLeedsStopSearch', () => {
       expect(result.kept).toBeLessThan(560);
       expect(result.dropped.examples['outside-leeds']?.[0]?.where).toMatch(
         /2021-08-west-yorkshire-stop-and-search\.csv:2$/,
+      );
+      expect(result.dropped.examples['outside-leeds']?.[0]?.detail).toMatch(
+        /is outside the Leeds district$/,
       );
     } finally {
       for (const input of inputs) input.close();

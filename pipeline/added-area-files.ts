@@ -1,0 +1,136 @@
+// The files of an added area that are written, not fetched: its area.json (areaConfig) and
+// its ATTRIBUTION.md (attribution), from the district's fetched outline and the services
+// that answered.
+import { bbox } from '@turf/turf';
+import { ENGLAND_AND_WALES, type AreaConfig, type AreaConfigInput } from '../src/shared/area.ts';
+import { POPULATION_COLUMNS } from './nomis-population.ts';
+import { TS001_DATASET } from './sources/nomis.ts';
+import type { OnsServices } from './sources/ons-geography.ts';
+
+/** The reference files of an area, named as in data/areas/sheffield/. */
+export const AREA_FILES = {
+  wards: 'wards.geojson',
+  lsoas: 'lsoa21.geojson',
+  outline: 'outline.geojson',
+  population: 'population-lsoa21.csv',
+  attribution: 'ATTRIBUTION.md',
+} as const;
+
+/** British Transport Police: its file holds crimes on the railway in every district. */
+export const BTP = 'btp';
+/** The map's first view fits the district in about this many pixels across. */
+const MAP_FIT_PX = 600;
+/** Leaflet's tiles are 256 px: zoom z shows 360° of longitude in 256 × 2^z px. */
+const TILE_PX = 256;
+/** URL centres may fall this far (in degrees) outside the district's box. */
+const MAP_BOUNDS_MARGIN = 0.25;
+
+export interface AreaConfigParts {
+  slug: string;
+  district: { code: string; name: string };
+  force: string;
+  fields: { wardCode: string; wardName: string };
+  outline: Parameters<typeof bbox>[0];
+  relative: (file: string) => string;
+}
+
+/**
+ * area.json for a fetched district: no postcodes, polling districts or centre (those are
+ * added by hand where a district has them); the map starts on the district's outline.
+ */
+export function areaConfig(parts: AreaConfigParts): AreaConfigInput {
+  const [west, south, east, north] = bbox(parts.outline);
+  const span = Math.max(east - west, (north - south) * 1.6);
+  const zoom = Math.min(
+    18,
+    Math.max(5, Math.floor(Math.log2((MAP_FIT_PX * 360) / (TILE_PX * span)))),
+  );
+  const round = (value: number, digits: number, how: (x: number) => number) =>
+    how(value * 10 ** digits) / 10 ** digits;
+  return {
+    slug: parts.slug,
+    siteName: `${parts.district.name} Crime Intelligence`,
+    localAuthority: parts.district,
+    forces: [parts.force, BTP],
+    boundaries: {
+      wards: {
+        file: parts.relative(AREA_FILES.wards),
+        codeProperty: parts.fields.wardCode,
+        nameProperty: parts.fields.wardName,
+      },
+      lsoas: {
+        file: parts.relative(AREA_FILES.lsoas),
+        codeProperty: 'LSOA21CD',
+        nameProperty: 'LSOA21NM',
+      },
+      outline: { file: parts.relative(AREA_FILES.outline) },
+    },
+    population: {
+      file: parts.relative(AREA_FILES.population),
+      codeColumn: POPULATION_COLUMNS[1],
+      valueColumn: POPULATION_COLUMNS[2],
+    },
+    postcodes: null,
+    pollingDistricts: null,
+    centre: null,
+    map: {
+      centre: [round((south + north) / 2, 3, Math.round), round((west + east) / 2, 3, Math.round)],
+      zoom,
+      bounds: {
+        south: Math.max(ENGLAND_AND_WALES.south, round(south - MAP_BOUNDS_MARGIN, 2, Math.floor)),
+        north: Math.min(ENGLAND_AND_WALES.north, round(north + MAP_BOUNDS_MARGIN, 2, Math.ceil)),
+        west: Math.max(ENGLAND_AND_WALES.west, round(west - MAP_BOUNDS_MARGIN, 2, Math.floor)),
+        east: Math.min(ENGLAND_AND_WALES.east, round(east + MAP_BOUNDS_MARGIN, 2, Math.ceil)),
+      },
+    },
+  };
+}
+
+export interface AttributionParts {
+  config: AreaConfig;
+  services: OnsServices;
+  onsBaseUrl: string;
+  nomisUrl: URL;
+  counts: { wards: number; lsoas: number };
+  now: Date;
+}
+
+export function attribution(parts: AttributionParts): string {
+  const { config, services, counts } = parts;
+  const layer = (service: string) => `${parts.onsBaseUrl}${service}/FeatureServer/0`;
+  const date = parts.now.toISOString().slice(0, 10);
+  const nomis = `${parts.nomisUrl.origin}${parts.nomisUrl.pathname}`;
+  return `# ${config.localAuthority.name} (${config.localAuthority.code}): sources and licences
+
+The ${config.localAuthority.name} area's reference data, as named by \`area.json\`, fetched on
+${date} by \`npm run area -- add ${config.localAuthority.code}\`. Geometries and counts are as the
+services answered them; only the fields named below were kept.
+
+## ONS boundaries
+
+From the ONS Open Geography Portal's feature services:
+
+- \`${AREA_FILES.wards}\`: the district's ${counts.wards} wards (\`${config.boundaries.wards.codeProperty}\`,
+  \`${config.boundaries.wards.nameProperty}\`) listed by ${layer(services.wardLookup)}, with
+  their polygons from ${layer(services.wards)}.
+- \`${AREA_FILES.lsoas}\`: the district's ${counts.lsoas} LSOAs (December 2021; \`LSOA21CD\`,
+  \`LSOA21NM\`) listed by ${layer(services.lsoaLookup)}, with their polygons from
+  ${layer(services.lsoas)}.
+- \`${AREA_FILES.outline}\`: the district (\`LADCD\`, \`LADNM\`) from ${layer(services.districts)}.
+
+Licence: OGL v3.0. "Source: Office for National Statistics licensed under the Open
+Government Licence v.3.0. Contains OS data © Crown copyright and database right ${parts.now.getUTCFullYear()}."
+
+## Census 2021 population
+
+\`${AREA_FILES.population}\`: Census 2021 table TS001 (usual residents in households and
+communal establishments, all residence types) for each of the district's LSOAs, from the
+Nomis API (${nomis}, dataset ${TS001_DATASET}). Licence: "Source: Office for National
+Statistics, Census 2021, via Nomis", OGL v3.0 (Open Government Licence v3.0).
+
+## Not here
+
+Postcodes, polling districts and a centre definition: \`area.json\` has none (null). Add them
+by hand where the district has a source, with their attribution here.
+`;
+}

@@ -1,0 +1,35 @@
+// Which district a build or a reader of the outputs is for, and where that district's pipeline
+// outputs are: AREA names the district (default leeds, whose outputs are the repository's own
+// src/data/ and public/); another district's are in data/areas/<slug>/output/, unless
+// AREA_DATA_DIR names a folder (a pipeline `--out DIR`). Pure: paths are relative to the
+// repository root unless given absolute, and the caller resolves them.
+
+/** The district when none is named: its outputs are the repository's own. */
+export const DEFAULT_AREA = 'leeds';
+
+/** The environment variables that choose the district and its data folder. */
+export type AreaEnv = Readonly<Record<string, string | undefined>>;
+
+function setting(env: AreaEnv, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** The district's slug: AREA, else DEFAULT_AREA. */
+export function areaSlugFromEnv(env: AreaEnv): string {
+  return setting(env, 'AREA') ?? DEFAULT_AREA;
+}
+
+/** Where the pipeline writes a district's outputs when no --out is given (not for the default). */
+export function areaOutputPath(slug: string): string {
+  return `data/areas/${slug}/output`;
+}
+
+/**
+ * The folder holding the outputs for `slug` in the `--out DIR` layout: AREA_DATA_DIR when set,
+ * else the district's output folder; null for the default district without AREA_DATA_DIR (its
+ * outputs are the repository's own).
+ */
+export function areaDataPath(slug: string, env: AreaEnv): string | null {
+  return setting(env, 'AREA_DATA_DIR') ?? (slug === DEFAULT_AREA ? null : areaOutputPath(slug));
+}

@@ -1,0 +1,67 @@
+// The map legend's rate caveat names the area's own centre, and is left out for an area
+// without one. MapLegend uses no hooks, so calling it gives its element tree to read.
+import type { ComponentChildren, VNode } from 'preact';
+import { describe, expect, it, vi } from 'vitest';
+import { MapLegend, type MapLegendProps } from '../../../src/islands/MapLegend.tsx';
+import { LEEDS_MAP_AREA } from '../../../src/lib/map-area.ts';
+
+// map-layers.ts loads Leaflet, which needs a browser window; the legend only takes the heat
+// colours from it, which the rate caveat does not use.
+vi.mock('../../../src/islands/map-layers.ts', () => ({ HEAT_GRADIENT: { 1: '#000000' } }));
+
+const RATE_LEGEND: MapLegendProps = {
+  view: 'wards',
+  measure: 'rate',
+  scale: null,
+  window: 'Mar 2024 – Mar 2025 (3 months with data)',
+  noData: false,
+  threshold: 1,
+  rateUnit: 'per 1,000 residents over 3 months',
+  noun: 'crimes',
+  centre: LEEDS_MAP_AREA.centre,
+};
+
+/** The text of the element with `id` in `node`'s tree, or null when there is none. */
+function textOf(node: ComponentChildren, id: string): string | null {
+  if (node === null || typeof node !== 'object') return null;
+  if (Array.isArray(node)) {
+    for (const child of node as ComponentChildren[]) {
+      const found = textOf(child, id);
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  const { props } = node as VNode<{ id?: string; children?: ComponentChildren }>;
+  if (props.id === id) return allText(props.children);
+  return textOf(props.children, id);
+}
+
+function allText(node: ComponentChildren): string {
+  if (node === null || node === undefined || typeof node === 'boolean') return '';
+  if (typeof node === 'string' || typeof node === 'number') return String(node);
+  if (Array.isArray(node)) return (node as ComponentChildren[]).map(allText).join('');
+  return allText((node as VNode<{ children?: ComponentChildren }>).props.children);
+}
+
+const caveat = (props: MapLegendProps) => textOf(MapLegend(props), 'crime-map-rate-caveat');
+
+describe('MapLegend(props) rate caveat', () => {
+  it("names the area's centre", () => {
+    const sheffield = {
+      label: 'city centre',
+      description: 'postcode districts S1 and S3',
+    };
+    expect(caveat({ ...RATE_LEGEND, centre: sheffield })).toMatch(
+      /go out in the city centre \(postcode districts S1 and S3\) than live there/,
+    );
+    expect(caveat(RATE_LEGEND)).toMatch(
+      /go out in the city centre \(postcode districts LS1 and LS2\) than live there/,
+    );
+  });
+
+  it('is left out for an area without a centre, and for counts', () => {
+    expect(caveat({ ...RATE_LEGEND, centre: null })).toBeNull();
+    expect(caveat({ ...RATE_LEGEND, measure: 'count' })).toBeNull();
+    expect(textOf(MapLegend(RATE_LEGEND), 'crime-map-rate-caveat')).not.toBeNull();
+  });
+});
