@@ -12,7 +12,7 @@ import { HttpClient, type HttpClientOptions } from './http.ts';
 import { fetchSources, type MonthSelection } from './index.ts';
 import { stderrProgress } from './progress.ts';
 import type { SourcePaths } from './cache.ts';
-import { forceName } from '../../src/shared/force-name.ts';
+import { forceName } from '../../src/shared/police-forces.ts';
 
 export interface FetchStepOptions {
   /** Default: the latest published month. */

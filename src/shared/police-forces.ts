@@ -23,3 +23,20 @@ export function policeForceName(slug: string): string {
   }
   return name;
 }
+
+// The slug in words, for notes and pages (not police.uk's exact name: see policeForceName).
+/** Forces whose slug is not their name's words. */
+const NAMED: Readonly<Record<string, string>> = { btp: 'British Transport Police' };
+
+/** "west-yorkshire" -> "West Yorkshire", "south-yorkshire" -> "South Yorkshire", "btp" -> "British Transport Police". */
+export function forceName(slug: string): string {
+  return (
+    NAMED[slug] ??
+    slug
+      .split('-')
+      .map((word) =>
+        word === 'and' || word === 'of' ? word : word.charAt(0).toUpperCase() + word.slice(1),
+      )
+      .join(' ')
+  );
+}

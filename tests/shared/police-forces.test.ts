@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { POLICE_FORCE_NAMES, policeForceName } from '../../src/shared/police-forces.ts';
+import { POLICE_FORCE_NAMES, policeForceName, forceName } from '../../src/shared/police-forces.ts';
 
 const SAMPLES = ['data/sample/archive', 'data/areas/sheffield/sample/archive'];
 
@@ -36,5 +36,17 @@ describe('policeForceName(slug)', () => {
       /No police.uk force name for "gwent": add it to POLICE_FORCE_NAMES/,
     );
     expect(() => policeForceName('toString')).toThrow(/"toString"/);
+  });
+});
+
+describe('forceName(slug)', () => {
+  it("is the slug's words, capitalised", () => {
+    expect(forceName('west-yorkshire')).toBe('West Yorkshire');
+    expect(forceName('devon-and-cornwall')).toBe('Devon and Cornwall');
+    expect(forceName('city-of-london')).toBe('City of London');
+  });
+
+  it('is the full name of a force whose slug is an abbreviation', () => {
+    expect(forceName('btp')).toBe('British Transport Police');
   });
 });
