@@ -10,17 +10,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArea, type AreaConfig } from '../shared/area.ts';
+import { areaDataPath, areaSlugFromEnv, DEFAULT_AREA, type AreaEnv } from '../shared/area-paths.ts';
 import { changeLogSchema, type ChangeLog } from '../shared/change-log.ts';
 import { districtWords, openDataLicence, recordFields } from '../shared/open-data.ts';
 import { parseOrThrow } from '../shared/schema.ts';
 import type { MapArea } from './map-area.ts';
 
-export const DEFAULT_AREA = 'leeds';
+export { DEFAULT_AREA };
 
 /** The slug the build is for: AREA, else DEFAULT_AREA. */
-export function areaSlug(env: Readonly<Record<string, string | undefined>> = process.env): string {
-  const slug = env['AREA']?.trim();
-  return slug === undefined || slug === '' ? DEFAULT_AREA : slug;
+export function areaSlug(env: AreaEnv = process.env): string {
+  return areaSlugFromEnv(env);
 }
 
 /**
@@ -28,13 +28,9 @@ export function areaSlug(env: Readonly<Record<string, string | undefined>> = pro
  * (site-data.json, downloads.json, map-data.bin.gz, wards.geojson, postcodes.json,
  * downloads/); null for the default area, whose outputs are the committed src/data/ and public/.
  */
-export function areaDataDir(
-  slug: string,
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): string | null {
-  const given = env['AREA_DATA_DIR']?.trim();
-  if (given !== undefined && given !== '') return path.resolve(given);
-  return slug === DEFAULT_AREA ? null : path.resolve('data', 'areas', slug, 'output');
+export function areaDataDir(slug: string, env: AreaEnv = process.env): string | null {
+  const dir = areaDataPath(slug, env);
+  return dir === null ? null : path.resolve(dir);
 }
 
 function readJson(file: string, what: string): unknown {
