@@ -16,15 +16,8 @@ import {
 } from '../process-month.ts';
 import type { OutcomeIndex } from '../outcomes.ts';
 import { formatCount, formatDropCounts } from '../report.ts';
-import {
-  dropRepeatedCrimeIds,
-  geoFiles,
-  MONTHS_STEP,
-  planBytes,
-  type MonthOutcome,
-  type RunContext,
-  type Step,
-} from '../run-context.ts';
+import { dropRepeatedCrimeIds, type LocalRun } from '../local-run.ts';
+import { geoFiles, MONTHS_STEP, planBytes, type MonthOutcome, type Step } from '../run-context.ts';
 import { sharePointStrings } from '../summarise.ts';
 
 export const monthsStep: Step = {
@@ -34,9 +27,9 @@ export const monthsStep: Step = {
   run: runMonths,
 };
 
-async function runMonths(ctx: RunContext): Promise<string> {
-  const inputs = await ctx.inputs();
-  const geo = await ctx.geography();
+async function runMonths(ctx: LocalRun): Promise<string> {
+  const inputs = ctx.inputs;
+  const geo = ctx.geography;
   const { locator, postcodeAnswers } = geo;
   const results: MonthOutcome[] = [];
   const toProcess: MonthPlan[] = [];
@@ -128,12 +121,12 @@ async function runMonths(ctx: RunContext): Promise<string> {
 
 /** The archive months `plans`, processed by `threads` month workers (see month-pool.ts). */
 async function processArchiveMonthsInWorkers(
-  ctx: RunContext,
+  ctx: LocalRun,
   plans: readonly MonthPlan[],
   threads: number,
 ): Promise<MonthTaskResult[]> {
-  const inputs = await ctx.inputs();
-  const geo = await ctx.geography();
+  const inputs = ctx.inputs;
+  const geo = ctx.geography;
   const ref = (e: ArchiveEntry): EntryRef => ({
     input: e.input,
     where: e.where,
@@ -190,7 +183,7 @@ function describeMonth(plan: MonthPlan, summary: MonthSummary): string {
 }
 
 async function buildOutcomeIndex(
-  ctx: RunContext,
+  ctx: LocalRun,
   entries: readonly ArchiveEntry[],
   locator: Locator,
 ): Promise<OutcomeIndex> {
