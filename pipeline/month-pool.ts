@@ -1,4 +1,4 @@
-// Archive months processed in parallel, one month at a time per worker thread
+// Months processed in parallel, one month at a time per worker thread
 // (pipeline/month-worker.ts). Months are independent: each worker locates with its own
 // locator over the same geography, writes each month's cache files itself and returns the
 // summary; the caller orders the results by month, so the outputs are byte-identical to a
@@ -8,6 +8,7 @@
 // would need it in shared memory).
 import { Worker } from 'node:worker_threads';
 import type { MonthSummary } from '../src/shared/schema.ts';
+import type { ApiMonthFile } from './api-months.ts';
 import type { ArchiveInput } from './archive.ts';
 import type { GeoFiles } from './geo-context.ts';
 import type { DistrictRule, MonthProvenanceInfo, MonthTaskResult } from './process-month.ts';
@@ -34,15 +35,21 @@ export interface EntryRef {
   fingerprint: string;
 }
 
-/** One archive month to process. */
-export interface MonthJob {
+/** One month to process: an archive month's street files, or an API month's snapshot. */
+export type MonthJob = {
   month: string;
   snapshot: string;
-  /** Its street files, in the plan's order. */
-  entries: EntryRef[];
   provenance: MonthProvenanceInfo;
   key: string;
-}
+} & (
+  | { source: 'archive'; /** Its street files, in the plan's order. */ entries: EntryRef[] }
+  | {
+      source: 'api';
+      file: ApiMonthFile;
+      /** The archive months' cached rows its LSOA codes come from, ascending (enrich.ts). */
+      hintsFrom: string[];
+    }
+);
 
 export type WorkerMessage =
   | { type: 'bytes'; n: number }

@@ -296,20 +296,14 @@ export async function leedsOutcomeIndex(
   return { index, stats };
 }
 
-/** The LSOA police.uk gave each coordinate, from the archive months (ascending: newest wins). */
-export async function lsoaHintsFromArchiveMonths(
-  months: readonly { plan: { source: string; month: string }; csv: string }[],
-): Promise<LsoaHints> {
+/**
+ * The LSOA police.uk gave each coordinate, from the archive months' cached rows `csvs`
+ * (ascending: newest wins).
+ */
+export async function lsoaHintsFromCsvs(csvs: readonly string[]): Promise<LsoaHints> {
   const hints: LsoaHints = new Map();
-  const archiveMonths = months
-    .filter((m) => m.plan.source === 'archive')
-    .sort((a, b) => a.plan.month.localeCompare(b.plan.month));
-  for (const month of archiveMonths) {
-    for await (const { values } of readCsv(
-      createReadStream(month.csv),
-      month.csv,
-      MASTER_COLUMNS,
-    )) {
+  for (const csv of csvs) {
+    for await (const { values } of readCsv(createReadStream(csv), csv, MASTER_COLUMNS)) {
       addLsoaHint(hints, {
         longitude: Number(values['Longitude']),
         latitude: Number(values['Latitude']),
