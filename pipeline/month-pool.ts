@@ -13,6 +13,7 @@ import type { ArchiveInput } from './archive.ts';
 import type { GeoFiles } from './geo-context.ts';
 import type { DistrictRule, MonthProvenanceInfo, MonthTaskResult } from './process-month.ts';
 import { DropTally } from './report.ts';
+import type { SharedOutcomeTable } from './shared-outcomes.ts';
 import { sharePointStrings } from './summarise.ts';
 
 /** What every worker is given once. */
@@ -23,8 +24,8 @@ export interface WorkerSetup {
   geoFingerprint: string;
   /** The run's inputs, reopened by the workers as they need them. */
   inputs: { path: string; type: ArchiveInput['type'] }[];
-  /** The outcomes files that revise the months' outcomes. */
-  outcomes: EntryRef[];
+  /** The latest outcomes from the outcomes files, built once by the main thread; null: none. */
+  outcomes: SharedOutcomeTable | null;
   monthsCacheDir: string;
 }
 
@@ -75,8 +76,8 @@ const WORKER_URL = new URL('./month-worker.ts', import.meta.url);
  * defaults (sized for a whole process) each worker let garbage pile up to a few hundred MiB
  * before collecting: two workers took a full-scale run (96 months) past 800 MiB. A worker
  * holds about 60 MiB that lives (geography, locator, one month's Crime IDs and summary), so
- * these limits keep the run under 600 MiB without slowing it. Its own outcome index (when
- * the input has outcomes files: about 100 MiB per million crimes) gets the default room.
+ * these limits keep the run under 600 MiB without slowing it. The outcome index is shared
+ * memory (shared-outcomes.ts), outside these limits.
  */
 const WORKER_YOUNG_GENERATION_MB = 8;
 const WORKER_OLD_GENERATION_MB = 192;
@@ -102,9 +103,7 @@ export async function processMonthsInWorkers(
         workerData: setup,
         resourceLimits: {
           maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB,
-          ...(setup.outcomes.length === 0
-            ? { maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB }
-            : {}),
+          maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB,
         },
       });
       let current: MonthJob | undefined;

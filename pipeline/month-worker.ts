@@ -6,17 +6,17 @@ import type { ArchiveEntry, ArchiveInput } from './archive.ts';
 import { reopenArchiveInput } from './archive.ts';
 import { loadGeoContext, type GeoContext } from './geo-context.ts';
 import type { EntryRef, MonthJob, WorkerMessage, WorkerSetup } from './month-pool.ts';
-import type { OutcomeIndex } from './outcomes.ts';
+import { SharedOutcomeIndex } from './shared-outcomes.ts';
 import type { LsoaHints } from './enrich.ts';
 import type { MonthPlan } from './merge.ts';
-import { leedsOutcomeIndex, lsoaHintsFromCsvs, processMonthIntoCache } from './process-month.ts';
+import { lsoaHintsFromCsvs, processMonthIntoCache } from './process-month.ts';
 
 const setup = workerData as WorkerSetup;
 const port = parentPort;
 if (port === null) throw new Error('pipeline/month-worker.ts runs only as a worker thread');
 
 let geography: Promise<GeoContext> | undefined;
-let outcomeIndex: Promise<OutcomeIndex | undefined> | undefined;
+const outcomeIndex = setup.outcomes === null ? undefined : new SharedOutcomeIndex(setup.outcomes);
 const inputs = new Map<string, Promise<ArchiveInput>>();
 /** The API months' LSOA hints, by the cached rows they come from. */
 const hints = new Map<string, Promise<LsoaHints>>();
@@ -41,19 +41,12 @@ async function entry(planned: EntryRef): Promise<ArchiveEntry> {
   return found;
 }
 
-async function buildOutcomeIndex(geo: GeoContext): Promise<OutcomeIndex | undefined> {
-  if (setup.outcomes.length === 0) return undefined;
-  const entries = await Promise.all(setup.outcomes.map(entry));
-  return (await leedsOutcomeIndex(entries, geo.locator)).index;
-}
-
 async function run(job: MonthJob): Promise<void> {
   geography ??= loadGeoContext(setup.geoFiles, { note: () => {} });
   const geo = await geography;
   if (geo.fingerprint !== setup.geoFingerprint) {
     throw new Error('the reference geography changed while the pipeline was running: run it again');
   }
-  outcomeIndex ??= buildOutcomeIndex(geo);
   const { month, snapshot } = job;
   const plan: MonthPlan =
     job.source === 'archive'
@@ -74,7 +67,7 @@ async function run(job: MonthJob): Promise<void> {
   const result = await processMonthIntoCache(plan, job.provenance, job.key, {
     locator: geo.locator,
     district: setup.district,
-    outcomes: await outcomeIndex,
+    outcomes: outcomeIndex,
     hints: await monthHints,
     monthsCacheDir: setup.monthsCacheDir,
     onBytes: (n) => post({ type: 'bytes', n }),

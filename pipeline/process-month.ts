@@ -23,6 +23,7 @@ import {
   applyLatestOutcome,
   OutcomeIndex,
   readOutcomes,
+  type OutcomeLookup,
   type OutcomeReadStats,
 } from './outcomes.ts';
 import { outsideReason, type OutsideRule } from './outside.ts';
@@ -37,7 +38,7 @@ export interface MonthDeps {
   /** Whether the record's postcode district is only approximate (the nearest LS one). */
   postcodeApproximate?: ((record: CrimeRecord) => boolean) | undefined;
   /** Latest outcomes from the outcomes files, when there are any. */
-  outcomes?: OutcomeIndex | undefined;
+  outcomes?: OutcomeLookup | undefined;
   /** Progress: bytes of input read. */
   onBytes?: ((n: number) => void) | undefined;
   /** Told each kept crime's Crime ID, in the order of the rows written. */
@@ -216,7 +217,7 @@ export interface MonthTaskDeps {
   locator: Locator;
   district: DistrictRule;
   /** Latest outcomes from the outcomes files, when there are any. */
-  outcomes?: OutcomeIndex | undefined;
+  outcomes?: OutcomeLookup | undefined;
   /** For API months: the LSOA police.uk gave each coordinate in the archive months. */
   hints?: LsoaHints | undefined;
   monthsCacheDir: string;
@@ -281,7 +282,7 @@ export async function processMonthIntoCache(
 
 /**
  * The latest outcome of each crime located in Leeds (or without coordinates), from the
- * outcomes files: built the same way in the main thread and in each month worker.
+ * outcomes files: built once by the main thread (shared with the workers, shared-outcomes.ts).
  */
 export async function leedsOutcomeIndex(
   entries: readonly ArchiveEntry[],

@@ -14,6 +14,7 @@ import {
   type MonthTaskResult,
 } from '../process-month.ts';
 import type { OutcomeIndex } from '../outcomes.ts';
+import { shareOutcomeIndex, type SharedOutcomeTable } from '../shared-outcomes.ts';
 import { formatCount, formatDropCounts } from '../report.ts';
 import { dropRepeatedCrimeIds, type LocalRun } from '../local-run.ts';
 import { geoFiles, MONTHS_STEP, planBytes, type MonthOutcome, type Step } from '../run-context.ts';
@@ -53,7 +54,14 @@ async function runMonths(ctx: LocalRun): Promise<string> {
   // Archive months are independent of each other: in parallel when there are several.
   // API months take LSOA codes from the archive months (see enrich.ts), so they come after.
   // Each wave runs the same way: in the month workers when it has several months, else inline.
-  const inline = new InlineMonths(ctx);
+  // The outcome index, built once and shared with the workers (see shared-outcomes.ts).
+  let index: Promise<OutcomeIndex | undefined> | undefined;
+  const outcomes = () =>
+    (index ??=
+      inputs.outcomes.length > 0
+        ? buildOutcomeIndex(ctx, inputs.outcomes, ctx.geography.locator)
+        : Promise.resolve(undefined));
+  let shared: SharedOutcomeTable | null | undefined;
   for (const source of ['archive', 'api'] as const) {
     const wave = toProcess.filter((plan) => plan.source === source);
     if (wave.length === 0) continue;
@@ -61,8 +69,12 @@ async function runMonths(ctx: LocalRun): Promise<string> {
     const threads = Math.min(ctx.options.threads ?? availableParallelism(), wave.length);
     const done =
       threads >= 2
-        ? await processMonthsInWorkersStep(ctx, wave, threads, hintsFrom)
-        : await inline.process(wave, hintsFrom);
+        ? await processMonthsInWorkersStep(ctx, wave, threads, {
+            hintsFrom,
+            outcomes: (shared ??=
+              (await outcomes().then((i) => i && shareOutcomeIndex(i))) ?? null),
+          })
+        : await processMonthsInline(ctx, wave, { hintsFrom, outcomes: await outcomes() });
     done.forEach((result, i) => processed(wave[i]!, result));
   }
   results.sort((a, b) => a.plan.month.localeCompare(b.plan.month));
@@ -104,7 +116,7 @@ async function processMonthsInWorkersStep(
   ctx: LocalRun,
   plans: readonly MonthPlan[],
   threads: number,
-  hintsFrom: readonly string[],
+  { hintsFrom, outcomes }: { hintsFrom: readonly string[]; outcomes: SharedOutcomeTable | null },
 ): Promise<MonthTaskResult[]> {
   // The main thread mostly waits for the workers: build the wards meanwhile (the later steps
   // need them; a first build works out neighbours, about 0.8 s at full scale). A failure
@@ -140,7 +152,7 @@ async function processMonthsInWorkersStep(
         district: ctx.district(),
         geoFingerprint: geo.fingerprint,
         inputs: inputs.archives.map((a) => ({ path: a.path, type: a.type })),
-        outcomes: inputs.outcomes.map(ref),
+        outcomes,
         monthsCacheDir: ctx.paths.monthsCacheDir,
       },
       { threads, onBytes: (n) => progress.advance(n) },
@@ -184,45 +196,32 @@ async function buildOutcomeIndex(
   return index;
 }
 
-/** Months processed one after another in the main thread, with one outcome index. */
-class InlineMonths {
-  private outcomeIndex: Promise<OutcomeIndex> | undefined;
-  private readonly ctx: LocalRun;
-
-  constructor(ctx: LocalRun) {
-    this.ctx = ctx;
-  }
-
-  async process(
-    plans: readonly MonthPlan[],
-    hintsFrom: readonly string[],
-  ): Promise<MonthTaskResult[]> {
-    const { ctx } = this;
-    const { outcomes } = ctx.inputs;
-    const hints = hintsFrom.length > 0 ? await lsoaHintsFromCsvs(hintsFrom) : undefined;
-    const results: MonthTaskResult[] = [];
-    for (const plan of plans) {
-      if (outcomes.length > 0) {
-        this.outcomeIndex ??= buildOutcomeIndex(ctx, outcomes, ctx.geography.locator);
-      }
-      const { key, provenance } = await ctx.monthKey(plan);
-      const progress = ctx.reporter.progress(plan.month, planBytes(plan));
-      try {
-        const result = await processMonthIntoCache(plan, provenance, key, {
-          locator: ctx.geography.locator,
-          district: ctx.district(),
-          outcomes: await this.outcomeIndex,
-          hints: plan.source === 'api' ? hints : undefined,
-          monthsCacheDir: ctx.paths.monthsCacheDir,
-          onBytes: (n) => progress.advance(n),
-        });
-        progress.done(describeMonth(plan, result.summary));
-        results.push(result);
-      } catch (error) {
-        progress.done('failed');
-        throw error;
-      }
+/** The months `plans`, processed one after another in the main thread. */
+async function processMonthsInline(
+  ctx: LocalRun,
+  plans: readonly MonthPlan[],
+  { hintsFrom, outcomes }: { hintsFrom: readonly string[]; outcomes: OutcomeIndex | undefined },
+): Promise<MonthTaskResult[]> {
+  const hints = hintsFrom.length > 0 ? await lsoaHintsFromCsvs(hintsFrom) : undefined;
+  const results: MonthTaskResult[] = [];
+  for (const plan of plans) {
+    const { key, provenance } = await ctx.monthKey(plan);
+    const progress = ctx.reporter.progress(plan.month, planBytes(plan));
+    try {
+      const result = await processMonthIntoCache(plan, provenance, key, {
+        locator: ctx.geography.locator,
+        district: ctx.district(),
+        outcomes,
+        hints: plan.source === 'api' ? hints : undefined,
+        monthsCacheDir: ctx.paths.monthsCacheDir,
+        onBytes: (n) => progress.advance(n),
+      });
+      progress.done(describeMonth(plan, result.summary));
+      results.push(result);
+    } catch (error) {
+      progress.done('failed');
+      throw error;
     }
-    return results;
   }
+  return results;
 }

@@ -1,6 +1,6 @@
 // The months step runs archive and API months the same way: each wave in the month workers
 // when it has several months, else inline, with the same results either way.
-import { mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,8 +16,40 @@ const SAVED_AT = new Date('2025-06-01T00:00:00Z');
 
 let dir: string;
 
+/** The sample's archive with a 2025-05 outcomes file revising some 2025-03 crimes. */
+let archive: string;
+const REVISED = 'Offender given a caution';
+
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'months-step-'));
+  archive = path.join(dir, 'archive');
+  await cp(path.resolve('data/sample/archive'), archive, { recursive: true });
+  const header =
+    'Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Outcome type';
+  const rows = sampleRows('2025-03')
+    .filter((row, i) => row['Crime ID'] !== '' && i % 4 === 0)
+    .map((row) =>
+      [
+        row['Crime ID'],
+        '2025-05',
+        row['Reported by'],
+        row['Falls within'],
+        row['Longitude'],
+        row['Latitude'],
+        row['Location'],
+        row['LSOA code'],
+        row['LSOA name'],
+        REVISED,
+      ].join(','),
+    );
+  await mkdir(path.join(archive, '2025-05'));
+  await writeFile(
+    path.join(archive, '2025-05', '2025-05-west-yorkshire-outcomes.csv'),
+    `${[header, ...rows].join('\n')}\n`,
+  );
+  for (const entry of await readdir(archive, { recursive: true, withFileTypes: true })) {
+    await utimes(path.join(entry.parentPath, entry.name), SAVED_AT, SAVED_AT);
+  }
 });
 
 afterAll(async () => {
@@ -41,7 +73,7 @@ async function run(threads: number): Promise<{ out: string; record: RunRecord; l
     help: false,
     list: false,
     offline: true,
-    archiveDir: path.resolve('data/sample/archive'),
+    archiveDir: archive,
     out,
   };
   const reporter = createMemoryReporter();
@@ -67,8 +99,8 @@ async function outputs(out: string): Promise<Record<string, string>> {
   return files;
 }
 
-describe('the months step with archive and API months', () => {
-  it('processes the API months in the month workers too, with the same outputs as inline', async () => {
+describe('the months step with archive and API months and outcomes files', () => {
+  it('processes the API months in the month workers too, with the same outputs and outcomes as inline', async () => {
     const inline = await run(1);
     const workers = await run(2);
     const apiMonths = workers.record.months?.filter((m) => m.plan.source === 'api') ?? [];
@@ -80,5 +112,8 @@ describe('the months step with archive and API months', () => {
     const [a, b] = [await outputs(inline.out), await outputs(workers.out)];
     expect(Object.keys(b).length).toBeGreaterThan(3);
     expect(b).toEqual(a);
+    // The outcomes file revised the crimes it lists, in the workers as inline.
+    const csv = await readFile(path.join(workers.out, 'leeds_street_combined.csv'), 'utf8');
+    expect(csv.split(REVISED).length - 1).toBeGreaterThan(1000);
   });
 });
