@@ -20,10 +20,11 @@ import { parseCommandArgs, stringValue, UsageError, helpText, type CommandSpec }
 import { FETCH_OPTIONS, fetchOptionsFromArgs } from './sources/index.ts';
 import { SOURCE_ENV_VARS } from './sources/config.ts';
 import type { FetchStepOptions } from './sources/fetch-step.ts';
+import { buildLocalRun, type LocalRun } from './local-run.ts';
 import { RunContext, type RunRecord, type Step } from './run-context.ts';
 import { printSummary } from './print-summary.ts';
 import { runSummaryJson } from './run-summary.ts';
-import { STEPS } from './steps.ts';
+import { checkStepOrder, STEPS } from './steps.ts';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
@@ -175,6 +176,8 @@ export interface RunDeps {
   threads?: number | undefined;
   /** Where the closing summary goes (the command line: stdout). Default: the reporter. */
   result?: ((line: string) => void) | undefined;
+  /** The steps (default STEPS), for tests. */
+  steps?: readonly Step[] | undefined;
 }
 
 /**
@@ -198,22 +201,24 @@ export async function runPipeline(options: CliOptions, deps: RunDeps): Promise<R
     threads: deps.threads,
   });
   const r = deps.reporter;
-  const selected = selectSteps(options);
+  const steps = checkStepOrder(deps.steps ?? STEPS);
+  const selected = selectSteps(options, steps);
+  // The run's inputs, read once after the network steps, before the first local step.
+  let local: LocalRun | undefined;
   try {
     for (const note of await cleanUpInterruptedRuns(paths)) ctx.note(note);
-    if (!options.offline && !STEPS.some((s) => s.network)) {
-      ctx.note('no step downloads anything yet: running on local inputs');
-    }
     for (const { number, step } of selected) {
       if (step.network && options.offline) {
-        r.info(`[${number}/${STEPS.length}] ${step.name}: skipped (--offline)`);
+        r.info(`[${number}/${steps.length}] ${step.name}: skipped (--offline)`);
         continue;
       }
-      r.info(`[${number}/${STEPS.length}] ${step.name}: ${step.description}`);
+      r.info(`[${number}/${steps.length}] ${step.name}: ${step.description}`);
       const started = performance.now();
       let result: string;
       try {
-        result = await step.run(ctx);
+        result = step.network
+          ? await step.run(ctx)
+          : await step.run((local ??= await buildLocalRun(ctx)));
       } catch (error) {
         throw new StepError(number, step.name, error);
       }
@@ -233,7 +238,7 @@ export async function runPipeline(options: CliOptions, deps: RunDeps): Promise<R
     await ctx.staging.abort();
     throw error;
   } finally {
-    await ctx.close();
+    local?.close();
   }
 }
 

@@ -1,4 +1,4 @@
-// Archive months processed in parallel, one month at a time per worker thread
+// Months processed in parallel, one month at a time per worker thread
 // (pipeline/month-worker.ts). Months are independent: each worker locates with its own
 // locator over the same geography, writes each month's cache files itself and returns the
 // summary; the caller orders the results by month, so the outputs are byte-identical to a
@@ -8,10 +8,12 @@
 // would need it in shared memory).
 import { Worker } from 'node:worker_threads';
 import type { MonthSummary } from '../src/shared/schema.ts';
+import type { ApiMonthFile } from './api-months.ts';
 import type { ArchiveInput } from './archive.ts';
 import type { GeoFiles } from './geo-context.ts';
 import type { DistrictRule, MonthProvenanceInfo, MonthTaskResult } from './process-month.ts';
 import { DropTally } from './report.ts';
+import type { SharedOutcomeTable } from './shared-outcomes.ts';
 import { sharePointStrings } from './summarise.ts';
 
 /** What every worker is given once. */
@@ -22,8 +24,8 @@ export interface WorkerSetup {
   geoFingerprint: string;
   /** The run's inputs, reopened by the workers as they need them. */
   inputs: { path: string; type: ArchiveInput['type'] }[];
-  /** The outcomes files that revise the months' outcomes. */
-  outcomes: EntryRef[];
+  /** The latest outcomes from the outcomes files, built once by the main thread; null: none. */
+  outcomes: SharedOutcomeTable | null;
   monthsCacheDir: string;
 }
 
@@ -34,15 +36,21 @@ export interface EntryRef {
   fingerprint: string;
 }
 
-/** One archive month to process. */
-export interface MonthJob {
+/** One month to process: an archive month's street files, or an API month's snapshot. */
+export type MonthJob = {
   month: string;
   snapshot: string;
-  /** Its street files, in the plan's order. */
-  entries: EntryRef[];
   provenance: MonthProvenanceInfo;
   key: string;
-}
+} & (
+  | { source: 'archive'; /** Its street files, in the plan's order. */ entries: EntryRef[] }
+  | {
+      source: 'api';
+      file: ApiMonthFile;
+      /** The archive months' cached rows its LSOA codes come from, ascending (enrich.ts). */
+      hintsFrom: string[];
+    }
+);
 
 export type WorkerMessage =
   | { type: 'bytes'; n: number }
@@ -68,8 +76,8 @@ const WORKER_URL = new URL('./month-worker.ts', import.meta.url);
  * defaults (sized for a whole process) each worker let garbage pile up to a few hundred MiB
  * before collecting: two workers took a full-scale run (96 months) past 800 MiB. A worker
  * holds about 60 MiB that lives (geography, locator, one month's Crime IDs and summary), so
- * these limits keep the run under 600 MiB without slowing it. Its own outcome index (when
- * the input has outcomes files: about 100 MiB per million crimes) gets the default room.
+ * these limits keep the run under 600 MiB without slowing it. The outcome index is shared
+ * memory (shared-outcomes.ts), outside these limits.
  */
 const WORKER_YOUNG_GENERATION_MB = 8;
 const WORKER_OLD_GENERATION_MB = 192;
@@ -95,9 +103,7 @@ export async function processMonthsInWorkers(
         workerData: setup,
         resourceLimits: {
           maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB,
-          ...(setup.outcomes.length === 0
-            ? { maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB }
-            : {}),
+          maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB,
         },
       });
       let current: MonthJob | undefined;

@@ -1,21 +1,25 @@
-// A month worker (worker_threads): processes the archive months the main thread sends it,
+// A month worker (worker_threads): processes the months the main thread sends it,
 // one at a time, into the month cache (pipeline/process-month.ts), with its own locator and
 // its own handles on the input files. See pipeline/month-pool.ts for the other side.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ArchiveEntry, ArchiveInput } from './archive.ts';
 import { reopenArchiveInput } from './archive.ts';
 import { loadGeoContext, type GeoContext } from './geo-context.ts';
-import type { MonthJob, WorkerMessage, WorkerSetup } from './month-pool.ts';
-import type { OutcomeIndex } from './outcomes.ts';
-import { leedsOutcomeIndex, processMonthIntoCache } from './process-month.ts';
+import type { EntryRef, MonthJob, WorkerMessage, WorkerSetup } from './month-pool.ts';
+import { SharedOutcomeIndex } from './shared-outcomes.ts';
+import type { LsoaHints } from './enrich.ts';
+import type { MonthPlan } from './merge.ts';
+import { lsoaHintsFromCsvs, processMonthIntoCache } from './process-month.ts';
 
 const setup = workerData as WorkerSetup;
 const port = parentPort;
 if (port === null) throw new Error('pipeline/month-worker.ts runs only as a worker thread');
 
 let geography: Promise<GeoContext> | undefined;
-let outcomeIndex: Promise<OutcomeIndex | undefined> | undefined;
+const outcomeIndex = setup.outcomes === null ? undefined : new SharedOutcomeIndex(setup.outcomes);
 const inputs = new Map<string, Promise<ArchiveInput>>();
+/** The API months' LSOA hints, by the cached rows they come from. */
+const hints = new Map<string, Promise<LsoaHints>>();
 
 function input(inputPath: string): Promise<ArchiveInput> {
   let opened = inputs.get(inputPath);
@@ -29,18 +33,12 @@ function input(inputPath: string): Promise<ArchiveInput> {
 }
 
 /** The entry the main thread planned with, checked to be the same file it fingerprinted. */
-async function entry(planned: MonthJob['entries'][number]): Promise<ArchiveEntry> {
+async function entry(planned: EntryRef): Promise<ArchiveEntry> {
   const found = (await input(planned.input)).entries.find((e) => e.where === planned.where);
   if (found === undefined || found.fingerprint !== planned.fingerprint) {
     throw new Error(`${planned.where} changed while the pipeline was reading it: run it again`);
   }
   return found;
-}
-
-async function buildOutcomeIndex(geo: GeoContext): Promise<OutcomeIndex | undefined> {
-  if (setup.outcomes.length === 0) return undefined;
-  const entries = await Promise.all(setup.outcomes.map(entry));
-  return (await leedsOutcomeIndex(entries, geo.locator)).index;
 }
 
 async function run(job: MonthJob): Promise<void> {
@@ -49,18 +47,28 @@ async function run(job: MonthJob): Promise<void> {
   if (geo.fingerprint !== setup.geoFingerprint) {
     throw new Error('the reference geography changed while the pipeline was running: run it again');
   }
-  outcomeIndex ??= buildOutcomeIndex(geo);
-  const plan = {
-    month: job.month,
-    source: 'archive' as const,
-    snapshot: job.snapshot,
-    entries: await Promise.all(job.entries.map(entry)),
-    notUsed: [],
-  };
+  const { month, snapshot } = job;
+  const plan: MonthPlan =
+    job.source === 'archive'
+      ? {
+          month,
+          snapshot,
+          source: 'archive',
+          entries: await Promise.all(job.entries.map(entry)),
+          notUsed: [],
+        }
+      : { month, snapshot, source: 'api', file: job.file, notUsed: [] };
+  let monthHints: Promise<LsoaHints> | undefined;
+  if (job.source === 'api') {
+    const from = job.hintsFrom.join('\n');
+    monthHints = hints.get(from) ?? lsoaHintsFromCsvs(job.hintsFrom);
+    hints.set(from, monthHints);
+  }
   const result = await processMonthIntoCache(plan, job.provenance, job.key, {
     locator: geo.locator,
     district: setup.district,
-    outcomes: await outcomeIndex,
+    outcomes: outcomeIndex,
+    hints: await monthHints,
     monthsCacheDir: setup.monthsCacheDir,
     onBytes: (n) => post({ type: 'bytes', n }),
   });

@@ -39,14 +39,12 @@ export class OutcomeIndex {
 
   get(crimeId: string): LatestOutcome | undefined {
     const packed = this.latest.get(crimeId);
-    if (packed === undefined) return undefined;
-    const monthIndex = Math.floor(packed / OUTCOME_SLOTS);
-    const year = Math.floor(monthIndex / 12);
-    const month = (monthIndex % 12) + 1;
-    return {
-      month: `${year}-${String(month).padStart(2, '0')}`,
-      outcome: this.outcomes[packed % OUTCOME_SLOTS] ?? '',
-    };
+    return packed === undefined ? undefined : unpackOutcome(packed, this.outcomes);
+  }
+
+  /** Each Crime ID with its packed latest outcome (see unpackOutcome), and the outcome texts. */
+  packed(): { latest: ReadonlyMap<string, number>; outcomes: readonly string[] } {
+    return { latest: this.latest, outcomes: this.outcomes };
   }
 
   get size(): number {
@@ -57,6 +55,20 @@ export class OutcomeIndex {
 /** Room for distinct outcome texts per month slot; police.uk uses about 30. */
 const OUTCOME_SLOTS = 4096;
 
+/** The latest outcome a packed number (month and outcome text index) stands for. */
+export function unpackOutcome(packed: number, outcomes: readonly string[]): LatestOutcome {
+  const monthIndex = Math.floor(packed / OUTCOME_SLOTS);
+  const year = Math.floor(monthIndex / 12);
+  const month = (monthIndex % 12) + 1;
+  return {
+    month: `${year}-${String(month).padStart(2, '0')}`,
+    outcome: outcomes[packed % OUTCOME_SLOTS] ?? '',
+  };
+}
+
+/** What a month's stages look outcomes up in: an OutcomeIndex or its shared copy. */
+export type OutcomeLookup = Pick<OutcomeIndex, 'get'>;
+
 function monthNumber(month: string): number {
   return Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
 }
@@ -66,7 +78,7 @@ function monthNumber(month: string): number {
  * when it knows one from the crime's month on, else the record unchanged (its `outcome` is
  * police.uk's last outcome category). police.uk's own `lastOutcome` is never changed.
  */
-export function applyLatestOutcome(record: EnrichedCrime, index: OutcomeIndex): EnrichedCrime {
+export function applyLatestOutcome(record: EnrichedCrime, index: OutcomeLookup): EnrichedCrime {
   if (record.crimeId === '') return record;
   const latest = index.get(record.crimeId);
   if (latest === undefined || latest.month < record.month || latest.outcome === record.outcome) {

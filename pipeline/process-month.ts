@@ -23,6 +23,7 @@ import {
   applyLatestOutcome,
   OutcomeIndex,
   readOutcomes,
+  type OutcomeLookup,
   type OutcomeReadStats,
 } from './outcomes.ts';
 import { outsideReason, type OutsideRule } from './outside.ts';
@@ -37,7 +38,7 @@ export interface MonthDeps {
   /** Whether the record's postcode district is only approximate (the nearest LS one). */
   postcodeApproximate?: ((record: CrimeRecord) => boolean) | undefined;
   /** Latest outcomes from the outcomes files, when there are any. */
-  outcomes?: OutcomeIndex | undefined;
+  outcomes?: OutcomeLookup | undefined;
   /** Progress: bytes of input read. */
   onBytes?: ((n: number) => void) | undefined;
   /** Told each kept crime's Crime ID, in the order of the rows written. */
@@ -219,7 +220,7 @@ export interface MonthTaskDeps {
   locator: Locator;
   district: DistrictRule;
   /** Latest outcomes from the outcomes files, when there are any. */
-  outcomes?: OutcomeIndex | undefined;
+  outcomes?: OutcomeLookup | undefined;
   /** For API months: the LSOA police.uk gave each coordinate in the archive months. */
   hints?: LsoaHints | undefined;
   monthsCacheDir: string;
@@ -284,7 +285,7 @@ export async function processMonthIntoCache(
 
 /**
  * The latest outcome of each crime located in Leeds (or without coordinates), from the
- * outcomes files: built the same way in the main thread and in each month worker.
+ * outcomes files: built once by the main thread (shared with the workers, shared-outcomes.ts).
  */
 export async function leedsOutcomeIndex(
   entries: readonly ArchiveEntry[],
@@ -299,20 +300,14 @@ export async function leedsOutcomeIndex(
   return { index, stats };
 }
 
-/** The LSOA police.uk gave each coordinate, from the archive months (ascending: newest wins). */
-export async function lsoaHintsFromArchiveMonths(
-  months: readonly { plan: { source: string; month: string }; csv: string }[],
-): Promise<LsoaHints> {
+/**
+ * The LSOA police.uk gave each coordinate, from the archive months' cached rows `csvs`
+ * (ascending: newest wins).
+ */
+export async function lsoaHintsFromCsvs(csvs: readonly string[]): Promise<LsoaHints> {
   const hints: LsoaHints = new Map();
-  const archiveMonths = months
-    .filter((m) => m.plan.source === 'archive')
-    .sort((a, b) => a.plan.month.localeCompare(b.plan.month));
-  for (const month of archiveMonths) {
-    for await (const { values } of readCsv(
-      createReadStream(month.csv),
-      month.csv,
-      MASTER_COLUMNS,
-    )) {
+  for (const csv of csvs) {
+    for await (const { values } of readCsv(createReadStream(csv), csv, MASTER_COLUMNS)) {
       addLsoaHint(hints, {
         longitude: Number(values['Longitude']),
         latitude: Number(values['Latitude']),

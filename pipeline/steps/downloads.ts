@@ -3,7 +3,8 @@
 import { districtWords } from '../../src/shared/open-data.ts';
 import { writeYearlyDownloads } from '../downloads.ts';
 import { formatCount } from '../report.ts';
-import type { RunContext, Step } from '../run-context.ts';
+import type { LocalRun } from '../local-run.ts';
+import type { Step } from '../run-context.ts';
 
 export const downloadsStep: Step = {
   name: 'downloads',
@@ -11,7 +12,7 @@ export const downloadsStep: Step = {
   run: runDownloads,
 };
 
-async function runDownloads(ctx: RunContext): Promise<string> {
+async function runDownloads(ctx: LocalRun): Promise<string> {
   const months = (await ctx.months()).map((m) => ({
     month: m.plan.month,
     csv: m.csv,

@@ -1,16 +1,14 @@
 // Step: download new or revised months and the polling districts (pipeline/sources/).
 import { runFetchStep } from '../sources/fetch-step.ts';
-import type { Step } from '../run-context.ts';
+import type { NetworkStep } from '../run-context.ts';
 
-export const fetchStep: Step = {
+export const fetchStep: NetworkStep = {
   name: 'fetch',
   description:
     'download new or revised months (police.uk archives, else API) and polling districts',
   network: true,
   run: async (ctx) => {
-    // It saves months (inputs) and polling districts (geography).
-    ctx.beforeSaving('inputs', 'fetch');
-    ctx.beforeSaving('geography', 'fetch');
+    // It saves months and polling districts: the local steps read them after it.
     return runFetchStep(ctx.options.fetch ?? {}, {
       sources: ctx.paths.sources,
       outlineFile: ctx.area.files.outline,

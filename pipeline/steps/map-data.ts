@@ -2,7 +2,8 @@
 import { buildMapData, buildWardShapes } from '../map-data.ts';
 import { buildPostcodeIndex } from '../postcode-index.ts';
 import { formatCount } from '../report.ts';
-import type { RunContext, Step } from '../run-context.ts';
+import type { LocalRun } from '../local-run.ts';
+import type { Step } from '../run-context.ts';
 
 export const mapDataStep: Step = {
   name: 'map-data',
@@ -10,10 +11,10 @@ export const mapDataStep: Step = {
   run: runMapData,
 };
 
-async function runMapData(ctx: RunContext): Promise<string> {
+async function runMapData(ctx: LocalRun): Promise<string> {
   const summaries = (await ctx.months()).map((m) => m.summary);
   const wards = await ctx.wards();
-  const { geo } = await ctx.geography();
+  const { geo } = ctx.geography;
   const { mapData } = buildMapData(summaries, wards, ctx.area.config.centre);
   const shapes = buildWardShapes(geo.wards, wards);
   const postcodes = buildPostcodeIndex(geo.postcodes, geo.wards, wards);

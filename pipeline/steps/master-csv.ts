@@ -2,7 +2,8 @@
 import { monthCsvRows } from '../downloads.ts';
 import { MASTER_HEADER } from '../process-month.ts';
 import { formatCount } from '../report.ts';
-import type { RunContext, Step } from '../run-context.ts';
+import type { LocalRun } from '../local-run.ts';
+import type { Step } from '../run-context.ts';
 
 export const masterCsvStep: Step = {
   name: 'master-csv',
@@ -10,7 +11,7 @@ export const masterCsvStep: Step = {
   run: runMasterCsv,
 };
 
-async function runMasterCsv(ctx: RunContext): Promise<string> {
+async function runMasterCsv(ctx: LocalRun): Promise<string> {
   const months = await ctx.months();
   const out = await ctx.staging.createWriteStream(ctx.paths.masterCsv);
   await out.write(MASTER_HEADER);

@@ -4,27 +4,20 @@ import { availableParallelism } from 'node:os';
 import type { MonthSummary } from '../../src/shared/schema.ts';
 import { qualityTotals } from '../aggregate.ts';
 import type { ArchiveEntry } from '../archive.ts';
-import type { LsoaHints } from '../enrich.ts';
 import type { Locator } from '../geo.ts';
 import type { MonthPlan } from '../merge.ts';
 import { processMonthsInWorkers, type EntryRef, type MonthJob } from '../month-pool.ts';
 import {
   leedsOutcomeIndex,
-  lsoaHintsFromArchiveMonths,
+  lsoaHintsFromCsvs,
   processMonthIntoCache,
   type MonthTaskResult,
 } from '../process-month.ts';
 import type { OutcomeIndex } from '../outcomes.ts';
+import { shareOutcomeIndex, type SharedOutcomeTable } from '../shared-outcomes.ts';
 import { formatCount, formatDropCounts } from '../report.ts';
-import {
-  dropRepeatedCrimeIds,
-  geoFiles,
-  MONTHS_STEP,
-  planBytes,
-  type MonthOutcome,
-  type RunContext,
-  type Step,
-} from '../run-context.ts';
+import { dropRepeatedCrimeIds, type LocalRun } from '../local-run.ts';
+import { geoFiles, MONTHS_STEP, planBytes, type MonthOutcome, type Step } from '../run-context.ts';
 import { sharePointStrings } from '../summarise.ts';
 
 export const monthsStep: Step = {
@@ -34,10 +27,10 @@ export const monthsStep: Step = {
   run: runMonths,
 };
 
-async function runMonths(ctx: RunContext): Promise<string> {
-  const inputs = await ctx.inputs();
-  const geo = await ctx.geography();
-  const { locator, postcodeAnswers } = geo;
+async function runMonths(ctx: LocalRun): Promise<string> {
+  const inputs = ctx.inputs;
+  const geo = ctx.geography;
+  const { postcodeAnswers } = geo;
   const results: MonthOutcome[] = [];
   const toProcess: MonthPlan[] = [];
   const strings = new Map<string, string>();
@@ -60,45 +53,29 @@ async function runMonths(ctx: RunContext): Promise<string> {
 
   // Archive months are independent of each other: in parallel when there are several.
   // API months take LSOA codes from the archive months (see enrich.ts), so they come after.
-  const archivePlans = toProcess.filter((plan) => plan.source === 'archive');
-  const threads = Math.min(ctx.options.threads ?? availableParallelism(), archivePlans.length);
-  const inline = threads >= 2 ? toProcess.filter((plan) => plan.source === 'api') : toProcess;
-  if (threads >= 2) {
-    // The main thread mostly waits for the workers: build the wards meanwhile (the later steps
-    // need them; a first build works out neighbours, about 0.8 s at full scale). A failure
-    // is reported by the step that awaits them.
-    ctx.wards().catch(() => undefined);
-    for (const [i, result] of (
-      await processArchiveMonthsInWorkers(ctx, archivePlans, threads)
-    ).entries()) {
-      processed(archivePlans[i]!, result);
-    }
-  }
-
-  let outcomeIndex: OutcomeIndex | undefined;
-  let hints: LsoaHints | undefined;
-  for (const plan of inline) {
-    if (outcomeIndex === undefined && inputs.outcomes.length > 0) {
-      outcomeIndex = await buildOutcomeIndex(ctx, inputs.outcomes, locator);
-    }
-    if (plan.source === 'api') hints ??= await lsoaHintsFromArchiveMonths(results);
-    const { key, provenance } = await ctx.monthKey(plan);
-    const progress = ctx.reporter.progress(plan.month, planBytes(plan));
-    try {
-      const result = await processMonthIntoCache(plan, provenance, key, {
-        locator,
-        district: ctx.district(),
-        outcomes: outcomeIndex,
-        hints,
-        monthsCacheDir: ctx.paths.monthsCacheDir,
-        onBytes: (n) => progress.advance(n),
-      });
-      progress.done(describeMonth(plan, result.summary));
-      processed(plan, result);
-    } catch (error) {
-      progress.done('failed');
-      throw error;
-    }
+  // Each wave runs the same way: in the month workers when it has several months, else inline.
+  // The outcome index, built once and shared with the workers (see shared-outcomes.ts).
+  let index: Promise<OutcomeIndex | undefined> | undefined;
+  const outcomes = () =>
+    (index ??=
+      inputs.outcomes.length > 0
+        ? buildOutcomeIndex(ctx, inputs.outcomes, ctx.geography.locator)
+        : Promise.resolve(undefined));
+  let shared: SharedOutcomeTable | null | undefined;
+  for (const source of ['archive', 'api'] as const) {
+    const wave = toProcess.filter((plan) => plan.source === source);
+    if (wave.length === 0) continue;
+    const hintsFrom = source === 'api' ? archiveMonthCsvs(results) : [];
+    const threads = Math.min(ctx.options.threads ?? availableParallelism(), wave.length);
+    const done =
+      threads >= 2
+        ? await processMonthsInWorkersStep(ctx, wave, threads, {
+            hintsFrom,
+            outcomes: (shared ??=
+              (await outcomes().then((i) => i && shareOutcomeIndex(i))) ?? null),
+          })
+        : await processMonthsInline(ctx, wave, { hintsFrom, outcomes: await outcomes() });
+    done.forEach((result, i) => processed(wave[i]!, result));
   }
   results.sort((a, b) => a.plan.month.localeCompare(b.plan.month));
   const months = await dropRepeatedCrimeIds(ctx, results);
@@ -126,14 +103,27 @@ async function runMonths(ctx: RunContext): Promise<string> {
   );
 }
 
-/** The archive months `plans`, processed by `threads` month workers (see month-pool.ts). */
-async function processArchiveMonthsInWorkers(
-  ctx: RunContext,
+/** The cached rows of the archive months, ascending: the API months' LSOA hints. */
+function archiveMonthCsvs(results: readonly MonthOutcome[]): string[] {
+  return results
+    .filter((m) => m.plan.source === 'archive')
+    .sort((a, b) => a.plan.month.localeCompare(b.plan.month))
+    .map((m) => m.csv);
+}
+
+/** The months `plans`, processed by `threads` month workers (see month-pool.ts). */
+async function processMonthsInWorkersStep(
+  ctx: LocalRun,
   plans: readonly MonthPlan[],
   threads: number,
+  { hintsFrom, outcomes }: { hintsFrom: readonly string[]; outcomes: SharedOutcomeTable | null },
 ): Promise<MonthTaskResult[]> {
-  const inputs = await ctx.inputs();
-  const geo = await ctx.geography();
+  // The main thread mostly waits for the workers: build the wards meanwhile (the later steps
+  // need them; a first build works out neighbours, about 0.8 s at full scale). A failure
+  // is reported by the step that awaits them.
+  ctx.wards().catch(() => undefined);
+  const inputs = ctx.inputs;
+  const geo = ctx.geography;
   const ref = (e: ArchiveEntry): EntryRef => ({
     input: e.input,
     where: e.where,
@@ -141,15 +131,13 @@ async function processArchiveMonthsInWorkers(
   });
   const jobs: MonthJob[] = [];
   for (const plan of plans) {
-    if (plan.source !== 'archive') continue;
     const { key, provenance } = await ctx.monthKey(plan);
-    jobs.push({
-      month: plan.month,
-      snapshot: plan.snapshot,
-      entries: plan.entries.map(ref),
-      provenance,
-      key,
-    });
+    const job = { month: plan.month, snapshot: plan.snapshot, provenance, key };
+    jobs.push(
+      plan.source === 'archive'
+        ? { ...job, source: 'archive', entries: plan.entries.map(ref) }
+        : { ...job, source: 'api', file: plan.file, hintsFrom: [...hintsFrom] },
+    );
   }
   const byMonth = new Map(plans.map((plan) => [plan.month, plan]));
   const progress = ctx.reporter.progress(
@@ -164,7 +152,7 @@ async function processArchiveMonthsInWorkers(
         district: ctx.district(),
         geoFingerprint: geo.fingerprint,
         inputs: inputs.archives.map((a) => ({ path: a.path, type: a.type })),
-        outcomes: inputs.outcomes.map(ref),
+        outcomes,
         monthsCacheDir: ctx.paths.monthsCacheDir,
       },
       { threads, onBytes: (n) => progress.advance(n) },
@@ -190,7 +178,7 @@ function describeMonth(plan: MonthPlan, summary: MonthSummary): string {
 }
 
 async function buildOutcomeIndex(
-  ctx: RunContext,
+  ctx: LocalRun,
   entries: readonly ArchiveEntry[],
   locator: Locator,
 ): Promise<OutcomeIndex> {
@@ -206,4 +194,34 @@ async function buildOutcomeIndex(
         : ''),
   );
   return index;
+}
+
+/** The months `plans`, processed one after another in the main thread. */
+async function processMonthsInline(
+  ctx: LocalRun,
+  plans: readonly MonthPlan[],
+  { hintsFrom, outcomes }: { hintsFrom: readonly string[]; outcomes: OutcomeIndex | undefined },
+): Promise<MonthTaskResult[]> {
+  const hints = hintsFrom.length > 0 ? await lsoaHintsFromCsvs(hintsFrom) : undefined;
+  const results: MonthTaskResult[] = [];
+  for (const plan of plans) {
+    const { key, provenance } = await ctx.monthKey(plan);
+    const progress = ctx.reporter.progress(plan.month, planBytes(plan));
+    try {
+      const result = await processMonthIntoCache(plan, provenance, key, {
+        locator: ctx.geography.locator,
+        district: ctx.district(),
+        outcomes,
+        hints: plan.source === 'api' ? hints : undefined,
+        monthsCacheDir: ctx.paths.monthsCacheDir,
+        onBytes: (n) => progress.advance(n),
+      });
+      progress.done(describeMonth(plan, result.summary));
+      results.push(result);
+    } catch (error) {
+      progress.done('failed');
+      throw error;
+    }
+  }
+  return results;
 }

@@ -1,7 +1,8 @@
 // Step: the site's aggregated data (site-data.json).
 import type { MonthSummary } from '../../src/shared/schema.ts';
 import { aggregateSiteData } from '../aggregate.ts';
-import type { RunContext, Step } from '../run-context.ts';
+import type { LocalRun } from '../local-run.ts';
+import type { Step } from '../run-context.ts';
 
 export const siteDataStep: Step = {
   name: 'site-data',
@@ -9,7 +10,7 @@ export const siteDataStep: Step = {
   run: runSiteData,
 };
 
-async function runSiteData(ctx: RunContext): Promise<string> {
+async function runSiteData(ctx: LocalRun): Promise<string> {
   const summaries = (await ctx.months()).map((m) => m.summary);
   const wards = await ctx.wards();
   const generatedAt = ctx.options.generatedAt ?? newestFetchedAt(summaries);

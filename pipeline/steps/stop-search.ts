@@ -1,6 +1,7 @@
 // Step: the stop-and-search rows located in Leeds (leeds_stop_and_search.csv).
 import { formatCount, formatDropCounts } from '../report.ts';
-import type { RunContext, Step } from '../run-context.ts';
+import type { LocalRun } from '../local-run.ts';
+import type { Step } from '../run-context.ts';
 import { writeLeedsStopSearch } from '../stop-search.ts';
 
 export const stopSearchStep: Step = {
@@ -9,9 +10,9 @@ export const stopSearchStep: Step = {
   run: runStopSearch,
 };
 
-async function runStopSearch(ctx: RunContext): Promise<string> {
-  const { stopSearch } = await ctx.inputs();
-  const { locator } = await ctx.geography();
+async function runStopSearch(ctx: LocalRun): Promise<string> {
+  const { stopSearch } = ctx.inputs;
+  const { locator } = ctx.geography;
   const out = await ctx.staging.createWriteStream(ctx.paths.stopSearchCsv);
   if (stopSearch.length === 0) ctx.note('the input has no stop-and-search files');
   const progress = ctx.reporter.progress(

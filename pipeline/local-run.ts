@@ -1,0 +1,207 @@
+// The run's inputs as one frozen value, built once after the network steps (fetch, postcodes)
+// have saved what they download: the months found, the geography with the polling districts
+// and postcodes.io answers, the area, options and paths. Every local step reads this value and
+// no other copy, so no step can change what another has read. What is derived from it (the
+// wards, each month's cache key) is worked out once, on first use; the month results are
+// settled once, by the months step or from the cache.
+import type { Ward } from '../src/shared/schema.ts';
+import type { LoadedArea } from './area.ts';
+import { CROSS_MONTH_RULE, dropRepeatsAcrossMonths } from './crime-ids.ts';
+import { isInside } from './files.ts';
+import { loadGeoContext, type GeoContext } from './geo-context.ts';
+import { loadInputs, type Inputs } from './inputs.ts';
+import type { MonthPlan } from './merge.ts';
+import { monthCacheKey, readMonthCache, type CachedMonth } from './month-cache.ts';
+import type { PipelinePaths } from './paths.ts';
+import type { DistrictRule, MonthProvenanceInfo } from './process-month.ts';
+import type { Reporter } from './report.ts';
+import {
+  geoFiles,
+  MONTHS_STEP,
+  type MonthOutcome,
+  type RunContext,
+  type RunOptions,
+  type RunRecord,
+} from './run-context.ts';
+import { readMonthManifest } from './sources/cache.ts';
+import { cachedWards, wardCacheKey } from './ward-cache.ts';
+import { buildWards } from './wards.ts';
+import type { Staging } from './write.ts';
+
+type MonthKey = { key: string; provenance: MonthProvenanceInfo };
+
+/** Read the run's inputs and geography; call after the network steps. Close it when done. */
+export async function buildLocalRun(ctx: RunContext): Promise<LocalRun> {
+  const inputs = await loadInputs(ctx);
+  try {
+    const geography = await loadGeoContext(geoFiles(ctx.paths, ctx.area), {
+      note: (text) => ctx.note(text),
+    });
+    return new LocalRun(ctx, inputs, geography);
+  } catch (error) {
+    for (const archive of inputs.archives) archive.close();
+    throw error;
+  }
+}
+
+export class LocalRun {
+  readonly options: RunOptions;
+  readonly staging: Staging;
+  readonly record: RunRecord;
+  readonly inputs: Readonly<Inputs>;
+  readonly geography: Readonly<GeoContext>;
+  private readonly ctx: RunContext;
+  /** What is worked out from the inputs once, on first use; never what they are. */
+  private readonly derived: {
+    wards?: Promise<Ward[]>;
+    monthKeys: Map<MonthPlan, Promise<MonthKey>>;
+    months?: MonthOutcome[];
+  } = { monthKeys: new Map() };
+
+  constructor(ctx: RunContext, inputs: Inputs, geography: GeoContext) {
+    this.ctx = ctx;
+    this.options = ctx.options;
+    this.staging = ctx.staging;
+    this.record = ctx.record;
+    this.inputs = Object.freeze({ ...inputs, choice: Object.freeze({ ...inputs.choice }) });
+    this.geography = Object.freeze({ ...geography });
+    Object.freeze(this);
+  }
+
+  get paths(): PipelinePaths {
+    return this.options.paths;
+  }
+
+  get area(): LoadedArea {
+    return this.options.area;
+  }
+
+  get reporter(): Reporter {
+    return this.options.reporter;
+  }
+
+  district(): DistrictRule {
+    return this.ctx.district();
+  }
+
+  note(text: string): void {
+    this.ctx.note(text);
+  }
+
+  /** The wards, from the geography (built once; cached across runs). */
+  wards(): Promise<Ward[]> {
+    const { geo, fingerprint } = this.geography;
+    const centre = this.area.config.centre;
+    this.derived.wards ??= cachedWards(
+      this.paths.wardsCache,
+      wardCacheKey(fingerprint, centre),
+      () => buildWards(geo, centre),
+    );
+    return this.derived.wards;
+  }
+
+  /** The month results of this run; settled once, so every later step reads the same. */
+  setMonths(months: MonthOutcome[]): void {
+    if (this.derived.months !== undefined) {
+      throw new Error('the month results of this run are already settled: they are set once');
+    }
+    this.derived.months = months;
+    this.record.months = months;
+  }
+
+  /** The month results: from the months step of this run, else from the cache (all must be current). */
+  async months(): Promise<MonthOutcome[]> {
+    if (this.derived.months) return this.derived.months;
+    const found: MonthOutcome[] = [];
+    for (const plan of this.inputs.choice.months) {
+      const cached = await this.cachedMonth(plan);
+      if (cached === null) {
+        throw new Error(
+          `${plan.month} has not been processed from the current inputs (no current entry in ` +
+            `${this.paths.monthsCacheDir}): run the "${MONTHS_STEP}" step first.`,
+        );
+      }
+      found.push({ ...cached, plan, cached: true });
+    }
+    const months = await dropRepeatedCrimeIds(this, found);
+    this.setMonths(months);
+    return months;
+  }
+
+  /** The month from the cache when it is current, with this run's provenance labels; else null. */
+  async cachedMonth(plan: MonthPlan): Promise<CachedMonth | null> {
+    const { key, provenance } = await this.monthKey(plan);
+    return readMonthCache(this.paths.monthsCacheDir, plan.month, key, provenance);
+  }
+
+  /** Snapshot and fetchedAt of a month: from the fetch step's manifest when the month came from it. */
+  async provenance(plan: MonthPlan): Promise<MonthProvenanceInfo> {
+    const sources = this.paths.sources;
+    const fetched =
+      plan.source === 'archive'
+        ? plan.entries.every((e) => isInside(e.input, sources.archiveDir))
+        : isInside(plan.file.path, sources.apiDir);
+    const manifest = fetched ? await readMonthManifest(sources, plan.month) : undefined;
+    if (manifest && manifest.source === plan.source) {
+      return { snapshot: manifest.snapshot, fetchedAt: manifest.fetchedAt };
+    }
+    if (plan.source === 'api') return { snapshot: plan.snapshot, fetchedAt: plan.file.fetchedAt };
+    // Not fetched by this pipeline: the files' own modification time is when they were saved.
+    const newest = Math.max(...plan.entries.map((e) => e.modifiedAt.getTime()));
+    return { snapshot: plan.snapshot, fetchedAt: new Date(newest).toISOString() };
+  }
+
+  /**
+   * A month's cache key: its input files, the outcomes files that can revise it, the
+   * geography and the code; with the month's provenance labels, which are not part of it.
+   */
+  monthKey(plan: MonthPlan): Promise<MonthKey> {
+    let key = this.derived.monthKeys.get(plan);
+    if (key === undefined) {
+      key = this.computeMonthKey(plan);
+      this.derived.monthKeys.set(plan, key);
+    }
+    return key;
+  }
+
+  private async computeMonthKey(plan: MonthPlan): Promise<MonthKey> {
+    const provenance = await this.provenance(plan);
+    const sources =
+      plan.source === 'archive'
+        ? plan.entries.map((e) => `${e.force}:${e.fingerprint}`)
+        : [plan.file.fingerprint];
+    if (plan.source === 'api') {
+      // API months take LSOA codes from the archive months (see enrich.ts).
+      for (const other of this.inputs.choice.months) {
+        if (other.source === 'archive') sources.push((await this.monthKey(other)).key);
+      }
+    }
+    const key = monthCacheKey({
+      month: plan.month,
+      source: plan.source,
+      inputs: sources,
+      outcomes: this.inputs.outcomes.filter((e) => e.month >= plan.month).map((e) => e.fingerprint),
+      geography: this.geography.fingerprint,
+    });
+    return { key, provenance };
+  }
+
+  close(): void {
+    for (const archive of this.inputs.archives) archive.close();
+  }
+}
+
+/** The months without rows whose Crime ID an earlier month holds (see crime-ids.ts), noted. */
+export async function dropRepeatedCrimeIds(
+  run: LocalRun,
+  months: MonthOutcome[],
+): Promise<MonthOutcome[]> {
+  const result = await dropRepeatsAcrossMonths(months, run.paths.cacheDir);
+  for (const d of result.dropped) {
+    run.note(
+      `${d.month}: ${d.rows} row(s) dropped as duplicates, their Crime ID already in ` +
+        `${d.firstSeenIn.join(', ')} (${CROSS_MONTH_RULE})`,
+    );
+  }
+  return result.months;
+}

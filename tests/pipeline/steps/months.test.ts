@@ -1,0 +1,119 @@
+// The months step runs archive and API months the same way: each wave in the month workers
+// when it has several months, else inline, with the same results either way.
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPipeline, type CliOptions } from '../../../pipeline/cli.ts';
+import { createMemoryReporter } from '../../../pipeline/report.ts';
+import type { RunRecord } from '../../../pipeline/run-context.ts';
+import { sampleRows, toApiCrime } from '../../support/police-fixtures.ts';
+
+/** Months after the sample's newest, served only by police.uk's API. */
+const API_MONTHS = ['2025-04', '2025-05'];
+
+const SAVED_AT = new Date('2025-06-01T00:00:00Z');
+
+let dir: string;
+
+/** The sample's archive with a 2025-05 outcomes file revising some 2025-03 crimes. */
+let archive: string;
+const REVISED = 'Offender given a caution';
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'months-step-'));
+  archive = path.join(dir, 'archive');
+  await cp(path.resolve('data/sample/archive'), archive, { recursive: true });
+  const header =
+    'Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Outcome type';
+  const rows = sampleRows('2025-03')
+    .filter((row, i) => row['Crime ID'] !== '' && i % 4 === 0)
+    .map((row) =>
+      [
+        row['Crime ID'],
+        '2025-05',
+        row['Reported by'],
+        row['Falls within'],
+        row['Longitude'],
+        row['Latitude'],
+        row['Location'],
+        row['LSOA code'],
+        row['LSOA name'],
+        REVISED,
+      ].join(','),
+    );
+  await mkdir(path.join(archive, '2025-05'));
+  await writeFile(
+    path.join(archive, '2025-05', '2025-05-west-yorkshire-outcomes.csv'),
+    `${[header, ...rows].join('\n')}\n`,
+  );
+  for (const entry of await readdir(archive, { recursive: true, withFileTypes: true })) {
+    await utimes(path.join(entry.parentPath, entry.name), SAVED_AT, SAVED_AT);
+  }
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A run of the sample with API_MONTHS as saved API snapshots, in `threads` threads. */
+async function run(threads: number): Promise<{ out: string; record: RunRecord; lines: string[] }> {
+  const out = path.join(dir, `threads-${threads}`);
+  const apiDir = path.join(out, 'cache', 'api');
+  await mkdir(apiDir, { recursive: true });
+  const rows = sampleRows('2025-03');
+  for (const month of API_MONTHS) {
+    const crimes = rows.map((row, i) => ({ ...toApiCrime(row, 80_000_000 + i), month }));
+    const file = path.join(apiDir, `${month}.json`);
+    await writeFile(file, JSON.stringify(crimes));
+    // A snapshot's mtime is when it was fetched, which the outputs show: the same in both runs.
+    await utimes(file, SAVED_AT, SAVED_AT);
+  }
+  const options: CliOptions = {
+    help: false,
+    list: false,
+    offline: true,
+    archiveDir: archive,
+    out,
+  };
+  const reporter = createMemoryReporter();
+  const record = await runPipeline(options, {
+    reporter,
+    threads,
+    generatedAt: '2025-06-01T00:00:00.000Z',
+  });
+  return { out, record, lines: reporter.lines };
+}
+
+/** Every output file under `out`, the cache and the run summary aside, by relative path. */
+async function outputs(out: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for (const entry of await readdir(out, { recursive: true, withFileTypes: true })) {
+    const file = path.join(entry.parentPath, entry.name);
+    const relative = path.relative(out, file);
+    if (!entry.isFile() || relative.startsWith('cache') || relative === 'run-summary.json') {
+      continue;
+    }
+    files[relative] = (await readFile(file)).toString('base64');
+  }
+  return files;
+}
+
+describe('the months step with archive and API months and outcomes files', () => {
+  it('processes the API months in the month workers too, with the same outputs and outcomes as inline', async () => {
+    const inline = await run(1);
+    const workers = await run(2);
+    const apiMonths = workers.record.months?.filter((m) => m.plan.source === 'api') ?? [];
+    expect(apiMonths.map((m) => m.plan.month)).toEqual(API_MONTHS);
+    // Their LSOA codes come from the archive months' rows (enrich.ts).
+    for (const m of apiMonths) expect(m.summary.coverage.lsoa).toBe(m.summary.kept);
+    expect(workers.lines).toContainEqual(`  ${API_MONTHS.length} month(s) in 2 threads`);
+    expect(inline.lines.some((line) => / month\(s\) in \d threads/.test(line))).toBe(false);
+    const [a, b] = [await outputs(inline.out), await outputs(workers.out)];
+    expect(Object.keys(b).length).toBeGreaterThan(3);
+    expect(b).toEqual(a);
+    // The outcomes file revised the crimes it lists, in the workers as inline.
+    const csv = await readFile(path.join(workers.out, 'leeds_street_combined.csv'), 'utf8');
+    expect(csv.split(REVISED).length - 1).toBeGreaterThan(1000);
+  });
+});
