@@ -47,6 +47,8 @@ export type MonthJob = {
   | {
       source: 'api';
       file: ApiMonthFile;
+      /** The force name its rows are given (the API's crimes carry none; merge.ts). */
+      reportedBy: string;
       /** The archive months' cached rows its LSOA codes come from, ascending (enrich.ts). */
       hintsFrom: string[];
     }

@@ -57,7 +57,14 @@ async function run(job: MonthJob): Promise<void> {
           entries: await Promise.all(job.entries.map(entry)),
           notUsed: [],
         }
-      : { month, snapshot, source: 'api', file: job.file, notUsed: [] };
+      : {
+          month,
+          snapshot,
+          source: 'api',
+          file: job.file,
+          reportedBy: job.reportedBy,
+          notUsed: [],
+        };
   let monthHints: Promise<LsoaHints> | undefined;
   if (job.source === 'api') {
     const from = job.hintsFrom.join('\n');

@@ -21,12 +21,6 @@ export type StopSearchPlace =
       detail: string;
     };
 
-/**
- * The district a caller does not name. Only until pipeline/steps/stop-search.ts passes its
- * area's name (ctx.area.config.localAuthority.name); then `district` is required.
- */
-const UNNAMED_DISTRICT = 'Leeds';
-
 /** The ward of one stop-and-search row in `district` (its name, "Leeds"), or why it is not kept. */
 export function placeStopSearch(
   values: Readonly<Record<string, string | undefined>>,
@@ -63,9 +57,9 @@ export async function writeStopSearch(
   entries: readonly ArchiveEntry[],
   locator: Pick<Locator, 'locate'>,
   out: { write(chunk: string): Promise<void> },
-  options: { district?: string; onBytes?: (n: number) => void } = {},
+  options: { district: string; onBytes?: (n: number) => void },
 ): Promise<StopSearchResult> {
-  const district = options.district ?? UNNAMED_DISTRICT;
+  const { district } = options;
   const result: StopSearchResult = { read: 0, kept: 0, dropped: new DropTally() };
   await out.write(formatCsvRow(STOP_SEARCH_OUTPUT_COLUMNS));
   for (const entry of entries) {
@@ -85,6 +79,3 @@ export async function writeStopSearch(
   }
   return result;
 }
-
-/** The earlier name, kept for pipeline/steps/stop-search.ts until it calls writeStopSearch. */
-export const writeLeedsStopSearch = writeStopSearch;

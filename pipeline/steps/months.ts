@@ -136,7 +136,13 @@ async function processMonthsInWorkersStep(
     jobs.push(
       plan.source === 'archive'
         ? { ...job, source: 'archive', entries: plan.entries.map(ref) }
-        : { ...job, source: 'api', file: plan.file, hintsFrom: [...hintsFrom] },
+        : {
+            ...job,
+            source: 'api',
+            file: plan.file,
+            reportedBy: plan.reportedBy,
+            hintsFrom: [...hintsFrom],
+          },
     );
   }
   const byMonth = new Map(plans.map((plan) => [plan.month, plan]));

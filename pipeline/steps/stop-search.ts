@@ -1,8 +1,8 @@
-// Step: the stop-and-search rows located in Leeds (leeds_stop_and_search.csv).
+// Step: the stop-and-search rows located in the district (<area>_stop_and_search.csv).
 import { formatCount, formatDropCounts } from '../report.ts';
 import type { LocalRun } from '../local-run.ts';
 import type { Step } from '../run-context.ts';
-import { writeLeedsStopSearch } from '../stop-search.ts';
+import { writeStopSearch } from '../stop-search.ts';
 
 export const stopSearchStep: Step = {
   name: 'stop-search',
@@ -19,7 +19,8 @@ async function runStopSearch(ctx: LocalRun): Promise<string> {
     `stop and search (${stopSearch.length} file(s))`,
     stopSearch.reduce((sum, e) => sum + e.size, 0),
   );
-  const result = await writeLeedsStopSearch(stopSearch, locator, out, {
+  const result = await writeStopSearch(stopSearch, locator, out, {
+    district: ctx.area.config.localAuthority.name,
     onBytes: (n) => progress.advance(n),
   });
   await out.close();
