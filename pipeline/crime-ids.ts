@@ -26,7 +26,7 @@ import type { EnrichedCrime, MonthSummary } from '../src/shared/schema.ts';
 import { idPrefixes, prefixOf } from './crime-id-sidecar.ts';
 import { formatCsvRow, readCsv } from './csv.ts';
 import type { CachedMonth } from './month-cache.ts';
-import { masterRow } from './process-month.ts';
+import { masterRow } from './master-row.ts';
 import { DropTally } from './report.ts';
 import { createMonthSummariser } from './summarise.ts';
 

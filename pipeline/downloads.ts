@@ -25,7 +25,7 @@ import {
 } from '../src/shared/open-data.ts';
 import { MASTER_COLUMNS } from '../src/shared/constants.ts';
 import { InputError } from './input-error.ts';
-import { MASTER_HEADER } from './process-month.ts';
+import { MASTER_HEADER } from './master-row.ts';
 import type { Staging } from './write.ts';
 
 /** One processed month: its enriched rows (MASTER_HEADER, then rows) and how many rows. */

@@ -1,6 +1,6 @@
 // One month, from its chosen source to enriched rows and a MonthSummary, its stages in order:
 // read the street files (or the API snapshot) row by row, normalise, de-duplicate by Crime
-// ID, locate in Leeds and enrich, attach the latest outcome, write each kept row and
+// ID, locate in the district and enrich, attach the latest outcome, write each kept row and
 // count it (processMonth); then commit it to the month cache (processMonthIntoCache). The
 // same code runs in the main thread and in the month workers (month-worker.ts), so a month's
 // cache files do not depend on where it ran. Memory is bounded by the month's distinct
@@ -16,6 +16,7 @@ import { formatCsvRow, readCsv } from './csv.ts';
 import { addLsoaHint, enrich, type LsoaHints } from './enrich.ts';
 import type { Locator } from './geo.ts';
 import { InputError } from './input-error.ts';
+import { MASTER_HEADER, masterRow } from './master-row.ts';
 import { createDeduper, type MonthPlan } from './merge.ts';
 import { openMonthCacheWriter } from './month-cache.ts';
 import { normaliseApiCrime, normaliseArchiveRow, type Normalised } from './normalise.ts';
@@ -55,43 +56,11 @@ export interface DistrictRule extends OutsideRule {
   name: string;
 }
 
-/** Coordinates as police.uk writes them: 6 decimal places (about 0.1 m). */
-const COORDINATE_DECIMALS = 6;
-
 /**
  * Kept rows are written in batches of about this many characters: one write per row (some
  * 200 bytes) spends more time in the stream's bookkeeping than in the disk.
  */
 const WRITE_BATCH_CHARS = 1 << 16;
-
-/** A kept crime as a master CSV row, in MASTER_COLUMNS order. */
-export function masterRow(crime: EnrichedCrime): string[] {
-  const row = [
-    crime.crimeId,
-    crime.month,
-    crime.reportedBy,
-    crime.fallsWithin,
-    crime.longitude.toFixed(COORDINATE_DECIMALS),
-    crime.latitude.toFixed(COORDINATE_DECIMALS),
-    crime.location,
-    crime.lsoaCode,
-    crime.lsoaName,
-    crime.crimeType,
-    crime.lastOutcome,
-    crime.context,
-    crime.wardName,
-    crime.wardCode,
-    crime.lsoa21Code,
-    crime.postcodeDistrict,
-    crime.pollingDistrict,
-    crime.outcome,
-  ];
-  if (row.length !== MASTER_COLUMNS.length)
-    throw new Error('masterRow does not match MASTER_COLUMNS');
-  return row;
-}
-
-export const MASTER_HEADER = formatCsvRow(MASTER_COLUMNS);
 
 /** Where the month's data was published and when it was fetched, for its provenance. */
 export interface MonthProvenanceInfo {

@@ -1,6 +1,6 @@
 // Step: the master dataset, every cached month's rows in one CSV (leeds_street_combined.csv).
 import { monthCsvRows } from '../downloads.ts';
-import { MASTER_HEADER } from '../process-month.ts';
+import { MASTER_HEADER } from '../master-row.ts';
 import { formatCount } from '../report.ts';
 import type { LocalRun } from '../local-run.ts';
 import type { Step } from '../run-context.ts';
