@@ -182,6 +182,7 @@ export class LocalRun {
       inputs: sources,
       outcomes: this.inputs.outcomes.filter((e) => e.month >= plan.month).map((e) => e.fingerprint),
       geography: this.geography.fingerprint,
+      district: this.district(),
     });
     return { key, provenance };
   }

@@ -38,10 +38,15 @@ export interface MonthCacheKeyParts {
   outcomes: readonly string[];
   /** Fingerprint of the reference geography (and polling districts, when present). */
   geography: string;
+  /**
+   * The district and its force's districts (area.json): they decide which rows are kept and
+   * how a row outside is counted, so editing them processes the months again.
+   */
+  district: { name: string; forceDistricts: readonly string[] | null };
 }
 
 export function monthCacheKey(parts: MonthCacheKeyParts): string {
-  const { month, source, inputs, outcomes, geography } = parts;
+  const { month, source, inputs, outcomes, geography, district } = parts;
   return createHash('sha256')
     .update(
       JSON.stringify({
@@ -51,6 +56,7 @@ export function monthCacheKey(parts: MonthCacheKeyParts): string {
         inputs,
         outcomes,
         geography,
+        district: { name: district.name, forceDistricts: district.forceDistricts },
       }),
     )
     .digest('hex');

@@ -2,7 +2,7 @@
 // its area configuration alone, on the four committed South Yorkshire months. Its kept rows
 // and its dropped rows by reason must equal the independent count (tests/support/
 // district-count.ts), which shares no code with the pipeline.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -163,4 +163,48 @@ describe('npm run pipeline -- --area', () => {
     }
     expect(errors.join('\n')).toMatch(/No area "atlantis".*Areas here: leeds, sheffield/s);
   });
+});
+
+describe('runPipeline({ area }) after area.json changes', () => {
+  it("processes the months again when the force's districts change, so no count is stale", async () => {
+    // A repository of its own: the Sheffield area folder, whose area.json the test edits.
+    const root = await mkdtemp(path.join(tmpdir(), 'area-rerun-'));
+    try {
+      await cp(SHEFFIELD, path.join(root, SHEFFIELD), {
+        recursive: true,
+        filter: (from) => !from.includes(`${path.sep}output`),
+      });
+      const options: CliOptions = {
+        help: false,
+        list: false,
+        offline: true,
+        area: 'sheffield',
+        archiveDir: ARCHIVE,
+        out: 'out',
+      };
+      const run = () =>
+        runPipeline(options, { root, reporter: createMemoryReporter(), threads: 1 });
+      const cachedMonths = (r: RunRecord) => r.months!.filter((m) => m.cached).length;
+
+      const first = await run();
+      expect(cachedMonths(first)).toBe(0);
+      expect(cachedMonths(await run())).toBe(4);
+
+      // Without Barnsley among South Yorkshire's districts, its rows are no longer "another
+      // district of the force": every month must be counted again.
+      const areaFile = path.join(root, SHEFFIELD, 'area.json');
+      const config = JSON.parse(await readFile(areaFile, 'utf8')) as { forceDistricts: string[] };
+      config.forceDistricts = config.forceDistricts.filter((d) => d !== 'Barnsley');
+      await writeFile(areaFile, JSON.stringify(config));
+      const edited = await run();
+      expect(cachedMonths(edited)).toBe(0);
+      const outside = (r: RunRecord, reason: 'other-district' | 'beyond-force') =>
+        r.months!.reduce((sum, m) => sum + m.drops.outside[reason], 0);
+      const moved = outside(first, 'other-district') - outside(edited, 'other-district');
+      expect(moved).toBeGreaterThan(0);
+      expect(outside(edited, 'beyond-force') - outside(first, 'beyond-force')).toBe(moved);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

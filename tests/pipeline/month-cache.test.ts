@@ -17,6 +17,7 @@ const PARTS = {
   inputs: ['west-yorkshire:size:2430191,mtime:1'],
   outcomes: [],
   geography: 'g',
+  district: { name: 'Leeds', forceDistricts: ['Leeds', 'Bradford'] },
 };
 
 let dir: string;
@@ -40,6 +41,20 @@ function emptySummary() {
 }
 
 describe('monthCacheKey', () => {
+  it("changes when the district or its force's districts change (area.json)", () => {
+    const key = monthCacheKey(PARTS);
+    expect(monthCacheKey({ ...PARTS, district: { ...PARTS.district } })).toBe(key);
+    expect(
+      monthCacheKey({ ...PARTS, district: { ...PARTS.district, name: 'Sheffield' } }),
+    ).not.toBe(key);
+    expect(
+      monthCacheKey({ ...PARTS, district: { ...PARTS.district, forceDistricts: ['Leeds'] } }),
+    ).not.toBe(key);
+    expect(
+      monthCacheKey({ ...PARTS, district: { ...PARTS.district, forceDistricts: null } }),
+    ).not.toBe(key);
+  });
+
   it('changes when an input file, an outcomes file or the geography changes', () => {
     const key = monthCacheKey(PARTS);
     expect(monthCacheKey({ ...PARTS })).toBe(key);
