@@ -24,21 +24,18 @@ const AREA = JSON.parse(readFileSync(path.join(SHEFFIELD, 'area.json'), 'utf8'))
   forceDistricts: string[];
 };
 
+/** `--area sheffield --offline --archive-dir <the four months> --out <out>`. */
+function sheffieldRun(out: string): CliOptions {
+  return { help: false, list: false, offline: true, area: 'sheffield', archiveDir: ARCHIVE, out };
+}
+
 let out: string;
 let record: RunRecord;
 let siteData: SiteData;
 
 beforeAll(async () => {
   out = await mkdtemp(path.join(tmpdir(), 'area-run-'));
-  const options: CliOptions = {
-    help: false,
-    list: false,
-    offline: true,
-    area: 'sheffield',
-    archiveDir: ARCHIVE,
-    out,
-  };
-  record = await runPipeline(options, { reporter: createMemoryReporter(), threads: 1 });
+  record = await runPipeline(sheffieldRun(out), { reporter: createMemoryReporter(), threads: 1 });
   siteData = siteDataSchema.parse(
     JSON.parse(await readFile(path.join(out, 'site-data.json'), 'utf8')),
   );
@@ -174,16 +171,8 @@ describe('runPipeline({ area }) after area.json changes', () => {
         recursive: true,
         filter: (from) => !from.includes(`${path.sep}output`),
       });
-      const options: CliOptions = {
-        help: false,
-        list: false,
-        offline: true,
-        area: 'sheffield',
-        archiveDir: ARCHIVE,
-        out: 'out',
-      };
       const run = () =>
-        runPipeline(options, { root, reporter: createMemoryReporter(), threads: 1 });
+        runPipeline(sheffieldRun('out'), { root, reporter: createMemoryReporter(), threads: 1 });
       const cachedMonths = (r: RunRecord) => r.months!.filter((m) => m.cached).length;
 
       const first = await run();
