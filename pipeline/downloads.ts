@@ -191,10 +191,7 @@ export const LEEDS_NAMING: DownloadsNaming = {
 };
 
 /** README.txt beside the files: what they are, their columns, checksums and licence. */
-export function downloadsReadme(
-  manifest: DownloadsManifest,
-  naming: DownloadsNaming = LEEDS_NAMING,
-): string {
+export function downloadsReadme(manifest: DownloadsManifest, naming: DownloadsNaming): string {
   const lines = [
     `${naming.siteName}: every crime in ${naming.words.district} recorded by police.uk, one file per year`,
     '',
@@ -226,8 +223,8 @@ export async function writeYearlyDownloads(
   months: readonly MonthFile[],
   staging: Staging,
   paths: DownloadPaths,
-  reuse: readonly DownloadPaths[] = [paths],
-  naming: DownloadsNaming = LEEDS_NAMING,
+  reuse: readonly DownloadPaths[],
+  naming: DownloadsNaming,
 ): Promise<DownloadsManifest> {
   const earlier = (await Promise.all(reuse.map(earlierDownloads))).flat();
   // zlib compresses on libuv's thread pool: years run side by side, one per core. All at once,

@@ -32,13 +32,9 @@ const GZIP_LEVEL = 6;
 export function buildMapData(
   summaries: readonly MonthSummary[],
   wards: readonly Ward[],
-  centre?: CentreDefinition,
+  centre: CentreDefinition,
 ): { mapData: Uint8Array; fileName: string } {
-  const encoded = encodeMapData(
-    summaries,
-    wards,
-    centre === undefined ? undefined : centreTest(centre),
-  );
+  const encoded = encodeMapData(summaries, wards, centreTest(centre));
   const mapData = new Uint8Array(gzipSync(encoded, { level: GZIP_LEVEL }));
   return { mapData, fileName: MAP_DATA_FILE_NAME };
 }

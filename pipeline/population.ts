@@ -109,10 +109,7 @@ export function wardOverlapAreas(
  * the share of the LSOA's postcodes in LS1 or LS2 (none without postcodes: LS1 and LS2 are
  * in the LS list).
  */
-export function apportionLsoas(
-  geo: Geography,
-  centre: CentreDefinition = LEEDS_CENTRE,
-): LsoaApportionment[] {
+export function apportionLsoas(geo: Geography, centre: CentreDefinition): LsoaApportionment[] {
   if (centre?.kind === 'polygon') {
     throw new Error(
       'a centre drawn as a polygon is not supported yet: give its wards or postcode districts',

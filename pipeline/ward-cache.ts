@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { wardSchema, type Ward } from '../src/shared/schema.ts';
 import { codeFingerprint } from './code-fingerprint.ts';
+import type { CentreDefinition } from '../src/shared/area.ts';
 import { writeFileAtomic } from './write.ts';
 
 const wardCacheSchema = z.object({ key: z.string(), wards: z.array(wardSchema) });
@@ -14,7 +15,7 @@ const wardCacheSchema = z.object({ key: z.string(), wards: z.array(wardSchema) }
 export const WARD_ENTRIES = ['pipeline/geo-context.ts', 'pipeline/wards.ts'] as const;
 
 /** What the wards depend on: the geography (its fingerprint) and the code (WARD_ENTRIES). */
-export function wardCacheKey(geographyFingerprint: string, centre: unknown = null): string {
+export function wardCacheKey(geographyFingerprint: string, centre: CentreDefinition): string {
   return createHash('sha256')
     .update(
       JSON.stringify({

@@ -98,7 +98,7 @@ export function wardNeighbours(geo: Geography): Map<string, string[]> {
 }
 
 /** The wards, ordered by name, validated against the shared schema. */
-export function buildWards(geo: Geography, centre?: CentreDefinition): Ward[] {
+export function buildWards(geo: Geography, centre: CentreDefinition): Ward[] {
   const residents = wardResidents(
     geo.population,
     apportionLsoas(geo, centre),

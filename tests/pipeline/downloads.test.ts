@@ -16,7 +16,7 @@ import {
   type DownloadsManifest,
 } from '../../src/shared/open-data.ts';
 import { runPipeline } from '../../pipeline/cli.ts';
-import { monthCsvRows, writeYearlyDownloads } from '../../pipeline/downloads.ts';
+import { LEEDS_NAMING, monthCsvRows, writeYearlyDownloads } from '../../pipeline/downloads.ts';
 import { createMemoryReporter } from '../../pipeline/report.ts';
 import { Staging } from '../../pipeline/write.ts';
 
@@ -91,10 +91,14 @@ describe('writeYearlyDownloads (through a pipeline run on the sample months)', (
     );
     const staging = new Staging(path.join(tmp, 'publish-journal.json'));
     const again = path.join(tmp, 'again');
-    const second = await writeYearlyDownloads(months, staging, {
-      dir: again,
-      manifest: path.join(again, 'downloads.json'),
-    });
+    const againPaths = { dir: again, manifest: path.join(again, 'downloads.json') };
+    const second = await writeYearlyDownloads(
+      months,
+      staging,
+      againPaths,
+      [againPaths],
+      LEEDS_NAMING,
+    );
     await staging.commit();
     expect(second.files.map((f) => f.sha256)).toEqual(manifest.files.map((f) => f.sha256));
   });
@@ -112,7 +116,7 @@ describe('writeYearlyDownloads (through a pipeline run on the sample months)', (
     const paths = { dir: first, manifest: path.join(first, 'downloads.json') };
     for (const reuse of [[], [paths]]) {
       const staging = new Staging(path.join(tmp, 'publish-journal.json'));
-      const written = await writeYearlyDownloads(months, staging, paths, reuse);
+      const written = await writeYearlyDownloads(months, staging, paths, reuse, LEEDS_NAMING);
       await staging.commit();
       for (const f of written.files) {
         expect(f.contentSha256, f.file).toBe(await uncompressedSha256(first, f.file));
@@ -132,7 +136,7 @@ describe('writeYearlyDownloads (through a pipeline run on the sample months)', (
     );
     const write = async (list: typeof months) => {
       const staging = new Staging(path.join(tmp, 'publish-journal.json'));
-      const written = await writeYearlyDownloads(list, staging, paths);
+      const written = await writeYearlyDownloads(list, staging, paths, [paths], LEEDS_NAMING);
       await staging.commit();
       return written;
     };
@@ -179,6 +183,7 @@ describe('writeYearlyDownloads (through a pipeline run on the sample months)', (
       staging,
       { dir: fresh, manifest: path.join(fresh, 'downloads.json') },
       [{ dir: fresh, manifest: path.join(fresh, 'downloads.json') }, paths],
+      LEEDS_NAMING,
     );
     await staging.commit();
     expect(year(third, 2024).sha256).toBe(entry.sha256);

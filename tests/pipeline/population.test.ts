@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadGeography, type Geography } from '../../pipeline/geo.ts';
 import {
   apportionLsoas,
+  LEEDS_CENTRE,
   splitResidents,
   wardResidents,
   type LsoaApportionment,
@@ -32,7 +33,7 @@ let byLsoa: Map<string, LsoaApportionment>;
 
 beforeAll(async () => {
   geo = await loadGeography('data/reference');
-  apportionment = apportionLsoas(geo);
+  apportionment = apportionLsoas(geo, LEEDS_CENTRE);
   byLsoa = new Map(apportionment.map((a) => [a.lsoa, a]));
 });
 

@@ -2,6 +2,7 @@ import { area, bbox, bboxClip, buffer, feature, featureCollection, intersect } f
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadGeography, type Geography } from '../../pipeline/geo.ts';
+import { LEEDS_CENTRE } from '../../pipeline/population.ts';
 import { assignLsoasToWards, buildWards, wardSlug } from '../../pipeline/wards.ts';
 import type { Ward } from '../../src/shared/schema.ts';
 
@@ -10,7 +11,7 @@ let wards: Ward[];
 
 beforeAll(async () => {
   geo = await loadGeography('data/reference');
-  wards = buildWards(geo);
+  wards = buildWards(geo, LEEDS_CENTRE);
 });
 
 describe('wardSlug(name)', () => {

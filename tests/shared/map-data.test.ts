@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildMapData, buildWardShapes } from '../../pipeline/map-data.ts';
+import { LEEDS_CENTRE } from '../../pipeline/population.ts';
 import { encodeMapData } from '../../src/shared/map-data-encoder.ts';
 import { loadGeography } from '../../pipeline/geo.ts';
 import { CITY_CENTRE_POSTCODE_DISTRICTS, CRIME_TYPES } from '../../src/shared/constants.ts';
@@ -164,7 +165,7 @@ describe('encodeMapData / decodeMapData', () => {
 
 describe('buildMapData', () => {
   it('returns gzipped bytes that gunzipIfNeeded and decodeMapData read back', async () => {
-    const { mapData, fileName } = buildMapData(summaries, wards);
+    const { mapData, fileName } = buildMapData(summaries, wards, LEEDS_CENTRE);
     expect(fileName).toBe(MAP_DATA_FILE_NAME);
     expect([mapData[0], mapData[1]]).toEqual([0x1f, 0x8b]);
     const again = decodeMapData(await gunzipIfNeeded(mapData));
@@ -173,7 +174,7 @@ describe('buildMapData', () => {
   });
 
   it('keeps the three sample months under 100 kB gzipped', () => {
-    expect(buildMapData(summaries, wards).mapData.length).toBeLessThan(100_000);
+    expect(buildMapData(summaries, wards, LEEDS_CENTRE).mapData.length).toBeLessThan(100_000);
   });
 });
 

@@ -7,6 +7,7 @@ import { enrich } from '../../pipeline/enrich.ts';
 import { createLocator, loadGeography } from '../../pipeline/geo.ts';
 import { normaliseArchiveRow, type ArchiveRow } from '../../pipeline/normalise.ts';
 import { createMonthSummariser } from '../../pipeline/summarise.ts';
+import { LEEDS_CENTRE } from '../../pipeline/population.ts';
 import { buildWards } from '../../pipeline/wards.ts';
 import type { MonthSummary, Ward } from '../../src/shared/schema.ts';
 
@@ -42,5 +43,5 @@ export async function sampleSummaries(): Promise<{ summaries: MonthSummary[]; wa
     }
     summaries.push(summariser.finish());
   }
-  return { summaries, wards: buildWards(geography) };
+  return { summaries, wards: buildWards(geography, LEEDS_CENTRE) };
 }
