@@ -9,7 +9,7 @@
 // carries the years that changed.
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { createGzip } from 'node:zlib';
@@ -248,5 +248,21 @@ export async function writeYearlyDownloads(
   };
   await staging.writeFile(path.join(paths.dir, 'README.txt'), downloadsReadme(manifest, naming));
   await staging.writeFile(paths.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
+  const kept = new Set(files.map((f) => f.file));
+  for (const stale of await yearlyFilesNotIn(paths.dir, kept)) staging.remove(stale);
   return manifest;
+}
+
+/** "<slug>-crimes-YYYY.csv.gz" (yearlyFileName), whatever the area. */
+const YEARLY_FILE = /^[a-z]+(-[a-z]+)*-crimes-\d{4}\.csv\.gz$/;
+
+/**
+ * The yearly files in `dir` that are not among `kept` (names): a year whose months have all
+ * gone from the data. Published with the rest, they would be served and never updated.
+ */
+export async function yearlyFilesNotIn(dir: string, kept: ReadonlySet<string>): Promise<string[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  return names
+    .filter((name) => YEARLY_FILE.test(name) && !kept.has(name))
+    .map((name) => path.join(dir, name));
 }

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { changeLogSchema, EMPTY_CHANGE_LOG, type ChangeLog } from '../src/shared/change-log.ts';
 import { parseOrThrow, type SiteData } from '../src/shared/schema.ts';
 import { APPROVALS_PATH, readApprovals, type Approval } from './approvals.ts';
+import { yearlyFilesNotIn } from './downloads.ts';
 import { exists } from './files.ts';
 import { loadGateData, type GateInputs } from './gate-inputs.ts';
 import { pipelinePaths, type PipelinePaths } from './paths.ts';
@@ -205,6 +206,15 @@ export async function commitStep(
       }
       await staging.writeFile(to, await readFile(from));
       changed.push(path.relative(options.root, to));
+    }
+    // A published year the staged downloads no longer hold is taken away with the rest.
+    const stagedDownloads = await readdir(staged.downloads.dir).catch(() => null);
+    if (stagedDownloads !== null) {
+      const kept = new Set(stagedDownloads);
+      for (const stale of await yearlyFilesNotIn(published.downloads.dir, kept)) {
+        staging.remove(stale);
+        changed.push(path.relative(options.root, stale));
+      }
     }
     const changeLog = changeLogFile(published);
     if (report.approved.length > 0) entry.exceptions = report.approved;

@@ -104,6 +104,8 @@ const journalSchema = z.object({
   /** The publishing process: while it runs, its renames are its own to make. */
   pid: z.number().int().positive().optional(),
   renames: z.array(z.object({ from: z.string(), to: z.string() })),
+  /** Outputs the publish takes away (a year no longer in the data), after the renames. */
+  removals: z.array(z.string()).default([]),
 });
 
 /** Flush a file (or a folder's entries) to disk. */
@@ -139,6 +141,7 @@ async function writeDurably(file: string, data: string): Promise<void> {
  */
 export class Staging {
   private readonly staged = new Map<string, AtomicWriteStream | { tempPath: string }>();
+  private readonly removals = new Set<string>();
   /** Where commit() records its renames while it makes them. */
   readonly journal: string;
 
@@ -153,6 +156,12 @@ export class Staging {
     this.staged.set(finalPath, { tempPath });
     await mkdir(path.dirname(finalPath), { recursive: true });
     await writeFile(tempPath, data);
+  }
+
+  /** Stage the removal of `finalPath`: an output this run no longer has, taken away by commit(). */
+  remove(finalPath: string): void {
+    this.claim(finalPath);
+    this.removals.add(finalPath);
   }
 
   /** Stage a stream for `finalPath`; close() it when written. */
@@ -177,6 +186,7 @@ export class Staging {
     for (const item of this.staged.values()) if ('close' in item) await item.close();
     crashPoint('staged');
     const renames = [...this.staged].map(([to, item]) => ({ from: item.tempPath, to }));
+    const removals = [...this.removals];
     await mkdir(path.dirname(this.journal), { recursive: true });
     if (await exists(this.journal, { strict: true })) {
       // Replacing it would lose the renames of a publish still pending (or in progress).
@@ -195,22 +205,27 @@ export class Staging {
         startedAt: new Date().toISOString(),
         pid: process.pid,
         renames,
+        removals,
       }),
     );
     // Past the commit point the publish can only go forward: a rename that fails leaves the
     // journal and its temporary files for recoverInterruptedPublish, not for abort().
     this.staged.clear();
+    this.removals.clear();
     for (const [i, { from, to }] of renames.entries()) {
       await rename(from, to);
       if (i === 0) crashPoint('publishing');
     }
+    for (const file of removals) await rm(file, { force: true });
     // The renames reach the disk before the journal that would redo them is deleted.
-    for (const dir of new Set(renames.map(({ to }) => path.dirname(to)))) await syncToDisk(dir);
+    const touched = [...renames.map(({ to }) => to), ...removals];
+    for (const dir of new Set(touched.map((file) => path.dirname(file)))) await syncToDisk(dir);
     await rm(this.journal, { force: true });
   }
 
   /** Remove every staged file; no final path is touched. */
   async abort(): Promise<void> {
+    this.removals.clear();
     for (const item of this.staged.values()) {
       if ('abort' in item) await item.abort();
       else await rm(item.tempPath, { force: true });
@@ -219,14 +234,17 @@ export class Staging {
   }
 
   private claim(finalPath: string): void {
-    if (this.staged.has(finalPath)) throw new Error(`${finalPath} was staged twice in one run`);
+    if (this.staged.has(finalPath) || this.removals.has(finalPath)) {
+      throw new Error(`${finalPath} was staged twice in one run`);
+    }
   }
 }
 
 /**
  * Finish a publish that a killed run left half done: every rename its journal lists whose
  * temporary file is still there is made (those files were complete before the journal was
- * written). Returns the files put in place; none when there is no journal.
+ * written), then every removal it lists. Returns the files put in place or removed; none when
+ * there is no journal.
  */
 export async function recoverInterruptedPublish(journal: string): Promise<string[]> {
   let text: string;
@@ -263,6 +281,12 @@ export async function recoverInterruptedPublish(journal: string): Promise<string
       },
     );
     if (moved) completed.push(to);
+  }
+  for (const file of parsed.removals) {
+    if (await exists(file)) {
+      await rm(file, { force: true });
+      completed.push(file);
+    }
   }
   for (const dir of new Set(completed.map((to) => path.dirname(to)))) await syncToDisk(dir);
   await rm(journal, { force: true });

@@ -2,7 +2,7 @@
 // csv-parse (not the pipeline's own reader), they give exactly the master dataset's rows, and
 // the manifest's counts and checksums are those of the files.
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -125,6 +125,36 @@ describe('writeYearlyDownloads (through a pipeline run on the sample months)', (
         manifest.files.map((f) => f.contentSha256),
       );
     }
+  });
+
+  it('takes away the file of a year no month of the data is in any more, and nothing else', async () => {
+    const monthsDir = path.join(out, 'cache', 'months');
+    const dir = path.join(tmp, 'year-gone');
+    const paths = { dir, manifest: path.join(dir, 'downloads.json') };
+    const months = manifest.files.flatMap((f) =>
+      f.months.map((month) => ({ month, csv: path.join(monthsDir, `${month}.csv`), rows: 0 })),
+    );
+    const write = async (list: typeof months) => {
+      const staging = new Staging(path.join(tmp, 'publish-journal.json'));
+      const written = await writeYearlyDownloads(list, staging, paths, [paths], LEEDS_NAMING);
+      await staging.commit();
+      return written;
+    };
+    const years = manifest.files.map((f) => f.year);
+    expect(years.length).toBeGreaterThan(1);
+    await write(months);
+    await writeFile(path.join(dir, 'notes.txt'), 'not a yearly file');
+    const [dropped, ...keptYears] = years as [number, ...number[]];
+    const written = await write(months.filter((m) => !m.month.startsWith(`${dropped}-`)));
+    expect(written.files.map((f) => f.year)).toEqual(keptYears);
+    expect((await readdir(dir)).sort()).toEqual(
+      [
+        'README.txt',
+        'downloads.json',
+        'notes.txt',
+        ...keptYears.map((y) => yearlyFileName(y)),
+      ].sort(),
+    );
   });
 
   it('keeps the published file of a year whose rows did not change, and compresses a changed year again', async () => {

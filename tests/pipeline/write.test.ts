@@ -104,6 +104,26 @@ describe('Staging', () => {
     expect((await readdir(dir)).sort()).toEqual(['a.json', 'publish-journal.json']);
   });
 
+  it('takes away a removed output on commit(), together with the renames, and not on abort()', async () => {
+    const dir = path.join(tmp, 'staging-remove');
+    const old = path.join(dir, 'leeds-crimes-2017.csv.gz');
+    const a = path.join(dir, 'a.json');
+    await writeFileAtomic(old, 'a year no longer in the data');
+    const aborted = new Staging(path.join(dir, 'publish-journal.json'));
+    aborted.remove(old);
+    await aborted.writeFile(a, 'A');
+    await aborted.abort();
+    expect(await readdir(dir)).toEqual(['leeds-crimes-2017.csv.gz']);
+
+    const staging = new Staging(path.join(dir, 'publish-journal.json'));
+    staging.remove(old);
+    expect(() => staging.remove(old)).toThrow(/staged twice/);
+    await expect(staging.writeFile(old, 'x')).rejects.toThrow(/staged twice/);
+    await staging.writeFile(a, 'A');
+    await staging.commit();
+    expect(await readdir(dir)).toEqual(['a.json']);
+  });
+
   it('refuses to stage the same path twice', async () => {
     const staging = new Staging(path.join(tmp, 'publish-journal.json'));
     const file = path.join(tmp, 'twice.txt');
@@ -122,6 +142,25 @@ describe('recoverInterruptedPublish(journal)', () => {
     for (const to of staging.paths) journal.renames.push({ from: tempPathFor(to), to });
     await writeFile(staging.journal, JSON.stringify(journal));
     expect(await recoverInterruptedPublish(staging.journal)).toEqual(staging.paths);
+    expect(await readdir(dir)).toEqual(['a.json']);
+  });
+
+  it('makes the removals a killed run left after its renames', async () => {
+    const dir = path.join(tmp, 'recover-removals');
+    const old = path.join(dir, 'leeds-crimes-2017.csv.gz');
+    await writeFileAtomic(old, 'a year no longer in the data');
+    const staging = new Staging(path.join(dir, 'publish-journal.json'));
+    await staging.writeFile(path.join(dir, 'a.json'), 'A');
+    const [to] = staging.paths as [string];
+    const journal = {
+      version: 1,
+      startedAt: '',
+      pid: 2 ** 22 + 1,
+      renames: [{ from: tempPathFor(to), to }],
+      removals: [old],
+    };
+    await writeFile(staging.journal, JSON.stringify(journal));
+    expect(await recoverInterruptedPublish(staging.journal)).toEqual([to, old]);
     expect(await readdir(dir)).toEqual(['a.json']);
   });
 
