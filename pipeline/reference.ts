@@ -50,10 +50,10 @@ export const REFERENCE_FILES = {
 } as const;
 
 /** ONSPD writes this latitude for postcodes that have no grid reference. */
-const ONSPD_NO_LOCATION_LATITUDE = 99.999999;
+export const ONSPD_NO_LOCATION_LATITUDE = 99.999999;
 
 /** UK postcode: outward code, optional space, inward code. */
-const POSTCODE_PATTERN = /^([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})$/;
+export const POSTCODE_PATTERN = /^([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})$/;
 
 /**
  * The latitude the Leeds layout's projection is true at: Leeds's map centre
