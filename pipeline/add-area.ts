@@ -251,14 +251,11 @@ function postcodeProblems(
   if (located.length === 0) return ['none of the postcodes has a grid reference'];
   const outside = located.filter((p) => !booleanPointInPolygon([p.lon, p.lat], outline));
   if (outside.length <= located.length * (1 - POSTCODES_INSIDE_MIN_SHARE)) return [];
+  const examples = outside.slice(0, 3).map((p) => p.postcode);
   return [
-    `${outside.length} of the ${located.length} postcodes with a grid reference lie outside the ` +
-      `district's outline (e.g. ${outside
-        .slice(0, 3)
-        .map((p) => p.postcode)
-        .join(
-          ', ',
-        )}): check that the postcode service's district field is of the outline's vintage`,
+    `${outside.length} of the ${located.length} postcodes with a grid reference lie outside ` +
+      `the district's outline (e.g. ${examples.join(', ')}): check that the postcode ` +
+      "service's district field is of the outline's vintage",
   ];
 }
 

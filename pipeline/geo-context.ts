@@ -18,9 +18,10 @@ export interface GeoContext {
   postcodeAnswers: ReadonlyMap<string, { district: string } | null>;
   /**
    * Hash of the reference files, the projection's latitude, polling districts and
-   * postcodes.io answers: part of every month's cache key. New answers therefore change every month's key, not only the keys of
-   * the months holding the newly answered points: all months are processed again once after
-   * postcodes.io placed a new snap point (rare, since police.uk reuses its snap points).
+   * postcodes.io answers: part of every month's cache key. New answers therefore change
+   * every month's key, not only the keys of the months holding the newly answered points:
+   * all months are processed again once after postcodes.io placed a new snap point (rare,
+   * since police.uk reuses its snap points).
    */
   fingerprint: string;
 }
