@@ -1,10 +1,12 @@
 // Adds a district of England and Wales as an area: fetches its wards, LSOA 2021 and outline
-// from the ONS Open Geography Portal and its Census 2021 residents by LSOA from Nomis, checks
+// from the ONS Open Geography Portal, its Census 2021 residents by LSOA from Nomis, and its
+// postcodes from the ONS Postcode Directory's feature service when one is named, checks
 // them together (district-checks.ts), and writes data/areas/<slug>/ (area.json, the reference
 // files, ATTRIBUTION.md). Everything is written to a staging folder beside it and moved into
 // place by one rename at the end, so a failure at any point leaves data/areas/ as it was.
 // Replacing an area keeps the fields of its area.json set by hand, and a run killed while
 // replacing is put right by the next (area-folder.ts).
+import { booleanPointInPolygon } from '@turf/turf';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LOCAL_AUTHORITY_CODE, parseArea, SLUG } from '../src/shared/area.ts';
@@ -14,6 +16,7 @@ import { handSetFields, publishFolder, restoreReplacedAreas } from './area-folde
 import { districtProblems } from './district-checks.ts';
 import { districtPopulationCsv } from './nomis-population.ts';
 import { exists } from './files.ts';
+import { ONSPD_NO_LOCATION_LATITUDE } from './reference.ts';
 import type { HttpClient, Log } from './sources/http.ts';
 import { fetchLsoaResidents, TS001_DATASET, ts001Url } from './sources/nomis.ts';
 import {
@@ -26,6 +29,13 @@ import {
   onsFields,
   type OnsServices,
 } from './sources/ons-geography.ts';
+import {
+  type DirectoryPostcode,
+  fetchDistrictPostcodes,
+  postcodesCsv,
+  postcodeWhere,
+  type PostcodeSource,
+} from './sources/ons-postcodes.ts';
 import { sweepTemporaryFiles } from './sweep-temporary-files.ts';
 import { tempPathFor } from './write.ts';
 
@@ -44,6 +54,8 @@ export interface AddAreaOptions {
   onsBaseUrl: string;
   nomisBaseUrl: string;
   services?: OnsServices;
+  /** Where the district's postcodes are fetched from (on onsBaseUrl); none: area.json's postcodes stay null. */
+  postcodes?: PostcodeSource;
   /** Features asked for per ArcGIS page. */
   pageSize?: number;
   log?: Log;
@@ -59,6 +71,8 @@ export interface AddAreaResult {
   wards: number;
   lsoas: number;
   residents: number;
+  /** Postcodes written (0 when no postcode source was given). */
+  postcodes: number;
 }
 
 /** Thrown when the fetched data fails its checks; `problems` lists every one. */
@@ -128,6 +142,13 @@ export async function addArea(options: AddAreaOptions): Promise<AddAreaResult> {
     { client, baseUrl: options.nomisBaseUrl, log },
     lsoaCodes,
   );
+  const postcodes =
+    options.postcodes === undefined
+      ? null
+      : await fetchDistrictPostcodes(
+          { client, baseUrl: options.onsBaseUrl, source: options.postcodes, query: ons.query },
+          districtCode,
+        );
   const problems = districtProblems({
     district,
     wardList,
@@ -138,6 +159,7 @@ export async function addArea(options: AddAreaOptions): Promise<AddAreaResult> {
     lsoaCodes,
     residents,
   });
+  if (postcodes !== null) problems.push(...postcodeProblems(postcodes, outline));
   if (problems.length > 0) throw new DistrictDataError(districtCode, problems);
 
   const relative = (file: string) => path.posix.join(AREAS_DIR, slug, file);
@@ -146,7 +168,18 @@ export async function addArea(options: AddAreaOptions): Promise<AddAreaResult> {
     log(`kept from the previous ${relative(AREA_FILE)}: ${Object.keys(kept).join(', ')}`);
   }
   const config = parseArea(
-    { ...areaConfig({ slug, district, force, fields, outline, relative }), ...kept },
+    {
+      ...areaConfig({
+        slug,
+        district,
+        force,
+        fields,
+        outline,
+        relative,
+        postcodeExample: postcodes === null ? null : commonestDistrict(postcodes),
+      }),
+      ...kept,
+    },
     `${relative(AREA_FILE)} (made by the area command${Object.keys(kept).length > 0 ? ', with the previous hand-set fields' : ''})`,
   );
   const files: Record<string, string> = {
@@ -155,12 +188,23 @@ export async function addArea(options: AddAreaOptions): Promise<AddAreaResult> {
     [AREA_FILES.lsoas]: geojson(lsoas),
     [AREA_FILES.outline]: geojson({ type: 'FeatureCollection', features: [outline] }),
     [AREA_FILES.population]: districtPopulationCsv(residents, lsoaCodes, `Nomis ${TS001_DATASET}`),
+    ...(postcodes === null
+      ? {}
+      : { [AREA_FILES.postcodes]: postcodesCsv(postcodes, districtCode) }),
     [AREA_FILES.attribution]: attribution({
       config,
       services,
       onsBaseUrl: options.onsBaseUrl,
       nomisUrl: ts001Url(options.nomisBaseUrl, [], 0),
-      counts: { wards: wards.features.length, lsoas: lsoaCodes.length },
+      counts: {
+        wards: wards.features.length,
+        lsoas: lsoaCodes.length,
+        postcodes: postcodes?.length ?? 0,
+      },
+      postcodes:
+        options.postcodes === undefined
+          ? null
+          : { source: options.postcodes, where: postcodeWhere(options.postcodes, districtCode) },
       now: options.now ?? new Date(),
     }),
   };
@@ -188,7 +232,45 @@ export async function addArea(options: AddAreaOptions): Promise<AddAreaResult> {
     wards: wards.features.length,
     lsoas: lsoaCodes.length,
     residents: total,
+    postcodes: postcodes?.length ?? 0,
   };
+}
+
+/**
+ * Postcodes with a grid reference must lie in the district's outline but for the odd one at
+ * its edge (the outline is generalised to about 20 m): fewer means the directory's district
+ * codes are of another vintage than the outline, or another district's.
+ */
+const POSTCODES_INSIDE_MIN_SHARE = 0.98;
+
+function postcodeProblems(
+  postcodes: readonly DirectoryPostcode[],
+  outline: Parameters<typeof booleanPointInPolygon>[1],
+): string[] {
+  const located = postcodes.filter((p) => p.lat !== ONSPD_NO_LOCATION_LATITUDE);
+  if (located.length === 0) return ['none of the postcodes has a grid reference'];
+  const outside = located.filter((p) => !booleanPointInPolygon([p.lon, p.lat], outline));
+  if (outside.length <= located.length * (1 - POSTCODES_INSIDE_MIN_SHARE)) return [];
+  const examples = outside.slice(0, 3).map((p) => p.postcode);
+  return [
+    `${outside.length} of the ${located.length} postcodes with a grid reference lie outside ` +
+      `the district's outline (e.g. ${examples.join(', ')}): check that the postcode ` +
+      "service's district field is of the outline's vintage",
+  ];
+}
+
+/** The postcode district with the most postcodes ("S10"), the first in order on a tie. */
+function commonestDistrict(postcodes: readonly DirectoryPostcode[]): string | null {
+  const counts = new Map<string, number>();
+  for (const { postcode } of postcodes) {
+    const district = postcode.split(' ')[0]!;
+    counts.set(district, (counts.get(district) ?? 0) + 1);
+  }
+  let best: string | null = null;
+  for (const [district, count] of [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    if (best === null || count > counts.get(best)!) best = district;
+  }
+  return best;
 }
 
 /** The district's name as an area name: "Kingston upon Hull, City of" -> "kingston-upon-hull-city-of". */

@@ -1,11 +1,12 @@
 // The files of an added area that are written, not fetched: its area.json (areaConfig) and
-// its ATTRIBUTION.md (attribution), from the district's fetched outline and the services
-// that answered.
+// its ATTRIBUTION.md (attribution), from the district's fetched outline, its postcodes when a
+// postcode source was given, and the services that answered.
 import { bbox } from '@turf/turf';
 import { ENGLAND_AND_WALES, type AreaConfig, type AreaConfigInput } from '../src/shared/area.ts';
 import { POPULATION_COLUMNS } from './nomis-population.ts';
 import { TS001_DATASET } from './sources/nomis.ts';
 import type { OnsServices } from './sources/ons-geography.ts';
+import type { PostcodeSource } from './sources/ons-postcodes.ts';
 
 /** The reference files of an area, named as in data/areas/sheffield/. */
 export const AREA_FILES = {
@@ -13,6 +14,7 @@ export const AREA_FILES = {
   lsoas: 'lsoa21.geojson',
   outline: 'outline.geojson',
   population: 'population-lsoa21.csv',
+  postcodes: 'postcodes.csv',
   attribution: 'ATTRIBUTION.md',
 } as const;
 
@@ -32,11 +34,15 @@ export interface AreaConfigParts {
   fields: { wardCode: string; wardName: string };
   outline: Parameters<typeof bbox>[0];
   relative: (file: string) => string;
+  /** The postcode district pages give as an example, when postcodes were fetched; else none. */
+  postcodeExample: string | null;
 }
 
 /**
- * area.json for a fetched district: no postcodes, polling districts or centre (those are
- * added by hand where a district has them); the map starts on the district's outline.
+ * area.json for a fetched district: its postcodes when they were fetched, no polling
+ * districts or centre (those are added by hand where a district has them); the map starts
+ * on the district's outline, and its centre (the middle of the district) is also the
+ * latitude distances are measured about (areaProjection).
  */
 export function areaConfig(parts: AreaConfigParts): AreaConfigInput {
   const [west, south, east, north] = bbox(parts.outline);
@@ -70,7 +76,10 @@ export function areaConfig(parts: AreaConfigParts): AreaConfigInput {
       codeColumn: POPULATION_COLUMNS[1],
       valueColumn: POPULATION_COLUMNS[2],
     },
-    postcodes: null,
+    postcodes:
+      parts.postcodeExample === null
+        ? null
+        : { file: parts.relative(AREA_FILES.postcodes), example: parts.postcodeExample },
     pollingDistricts: null,
     centre: null,
     map: {
@@ -91,7 +100,9 @@ export interface AttributionParts {
   services: OnsServices;
   onsBaseUrl: string;
   nomisUrl: URL;
-  counts: { wards: number; lsoas: number };
+  counts: { wards: number; lsoas: number; postcodes: number };
+  /** The postcode service asked, with its query; null: no postcodes were fetched. */
+  postcodes: { source: PostcodeSource; where: string } | null;
   now: Date;
 }
 
@@ -128,9 +139,28 @@ communal establishments, all residence types) for each of the district's LSOAs, 
 Nomis API (${nomis}, dataset ${TS001_DATASET}). Licence: "Source: Office for National
 Statistics, Census 2021, via Nomis", OGL v3.0 (Open Government Licence v3.0).
 
-## Not here
+${parts.postcodes === null ? '' : postcodeAttribution(parts, parts.postcodes)}## Not here
 
-Postcodes, polling districts and a centre definition: \`area.json\` has none (null). Add them
+${parts.postcodes === null ? 'Postcodes, polling districts' : 'Polling districts'} and a centre definition: \`area.json\` has none (null). Add them
 by hand where the district has a source, with their attribution here.
+`;
+}
+
+function postcodeAttribution(
+  parts: AttributionParts,
+  postcodes: NonNullable<AttributionParts['postcodes']>,
+): string {
+  const year = parts.now.getUTCFullYear();
+  return `## Postcodes
+
+\`${AREA_FILES.postcodes}\`: the district's ${parts.counts.postcodes} live postcodes (\`${postcodes.where}\`)
+from the ONS Postcode Directory's feature service
+${parts.onsBaseUrl}${postcodes.source.service}/FeatureServer/0, with their centroids (\`PCDS\`,
+\`LAT\`, \`LONG\`). **Derived**: only postcode, latitude, longitude and the district's code
+kept; rows with latitude 99.999999 have no grid reference. Source: Office for National
+Statistics licensed under the Open Government Licence v3.0. Contains OS data © Crown
+copyright and database right ${year}; contains Royal Mail data © Royal Mail copyright and
+database right ${year}.
+
 `;
 }

@@ -2,6 +2,8 @@
 // Nomis (pipeline/add-area.ts):
 //
 //   npm run area -- add E08000039 --force south-yorkshire
+//   npm run area -- add E08000039 --force south-yorkshire \
+//     --postcodes ONSPD_Online_Latest_Centroids --postcode-district-field LAD25CD
 import { pathToFileURL } from 'node:url';
 import { addArea } from './add-area.ts';
 import { helpText, parseCommandArgs, stringValue, UsageError, type CommandSpec } from './args.ts';
@@ -9,6 +11,7 @@ import { logSafe } from './log-safe.ts';
 import { checkedBaseUrl } from './sources/config.ts';
 import { HttpClient } from './sources/http.ts';
 import { NOMIS_API_BASE_URL } from './sources/nomis.ts';
+import type { PostcodeSource } from './sources/ons-postcodes.ts';
 import {
   DEFAULT_ONS_SERVICES,
   ONS_GEOGRAPHY_BASE_URL,
@@ -43,7 +46,8 @@ export const AREA_COMMAND: CommandSpec = {
   summary:
     'Add a district of England and Wales as an area: fetch its wards, LSOA 2021 and outline\n' +
     'from the ONS Open Geography Portal and its Census 2021 residents by LSOA (TS001) from\n' +
-    'Nomis, check them, and write data/areas/<slug>/ with area.json and ATTRIBUTION.md.\n' +
+    'Nomis, and its live postcodes from the ONS Postcode Directory when --postcodes names its\n' +
+    'service, check them, and write data/areas/<slug>/ with area.json and ATTRIBUTION.md.\n' +
     'Nothing is written unless every file is fetched and checked.',
   options: {
     force: {
@@ -58,6 +62,20 @@ export const AREA_COMMAND: CommandSpec = {
       description: "the area's name (default: the district's name, e.g. sheffield)",
     },
     replace: { type: 'boolean', description: 'replace the area folder if it is already there' },
+    postcodes: {
+      type: 'string',
+      value: 'SERVICE',
+      description:
+        "the ONS Postcode Directory's feature service on the Portal, e.g. ONSPD_Online_Latest_Centroids " +
+        '(default: none, and area.json has no postcodes)',
+    },
+    'postcode-district-field': {
+      type: 'string',
+      value: 'FIELD',
+      description:
+        "that service's field of local-authority district codes, named after their vintage, e.g. LAD25CD " +
+        '(needed with --postcodes)',
+    },
     ...Object.fromEntries(
       Object.entries(SERVICE_OPTIONS).map(([key, option]) => [
         option,
@@ -107,6 +125,10 @@ async function main(): Promise<void> {
   ) as unknown as OnsServices;
   const log = args.quiet || args.json ? () => {} : (line: string) => console.error(logSafe(line));
   const slug = stringValue(args, 'slug');
+  const postcodes = postcodeSource(
+    stringValue(args, 'postcodes'),
+    stringValue(args, 'postcode-district-field'),
+  );
   const result = await addArea({
     districtCode,
     force,
@@ -124,6 +146,7 @@ async function main(): Promise<void> {
       NOMIS_API_BASE_URL,
     ),
     services,
+    ...(postcodes !== undefined ? { postcodes } : {}),
     log,
   });
   if (args.json) process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -131,10 +154,38 @@ async function main(): Promise<void> {
     console.log(
       logSafe(
         `${result.district.name} (${result.district.code}): wrote ${result.dir}/ with ${result.wards} wards, ` +
-          `${result.lsoas} LSOAs and ${result.residents.toLocaleString('en-GB')} residents`,
+          `${result.lsoas} LSOAs, ${result.residents.toLocaleString('en-GB')} residents` +
+          (postcodes === undefined
+            ? ' and no postcodes (no --postcodes)'
+            : ` and ${result.postcodes.toLocaleString('en-GB')} postcodes`),
       ),
     );
   }
+}
+
+/** The postcode source of --postcodes and --postcode-district-field: both or neither. */
+function postcodeSource(
+  service: string | undefined,
+  districtField: string | undefined,
+): PostcodeSource | undefined {
+  if (service === undefined && districtField === undefined) return undefined;
+  if (service === undefined || districtField === undefined) {
+    throw new UsageError(
+      'give --postcodes SERVICE and --postcode-district-field FIELD together, e.g. ' +
+        '--postcodes ONSPD_Online_Latest_Centroids --postcode-district-field LAD25CD (see --help)',
+    );
+  }
+  if (!/^[\w.-]+$/.test(service)) {
+    throw new UsageError(
+      `--postcodes ${JSON.stringify(service)} is not a service name: give one like ONSPD_Online_Latest_Centroids`,
+    );
+  }
+  if (!/^\w+$/.test(districtField)) {
+    throw new UsageError(
+      `--postcode-district-field ${JSON.stringify(districtField)} is not a field name: give one like LAD25CD`,
+    );
+  }
+  return { service, districtField };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -17,10 +17,11 @@ export interface GeoContext {
   /** The postcodes.io answers the locator was given, by coordinate key (null: none near). */
   postcodeAnswers: ReadonlyMap<string, { district: string } | null>;
   /**
-   * Hash of the reference files, polling districts and postcodes.io answers: part of every
-   * month's cache key. New answers therefore change every month's key, not only the keys of
-   * the months holding the newly answered points: all months are processed again once after
-   * postcodes.io placed a new snap point (rare, since police.uk reuses its snap points).
+   * Hash of the reference files, the projection's latitude, polling districts and
+   * postcodes.io answers: part of every month's cache key. New answers therefore change
+   * every month's key, not only the keys of the months holding the newly answered points:
+   * all months are processed again once after postcodes.io placed a new snap point (rare,
+   * since police.uk reuses its snap points).
    */
   fingerprint: string;
 }
@@ -53,6 +54,8 @@ export async function loadGeoContext(
   for (const file of referenceFileList(files.reference)) {
     hash.update(path.basename(file)).update(await readFile(file));
   }
+  // Distances in metres (edge tolerance, postcode radius, ward neighbours) hang on it.
+  hash.update('projection').update(String(files.reference.projection.latitude));
   const pollingFile = files.pollingDistrictsCache;
   let pollingDistricts: PollingDistricts | undefined;
   if (pollingFile === null) {

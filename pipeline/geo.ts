@@ -8,7 +8,6 @@ import { PolygonIndex } from './geo/polygon-index.ts';
 import { PostcodeIndex } from './geo/postcode-index.ts';
 import { OUTLINE_TOLERANCE_M, POSTCODE_RADIUS_M } from '../src/shared/constants.ts';
 import { coordinateKey } from '../src/shared/coordinates.ts';
-import { projectX, projectY } from '../src/shared/projection.ts';
 
 export { loadGeography } from './load-geography.ts';
 export type { Geography } from './reference.ts';
@@ -92,11 +91,19 @@ export interface Locator {
  * thousands in Leeds), so it stays small even over years of data.
  */
 export function createLocator(geo: Geography, options: LocatorOptions = {}): Locator {
-  const outline = new PolygonIndex([geo.outline]);
-  const wards = new PolygonIndex(geo.wards.map((ward) => ward.geometry));
-  const lsoas = new PolygonIndex(geo.lsoas.map((lsoa) => lsoa.geometry));
+  const { projection } = geo;
+  const outline = new PolygonIndex([geo.outline], projection);
+  const wards = new PolygonIndex(
+    geo.wards.map((ward) => ward.geometry),
+    projection,
+  );
+  const lsoas = new PolygonIndex(
+    geo.lsoas.map((lsoa) => lsoa.geometry),
+    projection,
+  );
   // An area without a postcode reference gets no postcode districts: left out, not guessed.
-  const postcodes = geo.postcodes.length === 0 ? null : new PostcodeIndex(geo.postcodes);
+  const postcodes =
+    geo.postcodes.length === 0 ? null : new PostcodeIndex(geo.postcodes, projection);
   const pollingDistricts =
     options.pollingDistricts === undefined
       ? []
@@ -104,11 +111,14 @@ export function createLocator(geo: Geography, options: LocatorOptions = {}): Loc
   const polling =
     pollingDistricts.length === 0
       ? null
-      : new PolygonIndex(pollingDistricts.map((district) => district.geometry));
+      : new PolygonIndex(
+          pollingDistricts.map((district) => district.geometry),
+          projection,
+        );
 
   function compute(lon: number, lat: number, key: string): Place | null {
-    const x = projectX(lon);
-    const y = projectY(lat);
+    const x = projection.x(lon);
+    const y = projection.y(lat);
     // The outline is the union of the wards, so a point inside a ward is inside Leeds and
     // the outline (839 vertices) need only be consulted for the rest.
     let wardIndex = wards.containing(x, y);

@@ -11,9 +11,11 @@ import {
   POPULATION_CODE_COLUMN,
   POPULATION_VALUE_COLUMN,
   REFERENCE_FILES,
+  REFERENCE_PROJECTION_LATITUDE,
   ReferenceDataError,
   type Geography,
 } from './reference.ts';
+import { projectionAt, projectionLatitudeProblem } from '../src/shared/projection.ts';
 
 async function readReference(file: string): Promise<{ text: string; file: string }> {
   try {
@@ -33,6 +35,8 @@ export interface ReferenceFiles {
   outline: { file: string };
   postcodes: { file: string } | null;
   population: { file: string; codeColumn: string; valueColumn: string };
+  /** The latitude the district's projection is true at, and where it is set (for errors). */
+  projection: { latitude: number; source: string };
 }
 
 /** The Leeds layout of a reference folder (data/reference/), as REFERENCE_FILES names it. */
@@ -47,6 +51,10 @@ export function referenceFilesIn(referenceDir: string): ReferenceFiles {
       file: at(REFERENCE_FILES.population),
       codeColumn: POPULATION_CODE_COLUMN,
       valueColumn: POPULATION_VALUE_COLUMN,
+    },
+    projection: {
+      latitude: REFERENCE_PROJECTION_LATITUDE,
+      source: 'REFERENCE_PROJECTION_LATITUDE (pipeline/reference.ts)',
     },
   };
 }
@@ -92,7 +100,17 @@ export async function loadGeography(
       code: files.population.codeColumn,
       value: files.population.valueColumn,
     }),
+    projection: projectionAt(files.projection.latitude),
   };
+  const [south, north] = latitudeSpan(geography.outline);
+  const problem = projectionLatitudeProblem(files.projection.latitude, south, north);
+  if (problem !== null) {
+    throw new ReferenceDataError(
+      files.projection.source,
+      `cannot be the latitude distances are measured about in ${outline.file}: ${problem}`,
+      { remedy: 'Change it (a latitude near the middle of the district).' },
+    );
+  }
   const lsoaCodes = new Set(geography.lsoas.map((lsoa) => lsoa.code));
   const withoutPopulation = [...lsoaCodes].filter((code) => !geography.population.has(code));
   if (withoutPopulation.length > 0) {
@@ -109,4 +127,18 @@ export async function loadGeography(
     );
   }
   return geography;
+}
+
+/** The southernmost and northernmost latitudes of `geometry`'s outer rings. */
+function latitudeSpan(geometry: Geography['outline']): [number, number] {
+  const parts = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  let south = Infinity;
+  let north = -Infinity;
+  for (const [outer] of parts) {
+    for (const position of outer ?? []) {
+      south = Math.min(south, position[1]!);
+      north = Math.max(north, position[1]!);
+    }
+  }
+  return [south, north];
 }

@@ -13,7 +13,6 @@ import { area, bbox, bboxClip, feature, featureCollection, intersect } from '@tu
 import type { CentreDefinition } from '../src/shared/area.ts';
 import { CITY_CENTRE_POSTCODE_DISTRICTS } from '../src/shared/constants.ts';
 import { PolygonIndex } from './geo/polygon-index.ts';
-import { projectX, projectY } from '../src/shared/projection.ts';
 import type { Area, Geography, PolygonGeometry } from './reference.ts';
 
 /**
@@ -73,8 +72,8 @@ export function wardsHoldingVertices(
   const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
   for (const ring of polygons.flat()) {
     for (const [lon, lat] of ring) {
-      const x = projectX(lon!);
-      const y = projectY(lat!);
+      const x = wardIndex.projection.x(lon!);
+      const y = wardIndex.projection.y(lat!);
       const ward = wardIndex.containing(x, y);
       if (ward >= 0 && wardIndex.distanceToBoundary(ward, x, y) > ON_BOUNDARY_M) holding.add(ward);
     }
@@ -130,13 +129,19 @@ function apportionByPostcodes(
   geo: Geography,
   centreDistricts: ReadonlySet<string>,
 ): LsoaApportionment[] {
-  const wardIndex = new PolygonIndex(geo.wards.map((ward) => ward.geometry));
-  const lsoaIndex = new PolygonIndex(geo.lsoas.map((lsoa) => lsoa.geometry));
+  const wardIndex = new PolygonIndex(
+    geo.wards.map((ward) => ward.geometry),
+    geo.projection,
+  );
+  const lsoaIndex = new PolygonIndex(
+    geo.lsoas.map((lsoa) => lsoa.geometry),
+    geo.projection,
+  );
   // Postcodes by LSOA: [ward index, in the centre] of each postcode inside a Leeds LSOA.
   const postcodesIn = geo.lsoas.map((): { ward: number; cityCentre: boolean }[] => []);
   for (const postcode of geo.postcodes) {
-    const x = projectX(postcode.lon);
-    const y = projectY(postcode.lat);
+    const x = geo.projection.x(postcode.lon);
+    const y = geo.projection.y(postcode.lat);
     const lsoa = lsoaIndex.containing(x, y);
     if (lsoa < 0) continue;
     // Inside a Leeds LSOA but in no ward polygon: the two files are generalised differently

@@ -10,7 +10,7 @@ import {
   type PostcodePlace,
 } from '../src/shared/postcode-index.ts';
 import { PolygonIndex } from './geo/polygon-index.ts';
-import { projectX, projectY } from '../src/shared/projection.ts';
+import type { Projection } from '../src/shared/projection.ts';
 import type { Area, Postcode } from './reference.ts';
 
 export { POSTCODE_INDEX_FILE_NAME } from '../src/shared/postcode-index.ts';
@@ -55,13 +55,15 @@ function placeOf(group: Group): PostcodePlace {
 }
 
 /**
- * Build the index. `areas` are the reference ward polygons, `wards` the site's wards (the
- * map data's order, which the file's ward indexes follow).
+ * Build the index. `areas` are the reference ward polygons (placed on the district's
+ * `projection`), `wards` the site's wards (the map data's order, which the file's ward
+ * indexes follow).
  */
 export function buildPostcodeIndex(
   postcodes: readonly Postcode[],
   areas: readonly Area[],
   wards: readonly Ward[],
+  projection: Projection,
 ): PostcodeIndexResult {
   const wardOfCode = new Map(wards.map((w, i) => [w.code, i]));
   const areaWard = areas.map((a) => {
@@ -71,13 +73,16 @@ export function buildPostcodeIndex(
     }
     return i;
   });
-  const polygons = new PolygonIndex(areas.map((a) => a.geometry));
+  const polygons = new PolygonIndex(
+    areas.map((a) => a.geometry),
+    projection,
+  );
   const districts = new Map<string, Group>();
   const sectors = new Map<string, Group>();
   const located: { p: Postcode; sector: string; ward: number }[] = [];
   let outsideWards = 0;
   for (const p of postcodes) {
-    const area = polygons.containing(projectX(p.lon), projectY(p.lat));
+    const area = polygons.containing(projection.x(p.lon), projection.y(p.lat));
     if (area < 0) {
       outsideWards += 1;
       continue;

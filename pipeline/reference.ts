@@ -4,6 +4,7 @@
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import type { PolygonGeometry } from '../src/shared/geometry.ts';
+import type { Projection } from '../src/shared/projection.ts';
 
 export type { PolygonGeometry };
 
@@ -36,6 +37,8 @@ export interface Geography {
   postcodesWithoutLocation: number;
   /** Census 2021 usual residents by LSOA 2021 code. */
   population: Map<string, number>;
+  /** The flat projection the district's distances in metres are measured on. */
+  projection: Projection;
 }
 
 export const REFERENCE_FILES = {
@@ -47,10 +50,16 @@ export const REFERENCE_FILES = {
 } as const;
 
 /** ONSPD writes this latitude for postcodes that have no grid reference. */
-const ONSPD_NO_LOCATION_LATITUDE = 99.999999;
+export const ONSPD_NO_LOCATION_LATITUDE = 99.999999;
 
 /** UK postcode: outward code, optional space, inward code. */
-const POSTCODE_PATTERN = /^([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})$/;
+export const POSTCODE_PATTERN = /^([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})$/;
+
+/**
+ * The latitude the Leeds layout's projection is true at: Leeds's map centre
+ * (data/areas/leeds/area.json, which a test holds this to).
+ */
+export const REFERENCE_PROJECTION_LATITUDE = 53.8;
 
 export const POPULATION_CODE_COLUMN = 'geography code';
 export const POPULATION_VALUE_COLUMN = 'Residence type: Total; measures: Value';

@@ -2,7 +2,9 @@
 // and the run record. The network steps (fetch, postcodes) get this alone; every later step
 // gets the run's inputs as one frozen value built after them (pipeline/local-run.ts), so no
 // step changes what another step reads.
-import type { LoadedArea } from './area.ts';
+import path from 'node:path';
+import { areaProjection } from '../src/shared/area.ts';
+import { AREA_FILE, type LoadedArea } from './area.ts';
 import type { GeoFiles } from './geo-context.ts';
 import type { LocalRun } from './local-run.ts';
 import type { ReferenceFiles } from './load-geography.ts';
@@ -126,6 +128,10 @@ export function referenceFiles(area: LoadedArea): ReferenceFiles {
     postcodes:
       postcodes === null || area.files.postcodes === null ? null : { file: area.files.postcodes },
     population: { ...population, file: area.files.population },
+    projection: {
+      latitude: areaProjection(area.config).latitude,
+      source: `${path.relative('.', path.join(area.dir, AREA_FILE))} map.centre`,
+    },
   };
 }
 

@@ -10,7 +10,7 @@ import {
   wardResidents,
   wardsHoldingVertices,
 } from './population.ts';
-import { projectX, projectY } from '../src/shared/projection.ts';
+import type { Projection } from '../src/shared/projection.ts';
 
 /**
  * Two wards are neighbours when at least NEIGHBOUR_MIN_SHARED_VERTICES vertices of one lie
@@ -43,7 +43,10 @@ export function wardSlug(name: string): string {
  * Populations do not use it: population.ts splits straddling LSOAs by their postcodes.
  */
 export function assignLsoasToWards(geo: Geography): Map<string, string> {
-  const wardIndex = new PolygonIndex(geo.wards.map((ward) => ward.geometry));
+  const wardIndex = new PolygonIndex(
+    geo.wards.map((ward) => ward.geometry),
+    geo.projection,
+  );
   const assignment = new Map<string, string>();
   for (const lsoa of geo.lsoas) {
     const holding = wardsHoldingVertices(wardIndex, lsoa.geometry);
@@ -68,17 +71,22 @@ export function assignLsoasToWards(geo: Geography): Map<string, string> {
   return assignment;
 }
 
-function boundaryVertices(geometry: PolygonGeometry): [number, number][] {
+function boundaryVertices(geometry: PolygonGeometry, projection: Projection): [number, number][] {
   const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
   return polygons.flatMap((rings) =>
-    rings.flatMap((ring) => ring.map((p): [number, number] => [projectX(p[0]!), projectY(p[1]!)])),
+    rings.flatMap((ring) =>
+      ring.map((p): [number, number] => [projection.x(p[0]!), projection.y(p[1]!)]),
+    ),
   );
 }
 
 /** Ward code -> codes of the wards that share a stretch of boundary with it, sorted. */
 export function wardNeighbours(geo: Geography): Map<string, string[]> {
-  const index = new PolygonIndex(geo.wards.map((ward) => ward.geometry));
-  const vertices = geo.wards.map((ward) => boundaryVertices(ward.geometry));
+  const index = new PolygonIndex(
+    geo.wards.map((ward) => ward.geometry),
+    geo.projection,
+  );
+  const vertices = geo.wards.map((ward) => boundaryVertices(ward.geometry, geo.projection));
   const neighbours = new Map<string, Set<string>>(geo.wards.map((ward) => [ward.code, new Set()]));
   const sharedVertices = (from: number, to: number): number =>
     vertices[from]!.filter(([x, y]) => index.distanceToBoundary(to, x, y) <= NEIGHBOUR_TOLERANCE_M)

@@ -4,7 +4,7 @@
 // work; a MultiPolygon is inside when any part is).
 import Flatbush from 'flatbush';
 import type { PolygonGeometry } from '../reference.ts';
-import { projectX, projectY } from '../../src/shared/projection.ts';
+import type { Projection } from '../../src/shared/projection.ts';
 
 /** One polygon part: its rings as flat [x0, y0, x1, y1, ...] arrays, first ring outer. */
 interface Part {
@@ -23,11 +23,11 @@ export interface Nearest {
   distance: number;
 }
 
-function projectRing(ring: readonly (readonly number[])[]): Float64Array {
+function projectRing(ring: readonly (readonly number[])[], projection: Projection): Float64Array {
   const flat = new Float64Array(ring.length * 2);
   ring.forEach((position, i) => {
-    flat[2 * i] = projectX(position[0] ?? NaN);
-    flat[2 * i + 1] = projectY(position[1] ?? NaN);
+    flat[2 * i] = projection.x(position[0] ?? NaN);
+    flat[2 * i + 1] = projection.y(position[1] ?? NaN);
   });
   return flat;
 }
@@ -83,15 +83,21 @@ function boxDistance(part: Part, x: number, y: number): number {
 
 export class PolygonIndex {
   readonly size: number;
+  /** The projection the index's metres are on: queries give points projected with it. */
+  readonly projection: Projection;
   readonly #parts: Part[] = [];
   readonly #index: Flatbush;
 
-  /** Builds the index over `geometries`; query answers are indexes into this array. */
-  constructor(geometries: readonly PolygonGeometry[]) {
+  /**
+   * Builds the index over `geometries`, projected with `projection`; query answers are
+   * indexes into this array.
+   */
+  constructor(geometries: readonly PolygonGeometry[], projection: Projection) {
     this.size = geometries.length;
+    this.projection = projection;
     geometries.forEach((geometry, feature) => {
       for (const polygon of partsOf(geometry)) {
-        const rings = polygon.map(projectRing);
+        const rings = polygon.map((ring) => projectRing(ring, projection));
         const outer = rings[0]!;
         let minX = Infinity;
         let minY = Infinity;
@@ -153,10 +159,12 @@ export class PolygonIndex {
     let maxY = -Infinity;
     for (const polygon of partsOf(geometry)) {
       for (const [lon, lat] of polygon[0] ?? []) {
-        minX = Math.min(minX, projectX(lon ?? NaN));
-        maxX = Math.max(maxX, projectX(lon ?? NaN));
-        minY = Math.min(minY, projectY(lat ?? NaN));
-        maxY = Math.max(maxY, projectY(lat ?? NaN));
+        const x = this.projection.x(lon ?? NaN);
+        const y = this.projection.y(lat ?? NaN);
+        minX = Math.min(minX, x);
+        maxX = Math.max(maxX, x);
+        minY = Math.min(minY, y);
+        maxY = Math.max(maxY, y);
       }
     }
     const ids = this.#index.search(minX - margin, minY - margin, maxX + margin, maxY + margin);

@@ -1,8 +1,8 @@
-// Nearest postcode to a point, on the flat projection of src/shared/projection.ts (exact enough at
-// Leeds' latitude for distances of a few hundred metres; see there).
+// Nearest postcode to a point, on the district's flat projection (src/shared/projection.ts: exact
+// enough across a district for distances of a few hundred metres; see there).
 import KDBush from 'kdbush';
 import type { Postcode } from '../reference.ts';
-import { projectX, projectY } from '../../src/shared/projection.ts';
+import type { Projection } from '../../src/shared/projection.ts';
 
 /**
  * Radii tried in turn, metres. A radius query that finds anything holds the true nearest
@@ -17,11 +17,12 @@ export class PostcodeIndex {
   readonly #y: Float64Array;
   readonly #index: KDBush;
 
-  constructor(postcodes: readonly Postcode[]) {
+  /** Queries give points projected with `projection`, as the postcodes are. */
+  constructor(postcodes: readonly Postcode[], projection: Projection) {
     if (postcodes.length === 0) throw new Error('PostcodeIndex needs at least one postcode');
     this.#postcodes = postcodes;
-    this.#x = Float64Array.from(postcodes, (p) => projectX(p.lon));
-    this.#y = Float64Array.from(postcodes, (p) => projectY(p.lat));
+    this.#x = Float64Array.from(postcodes, (p) => projection.x(p.lon));
+    this.#y = Float64Array.from(postcodes, (p) => projection.y(p.lat));
     this.#index = new KDBush(postcodes.length);
     for (let i = 0; i < postcodes.length; i += 1) this.#index.add(this.#x[i]!, this.#y[i]!);
     this.#index.finish();

@@ -17,7 +17,7 @@ async function runMapData(ctx: LocalRun): Promise<string> {
   const { geo } = ctx.geography;
   const { mapData } = buildMapData(summaries, wards, ctx.area.config.centre);
   const shapes = buildWardShapes(geo.wards, wards);
-  const postcodes = buildPostcodeIndex(geo.postcodes, geo.wards, wards);
+  const postcodes = buildPostcodeIndex(geo.postcodes, geo.wards, wards, geo.projection);
   await ctx.staging.writeFile(ctx.paths.mapData, mapData);
   await ctx.staging.writeFile(ctx.paths.wardShapes, shapes);
   await ctx.staging.writeFile(ctx.paths.postcodeIndex, postcodes.text);

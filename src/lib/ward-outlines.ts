@@ -1,8 +1,9 @@
 // Ward outlines for the report pages, read at build time from the committed ONS boundaries
 // (data/reference/wards.geojson) and drawn as small static SVGs: no map library, no JS.
-// The projection and simplification are src/shared/svg-path.ts.
+// The simplification is src/shared/svg-path.ts; the projection is the area's (areaProjection).
 import { geometrySvgPath } from '../shared/svg-path.ts';
-import { areaWardBoundaries } from './area.ts';
+import { areaProjection } from '../shared/area.ts';
+import { area, areaWardBoundaries } from './area.ts';
 import type { PolygonGeometry } from '../shared/geometry.ts';
 
 /** Side of the square the ward is fitted into, in SVG user units. */
@@ -16,6 +17,7 @@ interface WardFeature {
 }
 
 const boundaries = areaWardBoundaries();
+const projection = areaProjection(area);
 const geometries: ReadonlyMap<string, PolygonGeometry> = new Map(
   (JSON.parse(boundaries.text) as { features: WardFeature[] }).features.map((f) => [
     String(f.properties[boundaries.codeProperty]),
@@ -40,10 +42,12 @@ export function wardOutline(code: string, neighbourCodes: readonly string[]): Wa
   const side = OUTLINE_SIZE + 2 * OUTLINE_MARGIN;
   return {
     viewBox: `${-OUTLINE_MARGIN} ${-OUTLINE_MARGIN} ${side} ${side}`,
-    ward: geometrySvgPath(geometry, geometry, OUTLINE_SIZE),
+    ward: geometrySvgPath(geometry, geometry, OUTLINE_SIZE, projection),
     neighbours: neighbourCodes.flatMap((c) => {
       const g = geometries.get(c);
-      return g === undefined ? [] : [{ code: c, path: geometrySvgPath(g, geometry, OUTLINE_SIZE) }];
+      return g === undefined
+        ? []
+        : [{ code: c, path: geometrySvgPath(g, geometry, OUTLINE_SIZE, projection) }];
     }),
   };
 }
@@ -61,7 +65,7 @@ export function districtOutline(): { viewBox: string; wards: { code: string; pat
     viewBox: `${-OUTLINE_MARGIN} ${-OUTLINE_MARGIN} ${side} ${side}`,
     wards: [...geometries].map(([code, g]) => ({
       code,
-      path: geometrySvgPath(g, frame, OUTLINE_SIZE),
+      path: geometrySvgPath(g, frame, OUTLINE_SIZE, projection),
     })),
   };
 }

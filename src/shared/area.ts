@@ -5,6 +5,7 @@
 // police.uk files hold its crimes, which ONS files draw and count it, and how the site names
 // and shows it. Validated once, where it is read, with every bad field listed.
 import { z } from 'zod';
+import { projectionAt, type Projection } from './projection.ts';
 import { SchemaError } from './schema.ts';
 
 /** A file named by an area, relative to the repository root ("data/areas/sheffield/wards.geojson"). */
@@ -188,7 +189,11 @@ export const areaSchema = z
       .default(null),
     /** What "exclude the centre" takes out; null: the site has no such control. */
     centre: centreSchema.nullable().default(null),
-    /** The map's starting view before it fits the district, and the box URL centres must fall in. */
+    /**
+     * The map's starting view before it fits the district, and the box URL centres must fall
+     * in. The centre's latitude is also the one the area's flat projection is true at
+     * (areaProjection): the pipeline checks that it lies within the district.
+     */
     map: z
       .object({
         centre: z.tuple([latitude, longitude], 'must be [latitude, longitude]'),
@@ -261,6 +266,14 @@ export function centreTest(
     'a centre drawn as a polygon is not supported yet: give its wards or postcode districts',
   );
 }
+/**
+ * The flat projection (./projection.ts) an area's distances in metres are measured on: true at
+ * the latitude of its map centre, which pipeline/load-geography.ts checks against the outline.
+ */
+export function areaProjection(area: Pick<AreaConfig, 'map'>): Projection {
+  return projectionAt(area.map.centre[0]);
+}
+
 /** What area.json may hold: the optional parts may be left out. */
 export type AreaConfigInput = z.input<typeof areaSchema>;
 

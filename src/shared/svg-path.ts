@@ -1,8 +1,8 @@
-// Small static pictures of areas as SVG path data, drawn on the flat projection of
-// ./projection.ts (equirectangular about 53.8° N, so shapes in Leeds keep their proportions
-// to within 0.3 %), north up.
+// Small static pictures of areas as SVG path data, drawn on the district's flat projection
+// (./projection.ts: equirectangular about its reference latitude, so shapes keep their
+// proportions to within the projection's scale error, 0.3 % in Leeds), north up.
 import type { PolygonGeometry } from './geometry.ts';
-import { projectX, projectY } from './projection.ts';
+import type { Projection } from './projection.ts';
 
 /** Vertices closer than this to the simplified line are dropped: invisible at the drawn size. */
 const SIMPLIFY_TOLERANCE_PX = 0.5;
@@ -51,16 +51,18 @@ function rings(geometry: PolygonGeometry): number[][][] {
 }
 
 /**
- * SVG path data for `geometry`, scaled so that `frame` fits centred in a `size` x `size`
- * box (viewBox "0 0 size size"). Pass the geometry itself as the frame for a close-up, or
- * the district outline to show where an area lies in Leeds. Holes are drawn as subpaths,
- * so use `fill-rule="evenodd"`.
+ * SVG path data for `geometry`, drawn on `projection` and scaled so that `frame` fits centred
+ * in a `size` x `size` box (viewBox "0 0 size size"). Pass the geometry itself as the frame
+ * for a close-up, or the district outline to show where an area lies in the district. Holes
+ * are drawn as subpaths, so use `fill-rule="evenodd"`.
  */
 export function geometrySvgPath(
   geometry: PolygonGeometry,
   frame: PolygonGeometry,
   size: number,
+  projection: Projection,
 ): string {
+  const { x: projectX, y: projectY } = projection;
   if (!(size > 0)) throw new RangeError(`SVG size must be a positive number, got ${size}`);
   let minX = Infinity;
   let minY = Infinity;

@@ -2,12 +2,16 @@
 // the committed Sheffield and Leeds reference data: a district added from them reproduces the
 // committed files, and every failure ends with a clear error and data/areas/ as it was.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addArea, type AddAreaOptions } from '../../pipeline/add-area.ts';
 import { HAND_SET_FIELDS } from '../../pipeline/area-folder.ts';
 import { loadArea } from '../../pipeline/area.ts';
+import { loadGeography } from '../../pipeline/load-geography.ts';
+import { NON_GEOGRAPHIC_DISTRICTS } from '../../pipeline/reference.ts';
+import { referenceFiles } from '../../pipeline/run-context.ts';
 import { HttpClient } from '../../pipeline/sources/http.ts';
 import {
   answerQuery,
@@ -16,11 +20,14 @@ import {
   NOMIS_PATH,
   onsUrls,
   onsWorld,
+  POSTCODE_SOURCE,
+  postcodeLayer,
   readCollection,
   readPopulation,
   serveOns,
   servicesFor,
   SHEFFIELD,
+  TERMINATED_EVERY,
   type DistrictFixture,
   type OnsWorld,
 } from '../support/ons-replay.ts';
@@ -124,6 +131,7 @@ describe('addArea() on the replayed ONS and Nomis services', () => {
       wards: 28,
       lsoas: 343,
       residents: [...readPopulation(SHEFFIELD.population).values()].reduce((s, [, v]) => s + v, 0),
+      postcodes: 0,
     });
     expect(result.residents).toBe(556_519);
     await expectCommittedSheffield();
@@ -137,6 +145,9 @@ describe('addArea() on the replayed ONS and Nomis services', () => {
     expect(area.config.population).toEqual(reference.population);
     expect(area.config.siteName).toBe(reference.siteName);
     expect(area.config.centre).toBeNull();
+    // No postcode source: no postcodes, none asked for.
+    expect(area.config.postcodes).toBeNull();
+    expect(server.requestsTo(layerPath(POSTCODE_SOURCE.service))).toHaveLength(0);
     // The map starts on the district: its centre within the committed view's bounds.
     expect(area.config.map.zoom).toBe(reference.map.zoom);
     expect(area.config.map.centre[0]).toBeGreaterThan(reference.map.bounds.south);
@@ -360,5 +371,203 @@ describe('addArea() on the replayed ONS and Nomis services', () => {
     await addArea(options(SHEFFIELD, { replace: true }));
     expect(await readdir(areas)).toEqual(['sheffield']);
     await expectCommittedSheffield();
+  });
+});
+
+describe('addArea() with a postcode source (the ONS Postcode Directory layer)', () => {
+  const POSTCODES_PATH = layerPath(POSTCODE_SOURCE.service);
+
+  /** The live Leeds postcodes of the committed file, as the replayed layer holds them. */
+  function livePostcodes(code: string): string[][] {
+    const [, ...lines] = readFileSync(path.join(REPO, 'data/reference/postcodes-ls.csv'), 'utf8')
+      .trim()
+      .split('\n');
+    return lines
+      .map((line) => line.split(','))
+      .filter((fields, i) => fields[3] === code && i % TERMINATED_EVERY !== TERMINATED_EVERY - 1);
+  }
+
+  /** The layer with Leeds's postcodes labelled as Sheffield's (E08000039). */
+  function sheffieldLabelled() {
+    const layer = postcodeLayer();
+    for (const row of layer.rows) {
+      const field = POSTCODE_SOURCE.districtField;
+      if (row.properties[field] === 'E08000035') row.properties[field] = 'E08000039';
+    }
+    return layer;
+  }
+
+  function servePostcodes(layer = postcodeLayer()) {
+    server.route('GET', POSTCODES_PATH, (request) => answerQuery(layer, request));
+    return layer;
+  }
+
+  it("writes the district's live postcodes in the reference format, names them in area.json, and the pipeline reads them", async () => {
+    serve();
+    servePostcodes();
+    const result = await addArea(
+      options(LEEDS, { slug: 'leeds-again', postcodes: POSTCODE_SOURCE }),
+    );
+    const expected = livePostcodes('E08000035');
+    expect(expected.length).toBeGreaterThan(27_000);
+    expect(result.postcodes).toBe(expected.length);
+    const text = await written('leeds-again', 'postcodes.csv');
+    const [header, ...rows] = text.trimEnd().split('\n');
+    expect(header).toBe('postcode_clean,lat,long,oslaua');
+    expect(
+      rows.map((r) => r.split(',').map((v, i) => (i === 1 || i === 2 ? Number(v) : v))),
+    ).toEqual(
+      expected.map(([postcode, lat, lon]) => [postcode, Number(lat), Number(lon), 'E08000035']),
+    );
+    // Example: the postcode district with the most of them, counted here from the file.
+    const counts = new Map<string, number>();
+    for (const [postcode] of expected) {
+      const district = postcode!.split(' ')[0]!;
+      counts.set(district, (counts.get(district) ?? 0) + 1);
+    }
+    const commonest = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]![0];
+    const area = await loadArea('leeds-again', { root });
+    expect(area.config.postcodes).toEqual({
+      file: 'data/areas/leeds-again/postcodes.csv',
+      example: commonest,
+    });
+    // The pipeline reads every one but the non-geographic districts' (PO boxes), as for Leeds.
+    const geography = await loadGeography(referenceFiles(area));
+    expect(geography.postcodes.map((p) => p.postcode)).toEqual(
+      expected
+        .map(([postcode]) => postcode!)
+        .filter((p) => !NON_GEOGRAPHIC_DISTRICTS.has(p.split(' ')[0]!)),
+    );
+    const attribution = await written('leeds-again', 'ATTRIBUTION.md');
+    expect(attribution).toContain('## Postcodes');
+    expect(attribution).toContain(
+      `${onsUrls(server).onsBaseUrl}ONSPD_Online_Latest_Centroids/FeatureServer/0`,
+    );
+    expect(attribution).toContain("LAD25CD = 'E08000035' AND DOTERM IS NULL");
+    expect(attribution).toContain('Royal Mail');
+    // Asked for live postcodes of the district only, in pages of 1,000 ordered by postcode.
+    const requests = server.requestsTo(POSTCODES_PATH);
+    expect(requests).toHaveLength(Math.ceil(expected.length / 1000));
+    expect(requests[0]!.query.get('where')).toBe("LAD25CD = 'E08000035' AND DOTERM IS NULL");
+    expect(requests[0]!.query.get('orderByFields')).toBe('PCDS');
+  });
+
+  it('pages on from what arrived when the server caps a page below the size asked, until exceededTransferLimit stops', async () => {
+    serve();
+    servePostcodes(postcodeLayer(700));
+    const result = await addArea(
+      options(LEEDS, { slug: 'leeds-again', postcodes: POSTCODE_SOURCE }),
+    );
+    const expected = livePostcodes('E08000035').length;
+    expect(result.postcodes).toBe(expected);
+    const offsets = server
+      .requestsTo(POSTCODES_PATH)
+      .map((r) => Number(r.query.get('resultOffset')));
+    expect(offsets).toEqual(Array.from({ length: Math.ceil(expected / 700) }, (_, i) => i * 700));
+  });
+
+  it('retries a 503 and a connection cut mid-body on the postcode layer, then succeeds', async () => {
+    serve();
+    const layer = postcodeLayer();
+    let calls = 0;
+    server.route('GET', POSTCODES_PATH, (request) => {
+      calls += 1;
+      if (calls === 1) return { status: 503, body: 'Service Unavailable' };
+      if (calls === 2) return { ...answerQuery(layer, request), cutAfterBytes: 300 };
+      return answerQuery(layer, request);
+    });
+    const result = await addArea(
+      options(LEEDS, { slug: 'leeds-again', postcodes: POSTCODE_SOURCE }),
+    );
+    expect(result.postcodes).toBe(livePostcodes('E08000035').length);
+    expect(logged.filter((l) => l.startsWith('retry '))).toEqual([
+      expect.stringContaining('answered HTTP 503'),
+      expect.stringContaining('lost its connection'),
+    ]);
+  });
+
+  it('stops after its retries on a persistent 500, naming the URL, and writes nothing', async () => {
+    serve();
+    server.route('GET', POSTCODES_PATH, [{ status: 500, body: 'Error' }]);
+    const error = await failure({ postcodes: POSTCODE_SOURCE });
+    expect(error.message).toMatch(
+      /^GET http:\/\/127\.0\.0\.1:\d+\/ons\/ONSPD_Online_Latest_Centroids\/FeatureServer\/0\/query\?where=LAD25CD.* failed after 3 attempts: .*answered HTTP 500/,
+    );
+  });
+
+  it('stops on a truncated page that is not JSON, naming the URL', async () => {
+    serve();
+    server.route('GET', POSTCODES_PATH, [
+      {
+        body: '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"PCDS":"S1',
+      },
+    ]);
+    const error = await failure({ postcodes: POSTCODE_SOURCE });
+    expect(error.message).toContain('/ons/ONSPD_Online_Latest_Centroids/FeatureServer/0/query?');
+    expect(error.message).toContain('with a body that is not JSON');
+  });
+
+  it('stops on a row that is not a postcode with coordinates, quoting it escaped', async () => {
+    serve();
+    const page = (properties: Record<string, unknown>) => ({
+      body: {
+        type: 'FeatureCollection',
+        features: [{ type: 'Feature', geometry: null, properties }],
+      },
+    });
+    server.route('GET', POSTCODES_PATH, [
+      page({ PCDS: '<b>\u001b[31mS1', LAT: 53.38, LONG: -1.47 }),
+    ]);
+    const notPostcode = await failure({ postcodes: POSTCODE_SOURCE });
+    expect(notPostcode.message).toBe(
+      'ONSPD_Online_Latest_Centroids: row 1 of 1 for E08000039: PCDS "<b>\\u001b[31mS1" is not a ' +
+        'postcode; check that the service is the ONS Postcode Directory',
+    );
+    server.route('GET', POSTCODES_PATH, [page({ PCDS: 'S1 2HE', LAT: '53.38', LONG: null })]);
+    const notPlace = await failure({ postcodes: POSTCODE_SOURCE });
+    expect(notPlace.message).toContain('S1 2HE has LAT "53.38", LONG null, not a place in the UK');
+  });
+
+  it('stops when pages repeat a postcode (the paging moved under it)', async () => {
+    serve();
+    const layer = sheffieldLabelled();
+    // The server loses its place once: asked for the second page, it answers the first again.
+    server.route('GET', POSTCODES_PATH, (request) => {
+      const query = new URLSearchParams(request.query);
+      if (query.get('resultOffset') === '1000') query.set('resultOffset', '0');
+      return answerQuery(layer, { ...request, query });
+    });
+    const error = await failure({ postcodes: POSTCODE_SOURCE });
+    expect(error.message).toMatch(
+      /^ONSPD_Online_Latest_Centroids: row 1001 of \d+ for E08000039: LS\d+ \w+ is answered twice; the paging may have moved: try again$/,
+    );
+  });
+
+  it("stops on an empty answer: no live postcodes for the district's code", async () => {
+    serve();
+    servePostcodes();
+    const error = await failure({ postcodes: POSTCODE_SOURCE });
+    expect(error.message).toBe(
+      "ONSPD_Online_Latest_Centroids: no live postcodes for LAD25CD = 'E08000039' AND DOTERM IS NULL. " +
+        "Check the district code and that LAD25CD is the service's district field (it names the vintage, e.g. LAD25CD)",
+    );
+  });
+
+  it('stops on an ArcGIS error answer: a district field the layer does not have', async () => {
+    serve();
+    servePostcodes();
+    const error = await failure({ postcodes: { ...POSTCODE_SOURCE, districtField: 'LAD20CD' } });
+    expect(error.message).toContain('/ons/ONSPD_Online_Latest_Centroids/FeatureServer/0/query?');
+    expect(error.message).toContain('answered an ArcGIS error 400');
+  });
+
+  it("stops when the postcodes lie outside the district's outline (another district's codes)", async () => {
+    serve();
+    servePostcodes(sheffieldLabelled());
+    const error = await failure({ postcodes: POSTCODE_SOURCE });
+    expect(error.name).toBe('DistrictDataError');
+    expect(error.message).toMatch(
+      /\d+ of the \d+ postcodes with a grid reference lie outside the district's outline \(e\.g\. LS\d+ \w+, /,
+    );
   });
 });

@@ -5,7 +5,14 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { onsUrls, onsWorld, serveOns, SHEFFIELD } from '../support/ons-replay.ts';
+import {
+  layerPath,
+  onsUrls,
+  onsWorld,
+  POSTCODE_SOURCE,
+  serveOns,
+  SHEFFIELD,
+} from '../support/ons-replay.ts';
 import type { ReplayServer } from '../support/replay-server.ts';
 import { replayPerTest } from '../support/replay-sources.ts';
 
@@ -65,6 +72,7 @@ describe('npm run area -- add <LAD code>', () => {
       wards: 28,
       lsoas: 343,
       residents: 556_519,
+      postcodes: 0,
     });
     expect(
       await readFile(path.join(root, 'data/areas/sheffield/population-lsoa21.csv'), 'utf8'),
@@ -96,6 +104,52 @@ describe('npm run area -- add <LAD code>', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('exits 2 on --postcodes without its district field, or with a service that is not a name', async () => {
+    const alone = await area([...SHEFFIELD_ARGS, '--postcodes', 'ONSPD_Online_Latest_Centroids']);
+    expect(alone.status).toBe(2);
+    expect(alone.stderr).toContain(
+      'give --postcodes SERVICE and --postcode-district-field FIELD together',
+    );
+    const path = await area([
+      ...SHEFFIELD_ARGS,
+      '--postcodes',
+      '../other?x=1',
+      '--postcode-district-field',
+      'LAD25CD',
+    ]);
+    expect(path.status).toBe(2);
+    expect(path.stderr).toContain('--postcodes "../other?x=1" is not a service name');
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('exits 1 on a postcode row it cannot use, its text escaped in the message, and writes nothing', async () => {
+    serveOns(server, onsWorld([SHEFFIELD]));
+    server.route('GET', layerPath(POSTCODE_SOURCE.service), () => ({
+      body: {
+        type: 'FeatureCollection',
+        features: [
+          {
+            type: 'Feature',
+            geometry: null,
+            properties: { PCDS: '\u001b[2J<script>', LAT: 53.38, LONG: -1.47 },
+          },
+        ],
+      },
+    }));
+    const { status, stderr } = await area([
+      ...SHEFFIELD_ARGS,
+      '--postcodes',
+      POSTCODE_SOURCE.service,
+      '--postcode-district-field',
+      POSTCODE_SOURCE.districtField,
+    ]);
+    expect(status).toBe(1);
+    expect(stderr).toContain('ONSPD_Online_Latest_Centroids: row 1 of 1 for E08000039: PCDS "');
+    expect(stderr).toContain('is not a postcode');
+    expect(stderr).not.toContain('\u001b');
+    expect(await readdir(root)).toEqual([]);
+  });
+
   it('--help names every option, both environment variables and the exit codes', async () => {
     const { status, stdout } = await area(['--help']);
     expect(status).toBe(0);
@@ -105,6 +159,8 @@ describe('npm run area -- add <LAD code>', () => {
       '--replace',
       '--ward-lookup SERVICE',
       '--districts SERVICE',
+      '--postcodes SERVICE',
+      '--postcode-district-field FIELD',
       'ONS_GEOGRAPHY_BASE_URL',
       'NOMIS_API_BASE_URL',
       'a fetch or a check failed; nothing was written',

@@ -27,9 +27,14 @@ function turfWard(lon: number, lat: number): string | null {
   return wards.find((w) => w.code === area?.code)?.slug ?? null;
 }
 
-describe('buildPostcodeIndex(postcodes, areas, wards)', () => {
+describe('buildPostcodeIndex(postcodes, areas, wards, projection)', () => {
   it('gives every LS postcode inside a Leeds ward that ward and its place to about 10 m', () => {
-    const { text, indexed, outsideWards } = buildPostcodeIndex(geo.postcodes, geo.wards, wards);
+    const { text, indexed, outsideWards } = buildPostcodeIndex(
+      geo.postcodes,
+      geo.wards,
+      wards,
+      geo.projection,
+    );
     const file = JSON.parse(text) as PostcodeIndexFile;
     expect(indexed + outsideWards).toBe(geo.postcodes.length);
     expect(file.wards).toEqual(wards.map((w) => w.slug));
@@ -51,7 +56,12 @@ describe('buildPostcodeIndex(postcodes, areas, wards)', () => {
   });
 
   it('counts the LS postcodes outside every Leeds ward (most of LS29 is in Bradford) and leaves them out', () => {
-    const { text, outsideWards } = buildPostcodeIndex(geo.postcodes, geo.wards, wards);
+    const { text, outsideWards } = buildPostcodeIndex(
+      geo.postcodes,
+      geo.wards,
+      wards,
+      geo.projection,
+    );
     const file = JSON.parse(text) as PostcodeIndexFile;
     const outside = geo.postcodes
       .filter((p) => p.district === 'LS29')
@@ -64,7 +74,7 @@ describe('buildPostcodeIndex(postcodes, areas, wards)', () => {
   });
 
   it('is the file the pipeline published in public/data', async () => {
-    const { text } = buildPostcodeIndex(geo.postcodes, geo.wards, wards);
+    const { text } = buildPostcodeIndex(geo.postcodes, geo.wards, wards, geo.projection);
     expect(await readFile('public/data/postcodes.json', 'utf8')).toBe(text);
   });
 });

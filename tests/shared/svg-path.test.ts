@@ -11,13 +11,13 @@ beforeAll(async () => {
   geo = await loadGeography('data/reference');
 });
 
-describe('geometrySvgPath(geometry, frame, size)', () => {
+describe('geometrySvgPath(geometry, frame, size, projection)', () => {
   const coordinates = (path: string): [number, number][] =>
     [...path.matchAll(/[ML](-?[\d.]+) (-?[\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
 
   it('draws a ward framed on itself filling the box, inside it, as closed subpaths', () => {
     for (const ward of geo.wards) {
-      const path = geometrySvgPath(ward.geometry, ward.geometry, 100);
+      const path = geometrySvgPath(ward.geometry, ward.geometry, 100, geo.projection);
       expect(path).toMatch(/^M[\d.]+ [\d.]+(L[\d.]+ [\d.]+)+Z/);
       const points = coordinates(path);
       const xs = points.map(([x]) => x);
@@ -41,7 +41,7 @@ describe('geometrySvgPath(geometry, frame, size)', () => {
     const middleLat = (south + north) / 2;
     const widthM = distance([west, middleLat], [east, middleLat], { units: 'meters' });
     const heightM = distance([west, south], [west, north], { units: 'meters' });
-    const points = coordinates(geometrySvgPath(geo.outline, geo.outline, 200));
+    const points = coordinates(geometrySvgPath(geo.outline, geo.outline, 200, geo.projection));
     const xs = points.map(([x]) => x);
     const ys = points.map(([, y]) => y);
     const width = Math.max(...xs) - Math.min(...xs);
@@ -50,7 +50,7 @@ describe('geometrySvgPath(geometry, frame, size)', () => {
     // North up: Otley & Yeadon lies north-west of Rothwell.
     const centre = (code: string): [number, number] => {
       const ward = geo.wards.find((w) => w.code === code)!;
-      const drawn = coordinates(geometrySvgPath(ward.geometry, geo.outline, 200));
+      const drawn = coordinates(geometrySvgPath(ward.geometry, geo.outline, 200, geo.projection));
       return [
         drawn.reduce((sum, [x]) => sum + x, 0) / drawn.length,
         drawn.reduce((sum, [, y]) => sum + y, 0) / drawn.length,
@@ -68,7 +68,7 @@ describe('geometrySvgPath(geometry, frame, size)', () => {
     ) as { features: { geometry: Polygon | MultiPolygon }[] };
     const multi = council.features.find((f) => f.geometry.type === 'MultiPolygon');
     expect(multi).toBeDefined();
-    const path = geometrySvgPath(multi!.geometry, multi!.geometry, 50);
+    const path = geometrySvgPath(multi!.geometry, multi!.geometry, 50, geo.projection);
     expect(path.match(/M/g)?.length ?? 0).toBeGreaterThanOrEqual(1);
   });
 });

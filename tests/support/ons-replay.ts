@@ -5,7 +5,8 @@
 // `properties.exceededTransferLimit` while more remain; errors come as HTTP 200 with an
 // `error` object, as ArcGIS sends them. Nomis answers TS001 as CSV with RECORD_OFFSET and
 // RECORD_COUNT columns, capped per answer and paged by RecordOffset. The content is the
-// committed reference data of Sheffield (WD20 wards) and Leeds (WD25 wards).
+// committed reference data of Sheffield (WD20 wards) and Leeds (WD25 wards), and for the ONS
+// Postcode Directory's layer the committed LS postcodes (data/reference/postcodes-ls.csv).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
@@ -14,7 +15,7 @@ import type { RecordedRequest, Reply, ReplayServer } from './replay-server.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 
-type Row = Feature<Geometry | null, Record<string, string>>;
+type Row = Feature<Geometry | null, Record<string, string | number | null>>;
 
 export interface ArcgisLayer {
   rows: Row[];
@@ -80,7 +81,7 @@ export function readPopulation(file: string): Map<string, [string, number]> {
   );
 }
 
-const row = (properties: Record<string, string>, geometry: Geometry | null = null): Row => ({
+const row = (properties: Row['properties'], geometry: Geometry | null = null): Row => ({
   type: 'Feature',
   properties,
   geometry,
@@ -145,6 +146,38 @@ export function onsWorld(districts: readonly DistrictFixture[], maxRecordCount =
   return { layers, residents };
 }
 
+/** The ONS Postcode Directory layer the tests name, and its district field. */
+export const POSTCODE_SOURCE = {
+  service: 'ONSPD_Online_Latest_Centroids',
+  districtField: 'LAD25CD',
+} as const;
+
+/** Every TERMINATED_EVERY-th postcode of the layer is marked terminated (DOTERM set). */
+export const TERMINATED_EVERY = 50;
+
+/**
+ * The postcode directory's rows from data/reference/postcodes-ls.csv, as the service answers
+ * them (PCDS, LAT and LONG as numbers, the district code, DOTERM null for live postcodes).
+ */
+export function postcodeLayer(maxRecordCount = 2000): ArcgisLayer {
+  const [, ...lines] = readFileSync(path.resolve(REPO, 'data/reference/postcodes-ls.csv'), 'utf8')
+    .trim()
+    .split(/\r?\n/);
+  return {
+    maxRecordCount,
+    rows: lines.map((line, i) => {
+      const [postcode = '', lat = '', lon = '', district = ''] = line.split(',');
+      return row({
+        PCDS: postcode,
+        LAT: Number(lat),
+        LONG: Number(lon),
+        [POSTCODE_SOURCE.districtField]: district,
+        DOTERM: i % TERMINATED_EVERY === TERMINATED_EVERY - 1 ? '202001' : null,
+      });
+    }),
+  };
+}
+
 /** The services root and the Nomis API root on `server`. */
 export function onsUrls(server: ReplayServer): { onsBaseUrl: string; nomisBaseUrl: string } {
   return { onsBaseUrl: `${server.url}ons/`, nomisBaseUrl: `${server.url}nomis/api/v01/` };
@@ -169,7 +202,8 @@ export function answerQuery(layer: ArcgisLayer, request: RecordedRequest): Reply
   if (q.get('f') !== 'geojson' || q.get('outSR') !== '4326') {
     return arcgisError('this replay answers f=geojson with outSR=4326 only');
   }
-  const where = q.get('where') ?? '';
+  const [where = '', isNull] = (q.get('where') ?? '').split(/ AND (?=\w+ IS NULL$)/);
+  const nullField = isNull === undefined ? null : isNull.replace(/ IS NULL$/, '');
   const equals = /^(\w+) = '([^']*)'$/.exec(where);
   const among = /^(\w+) IN \((.*)\)$/.exec(where);
   let field: string;
@@ -186,13 +220,16 @@ export function answerQuery(layer: ArcgisLayer, request: RecordedRequest): Reply
   const outFields = (q.get('outFields') ?? '').split(',');
   if (
     layer.rows.length > 0 &&
-    ![field, ...outFields].every((f) => f in layer.rows[0]!.properties)
+    ![field, ...outFields, ...(nullField === null ? [] : [nullField])].every(
+      (f) => f in layer.rows[0]!.properties,
+    )
   ) {
     return arcgisError(`'Invalid field' in where or outFields: ${field}, ${outFields.join(',')}`);
   }
   const order = q.get('orderByFields') ?? field;
   const matched = layer.rows
-    .filter((r) => wanted.has(r.properties[field] ?? ''))
+    .filter((r) => wanted.has(String(r.properties[field] ?? '')))
+    .filter((r) => nullField === null || r.properties[nullField] === null)
     .sort((a, b) => (a.properties[order]! < b.properties[order]! ? -1 : 1));
   const offset = Number(q.get('resultOffset') ?? 0);
   const count = Math.min(
