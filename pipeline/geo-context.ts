@@ -56,6 +56,9 @@ export async function loadGeoContext(
   }
   // Distances in metres (edge tolerance, postcode radius, ward neighbours) hang on it.
   hash.update('projection').update(String(files.reference.projection.latitude));
+  // Which postcode districts are left out as not places changes the postcode districts given.
+  const nonGeographic = files.reference.postcodes?.nonGeographicDistricts ?? [];
+  if (nonGeographic.length > 0) hash.update('non-geographic').update(nonGeographic.join(','));
   const pollingFile = files.pollingDistrictsCache;
   let pollingDistricts: PollingDistricts | undefined;
   if (pollingFile === null) {

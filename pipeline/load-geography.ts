@@ -8,6 +8,7 @@ import {
   parsePopulation,
   parsePostcodes,
   parseWards,
+  LEEDS_NON_GEOGRAPHIC_DISTRICTS,
   POPULATION_CODE_COLUMN,
   POPULATION_VALUE_COLUMN,
   REFERENCE_FILES,
@@ -33,7 +34,8 @@ export interface ReferenceFiles {
   wards: { file: string; codeProperty: string; nameProperty: string };
   lsoas: { file: string };
   outline: { file: string };
-  postcodes: { file: string } | null;
+  /** The postcodes, and the districts among them that are not places (PO boxes). */
+  postcodes: { file: string; nonGeographicDistricts: readonly string[] } | null;
   population: { file: string; codeColumn: string; valueColumn: string };
   /** The latitude the district's projection is true at, and where it is set (for errors). */
   projection: { latitude: number; source: string };
@@ -46,7 +48,10 @@ export function referenceFilesIn(referenceDir: string): ReferenceFiles {
     wards: { file: at(REFERENCE_FILES.wards), codeProperty: 'WD25CD', nameProperty: 'WD25NM' },
     lsoas: { file: at(REFERENCE_FILES.lsoas) },
     outline: { file: at(REFERENCE_FILES.outline) },
-    postcodes: { file: at(REFERENCE_FILES.postcodes) },
+    postcodes: {
+      file: at(REFERENCE_FILES.postcodes),
+      nonGeographicDistricts: LEEDS_NON_GEOGRAPHIC_DISTRICTS,
+    },
     population: {
       file: at(REFERENCE_FILES.population),
       codeColumn: POPULATION_CODE_COLUMN,
@@ -86,7 +91,11 @@ export async function loadGeography(
   const parsedPostcodes =
     postcodes === null
       ? { postcodes: [], withoutLocation: 0 }
-      : parsePostcodes(postcodes.text, postcodes.file);
+      : parsePostcodes(
+          postcodes.text,
+          postcodes.file,
+          new Set(files.postcodes?.nonGeographicDistricts ?? []),
+        );
   const geography: Geography = {
     wards: parseWards(wards.text, wards.file, {
       code: files.wards.codeProperty,

@@ -229,14 +229,20 @@ function csvRecords(
 const lineOf = (index: number): number => index + 2;
 
 /**
- * Non-geographic districts (PO boxes and large users): their postcodes carry the
- * coordinates of a sorting office, not of the place, so they never name a crime's district.
+ * Leeds's non-geographic districts (PO boxes and large users), for the Leeds layout of a
+ * reference folder; an area names its own (area.json `postcodes.nonGeographicDistricts`).
  */
-export const NON_GEOGRAPHIC_DISTRICTS: ReadonlySet<string> = new Set(['LS88', 'LS98', 'LS99']);
+export const LEEDS_NON_GEOGRAPHIC_DISTRICTS: readonly string[] = ['LS88', 'LS98', 'LS99'];
 
+/**
+ * The postcodes of a postcode reference file, without those of `nonGeographic` districts: a
+ * PO box's postcode carries the coordinates of a sorting office, not of the place, so it
+ * never names a crime's district.
+ */
 export function parsePostcodes(
   text: string,
-  file: string = REFERENCE_FILES.postcodes,
+  file: string,
+  nonGeographic: ReadonlySet<string>,
 ): { postcodes: Postcode[]; withoutLocation: number } {
   const records = csvRecords(text, file, ['postcode_clean', 'lat', 'long']);
   const postcodes: Postcode[] = [];
@@ -265,7 +271,7 @@ export function parsePostcodes(
       );
     }
     const district = match[1] ?? '';
-    if (NON_GEOGRAPHIC_DISTRICTS.has(district)) return;
+    if (nonGeographic.has(district)) return;
     postcodes.push({ postcode, district, lon, lat });
   });
   return { postcodes, withoutLocation };

@@ -126,7 +126,9 @@ export function referenceFiles(area: LoadedArea): ReferenceFiles {
     lsoas: { file: area.files.lsoas },
     outline: { file: area.files.outline },
     postcodes:
-      postcodes === null || area.files.postcodes === null ? null : { file: area.files.postcodes },
+      postcodes === null || area.files.postcodes === null
+        ? null
+        : { file: area.files.postcodes, nonGeographicDistricts: postcodes.nonGeographicDistricts },
     population: { ...population, file: area.files.population },
     projection: {
       latitude: areaProjection(area.config).latitude,

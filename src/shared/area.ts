@@ -170,6 +170,14 @@ export const areaSchema = z
           .string()
           .regex(POSTCODE_DISTRICT, 'must be a postcode district such as LS6')
           .optional(),
+        /**
+         * Non-geographic districts (PO boxes and large users, e.g. LS88, LS98, LS99): their
+         * postcodes carry a sorting office's coordinates, not the place's, so they never name
+         * a crime's district and are left out of the place search.
+         */
+        nonGeographicDistricts: z
+          .array(z.string().regex(POSTCODE_DISTRICT, 'must be a postcode district such as LS98'))
+          .default([]),
       })
       .strict()
       .nullable()

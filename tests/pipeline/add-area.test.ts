@@ -10,7 +10,6 @@ import { addArea, type AddAreaOptions } from '../../pipeline/add-area.ts';
 import { HAND_SET_FIELDS } from '../../pipeline/area-folder.ts';
 import { loadArea } from '../../pipeline/area.ts';
 import { loadGeography } from '../../pipeline/load-geography.ts';
-import { NON_GEOGRAPHIC_DISTRICTS } from '../../pipeline/reference.ts';
 import { referenceFiles } from '../../pipeline/run-context.ts';
 import { HttpClient } from '../../pipeline/sources/http.ts';
 import {
@@ -427,17 +426,27 @@ describe('addArea() with a postcode source (the ONS Postcode Directory layer)', 
     }
     const commonest = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]![0];
     const area = await loadArea('leeds-again', { root });
+    // Which districts are PO boxes is not in the directory's answer: none until area.json names them.
     expect(area.config.postcodes).toEqual({
       file: 'data/areas/leeds-again/postcodes.csv',
       example: commonest,
+      nonGeographicDistricts: [],
     });
-    // The pipeline reads every one but the non-geographic districts' (PO boxes), as for Leeds.
     const geography = await loadGeography(referenceFiles(area));
     expect(geography.postcodes.map((p) => p.postcode)).toEqual(
-      expected
-        .map(([postcode]) => postcode!)
-        .filter((p) => !NON_GEOGRAPHIC_DISTRICTS.has(p.split(' ')[0]!)),
+      expected.map(([postcode]) => postcode!),
     );
+    // Once named there, the pipeline reads every one but those districts' postcodes.
+    const configFile = path.join(root, 'data/areas/leeds-again/area.json');
+    const config = JSON.parse(await readFile(configFile, 'utf8'));
+    config.postcodes.nonGeographicDistricts = ['LS98', 'LS99'];
+    await writeFile(configFile, JSON.stringify(config));
+    const named = await loadGeography(referenceFiles(await loadArea('leeds-again', { root })));
+    const left = expected
+      .map(([postcode]) => postcode!)
+      .filter((p) => !['LS98', 'LS99'].includes(p.split(' ')[0]!));
+    expect(left.length).toBeLessThan(expected.length);
+    expect(named.postcodes.map((p) => p.postcode)).toEqual(left);
     const attribution = await written('leeds-again', 'ATTRIBUTION.md');
     expect(attribution).toContain('## Postcodes');
     expect(attribution).toContain(

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadGeography } from '../../pipeline/load-geography.ts';
-import { REFERENCE_FILES, ReferenceDataError } from '../../pipeline/reference.ts';
+import { loadArea } from '../../pipeline/area.ts';
+import {
+  LEEDS_NON_GEOGRAPHIC_DISTRICTS,
+  REFERENCE_FILES,
+  ReferenceDataError,
+} from '../../pipeline/reference.ts';
+import { referenceFiles } from '../../pipeline/run-context.ts';
 
 const made: string[] = [];
 
@@ -75,5 +81,34 @@ describe('loadGeography(referenceDir) on bad reference files', () => {
       t.replace('Leeds 001A,E01011698,1462', 'Leeds 001A,E01011698,14x2'),
     );
     await expect(loadGeography(dir)).rejects.toThrow(/population-lsoa21\.csv:2: expected/);
+  });
+});
+
+describe("loadGeography: an area's non-geographic postcode districts", () => {
+  it("leaves out the PO-box districts Leeds's area.json names, the same as the Leeds layout does", async () => {
+    const leeds = await loadArea('leeds');
+    expect(leeds.config.postcodes?.nonGeographicDistricts).toEqual(LEEDS_NON_GEOGRAPHIC_DISTRICTS);
+    const fromArea = await loadGeography(referenceFiles(leeds));
+    const fromLayout = await loadGeography('data/reference');
+    const districts = new Set(fromArea.postcodes.map((p) => p.district));
+    for (const district of LEEDS_NON_GEOGRAPHIC_DISTRICTS)
+      expect(districts.has(district)).toBe(false);
+    expect(fromArea.postcodes).toEqual(fromLayout.postcodes);
+    // The file holds them: they are left out, not missing.
+    const text = await readFile('data/reference/postcodes-ls.csv', 'utf8');
+    for (const district of LEEDS_NON_GEOGRAPHIC_DISTRICTS) expect(text).toContain(`\n${district} `);
+  });
+
+  it('reads every postcode of an area that names none', async () => {
+    const leeds = await loadArea('leeds');
+    const files = referenceFiles(leeds);
+    const all = await loadGeography({
+      ...files,
+      postcodes: { file: files.postcodes!.file, nonGeographicDistricts: [] },
+    });
+    const named = await loadGeography(files);
+    const extra = all.postcodes.filter((p) => LEEDS_NON_GEOGRAPHIC_DISTRICTS.includes(p.district));
+    expect(extra.length).toBeGreaterThan(0);
+    expect(all.postcodes.length).toBe(named.postcodes.length + extra.length);
   });
 });
