@@ -239,8 +239,9 @@ export function runAreaPaths(
 
 /**
  * Run the selected steps for each district of the run, in the order given. A step runs for
- * every district before the next step; the months step runs for all of them at once, so
- * each force file is read once and its rows go to every district that reads that force.
+ * every district before the next step; the steps that read police.uk files (months,
+ * stop-search: Step.runTogether) run for all of them at once, so each file is read once and
+ * its rows go to every district that reads it.
  * All or nothing: the outputs are renamed into place, district by district, only when every
  * selected step succeeded for every district; when one fails, no district's outputs change
  * and a StepError names the step and the district.

@@ -80,14 +80,16 @@ export async function processMonth(
   out: { write(chunk: string): Promise<void> },
 ): Promise<MonthResult> {
   const month = monthProcessor(plan, provenance, deps, out);
-  for await (const { where, result } of monthRows(plan, deps.onBytes))
+  for await (const { where, result } of monthRows(plan, deps.onBytes)) {
     await month.row(where, result);
+  }
   return month.finish();
 }
 
 /** A month being processed: its rows are given one by one (row), then finish. */
 export interface MonthProcessor {
-  row(where: string, result: Normalised): Promise<void>;
+  /** A promise only when the row made it write (a row at a time costs no promise). */
+  row(where: string, result: Normalised): Promise<void> | undefined;
   /** Writes what is left and returns the month's summary; throws when no row was read. */
   finish(): Promise<MonthResult>;
 }
@@ -114,20 +116,20 @@ export function monthProcessor(
   let read = 0;
   let batch = MASTER_HEADER;
 
-  const row = async (where: string, result: Normalised): Promise<void> => {
+  const row = (where: string, result: Normalised): Promise<void> | undefined => {
     read += 1;
     summariser.read();
     const normalised = dropIfOtherMonth(result, plan.month);
     if (!normalised.ok) {
       summariser.drop(normalised.reason);
       drops.add(normalised.reason, where, normalised.detail);
-      return;
+      return undefined;
     }
     const record = normalised.record;
     if (deduper.isDuplicate(record.crimeId)) {
       summariser.drop('duplicate');
       drops.add('duplicate', where, `Crime ID ${record.crimeId} was already read this month`);
-      return;
+      return undefined;
     }
     const located = deps.enrich(record);
     if (located === null) {
@@ -140,16 +142,16 @@ export function monthProcessor(
           `${deps.district.name} district (${why}: LSOA "${record.lsoaName}")`,
       );
       drops.outside[why] += 1;
-      return;
+      return undefined;
     }
     const enriched = deps.outcomes ? applyLatestOutcome(located, deps.outcomes) : located;
     summariser.add(enriched, deps.postcodeApproximate?.(record) ?? false);
     deps.onKept?.(enriched.crimeId);
     batch += formatCsvRow(masterRow(enriched));
-    if (batch.length >= WRITE_BATCH_CHARS) {
-      await out.write(batch);
-      batch = '';
-    }
+    if (batch.length < WRITE_BATCH_CHARS) return undefined;
+    const full = batch;
+    batch = '';
+    return out.write(full);
   };
 
   const finish = async (): Promise<MonthResult> => {
@@ -298,10 +300,15 @@ async function readSharedEntries(
   await readEachOnce(
     lists,
     STREET_COLUMNS,
-    async (readers, entry, { line, values }) => {
+    (readers, entry, { line, values }) => {
       const where = `${entry.where}:${line}`;
       const result = normaliseArchiveRow(values);
-      for (const i of readers) await opened[i]!.processor.row(where, result);
+      let writes: Promise<void>[] | undefined;
+      for (const i of readers) {
+        const written = opened[i]!.processor.row(where, result);
+        if (written) (writes ??= []).push(written);
+      }
+      return writes && Promise.all(writes).then(() => undefined);
     },
     options,
   );

@@ -14,7 +14,7 @@ import { readCsv, type CsvRow } from './csv.ts';
 export async function readEachOnce(
   lists: readonly (readonly ArchiveEntry[])[],
   columns: readonly string[],
-  row: (readers: readonly number[], entry: ArchiveEntry, csv: CsvRow) => Promise<void> | void,
+  row: (readers: readonly number[], entry: ArchiveEntry, csv: CsvRow) => Promise<void> | undefined,
   options: { onBytes?: ((n: number) => void) | undefined } = {},
 ): Promise<void> {
   for (const entry of readOrder(lists)) {
@@ -27,7 +27,11 @@ export async function readEachOnce(
       columns,
       options.onBytes ? { onBytes: options.onBytes } : {},
     );
-    for await (const csv of rows) await row(readers, entry, csv);
+    for await (const csv of rows) {
+      // A promise only when the row had to wait (a write), not one per row.
+      const pending = row(readers, entry, csv);
+      if (pending) await pending;
+    }
   }
 }
 
