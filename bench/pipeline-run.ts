@@ -21,6 +21,13 @@ export interface PipelineRun extends ChildMeasurement {
   /** Months processed, and how many of them came from the month cache. */
   months: number;
   monthsFromCache: number;
+  /** Each police.uk file the run opened, with how many times. */
+  forceFiles: ForceFileRead[];
+}
+
+export interface ForceFileRead {
+  file: string;
+  reads: number;
 }
 
 /** The parts of the CLI's run-summary.json the benchmark reads. */
@@ -32,30 +39,58 @@ const runSummarySchema = z.object({
     dropped: z.record(z.string(), z.number()),
   }),
   months: z.array(z.object({ fromCache: z.boolean() })),
+  forceFileReads: z.array(z.object({ file: z.string(), reads: z.number() })),
 });
 
-/** `npm run pipeline -- --offline --archive-dir <archiveDir> --out <outDir>`, measured. */
-export async function runPipeline(archiveDir: string, outDir: string): Promise<PipelineRun> {
+/**
+ * `npm run pipeline -- --offline --archive-dir <archiveDir> --out <outDir> [--area <area>]`,
+ * measured (default: Leeds), from its run-summary.json.
+ */
+export async function runPipeline(
+  archiveDir: string,
+  outDir: string,
+  area?: string,
+): Promise<PipelineRun> {
+  const [run] = await runAreasPipeline(archiveDir, outDir, area === undefined ? [] : [area]);
+  return run!;
+}
+
+/**
+ * runPipeline for one district or several in one run (`--area A,B`, each writing into
+ * <outDir>/<slug>): each district's result, in the order given, with the run's measurement.
+ */
+export async function runAreasPipeline(
+  archiveDir: string,
+  outDir: string,
+  areas: readonly string[],
+): Promise<PipelineRun[]> {
   const measured = await runMeasured('pipeline/cli.ts', [
     '--offline',
     '--archive-dir',
     archiveDir,
     '--out',
     outDir,
+    ...(areas.length > 0 ? ['--area', areas.join(',')] : []),
   ]);
-  const summaryFile = pipelinePaths({ out: outDir }).runSummary;
-  const summary = parseOrThrow(
-    runSummarySchema,
-    JSON.parse(await readFile(summaryFile, 'utf8')),
-    summaryFile,
-  );
-  return {
-    ...measured,
-    ...summary.totals,
-    stages: summary.steps.map(({ name, ms }) => ({ name, ms })),
-    months: summary.months.length,
-    monthsFromCache: summary.months.filter((m) => m.fromCache).length,
-  };
+  const outs = areas.length > 1 ? areas.map((area) => path.join(outDir, area)) : [outDir];
+  const runs: PipelineRun[] = [];
+  for (const out of outs) {
+    const summaryFile = pipelinePaths({ out }).runSummary;
+    const summary = parseOrThrow(
+      runSummarySchema,
+      JSON.parse(await readFile(summaryFile, 'utf8')),
+      summaryFile,
+    );
+    runs.push({
+      ...measured,
+      ...summary.totals,
+      stages: summary.steps.map(({ name, ms }) => ({ name, ms })),
+      months: summary.months.length,
+      monthsFromCache: summary.months.filter((m) => m.fromCache).length,
+      forceFiles: summary.forceFileReads,
+    });
+  }
+  return runs;
 }
 
 /**
@@ -76,12 +111,25 @@ export async function linkMonths(
   for (const month of months) {
     await mkdir(path.join(targetDir, month));
     for (const file of await readdir(path.join(fullDir, month))) {
-      const [from, to] = [path.join(fullDir, month, file), path.join(targetDir, month, file)];
-      // Hard links need one file system; across two, copy (modification time kept).
-      await link(from, to).catch(async (error: NodeJS.ErrnoException) => {
-        if (error.code !== 'EXDEV') throw error;
-        await cp(from, to, { preserveTimestamps: true });
-      });
+      await linkFile(path.join(fullDir, month, file), path.join(targetDir, month, file));
     }
   }
+}
+
+/** The month folders of `fromDir` linked into `targetDir`, beside the months already there. */
+export async function addMonthFolders(fromDir: string, targetDir: string): Promise<void> {
+  for (const month of await readdir(fromDir)) {
+    await mkdir(path.join(targetDir, month), { recursive: true });
+    for (const file of await readdir(path.join(fromDir, month))) {
+      await linkFile(path.join(fromDir, month, file), path.join(targetDir, month, file));
+    }
+  }
+}
+
+/** A hard link (same bytes, same modification time); across file systems, a copy. */
+async function linkFile(from: string, to: string): Promise<void> {
+  await link(from, to).catch(async (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EXDEV') throw error;
+    await cp(from, to, { preserveTimestamps: true });
+  });
 }

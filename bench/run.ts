@@ -21,14 +21,27 @@ import {
 } from './generate.ts';
 import { REPO_ROOT } from './paths.ts';
 import { fileSizes, measureDecode, type DecodeResult, type Sizes } from './payload.ts';
-import { linkMonths, runPipeline, type PipelineRun } from './pipeline-run.ts';
+import {
+  addMonthFolders,
+  linkMonths,
+  runAreasPipeline,
+  runPipeline,
+  type PipelineRun,
+} from './pipeline-run.ts';
 import { runReadSplit, type ReadSplitRun } from './read-split-run.ts';
 import { serveStatic } from './serve.ts';
 import { cleanBuild, prepareWorkingCopy, siteWeight, timeBuild } from './site-build.ts';
 import { summarise, type Summary } from './stats.ts';
 import { judge, type TargetId, type Verdict } from './targets.ts';
 
-export const SECTIONS = ['pipeline', 'incremental', 'payload', 'build', 'browser'] as const;
+export const SECTIONS = [
+  'pipeline',
+  'incremental',
+  'areas',
+  'payload',
+  'build',
+  'browser',
+] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchConfig {
@@ -66,6 +79,37 @@ export interface PipelineResult {
   /** The manifest's Leeds rows: what a correct pipeline keeps. */
   expectedKept: number;
   stagesMs: Record<string, Summary>;
+}
+
+export interface AreasResult {
+  areas: string[];
+  /** Months each district processed. */
+  months: Record<string, number>;
+  /** One run for both districts. */
+  together: {
+    runs: number;
+    wallMs: Summary;
+    cpuMs: Summary;
+    maxRssMiB: Summary;
+    /** The police.uk files the run read, and the most times one of them was read. */
+    forceFiles: number;
+    maxReadsPerFile: number;
+    kept: Record<string, number>;
+  };
+  /** A run for each district, one after the other: wall and CPU are the two runs' sums. */
+  alone: {
+    runs: number;
+    wallMs: Summary;
+    cpuMs: Summary;
+    /** Reads of police.uk files by the two runs, and the files both read. */
+    reads: number;
+    filesReadTwice: number;
+    kept: Record<string, number>;
+  };
+  /** Median wall time together over alone. */
+  wallRatio: number;
+  /** Median CPU time together over alone (less swayed by other work on a shared machine). */
+  cpuRatio: number;
 }
 
 export interface Results {
@@ -110,6 +154,8 @@ export interface Results {
     baseMonths: number;
     scenarios: Record<string, PipelineResult>;
   };
+  /** Two districts in one run against a run for each, on the input plus Sheffield's sample. */
+  areas?: AreasResult;
   payload?: {
     mapData: Sizes & DecodeResult;
     wardShapes: Sizes;
@@ -135,6 +181,10 @@ const INCREMENTAL_SCENARIOS: Record<string, (month: string) => string> = {
 };
 /** The target is judged on the plain case: a new month folder beside the others. */
 const JUDGED_INCREMENTAL_SCENARIO = 'same folder';
+
+/** The districts of the two-district run: Leeds reads the input, Sheffield its own sample too. */
+const AREAS = ['leeds', 'sheffield'] as const;
+const SHEFFIELD_SAMPLE = path.join(REPO_ROOT, 'data/areas/sheffield/sample/archive');
 
 const MS_PER_S = 1000;
 const BYTES_PER_MB = 1_000_000;
@@ -407,6 +457,105 @@ export async function runBenchmarks(config: BenchConfig): Promise<Results> {
         results.incremental = { addedMonth: added, baseMonths: base.length, scenarios };
         const judged = scenarios[JUDGED_INCREMENTAL_SCENARIO];
         if (judged) values.incrementalWall = judged.wallMs.median / MS_PER_S;
+      });
+    }
+
+    if (wants('areas')) {
+      await section('Two districts in one run', async () => {
+        const archive = path.join(work, 'areas-archive');
+        const months = monthsBetween(config.generate.firstMonth, config.generate.lastMonth);
+        await linkMonths(config.generate.outDir, archive, months);
+        await addMonthFolders(SHEFFIELD_SAMPLE, archive);
+        const together: PipelineRun[][] = [];
+        const alone: PipelineRun[][] = [];
+        for (let i = 0; i < config.pipelineRuns; i++) {
+          const pair: PipelineRun[] = [];
+          const runAlone = async () => {
+            for (const area of AREAS) {
+              const out = path.join(work, `areas-${area}-${i}`);
+              pair.push(await runPipeline(archive, out, area));
+              await rm(out, { recursive: true, force: true });
+            }
+          };
+          const runTogether = async () => {
+            const out = path.join(work, `areas-together-${i}`);
+            together.push(await runAreasPipeline(archive, out, AREAS));
+            await rm(out, { recursive: true, force: true });
+          };
+          // In turn, the first one changing each repetition, so neither always runs first.
+          if (i % 2 === 0) {
+            await runAlone();
+            await runTogether();
+          } else {
+            await runTogether();
+            await runAlone();
+          }
+          alone.push(pair);
+          const sum = pair.reduce((ms, run) => ms + run.wallMs, 0);
+          log(
+            `  run ${i + 1}/${config.pipelineRuns}: together ${(together[i]![0]!.wallMs / MS_PER_S).toFixed(2)} s, ` +
+              `alone ${(sum / MS_PER_S).toFixed(2)} s (${pair.map((r) => (r.wallMs / MS_PER_S).toFixed(2)).join(' + ')})`,
+          );
+        }
+        const last = together.at(-1)!;
+        const lastAlone = alone.at(-1)!;
+        const files = last[0]!.forceFiles;
+        const aloneReads = lastAlone.flatMap((run) => run.forceFiles);
+        const byFile = new Map<string, number>();
+        for (const { file, reads } of aloneReads) byFile.set(file, (byFile.get(file) ?? 0) + reads);
+        const kept = (runs: readonly PipelineRun[]) =>
+          Object.fromEntries(AREAS.map((area, i) => [area, runs[i]!.kept]));
+        const result: AreasResult = {
+          areas: [...AREAS],
+          months: Object.fromEntries(AREAS.map((area, i) => [area, last[i]!.months])),
+          together: {
+            runs: together.length,
+            wallMs: summarise(together.map((runs) => runs[0]!.wallMs)),
+            cpuMs: summarise(together.map((runs) => runs[0]!.cpuMs)),
+            maxRssMiB: summarise(together.map((runs) => runs[0]!.maxRssMiB)),
+            forceFiles: files.length,
+            maxReadsPerFile: Math.max(
+              ...together.flatMap((runs) => runs[0]!.forceFiles.map((f) => f.reads)),
+            ),
+            kept: kept(last),
+          },
+          alone: {
+            runs: alone.length,
+            wallMs: summarise(alone.map((pair) => pair.reduce((ms, run) => ms + run.wallMs, 0))),
+            cpuMs: summarise(alone.map((pair) => pair.reduce((ms, run) => ms + run.cpuMs, 0))),
+            reads: aloneReads.reduce((sum, f) => sum + f.reads, 0),
+            filesReadTwice: [...byFile.values()].filter((reads) => reads > 1).length,
+            kept: kept(lastAlone),
+          },
+          wallRatio: 0,
+          cpuRatio: 0,
+        };
+        result.wallRatio = result.together.wallMs.median / result.alone.wallMs.median;
+        result.cpuRatio = result.together.cpuMs.median / result.alone.cpuMs.median;
+        results.areas = result;
+        values.areasReadsPerFile = result.together.maxReadsPerFile;
+        values.areasWallRatio = result.wallRatio;
+        const t = result.together;
+        const a = result.alone;
+        log(`Two districts (${AREAS.join(', ')}) on the input plus Sheffield's sample months`);
+        log(`  months      ${AREAS.map((area) => `${area} ${result.months[area]}`).join(', ')}`);
+        log(
+          `  together    ${fmtSummary(t.wallMs, 's', MS_PER_S, 2)}, CPU ${fmtSummary(t.cpuMs, 's', MS_PER_S, 2)}, peak ${fmtSummary(t.maxRssMiB, 'MiB', 1, 0)}`,
+        );
+        log(
+          `              ${t.forceFiles} force files read, at most ${t.maxReadsPerFile} time(s) each`,
+        );
+        log(
+          `  alone       ${fmtSummary(a.wallMs, 's', MS_PER_S, 2)}, CPU ${fmtSummary(a.cpuMs, 's', MS_PER_S, 2)} (the two runs' sums)`,
+        );
+        log(
+          `              ${a.reads} reads of force files, ${a.filesReadTwice} file(s) read by both runs`,
+        );
+        log(`  kept        together ${JSON.stringify(t.kept)}, alone ${JSON.stringify(a.kept)}`);
+        log(
+          `  together    ${result.wallRatio.toFixed(2)} x the two runs alone in wall time, ` +
+            `${result.cpuRatio.toFixed(2)} x in CPU time (medians)`,
+        );
       });
     }
 

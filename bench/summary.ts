@@ -23,6 +23,19 @@ export function markdownSummary(results: Results): string {
         `| ${t.label} | ${t.value === null ? 'not measured' : `${t.value} ${t.unit}`} | ${t.target.replace(/^<= /, 'at most ').replace(/^< /, 'under ')} | ${t.text} |`,
     ),
   ];
+  const a = results.areas;
+  if (a) {
+    const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+    lines.push(
+      '',
+      `Two districts in one run (\`--area ${a.areas.join(',')}\`, the input plus Sheffield's ` +
+        `sample): ${a.together.forceFiles} force files read, each at most ` +
+        `${a.together.maxReadsPerFile} time(s), in ${s(a.together.wallMs.median)}; a run for ` +
+        `each took ${s(a.alone.wallMs.median)} together (CPU: ${s(a.together.cpuMs.median)} ` +
+        `against ${s(a.alone.cpuMs.median)}) and read force files ${a.alone.reads} times ` +
+        `(${a.alone.filesReadTwice} file(s) by both).`,
+    );
+  }
   return `${lines.join('\n')}\n`;
 }
 

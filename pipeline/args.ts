@@ -11,6 +11,8 @@ export interface OptionSpec {
   value?: string;
   /** Values a string option takes: 2 for "--range FROM TO". Default 1. */
   arity?: 1 | 2;
+  /** The option may be given more than once; its values come as a list, in order. */
+  multiple?: boolean;
   description: string;
 }
 
@@ -53,7 +55,7 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export type ArgValue = string | boolean | [string, string] | undefined;
+export type ArgValue = string | boolean | [string, string] | string[] | undefined;
 
 export interface ParsedArgs {
   values: Record<string, ArgValue>;
@@ -82,7 +84,12 @@ export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): Pa
   try {
     parsed = parseArgs({
       args,
-      options: Object.fromEntries(Object.entries(options).map(([k, o]) => [k, { type: o.type }])),
+      options: Object.fromEntries(
+        Object.entries(options).map(([k, o]) => [
+          k,
+          { type: o.type, multiple: o.multiple === true },
+        ]),
+      ),
       strict: true,
       allowPositionals: true,
       tokens: true,
@@ -90,7 +97,7 @@ export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): Pa
   } catch (cause) {
     throw new UsageError((cause as Error).message, { cause });
   }
-  const values: Record<string, ArgValue> = { ...parsed.values };
+  const values: Record<string, ArgValue> = { ...parsed.values } as Record<string, ArgValue>;
   const consumed = new Set<number>();
   parsed.tokens.forEach((token, i) => {
     if (token.kind !== 'option' || options[token.name]?.arity !== 2) return;
@@ -120,6 +127,22 @@ export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): Pa
 export function stringValue(args: ParsedArgs, name: string): string | undefined {
   const value = args.values[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * The values of an option given more than once (`multiple`), each also read as a comma
+ * list: `--area leeds --area sheffield` and `--area leeds,sheffield` alike. A value given
+ * twice, or an empty one, is a UsageError.
+ */
+export function listValue(args: ParsedArgs, name: string): string[] | undefined {
+  const value = args.values[name];
+  if (value === undefined || typeof value === 'boolean') return undefined;
+  const list = (typeof value === 'string' ? [value] : value).flatMap((v) => v.split(','));
+  const blank = list.find((v) => v.trim() === '');
+  if (blank !== undefined) throw new UsageError(`--${name}: an empty value in "${list.join(',')}"`);
+  const twice = list.find((v, i) => list.indexOf(v) !== i);
+  if (twice !== undefined) throw new UsageError(`--${name} ${twice} is given twice`);
+  return list;
 }
 
 function table(rows: readonly [string, string][]): string[] {

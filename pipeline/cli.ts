@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { checkFetchedApart } from './inputs.ts';
 import { logSafe } from './log-safe.ts';
 import { loadArea } from './area.ts';
-import { DEFAULT_AREA, pipelinePaths } from './paths.ts';
+import { DEFAULT_AREA, pipelinePaths, type PipelinePaths } from './paths.ts';
 import { cleanUpInterruptedRuns } from './publish.ts';
 import {
   createConsoleReporter,
@@ -16,10 +16,18 @@ import {
   formatDuration,
   type Reporter,
 } from './report.ts';
-import { parseCommandArgs, stringValue, UsageError, helpText, type CommandSpec } from './args.ts';
+import {
+  helpText,
+  listValue,
+  parseCommandArgs,
+  stringValue,
+  UsageError,
+  type CommandSpec,
+} from './args.ts';
 import { FETCH_OPTIONS, fetchOptionsFromArgs } from './sources/index.ts';
 import { SOURCE_ENV_VARS } from './sources/config.ts';
 import type { FetchStepOptions } from './sources/fetch-step.ts';
+import { ForceFileReads, type ForceFileRead } from './force-file-reads.ts';
 import { buildLocalRun, type LocalRun } from './local-run.ts';
 import { RunContext, type RunRecord, type Step } from './run-context.ts';
 import { printSummary } from './print-summary.ts';
@@ -37,6 +45,11 @@ export interface CliOptions {
   offline: boolean;
   /** The district (data/areas/<slug>/area.json); default DEFAULT_AREA. */
   area?: string | undefined;
+  /**
+   * The districts of a run for several (given, `area` is ignored): each force file is read
+   * once for all of them. With --out DIR, each writes into DIR/<slug>.
+   */
+  areas?: readonly string[] | undefined;
   /** Default: the area's sample months. */
   archiveDir?: string | undefined;
   out?: string | undefined;
@@ -63,7 +76,10 @@ export const PIPELINE_COMMAND: CommandSpec = {
     area: {
       type: 'string',
       value: 'SLUG',
-      description: `the district, as data/areas/SLUG/area.json describes it (default ${DEFAULT_AREA}); outputs of another district go to data/areas/SLUG/output unless --out`,
+      multiple: true,
+      description:
+        `the district, as data/areas/SLUG/area.json describes it (default ${DEFAULT_AREA}); outputs of another district go to data/areas/SLUG/output unless --out. ` +
+        'Several (--area A --area B, or --area A,B): one run reads each force file once for all of them; with --out DIR each writes into DIR/SLUG, and none publishes unless all succeed',
     },
     'archive-dir': {
       type: 'string',
@@ -90,15 +106,16 @@ export const PIPELINE_COMMAND: CommandSpec = {
 
 export { UsageError };
 
-/** A step failed; the message names the step and its cause. */
+/** A step failed; the message names the step (and the district, in a run for several) and its cause. */
 export class StepError extends Error {
   override name = 'StepError';
   readonly number: number;
   readonly step: string;
 
-  constructor(number: number, step: string, cause: unknown) {
+  constructor(number: number, step: string, cause: unknown, area?: string) {
     super(
-      `step ${number} (${step}) failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+      `step ${number} (${step}) failed${area === undefined ? '' : ` for ${area}`}: ` +
+        (cause instanceof Error ? cause.message : String(cause)),
       { cause },
     );
     this.number = number;
@@ -109,6 +126,7 @@ export class StepError extends Error {
 export function parseCliArgs(argv: readonly string[]): CliOptions {
   const args = parseCommandArgs(PIPELINE_COMMAND, argv);
   const fetch = fetchOptionsFromArgs(args.values);
+  const areas = listValue(args, 'area');
   const options: CliOptions = {
     help: args.help,
     list: args.values['list'] === true,
@@ -116,7 +134,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     from: stepNumber(stringValue(args, 'from'), '--from'),
     to: stepNumber(stringValue(args, 'to'), '--to'),
     offline: args.values['offline'] === true,
-    area: stringValue(args, 'area'),
+    area: areas?.[0],
+    areas: areas !== undefined && areas.length > 1 ? areas : undefined,
     archiveDir: stringValue(args, 'archive-dir'),
     out: stringValue(args, 'out'),
     fetch: {
@@ -186,60 +205,172 @@ export interface RunDeps {
  * is thrown.
  */
 export async function runPipeline(options: CliOptions, deps: RunDeps): Promise<RunRecord> {
-  const areaSlug = options.area ?? DEFAULT_AREA;
-  const area = await loadArea(areaSlug, { root: deps.root });
-  const paths = pipelinePaths({ root: deps.root, out: options.out, area: areaSlug });
-  checkFetchedApart(paths.sources.archiveDir, paths.sampleArchiveDir);
-  const ctx = new RunContext({
-    area,
-    paths,
-    archiveDir: path.resolve(deps.root ?? '.', options.archiveDir ?? paths.sampleArchiveDir),
-    offline: options.offline,
-    fetch: options.fetch,
-    reporter: deps.reporter,
-    generatedAt: deps.generatedAt,
-    threads: deps.threads,
-  });
+  if ((options.areas?.length ?? 1) > 1) {
+    throw new UsageError('runPipeline runs one district: use runAreas for several');
+  }
+  const [run] = (await runAreas(options, deps)).areas;
+  return run!.record;
+}
+
+/** What a run for one district or several did. */
+export interface AreasRun {
+  areas: { area: string; record: RunRecord; paths: PipelinePaths }[];
+  /** Each police.uk file the run opened, with how many times (once, for a street file). */
+  forceFiles: ForceFileRead[];
+}
+
+/** The districts of a run: `areas`, else `area`, else the default. */
+export function runAreaSlugs(options: Pick<CliOptions, 'area' | 'areas'>): string[] {
+  return options.areas !== undefined && options.areas.length > 0
+    ? [...options.areas]
+    : [options.area ?? DEFAULT_AREA];
+}
+
+/** Where a district of the run writes: --out DIR itself for one, DIR/<slug> for several. */
+export function runAreaPaths(
+  options: Pick<CliOptions, 'area' | 'areas' | 'out'>,
+  area: string,
+  root?: string,
+): PipelinePaths {
+  const several = runAreaSlugs(options).length > 1;
+  const out = options.out !== undefined && several ? path.join(options.out, area) : options.out;
+  return pipelinePaths({ root, out, area });
+}
+
+/**
+ * Run the selected steps for each district of the run, in the order given. A step runs for
+ * every district before the next step; the steps that read police.uk files (months,
+ * stop-search: Step.runTogether) run for all of them at once, so each file is read once and
+ * its rows go to every district that reads it.
+ * All or nothing: the outputs are renamed into place, district by district, only when every
+ * selected step succeeded for every district; when one fails, no district's outputs change
+ * and a StepError names the step and the district.
+ */
+export async function runAreas(options: CliOptions, deps: RunDeps): Promise<AreasRun> {
+  const slugs = runAreaSlugs(options);
+  const several = slugs.length > 1;
+  const reads = new ForceFileReads();
+  const contexts: RunContext[] = [];
+  for (const slug of slugs) {
+    const area = await loadArea(slug, { root: deps.root });
+    const paths = runAreaPaths(options, slug, deps.root);
+    checkFetchedApart(paths.sources.archiveDir, paths.sampleArchiveDir);
+    contexts.push(
+      new RunContext({
+        area,
+        paths,
+        archiveDir: path.resolve(deps.root ?? '.', options.archiveDir ?? paths.sampleArchiveDir),
+        offline: options.offline,
+        fetch: options.fetch,
+        reporter: deps.reporter,
+        generatedAt: deps.generatedAt,
+        threads: deps.threads,
+        reads,
+      }),
+    );
+  }
   const r = deps.reporter;
   const steps = checkStepOrder(deps.steps ?? STEPS);
   const selected = selectSteps(options, steps);
   // The run's inputs, read once after the network steps, before the first local step.
-  let local: LocalRun | undefined;
+  let locals: LocalRun[] | undefined;
+  const localRuns = async () => {
+    if (locals === undefined) {
+      const built: LocalRun[] = [];
+      try {
+        for (const ctx of contexts) built.push(await buildLocalRun(ctx));
+      } catch (error) {
+        for (const local of built) local.close();
+        throw error;
+      }
+      locals = built;
+    }
+    return locals;
+  };
+  const forArea = (ctx: RunContext) => (several ? ctx.area.config.slug : undefined);
   try {
-    for (const note of await cleanUpInterruptedRuns(paths)) ctx.note(note);
+    for (const ctx of contexts) {
+      for (const note of await cleanUpInterruptedRuns(ctx.paths)) ctx.note(note);
+    }
     for (const { number, step } of selected) {
       if (step.network && options.offline) {
         r.info(`[${number}/${steps.length}] ${step.name}: skipped (--offline)`);
         continue;
       }
       r.info(`[${number}/${steps.length}] ${step.name}: ${step.description}`);
-      const started = performance.now();
-      let result: string;
-      try {
-        result = step.network
-          ? await step.run(ctx)
-          : await step.run((local ??= await buildLocalRun(ctx)));
-      } catch (error) {
-        throw new StepError(number, step.name, error);
+      /** `run`'s result, or a StepError naming this step (and the district) with its cause. */
+      const attempt = async <T>(run: () => Promise<T>, area?: string): Promise<T> => {
+        try {
+          return await run();
+        } catch (error) {
+          throw new StepError(number, step.name, error, area);
+        }
+      };
+      const record = (ctx: RunContext, started: number, result: string) => {
+        const ms = performance.now() - started;
+        ctx.record.steps.push({ number, name: step.name, ms: Math.round(ms), result });
+        r.info(
+          `  done${several ? ` for ${ctx.area.config.slug}` : ''} in ${formatDuration(ms)}: ${result}`,
+        );
+      };
+      if (step.network) {
+        for (const ctx of contexts) {
+          const started = performance.now();
+          record(ctx, started, await attempt(() => step.run(ctx), forArea(ctx)));
+        }
+        continue;
       }
-      const ms = performance.now() - started;
-      ctx.record.steps.push({ number, name: step.name, ms: Math.round(ms), result });
-      r.info(`  done in ${formatDuration(ms)}: ${result}`);
+      const started = performance.now();
+      const runs = await attempt(localRuns);
+      const together = step.runTogether?.bind(step);
+      if (several && together) {
+        const results = await attempt(() => together(runs), slugs.join(', '));
+        contexts.forEach((ctx, i) => record(ctx, started, results[i]!));
+        continue;
+      }
+      for (const [i, run] of runs.entries()) {
+        const ctx = contexts[i]!;
+        const from = i === 0 ? started : performance.now();
+        record(ctx, from, await attempt(() => step.run(run), forArea(ctx)));
+      }
     }
-    await ctx.staging.writeFile(
-      paths.runSummary,
-      `${JSON.stringify(runSummaryJson(ctx), null, 2)}\n`,
-    );
-    const written = ctx.staging.paths;
-    await ctx.staging.commit();
-    printSummary(deps.result ?? ((line) => r.info(line)), ctx.record, written);
-    return ctx.record;
+    const written: string[][] = [];
+    for (const ctx of contexts) {
+      await ctx.staging.writeFile(
+        ctx.paths.runSummary,
+        `${JSON.stringify(runSummaryJson(ctx), null, 2)}\n`,
+      );
+      written.push(ctx.staging.paths);
+    }
+    for (const ctx of contexts) await ctx.staging.commit();
+    const line = deps.result ?? ((text: string) => r.info(text));
+    contexts.forEach((ctx, i) => {
+      if (several) line(`\n${ctx.area.config.slug}:`);
+      printSummary(line, ctx.record, written[i]!);
+    });
+    const forceFiles = reads.list();
+    if (several) line(forceFileLine(forceFiles, slugs));
+    return {
+      areas: contexts.map((ctx, i) => ({ area: slugs[i]!, record: ctx.record, paths: ctx.paths })),
+      forceFiles,
+    };
   } catch (error) {
-    await ctx.staging.abort();
+    for (const ctx of contexts) await ctx.staging.abort();
     throw error;
   } finally {
-    local?.close();
+    for (const local of locals ?? []) local.close();
   }
+}
+
+/** The closing line of a run for several districts: the force files it read, and how often. */
+function forceFileLine(files: readonly ForceFileRead[], slugs: readonly string[]): string {
+  const again = files.filter((f) => f.reads > 1);
+  return (
+    `\nforce files: ${files.length} read for ${slugs.join(', ')}, ` +
+    (again.length === 0
+      ? 'each once'
+      : `${again.length} more than once (${again.map((f) => `${f.file}: ${f.reads}`).join(', ')})`)
+  );
 }
 
 /** SOURCE_DATE_EPOCH (seconds since 1970, the reproducible-builds convention) as ISO 8601. */
@@ -277,7 +408,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     : createConsoleReporter(process.stderr);
   const result = options.json ? () => {} : (line: string) => process.stdout.write(`${line}\n`);
   try {
-    await runPipeline(options, { reporter, generatedAt, result });
+    await runAreas(options, { reporter, generatedAt, result });
   } catch (error) {
     console.error(
       logSafe(
@@ -290,8 +421,20 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT.failed;
   }
   if (options.json) {
-    const paths = pipelinePaths({ out: options.out, area: options.area });
-    process.stdout.write(await readFile(paths.runSummary, 'utf8'));
+    const slugs = runAreaSlugs(options);
+    const summaries = await Promise.all(
+      slugs.map(async (slug) => readFile(runAreaPaths(options, slug).runSummary, 'utf8')),
+    );
+    // One district: its run summary as it is. Several: each district's, by slug.
+    process.stdout.write(
+      summaries.length === 1
+        ? summaries[0]!
+        : `${JSON.stringify(
+            Object.fromEntries(slugs.map((slug, i) => [slug, JSON.parse(summaries[i]!)])),
+            null,
+            2,
+          )}\n`,
+    );
   }
   return EXIT.ok;
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { listApiMonths, type ApiMonthFile } from './api-months.ts';
 import { openArchiveInputs, type ArchiveEntry, type ArchiveInput } from './archive.ts';
 import { exists, isInside } from './files.ts';
+import { countOpens } from './force-file-reads.ts';
 import { InputError } from './input-error.ts';
 import { chooseMonthSources, type MonthChoice } from './merge.ts';
 import type { RunContext } from './run-context.ts';
@@ -29,6 +30,12 @@ export async function loadInputs(ctx: RunContext): Promise<Inputs> {
     roots.push(fetched);
   }
   const { archives, emptyRoots } = await discoverArchiveInputs(roots);
+  const reads = ctx.options.reads;
+  if (reads)
+    countOpens(
+      archives.flatMap((a) => a.entries),
+      (where) => reads.read(where),
+    );
   const selected = await selectEntries(archives).catch((error: unknown) => {
     for (const archive of archives) archive.close();
     throw error;

@@ -1,6 +1,7 @@
 // Months processed in parallel, one month at a time per worker thread
 // (pipeline/month-worker.ts). Months are independent: each worker locates with its own
-// locator over the same geography, writes each month's cache files itself and returns the
+// locator over the same geography (one per district in a run for several districts, whose
+// months it processes together so that each street file is read once), writes each month's cache files itself and returns the
 // summary; the caller orders the results by month, so the outputs are byte-identical to a
 // run in one thread. Memory stays bounded: a worker holds one month (its distinct Crime
 // IDs and summary), its locator and, when the input has outcomes files, its own outcome
@@ -18,12 +19,18 @@ import { sharePointStrings } from './summarise.ts';
 
 /** What every worker is given once. */
 export interface WorkerSetup {
+  /** The districts of the run, which a job's parts name by their index. */
+  districts: DistrictSetup[];
+  /** The run's inputs, reopened by the workers as they need them. */
+  inputs: { path: string; type: ArchiveInput['type'] }[];
+}
+
+/** A district as the workers process its months. */
+export interface DistrictSetup {
   geoFiles: GeoFiles;
   district: DistrictRule;
   /** The main thread's geography fingerprint: a worker that loads another one stops. */
   geoFingerprint: string;
-  /** The run's inputs, reopened by the workers as they need them. */
-  inputs: { path: string; type: ArchiveInput['type'] }[];
   /** The latest outcomes from the outcomes files, built once by the main thread; null: none. */
   outcomes: SharedOutcomeTable | null;
   monthsCacheDir: string;
@@ -36,9 +43,19 @@ export interface EntryRef {
   fingerprint: string;
 }
 
-/** One month to process: an archive month's street files, or an API month's snapshot. */
-export type MonthJob = {
+/**
+ * One month to process, for one district or several: each part is a district's month, and
+ * the street files the parts share are read once (processMonthIntoCache).
+ */
+export interface MonthJob {
   month: string;
+  parts: MonthJobPart[];
+}
+
+/** A district's month: an archive month's street files, or an API month's snapshot. */
+export type MonthJobPart = {
+  /** Its index in WorkerSetup.districts. */
+  district: number;
   snapshot: string;
   provenance: MonthProvenanceInfo;
   key: string;
@@ -54,21 +71,25 @@ export type MonthJob = {
     }
 );
 
+/** A part's result as a worker sends it. */
+export interface PartResult {
+  summary: MonthSummary;
+  drops: Pick<DropTally, 'counts' | 'examples' | 'outside'>;
+  csv: string;
+  approximate: string[];
+}
+
 export type WorkerMessage =
   | { type: 'bytes'; n: number }
-  | {
-      type: 'done';
-      month: string;
-      summary: MonthSummary;
-      drops: Pick<DropTally, 'counts' | 'examples' | 'outside'>;
-      csv: string;
-      approximate: string[];
-    }
+  | { type: 'read'; where: string }
+  | { type: 'done'; month: string; parts: PartResult[] }
   | { type: 'failed'; month: string; name: string; message: string };
 
 export interface PoolOptions {
   threads: number;
   onBytes?: ((n: number) => void) | undefined;
+  /** Told each time a worker opens an input file for reading. */
+  onRead?: ((where: string) => void) | undefined;
 }
 
 const WORKER_URL = new URL('./month-worker.ts', import.meta.url);
@@ -86,16 +107,16 @@ const WORKER_OLD_GENERATION_MB = 192;
 
 /**
  * Process `jobs` in up to `options.threads` workers; the results come back in the order of
- * `jobs`. When a month fails, no further month is started, the months in progress finish,
+ * `jobs`, each with its parts' results in their order. When a month fails, no further month is started, the months in progress finish,
  * and the first failure is thrown (with its message as the worker saw it).
  */
 export async function processMonthsInWorkers(
   jobs: readonly MonthJob[],
   setup: WorkerSetup,
   options: PoolOptions,
-): Promise<MonthTaskResult[]> {
+): Promise<MonthTaskResult[][]> {
   const queue = [...jobs];
-  const results = new Map<string, MonthTaskResult>();
+  const results = new Map<string, MonthTaskResult[]>();
   const strings = new Map<string, string>();
   let failure: Error | undefined;
 
@@ -118,13 +139,18 @@ export async function processMonthsInWorkers(
           options.onBytes?.(message.n);
           return;
         }
+        if (message.type === 'read') {
+          options.onRead?.(message.where);
+          return;
+        }
         if (message.type === 'done') {
-          const drops = new DropTally();
-          drops.merge(message.drops);
-          const { summary, csv, approximate } = message;
-          sharePointStrings(summary, strings);
-          const result = { summary, drops, csv, approximate };
-          results.set(message.month, result);
+          const parts = message.parts.map(({ summary, drops: tally, csv, approximate }) => {
+            const drops = new DropTally();
+            drops.merge(tally);
+            sharePointStrings(summary, strings);
+            return { summary, drops, csv, approximate };
+          });
+          results.set(message.month, parts);
         } else {
           failure ??= Object.assign(new Error(message.message), { name: message.name });
         }

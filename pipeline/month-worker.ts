@@ -1,22 +1,27 @@
 // A month worker (worker_threads): processes the months the main thread sends it,
-// one at a time, into the month cache (pipeline/process-month.ts), with its own locator and
-// its own handles on the input files. See pipeline/month-pool.ts for the other side.
+// one at a time, into the month cache (pipeline/process-month.ts), with its own locator (one
+// per district) and its own handles on the input files. See pipeline/month-pool.ts for the other side.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ArchiveEntry, ArchiveInput } from './archive.ts';
 import { reopenArchiveInput } from './archive.ts';
+import { countOpens } from './force-file-reads.ts';
 import { loadGeoContext, type GeoContext } from './geo-context.ts';
-import type { EntryRef, MonthJob, WorkerMessage, WorkerSetup } from './month-pool.ts';
+import type { EntryRef, MonthJob, MonthJobPart, WorkerMessage, WorkerSetup } from './month-pool.ts';
 import { SharedOutcomeIndex } from './shared-outcomes.ts';
 import type { LsoaHints } from './enrich.ts';
 import type { MonthPlan } from './merge.ts';
-import { lsoaHintsFromCsvs, processMonthIntoCache } from './process-month.ts';
+import { lsoaHintsFromCsvs, processMonthIntoCache, type MonthTask } from './process-month.ts';
 
 const setup = workerData as WorkerSetup;
 const port = parentPort;
 if (port === null) throw new Error('pipeline/month-worker.ts runs only as a worker thread');
 
-let geography: Promise<GeoContext> | undefined;
-const outcomeIndex = setup.outcomes === null ? undefined : new SharedOutcomeIndex(setup.outcomes);
+/** Each district's geography and outcome index, loaded on first use. */
+const districts = setup.districts.map((district) => ({
+  setup: district,
+  geography: undefined as Promise<GeoContext> | undefined,
+  outcomes: district.outcomes === null ? undefined : new SharedOutcomeIndex(district.outcomes),
+}));
 const inputs = new Map<string, Promise<ArchiveInput>>();
 /** The API months' LSOA hints, by the cached rows they come from. */
 const hints = new Map<string, Promise<LsoaHints>>();
@@ -26,7 +31,10 @@ function input(inputPath: string): Promise<ArchiveInput> {
   if (opened === undefined) {
     const type = setup.inputs.find((i) => i.path === inputPath)?.type;
     if (type === undefined) throw new Error(`${inputPath} is not one of the run's inputs`);
-    opened = reopenArchiveInput(inputPath, type);
+    opened = reopenArchiveInput(inputPath, type).then((reopened) => {
+      countOpens(reopened.entries, (where) => post({ type: 'read', where }));
+      return reopened;
+    });
     inputs.set(inputPath, opened);
   }
   return opened;
@@ -41,55 +49,71 @@ async function entry(planned: EntryRef): Promise<ArchiveEntry> {
   return found;
 }
 
-async function run(job: MonthJob): Promise<void> {
-  geography ??= loadGeoContext(setup.geoFiles, { note: () => {} });
-  const geo = await geography;
-  if (geo.fingerprint !== setup.geoFingerprint) {
+async function task(month: string, part: MonthJobPart): Promise<MonthTask> {
+  const district = districts[part.district];
+  if (district === undefined) throw new Error(`${month}: no district ${part.district}`);
+  district.geography ??= loadGeoContext(district.setup.geoFiles, { note: () => {} });
+  const geo = await district.geography;
+  if (geo.fingerprint !== district.setup.geoFingerprint) {
     throw new Error('the reference geography changed while the pipeline was running: run it again');
   }
-  const { month, snapshot } = job;
+  const { snapshot } = part;
   const plan: MonthPlan =
-    job.source === 'archive'
+    part.source === 'archive'
       ? {
           month,
           snapshot,
           source: 'archive',
-          entries: await Promise.all(job.entries.map(entry)),
+          entries: await Promise.all(part.entries.map(entry)),
           notUsed: [],
         }
       : {
           month,
           snapshot,
           source: 'api',
-          file: job.file,
-          reportedBy: job.reportedBy,
+          file: part.file,
+          reportedBy: part.reportedBy,
           notUsed: [],
         };
   let monthHints: Promise<LsoaHints> | undefined;
-  if (job.source === 'api') {
-    const from = job.hintsFrom.join('\n');
-    monthHints = hints.get(from) ?? lsoaHintsFromCsvs(job.hintsFrom);
+  if (part.source === 'api') {
+    const from = part.hintsFrom.join('\n');
+    monthHints = hints.get(from) ?? lsoaHintsFromCsvs(part.hintsFrom);
     hints.set(from, monthHints);
   }
-  const result = await processMonthIntoCache(plan, job.provenance, job.key, {
-    locator: geo.locator,
-    district: setup.district,
-    outcomes: outcomeIndex,
-    hints: await monthHints,
-    monthsCacheDir: setup.monthsCacheDir,
+  return {
+    plan,
+    provenance: part.provenance,
+    key: part.key,
+    deps: {
+      locator: geo.locator,
+      district: district.setup.district,
+      outcomes: district.outcomes,
+      hints: await monthHints,
+      monthsCacheDir: district.setup.monthsCacheDir,
+    },
+  };
+}
+
+async function run(job: MonthJob): Promise<void> {
+  const tasks: MonthTask[] = [];
+  for (const part of job.parts) tasks.push(await task(job.month, part));
+  const results = await processMonthIntoCache(tasks, {
     onBytes: (n) => post({ type: 'bytes', n }),
   });
   post({
     type: 'done',
     month: job.month,
-    summary: result.summary,
-    drops: {
-      counts: result.drops.counts,
-      examples: result.drops.examples,
-      outside: result.drops.outside,
-    },
-    csv: result.csv,
-    approximate: result.approximate,
+    parts: results.map((result) => ({
+      summary: result.summary,
+      drops: {
+        counts: result.drops.counts,
+        examples: result.drops.examples,
+        outside: result.drops.outside,
+      },
+      csv: result.csv,
+      approximate: result.approximate,
+    })),
   });
 }
 

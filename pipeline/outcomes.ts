@@ -4,7 +4,7 @@
 import { OUTCOME_COLUMNS } from '../src/shared/constants.ts';
 import { MONTH_PATTERN, type EnrichedCrime } from '../src/shared/schema.ts';
 import type { ArchiveEntry } from './archive.ts';
-import { readCsv } from './csv.ts';
+import { readEachOnce } from './read-once.ts';
 import { checkCoordinates } from './normalise.ts';
 
 export interface LatestOutcome {
@@ -107,34 +107,59 @@ export async function readOutcomes(
   index: OutcomeIndex,
   options: { keep?: (lon: number, lat: number) => boolean; onBytes?: (n: number) => void } = {},
 ): Promise<OutcomeReadStats> {
-  const stats: OutcomeReadStats = { read: 0, used: 0, unusable: 0, elsewhere: 0 };
-  for (const entry of entries) {
-    const stream = await entry.open();
-    const rows = readCsv(stream, entry.where, OUTCOME_COLUMNS, {
-      ...(options.onBytes ? { onBytes: options.onBytes } : {}),
-    });
-    for await (const { values } of rows) {
-      stats.read += 1;
+  const [stats] = await readOutcomesOnce([{ entries, index, keep: options.keep }], options);
+  return stats!;
+}
+
+/** One district's outcomes: its files, its index, and which located rows it keeps. */
+export interface OutcomeReader {
+  entries: readonly ArchiveEntry[];
+  index: OutcomeIndex;
+  keep?: ((lon: number, lat: number) => boolean) | undefined;
+}
+
+/**
+ * readOutcomes for several districts at once: each outcomes file is read once (read-once.ts)
+ * and each row goes to the index of every district that reads the file. One result each.
+ */
+export async function readOutcomesOnce(
+  readers: readonly OutcomeReader[],
+  options: { onBytes?: ((n: number) => void) | undefined } = {},
+): Promise<OutcomeReadStats[]> {
+  const stats = readers.map((): OutcomeReadStats => ({
+    read: 0,
+    used: 0,
+    unusable: 0,
+    elsewhere: 0,
+  }));
+  await readEachOnce(
+    readers.map((r) => r.entries),
+    OUTCOME_COLUMNS,
+    (ids, _entry, { values }) => {
       const crimeId = (values['Crime ID'] ?? '').trim();
       const month = (values['Month'] ?? '').trim();
       const outcome = (values['Outcome type'] ?? '').trim();
-      if (crimeId === '' || outcome === '' || !MONTH_PATTERN.test(month)) {
-        stats.unusable += 1;
-        continue;
-      }
-      if (options.keep) {
-        const point = checkCoordinates(
-          (values['Longitude'] ?? '').trim(),
-          (values['Latitude'] ?? '').trim(),
-        );
-        if (point.ok && !options.keep(point.longitude, point.latitude)) {
-          stats.elsewhere += 1;
+      const usable = crimeId !== '' && outcome !== '' && MONTH_PATTERN.test(month);
+      const point = usable
+        ? checkCoordinates((values['Longitude'] ?? '').trim(), (values['Latitude'] ?? '').trim())
+        : undefined;
+      for (const i of ids) {
+        const s = stats[i]!;
+        const { keep, index } = readers[i]!;
+        s.read += 1;
+        if (!usable) {
+          s.unusable += 1;
           continue;
         }
+        if (keep && point?.ok && !keep(point.longitude, point.latitude)) {
+          s.elsewhere += 1;
+          continue;
+        }
+        index.add(crimeId, month, outcome);
+        s.used += 1;
       }
-      index.add(crimeId, month, outcome);
-      stats.used += 1;
-    }
-  }
+    },
+    options,
+  );
   return stats;
 }

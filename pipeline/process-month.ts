@@ -23,11 +23,12 @@ import { normaliseApiCrime, normaliseArchiveRow, type Normalised } from './norma
 import {
   applyLatestOutcome,
   OutcomeIndex,
-  readOutcomes,
+  readOutcomesOnce,
   type OutcomeLookup,
   type OutcomeReadStats,
 } from './outcomes.ts';
 import { outsideReason, type OutsideRule } from './outside.ts';
+import { readEachOnce } from './read-once.ts';
 import { DropTally } from './report.ts';
 import { createMonthSummariser } from './summarise.ts';
 
@@ -78,6 +79,32 @@ export async function processMonth(
   deps: MonthDeps,
   out: { write(chunk: string): Promise<void> },
 ): Promise<MonthResult> {
+  const month = monthProcessor(plan, provenance, deps, out);
+  for await (const { where, result } of monthRows(plan, deps.onBytes)) {
+    await month.row(where, result);
+  }
+  return month.finish();
+}
+
+/** A month being processed: its rows are given one by one (row), then finish. */
+export interface MonthProcessor {
+  /** A promise only when the row made it write (a row at a time costs no promise). */
+  row(where: string, result: Normalised): Promise<void> | undefined;
+  /** Writes what is left and returns the month's summary; throws when no row was read. */
+  finish(): Promise<MonthResult>;
+}
+
+/**
+ * The stages of processMonth, fed row by row: a run for several districts reads a force file
+ * once and gives each row to the month of every district that reads that force
+ * (processMonthIntoCache).
+ */
+export function monthProcessor(
+  plan: MonthPlan,
+  provenance: MonthProvenanceInfo,
+  deps: Omit<MonthDeps, 'onBytes'>,
+  out: { write(chunk: string): Promise<void> },
+): MonthProcessor {
   const summariser = createMonthSummariser({
     month: plan.month,
     source: plan.source,
@@ -89,20 +116,20 @@ export async function processMonth(
   let read = 0;
   let batch = MASTER_HEADER;
 
-  for await (const { where, result } of monthRows(plan, deps.onBytes)) {
+  const row = (where: string, result: Normalised): Promise<void> | undefined => {
     read += 1;
     summariser.read();
     const normalised = dropIfOtherMonth(result, plan.month);
     if (!normalised.ok) {
       summariser.drop(normalised.reason);
       drops.add(normalised.reason, where, normalised.detail);
-      continue;
+      return undefined;
     }
     const record = normalised.record;
     if (deduper.isDuplicate(record.crimeId)) {
       summariser.drop('duplicate');
       drops.add('duplicate', where, `Crime ID ${record.crimeId} was already read this month`);
-      continue;
+      return undefined;
     }
     const located = deps.enrich(record);
     if (located === null) {
@@ -115,27 +142,30 @@ export async function processMonth(
           `${deps.district.name} district (${why}: LSOA "${record.lsoaName}")`,
       );
       drops.outside[why] += 1;
-      continue;
+      return undefined;
     }
     const enriched = deps.outcomes ? applyLatestOutcome(located, deps.outcomes) : located;
     summariser.add(enriched, deps.postcodeApproximate?.(record) ?? false);
     deps.onKept?.(enriched.crimeId);
     batch += formatCsvRow(masterRow(enriched));
-    if (batch.length >= WRITE_BATCH_CHARS) {
-      await out.write(batch);
-      batch = '';
-    }
-  }
-  await out.write(batch);
+    if (batch.length < WRITE_BATCH_CHARS) return undefined;
+    const full = batch;
+    batch = '';
+    return out.write(full);
+  };
 
-  if (read === 0) {
-    throw new InputError(
-      planSources(plan),
-      `holds no crimes for ${plan.month}. police.uk never publishes an empty month, so the ` +
-        'file is probably truncated: download it again (or remove the month folder).',
-    );
-  }
-  return { summary: summariser.finish(), drops };
+  const finish = async (): Promise<MonthResult> => {
+    await out.write(batch);
+    if (read === 0) {
+      throw new InputError(
+        planSources(plan),
+        `holds no crimes for ${plan.month}. police.uk never publishes an empty month, so the ` +
+          'file is probably truncated: download it again (or remove the month folder).',
+      );
+    }
+    return { summary: summariser.finish(), drops };
+  };
+  return { row, finish };
 }
 
 /** Where a month's rows come from, for messages. */
@@ -193,8 +223,6 @@ export interface MonthTaskDeps {
   /** For API months: the LSOA police.uk gave each coordinate in the archive months. */
   hints?: LsoaHints | undefined;
   monthsCacheDir: string;
-  /** Progress: bytes of input read. */
-  onBytes?: ((n: number) => void) | undefined;
 }
 
 export interface MonthTaskResult extends MonthResult {
@@ -207,66 +235,148 @@ export interface MonthTaskResult extends MonthResult {
   approximate: string[];
 }
 
-/** Process `plan` and commit it to the month cache under `key`; on failure the cache keeps no half month. */
+/** One district's share of a month: what it is processed with and cached under. */
+export interface MonthTask {
+  plan: MonthPlan;
+  provenance: MonthProvenanceInfo;
+  key: string;
+  deps: MonthTaskDeps;
+}
+
+export interface MonthReadOptions {
+  /** Progress: bytes of input read. */
+  onBytes?: ((n: number) => void) | undefined;
+}
+
+/**
+ * Process a month for one district or several (one task each) and commit each district's
+ * month to its month cache under its key; on failure no cache keeps a half month. Each
+ * street file is read and parsed once, and each of its rows goes to every task whose plan
+ * holds the file, in that plan's order (read-once.ts): a district's month is the same as when
+ * it is processed alone. An API month is one district's and is processed alone.
+ */
 export async function processMonthIntoCache(
-  plan: MonthPlan,
-  provenance: MonthProvenanceInfo,
-  key: string,
-  deps: MonthTaskDeps,
-): Promise<MonthTaskResult> {
+  tasks: readonly MonthTask[],
+  options: MonthReadOptions = {},
+): Promise<MonthTaskResult[]> {
+  const opened: OpenedMonthTask[] = [];
+  let finished = 0;
+  try {
+    for (const task of tasks) opened.push(await openMonthTask(task));
+    const [first] = tasks;
+    if (first?.plan.source === 'api') {
+      if (tasks.length > 1) throw new Error(`${first.plan.month}: an API month is one district's`);
+      for await (const { where, result } of monthRows(first.plan, options.onBytes)) {
+        await opened[0]!.processor.row(where, result);
+      }
+    } else {
+      await readSharedEntries(tasks, opened, options);
+    }
+    const results: MonthTaskResult[] = [];
+    for (const task of opened) {
+      results.push(await task.finish());
+      finished += 1;
+    }
+    return results;
+  } catch (error) {
+    // A month already committed is a good cache entry of its district; the others are dropped.
+    for (const task of opened.slice(finished)) await task.abort();
+    throw error;
+  }
+}
+
+/** Every street file of the tasks' plans, read once, its rows given to each task that reads it. */
+async function readSharedEntries(
+  tasks: readonly MonthTask[],
+  opened: readonly OpenedMonthTask[],
+  options: MonthReadOptions,
+): Promise<void> {
+  const lists = tasks.map((task) => {
+    if (task.plan.source !== 'archive') {
+      throw new Error(`${task.plan.month}: an API month is one district's`);
+    }
+    return task.plan.entries;
+  });
+  await readEachOnce(
+    lists,
+    STREET_COLUMNS,
+    (readers, entry, { line, values }) => {
+      const where = `${entry.where}:${line}`;
+      const result = normaliseArchiveRow(values);
+      let writes: Promise<void>[] | undefined;
+      for (const i of readers) {
+        const written = opened[i]!.processor.row(where, result);
+        if (written) (writes ??= []).push(written);
+      }
+      return writes && Promise.all(writes).then(() => undefined);
+    },
+    options,
+  );
+}
+
+interface OpenedMonthTask {
+  processor: MonthProcessor;
+  finish(): Promise<MonthTaskResult>;
+  abort(): Promise<void>;
+}
+
+/** A task's month cache writer and processor, ready for its rows. */
+async function openMonthTask({ plan, provenance, key, deps }: MonthTask): Promise<OpenedMonthTask> {
   const { locator, hints, district } = deps;
   const source = plan.source;
   const approximate = new Set<string>();
   const ids = createIdSidecarWriter();
   const writer = await openMonthCacheWriter(deps.monthsCacheDir, plan.month);
-  try {
-    const result = await processMonth(
-      plan,
-      provenance,
-      {
-        enrich: (record) => {
-          const place = locator.locate(record.longitude, record.latitude);
-          if (place === null) return null;
-          if (place.postcodeApproximate) {
-            approximate.add(coordinateKey(record.longitude, record.latitude));
-          }
-          return enrich(record, place, source, hints);
-        },
-        // The place was just located: a repeat lookup by the coordinate's numbers.
-        postcodeApproximate: (record) =>
-          locator.locate(record.longitude, record.latitude)?.postcodeApproximate ?? false,
-        district,
-        outcomes: deps.outcomes,
-        onBytes: deps.onBytes,
-        onKept: (crimeId) => ids.add(crimeId),
+  const processor = monthProcessor(
+    plan,
+    provenance,
+    {
+      enrich: (record) => {
+        const place = locator.locate(record.longitude, record.latitude);
+        if (place === null) return null;
+        if (place.postcodeApproximate) {
+          approximate.add(coordinateKey(record.longitude, record.latitude));
+        }
+        return enrich(record, place, source, hints);
       },
-      writer.rows,
-    );
-    await writer.commit(result.summary, result.drops, key);
-    // The Crime ID sidecar from the IDs at hand, rather than by reading the rows back.
-    await ids.write(writer.rows.finalPath);
-    return { ...result, csv: writer.rows.finalPath, approximate: [...approximate] };
-  } catch (error) {
-    await writer.abort();
-    throw error;
-  }
+      // The place was just located: a repeat lookup by the coordinate's numbers.
+      postcodeApproximate: (record) =>
+        locator.locate(record.longitude, record.latitude)?.postcodeApproximate ?? false,
+      district,
+      outcomes: deps.outcomes,
+      onKept: (crimeId) => ids.add(crimeId),
+    },
+    writer.rows,
+  );
+  return {
+    processor,
+    finish: async () => {
+      const result = await processor.finish();
+      await writer.commit(result.summary, result.drops, key);
+      // The Crime ID sidecar from the IDs at hand, rather than by reading the rows back.
+      await ids.write(writer.rows.finalPath);
+      return { ...result, csv: writer.rows.finalPath, approximate: [...approximate] };
+    },
+    abort: () => writer.abort(),
+  };
 }
 
 /**
- * The latest outcome of each crime located in Leeds (or without coordinates), from the
- * outcomes files: built once by the main thread (shared with the workers, shared-outcomes.ts).
+ * The latest outcome of each crime located in each district (or without coordinates), from
+ * its outcomes files, each file read once for all of them: built once by the main thread
+ * (shared with the workers, shared-outcomes.ts).
  */
-export async function leedsOutcomeIndex(
-  entries: readonly ArchiveEntry[],
-  locator: Locator,
+export async function districtOutcomeIndexes(
+  districts: readonly { entries: readonly ArchiveEntry[]; locator: Locator }[],
   onBytes?: (n: number) => void,
-): Promise<{ index: OutcomeIndex; stats: OutcomeReadStats }> {
-  const index = new OutcomeIndex();
-  const stats = await readOutcomes(entries, index, {
-    keep: (lon, lat) => locator.locate(lon, lat) !== null,
-    ...(onBytes ? { onBytes } : {}),
-  });
-  return { index, stats };
+): Promise<{ index: OutcomeIndex; stats: OutcomeReadStats }[]> {
+  const readers = districts.map(({ entries, locator }) => ({
+    entries,
+    index: new OutcomeIndex(),
+    keep: (lon: number, lat: number) => locator.locate(lon, lat) !== null,
+  }));
+  const stats = await readOutcomesOnce(readers, onBytes ? { onBytes } : {});
+  return readers.map(({ index }, i) => ({ index, stats: stats[i]! }));
 }
 
 /**

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { areaProjection } from '../src/shared/area.ts';
 import { AREA_FILE, type LoadedArea } from './area.ts';
+import type { ForceFileReads } from './force-file-reads.ts';
 import type { GeoFiles } from './geo-context.ts';
 import type { LocalRun } from './local-run.ts';
 import type { ReferenceFiles } from './load-geography.ts';
@@ -33,6 +34,11 @@ export interface LocalStep extends StepInfo {
   network?: false;
   /** Runs the step; returns a one-line account of what it did (counts). */
   run(run: LocalRun): Promise<string>;
+  /**
+   * Runs the step for the districts of a run for several at once (sharing what they read);
+   * one account per district, in their order. Without it, `run` runs for each in turn.
+   */
+  runTogether?(runs: readonly LocalRun[]): Promise<string[]>;
 }
 
 export type Step = NetworkStep | LocalStep;
@@ -51,6 +57,8 @@ export interface RunOptions {
   readonly threads?: number | undefined;
   /** Fixed generatedAt (e.g. from SOURCE_DATE_EPOCH); default: the newest month's fetchedAt. */
   readonly generatedAt?: string | undefined;
+  /** Counts each police.uk file's reads: shared by the districts of one run. */
+  readonly reads?: ForceFileReads | undefined;
 }
 
 export interface MonthOutcome extends CachedMonth {

@@ -35,5 +35,10 @@ export function runSummaryJson(ctx: RunContext): unknown {
       dropExamples: ctx.record.stopSearch.dropped.examples,
     },
     notes: ctx.record.notes,
+    /**
+     * Each police.uk file the run opened, with how many times: in a run for several
+     * districts, for all of them (a force file they share is read once).
+     */
+    forceFileReads: ctx.options.reads?.list() ?? [],
   };
 }

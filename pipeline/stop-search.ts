@@ -2,9 +2,10 @@
 // police.uk's columns and text as published; Ward Name and Ward Code are added.
 import { STOP_SEARCH_COLUMNS } from '../src/shared/constants.ts';
 import type { ArchiveEntry } from './archive.ts';
-import { formatCsvRow, readCsv } from './csv.ts';
+import { formatCsvRow } from './csv.ts';
 import type { Locator } from './geo.ts';
 import { checkCoordinates } from './normalise.ts';
+import { readEachOnce } from './read-once.ts';
 import { DropTally } from './report.ts';
 
 export const STOP_SEARCH_OUTPUT_COLUMNS = [
@@ -59,23 +60,54 @@ export async function writeStopSearch(
   out: { write(chunk: string): Promise<void> },
   options: { district: string; onBytes?: (n: number) => void },
 ): Promise<StopSearchResult> {
-  const { district } = options;
-  const result: StopSearchResult = { read: 0, kept: 0, dropped: new DropTally() };
-  await out.write(formatCsvRow(STOP_SEARCH_OUTPUT_COLUMNS));
-  for (const entry of entries) {
-    if (entry.kind !== 'stop-and-search') continue;
-    const rows = readCsv(await entry.open(), entry.where, STOP_SEARCH_COLUMNS, options);
-    for await (const { line, values } of rows) {
-      result.read += 1;
-      const place = placeStopSearch(values, locator, district);
-      if (!place.ok) {
-        result.dropped.add(place.reason, `${entry.where}:${line}`, place.detail);
-        continue;
+  const [result] = await writeStopSearchOnce(
+    [{ entries, locator, out, district: options.district }],
+    options,
+  );
+  return result!;
+}
+
+/** One district's stop and search: its files, its locator, where its rows go, its name. */
+export interface StopSearchWriter {
+  entries: readonly ArchiveEntry[];
+  locator: Pick<Locator, 'locate'>;
+  out: { write(chunk: string): Promise<void> };
+  district: string;
+}
+
+/**
+ * writeStopSearch for several districts at once: each stop-and-search file is read once
+ * (read-once.ts) and each row goes to every district that reads the file. One result each.
+ */
+export async function writeStopSearchOnce(
+  writers: readonly StopSearchWriter[],
+  options: { onBytes?: ((n: number) => void) | undefined } = {},
+): Promise<StopSearchResult[]> {
+  const results = writers.map((): StopSearchResult => ({
+    read: 0,
+    kept: 0,
+    dropped: new DropTally(),
+  }));
+  for (const { out } of writers) await out.write(formatCsvRow(STOP_SEARCH_OUTPUT_COLUMNS));
+  await readEachOnce(
+    writers.map((w) => w.entries.filter((e) => e.kind === 'stop-and-search')),
+    STOP_SEARCH_COLUMNS,
+    async (ids, entry, { line, values }) => {
+      for (const i of ids) {
+        const { locator, out, district } = writers[i]!;
+        const result = results[i]!;
+        result.read += 1;
+        const place = placeStopSearch(values, locator, district);
+        if (!place.ok) {
+          result.dropped.add(place.reason, `${entry.where}:${line}`, place.detail);
+          continue;
+        }
+        result.kept += 1;
+        const row = STOP_SEARCH_COLUMNS.map((column) => values[column] ?? '');
+        await out.write(formatCsvRow([...row, place.wardName, place.wardCode]));
       }
-      result.kept += 1;
-      const row = STOP_SEARCH_COLUMNS.map((column) => values[column] ?? '');
-      await out.write(formatCsvRow([...row, place.wardName, place.wardCode]));
-    }
-  }
-  return result;
+    },
+    options,
+  );
+  return results;
 }

@@ -4,13 +4,19 @@ import { availableParallelism } from 'node:os';
 import type { MonthSummary } from '../../src/shared/schema.ts';
 import { qualityTotals } from '../aggregate.ts';
 import type { ArchiveEntry } from '../archive.ts';
-import type { Locator } from '../geo.ts';
 import type { MonthPlan } from '../merge.ts';
-import { processMonthsInWorkers, type EntryRef, type MonthJob } from '../month-pool.ts';
 import {
-  leedsOutcomeIndex,
+  processMonthsInWorkers,
+  type DistrictSetup,
+  type EntryRef,
+  type MonthJob,
+  type MonthJobPart,
+} from '../month-pool.ts';
+import {
+  districtOutcomeIndexes,
   lsoaHintsFromCsvs,
   processMonthIntoCache,
+  type MonthTask,
   type MonthTaskResult,
 } from '../process-month.ts';
 import type { OutcomeIndex } from '../outcomes.ts';
@@ -24,72 +30,130 @@ export const monthsStep: Step = {
   name: MONTHS_STEP,
   description:
     'read each month from one source, normalise, locate in the district, de-duplicate; cache per month',
-  run: runMonths,
+  run: async (run) => (await runMonths([run]))[0]!,
+  runTogether: runMonths,
 };
 
-async function runMonths(ctx: LocalRun): Promise<string> {
-  const inputs = ctx.inputs;
-  const geo = ctx.geography;
-  const { postcodeAnswers } = geo;
-  const results: MonthOutcome[] = [];
-  const toProcess: MonthPlan[] = [];
-  const strings = new Map<string, string>();
-  for (const plan of inputs.choice.months) {
-    const cached = await ctx.cachedMonth(plan);
-    if (cached) {
-      sharePointStrings(cached.summary, strings);
-      results.push({ ...cached, plan, cached: true });
-      ctx.reporter.info(`  ${plan.month}: ${describeMonth(plan, cached.summary)} (cached)`);
-    } else {
-      toProcess.push(plan);
-    }
-  }
+/** A district's months still to process, and what it has so far. */
+interface DistrictMonths {
+  run: LocalRun;
+  results: MonthOutcome[];
+  toProcess: MonthPlan[];
   /** Coordinates of kept rows whose postcode district is only approximate. */
-  const approximate = new Set<string>();
-  const processed = (plan: MonthPlan, result: MonthTaskResult) => {
-    for (const key of result.approximate) approximate.add(key);
-    results.push({ ...result, plan, cached: false });
-  };
+  approximate: Set<string>;
+  /** The outcome index, built once and shared with the workers (see shared-outcomes.ts). */
+  outcomes: () => Promise<OutcomeIndex | undefined>;
+  shared?: SharedOutcomeTable | null;
+}
+
+/** One month to process, for one district or several (`parts`, one per district). */
+interface MonthGroup {
+  month: string;
+  parts: { district: number; plan: MonthPlan }[];
+}
+
+/**
+ * The months of one district, or of several at once: a month the districts share is
+ * processed for all of them together, each of its street files read once (see
+ * processMonthIntoCache); each district keeps its own cache, results and notes.
+ */
+async function runMonths(runs: readonly LocalRun[]): Promise<string[]> {
+  const strings = new Map<string, string>();
+  const districts: DistrictMonths[] = [];
+  // The outcome indexes of the districts with months to process, built together on first
+  // use (each outcomes file read once) and shared with the workers (see shared-outcomes.ts).
+  let indexes: Promise<(OutcomeIndex | undefined)[]> | undefined;
+  const outcomeIndexes = () => (indexes ??= buildOutcomeIndexes(districts));
+  for (const [i, run] of runs.entries()) {
+    const results: MonthOutcome[] = [];
+    const toProcess: MonthPlan[] = [];
+    for (const plan of run.inputs.choice.months) {
+      const cached = await run.cachedMonth(plan);
+      if (cached) {
+        sharePointStrings(cached.summary, strings);
+        results.push({ ...cached, plan, cached: true });
+        run.reporter.info(
+          `  ${label(runs, run, plan)}: ${describeMonth(plan, cached.summary)} (cached)`,
+        );
+      } else {
+        toProcess.push(plan);
+      }
+    }
+    districts.push({
+      run,
+      results,
+      toProcess,
+      approximate: new Set(),
+      outcomes: async () => (await outcomeIndexes())[i],
+    });
+  }
 
   // Archive months are independent of each other: in parallel when there are several.
   // API months take LSOA codes from the archive months (see enrich.ts), so they come after.
   // Each wave runs the same way: in the month workers when it has several months, else inline.
-  // The outcome index, built once and shared with the workers (see shared-outcomes.ts).
-  let index: Promise<OutcomeIndex | undefined> | undefined;
-  const outcomes = () =>
-    (index ??=
-      inputs.outcomes.length > 0
-        ? buildOutcomeIndex(ctx, inputs.outcomes, ctx.geography.locator)
-        : Promise.resolve(undefined));
-  let shared: SharedOutcomeTable | null | undefined;
   for (const source of ['archive', 'api'] as const) {
-    const wave = toProcess.filter((plan) => plan.source === source);
-    if (wave.length === 0) continue;
-    const hintsFrom = source === 'api' ? archiveMonthCsvs(results) : [];
-    const threads = Math.min(ctx.options.threads ?? availableParallelism(), wave.length);
+    const groups = monthGroups(districts, source);
+    if (groups.length === 0) continue;
+    const hintsFrom = districts.map((d) => (source === 'api' ? archiveMonthCsvs(d.results) : []));
+    const threads = Math.min(runs[0]!.options.threads ?? availableParallelism(), groups.length);
     const done =
       threads >= 2
-        ? await processMonthsInWorkersStep(ctx, wave, threads, {
-            hintsFrom,
-            outcomes: (shared ??=
-              (await outcomes().then((i) => i && shareOutcomeIndex(i))) ?? null),
-          })
-        : await processMonthsInline(ctx, wave, { hintsFrom, outcomes: await outcomes() });
-    done.forEach((result, i) => processed(wave[i]!, result));
+        ? await processMonthsInWorkersStep(districts, groups, threads, hintsFrom)
+        : await processMonthsInline(districts, groups, hintsFrom);
+    done.forEach((results, g) =>
+      groups[g]!.parts.forEach(({ district, plan }, p) => {
+        const d = districts[district]!;
+        const result = results[p]!;
+        for (const key of result.approximate) d.approximate.add(key);
+        d.results.push({ ...result, plan, cached: false });
+      }),
+    );
   }
+  const accounts: string[] = [];
+  for (const d of districts) accounts.push(await finishMonths(d));
+  return accounts;
+}
+
+/**
+ * The months still to process from `source`, ascending: an archive month of several
+ * districts is one group (its shared street files read once); an API month is one district's.
+ */
+function monthGroups(
+  districts: readonly DistrictMonths[],
+  source: MonthPlan['source'],
+): MonthGroup[] {
+  const groups = new Map<string, MonthGroup>();
+  const single: MonthGroup[] = [];
+  districts.forEach((d, district) => {
+    for (const plan of d.toProcess.filter((p) => p.source === source)) {
+      if (source === 'api') {
+        single.push({ month: plan.month, parts: [{ district, plan }] });
+        continue;
+      }
+      const group = groups.get(plan.month) ?? { month: plan.month, parts: [] };
+      group.parts.push({ district, plan });
+      groups.set(plan.month, group);
+    }
+  });
+  return [...groups.values(), ...single].sort((a, b) => a.month.localeCompare(b.month));
+}
+
+/** A district's months settled: repeats across months dropped, notes, its one-line account. */
+async function finishMonths({ run, results, approximate }: DistrictMonths): Promise<string> {
   results.sort((a, b) => a.plan.month.localeCompare(b.plan.month));
-  const months = await dropRepeatedCrimeIds(ctx, results);
-  ctx.setMonths(months);
+  const months = await dropRepeatedCrimeIds(run, results);
+  run.setMonths(months);
+  const { postcodeAnswers } = run.geography;
   const unasked = [...approximate].filter((key) => !postcodeAnswers.has(key)).length;
   if (unasked > 0) {
-    ctx.note(
+    run.note(
       `${formatCount(unasked)} snap point(s) of the months processed now have no LS postcode ` +
         'within 1 km (the WF and BD parts of Leeds) and no postcodes.io answer: their Postcode ' +
         'District is the nearest LS one, approximate; an online run asks postcodes.io about them',
     );
   }
   if (approximate.size > unasked) {
-    ctx.note(
+    run.note(
       `${formatCount(approximate.size - unasked)} snap point(s) of the months processed now ` +
         'have no LS postcode within 1 km and postcodes.io knows none near them either: their ' +
         'Postcode District is the nearest LS one, approximate',
@@ -103,6 +167,11 @@ async function runMonths(ctx: LocalRun): Promise<string> {
   );
 }
 
+/** A month as the progress lines name it: with its district in a run for several. */
+function label(runs: readonly LocalRun[], run: LocalRun, plan: MonthPlan): string {
+  return runs.length > 1 ? `${run.area.config.slug} ${plan.month}` : plan.month;
+}
+
 /** The cached rows of the archive months, ascending: the API months' LSOA hints. */
 function archiveMonthCsvs(results: readonly MonthOutcome[]): string[] {
   return results
@@ -111,68 +180,98 @@ function archiveMonthCsvs(results: readonly MonthOutcome[]): string[] {
     .map((m) => m.csv);
 }
 
-/** The months `plans`, processed by `threads` month workers (see month-pool.ts). */
+/** The month groups, processed by `threads` month workers (see month-pool.ts). */
 async function processMonthsInWorkersStep(
-  ctx: LocalRun,
-  plans: readonly MonthPlan[],
+  districts: readonly DistrictMonths[],
+  groups: readonly MonthGroup[],
   threads: number,
-  { hintsFrom, outcomes }: { hintsFrom: readonly string[]; outcomes: SharedOutcomeTable | null },
-): Promise<MonthTaskResult[]> {
+  hintsFrom: readonly string[][],
+): Promise<MonthTaskResult[][]> {
+  const runs = districts.map((d) => d.run);
   // The main thread mostly waits for the workers: build the wards meanwhile (the later steps
   // need them; a first build works out neighbours, about 0.8 s at full scale). A failure
   // is reported by the step that awaits them.
-  ctx.wards().catch(() => undefined);
-  const inputs = ctx.inputs;
-  const geo = ctx.geography;
+  for (const run of runs) run.wards().catch(() => undefined);
   const ref = (e: ArchiveEntry): EntryRef => ({
     input: e.input,
     where: e.where,
     fingerprint: e.fingerprint,
   });
   const jobs: MonthJob[] = [];
-  for (const plan of plans) {
-    const { key, provenance } = await ctx.monthKey(plan);
-    const job = { month: plan.month, snapshot: plan.snapshot, provenance, key };
-    jobs.push(
-      plan.source === 'archive'
-        ? { ...job, source: 'archive', entries: plan.entries.map(ref) }
-        : {
-            ...job,
-            source: 'api',
-            file: plan.file,
-            reportedBy: plan.reportedBy,
-            hintsFrom: [...hintsFrom],
-          },
-    );
+  for (const group of groups) {
+    const parts: MonthJobPart[] = [];
+    for (const { district, plan } of group.parts) {
+      const { key, provenance } = await runs[district]!.monthKey(plan);
+      const part = { district, snapshot: plan.snapshot, provenance, key };
+      parts.push(
+        plan.source === 'archive'
+          ? { ...part, source: 'archive', entries: plan.entries.map(ref) }
+          : {
+              ...part,
+              source: 'api',
+              file: plan.file,
+              reportedBy: plan.reportedBy,
+              hintsFrom: [...hintsFrom[district]!],
+            },
+      );
+    }
+    jobs.push({ month: group.month, parts });
   }
-  const byMonth = new Map(plans.map((plan) => [plan.month, plan]));
-  const progress = ctx.reporter.progress(
+  const setups: DistrictSetup[] = [];
+  for (const d of districts) {
+    const needsOutcomes = groups.some((g) => g.parts.some((p) => districts[p.district] === d));
+    d.shared ??= needsOutcomes
+      ? ((await d.outcomes().then((i) => i && shareOutcomeIndex(i))) ?? null)
+      : null;
+    setups.push({
+      geoFiles: geoFiles(d.run.paths, d.run.area),
+      district: d.run.district(),
+      geoFingerprint: d.run.geography.fingerprint,
+      outcomes: d.shared,
+      monthsCacheDir: d.run.paths.monthsCacheDir,
+    });
+  }
+  const inputs = new Map(
+    runs.flatMap((run) => run.inputs.archives).map((a) => [a.path, { path: a.path, type: a.type }]),
+  );
+  const reporter = runs[0]!.reporter;
+  const progress = reporter.progress(
     `${jobs.length} month(s) in ${threads} threads`,
-    plans.reduce((sum, plan) => sum + planBytes(plan), 0),
+    groups.reduce((sum, group) => sum + groupBytes(group), 0),
   );
   try {
     const results = await processMonthsInWorkers(
       jobs,
+      { districts: setups, inputs: [...inputs.values()] },
       {
-        geoFiles: geoFiles(ctx.paths, ctx.area),
-        district: ctx.district(),
-        geoFingerprint: geo.fingerprint,
-        inputs: inputs.archives.map((a) => ({ path: a.path, type: a.type })),
-        outcomes,
-        monthsCacheDir: ctx.paths.monthsCacheDir,
+        threads,
+        onBytes: (n) => progress.advance(n),
+        onRead: (where) => runs[0]!.options.reads?.read(where),
       },
-      { threads, onBytes: (n) => progress.advance(n) },
     );
     progress.done();
-    results.forEach((result, i) => {
-      const plan = byMonth.get(jobs[i]!.month)!;
-      ctx.reporter.info(`  ${plan.month}: ${describeMonth(plan, result.summary)}`);
-    });
+    results.forEach((parts, g) =>
+      groups[g]!.parts.forEach(({ district, plan }, p) => {
+        const line = `${label(runs, runs[district]!, plan)}: ${describeMonth(plan, parts[p]!.summary)}`;
+        reporter.info(`  ${line}`);
+      }),
+    );
     return results;
   } catch (error) {
     progress.done('failed');
     throw error;
   }
+}
+
+/** The bytes a month group reads: each street file once. */
+function groupBytes(group: MonthGroup): number {
+  const [first] = group.parts;
+  if (group.parts.length === 1 && first) return planBytes(first.plan);
+  const files = new Map<string, number>();
+  for (const { plan } of group.parts) {
+    if (plan.source === 'archive') for (const e of plan.entries) files.set(e.where, e.size);
+  }
+  return [...files.values()].reduce((sum, size) => sum + size, 0);
 }
 
 function describeMonth(plan: MonthPlan, summary: MonthSummary): string {
@@ -183,47 +282,88 @@ function describeMonth(plan: MonthPlan, summary: MonthSummary): string {
   );
 }
 
-async function buildOutcomeIndex(
-  ctx: LocalRun,
-  entries: readonly ArchiveEntry[],
-  locator: Locator,
-): Promise<OutcomeIndex> {
-  const progress = ctx.reporter.progress(
-    `outcomes (${entries.length} file(s))`,
-    entries.reduce((sum, e) => sum + e.size, 0),
+/**
+ * The outcome index of each district with outcomes files and months to process (else
+ * undefined): the latest outcome of each crime located in it (or without coordinates), each
+ * outcomes file read once for all of them.
+ */
+async function buildOutcomeIndexes(
+  districts: readonly DistrictMonths[],
+): Promise<(OutcomeIndex | undefined)[]> {
+  const wanted = districts.filter(
+    (d) => d.toProcess.length > 0 && d.run.inputs.outcomes.length > 0,
   );
-  const { index, stats } = await leedsOutcomeIndex(entries, locator, (n) => progress.advance(n));
+  if (wanted.length === 0) return districts.map(() => undefined);
+  const files = new Map(wanted.flatMap((d) => d.run.inputs.outcomes).map((e) => [e.where, e.size]));
+  const progress = wanted[0]!.run.reporter.progress(
+    `outcomes (${files.size} file(s))`,
+    [...files.values()].reduce((sum, size) => sum + size, 0),
+  );
+  const built = await districtOutcomeIndexes(
+    wanted.map((d) => ({ entries: d.run.inputs.outcomes, locator: d.run.geography.locator })),
+    (n) => progress.advance(n),
+  );
   progress.done(
-    `${formatCount(stats.read)} rows, latest outcome of ${formatCount(index.size)} crimes` +
-      (stats.unusable > 0
-        ? `, ${formatCount(stats.unusable)} rows without Crime ID/month/outcome`
-        : ''),
+    built
+      .map(({ index, stats }, i) => {
+        const name = wanted.length > 1 ? `${wanted[i]!.run.area.config.slug}: ` : '';
+        return (
+          `${name}${formatCount(stats.read)} rows, latest outcome of ${formatCount(index.size)} crimes` +
+          (stats.unusable > 0
+            ? `, ${formatCount(stats.unusable)} rows without Crime ID/month/outcome`
+            : '')
+        );
+      })
+      .join('; '),
   );
-  return index;
+  return districts.map((d) => {
+    const i = wanted.indexOf(d);
+    return i === -1 ? undefined : built[i]!.index;
+  });
 }
 
-/** The months `plans`, processed one after another in the main thread. */
+/** The month groups, processed one after another in the main thread. */
 async function processMonthsInline(
-  ctx: LocalRun,
-  plans: readonly MonthPlan[],
-  { hintsFrom, outcomes }: { hintsFrom: readonly string[]; outcomes: OutcomeIndex | undefined },
-): Promise<MonthTaskResult[]> {
-  const hints = hintsFrom.length > 0 ? await lsoaHintsFromCsvs(hintsFrom) : undefined;
-  const results: MonthTaskResult[] = [];
-  for (const plan of plans) {
-    const { key, provenance } = await ctx.monthKey(plan);
-    const progress = ctx.reporter.progress(plan.month, planBytes(plan));
-    try {
-      const result = await processMonthIntoCache(plan, provenance, key, {
-        locator: ctx.geography.locator,
-        district: ctx.district(),
-        outcomes,
-        hints: plan.source === 'api' ? hints : undefined,
-        monthsCacheDir: ctx.paths.monthsCacheDir,
-        onBytes: (n) => progress.advance(n),
+  districts: readonly DistrictMonths[],
+  groups: readonly MonthGroup[],
+  hintsFrom: readonly string[][],
+): Promise<MonthTaskResult[][]> {
+  const runs = districts.map((d) => d.run);
+  const hints = await Promise.all(
+    hintsFrom.map((from) => (from.length > 0 ? lsoaHintsFromCsvs(from) : undefined)),
+  );
+  const results: MonthTaskResult[][] = [];
+  for (const group of groups) {
+    const tasks: MonthTask[] = [];
+    for (const { district, plan } of group.parts) {
+      const run = runs[district]!;
+      const { key, provenance } = await run.monthKey(plan);
+      tasks.push({
+        plan,
+        provenance,
+        key,
+        deps: {
+          locator: run.geography.locator,
+          district: run.district(),
+          outcomes: await districts[district]!.outcomes(),
+          hints: plan.source === 'api' ? hints[district] : undefined,
+          monthsCacheDir: run.paths.monthsCacheDir,
+        },
       });
-      progress.done(describeMonth(plan, result.summary));
-      results.push(result);
+    }
+    const names = group.parts.map(({ district, plan }) => label(runs, runs[district]!, plan));
+    const progress = runs[0]!.reporter.progress(names.join(', '), groupBytes(group));
+    try {
+      const done = await processMonthIntoCache(tasks, { onBytes: (n) => progress.advance(n) });
+      progress.done(
+        group.parts
+          .map(
+            ({ plan }, p) =>
+              `${group.parts.length > 1 ? `${names[p]}: ` : ''}${describeMonth(plan, done[p]!.summary)}`,
+          )
+          .join('; '),
+      );
+      results.push(done);
     } catch (error) {
       progress.done('failed');
       throw error;

@@ -2,32 +2,47 @@
 import { formatCount, formatDropCounts } from '../report.ts';
 import type { LocalRun } from '../local-run.ts';
 import type { Step } from '../run-context.ts';
-import { writeStopSearch } from '../stop-search.ts';
+import type { AtomicWriteStream } from '../write.ts';
+import { writeStopSearchOnce, type StopSearchWriter } from '../stop-search.ts';
 
 export const stopSearchStep: Step = {
   name: 'stop-search',
   description: 'stop-and-search rows located in the district, with their ward',
-  run: runStopSearch,
+  run: async (run) => (await runStopSearch([run]))[0]!,
+  runTogether: runStopSearch,
 };
 
-async function runStopSearch(ctx: LocalRun): Promise<string> {
-  const { stopSearch } = ctx.inputs;
-  const { locator } = ctx.geography;
-  const out = await ctx.staging.createWriteStream(ctx.paths.stopSearchCsv);
-  if (stopSearch.length === 0) ctx.note('the input has no stop-and-search files');
-  const progress = ctx.reporter.progress(
-    `stop and search (${stopSearch.length} file(s))`,
-    stopSearch.reduce((sum, e) => sum + e.size, 0),
+/** The stop and search of one district, or of several at once (each file read once). */
+async function runStopSearch(runs: readonly LocalRun[]): Promise<string[]> {
+  const writers: StopSearchWriter[] = [];
+  const outs: AtomicWriteStream[] = [];
+  for (const run of runs) {
+    const out = await run.staging.createWriteStream(run.paths.stopSearchCsv);
+    outs.push(out);
+    const { stopSearch } = run.inputs;
+    if (stopSearch.length === 0) run.note('the input has no stop-and-search files');
+    writers.push({
+      entries: stopSearch,
+      locator: run.geography.locator,
+      out,
+      district: run.area.config.localAuthority.name,
+    });
+  }
+  const files = new Map(runs.flatMap((run) => run.inputs.stopSearch).map((e) => [e.where, e.size]));
+  const progress = runs[0]!.reporter.progress(
+    `stop and search (${files.size} file(s))`,
+    [...files.values()].reduce((sum, size) => sum + size, 0),
   );
-  const result = await writeStopSearch(stopSearch, locator, out, {
-    district: ctx.area.config.localAuthority.name,
-    onBytes: (n) => progress.advance(n),
-  });
-  await out.close();
+  const results = await writeStopSearchOnce(writers, { onBytes: (n) => progress.advance(n) });
+  for (const out of outs) await out.close();
   progress.done();
-  ctx.record.stopSearch = result;
-  return (
-    `read ${formatCount(result.read)}, kept ${formatCount(result.kept)} in ${ctx.area.config.localAuthority.name}, ` +
-    `dropped ${formatDropCounts(result.dropped.counts)}`
-  );
+  return runs.map((run, i) => {
+    const result = results[i]!;
+    const name = run.area.config.localAuthority.name;
+    run.record.stopSearch = result;
+    return (
+      `read ${formatCount(result.read)}, kept ${formatCount(result.kept)} in ${name}, ` +
+      `dropped ${formatDropCounts(result.dropped.counts)}`
+    );
+  });
 }

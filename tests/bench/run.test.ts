@@ -176,6 +176,19 @@ describe('runBenchmarks on a tiny synthetic archive', () => {
     expect(b?.consoleErrors).toEqual([]);
   });
 
+  it('reports two districts in one run reading each force file once, against a run for each', () => {
+    const a = results.areas;
+    expect(a?.areas).toEqual(['leeds', 'sheffield']);
+    expect(a?.together.maxReadsPerFile).toBe(1);
+    expect(a?.together.forceFiles).toBeGreaterThan(0);
+    // Each file was read once by each run alone that reads it: the files read by both are the
+    // reads alone beyond the files read together.
+    expect(a?.alone.reads).toBe(a!.together.forceFiles + a!.alone.filesReadTwice);
+    expect(a?.together.kept).toEqual(a?.alone.kept);
+    expect(a?.wallRatio).toBeCloseTo(a!.together.wallMs.median / a!.alone.wallMs.median, 6);
+    expect(a?.cpuRatio).toBeCloseTo(a!.together.cpuMs.median / a!.alone.cpuMs.median, 6);
+  });
+
   it('judges every target and writes the same results, with the machine, to results.json', () => {
     expect(results.targets.map((t) => t.id)).toEqual(TARGETS.map((t) => t.id));
     expect(results.targets.every((t) => t.value !== null && typeof t.met === 'boolean')).toBe(true);

@@ -1,0 +1,84 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import type { ArchiveEntry } from '../../pipeline/archive.ts';
+import { readEachOnce, readOrder } from '../../pipeline/read-once.ts';
+
+/** A file of one column "n" holding `rows`, counting its opens. */
+function file(where: string, rows: string[], opens: Map<string, number>): ArchiveEntry {
+  return {
+    where,
+    input: 'input',
+    snapshot: 'archive:2024-03',
+    month: '2024-03',
+    force: where,
+    kind: 'street',
+    size: 0,
+    fingerprint: where,
+    modifiedAt: new Date(0),
+    open: () => {
+      opens.set(where, (opens.get(where) ?? 0) + 1);
+      return Promise.resolve(Readable.from(`n\n${rows.join('\n')}\n`));
+    },
+  };
+}
+
+describe('readEachOnce(lists, columns, row)', () => {
+  it("opens each file once and gives each reader its own files' rows in its own order", async () => {
+    const opens = new Map<string, number>();
+    const wy = file('west-yorkshire', ['w1', 'w2'], opens);
+    const sy = file('south-yorkshire', ['s1'], opens);
+    const btp = file('btp', ['b1', 'b2'], opens);
+    const seen: string[][] = [[], []];
+    await readEachOnce(
+      [
+        [wy, btp],
+        [sy, btp],
+      ],
+      ['n'],
+      (readers, _entry, { values }) => {
+        for (const i of readers) seen[i]!.push(values['n']!);
+      },
+    );
+    expect(seen).toEqual([
+      ['w1', 'w2', 'b1', 'b2'],
+      ['s1', 'b1', 'b2'],
+    ]);
+    expect(Object.fromEntries(opens)).toEqual({
+      'west-yorkshire': 1,
+      'south-yorkshire': 1,
+      btp: 1,
+    });
+  });
+});
+
+describe('readOrder(lists)', () => {
+  it('keeps the order of every list', () => {
+    const opens = new Map<string, number>();
+    const [a, b, c] = ['a', 'b', 'c'].map((where) => file(where, [], opens)) as [
+      ArchiveEntry,
+      ArchiveEntry,
+      ArchiveEntry,
+    ];
+    expect(
+      readOrder([
+        [a, c],
+        [b, c],
+        [a, b],
+      ]).map((e) => e.where),
+    ).toEqual(['a', 'b', 'c']);
+  });
+
+  it('throws when two lists read the same files in different orders', () => {
+    const opens = new Map<string, number>();
+    const [a, b] = ['a', 'b'].map((where) => file(where, [], opens)) as [
+      ArchiveEntry,
+      ArchiveEntry,
+    ];
+    expect(() =>
+      readOrder([
+        [a, b],
+        [b, a],
+      ]),
+    ).toThrow('in different orders');
+  });
+});
