@@ -37,6 +37,8 @@ interface HeatLayerInternals {
   _heat: {
     _ctx: CanvasRenderingContext2D;
     _grad?: Uint8ClampedArray;
+    /** The gradient as one pixel per level (levelPixels). */
+    _levels?: Uint32Array;
   };
   _frame: number | null;
   options: GridHeatOptions;
@@ -55,6 +57,8 @@ interface GridHeatState extends HeatLayerInternals {
   _grid: Float32Array;
   _scratch: Float32Array;
   _image: ImageData | null;
+  /** The image's pixels as 32-bit words. */
+  _pixels: Uint32Array;
 }
 
 /**
@@ -165,33 +169,42 @@ function blurColumns(
 
 /**
  * Colour the visible part of the blurred grid (`pad` cells in from every side) into `pixels`
- * (cols x rows, RGBA, cleared): each cell's level, 0 to 255 at `saturation`, picks the
- * gradient's colour and the pixel's alpha; cells under MIN_VISIBLE stay transparent.
+ * (cols x rows, one 32-bit word per RGBA pixel): each cell's level, 0 to 255 at `saturation`,
+ * picks its pixel from `levels` (levelPixels); cells under MIN_VISIBLE are made transparent.
+ * Every pixel is written, so the image needs no clearing first.
  */
-function colourGrid(
+export function colourGrid(
   grid: Float32Array,
   { w, pad, cols, rows }: { w: number; pad: number; cols: number; rows: number },
   saturation: number,
-  grad: Uint8ClampedArray,
-  pixels: Uint8ClampedArray,
+  levels: Uint32Array,
+  pixels: Uint32Array,
 ): void {
   const toLevel = 255 / saturation;
   const minLevel = MIN_VISIBLE * 255;
   for (let y = 0; y < rows; y++) {
     const gridRow = (y + pad) * w + pad;
-    const pixelRow = y * cols * 4;
+    const pixelRow = y * cols;
     for (let x = 0; x < cols; x++) {
       const level = (grid[gridRow + x] ?? 0) * toLevel;
-      if (level < minLevel) continue;
-      const alpha = level >= 255 ? 255 : Math.round(level);
-      const g = alpha * 4;
-      const p = pixelRow + x * 4;
-      pixels[p] = grad[g] ?? 0;
-      pixels[p + 1] = grad[g + 1] ?? 0;
-      pixels[p + 2] = grad[g + 2] ?? 0;
-      pixels[p + 3] = alpha;
+      pixels[pixelRow + x] =
+        level < minLevel ? 0 : (levels[level >= 255 ? 255 : Math.round(level)] ?? 0);
     }
   }
+}
+
+/**
+ * The pixel of each level 0-255 as one 32-bit word, for colourGrid: the gradient's colour at
+ * that level (`grad`, from gradientTable) with the level as its alpha, its bytes in ImageData's
+ * RGBA order whatever the machine's byte order (the words are read through the same bytes).
+ */
+export function levelPixels(grad: Uint8ClampedArray): Uint32Array {
+  const bytes = new Uint8ClampedArray(256 * 4);
+  for (let level = 0; level < 256; level++) {
+    for (let c = 0; c < 3; c++) bytes[level * 4 + c] = grad[level * 4 + c] ?? 0;
+    bytes[level * 4 + 3] = level;
+  }
+  return new Uint32Array(bytes.buffer);
 }
 
 /**
@@ -247,12 +260,13 @@ function binPoints(
   const offsetX = pane.x - origin.x;
   const offsetY = pane.y - origin.y;
   const zoomFactor = 1 / 2 ** Math.max(0, Math.min(layer.options.maxZoom - zoom, 12));
-  const values = layer._values;
+  // Locals: the layer is a Leaflet object with many properties, slow to read in a loop.
+  const { _values: values, _x0: x0, _y0: y0 } = layer;
   for (let i = 0; i < values.length; i++) {
     const v = values[i] ?? 0;
     if (v === 0) continue;
-    const gx = Math.floor(((layer._x0[i] ?? 0) * scale + offsetX) / CELL_PX) + pad;
-    const gy = Math.floor(((layer._y0[i] ?? 0) * scale + offsetY) / CELL_PX) + pad;
+    const gx = Math.floor(((x0[i] ?? 0) * scale + offsetX) / CELL_PX) + pad;
+    const gy = Math.floor(((y0[i] ?? 0) * scale + offsetY) / CELL_PX) + pad;
     if (gx < 0 || gy < 0 || gx >= w || gy >= h) continue;
     grid[gy * w + gx] = (grid[gy * w + gx] ?? 0) + v * zoomFactor;
   }
@@ -275,6 +289,7 @@ export function gridHeatLayerClass(
       this._grid = new Float32Array(0);
       this._scratch = new Float32Array(0);
       this._image = null;
+      this._pixels = new Uint32Array(0);
     },
 
     setPoints(
@@ -311,6 +326,7 @@ export function gridHeatLayerClass(
      */
     _updateOptions(this: GridHeatState) {
       this._heat._grad = gradientTable(this.options.gradient);
+      this._heat._levels = levelPixels(this._heat._grad);
     },
 
     /** leaflet.heat's _reset sizes the canvas to the map; here _redraw sizes it to the grid. */
@@ -324,6 +340,7 @@ export function gridHeatLayerClass(
       const map = this._map;
       if (!map) return;
       const grad = (this._heat._grad ??= gradientTable(this.options.gradient));
+      const levels = (this._heat._levels ??= levelPixels(grad));
       this._project();
 
       // The canvas holds one pixel per cell over the map; the grid adds `pad` cells on every
@@ -352,10 +369,9 @@ export function gridHeatLayerClass(
       let image = this._image;
       if (image === null || image.width !== cols || image.height !== rows) {
         image = this._image = new ImageData(cols, rows);
-      } else {
-        image.data.fill(0);
+        this._pixels = new Uint32Array(image.data.buffer);
       }
-      colourGrid(grid, { w, pad, cols, rows }, saturation, grad, image.data);
+      colourGrid(grid, { w, pad, cols, rows }, saturation, levels, this._pixels);
       const canvas = this._canvas;
       if (canvas.width !== cols || canvas.height !== rows) {
         canvas.width = cols;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boxBlur } from '../../../src/islands/heat-layer.ts';
+import { boxBlur, colourGrid, levelPixels } from '../../../src/islands/heat-layer.ts';
 
 describe('boxBlur(grid, w, h, r, passes)', () => {
   it('spreads one point symmetrically and keeps its total away from the edges', () => {
@@ -60,5 +60,38 @@ describe('boxBlur(grid, w, h, r, passes, scratch)', () => {
         expect(blurred[i], `cell ${i} of ${w} x ${h}, r ${r}`).toBeCloseTo(expected[i] ?? 0, 4);
       }
     }
+  });
+});
+
+describe('colourGrid(grid, dims, saturation, levelPixels(grad), pixels)', () => {
+  it('gives each visible cell the colour of its level with the level as alpha, and clears the rest', () => {
+    // A made-up gradient: level i is (i, 255 - i, i / 2), so every byte tells its level.
+    const grad = new Uint8ClampedArray(256 * 4);
+    for (let i = 0; i < 256; i++) grad.set([i, 255 - i, i >> 1, 255], i * 4);
+    const pad = 1;
+    const cols = 4;
+    const rows = 2;
+    const w = cols + 2 * pad;
+    const grid = new Float32Array(w * (rows + 2 * pad));
+    // Cells at levels 0, 5 (under MIN_VISIBLE, 2% of 255), 6, 100.4, 254.6, 300 (saturated);
+    // the pad around them is never read.
+    const values = [0, 5, 6, 100.4, 254.6, 300, 128, 1];
+    values.forEach((v, i) => (grid[(pad + Math.floor(i / cols)) * w + pad + (i % cols)] = v));
+    grid.fill(999, 0, w);
+    const saturation = 255;
+    const pixels = new Uint8ClampedArray(cols * rows * 4).fill(77);
+    colourGrid(
+      grid,
+      { w, pad, cols, rows },
+      saturation,
+      levelPixels(grad),
+      new Uint32Array(pixels.buffer),
+    );
+    const expected = values.flatMap((v) => {
+      if (v < 0.02 * 255) return [0, 0, 0, 0];
+      const level = Math.min(255, Math.round(v));
+      return [level, 255 - level, level >> 1, level];
+    });
+    expect(Array.from(pixels)).toEqual(expected);
   });
 });
