@@ -3,9 +3,10 @@
 // cell of every redraw and reads the whole canvas back to colour it: at city scale that is
 // thousands of stamps, 50-300 ms per redraw without a GPU, far over one frame. Here the same
 // picture comes from a density grid: points are summed into 3 px cells, blurred with three box
-// passes (close to a Gaussian) and coloured through leaflet.heat's gradient into a canvas of
-// one pixel per cell, which the browser scales up smoothly (CSS size): a few milliseconds
-// whatever the number of points, and nine times fewer pixels to paint.
+// passes (close to a Gaussian; along the rows as each point goes in, down the columns over the
+// whole grid) and coloured through leaflet.heat's gradient into a canvas of one pixel per cell,
+// which the browser scales up smoothly (CSS size): a few milliseconds whatever the number of
+// points, and nine times fewer pixels to paint.
 import type L from 'leaflet';
 
 /** Grid cell size in screen pixels: fine enough that the scaled-up image looks smooth. */
@@ -37,6 +38,8 @@ interface HeatLayerInternals {
   _heat: {
     _ctx: CanvasRenderingContext2D;
     _grad?: Uint8ClampedArray;
+    /** The gradient as one pixel per level (levelPixels). */
+    _levels?: Uint32Array;
   };
   _frame: number | null;
   options: GridHeatOptions;
@@ -54,15 +57,77 @@ interface GridHeatState extends HeatLayerInternals {
   /** Drawing buffers, kept between redraws while the map keeps its size. */
   _grid: Float32Array;
   _scratch: Float32Array;
+  /** The row blur's weights (rowKernels) for the grid's width and blur radius, `_kernelsFor`. */
+  _kernels: Float32Array;
+  _kernelsFor: string;
   _image: ImageData | null;
+  /** The image's pixels as 32-bit words. */
+  _pixels: Uint32Array;
 }
 
 /**
- * Blur `grid` (w x h) in place along x then y with a box of half-width r, `passes` times.
- * Cells beyond the edges count as zero. `scratch` (at least w * h cells, reused between calls
- * to spare the garbage collector) holds the intermediate result.
+ * What `passes` box blurs of half-width r along a row of w cells make of one unit at each cell
+ * (cells beyond the row's ends count as zero, and what a pass spreads past them is lost): for
+ * cell x, the weights given to cells x - reach .. x + reach, where reach = passes * r, zero
+ * past the ends. Built while the page loads, so each cell's unit is blurred on the few cells
+ * it can reach (the row's ends, where they are nearer, cut it as they cut the whole row).
  */
-export function boxBlur(
+export function rowKernels(w: number, r: number, passes: number): Float32Array {
+  const reach = passes * r;
+  const span = 2 * reach + 1;
+  const kernels = new Float32Array(w * span);
+  const line = new Float32Array(span);
+  const blurred = new Float32Array(span);
+  const scale = 1 / (2 * r + 1);
+  for (let x = 0; x < w; x++) {
+    const first = Math.max(0, x - reach);
+    const cells = Math.min(w, x + reach + 1) - first;
+    const part = line.subarray(0, cells);
+    part.fill(0);
+    part[x - first] = 1;
+    for (let pass = 0; pass < passes; pass++) {
+      blurRows(part, blurred, cells, 1, r, scale);
+      part.set(blurred.subarray(0, cells));
+    }
+    for (let k = first - (x - reach); k < first - (x - reach) + cells; k++) {
+      kernels[x * span + k] = part[x - reach + k - first] ?? 0;
+    }
+  }
+  return kernels;
+}
+
+/**
+ * Add `value` at cell (x, y) of `grid` (w cells a row) already blurred along its row: spread
+ * by the cell's weights in `kernels` (rowKernels of w, with reach = passes * r). The same as
+ * adding it to the cell and blurring the rows afterwards, for a few cells' cost: the map's
+ * places fill a small part of the grid's cells.
+ */
+export function addAlongRow(
+  grid: Float32Array,
+  w: number,
+  x: number,
+  y: number,
+  value: number,
+  kernels: Float32Array,
+  reach: number,
+): void {
+  const span = 2 * reach + 1;
+  const kernel = x * span;
+  const start = y * w + x - reach;
+  const last = Math.min(span, w - x + reach);
+  for (let k = Math.max(0, reach - x); k < last; k++) {
+    grid[start + k] = (grid[start + k] ?? 0) + value * (kernels[kernel + k] ?? 0);
+  }
+}
+
+/**
+ * Blur `grid` (w x h) in place down its columns with a box of half-width r, `passes` times.
+ * Cells beyond the edges count as zero. `scratch` (at least w * h cells, reused between calls
+ * to spare the garbage collector) holds the intermediate results. Blurs along rows and down
+ * columns may come in any order (each works on its own lines): rows first (addAlongRow),
+ * then this, is a Gaussian-like blur in both directions.
+ */
+export function blurDown(
   grid: Float32Array,
   w: number,
   h: number,
@@ -72,10 +137,13 @@ export function boxBlur(
 ): void {
   const columnSums = new Float64Array(w);
   const scale = 1 / (2 * r + 1);
+  let src = grid;
+  let dst = scratch;
   for (let pass = 0; pass < passes; pass++) {
-    blurRows(grid, scratch, w, h, r, scale);
-    blurColumns(scratch, grid, w, h, r, scale, columnSums);
+    blurColumns(src, dst, w, h, r, scale, columnSums);
+    [src, dst] = [dst, src];
   }
+  if (src !== grid) grid.set(src.subarray(0, w * h));
 }
 
 /**
@@ -165,33 +233,42 @@ function blurColumns(
 
 /**
  * Colour the visible part of the blurred grid (`pad` cells in from every side) into `pixels`
- * (cols x rows, RGBA, cleared): each cell's level, 0 to 255 at `saturation`, picks the
- * gradient's colour and the pixel's alpha; cells under MIN_VISIBLE stay transparent.
+ * (cols x rows, one 32-bit word per RGBA pixel): each cell's level, 0 to 255 at `saturation`,
+ * picks its pixel from `levels` (levelPixels); cells under MIN_VISIBLE are made transparent.
+ * Every pixel is written, so the image needs no clearing first.
  */
-function colourGrid(
+export function colourGrid(
   grid: Float32Array,
   { w, pad, cols, rows }: { w: number; pad: number; cols: number; rows: number },
   saturation: number,
-  grad: Uint8ClampedArray,
-  pixels: Uint8ClampedArray,
+  levels: Uint32Array,
+  pixels: Uint32Array,
 ): void {
   const toLevel = 255 / saturation;
   const minLevel = MIN_VISIBLE * 255;
   for (let y = 0; y < rows; y++) {
     const gridRow = (y + pad) * w + pad;
-    const pixelRow = y * cols * 4;
+    const pixelRow = y * cols;
     for (let x = 0; x < cols; x++) {
       const level = (grid[gridRow + x] ?? 0) * toLevel;
-      if (level < minLevel) continue;
-      const alpha = level >= 255 ? 255 : Math.round(level);
-      const g = alpha * 4;
-      const p = pixelRow + x * 4;
-      pixels[p] = grad[g] ?? 0;
-      pixels[p + 1] = grad[g + 1] ?? 0;
-      pixels[p + 2] = grad[g + 2] ?? 0;
-      pixels[p + 3] = alpha;
+      pixels[pixelRow + x] =
+        level < minLevel ? 0 : (levels[level >= 255 ? 255 : Math.round(level)] ?? 0);
     }
   }
+}
+
+/**
+ * The pixel of each level 0-255 as one 32-bit word, for colourGrid: the gradient's colour at
+ * that level (`grad`, from gradientTable) with the level as its alpha, its bytes in ImageData's
+ * RGBA order whatever the machine's byte order (the words are read through the same bytes).
+ */
+export function levelPixels(grad: Uint8ClampedArray): Uint32Array {
+  const bytes = new Uint8ClampedArray(256 * 4);
+  for (let level = 0; level < 256; level++) {
+    for (let c = 0; c < 3; c++) bytes[level * 4 + c] = grad[level * 4 + c] ?? 0;
+    bytes[level * 4 + 3] = level;
+  }
+  return new Uint32Array(bytes.buffer);
 }
 
 /**
@@ -232,12 +309,15 @@ export function gradientTable(stops: Readonly<Record<number, string>>): Uint8Cla
 
 /**
  * Add each point's value to the grid cell it falls in at the map's current view (`pad` cells
- * beyond the map on every side), scaled down below the layer's maxZoom as leaflet.heat does.
+ * beyond the map on every side), scaled down below the layer's maxZoom as leaflet.heat does,
+ * and blurred along the cell's row on the way in (addAlongRow with `kernels`, `reach`).
  */
 function binPoints(
   layer: GridHeatState,
   grid: Float32Array,
   { w, h, pad }: { w: number; h: number; pad: number },
+  kernels: Float32Array,
+  reach: number,
 ): void {
   const map = layer._map;
   const zoom = map.getZoom();
@@ -247,14 +327,15 @@ function binPoints(
   const offsetX = pane.x - origin.x;
   const offsetY = pane.y - origin.y;
   const zoomFactor = 1 / 2 ** Math.max(0, Math.min(layer.options.maxZoom - zoom, 12));
-  const values = layer._values;
+  // Locals: the layer is a Leaflet object with many properties, slow to read in a loop.
+  const { _values: values, _x0: x0, _y0: y0 } = layer;
   for (let i = 0; i < values.length; i++) {
     const v = values[i] ?? 0;
     if (v === 0) continue;
-    const gx = Math.floor(((layer._x0[i] ?? 0) * scale + offsetX) / CELL_PX) + pad;
-    const gy = Math.floor(((layer._y0[i] ?? 0) * scale + offsetY) / CELL_PX) + pad;
+    const gx = Math.floor(((x0[i] ?? 0) * scale + offsetX) / CELL_PX) + pad;
+    const gy = Math.floor(((y0[i] ?? 0) * scale + offsetY) / CELL_PX) + pad;
     if (gx < 0 || gy < 0 || gx >= w || gy >= h) continue;
-    grid[gy * w + gx] = (grid[gy * w + gx] ?? 0) + v * zoomFactor;
+    addAlongRow(grid, w, gx, gy, v * zoomFactor, kernels, reach);
   }
 }
 
@@ -274,7 +355,10 @@ export function gridHeatLayerClass(
       this._projectedFor = null;
       this._grid = new Float32Array(0);
       this._scratch = new Float32Array(0);
+      this._kernels = new Float32Array(0);
+      this._kernelsFor = '';
       this._image = null;
+      this._pixels = new Uint32Array(0);
     },
 
     setPoints(
@@ -311,6 +395,7 @@ export function gridHeatLayerClass(
      */
     _updateOptions(this: GridHeatState) {
       this._heat._grad = gradientTable(this.options.gradient);
+      this._heat._levels = levelPixels(this._heat._grad);
     },
 
     /** leaflet.heat's _reset sizes the canvas to the map; here _redraw sizes it to the grid. */
@@ -324,6 +409,7 @@ export function gridHeatLayerClass(
       const map = this._map;
       if (!map) return;
       const grad = (this._heat._grad ??= gradientTable(this.options.gradient));
+      const levels = (this._heat._levels ??= levelPixels(grad));
       this._project();
 
       // The canvas holds one pixel per cell over the map; the grid adds `pad` cells on every
@@ -343,8 +429,13 @@ export function gridHeatLayerClass(
       }
       const grid = this._grid;
 
-      binPoints(this, grid, { w, h, pad });
-      boxBlur(grid, w, h, r, BLUR_PASSES, this._scratch);
+      const kernelsFor = `${w} ${r}`;
+      if (this._kernelsFor !== kernelsFor) {
+        this._kernels = rowKernels(w, r, BLUR_PASSES);
+        this._kernelsFor = kernelsFor;
+      }
+      binPoints(this, grid, { w, h, pad }, this._kernels, r * BLUR_PASSES);
+      blurDown(grid, w, h, r, BLUR_PASSES, this._scratch);
 
       // The blur spreads one point's value over about (2r+1)^2 cells; undo that so `max`
       // keeps meaning "crimes at one place".
@@ -352,10 +443,9 @@ export function gridHeatLayerClass(
       let image = this._image;
       if (image === null || image.width !== cols || image.height !== rows) {
         image = this._image = new ImageData(cols, rows);
-      } else {
-        image.data.fill(0);
+        this._pixels = new Uint32Array(image.data.buffer);
       }
-      colourGrid(grid, { w, pad, cols, rows }, saturation, grad, image.data);
+      colourGrid(grid, { w, pad, cols, rows }, saturation, levels, this._pixels);
       const canvas = this._canvas;
       if (canvas.width !== cols || canvas.height !== rows) {
         canvas.width = cols;

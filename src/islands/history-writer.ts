@@ -1,7 +1,9 @@
-// History entries for the map's view, written after the frame that shows the change. In
-// Chromium a pushState costs about a millisecond on the map page, as much as recomputing the
-// figures; the address bar is not part of the picture, so it waits until the map and figures
-// are painted.
+// History entries for the map's view, written in the page's idle time after the frame that
+// shows the change. In Chromium a pushState or replaceState costs about a millisecond on the
+// map page, as much as recomputing the figures; the address bar is not part of the picture, so
+// it waits until the map and figures are painted and nothing more urgent (the next input, the
+// next frame) is waiting. While a slider is dragged, the steps made before the writer's turn
+// comes are written as one.
 //
 // A discrete change (a checkbox, a ward) is one entry. A continuous change (a slider dragged or
 // stepped with arrow keys, the map panned or zoomed) is one entry too: its first step adds the
@@ -13,6 +15,12 @@
  * the pause between taps of an arrow key, or between two drags of one look around the map.
  */
 export const SETTLE_MS = 2000;
+
+/**
+ * Longest wait for idle time: a page kept busy (a long drag on a slow phone) still gets its
+ * address bar within a few frames.
+ */
+export const IDLE_TIMEOUT_MS = 200;
 
 export interface HistoryWriter {
   /** A discrete change: `search` (a query string, "" for none) as a new entry. */
@@ -58,8 +66,16 @@ export function createHistoryWriter(onPending: (pending: boolean) => void): Hist
     if (scheduled) return;
     scheduled = true;
     onPending(true);
-    // A task posted from the next animation frame runs once that frame has been rendered.
-    requestAnimationFrame(() => setTimeout(flush, 0));
+    // Asked for from the frame that shows the change, idle time comes once that frame has been
+    // rendered. Browsers without requestIdleCallback (Safari) get a task posted from the frame,
+    // which runs once it has been rendered too.
+    requestAnimationFrame(() => {
+      if (typeof requestIdleCallback === 'function') {
+        requestIdleCallback(flush, { timeout: IDLE_TIMEOUT_MS });
+      } else {
+        setTimeout(flush, 0);
+      }
+    });
   };
 
   const latest = () => queue.at(-1)?.search ?? window.location.search;

@@ -103,9 +103,13 @@ export class MapLayers {
   private readonly wardStyleKeys = new Map<string, string>();
   private readonly halo: L.GeoJSON;
   private readonly resizeObserver: ResizeObserver;
+  private readonly callbacks: MapLayerCallbacks;
   private haloWard: string | null = null;
-  /** True while the map refits itself after a resize (not a move of the user's). */
-  private refitting = false;
+  /**
+   * True while the map moves itself: refitting after a resize, or showing a view the state
+   * asks for (back, forward, a deep link). Such moves are not the user's.
+   */
+  private settingView = false;
   private heatShown = false;
   /** The view that shows the whole district in this container (state without centre/zoom). */
   fittedView: MapViewport;
@@ -116,6 +120,7 @@ export class MapLayers {
     wards: FeatureCollection<Geometry, WardFeatureProperties>,
     callbacks: MapLayerCallbacks,
   ) {
+    this.callbacks = callbacks;
     this.map = L.map(container, {
       center: START_CENTRE,
       zoom: INITIAL_ZOOM,
@@ -162,20 +167,20 @@ export class MapLayers {
     }).addTo(this.map);
     this.fittedView = this.fit();
     this.map.on('moveend', () => {
-      if (!this.refitting) callbacks.onMove(this.view());
+      if (!this.settingView) callbacks.onMove(this.view());
     });
     // The panel opens and closes beside the map, a phone turns: Leaflet must learn the new
     // size, and a map showing the whole district goes on showing all of it.
     this.resizeObserver = new ResizeObserver(() => {
       const wasFitted = sameViewport(this.view(), this.fittedView);
       const centre = this.map.getCenter();
-      this.refitting = true;
+      this.settingView = true;
       this.map.invalidateSize({ pan: false });
       // A shown district is fitted again; any other view keeps its exact centre (a resize
       // alone would move it by half the change in size, and a deep link's URL with it).
       if (wasFitted) this.fittedView = this.fit();
       else this.map.setView(centre, this.map.getZoom(), { animate: false });
-      this.refitting = false;
+      this.settingView = false;
       callbacks.onMove(this.view());
     });
     this.resizeObserver.observe(container);
@@ -198,7 +203,16 @@ export class MapLayers {
   setView(view: MapViewport | null): void {
     const target = view ?? this.fittedView;
     if (sameViewport(this.view(), target)) return;
-    this.map.setView(target.centre, target.zoom, { animate: false });
+    // A pan still gliding (an arrow key pressed just before back) stops here, and Leaflet ends
+    // it with a move to wherever it had got to: that is no move of the user's, and taken as
+    // one it would add a history entry on top of the one back just went to.
+    this.settingView = true;
+    try {
+      this.map.setView(target.centre, target.zoom, { animate: false });
+    } finally {
+      this.settingView = false;
+    }
+    this.callbacks.onMove(this.view());
   }
 
   static async create(

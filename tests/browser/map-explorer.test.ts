@@ -216,6 +216,29 @@ describe.each(['desktop', 'phone'] as const)('map explorer on a %s', (size) => {
     await saveScreenshot(page, `explorer-${size}-deep-link`, { fullPage: false });
     expect(consoleErrors).toEqual([]);
   });
+
+  it('goes back to the view before a pan that is still gliding, and keeps the way forward', async () => {
+    const start = '?c=53.8,-1.55&z=13';
+    const { page, consoleErrors } = await openMap(size, start);
+    await page.locator('.crime-map__map').focus();
+    await pressInARun(page, 'ArrowRight', 1, (url) => url.search !== start);
+    const panned = new URL(page.url()).search;
+    const length = await historyLength(page);
+    // A pan glides for a quarter of a second; back comes while it is under way.
+    await page.keyboard.press('ArrowRight');
+    await afterUpdate(page, () => page.evaluate(() => window.history.back()));
+    // Long enough for the pan to have ended on its own.
+    await page.waitForTimeout(400);
+    await page.waitForFunction(
+      () => !document.querySelector('.crime-map')?.hasAttribute('data-history'),
+    );
+    expect(new URL(page.url()).search).toBe(start);
+    await expectView(page, '53.8,-1.55,13');
+    expect(await historyLength(page)).toBe(length);
+    await afterUpdate(page, () => page.goForward().then(() => undefined));
+    expect(new URL(page.url()).search).toBe(panned);
+    expect(consoleErrors).toEqual([]);
+  });
 });
 
 /** The first run of months without data between two months with data, as a window. */

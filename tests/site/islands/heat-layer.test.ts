@@ -1,13 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import { boxBlur } from '../../../src/islands/heat-layer.ts';
+import {
+  addAlongRow,
+  blurDown,
+  colourGrid,
+  levelPixels,
+  rowKernels,
+} from '../../../src/islands/heat-layer.ts';
 
-describe('boxBlur(grid, w, h, r, passes)', () => {
+/**
+ * The layer's blur of the values in `grid`: each value added along its row (addAlongRow), then
+ * the columns blurred (blurDown).
+ */
+function blurBoth(grid: Float32Array, w: number, h: number, r: number, passes: number) {
+  const kernels = rowKernels(w, r, passes);
+  const out = new Float32Array(w * h);
+  grid.forEach((v, i) => {
+    if (v !== 0) addAlongRow(out, w, i % w, Math.floor(i / w), v, kernels, passes * r);
+  });
+  blurDown(out, w, h, r, passes, new Float32Array(w * h));
+  return out;
+}
+
+describe('addAlongRow(grid, w, x, y, value, rowKernels(w, r, passes)) then blurDown(grid, w, h, r, passes)', () => {
   it('spreads one point symmetrically and keeps its total away from the edges', () => {
     const w = 21;
     const h = 21;
     const grid = new Float32Array(w * h);
     grid[10 * w + 10] = 90;
-    boxBlur(grid, w, h, 1, 3);
+    grid.set(blurBoth(grid, w, h, 1, 3));
     const total = grid.reduce((a, b) => a + b, 0);
     expect(total).toBeCloseTo(90, 3);
     const at = (x: number, y: number) => grid[y * w + x] ?? 0;
@@ -41,7 +61,7 @@ function naiveBoxBlur(grid: Float32Array, w: number, h: number, r: number): Floa
   return along(along(grid, 1, 0), 0, 1);
 }
 
-describe('boxBlur(grid, w, h, r, passes, scratch)', () => {
+describe('addAlongRow then blurDown', () => {
   it('equals passes of a plain box average, for odd and even sizes and radii', () => {
     for (const [w, h, r] of [
       [17, 12, 2],
@@ -54,10 +74,78 @@ describe('boxBlur(grid, w, h, r, passes, scratch)', () => {
       for (let i = 0; i < grid.length; i += 7) grid[i] = (i % 13) + 1;
       let expected: Float32Array = grid;
       for (let pass = 0; pass < 3; pass++) expected = naiveBoxBlur(expected, w, h, r);
-      const blurred = grid.slice();
-      boxBlur(blurred, w, h, r, 3, new Float32Array(w * h));
+      const blurred = blurBoth(grid, w, h, r, 3);
       for (let i = 0; i < grid.length; i++) {
         expect(blurred[i], `cell ${i} of ${w} x ${h}, r ${r}`).toBeCloseTo(expected[i] ?? 0, 4);
+      }
+    }
+  });
+});
+
+describe('colourGrid(grid, dims, saturation, levelPixels(grad), pixels)', () => {
+  it('gives each visible cell the colour of its level with the level as alpha, and clears the rest', () => {
+    // A made-up gradient: level i is (i, 255 - i, i / 2), so every byte tells its level.
+    const grad = new Uint8ClampedArray(256 * 4);
+    for (let i = 0; i < 256; i++) grad.set([i, 255 - i, i >> 1, 255], i * 4);
+    const pad = 1;
+    const cols = 4;
+    const rows = 2;
+    const w = cols + 2 * pad;
+    const grid = new Float32Array(w * (rows + 2 * pad));
+    // Cells at levels 0, 5 (under MIN_VISIBLE, 2% of 255), 6, 100.4, 254.6, 300 (saturated);
+    // the pad around them is never read.
+    const values = [0, 5, 6, 100.4, 254.6, 300, 128, 1];
+    values.forEach((v, i) => (grid[(pad + Math.floor(i / cols)) * w + pad + (i % cols)] = v));
+    grid.fill(999, 0, w);
+    const saturation = 255;
+    const pixels = new Uint8ClampedArray(cols * rows * 4).fill(77);
+    colourGrid(
+      grid,
+      { w, pad, cols, rows },
+      saturation,
+      levelPixels(grad),
+      new Uint32Array(pixels.buffer),
+    );
+    const expected = values.flatMap((v) => {
+      if (v < 0.02 * 255) return [0, 0, 0, 0];
+      const level = Math.min(255, Math.round(v));
+      return [level, 255 - level, level >> 1, level];
+    });
+    expect(Array.from(pixels)).toEqual(expected);
+  });
+});
+
+describe('rowKernels(w, r, passes)', () => {
+  it('gives each cell the row blur of a unit there, ends included', () => {
+    for (const [w, r] of [
+      [40, 2],
+      [9, 1],
+      [7, 3],
+    ] as const) {
+      const reach = 3 * r;
+      const span = 2 * reach + 1;
+      const kernels = rowKernels(w, r, 3);
+      for (let x = 0; x < w; x++) {
+        const unit = new Float32Array(w);
+        unit[x] = 1;
+        let expected: Float32Array = unit;
+        for (let pass = 0; pass < 3; pass++) {
+          const src = expected;
+          // One pass along the row: each cell the mean of its box, zeros outside.
+          expected = src.map((_, i) => {
+            let sum = 0;
+            for (let j = Math.max(0, i - r); j <= Math.min(w - 1, i + r); j++) sum += src[j] ?? 0;
+            return sum / (2 * r + 1);
+          });
+        }
+        for (let k = 0; k < span; k++) {
+          const at = x - reach + k;
+          const want = at >= 0 && at < w ? (expected[at] ?? 0) : 0;
+          expect(kernels[x * span + k], `w ${w}, r ${r}, cell ${x}, weight ${k}`).toBeCloseTo(
+            want,
+            6,
+          );
+        }
       }
     }
   });

@@ -1,7 +1,11 @@
 // The history writer against a stand-in for the browser's location and history: entries are
 // kept in an array, as the browser keeps them for one tab.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SETTLE_MS, createHistoryWriter } from '../../../src/islands/history-writer.ts';
+import {
+  IDLE_TIMEOUT_MS,
+  SETTLE_MS,
+  createHistoryWriter,
+} from '../../../src/islands/history-writer.ts';
 
 let entries: string[];
 let index: number;
@@ -96,5 +100,67 @@ describe('createHistoryWriter(onPending)', () => {
     writer.discard();
     await written();
     expect(entries).toEqual(['']);
+  });
+
+  describe('with requestIdleCallback', () => {
+    let idle: { run(): void; timeout: number | undefined }[];
+    let replaced: number;
+
+    beforeEach(() => {
+      idle = [];
+      vi.stubGlobal('requestIdleCallback', (run: () => void, options?: { timeout?: number }) => {
+        idle.push({ run, timeout: options?.timeout });
+        return idle.length;
+      });
+      replaced = 0;
+      const history = (window as unknown as { history: { replaceState(...a: unknown[]): void } })
+        .history;
+      const replaceState = history.replaceState.bind(history);
+      history.replaceState = (...args: unknown[]) => {
+        replaced += 1;
+        replaceState(...args);
+      };
+    });
+
+    /** The browser's next idle period: run the callbacks asked for so far. */
+    const idleTime = () => {
+      for (const callback of idle.splice(0)) callback.run();
+    };
+
+    it('writes an entry in the idle time after the frame that shows the change, not before', async () => {
+      const pending: boolean[] = [];
+      const writer = createHistoryWriter((p) => pending.push(p));
+      writer.push('?a=1');
+      await written();
+      expect(entries).toEqual(['']);
+      expect(pending).toEqual([true]);
+      expect(idle.map((c) => c.timeout)).toEqual([IDLE_TIMEOUT_MS]);
+      idleTime();
+      expect(entries).toEqual(['', '?a=1']);
+      expect(pending).toEqual([true, false]);
+    });
+
+    it('writes the steps made before its idle time as one replacement, ending on the last view', async () => {
+      const writer = createHistoryWriter(() => {});
+      writer.step('?from=1', 'from,to');
+      await written();
+      idleTime();
+      for (const n of [2, 3, 4]) {
+        writer.step(`?from=${n}`, 'from,to');
+        await written();
+      }
+      idleTime();
+      expect(entries).toEqual(['', '?from=4']);
+      expect(replaced).toBe(1);
+    });
+
+    it('discard() drops entries still waiting for idle time', async () => {
+      const writer = createHistoryWriter(() => {});
+      writer.push('?a=1');
+      await written();
+      writer.discard();
+      idleTime();
+      expect(entries).toEqual(['']);
+    });
   });
 });
