@@ -1,20 +1,21 @@
 // Months processed in parallel, one month at a time per worker thread
 // (pipeline/month-worker.ts). Months are independent: each worker locates with its own
 // locator over the same geography, writes each month's cache files itself and returns the
-// summary; the caller orders the results by month, so the outputs are byte-identical to a
-// run in one thread. Memory stays bounded: a worker holds one month (its distinct Crime
+// summary, which the caller takes as it comes back (and folds in, month-folds.ts); the
+// caller orders the results by month, so the outputs are byte-identical to a run in one
+// thread. Memory stays bounded: a worker holds one month (its distinct Crime
 // IDs and summary), its locator and, when the input has outcomes files, its own outcome
 // index (each worker reads the outcomes files itself; sharing one index between threads
 // would need it in shared memory).
 import { Worker } from 'node:worker_threads';
-import type { MonthSummary } from '../src/shared/schema.ts';
 import type { ApiMonthFile } from './api-months.ts';
 import type { ArchiveInput } from './archive.ts';
 import type { GeoFiles } from './geo-context.ts';
-import type { DistrictRule, MonthProvenanceInfo, MonthTaskResult } from './process-month.ts';
+import type { SettledMonth } from './month-folds.ts';
+import type { MonthParts } from './month-parts.ts';
+import type { DistrictRule, MonthProvenanceInfo } from './process-month.ts';
 import { DropTally } from './report.ts';
 import type { SharedOutcomeTable } from './shared-outcomes.ts';
-import { sharePointStrings } from './summarise.ts';
 
 /** What every worker is given once. */
 export interface WorkerSetup {
@@ -42,6 +43,8 @@ export type MonthJob = {
   snapshot: string;
   provenance: MonthProvenanceInfo;
   key: string;
+  /** Whether its streets come back: false when it cannot be among the run's latest 12 months. */
+  streets: boolean;
 } & (
   | { source: 'archive'; /** Its street files, in the plan's order. */ entries: EntryRef[] }
   | {
@@ -59,16 +62,28 @@ export type WorkerMessage =
   | {
       type: 'done';
       month: string;
-      summary: MonthSummary;
+      /** The month's summary in parts (month-parts.ts), its points' buffers handed over. */
+      parts: MonthParts;
       drops: Pick<DropTally, 'counts' | 'examples' | 'outside'>;
       csv: string;
       approximate: string[];
     }
   | { type: 'failed'; month: string; name: string; message: string };
 
-export interface PoolOptions {
+export interface PoolOptions<R> {
   threads: number;
   onBytes?: ((n: number) => void) | undefined;
+  /**
+   * Takes a month's result as it comes back; what it returns is what the pool keeps and
+   * returns for the month (not the summary: every month's at once would grow with the months).
+   */
+  take: (month: string, result: WorkerResult) => R;
+}
+
+/** A month as a worker returns it. */
+export interface WorkerResult extends SettledMonth {
+  /** Coordinates of kept rows whose postcode district is only approximate. */
+  approximate: string[];
 }
 
 const WORKER_URL = new URL('./month-worker.ts', import.meta.url);
@@ -89,14 +104,13 @@ const WORKER_OLD_GENERATION_MB = 192;
  * `jobs`. When a month fails, no further month is started, the months in progress finish,
  * and the first failure is thrown (with its message as the worker saw it).
  */
-export async function processMonthsInWorkers(
+export async function processMonthsInWorkers<R>(
   jobs: readonly MonthJob[],
   setup: WorkerSetup,
-  options: PoolOptions,
-): Promise<MonthTaskResult[]> {
+  options: PoolOptions<R>,
+): Promise<R[]> {
   const queue = [...jobs];
-  const results = new Map<string, MonthTaskResult>();
-  const strings = new Map<string, string>();
+  const results = new Map<string, R>();
   let failure: Error | undefined;
 
   const runWorker = () =>
@@ -121,10 +135,15 @@ export async function processMonthsInWorkers(
         if (message.type === 'done') {
           const drops = new DropTally();
           drops.merge(message.drops);
-          const { summary, csv, approximate } = message;
-          sharePointStrings(summary, strings);
-          const result = { summary, drops, csv, approximate };
-          results.set(message.month, result);
+          const { parts, csv, approximate } = message;
+          try {
+            results.set(
+              message.month,
+              options.take(message.month, { parts, drops, csv, approximate }),
+            );
+          } catch (error) {
+            failure ??= error instanceof Error ? error : new Error(String(error));
+          }
         } else {
           failure ??= Object.assign(new Error(message.message), { name: message.name });
         }

@@ -5,7 +5,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { ArchiveEntry, ArchiveInput } from './archive.ts';
 import { reopenArchiveInput } from './archive.ts';
 import { loadGeoContext, type GeoContext } from './geo-context.ts';
+import { pointBuffers } from '../src/shared/map-points.ts';
 import type { EntryRef, MonthJob, WorkerMessage, WorkerSetup } from './month-pool.ts';
+import { monthParts } from './month-parts.ts';
 import { SharedOutcomeIndex } from './shared-outcomes.ts';
 import type { LsoaHints } from './enrich.ts';
 import type { MonthPlan } from './merge.ts';
@@ -79,22 +81,28 @@ async function run(job: MonthJob): Promise<void> {
     monthsCacheDir: setup.monthsCacheDir,
     onBytes: (n) => post({ type: 'bytes', n }),
   });
-  post({
-    type: 'done',
-    month: job.month,
-    summary: result.summary,
-    drops: {
-      counts: result.drops.counts,
-      examples: result.drops.examples,
-      outside: result.drops.outside,
+  // The summary goes back in parts, its points' buffers handed over rather than copied: as
+  // objects, every month's points would be rebuilt on the main thread's heap (month-parts.ts).
+  const parts = monthParts(result.summary, job.streets);
+  post(
+    {
+      type: 'done',
+      month: job.month,
+      parts,
+      drops: {
+        counts: result.drops.counts,
+        examples: result.drops.examples,
+        outside: result.drops.outside,
+      },
+      csv: result.csv,
+      approximate: result.approximate,
     },
-    csv: result.csv,
-    approximate: result.approximate,
-  });
+    pointBuffers(parts.points),
+  );
 }
 
-function post(message: WorkerMessage): void {
-  port?.postMessage(message);
+function post(message: WorkerMessage, transfer: ArrayBuffer[] = []): void {
+  port?.postMessage(message, transfer);
 }
 
 async function stop(): Promise<void> {

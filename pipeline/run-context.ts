@@ -2,6 +2,7 @@
 // and the run record. The network steps (fetch, postcodes) get this alone; every later step
 // gets the run's inputs as one frozen value built after them (pipeline/local-run.ts), so no
 // step changes what another step reads.
+import type { MonthTotals } from './month-parts.ts';
 import type { LoadedArea } from './area.ts';
 import type { GeoFiles } from './geo-context.ts';
 import type { LocalRun } from './local-run.ts';
@@ -51,7 +52,9 @@ export interface RunOptions {
   readonly generatedAt?: string | undefined;
 }
 
-export interface MonthOutcome extends CachedMonth {
+/** A settled month as the run keeps it: its totals, not its summary (see month-folds.ts). */
+export interface MonthOutcome extends Omit<CachedMonth, 'summary'> {
+  summary: MonthTotals;
   plan: MonthPlan;
   cached: boolean;
 }

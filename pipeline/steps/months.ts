@@ -1,12 +1,20 @@
 // Step: every month from one source, through its stages (pipeline/process-month.ts), in the
-// month workers or inline; cached per month.
+// month workers or inline; cached per month. Each month is folded in as it is settled (read
+// from the cache or processed, month-folds.ts): the run keeps its totals, not its summary.
 import { availableParallelism } from 'node:os';
-import type { MonthSummary } from '../../src/shared/schema.ts';
-import { qualityTotals } from '../aggregate.ts';
+import { twelveMonthsTo } from '../../src/shared/months.ts';
+import { qualityTotals, type MonthTotals } from '../aggregate.ts';
 import type { ArchiveEntry } from '../archive.ts';
 import type { Locator } from '../geo.ts';
 import type { MonthPlan } from '../merge.ts';
-import { processMonthsInWorkers, type EntryRef, type MonthJob } from '../month-pool.ts';
+import { settledMonth } from '../month-folds.ts';
+import { monthParts } from '../month-parts.ts';
+import {
+  processMonthsInWorkers,
+  type EntryRef,
+  type MonthJob,
+  type WorkerResult,
+} from '../month-pool.ts';
 import {
   leedsOutcomeIndex,
   lsoaHintsFromCsvs,
@@ -18,7 +26,6 @@ import { shareOutcomeIndex, type SharedOutcomeTable } from '../shared-outcomes.t
 import { formatCount, formatDropCounts } from '../report.ts';
 import { dropRepeatedCrimeIds, type LocalRun } from '../local-run.ts';
 import { geoFiles, MONTHS_STEP, planBytes, type MonthOutcome, type Step } from '../run-context.ts';
-import { sharePointStrings } from '../summarise.ts';
 
 export const monthsStep: Step = {
   name: MONTHS_STEP,
@@ -31,14 +38,13 @@ async function runMonths(ctx: LocalRun): Promise<string> {
   const inputs = ctx.inputs;
   const geo = ctx.geography;
   const { postcodeAnswers } = geo;
+  const folds = ctx.monthFolds();
   const results: MonthOutcome[] = [];
   const toProcess: MonthPlan[] = [];
-  const strings = new Map<string, string>();
   for (const plan of inputs.choice.months) {
     const cached = await ctx.cachedMonth(plan);
     if (cached) {
-      sharePointStrings(cached.summary, strings);
-      results.push({ ...cached, plan, cached: true });
+      results.push(folds.add(settledMonth(cached), plan, true));
       ctx.reporter.info(`  ${plan.month}: ${describeMonth(plan, cached.summary)} (cached)`);
     } else {
       toProcess.push(plan);
@@ -46,9 +52,10 @@ async function runMonths(ctx: LocalRun): Promise<string> {
   }
   /** Coordinates of kept rows whose postcode district is only approximate. */
   const approximate = new Set<string>();
-  const processed = (plan: MonthPlan, result: MonthTaskResult) => {
+  /** A month processed now, folded in as it comes back. */
+  const processed = (plan: MonthPlan, result: WorkerResult): MonthOutcome => {
     for (const key of result.approximate) approximate.add(key);
-    results.push({ ...result, plan, cached: false });
+    return folds.add(result, plan, false);
   };
 
   // Archive months are independent of each other: in parallel when there are several.
@@ -73,13 +80,18 @@ async function runMonths(ctx: LocalRun): Promise<string> {
             hintsFrom,
             outcomes: (shared ??=
               (await outcomes().then((i) => i && shareOutcomeIndex(i))) ?? null),
+            processed,
           })
-        : await processMonthsInline(ctx, wave, { hintsFrom, outcomes: await outcomes() });
-    done.forEach((result, i) => processed(wave[i]!, result));
+        : await processMonthsInline(ctx, wave, {
+            hintsFrom,
+            outcomes: await outcomes(),
+            processed,
+          });
+    results.push(...done);
   }
   results.sort((a, b) => a.plan.month.localeCompare(b.plan.month));
-  const months = await dropRepeatedCrimeIds(ctx, results);
-  ctx.setMonths(months);
+  const months = await dropRepeatedCrimeIds(ctx, results, folds);
+  ctx.setMonths(months, folds);
   const unasked = [...approximate].filter((key) => !postcodeAnswers.has(key)).length;
   if (unasked > 0) {
     ctx.note(
@@ -111,13 +123,20 @@ function archiveMonthCsvs(results: readonly MonthOutcome[]): string[] {
     .map((m) => m.csv);
 }
 
+/** What becomes of a month processed now: `processed` takes its result as it comes. */
+interface WaveOptions<O> {
+  hintsFrom: readonly string[];
+  outcomes: O;
+  processed: (plan: MonthPlan, result: WorkerResult) => MonthOutcome;
+}
+
 /** The months `plans`, processed by `threads` month workers (see month-pool.ts). */
 async function processMonthsInWorkersStep(
   ctx: LocalRun,
   plans: readonly MonthPlan[],
   threads: number,
-  { hintsFrom, outcomes }: { hintsFrom: readonly string[]; outcomes: SharedOutcomeTable | null },
-): Promise<MonthTaskResult[]> {
+  { hintsFrom, outcomes, processed }: WaveOptions<SharedOutcomeTable | null>,
+): Promise<MonthOutcome[]> {
   // The main thread mostly waits for the workers: build the wards meanwhile (the later steps
   // need them; a first build works out neighbours, about 0.8 s at full scale). A failure
   // is reported by the step that awaits them.
@@ -129,10 +148,14 @@ async function processMonthsInWorkersStep(
     where: e.where,
     fingerprint: e.fingerprint,
   });
+  // A month older than the run's latest 12 sends no streets back: only those 12 have top streets.
+  const newest = ctx.inputs.choice.months.reduce((m, p) => (p.month > m ? p.month : m), '');
+  const { from } = twelveMonthsTo(newest);
   const jobs: MonthJob[] = [];
   for (const plan of plans) {
     const { key, provenance } = await ctx.monthKey(plan);
-    const job = { month: plan.month, snapshot: plan.snapshot, provenance, key };
+    const streets = plan.month >= from;
+    const job = { month: plan.month, snapshot: plan.snapshot, provenance, key, streets };
     jobs.push(
       plan.source === 'archive'
         ? { ...job, source: 'archive', entries: plan.entries.map(ref) }
@@ -161,13 +184,16 @@ async function processMonthsInWorkersStep(
         outcomes,
         monthsCacheDir: ctx.paths.monthsCacheDir,
       },
-      { threads, onBytes: (n) => progress.advance(n) },
+      {
+        threads,
+        onBytes: (n) => progress.advance(n),
+        take: (month, result) => processed(byMonth.get(month)!, result),
+      },
     );
     progress.done();
-    results.forEach((result, i) => {
-      const plan = byMonth.get(jobs[i]!.month)!;
-      ctx.reporter.info(`  ${plan.month}: ${describeMonth(plan, result.summary)}`);
-    });
+    for (const { plan, summary } of results) {
+      ctx.reporter.info(`  ${plan.month}: ${describeMonth(plan, summary)}`);
+    }
     return results;
   } catch (error) {
     progress.done('failed');
@@ -175,7 +201,7 @@ async function processMonthsInWorkersStep(
   }
 }
 
-function describeMonth(plan: MonthPlan, summary: MonthSummary): string {
+function describeMonth(plan: MonthPlan, summary: MonthTotals): string {
   const also = plan.notUsed.length > 0 ? `; also in ${plan.notUsed.join(', ')}, not used` : '';
   return (
     `${plan.source} (${summary.snapshot}${also}): read ${formatCount(summary.read)}, ` +
@@ -206,15 +232,16 @@ async function buildOutcomeIndex(
 async function processMonthsInline(
   ctx: LocalRun,
   plans: readonly MonthPlan[],
-  { hintsFrom, outcomes }: { hintsFrom: readonly string[]; outcomes: OutcomeIndex | undefined },
-): Promise<MonthTaskResult[]> {
+  { hintsFrom, outcomes, processed }: WaveOptions<OutcomeIndex | undefined>,
+): Promise<MonthOutcome[]> {
   const hints = hintsFrom.length > 0 ? await lsoaHintsFromCsvs(hintsFrom) : undefined;
-  const results: MonthTaskResult[] = [];
+  const results: MonthOutcome[] = [];
   for (const plan of plans) {
     const { key, provenance } = await ctx.monthKey(plan);
     const progress = ctx.reporter.progress(plan.month, planBytes(plan));
+    let result: MonthTaskResult;
     try {
-      const result = await processMonthIntoCache(plan, provenance, key, {
+      result = await processMonthIntoCache(plan, provenance, key, {
         locator: ctx.geography.locator,
         district: ctx.district(),
         outcomes,
@@ -222,12 +249,13 @@ async function processMonthsInline(
         monthsCacheDir: ctx.paths.monthsCacheDir,
         onBytes: (n) => progress.advance(n),
       });
-      progress.done(describeMonth(plan, result.summary));
-      results.push(result);
     } catch (error) {
       progress.done('failed');
       throw error;
     }
+    progress.done(describeMonth(plan, result.summary));
+    const { summary, drops, csv, approximate } = result;
+    results.push(processed(plan, { parts: monthParts(summary), drops, csv, approximate }));
   }
   return results;
 }
