@@ -22,8 +22,6 @@ import { monthParts, type MonthParts, type MonthTotals, type WardStreets } from 
 /** Streets listed per ward page: enough to show where crime concentrates, short enough to read. */
 export const TOP_STREETS_PER_WARD = 10;
 
-export type { MonthTotals };
-
 /** What the site data takes from a month (see month-parts.ts). */
 export type SiteDataMonth = Pick<MonthParts, 'totals' | 'streets'>;
 

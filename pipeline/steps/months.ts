@@ -3,12 +3,12 @@
 // from the cache or processed, month-folds.ts): the run keeps its totals, not its summary.
 import { availableParallelism } from 'node:os';
 import { twelveMonthsTo } from '../../src/shared/months.ts';
-import { qualityTotals, type MonthTotals } from '../aggregate.ts';
+import { qualityTotals } from '../aggregate.ts';
 import type { ArchiveEntry } from '../archive.ts';
 import type { Locator } from '../geo.ts';
 import type { MonthPlan } from '../merge.ts';
 import { settledMonth } from '../month-folds.ts';
-import { monthParts } from '../month-parts.ts';
+import { monthParts, type MonthTotals } from '../month-parts.ts';
 import {
   processMonthsInWorkers,
   type EntryRef,

@@ -1,5 +1,5 @@
 // Step: the site's aggregated data (site-data.json).
-import type { MonthTotals } from '../aggregate.ts';
+import type { MonthTotals } from '../month-parts.ts';
 import type { LocalRun } from '../local-run.ts';
 import type { Step } from '../run-context.ts';
 
