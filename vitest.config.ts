@@ -18,6 +18,7 @@ const INTEGRATION_TESTS = [
   'tests/pipeline/inputs.test.ts',
   'tests/pipeline/interrupted-run.test.ts',
   'tests/pipeline/log-safe.test.ts',
+  'tests/pipeline/month-folds-run.test.ts',
   'tests/pipeline/refresh.test.ts',
   'tests/pipeline/sources/**/*.test.ts',
   'tests/bench/generate.test.ts',

@@ -1,4 +1,5 @@
-// Monthly summaries + wards -> the site's data (src/data/site-data.json). Pure: no I/O.
+// Monthly summaries + wards -> the site's data (src/data/site-data.json), months folded in one
+// at a time (SiteDataFold). Pure: no I/O.
 // Sums use d3-array, which skips values that are not numbers: every value summed here is a
 // count made by summarise.ts (or a Census population checked when the wards were built), so
 // none can be missing, and the result is checked against the schema before it is handed on.
@@ -16,68 +17,127 @@ import {
   type Ward,
 } from '../src/shared/schema.ts';
 import { twelveMonthsTo } from '../src/shared/months.ts';
+import { monthParts, type MonthParts, type MonthTotals, type WardStreets } from './month-parts.ts';
 
 /** Streets listed per ward page: enough to show where crime concentrates, short enough to read. */
 export const TOP_STREETS_PER_WARD = 10;
 
+/** What the site data takes from a month (see month-parts.ts). */
+export type SiteDataMonth = Pick<MonthParts, 'totals' | 'streets'>;
+
+/**
+ * The site's data of months folded in one at a time, in any order: add each month (replace
+ * one that changed), then take the result. Each month's totals are kept, and the streets of
+ * only the months that can still be among the latest 12.
+ */
+export class SiteDataFold {
+  private readonly totals = new Map<string, MonthTotals>();
+  /** By month; null where the streets were left out (see MonthParts). */
+  private readonly streets = new Map<string, WardStreets | null>();
+  private latest = '';
+
+  /** Fold in a month. Each month is added once. */
+  add(month: SiteDataMonth): void {
+    if (this.totals.has(month.totals.month)) {
+      throw new Error(`Month ${month.totals.month} was given twice; each month has one source.`);
+    }
+    this.set(month);
+  }
+
+  /** Fold in a month in place of the one added before (a month that lost rows). */
+  replace(month: SiteDataMonth): void {
+    if (!this.totals.has(month.totals.month)) {
+      throw new Error(`${month.totals.month} cannot be replaced: it was never added.`);
+    }
+    this.set(month);
+  }
+
+  private set({ totals, streets }: SiteDataMonth): void {
+    const { month } = totals;
+    this.totals.set(month, totals);
+    if (month > this.latest) {
+      this.latest = month;
+      const { from } = twelveMonthsTo(month);
+      for (const earlier of this.streets.keys()) if (earlier < from) this.streets.delete(earlier);
+    }
+    if (month >= twelveMonthsTo(this.latest).from) this.streets.set(month, streets);
+  }
+
+  /** The site data of the months folded in, with `wards`. */
+  result(wards: readonly Ward[], generatedAt: string): SiteData {
+    if (this.totals.size === 0) {
+      throw new Error('No months to aggregate: the site needs at least one month of data.');
+    }
+    const sorted = [...this.totals.values()].sort((a, b) => a.month.localeCompare(b.month));
+    const months = sorted.map((s) => s.month);
+
+    const orderedWards = [...wards].sort((a, b) => a.name.localeCompare(b.name, 'en-GB'));
+    checkWardCodes(sorted, orderedWards);
+
+    const outcomeCategories = [
+      ...new Set(sorted.flatMap((s) => Object.values(s.wardOutcome).flatMap(Object.keys))),
+    ].sort();
+
+    const window = twelveMonthsTo(this.latest);
+    const inWindow = [...this.streets]
+      .filter(([month]) => month >= window.from && month <= window.to)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([month, wardStreet]) => {
+        if (wardStreet === null) {
+          throw new Error(
+            `The streets of ${month} were left out, but it is among the latest 12 months ` +
+              `(${window.from} to ${window.to}): the top streets would miss its crimes.`,
+          );
+        }
+        return wardStreet;
+      });
+
+    const siteData: SiteData = {
+      schemaVersion: 1,
+      generatedAt,
+      crimeTypes: [...CRIME_TYPES],
+      months,
+      provenance: sorted.map(({ month, source, snapshot, fetchedAt, rows }) => ({
+        month,
+        source,
+        snapshot,
+        fetchedAt,
+        rows,
+      })),
+      wards: orderedWards,
+      leedsPopulation: sum(orderedWards, (w) => w.population),
+      counts: orderedWards.map((ward) =>
+        sorted.map((s) => s.wardType[ward.code] ?? CRIME_TYPES.map(() => 0)),
+      ),
+      outcomeCategories,
+      outcomes: orderedWards.map((ward) =>
+        sorted.map((s) => outcomeCategories.map((o) => s.wardOutcome[ward.code]?.[o] ?? 0)),
+      ),
+      topStreets: {
+        window,
+        byWard: orderedWards.map((ward) => topStreets(inWindow, ward.code)),
+      },
+      quality: qualityTotals(sorted),
+      forces: forceTotals(sorted),
+      postcodeDistricts: postcodeDistrictCounts(sorted),
+    };
+    return parseOrThrow(siteDataSchema, siteData, 'Aggregated site data');
+  }
+}
+
+/** The site data of `summaries` (any order, one per month): every month folded into one SiteDataFold. */
 export function aggregateSiteData(
   summaries: readonly MonthSummary[],
   wards: readonly Ward[],
   generatedAt: string,
 ): SiteData {
-  if (summaries.length === 0) {
-    throw new Error('No months to aggregate: the site needs at least one month of data.');
-  }
-  const sorted = [...summaries].sort((a, b) => a.month.localeCompare(b.month));
-  const months = sorted.map((s) => s.month);
-  const duplicate = months.find((m, i) => months[i - 1] === m);
-  if (duplicate) throw new Error(`Month ${duplicate} was given twice; each month has one source.`);
-
-  const orderedWards = [...wards].sort((a, b) => a.name.localeCompare(b.name, 'en-GB'));
-  checkWardCodes(sorted, orderedWards);
-
-  const outcomeCategories = [
-    ...new Set(sorted.flatMap((s) => Object.values(s.wardOutcome).flatMap(Object.keys))),
-  ].sort();
-
-  const latest = months.at(-1) as string;
-  const window = twelveMonthsTo(latest);
-  const inWindow = sorted.filter((s) => s.month >= window.from && s.month <= window.to);
-
-  const siteData: SiteData = {
-    schemaVersion: 1,
-    generatedAt,
-    crimeTypes: [...CRIME_TYPES],
-    months,
-    provenance: sorted.map(({ month, source, snapshot, fetchedAt, rows }) => ({
-      month,
-      source,
-      snapshot,
-      fetchedAt,
-      rows,
-    })),
-    wards: orderedWards,
-    leedsPopulation: sum(orderedWards, (w) => w.population),
-    counts: orderedWards.map((ward) =>
-      sorted.map((s) => s.wardType[ward.code] ?? CRIME_TYPES.map(() => 0)),
-    ),
-    outcomeCategories,
-    outcomes: orderedWards.map((ward) =>
-      sorted.map((s) => outcomeCategories.map((o) => s.wardOutcome[ward.code]?.[o] ?? 0)),
-    ),
-    topStreets: {
-      window,
-      byWard: orderedWards.map((ward) => topStreets(inWindow, ward.code)),
-    },
-    quality: qualityTotals(sorted),
-    forces: forceTotals(sorted),
-    postcodeDistricts: postcodeDistrictCounts(sorted),
-  };
-  return parseOrThrow(siteDataSchema, siteData, 'Aggregated site data');
+  const fold = new SiteDataFold();
+  for (const summary of summaries) fold.add(monthParts(summary));
+  return fold.result(wards, generatedAt);
 }
 
 /** A ward code in a summary that no ward has would lose its crimes without trace. */
-function checkWardCodes(summaries: readonly MonthSummary[], wards: readonly Ward[]): void {
+function checkWardCodes(summaries: readonly MonthTotals[], wards: readonly Ward[]): void {
   const known = new Set(wards.map((w) => w.code));
   for (const summary of summaries) {
     const unknown = Object.keys(summary.wardType).filter((code) => !known.has(code));
@@ -91,11 +151,11 @@ function checkWardCodes(summaries: readonly MonthSummary[], wards: readonly Ward
 }
 
 function topStreets(
-  summaries: readonly MonthSummary[],
+  months: readonly WardStreets[],
   wardCode: string,
 ): { location: string; count: number }[] {
   const totals = rollup(
-    summaries.flatMap((summary) => Object.entries(summary.wardStreet[wardCode] ?? {})),
+    months.flatMap((wardStreet) => Object.entries(wardStreet[wardCode] ?? {})),
     (entries) => sum(entries, ([, count]) => count),
     ([location]) => location,
   );
@@ -106,7 +166,7 @@ function topStreets(
 }
 
 /** Kept rows by force over the months, most first (then by name). */
-export function forceTotals(summaries: readonly MonthSummary[]): ForceCounts {
+export function forceTotals(summaries: readonly MonthTotals[]): ForceCounts {
   const totals = new Map<string, { reportedBy: string; fallsWithin: string; count: number }>();
   for (const s of summaries) {
     for (const { reportedBy, fallsWithin, count } of s.forces) {
@@ -126,7 +186,7 @@ export function forceTotals(summaries: readonly MonthSummary[]): ForceCounts {
 
 /** Kept rows by how their postcode district was found, summed over the months. */
 export function postcodeDistrictCounts(
-  summaries: readonly MonthSummary[],
+  summaries: readonly MonthTotals[],
 ): SiteData['postcodeDistricts'] {
   const counts = { exact: 0, approximate: 0, none: 0 };
   for (const s of summaries) {
@@ -138,8 +198,8 @@ export function postcodeDistrictCounts(
 }
 
 /** Rows read, kept, dropped by reason and coverage, summed over the months. */
-export function qualityTotals(summaries: readonly MonthSummary[]): SiteData['quality'] {
-  const total = (count: (s: MonthSummary) => number) => sum(summaries, count);
+export function qualityTotals(summaries: readonly MonthTotals[]): SiteData['quality'] {
+  const total = (count: (s: MonthTotals) => number) => sum(summaries, count);
   const coverage = (key: keyof Coverage) => total((s) => s.coverage[key]);
   return {
     read: total((s) => s.read),

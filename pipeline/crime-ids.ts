@@ -52,17 +52,25 @@ function repeatedPrefixes(perMonth: readonly Float64Array[]): Set<number> {
 export const CROSS_MONTH_RULE =
   'a crime belongs to the first month that lists it; a later row with the same Crime ID is dropped';
 
-export interface RepeatsDropped<T extends CachedMonth> {
+/** A month as its rows are checked: its rows file, drop tally and the figures a recount starts from. */
+export interface MonthRows {
+  summary: Pick<MonthSummary, 'month' | 'source' | 'snapshot' | 'fetchedAt' | 'read' | 'dropped'>;
+  drops: DropTally;
+  csv: string;
+}
+
+export interface RepeatsDropped<T extends MonthRows> {
+  /** The months, each one that lost rows in place of its old self (its new rows and recount). */
   months: T[];
-  /** Rows dropped, by the month that lost them. */
-  dropped: { month: string; rows: number; firstSeenIn: string[] }[];
+  /** Rows dropped, by the month that lost them, with its new rows and summary. */
+  dropped: { month: string; rows: number; firstSeenIn: string[]; recounted: CachedMonth }[];
 }
 
 /**
  * `months` (ascending) with every row whose Crime ID an earlier month already holds taken out
  * of its month's rows and summary. Months without such rows are returned as they were.
  */
-export async function dropRepeatsAcrossMonths<T extends CachedMonth>(
+export async function dropRepeatsAcrossMonths<T extends MonthRows>(
   months: readonly T[],
   workDir: string,
 ): Promise<RepeatsDropped<T>> {
@@ -116,6 +124,7 @@ export async function dropRepeatsAcrossMonths<T extends CachedMonth>(
       month: month.summary.month,
       rows: repeats.size,
       firstSeenIn: [...new Set(repeats.values())].sort(),
+      recounted: rows,
     });
   }
   return { months: result, dropped };
@@ -157,7 +166,7 @@ function fromMasterRow(values: Readonly<Record<string, string>>): EnrichedCrime 
 
 /** The month without the rows of `repeats`: its rows rewritten into `dir`, its summary recounted. */
 async function withoutRows(
-  month: CachedMonth,
+  month: MonthRows,
   repeats: ReadonlyMap<string, string>,
   dir: string,
 ): Promise<CachedMonth> {

@@ -8,8 +8,7 @@
 // year whose months did not change keeps a byte-identical file and the refresh commit only
 // carries the years that changed.
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import { readdir, readFile } from 'node:fs/promises';
+import { open, readdir, readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { createGzip } from 'node:zlib';
@@ -43,22 +42,55 @@ export interface DownloadPaths {
 }
 
 /**
- * A month file's rows without its header line, which must be MASTER_HEADER. A month file is
- * a few MiB: read whole, it is copied in one write rather than in dozens of small chunks.
+ * Bytes read from a month file at a time. Chunks of 1 MiB copy a month (a few MiB) in a few
+ * writes; read whole into a new buffer each, the months left their bytes to the garbage
+ * collector, which let some 100 MiB of them pile up while the master CSV was written.
  */
-export async function monthCsvRows(file: string): Promise<Buffer> {
-  const expected = Buffer.from(MASTER_HEADER);
-  const rows = await readFile(file);
-  if (rows.length < expected.length) {
-    throw new InputError(file, 'is shorter than the master CSV header: delete it and run again');
+export const MONTH_CHUNK_BYTES = 1 << 20;
+
+const HEADER_BYTES = Buffer.from(MASTER_HEADER);
+
+/**
+ * A month file's rows without its header line, which must be MASTER_HEADER, given to `use`
+ * a chunk at a time, read into `buffer` (reused: `use` must be done with a chunk when it
+ * returns or its promise resolves).
+ */
+export async function monthCsvRows(
+  file: string,
+  buffer: Buffer,
+  use: (chunk: Buffer) => void | Promise<void>,
+): Promise<void> {
+  if (buffer.length < HEADER_BYTES.length) {
+    throw new RangeError(`monthCsvRows: a buffer of ${buffer.length} bytes cannot hold the header`);
   }
-  if (!rows.subarray(0, expected.length).equals(expected)) {
-    throw new InputError(
-      file,
-      'does not start with the master CSV header: delete it and run again',
-    );
+  const handle = await open(file);
+  try {
+    let position = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+      let chunk = buffer.subarray(0, bytesRead);
+      if (position === 0) {
+        if (bytesRead < HEADER_BYTES.length) {
+          throw new InputError(
+            file,
+            'is shorter than the master CSV header: delete it and run again',
+          );
+        }
+        if (!chunk.subarray(0, HEADER_BYTES.length).equals(HEADER_BYTES)) {
+          throw new InputError(
+            file,
+            'does not start with the master CSV header: delete it and run again',
+          );
+        }
+        chunk = chunk.subarray(HEADER_BYTES.length);
+      }
+      if (bytesRead === 0) return;
+      position += bytesRead;
+      if (chunk.length > 0) await use(chunk);
+    }
+  } finally {
+    await handle.close();
   }
-  return rows.subarray(expected.length);
 }
 
 /** The months grouped by year, ascending. */
@@ -72,9 +104,9 @@ function byYear(months: readonly MonthFile[]): Map<number, MonthFile[]> {
 }
 
 /** SHA-256 of a year's CSV before compression: its header and its months' rows. */
-async function contentHash(months: readonly MonthFile[]): Promise<string> {
+async function contentHash(months: readonly MonthFile[], buffer: Buffer): Promise<string> {
   const hash = createHash('sha256').update(MASTER_HEADER);
-  for (const m of months) hash.update(await monthCsvRows(m.csv));
+  for (const m of months) await monthCsvRows(m.csv, buffer, (chunk) => void hash.update(chunk));
   return hash.digest('hex');
 }
 
@@ -95,6 +127,7 @@ async function writeYear(
   dir: string,
   earlier: readonly Earlier[],
   naming: DownloadsNaming,
+  buffer: Buffer,
 ): Promise<YearlyFile> {
   const file = yearlyFileName(year, naming.slug);
   const target = path.join(dir, file);
@@ -108,7 +141,7 @@ async function writeYear(
     manifest.files.some((f) => sameMonths(f.months, monthNames)),
   );
   if (candidates.length > 0) {
-    const contentSha256 = await contentHash(months);
+    const contentSha256 = await contentHash(months, buffer);
     for (const { dir: earlierDir, manifest } of candidates) {
       const kept = manifest.files.find((f) => f.contentSha256 === contentSha256);
       const keptBytes = await publishedBytes(earlierDir, kept);
@@ -130,12 +163,14 @@ async function writeYear(
       await out.write(chunk);
     }
   })();
-  const write = async (chunk: string | Buffer) => {
-    content.update(chunk);
-    if (!gzip.write(chunk)) await once(gzip, 'drain');
-  };
+  // Each chunk is compressed before the next is read into the same buffer.
+  const write = (chunk: string | Buffer) =>
+    new Promise<void>((resolve, reject) => {
+      content.update(chunk);
+      gzip.write(chunk, (error) => (error ? reject(error) : resolve()));
+    });
   await write(MASTER_HEADER);
-  for (const m of months) await write(await monthCsvRows(m.csv));
+  for (const m of months) await monthCsvRows(m.csv, buffer, write);
   gzip.end();
   await drained;
   await out.close();
@@ -233,10 +268,11 @@ export async function writeYearlyDownloads(
   const files: YearlyFile[] = [];
   let next = 0;
   const lane = async () => {
+    const buffer = Buffer.allocUnsafe(MONTH_CHUNK_BYTES);
     while (next < years.length) {
       const i = next++;
       const [year, ofYear] = years[i]!;
-      files[i] = await writeYear(year, ofYear, staging, paths.dir, earlier, naming);
+      files[i] = await writeYear(year, ofYear, staging, paths.dir, earlier, naming, buffer);
     }
   };
   await Promise.all(Array.from({ length: Math.min(availableParallelism(), years.length) }, lane));

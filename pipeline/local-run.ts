@@ -3,7 +3,7 @@
 // and postcodes.io answers, the area, options and paths. Every local step reads this value and
 // no other copy, so no step can change what another has read. What is derived from it (the
 // wards, each month's cache key) is worked out once, on first use; the month results are
-// settled once, by the months step or from the cache.
+// settled once, by the months step or from the cache, and folded in as they are (month-folds.ts).
 import type { Ward } from '../src/shared/schema.ts';
 import type { LoadedArea } from './area.ts';
 import { CROSS_MONTH_RULE, dropRepeatsAcrossMonths } from './crime-ids.ts';
@@ -11,6 +11,7 @@ import { isInside } from './files.ts';
 import { loadGeoContext, type GeoContext } from './geo-context.ts';
 import { loadInputs, type Inputs } from './inputs.ts';
 import type { MonthPlan } from './merge.ts';
+import { MonthFolds, settledMonth } from './month-folds.ts';
 import { monthCacheKey, readMonthCache, type CachedMonth } from './month-cache.ts';
 import type { PipelinePaths } from './paths.ts';
 import type { DistrictRule, MonthProvenanceInfo } from './process-month.ts';
@@ -55,7 +56,7 @@ export class LocalRun {
   private readonly derived: {
     wards?: Promise<Ward[]>;
     monthKeys: Map<MonthPlan, Promise<MonthKey>>;
-    months?: MonthOutcome[];
+    months?: { outcomes: MonthOutcome[]; folds: MonthFolds };
   } = { monthKeys: new Map() };
 
   constructor(ctx: RunContext, inputs: Inputs, geography: GeoContext) {
@@ -100,18 +101,36 @@ export class LocalRun {
     return this.derived.wards;
   }
 
-  /** The month results of this run; settled once, so every later step reads the same. */
-  setMonths(months: MonthOutcome[]): void {
+  /** Where the months of this run are folded in as they are settled. */
+  monthFolds(): MonthFolds {
+    return new MonthFolds(this.area.config.centre);
+  }
+
+  /**
+   * The month results of this run and the folds they went into; settled once, so every later
+   * step reads the same.
+   */
+  setMonths(months: MonthOutcome[], folds: MonthFolds): void {
     if (this.derived.months !== undefined) {
       throw new Error('the month results of this run are already settled: they are set once');
     }
-    this.derived.months = months;
+    this.derived.months = { outcomes: months, folds };
     this.record.months = months;
   }
 
   /** The month results: from the months step of this run, else from the cache (all must be current). */
   async months(): Promise<MonthOutcome[]> {
+    return (await this.settled()).outcomes;
+  }
+
+  /** The months folded into what the site data and map data need (see month-folds.ts). */
+  async folded(): Promise<MonthFolds> {
+    return (await this.settled()).folds;
+  }
+
+  private async settled(): Promise<{ outcomes: MonthOutcome[]; folds: MonthFolds }> {
     if (this.derived.months) return this.derived.months;
+    const folds = this.monthFolds();
     const found: MonthOutcome[] = [];
     for (const plan of this.inputs.choice.months) {
       const cached = await this.cachedMonth(plan);
@@ -121,11 +140,11 @@ export class LocalRun {
             `${this.paths.monthsCacheDir}): run the "${MONTHS_STEP}" step first.`,
         );
       }
-      found.push({ ...cached, plan, cached: true });
+      found.push(folds.add(settledMonth(cached), plan, true));
     }
-    const months = await dropRepeatedCrimeIds(this, found);
-    this.setMonths(months);
-    return months;
+    const outcomes = await dropRepeatedCrimeIds(this, found, folds);
+    this.setMonths(outcomes, folds);
+    return { outcomes, folds };
   }
 
   /** The month from the cache when it is current, with this run's provenance labels; else null. */
@@ -192,17 +211,26 @@ export class LocalRun {
   }
 }
 
-/** The months without rows whose Crime ID an earlier month holds (see crime-ids.ts), noted. */
+/**
+ * The months without rows whose Crime ID an earlier month holds (see crime-ids.ts), noted; a
+ * month that lost rows is folded in again, its new summary in place of its old one.
+ */
 export async function dropRepeatedCrimeIds(
   run: LocalRun,
   months: MonthOutcome[],
+  folds: MonthFolds,
 ): Promise<MonthOutcome[]> {
   const result = await dropRepeatsAcrossMonths(months, run.paths.cacheDir);
+  const recounted = new Map<string, CachedMonth>();
   for (const d of result.dropped) {
     run.note(
       `${d.month}: ${d.rows} row(s) dropped as duplicates, their Crime ID already in ` +
         `${d.firstSeenIn.join(', ')} (${CROSS_MONTH_RULE})`,
     );
+    recounted.set(d.month, d.recounted);
   }
-  return result.months;
+  return months.map((outcome) => {
+    const month = recounted.get(outcome.plan.month);
+    return month === undefined ? outcome : folds.replace(outcome, settledMonth(month));
+  });
 }

@@ -1,13 +1,12 @@
 // Month summaries -> the map island's data: one small gzipped binary file (encoded by
 // src/shared/map-data-encoder.ts) and a simplified ward GeoJSON for the choropleth. Pure: the caller
 // writes the returned bytes and text (atomically) to public/data/.
-import { centreTest, type CentreDefinition } from '../src/shared/area.ts';
 import { gzipSync } from 'node:zlib';
 import { simplify } from '@turf/turf';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { MAP_DATA_FILE_NAME } from '../src/shared/map-data.ts';
-import { encodeMapData } from '../src/shared/map-data-encoder.ts';
-import type { MonthSummary, Ward } from '../src/shared/schema.ts';
+import type { MapDataEncoder } from '../src/shared/map-data-encoder.ts';
+import type { Ward } from '../src/shared/schema.ts';
 
 export { MAP_DATA_FILE_NAME, WARD_SHAPES_FILE_NAME } from '../src/shared/map-data.ts';
 
@@ -26,15 +25,14 @@ const WARD_COORDINATE_DECIMALS = 5;
 const GZIP_LEVEL = 6;
 
 /**
- * The map island's data for `summaries` (any order, one per month), with wards indexed like
- * `wards`. `mapData` is gzipped; write it as public/data/<fileName>.
+ * The map island's data for the months folded into `months` (see month-folds.ts), with wards
+ * indexed like `wards`. `mapData` is gzipped; write it as public/data/<fileName>.
  */
 export function buildMapData(
-  summaries: readonly MonthSummary[],
+  months: MapDataEncoder,
   wards: readonly Ward[],
-  centre: CentreDefinition,
 ): { mapData: Uint8Array; fileName: string } {
-  const encoded = encodeMapData(summaries, wards, centreTest(centre));
+  const encoded = months.encode(wards);
   const mapData = new Uint8Array(gzipSync(encoded, { level: GZIP_LEVEL }));
   return { mapData, fileName: MAP_DATA_FILE_NAME };
 }

@@ -1,21 +1,22 @@
 // Months processed in parallel, one month at a time per worker thread
 // (pipeline/month-worker.ts). Months are independent: each worker locates with its own
 // locator over the same geography (one per district in a run for several districts, whose
-// months it processes together so that each street file is read once), writes each month's cache files itself and returns the
-// summary; the caller orders the results by month, so the outputs are byte-identical to a
-// run in one thread. Memory stays bounded: a worker holds one month (its distinct Crime
-// IDs and summary), its locator and, when the input has outcomes files, its own outcome
-// index (each worker reads the outcomes files itself; sharing one index between threads
-// would need it in shared memory).
+// months it processes together so that each street file is read once), writes each month's
+// cache files itself and returns each district's summary, which the caller takes as it comes
+// back (and folds into that district's own folds, month-folds.ts); the caller orders the
+// results by month, so the outputs are byte-identical to a run in one thread. Memory stays
+// bounded: a worker holds one month (its distinct Crime IDs and summary), its locator and,
+// when the input has outcomes files, its own outcome index (each worker reads the outcomes
+// files itself; sharing one index between threads would need it in shared memory).
 import { Worker } from 'node:worker_threads';
-import type { MonthSummary } from '../src/shared/schema.ts';
 import type { ApiMonthFile } from './api-months.ts';
 import type { ArchiveInput } from './archive.ts';
 import type { GeoFiles } from './geo-context.ts';
-import type { DistrictRule, MonthProvenanceInfo, MonthTaskResult } from './process-month.ts';
+import type { SettledMonth } from './month-folds.ts';
+import type { MonthParts } from './month-parts.ts';
+import type { DistrictRule, MonthProvenanceInfo } from './process-month.ts';
 import { DropTally } from './report.ts';
 import type { SharedOutcomeTable } from './shared-outcomes.ts';
-import { sharePointStrings } from './summarise.ts';
 
 /** What every worker is given once. */
 export interface WorkerSetup {
@@ -59,6 +60,8 @@ export type MonthJobPart = {
   snapshot: string;
   provenance: MonthProvenanceInfo;
   key: string;
+  /** Whether its streets come back: false when it cannot be among the run's latest 12 months. */
+  streets: boolean;
 } & (
   | { source: 'archive'; /** Its street files, in the plan's order. */ entries: EntryRef[] }
   | {
@@ -73,7 +76,8 @@ export type MonthJobPart = {
 
 /** A part's result as a worker sends it. */
 export interface PartResult {
-  summary: MonthSummary;
+  /** The month's summary in parts (month-parts.ts), its points' buffers handed over. */
+  parts: MonthParts;
   drops: Pick<DropTally, 'counts' | 'examples' | 'outside'>;
   csv: string;
   approximate: string[];
@@ -85,11 +89,23 @@ export type WorkerMessage =
   | { type: 'done'; month: string; parts: PartResult[] }
   | { type: 'failed'; month: string; name: string; message: string };
 
-export interface PoolOptions {
+export interface PoolOptions<R> {
   threads: number;
   onBytes?: ((n: number) => void) | undefined;
   /** Told each time a worker opens an input file for reading. */
   onRead?: ((where: string) => void) | undefined;
+  /**
+   * Takes a job's results (one per part, in the job's order) as they come back; what it
+   * returns is what the pool keeps and returns for the job (not the summaries: every
+   * month's at once would grow with the months).
+   */
+  take: (job: MonthJob, results: WorkerResult[]) => R;
+}
+
+/** A part's month as a worker returns it. */
+export interface WorkerResult extends SettledMonth {
+  /** Coordinates of kept rows whose postcode district is only approximate. */
+  approximate: string[];
 }
 
 const WORKER_URL = new URL('./month-worker.ts', import.meta.url);
@@ -106,18 +122,18 @@ const WORKER_YOUNG_GENERATION_MB = 8;
 const WORKER_OLD_GENERATION_MB = 192;
 
 /**
- * Process `jobs` in up to `options.threads` workers; the results come back in the order of
- * `jobs`, each with its parts' results in their order. When a month fails, no further month is started, the months in progress finish,
- * and the first failure is thrown (with its message as the worker saw it).
+ * Process `jobs` in up to `options.threads` workers; what `options.take` made of each job's
+ * results comes back in the order of `jobs`. When a month fails, no further month is
+ * started, the months in progress finish, and the first failure is thrown (with its message
+ * as the worker saw it).
  */
-export async function processMonthsInWorkers(
+export async function processMonthsInWorkers<R>(
   jobs: readonly MonthJob[],
   setup: WorkerSetup,
-  options: PoolOptions,
-): Promise<MonthTaskResult[][]> {
+  options: PoolOptions<R>,
+): Promise<R[]> {
   const queue = [...jobs];
-  const results = new Map<string, MonthTaskResult[]>();
-  const strings = new Map<string, string>();
+  const results = new Map<MonthJob, R>();
   let failure: Error | undefined;
 
   const runWorker = () =>
@@ -144,13 +160,18 @@ export async function processMonthsInWorkers(
           return;
         }
         if (message.type === 'done') {
-          const parts = message.parts.map(({ summary, drops: tally, csv, approximate }) => {
+          // A worker sends 'done' only for the job it was given, which is `current` until next().
+          const job = current!;
+          const parts = message.parts.map(({ parts, drops: tally, csv, approximate }) => {
             const drops = new DropTally();
             drops.merge(tally);
-            sharePointStrings(summary, strings);
-            return { summary, drops, csv, approximate };
+            return { parts, drops, csv, approximate };
           });
-          results.set(message.month, parts);
+          try {
+            results.set(job, options.take(job, parts));
+          } catch (error) {
+            failure ??= error instanceof Error ? error : new Error(String(error));
+          }
         } else {
           failure ??= Object.assign(new Error(message.message), { name: message.name });
         }
@@ -173,7 +194,7 @@ export async function processMonthsInWorkers(
   await Promise.all(Array.from({ length: Math.min(options.threads, jobs.length) }, runWorker));
   if (failure) throw failure;
   return jobs.map((job) => {
-    const result = results.get(job.month);
+    const result = results.get(job);
     if (result === undefined) throw new Error(`${job.month} was not processed`);
     return result;
   });

@@ -6,7 +6,9 @@ import type { ArchiveEntry, ArchiveInput } from './archive.ts';
 import { reopenArchiveInput } from './archive.ts';
 import { countOpens } from './force-file-reads.ts';
 import { loadGeoContext, type GeoContext } from './geo-context.ts';
+import { pointBuffers } from '../src/shared/map-points.ts';
 import type { EntryRef, MonthJob, MonthJobPart, WorkerMessage, WorkerSetup } from './month-pool.ts';
+import { monthParts } from './month-parts.ts';
 import { SharedOutcomeIndex } from './shared-outcomes.ts';
 import type { LsoaHints } from './enrich.ts';
 import type { MonthPlan } from './merge.ts';
@@ -101,24 +103,26 @@ async function run(job: MonthJob): Promise<void> {
   const results = await processMonthIntoCache(tasks, {
     onBytes: (n) => post({ type: 'bytes', n }),
   });
-  post({
-    type: 'done',
-    month: job.month,
-    parts: results.map((result) => ({
-      summary: result.summary,
-      drops: {
-        counts: result.drops.counts,
-        examples: result.drops.examples,
-        outside: result.drops.outside,
-      },
-      csv: result.csv,
-      approximate: result.approximate,
-    })),
-  });
+  // Each summary goes back in parts, its points' buffers handed over rather than copied: as
+  // objects, every month's points would be rebuilt on the main thread's heap (month-parts.ts).
+  const parts = results.map((result, i) => ({
+    parts: monthParts(result.summary, job.parts[i]!.streets),
+    drops: {
+      counts: result.drops.counts,
+      examples: result.drops.examples,
+      outside: result.drops.outside,
+    },
+    csv: result.csv,
+    approximate: result.approximate,
+  }));
+  post(
+    { type: 'done', month: job.month, parts },
+    parts.flatMap((part) => pointBuffers(part.parts.points)),
+  );
 }
 
-function post(message: WorkerMessage): void {
-  port?.postMessage(message);
+function post(message: WorkerMessage, transfer: ArrayBuffer[] = []): void {
+  port?.postMessage(message, transfer);
 }
 
 async function stop(): Promise<void> {

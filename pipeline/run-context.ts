@@ -11,6 +11,7 @@ import type { LocalRun } from './local-run.ts';
 import type { ReferenceFiles } from './load-geography.ts';
 import type { MonthPlan } from './merge.ts';
 import type { CachedMonth } from './month-cache.ts';
+import type { MonthTotals } from './month-parts.ts';
 import type { PipelinePaths } from './paths.ts';
 import type { DistrictRule } from './process-month.ts';
 import type { DropTally, Reporter } from './report.ts';
@@ -61,7 +62,9 @@ export interface RunOptions {
   readonly reads?: ForceFileReads | undefined;
 }
 
-export interface MonthOutcome extends CachedMonth {
+/** A settled month as the run keeps it: its totals, not its summary (see month-folds.ts). */
+export interface MonthOutcome extends Omit<CachedMonth, 'summary'> {
+  summary: MonthTotals;
   plan: MonthPlan;
   cached: boolean;
 }

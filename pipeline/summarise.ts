@@ -196,21 +196,3 @@ function sortedRecord<V, R>(map: Map<string, V>, convert: (value: V) => R): Reco
   const keys = [...map.keys()].sort();
   return Object.fromEntries(keys.map((k) => [k, convert(map.get(k) as V)]));
 }
-
-/**
- * Make the points' ward and postcode district strings of `summary` the ones in `pool` (adding
- * new ones). A summary that crossed a thread or came from a file holds its own copy of every
- * such string, some 7,000 a month; shared, 96 months take about 20 MiB less.
- */
-export function sharePointStrings(summary: MonthSummary, pool: Map<string, string>): void {
-  const shared = (text: string) => {
-    const known = pool.get(text);
-    if (known !== undefined) return known;
-    pool.set(text, text);
-    return text;
-  };
-  for (const point of summary.points) {
-    point.ward = shared(point.ward);
-    point.postcodeDistrict = shared(point.postcodeDistrict);
-  }
-}

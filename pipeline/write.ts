@@ -38,6 +38,8 @@ export interface AtomicWriteStream {
   readonly tempPath: string;
   /** Write a chunk, waiting when the disk is behind (backpressure). */
   write(chunk: string | Uint8Array): Promise<void>;
+  /** Write a chunk and wait until it is written: its bytes may then be reused. */
+  writeThrough(chunk: Uint8Array): Promise<void>;
   /** Flush and close the temporary file (without renaming it). */
   close(): Promise<void>;
   /** close(), then rename the temporary file to the final path. */
@@ -73,6 +75,13 @@ export async function createAtomicWriteStream(finalPath: string): Promise<Atomic
       if (failure) throw failure;
       if (closed) throw new Error(`${finalPath}: write after close`);
       if (!stream.write(chunk)) await once(stream, 'drain');
+    },
+    async writeThrough(chunk) {
+      if (failure) throw failure;
+      if (closed) throw new Error(`${finalPath}: write after close`);
+      await new Promise<void>((resolve, reject) => {
+        stream.write(chunk, (error) => (error ? reject(error) : resolve()));
+      });
     },
     close,
     async commit() {

@@ -12,10 +12,10 @@ export const mapDataStep: Step = {
 };
 
 async function runMapData(ctx: LocalRun): Promise<string> {
-  const summaries = (await ctx.months()).map((m) => m.summary);
+  const folds = await ctx.folded();
   const wards = await ctx.wards();
   const { geo } = ctx.geography;
-  const { mapData } = buildMapData(summaries, wards, ctx.area.config.centre);
+  const { mapData } = buildMapData(folds.mapData, wards);
   const shapes = buildWardShapes(geo.wards, wards);
   const postcodes = buildPostcodeIndex(geo.postcodes, geo.wards, wards, geo.projection);
   await ctx.staging.writeFile(ctx.paths.mapData, mapData);

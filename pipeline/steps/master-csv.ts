@@ -1,5 +1,5 @@
 // Step: the master dataset, every cached month's rows in one CSV (leeds_street_combined.csv).
-import { monthCsvRows } from '../downloads.ts';
+import { MONTH_CHUNK_BYTES, monthCsvRows } from '../downloads.ts';
 import { MASTER_HEADER } from '../master-row.ts';
 import { formatCount } from '../report.ts';
 import type { LocalRun } from '../local-run.ts';
@@ -16,8 +16,9 @@ async function runMasterCsv(ctx: LocalRun): Promise<string> {
   const out = await ctx.staging.createWriteStream(ctx.paths.masterCsv);
   await out.write(MASTER_HEADER);
   let rows = 0;
+  const buffer = Buffer.allocUnsafe(MONTH_CHUNK_BYTES);
   for (const month of months) {
-    await out.write(await monthCsvRows(month.csv));
+    await monthCsvRows(month.csv, buffer, (chunk) => out.writeThrough(chunk));
     rows += month.summary.kept;
   }
   await out.close();

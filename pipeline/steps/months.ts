@@ -1,16 +1,21 @@
 // Step: every month from one source, through its stages (pipeline/process-month.ts), in the
-// month workers or inline; cached per month.
+// month workers or inline; cached per month. Each month is folded into its district's folds
+// as it is settled (read from the cache or processed, month-folds.ts): the run keeps its
+// totals, not its summary.
 import { availableParallelism } from 'node:os';
-import type { MonthSummary } from '../../src/shared/schema.ts';
+import { twelveMonthsTo } from '../../src/shared/months.ts';
 import { qualityTotals } from '../aggregate.ts';
 import type { ArchiveEntry } from '../archive.ts';
 import type { MonthPlan } from '../merge.ts';
+import { MonthFolds, settledMonth } from '../month-folds.ts';
+import { monthParts, type MonthTotals } from '../month-parts.ts';
 import {
   processMonthsInWorkers,
   type DistrictSetup,
   type EntryRef,
   type MonthJob,
   type MonthJobPart,
+  type WorkerResult,
 } from '../month-pool.ts';
 import {
   districtOutcomeIndexes,
@@ -24,7 +29,6 @@ import { shareOutcomeIndex, type SharedOutcomeTable } from '../shared-outcomes.t
 import { formatCount, formatDropCounts } from '../report.ts';
 import { dropRepeatedCrimeIds, type LocalRun } from '../local-run.ts';
 import { geoFiles, MONTHS_STEP, planBytes, type MonthOutcome, type Step } from '../run-context.ts';
-import { sharePointStrings } from '../summarise.ts';
 
 export const monthsStep: Step = {
   name: MONTHS_STEP,
@@ -37,6 +41,8 @@ export const monthsStep: Step = {
 /** A district's months still to process, and what it has so far. */
 interface DistrictMonths {
   run: LocalRun;
+  /** Where its months are folded in as they are settled (month-folds.ts). */
+  folds: MonthFolds;
   results: MonthOutcome[];
   toProcess: MonthPlan[];
   /** Coordinates of kept rows whose postcode district is only approximate. */
@@ -58,20 +64,19 @@ interface MonthGroup {
  * processMonthIntoCache); each district keeps its own cache, results and notes.
  */
 async function runMonths(runs: readonly LocalRun[]): Promise<string[]> {
-  const strings = new Map<string, string>();
   const districts: DistrictMonths[] = [];
   // The outcome indexes of the districts with months to process, built together on first
   // use (each outcomes file read once) and shared with the workers (see shared-outcomes.ts).
   let indexes: Promise<(OutcomeIndex | undefined)[]> | undefined;
   const outcomeIndexes = () => (indexes ??= buildOutcomeIndexes(districts));
   for (const [i, run] of runs.entries()) {
+    const folds = run.monthFolds();
     const results: MonthOutcome[] = [];
     const toProcess: MonthPlan[] = [];
     for (const plan of run.inputs.choice.months) {
       const cached = await run.cachedMonth(plan);
       if (cached) {
-        sharePointStrings(cached.summary, strings);
-        results.push({ ...cached, plan, cached: true });
+        results.push(folds.add(settledMonth(cached), plan, true));
         run.reporter.info(
           `  ${label(runs, run, plan)}: ${describeMonth(plan, cached.summary)} (cached)`,
         );
@@ -81,6 +86,7 @@ async function runMonths(runs: readonly LocalRun[]): Promise<string[]> {
     }
     districts.push({
       run,
+      folds,
       results,
       toProcess,
       approximate: new Set(),
@@ -96,18 +102,8 @@ async function runMonths(runs: readonly LocalRun[]): Promise<string[]> {
     if (groups.length === 0) continue;
     const hintsFrom = districts.map((d) => (source === 'api' ? archiveMonthCsvs(d.results) : []));
     const threads = Math.min(runs[0]!.options.threads ?? availableParallelism(), groups.length);
-    const done =
-      threads >= 2
-        ? await processMonthsInWorkersStep(districts, groups, threads, hintsFrom)
-        : await processMonthsInline(districts, groups, hintsFrom);
-    done.forEach((results, g) =>
-      groups[g]!.parts.forEach(({ district, plan }, p) => {
-        const d = districts[district]!;
-        const result = results[p]!;
-        for (const key of result.approximate) d.approximate.add(key);
-        d.results.push({ ...result, plan, cached: false });
-      }),
-    );
+    if (threads >= 2) await processMonthsInWorkersStep(districts, groups, threads, hintsFrom);
+    else await processMonthsInline(districts, groups, hintsFrom);
   }
   const accounts: string[] = [];
   for (const d of districts) accounts.push(await finishMonths(d));
@@ -138,11 +134,22 @@ function monthGroups(
   return [...groups.values(), ...single].sort((a, b) => a.month.localeCompare(b.month));
 }
 
+/**
+ * A district's month processed now, folded into that district's folds as it comes back;
+ * returns its outcome as the run keeps it (its totals, not its summary).
+ */
+function settle(d: DistrictMonths, plan: MonthPlan, result: WorkerResult): MonthOutcome {
+  for (const key of result.approximate) d.approximate.add(key);
+  const outcome = d.folds.add(result, plan, false);
+  d.results.push(outcome);
+  return outcome;
+}
+
 /** A district's months settled: repeats across months dropped, notes, its one-line account. */
-async function finishMonths({ run, results, approximate }: DistrictMonths): Promise<string> {
+async function finishMonths({ run, folds, results, approximate }: DistrictMonths): Promise<string> {
   results.sort((a, b) => a.plan.month.localeCompare(b.plan.month));
-  const months = await dropRepeatedCrimeIds(run, results);
-  run.setMonths(months);
+  const months = await dropRepeatedCrimeIds(run, results, folds);
+  run.setMonths(months, folds);
   const { postcodeAnswers } = run.geography;
   const unasked = [...approximate].filter((key) => !postcodeAnswers.has(key)).length;
   if (unasked > 0) {
@@ -180,13 +187,22 @@ function archiveMonthCsvs(results: readonly MonthOutcome[]): string[] {
     .map((m) => m.csv);
 }
 
-/** The month groups, processed by `threads` month workers (see month-pool.ts). */
+/** The first of `run`'s latest 12 months: only those have top streets (see aggregate.ts). */
+function streetsFrom(run: LocalRun): string {
+  const newest = run.inputs.choice.months.reduce((m, p) => (p.month > m ? p.month : m), '');
+  return twelveMonthsTo(newest).from;
+}
+
+/**
+ * The month groups, processed by `threads` month workers (see month-pool.ts); each part is
+ * folded into its district's folds as its month comes back.
+ */
 async function processMonthsInWorkersStep(
   districts: readonly DistrictMonths[],
   groups: readonly MonthGroup[],
   threads: number,
   hintsFrom: readonly string[][],
-): Promise<MonthTaskResult[][]> {
+): Promise<void> {
   const runs = districts.map((d) => d.run);
   // The main thread mostly waits for the workers: build the wards meanwhile (the later steps
   // need them; a first build works out neighbours, about 0.8 s at full scale). A failure
@@ -197,12 +213,15 @@ async function processMonthsInWorkersStep(
     where: e.where,
     fingerprint: e.fingerprint,
   });
-  const jobs: MonthJob[] = [];
+  // A month older than its district's latest 12 sends no streets back.
+  const from = runs.map(streetsFrom);
+  const groupOf = new Map<MonthJob, MonthGroup>();
   for (const group of groups) {
     const parts: MonthJobPart[] = [];
     for (const { district, plan } of group.parts) {
       const { key, provenance } = await runs[district]!.monthKey(plan);
-      const part = { district, snapshot: plan.snapshot, provenance, key };
+      const streets = plan.month >= from[district]!;
+      const part = { district, snapshot: plan.snapshot, provenance, key, streets };
       parts.push(
         plan.source === 'archive'
           ? { ...part, source: 'archive', entries: plan.entries.map(ref) }
@@ -215,8 +234,9 @@ async function processMonthsInWorkersStep(
             },
       );
     }
-    jobs.push({ month: group.month, parts });
+    groupOf.set({ month: group.month, parts }, group);
   }
+  const jobs = [...groupOf.keys()];
   const setups: DistrictSetup[] = [];
   for (const d of districts) {
     const needsOutcomes = groups.some((g) => g.parts.some((p) => districts[p.district] === d));
@@ -247,16 +267,19 @@ async function processMonthsInWorkersStep(
         threads,
         onBytes: (n) => progress.advance(n),
         onRead: (where) => runs[0]!.options.reads?.read(where),
+        take: (job, parts) =>
+          groupOf
+            .get(job)!
+            .parts.map(({ district, plan }, p) => settle(districts[district]!, plan, parts[p]!)),
       },
     );
     progress.done();
-    results.forEach((parts, g) =>
+    results.forEach((outcomes, g) =>
       groups[g]!.parts.forEach(({ district, plan }, p) => {
-        const line = `${label(runs, runs[district]!, plan)}: ${describeMonth(plan, parts[p]!.summary)}`;
+        const line = `${label(runs, runs[district]!, plan)}: ${describeMonth(plan, outcomes[p]!.summary)}`;
         reporter.info(`  ${line}`);
       }),
     );
-    return results;
   } catch (error) {
     progress.done('failed');
     throw error;
@@ -274,7 +297,7 @@ function groupBytes(group: MonthGroup): number {
   return [...files.values()].reduce((sum, size) => sum + size, 0);
 }
 
-function describeMonth(plan: MonthPlan, summary: MonthSummary): string {
+function describeMonth(plan: MonthPlan, summary: MonthTotals): string {
   const also = plan.notUsed.length > 0 ? `; also in ${plan.notUsed.join(', ')}, not used` : '';
   return (
     `${plan.source} (${summary.snapshot}${also}): read ${formatCount(summary.read)}, ` +
@@ -327,12 +350,11 @@ async function processMonthsInline(
   districts: readonly DistrictMonths[],
   groups: readonly MonthGroup[],
   hintsFrom: readonly string[][],
-): Promise<MonthTaskResult[][]> {
+): Promise<void> {
   const runs = districts.map((d) => d.run);
   const hints = await Promise.all(
     hintsFrom.map((from) => (from.length > 0 ? lsoaHintsFromCsvs(from) : undefined)),
   );
-  const results: MonthTaskResult[][] = [];
   for (const group of groups) {
     const tasks: MonthTask[] = [];
     for (const { district, plan } of group.parts) {
@@ -353,21 +375,24 @@ async function processMonthsInline(
     }
     const names = group.parts.map(({ district, plan }) => label(runs, runs[district]!, plan));
     const progress = runs[0]!.reporter.progress(names.join(', '), groupBytes(group));
+    let done: MonthTaskResult[];
     try {
-      const done = await processMonthIntoCache(tasks, { onBytes: (n) => progress.advance(n) });
-      progress.done(
-        group.parts
-          .map(
-            ({ plan }, p) =>
-              `${group.parts.length > 1 ? `${names[p]}: ` : ''}${describeMonth(plan, done[p]!.summary)}`,
-          )
-          .join('; '),
-      );
-      results.push(done);
+      done = await processMonthIntoCache(tasks, { onBytes: (n) => progress.advance(n) });
     } catch (error) {
       progress.done('failed');
       throw error;
     }
+    progress.done(
+      group.parts
+        .map(
+          ({ plan }, p) =>
+            `${group.parts.length > 1 ? `${names[p]}: ` : ''}${describeMonth(plan, done[p]!.summary)}`,
+        )
+        .join('; '),
+    );
+    group.parts.forEach(({ district, plan }, p) => {
+      const { summary, drops, csv, approximate } = done[p]!;
+      settle(districts[district]!, plan, { parts: monthParts(summary), drops, csv, approximate });
+    });
   }
-  return results;
 }

@@ -1,6 +1,5 @@
 // Step: the site's aggregated data (site-data.json).
-import type { MonthSummary } from '../../src/shared/schema.ts';
-import { aggregateSiteData } from '../aggregate.ts';
+import type { MonthTotals } from '../month-parts.ts';
 import type { LocalRun } from '../local-run.ts';
 import type { Step } from '../run-context.ts';
 
@@ -11,10 +10,11 @@ export const siteDataStep: Step = {
 };
 
 async function runSiteData(ctx: LocalRun): Promise<string> {
-  const summaries = (await ctx.months()).map((m) => m.summary);
+  const months = (await ctx.months()).map((m) => m.summary);
+  const folds = await ctx.folded();
   const wards = await ctx.wards();
-  const generatedAt = ctx.options.generatedAt ?? newestFetchedAt(summaries);
-  const siteData = aggregateSiteData(summaries, wards, generatedAt);
+  const generatedAt = ctx.options.generatedAt ?? newestFetchedAt(months);
+  const siteData = folds.siteData.result(wards, generatedAt);
   await ctx.staging.writeFile(ctx.paths.siteData, `${JSON.stringify(siteData)}\n`);
   return `${siteData.months.length} month(s), ${siteData.wards.length} wards, generatedAt ${generatedAt}`;
 }
@@ -23,6 +23,6 @@ async function runSiteData(ctx: LocalRun): Promise<string> {
  * The default generatedAt: the newest fetchedAt among the months, so the same inputs always
  * give the same site data and a monthly run that changes nothing commits nothing.
  */
-function newestFetchedAt(summaries: readonly MonthSummary[]): string {
+function newestFetchedAt(summaries: readonly MonthTotals[]): string {
   return summaries.reduce((newest, s) => (s.fetchedAt > newest ? s.fetchedAt : newest), '');
 }

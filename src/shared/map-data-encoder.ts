@@ -1,6 +1,11 @@
 // Month summaries -> the map data bytes (format and decoder in ./map-data.ts), before gzip.
 // Pure and browser-safe like its decoder; the pipeline gzips and writes the result
 // (pipeline/map-data.ts buildMapData).
+//
+// Months are folded in one at a time (MapDataEncoder.add), in any order, their points in
+// columns (map-points.ts): what is kept grows with the distinct snap points (one small record
+// each) and the entries the file will hold (8 bytes each), not with each month's summary
+// (some 1.3 MiB at full scale), so a run never holds every month's summary at once.
 import { CITY_CENTRE_POSTCODE_DISTRICTS, CRIME_TYPES } from './constants.ts';
 import {
   COORDINATE_SCALE,
@@ -10,6 +15,7 @@ import {
   NO_WARD,
   type MapDataHeader,
 } from './map-data.ts';
+import { packPoints, type MapPoints } from './map-points.ts';
 import { monthRange } from './months.ts';
 import type { MonthSummary, Ward } from './schema.ts';
 
@@ -61,11 +67,24 @@ class ByteWriter {
   }
 }
 
+/** What the map takes from a month: its snap points, in columns. */
+export interface MapDataMonth {
+  month: string;
+  points: MapPoints;
+}
+
 interface PointKey {
   lonQ: number;
   latQ: number;
+  /** Index into the encoder's ward codes (0: no ward), not yet the ward's index in the file. */
   ward: number;
   flags: number;
+}
+
+/** A month's entries: keys point * T + type (provisional point ids) and their counts. */
+interface MonthEntries {
+  keys: Uint32Array;
+  counts: Uint32Array;
 }
 
 function quantise(degrees: number): number {
@@ -79,6 +98,8 @@ const LON_OFFSET = 180 * COORDINATE_SCALE;
 const LAT_OFFSET = 90 * COORDINATE_SCALE;
 /** Above every offset latitude, so lon * LAT_SPAN + lat is unique; both fit 2^53 (2^26 * 2^25). */
 const LAT_SPAN = 2 * LAT_OFFSET + 1;
+/** Entry keys (point * T + type) are held as 32-bit integers. */
+const UINT32_LIMIT = 2 ** 32;
 
 /** One number per quantised position. */
 function positionNumber(lonQ: number, latQ: number, month: string): number {
@@ -94,183 +115,265 @@ function positionNumber(lonQ: number, latQ: number, month: string): number {
 }
 
 /**
- * Encode summaries into map data bytes (not gzipped). Exported for tests and benchmarks;
- * the pipeline calls buildMapData.
+ * The map data of months folded in one at a time, in any order: add each month's summary
+ * (replace one that changed), then encode. The bytes are the same whatever the order.
  */
-export function encodeMapData(
-  summaries: readonly MonthSummary[],
-  wards: readonly Ward[],
-  inCentre: (point: { ward: string; postcodeDistrict: string }) => boolean = (point) =>
-    CITY_CENTRE.has(point.postcodeDistrict),
-): Uint8Array {
-  if (wards.length >= NO_WARD) {
-    throw new RangeError(`The map data holds at most ${NO_WARD - 1} wards, got ${wards.length}`);
-  }
-  const sorted = [...summaries].sort((a, b) =>
-    a.month < b.month ? -1 : a.month > b.month ? 1 : 0,
-  );
-  for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i]?.month === sorted[i - 1]?.month) {
-      throw new Error(`Two summaries for ${sorted[i]?.month}; the pipeline keeps one per month.`);
-    }
-  }
-  const first = sorted[0]?.month;
-  const last = sorted.at(-1)?.month;
-  const months = first !== undefined && last !== undefined ? monthRange(first, last) : [];
-  const byMonth = new Map(sorted.map((s) => [s.month, s]));
-  const wardIndex = new Map(wards.map((w, i) => [w.code, i]));
-  const T = CRIME_TYPES.length;
-
+export class MapDataEncoder {
+  private readonly inCentre: (point: { ward: string; postcodeDistrict: string }) => boolean;
+  /** Ward codes in the order first seen; index 0 is "no ward". */
+  private readonly wardCodes: string[] = [''];
+  private readonly wardIds = new Map<string, number>([['', 0]]);
+  /** Where each ward code was first seen, for the error when it is not among the wards. */
+  private readonly wardSeen: string[] = [''];
   // Distinct points over all months. Ward and flag are part of the key so that a coordinate
   // that changed ward between geography releases still adds up per ward.
   // Keyed by position (positionNumber), each holding [wardAndFlags, point id] pairs: numbers
-  // rather than a key string per point and month, which was a third of this function's time.
-  const pointIds = new Map<number, number[]>();
-  const points: PointKey[] = [];
-  // Per month, entry keys (point * T + type) and counts in pairs; a key can repeat when two
-  // summary points share a quantised position, and is summed when the entries are sorted.
-  const monthEntries: number[][] = [];
-  let largestCount = 0;
-  for (const month of months) {
-    const summary = byMonth.get(month);
-    const entries: number[] = [];
-    monthEntries.push(entries);
-    if (summary === undefined) continue;
-    for (const point of summary.points) {
-      let ward = NO_WARD;
-      if (point.ward !== '') {
-        const index = wardIndex.get(point.ward);
-        if (index === undefined) {
-          throw new Error(
-            `${month}: a point at (${point.lon}, ${point.lat}) is in ward "${point.ward}", which is not ` +
-              'among the wards given to buildMapData; rebuild the wards and summaries from the same geography.',
-          );
-        }
-        ward = index;
-      }
+  // rather than a key string per point and month, which was a third of the encoder's time.
+  private readonly pointIds = new Map<number, number[]>();
+  private readonly points: PointKey[] = [];
+  private readonly months = new Map<string, MonthEntries>();
+
+  constructor(
+    inCentre: (point: { ward: string; postcodeDistrict: string }) => boolean = (point) =>
+      CITY_CENTRE.has(point.postcodeDistrict),
+  ) {
+    this.inCentre = inCentre;
+  }
+
+  /** Fold in a month; each month is added once. */
+  add(summary: MapDataMonth): void {
+    if (this.months.has(summary.month)) {
+      throw new Error(`Two summaries for ${summary.month}; the pipeline keeps one per month.`);
+    }
+    this.months.set(summary.month, this.entriesOf(summary));
+  }
+
+  /**
+   * Fold in a month in place of the one added before (a month that lost rows after it was
+   * added). A point only the old month had is left out of the file.
+   */
+  replace(summary: MapDataMonth): void {
+    if (!this.months.has(summary.month)) {
+      throw new Error(`${summary.month} cannot be replaced: it was never added.`);
+    }
+    this.months.set(summary.month, this.entriesOf(summary));
+  }
+
+  private wardId(ward: string, where: () => string): number {
+    let id = this.wardIds.get(ward);
+    if (id === undefined) {
+      id = this.wardCodes.length;
+      this.wardCodes.push(ward);
+      this.wardIds.set(ward, id);
+      this.wardSeen.push(where());
+    }
+    return id;
+  }
+
+  private entriesOf({ month, points }: MapDataMonth): MonthEntries {
+    const T = CRIME_TYPES.length;
+    const keys: number[] = [];
+    const counts: number[] = [];
+    /** The month's ward indices (into points.wards) as the encoder's ward ids. */
+    const wardIds: (number | undefined)[] = [];
+    for (let i = 0; i < points.lon.length; i++) {
+      const lon = points.lon[i] as number;
+      const lat = points.lat[i] as number;
+      const wardOf = points.wardOf[i] as number;
+      const wardCode = points.wards[wardOf] as string;
+      const ward = (wardIds[wardOf] ??= this.wardId(
+        wardCode,
+        () => `${month}: a point at (${lon}, ${lat})`,
+      ));
+      const place = {
+        ward: wardCode,
+        postcodeDistrict: points.districts[points.districtOf[i] as number] as string,
+      };
       const key: PointKey = {
-        lonQ: quantise(point.lon),
-        latQ: quantise(point.lat),
+        lonQ: quantise(lon),
+        latQ: quantise(lat),
         ward,
-        flags: inCentre(point) ? FLAG_CITY_CENTRE : 0,
+        flags: this.inCentre(place) ? FLAG_CITY_CENTRE : 0,
       };
       const position = positionNumber(key.lonQ, key.latQ, month);
       const wardAndFlags = key.ward * FLAG_VALUES + key.flags;
-      let here = pointIds.get(position);
+      let here = this.pointIds.get(position);
       if (here === undefined) {
         here = [];
-        pointIds.set(position, here);
+        this.pointIds.set(position, here);
       }
       let pointId: number | undefined;
       for (let i = 0; i < here.length; i += 2) {
         if (here[i] === wardAndFlags) pointId = here[i + 1];
       }
       if (pointId === undefined) {
-        pointId = points.length;
+        pointId = this.points.length;
+        if ((pointId + 1) * T > UINT32_LIMIT) {
+          throw new RangeError(`The map data holds at most ${UINT32_LIMIT / T} points`);
+        }
         here.push(wardAndFlags, pointId);
-        points.push(key);
+        this.points.push(key);
       }
       for (let type = 0; type < T; type++) {
-        const count = point.counts[type] ?? 0;
+        const count = points.counts[i * T + type] as number;
         if (count === 0) continue;
-        // Keys use provisional point ids until the points are sorted below.
-        entries.push(pointId * T + type, count);
-        if (count > largestCount) largestCount = count;
-      }
-    }
-  }
-
-  // Sort points by position so coordinate deltas are small, then renumber the entries.
-  const order = points.map((_, i) => i);
-  order.sort((a, b) => {
-    const pa = points[a] as PointKey;
-    const pb = points[b] as PointKey;
-    return pa.lonQ - pb.lonQ || pa.latQ - pb.latQ || pa.ward - pb.ward || pa.flags - pb.flags;
-  });
-  const newIndex = new Uint32Array(points.length);
-  order.forEach((oldIndex, i) => (newIndex[oldIndex] = i));
-
-  const body = new ByteWriter();
-  const sortedPoints = order.map((i) => points[i] as PointKey);
-  let previous = 0;
-  for (const p of sortedPoints) {
-    body.zigzag(p.lonQ - previous);
-    previous = p.lonQ;
-  }
-  previous = 0;
-  for (const p of sortedPoints) {
-    body.zigzag(p.latQ - previous);
-    previous = p.latQ;
-  }
-  body.bytes(Uint8Array.from(sortedPoints, (p) => p.ward));
-  body.bytes(Uint8Array.from(sortedPoints, (p) => p.flags));
-
-  // Entry keys point * T + type, renumbered to the sorted points: sorting the keys sorts
-  // each month's entries by point, then type. Each key is sorted with its count packed below
-  // it (key * countSpan + count), a number sort rather than a map from key to count.
-  const countSpan = largestCount + 1;
-  if (points.length * T * countSpan > Number.MAX_SAFE_INTEGER) {
-    throw new RangeError(
-      `The map data's ${points.length} points with counts up to ${largestCount} do not fit its encoder`,
-    );
-  }
-  const renumbered = monthEntries.map((entries) => {
-    const packed = new Float64Array(entries.length / 2);
-    for (let i = 0; i < entries.length; i += 2) {
-      const key = entries[i] as number;
-      const newKey = (newIndex[Math.floor(key / T)] ?? 0) * T + (key % T);
-      packed[i / 2] = newKey * countSpan + (entries[i + 1] as number);
-    }
-    packed.sort();
-    const keys: number[] = [];
-    const counts: number[] = [];
-    for (const value of packed) {
-      const key = Math.floor(value / countSpan);
-      const count = value - key * countSpan;
-      if (keys.length > 0 && keys[keys.length - 1] === key) {
-        counts[counts.length - 1] = (counts[counts.length - 1] as number) + count;
-      } else {
-        keys.push(key);
+        // Keys use provisional point ids until the points are sorted in encode().
+        keys.push(pointId * T + type);
         counts.push(count);
       }
     }
-    return { keys, counts };
-  });
-  const header: MapDataHeader = {
-    months,
-    hasData: months.map((m) => (byMonth.has(m) ? 1 : 0)),
-    crimeTypes: [...CRIME_TYPES],
-    wards: wards.map(({ code, name, slug, population, cityCentreResidents }) => ({
-      code,
-      name,
-      slug,
-      population,
-      cityCentreResidents,
-    })),
-    pointCount: points.length,
-    entryCounts: renumbered.map((e) => e.keys.length),
-  };
+    return { keys: Uint32Array.from(keys), counts: Uint32Array.from(counts) };
+  }
 
-  for (const { keys } of renumbered) {
-    let previousPoint = 0;
-    for (const key of keys) {
-      const point = Math.floor(key / T);
-      body.varint(point - previousPoint);
-      previousPoint = point;
+  /** The map data bytes (not gzipped) of the months added, with wards indexed like `wards`. */
+  encode(wards: readonly Ward[]): Uint8Array {
+    if (wards.length >= NO_WARD) {
+      throw new RangeError(`The map data holds at most ${NO_WARD - 1} wards, got ${wards.length}`);
     }
-  }
-  for (const { keys } of renumbered) for (const key of keys) body.byte(key % T);
-  for (const { counts } of renumbered) {
-    for (const count of counts) body.varint(count - 1);
-  }
+    const T = CRIME_TYPES.length;
+    const present = [...this.months.keys()].sort();
+    const first = present[0];
+    const last = present.at(-1);
+    const months = first !== undefined && last !== undefined ? monthRange(first, last) : [];
+    const monthEntries = months.map((m) => this.months.get(m) ?? null);
 
-  const headerBytes = new TextEncoder().encode(JSON.stringify(header));
-  const out = new Uint8Array(12 + headerBytes.length + body.length);
-  out.set(new TextEncoder().encode(MAP_DATA_MAGIC), 0);
-  const view = new DataView(out.buffer);
-  view.setUint32(4, MAP_DATA_VERSION, true);
-  view.setUint32(8, headerBytes.length, true);
-  out.set(headerBytes, 12);
-  out.set(body.result(), 12 + headerBytes.length);
-  return out;
+    // The points some month counts crimes at: a point only a replaced month had is left out.
+    const used = new Uint8Array(this.points.length);
+    let largestCount = 0;
+    for (const entries of monthEntries) {
+      if (entries === null) continue;
+      for (const key of entries.keys) used[Math.floor(key / T)] = 1;
+      for (const count of entries.counts) if (count > largestCount) largestCount = count;
+    }
+    const wardIndex = new Map(wards.map((w, i) => [w.code, i]));
+    const fileWard = this.wardCodes.map((code, id) => {
+      if (id === 0) return NO_WARD;
+      return wardIndex.get(code) ?? -1;
+    });
+    const points: PointKey[] = [];
+    const kept: number[] = [];
+    this.points.forEach((point, id) => {
+      if (used[id] === 0) return;
+      const ward = fileWard[point.ward] as number;
+      if (ward === -1) {
+        throw new Error(
+          `${this.wardSeen[point.ward]} is in ward "${this.wardCodes[point.ward]}", which is not ` +
+            'among the wards given to buildMapData; rebuild the wards and summaries from the same geography.',
+        );
+      }
+      points.push({ ...point, ward });
+      kept.push(id);
+    });
+
+    // Sort points by position so coordinate deltas are small, then renumber the entries.
+    const order = points.map((_, i) => i);
+    order.sort((a, b) => {
+      const pa = points[a] as PointKey;
+      const pb = points[b] as PointKey;
+      return pa.lonQ - pb.lonQ || pa.latQ - pb.latQ || pa.ward - pb.ward || pa.flags - pb.flags;
+    });
+    const newIndex = new Uint32Array(this.points.length);
+    order.forEach((i, sorted) => (newIndex[kept[i] as number] = sorted));
+
+    const body = new ByteWriter();
+    const sortedPoints = order.map((i) => points[i] as PointKey);
+    let previous = 0;
+    for (const p of sortedPoints) {
+      body.zigzag(p.lonQ - previous);
+      previous = p.lonQ;
+    }
+    previous = 0;
+    for (const p of sortedPoints) {
+      body.zigzag(p.latQ - previous);
+      previous = p.latQ;
+    }
+    body.bytes(Uint8Array.from(sortedPoints, (p) => p.ward));
+    body.bytes(Uint8Array.from(sortedPoints, (p) => p.flags));
+
+    // Entry keys point * T + type, renumbered to the sorted points: sorting the keys sorts
+    // each month's entries by point, then type. Each key is sorted with its count packed below
+    // it (key * countSpan + count), a number sort rather than a map from key to count; a key
+    // can repeat when two summary points share a quantised position, and is summed here.
+    const countSpan = largestCount + 1;
+    if (points.length * T * countSpan > Number.MAX_SAFE_INTEGER) {
+      throw new RangeError(
+        `The map data's ${points.length} points with counts up to ${largestCount} do not fit its encoder`,
+      );
+    }
+    const renumbered = monthEntries.map((entries) => {
+      const keys: number[] = [];
+      const counts: number[] = [];
+      if (entries === null) return { keys, counts };
+      const packed = new Float64Array(entries.keys.length);
+      entries.keys.forEach((key, i) => {
+        const newKey = (newIndex[Math.floor(key / T)] ?? 0) * T + (key % T);
+        packed[i] = newKey * countSpan + (entries.counts[i] as number);
+      });
+      packed.sort();
+      for (const value of packed) {
+        const key = Math.floor(value / countSpan);
+        const count = value - key * countSpan;
+        if (keys.length > 0 && keys[keys.length - 1] === key) {
+          counts[counts.length - 1] = (counts[counts.length - 1] as number) + count;
+        } else {
+          keys.push(key);
+          counts.push(count);
+        }
+      }
+      return { keys, counts };
+    });
+    const header: MapDataHeader = {
+      months,
+      hasData: monthEntries.map((entries) => (entries === null ? 0 : 1)),
+      crimeTypes: [...CRIME_TYPES],
+      wards: wards.map(({ code, name, slug, population, cityCentreResidents }) => ({
+        code,
+        name,
+        slug,
+        population,
+        cityCentreResidents,
+      })),
+      pointCount: points.length,
+      entryCounts: renumbered.map((e) => e.keys.length),
+    };
+
+    for (const { keys } of renumbered) {
+      let previousPoint = 0;
+      for (const key of keys) {
+        const point = Math.floor(key / T);
+        body.varint(point - previousPoint);
+        previousPoint = point;
+      }
+    }
+    for (const { keys } of renumbered) for (const key of keys) body.byte(key % T);
+    for (const { counts } of renumbered) {
+      for (const count of counts) body.varint(count - 1);
+    }
+
+    const headerBytes = new TextEncoder().encode(JSON.stringify(header));
+    const out = new Uint8Array(12 + headerBytes.length + body.length);
+    out.set(new TextEncoder().encode(MAP_DATA_MAGIC), 0);
+    const view = new DataView(out.buffer);
+    view.setUint32(4, MAP_DATA_VERSION, true);
+    view.setUint32(8, headerBytes.length, true);
+    out.set(headerBytes, 12);
+    out.set(body.result(), 12 + headerBytes.length);
+    return out;
+  }
+}
+
+/**
+ * Encode summaries (any order, one per month) into map data bytes (not gzipped): every month
+ * folded into one MapDataEncoder. For tests and benchmarks; the pipeline folds its months as
+ * they are settled (pipeline/month-folds.ts).
+ */
+export function encodeMapData(
+  summaries: readonly Pick<MonthSummary, 'month' | 'points'>[],
+  wards: readonly Ward[],
+  inCentre?: (point: { ward: string; postcodeDistrict: string }) => boolean,
+): Uint8Array {
+  const encoder = new MapDataEncoder(inCentre);
+  for (const { month, points } of summaries)
+    encoder.add({ month, points: packPoints(month, points) });
+  return encoder.encode(wards);
 }

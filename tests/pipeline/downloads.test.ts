@@ -17,6 +17,7 @@ import {
 } from '../../src/shared/open-data.ts';
 import { runPipeline } from '../../pipeline/cli.ts';
 import { LEEDS_NAMING, monthCsvRows, writeYearlyDownloads } from '../../pipeline/downloads.ts';
+import { MASTER_HEADER } from '../../pipeline/master-row.ts';
 import { createMemoryReporter } from '../../pipeline/report.ts';
 import { Staging } from '../../pipeline/write.ts';
 
@@ -225,6 +226,26 @@ describe('writeYearlyDownloads (through a pipeline run on the sample months)', (
   it('monthCsvRows refuses a month file that does not start with the master header', async () => {
     const bad = path.join(tmp, 'bad.csv');
     await writeFile(bad, `${'Crime ID,Month,'.repeat(30)}\n1,2025-03\n`);
-    await expect(monthCsvRows(bad)).rejects.toThrow(/does not start with the master CSV header/);
+    await expect(monthCsvRows(bad, Buffer.alloc(1024), () => {})).rejects.toThrow(
+      /does not start with the master CSV header/,
+    );
+    await writeFile(bad, 'Crime ID,Month');
+    await expect(monthCsvRows(bad, Buffer.alloc(1024), () => {})).rejects.toThrow(
+      /shorter than the master CSV header/,
+    );
+  });
+
+  it('monthCsvRows(file, buffer, use) gives the rows after the header, a buffer-full at a time', async () => {
+    const file = path.join(tmp, 'rows.csv');
+    const rows = Array.from({ length: 50 }, (_, i) => `row ${i},${'x'.repeat(i)}\n`).join('');
+    await writeFile(file, MASTER_HEADER + rows);
+    const buffer = Buffer.alloc(MASTER_HEADER.length + 100);
+    const chunks: Buffer[] = [];
+    await monthCsvRows(file, buffer, (chunk) => {
+      // The buffer is reused for the next chunk: keep a copy.
+      chunks.push(Buffer.from(chunk));
+    });
+    expect(chunks.length).toBeGreaterThan(5);
+    expect(Buffer.concat(chunks).toString()).toBe(rows);
   });
 });

@@ -96,10 +96,10 @@ describe('buildLocalRun(ctx)', () => {
     }).toThrow(TypeError);
   });
 
-  it('setMonths(months) settles the month results once', async () => {
+  it('setMonths(months, folds) settles the month results once', async () => {
     local = await buildLocalRun(ctx);
-    local.setMonths([]);
-    expect(() => local?.setMonths([])).toThrow(/already settled/);
+    local.setMonths([], local.monthFolds());
+    expect(() => local?.setMonths([], local.monthFolds())).toThrow(/already settled/);
   });
 });
 

@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildMapData, buildWardShapes } from '../../pipeline/map-data.ts';
 import { LEEDS_CENTRE } from '../../pipeline/population.ts';
-import { encodeMapData } from '../../src/shared/map-data-encoder.ts';
+import { centreTest } from '../../src/shared/area.ts';
+import { encodeMapData, MapDataEncoder } from '../../src/shared/map-data-encoder.ts';
+import { packPoints } from '../../src/shared/map-points.ts';
 import { loadGeography } from '../../pipeline/geo.ts';
 import { CITY_CENTRE_POSTCODE_DISTRICTS, CRIME_TYPES } from '../../src/shared/constants.ts';
 import {
@@ -163,9 +165,17 @@ describe('encodeMapData / decodeMapData', () => {
   });
 });
 
-describe('buildMapData', () => {
+describe('buildMapData(months, wards)', () => {
+  /** The months folded into an encoder, as a run folds them (month-folds.ts). */
+  function folded(months: readonly MonthSummary[]): MapDataEncoder {
+    const encoder = new MapDataEncoder(centreTest(LEEDS_CENTRE));
+    for (const { month, points } of months)
+      encoder.add({ month, points: packPoints(month, points) });
+    return encoder;
+  }
+
   it('returns gzipped bytes that gunzipIfNeeded and decodeMapData read back', async () => {
-    const { mapData, fileName } = buildMapData(summaries, wards, LEEDS_CENTRE);
+    const { mapData, fileName } = buildMapData(folded(summaries), wards);
     expect(fileName).toBe(MAP_DATA_FILE_NAME);
     expect([mapData[0], mapData[1]]).toEqual([0x1f, 0x8b]);
     const again = decodeMapData(await gunzipIfNeeded(mapData));
@@ -174,7 +184,7 @@ describe('buildMapData', () => {
   });
 
   it('keeps the three sample months under 100 kB gzipped', () => {
-    expect(buildMapData(summaries, wards, LEEDS_CENTRE).mapData.length).toBeLessThan(100_000);
+    expect(buildMapData(folded(summaries), wards).mapData.length).toBeLessThan(100_000);
   });
 });
 
