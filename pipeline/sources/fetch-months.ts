@@ -201,7 +201,8 @@ export async function fetchApiMonth(
   const area = districtQueryPolygons(outline);
   const history = await readLeafHistory(paths.apiLeafHistory, areaKey(area.map(polyParameter)));
   const earlier = await readEarlierMonths(paths, month, context.forces);
-  // Two districts with one outline (of one force) ask the same questions: asked once a run.
+  // Two districts with one outline (of one force) ask the same questions: asked once a run,
+  // checked against the piece history of the district that asked first.
   const query = JSON.stringify([context.config.policeApiBaseUrl, month, area.map(polyParameter)]);
   const answer = await context.downloads.once(query, () =>
     fetchMonthCrimes({
