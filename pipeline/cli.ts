@@ -28,6 +28,7 @@ import { FETCH_OPTIONS, fetchOptionsFromArgs } from './sources/index.ts';
 import { SOURCE_ENV_VARS } from './sources/config.ts';
 import type { FetchStepOptions } from './sources/fetch-step.ts';
 import { ForceFileReads, type ForceFileRead } from './force-file-reads.ts';
+import { RunDownloads, type ForceFileDownload } from './sources/run-downloads.ts';
 import { buildLocalRun, type LocalRun } from './local-run.ts';
 import { RunContext, type RunRecord, type Step } from './run-context.ts';
 import { printSummary } from './print-summary.ts';
@@ -217,6 +218,8 @@ export interface AreasRun {
   areas: { area: string; record: RunRecord; paths: PipelinePaths }[];
   /** Each police.uk file the run opened, with how many times (once, for a street file). */
   forceFiles: ForceFileRead[];
+  /** Each police.uk file the run downloaded (online), with how many times. */
+  downloads: ForceFileDownload[];
 }
 
 /** The districts of a run: `areas`, else `area`, else the default. */
@@ -250,6 +253,7 @@ export async function runAreas(options: CliOptions, deps: RunDeps): Promise<Area
   const slugs = runAreaSlugs(options);
   const several = slugs.length > 1;
   const reads = new ForceFileReads();
+  const downloads = new RunDownloads();
   const contexts: RunContext[] = [];
   for (const slug of slugs) {
     const area = await loadArea(slug, { root: deps.root });
@@ -266,6 +270,7 @@ export async function runAreas(options: CliOptions, deps: RunDeps): Promise<Area
         generatedAt: deps.generatedAt,
         threads: deps.threads,
         reads,
+        downloads,
       }),
     );
   }
@@ -349,10 +354,11 @@ export async function runAreas(options: CliOptions, deps: RunDeps): Promise<Area
       printSummary(line, ctx.record, written[i]!);
     });
     const forceFiles = reads.list();
-    if (several) line(forceFileLine(forceFiles, slugs));
+    if (several) line(forceFileLine(forceFiles, downloads.list(), slugs));
     return {
       areas: contexts.map((ctx, i) => ({ area: slugs[i]!, record: ctx.record, paths: ctx.paths })),
       forceFiles,
+      downloads: downloads.list(),
     };
   } catch (error) {
     for (const ctx of contexts) await ctx.staging.abort();
@@ -362,14 +368,40 @@ export async function runAreas(options: CliOptions, deps: RunDeps): Promise<Area
   }
 }
 
-/** The closing line of a run for several districts: the force files it read, and how often. */
-function forceFileLine(files: readonly ForceFileRead[], slugs: readonly string[]): string {
-  const again = files.filter((f) => f.reads > 1);
+/**
+ * The closing line of a run for several districts: the force files it read, and how often,
+ * and online the ones it downloaded. A police.uk file is counted by its name: online, each
+ * district reads the copy in its own cache, and two copies of one file are one file read twice.
+ */
+export function forceFileLine(
+  files: readonly ForceFileRead[],
+  downloads: readonly ForceFileDownload[],
+  slugs: readonly string[],
+): string {
+  const byName = new Map<string, { reads: number; copies: number }>();
+  for (const { file, reads } of files) {
+    const name = path.posix.basename(file.replaceAll('\\', '/'));
+    const seen = byName.get(name) ?? { reads: 0, copies: 0 };
+    byName.set(name, { reads: seen.reads + reads, copies: seen.copies + 1 });
+  }
+  const again = [...byName].filter(([, f]) => f.reads > 1);
+  const copies = (n: number) => (n > 1 ? ` (${n} copies)` : '');
+  const downloadedAgain = downloads.filter((f) => f.downloads > 1);
   return (
-    `\nforce files: ${files.length} read for ${slugs.join(', ')}, ` +
+    `\nforce files: ${byName.size} read for ${slugs.join(', ')}, ` +
     (again.length === 0
       ? 'each once'
-      : `${again.length} more than once (${again.map((f) => `${f.file}: ${f.reads}`).join(', ')})`)
+      : `${again.length} more than once (` +
+        again.map(([name, f]) => `${name}: ${f.reads}${copies(f.copies)}`).join(', ') +
+        ')') +
+    (downloads.length === 0
+      ? ''
+      : `; ${downloads.length} downloaded, ` +
+        (downloadedAgain.length === 0
+          ? 'each once'
+          : `${downloadedAgain.length} more than once (` +
+            downloadedAgain.map((f) => `${f.file}: ${f.downloads}`).join(', ') +
+            ')'))
   );
 }
 

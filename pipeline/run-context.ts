@@ -6,6 +6,7 @@ import path from 'node:path';
 import { areaProjection } from '../src/shared/area.ts';
 import { AREA_FILE, type LoadedArea } from './area.ts';
 import type { ForceFileReads } from './force-file-reads.ts';
+import type { RunDownloads } from './sources/run-downloads.ts';
 import type { GeoFiles } from './geo-context.ts';
 import type { LocalRun } from './local-run.ts';
 import type { ReferenceFiles } from './load-geography.ts';
@@ -60,6 +61,8 @@ export interface RunOptions {
   readonly generatedAt?: string | undefined;
   /** Counts each police.uk file's reads: shared by the districts of one run. */
   readonly reads?: ForceFileReads | undefined;
+  /** What the fetch step downloaded: shared by the districts of one run, each fetched once. */
+  readonly downloads?: RunDownloads | undefined;
 }
 
 /** A settled month as the run keeps it: its totals, not its summary (see month-folds.ts). */

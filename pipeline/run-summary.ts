@@ -40,5 +40,10 @@ export function runSummaryJson(ctx: RunContext): unknown {
      * districts, for all of them (a force file they share is read once).
      */
     forceFileReads: ctx.options.reads?.list() ?? [],
+    /**
+     * Each police.uk file the run downloaded (online), with how many times: in a run for
+     * several districts, for all of them (a file they share is downloaded once).
+     */
+    forceFileDownloads: ctx.options.downloads?.list() ?? [],
   };
 }

@@ -25,6 +25,7 @@ import { areaKey, readLeafHistory, recordMonth, writeLeafHistory } from './api-l
 import { fetchMonthCrimes } from './police-api.ts';
 import { districtQueryPolygons, polyParameter } from './query-polygons.ts';
 import type { ProgressSink } from './progress.ts';
+import type { RunDownloads } from './run-downloads.ts';
 import { crc32 } from 'node:zlib';
 
 export interface FetchedMonth {
@@ -46,6 +47,8 @@ export interface Context {
   now: () => Date;
   forces: readonly string[];
   progress?: ProgressSink;
+  /** What the run fetched already, for another district: taken from there, not fetched again. */
+  downloads: RunDownloads;
 }
 
 /** The same archive file as recorded: same URL and size, and same ETag / Last-Modified when known. */
@@ -79,12 +82,14 @@ export async function fetchArchiveMonths(
     return months.map(unchanged);
   }
 
-  const archive = await openRemoteArchive(probe, {
-    client: context.client,
-    downloadDir: paths.downloadDir,
-    log,
-    ...(context.progress ? { progress: context.progress } : {}),
-  });
+  const archive = await context.downloads.archive(probe, () =>
+    openRemoteArchive(probe, {
+      client: context.client,
+      downloadDir: paths.downloadDir,
+      log,
+      ...(context.progress ? { progress: context.progress } : {}),
+    }),
+  );
   const results: FetchedMonth[] = [];
   for (const month of months) {
     const wantedNames = new Set(
@@ -124,9 +129,13 @@ export async function fetchArchiveMonths(
       continue;
     }
     const staged = await stageMonth(paths, month);
+    let shared = 0;
     try {
       for (const entry of entries) {
-        await archive.extract(entry, path.join(staged, path.posix.basename(entry.name)));
+        const destination = path.join(staged, path.posix.basename(entry.name));
+        if ((await context.downloads.extract(archive, entry, destination)) === 'shared') {
+          shared += 1;
+        }
       }
       const manifest: MonthManifest = {
         month,
@@ -142,6 +151,10 @@ export async function fetchArchiveMonths(
         files,
       };
       await commitArchiveMonth(paths, staged, manifest);
+      for (const entry of entries) {
+        const file = path.join(paths.archiveDir, month, path.posix.basename(entry.name));
+        context.downloads.keep(archive, entry, file);
+      }
     } catch (error) {
       await discardStaged(staged);
       throw new Error(`month ${month} from ${probe.name} failed: ${(error as Error).message}`, {
@@ -149,7 +162,8 @@ export async function fetchArchiveMonths(
       });
     }
     log(
-      `${month}: ${recorded ? 'revised' : 'new'}, ${files.length} files from ${probe.name} (${archive.mode})`,
+      `${month}: ${recorded ? 'revised' : 'new'}, ${files.length} files from ${probe.name} (${archive.mode})` +
+        (shared > 0 ? `, ${shared} of them downloaded for another district of this run` : ''),
     );
     results.push({ month, source: 'archive', snapshot: probe.name, status: 'fetched' });
   }
@@ -176,6 +190,7 @@ export async function fetchApiMonth(
     log: Log;
     now: () => Date;
     forces: readonly string[];
+    downloads: RunDownloads;
   },
 ): Promise<FetchedMonth> {
   const { paths, log } = context;
@@ -185,16 +200,22 @@ export async function fetchApiMonth(
   }
   const area = districtQueryPolygons(outline);
   const history = await readLeafHistory(paths.apiLeafHistory, areaKey(area.map(polyParameter)));
-  const answer = await fetchMonthCrimes({
-    client: context.client,
-    apiBaseUrl: context.config.policeApiBaseUrl,
-    month,
-    area,
-    history,
-    historyFile: paths.apiLeafHistory,
-    earlier: await readEarlierMonths(paths, month, context.forces),
-    log,
-  });
+  const earlier = await readEarlierMonths(paths, month, context.forces);
+  // Two districts with one outline (of one force) ask the same questions: asked once a run,
+  // checked against the piece history of the district that asked first.
+  const query = JSON.stringify([context.config.policeApiBaseUrl, month, area.map(polyParameter)]);
+  const answer = await context.downloads.once(query, () =>
+    fetchMonthCrimes({
+      client: context.client,
+      apiBaseUrl: context.config.policeApiBaseUrl,
+      month,
+      area,
+      history,
+      historyFile: paths.apiLeafHistory,
+      earlier,
+      log,
+    }),
+  );
   if (answer.crimes.length === 0) {
     throw new Error(
       `police.uk API month ${month} returned no crimes at all for the district: refusing to record an empty month. ` +

@@ -12,6 +12,7 @@ import { HttpClient, type HttpClientOptions } from './http.ts';
 import { fetchSources, type MonthSelection } from './index.ts';
 import { stderrProgress } from './progress.ts';
 import type { SourcePaths } from './cache.ts';
+import type { RunDownloads } from './run-downloads.ts';
 import { forceName } from '../../src/shared/police-forces.ts';
 
 export interface FetchStepOptions {
@@ -33,6 +34,8 @@ export interface FetchStepContext {
   log: (message: string) => void;
   /** A note for the user, kept in the run summary (a month that is a gap). */
   note: (text: string) => void;
+  /** What the run fetched for its other districts (a run for several): not fetched again. */
+  downloads?: RunDownloads | undefined;
 }
 
 export async function runFetchStep(
@@ -48,6 +51,7 @@ export async function runFetchStep(
     forces: context.forces,
     log: context.log,
     progress: stderrProgress(),
+    ...(context.downloads ? { downloads: context.downloads } : {}),
     ...(options.http ? { http: options.http } : {}),
   });
   // LEEDS_MAPSERVER_URL (or its option) points the layer elsewhere, e.g. at a replay server.

@@ -20,6 +20,7 @@ import {
   type FetchedMonth,
 } from './fetch-months.ts';
 import type { ProgressSink } from './progress.ts';
+import { RunDownloads } from './run-downloads.ts';
 import { UsageError, type ArgValue, type OptionSpec } from '../args.ts';
 
 export type { FetchedMonth } from './fetch-months.ts';
@@ -40,6 +41,8 @@ export interface FetchSourcesOptions {
   /** Retry and timeout settings (tests shorten the backoff). */
   http?: Omit<HttpClientOptions, 'bucket' | 'log'>;
   now?: () => Date;
+  /** What the run fetched already (for another district): each request is made once a run. */
+  downloads?: RunDownloads;
 }
 
 export interface FetchSourcesResult {
@@ -57,22 +60,23 @@ export async function fetchSources(options: FetchSourcesOptions): Promise<FetchS
   const log = options.log ?? (() => {});
   const now = options.now ?? (() => new Date());
   const forces = options.forces ?? FORCES;
+  const downloads = options.downloads ?? new RunDownloads();
   const client = new HttpClient({
     ...options.http,
     bucket: new TokenBucket(POLICE_API_PACE.perSecond, POLICE_API_PACE.burst),
     log,
   });
 
-  const latest = await probeArchive(
-    client,
-    sourceUrl(config.policeArchiveBaseUrl, 'latest.zip').href,
-  );
+  const probeOnce = (url: string) => downloads.once(`HEAD ${url}`, () => probeArchive(client, url));
+  const latest = await probeOnce(sourceUrl(config.policeArchiveBaseUrl, 'latest.zip').href);
   log(`police.uk: latest archive is ${latest.name} (${latest.size} bytes)`);
   const selection = options.selection;
   let wanted: string[];
   let apiDates: string[] | undefined;
   const crimeDates = async (): Promise<string[]> =>
-    (apiDates ??= await fetchCrimeDates(client, config.policeApiBaseUrl));
+    (apiDates ??= await downloads.once(`dates ${config.policeApiBaseUrl}`, () =>
+      fetchCrimeDates(client, config.policeApiBaseUrl),
+    ));
   if ('latest' in selection) {
     wanted = [newestPublishedMonth(latest.month, await crimeDates())];
   } else if ('month' in selection) {
@@ -101,10 +105,7 @@ export async function fetchSources(options: FetchSourcesOptions): Promise<FetchS
     const probe =
       plan.archive === latest.month
         ? latest
-        : await probeArchive(
-            client,
-            sourceUrl(config.policeArchiveBaseUrl, `${plan.archive}.zip`).href,
-          );
+        : await probeOnce(sourceUrl(config.policeArchiveBaseUrl, `${plan.archive}.zip`).href);
     results.push(
       ...(await fetchArchiveMonths(plan.months, probe, {
         ...options,
@@ -113,6 +114,7 @@ export async function fetchSources(options: FetchSourcesOptions): Promise<FetchS
         log,
         now,
         forces,
+        downloads,
       })),
     );
   }
@@ -121,7 +123,15 @@ export async function fetchSources(options: FetchSourcesOptions): Promise<FetchS
     const snapshot = `api:${apiDates?.[0] ?? apiMonths.at(-1)}`;
     for (const month of apiMonths) {
       results.push(
-        await fetchApiMonth(month, snapshot, outline, { client, config, paths, log, now, forces }),
+        await fetchApiMonth(month, snapshot, outline, {
+          client,
+          config,
+          paths,
+          log,
+          now,
+          forces,
+          downloads,
+        }),
       );
     }
   }

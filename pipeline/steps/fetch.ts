@@ -16,6 +16,7 @@ export const fetchStep: NetworkStep = {
       pollingDistrictsUrl: ctx.area.config.pollingDistricts?.url ?? null,
       log: (message) => ctx.reporter.info(`  ${message}`),
       note: (text) => ctx.note(text),
+      downloads: ctx.options.downloads,
     });
   },
 };
