@@ -32,6 +32,11 @@ export interface ArchiveEntry extends EntryName {
   size: number;
   /** Changes whenever the content may have changed: size + mtime for files, CRC-32 + size for zip entries. */
   fingerprint: string;
+  /**
+   * The file on disk, whatever the path it is reached by: device and inode for a file in a
+   * folder (two districts' caches hold one download by hard links), else `where`.
+   */
+  identity?: string;
   /** Last modified, to the second (zips keep no finer time), as the folder or zip records it. */
   modifiedAt: Date;
   /** A stream of the entry's bytes; a zip entry is checked against its CRC-32 as it streams. */
@@ -150,6 +155,7 @@ async function openFolder(root: string): Promise<ArchiveInput> {
         snapshot: '',
         size: info.size,
         fingerprint: `size:${info.size},mtime:${Math.trunc(info.mtimeMs)}`,
+        identity: `file:${info.dev}:${info.ino}`,
         modifiedAt: new Date(Math.floor(info.mtimeMs / 1000) * 1000),
         open: () => openFile(filePath),
       });

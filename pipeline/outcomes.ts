@@ -135,7 +135,7 @@ export async function readOutcomesOnce(
   await readEachOnce(
     readers.map((r) => r.entries),
     OUTCOME_COLUMNS,
-    (ids, _entry, { values }) => {
+    (ids, _entries, { values }) => {
       const crimeId = (values['Crime ID'] ?? '').trim();
       const month = (values['Month'] ?? '').trim();
       const outcome = (values['Outcome type'] ?? '').trim();

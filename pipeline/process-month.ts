@@ -300,12 +300,11 @@ async function readSharedEntries(
   await readEachOnce(
     lists,
     STREET_COLUMNS,
-    (readers, entry, { line, values }) => {
-      const where = `${entry.where}:${line}`;
+    (readers, entries, { line, values }) => {
       const result = normaliseArchiveRow(values);
       let writes: Promise<void>[] | undefined;
       for (const i of readers) {
-        const written = opened[i]!.processor.row(where, result);
+        const written = opened[i]!.processor.row(`${entries[i]!.where}:${line}`, result);
         if (written) (writes ??= []).push(written);
       }
       return writes && Promise.all(writes).then(() => undefined);

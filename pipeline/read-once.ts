@@ -7,20 +7,40 @@ import type { ArchiveEntry } from './archive.ts';
 import { readCsv, type CsvRow } from './csv.ts';
 
 /**
+ * Which file an entry is, for reading it once: the file on disk (`identity`, so two
+ * districts' hard links to one download are one file), else where it is. A list that holds
+ * one file twice (by two paths) keeps its entries apart by where, so it reads both as alone.
+ */
+function fileKeys(
+  lists: readonly (readonly ArchiveEntry[])[],
+): ((entry: ArchiveEntry) => string)[] {
+  return lists.map((list) => {
+    const identities = list.map((e) => e.identity ?? e.where);
+    const unique = new Set(identities).size === identities.length;
+    return (entry) => (unique ? (entry.identity ?? entry.where) : entry.where);
+  });
+}
+
+/**
  * Each file of `lists` (one list per reader) read once, in readOrder; each row given to
- * `row` with the indexes of the readers whose list holds the file, so that every reader
- * sees its own files' rows in its own order, as when it reads them alone.
+ * `row` with the indexes of the readers whose list holds the file and each one's own entry
+ * of it (`entries[i]`: its path, for messages), so that every reader sees its own files'
+ * rows in its own order and under its own names, as when it reads them alone.
  */
 export async function readEachOnce(
   lists: readonly (readonly ArchiveEntry[])[],
   columns: readonly string[],
-  row: (readers: readonly number[], entry: ArchiveEntry, csv: CsvRow) => Promise<void> | undefined,
+  row: (
+    readers: readonly number[],
+    entries: readonly (ArchiveEntry | undefined)[],
+    csv: CsvRow,
+  ) => Promise<void> | undefined,
   options: { onBytes?: ((n: number) => void) | undefined } = {},
 ): Promise<void> {
-  for (const entry of readOrder(lists)) {
-    const readers = lists.flatMap((list, i) =>
-      list.some((e) => e.where === entry.where) ? [i] : [],
-    );
+  const keys = fileKeys(lists);
+  for (const { key, entry } of keyedReadOrder(lists, keys)) {
+    const entries = lists.map((list, i) => list.find((e) => keys[i]!(e) === key));
+    const readers = entries.flatMap((e, i) => (e === undefined ? [] : [i]));
     const rows = readCsv(
       await entry.open(),
       entry.where,
@@ -29,7 +49,7 @@ export async function readEachOnce(
     );
     for await (const csv of rows) {
       // A promise only when the row had to wait (a write), not one per row.
-      const pending = row(readers, entry, csv);
+      const pending = row(readers, entries, csv);
       if (pending) await pending;
     }
   }
@@ -41,35 +61,48 @@ export async function readEachOnce(
  * kept). Throws when two lists order the same files differently.
  */
 export function readOrder(lists: readonly (readonly ArchiveEntry[])[]): ArchiveEntry[] {
+  return keyedReadOrder(lists, fileKeys(lists)).map(({ entry }) => entry);
+}
+
+function keyedReadOrder(
+  lists: readonly (readonly ArchiveEntry[])[],
+  keys: readonly ((entry: ArchiveEntry) => string)[],
+): { key: string; entry: ArchiveEntry }[] {
   // A topological sort of the files, each list's order its edges; ties go to the file met
   // first, so one list comes back in its own order.
-  const files = new Map<string, { entry: ArchiveEntry; after: Set<string>; before: number }>();
-  for (const list of lists) {
+  const files = new Map<
+    string,
+    { key: string; entry: ArchiveEntry; after: Set<string>; before: number }
+  >();
+  lists.forEach((list, l) => {
     for (const entry of list) {
-      if (!files.has(entry.where)) files.set(entry.where, { entry, after: new Set(), before: 0 });
+      const key = keys[l]!(entry);
+      if (!files.has(key)) files.set(key, { key, entry, after: new Set(), before: 0 });
     }
-  }
-  for (const list of lists) {
+  });
+  lists.forEach((list, l) => {
     list.slice(1).forEach((entry, i) => {
-      const previous = files.get(list[i]!.where)!;
-      if (entry.where === list[i]!.where || previous.after.has(entry.where)) return;
-      previous.after.add(entry.where);
-      files.get(entry.where)!.before += 1;
+      const [from, to] = [keys[l]!(list[i]!), keys[l]!(entry)];
+      const previous = files.get(from)!;
+      if (to === from || previous.after.has(to)) return;
+      previous.after.add(to);
+      files.get(to)!.before += 1;
     });
-  }
-  const order: ArchiveEntry[] = [];
+  });
+  const order: { key: string; entry: ArchiveEntry }[] = [];
   const ready = [...files.values()].filter((f) => f.before === 0);
   while (ready.length > 0) {
     const next = ready.shift()!;
-    order.push(next.entry);
-    for (const where of next.after) {
-      const file = files.get(where)!;
+    order.push(next);
+    for (const key of next.after) {
+      const file = files.get(key)!;
       file.before -= 1;
       if (file.before === 0) ready.push(file);
     }
   }
   if (order.length < files.size) {
-    const left = [...files.keys()].filter((where) => !order.some((e) => e.where === where));
+    const done = new Set(order.map((f) => f.key));
+    const left = [...files.values()].filter((f) => !done.has(f.key)).map((f) => f.entry.where);
     throw new Error(
       `the districts of this run read ${left.join(', ')} in different orders (the order of ` +
         'their forces in area.json): run them separately, or list the shared forces in the ' +

@@ -92,14 +92,14 @@ export async function writeStopSearchOnce(
   await readEachOnce(
     writers.map((w) => w.entries.filter((e) => e.kind === 'stop-and-search')),
     STOP_SEARCH_COLUMNS,
-    async (ids, entry, { line, values }) => {
+    async (ids, entries, { line, values }) => {
       for (const i of ids) {
         const { locator, out, district } = writers[i]!;
         const result = results[i]!;
         result.read += 1;
         const place = placeStopSearch(values, locator, district);
         if (!place.ok) {
-          result.dropped.add(place.reason, `${entry.where}:${line}`, place.detail);
+          result.dropped.add(place.reason, `${entries[i]!.where}:${line}`, place.detail);
           continue;
         }
         result.kept += 1;

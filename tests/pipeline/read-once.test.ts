@@ -51,6 +51,41 @@ describe('readEachOnce(lists, columns, row)', () => {
   });
 });
 
+describe('readEachOnce: one file reached by two paths', () => {
+  /** `where`, but the file on disk `identity` (a hard link to it). */
+  const linked = (where: string, identity: string, rows: string[], opens: Map<string, number>) => ({
+    ...file(where, rows, opens),
+    identity,
+  });
+
+  it("reads a file two readers reach by their own paths once, each row named by the reader's own path", async () => {
+    const opens = new Map<string, number>();
+    const leeds = linked('leeds/cache/btp.csv', 'file:1:42', ['b1', 'b2'], opens);
+    const sheffield = linked('sheffield/cache/btp.csv', 'file:1:42', ['b1', 'b2'], opens);
+    const seen: string[][] = [[], []];
+    await readEachOnce([[leeds], [sheffield]], ['n'], (readers, entries, { line, values }) => {
+      for (const i of readers) seen[i]!.push(`${entries[i]!.where}:${line} ${values['n']}`);
+    });
+    expect(seen).toEqual([
+      ['leeds/cache/btp.csv:2 b1', 'leeds/cache/btp.csv:3 b2'],
+      ['sheffield/cache/btp.csv:2 b1', 'sheffield/cache/btp.csv:3 b2'],
+    ]);
+    expect([...opens.values()].reduce((a, b) => a + b)).toBe(1);
+  });
+
+  it('reads both paths of a reader that lists one file twice, as it would alone', async () => {
+    const opens = new Map<string, number>();
+    const first = linked('a/btp.csv', 'file:1:42', ['b1'], opens);
+    const second = linked('b/btp.csv', 'file:1:42', ['b1'], opens);
+    const seen: string[] = [];
+    await readEachOnce([[first, second]], ['n'], (readers, entries, { values }) => {
+      for (const i of readers) seen.push(`${entries[i]!.where} ${values['n']}`);
+    });
+    expect(seen).toEqual(['a/btp.csv b1', 'b/btp.csv b1']);
+    expect(Object.fromEntries(opens)).toEqual({ 'a/btp.csv': 1, 'b/btp.csv': 1 });
+  });
+});
+
 describe('readOrder(lists)', () => {
   it('keeps the order of every list', () => {
     const opens = new Map<string, number>();
