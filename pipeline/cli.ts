@@ -80,7 +80,7 @@ export const PIPELINE_COMMAND: CommandSpec = {
       multiple: true,
       description:
         `the district, as data/areas/SLUG/area.json describes it (default ${DEFAULT_AREA}); outputs of another district go to data/areas/SLUG/output unless --out. ` +
-        'Several (--area A --area B, or --area A,B): one run reads each force file once for all of them; with --out DIR each writes into DIR/SLUG, and none publishes unless all succeed',
+        'Several (--area A --area B, or --area A,B): one run reads each force file once for all of them; with --out DIR each writes into DIR/SLUG; nothing is published until every step has succeeded for every district, then the outputs are renamed into place, one district after another',
     },
     'archive-dir': {
       type: 'string',

@@ -15,10 +15,29 @@ function fileKeys(
   lists: readonly (readonly ArchiveEntry[])[],
 ): ((entry: ArchiveEntry) => string)[] {
   return lists.map((list) => {
-    const identities = list.map((e) => e.identity ?? e.where);
+    const identities = list.map(onDisk);
     const unique = new Set(identities).size === identities.length;
-    return (entry) => (unique ? (entry.identity ?? entry.where) : entry.where);
+    return (entry) => (unique ? onDisk(entry) : entry.where);
   });
+}
+
+/**
+ * The file on disk, with its fingerprint (size and modification time): links to one file
+ * share both, while two files that a file system numbers alike (a reused or 0 inode) would
+ * have to agree on both to be taken for one.
+ */
+const onDisk = (entry: ArchiveEntry): string =>
+  entry.identity === undefined ? entry.where : `${entry.identity}|${entry.fingerprint}`;
+
+/** How many distinct files `lists` hold, as readEachOnce reads them, and their bytes. */
+export function filesToRead(lists: readonly (readonly ArchiveEntry[])[]): {
+  count: number;
+  bytes: number;
+} {
+  const keys = fileKeys(lists);
+  const sizes = new Map<string, number>();
+  lists.forEach((list, l) => list.forEach((e) => sizes.set(keys[l]!(e), e.size)));
+  return { count: sizes.size, bytes: [...sizes.values()].reduce((sum, size) => sum + size, 0) };
 }
 
 /**

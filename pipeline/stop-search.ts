@@ -92,7 +92,9 @@ export async function writeStopSearchOnce(
   await readEachOnce(
     writers.map((w) => w.entries.filter((e) => e.kind === 'stop-and-search')),
     STOP_SEARCH_COLUMNS,
-    async (ids, entries, { line, values }) => {
+    (ids, entries, { line, values }) => {
+      // A promise only when a row is written, not one per row (see readEachOnce).
+      let writes: Promise<void>[] | undefined;
       for (const i of ids) {
         const { locator, out, district } = writers[i]!;
         const result = results[i]!;
@@ -104,8 +106,9 @@ export async function writeStopSearchOnce(
         }
         result.kept += 1;
         const row = STOP_SEARCH_COLUMNS.map((column) => values[column] ?? '');
-        await out.write(formatCsvRow([...row, place.wardName, place.wardCode]));
+        (writes ??= []).push(out.write(formatCsvRow([...row, place.wardName, place.wardCode])));
       }
+      return writes && Promise.all(writes).then(() => undefined);
     },
     options,
   );

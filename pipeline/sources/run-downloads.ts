@@ -9,6 +9,9 @@ import { copyFile, link } from 'node:fs/promises';
 import type { ArchiveProbe, RemoteArchive } from './archive-remote.ts';
 import type { ZipEntry } from './zip.ts';
 
+/** Why link(2) may fail where a copy still works: another device, or no hard links there. */
+const LINK_UNSUPPORTED = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EMLINK']);
+
 /** A police.uk file the run downloaded, with how many times (once, when shared). */
 export interface ForceFileDownload {
   /** "<archive>:<entry name>", e.g. "2024-03.zip:2024-03/2024-03-btp-street.csv". */
@@ -70,7 +73,12 @@ export class RunDownloads {
     const from = this.kept.get(entryKey(archive.probe, entry));
     if (from !== undefined) {
       // The caches are written by rename, never in place, so a link stays the checked bytes.
-      await link(from, destination).catch(() => copyFile(from, destination));
+      // A copy only where the file system cannot link (another device, no links): any other
+      // failure is the run's.
+      await link(from, destination).catch((error: unknown) => {
+        if (!LINK_UNSUPPORTED.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+        return copyFile(from, destination);
+      });
       return 'shared';
     }
     await archive.extract(entry, destination);

@@ -25,6 +25,7 @@ import {
   type MonthTaskResult,
 } from '../process-month.ts';
 import type { OutcomeIndex } from '../outcomes.ts';
+import { filesToRead } from '../read-once.ts';
 import { shareOutcomeIndex, type SharedOutcomeTable } from '../shared-outcomes.ts';
 import { formatCount, formatDropCounts } from '../report.ts';
 import { dropRepeatedCrimeIds, type LocalRun } from '../local-run.ts';
@@ -290,11 +291,8 @@ async function processMonthsInWorkersStep(
 function groupBytes(group: MonthGroup): number {
   const [first] = group.parts;
   if (group.parts.length === 1 && first) return planBytes(first.plan);
-  const files = new Map<string, number>();
-  for (const { plan } of group.parts) {
-    if (plan.source === 'archive') for (const e of plan.entries) files.set(e.where, e.size);
-  }
-  return [...files.values()].reduce((sum, size) => sum + size, 0);
+  return filesToRead(group.parts.map(({ plan }) => (plan.source === 'archive' ? plan.entries : [])))
+    .bytes;
 }
 
 function describeMonth(plan: MonthPlan, summary: MonthTotals): string {
@@ -317,10 +315,10 @@ async function buildOutcomeIndexes(
     (d) => d.toProcess.length > 0 && d.run.inputs.outcomes.length > 0,
   );
   if (wanted.length === 0) return districts.map(() => undefined);
-  const files = new Map(wanted.flatMap((d) => d.run.inputs.outcomes).map((e) => [e.where, e.size]));
+  const files = filesToRead(wanted.map((d) => d.run.inputs.outcomes));
   const progress = wanted[0]!.run.reporter.progress(
-    `outcomes (${files.size} file(s))`,
-    [...files.values()].reduce((sum, size) => sum + size, 0),
+    `outcomes (${files.count} file(s))`,
+    files.bytes,
   );
   const built = await districtOutcomeIndexes(
     wanted.map((d) => ({ entries: d.run.inputs.outcomes, locator: d.run.geography.locator })),

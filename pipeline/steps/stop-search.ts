@@ -1,6 +1,7 @@
 // Step: the stop-and-search rows located in the district (<area>_stop_and_search.csv).
 import { formatCount, formatDropCounts } from '../report.ts';
 import type { LocalRun } from '../local-run.ts';
+import { filesToRead } from '../read-once.ts';
 import type { Step } from '../run-context.ts';
 import type { AtomicWriteStream } from '../write.ts';
 import { writeStopSearchOnce, type StopSearchWriter } from '../stop-search.ts';
@@ -28,10 +29,10 @@ async function runStopSearch(runs: readonly LocalRun[]): Promise<string[]> {
       district: run.area.config.localAuthority.name,
     });
   }
-  const files = new Map(runs.flatMap((run) => run.inputs.stopSearch).map((e) => [e.where, e.size]));
+  const files = filesToRead(runs.map((run) => run.inputs.stopSearch));
   const progress = runs[0]!.reporter.progress(
-    `stop and search (${files.size} file(s))`,
-    [...files.values()].reduce((sum, size) => sum + size, 0),
+    `stop and search (${files.count} file(s))`,
+    files.bytes,
   );
   const results = await writeStopSearchOnce(writers, { onBytes: (n) => progress.advance(n) });
   for (const out of outs) await out.close();

@@ -52,11 +52,14 @@ describe('readEachOnce(lists, columns, row)', () => {
 });
 
 describe('readEachOnce: one file reached by two paths', () => {
-  /** `where`, but the file on disk `identity` (a hard link to it). */
-  const linked = (where: string, identity: string, rows: string[], opens: Map<string, number>) => ({
-    ...file(where, rows, opens),
-    identity,
-  });
+  /** `where`, but the file on disk `identity` (a hard link to it: same size and mtime). */
+  const linked = (
+    where: string,
+    identity: string,
+    rows: string[],
+    opens: Map<string, number>,
+    fingerprint = 'size:12,mtime:1',
+  ) => ({ ...file(where, rows, opens), identity, fingerprint });
 
   it("reads a file two readers reach by their own paths once, each row named by the reader's own path", async () => {
     const opens = new Map<string, number>();
@@ -71,6 +74,18 @@ describe('readEachOnce: one file reached by two paths', () => {
       ['sheffield/cache/btp.csv:2 b1', 'sheffield/cache/btp.csv:3 b2'],
     ]);
     expect([...opens.values()].reduce((a, b) => a + b)).toBe(1);
+  });
+
+  it('reads two files that a file system numbers alike but that differ in size or time as two', async () => {
+    const opens = new Map<string, number>();
+    const leeds = linked('leeds/btp.csv', 'file:0:0', ['b1'], opens, 'size:3,mtime:1');
+    const sheffield = linked('sheffield/btp.csv', 'file:0:0', ['x1'], opens, 'size:3,mtime:2');
+    const seen: string[][] = [[], []];
+    await readEachOnce([[leeds], [sheffield]], ['n'], (readers, _entries, { values }) => {
+      for (const i of readers) seen[i]!.push(values['n']!);
+    });
+    expect(seen).toEqual([['b1'], ['x1']]);
+    expect(Object.fromEntries(opens)).toEqual({ 'leeds/btp.csv': 1, 'sheffield/btp.csv': 1 });
   });
 
   it('reads both paths of a reader that lists one file twice, as it would alone', async () => {
