@@ -3,6 +3,7 @@
 // (process-month.ts processMonthIntoCache). Counted where a file is opened, in the main
 // thread and in the month workers alike, so the count is what was read, not what was planned.
 import type { ArchiveEntry } from './archive.ts';
+import { compareCodeUnits } from '../src/shared/compare.ts';
 
 export interface ForceFileRead {
   /** The file, as messages name it: a path, or "<zip path>:<entry name>". */
@@ -20,7 +21,7 @@ export class ForceFileReads {
   /** Each file read, by name (workers read in no fixed order). */
   list(): ForceFileRead[] {
     return [...this.counts]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .sort(([a], [b]) => compareCodeUnits(a, b))
       .map(([file, reads]) => ({ file, reads }));
   }
 }

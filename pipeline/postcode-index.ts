@@ -12,6 +12,7 @@ import {
 import { PolygonIndex } from './geo/polygon-index.ts';
 import type { Projection } from '../src/shared/projection.ts';
 import type { Area, Postcode } from './reference.ts';
+import { compareCodeUnits } from '../src/shared/compare.ts';
 
 export { POSTCODE_INDEX_FILE_NAME } from '../src/shared/postcode-index.ts';
 
@@ -95,7 +96,9 @@ export function buildPostcodeIndex(
   }
   const sectorPlaces = new Map([...sectors].map(([key, g]) => [key, placeOf(g)]));
   const units: Record<string, (string | number)[]> = {};
-  for (const { p, sector, ward } of located.sort((a, b) => compare(a.p.postcode, b.p.postcode))) {
+  for (const { p, sector, ward } of located.sort((a, b) =>
+    compareCodeUnits(a.p.postcode, b.p.postcode),
+  )) {
     const [lat, lon] = sectorPlaces.get(sector) ?? [p.lat, p.lon];
     const steps = (d: number) => Math.round(d / POSTCODE_UNIT_STEP_DEGREES);
     (units[sector] ??= []).push(p.postcode.slice(-2), steps(p.lat - lat), steps(p.lon - lon), ward);
@@ -104,14 +107,10 @@ export function buildPostcodeIndex(
     version: POSTCODE_INDEX_VERSION,
     wards: wards.map((w) => w.slug),
     districts: Object.fromEntries(
-      [...districts].sort((a, b) => compare(a[0], b[0])).map(([k, g]) => [k, placeOf(g)]),
+      [...districts].sort((a, b) => compareCodeUnits(a[0], b[0])).map(([k, g]) => [k, placeOf(g)]),
     ),
-    sectors: Object.fromEntries([...sectorPlaces].sort((a, b) => compare(a[0], b[0]))),
+    sectors: Object.fromEntries([...sectorPlaces].sort((a, b) => compareCodeUnits(a[0], b[0]))),
     units,
   };
   return { text: `${JSON.stringify(file)}\n`, indexed: located.length, outsideWards };
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

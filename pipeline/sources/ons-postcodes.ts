@@ -8,6 +8,7 @@ import { queryLayer, type QueryOptions } from './arcgis.ts';
 import { sourceUrl } from './config.ts';
 import type { HttpClient } from './http.ts';
 import { ONSPD_NO_LOCATION_LATITUDE, POSTCODE_PATTERN } from '../reference.ts';
+import { compareCodeUnits } from '../../src/shared/compare.ts';
 
 /**
  * The directory's service and the field holding each postcode's local-authority district.
@@ -98,7 +99,7 @@ export async function fetchDistrictPostcodes(
     }
     postcodes.set(postcode, { postcode, lat: lat as number, lon: lon as number });
   });
-  return [...postcodes.values()].sort((a, b) => compare(a.postcode, b.postcode));
+  return [...postcodes.values()].sort((a, b) => compareCodeUnits(a.postcode, b.postcode));
 }
 
 /** "LS1 1AA" from PCDS ("LS1 1AA"; an upper-cased, single-spaced form of other spellings), or null. */
@@ -118,10 +119,6 @@ function located(lat: unknown, lon: unknown): boolean {
 function quote(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
   return text.length <= QUOTED_MAX ? text : `${text.slice(0, QUOTED_MAX - 3)}...`;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The header of an area's postcode file: as data/reference/postcodes-ls.csv's. */

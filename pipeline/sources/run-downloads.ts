@@ -8,6 +8,7 @@
 import { copyFile, link } from 'node:fs/promises';
 import type { ArchiveProbe, RemoteArchive } from './archive-remote.ts';
 import type { ZipEntry } from './zip.ts';
+import { compareCodeUnits } from '../../src/shared/compare.ts';
 
 /** Why link(2) may fail where a copy still works: another device, or no hard links there. */
 const LINK_UNSUPPORTED = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EMLINK']);
@@ -96,7 +97,7 @@ export class RunDownloads {
   /** Each police.uk file the run downloaded, by name. */
   list(): ForceFileDownload[] {
     return [...this.counts]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .sort(([a], [b]) => compareCodeUnits(a, b))
       .map(([file, downloads]) => ({ file, downloads }));
   }
 }

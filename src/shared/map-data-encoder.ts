@@ -15,7 +15,7 @@ import {
   NO_WARD,
   type MapDataHeader,
 } from './map-data.ts';
-import { packPoints, type MapPoints } from './map-points.ts';
+import { packPoints, UINT32_LIMIT, type MapPoints } from './map-points.ts';
 import { monthRange } from './months.ts';
 import type { MonthSummary, Ward } from './schema.ts';
 
@@ -98,8 +98,6 @@ const LON_OFFSET = 180 * COORDINATE_SCALE;
 const LAT_OFFSET = 90 * COORDINATE_SCALE;
 /** Above every offset latitude, so lon * LAT_SPAN + lat is unique; both fit 2^53 (2^26 * 2^25). */
 const LAT_SPAN = 2 * LAT_OFFSET + 1;
-/** Entry keys (point * T + type) are held as 32-bit integers. */
-const UINT32_LIMIT = 2 ** 32;
 
 /** One number per quantised position. */
 function positionNumber(lonQ: number, latQ: number, month: string): number {
@@ -208,6 +206,7 @@ export class MapDataEncoder {
       }
       if (pointId === undefined) {
         pointId = this.points.length;
+        // Entry keys (point * T + type) are held as 32-bit integers.
         if ((pointId + 1) * T > UINT32_LIMIT) {
           throw new RangeError(`The map data holds at most ${UINT32_LIMIT / T} points`);
         }

@@ -5,8 +5,8 @@
 import { CRIME_TYPES } from './constants.ts';
 import type { MonthSummary } from './schema.ts';
 
-/** Counts of one point are held as 32-bit integers. */
-const UINT32_LIMIT = 2 ** 32;
+/** The first count a 32-bit unsigned integer cannot hold (counts and entry keys are held in them). */
+export const UINT32_LIMIT = 2 ** 32;
 
 export interface MapPoints {
   /** Degrees, one per point. */
