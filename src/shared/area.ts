@@ -100,6 +100,8 @@ const centreSchema = z.discriminatedUnion(
           .min(1, 'list at least one ward code'),
       })
       .strict(),
+    // A GeoJSON FeatureCollection of one Polygon or MultiPolygon in lon/lat inside the
+    // district (checked by pipeline/reference.ts parseCentre when the run reads it).
     centreBase.extend({ kind: z.literal('polygon'), file: filePath }).strict(),
   ],
   { error: 'must have kind "postcode-districts", "wards" or "polygon", or be null for no centre' },
