@@ -1,6 +1,7 @@
-// A centre drawn as a polygon (area.json centre.kind "polygon"): Sheffield with its centre
-// drawn as exactly the polygon of its City ward (E05010862) gets the same centre crimes and
-// residents as Sheffield with the centre given as that ward; the centre's crimes equal an
+// A centre drawn as a polygon (area.json centre.kind "polygon"): Sheffield (residents by area)
+// and Leeds (residents by postcodes) with the centre drawn as exactly the polygon of a ward
+// get the same centre crimes and residents as with the centre given as that ward (Sheffield's
+// City ward, E05010862, in a whole run); the centre's crimes equal an
 // independent point-in-polygon count of the rows; and bad polygon files are refused with the
 // file and the field named.
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
@@ -11,13 +12,19 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadArea } from '../../pipeline/area.ts';
 import { runAreas } from '../../pipeline/cli.ts';
+import { inCentrePolygon } from '../../pipeline/centre.ts';
 import { loadGeoContext } from '../../pipeline/geo-context.ts';
 import { loadGeography } from '../../pipeline/load-geography.ts';
+import { apportionLsoas, wardResidents } from '../../pipeline/population.ts';
+import type { Geography } from '../../pipeline/reference.ts';
 import { createMemoryReporter } from '../../pipeline/report.ts';
 import { referenceFiles } from '../../pipeline/run-context.ts';
+import { centreTest, type CentreDefinition, type CentrePlace } from '../../src/shared/area.ts';
 import type { PolygonGeometry } from '../../src/shared/geometry.ts';
+import { encodeMapData } from '../../src/shared/map-data-encoder.ts';
 import { decodeMapData, gunzipIfNeeded } from '../../src/shared/map-data.ts';
 import { siteDataSchema } from '../../src/shared/schema.ts';
+import { sampleSummaries } from '../support/sample-summaries.ts';
 
 const SHEFFIELD_SAMPLE = path.resolve('data/areas/sheffield/sample/archive');
 const CITY_WARD = 'E05010862';
@@ -130,6 +137,55 @@ describe('a run whose centre is drawn as the City ward polygon', () => {
     expect(rows.length).toBeGreaterThan(inside);
     expect(sum((await mapData(DRAWN)).cityCentreMonthWardType)).toBe(inside);
   });
+});
+
+describe('Leeds with its centre drawn as exactly the polygon of a ward (residents by postcodes)', () => {
+  // Little London & Woodhouse holds most of LS1 and LS2's residents; Hunslet & Riverside the rest.
+  const WARDS = ['E05011403', 'E05011399'];
+
+  it.each(WARDS)(
+    'apportionLsoas puts the residents of ward %s in the centre, ward by ward',
+    async (code) => {
+      const geo = await loadGeography('data/reference');
+      const ward = geo.wards.find((w) => w.code === code)!;
+      const codes = geo.wards.map((w) => w.code);
+      const centreResidents = (geography: Geography, centre: CentreDefinition) =>
+        [...wardResidents(geo.population, apportionLsoas(geography, centre), codes)].map(
+          ([wardCode, residents]) => [wardCode, residents.cityCentre],
+        );
+      const drawn = centreResidents(
+        { ...geo, centre: ward.geometry },
+        { kind: 'polygon', label: 'city centre', file: CENTRE_FILE },
+      );
+      expect(drawn).toEqual(
+        centreResidents(geo, { kind: 'wards', label: 'city centre', wards: [code] }),
+      );
+      expect(drawn.find(([wardCode]) => wardCode === code)![1]).toBeGreaterThan(20_000);
+    },
+  );
+
+  it.each(WARDS)(
+    'flags the crimes of ward %s in the sample months as in the centre',
+    async (code) => {
+      const geo = await loadGeography('data/reference');
+      const ward = geo.wards.find((w) => w.code === code)!;
+      const { summaries, wards } = await sampleSummaries();
+      const centreCrimes = (inCentre: (place: CentrePlace) => boolean) =>
+        Array.from(
+          decodeMapData(encodeMapData(summaries, wards, inCentre)).cityCentreMonthWardType,
+        );
+      const drawn = centreCrimes(
+        centreTest(
+          { kind: 'polygon', label: 'city centre', file: CENTRE_FILE },
+          inCentrePolygon({ ...geo, centre: ward.geometry }),
+        ),
+      );
+      expect(drawn.reduce((a, b) => a + b, 0)).toBeGreaterThan(1000);
+      expect(drawn).toEqual(
+        centreCrimes(centreTest({ kind: 'wards', label: 'city centre', wards: [code] })),
+      );
+    },
+  );
 });
 
 describe('loadGeoContext with a centre drawn as a polygon', () => {
