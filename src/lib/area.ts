@@ -92,7 +92,7 @@ export function areaWardBoundaries(): { text: string; file: string; codeProperty
 
 /**
  * How a centre is described: "postcode districts LS1 and LS2", "the City ward", "the area
- * drawn as the city centre".
+ * inside a boundary drawn for this site".
  */
 function describeCentre(centre: NonNullable<AreaConfig['centre']>): string {
   const and = (items: readonly string[]) =>
@@ -111,8 +111,8 @@ function describeCentre(centre: NonNullable<AreaConfig['centre']>): string {
     const wards = centre.wards.map((code) => names.get(code) ?? code);
     return `the ${and(wards)} ward${wards.length > 1 ? 's' : ''}`;
   }
-  // A polygon has no name of its own: the point-in-polygon placing is the method.
-  return `the area drawn as the ${centre.label}`;
+  // A polygon has no name of its own: say what it is.
+  return 'the area inside a boundary drawn for this site';
 }
 
 /** What the map island needs of the area (see src/lib/map-area.ts). */
