@@ -6,15 +6,8 @@
 // is there because its generalised edge can leave a crime just outside every ward; a point
 // just outside the centre is simply not in it.
 import { area, bbox, feature, featureCollection, intersect } from '@turf/turf';
-import { PolygonIndex } from './geo/polygon-index.ts';
+import { ON_BOUNDARY_M, PolygonIndex } from './geo/polygon-index.ts';
 import type { Geography, PolygonGeometry } from './reference.ts';
-
-/**
- * Vertices closer than this to the centre's edge count as on it, as ON_BOUNDARY_M
- * (population.ts) counts an LSOA's vertices on a ward boundary: boundary files generalised
- * to about 20 m can wander that far from an edge drawn along the same streets.
- */
-const ON_EDGE_M = 25;
 
 /**
  * Shares this close to 0 or 1 are 0 or 1: what an exact cut along an edge drawn on the same
@@ -43,7 +36,7 @@ function someVertexClearlyInside(index: PolygonIndex, geometry: PolygonGeometry)
   return positions(geometry).some(([lon, lat]) => {
     const x = projection.x(lon!);
     const y = projection.y(lat!);
-    return index.containing(x, y) >= 0 && index.distanceToBoundary(0, x, y) > ON_EDGE_M;
+    return index.containing(x, y) >= 0 && index.distanceToBoundary(0, x, y) > ON_BOUNDARY_M;
   });
 }
 
@@ -70,7 +63,7 @@ export function centreAreaShare(
       const allIn = positions(geometry).every(([lon, lat]) => {
         const x = projection.x(lon!);
         const y = projection.y(lat!);
-        return index.containing(x, y) >= 0 || index.distanceToBoundary(0, x, y) <= ON_EDGE_M;
+        return index.containing(x, y) >= 0 || index.distanceToBoundary(0, x, y) <= ON_BOUNDARY_M;
       });
       if (allIn) return 1;
       if (

@@ -12,16 +12,9 @@
 import { area, bbox, bboxClip, feature, featureCollection, intersect } from '@turf/turf';
 import type { CentreDefinition } from '../src/shared/area.ts';
 import { CITY_CENTRE_POSTCODE_DISTRICTS } from '../src/shared/constants.ts';
-import { PolygonIndex } from './geo/polygon-index.ts';
+import { ON_BOUNDARY_M, PolygonIndex } from './geo/polygon-index.ts';
 import { centreAreaShare, inCentrePolygon } from './centre.ts';
 import type { Area, Geography, PolygonGeometry, Postcode } from './reference.ts';
-
-/**
- * Vertices closer than this to a ward boundary count as on it, not inside either side: the
- * LSOA and ward files are each generalised to about 20 m, so a shared boundary can wander
- * that far between them.
- */
-export const ON_BOUNDARY_M = 25;
 
 /** How an LSOA's residents were divided between wards. */
 export type ApportionmentMethod =
