@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   parseLsoas,
+  parseCentre,
   parseOutline,
   parsePopulation,
   parsePostcodes,
@@ -16,7 +17,9 @@ import {
   ReferenceDataError,
   type Geography,
 } from './reference.ts';
+import { OUTLINE_TOLERANCE_M } from '../src/shared/constants.ts';
 import { projectionAt, projectionLatitudeProblem } from '../src/shared/projection.ts';
+import { PolygonIndex } from './geo/polygon-index.ts';
 
 async function readReference(file: string): Promise<{ text: string; file: string }> {
   try {
@@ -37,6 +40,8 @@ export interface ReferenceFiles {
   /** The postcodes, and the districts among them that are not places (PO boxes). */
   postcodes: { file: string; nonGeographicDistricts: readonly string[] } | null;
   population: { file: string; codeColumn: string; valueColumn: string };
+  /** A centre drawn as a polygon (area.json centre.file); absent or null: none. */
+  centre?: { file: string } | null;
   /** The latitude the district's projection is true at, and where it is set (for errors). */
   projection: { latitude: number; source: string };
 }
@@ -69,6 +74,7 @@ export function referenceFileList(files: ReferenceFiles): string[] {
   const list = [files.wards.file, files.lsoas.file, files.outline.file];
   if (files.postcodes !== null) list.push(files.postcodes.file);
   list.push(files.population.file);
+  if (files.centre) list.push(files.centre.file);
   return list;
 }
 
@@ -81,12 +87,13 @@ export async function loadGeography(
   reference: string | ReferenceFiles = 'data/reference',
 ): Promise<Geography> {
   const files = typeof reference === 'string' ? referenceFilesIn(reference) : reference;
-  const [wards, lsoas, outline, postcodes, population] = await Promise.all([
+  const [wards, lsoas, outline, postcodes, population, centre] = await Promise.all([
     readReference(files.wards.file),
     readReference(files.lsoas.file),
     readReference(files.outline.file),
     files.postcodes === null ? null : readReference(files.postcodes.file),
     readReference(files.population.file),
+    files.centre ? readReference(files.centre.file) : null,
   ]);
   const parsedPostcodes =
     postcodes === null
@@ -110,6 +117,7 @@ export async function loadGeography(
       value: files.population.valueColumn,
     }),
     projection: projectionAt(files.projection.latitude),
+    centre: null,
   };
   const [south, north] = latitudeSpan(geography.outline);
   const problem = projectionLatitudeProblem(files.projection.latitude, south, north);
@@ -118,6 +126,17 @@ export async function loadGeography(
       files.projection.source,
       `cannot be the latitude distances are measured about in ${outline.file}: ${problem}`,
       { remedy: 'Change it (a latitude near the middle of the district).' },
+    );
+  }
+  if (centre !== null) {
+    // Inside the district as a crime is: in the outline or within its edge tolerance.
+    const { projection } = geography;
+    const district = new PolygonIndex([geography.outline], projection);
+    geography.centre = parseCentre(
+      centre.text,
+      centre.file,
+      (lon, lat) =>
+        district.nearest(projection.x(lon), projection.y(lat), OUTLINE_TOLERANCE_M) !== null,
     );
   }
   const lsoaCodes = new Set(geography.lsoas.map((lsoa) => lsoa.code));

@@ -6,6 +6,7 @@
 // settled once, by the months step or from the cache, and folded in as they are (month-folds.ts).
 import type { Ward } from '../src/shared/schema.ts';
 import type { LoadedArea } from './area.ts';
+import { inCentrePolygon } from './centre.ts';
 import { CROSS_MONTH_RULE, dropRepeatsAcrossMonths } from './crime-ids.ts';
 import { isInside } from './files.ts';
 import { loadGeoContext, type GeoContext } from './geo-context.ts';
@@ -103,7 +104,7 @@ export class LocalRun {
 
   /** Where the months of this run are folded in as they are settled. */
   monthFolds(): MonthFolds {
-    return new MonthFolds(this.area.config.centre);
+    return new MonthFolds(this.area.config.centre, inCentrePolygon(this.geography.geo));
   }
 
   /**

@@ -29,9 +29,12 @@ export class MonthFolds {
   readonly siteData = new SiteDataFold();
   readonly mapData: MapDataEncoder;
 
-  /** `centre`: the district's centre, which the map flags its points in. */
-  constructor(centre: CentreDefinition) {
-    this.mapData = new MapDataEncoder(centreTest(centre));
+  /**
+   * `centre`: the district's centre, which the map flags its points in; `inPolygon` places
+   * points in a centre drawn as a polygon (pipeline/centre.ts inCentrePolygon).
+   */
+  constructor(centre: CentreDefinition, inPolygon?: (lon: number, lat: number) => boolean) {
+    this.mapData = new MapDataEncoder(centreTest(centre, inPolygon));
   }
 
   /** Fold in a settled month; returns its outcome as the run keeps it (its totals, not its summary). */

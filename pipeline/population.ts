@@ -12,15 +12,9 @@
 import { area, bbox, bboxClip, feature, featureCollection, intersect } from '@turf/turf';
 import type { CentreDefinition } from '../src/shared/area.ts';
 import { CITY_CENTRE_POSTCODE_DISTRICTS } from '../src/shared/constants.ts';
-import { PolygonIndex } from './geo/polygon-index.ts';
-import type { Area, Geography, PolygonGeometry } from './reference.ts';
-
-/**
- * Vertices closer than this to a ward boundary count as on it, not inside either side: the
- * LSOA and ward files are each generalised to about 20 m, so a shared boundary can wander
- * that far between them.
- */
-export const ON_BOUNDARY_M = 25;
+import { ON_BOUNDARY_M, PolygonIndex } from './geo/polygon-index.ts';
+import { centreAreaShare, inCentrePolygon } from './centre.ts';
+import type { Area, Geography, PolygonGeometry, Postcode } from './reference.ts';
 
 /** How an LSOA's residents were divided between wards. */
 export type ApportionmentMethod =
@@ -86,17 +80,19 @@ export function wardOverlapAreas(
   wards: readonly Area[],
   candidates: readonly number[],
   geometry: PolygonGeometry,
-): { ward: number; area: number }[] {
+): { ward: number; area: number; overlap: PolygonGeometry }[] {
   const shape = feature(geometry);
   const box = bbox(shape);
-  const overlaps: { ward: number; area: number }[] = [];
+  const overlaps: { ward: number; area: number; overlap: PolygonGeometry }[] = [];
   for (const candidate of candidates) {
     // Clipping the ward to the LSOA's box first (cheap) keeps the exact intersection small.
     const clipped = bboxClip(feature(wards[candidate]!.geometry), box).geometry as PolygonGeometry;
     if (clipped.coordinates.length === 0) continue;
     const overlap = intersect(featureCollection([shape, feature(clipped)]));
     const shared = overlap === null ? 0 : area(overlap);
-    if (shared > 0) overlaps.push({ ward: candidate, area: shared });
+    if (overlap !== null && shared > 0) {
+      overlaps.push({ ward: candidate, area: shared, overlap: overlap.geometry });
+    }
   }
   return overlaps;
 }
@@ -105,17 +101,30 @@ export function wardOverlapAreas(
  * Each LSOA's residents divided between wards and between the city centre and the rest: an
  * LSOA inside one ward goes wholly to it; one that straddles wards is split by the share of
  * its postcodes in each ward, or by area when it has no LS postcode. The city-centre part is
- * the share of the LSOA's postcodes in LS1 or LS2 (none without postcodes: LS1 and LS2 are
- * in the LS list).
+ * the share of the LSOA's postcodes in the centre's postcode districts (none without
+ * postcodes: LS1 and LS2 are in the LS list), the parts in the centre's wards, or, for a centre
+ * drawn as a polygon, the share of its postcodes inside the polygon, else the share of its
+ * area inside it (pipeline/centre.ts).
  */
 export function apportionLsoas(geo: Geography, centre: CentreDefinition): LsoaApportionment[] {
   if (centre?.kind === 'polygon') {
-    throw new Error(
-      'a centre drawn as a polygon is not supported yet: give its wards or postcode districts',
+    const inPolygon = inCentrePolygon(geo);
+    const areaShare = centreAreaShare(geo);
+    if (inPolygon === undefined || areaShare === undefined) {
+      throw new Error(
+        `the centre is drawn in ${centre.file}, but the geography was loaded without it`,
+      );
+    }
+    return apportionByPostcodes(
+      geo,
+      (postcode) => inPolygon(postcode.lon, postcode.lat),
+      areaShare,
     );
   }
   const centreDistricts = new Set(centre?.kind === 'postcode-districts' ? centre.districts : []);
-  const apportioned = apportionByPostcodes(geo, centreDistricts);
+  const apportioned = apportionByPostcodes(geo, (postcode) =>
+    centreDistricts.has(postcode.district),
+  );
   if (centre?.kind !== 'wards') return apportioned;
   // A centre of whole wards: every part in one of them is inside it.
   const centreWards = new Set(centre.wards);
@@ -125,9 +134,15 @@ export function apportionLsoas(geo: Geography, centre: CentreDefinition): LsoaAp
   }));
 }
 
+/**
+ * `inCentre` places a postcode in the centre or not; `centreArea` (a centre drawn as a
+ * polygon) gives the share of a surface inside it, for LSOAs with no postcode. Without it,
+ * such an LSOA has no residents in the centre.
+ */
 function apportionByPostcodes(
   geo: Geography,
-  centreDistricts: ReadonlySet<string>,
+  inCentre: (postcode: Postcode) => boolean,
+  centreArea?: (geometry: PolygonGeometry, byVertices: boolean) => number,
 ): LsoaApportionment[] {
   const wardIndex = new PolygonIndex(
     geo.wards.map((ward) => ward.geometry),
@@ -147,15 +162,17 @@ function apportionByPostcodes(
     // Inside a Leeds LSOA but in no ward polygon: the two files are generalised differently
     // at the district edge, so the nearest ward is the one.
     const ward = wardIndex.nearest(x, y)?.feature ?? -1;
-    postcodesIn[lsoa]!.push({ ward, cityCentre: centreDistricts.has(postcode.district) });
+    postcodesIn[lsoa]!.push({ ward, cityCentre: inCentre(postcode) });
   }
   return geo.lsoas.map((lsoa, i) => {
     const postcodes = postcodesIn[i]!;
-    const centreShare =
-      postcodes.length === 0 ? 0 : postcodes.filter((p) => p.cityCentre).length / postcodes.length;
     const holding = wardsHoldingVertices(wardIndex, lsoa.geometry);
     const [only] = holding;
     if (holding.size === 1 && only !== undefined) {
+      const centreShare =
+        postcodes.length > 0
+          ? postcodes.filter((p) => p.cityCentre).length / postcodes.length
+          : (centreArea?.(lsoa.geometry, true) ?? 0);
       return {
         lsoa: lsoa.code,
         method: 'one-ward',
@@ -191,11 +208,13 @@ function apportionByPostcodes(
     return {
       lsoa: lsoa.code,
       method: 'area',
-      parts: overlaps.map((o) => ({
-        ward: geo.wards[o.ward]!.code,
-        cityCentre: false,
-        share: o.area / total,
-      })),
+      parts: overlaps.flatMap((o) =>
+        centreSplit(
+          geo.wards[o.ward]!.code,
+          o.area / total,
+          centreArea === undefined ? 0 : centreArea(o.overlap, false),
+        ),
+      ),
     };
   });
 }

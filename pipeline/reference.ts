@@ -4,6 +4,7 @@
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import type { PolygonGeometry } from '../src/shared/geometry.ts';
+import { ENGLAND_AND_WALES } from '../src/shared/area.ts';
 import type { Projection } from '../src/shared/projection.ts';
 
 export type { PolygonGeometry };
@@ -39,6 +40,8 @@ export interface Geography {
   population: Map<string, number>;
   /** The flat projection the district's distances in metres are measured on. */
   projection: Projection;
+  /** The centre when area.json draws it as a polygon (centre.kind "polygon"); null otherwise. */
+  centre: PolygonGeometry | null;
 }
 
 export const REFERENCE_FILES = {
@@ -200,6 +203,62 @@ export function parseOutline(
     throw new ReferenceDataError(file, `should hold exactly 1 feature, found ${features.length}`);
   }
   return first.geometry;
+}
+
+/**
+ * A centre drawn as a polygon (area.json centre.file): one feature, a Polygon or MultiPolygon
+ * in longitude and latitude, inside the district (`inDistrict` says whether a [lon, lat] vertex
+ * is in the outline or within its edge tolerance). Errors name the file and the bad field.
+ */
+export function parseCentre(
+  text: string,
+  file: string,
+  inDistrict: (lon: number, lat: number) => boolean,
+): PolygonGeometry {
+  const remedy =
+    'Draw the centre as a GeoJSON FeatureCollection of one Polygon or MultiPolygon feature in ' +
+    'longitude and latitude (WGS84), inside the district, or fix centre in area.json.';
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ReferenceDataError(file, 'is not valid JSON', { cause: error, remedy });
+  }
+  const features = validateFeatureCollection(json, z.unknown(), file, remedy);
+  const [first] = features;
+  if (features.length !== 1 || first === undefined) {
+    throw new ReferenceDataError(file, `should hold exactly 1 feature, found ${features.length}`, {
+      remedy,
+    });
+  }
+  const { geometry } = first;
+  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  polygons.forEach((rings, p) =>
+    rings.forEach((ring, r) =>
+      ring.forEach(([lon, lat], v) => {
+        const field =
+          'features.0.geometry.coordinates.' +
+          (geometry.type === 'Polygon' ? `${r}.${v}` : `${p}.${r}.${v}`);
+        const { south, north, west, east } = ENGLAND_AND_WALES;
+        if (!(lon! >= west && lon! <= east && lat! >= south && lat! <= north)) {
+          throw new ReferenceDataError(
+            file,
+            `${field} is [${lon}, ${lat}], not a longitude and latitude in England or Wales ` +
+              '(are the coordinates swapped, or in British National Grid metres?)',
+            { remedy },
+          );
+        }
+        if (!inDistrict(lon!, lat!)) {
+          throw new ReferenceDataError(
+            file,
+            `${field} is [${lon}, ${lat}], outside the district's outline`,
+            { remedy },
+          );
+        }
+      }),
+    ),
+  );
+  return geometry;
 }
 
 function csvRecords(

@@ -144,6 +144,7 @@ export function referenceFiles(area: LoadedArea): ReferenceFiles {
         ? null
         : { file: area.files.postcodes, nonGeographicDistricts: postcodes.nonGeographicDistricts },
     population: { ...population, file: area.files.population },
+    centre: area.files.centre === null ? null : { file: area.files.centre },
     projection: {
       latitude: areaProjection(area.config).latitude,
       source: `${path.relative('.', path.join(area.dir, AREA_FILE))} map.centre`,

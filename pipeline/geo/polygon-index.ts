@@ -6,6 +6,13 @@ import Flatbush from 'flatbush';
 import type { PolygonGeometry } from '../reference.ts';
 import type { Projection } from '../../src/shared/projection.ts';
 
+/**
+ * Vertices closer than this to a boundary count as on it, not inside either side: the LSOA
+ * and ward files are each generalised to about 20 m, so a boundary they share (or a centre
+ * drawn along it) can wander that far between them.
+ */
+export const ON_BOUNDARY_M = 25;
+
 /** One polygon part: its rings as flat [x0, y0, x1, y1, ...] arrays, first ring outer. */
 interface Part {
   feature: number;

@@ -90,7 +90,10 @@ export function areaWardBoundaries(): { text: string; file: string; codeProperty
   return { text: readFileSync(file, 'utf8'), file, codeProperty };
 }
 
-/** How a centre is described: "postcode districts LS1 and LS2", "the City ward". */
+/**
+ * How a centre is described: "postcode districts LS1 and LS2", "the City ward", "the area
+ * inside a boundary drawn for this site".
+ */
 function describeCentre(centre: NonNullable<AreaConfig['centre']>): string {
   const and = (items: readonly string[]) =>
     items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
@@ -108,7 +111,8 @@ function describeCentre(centre: NonNullable<AreaConfig['centre']>): string {
     const wards = centre.wards.map((code) => names.get(code) ?? code);
     return `the ${and(wards)} ward${wards.length > 1 ? 's' : ''}`;
   }
-  return 'the area drawn as the centre';
+  // A polygon has no name of its own: say what it is.
+  return 'the area inside a boundary drawn for this site';
 }
 
 /** What the map island needs of the area (see src/lib/map-area.ts). */

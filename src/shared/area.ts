@@ -100,6 +100,8 @@ const centreSchema = z.discriminatedUnion(
           .min(1, 'list at least one ward code'),
       })
       .strict(),
+    // A GeoJSON FeatureCollection of one Polygon or MultiPolygon in lon/lat inside the
+    // district (checked by pipeline/reference.ts parseCentre when the run reads it).
     centreBase.extend({ kind: z.literal('polygon'), file: filePath }).strict(),
   ],
   { error: 'must have kind "postcode-districts", "wards" or "polygon", or be null for no centre' },
@@ -254,13 +256,23 @@ export type AreaConfig = z.infer<typeof areaSchema>;
 /** What an area counts as its centre; null: it has none. */
 export type CentreDefinition = AreaConfig['centre'];
 
+/** A located place as the centre tests it: its ward, postcode district and coordinates. */
+export interface CentrePlace {
+  ward: string;
+  postcodeDistrict: string;
+  lon: number;
+  lat: number;
+}
+
 /**
- * Whether a located place is in the centre: by its postcode district or its ward. A centre
- * drawn as a polygon is placed by neither and is refused where a run meets it.
+ * Whether a located place is in the centre: by its postcode district, its ward, or, for a
+ * centre drawn as a polygon, by `inPolygon` (the pipeline's point-in-polygon on the area's
+ * projection, pipeline/centre.ts), which such a centre needs.
  */
 export function centreTest(
   centre: CentreDefinition,
-): (place: { ward: string; postcodeDistrict: string }) => boolean {
+  inPolygon?: (lon: number, lat: number) => boolean,
+): (place: CentrePlace) => boolean {
   if (centre === null) return () => false;
   if (centre.kind === 'postcode-districts') {
     const districts = new Set(centre.districts);
@@ -270,10 +282,12 @@ export function centreTest(
     const wards = new Set(centre.wards);
     return (place) => wards.has(place.ward);
   }
-  throw new Error(
-    'a centre drawn as a polygon is not supported yet: give its wards or postcode districts',
-  );
+  if (inPolygon === undefined) {
+    throw new Error(`the centre drawn in ${centre.file} needs its polygon to place points in it`);
+  }
+  return (place) => inPolygon(place.lon, place.lat);
 }
+
 /**
  * The flat projection (./projection.ts) an area's distances in metres are measured on: true at
  * the latitude of its map centre, which pipeline/load-geography.ts checks against the outline.

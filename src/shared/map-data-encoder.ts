@@ -18,6 +18,7 @@ import {
 import { packPoints, UINT32_LIMIT, type MapPoints } from './map-points.ts';
 import { monthRange } from './months.ts';
 import type { MonthSummary, Ward } from './schema.ts';
+import type { CentrePlace } from './area.ts';
 
 const CITY_CENTRE: ReadonlySet<string> = new Set(CITY_CENTRE_POSTCODE_DISTRICTS);
 
@@ -117,7 +118,7 @@ function positionNumber(lonQ: number, latQ: number, month: string): number {
  * (replace one that changed), then encode. The bytes are the same whatever the order.
  */
 export class MapDataEncoder {
-  private readonly inCentre: (point: { ward: string; postcodeDistrict: string }) => boolean;
+  private readonly inCentre: (point: CentrePlace) => boolean;
   /** Ward codes in the order first seen; index 0 is "no ward". */
   private readonly wardCodes: string[] = [''];
   private readonly wardIds = new Map<string, number>([['', 0]]);
@@ -132,8 +133,7 @@ export class MapDataEncoder {
   private readonly months = new Map<string, MonthEntries>();
 
   constructor(
-    inCentre: (point: { ward: string; postcodeDistrict: string }) => boolean = (point) =>
-      CITY_CENTRE.has(point.postcodeDistrict),
+    inCentre: (point: CentrePlace) => boolean = (point) => CITY_CENTRE.has(point.postcodeDistrict),
   ) {
     this.inCentre = inCentre;
   }
@@ -186,6 +186,8 @@ export class MapDataEncoder {
       const place = {
         ward: wardCode,
         postcodeDistrict: points.districts[points.districtOf[i] as number] as string,
+        lon,
+        lat,
       };
       const key: PointKey = {
         lonQ: quantise(lon),
@@ -369,7 +371,7 @@ export class MapDataEncoder {
 export function encodeMapData(
   summaries: readonly Pick<MonthSummary, 'month' | 'points'>[],
   wards: readonly Ward[],
-  inCentre?: (point: { ward: string; postcodeDistrict: string }) => boolean,
+  inCentre?: (point: CentrePlace) => boolean,
 ): Uint8Array {
   const encoder = new MapDataEncoder(inCentre);
   for (const { month, points } of summaries)

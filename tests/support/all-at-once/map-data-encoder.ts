@@ -103,8 +103,12 @@ function positionNumber(lonQ: number, latQ: number, month: string): number {
 export function encodeMapData(
   summaries: readonly MonthSummary[],
   wards: readonly Ward[],
-  inCentre: (point: { ward: string; postcodeDistrict: string }) => boolean = (point) =>
-    CITY_CENTRE.has(point.postcodeDistrict),
+  inCentre: (point: {
+    ward: string;
+    postcodeDistrict: string;
+    lon: number;
+    lat: number;
+  }) => boolean = (point) => CITY_CENTRE.has(point.postcodeDistrict),
 ): Uint8Array {
   if (wards.length >= NO_WARD) {
     throw new RangeError(`The map data holds at most ${NO_WARD - 1} wards, got ${wards.length}`);
