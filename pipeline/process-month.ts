@@ -80,9 +80,7 @@ export async function processMonth(
   out: { write(chunk: string): Promise<void> },
 ): Promise<MonthResult> {
   const month = monthProcessor(plan, provenance, deps, out);
-  for await (const { where, result } of monthRows(plan, deps.onBytes)) {
-    await month.row(where, result);
-  }
+  await feedMonth([plan], [month], { onBytes: deps.onBytes });
   return month.finish();
 }
 
@@ -263,15 +261,11 @@ export async function processMonthIntoCache(
   let finished = 0;
   try {
     for (const task of tasks) opened.push(await openMonthTask(task));
-    const [first] = tasks;
-    if (first?.plan.source === 'api') {
-      if (tasks.length > 1) throw new Error(`${first.plan.month}: an API month is one district's`);
-      for await (const { where, result } of monthRows(first.plan, options.onBytes)) {
-        await opened[0]!.processor.row(where, result);
-      }
-    } else {
-      await readSharedEntries(tasks, opened, options);
-    }
+    await feedMonth(
+      tasks.map((task) => task.plan),
+      opened.map((task) => task.processor),
+      options,
+    );
     const results: MonthTaskResult[] = [];
     for (const task of opened) {
       results.push(await task.finish());
@@ -285,17 +279,27 @@ export async function processMonthIntoCache(
   }
 }
 
-/** Every street file of the tasks' plans, read once, its rows given to each task that reads it. */
-async function readSharedEntries(
-  tasks: readonly MonthTask[],
-  opened: readonly OpenedMonthTask[],
+/**
+ * The rows of one month's plans (one per district), each given to its district's processor:
+ * an API month's snapshot (one district's), or every street file of the archive plans read
+ * once, its rows given to each processor whose plan holds it.
+ */
+async function feedMonth(
+  plans: readonly MonthPlan[],
+  processors: readonly MonthProcessor[],
   options: MonthReadOptions,
 ): Promise<void> {
-  const lists = tasks.map((task) => {
-    if (task.plan.source !== 'archive') {
-      throw new Error(`${task.plan.month}: an API month is one district's`);
+  const [first] = plans;
+  if (first?.source === 'api') {
+    if (plans.length > 1) throw new Error(`${first.month}: an API month is one district's`);
+    for await (const { where, result } of monthRows(first, options.onBytes)) {
+      await processors[0]!.row(where, result);
     }
-    return task.plan.entries;
+    return;
+  }
+  const lists = plans.map((plan) => {
+    if (plan.source !== 'archive') throw new Error(`${plan.month}: an API month is one district's`);
+    return plan.entries;
   });
   await readEachOnce(
     lists,
@@ -304,7 +308,7 @@ async function readSharedEntries(
       const result = normaliseArchiveRow(values);
       let writes: Promise<void>[] | undefined;
       for (const i of readers) {
-        const written = opened[i]!.processor.row(`${entries[i]!.where}:${line}`, result);
+        const written = processors[i]!.row(`${entries[i]!.where}:${line}`, result);
         if (written) (writes ??= []).push(written);
       }
       return writes && Promise.all(writes).then(() => undefined);
