@@ -11,18 +11,30 @@ export interface ForceFileRead {
   reads: number;
 }
 
-export class ForceFileReads {
+/** How many times each file was met, listed by name (the order met is not fixed). */
+export class FileCounts {
   private readonly counts = new Map<string, number>();
 
+  add(file: string): void {
+    this.counts.set(file, (this.counts.get(file) ?? 0) + 1);
+  }
+
+  /** [file, times], by name. */
+  sorted(): [string, number][] {
+    return [...this.counts].sort(([a], [b]) => compareCodeUnits(a, b));
+  }
+}
+
+export class ForceFileReads {
+  private readonly counts = new FileCounts();
+
   read(where: string): void {
-    this.counts.set(where, (this.counts.get(where) ?? 0) + 1);
+    this.counts.add(where);
   }
 
   /** Each file read, by name (workers read in no fixed order). */
   list(): ForceFileRead[] {
-    return [...this.counts]
-      .sort(([a], [b]) => compareCodeUnits(a, b))
-      .map(([file, reads]) => ({ file, reads }));
+    return this.counts.sorted().map(([file, reads]) => ({ file, reads }));
   }
 }
 

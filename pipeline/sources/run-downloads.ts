@@ -8,7 +8,7 @@
 import { copyFile, link } from 'node:fs/promises';
 import type { ArchiveProbe, RemoteArchive } from './archive-remote.ts';
 import type { ZipEntry } from './zip.ts';
-import { compareCodeUnits } from '../../src/shared/compare.ts';
+import { FileCounts } from '../force-file-reads.ts';
 
 /** Why link(2) may fail where a copy still works: another device, or no hard links there. */
 const LINK_UNSUPPORTED = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EMLINK']);
@@ -35,7 +35,7 @@ export class RunDownloads {
   private readonly archives = new Map<string, Promise<RemoteArchive>>();
   /** Entries downloaded and checked by this run, by fingerprint: where the file is kept. */
   private readonly kept = new Map<string, string>();
-  private readonly counts = new Map<string, number>();
+  private readonly counts = new FileCounts();
 
   /**
    * `ask()`'s answer, asked once per run for each `key` (a URL, or what identifies an API
@@ -83,8 +83,7 @@ export class RunDownloads {
       return 'shared';
     }
     await archive.extract(entry, destination);
-    const file = `${archive.probe.name}:${entry.name}`;
-    this.counts.set(file, (this.counts.get(file) ?? 0) + 1);
+    this.counts.add(`${archive.probe.name}:${entry.name}`);
     return 'downloaded';
   }
 
@@ -96,8 +95,6 @@ export class RunDownloads {
 
   /** Each police.uk file the run downloaded, by name. */
   list(): ForceFileDownload[] {
-    return [...this.counts]
-      .sort(([a], [b]) => compareCodeUnits(a, b))
-      .map(([file, downloads]) => ({ file, downloads }));
+    return this.counts.sorted().map(([file, downloads]) => ({ file, downloads }));
   }
 }
