@@ -45,6 +45,26 @@ function csvRows(text: string): string[][] {
   return parse(text, { relax_column_count: false }) as string[][];
 }
 
+/**
+ * The sample run's months as the downloads step is given them, and a writer of their yearly
+ * files into tmp/<folder> (published there, each run reusing what the last one left).
+ */
+function yearlyWriter(folder: string) {
+  const monthsDir = path.join(out, 'cache', 'months');
+  const dir = path.join(tmp, folder);
+  const paths = { dir, manifest: path.join(dir, 'downloads.json') };
+  const months = manifest.files.flatMap((f) =>
+    f.months.map((month) => ({ month, csv: path.join(monthsDir, `${month}.csv`), rows: 0 })),
+  );
+  const write = async (list: typeof months) => {
+    const staging = new Staging(path.join(tmp, 'publish-journal.json'));
+    const written = await writeYearlyDownloads(list, staging, paths, [paths], LEEDS_NAMING);
+    await staging.commit();
+    return written;
+  };
+  return { dir, paths, months, write };
+}
+
 describe('writeYearlyDownloads (through a pipeline run on the sample months)', () => {
   it('the yearly files re-read with csv-parse give the master dataset, row for row', async () => {
     const master = csvRows(await readFile(path.join(out, 'leeds_street_combined.csv'), 'utf8'));
@@ -129,18 +149,7 @@ describe('writeYearlyDownloads (through a pipeline run on the sample months)', (
   });
 
   it('takes away the file of a year no month of the data is in any more, and nothing else', async () => {
-    const monthsDir = path.join(out, 'cache', 'months');
-    const dir = path.join(tmp, 'year-gone');
-    const paths = { dir, manifest: path.join(dir, 'downloads.json') };
-    const months = manifest.files.flatMap((f) =>
-      f.months.map((month) => ({ month, csv: path.join(monthsDir, `${month}.csv`), rows: 0 })),
-    );
-    const write = async (list: typeof months) => {
-      const staging = new Staging(path.join(tmp, 'publish-journal.json'));
-      const written = await writeYearlyDownloads(list, staging, paths, [paths], LEEDS_NAMING);
-      await staging.commit();
-      return written;
-    };
+    const { dir, months, write } = yearlyWriter('year-gone');
     const years = manifest.files.map((f) => f.year);
     expect(years.length).toBeGreaterThan(1);
     await write(months);
@@ -159,18 +168,7 @@ describe('writeYearlyDownloads (through a pipeline run on the sample months)', (
   });
 
   it('keeps the published file of a year whose rows did not change, and compresses a changed year again', async () => {
-    const monthsDir = path.join(out, 'cache', 'months');
-    const dir = path.join(tmp, 'incremental');
-    const paths = { dir, manifest: path.join(dir, 'downloads.json') };
-    const months = manifest.files.flatMap((f) =>
-      f.months.map((month) => ({ month, csv: path.join(monthsDir, `${month}.csv`), rows: 0 })),
-    );
-    const write = async (list: typeof months) => {
-      const staging = new Staging(path.join(tmp, 'publish-journal.json'));
-      const written = await writeYearlyDownloads(list, staging, paths, [paths], LEEDS_NAMING);
-      await staging.commit();
-      return written;
-    };
+    const { dir, paths, months, write } = yearlyWriter('incremental');
     const first = await write(months);
 
     // Publish 2024 as an earlier run might have: the same rows, compressed differently.
