@@ -18,7 +18,7 @@ import {
   writeLeedsTwin,
 } from '../support/multi-area.ts';
 import { outputFiles } from '../support/output-files.ts';
-import { sampleRows, toApiCrime } from '../support/police-fixtures.ts';
+import { pointOf, sampleRows, toApiCrime } from '../support/police-fixtures.ts';
 import type { RecordedRequest, ReplayServer } from '../support/replay-server.ts';
 import {
   cachePollingDistricts,
@@ -39,11 +39,6 @@ const RUN_TIMEOUT_MS = 240_000;
 
 let server: ReplayServer;
 let dir: string;
-
-function pointOf(crime: Record<string, unknown>): [number, number] {
-  const { longitude, latitude } = crime['location'] as { longitude: string; latitude: string };
-  return [Number(longitude), Number(latitude)];
-}
 
 replayPerTest('multi-area-online-', async (s, d) => {
   server = s;
