@@ -137,7 +137,7 @@ export function aggregateSiteData(
 }
 
 /** A ward code in a summary that no ward has would lose its crimes without trace. */
-function checkWardCodes(summaries: readonly MonthTotals[], wards: readonly Ward[]): void {
+export function checkWardCodes(summaries: readonly MonthTotals[], wards: readonly Ward[]): void {
   const known = new Set(wards.map((w) => w.code));
   for (const summary of summaries) {
     const unknown = Object.keys(summary.wardType).filter((code) => !known.has(code));
@@ -150,7 +150,7 @@ function checkWardCodes(summaries: readonly MonthTotals[], wards: readonly Ward[
   }
 }
 
-function topStreets(
+export function topStreets(
   months: readonly WardStreets[],
   wardCode: string,
 ): { location: string; count: number }[] {

@@ -20,10 +20,10 @@ import { monthRange } from './months.ts';
 import type { MonthSummary, Ward } from './schema.ts';
 import type { CentrePlace } from './area.ts';
 
-const CITY_CENTRE: ReadonlySet<string> = new Set(CITY_CENTRE_POSTCODE_DISTRICTS);
+export const CITY_CENTRE: ReadonlySet<string> = new Set(CITY_CENTRE_POSTCODE_DISTRICTS);
 
 /** Bytes grown on demand: streams of varints and single bytes. */
-class ByteWriter {
+export class ByteWriter {
   private buffer = new Uint8Array(1 << 16);
   length = 0;
 
@@ -74,7 +74,7 @@ export interface MapDataMonth {
   points: MapPoints;
 }
 
-interface PointKey {
+export interface PointKey {
   lonQ: number;
   latQ: number;
   /** Index into the encoder's ward codes (0: no ward), not yet the ward's index in the file. */
@@ -88,12 +88,12 @@ interface MonthEntries {
   counts: Uint32Array;
 }
 
-function quantise(degrees: number): number {
+export function quantise(degrees: number): number {
   return Math.round(degrees * COORDINATE_SCALE);
 }
 
 /** Flags take values below this (FLAG_CITY_CENTRE is the only one), so ward * FLAG_VALUES + flags is unique. */
-const FLAG_VALUES = 2;
+export const FLAG_VALUES = 2;
 /** Offsets that make quantised longitudes (within ±180°) and latitudes (±90°) non-negative. */
 const LON_OFFSET = 180 * COORDINATE_SCALE;
 const LAT_OFFSET = 90 * COORDINATE_SCALE;
@@ -101,7 +101,7 @@ const LAT_OFFSET = 90 * COORDINATE_SCALE;
 const LAT_SPAN = 2 * LAT_OFFSET + 1;
 
 /** One number per quantised position. */
-function positionNumber(lonQ: number, latQ: number, month: string): number {
+export function positionNumber(lonQ: number, latQ: number, month: string): number {
   const lon = lonQ + LON_OFFSET;
   const lat = latQ + LAT_OFFSET;
   if (!(lon >= 0 && lon <= 2 * LON_OFFSET && lat >= 0 && lat < LAT_SPAN)) {

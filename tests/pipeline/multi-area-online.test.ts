@@ -5,13 +5,20 @@
 // still fills its own cache, and its outputs are byte for byte those of a run for it alone.
 // Against a replay of police.uk on 127.0.0.1 serving the committed samples' rows.
 import { readFileSync } from 'node:fs';
-import { cp, mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import * as turf from '@turf/turf';
 import { describe, expect, it } from 'vitest';
 import { forceFileLine, runAreas, type AreasRun, type CliOptions } from '../../pipeline/cli.ts';
 import { createMemoryReporter } from '../../pipeline/report.ts';
-import { sampleRows, toApiCrime } from '../support/police-fixtures.ts';
+import {
+  asBtp,
+  BTP_ROWS_PER_DISTRICT,
+  streetLines,
+  writeLeedsTwin,
+} from '../support/multi-area.ts';
+import { outputFiles } from '../support/output-files.ts';
+import { pointOf, sampleRows, toApiCrime } from '../support/police-fixtures.ts';
 import type { RecordedRequest, ReplayServer } from '../support/replay-server.ts';
 import {
   cachePollingDistricts,
@@ -28,33 +35,10 @@ const ARCHIVE_MONTH = '2024-03';
 /** A month only the API serves (the 2025-03 sample's rows as crimes-street answers). */
 const API_MONTH = '2024-04';
 const CRIMES = sampleRows('2025-03').map((row, i) => toApiCrime(row, 80_000_000 + i));
-const BTP_ROWS_PER_DISTRICT = 40;
 const RUN_TIMEOUT_MS = 240_000;
 
 let server: ReplayServer;
 let dir: string;
-
-function streetLines(file: string): { header: string; rows: string[] } {
-  const [header, ...rows] = readFileSync(file, 'utf8').trimEnd().split(/\r?\n/);
-  return { header: header!, rows };
-}
-
-/** A street row as British Transport Police's: its force, another Crime ID, marked TEST DATA. */
-function asBtp(line: string): string {
-  const [id, month, , , ...rest] = line.split(',');
-  rest[rest.length - 1] = 'TEST DATA';
-  return [
-    id === '' ? '' : `b${id!.slice(1)}`,
-    month,
-    ...Array(2).fill('British Transport Police'),
-    ...rest,
-  ].join(',');
-}
-
-function pointOf(crime: Record<string, unknown>): [number, number] {
-  const { longitude, latitude } = crime['location'] as { longitude: string; latitude: string };
-  return [Number(longitude), Number(latitude)];
-}
 
 replayPerTest('multi-area-online-', async (s, d) => {
   server = s;
@@ -140,18 +124,9 @@ async function run(
  * each month was fetched (the site data's provenance) is the one thing two runs cannot share.
  */
 async function outputs(out: string): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  for (const entry of await readdir(out, { recursive: true, withFileTypes: true })) {
-    const file = path.join(entry.parentPath, entry.name);
-    const relative = path.relative(out, file);
-    if (!entry.isFile() || relative.startsWith('cache') || relative === 'run-summary.json') {
-      continue;
-    }
-    files[relative] = (await readFile(file))
-      .toString('latin1')
-      .replaceAll(/"fetchedAt":"[^"]*"/g, '"fetchedAt":"<when fetched>"');
-  }
-  return files;
+  return outputFiles(out, (bytes) =>
+    bytes.toString('latin1').replaceAll(/"fetchedAt":"[^"]*"/g, '"fetchedAt":"<when fetched>"'),
+  );
 }
 
 /** The police.uk requests (archives and API) since request `from`, one line each. */
@@ -274,19 +249,7 @@ describe('runAreas online for two districts of one force (and one outline)', () 
     'asks police.uk for each byte range and each API request once, and writes both outputs as runs alone',
     async () => {
       const root = path.join(dir, 'repository');
-      await mkdir(path.join(root, 'data', 'areas', 'leeds-twin'), { recursive: true });
-      await symlink(path.resolve('data/reference'), path.join(root, 'data', 'reference'));
-      await cp(path.resolve('data/areas/leeds'), path.join(root, 'data', 'areas', 'leeds'), {
-        recursive: true,
-      });
-      const config = JSON.parse(await readFile('data/areas/leeds/area.json', 'utf8')) as Record<
-        string,
-        unknown
-      >;
-      await writeFile(
-        path.join(root, 'data', 'areas', 'leeds-twin', 'area.json'),
-        JSON.stringify({ ...config, slug: 'leeds-twin', siteName: 'Leeds Twin' }, null, 2),
-      );
+      await writeLeedsTwin(root);
       const areas = ['leeds', 'leeds-twin'];
       const {
         run: result,

@@ -5,17 +5,7 @@
 // (street, outcomes, stop and search) that both districts read, made of sample rows marked
 // "TEST DATA".
 import { readFileSync } from 'node:fs';
-import {
-  cp,
-  mkdir,
-  mkdtemp,
-  readFile,
-  readdir,
-  rm,
-  symlink,
-  utimes,
-  writeFile,
-} from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -30,6 +20,13 @@ import {
 import { createMemoryReporter } from '../../pipeline/report.ts';
 import type { Step } from '../../pipeline/run-context.ts';
 import { STEPS } from '../../pipeline/steps.ts';
+import {
+  asBtp,
+  BTP_ROWS_PER_DISTRICT,
+  streetLines,
+  writeLeedsTwin,
+} from '../support/multi-area.ts';
+import { outputFiles } from '../support/output-files.ts';
 
 const LEEDS_SAMPLE = path.resolve('data/sample/archive');
 const SHEFFIELD_SAMPLE = path.resolve('data/areas/sheffield/sample/archive');
@@ -37,28 +34,9 @@ const SAVED_AT = new Date('2026-12-01T00:00:00Z');
 /** The month both samples hold, and the British Transport Police files made for it. */
 const SHARED_MONTH = '2024-03';
 const BTP_STREET = `${SHARED_MONTH}/${SHARED_MONTH}-btp-street.csv`;
-const BTP_ROWS_PER_DISTRICT = 40;
 
 let dir: string;
 let archive: string;
-
-/** Sample rows of a street file, as text lines (police.uk's street rows hold no line breaks). */
-function streetLines(file: string): { header: string; rows: string[] } {
-  const [header, ...rows] = readFileSync(file, 'utf8').trimEnd().split(/\r?\n/);
-  return { header: header!, rows };
-}
-
-/** A street row as British Transport Police's: its force, another Crime ID, marked TEST DATA. */
-function asBtp(line: string): string {
-  const [id, month, , , ...rest] = line.split(',');
-  rest[rest.length - 1] = 'TEST DATA';
-  return [
-    id === '' ? '' : `b${id!.slice(1)}`,
-    month,
-    ...Array(2).fill('British Transport Police'),
-    ...rest,
-  ].join(',');
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'multi-area-'));
@@ -113,20 +91,6 @@ async function run(extra: Partial<CliOptions>, threads: number, root?: string): 
   return runAreas(options(extra), { reporter: createMemoryReporter(), threads, root });
 }
 
-/** Every output file under `out`, the cache and the run summary aside, by relative path. */
-async function outputs(out: string): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  for (const entry of await readdir(out, { recursive: true, withFileTypes: true })) {
-    const file = path.join(entry.parentPath, entry.name);
-    const relative = path.relative(out, file);
-    if (!entry.isFile() || relative.startsWith('cache') || relative === 'run-summary.json') {
-      continue;
-    }
-    files[relative] = (await readFile(file)).toString('base64');
-  }
-  return files;
-}
-
 /** The run summary without what differs between two runs: timings, paths, the run's reads. */
 async function summary(out: string): Promise<unknown> {
   const text = (await readFile(path.join(out, 'run-summary.json'), 'utf8')).replaceAll(
@@ -175,9 +139,9 @@ describe('runAreas({ areas: ["leeds", "sheffield"] }) on both samples and shared
       for (const area of ['leeds', 'sheffield']) {
         const own = path.join(dir, out, area);
         const single = path.join(dir, 'alone', area);
-        const files = await outputs(own);
+        const files = await outputFiles(own);
         expect(Object.keys(files).length, `${out}/${area}`).toBeGreaterThanOrEqual(7);
-        expect(files, `${out}/${area}`).toEqual(await outputs(single));
+        expect(files, `${out}/${area}`).toEqual(await outputFiles(single));
         expect(await summary(own), `${out}/${area}`).toEqual(await summary(single));
       }
     }
@@ -243,19 +207,7 @@ describe('runAreas for two districts of one force', () => {
     // A repository with Leeds and a second district made from Leeds's configuration: both
     // read the West Yorkshire files.
     root = path.join(dir, 'repository');
-    await mkdir(path.join(root, 'data', 'areas', 'leeds-twin'), { recursive: true });
-    await symlink(path.resolve('data/reference'), path.join(root, 'data', 'reference'));
-    await cp(path.resolve('data/areas/leeds'), path.join(root, 'data', 'areas', 'leeds'), {
-      recursive: true,
-    });
-    const config = JSON.parse(await readFile('data/areas/leeds/area.json', 'utf8')) as Record<
-      string,
-      unknown
-    >;
-    await writeFile(
-      path.join(root, 'data', 'areas', 'leeds-twin', 'area.json'),
-      JSON.stringify({ ...config, slug: 'leeds-twin', siteName: 'Leeds Twin' }, null, 2),
-    );
+    await writeLeedsTwin(root);
     result = await run(
       { areas: ['leeds', 'leeds-twin'], archiveDir: LEEDS_SAMPLE, out: path.join(dir, 'twin') },
       2,

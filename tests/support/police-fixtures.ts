@@ -138,3 +138,9 @@ export function toApiCrime(row: Record<string, string>, id: number): Record<stri
     month: row.Month,
   };
 }
+
+/** The [longitude, latitude] of a crime in the API's shape (toApiCrime). */
+export function pointOf(crime: Record<string, unknown>): [number, number] {
+  const { longitude, latitude } = crime['location'] as { longitude: string; latitude: string };
+  return [Number(longitude), Number(latitude)];
+}

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { runPipeline, StepError, type CliOptions } from '../../../pipeline/cli.ts';
 import { createMemoryReporter } from '../../../pipeline/report.ts';
 import { siteDataSchema } from '../../../src/shared/schema.ts';
-import { buildArchive, sampleRows, toApiCrime } from '../../support/police-fixtures.ts';
+import { buildArchive, pointOf, sampleRows, toApiCrime } from '../../support/police-fixtures.ts';
 import { ReplayServer, type RecordedRequest } from '../../support/replay-server.ts';
 import {
   cachePollingDistricts,
@@ -27,11 +27,6 @@ let server: ReplayServer;
 let dir: string;
 /** Whether the piece holding the first crime answers nothing (a persistent fault). */
 let emptyPiece: boolean;
-
-function pointOf(crime: Record<string, unknown>): [number, number] {
-  const { longitude, latitude } = crime['location'] as { longitude: string; latitude: string };
-  return [Number(longitude), Number(latitude)];
-}
 
 async function servePoliceUk(apiMonths: readonly string[]): Promise<void> {
   const redirect = { status: 302, headers: { location: `/data/archive/${ARCHIVE_MONTH}.zip` } };

@@ -14,7 +14,7 @@ import { HttpClient } from '../../../pipeline/sources/http.ts';
 import { fetchSources, type FetchSourcesOptions } from '../../../pipeline/sources/index.ts';
 import { MAX_GET_URL_CHARS, fetchMonthCrimes } from '../../../pipeline/sources/police-api.ts';
 import { districtQueryPolygons } from '../../../pipeline/sources/query-polygons.ts';
-import { buildArchive, sampleRows, toApiCrime } from '../../support/police-fixtures.ts';
+import { buildArchive, pointOf, sampleRows, toApiCrime } from '../../support/police-fixtures.ts';
 import { ReplayServer, type RecordedRequest } from '../../support/replay-server.ts';
 import { replayPerTest, replaySources } from '../../support/replay-sources.ts';
 
@@ -27,11 +27,6 @@ const OUTLINE = JSON.parse(
   features: Feature<Polygon>[];
 };
 const CRIMES = sampleRows('2025-03').map((row, i) => toApiCrime(row, 90_000_000 + i));
-
-function pointOf(crime: Record<string, unknown>): [number, number] {
-  const location = crime.location as { longitude: string; latitude: string };
-  return [Number(location.longitude), Number(location.latitude)];
-}
 
 /** The `poly` parameter as police.uk reads it: "lat,lng:lat,lng:…", closed automatically. */
 function parsePoly(poly: string): Feature<Polygon> {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline, type CliOptions } from '../../../pipeline/cli.ts';
 import { createMemoryReporter } from '../../../pipeline/report.ts';
 import type { RunRecord } from '../../../pipeline/run-context.ts';
+import { outputFiles } from '../../support/output-files.ts';
 import { sampleRows, toApiCrime } from '../../support/police-fixtures.ts';
 
 /** Months after the sample's newest, served only by police.uk's API. */
@@ -85,20 +86,6 @@ async function run(threads: number): Promise<{ out: string; record: RunRecord; l
   return { out, record, lines: reporter.lines };
 }
 
-/** Every output file under `out`, the cache and the run summary aside, by relative path. */
-async function outputs(out: string): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  for (const entry of await readdir(out, { recursive: true, withFileTypes: true })) {
-    const file = path.join(entry.parentPath, entry.name);
-    const relative = path.relative(out, file);
-    if (!entry.isFile() || relative.startsWith('cache') || relative === 'run-summary.json') {
-      continue;
-    }
-    files[relative] = (await readFile(file)).toString('base64');
-  }
-  return files;
-}
-
 describe('the months step with archive and API months and outcomes files', () => {
   it('processes the API months in the month workers too, with the same outputs and outcomes as inline', async () => {
     const inline = await run(1);
@@ -109,7 +96,7 @@ describe('the months step with archive and API months and outcomes files', () =>
     for (const m of apiMonths) expect(m.summary.coverage.lsoa).toBe(m.summary.kept);
     expect(workers.lines).toContainEqual(`  ${API_MONTHS.length} month(s) in 2 threads`);
     expect(inline.lines.some((line) => / month\(s\) in \d threads/.test(line))).toBe(false);
-    const [a, b] = [await outputs(inline.out), await outputs(workers.out)];
+    const [a, b] = [await outputFiles(inline.out), await outputFiles(workers.out)];
     expect(Object.keys(b).length).toBeGreaterThan(3);
     expect(b).toEqual(a);
     // The outcomes file revised the crimes it lists, in the workers as inline.

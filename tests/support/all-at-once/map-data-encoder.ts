@@ -4,97 +4,26 @@
 // Month summaries -> the map data bytes (format and decoder in ./map-data.ts), before gzip.
 // Pure and browser-safe like its decoder; the pipeline gzips and writes the result
 // (pipeline/map-data.ts buildMapData).
-import { CITY_CENTRE_POSTCODE_DISTRICTS, CRIME_TYPES } from '../../../src/shared/constants.ts';
+// Only the all-at-once encoding is kept here; the helpers it calls did not change and are
+// imported from src/shared/map-data-encoder.ts.
+import { CRIME_TYPES } from '../../../src/shared/constants.ts';
 import {
-  COORDINATE_SCALE,
   FLAG_CITY_CENTRE,
   MAP_DATA_MAGIC,
   MAP_DATA_VERSION,
   NO_WARD,
   type MapDataHeader,
 } from '../../../src/shared/map-data.ts';
+import {
+  ByteWriter,
+  CITY_CENTRE,
+  FLAG_VALUES,
+  positionNumber,
+  quantise,
+  type PointKey,
+} from '../../../src/shared/map-data-encoder.ts';
 import { monthRange } from '../../../src/shared/months.ts';
 import type { MonthSummary, Ward } from '../../../src/shared/schema.ts';
-
-const CITY_CENTRE: ReadonlySet<string> = new Set(CITY_CENTRE_POSTCODE_DISTRICTS);
-
-/** Bytes grown on demand: streams of varints and single bytes. */
-class ByteWriter {
-  private buffer = new Uint8Array(1 << 16);
-  length = 0;
-
-  private reserve(n: number): void {
-    if (this.length + n <= this.buffer.length) return;
-    let size = this.buffer.length * 2;
-    while (size < this.length + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buffer.subarray(0, this.length));
-    this.buffer = next;
-  }
-
-  byte(value: number): void {
-    this.reserve(1);
-    this.buffer[this.length++] = value;
-  }
-
-  bytes(values: Uint8Array): void {
-    this.reserve(values.length);
-    this.buffer.set(values, this.length);
-    this.length += values.length;
-  }
-
-  varint(value: number): void {
-    if (!Number.isSafeInteger(value) || value < 0) {
-      throw new RangeError(`varint: expected a non-negative integer, got ${value}`);
-    }
-    let v = value;
-    while (v >= 0x80) {
-      this.byte((v % 0x80) | 0x80);
-      v = Math.floor(v / 0x80);
-    }
-    this.byte(v);
-  }
-
-  zigzag(value: number): void {
-    this.varint(value >= 0 ? value * 2 : -value * 2 - 1);
-  }
-
-  result(): Uint8Array {
-    return this.buffer.slice(0, this.length);
-  }
-}
-
-interface PointKey {
-  lonQ: number;
-  latQ: number;
-  ward: number;
-  flags: number;
-}
-
-function quantise(degrees: number): number {
-  return Math.round(degrees * COORDINATE_SCALE);
-}
-
-/** Flags take values below this (FLAG_CITY_CENTRE is the only one), so ward * FLAG_VALUES + flags is unique. */
-const FLAG_VALUES = 2;
-/** Offsets that make quantised longitudes (within ±180°) and latitudes (±90°) non-negative. */
-const LON_OFFSET = 180 * COORDINATE_SCALE;
-const LAT_OFFSET = 90 * COORDINATE_SCALE;
-/** Above every offset latitude, so lon * LAT_SPAN + lat is unique; both fit 2^53 (2^26 * 2^25). */
-const LAT_SPAN = 2 * LAT_OFFSET + 1;
-
-/** One number per quantised position. */
-function positionNumber(lonQ: number, latQ: number, month: string): number {
-  const lon = lonQ + LON_OFFSET;
-  const lat = latQ + LAT_OFFSET;
-  if (!(lon >= 0 && lon <= 2 * LON_OFFSET && lat >= 0 && lat < LAT_SPAN)) {
-    throw new RangeError(
-      `${month}: a point at quantised (${lonQ}, ${latQ}) is not a longitude and latitude in degrees; ` +
-        'rebuild the month summaries.',
-    );
-  }
-  return lon * LAT_SPAN + lat;
-}
 
 /**
  * Encode summaries into map data bytes (not gzipped). Exported for tests and benchmarks;
