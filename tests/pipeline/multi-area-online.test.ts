@@ -232,8 +232,9 @@ describe('runAreas online for Leeds and Sheffield (their BTP files shared)', () 
       ) as { forceFileDownloads: unknown };
       expect(summary.forceFileDownloads).toEqual(downloaded);
       // The districts' caches hold one download by hard links, read once for both; Leeds's
-      // postcodes step reads its street files once more (to find the points to ask
-      // postcodes.io about): the closing line says so.
+      // postcodes step reads the street files of its months not cached yet (all of them in
+      // this first run) once more, to find the points to ask postcodes.io about: the
+      // closing line says so.
       expect(lastLine).toBe(
         '\nforce files: 4 read for leeds, sheffield, 2 more than once ' +
           `(${ARCHIVE_MONTH}-btp-street.csv: 2, ` +
