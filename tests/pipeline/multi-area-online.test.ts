@@ -247,7 +247,7 @@ describe('runAreas online for Leeds and Sheffield (their BTP files shared)', () 
 
 describe('runAreas online for two districts of one force (and one outline)', () => {
   it(
-    'asks police.uk for each byte range and each API request once, and writes both outputs as runs alone',
+    'asks police.uk for each byte range and each API request once, reads each street file once for both in the postcodes step, and writes both outputs as runs alone',
     async () => {
       const root = path.join(dir, 'repository');
       await writeLeedsTwin(root);
@@ -257,10 +257,18 @@ describe('runAreas online for two districts of one force (and one outline)', () 
         together,
         togetherRequests,
         aloneRequests,
+        lastLine,
       } = await togetherAndAlone(
         areas,
         { selection: { from: ARCHIVE_MONTH, to: API_MONTH } },
         root,
+      );
+      // Both districts have a postcode list: their postcodes step reads the street files of
+      // the months not cached once for both, the months step once more.
+      expect(lastLine).toBe(
+        '\nforce files: 3 read for leeds, leeds-twin, 2 more than once ' +
+          `(${ARCHIVE_MONTH}-btp-street.csv: 2, ` +
+          `${ARCHIVE_MONTH}-west-yorkshire-street.csv: 2); 3 downloaded, each once`,
       );
       const api = togetherRequests.filter((r) => r.includes('/api/crimes-street/'));
       expect(api.length).toBeGreaterThan(0);
