@@ -242,9 +242,9 @@ export function runAreaPaths(
 
 /**
  * Run the selected steps for each district of the run, in the order given. A step runs for
- * every district before the next step; the steps that read police.uk files (months,
- * stop-search: Step.runTogether) run for all of them at once, so each file is read once and
- * its rows go to every district that reads it.
+ * every district before the next step; the steps that read police.uk files (postcodes,
+ * months, stop-search: Step.runTogether) run for all of them at once, so such a step reads
+ * each file once and gives its rows to every district that reads it.
  * All or nothing: the outputs are renamed into place, district by district, only when every
  * selected step succeeded for every district; when one fails, no district's outputs change
  * and a StepError names the step and the district.
@@ -319,6 +319,13 @@ export async function runAreas(options: CliOptions, deps: RunDeps): Promise<Area
         );
       };
       if (step.network) {
+        const together = step.runTogether?.bind(step);
+        if (several && together) {
+          const started = performance.now();
+          const results = await attempt(() => together(contexts), slugs.join(', '));
+          contexts.forEach((ctx, i) => record(ctx, started, results[i]!));
+          continue;
+        }
         for (const ctx of contexts) {
           const started = performance.now();
           record(ctx, started, await attempt(() => step.run(ctx), forArea(ctx)));

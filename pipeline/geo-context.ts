@@ -1,5 +1,5 @@
 // The geography a run locates crimes with: the reference files, plus the polling districts
-// and postcodes.io answers the fetch step saved, with a fingerprint of all of them. Loaded
+// and postcodes.io answers the fetch step saved, with a fingerprint of them. Loaded
 // the same way by the main thread and by every month worker (pipeline/month-worker.ts), so
 // all of them place a coordinate identically.
 import { createHash } from 'node:crypto';
@@ -17,13 +17,14 @@ export interface GeoContext {
   /** The postcodes.io answers the locator was given, by coordinate key (null: none near). */
   postcodeAnswers: ReadonlyMap<string, { district: string } | null>;
   /**
-   * Hash of the reference files, the projection's latitude, polling districts and
-   * postcodes.io answers: part of every month's cache key. New answers therefore change
-   * every month's key, not only the keys of the months holding the newly answered points:
-   * all months are processed again once after postcodes.io placed a new snap point (rare,
-   * since police.uk reuses its snap points).
+   * Hash of the reference files, the projection's latitude and polling districts: part of
+   * every month's cache key. The postcodes.io answers are not: a month depends only on the
+   * answers for its own snap points, which its cache entry keeps and checks (month-cache.ts),
+   * so an answer for a new point leaves every month that does not hold it cached.
    */
   fingerprint: string;
+  /** Hash of all of it, the answers included: a month worker that loads another one stops. */
+  loadedFingerprint: string;
 }
 
 /** Where the geography's files are (see PipelinePaths). */
@@ -80,9 +81,16 @@ export async function loadGeoContext(
         'downloads them), so the Polling District column stays empty',
     );
   }
-  const postcodeAnswers = (await readPostcodeAnswers(files.postcodesCache, hash)) ?? new Map();
+  const loaded = hash.copy();
+  const postcodeAnswers = (await readPostcodeAnswers(files.postcodesCache, loaded)) ?? new Map();
   const locator = createLocator(geo, { pollingDistricts, postcodePlaces: postcodeAnswers });
-  return { geo, locator, postcodeAnswers, fingerprint: hash.digest('hex') };
+  return {
+    geo,
+    locator,
+    postcodeAnswers,
+    fingerprint: hash.digest('hex'),
+    loadedFingerprint: loaded.digest('hex'),
+  };
 }
 
 /**

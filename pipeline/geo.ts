@@ -52,6 +52,13 @@ export interface Place {
    * postcodes.io answer): likely wrong where Leeds has WF or BD postcodes.
    */
   postcodeApproximate: boolean;
+  /**
+   * True when the area has a postcode list and none of its postcodes lies within
+   * POSTCODE_RADIUS_M: the postcode district then comes from postcodes.io's answer for the
+   * point (or is approximate without one). These are the points the postcodes step asks
+   * about, and the month cache keeps each month's with the answers it used (month-cache.ts).
+   */
+  postcodeGap: boolean;
   /** Polling district code when polling districts were given; '' otherwise. */
   pollingDistrict: string;
   /**
@@ -76,12 +83,6 @@ export interface Locator {
   cacheStats(): CacheStats;
   /** Whether polling districts were given, i.e. whether Place.pollingDistrict can be filled. */
   readonly hasPollingDistricts: boolean;
-  /**
-   * Coordinates located so far that lie in Leeds but got no postcode district, or only an
-   * approximate one: the ones to ask postcodes.io about (then build a new Locator with
-   * `postcodePlaces`).
-   */
-  postcodeGaps(): { lon: number; lat: number }[];
 }
 
 /**
@@ -133,9 +134,10 @@ export function createLocator(geo: Geography, options: LocatorOptions = {}): Loc
     const lsoa = geo.lsoas[lsoas.nearest(x, y, OUTLINE_TOLERANCE_M)?.feature ?? -1];
     const pollingDistrict =
       pollingDistricts[polling?.nearest(x, y, OUTLINE_TOLERANCE_M)?.feature ?? -1];
-    const exact =
-      postcodes?.nearest(x, y, POSTCODE_RADIUS_M)?.postcode.district ??
-      options.postcodePlaces?.get(key)?.district;
+    const near = postcodes?.nearest(x, y, POSTCODE_RADIUS_M)?.postcode.district;
+    // Without a postcode list there is nothing to fill in, so nothing to ask about either.
+    const postcodeGap = postcodes !== null && near === undefined;
+    const exact = near ?? (postcodeGap ? options.postcodePlaces?.get(key)?.district : undefined);
     const fallback =
       exact === undefined
         ? postcodes?.nearest(x, y, POSTCODE_FALLBACK_RADIUS_M)?.postcode.district
@@ -147,6 +149,7 @@ export function createLocator(geo: Geography, options: LocatorOptions = {}): Loc
       lsoaName: lsoa?.name ?? '',
       postcodeDistrict: exact ?? fallback ?? '',
       postcodeApproximate: fallback !== undefined,
+      postcodeGap,
       pollingDistrict: pollingDistrict?.code ?? '',
       nearBoundary,
     };
@@ -186,15 +189,5 @@ export function createLocator(geo: Geography, options: LocatorOptions = {}): Loc
       return place;
     },
     cacheStats: () => ({ ...stats, size: cache.size }),
-    postcodeGaps: () =>
-      [...cache]
-        .filter(
-          ([, place]) =>
-            place !== null && (place.postcodeDistrict === '' || place.postcodeApproximate),
-        )
-        .map(([key]) => {
-          const [lon = NaN, lat = NaN] = key.split(',').map(Number);
-          return { lon, lat };
-        }),
   };
 }

@@ -13,7 +13,8 @@ import { loadGeoContext, type GeoContext } from './geo-context.ts';
 import { loadInputs, type Inputs } from './inputs.ts';
 import type { MonthPlan } from './merge.ts';
 import { MonthFolds, settledMonth } from './month-folds.ts';
-import { monthCacheKey, readMonthCache, type CachedMonth } from './month-cache.ts';
+import { readMonthCache, type CachedMonth } from './month-cache.ts';
+import { monthKeys } from './month-keys.ts';
 import type { PipelinePaths } from './paths.ts';
 import type { DistrictRule, MonthProvenanceInfo } from './process-month.ts';
 import type { Reporter } from './report.ts';
@@ -57,6 +58,7 @@ export class LocalRun {
   private readonly derived: {
     wards?: Promise<Ward[]>;
     monthKeys: Map<MonthPlan, Promise<MonthKey>>;
+    keyOf?: (plan: MonthPlan) => string;
     months?: { outcomes: MonthOutcome[]; folds: MonthFolds };
   } = { monthKeys: new Map() };
 
@@ -148,10 +150,19 @@ export class LocalRun {
     return { outcomes, folds };
   }
 
-  /** The month from the cache when it is current, with this run's provenance labels; else null. */
+  /**
+   * The month from the cache when it is current (its key, and the postcodes.io answers for
+   * its points), with this run's provenance labels; else null.
+   */
   async cachedMonth(plan: MonthPlan): Promise<CachedMonth | null> {
     const { key, provenance } = await this.monthKey(plan);
-    return readMonthCache(this.paths.monthsCacheDir, plan.month, key, provenance);
+    return readMonthCache(
+      this.paths.monthsCacheDir,
+      plan.month,
+      key,
+      provenance,
+      this.geography.postcodeAnswers,
+    );
   }
 
   /** Snapshot and fetchedAt of a month: from the fetch step's manifest when the month came from it. */
@@ -185,26 +196,8 @@ export class LocalRun {
   }
 
   private async computeMonthKey(plan: MonthPlan): Promise<MonthKey> {
-    const provenance = await this.provenance(plan);
-    const sources =
-      plan.source === 'archive'
-        ? plan.entries.map((e) => `${e.force}:${e.fingerprint}`)
-        : [plan.file.fingerprint];
-    if (plan.source === 'api') {
-      // API months take LSOA codes from the archive months (see enrich.ts).
-      for (const other of this.inputs.choice.months) {
-        if (other.source === 'archive') sources.push((await this.monthKey(other)).key);
-      }
-    }
-    const key = monthCacheKey({
-      month: plan.month,
-      source: plan.source,
-      inputs: sources,
-      outcomes: this.inputs.outcomes.filter((e) => e.month >= plan.month).map((e) => e.fingerprint),
-      geography: this.geography.fingerprint,
-      district: this.district(),
-    });
-    return { key, provenance };
+    this.derived.keyOf ??= monthKeys(this.inputs, this.geography.fingerprint, this.district());
+    return { key: this.derived.keyOf(plan), provenance: await this.provenance(plan) };
   }
 
   close(): void {

@@ -1,10 +1,12 @@
-// The per-month cache: each processed month's enriched rows (YYYY-MM.csv) and summary
-// (YYYY-MM.summary.json, a MonthSummary plus the cache key and drop examples). A month is
-// reprocessed only when its key changes: its input files, the outcomes files that can revise
-// it, the reference geography, or the code that processes it.
+// The per-month cache: each processed month's enriched rows (YYYY-MM.csv), summary
+// (YYYY-MM.summary.json, a MonthSummary plus the cache key and drop examples) and the
+// postcodes.io answers it used (YYYY-MM.postcodes.json). A month is reprocessed only when its
+// key changes (its input files, the outcomes files that can revise it, the reference
+// geography, or the code that processes it) or an answer it used changed.
 import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { compareCodeUnits } from '../src/shared/compare.ts';
 import type { MonthSummary } from '../src/shared/schema.ts';
 import { codeFingerprint } from './code-fingerprint.ts';
 import type { MonthProvenanceInfo } from './process-month.ts';
@@ -62,11 +64,82 @@ export function monthCacheKey(parts: MonthCacheKeyParts): string {
     .digest('hex');
 }
 
-export function monthCacheFiles(dir: string, month: string): { csv: string; summary: string } {
+export function monthCacheFiles(
+  dir: string,
+  month: string,
+): { csv: string; summary: string; postcodes: string } {
   return {
     csv: path.join(dir, `${month}.csv`),
     summary: path.join(dir, `${month}.summary.json`),
+    postcodes: path.join(dir, `${month}.postcodes.json`),
   };
+}
+
+/** The postcodes.io answers a run has (geo-context.ts), by coordinate key; null: none near. */
+export type PostcodeAnswers = ReadonlyMap<string, { district: string } | null>;
+
+/**
+ * The answers a month was processed with: for each of its snap points that no postcode of
+ * the area's list is near (Place.postcodeGap), by coordinate key in code-unit order, the
+ * district postcodes.io answered, or null (not asked yet, or none near: either way the
+ * month used the nearest listed district, approximate). Its rows depend on the answers for
+ * these points and on no other, so a month is checked against them alone (readMonthCache)
+ * rather than keyed on every answer: a new answer for a point elsewhere keeps it cached.
+ */
+export type PostcodeAnswersUsed = Record<string, string | null>;
+
+/** The answers in `answers` for `points` (coordinate keys), as a month keeps them. */
+export function postcodeAnswersUsed(
+  points: Iterable<string>,
+  answers: PostcodeAnswers,
+): PostcodeAnswersUsed {
+  const used: PostcodeAnswersUsed = {};
+  for (const point of [...points].sort(compareCodeUnits)) {
+    used[point] = answers.get(point)?.district ?? null;
+  }
+  return used;
+}
+
+/** Whether `answers` gives each point of `used` the district the month was processed with. */
+function sameAnswers(used: PostcodeAnswersUsed, answers: PostcodeAnswers): boolean {
+  return Object.entries(used).every(
+    ([point, district]) => (answers.get(point)?.district ?? null) === district,
+  );
+}
+
+/**
+ * The answers file of a month made under `key` (`{"cacheKey":...,"answers":{...}}`), or null
+ * when it is missing, damaged or of another key.
+ */
+async function readAnswersUsed(file: string, key: string): Promise<PostcodeAnswersUsed | null> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    return null;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return null;
+  const { cacheKey, answers } = parsed as { cacheKey?: unknown; answers?: unknown };
+  if (cacheKey !== key || typeof answers !== 'object' || answers === null) return null;
+  const values = Object.values(answers);
+  return values.every((v) => v === null || typeof v === 'string')
+    ? (answers as PostcodeAnswersUsed)
+    : null;
+}
+
+/**
+ * The snap points of a month made under `key` that no postcode of the area's list is near
+ * (coordinate keys), or null when the cache does not have them. They depend on what the key
+ * covers and not on the answers, so the postcodes step takes them from here even for a month
+ * whose answers have changed, instead of reading the month's files.
+ */
+export async function readMonthPostcodeGaps(
+  dir: string,
+  month: string,
+  key: string,
+): Promise<string[] | null> {
+  const used = await readAnswersUsed(monthCacheFiles(dir, month).postcodes, key);
+  return used === null ? null : Object.keys(used);
 }
 
 export interface CachedMonth {
@@ -136,7 +209,8 @@ function summaryFileText(
 }
 
 /**
- * The cached month, or null when it is missing, damaged or was made under another key. With
+ * The cached month, or null when it is missing, damaged, was made under another key, or
+ * (given `answers`) used an answer for one of its points that `answers` no longer gives. With
  * `labels`, the month is also relabelled (its summary rewritten around the same BODY) from
  * the text just read: a monthly run relabels every cached month (the input's snapshot moves
  * on), and reading each summary file and hashing its BODY once rather than twice is a tenth
@@ -147,6 +221,7 @@ export async function readMonthCache(
   month: string,
   key: string,
   labels?: MonthProvenanceInfo,
+  answers?: PostcodeAnswers,
 ): Promise<CachedMonth | null> {
   const files = monthCacheFiles(dir, month);
   let file: SummaryFile | null;
@@ -156,6 +231,10 @@ export async function readMonthCache(
     return null;
   }
   if (file === null) return null;
+  if (answers !== undefined) {
+    const used = await readAnswersUsed(files.postcodes, key);
+    if (used === null || !sameAnswers(used, answers)) return null;
+  }
   const { summary: unlabelled, dropExamples, outside } = JSON.parse(file.body) as SummaryBody;
   if (unlabelled.month !== month) return null;
   let current = file.labels;
@@ -191,17 +270,25 @@ async function writeSummary(
 
 /**
  * Start writing a month to the cache. Write the rows to `rows`, then commit(summary); the
- * summary goes last, so a month whose rows were not completely written is never trusted.
+ * summary goes last, so a month whose rows (or answers) were not completely written is never
+ * trusted.
  */
 export async function openMonthCacheWriter(dir: string, month: string) {
   const files = monthCacheFiles(dir, month);
   // The old summary goes first: until the new one is written the month is simply not cached.
   await rm(files.summary, { force: true });
+  await rm(files.postcodes, { force: true });
   const rows: AtomicWriteStream = await createAtomicWriteStream(files.csv);
   return {
     rows,
-    async commit(summary: MonthSummary, drops: DropTally, key: string): Promise<void> {
+    async commit(
+      summary: MonthSummary,
+      drops: DropTally,
+      key: string,
+      answers: PostcodeAnswersUsed,
+    ): Promise<void> {
       await rows.commit();
+      await writeFileAtomic(files.postcodes, `${JSON.stringify({ cacheKey: key, answers })}\n`);
       await writeSummary(files.summary, summary, drops, key);
     },
     abort: () => rows.abort(),

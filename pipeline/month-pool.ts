@@ -30,7 +30,10 @@ export interface WorkerSetup {
 export interface DistrictSetup {
   geoFiles: GeoFiles;
   district: DistrictRule;
-  /** The main thread's geography fingerprint: a worker that loads another one stops. */
+  /**
+   * The main thread's geography, postcodes.io answers included (GeoContext.loadedFingerprint):
+   * a worker that loads another one stops.
+   */
   geoFingerprint: string;
   /** The latest outcomes from the outcomes files, built once by the main thread; null: none. */
   outcomes: SharedOutcomeTable | null;

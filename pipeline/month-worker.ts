@@ -56,8 +56,11 @@ async function task(month: string, part: MonthJobPart): Promise<MonthTask> {
   if (district === undefined) throw new Error(`${month}: no district ${part.district}`);
   district.geography ??= loadGeoContext(district.setup.geoFiles, { note: () => {} });
   const geo = await district.geography;
-  if (geo.fingerprint !== district.setup.geoFingerprint) {
-    throw new Error('the reference geography changed while the pipeline was running: run it again');
+  if (geo.loadedFingerprint !== district.setup.geoFingerprint) {
+    throw new Error(
+      'the reference geography or the postcodes.io answers changed while the pipeline was ' +
+        'running: run it again',
+    );
   }
   const { snapshot } = part;
   const plan: MonthPlan =
@@ -89,6 +92,7 @@ async function task(month: string, part: MonthJobPart): Promise<MonthTask> {
     key: part.key,
     deps: {
       locator: geo.locator,
+      postcodeAnswers: geo.postcodeAnswers,
       district: district.setup.district,
       outcomes: district.outcomes,
       hints: await monthHints,

@@ -35,7 +35,10 @@ export interface PipelinePaths {
   publishedDownloads: { dir: string; manifest: string };
   /** Caches: month results and what the fetch step downloaded. */
   cacheDir: string;
-  /** Per-month enriched rows and summaries: YYYY-MM.csv, YYYY-MM.summary.json. */
+  /**
+   * Per-month enriched rows, summaries and the postcodes.io answers each used: YYYY-MM.csv,
+   * YYYY-MM.summary.json, YYYY-MM.postcodes.json.
+   */
   monthsCacheDir: string;
   /** The wards derived from the reference geography (see ward-cache.ts). */
   wardsCache: string;

@@ -18,7 +18,7 @@ import type { Locator } from './geo.ts';
 import { InputError } from './input-error.ts';
 import { MASTER_HEADER, masterRow } from './master-row.ts';
 import { createDeduper, type MonthPlan } from './merge.ts';
-import { openMonthCacheWriter } from './month-cache.ts';
+import { openMonthCacheWriter, postcodeAnswersUsed, type PostcodeAnswers } from './month-cache.ts';
 import { normaliseApiCrime, normaliseArchiveRow, type Normalised } from './normalise.ts';
 import {
   applyLatestOutcome,
@@ -215,6 +215,8 @@ export async function* monthRows(
 
 export interface MonthTaskDeps {
   locator: Locator;
+  /** The postcodes.io answers `locator` was given: the month's cache entry keeps those it used. */
+  postcodeAnswers: PostcodeAnswers;
   district: DistrictRule;
   /** Latest outcomes from the outcomes files, when there are any. */
   outcomes?: OutcomeLookup | undefined;
@@ -328,6 +330,8 @@ async function openMonthTask({ plan, provenance, key, deps }: MonthTask): Promis
   const { locator, hints, district } = deps;
   const source = plan.source;
   const approximate = new Set<string>();
+  /** The month's snap points no listed postcode is near: its rows depend on their answers. */
+  const gaps = new Set<string>();
   const ids = createIdSidecarWriter();
   const writer = await openMonthCacheWriter(deps.monthsCacheDir, plan.month);
   const processor = monthProcessor(
@@ -337,8 +341,10 @@ async function openMonthTask({ plan, provenance, key, deps }: MonthTask): Promis
       enrich: (record) => {
         const place = locator.locate(record.longitude, record.latitude);
         if (place === null) return null;
-        if (place.postcodeApproximate) {
-          approximate.add(coordinateKey(record.longitude, record.latitude));
+        if (place.postcodeGap) {
+          const key = coordinateKey(record.longitude, record.latitude);
+          gaps.add(key);
+          if (place.postcodeApproximate) approximate.add(key);
         }
         return enrich(record, place, source, hints);
       },
@@ -355,7 +361,8 @@ async function openMonthTask({ plan, provenance, key, deps }: MonthTask): Promis
     processor,
     finish: async () => {
       const result = await processor.finish();
-      await writer.commit(result.summary, result.drops, key);
+      const answers = postcodeAnswersUsed(gaps, deps.postcodeAnswers);
+      await writer.commit(result.summary, result.drops, key, answers);
       // The Crime ID sidecar from the IDs at hand, rather than by reading the rows back.
       await ids.write(writer.rows.finalPath);
       return { ...result, csv: writer.rows.finalPath, approximate: [...approximate] };

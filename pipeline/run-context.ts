@@ -29,6 +29,11 @@ export interface NetworkStep extends StepInfo {
   network: true;
   /** Runs the step; returns a one-line account of what it did (counts). */
   run(ctx: RunContext): Promise<string>;
+  /**
+   * Runs the step for the districts of a run for several at once (sharing what they read);
+   * one account per district, in their order. Without it, `run` runs for each in turn.
+   */
+  runTogether?(contexts: readonly RunContext[]): Promise<string[]>;
 }
 
 /** A step on local inputs: it reads the run's inputs, built once after the network steps. */

@@ -247,7 +247,7 @@ async function processMonthsInWorkersStep(
     setups.push({
       geoFiles: geoFiles(d.run.paths, d.run.area),
       district: d.run.district(),
-      geoFingerprint: d.run.geography.fingerprint,
+      geoFingerprint: d.run.geography.loadedFingerprint,
       outcomes: d.shared,
       monthsCacheDir: d.run.paths.monthsCacheDir,
     });
@@ -364,6 +364,7 @@ async function processMonthsInline(
         key,
         deps: {
           locator: run.geography.locator,
+          postcodeAnswers: run.geography.postcodeAnswers,
           district: run.district(),
           outcomes: await districts[district]!.outcomes(),
           hints: plan.source === 'api' ? hints[district] : undefined,

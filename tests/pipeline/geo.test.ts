@@ -208,9 +208,11 @@ describe('locate(lon, lat) on the sample months', () => {
         const nearestDistrict = postcodesAround(lon, lat, 10)[0]?.district;
         if (got !== nearestDistrict || place?.postcodeApproximate !== true)
           mismatches.push(`${lon},${lat}: ${got}, expected ${nearestDistrict} (approximate)`);
+        if (place?.postcodeGap !== true) mismatches.push(`${lon},${lat}: not a postcode gap`);
         continue;
       }
       if (place?.postcodeApproximate !== false) mismatches.push(`${lon},${lat}: approximate`);
+      if (place?.postcodeGap !== false) mismatches.push(`${lon},${lat}: a postcode gap`);
       rowsWithDistrict += count;
       // Postcodes within a metre of the nearest are ties: any of their districts is right.
       const tied = near.filter((p) => p.metres - nearest < 1).map((p) => p.district);
@@ -224,7 +226,7 @@ describe('locate(lon, lat) on the sample months', () => {
   });
 
   it('fills the postcode district from postcodePlaces where no LS postcode is near', () => {
-    const gaps = locator.postcodeGaps();
+    const gaps = rows.filter((row) => locator.locate(row.lon, row.lat)?.postcodeGap);
     expect(gaps.length).toBeGreaterThan(0);
     // Every gap is a point whose district is only approximate without postcodes.io.
     for (const g of gaps) expect(locator.locate(g.lon, g.lat)?.postcodeApproximate).toBe(true);
@@ -240,7 +242,13 @@ describe('locate(lon, lat) on the sample months', () => {
         expect(place?.postcodeDistrict).toBe(locator.locate(row.lon, row.lat)?.postcodeDistrict);
       }
     }
-    expect(patched.postcodeGaps()).toEqual([]);
+    // A gap is a point the LS list leaves out, answered or not: the answer is what it uses.
+    for (const g of gaps) {
+      expect(patched.locate(g.lon, g.lat)).toMatchObject({
+        postcodeGap: true,
+        postcodeDistrict: 'WF3',
+      });
+    }
   });
 
   it('gives the LSOA that contains the point', () => {

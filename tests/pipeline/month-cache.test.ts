@@ -6,7 +6,9 @@ import {
   monthCacheFiles,
   monthCacheKey,
   openMonthCacheWriter,
+  postcodeAnswersUsed,
   readMonthCache,
+  readMonthPostcodeGaps,
 } from '../../pipeline/month-cache.ts';
 import { DropTally } from '../../pipeline/report.ts';
 import { createMonthSummariser } from '../../pipeline/summarise.ts';
@@ -73,7 +75,7 @@ describe('readMonthCache', () => {
     await writer.rows.write('header\n');
     const drops = new DropTally();
     drops.add('outside-leeds', 'f.csv:2', 'Bradford');
-    await writer.commit(emptySummary(), drops, key);
+    await writer.commit(emptySummary(), drops, key, {});
 
     const cached = await readMonthCache(dir, '2025-03', key);
     expect(cached?.summary.dropped['outside-leeds']).toBe(1);
@@ -99,7 +101,7 @@ describe('readMonthCache', () => {
   it('treats a summary whose figures were edited after writing as not cached', async () => {
     const key = monthCacheKey(PARTS);
     const writer = await openMonthCacheWriter(dir, '2025-03');
-    await writer.commit(emptySummary(), new DropTally(), key);
+    await writer.commit(emptySummary(), new DropTally(), key, {});
     const file = monthCacheFiles(dir, '2025-03').summary;
     const text = await readFile(file, 'utf8');
     expect(text).toContain('"outside-leeds":1');
@@ -117,11 +119,11 @@ describe('readMonthCache with labels', () => {
     const file = monthCacheFiles(dir, '2025-03').summary;
 
     const labelled = await openMonthCacheWriter(dir, '2025-03');
-    await labelled.commit({ ...emptySummary(), ...labels }, drops, key);
+    await labelled.commit({ ...emptySummary(), ...labels }, drops, key, {});
     const labelledText = await readFile(file, 'utf8');
 
     const first = await openMonthCacheWriter(dir, '2025-03');
-    await first.commit(emptySummary(), drops, key);
+    await first.commit(emptySummary(), drops, key, {});
     const viaRead = await readMonthCache(dir, '2025-03', key, labels);
     expect(await readFile(file, 'utf8')).toBe(labelledText);
     expect(viaRead?.summary).toEqual({ ...emptySummary(), ...labels });
@@ -130,5 +132,75 @@ describe('readMonthCache with labels', () => {
     const reread = await readMonthCache(dir, '2025-03', key);
     expect(reread?.summary).toEqual({ ...emptySummary(), ...labels });
     expect(reread?.drops.examples).toEqual(drops.examples);
+  });
+});
+
+describe('readMonthCache with the postcodes.io answers', () => {
+  /** Two snap points of the month no LS postcode is near, and one of another month's. */
+  const OWN = ['-1.5512,53.7201', '-1.6603,53.7405'];
+  const ELSEWHERE = '-1.3501,53.7302';
+  const key = monthCacheKey(PARTS);
+
+  /** 2025-03 committed with `answers` known, as the months step commits it. */
+  async function commitWith(answers: Map<string, { district: string } | null>) {
+    const writer = await openMonthCacheWriter(dir, '2025-03');
+    await writer.commit(emptySummary(), new DropTally(), key, postcodeAnswersUsed(OWN, answers));
+  }
+
+  it('keeps the month cached when an answer comes for a point it does not hold', async () => {
+    const before = new Map([[OWN[0]!, { district: 'WF3' }]]);
+    await commitWith(before);
+    expect(await readMonthCache(dir, '2025-03', key, undefined, before)).not.toBeNull();
+    const after = new Map([...before, [ELSEWHERE, { district: 'WF10' }]]);
+    expect(await readMonthCache(dir, '2025-03', key, undefined, after)).not.toBeNull();
+  });
+
+  it('treats the month as not cached when an answer for one of its points is new or changed', async () => {
+    const before = new Map([[OWN[0]!, { district: 'WF3' }]]);
+    await commitWith(before);
+    // A point it used the nearest LS district for gets an answer (a run after an offline one).
+    const answered = new Map([...before, [OWN[1]!, { district: 'BD11' }]]);
+    expect(await readMonthCache(dir, '2025-03', key, undefined, answered)).toBeNull();
+    // A point's answer changes.
+    const changed = new Map([[OWN[0]!, { district: 'WF4' }]]);
+    expect(await readMonthCache(dir, '2025-03', key, undefined, changed)).toBeNull();
+    // "None near" and "not asked" both left it approximate: the same month.
+    const none = new Map([...before, [OWN[1]!, null]]);
+    expect(await readMonthCache(dir, '2025-03', key, undefined, none)).not.toBeNull();
+  });
+
+  it('treats a month without its answers file, or with a damaged one, as not cached', async () => {
+    const answers = new Map([[OWN[0]!, { district: 'WF3' }]]);
+    await commitWith(answers);
+    const file = monthCacheFiles(dir, '2025-03').postcodes;
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, text.slice(0, -5));
+    expect(await readMonthCache(dir, '2025-03', key, undefined, answers)).toBeNull();
+    await rm(file);
+    expect(await readMonthCache(dir, '2025-03', key, undefined, answers)).toBeNull();
+  });
+});
+
+describe('readMonthPostcodeGaps', () => {
+  const OWN = ['-1.6603,53.7405', '-1.5512,53.7201'];
+
+  it("gives the month's points under its key, answered or not, and null under another", async () => {
+    const key = monthCacheKey(PARTS);
+    const writer = await openMonthCacheWriter(dir, '2025-03');
+    const answers = new Map([[OWN[0]!, { district: 'WF3' }]]);
+    await writer.commit(emptySummary(), new DropTally(), key, postcodeAnswersUsed(OWN, answers));
+    expect(await readMonthPostcodeGaps(dir, '2025-03', key)).toEqual([...OWN].sort());
+    const other = monthCacheKey({ ...PARTS, geography: 'h' });
+    expect(await readMonthPostcodeGaps(dir, '2025-03', other)).toBeNull();
+  });
+
+  it('gives null once the month is being processed again, until it is committed', async () => {
+    const key = monthCacheKey(PARTS);
+    const first = await openMonthCacheWriter(dir, '2025-03');
+    await first.commit(emptySummary(), new DropTally(), key, postcodeAnswersUsed(OWN, new Map()));
+    const again = await openMonthCacheWriter(dir, '2025-03');
+    expect(await readMonthPostcodeGaps(dir, '2025-03', key)).toBeNull();
+    await again.abort();
+    expect(await readMonthPostcodeGaps(dir, '2025-03', key)).toBeNull();
   });
 });

@@ -232,8 +232,9 @@ describe('runAreas online for Leeds and Sheffield (their BTP files shared)', () 
       ) as { forceFileDownloads: unknown };
       expect(summary.forceFileDownloads).toEqual(downloaded);
       // The districts' caches hold one download by hard links, read once for both; Leeds's
-      // postcodes step reads its street files once more (to find the points to ask
-      // postcodes.io about): the closing line says so.
+      // postcodes step reads the street files of its months not cached yet (all of them in
+      // this first run) once more, to find the points to ask postcodes.io about: the
+      // closing line says so.
       expect(lastLine).toBe(
         '\nforce files: 4 read for leeds, sheffield, 2 more than once ' +
           `(${ARCHIVE_MONTH}-btp-street.csv: 2, ` +
@@ -246,7 +247,7 @@ describe('runAreas online for Leeds and Sheffield (their BTP files shared)', () 
 
 describe('runAreas online for two districts of one force (and one outline)', () => {
   it(
-    'asks police.uk for each byte range and each API request once, and writes both outputs as runs alone',
+    'asks police.uk for each byte range and each API request once, reads each street file once for both in the postcodes step, and writes both outputs as runs alone',
     async () => {
       const root = path.join(dir, 'repository');
       await writeLeedsTwin(root);
@@ -256,10 +257,18 @@ describe('runAreas online for two districts of one force (and one outline)', () 
         together,
         togetherRequests,
         aloneRequests,
+        lastLine,
       } = await togetherAndAlone(
         areas,
         { selection: { from: ARCHIVE_MONTH, to: API_MONTH } },
         root,
+      );
+      // Both districts have a postcode list: their postcodes step reads the street files of
+      // the months not cached once for both, the months step once more.
+      expect(lastLine).toBe(
+        '\nforce files: 3 read for leeds, leeds-twin, 2 more than once ' +
+          `(${ARCHIVE_MONTH}-btp-street.csv: 2, ` +
+          `${ARCHIVE_MONTH}-west-yorkshire-street.csv: 2); 3 downloaded, each once`,
       );
       const api = togetherRequests.filter((r) => r.includes('/api/crimes-street/'));
       expect(api.length).toBeGreaterThan(0);

@@ -3,14 +3,15 @@
 // replay of police.uk (an API month), the council's ArcGIS layer and postcodes.io on
 // 127.0.0.1, on real sample rows: an archive month (2024-03, local input) and an API month
 // (2025-03, fetched), each holding every sample row of that month farther than 1 km from an
-// LS postcode plus some ordinary rows.
+// LS postcode plus some ordinary rows. A run a month later reads only the new month and keeps
+// every other month cached: a month depends only on the answers for its own points.
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as turf from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import { runPipeline, StepError, type CliOptions } from '../../../pipeline/cli.ts';
+import { runAreas, runPipeline, StepError, type CliOptions } from '../../../pipeline/cli.ts';
 import { formatCsvRow, readCsv } from '../../../pipeline/csv.ts';
 import { createMemoryReporter } from '../../../pipeline/report.ts';
 import {
@@ -20,6 +21,7 @@ import {
 } from '../../../pipeline/sources/postcodes.ts';
 import { coordinateKey } from '../../../src/shared/coordinates.ts';
 import { MASTER_COLUMNS, STREET_COLUMNS } from '../../../src/shared/constants.ts';
+import { outputFiles } from '../../support/output-files.ts';
 import { sampleRows, toApiCrime } from '../../support/police-fixtures.ts';
 import { ReplayServer, type RecordedRequest } from '../../support/replay-server.ts';
 import { replayPerTest, replaySources } from '../../support/replay-sources.ts';
@@ -380,4 +382,152 @@ describe('runPipeline without --offline: the postcodes step', () => {
       /ENOENT/,
     );
   }, 60_000);
+});
+
+describe('runAreas online, a month later: the postcodes step and the month cache', () => {
+  /** Local input, not fetched: the oldest month. */
+  const LOCAL_MONTH = ARCHIVE_MONTH;
+  /** The newest month police.uk publishes at the first run. */
+  const FETCHED_MONTH = '2025-02';
+  /** The month police.uk publishes between the two runs (its archive holds FETCHED_MONTH too). */
+  const NEW_MONTH = '2025-03';
+  const SLICES = new Map([
+    [LOCAL_MONTH, ARCHIVE_SLICE],
+    [FETCHED_MONTH, slice(FETCHED_MONTH)],
+    [NEW_MONTH, API_SLICE],
+  ]);
+  const streetFile = (month: string) => `${month}/${month}-west-yorkshire-street.csv`;
+  const GENERATED_AT = '2026-12-01T00:00:00.000Z';
+
+  /** police.uk with `latest` as its newest archive, holding `months`; no API month besides. */
+  async function publish(latest: string, months: readonly string[]): Promise<void> {
+    const zip = await buildZip(
+      months.map((month) => ({
+        name: streetFile(month),
+        data: Buffer.from(csvOf(SLICES.get(month)!.rows)),
+      })),
+    );
+    server.file(`/data/archive/${latest}.zip`, zip);
+    const redirect = { status: 302, headers: { location: `/data/archive/${latest}.zip` } };
+    server.route('HEAD', '/data/archive/latest.zip', () => redirect);
+    server.route('GET', '/data/archive/latest.zip', () => redirect);
+    server.route('GET', '/api/crimes-street-dates', () => ({ body: [{ date: latest }] }));
+  }
+
+  /** The latest month fetched into `out`'s cache, LOCAL_MONTH from a local folder. */
+  async function run(out: string, threads: number) {
+    const started = postcodeRequests().length;
+    const result = await runAreas(
+      {
+        help: false,
+        list: false,
+        offline: false,
+        archiveDir: path.join(dir, 'local'),
+        out,
+        fetch: {
+          selection: { latest: true },
+          overrides: replaySources(server, MAP_SERVER),
+          http: FAST_HTTP,
+        },
+      },
+      { reporter: createMemoryReporter(), threads, generatedAt: GENERATED_AT },
+    );
+    const asked = postcodeRequests()
+      .slice(started)
+      .flatMap(geolocationsOf)
+      .filter((g) => g.radius === FIRST_PASS_RADIUS_METRES)
+      .map((g) => keyOf({ lon: g.longitude, lat: g.latitude }));
+    const { record } = result.areas[0]!;
+    return {
+      cached: Object.fromEntries(record.months!.map((m) => [m.plan.month, m.cached])),
+      // Each police.uk file read, as "<month>: <reads>".
+      reads: result.forceFiles.map(({ file, reads }) => `${path.basename(file)}: ${reads}`),
+      asked: new Set(asked),
+    };
+  }
+
+  it("reads only the new month's files, asks only about its new points and keeps every other month cached, with a cold run's outputs; a changed answer processes again only the months holding its point", async () => {
+    servePostcodesIo();
+    await servePollingDistricts();
+    const local = path.join(dir, 'local', LOCAL_MONTH);
+    await mkdir(local, { recursive: true });
+    await writeFile(
+      path.join(local, `${LOCAL_MONTH}-west-yorkshire-street.csv`),
+      csvOf(SLICES.get(LOCAL_MONTH)!.rows),
+    );
+    const out = path.join(dir, 'out');
+    await publish(FETCHED_MONTH, [FETCHED_MONTH]);
+    const first = await run(out, 1);
+    expect(first.cached).toEqual({ [LOCAL_MONTH]: false, [FETCHED_MONTH]: false });
+
+    // A month later: police.uk's newest archive holds NEW_MONTH, with snap points no LS
+    // postcode is near that the earlier months do not have.
+    await publish(NEW_MONTH, [FETCHED_MONTH, NEW_MONTH]);
+    const before = new Set([...answered.keys()]);
+    const newPoints = [...SLICES.get(NEW_MONTH)!.far].filter((key) => !before.has(key));
+    expect(newPoints.length).toBeGreaterThan(0);
+    expect(newPoints.filter((key) => answered.has(key))).toEqual([]);
+    const second = await run(out, 1);
+    // postcodes.io is asked about the new points alone, and answers some of them.
+    expect([...second.asked].sort()).toEqual(newPoints.sort());
+    expect(newPoints.some((key) => answered.get(key) !== null)).toBe(true);
+    // The earlier months come from the month cache, their files unread; the new month's file
+    // is read by the postcodes step and by the months step.
+    expect(second.cached).toEqual({
+      [LOCAL_MONTH]: true,
+      [FETCHED_MONTH]: true,
+      [NEW_MONTH]: false,
+    });
+    expect(second.reads).toEqual([`${NEW_MONTH}-west-yorkshire-street.csv: 2`]);
+
+    // Cold: the same sources (fetched months, manifests, answers) and no month cache, in the
+    // month workers. The outputs are the same bytes.
+    const cold = path.join(dir, 'cold');
+    const months = path.join(out, 'cache', 'months');
+    await cp(path.join(out, 'cache'), path.join(cold, 'cache'), {
+      recursive: true,
+      preserveTimestamps: true,
+      filter: (file) => file !== months,
+    });
+    const coldRun = await run(cold, 2);
+    expect(coldRun.asked.size).toBe(0);
+    expect(Object.values(coldRun.cached)).toEqual([false, false, false]);
+    const [warm, fresh] = [await outputFiles(out), await outputFiles(cold)];
+    expect(Object.keys(warm).length).toBeGreaterThanOrEqual(7);
+    expect(Object.keys(warm).sort()).toEqual(Object.keys(fresh).sort());
+    expect(Object.keys(warm).filter((file) => warm[file] !== fresh[file])).toEqual([]);
+
+    // The months the workers cached are served as they are: nothing read, nothing asked.
+    const third = await run(cold, 1);
+    expect(third.reads).toEqual([]);
+    expect(third.asked.size).toBe(0);
+    expect(Object.values(third.cached)).toEqual([true, true, true]);
+
+    // postcodes.io's answer for a point of LOCAL_MONTH alone changes: that month alone is
+    // processed again (its points taken from the cache, so its file is read once), and its
+    // rows there get the new district.
+    const point = [...SLICES.get(LOCAL_MONTH)!.far].find(
+      (key) =>
+        typeof answered.get(key) === 'string' &&
+        !SLICES.get(FETCHED_MONTH)!.far.has(key) &&
+        !SLICES.get(NEW_MONTH)!.far.has(key),
+    )!;
+    expect(point).toBeDefined();
+    const answersFile = path.join(cold, 'cache', 'sources', 'postcodes-io.json');
+    const answers = JSON.parse(await readFile(answersFile, 'utf8')) as {
+      entries: Record<string, { place: { district: string } }>;
+    };
+    answers.entries[point]!.place.district = 'WF99';
+    await writeFile(answersFile, JSON.stringify(answers));
+    const fourth = await run(cold, 1);
+    expect(fourth.cached).toEqual({
+      [LOCAL_MONTH]: false,
+      [FETCHED_MONTH]: true,
+      [NEW_MONTH]: true,
+    });
+    expect(fourth.reads).toEqual([`${LOCAL_MONTH}-west-yorkshire-street.csv: 1`]);
+    const atPoint = (await masterRows(cold)).filter((row) => keyOf(pointOf(row)) === point);
+    expect(atPoint.length).toBeGreaterThan(0);
+    expect(atPoint.map((row) => row['Postcode District'])).toEqual(atPoint.map(() => 'WF99'));
+  }, 120_000);
 });
