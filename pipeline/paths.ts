@@ -39,6 +39,8 @@ export interface PipelinePaths {
   monthsCacheDir: string;
   /** The wards derived from the reference geography (see ward-cache.ts). */
   wardsCache: string;
+  /** The months step's folds of the months so far (see month-fold-checkpoint.ts). */
+  monthFoldsCheckpoint: string;
   /**
    * The fetch step's downloads: months in archive layout (`archiveDir`), API month snapshots
    * (`apiDir`, YYYY-MM.json), month manifests, polling districts (`pollingDistrictsCache`).
@@ -108,6 +110,7 @@ export function pipelinePaths(
     cacheDir,
     monthsCacheDir: path.join(cacheDir, 'months'),
     wardsCache: path.join(cacheDir, 'wards.json'),
+    monthFoldsCheckpoint: path.join(cacheDir, 'month-folds.v8'),
     sources: sourcePaths(cacheDir),
   };
 }
