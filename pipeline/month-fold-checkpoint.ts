@@ -53,10 +53,8 @@ export interface RestoredMonth {
 interface Checkpoint {
   /** What the folds depend on besides the months: the code and the district's centre. */
   context: string;
-  months: (CheckpointMonth & {
-    totals: MonthTotals;
-    drops: Pick<DropTally, 'counts' | 'examples' | 'outside'>;
-  })[];
+  /** The months' totals are those the site data fold holds (folds.siteData.totals). */
+  months: (CheckpointMonth & { drops: Pick<DropTally, 'counts' | 'examples' | 'outside'> })[];
   folds: MonthFoldsState;
 }
 
@@ -76,13 +74,15 @@ export async function saveFoldCheckpoint(
 ): Promise<void> {
   const checkpoint: Checkpoint = {
     context,
-    months: months.map(({ month, key, totals, drops }) => ({
+    months: months.map(({ month, key, drops }) => ({
       month,
       key,
-      totals,
       drops: { counts: drops.counts, examples: drops.examples, outside: drops.outside },
     })),
-    folds,
+    folds: {
+      ...folds,
+      siteData: { ...folds.siteData, totals: months.map(({ totals }) => totals) },
+    },
   };
   const body = serialize(checkpoint);
   const hash = createHash('sha256').update(body).digest();
@@ -119,21 +119,22 @@ export async function restoreFoldCheckpoint(
   if (!prefix) return null;
   const held = await Promise.all(saved.map((s) => monthCacheHolds(monthsCacheDir, s.month, s.key)));
   if (held.includes(false)) return null;
+  const { siteData } = checkpoint.folds;
+  const inOrder =
+    siteData.totals.length === saved.length &&
+    siteData.totals.every((t, i) => t.month === saved[i]!.month);
+  if (!inOrder) return null;
   const restored = saved.map((s, i): RestoredMonth => {
     const { snapshot, fetchedAt } = labels[i]!;
     const drops = new DropTally();
     drops.merge(s.drops);
     return {
-      totals: { ...s.totals, snapshot, fetchedAt },
+      totals: { ...siteData.totals[i]!, snapshot, fetchedAt },
       drops,
       csv: monthCacheFiles(monthsCacheDir, s.month).csv,
     };
   });
-  // The site data's totals carry the labels too.
-  const byMonth = new Map(restored.map((m) => [m.totals.month, m.totals]));
-  const totals = checkpoint.folds.siteData.totals.map((t) => byMonth.get(t.month) ?? t);
-  return {
-    folds: { ...checkpoint.folds, siteData: { ...checkpoint.folds.siteData, totals } },
-    months: restored,
-  };
+  // The site data fold holds the totals with this run's labels too.
+  const totals = restored.map((m) => m.totals);
+  return { folds: { ...checkpoint.folds, siteData: { ...siteData, totals } }, months: restored };
 }
