@@ -41,6 +41,8 @@ export interface PipelinePaths {
   wardsCache: string;
   /** The months step's folds of the months so far (see month-fold-checkpoint.ts). */
   monthFoldsCheckpoint: string;
+  /** The yearly downloads' content hashes, by the month files read (see downloads.ts). */
+  downloadsContentCache: string;
   /**
    * The fetch step's downloads: months in archive layout (`archiveDir`), API month snapshots
    * (`apiDir`, YYYY-MM.json), month manifests, polling districts (`pollingDistrictsCache`).
@@ -111,6 +113,7 @@ export function pipelinePaths(
     monthsCacheDir: path.join(cacheDir, 'months'),
     wardsCache: path.join(cacheDir, 'wards.json'),
     monthFoldsCheckpoint: path.join(cacheDir, 'month-folds.v8'),
+    downloadsContentCache: path.join(cacheDir, 'downloads-content.json'),
     sources: sourcePaths(cacheDir),
   };
 }
