@@ -43,6 +43,8 @@ export interface PipelinePaths {
   monthFoldsCheckpoint: string;
   /** The yearly downloads' content hashes, by the month files read (see downloads.ts). */
   downloadsContentCache: string;
+  /** The ward outlines and postcode index, by geography and wards (see geography-outputs.ts). */
+  geographyOutputsCache: string;
   /**
    * The fetch step's downloads: months in archive layout (`archiveDir`), API month snapshots
    * (`apiDir`, YYYY-MM.json), month manifests, polling districts (`pollingDistrictsCache`).
@@ -114,6 +116,7 @@ export function pipelinePaths(
     wardsCache: path.join(cacheDir, 'wards.json'),
     monthFoldsCheckpoint: path.join(cacheDir, 'month-folds.v8'),
     downloadsContentCache: path.join(cacheDir, 'downloads-content.json'),
+    geographyOutputsCache: path.join(cacheDir, 'geography-outputs.json'),
     sources: sourcePaths(cacheDir),
   };
 }
