@@ -64,7 +64,7 @@ export async function runAreasPipeline(
   outDir: string,
   areas: readonly string[],
 ): Promise<PipelineRun[]> {
-  const measured = await runMeasured('pipeline/cli.ts', [
+  const measured = await runMeasured('pipeline/cli-entry.ts', [
     '--offline',
     '--archive-dir',
     archiveDir,

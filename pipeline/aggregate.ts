@@ -25,6 +25,13 @@ export const TOP_STREETS_PER_WARD = 10;
 /** What the site data takes from a month (see month-parts.ts). */
 export type SiteDataMonth = Pick<MonthParts, 'totals' | 'streets'>;
 
+/** What a SiteDataFold holds, in plain values (structured-clone safe). See SiteDataFold.save. */
+export interface SiteDataFoldState {
+  totals: MonthTotals[];
+  streets: [string, WardStreets | null][];
+  latest: string;
+}
+
 /**
  * The site's data of months folded in one at a time, in any order: add each month (replace
  * one that changed), then take the result. Each month's totals are kept, and the streets of
@@ -35,6 +42,19 @@ export class SiteDataFold {
   /** By month; null where the streets were left out (see MonthParts). */
   private readonly streets = new Map<string, WardStreets | null>();
   private latest = '';
+
+  /** `state`: where to start from, what save() returned. */
+  constructor(state?: SiteDataFoldState) {
+    if (state === undefined) return;
+    for (const totals of state.totals) this.totals.set(totals.month, totals);
+    for (const [month, streets] of state.streets) this.streets.set(month, streets);
+    this.latest = state.latest;
+  }
+
+  /** What the fold holds now; a new fold given it carries on from here. */
+  save(): SiteDataFoldState {
+    return { totals: [...this.totals.values()], streets: [...this.streets], latest: this.latest };
+  }
 
   /** Fold in a month. Each month is added once. */
   add(month: SiteDataMonth): void {

@@ -4,14 +4,15 @@
 // attribution beside the files. Everything is staged: it is published with the run's other
 // outputs or not at all.
 //
-// gzip output depends only on the input bytes (Node writes no timestamp in the header), so a
-// year whose months did not change keeps a byte-identical file and the refresh commit only
-// carries the years that changed.
+// A year's file is a series of gzip members, the header's and then one per month, each month
+// compressed once and kept beside its rows (gzip-members.ts). gzip output depends only on
+// the input bytes (Node writes no timestamp in the header), and a year whose rows did not
+// change keeps its earlier file, so the refresh commit only carries the years that changed.
 import { createHash } from 'node:crypto';
-import { open, readdir, readFile } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { createGzip } from 'node:zlib';
+import { z } from 'zod';
 import {
   downloadsManifestSchema,
   licenceText,
@@ -23,9 +24,10 @@ import {
   type YearlyFile,
 } from '../src/shared/open-data.ts';
 import { MASTER_COLUMNS } from '../src/shared/constants.ts';
+import { HEADER_MEMBER, monthMember } from './gzip-members.ts';
 import { InputError } from './input-error.ts';
 import { MASTER_HEADER } from './master-row.ts';
-import type { Staging } from './write.ts';
+import { writeFileAtomic, type Staging } from './write.ts';
 
 /** One processed month: its enriched rows (MASTER_HEADER, then rows) and how many rows. */
 export interface MonthFile {
@@ -93,6 +95,9 @@ export async function monthCsvRows(
   }
 }
 
+/** Starts the cache of the years' content hashes (see YearContents); changed with its meaning. */
+const YEAR_CONTENTS_FORMAT = 'year-content-sha256-1';
+
 /** The months grouped by year, ascending. */
 function byYear(months: readonly MonthFile[]): Map<number, MonthFile[]> {
   const years = new Map<number, MonthFile[]>();
@@ -128,53 +133,93 @@ async function writeYear(
   earlier: readonly Earlier[],
   naming: DownloadsNaming,
   buffer: Buffer,
+  contents: YearContents,
 ): Promise<YearlyFile> {
   const file = yearlyFileName(year, naming.slug);
   const target = path.join(dir, file);
   const rows = months.reduce((n, m) => n + m.rows, 0);
   const monthNames = months.map((m) => m.month);
-  // A year whose rows did not change keeps an earlier file of the same rows: compressing it
-  // again (most of this step's time at full scale) would give the same bytes. Only a year
-  // with an earlier file of the same months can match, so only then are its months read
-  // before compressing; otherwise they are read once, hashed as they are compressed.
+  const rowsOf = (m: MonthFile) => (use: (chunk: Buffer) => void | Promise<void>) =>
+    monthCsvRows(m.csv, buffer, use);
+  const contentKey = await yearContentKey(months);
+  let contentSha256 = contents.known.get(contentKey);
+  // A year whose rows did not change keeps an earlier file of the same rows: its bytes may
+  // come from a run before this format (one gzip member) or another zlib, and are as good.
+  // Only a year with an earlier file of the same months can match, so only then is its
+  // content hash needed first (read from the months unless known); otherwise the months are
+  // hashed as their members are gathered.
   const candidates = earlier.filter(({ manifest }) =>
     manifest.files.some((f) => sameMonths(f.months, monthNames)),
   );
   if (candidates.length > 0) {
-    const contentSha256 = await contentHash(months, buffer);
+    contentSha256 ??= await contentHash(months, buffer);
     for (const { dir: earlierDir, manifest } of candidates) {
       const kept = manifest.files.find((f) => f.contentSha256 === contentSha256);
       const keptBytes = await publishedBytes(earlierDir, kept);
       if (kept !== undefined && keptBytes !== null) {
         await staging.writeFile(target, keptBytes);
+        contents.found.set(contentKey, contentSha256);
         return yearlyFile(year, file, rows, monthNames, contentSha256, kept.bytes, kept.sha256);
       }
     }
   }
+  const content = contentSha256 === undefined ? createHash('sha256') : undefined;
+  content?.update(MASTER_HEADER);
   const out = await staging.createWriteStream(target);
-  const gzip = createGzip();
   const hash = createHash('sha256');
-  const content = createHash('sha256');
   let bytes = 0;
-  const drained = (async () => {
-    for await (const chunk of gzip as AsyncIterable<Buffer>) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      await out.write(chunk);
-    }
-  })();
-  // Each chunk is compressed before the next is read into the same buffer.
-  const write = (chunk: string | Buffer) =>
-    new Promise<void>((resolve, reject) => {
-      content.update(chunk);
-      gzip.write(chunk, (error) => (error ? reject(error) : resolve()));
-    });
-  await write(MASTER_HEADER);
-  for (const m of months) await monthCsvRows(m.csv, buffer, write);
-  gzip.end();
-  await drained;
+  const write = async (member: Buffer) => {
+    hash.update(member);
+    bytes += member.length;
+    await out.write(member);
+  };
+  await write(HEADER_MEMBER);
+  for (const m of months) await write(await monthMember(m.csv, rowsOf(m), content));
   await out.close();
-  return yearlyFile(year, file, rows, monthNames, content.digest('hex'), bytes, hash.digest('hex'));
+  contentSha256 ??= content!.digest('hex');
+  contents.found.set(contentKey, contentSha256);
+  return yearlyFile(year, file, rows, monthNames, contentSha256, bytes, hash.digest('hex'));
+}
+
+/**
+ * The content hashes of yearly files worked out before (`known`), by the rows files they
+ * were read from, and those of this run (`found`, saved for the next).
+ */
+interface YearContents {
+  known: ReadonlyMap<string, string>;
+  found: Map<string, string>;
+}
+
+/**
+ * What a year's content hash is known by: each month's rows file (its folder and name), size
+ * and time. A rows file is only ever replaced, never edited in place (as the Crime ID
+ * sidecars rely on, crime-id-sidecar.ts), so the same stamps mean the same rows.
+ */
+async function yearContentKey(months: readonly MonthFile[]): Promise<string> {
+  const stamps = await Promise.all(
+    months.map(async ({ csv }) => {
+      const info = await stat(csv);
+      const name = `${path.basename(path.dirname(csv))}/${path.basename(csv)}`;
+      return `${name}:${info.size}:${Math.trunc(info.mtimeMs)}`;
+    }),
+  );
+  return stamps.join(',');
+}
+
+const yearContentsSchema = z.object({
+  format: z.literal(YEAR_CONTENTS_FORMAT),
+  years: z.record(z.string(), z.string()),
+});
+
+async function readYearContents(file: string | undefined): Promise<YearContents> {
+  const found = new Map<string, string>();
+  if (file === undefined) return { known: new Map(), found };
+  try {
+    const { years } = yearContentsSchema.parse(JSON.parse(await readFile(file, 'utf8')));
+    return { known: new Map(Object.entries(years)), found };
+  } catch {
+    return { known: new Map(), found };
+  }
 }
 
 function sameMonths(a: readonly string[], b: readonly string[]): boolean {
@@ -251,8 +296,10 @@ export function downloadsReadme(manifest: DownloadsManifest, naming: DownloadsNa
 /**
  * Stage one compressed CSV per year of `months`, README.txt and the manifest. A year whose
  * uncompressed rows equal those of a file in `reuse` (earlier outputs at `paths` by default;
- * the pipeline adds the repository's published downloads) takes that file's bytes. Returns
- * the manifest.
+ * the pipeline adds the repository's published downloads) takes that file's bytes; another is
+ * made of its months' gzip members (gzip-members.ts). `contentCache`: a file where the years'
+ * content hashes are kept for the next run, which then reads an unchanged year's rows no
+ * more. Returns the manifest.
  */
 export async function writeYearlyDownloads(
   months: readonly MonthFile[],
@@ -260,22 +307,37 @@ export async function writeYearlyDownloads(
   paths: DownloadPaths,
   reuse: readonly DownloadPaths[],
   naming: DownloadsNaming,
+  contentCache?: string,
 ): Promise<DownloadsManifest> {
   const earlier = (await Promise.all(reuse.map(earlierDownloads))).flat();
   // zlib compresses on libuv's thread pool: years run side by side, one per core. All at once,
   // each would hold a month's rows and its compressor's buffers: memory growing with the years.
   const years = [...byYear(months)];
   const files: YearlyFile[] = [];
+  const contents = await readYearContents(contentCache);
   let next = 0;
   const lane = async () => {
     const buffer = Buffer.allocUnsafe(MONTH_CHUNK_BYTES);
     while (next < years.length) {
       const i = next++;
       const [year, ofYear] = years[i]!;
-      files[i] = await writeYear(year, ofYear, staging, paths.dir, earlier, naming, buffer);
+      files[i] = await writeYear(
+        year,
+        ofYear,
+        staging,
+        paths.dir,
+        earlier,
+        naming,
+        buffer,
+        contents,
+      );
     }
   };
   await Promise.all(Array.from({ length: Math.min(availableParallelism(), years.length) }, lane));
+  if (contentCache !== undefined) {
+    const years = Object.fromEntries(contents.found);
+    await writeFileAtomic(contentCache, JSON.stringify({ format: YEAR_CONTENTS_FORMAT, years }));
+  }
   const manifest: DownloadsManifest = {
     schemaVersion: 1,
     folder: 'downloads',

@@ -12,7 +12,7 @@ import { isInside } from './files.ts';
 import { loadGeoContext, type GeoContext } from './geo-context.ts';
 import { loadInputs, type Inputs } from './inputs.ts';
 import type { MonthPlan } from './merge.ts';
-import { MonthFolds, settledMonth } from './month-folds.ts';
+import { MonthFolds, settledMonth, type MonthFoldsState } from './month-folds.ts';
 import { readMonthCache, type CachedMonth } from './month-cache.ts';
 import { monthKeys } from './month-keys.ts';
 import type { PipelinePaths } from './paths.ts';
@@ -104,9 +104,12 @@ export class LocalRun {
     return this.derived.wards;
   }
 
-  /** Where the months of this run are folded in as they are settled. */
-  monthFolds(): MonthFolds {
-    return new MonthFolds(this.area.config.centre, inCentrePolygon(this.geography.geo));
+  /**
+   * Where the months of this run are folded in as they are settled; `state`: saved folds to
+   * start from (see month-fold-checkpoint.ts).
+   */
+  monthFolds(state?: MonthFoldsState): MonthFolds {
+    return new MonthFolds(this.area.config.centre, inCentrePolygon(this.geography.geo), state);
   }
 
   /**

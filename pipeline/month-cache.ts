@@ -4,7 +4,7 @@
 // key changes (its input files, the outcomes files that can revise it, the reference
 // geography, or the code that processes it) or an answer it used changed.
 import { createHash } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { open, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { compareCodeUnits } from '../src/shared/compare.ts';
 import type { MonthSummary } from '../src/shared/schema.ts';
@@ -247,6 +247,61 @@ export async function readMonthCache(
   const drops = new DropTally();
   drops.merge({ counts: summary.dropped, examples: dropExamples, outside });
   return { summary, drops, csv: files.csv };
+}
+
+/** The cache key and BODY hash at the head of a cached month's summary file. */
+export interface MonthCacheStamp {
+  key: string;
+  sha256: string;
+}
+
+const STAMP_HEAD = /^\{"cacheKey":"([0-9a-f]{64})","sha256":"([0-9a-f]{64})"/;
+const STAMP_BYTES = '{"cacheKey":"","sha256":""'.length + 2 * 64;
+
+/**
+ * The key and BODY hash a cached month's summary file starts with (its BODY is not read, nor
+ * checked against the hash), or null when there is none. For what was read in full before
+ * (see month-fold-checkpoint.ts): a month processed again since, or removed, has another
+ * stamp or none, unless it was processed again to the same BODY.
+ */
+export async function readMonthCacheStamp(
+  dir: string,
+  month: string,
+): Promise<MonthCacheStamp | null> {
+  const bytes = Buffer.alloc(STAMP_BYTES);
+  try {
+    const file = await open(monthCacheFiles(dir, month).summary, 'r');
+    try {
+      const { bytesRead } = await file.read(bytes, 0, bytes.length, 0);
+      const head = STAMP_HEAD.exec(bytes.toString('utf8', 0, bytesRead));
+      return head === null ? null : { key: head[1]!, sha256: head[2]! };
+    } catch {
+      return null;
+    } finally {
+      await file.close();
+    }
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether the cache still holds `month` as `stamp` says, and would serve it to a run with
+ * these postcodes.io `answers` (readMonthCache's check): its summary file starts with the
+ * same key and BODY hash, and each answer the month used is still the run's.
+ */
+export async function monthCacheHolds(
+  dir: string,
+  month: string,
+  stamp: MonthCacheStamp,
+  answers: PostcodeAnswers,
+): Promise<boolean> {
+  const current = await readMonthCacheStamp(dir, month);
+  if (current === null || current.key !== stamp.key || current.sha256 !== stamp.sha256) {
+    return false;
+  }
+  const used = await readAnswersUsed(monthCacheFiles(dir, month).postcodes, stamp.key);
+  return used !== null && sameAnswers(used, answers);
 }
 
 function sameLabels(a: MonthProvenanceInfo, b: MonthProvenanceInfo): boolean {

@@ -5,8 +5,8 @@
 // about that much a month. Folded, what is kept grows with the snap points and wards; of each
 // month the run keeps only its totals (MonthTotals, a few kB).
 import { centreTest, type CentreDefinition } from '../src/shared/area.ts';
-import { MapDataEncoder } from '../src/shared/map-data-encoder.ts';
-import { SiteDataFold } from './aggregate.ts';
+import { MapDataEncoder, type MapDataEncoderState } from '../src/shared/map-data-encoder.ts';
+import { SiteDataFold, type SiteDataFoldState } from './aggregate.ts';
 import type { MonthPlan } from './merge.ts';
 import type { CachedMonth } from './month-cache.ts';
 import { monthParts, type MonthParts } from './month-parts.ts';
@@ -25,16 +25,33 @@ export function settledMonth(month: CachedMonth): SettledMonth {
   return { parts: monthParts(month.summary), drops: month.drops, csv: month.csv };
 }
 
+/** What the folds hold, in plain values and typed arrays (see month-fold-checkpoint.ts). */
+export interface MonthFoldsState {
+  siteData: SiteDataFoldState;
+  mapData: MapDataEncoderState;
+}
+
 export class MonthFolds {
-  readonly siteData = new SiteDataFold();
+  readonly siteData: SiteDataFold;
   readonly mapData: MapDataEncoder;
 
   /**
    * `centre`: the district's centre, which the map flags its points in; `inPolygon` places
-   * points in a centre drawn as a polygon (pipeline/centre.ts inCentrePolygon).
+   * points in a centre drawn as a polygon (pipeline/centre.ts inCentrePolygon). `state`: where
+   * to start from, what save() returned of folds with the same centre.
    */
-  constructor(centre: CentreDefinition, inPolygon?: (lon: number, lat: number) => boolean) {
-    this.mapData = new MapDataEncoder(centreTest(centre, inPolygon));
+  constructor(
+    centre: CentreDefinition,
+    inPolygon?: (lon: number, lat: number) => boolean,
+    state?: MonthFoldsState,
+  ) {
+    this.siteData = new SiteDataFold(state?.siteData);
+    this.mapData = new MapDataEncoder(centreTest(centre, inPolygon), state?.mapData);
+  }
+
+  /** What the folds hold now; new folds given it carry on from here. */
+  save(): MonthFoldsState {
+    return { siteData: this.siteData.save(), mapData: this.mapData.save() };
   }
 
   /** Fold in a settled month; returns its outcome as the run keeps it (its totals, not its summary). */

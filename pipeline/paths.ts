@@ -42,6 +42,12 @@ export interface PipelinePaths {
   monthsCacheDir: string;
   /** The wards derived from the reference geography (see ward-cache.ts). */
   wardsCache: string;
+  /** The months step's folds of the months so far (see month-fold-checkpoint.ts). */
+  monthFoldsCheckpoint: string;
+  /** The yearly downloads' content hashes, by the month files read (see downloads.ts). */
+  downloadsContentCache: string;
+  /** The ward outlines and postcode index, by geography and wards (see geography-outputs.ts). */
+  geographyOutputsCache: string;
   /**
    * The fetch step's downloads: months in archive layout (`archiveDir`), API month snapshots
    * (`apiDir`, YYYY-MM.json), month manifests, polling districts (`pollingDistrictsCache`).
@@ -111,6 +117,9 @@ export function pipelinePaths(
     cacheDir,
     monthsCacheDir: path.join(cacheDir, 'months'),
     wardsCache: path.join(cacheDir, 'wards.json'),
+    monthFoldsCheckpoint: path.join(cacheDir, 'month-folds.v8'),
+    downloadsContentCache: path.join(cacheDir, 'downloads-content.json'),
+    geographyOutputsCache: path.join(cacheDir, 'geography-outputs.json'),
     sources: sourcePaths(cacheDir),
   };
 }

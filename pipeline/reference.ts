@@ -261,6 +261,44 @@ export function parseCentre(
   return geometry;
 }
 
+/** Whitespace at either end of a field of a line, which csv-parse's `trim` would remove. */
+const PADDED_FIELD = /^\s|\s$|\s,|,\s/;
+
+/**
+ * The records of a reference CSV whose fields are plain (no double quote, no whitespace at
+ * either end, no lone carriage return), split on line breaks and commas: what csv-parse gives
+ * with CSV_OPTIONS (a test checks it on every reference file), without its
+ * character-by-character scan, which took 0.3-0.6 s of every run on the 1.2 MB postcode file.
+ * Null for anything else (quotes, padding, a row of another length), which csv-parse reads,
+ * or reports.
+ */
+export function plainCsvRecords(text: string): Record<string, string>[] | null {
+  if (text.includes('"') || /\r(?!\n)/.test(text)) return null;
+  const lines = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).split(/\r?\n/);
+  const header = lines[0] ?? '';
+  if (header === '' || PADDED_FIELD.test(header)) return null;
+  const columns = header.split(',');
+  const records: Record<string, string>[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line === '') continue;
+    if (PADDED_FIELD.test(line)) return null;
+    const values = line.split(',');
+    if (values.length !== columns.length) return null;
+    const record: Record<string, string> = {};
+    columns.forEach((column, c) => (record[column] = values[c]!));
+    records.push(record);
+  }
+  return records;
+}
+
+export const CSV_OPTIONS = {
+  columns: true,
+  skip_empty_lines: true,
+  bom: true,
+  trim: true,
+} as const;
+
 function csvRecords(
   text: string,
   file: string,
@@ -268,7 +306,7 @@ function csvRecords(
 ): Record<string, string>[] {
   let records: Record<string, string>[];
   try {
-    records = parse(text, { columns: true, skip_empty_lines: true, bom: true, trim: true });
+    records = plainCsvRecords(text) ?? parse(text, CSV_OPTIONS);
   } catch (error) {
     throw new ReferenceDataError(file, 'is not readable CSV', { cause: error });
   }

@@ -26,6 +26,7 @@ async function runDownloads(ctx: LocalRun): Promise<string> {
     downloads,
     [downloads, publishedDownloads],
     { slug, siteName, words: districtWords(ctx.area.config) },
+    ctx.paths.downloadsContentCache,
   );
   const bytes = files.reduce((n, f) => n + f.bytes, 0);
   return `${files.length} yearly file(s), ${formatCount(bytes)} bytes`;

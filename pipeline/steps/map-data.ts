@@ -1,4 +1,5 @@
 // Step: the map's data and the simplified ward outlines (public/data/).
+import { cachedGeographyOutputs, geographyOutputsKey } from '../geography-outputs.ts';
 import { buildMapData, buildWardShapes } from '../map-data.ts';
 import { buildPostcodeIndex } from '../postcode-index.ts';
 import { formatCount } from '../report.ts';
@@ -16,8 +17,14 @@ async function runMapData(ctx: LocalRun): Promise<string> {
   const wards = await ctx.wards();
   const { geo } = ctx.geography;
   const { mapData } = buildMapData(folds.mapData, wards);
-  const shapes = buildWardShapes(geo.wards, wards);
-  const postcodes = buildPostcodeIndex(geo.postcodes, geo.wards, wards, geo.projection);
+  const { shapes, postcodes } = await cachedGeographyOutputs(
+    ctx.paths.geographyOutputsCache,
+    geographyOutputsKey(ctx.geography.fingerprint, wards),
+    () => ({
+      shapes: buildWardShapes(geo.wards, wards),
+      postcodes: buildPostcodeIndex(geo.postcodes, geo.wards, wards, geo.projection),
+    }),
+  );
   await ctx.staging.writeFile(ctx.paths.mapData, mapData);
   await ctx.staging.writeFile(ctx.paths.wardShapes, shapes);
   await ctx.staging.writeFile(ctx.paths.postcodeIndex, postcodes.text);

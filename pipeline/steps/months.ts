@@ -7,6 +7,12 @@ import { twelveMonthsTo } from '../../src/shared/months.ts';
 import { qualityTotals } from '../aggregate.ts';
 import type { ArchiveEntry } from '../archive.ts';
 import type { MonthPlan } from '../merge.ts';
+import {
+  checkpointContext,
+  restoreFoldCheckpoint,
+  saveFoldCheckpoint,
+  type SavedMonth,
+} from '../month-fold-checkpoint.ts';
 import { MonthFolds, settledMonth } from '../month-folds.ts';
 import { monthParts, type MonthTotals } from '../month-parts.ts';
 import {
@@ -45,6 +51,8 @@ interface DistrictMonths {
   /** Where its months are folded in as they are settled (month-folds.ts). */
   folds: MonthFolds;
   results: MonthOutcome[];
+  /** How many of its first months came with the saved folds (month-fold-checkpoint.ts). */
+  restored: number;
   toProcess: MonthPlan[];
   /** Coordinates of kept rows whose postcode district is only approximate. */
   approximate: Set<string>;
@@ -71,10 +79,9 @@ async function runMonths(runs: readonly LocalRun[]): Promise<string[]> {
   let indexes: Promise<(OutcomeIndex | undefined)[]> | undefined;
   const outcomeIndexes = () => (indexes ??= buildOutcomeIndexes(districts));
   for (const [i, run] of runs.entries()) {
-    const folds = run.monthFolds();
-    const results: MonthOutcome[] = [];
+    const { folds, results, restored } = await restoreMonths(runs, run);
     const toProcess: MonthPlan[] = [];
-    for (const plan of run.inputs.choice.months) {
+    for (const plan of run.inputs.choice.months.slice(restored)) {
       const cached = await run.cachedMonth(plan);
       if (cached) {
         results.push(folds.add(settledMonth(cached), plan, true));
@@ -89,6 +96,7 @@ async function runMonths(runs: readonly LocalRun[]): Promise<string[]> {
       run,
       folds,
       results,
+      restored,
       toProcess,
       approximate: new Set(),
       outcomes: async () => (await outcomeIndexes())[i],
@@ -107,8 +115,62 @@ async function runMonths(runs: readonly LocalRun[]): Promise<string[]> {
     else await processMonthsInline(districts, groups, hintsFrom);
   }
   const accounts: string[] = [];
-  for (const d of districts) accounts.push(await finishMonths(d));
+  for (const d of districts) {
+    await saveMonths(d);
+    accounts.push(await finishMonths(d));
+  }
   return accounts;
+}
+
+/**
+ * A district's folds and month results, started from the saved folds of the months step
+ * (month-fold-checkpoint.ts) when they were made from its first months as they are now;
+ * `restored`: how many of its months they hold.
+ */
+async function restoreMonths(
+  runs: readonly LocalRun[],
+  run: LocalRun,
+): Promise<{ folds: MonthFolds; results: MonthOutcome[]; restored: number }> {
+  const plans = run.inputs.choice.months;
+  const keys = await Promise.all(plans.map((plan) => run.monthKey(plan)));
+  const checkpoint = await restoreFoldCheckpoint(
+    run.paths.monthFoldsCheckpoint,
+    checkpointContext(run.area.config.centre),
+    plans.map((plan, i) => ({ month: plan.month, key: keys[i]!.key })),
+    keys.map((k) => k.provenance),
+    run.paths.monthsCacheDir,
+    run.geography.postcodeAnswers,
+  );
+  const folds = run.monthFolds(checkpoint?.folds);
+  const results = (checkpoint?.months ?? []).map((m, i): MonthOutcome => {
+    const plan = plans[i]!;
+    run.reporter.info(`  ${label(runs, run, plan)}: ${describeMonth(plan, m.totals)} (cached)`);
+    return { summary: m.totals, drops: m.drops, csv: m.csv, plan, cached: true };
+  });
+  return { folds, results, restored: results.length };
+}
+
+/**
+ * A district's folds saved for the next run (month-fold-checkpoint.ts), before repeats across
+ * months change them; not when they were restored whole.
+ */
+async function saveMonths({ run, folds, results, restored }: DistrictMonths): Promise<void> {
+  const plans = run.inputs.choice.months;
+  if (restored === plans.length) return;
+  const byPlan = new Map(results.map((r) => [r.plan, r]));
+  const months: SavedMonth[] = [];
+  for (const plan of plans) {
+    const outcome = byPlan.get(plan)!;
+    const { key } = await run.monthKey(plan);
+    months.push({ month: plan.month, key, totals: outcome.summary, drops: outcome.drops });
+  }
+  await saveFoldCheckpoint(
+    run.paths.monthFoldsCheckpoint,
+    checkpointContext(run.area.config.centre),
+    months,
+    folds.save(),
+    run.paths.monthsCacheDir,
+  );
 }
 
 /**

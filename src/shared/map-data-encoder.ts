@@ -88,6 +88,17 @@ interface MonthEntries {
   counts: Uint32Array;
 }
 
+/**
+ * What a MapDataEncoder holds, in plain values and typed arrays (structured-clone safe): the
+ * points in columns, by provisional id; each month's entries. See MapDataEncoder.save.
+ */
+export interface MapDataEncoderState {
+  wardCodes: string[];
+  wardSeen: string[];
+  points: { lonQ: Int32Array; latQ: Int32Array; ward: Uint32Array; flags: Uint8Array };
+  months: [string, MonthEntries][];
+}
+
 export function quantise(degrees: number): number {
   return Math.round(degrees * COORDINATE_SCALE);
 }
@@ -132,10 +143,64 @@ export class MapDataEncoder {
   private readonly points: PointKey[] = [];
   private readonly months = new Map<string, MonthEntries>();
 
+  /** `state`: where to start from, what save() returned of an encoder with the same `inCentre`. */
   constructor(
     inCentre: (point: CentrePlace) => boolean = (point) => CITY_CENTRE.has(point.postcodeDistrict),
+    state?: MapDataEncoderState,
   ) {
     this.inCentre = inCentre;
+    if (state !== undefined) this.restore(state);
+  }
+
+  /** What the encoder holds now; a new encoder given it carries on from here. */
+  save(): MapDataEncoderState {
+    const n = this.points.length;
+    const points = {
+      lonQ: new Int32Array(n),
+      latQ: new Int32Array(n),
+      ward: new Uint32Array(n),
+      flags: new Uint8Array(n),
+    };
+    this.points.forEach((p, i) => {
+      points.lonQ[i] = p.lonQ;
+      points.latQ[i] = p.latQ;
+      points.ward[i] = p.ward;
+      points.flags[i] = p.flags;
+    });
+    return {
+      wardCodes: [...this.wardCodes],
+      wardSeen: [...this.wardSeen],
+      points,
+      months: [...this.months],
+    };
+  }
+
+  private restore({ wardCodes, wardSeen, points, months }: MapDataEncoderState): void {
+    this.wardCodes.length = 0;
+    this.wardSeen.length = 0;
+    this.wardIds.clear();
+    wardCodes.forEach((code, id) => {
+      this.wardCodes.push(code);
+      this.wardSeen.push(wardSeen[id] as string);
+      this.wardIds.set(code, id);
+    });
+    for (let id = 0; id < points.lonQ.length; id++) {
+      const key: PointKey = {
+        lonQ: points.lonQ[id] as number,
+        latQ: points.latQ[id] as number,
+        ward: points.ward[id] as number,
+        flags: points.flags[id] as number,
+      };
+      const position = positionNumber(key.lonQ, key.latQ, 'a saved map data encoder');
+      let here = this.pointIds.get(position);
+      if (here === undefined) {
+        here = [];
+        this.pointIds.set(position, here);
+      }
+      here.push(key.ward * FLAG_VALUES + key.flags, id);
+      this.points.push(key);
+    }
+    for (const [month, entries] of months) this.months.set(month, entries);
   }
 
   /** Fold in a month; each month is added once. */

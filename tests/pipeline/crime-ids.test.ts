@@ -115,6 +115,10 @@ describe('the Crime ID sidecars a run writes as it processes each month', () => 
       // The stamp, one line a prefix, and the closing count.
       expect(prefixes.length).toBe(written.trimEnd().split('\n').length - 2);
       expect(written.trimEnd().split('\n').at(-1)).toBe(`count:${prefixes.length}`);
+      // Read from the sidecar just made: the prefixes of the rows' IDs, in their order.
+      const lines = written.trimEnd().split('\n').slice(1, -1);
+      expect([...(await idPrefixes(csv))]).toEqual(lines.map((line) => Number.parseInt(line, 16)));
+      expect([...prefixes]).toEqual(lines.map((line) => Number.parseInt(line, 16)));
     }
   }, 120_000);
 });

@@ -1,8 +1,9 @@
 // The yearly record files: written by a real pipeline run on the sample months, re-read with
 // csv-parse (not the pipeline's own reader), they give exactly the master dataset's rows, and
 // the manifest's counts and checksums are those of the files.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -105,23 +106,20 @@ describe('writeYearlyDownloads (through a pipeline run on the sample months)', (
     expect(readme).toContain('Contains OS data');
   });
 
-  it('writes the same bytes for the same months (a refresh only changes the years that changed)', async () => {
-    const monthsDir = path.join(out, 'cache', 'months');
-    const months = manifest.files.flatMap((f) =>
-      f.months.map((month) => ({ month, csv: path.join(monthsDir, `${month}.csv`), rows: 0 })),
-    );
-    const staging = new Staging(path.join(tmp, 'publish-journal.json'));
-    const again = path.join(tmp, 'again');
-    const againPaths = { dir: again, manifest: path.join(again, 'downloads.json') };
-    const second = await writeYearlyDownloads(
-      months,
-      staging,
-      againPaths,
-      [againPaths],
-      LEEDS_NAMING,
-    );
-    await staging.commit();
-    expect(second.files.map((f) => f.sha256)).toEqual(manifest.files.map((f) => f.sha256));
+  it('writes the same bytes for the same months, its month members cached or not (a refresh only changes the years that changed)', async () => {
+    const { months } = yearlyWriter('unused');
+    const writeInto = async (folder: string) => {
+      const staging = new Staging(path.join(tmp, 'publish-journal.json'));
+      const dir = path.join(tmp, folder);
+      const paths = { dir, manifest: path.join(dir, 'downloads.json') };
+      const written = await writeYearlyDownloads(months, staging, paths, [paths], LEEDS_NAMING);
+      await staging.commit();
+      return written.files.map((f) => f.sha256);
+    };
+    const cached = await writeInto('again-1');
+    expect(await writeInto('again-2')).toEqual(cached);
+    for (const m of months) await rm(`${m.csv}.gz`);
+    expect(await writeInto('again-3')).toEqual(cached);
   });
 
   it('lists the SHA-256 of the uncompressed CSV, compressed on a first run or checked against earlier files', async () => {
@@ -245,5 +243,76 @@ describe('writeYearlyDownloads (through a pipeline run on the sample months)', (
     });
     expect(chunks.length).toBeGreaterThan(5);
     expect(Buffer.concat(chunks).toString()).toBe(rows);
+  });
+});
+
+describe('a yearly file as gzip members (gzip-members.ts)', () => {
+  /** 2025's months of the sample run, copied so that they can be rewritten. */
+  async function months2025(folder: string) {
+    const { months } = yearlyWriter('unused');
+    const dir = path.join(tmp, folder, 'months');
+    await mkdir(dir, { recursive: true });
+    const copies = [];
+    for (const m of months.filter((m) => m.month.startsWith('2025-'))) {
+      const csv = path.join(dir, path.basename(m.csv));
+      await copyFile(m.csv, csv);
+      copies.push({ ...m, csv });
+    }
+    return copies;
+  }
+
+  /** What the year's file must hold: the header, then each month's rows. */
+  async function expected(months: readonly { csv: string }[]): Promise<Buffer> {
+    const parts = [Buffer.from(MASTER_HEADER)];
+    for (const m of months) parts.push((await readFile(m.csv)).subarray(MASTER_HEADER.length));
+    return Buffer.concat(parts);
+  }
+
+  async function write(folder: string, months: Parameters<typeof writeYearlyDownloads>[0]) {
+    const dir = path.join(tmp, folder, 'downloads');
+    const paths = { dir, manifest: path.join(dir, 'downloads.json') };
+    const staging = new Staging(path.join(tmp, 'publish-journal.json'));
+    const contentCache = path.join(tmp, folder, 'downloads-content.json');
+    const written = await writeYearlyDownloads(
+      months,
+      staging,
+      paths,
+      [paths],
+      LEEDS_NAMING,
+      contentCache,
+    );
+    await staging.commit();
+    return { file: path.join(dir, yearlyFileName(2025)), entry: written.files[0]! };
+  }
+
+  it('is read whole by gunzip, Node zlib and Python gzip, where its first member alone is the header', async () => {
+    const months = await months2025('members');
+    expect(months.length).toBeGreaterThan(1);
+    const { file } = await write('members', months);
+    const want = await expected(months);
+    expect(gunzipSync(await readFile(file)).equals(want)).toBe(true);
+    expect(execFileSync('gunzip', ['-c', file], { maxBuffer: 1 << 28 }).equals(want)).toBe(true);
+    const python = (code: string) =>
+      execFileSync('python3', ['-c', code, file], { maxBuffer: 1 << 28 });
+    const read = 'import gzip, sys; sys.stdout.buffer.write(gzip.open(sys.argv[1]).read())';
+    expect(python(read).equals(want)).toBe(true);
+    // A reader that stops after the first member (zlib's own decompressobj) would miss every row.
+    const firstMember =
+      'import zlib, sys; sys.stdout.buffer.write(zlib.decompressobj(31).decompress(open(sys.argv[1], "rb").read()))';
+    expect(python(firstMember).toString('utf8')).toBe(MASTER_HEADER);
+  });
+
+  it("compresses a month again when its rows file was replaced, and hashes the year's new rows", async () => {
+    const months = await months2025('replaced');
+    const first = await write('replaced', months);
+    // The last month loses its last row: a new rows file at the same path.
+    const last = months.at(-1)!;
+    const text = await readFile(last.csv, 'utf8');
+    await writeFile(last.csv, text.slice(0, text.lastIndexOf('\n', text.length - 2) + 1));
+    const second = await write('replaced', months);
+    const want = await expected(months);
+    expect(gunzipSync(await readFile(second.file)).equals(want)).toBe(true);
+    expect(second.entry.contentSha256).toBe(createHash('sha256').update(want).digest('hex'));
+    expect(second.entry.contentSha256).not.toBe(first.entry.contentSha256);
   });
 });

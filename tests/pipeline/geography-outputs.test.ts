@@ -1,0 +1,67 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadGeography } from '../../pipeline/geo.ts';
+import {
+  cachedGeographyOutputs,
+  geographyOutputsKey,
+  type GeographyOutputs,
+} from '../../pipeline/geography-outputs.ts';
+import { buildWardShapes } from '../../pipeline/map-data.ts';
+import { LEEDS_CENTRE } from '../../pipeline/population.ts';
+import { buildPostcodeIndex } from '../../pipeline/postcode-index.ts';
+import { buildWards } from '../../pipeline/wards.ts';
+import type { Ward } from '../../src/shared/schema.ts';
+
+let dir: string;
+let wards: Ward[];
+let outputs: GeographyOutputs;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'geography-outputs-test-'));
+  const geo = await loadGeography('data/reference');
+  wards = buildWards(geo, LEEDS_CENTRE);
+  outputs = {
+    shapes: buildWardShapes(geo.wards, wards),
+    postcodes: buildPostcodeIndex(geo.postcodes, geo.wards, wards, geo.projection),
+  };
+}, 60_000);
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A build that counts its calls. */
+function counted() {
+  const build = () => {
+    build.calls += 1;
+    return outputs;
+  };
+  build.calls = 0;
+  return build;
+}
+
+describe('cachedGeographyOutputs(file, key, build)', () => {
+  it('builds the outputs once and returns the saved ones, the same, under the same key', async () => {
+    const file = path.join(dir, 'same.json');
+    const key = geographyOutputsKey('reference-a', wards);
+    const build = counted();
+    expect(await cachedGeographyOutputs(file, key, build)).toEqual(outputs);
+    expect(await cachedGeographyOutputs(file, key, build)).toEqual(outputs);
+    expect(build.calls).toBe(1);
+  });
+
+  it('builds them again for another geography or other wards, or when the file is damaged', async () => {
+    const file = path.join(dir, 'other.json');
+    const build = counted();
+    await cachedGeographyOutputs(file, geographyOutputsKey('reference-a', wards), build);
+    await cachedGeographyOutputs(file, geographyOutputsKey('reference-b', wards), build);
+    expect(build.calls).toBe(2);
+    const renamed = wards.map((w, i) => (i === 0 ? { ...w, name: `${w.name} Village` } : w));
+    await cachedGeographyOutputs(file, geographyOutputsKey('reference-b', renamed), build);
+    expect(build.calls).toBe(3);
+    await writeFile(file, '{"key":');
+    const key = geographyOutputsKey('reference-b', renamed);
+    expect(await cachedGeographyOutputs(file, key, build)).toEqual(outputs);
+    expect(build.calls).toBe(4);
+  });
+});

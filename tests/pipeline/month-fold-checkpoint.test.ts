@@ -1,0 +1,248 @@
+// The months step's saved folds (month-fold-checkpoint.ts): a run that adds a month after the
+// months of the run before starts from that run's folds, and writes what a run from nothing
+// writes; a changed month, context or cache entry is never served from them.
+import { appendFile, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPipeline } from '../../pipeline/cli.ts';
+import {
+  checkpointContext,
+  restoreFoldCheckpoint,
+  type CheckpointMonth,
+} from '../../pipeline/month-fold-checkpoint.ts';
+import { monthCacheFiles, type PostcodeAnswers } from '../../pipeline/month-cache.ts';
+import { pipelinePaths } from '../../pipeline/paths.ts';
+import { loadArea } from '../../pipeline/area.ts';
+import { createMemoryReporter } from '../../pipeline/report.ts';
+import type { RunRecord } from '../../pipeline/run-context.ts';
+
+const GENERATED_AT = '2025-06-01T00:00:00.000Z';
+const SAMPLE = path.resolve('data/sample/archive');
+/** Rows of 2025-02 listed again in 2025-03, where they are dropped as repeats. */
+const REPEATED = 25;
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'month-fold-checkpoint-'));
+}, 60_000);
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function run(archive: string, out: string): Promise<RunRecord> {
+  return runPipeline(
+    { help: false, list: false, offline: true, archiveDir: archive, out },
+    { reporter: createMemoryReporter(), threads: 2, generatedAt: GENERATED_AT },
+  );
+}
+
+/** The sample's months `months` (and its stop and search month) in a new archive folder. */
+async function archiveOf(name: string, months: readonly string[]): Promise<string> {
+  const archive = path.join(dir, name);
+  for (const month of ['2021-08', ...months]) {
+    await cp(path.join(SAMPLE, month), path.join(archive, month), { recursive: true });
+  }
+  return archive;
+}
+
+/** Add `month` of the sample to `archive`, with rows of 2025-02 repeated in it when it is 2025-03. */
+async function addMonth(archive: string, month: string): Promise<void> {
+  await cp(path.join(SAMPLE, month), path.join(archive, month), { recursive: true });
+  if (month !== '2025-03') return;
+  const earlier = await readFile(path.join(SAMPLE, '2025-02', '2025-02-west-yorkshire-street.csv'));
+  const repeats = earlier
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => /^[0-9a-f]{64},2025-02,/.test(line))
+    .slice(0, REPEATED)
+    .map((line) => line.replace(',2025-02,', ',2025-03,'));
+  await appendFile(
+    path.join(archive, month, `${month}-west-yorkshire-street.csv`),
+    `${repeats.join('\n')}\n`,
+  );
+}
+
+/** What a run publishes, the map data decompressed. */
+async function outputs(out: string): Promise<Record<string, string>> {
+  const paths = pipelinePaths({ out });
+  return {
+    siteData: await readFile(paths.siteData, 'utf8'),
+    mapData: gunzipSync(await readFile(paths.mapData)).toString('base64'),
+    masterCsv: await readFile(paths.masterCsv, 'utf8'),
+  };
+}
+
+describe('a run that adds a month after the months of the run before', () => {
+  it('starts from the saved folds and writes what a run from nothing writes', async () => {
+    const archive = await archiveOf('added', ['2024-03', '2025-02']);
+    const out = path.join(dir, 'added-out');
+    await run(archive, out);
+    await addMonth(archive, '2025-03');
+    const record = await run(archive, out);
+    expect(record.months!.map((m) => [m.plan.month, m.cached])).toEqual([
+      ['2024-03', true],
+      ['2025-02', true],
+      ['2025-03', false],
+    ]);
+    expect(record.notes.join('\n')).toMatch(`2025-03: ${REPEATED} row(s) dropped as duplicates`);
+    // The earlier months came with the folds: their summaries were not read (nor relabelled).
+    const summary = await readFile(
+      monthCacheFiles(pipelinePaths({ out }).monthsCacheDir, '2024-03').summary,
+      'utf8',
+    );
+    expect(summary).toContain('"snapshot":"archive:2025-02"');
+
+    const fresh = path.join(dir, 'added-fresh');
+    await run(archive, fresh);
+    expect(await outputs(out)).toEqual(await outputs(fresh));
+  }, 120_000);
+
+  it('does not start from them when an earlier month changed: its new rows are counted', async () => {
+    const archive = await archiveOf('changed', ['2024-03', '2025-02']);
+    const out = path.join(dir, 'changed-out');
+    await run(archive, out);
+    // A row of 2025-02 changes type: its cache key changes, the saved folds no longer hold it.
+    const file = path.join(archive, '2025-02', '2025-02-west-yorkshire-street.csv');
+    const text = await readFile(file, 'utf8');
+    const changed = text.replace(/,Burglary,/, ',Robbery,');
+    expect(changed).not.toBe(text);
+    await writeFile(file, changed);
+    await addMonth(archive, '2025-03');
+    const record = await run(archive, out);
+    expect(record.months!.map((m) => [m.plan.month, m.cached])).toEqual([
+      ['2024-03', true],
+      ['2025-02', false],
+      ['2025-03', false],
+    ]);
+
+    const fresh = path.join(dir, 'changed-fresh');
+    await run(archive, fresh);
+    expect(await outputs(out)).toEqual(await outputs(fresh));
+  }, 120_000);
+});
+
+describe('restoreFoldCheckpoint(file, context, months, labels, monthsCacheDir, answers)', () => {
+  const labels = (n: number) =>
+    Array.from({ length: n }, () => ({ snapshot: 'archive:2026-01', fetchedAt: GENERATED_AT }));
+  let out: string;
+  let months: CheckpointMonth[];
+  /** The context of a Leeds run: its code and the centre of its area.json. */
+  let leeds: string;
+
+  beforeAll(async () => {
+    const archive = await archiveOf('restore', ['2024-03', '2025-02']);
+    leeds = checkpointContext((await loadArea('leeds')).config.centre);
+    out = path.join(dir, 'restore-out');
+    await run(archive, out);
+    const { monthsCacheDir } = pipelinePaths({ out });
+    months = [];
+    for (const month of ['2024-03', '2025-02']) {
+      const text = await readFile(monthCacheFiles(monthsCacheDir, month).summary, 'utf8');
+      months.push({ month, key: (JSON.parse(text) as { cacheKey: string }).cacheKey });
+    }
+  }, 120_000);
+
+  const restore = (
+    ms: readonly CheckpointMonth[],
+    context = leeds,
+    answers: PostcodeAnswers = new Map(),
+  ) => {
+    const paths = pipelinePaths({ out });
+    return restoreFoldCheckpoint(
+      paths.monthFoldsCheckpoint,
+      context,
+      ms,
+      labels(ms.length),
+      paths.monthsCacheDir,
+      answers,
+    );
+  };
+
+  it('returns the saved months, relabelled, for the same months or more after them', async () => {
+    const same = await restore(months);
+    expect(same?.months.map((m) => [m.totals.month, m.totals.snapshot])).toEqual([
+      ['2024-03', 'archive:2026-01'],
+      ['2025-02', 'archive:2026-01'],
+    ]);
+    expect(same?.folds.siteData.totals.map((t) => t.snapshot)).toEqual([
+      'archive:2026-01',
+      'archive:2026-01',
+    ]);
+    const more = await restore([...months, { month: '2025-03', key: 'b'.repeat(64) }]);
+    expect(more?.months).toHaveLength(2);
+  });
+
+  it('returns null when a month has another key, is missing or the months start elsewhere', async () => {
+    expect(await restore([months[0]!, { ...months[1]!, key: 'a'.repeat(64) }])).toBeNull();
+    expect(await restore([months[0]!])).toBeNull();
+    expect(await restore([{ month: '2024-02', key: 'c'.repeat(64) }, ...months])).toBeNull();
+  });
+
+  it('returns null in another context (code or centre)', async () => {
+    const context = checkpointContext({
+      kind: 'postcode-districts',
+      label: 'city centre',
+      districts: ['LS1'],
+    });
+    expect(context).not.toBe(leeds);
+    expect(await restore(months, context)).toBeNull();
+  });
+
+  it('returns null when a month is no longer in the cache under its key', async () => {
+    const { monthsCacheDir } = pipelinePaths({ out });
+    const summary = monthCacheFiles(monthsCacheDir, '2025-02').summary;
+    const text = await readFile(summary, 'utf8');
+    await writeFile(summary, text.replace(months[1]!.key, 'd'.repeat(64)));
+    try {
+      expect(await restore(months)).toBeNull();
+    } finally {
+      await writeFile(summary, text);
+    }
+    expect(await restore(months)).not.toBeNull();
+  });
+
+  it('returns null when a month was processed again, under the same key, to other figures', async () => {
+    const { monthsCacheDir } = pipelinePaths({ out });
+    const summary = monthCacheFiles(monthsCacheDir, '2025-02').summary;
+    const text = await readFile(summary, 'utf8');
+    const bodyHash = /"sha256":"([0-9a-f]{64})"/.exec(text)![1]!;
+    await writeFile(summary, text.replace(bodyHash, 'e'.repeat(64)));
+    try {
+      expect(await restore(months)).toBeNull();
+    } finally {
+      await writeFile(summary, text);
+    }
+    expect(await restore(months)).not.toBeNull();
+  });
+
+  it('returns null when the run has another postcodes.io answer for a point of a month', async () => {
+    const { monthsCacheDir } = pipelinePaths({ out });
+    const used = JSON.parse(
+      await readFile(monthCacheFiles(monthsCacheDir, '2025-02').postcodes, 'utf8'),
+    ) as { answers: Record<string, string | null> };
+    const [point] = Object.keys(used.answers);
+    expect(point).toBeDefined();
+    expect(await restore(months, leeds, new Map([[point!, { district: 'LS99' }]]))).toBeNull();
+    // An answer for a point that no month holds changes nothing.
+    expect(
+      await restore(months, leeds, new Map([['-1.5,53.8', { district: 'LS1' }]])),
+    ).not.toBeNull();
+  });
+
+  it('returns null when the file is damaged', async () => {
+    const file = pipelinePaths({ out }).monthFoldsCheckpoint;
+    const bytes = await readFile(file);
+    const damaged = Buffer.from(bytes);
+    damaged[damaged.length - 10] = damaged.at(-10)! ^ 0xff;
+    await writeFile(file, damaged);
+    try {
+      expect(await restore(months)).toBeNull();
+    } finally {
+      await writeFile(file, bytes);
+    }
+  });
+});
