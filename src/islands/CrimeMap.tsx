@@ -114,10 +114,55 @@ function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
   const windowText = describeWindow(rangeLabel, coverage);
 
   // Parts that change with few of the state's values are built only when those change: an
-  // unchanged element is skipped whole when the view is compared with the page.
+  // unchanged element is skipped whole when the view is compared with the page (the search
+  // never, the figures and legend on a change of filter, not on a pan or a ward picked).
   const typePicker = useMemo(
     () => <CrimeTypePicker selected={state.types} commit={commit} initiallyOpen={wide} />,
     [state.types, commit, wide],
+  );
+  const search = useMemo(
+    () => (
+      <PlaceSearch
+        data={data}
+        postcodesUrl={postcodesUrl}
+        onFound={(place) =>
+          wards.pick(
+            place.ward,
+            place.centre === null ? {} : { centre: place.centre, zoom: place.zoom },
+          )
+        }
+      />
+    ),
+    [data, postcodesUrl, wards],
+  );
+  const { types, excludeCityCentre, view, measure, threshold } = state;
+  const figuresText = useMemo(
+    () => (
+      <MapFigures
+        data={data}
+        types={types}
+        excludeCityCentre={excludeCityCentre}
+        figures={figures}
+        rangeLabel={rangeLabel}
+      />
+    ),
+    [data, types, excludeCityCentre, figures, rangeLabel],
+  );
+  const legend = useMemo(
+    () => (
+      <MapLegend
+        view={view}
+        measure={measure}
+        scale={scale}
+        window={windowText}
+        noData={noData}
+        threshold={threshold}
+        rateUnit={figures.rateUnit}
+        noun={figures.noun}
+        centre={MAP_AREA.centre}
+      />
+    ),
+    [view, measure, scale, windowText, noData, threshold, figures.rateUnit, figures.noun],
   );
   const { ranking, details } = useWardViews({
     data,
@@ -144,17 +189,8 @@ function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
             : `${formatCount(figures.leedsTotal)} ${figures.noun}, ${rangeLabel}`
         }
       >
-        <PlaceSearch
-          data={data}
-          postcodesUrl={postcodesUrl}
-          onFound={(place) =>
-            wards.pick(
-              place.ward,
-              place.centre === null ? {} : { centre: place.centre, zoom: place.zoom },
-            )
-          }
-        />
-        <MapFigures data={data} state={state} figures={figures} rangeLabel={rangeLabel} />
+        {search}
+        {figuresText}
         <MapControls
           data={data}
           context={context}
@@ -174,17 +210,7 @@ function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
         mapError={mapError}
         tilesFailed={tilesFailed}
       >
-        <MapLegend
-          view={state.view}
-          measure={state.measure}
-          scale={scale}
-          window={windowText}
-          noData={noData}
-          threshold={state.threshold}
-          rateUnit={figures.rateUnit}
-          noun={figures.noun}
-          centre={MAP_AREA.centre}
-        />
+        {legend}
         {details}
       </MapArea>
     </div>
