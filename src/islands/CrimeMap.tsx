@@ -13,6 +13,7 @@ import { MapControls } from './MapControls.tsx';
 import { MapFigures } from './MapFigures.tsx';
 import { MapArea, MapPanel } from './MapFrame.tsx';
 import { MapLegend } from './MapLegend.tsx';
+import { preloadHeatLayer } from './map-layers.ts';
 import { monthRangeLabel } from './MonthRangeSlider.tsx';
 import { PlaceSearch } from './PlaceSearch.tsx';
 import { useFigures } from './use-figures.ts';
@@ -47,6 +48,7 @@ async function fetchOk(url: string): Promise<Response> {
 }
 
 async function load(props: CrimeMapProps): Promise<Loaded> {
+  preloadHeatLayer();
   const [dataResponse, shapesResponse] = await Promise.all([
     fetchOk(props.dataUrl),
     fetchOk(props.wardShapesUrl),

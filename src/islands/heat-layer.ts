@@ -27,7 +27,10 @@ export interface GridHeatOptions {
 }
 
 export interface GridHeatLayer extends L.Layer {
-  /** Points in degrees (indexed alike) and the crimes at each; zero values are skipped. */
+  /**
+   * Points in degrees (indexed alike) and the crimes at each; zero values are skipped. Drawn
+   * in the next frame, or when the layer is added to a map.
+   */
   setPoints(lat: Float64Array, lon: Float64Array, values: Float64Array, max: number): this;
 }
 
@@ -446,7 +449,8 @@ export function gridHeatLayerClass(
       this._lon = lon;
       this._values = values;
       this.options.max = max;
-      this.redraw();
+      // Off the map, the points are drawn when it is added (onAdd draws at once).
+      if (this._map) this.redraw();
       return this;
     },
 
