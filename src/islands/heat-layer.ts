@@ -180,8 +180,11 @@ export function blurDown(
     [src, dst] = [dst, src];
   }
   if (src === region) return;
-  // Only the box's columns: the scratch holds old values in the others.
-  for (let y = 0; y < rows; y++) region.set(src.subarray(y * w + x0, y * w + x1), y * w + x0);
+  // Only the box's columns: the scratch holds old values in the others. A plain loop: a view
+  // (subarray) per row would be garbage on every redraw.
+  for (let y = 0; y < rows; y++) {
+    for (let i = y * w + x0; i < y * w + x1; i++) region[i] = src[i] ?? 0;
+  }
 }
 
 /**

@@ -246,7 +246,10 @@ function addCheckpointSpan(
   for (let t = 0; t < T; t++) (mask[t] === 1 ? chosen : left).push(t);
   // The all-types total less the types left out, when that reads fewer values.
   const fromAll = 1 + left.length < chosen.length || left.length === 0;
-  const types = fromAll ? left : chosen;
+  // Indexed, not iterated: the loop below runs for every point, and iterating the types made
+  // garbage for the collector on every change.
+  const types = Int32Array.from(fromAll ? left : chosen);
+  const typeCount = types.length;
   const sign = fromAll ? -1 : 1;
   const skipCityCentre = filter.excludeCityCentre;
   const flags = data.pointFlags;
@@ -258,7 +261,10 @@ function addCheckpointSpan(
     const a = first * stride + p * T;
     const b = last * stride + p * T;
     let sum = 0;
-    for (const t of types) sum += (cumulative[b + t] ?? 0) - (cumulative[a + t] ?? 0);
+    for (let k = 0; k < typeCount; k++) {
+      const t = types[k] ?? 0;
+      sum += (cumulative[b + t] ?? 0) - (cumulative[a + t] ?? 0);
+    }
     sum *= sign;
     if (fromAll) sum += (all[last * P + p] ?? 0) - (all[first * P + p] ?? 0);
     out[p] = (out[p] ?? 0) + sum;
