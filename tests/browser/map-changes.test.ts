@@ -58,13 +58,17 @@ async function shown(page: Page) {
   });
 }
 
+/** The heat layer draws in the frame after the redraw: wait for that frame. */
+async function nextFrame(page: Page): Promise<void> {
+  await page.evaluate(
+    () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))),
+  );
+}
+
 async function openMap(query: string): Promise<OpenedPage> {
   const opened = await openPage(browser, `/${query}`, { viewport: VIEWPORT });
   await waitForMap(opened.page);
-  // The heat layer draws in the frame after the redraw.
-  await opened.page.evaluate(
-    () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))),
-  );
+  await nextFrame(opened.page);
   return opened;
 }
 
@@ -97,9 +101,7 @@ describe('the map after a run of changes', () => {
       const seen = new Set<string>();
       for (const [name, step] of steps) {
         await afterUpdate(page, step);
-        await page.evaluate(
-          () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))),
-        );
+        await nextFrame(page);
         const after = await shown(page);
         const fresh = await openMap(new URL(page.url()).search);
         try {
