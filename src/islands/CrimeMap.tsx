@@ -13,6 +13,7 @@ import { MapControls } from './MapControls.tsx';
 import { MapFigures } from './MapFigures.tsx';
 import { MapArea, MapPanel } from './MapFrame.tsx';
 import { MapLegend } from './MapLegend.tsx';
+import { preloadHeatLayer } from './map-layers.ts';
 import { monthRangeLabel } from './MonthRangeSlider.tsx';
 import { PlaceSearch } from './PlaceSearch.tsx';
 import { useFigures } from './use-figures.ts';
@@ -47,6 +48,7 @@ async function fetchOk(url: string): Promise<Response> {
 }
 
 async function load(props: CrimeMapProps): Promise<Loaded> {
+  preloadHeatLayer();
   const [dataResponse, shapesResponse] = await Promise.all([
     fetchOk(props.dataUrl),
     fetchOk(props.wardShapesUrl),
@@ -114,10 +116,55 @@ function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
   const windowText = describeWindow(rangeLabel, coverage);
 
   // Parts that change with few of the state's values are built only when those change: an
-  // unchanged element is skipped whole when the view is compared with the page.
+  // unchanged element is skipped whole when the view is compared with the page (the search
+  // never, the figures and legend on a change of filter, not on a pan or a ward picked).
   const typePicker = useMemo(
     () => <CrimeTypePicker selected={state.types} commit={commit} initiallyOpen={wide} />,
     [state.types, commit, wide],
+  );
+  const search = useMemo(
+    () => (
+      <PlaceSearch
+        data={data}
+        postcodesUrl={postcodesUrl}
+        onFound={(place) =>
+          wards.pick(
+            place.ward,
+            place.centre === null ? {} : { centre: place.centre, zoom: place.zoom },
+          )
+        }
+      />
+    ),
+    [data, postcodesUrl, wards],
+  );
+  const { types, excludeCityCentre, view, measure, threshold } = state;
+  const figuresText = useMemo(
+    () => (
+      <MapFigures
+        data={data}
+        types={types}
+        excludeCityCentre={excludeCityCentre}
+        figures={figures}
+        rangeLabel={rangeLabel}
+      />
+    ),
+    [data, types, excludeCityCentre, figures, rangeLabel],
+  );
+  const legend = useMemo(
+    () => (
+      <MapLegend
+        view={view}
+        measure={measure}
+        scale={scale}
+        window={windowText}
+        noData={noData}
+        threshold={threshold}
+        rateUnit={figures.rateUnit}
+        noun={figures.noun}
+        centre={MAP_AREA.centre}
+      />
+    ),
+    [view, measure, scale, windowText, noData, threshold, figures.rateUnit, figures.noun],
   );
   const { ranking, details } = useWardViews({
     data,
@@ -144,17 +191,8 @@ function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
             : `${formatCount(figures.leedsTotal)} ${figures.noun}, ${rangeLabel}`
         }
       >
-        <PlaceSearch
-          data={data}
-          postcodesUrl={postcodesUrl}
-          onFound={(place) =>
-            wards.pick(
-              place.ward,
-              place.centre === null ? {} : { centre: place.centre, zoom: place.zoom },
-            )
-          }
-        />
-        <MapFigures data={data} state={state} figures={figures} rangeLabel={rangeLabel} />
+        {search}
+        {figuresText}
         <MapControls
           data={data}
           context={context}
@@ -174,17 +212,7 @@ function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
         mapError={mapError}
         tilesFailed={tilesFailed}
       >
-        <MapLegend
-          view={state.view}
-          measure={state.measure}
-          scale={scale}
-          window={windowText}
-          noData={noData}
-          threshold={state.threshold}
-          rateUnit={figures.rateUnit}
-          noun={figures.noun}
-          centre={MAP_AREA.centre}
-        />
+        {legend}
         {details}
       </MapArea>
     </div>

@@ -14,6 +14,7 @@ import {
 import { MonthRangeSlider } from './MonthRangeSlider.tsx';
 import type { Commit } from './use-map-state.ts';
 import type { JSX } from 'preact';
+import { useMemo } from 'preact/hooks';
 
 export interface MapControlsProps {
   data: MapData;
@@ -53,19 +54,26 @@ function Radios<T extends string>(props: {
   );
 }
 
-function HeatControls({ state, commit }: { state: MapViewState; commit: Commit }) {
+interface HeatControlsProps {
+  types: MapViewState['types'];
+  threshold: number;
+  intensity: number;
+  commit: Commit;
+}
+
+function HeatControls({ types, threshold, intensity, commit }: HeatControlsProps) {
   // What the threshold counts, named as the legend and figures name it.
-  const unit = countedNoun(state.types, state.threshold);
+  const unit = countedNoun(types, threshold);
   const stepIndex = Math.max(
     0,
-    THRESHOLD_STEPS.findIndex((t) => t === state.threshold),
+    THRESHOLD_STEPS.findIndex((t) => t === threshold),
   );
   const setThreshold = (i: number) => THRESHOLD_STEPS[i] ?? THRESHOLD_STEPS[0];
   return (
     <>
       <div class="crime-map__field">
         <label for="crime-map-threshold" class="crime-map__label">
-          Hide places with fewer than <output>{state.threshold}</output> {unit}
+          Hide places with fewer than <output>{threshold}</output> {unit}
         </label>
         <input
           id="crime-map-threshold"
@@ -74,7 +82,7 @@ function HeatControls({ state, commit }: { state: MapViewState; commit: Commit }
           max={THRESHOLD_STEPS.length - 1}
           step={1}
           value={stepIndex}
-          aria-valuetext={`${state.threshold} ${unit}`}
+          aria-valuetext={`${threshold} ${unit}`}
           onInput={(e) =>
             commit({ threshold: setThreshold(Number(e.currentTarget.value)) }, 'step')
           }
@@ -82,7 +90,7 @@ function HeatControls({ state, commit }: { state: MapViewState; commit: Commit }
       </div>
       <div class="crime-map__field">
         <label for="crime-map-intensity" class="crime-map__label">
-          Heat sensitivity: <output>{state.intensity}</output> of {INTENSITY_MAX}
+          Heat sensitivity: <output>{intensity}</output> of {INTENSITY_MAX}
         </label>
         <input
           id="crime-map-intensity"
@@ -90,11 +98,11 @@ function HeatControls({ state, commit }: { state: MapViewState; commit: Commit }
           min={INTENSITY_MIN}
           max={INTENSITY_MAX}
           step={1}
-          value={state.intensity}
+          value={intensity}
           onInput={(e) => commit({ intensity: Number(e.currentTarget.value) }, 'step')}
         />
         <p class="crime-map__note">
-          Higher: fewer {countedNoun(state.types)} at a place reach the top colour.
+          Higher: fewer {countedNoun(types)} at a place reach the top colour.
         </p>
       </div>
     </>
@@ -102,56 +110,78 @@ function HeatControls({ state, commit }: { state: MapViewState; commit: Commit }
 }
 
 export function MapControls(props: MapControlsProps) {
-  const { data, context, state, commit } = props;
+  const { data, context, state, commit, from, to, rangeLabel } = props;
+  const { types, view, measure, threshold, intensity, excludeCityCentre } = state;
   const centre = MAP_AREA.centre;
-  const noun = countedNoun(state.types);
-  const months = (first: number, last: number) => ({
-    from: data.months[first] ?? state.from,
-    to: data.months[last] ?? state.to,
-  });
-  return (
-    <form class="crime-map__controls" aria-label="Map filters" onSubmit={(e) => e.preventDefault()}>
+  const noun = countedNoun(types);
+  // Each part is built again only when what it shows changes: a slider step redraws the
+  // months, not the radios, switches and buttons around them.
+  const months = useMemo(
+    () => (
       <div class="crime-map__field">
         <p id="crime-map-months-label" class="crime-map__label">
-          Months: <output id="crime-map-range">{props.rangeLabel}</output>
+          Months: <output id="crime-map-range">{rangeLabel}</output>
         </p>
         <MonthRangeSlider
           months={data.months}
-          from={props.from}
-          to={props.to}
+          from={from}
+          to={to}
           labelId="crime-map-months-label"
-          onMove={(first, last) => commit(months(first, last), 'step')}
+          onMove={(first, last) =>
+            commit(
+              { from: data.months[first] ?? state.from, to: data.months[last] ?? state.to },
+              'step',
+            )
+          }
         />
       </div>
-      <Radios
-        legend="Map view"
-        name="view"
-        options={[
-          ['heat', `Heatmap of ${noun}`],
-          ['wards', `${capitalise(noun)} by ward`],
-        ]}
-        value={state.view}
-        onChange={(view) => commit({ view }, 'push')}
-      />
-      <Radios
-        legend="Measure wards by"
-        name="measure"
-        options={[
-          ['count', capitalise(noun)],
-          ['rate', `${capitalise(noun)} per 1,000 residents`],
-        ]}
-        value={state.measure}
-        onChange={(measure) => commit({ measure }, 'push')}
-      />
-      {state.view === 'heat' && <HeatControls state={state} commit={commit} />}
-      {centre !== null && (
+    ),
+    [data, from, to, state.from, state.to, rangeLabel, commit],
+  );
+  const views = useMemo(
+    () => (
+      <>
+        <Radios
+          legend="Map view"
+          name="view"
+          options={[
+            ['heat', `Heatmap of ${noun}`],
+            ['wards', `${capitalise(noun)} by ward`],
+          ]}
+          value={view}
+          onChange={(next) => commit({ view: next }, 'push')}
+        />
+        <Radios
+          legend="Measure wards by"
+          name="measure"
+          options={[
+            ['count', capitalise(noun)],
+            ['rate', `${capitalise(noun)} per 1,000 residents`],
+          ]}
+          value={measure}
+          onChange={(next) => commit({ measure: next }, 'push')}
+        />
+      </>
+    ),
+    [noun, view, measure, commit],
+  );
+  const heat = useMemo(
+    () =>
+      view === 'heat' && (
+        <HeatControls types={types} threshold={threshold} intensity={intensity} commit={commit} />
+      ),
+    [view, types, threshold, intensity, commit],
+  );
+  const centreSwitch = useMemo(
+    () =>
+      centre !== null && (
         <div class="crime-map__field">
           <label class="crime-map__switch">
             <input
               type="checkbox"
               role="switch"
               id="crime-map-cc"
-              checked={state.excludeCityCentre}
+              checked={excludeCityCentre}
               onChange={(e) => commit({ excludeCityCentre: e.currentTarget.checked }, 'push')}
             />{' '}
             Exclude {centre.label}
@@ -160,8 +190,11 @@ export function MapControls(props: MapControlsProps) {
             {capitalise(centre.label)} = {centre.description}
           </p>
         </div>
-      )}
-      {props.typePicker}
+      ),
+    [centre, excludeCityCentre, commit],
+  );
+  const reset = useMemo(
+    () => (
       <button
         type="button"
         class="crime-map__reset"
@@ -169,6 +202,17 @@ export function MapControls(props: MapControlsProps) {
       >
         Reset the map
       </button>
+    ),
+    [context, commit],
+  );
+  return (
+    <form class="crime-map__controls" aria-label="Map filters" onSubmit={(e) => e.preventDefault()}>
+      {months}
+      {views}
+      {heat}
+      {centreSwitch}
+      {props.typePicker}
+      {reset}
     </form>
   );
 }

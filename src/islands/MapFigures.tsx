@@ -2,22 +2,22 @@
 // months the window holds, or, for a window without data, that there is none.
 import { MAP_AREA } from '../lib/map-area.ts';
 import type { MapData } from '../shared/map-data.ts';
-import { CRIME_TYPES } from '../shared/constants.ts';
+import { CRIME_TYPES, type CrimeType } from '../shared/constants.ts';
 import { formatCount } from '../lib/format.ts';
-import type { MapViewState } from '../lib/map-state.ts';
 import { describeMonths } from '../shared/months.ts';
 import type { Figures } from './use-figures.ts';
 
 export interface MapFiguresProps {
   data: MapData;
-  state: MapViewState;
+  types: readonly CrimeType[];
+  excludeCityCentre: boolean;
   figures: Figures;
   rangeLabel: string;
 }
 
-export function MapFigures({ data, state, figures, rangeLabel }: MapFiguresProps) {
+export function MapFigures(props: MapFiguresProps) {
+  const { data, types, excludeCityCentre, figures, rangeLabel } = props;
   const { coverage, noData, leedsTotal } = figures;
-  const { types, excludeCityCentre } = state;
   if (noData) {
     const withData = data.months.filter((_, m) => data.hasData[m]);
     return (

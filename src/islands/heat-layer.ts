@@ -27,7 +27,10 @@ export interface GridHeatOptions {
 }
 
 export interface GridHeatLayer extends L.Layer {
-  /** Points in degrees (indexed alike) and the crimes at each; zero values are skipped. */
+  /**
+   * Points in degrees (indexed alike) and the crimes at each; zero values are skipped. Drawn
+   * in the next frame, or when the layer is added to a map.
+   */
   setPoints(lat: Float64Array, lon: Float64Array, values: Float64Array, max: number): this;
 }
 
@@ -121,11 +124,39 @@ export function addAlongRow(
 }
 
 /**
+ * The cells of a grid that may hold a value: columns x0 to x1 and rows y0 to y1, half-open.
+ * Every cell outside is zero.
+ */
+export interface CellBox {
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+}
+
+/** The whole of a w x h grid. */
+export function wholeGrid(w: number, h: number): CellBox {
+  return { x0: 0, x1: w, y0: 0, y1: h };
+}
+
+/** `box` grown by `rows` rows up and down, within a grid of h rows: where a column blur spreads it. */
+export function growRows(box: CellBox, rows: number, h: number): CellBox {
+  if (box.y0 >= box.y1) return box;
+  return { ...box, y0: Math.max(0, box.y0 - rows), y1: Math.min(h, box.y1 + rows) };
+}
+
+/**
  * Blur `grid` (w x h) in place down its columns with a box of half-width r, `passes` times.
  * Cells beyond the edges count as zero. `scratch` (at least w * h cells, reused between calls
  * to spare the garbage collector) holds the intermediate results. Blurs along rows and down
  * columns may come in any order (each works on its own lines): rows first (addAlongRow),
  * then this, is a Gaussian-like blur in both directions.
+ *
+ * Only the columns of `box` (the cells that hold values) are blurred, over its rows and the
+ * `passes * r` rows either side that the blur reaches: the rest of the grid is zero and stays
+ * so. The sums are the same, in the same order, as over the whole grid (adding a zero changes
+ * no sum), so the result is identical; at the map's first view the district's places fill
+ * about two thirds of the grid.
  */
 export function blurDown(
   grid: Float32Array,
@@ -134,16 +165,26 @@ export function blurDown(
   r: number,
   passes: number,
   scratch: Float32Array = new Float32Array(w * h),
+  box: CellBox = wholeGrid(w, h),
 ): void {
+  const { x0, x1, y0, y1 } = growRows(box, passes * r, h);
+  if (x0 >= x1 || y0 >= y1) return;
+  const rows = y1 - y0;
+  const region = grid.subarray(y0 * w, y1 * w);
   const columnSums = new Float64Array(w);
   const scale = 1 / (2 * r + 1);
-  let src = grid;
-  let dst = scratch;
+  let src = region;
+  let dst = scratch.subarray(y0 * w, y1 * w);
   for (let pass = 0; pass < passes; pass++) {
-    blurColumns(src, dst, w, h, r, scale, columnSums);
+    blurColumns(src, dst, w, rows, r, scale, columnSums, x0, x1);
     [src, dst] = [dst, src];
   }
-  if (src !== grid) grid.set(src.subarray(0, w * h));
+  if (src === region) return;
+  // Only the box's columns: the scratch holds old values in the others. A plain loop: a view
+  // (subarray) per row would be garbage on every redraw.
+  for (let y = 0; y < rows; y++) {
+    for (let i = y * w + x0; i < y * w + x1; i++) region[i] = src[i] ?? 0;
+  }
 }
 
 /**
@@ -195,8 +236,9 @@ function blurRows(
 }
 
 /**
- * Box blur along y, from `src` into `dst`: running sums of every column at once, row by row,
- * so memory is read in order (walking one column at a time strides across the whole grid).
+ * Box blur along y, from `src` into `dst`, of columns x0 to x1 (half-open): running sums of
+ * those columns at once, row by row, so memory is read in order (walking one column at a time
+ * strides across the whole grid).
  */
 function blurColumns(
   src: Float32Array,
@@ -206,11 +248,13 @@ function blurColumns(
   r: number,
   scale: number,
   sums: Float64Array,
+  x0: number,
+  x1: number,
 ): void {
   sums.fill(0);
   for (let y = 0; y <= r && y < h; y++) {
     const row = y * w;
-    for (let x = 0; x < w; x++) sums[x] = (sums[x] ?? 0) + (src[row + x] ?? 0);
+    for (let x = x0; x < x1; x++) sums[x] = (sums[x] ?? 0) + (src[row + x] ?? 0);
   }
   for (let y = 0; y < h; y++) {
     const out = y * w;
@@ -218,16 +262,20 @@ function blurColumns(
     const remove = (y - r) * w;
     if (y - r >= 0 && y + r + 1 < h) {
       // Away from the top and bottom edges (most rows): one fused loop.
-      for (let x = 0; x < w; x++) {
+      for (let x = x0; x < x1; x++) {
         const sum = sums[x] ?? 0;
         dst[out + x] = sum * scale;
         sums[x] = sum + (src[add + x] ?? 0) - (src[remove + x] ?? 0);
       }
       continue;
     }
-    for (let x = 0; x < w; x++) dst[out + x] = (sums[x] ?? 0) * scale;
-    if (y + r + 1 < h) for (let x = 0; x < w; x++) sums[x] = (sums[x] ?? 0) + (src[add + x] ?? 0);
-    if (y - r >= 0) for (let x = 0; x < w; x++) sums[x] = (sums[x] ?? 0) - (src[remove + x] ?? 0);
+    for (let x = x0; x < x1; x++) dst[out + x] = (sums[x] ?? 0) * scale;
+    if (y + r + 1 < h) {
+      for (let x = x0; x < x1; x++) sums[x] = (sums[x] ?? 0) + (src[add + x] ?? 0);
+    }
+    if (y - r >= 0) {
+      for (let x = x0; x < x1; x++) sums[x] = (sums[x] ?? 0) - (src[remove + x] ?? 0);
+    }
   }
 }
 
@@ -235,7 +283,8 @@ function blurColumns(
  * Colour the visible part of the blurred grid (`pad` cells in from every side) into `pixels`
  * (cols x rows, one 32-bit word per RGBA pixel): each cell's level, 0 to 255 at `saturation`,
  * picks its pixel from `levels` (levelPixels); cells under MIN_VISIBLE are made transparent.
- * Every pixel is written, so the image needs no clearing first.
+ * Every pixel is written, so the image needs no clearing first. Cells outside `box` are zero,
+ * so their pixels are transparent without reading them.
  */
 export function colourGrid(
   grid: Float32Array,
@@ -243,18 +292,32 @@ export function colourGrid(
   saturation: number,
   levels: Uint32Array,
   pixels: Uint32Array,
+  box: CellBox = wholeGrid(w, rows + 2 * pad),
 ): void {
   const toLevel = 255 / saturation;
   const minLevel = MIN_VISIBLE * 255;
-  for (let y = 0; y < rows; y++) {
+  // The box in the image's pixels.
+  const left = Math.max(0, box.x0 - pad);
+  const right = Math.min(cols, box.x1 - pad);
+  const top = Math.max(0, box.y0 - pad);
+  const bottom = Math.min(rows, box.y1 - pad);
+  if (left >= right || top >= bottom) {
+    pixels.fill(0, 0, cols * rows);
+    return;
+  }
+  pixels.fill(0, 0, top * cols);
+  for (let y = top; y < bottom; y++) {
     const gridRow = (y + pad) * w + pad;
     const pixelRow = y * cols;
-    for (let x = 0; x < cols; x++) {
+    pixels.fill(0, pixelRow, pixelRow + left);
+    for (let x = left; x < right; x++) {
       const level = (grid[gridRow + x] ?? 0) * toLevel;
       pixels[pixelRow + x] =
         level < minLevel ? 0 : (levels[level >= 255 ? 255 : Math.round(level)] ?? 0);
     }
+    pixels.fill(0, pixelRow + right, pixelRow + cols);
   }
+  pixels.fill(0, bottom * cols, rows * cols);
 }
 
 /**
@@ -311,6 +374,7 @@ export function gradientTable(stops: Readonly<Record<number, string>>): Uint8Cla
  * Add each point's value to the grid cell it falls in at the map's current view (`pad` cells
  * beyond the map on every side), scaled down below the layer's maxZoom as leaflet.heat does,
  * and blurred along the cell's row on the way in (addAlongRow with `kernels`, `reach`).
+ * Returns the box of cells that now hold values.
  */
 function binPoints(
   layer: GridHeatState,
@@ -318,7 +382,7 @@ function binPoints(
   { w, h, pad }: { w: number; h: number; pad: number },
   kernels: Float32Array,
   reach: number,
-): void {
+): CellBox {
   const map = layer._map;
   const zoom = map.getZoom();
   const scale = 2 ** zoom;
@@ -329,6 +393,10 @@ function binPoints(
   const zoomFactor = 1 / 2 ** Math.max(0, Math.min(layer.options.maxZoom - zoom, 12));
   // Locals: the layer is a Leaflet object with many properties, slow to read in a loop.
   const { _values: values, _x0: x0, _y0: y0 } = layer;
+  let left = w;
+  let right = -1;
+  let top = h;
+  let bottom = -1;
   for (let i = 0; i < values.length; i++) {
     const v = values[i] ?? 0;
     if (v === 0) continue;
@@ -336,7 +404,19 @@ function binPoints(
     const gy = Math.floor(((y0[i] ?? 0) * scale + offsetY) / CELL_PX) + pad;
     if (gx < 0 || gy < 0 || gx >= w || gy >= h) continue;
     addAlongRow(grid, w, gx, gy, v * zoomFactor, kernels, reach);
+    if (gx < left) left = gx;
+    if (gx > right) right = gx;
+    if (gy < top) top = gy;
+    if (gy > bottom) bottom = gy;
   }
+  if (right < 0) return { x0: 0, x1: 0, y0: 0, y1: 0 };
+  // The row blur spreads each value `reach` cells either side.
+  return {
+    x0: Math.max(0, left - reach),
+    x1: Math.min(w, right + reach + 1),
+    y0: top,
+    y1: bottom + 1,
+  };
 }
 
 /** Subclass leaflet.heat's layer class (L.HeatLayer, once leaflet.heat has loaded). */
@@ -372,7 +452,8 @@ export function gridHeatLayerClass(
       this._lon = lon;
       this._values = values;
       this.options.max = max;
-      this.redraw();
+      // Off the map, the points are drawn when it is added (onAdd draws at once).
+      if (this._map) this.redraw();
       return this;
     },
 
@@ -434,8 +515,9 @@ export function gridHeatLayerClass(
         this._kernels = rowKernels(w, r, BLUR_PASSES);
         this._kernelsFor = kernelsFor;
       }
-      binPoints(this, grid, { w, h, pad }, this._kernels, r * BLUR_PASSES);
-      blurDown(grid, w, h, r, BLUR_PASSES, this._scratch);
+      const reach = r * BLUR_PASSES;
+      const held = binPoints(this, grid, { w, h, pad }, this._kernels, reach);
+      blurDown(grid, w, h, r, BLUR_PASSES, this._scratch, held);
 
       // The blur spreads one point's value over about (2r+1)^2 cells; undo that so `max`
       // keeps meaning "crimes at one place".
@@ -445,7 +527,8 @@ export function gridHeatLayerClass(
         image = this._image = new ImageData(cols, rows);
         this._pixels = new Uint32Array(image.data.buffer);
       }
-      colourGrid(grid, { w, pad, cols, rows }, saturation, levels, this._pixels);
+      const blurred = growRows(held, reach, h);
+      colourGrid(grid, { w, pad, cols, rows }, saturation, levels, this._pixels, blurred);
       const canvas = this._canvas;
       if (canvas.width !== cols || canvas.height !== rows) {
         canvas.width = cols;

@@ -55,6 +55,27 @@ async function loadHeatLayerClass(): Promise<new (options: GridHeatOptions) => G
   return gridHeatLayerClass(L, HeatLayer);
 }
 
+let heatLayerClass: ReturnType<typeof loadHeatLayerClass> | null = null;
+
+/** leaflet.heat's layer class, loaded once for the page. */
+function heatLayerClassOnce(): ReturnType<typeof loadHeatLayerClass> {
+  if (heatLayerClass === null) {
+    heatLayerClass = loadHeatLayerClass();
+    // Reported where it is awaited (MapLayers.create); until then it is no unhandled rejection.
+    heatLayerClass.catch(() => undefined);
+  }
+  return heatLayerClass;
+}
+
+/**
+ * Start loading leaflet.heat (a script of its own) while the map data downloads: fetched only
+ * once the data is in and the map is being created, the script would add a round trip and
+ * its compilation to the time until the map is ready.
+ */
+export function preloadHeatLayer(): void {
+  void heatLayerClassOnce();
+}
+
 export interface WardFeatureProperties {
   code: string;
   name: string;
@@ -220,16 +241,18 @@ export class MapLayers {
     wards: FeatureCollection<Geometry, WardFeatureProperties>,
     callbacks: MapLayerCallbacks,
   ): Promise<MapLayers> {
-    return new MapLayers(container, await loadHeatLayerClass(), wards, callbacks);
+    return new MapLayers(container, await heatLayerClassOnce(), wards, callbacks);
   }
 
   /** Show the heat layer: crimes at each point (indexed like lat/lon), saturating at `max`. */
   showHeat(lat: Float64Array, lon: Float64Array, values: Float64Array, max: number): void {
+    this.heat.setPoints(lat, lon, values, max);
+    // Added after its points are set, it draws them once, at once: added first, it would draw
+    // an empty grid, then the points a frame later.
     if (!this.heatShown) {
       this.heat.addTo(this.map);
       this.heatShown = true;
     }
-    this.heat.setPoints(lat, lon, values, max);
   }
 
   hideHeat(): void {

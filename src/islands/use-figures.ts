@@ -2,7 +2,13 @@
 // state it reads, so selecting a ward or moving the heat controls recomputes no totals.
 import { useMemo } from 'preact/hooks';
 import type { MapData } from '../shared/map-data.ts';
-import { monthCoverage, residentsFor, wardTotals, type MapFilter } from '../lib/map-filter.ts';
+import {
+  monthCoverage,
+  residentsFor,
+  wardCumulative,
+  wardTotals,
+  type MapFilter,
+} from '../lib/map-filter.ts';
 import { rankWardsBy, rateUnit, wardRate, type RankedWard } from '../lib/map-rates.ts';
 import { countedNoun } from '../lib/format.ts';
 import { choroplethScale, type ChoroplethScale } from '../lib/map-scale.ts';
@@ -40,19 +46,25 @@ export interface Figures {
 export function useFigures(data: MapData, state: MapViewState): Figures {
   const { types, from, to, excludeCityCentre, view, measure } = state;
   const typeIndex = useMemo(() => new Map(data.crimeTypes.map((t, i) => [t, i])), [data]);
+  // Kept while only the months change, so what depends on the types alone stays as it is.
+  const typeIndexes = useMemo(
+    () => types.map((t) => typeIndex.get(t) ?? -1).filter((i) => i >= 0),
+    [typeIndex, types],
+  );
   const filter: MapFilter = useMemo(
     () => ({
-      types: types.map((t) => typeIndex.get(t) ?? -1).filter((i) => i >= 0),
+      types: typeIndexes,
       from: Math.max(0, data.months.indexOf(from)),
       to: Math.max(0, data.months.indexOf(to)),
       excludeCityCentre,
     }),
-    [data, typeIndex, types, from, to, excludeCityCentre],
+    [data, typeIndexes, from, to, excludeCityCentre],
   );
-  const totals = useMemo(() => wardTotals(data, filter), [data, filter]);
+  const cumulative = useMemo(() => wardCumulative(data), [data]);
+  const totals = useMemo(() => wardTotals(data, filter, cumulative), [data, filter, cumulative]);
   const noun = useMemo(
-    () => countedNoun(filter.types.map((t) => data.crimeTypes[t] ?? '')),
-    [data, filter],
+    () => countedNoun(typeIndexes.map((t) => data.crimeTypes[t] ?? '')),
+    [data, typeIndexes],
   );
   const coverage = useMemo(() => monthCoverage(data, filter), [data, filter]);
   const noData = coverage.withData === 0;
@@ -60,8 +72,8 @@ export function useFigures(data: MapData, state: MapViewState): Figures {
   const names = useMemo(() => data.wards.map((w) => w.name), [data]);
   // With the city centre excluded, its residents leave each ward's denominator with its crimes.
   const populations = useMemo(
-    () => data.wards.map((_, i) => residentsFor(data, filter, i)),
-    [data, filter],
+    () => data.wards.map((_, i) => residentsFor(data, { excludeCityCentre }, i)),
+    [data, excludeCityCentre],
   );
   const months = coverage.withData;
   const ranking = useMemo(

@@ -27,27 +27,65 @@ function monthBounds(data: MapData, filter: MapFilter): { from: number; to: numb
 }
 
 /**
- * Crimes per ward slot for the filter: index w < wards.length is wards[w], the last slot is
- * crimes in no ward. Uses the per-month ward totals, not the entries.
+ * The per-month ward totals summed from the first month: at (m * wardSlots + w) * typeCount + t,
+ * the crimes of type t in ward slot w over months [0, m), for m = 0 .. months.length; the same
+ * for city-centre points in `cityCentre`. A month range's totals are then one difference per
+ * ward and type, whatever its length. Counts are whole numbers, far below 2^53, so the
+ * differences are exact: the same totals as adding the months one by one.
  */
-export function wardTotals(data: MapData, filter: MapFilter): Float64Array {
+export interface WardCumulative {
+  all: Float64Array;
+  cityCentre: Float64Array;
+}
+
+export function wardCumulative(data: MapData): WardCumulative {
+  const stride = data.wardSlots * data.crimeTypes.length;
+  const months = data.months.length;
+  const all = new Float64Array((months + 1) * stride);
+  const cityCentre = new Float64Array((months + 1) * stride);
+  for (let m = 0; m < months; m++) {
+    const from = m * stride;
+    const to = from + stride;
+    for (let i = 0; i < stride; i++) {
+      all[to + i] = (all[from + i] ?? 0) + (data.monthWardType[from + i] ?? 0);
+      cityCentre[to + i] =
+        (cityCentre[from + i] ?? 0) + (data.cityCentreMonthWardType[from + i] ?? 0);
+    }
+  }
+  return { all, cityCentre };
+}
+
+/**
+ * Crimes per ward slot for the filter: index w < wards.length is wards[w], the last slot is
+ * crimes in no ward. Uses the per-month ward totals, not the entries, through `cumulative`
+ * (wardCumulative of the same data: the map keeps one, so a change of filter costs one
+ * difference per ward and type).
+ */
+export function wardTotals(
+  data: MapData,
+  filter: MapFilter,
+  cumulative: WardCumulative = wardCumulative(data),
+): Float64Array {
   const T = data.crimeTypes.length;
   const slots = data.wardSlots;
   const totals = new Float64Array(slots);
   if (data.months.length === 0) return totals;
   const { from, to } = monthBounds(data, filter);
   const mask = typeMask(data, filter.types);
-  for (let m = from; m <= to; m++) {
-    for (let w = 0; w < slots; w++) {
-      const base = (m * slots + w) * T;
-      let sum = 0;
-      for (let t = 0; t < T; t++) {
-        if (mask[t] === 0) continue;
-        sum += data.monthWardType[base + t] ?? 0;
-        if (filter.excludeCityCentre) sum -= data.cityCentreMonthWardType[base + t] ?? 0;
+  const { all, cityCentre } = cumulative;
+  const first = from * slots * T;
+  const end = (to + 1) * slots * T;
+  for (let w = 0; w < slots; w++) {
+    let sum = 0;
+    for (let t = 0; t < T; t++) {
+      if (mask[t] === 0) continue;
+      const i = w * T + t;
+      sum += (all[end + i] ?? 0) - (all[first + i] ?? 0);
+      if (filter.excludeCityCentre) {
+        sum -= (cityCentre[end + i] ?? 0) - (cityCentre[first + i] ?? 0);
       }
-      totals[w] = (totals[w] ?? 0) + sum;
     }
+    totals[w] = sum;
   }
   return totals;
 }
@@ -208,7 +246,10 @@ function addCheckpointSpan(
   for (let t = 0; t < T; t++) (mask[t] === 1 ? chosen : left).push(t);
   // The all-types total less the types left out, when that reads fewer values.
   const fromAll = 1 + left.length < chosen.length || left.length === 0;
-  const types = fromAll ? left : chosen;
+  // Indexed, not iterated: the loop below runs for every point, and iterating the types made
+  // garbage for the collector on every change.
+  const types = Int32Array.from(fromAll ? left : chosen);
+  const typeCount = types.length;
   const sign = fromAll ? -1 : 1;
   const skipCityCentre = filter.excludeCityCentre;
   const flags = data.pointFlags;
@@ -220,7 +261,10 @@ function addCheckpointSpan(
     const a = first * stride + p * T;
     const b = last * stride + p * T;
     let sum = 0;
-    for (const t of types) sum += (cumulative[b + t] ?? 0) - (cumulative[a + t] ?? 0);
+    for (let k = 0; k < typeCount; k++) {
+      const t = types[k] ?? 0;
+      sum += (cumulative[b + t] ?? 0) - (cumulative[a + t] ?? 0);
+    }
     sum *= sign;
     if (fromAll) sum += (all[last * P + p] ?? 0) - (all[first * P + p] ?? 0);
     out[p] = (out[p] ?? 0) + sum;
@@ -274,7 +318,11 @@ export function monthCoverage(
  * of Leeds: with the city centre excluded, its residents leave the denominator with its
  * crimes (Ward.cityCentreResidents, apportioned like the ward populations).
  */
-export function residentsFor(data: MapData, filter: MapFilter, ward: number | null): number {
+export function residentsFor(
+  data: MapData,
+  filter: Pick<MapFilter, 'excludeCityCentre'>,
+  ward: number | null,
+): number {
   const wards = ward === null ? data.wards : data.wards.slice(ward, ward + 1);
   let residents = 0;
   for (const w of wards) {

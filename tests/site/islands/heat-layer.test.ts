@@ -3,8 +3,10 @@ import {
   addAlongRow,
   blurDown,
   colourGrid,
+  growRows,
   levelPixels,
   rowKernels,
+  type CellBox,
 } from '../../../src/islands/heat-layer.ts';
 
 /**
@@ -79,6 +81,61 @@ describe('addAlongRow then blurDown', () => {
         expect(blurred[i], `cell ${i} of ${w} x ${h}, r ${r}`).toBeCloseTo(expected[i] ?? 0, 4);
       }
     }
+  });
+});
+
+describe('blurDown(grid, w, h, r, passes, scratch, box) and colourGrid(..., box)', () => {
+  /** A grid whose values all lie in `box`, as the layer bins them (rows blurred on the way in). */
+  function valuesIn(box: CellBox, w: number, h: number, r: number, passes: number) {
+    const kernels = rowKernels(w, r, passes);
+    const grid = new Float32Array(w * h);
+    const reach = passes * r;
+    // Points inside the box less the row spread, some on its edges.
+    for (let y = box.y0; y < box.y1; y++) {
+      for (let x = box.x0 + reach; x < box.x1 - reach; x++) {
+        if ((x * 7 + y * 3) % 5 === 0)
+          addAlongRow(grid, w, x, y, ((x + y) % 9) + 0.37, kernels, reach);
+      }
+    }
+    return grid;
+  }
+
+  it('blurs only the box and the rows it reaches, to the same bits as the whole grid', () => {
+    const [w, h, r, passes] = [40, 36, 2, 3];
+    for (const box of [
+      { x0: 9, x1: 30, y0: 10, y1: 20 },
+      // At the grid's edges: the rows it would reach beyond them are cut.
+      { x0: 0, x1: 40, y0: 0, y1: 5 },
+      { x0: 4, x1: 24, y0: 33, y1: 36 },
+    ]) {
+      const whole = valuesIn(box, w, h, r, passes);
+      const boxed = whole.slice();
+      blurDown(whole, w, h, r, passes, new Float32Array(w * h));
+      // Old values in the scratch, as a previous redraw leaves them, must not leak in.
+      blurDown(boxed, w, h, r, passes, new Float32Array(w * h).fill(5), box);
+      expect(Array.from(boxed)).toEqual(Array.from(whole));
+      // The blur reached rows above the box (none there at the top edge).
+      expect(whole.some((v, i) => v !== 0 && Math.floor(i / w) < box.y0)).toBe(box.y0 > 0);
+    }
+  });
+
+  it('colours the grown box alone, to the same pixels as the whole grid', () => {
+    const [cols, rows, pad, r, passes] = [30, 24, 7, 2, 3];
+    const [w, h] = [cols + 2 * pad, rows + 2 * pad];
+    const box = { x0: 10, x1: 30, y0: 12, y1: 25 };
+    const grid = valuesIn(box, w, h, r, passes);
+    blurDown(grid, w, h, r, passes, new Float32Array(w * h), box);
+    const grad = new Uint8ClampedArray(256 * 4).map((_, i) => i % 251);
+    const colour = (b?: CellBox) => {
+      const pixels = new Uint32Array(cols * rows).fill(0xdeadbeef);
+      colourGrid(grid, { w, pad, cols, rows }, 2, levelPixels(grad), pixels, b);
+      return Array.from(pixels);
+    };
+    const whole = colour();
+    expect(whole.some((p) => p !== 0)).toBe(true);
+    expect(colour(growRows(box, passes * r, h))).toEqual(whole);
+    // An empty box: no values, every pixel transparent.
+    expect(colour({ x0: 0, x1: 0, y0: 0, y1: 0 }).every((p) => p === 0)).toBe(true);
   });
 });
 

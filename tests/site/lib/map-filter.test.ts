@@ -8,6 +8,7 @@ import {
   monthlySeries,
   pointTotals,
   residentsFor,
+  wardCumulative,
   wardTotals,
   wardTypeTotals,
   type MapFilter,
@@ -199,6 +200,45 @@ describe('pointTotals over many months with gaps', () => {
     }
     // Most windows cross a checkpoint without starting or ending on one.
     expect(crossing).toBeGreaterThan(150);
+  });
+
+  it('wardTotals with one wardCumulative kept for every filter equals the months added one by one', () => {
+    const d = longData();
+    const T = d.crimeTypes.length;
+    /** The per-month ward totals of the range, added month by month. */
+    const byMonth = (f: MapFilter) => {
+      const totals = new Float64Array(d.wardSlots);
+      for (let m = f.from; m <= f.to; m++) {
+        for (let w = 0; w < d.wardSlots; w++) {
+          for (const t of f.types) {
+            const i = (m * d.wardSlots + w) * T + t;
+            totals[w] =
+              (totals[w] ?? 0) +
+              (d.monthWardType[i] ?? 0) -
+              (f.excludeCityCentre ? (d.cityCentreMonthWardType[i] ?? 0) : 0);
+          }
+        }
+      }
+      return totals;
+    };
+    const kept = wardCumulative(d);
+    const next = random(29);
+    let counted = 0;
+    for (let i = 0; i < 200; i++) {
+      const a = Math.floor(next() * 60);
+      const b = Math.floor(next() * 60);
+      const f: MapFilter = {
+        from: Math.min(a, b),
+        to: Math.max(a, b),
+        types: ALL_TYPES.filter(() => next() < 0.6),
+        excludeCityCentre: next() < 0.4,
+      };
+      const expected = byMonth(f);
+      expect(wardTotals(d, f, kept), JSON.stringify(f)).toEqual(expected);
+      if (expected.some((n) => n > 0)) counted += 1;
+    }
+    // Most filters count something (the rest: no type, or only months without data).
+    expect(counted).toBeGreaterThan(150);
   });
 
   it('gives the same totals for every 12-month window, aligned with a checkpoint or not', () => {

@@ -1,0 +1,120 @@
+// The map after a run of changes shows exactly what a fresh load of its address shows: the
+// figures, ranking, controls, legend, ward details, ward fills and heat picture. The island
+// keeps values between changes and rebuilds only the parts a change touches; a kept value
+// that missed one of its inputs would show the previous filter's figures here.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { SiteData } from '../../src/shared/schema.ts';
+import { launchBrowser, openPage, type OpenedPage } from './support.ts';
+import { afterUpdate, readSiteData, waitForMap } from './map-page.ts';
+
+// A dozen page loads on a busy shared machine.
+vi.setConfig({ testTimeout: 120_000 });
+
+const VIEWPORT = { width: 1280, height: 800 };
+
+let browser: Browser;
+let site: SiteData;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  site = await readSiteData();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** What the map shows: its text, the state of every control, the ward fills and the heat. */
+async function shown(page: Page) {
+  return page.evaluate(() => {
+    const text = (selector: string) =>
+      document.querySelector(selector)?.textContent?.replace(/\s+/g, ' ').trim() ?? null;
+    const controls = [...document.querySelectorAll<HTMLInputElement>('.crime-map input')].map(
+      (i) =>
+        `${i.id || i.name} ${i.value} ${String(i.checked)} ${i.getAttribute('aria-valuetext')}`,
+    );
+    const handles = [...document.querySelectorAll('.crime-map__slider .noUi-handle')].map(
+      (h) => `${h.getAttribute('aria-valuenow')} ${h.getAttribute('aria-valuetext')}`,
+    );
+    // Keyed by outline: a selected ward's path is moved to the front, so the order differs.
+    const fills = [...document.querySelectorAll('.leaflet-overlay-pane path')]
+      .map((p) =>
+        ['d', 'fill', 'fill-opacity', 'stroke', 'stroke-width']
+          .map((a) => p.getAttribute(a))
+          .join(' '),
+      )
+      .sort();
+    const heat = document.querySelector<HTMLCanvasElement>('canvas.leaflet-heatmap-layer');
+    return {
+      panel: text('.crime-map__panel'),
+      legend: text('.crime-map__legend'),
+      ward: text('#crime-map-ward'),
+      controls,
+      handles,
+      fills,
+      heat: heat?.isConnected === true ? heat.toDataURL() : null,
+    };
+  });
+}
+
+/** The heat layer draws in the frame after the redraw: wait for that frame. */
+async function nextFrame(page: Page): Promise<void> {
+  await page.evaluate(
+    () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))),
+  );
+}
+
+async function openMap(query: string): Promise<OpenedPage> {
+  const opened = await openPage(browser, `/${query}`, { viewport: VIEWPORT });
+  await waitForMap(opened.page);
+  await nextFrame(opened.page);
+  return opened;
+}
+
+describe('the map after a run of changes', () => {
+  it('shows what a fresh load of its address shows, after each change', async () => {
+    const ward = site.wards[3]?.slug ?? '';
+    const { page, context } = await openMap(`?view=wards&ward=${ward}`);
+    const types = page.locator('.crime-map__types input[type="checkbox"]');
+    const lower = page.locator('.crime-map__slider .noUi-handle').nth(0);
+    const upper = page.locator('.crime-map__slider .noUi-handle').nth(1);
+    const steps: [string, () => Promise<void>][] = [
+      ['a type off', () => types.nth(0).click()],
+      ['the first month on', () => lower.press('ArrowRight')],
+      ['the city centre out', () => page.locator('#crime-map-cc').click()],
+      ['rates', () => page.locator('input[name="measure"][value="rate"]').click()],
+      ['the last month back', () => upper.press('ArrowLeft')],
+      ['another type off, the first on', () => types.nth(3).click()],
+      ['the first type on', () => types.nth(0).click()],
+      ['the city centre in', () => page.locator('#crime-map-cc').click()],
+      ['counts', () => page.locator('input[name="measure"][value="count"]').click()],
+      [
+        'another ward',
+        () => page.locator('.crime-map__ward-button[aria-pressed="false"]').first().click(),
+      ],
+      ['the heatmap', () => page.locator('input[name="view"][value="heat"]').click()],
+      ['a threshold', () => page.locator('#crime-map-threshold').press('ArrowRight')],
+      ['all months', () => lower.press('Home')],
+    ];
+    try {
+      const seen = new Set<string>();
+      for (const [name, step] of steps) {
+        await afterUpdate(page, step);
+        await nextFrame(page);
+        const after = await shown(page);
+        const fresh = await openMap(new URL(page.url()).search);
+        try {
+          expect(after, `after ${name} (${page.url()})`).toEqual(await shown(fresh.page));
+        } finally {
+          await fresh.context.close();
+        }
+        seen.add(JSON.stringify([after.panel, after.fills, after.heat]));
+      }
+      // Every change showed something new.
+      expect(seen.size).toBe(steps.length);
+    } finally {
+      await context.close();
+    }
+  });
+});
