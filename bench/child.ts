@@ -31,17 +31,19 @@ function tail(text: string): string {
 }
 
 /**
- * Run `node <script> ...args` from the repository root, as the npm scripts do (Node strips the
- * types of .ts files itself). Throws, with the tail of the child's output, if it exits non-zero.
+ * Run `node [nodeOptions] <script> ...args` from the repository root, as the npm scripts do
+ * (Node strips the types of .ts files itself). Throws, with the tail of the child's output, if
+ * it exits non-zero.
  */
 export async function runMeasured(
   script: string,
   args: readonly string[],
+  nodeOptions: readonly string[] = [],
 ): Promise<ChildMeasurement> {
   const usageDir = await mkdtemp(path.join(os.tmpdir(), 'bench-usage-'));
   const usageFile = path.join(usageDir, 'usage.json');
   const preload = pathToFileURL(path.join(REPO_ROOT, 'bench/child-usage.ts')).href;
-  const nodeArgs = ['--import', preload, script, ...args];
+  const nodeArgs = [...nodeOptions, '--import', preload, script, ...args];
   let stdout = '';
   let stderr = '';
   const started = performance.now();

@@ -1,4 +1,5 @@
-// The offline pipeline, run as a user runs it (its CLI, in its own process) and measured.
+// The offline pipeline, run as a user runs it (its CLI, in its own process, with the Node
+// options of `npm run pipeline`) and measured.
 import { cp, link, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -6,6 +7,7 @@ import { pipelinePaths } from '../pipeline/paths.ts';
 import { parseOrThrow } from '../src/shared/schema.ts';
 import { runMeasured, type ChildMeasurement } from './child.ts';
 import { SYNTHETIC_MARKER } from './generate.ts';
+import { nodeScript } from './npm-script.ts';
 
 export interface StageTiming {
   name: string;
@@ -64,14 +66,19 @@ export async function runAreasPipeline(
   outDir: string,
   areas: readonly string[],
 ): Promise<PipelineRun[]> {
-  const measured = await runMeasured('pipeline/cli-entry.ts', [
-    '--offline',
-    '--archive-dir',
-    archiveDir,
-    '--out',
-    outDir,
-    ...(areas.length > 0 ? ['--area', areas.join(',')] : []),
-  ]);
+  const { entry, nodeOptions } = await nodeScript('pipeline');
+  const measured = await runMeasured(
+    entry,
+    [
+      '--offline',
+      '--archive-dir',
+      archiveDir,
+      '--out',
+      outDir,
+      ...(areas.length > 0 ? ['--area', areas.join(',')] : []),
+    ],
+    nodeOptions,
+  );
   const outs = areas.length > 1 ? areas.map((area) => path.join(outDir, area)) : [outDir];
   const runs: PipelineRun[] = [];
   for (const out of outs) {

@@ -9,6 +9,7 @@ import { loadGeoContext, type GeoContext } from './geo-context.ts';
 import { pointBuffers } from '../src/shared/map-points.ts';
 import type { EntryRef, MonthJob, MonthJobPart, WorkerMessage, WorkerSetup } from './month-pool.ts';
 import { monthParts } from './month-parts.ts';
+import { releaseFreedHeapPages } from './release-heap-pages.ts';
 import { SharedOutcomeIndex } from './shared-outcomes.ts';
 import type { LsoaHints } from './enrich.ts';
 import type { MonthPlan } from './merge.ts';
@@ -131,6 +132,12 @@ function post(message: WorkerMessage, transfer: ArrayBuffer[] = []): void {
 
 async function stop(): Promise<void> {
   for (const opened of inputs.values()) (await opened.catch(() => undefined))?.close();
+  // The pages this thread's heap freed would outlive it by seconds (release-heap-pages.ts):
+  // freed now, with what the months needed dropped first.
+  for (const district of districts) district.geography = undefined;
+  inputs.clear();
+  hints.clear();
+  releaseFreedHeapPages();
   port?.close();
 }
 
