@@ -160,8 +160,8 @@ export class LocalRun {
       this.paths.monthsCacheDir,
       plan.month,
       key,
-      provenance,
       this.geography.postcodeAnswers,
+      provenance,
     );
   }
 

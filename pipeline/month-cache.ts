@@ -210,7 +210,7 @@ function summaryFileText(
 
 /**
  * The cached month, or null when it is missing, damaged, was made under another key, or
- * (given `answers`) used an answer for one of its points that `answers` no longer gives. With
+ * used an answer for one of its points that `answers` no longer gives. With
  * `labels`, the month is also relabelled (its summary rewritten around the same BODY) from
  * the text just read: a monthly run relabels every cached month (the input's snapshot moves
  * on), and reading each summary file and hashing its BODY once rather than twice is a tenth
@@ -220,8 +220,8 @@ export async function readMonthCache(
   dir: string,
   month: string,
   key: string,
+  answers: PostcodeAnswers,
   labels?: MonthProvenanceInfo,
-  answers?: PostcodeAnswers,
 ): Promise<CachedMonth | null> {
   const files = monthCacheFiles(dir, month);
   let file: SummaryFile | null;
@@ -231,10 +231,8 @@ export async function readMonthCache(
     return null;
   }
   if (file === null) return null;
-  if (answers !== undefined) {
-    const used = await readAnswersUsed(files.postcodes, key);
-    if (used === null || !sameAnswers(used, answers)) return null;
-  }
+  const used = await readAnswersUsed(files.postcodes, key);
+  if (used === null || !sameAnswers(used, answers)) return null;
   const { summary: unlabelled, dropExamples, outside } = JSON.parse(file.body) as SummaryBody;
   if (unlabelled.month !== month) return null;
   let current = file.labels;

@@ -77,25 +77,25 @@ describe('readMonthCache', () => {
     drops.add('outside-leeds', 'f.csv:2', 'Bradford');
     await writer.commit(emptySummary(), drops, key, {});
 
-    const cached = await readMonthCache(dir, '2025-03', key);
+    const cached = await readMonthCache(dir, '2025-03', key, new Map());
     expect(cached?.summary.dropped['outside-leeds']).toBe(1);
     expect(cached?.drops.examples['outside-leeds']).toEqual([
       { where: 'f.csv:2', detail: 'Bradford' },
     ]);
     expect(
-      await readMonthCache(dir, '2025-03', monthCacheKey({ ...PARTS, geography: 'h' })),
+      await readMonthCache(dir, '2025-03', monthCacheKey({ ...PARTS, geography: 'h' }), new Map()),
     ).toBeNull();
   });
 
   it('treats a damaged summary, or a month whose writing was aborted, as not cached', async () => {
     const key = monthCacheKey(PARTS);
     await writeFile(monthCacheFiles(dir, '2025-03').summary, '{"month":');
-    expect(await readMonthCache(dir, '2025-03', key)).toBeNull();
+    expect(await readMonthCache(dir, '2025-03', key, new Map())).toBeNull();
 
     const writer = await openMonthCacheWriter(dir, '2025-02');
     await writer.rows.write('half');
     await writer.abort();
-    expect(await readMonthCache(dir, '2025-02', key)).toBeNull();
+    expect(await readMonthCache(dir, '2025-02', key, new Map())).toBeNull();
   });
 
   it('treats a summary whose figures were edited after writing as not cached', async () => {
@@ -106,7 +106,7 @@ describe('readMonthCache', () => {
     const text = await readFile(file, 'utf8');
     expect(text).toContain('"outside-leeds":1');
     await writeFile(file, text.replace('"outside-leeds":1', '"outside-leeds":2'));
-    expect(await readMonthCache(dir, '2025-03', key)).toBeNull();
+    expect(await readMonthCache(dir, '2025-03', key, new Map())).toBeNull();
   });
 });
 
@@ -124,12 +124,12 @@ describe('readMonthCache with labels', () => {
 
     const first = await openMonthCacheWriter(dir, '2025-03');
     await first.commit(emptySummary(), drops, key, {});
-    const viaRead = await readMonthCache(dir, '2025-03', key, labels);
+    const viaRead = await readMonthCache(dir, '2025-03', key, new Map(), labels);
     expect(await readFile(file, 'utf8')).toBe(labelledText);
     expect(viaRead?.summary).toEqual({ ...emptySummary(), ...labels });
     expect(viaRead?.drops.examples).toEqual(drops.examples);
 
-    const reread = await readMonthCache(dir, '2025-03', key);
+    const reread = await readMonthCache(dir, '2025-03', key, new Map());
     expect(reread?.summary).toEqual({ ...emptySummary(), ...labels });
     expect(reread?.drops.examples).toEqual(drops.examples);
   });
@@ -150,9 +150,9 @@ describe('readMonthCache with the postcodes.io answers', () => {
   it('keeps the month cached when an answer comes for a point it does not hold', async () => {
     const before = new Map([[OWN[0]!, { district: 'WF3' }]]);
     await commitWith(before);
-    expect(await readMonthCache(dir, '2025-03', key, undefined, before)).not.toBeNull();
+    expect(await readMonthCache(dir, '2025-03', key, before)).not.toBeNull();
     const after = new Map([...before, [ELSEWHERE, { district: 'WF10' }]]);
-    expect(await readMonthCache(dir, '2025-03', key, undefined, after)).not.toBeNull();
+    expect(await readMonthCache(dir, '2025-03', key, after)).not.toBeNull();
   });
 
   it('treats the month as not cached when an answer for one of its points is new or changed', async () => {
@@ -160,13 +160,13 @@ describe('readMonthCache with the postcodes.io answers', () => {
     await commitWith(before);
     // A point it used the nearest LS district for gets an answer (a run after an offline one).
     const answered = new Map([...before, [OWN[1]!, { district: 'BD11' }]]);
-    expect(await readMonthCache(dir, '2025-03', key, undefined, answered)).toBeNull();
+    expect(await readMonthCache(dir, '2025-03', key, answered)).toBeNull();
     // A point's answer changes.
     const changed = new Map([[OWN[0]!, { district: 'WF4' }]]);
-    expect(await readMonthCache(dir, '2025-03', key, undefined, changed)).toBeNull();
+    expect(await readMonthCache(dir, '2025-03', key, changed)).toBeNull();
     // "None near" and "not asked" both left it approximate: the same month.
     const none = new Map([...before, [OWN[1]!, null]]);
-    expect(await readMonthCache(dir, '2025-03', key, undefined, none)).not.toBeNull();
+    expect(await readMonthCache(dir, '2025-03', key, none)).not.toBeNull();
   });
 
   it('treats a month without its answers file, or with a damaged one, as not cached', async () => {
@@ -175,9 +175,9 @@ describe('readMonthCache with the postcodes.io answers', () => {
     const file = monthCacheFiles(dir, '2025-03').postcodes;
     const text = await readFile(file, 'utf8');
     await writeFile(file, text.slice(0, -5));
-    expect(await readMonthCache(dir, '2025-03', key, undefined, answers)).toBeNull();
+    expect(await readMonthCache(dir, '2025-03', key, answers)).toBeNull();
     await rm(file);
-    expect(await readMonthCache(dir, '2025-03', key, undefined, answers)).toBeNull();
+    expect(await readMonthCache(dir, '2025-03', key, answers)).toBeNull();
   });
 });
 
