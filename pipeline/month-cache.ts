@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { compareCodeUnits } from '../src/shared/compare.ts';
+import { isCoordinateKey } from '../src/shared/coordinates.ts';
 import type { MonthSummary } from '../src/shared/schema.ts';
 import { codeFingerprint } from './code-fingerprint.ts';
 import type { MonthProvenanceInfo } from './process-month.ts';
@@ -108,23 +109,58 @@ function sameAnswers(used: PostcodeAnswersUsed, answers: PostcodeAnswers): boole
 }
 
 /**
- * The answers file of a month made under `key` (`{"cacheKey":...,"answers":{...}}`), or null
- * when it is missing, damaged or of another key.
+ * An answers file is one JSON object written by commit alone, in this exact shape:
+ * `{"cacheKey":"<sha256>","sha256":"<sha256 of ANSWERS>","answers":ANSWERS}`, ANSWERS being
+ * the PostcodeAnswersUsed. Like a summary's BODY, ANSWERS is checked against its hash, so an
+ * edited or damaged file is not trusted; its points become the postcodes step's questions, so
+ * its shape is checked too.
+ */
+const ANSWERS_HEAD = /^\{"cacheKey":"([0-9a-f]{64})","sha256":"([0-9a-f]{64})","answers":/;
+const ANSWERS_TAIL = '}\n';
+
+function answersFileText(key: string, answers: PostcodeAnswersUsed): string {
+  const text = JSON.stringify(answers);
+  return (
+    `{"cacheKey":${JSON.stringify(key)},"sha256":"${sha256(text)}",` +
+    `"answers":${text}${ANSWERS_TAIL}`
+  );
+}
+
+/**
+ * The answers in a month's answers file made under `key`, or null when it is missing, damaged
+ * or of another key.
  */
 async function readAnswersUsed(file: string, key: string): Promise<PostcodeAnswersUsed | null> {
-  let parsed: unknown;
+  let text: string;
   try {
-    parsed = JSON.parse(await readFile(file, 'utf8'));
+    text = await readFile(file, 'utf8');
   } catch {
     return null;
   }
-  if (typeof parsed !== 'object' || parsed === null) return null;
-  const { cacheKey, answers } = parsed as { cacheKey?: unknown; answers?: unknown };
-  if (cacheKey !== key || typeof answers !== 'object' || answers === null) return null;
-  const values = Object.values(answers);
-  return values.every((v) => v === null || typeof v === 'string')
-    ? (answers as PostcodeAnswersUsed)
-    : null;
+  const head = ANSWERS_HEAD.exec(text);
+  if (head === null || head[1] !== key || !text.endsWith(ANSWERS_TAIL)) return null;
+  const body = text.slice(head[0].length, -ANSWERS_TAIL.length);
+  if (sha256(body) !== head[2]) return null;
+  let answers: unknown;
+  try {
+    answers = JSON.parse(body);
+  } catch {
+    return null;
+  }
+  return isAnswersUsed(answers) ? answers : null;
+}
+
+/** Whether `value` is an object (not an array) of coordinate keys to a district or null. */
+function isAnswersUsed(value: unknown): value is PostcodeAnswersUsed {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.entries(value).every(
+      ([point, district]) =>
+        isCoordinateKey(point) && (district === null || typeof district === 'string'),
+    )
+  );
 }
 
 /**
@@ -286,7 +322,7 @@ export async function openMonthCacheWriter(dir: string, month: string) {
       answers: PostcodeAnswersUsed,
     ): Promise<void> {
       await rows.commit();
-      await writeFileAtomic(files.postcodes, `${JSON.stringify({ cacheKey: key, answers })}\n`);
+      await writeFileAtomic(files.postcodes, answersFileText(key, answers));
       await writeSummary(files.summary, summary, drops, key);
     },
     abort: () => rows.abort(),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -137,8 +138,8 @@ describe('readMonthCache with labels', () => {
 
 describe('readMonthCache with the postcodes.io answers', () => {
   /** Two snap points of the month no LS postcode is near, and one of another month's. */
-  const OWN = ['-1.5512,53.7201', '-1.6603,53.7405'];
-  const ELSEWHERE = '-1.3501,53.7302';
+  const OWN = ['-1.551200,53.720100', '-1.660300,53.740500'];
+  const ELSEWHERE = '-1.350100,53.730200';
   const key = monthCacheKey(PARTS);
 
   /** 2025-03 committed with `answers` known, as the months step commits it. */
@@ -179,10 +180,21 @@ describe('readMonthCache with the postcodes.io answers', () => {
     await rm(file);
     expect(await readMonthCache(dir, '2025-03', key, answers)).toBeNull();
   });
+
+  it('treats a month whose answers file was edited after writing as not cached', async () => {
+    await commitWith(new Map([[OWN[0]!, { district: 'WF3' }]]));
+    const file = monthCacheFiles(dir, '2025-03').postcodes;
+    const text = await readFile(file, 'utf8');
+    expect(text).toContain('"WF3"');
+    await writeFile(file, text.replace('"WF3"', '"WF4"'));
+    const edited = new Map([[OWN[0]!, { district: 'WF4' }]]);
+    expect(await readMonthCache(dir, '2025-03', key, edited)).toBeNull();
+    expect(await readMonthPostcodeGaps(dir, '2025-03', key)).toBeNull();
+  });
 });
 
 describe('readMonthPostcodeGaps', () => {
-  const OWN = ['-1.6603,53.7405', '-1.5512,53.7201'];
+  const OWN = ['-1.660300,53.740500', '-1.551200,53.720100'];
 
   it("gives the month's points under its key, answered or not, and null under another", async () => {
     const key = monthCacheKey(PARTS);
@@ -192,6 +204,29 @@ describe('readMonthPostcodeGaps', () => {
     expect(await readMonthPostcodeGaps(dir, '2025-03', key)).toEqual([...OWN].sort());
     const other = monthCacheKey({ ...PARTS, geography: 'h' });
     expect(await readMonthPostcodeGaps(dir, '2025-03', other)).toBeNull();
+  });
+
+  it('gives null when the answers, though matching their hash, are an array or hold a key that is not a coordinate key', async () => {
+    const key = monthCacheKey(PARTS);
+    const file = monthCacheFiles(dir, '2025-03').postcodes;
+    /** An answers file around `answers` (JSON text) with its right hash. */
+    const withAnswers = (answers: string) => {
+      const hash = createHash('sha256').update(answers).digest('hex');
+      return writeFile(file, `{"cacheKey":"${key}","sha256":"${hash}","answers":${answers}}\n`);
+    };
+    await withAnswers(`{"${OWN[0]!}":"WF3","${OWN[1]!}":null}`);
+    expect(await readMonthPostcodeGaps(dir, '2025-03', key)).toEqual(OWN);
+    for (const answers of [
+      '[]',
+      '["WF3"]',
+      '{"Leeds":null}',
+      '{"-1.5512,53.7201":null}',
+      '{"NaN,NaN":null}',
+      `{"${OWN[0]!},1.000000":null}`,
+    ]) {
+      await withAnswers(answers);
+      expect(await readMonthPostcodeGaps(dir, '2025-03', key), answers).toBeNull();
+    }
   });
 
   it('gives null once the month is being processed again, until it is committed', async () => {
