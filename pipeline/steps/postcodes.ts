@@ -12,7 +12,13 @@ import { normaliseArchiveRow, type Normalised } from '../normalise.ts';
 import { monthRows } from '../process-month.ts';
 import { filesToRead, readEachOnce } from '../read-once.ts';
 import { formatCount } from '../report.ts';
-import { geoFiles, planBytes, type NetworkStep, type RunContext } from '../run-context.ts';
+import {
+  DistrictError,
+  geoFiles,
+  planBytes,
+  type NetworkStep,
+  type RunContext,
+} from '../run-context.ts';
 import { runPostcodesStep } from '../sources/postcodes-step.ts';
 
 export const postcodesStep: NetworkStep = {
@@ -53,7 +59,9 @@ async function runPostcodes(contexts: readonly RunContext[]): Promise<string[]> 
   try {
     for (const ctx of contexts) {
       // Without a postcode reference postcode districts are left out, not looked up piecemeal.
-      if (ctx.area.config.postcodes !== null) districts.push(await districtToAsk(ctx));
+      if (ctx.area.config.postcodes !== null) {
+        districts.push(await ofDistrict(ctx, () => districtToAsk(ctx)));
+      }
     }
     await readMonths(districts);
     const summaries = new Map<RunContext, string>();
@@ -63,15 +71,26 @@ async function runPostcodes(contexts: readonly RunContext[]): Promise<string[]> 
         return { lon, lat };
       });
       // A failure names the district's answer cache (in its own folder).
-      const { summary } = await runPostcodesStep(points, ctx.options.fetch ?? {}, {
-        cacheFile: ctx.paths.sources.postcodesCache,
-        log: (message) => ctx.reporter.info(`  ${message}`),
-      });
+      const { summary } = await ofDistrict(ctx, () =>
+        runPostcodesStep(points, ctx.options.fetch ?? {}, {
+          cacheFile: ctx.paths.sources.postcodesCache,
+          log: (message) => ctx.reporter.info(`  ${message}`),
+        }),
+      );
       summaries.set(ctx, summary);
     }
     return contexts.map((ctx) => summaries.get(ctx) ?? NO_POSTCODE_LIST);
   } finally {
     for (const { inputs } of districts) for (const archive of inputs.archives) archive.close();
+  }
+}
+
+/** `run`'s result, or its failure as `ctx`'s district's. */
+async function ofDistrict<T>(ctx: RunContext, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw new DistrictError(ctx.area.config.slug, error);
   }
 }
 
@@ -148,7 +167,9 @@ async function readMonths(districts: readonly District[]): Promise<void> {
     );
   }
   for (const { district, plan } of apiMonths) {
-    for await (const { result } of monthRows(plan, onBytes)) add(district, result);
+    await ofDistrict(district.ctx, async () => {
+      for await (const { result } of monthRows(plan, onBytes)) add(district, result);
+    });
   }
   progress.done(
     districts
