@@ -60,7 +60,7 @@ async function runPostcodes(contexts: readonly RunContext[]): Promise<string[]> 
     for (const ctx of contexts) {
       // Without a postcode reference postcode districts are left out, not looked up piecemeal.
       if (ctx.area.config.postcodes !== null) {
-        districts.push(await ofDistrict(ctx, () => districtToAsk(ctx)));
+        districts.push(await ofDistrict(ctx, () => districtToAsk(ctx, contexts.length > 1)));
       }
     }
     await readMonths(districts);
@@ -94,8 +94,11 @@ async function ofDistrict<T>(ctx: RunContext, run: () => Promise<T>): Promise<T>
   }
 }
 
-/** A district's inputs and locator, with the points of its cached months and the months to read. */
-async function districtToAsk(ctx: RunContext): Promise<District> {
+/**
+ * A district's inputs and locator, with the points of its cached months and the months to
+ * read; `several`: the run has several districts, so what it logs names this one.
+ */
+async function districtToAsk(ctx: RunContext, several: boolean): Promise<District> {
   const inputs = await loadInputs(ctx);
   try {
     // The notes (missing polling districts) are the local steps' to give.
@@ -109,7 +112,10 @@ async function districtToAsk(ctx: RunContext): Promise<District> {
       else for (const point of cached) gaps.add(point);
     }
     const from = inputs.choice.months.length - toRead.length;
-    ctx.reporter.info(`  ${from} month(s) from the month cache, ${toRead.length} to read`);
+    ctx.reporter.info(
+      `  ${several ? `${ctx.area.config.slug}: ` : ''}` +
+        `${from} month(s) from the month cache, ${toRead.length} to read`,
+    );
     return { ctx, inputs, locator: geography.locator, gaps, toRead };
   } catch (error) {
     for (const archive of inputs.archives) archive.close();

@@ -233,23 +233,25 @@ describe('runAreas for two districts of one force', () => {
     expect((await stops('leeds-twin')).equals(await stops('leeds'))).toBe(true);
   });
 
-  it('names the one district whose part of the postcodes step (run for both at once) failed', async () => {
+  it('names the district in what the postcodes step (run for both at once) logs, and the one whose part failed', async () => {
     const out = path.join(dir, 'twin-postcodes');
     const answers = path.join(out, 'leeds-twin', 'cache', 'sources', 'postcodes-io.json');
     await mkdir(path.dirname(answers), { recursive: true });
     await writeFile(answers, '{"version":1,"entries":');
     const postcodes = STEPS.findIndex((step) => step.name === 'postcodes') + 1;
-    const error = await run(
-      {
+    const reporter = createMemoryReporter();
+    const error = await runAreas(
+      options({
         areas: ['leeds', 'leeds-twin'],
         archiveDir: LEEDS_SAMPLE,
         out,
         offline: false,
         step: postcodes,
-      },
-      1,
-      root,
+      }),
+      { reporter, threads: 1, root },
     ).catch((e: unknown) => e);
+    // Leeds's part, before leeds-twin's failed, says whose months it counts.
+    expect(reporter.lines).toContain('  leeds: 0 month(s) from the month cache, 3 to read');
     expect(error).toBeInstanceOf(StepError);
     expect((error as Error).message).toMatch(
       new RegExp(
