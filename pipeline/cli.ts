@@ -30,7 +30,7 @@ import type { FetchStepOptions } from './sources/fetch-step.ts';
 import { ForceFileReads, type ForceFileRead } from './force-file-reads.ts';
 import { RunDownloads, type ForceFileDownload } from './sources/run-downloads.ts';
 import { buildLocalRun, type LocalRun } from './local-run.ts';
-import { RunContext, type RunRecord, type Step } from './run-context.ts';
+import { DistrictError, RunContext, type RunRecord, type Step } from './run-context.ts';
 import { printSummary } from './print-summary.ts';
 import { runSummaryJson } from './run-summary.ts';
 import { checkStepOrder, STEPS } from './steps.ts';
@@ -308,6 +308,10 @@ export async function runAreas(options: CliOptions, deps: RunDeps): Promise<Area
         try {
           return await run();
         } catch (error) {
+          // A step run for several districts at once names the one that failed.
+          if (error instanceof DistrictError) {
+            throw new StepError(number, step.name, error.cause, several ? error.area : area);
+          }
           throw new StepError(number, step.name, error, area);
         }
       };

@@ -68,19 +68,9 @@ export interface Place {
   nearBoundary: boolean;
 }
 
-export interface CacheStats {
-  /** Calls answered from the cache. */
-  hits: number;
-  /** Calls that computed a place (one per distinct coordinate). */
-  misses: number;
-  /** Distinct coordinates cached, inside and outside Leeds. */
-  size: number;
-}
-
 export interface Locator {
   /** The place at (lon, lat) in WGS84 degrees, or null when the point is outside Leeds. */
   locate(lon: number, lat: number): Place | null;
-  cacheStats(): CacheStats;
   /** Whether polling districts were given, i.e. whether Place.pollingDistrict can be filled. */
   readonly hasPollingDistricts: boolean;
 }
@@ -159,7 +149,6 @@ export function createLocator(geo: Geography, options: LocatorOptions = {}): Loc
   // In front of `cache`: the same answers by the exact numbers (longitude, then latitude),
   // which a repeat finds without formatting its key (most rows repeat a snap point).
   const exact = new Map<number, Map<number, Place | null>>();
-  const stats = { hits: 0, misses: 0 };
   return {
     hasPollingDistricts: polling !== null,
     locate(lon, lat) {
@@ -168,16 +157,10 @@ export function createLocator(geo: Geography, options: LocatorOptions = {}): Loc
       }
       let byLat = exact.get(lon);
       const known = byLat?.get(lat);
-      if (known !== undefined) {
-        stats.hits += 1;
-        return known;
-      }
+      if (known !== undefined) return known;
       const key = coordinateKey(lon, lat);
       let place = cache.get(key);
-      if (place !== undefined) {
-        stats.hits += 1;
-      } else {
-        stats.misses += 1;
+      if (place === undefined) {
         place = compute(lon, lat, key);
         cache.set(key, place);
       }
@@ -188,6 +171,5 @@ export function createLocator(geo: Geography, options: LocatorOptions = {}): Loc
       byLat.set(lat, place);
       return place;
     },
-    cacheStats: () => ({ ...stats, size: cache.size }),
   };
 }

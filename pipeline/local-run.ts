@@ -163,8 +163,8 @@ export class LocalRun {
       this.paths.monthsCacheDir,
       plan.month,
       key,
-      provenance,
       this.geography.postcodeAnswers,
+      provenance,
     );
   }
 

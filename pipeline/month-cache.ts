@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { open, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { compareCodeUnits } from '../src/shared/compare.ts';
+import { isCoordinateKey } from '../src/shared/coordinates.ts';
 import type { MonthSummary } from '../src/shared/schema.ts';
 import { codeFingerprint } from './code-fingerprint.ts';
 import type { MonthProvenanceInfo } from './process-month.ts';
@@ -108,23 +109,58 @@ function sameAnswers(used: PostcodeAnswersUsed, answers: PostcodeAnswers): boole
 }
 
 /**
- * The answers file of a month made under `key` (`{"cacheKey":...,"answers":{...}}`), or null
- * when it is missing, damaged or of another key.
+ * An answers file is one JSON object written by commit alone, in this exact shape:
+ * `{"cacheKey":"<sha256>","sha256":"<sha256 of ANSWERS>","answers":ANSWERS}`, ANSWERS being
+ * the PostcodeAnswersUsed. Like a summary's BODY, ANSWERS is checked against its hash, so an
+ * edited or damaged file is not trusted; its points become the postcodes step's questions, so
+ * its shape is checked too.
+ */
+const ANSWERS_HEAD = /^\{"cacheKey":"([0-9a-f]{64})","sha256":"([0-9a-f]{64})","answers":/;
+const ANSWERS_TAIL = '}\n';
+
+function answersFileText(key: string, answers: PostcodeAnswersUsed): string {
+  const text = JSON.stringify(answers);
+  return (
+    `{"cacheKey":${JSON.stringify(key)},"sha256":"${sha256(text)}",` +
+    `"answers":${text}${ANSWERS_TAIL}`
+  );
+}
+
+/**
+ * The answers in a month's answers file made under `key`, or null when it is missing, damaged
+ * or of another key.
  */
 async function readAnswersUsed(file: string, key: string): Promise<PostcodeAnswersUsed | null> {
-  let parsed: unknown;
+  let text: string;
   try {
-    parsed = JSON.parse(await readFile(file, 'utf8'));
+    text = await readFile(file, 'utf8');
   } catch {
     return null;
   }
-  if (typeof parsed !== 'object' || parsed === null) return null;
-  const { cacheKey, answers } = parsed as { cacheKey?: unknown; answers?: unknown };
-  if (cacheKey !== key || typeof answers !== 'object' || answers === null) return null;
-  const values = Object.values(answers);
-  return values.every((v) => v === null || typeof v === 'string')
-    ? (answers as PostcodeAnswersUsed)
-    : null;
+  const head = ANSWERS_HEAD.exec(text);
+  if (head === null || head[1] !== key || !text.endsWith(ANSWERS_TAIL)) return null;
+  const body = text.slice(head[0].length, -ANSWERS_TAIL.length);
+  if (sha256(body) !== head[2]) return null;
+  let answers: unknown;
+  try {
+    answers = JSON.parse(body);
+  } catch {
+    return null;
+  }
+  return isAnswersUsed(answers) ? answers : null;
+}
+
+/** Whether `value` is an object (not an array) of coordinate keys to a district or null. */
+function isAnswersUsed(value: unknown): value is PostcodeAnswersUsed {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.entries(value).every(
+      ([point, district]) =>
+        isCoordinateKey(point) && (district === null || typeof district === 'string'),
+    )
+  );
 }
 
 /**
@@ -210,7 +246,7 @@ function summaryFileText(
 
 /**
  * The cached month, or null when it is missing, damaged, was made under another key, or
- * (given `answers`) used an answer for one of its points that `answers` no longer gives. With
+ * used an answer for one of its points that `answers` no longer gives. With
  * `labels`, the month is also relabelled (its summary rewritten around the same BODY) from
  * the text just read: a monthly run relabels every cached month (the input's snapshot moves
  * on), and reading each summary file and hashing its BODY once rather than twice is a tenth
@@ -220,8 +256,8 @@ export async function readMonthCache(
   dir: string,
   month: string,
   key: string,
+  answers: PostcodeAnswers,
   labels?: MonthProvenanceInfo,
-  answers?: PostcodeAnswers,
 ): Promise<CachedMonth | null> {
   const files = monthCacheFiles(dir, month);
   let file: SummaryFile | null;
@@ -231,10 +267,8 @@ export async function readMonthCache(
     return null;
   }
   if (file === null) return null;
-  if (answers !== undefined) {
-    const used = await readAnswersUsed(files.postcodes, key);
-    if (used === null || !sameAnswers(used, answers)) return null;
-  }
+  const used = await readAnswersUsed(files.postcodes, key);
+  if (used === null || !sameAnswers(used, answers)) return null;
   const { summary: unlabelled, dropExamples, outside } = JSON.parse(file.body) as SummaryBody;
   if (unlabelled.month !== month) return null;
   let current = file.labels;
@@ -343,7 +377,7 @@ export async function openMonthCacheWriter(dir: string, month: string) {
       answers: PostcodeAnswersUsed,
     ): Promise<void> {
       await rows.commit();
-      await writeFileAtomic(files.postcodes, `${JSON.stringify({ cacheKey: key, answers })}\n`);
+      await writeFileAtomic(files.postcodes, answersFileText(key, answers));
       await writeSummary(files.summary, summary, drops, key);
     },
     abort: () => rows.abort(),

@@ -31,9 +31,24 @@ export interface NetworkStep extends StepInfo {
   run(ctx: RunContext): Promise<string>;
   /**
    * Runs the step for the districts of a run for several at once (sharing what they read);
-   * one account per district, in their order. Without it, `run` runs for each in turn.
+   * one account per district, in their order. Without it, `run` runs for each in turn. A
+   * failure of one district's part is a DistrictError naming it.
    */
   runTogether?(contexts: readonly RunContext[]): Promise<string[]>;
+}
+
+/**
+ * A failure of one district's part of a step run for several districts at once: the run
+ * names that district (cli.ts), not every district of the run.
+ */
+export class DistrictError extends Error {
+  override name = 'DistrictError';
+  readonly area: string;
+
+  constructor(area: string, cause: unknown) {
+    super(`${area}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.area = area;
+  }
 }
 
 /** A step on local inputs: it reads the run's inputs, built once after the network steps. */

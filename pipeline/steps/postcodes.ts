@@ -12,7 +12,13 @@ import { normaliseArchiveRow, type Normalised } from '../normalise.ts';
 import { monthRows } from '../process-month.ts';
 import { filesToRead, readEachOnce } from '../read-once.ts';
 import { formatCount } from '../report.ts';
-import { geoFiles, planBytes, type NetworkStep, type RunContext } from '../run-context.ts';
+import {
+  DistrictError,
+  geoFiles,
+  planBytes,
+  type NetworkStep,
+  type RunContext,
+} from '../run-context.ts';
 import { runPostcodesStep } from '../sources/postcodes-step.ts';
 
 export const postcodesStep: NetworkStep = {
@@ -53,7 +59,9 @@ async function runPostcodes(contexts: readonly RunContext[]): Promise<string[]> 
   try {
     for (const ctx of contexts) {
       // Without a postcode reference postcode districts are left out, not looked up piecemeal.
-      if (ctx.area.config.postcodes !== null) districts.push(await districtToAsk(ctx));
+      if (ctx.area.config.postcodes !== null) {
+        districts.push(await ofDistrict(ctx, () => districtToAsk(ctx, contexts.length > 1)));
+      }
     }
     await readMonths(districts);
     const summaries = new Map<RunContext, string>();
@@ -63,10 +71,12 @@ async function runPostcodes(contexts: readonly RunContext[]): Promise<string[]> 
         return { lon, lat };
       });
       // A failure names the district's answer cache (in its own folder).
-      const { summary } = await runPostcodesStep(points, ctx.options.fetch ?? {}, {
-        cacheFile: ctx.paths.sources.postcodesCache,
-        log: (message) => ctx.reporter.info(`  ${message}`),
-      });
+      const { summary } = await ofDistrict(ctx, () =>
+        runPostcodesStep(points, ctx.options.fetch ?? {}, {
+          cacheFile: ctx.paths.sources.postcodesCache,
+          log: (message) => ctx.reporter.info(`  ${message}`),
+        }),
+      );
       summaries.set(ctx, summary);
     }
     return contexts.map((ctx) => summaries.get(ctx) ?? NO_POSTCODE_LIST);
@@ -75,8 +85,20 @@ async function runPostcodes(contexts: readonly RunContext[]): Promise<string[]> 
   }
 }
 
-/** A district's inputs and locator, with the points of its cached months and the months to read. */
-async function districtToAsk(ctx: RunContext): Promise<District> {
+/** `run`'s result, or its failure as `ctx`'s district's. */
+async function ofDistrict<T>(ctx: RunContext, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw new DistrictError(ctx.area.config.slug, error);
+  }
+}
+
+/**
+ * A district's inputs and locator, with the points of its cached months and the months to
+ * read; `several`: the run has several districts, so what it logs names this one.
+ */
+async function districtToAsk(ctx: RunContext, several: boolean): Promise<District> {
   const inputs = await loadInputs(ctx);
   try {
     // The notes (missing polling districts) are the local steps' to give.
@@ -90,7 +112,10 @@ async function districtToAsk(ctx: RunContext): Promise<District> {
       else for (const point of cached) gaps.add(point);
     }
     const from = inputs.choice.months.length - toRead.length;
-    ctx.reporter.info(`  ${from} month(s) from the month cache, ${toRead.length} to read`);
+    ctx.reporter.info(
+      `  ${several ? `${ctx.area.config.slug}: ` : ''}` +
+        `${from} month(s) from the month cache, ${toRead.length} to read`,
+    );
     return { ctx, inputs, locator: geography.locator, gaps, toRead };
   } catch (error) {
     for (const archive of inputs.archives) archive.close();
@@ -148,7 +173,9 @@ async function readMonths(districts: readonly District[]): Promise<void> {
     );
   }
   for (const { district, plan } of apiMonths) {
-    for await (const { result } of monthRows(plan, onBytes)) add(district, result);
+    await ofDistrict(district.ctx, async () => {
+      for await (const { result } of monthRows(plan, onBytes)) add(district, result);
+    });
   }
   progress.done(
     districts

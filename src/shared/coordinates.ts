@@ -8,3 +8,14 @@ const KEY_DECIMALS = 6;
 export function coordinateKey(lon: number, lat: number): string {
   return `${lon.toFixed(KEY_DECIMALS)},${lat.toFixed(KEY_DECIMALS)}`;
 }
+
+/** Whether `text` is a coordinate key, exactly as coordinateKey writes one. */
+export function isCoordinateKey(text: string): boolean {
+  const [lon = NaN, lat = NaN, ...rest] = text.split(',').map(Number);
+  return (
+    rest.length === 0 &&
+    Number.isFinite(lon) &&
+    Number.isFinite(lat) &&
+    coordinateKey(lon, lat) === text
+  );
+}

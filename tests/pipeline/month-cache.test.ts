@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -77,25 +78,25 @@ describe('readMonthCache', () => {
     drops.add('outside-leeds', 'f.csv:2', 'Bradford');
     await writer.commit(emptySummary(), drops, key, {});
 
-    const cached = await readMonthCache(dir, '2025-03', key);
+    const cached = await readMonthCache(dir, '2025-03', key, new Map());
     expect(cached?.summary.dropped['outside-leeds']).toBe(1);
     expect(cached?.drops.examples['outside-leeds']).toEqual([
       { where: 'f.csv:2', detail: 'Bradford' },
     ]);
     expect(
-      await readMonthCache(dir, '2025-03', monthCacheKey({ ...PARTS, geography: 'h' })),
+      await readMonthCache(dir, '2025-03', monthCacheKey({ ...PARTS, geography: 'h' }), new Map()),
     ).toBeNull();
   });
 
   it('treats a damaged summary, or a month whose writing was aborted, as not cached', async () => {
     const key = monthCacheKey(PARTS);
     await writeFile(monthCacheFiles(dir, '2025-03').summary, '{"month":');
-    expect(await readMonthCache(dir, '2025-03', key)).toBeNull();
+    expect(await readMonthCache(dir, '2025-03', key, new Map())).toBeNull();
 
     const writer = await openMonthCacheWriter(dir, '2025-02');
     await writer.rows.write('half');
     await writer.abort();
-    expect(await readMonthCache(dir, '2025-02', key)).toBeNull();
+    expect(await readMonthCache(dir, '2025-02', key, new Map())).toBeNull();
   });
 
   it('treats a summary whose figures were edited after writing as not cached', async () => {
@@ -106,7 +107,7 @@ describe('readMonthCache', () => {
     const text = await readFile(file, 'utf8');
     expect(text).toContain('"outside-leeds":1');
     await writeFile(file, text.replace('"outside-leeds":1', '"outside-leeds":2'));
-    expect(await readMonthCache(dir, '2025-03', key)).toBeNull();
+    expect(await readMonthCache(dir, '2025-03', key, new Map())).toBeNull();
   });
 });
 
@@ -124,12 +125,12 @@ describe('readMonthCache with labels', () => {
 
     const first = await openMonthCacheWriter(dir, '2025-03');
     await first.commit(emptySummary(), drops, key, {});
-    const viaRead = await readMonthCache(dir, '2025-03', key, labels);
+    const viaRead = await readMonthCache(dir, '2025-03', key, new Map(), labels);
     expect(await readFile(file, 'utf8')).toBe(labelledText);
     expect(viaRead?.summary).toEqual({ ...emptySummary(), ...labels });
     expect(viaRead?.drops.examples).toEqual(drops.examples);
 
-    const reread = await readMonthCache(dir, '2025-03', key);
+    const reread = await readMonthCache(dir, '2025-03', key, new Map());
     expect(reread?.summary).toEqual({ ...emptySummary(), ...labels });
     expect(reread?.drops.examples).toEqual(drops.examples);
   });
@@ -137,8 +138,8 @@ describe('readMonthCache with labels', () => {
 
 describe('readMonthCache with the postcodes.io answers', () => {
   /** Two snap points of the month no LS postcode is near, and one of another month's. */
-  const OWN = ['-1.5512,53.7201', '-1.6603,53.7405'];
-  const ELSEWHERE = '-1.3501,53.7302';
+  const OWN = ['-1.551200,53.720100', '-1.660300,53.740500'];
+  const ELSEWHERE = '-1.350100,53.730200';
   const key = monthCacheKey(PARTS);
 
   /** 2025-03 committed with `answers` known, as the months step commits it. */
@@ -150,9 +151,9 @@ describe('readMonthCache with the postcodes.io answers', () => {
   it('keeps the month cached when an answer comes for a point it does not hold', async () => {
     const before = new Map([[OWN[0]!, { district: 'WF3' }]]);
     await commitWith(before);
-    expect(await readMonthCache(dir, '2025-03', key, undefined, before)).not.toBeNull();
+    expect(await readMonthCache(dir, '2025-03', key, before)).not.toBeNull();
     const after = new Map([...before, [ELSEWHERE, { district: 'WF10' }]]);
-    expect(await readMonthCache(dir, '2025-03', key, undefined, after)).not.toBeNull();
+    expect(await readMonthCache(dir, '2025-03', key, after)).not.toBeNull();
   });
 
   it('treats the month as not cached when an answer for one of its points is new or changed', async () => {
@@ -160,13 +161,13 @@ describe('readMonthCache with the postcodes.io answers', () => {
     await commitWith(before);
     // A point it used the nearest LS district for gets an answer (a run after an offline one).
     const answered = new Map([...before, [OWN[1]!, { district: 'BD11' }]]);
-    expect(await readMonthCache(dir, '2025-03', key, undefined, answered)).toBeNull();
+    expect(await readMonthCache(dir, '2025-03', key, answered)).toBeNull();
     // A point's answer changes.
     const changed = new Map([[OWN[0]!, { district: 'WF4' }]]);
-    expect(await readMonthCache(dir, '2025-03', key, undefined, changed)).toBeNull();
+    expect(await readMonthCache(dir, '2025-03', key, changed)).toBeNull();
     // "None near" and "not asked" both left it approximate: the same month.
     const none = new Map([...before, [OWN[1]!, null]]);
-    expect(await readMonthCache(dir, '2025-03', key, undefined, none)).not.toBeNull();
+    expect(await readMonthCache(dir, '2025-03', key, none)).not.toBeNull();
   });
 
   it('treats a month without its answers file, or with a damaged one, as not cached', async () => {
@@ -175,14 +176,25 @@ describe('readMonthCache with the postcodes.io answers', () => {
     const file = monthCacheFiles(dir, '2025-03').postcodes;
     const text = await readFile(file, 'utf8');
     await writeFile(file, text.slice(0, -5));
-    expect(await readMonthCache(dir, '2025-03', key, undefined, answers)).toBeNull();
+    expect(await readMonthCache(dir, '2025-03', key, answers)).toBeNull();
     await rm(file);
-    expect(await readMonthCache(dir, '2025-03', key, undefined, answers)).toBeNull();
+    expect(await readMonthCache(dir, '2025-03', key, answers)).toBeNull();
+  });
+
+  it('treats a month whose answers file was edited after writing as not cached', async () => {
+    await commitWith(new Map([[OWN[0]!, { district: 'WF3' }]]));
+    const file = monthCacheFiles(dir, '2025-03').postcodes;
+    const text = await readFile(file, 'utf8');
+    expect(text).toContain('"WF3"');
+    await writeFile(file, text.replace('"WF3"', '"WF4"'));
+    const edited = new Map([[OWN[0]!, { district: 'WF4' }]]);
+    expect(await readMonthCache(dir, '2025-03', key, edited)).toBeNull();
+    expect(await readMonthPostcodeGaps(dir, '2025-03', key)).toBeNull();
   });
 });
 
 describe('readMonthPostcodeGaps', () => {
-  const OWN = ['-1.6603,53.7405', '-1.5512,53.7201'];
+  const OWN = ['-1.660300,53.740500', '-1.551200,53.720100'];
 
   it("gives the month's points under its key, answered or not, and null under another", async () => {
     const key = monthCacheKey(PARTS);
@@ -192,6 +204,29 @@ describe('readMonthPostcodeGaps', () => {
     expect(await readMonthPostcodeGaps(dir, '2025-03', key)).toEqual([...OWN].sort());
     const other = monthCacheKey({ ...PARTS, geography: 'h' });
     expect(await readMonthPostcodeGaps(dir, '2025-03', other)).toBeNull();
+  });
+
+  it('gives null when the answers, though matching their hash, are an array or hold a key that is not a coordinate key', async () => {
+    const key = monthCacheKey(PARTS);
+    const file = monthCacheFiles(dir, '2025-03').postcodes;
+    /** An answers file around `answers` (JSON text) with its right hash. */
+    const withAnswers = (answers: string) => {
+      const hash = createHash('sha256').update(answers).digest('hex');
+      return writeFile(file, `{"cacheKey":"${key}","sha256":"${hash}","answers":${answers}}\n`);
+    };
+    await withAnswers(`{"${OWN[0]!}":"WF3","${OWN[1]!}":null}`);
+    expect(await readMonthPostcodeGaps(dir, '2025-03', key)).toEqual(OWN);
+    for (const answers of [
+      '[]',
+      '["WF3"]',
+      '{"Leeds":null}',
+      '{"-1.5512,53.7201":null}',
+      '{"NaN,NaN":null}',
+      `{"${OWN[0]!},1.000000":null}`,
+    ]) {
+      await withAnswers(answers);
+      expect(await readMonthPostcodeGaps(dir, '2025-03', key), answers).toBeNull();
+    }
   });
 
   it('gives null once the month is being processed again, until it is committed', async () => {

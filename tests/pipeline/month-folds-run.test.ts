@@ -64,7 +64,7 @@ async function finalMonths(): Promise<CachedMonth[]> {
   for (const month of ['2024-03', '2025-02', '2025-03']) {
     const file = path.join(monthsCacheDir, `${month}.summary.json`);
     const { cacheKey } = JSON.parse(await readFile(file, 'utf8')) as { cacheKey: string };
-    months.push((await readMonthCache(monthsCacheDir, month, cacheKey))!);
+    months.push((await readMonthCache(monthsCacheDir, month, cacheKey, new Map()))!);
   }
   return (await dropRepeatsAcrossMonths(months, path.join(dir, 'oracle'))).months;
 }

@@ -17,6 +17,7 @@ import {
   type AreasRun,
   type CliOptions,
 } from '../../pipeline/cli.ts';
+import { InputError } from '../../pipeline/input-error.ts';
 import { createMemoryReporter } from '../../pipeline/report.ts';
 import type { Step } from '../../pipeline/run-context.ts';
 import { STEPS } from '../../pipeline/steps.ts';
@@ -230,6 +231,34 @@ describe('runAreas for two districts of one force', () => {
     const stops = (area: string) =>
       readFile(path.join(dir, 'twin', area, `${area}_stop_and_search.csv`));
     expect((await stops('leeds-twin')).equals(await stops('leeds'))).toBe(true);
+  });
+
+  it('names the district in what the postcodes step (run for both at once) logs, and the one whose part failed', async () => {
+    const out = path.join(dir, 'twin-postcodes');
+    const answers = path.join(out, 'leeds-twin', 'cache', 'sources', 'postcodes-io.json');
+    await mkdir(path.dirname(answers), { recursive: true });
+    await writeFile(answers, '{"version":1,"entries":');
+    const postcodes = STEPS.findIndex((step) => step.name === 'postcodes') + 1;
+    const reporter = createMemoryReporter();
+    const error = await runAreas(
+      options({
+        areas: ['leeds', 'leeds-twin'],
+        archiveDir: LEEDS_SAMPLE,
+        out,
+        offline: false,
+        step: postcodes,
+      }),
+      { reporter, threads: 1, root },
+    ).catch((e: unknown) => e);
+    // Leeds's part, before leeds-twin's failed, says whose months it counts.
+    expect(reporter.lines).toContain('  leeds: 0 month(s) from the month cache, 3 to read');
+    expect(error).toBeInstanceOf(StepError);
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^step ${postcodes} \\(postcodes\\) failed for leeds-twin: .*postcodes-io\\.json.* is not valid JSON`,
+      ),
+    );
+    expect((error as Error).cause).toBeInstanceOf(InputError);
   });
 });
 

@@ -1,11 +1,12 @@
 // The months step runs archive and API months the same way: each wave in the month workers
 // when it has several months, else inline, with the same results either way.
+import { writeFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline, type CliOptions } from '../../../pipeline/cli.ts';
-import { createMemoryReporter } from '../../../pipeline/report.ts';
+import { createMemoryReporter, type Reporter } from '../../../pipeline/report.ts';
 import type { RunRecord } from '../../../pipeline/run-context.ts';
 import { outputFiles } from '../../support/output-files.ts';
 import { sampleRows, toApiCrime } from '../../support/police-fixtures.ts';
@@ -57,9 +58,15 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** A run of the sample with API_MONTHS as saved API snapshots, in `threads` threads. */
-async function run(threads: number): Promise<{ out: string; record: RunRecord; lines: string[] }> {
-  const out = path.join(dir, `threads-${threads}`);
+/** A run of the sample with API_MONTHS as saved API snapshots, in `threads` threads, into `name`. */
+async function run(
+  threads: number,
+  {
+    name = `threads-${threads}`,
+    reporter = createMemoryReporter(),
+  }: { name?: string; reporter?: Reporter & { lines: string[] } } = {},
+): Promise<{ out: string; record: RunRecord; lines: string[] }> {
+  const out = path.join(dir, name);
   const apiDir = path.join(out, 'cache', 'api');
   await mkdir(apiDir, { recursive: true });
   const rows = sampleRows('2025-03');
@@ -77,7 +84,6 @@ async function run(threads: number): Promise<{ out: string; record: RunRecord; l
     archiveDir: archive,
     out,
   };
-  const reporter = createMemoryReporter();
   const record = await runPipeline(options, {
     reporter,
     threads,
@@ -102,5 +108,34 @@ describe('the months step with archive and API months and outcomes files', () =>
     // The outcomes file revised the crimes it lists, in the workers as inline.
     const csv = await readFile(path.join(workers.out, 'leeds_street_combined.csv'), 'utf8');
     expect(csv.split(REVISED).length - 1).toBeGreaterThan(1000);
+  });
+});
+
+describe('the months step when the postcodes.io answers change during the run', () => {
+  it('stops with an error when a month worker loads other postcodes.io answers than the main thread', async () => {
+    const name = 'answers-changed';
+    const answersFile = path.join(dir, name, 'cache', 'sources', 'postcodes-io.json');
+    const answers = (district: string) =>
+      JSON.stringify({ version: 1, entries: { '-1.500000,53.800000': { place: { district } } } });
+    await mkdir(path.dirname(answersFile), { recursive: true });
+    await writeFile(answersFile, answers('LS1'));
+    // The main thread has loaded the geography and the answers; the workers load them as
+    // they start their first month, after the months step has started its progress line.
+    let changed = false;
+    const memory = createMemoryReporter();
+    const reporter = {
+      ...memory,
+      progress: (label: string, total: number) => {
+        if (!changed && / month\(s\) in 2 threads/.test(label)) {
+          writeFileSync(answersFile, answers('WF1'));
+          changed = true;
+        }
+        return memory.progress(label, total);
+      },
+    };
+    await expect(run(2, { name, reporter })).rejects.toThrow(
+      /the reference geography or the postcodes\.io answers changed while the pipeline was running: run it again/,
+    );
+    expect(changed).toBe(true);
   });
 });
