@@ -10,6 +10,7 @@ import {
   type CellBox,
   type CellExtent,
 } from '../../../src/islands/heat-layer.ts';
+import { seededRandom } from '../../support/seeded-random.ts';
 
 /**
  * The layer's blur of the values in `grid`: each value added along its row (addAlongRow), then
@@ -142,17 +143,6 @@ describe('blurDown(grid, w, h, r, passes, scratch, box) and colourGrid(..., box)
 });
 
 describe('heldBox(extent, w, reach) as the layer draws with it', () => {
-  /** A small seeded generator (mulberry32): the same points on every run. */
-  function random(seed: number): () => number {
-    let a = seed;
-    return () => {
-      a = (a + 0x6d2b79f5) | 0;
-      let t = Math.imul(a ^ (a >>> 15), 1 | a);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   /**
    * The layer's draw of points at cells `at` (x, y, value) on a grid of cols x rows plus `pad`:
    * binned along their rows, then blurred down and coloured over `box` of the cells they were
@@ -187,7 +177,7 @@ describe('heldBox(extent, w, reach) as the layer draws with it', () => {
   }
 
   it('blurs and colours to the same bits as the whole grid, for points anywhere, edges and corners included', () => {
-    const next = random(11);
+    const next = seededRandom(11);
     const cell = (n: number) => Math.floor(next() * n);
     for (const [cols, rows, pad, r] of [
       [40, 30, 7, 2],

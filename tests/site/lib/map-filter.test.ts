@@ -16,6 +16,7 @@ import {
 } from '../../../src/lib/map-filter.ts';
 import { rateUnit, wardRate } from '../../../src/lib/map-rates.ts';
 import { sampleSummaries } from '../../support/sample-summaries.ts';
+import { seededRandom } from '../../support/seeded-random.ts';
 
 let summaries: MonthSummary[];
 let wards: Ward[];
@@ -158,23 +159,12 @@ describe('pointTotals over many months with gaps', () => {
     return expected;
   }
 
-  /** A small deterministic generator (mulberry32), so a failure can be replayed. */
-  function random(seed: number): () => number {
-    let a = seed;
-    return () => {
-      a = (a + 0x6d2b79f5) | 0;
-      let t = Math.imul(a ^ (a >>> 15), 1 | a);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   it('equals a direct count of the entries for random windows and type sets', () => {
     const d = longData();
     expect(d.months).toHaveLength(60);
     expect(d.checkpoints).toBe(6);
     expect(d.hasData.filter((h) => !h).length).toBeGreaterThan(8);
-    const next = random(13);
+    const next = seededRandom(13);
     const out = new Float64Array(d.pointCount);
     let crossing = 0;
     for (let i = 0; i < 300; i++) {
@@ -227,7 +217,7 @@ describe('pointTotals over many months with gaps', () => {
       return totals;
     };
     const kept = wardCumulative(d);
-    const next = random(29);
+    const next = seededRandom(29);
     let counted = 0;
     for (let i = 0; i < 200; i++) {
       const a = Math.floor(next() * 60);
