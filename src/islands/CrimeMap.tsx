@@ -5,7 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { MapData } from '../shared/map-data.ts';
 import { decodeMapData, gunzipIfNeeded } from '../shared/map-data.ts';
 import { MAP_AREA } from '../lib/map-area.ts';
-import type { StateContext } from '../lib/map-state.ts';
+import { roundCentre, type StateContext } from '../lib/map-state.ts';
 import { formatCount } from '../lib/format.ts';
 import { describeWindow } from '../lib/map-rates.ts';
 import { CrimeTypePicker } from './CrimeTypePicker.tsx';
@@ -130,7 +130,8 @@ function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
         onFound={(place) =>
           wards.pick(
             place.ward,
-            place.centre === null ? {} : { centre: place.centre, zoom: place.zoom },
+            // Centred as the address keeps it, so that a load of the address shows this view.
+            place.centre === null ? {} : { centre: roundCentre(place.centre), zoom: place.zoom },
           )
         }
       />

@@ -139,6 +139,31 @@ export function wholeGrid(w: number, h: number): CellBox {
   return { x0: 0, x1: w, y0: 0, y1: h };
 }
 
+/** The cells points were added at: columns left to right, rows top to bottom, inclusive. */
+export interface CellExtent {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+/**
+ * The box of cells that hold values after points at the cells of `extent` were added along
+ * their rows (addAlongRow with this `reach`) to a grid of w columns: their columns widened by
+ * the row blur's `reach` either side, cut at the grid's edges; their rows as they are (blurDown
+ * and growRows add the column blur's spread). Empty when no point was added (right < left).
+ */
+export function heldBox(extent: CellExtent, w: number, reach: number): CellBox {
+  const { left, right, top, bottom } = extent;
+  if (right < left) return { x0: 0, x1: 0, y0: 0, y1: 0 };
+  return {
+    x0: Math.max(0, left - reach),
+    x1: Math.min(w, right + reach + 1),
+    y0: top,
+    y1: bottom + 1,
+  };
+}
+
 /** `box` grown by `rows` rows up and down, within a grid of h rows: where a column blur spreads it. */
 export function growRows(box: CellBox, rows: number, h: number): CellBox {
   if (box.y0 >= box.y1) return box;
@@ -374,7 +399,7 @@ export function gradientTable(stops: Readonly<Record<number, string>>): Uint8Cla
  * Add each point's value to the grid cell it falls in at the map's current view (`pad` cells
  * beyond the map on every side), scaled down below the layer's maxZoom as leaflet.heat does,
  * and blurred along the cell's row on the way in (addAlongRow with `kernels`, `reach`).
- * Returns the box of cells that now hold values.
+ * Returns the box of cells that now hold values (heldBox).
  */
 function binPoints(
   layer: GridHeatState,
@@ -409,14 +434,7 @@ function binPoints(
     if (gy < top) top = gy;
     if (gy > bottom) bottom = gy;
   }
-  if (right < 0) return { x0: 0, x1: 0, y0: 0, y1: 0 };
-  // The row blur spreads each value `reach` cells either side.
-  return {
-    x0: Math.max(0, left - reach),
-    x1: Math.min(w, right + reach + 1),
-    y0: top,
-    y1: bottom + 1,
-  };
+  return heldBox({ left, right, top, bottom }, w, reach);
 }
 
 /** Subclass leaflet.heat's layer class (L.HeatLayer, once leaflet.heat has loaded). */

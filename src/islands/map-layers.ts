@@ -276,7 +276,11 @@ export class MapLayers {
       const key = `${next.color} ${next.weight} ${next.fillColor} ${next.fillOpacity}`;
       if (this.wardStyleKeys.get(slug) === key) continue;
       this.wardStyleKeys.set(slug, key);
+      const reclip = path.options.weight !== next.weight;
       path.setStyle(next);
+      // Leaflet clips a path to the view with a margin of half its line's width, and only
+      // when it draws the path: clip again, so the outline is what a fresh load would draw.
+      if (reclip) path.redraw();
       if (isSelected) path.bringToFront();
     }
     if (this.haloWard !== selected) {

@@ -64,7 +64,7 @@ export function wardCumulative(data: MapData): WardCumulative {
 export function wardTotals(
   data: MapData,
   filter: MapFilter,
-  cumulative: WardCumulative = wardCumulative(data),
+  cumulative: WardCumulative,
 ): Float64Array {
   const T = data.crimeTypes.length;
   const slots = data.wardSlots;

@@ -4,10 +4,13 @@ import {
   blurDown,
   colourGrid,
   growRows,
+  heldBox,
   levelPixels,
   rowKernels,
   type CellBox,
+  type CellExtent,
 } from '../../../src/islands/heat-layer.ts';
+import { seededRandom } from '../../support/seeded-random.ts';
 
 /**
  * The layer's blur of the values in `grid`: each value added along its row (addAlongRow), then
@@ -136,6 +139,98 @@ describe('blurDown(grid, w, h, r, passes, scratch, box) and colourGrid(..., box)
     expect(colour(growRows(box, passes * r, h))).toEqual(whole);
     // An empty box: no values, every pixel transparent.
     expect(colour({ x0: 0, x1: 0, y0: 0, y1: 0 }).every((p) => p === 0)).toBe(true);
+  });
+});
+
+describe('heldBox(extent, w, reach) as the layer draws with it', () => {
+  /**
+   * The layer's draw of points at cells `at` (x, y, value) on a grid of cols x rows plus `pad`:
+   * binned along their rows, then blurred down and coloured over `box` of the cells they were
+   * added at (or the whole grid). Returns the blurred grid and the pixels.
+   */
+  function draw(
+    at: [number, number, number][],
+    dims: { cols: number; rows: number; pad: number; r: number },
+    box?: (extent: CellExtent, w: number, reach: number) => CellBox,
+  ) {
+    const { cols, rows, pad, r } = dims;
+    const [w, h, passes] = [cols + 2 * pad, rows + 2 * pad, 3];
+    const reach = passes * r;
+    const kernels = rowKernels(w, r, passes);
+    const grid = new Float32Array(w * h);
+    const extent = { left: w, right: -1, top: h, bottom: -1 };
+    for (const [x, y, v] of at) {
+      addAlongRow(grid, w, x, y, v, kernels, reach);
+      extent.left = Math.min(extent.left, x);
+      extent.right = Math.max(extent.right, x);
+      extent.top = Math.min(extent.top, y);
+      extent.bottom = Math.max(extent.bottom, y);
+    }
+    const held = box?.(extent, w, reach);
+    // Old values in the scratch and the pixels, as a previous redraw leaves them.
+    blurDown(grid, w, h, r, passes, new Float32Array(w * h).fill(3), held);
+    const grad = new Uint8ClampedArray(256 * 4).map((_, i) => (i * 7) % 256);
+    const pixels = new Uint32Array(cols * rows).fill(0xdeadbeef);
+    const coloured = held === undefined ? undefined : growRows(held, reach, h);
+    colourGrid(grid, { w, pad, cols, rows }, 1.5, levelPixels(grad), pixels, coloured);
+    return { grid: Array.from(grid), pixels: Array.from(pixels) };
+  }
+
+  it('blurs and colours to the same bits as the whole grid, for points anywhere, edges and corners included', () => {
+    const next = seededRandom(11);
+    const cell = (n: number) => Math.floor(next() * n);
+    for (const [cols, rows, pad, r] of [
+      [40, 30, 7, 2],
+      [23, 41, 4, 1],
+      [12, 9, 10, 3],
+    ] as const) {
+      const [w, h] = [cols + 2 * pad, rows + 2 * pad];
+      const value = () => 0.5 + next() * 4;
+      // A cluster well inside, so that the row blur's reach matters on both sides.
+      const inside = Array.from({ length: 25 }, (): [number, number, number] => [
+        Math.floor(w / 3) + cell(w / 3),
+        Math.floor(h / 3) + cell(h / 3),
+        value(),
+      ]);
+      const scattered = Array.from({ length: 60 }, (): [number, number, number] => [
+        cell(w),
+        cell(h),
+        value(),
+      ]);
+      const corners: [number, number, number][] = [
+        [0, 0, value()],
+        [w - 1, 0, value()],
+        [0, h - 1, value()],
+        [w - 1, h - 1, value()],
+      ];
+      const edges: [number, number, number][] = [
+        [cell(w), 0, value()],
+        [w - 1, cell(h), value()],
+        [cell(w), h - 1, value()],
+        [0, cell(h), value()],
+      ];
+      for (const [name, at] of [
+        ['one point', [inside[0] ?? [0, 0, 1]]],
+        ['a cluster inside', inside],
+        ['points anywhere', scattered],
+        ['the corners', corners],
+        ['the edges and a cluster', [...edges, ...inside]],
+        ['one point at a corner', [corners[3] ?? [0, 0, 1]]],
+        ['no points', []],
+      ] as const) {
+        const whole = draw([...at], { cols, rows, pad, r });
+        const boxed = draw([...at], { cols, rows, pad, r }, heldBox);
+        const label = `${name}, ${cols} x ${rows}, pad ${pad}, r ${r}`;
+        expect(boxed.grid, label).toEqual(whole.grid);
+        expect(boxed.pixels, label).toEqual(whole.pixels);
+        if (name === 'a cluster inside') expect(whole.pixels.some((p) => p !== 0)).toBe(true);
+        // Points in the pad alone (the corners) show no pixel, but blur into the grid.
+        expect(
+          whole.grid.some((v) => v !== 0),
+          label,
+        ).toBe(at.length > 0);
+      }
+    }
   });
 });
 

@@ -12,17 +12,21 @@ import {
   wardTotals,
   wardTypeTotals,
   type MapFilter,
+  type WardCumulative,
 } from '../../../src/lib/map-filter.ts';
 import { rateUnit, wardRate } from '../../../src/lib/map-rates.ts';
 import { sampleSummaries } from '../../support/sample-summaries.ts';
+import { seededRandom } from '../../support/seeded-random.ts';
 
 let summaries: MonthSummary[];
 let wards: Ward[];
 let data: MapData;
+let cumulative: WardCumulative;
 
 beforeAll(async () => {
   ({ summaries, wards } = await sampleSummaries());
   data = decodeMapData(encodeMapData(summaries, wards));
+  cumulative = wardCumulative(data);
 }, 60_000);
 
 const ALL_TYPES = CRIME_TYPES.map((_, i) => i);
@@ -57,9 +61,9 @@ function filter(from: string, to: string, types: readonly number[], cc = false):
   };
 }
 
-describe('wardTotals(data, filter)', () => {
+describe('wardTotals(data, filter, wardCumulative(data))', () => {
   it('equals the summaries for all types over the whole range', () => {
-    const totals = wardTotals(data, filter('2024-03', '2025-03', ALL_TYPES));
+    const totals = wardTotals(data, filter('2024-03', '2025-03', ALL_TYPES), cumulative);
     const expected = expectedByWard(['2024-03', '2025-02', '2025-03'], ALL_TYPES, false);
     wards.forEach((w, i) => expect(totals[i], w.name).toBe(expected.get(w.code) ?? 0));
     const all = summaries.reduce((a, s) => a + s.kept, 0);
@@ -68,17 +72,19 @@ describe('wardTotals(data, filter)', () => {
 
   it('counts only the chosen types and months, and leaves out LS1 and LS2 when asked', () => {
     const f = filter('2025-02', '2025-03', [BURGLARY, SHOPLIFTING], true);
-    const totals = wardTotals(data, f);
+    const totals = wardTotals(data, f, cumulative);
     const expected = expectedByWard(['2025-02', '2025-03'], [BURGLARY, SHOPLIFTING], true);
     wards.forEach((w, i) => expect(totals[i], w.name).toBe(expected.get(w.code) ?? 0));
-    const withCityCentre = wardTotals(data, { ...f, excludeCityCentre: false });
+    const withCityCentre = wardTotals(data, { ...f, excludeCityCentre: false }, cumulative);
     expect(withCityCentre.reduce((a, b) => a + b, 0)).toBeGreaterThan(
       totals.reduce((a, b) => a + b, 0),
     );
   });
 
   it('is zero everywhere when no type is chosen', () => {
-    expect(wardTotals(data, filter('2024-03', '2025-03', [])).every((n) => n === 0)).toBe(true);
+    expect(
+      wardTotals(data, filter('2024-03', '2025-03', []), cumulative).every((n) => n === 0),
+    ).toBe(true);
   });
 });
 
@@ -92,7 +98,7 @@ describe('pointTotals(data, filter, out)', () => {
     ]) {
       const max = pointTotals(data, f, out);
       const sum = out.reduce((a, b) => a + b, 0);
-      expect(sum).toBe(wardTotals(data, f).reduce((a, b) => a + b, 0));
+      expect(sum).toBe(wardTotals(data, f, cumulative).reduce((a, b) => a + b, 0));
       expect(max).toBe(Math.max(...out));
     }
   });
@@ -153,23 +159,12 @@ describe('pointTotals over many months with gaps', () => {
     return expected;
   }
 
-  /** A small deterministic generator (mulberry32), so a failure can be replayed. */
-  function random(seed: number): () => number {
-    let a = seed;
-    return () => {
-      a = (a + 0x6d2b79f5) | 0;
-      let t = Math.imul(a ^ (a >>> 15), 1 | a);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   it('equals a direct count of the entries for random windows and type sets', () => {
     const d = longData();
     expect(d.months).toHaveLength(60);
     expect(d.checkpoints).toBe(6);
     expect(d.hasData.filter((h) => !h).length).toBeGreaterThan(8);
-    const next = random(13);
+    const next = seededRandom(13);
     const out = new Float64Array(d.pointCount);
     let crossing = 0;
     for (let i = 0; i < 300; i++) {
@@ -222,7 +217,7 @@ describe('pointTotals over many months with gaps', () => {
       return totals;
     };
     const kept = wardCumulative(d);
-    const next = random(29);
+    const next = seededRandom(29);
     let counted = 0;
     for (let i = 0; i < 200; i++) {
       const a = Math.floor(next() * 60);
