@@ -10,7 +10,6 @@
 // change keeps its earlier file, so the refresh commit only carries the years that changed.
 import { createHash } from 'node:crypto';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import {
@@ -24,7 +23,7 @@ import {
   type YearlyFile,
 } from '../src/shared/open-data.ts';
 import { MASTER_COLUMNS } from '../src/shared/constants.ts';
-import { HEADER_MEMBER, monthMember } from './gzip-members.ts';
+import { HEADER_MEMBER, writeMonthMembers } from './gzip-members.ts';
 import { InputError } from './input-error.ts';
 import { MASTER_HEADER } from './master-row.ts';
 import { writeFileAtomic, type Staging } from './write.ts';
@@ -52,6 +51,25 @@ export const MONTH_CHUNK_BYTES = 1 << 20;
 
 const HEADER_BYTES = Buffer.from(MASTER_HEADER);
 
+/** The start of the month file `file` after its header line, which must be MASTER_HEADER. */
+function withoutHeader(file: string, start: Buffer): Buffer {
+  if (start.length < HEADER_BYTES.length) {
+    throw new InputError(file, 'is shorter than the master CSV header: delete it and run again');
+  }
+  if (!start.subarray(0, HEADER_BYTES.length).equals(HEADER_BYTES)) {
+    throw new InputError(
+      file,
+      'does not start with the master CSV header: delete it and run again',
+    );
+  }
+  return start.subarray(HEADER_BYTES.length);
+}
+
+/** A month file's rows without its header line (MASTER_HEADER), in a buffer of their own. */
+export async function monthCsvAllRows(file: string): Promise<Buffer> {
+  return withoutHeader(file, await readFile(file));
+}
+
 /**
  * A month file's rows without its header line, which must be MASTER_HEADER, given to `use`
  * a chunk at a time, read into `buffer` (reused: `use` must be done with a chunk when it
@@ -71,21 +89,7 @@ export async function monthCsvRows(
     for (;;) {
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
       let chunk = buffer.subarray(0, bytesRead);
-      if (position === 0) {
-        if (bytesRead < HEADER_BYTES.length) {
-          throw new InputError(
-            file,
-            'is shorter than the master CSV header: delete it and run again',
-          );
-        }
-        if (!chunk.subarray(0, HEADER_BYTES.length).equals(HEADER_BYTES)) {
-          throw new InputError(
-            file,
-            'does not start with the master CSV header: delete it and run again',
-          );
-        }
-        chunk = chunk.subarray(HEADER_BYTES.length);
-      }
+      if (position === 0) chunk = withoutHeader(file, chunk);
       if (bytesRead === 0) return;
       position += bytesRead;
       if (chunk.length > 0) await use(chunk);
@@ -139,8 +143,6 @@ async function writeYear(
   const target = path.join(dir, file);
   const rows = months.reduce((n, m) => n + m.rows, 0);
   const monthNames = months.map((m) => m.month);
-  const rowsOf = (m: MonthFile) => (use: (chunk: Buffer) => void | Promise<void>) =>
-    monthCsvRows(m.csv, buffer, use);
   const contentKey = await yearContentKey(months);
   let contentSha256 = contents.known.get(contentKey);
   // A year whose rows did not change keeps an earlier file of the same rows: its bytes may
@@ -174,7 +176,12 @@ async function writeYear(
     await out.write(member);
   };
   await write(HEADER_MEMBER);
-  for (const m of months) await write(await monthMember(m.csv, rowsOf(m), content));
+  const sources = months.map(({ csv }) => ({
+    csv,
+    rows: (use: (chunk: Buffer) => void | Promise<void>) => monthCsvRows(csv, buffer, use),
+    allRows: () => monthCsvAllRows(csv),
+  }));
+  await writeMonthMembers(sources, write, { content });
   await out.close();
   contentSha256 ??= content!.digest('hex');
   contents.found.set(contentKey, contentSha256);
@@ -310,30 +317,16 @@ export async function writeYearlyDownloads(
   contentCache?: string,
 ): Promise<DownloadsManifest> {
   const earlier = (await Promise.all(reuse.map(earlierDownloads))).flat();
-  // zlib compresses on libuv's thread pool: years run side by side, one per core. All at once,
-  // each would hold a month's rows and its compressor's buffers: memory growing with the years.
-  const years = [...byYear(months)];
+  // One year at a time: within a year, its months are compressed side by side, one per core
+  // (gzip-members.ts writeMonthMembers), which keeps both busy to a year's last month.
   const files: YearlyFile[] = [];
   const contents = await readYearContents(contentCache);
-  let next = 0;
-  const lane = async () => {
-    const buffer = Buffer.allocUnsafe(MONTH_CHUNK_BYTES);
-    while (next < years.length) {
-      const i = next++;
-      const [year, ofYear] = years[i]!;
-      files[i] = await writeYear(
-        year,
-        ofYear,
-        staging,
-        paths.dir,
-        earlier,
-        naming,
-        buffer,
-        contents,
-      );
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(availableParallelism(), years.length) }, lane));
+  const buffer = Buffer.allocUnsafe(MONTH_CHUNK_BYTES);
+  for (const [year, ofYear] of byYear(months)) {
+    files.push(
+      await writeYear(year, ofYear, staging, paths.dir, earlier, naming, buffer, contents),
+    );
+  }
   if (contentCache !== undefined) {
     const years = Object.fromEntries(contents.found);
     await writeFileAtomic(contentCache, JSON.stringify({ format: YEAR_CONTENTS_FORMAT, years }));

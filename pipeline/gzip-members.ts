@@ -7,7 +7,9 @@
 // member per month costs some 0.15% in size (each starts with an empty dictionary).
 import type { Hash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
-import { createGzip, gzipSync } from 'node:zlib';
+import { availableParallelism } from 'node:os';
+import { promisify } from 'node:util';
+import { gzip, gzipSync } from 'node:zlib';
 import { MASTER_HEADER } from './master-row.ts';
 import { writeFileAtomic } from './write.ts';
 
@@ -41,40 +43,80 @@ async function cachedMember(csv: string, stamp: string): Promise<Buffer | null> 
  */
 export type MonthRows = (use: (chunk: Buffer) => void | Promise<void>) => Promise<void>;
 
+/** A month to make a member of: its rows file, its rows in chunks, and its rows all at once. */
+export interface MonthSource {
+  csv: string;
+  /** For a month whose member is cached: only its content hash needs the rows. */
+  rows: MonthRows;
+  /** For a month to compress: a buffer of its own, compressed while the next month is read. */
+  allRows: () => Promise<Buffer>;
+}
+
+/** Compresses a month's rows into one gzip member. */
+export type Compress = (rows: Buffer) => Promise<Buffer>;
+
+const gzipAsync = promisify(gzip);
+
+/** zlib's one-shot gzip, on libuv's thread pool: the main thread reads on meanwhile. */
+export const gzipMember: Compress = (rows) => gzipAsync(rows, { level: GZIP_LEVEL });
+
 /**
- * The gzip member of the `rows` of the month file `csv`, from the cache beside the file or
- * compressed now and cached. `content`, when given, is updated with the rows: a yearly file's
- * content hash, worked out as its months are read.
+ * Months compressed at once within a year: one per core (each compression is one thread-pool
+ * task) while the main thread reads and hashes the next month; at least two, so that a core
+ * never waits for a month to be read; at most libuv's default four threads, as more would only
+ * wait there. Each holds a month's rows (2-3 MB at full scale) and its member.
  */
-export async function monthMember(csv: string, rows: MonthRows, content?: Hash): Promise<Buffer> {
-  const stamp = await memberStamp(csv);
-  const cached = await cachedMember(csv, stamp);
+export const MEMBERS_IN_FLIGHT = Math.min(4, Math.max(2, availableParallelism()));
+
+/**
+ * Starts the member of one month: resolves once its rows are read (and `content` updated with
+ * them), with the member still being compressed and cached beside the rows file (`member`:
+ * wrapped, so that awaiting this does not wait for the compression).
+ */
+async function startMember(
+  month: MonthSource,
+  content: Hash | undefined,
+  compress: Compress,
+): Promise<{ member: Promise<Buffer> }> {
+  const stamp = await memberStamp(month.csv);
+  const cached = await cachedMember(month.csv, stamp);
   if (cached !== null) {
-    if (content) await rows((chunk) => void content.update(chunk));
-    return cached;
+    if (content) await month.rows((chunk) => void content.update(chunk));
+    return { member: Promise.resolve(cached) };
   }
-  const gzip = createGzip({ level: GZIP_LEVEL });
-  const chunks: Buffer[] = [];
-  const drained = (async () => {
-    for await (const chunk of gzip as AsyncIterable<Buffer>) chunks.push(chunk);
-  })();
-  // Each chunk is compressed before the next is read into the same buffer.
+  const rows = await month.allRows();
+  content?.update(rows);
+  const member = compress(rows).then(async (bytes) => {
+    await writeFileAtomic(`${month.csv}.gz`, Buffer.concat([Buffer.from(stamp, 'latin1'), bytes]));
+    return bytes;
+  });
+  // Awaited in month order, maybe after a later month failed: not an unhandled rejection.
+  member.catch(() => undefined);
+  return { member };
+}
+
+/**
+ * The gzip members of `months`, given to `write` in month order: each from the cache beside
+ * its rows file, or compressed now (by `compress`) and cached, at most `inFlight` at once.
+ * `content`, when given, is updated with the months' rows in order: a yearly file's content
+ * hash, worked out as its months are read. When a month fails, the compressions still running
+ * are waited for (none writes its cache after this rejects) and this rejects with the failure.
+ */
+export async function writeMonthMembers(
+  months: readonly MonthSource[],
+  write: (member: Buffer) => Promise<void>,
+  options: { content?: Hash; compress?: Compress; inFlight?: number } = {},
+): Promise<void> {
+  const { content, compress = gzipMember, inFlight = MEMBERS_IN_FLIGHT } = options;
+  const pending: Promise<Buffer>[] = [];
   try {
-    await rows(
-      (chunk) =>
-        new Promise<void>((resolve, reject) => {
-          content?.update(chunk);
-          gzip.write(chunk, (error) => (error ? reject(error) : resolve()));
-        }),
-    );
+    for (const month of months) {
+      if (pending.length >= inFlight) await write(await pending.shift()!);
+      pending.push((await startMember(month, content, compress)).member);
+    }
+    while (pending.length > 0) await write(await pending.shift()!);
   } catch (error) {
-    gzip.destroy();
-    await drained.catch(() => undefined);
+    await Promise.allSettled(pending);
     throw error;
   }
-  gzip.end();
-  await drained;
-  const member = Buffer.concat(chunks);
-  await writeFileAtomic(`${csv}.gz`, Buffer.concat([Buffer.from(stamp, 'latin1'), member]));
-  return member;
 }

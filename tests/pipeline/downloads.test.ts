@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MASTER_COLUMNS } from '../../src/shared/constants.ts';
@@ -17,7 +17,12 @@ import {
   type DownloadsManifest,
 } from '../../src/shared/open-data.ts';
 import { runPipeline } from '../../pipeline/cli.ts';
-import { LEEDS_NAMING, monthCsvRows, writeYearlyDownloads } from '../../pipeline/downloads.ts';
+import {
+  LEEDS_NAMING,
+  MONTH_CHUNK_BYTES,
+  monthCsvRows,
+  writeYearlyDownloads,
+} from '../../pipeline/downloads.ts';
 import { MASTER_HEADER } from '../../pipeline/master-row.ts';
 import { createMemoryReporter } from '../../pipeline/report.ts';
 import { Staging } from '../../pipeline/write.ts';
@@ -314,5 +319,148 @@ describe('a yearly file as gzip members (gzip-members.ts)', () => {
     expect(gunzipSync(await readFile(second.file)).equals(want)).toBe(true);
     expect(second.entry.contentSha256).toBe(createHash('sha256').update(want).digest('hex'));
     expect(second.entry.contentSha256).not.toBe(first.entry.contentSha256);
+  });
+});
+
+describe('yearly files compressed a few months at once (gzip-members.ts writeMonthMembers)', () => {
+  /**
+   * A year's file made one month at a time, each month's rows streamed into its own gzip
+   * member in MONTH_CHUNK_BYTES chunks, each chunk compressed before the next is read: how
+   * the files were made before months were compressed side by side.
+   */
+  async function oneMonthAtATime(csvs: readonly string[]): Promise<Buffer> {
+    const parts: Buffer[] = [gzipSync(MASTER_HEADER, { level: 6 })];
+    const buffer = Buffer.allocUnsafe(MONTH_CHUNK_BYTES);
+    for (const csv of csvs) {
+      const gzip = createGzip({ level: 6 });
+      const chunks: Buffer[] = [];
+      const drained = (async () => {
+        for await (const chunk of gzip as AsyncIterable<Buffer>) chunks.push(chunk);
+      })();
+      await monthCsvRows(
+        csv,
+        buffer,
+        (chunk) =>
+          new Promise<void>((resolve, reject) =>
+            gzip.write(chunk, (error) => (error ? reject(error) : resolve())),
+          ),
+      );
+      gzip.end();
+      await drained;
+      parts.push(...chunks);
+    }
+    return Buffer.concat(parts);
+  }
+
+  /** `count` months from 2023-11 of made-up rows, each over MONTH_CHUNK_BYTES, in `folder`. */
+  async function madeUpMonths(folder: string, count: number) {
+    const dir = path.join(tmp, folder);
+    await mkdir(dir, { recursive: true });
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    const months = [];
+    for (let i = 0; i < count; i++) {
+      const date = new Date(Date.UTC(2023, 10 + i, 1));
+      const month = date.toISOString().slice(0, 7);
+      const lines = [MASTER_HEADER.trimEnd()];
+      let size = 0;
+      while (size < MONTH_CHUNK_BYTES * 1.3) {
+        const fields = MASTER_COLUMNS.map((_, f) =>
+          f === 1
+            ? month
+            : next()
+                .toString(36)
+                .repeat((next() % 3) + 1),
+        );
+        const line = fields.join(',');
+        lines.push(line);
+        size += line.length + 1;
+      }
+      const csv = path.join(dir, `${month}.csv`);
+      await writeFile(csv, `${lines.join('\n')}\n`);
+      months.push({ month, csv, rows: lines.length - 1 });
+    }
+    return months;
+  }
+
+  async function writeTo(folder: string, months: Parameters<typeof writeYearlyDownloads>[0]) {
+    const dir = path.join(tmp, folder);
+    const paths = { dir, manifest: path.join(dir, 'downloads.json') };
+    const staging = new Staging(path.join(tmp, `${folder}-journal.json`));
+    const written = await writeYearlyDownloads(months, staging, paths, [], LEEDS_NAMING);
+    await staging.commit();
+    return { dir, written };
+  }
+
+  /** Each year's file equals the one-month-at-a-time bytes, and its content hash its rows'. */
+  async function expectSameAsOneMonthAtATime(
+    dir: string,
+    months: readonly { month: string; csv: string }[],
+    files: DownloadsManifest['files'],
+  ) {
+    expect(files.length).toBeGreaterThan(1);
+    for (const f of files) {
+      const csvs = months.filter((m) => f.months.includes(m.month)).map((m) => m.csv);
+      const bytes = await readFile(path.join(dir, f.file));
+      expect(bytes.equals(await oneMonthAtATime(csvs))).toBe(true);
+      const rows = await Promise.all(
+        csvs.map(async (csv) => (await readFile(csv)).subarray(MASTER_HEADER.length)),
+      );
+      const content = Buffer.concat([Buffer.from(MASTER_HEADER), ...rows]);
+      expect(f.contentSha256).toBe(createHash('sha256').update(content).digest('hex'));
+    }
+  }
+
+  it("writes the sample run's years with the bytes of one month at a time", async () => {
+    const { months } = yearlyWriter('unused');
+    const copies = [];
+    await mkdir(path.join(tmp, 'sample-months'), { recursive: true });
+    for (const m of months) {
+      const csv = path.join(tmp, 'sample-months', path.basename(m.csv));
+      await copyFile(m.csv, csv);
+      copies.push({ ...m, csv });
+    }
+    const { dir, written } = await writeTo('sample-parallel', copies);
+    await expectSameAsOneMonthAtATime(dir, copies, written.files);
+  });
+
+  it('writes made-up years of months over a read chunk each with the bytes of one month at a time, compressed or cached', async () => {
+    const months = await madeUpMonths('made-up-months', 15);
+    const cold = await writeTo('made-up-cold', months);
+    expect(cold.written.files.map((f) => f.year)).toEqual([2023, 2024, 2025]);
+    await expectSameAsOneMonthAtATime(cold.dir, months, cold.written.files);
+    // A second run takes every month's member from beside its rows file.
+    const warm = await writeTo('made-up-warm', months);
+    expect(warm.written.files).toEqual(cold.written.files);
+    await expectSameAsOneMonthAtATime(warm.dir, months, warm.written.files);
+  });
+
+  it('fails on a bad rows file mid-year naming it, and leaves nothing staged or running', async () => {
+    const months = await madeUpMonths('bad-month', 6);
+    const bad = months[3]!;
+    await writeFile(
+      bad.csv,
+      `not the header\n${(await readFile(bad.csv, 'utf8')).slice(MASTER_HEADER.length)}`,
+    );
+    const dir = path.join(tmp, 'bad-month-out');
+    const paths = { dir, manifest: path.join(dir, 'downloads.json') };
+    const staging = new Staging(path.join(tmp, 'bad-month-journal.json'));
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await expect(writeYearlyDownloads(months, staging, paths, [], LEEDS_NAMING)).rejects.toThrow(
+        `${bad.csv}: does not start with the master CSV header`,
+      );
+      // The months before it were compressed side by side: all done and cached, none after.
+      const cached = (await readdir(path.join(tmp, 'bad-month'))).filter((n) => n.endsWith('.gz'));
+      expect(cached).toEqual(months.slice(0, 3).map((m) => `${path.basename(m.csv)}.gz`));
+      await staging.abort();
+      expect(await readdir(dir).catch(() => [])).toEqual([]);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 });
