@@ -163,7 +163,10 @@ describe('topStreets(months, wardCode)', () => {
     const names = Array.from({ length: 30 }, (_, i) => `On or near Street ${(i * 7) % 30}`);
     const first = Object.fromEntries(names.map((n, i) => [n, (i % 3) + 1]));
     const second = Object.fromEntries(names.slice(0, 12).map((n, i) => [n, i % 2]));
-    const months = [{ E1: first, E2: { 'On or near Elsewhere': 9 } }, { E1: second }];
+    const months: Record<string, Record<string, number>>[] = [
+      { E1: first, E2: { 'On or near Elsewhere': 9 } },
+      { E1: second },
+    ];
     const expected = names
       .map((location) => ({ location, count: (first[location] ?? 0) + (second[location] ?? 0) }))
       .sort((a, b) => b.count - a.count || a.location.localeCompare(b.location))
