@@ -14,7 +14,7 @@
 //
 // The prefixes are held as numbers: a substring would keep the whole text it was cut from
 // alive (V8 sliced strings), which held every month file in memory at once. All months'
-// prefixes go through one open-addressing table of numbers to find the repeated ones (16 bytes
+// prefixes go through one open-addressing table of numbers to find the repeated ones (16-32 bytes
 // a crime, where a Map from prefix to month took about 50); only those are then followed month
 // by month.
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -33,7 +33,7 @@ import { createMonthSummariser } from './summarise.ts';
 
 /**
  * The prefixes that occur more than once among all of `perMonth` (each month's list); usually
- * none, or a handful. Found with one open-addressing table of every prefix (16 bytes a crime):
+ * none, or a handful. Found with one open-addressing table of every prefix (16-32 bytes a crime):
  * sorting them all in one typed array took a tenth of a monthly run.
  */
 export function repeatedPrefixes(perMonth: readonly Float64Array[]): Set<number> {
