@@ -6,7 +6,7 @@
 // place by one rename at the end, so a failure at any point leaves data/areas/ as it was.
 // Replacing an area keeps the fields of its area.json set by hand, and a run killed while
 // replacing is put right by the next (area-folder.ts).
-import { booleanPointInPolygon } from '@turf/turf';
+import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LOCAL_AUTHORITY_CODE, parseArea, SLUG } from '../src/shared/area.ts';

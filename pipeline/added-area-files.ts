@@ -1,7 +1,7 @@
 // The files of an added area that are written, not fetched: its area.json (areaConfig) and
 // its ATTRIBUTION.md (attribution), from the district's fetched outline, its postcodes when a
 // postcode source was given, and the services that answered.
-import { bbox } from '@turf/turf';
+import { bbox } from '@turf/bbox';
 import { ENGLAND_AND_WALES, type AreaConfig, type AreaConfigInput } from '../src/shared/area.ts';
 import { POPULATION_COLUMNS } from './nomis-population.ts';
 import { TS001_DATASET } from './sources/nomis.ts';

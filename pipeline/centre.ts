@@ -5,7 +5,10 @@
 // (geo/polygon-index.ts), with no edge tolerance. The tolerance of the district's outline
 // is there because its generalised edge can leave a crime just outside every ward; a point
 // just outside the centre is simply not in it.
-import { area, bbox, feature, featureCollection, intersect } from '@turf/turf';
+import { area } from '@turf/area';
+import { bbox } from '@turf/bbox';
+import { feature, featureCollection } from '@turf/helpers';
+import { intersect } from '@turf/intersect';
 import { ON_BOUNDARY_M, PolygonIndex } from './geo/polygon-index.ts';
 import type { Geography, PolygonGeometry } from './reference.ts';
 

@@ -3,7 +3,7 @@
 // residents count for every LSOA, and counts in the range real districts have. Pure: every
 // problem comes back as one line naming what, where and what to do, so that a bad fetch is
 // reported whole rather than one problem per run.
-import { area } from '@turf/turf';
+import { area } from '@turf/area';
 import type { Feature, Geometry, MultiPolygon, Polygon, Position } from 'geojson';
 import { ENGLAND_AND_WALES } from '../src/shared/area.ts';
 import { dissolveWards } from './district-outline.ts';

@@ -1,7 +1,8 @@
 // A district's outline as the union of its wards: ONS wards tile their district, so the
 // dissolved wards are the district (data/reference/leeds-outline.geojson was made the same
 // way). Pure: the caller reads the wards and writes the outline.
-import { featureCollection, union } from '@turf/turf';
+import { featureCollection } from '@turf/helpers';
+import { union } from '@turf/union';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 
 export interface DistrictNames {

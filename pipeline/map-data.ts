@@ -2,7 +2,7 @@
 // src/shared/map-data-encoder.ts) and a simplified ward GeoJSON for the choropleth. Pure: the caller
 // writes the returned bytes and text (atomically) to public/data/.
 import { gzipSync } from 'node:zlib';
-import { simplify } from '@turf/turf';
+import { simplify } from '@turf/simplify';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { MAP_DATA_FILE_NAME } from '../src/shared/map-data.ts';
 import type { MapDataEncoder } from '../src/shared/map-data-encoder.ts';

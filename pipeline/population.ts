@@ -9,7 +9,11 @@
 // The seam: everything downstream reads an `LsoaApportionment` per LSOA (parts with a ward, a
 // city-centre flag and a share). An official LSOA 2021 to ward lookup, once in the reference
 // data, would give parts with share 1 per LSOA and go through `wardResidents` unchanged.
-import { area, bbox, bboxClip, feature, featureCollection, intersect } from '@turf/turf';
+import { area } from '@turf/area';
+import { bbox } from '@turf/bbox';
+import { bboxClip } from '@turf/bbox-clip';
+import { feature, featureCollection } from '@turf/helpers';
+import { intersect } from '@turf/intersect';
 import type { CentreDefinition } from '../src/shared/area.ts';
 import { CITY_CENTRE_POSTCODE_DISTRICTS } from '../src/shared/constants.ts';
 import { ON_BOUNDARY_M, PolygonIndex } from './geo/polygon-index.ts';

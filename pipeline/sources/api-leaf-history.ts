@@ -7,7 +7,8 @@
 // Saved as <cache>/sources/api-leaf-history.json, keyed by the query area (a different outline
 // cuts different pieces, and then nothing is compared).
 import { createHash } from 'node:crypto';
-import * as turf from '@turf/turf';
+import { bbox } from '@turf/bbox';
+import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import type { Feature, Polygon } from 'geojson';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
@@ -110,7 +111,7 @@ export function priorFromEarlierMonths(
   polygon: Feature<Polygon>,
 ): PriorCounts | undefined {
   if (earlier.length === 0) return undefined;
-  const [west, south, east, north] = turf.bbox(polygon);
+  const [west, south, east, north] = bbox(polygon);
   const months = [...earlier]
     .sort((a, b) => b.month.localeCompare(a.month))
     .slice(0, COMPARED_MONTHS)
@@ -119,7 +120,7 @@ export function priorFromEarlierMonths(
       for (const point of points) {
         const [lon, lat] = point;
         if (lon < west || lon > east || lat < south || lat > north) continue;
-        if (turf.booleanPointInPolygon(point as [number, number], polygon)) count += 1;
+        if (booleanPointInPolygon(point as [number, number], polygon)) count += 1;
       }
       return { month, count };
     });

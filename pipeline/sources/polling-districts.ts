@@ -2,7 +2,10 @@
 // and WARD): paged until the server says nothing is left, converted from ArcGIS rings to
 // GeoJSON, cached on disk. dissolveWards() merges them into ward boundaries.
 import { readFile } from 'node:fs/promises';
-import * as turf from '@turf/turf';
+import { booleanClockwise } from '@turf/boolean-clockwise';
+import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
+import { featureCollection, polygon } from '@turf/helpers';
+import { union } from '@turf/union';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
 import { z } from 'zod';
 import { arcgisAnswer } from './arcgis.ts';
@@ -131,8 +134,8 @@ async function readCached(file: string): Promise<PollingDistricts | undefined> {
  */
 export function ringsToGeometry(rings: readonly Position[][]): Polygon | MultiPolygon {
   const closed = rings.filter((ring) => ring.length >= 4);
-  const outers = closed.filter((ring) => turf.booleanClockwise(ring));
-  const holes = closed.filter((ring) => !turf.booleanClockwise(ring));
+  const outers = closed.filter((ring) => booleanClockwise(ring));
+  const holes = closed.filter((ring) => !booleanClockwise(ring));
   // A server that ignores the convention sends only counter-clockwise rings: all outer then.
   const polygons: Position[][][] =
     outers.length > 0 ? outers.map((ring) => [[...ring].reverse()]) : holes.map((ring) => [ring]);
@@ -140,7 +143,7 @@ export function ringsToGeometry(rings: readonly Position[][]): Polygon | MultiPo
     for (const hole of holes) {
       const first = hole[0] as Position;
       const owner = polygons.find((rings) =>
-        turf.booleanPointInPolygon(first, turf.polygon([rings[0] as Position[]])),
+        booleanPointInPolygon(first, polygon([rings[0] as Position[]])),
       );
       if (owner) owner.push([...hole].reverse());
       else polygons.push([hole]);
@@ -168,7 +171,7 @@ export function dissolveWards(districts: PollingDistricts): WardBoundaries {
   const features = [...byWard.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([ward, parts]) => {
-      const merged = parts.length === 1 ? parts[0] : turf.union(turf.featureCollection(parts));
+      const merged = parts.length === 1 ? parts[0] : union(featureCollection(parts));
       if (!merged) throw new Error(`polling districts of ward ${ward} dissolve to nothing`);
       return { type: 'Feature' as const, properties: { ward }, geometry: merged.geometry };
     });

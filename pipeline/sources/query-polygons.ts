@@ -1,7 +1,13 @@
 // The areas police.uk's API is asked about: the district outline grown a little and simplified
 // (one polygon per part), the quadrants a piece is cut into when it holds too many crimes, and
 // how a polygon is written in a request and in a log line.
-import * as turf from '@turf/turf';
+import { area } from '@turf/area';
+import { bbox } from '@turf/bbox';
+import { bboxPolygon } from '@turf/bbox-polygon';
+import { buffer } from '@turf/buffer';
+import { featureCollection, polygon } from '@turf/helpers';
+import { intersect } from '@turf/intersect';
+import { simplify } from '@turf/simplify';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 
 /**
@@ -18,17 +24,17 @@ export type QueryPolygon = Feature<Polygon>;
 
 /** The polygon(s) to ask for: the district, buffered and simplified (one per part of a multipolygon). */
 export function districtQueryPolygons(outline: Feature<Polygon | MultiPolygon>): QueryPolygon[] {
-  const grown = turf.buffer(outline, OUTLINE_BUFFER_METRES, { units: 'meters' });
+  const grown = buffer(outline, OUTLINE_BUFFER_METRES, { units: 'meters' });
   if (!grown)
     throw new Error('the district outline could not be buffered: is it an empty polygon?');
-  const simple = turf.simplify(grown, { tolerance: SIMPLIFY_TOLERANCE_DEGREES, highQuality: true });
+  const simple = simplify(grown, { tolerance: SIMPLIFY_TOLERANCE_DEGREES, highQuality: true });
   return polygonsOf(simple);
 }
 
 function polygonsOf(feature: Feature<Polygon | MultiPolygon>): QueryPolygon[] {
   const geometry = feature.geometry;
   const parts = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
-  return parts.filter((rings) => (rings[0]?.length ?? 0) >= 4).map((rings) => turf.polygon(rings));
+  return parts.filter((rings) => (rings[0]?.length ?? 0) >= 4).map((rings) => polygon(rings));
 }
 
 /** The `poly` parameter: "lat,lng:lat,lng:…" of the outer ring (police.uk closes it itself). */
@@ -46,7 +52,7 @@ function round(value: number | undefined): string {
 
 /** The four quadrants of the polygon's bounding box, each clipped to the polygon. */
 export function splitPolygon(polygon: QueryPolygon): QueryPolygon[] {
-  const [west, south, east, north] = turf.bbox(polygon);
+  const [west, south, east, north] = bbox(polygon);
   const midX = (west + east) / 2;
   const midY = (south + north) / 2;
   const boxes: [number, number, number, number][] = [
@@ -56,12 +62,12 @@ export function splitPolygon(polygon: QueryPolygon): QueryPolygon[] {
     [midX, midY, east, north],
   ];
   return boxes.flatMap((box) => {
-    const piece = turf.intersect(turf.featureCollection([polygon, turf.bboxPolygon(box)]));
-    return piece ? polygonsOf(piece).filter((p) => turf.area(p) > 0) : [];
+    const piece = intersect(featureCollection([polygon, bboxPolygon(box)]));
+    return piece ? polygonsOf(piece).filter((p) => area(p) > 0) : [];
   });
 }
 
 export function formatArea(polygon: QueryPolygon): string {
-  const km2 = turf.area(polygon) / 1e6;
+  const km2 = area(polygon) / 1e6;
   return km2 >= 1 ? `${km2.toFixed(1)} km²` : `${Math.round(km2 * 1e6)} m²`;
 }

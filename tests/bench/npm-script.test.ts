@@ -41,9 +41,9 @@ describe('parseNodeScript(name, command)', () => {
 });
 
 describe('nodeScript("pipeline")', () => {
-  it('runs pipeline/cli-entry.ts with its young generation capped below V8 defaults', async () => {
+  it('runs pipeline/cli-entry.mjs with its young generation capped below V8 defaults', async () => {
     const { entry, nodeOptions } = await nodeScript('pipeline');
-    expect(entry).toBe('pipeline/cli-entry.ts');
+    expect(entry).toBe('pipeline/cli-entry.mjs');
     const [capped, uncapped] = await Promise.all([
       youngGenerationAfterRows(nodeOptions),
       youngGenerationAfterRows([]),

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CRIME_TYPES } from '../../src/shared/constants.ts';
 import type { EnrichedCrime, MonthSummary, SiteData } from '../../src/shared/schema.ts';
 import { createMonthSummariser } from '../../pipeline/summarise.ts';
-import { aggregateSiteData, TOP_STREETS_PER_WARD } from '../../pipeline/aggregate.ts';
+import { aggregateSiteData, topStreets, TOP_STREETS_PER_WARD } from '../../pipeline/aggregate.ts';
 import { countBy, sampleMonth, TEST_WARDS } from '../support/sample-rows.ts';
 
 const GENERATED_AT = '2025-05-02T10:00:00.000Z';
@@ -153,5 +153,25 @@ describe('aggregateSiteData(summaries, wards, generatedAt) refuses data it would
 
   it('throws when there are no months at all', () => {
     expect(() => aggregateSiteData([], TEST_WARDS, GENERATED_AT)).toThrow(/No months/);
+  });
+});
+
+describe('topStreets(months, wardCode)', () => {
+  it('sums each street over the months and keeps the most, ties at the cut-off by name', () => {
+    // 30 streets: counts 1-3 in the first month, more for some in the second; many tie at
+    // the tenth place, so the names decide which of them are kept.
+    const names = Array.from({ length: 30 }, (_, i) => `On or near Street ${(i * 7) % 30}`);
+    const first = Object.fromEntries(names.map((n, i) => [n, (i % 3) + 1]));
+    const second = Object.fromEntries(names.slice(0, 12).map((n, i) => [n, i % 2]));
+    const months: Record<string, Record<string, number>>[] = [
+      { E1: first, E2: { 'On or near Elsewhere': 9 } },
+      { E1: second },
+    ];
+    const expected = names
+      .map((location) => ({ location, count: (first[location] ?? 0) + (second[location] ?? 0) }))
+      .sort((a, b) => b.count - a.count || a.location.localeCompare(b.location))
+      .slice(0, TOP_STREETS_PER_WARD);
+    expect(topStreets(months, 'E1')).toEqual(expected);
+    expect(topStreets(months, 'E3')).toEqual([]);
   });
 });

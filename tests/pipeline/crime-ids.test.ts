@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline, type CliOptions } from '../../pipeline/cli.ts';
 import { idPrefixes, prefixOf } from '../../pipeline/crime-id-sidecar.ts';
-import { dropRepeatsAcrossMonths } from '../../pipeline/crime-ids.ts';
+import { dropRepeatsAcrossMonths, repeatedPrefixes } from '../../pipeline/crime-ids.ts';
 import { formatCsvRow, readCsv } from '../../pipeline/csv.ts';
 import type { CachedMonth } from '../../pipeline/month-cache.ts';
 import { createMemoryReporter, DropTally } from '../../pipeline/report.ts';
@@ -172,5 +172,38 @@ describe('dropRepeatsAcrossMonths(months, workDir)', () => {
     await writeFile(`${csv}.ids`, `${stamp}\n${first}\n`);
     expect(Array.from(await idPrefixes(csv))).toEqual(ids.map(prefixOf));
     await expect(readFile(`${csv}.ids`, 'utf8')).resolves.toBe(whole);
+  });
+});
+
+describe('repeatedPrefixes(perMonth)', () => {
+  it('finds every prefix listed twice, within a month or across months, and no other', () => {
+    // Prefixes of 13 hex digits (below 2^52) from a fixed sequence, some repeated: 0 and the
+    // largest among them, values that differ only in their upper 20 bits (equal lower halves)
+    // and runs of neighbours.
+    const largest = 16 ** 13 - 1;
+    let seed = 12345;
+    const next = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed;
+    };
+    const months: number[][] = [[0, largest, 2 ** 32 + 7, 2 * 2 ** 32 + 7]];
+    for (let m = 0; m < 5; m++) {
+      const month: number[] = [];
+      for (let i = 0; i < 20000; i++) month.push((next() % 2 ** 20) * 2 ** 32 + next());
+      for (let i = 0; i < 50; i++) month.push(1000 + i);
+      months.push(month);
+    }
+    months[3]!.push(0, months[1]![17]!, months[5]![9]!, 3 * 2 ** 32 + 7, 2 ** 32 + 7);
+    months[4]!.push(largest, largest);
+    const all = months.flat().sort((a, b) => a - b);
+    const expected = new Set(all.filter((p, i) => i > 0 && all[i - 1] === p));
+    expect(expected.size).toBeGreaterThanOrEqual(54);
+    expect(repeatedPrefixes(months.map((m) => Float64Array.from(m)))).toEqual(expected);
+  });
+
+  it('finds none among distinct prefixes, nor in no months', () => {
+    const distinct = Float64Array.from({ length: 5000 }, (_, i) => i * 2 ** 32 + (i % 7));
+    expect(repeatedPrefixes([distinct.subarray(0, 2500), distinct.subarray(2500)]).size).toBe(0);
+    expect(repeatedPrefixes([]).size).toBe(0);
   });
 });

@@ -3,6 +3,8 @@
 // module's source, so an edited module is compiled again): loading the pipeline's modules
 // was some 0.4 s of CPU of every run, a quarter of a monthly run's. It must be on before
 // cli.ts and its imports are loaded, hence this entry, which loads them after turning it on.
+// Plain JavaScript: an entry in TypeScript is loaded before the cache is on, and stripping its
+// types loads Node's type stripper (some 80 ms of CPU), which the cached modules never need.
 import { enableCompileCache } from 'node:module';
 
 enableCompileCache();
