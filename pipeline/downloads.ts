@@ -198,16 +198,17 @@ interface YearContents {
 }
 
 /**
- * What a year's content hash is known by: each month's rows file (its folder and name), size
- * and time. A rows file is only ever replaced, never edited in place (as the Crime ID
- * sidecars rely on, crime-id-sidecar.ts), so the same stamps mean the same rows.
+ * What a year's content hash is known by: each month's rows file (its folder and name),
+ * inode, size and times. A rows file is only ever replaced by renaming a new file into place,
+ * never edited in place (as the Crime ID sidecars rely on, crime-id-sidecar.ts), so the same
+ * stamps mean the same rows.
  */
 async function yearContentKey(months: readonly MonthFile[]): Promise<string> {
   const stamps = await Promise.all(
     months.map(async ({ csv }) => {
       const info = await stat(csv);
       const name = `${path.basename(path.dirname(csv))}/${path.basename(csv)}`;
-      return `${name}:${info.size}:${Math.trunc(info.mtimeMs)}`;
+      return `${name}:${info.ino}:${info.size}:${Math.trunc(info.mtimeMs)}:${Math.trunc(info.ctimeMs)}`;
     }),
   );
   return stamps.join(',');
@@ -215,7 +216,7 @@ async function yearContentKey(months: readonly MonthFile[]): Promise<string> {
 
 const yearContentsSchema = z.object({
   format: z.literal(YEAR_CONTENTS_FORMAT),
-  years: z.record(z.string(), z.string()),
+  years: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)),
 });
 
 async function readYearContents(file: string | undefined): Promise<YearContents> {

@@ -5,7 +5,7 @@
 // that adds a month compresses that month alone, not its whole year again (at full scale
 // 33 MB, about 0.6 s). The decompressed bytes are those of one stream of the same rows; a
 // member per month costs some 0.15% in size (each starts with an empty dictionary).
-import type { Hash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { promisify } from 'node:util';
@@ -20,21 +20,40 @@ const GZIP_LEVEL = 6;
 export const HEADER_MEMBER = gzipSync(MASTER_HEADER, { level: GZIP_LEVEL });
 
 /**
- * What a cached member was made from: its rows file's size and time (as the Crime ID
- * sidecars, crime-id-sidecar.ts: a rows file is only ever replaced, never edited in place),
- * the level and the zlib that compressed it.
+ * What a cached member was made from: its rows file's inode, size and times (a rows file is
+ * only ever replaced by renaming a new file into place, never edited in place, as the Crime
+ * ID sidecars rely on, crime-id-sidecar.ts; a replacement has another inode), the level and
+ * the zlib that compressed it.
  */
 async function memberStamp(csv: string): Promise<string> {
   const info = await stat(csv);
-  return `gzip-member:${GZIP_LEVEL}:${process.versions.zlib}:${info.size}:${Math.trunc(info.mtimeMs)}\n`;
+  const file = `${info.ino}:${info.size}:${Math.trunc(info.mtimeMs)}:${Math.trunc(info.ctimeMs)}`;
+  return `gzip-member:${GZIP_LEVEL}:${process.versions.zlib}:${file}\n`;
 }
 
-/** The cached member of `csv` when it was made from the rows file as it is now, else null. */
+const HASH_LINE_BYTES = 64 + 1;
+
+function sha256Line(member: Buffer): string {
+  return `${createHash('sha256').update(member).digest('hex')}\n`;
+}
+
+/** A member as cached: the stamp line, the member's sha256 line, the member. */
+function cachedMemberFile(stamp: string, member: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(stamp + sha256Line(member), 'latin1'), member]);
+}
+
+/**
+ * The cached member of `csv` when it was made from the rows file as it is now and is whole
+ * (its sha256 checks), else null: a damaged member is compressed again, never published.
+ */
 async function cachedMember(csv: string, stamp: string): Promise<Buffer | null> {
   const bytes = await readFile(`${csv}.gz`).catch(() => null);
-  if (bytes === null || bytes.length <= stamp.length) return null;
+  const head = stamp.length + HASH_LINE_BYTES;
+  if (bytes === null || bytes.length <= head) return null;
   if (bytes.subarray(0, stamp.length).toString('latin1') !== stamp) return null;
-  return bytes.subarray(stamp.length);
+  const member = bytes.subarray(head);
+  if (bytes.subarray(stamp.length, head).toString('latin1') !== sha256Line(member)) return null;
+  return member;
 }
 
 /**
@@ -87,7 +106,7 @@ async function startMember(
   const rows = await month.allRows();
   content?.update(rows);
   const member = compress(rows).then(async (bytes) => {
-    await writeFileAtomic(`${month.csv}.gz`, Buffer.concat([Buffer.from(stamp, 'latin1'), bytes]));
+    await writeFileAtomic(`${month.csv}.gz`, cachedMemberFile(stamp, bytes));
     return bytes;
   });
   // Awaited in month order, maybe after a later month failed: not an unhandled rejection.

@@ -30,10 +30,16 @@ import type { MonthProvenanceInfo } from './process-month.ts';
 import { DropTally } from './report.ts';
 import { writeFileAtomic } from './write.ts';
 
-/** The code the saved folds depend on: the folds and this file's format (see code-fingerprint.ts). */
+/**
+ * The code the saved folds depend on (see code-fingerprint.ts): the folds, this file's format,
+ * the months step that saves and restores them, and the centre test the map data flags each
+ * point with as it is folded (given to the folds by local-run.ts, not imported by them).
+ */
 export const FOLD_CHECKPOINT_ENTRIES = [
   'pipeline/month-folds.ts',
   'pipeline/month-fold-checkpoint.ts',
+  'pipeline/steps/months.ts',
+  'pipeline/centre.ts',
 ] as const;
 
 const HASH_BYTES = 32;
@@ -113,7 +119,15 @@ export async function saveFoldCheckpoint(
   };
   const body = serialize(checkpoint);
   const hash = createHash('sha256').update(body).digest();
-  await writeFileAtomic(file, Buffer.concat([hash, body]));
+  try {
+    await writeFileAtomic(file, Buffer.concat([hash, body]));
+  } catch (cause) {
+    throw new Error(
+      `could not save the months step's folds to ${file}: check that the cache folder is ` +
+        'writable and has space, then run again',
+      { cause },
+    );
+  }
 }
 
 /**
@@ -138,6 +152,9 @@ export async function restoreFoldCheckpoint(
     if (!hash.equals(bytes.subarray(0, HASH_BYTES))) return null;
     checkpoint = deserialize(body) as Checkpoint;
   } catch {
+    return null;
+  }
+  if (typeof checkpoint !== 'object' || checkpoint === null || !Array.isArray(checkpoint.months)) {
     return null;
   }
   const saved = checkpoint.months;

@@ -137,8 +137,11 @@ async function stop(): Promise<void> {
   for (const district of districts) district.geography = undefined;
   inputs.clear();
   hints.clear();
-  releaseFreedHeapPages();
-  port?.close();
+  try {
+    releaseFreedHeapPages();
+  } finally {
+    port?.close();
+  }
 }
 
 port.on('message', (job: MonthJob | 'stop') => {

@@ -1,14 +1,18 @@
 // The months step's saved folds (month-fold-checkpoint.ts): a run that adds a month after the
 // months of the run before starts from that run's folds, and writes what a run from nothing
 // writes; a changed month, context or cache entry is never served from them.
+import { createHash } from 'node:crypto';
 import { appendFile, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { serialize } from 'node:v8';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline } from '../../pipeline/cli.ts';
+import { importGraph } from '../../pipeline/code-fingerprint.ts';
 import {
   checkpointContext,
+  FOLD_CHECKPOINT_ENTRIES,
   restoreFoldCheckpoint,
   type CheckpointMonth,
 } from '../../pipeline/month-fold-checkpoint.ts';
@@ -233,6 +237,20 @@ describe('restoreFoldCheckpoint(file, context, months, labels, monthsCacheDir, a
     ).not.toBeNull();
   });
 
+  it('returns null for a whole file that holds no saved folds', async () => {
+    const file = pipelinePaths({ out }).monthFoldsCheckpoint;
+    const bytes = await readFile(file);
+    try {
+      for (const value of [null, 42, { context: leeds }]) {
+        const body = serialize(value);
+        await writeFile(file, Buffer.concat([createHash('sha256').update(body).digest(), body]));
+        expect(await restore(months)).toBeNull();
+      }
+    } finally {
+      await writeFile(file, bytes);
+    }
+  });
+
   it('returns null when the file is damaged', async () => {
     const file = pipelinePaths({ out }).monthFoldsCheckpoint;
     const bytes = await readFile(file);
@@ -243,6 +261,21 @@ describe('restoreFoldCheckpoint(file, context, months, labels, monthsCacheDir, a
       expect(await restore(months)).toBeNull();
     } finally {
       await writeFile(file, bytes);
+    }
+  });
+});
+
+describe('FOLD_CHECKPOINT_ENTRIES', () => {
+  it('covers the code that decides what the folds hold, the centre flags included', () => {
+    const graph = importGraph(FOLD_CHECKPOINT_ENTRIES);
+    for (const module of [
+      'pipeline/month-folds.ts',
+      'pipeline/aggregate.ts',
+      'src/shared/map-data-encoder.ts',
+      'pipeline/centre.ts',
+      'pipeline/steps/months.ts',
+    ]) {
+      expect(graph).toContain(module);
     }
   });
 });
