@@ -24,7 +24,7 @@ import {
   UsageError,
   type CommandSpec,
 } from './args.ts';
-import { FETCH_OPTIONS, fetchOptionsFromArgs } from './sources/index.ts';
+import { FETCH_OPTIONS, fetchOptionsFromArgs } from './sources/fetch-options.ts';
 import { SOURCE_ENV_VARS } from './sources/config.ts';
 import type { FetchStepOptions } from './sources/fetch-step.ts';
 import { ForceFileReads, type ForceFileRead } from './force-file-reads.ts';

@@ -1,5 +1,4 @@
 // Step: download new or revised months and the polling districts (pipeline/sources/).
-import { runFetchStep } from '../sources/fetch-step.ts';
 import type { NetworkStep } from '../run-context.ts';
 
 export const fetchStep: NetworkStep = {
@@ -9,6 +8,9 @@ export const fetchStep: NetworkStep = {
   network: true,
   run: async (ctx) => {
     // It saves months and polling districts: the local steps read them after it.
+    // The network sources are loaded here: an offline run, which skips this step, never
+    // loads them.
+    const { runFetchStep } = await import('../sources/fetch-step.ts');
     return runFetchStep(ctx.options.fetch ?? {}, {
       sources: ctx.paths.sources,
       outlineFile: ctx.area.files.outline,

@@ -19,7 +19,6 @@ import {
   type NetworkStep,
   type RunContext,
 } from '../run-context.ts';
-import { runPostcodesStep } from '../sources/postcodes-step.ts';
 
 export const postcodesStep: NetworkStep = {
   name: 'postcodes',
@@ -29,6 +28,10 @@ export const postcodesStep: NetworkStep = {
   run: async (ctx) => (await runPostcodes([ctx]))[0]!,
   runTogether: runPostcodes,
 };
+
+// The network client, loaded when the step runs: an offline run, which skips this step, does
+// not load it.
+const loadPostcodesStep = () => import('../sources/postcodes-step.ts');
 
 const NO_POSTCODE_LIST =
   'nothing asked: the area has no postcode reference, so postcode districts are left out';
@@ -71,8 +74,8 @@ async function runPostcodes(contexts: readonly RunContext[]): Promise<string[]> 
         return { lon, lat };
       });
       // A failure names the district's answer cache (in its own folder).
-      const { summary } = await ofDistrict(ctx, () =>
-        runPostcodesStep(points, ctx.options.fetch ?? {}, {
+      const { summary } = await ofDistrict(ctx, async () =>
+        (await loadPostcodesStep()).runPostcodesStep(points, ctx.options.fetch ?? {}, {
           cacheFile: ctx.paths.sources.postcodesCache,
           log: (message) => ctx.reporter.info(`  ${message}`),
         }),
