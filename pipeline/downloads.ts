@@ -198,17 +198,17 @@ interface YearContents {
 }
 
 /**
- * What a year's content hash is known by: each month's rows file (its folder and name),
- * inode, size and times. A rows file is only ever replaced by renaming a new file into place,
- * never edited in place (as the Crime ID sidecars rely on, crime-id-sidecar.ts), so the same
- * stamps mean the same rows.
+ * What a year's content hash is known by: each month's rows file (its folder and name), size
+ * and time. A rows file is only ever replaced, never edited in place (as the Crime ID
+ * sidecars rely on, crime-id-sidecar.ts), so the same stamps mean the same rows; not its
+ * inode or change time, which a cache restored by copying, with its times kept, does not keep.
  */
 async function yearContentKey(months: readonly MonthFile[]): Promise<string> {
   const stamps = await Promise.all(
     months.map(async ({ csv }) => {
       const info = await stat(csv);
       const name = `${path.basename(path.dirname(csv))}/${path.basename(csv)}`;
-      return `${name}:${info.ino}:${info.size}:${Math.trunc(info.mtimeMs)}:${Math.trunc(info.ctimeMs)}`;
+      return `${name}:${info.size}:${Math.trunc(info.mtimeMs)}`;
     }),
   );
   return stamps.join(',');

@@ -20,15 +20,14 @@ const GZIP_LEVEL = 6;
 export const HEADER_MEMBER = gzipSync(MASTER_HEADER, { level: GZIP_LEVEL });
 
 /**
- * What a cached member was made from: its rows file's inode, size and times (a rows file is
- * only ever replaced by renaming a new file into place, never edited in place, as the Crime
- * ID sidecars rely on, crime-id-sidecar.ts; a replacement has another inode), the level and
- * the zlib that compressed it.
+ * What a cached member was made from: its rows file's size and time (as the Crime ID
+ * sidecars, crime-id-sidecar.ts: a rows file is only ever replaced, never edited in place;
+ * not its inode or change time, which a cache restored by copying, with its times kept,
+ * does not keep), the level and the zlib that compressed it.
  */
 async function memberStamp(csv: string): Promise<string> {
   const info = await stat(csv);
-  const file = `${info.ino}:${info.size}:${Math.trunc(info.mtimeMs)}:${Math.trunc(info.ctimeMs)}`;
-  return `gzip-member:${GZIP_LEVEL}:${process.versions.zlib}:${file}\n`;
+  return `gzip-member:${GZIP_LEVEL}:${process.versions.zlib}:${info.size}:${Math.trunc(info.mtimeMs)}\n`;
 }
 
 const HASH_LINE_BYTES = 64 + 1;
