@@ -3,7 +3,7 @@
 // and the map page in headless Chromium; prints medians (min-max) against the targets and
 // writes bench/results.json. Each section reports its own failure and the others still run.
 import { execFileSync } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -427,9 +427,12 @@ export async function runBenchmarks(config: BenchConfig): Promise<Results> {
           const runs: PipelineRun[] = [];
           for (let i = 0; i < config.incrementalRuns; i++) {
             const out = path.join(work, `incremental-${i}`);
-            // Times kept: a month cache copied with new times would look stale to the Crime ID
-            // sidecars (stamped with their rows file's time), and be read again in full.
-            await cp(baseOut, out, { recursive: true, preserveTimestamps: true });
+            // Times kept to the nanosecond (`cp -a`, as rsync or a cache restore keeps them): the
+            // Crime ID sidecars and gzip members are stamped with their rows file's time in
+            // whole milliseconds. fs.cp's preserveTimestamps rounds a time to the nearest
+            // millisecond, so about half the files looked replaced and were read or compressed
+            // again, and the measure depended on where each time fell within its millisecond.
+            execFileSync('cp', ['-a', baseOut, out]);
             const staged = path.join(work, 'added');
             await linkMonths(config.generate.outDir, staged, [added]);
             const destination = path.join(archive, folder(added));
