@@ -39,62 +39,63 @@ async function months(folder: string, count: number): Promise<MonthSource[]> {
   return sources;
 }
 
-/** A compressor that takes longest for the earliest months and counts how many run at once. */
-function countingCompress(count: number) {
-  const seen = { running: 0, most: 0, started: 0 };
+/** The month (from 1) whose rows these are. */
+const monthOf = (rows: Buffer) => Number(/^row of month (\d+)\n/.exec(rows.toString())![1]);
+
+/**
+ * A compressor that takes `delay(month)` ms for a month's rows, fails for `fails` (if given)
+ * once that delay is over, and counts how many run at once.
+ */
+function countingCompress(
+  delay: (month: number) => number,
+  fails?: { month: number; error: Error },
+) {
+  const seen = { running: 0, most: 0 };
   const compress: Compress = async (rows) => {
-    const i = seen.started++;
     seen.running += 1;
     seen.most = Math.max(seen.most, seen.running);
-    await sleep(5 * (count - i));
+    await sleep(delay(monthOf(rows)));
     seen.running -= 1;
+    if (monthOf(rows) === fails?.month) throw fails.error;
     return gzipSync(rows);
   };
   return { compress, seen };
 }
 
+/** writeMonthMembers with `compress`, recording the month of each member written. */
+function writeMonths(sources: MonthSource[], compress: Compress, inFlight: number) {
+  const written: number[] = [];
+  const done = writeMonthMembers(
+    sources,
+    async (member) => void written.push(monthOf(gunzipSync(member))),
+    { compress, inFlight },
+  );
+  return { done, written };
+}
+
 describe('writeMonthMembers(months, write, {compress, inFlight})', () => {
   it('compresses at most inFlight months at once, and writes the members in month order', async () => {
     const sources = await months('bound', 8);
-    const { compress, seen } = countingCompress(sources.length);
-    const written: string[] = [];
-    await writeMonthMembers(
-      sources,
-      async (member) => void written.push(gunzipSync(member).toString()),
-      {
-        compress,
-        inFlight: 3,
-      },
-    );
+    // The earliest months take longest: later ones finish first, and must wait their turn.
+    const { compress, seen } = countingCompress((month) => 5 * (sources.length - month + 1));
+    const { done, written } = writeMonths(sources, compress, 3);
+    await done;
     expect(seen.most).toBe(3);
-    const want = await Promise.all(sources.map(async (s) => (await s.allRows()).toString()));
-    expect(written).toEqual(want);
+    expect(written).toEqual(sources.map((_, i) => i + 1));
     expect(unhandled).toEqual([]);
   });
-
-  /** The month (from 1) whose rows these are. */
-  const monthOf = (rows: Buffer) => Number(/^row of month (\d+)\n/.exec(rows.toString())![1]);
 
   it('rejects with a compression that fails while an earlier month is still compressing, leaving no unhandled rejection', async () => {
     const sources = await months('compression-fails', 6);
     const failure = new Error('compression failed');
-    let running = 0;
-    const compress: Compress = async (rows) => {
-      running += 1;
-      // Month 2 fails long before month 1 is done, so before anything awaits it.
-      await sleep(monthOf(rows) === 1 ? 60 : 5);
-      running -= 1;
-      if (monthOf(rows) === 2) throw failure;
-      return gzipSync(rows);
-    };
-    const written: number[] = [];
-    await expect(
-      writeMonthMembers(sources, async (member) => void written.push(monthOf(gunzipSync(member))), {
-        compress,
-        inFlight: 2,
-      }),
-    ).rejects.toBe(failure);
-    expect(running).toBe(0);
+    // Month 2 fails long before month 1 is done, so before anything awaits it.
+    const { compress, seen } = countingCompress((month) => (month === 1 ? 60 : 5), {
+      month: 2,
+      error: failure,
+    });
+    const { done, written } = writeMonths(sources, compress, 2);
+    await expect(done).rejects.toBe(failure);
+    expect(seen.running).toBe(0);
     expect(written).toEqual([1]);
     await sleep(20);
     expect(unhandled).toEqual([]);
@@ -104,22 +105,11 @@ describe('writeMonthMembers(months, write, {compress, inFlight})', () => {
     const sources = await months('read-fails', 6);
     const failure = new Error('read failed half way');
     sources[3]!.allRows = () => Promise.reject(failure);
-    let running = 0;
-    const compress: Compress = async (rows) => {
-      running += 1;
-      await sleep(30);
-      running -= 1;
-      return gzipSync(rows);
-    };
-    const written: number[] = [];
-    await expect(
-      writeMonthMembers(sources, async (member) => void written.push(monthOf(gunzipSync(member))), {
-        compress,
-        inFlight: 2,
-      }),
-    ).rejects.toBe(failure);
+    const { compress, seen } = countingCompress(() => 30);
+    const { done, written } = writeMonths(sources, compress, 2);
+    await expect(done).rejects.toBe(failure);
     // Month 3 was compressing when month 4 failed: done before the rejection, and not written.
-    expect(running).toBe(0);
+    expect(seen.running).toBe(0);
     expect(written).toEqual([1, 2]);
     expect(unhandled).toEqual([]);
   });

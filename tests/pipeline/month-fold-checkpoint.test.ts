@@ -196,16 +196,24 @@ describe('restoreFoldCheckpoint(file, context, months, labels, monthsCacheDir, a
     expect(await restore(months, context)).toBeNull();
   });
 
+  /** Run `check` with `file` holding `bytes`, then put the file back as it was. */
+  async function whileHolding(file: string, bytes: string | Buffer, check: () => Promise<void>) {
+    const before = await readFile(file);
+    await writeFile(file, bytes);
+    try {
+      await check();
+    } finally {
+      await writeFile(file, before);
+    }
+  }
+
   it('returns null when a month is no longer in the cache under its key', async () => {
     const { monthsCacheDir } = pipelinePaths({ out });
     const summary = monthCacheFiles(monthsCacheDir, '2025-02').summary;
     const text = await readFile(summary, 'utf8');
-    await writeFile(summary, text.replace(months[1]!.key, 'd'.repeat(64)));
-    try {
+    await whileHolding(summary, text.replace(months[1]!.key, 'd'.repeat(64)), async () => {
       expect(await restore(months)).toBeNull();
-    } finally {
-      await writeFile(summary, text);
-    }
+    });
     expect(await restore(months)).not.toBeNull();
   });
 
@@ -214,12 +222,9 @@ describe('restoreFoldCheckpoint(file, context, months, labels, monthsCacheDir, a
     const summary = monthCacheFiles(monthsCacheDir, '2025-02').summary;
     const text = await readFile(summary, 'utf8');
     const bodyHash = /"sha256":"([0-9a-f]{64})"/.exec(text)![1]!;
-    await writeFile(summary, text.replace(bodyHash, 'e'.repeat(64)));
-    try {
+    await whileHolding(summary, text.replace(bodyHash, 'e'.repeat(64)), async () => {
       expect(await restore(months)).toBeNull();
-    } finally {
-      await writeFile(summary, text);
-    }
+    });
     expect(await restore(months)).not.toBeNull();
   });
 
@@ -239,15 +244,12 @@ describe('restoreFoldCheckpoint(file, context, months, labels, monthsCacheDir, a
 
   it('returns null for a whole file that holds no saved folds', async () => {
     const file = pipelinePaths({ out }).monthFoldsCheckpoint;
-    const bytes = await readFile(file);
-    try {
-      for (const value of [null, 42, { context: leeds }]) {
-        const body = serialize(value);
-        await writeFile(file, Buffer.concat([createHash('sha256').update(body).digest(), body]));
+    for (const value of [null, 42, { context: leeds }]) {
+      const body = serialize(value);
+      const whole = Buffer.concat([createHash('sha256').update(body).digest(), body]);
+      await whileHolding(file, whole, async () => {
         expect(await restore(months)).toBeNull();
-      }
-    } finally {
-      await writeFile(file, bytes);
+      });
     }
   });
 
@@ -256,12 +258,10 @@ describe('restoreFoldCheckpoint(file, context, months, labels, monthsCacheDir, a
     const bytes = await readFile(file);
     const damaged = Buffer.from(bytes);
     damaged[damaged.length - 10] = damaged.at(-10)! ^ 0xff;
-    await writeFile(file, damaged);
-    try {
+    await whileHolding(file, damaged, async () => {
       expect(await restore(months)).toBeNull();
-    } finally {
-      await writeFile(file, bytes);
-    }
+    });
+    expect(await restore(months)).not.toBeNull();
   });
 });
 
