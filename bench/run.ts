@@ -56,8 +56,10 @@ export interface BenchConfig {
   incrementalRuns: number;
   buildRuns: number;
   pageLoads: number;
-  /** Filter changes measured per kind of control (at least 20 in all). */
+  /** Filter changes measured per kind of control in each session (at least 20 in all). */
   changesPerKind: number;
+  /** Fresh map pages the filter changes are measured in (bench/browser.ts). */
+  changeSessions: number;
   decodeRuns: number;
   /** Where results.json goes; null = not written. */
   resultsFile: string | null;
@@ -632,6 +634,7 @@ export async function runBenchmarks(config: BenchConfig): Promise<Results> {
           const b = await measureBrowser(server.url, {
             pageLoads: config.pageLoads,
             changesPerKind: config.changesPerKind,
+            sessions: config.changeSessions,
             decodeRuns: config.decodeRuns,
             log,
           });
@@ -708,6 +711,7 @@ async function main(): Promise<void> {
       'build-runs': { type: 'string', default: '2' },
       'page-loads': { type: 'string', default: '5' },
       changes: { type: 'string', default: '20' },
+      sessions: { type: 'string', default: '3' },
       results: { type: 'string', default: path.join(REPO_ROOT, 'bench/results.json') },
     },
   });
@@ -732,6 +736,7 @@ async function main(): Promise<void> {
     buildRuns: count('build-runs', values['build-runs']),
     pageLoads: count('page-loads', values['page-loads']),
     changesPerKind: count('changes', values.changes),
+    changeSessions: count('sessions', values.sessions),
     decodeRuns: 20,
     resultsFile: values.results,
     log: (line) => console.log(line),

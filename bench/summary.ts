@@ -36,6 +36,18 @@ export function markdownSummary(results: Results): string {
         `(${a.alone.filesReadTwice} file(s) by both).`,
     );
   }
+  const b = results.browser;
+  // Results written before the changes were measured in several pages have no session list.
+  if (b?.sessionP95Ms) {
+    const ms = (list: readonly number[]) => list.map((p) => p.toFixed(1)).join(', ');
+    lines.push(
+      '',
+      `Filter changes on the map page: ${b.allChangesMs.n} in ${b.sessions} fresh page(s), pooled ` +
+        `for the figures above (p95 of work ${b.allChangesMs.p95.toFixed(1)} ms, input to painted ` +
+        `frame ${b.allChangesTotalMs.p95.toFixed(1)} ms); each page's own p95: work ` +
+        `${ms(b.sessionP95Ms.work)} ms, input to painted frame ${ms(b.sessionP95Ms.total)} ms.`,
+    );
+  }
   return `${lines.join('\n')}\n`;
 }
 

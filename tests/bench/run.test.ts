@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULTS, generateArchive, longHistoryOf, type Manifest } from '../../bench/generate.ts';
 import { runBenchmarks, SECTIONS, type Results } from '../../bench/run.ts';
+import { markdownSummary } from '../../bench/summary.ts';
 import { TARGETS } from '../../bench/targets.ts';
 
 let tmp: string;
@@ -60,6 +61,7 @@ beforeAll(async () => {
     buildRuns: 1,
     pageLoads: 1,
     changesPerKind: 2,
+    changeSessions: 2,
     decodeRuns: 2,
     resultsFile: path.join(tmp, 'results.json'),
     log: (line) => lines.push(line),
@@ -159,7 +161,7 @@ describe('runBenchmarks on a tiny synthetic archive', () => {
     expect(payload?.wardPage?.largest).toMatch(/^\/wards\/[a-z0-9-]+\/$/);
   });
 
-  it('drives the map page in Chromium: interactive, every kind of filter change redrawn', () => {
+  it('drives the map page in Chromium: interactive, every kind of filter change redrawn in every session', () => {
     const b = results.browser;
     expect(b?.missedUpdates).toBe(0);
     expect(Object.keys(b?.changesMs ?? {}).sort()).toEqual([
@@ -170,10 +172,28 @@ describe('runBenchmarks on a tiny synthetic archive', () => {
       'slider drag',
       'slider key',
     ]);
-    expect(b?.allChangesMs.n).toBe(12);
+    // 2 of each of the 6 kinds in each of 2 fresh pages, pooled; each page's own p95 kept.
+    expect(b?.allChangesMs.n).toBe(24);
+    expect(b?.sessions).toBe(2);
+    expect(b?.sessionP95Ms.work).toHaveLength(2);
+    expect(b?.sessionP95Ms.total).toHaveLength(2);
+    for (const [i, work] of (b?.sessionP95Ms.work ?? []).entries()) {
+      expect(work).toBeGreaterThan(0);
+      expect(work).toBeLessThanOrEqual(b?.sessionP95Ms.total[i] ?? 0);
+    }
     expect(b?.transfer.mapData).toBeGreaterThan(0);
     expect(b?.heapAfterLoad.totalMB).toBeGreaterThan(0);
     expect(b?.consoleErrors).toEqual([]);
+  });
+
+  it("summarises the filter changes for the README with each page's own p95 beside the pooled one", () => {
+    const b = results.browser!;
+    const text = markdownSummary(results);
+    expect(text).toContain(`Filter changes on the map page: 24 in 2 fresh page(s)`);
+    expect(text).toContain(`p95 of work ${b.allChangesMs.p95.toFixed(1)} ms`);
+    expect(text).toContain(
+      `work ${b.sessionP95Ms.work.map((p) => p.toFixed(1)).join(', ')} ms, input to painted frame`,
+    );
   });
 
   it('reports two districts in one run reading each force file once, against a run for each', () => {
