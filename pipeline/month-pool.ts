@@ -16,6 +16,7 @@ import type { SettledMonth } from './month-folds.ts';
 import type { MonthParts } from './month-parts.ts';
 import type { DistrictRule, MonthProvenanceInfo } from './process-month.ts';
 import { DropTally } from './report.ts';
+import { createHeapReleaseLock } from './release-heap-pages.ts';
 import type { SharedOutcomeTable } from './shared-outcomes.ts';
 
 /** What every worker is given once. */
@@ -25,6 +26,15 @@ export interface WorkerSetup {
   /** The run's inputs, reopened by the workers as they need them. */
   inputs: { path: string; type: ArchiveInput['type'] }[];
 }
+
+/** What a worker is started with: the run's setup and the lock its last collection takes. */
+export interface WorkerData extends WorkerSetup {
+  /** Shared by every month worker of the process (release-heap-pages.ts). */
+  heapReleaseLock: Int32Array;
+}
+
+/** One for the process: workers of different runs or pools may stop at the same moment. */
+const HEAP_RELEASE_LOCK = createHeapReleaseLock();
 
 /** A district as the workers process its months. */
 export interface DistrictSetup {
@@ -142,7 +152,7 @@ export async function processMonthsInWorkers<R>(
   const runWorker = () =>
     new Promise<void>((resolve) => {
       const worker = new Worker(WORKER_URL, {
-        workerData: setup,
+        workerData: { ...setup, heapReleaseLock: HEAP_RELEASE_LOCK } satisfies WorkerData,
         resourceLimits: {
           maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB,
           maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB,

@@ -7,7 +7,7 @@ import { reopenArchiveInput } from './archive.ts';
 import { countOpens } from './force-file-reads.ts';
 import { loadGeoContext, type GeoContext } from './geo-context.ts';
 import { pointBuffers } from '../src/shared/map-points.ts';
-import type { EntryRef, MonthJob, MonthJobPart, WorkerMessage, WorkerSetup } from './month-pool.ts';
+import type { EntryRef, MonthJob, MonthJobPart, WorkerData, WorkerMessage } from './month-pool.ts';
 import { monthParts } from './month-parts.ts';
 import { releaseFreedHeapPages } from './release-heap-pages.ts';
 import { SharedOutcomeIndex } from './shared-outcomes.ts';
@@ -15,7 +15,7 @@ import type { LsoaHints } from './enrich.ts';
 import type { MonthPlan } from './merge.ts';
 import { lsoaHintsFromCsvs, processMonthIntoCache, type MonthTask } from './process-month.ts';
 
-const setup = workerData as WorkerSetup;
+const setup = workerData as WorkerData;
 const port = parentPort;
 if (port === null) throw new Error('pipeline/month-worker.ts runs only as a worker thread');
 
@@ -138,7 +138,7 @@ async function stop(): Promise<void> {
   inputs.clear();
   hints.clear();
   try {
-    releaseFreedHeapPages();
+    releaseFreedHeapPages(setup.heapReleaseLock);
   } finally {
     port?.close();
   }
