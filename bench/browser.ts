@@ -16,7 +16,13 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import chromium from '@sparticuz/chromium';
 import ts from 'typescript';
-import { chromium as playwright, type Browser, type CDPSession, type Page } from 'playwright-core';
+import {
+  chromium as playwright,
+  type Browser,
+  type CDPSession,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 import { MAP_DATA_FILE_NAME, WARD_SHAPES_FILE_NAME } from '../src/shared/map-data.ts';
 import { REPO_ROOT } from './paths.ts';
 import { summarise, type Summary } from './stats.ts';
@@ -125,7 +131,18 @@ interface Probe {
   readyAt: number | null;
   lastInput: number | null;
   waiting: ((redrawnAt: number, frameStart: number, paintedAt: number) => void) | null;
-  pending?: Promise<Latency | null>;
+}
+
+/** The binding the page calls with each measured change (or null), once its frame is rendered. */
+const REPORT_BINDING = '__benchReport';
+
+/**
+ * Node's end of the page's reports. The page calls back rather than being asked: a question
+ * sent to the page (an evaluate) while a change is under way would run on its main thread
+ * between the input and the frame, and count in the change's time.
+ */
+interface Reports {
+  next: ((latency: Latency | null) => void) | null;
 }
 
 interface Latency {
@@ -137,26 +154,35 @@ interface Latency {
   script: number;
 }
 
-/** Start listening for the next redraw; the action that follows is the one measured. */
-async function arm(page: Page): Promise<void> {
-  await page.evaluate((timeout) => {
-    const probe = (window as unknown as { __bench: Probe }).__bench;
-    probe.lastInput = null;
-    probe.pending = new Promise<Latency | null>((resolve) => {
+/**
+ * Start listening for the next redraw; the action that follows is the one measured. `reported`
+ * gives its latency in ms (null if the page did not redraw), reported by the page once the
+ * frame showing it has been rendered.
+ */
+async function arm(page: Page, reports: Reports): Promise<{ reported: Promise<Latency | null> }> {
+  const reported = new Promise<Latency | null>((resolve) => (reports.next = resolve));
+  await page.evaluate(
+    ({ timeout, binding }) => {
+      const probe = (window as unknown as { __bench: Probe }).__bench;
+      const report = (window as unknown as Record<string, (l: Latency | null) => void>)[binding];
+      if (report === undefined) throw new Error(`The page has no ${binding} binding`);
+      probe.lastInput = null;
       const timer = setTimeout(() => {
         probe.waiting = null;
-        resolve(null);
+        report(null);
       }, timeout);
       probe.waiting = (redrawnAt, frameStart, paintedAt) => {
         clearTimeout(timer);
         const input = probe.lastInput;
-        if (input === null) return resolve(null);
+        if (input === null) return report(null);
         const idle = Math.max(0, frameStart - redrawnAt);
         const total = paintedAt - input;
-        resolve({ total, work: total - idle, script: redrawnAt - input });
+        report({ total, work: total - idle, script: redrawnAt - input });
       };
-    });
-  }, UPDATE_TIMEOUT_MS);
+    },
+    { timeout: UPDATE_TIMEOUT_MS, binding: REPORT_BINDING },
+  );
+  return { reported };
 }
 
 /**
@@ -171,10 +197,8 @@ async function press(page: Page): Promise<void> {
 }
 
 /** The latency of the armed change in ms, or null if the page did not redraw. */
-async function latency(page: Page): Promise<Latency | null> {
-  const ms = await page.evaluate(
-    () => (window as unknown as { __bench: Probe }).__bench.pending ?? null,
-  );
+async function latency(page: Page, reported: Promise<Latency | null>): Promise<Latency | null> {
+  const ms = await reported;
   await page.waitForTimeout(SETTLE_MS);
   return ms;
 }
@@ -230,6 +254,12 @@ async function loadOnce(browser: Browser, url: string, consoleErrors: string[]) 
   // page gets a no-op one. Node's own type stripping adds none.
   await context.addInitScript({ content: 'globalThis.__name = (target) => target;' });
   await context.addInitScript(pageProbe);
+  const reports: Reports = { next: null };
+  await context.exposeBinding(REPORT_BINDING, (_source, measured: Latency | null) => {
+    const next = reports.next;
+    reports.next = null;
+    next?.(measured);
+  });
   const page = await context.newPage();
   page.on('console', (message) => {
     // Tile requests fail by design (no internet): the page reports that itself.
@@ -253,7 +283,7 @@ async function loadOnce(browser: Browser, url: string, consoleErrors: string[]) 
       domContentLoaded: nav?.domContentLoadedEventEnd ?? 0,
     };
   });
-  return { context, page, timing, transfers };
+  return { context, page, timing, transfers, reports };
 }
 
 /** Where to put the pointer for month index `index` on the slider. */
@@ -317,7 +347,7 @@ interface Decoder {
 }
 
 /** Measure each kind of filter change `perKind` times on a loaded map page. */
-async function measureChanges(page: Page, perKind: number) {
+async function measureChanges(page: Page, reports: Reports, perKind: number) {
   const months = await page.evaluate(() => {
     const handle = document.querySelectorAll('.crime-map__slider .noUi-handle')[1];
     return Number(handle?.getAttribute('aria-valuemax') ?? '0') + 1;
@@ -326,9 +356,9 @@ async function measureChanges(page: Page, perKind: number) {
   const samples: Partial<Record<ChangeKind, Latency[]>> = {};
   let missed = 0;
   const measure = async (kind: ChangeKind, action: () => Promise<void>) => {
-    await arm(page);
+    const { reported } = await arm(page, reports);
     await action();
-    const measured = await latency(page);
+    const measured = await latency(page, reported);
     if (measured === null) missed += 1;
     else (samples[kind] ??= []).push(measured);
   };
@@ -337,12 +367,27 @@ async function measureChanges(page: Page, perKind: number) {
   const lower = page.locator('.crime-map__slider .noUi-handle').nth(0);
   const upper = page.locator('.crime-map__slider .noUi-handle').nth(1);
 
+  /**
+   * A click as a hand makes it: the pointer first moved onto the control (and the hover that
+   * brings settled), then pressed and released there. Playwright's own click would check the
+   * target in the page while the click is handled, and that would count in its time.
+   */
+  const click = async (kind: ChangeKind, control: Locator) => {
+    await control.scrollIntoViewIfNeeded();
+    const box = await control.boundingBox();
+    if (box === null) throw new Error(`${kind}: the control to click is not visible`);
+    const x = box.x + box.width / 2;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(x, y);
+    await page.waitForTimeout(SETTLE_MS);
+    await measure(kind, () => page.mouse.click(x, y));
+  };
   for (let i = 0; i < perKind; i++) {
     // Toggle a type off, then on again on the next pass: every click changes the filter.
-    await measure('crime type', () => types.nth(Math.floor(i / 2) % typeCount).click());
+    await click('crime type', types.nth(Math.floor(i / 2) % typeCount));
   }
   for (let i = 0; i < perKind; i++) {
-    await measure('city centre', () => page.locator('#crime-map-cc').click());
+    await click('city centre', page.locator('#crime-map-cc'));
   }
   for (let i = 0; i < perKind; i++) {
     // Drag the first handle to 12 months before the last, then back with the Home key.
@@ -431,10 +476,10 @@ export async function measureBrowser(
     let decodeMs: Summary | null = null;
     const larger = (a: Heap | null, b: Heap) => (a === null || b.totalMB > a.totalMB ? b : a);
     for (let session = 0; session < options.sessions; session++) {
-      const { context, page } = await loadOnce(browser, `${baseUrl}/`, consoleErrors);
+      const { context, page, reports } = await loadOnce(browser, `${baseUrl}/`, consoleErrors);
       const cdp = await context.newCDPSession(page);
       heapAfterLoad = larger(heapAfterLoad, await heapAfterGc(cdp));
-      const measured = await measureChanges(page, options.changesPerKind);
+      const measured = await measureChanges(page, reports, options.changesPerKind);
       heapAfterChanges = larger(heapAfterChanges, await heapAfterGc(cdp));
       missed += measured.missed;
       const own = Object.values(measured.samples).flat();
