@@ -138,6 +138,7 @@ async function stop(): Promise<void> {
   inputs.clear();
   hints.clear();
   try {
+    // False only if another worker died holding the lock: the pages then go some seconds later.
     releaseFreedHeapPages(setup.heapReleaseLock);
   } finally {
     port?.close();

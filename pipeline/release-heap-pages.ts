@@ -18,15 +18,24 @@ export function createHeapReleaseLock(): Int32Array {
 
 const UNLOCKED = 0;
 const LOCKED = 1;
+/**
+ * The longest wait for the lock. A thread that died holding it (a worker stopped by its heap
+ * limit) would otherwise keep the others waiting for ever; the release only saves memory.
+ */
+const LOCK_WAIT_MS = 10_000;
 
 /**
  * Collect this thread's garbage and give its heap's freed pages back to the system: for a
  * thread about to stop, once it has dropped what it held (the less is alive, the quicker).
  * `lock` (createHeapReleaseLock) must be the one every other thread calling this uses.
+ * Returns false, having released nothing, if the lock stayed taken for `waitMs`.
  */
-export function releaseFreedHeapPages(lock: Int32Array = createHeapReleaseLock()): void {
+export function releaseFreedHeapPages(lock: Int32Array, waitMs = LOCK_WAIT_MS): boolean {
+  const giveUpAt = Date.now() + waitMs;
   while (Atomics.compareExchange(lock, 0, UNLOCKED, LOCKED) !== UNLOCKED) {
-    Atomics.wait(lock, 0, LOCKED);
+    const left = giveUpAt - Date.now();
+    if (left <= 0) return false;
+    Atomics.wait(lock, 0, LOCKED, left);
   }
   let gc: unknown;
   try {
@@ -45,4 +54,5 @@ export function releaseFreedHeapPages(lock: Int32Array = createHeapReleaseLock()
     );
   }
   (gc as NodeJS.GCFunction)({ type: 'major', flavor: 'last-resort', execution: 'sync' });
+  return true;
 }
