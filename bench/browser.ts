@@ -62,8 +62,11 @@ export interface BrowserResult {
    * the figures below pool them all.
    */
   sessions: number;
-  /** Each session's own p95 of work and of input to painted frame, in session order. */
-  sessionP95Ms: { work: number[]; total: number[] };
+  /**
+   * Each session's own p95 of work and of input to painted frame, in session order; null for
+   * a session none of whose changes was redrawn.
+   */
+  sessionP95Ms: { work: (number | null)[]; total: (number | null)[] };
   /** What the browser received for the page (bytes on the wire, as encoded by the server). */
   transfer: { mapData: number; wardShapes: number; scripts: number; total: number };
   /** Busy time of each change (see the top of this file), by kind and over all changes. */
@@ -142,7 +145,15 @@ const REPORT_BINDING = '__benchReport';
  * between the input and the frame, and count in the change's time.
  */
 interface Reports {
+  /** The change armed last, numbered: a report of any other (a late one) is ignored. */
+  armed: number;
   next: ((latency: Latency | null) => void) | null;
+}
+
+/** What the page sends: the change's number (Reports.armed) and its latency, or null. */
+interface Report {
+  change: number;
+  latency: Latency | null;
 }
 
 interface Latency {
@@ -160,12 +171,20 @@ interface Latency {
  * frame showing it has been rendered.
  */
 async function arm(page: Page, reports: Reports): Promise<{ reported: Promise<Latency | null> }> {
+  reports.armed += 1;
   const reported = new Promise<Latency | null>((resolve) => (reports.next = resolve));
   await page.evaluate(
-    ({ timeout, binding }) => {
+    ({ timeout, binding, change }) => {
       const probe = (window as unknown as { __bench: Probe }).__bench;
-      const report = (window as unknown as Record<string, (l: Latency | null) => void>)[binding];
-      if (report === undefined) throw new Error(`The page has no ${binding} binding`);
+      const send = (window as unknown as Record<string, (r: Report) => void>)[binding];
+      if (send === undefined) throw new Error(`The page has no ${binding} binding`);
+      // Once: a redraw seen just before the time-out still has its frame to come.
+      let sent = false;
+      const report = (latency: Latency | null) => {
+        if (sent) return;
+        sent = true;
+        send({ change, latency });
+      };
       probe.lastInput = null;
       const timer = setTimeout(() => {
         probe.waiting = null;
@@ -180,7 +199,7 @@ async function arm(page: Page, reports: Reports): Promise<{ reported: Promise<La
         report({ total, work: total - idle, script: redrawnAt - input });
       };
     },
-    { timeout: UPDATE_TIMEOUT_MS, binding: REPORT_BINDING },
+    { timeout: UPDATE_TIMEOUT_MS, binding: REPORT_BINDING, change: reports.armed },
   );
   return { reported };
 }
@@ -196,11 +215,34 @@ async function press(page: Page): Promise<void> {
   await page.waitForTimeout(SETTLE_MS);
 }
 
-/** The latency of the armed change in ms, or null if the page did not redraw. */
+/** How long past its own time-out the page's report of a change is waited for. */
+const REPORT_MARGIN_MS = 5000;
+
+/**
+ * The latency of the armed change in ms, or null if the page did not redraw. A page that does
+ * not report at all (it crashed or closed) is an error, not a wait without end.
+ */
 async function latency(page: Page, reported: Promise<Latency | null>): Promise<Latency | null> {
-  const ms = await reported;
-  await page.waitForTimeout(SETTLE_MS);
-  return ms;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onClose: (() => void) | undefined;
+  const silent = new Promise<never>((_, reject) => {
+    const fail = (why: string) => reject(new Error(`The map page ${why}: no report of the change`));
+    timer = setTimeout(() => fail('did not answer'), UPDATE_TIMEOUT_MS + REPORT_MARGIN_MS);
+    onClose = () => fail('closed or crashed');
+    page.once('close', onClose);
+    page.once('crash', onClose);
+  });
+  try {
+    const ms = await Promise.race([reported, silent]);
+    await page.waitForTimeout(SETTLE_MS);
+    return ms;
+  } finally {
+    clearTimeout(timer);
+    if (onClose) {
+      page.off('close', onClose);
+      page.off('crash', onClose);
+    }
+  }
 }
 
 export interface Heap {
@@ -254,11 +296,12 @@ async function loadOnce(browser: Browser, url: string, consoleErrors: string[]) 
   // page gets a no-op one. Node's own type stripping adds none.
   await context.addInitScript({ content: 'globalThis.__name = (target) => target;' });
   await context.addInitScript(pageProbe);
-  const reports: Reports = { next: null };
-  await context.exposeBinding(REPORT_BINDING, (_source, measured: Latency | null) => {
+  const reports: Reports = { armed: 0, next: null };
+  await context.exposeBinding(REPORT_BINDING, (_source, { change, latency }: Report) => {
+    if (change !== reports.armed) return;
     const next = reports.next;
     reports.next = null;
-    next?.(measured);
+    next?.(latency);
   });
   const page = await context.newPage();
   page.on('console', (message) => {
@@ -483,14 +526,14 @@ export async function measureBrowser(
       heapAfterChanges = larger(heapAfterChanges, await heapAfterGc(cdp));
       missed += measured.missed;
       const own = Object.values(measured.samples).flat();
-      if (own.length > 0) {
-        sessionP95Ms.work.push(summarise(own.map((l) => l.work)).p95);
-        sessionP95Ms.total.push(summarise(own.map((l) => l.total)).p95);
-      }
+      const p95 = (of: (l: Latency) => number) =>
+        own.length === 0 ? null : summarise(own.map(of)).p95;
+      sessionP95Ms.work.push(p95((l) => l.work));
+      sessionP95Ms.total.push(p95((l) => l.total));
       for (const kind of CHANGE_KINDS)
         (samples[kind] ??= []).push(...(measured.samples[kind] ?? []));
       log(
-        `  changes ${session + 1}/${options.sessions}: ${own.length} measured, p95 of work ${(sessionP95Ms.work.at(-1) ?? NaN).toFixed(1)} ms`,
+        `  changes ${session + 1}/${options.sessions}: ${own.length} measured, p95 of work ${sessionP95Ms.work.at(-1)?.toFixed(1) ?? '-'} ms`,
       );
       // Last, in the last session: the decoder's copies of the data would otherwise count in
       // the heap figures.
@@ -562,7 +605,7 @@ export async function measureBrowser(
     }
     log(`    ${'all changes'.padEnd(16)} ${f(result.allChangesMs)}`);
     log(
-      `    p95 of each session's changes: ${sessionP95Ms.work.map((p) => p.toFixed(1)).join(', ')} ms`,
+      `    p95 of each session's changes: ${sessionP95Ms.work.map((p) => p?.toFixed(1) ?? '-').join(', ')} ms`,
     );
     log(
       `    input to painted frame (the wait for the next frame included): ${f(result.allChangesTotalMs)}`,

@@ -39,7 +39,8 @@ export function markdownSummary(results: Results): string {
   const b = results.browser;
   // Results written before the changes were measured in several pages have no session list.
   if (b?.sessionP95Ms) {
-    const ms = (list: readonly number[]) => list.map((p) => p.toFixed(1)).join(', ');
+    const ms = (list: readonly (number | null)[]) =>
+      list.map((p) => p?.toFixed(1) ?? 'none redrawn').join(', ');
     lines.push(
       '',
       `Filter changes on the map page: ${b.allChangesMs.n} in ${b.sessions} fresh page(s), pooled ` +
