@@ -9,7 +9,8 @@ import {
   type SourceConfig,
 } from './config.ts';
 import { HttpClient, type HttpClientOptions } from './http.ts';
-import { fetchSources, type MonthSelection } from './index.ts';
+import type { MonthSelection } from './fetch-options.ts';
+import { fetchSources } from './index.ts';
 import { stderrProgress } from './progress.ts';
 import type { SourcePaths } from './cache.ts';
 import type { RunDownloads } from './run-downloads.ts';

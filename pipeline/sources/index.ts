@@ -24,7 +24,6 @@ import { RunDownloads } from './run-downloads.ts';
 import type { MonthSelection } from './fetch-options.ts';
 
 export type { FetchedMonth } from './fetch-months.ts';
-export { FETCH_OPTIONS, fetchOptionsFromArgs, type MonthSelection } from './fetch-options.ts';
 
 export interface FetchSourcesOptions {
   selection: MonthSelection;

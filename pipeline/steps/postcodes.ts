@@ -29,10 +29,6 @@ export const postcodesStep: NetworkStep = {
   runTogether: runPostcodes,
 };
 
-// The network client, loaded when the step runs: an offline run, which skips this step, does
-// not load it.
-const loadPostcodesStep = () => import('../sources/postcodes-step.ts');
-
 const NO_POSTCODE_LIST =
   'nothing asked: the area has no postcode reference, so postcode districts are left out';
 
@@ -73,9 +69,12 @@ async function runPostcodes(contexts: readonly RunContext[]): Promise<string[]> 
         const [lon = NaN, lat = NaN] = key.split(',').map(Number);
         return { lon, lat };
       });
+      // The network client is loaded here: an offline run, which skips this step, never
+      // loads it.
+      const { runPostcodesStep } = await import('../sources/postcodes-step.ts');
       // A failure names the district's answer cache (in its own folder).
-      const { summary } = await ofDistrict(ctx, async () =>
-        (await loadPostcodesStep()).runPostcodesStep(points, ctx.options.fetch ?? {}, {
+      const { summary } = await ofDistrict(ctx, () =>
+        runPostcodesStep(points, ctx.options.fetch ?? {}, {
           cacheFile: ctx.paths.sources.postcodesCache,
           log: (message) => ctx.reporter.info(`  ${message}`),
         }),
