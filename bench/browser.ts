@@ -466,6 +466,61 @@ async function measureChanges(page: Page, reports: Reports, perKind: number) {
   return { samples, missed };
 }
 
+type MeasureOptions = Parameters<typeof measureBrowser>[1];
+
+/**
+ * The filter changes measured in `options.sessions` fresh pages, one after the other, pooled;
+ * each page's own p95, the larger heap figures of the pages, and the decode time (last page).
+ *
+ * The changes of one page are measured in a few seconds, and a burst of other work on a
+ * 2-core machine (the browser's own compiler threads among it) slows several changes in a
+ * row: a single page's p95 moves by several milliseconds from run to run. Pooling the changes
+ * of several fresh pages narrows that; each page's own p95 is reported.
+ */
+async function measureSessions(
+  browser: Browser,
+  baseUrl: string,
+  options: MeasureOptions,
+  consoleErrors: string[],
+) {
+  const samples: Partial<Record<ChangeKind, Latency[]>> = {};
+  const sessionP95Ms: BrowserResult['sessionP95Ms'] = { work: [], total: [] };
+  let missed = 0;
+  let heapAfterLoad: Heap | null = null;
+  let heapAfterChanges: Heap | null = null;
+  let decodeMs: Summary | null = null;
+  const larger = (a: Heap | null, b: Heap) => (a === null || b.totalMB > a.totalMB ? b : a);
+  for (let session = 0; session < options.sessions; session++) {
+    const { context, page, reports } = await loadOnce(browser, `${baseUrl}/`, consoleErrors);
+    const cdp = await context.newCDPSession(page);
+    heapAfterLoad = larger(heapAfterLoad, await heapAfterGc(cdp));
+    const measured = await measureChanges(page, reports, options.changesPerKind);
+    heapAfterChanges = larger(heapAfterChanges, await heapAfterGc(cdp));
+    missed += measured.missed;
+    const own = Object.values(measured.samples).flat();
+    const p95 = (of: (l: Latency) => number) =>
+      own.length === 0 ? null : summarise(own.map(of)).p95;
+    sessionP95Ms.work.push(p95((l) => l.work));
+    sessionP95Ms.total.push(p95((l) => l.total));
+    for (const [kind, list] of Object.entries(measured.samples) as [ChangeKind, Latency[]][]) {
+      (samples[kind] ??= []).push(...list);
+    }
+    options.log(
+      `  changes ${session + 1}/${options.sessions}: ${own.length} measured, p95 of work ${sessionP95Ms.work.at(-1)?.toFixed(1) ?? '-'} ms`,
+    );
+    // Last, in the last page: the decoder's copies of the data would otherwise count in the
+    // heap figures.
+    if (session === options.sessions - 1) {
+      decodeMs = await measureDecodeInPage(page, options.decodeRuns);
+    }
+    await context.close();
+  }
+  if (heapAfterLoad === null || heapAfterChanges === null || decodeMs === null) {
+    throw new Error('No page measured the filter changes (sessions must be at least 1)');
+  }
+  return { samples, sessionP95Ms, missed, heapAfterLoad, heapAfterChanges, decodeMs };
+}
+
 export async function measureBrowser(
   baseUrl: string,
   options: {
@@ -507,44 +562,8 @@ export async function measureBrowser(
       log(`  load ${i + 1}/${options.pageLoads}: interactive at ${timing.readyAt.toFixed(0)} ms`);
       await context.close();
     }
-    // The changes of one page are measured in a few seconds, and a burst of other work on a
-    // 2-core machine (the browser's own compiler threads among it) slows several changes in
-    // a row: a single session's p95 moves by several milliseconds from run to run. Pooling
-    // the changes of several fresh pages narrows that; each session's own p95 is reported.
-    const samples: Partial<Record<ChangeKind, Latency[]>> = {};
-    const sessionP95Ms: BrowserResult['sessionP95Ms'] = { work: [], total: [] };
-    let missed = 0;
-    let heapAfterLoad: Heap | null = null;
-    let heapAfterChanges: Heap | null = null;
-    let decodeMs: Summary | null = null;
-    const larger = (a: Heap | null, b: Heap) => (a === null || b.totalMB > a.totalMB ? b : a);
-    for (let session = 0; session < options.sessions; session++) {
-      const { context, page, reports } = await loadOnce(browser, `${baseUrl}/`, consoleErrors);
-      const cdp = await context.newCDPSession(page);
-      heapAfterLoad = larger(heapAfterLoad, await heapAfterGc(cdp));
-      const measured = await measureChanges(page, reports, options.changesPerKind);
-      heapAfterChanges = larger(heapAfterChanges, await heapAfterGc(cdp));
-      missed += measured.missed;
-      const own = Object.values(measured.samples).flat();
-      const p95 = (of: (l: Latency) => number) =>
-        own.length === 0 ? null : summarise(own.map(of)).p95;
-      sessionP95Ms.work.push(p95((l) => l.work));
-      sessionP95Ms.total.push(p95((l) => l.total));
-      for (const kind of CHANGE_KINDS)
-        (samples[kind] ??= []).push(...(measured.samples[kind] ?? []));
-      log(
-        `  changes ${session + 1}/${options.sessions}: ${own.length} measured, p95 of work ${sessionP95Ms.work.at(-1)?.toFixed(1) ?? '-'} ms`,
-      );
-      // Last, in the last session: the decoder's copies of the data would otherwise count in
-      // the heap figures.
-      if (session === options.sessions - 1) {
-        decodeMs = await measureDecodeInPage(page, options.decodeRuns);
-      }
-      await context.close();
-    }
-    if (heapAfterLoad === null || heapAfterChanges === null || decodeMs === null) {
-      throw new Error('No session measured the filter changes (sessions must be at least 1)');
-    }
+    const { samples, sessionP95Ms, missed, heapAfterLoad, heapAfterChanges, decodeMs } =
+      await measureSessions(browser, baseUrl, options, consoleErrors);
 
     const changesMs: BrowserResult['changesMs'] = {};
     const changesTotalMs: BrowserResult['changesTotalMs'] = {};
