@@ -106,7 +106,8 @@ function trustedPrefixes(bytes: Buffer, stamp: string): Float64Array | null {
   return prefixes;
 }
 
-async function sidecarStamp(csv: string): Promise<string> {
+/** A rows file's stamp: the sidecar format, the file's size and time (whole milliseconds). */
+export async function sidecarStamp(csv: string): Promise<string> {
   const info = await stat(csv);
   return `${SIDECAR_FORMAT}:${info.size}:${Math.trunc(info.mtimeMs)}`;
 }

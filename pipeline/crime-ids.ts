@@ -13,10 +13,9 @@
 // dropped. Only a month that loses rows is rewritten, into <cacheDir>/cross-month/.
 //
 // The prefixes are held as numbers: a substring would keep the whole text it was cut from
-// alive (V8 sliced strings), which held every month file in memory at once. All months'
-// prefixes go through one open-addressing table of numbers to find the repeated ones (16-32 bytes
-// a crime, where a Map from prefix to month took about 50); only those are then followed month
-// by month.
+// alive (V8 sliced strings), which held every month file in memory at once. Which prefixes
+// repeat, and in which months, comes from an index of all months' prefixes kept in the cache
+// folder (crime-id-index.ts), so a monthly run reads only the new month's sidecar.
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { once } from 'node:events';
@@ -24,6 +23,7 @@ import path from 'node:path';
 import { MASTER_COLUMNS } from '../src/shared/constants.ts';
 import type { CrimeType } from '../src/shared/constants.ts';
 import type { EnrichedCrime, MonthSummary } from '../src/shared/schema.ts';
+import { monthsPrefixIndex } from './crime-id-index.ts';
 import { idPrefixes, prefixOf } from './crime-id-sidecar.ts';
 import { formatCsvRow, readCsv } from './csv.ts';
 import type { CachedMonth } from './month-cache.ts';
@@ -31,51 +31,8 @@ import { masterRow } from './master-row.ts';
 import { DropTally } from './report.ts';
 import { createMonthSummariser } from './summarise.ts';
 
-/**
- * The prefixes that occur more than once among all of `perMonth` (each month's list); usually
- * none, or a handful. Found with one open-addressing table of every prefix (16-32 bytes a crime):
- * sorting them all in one typed array took a tenth of a monthly run.
- */
-export function repeatedPrefixes(perMonth: readonly Float64Array[]): Set<number> {
-  const count = perMonth.reduce((n, p) => n + p.length, 0);
-  // At most half full, so that a probe ends after a slot or two.
-  let size = 2;
-  while (size < count * 2) size *= 2;
-  const mask = size - 1;
-  const table = new Float64Array(size).fill(EMPTY_SLOT);
-  const repeated = new Set<number>();
-  for (const prefixes of perMonth) {
-    for (const prefix of prefixes) {
-      let slot = prefixHash(prefix) & mask;
-      for (;;) {
-        const held = table[slot]!;
-        if (held === EMPTY_SLOT) {
-          table[slot] = prefix;
-          break;
-        }
-        if (held === prefix) {
-          repeated.add(prefix);
-          break;
-        }
-        slot = (slot + 1) & mask;
-      }
-    }
-  }
-  return repeated;
-}
-
-/** No prefix is negative (13 hex digits). */
-const EMPTY_SLOT = -1;
-const TWO_TO_32 = 2 ** 32;
-
-/** A 32-bit hash of a prefix (an integer below 2^52), both halves mixed (Murmur3's finaliser). */
-function prefixHash(prefix: number): number {
-  const low = prefix >>> 0;
-  let h = low ^ Math.imul((prefix - low) / TWO_TO_32, 0x9e3779b1);
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
+/** The saved prefix index (crime-id-index.ts), in the run's cache folder. */
+const CRIME_ID_INDEX_FILE = 'crime-id-index.bin';
 
 export const CROSS_MONTH_RULE =
   'a crime belongs to the first month that lists it; a later row with the same Crime ID is dropped';
@@ -102,23 +59,23 @@ export async function dropRepeatsAcrossMonths<T extends MonthRows>(
   months: readonly T[],
   workDir: string,
 ): Promise<RepeatsDropped<T>> {
-  const perMonth: Float64Array[] = [];
-  for (const month of months) perMonth.push(await idPrefixes(month.csv));
-  const repeated = repeatedPrefixes(perMonth);
+  const index = await monthsPrefixIndex(
+    path.join(workDir, CRIME_ID_INDEX_FILE),
+    months.map((m) => m.csv),
+    idPrefixes,
+  );
   /** Repeated prefix -> the first month (index) that has it. */
   const firstMonth = new Map<number, number>();
   /** Month index -> prefixes also seen in an earlier month (candidates). */
   const candidates = new Map<number, Set<number>>();
-  for (const [i, prefixes] of perMonth.entries()) {
-    for (const prefix of prefixes) {
-      if (!repeated.has(prefix)) continue;
-      const first = firstMonth.get(prefix);
-      if (first === undefined) firstMonth.set(prefix, i);
-      else if (first !== i) {
-        const set = candidates.get(i) ?? new Set<number>();
-        set.add(prefix);
-        candidates.set(i, set);
-      }
+  for (const [prefix, monthsOf] of index.repeated) {
+    const first = monthsOf[0]!;
+    firstMonth.set(prefix, first);
+    for (const i of monthsOf) {
+      if (i === first) continue;
+      const set = candidates.get(i) ?? new Set<number>();
+      set.add(prefix);
+      candidates.set(i, set);
     }
   }
   await rm(path.join(workDir, 'cross-month'), { recursive: true, force: true });

@@ -159,7 +159,11 @@ async function writeYear(
       const kept = manifest.files.find((f) => f.contentSha256 === contentSha256);
       const keptBytes = await publishedBytes(earlierDir, kept);
       if (kept !== undefined && keptBytes !== null) {
-        await staging.writeFile(target, keptBytes);
+        // Already in place (this folder's earlier output), it stays as it is: copied over
+        // itself, it would cost a write and a flush of the same bytes.
+        const source = path.join(earlierDir, kept.file);
+        if (path.resolve(source) !== path.resolve(target))
+          await staging.writeFile(target, keptBytes);
         contents.found.set(contentKey, contentSha256);
         return yearlyFile(year, file, rows, monthNames, contentSha256, kept.bytes, kept.sha256);
       }

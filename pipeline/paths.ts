@@ -48,6 +48,8 @@ export interface PipelinePaths {
   downloadsContentCache: string;
   /** The ward outlines and postcode index, by geography and wards (see geography-outputs.ts). */
   geographyOutputsCache: string;
+  /** The month files the master CSV was last written from (see master-csv-parts.ts). */
+  masterCsvParts: string;
   /**
    * The fetch step's downloads: months in archive layout (`archiveDir`), API month snapshots
    * (`apiDir`, YYYY-MM.json), month manifests, polling districts (`pollingDistrictsCache`).
@@ -120,6 +122,7 @@ export function pipelinePaths(
     monthFoldsCheckpoint: path.join(cacheDir, 'month-folds.v8'),
     downloadsContentCache: path.join(cacheDir, 'downloads-content.json'),
     geographyOutputsCache: path.join(cacheDir, 'geography-outputs.json'),
+    masterCsvParts: path.join(cacheDir, 'master-csv-parts.json'),
     sources: sourcePaths(cacheDir),
   };
 }

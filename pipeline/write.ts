@@ -9,7 +9,7 @@
 // files of runs killed earlier are swept (sweep-temporary-files.ts).
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { exists } from './files.ts';
@@ -48,10 +48,29 @@ export interface AtomicWriteStream {
   abort(): Promise<void>;
 }
 
-export async function createAtomicWriteStream(finalPath: string): Promise<AtomicWriteStream> {
+/** How a stream starts: empty, or with a copy of a file's bytes, written after them. */
+export interface WriteStreamStart {
+  /** A file whose bytes the new file starts with (copied by the kernel where it can). */
+  copyOf?: string;
+}
+
+export async function createAtomicWriteStream(
+  finalPath: string,
+  start: WriteStreamStart = {},
+): Promise<AtomicWriteStream> {
   const tempPath = tempPathFor(finalPath);
   await mkdir(path.dirname(finalPath), { recursive: true });
-  const stream: WriteStream = createWriteStream(tempPath);
+  if (start.copyOf !== undefined) {
+    try {
+      await copyFile(start.copyOf, tempPath);
+    } catch (error) {
+      await rm(tempPath, { force: true });
+      throw error;
+    }
+  }
+  const stream: WriteStream = createWriteStream(tempPath, {
+    flags: start.copyOf === undefined ? 'w' : 'a',
+  });
   let failure: Error | undefined;
   stream.on('error', (error) => {
     failure = error;
@@ -151,6 +170,12 @@ async function writeDurably(file: string, data: string): Promise<void> {
 export class Staging {
   private readonly staged = new Map<string, AtomicWriteStream | { tempPath: string }>();
   private readonly removals = new Set<string>();
+  /**
+   * Each staged file's flush to disk, started as soon as the file is complete, so that the
+   * disk writes a large output back while the run goes on to its next steps; commit() waits
+   * for them all before it writes the journal.
+   */
+  private readonly syncs = new Map<string, Promise<void>>();
   /** Where commit() records its renames while it makes them. */
   readonly journal: string;
 
@@ -165,6 +190,7 @@ export class Staging {
     this.staged.set(finalPath, { tempPath });
     await mkdir(path.dirname(finalPath), { recursive: true });
     await writeFile(tempPath, data);
+    this.startSync(finalPath, tempPath);
   }
 
   /** Stage the removal of `finalPath`: an output this run no longer has, taken away by commit(). */
@@ -173,12 +199,22 @@ export class Staging {
     this.removals.add(finalPath);
   }
 
-  /** Stage a stream for `finalPath`; close() it when written. */
-  async createWriteStream(finalPath: string): Promise<AtomicWriteStream> {
+  /** Stage a stream for `finalPath` (starting as `start` says); close() it when written. */
+  async createWriteStream(
+    finalPath: string,
+    start: WriteStreamStart = {},
+  ): Promise<AtomicWriteStream> {
     this.claim(finalPath);
-    const stream = await createAtomicWriteStream(finalPath);
-    this.staged.set(finalPath, stream);
-    return stream;
+    const stream = await createAtomicWriteStream(finalPath, start);
+    const staged: AtomicWriteStream = {
+      ...stream,
+      close: async () => {
+        await stream.close();
+        this.startSync(finalPath, stream.tempPath);
+      },
+    };
+    this.staged.set(finalPath, staged);
+    return staged;
   }
 
   /** The final paths staged so far. */
@@ -206,7 +242,8 @@ export class Staging {
     }
     // What the journal names must be on disk before it is: after a power cut, the renames it
     // lists are completed, and they must not put empty or partial files in place.
-    for (const { from } of renames) await syncToDisk(from);
+    for (const { from, to } of renames) await (this.syncs.get(to) ?? syncToDisk(from));
+    this.syncs.clear();
     await writeDurably(
       this.journal,
       JSON.stringify({
@@ -235,11 +272,22 @@ export class Staging {
   /** Remove every staged file; no final path is touched. */
   async abort(): Promise<void> {
     this.removals.clear();
+    // A flush still under way holds its file open; it ends before the file is deleted.
+    await Promise.allSettled(this.syncs.values());
+    this.syncs.clear();
     for (const item of this.staged.values()) {
       if ('abort' in item) await item.abort();
       else await rm(item.tempPath, { force: true });
     }
     this.staged.clear();
+  }
+
+  /** Start flushing the complete staged file `tempPath` to disk (its failure shows at commit). */
+  private startSync(finalPath: string, tempPath: string): void {
+    if (this.syncs.has(finalPath)) return;
+    const sync = syncToDisk(tempPath);
+    sync.catch(() => {}); // awaited by commit(); not an unhandled rejection meanwhile
+    this.syncs.set(finalPath, sync);
   }
 
   private claim(finalPath: string): void {

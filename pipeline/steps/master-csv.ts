@@ -1,5 +1,8 @@
 // Step: the master dataset, every cached month's rows in one CSV (leeds_street_combined.csv).
+// A run whose months start with those of the published file starts from a copy of it
+// (master-csv-parts.ts).
 import { MONTH_CHUNK_BYTES, monthCsvRows } from '../downloads.ts';
+import { fileStamp, masterCsvPartsHeld, recordMasterCsvParts } from '../master-csv-parts.ts';
 import { MASTER_HEADER } from '../master-row.ts';
 import { formatCount } from '../report.ts';
 import type { LocalRun } from '../local-run.ts';
@@ -13,14 +16,18 @@ export const masterCsvStep: Step = {
 
 async function runMasterCsv(ctx: LocalRun): Promise<string> {
   const months = await ctx.months();
-  const out = await ctx.staging.createWriteStream(ctx.paths.masterCsv);
-  await out.write(MASTER_HEADER);
-  let rows = 0;
+  const { masterCsv, masterCsvParts } = ctx.paths;
+  const parts = await Promise.all(months.map((month) => fileStamp(month.csv)));
+  const held = await masterCsvPartsHeld(masterCsvParts, masterCsv, parts);
+  const out = await ctx.staging.createWriteStream(masterCsv, held > 0 ? { copyOf: masterCsv } : {});
+  if (held === 0) await out.write(MASTER_HEADER);
   const buffer = Buffer.allocUnsafe(MONTH_CHUNK_BYTES);
-  for (const month of months) {
+  for (const month of months.slice(held)) {
     await monthCsvRows(month.csv, buffer, (chunk) => out.writeThrough(chunk));
-    rows += month.summary.kept;
   }
   await out.close();
-  return `${formatCount(rows)} rows from ${months.length} month(s)`;
+  await recordMasterCsvParts(masterCsvParts, out.tempPath, parts);
+  const rows = months.reduce((n, month) => n + month.summary.kept, 0);
+  const from = held > 0 ? `, the first ${held} copied from the previous file` : '';
+  return `${formatCount(rows)} rows from ${months.length} month(s)${from}`;
 }

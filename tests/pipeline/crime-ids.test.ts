@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline, type CliOptions } from '../../pipeline/cli.ts';
 import { idPrefixes, prefixOf } from '../../pipeline/crime-id-sidecar.ts';
-import { dropRepeatsAcrossMonths, repeatedPrefixes } from '../../pipeline/crime-ids.ts';
+import { dropRepeatsAcrossMonths } from '../../pipeline/crime-ids.ts';
 import { formatCsvRow, readCsv } from '../../pipeline/csv.ts';
 import type { CachedMonth } from '../../pipeline/month-cache.ts';
 import { createMemoryReporter, DropTally } from '../../pipeline/report.ts';
@@ -99,6 +99,33 @@ describe('runPipeline with a Crime ID listed in two months', () => {
   }, 120_000);
 });
 
+describe('runPipeline with the repeat in a month added after the earlier months were checked', () => {
+  it('drops and counts the same row as a run of all the months at once', async () => {
+    const partial = path.join(tmp, 'partial-archive');
+    await cp(input, partial, { recursive: true });
+    const later = ['2025-02', '2025-03'];
+    for (const month of later) await rm(path.join(partial, month), { recursive: true });
+    const out = path.join(tmp, 'partial');
+    await run(partial, out);
+    await expect(stat(path.join(out, 'cache', 'crime-id-index.bin'))).resolves.toBeTruthy();
+    for (const month of later) {
+      await cp(path.join(input, month), path.join(partial, month), { recursive: true });
+    }
+    const added = await run(partial, out);
+    expect(added.record.months?.filter((m) => !m.cached).map((m) => m.plan.month)).toEqual(later);
+    const whole = await run(input, path.join(tmp, 'whole'));
+    expect(added.siteData.counts).toEqual(whole.siteData.counts);
+    const duplicates = (notes: string[]) => notes.filter((note) => note.includes('as duplicates'));
+    expect(duplicates(added.record.notes)).toEqual(duplicates(whole.record.notes));
+    expect(duplicates(added.record.notes)).toEqual([
+      expect.stringMatching(
+        /^2025-02: 1 row\(s\) dropped as duplicates, their Crime ID already in 2024-03/,
+      ),
+    ]);
+    expect(await idsInMasterCsv(out)).toEqual(await idsInMasterCsv(path.join(tmp, 'whole')));
+  }, 120_000);
+});
+
 describe('the Crime ID sidecars a run writes as it processes each month', () => {
   it('are the sidecars made by reading the cached rows back, byte for byte', async () => {
     const out = path.join(tmp, 'sidecars');
@@ -172,38 +199,5 @@ describe('dropRepeatsAcrossMonths(months, workDir)', () => {
     await writeFile(`${csv}.ids`, `${stamp}\n${first}\n`);
     expect(Array.from(await idPrefixes(csv))).toEqual(ids.map(prefixOf));
     await expect(readFile(`${csv}.ids`, 'utf8')).resolves.toBe(whole);
-  });
-});
-
-describe('repeatedPrefixes(perMonth)', () => {
-  it('finds every prefix listed twice, within a month or across months, and no other', () => {
-    // Prefixes of 13 hex digits (below 2^52) from a fixed sequence, some repeated: 0 and the
-    // largest among them, values that differ only in their upper 20 bits (equal lower halves)
-    // and runs of neighbours.
-    const largest = 16 ** 13 - 1;
-    let seed = 12345;
-    const next = () => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return seed;
-    };
-    const months: number[][] = [[0, largest, 2 ** 32 + 7, 2 * 2 ** 32 + 7]];
-    for (let m = 0; m < 5; m++) {
-      const month: number[] = [];
-      for (let i = 0; i < 20000; i++) month.push((next() % 2 ** 20) * 2 ** 32 + next());
-      for (let i = 0; i < 50; i++) month.push(1000 + i);
-      months.push(month);
-    }
-    months[3]!.push(0, months[1]![17]!, months[5]![9]!, 3 * 2 ** 32 + 7, 2 ** 32 + 7);
-    months[4]!.push(largest, largest);
-    const all = months.flat().sort((a, b) => a - b);
-    const expected = new Set(all.filter((p, i) => i > 0 && all[i - 1] === p));
-    expect(expected.size).toBeGreaterThanOrEqual(54);
-    expect(repeatedPrefixes(months.map((m) => Float64Array.from(m)))).toEqual(expected);
-  });
-
-  it('finds none among distinct prefixes, nor in no months', () => {
-    const distinct = Float64Array.from({ length: 5000 }, (_, i) => i * 2 ** 32 + (i % 7));
-    expect(repeatedPrefixes([distinct.subarray(0, 2500), distinct.subarray(2500)]).size).toBe(0);
-    expect(repeatedPrefixes([]).size).toBe(0);
   });
 });

@@ -3,7 +3,7 @@
 // the manifest's counts and checksums are those of the files.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
@@ -189,7 +189,11 @@ describe('writeYearlyDownloads (through a pipeline run on the sample months)', (
     const shorter = path.join(tmp, '2025-03.csv');
     const text = await readFile(march.csv, 'utf8');
     await writeFile(shorter, text.slice(0, text.lastIndexOf('\n', text.length - 2) + 1));
+    const before = await stat(file2024);
     const second = await write(months.map((m) => (m === march ? { ...m, csv: shorter } : m)));
+    // Left where it is, not written again over itself.
+    const after = await stat(file2024);
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
 
     const year = (m: DownloadsManifest, y: number) => m.files.find((f) => f.year === y)!;
     expect(year(second, 2024).sha256).toBe(entry.sha256);

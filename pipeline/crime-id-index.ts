@@ -1,0 +1,217 @@
+// Where each Crime ID prefix (crime-id-sidecar.ts) first appears among a run of months, kept
+// for the next run. The cross-month check (crime-ids.ts) needs, for every prefix listed more
+// than once, the month of each of its rows; found from scratch, that means reading every
+// month's sidecar and passing some 900,000 prefixes through one table, most of a monthly
+// run's check. Saved with the months it was made from, the index answers for them: a later
+// run whose months start with the same months (same names, rows files of the same size and
+// time) reads only the sidecars of the months after them, looks each of their prefixes up
+// (a binary search) and merges them in. Any other change of the months builds it again.
+//
+// The file is `sha256(BODY) BODY`, BODY a v8 serialisation: a damaged file is ignored.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { sidecarStamp } from './crime-id-sidecar.ts';
+import { writeFileAtomic } from './write.ts';
+
+/** Starts the saved index; changed whenever what it holds or means changes. */
+const INDEX_FORMAT = 'crime-id-index-1';
+const HASH_BYTES = 32;
+/** A month index no month has (firstMonth before it is known). */
+const NO_MONTH = 0xffffffff;
+
+/** The prefixes of a run of months (indexed 0.. in the order given, ascending months). */
+export interface PrefixIndex {
+  /** Every prefix of the months, ascending, each once. */
+  prefixes: Float64Array;
+  /** The month of each prefix's first row (parallel to `prefixes`). */
+  firstMonth: Uint32Array;
+  /**
+   * Each prefix with more than one row among the months (in one month or several), and the
+   * month of each of its rows, in order: the first, then the later ones.
+   */
+  repeated: Map<number, number[]>;
+}
+
+/** The index of `perMonth` (each month's prefixes, months in order), built from scratch. */
+export function buildPrefixIndex(perMonth: readonly Float64Array[]): PrefixIndex {
+  // All the prefixes in one typed array, sorted: a repeated prefix is next to itself.
+  const all = new Float64Array(perMonth.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const prefixes of perMonth) {
+    all.set(prefixes, at);
+    at += prefixes.length;
+  }
+  all.sort();
+  const twice = new Set<number>();
+  let unique = 0;
+  for (let i = 0; i < all.length; i++) {
+    if (i > 0 && all[i] === all[i - 1]) twice.add(all[i]!);
+    else all[unique++] = all[i]!;
+  }
+  const prefixes = all.slice(0, unique);
+  const firstMonth = new Uint32Array(unique).fill(NO_MONTH);
+  const repeated = new Map<number, number[]>();
+  for (const [month, ofMonth] of perMonth.entries()) {
+    for (const prefix of ofMonth) {
+      const i = indexOf(prefixes, prefix);
+      if (firstMonth[i] === NO_MONTH) firstMonth[i] = month;
+      if (!twice.has(prefix)) continue;
+      const months = repeated.get(prefix);
+      if (months === undefined) repeated.set(prefix, [month]);
+      else months.push(month);
+    }
+  }
+  return { prefixes, firstMonth, repeated };
+}
+
+/**
+ * `index` (of months 0..n-1) with the months of `later` after them (months n, n+1, ...):
+ * the same index as buildPrefixIndex of all the months. `index` is left as it was.
+ */
+export function extendPrefixIndex(
+  index: PrefixIndex,
+  later: readonly Float64Array[],
+  firstLater: number,
+): PrefixIndex {
+  const repeated = new Map([...index.repeated].map(([p, months]) => [p, [...months]]));
+  /** Prefixes new to the index -> the month of their first row. */
+  const fresh = new Map<number, number>();
+  for (const [i, prefixes] of later.entries()) {
+    const month = firstLater + i;
+    for (const prefix of prefixes) {
+      const months = repeated.get(prefix);
+      if (months !== undefined) {
+        months.push(month);
+        continue;
+      }
+      const at = indexOf(index.prefixes, prefix);
+      const first = at >= 0 ? index.firstMonth[at]! : fresh.get(prefix);
+      if (first !== undefined) repeated.set(prefix, [first, month]);
+      else fresh.set(prefix, month);
+    }
+  }
+  // Merge the new prefixes (ascending) into the index's.
+  const added = Float64Array.from(fresh.keys()).sort();
+  const size = index.prefixes.length + added.length;
+  const prefixes = new Float64Array(size);
+  const firstMonth = new Uint32Array(size);
+  for (let i = 0, a = 0, out = 0; out < size; out++) {
+    if (a < added.length && (i >= index.prefixes.length || added[a]! < index.prefixes[i]!)) {
+      prefixes[out] = added[a]!;
+      firstMonth[out] = fresh.get(added[a]!)!;
+      a++;
+    } else {
+      prefixes[out] = index.prefixes[i]!;
+      firstMonth[out] = index.firstMonth[i]!;
+      i++;
+    }
+  }
+  return { prefixes, firstMonth, repeated };
+}
+
+/** The position of `prefix` in the ascending `prefixes`, or -1. */
+function indexOf(prefixes: Float64Array, prefix: number): number {
+  let low = 0;
+  let high = prefixes.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >>> 1;
+    const value = prefixes[mid]!;
+    if (value < prefix) low = mid + 1;
+    else if (value > prefix) high = mid - 1;
+    else return mid;
+  }
+  return -1;
+}
+
+/** A month's rows file as the index knows it: its name, size and time (sidecarStamp). */
+async function monthStamp(csv: string): Promise<string> {
+  return `${path.basename(csv)}:${await sidecarStamp(csv)}`;
+}
+
+interface SavedIndex {
+  format: typeof INDEX_FORMAT;
+  months: string[];
+  prefixes: Float64Array;
+  firstMonth: Uint32Array;
+  repeated: [number, number[]][];
+}
+
+/**
+ * The index of the months whose rows files are `csvs` (in order), from the one saved in
+ * `file` when it was made from the first of them, extended by the sidecars of the rest
+ * (`prefixesOf`); else built from every month's sidecar. Saved again when it changed.
+ */
+export async function monthsPrefixIndex(
+  file: string,
+  csvs: readonly string[],
+  prefixesOf: (csv: string) => Promise<Float64Array>,
+): Promise<PrefixIndex> {
+  const stamps = await Promise.all(csvs.map(monthStamp));
+  const saved = await readSavedIndex(file);
+  const from =
+    saved !== null &&
+    saved.months.length <= stamps.length &&
+    saved.months.every((stamp, i) => stamp === stamps[i])
+      ? saved
+      : null;
+  if (from !== null && from.months.length === stamps.length) return from.index;
+  const start = from?.months.length ?? 0;
+  const later: Float64Array[] = [];
+  for (const csv of csvs.slice(start)) later.push(await prefixesOf(csv));
+  const index =
+    from === null ? buildPrefixIndex(later) : extendPrefixIndex(from.index, later, start);
+  await saveIndex(file, stamps, index);
+  return index;
+}
+
+async function readSavedIndex(
+  file: string,
+): Promise<{ months: string[]; index: PrefixIndex } | null> {
+  try {
+    const bytes = await readFile(file);
+    const body = bytes.subarray(HASH_BYTES);
+    if (!createHash('sha256').update(body).digest().equals(bytes.subarray(0, HASH_BYTES))) {
+      return null;
+    }
+    const saved = deserialize(body) as SavedIndex;
+    const whole =
+      saved.format === INDEX_FORMAT &&
+      Array.isArray(saved.months) &&
+      saved.prefixes instanceof Float64Array &&
+      saved.firstMonth instanceof Uint32Array &&
+      saved.firstMonth.length === saved.prefixes.length &&
+      Array.isArray(saved.repeated);
+    if (!whole) return null;
+    const { prefixes, firstMonth } = saved;
+    return {
+      months: saved.months,
+      index: { prefixes, firstMonth, repeated: new Map(saved.repeated) },
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** Save the index for the next run. */
+async function saveIndex(file: string, months: string[], index: PrefixIndex): Promise<void> {
+  const saved: SavedIndex = {
+    format: INDEX_FORMAT,
+    months,
+    prefixes: index.prefixes,
+    firstMonth: index.firstMonth,
+    repeated: [...index.repeated],
+  };
+  const body = serialize(saved);
+  const hash = createHash('sha256').update(body).digest();
+  try {
+    await writeFileAtomic(file, Buffer.concat([hash, body]));
+  } catch (cause) {
+    throw new Error(
+      `could not save the Crime ID index to ${file}: check that the cache folder is writable ` +
+        'and has space, then run again',
+      { cause },
+    );
+  }
+}

@@ -1,0 +1,73 @@
+// What the master CSV was last written from: the month files (in order) whose rows follow its
+// header, and the size and time of the file that made. A monthly run adds a month after the
+// others, so its master CSV starts with the bytes of the last one: when the published file is
+// still the one recorded (same size and time) and its months are the first months of this
+// run, unchanged (same name, size and time, as downloads.ts knows a month's rows), the run
+// starts from a copy of it (made by the kernel) and appends only the months after them,
+// instead of copying every month's rows through the process (about 270 MB at 96 months).
+// The record is written when the new file is complete: a run that fails before publishing
+// leaves a record of a file that never replaced the published one, which then does not
+// match it, and the next run writes the master CSV in full.
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { writeFileAtomic } from './write.ts';
+
+/** Starts the record; changed with its meaning. */
+const PARTS_FORMAT = 'master-csv-parts-1';
+
+const recordSchema = z.object({
+  format: z.literal(PARTS_FORMAT),
+  master: z.object({ size: z.number(), mtimeMs: z.number() }),
+  parts: z.array(z.string()),
+});
+
+/** A file as the record knows it: its folder and name, size and time (whole milliseconds). */
+export async function fileStamp(file: string): Promise<string> {
+  const info = await stat(file);
+  return `${path.basename(path.dirname(file))}/${path.basename(file)}:${info.size}:${Math.trunc(info.mtimeMs)}`;
+}
+
+async function sizeAndTime(file: string): Promise<{ size: number; mtimeMs: number } | null> {
+  const info = await stat(file).catch(() => null);
+  return info === null ? null : { size: info.size, mtimeMs: Math.trunc(info.mtimeMs) };
+}
+
+/**
+ * How many of `parts` (the month files of this run, in order, by fileStamp) the published
+ * master CSV `master` already holds after its header, by the record in `recordFile`: all of
+ * those it was written from when they are the first of `parts`, else 0.
+ */
+export async function masterCsvPartsHeld(
+  recordFile: string,
+  master: string,
+  parts: readonly string[],
+): Promise<number> {
+  const text = await readFile(recordFile, 'utf8').catch(() => null);
+  if (text === null) return 0;
+  let record: z.infer<typeof recordSchema>;
+  try {
+    record = recordSchema.parse(JSON.parse(text));
+  } catch {
+    return 0;
+  }
+  const published = await sizeAndTime(master);
+  const same =
+    published !== null &&
+    published.size === record.master.size &&
+    published.mtimeMs === record.master.mtimeMs &&
+    record.parts.length <= parts.length &&
+    record.parts.every((part, i) => part === parts[i]);
+  return same ? record.parts.length : 0;
+}
+
+/** Record that `written` (complete, to be published as the master CSV) holds `parts`. */
+export async function recordMasterCsvParts(
+  recordFile: string,
+  written: string,
+  parts: readonly string[],
+): Promise<void> {
+  const master = await sizeAndTime(written);
+  if (master === null) throw new Error(`${written}: the master CSV just written is missing`);
+  await writeFileAtomic(recordFile, JSON.stringify({ format: PARTS_FORMAT, master, parts }));
+}

@@ -1,0 +1,64 @@
+// The master-csv step: a run after a new month starts from the published master CSV when it
+// can, and the file is the same, byte for byte, as one written from every month.
+import { appendFile, cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPipeline } from '../../../pipeline/cli.ts';
+import { createMemoryReporter } from '../../../pipeline/report.ts';
+
+const SAMPLE = path.join('data', 'sample', 'archive');
+const MASTER = 'leeds_street_combined.csv';
+
+let tmp: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(tmpdir(), 'master-csv-'));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+/** Run the offline pipeline; the master-csv step's result line. */
+async function run(archiveDir: string, out: string): Promise<string> {
+  const record = await runPipeline(
+    { help: false, list: false, offline: true, archiveDir, out },
+    { reporter: createMemoryReporter(), threads: 2, generatedAt: '2025-06-01T00:00:00.000Z' },
+  );
+  return record.steps.find((s) => s.name === 'master-csv')!.result;
+}
+
+/** The number of months a result line names ("N rows from M month(s)..."). */
+function monthsIn(result: string): number {
+  return Number(/ from (\d+) month\(s\)/.exec(result)?.[1]);
+}
+
+describe('the master-csv step', () => {
+  it('appends a new month to a copy of the published file, and writes anything else in full', async () => {
+    const whole = path.join(tmp, 'whole');
+    const wholeResult = await run(SAMPLE, whole);
+    expect(wholeResult).not.toMatch(/copied/);
+    const expected = await readFile(path.join(whole, MASTER));
+
+    const archive = path.join(tmp, 'archive');
+    await cp(SAMPLE, archive, { recursive: true });
+    await rm(path.join(archive, '2025-03'), { recursive: true });
+    const out = path.join(tmp, 'out');
+    const before = monthsIn(await run(archive, out));
+    expect(before).toBeGreaterThan(1);
+    await cp(path.join(SAMPLE, '2025-03'), path.join(archive, '2025-03'), { recursive: true });
+    expect(await run(archive, out)).toBe(
+      `${wholeResult}, the first ${before} copied from the previous file`,
+    );
+    expect((await readFile(path.join(out, MASTER))).equals(expected)).toBe(true);
+
+    // The published file changed since it was written: not trusted, written again in full.
+    await appendFile(path.join(out, MASTER), 'a line that is no crime\n');
+    expect(await run(archive, out)).not.toMatch(/copied/);
+    expect((await readFile(path.join(out, MASTER))).equals(expected)).toBe(true);
+    // Nothing changed since: every month copied, nothing appended.
+    expect(await run(archive, out)).toBe(
+      `${wholeResult}, the first ${monthsIn(wholeResult)} copied from the previous file`,
+    );
+    expect((await readFile(path.join(out, MASTER))).equals(expected)).toBe(true);
+  }, 120_000);
+});
