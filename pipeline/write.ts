@@ -176,6 +176,8 @@ export class Staging {
    * for them all before it writes the journal.
    */
   private readonly syncs = new Map<string, Promise<void>>();
+  /** Outputs being written while the run goes on (writeInBackground). */
+  private readonly background: Promise<void>[] = [];
   /** Where commit() records its renames while it makes them. */
   readonly journal: string;
 
@@ -205,6 +207,14 @@ export class Staging {
     start: WriteStreamStart = {},
   ): Promise<AtomicWriteStream> {
     this.claim(finalPath);
+    return this.stageStream(finalPath, start);
+  }
+
+  /** A stream for `finalPath`, staged (its path already claimed), flushed once closed. */
+  private async stageStream(
+    finalPath: string,
+    start: WriteStreamStart,
+  ): Promise<AtomicWriteStream> {
     const stream = await createAtomicWriteStream(finalPath, start);
     const staged: AtomicWriteStream = {
       ...stream,
@@ -215,6 +225,28 @@ export class Staging {
     };
     this.staged.set(finalPath, staged);
     return staged;
+  }
+
+  /**
+   * Stage a stream for `finalPath` and let `write` fill (and close) it while the run goes on:
+   * for an output that is mostly disk work, such as a copy of a large file. commit() waits
+   * for it first and fails with its error; abort() waits for it, then removes it.
+   */
+  writeInBackground(
+    finalPath: string,
+    start: WriteStreamStart,
+    write: (out: AtomicWriteStream) => Promise<void>,
+  ): void {
+    this.claim(finalPath);
+    // Held in its place among the outputs until its stream is open.
+    this.staged.set(finalPath, { tempPath: tempPathFor(finalPath) });
+    const task = (async () => {
+      const out = await this.stageStream(finalPath, start);
+      await write(out);
+      await out.close();
+    })();
+    task.catch(() => {}); // awaited by commit() or abort(); not an unhandled rejection meanwhile
+    this.background.push(task);
   }
 
   /** The final paths staged so far. */
@@ -228,6 +260,7 @@ export class Staging {
    * run's recoverInterruptedPublish() completes the renames.
    */
   async commit(): Promise<void> {
+    await Promise.all(this.background.splice(0));
     for (const item of this.staged.values()) if ('close' in item) await item.close();
     crashPoint('staged');
     const renames = [...this.staged].map(([to, item]) => ({ from: item.tempPath, to }));
@@ -271,6 +304,7 @@ export class Staging {
 
   /** Remove every staged file; no final path is touched. */
   async abort(): Promise<void> {
+    await Promise.allSettled(this.background.splice(0));
     this.removals.clear();
     // A flush still under way holds its file open; it ends before the file is deleted.
     await Promise.allSettled(this.syncs.values());

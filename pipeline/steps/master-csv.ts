@@ -1,6 +1,7 @@
 // Step: the master dataset, every cached month's rows in one CSV (leeds_street_combined.csv).
 // A run whose months start with those of the published file starts from a copy of it
-// (master-csv-parts.ts).
+// (master-csv-parts.ts). The file is mostly disk work (about 270 MB at 96 months), so it is
+// written while the later steps run; the run's outputs are published only once it is done.
 import { MONTH_CHUNK_BYTES, monthCsvRows } from '../downloads.ts';
 import { fileStamp, masterCsvPartsHeld, recordMasterCsvParts } from '../master-csv-parts.ts';
 import { MASTER_HEADER } from '../master-row.ts';
@@ -19,15 +20,20 @@ async function runMasterCsv(ctx: LocalRun): Promise<string> {
   const { masterCsv, masterCsvParts } = ctx.paths;
   const parts = await Promise.all(months.map((month) => fileStamp(month.csv)));
   const held = await masterCsvPartsHeld(masterCsvParts, masterCsv, parts);
-  const out = await ctx.staging.createWriteStream(masterCsv, held > 0 ? { copyOf: masterCsv } : {});
-  if (held === 0) await out.write(MASTER_HEADER);
-  const buffer = Buffer.allocUnsafe(MONTH_CHUNK_BYTES);
-  for (const month of months.slice(held)) {
-    await monthCsvRows(month.csv, buffer, (chunk) => out.writeThrough(chunk));
-  }
-  await out.close();
-  await recordMasterCsvParts(masterCsvParts, out.tempPath, parts);
+  ctx.staging.writeInBackground(masterCsv, held > 0 ? { copyOf: masterCsv } : {}, async (out) => {
+    try {
+      if (held === 0) await out.write(MASTER_HEADER);
+      const buffer = Buffer.allocUnsafe(MONTH_CHUNK_BYTES);
+      for (const month of months.slice(held)) {
+        await monthCsvRows(month.csv, buffer, (chunk) => out.writeThrough(chunk));
+      }
+      await out.close();
+      await recordMasterCsvParts(masterCsvParts, out.tempPath, parts);
+    } catch (cause) {
+      throw new Error(`the master-csv step could not write ${masterCsv}`, { cause });
+    }
+  });
   const rows = months.reduce((n, month) => n + month.summary.kept, 0);
   const from = held > 0 ? `, the first ${held} copied from the previous file` : '';
-  return `${formatCount(rows)} rows from ${months.length} month(s)${from}`;
+  return `${formatCount(rows)} rows from ${months.length} month(s)${from}, written as the next steps run`;
 }
