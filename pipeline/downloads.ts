@@ -157,13 +157,16 @@ async function writeYear(
     contentSha256 ??= await contentHash(months, buffer);
     for (const { dir: earlierDir, manifest } of candidates) {
       const kept = manifest.files.find((f) => f.contentSha256 === contentSha256);
-      const keptBytes = await publishedBytes(earlierDir, kept);
-      if (kept !== undefined && keptBytes !== null) {
-        // Already in place (this folder's earlier output), it stays as it is: copied over
-        // itself, it would cost a write and a flush of the same bytes.
-        const source = path.join(earlierDir, kept.file);
-        if (path.resolve(source) !== path.resolve(target))
-          await staging.writeFile(target, keptBytes);
+      if (kept === undefined) continue;
+      // Already in place (this folder's earlier output), it stays as it is: copied over
+      // itself, it would cost a write and a flush of the same bytes. It is read to check its
+      // SHA-256 unless it is still the file this cache last saw with that SHA-256.
+      const inPlace = path.resolve(earlierDir, kept.file) === path.resolve(target);
+      const unchanged = inPlace && (await contents.stillAsSeen(target, kept.sha256));
+      const keptBytes = unchanged ? null : await publishedBytes(earlierDir, kept);
+      if (unchanged || keptBytes !== null) {
+        if (inPlace) await contents.seen(target, kept.sha256);
+        else await staging.writeFile(target, keptBytes!);
         contents.found.set(contentKey, contentSha256);
         return yearlyFile(year, file, rows, monthNames, contentSha256, kept.bytes, kept.sha256);
       }
@@ -189,16 +192,32 @@ async function writeYear(
   await out.close();
   contentSha256 ??= content!.digest('hex');
   contents.found.set(contentKey, contentSha256);
-  return yearlyFile(year, file, rows, monthNames, contentSha256, bytes, hash.digest('hex'));
+  const sha256 = hash.digest('hex');
+  // Its temporary file keeps its size and time when it is renamed into place.
+  await contents.seen(target, sha256, out.tempPath);
+  return yearlyFile(year, file, rows, monthNames, contentSha256, bytes, sha256);
 }
 
 /**
  * The content hashes of yearly files worked out before (`known`), by the rows files they
- * were read from, and those of this run (`found`, saved for the next).
+ * were read from, and those of this run (`found`, saved for the next); and the yearly files
+ * whose SHA-256 was checked or written, by name, with their size and time then (`files`).
  */
 interface YearContents {
   known: ReadonlyMap<string, string>;
   found: Map<string, string>;
+  /** Whether `file` has the size and time it had when it was last seen with `sha256`. */
+  stillAsSeen(file: string, sha256: string): Promise<boolean>;
+  /** Note that `file` (now at `current`, by default `file`) has `sha256`, as it is now. */
+  seen(file: string, sha256: string, current?: string): Promise<void>;
+  /** The files seen this run, to save. */
+  readonly files: Map<string, string>;
+}
+
+/** A yearly file as the cache sees it: its size, time (whole milliseconds) and SHA-256. */
+async function fileSeen(file: string, sha256: string): Promise<string | null> {
+  const info = await stat(file).catch(() => null);
+  return info === null ? null : `${info.size}:${Math.trunc(info.mtimeMs)}:${sha256}`;
 }
 
 /**
@@ -221,17 +240,36 @@ async function yearContentKey(months: readonly MonthFile[]): Promise<string> {
 const yearContentsSchema = z.object({
   format: z.literal(YEAR_CONTENTS_FORMAT),
   years: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)),
+  files: z.record(z.string(), z.string()).default({}),
 });
 
 async function readYearContents(file: string | undefined): Promise<YearContents> {
-  const found = new Map<string, string>();
-  if (file === undefined) return { known: new Map(), found };
-  try {
-    const { years } = yearContentsSchema.parse(JSON.parse(await readFile(file, 'utf8')));
-    return { known: new Map(Object.entries(years)), found };
-  } catch {
-    return { known: new Map(), found };
+  let saved: { years: Record<string, string>; files: Record<string, string> } = {
+    years: {},
+    files: {},
+  };
+  if (file !== undefined) {
+    try {
+      saved = yearContentsSchema.parse(JSON.parse(await readFile(file, 'utf8')));
+    } catch {
+      // No cache, or one that cannot be read: everything is worked out again.
+    }
   }
+  const earlierFiles = new Map(Object.entries(saved.files));
+  const files = new Map<string, string>();
+  return {
+    known: new Map(Object.entries(saved.years)),
+    found: new Map(),
+    files,
+    async stillAsSeen(target, sha256) {
+      const was = earlierFiles.get(path.basename(target));
+      return was !== undefined && was === (await fileSeen(target, sha256));
+    },
+    async seen(target, sha256, current = target) {
+      const now = await fileSeen(current, sha256);
+      if (now !== null) files.set(path.basename(target), now);
+    },
+  };
 }
 
 function sameMonths(a: readonly string[], b: readonly string[]): boolean {
@@ -334,7 +372,11 @@ export async function writeYearlyDownloads(
   }
   if (contentCache !== undefined) {
     const years = Object.fromEntries(contents.found);
-    await writeFileAtomic(contentCache, JSON.stringify({ format: YEAR_CONTENTS_FORMAT, years }));
+    const files = Object.fromEntries(contents.files);
+    await writeFileAtomic(
+      contentCache,
+      JSON.stringify({ format: YEAR_CONTENTS_FORMAT, years, files }),
+    );
   }
   const manifest: DownloadsManifest = {
     schemaVersion: 1,

@@ -3,7 +3,17 @@
 // the manifest's counts and checksums are those of the files.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
@@ -226,6 +236,48 @@ describe('writeYearlyDownloads (through a pipeline run on the sample months)', (
     expect((await readFile(path.join(fresh, yearlyFileName(2024)))).equals(recompressed)).toBe(
       true,
     );
+  });
+
+  it('checks a kept year by reading it only when it is not the file the cache last saw with its SHA-256', async () => {
+    const { dir, paths, months } = yearlyWriter('seen-files');
+    const cache = path.join(tmp, 'seen-files-content.json');
+    const write = async () => {
+      const staging = new Staging(path.join(tmp, 'publish-journal.json'));
+      const written = await writeYearlyDownloads(
+        months,
+        staging,
+        paths,
+        [paths],
+        LEEDS_NAMING,
+        cache,
+      );
+      await staging.commit();
+      return written;
+    };
+    const first = await write();
+    const file2024 = path.join(dir, yearlyFileName(2024));
+    const good = await readFile(file2024);
+    const info = await stat(file2024);
+    const entry = first.files.find((f) => f.year === 2024)!;
+    // Each file as it was written: size, time and SHA-256, by name.
+    const saved = JSON.parse(await readFile(cache, 'utf8')) as { files: Record<string, string> };
+    expect(saved.files[entry.file]).toBe(
+      `${info.size}:${Math.trunc(info.mtimeMs)}:${entry.sha256}`,
+    );
+
+    // Other bytes, with the size and time the cache saw: trusted, not read (the cache's rule:
+    // a file the run wrote is replaced, never edited in place keeping its time).
+    const other = Buffer.alloc(good.length, 0x20);
+    await writeFile(file2024, other);
+    await utimes(file2024, info.atimeMs / 1000, info.mtimeMs / 1000);
+    await write();
+    expect((await readFile(file2024)).equals(other)).toBe(true);
+
+    // Changed since (another time): read, found not to be the listed file, and made again.
+    await writeFile(file2024, other);
+    const second = await write();
+    expect((await readFile(file2024)).equals(good)).toBe(true);
+    expect(second.files.find((f) => f.year === 2024)!.sha256).toBe(entry.sha256);
   });
 
   it('monthCsvRows refuses a month file that does not start with the master header', async () => {
