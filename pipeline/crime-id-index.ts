@@ -206,7 +206,7 @@ async function saveIndex(file: string, months: string[], index: PrefixIndex): Pr
   const body = serialize(saved);
   const hash = createHash('sha256').update(body).digest();
   try {
-    await writeFileAtomic(file, Buffer.concat([hash, body]));
+    await writeFileAtomic(file, [hash, body]);
   } catch (cause) {
     throw new Error(
       `could not save the Crime ID index to ${file}: check that the cache folder is writable ` +

@@ -120,7 +120,7 @@ export async function saveFoldCheckpoint(
   const body = serialize(checkpoint);
   const hash = createHash('sha256').update(body).digest();
   try {
-    await writeFileAtomic(file, Buffer.concat([hash, body]));
+    await writeFileAtomic(file, [hash, body]);
   } catch (cause) {
     throw new Error(
       `could not save the months step's folds to ${file}: check that the cache folder is ` +

@@ -19,8 +19,14 @@ export function tempPathFor(finalPath: string): string {
   return `${finalPath}.tmp-${process.pid}`;
 }
 
-/** Write `data` to `finalPath` atomically (creating its folder); on failure the old file stays. */
-export async function writeFileAtomic(finalPath: string, data: string | Uint8Array): Promise<void> {
+/**
+ * Write `data` (or its chunks, one after another, without joining them in memory) to
+ * `finalPath` atomically (creating its folder); on failure the old file stays.
+ */
+export async function writeFileAtomic(
+  finalPath: string,
+  data: string | Uint8Array | readonly Uint8Array[],
+): Promise<void> {
   const temp = tempPathFor(finalPath);
   await mkdir(path.dirname(finalPath), { recursive: true });
   try {

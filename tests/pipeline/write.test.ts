@@ -28,6 +28,13 @@ describe('writeFileAtomic', () => {
     expect(await readdir(path.dirname(file))).toEqual(['out.json']);
   });
 
+  it('writes chunks one after another, as one file', async () => {
+    const file = path.join(tmp, 'chunks.bin');
+    const chunks = [Buffer.from('head|'), new Uint8Array(70_000).fill(7), Buffer.from('|tail')];
+    await writeFileAtomic(file, chunks);
+    expect((await readFile(file)).equals(Buffer.concat(chunks))).toBe(true);
+  });
+
   it('leaves the previous file untouched when the write fails', async () => {
     const file = path.join(tmp, 'keep.txt');
     await writeFile(file, 'previous');
