@@ -2,12 +2,14 @@
 // header, and the size and time of the file that made. A monthly run adds a month after the
 // others, so its master CSV starts with the bytes of the last one: when the published file is
 // still the one recorded (same size and time) and its months are the first months of this
-// run, unchanged (same name, size and time, as downloads.ts knows a month's rows), the run
-// starts from a copy of it (made by the kernel) and appends only the months after them,
-// instead of copying every month's rows through the process (about 270 MB at 96 months).
+// run, unchanged (same name, size and time, as downloads.ts knows a month's rows; a month the
+// cross-month check rewrites every run, by its content), the run starts from a copy of it
+// (made by the kernel) and appends only the months after them, instead of copying every
+// month's rows through the process (about 270 MB at 96 months).
 // The record is written when the new file is complete: a run that fails before publishing
 // leaves a record of a file that never replaced the published one, which then does not
 // match it, and the next run writes the master CSV in full.
+import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -22,10 +24,20 @@ const recordSchema = z.object({
   parts: z.array(z.string()),
 });
 
-/** A file as the record knows it: its folder and name, size and time (whole milliseconds). */
-export async function fileStamp(file: string): Promise<string> {
+/**
+ * A month file as the record knows it: its folder and name, size and time (whole
+ * milliseconds); or, for a file written again by every run (`rewritten`: a month that lost
+ * rows to the cross-month Crime ID check, crime-ids.ts), its size and SHA-256, since its time
+ * changes each run whether its rows do or not.
+ */
+export async function fileStamp(file: string, rewritten = false): Promise<string> {
+  const name = `${path.basename(path.dirname(file))}/${path.basename(file)}`;
+  if (rewritten) {
+    const bytes = await readFile(file);
+    return `${name}:${bytes.length}:sha256-${createHash('sha256').update(bytes).digest('hex')}`;
+  }
   const info = await stat(file);
-  return `${path.basename(path.dirname(file))}/${path.basename(file)}:${info.size}:${Math.trunc(info.mtimeMs)}`;
+  return `${name}:${info.size}:${Math.trunc(info.mtimeMs)}`;
 }
 
 async function sizeAndTime(file: string): Promise<{ size: number; mtimeMs: number } | null> {

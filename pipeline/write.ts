@@ -266,7 +266,11 @@ export class Staging {
    * run's recoverInterruptedPublish() completes the renames.
    */
   async commit(): Promise<void> {
-    await Promise.all(this.background.splice(0));
+    // Every background output ends (failed or not) before anything else happens.
+    const failed = (await Promise.allSettled(this.background.splice(0))).find(
+      (result) => result.status === 'rejected',
+    );
+    if (failed !== undefined) throw failed.reason;
     for (const item of this.staged.values()) if ('close' in item) await item.close();
     crashPoint('staged');
     const renames = [...this.staged].map(([to, item]) => ({ from: item.tempPath, to }));

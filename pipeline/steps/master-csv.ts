@@ -5,6 +5,7 @@
 import { MONTH_CHUNK_BYTES, monthCsvRows } from '../downloads.ts';
 import { fileStamp, masterCsvPartsHeld, recordMasterCsvParts } from '../master-csv-parts.ts';
 import { MASTER_HEADER } from '../master-row.ts';
+import { monthCacheFiles } from '../month-cache.ts';
 import { formatCount } from '../report.ts';
 import type { LocalRun } from '../local-run.ts';
 import type { Step } from '../run-context.ts';
@@ -18,7 +19,16 @@ export const masterCsvStep: Step = {
 async function runMasterCsv(ctx: LocalRun): Promise<string> {
   const months = await ctx.months();
   const { masterCsv, masterCsvParts } = ctx.paths;
-  const parts = await Promise.all(months.map((month) => fileStamp(month.csv)));
+  // A month whose rows file is not its month cache file lost rows to the cross-month check,
+  // which writes that file again every run.
+  const parts = await Promise.all(
+    months.map((month) =>
+      fileStamp(
+        month.csv,
+        month.csv !== monthCacheFiles(ctx.paths.monthsCacheDir, month.plan.month).csv,
+      ),
+    ),
+  );
   const held = await masterCsvPartsHeld(masterCsvParts, masterCsv, parts);
   ctx.staging.writeInBackground(masterCsv, held > 0 ? { copyOf: masterCsv } : {}, async (out) => {
     try {

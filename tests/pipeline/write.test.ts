@@ -189,6 +189,26 @@ describe('Staging.writeInBackground(finalPath, start, write)', () => {
     expect((await readdir(dir)).sort()).toEqual(['big.csv', 'small.json']);
   });
 
+  it('that fails while another is still being written: commit() waits for both, and abort() leaves no temporary file', async () => {
+    const dir = path.join(tmp, 'background-two');
+    const staging = new Staging(path.join(dir, 'publish-journal.json'));
+    let slowDone = false;
+    staging.writeInBackground(path.join(dir, 'slow.csv'), {}, async (out) => {
+      for (let i = 0; i < 5; i++) {
+        await later(20);
+        await out.write(`row ${i}\n`);
+      }
+      slowDone = true;
+    });
+    staging.writeInBackground(path.join(dir, 'fails.csv'), {}, async () => {
+      throw new Error('the rows of 2025-04 could not be read');
+    });
+    await expect(staging.commit()).rejects.toThrow('the rows of 2025-04 could not be read');
+    expect(slowDone).toBe(true);
+    await staging.abort();
+    expect(await readdir(dir)).toEqual([]);
+  });
+
   it('whose copy cannot start (no such file) fails the commit, leaving no temporary file', async () => {
     const dir = path.join(tmp, 'background-no-copy');
     const staging = new Staging(path.join(dir, 'publish-journal.json'));

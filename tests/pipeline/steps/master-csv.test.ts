@@ -1,6 +1,6 @@
 // The master-csv step: a run after a new month starts from the published master CSV when it
 // can, and the file is the same, byte for byte, as one written from every month.
-import { appendFile, cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,5 +64,33 @@ describe('the master-csv step', () => {
     // Nothing changed since: every month copied, nothing appended.
     expect(await run(archive, out)).toBe(copiedResult(wholeResult, monthsIn(wholeResult)));
     expect((await readFile(path.join(out, MASTER))).equals(expected)).toBe(true);
+  }, 120_000);
+
+  it('copies a month that lost rows to the cross-month check, written again by every run, when its rows are the same', async () => {
+    // The first Crime ID row of 2024-03 listed again in 2025-02: the cross-month check drops
+    // it and writes 2025-02 again, in every run.
+    const archive = path.join(tmp, 'repeat-archive');
+    await cp(SAMPLE, archive, { recursive: true });
+    const march = await readFile(
+      path.join(archive, '2024-03', '2024-03-west-yorkshire-street.csv'),
+      'utf8',
+    );
+    const row = march.split('\n').find((line) => /^[0-9a-f]{64},2024-03,/.test(line))!;
+    const febFile = path.join(archive, '2025-02', '2025-02-west-yorkshire-street.csv');
+    const feb = await readFile(febFile, 'utf8');
+    await writeFile(febFile, `${feb.trimEnd()}\n${row.replace(',2024-03,', ',2025-02,')}\n`);
+    const whole = path.join(tmp, 'repeat-whole');
+    const wholeResult = await run(archive, whole);
+    const expected = await readFile(path.join(whole, MASTER));
+
+    const partial = path.join(tmp, 'repeat-partial');
+    await cp(archive, partial, { recursive: true });
+    await rm(path.join(partial, '2025-03'), { recursive: true });
+    const out = path.join(tmp, 'repeat-out');
+    const before = monthsIn(await run(partial, out));
+    await cp(path.join(archive, '2025-03'), path.join(partial, '2025-03'), { recursive: true });
+    expect(await run(partial, out)).toBe(copiedResult(wholeResult, before));
+    expect((await readFile(path.join(out, MASTER))).equals(expected)).toBe(true);
+    expect(await readdir(path.join(out, 'cache', 'cross-month'))).toEqual(['2025-02.csv']);
   }, 120_000);
 });
