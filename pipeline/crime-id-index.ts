@@ -7,17 +7,12 @@
 // time) reads only the sidecars of the months after them, looks each of their prefixes up
 // (a binary search) and merges them in. Any other change of the months builds it again.
 //
-// The file is `sha256(BODY) BODY`, BODY a v8 serialisation: a damaged file is ignored.
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { deserialize, serialize } from 'node:v8';
-import { sidecarStamp } from './crime-id-sidecar.ts';
-import { writeFileAtomic } from './write.ts';
+// Saved as saved-state.ts keeps state: a damaged file is ignored.
+import { fileStamp } from './files.ts';
+import { readState, saveState } from './saved-state.ts';
 
 /** Starts the saved index; changed whenever what it holds or means changes. */
-const INDEX_FORMAT = 'crime-id-index-1';
-const HASH_BYTES = 32;
+const INDEX_FORMAT = 'crime-id-index-2';
 /** A month index no month has (firstMonth before it is known). */
 const NO_MONTH = 0xffffffff;
 
@@ -125,11 +120,6 @@ function indexOf(prefixes: Float64Array, prefix: number): number {
   return -1;
 }
 
-/** A month's rows file as the index knows it: its name, size and time (sidecarStamp). */
-async function monthStamp(csv: string): Promise<string> {
-  return `${path.basename(csv)}:${await sidecarStamp(csv)}`;
-}
-
 interface SavedIndex {
   format: typeof INDEX_FORMAT;
   months: string[];
@@ -148,7 +138,7 @@ export async function monthsPrefixIndex(
   csvs: readonly string[],
   prefixesOf: (csv: string) => Promise<Float64Array>,
 ): Promise<PrefixIndex> {
-  const stamps = await Promise.all(csvs.map(monthStamp));
+  const stamps = await Promise.all(csvs.map((csv) => fileStamp(csv)));
   const saved = await readSavedIndex(file);
   const from =
     saved !== null &&
@@ -169,29 +159,22 @@ export async function monthsPrefixIndex(
 async function readSavedIndex(
   file: string,
 ): Promise<{ months: string[]; index: PrefixIndex } | null> {
-  try {
-    const bytes = await readFile(file);
-    const body = bytes.subarray(HASH_BYTES);
-    if (!createHash('sha256').update(body).digest().equals(bytes.subarray(0, HASH_BYTES))) {
-      return null;
-    }
-    const saved = deserialize(body) as SavedIndex;
-    const whole =
-      saved.format === INDEX_FORMAT &&
-      Array.isArray(saved.months) &&
-      saved.prefixes instanceof Float64Array &&
-      saved.firstMonth instanceof Uint32Array &&
-      saved.firstMonth.length === saved.prefixes.length &&
-      Array.isArray(saved.repeated);
-    if (!whole) return null;
-    const { prefixes, firstMonth } = saved;
-    return {
-      months: saved.months,
-      index: { prefixes, firstMonth, repeated: new Map(saved.repeated) },
-    };
-  } catch {
-    return null;
-  }
+  const saved = (await readState(file)) as SavedIndex | null;
+  const whole =
+    saved !== null &&
+    typeof saved === 'object' &&
+    saved.format === INDEX_FORMAT &&
+    Array.isArray(saved.months) &&
+    saved.prefixes instanceof Float64Array &&
+    saved.firstMonth instanceof Uint32Array &&
+    saved.firstMonth.length === saved.prefixes.length &&
+    Array.isArray(saved.repeated);
+  if (!whole) return null;
+  const { prefixes, firstMonth } = saved;
+  return {
+    months: saved.months,
+    index: { prefixes, firstMonth, repeated: new Map(saved.repeated) },
+  };
 }
 
 /** Save the index for the next run. */
@@ -203,15 +186,5 @@ async function saveIndex(file: string, months: string[], index: PrefixIndex): Pr
     firstMonth: index.firstMonth,
     repeated: [...index.repeated],
   };
-  const body = serialize(saved);
-  const hash = createHash('sha256').update(body).digest();
-  try {
-    await writeFileAtomic(file, [hash, body]);
-  } catch (cause) {
-    throw new Error(
-      `could not save the Crime ID index to ${file}: check that the cache folder is writable ` +
-        'and has space, then run again',
-      { cause },
-    );
-  }
+  await saveState(file, saved, 'the Crime ID index');
 }

@@ -106,8 +106,7 @@ function trustedPrefixes(bytes: Buffer, stamp: string): Float64Array | null {
   return prefixes;
 }
 
-/** A rows file's stamp: the sidecar format, the file's size and time (whole milliseconds). */
-export async function sidecarStamp(csv: string): Promise<string> {
+async function sidecarStamp(csv: string): Promise<string> {
   const info = await stat(csv);
   return `${SIDECAR_FORMAT}:${info.size}:${Math.trunc(info.mtimeMs)}`;
 }

@@ -24,6 +24,7 @@ import {
 } from '../src/shared/open-data.ts';
 import { MASTER_COLUMNS } from '../src/shared/constants.ts';
 import { HEADER_MEMBER, writeMonthMembers } from './gzip-members.ts';
+import { fileStamp } from './files.ts';
 import { InputError } from './input-error.ts';
 import { MASTER_HEADER } from './master-row.ts';
 import { writeFileAtomic, type Staging } from './write.ts';
@@ -220,21 +221,9 @@ async function fileSeen(file: string, sha256: string): Promise<string | null> {
   return info === null ? null : `${info.size}:${Math.trunc(info.mtimeMs)}:${sha256}`;
 }
 
-/**
- * What a year's content hash is known by: each month's rows file (its folder and name), size
- * and time. A rows file is only ever replaced, never edited in place (as the Crime ID
- * sidecars rely on, crime-id-sidecar.ts), so the same stamps mean the same rows; not its
- * inode or change time, which a cache restored by copying, with its times kept, does not keep.
- */
+/** What a year's content hash is known by: each month's rows file's stamp (fileStamp). */
 async function yearContentKey(months: readonly MonthFile[]): Promise<string> {
-  const stamps = await Promise.all(
-    months.map(async ({ csv }) => {
-      const info = await stat(csv);
-      const name = `${path.basename(path.dirname(csv))}/${path.basename(csv)}`;
-      return `${name}:${info.size}:${Math.trunc(info.mtimeMs)}`;
-    }),
-  );
-  return stamps.join(',');
+  return (await Promise.all(months.map(({ csv }) => fileStamp(csv)))).join(',');
 }
 
 const yearContentsSchema = z.object({

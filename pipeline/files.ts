@@ -1,5 +1,5 @@
-// Two questions about the file system that several parts of the pipeline ask.
-import { access } from 'node:fs/promises';
+// Questions about the file system that several parts of the pipeline ask.
+import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -20,4 +20,16 @@ export async function exists(file: string, options: { strict?: boolean } = {}): 
 export function isInside(file: string, dir: string): boolean {
   const relative = path.relative(path.resolve(dir), path.resolve(file));
   return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+/**
+ * A file as a cache knows it: its folder and name, size and time (whole milliseconds). A
+ * file the pipeline writes is only ever replaced, never edited in place, so the same stamp
+ * means the same bytes; not its inode or change time, which a cache restored by copying,
+ * with its times kept, does not keep.
+ */
+export async function fileStamp(file: string): Promise<string> {
+  const info = await stat(file);
+  const name = `${path.basename(path.dirname(file))}/${path.basename(file)}`;
+  return `${name}:${info.size}:${Math.trunc(info.mtimeMs)}`;
 }

@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { fileStamp } from './files.ts';
 import { writeFileAtomic } from './write.ts';
 
 /** Starts the record; changed with its meaning. */
@@ -25,19 +26,15 @@ const recordSchema = z.object({
 });
 
 /**
- * A month file as the record knows it: its folder and name, size and time (whole
- * milliseconds); or, for a file written again by every run (`rewritten`: a month that lost
- * rows to the cross-month Crime ID check, crime-ids.ts), its size and SHA-256, since its time
- * changes each run whether its rows do or not.
+ * A month file as the record knows it: its fileStamp; or, for a file written again by every
+ * run (`rewritten`: a month that lost rows to the cross-month Crime ID check, crime-ids.ts),
+ * its size and SHA-256, since its time changes each run whether its rows do or not.
  */
-export async function fileStamp(file: string, rewritten = false): Promise<string> {
+export async function partStamp(file: string, rewritten = false): Promise<string> {
+  if (!rewritten) return fileStamp(file);
+  const bytes = await readFile(file);
   const name = `${path.basename(path.dirname(file))}/${path.basename(file)}`;
-  if (rewritten) {
-    const bytes = await readFile(file);
-    return `${name}:${bytes.length}:sha256-${createHash('sha256').update(bytes).digest('hex')}`;
-  }
-  const info = await stat(file);
-  return `${name}:${info.size}:${Math.trunc(info.mtimeMs)}`;
+  return `${name}:${bytes.length}:sha256-${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
 async function sizeAndTime(file: string): Promise<{ size: number; mtimeMs: number } | null> {
@@ -46,7 +43,7 @@ async function sizeAndTime(file: string): Promise<{ size: number; mtimeMs: numbe
 }
 
 /**
- * How many of `parts` (the month files of this run, in order, by fileStamp) the published
+ * How many of `parts` (the month files of this run, in order, by partStamp) the published
  * master CSV `master` already holds after its header, by the record in `recordFile`: all of
  * those it was written from when they are the first of `parts`, else 0.
  */

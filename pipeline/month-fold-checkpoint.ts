@@ -11,10 +11,9 @@
 // cache key, and only while each month is still in the cache as it was folded (same key and
 // BODY hash) and would be served from it (the postcodes.io answers it used are still the
 // run's: month-cache.ts). A month processed again since, to other figures, misses. The file is
-// `sha256(BODY) BODY`, BODY a v8 serialisation: a damaged file is ignored, not trusted.
+// saved-state.ts: a damaged file is ignored, not trusted.
 import { createHash } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
-import { deserialize, serialize } from 'node:v8';
+import { rm } from 'node:fs/promises';
 import type { CentreDefinition } from '../src/shared/area.ts';
 import { codeFingerprint } from './code-fingerprint.ts';
 import {
@@ -28,7 +27,7 @@ import type { MonthFoldsState } from './month-folds.ts';
 import type { MonthTotals } from './month-parts.ts';
 import type { MonthProvenanceInfo } from './process-month.ts';
 import { DropTally } from './report.ts';
-import { writeFileAtomic } from './write.ts';
+import { saveState, readState } from './saved-state.ts';
 
 /**
  * The code the saved folds depend on (see code-fingerprint.ts): the folds, this file's format,
@@ -41,8 +40,6 @@ export const FOLD_CHECKPOINT_ENTRIES = [
   'pipeline/steps/months.ts',
   'pipeline/centre.ts',
 ] as const;
-
-const HASH_BYTES = 32;
 
 /** A month of the run, in the order the months step folds them. */
 export interface CheckpointMonth {
@@ -117,17 +114,7 @@ export async function saveFoldCheckpoint(
       siteData: { ...folds.siteData, totals: months.map(({ totals }) => totals) },
     },
   };
-  const body = serialize(checkpoint);
-  const hash = createHash('sha256').update(body).digest();
-  try {
-    await writeFileAtomic(file, [hash, body]);
-  } catch (cause) {
-    throw new Error(
-      `could not save the months step's folds to ${file}: check that the cache folder is ` +
-        'writable and has space, then run again',
-      { cause },
-    );
-  }
+  await saveState(file, checkpoint, "the months step's folds");
 }
 
 /**
@@ -144,16 +131,7 @@ export async function restoreFoldCheckpoint(
   monthsCacheDir: string,
   answers: PostcodeAnswers,
 ): Promise<{ folds: MonthFoldsState; months: RestoredMonth[] } | null> {
-  let checkpoint: Checkpoint;
-  try {
-    const bytes = await readFile(file);
-    const body = bytes.subarray(HASH_BYTES);
-    const hash = createHash('sha256').update(body).digest();
-    if (!hash.equals(bytes.subarray(0, HASH_BYTES))) return null;
-    checkpoint = deserialize(body) as Checkpoint;
-  } catch {
-    return null;
-  }
+  const checkpoint = (await readState(file)) as Checkpoint | null;
   if (typeof checkpoint !== 'object' || checkpoint === null || !Array.isArray(checkpoint.months)) {
     return null;
   }

@@ -3,7 +3,7 @@
 // (master-csv-parts.ts). The file is mostly disk work (about 270 MB at 96 months), so it is
 // written while the later steps run; the run's outputs are published only once it is done.
 import { MONTH_CHUNK_BYTES, monthCsvRows } from '../downloads.ts';
-import { fileStamp, masterCsvPartsHeld, recordMasterCsvParts } from '../master-csv-parts.ts';
+import { partStamp, masterCsvPartsHeld, recordMasterCsvParts } from '../master-csv-parts.ts';
 import { MASTER_HEADER } from '../master-row.ts';
 import { monthCacheFiles } from '../month-cache.ts';
 import { formatCount } from '../report.ts';
@@ -23,7 +23,7 @@ async function runMasterCsv(ctx: LocalRun): Promise<string> {
   // which writes that file again every run.
   const parts = await Promise.all(
     months.map((month) =>
-      fileStamp(
+      partStamp(
         month.csv,
         month.csv !== monthCacheFiles(ctx.paths.monthsCacheDir, month.plan.month).csv,
       ),

@@ -65,7 +65,7 @@ function csvRows(text: string): string[][] {
  * The sample run's months as the downloads step is given them, and a writer of their yearly
  * files into tmp/<folder> (published there, each run reusing what the last one left).
  */
-function yearlyWriter(folder: string) {
+function yearlyWriter(folder: string, contentCache?: string) {
   const monthsDir = path.join(out, 'cache', 'months');
   const dir = path.join(tmp, folder);
   const paths = { dir, manifest: path.join(dir, 'downloads.json') };
@@ -74,7 +74,14 @@ function yearlyWriter(folder: string) {
   );
   const write = async (list: typeof months) => {
     const staging = new Staging(path.join(tmp, 'publish-journal.json'));
-    const written = await writeYearlyDownloads(list, staging, paths, [paths], LEEDS_NAMING);
+    const written = await writeYearlyDownloads(
+      list,
+      staging,
+      paths,
+      [paths],
+      LEEDS_NAMING,
+      contentCache,
+    );
     await staging.commit();
     return written;
   };
@@ -239,21 +246,9 @@ describe('writeYearlyDownloads (through a pipeline run on the sample months)', (
   });
 
   it('checks a kept year by reading it only when it is not the file the cache last saw with its SHA-256', async () => {
-    const { dir, paths, months } = yearlyWriter('seen-files');
     const cache = path.join(tmp, 'seen-files-content.json');
-    const write = async () => {
-      const staging = new Staging(path.join(tmp, 'publish-journal.json'));
-      const written = await writeYearlyDownloads(
-        months,
-        staging,
-        paths,
-        [paths],
-        LEEDS_NAMING,
-        cache,
-      );
-      await staging.commit();
-      return written;
-    };
+    const { dir, months, write: writeMonths } = yearlyWriter('seen-files', cache);
+    const write = () => writeMonths(months);
     const first = await write();
     const file2024 = path.join(dir, yearlyFileName(2024));
     const good = await readFile(file2024);

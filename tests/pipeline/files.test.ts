@@ -1,8 +1,8 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exists, isInside } from '../../pipeline/files.ts';
+import { exists, fileStamp, isInside } from '../../pipeline/files.ts';
 
 describe('exists(file)', () => {
   it('is true for a file and a folder, false for a missing path', async () => {
@@ -40,5 +40,28 @@ describe('isInside(file, dir)', () => {
     ['/elsewhere/data/sample/x', 'data/sample', false],
   ])('isInside(%s, %s) is %s', (file, dir, inside) => {
     expect(isInside(file, dir)).toBe(inside);
+  });
+});
+
+describe('fileStamp(file)', () => {
+  it('names the folder and file, its size and time: the same for a copy with its time kept, not after a change', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'files-'));
+    try {
+      const file = path.join(dir, 'months', '2024-01.csv');
+      await mkdir(path.dirname(file));
+      await writeFile(file, 'rows\n');
+      await utimes(file, 1_700_000_000.25, 1_700_000_000.25);
+      const stamp = await fileStamp(file);
+      expect(stamp).toBe('months/2024-01.csv:5:1700000000250');
+      const copy = path.join(dir, 'restored', 'months', '2024-01.csv');
+      await mkdir(path.dirname(copy), { recursive: true });
+      await copyFile(file, copy);
+      await utimes(copy, 1_700_000_000.25, 1_700_000_000.25);
+      expect(await fileStamp(copy)).toBe(stamp);
+      await writeFile(file, 'other\n');
+      expect(await fileStamp(file)).not.toBe(stamp);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  fileStamp,
+  partStamp,
   masterCsvPartsHeld,
   recordMasterCsvParts,
 } from '../../pipeline/master-csv-parts.ts';
@@ -31,7 +31,7 @@ async function setUp(name: string, months: number, held: number) {
   const master = path.join(dir, name, 'master.csv');
   await writeFile(master, 'header\n');
   const record = path.join(dir, name, 'parts.json');
-  const parts = await Promise.all(monthFiles.map((file) => fileStamp(file)));
+  const parts = await Promise.all(monthFiles.map((file) => partStamp(file)));
   await recordMasterCsvParts(record, master, parts.slice(0, held));
   return { monthFiles, master, record, parts };
 }
@@ -58,7 +58,7 @@ describe('masterCsvPartsHeld(recordFile, master, parts)', () => {
   it('is 0 when a recorded month changed, is gone, or other months come first', async () => {
     const a = await setUp('changed', 4, 3);
     await utimes(a.monthFiles[1]!, 1_650_000_000, 1_650_000_000);
-    const changed = await Promise.all(a.monthFiles.map((file) => fileStamp(file)));
+    const changed = await Promise.all(a.monthFiles.map((file) => partStamp(file)));
     expect(await masterCsvPartsHeld(a.record, a.master, changed)).toBe(0);
     const b = await setUp('gone', 4, 3);
     expect(await masterCsvPartsHeld(b.record, b.master, b.parts.slice(0, 2))).toBe(0);
@@ -80,23 +80,23 @@ describe('masterCsvPartsHeld(recordFile, master, parts)', () => {
   });
 });
 
-describe('fileStamp(file, rewritten)', () => {
+describe('partStamp(file, rewritten)', () => {
   it('knows a rewritten file by its content: the same rows written again, not other rows of its size', async () => {
     const file = path.join(dir, 'cross-month', '2024-05.csv');
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, 'rows a\n');
     await utimes(file, 1_700_000_000, 1_700_000_000);
-    const before = await fileStamp(file, true);
-    const byTime = await fileStamp(file);
+    const before = await partStamp(file, true);
+    const byTime = await partStamp(file);
     // Written again, the same rows: another time, the same stamp.
     await writeFile(file, 'rows a\n');
     await utimes(file, 1_700_000_500, 1_700_000_500);
-    expect(await fileStamp(file, true)).toBe(before);
-    expect(await fileStamp(file)).not.toBe(byTime);
+    expect(await partStamp(file, true)).toBe(before);
+    expect(await partStamp(file)).not.toBe(byTime);
     // Other rows of the same size, at the time it had: another stamp.
     await writeFile(file, 'rows b\n');
     await utimes(file, 1_700_000_500, 1_700_000_500);
-    expect(await fileStamp(file, true)).not.toBe(before);
+    expect(await partStamp(file, true)).not.toBe(before);
     expect(before).toMatch(/^cross-month\/2024-05\.csv:7:sha256-[0-9a-f]{64}$/);
   });
 });
