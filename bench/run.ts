@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pipelinePaths } from '../pipeline/paths.ts';
 import { measureBrowser, type BrowserResult } from './browser.ts';
+import { differingOutputs, outputHashes } from './output-compare.ts';
 import {
   DEFAULTS,
   generateArchive,
@@ -155,6 +156,12 @@ export interface Results {
     addedMonth: string;
     baseMonths: number;
     scenarios: Record<string, PipelineResult>;
+    /**
+     * Each scenario's output files (all but the caches and the run summary) that differ, byte
+     * for byte, from a run of all the months from nothing on the same folders, over all its
+     * runs: empty when the incremental runs published exactly what a full run does.
+     */
+    differingFromFull: Record<string, string[]>;
   };
   /** Two districts in one run against a run for each, on the input plus Sheffield's sample. */
   areas?: AreasResult;
@@ -424,9 +431,29 @@ export async function runBenchmarks(config: BenchConfig): Promise<Results> {
         await linkMonths(config.generate.outDir, archive, base);
         const first = await runPipeline(archive, baseOut);
         log(`  base build of ${base.length} months: ${(first.wallMs / MS_PER_S).toFixed(2)} s`);
+        /** The added month's files in `archive`, where `folder` puts them. */
+        const addMonth = async (folder: (month: string) => string) => {
+          const staged = path.join(work, 'added');
+          await linkMonths(config.generate.outDir, staged, [added]);
+          const destination = path.join(archive, folder(added));
+          await mkdir(path.dirname(destination), { recursive: true });
+          await rename(path.join(staged, added), destination);
+        };
+        const removeMonth = (folder: (month: string) => string) =>
+          rm(path.join(archive, folder(added).split(path.sep)[0] as string), { recursive: true });
         const scenarios: Record<string, PipelineResult> = {};
+        const differingFromFull: Record<string, string[]> = {};
         for (const [scenario, folder] of Object.entries(INCREMENTAL_SCENARIOS)) {
+          // What a run of all the months from nothing publishes, on the same folders: the
+          // provenance names each month's archive, so the layout is part of the input.
+          await addMonth(folder);
+          const referenceOut = path.join(work, 'incremental-full');
+          await runPipeline(archive, referenceOut);
+          const full = await outputHashes(referenceOut);
+          await rm(referenceOut, { recursive: true, force: true });
+          await removeMonth(folder);
           const runs: PipelineRun[] = [];
+          const differing = new Set<string>();
           for (let i = 0; i < config.incrementalRuns; i++) {
             const out = path.join(work, `incremental-${i}`);
             // Times kept to the nanosecond (`cp -a`, as rsync or a cache restore keeps them): the
@@ -435,31 +462,40 @@ export async function runBenchmarks(config: BenchConfig): Promise<Results> {
             // millisecond, so about half the files looked replaced and were read or compressed
             // again, and the measure depended on where each time fell within its millisecond.
             execFileSync('cp', ['-a', baseOut, out]);
-            const staged = path.join(work, 'added');
-            await linkMonths(config.generate.outDir, staged, [added]);
-            const destination = path.join(archive, folder(added));
-            await mkdir(path.dirname(destination), { recursive: true });
-            await rename(path.join(staged, added), destination);
+            await addMonth(folder);
             const run = await runPipeline(archive, out);
             log(
               `  ${scenario}, run ${i + 1}/${config.incrementalRuns}: ${(run.wallMs / MS_PER_S).toFixed(2)} s, ` +
                 `${run.monthsFromCache} of ${run.months} months from the cache`,
             );
             runs.push(run);
-            await rm(path.join(archive, folder(added).split(path.sep)[0] as string), {
-              recursive: true,
-            });
+            for (const file of await differingOutputs(full, out)) differing.add(file);
+            await removeMonth(folder);
             await rm(out, { recursive: true, force: true });
           }
           const p = summariseRuns(runs, totals.leeds);
           scenarios[scenario] = p;
+          differingFromFull[scenario] = [...differing].sort();
           logPipeline(
             log,
             `Incremental (${scenario}): add ${added} to a build of ${base.length} months`,
             p,
           );
+          log(
+            differing.size === 0
+              ? `  outputs     the same as a full run's on the same folders, byte for byte (${full.size} files)`
+              : `  outputs     DIFFER from a full run's on the same folders: ${[...differing].sort().join(', ')}`,
+          );
         }
-        results.incremental = { addedMonth: added, baseMonths: base.length, scenarios };
+        results.incremental = {
+          addedMonth: added,
+          baseMonths: base.length,
+          scenarios,
+          differingFromFull,
+        };
+        values.incrementalDiffering = Math.max(
+          ...Object.values(differingFromFull).map((files) => files.length),
+        );
         const judged = scenarios[JUDGED_INCREMENTAL_SCENARIO];
         if (judged) values.incrementalWall = judged.wallMs.median / MS_PER_S;
       });

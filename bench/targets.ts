@@ -3,7 +3,7 @@
 export interface Target {
   id: string;
   label: string;
-  unit: 's' | 'ms' | 'MiB' | 'MB' | 'kB' | '%' | 'x';
+  unit: 's' | 'ms' | 'MiB' | 'MB' | 'kB' | '%' | 'x' | 'files';
   /** The result must be below (`<`) or at most (`<=`) the limit. */
   comparison: '<' | '<=';
   limit: number;
@@ -54,6 +54,15 @@ export const TARGETS = [
     unit: 's',
     comparison: '<',
     limit: 1.5,
+  },
+  // Issue "A pipeline near its physical limit": the master CSV identical byte for byte, and the
+  // other outputs too (the site data and map data carry no time of their own making).
+  {
+    id: 'incrementalDiffering',
+    label: 'Incremental month, output files not identical to a full run',
+    unit: 'files',
+    comparison: '<=',
+    limit: 0,
   },
   // The seed's map data was 1.2 MB gzipped; ours must be no larger (decimal MB, as transferred).
   {
@@ -158,10 +167,15 @@ export function judge(values: Partial<Record<TargetId, number>>): Verdict[] {
     }
     const met = t.comparison === '<' ? value < t.limit : value <= t.limit;
     const margin = Math.abs(t.limit - value);
-    const share = Math.round((margin / t.limit) * 100);
-    const text = met
-      ? `met by ${round(margin)} ${t.unit} (${share}% under)`
-      : `MISSED by ${round(margin)} ${t.unit} (${share}% over)`;
+    // A limit of 0 has no share to be over or under.
+    const share =
+      t.limit === 0 ? '' : ` (${Math.round((margin / t.limit) * 100)}% ${met ? 'under' : 'over'})`;
+    const text =
+      t.limit === 0 && met
+        ? 'met'
+        : met
+          ? `met by ${round(margin)} ${t.unit}${share}`
+          : `MISSED by ${round(margin)} ${t.unit}${share}`;
     return { id: t.id, label: t.label, unit: t.unit, target, value: round(value), met, text };
   });
 }

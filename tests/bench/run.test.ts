@@ -152,6 +152,22 @@ describe('runBenchmarks on a tiny synthetic archive', () => {
     }
   });
 
+  it('finds every output of the incremental runs identical to a run of the 13 months from nothing on the same folders', () => {
+    // Rows the pipeline drops (repeats, malformed, outside) are in the added month too.
+    expect(manifest.totals.duplicates).toBeGreaterThan(0);
+    expect(results.incremental?.differingFromFull).toEqual({
+      'same folder': [],
+      'separate input': [],
+    });
+    expect(results.targets.find((t) => t.id === 'incrementalDiffering')).toMatchObject({
+      value: 0,
+      met: true,
+    });
+    expect(lines.join('\n')).toMatch(
+      /outputs {5}the same as a full run's on the same folders, byte for byte \(\d+ files\)/,
+    );
+  });
+
   it('sizes the map data of all 13 months and the ward pages of the built site', () => {
     const payload = results.payload;
     expect(payload?.mapData.months).toBe(13);

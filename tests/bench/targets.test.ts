@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { judge } from '../../bench/targets.ts';
+
+describe('judge(values)', () => {
+  it('gives the margin and its share of the limit', () => {
+    const wall = judge({ incrementalWall: 1.2, pipelineMemory: 420 });
+    expect(wall.find((v) => v.id === 'incrementalWall')).toMatchObject({
+      met: true,
+      text: 'met by 0.3 s (20% under)',
+    });
+    expect(wall.find((v) => v.id === 'pipelineMemory')).toMatchObject({
+      met: false,
+      text: 'MISSED by 70 MiB (20% over)',
+    });
+  });
+
+  it('judges a limit of 0 without a share: none is met, any is missed by their number', () => {
+    const none = judge({ incrementalDiffering: 0 }).find((v) => v.id === 'incrementalDiffering');
+    expect(none).toMatchObject({ met: true, value: 0, text: 'met', target: '<= 0 files' });
+    const two = judge({ incrementalDiffering: 2 }).find((v) => v.id === 'incrementalDiffering');
+    expect(two).toMatchObject({ met: false, text: 'MISSED by 2 files' });
+  });
+
+  it('reports a target whose measurement did not run as not measured', () => {
+    expect(judge({}).every((v) => v.met === null && v.text === 'not measured')).toBe(true);
+  });
+});
