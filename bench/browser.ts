@@ -34,6 +34,11 @@ const VIEWPORT = { width: 1280, height: 800 };
 /** Quiet time after each change, so stray work of one change never lands in the next. */
 const SETTLE_MS = 60;
 const BYTES_PER_MB = 1_000_000;
+/**
+ * A home broadband link, for the loads on a slower network: on 127.0.0.1 every file arrives at
+ * once, so what starts each download (the page, the island's scripts, a preload) does not show.
+ */
+export const SLOW_LINK = { latencyMs: 60, downloadMbps: 10, uploadMbps: 2 } as const;
 
 export const CHANGE_KINDS = [
   'crime type',
@@ -50,6 +55,8 @@ export interface BrowserResult {
   pageLoads: number;
   /** Navigation start until the first drawing of the map and figures is painted. */
   interactiveMs: Summary;
+  /** The same on SLOW_LINK (null when no such load was asked for). */
+  interactiveSlowLinkMs: Summary | null;
   domContentLoadedMs: Summary;
   /**
    * Heap in use after a forced GC, after load and after all the filter changes: the largest
@@ -289,7 +296,12 @@ function transferSummary(bytes: ReadonlyMap<string, number>): BrowserResult['tra
   };
 }
 
-async function loadOnce(browser: Browser, url: string, consoleErrors: string[]) {
+async function loadOnce(
+  browser: Browser,
+  url: string,
+  consoleErrors: string[],
+  link: typeof SLOW_LINK | null = null,
+) {
   const context = await browser.newContext({ viewport: VIEWPORT });
   // A transpiler that keeps function names (esbuild's keepNames) wraps them in an `__name`
   // helper; functions sent to the page (init scripts, evaluate callbacks) would call it, so the
@@ -312,6 +324,16 @@ async function loadOnce(browser: Browser, url: string, consoleErrors: string[]) 
   });
   page.on('pageerror', (error) => consoleErrors.push(String(error)));
   const transfers = countTransfers(page);
+  if (link !== null) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: link.latencyMs,
+      downloadThroughput: (link.downloadMbps * 1e6) / 8,
+      uploadThroughput: (link.uploadMbps * 1e6) / 8,
+    });
+  }
   await page.goto(url, { waitUntil: 'commit' });
   await page.waitForFunction(
     () => (window as unknown as { __bench: Probe }).__bench.readyAt !== null,
@@ -525,6 +547,8 @@ export async function measureBrowser(
   baseUrl: string,
   options: {
     pageLoads: number;
+    /** Page loads on SLOW_LINK (0 for none). */
+    slowLinkLoads: number;
     changesPerKind: number;
     /** Fresh pages the changes are measured in, one after the other. */
     sessions: number;
@@ -562,6 +586,15 @@ export async function measureBrowser(
       log(`  load ${i + 1}/${options.pageLoads}: interactive at ${timing.readyAt.toFixed(0)} ms`);
       await context.close();
     }
+    const slowLink: number[] = [];
+    for (let i = 0; i < options.slowLinkLoads; i++) {
+      const { context, timing } = await loadOnce(browser, `${baseUrl}/`, consoleErrors, SLOW_LINK);
+      slowLink.push(timing.readyAt);
+      log(
+        `  load ${i + 1}/${options.slowLinkLoads} on a ${SLOW_LINK.downloadMbps} Mbit/s link: interactive at ${timing.readyAt.toFixed(0)} ms`,
+      );
+      await context.close();
+    }
     const { samples, sessionP95Ms, missed, heapAfterLoad, heapAfterChanges, decodeMs } =
       await measureSessions(browser, baseUrl, options, consoleErrors);
 
@@ -581,6 +614,7 @@ export async function measureBrowser(
       chromium: browser.version(),
       pageLoads: options.pageLoads,
       interactiveMs: summarise(interactive),
+      interactiveSlowLinkMs: slowLink.length === 0 ? null : summarise(slowLink),
       domContentLoadedMs: summarise(dcl),
       heapAfterLoad,
       heapAfterChanges,
@@ -601,6 +635,13 @@ export async function measureBrowser(
     log(
       `  interactive  median ${result.interactiveMs.median.toFixed(0)} ms (min ${result.interactiveMs.min.toFixed(0)}, max ${result.interactiveMs.max.toFixed(0)}, n=${result.interactiveMs.n})`,
     );
+    if (result.interactiveSlowLinkMs !== null) {
+      const slow = result.interactiveSlowLinkMs;
+      log(
+        `  interactive  median ${slow.median.toFixed(0)} ms (min ${slow.min.toFixed(0)}, max ${slow.max.toFixed(0)}, n=${slow.n}) ` +
+          `on a ${SLOW_LINK.downloadMbps} Mbit/s link with ${SLOW_LINK.latencyMs} ms latency`,
+      );
+    }
     const h = (x: Heap) =>
       `${x.totalMB.toFixed(1)} MB (JS ${x.jsMB.toFixed(1)} + array buffers ${x.arrayBuffersMB.toFixed(1)})`;
     log(`  decode       ${f(decodeMs)} (gunzip + decode of the map data in the page)`);

@@ -669,6 +669,7 @@ export async function runBenchmarks(config: BenchConfig): Promise<Results> {
         try {
           const b = await measureBrowser(server.url, {
             pageLoads: config.pageLoads,
+            slowLinkLoads: config.pageLoads,
             changesPerKind: config.changesPerKind,
             sessions: config.changeSessions,
             decodeRuns: config.decodeRuns,

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from './paths.ts';
+import { SLOW_LINK } from './browser.ts';
 import type { Results } from './run.ts';
 
 /** A Markdown table of every target with its result, and the machine and input it came from. */
@@ -47,6 +48,16 @@ export function markdownSummary(results: Results): string {
         `for the figures above (p95 of work ${b.allChangesMs.p95.toFixed(1)} ms, input to painted ` +
         `frame ${b.allChangesTotalMs.p95.toFixed(1)} ms); each page's own p95: work ` +
         `${ms(b.sessionP95Ms.work)} ms, input to painted frame ${ms(b.sessionP95Ms.total)} ms.`,
+    );
+  }
+  const slow = b?.interactiveSlowLinkMs;
+  if (b && slow) {
+    lines.push(
+      '',
+      `Map page interactive on a ${SLOW_LINK.downloadMbps} Mbit/s link with ${SLOW_LINK.latencyMs} ms ` +
+        `latency (Chromium's network emulation): ${slow.median.toFixed(0)} ms (min ` +
+        `${slow.min.toFixed(0)}, max ${slow.max.toFixed(0)}, ${slow.n} loads), against ` +
+        `${b.interactiveMs.median.toFixed(0)} ms on 127.0.0.1.`,
     );
   }
   return `${lines.join('\n')}\n`;

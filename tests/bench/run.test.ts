@@ -204,6 +204,17 @@ describe('runBenchmarks on a tiny synthetic archive', () => {
     expect(b?.consoleErrors).toEqual([]);
   });
 
+  it('loads the map page on an emulated slower link too, each request held back by its latency', () => {
+    const b = results.browser!;
+    expect(b.interactiveSlowLinkMs?.n).toBe(1);
+    // The page, its stylesheets, the island's scripts one after another and the data: several
+    // round trips of 60 ms each that 127.0.0.1 does not have.
+    expect(b.interactiveSlowLinkMs!.median).toBeGreaterThan(b.interactiveMs.median + 120);
+    expect(markdownSummary(results)).toContain(
+      `Map page interactive on a 10 Mbit/s link with 60 ms latency (Chromium's network emulation): ${b.interactiveSlowLinkMs!.median.toFixed(0)} ms`,
+    );
+  });
+
   it("summarises the filter changes for the README with each page's own p95 beside the pooled one", () => {
     const b = results.browser!;
     const text = markdownSummary(results);

@@ -89,6 +89,29 @@ describe('map page', () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  it("fetches the map data and ward outlines once each, from the head's preloads, before the island's script", async () => {
+    const { page } = await openMap();
+    const entries = await page.evaluate(() =>
+      performance.getEntriesByType('resource').map((entry) => ({
+        path: new URL(entry.name).pathname,
+        initiator: (entry as PerformanceResourceTiming).initiatorType,
+        start: entry.startTime,
+      })),
+    );
+    const island = entries.find((e) => /\/CrimeMap\.[\w-]+\.js$/.test(e.path));
+    expect(island, 'the island script was loaded').toBeDefined();
+    for (const file of ['/data/map-data.bin.gz', '/data/wards.geojson']) {
+      // One request, made by the <link>: the island's fetch() used what the preload fetched (a
+      // preload made in another mode would be fetched again, as a second entry).
+      const requests = entries.filter((e) => e.path.endsWith(file));
+      expect(
+        requests.map((e) => e.initiator),
+        file,
+      ).toEqual(['link']);
+      expect(requests[0]!.start, file).toBeLessThan(island!.start);
+    }
+  });
+
   it('changes the total and the top wards to the right values when the crime types change', async () => {
     const { page, consoleErrors } = await openMap();
     await afterUpdate(page, () => page.getByRole('button', { name: 'No types' }).click());
