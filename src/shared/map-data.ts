@@ -120,7 +120,11 @@ export async function gunzipIfNeeded(bytes: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-class Reader {
+/** The place of a varint's last allowed 7-bit group (the 8th): 2^49, within exact integers. */
+const MAX_VARINT_PLACE = 2 ** 49;
+
+/** Reads what ByteWriter (map-data-encoder.ts) writes: varints, zigzag varints, byte runs. */
+export class ByteReader {
   offset: number;
   private readonly bytes: Uint8Array;
 
@@ -129,21 +133,35 @@ class Reader {
     this.offset = offset;
   }
 
-  byte(): number {
-    const value = this.bytes[this.offset++];
-    if (value === undefined) throw new MapDataFormatError(`truncated at byte ${this.offset - 1}`);
-    return value;
-  }
-
+  /**
+   * One unsigned LEB128 number. Most are one byte (counts, point steps), read without a loop;
+   * the rest multiply each group by its place (2^7, 2^14, ...) kept as a number, not by
+   * `2 ** shift`, since a map's data holds over a million of them.
+   */
   varint(): number {
-    let value = 0;
-    let shift = 0;
+    const bytes = this.bytes;
+    let offset = this.offset;
+    let b = bytes[offset++];
+    if (b === undefined) throw new MapDataFormatError(`truncated at byte ${offset - 1}`);
+    if (b < 0x80) {
+      this.offset = offset;
+      return b;
+    }
+    let value = b & 0x7f;
+    let place = 0x80;
     for (;;) {
-      const b = this.byte();
-      value += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) return value;
-      shift += 7;
-      if (shift > 49) throw new MapDataFormatError(`varint too long at byte ${this.offset}`);
+      b = bytes[offset++];
+      if (b === undefined) throw new MapDataFormatError(`truncated at byte ${offset - 1}`);
+      value += (b & 0x7f) * place;
+      if (b < 0x80) {
+        this.offset = offset;
+        return value;
+      }
+      place *= 0x80;
+      if (place > MAX_VARINT_PLACE) {
+        this.offset = offset;
+        throw new MapDataFormatError(`varint too long at byte ${offset}`);
+      }
     }
   }
 
@@ -202,7 +220,7 @@ function readHeader(bytes: Uint8Array): { header: MapDataHeader; bodyOffset: num
 /** Decode map data bytes (gzip already removed). One pass; throws MapDataFormatError. */
 export function decodeMapData(bytes: Uint8Array): MapData {
   const { header, bodyOffset } = readHeader(bytes);
-  const reader = new Reader(bytes, bodyOffset);
+  const reader = new ByteReader(bytes, bodyOffset);
   const P = header.pointCount;
   const W = header.wards.length;
   const M = header.months.length;

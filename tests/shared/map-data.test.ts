@@ -2,11 +2,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildMapData, buildWardShapes } from '../../pipeline/map-data.ts';
 import { LEEDS_CENTRE } from '../../pipeline/population.ts';
 import { centreTest } from '../../src/shared/area.ts';
-import { encodeMapData, MapDataEncoder } from '../../src/shared/map-data-encoder.ts';
+import { ByteWriter, encodeMapData, MapDataEncoder } from '../../src/shared/map-data-encoder.ts';
 import { packPoints } from '../../src/shared/map-points.ts';
 import { loadGeography } from '../../pipeline/geo.ts';
 import { CITY_CENTRE_POSTCODE_DISTRICTS, CRIME_TYPES } from '../../src/shared/constants.ts';
 import {
+  ByteReader,
   COORDINATE_SCALE,
   FLAG_CITY_CENTRE,
   MAP_DATA_FILE_NAME,
@@ -185,6 +186,57 @@ describe('buildMapData(months, wards)', () => {
 
   it('keeps the three sample months under 100 kB gzipped', () => {
     expect(buildMapData(folded(summaries), wards).mapData.length).toBeLessThan(100_000);
+  });
+});
+
+describe('ByteReader reads back what ByteWriter writes', () => {
+  // Every length a varint can have: 1 byte up to 8 (2^49 and above, to the largest safe integer).
+  const VALUES = [
+    0,
+    1,
+    127,
+    128,
+    255,
+    300,
+    16_383,
+    16_384,
+    2 ** 21 - 1,
+    2 ** 21,
+    2 ** 28 + 3,
+    2 ** 35 + 5,
+    2 ** 42 + 7,
+    2 ** 49 - 1,
+    2 ** 49 + 3,
+    Number.MAX_SAFE_INTEGER,
+  ];
+
+  it('varints of every length, one after another, and the offset after the last', () => {
+    const writer = new ByteWriter();
+    for (const value of VALUES) writer.varint(value);
+    const bytes = writer.result();
+    const reader = new ByteReader(bytes, 0);
+    expect(VALUES.map(() => reader.varint())).toEqual(VALUES);
+    expect(reader.offset).toBe(bytes.length);
+  });
+
+  it('zigzag varints of either sign', () => {
+    const signed = VALUES.flatMap((v) => (v === 0 ? [0] : [v, -v])).filter((v) =>
+      Number.isSafeInteger(Math.abs(v) * 2),
+    );
+    const writer = new ByteWriter();
+    for (const value of signed) writer.zigzag(value);
+    const reader = new ByteReader(writer.result(), 0);
+    expect(signed.map(() => reader.zigzag())).toEqual(signed);
+  });
+
+  it('names the byte where a varint is cut off, or runs past eight bytes', () => {
+    const writer = new ByteWriter();
+    writer.varint(2 ** 28 + 3);
+    const cut = writer.result().subarray(0, 3);
+    expect(() => new ByteReader(cut, 0).varint()).toThrow(/truncated at byte 3/);
+    expect(() => new ByteReader(new Uint8Array(0), 0).varint()).toThrow(/truncated at byte 0/);
+    const nine = new Uint8Array([0x81, 0x81, 0x81, 0x81, 0x81, 0x81, 0x81, 0x81, 0x01]);
+    expect(() => new ByteReader(nine, 0).varint()).toThrow(/varint too long at byte 8/);
   });
 });
 
