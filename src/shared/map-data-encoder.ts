@@ -51,6 +51,12 @@ export class ByteWriter {
     if (!Number.isSafeInteger(value) || value < 0) {
       throw new RangeError(`varint: expected a non-negative integer, got ${value}`);
     }
+    // Most are one byte (entry counts, steps between points): written without the loop.
+    if (value < 0x80) {
+      this.reserve(1);
+      this.buffer[this.length++] = value;
+      return;
+    }
     let v = value;
     while (v >= 0x80) {
       this.byte((v % 0x80) | 0x80);
@@ -367,26 +373,33 @@ export class MapDataEncoder {
       );
     }
     const renumbered = monthEntries.map((entries) => {
-      const keys: number[] = [];
-      const counts: number[] = [];
-      if (entries === null) return { keys, counts };
-      const packed = new Float64Array(entries.keys.length);
-      entries.keys.forEach((key, i) => {
-        const newKey = (newIndex[Math.floor(key / T)] ?? 0) * T + (key % T);
-        packed[i] = newKey * countSpan + (entries.counts[i] as number);
-      });
+      if (entries === null) return { keys: new Uint32Array(0), counts: new Uint32Array(0) };
+      const { keys: oldKeys, counts: oldCounts } = entries;
+      const n = oldKeys.length;
+      const packed = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const key = oldKeys[i]!;
+        const newKey = newIndex[Math.floor(key / T)]! * T + (key % T);
+        packed[i] = newKey * countSpan + oldCounts[i]!;
+      }
       packed.sort();
-      for (const value of packed) {
+      // At most n entries; fewer where keys repeat.
+      const keys = new Uint32Array(n);
+      const counts = new Uint32Array(n);
+      let m = 0;
+      for (let i = 0; i < n; i++) {
+        const value = packed[i]!;
         const key = Math.floor(value / countSpan);
         const count = value - key * countSpan;
-        if (keys.length > 0 && keys[keys.length - 1] === key) {
-          counts[counts.length - 1] = (counts[counts.length - 1] as number) + count;
+        if (m > 0 && keys[m - 1] === key) {
+          counts[m - 1] = counts[m - 1]! + count;
         } else {
-          keys.push(key);
-          counts.push(count);
+          keys[m] = key;
+          counts[m] = count;
+          m += 1;
         }
       }
-      return { keys, counts };
+      return { keys: keys.subarray(0, m), counts: counts.subarray(0, m) };
     });
     const header: MapDataHeader = {
       months,
@@ -405,15 +418,19 @@ export class MapDataEncoder {
 
     for (const { keys } of renumbered) {
       let previousPoint = 0;
-      for (const key of keys) {
-        const point = Math.floor(key / T);
+      for (let i = 0; i < keys.length; i++) {
+        const point = Math.floor(keys[i]! / T);
         body.varint(point - previousPoint);
         previousPoint = point;
       }
     }
-    for (const { keys } of renumbered) for (const key of keys) body.byte(key % T);
+    for (const { keys } of renumbered) {
+      const types = new Uint8Array(keys.length);
+      for (let i = 0; i < keys.length; i++) types[i] = keys[i]! % T;
+      body.bytes(types);
+    }
     for (const { counts } of renumbered) {
-      for (const count of counts) body.varint(count - 1);
+      for (let i = 0; i < counts.length; i++) body.varint(counts[i]! - 1);
     }
 
     const headerBytes = new TextEncoder().encode(JSON.stringify(header));
