@@ -38,7 +38,14 @@ const BYTES_PER_MB = 1_000_000;
  * A home broadband link, for the loads on a slower network: on 127.0.0.1 every file arrives at
  * once, so what starts each download (the page, the island's scripts, a preload) does not show.
  */
-export const SLOW_LINK = { latencyMs: 60, downloadMbps: 10, uploadMbps: 2 } as const;
+export const SLOW_LINK: NetworkLink = { latencyMs: 60, downloadMbps: 10, uploadMbps: 2 };
+
+/** A network link as Chromium emulates it: latency added to each request, and throughput. */
+export interface NetworkLink {
+  latencyMs: number;
+  downloadMbps: number;
+  uploadMbps: number;
+}
 
 export const CHANGE_KINDS = [
   'crime type',
@@ -55,8 +62,8 @@ export interface BrowserResult {
   pageLoads: number;
   /** Navigation start until the first drawing of the map and figures is painted. */
   interactiveMs: Summary;
-  /** The same on SLOW_LINK (null when no such load was asked for). */
-  interactiveSlowLinkMs: Summary | null;
+  /** The same on an emulated slower link (null when no such load was asked for). */
+  slowLink: { link: NetworkLink; interactiveMs: Summary } | null;
   domContentLoadedMs: Summary;
   /**
    * Heap in use after a forced GC, after load and after all the filter changes: the largest
@@ -300,7 +307,7 @@ async function loadOnce(
   browser: Browser,
   url: string,
   consoleErrors: string[],
-  link: typeof SLOW_LINK | null = null,
+  link: NetworkLink | null = null,
 ) {
   const context = await browser.newContext({ viewport: VIEWPORT });
   // A transpiler that keeps function names (esbuild's keepNames) wraps them in an `__name`
@@ -614,7 +621,8 @@ export async function measureBrowser(
       chromium: browser.version(),
       pageLoads: options.pageLoads,
       interactiveMs: summarise(interactive),
-      interactiveSlowLinkMs: slowLink.length === 0 ? null : summarise(slowLink),
+      slowLink:
+        slowLink.length === 0 ? null : { link: SLOW_LINK, interactiveMs: summarise(slowLink) },
       domContentLoadedMs: summarise(dcl),
       heapAfterLoad,
       heapAfterChanges,
@@ -635,11 +643,11 @@ export async function measureBrowser(
     log(
       `  interactive  median ${result.interactiveMs.median.toFixed(0)} ms (min ${result.interactiveMs.min.toFixed(0)}, max ${result.interactiveMs.max.toFixed(0)}, n=${result.interactiveMs.n})`,
     );
-    if (result.interactiveSlowLinkMs !== null) {
-      const slow = result.interactiveSlowLinkMs;
+    if (result.slowLink !== null) {
+      const { link, interactiveMs: slow } = result.slowLink;
       log(
         `  interactive  median ${slow.median.toFixed(0)} ms (min ${slow.min.toFixed(0)}, max ${slow.max.toFixed(0)}, n=${slow.n}) ` +
-          `on a ${SLOW_LINK.downloadMbps} Mbit/s link with ${SLOW_LINK.latencyMs} ms latency`,
+          `on a ${link.downloadMbps} Mbit/s link with ${link.latencyMs} ms latency`,
       );
     }
     const h = (x: Heap) =>

@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
  * Not outputs: the run's own caches (an incremental run's hold more than a full run's) and its
  * record of how the run went (timings, months from the cache).
  */
-const NOT_OUTPUTS = new Set(['cache', 'run-summary.json', 'publish-journal.json']);
+const NOT_OUTPUTS = new Set(['cache', 'run-summary.json']);
 
 /** Every file under `dir` but NOT_OUTPUTS at its top, as paths relative to `dir` with `/`. */
 async function outputFiles(dir: string): Promise<string[]> {

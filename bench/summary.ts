@@ -4,7 +4,6 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from './paths.ts';
-import { SLOW_LINK } from './browser.ts';
 import type { Results } from './run.ts';
 
 /** A Markdown table of every target with its result, and the machine and input it came from. */
@@ -50,11 +49,11 @@ export function markdownSummary(results: Results): string {
         `${ms(b.sessionP95Ms.work)} ms, input to painted frame ${ms(b.sessionP95Ms.total)} ms.`,
     );
   }
-  const slow = b?.interactiveSlowLinkMs;
-  if (b && slow) {
+  if (b?.slowLink) {
+    const { link, interactiveMs: slow } = b.slowLink;
     lines.push(
       '',
-      `Map page interactive on a ${SLOW_LINK.downloadMbps} Mbit/s link with ${SLOW_LINK.latencyMs} ms ` +
+      `Map page interactive on a ${link.downloadMbps} Mbit/s link with ${link.latencyMs} ms ` +
         `latency (Chromium's network emulation): ${slow.median.toFixed(0)} ms (min ` +
         `${slow.min.toFixed(0)}, max ${slow.max.toFixed(0)}, ${slow.n} loads), against ` +
         `${b.interactiveMs.median.toFixed(0)} ms on 127.0.0.1.`,

@@ -22,6 +22,9 @@ import type { CentrePlace } from './area.ts';
 
 export const CITY_CENTRE: ReadonlySet<string> = new Set(CITY_CENTRE_POSTCODE_DISTRICTS);
 
+/** The most one entry (a place, a crime type, a month) counts: it is kept in a Uint32Array. */
+const MAX_COUNT = 0xffff_ffff;
+
 /** Bytes grown on demand: streams of varints and single bytes. */
 export class ByteWriter {
   private buffer = new Uint8Array(1 << 16);
@@ -392,7 +395,13 @@ export class MapDataEncoder {
         const key = Math.floor(value / countSpan);
         const count = value - key * countSpan;
         if (m > 0 && keys[m - 1] === key) {
-          counts[m - 1] = counts[m - 1]! + count;
+          const sum = counts[m - 1]! + count;
+          if (sum > MAX_COUNT) {
+            throw new RangeError(
+              `The map data counts at most ${MAX_COUNT} crimes of one type at one place in a month, got ${sum}`,
+            );
+          }
+          counts[m - 1] = sum;
         } else {
           keys[m] = key;
           counts[m] = count;

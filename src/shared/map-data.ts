@@ -158,10 +158,8 @@ export class ByteReader {
         return value;
       }
       place *= 0x80;
-      if (place > MAX_VARINT_PLACE) {
-        this.offset = offset;
+      if (place > MAX_VARINT_PLACE)
         throw new MapDataFormatError(`varint too long at byte ${offset}`);
-      }
     }
   }
 

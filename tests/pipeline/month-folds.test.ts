@@ -96,6 +96,22 @@ describe('MapDataEncoder, months added one at a time', () => {
     expect(mapDataOf([c, a])).toEqual(expected);
     expect(decodeMapData(expected).hasData.filter(Boolean)).toHaveLength(2);
   });
+
+  it('gives the bytes of the all-at-once encoder for points at one quantised position and a month with none', () => {
+    const [a, , c] = summaries as [MonthSummary, MonthSummary, MonthSummary];
+    // Copies of a month's points a quarter of the quantisation step away (1e-5 degrees): each
+    // lands on its original's position, ward and types, so their counts are summed.
+    const near = a.points.slice(0, 40).map((p) => ({ ...p, lon: p.lon + 0.25e-5 }));
+    const doubled = { ...a, points: [...a.points, ...near] };
+    const empty = { ...c, month: '2025-06', points: [] };
+    const expected = allAtOnceMapData([doubled, c, empty], wards, inCentre);
+    expect(mapDataOf([empty, doubled, c])).toEqual(expected);
+    const decoded = decodeMapData(expected);
+    expect(decoded.hasData.filter(Boolean)).toHaveLength(3);
+    expect(decoded.entryCount.length).toBeLessThan(
+      decodeMapData(allAtOnceMapData([a, c], wards, inCentre)).entryCount.length + near.length,
+    );
+  });
 });
 
 describe('MonthFolds.replace(outcome, month): a month that lost rows', () => {

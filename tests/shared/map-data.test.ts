@@ -156,6 +156,22 @@ describe('encodeMapData / decodeMapData', () => {
     );
   });
 
+  it('refuses counts at one place that sum past what an entry holds (2^32 - 1)', () => {
+    const first = summaries[0] as MonthSummary;
+    const found = first.points.find((p) => p.ward !== '') as MonthSummary['points'][number];
+    const point = { ...found, lon: Math.round(found.lon * COORDINATE_SCALE) / COORDINATE_SCALE };
+    const half = CRIME_TYPES.map((_, t) => (t === 0 ? 2 ** 31 : 0));
+    const near = { ...point, lon: point.lon + 0.25 / COORDINATE_SCALE, counts: half };
+    const month = (points: MonthSummary['points']) => [{ ...first, month: '2030-01', points }];
+    expect(() => encodeMapData(month([{ ...point, counts: half }, near]), wards)).toThrow(
+      /at most 4294967295 crimes of one type at one place in a month, got 4294967296/,
+    );
+    // One short of it is kept whole.
+    const under = CRIME_TYPES.map((_, t) => (t === 0 ? 2 ** 31 - 1 : 0));
+    const data = decodeMapData(encodeMapData(month([{ ...point, counts: under }, near]), wards));
+    expect(Math.max(...data.entryCount)).toBe(2 ** 32 - 1);
+  });
+
   it('rejects two summaries of the same month', () => {
     const first = summaries[0] as MonthSummary;
     expect(() => encodeMapData([first, first], wards)).toThrow(/Two summaries for 2024-03/);
