@@ -40,6 +40,21 @@ function copiedResult(full: string, held: number): string {
   );
 }
 
+/**
+ * A copy of `archive` without its last month (2025-03), run into a new output folder, then
+ * the month put back and run again: the copy, the output folder, the months of the first run
+ * and the second run's result.
+ */
+async function addLastMonth(archive: string, name: string) {
+  const partial = path.join(tmp, `${name}-archive`);
+  await cp(archive, partial, { recursive: true });
+  await rm(path.join(partial, '2025-03'), { recursive: true });
+  const out = path.join(tmp, `${name}-out`);
+  const before = monthsIn(await run(partial, out));
+  await cp(path.join(archive, '2025-03'), path.join(partial, '2025-03'), { recursive: true });
+  return { partial, out, before, result: await run(partial, out) };
+}
+
 describe('the master-csv step', () => {
   it('appends a new month to a copy of the published file, and writes anything else in full', async () => {
     const whole = path.join(tmp, 'whole');
@@ -47,14 +62,9 @@ describe('the master-csv step', () => {
     expect(wholeResult).not.toMatch(/copied/);
     const expected = await readFile(path.join(whole, MASTER));
 
-    const archive = path.join(tmp, 'archive');
-    await cp(SAMPLE, archive, { recursive: true });
-    await rm(path.join(archive, '2025-03'), { recursive: true });
-    const out = path.join(tmp, 'out');
-    const before = monthsIn(await run(archive, out));
+    const { partial: archive, out, before, result } = await addLastMonth(SAMPLE, 'added');
     expect(before).toBeGreaterThan(1);
-    await cp(path.join(SAMPLE, '2025-03'), path.join(archive, '2025-03'), { recursive: true });
-    expect(await run(archive, out)).toBe(copiedResult(wholeResult, before));
+    expect(result).toBe(copiedResult(wholeResult, before));
     expect((await readFile(path.join(out, MASTER))).equals(expected)).toBe(true);
 
     // The published file changed since it was written: not trusted, written again in full.
@@ -83,13 +93,8 @@ describe('the master-csv step', () => {
     const wholeResult = await run(archive, whole);
     const expected = await readFile(path.join(whole, MASTER));
 
-    const partial = path.join(tmp, 'repeat-partial');
-    await cp(archive, partial, { recursive: true });
-    await rm(path.join(partial, '2025-03'), { recursive: true });
-    const out = path.join(tmp, 'repeat-out');
-    const before = monthsIn(await run(partial, out));
-    await cp(path.join(archive, '2025-03'), path.join(partial, '2025-03'), { recursive: true });
-    expect(await run(partial, out)).toBe(copiedResult(wholeResult, before));
+    const { out, before, result } = await addLastMonth(archive, 'repeat-added');
+    expect(result).toBe(copiedResult(wholeResult, before));
     expect((await readFile(path.join(out, MASTER))).equals(expected)).toBe(true);
     expect(await readdir(path.join(out, 'cache', 'cross-month'))).toEqual(['2025-02.csv']);
   }, 120_000);
