@@ -234,9 +234,11 @@ export class Staging {
   }
 
   /**
-   * Stage a stream for `finalPath` and let `write` fill (and close) it while the run goes on:
-   * for an output that is mostly disk work, such as a copy of a large file. commit() waits
-   * for it first and fails with its error; abort() waits for it, then removes it.
+   * Stage a stream for `finalPath` and let `write` fill it while the run goes on: for an
+   * output that is mostly disk work, such as a copy of a large file. `write` may close it
+   * itself (to read the finished file, as the master CSV step does); it is closed after
+   * `write` in any case (close() does nothing the second time). commit() waits for it first
+   * and fails with its error; abort() waits for it, then removes it.
    */
   writeInBackground(
     finalPath: string,
