@@ -177,11 +177,19 @@ export class Staging {
   private readonly staged = new Map<string, AtomicWriteStream | { tempPath: string }>();
   private readonly removals = new Set<string>();
   /**
-   * Each staged file's flush to disk, started as soon as the file is complete, so that the
-   * disk writes a large output back while the run goes on to its next steps; commit() waits
-   * for them all before it writes the journal.
+   * Each staged file's flush to disk, started as soon as the file is complete and the flush
+   * before it has ended, so that the disk writes a large output back while the run goes on to
+   * its next steps; commit() waits for them all before it writes the journal.
    */
   private readonly syncs = new Map<string, Promise<void>>();
+  /**
+   * The flush last started (settled or not): the next waits for it. One at a time, because a
+   * flush holds one of libuv's four threads until the disk has the file (the master CSV's,
+   * 270 MB, some 0.3 s): several at once took the threads every read, write and compression
+   * of the run's later steps waits for, and left the main thread idle. One disk writes the
+   * files back no faster side by side.
+   */
+  private lastSync: Promise<void> = Promise.resolve();
   /** Outputs being written while the run goes on (writeInBackground). */
   private readonly background: Promise<void>[] = [];
   /** Where commit() records its renames while it makes them. */
@@ -328,11 +336,15 @@ export class Staging {
     this.staged.clear();
   }
 
-  /** Start flushing the complete staged file `tempPath` to disk (its failure shows at commit). */
+  /**
+   * Flush the complete staged file `tempPath` to disk once the flushes before it have ended,
+   * failed or not (its own failure shows at commit).
+   */
   private startSync(finalPath: string, tempPath: string): void {
     if (this.syncs.has(finalPath)) return;
-    const sync = syncToDisk(tempPath);
-    sync.catch(() => {}); // awaited by commit(); not an unhandled rejection meanwhile
+    const sync = this.lastSync.then(() => syncToDisk(tempPath));
+    // Awaited by commit(); not an unhandled rejection meanwhile, nor a stop to the next flush.
+    this.lastSync = sync.catch(() => {});
     this.syncs.set(finalPath, sync);
   }
 

@@ -1,6 +1,6 @@
 // When a staged output reaches the disk: its flush starts as soon as the file is complete
-// (while the run goes on), every flush ends before the journal is written, and a flush that
-// fails stops the publish with the outputs as they were. The flushes are seen through
+// (while the run goes on) and the flush before it has ended, every flush ends before the
+// journal is written, and a flush that fails stops the publish with the outputs as they were. The flushes are seen through
 // node:fs/promises `open`, wrapped to record each file handle's sync().
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -65,6 +65,36 @@ describe('Staging flushes', () => {
       ]),
     );
     await staging.commit();
+  });
+
+  it('run one at a time, in the order the files were completed, going on past one that fails', async () => {
+    const dir = path.join(tmp, 'one-at-a-time');
+    const staging = new Staging(path.join(dir, 'publish-journal.json'));
+    const names = ['first.csv', 'second.json', 'third.json', 'fourth.csv'];
+    failing.add(tmpName('second.json'));
+    for (const name of names) {
+      if (name.endsWith('.json')) {
+        await staging.writeFile(path.join(dir, name), '{}');
+      } else {
+        const stream = await staging.createWriteStream(path.join(dir, name));
+        await stream.write(`${name}\n`);
+        await stream.close();
+      }
+    }
+    await vi.waitFor(() => expect(events).toContain(`sync-end ${tmpName('fourth.csv')}`));
+    // Each flush ends (second.json's by failing, with no end) before the next one starts.
+    expect(events.filter((e) => e.startsWith('sync-'))).toEqual([
+      `sync-start ${tmpName('first.csv')}`,
+      `sync-end ${tmpName('first.csv')}`,
+      `sync-start ${tmpName('second.json')}`,
+      `sync-start ${tmpName('third.json')}`,
+      `sync-end ${tmpName('third.json')}`,
+      `sync-start ${tmpName('fourth.csv')}`,
+      `sync-end ${tmpName('fourth.csv')}`,
+    ]);
+    await expect(staging.commit()).rejects.toThrow(/EIO/);
+    await staging.abort();
+    expect(await readdir(dir)).toEqual([]);
   });
 
   it('all end before the journal is written, and each file is flushed once', async () => {
