@@ -4,7 +4,8 @@
 // rows. Written as a month is processed (createIdSidecarWriter), from the IDs at hand;
 // made from the rows when missing, stale or incomplete (idPrefixes). A closing line counts
 // the prefixes, so a sidecar cut short (a run killed while writing it) is never trusted.
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { sizeAndTime } from './files.ts';
 import { writeFileAtomic } from './write.ts';
 
 /** police.uk Crime IDs are 64 hex digits; the first 13 tell them apart (collisions are confirmed). */
@@ -107,8 +108,8 @@ function trustedPrefixes(bytes: Buffer, stamp: string): Float64Array | null {
 }
 
 async function sidecarStamp(csv: string): Promise<string> {
-  const info = await stat(csv);
-  return `${SIDECAR_FORMAT}:${info.size}:${Math.trunc(info.mtimeMs)}`;
+  const { size, mtimeMs } = await sizeAndTime(csv);
+  return `${SIDECAR_FORMAT}:${size}:${mtimeMs}`;
 }
 
 /** The prefixes of a month's Crime IDs, from its sidecar (made when missing, stale or incomplete). */

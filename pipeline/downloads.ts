@@ -9,7 +9,7 @@
 // the input bytes (Node writes no timestamp in the header), and a year whose rows did not
 // change keeps its earlier file, so the refresh commit only carries the years that changed.
 import { createHash } from 'node:crypto';
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import {
@@ -24,7 +24,7 @@ import {
 } from '../src/shared/open-data.ts';
 import { MASTER_COLUMNS } from '../src/shared/constants.ts';
 import { HEADER_MEMBER, writeMonthMembers } from './gzip-members.ts';
-import { fileStamp } from './files.ts';
+import { fileStamp, sizeAndTimeIfThere } from './files.ts';
 import { InputError } from './input-error.ts';
 import { MASTER_HEADER } from './master-row.ts';
 import { writeFileAtomic, type Staging } from './write.ts';
@@ -217,8 +217,8 @@ interface YearContents {
 
 /** A yearly file as the cache sees it: its size, time (whole milliseconds) and SHA-256. */
 async function fileSeen(file: string, sha256: string): Promise<string | null> {
-  const info = await stat(file).catch(() => null);
-  return info === null ? null : `${info.size}:${Math.trunc(info.mtimeMs)}:${sha256}`;
+  const seen = await sizeAndTimeIfThere(file);
+  return seen === null ? null : `${seen.size}:${seen.mtimeMs}:${sha256}`;
 }
 
 /** What a year's content hash is known by: each month's rows file's stamp (fileStamp). */

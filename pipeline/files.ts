@@ -23,13 +23,37 @@ export function isInside(file: string, dir: string): boolean {
 }
 
 /**
- * A file as a cache knows it: its folder and name, size and time (whole milliseconds). A
- * file the pipeline writes is only ever replaced, never edited in place, so the same stamp
- * means the same bytes; not its inode or change time, which a cache restored by copying,
- * with its times kept, does not keep.
+ * A file's size and time of last change, as the caches compare them. A file the pipeline
+ * writes is only ever replaced, never edited in place, so the same size and time mean the same
+ * bytes; not its inode or change time, which a cache restored by copying, with its times kept,
+ * does not keep. Whole milliseconds: a copy that keeps times (`cp -a`, rsync) keeps them to
+ * the nanosecond, but Node's own copies (fs.cp's preserveTimestamps) round them to the
+ * millisecond, and a time's fraction would then tell two copies of one file apart.
  */
-export async function fileStamp(file: string): Promise<string> {
+export interface SizeAndTime {
+  size: number;
+  /** Whole milliseconds. */
+  mtimeMs: number;
+}
+
+/** `file`'s SizeAndTime; throws when it is not there. */
+export async function sizeAndTime(file: string): Promise<SizeAndTime> {
   const info = await stat(file);
-  const name = `${path.basename(path.dirname(file))}/${path.basename(file)}`;
-  return `${name}:${info.size}:${Math.trunc(info.mtimeMs)}`;
+  return { size: info.size, mtimeMs: Math.trunc(info.mtimeMs) };
+}
+
+/** `file`'s SizeAndTime, or null when it is not there (or cannot be seen). */
+export async function sizeAndTimeIfThere(file: string): Promise<SizeAndTime | null> {
+  return sizeAndTime(file).catch(() => null);
+}
+
+/** How a stamp names a file: its folder and name ("months/2025-01.csv"). */
+export function stampName(file: string): string {
+  return `${path.basename(path.dirname(file))}/${path.basename(file)}`;
+}
+
+/** A file as a cache knows it: its name (stampName), size and time (SizeAndTime). */
+export async function fileStamp(file: string): Promise<string> {
+  const { size, mtimeMs } = await sizeAndTime(file);
+  return `${stampName(file)}:${size}:${mtimeMs}`;
 }

@@ -6,10 +6,11 @@
 // 33 MB, about 0.6 s). The decompressed bytes are those of one stream of the same rows; a
 // member per month costs some 0.15% in size (each starts with an empty dictionary).
 import { createHash, type Hash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { promisify } from 'node:util';
 import { gzip, gzipSync } from 'node:zlib';
+import { sizeAndTime } from './files.ts';
 import { MASTER_HEADER } from './master-row.ts';
 import { writeFileAtomic } from './write.ts';
 
@@ -20,14 +21,12 @@ const GZIP_LEVEL = 6;
 export const HEADER_MEMBER = gzipSync(MASTER_HEADER, { level: GZIP_LEVEL });
 
 /**
- * What a cached member was made from: its rows file's size and time (as the Crime ID
- * sidecars, crime-id-sidecar.ts: a rows file is only ever replaced, never edited in place;
- * not its inode or change time, which a cache restored by copying, with its times kept,
- * does not keep), the level and the zlib that compressed it.
+ * What a cached member was made from: its rows file's size and time (files.ts SizeAndTime,
+ * as for the Crime ID sidecars), the level and the zlib that compressed it.
  */
 async function memberStamp(csv: string): Promise<string> {
-  const info = await stat(csv);
-  return `gzip-member:${GZIP_LEVEL}:${process.versions.zlib}:${info.size}:${Math.trunc(info.mtimeMs)}\n`;
+  const { size, mtimeMs } = await sizeAndTime(csv);
+  return `gzip-member:${GZIP_LEVEL}:${process.versions.zlib}:${size}:${mtimeMs}\n`;
 }
 
 const HASH_LINE_BYTES = 64 + 1;

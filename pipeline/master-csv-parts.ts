@@ -10,10 +10,9 @@
 // leaves a record of a file that never replaced the published one, which then does not
 // match it, and the next run writes the master CSV in full.
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { fileStamp } from './files.ts';
+import { fileStamp, sizeAndTimeIfThere, stampName } from './files.ts';
 import { writeFileAtomic } from './write.ts';
 
 /** Starts the record; changed with its meaning. */
@@ -33,13 +32,7 @@ const recordSchema = z.object({
 export async function partStamp(file: string, rewritten = false): Promise<string> {
   if (!rewritten) return fileStamp(file);
   const bytes = await readFile(file);
-  const name = `${path.basename(path.dirname(file))}/${path.basename(file)}`;
-  return `${name}:${bytes.length}:sha256-${createHash('sha256').update(bytes).digest('hex')}`;
-}
-
-async function sizeAndTime(file: string): Promise<{ size: number; mtimeMs: number } | null> {
-  const info = await stat(file).catch(() => null);
-  return info === null ? null : { size: info.size, mtimeMs: Math.trunc(info.mtimeMs) };
+  return `${stampName(file)}:${bytes.length}:sha256-${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
 /**
@@ -60,7 +53,7 @@ export async function masterCsvPartsHeld(
   } catch {
     return 0;
   }
-  const published = await sizeAndTime(master);
+  const published = await sizeAndTimeIfThere(master);
   const same =
     published !== null &&
     published.size === record.master.size &&
@@ -76,7 +69,7 @@ export async function recordMasterCsvParts(
   written: string,
   parts: readonly string[],
 ): Promise<void> {
-  const master = await sizeAndTime(written);
+  const master = await sizeAndTimeIfThere(written);
   if (master === null) throw new Error(`${written}: the master CSV just written is missing`);
   await writeFileAtomic(recordFile, JSON.stringify({ format: PARTS_FORMAT, master, parts }));
 }

@@ -2,7 +2,14 @@ import { copyFile, mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exists, fileStamp, isInside } from '../../pipeline/files.ts';
+import {
+  exists,
+  fileStamp,
+  isInside,
+  sizeAndTime,
+  sizeAndTimeIfThere,
+  stampName,
+} from '../../pipeline/files.ts';
 
 describe('exists(file)', () => {
   it('is true for a file and a folder, false for a missing path', async () => {
@@ -63,5 +70,38 @@ describe('fileStamp(file)', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('sizeAndTime(file) and sizeAndTimeIfThere(file)', () => {
+  it('give the size and the time in whole milliseconds, alike for two copies whose times differ within one', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'files-'));
+    try {
+      const file = path.join(dir, 'a.csv');
+      const copy = path.join(dir, 'b.csv');
+      await writeFile(file, 'rows\n');
+      await copyFile(file, copy);
+      // As `cp -a` keeps a time (to the nanosecond) and fs.cp's preserveTimestamps rounds it.
+      await utimes(file, 1_700_000_000.2504, 1_700_000_000.2504);
+      await utimes(copy, 1_700_000_000.2501, 1_700_000_000.2501);
+      expect(await sizeAndTime(file)).toEqual({ size: 5, mtimeMs: 1_700_000_000_250 });
+      expect(await sizeAndTime(copy)).toEqual(await sizeAndTime(file));
+      expect(await sizeAndTimeIfThere(copy)).toEqual(await sizeAndTime(file));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('throws for a missing file, where sizeAndTimeIfThere gives null', async () => {
+    const missing = path.join(tmpdir(), 'files-no-such-folder', 'gone.csv');
+    await expect(sizeAndTime(missing)).rejects.toThrow(/ENOENT/);
+    expect(await sizeAndTimeIfThere(missing)).toBeNull();
+  });
+});
+
+describe('stampName(file)', () => {
+  it('is the folder and the name, whatever the path above them', () => {
+    expect(stampName('/srv/cache/months/2025-01.csv')).toBe('months/2025-01.csv');
+    expect(stampName(path.join('out', 'months', '2025-01.csv'))).toBe('months/2025-01.csv');
   });
 });
