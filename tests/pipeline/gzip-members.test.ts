@@ -1,11 +1,16 @@
 // writeMonthMembers: months' gzip members compressed side by side, at most a few at once,
 // handed on in month order, and a failing month failing the whole with nothing left running.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { writeMonthMembers, type Compress, type MonthSource } from '../../pipeline/gzip-members.ts';
+import {
+  gzipMember,
+  writeMonthMembers,
+  type Compress,
+  type MonthSource,
+} from '../../pipeline/gzip-members.ts';
 
 let tmp: string;
 beforeAll(async () => {
@@ -112,5 +117,16 @@ describe('writeMonthMembers(months, write, {compress, inFlight})', () => {
     expect(seen.running).toBe(0);
     expect(written).toEqual([1, 2]);
     expect(unhandled).toEqual([]);
+  });
+});
+
+describe('gzipMember(rows)', () => {
+  it("makes one gzip member of the rows, byte for byte what zlib's one-shot gzip at level 6 makes", async () => {
+    // A real police.uk month (2 MB): its member (about 0.4 MB) is many of zlib's default chunks.
+    const rows = await readFile('data/sample/archive/2024-03/2024-03-west-yorkshire-street.csv');
+    const member = await gzipMember(rows);
+    expect(member.length).toBeGreaterThan(16 * 1024 * 4);
+    expect(member.equals(gzipSync(rows, { level: 6 }))).toBe(true);
+    expect(gunzipSync(member).equals(rows)).toBe(true);
   });
 });
