@@ -4,7 +4,7 @@
 // row given to every district that reads it. Used for the street files (process-month.ts),
 // the outcomes files (outcomes.ts) and the stop-and-search files (stop-search.ts).
 import type { ArchiveEntry } from './archive.ts';
-import { readCsv, type CsvRow } from './csv.ts';
+import { readCsvEach, type CsvRow } from './csv.ts';
 
 /**
  * Which file an entry is, for reading it once: the file on disk (`identity`, so two
@@ -60,17 +60,14 @@ export async function readEachOnce(
   for (const { key, entry } of keyedReadOrder(lists, keys)) {
     const entries = lists.map((list, i) => list.find((e) => keys[i]!(e) === key));
     const readers = entries.flatMap((e, i) => (e === undefined ? [] : [i]));
-    const rows = readCsv(
+    // A promise only when the row had to wait (a write), not one per row.
+    await readCsvEach(
       await entry.open(),
       entry.where,
       columns,
+      (csv) => row(readers, entries, csv),
       options.onBytes ? { onBytes: options.onBytes } : {},
     );
-    for await (const csv of rows) {
-      // A promise only when the row had to wait (a write), not one per row.
-      const pending = row(readers, entries, csv);
-      if (pending) await pending;
-    }
   }
 }
 

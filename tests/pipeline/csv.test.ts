@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { STREET_COLUMNS } from '../../src/shared/constants.ts';
-import { formatCsvRow, readCsv } from '../../pipeline/csv.ts';
+import { formatCsvRow, readCsv, readCsvEach, type CsvRow } from '../../pipeline/csv.ts';
 import { InputError } from '../../pipeline/input-error.ts';
 
 const STREET_2025_02 = 'data/sample/archive/2025-02/2025-02-west-yorkshire-street.csv';
@@ -150,6 +150,80 @@ describe('readCsv on text split anywhere', () => {
   it('fails on a quote that is never closed', async () => {
     const bad = ASB_ROW.replace('On or near Supermarket', '"On or near Supermarket');
     await expect(collect(`${HEADER}\n${bad}\n`)).rejects.toThrow(/^test\.csv:2: is not valid CSV/);
+  });
+});
+
+describe('readCsvEach', () => {
+  /** Every row readCsvEach gives for `chunks`, and whether `row` was called while one waited. */
+  async function each(chunks: (string | Buffer)[], waitEvery = 0) {
+    const rows: CsvRow[] = [];
+    let waiting = false;
+    let calledWhileWaiting = false;
+    await readCsvEach(Readable.from(chunks), 'test.csv', STREET_COLUMNS, (row) => {
+      if (waiting) calledWhileWaiting = true;
+      rows.push(row);
+      if (waitEvery === 0 || rows.length % waitEvery !== 0) return undefined;
+      waiting = true;
+      return new Promise<void>((resolve) =>
+        setTimeout(() => {
+          waiting = false;
+          resolve();
+        }, 1),
+      );
+    });
+    return { rows, calledWhileWaiting };
+  }
+
+  it.each(SAMPLE_FILES)('gives every row of %s as readCsv does, in order', async (file) => {
+    const header = readFileSync(file, 'utf8')
+      .split(/\r?\n/)[0]!
+      .replace(/^\uFEFF/, '')
+      .split(',');
+    const expected = [];
+    for await (const row of readCsv(createReadStream(file, { highWaterMark: 4096 }), file, header))
+      expected.push(row);
+    const got: CsvRow[] = [];
+    await readCsvEach(createReadStream(file, { highWaterMark: 4096 }), file, header, (row) => {
+      got.push(row);
+      return undefined;
+    });
+    expect(got).toEqual(expected);
+  });
+
+  it('gives the same rows whatever the chunk boundaries, waiting for each promise a row returns', async () => {
+    const text = readFileSync(STREET_2025_02, 'utf8').split('\n').slice(0, 40).join('\r\n');
+    const whole = await collect(text);
+    const bytes = Buffer.from(text);
+    for (const size of [1, 7, 64, bytes.length]) {
+      const chunks = [];
+      for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+      const { rows, calledWhileWaiting } = await each(chunks, 3);
+      expect(rows).toEqual(whole);
+      expect(calledWhileWaiting).toBe(false);
+    }
+  });
+
+  it('gives the rows before a syntax error, then fails naming file and line', async () => {
+    const bad = ASB_ROW.replace('On or near Supermarket', 'On or near "Supermarket"');
+    const rows: CsvRow[] = [];
+    const read = readCsvEach(
+      Readable.from([`${HEADER}\n${ASB_ROW}\n${ASB_ROW}\n${bad}\n`]),
+      'test.csv',
+      STREET_COLUMNS,
+      (row) => void rows.push(row),
+    );
+    await expect(read).rejects.toThrow(/^test\.csv:4: is not valid CSV \(Invalid Opening Quote/);
+    expect(rows.map((r) => r.line)).toEqual([2, 3]);
+  });
+
+  it("passes a row's own error on as it is, and fails on an empty file", async () => {
+    const failure = new Error('the row could not be kept');
+    await expect(
+      readCsvEach(Readable.from([`${HEADER}\n${ASB_ROW}\n`]), 'test.csv', STREET_COLUMNS, () => {
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
+    await expect(each([''])).rejects.toThrow(/^test\.csv: is empty/);
   });
 });
 
