@@ -45,22 +45,43 @@ export async function masterCsvPartsHeld(
   master: string,
   parts: readonly string[],
 ): Promise<number> {
+  const record = await recordOfPublished(recordFile, master);
+  const same =
+    record !== null &&
+    record.parts.length <= parts.length &&
+    record.parts.every((part, i) => part === parts[i]);
+  return same ? record.parts.length : 0;
+}
+
+/**
+ * Whether the published master CSV `master` is the file the record in `recordFile` describes,
+ * with months in it: a run whose first months are those starts from a copy of it. Asked as a
+ * run begins, before its months are known, to start that copy early (Staging.prepareCopy).
+ */
+export async function masterCsvRecorded(recordFile: string, master: string): Promise<boolean> {
+  const record = await recordOfPublished(recordFile, master);
+  return record !== null && record.parts.length > 0;
+}
+
+/** The record in `recordFile` if it is of the published master CSV `master` as it is now. */
+async function recordOfPublished(
+  recordFile: string,
+  master: string,
+): Promise<z.infer<typeof recordSchema> | null> {
   const text = await readFile(recordFile, 'utf8').catch(() => null);
-  if (text === null) return 0;
+  if (text === null) return null;
   let record: z.infer<typeof recordSchema>;
   try {
     record = recordSchema.parse(JSON.parse(text));
   } catch {
-    return 0;
+    return null;
   }
   const published = await sizeAndTimeIfThere(master);
   const same =
     published !== null &&
     published.size === record.master.size &&
-    published.mtimeMs === record.master.mtimeMs &&
-    record.parts.length <= parts.length &&
-    record.parts.every((part, i) => part === parts[i]);
-  return same ? record.parts.length : 0;
+    published.mtimeMs === record.master.mtimeMs;
+  return same ? record : null;
 }
 
 /** Record that `written` (complete, to be published as the master CSV) holds `parts`. */

@@ -12,7 +12,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { copyFile, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { exists } from './files.ts';
+import { exists, sizeAndTime } from './files.ts';
 import { isRunning } from './sweep-temporary-files.ts';
 
 export function tempPathFor(finalPath: string): string {
@@ -58,6 +58,11 @@ export interface AtomicWriteStream {
 export interface WriteStreamStart {
   /** A file whose bytes the new file starts with (copied by the kernel where it can). */
   copyOf?: string;
+  /**
+   * With `copyOf`: the temporary file already holds the copy (Staging.prepareCopy), and the
+   * stream writes after it.
+   */
+  copied?: boolean;
 }
 
 export async function createAtomicWriteStream(
@@ -66,7 +71,7 @@ export async function createAtomicWriteStream(
 ): Promise<AtomicWriteStream> {
   const tempPath = tempPathFor(finalPath);
   await mkdir(path.dirname(finalPath), { recursive: true });
-  if (start.copyOf !== undefined) {
+  if (start.copyOf !== undefined && start.copied !== true) {
     try {
       await copyFile(start.copyOf, tempPath);
     } catch (error) {
@@ -192,6 +197,11 @@ export class Staging {
   private lastSync: Promise<void> = Promise.resolve();
   /** Outputs being written while the run goes on (writeInBackground). */
   private readonly background: Promise<void>[] = [];
+  /**
+   * Copies started before their output is staged (prepareCopy), by final path: whether the
+   * copy was made (and flushed) from the source as it was then (its size and time).
+   */
+  private readonly prepared = new Map<string, { source: string; made: Promise<string | null> }>();
   /** Where commit() records its renames while it makes them. */
   readonly journal: string;
 
@@ -204,9 +214,66 @@ export class Staging {
     this.claim(finalPath);
     const tempPath = tempPathFor(finalPath);
     this.staged.set(finalPath, { tempPath });
+    await this.startFromPrepared(finalPath, {});
     await mkdir(path.dirname(finalPath), { recursive: true });
     await writeFile(tempPath, data);
     this.startSync(finalPath, tempPath);
+  }
+
+  /**
+   * Start copying `source` into the temporary file of `finalPath` now, and flushing the copy to
+   * disk, when `wanted` says so: for an output staged later in the run that starts as a copy
+   * of `source` (`{ copyOf: source }`), which then starts from this copy if `source` has not
+   * changed since (its size and time), rather than making its own at that point. A large
+   * copy (the master CSV, 270 MB) is then made while the run does other work. A copy that no
+   * output takes up is deleted by commit() and abort(); a copy that fails is left to the
+   * output, which copies again and meets the error itself.
+   */
+  prepareCopy(finalPath: string, source: string, wanted: () => Promise<boolean>): void {
+    if (this.staged.has(finalPath) || this.prepared.has(finalPath)) {
+      throw new Error(`${finalPath}: a copy for it can only be prepared before it is staged`);
+    }
+    const tempPath = tempPathFor(finalPath);
+    const made = (async () => {
+      if (!(await wanted())) return null;
+      const before = await sizeAndTime(source);
+      await mkdir(path.dirname(finalPath), { recursive: true });
+      await copyFile(source, tempPath);
+      await syncToDisk(tempPath);
+      return `${before.size}:${before.mtimeMs}`;
+    })().catch(() => null);
+    this.prepared.set(finalPath, { source, made });
+  }
+
+  /**
+   * How the stream of `finalPath` starts, given a copy prepared for it: from the copy when it
+   * is of `start.copyOf` as that file is now, else as `start` says (the copy, if any, is then
+   * written over).
+   */
+  private async startFromPrepared(
+    finalPath: string,
+    start: WriteStreamStart,
+  ): Promise<WriteStreamStart> {
+    const prepared = this.prepared.get(finalPath);
+    if (prepared === undefined) return start;
+    this.prepared.delete(finalPath);
+    const made = await prepared.made;
+    if (made === null || start.copyOf === undefined || start.copyOf !== prepared.source) {
+      if (made !== null) await rm(tempPathFor(finalPath), { force: true });
+      return start;
+    }
+    const now = await sizeAndTime(start.copyOf).catch(() => null);
+    return now !== null && `${now.size}:${now.mtimeMs}` === made
+      ? { ...start, copied: true }
+      : start;
+  }
+
+  /** Delete the prepared copies no output took up, once they are made. */
+  private async dropPrepared(): Promise<void> {
+    for (const [finalPath, { made }] of this.prepared) {
+      if ((await made) !== null) await rm(tempPathFor(finalPath), { force: true });
+    }
+    this.prepared.clear();
   }
 
   /** Stage the removal of `finalPath`: an output this run no longer has, taken away by commit(). */
@@ -229,7 +296,10 @@ export class Staging {
     finalPath: string,
     start: WriteStreamStart,
   ): Promise<AtomicWriteStream> {
-    const stream = await createAtomicWriteStream(finalPath, start);
+    const stream = await createAtomicWriteStream(
+      finalPath,
+      await this.startFromPrepared(finalPath, start),
+    );
     const staged: AtomicWriteStream = {
       ...stream,
       close: async () => {
@@ -281,6 +351,7 @@ export class Staging {
       (result) => result.status === 'rejected',
     );
     if (failed !== undefined) throw failed.reason;
+    await this.dropPrepared();
     for (const item of this.staged.values()) if ('close' in item) await item.close();
     crashPoint('staged');
     const renames = [...this.staged].map(([to, item]) => ({ from: item.tempPath, to }));
@@ -325,6 +396,7 @@ export class Staging {
   /** Remove every staged file; no final path is touched. */
   async abort(): Promise<void> {
     await Promise.allSettled(this.background.splice(0));
+    await this.dropPrepared();
     this.removals.clear();
     // A flush still under way holds its file open; it ends before the file is deleted.
     await Promise.allSettled(this.syncs.values());

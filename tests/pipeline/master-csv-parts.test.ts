@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   partStamp,
   masterCsvPartsHeld,
+  masterCsvRecorded,
   recordMasterCsvParts,
 } from '../../pipeline/master-csv-parts.ts';
 
@@ -77,6 +78,22 @@ describe('masterCsvPartsHeld(recordFile, master, parts)', () => {
       expect(await masterCsvPartsHeld(record, master, parts)).toBe(0);
     }
     expect(await masterCsvPartsHeld(path.join(dir, 'no-record.json'), master, parts)).toBe(0);
+  });
+});
+
+describe('masterCsvRecorded(recordFile, master)', () => {
+  it('is true while the published file is the one recorded, with months, whatever months come next', async () => {
+    const held = await setUp('recorded', 4, 3);
+    expect(await masterCsvRecorded(held.record, held.master)).toBe(true);
+    const none = await setUp('recorded-none', 2, 0);
+    expect(await masterCsvRecorded(none.record, none.master)).toBe(false);
+    await appendFile(held.master, 'more\n');
+    expect(await masterCsvRecorded(held.record, held.master)).toBe(false);
+    const missing = await setUp('recorded-missing', 2, 2);
+    await rm(missing.master);
+    expect(await masterCsvRecorded(missing.record, missing.master)).toBe(false);
+    await writeFile(missing.record, '{"format":"master-csv-parts-1"');
+    expect(await masterCsvRecorded(missing.record, missing.master)).toBe(false);
   });
 });
 
