@@ -241,7 +241,11 @@ export class Staging {
       await copyFile(source, tempPath);
       await syncToDisk(tempPath);
       return `${before.size}:${before.mtimeMs}`;
-    })().catch(() => null);
+    })().catch(async () => {
+      // Nothing half copied is left behind, nor taken up.
+      await rm(tempPath, { force: true }).catch(() => {});
+      return null;
+    });
     this.prepared.set(finalPath, { source, made });
   }
 

@@ -8,11 +8,19 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 
 /** Each copyFile call: "<source name> -> <destination name>". */
 const copies: string[] = [];
+/** While set, copyFile writes part of the file and then fails, as a full disk would. */
+let copyFails = false;
 
 vi.mock('node:fs/promises', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs/promises')>();
   const copyFile: typeof fs.copyFile = async (from, to, mode) => {
     copies.push(`${path.basename(String(from))} -> ${path.basename(String(to))}`);
+    if (copyFails) {
+      await fs.writeFile(to, 'hea');
+      throw Object.assign(new Error('ENOSPC: no space left on device, copyfile'), {
+        code: 'ENOSPC',
+      });
+    }
     return fs.copyFile(from, to, mode);
   };
   return { ...fs, copyFile, default: { ...fs, copyFile } };
@@ -100,6 +108,23 @@ describe('Staging.prepareCopy(finalPath, source, wanted)', () => {
       expect(await readdir(dir)).toEqual(['master.csv']);
       expect(await readFile(master, 'utf8')).toBe('header\nrow 1\n');
     }
+  });
+
+  it('that fails leaves nothing behind, and the output copies again and meets the error itself', async () => {
+    const { dir, staging, master } = await published('failing');
+    const gone = path.join(dir, 'gone.csv');
+    staging.prepareCopy(master, gone, wanted);
+    staging.writeInBackground(master, { copyOf: gone }, (out) => out.write('row\n'));
+    await expect(staging.commit()).rejects.toThrow(/ENOENT.*gone\.csv/);
+    await staging.abort();
+    expect(await readdir(dir)).toEqual(['master.csv']);
+    // A source that exists but fails part way: the copy's own temporary file is removed too.
+    const other = await published('failing-late');
+    copyFails = true;
+    other.staging.prepareCopy(other.master, other.master, wanted);
+    await other.staging.commit();
+    copyFails = false;
+    expect(await readdir(other.dir)).toEqual(['master.csv']);
   });
 
   it('refuses a path already staged', async () => {
