@@ -51,13 +51,10 @@ export async function* readCsv(
 ): AsyncGenerator<CsvRow> {
   const rows = new CsvRows(where, requiredColumns);
   try {
-    for await (const chunk of input as AsyncIterable<Buffer | string>) {
-      options.onBytes?.(chunk.length);
-      rows.add(chunk);
+    for await (const piece of pieces(input, options)) {
+      rows.add(piece);
       for (let row = rows.next(); row !== null; row = rows.next()) yield row;
     }
-    rows.add(undefined);
-    for (let row = rows.next(); row !== null; row = rows.next()) yield row;
   } catch (error) {
     throw rows.explain(error);
   } finally {
@@ -83,18 +80,12 @@ export async function readCsvEach(
 ): Promise<void> {
   const rows = new CsvRows(where, requiredColumns);
   try {
-    for await (const chunk of input as AsyncIterable<Buffer | string>) {
-      options.onBytes?.(chunk.length);
-      rows.add(chunk);
+    for await (const piece of pieces(input, options)) {
+      rows.add(piece);
       for (let next = rows.next(); next !== null; next = rows.next()) {
         const pending = row(next);
         if (pending) await pending;
       }
-    }
-    rows.add(undefined);
-    for (let next = rows.next(); next !== null; next = rows.next()) {
-      const pending = row(next);
-      if (pending) await pending;
     }
   } catch (error) {
     throw rows.explain(error);
@@ -102,6 +93,18 @@ export async function readCsvEach(
     input.destroy();
   }
   rows.end();
+}
+
+/** The pieces of `input` as read, then undefined for its end (CsvRows.add). */
+async function* pieces(
+  input: Readable,
+  options: ReadCsvOptions,
+): AsyncGenerator<Buffer | string | undefined> {
+  for await (const chunk of input as AsyncIterable<Buffer | string>) {
+    options.onBytes?.(chunk.length);
+    yield chunk;
+  }
+  yield undefined;
 }
 
 /** The rows of a CSV file fed in pieces (readCsv), checked against its header. */
