@@ -212,12 +212,9 @@ function checkHeader(header: string[], required: readonly string[], where: strin
 
 /** Splits text, fed in pieces, into records of fields. */
 class CsvScanner {
-  /** Text of an incomplete record carried over to the next piece. */
-  private rest = '';
   /** Line number the next record starts on. */
   private line = 1;
-
-  /** The text being scanned (what was left of the pieces before, then the last piece). */
+  /** The text fed and not yet read from `pos` on: an incomplete record waits for the next piece. */
   private text = '';
   /** Where in `text` the next record starts. */
   private pos = 0;
@@ -226,20 +223,20 @@ class CsvScanner {
 
   /** The line `ahead` (text not yet scanned) ends on. */
   lineAfter(ahead: string): number {
-    return this.line + countLineBreaks(this.rest) + countLineBreaks(ahead);
+    return this.line + countLineBreaks(this.text.slice(this.pos)) + countLineBreaks(ahead);
   }
 
   /** Add the next piece of text (with `final`, the text ends there), to be read by next(). */
   feed(piece: string, final: boolean): void {
-    this.text = this.rest + piece;
-    this.rest = '';
+    this.text = this.text.slice(this.pos) + piece;
     this.pos = 0;
     this.final = final;
   }
 
   /**
    * The next complete record of the text fed so far, with the line it ends on; null when the
-   * text holds no more (what is left of it waits for the next piece).
+   * text holds no more (what is left of it waits for the next piece, however often this is
+   * asked meanwhile).
    */
   next(): { line: number; fields: string[] } | null {
     const { text, final } = this;
@@ -254,10 +251,7 @@ class CsvScanner {
       if (fields.length === 0) continue;
       return { line, fields };
     }
-    this.rest = text.slice(this.pos);
-    this.text = '';
-    this.pos = 0;
-    if (final && this.rest !== '') {
+    if (final && this.pos < text.length) {
       throw new CsvSyntaxError(
         `Quote Not Closed: the last field starts on line ${this.line}`,
         this.line,

@@ -239,7 +239,7 @@ export class Staging {
       const before = await sizeAndTime(source);
       await mkdir(path.dirname(finalPath), { recursive: true });
       await copyFile(source, tempPath);
-      await syncToDisk(tempPath);
+      await this.queueSync(tempPath);
       return `${before.size}:${before.mtimeMs}`;
     })().catch(async () => {
       // Nothing half copied is left behind, nor taken up.
@@ -272,10 +272,14 @@ export class Staging {
       : start;
   }
 
-  /** Delete the prepared copies no output took up, once they are made. */
+  /**
+   * Delete the prepared copies no output took up, once they are settled (a copy that failed
+   * has removed what it wrote, unless that failed too).
+   */
   private async dropPrepared(): Promise<void> {
     for (const [finalPath, { made }] of this.prepared) {
-      if ((await made) !== null) await rm(tempPathFor(finalPath), { force: true });
+      await made;
+      await rm(tempPathFor(finalPath), { force: true });
     }
     this.prepared.clear();
   }
@@ -292,6 +296,8 @@ export class Staging {
     start: WriteStreamStart = {},
   ): Promise<AtomicWriteStream> {
     this.claim(finalPath);
+    // Held in its place among the outputs (abort() removes its file) until its stream is open.
+    this.staged.set(finalPath, { tempPath: tempPathFor(finalPath) });
     return this.stageStream(finalPath, start);
   }
 
@@ -418,10 +424,17 @@ export class Staging {
    */
   private startSync(finalPath: string, tempPath: string): void {
     if (this.syncs.has(finalPath)) return;
-    const sync = this.lastSync.then(() => syncToDisk(tempPath));
-    // Awaited by commit(); not an unhandled rejection meanwhile, nor a stop to the next flush.
-    this.lastSync = sync.catch(() => {});
+    const sync = this.queueSync(tempPath);
+    sync.catch(() => {}); // awaited by commit(); not an unhandled rejection meanwhile
     this.syncs.set(finalPath, sync);
+  }
+
+  /** Flush `file` to disk once the flushes queued before it have ended, failed or not. */
+  private queueSync(file: string): Promise<void> {
+    const sync = this.lastSync.then(() => syncToDisk(file));
+    // A flush that fails is no stop to the next.
+    this.lastSync = sync.catch(() => {});
+    return sync;
   }
 
   private claim(finalPath: string): void {
