@@ -47,6 +47,11 @@ export async function sizeAndTimeIfThere(file: string): Promise<SizeAndTime | nu
   return sizeAndTime(file).catch(() => null);
 }
 
+/** Whether `a` and `b` are both known and the same size and time: the same bytes, to a cache. */
+export function sameSizeAndTime(a: SizeAndTime | null, b: SizeAndTime | null): boolean {
+  return a !== null && b !== null && a.size === b.size && a.mtimeMs === b.mtimeMs;
+}
+
 /** How a stamp names a file: its folder and name ("months/2025-01.csv"). */
 export function stampName(file: string): string {
   return `${path.basename(path.dirname(file))}/${path.basename(file)}`;

@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { fileStamp, sizeAndTimeIfThere, stampName } from './files.ts';
+import { fileStamp, sameSizeAndTime, sizeAndTimeIfThere, stampName } from './files.ts';
 import { writeFileAtomic } from './write.ts';
 
 /** Starts the record; changed with its meaning. */
@@ -76,12 +76,7 @@ async function recordOfPublished(
   } catch {
     return null;
   }
-  const published = await sizeAndTimeIfThere(master);
-  const same =
-    published !== null &&
-    published.size === record.master.size &&
-    published.mtimeMs === record.master.mtimeMs;
-  return same ? record : null;
+  return sameSizeAndTime(await sizeAndTimeIfThere(master), record.master) ? record : null;
 }
 
 /** Record that `written` (complete, to be published as the master CSV) holds `parts`. */

@@ -12,7 +12,13 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { copyFile, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { exists, sizeAndTime } from './files.ts';
+import {
+  exists,
+  sameSizeAndTime,
+  sizeAndTime,
+  sizeAndTimeIfThere,
+  type SizeAndTime,
+} from './files.ts';
 import { isRunning } from './sweep-temporary-files.ts';
 
 export function tempPathFor(finalPath: string): string {
@@ -198,10 +204,13 @@ export class Staging {
   /** Outputs being written while the run goes on (writeInBackground). */
   private readonly background: Promise<void>[] = [];
   /**
-   * Copies started before their output is staged (prepareCopy), by final path: whether the
-   * copy was made (and flushed) from the source as it was then (its size and time).
+   * Copies started before their output is staged (prepareCopy), by final path: once made
+   * (and flushed), the source's size and time when it was copied; null when none was made.
    */
-  private readonly prepared = new Map<string, { source: string; made: Promise<string | null> }>();
+  private readonly prepared = new Map<
+    string,
+    { source: string; made: Promise<SizeAndTime | null> }
+  >();
   /** Where commit() records its renames while it makes them. */
   readonly journal: string;
 
@@ -211,9 +220,7 @@ export class Staging {
 
   /** Stage `data` for `finalPath`. */
   async writeFile(finalPath: string, data: string | Uint8Array): Promise<void> {
-    this.claim(finalPath);
-    const tempPath = tempPathFor(finalPath);
-    this.staged.set(finalPath, { tempPath });
+    const tempPath = this.stage(finalPath);
     await this.startFromPrepared(finalPath, {});
     await mkdir(path.dirname(finalPath), { recursive: true });
     await writeFile(tempPath, data);
@@ -240,7 +247,7 @@ export class Staging {
       await mkdir(path.dirname(finalPath), { recursive: true });
       await copyFile(source, tempPath);
       await this.queueSync(tempPath);
-      return `${before.size}:${before.mtimeMs}`;
+      return before;
     })().catch(async () => {
       // Nothing half copied is left behind, nor taken up.
       await rm(tempPath, { force: true }).catch(() => {});
@@ -266,10 +273,8 @@ export class Staging {
       if (made !== null) await rm(tempPathFor(finalPath), { force: true });
       return start;
     }
-    const now = await sizeAndTime(start.copyOf).catch(() => null);
-    return now !== null && `${now.size}:${now.mtimeMs}` === made
-      ? { ...start, copied: true }
-      : start;
+    const now = await sizeAndTimeIfThere(start.copyOf);
+    return sameSizeAndTime(now, made) ? { ...start, copied: true } : start;
   }
 
   /**
@@ -295,9 +300,7 @@ export class Staging {
     finalPath: string,
     start: WriteStreamStart = {},
   ): Promise<AtomicWriteStream> {
-    this.claim(finalPath);
-    // Held in its place among the outputs (abort() removes its file) until its stream is open.
-    this.staged.set(finalPath, { tempPath: tempPathFor(finalPath) });
+    this.stage(finalPath);
     return this.stageStream(finalPath, start);
   }
 
@@ -333,9 +336,7 @@ export class Staging {
     start: WriteStreamStart,
     write: (out: AtomicWriteStream) => Promise<void>,
   ): void {
-    this.claim(finalPath);
-    // Held in its place among the outputs until its stream is open.
-    this.staged.set(finalPath, { tempPath: tempPathFor(finalPath) });
+    this.stage(finalPath);
     const task = (async () => {
       const out = await this.stageStream(finalPath, start);
       await write(out);
@@ -441,6 +442,18 @@ export class Staging {
     if (this.staged.has(finalPath) || this.removals.has(finalPath)) {
       throw new Error(`${finalPath} was staged twice in one run`);
     }
+  }
+
+  /**
+   * Claim `finalPath` for an output written to its temporary file, which is returned: held in
+   * its place among the outputs (listed by `paths`, its file removed by abort()) from now on,
+   * before its file or stream is ready.
+   */
+  private stage(finalPath: string): string {
+    this.claim(finalPath);
+    const tempPath = tempPathFor(finalPath);
+    this.staged.set(finalPath, { tempPath });
+    return tempPath;
   }
 }
 

@@ -6,6 +6,7 @@ import {
   exists,
   fileStamp,
   isInside,
+  sameSizeAndTime,
   sizeAndTime,
   sizeAndTimeIfThere,
   stampName,
@@ -96,6 +97,17 @@ describe('sizeAndTime(file) and sizeAndTimeIfThere(file)', () => {
     const missing = path.join(tmpdir(), 'files-no-such-folder', 'gone.csv');
     await expect(sizeAndTime(missing)).rejects.toThrow(/ENOENT/);
     expect(await sizeAndTimeIfThere(missing)).toBeNull();
+  });
+});
+
+describe('sameSizeAndTime(a, b)', () => {
+  it('is true only for two known stamps of the same size and time', () => {
+    const stamp = { size: 5, mtimeMs: 1_700_000_000_250 };
+    expect(sameSizeAndTime(stamp, { ...stamp })).toBe(true);
+    expect(sameSizeAndTime(stamp, { ...stamp, size: 6 })).toBe(false);
+    expect(sameSizeAndTime(stamp, { ...stamp, mtimeMs: 1_700_000_000_251 })).toBe(false);
+    expect(sameSizeAndTime(stamp, null)).toBe(false);
+    expect(sameSizeAndTime(null, null)).toBe(false);
   });
 });
 
