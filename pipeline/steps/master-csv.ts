@@ -13,9 +13,9 @@ import { MASTER_HEADER } from '../master-row.ts';
 import { monthCacheFiles } from '../month-cache.ts';
 import { formatCount } from '../report.ts';
 import type { LocalRun } from '../local-run.ts';
-import type { Step } from '../run-context.ts';
+import type { LocalStep } from '../run-context.ts';
 
-export const masterCsvStep: Step = {
+export const masterCsvStep: LocalStep = {
   name: 'master-csv',
   description: 'the master dataset of every kept crime (<area>_street_combined.csv)',
   // The copy of the published file, and its flush to disk (together some 0.4 s of disk work

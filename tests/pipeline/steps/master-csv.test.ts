@@ -3,9 +3,14 @@
 import { appendFile, cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadArea } from '../../../pipeline/area.ts';
 import { runPipeline } from '../../../pipeline/cli.ts';
+import { pipelinePaths } from '../../../pipeline/paths.ts';
 import { createMemoryReporter } from '../../../pipeline/report.ts';
+import { RunContext } from '../../../pipeline/run-context.ts';
+import { masterCsvStep } from '../../../pipeline/steps/master-csv.ts';
+import { tempPathFor } from '../../../pipeline/write.ts';
 
 const SAMPLE = path.join('data', 'sample', 'archive');
 const MASTER = 'leeds_street_combined.csv';
@@ -74,6 +79,27 @@ describe('the master-csv step', () => {
     // Nothing changed since: every month copied, nothing appended.
     expect(await run(archive, out)).toBe(copiedResult(wholeResult, monthsIn(wholeResult)));
     expect((await readFile(path.join(out, MASTER))).equals(expected)).toBe(true);
+  }, 120_000);
+
+  it('prepares, as a run begins, a copy of the published file its record describes (masterCsvRecorded)', async () => {
+    const out = path.join(tmp, 'prepared');
+    await run(SAMPLE, out);
+    const published = await readFile(path.join(out, MASTER));
+    const ctx = new RunContext({
+      area: await loadArea('leeds'),
+      paths: pipelinePaths({ out }),
+      archiveDir: path.resolve(SAMPLE),
+      offline: true,
+      reporter: createMemoryReporter(),
+      threads: 1,
+    });
+    masterCsvStep.prepare!(ctx);
+    const copy = tempPathFor(path.join(out, MASTER));
+    await vi.waitFor(async () =>
+      expect((await readFile(copy).catch(() => Buffer.alloc(0))).equals(published)).toBe(true),
+    );
+    await ctx.staging.abort();
+    await expect(readFile(copy)).rejects.toThrow(/ENOENT/);
   }, 120_000);
 
   it('copies a month that lost rows to the cross-month check, written again by every run, when its rows are the same', async () => {
