@@ -5,6 +5,7 @@
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { type Geography, parsePollingDistricts } from './reference.ts';
 import { PolygonIndex } from './geo/polygon-index.ts';
+import { PointIndex } from './geo/point-index.ts';
 import { PostcodeIndex } from './geo/postcode-index.ts';
 import { OUTLINE_TOLERANCE_M, POSTCODE_RADIUS_M } from '../src/shared/constants.ts';
 import { coordinateKey } from '../src/shared/coordinates.ts';
@@ -146,29 +147,25 @@ export function createLocator(geo: Geography, options: LocatorOptions = {}): Loc
   }
 
   const cache = new Map<string, Place | null>();
-  // In front of `cache`: the same answers by the exact numbers (longitude, then latitude),
-  // which a repeat finds without formatting its key (most rows repeat a snap point).
-  const exact = new Map<number, Map<number, Place | null>>();
+  // In front of `cache`: the same answers by the exact numbers, which a repeat finds without
+  // formatting its key (most rows repeat a snap point): exactPlaces[exact.find(lon, lat)].
+  const exact = new PointIndex();
+  const exactPlaces: (Place | null)[] = [];
   return {
     hasPollingDistricts: polling !== null,
     locate(lon, lat) {
       if (!Number.isFinite(lon) || !Number.isFinite(lat)) {
         throw new RangeError(`locate(${lon}, ${lat}): coordinates must be finite numbers`);
       }
-      let byLat = exact.get(lon);
-      const known = byLat?.get(lat);
-      if (known !== undefined) return known;
+      const known = exact.find(lon, lat);
+      if (known >= 0) return exactPlaces[known] ?? null;
       const key = coordinateKey(lon, lat);
       let place = cache.get(key);
       if (place === undefined) {
         place = compute(lon, lat, key);
         cache.set(key, place);
       }
-      if (byLat === undefined) {
-        byLat = new Map();
-        exact.set(lon, byLat);
-      }
-      byLat.set(lat, place);
+      exactPlaces[exact.add(lon, lat)] = place;
       return place;
     },
   };

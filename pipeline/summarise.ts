@@ -12,6 +12,7 @@ import {
   type MonthSummary,
   type SourceKind,
 } from '../src/shared/schema.ts';
+import { PointIndex } from './geo/point-index.ts';
 
 /** A crime without a known outcome: police.uk gives none (always for anti-social behaviour). */
 export const NO_OUTCOME = 'No outcome recorded';
@@ -47,6 +48,18 @@ interface Point {
   counts: number[];
 }
 
+/** A count kept in a box: a repeated key costs one lookup (get), not two (get and set). */
+interface Tally {
+  n: number;
+}
+
+/** One ward's figures, found by one lookup of its code for each row. */
+interface WardTallies {
+  types: number[];
+  outcomes: Map<string, Tally>;
+  streets: Map<string, Tally>;
+}
+
 /**
  * What the summary takes from outside: its month and provenance labels, checked once. The
  * figures are counted here, so they are whole and non-negative by construction; checking the
@@ -62,12 +75,16 @@ export function createMonthSummariser(meta: MonthMeta): MonthSummariser {
   const coverage = { lsoa: 0, ward: 0, postcodeDistrict: 0, pollingDistrict: 0 };
   let postcodeDistrictApproximate = 0;
   /** reportedBy -> fallsWithin -> rows. */
-  const forces = new Map<string, Map<string, number>>();
-  const wardType = new Map<string, number[]>();
-  const wardOutcome = new Map<string, Map<string, number>>();
-  const wardStreet = new Map<string, Map<string, number>>();
-  /** By longitude, then latitude: no key string to build for every row. */
-  const points = new Map<number, Map<number, Point>>();
+  const forces = new Map<string, Map<string, Tally>>();
+  const wards = new Map<string, WardTallies>();
+  // The last row's force pair: nearly every row of a month repeats it, so a comparison of
+  // the two names finds its tally.
+  let lastReportedBy: string | null = null;
+  let lastFallsWithin: string | null = null;
+  let lastForce: Tally = { n: 0 };
+  /** points[pointIndex.add(lon, lat)]: no key string to build for every row. */
+  const pointIndex = new PointIndex();
+  const points: Point[] = [];
 
   return {
     read(n = 1) {
@@ -94,7 +111,12 @@ export function createMonthSummariser(meta: MonthMeta): MonthSummariser {
         throw new Error(`Unknown crime type "${record.crimeType}" (Crime ID "${record.crimeId}")`);
       }
       kept += 1;
-      bump(getOrCreate(forces, record.reportedBy, newCounter), record.fallsWithin);
+      if (record.reportedBy !== lastReportedBy || record.fallsWithin !== lastFallsWithin) {
+        lastReportedBy = record.reportedBy;
+        lastFallsWithin = record.fallsWithin;
+        lastForce = tally(getOrCreate(forces, lastReportedBy, newCounter), lastFallsWithin);
+      }
+      lastForce.n += 1;
       if (record.lsoaCode !== '') coverage.lsoa += 1;
       if (record.postcodeDistrict !== '') {
         coverage.postcodeDistrict += 1;
@@ -102,8 +124,8 @@ export function createMonthSummariser(meta: MonthMeta): MonthSummariser {
       }
       if (record.pollingDistrict !== '') coverage.pollingDistrict += 1;
 
-      const byLat = getOrCreate(points, record.longitude, () => new Map<number, Point>());
-      let point = byLat.get(record.latitude);
+      const at = pointIndex.add(record.longitude, record.latitude);
+      let point = points[at];
       if (point === undefined) {
         point = {
           lon: record.longitude,
@@ -112,7 +134,7 @@ export function createMonthSummariser(meta: MonthMeta): MonthSummariser {
           postcodeDistrict: record.postcodeDistrict,
           counts: zeros(),
         };
-        byLat.set(record.latitude, point);
+        points[at] = point;
       }
       increment(point.counts, typeIndex);
 
@@ -121,9 +143,10 @@ export function createMonthSummariser(meta: MonthMeta): MonthSummariser {
       const ward = record.wardCode;
       if (ward === '') return;
       coverage.ward += 1;
-      increment(getOrCreate(wardType, ward, zeros), typeIndex);
-      bump(getOrCreate(wardOutcome, ward, newCounter), record.outcome || NO_OUTCOME);
-      bump(getOrCreate(wardStreet, ward, newCounter), record.location);
+      const tallies = getOrCreate(wards, ward, newWardTallies);
+      increment(tallies.types, typeIndex);
+      tally(tallies.outcomes, record.outcome || NO_OUTCOME).n += 1;
+      tally(tallies.streets, record.location).n += 1;
     },
 
     finish() {
@@ -147,20 +170,18 @@ export function createMonthSummariser(meta: MonthMeta): MonthSummariser {
         postcodeDistrictApproximate,
         forces: [...forces]
           .flatMap(([reportedBy, within]) =>
-            [...within].map(([fallsWithin, count]) => ({ reportedBy, fallsWithin, count })),
+            [...within].map(([fallsWithin, { n: count }]) => ({ reportedBy, fallsWithin, count })),
           )
           .sort(
             (a, b) =>
               a.reportedBy.localeCompare(b.reportedBy) ||
               a.fallsWithin.localeCompare(b.fallsWithin),
           ),
-        wardType: sortedRecord(wardType, (counts) => counts),
-        wardOutcome: sortedRecord(wardOutcome, (m) => sortedRecord(m, (n) => n)),
-        wardStreet: sortedRecord(wardStreet, (m) => sortedRecord(m, (n) => n)),
+        wardType: sortedRecord(wards, (w) => w.types),
+        wardOutcome: sortedRecord(wards, (w) => sortedRecord(w.outcomes, (t) => t.n)),
+        wardStreet: sortedRecord(wards, (w) => sortedRecord(w.streets, (t) => t.n)),
         // Sorted so the same input always gives byte-identical cached summaries.
-        points: [...points.values()]
-          .flatMap((byLat) => [...byLat.values()])
-          .sort((a, b) => a.lon - b.lon || a.lat - b.lat),
+        points: points.slice().sort((a, b) => a.lon - b.lon || a.lat - b.lat),
       };
       return summary;
     },
@@ -171,16 +192,26 @@ function zeros(): number[] {
   return CRIME_TYPES.map(() => 0);
 }
 
-function newCounter(): Map<string, number> {
+function newCounter(): Map<string, Tally> {
   return new Map();
+}
+
+function newWardTallies(): WardTallies {
+  return { types: zeros(), outcomes: new Map(), streets: new Map() };
 }
 
 function increment(counts: number[], index: number): void {
   counts[index] = (counts[index] ?? 0) + 1;
 }
 
-function bump(counter: Map<string, number>, key: string): void {
-  counter.set(key, (counter.get(key) ?? 0) + 1);
+/** The tally of `key` in `counter`, made (at zero) when it has none. */
+function tally(counter: Map<string, Tally>, key: string): Tally {
+  let found = counter.get(key);
+  if (found === undefined) {
+    found = { n: 0 };
+    counter.set(key, found);
+  }
+  return found;
 }
 
 function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {
