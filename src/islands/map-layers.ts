@@ -186,6 +186,10 @@ export class MapLayers {
         layer.on('click', () => callbacks.onWardClick(slug));
       },
     }).addTo(this.map);
+    // Out of the tab order: the ranking and the search are the keyboard's way to a ward.
+    // Chromium puts an SVG element with focus listeners (Leaflet's tooltips add them) in the
+    // tab order, where an outline would be an unnamed stop that does nothing.
+    for (const path of this.wardPaths.values()) path.getElement()?.setAttribute('tabindex', '-1');
     this.fittedView = this.fit();
     this.map.on('moveend', () => {
       if (!this.settingView) callbacks.onMove(this.view());

@@ -67,21 +67,34 @@ export function findPostcode(index: PostcodeIndexFile, text: string): PlaceMatch
   return notLeeds(key);
 }
 
-/** Wards whose name contains the text (any case), as slugs, best match first. */
+/**
+ * A name as the ward search compares it: lower case, "&" read as "and", every run of other
+ * characters that are not letters or digits (spaces, hyphens, commas) as one space.
+ */
+function searchable(text: string): string {
+  return text
+    .toLowerCase()
+    .replaceAll('&', ' and ')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/**
+ * Wards whose name contains the text, as slugs, best match first: in any case, with "and" or
+ * "&", and with any spacing or punctuation ("hunslet and riverside", "Hunslet & Riverside",
+ * "hunslet-and-riverside").
+ */
 export function findWards(
   wards: readonly { slug: string; name: string }[],
   text: string,
 ): string[] {
-  const wanted = text.trim().toLowerCase();
+  const wanted = searchable(text);
   if (wanted === '') return [];
-  const hits = wards.filter((w) => w.name.toLowerCase().includes(wanted));
-  const exact = hits.find((w) => w.name.toLowerCase() === wanted);
+  const named = wards.map((w) => ({ slug: w.slug, name: searchable(w.name) }));
+  const hits = named.filter((w) => w.name.includes(wanted));
+  const exact = hits.find((w) => w.name === wanted);
   if (exact !== undefined) return [exact.slug];
   return hits
-    .sort(
-      (a, b) =>
-        Number(!a.name.toLowerCase().startsWith(wanted)) -
-        Number(!b.name.toLowerCase().startsWith(wanted)),
-    )
+    .sort((a, b) => Number(!a.name.startsWith(wanted)) - Number(!b.name.startsWith(wanted)))
     .map((w) => w.slug);
 }

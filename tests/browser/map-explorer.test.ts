@@ -84,6 +84,41 @@ async function expectInViewport(page: Page, selector: string, size: Size): Promi
   expect(box.x + box.width).toBeLessThanOrEqual(SIZES[size].width + 0.5);
 }
 
+/**
+ * The parts of `selector` that reach past its content box's sides (cut off, or making it
+ * scroll sideways), and each figure whose label reaches into it: described for the message.
+ */
+async function partsOutside(page: Page, selector: string): Promise<string[]> {
+  return page.$eval(selector, (box) => {
+    const outer = box.getBoundingClientRect();
+    const left = outer.left + box.clientLeft;
+    const right = left + box.clientWidth;
+    const describe = (el: Element, b: DOMRect) =>
+      `${el.tagName.toLowerCase()} "${(el.textContent ?? '').trim().slice(0, 40)}" at ` +
+      `${b.left.toFixed(0)}-${b.right.toFixed(0)}`;
+    const found: string[] = [];
+    for (const el of box.querySelectorAll('*')) {
+      const b = el.getBoundingClientRect();
+      if (b.width === 0 && b.height === 0) continue;
+      // noUiSlider moves a handle by translating a track-wide box holding it; the handle is
+      // what shows, and it is checked.
+      if (el.matches('.noUi-origin')) continue;
+      if (b.right > right + 0.5 || b.left < left - 0.5) {
+        found.push(`${describe(el, b)}, outside ${left.toFixed(0)}-${right.toFixed(0)}`);
+      }
+    }
+    for (const dt of box.querySelectorAll('dt')) {
+      const dd = dt.nextElementSibling;
+      if (dd === null) continue;
+      const a = dt.getBoundingClientRect();
+      const b = dd.getBoundingClientRect();
+      const sameRow = a.top < b.bottom && b.top < a.bottom;
+      if (sameRow && a.right > b.left + 0.5) found.push(`${describe(dt, a)} runs into its figure`);
+    }
+    return found;
+  });
+}
+
 describe.each(['desktop', 'phone'] as const)('map explorer on a %s', (size) => {
   it('shows the map within the first screen (on a laptop, at least 60% of it)', async () => {
     const { page, consoleErrors } = await openMap(size);
@@ -105,8 +140,19 @@ describe.each(['desktop', 'phone'] as const)('map explorer on a %s', (size) => {
       expect(box.height).toBeGreaterThan(height / 2);
     }
     // Ward outlines are out of the tab order; the ranking and the search are the way in.
+    // Tab from the map goes on to a control with a name, never to an outline (Chromium puts
+    // an SVG element with focus listeners, as Leaflet's tooltips add, in the tab order).
     expect(await page.locator('path.leaflet-interactive').count()).toBe(site.wards.length);
-    expect(await page.locator('path.leaflet-interactive[tabindex]').count()).toBe(0);
+    await page.focus('.crime-map__map');
+    await page.keyboard.press('Tab');
+    const next = await page.evaluate(() => {
+      const active = document.activeElement;
+      return {
+        outline: active?.matches('path.leaflet-interactive') ?? false,
+        named: (active?.getAttribute('aria-label') ?? active?.textContent ?? '').trim() !== '',
+      };
+    });
+    expect(next).toEqual({ outline: false, named: true });
     expect(await page.getAttribute('.crime-map__map', 'aria-label')).toContain(
       'pick a ward from the ranking or the search',
     );
@@ -148,6 +194,23 @@ describe.each(['desktop', 'phone'] as const)('map explorer on a %s', (size) => {
     expect(await page.locator('#crime-map-ward').count()).toBe(0);
     expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe(name);
     expect(consoleErrors).toEqual([]);
+  });
+
+  it('fits the ward details and the ranking to their width, by crimes and by rate', async () => {
+    for (const measure of ['count', 'rate'] as const) {
+      // A long window: the rate's figure names it ("... over 13 months").
+      const { page } = await openMap(size, `?view=wards&measure=${measure}&ward=armley`);
+      await page.waitForSelector('#crime-map-ward');
+      expect(await partsOutside(page, '#crime-map-ward'), measure).toEqual([]);
+      await page.locator('#crime-map-ward').getByRole('button', { name: /close/i }).click();
+      await page.waitForSelector('#crime-map-ward', { state: 'detached' });
+      await openPanel(page, size);
+      await page.getByRole('button', { name: /^Show all \d+ wards$/ }).click();
+      await page.waitForFunction(
+        () => document.querySelectorAll('#crime-map-ranking tbody tr').length > 5,
+      );
+      expect(await partsOutside(page, '.crime-map__panel'), measure).toEqual([]);
+    }
   });
 
   it('says plainly that a window without data has none: no zero counts, ranks or legend', async () => {
@@ -475,6 +538,10 @@ describe.each(['desktop', 'phone'] as const)('map explorer: place search on a %s
     await search.fill('armley');
     await afterUpdate(page, () => search.press('Enter'));
     expect(await page.textContent('#crime-map-ward-name')).toBe('Armley');
+    // "and" for "&", as people type it.
+    await search.fill('hunslet and riverside');
+    await afterUpdate(page, () => search.press('Enter'));
+    expect(await page.textContent('#crime-map-ward-name')).toBe('Hunslet & Riverside');
   });
 });
 

@@ -81,8 +81,32 @@ describe('findWards(wards, text)', () => {
     expect(findWards(wards, ' moortown ')).toEqual(['moortown']);
   });
 
+  it('reads "and" and "&" alike, and any spacing or punctuation between words', () => {
+    const named = [
+      ...wards,
+      { slug: 'hunslet-and-riverside', name: 'Hunslet & Riverside' },
+      { slug: 'burmantofts-and-richmond-hill', name: 'Burmantofts and Richmond Hill' },
+    ];
+    for (const text of [
+      'hunslet and riverside',
+      'Hunslet & Riverside',
+      'HUNSLET&RIVERSIDE',
+      'hunslet-and-riverside',
+      '  hunslet   and  riverside ',
+    ]) {
+      expect(findWards(named, text), text).toEqual(['hunslet-and-riverside']);
+    }
+    expect(findWards(named, 'burmantofts & richmond')).toEqual(['burmantofts-and-richmond-hill']);
+    expect(findWards(named, 'and')).toEqual([
+      'hunslet-and-riverside',
+      'burmantofts-and-richmond-hill',
+    ]);
+    expect(findWards(named, 'morley, north')).toEqual(['morley-north']);
+  });
+
   it('finds nothing for blank text or a name of no ward', () => {
     expect(findWards(wards, '  ')).toEqual([]);
+    expect(findWards(wards, '&')).toEqual([]);
     expect(findWards(wards, 'Bradford')).toEqual([]);
   });
 });
