@@ -21,9 +21,20 @@ export function useWardFocus(
 ): WardFocus {
   const returnTo = useRef<HTMLElement | null>(null);
   const focusNext = useRef(false);
+  /**
+   * Where focus goes once the details are gone: not before, as what they covered (the
+   * filters' sheet on a phone) is out of sight and cannot take focus until then.
+   */
+  const focusAfterClose = useRef<HTMLElement | null>(null);
 
   useLayoutEffect(() => {
-    if (!focusNext.current || ward === null) return;
+    if (ward === null) {
+      const back = focusAfterClose.current;
+      focusAfterClose.current = null;
+      back?.focus({ preventScroll: true });
+      return;
+    }
+    if (!focusNext.current) return;
     focusNext.current = false;
     const heading = document.getElementById(WARD_HEADING_ID);
     heading?.focus({ preventScroll: true });
@@ -41,10 +52,14 @@ export function useWardFocus(
       commit({ ...patch, ward: slug }, 'push');
     };
     const close = () => {
-      commit({ ward: null }, 'push');
       const back = returnTo.current?.isConnected === true ? returnTo.current : fallback.current;
       returnTo.current = null;
-      back?.focus({ preventScroll: true });
+      if (stateRef.current.ward === null) {
+        back?.focus({ preventScroll: true });
+        return;
+      }
+      focusAfterClose.current = back;
+      commit({ ward: null }, 'push');
     };
     return {
       pick,

@@ -538,10 +538,67 @@ describe.each(['desktop', 'phone'] as const)('map explorer: place search on a %s
     await search.fill('armley');
     await afterUpdate(page, () => search.press('Enter'));
     expect(await page.textContent('#crime-map-ward-name')).toBe('Armley');
-    // "and" for "&", as people type it.
+    // "and" for "&", as people type it. (On a phone the ward's details cover the search.)
+    await page.locator('#crime-map-ward').getByRole('button', { name: /close/i }).click();
+    await page.waitForSelector('#crime-map-ward', { state: 'detached' });
     await search.fill('hunslet and riverside');
     await afterUpdate(page, () => search.press('Enter'));
     expect(await page.textContent('#crime-map-ward-name')).toBe('Hunslet & Riverside');
+  });
+});
+
+describe('map page on a phone', () => {
+  /**
+   * Tab through `stops` focus stops; each focused element that a bottom sheet (the filters'
+   * bar or sheet, the ward details) hides, described. Small controls must be wholly above the
+   * sheets that do not hold them; a large one (the map) must show its top.
+   */
+  async function focusHidden(page: Page, stops: number): Promise<string[]> {
+    const hidden: string[] = [];
+    for (let i = 0; i < stops; i++) {
+      await page.keyboard.press('Tab');
+      const found = await page.evaluate(() => {
+        const active = document.activeElement;
+        if (active === null || active === document.body) return null;
+        const r = active.getBoundingClientRect();
+        const covering = ['#crime-map-ward', '.crime-map__panel']
+          .map((s) => document.querySelector(s))
+          .filter((sheet): sheet is Element => sheet !== null && !sheet.contains(active))
+          .filter((sheet) => getComputedStyle(sheet).visibility !== 'hidden')
+          .map((sheet) => sheet.getBoundingClientRect())
+          .filter(
+            (b) => b.height > 0 && (r.height < 100 ? r.bottom > b.top + 0.5 : r.top >= b.top),
+          );
+        return covering.length === 0
+          ? null
+          : `${active.tagName.toLowerCase()} "${(active.textContent ?? '').trim().slice(0, 30)}" ` +
+              `at ${r.top.toFixed(0)}-${r.bottom.toFixed(0)}, under a sheet from ${covering[0]?.top.toFixed(0)}`;
+      });
+      if (found !== null) hidden.push(found);
+    }
+    return hidden;
+  }
+
+  it('scrolls whatever takes focus above the bottom sheets, and the covered filters out of reach', async () => {
+    const { page } = await openMap('phone');
+    await page.focus('.crime-map__map');
+    expect(await focusHidden(page, 30), 'filters closed').toEqual([]);
+    await page.getByRole('button', { name: 'Filters and figures' }).click();
+    await page.focus('.crime-map__map');
+    expect(await focusHidden(page, 60), 'filters open').toEqual([]);
+    const ward = page.locator('.crime-map__ward-button').first();
+    await afterUpdate(page, () => ward.click());
+    await page.focus('#crime-map-ward h2');
+    expect(await focusHidden(page, 30), 'ward open').toEqual([]);
+    // Closed, the ward hands focus back to its button, in the filters shown again.
+    await page.focus('#crime-map-ward h2');
+    await afterUpdate(page, () => page.keyboard.press('Escape'));
+    expect(
+      await page.evaluate(() => document.activeElement?.matches('.crime-map__ward-button')),
+    ).toBe(true);
+    expect(
+      await page.locator('.crime-map__panel').evaluate((el) => getComputedStyle(el).visibility),
+    ).toBe('visible');
   });
 });
 
