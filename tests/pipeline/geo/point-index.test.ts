@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PointIndex } from '../../../pipeline/geo/point-index.ts';
-
-/** A small deterministic generator (mulberry32), so a failure can be run again. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../support/seeded-random.ts';
 
 /** The next double above x (x > 0): the nearest point a coordinate can differ by. */
 function nextUp(x: number): number {
@@ -73,7 +63,7 @@ describe('PointIndex', () => {
   });
 
   it('agrees with a Map of Maps over many points, through every growth from one slot', () => {
-    const next = random(20261203);
+    const next = seededRandom(20261203);
     const index = new PointIndex(1);
     const reference = new Map<number, Map<number, number>>();
     // Snap points on a grid of a millionth of a degree, as police.uk's, often repeated.
