@@ -198,7 +198,7 @@ describe.each(['desktop', 'phone'] as const)('map explorer on a %s', (size) => {
 
   it('fits the ward details and the ranking to their width, by crimes and by rate', async () => {
     for (const measure of ['count', 'rate'] as const) {
-      // A long window: the rate's figure names it ("... over 13 months").
+      // The longest figure is the rate's, which names its months ("... over 3 months").
       const { page } = await openMap(size, `?view=wards&measure=${measure}&ward=armley`);
       await page.waitForSelector('#crime-map-ward');
       expect(await partsOutside(page, '#crime-map-ward'), measure).toEqual([]);
