@@ -11,6 +11,7 @@ import {
   wardsHoldingVertices,
 } from './population.ts';
 import type { Projection } from '../src/shared/projection.ts';
+import { wardSlug } from '../src/shared/ward-slug.ts';
 
 /**
  * Two wards are neighbours when at least NEIGHBOUR_MIN_SHARED_VERTICES vertices of one lie
@@ -21,21 +22,6 @@ import type { Projection } from '../src/shared/projection.ts';
  */
 const NEIGHBOUR_TOLERANCE_M = 5;
 const NEIGHBOUR_MIN_SHARED_VERTICES = 2;
-
-/**
- * URL slug of a ward name: lower case, "&" spelt "and", every other run of characters that
- * are not letters or digits a single hyphen ("Little London & Woodhouse" ->
- * "little-london-and-woodhouse").
- */
-export function wardSlug(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/&/g, ' and ')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-}
 
 /**
  * Each LSOA's main ward: the ward that holds the largest part of the LSOA's area (an

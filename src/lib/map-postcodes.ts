@@ -6,6 +6,7 @@ import {
   normalisePostcode,
   type PostcodeIndexFile,
 } from '../shared/postcode-index.ts';
+import { wardSlug } from '../shared/ward-slug.ts';
 
 export type PlaceMatch =
   | {
@@ -68,33 +69,18 @@ export function findPostcode(index: PostcodeIndexFile, text: string): PlaceMatch
 }
 
 /**
- * A name as the ward search compares it: lower case, "&" read as "and", every run of other
- * characters that are not letters or digits (spaces, hyphens, commas) as one space.
+ * Wards whose name contains the text, as slugs, best match first: the text and the names are
+ * compared as slugs (wardSlug, from which each ward's slug is made), so in any case, with
+ * "and" or "&", and with any spacing or punctuation ("hunslet and riverside", "Hunslet &
+ * Riverside", "hunslet-and-riverside").
  */
-function searchable(text: string): string {
-  return text
-    .toLowerCase()
-    .replaceAll('&', ' and ')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
-
-/**
- * Wards whose name contains the text, as slugs, best match first: in any case, with "and" or
- * "&", and with any spacing or punctuation ("hunslet and riverside", "Hunslet & Riverside",
- * "hunslet-and-riverside").
- */
-export function findWards(
-  wards: readonly { slug: string; name: string }[],
-  text: string,
-): string[] {
-  const wanted = searchable(text);
+export function findWards(wards: readonly { slug: string }[], text: string): string[] {
+  const wanted = wardSlug(text);
   if (wanted === '') return [];
-  const named = wards.map((w) => ({ slug: w.slug, name: searchable(w.name) }));
-  const hits = named.filter((w) => w.name.includes(wanted));
-  const exact = hits.find((w) => w.name === wanted);
+  const hits = wards.filter((w) => w.slug.includes(wanted));
+  const exact = hits.find((w) => w.slug === wanted);
   if (exact !== undefined) return [exact.slug];
   return hits
-    .sort((a, b) => Number(!a.name.startsWith(wanted)) - Number(!b.name.startsWith(wanted)))
+    .sort((a, b) => Number(!a.slug.startsWith(wanted)) - Number(!b.slug.startsWith(wanted)))
     .map((w) => w.slug);
 }

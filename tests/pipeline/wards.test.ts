@@ -3,8 +3,9 @@ import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadGeography, type Geography } from '../../pipeline/geo.ts';
 import { LEEDS_CENTRE } from '../../pipeline/population.ts';
-import { assignLsoasToWards, buildWards, wardSlug } from '../../pipeline/wards.ts';
+import { assignLsoasToWards, buildWards } from '../../pipeline/wards.ts';
 import type { Ward } from '../../src/shared/schema.ts';
+import { wardSlug } from '../../src/shared/ward-slug.ts';
 
 let geo: Geography;
 let wards: Ward[];
@@ -12,19 +13,6 @@ let wards: Ward[];
 beforeAll(async () => {
   geo = await loadGeography('data/reference');
   wards = buildWards(geo, LEEDS_CENTRE);
-});
-
-describe('wardSlug(name)', () => {
-  it.each([
-    ['Little London & Woodhouse', 'little-london-and-woodhouse'],
-    ['Adel & Wharfedale', 'adel-and-wharfedale'],
-    ['Headingley & Hyde Park', 'headingley-and-hyde-park'],
-    ['Wetherby', 'wetherby'],
-    ["St Mary's  (North)", 'st-mary-s-north'],
-    ['Ynys Môn', 'ynys-mon'],
-  ])('wardSlug(%j) is %j', (name, slug) => {
-    expect(wardSlug(name)).toBe(slug);
-  });
 });
 
 describe('buildWards(geo)', () => {

@@ -102,6 +102,10 @@ describe('findWards(wards, text)', () => {
       'burmantofts-and-richmond-hill',
     ]);
     expect(findWards(named, 'morley, north')).toEqual(['morley-north']);
+    // Accents as typed or left out.
+    const welsh = [{ slug: 'ynys-mon', name: 'Ynys Môn' }];
+    expect(findWards(welsh, 'Ynys Mon')).toEqual(['ynys-mon']);
+    expect(findWards(welsh, 'ynys môn')).toEqual(['ynys-mon']);
   });
 
   it('finds nothing for blank text or a name of no ward', () => {
