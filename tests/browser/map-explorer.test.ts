@@ -196,21 +196,32 @@ describe.each(['desktop', 'phone'] as const)('map explorer on a %s', (size) => {
     expect(consoleErrors).toEqual([]);
   });
 
-  it('fits the ward details and the ranking to their width, by crimes and by rate', async () => {
-    for (const measure of ['count', 'rate'] as const) {
-      // The longest figure is the rate's, which names its months ("... over 3 months").
-      const { page } = await openMap(size, `?view=wards&measure=${measure}&ward=armley`);
+  it('fits the ward details, the legend and the ranking to their width, by crimes and by rate', async () => {
+    // The ward with the longest name, and one with a short name.
+    const longest = [...site.wards].sort((a, b) => b.name.length - a.name.length)[0]!.slug;
+    for (const [measure, ward] of [
+      ['count', 'armley'],
+      ['rate', 'armley'],
+      ['rate', longest],
+    ] as const) {
+      const what = `${measure}, ${ward}`;
+      const { page } = await openMap(size, `?view=wards&measure=${measure}&ward=${ward}`);
       await page.waitForSelector('#crime-map-ward');
-      expect(await partsOutside(page, '#crime-map-ward'), measure).toEqual([]);
+      // The longest figure is the rate's, which names its months ("... over 3 months").
+      expect(await partsOutside(page, '#crime-map-ward'), what).toEqual([]);
       await page.locator('#crime-map-ward').getByRole('button', { name: /close/i }).click();
       await page.waitForSelector('#crime-map-ward', { state: 'detached' });
+      expect(await partsOutside(page, '.crime-map__legend'), what).toEqual([]);
       await openPanel(page, size);
       await page.getByRole('button', { name: /^Show all \d+ wards$/ }).click();
       await page.waitForFunction(
         () => document.querySelectorAll('#crime-map-ranking tbody tr').length > 5,
       );
-      expect(await partsOutside(page, '.crime-map__panel'), measure).toEqual([]);
+      expect(await partsOutside(page, '.crime-map__panel'), what).toEqual([]);
     }
+    // The heatmap's legend.
+    const { page } = await openMap(size);
+    expect(await partsOutside(page, '.crime-map__legend'), 'heat').toEqual([]);
   });
 
   it('says plainly that a window without data has none: no zero counts, ranks or legend', async () => {
