@@ -89,14 +89,21 @@ export function residentsExcluding(residents: number, excluded: number): number 
 /**
  * Competition ranks, 1 = largest; equal values share a rank and the next rank skips
  * ([5, 9, 5, 1] -> [2, 1, 2, 4]). A null value (no rate) gets no rank and does not count.
+ * `shownAs`: how the values are shown (a rate to one decimal place); values shown alike are
+ * equal, so two wards both shown at 5.0 share a rank whatever lies past the last digit.
  */
-export function rankWithTies(values: readonly (number | null)[]): (number | null)[] {
+export function rankWithTies(
+  values: readonly (number | null)[],
+  shownAs?: (value: number) => string,
+): (number | null)[] {
+  const key = (v: number): number | string => (shownAs === undefined ? v : shownAs(v));
   const present = values.filter((v): v is number => v !== null).sort((a, b) => b - a);
-  const firstIndex = new Map<number, number>();
+  const firstIndex = new Map<number | string, number>();
   present.forEach((v, i) => {
-    if (!firstIndex.has(v)) firstIndex.set(v, i + 1);
+    const k = key(v);
+    if (!firstIndex.has(k)) firstIndex.set(k, i + 1);
   });
-  return values.map((v) => (v === null ? null : (firstIndex.get(v) ?? null)));
+  return values.map((v) => (v === null ? null : (firstIndex.get(key(v)) ?? null)));
 }
 
 export type ChangeVerdict = 'too-few' | 'within-normal' | 'higher' | 'lower';

@@ -89,6 +89,13 @@ describe('rankWithTies', () => {
     expect(rankWithTies([])).toEqual([]);
   });
 
+  it('rankWithTies(values, shownAs) gives values shown alike one rank, whatever lies past the last digit', () => {
+    const oneDecimal = (v: number) => v.toFixed(1);
+    expect(rankWithTies([5.04, 9, 4.96, 1], oneDecimal)).toEqual([2, 1, 2, 4]);
+    expect(rankWithTies([5.04, 9, 4.96, 1])).toEqual([2, 1, 3, 4]);
+    expect(rankWithTies([2.449, 2.451, null, 2.35], oneDecimal)).toEqual([2, 1, null, 2]);
+  });
+
   it('rankWithTies leaves a null value unranked and does not count it', () => {
     expect(rankWithTies([null, 4, 7, null, 4])).toEqual([null, 2, 1, null, 2]);
   });

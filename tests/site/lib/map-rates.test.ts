@@ -26,6 +26,28 @@ describe('rankWardsBy(measure, names, populations, totals)', () => {
   });
 });
 
+describe('rankWardsBy: rates shown alike', () => {
+  it('gives wards whose rates are shown alike (to one decimal place) one rank', () => {
+    // 501 and 499 crimes among 100,000 residents: 5.01 and 4.99, both shown as 5.0.
+    const ranked = rankWardsBy('rate', names, [100_000, 100_000, 10_000, 0], [501, 499, 90, 4], 3);
+    expect(ranked.map((r) => [names[r.ward], r.rank])).toEqual([
+      ['Cross Gates', 1],
+      ['Armley', 2],
+      ['Bramley', 2],
+      ['Dewsbury Road', null],
+    ]);
+    // By count, 501 and 499 are not a tie.
+    const byCount = rankWardsBy(
+      'count',
+      names,
+      [100_000, 100_000, 10_000, 0],
+      [501, 499, 90, 4],
+      3,
+    );
+    expect(byCount.map((r) => r.rank)).toEqual([1, 2, 3, 4]);
+  });
+});
+
 describe('wardRate(count, population, monthsWithData) and rateUnit(monthsWithData)', () => {
   it('is crimes per 1,000 residents over fewer than 12 months, never scaled up to a year', () => {
     expect(wardRate(25, 5_000, 3)).toBe(5);

@@ -16,6 +16,7 @@ import {
   rateOver,
   reportingForces,
   typeCounts,
+  wardRows,
   yearOnYear,
   yearPeriod,
 } from '../../../src/lib/figures.ts';
@@ -23,6 +24,7 @@ import { aggregateSiteData } from '../../../pipeline/aggregate.ts';
 import { createMonthSummariser } from '../../../pipeline/summarise.ts';
 import { sampleMonth, TEST_WARDS } from '../../support/sample-rows.ts';
 import type { SiteData } from '../../../src/shared/schema.ts';
+import { committedSiteData } from '../../support/site-data.ts';
 
 describe('format', () => {
   it('formatChange signs the change and says n/a when there is nothing to compare', () => {
@@ -174,5 +176,30 @@ describe('figures on site data built from the real sample months', () => {
     expect(leeds?.change.words).toBe('within normal variation');
     expect(yearOnYear(data, null, ['2025-02'])).toBeNull();
     expect(yearOnYear(data, null, yearPeriod(data, 2024).withData)).toBeNull();
+  });
+});
+
+describe('wardRows: ranks by rate', () => {
+  it('gives two wards whose rates are shown alike one rank, and their counts two', () => {
+    const data = committedSiteData();
+    const month = data.months.at(-1)!;
+    const m = data.months.indexOf(month);
+    // 501 and 499 crimes among 100,000 residents in one month: 5.01 and 4.99, both "5.0".
+    for (const [ward, crimes] of [
+      [0, 501],
+      [1, 499],
+    ] as const) {
+      data.wards[ward]!.population = 100_000;
+      const counts = data.counts[ward]![m]!;
+      counts.fill(0);
+      counts[0] = crimes;
+    }
+    const rows = wardRows(data, [month]);
+    const [a, b] = [rows[0]!, rows[1]!];
+    expect(formatRate(a.rate)).toBe('5.0');
+    expect(formatRate(b.rate)).toBe('5.0');
+    expect(a.rateRank).not.toBeNull();
+    expect(b.rateRank).toBe(a.rateRank);
+    expect(b.rank).toBeGreaterThan(a.rank);
   });
 });
