@@ -75,6 +75,18 @@ describe('buildPrefixIndex(perMonth)', () => {
     expect(index.prefixes.length).toBe(5000);
     expect(plain(buildPrefixIndex([]))).toEqual({ prefixes: [], firstMonth: [], repeated: [] });
   });
+  it('keeps the largest prefix and the 4,096th month apart, and says it holds no more months', () => {
+    const largest = 16 ** 13 - 1;
+    const months: number[][] = Array.from({ length: 4096 }, () => []);
+    months[0] = [largest, 2 ** 20 - 1, 2 ** 20];
+    months[4095] = [largest, 2 ** 20, 5, 5];
+    months[2048] = [2 ** 20 - 1, 4095];
+    const index = buildPrefixIndex(months.map((m) => Float64Array.from(m)));
+    expect(plain(index)).toEqual(naiveIndex(months));
+    expect(() => buildPrefixIndex([...months, []].map((m) => Float64Array.from(m)))).toThrow(
+      /at most 4096 months, got 4097/,
+    );
+  });
 });
 
 describe('extendPrefixIndex(index, later, firstLater)', () => {
