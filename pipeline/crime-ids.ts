@@ -27,7 +27,7 @@ import { monthsPrefixIndex } from './crime-id-index.ts';
 import { idPrefixes, prefixOf } from './crime-id-sidecar.ts';
 import { formatCsvRow, readCsv } from './csv.ts';
 import type { CachedMonth } from './month-cache.ts';
-import { masterRow } from './master-row.ts';
+import { masterLine } from './master-row.ts';
 import { DropTally } from './report.ts';
 import { createMonthSummariser } from './summarise.ts';
 
@@ -191,7 +191,7 @@ async function withoutRows(
       continue;
     }
     summariser.add(crime);
-    await write(formatCsvRow(masterRow(crime)));
+    await write(masterLine(crime));
   }
   out.end();
   await once(out, 'close');

@@ -12,11 +12,11 @@ import type { CrimeRecord, EnrichedCrime, MonthSummary } from '../src/shared/sch
 import { readApiMonth } from './api-months.ts';
 import type { ArchiveEntry } from './archive.ts';
 import { createIdSidecarWriter } from './crime-id-sidecar.ts';
-import { formatCsvRow, readCsv } from './csv.ts';
+import { readCsv } from './csv.ts';
 import { addLsoaHint, enrich, type LsoaHints } from './enrich.ts';
 import type { Locator } from './geo.ts';
 import { InputError } from './input-error.ts';
-import { MASTER_HEADER, masterRow } from './master-row.ts';
+import { MASTER_HEADER, masterLine } from './master-row.ts';
 import { createDeduper, type MonthPlan } from './merge.ts';
 import { openMonthCacheWriter, postcodeAnswersUsed, type PostcodeAnswers } from './month-cache.ts';
 import { normaliseApiCrime, normaliseArchiveRow, type Normalised } from './normalise.ts';
@@ -145,7 +145,7 @@ export function monthProcessor(
     const enriched = deps.outcomes ? applyLatestOutcome(located, deps.outcomes) : located;
     summariser.add(enriched, deps.postcodeApproximate?.(record) ?? false);
     deps.onKept?.(enriched.crimeId);
-    batch += formatCsvRow(masterRow(enriched));
+    batch += masterLine(enriched);
     if (batch.length < WRITE_BATCH_CHARS) return undefined;
     const full = batch;
     batch = '';

@@ -4,7 +4,8 @@
 
 const NEEDS_QUOTES = /[",\r\n]/;
 
-function formatCsvField(value: string): string {
+/** One field, quoted when it must be. */
+export function formatCsvField(value: string): string {
   return NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 

@@ -1,0 +1,83 @@
+// A kept crime as a master CSV line: every field under its own column, quoted only when it
+// must be, read back by csv-parse as it was written.
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { MASTER_COLUMNS } from '../../src/shared/constants.ts';
+import type { EnrichedCrime } from '../../src/shared/schema.ts';
+import { MASTER_HEADER, masterLine } from '../../pipeline/master-row.ts';
+
+const plainCrime: EnrichedCrime = {
+  crimeId: 'c'.repeat(64),
+  month: '2025-03',
+  reportedBy: 'West Yorkshire Police',
+  fallsWithin: 'West Yorkshire Police',
+  longitude: -1.5485671,
+  latitude: 53.8,
+  location: 'On or near Park Lane',
+  lsoaCode: 'E01011365',
+  lsoaName: 'Leeds 111B',
+  crimeType: 'Burglary',
+  lastOutcome: 'Under investigation',
+  context: '',
+  wardName: 'Little London & Woodhouse',
+  wardCode: 'E05011408',
+  lsoa21Code: 'E01033010',
+  postcodeDistrict: 'LS2',
+  pollingDistrict: 'KWA',
+  outcome: 'Under investigation',
+};
+
+/** The values a line must hold, by column: numbers as police.uk writes them (6 decimals). */
+function byColumn(crime: EnrichedCrime): Record<(typeof MASTER_COLUMNS)[number], string> {
+  return {
+    'Crime ID': crime.crimeId,
+    Month: crime.month,
+    'Reported by': crime.reportedBy,
+    'Falls within': crime.fallsWithin,
+    Longitude: crime.longitude.toFixed(6),
+    Latitude: crime.latitude.toFixed(6),
+    Location: crime.location,
+    'LSOA code': crime.lsoaCode,
+    'LSOA name': crime.lsoaName,
+    'Crime type': crime.crimeType,
+    'Last outcome category': crime.lastOutcome,
+    Context: crime.context,
+    'Ward Name': crime.wardName,
+    'Ward Code': crime.wardCode,
+    'LSOA 2021': crime.lsoa21Code,
+    'Postcode District': crime.postcodeDistrict,
+    'Polling District': crime.pollingDistrict,
+    Outcome: crime.outcome,
+  };
+}
+
+/** Every text field of `plainCrime` in turn holding `awkward`, the others plain. */
+function awkwardCrimes(awkward: string): EnrichedCrime[] {
+  const textKeys = (Object.keys(plainCrime) as (keyof EnrichedCrime)[]).filter(
+    (key) => typeof plainCrime[key] === 'string',
+  );
+  return textKeys.map((key) => ({ ...plainCrime, [key]: `${awkward}${String(plainCrime[key])}` }));
+}
+
+describe('masterLine(crime)', () => {
+  it('writes each field under its MASTER_COLUMNS column, and quotes none that need no quotes', () => {
+    const line = masterLine(plainCrime);
+    expect(line.endsWith('\n')).toBe(true);
+    expect(line).not.toContain('"');
+    const [row] = parse(MASTER_HEADER + line, { columns: true }) as Record<string, string>[];
+    expect(row).toEqual(byColumn(plainCrime));
+  });
+
+  it.each([
+    ['a comma', 'A, B '],
+    ['a quote', 'the "Park" '],
+    ['a line break', 'first\nsecond '],
+    ['a carriage return', 'first\r\nsecond '],
+  ])('keeps a field holding %s whole, in whichever column it is', (_, awkward) => {
+    const crimes = awkwardCrimes(awkward);
+    expect(crimes).toHaveLength(16);
+    const text = MASTER_HEADER + crimes.map(masterLine).join('');
+    const rows = parse(text, { columns: true }) as Record<string, string>[];
+    expect(rows).toEqual(crimes.map(byColumn));
+  });
+});
