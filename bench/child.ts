@@ -1,11 +1,13 @@
 // Run a TypeScript entry point of this repository in a child Node process and measure it:
-// wall time, CPU time (user + system) and peak resident memory of that process.
+// wall time, CPU time (user + system) and peak resident memory of that process, and the
+// machine's steal meanwhile (steal.ts).
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from './paths.ts';
+import { stealBetween, stealSoFarMs } from './steal.ts';
 
 /** Output kept for error messages: enough to show the failing step and its cause. */
 const OUTPUT_TAIL_CHARS = 8000;
@@ -16,6 +18,11 @@ export interface ChildMeasurement {
   userMs: number;
   systemMs: number;
   maxRssMiB: number;
+  /**
+   * CPU time of the machine taken by the hypervisor while the process ran (steal.ts), all
+   * CPUs together; null where it is not known.
+   */
+  stealMs: number | null;
   stdout: string;
   stderr: string;
 }
@@ -47,6 +54,7 @@ export async function runMeasured(
   let stdout = '';
   let stderr = '';
   const started = performance.now();
+  const stealBefore = stealSoFarMs();
   try {
     const code = await new Promise<number | null>((resolve, reject) => {
       const child = spawn(process.execPath, nodeArgs, {
@@ -64,6 +72,7 @@ export async function runMeasured(
       child.on('close', resolve);
     });
     const wallMs = performance.now() - started;
+    const stealMs = stealBetween(stealBefore, stealSoFarMs());
     if (code !== 0) {
       throw new Error(
         `${script} ${args.join(' ')} exited with code ${code}\n--- stderr ---\n${stderr}\n--- stdout ---\n${stdout}`,
@@ -76,6 +85,7 @@ export async function runMeasured(
       systemMs: usage.systemMicros / 1000,
       cpuMs: (usage.userMicros + usage.systemMicros) / 1000,
       maxRssMiB: usage.maxRssKiB / 1024,
+      stealMs,
       stdout,
       stderr,
     };

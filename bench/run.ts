@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pipelinePaths } from '../pipeline/paths.ts';
 import { measureBrowser, type BrowserResult } from './browser.ts';
+import type { ChildMeasurement } from './child.ts';
 import { differingOutputs, outputHashes } from './output-compare.ts';
 import {
   DEFAULTS,
@@ -73,6 +74,8 @@ export interface PipelineResult {
   cpuMs: Summary;
   maxRssMiB: Summary;
   recordsPerSecond: Summary;
+  /** The machine's steal during the runs (steal.ts); null where it is not known. */
+  stealMs: Summary | null;
   read: number;
   kept: number;
   dropped: Record<string, number>;
@@ -94,6 +97,7 @@ export interface AreasResult {
     wallMs: Summary;
     cpuMs: Summary;
     maxRssMiB: Summary;
+    stealMs: Summary | null;
     /** The police.uk files the run read, and the most times one of them was read. */
     forceFiles: number;
     maxReadsPerFile: number;
@@ -104,6 +108,7 @@ export interface AreasResult {
     runs: number;
     wallMs: Summary;
     cpuMs: Summary;
+    stealMs: Summary | null;
     /** Reads of police.uk files by the two runs, and the files both read. */
     reads: number;
     filesReadTwice: number;
@@ -138,6 +143,7 @@ export interface Results {
     runs: number;
     wallMs: Summary;
     cpuMs: Summary;
+    stealMs: Summary | null;
     files: number;
     bytes: number;
     rows: number;
@@ -259,6 +265,7 @@ function summariseRuns(runs: readonly PipelineRun[], expectedKept: number): Pipe
     cpuMs: summarise(runs.map((r) => r.cpuMs)),
     maxRssMiB: summarise(runs.map((r) => r.maxRssMiB)),
     recordsPerSecond: summarise(runs.map((r) => r.read / (r.wallMs / MS_PER_S))),
+    stealMs: stealSummary(runs),
     read: last.read,
     kept: last.kept,
     dropped: last.dropped,
@@ -274,11 +281,34 @@ function summariseRuns(runs: readonly PipelineRun[], expectedKept: number): Pipe
   };
 }
 
+/** The runs' steal together, unless one of them has none known. */
+function summedSteal(runs: readonly ChildMeasurement[]): number | null {
+  let sum = 0;
+  for (const { stealMs } of runs) {
+    if (stealMs === null) return null;
+    sum += stealMs;
+  }
+  return sum;
+}
+
+/** The runs' steal, unless one of them has none known. */
+function stealSummary(runs: readonly Pick<ChildMeasurement, 'stealMs'>[]): Summary | null {
+  const steals = runs.map((r) => r.stealMs);
+  return steals.every((ms): ms is number => ms !== null) ? summarise(steals) : null;
+}
+
+function logSteal(log: (line: string) => void, steal: Summary | null): void {
+  if (steal !== null) {
+    log(`  steal       ${fmtSummary(steal, 's', MS_PER_S, 2)} (CPU time the hypervisor took)`);
+  }
+}
+
 function logPipeline(log: (line: string) => void, title: string, p: PipelineResult): void {
   log(`${title}`);
   log(`  wall        ${fmtSummary(p.wallMs, 's', MS_PER_S, 2)}`);
   log(`  CPU         ${fmtSummary(p.cpuMs, 's', MS_PER_S, 2)} (user + system)`);
   log(`  peak memory ${fmtSummary(p.maxRssMiB, 'MiB', 1, 0)}`);
+  logSteal(log, p.stealMs);
   log(`  records/s   ${fmtSummary(p.recordsPerSecond, '', 1, 0)}`);
   log(`  cache       ${p.monthsFromCache} of ${p.months} months from the month cache`);
   log(
@@ -369,6 +399,7 @@ export async function runBenchmarks(config: BenchConfig): Promise<Results> {
           runs: yardsticks.length,
           wallMs,
           cpuMs: summarise(yardsticks.map((r) => r.cpuMs)),
+          stealMs: stealSummary(yardsticks),
           files: y.files,
           bytes: y.bytes,
           rows: y.rows,
@@ -378,6 +409,7 @@ export async function runBenchmarks(config: BenchConfig): Promise<Results> {
         log('Yardstick: one thread reads and splits the same files (bench/read-split.ts)');
         log(`  wall        ${fmtSummary(wallMs, 's', MS_PER_S, 2)}`);
         log(`  CPU         ${fmtSummary(results.yardstick.cpuMs, 's', MS_PER_S, 2)}`);
+        logSteal(log, results.yardstick.stealMs);
         log(
           `  input       ${y.files} files, ${(y.bytes / BYTES_PER_MB).toFixed(0)} MB, ${y.rows} rows`,
         );
@@ -565,6 +597,7 @@ export async function runBenchmarks(config: BenchConfig): Promise<Results> {
             wallMs: summarise(together.map((runs) => runs[0]!.wallMs)),
             cpuMs: summarise(together.map((runs) => runs[0]!.cpuMs)),
             maxRssMiB: summarise(together.map((runs) => runs[0]!.maxRssMiB)),
+            stealMs: stealSummary(together.map((runs) => runs[0]!)),
             forceFiles: files.length,
             maxReadsPerFile: Math.max(
               ...together.flatMap((runs) => runs[0]!.forceFiles.map((f) => f.reads)),
@@ -575,6 +608,7 @@ export async function runBenchmarks(config: BenchConfig): Promise<Results> {
             runs: alone.length,
             wallMs: summarise(alone.map((pair) => pair.reduce((ms, run) => ms + run.wallMs, 0))),
             cpuMs: summarise(alone.map((pair) => pair.reduce((ms, run) => ms + run.cpuMs, 0))),
+            stealMs: stealSummary(alone.map((pair) => ({ stealMs: summedSteal(pair) }))),
             reads: aloneReads.reduce((sum, f) => sum + f.reads, 0),
             filesReadTwice: [...byFile.values()].filter((reads) => reads > 1).length,
             kept: kept(lastAlone),
@@ -594,12 +628,14 @@ export async function runBenchmarks(config: BenchConfig): Promise<Results> {
         log(
           `  together    ${fmtSummary(t.wallMs, 's', MS_PER_S, 2)}, CPU ${fmtSummary(t.cpuMs, 's', MS_PER_S, 2)}, peak ${fmtSummary(t.maxRssMiB, 'MiB', 1, 0)}`,
         );
+        logSteal(log, t.stealMs);
         log(
           `              ${t.forceFiles} force files read, at most ${t.maxReadsPerFile} time(s) each`,
         );
         log(
           `  alone       ${fmtSummary(a.wallMs, 's', MS_PER_S, 2)}, CPU ${fmtSummary(a.cpuMs, 's', MS_PER_S, 2)} (the two runs' sums)`,
         );
+        logSteal(log, a.stealMs);
         log(
           `              ${a.reads} reads of force files, ${a.filesReadTwice} file(s) read by both runs`,
         );

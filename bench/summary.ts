@@ -23,6 +23,16 @@ export function markdownSummary(results: Results): string {
         `| ${t.label} | ${t.value === null ? 'not measured' : `${t.value} ${t.unit}`} | ${t.target.replace(/^<= /, 'at most ').replace(/^< /, 'under ')} | ${t.text} |`,
     ),
   ];
+  const steal = results.pipeline?.stealMs;
+  if (steal) {
+    const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    lines.push(
+      '',
+      `CPU time the hypervisor gave to other machines during the full runs (steal, ` +
+        `\`bench/steal.ts\`): ${s(steal.median)} (min ${s(steal.min)}, max ${s(steal.max)}, ` +
+        `${steal.n} runs). Runs with more steal are slower whatever the code.`,
+    );
+  }
   const a = results.areas;
   if (a) {
     const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;

@@ -96,6 +96,21 @@ describe('runBenchmarks on a tiny synthetic archive', () => {
     expect(Object.keys(p?.stagesMs ?? {}).length).toBeGreaterThan(0);
   });
 
+  it("records the machine's steal beside each measured run, and says it in the summary", () => {
+    const steal = results.pipeline?.stealMs;
+    if (process.platform !== 'linux') {
+      expect(steal).toBeNull();
+      return;
+    }
+    expect(steal?.n).toBe(results.pipeline?.runs);
+    expect(steal?.min).toBeGreaterThanOrEqual(0);
+    expect(results.yardstick?.stealMs?.n).toBe(results.yardstick?.runs);
+    expect(results.areas?.alone.stealMs?.n).toBe(results.areas?.alone.runs);
+    expect(markdownSummary(results)).toContain(
+      `during the full runs (steal, \`bench/steal.ts\`): ${(steal!.median / 1000).toFixed(1)} s`,
+    );
+  });
+
   it('times the one-thread read-and-split of the same files beside the pipeline', async () => {
     const y = results.yardstick;
     expect(y?.rows).toBe(manifest.totals.rows);
