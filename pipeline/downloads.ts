@@ -66,9 +66,56 @@ function withoutHeader(file: string, start: Buffer): Buffer {
   return start.subarray(HEADER_BYTES.length);
 }
 
-/** A month file's rows without its header line (MASTER_HEADER), in a buffer of their own. */
-export async function monthCsvAllRows(file: string): Promise<Buffer> {
-  return withoutHeader(file, await readFile(file));
+/**
+ * Buffers for whole months' rows without their header line (MASTER_HEADER), each used again
+ * once its month is compressed (release). A new buffer for every month (readFile) made some
+ * 270 MB of memory outside the JavaScript heap at full scale, and V8 answers such memory with
+ * full collections of the heap: in the downloads step the main thread spent 150-240 ms a
+ * second collecting its 31 MB heap, each time freeing next to nothing, while the compressions
+ * waited for their next month; with the buffers used again, 60-110 ms (zlib's own memory for
+ * each compression still counts).
+ */
+export class MonthRowsBuffers {
+  readonly #free: Buffer[] = [];
+
+  /** A month file's rows without its header line, in a buffer of the pool until released. */
+  async read(file: string): Promise<Buffer> {
+    const handle = await open(file);
+    try {
+      let buffer = this.#take((await handle.stat()).size);
+      let filled = 0;
+      for (;;) {
+        if (filled === buffer.length) buffer = this.#grown(buffer);
+        // From where the last read ended (a pipe has no positions to read at).
+        const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, null);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      return withoutHeader(file, buffer.subarray(0, filled));
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Gives back rows `read` gave: their buffer may hold another month's. */
+  release(rows: Buffer): void {
+    this.#free.push(Buffer.from(rows.buffer));
+  }
+
+  /** A free buffer of at least `size` bytes, or a new one with some room to spare. */
+  #take(size: number): Buffer {
+    const at = this.#free.findIndex((buffer) => buffer.length >= size);
+    if (at >= 0) return this.#free.splice(at, 1)[0]!;
+    // A buffer of its own (not a slice of Node's shared pool), so release finds it whole.
+    return Buffer.allocUnsafeSlow(Math.max(1, Math.ceil(size * 1.25)));
+  }
+
+  /** `buffer`'s bytes in a buffer twice as large: the file grew while it was read. */
+  #grown(buffer: Buffer): Buffer {
+    const larger = Buffer.allocUnsafeSlow(buffer.length * 2);
+    buffer.copy(larger);
+    return larger;
+  }
 }
 
 /**
@@ -130,6 +177,12 @@ async function publishedBytes(dir: string, entry: YearlyFile | undefined): Promi
   return bytes;
 }
 
+/** What the downloads read months into: chunks for hashing, whole months for compressing. */
+interface ReadBuffers {
+  chunk: Buffer;
+  months: MonthRowsBuffers;
+}
+
 async function writeYear(
   year: number,
   months: readonly MonthFile[],
@@ -137,7 +190,7 @@ async function writeYear(
   dir: string,
   earlier: readonly Earlier[],
   naming: DownloadsNaming,
-  buffer: Buffer,
+  buffers: ReadBuffers,
   contents: YearContents,
 ): Promise<YearlyFile> {
   const file = yearlyFileName(year, naming.slug);
@@ -155,7 +208,7 @@ async function writeYear(
     manifest.files.some((f) => sameMonths(f.months, monthNames)),
   );
   if (candidates.length > 0) {
-    contentSha256 ??= await contentHash(months, buffer);
+    contentSha256 ??= await contentHash(months, buffers.chunk);
     for (const { dir: earlierDir, manifest } of candidates) {
       const kept = manifest.files.find((f) => f.contentSha256 === contentSha256);
       if (kept === undefined) continue;
@@ -186,8 +239,9 @@ async function writeYear(
   await write(HEADER_MEMBER);
   const sources = months.map(({ csv }) => ({
     csv,
-    rows: (use: (chunk: Buffer) => void | Promise<void>) => monthCsvRows(csv, buffer, use),
-    allRows: () => monthCsvAllRows(csv),
+    rows: (use: (chunk: Buffer) => void | Promise<void>) => monthCsvRows(csv, buffers.chunk, use),
+    allRows: () => buffers.months.read(csv),
+    release: (rows: Buffer) => buffers.months.release(rows),
   }));
   await writeMonthMembers(sources, write, { content });
   await out.close();
@@ -353,10 +407,10 @@ export async function writeYearlyDownloads(
   // (gzip-members.ts writeMonthMembers), which keeps both busy to a year's last month.
   const files: YearlyFile[] = [];
   const contents = await readYearContents(contentCache);
-  const buffer = Buffer.allocUnsafe(MONTH_CHUNK_BYTES);
+  const buffers = { chunk: Buffer.allocUnsafe(MONTH_CHUNK_BYTES), months: new MonthRowsBuffers() };
   for (const [year, ofYear] of byYear(months)) {
     files.push(
-      await writeYear(year, ofYear, staging, paths.dir, earlier, naming, buffer, contents),
+      await writeYear(year, ofYear, staging, paths.dir, earlier, naming, buffers, contents),
     );
   }
   if (contentCache !== undefined) {

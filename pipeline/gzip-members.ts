@@ -35,9 +35,12 @@ function sha256Line(member: Buffer): string {
   return `${createHash('sha256').update(member).digest('hex')}\n`;
 }
 
-/** A member as cached: the stamp line, the member's sha256 line, the member. */
-function cachedMemberFile(stamp: string, member: Buffer): Buffer {
-  return Buffer.concat([Buffer.from(stamp + sha256Line(member), 'latin1'), member]);
+/**
+ * A member as cached: the stamp line, the member's sha256 line, the member; as two chunks,
+ * written one after the other rather than copied into one buffer.
+ */
+function cachedMemberFile(stamp: string, member: Buffer): Buffer[] {
+  return [Buffer.from(stamp + sha256Line(member), 'latin1'), member];
 }
 
 /**
@@ -67,6 +70,8 @@ export interface MonthSource {
   rows: MonthRows;
   /** For a month to compress: a buffer of its own, compressed while the next month is read. */
   allRows: () => Promise<Buffer>;
+  /** Called with the buffer allRows gave once its compression is over: it may be used again. */
+  release?: (rows: Buffer) => void;
 }
 
 /** Compresses a month's rows into one gzip member. */
@@ -113,7 +118,10 @@ async function startMember(
   }
   const rows = await month.allRows();
   content?.update(rows);
-  const member = compress(rows).then(async (bytes) => {
+  const compressed = compress(rows);
+  const release = () => month.release?.(rows);
+  compressed.then(release, release);
+  const member = compressed.then(async (bytes) => {
     await writeFileAtomic(`${month.csv}.gz`, cachedMemberFile(stamp, bytes));
     return bytes;
   });

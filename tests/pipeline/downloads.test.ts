@@ -1,7 +1,8 @@
 // The yearly record files: written by a real pipeline run on the sample months, re-read with
 // csv-parse (not the pipeline's own reader), they give exactly the master dataset's rows, and
 // the manifest's counts and checksums are those of the files.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { createHash } from 'node:crypto';
 import {
   copyFile,
@@ -31,6 +32,7 @@ import {
   LEEDS_NAMING,
   MONTH_CHUNK_BYTES,
   monthCsvRows,
+  MonthRowsBuffers,
   writeYearlyDownloads,
 } from '../../pipeline/downloads.ts';
 import { MASTER_HEADER } from '../../pipeline/master-row.ts';
@@ -299,6 +301,57 @@ describe('writeYearlyDownloads (through a pipeline run on the sample months)', (
     });
     expect(chunks.length).toBeGreaterThan(5);
     expect(Buffer.concat(chunks).toString()).toBe(rows);
+  });
+});
+
+describe('MonthRowsBuffers: whole months read into buffers used again', () => {
+  const month = (rows: number) =>
+    Array.from({ length: rows }, (_, i) => `id-${i},2025-03,"On or near ""A"", B"\n`).join('');
+
+  it('gives a month whole without its header, and its buffer to the next month once released', async () => {
+    const buffers = new MonthRowsBuffers();
+    const [a, b, larger] = [month(300), month(200), month(3000)];
+    const files = ['a.csv', 'b.csv', 'larger.csv'].map((name) => path.join(tmp, name));
+    await writeFile(files[0]!, MASTER_HEADER + a);
+    await writeFile(files[1]!, MASTER_HEADER + b);
+    await writeFile(files[2]!, MASTER_HEADER + larger);
+    const first = await buffers.read(files[0]!);
+    expect(first.toString()).toBe(a);
+    // Not released yet: the next month may not take its buffer.
+    const second = await buffers.read(files[1]!);
+    expect(second.buffer).not.toBe(first.buffer);
+    buffers.release(first);
+    const third = await buffers.read(files[1]!);
+    expect(third.toString()).toBe(b);
+    expect(third.buffer).toBe(first.buffer);
+    // A month larger than every free buffer gets one of its own.
+    buffers.release(second);
+    buffers.release(third);
+    const fourth = await buffers.read(files[2]!);
+    expect(fourth.toString()).toBe(larger);
+    expect([first.buffer, second.buffer]).not.toContain(fourth.buffer);
+  });
+
+  it('reads a file whose size it cannot know beforehand (a named pipe) to its end', async () => {
+    const fifo = path.join(tmp, 'month.fifo');
+    const source = path.join(tmp, 'fifo-source.csv');
+    const rows = month(5000);
+    await writeFile(source, MASTER_HEADER + rows);
+    execFileSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', 'cat "$0" > "$1"', source, fifo], { stdio: 'inherit' });
+    // Listened for first: the writer may be gone by the time the read has its last bytes.
+    const closed = once(writer, 'close');
+    const read = await new MonthRowsBuffers().read(fifo);
+    expect(await closed).toEqual([0, null]);
+    expect(read.toString()).toBe(rows);
+  });
+
+  it('refuses a month file without the master header, naming it', async () => {
+    const bad = path.join(tmp, 'no-header.csv');
+    await writeFile(bad, `${'Crime ID,Month,'.repeat(30)}\n1,2025-03\n`);
+    await expect(new MonthRowsBuffers().read(bad)).rejects.toThrow(
+      /no-header\.csv.*does not start with the master CSV header/,
+    );
   });
 });
 
