@@ -11,7 +11,7 @@
 import type { Readable } from 'node:stream';
 import { InputError } from './input-error.ts';
 
-export { formatCsvRow } from '../src/shared/csv-format.ts';
+export { formatCsvField, formatCsvRow } from '../src/shared/csv-format.ts';
 
 export interface CsvRow {
   /** 1-based line number in the file (the header is line 1) where the row ends. */

@@ -1,9 +1,8 @@
 // A kept crime as a row of the master dataset (MASTER_COLUMNS): what every month cache file,
 // the master CSV and the yearly downloads hold, written the same way by each.
 import { MASTER_COLUMNS } from '../src/shared/constants.ts';
-import { formatCsvField } from '../src/shared/csv-format.ts';
 import type { EnrichedCrime } from '../src/shared/schema.ts';
-import { formatCsvRow } from './csv.ts';
+import { formatCsvField, formatCsvRow } from './csv.ts';
 
 /** Coordinates as police.uk writes them: 6 decimal places (about 0.1 m). */
 const COORDINATE_DECIMALS = 6;
