@@ -77,6 +77,8 @@ function withoutHeader(file: string, start: Buffer): Buffer {
  */
 export class MonthRowsBuffers {
   readonly #free: Buffer[] = [];
+  /** The memory of the buffers handed out by read and not yet released. */
+  readonly #lent = new Set<ArrayBufferLike>();
 
   /** A month file's rows without its header line, in a buffer of the pool until released. */
   async read(file: string): Promise<Buffer> {
@@ -91,21 +93,34 @@ export class MonthRowsBuffers {
         if (bytesRead === 0) break;
         filled += bytesRead;
       }
-      return withoutHeader(file, buffer.subarray(0, filled));
+      const rows = withoutHeader(file, buffer.subarray(0, filled));
+      this.#lent.add(buffer.buffer);
+      return rows;
     } finally {
       await handle.close();
     }
   }
 
-  /** Gives back rows `read` gave: their buffer may hold another month's. */
+  /** Gives back rows `read` gave, once: their buffer may then hold another month's. */
   release(rows: Buffer): void {
+    if (!this.#lent.delete(rows.buffer)) {
+      throw new Error('MonthRowsBuffers.release: these rows are not out (released twice?)');
+    }
     this.#free.push(Buffer.from(rows.buffer));
   }
 
-  /** A free buffer of at least `size` bytes, or a new one with some room to spare. */
+  /**
+   * The smallest free buffer with room for `size` bytes and the read that finds the end, or a
+   * new one with some room to spare. When none is large enough, the free ones are let go: the
+   * pool never keeps more buffers than it had months out at once.
+   */
   #take(size: number): Buffer {
-    const at = this.#free.findIndex((buffer) => buffer.length >= size);
-    if (at >= 0) return this.#free.splice(at, 1)[0]!;
+    let best = -1;
+    for (const [i, buffer] of this.#free.entries()) {
+      if (buffer.length > size && (best < 0 || buffer.length < this.#free[best]!.length)) best = i;
+    }
+    if (best >= 0) return this.#free.splice(best, 1)[0]!;
+    this.#free.length = 0;
     // A buffer of its own (not a slice of Node's shared pool), so release finds it whole.
     return Buffer.allocUnsafeSlow(Math.max(1, Math.ceil(size * 1.25)));
   }

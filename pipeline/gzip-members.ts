@@ -118,13 +118,14 @@ async function startMember(
   }
   const rows = await month.allRows();
   content?.update(rows);
-  const compressed = compress(rows);
-  const release = () => month.release?.(rows);
-  compressed.then(release, release);
-  const member = compressed.then(async (bytes) => {
-    await writeFileAtomic(`${month.csv}.gz`, cachedMemberFile(stamp, bytes));
-    return bytes;
-  });
+  // The rows go back once zlib is done with them, whether it succeeded or not; a release that
+  // fails fails the member.
+  const member = compress(rows)
+    .finally(() => month.release?.(rows))
+    .then(async (bytes) => {
+      await writeFileAtomic(`${month.csv}.gz`, cachedMemberFile(stamp, bytes));
+      return bytes;
+    });
   // Awaited in month order, maybe after a later month failed: not an unhandled rejection.
   member.catch(() => undefined);
   return { member };

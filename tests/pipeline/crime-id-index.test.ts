@@ -87,6 +87,18 @@ describe('buildPrefixIndex(perMonth)', () => {
       /at most 4096 months, got 4097/,
     );
   });
+
+  it('refuses a prefix that is not 13 hex digits as a whole number, naming it and its month', () => {
+    for (const bad of [2 ** 52, 1.5, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => buildPrefixIndex([Float64Array.of(7), Float64Array.of(3, bad)])).toThrow(
+        `got ${bad} in month 1`,
+      );
+    }
+    expect(plain(buildPrefixIndex([Float64Array.of(2 ** 52 - 1, 0)])).prefixes).toEqual([
+      0,
+      2 ** 52 - 1,
+    ]);
+  });
 });
 
 describe('extendPrefixIndex(index, later, firstLater)', () => {

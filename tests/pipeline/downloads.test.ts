@@ -332,6 +332,51 @@ describe('MonthRowsBuffers: whole months read into buffers used again', () => {
     expect([first.buffer, second.buffer]).not.toContain(fourth.buffer);
   });
 
+  it('takes the smallest free buffer with room for a month and its end, and lets go those too small', async () => {
+    const buffers = new MonthRowsBuffers();
+    const write = async (name: string, text: string) => {
+      const file = path.join(tmp, name);
+      await writeFile(file, text);
+      return file;
+    };
+    const small = await write('small.csv', MASTER_HEADER + month(100));
+    const middle = await write('middle.csv', MASTER_HEADER + month(1000));
+    const big = await write('big.csv', MASTER_HEADER + month(3000));
+    const m = await buffers.read(middle);
+    const b = await buffers.read(big);
+    buffers.release(m);
+    buffers.release(b);
+    // Both are free and both would hold the small month: it gets the smaller.
+    const s = await buffers.read(small);
+    expect(s.buffer).toBe(m.buffer);
+    buffers.release(s);
+    // A month exactly the size of the smaller free buffer does not fit it (the read that finds
+    // the file's end needs room), and is not read into a buffer grown to twice that size.
+    const exact = await write(
+      'exact.csv',
+      MASTER_HEADER + 'x'.repeat(m.buffer.byteLength - MASTER_HEADER.length),
+    );
+    const e = await buffers.read(exact);
+    expect(e.buffer).toBe(b.buffer);
+    buffers.release(e);
+    // A month larger than every free buffer: they are let go, and it gets a new one.
+    const larger = await write('larger.csv', MASTER_HEADER + month(9000));
+    const l = await buffers.read(larger);
+    expect([m.buffer, b.buffer]).not.toContain(l.buffer);
+    buffers.release(l);
+    expect((await buffers.read(middle)).buffer).toBe(l.buffer);
+  });
+
+  it('refuses rows it did not give out, or gives back twice', async () => {
+    const buffers = new MonthRowsBuffers();
+    const file = path.join(tmp, 'once.csv');
+    await writeFile(file, MASTER_HEADER + month(10));
+    const rows = await buffers.read(file);
+    buffers.release(rows);
+    expect(() => buffers.release(rows)).toThrow(/not out \(released twice\?\)/);
+    expect(() => buffers.release(Buffer.from(month(10)))).toThrow(/not out/);
+  });
+
   it('reads a file whose size it cannot know beforehand (a named pipe) to its end', async () => {
     const fifo = path.join(tmp, 'month.fifo');
     const source = path.join(tmp, 'fifo-source.csv');

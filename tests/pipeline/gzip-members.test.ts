@@ -120,6 +120,59 @@ describe('writeMonthMembers(months, write, {compress, inFlight})', () => {
   });
 });
 
+describe('writeMonthMembers: the rows given back (release)', () => {
+  /**
+   * `compress` noting each month whose compression has settled, and `sources` given a release
+   * that records each month given back and whether its compression had settled by then.
+   */
+  function releasing(sources: MonthSource[], compress: Compress) {
+    const settled = new Set<number>();
+    const released: { month: number; settled: boolean }[] = [];
+    for (const source of sources) {
+      source.release = (rows) =>
+        void released.push({ month: monthOf(rows), settled: settled.has(monthOf(rows)) });
+    }
+    const noting: Compress = (rows) =>
+      compress(rows).finally(() => void settled.add(monthOf(rows)));
+    return { released, compress: noting };
+  }
+
+  it("gives each compressed month's rows back once, after its compression, and a cached month's never", async () => {
+    const sources = await months('release', 5);
+    const { compress } = countingCompress((month) => 3 * month);
+    const first = releasing(sources, compress);
+    await writeMonths(sources, first.compress, 2).done;
+    expect(first.released).toEqual([1, 2, 3, 4, 5].map((month) => ({ month, settled: true })));
+    // Every member is cached now: month 3 alone is written again, and only it compresses.
+    await writeFile(sources[2]!.csv, 'row of month 3\nchanged\n');
+    const second = releasing(sources, compress);
+    await writeMonths(sources, second.compress, 2).done;
+    expect(second.released).toEqual([{ month: 3, settled: true }]);
+    expect(unhandled).toEqual([]);
+  });
+
+  it('gives the rows back when their compression fails, and fails the member when the release does', async () => {
+    const sources = await months('release-fails', 4);
+    const failure = new Error('compression failed');
+    const failing = releasing(
+      sources,
+      countingCompress(() => 5, { month: 2, error: failure }).compress,
+    );
+    await expect(writeMonths(sources, failing.compress, 2).done).rejects.toBe(failure);
+    expect(failing.released).toContainEqual({ month: 2, settled: true });
+
+    const others = await months('release-throws', 3);
+    const broken = new Error('released twice');
+    others[1]!.release = () => {
+      throw broken;
+    };
+    const { compress } = countingCompress(() => 5);
+    await expect(writeMonths(others, compress, 2).done).rejects.toBe(broken);
+    await sleep(20);
+    expect(unhandled).toEqual([]);
+  });
+});
+
 describe('gzipMember(rows)', () => {
   it("makes one gzip member of the rows, byte for byte what zlib's one-shot gzip at level 6 makes", async () => {
     // A real police.uk month (2 MB): its member (about 0.4 MB) is many of zlib's default chunks.
