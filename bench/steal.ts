@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 
 /**
- * /proc/stat counts in USER_HZ ticks, which Linux fixes at 100 a second for every program
- * (sysconf(_SC_CLK_TCK); the kernel's own HZ may differ, the figure shown to programs does not).
+ * /proc/stat counts in USER_HZ ticks (sysconf(_SC_CLK_TCK)), which Linux fixes at 100 a second
+ * on x86 and ARM whatever the kernel's own HZ.
  */
 const MS_PER_TICK = 10;
 
@@ -35,7 +35,11 @@ export function stealSoFarMs(): number | null {
   return stealFromProcStat(text);
 }
 
-/** The steal between two readings of stealSoFarMs, null unless both were taken. */
+/**
+ * The steal between two readings of stealSoFarMs; null unless both were taken, or when the
+ * counter went backwards (a virtual machine moved to another host can restart it): not known.
+ */
 export function stealBetween(before: number | null, after: number | null): number | null {
-  return before === null || after === null ? null : after - before;
+  if (before === null || after === null || after < before) return null;
+  return after - before;
 }

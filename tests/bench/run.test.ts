@@ -105,7 +105,13 @@ describe('runBenchmarks on a tiny synthetic archive', () => {
     expect(steal?.n).toBe(results.pipeline?.runs);
     expect(steal?.min).toBeGreaterThanOrEqual(0);
     expect(results.yardstick?.stealMs?.n).toBe(results.yardstick?.runs);
-    expect(results.areas?.alone.stealMs?.n).toBe(results.areas?.alone.runs);
+    expect(results.longHistory?.pipeline.stealMs?.n).toBe(results.longHistory?.pipeline.runs);
+    const incremental = Object.values(results.incremental?.scenarios ?? {});
+    expect(incremental).toHaveLength(2);
+    for (const scenario of incremental) expect(scenario.stealMs?.n).toBe(scenario.runs);
+    const areas = results.areas!;
+    expect(areas.together.stealMs?.n).toBe(areas.together.runs);
+    expect(areas.alone.stealMs?.n).toBe(areas.alone.runs);
     expect(markdownSummary(results)).toContain(
       `during the full runs (steal, \`bench/steal.ts\`): ${(steal!.median / 1000).toFixed(1)} s`,
     );

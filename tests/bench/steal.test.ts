@@ -32,13 +32,15 @@ describe('stealFromProcStat(text)', () => {
 });
 
 describe('stealBetween(before, after)', () => {
-  it('is the difference of two readings, or null when either is unknown', () => {
+  it('is the difference of two readings, or null when either is unknown or the counter went back', () => {
     expect(stealBetween(1200, 1530)).toBe(330);
+    expect(stealBetween(1200, 1200)).toBe(0);
     expect(stealBetween(null, 1530)).toBeNull();
     expect(stealBetween(1200, null)).toBeNull();
+    expect(stealBetween(1530, 1200)).toBeNull();
   });
 
-  it('never runs backwards on this machine, where Linux gives /proc/stat', () => {
+  it("reads this machine's /proc/stat where Linux gives one, and knows none elsewhere", () => {
     const before = stealSoFarMs();
     const after = stealSoFarMs();
     if (process.platform !== 'linux') {
