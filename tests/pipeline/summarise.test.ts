@@ -152,6 +152,27 @@ describe('createMonthSummariser(meta) bookkeeping', () => {
     expect(summary.postcodeDistrictApproximate).toBe(2);
   });
 
+  it('counts a street or outcome named like an object property ("__proto__") as any other', () => {
+    const summariser = createMonthSummariser(META);
+    const names = ['__proto__', 'constructor', 'toString', 'On or near Park Lane'];
+    summariser.read(names.length + 1);
+    for (const location of names) summariser.add({ ...row, location, outcome: location });
+    summariser.add({ ...row, location: '__proto__', outcome: '__proto__' });
+    const summary = summariser.finish();
+    // Own keys all (in an object literal, "__proto__: 2" would set the prototype instead).
+    const expected = Object.fromEntries([
+      ['__proto__', 2],
+      ['constructor', 1],
+      ['toString', 1],
+      ['On or near Park Lane', 1],
+    ]);
+    for (const record of [summary.wardStreet, summary.wardOutcome]) {
+      const counts = record[row.wardCode]!;
+      expect(Object.keys(counts)).toEqual(Object.keys(expected).sort());
+      expect(JSON.parse(JSON.stringify(counts))).toEqual(JSON.parse(JSON.stringify(expected)));
+    }
+  });
+
   it('counts kept rows by "Reported by" and "Falls within"', () => {
     const summariser = createMonthSummariser(META);
     summariser.read(3);
