@@ -34,17 +34,22 @@ import { createMonthSummariser } from './summarise.ts';
 
 export interface MonthDeps {
   /** The record with its place in the district, or null when it lies outside it. */
-  enrich(record: CrimeRecord): EnrichedCrime | null;
+  enrich(record: CrimeRecord): LocatedCrime | null;
   /** The district's name and its force's districts, for the rows outside it (see outside.ts). */
   district: DistrictRule;
-  /** Whether the record's postcode district is only approximate (the nearest LS one). */
-  postcodeApproximate?: ((record: CrimeRecord) => boolean) | undefined;
   /** Latest outcomes from the outcomes files, when there are any. */
   outcomes?: OutcomeLookup | undefined;
   /** Progress: bytes of input read. */
   onBytes?: ((n: number) => void) | undefined;
   /** Told each kept crime's Crime ID, in the order of the rows written. */
   onKept?: ((crimeId: string) => void) | undefined;
+}
+
+/** A crime with its place in the district. */
+export interface LocatedCrime {
+  crime: EnrichedCrime;
+  /** Whether its postcode district is only approximate (the nearest LS one: Place). */
+  postcodeApproximate: boolean;
 }
 
 export interface MonthResult {
@@ -142,8 +147,9 @@ export function monthProcessor(
       drops.outside[why] += 1;
       return undefined;
     }
-    const enriched = deps.outcomes ? applyLatestOutcome(located, deps.outcomes) : located;
-    summariser.add(enriched, deps.postcodeApproximate?.(record) ?? false);
+    const { crime, postcodeApproximate } = located;
+    const enriched = deps.outcomes ? applyLatestOutcome(crime, deps.outcomes) : crime;
+    summariser.add(enriched, postcodeApproximate);
     deps.onKept?.(enriched.crimeId);
     batch += masterLine(enriched);
     if (batch.length < WRITE_BATCH_CHARS) return undefined;
@@ -346,11 +352,11 @@ async function openMonthTask({ plan, provenance, key, deps }: MonthTask): Promis
           gaps.add(key);
           if (place.postcodeApproximate) approximate.add(key);
         }
-        return enrich(record, place, source, hints);
+        return {
+          crime: enrich(record, place, source, hints),
+          postcodeApproximate: place.postcodeApproximate,
+        };
       },
-      // The place was just located: a repeat lookup by the coordinate's numbers.
-      postcodeApproximate: (record) =>
-        locator.locate(record.longitude, record.latitude)?.postcodeApproximate ?? false,
       district,
       outcomes: deps.outcomes,
       onKept: (crimeId) => ids.add(crimeId),

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MASTER_COLUMNS, STREET_COLUMNS } from '../../src/shared/constants.ts';
-import type { CrimeRecord, EnrichedCrime, SourceKind } from '../../src/shared/schema.ts';
+import type { CrimeRecord, SourceKind } from '../../src/shared/schema.ts';
 import { openArchiveInputs, type ArchiveInput } from '../../pipeline/archive.ts';
 import { listApiMonths } from '../../pipeline/api-months.ts';
 import { readCsv } from '../../pipeline/csv.ts';
@@ -13,7 +13,7 @@ import { createLocator, loadGeography, type Locator } from '../../pipeline/geo.t
 import { coordinateKey } from '../../src/shared/coordinates.ts';
 import { chooseMonthSources, type MonthPlan } from '../../pipeline/merge.ts';
 import { OutcomeIndex } from '../../pipeline/outcomes.ts';
-import { processMonth } from '../../pipeline/process-month.ts';
+import { processMonth, type LocatedCrime } from '../../pipeline/process-month.ts';
 
 const SLICE = 'tests/fixtures/pipeline/slice/archive';
 const PROVENANCE = { snapshot: 'archive:2025-03', fetchedAt: '2025-05-01T00:00:00.000Z' };
@@ -31,9 +31,13 @@ afterAll(async () => {
 });
 
 function enricher(source: SourceKind, hints?: LsoaHints) {
-  return (record: CrimeRecord): EnrichedCrime | null => {
+  return (record: CrimeRecord): LocatedCrime | null => {
     const place = locator.locate(record.longitude, record.latitude);
-    return place === null ? null : enrich(record, place, source, hints);
+    if (place === null) return null;
+    return {
+      crime: enrich(record, place, source, hints),
+      postcodeApproximate: place.postcodeApproximate,
+    };
   };
 }
 
@@ -52,8 +56,6 @@ async function run(plan: MonthPlan, hints?: LsoaHints, outcomes?: OutcomeIndex) 
       enrich: enricher(plan.source, hints),
       district: { name: 'Leeds', forceDistricts: null },
       outcomes,
-      postcodeApproximate: (record) =>
-        locator.locate(record.longitude, record.latitude)?.postcodeApproximate ?? false,
     },
     {
       write: async (chunk) => void chunks.push(chunk),
