@@ -25,9 +25,9 @@ import type { CrimeType } from '../src/shared/constants.ts';
 import type { EnrichedCrime, MonthSummary } from '../src/shared/schema.ts';
 import { monthsPrefixIndex } from './crime-id-index.ts';
 import { idPrefixes, prefixOf } from './crime-id-sidecar.ts';
-import { formatCsvRow, readCsv } from './csv.ts';
+import { readCsv } from './csv.ts';
 import type { CachedMonth } from './month-cache.ts';
-import { masterLine } from './master-row.ts';
+import { MASTER_HEADER, masterLine } from './master-row.ts';
 import { DropTally } from './report.ts';
 import { createMonthSummariser } from './summarise.ts';
 
@@ -177,7 +177,7 @@ async function withoutRows(
   const write = async (text: string) => {
     if (!out.write(text)) await once(out, 'drain');
   };
-  await write(formatCsvRow(MASTER_COLUMNS));
+  await write(MASTER_HEADER);
   for await (const { line, values } of readCsv(createReadStream(csv), csv, MASTER_COLUMNS)) {
     const crime = fromMasterRow(values);
     const first = repeats.get(crime.crimeId);

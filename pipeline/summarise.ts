@@ -206,12 +206,11 @@ function increment(counts: number[], index: number): void {
 
 /** The tally of `key` in `counter`, made (at zero) when it has none. */
 function tally(counter: Map<string, Tally>, key: string): Tally {
-  let found = counter.get(key);
-  if (found === undefined) {
-    found = { n: 0 };
-    counter.set(key, found);
-  }
-  return found;
+  return getOrCreate(counter, key, newTally);
+}
+
+function newTally(): Tally {
+  return { n: 0 };
 }
 
 function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {
