@@ -4,7 +4,9 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { MASTER_COLUMNS } from '../../src/shared/constants.ts';
 import type { EnrichedCrime } from '../../src/shared/schema.ts';
+import { formatCsvRow } from '../../pipeline/csv.ts';
 import { MASTER_HEADER, masterLine } from '../../pipeline/master-row.ts';
+import { sampleMonth } from '../support/sample-rows.ts';
 
 const plainCrime: EnrichedCrime = {
   crimeId: 'c'.repeat(64),
@@ -66,6 +68,15 @@ describe('masterLine(crime)', () => {
     expect(line).not.toContain('"');
     const [row] = parse(MASTER_HEADER + line, { columns: true }) as Record<string, string>[];
     expect(row).toEqual(byColumn(plainCrime));
+  });
+
+  it("writes every real row of March 2025 as formatCsvRow writes its fields in MASTER_COLUMNS' order", () => {
+    const rows = sampleMonth('2025-03');
+    expect(rows.length).toBeGreaterThan(9000);
+    for (const crime of rows) {
+      const fields = byColumn(crime);
+      expect(masterLine(crime)).toBe(formatCsvRow(MASTER_COLUMNS.map((column) => fields[column])));
+    }
   });
 
   it.each([
