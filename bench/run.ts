@@ -265,7 +265,7 @@ function summariseRuns(runs: readonly PipelineRun[], expectedKept: number): Pipe
     cpuMs: summarise(runs.map((r) => r.cpuMs)),
     maxRssMiB: summarise(runs.map((r) => r.maxRssMiB)),
     recordsPerSecond: summarise(runs.map((r) => r.read / (r.wallMs / MS_PER_S))),
-    stealMs: stealSummary(runs),
+    stealMs: stealSummary(runs.map((r) => r.stealMs)),
     read: last.read,
     kept: last.kept,
     dropped: last.dropped,
@@ -291,9 +291,8 @@ function summedSteal(runs: readonly ChildMeasurement[]): number | null {
   return sum;
 }
 
-/** The runs' steal, unless one of them has none known. */
-function stealSummary(runs: readonly Pick<ChildMeasurement, 'stealMs'>[]): Summary | null {
-  const steals = runs.map((r) => r.stealMs);
+/** The steals of several runs (stealMs), unless one of them is not known. */
+function stealSummary(steals: readonly (number | null)[]): Summary | null {
   return steals.every((ms): ms is number => ms !== null) ? summarise(steals) : null;
 }
 
@@ -399,7 +398,7 @@ export async function runBenchmarks(config: BenchConfig): Promise<Results> {
           runs: yardsticks.length,
           wallMs,
           cpuMs: summarise(yardsticks.map((r) => r.cpuMs)),
-          stealMs: stealSummary(yardsticks),
+          stealMs: stealSummary(yardsticks.map((r) => r.stealMs)),
           files: y.files,
           bytes: y.bytes,
           rows: y.rows,
@@ -597,7 +596,7 @@ export async function runBenchmarks(config: BenchConfig): Promise<Results> {
             wallMs: summarise(together.map((runs) => runs[0]!.wallMs)),
             cpuMs: summarise(together.map((runs) => runs[0]!.cpuMs)),
             maxRssMiB: summarise(together.map((runs) => runs[0]!.maxRssMiB)),
-            stealMs: stealSummary(together.map((runs) => runs[0]!)),
+            stealMs: stealSummary(together.map((runs) => runs[0]!.stealMs)),
             forceFiles: files.length,
             maxReadsPerFile: Math.max(
               ...together.flatMap((runs) => runs[0]!.forceFiles.map((f) => f.reads)),
@@ -608,7 +607,7 @@ export async function runBenchmarks(config: BenchConfig): Promise<Results> {
             runs: alone.length,
             wallMs: summarise(alone.map((pair) => pair.reduce((ms, run) => ms + run.wallMs, 0))),
             cpuMs: summarise(alone.map((pair) => pair.reduce((ms, run) => ms + run.cpuMs, 0))),
-            stealMs: stealSummary(alone.map((pair) => ({ stealMs: summedSteal(pair) }))),
+            stealMs: stealSummary(alone.map(summedSteal)),
             reads: aloneReads.reduce((sum, f) => sum + f.reads, 0),
             filesReadTwice: [...byFile.values()].filter((reads) => reads > 1).length,
             kept: kept(lastAlone),
