@@ -1,7 +1,7 @@
 // The figures the reports show, computed from the site data. Pure and DOM-free.
 // A month absent from `data.months` has no data: it is left out of sums and shown as a gap.
 import { sum } from 'd3-array';
-import { formatRate } from './format.ts';
+import { rankRatesAsShown } from './format.ts';
 import type { SiteData } from '../shared/schema.ts';
 import { ANTI_SOCIAL_BEHAVIOUR } from '../shared/constants.ts';
 import {
@@ -201,8 +201,7 @@ export function wardRows(data: SiteData, months: readonly string[]): WardRow[] {
   const totals = data.wards.map((_, i) => sum(typeCounts(data, i, months)));
   const rates = totals.map((t, i) => rateOver(data, i, t, months).value);
   const ranks = rankWithTies(totals);
-  // Rates shown alike share a rank (rankWithTies).
-  const rateRanks = rankWithTies(rates, formatRate);
+  const rateRanks = rankRatesAsShown(rates);
   return data.wards.map((ward, i) => ({
     index: i,
     code: ward.code,

@@ -1,6 +1,6 @@
 // Numbers as the reports print them (British English). Pure.
 import { ANTI_SOCIAL_BEHAVIOUR } from '../shared/constants.ts';
-import type { RateWindow } from '../shared/rates.ts';
+import { rankWithTies, type RateWindow } from '../shared/rates.ts';
 
 const COUNT = new Intl.NumberFormat('en-GB');
 const RATE = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
@@ -23,6 +23,14 @@ export function formatRate(rate: number | null): string {
 }
 
 /** A rate with the window it covers: "41.3 per 1,000 residents over 2 months". */
+/**
+ * Ranks of rates as formatRate shows them: rates shown alike share a rank (rankWithTies). The
+ * reports and the map rank through this, so a ward is ranked the same on both.
+ */
+export function rankRatesAsShown(rates: readonly (number | null)[]): (number | null)[] {
+  return rankWithTies(rates, formatRate);
+}
+
 export function formatRateWithWindow(rate: number | null, window: RateWindow): string {
   return `${formatRate(rate)} ${window.unit}`;
 }

@@ -2,7 +2,7 @@
 // (src/shared/rates.ts): the same window gives the same rate and the same words as on the
 // report pages. The island takes them from here only.
 import { annualisedRate, rankWithTies, rateWindow } from '../shared/rates.ts';
-import { formatRate } from './format.ts';
+import { rankRatesAsShown } from './format.ts';
 import type { MapMeasure } from './map-state.ts';
 
 /**
@@ -43,8 +43,8 @@ export function rankWardsBy(
   const values = counts.map((count, ward) =>
     measure === 'count' ? count : wardRate(count, populations[ward] ?? 0, monthsWithData),
   );
-  // Rates shown alike (to one decimal place) share a rank.
-  const ranks = rankWithTies(values, measure === 'count' ? undefined : formatRate);
+  // Rates shown alike (to one decimal place) share a rank, as on the reports.
+  const ranks = measure === 'count' ? rankWithTies(values) : rankRatesAsShown(values);
   return names
     .map((name, ward) => ({
       ward,

@@ -96,14 +96,18 @@ export function rankWithTies(
   values: readonly (number | null)[],
   shownAs?: (value: number) => string,
 ): (number | null)[] {
-  const key = (v: number): number | string => (shownAs === undefined ? v : shownAs(v));
-  const present = values.filter((v): v is number => v !== null).sort((a, b) => b - a);
+  // Each value's key worked out once: the value, or how it is shown.
+  const keys = values.map((v) => (v === null || shownAs === undefined ? v : shownAs(v)));
+  const largestFirst = values
+    .map((_, i) => i)
+    .filter((i) => values[i] !== null)
+    .sort((a, b) => (values[b] ?? 0) - (values[a] ?? 0));
   const firstIndex = new Map<number | string, number>();
-  present.forEach((v, i) => {
-    const k = key(v);
-    if (!firstIndex.has(k)) firstIndex.set(k, i + 1);
+  largestFirst.forEach((i, position) => {
+    const key = keys[i]!;
+    if (!firstIndex.has(key)) firstIndex.set(key, position + 1);
   });
-  return values.map((v) => (v === null ? null : (firstIndex.get(key(v)) ?? null)));
+  return keys.map((key) => (key === null ? null : (firstIndex.get(key) ?? null)));
 }
 
 export type ChangeVerdict = 'too-few' | 'within-normal' | 'higher' | 'lower';
