@@ -75,6 +75,8 @@ export function findPostcode(index: PostcodeIndexFile, text: string): PlaceMatch
  * Riverside", "hunslet-and-riverside").
  */
 export function findWards(wards: readonly { slug: string }[], text: string): string[] {
+  // Text of no letter or digit is blank: "&" alone would otherwise be searched as "and".
+  if (!/[\p{L}\p{N}]/u.test(text)) return [];
   const wanted = wardSlug(text);
   if (wanted === '') return [];
   const hits = wards.filter((w) => w.slug.includes(wanted));

@@ -112,5 +112,9 @@ describe('findWards(wards, text)', () => {
     expect(findWards(wards, '  ')).toEqual([]);
     expect(findWards(wards, '&')).toEqual([]);
     expect(findWards(wards, 'Bradford')).toEqual([]);
+    // Among wards named with "and": "&" alone is still blank, not the word "and".
+    const withAnd = [...wards, { slug: 'hunslet-and-riverside', name: 'Hunslet & Riverside' }];
+    for (const text of ['&', ' & ', '-&-', ', &'])
+      expect(findWards(withAnd, text), text).toEqual([]);
   });
 });
