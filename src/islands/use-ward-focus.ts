@@ -20,26 +20,31 @@ export function useWardFocus(
   ward: string | null,
 ): WardFocus {
   const returnTo = useRef<HTMLElement | null>(null);
-  const focusNext = useRef(false);
   /**
-   * Where focus goes once the details are gone: not before, as what they covered (the
-   * filters' sheet on a phone) is out of sight and cannot take focus until then.
+   * Where focus goes once the next render has the ward's state: the details' heading after a
+   * pick; after a close, back to where it was (or the map), once the details are gone and what
+   * they covered (the filters' sheet on a phone) can take focus. Null for a change of ward
+   * not made here (the browser's Back button), which moves no focus.
    */
-  const focusAfterClose = useRef<HTMLElement | null>(null);
+  const pending = useRef<'heading' | 'back' | null>(null);
 
   useLayoutEffect(() => {
+    // Taken whatever the change: a pick that changed no ward (the one already open) leaves
+    // nothing for a later change to act on.
+    const next = pending.current;
+    pending.current = null;
     if (ward === null) {
-      const back = focusAfterClose.current;
-      focusAfterClose.current = null;
+      if (next !== 'back') return;
+      const back = returnTo.current?.isConnected === true ? returnTo.current : fallback.current;
+      returnTo.current = null;
       back?.focus({ preventScroll: true });
       return;
     }
-    if (!focusNext.current) return;
-    focusNext.current = false;
+    if (next !== 'heading') return;
     const heading = document.getElementById(WARD_HEADING_ID);
     heading?.focus({ preventScroll: true });
     heading?.scrollIntoView({ block: 'nearest' });
-  }, [ward]);
+  }, [ward, fallback]);
 
   return useMemo(() => {
     const pick = (slug: string, patch: Partial<MapViewState> = {}) => {
@@ -48,17 +53,12 @@ export function useWardFocus(
         returnTo.current =
           active instanceof HTMLElement && active !== document.body ? active : null;
       }
-      focusNext.current = true;
+      pending.current = 'heading';
       commit({ ...patch, ward: slug }, 'push');
     };
     const close = () => {
-      const back = returnTo.current?.isConnected === true ? returnTo.current : fallback.current;
-      returnTo.current = null;
-      if (stateRef.current.ward === null) {
-        back?.focus({ preventScroll: true });
-        return;
-      }
-      focusAfterClose.current = back;
+      if (stateRef.current.ward === null) return;
+      pending.current = 'back';
       commit({ ward: null }, 'push');
     };
     return {
