@@ -32,7 +32,7 @@ export class PointIndex {
   /** The index of the point at (lon, lat), or -1 when it has none. */
   find(lon: number, lat: number): number {
     checkFinite(lon, lat);
-    return this.#find(lon + 0, lat + 0);
+    return this.#slots[this.#probe(lon + 0, lat + 0)] ?? EMPTY;
   }
 
   /** The index of the point at (lon, lat), given the next one when it is new. */
@@ -41,33 +41,31 @@ export class PointIndex {
     // +0 for -0: the same point, as in a Map (and as the coordinates compare).
     const x = lon + 0;
     const y = lat + 0;
-    const found = this.#find(x, y);
+    // One probe finds the point or the empty slot it goes in; only a rehash moves that slot.
+    let slot = this.#probe(x, y);
+    const found = this.#slots[slot] ?? EMPTY;
     if (found !== EMPTY) return found;
-    if ((this.#size + 1) / this.#slots.length > MAX_LOAD) this.#rehash(this.#slots.length * 2);
+    if ((this.#size + 1) / this.#slots.length > MAX_LOAD) {
+      this.#rehash(this.#slots.length * 2);
+      slot = this.#probe(x, y);
+    }
     const index = this.#size;
     if (index === this.#lon.length) this.#growPoints();
     this.#lon[index] = x;
     this.#lat[index] = y;
-    this.#slots[this.#emptySlot(x, y)] = index;
+    this.#slots[slot] = index;
     this.#size += 1;
     return index;
   }
 
-  #find(lon: number, lat: number): number {
+  /** The slot that holds the point at (lon, lat), or the empty slot where the search for it ends. */
+  #probe(lon: number, lat: number): number {
     const slots = this.#slots;
     const mask = slots.length - 1;
     for (let slot = this.#hash(lon, lat, mask); ; slot = (slot + 1) & mask) {
       const index = slots[slot] ?? EMPTY;
-      if (index === EMPTY || (this.#lon[index] === lon && this.#lat[index] === lat)) return index;
+      if (index === EMPTY || (this.#lon[index] === lon && this.#lat[index] === lat)) return slot;
     }
-  }
-
-  #emptySlot(lon: number, lat: number): number {
-    const slots = this.#slots;
-    const mask = slots.length - 1;
-    let slot = this.#hash(lon, lat, mask);
-    while (slots[slot] !== EMPTY) slot = (slot + 1) & mask;
-    return slot;
   }
 
   /** A slot from the coordinates' 128 bits, mixed (murmur3's finaliser) so nearby points spread. */
@@ -89,9 +87,9 @@ export class PointIndex {
 
   #rehash(slotCount: number): void {
     this.#slots = new Int32Array(slotCount).fill(EMPTY);
+    // The points are distinct, so each one's probe ends at an empty slot.
     for (let index = 0; index < this.#size; index++) {
-      const slot = this.#emptySlot(this.#lon[index] ?? 0, this.#lat[index] ?? 0);
-      this.#slots[slot] = index;
+      this.#slots[this.#probe(this.#lon[index] ?? 0, this.#lat[index] ?? 0)] = index;
     }
   }
 
