@@ -9,7 +9,7 @@ import {
   wardTotals,
   type MapFilter,
 } from '../lib/map-filter.ts';
-import { rankWardsBy, rateUnit, wardRate, type RankedWard } from '../lib/map-rates.ts';
+import { rankWardsBy, rateUnit, wardRate, wardRates, type RankedWard } from '../lib/map-rates.ts';
 import { countedNoun } from '../lib/format.ts';
 import { choroplethScale, type ChoroplethScale } from '../lib/map-scale.ts';
 import type { MapViewState } from '../lib/map-state.ts';
@@ -76,13 +76,13 @@ export function useFigures(data: MapData, state: MapViewState): Figures {
     [data, excludeCityCentre],
   );
   const months = coverage.withData;
-  const ranking = useMemo(
-    () => rankWardsBy(measure, names, populations, totals, months),
-    [measure, names, populations, totals, months],
-  );
   const rates = useMemo(
-    () => populations.map((p, i) => wardRate(totals[i] ?? 0, p, months)),
+    () => wardRates(populations, totals, months),
     [populations, totals, months],
+  );
+  const ranking = useMemo(
+    () => rankWardsBy(measure, names, totals, rates),
+    [measure, names, totals, rates],
   );
   const leedsRate = useMemo(
     () =>

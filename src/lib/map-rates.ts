@@ -28,21 +28,30 @@ export interface RankedWard {
   rank: number | null;
 }
 
+/** Each ward's rate (wardRate): `populations` indexed like `totals`. */
+export function wardRates(
+  populations: readonly number[],
+  totals: ArrayLike<number>,
+  monthsWithData: number,
+): (number | null)[] {
+  return populations.map((population, ward) =>
+    wardRate(totals[ward] ?? 0, population, monthsWithData),
+  );
+}
+
 /**
  * The wards ordered by the measure, highest first (equal values by name, wards without a
- * rate last), with competition ranks. `names` and `populations` are indexed like `totals`.
+ * rate last), with competition ranks. `names`, `totals` and `rates` (wardRates) are indexed
+ * alike.
  */
 export function rankWardsBy(
   measure: MapMeasure,
   names: readonly string[],
-  populations: readonly number[],
   totals: ArrayLike<number>,
-  monthsWithData: number,
+  rates: readonly (number | null)[],
 ): RankedWard[] {
   const counts = names.map((_, ward) => totals[ward] ?? 0);
-  const values = counts.map((count, ward) =>
-    measure === 'count' ? count : wardRate(count, populations[ward] ?? 0, monthsWithData),
-  );
+  const values = measure === 'count' ? counts : names.map((_, ward) => rates[ward] ?? null);
   // Rates shown alike (to one decimal place) share a rank, as on the reports.
   const ranks = measure === 'count' ? rankWithTies(values) : rankRatesAsShown(values);
   return names

@@ -57,6 +57,12 @@ async function openPanel(page: Page, size: Size): Promise<void> {
   if (size === 'phone') await page.getByRole('button', { name: 'Filters and figures' }).click();
 }
 
+/** Close the ward's details by their button, and wait until they are gone. */
+async function closeWard(page: Page): Promise<void> {
+  await page.locator('#crime-map-ward').getByRole('button', { name: /close/i }).click();
+  await page.waitForSelector('#crime-map-ward', { state: 'detached' });
+}
+
 async function historyLength(page: Page): Promise<number> {
   return page.evaluate(() => window.history.length);
 }
@@ -209,8 +215,7 @@ describe.each(['desktop', 'phone'] as const)('map explorer on a %s', (size) => {
       await page.waitForSelector('#crime-map-ward');
       // The longest figure is the rate's, which names its months ("... over 3 months").
       expect(await partsOutside(page, '#crime-map-ward'), what).toEqual([]);
-      await page.locator('#crime-map-ward').getByRole('button', { name: /close/i }).click();
-      await page.waitForSelector('#crime-map-ward', { state: 'detached' });
+      await closeWard(page);
       expect(await partsOutside(page, '.crime-map__legend'), what).toEqual([]);
       await openPanel(page, size);
       await page.getByRole('button', { name: /^Show all \d+ wards$/ }).click();
@@ -550,8 +555,7 @@ describe.each(['desktop', 'phone'] as const)('map explorer: place search on a %s
     await afterUpdate(page, () => search.press('Enter'));
     expect(await page.textContent('#crime-map-ward-name')).toBe('Armley');
     // "and" for "&", as people type it. (On a phone the ward's details cover the search.)
-    await page.locator('#crime-map-ward').getByRole('button', { name: /close/i }).click();
-    await page.waitForSelector('#crime-map-ward', { state: 'detached' });
+    await closeWard(page);
     await search.fill('hunslet and riverside');
     await afterUpdate(page, () => search.press('Enter'));
     expect(await page.textContent('#crime-map-ward-name')).toBe('Hunslet & Riverside');

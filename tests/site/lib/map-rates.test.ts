@@ -1,12 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { describeWindow, rankWardsBy, rateUnit, wardRate } from '../../../src/lib/map-rates.ts';
+import {
+  describeWindow,
+  rankWardsBy,
+  rateUnit,
+  wardRate,
+  wardRates,
+} from '../../../src/lib/map-rates.ts';
 
 const names = ['Armley', 'Bramley', 'Cross Gates', 'Dewsbury Road'];
 const populations = [10_000, 20_000, 5_000, 0];
 
-describe('rankWardsBy(measure, names, populations, totals)', () => {
+/** rankWardsBy over `totals` in 3 months of data, with each ward's rate among `residents`. */
+function rank(measure: 'count' | 'rate', totals: number[], residents = populations) {
+  return rankWardsBy(measure, names, totals, wardRates(residents, totals, 3));
+}
+
+describe('rankWardsBy(measure, names, totals, rates)', () => {
   it('ranks by count, most first, equal counts sharing a rank (1, 2, 2, 4)', () => {
-    const ranked = rankWardsBy('count', names, populations, [50, 80, 50, 10], 3);
+    const ranked = rank('count', [50, 80, 50, 10]);
     expect(ranked.map((r) => [names[r.ward], r.rank])).toEqual([
       ['Bramley', 1],
       ['Armley', 2],
@@ -16,7 +27,7 @@ describe('rankWardsBy(measure, names, populations, totals)', () => {
   });
 
   it('ranks by crimes per 1,000 residents, a ward without residents last and unranked', () => {
-    const ranked = rankWardsBy('rate', names, populations, [50, 100, 50, 900], 3);
+    const ranked = rank('rate', [50, 100, 50, 900]);
     expect(ranked.map((r) => [names[r.ward], r.value, r.rank])).toEqual([
       ['Cross Gates', 10, 1],
       ['Armley', 5, 2],
@@ -29,7 +40,7 @@ describe('rankWardsBy(measure, names, populations, totals)', () => {
 describe('rankWardsBy: rates shown alike', () => {
   it('gives wards whose rates are shown alike (to one decimal place) one rank', () => {
     // 501 and 499 crimes among 100,000 residents: 5.01 and 4.99, both shown as 5.0.
-    const ranked = rankWardsBy('rate', names, [100_000, 100_000, 10_000, 0], [501, 499, 90, 4], 3);
+    const ranked = rank('rate', [501, 499, 90, 4], [100_000, 100_000, 10_000, 0]);
     expect(ranked.map((r) => [names[r.ward], r.rank])).toEqual([
       ['Cross Gates', 1],
       ['Armley', 2],
@@ -37,13 +48,7 @@ describe('rankWardsBy: rates shown alike', () => {
       ['Dewsbury Road', null],
     ]);
     // By count, 501 and 499 are not a tie.
-    const byCount = rankWardsBy(
-      'count',
-      names,
-      [100_000, 100_000, 10_000, 0],
-      [501, 499, 90, 4],
-      3,
-    );
+    const byCount = rank('count', [501, 499, 90, 4], [100_000, 100_000, 10_000, 0]);
     expect(byCount.map((r) => r.rank)).toEqual([1, 2, 3, 4]);
   });
 });
@@ -62,6 +67,11 @@ describe('wardRate(count, population, monthsWithData) and rateUnit(monthsWithDat
   it('is null without residents or without a month of data', () => {
     expect(wardRate(25, 0, 3)).toBeNull();
     expect(wardRate(25, 5_000, 0)).toBeNull();
+  });
+
+  it('gives each ward its own rate, null where it has no residents (wardRates)', () => {
+    expect(wardRates(populations, [50, 100, 50, 900], 3)).toEqual([5, 5, 10, null]);
+    expect(wardRates(populations, [120, 240, 60, 0], 24)).toEqual([6, 6, 6, null]);
   });
 });
 
