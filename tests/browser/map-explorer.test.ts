@@ -91,6 +91,34 @@ async function expectInViewport(page: Page, selector: string, size: Size): Promi
 }
 
 /**
+ * The words in `selector` broken across lines: the text of each of its table cells, terms,
+ * figures and headings laid out again word by word, and each word whose letters take more
+ * than one line described.
+ */
+async function wordsBroken(page: Page, selector: string): Promise<string[]> {
+  return page.$eval(selector, (box) => {
+    const broken: string[] = [];
+    for (const cell of box.querySelectorAll('th, td, dt, dd, h2')) {
+      const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+        const text = node.textContent ?? '';
+        for (const match of text.matchAll(/\S+/g)) {
+          const range = document.createRange();
+          range.setStart(node, match.index);
+          range.setEnd(node, match.index + match[0].length);
+          const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+          // A hyphen is a place to break ("anti-social").
+          if (tops.size > match[0].split('-').length) {
+            broken.push(`"${match[0]}" in ${cell.tagName.toLowerCase()}`);
+          }
+        }
+      }
+    }
+    return broken;
+  });
+}
+
+/**
  * The parts of `selector` that reach past its content box's sides (cut off, or making it
  * scroll sideways), and each figure whose label reaches into it: described for the message.
  */
@@ -215,6 +243,7 @@ describe.each(['desktop', 'phone'] as const)('map explorer on a %s', (size) => {
       await page.waitForSelector('#crime-map-ward');
       // The longest figure is the rate's, which names its months ("... over 3 months").
       expect(await partsOutside(page, '#crime-map-ward'), what).toEqual([]);
+      expect(await wordsBroken(page, '#crime-map-ward'), what).toEqual([]);
       await closeWard(page);
       expect(await partsOutside(page, '.crime-map__legend'), what).toEqual([]);
       await openPanel(page, size);
@@ -223,6 +252,7 @@ describe.each(['desktop', 'phone'] as const)('map explorer on a %s', (size) => {
         () => document.querySelectorAll('#crime-map-ranking tbody tr').length > 5,
       );
       expect(await partsOutside(page, '.crime-map__panel'), what).toEqual([]);
+      expect(await wordsBroken(page, '#crime-map-ranking'), what).toEqual([]);
     }
     // The heatmap's legend.
     const { page } = await openMap(size);
