@@ -98,7 +98,7 @@ async function expectInViewport(page: Page, selector: string, size: Size): Promi
 async function wordsBroken(page: Page, selector: string): Promise<string[]> {
   return page.$eval(selector, (box) => {
     const broken: string[] = [];
-    for (const cell of box.querySelectorAll('th, td, dt, dd, h2')) {
+    for (const cell of box.querySelectorAll('th, td, dt, dd, h1, h2, h3')) {
       const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
       for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
         const text = node.textContent ?? '';
@@ -648,7 +648,7 @@ describe('map page on a phone', () => {
 });
 
 describe('every page at 390 px', () => {
-  it('has no horizontal overflow, and chart text of at least 10 px', async () => {
+  it('has no horizontal overflow, no word broken across lines, and chart text of at least 10 px', async () => {
     const pages = (await readdir('dist', { recursive: true }))
       .filter((f) => f.endsWith('index.html') || f === '404.html')
       .map((f) => `/${f.replace(/index\.html$/, '')}`);
@@ -658,12 +658,14 @@ describe('every page at 390 px', () => {
     try {
       const page = await context.newPage();
       const overflowing: string[] = [];
+      const broken: string[] = [];
       const small: string[] = [];
       for (const path of pages) {
         await page.goto(new URL(path, siteUrl()).href);
         if (path === '/') await waitForMap(page);
         const width = await page.evaluate(() => document.documentElement.scrollWidth);
         if (width > SIZES.phone.width) overflowing.push(`${path}: ${width} px`);
+        for (const word of await wordsBroken(page, 'main')) broken.push(`${path}: ${word}`);
         const sizes = await page.$$eval('figure.chart svg', (svgs) =>
           svgs.map((svg) => {
             const text = svg.querySelector('.axis text');
@@ -676,6 +678,7 @@ describe('every page at 390 px', () => {
         if (sizes.some((s) => s < 10)) small.push(`${path}: ${Math.min(...sizes).toFixed(1)} px`);
       }
       expect(overflowing).toEqual([]);
+      expect(broken).toEqual([]);
       expect(small).toEqual([]);
     } finally {
       await context.close();
