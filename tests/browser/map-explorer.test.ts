@@ -648,7 +648,7 @@ describe('map page on a phone', () => {
 });
 
 describe('every page at 390 px', () => {
-  it('has no horizontal overflow, no word broken across lines, and chart text of at least 10 px', async () => {
+  it('has no horizontal overflow, no word broken across lines, and chart text of at least 10 px, none cut off', async () => {
     const pages = (await readdir('dist', { recursive: true }))
       .filter((f) => f.endsWith('index.html') || f === '404.html')
       .map((f) => `/${f.replace(/index\.html$/, '')}`);
@@ -660,6 +660,7 @@ describe('every page at 390 px', () => {
       const overflowing: string[] = [];
       const broken: string[] = [];
       const small: string[] = [];
+      const cut: string[] = [];
       for (const path of pages) {
         await page.goto(new URL(path, siteUrl()).href);
         if (path === '/') await waitForMap(page);
@@ -676,10 +677,27 @@ describe('every page at 390 px', () => {
           }),
         );
         if (sizes.some((s) => s < 10)) small.push(`${path}: ${Math.min(...sizes).toFixed(1)} px`);
+        // An axis label past its chart's edge is cut off there, unless the chart lets it
+        // show; past the screen's edge it is cut off either way.
+        const labels = await page.$$eval('figure.chart svg', (svgs) =>
+          svgs.flatMap((svg) => {
+            const box = svg.getBoundingClientRect();
+            const shown = getComputedStyle(svg).overflow === 'visible';
+            return [...svg.querySelectorAll('.axis text')]
+              .filter((text) => {
+                const r = text.getBoundingClientRect();
+                const pastChart = r.left < box.left - 0.5 || r.right > box.right + 0.5;
+                return (pastChart && !shown) || r.left < 0 || r.right > window.innerWidth;
+              })
+              .map((text) => text.textContent ?? '');
+          }),
+        );
+        for (const label of labels) cut.push(`${path}: "${label}"`);
       }
       expect(overflowing).toEqual([]);
       expect(broken).toEqual([]);
       expect(small).toEqual([]);
+      expect(cut).toEqual([]);
     } finally {
       await context.close();
     }
