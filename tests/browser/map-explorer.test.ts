@@ -25,6 +25,8 @@ vi.setConfig({ testTimeout: 90_000 });
 const SIZES = {
   desktop: { width: 1280, height: 800 },
   phone: { width: 390, height: 844 },
+  /** The filters and ward details are bottom sheets here too, across a wider screen. */
+  tablet: { width: 768, height: 1024 },
 } as const;
 type Size = keyof typeof SIZES;
 
@@ -589,6 +591,23 @@ describe.each(['desktop', 'phone'] as const)('map explorer: place search on a %s
     await search.fill('hunslet and riverside');
     await afterUpdate(page, () => search.press('Enter'));
     expect(await page.textContent('#crime-map-ward-name')).toBe('Hunslet & Riverside');
+  });
+});
+
+describe('ward details at every size', () => {
+  it("draw the ward's monthly chart with text of 10 to 16 px, not blown up across a sheet", async () => {
+    for (const size of ['desktop', 'phone', 'tablet'] as const) {
+      const { page } = await openMap(size, '?ward=armley');
+      await page.waitForSelector('#crime-map-ward .crime-map__trend text');
+      const px = await page.$eval('#crime-map-ward .crime-map__trend', (svg) => {
+        const scale =
+          svg.getBoundingClientRect().width / ((svg as SVGSVGElement).viewBox.baseVal.width || 1);
+        const text = svg.querySelector('text');
+        return text === null ? 0 : parseFloat(getComputedStyle(text).fontSize) * scale;
+      });
+      expect(px, size).toBeGreaterThanOrEqual(10);
+      expect(px, size).toBeLessThanOrEqual(16);
+    }
   });
 });
 
