@@ -27,6 +27,8 @@ const SIZES = {
   phone: { width: 390, height: 844 },
   /** The filters and ward details are bottom sheets here too, across a wider screen. */
   tablet: { width: 768, height: 1024 },
+  /** The desktop layout at its narrowest: the map is some 650 px wide beside the panel. */
+  laptop: { width: 1024, height: 700 },
 } as const;
 type Size = keyof typeof SIZES;
 
@@ -608,6 +610,38 @@ describe('ward details at every size', () => {
       expect(px, size).toBeGreaterThanOrEqual(10);
       expect(px, size).toBeLessThanOrEqual(16);
     }
+  });
+});
+
+describe('ward details beside the map', () => {
+  it("cover no part of the legend or the map's attribution, on a laptop screen and a wide one", async () => {
+    for (const size of ['laptop', 'desktop'] as const) {
+      const { page } = await openMap(size, '?view=wards&measure=rate&ward=armley');
+      await page.waitForSelector('#crime-map-ward');
+      const details = await page.locator('#crime-map-ward').boundingBox();
+      if (details === null) throw new Error(`${size}: the ward details are not shown`);
+      for (const other of ['.crime-map__legend', '.leaflet-control-attribution']) {
+        const box = await page.locator(other).boundingBox();
+        if (box === null) throw new Error(`${size}: ${other} is not shown`);
+        const across = (a: number, aSize: number, b: number, bSize: number) =>
+          Math.min(a + aSize, b + bSize) - Math.max(a, b) > 0.5;
+        const overlap =
+          across(details.x, details.width, box.x, box.width) &&
+          across(details.y, details.height, box.y, box.height);
+        expect(
+          overlap,
+          `${size}: details ${JSON.stringify(details)}, ${other} ${JSON.stringify(box)}`,
+        ).toBe(false);
+      }
+    }
+  });
+
+  it('fit the ward with the longest name and its rate at their narrowest, on a laptop screen', async () => {
+    const longest = [...site.wards].sort((a, b) => b.name.length - a.name.length)[0]!.slug;
+    const { page } = await openMap('laptop', `?view=wards&measure=rate&ward=${longest}`);
+    await page.waitForSelector('#crime-map-ward');
+    expect(await partsOutside(page, '#crime-map-ward')).toEqual([]);
+    expect(await wordsBroken(page, '#crime-map-ward')).toEqual([]);
   });
 });
 
