@@ -337,9 +337,16 @@ describe.each(['desktop', 'phone'] as const)('map explorer on a %s', (size) => {
     await pressInARun(page, 'ArrowRight', 1, (url) => url.search !== start);
     const panned = new URL(page.url()).search;
     const length = await historyLength(page);
-    // A pan glides for a quarter of a second; back comes while it is under way.
-    await page.keyboard.press('ArrowRight');
-    await afterUpdate(page, () => page.evaluate(() => window.history.back()));
+    // A pan glides for a quarter of a second; back is asked for in the same task as the key
+    // that starts it, so it comes while the pan is under way however busy the machine is.
+    await afterUpdate(page, () =>
+      page.evaluate(() => {
+        const map = document.querySelector('.crime-map__map');
+        const init = { key: 'ArrowRight', code: 'ArrowRight', keyCode: 39, bubbles: true };
+        map?.dispatchEvent(new KeyboardEvent('keydown', init));
+        window.history.back();
+      }),
+    );
     // Long enough for the pan to have ended on its own.
     await page.waitForTimeout(400);
     await page.waitForFunction(
@@ -348,8 +355,16 @@ describe.each(['desktop', 'phone'] as const)('map explorer on a %s', (size) => {
     expect(new URL(page.url()).search).toBe(start);
     await expectView(page, '53.8,-1.55,13');
     expect(await historyLength(page)).toBe(length);
+    // Forward is the pan's entry: its first step, or its second too when that was written
+    // before back came (both steps are one continuous change, one entry).
     await afterUpdate(page, () => page.goForward().then(() => undefined));
-    expect(new URL(page.url()).search).toBe(panned);
+    const lonOf = (search: string) => Number(new URLSearchParams(search).get('c')?.split(',')[1]);
+    const step = lonOf(panned) - lonOf(start);
+    const forward = lonOf(new URL(page.url()).search);
+    expect(
+      [lonOf(panned), lonOf(panned) + step].some((lon) => Math.abs(forward - lon) < 3e-4),
+      `forward to ${page.url()}, after ${panned}`,
+    ).toBe(true);
     expect(consoleErrors).toEqual([]);
   });
 });
