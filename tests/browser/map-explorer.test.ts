@@ -715,6 +715,30 @@ describe('map page on a phone', () => {
   });
 });
 
+describe('every page at 320 px', () => {
+  it('reflows with no horizontal scrolling, as at 400% zoom on a 1280 px screen', async () => {
+    const pages = (await readdir('dist', { recursive: true }))
+      .filter((f) => f.endsWith('index.html') || f === '404.html')
+      .map((f) => `/${f.replace(/index\.html$/, '')}`);
+    expect(pages.length).toBeGreaterThan(30);
+    const context = await browser.newContext({ viewport: { width: 320, height: 640 } });
+    await context.route('https://tile.openstreetmap.org/**', (r) => r.abort());
+    try {
+      const page = await context.newPage();
+      const overflowing: string[] = [];
+      for (const path of pages) {
+        await page.goto(new URL(path, siteUrl()).href);
+        if (path === '/') await waitForMap(page);
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        if (width > 320) overflowing.push(`${path}: ${width} px`);
+      }
+      expect(overflowing).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 240_000);
+});
+
 describe('every page at 390 px', () => {
   it('has no horizontal overflow, no word broken across lines, and chart text of at least 10 px, none cut off', async () => {
     const pages = (await readdir('dist', { recursive: true }))
