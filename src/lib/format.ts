@@ -22,7 +22,6 @@ export function formatRate(rate: number | null): string {
   return rate === null ? 'n/a' : RATE.format(rate);
 }
 
-/** A rate with the window it covers: "41.3 per 1,000 residents over 2 months". */
 /**
  * Ranks of rates as formatRate shows them: rates shown alike share a rank (rankWithTies). The
  * reports and the map rank through this, so a ward is ranked the same on both.
@@ -31,6 +30,7 @@ export function rankRatesAsShown(rates: readonly (number | null)[]): (number | n
   return rankWithTies(rates, formatRate);
 }
 
+/** A rate with the window it covers: "41.3 per 1,000 residents over 2 months". */
 export function formatRateWithWindow(rate: number | null, window: RateWindow): string {
   return `${formatRate(rate)} ${window.unit}`;
 }

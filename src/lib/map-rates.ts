@@ -51,7 +51,7 @@ export function rankWardsBy(
   rates: readonly (number | null)[],
 ): RankedWard[] {
   const counts = names.map((_, ward) => totals[ward] ?? 0);
-  const values = measure === 'count' ? counts : names.map((_, ward) => rates[ward] ?? null);
+  const values = measure === 'count' ? counts : rates;
   // Rates shown alike (to one decimal place) share a rank, as on the reports.
   const ranks = measure === 'count' ? rankWithTies(values) : rankRatesAsShown(values);
   return names
