@@ -715,83 +715,89 @@ describe('map page on a phone', () => {
   });
 });
 
+/**
+ * Every page of the built site, each loaded in turn in one page of `viewport`'s size (map
+ * tiles refused, as offline) and given to `visit`.
+ */
+async function visitEveryPage(
+  viewport: { width: number; height: number },
+  visit: (page: Page, path: string) => Promise<void>,
+): Promise<void> {
+  const pages = (await readdir('dist', { recursive: true }))
+    .filter((f) => f.endsWith('index.html') || f === '404.html')
+    .map((f) => `/${f.replace(/index\.html$/, '')}`);
+  expect(pages.length).toBeGreaterThan(30);
+  const context = await browser.newContext({ viewport });
+  await context.route('https://tile.openstreetmap.org/**', (r) => r.abort());
+  try {
+    const page = await context.newPage();
+    for (const path of pages) {
+      await page.goto(new URL(path, siteUrl()).href);
+      if (path === '/') await waitForMap(page);
+      await visit(page, path);
+    }
+  } finally {
+    await context.close();
+  }
+}
+
+/** The page's width when it is wider than the screen (it scrolls sideways), else null. */
+async function overflowWidth(page: Page): Promise<number | null> {
+  return page.evaluate(() => {
+    const width = document.documentElement.scrollWidth;
+    return width > window.innerWidth ? width : null;
+  });
+}
+
 describe('every page at 320 px', () => {
   it('reflows with no horizontal scrolling, as at 400% zoom on a 1280 px screen', async () => {
-    const pages = (await readdir('dist', { recursive: true }))
-      .filter((f) => f.endsWith('index.html') || f === '404.html')
-      .map((f) => `/${f.replace(/index\.html$/, '')}`);
-    expect(pages.length).toBeGreaterThan(30);
-    const context = await browser.newContext({ viewport: { width: 320, height: 640 } });
-    await context.route('https://tile.openstreetmap.org/**', (r) => r.abort());
-    try {
-      const page = await context.newPage();
-      const overflowing: string[] = [];
-      for (const path of pages) {
-        await page.goto(new URL(path, siteUrl()).href);
-        if (path === '/') await waitForMap(page);
-        const width = await page.evaluate(() => document.documentElement.scrollWidth);
-        if (width > 320) overflowing.push(`${path}: ${width} px`);
-      }
-      expect(overflowing).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    const overflowing: string[] = [];
+    await visitEveryPage({ width: 320, height: 640 }, async (page, path) => {
+      const width = await overflowWidth(page);
+      if (width !== null) overflowing.push(`${path}: ${width} px`);
+    });
+    expect(overflowing).toEqual([]);
   }, 240_000);
 });
 
 describe('every page at 390 px', () => {
   it('has no horizontal overflow, no word broken across lines, and chart text of at least 10 px, none cut off', async () => {
-    const pages = (await readdir('dist', { recursive: true }))
-      .filter((f) => f.endsWith('index.html') || f === '404.html')
-      .map((f) => `/${f.replace(/index\.html$/, '')}`);
-    expect(pages.length).toBeGreaterThan(30);
-    const context = await browser.newContext({ viewport: SIZES.phone });
-    await context.route('https://tile.openstreetmap.org/**', (r) => r.abort());
-    try {
-      const page = await context.newPage();
-      const overflowing: string[] = [];
-      const broken: string[] = [];
-      const small: string[] = [];
-      const cut: string[] = [];
-      for (const path of pages) {
-        await page.goto(new URL(path, siteUrl()).href);
-        if (path === '/') await waitForMap(page);
-        const width = await page.evaluate(() => document.documentElement.scrollWidth);
-        if (width > SIZES.phone.width) overflowing.push(`${path}: ${width} px`);
-        for (const word of await wordsBroken(page, 'main')) broken.push(`${path}: ${word}`);
-        const sizes = await page.$$eval('figure.chart svg', (svgs) =>
-          svgs.map((svg) => {
-            const text = svg.querySelector('.axis text');
-            const scale =
-              svg.getBoundingClientRect().width /
-              ((svg as SVGSVGElement).viewBox.baseVal.width || 1);
-            return text === null ? Infinity : parseFloat(getComputedStyle(text).fontSize) * scale;
-          }),
-        );
-        if (sizes.some((s) => s < 10)) small.push(`${path}: ${Math.min(...sizes).toFixed(1)} px`);
-        // An axis label past its chart's edge is cut off there, unless the chart lets it
-        // show; past the screen's edge it is cut off either way.
-        const labels = await page.$$eval('figure.chart svg', (svgs) =>
-          svgs.flatMap((svg) => {
-            const box = svg.getBoundingClientRect();
-            const shown = getComputedStyle(svg).overflow === 'visible';
-            return [...svg.querySelectorAll('.axis text')]
-              .filter((text) => {
-                const r = text.getBoundingClientRect();
-                const pastChart = r.left < box.left - 0.5 || r.right > box.right + 0.5;
-                return (pastChart && !shown) || r.left < 0 || r.right > window.innerWidth;
-              })
-              .map((text) => text.textContent ?? '');
-          }),
-        );
-        for (const label of labels) cut.push(`${path}: "${label}"`);
-      }
-      expect(overflowing).toEqual([]);
-      expect(broken).toEqual([]);
-      expect(small).toEqual([]);
-      expect(cut).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    const overflowing: string[] = [];
+    const broken: string[] = [];
+    const small: string[] = [];
+    const cut: string[] = [];
+    await visitEveryPage(SIZES.phone, async (page, path) => {
+      const width = await overflowWidth(page);
+      if (width !== null) overflowing.push(`${path}: ${width} px`);
+      for (const word of await wordsBroken(page, 'main')) broken.push(`${path}: ${word}`);
+      // Each chart's axis text as shown (its size in the drawing, scaled to the screen), and
+      // each label past the chart's edge, which cuts it off unless the chart lets it show, or
+      // past the screen's, which cuts it off either way.
+      const charts = await page.$$eval('figure.chart svg', (svgs) =>
+        svgs.map((svg) => {
+          const box = svg.getBoundingClientRect();
+          const scale = box.width / ((svg as SVGSVGElement).viewBox.baseVal.width || 1);
+          const first = svg.querySelector('.axis text');
+          const shown = getComputedStyle(svg).overflow === 'visible';
+          const cut = [...svg.querySelectorAll('.axis text')]
+            .filter((text) => {
+              const r = text.getBoundingClientRect();
+              const pastChart = r.left < box.left - 0.5 || r.right > box.right + 0.5;
+              return (pastChart && !shown) || r.left < 0 || r.right > window.innerWidth;
+            })
+            .map((text) => text.textContent ?? '');
+          const px =
+            first === null ? Infinity : parseFloat(getComputedStyle(first).fontSize) * scale;
+          return { px, cut };
+        }),
+      );
+      const sizes = charts.map((c) => c.px);
+      if (sizes.some((px) => px < 10)) small.push(`${path}: ${Math.min(...sizes).toFixed(1)} px`);
+      for (const label of charts.flatMap((c) => c.cut)) cut.push(`${path}: "${label}"`);
+    });
+    expect(overflowing).toEqual([]);
+    expect(broken).toEqual([]);
+    expect(small).toEqual([]);
+    expect(cut).toEqual([]);
   }, 240_000);
 });
