@@ -29,8 +29,7 @@ export function useWardFocus(
   const pending = useRef<'heading' | 'back' | null>(null);
 
   useLayoutEffect(() => {
-    // Taken whatever the change: a pick that changed no ward (the one already open) leaves
-    // nothing for a later change to act on.
+    // Taken by whatever change of ward comes next, so none is left for a later one.
     const next = pending.current;
     pending.current = null;
     if (ward === null) {
@@ -40,10 +39,7 @@ export function useWardFocus(
       back?.focus({ preventScroll: true });
       return;
     }
-    if (next !== 'heading') return;
-    const heading = document.getElementById(WARD_HEADING_ID);
-    heading?.focus({ preventScroll: true });
-    heading?.scrollIntoView({ block: 'nearest' });
+    if (next === 'heading') focusHeading();
   }, [ward, fallback]);
 
   return useMemo(() => {
@@ -53,8 +49,12 @@ export function useWardFocus(
         returnTo.current =
           active instanceof HTMLElement && active !== document.body ? active : null;
       }
-      pending.current = 'heading';
+      // The ward open already changes no ward, and no change would take a pending target: its
+      // details are there, and take focus now.
+      const open = stateRef.current.ward === slug;
+      pending.current = open ? null : 'heading';
       commit({ ...patch, ward: slug }, 'push');
+      if (open) focusHeading();
     };
     const close = () => {
       if (stateRef.current.ward === null) return;
@@ -67,4 +67,11 @@ export function useWardFocus(
       toggle: (slug) => (stateRef.current.ward === slug ? close() : pick(slug)),
     };
   }, [commit, stateRef, fallback]);
+}
+
+/** The ward details' heading takes focus, scrolled into view. */
+function focusHeading(): void {
+  const heading = document.getElementById(WARD_HEADING_ID);
+  heading?.focus({ preventScroll: true });
+  heading?.scrollIntoView({ block: 'nearest' });
 }

@@ -628,6 +628,24 @@ describe('ward details at every size', () => {
   });
 });
 
+describe('ward search with a ward open', () => {
+  it("gives focus to the open ward's details when the search names that ward again", async () => {
+    const { page } = await openMap('desktop', '?ward=armley');
+    await page.waitForSelector('#crime-map-ward');
+    const search = page.getByLabel('Find a postcode or ward');
+    await search.fill('armley');
+    await search.press('Enter');
+    await page.waitForFunction(
+      () => document.activeElement?.id === 'crime-map-ward-name',
+      undefined,
+      {
+        timeout: 5_000,
+      },
+    );
+    expect(await page.textContent('#crime-map-ward-name')).toBe('Armley');
+  });
+});
+
 describe('ward details beside the map', () => {
   it("cover no part of the legend or the map's attribution, on a laptop screen and a wide one", async () => {
     for (const size of ['laptop', 'desktop'] as const) {
