@@ -8,13 +8,13 @@
 import { createReadStream } from 'node:fs';
 import { MASTER_COLUMNS, STREET_COLUMNS } from '../src/shared/constants.ts';
 import { coordinateKey } from '../src/shared/coordinates.ts';
-import type { CrimeRecord, EnrichedCrime, MonthSummary } from '../src/shared/schema.ts';
+import type { CrimeRecord, EnrichedCrime, MonthSummary, SourceKind } from '../src/shared/schema.ts';
 import { readApiMonth } from './api-months.ts';
 import type { ArchiveEntry } from './archive.ts';
 import { createIdSidecarWriter } from './crime-id-sidecar.ts';
 import { readCsv } from './csv.ts';
 import { addLsoaHint, enrich, type LsoaHints } from './enrich.ts';
-import type { Locator } from './geo.ts';
+import type { Locator, Place } from './geo.ts';
 import { InputError } from './input-error.ts';
 import { MASTER_HEADER, masterLine } from './master-row.ts';
 import { createDeduper, type MonthPlan } from './merge.ts';
@@ -50,6 +50,19 @@ export interface LocatedCrime {
   crime: EnrichedCrime;
   /** Whether its postcode district is only approximate (the nearest LS one: Place). */
   postcodeApproximate: boolean;
+}
+
+/** `record` at `place` (where the locator put it), enriched, with its postcode flag. */
+export function locatedCrime(
+  record: CrimeRecord,
+  place: Place,
+  source: SourceKind,
+  hints: LsoaHints | undefined,
+): LocatedCrime {
+  return {
+    crime: enrich(record, place, source, hints),
+    postcodeApproximate: place.postcodeApproximate,
+  };
 }
 
 export interface MonthResult {
@@ -352,10 +365,7 @@ async function openMonthTask({ plan, provenance, key, deps }: MonthTask): Promis
           gaps.add(key);
           if (place.postcodeApproximate) approximate.add(key);
         }
-        return {
-          crime: enrich(record, place, source, hints),
-          postcodeApproximate: place.postcodeApproximate,
-        };
+        return locatedCrime(record, place, source, hints);
       },
       district,
       outcomes: deps.outcomes,

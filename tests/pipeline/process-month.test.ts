@@ -8,12 +8,12 @@ import type { CrimeRecord, SourceKind } from '../../src/shared/schema.ts';
 import { openArchiveInputs, type ArchiveInput } from '../../pipeline/archive.ts';
 import { listApiMonths } from '../../pipeline/api-months.ts';
 import { readCsv } from '../../pipeline/csv.ts';
-import { enrich, type LsoaHints } from '../../pipeline/enrich.ts';
+import type { LsoaHints } from '../../pipeline/enrich.ts';
 import { createLocator, loadGeography, type Locator } from '../../pipeline/geo.ts';
 import { coordinateKey } from '../../src/shared/coordinates.ts';
 import { chooseMonthSources, type MonthPlan } from '../../pipeline/merge.ts';
 import { OutcomeIndex } from '../../pipeline/outcomes.ts';
-import { processMonth, type LocatedCrime } from '../../pipeline/process-month.ts';
+import { locatedCrime, processMonth, type LocatedCrime } from '../../pipeline/process-month.ts';
 
 const SLICE = 'tests/fixtures/pipeline/slice/archive';
 const PROVENANCE = { snapshot: 'archive:2025-03', fetchedAt: '2025-05-01T00:00:00.000Z' };
@@ -33,11 +33,7 @@ afterAll(async () => {
 function enricher(source: SourceKind, hints?: LsoaHints) {
   return (record: CrimeRecord): LocatedCrime | null => {
     const place = locator.locate(record.longitude, record.latitude);
-    if (place === null) return null;
-    return {
-      crime: enrich(record, place, source, hints),
-      postcodeApproximate: place.postcodeApproximate,
-    };
+    return place === null ? null : locatedCrime(record, place, source, hints);
   };
 }
 
