@@ -297,9 +297,6 @@ export async function runAreas(options: CliOptions, deps: RunDeps): Promise<Area
     for (const ctx of contexts) {
       for (const note of await cleanUpInterruptedRuns(ctx.paths)) ctx.note(note);
     }
-    for (const { step } of selected) {
-      if (!step.network) for (const ctx of contexts) step.prepare?.(ctx);
-    }
     for (const { number, step } of selected) {
       if (step.network && options.offline) {
         r.info(`[${number}/${steps.length}] ${step.name}: skipped (--offline)`);

@@ -24,8 +24,9 @@ export function isInside(file: string, dir: string): boolean {
 
 /**
  * A file's size and time of last change, as the caches compare them. A file the pipeline
- * writes is only ever replaced, never edited in place, so the same size and time mean the same
- * bytes; not its inode or change time, which a cache restored by copying, with its times kept,
+ * writes is replaced, or grows at its end with a time of its own set (append-in-place.ts),
+ * never otherwise edited in place, so the same size and time mean the same bytes; not its
+ * inode or change time, which a cache restored by copying, with its times kept,
  * does not keep. Whole milliseconds: a copy that keeps times (`cp -a`, rsync) keeps them to
  * the nanosecond, but Node's own copies (fs.cp's preserveTimestamps) round them to the
  * millisecond, and a time's fraction would then tell two copies of one file apart.

@@ -3,16 +3,23 @@
 // others, so its master CSV starts with the bytes of the last one: when the published file is
 // still the one recorded (same size and time) and its months are the first months of this
 // run, unchanged (same name, size and time, as downloads.ts knows a month's rows; a month the
-// cross-month check rewrites every run, by its content), the run starts from a copy of it
-// (made by the kernel) and appends only the months after them, instead of copying every
-// month's rows through the process (about 270 MB at 96 months).
-// The record is written when the new file is complete: a run that fails before publishing
-// leaves a record of a file that never replaced the published one, which then does not
-// match it, and the next run writes the master CSV in full.
+// cross-month check rewrites every run, by its content), the run appends only the months
+// after them to it as it publishes (append-in-place.ts), instead of writing every month's
+// rows again (about 270 MB at 96 months).
+// The record is written when the new rows are complete, of the file as it will be once they
+// are published: a run that fails before publishing leaves a record of a file that never
+// replaced the published one, which then does not match it, and the next run writes the
+// master CSV in full.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { fileStamp, sameSizeAndTime, sizeAndTimeIfThere, stampName } from './files.ts';
+import {
+  fileStamp,
+  sameSizeAndTime,
+  sizeAndTimeIfThere,
+  stampName,
+  type SizeAndTime,
+} from './files.ts';
 import { writeFileAtomic } from './write.ts';
 
 /** Starts the record; changed with its meaning. */
@@ -53,16 +60,6 @@ export async function masterCsvPartsHeld(
   return same ? record.parts.length : 0;
 }
 
-/**
- * Whether the published master CSV `master` is the file the record in `recordFile` describes,
- * with months in it: a run whose first months are those starts from a copy of it. Asked as a
- * run begins, before its months are known, to start that copy early (Staging.prepareCopy).
- */
-export async function masterCsvRecorded(recordFile: string, master: string): Promise<boolean> {
-  const record = await recordOfPublished(recordFile, master);
-  return record !== null && record.parts.length > 0;
-}
-
 /** The record in `recordFile` if it is of the published master CSV `master` as it is now. */
 async function recordOfPublished(
   recordFile: string,
@@ -79,13 +76,14 @@ async function recordOfPublished(
   return sameSizeAndTime(await sizeAndTimeIfThere(master), record.master) ? record : null;
 }
 
-/** Record that `written` (complete, to be published as the master CSV) holds `parts`. */
+/**
+ * Record that the master CSV, once published as `master` says (its size and time then,
+ * StagedStream.publishedStamp), holds `parts`.
+ */
 export async function recordMasterCsvParts(
   recordFile: string,
-  written: string,
+  master: SizeAndTime,
   parts: readonly string[],
 ): Promise<void> {
-  const master = await sizeAndTimeIfThere(written);
-  if (master === null) throw new Error(`${written}: the master CSV just written is missing`);
   await writeFileAtomic(recordFile, JSON.stringify({ format: PARTS_FORMAT, master, parts }));
 }

@@ -54,12 +54,6 @@ export class DistrictError extends Error {
 /** A step on local inputs: it reads the run's inputs, built once after the network steps. */
 export interface LocalStep extends StepInfo {
   network?: false;
-  /**
-   * Starts, as the run begins (before any step runs), disk work of the step's that does not
-   * depend on the steps before it, for the step to take up when it runs (its staging's
-   * prepareCopy): what is not taken up is undone when the run publishes or fails.
-   */
-  prepare?(ctx: RunContext): void;
   /** Runs the step; returns a one-line account of what it did (counts). */
   run(run: LocalRun): Promise<string>;
   /**

@@ -1,7 +1,8 @@
 // Atomic writes. Every output is written to "<path>.tmp-<pid>" and renamed into place only
 // when complete, so a failed or interrupted run never leaves a half-written file where a good
 // one was. A Staging collects a run's outputs and publishes them together at the very end:
-// it first writes a journal listing every rename, then renames, then deletes the journal.
+// it first writes a journal listing every rename (and every append, append-in-place.ts), then
+// appends and renames, then deletes the journal.
 // The journal's durable write is the commit point: from then on the new outputs are the
 // published ones, and whoever reads the outputs next (the next run, or `npm run
 // complete-publish` before the site build, dev server and validate-data) finishes the renames
@@ -9,16 +10,18 @@
 // files of runs killed earlier are swept (sweep-temporary-files.ts).
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { copyFile, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import {
-  exists,
-  sameSizeAndTime,
-  sizeAndTime,
-  sizeAndTimeIfThere,
-  type SizeAndTime,
-} from './files.ts';
+  appendableStamp,
+  appendSchema,
+  appendStaged,
+  appendTime,
+  type Append,
+} from './append-in-place.ts';
+import { crashPoint } from './crash-point.ts';
+import { exists, sameSizeAndTime, sizeAndTime, type SizeAndTime } from './files.ts';
 import { isRunning } from './sweep-temporary-files.ts';
 
 export function tempPathFor(finalPath: string): string {
@@ -60,34 +63,10 @@ export interface AtomicWriteStream {
   abort(): Promise<void>;
 }
 
-/** How a stream starts: empty, or with a copy of a file's bytes, written after them. */
-export interface WriteStreamStart {
-  /** A file whose bytes the new file starts with (copied by the kernel where it can). */
-  copyOf?: string;
-  /**
-   * With `copyOf`: the temporary file already holds the copy (Staging.prepareCopy), and the
-   * stream writes after it.
-   */
-  copied?: boolean;
-}
-
-export async function createAtomicWriteStream(
-  finalPath: string,
-  start: WriteStreamStart = {},
-): Promise<AtomicWriteStream> {
+export async function createAtomicWriteStream(finalPath: string): Promise<AtomicWriteStream> {
   const tempPath = tempPathFor(finalPath);
   await mkdir(path.dirname(finalPath), { recursive: true });
-  if (start.copyOf !== undefined && start.copied !== true) {
-    try {
-      await copyFile(start.copyOf, tempPath);
-    } catch (error) {
-      await rm(tempPath, { force: true });
-      throw error;
-    }
-  }
-  const stream: WriteStream = createWriteStream(tempPath, {
-    flags: start.copyOf === undefined ? 'w' : 'a',
-  });
+  const stream: WriteStream = createWriteStream(tempPath);
   let failure: Error | undefined;
   stream.on('error', (error) => {
     failure = error;
@@ -135,19 +114,14 @@ export async function createAtomicWriteStream(
   };
 }
 
-/**
- * Test hook: PIPELINE_CRASH_AT=<point> kills the process with SIGKILL at that point, as a
- * power cut or an OOM kill would, so tests can check what an interrupted run leaves.
- */
-function crashPoint(point: 'staged' | 'publishing'): void {
-  if (process.env['PIPELINE_CRASH_AT'] === point) process.kill(process.pid, 'SIGKILL');
-}
-
 const journalSchema = z.object({
-  version: z.literal(1),
+  /** 2 added appends: a journal of 1 has none, and one of 2 is refused by a reader of 1. */
+  version: z.union([z.literal(1), z.literal(2)]),
   startedAt: z.string(),
   /** The publishing process: while it runs, its renames are its own to make. */
   pid: z.number().int().positive().optional(),
+  /** Staged rows appended to published files, before the renames. */
+  appends: z.array(appendSchema).default([]),
   renames: z.array(z.object({ from: z.string(), to: z.string() })),
   /** Outputs the publish takes away (a year no longer in the data), after the renames. */
   removals: z.array(z.string()).default([]),
@@ -180,12 +154,23 @@ async function writeDurably(file: string, data: string): Promise<void> {
   await syncToDisk(path.dirname(file));
 }
 
+/** A staged output's stream, and what the published file will be. */
+export interface StagedStream extends AtomicWriteStream {
+  /** The size and time the output's final path has once it is published; after close(). */
+  publishedStamp(): Promise<SizeAndTime>;
+}
+
 /**
  * A run's outputs, staged as temporary files and published together by commit(). Until then
  * every previous output stays as it was; abort() removes what was staged.
  */
 export class Staging {
   private readonly staged = new Map<string, AtomicWriteStream | { tempPath: string }>();
+  /**
+   * Outputs staged as rows to append to the published file (appendInBackground), by final
+   * path: where they go and the file's time once they are there.
+   */
+  private readonly appends = new Map<string, { base: SizeAndTime; mtimeMs: number }>();
   private readonly removals = new Set<string>();
   /**
    * Each staged file's flush to disk, started as soon as the file is complete and the flush
@@ -201,17 +186,9 @@ export class Staging {
    * files back no faster side by side.
    */
   private lastSync: Promise<void> = Promise.resolve();
-  /** Outputs being written while the run goes on (writeInBackground). */
+  /** Outputs being written while the run goes on (writeInBackground, appendInBackground). */
   private readonly background: Promise<void>[] = [];
-  /**
-   * Copies started before their output is staged (prepareCopy), by final path: once made
-   * (and flushed), the source's size and time when it was copied; null when none was made.
-   */
-  private readonly prepared = new Map<
-    string,
-    { source: string; made: Promise<SizeAndTime | null> }
-  >();
-  /** Where commit() records its renames while it makes them. */
+  /** Where commit() records its appends and renames while it makes them. */
   readonly journal: string;
 
   constructor(journal: string) {
@@ -221,72 +198,9 @@ export class Staging {
   /** Stage `data` for `finalPath`. */
   async writeFile(finalPath: string, data: string | Uint8Array): Promise<void> {
     const tempPath = this.stage(finalPath);
-    await this.startFromPrepared(finalPath, {});
     await mkdir(path.dirname(finalPath), { recursive: true });
     await writeFile(tempPath, data);
     this.startSync(finalPath, tempPath);
-  }
-
-  /**
-   * Start copying `source` into the temporary file of `finalPath` now, and flushing the copy to
-   * disk, when `wanted` says so: for an output staged later in the run that starts as a copy
-   * of `source` (`{ copyOf: source }`), which then starts from this copy if `source` has not
-   * changed since (its size and time), rather than making its own at that point. A large
-   * copy (the master CSV, 270 MB) is then made while the run does other work. A copy that no
-   * output takes up is deleted by commit() and abort(); a copy that fails is left to the
-   * output, which copies again and meets the error itself.
-   */
-  prepareCopy(finalPath: string, source: string, wanted: () => Promise<boolean>): void {
-    if (this.staged.has(finalPath) || this.prepared.has(finalPath)) {
-      throw new Error(`${finalPath}: a copy for it can only be prepared before it is staged`);
-    }
-    const tempPath = tempPathFor(finalPath);
-    const made = (async () => {
-      if (!(await wanted())) return null;
-      const before = await sizeAndTime(source);
-      await mkdir(path.dirname(finalPath), { recursive: true });
-      await copyFile(source, tempPath);
-      await this.queueSync(tempPath);
-      return before;
-    })().catch(async () => {
-      // Nothing half copied is left behind, nor taken up.
-      await rm(tempPath, { force: true }).catch(() => {});
-      return null;
-    });
-    this.prepared.set(finalPath, { source, made });
-  }
-
-  /**
-   * How the stream of `finalPath` starts, given a copy prepared for it: from the copy when it
-   * is of `start.copyOf` as that file is now, else as `start` says (the copy, if any, is then
-   * written over).
-   */
-  private async startFromPrepared(
-    finalPath: string,
-    start: WriteStreamStart,
-  ): Promise<WriteStreamStart> {
-    const prepared = this.prepared.get(finalPath);
-    if (prepared === undefined) return start;
-    this.prepared.delete(finalPath);
-    const made = await prepared.made;
-    if (made === null || start.copyOf === undefined || start.copyOf !== prepared.source) {
-      if (made !== null) await rm(tempPathFor(finalPath), { force: true });
-      return start;
-    }
-    const now = await sizeAndTimeIfThere(start.copyOf);
-    return sameSizeAndTime(now, made) ? { ...start, copied: true } : start;
-  }
-
-  /**
-   * Delete the prepared copies no output took up, once they are settled (a copy that failed
-   * has removed what it wrote, unless that failed too).
-   */
-  private async dropPrepared(): Promise<void> {
-    for (const [finalPath, { made }] of this.prepared) {
-      await made;
-      await rm(tempPathFor(finalPath), { force: true });
-    }
-    this.prepared.clear();
   }
 
   /** Stage the removal of `finalPath`: an output this run no longer has, taken away by commit(). */
@@ -295,29 +209,27 @@ export class Staging {
     this.removals.add(finalPath);
   }
 
-  /** Stage a stream for `finalPath` (starting as `start` says); close() it when written. */
-  async createWriteStream(
-    finalPath: string,
-    start: WriteStreamStart = {},
-  ): Promise<AtomicWriteStream> {
+  /** Stage a stream for `finalPath`; close() it when written. */
+  async createWriteStream(finalPath: string): Promise<StagedStream> {
     this.stage(finalPath);
-    return this.stageStream(finalPath, start);
+    return this.stageStream(finalPath);
   }
 
   /** A stream for `finalPath`, staged (its path already claimed), flushed once closed. */
-  private async stageStream(
-    finalPath: string,
-    start: WriteStreamStart,
-  ): Promise<AtomicWriteStream> {
-    const stream = await createAtomicWriteStream(
-      finalPath,
-      await this.startFromPrepared(finalPath, start),
-    );
-    const staged: AtomicWriteStream = {
+  private async stageStream(finalPath: string): Promise<StagedStream> {
+    const stream = await createAtomicWriteStream(finalPath);
+    const append = this.appends.get(finalPath);
+    const staged: StagedStream = {
       ...stream,
       close: async () => {
         await stream.close();
         this.startSync(finalPath, stream.tempPath);
+      },
+      publishedStamp: async () => {
+        const written = await sizeAndTime(stream.tempPath);
+        return append === undefined
+          ? written
+          : { size: append.base.size + written.size, mtimeMs: append.mtimeMs };
       },
     };
     this.staged.set(finalPath, staged);
@@ -327,23 +239,35 @@ export class Staging {
   /**
    * Stage a stream for `finalPath` and let `write` fill it while the run goes on: for an
    * output that is mostly disk work, such as a copy of a large file. `write` may close it
-   * itself (to read the finished file, as the master CSV step does); it is closed after
-   * `write` in any case (close() does nothing the second time). commit() waits for it first
-   * and fails with its error; abort() waits for it, then removes it.
+   * itself (to read the finished file, or its publishedStamp); it is closed after `write` in
+   * any case (close() does nothing the second time). commit() waits for it first and fails
+   * with its error; abort() waits for it, then removes it.
    */
-  writeInBackground(
-    finalPath: string,
-    start: WriteStreamStart,
-    write: (out: AtomicWriteStream) => Promise<void>,
-  ): void {
+  writeInBackground(finalPath: string, write: (out: StagedStream) => Promise<void>): void {
     this.stage(finalPath);
     const task = (async () => {
-      const out = await this.stageStream(finalPath, start);
+      const out = await this.stageStream(finalPath);
       await write(out);
       await out.close();
     })();
     task.catch(() => {}); // awaited by commit() or abort(); not an unhandled rejection meanwhile
     this.background.push(task);
+  }
+
+  /**
+   * As writeInBackground, but what `write` writes is appended to the published file at
+   * `finalPath` by commit() (append-in-place.ts), which the run found as `base`
+   * (appendableStamp): its bytes are those of the output's start. commit() fails, publishing
+   * nothing, when the file is no longer as `base` says.
+   */
+  appendInBackground(
+    finalPath: string,
+    base: SizeAndTime,
+    write: (out: StagedStream) => Promise<void>,
+  ): void {
+    this.claim(finalPath);
+    this.appends.set(finalPath, { base, mtimeMs: appendTime() });
+    this.writeInBackground(finalPath, write);
   }
 
   /** The final paths staged so far. */
@@ -352,9 +276,9 @@ export class Staging {
   }
 
   /**
-   * Close every staged stream, record the renames in the journal, rename every staged file
-   * into place, then delete the journal. Interrupted after the journal is written, the next
-   * run's recoverInterruptedPublish() completes the renames.
+   * Close every staged stream, record the appends and renames in the journal, append and
+   * rename every staged file into place, then delete the journal. Interrupted after the
+   * journal is written, the next run's recoverInterruptedPublish() completes them.
    */
   async commit(): Promise<void> {
     // Every background output ends (failed or not) before anything else happens.
@@ -362,10 +286,24 @@ export class Staging {
       (result) => result.status === 'rejected',
     );
     if (failed !== undefined) throw failed.reason;
-    await this.dropPrepared();
     for (const item of this.staged.values()) if ('close' in item) await item.close();
     crashPoint('staged');
-    const renames = [...this.staged].map(([to, item]) => ({ from: item.tempPath, to }));
+    const appends: Append[] = [];
+    const renames: { from: string; to: string }[] = [];
+    for (const [to, { tempPath: from }] of this.staged) {
+      const append = this.appends.get(to);
+      if (append === undefined) {
+        renames.push({ from, to });
+        continue;
+      }
+      if (!sameSizeAndTime(await appendableStamp(to), append.base)) {
+        throw new Error(
+          `${to} changed while this run wrote the rows that follow its ${append.base.size} ` +
+            'bytes, so nothing was published; run the pipeline again.',
+        );
+      }
+      appends.push({ from, to, offset: append.base.size, mtimeMs: append.mtimeMs });
+    }
     const removals = [...this.removals];
     await mkdir(path.dirname(this.journal), { recursive: true });
     if (await exists(this.journal, { strict: true })) {
@@ -375,30 +313,36 @@ export class Staging {
           'published. Run `npm run complete-publish` (with the same --out) and run again.',
       );
     }
-    // What the journal names must be on disk before it is: after a power cut, the renames it
-    // lists are completed, and they must not put empty or partial files in place.
-    for (const { from, to } of renames) await (this.syncs.get(to) ?? syncToDisk(from));
+    // What the journal names must be on disk before it is: after a power cut, the appends and
+    // renames it lists are completed, and they must not put empty or partial files in place.
+    for (const { from, to } of [...appends, ...renames]) {
+      await (this.syncs.get(to) ?? syncToDisk(from));
+    }
     this.syncs.clear();
     await writeDurably(
       this.journal,
       JSON.stringify({
-        version: 1,
+        version: appends.length > 0 ? 2 : 1,
         startedAt: new Date().toISOString(),
         pid: process.pid,
+        appends,
         renames,
         removals,
       }),
     );
-    // Past the commit point the publish can only go forward: a rename that fails leaves the
-    // journal and its temporary files for recoverInterruptedPublish, not for abort().
+    // Past the commit point the publish can only go forward: an append or rename that fails
+    // leaves the journal and its temporary files for recoverInterruptedPublish, not for abort().
     this.staged.clear();
+    this.appends.clear();
     this.removals.clear();
+    for (const append of appends) await appendStaged(append);
     for (const [i, { from, to }] of renames.entries()) {
       await rename(from, to);
       if (i === 0) crashPoint('publishing');
     }
     for (const file of removals) await rm(file, { force: true });
-    // The renames reach the disk before the journal that would redo them is deleted.
+    // The renames reach the disk before the journal that would redo them is deleted (each
+    // append has flushed its file).
     const touched = [...renames.map(({ to }) => to), ...removals];
     for (const dir of new Set(touched.map((file) => path.dirname(file)))) await syncToDisk(dir);
     await rm(this.journal, { force: true });
@@ -407,8 +351,8 @@ export class Staging {
   /** Remove every staged file; no final path is touched. */
   async abort(): Promise<void> {
     await Promise.allSettled(this.background.splice(0));
-    await this.dropPrepared();
     this.removals.clear();
+    this.appends.clear();
     // A flush still under way holds its file open; it ends before the file is deleted.
     await Promise.allSettled(this.syncs.values());
     this.syncs.clear();
@@ -458,10 +402,11 @@ export class Staging {
 }
 
 /**
- * Finish a publish that a killed run left half done: every rename its journal lists whose
+ * Finish a publish that a killed run left half done: every append its journal lists whose
+ * staged rows are still there is made again (append-in-place.ts), every rename whose
  * temporary file is still there is made (those files were complete before the journal was
- * written), then every removal it lists. Returns the files put in place or removed; none when
- * there is no journal.
+ * written), then every removal it lists. Returns the files appended to, put in place or
+ * removed; none when there is no journal.
  */
 export async function recoverInterruptedPublish(journal: string): Promise<string[]> {
   let text: string;
@@ -489,6 +434,18 @@ export async function recoverInterruptedPublish(journal: string): Promise<string
     );
   }
   const completed: string[] = [];
+  for (const append of parsed.appends) {
+    try {
+      if (await appendStaged(append)) completed.push(append.to);
+    } catch (cause) {
+      throw new Error(
+        `${journal}: the interrupted publish could not append its rows to ${append.to}. ` +
+          'Mend the cause below and run again, which completes it; or, if that file was ' +
+          'changed by hand, delete the journal and run the pipeline again to write it anew',
+        { cause },
+      );
+    }
+  }
   for (const { from, to } of parsed.renames) {
     const moved = await rename(from, to).then(
       () => true,

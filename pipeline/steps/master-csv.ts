@@ -1,30 +1,21 @@
 // Step: the master dataset, every cached month's rows in one CSV (leeds_street_combined.csv).
-// A run whose months start with those of the published file starts from a copy of it
-// (master-csv-parts.ts). The file is mostly disk work (about 270 MB at 96 months), so it is
-// written while the later steps run; the run's outputs are published only once it is done.
+// A run whose months start with those of the published file appends the months after them
+// to it when it publishes (master-csv-parts.ts, append-in-place.ts). The file is mostly disk
+// work (about 270 MB at 96 months), so it is written while the later steps run; the run's
+// outputs are published only once it is done.
+import { appendableStamp } from '../append-in-place.ts';
 import { MONTH_CHUNK_BYTES, monthCsvRows } from '../downloads.ts';
-import {
-  partStamp,
-  masterCsvPartsHeld,
-  masterCsvRecorded,
-  recordMasterCsvParts,
-} from '../master-csv-parts.ts';
+import { partStamp, masterCsvPartsHeld, recordMasterCsvParts } from '../master-csv-parts.ts';
 import { MASTER_HEADER } from '../master-row.ts';
 import { monthCacheFiles } from '../month-cache.ts';
 import { formatCount } from '../report.ts';
 import type { LocalRun } from '../local-run.ts';
 import type { LocalStep } from '../run-context.ts';
+import type { StagedStream } from '../write.ts';
 
 export const masterCsvStep: LocalStep = {
   name: 'master-csv',
   description: 'the master dataset of every kept crime (<area>_street_combined.csv)',
-  // The copy of the published file, and its flush to disk (together some 0.4 s of disk work
-  // at 96 months), made while the months step runs; taken up below when its months are the
-  // first of this run's.
-  prepare: (ctx) =>
-    ctx.staging.prepareCopy(ctx.paths.masterCsv, ctx.paths.masterCsv, () =>
-      masterCsvRecorded(ctx.paths.masterCsvParts, ctx.paths.masterCsv),
-    ),
   run: runMasterCsv,
 };
 
@@ -41,8 +32,10 @@ async function runMasterCsv(ctx: LocalRun): Promise<string> {
       ),
     ),
   );
-  const held = await masterCsvPartsHeld(masterCsvParts, masterCsv, parts);
-  ctx.staging.writeInBackground(masterCsv, held > 0 ? { copyOf: masterCsv } : {}, async (out) => {
+  // Taken before the record is read: a change to the file after it is found at publish.
+  const base = await appendableStamp(masterCsv);
+  const held = base === null ? 0 : await masterCsvPartsHeld(masterCsvParts, masterCsv, parts);
+  const write = async (out: StagedStream) => {
     try {
       if (held === 0) await out.write(MASTER_HEADER);
       const buffer = Buffer.allocUnsafe(MONTH_CHUNK_BYTES);
@@ -50,12 +43,15 @@ async function runMasterCsv(ctx: LocalRun): Promise<string> {
         await monthCsvRows(month.csv, buffer, (chunk) => out.writeThrough(chunk));
       }
       await out.close();
-      await recordMasterCsvParts(masterCsvParts, out.tempPath, parts);
+      await recordMasterCsvParts(masterCsvParts, await out.publishedStamp(), parts);
     } catch (cause) {
       throw new Error(`the master-csv step could not write ${masterCsv}`, { cause });
     }
-  });
+  };
+  if (base !== null && held > 0) ctx.staging.appendInBackground(masterCsv, base, write);
+  else ctx.staging.writeInBackground(masterCsv, write);
   const rows = months.reduce((n, month) => n + month.summary.kept, 0);
-  const from = held > 0 ? `, the first ${held} copied from the previous file` : '';
-  return `${formatCount(rows)} rows from ${months.length} month(s)${from}, written as the next steps run`;
+  const to =
+    held > 0 ? `, ${months.length - held} appended to the ${held} of the published file` : '';
+  return `${formatCount(rows)} rows from ${months.length} month(s)${to}, written as the next steps run`;
 }

@@ -160,6 +160,47 @@ describe('a pipeline run killed part-way', () => {
     RUN_TIMEOUT_MS,
   );
 
+  for (const crashAt of ['appending', 'publishing']) {
+    it(
+      `is completed from its journal when killed while appending a new month to the master CSV (${crashAt})`,
+      async () => {
+        // The sample without its last month, run; then the month added to the same folder.
+        const input = path.join(tmp, `append-${crashAt}-input`);
+        await cp(SAMPLE, input, { recursive: true });
+        await rm(path.join(input, '2025-03'), { recursive: true });
+        const out = path.join(tmp, `append-${crashAt}`);
+        expect((await pipeline(input, out)).code).toBe(0);
+        await cp(path.join(SAMPLE, '2025-03'), path.join(input, '2025-03'), { recursive: true });
+        const clean = path.join(tmp, `append-${crashAt}-clean`);
+        expect((await pipeline(input, clean)).code).toBe(0);
+        const wanted = await publishedFiles(clean);
+        const before = await stat(path.join(out, OUTPUTS[0]!));
+
+        const killed = await pipeline(input, out, crashAt);
+        expect(killed.signal).toBe('SIGKILL');
+        const journal = JSON.parse(
+          await readFile(path.join(out, 'publish-journal.json'), 'utf8'),
+        ) as { appends: { to: string }[] };
+        expect(journal.appends.map(({ to }) => path.basename(to))).toEqual([OUTPUTS[0]]);
+        expect(await publishedFiles(out)).not.toEqual(wanted);
+
+        const notes = await cleanUpInterruptedRuns(pipelinePaths({ out }));
+        expect(notes[0]).toMatch(/the previous run was stopped while publishing its outputs/);
+        expect(await publishedFiles(out)).toEqual(wanted);
+        // Appended to, not replaced.
+        expect((await stat(path.join(out, OUTPUTS[0]!))).ino).toBe(before.ino);
+        expect(await temporaryFiles(out)).toEqual([]);
+
+        const next = await pipeline(input, out);
+        expect(next.code, next.output).toBe(0);
+        // The completed file is the one the run recorded: the next run finds every month in it.
+        expect(next.output).toMatch(/0 appended to the 3 of the published file/);
+        expect(await publishedFiles(out)).toEqual(wanted);
+      },
+      RUN_TIMEOUT_MS,
+    );
+  }
+
   /**
    * Outputs of run A at `out`, then run B killed at 'publishing' over them; what every file
    * of B reads as now, and what it must read as (B run cleanly elsewhere).

@@ -113,26 +113,6 @@ describe('runPipeline(options) and the order of the steps', () => {
     expect(record.steps.map((s) => s.result)).toEqual(['saved', ANSWER.district]);
   });
 
-  it("starts each local step's prepared work as the run begins, before any step runs", async () => {
-    const events: string[] = [];
-    const network: NetworkStep = {
-      ...savesAnswer,
-      run: async (c) => (events.push('network step runs'), savesAnswer.run(c)),
-    };
-    const first: LocalStep = { ...readsAnswer, name: 'first', run: async () => 'first' };
-    const prepares: LocalStep = {
-      ...readsAnswer,
-      prepare: (c) => void events.push(`prepare for ${c.area.config.slug}`),
-      run: async () => (events.push('preparing step runs'), 'ran'),
-    };
-    await runPipeline(online(), {
-      reporter: createMemoryReporter(),
-      threads: 1,
-      steps: [network, first, prepares],
-    });
-    expect(events).toEqual(['prepare for leeds', 'network step runs', 'preparing step runs']);
-  });
-
   it('refuses a step list with a network step after a local step, before running any', async () => {
     let ran = false;
     const late: NetworkStep = { ...savesAnswer, run: async () => ((ran = true), 'saved') };

@@ -97,28 +97,6 @@ describe('Staging flushes', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
-  it("take a prepared copy's flush in turn with the others", async () => {
-    const dir = path.join(tmp, 'prepared');
-    const first = new Staging(path.join(dir, 'publish-journal.json'));
-    await first.writeFile(path.join(dir, 'master.csv'), 'rows\n');
-    await first.commit();
-    events.length = 0;
-    const staging = new Staging(path.join(dir, 'publish-journal.json'));
-    const master = path.join(dir, 'master.csv');
-    staging.prepareCopy(master, master, async () => true);
-    for (const name of ['a.json', 'b.json', 'c.json']) {
-      await staging.writeFile(path.join(dir, name), '{}');
-    }
-    await vi.waitFor(() => expect(events.filter((e) => e.startsWith('sync-end'))).toHaveLength(4));
-    const syncs = events.filter((e) => e.startsWith('sync-'));
-    expect(syncs).toContain(`sync-end ${tmpName('master.csv')}`);
-    // No flush starts while another is under way.
-    syncs.forEach((event, i) => {
-      if (event.startsWith('sync-start') && i > 0) expect(syncs[i - 1]).toMatch(/^sync-end/);
-    });
-    await staging.abort();
-  });
-
   it('all end before the journal is written, and each file is flushed once', async () => {
     const dir = path.join(tmp, 'order');
     const staging = new Staging(path.join(dir, 'publish-journal.json'));

@@ -140,24 +140,24 @@ describe('Staging', () => {
   });
 });
 
-describe('Staging.writeInBackground(finalPath, start, write)', () => {
+describe('Staging.writeInBackground(finalPath, write)', () => {
   /** Resolves after `ms`: a write still under way when the run reaches commit(). */
   const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   it('lists the output in its place at once, and commit() publishes it only once written', async () => {
     const dir = path.join(tmp, 'background');
     const big = path.join(dir, 'big.csv');
-    await writeFileAtomic(path.join(dir, 'seed.csv'), 'header\n');
     const staging = new Staging(path.join(dir, 'publish-journal.json'));
     let finished = false;
-    staging.writeInBackground(big, { copyOf: path.join(dir, 'seed.csv') }, async (out) => {
+    staging.writeInBackground(big, async (out) => {
+      await out.write('header\n');
       for (let i = 0; i < 5; i++) {
         await later(10);
         await out.write(`row ${i}\n`);
       }
       finished = true;
     });
-    expect(() => staging.writeInBackground(big, {}, async () => {})).toThrow(/staged twice/);
+    expect(() => staging.writeInBackground(big, async () => {})).toThrow(/staged twice/);
     await expect(staging.writeFile(big, 'x')).rejects.toThrow(/staged twice/);
     await staging.writeFile(path.join(dir, 'small.json'), '{}');
     expect(staging.paths).toEqual([big, path.join(dir, 'small.json')]);
@@ -165,7 +165,7 @@ describe('Staging.writeInBackground(finalPath, start, write)', () => {
     await staging.commit();
     expect(finished).toBe(true);
     expect(await readFile(big, 'utf8')).toBe('header\nrow 0\nrow 1\nrow 2\nrow 3\nrow 4\n');
-    expect((await readdir(dir)).sort()).toEqual(['big.csv', 'seed.csv', 'small.json']);
+    expect((await readdir(dir)).sort()).toEqual(['big.csv', 'small.json']);
   });
 
   it('that fails makes commit() fail with its error, and abort() then leaves the outputs as they were', async () => {
@@ -175,7 +175,7 @@ describe('Staging.writeInBackground(finalPath, start, write)', () => {
     await writeFileAtomic(big, 'previous big');
     await writeFileAtomic(small, 'previous small');
     const staging = new Staging(path.join(dir, 'publish-journal.json'));
-    staging.writeInBackground(big, { copyOf: big }, async (out) => {
+    staging.writeInBackground(big, async (out) => {
       await out.write('half');
       await later(10);
       throw new Error('the rows of 2025-03 could not be read');
@@ -193,32 +193,18 @@ describe('Staging.writeInBackground(finalPath, start, write)', () => {
     const dir = path.join(tmp, 'background-two');
     const staging = new Staging(path.join(dir, 'publish-journal.json'));
     let slowDone = false;
-    staging.writeInBackground(path.join(dir, 'slow.csv'), {}, async (out) => {
+    staging.writeInBackground(path.join(dir, 'slow.csv'), async (out) => {
       for (let i = 0; i < 5; i++) {
         await later(20);
         await out.write(`row ${i}\n`);
       }
       slowDone = true;
     });
-    staging.writeInBackground(path.join(dir, 'fails.csv'), {}, async () => {
+    staging.writeInBackground(path.join(dir, 'fails.csv'), async () => {
       throw new Error('the rows of 2025-04 could not be read');
     });
     await expect(staging.commit()).rejects.toThrow('the rows of 2025-04 could not be read');
     expect(slowDone).toBe(true);
-    await staging.abort();
-    expect(await readdir(dir)).toEqual([]);
-  });
-
-  it('whose copy cannot start (no such file) fails the commit, leaving no temporary file', async () => {
-    const dir = path.join(tmp, 'background-no-copy');
-    const staging = new Staging(path.join(dir, 'publish-journal.json'));
-    await staging.writeFile(path.join(dir, 'small.json'), '{}');
-    staging.writeInBackground(
-      path.join(dir, 'big.csv'),
-      { copyOf: path.join(dir, 'gone.csv') },
-      async () => {},
-    );
-    await expect(staging.commit()).rejects.toThrow(/ENOENT.*gone\.csv/);
     await staging.abort();
     expect(await readdir(dir)).toEqual([]);
   });

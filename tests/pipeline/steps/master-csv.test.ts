@@ -1,16 +1,21 @@
-// The master-csv step: a run after a new month starts from the published master CSV when it
-// can, and the file is the same, byte for byte, as one written from every month.
-import { appendFile, cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+// The master-csv step: a run after a new month appends it to the published master CSV when
+// it can, and the file is the same, byte for byte, as one written from every month.
+import {
+  appendFile,
+  cp,
+  link,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadArea } from '../../../pipeline/area.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline } from '../../../pipeline/cli.ts';
-import { pipelinePaths } from '../../../pipeline/paths.ts';
 import { createMemoryReporter } from '../../../pipeline/report.ts';
-import { RunContext } from '../../../pipeline/run-context.ts';
-import { masterCsvStep } from '../../../pipeline/steps/master-csv.ts';
-import { tempPathFor } from '../../../pipeline/write.ts';
 
 const SAMPLE = path.join('data', 'sample', 'archive');
 const MASTER = 'leeds_street_combined.csv';
@@ -37,72 +42,80 @@ function monthsIn(result: string): number {
   return Number(/ from (\d+) month\(s\)/.exec(result)?.[1]);
 }
 
-/** A full write's result line, as it reads when the first `held` months were copied. */
-function copiedResult(full: string, held: number): string {
+/** A full write's result line, as it reads when months followed the `held` published. */
+function appendedResult(full: string, held: number): string {
+  const appended = monthsIn(full) - held;
   return full.replace(
     ', written as',
-    `, the first ${held} copied from the previous file, written as`,
+    `, ${appended} appended to the ${held} of the published file, written as`,
   );
 }
 
 /**
  * A copy of `archive` without its last month (2025-03), run into a new output folder, then
- * the month put back and run again: the copy, the output folder, the months of the first run
- * and the second run's result.
+ * the month put back and run again (after `between`, given the published master CSV): the
+ * copy, the output folder, the months of the first run, the published file's inode before
+ * the second run and the second run's result.
  */
-async function addLastMonth(archive: string, name: string) {
+async function addLastMonth(
+  archive: string,
+  name: string,
+  between: (master: string) => Promise<void> = async () => {},
+) {
   const partial = path.join(tmp, `${name}-archive`);
   await cp(archive, partial, { recursive: true });
   await rm(path.join(partial, '2025-03'), { recursive: true });
   const out = path.join(tmp, `${name}-out`);
   const before = monthsIn(await run(partial, out));
   await cp(path.join(archive, '2025-03'), path.join(partial, '2025-03'), { recursive: true });
-  return { partial, out, before, result: await run(partial, out) };
+  const master = path.join(out, MASTER);
+  await between(master);
+  const { ino } = await stat(master);
+  return { partial, out, before, ino, result: await run(partial, out) };
 }
 
 describe('the master-csv step', () => {
-  it('appends a new month to a copy of the published file, and writes anything else in full', async () => {
+  it('appends a new month to the published file, and writes anything else in full', async () => {
     const whole = path.join(tmp, 'whole');
     const wholeResult = await run(SAMPLE, whole);
-    expect(wholeResult).not.toMatch(/copied/);
+    expect(wholeResult).not.toMatch(/appended/);
     const expected = await readFile(path.join(whole, MASTER));
 
-    const { partial: archive, out, before, result } = await addLastMonth(SAMPLE, 'added');
+    const { partial: archive, out, before, ino, result } = await addLastMonth(SAMPLE, 'added');
     expect(before).toBeGreaterThan(1);
-    expect(result).toBe(copiedResult(wholeResult, before));
+    expect(result).toBe(appendedResult(wholeResult, before));
     expect((await readFile(path.join(out, MASTER))).equals(expected)).toBe(true);
+    // Appended to in place, not replaced.
+    expect((await stat(path.join(out, MASTER))).ino).toBe(ino);
 
     // The published file changed since it was written: not trusted, written again in full.
     await appendFile(path.join(out, MASTER), 'a line that is no crime\n');
-    expect(await run(archive, out)).not.toMatch(/copied/);
+    expect(await run(archive, out)).not.toMatch(/appended/);
     expect((await readFile(path.join(out, MASTER))).equals(expected)).toBe(true);
-    // Nothing changed since: every month copied, nothing appended.
-    expect(await run(archive, out)).toBe(copiedResult(wholeResult, monthsIn(wholeResult)));
+    // Nothing changed since: every month already there, nothing appended.
+    expect(await run(archive, out)).toBe(appendedResult(wholeResult, monthsIn(wholeResult)));
     expect((await readFile(path.join(out, MASTER))).equals(expected)).toBe(true);
   }, 120_000);
 
-  it('prepares, as a run begins, a copy of the published file its record describes (masterCsvRecorded)', async () => {
-    const out = path.join(tmp, 'prepared');
-    await run(SAMPLE, out);
-    const published = await readFile(path.join(out, MASTER));
-    const ctx = new RunContext({
-      area: await loadArea('leeds'),
-      paths: pipelinePaths({ out }),
-      archiveDir: path.resolve(SAMPLE),
-      offline: true,
-      reporter: createMemoryReporter(),
-      threads: 1,
-    });
-    masterCsvStep.prepare!(ctx);
-    const copy = tempPathFor(path.join(out, MASTER));
-    await vi.waitFor(async () =>
-      expect((await readFile(copy).catch(() => Buffer.alloc(0))).equals(published)).toBe(true),
+  it('writes the file anew when the published one has another link, which keeps its bytes', async () => {
+    const whole = path.join(tmp, 'linked-whole');
+    const wholeResult = await run(SAMPLE, whole);
+    const expected = await readFile(path.join(whole, MASTER));
+    // A backup made with hard links (cp -al, rsync --link-dest) shares the published file.
+    const backup = path.join(tmp, 'linked-backup.csv');
+    const { out, ino, result } = await addLastMonth(SAMPLE, 'linked', (master) =>
+      link(master, backup),
     );
-    await ctx.staging.abort();
-    await expect(readFile(copy)).rejects.toThrow(/ENOENT/);
+    expect(result).toBe(wholeResult);
+    expect((await readFile(path.join(out, MASTER))).equals(expected)).toBe(true);
+    expect((await stat(path.join(out, MASTER))).ino).not.toBe(ino);
+    const kept = await readFile(backup, 'utf8');
+    expect(kept.length).toBeGreaterThan(0);
+    expect(expected.toString('utf8').startsWith(kept)).toBe(true);
+    expect(kept).not.toMatch(/,2025-03,/);
   }, 120_000);
 
-  it('copies a month that lost rows to the cross-month check, written again by every run, when its rows are the same', async () => {
+  it('appends after a month that lost rows to the cross-month check, written again by every run, when its rows are the same', async () => {
     // The first Crime ID row of 2024-03 listed again in 2025-02: the cross-month check drops
     // it and writes 2025-02 again, in every run.
     const archive = path.join(tmp, 'repeat-archive');
@@ -120,7 +133,7 @@ describe('the master-csv step', () => {
     const expected = await readFile(path.join(whole, MASTER));
 
     const { out, before, result } = await addLastMonth(archive, 'repeat-added');
-    expect(result).toBe(copiedResult(wholeResult, before));
+    expect(result).toBe(appendedResult(wholeResult, before));
     expect((await readFile(path.join(out, MASTER))).equals(expected)).toBe(true);
     expect(await readdir(path.join(out, 'cache', 'cross-month'))).toEqual(['2025-02.csv']);
   }, 120_000);
