@@ -238,7 +238,7 @@ export class Staging {
 
   /**
    * Stage a stream for `finalPath` and let `write` fill it while the run goes on: for an
-   * output that is mostly disk work, such as a copy of a large file. `write` may close it
+   * output that is mostly disk work, such as the master CSV's rows. `write` may close it
    * itself (to read the finished file, or its publishedStamp); it is closed after `write` in
    * any case (close() does nothing the second time). commit() waits for it first and fails
    * with its error; abort() waits for it, then removes it.
@@ -298,8 +298,8 @@ export class Staging {
       }
       if (!sameSizeAndTime(await appendableStamp(to), append.base)) {
         throw new Error(
-          `${to} changed while this run wrote the rows that follow its ${append.base.size} ` +
-            'bytes, so nothing was published; run the pipeline again.',
+          `${to} changed (or gained another link) while this run wrote the rows that follow ` +
+            `its ${append.base.size} bytes, so nothing was published; run the pipeline again.`,
         );
       }
       appends.push({ from, to, offset: append.base.size, mtimeMs: append.mtimeMs });
