@@ -226,9 +226,14 @@ class CsvScanner {
     return this.line + countLineBreaks(this.text.slice(this.pos)) + countLineBreaks(ahead);
   }
 
-  /** Add the next piece of text (with `final`, the text ends there), to be read by next(). */
+  /**
+   * Add the next piece of text (with `final`, the text ends there), to be read by next(). The
+   * rest of the last piece and the new one are joined into one flat string: `+` makes a
+   * string of two parts (a V8 cons string), and every charCodeAt of the scan then went
+   * through them, some 20% of the time taken to read a police.uk file.
+   */
   feed(piece: string, final: boolean): void {
-    this.text = this.text.slice(this.pos) + piece;
+    this.text = [this.text.slice(this.pos), piece].join('');
     this.pos = 0;
     this.final = final;
   }
