@@ -1,6 +1,8 @@
-// Appending staged rows to a published file in place: only to a file with no other link, as a
-// step that gives the same bytes however often it is done, and, through Staging, only past
-// the publish journal and only to the file as the run found it.
+// Appending staged rows to a published file in place: only to a file with no other link, that
+// the process may write, as a step that gives the same bytes however often it is done, and,
+// through Staging, only past the publish journal and only to the file as the run found it.
+// Permission is seen through node:fs/promises `access`, wrapped to refuse the files named in
+// `notWritable` (a process running as root may write any file, so a file's mode cannot show it).
 import {
   link,
   mkdir,
@@ -14,7 +16,7 @@ import {
 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   appendableStamp,
   appendStaged,
@@ -23,6 +25,21 @@ import {
 } from '../../pipeline/append-in-place.ts';
 import { sizeAndTime } from '../../pipeline/files.ts';
 import { recoverInterruptedPublish, Staging, tempPathFor } from '../../pipeline/write.ts';
+
+const { notWritable } = vi.hoisted(() => ({ notWritable: new Set<string>() }));
+
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs/promises')>();
+  const access: typeof fs.access = async (file, mode) => {
+    if (notWritable.has(String(file)) && mode !== undefined && mode & fs.constants.W_OK) {
+      throw Object.assign(new Error(`EACCES: permission denied, access '${String(file)}'`), {
+        code: 'EACCES',
+      });
+    }
+    return fs.access(file, mode);
+  };
+  return { ...fs, access, default: { ...fs, access } };
+});
 
 let tmp: string;
 beforeAll(async () => {
@@ -63,10 +80,15 @@ describe('appendableStamp(file)', () => {
     });
   });
 
-  it('is null for a file with another link, a folder or no file', async () => {
+  it('is null for a file with another link, one the process may not write, a folder or no file', async () => {
     const master = await published('stamp-linked');
     await link(master, path.join(path.dirname(master), 'backup.csv'));
     expect(await appendableStamp(master)).toBeNull();
+    const readOnly = await published('stamp-read-only');
+    notWritable.add(readOnly);
+    expect(await appendableStamp(readOnly)).toBeNull();
+    notWritable.delete(readOnly);
+    expect(await appendableStamp(readOnly)).not.toBeNull();
     expect(await appendableStamp(path.dirname(master))).toBeNull();
     expect(await appendableStamp(path.join(tmp, 'gone.csv'))).toBeNull();
   });
