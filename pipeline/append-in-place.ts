@@ -8,7 +8,7 @@
 // interrupted anywhere in it and completed from the journal gives the same bytes; once the
 // staged rows are gone, it is done.
 import { constants } from 'node:fs';
-import { access, open, rm, stat } from 'node:fs/promises';
+import { access, lstat, open, rm } from 'node:fs/promises';
 import { z } from 'zod';
 import { crashPoint } from './crash-point.ts';
 import type { SizeAndTime } from './files.ts';
@@ -27,14 +27,15 @@ export const appendSchema = z.object({
 export type Append = z.infer<typeof appendSchema>;
 
 /**
- * `file`'s size and time when it can be appended to in place: a regular file with no other
- * link to it, which this process may write. A hard link (as a backup made with links holds)
- * would change with it, and a file this process may not write would fail the publish past
- * its commit point, so such a file is written anew and replaced instead (its folder is
- * written to either way). Null when it cannot be appended to, or is not there.
+ * `file`'s size and time when it can be appended to in place: a regular file (not a symbolic
+ * link) with no other link to it, which this process may write. The file a symbolic link
+ * names, or a hard link shares (as a backup made with links does), would change with it, and a
+ * file this process may not write would fail the publish past its commit point, so such a
+ * file is written anew and replaced instead (its folder is written to either way). Null when
+ * it cannot be appended to, or is not there.
  */
 export async function appendableStamp(file: string): Promise<SizeAndTime | null> {
-  const info = await stat(file).catch(() => null);
+  const info = await lstat(file).catch(() => null);
   if (info === null || !info.isFile() || info.nlink !== 1) return null;
   const writable = await access(file, constants.W_OK).then(
     () => true,

@@ -11,6 +11,7 @@ import {
   readFile,
   rm,
   stat,
+  symlink,
   utimes,
   writeFile,
 } from 'node:fs/promises';
@@ -80,7 +81,7 @@ describe('appendableStamp(file)', () => {
     });
   });
 
-  it('is null for a file with another link, one the process may not write, a folder or no file', async () => {
+  it('is null for a file with another link, a symbolic link, one the process may not write, a folder or no file', async () => {
     const master = await published('stamp-linked');
     await link(master, path.join(path.dirname(master), 'backup.csv'));
     expect(await appendableStamp(master)).toBeNull();
@@ -89,6 +90,9 @@ describe('appendableStamp(file)', () => {
     expect(await appendableStamp(readOnly)).toBeNull();
     notWritable.delete(readOnly);
     expect(await appendableStamp(readOnly)).not.toBeNull();
+    const linked = path.join(path.dirname(readOnly), 'linked.csv');
+    await symlink(readOnly, linked);
+    expect(await appendableStamp(linked)).toBeNull();
     expect(await appendableStamp(path.dirname(master))).toBeNull();
     expect(await appendableStamp(path.join(tmp, 'gone.csv'))).toBeNull();
   });
