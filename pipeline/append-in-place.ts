@@ -55,8 +55,9 @@ export function appendTime(now = Date.now()): number {
 const COPY_BYTES = 1 << 20;
 
 /**
- * Append the staged rows of `append` to its file, as the heading says; false when they are
- * gone (appended before an interruption, or never staged), true once appended.
+ * Append the staged rows of `append` to its file: truncate it to `offset`, write the rows
+ * after it, set its time, flush it, then delete the rows. False when they are gone (appended
+ * before an interruption, or never staged), true once appended.
  */
 export async function appendStaged(append: Append): Promise<boolean> {
   const { from, to, offset, mtimeMs } = append;
