@@ -1,5 +1,5 @@
-// Appending staged rows to a published file in place: only to a file with no other link, that
-// the process may write, as a step that gives the same bytes however often it is done, and,
+// Appending staged rows to a published file in place: only to a regular file with no other
+// link, that the process may write, as a step that gives the same bytes however often it is done, and,
 // through Staging, only past the publish journal and only to the file as the run found it.
 // Permission is seen through node:fs/promises `access`, wrapped to refuse the files named in
 // `notWritable` (a process running as root may write any file, so a file's mode cannot show it).
