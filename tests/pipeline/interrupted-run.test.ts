@@ -162,7 +162,7 @@ describe('a pipeline run killed part-way', () => {
 
   for (const crashAt of ['appending', 'publishing']) {
     it(
-      `is completed from its journal when killed while appending a new month to the master CSV (${crashAt})`,
+      `is completed from its journal when killed in a publish that appends a new month to the master CSV (at ${crashAt})`,
       async () => {
         // The sample without its last month, run; then the month added to the same folder.
         const input = path.join(tmp, `append-${crashAt}-input`);
