@@ -13,13 +13,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import {
-  fileStamp,
-  sameSizeAndTime,
-  sizeAndTimeIfThere,
-  stampName,
-  type SizeAndTime,
-} from './files.ts';
+import { fileStamp, sameSizeAndTime, stampName, type SizeAndTime } from './files.ts';
 import { writeFileAtomic } from './write.ts';
 
 /** Starts the record; changed with its meaning. */
@@ -44,27 +38,25 @@ export async function partStamp(file: string, rewritten = false): Promise<string
 
 /**
  * How many of `parts` (the month files of this run, in order, by partStamp) the published
- * master CSV `master` already holds after its header, by the record in `recordFile`: all of
- * those it was written from when they are the first of `parts`, else 0.
+ * master CSV, whose size and time are `published` (null: none), already holds after its
+ * header, by the record in `recordFile`: all of those it was written from when it is the file
+ * recorded and they are the first of `parts`, else 0. The caller states the file once, for
+ * this and for the append that follows (appendableStamp).
  */
 export async function masterCsvPartsHeld(
   recordFile: string,
-  master: string,
+  published: SizeAndTime | null,
   parts: readonly string[],
 ): Promise<number> {
-  const record = await recordOfPublished(recordFile, master);
+  const record = await recordOf(recordFile);
+  if (record === null || !sameSizeAndTime(published, record.master)) return 0;
   const same =
-    record !== null &&
-    record.parts.length <= parts.length &&
-    record.parts.every((part, i) => part === parts[i]);
+    record.parts.length <= parts.length && record.parts.every((part, i) => part === parts[i]);
   return same ? record.parts.length : 0;
 }
 
-/** The record in `recordFile` if it is of the published master CSV `master` as it is now. */
-async function recordOfPublished(
-  recordFile: string,
-  master: string,
-): Promise<z.infer<typeof recordSchema> | null> {
+/** The record in `recordFile`, or null when there is none or it cannot be read. */
+async function recordOf(recordFile: string): Promise<z.infer<typeof recordSchema> | null> {
   const text = await readFile(recordFile, 'utf8').catch(() => null);
   if (text === null) return null;
   let record: z.infer<typeof recordSchema>;
@@ -73,7 +65,7 @@ async function recordOfPublished(
   } catch {
     return null;
   }
-  return sameSizeAndTime(await sizeAndTimeIfThere(master), record.master) ? record : null;
+  return record;
 }
 
 /**

@@ -32,9 +32,10 @@ async function runMasterCsv(ctx: LocalRun): Promise<string> {
       ),
     ),
   );
-  // Taken before the record is read: a change to the file after it is found at publish.
+  // The published file as the record is checked against and as the rows are appended to: a
+  // change to it after this is found when the run publishes.
   const base = await appendableStamp(masterCsv);
-  const held = base === null ? 0 : await masterCsvPartsHeld(masterCsvParts, masterCsv, parts);
+  const held = await masterCsvPartsHeld(masterCsvParts, base, parts);
   const write = async (out: StagedStream) => {
     try {
       if (held === 0) await out.write(MASTER_HEADER);

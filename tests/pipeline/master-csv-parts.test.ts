@@ -4,7 +4,7 @@ import { appendFile, mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sizeAndTime } from '../../pipeline/files.ts';
+import { sizeAndTime, sizeAndTimeIfThere } from '../../pipeline/files.ts';
 import {
   partStamp,
   masterCsvPartsHeld,
@@ -37,35 +37,38 @@ async function setUp(name: string, months: number, held: number) {
   return { monthFiles, master, record, parts };
 }
 
-describe('masterCsvPartsHeld(recordFile, master, parts)', () => {
+/** masterCsvPartsHeld of the file at `master` as it is now. */
+async function heldBy(record: string, master: string, parts: readonly string[]) {
+  return masterCsvPartsHeld(record, await sizeAndTimeIfThere(master), parts);
+}
+
+describe('masterCsvPartsHeld(recordFile, published, parts)', () => {
   it('is the number of months recorded when they come first, unchanged, before the new ones', async () => {
     const { master, record, parts } = await setUp('held', 4, 3);
-    expect(await masterCsvPartsHeld(record, master, parts)).toBe(3);
-    expect(await masterCsvPartsHeld(record, master, parts.slice(0, 3))).toBe(3);
+    expect(await heldBy(record, master, parts)).toBe(3);
+    expect(await heldBy(record, master, parts.slice(0, 3))).toBe(3);
   });
 
   it('is 0 when the published file is not the one recorded (changed, replaced or missing)', async () => {
     const a = await setUp('appended', 3, 2);
     await appendFile(a.master, 'more\n');
-    expect(await masterCsvPartsHeld(a.record, a.master, a.parts)).toBe(0);
+    expect(await heldBy(a.record, a.master, a.parts)).toBe(0);
     const b = await setUp('touched', 3, 2);
     await utimes(b.master, 1_600_000_000, 1_600_000_000);
-    expect(await masterCsvPartsHeld(b.record, b.master, b.parts)).toBe(0);
+    expect(await heldBy(b.record, b.master, b.parts)).toBe(0);
     const c = await setUp('missing', 3, 2);
     await rm(c.master);
-    expect(await masterCsvPartsHeld(c.record, c.master, c.parts)).toBe(0);
+    expect(await heldBy(c.record, c.master, c.parts)).toBe(0);
   });
 
   it('is 0 when a recorded month changed, is gone, or other months come first', async () => {
     const a = await setUp('changed', 4, 3);
     await utimes(a.monthFiles[1]!, 1_650_000_000, 1_650_000_000);
     const changed = await Promise.all(a.monthFiles.map((file) => partStamp(file)));
-    expect(await masterCsvPartsHeld(a.record, a.master, changed)).toBe(0);
+    expect(await heldBy(a.record, a.master, changed)).toBe(0);
     const b = await setUp('gone', 4, 3);
-    expect(await masterCsvPartsHeld(b.record, b.master, b.parts.slice(0, 2))).toBe(0);
-    expect(await masterCsvPartsHeld(b.record, b.master, [...b.parts.slice(1), b.parts[0]!])).toBe(
-      0,
-    );
+    expect(await heldBy(b.record, b.master, b.parts.slice(0, 2))).toBe(0);
+    expect(await heldBy(b.record, b.master, [...b.parts.slice(1), b.parts[0]!])).toBe(0);
   });
 
   it('is 0 without a record, or with one that cannot be read', async () => {
@@ -75,9 +78,9 @@ describe('masterCsvPartsHeld(recordFile, master, parts)', () => {
       '{"format":"other","master":{},"parts":[]}',
     ]) {
       await writeFile(record, text);
-      expect(await masterCsvPartsHeld(record, master, parts)).toBe(0);
+      expect(await heldBy(record, master, parts)).toBe(0);
     }
-    expect(await masterCsvPartsHeld(path.join(dir, 'no-record.json'), master, parts)).toBe(0);
+    expect(await heldBy(path.join(dir, 'no-record.json'), master, parts)).toBe(0);
   });
 });
 
