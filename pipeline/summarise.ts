@@ -61,6 +61,19 @@ interface WardTallies {
 }
 
 /**
+ * A place's ward and street name as its last row gave them, with their tallies. A place's
+ * rows nearly always repeat both (police.uk names each snap point once, and the ward is
+ * located from the point), so a comparison of the names finds the tallies: no lookup of the
+ * ward's code or the street name, a string made anew for every row that the lookup hashed.
+ */
+interface PlaceTallies {
+  ward: string;
+  tallies: WardTallies;
+  street: string;
+  streetTally: Tally;
+}
+
+/**
  * What the summary takes from outside: its month and provenance labels, checked once. The
  * figures are counted here, so they are whole and non-negative by construction; checking the
  * finished summary against the schema as well cost about a tenth of a month's processing.
@@ -85,6 +98,8 @@ export function createMonthSummariser(meta: MonthMeta): MonthSummariser {
   /** points[pointIndex.add(lon, lat)]: no key string to build for every row. */
   const pointIndex = new PointIndex();
   const points: Point[] = [];
+  /** placeTallies[pointIndex.add(lon, lat)]: set by the place's first row with a ward. */
+  const placeTallies: (PlaceTallies | undefined)[] = [];
 
   return {
     read(n = 1) {
@@ -143,10 +158,19 @@ export function createMonthSummariser(meta: MonthMeta): MonthSummariser {
       const ward = record.wardCode;
       if (ward === '') return;
       coverage.ward += 1;
-      const tallies = getOrCreate(wards, ward, newWardTallies);
-      increment(tallies.types, typeIndex);
-      tally(tallies.outcomes, record.outcome || NO_OUTCOME).n += 1;
-      tally(tallies.streets, record.location).n += 1;
+      const street = record.location;
+      let place = placeTallies[at];
+      if (place === undefined || place.ward !== ward) {
+        const tallies = getOrCreate(wards, ward, newWardTallies);
+        place = { ward, tallies, street, streetTally: tally(tallies.streets, street) };
+        placeTallies[at] = place;
+      } else if (place.street !== street) {
+        place.street = street;
+        place.streetTally = tally(place.tallies.streets, street);
+      }
+      increment(place.tallies.types, typeIndex);
+      tally(place.tallies.outcomes, record.outcome || NO_OUTCOME).n += 1;
+      place.streetTally.n += 1;
     },
 
     finish() {

@@ -173,6 +173,35 @@ describe('createMonthSummariser(meta) bookkeeping', () => {
     }
   });
 
+  it('counts rows at one place under the ward and street each gives, as they change and back', () => {
+    const other = TEST_WARDS.find((w) => w.code !== row.wardCode)!;
+    const places = [
+      { wardCode: row.wardCode, location: 'On or near Park Lane' },
+      { wardCode: row.wardCode, location: 'On or near Park Lane' },
+      { wardCode: other.code, location: 'On or near Park Lane' },
+      { wardCode: row.wardCode, location: 'On or near Park Lane' },
+      { wardCode: row.wardCode, location: 'On or near Mill Street' },
+      { wardCode: other.code, location: 'On or near Mill Street' },
+      { wardCode: other.code, location: 'On or near Park Lane' },
+    ];
+    const summariser = createMonthSummariser(META);
+    summariser.read(places.length);
+    for (const place of places) summariser.add({ ...row, ...place });
+    const summary = summariser.finish();
+    const expected = (code: string) =>
+      Object.fromEntries(
+        countBy(
+          places.filter((p) => p.wardCode === code),
+          (p) => p.location,
+        ),
+      );
+    expect({ ...summary.wardStreet[row.wardCode] }).toEqual(expected(row.wardCode));
+    expect({ ...summary.wardStreet[other.code] }).toEqual(expected(other.code));
+    expect(summary.wardType[row.wardCode]?.reduce((a, b) => a + b, 0)).toBe(4);
+    expect(summary.wardType[other.code]?.reduce((a, b) => a + b, 0)).toBe(3);
+    expect(summary.points).toHaveLength(1);
+  });
+
   it('counts kept rows by "Reported by" and "Falls within"', () => {
     const summariser = createMonthSummariser(META);
     summariser.read(3);
