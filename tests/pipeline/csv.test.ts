@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { STREET_COLUMNS } from '../../src/shared/constants.ts';
 import { formatCsvRow, readCsv, readCsvEach, type CsvRow } from '../../pipeline/csv.ts';
 import { InputError } from '../../pipeline/input-error.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 
 const STREET_2025_02 = 'data/sample/archive/2025-02/2025-02-west-yorkshire-street.csv';
 const HEADER = STREET_COLUMNS.join(',');
@@ -128,6 +129,70 @@ describe('readCsv on text split anywhere', () => {
       for await (const row of readCsv(Readable.from(chunks), 'test.csv', STREET_COLUMNS))
         rows.push(row);
       expect(rows).toEqual(whole);
+    }
+  });
+
+  it('reads generated files as they were written, whatever their line ends, quotes and chunks', async () => {
+    const ENDS = ['\n', '\r\n', '\r'];
+    for (let seed = 1; seed <= 80; seed++) {
+      const random = seededRandom(seed);
+      const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+      // One line end for the file, or any of the three on each line.
+      const fileEnd = seed % 4 === 0 ? null : ENDS[seed % 3]!;
+      const columns = Array.from({ length: 2 + (seed % 4) }, (_, i) => `col${i}`);
+      const field = (): { text: string; value: string } => {
+        const word = pick(['Leeds', 'On or near Park Lane', 'Café', '€5', 'E01011698', '']);
+        switch (pick(['plain', 'plain', 'plain', 'comma', 'quote', 'break', 'quoted'])) {
+          case 'comma':
+            return { text: `"${word}, ${word}"`, value: `${word}, ${word}` };
+          case 'quote':
+            return { text: `"say ""${word}"""`, value: `say "${word}"` };
+          case 'break': {
+            const inside = pick(['\n', '\r\n']);
+            return { text: `"${word}${inside}${word}"`, value: `${word}${inside}${word}` };
+          }
+          case 'quoted':
+            return { text: `"${word}"`, value: word };
+          default:
+            return { text: word, value: word };
+        }
+      };
+      let text = columns.join(',');
+      let previousEnd = fileEnd ?? pick(ENDS);
+      text += previousEnd;
+      let line = 2;
+      const expected: { line: number; values: Record<string, string> }[] = [];
+      const rows = 1 + Math.floor(random() * 25);
+      for (let r = 0; r < rows; r++) {
+        // An empty line now and then ("\n" after a bare "\r" would make one "\r\n").
+        const emptyEnd = fileEnd ?? pick(ENDS);
+        if (random() < 0.15 && !(previousEnd === '\r' && emptyEnd === '\n')) {
+          text += emptyEnd;
+          line += 1;
+        }
+        const fields = columns.map(() => field());
+        const values = Object.fromEntries(columns.map((c, i) => [c, fields[i]!.value]));
+        line += fields.reduce((n, f) => n + f.value.split('\n').length - 1, 0);
+        expected.push({ line, values });
+        text += fields.map((f) => f.text).join(',');
+        const end = fileEnd ?? pick(ENDS);
+        // The last row ends the file without a line end now and then.
+        if (r < rows - 1 || random() < 0.7) text += end;
+        previousEnd = end;
+        line += 1;
+      }
+      const bytes = Buffer.from(text);
+      const chunks = [];
+      for (let i = 0; i < bytes.length;) {
+        const size = 1 + Math.floor(random() * 60);
+        chunks.push(bytes.subarray(i, i + size));
+        i += size;
+      }
+      const got = [];
+      for await (const row of readCsv(Readable.from(chunks), 'generated.csv', columns)) {
+        got.push({ line: row.line, values: { ...row.values } });
+      }
+      expect(got, `seed ${seed}: ${JSON.stringify(text)}`).toEqual(expected);
     }
   });
 
