@@ -121,7 +121,8 @@ export interface WorkerResult extends SettledMonth {
   approximate: string[];
 }
 
-const WORKER_URL = new URL('./month-worker.ts', import.meta.url);
+/** month-worker.ts, by its entry, which turns the compile cache on first. */
+const WORKER_URL = new URL('./month-worker-entry.mjs', import.meta.url);
 
 /**
  * Heap limits of a worker, MiB. A month's rows are short-lived garbage, and with V8's
