@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +19,7 @@ import {
   type Manifest,
 } from '../../bench/generate.ts';
 import { assertSafeOutputDir, REPO_ROOT } from '../../bench/paths.ts';
+import { readCsv } from '../../pipeline/csv.ts';
 import { CRIME_TYPES, STREET_COLUMNS } from '../../src/shared/constants.ts';
 
 type Row = Record<(typeof STREET_COLUMNS)[number], string>;
@@ -88,6 +90,21 @@ describe('generateArchive', () => {
       '2020-01',
       '2020-02',
     ]);
+  });
+
+  it("reads, through the pipeline's CSV reader in small pieces, as csv-parse reads it", async () => {
+    const read: Record<string, string>[] = [];
+    for (const month of (await readdir(options.outDir))
+      .filter((m) => /^\d{4}-\d{2}$/.test(m))
+      .sort()) {
+      for (const file of (await readdir(path.join(options.outDir, month))).sort()) {
+        const where = path.join(options.outDir, month, file);
+        const input = createReadStream(where, { highWaterMark: 1000 });
+        for await (const row of readCsv(input, where, STREET_COLUMNS)) read.push({ ...row.values });
+      }
+    }
+    expect(read.length).toBeGreaterThan(1000);
+    expect(read).toEqual(rows);
   });
 
   it('writes as many rows of each kind as its manifest says', () => {
