@@ -232,11 +232,14 @@ export function decodeMapData(bytes: Uint8Array): MapData {
   for (let i = 0; i < P; i++) pointLat[i] = (q += reader.zigzag()) / COORDINATE_SCALE;
   const pointWard = reader.bytesOf(P);
   const pointFlags = reader.bytesOf(P);
+  // Each point's slot in the ward totals: its ward, or the last slot for points in no ward.
+  const pointSlot = new Uint8Array(P);
   for (let i = 0; i < P; i++) {
     const ward = pointWard[i] ?? NO_WARD;
     if (ward !== NO_WARD && ward >= W) {
       throw new MapDataFormatError(`point ${i} names ward ${ward} of ${W}`);
     }
+    pointSlot[i] = ward === NO_WARD ? W : ward;
   }
 
   const monthStart = new Uint32Array(M + 1);
@@ -244,60 +247,80 @@ export function decodeMapData(bytes: Uint8Array): MapData {
     monthStart[m + 1] = (monthStart[m] ?? 0) + (header.entryCounts[m] ?? 0);
   const E = monthStart[M] ?? 0;
 
+  // The entry streams: one-byte varints (nearly all of them) are read here, longer ones by
+  // the reader.
   const entryPoint = new Uint32Array(E);
+  let offset = reader.offset;
   for (let m = 0; m < M; m++) {
     let point = 0;
     for (let e = monthStart[m] ?? 0, end = monthStart[m + 1] ?? 0; e < end; e++) {
-      point += reader.varint();
+      const b = bytes[offset] ?? 0x80;
+      if (b < 0x80) {
+        point += b;
+        offset += 1;
+      } else {
+        reader.offset = offset;
+        point += reader.varint();
+        offset = reader.offset;
+      }
       if (point >= P) throw new MapDataFormatError(`entry ${e} names point ${point} of ${P}`);
       entryPoint[e] = point;
     }
   }
+  reader.offset = offset;
   const entryType = reader.bytesOf(E);
-  const entryCount = new Uint32Array(E);
-  for (let e = 0; e < E; e++) entryCount[e] = reader.varint() + 1;
-  if (reader.offset !== bytes.length) {
-    throw new MapDataFormatError(`${bytes.length - reader.offset} unexpected bytes after the data`);
-  }
+  offset = reader.offset;
 
+  // The counts, read in the same pass that sums them by month, ward and type, and per point
+  // (and type) into the running totals copied out at every checkpoint month.
+  const entryCount = new Uint32Array(E);
   const wardSlots = W + 1;
   const monthWardType = new Uint32Array(M * wardSlots * T);
   const cityCentreMonthWardType = new Uint32Array(M * wardSlots * T);
-  for (let m = 0; m < M; m++) {
-    const base = m * wardSlots;
-    for (let e = monthStart[m] ?? 0, end = monthStart[m + 1] ?? 0; e < end; e++) {
-      const point = entryPoint[e] ?? 0;
-      const type = entryType[e] ?? 0;
-      if (type >= T) throw new MapDataFormatError(`entry ${e} has crime type index ${type}`);
-      const ward = pointWard[point] ?? NO_WARD;
-      const slot = (base + (ward === NO_WARD ? W : ward)) * T + type;
-      const count = entryCount[e] ?? 0;
-      monthWardType[slot] = (monthWardType[slot] ?? 0) + count;
-      if ((pointFlags[point] ?? 0) & FLAG_CITY_CENTRE) {
-        cityCentreMonthWardType[slot] = (cityCentreMonthWardType[slot] ?? 0) + count;
-      }
-    }
-  }
-
-  // Running per-point, per-type totals, copied out at every checkpoint month.
   const checkpoints = Math.floor(M / CHECKPOINT_MONTHS) + 1;
   const stride = P * T;
   const pointTypeCumulative = new Uint32Array(checkpoints * stride);
   const pointCumulative = new Uint32Array(checkpoints * P);
   const running = new Uint32Array(stride);
   const runningAll = new Uint32Array(P);
-  for (let c = 1; c < checkpoints; c++) {
-    const start = monthStart[(c - 1) * CHECKPOINT_MONTHS] ?? 0;
-    const end = monthStart[c * CHECKPOINT_MONTHS] ?? 0;
-    for (let e = start; e < end; e++) {
+  const lastCheckpointMonth = (checkpoints - 1) * CHECKPOINT_MONTHS;
+  for (let m = 0; m < M; m++) {
+    const base = m * wardSlots;
+    const cumulative = m < lastCheckpointMonth;
+    for (let e = monthStart[m] ?? 0, end = monthStart[m + 1] ?? 0; e < end; e++) {
+      let count: number;
+      const b = bytes[offset] ?? 0x80;
+      if (b < 0x80) {
+        count = b + 1;
+        offset += 1;
+      } else {
+        reader.offset = offset;
+        count = reader.varint() + 1;
+        offset = reader.offset;
+      }
+      entryCount[e] = count;
       const point = entryPoint[e] ?? 0;
-      const count = entryCount[e] ?? 0;
-      const k = point * T + (entryType[e] ?? 0);
-      running[k] = (running[k] ?? 0) + count;
-      runningAll[point] = (runningAll[point] ?? 0) + count;
+      const type = entryType[e] ?? 0;
+      if (type >= T) throw new MapDataFormatError(`entry ${e} has crime type index ${type}`);
+      const slot = (base + (pointSlot[point] ?? W)) * T + type;
+      monthWardType[slot] = (monthWardType[slot] ?? 0) + count;
+      if ((pointFlags[point] ?? 0) & FLAG_CITY_CENTRE) {
+        cityCentreMonthWardType[slot] = (cityCentreMonthWardType[slot] ?? 0) + count;
+      }
+      if (cumulative) {
+        const k = point * T + type;
+        running[k] = (running[k] ?? 0) + count;
+        runningAll[point] = (runningAll[point] ?? 0) + count;
+      }
     }
-    pointTypeCumulative.set(running, c * stride);
-    pointCumulative.set(runningAll, c * P);
+    if (cumulative && (m + 1) % CHECKPOINT_MONTHS === 0) {
+      const c = (m + 1) / CHECKPOINT_MONTHS;
+      pointTypeCumulative.set(running, c * stride);
+      pointCumulative.set(runningAll, c * P);
+    }
+  }
+  if (offset !== bytes.length) {
+    throw new MapDataFormatError(`${bytes.length - offset} unexpected bytes after the data`);
   }
 
   return {

@@ -19,6 +19,7 @@ import {
 } from '../../src/shared/map-data.ts';
 import type { MonthSummary, Ward } from '../../src/shared/schema.ts';
 import { sampleSummaries } from '../support/sample-summaries.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 
 let summaries: MonthSummary[];
 let wards: Ward[];
@@ -170,6 +171,100 @@ describe('encodeMapData / decodeMapData', () => {
     const under = CRIME_TYPES.map((_, t) => (t === 0 ? 2 ** 31 - 1 : 0));
     const data = decodeMapData(encodeMapData(month([{ ...point, counts: under }, near]), wards));
     expect(Math.max(...data.entryCount)).toBe(2 ** 32 - 1);
+  });
+
+  it('reads sparse months of many places, whose point steps and counts take one byte or several', () => {
+    const next = seededRandom(7);
+    const first = summaries[0] as MonthSummary;
+    const T = CRIME_TYPES.length;
+    // Places on a grid of whole map units (so none merge), each in a ward or in none.
+    const places = Array.from({ length: 1200 }, (_, i) => ({
+      lon: (-155_000 + (i % 40) * 37) / COORDINATE_SCALE,
+      lat: (5_380_000 + Math.floor(i / 40) * 41) / COORDINATE_SCALE,
+      ward: i % 7 === 0 ? '' : (wards[i % wards.length] as Ward).code,
+      postcodeDistrict: i % 5 === 0 ? 'LS1' : 'LS6',
+    }));
+    // Counts of one byte and of two, three and four (the count less 1 is stored).
+    const COUNTS = [1, 2, 128, 129, 200, 16_385, 2_000_000, 300_000_000];
+    const months: MonthSummary[] = [];
+    for (let m = 0; m < 26; m++) {
+      // From nearly every place to one in a hundred: steps between a month's places of 1 to 300.
+      const share = [0.9, 0.3, 0.01][m % 3] as number;
+      const points = places
+        .filter(() => next() < share)
+        .map((place) => ({
+          ...place,
+          counts: CRIME_TYPES.map(() =>
+            next() < 0.3 ? (COUNTS[Math.floor(next() * COUNTS.length)] as number) : 0,
+          ),
+        }))
+        .filter((point) => point.counts.some((n) => n > 0));
+      const month = `${2020 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`;
+      months.push({ ...first, month, points });
+    }
+    const data = decodeMapData(encodeMapData(months, wards));
+    const pointOf = new Map<string, number>();
+    for (let p = 0; p < data.pointCount; p++) {
+      const lon = Math.round((data.pointLon[p] ?? 0) * COORDINATE_SCALE);
+      pointOf.set(`${lon},${Math.round((data.pointLat[p] ?? 0) * COORDINATE_SCALE)}`, p);
+    }
+    let longSteps = 0;
+    let longCounts = 0;
+    for (const [m, summary] of months.entries()) {
+      const expected = new Map<string, number>();
+      for (const point of summary.points) {
+        const key = `${Math.round(point.lon * COORDINATE_SCALE)},${Math.round(point.lat * COORDINATE_SCALE)}`;
+        point.counts.forEach((n, t) => n > 0 && expected.set(`${pointOf.get(key)} ${t}`, n));
+      }
+      const read = new Map<string, number>();
+      let previous = 0;
+      for (let e = data.monthStart[m] ?? 0; e < (data.monthStart[m + 1] ?? 0); e++) {
+        const point = data.entryPoint[e] ?? 0;
+        if (point - previous >= 128) longSteps += 1;
+        previous = point;
+        if ((data.entryCount[e] ?? 0) > 128) longCounts += 1;
+        read.set(`${point} ${data.entryType[e]}`, data.entryCount[e] ?? 0);
+      }
+      expect(read, summary.month).toEqual(expected);
+      // The month's totals by ward and type, and of the city centre, from its own points.
+      const wardType = new Uint32Array(data.wardSlots * T);
+      const centre = new Uint32Array(data.wardSlots * T);
+      for (const point of summary.points) {
+        const w = point.ward === '' ? wards.length : wards.findIndex((x) => x.code === point.ward);
+        point.counts.forEach((n, t) => {
+          wardType[w * T + t] = (wardType[w * T + t] ?? 0) + n;
+          if (point.postcodeDistrict === 'LS1') centre[w * T + t] = (centre[w * T + t] ?? 0) + n;
+        });
+      }
+      const slice = [m * data.wardSlots * T, (m + 1) * data.wardSlots * T] as const;
+      expect(data.monthWardType.slice(...slice), summary.month).toEqual(wardType);
+      expect(data.cityCentreMonthWardType.slice(...slice), summary.month).toEqual(centre);
+    }
+    expect(longSteps).toBeGreaterThan(10);
+    expect(longCounts).toBeGreaterThan(100);
+    // Each checkpoint: every count of the months before it, per place and type, and per place.
+    expect(data.checkpoints).toBe(3);
+    for (let c = 0; c < data.checkpoints; c++) {
+      const byType = new Uint32Array(data.pointCount * T);
+      const all = new Uint32Array(data.pointCount);
+      for (const summary of months.slice(0, c * 12)) {
+        for (const point of summary.points) {
+          const p = pointOf.get(
+            `${Math.round(point.lon * COORDINATE_SCALE)},${Math.round(point.lat * COORDINATE_SCALE)}`,
+          ) as number;
+          point.counts.forEach((n, t) => {
+            byType[p * T + t] = (byType[p * T + t] ?? 0) + n;
+            all[p] = (all[p] ?? 0) + n;
+          });
+        }
+      }
+      const stride = data.pointCount * T;
+      expect(data.pointTypeCumulative.slice(c * stride, (c + 1) * stride), `${c}`).toEqual(byType);
+      expect(
+        data.pointCumulative.slice(c * data.pointCount, (c + 1) * data.pointCount),
+        `${c}`,
+      ).toEqual(all);
+    }
   });
 
   it('rejects two summaries of the same month', () => {
