@@ -142,33 +142,21 @@ export class MapLayers {
     callbacks: MapLayerCallbacks,
   ) {
     this.callbacks = callbacks;
+    // No view yet: the map shows the whole district from its first frame. Layers added to a
+    // map with a view draw at once, and would draw again, tiles and outlines, at the fitted one.
     this.map = L.map(container, {
-      center: START_CENTRE,
-      zoom: INITIAL_ZOOM,
       maxZoom: ZOOM_MAX,
       minZoom: ZOOM_MIN,
       // Half zoom steps let the district fill the map box instead of leaving a wide margin.
       zoomSnap: 0.5,
     });
-    let tilesFailed = false;
-    L.tileLayer(TILE_URL, { attribution: TILE_ATTRIBUTION, maxZoom: ZOOM_MAX })
-      .on('tileerror', () => {
-        if (tilesFailed) return;
-        tilesFailed = true;
-        callbacks.onTilesFailed();
-      })
-      .addTo(this.map);
-
     this.heat = new HeatLayerClass({
       radius: HEAT_RADIUS,
       max: 1,
       maxZoom: HEAT_MAX_ZOOM,
       gradient: HEAT_GRADIENT,
     });
-
-    this.halo = L.geoJSON(undefined, { style: () => SELECTED_HALO, interactive: false }).addTo(
-      this.map,
-    );
+    this.halo = L.geoJSON(undefined, { style: () => SELECTED_HALO, interactive: false });
     this.wardLayer = L.geoJSON(wards, {
       style: () => ({ ...WARD_LINE, fillOpacity: 0, fillColor: '#ffffff' }),
       onEachFeature: (feature, layer) => {
@@ -185,22 +173,40 @@ export class MapLayers {
         );
         layer.on('click', () => callbacks.onWardClick(slug));
       },
-    }).addTo(this.map);
+    });
+    if (!this.wardLayer.getBounds().isValid()) this.map.setView(START_CENTRE, INITIAL_ZOOM);
+    this.fittedView = this.fit();
+
+    let tilesFailed = false;
+    L.tileLayer(TILE_URL, { attribution: TILE_ATTRIBUTION, maxZoom: ZOOM_MAX })
+      .on('tileerror', () => {
+        if (tilesFailed) return;
+        tilesFailed = true;
+        callbacks.onTilesFailed();
+      })
+      .addTo(this.map);
+    this.halo.addTo(this.map);
+    this.wardLayer.addTo(this.map);
     // Out of the tab order: the ranking and the search are the keyboard's way to a ward.
     // Chromium puts an SVG element with focus listeners (Leaflet's tooltips add them) in the
     // tab order, where an outline would be an unnamed stop that does nothing.
     for (const path of this.wardPaths.values()) path.getElement()?.setAttribute('tabindex', '-1');
-    this.fittedView = this.fit();
     this.map.on('moveend', () => {
       if (!this.settingView) callbacks.onMove(this.view());
     });
     // The panel opens and closes beside the map, a phone turns: Leaflet must learn the new
-    // size, and a map showing the whole district goes on showing all of it.
+    // size, and a map showing the whole district goes on showing all of it. The observer also
+    // reports the size the map already has (once, when it starts): that changes nothing.
     this.resizeObserver = new ResizeObserver(() => {
       const wasFitted = sameViewport(this.view(), this.fittedView);
       const centre = this.map.getCenter();
+      const size = this.map.getSize();
       this.settingView = true;
       this.map.invalidateSize({ pan: false });
+      if (this.map.getSize().equals(size)) {
+        this.settingView = false;
+        return;
+      }
       // A shown district is fitted again; any other view keeps its exact centre (a resize
       // alone would move it by half the change in size, and a deep link's URL with it).
       if (wasFitted) this.fittedView = this.fit();

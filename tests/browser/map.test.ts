@@ -112,6 +112,40 @@ describe('map page', () => {
     }
   });
 
+  for (const viewport of [
+    { width: 1280, height: 900 },
+    { width: 390, height: 844 },
+  ]) {
+    const size = `${viewport.width} x ${viewport.height}`;
+
+    it(`draws the ward outlines once as it loads (${size})`, async () => {
+      const { page } = await openMap('', {
+        viewport,
+        beforeLoad: (context) =>
+          context.addInitScript(() => {
+            // A path's outline is set before Leaflet puts it in the page; a redraw (a new view,
+            // the same view again) sets it anew, where this sees it.
+            const w = window as unknown as { outlineRedraws: number };
+            w.outlineRedraws = 0;
+            new MutationObserver((records) => {
+              w.outlineRedraws += records.filter((r) => r.target instanceof SVGPathElement).length;
+            }).observe(document, { subtree: true, attributes: true, attributeFilter: ['d'] });
+          }),
+      });
+      expect(await page.locator('.leaflet-overlay-pane path').count()).toBe(site.wards.length);
+      // Two frames on: a resize observation, reported after layout, has been handled.
+      await page.evaluate(
+        () =>
+          new Promise((resolve) =>
+            requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 50))),
+          ),
+      );
+      expect(
+        await page.evaluate(() => (window as unknown as { outlineRedraws: number }).outlineRedraws),
+      ).toBe(0);
+    });
+  }
+
   it('changes the total and the top wards to the right values when the crime types change', async () => {
     const { page, consoleErrors } = await openMap();
     await afterUpdate(page, () => page.getByRole('button', { name: 'No types' }).click());

@@ -51,6 +51,11 @@ export interface OpenPageOptions {
   viewport?: { width: number; height: number };
   /** Requests answered by the test instead of the site (glob patterns, first match wins). */
   routes?: readonly FakeResponse[];
+  /**
+   * Called with the fresh context before the page loads: to watch its requests (a route added
+   * here runs before the ones above; route.fallback() hands a request on) or add scripts.
+   */
+  beforeLoad?: (context: BrowserContext) => Promise<unknown>;
 }
 
 export interface FakeResponse {
@@ -104,6 +109,7 @@ export async function openPage(
     else consoleErrors.push(line);
   });
   page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
+  await options.beforeLoad?.(context);
   await page.goto(new URL(pathAndQuery, siteUrl()).href);
   return { page, context, consoleErrors, tileErrors };
 }
