@@ -149,6 +149,9 @@ export class MapLayers {
       minZoom: ZOOM_MIN,
       // Half zoom steps let the district fill the map box instead of leaving a wide margin.
       zoomSnap: 0.5,
+      // The resize observer below is the map's one handler of a new size. Leaflet's own, on
+      // the window's resize, would learn the size first and leave the observer nothing to do.
+      trackResize: false,
     });
     this.heat = new HeatLayerClass({
       radius: HEAT_RADIUS,

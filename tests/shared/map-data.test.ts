@@ -184,10 +184,12 @@ describe('encodeMapData / decodeMapData', () => {
       ward: i % 7 === 0 ? '' : (wards[i % wards.length] as Ward).code,
       postcodeDistrict: i % 5 === 0 ? 'LS1' : 'LS6',
     }));
-    // Counts of one byte and of two, three and four (the count less 1 is stored).
+    // Counts of one byte and of two, three and five (the count less 1 is stored).
     const COUNTS = [1, 2, 128, 129, 200, 16_385, 2_000_000, 300_000_000];
     const months: MonthSummary[] = [];
-    for (let m = 0; m < 26; m++) {
+    // Three years, so the last checkpoint falls on the last month, with four months missing.
+    for (let m = 0; m < 36; m++) {
+      if (m % 10 === 3) continue;
       // From nearly every place to one in a hundred: steps between a month's places of 1 to 300.
       const share = [0.9, 0.3, 0.01][m % 3] as number;
       const points = places
@@ -210,7 +212,9 @@ describe('encodeMapData / decodeMapData', () => {
     }
     let longSteps = 0;
     let longCounts = 0;
-    for (const [m, summary] of months.entries()) {
+    expect(data.months).toHaveLength(36);
+    for (const summary of months) {
+      const m = data.months.indexOf(summary.month);
       const expected = new Map<string, number>();
       for (const point of summary.points) {
         const key = `${Math.round(point.lon * COORDINATE_SCALE)},${Math.round(point.lat * COORDINATE_SCALE)}`;
@@ -240,14 +244,27 @@ describe('encodeMapData / decodeMapData', () => {
       expect(data.monthWardType.slice(...slice), summary.month).toEqual(wardType);
       expect(data.cityCentreMonthWardType.slice(...slice), summary.month).toEqual(centre);
     }
+    // The missing months: gaps, with no entries and no totals.
+    const gaps = data.months.filter((month) => !months.some((s) => s.month === month));
+    expect(gaps).toHaveLength(4);
+    for (const month of gaps) {
+      const m = data.months.indexOf(month);
+      expect(data.hasData[m], month).toBe(false);
+      expect(data.monthStart[m + 1], month).toBe(data.monthStart[m]);
+      const slice = [m * data.wardSlots * T, (m + 1) * data.wardSlots * T] as const;
+      expect(
+        data.monthWardType.slice(...slice).every((n) => n === 0),
+        month,
+      ).toBe(true);
+    }
     expect(longSteps).toBeGreaterThan(10);
     expect(longCounts).toBeGreaterThan(100);
     // Each checkpoint: every count of the months before it, per place and type, and per place.
-    expect(data.checkpoints).toBe(3);
+    expect(data.checkpoints).toBe(4);
     for (let c = 0; c < data.checkpoints; c++) {
       const byType = new Uint32Array(data.pointCount * T);
       const all = new Uint32Array(data.pointCount);
-      for (const summary of months.slice(0, c * 12)) {
+      for (const summary of months.filter((s) => data.months.indexOf(s.month) < c * 12)) {
         for (const point of summary.points) {
           const p = pointOf.get(
             `${Math.round(point.lon * COORDINATE_SCALE)},${Math.round(point.lat * COORDINATE_SCALE)}`,
