@@ -177,7 +177,6 @@ export class MapLayers {
         layer.on('click', () => callbacks.onWardClick(slug));
       },
     });
-    if (!this.wardLayer.getBounds().isValid()) this.map.setView(START_CENTRE, INITIAL_ZOOM);
     this.fittedView = this.fit();
 
     let tilesFailed = false;
@@ -201,15 +200,12 @@ export class MapLayers {
     // size, and a map showing the whole district goes on showing all of it. The observer also
     // reports the size the map already has (once, when it starts): that changes nothing.
     this.resizeObserver = new ResizeObserver(() => {
+      const known = this.map.getSize();
+      if (container.clientWidth === known.x && container.clientHeight === known.y) return;
       const wasFitted = sameViewport(this.view(), this.fittedView);
       const centre = this.map.getCenter();
-      const size = this.map.getSize();
       this.settingView = true;
       this.map.invalidateSize({ pan: false });
-      if (this.map.getSize().equals(size)) {
-        this.settingView = false;
-        return;
-      }
       // A shown district is fitted again; any other view keeps its exact centre (a resize
       // alone would move it by half the change in size, and a deep link's URL with it).
       if (wasFitted) this.fittedView = this.fit();
@@ -220,10 +216,11 @@ export class MapLayers {
     this.resizeObserver.observe(container);
   }
 
-  /** Show the whole district; returns the view that does. */
+  /** Show the whole district (the area's starting view without ward shapes); returns the view. */
   private fit(): MapViewport {
     const bounds = this.wardLayer.getBounds();
     if (bounds.isValid()) this.map.fitBounds(bounds, { animate: false });
+    else this.map.setView(START_CENTRE, INITIAL_ZOOM, { animate: false });
     return this.view();
   }
 
