@@ -434,11 +434,19 @@ describe('map explorer: side panel', () => {
     const { page, consoleErrors } = await openMap('phone');
     const portrait = (await mapView(page)) ?? '';
     expect(landscape).not.toBe(portrait);
+    // The map reports its view once it has handled the new size; on a busy machine that can
+    // take longer than a fixed wait.
+    const zoomShown = (view: string) =>
+      page.waitForFunction(
+        (zoom) =>
+          document.querySelector('.crime-map')?.getAttribute('data-view')?.split(',')[2] === zoom,
+        view.split(',')[2],
+      );
     await page.setViewportSize(turned);
-    await page.waitForTimeout(300);
+    await zoomShown(landscape);
     await expectView(page, landscape);
     await page.setViewportSize(SIZES.phone);
-    await page.waitForTimeout(300);
+    await zoomShown(portrait);
     await expectView(page, portrait);
     // A resize is not a move: the address keeps no centre.
     expect(new URL(page.url()).search).toBe('');
