@@ -17,6 +17,7 @@ const INTEGRATION_TESTS = [
   'tests/pipeline/crime-ids.test.ts',
   'tests/pipeline/inputs.test.ts',
   'tests/pipeline/interrupted-run.test.ts',
+  'tests/pipeline/map-data-run.test.ts',
   'tests/pipeline/log-safe.test.ts',
   'tests/pipeline/month-folds-run.test.ts',
   'tests/pipeline/month-worker-entry.test.ts',

@@ -1,0 +1,196 @@
+// The map data of a whole run over a slice of the benchmark's input (17 generated months, one
+// of them missing and one thinned to a few rows, whose places lie far apart), read back by
+// the page's decoder and checked against the run's own master CSV, counted again here row by
+// row: every month, place, ward, crime type and city-centre flag, and every precomputed
+// total, hold exactly the rows the master CSV keeps.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULTS, generateArchive } from '../../bench/generate.ts';
+import { runPipeline } from '../../pipeline/cli.ts';
+import { pipelinePaths } from '../../pipeline/paths.ts';
+import { createMemoryReporter } from '../../pipeline/report.ts';
+import { CITY_CENTRE_POSTCODE_DISTRICTS } from '../../src/shared/constants.ts';
+import {
+  CHECKPOINT_MONTHS,
+  COORDINATE_SCALE,
+  FLAG_CITY_CENTRE,
+  NO_WARD,
+  decodeMapData,
+  gunzipIfNeeded,
+  type MapData,
+} from '../../src/shared/map-data.ts';
+import { monthRange } from '../../src/shared/months.ts';
+
+const FIRST = '2023-10';
+/** Leeds rows a month: enough for places with several crimes of a type in a month. */
+const ROWS_PER_MONTH = 2500;
+const LAST = '2025-02';
+/** Left out of the archive: the map must show it as a gap. */
+const MISSING = '2024-05';
+/**
+ * Thinned to one row in THINNING: its few places lie far apart in the map's point order, so
+ * the steps between them take more than a byte.
+ */
+const SPARSE = '2024-09';
+const THINNING = 40;
+
+type MasterRow = Record<string, string>;
+
+let dir: string;
+let rows: MasterRow[];
+let data: MapData;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'map-data-run-'));
+  const archive = path.join(dir, 'archive');
+  await generateArchive({
+    ...DEFAULTS,
+    outDir: archive,
+    seed: 'map-data-run',
+    firstMonth: FIRST,
+    lastMonth: LAST,
+    leedsRowsPerMonth: ROWS_PER_MONTH,
+  });
+  await rm(path.join(archive, MISSING), { recursive: true });
+  const sparse = path.join(archive, SPARSE, `${SPARSE}-west-yorkshire-street.csv`);
+  const [header, ...lines] = (await readFile(sparse, 'utf8')).trimEnd().split('\n');
+  await writeFile(
+    sparse,
+    [header, ...lines.filter((_, i) => i % THINNING === 0)].join('\n') + '\n',
+  );
+  const out = path.join(dir, 'out');
+  await runPipeline(
+    { help: false, list: false, offline: true, archiveDir: archive, out },
+    { reporter: createMemoryReporter(), threads: 2, generatedAt: '2025-06-01T00:00:00.000Z' },
+  );
+  const paths = pipelinePaths({ out });
+  rows = parse(await readFile(paths.masterCsv), { columns: true }) as MasterRow[];
+  data = decodeMapData(await gunzipIfNeeded(await readFile(paths.mapData)));
+}, 300_000);
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const CITY_CENTRE = new Set<string>(CITY_CENTRE_POSTCODE_DISTRICTS);
+
+/** A place as the map keeps it: its position to 1e-5 degrees, and its ward (or none). */
+function placeKey(lon: number, lat: number, ward: number): string {
+  return `${Math.round(lon * COORDINATE_SCALE)},${Math.round(lat * COORDINATE_SCALE)},${ward}`;
+}
+
+function add(counts: Map<string, number>, key: string, n = 1): void {
+  counts.set(key, (counts.get(key) ?? 0) + n);
+}
+
+/** Where a master row falls: its month, ward slot, crime type and place. */
+function locateRow(row: MasterRow) {
+  const month = data.months.indexOf(row['Month'] ?? '');
+  const wardIndex = data.wards.findIndex((w) => w.code === row['Ward Code']);
+  const type = data.crimeTypes.indexOf(row['Crime type'] ?? '');
+  if (month < 0 || type < 0)
+    throw new Error(`a master row the map data has no slot for: ${JSON.stringify(row)}`);
+  const ward = wardIndex < 0 ? NO_WARD : wardIndex;
+  const slot = wardIndex < 0 ? data.wards.length : wardIndex;
+  const place = placeKey(Number(row['Longitude']), Number(row['Latitude']), ward);
+  return { month, slot, type, place, centre: CITY_CENTRE.has(row['Postcode District'] ?? '') };
+}
+
+describe('the map data of a run over a slice of the benchmark input', () => {
+  it('holds every calendar month from the first to the last, the missing one a gap', () => {
+    expect(data.months).toEqual(monthRange(FIRST, LAST));
+    expect(data.months.filter((_, m) => !data.hasData[m])).toEqual([MISSING]);
+    const monthsOfRows = new Set(rows.map((r) => r['Month']));
+    expect(data.months.filter((m) => monthsOfRows.has(m))).toEqual(
+      data.months.filter((_, m) => data.hasData[m]),
+    );
+  });
+
+  it("holds each month's rows at their places, by crime type, as the master CSV counts them", () => {
+    expect(rows.length).toBeGreaterThan(30_000);
+    const expected = new Map<string, number>();
+    for (const row of rows) {
+      const { month, type, place } = locateRow(row);
+      add(expected, `${month}|${place}|${type}`);
+    }
+    const decoded = new Map<string, number>();
+    for (let m = 0; m < data.months.length; m++) {
+      for (let e = data.monthStart[m]!; e < data.monthStart[m + 1]!; e++) {
+        const p = data.entryPoint[e]!;
+        const place = placeKey(data.pointLon[p]!, data.pointLat[p]!, data.pointWard[p]!);
+        add(decoded, `${m}|${place}|${data.entryType[e]}`, data.entryCount[e]);
+      }
+    }
+    expect(decoded.size).toBe(expected.size);
+    expect(decoded).toEqual(expected);
+  });
+
+  it('reads the thinned month, whose steps between places take more than a byte', () => {
+    const m = data.months.indexOf(SPARSE);
+    let longest = 0;
+    for (let e = data.monthStart[m]! + 1; e < data.monthStart[m + 1]!; e++) {
+      longest = Math.max(longest, data.entryPoint[e]! - data.entryPoint[e - 1]!);
+    }
+    expect(longest).toBeGreaterThanOrEqual(128);
+    // About one row in THINNING is left, give or take the seasonal swing and the dropped rows.
+    expect(rows.filter((r) => r['Month'] === SPARSE).length).toBeLessThan(
+      (2 * ROWS_PER_MONTH) / THINNING,
+    );
+  });
+
+  it('flags as city centre exactly the places of rows in the city-centre postcode districts', () => {
+    const centre = new Set<string>();
+    const elsewhere = new Set<string>();
+    for (const row of rows) {
+      const { place, centre: inCentre } = locateRow(row);
+      (inCentre ? centre : elsewhere).add(place);
+    }
+    expect(centre.size).toBeGreaterThan(0);
+    for (let p = 0; p < data.pointCount; p++) {
+      const place = placeKey(data.pointLon[p]!, data.pointLat[p]!, data.pointWard[p]!);
+      const flagged = (data.pointFlags[p]! & FLAG_CITY_CENTRE) !== 0;
+      expect({ place, flagged }).toEqual({ place, flagged: centre.has(place) });
+      expect(centre.has(place) || elsewhere.has(place)).toBe(true);
+    }
+  });
+
+  it('precomputes month totals by ward and type, and for the city centre, equal to the rows', () => {
+    const T = data.crimeTypes.length;
+    const all = new Uint32Array(data.monthWardType.length);
+    const centre = new Uint32Array(data.cityCentreMonthWardType.length);
+    for (const row of rows) {
+      const { month, slot, type, centre: inCentre } = locateRow(row);
+      const at = (month * data.wardSlots + slot) * T + type;
+      all[at]! += 1;
+      if (inCentre) centre[at]! += 1;
+    }
+    expect(data.monthWardType).toEqual(all);
+    expect(data.cityCentreMonthWardType).toEqual(centre);
+  });
+
+  it('keeps running totals by place at each 12-month checkpoint equal to the rows before it', () => {
+    const P = data.pointCount;
+    const T = data.crimeTypes.length;
+    const pointOf = new Map<string, number>();
+    for (let p = 0; p < P; p++) {
+      pointOf.set(placeKey(data.pointLon[p]!, data.pointLat[p]!, data.pointWard[p]!), p);
+    }
+    expect(data.checkpoints).toBe(Math.floor(data.months.length / CHECKPOINT_MONTHS) + 1);
+    for (let c = 0; c < data.checkpoints; c++) {
+      const byType = new Uint32Array(P * T);
+      const allTypes = new Uint32Array(P);
+      for (const row of rows) {
+        const { month, type, place } = locateRow(row);
+        if (month >= c * CHECKPOINT_MONTHS) continue;
+        const p = pointOf.get(place)!;
+        byType[p * T + type]! += 1;
+        allTypes[p]! += 1;
+      }
+      expect(data.pointTypeCumulative.subarray(c * P * T, (c + 1) * P * T)).toEqual(byType);
+      expect(data.pointCumulative.subarray(c * P, (c + 1) * P)).toEqual(allTypes);
+    }
+  });
+});
