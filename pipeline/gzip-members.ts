@@ -14,19 +14,25 @@ import { sizeAndTime } from './files.ts';
 import { MASTER_HEADER } from './master-row.ts';
 import { writeFileAtomic } from './write.ts';
 
-/** zlib's default level, as the yearly files have always been compressed. */
-const GZIP_LEVEL = 6;
+/**
+ * How the yearly files are compressed: zlib's default level, as they have always been, with
+ * the most memory for its match finder (memLevel 9, against the default 8: 256 KiB more per
+ * compression). On the full-scale master CSV in month-sized members, that took 3.11 s of CPU
+ * against 3.30 s (medians of three each, in turn), for files 0.17% smaller.
+ */
+export const GZIP_OPTIONS = { level: 6, memLevel: 9 } as const;
 
 /** The master header as a gzip member: the first member of every yearly file. */
-export const HEADER_MEMBER = gzipSync(MASTER_HEADER, { level: GZIP_LEVEL });
+export const HEADER_MEMBER = gzipSync(MASTER_HEADER, GZIP_OPTIONS);
 
 /**
  * What a cached member was made from: its rows file's size and time (files.ts SizeAndTime,
- * as for the Crime ID sidecars), the level and the zlib that compressed it.
+ * as for the Crime ID sidecars), the settings and the zlib that compressed it.
  */
 async function memberStamp(csv: string): Promise<string> {
   const { size, mtimeMs } = await sizeAndTime(csv);
-  return `gzip-member:${GZIP_LEVEL}:${process.versions.zlib}:${size}:${mtimeMs}\n`;
+  const { level, memLevel } = GZIP_OPTIONS;
+  return `gzip-member:${level}:${memLevel}:${process.versions.zlib}:${size}:${mtimeMs}\n`;
 }
 
 const HASH_LINE_BYTES = 64 + 1;
@@ -90,7 +96,7 @@ const gzipAsync = promisify(gzip);
 
 /** zlib's one-shot gzip, on libuv's thread pool: the main thread reads on meanwhile. */
 export const gzipMember: Compress = (rows) =>
-  gzipAsync(rows, { level: GZIP_LEVEL, chunkSize: GZIP_CHUNK_BYTES });
+  gzipAsync(rows, { ...GZIP_OPTIONS, chunkSize: GZIP_CHUNK_BYTES });
 
 /**
  * Months compressed at once within a year: one per core (each compression is one thread-pool

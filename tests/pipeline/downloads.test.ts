@@ -35,6 +35,7 @@ import {
   MonthRowsBuffers,
   writeYearlyDownloads,
 } from '../../pipeline/downloads.ts';
+import { GZIP_OPTIONS } from '../../pipeline/gzip-members.ts';
 import { MASTER_HEADER } from '../../pipeline/master-row.ts';
 import { createMemoryReporter } from '../../pipeline/report.ts';
 import { Staging } from '../../pipeline/write.ts';
@@ -481,6 +482,36 @@ describe('a yearly file as gzip members (gzip-members.ts)', () => {
     expect(again.entry.contentSha256).toBe(first.entry.contentSha256);
   });
 
+  it('compresses a month again when its cached member was made with other settings', async () => {
+    const months = await months2025('settings');
+    const first = await write('settings', months);
+    const cache = `${months[0]!.csv}.gz`;
+    const made = (await readFile(cache)).toString('latin1');
+    const stamp = made.slice(0, made.indexOf('\n') + 1);
+    expect(stamp).toMatch(/^gzip-member:6:9:/);
+    // As a run before memLevel 9 cached it: its stamp names the level alone, and its member is
+    // zlib's at the default memLevel, whole and hashed.
+    const rows = (await readFile(months[0]!.csv)).subarray(MASTER_HEADER.length);
+    const older = gzipSync(rows, { level: 6 });
+    expect(older.equals(gzipSync(rows, GZIP_OPTIONS))).toBe(false);
+    const olderHash = createHash('sha256').update(older).digest('hex');
+    await writeFile(
+      cache,
+      Buffer.concat([
+        Buffer.from(stamp.replace(':6:9:', ':6:') + `${olderHash}\n`, 'latin1'),
+        older,
+      ]),
+    );
+    await rm(first.file);
+    const again = await write('settings', months);
+    const members = [gzipSync(MASTER_HEADER, GZIP_OPTIONS)];
+    for (const m of months) {
+      members.push(gzipSync((await readFile(m.csv)).subarray(MASTER_HEADER.length), GZIP_OPTIONS));
+    }
+    expect((await readFile(again.file)).equals(Buffer.concat(members))).toBe(true);
+    expect((await readFile(cache)).toString('latin1').startsWith(stamp)).toBe(true);
+  });
+
   it('compresses a month again when its cached member is damaged, and never publishes it', async () => {
     const months = await months2025('damaged');
     const first = await write('damaged', months);
@@ -504,10 +535,10 @@ describe('yearly files compressed a few months at once (gzip-members.ts writeMon
    * the files were made before months were compressed side by side.
    */
   async function oneMonthAtATime(csvs: readonly string[]): Promise<Buffer> {
-    const parts: Buffer[] = [gzipSync(MASTER_HEADER, { level: 6 })];
+    const parts: Buffer[] = [gzipSync(MASTER_HEADER, GZIP_OPTIONS)];
     const buffer = Buffer.allocUnsafe(MONTH_CHUNK_BYTES);
     for (const csv of csvs) {
-      const gzip = createGzip({ level: 6 });
+      const gzip = createGzip(GZIP_OPTIONS);
       const chunks: Buffer[] = [];
       const drained = (async () => {
         for await (const chunk of gzip as AsyncIterable<Buffer>) chunks.push(chunk);
