@@ -6,8 +6,9 @@
 //
 // A year's file is a series of gzip members, the header's and then one per month, each month
 // compressed once and kept beside its rows (gzip-members.ts). gzip output depends only on
-// the input bytes (Node writes no timestamp in the header), and a year whose rows did not
-// change keeps its earlier file, so the refresh commit only carries the years that changed.
+// the input bytes, the compression settings and the zlib (Node writes no timestamp in the
+// header), and a year whose rows did not change keeps its earlier file whatever made it (its
+// content hash decides), so the refresh commit only carries the years that changed.
 import { createHash } from 'node:crypto';
 import { open, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -77,7 +77,11 @@ afterAll(async () => {
 
 const CITY_CENTRE = new Set<string>(CITY_CENTRE_POSTCODE_DISTRICTS);
 
-/** A place as the map keeps it: its position to 1e-5 degrees, and its ward (or none). */
+/**
+ * A place as the map keeps it: its position to 1e-5 degrees, and its ward (or none). The
+ * master CSV writes positions to 6 decimals, as police.uk gives them, so rounding its text
+ * to 5 gives what the encoder made of the rows' own numbers.
+ */
 function placeKey(lon: number, lat: number, ward: number): string {
   return `${Math.round(lon * COORDINATE_SCALE)},${Math.round(lat * COORDINATE_SCALE)},${ward}`;
 }
@@ -91,8 +95,9 @@ function locateRow(row: MasterRow) {
   const month = data.months.indexOf(row['Month'] ?? '');
   const wardIndex = data.wards.findIndex((w) => w.code === row['Ward Code']);
   const type = data.crimeTypes.indexOf(row['Crime type'] ?? '');
-  if (month < 0 || type < 0)
+  if (month < 0 || type < 0 || (wardIndex < 0 && row['Ward Code'] !== '')) {
     throw new Error(`a master row the map data has no slot for: ${JSON.stringify(row)}`);
+  }
   const ward = wardIndex < 0 ? NO_WARD : wardIndex;
   const slot = wardIndex < 0 ? data.wards.length : wardIndex;
   const place = placeKey(Number(row['Longitude']), Number(row['Latitude']), ward);
@@ -185,7 +190,8 @@ describe('the map data of a run over a slice of the benchmark input', () => {
       for (const row of rows) {
         const { month, type, place } = locateRow(row);
         if (month >= c * CHECKPOINT_MONTHS) continue;
-        const p = pointOf.get(place)!;
+        const p = pointOf.get(place);
+        if (p === undefined) throw new Error(`no point of the map data at ${place}`);
         byType[p * T + type]! += 1;
         allTypes[p]! += 1;
       }
