@@ -12,10 +12,9 @@ import { DEFAULTS, generateArchive } from '../../bench/generate.ts';
 import { runPipeline } from '../../pipeline/cli.ts';
 import { pipelinePaths } from '../../pipeline/paths.ts';
 import { createMemoryReporter } from '../../pipeline/report.ts';
-import { CITY_CENTRE_POSTCODE_DISTRICTS } from '../../src/shared/constants.ts';
+import { CITY_CENTRE, quantise } from '../../src/shared/map-data-encoder.ts';
 import {
   CHECKPOINT_MONTHS,
-  COORDINATE_SCALE,
   FLAG_CITY_CENTRE,
   NO_WARD,
   decodeMapData,
@@ -39,9 +38,23 @@ const THINNING = 40;
 
 type MasterRow = Record<string, string>;
 
+/** Where a master row falls in the map data. */
+interface PlacedRow {
+  month: number;
+  /** Its ward's slot in the totals (the last slot for no ward). */
+  slot: number;
+  type: number;
+  place: string;
+  centre: boolean;
+}
+
 let dir: string;
 let rows: MasterRow[];
 let data: MapData;
+/** Each master row, placed once (placeRow). */
+let placed: PlacedRow[];
+/** Each point of the map data as a place (placeKey), by point index. */
+let pointPlaces: string[];
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'map-data-run-'));
@@ -69,29 +82,30 @@ beforeAll(async () => {
   const paths = pipelinePaths({ out });
   rows = parse(await readFile(paths.masterCsv), { columns: true }) as MasterRow[];
   data = decodeMapData(await gunzipIfNeeded(await readFile(paths.mapData)));
+  placed = rows.map(placeRow);
+  pointPlaces = Array.from({ length: data.pointCount }, (_, p) =>
+    placeKey(quantise(data.pointLon[p]!), quantise(data.pointLat[p]!), data.pointWard[p]!),
+  );
 }, 300_000);
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const CITY_CENTRE = new Set<string>(CITY_CENTRE_POSTCODE_DISTRICTS);
-
 /**
- * A place as the map keeps it: its position to 1e-5 degrees, and its ward (or none). The
- * master CSV writes positions to 6 decimals, as police.uk gives them, so rounding its text
- * to 5 gives what the encoder made of the rows' own numbers.
+ * A place as the map keeps it: its quantised position and its ward (or none). The master CSV
+ * writes positions to 6 decimals, as police.uk gives them, so quantising its text gives what
+ * the encoder made of the rows' own numbers.
  */
-function placeKey(lon: number, lat: number, ward: number): string {
-  return `${Math.round(lon * COORDINATE_SCALE)},${Math.round(lat * COORDINATE_SCALE)},${ward}`;
+function placeKey(lonQ: number, latQ: number, ward: number): string {
+  return `${lonQ},${latQ},${ward}`;
 }
 
 function add(counts: Map<string, number>, key: string, n = 1): void {
   counts.set(key, (counts.get(key) ?? 0) + n);
 }
 
-/** Where a master row falls: its month, ward slot, crime type and place. */
-function locateRow(row: MasterRow) {
+function placeRow(row: MasterRow): PlacedRow {
   const month = data.months.indexOf(row['Month'] ?? '');
   const wardIndex = data.wards.findIndex((w) => w.code === row['Ward Code']);
   const type = data.crimeTypes.indexOf(row['Crime type'] ?? '');
@@ -100,7 +114,11 @@ function locateRow(row: MasterRow) {
   }
   const ward = wardIndex < 0 ? NO_WARD : wardIndex;
   const slot = wardIndex < 0 ? data.wards.length : wardIndex;
-  const place = placeKey(Number(row['Longitude']), Number(row['Latitude']), ward);
+  const place = placeKey(
+    quantise(Number(row['Longitude'])),
+    quantise(Number(row['Latitude'])),
+    ward,
+  );
   return { month, slot, type, place, centre: CITY_CENTRE.has(row['Postcode District'] ?? '') };
 }
 
@@ -117,15 +135,11 @@ describe('the map data of a run over a slice of the benchmark input', () => {
   it("holds each month's rows at their places, by crime type, as the master CSV counts them", () => {
     expect(rows.length).toBeGreaterThan(30_000);
     const expected = new Map<string, number>();
-    for (const row of rows) {
-      const { month, type, place } = locateRow(row);
-      add(expected, `${month}|${place}|${type}`);
-    }
+    for (const { month, type, place } of placed) add(expected, `${month}|${place}|${type}`);
     const decoded = new Map<string, number>();
     for (let m = 0; m < data.months.length; m++) {
       for (let e = data.monthStart[m]!; e < data.monthStart[m + 1]!; e++) {
-        const p = data.entryPoint[e]!;
-        const place = placeKey(data.pointLon[p]!, data.pointLat[p]!, data.pointWard[p]!);
+        const place = pointPlaces[data.entryPoint[e]!];
         add(decoded, `${m}|${place}|${data.entryType[e]}`, data.entryCount[e]);
       }
     }
@@ -149,13 +163,10 @@ describe('the map data of a run over a slice of the benchmark input', () => {
   it('flags as city centre exactly the places of rows in the city-centre postcode districts', () => {
     const centre = new Set<string>();
     const elsewhere = new Set<string>();
-    for (const row of rows) {
-      const { place, centre: inCentre } = locateRow(row);
-      (inCentre ? centre : elsewhere).add(place);
-    }
+    for (const { place, centre: inCentre } of placed) (inCentre ? centre : elsewhere).add(place);
     expect(centre.size).toBeGreaterThan(0);
     for (let p = 0; p < data.pointCount; p++) {
-      const place = placeKey(data.pointLon[p]!, data.pointLat[p]!, data.pointWard[p]!);
+      const place = pointPlaces[p]!;
       const flagged = (data.pointFlags[p]! & FLAG_CITY_CENTRE) !== 0;
       expect({ place, flagged }).toEqual({ place, flagged: centre.has(place) });
       expect(centre.has(place) || elsewhere.has(place)).toBe(true);
@@ -166,8 +177,7 @@ describe('the map data of a run over a slice of the benchmark input', () => {
     const T = data.crimeTypes.length;
     const all = new Uint32Array(data.monthWardType.length);
     const centre = new Uint32Array(data.cityCentreMonthWardType.length);
-    for (const row of rows) {
-      const { month, slot, type, centre: inCentre } = locateRow(row);
+    for (const { month, slot, type, centre: inCentre } of placed) {
       const at = (month * data.wardSlots + slot) * T + type;
       all[at]! += 1;
       if (inCentre) centre[at]! += 1;
@@ -179,16 +189,12 @@ describe('the map data of a run over a slice of the benchmark input', () => {
   it('keeps running totals by place at each 12-month checkpoint equal to the rows before it', () => {
     const P = data.pointCount;
     const T = data.crimeTypes.length;
-    const pointOf = new Map<string, number>();
-    for (let p = 0; p < P; p++) {
-      pointOf.set(placeKey(data.pointLon[p]!, data.pointLat[p]!, data.pointWard[p]!), p);
-    }
+    const pointOf = new Map(pointPlaces.map((place, p) => [place, p]));
     expect(data.checkpoints).toBe(Math.floor(data.months.length / CHECKPOINT_MONTHS) + 1);
     for (let c = 0; c < data.checkpoints; c++) {
       const byType = new Uint32Array(P * T);
       const allTypes = new Uint32Array(P);
-      for (const row of rows) {
-        const { month, type, place } = locateRow(row);
+      for (const { month, type, place } of placed) {
         if (month >= c * CHECKPOINT_MONTHS) continue;
         const p = pointOf.get(place);
         if (p === undefined) throw new Error(`no point of the map data at ${place}`);
