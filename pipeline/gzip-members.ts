@@ -22,6 +22,9 @@ import { writeFileAtomic } from './write.ts';
  */
 export const GZIP_OPTIONS = { level: 6, memLevel: 9 } as const;
 
+/** Every setting of GZIP_OPTIONS, in a member's stamp: a change to any compresses again. */
+const SETTINGS = Object.values(GZIP_OPTIONS).join(':');
+
 /** The master header as a gzip member: the first member of every yearly file. */
 export const HEADER_MEMBER = gzipSync(MASTER_HEADER, GZIP_OPTIONS);
 
@@ -31,8 +34,7 @@ export const HEADER_MEMBER = gzipSync(MASTER_HEADER, GZIP_OPTIONS);
  */
 async function memberStamp(csv: string): Promise<string> {
   const { size, mtimeMs } = await sizeAndTime(csv);
-  const { level, memLevel } = GZIP_OPTIONS;
-  return `gzip-member:${level}:${memLevel}:${process.versions.zlib}:${size}:${mtimeMs}\n`;
+  return `gzip-member:${SETTINGS}:${process.versions.zlib}:${size}:${mtimeMs}\n`;
 }
 
 const HASH_LINE_BYTES = 64 + 1;
