@@ -1,15 +1,22 @@
-// The map data of a whole run over a slice of the benchmark's input (17 generated months, one
-// of them missing and one thinned to a few rows, whose places lie far apart), read back by
-// the page's decoder and checked against the run's own master CSV, counted again here row by
-// row: every month, place, ward, crime type and city-centre flag, and every precomputed
-// total, hold exactly the rows the master CSV keeps.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+// A whole run over a slice of the benchmark's input (17 generated months, one of them missing
+// and one thinned to a few rows, whose places lie far apart), its outputs checked against the
+// run's own master CSV, read again here row by row:
+// - the map data, read back by the page's decoder: every month, place, ward, crime type and
+//   city-centre flag, and every precomputed total, hold exactly the rows the master CSV keeps;
+// - the yearly downloads: each year's file is the header's gzip member and then one per month
+//   of that year, each the month's master rows compressed alone with the pipeline's settings,
+//   and the manifest gives each file's rows, months, size and checksums.
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULTS, generateArchive } from '../../bench/generate.ts';
 import { runPipeline } from '../../pipeline/cli.ts';
+import { GZIP_OPTIONS } from '../../pipeline/gzip-members.ts';
+import { MASTER_HEADER } from '../../pipeline/master-row.ts';
 import { pipelinePaths } from '../../pipeline/paths.ts';
 import { createMemoryReporter } from '../../pipeline/report.ts';
 import { CITY_CENTRE, quantise } from '../../src/shared/map-data-encoder.ts';
@@ -22,6 +29,11 @@ import {
   type MapData,
 } from '../../src/shared/map-data.ts';
 import { monthRange } from '../../src/shared/months.ts';
+import {
+  downloadsManifestSchema,
+  yearlyFileName,
+  type DownloadsManifest,
+} from '../../src/shared/open-data.ts';
 
 const FIRST = '2023-10';
 const LAST = '2025-02';
@@ -49,7 +61,12 @@ interface PlacedRow {
 }
 
 let dir: string;
+/** The master CSV as written. */
+let master: Buffer;
 let rows: MasterRow[];
+/** Each master row's own text, its line break included, as in the master CSV. */
+let rowTexts: string[];
+let downloads: { dir: string; manifest: DownloadsManifest };
 let data: MapData;
 /** Each master row, placed once (placeRow). */
 let placed: PlacedRow[];
@@ -80,7 +97,19 @@ beforeAll(async () => {
     { reporter: createMemoryReporter(), threads: 2, generatedAt: '2025-06-01T00:00:00.000Z' },
   );
   const paths = pipelinePaths({ out });
-  rows = parse(await readFile(paths.masterCsv), { columns: true }) as MasterRow[];
+  master = await readFile(paths.masterCsv);
+  const records = parse(master, { columns: true, raw: true }) as {
+    record: MasterRow;
+    raw: string;
+  }[];
+  rows = records.map((r) => r.record);
+  rowTexts = records.map((r) => r.raw);
+  downloads = {
+    dir: paths.downloads.dir,
+    manifest: downloadsManifestSchema.parse(
+      JSON.parse(await readFile(paths.downloads.manifest, 'utf8')),
+    ),
+  };
   data = decodeMapData(await gunzipIfNeeded(await readFile(paths.mapData)));
   placed = rows.map(placeRow);
   pointPlaces = Array.from({ length: data.pointCount }, (_, p) =>
@@ -204,5 +233,68 @@ describe('the map data of a run over a slice of the benchmark input', () => {
       expect(data.pointTypeCumulative.subarray(c * P * T, (c + 1) * P * T)).toEqual(byType);
       expect(data.pointCumulative.subarray(c * P, (c + 1) * P)).toEqual(allTypes);
     }
+  });
+});
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/** The master rows' texts of each month, in the master CSV's order, by year. */
+function monthTextsByYear(): Map<number, Map<string, string[]>> {
+  const years = new Map<number, Map<string, string[]>>();
+  rows.forEach((row, i) => {
+    const month = row['Month']!;
+    const year = Number(month.slice(0, 4));
+    let months = years.get(year);
+    if (months === undefined) years.set(year, (months = new Map()));
+    let texts = months.get(month);
+    if (texts === undefined) months.set(month, (texts = []));
+    texts.push(rowTexts[i]!);
+  });
+  return years;
+}
+
+describe('the yearly downloads of a run over a slice of the benchmark input', () => {
+  it('reads the master CSV as its header and then the rows, in month order', () => {
+    expect(master.toString('utf8')).toBe(MASTER_HEADER + rowTexts.join(''));
+    const months = rows.map((r) => r['Month']!);
+    expect(months).toEqual(months.slice().sort());
+  });
+
+  it("gives each year its file: the header's gzip member, then one member for each month of its rows", async () => {
+    const years = monthTextsByYear();
+    expect([...years.keys()]).toEqual([2023, 2024, 2025]);
+    for (const [year, months] of years) {
+      const members = [gzipSync(MASTER_HEADER, GZIP_OPTIONS)];
+      for (const texts of months.values()) {
+        members.push(gzipSync(Buffer.from(texts.join('')), GZIP_OPTIONS));
+      }
+      const file = await readFile(path.join(downloads.dir, yearlyFileName(year)));
+      expect({ year, same: file.equals(Buffer.concat(members)) }).toEqual({ year, same: true });
+      expect(gunzipSync(file).toString('utf8')).toBe(
+        MASTER_HEADER + [...months.values()].flat().join(''),
+      );
+    }
+    expect([...years.get(2024)!.keys()]).not.toContain(MISSING);
+  });
+
+  it("lists each year's file with its rows, months, size and checksums, and nothing else", async () => {
+    const years = monthTextsByYear();
+    const expected = [];
+    for (const [year, months] of years) {
+      const file = await readFile(path.join(downloads.dir, yearlyFileName(year)));
+      expected.push({
+        year,
+        file: yearlyFileName(year),
+        rows: [...months.values()].reduce((n, texts) => n + texts.length, 0),
+        bytes: file.length,
+        sha256: sha256(file),
+        contentSha256: sha256(Buffer.from(MASTER_HEADER + [...months.values()].flat().join(''))),
+        months: [...months.keys()],
+      });
+    }
+    expect(downloads.manifest.files).toEqual(expected);
+    expect((await readdir(downloads.dir)).sort()).toEqual(
+      [...expected.map((f) => f.file), 'README.txt'].sort(),
+    );
   });
 });
