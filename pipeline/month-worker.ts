@@ -9,6 +9,7 @@ import { loadGeoContext, type GeoContext } from './geo-context.ts';
 import { pointBuffers } from '../src/shared/map-points.ts';
 import type { EntryRef, MonthJob, MonthJobPart, WorkerData, WorkerMessage } from './month-pool.ts';
 import { monthParts } from './month-parts.ts';
+import { batchedProgress } from './progress-batches.ts';
 import { releaseFreedHeapPages } from './release-heap-pages.ts';
 import { SharedOutcomeIndex } from './shared-outcomes.ts';
 import type { LsoaHints } from './enrich.ts';
@@ -105,9 +106,10 @@ async function task(month: string, part: MonthJobPart): Promise<MonthTask> {
 async function run(job: MonthJob): Promise<void> {
   const tasks: MonthTask[] = [];
   for (const part of job.parts) tasks.push(await task(job.month, part));
-  const results = await processMonthIntoCache(tasks, {
-    onBytes: (n) => post({ type: 'bytes', n }),
-  });
+  const progress = batchedProgress((n) => post({ type: 'bytes', n }));
+  const results = await processMonthIntoCache(tasks, { onBytes: progress.add }).finally(
+    progress.flush,
+  );
   // Each summary goes back in parts, its points' buffers handed over rather than copied: as
   // objects, every month's points would be rebuilt on the main thread's heap (month-parts.ts).
   const parts = results.map((result, i) => ({

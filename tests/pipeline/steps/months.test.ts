@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline, type CliOptions } from '../../../pipeline/cli.ts';
+import { PROGRESS_BATCH_BYTES } from '../../../pipeline/progress-batches.ts';
 import { createMemoryReporter, type Reporter } from '../../../pipeline/report.ts';
 import type { RunRecord } from '../../../pipeline/run-context.ts';
 import { outputFiles } from '../../support/output-files.ts';
@@ -108,6 +109,41 @@ describe('the months step with archive and API months and outcomes files', () =>
     // The outcomes file revised the crimes it lists, in the workers as inline.
     const csv = await readFile(path.join(workers.out, 'leeds_street_combined.csv'), 'utf8');
     expect(csv.split(REVISED).length - 1).toBeGreaterThan(1000);
+  });
+});
+
+describe("the months step's progress from the month workers", () => {
+  it('adds up to every byte of the months read, told in batches rather than a read at a time', async () => {
+    const memory = createMemoryReporter();
+    const told: { label: string; total: number; advances: number[] }[] = [];
+    const reporter = {
+      ...memory,
+      progress: (label: string, total: number) => {
+        const shown = memory.progress(label, total);
+        const progress = { label, total, advances: [] as number[] };
+        told.push(progress);
+        return {
+          advance: (n: number) => {
+            progress.advances.push(n);
+            shown.advance(n);
+          },
+          done: shown.done,
+        };
+      },
+    };
+    await run(2, { name: 'progress', reporter });
+    const inWorkers = told.filter(({ label }) => / month\(s\) in 2 threads$/.test(label));
+    expect(inWorkers.length).toBeGreaterThan(0);
+    for (const { label, total, advances } of inWorkers) {
+      const months = Number(/^(\d+) month/.exec(label)![1]);
+      expect({ label, told: advances.reduce((a, b) => a + b, 0) }).toEqual({ label, told: total });
+      // At most one report for each full batch, and one more for the rest of each month.
+      expect(advances.length).toBeLessThanOrEqual(
+        Math.floor(total / PROGRESS_BATCH_BYTES) + months,
+      );
+    }
+    // The archive months' street files are read in many chunks each (about 2 MB a month).
+    expect(Math.max(...inWorkers.map(({ total }) => total))).toBeGreaterThan(PROGRESS_BATCH_BYTES);
   });
 });
 
