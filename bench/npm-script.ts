@@ -6,7 +6,7 @@ import path from 'node:path';
 import { REPO_ROOT } from './paths.ts';
 
 export interface NodeScript {
-  /** Node's own options, as the script gives them ("--max-semi-space-size=8"). */
+  /** Node's own options, as the script gives them ("--max-semi-space-size=4"). */
   nodeOptions: string[];
   /** The entry point, relative to the repository root. */
   entry: string;
