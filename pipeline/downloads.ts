@@ -419,8 +419,8 @@ export async function writeYearlyDownloads(
   contentCache?: string,
 ): Promise<DownloadsManifest> {
   const earlier = (await Promise.all(reuse.map(earlierDownloads))).flat();
-  // One year at a time: within a year, its months are compressed side by side, one per core
-  // (gzip-members.ts writeMonthMembers), which keeps both busy to a year's last month.
+  // One year at a time: within a year, its months are compressed side by side, as many at
+  // once as libuv's thread pool runs (gzip-members.ts MEMBERS_IN_FLIGHT), to its last month.
   const files: YearlyFile[] = [];
   const contents = await readYearContents(contentCache);
   const buffers = { chunk: Buffer.allocUnsafe(MONTH_CHUNK_BYTES), months: new MonthRowsBuffers() };

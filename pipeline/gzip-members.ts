@@ -105,8 +105,11 @@ export const gzipMember: Compress = (rows) =>
  * hashes the next month. One per core left a core idle whenever the main thread was late to
  * start the next month (reading and hashing it, or collecting its heap): on two cores, with
  * two at once, the full-scale downloads step took 2.56-2.88 s (median 2.61) against
- * 2.33-2.60 s (median 2.46) with four, five cold runs each in turn. Each holds a month's rows
- * (2-3 MB at full scale) and its member.
+ * 2.33-2.60 s (median 2.46) with four, five cold runs each in turn. The pool's other tasks
+ * (the master CSV written beside this step, the months read, the members cached and the
+ * yearly file written) wait for a compression to finish, a month's worth at most. Each holds
+ * a month's rows (2-3 MB at full scale), zlib's state, its output and its member: some 5 MB
+ * a month at full scale, outside the JavaScript heap.
  */
 export const MEMBERS_IN_FLIGHT = 4;
 

@@ -129,12 +129,18 @@ const WORKER_URL = new URL('./month-worker-entry.mjs', import.meta.url);
  * defaults (sized for a whole process) each worker let garbage pile up to a few hundred MiB
  * before collecting: two workers took a full-scale run (96 months) past 800 MiB. A worker
  * holds about 60 MiB that lives (geography, locator, one month's Crime IDs and summary).
+ *
  * V8 lets the old generation grow between full collections by a factor that rises with its
- * limit: at 192 MiB each worker made about 36 full collections at full scale, at 768 MiB
- * about 23, for a peak of the run within its spread (full scale, four cold runs each in turn:
- * 296-303 MiB against 285-298 MiB; at 192 months 306-319 MiB against 297-309 MiB), and 1.8 s
- * less CPU (medians 20.1 s against 21.9 s; wall 11.3 s against 12.2 s). At 1024 MiB the peak
- * rose to 311-325 MiB, and with no limit past 450 MiB. The outcome index is shared memory
+ * limit, so the heap follows what lives, not the limit. Measured at full scale, four cold runs
+ * of each limit in turn:
+ * - 192 MiB: about 36 full collections per worker; CPU 21.9 s, wall 12.2 s (medians); peak
+ *   285-298 MiB, and 297-309 MiB at 192 months;
+ * - 768 MiB (taken): about 23; CPU 20.1 s, wall 11.3 s; peak 296-303 MiB, and 306-319 MiB
+ *   at 192 months;
+ * - 1024 MiB: peak 311-325 MiB; 2048 MiB: past 450 MiB.
+ *
+ * The young generation's size is also set for every thread by the pipeline script's
+ * --max-semi-space-size (2 x 4 MiB, the same 8 MiB). The outcome index is shared memory
  * (shared-outcomes.ts), outside these limits.
  */
 const WORKER_YOUNG_GENERATION_MB = 8;

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULTS, generateArchive } from '../../bench/generate.ts';
@@ -74,7 +74,7 @@ let placed: PlacedRow[];
 let pointPlaces: string[];
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'map-data-run-'));
+  dir = await mkdtemp(path.join(tmpdir(), 'bench-slice-run-'));
   const archive = path.join(dir, 'archive');
   await generateArchive({
     ...DEFAULTS,
@@ -270,11 +270,7 @@ describe('the yearly downloads of a run over a slice of the benchmark input', ()
       }
       const file = await readFile(path.join(downloads.dir, yearlyFileName(year)));
       expect({ year, same: file.equals(Buffer.concat(members)) }).toEqual({ year, same: true });
-      expect(gunzipSync(file).toString('utf8')).toBe(
-        MASTER_HEADER + [...months.values()].flat().join(''),
-      );
     }
-    expect([...years.get(2024)!.keys()]).not.toContain(MISSING);
   });
 
   it("lists each year's file with its rows, months, size and checksums, and nothing else", async () => {
@@ -293,6 +289,7 @@ describe('the yearly downloads of a run over a slice of the benchmark input', ()
       });
     }
     expect(downloads.manifest.files).toEqual(expected);
+    expect(downloads.manifest.files.find((f) => f.year === 2024)?.months).not.toContain(MISSING);
     expect((await readdir(downloads.dir)).sort()).toEqual(
       [...expected.map((f) => f.file), 'README.txt'].sort(),
     );
