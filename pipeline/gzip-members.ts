@@ -81,7 +81,10 @@ export interface MonthSource {
   release?: (rows: Buffer) => void;
 }
 
-/** Compresses a month's rows into one gzip member. */
+/**
+ * Compresses a month's rows into one gzip member, with GZIP_OPTIONS: the member is cached
+ * under a stamp that names them (gzipMember; the tests pass their own, to time or fail it).
+ */
 export type Compress = (rows: Buffer) => Promise<Buffer>;
 
 /**

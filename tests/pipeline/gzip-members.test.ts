@@ -50,7 +50,8 @@ const monthOf = (rows: Buffer) => Number(/^row of month (\d+)\n/.exec(rows.toStr
 
 /**
  * A compressor that takes `delay(month)` ms for a month's rows, fails for `fails` (if given)
- * once that delay is over, and counts how many run at once.
+ * once that delay is over, and counts how many run at once. It compresses with the pipeline's
+ * settings, which the stamp of each member it caches names.
  */
 function countingCompress(
   delay: (month: number) => number,
@@ -63,7 +64,7 @@ function countingCompress(
     await sleep(delay(monthOf(rows)));
     seen.running -= 1;
     if (monthOf(rows) === fails?.month) throw fails.error;
-    return gzipSync(rows);
+    return gzipSync(rows, GZIP_OPTIONS);
   };
   return { compress, seen };
 }
