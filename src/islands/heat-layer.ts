@@ -32,6 +32,12 @@ export interface GridHeatLayer extends L.Layer {
    * in the next frame, or when the layer is added to a map.
    */
   setPoints(lat: Float64Array, lon: Float64Array, values: Float64Array, max: number): this;
+  /**
+   * Work out the picture of the points as they are, as a redraw does, and leave the canvas as
+   * it is (the picture is the one it shows): run while the page is idle, it has the browser
+   * compile the drawing's loops before the first change needs them. Nothing off the map.
+   */
+  warm(): void;
 }
 
 /** The parts of leaflet.heat's L.HeatLayer the subclass uses. */
@@ -503,10 +509,31 @@ export function gridHeatLayerClass(
       this._redraw();
     },
 
-    _redraw(this: GridHeatState & { _project(): void }) {
+    _redraw(this: GridHeatState & { _picture(): ImageData | null }) {
       this._frame = null;
+      const image = this._picture();
+      if (image === null) return;
+      const canvas = this._canvas;
+      if (canvas.width !== image.width || canvas.height !== image.height) {
+        canvas.width = image.width;
+        canvas.height = image.height;
+        canvas.style.width = `${image.width * CELL_PX}px`;
+        canvas.style.height = `${image.height * CELL_PX}px`;
+      }
+      this._heat._ctx.putImageData(image, 0, 0);
+    },
+
+    warm(this: GridHeatState & { _picture(): ImageData | null }) {
+      this._picture();
+    },
+
+    /**
+     * The picture of the points at the map's current view, one pixel per cell, in the layer's
+     * own ImageData (null off the map): what _redraw puts on the canvas.
+     */
+    _picture(this: GridHeatState & { _project(): void }): ImageData | null {
       const map = this._map;
-      if (!map) return;
+      if (!map) return null;
       const grad = (this._heat._grad ??= gradientTable(this.options.gradient));
       const levels = (this._heat._levels ??= levelPixels(grad));
       this._project();
@@ -547,14 +574,7 @@ export function gridHeatLayerClass(
       }
       const blurred = growRows(held, reach, h);
       colourGrid(grid, { w, pad, cols, rows }, saturation, levels, this._pixels, blurred);
-      const canvas = this._canvas;
-      if (canvas.width !== cols || canvas.height !== rows) {
-        canvas.width = cols;
-        canvas.height = rows;
-        canvas.style.width = `${cols * CELL_PX}px`;
-        canvas.style.height = `${rows * CELL_PX}px`;
-      }
-      this._heat._ctx.putImageData(image, 0, 0);
+      return image;
     },
   };
   return (

@@ -265,6 +265,11 @@ export class MapLayers {
     }
   }
 
+  /** Work out the heat picture again without drawing it (GridHeatLayer.warm), when it is shown. */
+  warmHeat(): void {
+    if (this.heatShown) this.heat.warm();
+  }
+
   hideHeat(): void {
     if (!this.heatShown) return;
     this.heat.remove();

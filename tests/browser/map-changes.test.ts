@@ -163,3 +163,76 @@ describe('the map after a run of changes', () => {
     }
   });
 });
+
+/**
+ * Holds the page's idle callbacks until the test runs them (window.__runIdle, which runs them
+ * and any they ask for in turn, and says how many ran), so that what the page shows before
+ * its idle work is known.
+ */
+const HOLD_IDLE_WORK = `(() => {
+  const held = new Map();
+  let last = 0;
+  window.requestIdleCallback = (run) => {
+    last += 1;
+    held.set(last, run);
+    return last;
+  };
+  window.cancelIdleCallback = (id) => held.delete(id);
+  window.__runIdle = () => {
+    let ran = 0;
+    while (held.size > 0) {
+      const [id, run] = held.entries().next().value;
+      held.delete(id);
+      run({ didTimeout: false, timeRemaining: () => 50 });
+      ran += 1;
+    }
+    return ran;
+  };
+})();`;
+
+async function runIdleWork(page: Page): Promise<number> {
+  return page.evaluate(() => (window as unknown as { __runIdle(): number }).__runIdle());
+}
+
+/** Pan the map by an arrow key, and wait until it has moved and the move is in the address. */
+async function panBy(page: Page, key: string): Promise<void> {
+  const view = await page.getAttribute('.crime-map', 'data-view');
+  await page.keyboard.press(key);
+  await page.waitForFunction(
+    (before) => document.querySelector('.crime-map')?.getAttribute('data-view') !== before,
+    view,
+  );
+  // The pan glides for a quarter of a second: its end is where it stops.
+  await page.waitForTimeout(400);
+  await runIdleWork(page);
+  await nextFrame(page);
+}
+
+describe('the idle work after the map loads', () => {
+  it('leaves the map as it was, and the heat layer its points to redraw from', async () => {
+    const { page, context, consoleErrors } = await openPage(browser, '/?c=53.8,-1.55&z=12', {
+      viewport: VIEWPORT,
+      beforeLoad: (c) => c.addInitScript({ content: HOLD_IDLE_WORK }),
+    });
+    try {
+      await waitForMap(page);
+      await nextFrame(page);
+      const loaded = await shown(page);
+      expect(loaded.heat).not.toBeNull();
+      // One step for each filter one change away, each asked for by the one before.
+      expect(await runIdleWork(page)).toBeGreaterThanOrEqual(4);
+      await nextFrame(page);
+      expect(await shown(page)).toEqual(loaded);
+      // A pan redraws the heat from the points the layer holds: there and back, the picture
+      // is the one the load drew.
+      await page.locator('.crime-map__map').focus();
+      await panBy(page, 'ArrowRight');
+      expect((await shown(page)).heat).not.toEqual(loaded.heat);
+      await panBy(page, 'ArrowLeft');
+      expect(await shown(page)).toEqual(loaded);
+      expect(consoleErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
