@@ -25,8 +25,8 @@ import type { Commit } from './use-map-state.ts';
 
 /**
  * Times a filter change's work is run in idle time after the map loads (useMapLayers). With
- * four, the first change of crime type took 7.3-10.7 ms of work in the benchmark's pages,
- * against 13.2-19.4 ms without (nine pages each; the median change takes about 6 ms).
+ * four, the first change of crime type took 6.0-10.7 ms of work in the benchmark's pages,
+ * against 13.2-19.8 ms without (18 pages each; the median change takes 5-6 ms).
  */
 const WARM_UP_ROUNDS = 4;
 
