@@ -33,9 +33,10 @@ export interface GridHeatLayer extends L.Layer {
    */
   setPoints(lat: Float64Array, lon: Float64Array, values: Float64Array, max: number): this;
   /**
-   * Work out the picture of the points as they are, as a redraw does, and leave the canvas as
-   * it is (the picture is the one it shows): run while the page is idle, it has the browser
-   * compile the drawing's loops before the first change needs them. Nothing off the map.
+   * Work out the picture the next redraw would draw at the map's view, and leave the canvas
+   * as it is: run while the page is idle, it has the browser compile the drawing's loops
+   * before the first change needs them. It uses the layer's drawing buffers, which every
+   * redraw works out afresh, so no redraw sees what it left. Nothing off the map.
    */
   warm(): void;
 }

@@ -2,7 +2,10 @@
 // reader and what they do: each step in an idle period of its own, and the rest dropped when
 // the work is no longer wanted.
 
-/** Asks for `run` to be called once the page is idle; the function returned takes it back. */
+/**
+ * Asks for `run` to be called once the page is idle, never before it returns; the function
+ * returned takes it back.
+ */
 export type IdleScheduler = (run: () => void) => () => void;
 
 /**
@@ -26,7 +29,8 @@ export const whenIdle: IdleScheduler = (run) => {
 
 /**
  * Run `steps` in order, each once the page is next idle after the one before. The function
- * returned stops those not yet run (the one running, if any, finishes).
+ * returned stops those not yet run (the one running, if any, finishes). A step that throws
+ * ends the run there: its error is the page's, as any callback's is.
  */
 export function runStepsWhenIdle(
   steps: readonly (() => void)[],

@@ -140,15 +140,17 @@ export function useMapLayers(input: MapLayersInput): MapLayersHandle {
   }, [layers, data, filter, view, intensity, threshold, noData, pointBuffer]);
 
   // Once the map is ready, a filter change's heaviest work (the points' totals and the heat
-  // picture) is run again in idle time, WARM_UP_ROUNDS times, into buffers of its own and off
-  // the canvas: the browser compiles these loops optimised only once they have run a few
-  // times, and until then the first changes a reader made waited for it.
+  // picture) is run again in idle time, WARM_UP_ROUNDS times: the browser compiles these loops
+  // optimised only once they have run a few times, and until then the first changes a reader
+  // made waited for it. The totals go into a buffer of their own; the picture is worked out in
+  // the heat layer's drawing buffers, which every redraw works out afresh, and not drawn.
+  // Only for the heatmap with data: the ward view runs neither.
   useEffect(() => {
-    if (layers === null) return undefined;
+    const { state: shownState, figures: shownFigures } = live.current;
+    if (layers === null || shownState.view !== 'heat' || shownFigures.noData) return undefined;
     const totals = new Float64Array(data.pointCount);
-    const { filter: shown } = live.current.figures;
     const round = () => {
-      pointTotals(data, shown, totals);
+      pointTotals(data, shownFigures.filter, totals);
       layers.warmHeat();
     };
     return runStepsWhenIdle(Array.from({ length: WARM_UP_ROUNDS }, () => round));

@@ -46,8 +46,9 @@ describe('runStepsWhenIdle(steps, schedule)', () => {
 
   it('asks for no idle time when there are no steps', () => {
     const scheduler = heldScheduler();
-    runStepsWhenIdle([], scheduler.schedule)();
+    const stop = runStepsWhenIdle([], scheduler.schedule);
     expect(scheduler.waiting()).toBe(0);
+    stop();
   });
 
   it('stops the steps not yet run, and takes back the idle time asked for', () => {
@@ -61,6 +62,22 @@ describe('runStepsWhenIdle(steps, schedule)', () => {
     stop();
     expect(scheduler.waiting()).toBe(0);
     expect(ran).toEqual([0]);
+  });
+
+  it('runs no step once stopped, even when the idle callback comes all the same', () => {
+    const ran: number[] = [];
+    const late: (() => void)[] = [];
+    // A scheduler that cannot take a callback back.
+    const stop = runStepsWhenIdle(
+      [0, 1].map((n) => () => ran.push(n)),
+      (run) => {
+        late.push(run);
+        return () => {};
+      },
+    );
+    stop();
+    for (const run of late) run();
+    expect(ran).toEqual([]);
   });
 
   it('asks for nothing more once a step stops the rest', () => {
@@ -113,21 +130,30 @@ describe('whenIdle(run)', () => {
   });
 
   it('without requestIdleCallback, runs in a task after the next frame, unless taken back', () => {
+    const frames = new Map<number, () => void>();
     vi.stubGlobal('requestIdleCallback', undefined);
-    vi.stubGlobal('requestAnimationFrame', (run: () => void) => setTimeout(run, 16));
-    vi.stubGlobal('cancelAnimationFrame', (id: ReturnType<typeof setTimeout>) => clearTimeout(id));
+    vi.stubGlobal('requestAnimationFrame', (run: () => void) => {
+      frames.set(frames.size + 1, run);
+      return frames.size;
+    });
+    vi.stubGlobal('cancelAnimationFrame', (id: number) => frames.delete(id));
+    const frame = () => {
+      const queued = [...frames.values()];
+      frames.clear();
+      for (const run of queued) run();
+    };
     const run = vi.fn();
     whenIdle(run);
-    vi.advanceTimersByTime(15);
+    vi.runAllTimers();
     expect(run).not.toHaveBeenCalled();
-    vi.advanceTimersByTime(1);
+    frame();
     expect(run).not.toHaveBeenCalled();
-    vi.runOnlyPendingTimers();
+    vi.runAllTimers();
     expect(run).toHaveBeenCalledTimes(1);
     // Taken back before its frame, or after the frame and before its task: it never runs.
     whenIdle(run)();
     const stop = whenIdle(run);
-    vi.advanceTimersByTime(16);
+    frame();
     stop();
     vi.runAllTimers();
     expect(run).toHaveBeenCalledTimes(1);
