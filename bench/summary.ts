@@ -58,6 +58,17 @@ export function markdownSummary(results: Results): string {
         `frame ${b.allChangesTotalMs.p95.toFixed(1)} ms); each page's own p95: work ` +
         `${ms(b.sessionP95Ms.work)} ms, input to painted frame ${ms(b.sessionP95Ms.total)} ms.`,
     );
+    // Results written before the input delay was measured have none.
+    const delay = b.allChangesInputDelayMs;
+    if (delay) {
+      lines.push(
+        '',
+        `Both count from the input event, so both hold the browser's wait before it dispatches ` +
+          `the event to the page (a pointer move waits for the next frame the browser makes): ` +
+          `median ${delay.median.toFixed(1)} ms, p95 ${delay.p95.toFixed(1)} ms, max ` +
+          `${delay.max.toFixed(1)} ms.`,
+      );
+    }
   }
   if (b?.slowLink) {
     const { link, interactiveMs: slow } = b.slowLink;

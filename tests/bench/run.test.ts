@@ -252,6 +252,21 @@ describe('runBenchmarks on a tiny synthetic archive', () => {
     );
   });
 
+  it("reports the browser's wait before each change reaches the page, which its work holds", () => {
+    const b = results.browser!;
+    const delay = b.allChangesInputDelayMs;
+    expect(Object.keys(b.changesInputDelayMs).sort()).toEqual(Object.keys(b.changesMs).sort());
+    expect(delay.n).toBe(b.allChangesMs.n);
+    expect(delay.min).toBeGreaterThanOrEqual(0);
+    // Measured, not left at zero: the page never sees an event at the instant it is made.
+    expect(delay.max).toBeGreaterThan(0);
+    // Work runs from the input event through the dispatch: no wait is longer than a change.
+    expect(delay.max).toBeLessThanOrEqual(b.allChangesMs.max);
+    expect(markdownSummary(results)).toContain(
+      `median ${delay.median.toFixed(1)} ms, p95 ${delay.p95.toFixed(1)} ms, max ${delay.max.toFixed(1)} ms.`,
+    );
+  });
+
   it('reports two districts in one run reading each force file once, against a run for each', () => {
     const a = results.areas;
     expect(a?.areas).toEqual(['leeds', 'sheffield']);
