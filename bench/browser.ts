@@ -110,12 +110,7 @@ export interface BrowserResult {
 /** Installed before the page's own scripts: watches the island's markers, records input events. */
 function pageProbe(): void {
   const w = window as unknown as { __bench: Record<string, unknown> };
-  const probe: {
-    readyAt: number | null;
-    lastInput: number | null;
-    dispatchedAt: number | null;
-    waiting: ((redrawnAt: number, frameStart: number, paintedAt: number) => void) | null;
-  } = { readyAt: null, lastInput: null, dispatchedAt: null, waiting: null };
+  const probe: Probe = { readyAt: null, lastInput: null, dispatchedAt: null, waiting: null };
   w.__bench = probe as unknown as Record<string, unknown>;
   const afterPaint = (then: (frameStart: number, paintedAt: number) => void) =>
     requestAnimationFrame((frameStart) => {
@@ -159,6 +154,7 @@ function pageProbe(): void {
   });
 }
 
+/** What the page's probe (pageProbe) keeps, on window.__bench. */
 interface Probe {
   readyAt: number | null;
   lastInput: number | null;
