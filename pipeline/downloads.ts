@@ -24,6 +24,7 @@ import {
   type YearlyFile,
 } from '../src/shared/open-data.ts';
 import { MASTER_COLUMNS } from '../src/shared/constants.ts';
+import { yearOf } from '../src/shared/months.ts';
 import { HEADER_MEMBER, writeMonthMembers } from './gzip-members.ts';
 import { fileStamp, sizeAndTimeIfThere } from './files.ts';
 import { InputError } from './input-error.ts';
@@ -170,8 +171,10 @@ const YEAR_CONTENTS_FORMAT = 'year-content-sha256-1';
 function byYear(months: readonly MonthFile[]): Map<number, MonthFile[]> {
   const years = new Map<number, MonthFile[]>();
   for (const m of [...months].sort((a, b) => a.month.localeCompare(b.month))) {
-    const year = Number(m.month.slice(0, 4));
-    years.set(year, [...(years.get(year) ?? []), m]);
+    const year = yearOf(m.month);
+    const ofYear = years.get(year);
+    if (ofYear === undefined) years.set(year, [m]);
+    else ofYear.push(m);
   }
   return years;
 }

@@ -16,17 +16,17 @@ export function batchedProgress(
   batch = PROGRESS_BATCH_BYTES,
 ): { add: (n: number) => void; flush: () => void } {
   let unreported = 0;
+  const send = () => {
+    report(unreported);
+    unreported = 0;
+  };
   return {
     add: (n) => {
       unreported += n;
-      if (unreported < batch) return;
-      report(unreported);
-      unreported = 0;
+      if (unreported >= batch) send();
     },
     flush: () => {
-      if (unreported === 0) return;
-      report(unreported);
-      unreported = 0;
+      if (unreported > 0) send();
     },
   };
 }
