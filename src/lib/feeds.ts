@@ -6,24 +6,28 @@ import { DATA_SOURCE } from '../shared/constants.ts';
 import type { SiteData } from '../shared/schema.ts';
 import type { AtomEntry, AtomFeed } from './atom.ts';
 import { latestTwelveMonths, monthTotal, sum, typeCounts } from './figures.ts';
-import { formatChange, formatCount } from './format.ts';
+import { changeInWords, countedNoun, formatCount } from './format.ts';
 import { addMonths, describeMonths, longMonth } from '../shared/months.ts';
+import { compareCounts } from '../shared/rates.ts';
 import { absoluteUrl } from './paths.ts';
 import { SITE_NAME } from './site-meta.ts';
 
 const RIGHTS = `${DATA_SOURCE.attribution} ${DATA_SOURCE.boundaries}`;
 
-/** "March 2025: 9,304 crimes (archive:2025-03)" for each month a refresh added or revised. */
-export function describeChange(entry: ChangeEntry): string {
+/**
+ * "Added March 2025: 9,304 crimes and anti-social behaviour incidents (archive:2025-03)." for
+ * each month a refresh added or revised; `noun` says what the rows count (countedNoun).
+ */
+export function describeChange(entry: ChangeEntry, noun: string): string {
   const added = entry.added.map(
-    (a) => `Added ${longMonth(a.month)}: ${formatCount(a.rows)} crimes (${a.snapshot}).`,
+    (a) => `Added ${longMonth(a.month)}: ${formatCount(a.rows)} ${noun} (${a.snapshot}).`,
   );
   const revised = entry.revised.map((r) => {
     const types = r.byType
       .map((t) => `${t.type} ${formatCount(t.before)} to ${formatCount(t.after)}`)
       .join('; ');
     return (
-      `Revised ${longMonth(r.month)}: ${formatCount(r.before.rows)} to ${formatCount(r.after.rows)} crimes` +
+      `Revised ${longMonth(r.month)}: ${formatCount(r.before.rows)} to ${formatCount(r.after.rows)} ${noun}` +
       ` (${r.after.snapshot})${types ? `: ${types}` : ''}.`
     );
   });
@@ -50,7 +54,7 @@ export function changesFeed(log: ChangeLog, data: SiteData): AtomFeed {
     title: changeTitle(entry),
     updated: entry.refreshedAt,
     link: page,
-    summary: describeChange(entry),
+    summary: describeChange(entry, countedNoun(data.crimeTypes)),
   }));
   return {
     id: absoluteUrl('feed.xml'),
@@ -72,15 +76,20 @@ export function wardFeed(data: SiteData, index: number): AtomFeed {
   if (ward === undefined || latest === undefined)
     throw new RangeError(`No ward ${index} or no data`);
   const page = absoluteUrl(`wards/${ward.slug}/`);
+  // Every type is counted, so the totals are crimes and anti-social behaviour incidents.
+  const noun = countedNoun(data.crimeTypes);
   const count = monthTotal(data, index, latest) ?? 0;
-  const yearBefore = monthTotal(data, index, addMonths(latest, -12));
+  const monthBefore = addMonths(latest, -12);
+  const yearBefore = monthTotal(data, index, monthBefore);
   const window = latestTwelveMonths(data);
   const twelve = sum(typeCounts(data, index, window.withData));
+  // Judged against chance, and without a percentage below MIN_COUNT_FOR_PERCENT, as the ward
+  // page judges its changes (src/shared/rates.ts).
   const comparison =
     yearBefore === null
-      ? `${longMonth(addMonths(latest, -12))} has no data to compare with.`
-      : `${formatCount(yearBefore)} in ${longMonth(addMonths(latest, -12))} (${formatChange(
-          yearBefore === 0 ? null : (count - yearBefore) / yearBefore,
+      ? `${longMonth(monthBefore)} has no data to compare with.`
+      : `${longMonth(monthBefore)}: ${formatCount(yearBefore)} (${changeInWords(
+          compareCounts(count, yearBefore),
         )}).`;
   return {
     id: absoluteUrl(`wards/${ward.slug}/feed.xml`),
@@ -94,12 +103,12 @@ export function wardFeed(data: SiteData, index: number): AtomFeed {
     entries: [
       {
         id: `${page}#${latest}`,
-        title: `${ward.name}, ${longMonth(latest)}: ${formatCount(count)} crimes`,
+        title: `${ward.name}, ${longMonth(latest)}: ${formatCount(count)} ${noun}`,
         updated: data.generatedAt,
         link: page,
         summary:
-          `${formatCount(count)} crimes recorded in ${ward.name} in ${longMonth(latest)}; ` +
-          `${comparison} ${formatCount(twelve)} crimes over the months with data of the 12 to ` +
+          `${formatCount(count)} ${noun} recorded in ${ward.name} in ${longMonth(latest)}; ` +
+          `${comparison} ${formatCount(twelve)} ${noun} over the months with data of the 12 to ` +
           `${longMonth(latest)} (${describeMonths(window.withData)}).`,
       },
     ],

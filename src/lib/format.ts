@@ -1,6 +1,6 @@
 // Numbers as the reports print them (British English). Pure.
 import { ANTI_SOCIAL_BEHAVIOUR } from '../shared/constants.ts';
-import { rankWithTies, type RateWindow } from '../shared/rates.ts';
+import { rankWithTies, type Change, type RateWindow } from '../shared/rates.ts';
 
 const COUNT = new Intl.NumberFormat('en-GB');
 const RATE = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
@@ -67,6 +67,16 @@ export function formatChange(fraction: number | null): string {
   const text = PERCENT.format(Math.abs(fraction));
   if (text === PERCENT.format(0)) return text;
   return `${fraction > 0 ? '+' : '−'}${text}`;
+}
+
+/**
+ * A change as plain text, as ChangeText shows it on the pages: the percentage and what it
+ * means against chance ("+3.3%, within normal variation", "−34.3%, clearly lower"), or the
+ * words alone when the earlier count is too small for a percentage ("too few to compare").
+ */
+export function changeInWords(change: Change): string {
+  if (change.percent === null) return change.words;
+  return `${formatChange(change.percent)}, ${change.words}`;
 }
 
 /** 1 -> "1st", 22 -> "22nd", 13 -> "13th" */

@@ -7,7 +7,8 @@ import { EMPTY_CHANGE_LOG } from '../../src/shared/change-log.ts';
 import { atomFeed } from '../../src/lib/atom.ts';
 import { changesFeed, wardFeed } from '../../src/lib/feeds.ts';
 import { changeEntry, recordChange } from '../../pipeline/provenance.ts';
-import { committedSiteData, totalOf, withoutMonth } from '../support/site-data.ts';
+import type { SiteData } from '../../src/shared/schema.ts';
+import { committedSiteData, setCount, totalOf, withoutMonth } from '../support/site-data.ts';
 
 const full = committedSiteData();
 
@@ -51,7 +52,7 @@ describe('changesFeed(log, data)', () => {
     const [first] = feed.entry ?? [];
     expect(first?.title).toContain('March 2025');
     expect(first?.summary['#text']).toContain(
-      `Added March 2025: ${totalOf(full, '2025-03').toLocaleString('en-GB')} crimes`,
+      `Added March 2025: ${totalOf(full, '2025-03').toLocaleString('en-GB')} crimes and anti-social behaviour incidents`,
     );
   });
 
@@ -71,9 +72,46 @@ describe('wardFeed(data, index)', () => {
       const { feed } = parseAtom(xml);
       const total = (full.counts[w]?.[m] ?? []).reduce((a, b) => a + b, 0);
       expect(feed.entry?.[0]?.title).toBe(
-        `${ward.name}, March 2025: ${total.toLocaleString('en-GB')} crimes`,
+        `${ward.name}, March 2025: ${total.toLocaleString('en-GB')} crimes and anti-social behaviour incidents`,
       );
       if (ward.name.includes('&')) expect(xml).toContain(ward.name.replaceAll('&', '&amp;'));
     });
+  });
+
+  /** `data` with ward `w`'s total in `month` set to `n` (all of it in the first type). */
+  function withWardTotal(data: SiteData, month: string, w: number, n: number): SiteData {
+    const code = data.wards[w]?.code as string;
+    const m = data.months.indexOf(month);
+    let out = data;
+    (data.counts[w]?.[m] ?? []).forEach((_, t) => (out = setCount(out, month, code, t, 0)));
+    return setCount(out, month, code, 0, n);
+  }
+
+  function wardSummary(now: number, before: number): string {
+    const data = withWardTotal(withWardTotal(full, '2025-03', 0, now), '2024-03', 0, before);
+    const { feed } = parseAtom(atomFeed(wardFeed(data, 0)));
+    return feed.entry?.[0]?.summary['#text'] ?? '';
+  }
+
+  it('judges the change on the same month a year before against chance, as the pages do', () => {
+    expect(wardSummary(200, 100)).toContain('March 2024: 100 (+100%, clearly higher).');
+    expect(wardSummary(60, 100)).toContain('March 2024: 100 (−40%, clearly lower).');
+    expect(wardSummary(105, 100)).toContain('March 2024: 100 (+5%, within normal variation).');
+  });
+
+  it('gives no percentage when the earlier count is too small for one to mean much', () => {
+    const few = wardSummary(3, 1);
+    expect(few).toContain('March 2024: 1 (too few to compare).');
+    expect(few).not.toContain('%');
+    // Larger than chance, yet still on too few for a percentage.
+    const clear = wardSummary(40, 10);
+    expect(clear).toContain('March 2024: 10 (clearly higher).');
+    expect(clear).not.toContain('%');
+  });
+
+  it('says the earlier month has no data rather than comparing with zero', () => {
+    const data = withoutMonth(full, '2024-03');
+    const { feed } = parseAtom(atomFeed(wardFeed(data, 0)));
+    expect(feed.entry?.[0]?.summary['#text']).toContain('March 2024 has no data to compare with.');
   });
 });
