@@ -56,6 +56,14 @@ export function yearsWithData(data: SiteData): number[] {
   return [...new Set(data.months.map(yearOf))];
 }
 
+/**
+ * The years of a year page's month-by-month table: the year, after the year before it when
+ * that has data (the download of the table holds the same years).
+ */
+export function monthGridYears(data: SiteData, year: number): number[] {
+  return yearsWithData(data).filter((y) => y === year || y === year - 1);
+}
+
 function monthIndexes(data: SiteData, months: readonly string[]): number[] {
   return months.map((m) => {
     const i = data.months.indexOf(m);

@@ -5,6 +5,7 @@
 import { AREA_LICENCE, DISTRICT } from './area.ts';
 import { formatCsvRow } from '../shared/csv-format.ts';
 import {
+  ALL_TYPES_ROW,
   WARD_TABLES,
   YEAR_TABLES,
   type DownloadFormat,
@@ -13,6 +14,7 @@ import {
 import type { SiteData } from '../shared/schema.ts';
 import {
   latestTwelveMonths,
+  monthGridYears,
   monthTotal,
   outcomeCounts,
   period,
@@ -23,7 +25,7 @@ import {
   yearPeriod,
   type Period,
 } from './figures.ts';
-import { addMonths, describeMonths } from '../shared/months.ts';
+import { addMonths, describeMonths, monthsOfYear } from '../shared/months.ts';
 import { compareCounts } from '../shared/rates.ts';
 
 /** A cell: a number, text, or null for "no data" (written as an empty CSV field). */
@@ -141,19 +143,27 @@ export function yearTables(data: SiteData, year: number): ReportTable[] {
         withData: pairedNow,
         missing: [],
       },
-      rows: data.crimeTypes.map((type, i) => {
-        const now = typeNow[i] ?? 0;
-        const before = typeBefore[i] ?? 0;
-        return [type, now, before, change(now, before)];
-      }),
+      rows: [
+        ...data.crimeTypes.map((type, i): Cell[] => {
+          const now = typeNow[i] ?? 0;
+          const before = typeBefore[i] ?? 0;
+          return [type, now, before, change(now, before)];
+        }),
+        // The page's last row: the total, judged as a whole.
+        [ALL_TYPES_ROW, comparison.current, comparison.earlier, comparison.change.percent],
+      ],
     });
   }
+  // The years the page's month table shows: the year before too, when it has data.
+  const gridYears = monthGridYears(data, year);
+  const gridMonths = gridYears.flatMap(monthsOfYear);
+  const grid = period(data, gridMonths[0] as string, gridMonths.at(-1) as string);
   tables.push(
     {
       spec: spec(YEAR_TABLES, 'months'),
-      subject: `${DISTRICT}, ${year}`,
-      period: thisYear,
-      rows: thisYear.calendar.map((m) => [m, monthTotal(data, null, m)]),
+      subject: `${DISTRICT}, ${gridYears.join(' and ')}`,
+      period: grid,
+      rows: grid.calendar.map((m) => [m, monthTotal(data, null, m)]),
     },
     {
       spec: spec(YEAR_TABLES, 'wards'),

@@ -130,12 +130,23 @@ export function recordFields(words: DistrictWords = LEEDS_WORDS): readonly Field
 
 export const RECORD_FIELDS: readonly FieldSpec[] = recordFields();
 
+/** The total row of a table by type (the year page's comparison with the year before). */
+export const ALL_TYPES_ROW = 'All crimes and anti-social behaviour';
+
+/** What the tables count: every police.uk type, anti-social behaviour among them. */
+const COUNTED = 'crimes and anti-social behaviour incidents';
+/** A count of COUNTED: the field is named `crimes` for short, as it always has been. */
 const crimes = (description: string): FieldSpec => ({
   name: 'crimes',
   type: 'integer',
-  unit: 'crimes',
+  unit: COUNTED,
   description,
 });
+const TYPE_COUNT =
+  'Crimes of this type; for anti-social behaviour, anti-social behaviour incidents.';
+const MONTH_COUNT = 'Crimes and anti-social behaviour incidents that month.';
+const OF_ROW =
+  "Crimes and anti-social behaviour incidents of the row's type (of every type in the total row)";
 const share: FieldSpec = {
   name: 'share',
   type: 'number',
@@ -168,16 +179,17 @@ export interface TableSpec {
 export const WARD_TABLES = [
   {
     id: 'crime-types',
-    title: 'Crimes by type',
-    description: 'Crimes by type in the ward over the 12 months ending with the latest month.',
-    fields: [crimeType, crimes('Crimes of this type.'), share],
+    title: 'Crimes and anti-social behaviour by type',
+    description:
+      'Crimes and anti-social behaviour incidents by type in the ward over the 12 months ending with the latest month.',
+    fields: [crimeType, crimes(TYPE_COUNT), share],
   },
   {
     id: 'months',
-    title: 'Crimes per month',
+    title: 'Crimes and anti-social behaviour per month',
     description:
-      'Crimes in the ward each calendar month from the first to the latest month; an empty count is a month without data, not a zero.',
-    fields: [month, { ...crimes('Crimes that month.'), emptyMeansNoData: true }],
+      'Crimes and anti-social behaviour incidents in the ward each calendar month from the first to the latest month; an empty count is a month without data, not a zero.',
+    fields: [month, { ...crimes(MONTH_COUNT), emptyMeansNoData: true }],
   },
   {
     id: 'year-earlier',
@@ -185,10 +197,10 @@ export const WARD_TABLES = [
     description: 'Each month of the 12 months with data, against the same month a year earlier.',
     fields: [
       month,
-      crimes('Crimes that month.'),
+      crimes(MONTH_COUNT),
       { ...month, name: 'earlier_month', description: 'The same month a year earlier.' },
       {
-        ...crimes('Crimes in the earlier month.'),
+        ...crimes('Crimes and anti-social behaviour incidents in the earlier month.'),
         name: 'earlier_crimes',
         emptyMeansNoData: true,
       },
@@ -198,20 +210,22 @@ export const WARD_TABLES = [
   {
     id: 'outcomes',
     title: 'Outcomes',
-    description: 'The latest outcome of the crimes of the 12 months.',
+    description:
+      'The latest outcome of the crimes and anti-social behaviour incidents of the 12 months; anti-social behaviour has no outcome ("No outcome recorded").',
     fields: [
       { name: 'outcome', type: 'string', description: 'Latest police.uk outcome category.' },
-      crimes('Crimes with this latest outcome.'),
+      crimes('Crimes and anti-social behaviour incidents with this latest outcome.'),
       share,
     ],
   },
   {
     id: 'streets',
-    title: 'Streets with most crimes',
-    description: 'The police.uk locations with most crimes in the ward over the 12 months.',
+    title: 'Streets with most crimes and anti-social behaviour',
+    description:
+      'The police.uk locations with most crimes and anti-social behaviour incidents in the ward over the 12 months.',
     fields: [
       { name: 'location', type: 'string', description: 'police.uk snap point ("On or near ...").' },
-      crimes('Crimes at this location.'),
+      crimes('Crimes and anti-social behaviour incidents at this location.'),
     ],
   },
 ] as const satisfies readonly TableSpec[];
@@ -220,33 +234,37 @@ export const WARD_TABLES = [
 export const YEAR_TABLES = [
   {
     id: 'crime-types',
-    title: 'Crimes by type',
-    description: 'Crimes by type in the district over the months of the year that have data.',
-    fields: [crimeType, crimes('Crimes of this type.'), share],
+    title: 'Crimes and anti-social behaviour by type',
+    description:
+      'Crimes and anti-social behaviour incidents by type in the district over the months of the year that have data.',
+    fields: [crimeType, crimes(TYPE_COUNT), share],
   },
   {
     id: 'previous-year',
     title: 'Compared with the previous year',
-    description:
-      'Crimes by type in the months of the year that have data in the previous year too, against those months of the previous year.',
+    description: `Crimes and anti-social behaviour incidents by type in the months of the year that have data in the previous year too, against those months of the previous year; the last row, "${ALL_TYPES_ROW}", is their total.`,
     fields: [
       crimeType,
-      crimes('Crimes in the compared months of the year.'),
-      { ...crimes('Crimes in the same months of the previous year.'), name: 'previous_crimes' },
+      crimes(`${OF_ROW} in the compared months of the year.`),
+      {
+        ...crimes(`${OF_ROW} in the same months of the previous year.`),
+        name: 'previous_crimes',
+      },
       change('(crimes - previous_crimes) / previous_crimes.'),
     ],
   },
   {
     id: 'months',
-    title: 'Crimes per month',
+    title: 'Crimes and anti-social behaviour per month',
     description:
-      'Crimes in the district each month of the year; an empty count is a month without data, not a zero.',
-    fields: [month, { ...crimes('Crimes that month.'), emptyMeansNoData: true }],
+      'Crimes and anti-social behaviour incidents in the district each month of the year, and of the year before it when that has data; an empty count is a month without data, not a zero.',
+    fields: [month, { ...crimes(MONTH_COUNT), emptyMeansNoData: true }],
   },
   {
     id: 'wards',
-    title: 'Crimes by ward',
-    description: 'Crimes in each ward over the months of the year that have data.',
+    title: 'Crimes and anti-social behaviour by ward',
+    description:
+      'Crimes and anti-social behaviour incidents in each ward over the months of the year that have data.',
     fields: [
       { name: 'ward_code', type: 'string', description: 'ONS ward code.' },
       { name: 'ward_name', type: 'string', description: 'Ward name.' },
@@ -256,14 +274,18 @@ export const YEAR_TABLES = [
         unit: 'residents',
         description: 'Census 2021 usual residents.',
       },
-      crimes('Crimes in the ward.'),
+      crimes('Crimes and anti-social behaviour incidents in the ward.'),
       {
         name: 'rate_per_1000',
         type: 'number',
-        unit: 'crimes per 1,000 residents',
+        unit: `${COUNTED} per 1,000 residents`,
         description: 'crimes / population x 1,000, over the months with data.',
       },
-      { name: 'rank', type: 'integer', description: '1 = most crimes among the wards.' },
+      {
+        name: 'rank',
+        type: 'integer',
+        description: '1 = most crimes and anti-social behaviour incidents among the wards.',
+      },
       change('Change on the same months of the previous year that have data.'),
     ],
   },
