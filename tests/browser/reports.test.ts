@@ -12,6 +12,9 @@ const data = JSON.parse(readFileSync(path.resolve('src/data/site-data.json'), 'u
 const ward = data.wards.find((w) => w.slug === 'little-london-and-woodhouse') ?? data.wards[0];
 const year = Number(data.months.at(-1)?.slice(0, 4));
 const REPORTS = ['/wards/', `/wards/${ward?.slug}/`, '/years/', `/years/${year}/`, '/about/'];
+/** Pages with tables that scroll sideways in their box on a phone. */
+const TABLE_PAGES = [...REPORTS, '/data/', '/changes/'];
+const PHONE = { width: 390, height: 844 };
 
 let browser: Browser;
 
@@ -51,6 +54,40 @@ describe('report pages in a browser', () => {
       const { page, consoleErrors } = await openPage(browser, report);
       expect(await seriousA11yViolations(page)).toEqual([]);
       expect(consoleErrors).toEqual([]);
+      await page.close();
+    },
+  );
+
+  it.each(TABLE_PAGES)(
+    '%s on a phone: no serious axe-core violations, and every table that scrolls takes focus',
+    async (report) => {
+      const { page } = await openPage(browser, report, { viewport: PHONE });
+      expect(await seriousA11yViolations(page)).toEqual([]);
+      const boxes = await page.locator('.table-scroll').evaluateAll((els) =>
+        els.map((el) => ({
+          scrolls: el.scrollWidth > el.clientWidth,
+          tabIndex: (el as HTMLElement).tabIndex,
+          role: el.getAttribute('role'),
+          // The accessible name: the caption it points at, or its own label.
+          name:
+            el.getAttribute('aria-label') ??
+            document.getElementById(el.getAttribute('aria-labelledby') ?? '')?.textContent ??
+            '',
+          caption: el.querySelector('caption')?.textContent ?? '',
+        })),
+      );
+      expect(boxes.length, report).toBeGreaterThan(0);
+      for (const box of boxes) {
+        expect(box.tabIndex, box.caption).toBe(0);
+        expect(box.role, box.caption).toBe('region');
+        expect(box.name.replace(/\s+/g, ' ').trim(), box.caption).toBe(
+          box.caption.replace(/\s+/g, ' ').trim(),
+        );
+      }
+      if (report.startsWith('/wards/') && report !== '/wards/') {
+        // The month grid is wider than a phone: the case the focus is for.
+        expect(boxes.some((b) => b.scrolls)).toBe(true);
+      }
       await page.close();
     },
   );

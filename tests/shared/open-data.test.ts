@@ -40,7 +40,9 @@ describe('the report tables as published', () => {
   });
 
   it('give rates a unit per residents of crimes and anti-social behaviour', () => {
-    const rates = tables.flatMap((t) => t.fields.filter((f) => f.name.startsWith('rate')));
+    const rates = tables.flatMap((t): FieldSpec[] =>
+      t.fields.filter((f) => f.name.startsWith('rate')),
+    );
     expect(rates.length).toBeGreaterThan(0);
     for (const rate of rates) expect(rate.unit?.toLowerCase()).toContain(`${ASB} incidents per`);
   });
