@@ -7,6 +7,7 @@ import { parse, type HTMLElement } from 'node-html-parser';
 import { describe, expect, it } from 'vitest';
 import { readCsv } from '../../pipeline/csv.ts';
 import { STREET_COLUMNS } from '../../src/shared/constants.ts';
+import { describeMonths } from '../../src/shared/months.ts';
 import { exactTwoSidedPValue } from '../support/exact-binomial.ts';
 import { DIST_DIR } from './global-setup.ts';
 
@@ -144,6 +145,10 @@ describe('ward reports', () => {
       expect(field(root, 'leeds-rate')).toBe(
         rate(leedsTotal(windowMonths), data.leedsPopulation, n),
       );
+      // The residents beside the district's rate are the ward's, and say so.
+      const note = root.querySelector('[data-field="rate"]')?.parentNode.querySelector('small');
+      const residents = `${ward.name}: ${ward.population.toLocaleString('en-GB')} residents`;
+      expect(note?.text.replace(/\s+/g, ' ').trim().startsWith(residents), ward.name).toBe(true);
       const asb = wardByType(w, windowMonths)[data.crimeTypes.indexOf('Anti-social behaviour')];
       expect(number(root.querySelector('[data-field="asb"]'))).toBe(asb);
       expect(number(root.querySelector('[data-field="crimes"]'))).toBe(
@@ -306,6 +311,17 @@ describe('year reports', () => {
       const year = tr.getAttribute('data-year');
       const months = data.months.filter((m) => m.startsWith(`${year}-`));
       expect(number(tr.querySelector('[data-field="total"]'))).toBe(leedsTotal(months));
+      // The change names the months it compares: those with data in both years.
+      const before = new Set(data.months.filter((m) => m.startsWith(`${Number(year) - 1}-`)));
+      const paired = months.filter((m) => before.has(shift(m, -12)));
+      const compared = tr.querySelector('[data-field="compared"]')?.text.trim() ?? '';
+      if (paired.length === 0)
+        expect(compared).toBe(`No month of ${year} has data for ${Number(year) - 1} too`);
+      else {
+        expect(compared).toBe(
+          `${describeMonths(paired)} against ${describeMonths(paired.map((m) => shift(m, -12)))}`,
+        );
+      }
     }
   });
 });
