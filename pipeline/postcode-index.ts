@@ -13,6 +13,7 @@ import { PolygonIndex } from './geo/polygon-index.ts';
 import type { Projection } from '../src/shared/projection.ts';
 import type { Area, Postcode } from './reference.ts';
 import { compareCodeUnits } from '../src/shared/compare.ts';
+import { OPEN_DATA_LICENCE, POSTCODE_ATTRIBUTION } from '../src/shared/open-data.ts';
 
 export { POSTCODE_INDEX_FILE_NAME } from '../src/shared/postcode-index.ts';
 
@@ -105,6 +106,8 @@ export function buildPostcodeIndex(
   }
   const file: PostcodeIndexFile = {
     version: POSTCODE_INDEX_VERSION,
+    licence: OPEN_DATA_LICENCE.name,
+    attribution: POSTCODE_ATTRIBUTION,
     wards: wards.map((w) => w.slug),
     districts: Object.fromEntries(
       [...districts].sort((a, b) => compareCodeUnits(a[0], b[0])).map(([k, g]) => [k, placeOf(g)]),

@@ -302,6 +302,12 @@ export type DownloadFormat = (typeof DOWNLOAD_FORMATS)[number];
  */
 export const ROYAL_MAIL_YEAR = 2018;
 
+/**
+ * What the postcode list asks of whatever uses it: the pages of a district with postcodes, the
+ * files made with them (the records' postcode districts, the place search's index).
+ */
+export const POSTCODE_ATTRIBUTION = `Postcodes: Office for National Statistics, ONS Postcode Directory, Open Government Licence v3.0. Contains OS data © Crown copyright and database right ${ROYAL_MAIL_YEAR}. Contains Royal Mail data © Royal Mail copyright and database right ${ROYAL_MAIL_YEAR}.`;
+
 /** Licence and attribution that travel with every published file, for a district's sources. */
 export function openDataLicence(words: DistrictWords = LEEDS_WORDS) {
   return {
@@ -311,11 +317,7 @@ export function openDataLicence(words: DistrictWords = LEEDS_WORDS) {
     attribution: [
       `${DATA_SOURCE.attribution} Crime records: ${DATA_SOURCE.name} (${DATA_SOURCE.url}).`,
       DATA_SOURCE.boundaries,
-      ...(words.hasPostcodes
-        ? [
-            `Postcodes: Office for National Statistics, ONS Postcode Directory, Open Government Licence v3.0. Contains OS data © Crown copyright and database right ${ROYAL_MAIL_YEAR}. Contains Royal Mail data © Royal Mail copyright and database right ${ROYAL_MAIL_YEAR}.`,
-          ]
-        : []),
+      ...(words.hasPostcodes ? [POSTCODE_ATTRIBUTION] : []),
       ...(words.pollingDistrictsBy === null
         ? []
         : [

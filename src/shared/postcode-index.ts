@@ -6,6 +6,7 @@
 //
 //   {
 //     "version": 1,
+//     "licence": "OGL-UK-3.0", "attribution": "Postcodes: Office for National Statistics, …",
 //     "wards": ["adel-and-wharfedale", ...],          ward slugs, in the map data's order
 //     "districts": { "LS6": [lat, lon, ward], ... },  centre of its postcodes, commonest ward
 //     "sectors": { "LS6 1": [lat, lon, ward], ... },  likewise
@@ -25,6 +26,9 @@ export type PostcodePlace = [number, number, number];
 
 export interface PostcodeIndexFile {
   version: number;
+  /** The postcode list's licence and notice, which travel with the file. */
+  licence: string;
+  attribution: string;
   wards: string[];
   districts: Record<string, PostcodePlace>;
   sectors: Record<string, PostcodePlace>;

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parse, type HTMLElement } from 'node-html-parser';
 import { describe, expect, it } from 'vitest';
+import { ROYAL_MAIL_YEAR } from '../../src/shared/open-data.ts';
 import { DIST_DIR } from './global-setup.ts';
 
 const data = JSON.parse(readFileSync('src/data/site-data.json', 'utf8')) as {
@@ -74,6 +75,20 @@ describe('Atom feeds', () => {
       const alternate = page.querySelectorAll('link[rel="alternate"][type="application/atom+xml"]');
       expect(alternate.map((l) => l.getAttribute('href'))).toContain(
         `/wards/${ward.slug}/feed.xml`,
+      );
+    }
+  });
+});
+
+describe('credits', () => {
+  it("every page's footer credits the postcode list the figures and the place search use", () => {
+    const pages = pagesIn(DIST_DIR);
+    expect(pages.length).toBeGreaterThan(40);
+    for (const urlPath of pages) {
+      const footer = html(urlPath).querySelector('footer')?.text.replace(/\s+/g, ' ') ?? '';
+      expect(footer, urlPath).toContain('ONS Postcode Directory');
+      expect(footer, urlPath).toContain(
+        `Contains Royal Mail data © Royal Mail copyright and database right ${ROYAL_MAIL_YEAR}.`,
       );
     }
   });

@@ -5,6 +5,7 @@ import { buildPostcodeIndex } from '../../pipeline/postcode-index.ts';
 import { loadGeography } from '../../pipeline/load-geography.ts';
 import type { Geography } from '../../pipeline/reference.ts';
 import type { PostcodeIndexFile } from '../../src/shared/postcode-index.ts';
+import { ROYAL_MAIL_YEAR } from '../../src/shared/open-data.ts';
 import { findPostcode } from '../../src/lib/map-postcodes.ts';
 import { parseOrThrow, siteDataSchema, type Ward } from '../../src/shared/schema.ts';
 
@@ -71,6 +72,16 @@ describe('buildPostcodeIndex(postcodes, areas, wards, projection)', () => {
     for (const p of outside.slice(0, 20)) {
       expect(findPostcode(file, p.postcode), p.postcode).toMatchObject({ kind: 'none' });
     }
+  });
+
+  it("carries the postcode list's licence and its Royal Mail notice with the edition's year", () => {
+    const { text } = buildPostcodeIndex(geo.postcodes, geo.wards, wards, geo.projection);
+    const file = JSON.parse(text) as PostcodeIndexFile;
+    expect(file.licence).toBe('OGL-UK-3.0');
+    expect(file.attribution).toContain('ONS Postcode Directory');
+    expect(file.attribution).toContain(
+      `Contains Royal Mail data © Royal Mail copyright and database right ${ROYAL_MAIL_YEAR}.`,
+    );
   });
 
   it('is the file the pipeline published in public/data', async () => {

@@ -5,6 +5,8 @@ import { findPostcode, findWards } from '../../../src/lib/map-postcodes.ts';
 /** Two sectors of one district, places in whole 1e-4 degree steps from the sector centre. */
 const INDEX: PostcodeIndexFile = {
   version: 1,
+  licence: 'OGL-UK-3.0',
+  attribution: 'Postcodes: a test list.',
   wards: ['headingley-and-hyde-park', 'weetwood'],
   districts: { LS6: [53.82, -1.57, 0] },
   sectors: { 'LS6 1': [53.81, -1.56, 0], 'LS6 3': [53.83, -1.58, 1] },
