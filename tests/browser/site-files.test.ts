@@ -199,6 +199,10 @@ describe('the 404 page', () => {
       expect(page.querySelector('h1')?.text).toBe('Page not found');
       expect(page.querySelectorAll('main a').map((a) => a.getAttribute('href'))).toContain('/');
       expect(page.querySelector('footer')?.text).toContain('Open Government Licence');
+      // It has no address of its own: nothing names one, and it is not to be indexed.
+      expect(page.querySelector('link[rel="canonical"]')).toBeNull();
+      expect(page.querySelector('meta[property="og:url"]')).toBeNull();
+      expect(page.querySelector('meta[name="robots"]')?.getAttribute('content')).toBe('noindex');
     } finally {
       child.kill();
     }
