@@ -22,6 +22,7 @@ interface Resource {
   schema: { fields: { name: string; type: string }[] };
 }
 interface Manifest {
+  folder: string;
   files: { file: string; rows: number; sha256: string; bytes: number }[];
 }
 
@@ -100,6 +101,25 @@ describe('the Data page', () => {
       );
       expect(f?.rows).toBe(csvRows);
     }
+  });
+
+  it('says how much of the Polling District column the files fill, as the files have it', () => {
+    let rows = 0;
+    let filled = 0;
+    for (const f of manifest.files) {
+      const bytes = readFileSync(dist(manifest.folder, f.file));
+      const records = parseCsv(gunzipSync(bytes), { columns: true }) as Record<string, string>[];
+      rows += records.length;
+      filled += records.filter((r) => (r['Polling District'] ?? '') !== '').length;
+    }
+    expect(rows).toBeGreaterThan(0);
+    const note = root.querySelector('#polling-coverage')?.text.replace(/\s+/g, ' ') ?? null;
+    if (filled === rows) expect(note).toBeNull();
+    else if (filled === 0) expect(note ?? '').toContain('empty in every row');
+    else
+      expect(note).toContain(
+        `${filled.toLocaleString('en-GB')} of ${rows.toLocaleString('en-GB')} rows`,
+      );
   });
 
   it("carries a schema.org Dataset whose variables are the record files' columns", () => {
