@@ -41,14 +41,47 @@ function fittingSize(text: string, max: number, weight: keyof typeof GLYPH_WIDTH
   return Math.min(max, Math.floor(TEXT_WIDTH / (text.length * GLYPH_WIDTH[weight])));
 }
 
-/** A long name on two lines, broken at the space nearest its middle. */
-function titleLines(title: string): string[] {
-  if (fittingSize(title, 64, 'bold') >= 52) return [title];
-  const spaces = [...title.matchAll(/ /g)].map((m) => m.index);
+/** `text` on two lines, broken at the space nearest its middle (one line if it has none). */
+function inTwo(text: string): string[] {
+  const spaces = [...text.matchAll(/ /g)].map((m) => m.index);
   const middle = spaces.sort(
-    (a, b) => Math.abs(a - title.length / 2) - Math.abs(b - title.length / 2),
+    (a, b) => Math.abs(a - text.length / 2) - Math.abs(b - text.length / 2),
   )[0];
-  return middle === undefined ? [title] : [title.slice(0, middle), title.slice(middle + 1)];
+  return middle === undefined ? [text] : [text.slice(0, middle), text.slice(middle + 1)];
+}
+
+/** A long name on two lines. */
+function titleLines(title: string): string[] {
+  return fittingSize(title, 64, 'bold') >= 52 ? [title] : inTwo(title);
+}
+
+/** The smallest size a line of figures is drawn at: below it, the line is broken in two. */
+const MIN_FIGURE_SIZE = 28;
+const FIGURE_SIZE = 36;
+
+/**
+ * The figure lines as drawn, with their baselines: all at one size, the largest up to
+ * FIGURE_SIZE at which each fits, a line being broken in two rather than shrinking the rest
+ * below MIN_FIGURE_SIZE (the headline count is the longest line and must stay legible).
+ */
+function figureTexts(
+  lines: readonly string[],
+): { text: string; size: number; y: number; first: boolean }[] {
+  const blocks = lines.map((line, i) => {
+    const weight = i === 0 ? 'bold' : 'normal';
+    const parts = fittingSize(line, FIGURE_SIZE, weight) >= MIN_FIGURE_SIZE ? [line] : inTwo(line);
+    return { parts, fits: Math.min(...parts.map((p) => fittingSize(p, FIGURE_SIZE, weight))) };
+  });
+  const size = Math.min(...blocks.map((b) => b.fits));
+  const out: { text: string; size: number; y: number; first: boolean }[] = [];
+  let y = 350;
+  blocks.forEach(({ parts }, i) => {
+    parts.forEach((text, j) => {
+      out.push({ text, size, y, first: i === 0 });
+      y += j === parts.length - 1 ? size + 24 : size + 8;
+    });
+  });
+  return out;
 }
 
 export function shareCardSvg(card: ShareCard): string {
@@ -60,11 +93,11 @@ export function shareCardSvg(card: ShareCard): string {
         `<path d="${p.d}" fill="${p.highlight ? COLOURS.shape : COLOURS.other}" stroke="${COLOURS.line}" stroke-width="1.5" fill-rule="evenodd"/>`,
     )
     .join('');
-  const lines = card.lines
-    .map((line, i) => {
-      const weight = i === 0 ? 'bold' : 'normal';
-      return `<text x="${TEXT_X}" y="${360 + i * 62}" font-size="${fittingSize(line, 36, weight)}" fill="${i === 0 ? COLOURS.text : COLOURS.muted}" font-weight="${weight}">${escapeXml(line)}</text>`;
-    })
+  const lines = figureTexts(card.lines)
+    .map(
+      ({ text, size, y, first }) =>
+        `<text x="${TEXT_X}" y="${y}" font-size="${size}" fill="${first ? COLOURS.text : COLOURS.muted}" font-weight="${first ? 'bold' : 'normal'}">${escapeXml(text)}</text>`,
+    )
     .join('');
   const title = titleLines(card.title);
   const titleSize = Math.min(...title.map((t) => fittingSize(t, 64, 'bold')));

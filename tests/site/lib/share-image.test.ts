@@ -1,0 +1,53 @@
+// The share cards' drawing (src/lib/share-image.ts), for every ward and year of the committed
+// data: the headline count stays the most legible line, and no line of figures runs into the
+// next or into the source line at the foot.
+import { parse } from 'node-html-parser';
+import { describe, expect, it } from 'vitest';
+import { shareCardSvg, type ShareCard } from '../../../src/lib/share-image.ts';
+import { wardShareCard, yearShareCard } from '../../../src/lib/share-cards.ts';
+import { yearsWithData } from '../../../src/lib/figures.ts';
+import { committedSiteData } from '../../support/site-data.ts';
+
+const data = committedSiteData();
+const cards: ShareCard[] = [
+  ...data.wards.map((_, w) => wardShareCard(data, w)),
+  ...yearsWithData(data).map((y) => yearShareCard(data, y)),
+];
+
+/** The card's texts in drawing order, with their size and baseline. */
+function texts(card: ShareCard) {
+  return parse(shareCardSvg(card))
+    .querySelectorAll('text')
+    .map((t) => ({
+      text: t.text,
+      size: Number(t.getAttribute('font-size')),
+      y: Number(t.getAttribute('y')),
+      bold: t.getAttribute('font-weight') === 'bold',
+    }));
+}
+
+describe('shareCardSvg(card)', () => {
+  it('draws every figure, the headline count first and never smaller than 28 px', () => {
+    for (const card of cards) {
+      const drawn = texts(card);
+      // The figures are what lies between the title and the source line.
+      const figures = drawn.filter((t) => t.y >= 330 && !t.text.startsWith('Source:'));
+      expect(figures.map((t) => t.text).join(' '), card.title).toBe(card.lines.join(' '));
+      for (const t of figures)
+        expect(t.size, `${card.title}: ${t.text}`).toBeGreaterThanOrEqual(28);
+      expect(figures[0]?.bold, card.title).toBe(true);
+    }
+  });
+
+  it('keeps each line of figures clear of the next and of the source line', () => {
+    for (const card of cards) {
+      const drawn = texts(card).filter((t) => t.y >= 330);
+      for (let i = 1; i < drawn.length; i++) {
+        const above = drawn[i - 1]!;
+        const line = drawn[i]!;
+        expect(line.y - above.y, `${card.title}: ${line.text}`).toBeGreaterThanOrEqual(line.size);
+      }
+      expect(drawn.at(-1)?.text.startsWith('Source:'), card.title).toBe(true);
+    }
+  });
+});
