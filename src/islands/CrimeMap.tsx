@@ -158,14 +158,26 @@ function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
         measure={measure}
         scale={scale}
         window={windowText}
+        range={rangeLabel}
         noData={noData}
         threshold={threshold}
         rateUnit={figures.rateUnit}
         noun={figures.noun}
         centre={MAP_AREA.centre}
+        district={MAP_AREA.district}
       />
     ),
-    [view, measure, scale, windowText, noData, threshold, figures.rateUnit, figures.noun],
+    [
+      view,
+      measure,
+      scale,
+      windowText,
+      rangeLabel,
+      noData,
+      threshold,
+      figures.rateUnit,
+      figures.noun,
+    ],
   );
   const { ranking, details } = useWardViews({
     data,
@@ -173,6 +185,7 @@ function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
     state,
     wards,
     windowText,
+    rangeLabel,
     wardsBase,
   });
 

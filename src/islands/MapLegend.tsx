@@ -10,8 +10,10 @@ export interface MapLegendProps {
   view: MapView;
   measure: MapMeasure;
   scale: ChoroplethScale | null;
-  /** The window in words, e.g. "Mar 2024 – Mar 2025 (3 months with data)". */
+  /** The window in words, e.g. "Mar 2024 – Mar 2025, 3 of 13 months with data". */
   window: string;
+  /** The window's months alone, e.g. "Mar 2024 – Mar 2025": what a window without data names. */
+  range: string;
   noData: boolean;
   threshold: number;
   /** The rates' unit, e.g. "per 1,000 residents over 3 months". */
@@ -20,6 +22,8 @@ export interface MapLegendProps {
   noun: string;
   /** The area's centre (MAP_AREA.centre), whose wards' rates the caveat is about; null: none. */
   centre: MapArea['centre'];
+  /** The district (MAP_AREA.district), whose busiest place the heat colours are relative to. */
+  district: string;
 }
 
 // Sorted by stop: "1" is an integer key, which objects list before "0.2".
@@ -32,7 +36,7 @@ export function MapLegend(props: MapLegendProps) {
   if (props.noData) {
     return (
       <div class="crime-map__legend" role="group" aria-label="Legend">
-        <p class="crime-map__label">No data for {props.window}</p>
+        <p class="crime-map__label">No data for {props.range}</p>
       </div>
     );
   }
@@ -48,9 +52,12 @@ export function MapLegend(props: MapLegendProps) {
           <span>High</span>
         </p>
         <p class="crime-map__note crime-map__legend-more">
-          Relative to the busiest places in view. Higher sensitivity reaches the top colour with
-          fewer crimes
-          {props.threshold > 1 ? `; places with under ${props.threshold} crimes are hidden` : ''}.
+          Relative to the busiest place in {props.district} for the chosen types and months,
+          wherever the map is. Higher sensitivity reaches the top colour with fewer {props.noun}
+          {props.threshold > 1
+            ? `; places with under ${props.threshold} ${props.noun} are hidden`
+            : ''}
+          .
         </p>
       </div>
     );

@@ -20,8 +20,10 @@ export interface WardDetailsProps {
   ward: number;
   figures: Figures;
   measure: MapMeasure;
-  /** The window in words, for "no data" and the types' heading. */
+  /** The window in words, e.g. "Mar 2024 – Mar 2025, 3 of 13 months with data". */
   window: string;
+  /** The window's months alone, e.g. "Mar 2024 – Mar 2025": what a window without data names. */
+  range: string;
   wardsBase: string;
   onClose(): void;
 }
@@ -51,7 +53,7 @@ function WardFigures(props: WardDetailsProps) {
       <dd id="crime-map-ward-rank">
         {rank === null
           ? 'not ranked (no residents)'
-          : `${ordinal(rank)}${tied ? ' (tied)' : ''} of ${data.wards.length} by ${measure === 'count' ? 'crimes' : 'rate'}`}
+          : `${ordinal(rank)}${tied ? ' (tied)' : ''} of ${data.wards.length} by ${measure === 'count' ? 'count' : 'rate'}`}
       </dd>
     </dl>
   );
@@ -68,7 +70,7 @@ function WardTypes({ data, ward, filter }: { data: MapData; ward: number; filter
   );
   return (
     <details>
-      <summary>Crimes by type</summary>
+      <summary>By crime type</summary>
       <table>
         <tbody>
           {rows.map((r) => (
@@ -114,7 +116,7 @@ export function WardDetails(props: WardDetailsProps) {
         </button>
       </div>
       {figures.noData ? (
-        <p class="crime-map__no-data">No data for {props.window}.</p>
+        <p class="crime-map__no-data">No data for {props.range}.</p>
       ) : (
         <>
           <p class="crime-map__note">{props.window}</p>
@@ -123,9 +125,10 @@ export function WardDetails(props: WardDetailsProps) {
         </>
       )}
       <p class="crime-map__label">
-        Monthly crimes, {series.length} months to {longMonth(series.at(-1)?.month ?? '')}
+        {capitalise(figures.noun)} per month, {series.length} months to{' '}
+        {longMonth(series.at(-1)?.month ?? '')}
       </p>
-      <WardTrend series={series} label={`Monthly crimes in ${w.name}`} />
+      <WardTrend series={series} label={`${capitalise(figures.noun)} per month in ${w.name}`} />
       <details>
         <summary>Monthly figures</summary>
         <table>

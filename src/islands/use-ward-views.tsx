@@ -16,6 +16,8 @@ export interface WardViewsInput {
   wards: WardFocus;
   /** The window in words. */
   windowText: string;
+  /** The window's months alone (what a window without data names). */
+  rangeLabel: string;
   wardsBase: string;
 }
 
@@ -23,7 +25,7 @@ export function useWardViews(input: WardViewsInput): {
   ranking: JSX.Element | false;
   details: JSX.Element | false;
 } {
-  const { data, figures, state, wards, windowText, wardsBase } = input;
+  const { data, figures, state, wards, windowText, rangeLabel, wardsBase } = input;
   const [showAll, setShowAll] = useState(false);
   const { noData } = figures;
   const ranking = useMemo(
@@ -65,11 +67,12 @@ export function useWardViews(input: WardViewsInput): {
           figures={figures}
           measure={state.measure}
           window={windowText}
+          range={rangeLabel}
           wardsBase={wardsBase}
           onClose={wards.close}
         />
       ),
-    [data, selected, figures, state.measure, windowText, wardsBase, wards],
+    [data, selected, figures, state.measure, windowText, rangeLabel, wardsBase, wards],
   );
   return { ranking, details };
 }

@@ -448,6 +448,17 @@ describe('map page', () => {
     });
   });
 
+  it("names what a ward's details and the heat legend count, as the chosen types do", async () => {
+    const { page } = await openMap('?type=anti-social-behaviour&min=3&ward=armley');
+    const details = (await page.textContent('#crime-map-ward')) ?? '';
+    expect(details).toContain('Anti-social behaviour incidents per month');
+    expect(details).toMatch(/ of \d+ by count/);
+    expect(details).not.toMatch(/\bcrimes\b/i);
+    const legend = (await page.textContent('.crime-map__legend')) ?? '';
+    expect(legend).toContain('places with under 3 anti-social behaviour incidents are hidden');
+    expect(legend).not.toMatch(/\bcrimes\b/i);
+  });
+
   it('draws fewer places on the heatmap when the threshold rises', async () => {
     const { page } = await openMap();
     const painted = () =>

@@ -17,8 +17,10 @@ const RATE_LEGEND: MapLegendProps = {
   noData: false,
   threshold: 1,
   rateUnit: 'per 1,000 residents over 3 months',
+  range: 'Mar 2024 – Mar 2025',
   noun: 'crimes',
   centre: LEEDS_MAP_AREA.centre,
+  district: 'Leeds',
 };
 
 /** The text of the element with `id` in `node`'s tree, or null when there is none. */
@@ -63,5 +65,33 @@ describe('MapLegend(props) rate caveat', () => {
     expect(caveat({ ...RATE_LEGEND, centre: null })).toBeNull();
     expect(caveat({ ...RATE_LEGEND, measure: 'count' })).toBeNull();
     expect(textOf(MapLegend(RATE_LEGEND), 'crime-map-rate-caveat')).not.toBeNull();
+  });
+});
+
+describe('MapLegend(props) wording', () => {
+  it('names a window without data once, by its months', () => {
+    const text = allText(
+      MapLegend({
+        ...RATE_LEGEND,
+        noData: true,
+        window: 'Jul 2024 – Jan 2025, no data',
+        range: 'Jul 2024 – Jan 2025',
+      }),
+    );
+    expect(text).toBe('No data for Jul 2024 – Jan 2025');
+  });
+
+  it("says the heat colours follow the district's busiest place, not the view", () => {
+    const text = allText(MapLegend({ ...RATE_LEGEND, view: 'heat', district: 'Sheffield' }));
+    expect(text).toContain('Relative to the busiest place in Sheffield');
+    expect(text).not.toContain('in view');
+  });
+
+  it('names what the heat threshold counts, as the chosen types do', () => {
+    const noun = 'anti-social behaviour incidents';
+    const text = allText(MapLegend({ ...RATE_LEGEND, view: 'heat', threshold: 5, noun }));
+    expect(text).toContain(`places with under 5 ${noun} are hidden`);
+    expect(text).toContain(`top colour with fewer ${noun}`);
+    expect(text).not.toMatch(/\bcrimes\b/);
   });
 });
