@@ -31,14 +31,16 @@ export function findPostcode(index: PostcodeIndexFile, text: string): PlaceMatch
   const outward = key.split(' ')[0] ?? key;
   // The postcode area of the district's example ("LS" of "LS6").
   const area = MAP_AREA.postcodeExample?.replace(/\d.*$/, '') ?? null;
-  const notLeeds = (what: string): PlaceMatch => ({
+  const notFound = (what: string): PlaceMatch => ({
     kind: 'none',
     message:
       area === null
         ? `${what}: the ${MAP_AREA.district} map has no postcode list; search by ward name.`
-        : outward.startsWith(area)
+        : outward.replace(/\d.*$/, '') === area
           ? `${what} is not in the ${MAP_AREA.district} wards: it may be outside the ${MAP_AREA.district} district, newer than the postcode list, or not in use.`
-          : `${what} is not a ${MAP_AREA.district} postcode: the map covers the ${MAP_AREA.district} district (${area} postcodes).`,
+          : // Parts of a district can have another area's postcodes (WF and BD in Leeds), which
+            // the list does not hold: not found here is not "not in the district".
+            `${what} is not in this map's postcode list, which holds only the ${area} postcodes: if it is in the ${MAP_AREA.district} district, search for its ward by name.`,
   });
   const place = (lat: number, lon: number, wardIndex: number): PlaceMatch => ({
     kind: 'postcode',
@@ -50,11 +52,11 @@ export function findPostcode(index: PostcodeIndexFile, text: string): PlaceMatch
   });
   if (kind === 'district') {
     const d = index.districts[key];
-    return d === undefined ? notLeeds(`Postcode district ${key}`) : place(...d);
+    return d === undefined ? notFound(`Postcode district ${key}`) : place(...d);
   }
   const sectorKey = kind === 'sector' ? key : key.slice(0, -2);
   const sector = index.sectors[sectorKey];
-  if (sector === undefined) return notLeeds(kind === 'sector' ? `Postcode sector ${key}` : key);
+  if (sector === undefined) return notFound(kind === 'sector' ? `Postcode sector ${key}` : key);
   if (kind === 'sector') return place(...sector);
   const letters = key.slice(-2);
   const units = index.units[sectorKey] ?? [];
@@ -65,7 +67,7 @@ export function findPostcode(index: PostcodeIndexFile, text: string): PlaceMatch
     const lon = sector[1] + Number(units[i + 2]) * step;
     return place(Math.round(lat * 1e5) / 1e5, Math.round(lon * 1e5) / 1e5, Number(units[i + 3]));
   }
-  return notLeeds(key);
+  return notFound(key);
 }
 
 /**

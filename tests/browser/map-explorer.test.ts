@@ -615,7 +615,7 @@ describe.each(['desktop', 'phone'] as const)('map explorer: place search on a %s
     expect(consoleErrors).toEqual([]);
   }, 90_000);
 
-  it('says clearly when a postcode is not in Leeds, and finds wards by name', async () => {
+  it('says clearly when a postcode is not in the list or not in Leeds, and finds wards by name', async () => {
     const { page } = await openMap(size);
     await openPanel(page, size);
     const search = page.getByLabel('Find a postcode or ward');
@@ -625,7 +625,9 @@ describe.each(['desktop', 'phone'] as const)('map explorer: place search on a %s
     await page.waitForFunction(
       () => document.querySelector('#crime-map-search-result')?.textContent !== '',
     );
-    expect(await result.textContent()).toContain('SW1A 1AA is not a Leeds postcode');
+    expect(await result.textContent()).toContain(
+      "SW1A 1AA is not in this map's postcode list, which holds only the LS postcodes",
+    );
     await search.fill('LS6 9ZZ');
     await search.press('Enter');
     await page.waitForFunction(() =>

@@ -50,14 +50,27 @@ describe('findPostcode(index, text)', () => {
     });
   });
 
-  it('says why a postcode is not found: not in the Leeds wards, or not a Leeds postcode', () => {
+  it('says why a postcode is not found: not in the Leeds wards, or not in the LS list', () => {
     const unknown = findPostcode(INDEX, 'LS6 1ZZ');
     expect(unknown).toMatchObject({ kind: 'none' });
     expect(unknown?.kind === 'none' && unknown.message).toContain(
       'LS6 1ZZ is not in the Leeds wards',
     );
-    const london = findPostcode(INDEX, 'sw1a 1aa');
-    expect(london?.kind === 'none' && london.message).toContain('SW1A 1AA is not a Leeds postcode');
+    // Tingley (WF3) and Drighlington (BD11) are in Leeds, with postcodes the LS list lacks:
+    // not found is never said to be outside Leeds, for them or for London.
+    for (const [typed, shown] of [
+      ['wf3 1aa', 'WF3 1AA'],
+      ['BD11', 'Postcode district BD11'],
+      ['wf3 1', 'Postcode sector WF3 1'],
+      ['sw1a 1aa', 'SW1A 1AA'],
+    ]) {
+      const found = findPostcode(INDEX, typed as string);
+      const message = found?.kind === 'none' ? found.message : '';
+      expect(message, typed).toBe(
+        `${shown} is not in this map's postcode list, which holds only the LS postcodes: if it is in the Leeds district, search for its ward by name.`,
+      );
+      expect(message, typed).not.toMatch(/not a Leeds postcode|outside/);
+    }
   });
 
   it('returns null for text that is no postcode, so the caller can try ward names', () => {
