@@ -745,6 +745,33 @@ describe('map page on a phone', () => {
     return hidden;
   }
 
+  it.each([
+    [390, 844],
+    [360, 740],
+    [320, 568],
+  ])(
+    'at %i x %i shows the legend and the map attribution above the bar at load',
+    async (width, height) => {
+      for (const query of ['?view=wards&measure=rate', '']) {
+        const opened = await openPage(browser, `/${query}`, { viewport: { width, height } });
+        try {
+          await waitForMap(opened.page);
+          const covered = await opened.page.evaluate(() => {
+            const bar = document.querySelector('.crime-map__panel')?.getBoundingClientRect();
+            if (bar === undefined) return ['no bar'];
+            return ['.crime-map__legend', '.leaflet-control-attribution', '.leaflet-control-zoom']
+              .map((s) => [s, document.querySelector(s)?.getBoundingClientRect()] as const)
+              .filter(([, r]) => r === undefined || r.bottom > bar.top + 0.5)
+              .map(([s, r]) => `${s} to ${r?.bottom.toFixed(0)}, bar from ${bar.top.toFixed(0)}`);
+          });
+          expect(covered, query).toEqual([]);
+        } finally {
+          await opened.context.close();
+        }
+      }
+    },
+  );
+
   it('scrolls whatever takes focus above the bottom sheets, and the covered filters out of reach', async () => {
     const { page } = await openMap('phone');
     await page.focus('.crime-map__map');
