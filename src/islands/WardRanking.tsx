@@ -1,6 +1,7 @@
 // The wards ranked by crimes or by rate: the top 5, or all 33. Each ward's name is a button
 // that opens its details, the keyboard's way to pick a ward (the outlines are not in the tab
 // order).
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { MapData } from '../shared/map-data.ts';
 import { capitalise, formatCount, formatRate } from '../lib/format.ts';
 import type { RankedWard } from '../lib/map-rates.ts';
@@ -29,6 +30,15 @@ export function WardRanking(props: WardRankingProps) {
   const { data, ranking, showAll, selected } = props;
   const visible = showAll ? ranking : ranking.slice(0, TOP_WARDS);
   const by = props.measure === 'count' ? props.noun : `${props.noun} ${props.rateUnit}`;
+  // The button sits under the list, which it lengthens or shortens: pressed from the keyboard,
+  // it would leave the panel's view with the focus on it. It is scrolled back into view.
+  const toggle = useRef<HTMLButtonElement>(null);
+  useLayoutEffect(() => {
+    const button = toggle.current;
+    if (button !== null && document.activeElement === button) {
+      button.scrollIntoView({ block: 'nearest' });
+    }
+  }, [showAll]);
   return (
     <>
       <table class="crime-map__ranking" id="crime-map-ranking">
@@ -69,6 +79,7 @@ export function WardRanking(props: WardRankingProps) {
       </table>
       <button
         type="button"
+        ref={toggle}
         aria-expanded={showAll}
         aria-controls="crime-map-ranking"
         onClick={() => props.onShowAll(!showAll)}

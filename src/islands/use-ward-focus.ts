@@ -24,16 +24,23 @@ export function useWardFocus(
    * Where focus goes once the next render has the ward's state: the details' heading after a
    * pick; after a close, back to where it was (or the map), once the details are gone and what
    * they covered (the filters' sheet on a phone) can take focus. Null for a change of ward
-   * not made here (the browser's Back button), which moves no focus.
+   * not made here (the browser's Back button), which moves no focus unless the details held
+   * it: then it goes back as after a close, rather than to the page's start.
    */
   const pending = useRef<'heading' | 'back' | null>(null);
+  /** The ward of the last render, to tell details that closed from none that were open. */
+  const shown = useRef(ward);
 
   useLayoutEffect(() => {
     // Taken by whatever change of ward comes next, so none is left for a later one.
     const next = pending.current;
     pending.current = null;
+    const closed = shown.current !== null && ward === null;
+    shown.current = ward;
     if (ward === null) {
-      if (next !== 'back') return;
+      // Focus inside the details is lost with them (the document's body has it).
+      const lost = document.activeElement === null || document.activeElement === document.body;
+      if (next !== 'back' && !(closed && lost)) return;
       const back = returnTo.current?.isConnected === true ? returnTo.current : fallback.current;
       returnTo.current = null;
       back?.focus({ preventScroll: true });

@@ -663,6 +663,51 @@ describe('ward details at every size', () => {
   });
 });
 
+describe.each(['desktop', 'phone'] as const)('focus on a %s', (size) => {
+  it("goes back to the ranking's button when Back closes the ward's details that held it", async () => {
+    const { page } = await openMap(size);
+    await openPanel(page, size);
+    const button = page.locator('.crime-map__ward-button').first();
+    const slug = await button.getAttribute('data-ward');
+    await button.focus();
+    await afterUpdate(page, () => page.keyboard.press('Space'));
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('crime-map-ward-name');
+    await afterUpdate(page, () => page.goBack().then(() => undefined));
+    expect(await page.locator('#crime-map-ward').count()).toBe(0);
+    expect(
+      await page.evaluate(() => document.activeElement?.getAttribute('data-ward') ?? null),
+    ).toBe(slug);
+  });
+
+  it('keeps the button that shows all the wards, or the top 5, in view once pressed', async () => {
+    const { page } = await openMap(size);
+    await openPanel(page, size);
+    const toggle = page.getByRole('button', { name: /^Show all \d+ wards$/ });
+    await toggle.focus();
+    for (const name of [/^Show the top 5 only$/, /^Show all \d+ wards$/]) {
+      await page.keyboard.press('Enter');
+      await page.getByRole('button', { name }).waitFor();
+      const inView = () =>
+        page.evaluate(() => {
+          const button = document.activeElement;
+          if (!(button instanceof HTMLButtonElement)) return 'focus is not on a button';
+          const r = button.getBoundingClientRect();
+          // Every box that clips it (the panel's scrolling parts) and the screen must hold it.
+          for (let box = button.parentElement; box !== null; box = box.parentElement) {
+            const style = getComputedStyle(box);
+            if (!/auto|scroll|hidden/.test(style.overflowY)) continue;
+            const b = box.getBoundingClientRect();
+            if (r.top < b.top - 0.5 || r.bottom > b.bottom + 0.5) {
+              return `${button.textContent} at ${r.top.toFixed(0)}-${r.bottom.toFixed(0)}, outside ${box.className} ${b.top.toFixed(0)}-${b.bottom.toFixed(0)}`;
+            }
+          }
+          return r.top >= -0.5 && r.bottom <= window.innerHeight + 0.5 ? null : 'off the screen';
+        });
+      expect(await inView(), String(name)).toBeNull();
+    }
+  });
+});
+
 describe('ward search with a ward open', () => {
   it("gives focus to the open ward's details when the search names that ward again", async () => {
     const { page } = await openMap('desktop', '?ward=armley');
