@@ -16,7 +16,7 @@ import { MapLegend } from './MapLegend.tsx';
 import { preloadHeatLayer } from './map-layers.ts';
 import { monthRangeLabel } from './MonthRangeSlider.tsx';
 import { PlaceSearch } from './PlaceSearch.tsx';
-import { useFigures } from './use-figures.ts';
+import { NO_TYPES, useFigures } from './use-figures.ts';
 import { useMapLayers, type WardShapes } from './use-map-layers.ts';
 import { useMapState } from './use-map-state.ts';
 import { useWardFocus } from './use-ward-focus.ts';
@@ -160,6 +160,7 @@ function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
         window={windowText}
         range={rangeLabel}
         noData={noData}
+        noTypes={figures.noTypes}
         threshold={threshold}
         rateUnit={figures.rateUnit}
         noun={figures.noun}
@@ -174,6 +175,7 @@ function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
       windowText,
       rangeLabel,
       noData,
+      figures.noTypes,
       threshold,
       figures.rateUnit,
       figures.noun,
@@ -200,9 +202,11 @@ function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
         open={panelOpen}
         onToggle={() => setPanelOpen(!panelOpen)}
         summary={
-          noData
-            ? `No data, ${rangeLabel}`
-            : `${formatCount(figures.leedsTotal)} ${figures.noun}, ${rangeLabel}`
+          figures.noTypes
+            ? `${NO_TYPES}, ${rangeLabel}`
+            : noData
+              ? `No data, ${rangeLabel}`
+              : `${formatCount(figures.leedsTotal)} ${figures.noun}, ${rangeLabel}`
         }
       >
         {search}

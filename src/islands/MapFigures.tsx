@@ -5,7 +5,7 @@ import type { MapData } from '../shared/map-data.ts';
 import { CRIME_TYPES, type CrimeType } from '../shared/constants.ts';
 import { formatCount } from '../lib/format.ts';
 import { describeMonths } from '../shared/months.ts';
-import type { Figures } from './use-figures.ts';
+import { NO_TYPES, type Figures } from './use-figures.ts';
 
 export interface MapFiguresProps {
   data: MapData;
@@ -18,6 +18,15 @@ export interface MapFiguresProps {
 export function MapFigures(props: MapFiguresProps) {
   const { data, types, excludeCityCentre, figures, rangeLabel } = props;
   const { coverage, noData, leedsTotal } = figures;
+  if (figures.noTypes) {
+    return (
+      <div class="crime-map__figures" aria-live="polite">
+        <p class="crime-map__no-data" id="crime-map-no-data">
+          {NO_TYPES}: there is nothing to count or rank. Choose at least one.
+        </p>
+      </div>
+    );
+  }
   if (noData) {
     const withData = data.months.filter((_, m) => data.hasData[m]);
     return (

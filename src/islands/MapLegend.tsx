@@ -5,6 +5,7 @@ import type { MapArea } from '../lib/map-area.ts';
 import type { ChoroplethScale } from '../lib/map-scale.ts';
 import type { MapMeasure, MapView } from '../lib/map-state.ts';
 import { HEAT_GRADIENT } from './map-layers.ts';
+import { NO_TYPES } from './use-figures.ts';
 
 export interface MapLegendProps {
   view: MapView;
@@ -15,6 +16,8 @@ export interface MapLegendProps {
   /** The window's months alone, e.g. "Mar 2024 – Mar 2025": what a window without data names. */
   range: string;
   noData: boolean;
+  /** No crime type is chosen (the reason for noData when the window has data). */
+  noTypes: boolean;
   threshold: number;
   /** The rates' unit, e.g. "per 1,000 residents over 3 months". */
   rateUnit: string;
@@ -36,7 +39,7 @@ export function MapLegend(props: MapLegendProps) {
   if (props.noData) {
     return (
       <div class="crime-map__legend" role="group" aria-label="Legend">
-        <p class="crime-map__label">No data for {props.range}</p>
+        <p class="crime-map__label">{props.noTypes ? NO_TYPES : `No data for ${props.range}`}</p>
       </div>
     );
   }

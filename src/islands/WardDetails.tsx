@@ -9,7 +9,7 @@ import { monthlySeries, wardTypeTotals, type MapFilter } from '../lib/map-filter
 import type { MapMeasure } from '../lib/map-state.ts';
 import { longMonth } from '../shared/months.ts';
 import { WardTrend } from './WardTrend.tsx';
-import type { Figures } from './use-figures.ts';
+import { NO_TYPES, type Figures } from './use-figures.ts';
 import { WARD_HEADING_ID } from './use-ward-focus.ts';
 
 /** The trend shows this many months, up to the last month of the window. */
@@ -116,7 +116,9 @@ export function WardDetails(props: WardDetailsProps) {
         </button>
       </div>
       {figures.noData ? (
-        <p class="crime-map__no-data">No data for {props.range}.</p>
+        <p class="crime-map__no-data">
+          {figures.noTypes ? `${NO_TYPES}.` : `No data for ${props.range}.`}
+        </p>
       ) : (
         <>
           <p class="crime-map__note">{props.window}</p>

@@ -17,14 +17,22 @@ import type { MapViewState } from '../lib/map-state.ts';
 /** Legend steps: whole crimes, or rates to the one decimal they are printed with. */
 const LEGEND_STEP = { count: 1, rate: 0.1 } as const;
 
+/** What the figures, the legend and a ward's details say when no crime type is chosen. */
+export const NO_TYPES = 'No crime types chosen';
+
 export interface Figures {
   filter: MapFilter;
   /** Crimes per ward slot (the last slot: crimes in no ward). */
   totals: Float64Array;
   leedsTotal: number;
   coverage: ReturnType<typeof monthCoverage>;
-  /** No month of the window has data: nothing to count, rank or colour. */
+  /**
+   * Nothing to count, rank or colour: no month of the window has data, or no crime type is
+   * chosen (noTypes). Never shown as zeros.
+   */
   noData: boolean;
+  /** No crime type is chosen: why noData, when the window has data. */
+  noTypes: boolean;
   /** The wards by the chosen measure. */
   ranking: RankedWard[];
   /** Rank of each ward index by the chosen measure (null: no rate, no rank). */
@@ -67,7 +75,8 @@ export function useFigures(data: MapData, state: MapViewState): Figures {
     [data, typeIndexes],
   );
   const coverage = useMemo(() => monthCoverage(data, filter), [data, filter]);
-  const noData = coverage.withData === 0;
+  const noTypes = typeIndexes.length === 0;
+  const noData = coverage.withData === 0 || noTypes;
   const leedsTotal = useMemo(() => totals.reduce((a, b) => a + b, 0), [totals]);
   const names = useMemo(() => data.wards.map((w) => w.name), [data]);
   // With the city centre excluded, its residents leave each ward's denominator with its crimes.
@@ -111,6 +120,7 @@ export function useFigures(data: MapData, state: MapViewState): Figures {
       leedsTotal,
       coverage,
       noData,
+      noTypes,
       ranking,
       rankOf,
       rates,
@@ -125,6 +135,7 @@ export function useFigures(data: MapData, state: MapViewState): Figures {
       leedsTotal,
       coverage,
       noData,
+      noTypes,
       ranking,
       rankOf,
       rates,

@@ -58,6 +58,7 @@ export interface MapLayersHandle {
 function wardLabel(data: MapData, figures: Figures, i: number): string {
   const w = data.wards[i];
   if (w === undefined) return '';
+  if (figures.noTypes) return `${w.name}: no crime types chosen`;
   if (figures.noData) return `${w.name}: no data for these months`;
   const count = figures.totals[i] ?? 0;
   const rate = figures.rates[i] ?? null;

@@ -149,7 +149,7 @@ describe('map page', () => {
   it('changes the total and the top wards to the right values when the crime types change', async () => {
     const { page, consoleErrors } = await openMap();
     await afterUpdate(page, () => page.getByRole('button', { name: 'No types' }).click());
-    expect((await readFigures(page)).total).toBe(0);
+    expect(await page.textContent('#crime-map-no-data')).toContain('No crime types chosen');
     await afterUpdate(page, () => page.getByRole('checkbox', { name: 'Burglary' }).check());
     await afterUpdate(page, () => page.getByRole('checkbox', { name: 'Drugs' }).check());
     const expected = expectedFromSiteData(site, {
@@ -304,7 +304,7 @@ describe('map page', () => {
     await expectFigures(page, shoplifting);
 
     await afterUpdate(page, () => page.goBack().then(() => undefined));
-    expect((await readFigures(page)).total).toBe(0);
+    expect(await page.textContent('#crime-map-no-data')).toContain('No crime types chosen');
     await afterUpdate(page, () => page.goBack().then(() => undefined));
     await expectFigures(page, all);
     expect(page.url()).toMatch(/\/$/);
@@ -446,6 +446,29 @@ describe('map page', () => {
       ],
       threshold: '3 anti-social behaviour incidents',
     });
+  });
+
+  it('with no crime type chosen shows no zero count, rank, rate or colour scale, and says why', async () => {
+    for (const query of [
+      '?type=',
+      '?type=no-such-type&view=wards&ward=armley',
+      '?type=&view=heat',
+    ]) {
+      const { page } = await openMap(query);
+      const text = (await page.locator('.crime-map').textContent()) ?? '';
+      expect(text, query).toContain('No crime types chosen');
+      expect(text, query).not.toMatch(/\b0 (crimes|anti-social|crimes and)\b/);
+      expect(text, query).not.toMatch(/\b1st\b|\b0\.0 per\b/);
+      for (const selector of [
+        '#crime-map-total',
+        '#crime-map-ranking',
+        '#crime-map-ward-count',
+        '.crime-map__legend li',
+        'canvas.leaflet-heatmap-layer',
+      ]) {
+        expect(await page.locator(selector).count(), `${query}: ${selector}`).toBe(0);
+      }
+    }
   });
 
   it("names what a ward's details and the heat legend count, as the chosen types do", async () => {

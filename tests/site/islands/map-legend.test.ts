@@ -15,6 +15,7 @@ const RATE_LEGEND: MapLegendProps = {
   scale: null,
   window: 'Mar 2024 – Mar 2025 (3 months with data)',
   noData: false,
+  noTypes: false,
   threshold: 1,
   rateUnit: 'per 1,000 residents over 3 months',
   range: 'Mar 2024 – Mar 2025',
@@ -79,6 +80,11 @@ describe('MapLegend(props) wording', () => {
       }),
     );
     expect(text).toBe('No data for Jul 2024 – Jan 2025');
+  });
+
+  it('says no crime type is chosen, rather than naming a window without data', () => {
+    const text = allText(MapLegend({ ...RATE_LEGEND, noData: true, noTypes: true }));
+    expect(text).toBe('No crime types chosen');
   });
 
   it("says the heat colours follow the district's busiest place, not the view", () => {
