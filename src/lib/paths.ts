@@ -16,11 +16,13 @@ export function yearPath(year: number): string {
 }
 
 /**
- * The map opened on one ward. The map page keeps its view in the query string
- * (src/lib/map-state.ts), where `ward` holds the ward's slug.
+ * The map opened on one ward, over `months` (YYYY-MM, first and last) when given: a report's
+ * window, so the map's figures are the report's. The map page keeps its view in the query
+ * string (src/lib/map-state.ts), where `ward` holds the ward's slug.
  */
-export function mapWardPath(slug: string): string {
-  return `${sitePath('')}?ward=${encodeURIComponent(slug)}`;
+export function mapWardPath(slug: string, months?: { from: string; to: string }): string {
+  const window = months === undefined ? '' : `&from=${months.from}&to=${months.to}`;
+  return `${sitePath('')}?ward=${encodeURIComponent(slug)}${window}`;
 }
 
 /** The absolute URL of a site path, for canonical links, feeds and share images. */

@@ -1,7 +1,11 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse } from 'node-html-parser';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { MapData } from '../../src/shared/map-data.ts';
 import type { SiteData } from '../../src/shared/schema.ts';
+import { DIST_DIR } from './global-setup.ts';
 import { capitalise, countedNoun } from '../../src/lib/format.ts';
 import {
   launchBrowser,
@@ -289,6 +293,21 @@ describe('map page', () => {
     if (ward === undefined) throw new Error('The site data has fewer than 6 wards');
     const { page } = await openMap(`?ward=${ward.code}`);
     expect(await page.textContent('#crime-map-ward-name')).toBe(ward.name);
+  });
+
+  it("opens from a ward report on the report's own window, with the report's total", async () => {
+    for (const ward of [site.wards[0], site.wards[17]]) {
+      if (ward === undefined) throw new Error('The site data has fewer than 18 wards');
+      const report = parse(
+        await readFile(path.join(DIST_DIR, 'wards', ward.slug, 'index.html'), 'utf8'),
+      );
+      const href = report.querySelector('[data-field="map-link"]')?.getAttribute('href') ?? '';
+      const { page } = await openMap(href.slice(href.indexOf('?')));
+      expect(await page.textContent('#crime-map-ward-name')).toBe(ward.name);
+      expect(await page.textContent('#crime-map-ward-count'), ward.name).toBe(
+        report.querySelector('[data-field="total"]')?.text.trim(),
+      );
+    }
   });
 
   it('goes back and forward through filter changes', async () => {
