@@ -1,5 +1,6 @@
 // The figures for the current filter, announced when they change: the Leeds total and the
-// months the window holds, or, for a window without data, that there is none.
+// months the window holds, or, for a window without data or with no crime type chosen, why
+// there is nothing to count.
 import { MAP_AREA } from '../lib/map-area.ts';
 import type { MapData } from '../shared/map-data.ts';
 import { CRIME_TYPES, type CrimeType } from '../shared/constants.ts';
@@ -44,11 +45,9 @@ export function MapFigures(props: MapFiguresProps) {
       <p class="crime-map__total">
         <strong id="crime-map-total">{formatCount(leedsTotal)}</strong> {figures.noun} in{' '}
         {MAP_AREA.district}
-        {types.length === 0
-          ? ' (no crime type selected)'
-          : types.length < CRIME_TYPES.length
-            ? ` (${types.length} of ${CRIME_TYPES.length} crime types)`
-            : ''}
+        {types.length < CRIME_TYPES.length
+          ? ` (${types.length} of ${CRIME_TYPES.length} crime types)`
+          : ''}
         {excludeCityCentre && MAP_AREA.centre !== null
           ? `, ${MAP_AREA.centre.label} (${MAP_AREA.centre.description}) excluded`
           : ''}
