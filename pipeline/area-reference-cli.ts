@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import { logSafe } from './log-safe.ts';
 import { readAreaConfig } from './area.ts';
 import { helpText, parseCommandArgs, stringValue, UsageError, type CommandSpec } from './args.ts';
 import { dissolveWards } from './district-outline.ts';
@@ -91,15 +92,17 @@ async function main(): Promise<void> {
   if (args.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else if (!args.quiet) {
     console.log(
-      `${area.localAuthority.name}: wrote ${result.outline} (${result.wards} wards) ` +
-        `and ${result.population} (${result.lsoas} LSOAs)`,
+      logSafe(
+        `${area.localAuthority.name}: wrote ${result.outline} (${result.wards} wards) ` +
+          `and ${result.population} (${result.lsoas} LSOAs)`,
+      ),
     );
   }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
+    console.error(logSafe(error instanceof Error ? error.message : String(error)));
     process.exitCode = error instanceof UsageError ? 2 : 1;
   });
 }

@@ -359,7 +359,9 @@ export async function runAreas(options: CliOptions, deps: RunDeps): Promise<Area
       written.push(ctx.staging.paths);
     }
     for (const ctx of contexts) await ctx.staging.commit();
-    const line = deps.result ?? ((text: string) => r.info(text));
+    // The summary quotes data (a dropped row's field): safe for the log whoever prints it.
+    const print = deps.result ?? ((text: string) => r.info(text));
+    const line = (text: string) => print(logSafe(text));
     contexts.forEach((ctx, i) => {
       if (several) line(`\n${ctx.area.config.slug}:`);
       printSummary(line, ctx.record, written[i]!);

@@ -64,7 +64,7 @@ export async function main(argv: readonly string[], env: AreaEnv = process.env):
     args = parseCommandArgs(COMPLETE_PUBLISH_COMMAND, argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    console.error(`complete-publish: ${error.message} (see --help)`);
+    console.error(logSafe(`complete-publish: ${error.message} (see --help)`));
     return 2;
   }
   if (args.help) {

@@ -85,7 +85,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     args = parseCommandArgs(REFRESH_COMMAND, argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    console.error(`refresh-data: ${error.message} (see --help)`);
+    console.error(logSafe(`refresh-data: ${error.message} (see --help)`));
     return 2;
   }
   if (args.help) {
@@ -99,7 +99,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   if (pipelineArgs.some((a) => a === '--area' || a.startsWith('--area='))) {
     // The refresh's own paths (staging, published data, change log) follow the area too.
-    console.error(`refresh-data: give --area before the step: refresh-data --area SLUG ${step}`);
+    console.error(
+      logSafe(`refresh-data: give --area before the step: refresh-data --area SLUG ${step}`),
+    );
     return 2;
   }
   const options: RefreshOptions = {

@@ -42,14 +42,30 @@ describe('the pipeline output', () => {
     fields[9] = '"Burglary\n::error title=Forged::the data is fine\n##[group]hidden"';
     await writeFile(file, `${csv.trimEnd()}\n${fields.join(',')}\n`);
 
-    const stream = new PassThrough();
-    let printed = '';
-    stream.on('data', (chunk: Buffer) => (printed += chunk.toString('utf8')));
-    await runPipeline(
-      { help: false, list: false, offline: true, archiveDir: input, out: path.join(tmp, 'out') },
-      { reporter: createConsoleReporter(stream), threads: 1 },
-    );
-    expect(printed).toContain('::error title=Forged::the data is fine'.replace('::', ':\u2060:'));
-    expect(printed.split(/\r|\n/).filter((line) => COMMAND.test(line))).toEqual([]);
+    // Both ways the run prints: the reporter, and the summary's lines as the CLI prints them
+    // (its `result`, to stdout), which quote the dropped row's field.
+    for (const summary of ['reporter', 'result'] as const) {
+      const stream = new PassThrough();
+      let printed = '';
+      stream.on('data', (chunk: Buffer) => (printed += chunk.toString('utf8')));
+      const result = summary === 'result' ? (line: string) => (printed += `${line}\n`) : undefined;
+      await runPipeline(
+        {
+          help: false,
+          list: false,
+          offline: true,
+          archiveDir: input,
+          out: path.join(tmp, `out-${summary}`),
+        },
+        { reporter: createConsoleReporter(stream), threads: 1, result },
+      );
+      expect(printed, summary).toContain(
+        '::error title=Forged::the data is fine'.replace('::', ':\u2060:'),
+      );
+      expect(
+        printed.split(/\r|\n/).filter((line) => COMMAND.test(line)),
+        summary,
+      ).toEqual([]);
+    }
   });
 });
