@@ -211,6 +211,28 @@ describe('validateSiteData (published months, like with like)', () => {
     ]);
   });
 
+  it('passes a new month below every reference month but within the margin, with a note', () => {
+    const totals = ['2024-03', '2025-02'].map((m) => totalOf(full, m));
+    const quietest = Math.min(...totals);
+    const march = totalOf(full, '2025-03');
+    // 5% below the quietest reference month: inside the margin, outside the months' own range.
+    const cut = march - Math.round(quietest * 0.95);
+    const report = validateSiteData({
+      next: removeCrimes(full, '2025-03', cut),
+      previous: beforeMarch,
+    });
+    expect(report.ok).toBe(true);
+    expect(report.notes).toEqual([
+      expect.stringContaining(
+        `2025-03 is new with ${march - cut} crimes, below every reference month`,
+      ),
+    ]);
+    expect(formatReport(report)).toContain("check that police.uk's month is complete.");
+    // A new month within its reference months' range passes with no such note.
+    const inRange = validateSiteData({ next: full, previous: beforeMarch });
+    expect(inRange.notes.filter((n) => n.includes('reference month'))).toEqual([]);
+  });
+
   it('passes routine revisions and lists them by ward and type', () => {
     const m = monthIndex(full, '2025-02');
     const t = full.crimeTypes.indexOf('Shoplifting');
