@@ -75,7 +75,8 @@ export async function readAreaConfig(
     const known = await knownAreas(root);
     throw new AreaLoadError(
       `No area "${slug}": ${source} cannot be read. Areas here: ${known.join(', ') || 'none'}; ` +
-        `to add one, create ${source} (see data/areas/leeds/area.json).`,
+        `to add one, run \`npm run area -- add <local authority code> --force <police force>\` ` +
+        `(README, "Adding a district"), or write ${source} (see data/areas/leeds/area.json).`,
       { cause: error },
     );
   }
@@ -132,6 +133,7 @@ export async function loadArea(slug: string, options: LoadAreaOptions = {}): Pro
         "Restore them from the repository, or make the area's reference data (pipeline/area-reference-cli.ts).",
     );
   }
+  await checkWardsFile(config, source, path.join(root, config.boundaries.wards.file));
   const abs = (relative: string) => path.join(root, relative);
   return {
     config,
@@ -145,4 +147,56 @@ export async function loadArea(slug: string, options: LoadAreaOptions = {}): Pro
       centre: config.centre?.kind === 'polygon' ? abs(config.centre.file) : null,
     },
   };
+}
+
+/**
+ * The ward boundaries as area.json names them: every feature has the code and name properties,
+ * and a centre given as wards names wards of the file. Otherwise the run would fail later with
+ * the file's features listed one by one, or a centre of no ward would pass in silence (its
+ * wards' residents 0, its name the code).
+ */
+async function checkWardsFile(config: AreaConfig, source: string, file: string): Promise<void> {
+  const { codeProperty, nameProperty } = config.boundaries.wards;
+  let features: { properties?: Record<string, unknown> | null }[];
+  try {
+    const parsed = JSON.parse(await readFile(file, 'utf8')) as { features?: unknown };
+    features = Array.isArray(parsed.features) ? (parsed.features as typeof features) : [];
+  } catch (cause) {
+    throw new AreaLoadError(
+      `${source}: boundaries.wards.file ${config.boundaries.wards.file} is not GeoJSON: ` +
+        'restore it, or make it again (pipeline/area-reference-cli.ts).',
+      { cause },
+    );
+  }
+  const problems: string[] = [];
+  const first = features[0]?.properties ?? {};
+  for (const [field, property] of [
+    ['codeProperty', codeProperty],
+    ['nameProperty', nameProperty],
+  ] as const) {
+    const without = features.filter((f) => typeof f.properties?.[property] !== 'string').length;
+    if (features.length === 0 || without > 0) {
+      problems.push(
+        `boundaries.wards.${field}: "${property}" is missing from ${without} of the ` +
+          `${features.length} features of ${config.boundaries.wards.file} (its properties: ` +
+          `${Object.keys(first).join(', ') || 'none'})`,
+      );
+    }
+  }
+  if (problems.length === 0 && config.centre?.kind === 'wards') {
+    const codes = new Set(features.map((f) => f.properties?.[codeProperty]));
+    const unknown = config.centre.wards.filter((code) => !codes.has(code));
+    if (unknown.length > 0) {
+      problems.push(
+        `centre.wards: ${unknown.join(', ')} ${unknown.length === 1 ? 'is not a ward' : 'are not wards'} ` +
+          `of ${config.boundaries.wards.file} (${codeProperty})`,
+      );
+    }
+  }
+  if (problems.length > 0) {
+    throw new AreaLoadError(
+      `${source} does not fit its ward boundaries:\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
+        'Use the property names and ward codes the file has.',
+    );
+  }
 }

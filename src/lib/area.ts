@@ -56,8 +56,21 @@ const REBUILD =
 
 const AREA_FILE = path.join('data', 'areas', SLUG, 'area.json');
 
+/** The area's area.json; when there is none, the way to add the district. */
+function readAreaJson(): unknown {
+  if (!existsSync(AREA_FILE)) {
+    throw new Error(
+      `Area "${SLUG}": ${AREA_FILE} does not exist. Add the district with ` +
+        '`npm run area -- add <local authority code> --force <police force>` (README, "Adding a ' +
+        'district"), then build its data with ' +
+        `\`npm run pipeline -- --area ${SLUG} --offline\`.`,
+    );
+  }
+  return readJson(AREA_FILE, `Area "${SLUG}"`);
+}
+
 /** The area's configuration, validated (every bad field named). */
-export const area: AreaConfig = parseArea(readJson(AREA_FILE, `Area "${SLUG}"`), AREA_FILE);
+export const area: AreaConfig = parseArea(readAreaJson(), AREA_FILE);
 
 /** The district's name, as pages say it: "Leeds", "Sheffield". */
 export const DISTRICT = area.localAuthority.name;
@@ -108,7 +121,16 @@ function describeCentre(centre: NonNullable<AreaConfig['centre']>): string {
         (f) => [f.properties[codeProperty], f.properties[nameProperty]],
       ),
     );
-    const wards = centre.wards.map((code) => names.get(code) ?? code);
+    const wards = centre.wards.map((code) => {
+      const name = names.get(code);
+      if (name === undefined) {
+        throw new Error(
+          `${AREA_FILE}: centre.wards: ${code} is not a ward of ${area.boundaries.wards.file} ` +
+            `(${codeProperty}): use the code of one of the district's wards.`,
+        );
+      }
+      return name;
+    });
     return `the ${and(wards)} ward${wards.length > 1 ? 's' : ''}`;
   }
   // A polygon has no name of its own: say what it is.

@@ -106,6 +106,35 @@ describe('loadArea(slug)', () => {
       );
     });
 
+    it('names the ward property that the boundaries do not have, with the ones they have', async () => {
+      await editArea((a) => {
+        const wards = (a.boundaries as Json).wards as Json;
+        wards.codeProperty = 'WD24CD';
+        wards.nameProperty = 'WD24NM';
+      });
+      const error = await loadArea('sheffield', { root }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AreaLoadError);
+      const message = (error as Error).message;
+      expect(message).toMatch(
+        /^data\/areas\/sheffield\/area\.json does not fit its ward boundaries:/,
+      );
+      expect(message).toMatch(
+        /boundaries\.wards\.codeProperty: "WD24CD" is missing from 28 of the 28 features of data\/areas\/sheffield\/wards\.geojson \(its properties: [^)]*WD20CD/,
+      );
+      expect(message).toMatch(
+        /boundaries\.wards\.nameProperty: "WD24NM" is missing from 28 of the 28/,
+      );
+    });
+
+    it('refuses a centre of wards that are not wards of the district', async () => {
+      await editArea(
+        (a) => (a.centre = { kind: 'wards', label: 'city centre', wards: ['E05999999'] }),
+      );
+      await expect(loadArea('sheffield', { root })).rejects.toThrow(
+        'centre.wards: E05999999 is not a ward of data/areas/sheffield/wards.geojson (WD20CD)',
+      );
+    });
+
     it('checks a centre polygon file too', async () => {
       await editArea(
         (a) =>
@@ -157,7 +186,7 @@ describe('loadArea(slug)', () => {
       const error = await loadArea('rotherham', { root }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(AreaLoadError);
       expect((error as Error).message).toMatch(
-        /^No area "rotherham": data\/areas\/rotherham\/area\.json cannot be read\. Areas here: sheffield; to add one, create/,
+        /^No area "rotherham": data\/areas\/rotherham\/area\.json cannot be read\. Areas here: sheffield; to add one, run `npm run area -- add <local authority code> --force <police force>`/,
       );
       expect((error as Error).cause).toBeDefined();
     });

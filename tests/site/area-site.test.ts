@@ -55,6 +55,14 @@ describe('AREA=sheffield npm run build', () => {
     }
   });
 
+  it('says only the checks its data has, and puts a space between the wards and the district', () => {
+    const changes = pages.get('changes/index.html') ?? '';
+    // Sheffield has no postcode list, so no postcode district is given or checked.
+    expect(changes).toContain('every crime must be placed in a ward and an LSOA,');
+    expect(changes).not.toMatch(/postcode district/i);
+    expect(pages.get('about/index.html')).toContain('the 28 Sheffield electoral wards');
+  });
+
   it('has no Leeds word on any page', () => {
     const found = [...pages]
       .map(([page, html]) => [page, LEEDS_WORDS.exec(html)?.[0]] as const)
