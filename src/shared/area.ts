@@ -172,6 +172,8 @@ export const areaSchema = z
           .string()
           .regex(POSTCODE_DISTRICT, 'must be a postcode district such as LS6')
           .optional(),
+        /** The list's edition, as About gives it ("2016 to early 2018"); none: not said. */
+        edition: z.string().min(1).optional(),
         /**
          * Non-geographic districts (PO boxes and large users, e.g. LS88, LS98, LS99): their
          * postcodes carry a sorting office's coordinates, not the place's, so they never name
