@@ -106,8 +106,10 @@ export function buildPostcodeIndex(
   }
   const file: PostcodeIndexFile = {
     version: POSTCODE_INDEX_VERSION,
-    licence: OPEN_DATA_LICENCE.name,
-    attribution: POSTCODE_ATTRIBUTION,
+    // A district without a postcode list has an empty index, which credits no list.
+    ...(postcodes.length > 0
+      ? { licence: OPEN_DATA_LICENCE.name, attribution: POSTCODE_ATTRIBUTION }
+      : {}),
     wards: wards.map((w) => w.slug),
     districts: Object.fromEntries(
       [...districts].sort((a, b) => compareCodeUnits(a[0], b[0])).map(([k, g]) => [k, placeOf(g)]),

@@ -4,13 +4,20 @@
 // wrote and the report tables, so they describe exactly the files the build publishes.
 import {
   downloadsManifestSchema,
-  OPEN_DATA_SOURCES,
+  openDataSources,
   type DownloadsManifest,
   type FieldSpec,
 } from '../shared/open-data.ts';
 import { parseOrThrow, type SiteData } from '../shared/schema.ts';
 import { SITE_NAME } from './site-meta.ts';
-import { area, AREA_LICENCE, AREA_RECORD_FIELDS, areaDataFile, DISTRICT } from './area.ts';
+import {
+  area,
+  AREA_LICENCE,
+  AREA_RECORD_FIELDS,
+  AREA_WORDS,
+  areaDataFile,
+  DISTRICT,
+} from './area.ts';
 import { downloadFileName } from './download-routes.ts';
 import { yearsWithData } from './figures.ts';
 import { absoluteUrl } from './paths.ts';
@@ -82,7 +89,7 @@ export function dataPackage(data: SiteData, manifest: DownloadsManifest): Record
     created: data.generatedAt,
     keywords: ['crime', DISTRICT, 'police.uk', 'wards', 'open data'],
     licenses: LICENSES,
-    sources: OPEN_DATA_SOURCES.map((s) => ({ title: s.title, path: s.path })),
+    sources: openDataSources(AREA_WORDS),
     attribution: AREA_LICENCE.attribution.join(' '),
     resources: [
       ...manifest.files.map((f) => ({
@@ -135,7 +142,7 @@ export function datasetJsonLd(
     dateModified: data.generatedAt,
     ...(first && last ? { temporalCoverage: `${first}/${last}` } : {}),
     spatialCoverage: { '@type': 'Place', name: `${DISTRICT} district, England` },
-    isBasedOn: OPEN_DATA_SOURCES.map((s) => s.path),
+    isBasedOn: openDataSources(AREA_WORDS).map((s) => s.path),
     variableMeasured: AREA_RECORD_FIELDS.map((f) => ({
       '@type': 'PropertyValue',
       name: f.name,

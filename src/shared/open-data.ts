@@ -330,14 +330,19 @@ export function openDataLicence(words: DistrictWords = LEEDS_WORDS) {
 export const OPEN_DATA_LICENCE = openDataLicence();
 
 /** Where the data comes from, as datapackage.json and the Dataset JSON-LD list them. */
-export const OPEN_DATA_SOURCES = [
-  { title: 'police.uk street-level crime', path: DATA_SOURCE.url },
-  {
-    title: 'Office for National Statistics: ward and LSOA boundaries, Census 2021 population',
-    path: 'https://geoportal.statistics.gov.uk/',
-  },
-  { title: 'ONS Postcode Directory', path: 'https://geoportal.statistics.gov.uk/' },
-] as const;
+export function openDataSources(words: DistrictWords = LEEDS_WORDS) {
+  return [
+    { title: 'police.uk street-level crime', path: DATA_SOURCE.url },
+    {
+      title: 'Office for National Statistics: ward and LSOA boundaries, Census 2021 population',
+      path: 'https://geoportal.statistics.gov.uk/',
+    },
+    // Only a district with a postcode list uses it.
+    ...(words.hasPostcodes
+      ? [{ title: 'ONS Postcode Directory', path: 'https://geoportal.statistics.gov.uk/' }]
+      : []),
+  ];
+}
 
 /** One yearly record file, as the pipeline wrote it. */
 export const yearlyFileSchema = z.object({

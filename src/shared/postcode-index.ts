@@ -26,9 +26,9 @@ export type PostcodePlace = [number, number, number];
 
 export interface PostcodeIndexFile {
   version: number;
-  /** The postcode list's licence and notice, which travel with the file. */
-  licence: string;
-  attribution: string;
+  /** The postcode list's licence and notice, which travel with the file (none: no list). */
+  licence?: string;
+  attribution?: string;
   wards: string[];
   districts: Record<string, PostcodePlace>;
   sectors: Record<string, PostcodePlace>;

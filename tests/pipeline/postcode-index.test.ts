@@ -84,6 +84,14 @@ describe('buildPostcodeIndex(postcodes, areas, wards, projection)', () => {
     );
   });
 
+  it('credits no postcode list in the index of a district that has none', () => {
+    const { text } = buildPostcodeIndex([], geo.wards, wards, geo.projection);
+    const file = JSON.parse(text) as PostcodeIndexFile;
+    expect(file.licence).toBeUndefined();
+    expect(file.attribution).toBeUndefined();
+    expect(file.districts).toEqual({});
+  });
+
   it('is the file the pipeline published in public/data', async () => {
     const { text } = buildPostcodeIndex(geo.postcodes, geo.wards, wards, geo.projection);
     expect(await readFile('public/data/postcodes.json', 'utf8')).toBe(text);

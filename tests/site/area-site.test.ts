@@ -63,6 +63,18 @@ describe('AREA=sheffield npm run build', () => {
     expect(pages.get('about/index.html')).toContain('the 28 Sheffield electoral wards');
   });
 
+  it('names no postcode list among its sources, having none', async () => {
+    const datapackage = JSON.parse(await readFile(path.join(site, 'datapackage.json'), 'utf8')) as {
+      sources: { title: string }[];
+    };
+    expect(datapackage.sources.map((s) => s.title)).not.toContain('ONS Postcode Directory');
+    expect(datapackage.sources.length).toBeGreaterThan(0);
+    const index = JSON.parse(await readFile(path.join(site, 'data', 'postcodes.json'), 'utf8')) as {
+      attribution?: string;
+    };
+    expect(index.attribution).toBeUndefined();
+  });
+
   it('has no Leeds word on any page', () => {
     const found = [...pages]
       .map(([page, html]) => [page, LEEDS_WORDS.exec(html)?.[0]] as const)
