@@ -163,6 +163,8 @@ export async function addArea(options: AddAreaOptions): Promise<AddAreaResult> {
   if (problems.length > 0) throw new DistrictDataError(districtCode, problems);
 
   const relative = (file: string) => path.posix.join(AREAS_DIR, slug, file);
+  // One time for area.json's postcode year and ATTRIBUTION.md's notices.
+  const now = options.now ?? new Date();
   const kept = options.replace ? await handSetFields(path.join(finalDir, AREA_FILE)) : {};
   if (Object.keys(kept).length > 0) {
     log(`kept from the previous ${relative(AREA_FILE)}: ${Object.keys(kept).join(', ')}`);
@@ -177,6 +179,7 @@ export async function addArea(options: AddAreaOptions): Promise<AddAreaResult> {
         outline,
         relative,
         postcodeExample: postcodes === null ? null : commonestDistrict(postcodes),
+        now,
       }),
       ...kept,
     },
@@ -205,7 +208,7 @@ export async function addArea(options: AddAreaOptions): Promise<AddAreaResult> {
         options.postcodes === undefined
           ? null
           : { source: options.postcodes, where: postcodeWhere(options.postcodes, districtCode) },
-      now: options.now ?? new Date(),
+      now,
     }),
   };
 

@@ -36,6 +36,8 @@ export interface AreaConfigParts {
   relative: (file: string) => string;
   /** The postcode district pages give as an example, when postcodes were fetched; else none. */
   postcodeExample: string | null;
+  /** When the list was fetched: its notices' year (postcodes.copyrightYear), as ATTRIBUTION.md's. */
+  now: Date;
 }
 
 /**
@@ -79,7 +81,11 @@ export function areaConfig(parts: AreaConfigParts): AreaConfigInput {
     postcodes:
       parts.postcodeExample === null
         ? null
-        : { file: parts.relative(AREA_FILES.postcodes), example: parts.postcodeExample },
+        : {
+            file: parts.relative(AREA_FILES.postcodes),
+            example: parts.postcodeExample,
+            copyrightYear: parts.now.getUTCFullYear(),
+          },
     pollingDistricts: null,
     centre: null,
     map: {

@@ -30,13 +30,19 @@ const cacheSchema = z.object({
 });
 
 /** What the outputs depend on: the geography (its fingerprint), the wards and the code. */
-export function geographyOutputsKey(geographyFingerprint: string, wards: readonly Ward[]): string {
+export function geographyOutputsKey(
+  geographyFingerprint: string,
+  wards: readonly Ward[],
+  postcodeYear: number | null,
+): string {
   return createHash('sha256')
     .update(
       JSON.stringify({
         code: codeFingerprint(GEOGRAPHY_OUTPUT_ENTRIES),
         geography: geographyFingerprint,
         wards,
+        // The index's notice carries it (area.json, not a reference file).
+        postcodeYear,
       }),
     )
     .digest('hex');

@@ -13,7 +13,7 @@ import { PolygonIndex } from './geo/polygon-index.ts';
 import type { Projection } from '../src/shared/projection.ts';
 import type { Area, Postcode } from './reference.ts';
 import { compareCodeUnits } from '../src/shared/compare.ts';
-import { OPEN_DATA_LICENCE, POSTCODE_ATTRIBUTION } from '../src/shared/open-data.ts';
+import { OPEN_DATA_LICENCE, postcodeAttribution } from '../src/shared/open-data.ts';
 
 export { POSTCODE_INDEX_FILE_NAME } from '../src/shared/postcode-index.ts';
 
@@ -59,13 +59,15 @@ function placeOf(group: Group): PostcodePlace {
 /**
  * Build the index. `areas` are the reference ward polygons (placed on the district's
  * `projection`), `wards` the site's wards (the map data's order, which the file's ward
- * indexes follow).
+ * indexes follow), `postcodeYear` the year of the list's notices (area.json
+ * postcodes.copyrightYear; null: the district has no list, and the index credits none).
  */
 export function buildPostcodeIndex(
   postcodes: readonly Postcode[],
   areas: readonly Area[],
   wards: readonly Ward[],
   projection: Projection,
+  postcodeYear: number | null,
 ): PostcodeIndexResult {
   const wardOfCode = new Map(wards.map((w, i) => [w.code, i]));
   const areaWard = areas.map((a) => {
@@ -107,9 +109,9 @@ export function buildPostcodeIndex(
   const file: PostcodeIndexFile = {
     version: POSTCODE_INDEX_VERSION,
     // A district without a postcode list has an empty index, which credits no list.
-    ...(postcodes.length > 0
-      ? { licence: OPEN_DATA_LICENCE.name, attribution: POSTCODE_ATTRIBUTION }
-      : {}),
+    ...(postcodeYear === null
+      ? {}
+      : { licence: OPEN_DATA_LICENCE.name, attribution: postcodeAttribution(postcodeYear) }),
     wards: wards.map((w) => w.slug),
     districts: Object.fromEntries(
       [...districts].sort((a, b) => compareCodeUnits(a[0], b[0])).map(([k, g]) => [k, placeOf(g)]),

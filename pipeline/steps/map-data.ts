@@ -17,12 +17,13 @@ async function runMapData(ctx: LocalRun): Promise<string> {
   const wards = await ctx.wards();
   const { geo } = ctx.geography;
   const { mapData } = buildMapData(folds.mapData, wards);
+  const postcodeYear = ctx.area.config.postcodes?.copyrightYear ?? null;
   const { shapes, postcodes } = await cachedGeographyOutputs(
     ctx.paths.geographyOutputsCache,
-    geographyOutputsKey(ctx.geography.fingerprint, wards),
+    geographyOutputsKey(ctx.geography.fingerprint, wards, postcodeYear),
     () => ({
       shapes: buildWardShapes(geo.wards, wards),
-      postcodes: buildPostcodeIndex(geo.postcodes, geo.wards, wards, geo.projection),
+      postcodes: buildPostcodeIndex(geo.postcodes, geo.wards, wards, geo.projection, postcodeYear),
     }),
   );
   await ctx.staging.writeFile(ctx.paths.mapData, mapData);

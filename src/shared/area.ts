@@ -175,6 +175,11 @@ export const areaSchema = z
         /** The list's edition, as About gives it ("2016 to early 2018"); none: not said. */
         edition: z.string().min(1).optional(),
         /**
+         * The year of the list's OS and Royal Mail notices (its edition's, the latest year
+         * when it spans several); `npm run area -- add` writes the year it fetched the list.
+         */
+        copyrightYear: z.number().int().min(1990).max(2100),
+        /**
          * Non-geographic districts (PO boxes and large users, e.g. LS88, LS98, LS99): their
          * postcodes carry a sorting office's coordinates, not the place's, so they never name
          * a crime's district and are left out of the place search.

@@ -19,6 +19,8 @@ export interface DistrictWords {
   hasPostcodes: boolean;
   /** A postcode district given as an example ("LS6"), when the area names one. */
   postcodeExample: string | null;
+  /** The year of the postcode list's notices (postcodeAttribution); null: no list. */
+  postcodeYear: number | null;
   /** Who publishes the polling districts ("Leeds City Council"); null: the area has none. */
   pollingDistrictsBy: string | null;
 }
@@ -28,6 +30,7 @@ export const LEEDS_WORDS: DistrictWords = {
   wardVintage: 'May 2025',
   hasPostcodes: true,
   postcodeExample: 'LS6',
+  postcodeYear: 2018,
   pollingDistrictsBy: 'Leeds City Council',
 };
 
@@ -39,6 +42,7 @@ export function districtWords(area: AreaConfig): DistrictWords {
     wardVintage: year === '2025' ? 'May 2025' : year,
     hasPostcodes: area.postcodes !== null,
     postcodeExample: area.postcodes?.example ?? null,
+    postcodeYear: area.postcodes?.copyrightYear ?? null,
     pollingDistrictsBy: area.pollingDistricts?.publisher ?? null,
   };
 }
@@ -297,16 +301,20 @@ export const DOWNLOAD_FORMATS = ['csv', 'json'] as const;
 export type DownloadFormat = (typeof DOWNLOAD_FORMATS)[number];
 
 /**
- * The postcode list is an ONS Postcode Directory edition of 2016 to early 2018 (its IMD
+ * Leeds' postcode list is an ONS Postcode Directory edition of 2016 to early 2018 (its IMD
  * column is IMD 2015); Royal Mail's notice carries the edition's year, taken as the latest.
+ * Each area gives its own (area.json postcodes.copyrightYear).
  */
 export const ROYAL_MAIL_YEAR = 2018;
 
 /**
- * What the postcode list asks of whatever uses it: the pages of a district with postcodes, the
- * files made with them (the records' postcode districts, the place search's index).
+ * What a postcode list asks of whatever uses it: the pages of a district with postcodes, the
+ * files made with them (the records' postcode districts, the place search's index). `year`:
+ * the list's notices' year.
  */
-export const POSTCODE_ATTRIBUTION = `Postcodes: Office for National Statistics, ONS Postcode Directory, Open Government Licence v3.0. Contains OS data © Crown copyright and database right ${ROYAL_MAIL_YEAR}. Contains Royal Mail data © Royal Mail copyright and database right ${ROYAL_MAIL_YEAR}.`;
+export function postcodeAttribution(year: number): string {
+  return `Postcodes: Office for National Statistics, ONS Postcode Directory, Open Government Licence v3.0. Contains OS data © Crown copyright and database right ${year}. Contains Royal Mail data © Royal Mail copyright and database right ${year}.`;
+}
 
 /** Licence and attribution that travel with every published file, for a district's sources. */
 export function openDataLicence(words: DistrictWords = LEEDS_WORDS) {
@@ -317,7 +325,7 @@ export function openDataLicence(words: DistrictWords = LEEDS_WORDS) {
     attribution: [
       `${DATA_SOURCE.attribution} Crime records: ${DATA_SOURCE.name} (${DATA_SOURCE.url}).`,
       DATA_SOURCE.boundaries,
-      ...(words.hasPostcodes ? [POSTCODE_ATTRIBUTION] : []),
+      ...(words.postcodeYear === null ? [] : [postcodeAttribution(words.postcodeYear)]),
       ...(words.pollingDistrictsBy === null
         ? []
         : [

@@ -427,11 +427,16 @@ describe('addArea() with a postcode source (the ONS Postcode Directory layer)', 
     const commonest = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]![0];
     const area = await loadArea('leeds-again', { root });
     // Which districts are PO boxes is not in the directory's answer: none until area.json names them.
+    // The notices' year is the year the list was fetched (options' now), as ATTRIBUTION.md's.
     expect(area.config.postcodes).toEqual({
       file: 'data/areas/leeds-again/postcodes.csv',
       example: commonest,
+      copyrightYear: 2026,
       nonGeographicDistricts: [],
     });
+    expect(
+      await readFile(path.join(root, 'data/areas/leeds-again/ATTRIBUTION.md'), 'utf8'),
+    ).toContain('contains Royal Mail data © Royal Mail copyright and\ndatabase right 2026.');
     const geography = await loadGeography(referenceFiles(area));
     expect(geography.postcodes.map((p) => p.postcode)).toEqual(
       expected.map(([postcode]) => postcode!),

@@ -11,6 +11,7 @@ import {
 import { buildWardShapes } from '../../pipeline/map-data.ts';
 import { LEEDS_CENTRE } from '../../pipeline/population.ts';
 import { buildPostcodeIndex } from '../../pipeline/postcode-index.ts';
+import { ROYAL_MAIL_YEAR } from '../../src/shared/open-data.ts';
 import { buildWards } from '../../pipeline/wards.ts';
 import type { Ward } from '../../src/shared/schema.ts';
 
@@ -23,7 +24,7 @@ beforeAll(async () => {
   wards = buildWards(geo, LEEDS_CENTRE);
   outputs = {
     shapes: buildWardShapes(geo.wards, wards),
-    postcodes: buildPostcodeIndex(geo.postcodes, geo.wards, wards, geo.projection),
+    postcodes: buildPostcodeIndex(geo.postcodes, geo.wards, wards, geo.projection, ROYAL_MAIL_YEAR),
   };
 }, 60_000);
 afterAll(async () => {
@@ -43,25 +44,28 @@ function counted() {
 describe('cachedGeographyOutputs(file, key, build)', () => {
   it('builds the outputs once and returns the saved ones, the same, under the same key', async () => {
     const file = path.join(dir, 'same.json');
-    const key = geographyOutputsKey('reference-a', wards);
+    const key = geographyOutputsKey('reference-a', wards, 2018);
     const build = counted();
     expect(await cachedGeographyOutputs(file, key, build)).toEqual(outputs);
     expect(await cachedGeographyOutputs(file, key, build)).toEqual(outputs);
     expect(build.calls).toBe(1);
   });
 
-  it('builds them again for another geography or other wards, or when the file is damaged', async () => {
+  it('builds them again for another geography, other wards or another postcode year, or when the file is damaged', async () => {
     const file = path.join(dir, 'other.json');
     const build = counted();
-    await cachedGeographyOutputs(file, geographyOutputsKey('reference-a', wards), build);
-    await cachedGeographyOutputs(file, geographyOutputsKey('reference-b', wards), build);
+    await cachedGeographyOutputs(file, geographyOutputsKey('reference-a', wards, 2018), build);
+    await cachedGeographyOutputs(file, geographyOutputsKey('reference-b', wards, 2018), build);
     expect(build.calls).toBe(2);
     const renamed = wards.map((w, i) => (i === 0 ? { ...w, name: `${w.name} Village` } : w));
-    await cachedGeographyOutputs(file, geographyOutputsKey('reference-b', renamed), build);
+    await cachedGeographyOutputs(file, geographyOutputsKey('reference-b', renamed, 2018), build);
     expect(build.calls).toBe(3);
-    await writeFile(file, '{"key":');
-    const key = geographyOutputsKey('reference-b', renamed);
-    expect(await cachedGeographyOutputs(file, key, build)).toEqual(outputs);
+    // Another year of the postcode list's notices (area.json, not a reference file).
+    await cachedGeographyOutputs(file, geographyOutputsKey('reference-b', renamed, 2026), build);
     expect(build.calls).toBe(4);
+    await writeFile(file, '{"key":');
+    const key = geographyOutputsKey('reference-b', renamed, 2026);
+    expect(await cachedGeographyOutputs(file, key, build)).toEqual(outputs);
+    expect(build.calls).toBe(5);
   });
 });

@@ -28,13 +28,14 @@ function turfWard(lon: number, lat: number): string | null {
   return wards.find((w) => w.code === area?.code)?.slug ?? null;
 }
 
-describe('buildPostcodeIndex(postcodes, areas, wards, projection)', () => {
+describe('buildPostcodeIndex(postcodes, areas, wards, projection, postcodeYear)', () => {
   it('gives every LS postcode inside a Leeds ward that ward and its place to about 10 m', () => {
     const { text, indexed, outsideWards } = buildPostcodeIndex(
       geo.postcodes,
       geo.wards,
       wards,
       geo.projection,
+      ROYAL_MAIL_YEAR,
     );
     const file = JSON.parse(text) as PostcodeIndexFile;
     expect(indexed + outsideWards).toBe(geo.postcodes.length);
@@ -62,6 +63,7 @@ describe('buildPostcodeIndex(postcodes, areas, wards, projection)', () => {
       geo.wards,
       wards,
       geo.projection,
+      ROYAL_MAIL_YEAR,
     );
     const file = JSON.parse(text) as PostcodeIndexFile;
     const outside = geo.postcodes
@@ -75,7 +77,13 @@ describe('buildPostcodeIndex(postcodes, areas, wards, projection)', () => {
   });
 
   it("carries the postcode list's licence and its Royal Mail notice with the edition's year", () => {
-    const { text } = buildPostcodeIndex(geo.postcodes, geo.wards, wards, geo.projection);
+    const { text } = buildPostcodeIndex(
+      geo.postcodes,
+      geo.wards,
+      wards,
+      geo.projection,
+      ROYAL_MAIL_YEAR,
+    );
     const file = JSON.parse(text) as PostcodeIndexFile;
     expect(file.licence).toBe('OGL-UK-3.0');
     expect(file.attribution).toContain('ONS Postcode Directory');
@@ -85,7 +93,7 @@ describe('buildPostcodeIndex(postcodes, areas, wards, projection)', () => {
   });
 
   it('credits no postcode list in the index of a district that has none', () => {
-    const { text } = buildPostcodeIndex([], geo.wards, wards, geo.projection);
+    const { text } = buildPostcodeIndex([], geo.wards, wards, geo.projection, null);
     const file = JSON.parse(text) as PostcodeIndexFile;
     expect(file.licence).toBeUndefined();
     expect(file.attribution).toBeUndefined();
@@ -93,7 +101,13 @@ describe('buildPostcodeIndex(postcodes, areas, wards, projection)', () => {
   });
 
   it('is the file the pipeline published in public/data', async () => {
-    const { text } = buildPostcodeIndex(geo.postcodes, geo.wards, wards, geo.projection);
+    const { text } = buildPostcodeIndex(
+      geo.postcodes,
+      geo.wards,
+      wards,
+      geo.projection,
+      ROYAL_MAIL_YEAR,
+    );
     expect(await readFile('public/data/postcodes.json', 'utf8')).toBe(text);
   });
 });

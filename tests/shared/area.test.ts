@@ -74,7 +74,11 @@ describe('parseArea(value, source)', () => {
     ['boundaries.outline', (a) => delete a.boundaries.outline],
     ['population.file', (a) => (a.population.file = '')],
     ['population.valueColumn', (a) => delete a.population.valueColumn],
-    ['postcodes.file', (a) => (a.postcodes = { file: 7 })],
+    ['postcodes.file', (a) => (a.postcodes = { file: 7, copyrightYear: 2018 })],
+    [
+      'postcodes.copyrightYear',
+      (a) => (a.postcodes = { file: 'data/x.csv', copyrightYear: '2018' }),
+    ],
     ['pollingDistricts.url', (a) => (a.pollingDistricts.url = 'mapservices.leeds.gov.uk/7')],
     ['centre.kind', (a) => (a.centre = { kind: 'circle', label: 'city centre' })],
     ['centre.districts.1', (a) => (a.centre.districts = ['LS1', 'ls2'])],

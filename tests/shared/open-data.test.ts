@@ -3,7 +3,14 @@
 // no title, description or unit may call those counts crimes alone.
 import { describe, expect, it } from 'vitest';
 import { ANTI_SOCIAL_BEHAVIOUR } from '../../src/shared/constants.ts';
-import { WARD_TABLES, YEAR_TABLES, type FieldSpec } from '../../src/shared/open-data.ts';
+import {
+  LEEDS_WORDS,
+  openDataLicence,
+  openDataSources,
+  WARD_TABLES,
+  YEAR_TABLES,
+  type FieldSpec,
+} from '../../src/shared/open-data.ts';
 
 const tables = [...WARD_TABLES, ...YEAR_TABLES];
 const ASB = ANTI_SOCIAL_BEHAVIOUR.toLowerCase();
@@ -45,5 +52,27 @@ describe('the report tables as published', () => {
     );
     expect(rates.length).toBeGreaterThan(0);
     for (const rate of rates) expect(rate.unit?.toLowerCase()).toContain(`${ASB} incidents per`);
+  });
+});
+
+describe("a district's licence block and sources", () => {
+  it("give its postcode list's notices with the list's own year", () => {
+    const words = { ...LEEDS_WORDS, district: 'Rotherham', postcodeYear: 2026 };
+    const postcodeLines = openDataLicence(words).attribution.filter((l) => l.includes('Postcode'));
+    expect(postcodeLines).toHaveLength(1);
+    expect(postcodeLines[0]).toContain('Royal Mail copyright and database right 2026.');
+    expect(postcodeLines[0]).not.toContain('2018');
+  });
+
+  it('credit no postcode list, and list none among the sources, for a district without one', () => {
+    const words = {
+      ...LEEDS_WORDS,
+      hasPostcodes: false,
+      postcodeExample: null,
+      postcodeYear: null,
+    };
+    expect(openDataLicence(words).attribution.join(' ')).not.toMatch(/Postcode|Royal Mail/);
+    expect(openDataSources(words).map((s) => s.title)).not.toContain('ONS Postcode Directory');
+    expect(openDataSources(LEEDS_WORDS).map((s) => s.title)).toContain('ONS Postcode Directory');
   });
 });
