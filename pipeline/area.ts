@@ -3,7 +3,7 @@
 // with every problem listed rather than halfway through with one.
 import { access, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArea, SLUG, type AreaConfig } from '../src/shared/area.ts';
+import { parseArea, SLUG, slugMismatch, type AreaConfig } from '../src/shared/area.ts';
 
 /** Where area folders live, relative to the repository root. */
 export const AREAS_DIR = path.join('data', 'areas');
@@ -90,11 +90,8 @@ export async function readAreaConfig(
     });
   }
   const config = parseArea(json, source);
-  if (config.slug !== slug) {
-    throw new AreaLoadError(
-      `${source}: slug is "${config.slug}" but the folder is "${slug}": make them the same.`,
-    );
-  }
+  const mismatch = slugMismatch(config, slug, source);
+  if (mismatch !== null) throw new AreaLoadError(mismatch);
   return config;
 }
 

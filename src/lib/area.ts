@@ -9,7 +9,7 @@
 // Build-time only (Node): pages read it, islands are given what they need as props.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArea, type AreaConfig } from '../shared/area.ts';
+import { parseArea, slugMismatch, type AreaConfig } from '../shared/area.ts';
 import { areaDataPath, areaSlugFromEnv, DEFAULT_AREA, type AreaEnv } from '../shared/area-paths.ts';
 import { changeLogSchema, type ChangeLog } from '../shared/change-log.ts';
 import { districtWords, openDataLicence, recordFields } from '../shared/open-data.ts';
@@ -70,7 +70,14 @@ function readAreaJson(): unknown {
 }
 
 /** The area's configuration, validated (every bad field named). */
-export const area: AreaConfig = parseArea(readAreaJson(), AREA_FILE);
+export const area: AreaConfig = inItsFolder(parseArea(readAreaJson(), AREA_FILE));
+
+/** The configuration, when its slug is its folder's (as the pipeline requires too). */
+function inItsFolder(config: AreaConfig): AreaConfig {
+  const mismatch = slugMismatch(config, SLUG, AREA_FILE);
+  if (mismatch !== null) throw new Error(mismatch);
+  return config;
+}
 
 /** The district's name, as pages say it: "Leeds", "Sheffield". */
 export const DISTRICT = area.localAuthority.name;

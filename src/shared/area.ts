@@ -63,9 +63,15 @@ const wardBoundariesSchema = z
       .regex(WARD_NAME_PROPERTY, 'must be an ONS ward name property such as WD25NM'),
   })
   .strict()
-  .refine((w) => w.codeProperty.slice(2, 4) === w.nameProperty.slice(2, 4), {
-    message: 'must be of the same vintage as codeProperty (WD25CD with WD25NM)',
-    path: ['nameProperty'],
+  .superRefine((w, ctx) => {
+    const vintage = w.codeProperty.slice(2, 4);
+    if (w.nameProperty.slice(2, 4) === vintage) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['nameProperty'],
+      input: w.nameProperty,
+      message: `must be of the same vintage as codeProperty ${w.codeProperty}: WD${vintage}NM`,
+    });
   });
 
 const lsoaBoundariesSchema = z
@@ -259,6 +265,16 @@ export const areaSchema = z
   });
 
 export type AreaConfig = z.infer<typeof areaSchema>;
+
+/**
+ * Why an area's configuration does not belong in its folder (its slug names another), or
+ * null: the pipeline and the site both refuse such an area, with this message.
+ */
+export function slugMismatch(config: AreaConfig, folder: string, source: string): string | null {
+  return config.slug === folder
+    ? null
+    : `${source}: slug is "${config.slug}" but the folder is "${folder}": make them the same.`;
+}
 
 /** What an area counts as its centre; null: it has none. */
 export type CentreDefinition = AreaConfig['centre'];

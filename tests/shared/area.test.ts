@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AreaConfigError, parseArea, type AreaConfigInput } from '../../src/shared/area.ts';
+import {
+  AreaConfigError,
+  parseArea,
+  slugMismatch,
+  type AreaConfigInput,
+} from '../../src/shared/area.ts';
 import { SchemaError } from '../../src/shared/schema.ts';
 
 /** A parsed area.json, edited freely by the cases below (JSON.parse's own type). */
@@ -92,6 +97,29 @@ describe('parseArea(value, source)', () => {
     ['map.bounds.east', (a) => (a.map.bounds.east = -3), ['map.centre']],
     ['mapCentre', (a) => (a.mapCentre = [53.8, -1.55])],
   ];
+
+  it("refuses, for the pipeline and the site alike, a configuration whose slug is not its folder's", () => {
+    const leeds = parseArea(
+      leedsWith(() => undefined),
+      'data/areas/leeds/area.json',
+    );
+    expect(slugMismatch(leeds, 'leeds', 'data/areas/leeds/area.json')).toBeNull();
+    expect(slugMismatch(leeds, 'leeds-copy', 'data/areas/leeds-copy/area.json')).toBe(
+      'data/areas/leeds-copy/area.json: slug is "leeds" but the folder is "leeds-copy": make them the same.',
+    );
+  });
+
+  it('says which name property goes with the ward code property given', () => {
+    const issues = issuesOf(
+      leedsWith((a) => {
+        a.boundaries.wards.codeProperty = 'WD24CD';
+        a.boundaries.wards.nameProperty = 'WD25NM';
+      }),
+    );
+    expect(issues).toEqual([
+      'boundaries.wards.nameProperty: must be of the same vintage as codeProperty WD24CD: WD24NM (got "WD25NM")',
+    ]);
+  });
 
   it.each(cases)('names %s when only that field is wrong', (field, edit, also = []) => {
     const issues = issuesOf(leedsWith(edit));
