@@ -30,6 +30,7 @@ export const LEEDS_WORDS: DistrictWords = {
   wardVintage: 'May 2025',
   hasPostcodes: true,
   postcodeExample: 'LS6',
+  // Its list's edition is of 2016 to early 2018, whose latest year the notices take.
   postcodeYear: 2018,
   pollingDistrictsBy: 'Leeds City Council',
 };
@@ -299,13 +300,6 @@ export type WardTableId = (typeof WARD_TABLES)[number]['id'];
 export type YearTableId = (typeof YEAR_TABLES)[number]['id'];
 export const DOWNLOAD_FORMATS = ['csv', 'json'] as const;
 export type DownloadFormat = (typeof DOWNLOAD_FORMATS)[number];
-
-/**
- * Leeds' postcode list is an ONS Postcode Directory edition of 2016 to early 2018 (its IMD
- * column is IMD 2015); Royal Mail's notice carries the edition's year, taken as the latest.
- * Each area gives its own (area.json postcodes.copyrightYear).
- */
-export const ROYAL_MAIL_YEAR = 2018;
 
 /**
  * What a postcode list asks of whatever uses it: the pages of a district with postcodes, the

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parse, type HTMLElement } from 'node-html-parser';
 import { describe, expect, it } from 'vitest';
-import { ROYAL_MAIL_YEAR } from '../../src/shared/open-data.ts';
+import { AREA_WORDS } from '../../src/lib/area.ts';
 import { DIST_DIR } from './global-setup.ts';
 
 const data = JSON.parse(readFileSync('src/data/site-data.json', 'utf8')) as {
@@ -88,7 +88,7 @@ describe('credits', () => {
       const footer = html(urlPath).querySelector('footer')?.text.replace(/\s+/g, ' ') ?? '';
       expect(footer, urlPath).toContain('ONS Postcode Directory');
       expect(footer, urlPath).toContain(
-        `Contains Royal Mail data © Royal Mail copyright and database right ${ROYAL_MAIL_YEAR}.`,
+        `Contains Royal Mail data © Royal Mail copyright and database right ${AREA_WORDS.postcodeYear}.`,
       );
     }
   });

@@ -11,7 +11,7 @@ import {
 import { buildWardShapes } from '../../pipeline/map-data.ts';
 import { LEEDS_CENTRE } from '../../pipeline/population.ts';
 import { buildPostcodeIndex } from '../../pipeline/postcode-index.ts';
-import { ROYAL_MAIL_YEAR } from '../../src/shared/open-data.ts';
+import { AREA_WORDS } from '../../src/lib/area.ts';
 import { buildWards } from '../../pipeline/wards.ts';
 import type { Ward } from '../../src/shared/schema.ts';
 
@@ -24,7 +24,13 @@ beforeAll(async () => {
   wards = buildWards(geo, LEEDS_CENTRE);
   outputs = {
     shapes: buildWardShapes(geo.wards, wards),
-    postcodes: buildPostcodeIndex(geo.postcodes, geo.wards, wards, geo.projection, ROYAL_MAIL_YEAR),
+    postcodes: buildPostcodeIndex(
+      geo.postcodes,
+      geo.wards,
+      wards,
+      geo.projection,
+      AREA_WORDS.postcodeYear,
+    ),
   };
 }, 60_000);
 afterAll(async () => {

@@ -3,7 +3,10 @@
 // no title, description or unit may call those counts crimes alone.
 import { describe, expect, it } from 'vitest';
 import { ANTI_SOCIAL_BEHAVIOUR } from '../../src/shared/constants.ts';
+import { readFileSync } from 'node:fs';
+import { parseArea } from '../../src/shared/area.ts';
 import {
+  districtWords,
   LEEDS_WORDS,
   openDataLicence,
   openDataSources,
@@ -52,6 +55,15 @@ describe('the report tables as published', () => {
     );
     expect(rates.length).toBeGreaterThan(0);
     for (const rate of rates) expect(rate.unit?.toLowerCase()).toContain(`${ASB} incidents per`);
+  });
+});
+
+describe('LEEDS_WORDS', () => {
+  it("are Leeds' area.json in words, the defaults of every licence block and column list", () => {
+    const source = 'data/areas/leeds/area.json';
+    expect(districtWords(parseArea(JSON.parse(readFileSync(source, 'utf8')), source))).toEqual(
+      LEEDS_WORDS,
+    );
   });
 });
 
