@@ -9,7 +9,7 @@
 import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LOCAL_AUTHORITY_CODE, parseArea, SLUG } from '../src/shared/area.ts';
+import { FORCE_SLUG, LOCAL_AUTHORITY_CODE, parseArea, SLUG } from '../src/shared/area.ts';
 import { AREA_FILES, areaConfig, attribution, BTP } from './added-area-files.ts';
 import { AREA_FILE, AREAS_DIR } from './area.ts';
 import { handSetFields, publishFolder, restoreReplacedAreas } from './area-folder.ts';
@@ -96,13 +96,15 @@ export async function addArea(options: AddAreaOptions): Promise<AddAreaResult> {
         '(E06-E09 in England, W06 in Wales; see the ONS Open Geography Portal)',
     );
   }
-  if (!SLUG.test(force) || force === BTP) {
+  if (!FORCE_SLUG.test(force) || force === BTP) {
     throw new Error(
       `"${force}" is not a territorial police.uk force: give the force as police.uk names its files, e.g. "south-yorkshire"`,
     );
   }
   if (options.slug !== undefined && !SLUG.test(options.slug)) {
-    throw new Error(`"${options.slug}" is not an area name: use lower-case words joined by "-"`);
+    throw new Error(
+      `"${options.slug}" is not an area name: use lower-case words or numbers joined by "-"`,
+    );
   }
   const services = options.services ?? DEFAULT_ONS_SERVICES;
   const fields = onsFields(services);
@@ -116,6 +118,19 @@ export async function addArea(options: AddAreaOptions): Promise<AddAreaResult> {
     query: { log, ...(options.pageSize ? { pageSize: options.pageSize } : {}) },
   };
 
+  // A folder named by --slug is refused before anything is fetched; one named after the
+  // district, once the district's outline has given its name.
+  const refuseExisting = async (slug: string): Promise<string> => {
+    const dir = path.join(areasDir, slug);
+    if (!options.replace && (await exists(dir))) {
+      throw new Error(
+        `${path.relative(root, dir)} is already there: give --replace to fetch it again, or --slug for another name`,
+      );
+    }
+    return dir;
+  };
+  if (options.slug !== undefined) await refuseExisting(options.slug);
+
   const wardList = await fetchWardList(ons, districtCode);
   if (wardList.length === 0) {
     throw new Error(
@@ -126,12 +141,7 @@ export async function addArea(options: AddAreaOptions): Promise<AddAreaResult> {
   const outline = await fetchDistrictOutline(ons, districtCode);
   const district = { code: districtCode, name: outline.properties.LADNM };
   const slug = options.slug ?? slugFor(district.name);
-  const finalDir = path.join(areasDir, slug);
-  if (!options.replace && (await exists(finalDir))) {
-    throw new Error(
-      `${path.relative(root, finalDir)} is already there: give --replace to fetch it again, or --slug for another name`,
-    );
-  }
+  const finalDir = await refuseExisting(slug);
   log(`${district.name} (${districtCode}): ${wardList.length} wards in ${services.wardLookup}`);
 
   const wards = await fetchWardBoundaries(ons, wardList);
@@ -281,7 +291,7 @@ export function slugFor(name: string): string {
   const slug = name
     .normalize('NFKD')
     .toLowerCase()
-    .replace(/[^a-z]+/g, '-')
+    .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
   if (!SLUG.test(slug)) {
     throw new Error(`"${name}" gives no area name: give one with --slug, e.g. --slug my-district`);

@@ -62,7 +62,7 @@ export async function readAreaConfig(
   const root = path.resolve(options.root ?? '.');
   if (!SLUG.test(slug)) {
     throw new AreaLoadError(
-      `Area ${JSON.stringify(slug)} is not an area name: use lower-case words joined by "-", e.g. "sheffield".`,
+      `Area ${JSON.stringify(slug)} is not an area name: use lower-case words or numbers joined by "-", e.g. "sheffield".`,
     );
   }
   const dir = path.join(root, AREAS_DIR, slug);

@@ -22,9 +22,13 @@ const filePath = z
 /** ONS local-authority district codes: E06 (unitary), E07 (non-metropolitan), E08 (metropolitan), E09 (London), W06 (Wales). */
 export const LOCAL_AUTHORITY_CODE = /^(E0[6-9]|W06)\d{6}$/;
 
-/** Lower-case words joined by "-": area slugs ("sheffield") and police.uk force slugs as its
- * archive names files ("west-yorkshire", "south-yorkshire", "btp"). */
-export const SLUG = /^[a-z]+(-[a-z]+)*$/;
+/** Lower-case words joined by "-": police.uk force slugs as its archive names files
+ * ("west-yorkshire", "south-yorkshire", "btp"). */
+export const FORCE_SLUG = /^[a-z]+(-[a-z]+)*$/;
+
+/** An area's folder name, the value of --area and AREA: lower-case words or numbers joined
+ * by "-" ("sheffield", "leeds-2021", "sheff2"). */
+export const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 /** The outward code of a postcode: "LS1", "S10", "EC1A". */
 const POSTCODE_DISTRICT = /^[A-Z]{1,2}\d[A-Z\d]?$/;
@@ -116,7 +120,9 @@ const centreSchema = z.discriminatedUnion(
 export const areaSchema = z
   .object({
     /** The folder name under data/areas/, and the value of --area and AREA. */
-    slug: z.string().regex(SLUG, 'must be lower-case words joined by "-", e.g. "sheffield"'),
+    slug: z
+      .string()
+      .regex(SLUG, 'must be lower-case words or numbers joined by "-", e.g. "sheffield"'),
     /** The site's name, in its header and page titles. */
     siteName: nonEmpty('the site\'s name, e.g. "Sheffield Crime Intelligence"'),
     localAuthority: z
@@ -133,7 +139,9 @@ export const areaSchema = z
      */
     forces: z
       .array(
-        z.string().regex(SLUG, 'must be a police.uk force slug such as "south-yorkshire" or "btp"'),
+        z
+          .string()
+          .regex(FORCE_SLUG, 'must be a police.uk force slug such as "south-yorkshire" or "btp"'),
       )
       .min(1, 'list the territorial force, e.g. ["south-yorkshire", "btp"]')
       .refine((forces) => new Set(forces).size === forces.length, {

@@ -34,7 +34,8 @@ import type { RecordedRequest, ReplayServer } from '../support/replay-server.ts'
 import { replayPerTest } from '../support/replay-sources.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
-const SHEFFIELD_LSOAS = servicesFor(SHEFFIELD).lsoas;
+const SHEFFIELD_SERVICES = servicesFor(SHEFFIELD);
+const SHEFFIELD_LSOAS = SHEFFIELD_SERVICES.lsoas;
 
 let server: ReplayServer;
 let root: string;
@@ -316,9 +317,43 @@ describe('addArea() on the replayed ONS and Nomis services', () => {
       `${path.join('data', 'areas', 'sheffield')} is already there: give --replace to fetch it again, or --slug for another name`,
     );
     expect(await snapshot()).toEqual(before);
+    // The folder's name comes from the district's outline: no boundary is fetched after it.
+    expect(server.requests.map((r) => r.path)).toEqual([
+      layerPath(SHEFFIELD.services.wardLookup),
+      layerPath(SHEFFIELD_SERVICES.districts),
+    ]);
     await addArea(options(SHEFFIELD, { replace: true }));
     await expectCommittedSheffield();
     expect(await readdir(path.join(root, 'data', 'areas'))).toEqual(['sheffield']);
+  });
+
+  it('refuses a --slug folder that is already there before asking any server', async () => {
+    serve();
+    const before = await previousSheffield();
+    await expect(addArea(options(SHEFFIELD, { slug: 'sheffield' }))).rejects.toThrow(
+      `${path.join('data', 'areas', 'sheffield')} is already there`,
+    );
+    expect(server.requests).toHaveLength(0);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('takes area names with numbers (--slug sheffield-2), and the pipeline loads the area by it', async () => {
+    serve();
+    const result = await addArea(options(SHEFFIELD, { slug: 'sheffield-2' }));
+    expect(result.dir).toBe(path.join('data', 'areas', 'sheffield-2'));
+    const area = await loadArea('sheffield-2', { root });
+    expect(area.config.slug).toBe('sheffield-2');
+    expect(area.config.localAuthority.code).toBe(SHEFFIELD.code);
+  });
+
+  it('refuses a --slug that is not lower-case words or numbers joined by "-", asking no server', async () => {
+    serve();
+    for (const slug of ['Sheffield', 'sheffield_2', '-sheffield', 'sheffield--2', '../sheffield']) {
+      await expect(addArea(options(SHEFFIELD, { slug }))).rejects.toThrow(
+        `"${slug}" is not an area name: use lower-case words or numbers joined by "-"`,
+      );
+    }
+    expect(server.requests).toHaveLength(0);
   });
 
   it('keeps the hand-set fields of the area.json it replaces (site name, centre, force districts, map)', async () => {

@@ -44,6 +44,15 @@ describe('parseArea(value, source)', () => {
     expect(sheffield.postcodes).toBeNull();
   });
 
+  it('accepts area slugs with numbers ("sheffield-2", "2026"), and not in force slugs', () => {
+    for (const slug of ['sheffield-2', 'sheff2', '2026']) {
+      expect(parseArea({ ...SHEFFIELD, slug }, slug).slug).toBe(slug);
+    }
+    expect(() => parseArea({ ...SHEFFIELD, forces: ['yorkshire-2'] }, 'sheffield')).toThrow(
+      AreaConfigError,
+    );
+  });
+
   it('reads a left-out postcode file, polling-district source and centre as none', () => {
     const area = parseArea(
       leedsWith((a) => {
@@ -60,6 +69,8 @@ describe('parseArea(value, source)', () => {
   // fields checked against it (a map centre must lie inside the bounds), listed as `also`.
   const cases: [field: string, edit: (a: Json) => void, also?: string[]][] = [
     ['slug', (a) => (a.slug = 'Leeds City')],
+    ['slug', (a) => (a.slug = 'leeds_2')],
+    ['forces.0', (a) => (a.forces = ['west-yorkshire-2', 'btp'])],
     ['siteName', (a) => (a.siteName = '  ')],
     ['localAuthority.code', (a) => (a.localAuthority.code = 'E05011384')],
     ['localAuthority.name', (a) => (a.localAuthority.name = '')],
