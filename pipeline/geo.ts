@@ -70,7 +70,7 @@ export interface Place {
 }
 
 export interface Locator {
-  /** The place at (lon, lat) in WGS84 degrees, or null when the point is outside Leeds. */
+  /** The place at (lon, lat) in WGS84 degrees, or null when the point is outside the district. */
   locate(lon: number, lat: number): Place | null;
   /** Whether polling districts were given, i.e. whether Place.pollingDistrict can be filled. */
   readonly hasPollingDistricts: boolean;

@@ -20,7 +20,7 @@ export function printSummary(
     line(`  rows dropped: ${formatDropCounts(totals.dropped)}`);
     const outside = new DropTally();
     for (const m of record.months) outside.merge(m.drops);
-    if (totals.dropped['outside-leeds'] > 0) {
+    if (totals.dropped['outside-district'] > 0) {
       const o = outside.outside;
       line(
         `    outside the district: ${formatCount(o['other-district'])} in other districts of the force, ` +

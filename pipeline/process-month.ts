@@ -150,9 +150,9 @@ export function monthProcessor(
     const located = deps.enrich(record);
     if (located === null) {
       const why = outsideReason(record.lsoaName, deps.district);
-      summariser.drop('outside-leeds');
+      summariser.drop('outside-district');
       drops.add(
-        'outside-leeds',
+        'outside-district',
         where,
         `${record.longitude}, ${record.latitude} (${record.location}) is outside the ` +
           `${deps.district.name} district (${why}: LSOA "${record.lsoaName}")`,

@@ -145,7 +145,7 @@ export function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-/** "1,234 outside-leeds, 2 no-coordinates" (reasons with a count only), or "none". */
+/** "1,234 outside-district, 2 no-coordinates" (reasons with a count only), or "none". */
 export function formatDropCounts(counts: DropCounts): string {
   const parts = DROP_REASONS.filter((r) => counts[r] > 0).map(
     (r) => `${formatCount(counts[r])} ${r}`,

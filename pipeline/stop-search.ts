@@ -18,7 +18,7 @@ export type StopSearchPlace =
   | { ok: true; wardName: string; wardCode: string }
   | {
       ok: false;
-      reason: 'no-coordinates' | 'malformed-coordinates' | 'outside-leeds';
+      reason: 'no-coordinates' | 'malformed-coordinates' | 'outside-district';
       detail: string;
     };
 
@@ -37,7 +37,7 @@ export function placeStopSearch(
   if (place === null) {
     return {
       ok: false,
-      reason: 'outside-leeds',
+      reason: 'outside-district',
       detail: `${point.longitude}, ${point.latitude} is outside the ${district} district`,
     };
   }

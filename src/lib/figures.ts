@@ -118,7 +118,7 @@ export function outcomeCounts(
 }
 
 export function population(data: SiteData, ward: WardSelection): number {
-  return ward === null ? data.leedsPopulation : (data.wards[ward]?.population ?? 0);
+  return ward === null ? data.districtPopulation : (data.wards[ward]?.population ?? 0);
 }
 
 /** Counts by type (indexed like data.crimeTypes) split into crimes and anti-social behaviour. */

@@ -16,7 +16,7 @@ export type SourceKind = z.infer<typeof sourceKindSchema>;
 
 /** Why a row was not kept. Every dropped row is counted under exactly one reason. */
 export const DROP_REASONS = [
-  'outside-leeds',
+  'outside-district',
   'no-coordinates',
   'malformed-coordinates',
   'malformed-month',
@@ -167,7 +167,7 @@ export const siteDataSchema = z.object({
   provenance: z.array(monthProvenanceSchema),
   /** The 33 wards, ordered by name. */
   wards: z.array(wardSchema),
-  leedsPopulation: z.number().int().positive(),
+  districtPopulation: z.number().int().positive(),
   /** counts[ward][month][type], indexed like wards, months and crimeTypes. */
   counts: z.array(z.array(typeCountsSchema)),
   outcomeCategories: z.array(z.string()),

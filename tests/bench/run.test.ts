@@ -86,7 +86,7 @@ describe('runBenchmarks on a tiny synthetic archive', () => {
     expect(p?.kept).toBe(t.leeds);
     expect(p?.expectedKept).toBe(t.leeds);
     expect(p?.dropped).toMatchObject({
-      'outside-leeds': t.outside,
+      'outside-district': t.outside,
       'no-coordinates': t.malformed['no-coordinates'],
       'malformed-coordinates': t.malformed['malformed-coordinates'],
       'malformed-month': t.malformed['malformed-month'],

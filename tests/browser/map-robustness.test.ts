@@ -48,7 +48,7 @@ function hostileData(): { mapData: Buffer; shapes: string } {
     read: 5,
     kept: 5,
     dropped: {
-      'outside-leeds': 0,
+      'outside-district': 0,
       'no-coordinates': 0,
       'malformed-coordinates': 0,
       'malformed-month': 0,

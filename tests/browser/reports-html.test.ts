@@ -15,7 +15,7 @@ interface Data {
   crimeTypes: string[];
   months: string[];
   wards: { code: string; name: string; slug: string; population: number; neighbours: string[] }[];
-  leedsPopulation: number;
+  districtPopulation: number;
   counts: number[][][];
   topStreets: { byWard: { location: string; count: number }[][] };
 }
@@ -143,7 +143,7 @@ describe('ward reports', () => {
       const n = windowMonths.length;
       expect(field(root, 'rate')).toBe(rate(totals[w] ?? 0, ward.population, n));
       expect(field(root, 'leeds-rate')).toBe(
-        rate(leedsTotal(windowMonths), data.leedsPopulation, n),
+        rate(leedsTotal(windowMonths), data.districtPopulation, n),
       );
       // The residents beside the district's rate are the ward's, and say so.
       const note = root.querySelector('[data-field="rate"]')?.parentNode.querySelector('small');
@@ -257,7 +257,7 @@ describe('year reports', () => {
       expect(root.querySelector('h1')?.text).toContain(String(year));
       expect(number(root.querySelector('[data-field="total"]'))).toBe(leedsTotal(months));
       expect(field(root, 'rate')).toBe(
-        rate(leedsTotal(months), data.leedsPopulation, months.length),
+        rate(leedsTotal(months), data.districtPopulation, months.length),
       );
 
       data.crimeTypes.forEach((type, t) => {

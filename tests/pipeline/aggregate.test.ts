@@ -20,8 +20,8 @@ function summarise(month: string, rows: readonly EnrichedCrime[]): MonthSummary 
   });
   summariser.read(rows.length + 3);
   for (const row of rows) summariser.add(row, westIsApproximate(row.longitude));
-  summariser.drop('outside-leeds');
-  summariser.drop('outside-leeds');
+  summariser.drop('outside-district');
+  summariser.drop('outside-district');
   summariser.drop('no-coordinates');
   return summariser.finish();
 }
@@ -48,7 +48,7 @@ describe('aggregateSiteData(summaries, wards, generatedAt) over the three sample
       'Hunslet & Riverside',
       'Little London & Woodhouse',
     ]);
-    expect(data.leedsPopulation).toBe(21652 + 33000 + 31000);
+    expect(data.districtPopulation).toBe(21652 + 33000 + 31000);
   });
 
   it('counts[ward][month][type] equals the number of input rows of that ward, month and type', () => {
@@ -100,7 +100,7 @@ describe('aggregateSiteData(summaries, wards, generatedAt) over the three sample
     expect(kept).toBe(26721);
     expect(data.quality.kept).toBe(kept);
     expect(data.quality.read).toBe(kept + 9);
-    expect(data.quality.dropped).toMatchObject({ 'outside-leeds': 6, 'no-coordinates': 3 });
+    expect(data.quality.dropped).toMatchObject({ 'outside-district': 6, 'no-coordinates': 3 });
     expect(data.quality.coverage.ward).toBe(kept);
   });
 

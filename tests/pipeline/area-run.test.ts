@@ -95,7 +95,7 @@ describe('runPipeline({ area: "sheffield", offline }) on the four South Yorkshir
       expect(m.summary.kept).toBe(count.kept);
       expect(m.summary.dropped['duplicate']).toBe(repeats);
       expect(m.summary.dropped['no-coordinates']).toBe(count.dropped.noLocation);
-      expect(m.summary.dropped['outside-leeds']).toBe(
+      expect(m.summary.dropped['outside-district']).toBe(
         count.dropped.otherDistricts + count.dropped.beyondForce,
       );
       expect(m.drops.outside).toEqual({

@@ -145,7 +145,7 @@ describe('runPipeline on a small real slice', () => {
       read: 47,
       kept: 41,
       dropped: {
-        'outside-leeds': 3,
+        'outside-district': 3,
         'no-coordinates': 1,
         'malformed-coordinates': 0,
         'malformed-month': 1,
@@ -163,7 +163,7 @@ describe('runPipeline on a small real slice', () => {
       /slice\/archive\/2025-03\/2025-03-west-yorkshire-street\.csv:33$/,
     );
     expect(reporter.lines.join('\n')).toMatch(
-      /rows dropped: 3 outside-leeds, 1 no-coordinates, 1 malformed-month, 1 duplicate/,
+      /rows dropped: 3 outside-district, 1 no-coordinates, 1 malformed-month, 1 duplicate/,
     );
     expect(
       reporter.lines.filter((l) => l.includes('polling districts are not available')),

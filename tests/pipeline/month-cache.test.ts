@@ -39,7 +39,7 @@ function emptySummary() {
     fetchedAt: '2025-05-01T00:00:00.000Z',
   });
   summariser.read();
-  summariser.drop('outside-leeds');
+  summariser.drop('outside-district');
   return summariser.finish();
 }
 
@@ -75,12 +75,12 @@ describe('readMonthCache', () => {
     const writer = await openMonthCacheWriter(dir, '2025-03');
     await writer.rows.write('header\n');
     const drops = new DropTally();
-    drops.add('outside-leeds', 'f.csv:2', 'Bradford');
+    drops.add('outside-district', 'f.csv:2', 'Bradford');
     await writer.commit(emptySummary(), drops, key, {});
 
     const cached = await readMonthCache(dir, '2025-03', key, new Map());
-    expect(cached?.summary.dropped['outside-leeds']).toBe(1);
-    expect(cached?.drops.examples['outside-leeds']).toEqual([
+    expect(cached?.summary.dropped['outside-district']).toBe(1);
+    expect(cached?.drops.examples['outside-district']).toEqual([
       { where: 'f.csv:2', detail: 'Bradford' },
     ]);
     expect(
@@ -105,8 +105,8 @@ describe('readMonthCache', () => {
     await writer.commit(emptySummary(), new DropTally(), key, {});
     const file = monthCacheFiles(dir, '2025-03').summary;
     const text = await readFile(file, 'utf8');
-    expect(text).toContain('"outside-leeds":1');
-    await writeFile(file, text.replace('"outside-leeds":1', '"outside-leeds":2'));
+    expect(text).toContain('"outside-district":1');
+    await writeFile(file, text.replace('"outside-district":1', '"outside-district":2'));
     expect(await readMonthCache(dir, '2025-03', key, new Map())).toBeNull();
   });
 });
@@ -115,7 +115,7 @@ describe('readMonthCache with labels', () => {
   it('relabels the cached month: the file a fresh commit with those labels writes, same figures', async () => {
     const key = monthCacheKey(PARTS);
     const drops = new DropTally();
-    drops.add('outside-leeds', 'f.csv:2', 'Bradford');
+    drops.add('outside-district', 'f.csv:2', 'Bradford');
     const labels = { snapshot: 'archive:2025-04', fetchedAt: '2025-06-01T00:00:00.000Z' };
     const file = monthCacheFiles(dir, '2025-03').summary;
 

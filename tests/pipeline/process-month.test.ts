@@ -72,7 +72,7 @@ describe('processMonth', () => {
     expect(summary.read).toBe(34);
     expect(summary.kept).toBe(28);
     expect(summary.dropped).toEqual({
-      'outside-leeds': 3,
+      'outside-district': 3,
       'no-coordinates': 1,
       'malformed-coordinates': 0,
       'malformed-month': 1,
@@ -81,7 +81,7 @@ describe('processMonth', () => {
     });
     const wy = `${SLICE}/2025-03/2025-03-west-yorkshire-street.csv`;
     const btp = `${SLICE}/2025-03/2025-03-btp-street.csv`;
-    expect(drops.examples['outside-leeds']?.map((e) => e.where)).toEqual([
+    expect(drops.examples['outside-district']?.map((e) => e.where)).toEqual([
       `${wy}:29`,
       `${wy}:30`,
       `${btp}:3`,
@@ -215,7 +215,7 @@ describe('processMonth', () => {
     const [plan] = chooseMonthSources([], await listApiMonths(dir)).months;
     const { summary, rows } = await run(plan!, hints);
     expect(summary.source).toBe('api');
-    expect(summary.dropped['outside-leeds']).toBe(1);
+    expect(summary.dropped['outside-district']).toBe(1);
     expect(rows).toEqual([
       expect.objectContaining({
         'Crime ID': leicester.persistent_id,

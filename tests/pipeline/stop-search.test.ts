@@ -28,7 +28,7 @@ describe('placeStopSearch', () => {
       placeStopSearch({ Latitude: '53.858159', Longitude: '-1.845070' }, locator, 'Leeds'),
     ).toMatchObject({
       ok: false,
-      reason: 'outside-leeds',
+      reason: 'outside-district',
     });
     expect(placeStopSearch({ Latitude: '', Longitude: '' }, locator, 'Leeds')).toMatchObject({
       ok: false,
@@ -44,7 +44,7 @@ describe('placeStopSearch', () => {
     );
     expect(place).toEqual({
       ok: false,
-      reason: 'outside-leeds',
+      reason: 'outside-district',
       detail: '-1.84507, 53.858159 is outside the Sheffield district',
     });
   });
@@ -70,10 +70,10 @@ describe('writeStopSearch', () => {
       // documented outline tolerance of pipeline/geo.ts.
       expect(result.kept).toBeGreaterThanOrEqual(542);
       expect(result.kept).toBeLessThan(560);
-      expect(result.dropped.examples['outside-leeds']?.[0]?.where).toMatch(
+      expect(result.dropped.examples['outside-district']?.[0]?.where).toMatch(
         /2021-08-west-yorkshire-stop-and-search\.csv:2$/,
       );
-      expect(result.dropped.examples['outside-leeds']?.[0]?.detail).toMatch(
+      expect(result.dropped.examples['outside-district']?.[0]?.detail).toMatch(
         /is outside the Leeds district$/,
       );
     } finally {

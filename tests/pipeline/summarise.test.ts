@@ -102,14 +102,14 @@ describe('createMonthSummariser(meta) bookkeeping', () => {
     const summariser = createMonthSummariser(META);
     summariser.read(4);
     summariser.add(row);
-    summariser.drop('outside-leeds');
-    summariser.drop('outside-leeds');
+    summariser.drop('outside-district');
+    summariser.drop('outside-district');
     summariser.drop('duplicate');
     const summary = summariser.finish();
     expect(summary.read).toBe(4);
     expect(summary.kept).toBe(1);
     expect(summary.dropped).toMatchObject({
-      'outside-leeds': 2,
+      'outside-district': 2,
       duplicate: 1,
       'no-coordinates': 0,
     });

@@ -385,7 +385,7 @@ describe('validateSiteData (coverage and malformed rows)', () => {
   it('allows a few malformed rows and any number of rows outside Leeds', () => {
     const next = copy(full);
     next.quality.dropped['malformed-crime-type'] = 2;
-    next.quality.dropped['outside-leeds'] = 5_000;
+    next.quality.dropped['outside-district'] = 5_000;
     next.quality.dropped['no-coordinates'] = 300;
     next.quality.read += 5_302;
     expect(validateSiteData({ next, previous: full }).problems).toEqual([]);

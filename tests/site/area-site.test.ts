@@ -89,11 +89,11 @@ describe('AREA=sheffield npm run build', () => {
     expect(served.filter((f) => /leeds/i.test(f))).toEqual([]);
   });
 
-  it("names the rows outside the district in its words: never by the data's outside-leeds code", async () => {
+  it("names the rows outside the district in its words: never by the data's outside-district code", async () => {
     const siteData = JSON.parse(
       await readFile(path.join(scratch, 'data', 'site-data.json'), 'utf8'),
     ) as { quality: { dropped: Record<string, number> } };
-    const outside = siteData.quality.dropped['outside-leeds'] ?? 0;
+    const outside = siteData.quality.dropped['outside-district'] ?? 0;
     expect(outside).toBeGreaterThan(0);
     expect(pages.get('about/index.html')).toContain(
       `Outside the Sheffield district</th><td class="num">${outside.toLocaleString('en-GB')}</td>`,

@@ -45,7 +45,7 @@ export async function sampleSummaries(
       }
       const { record } = normalised;
       const place = locator.locate(record.longitude, record.latitude);
-      if (place === null) summariser.drop('outside-leeds');
+      if (place === null) summariser.drop('outside-district');
       else summariser.add(enrich(record, place, 'archive'));
     }
     summaries.push(summariser.finish());

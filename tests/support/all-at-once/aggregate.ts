@@ -64,7 +64,7 @@ export function aggregateSiteData(
       rows,
     })),
     wards: orderedWards,
-    leedsPopulation: sum(orderedWards, (w) => w.population),
+    districtPopulation: sum(orderedWards, (w) => w.population),
     counts: orderedWards.map((ward) =>
       sorted.map((s) => s.wardType[ward.code] ?? CRIME_TYPES.map(() => 0)),
     ),
