@@ -145,6 +145,44 @@ export function compareRevisions(
   return { findings, routine };
 }
 
+/** The outcome a crime has until an outcome is recorded for it. */
+export const PENDING_OUTCOME = 'Under investigation';
+
+/** The crimes of `month` still awaiting an outcome, or undefined when the month is not there. */
+function pendingOutcomes(data: SiteData, month: string): number | undefined {
+  const m = data.months.indexOf(month);
+  const o = data.outcomeCategories.indexOf(PENDING_OUTCOME);
+  if (m < 0) return undefined;
+  if (o < 0) return 0;
+  return data.outcomes.reduce((sum, byMonth) => sum + (byMonth[m]?.[o] ?? 0), 0);
+}
+
+/**
+ * Every published month's crimes still awaiting an outcome, against the new figures. Outcomes
+ * only move on from "Under investigation": a rise beyond a routine revision (late-recorded
+ * crimes start there) means outcome records were lost, e.g. an outcomes file missing from a
+ * re-issue, which leaves the counts by ward and type as they were.
+ */
+export function compareOutcomes(previous: SiteData, next: SiteData): Finding[] {
+  const findings: Finding[] = [];
+  for (const month of previous.months) {
+    const before = pendingOutcomes(previous, month);
+    const after = pendingOutcomes(next, month);
+    if (before === undefined || after === undefined) continue;
+    if (after > before && beyondCell(before, after)) {
+      findings.push({
+        check: 'revision',
+        month,
+        message:
+          `${month}: crimes "${PENDING_OUTCOME}" went from ${change(before, after)}, beyond a ` +
+          `routine revision (±${CELL_TOLERANCE.crimes} crimes or ±${CELL_TOLERANCE.fraction * 100}%): ` +
+          'outcomes only move on from it, so recorded outcomes were lost (is an outcomes file missing?)',
+      });
+    }
+  }
+  return findings;
+}
+
 /**
  * New months against their season: the total within the range of the reference months, and
  * no ward or type that is always present falling to none. Returns notes for months that could

@@ -11,6 +11,7 @@ import {
 import { applyApprovals, type Approval, type ApprovedException } from './approvals.ts';
 import {
   checkNewMonths,
+  compareOutcomes,
   compareRevisions,
   type ComparisonCheck,
   type Expected,
@@ -128,6 +129,7 @@ export function validateSiteData(input: ValidationInput): ValidationReport {
     problems.push(...checkMonthsKept(input.previous, next));
     const revisions = compareRevisions(input.previous, next);
     problems.push(...revisions.findings);
+    problems.push(...compareOutcomes(input.previous, next));
     routine = revisions.routine;
     const season = checkNewMonths(input.previous, next, added);
     problems.push(...season.findings);

@@ -8,10 +8,11 @@
 //   sources/postcodes-io.json                    reverse-geocoding answers by coordinate
 //   sources/polling-districts.geojson            the council's polling districts
 // Every write is atomic (temp + rename); a month appears whole or not at all.
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { monthSchema } from '../../src/shared/schema.ts';
+import { isRunning } from '../sweep-temporary-files.ts';
 import { writeFileAtomic } from '../write.ts';
 
 export interface SourcePaths {
@@ -99,15 +100,93 @@ export async function readMonthManifest(
   }
 }
 
+/** Where the cache keeps a file a month's manifest lists. */
+function cachedFilePath(paths: SourcePaths, manifest: MonthManifest, name: string): string {
+  return manifest.source === 'archive'
+    ? path.join(paths.archiveDir, manifest.month, name)
+    : path.join(paths.apiDir, name);
+}
+
+/**
+ * The manifest of `month` when every file it lists is in the cache at its recorded size, else
+ * undefined (as for a month never fetched), with a line to `log` naming what is missing: a run
+ * stopped between commitArchiveMonth's two renames leaves the manifest without its folder, and
+ * such a month is fetched again rather than counted as cached and left out of the run.
+ */
+export async function readCachedMonth(
+  paths: SourcePaths,
+  month: string,
+  log: (line: string) => void,
+): Promise<MonthManifest | undefined> {
+  const manifest = await readMonthManifest(paths, month);
+  if (manifest === undefined) return undefined;
+  for (const file of manifest.files) {
+    const at = cachedFilePath(paths, manifest, file.name);
+    const size = await stat(at).then(
+      (s) => s.size,
+      () => null,
+    );
+    if (size !== file.bytes) {
+      log(
+        `${month}: the cached copy from ${manifest.snapshot} lacks ${file.name}` +
+          (size === null ? '' : ` (${size} bytes, not ${file.bytes})`) +
+          ' (a run stopped while replacing it?); fetching the month again',
+      );
+      return undefined;
+    }
+  }
+  return manifest;
+}
+
 export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
   await writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
 }
 
+/**
+ * A staged month's folder, or the cached folder it replaces moved aside: the month, a time
+ * and the staging process's id ("2025-02-1764900000000.tmp-4242", "...-previous.tmp-4242").
+ */
+const STAGED_NAME = /^(\d{4}-\d{2})-\d+(-previous)?\.tmp-(\d+)$/;
+
 /** A fresh, empty folder for one month's files; commitArchiveMonth moves it into place. */
 export async function stageMonth(paths: SourcePaths, month: string): Promise<string> {
-  const dir = path.join(paths.stagingDir, `${month}-${process.pid}-${Date.now()}`);
+  const dir = path.join(paths.stagingDir, `${month}-${Date.now()}.tmp-${process.pid}`);
   await mkdir(dir, { recursive: true });
   return dir;
+}
+
+/**
+ * Put right what runs stopped while fetching left in the staging folder: a month folder moved
+ * aside while its replacement moved in goes back when the replacement is not there (it may be
+ * the only copy: police.uk drops months from its archives), and is removed when it is; a
+ * half-staged month is removed. Folders of a process still running are left alone.
+ */
+export async function restoreStagedMonths(
+  paths: SourcePaths,
+  log: (line: string) => void,
+): Promise<void> {
+  const names = await readdir(paths.stagingDir).catch(() => [] as string[]);
+  for (const name of names.sort()) {
+    const match = STAGED_NAME.exec(name);
+    const pid = Number(match?.[3]);
+    if (!match || pid === process.pid || isRunning(pid)) continue;
+    const dir = path.join(paths.stagingDir, name);
+    const month = match[1] as string;
+    const target = path.join(paths.archiveDir, month);
+    if (
+      match[2] !== undefined &&
+      !(await stat(target).then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      await mkdir(paths.archiveDir, { recursive: true });
+      await rename(dir, target);
+      log(`${month}: put back the cached copy a run stopped while replacing it had moved aside`);
+    } else {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
 }
 
 /**
@@ -120,7 +199,10 @@ export async function commitArchiveMonth(
   manifest: MonthManifest,
 ): Promise<void> {
   const target = path.join(paths.archiveDir, manifest.month);
-  const previous = `${staged}.previous`;
+  const previous = path.join(
+    paths.stagingDir,
+    `${manifest.month}-${Date.now()}-previous.tmp-${process.pid}`,
+  );
   await mkdir(paths.archiveDir, { recursive: true });
   const hadPrevious = await rename(target, previous).then(
     () => true,

@@ -12,7 +12,8 @@ import {
   commitApiMonth,
   commitArchiveMonth,
   discardStaged,
-  readMonthManifest,
+  manifestPath,
+  readCachedMonth,
   stageMonth,
   type FetchedFile,
   type MonthManifest,
@@ -33,11 +34,16 @@ export interface FetchedMonth {
   source: 'archive' | 'api';
   snapshot: string;
   /**
-   * "fetched": written now; "unchanged": already in the cache and not revised; "gap": the
-   * archive that should hold it has no street file of the area's territorial force (its first)
-   * and nothing is cached, so the month is left out of every output (a gap, never a zero).
+   * "fetched": written now; "unchanged": already in the cache and not revised; "kept": the
+   * archive re-issues the month with fewer files than the copy cached (a force's street,
+   * outcomes or stop-and-search file gone), so the cached copy is kept and `note` says why;
+   * "gap": the archive that should hold it has no street file of the area's territorial force
+   * (its first) and nothing is cached, so the month is left out of every output (a gap, never
+   * a zero).
    */
-  status: 'fetched' | 'unchanged' | 'gap';
+  status: 'fetched' | 'unchanged' | 'kept' | 'gap';
+  /** For "kept": what the archive lacks and which copy stays, for the run's notes. */
+  note?: string;
 }
 
 export interface Context {
@@ -69,7 +75,7 @@ export async function fetchArchiveMonths(
 ): Promise<FetchedMonth[]> {
   const { paths, log } = context;
   const manifests = new Map<string, MonthManifest | undefined>();
-  for (const month of months) manifests.set(month, await readMonthManifest(paths, month));
+  for (const month of months) manifests.set(month, await readCachedMonth(paths, month, log));
   const unchanged = (month: string): FetchedMonth => ({
     month,
     source: 'archive',
@@ -109,11 +115,9 @@ export async function fetchArchiveMonths(
       // gap (or the copy already cached is kept), and the gate refuses a published month
       // that goes missing.
       if (recorded) {
-        log(
-          `${month}: ${probe.name} has no ${required} street file for it; the copy ` +
-            `cached from ${recorded.snapshot} is kept`,
+        results.push(
+          keptMonth(recorded, `${probe.name} has no ${required} street file for it`, context),
         );
-        results.push({ ...unchanged(month), source: recorded.source, snapshot: recorded.snapshot });
       } else {
         results.push({ month, source: 'archive', snapshot: probe.name, status: 'gap' });
       }
@@ -126,6 +130,14 @@ export async function fetchArchiveMonths(
     }));
     if (recorded?.source === 'archive' && sameFiles(recorded.files, files)) {
       results.push(unchanged(month));
+      continue;
+    }
+    // A re-issue never takes a file away unnoticed: without it the month would lose that
+    // force's crimes, its outcomes or its searches, and the totals the gate compares could
+    // hardly move (outcomes fall back to each crime's last outcome category).
+    const lost = recorded ? lostFiles(recorded.files, files) : [];
+    if (recorded && lost.length > 0) {
+      results.push(keptMonth(recorded, `${probe.name} no longer has ${lost.join(', ')}`, context));
       continue;
     }
     const staged = await stageMonth(paths, month);
@@ -170,6 +182,35 @@ export async function fetchArchiveMonths(
   return results;
 }
 
+/** The names in `recorded` that `files` lacks, in order. */
+function lostFiles(recorded: readonly FetchedFile[], files: readonly FetchedFile[]): string[] {
+  const now = new Set(files.map((f) => f.name));
+  return recorded
+    .map((f) => f.name)
+    .filter((name) => !now.has(name))
+    .sort();
+}
+
+/** The cached copy of a month kept against an archive that lacks some of its files. */
+function keptMonth(
+  recorded: MonthManifest,
+  lacks: string,
+  context: Pick<Context, 'paths' | 'log'>,
+): FetchedMonth {
+  const manifest = path.relative('.', manifestPath(context.paths, recorded.month));
+  const note =
+    `${recorded.month}: ${lacks}; the copy cached from ${recorded.snapshot} is kept ` +
+    `(delete ${manifest} to take the archive as it is)`;
+  context.log(note);
+  return {
+    month: recorded.month,
+    source: recorded.source,
+    snapshot: recorded.snapshot,
+    status: 'kept',
+    note,
+  };
+}
+
 function sameFiles(a: readonly FetchedFile[], b: readonly FetchedFile[]): boolean {
   const key = (files: readonly FetchedFile[]) =>
     files
@@ -194,7 +235,7 @@ export async function fetchApiMonth(
   },
 ): Promise<FetchedMonth> {
   const { paths, log } = context;
-  const recorded = await readMonthManifest(paths, month);
+  const recorded = await readCachedMonth(paths, month, log);
   if (recorded?.source === 'api' && recorded.snapshot === snapshot) {
     return { month, source: 'api', snapshot, status: 'unchanged' };
   }

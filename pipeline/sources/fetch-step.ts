@@ -10,7 +10,7 @@ import {
 } from './config.ts';
 import { HttpClient, type HttpClientOptions } from './http.ts';
 import type { MonthSelection } from './fetch-options.ts';
-import { fetchSources } from './index.ts';
+import { fetchSources, type FetchedMonth } from './index.ts';
 import { stderrProgress } from './progress.ts';
 import type { SourcePaths } from './cache.ts';
 import type { RunDownloads } from './run-downloads.ts';
@@ -79,17 +79,31 @@ export async function runFetchStep(
     .map((m) => `${m.month} (${m.snapshot})`);
   const unchanged = result.months.filter((m) => m.status === 'unchanged').length;
   const gaps = result.months.filter((m) => m.status === 'gap');
-  for (const { month, snapshot } of gaps) {
-    context.note(gapNote(month, snapshot, context.forces[0] as string));
-  }
+  const kept = result.months.filter((m) => m.status === 'kept');
+  for (const note of fetchNotes(result.months, context.forces[0] as string)) context.note(note);
   return (
     `${fetched.length > 0 ? `fetched ${fetched.join(', ')}` : 'nothing new'}` +
     `${unchanged > 0 ? `, ${unchanged} month(s) unchanged` : ''}` +
+    `${kept.length > 0 ? `, ${kept.length} kept against a re-issue with fewer files: ${kept.map((m) => m.month).join(', ')}` : ''}` +
     `${gaps.length > 0 ? `, ${gaps.length} gap(s): ${gaps.map((m) => m.month).join(', ')}` : ''}; ` +
     `${result.stats.requests} police.uk requests, ${result.stats.bytesReceived} bytes; ` +
     (districts === null
       ? 'no polling districts (the area has none)'
       : `${districts.features.length} polling districts`)
+  );
+}
+
+/**
+ * What the run's summary says of the months fetched: each gap, and each month whose cached
+ * copy was kept against a re-issue lacking some of its files. `force`: the territorial force.
+ */
+export function fetchNotes(months: readonly FetchedMonth[], force: string): string[] {
+  return months.flatMap((m) =>
+    m.status === 'gap'
+      ? [gapNote(m.month, m.snapshot, force)]
+      : m.status === 'kept' && m.note !== undefined
+        ? [m.note]
+        : [],
   );
 }
 

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { FORCES } from '../../src/shared/constants.ts';
 import { probeArchive } from './archive-remote.ts';
-import { sourcePaths, type SourcePaths } from './cache.ts';
+import { restoreStagedMonths, sourcePaths, type SourcePaths } from './cache.ts';
 import { resolveSourceConfig, sourceUrl, type SourceConfig } from './config.ts';
 import { HttpClient, type HttpClientOptions, type HttpStats, type Log } from './http.ts';
 import { monthRange } from '../../src/shared/months.ts';
@@ -58,6 +58,7 @@ export async function fetchSources(options: FetchSourcesOptions): Promise<FetchS
   const log = options.log ?? (() => {});
   const now = options.now ?? (() => new Date());
   const forces = options.forces ?? FORCES;
+  await restoreStagedMonths(paths, log);
   const downloads = options.downloads ?? new RunDownloads();
   const client = new HttpClient({
     ...options.http,

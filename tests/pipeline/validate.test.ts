@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { CELL_TOLERANCE, MONTH_TOLERANCE, SEASONAL_MARGIN } from '../../pipeline/gate.ts';
+import {
+  CELL_TOLERANCE,
+  MONTH_TOLERANCE,
+  PENDING_OUTCOME,
+  SEASONAL_MARGIN,
+} from '../../pipeline/gate.ts';
 import { PLAUSIBLE_MONTH_TOTAL } from '../../pipeline/sanity-check.ts';
 import type { Approval } from '../../pipeline/approvals.ts';
 import { loadExpected } from '../../pipeline/gate-inputs.ts';
@@ -16,6 +21,7 @@ import {
   copy,
   fromSnapshot,
   monthIndex,
+  moveOutcomes,
   removeCrimes,
   setCount,
   totalOf,
@@ -294,6 +300,52 @@ describe('validateSiteData (published months, like with like)', () => {
     });
     expect(otherCheck.ok).toBe(false);
     expect(problemsOf(otherCheck, 'revision').length).toBeGreaterThan(0);
+  });
+});
+
+describe('validateSiteData (outcomes of published months)', () => {
+  const SOLVED = 'Investigation complete; no suspect identified';
+  const pending = (data: typeof full, month: string) => {
+    const m = monthIndex(data, month);
+    const o = data.outcomeCategories.indexOf(PENDING_OUTCOME);
+    return data.outcomes.reduce((sum, byMonth) => sum + (byMonth[m]?.[o] ?? 0), 0);
+  };
+
+  it.each([
+    ['2025-02', SOLVED, 0.2],
+    ['2025-03', 'Unable to prosecute suspect', 0.5],
+    ['2024-03', 'Unable to prosecute suspect', 1],
+  ])(
+    'refuses %s when recorded outcomes ("%s", a share %s of them) fall back to under investigation, the counts unchanged',
+    (month, outcome, share) => {
+      const m = monthIndex(full, month);
+      const o = full.outcomeCategories.indexOf(outcome);
+      const recorded = full.outcomes.reduce((sum, byMonth) => sum + (byMonth[m]?.[o] ?? 0), 0);
+      const n = Math.round(recorded * share);
+      const next = moveOutcomes(full, month, outcome, PENDING_OUTCOME, n);
+      const before = pending(full, month);
+      expect(n).toBeGreaterThan(Math.max(CELL_TOLERANCE.crimes, before * CELL_TOLERANCE.fraction));
+      const report = validateSiteData({ next, previous: full });
+      expect(report.ok).toBe(false);
+      expect(problemsOf(report, 'revision')).toEqual([
+        `${month}: crimes "${PENDING_OUTCOME}" went from ${before} -> ${before + n} crimes (+${n}, ` +
+          `+${((n / before) * 100).toFixed(1)}%), beyond a routine revision (±${CELL_TOLERANCE.crimes} crimes ` +
+          `or ±${CELL_TOLERANCE.fraction * 100}%): outcomes only move on from it, so recorded outcomes ` +
+          'were lost (is an outcomes file missing?)',
+      ]);
+    },
+  );
+
+  it('passes outcomes moving on from under investigation, however many', () => {
+    const before = pending(full, '2025-02');
+    const next = moveOutcomes(full, '2025-02', PENDING_OUTCOME, SOLVED, Math.round(before * 0.6));
+    expect(validateSiteData({ next, previous: full }).ok).toBe(true);
+  });
+
+  it('passes a rise within a routine revision (late-recorded crimes start under investigation)', () => {
+    const n = Math.floor(pending(full, '2025-02') * CELL_TOLERANCE.fraction);
+    const next = moveOutcomes(full, '2025-02', SOLVED, PENDING_OUTCOME, n);
+    expect(validateSiteData({ next, previous: full }).ok).toBe(true);
   });
 });
 

@@ -116,3 +116,36 @@ export function setCount(
   adjustQuality(data, delta);
   return data;
 }
+
+/**
+ * Move `n` of `month`'s crimes from outcome `from` to outcome `to`, spread over the wards, as a
+ * re-issue that lost (or recorded) outcomes would; the counts by ward and type stay as they are.
+ */
+export function moveOutcomes(
+  source: SiteData,
+  month: string,
+  from: string,
+  to: string,
+  n: number,
+): SiteData {
+  const data = copy(source);
+  const m = monthIndex(data, month);
+  const [f, t] = [from, to].map((name) => {
+    const o = data.outcomeCategories.indexOf(name);
+    if (o < 0) throw new Error(`Test data has no outcome "${name}"`);
+    return o;
+  }) as [number, number];
+  let left = n;
+  while (left > 0) {
+    const before = left;
+    for (const byMonth of data.outcomes) {
+      const counts = byMonth[m] ?? [];
+      const take = Math.min(counts[f] ?? 0, Math.ceil(left / 10), left);
+      counts[f] = (counts[f] ?? 0) - take;
+      counts[t] = (counts[t] ?? 0) + take;
+      left -= take;
+    }
+    if (left === before) throw new Error(`${month} has fewer than ${n} crimes "${from}"`);
+  }
+  return data;
+}

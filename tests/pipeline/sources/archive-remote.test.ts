@@ -1,4 +1,4 @@
-import { readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import yauzl from 'yauzl';
 import { describe, expect, it } from 'vitest';
@@ -165,6 +165,53 @@ describe('fetchSources from a 36-month archive served with ranges', () => {
     expect(btp.endsWith('TEST DATA revision\n')).toBe(true);
   });
 
+  // A file a re-issue drops would take a force's crimes, the outcomes or the searches out of
+  // the month, with totals the gate could hardly tell from a routine revision.
+  it.each([
+    ['its outcomes file', '2025-02-west-yorkshire-outcomes.csv'],
+    ["another force's street file", '2025-02-btp-street.csv'],
+    ['its stop-and-search file', '2025-02-west-yorkshire-stop-and-search.csv'],
+  ])(
+    'a republished archive without %s keeps the copy cached and says why in the notes',
+    async (_what, lost) => {
+      serveLatest('2025-03');
+      server.file('/data/archive/2025-03.zip', await buildArchive('2025-03'), { etag: '"v1"' });
+      await fetchSources(options({ from: '2025-02', to: '2025-03' }));
+      const cached = await monthFiles('2025-02');
+      expect(cached).toContain(lost);
+
+      // The re-issue also revises 2025-03, which is taken as usual.
+      const reissued = archiveEntries('2025-03')
+        .filter((e) => e.name !== `2025-02/${lost}`)
+        .map((e) =>
+          e.name === '2025-03/2025-03-btp-street.csv'
+            ? { ...e, data: Buffer.concat([e.data, Buffer.from('TEST DATA revision\n')]) }
+            : e,
+        );
+      await server.close();
+      server = await ReplayServer.start();
+      serveLatest('2025-03');
+      server.file('/data/archive/2025-03.zip', await buildZip(reissued), { etag: '"v2"' });
+      const result = await fetchSources(options({ from: '2025-02', to: '2025-03' }));
+      const manifest = path.relative(
+        '.',
+        path.join(sourcePaths(cacheRoot).manifestDir, '2025-02.json'),
+      );
+      const note =
+        `2025-02: 2025-03.zip no longer has ${lost}; the copy cached from 2025-03.zip is kept ` +
+        `(delete ${manifest} to take the archive as it is)`;
+      expect(result.months).toEqual([
+        { month: '2025-02', source: 'archive', snapshot: '2025-03.zip', status: 'kept', note },
+        { month: '2025-03', source: 'archive', snapshot: '2025-03.zip', status: 'fetched' },
+      ]);
+      expect(logs).toContain(note);
+      expect(await monthFiles('2025-02')).toEqual(cached);
+      expect((await readMonthManifest(sourcePaths(cacheRoot), '2025-02'))?.files).toHaveLength(
+        cached.length,
+      );
+    },
+  );
+
   it('latest.zip redirects to the newest archive, and --latest fetches its newest month', async () => {
     serveLatest('2025-03');
     server.file('/data/archive/2025-03.zip', await buildArchive('2025-03'));
@@ -248,16 +295,83 @@ describe('fetchSources failures leave no partial month', () => {
 
     await serveLatestWithout2024_11();
     const result = await fetchSources(options({ month: '2024-11' }));
-    expect(result.months).toEqual([
-      { month: '2024-11', source: 'archive', snapshot: '2025-02.zip', status: 'unchanged' },
-    ]);
-    expect(logs).toContain(
-      '2024-11: 2025-03.zip has no west-yorkshire street file for it; the copy cached from 2025-02.zip is kept',
+    const manifest = path.relative(
+      '.',
+      path.join(sourcePaths(cacheRoot).manifestDir, '2024-11.json'),
     );
+    const note =
+      '2024-11: 2025-03.zip has no west-yorkshire street file for it; the copy cached from ' +
+      `2025-02.zip is kept (delete ${manifest} to take the archive as it is)`;
+    expect(result.months).toEqual([
+      { month: '2024-11', source: 'archive', snapshot: '2025-02.zip', status: 'kept', note },
+    ]);
+    expect(logs).toContain(note);
     expect(await monthFiles('2024-11')).toEqual(cached);
     expect((await readMonthManifest(sourcePaths(cacheRoot), '2024-11'))?.snapshot).toBe(
       '2025-02.zip',
     );
+  });
+
+  it.each([
+    ['its folder went (a run stopped between the two renames of a replacement)', 'folder'],
+    ['one of its files went', 'file'],
+    ['one of its files was cut short', 'short'],
+  ])('a cached month is fetched again, not counted as cached, when %s', async (_what, damage) => {
+    serveLatest('2025-03');
+    server.file('/data/archive/2025-03.zip', await buildArchive('2025-03'), { etag: '"v1"' });
+    await fetchSources(options({ month: '2025-02' }));
+    const cached = await monthFiles('2025-02');
+    const dir = path.join(sourcePaths(cacheRoot).archiveDir, '2025-02');
+    const street = path.join(dir, '2025-02-west-yorkshire-street.csv');
+    const whole = await readFile(street);
+    if (damage === 'folder') await rm(dir, { recursive: true });
+    if (damage === 'file') await rm(street);
+    if (damage === 'short') await writeFile(street, whole.subarray(0, whole.length - 100));
+
+    const result = await fetchSources(options({ month: '2025-02' }));
+    expect(result.months.map((m) => m.status)).toEqual(['fetched']);
+    expect(logs).toContainEqual(
+      expect.stringMatching(
+        /^2025-02: the cached copy from 2025-03\.zip lacks 2025-02-(\w|-)+\.csv.*; fetching the month again$/,
+      ),
+    );
+    expect(await monthFiles('2025-02')).toEqual(cached);
+    expect((await readFile(street)).equals(whole)).toBe(true);
+  });
+
+  it('puts back a month folder a stopped run had moved aside, and removes what it had staged', async () => {
+    serveLatest('2025-03');
+    server.file('/data/archive/2025-03.zip', await buildArchive('2025-03'), { etag: '"v1"' });
+    await fetchSources(options({ from: '2025-02', to: '2025-03' }));
+    const paths = sourcePaths(cacheRoot);
+    const cached = await monthFiles('2025-02');
+    // A run (no process has this id) stopped after moving 2025-02 aside, and one that had
+    // staged half of 2025-03 and moved its cached folder aside before it was replaced.
+    const dead = 9999999;
+    await mkdir(paths.stagingDir, { recursive: true });
+    const aside = path.join(paths.stagingDir, `2025-02-1764900000000-previous.tmp-${dead}`);
+    await rename(path.join(paths.archiveDir, '2025-02'), aside);
+    const half = path.join(paths.stagingDir, `2025-03-1764900000001.tmp-${dead}`);
+    await mkdir(half);
+    await writeFile(path.join(half, '2025-03-btp-street.csv'), 'half a file');
+    const replaced = path.join(paths.stagingDir, `2025-03-1764900000002-previous.tmp-${dead}`);
+    await mkdir(replaced);
+    // A run still going (this one's parent) is left alone.
+    const running = path.join(paths.stagingDir, `2025-03-1764900000003.tmp-${process.ppid}`);
+    await mkdir(running);
+
+    const before = server.requests.length;
+    const result = await fetchSources(options({ from: '2025-02', to: '2025-03' }));
+    expect(result.months.map((m) => `${m.month}:${m.status}`)).toEqual([
+      '2025-02:unchanged',
+      '2025-03:unchanged',
+    ]);
+    expect(logs).toContain(
+      '2025-02: put back the cached copy a run stopped while replacing it had moved aside',
+    );
+    expect(await monthFiles('2025-02')).toEqual(cached);
+    expect(await readdir(paths.stagingDir)).toEqual([path.basename(running)]);
+    expect(server.requests.slice(before).every((r) => r.method === 'HEAD')).toBe(true);
   });
 
   it('a month police.uk has not published is refused before anything is downloaded', async () => {

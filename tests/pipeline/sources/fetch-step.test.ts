@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gapNote } from '../../../pipeline/sources/fetch-step.ts';
+import { fetchNotes, gapNote } from '../../../pipeline/sources/fetch-step.ts';
 
 describe('gapNote(month, snapshot, force)', () => {
   it("names the area's territorial force, not West Yorkshire, for another area", () => {
@@ -14,5 +14,27 @@ describe('gapNote(month, snapshot, force)', () => {
     expect(gapNote('2024-11', '2025-03.zip', 'west-yorkshire')).toMatch(
       /has no West Yorkshire street file/,
     );
+  });
+});
+
+describe('fetchNotes(months, force)', () => {
+  it('says each gap and each month kept against a re-issue with fewer files, in month order', () => {
+    const kept = '2025-02: 2025-03.zip no longer has 2025-02-btp-street.csv; the copy cached ...';
+    const notes = fetchNotes(
+      [
+        { month: '2024-11', source: 'archive', snapshot: '2025-03.zip', status: 'gap' },
+        { month: '2025-01', source: 'archive', snapshot: '2025-03.zip', status: 'unchanged' },
+        {
+          month: '2025-02',
+          source: 'archive',
+          snapshot: '2025-03.zip',
+          status: 'kept',
+          note: kept,
+        },
+        { month: '2025-03', source: 'archive', snapshot: '2025-03.zip', status: 'fetched' },
+      ],
+      'west-yorkshire',
+    );
+    expect(notes).toEqual([gapNote('2024-11', '2025-03.zip', 'west-yorkshire'), kept]);
   });
 });
