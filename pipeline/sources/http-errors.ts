@@ -55,9 +55,10 @@ export class HttpRequestFailed extends Error {
 
 /**
  * Error codes that mean the host cannot be reached at all: its name does not resolve, or
- * nothing listens. On the first attempt they mean no network (or a wrong URL), which waiting
- * will not fix: the request fails at once, in one line, instead of retrying for a minute.
- * Later in a run (the server restarting) they are retried like any cut connection.
+ * nothing listens. Before the host has ever answered the client they mean no network (or a
+ * wrong URL), which waiting will not fix: the request fails at once, in one line, instead of
+ * retrying for a minute. Once it has answered (later in a run: the server restarting, a DNS
+ * blip) they are retried like any cut connection, on every request.
  */
 const UNREACHABLE_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED']);
 

@@ -67,6 +67,11 @@ export interface Exchange {
   discard(): Promise<void>;
 }
 
+/** The scheme, host and port of `url` ("" when it is not a URL). */
+function originOf(url: string): string {
+  return URL.canParse(url) ? new URL(url).origin : '';
+}
+
 export class HttpClient {
   readonly stats: HttpStats = { requests: 0, bytesReceived: 0 };
   private readonly timeoutMs: number;
@@ -77,6 +82,11 @@ export class HttpClient {
   private readonly clock: Clock;
   private readonly fetchImpl: typeof globalThis.fetch;
   private readonly bucket: TokenBucket | undefined;
+  /**
+   * Origins that have answered this client: an unreachable host there is a server restarting
+   * or a network blip, retried like a cut connection, not a wrong URL or no network at all.
+   */
+  private readonly reached = new Set<string>();
 
   constructor(options: HttpClientOptions = {}) {
     this.bucket = options.bucket;
@@ -107,7 +117,10 @@ export class HttpClient {
           try {
             return await attempt(attemptNumber);
           } catch (error) {
-            const unreachable = attemptNumber === 1 ? unreachableCode(error) : undefined;
+            const unreachable =
+              attemptNumber === 1 && !this.reached.has(originOf(href))
+                ? unreachableCode(error)
+                : undefined;
             if (unreachable !== undefined) {
               throw new AbortError(new HttpUnreachableError(method, href, unreachable, error));
             }
@@ -190,6 +203,8 @@ export class HttpClient {
       throw failure(error);
     }
 
+    this.reached.add(originOf(href));
+    if (response.url !== '') this.reached.add(originOf(response.url));
     const stats = this.stats;
     let consumed = false;
     async function* chunks(): AsyncGenerator<Uint8Array> {

@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -220,5 +221,85 @@ describe('HttpClient when the host cannot be reached', () => {
     ]);
     expect(logs).toHaveLength(2);
     expect(logs[1]).toMatch(/ECONNREFUSED/);
+  });
+
+  const refused = () =>
+    new TypeError('fetch failed', {
+      cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    });
+
+  it.each([
+    ['a refused connection', refused],
+    ['a host name that does not resolve for a moment', () => dnsFailure('EAI_AGAIN')],
+    ['a host name that does not resolve', () => dnsFailure('ENOTFOUND')],
+  ])(
+    "retries %s on a later request's first attempt, once the host has answered in the run",
+    async (_what, failure) => {
+      const answers: (() => Promise<Response>)[] = [
+        async () => Response.json(['2025-03']),
+        async () => {
+          throw failure();
+        },
+        async () => {
+          throw failure();
+        },
+        async () => Response.json([{ id: 'west-yorkshire' }]),
+      ];
+      const logs: string[] = [];
+      const client = new HttpClient({
+        minBackoffMs: 1,
+        maxBackoffMs: 2,
+        log: (m) => logs.push(m),
+        fetch: () => (answers.shift() as () => Promise<Response>)(),
+      });
+      await client.json('https://data.police.uk/api/crimes-street-dates');
+      expect(await client.json('https://data.police.uk/api/forces')).toEqual([
+        { id: 'west-yorkshire' },
+      ]);
+      expect(logs).toHaveLength(2);
+      expect(answers).toHaveLength(0);
+    },
+  );
+
+  it('still fails at once for another host that has never answered, after one that has', async () => {
+    let calls = 0;
+    const client = new HttpClient({
+      fetch: async (url) => {
+        calls += 1;
+        if (String(url).startsWith('https://data.police.uk/')) return Response.json([]);
+        throw refused();
+      },
+    });
+    await client.json('https://data.police.uk/api/forces');
+    const error = await client.json('https://api.postcodes.io/postcodes').catch((e: unknown) => e);
+    expect(calls).toBe(2);
+    expect((error as Error).message).toMatch(/cannot reach the host.*\[ECONNREFUSED\]$/);
+  });
+
+  it('retries a refused connection to a server of ours that restarts between two requests', async () => {
+    const first = createHttpServer((_req, res) => res.end('["2025-03"]'));
+    await new Promise<void>((resolve) => first.listen(0, '127.0.0.1', resolve));
+    const { port } = first.address() as AddressInfo;
+    const client = new HttpClient({ minBackoffMs: 100, maxBackoffMs: 200 });
+    const url = `http://127.0.0.1:${port}/api/crimes-street-dates`;
+    expect(await client.json(url)).toEqual(['2025-03']);
+    await new Promise<void>((resolve) => {
+      first.closeAllConnections();
+      first.close(() => resolve());
+    });
+    // Back on the same port 150 ms later: the client's first retry waits 100-200 ms.
+    const second = createHttpServer((_req, res) => res.end('["2025-04"]'));
+    const back = new Promise<void>((resolve) =>
+      setTimeout(() => second.listen(port, '127.0.0.1', resolve), 150),
+    );
+    try {
+      expect(await client.json(url)).toEqual(['2025-04']);
+    } finally {
+      await back;
+      await new Promise<void>((resolve) => {
+        second.closeAllConnections();
+        second.close(() => resolve());
+      });
+    }
   });
 });
