@@ -84,7 +84,7 @@ export function useFigures(data: MapData, state: MapViewState): Figures {
     () => data.wards.map((_, i) => residentsFor(data, { excludeCityCentre }, i)),
     [data, excludeCityCentre],
   );
-  const months = coverage.withData;
+  const months = coverage.monthsWithData;
   const rates = useMemo(
     () => wardRates(populations, totals, months),
     [populations, totals, months],

@@ -157,8 +157,8 @@ export function rateOver(
   months: readonly string[],
 ): Rate {
   return {
-    value: annualisedRate(count, population(data, ward), months.length),
-    window: rateWindow(months.length),
+    value: annualisedRate(count, population(data, ward), months),
+    window: rateWindow(months),
   };
 }
 

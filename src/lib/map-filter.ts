@@ -294,22 +294,33 @@ function addEntries(
   }
 }
 
+/** The months of a filter's range: how many, which have data, and how many have none. */
+export interface MonthCoverage {
+  from: string;
+  to: string;
+  months: number;
+  withData: number;
+  gaps: number;
+  /** The months with data ("YYYY-MM"), ascending: what a rate's window is made of. */
+  monthsWithData: string[];
+}
+
 /** Months of the filter's range, and how many of them have no data. */
-export function monthCoverage(
-  data: MapData,
-  filter: MapFilter,
-): { from: string; to: string; months: number; withData: number; gaps: number } {
-  if (data.months.length === 0) return { from: '', to: '', months: 0, withData: 0, gaps: 0 };
+export function monthCoverage(data: MapData, filter: MapFilter): MonthCoverage {
+  if (data.months.length === 0) {
+    return { from: '', to: '', months: 0, withData: 0, gaps: 0, monthsWithData: [] };
+  }
   const { from, to } = monthBounds(data, filter);
-  let withData = 0;
-  for (let m = from; m <= to; m++) if (data.hasData[m]) withData += 1;
+  const monthsWithData: string[] = [];
+  for (let m = from; m <= to; m++) if (data.hasData[m]) monthsWithData.push(data.months[m]!);
   const months = to - from + 1;
   return {
     from: data.months[from] ?? '',
     to: data.months[to] ?? '',
     months,
-    withData,
-    gaps: months - withData,
+    withData: monthsWithData.length,
+    gaps: months - monthsWithData.length,
+    monthsWithData,
   };
 }
 

@@ -6,16 +6,20 @@ import { rankRatesAsShown } from './format.ts';
 import type { MapMeasure } from './map-state.ts';
 
 /**
- * Crimes per 1,000 residents over the window's months with data (a year's worth at 12 months
- * or more, as on the reports); null without residents or without a month of data.
+ * Crimes per 1,000 residents over the window's months with data ("YYYY-MM"; a year's worth
+ * when they make a year, as on the reports); null without residents or without a month of data.
  */
-export function wardRate(count: number, population: number, monthsWithData: number): number | null {
-  return monthsWithData > 0 ? annualisedRate(count, population, monthsWithData) : null;
+export function wardRate(
+  count: number,
+  population: number,
+  monthsWithData: readonly string[],
+): number | null {
+  return monthsWithData.length > 0 ? annualisedRate(count, population, monthsWithData) : null;
 }
 
 /** The unit of those rates: "per 1,000 residents over 3 months", "... a year". */
-export function rateUnit(monthsWithData: number): string {
-  return monthsWithData > 0 ? rateWindow(monthsWithData).unit : 'per 1,000 residents';
+export function rateUnit(monthsWithData: readonly string[]): string {
+  return monthsWithData.length > 0 ? rateWindow(monthsWithData).unit : 'per 1,000 residents';
 }
 
 export interface RankedWard {
@@ -32,7 +36,7 @@ export interface RankedWard {
 export function wardRates(
   populations: readonly number[],
   totals: ArrayLike<number>,
-  monthsWithData: number,
+  monthsWithData: readonly string[],
 ): (number | null)[] {
   return populations.map((population, ward) =>
     wardRate(totals[ward] ?? 0, population, monthsWithData),

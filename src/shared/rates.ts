@@ -6,11 +6,13 @@
 export const RATE_PER = 1000;
 
 /**
- * A window with at least this many months of data gives an annual rate. Fewer months give the
- * rate over those months, never scaled up to a year: crime is seasonal (summer months run
- * higher than winter ones in Leeds), so one to eleven months times 12/N would claim a year
- * the data does not hold. Longer windows give the average year (count × 12 / months): with
- * every calendar month present at least once, the seasonal bias is small and stated.
+ * A window with at least this many months of data, every month of the year among them, gives
+ * an annual rate. Fewer months give the rate over those months, never scaled up to a year:
+ * crime is seasonal (summer months run higher than winter ones in Leeds), so one to eleven
+ * months times 12/N would claim a year the data does not hold. Longer windows give the
+ * average year (count × 12 / months): with every calendar month present at least once, the
+ * seasonal bias is small and stated. A longer window that lacks a month of the year (January
+ * to June of three years) is not a year either, and gives the rate over its months.
  */
 export const MONTHS_PER_YEAR = 12;
 
@@ -29,11 +31,11 @@ export function ratePerThousand(count: number, residents: number): number | null
   return residents > 0 ? (count / residents) * RATE_PER : null;
 }
 
-/** How a rate over `months` months of data is expressed. */
+/** How a rate over some months of data is expressed. */
 export interface RateWindow {
   /** Months with data in the window. */
   months: number;
-  /** True when the figure is per year (12 months or more of data). */
+  /** True when the figure is per year (12 months or more of data, each month of the year). */
   annual: boolean;
   /** The unit after the number: "per 1,000 residents a year", "per 1,000 residents over 3 months". */
   unit: string;
@@ -41,12 +43,23 @@ export interface RateWindow {
   span: string;
 }
 
-export function rateWindow(months: number): RateWindow {
-  if (!Number.isInteger(months) || months < 1) {
-    throw new Error(`A rate window needs at least one whole month of data, got ${months}`);
+/** The months of the year (1-12) among `months` ("YYYY-MM"). */
+function monthsOfTheYear(months: readonly string[]): number {
+  return new Set(months.map((month) => month.slice(5, 7))).size;
+}
+
+/**
+ * How a rate over `monthsWithData` ("YYYY-MM", each once) is expressed: per year when they
+ * are 12 or more and hold every month of the year, else over those months.
+ */
+export function rateWindow(monthsWithData: readonly string[]): RateWindow {
+  const months = monthsWithData.length;
+  if (months < 1) throw new Error('A rate window needs at least one month of data, got none');
+  if (new Set(monthsWithData).size !== months) {
+    throw new Error(`A rate window counts each month once, got ${monthsWithData.join(', ')}`);
   }
   const monthsText = months === 1 ? '1 month' : `${months} months`;
-  if (months < MONTHS_PER_YEAR) {
+  if (months < MONTHS_PER_YEAR || monthsOfTheYear(monthsWithData) < MONTHS_PER_YEAR) {
     return {
       months,
       annual: false,
@@ -66,11 +79,15 @@ export function rateWindow(months: number): RateWindow {
 }
 
 /**
- * The rate for a window: per year when it holds 12 or more months of data (the average year
- * beyond 12), otherwise over the months it holds. Null when there are no residents.
+ * The rate for a window (see rateWindow): per year when its months of data make a year (the
+ * average year beyond 12), otherwise over the months it holds. Null when there are no residents.
  */
-export function annualisedRate(count: number, residents: number, months: number): number | null {
-  const { annual } = rateWindow(months);
+export function annualisedRate(
+  count: number,
+  residents: number,
+  monthsWithData: readonly string[],
+): number | null {
+  const { annual, months } = rateWindow(monthsWithData);
   const rate = ratePerThousand(count, residents);
   if (rate === null || !annual) return rate;
   return (rate * MONTHS_PER_YEAR) / months;

@@ -9,6 +9,7 @@ import {
   rateWindow,
   residentsExcluding,
 } from '../../src/shared/rates.ts';
+import { addMonths, monthRange } from '../../src/shared/months.ts';
 import { exactBinomialCdf, exactTwoSidedPValue } from '../support/exact-binomial.ts';
 
 describe('ratePerThousand', () => {
@@ -23,19 +24,26 @@ describe('ratePerThousand', () => {
   });
 });
 
+/** `n` consecutive months from `from`. */
+function run(n: number, from = '2024-01'): string[] {
+  return monthRange(from, addMonths(from, n - 1));
+}
+
 describe('rateWindow and annualisedRate', () => {
-  it('rateWindow(12) is an annual rate', () => {
-    expect(rateWindow(12)).toEqual({
-      months: 12,
-      annual: true,
-      unit: 'per 1,000 residents a year',
-      span: 'a year',
-    });
+  it('rateWindow of 12 months, each month of the year, is an annual rate', () => {
+    for (const from of ['2024-01', '2023-07']) {
+      expect(rateWindow(run(12, from))).toEqual({
+        months: 12,
+        annual: true,
+        unit: 'per 1,000 residents a year',
+        span: 'a year',
+      });
+    }
   });
 
-  it('rateWindow(months < 12) is the rate over those months, never annual', () => {
+  it('rateWindow of fewer than 12 months is the rate over those months, never annual', () => {
     for (const months of [1, 2, 3, 4, 6, 11]) {
-      const window = rateWindow(months);
+      const window = rateWindow(run(months, '2024-05'));
       expect(window.annual).toBe(false);
       expect(window.unit).toBe(
         `per 1,000 residents over ${months === 1 ? '1 month' : `${months} months`}`,
@@ -43,30 +51,47 @@ describe('rateWindow and annualisedRate', () => {
     }
   });
 
-  it('rateWindow(months > 12) is the average year and says over how many months', () => {
-    expect(rateWindow(30).annual).toBe(true);
-    expect(rateWindow(30).unit).toBe('per 1,000 residents a year (average of 30 months)');
+  it('rateWindow of more than 12 months with every month of the year is the average year', () => {
+    expect(rateWindow(run(30)).annual).toBe(true);
+    expect(rateWindow(run(30)).unit).toBe('per 1,000 residents a year (average of 30 months)');
+    // Gaps do not matter while every month of the year is there once or more.
+    const gappy = [...run(8, '2022-01'), ...run(6, '2023-07')];
+    expect(rateWindow(gappy).unit).toBe('per 1,000 residents a year (average of 14 months)');
   });
 
-  it('rateWindow rejects a window without a whole month of data', () => {
-    expect(() => rateWindow(0)).toThrow(/at least one whole month/);
-    expect(() => rateWindow(2.5)).toThrow(/2.5/);
+  it('rateWindow of 12 or more months that lack a month of the year is over those months, not a year', () => {
+    const janToJun = [...run(6, '2023-01'), ...run(6, '2024-01')];
+    expect(rateWindow(janToJun)).toEqual({
+      months: 12,
+      annual: false,
+      unit: 'per 1,000 residents over 12 months',
+      span: '12 months',
+    });
+    const noDecembers = [...run(11, '2022-01'), ...run(11, '2023-01'), ...run(11, '2024-01')];
+    expect(rateWindow(noDecembers).annual).toBe(false);
+    expect(rateWindow(noDecembers).unit).toBe('per 1,000 residents over 33 months');
+    expect(annualisedRate(300, 10_000, janToJun)).toBe(30);
+  });
+
+  it('rateWindow rejects a window without a month of data, or with a month twice', () => {
+    expect(() => rateWindow([])).toThrow(/at least one month of data/);
+    expect(() => rateWindow(['2024-01', '2024-01'])).toThrow(/each month once/);
   });
 
   it('annualisedRate never scales a window of 1-11 months up to a year', () => {
     for (let months = 1; months <= 11; months++) {
-      expect(annualisedRate(300, 10_000, months)).toBe(30);
+      expect(annualisedRate(300, 10_000, run(months))).toBe(30);
     }
   });
 
   it('annualisedRate over 12 months is the plain rate, over 24 months half of it', () => {
-    expect(annualisedRate(300, 10_000, 12)).toBe(30);
-    expect(annualisedRate(600, 10_000, 24)).toBe(30);
-    expect(annualisedRate(450, 10_000, 18)).toBe(30);
+    expect(annualisedRate(300, 10_000, run(12))).toBe(30);
+    expect(annualisedRate(600, 10_000, run(24))).toBe(30);
+    expect(annualisedRate(450, 10_000, run(18))).toBe(30);
   });
 
   it('annualisedRate with no residents is null', () => {
-    expect(annualisedRate(300, 0, 12)).toBeNull();
+    expect(annualisedRate(300, 0, run(12))).toBeNull();
   });
 });
 

@@ -288,6 +288,7 @@ describe('monthCoverage(data, filter)', () => {
       months: 13,
       withData: 3,
       gaps: 10,
+      monthsWithData: ['2024-03', '2025-02', '2025-03'],
     });
     expect(monthCoverage(data, filter('2025-02', '2025-03', ALL_TYPES)).gaps).toBe(0);
   });
@@ -297,11 +298,11 @@ describe('residentsFor(data, filter, ward) with wardRate and rateUnit over month
   const LITTLE_LONDON = 'E05011403';
   /** The map's rate for a filter, as the island computes it (src/islands/use-figures.ts). */
   const rateFor = (f: MapFilter, ward: number | null, count: number) => {
-    const { withData } = monthCoverage(data, f);
+    const { withData, monthsWithData } = monthCoverage(data, f);
     return {
-      value: wardRate(count, residentsFor(data, f, ward), withData),
+      value: wardRate(count, residentsFor(data, f, ward), monthsWithData),
       months: withData,
-      unit: rateUnit(withData),
+      unit: rateUnit(monthsWithData),
     };
   };
 

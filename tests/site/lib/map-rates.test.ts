@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { addMonths, monthRange } from '../../../src/shared/months.ts';
 import {
   describeWindow,
   rankWardsBy,
@@ -7,12 +8,15 @@ import {
   wardRates,
 } from '../../../src/lib/map-rates.ts';
 
+/** `n` consecutive months of data, from January 2024. */
+const months = (n: number) => monthRange('2024-01', addMonths('2024-01', n - 1));
+
 const names = ['Armley', 'Bramley', 'Cross Gates', 'Dewsbury Road'];
 const populations = [10_000, 20_000, 5_000, 0];
 
 /** rankWardsBy over `totals` in 3 months of data, with each ward's rate among `residents`. */
 function rank(measure: 'count' | 'rate', totals: number[], residents = populations) {
-  return rankWardsBy(measure, names, totals, wardRates(residents, totals, 3));
+  return rankWardsBy(measure, names, totals, wardRates(residents, totals, months(3)));
 }
 
 describe('rankWardsBy(measure, names, totals, rates)', () => {
@@ -55,23 +59,30 @@ describe('rankWardsBy: rates shown alike', () => {
 
 describe('wardRate(count, population, monthsWithData) and rateUnit(monthsWithData)', () => {
   it('is crimes per 1,000 residents over fewer than 12 months, never scaled up to a year', () => {
-    expect(wardRate(25, 5_000, 3)).toBe(5);
-    expect(rateUnit(3)).toBe('per 1,000 residents over 3 months');
+    expect(wardRate(25, 5_000, months(3))).toBe(5);
+    expect(rateUnit(months(3))).toBe('per 1,000 residents over 3 months');
   });
 
   it('is a yearly rate (the average year) over 12 months or more of data', () => {
-    expect(wardRate(25, 5_000, 24)).toBe(2.5);
-    expect(rateUnit(12)).toBe('per 1,000 residents a year');
+    expect(wardRate(25, 5_000, months(24))).toBe(2.5);
+    expect(rateUnit(months(12))).toBe('per 1,000 residents a year');
+  });
+
+  it('is over the months, not a year, when 12 or more months of data lack a month of the year', () => {
+    // January to June of 2023 and 2024: a window of 24 months, 12 of them with data.
+    const janToJun = [...monthRange('2023-01', '2023-06'), ...monthRange('2024-01', '2024-06')];
+    expect(wardRate(25, 5_000, janToJun)).toBe(5);
+    expect(rateUnit(janToJun)).toBe('per 1,000 residents over 12 months');
   });
 
   it('is null without residents or without a month of data', () => {
-    expect(wardRate(25, 0, 3)).toBeNull();
-    expect(wardRate(25, 5_000, 0)).toBeNull();
+    expect(wardRate(25, 0, months(3))).toBeNull();
+    expect(wardRate(25, 5_000, [])).toBeNull();
   });
 
   it('gives each ward its own rate, null where it has no residents (wardRates)', () => {
-    expect(wardRates(populations, [50, 100, 50, 900], 3)).toEqual([5, 5, 10, null]);
-    expect(wardRates(populations, [120, 240, 60, 0], 24)).toEqual([6, 6, 6, null]);
+    expect(wardRates(populations, [50, 100, 50, 900], months(3))).toEqual([5, 5, 10, null]);
+    expect(wardRates(populations, [120, 240, 60, 0], months(24))).toEqual([6, 6, 6, null]);
   });
 });
 

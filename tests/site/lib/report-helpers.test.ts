@@ -8,6 +8,7 @@ import {
   formatRateWithWindow,
   ordinal,
 } from '../../../src/lib/format.ts';
+import { monthsOfYear } from '../../../src/shared/months.ts';
 import { rateWindow } from '../../../src/shared/rates.ts';
 import {
   crimesAndAsb,
@@ -54,10 +55,12 @@ describe('format', () => {
 
 describe('format: rates and what is counted', () => {
   it('formatRateWithWindow prints the rate with its window, "n/a" without residents', () => {
-    expect(formatRateWithWindow(41.27, rateWindow(2))).toBe(
+    expect(formatRateWithWindow(41.27, rateWindow(['2025-02', '2025-03']))).toBe(
       '41.3 per 1,000 residents over 2 months',
     );
-    expect(formatRateWithWindow(null, rateWindow(12))).toBe('n/a per 1,000 residents a year');
+    expect(formatRateWithWindow(null, rateWindow(monthsOfYear(2024)))).toBe(
+      'n/a per 1,000 residents a year',
+    );
   });
 
   it('countedNoun(types) says crimes, anti-social behaviour, or both', () => {
