@@ -165,6 +165,7 @@ function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
         rateUnit={figures.rateUnit}
         noun={figures.noun}
         centre={MAP_AREA.centre}
+        excludeCityCentre={excludeCityCentre}
         district={MAP_AREA.district}
       />
     ),
@@ -179,6 +180,7 @@ function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
       threshold,
       figures.rateUnit,
       figures.noun,
+      excludeCityCentre,
     ],
   );
   const { ranking, details } = useWardViews({

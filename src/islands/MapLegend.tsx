@@ -4,6 +4,7 @@ import { capitalise, formatCount, formatRate } from '../lib/format.ts';
 import type { MapArea } from '../lib/map-area.ts';
 import type { ChoroplethScale } from '../lib/map-scale.ts';
 import type { MapMeasure, MapView } from '../lib/map-state.ts';
+import { RESIDENTS_SOURCE } from '../shared/rates.ts';
 import { HEAT_GRADIENT } from './map-layers.ts';
 import { NO_TYPES } from './use-figures.ts';
 
@@ -25,6 +26,8 @@ export interface MapLegendProps {
   noun: string;
   /** The area's centre (MAP_AREA.centre), whose wards' rates the caveat is about; null: none. */
   centre: MapArea['centre'];
+  /** The centre's crimes and residents are left out of the figures. */
+  excludeCityCentre: boolean;
   /** The district (MAP_AREA.district), whose busiest place the heat colours are relative to. */
   district: string;
 }
@@ -34,6 +37,16 @@ const HEAT_BAR = `linear-gradient(to right, ${Object.entries(HEAT_GRADIENT)
   .sort((a, b) => Number(a[0]) - Number(b[0]))
   .map(([stop, colour]) => `${colour} ${Number(stop) * 100}%`)
   .join(', ')})`;
+
+/** What the rates divide by, and what the centre does to them (see MapArea['centre']). */
+export function rateCaveat(centre: MapArea['centre'], excluded: boolean): string {
+  const residents = `Rates divide by residents (${RESIDENTS_SOURCE})`;
+  if (centre === null) return `${residents}.`;
+  if (excluded) {
+    return `${residents}, without the ${centre.label}'s residents (${centre.description}), whose crimes are left out too.`;
+  }
+  return `${residents}. Far more people work in, visit and go out in the ${centre.label} (${centre.description}) than live there, so its wards' rates are inflated: crimes per resident, not the risk to a person who is there.`;
+}
 
 export function MapLegend(props: MapLegendProps) {
   if (props.noData) {
@@ -81,9 +94,9 @@ export function MapLegend(props: MapLegendProps) {
           </li>
         ))}
       </ul>
-      {props.measure === 'rate' && props.centre !== null && (
+      {props.measure === 'rate' && (
         <p class="crime-map__note crime-map__legend-more" id="crime-map-rate-caveat">
-          {`Rates divide by residents. Far more people work in, visit and go out in the ${props.centre.label} (${props.centre.description}) than live there, so its wards' rates are inflated: crimes per resident, not the risk to a person who is there.`}
+          {rateCaveat(props.centre, props.excludeCityCentre)}
         </p>
       )}
     </div>

@@ -4,12 +4,12 @@
 import { MAP_AREA } from '../lib/map-area.ts';
 import { useMemo } from 'preact/hooks';
 import type { MapData } from '../shared/map-data.ts';
-import { capitalise, formatCount, formatRate, formatShare, ordinal } from '../lib/format.ts';
+import { capitalise, formatCount, formatRate, formatShare } from '../lib/format.ts';
 import { monthlySeries, wardTypeTotals, type MapFilter } from '../lib/map-filter.ts';
-import type { MapMeasure } from '../lib/map-state.ts';
 import { longMonth } from '../shared/months.ts';
+import { RESIDENTS_SOURCE } from '../shared/rates.ts';
 import { WardTrend } from './WardTrend.tsx';
-import { NO_TYPES, type Figures } from './use-figures.ts';
+import { NO_TYPES, rankInWords, type Figures } from './use-figures.ts';
 import { WARD_HEADING_ID } from './use-ward-focus.ts';
 
 /** The trend shows this many months, up to the last month of the window. */
@@ -19,7 +19,6 @@ export interface WardDetailsProps {
   data: MapData;
   ward: number;
   figures: Figures;
-  measure: MapMeasure;
   /** The window in words, e.g. "Mar 2024 – Mar 2025, 3 of 13 months with data". */
   window: string;
   /** The window's months alone, e.g. "Mar 2024 – Mar 2025": what a window without data names. */
@@ -29,14 +28,13 @@ export interface WardDetailsProps {
 }
 
 function WardFigures(props: WardDetailsProps) {
-  const { data, ward, figures, measure } = props;
+  const { data, ward, figures } = props;
   const w = data.wards[ward];
   if (w === undefined) return null;
   const count = figures.totals[ward] ?? 0;
   const rate = figures.rates[ward] ?? null;
   const leedsRate = figures.leedsRate;
   const rank = figures.rankOf.get(ward) ?? null;
-  const tied = rank !== null && figures.ranking.filter((r) => r.rank === rank).length > 1;
   const { noun } = figures;
   return (
     <dl>
@@ -49,11 +47,19 @@ function WardFigures(props: WardDetailsProps) {
         {rate === null ? 'n/a' : `${formatRate(rate)} ${figures.rateUnit}`}
         {leedsRate === null ? '' : ` (${MAP_AREA.district}: ${formatRate(leedsRate)})`}
       </dd>
+      <dt>Residents</dt>
+      <dd id="crime-map-ward-residents">
+        {formatCount(figures.populations[ward] ?? 0)}
+        {(figures.populations[ward] ?? 0) < w.population
+          ? ` (without the ${MAP_AREA.centre?.label ?? 'centre'}'s ${formatCount(w.population - (figures.populations[ward] ?? 0))})`
+          : ''}
+        <small> {RESIDENTS_SOURCE}</small>
+      </dd>
       <dt>Rank</dt>
       <dd id="crime-map-ward-rank">
         {rank === null
           ? 'not ranked (no residents)'
-          : `${ordinal(rank)}${tied ? ' (tied)' : ''} of ${data.wards.length} by ${measure === 'count' ? 'count' : 'rate'}`}
+          : rankInWords(figures, rank, data.wards.length)}
       </dd>
     </dl>
   );

@@ -10,9 +10,9 @@ import {
   type MapFilter,
 } from '../lib/map-filter.ts';
 import { rankWardsBy, rateUnit, wardRate, wardRates, type RankedWard } from '../lib/map-rates.ts';
-import { countedNoun } from '../lib/format.ts';
+import { countedNoun, ordinalWithTies } from '../lib/format.ts';
 import { choroplethScale, type ChoroplethScale } from '../lib/map-scale.ts';
-import type { MapViewState } from '../lib/map-state.ts';
+import type { MapMeasure, MapViewState } from '../lib/map-state.ts';
 
 /** Legend steps: whole crimes, or rates to the one decimal they are printed with. */
 const LEGEND_STEP = { count: 1, rate: 0.1 } as const;
@@ -39,6 +39,8 @@ export interface Figures {
   rankOf: ReadonlyMap<number, number | null>;
   /** Each ward's crimes per 1,000 residents over the window (src/shared/rates.ts). */
   rates: (number | null)[];
+  /** The residents each ward's rate divides by: without the centre's when it is left out. */
+  populations: number[];
   leedsRate: number | null;
   /** The rates' unit: "per 1,000 residents over 3 months", "per 1,000 residents a year". */
   rateUnit: string;
@@ -49,6 +51,14 @@ export interface Figures {
   noun: string;
   /** Choropleth classes, while the ward view is shown and the window has data. */
   scale: ChoroplethScale | null;
+  /** What the wards are ranked (and coloured) by. */
+  measure: MapMeasure;
+}
+
+/** A ward's rank in words, "3rd (tied) of 33 by rate": ties among `figures.ranking`. */
+export function rankInWords(figures: Figures, rank: number, wards: number): string {
+  const ranks = figures.ranking.map((r) => r.rank);
+  return `${ordinalWithTies(rank, ranks)} of ${wards} by ${figures.measure}`;
 }
 
 export function useFigures(data: MapData, state: MapViewState): Figures {
@@ -124,10 +134,12 @@ export function useFigures(data: MapData, state: MapViewState): Figures {
       ranking,
       rankOf,
       rates,
+      populations,
       leedsRate,
       rateUnit: unit,
       noun,
       scale,
+      measure,
     }),
     [
       filter,
@@ -139,10 +151,12 @@ export function useFigures(data: MapData, state: MapViewState): Figures {
       ranking,
       rankOf,
       rates,
+      populations,
       leedsRate,
       unit,
       noun,
       scale,
+      measure,
     ],
   );
 }

@@ -10,7 +10,7 @@ import {
 } from 'preact/hooks';
 import type { FeatureCollection, Geometry } from 'geojson';
 import type { MapData } from '../shared/map-data.ts';
-import { formatCount, formatRate, ordinal } from '../lib/format.ts';
+import { formatCount, formatRate } from '../lib/format.ts';
 import { pointTotals } from '../lib/map-filter.ts';
 import { INTENSITY_DEFAULT, type MapViewState } from '../lib/map-state.ts';
 import {
@@ -20,7 +20,7 @@ import {
   type WardStyle,
 } from './map-layers.ts';
 import { runStepsWhenIdle } from './idle-steps.ts';
-import type { Figures } from './use-figures.ts';
+import { rankInWords, type Figures } from './use-figures.ts';
 import type { Commit } from './use-map-state.ts';
 
 /**
@@ -66,7 +66,7 @@ function wardLabel(data: MapData, figures: Figures, i: number): string {
   return (
     `${w.name}: ${formatCount(count)} ${figures.noun}` +
     (rate === null ? '' : `, ${formatRate(rate)} ${figures.rateUnit}`) +
-    (rank === null ? '' : ` (${ordinal(rank)} of ${data.wards.length})`)
+    (rank === null ? '' : `; ${rankInWords(figures, rank, data.wards.length)}`)
   );
 }
 

@@ -65,14 +65,13 @@ export function useWardViews(input: WardViewsInput): {
           data={data}
           ward={selected}
           figures={figures}
-          measure={state.measure}
           window={windowText}
           range={rangeLabel}
           wardsBase={wardsBase}
           onClose={wards.close}
         />
       ),
-    [data, selected, figures, state.measure, windowText, rangeLabel, wardsBase, wards],
+    [data, selected, figures, windowText, rangeLabel, wardsBase, wards],
   );
   return { ranking, details };
 }

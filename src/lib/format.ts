@@ -86,6 +86,16 @@ export function ordinal(n: number): string {
   return `${n}${suffix}`;
 }
 
+/**
+ * A rank in words, "3rd", or "3rd (tied)" when another ward in `ranks` (every ward's rank on
+ * the same measure; null: not ranked) shares it.
+ */
+export function ordinalWithTies(rank: number, ranks: readonly (number | null)[]): string {
+  let sharing = 0;
+  for (const r of ranks) if (r === rank) sharing += 1;
+  return `${ordinal(rank)}${sharing > 1 ? ' (tied)' : ''}`;
+}
+
 /** An ISO timestamp as "2 May 2025". */
 export function formatDate(iso: string): string {
   return DATE.format(new Date(iso));

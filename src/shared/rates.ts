@@ -5,6 +5,10 @@
 /** Rates are per this many residents. */
 export const RATE_PER = 1000;
 
+/** Whom every rate divides by, as the pages, the map and the downloads name it. */
+export const RESIDENTS_SOURCE =
+  'Census 2021 usual residents, estimated for each ward from its LSOAs';
+
 /**
  * A window with at least this many months of data, every month of the year among them, gives
  * an annual rate. Fewer months give the rate over those months, never scaled up to a year:

@@ -507,7 +507,7 @@ describe('map explorer: choropleth by rate', () => {
     );
     // Issue 10: the map, like About, says why the centre's rates per resident run high.
     expect(await legend.locator('#crime-map-rate-caveat').textContent()).toMatch(
-      /work in, visit and go out in the city centre \(postcode districts LS1 and LS2\).*inflated/s,
+      /^Rates divide by residents \(Census 2021 usual residents, .*work in, visit and go out in the city centre \(postcode districts LS1 and LS2\).*inflated/s,
     );
     const rates = await page.$$eval('#crime-map-ranking tbody tr', (rows) =>
       rows.map((r) => Number(r.querySelectorAll('td')[2]?.textContent?.replace(/,/g, ''))),

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { MapData } from '../../src/shared/map-data.ts';
 import type { SiteData } from '../../src/shared/schema.ts';
 import { DIST_DIR } from './global-setup.ts';
-import { capitalise, countedNoun } from '../../src/lib/format.ts';
+import { capitalise, countedNoun, ordinal } from '../../src/lib/format.ts';
 import {
   launchBrowser,
   openPage,
@@ -284,6 +284,15 @@ describe('map page', () => {
     expect(await page.textContent('#crime-map-ward-name')).toBe(ward.name);
     const wardCount = expected.wards.find((w) => w.name === ward.name)?.count ?? -1;
     expect(await page.textContent('#crime-map-ward-count')).toBe(wardCount.toLocaleString('en-GB'));
+    // The rate's denominator: the ward's residents without the centre's, as the centre is out.
+    const centre = mapData.wards.find((w) => w.code === ward.code)?.cityCentreResidents ?? 0;
+    expect(await page.textContent('#crime-map-ward-residents')).toMatch(
+      new RegExp(
+        `^${(ward.population - centre).toLocaleString('en-GB')}` +
+          (centre > 0 ? ` \\(without the city centre's ${centre.toLocaleString('en-GB')}\\)` : '') +
+          ' Census 2021 usual residents',
+      ),
+    );
     await saveScreenshot(page, 'map-shared-link');
     expect(consoleErrors).toEqual([]);
   });
@@ -348,6 +357,9 @@ describe('map page', () => {
     const details = (await page.locator('#crime-map-ward').textContent()) ?? '';
     expect(details).toContain(`1st of ${site.wards.length}`);
     const population = site.wards.find((w) => w.name === top.name)?.population ?? 0;
+    expect(await page.textContent('#crime-map-ward-residents')).toMatch(
+      new RegExp(`^${population.toLocaleString('en-GB')} Census 2021 usual residents`),
+    );
     const rate = ((top.count / population) * 1000).toLocaleString('en-GB', {
       minimumFractionDigits: 1,
       maximumFractionDigits: 1,
@@ -378,6 +390,15 @@ describe('map page', () => {
     expect(shown, text).toBeDefined();
     expect(text).toContain(
       `${shown?.count.toLocaleString('en-GB')} ${countedNoun(site.crimeTypes)}`,
+    );
+    // The rank says what it ranks by, and when another ward shares it.
+    const counts = expected.wards.map((w) => w.count);
+    const rank = 1 + counts.filter((c) => c > (shown?.count ?? 0)).length;
+    const tied = counts.filter((c) => c === shown?.count).length > 1;
+    expect(text).toMatch(
+      new RegExp(
+        `; ${ordinal(rank)}${tied ? ' \\(tied\\)' : ''} of ${site.wards.length} by count$`,
+      ),
     );
   });
 

@@ -4,6 +4,9 @@ import type { ComponentChildren, VNode } from 'preact';
 import { describe, expect, it, vi } from 'vitest';
 import { MapLegend, type MapLegendProps } from '../../../src/islands/MapLegend.tsx';
 import { LEEDS_MAP_AREA } from '../../../src/lib/map-area.ts';
+import { RESIDENTS_SOURCE } from '../../../src/shared/rates.ts';
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 // map-layers.ts loads Leaflet, which needs a browser window; the legend only takes the heat
 // colours from it, which the rate caveat does not use.
@@ -21,6 +24,7 @@ const RATE_LEGEND: MapLegendProps = {
   range: 'Mar 2024 – Mar 2025',
   noun: 'crimes',
   centre: LEEDS_MAP_AREA.centre,
+  excludeCityCentre: false,
   district: 'Leeds',
 };
 
@@ -62,10 +66,24 @@ describe('MapLegend(props) rate caveat', () => {
     );
   });
 
-  it('is left out for an area without a centre, and for counts', () => {
-    expect(caveat({ ...RATE_LEGEND, centre: null })).toBeNull();
+  it('names the residents the rates divide by, with a centre or without one', () => {
+    const residents = `Rates divide by residents (${RESIDENTS_SOURCE})`;
+    expect(caveat(RATE_LEGEND)).toMatch(new RegExp(`^${escape(residents)}\\. Far more people`));
+    expect(caveat({ ...RATE_LEGEND, centre: null })).toBe(`${residents}.`);
+  });
+
+  it("says the centre's residents leave the rates with its crimes when it is left out, not that its rates are inflated", () => {
+    const text = caveat({ ...RATE_LEGEND, excludeCityCentre: true });
+    expect(text).toBe(
+      `Rates divide by residents (${RESIDENTS_SOURCE}), without the city centre's residents ` +
+        '(postcode districts LS1 and LS2), whose crimes are left out too.',
+    );
+    expect(text).not.toContain('inflated');
+  });
+
+  it('is left out for counts', () => {
     expect(caveat({ ...RATE_LEGEND, measure: 'count' })).toBeNull();
-    expect(textOf(MapLegend(RATE_LEGEND), 'crime-map-rate-caveat')).not.toBeNull();
+    expect(caveat({ ...RATE_LEGEND, measure: 'count', centre: null })).toBeNull();
   });
 });
 
