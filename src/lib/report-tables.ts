@@ -39,6 +39,11 @@ export interface ReportTable {
   period: Pick<Period, 'from' | 'to' | 'withData' | 'missing'>;
   /** Rows in the order of spec.fields. */
   rows: Cell[][];
+  /**
+   * The months a change column compares (those with data in both years) against the same
+   * months of the year before; null when nothing is compared. Left out: no change column.
+   */
+  compared?: { months: string[]; against: string[] } | null;
 }
 
 /**
@@ -176,10 +181,13 @@ export function yearTables(data: SiteData, year: number): ReportTable[] {
           row.name,
           row.population,
           row.total,
+          months.length,
           row.rate,
           row.rank,
+          row.yearOnYear?.pairs.length ?? 0,
           row.yearOnYear?.change.percent ?? null,
         ]),
+      compared: comparison ? { months: pairedNow, against: pairedBefore } : null,
     },
   );
   return tables;
@@ -211,6 +219,7 @@ export function tableJson(table: ReportTable, generatedAt: string): string {
         withData: table.period.withData,
         missing: table.period.missing,
       },
+      ...(table.compared === undefined ? {} : { compared: table.compared }),
       fields,
       licence: { name: AREA_LICENCE.title, url: AREA_LICENCE.path },
       attribution: AREA_LICENCE.attribution,

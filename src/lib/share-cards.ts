@@ -59,8 +59,8 @@ export function yearShareCard(data: SiteData, year: number): ShareCard {
       formatRateWithWindow(rate.value, rate.window),
       comparison
         ? comparison.change.percent === null || !comparison.change.significant
-          ? `${comparison.change.words} on the same months of ${year - 1}`
-          : `${formatChange(comparison.change.percent)} on the same months of ${year - 1}, ${comparison.change.words}`
+          ? `${comparison.change.words} on ${describeMonths(comparison.pairs.map(([, e]) => e))}`
+          : `${formatChange(comparison.change.percent)} on ${describeMonths(comparison.pairs.map(([, e]) => e))}, ${comparison.change.words}`
         : `No months of ${year - 1} to compare with`,
     ],
     outline: {

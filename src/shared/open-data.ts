@@ -6,6 +6,7 @@
 // drift apart.
 import { z } from 'zod';
 import { DATA_SOURCE, MASTER_COLUMNS } from './constants.ts';
+import { RESIDENTS_SOURCE } from './rates.ts';
 import { monthSchema } from './schema.ts';
 import type { AreaConfig } from './area.ts';
 
@@ -277,21 +278,36 @@ export const YEAR_TABLES = [
         name: 'population',
         type: 'integer',
         unit: 'residents',
-        description: 'Census 2021 usual residents.',
+        description: `${RESIDENTS_SOURCE}.`,
       },
       crimes('Crimes and anti-social behaviour incidents in the ward.'),
+      {
+        name: 'months_with_data',
+        type: 'integer',
+        unit: 'months',
+        description: 'The months of the year with data, which crimes and rate_per_1000 cover.',
+      },
       {
         name: 'rate_per_1000',
         type: 'number',
         unit: `${COUNTED} per 1,000 residents`,
-        description: 'crimes / population x 1,000, over the months with data.',
+        description:
+          'crimes / population x 1,000: a rate a year when months_with_data is 12, otherwise over those months (never scaled up to a year).',
       },
       {
         name: 'rank',
         type: 'integer',
-        description: '1 = most crimes and anti-social behaviour incidents among the wards.',
+        description:
+          '1 = most crimes and anti-social behaviour incidents among the wards (by count, not by rate; equal counts share a rank).',
       },
-      change('Change on the same months of the previous year that have data.'),
+      {
+        name: 'months_compared',
+        type: 'integer',
+        unit: 'months',
+        description:
+          'The months of the year that change compares with the same months of the previous year: those with data in both years.',
+      },
+      change('Change on the same months of the previous year (months_compared of them).'),
     ],
   },
 ] as const satisfies readonly TableSpec[];

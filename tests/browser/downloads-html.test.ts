@@ -214,4 +214,39 @@ describe('download links on the ward and year reports', () => {
       }
     }
   });
+
+  it("a year's ward file says the months its counts and rates cover and the months its change compares", () => {
+    let partial = 0;
+    for (const year of years) {
+      const file = path.join(DIST_DIR, 'years', String(year), 'wards.json');
+      const json = JSON.parse(readFileSync(file, 'utf8')) as {
+        months: { withData: string[] };
+        compared: { months: string[]; against: string[] } | null;
+        rows: Record<string, string | number | null>[];
+      };
+      const withData = data.months.filter((m) => m.startsWith(`${year}-`));
+      // Compared: this year's months whose month a year before has data too.
+      const paired = withData.filter((m) =>
+        data.months.includes(`${Number(m.slice(0, 4)) - 1}${m.slice(4)}`),
+      );
+      expect(json.months.withData, `${year}`).toEqual(withData);
+      expect(json.compared, `${year}`).toEqual(
+        paired.length === 0
+          ? null
+          : {
+              months: paired,
+              against: paired.map((m) => `${Number(m.slice(0, 4)) - 1}${m.slice(4)}`),
+            },
+      );
+      for (const row of readCsv(file.replace(/\.json$/, '.csv'))) {
+        expect(Number(row['months_with_data']), `${year} ${row['ward_code']}`).toBe(
+          withData.length,
+        );
+        expect(Number(row['months_compared']), `${year} ${row['ward_code']}`).toBe(paired.length);
+      }
+      if (paired.length > 0 && paired.length < withData.length) partial += 1;
+    }
+    // The committed data has a year whose change compares only some of its months.
+    expect(partial).toBeGreaterThan(0);
+  });
 });

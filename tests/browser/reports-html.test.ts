@@ -304,8 +304,10 @@ describe('year reports', () => {
       const months = data.months.filter((m) => m.startsWith(`${year}-`));
       const root = page(`years/${year}/`);
       const note = root.querySelector('.coverage-note')?.text ?? '';
-      if (months.length < 12) expect(note).toContain(`Only ${months.length} of 12 months`);
-      else expect(note).toContain('Every month has data');
+      if (months.length < 12) {
+        const verb = months.length === 1 ? 'has' : 'have';
+        expect(note).toContain(`Only ${months.length} of 12 months ${verb} data`);
+      } else expect(note).toContain('Every month has data');
 
       const paired = months.filter((m) => data.months.includes(shift(m, -12)));
       const change = field(root, 'change');
@@ -313,6 +315,10 @@ describe('year reports', () => {
         expect(change).toBe('n/a');
         expect(root.querySelector('#year-comparison')).toBeNull();
       } else {
+        // The ward table's change compares the same months, and its caption names them.
+        expect(root.querySelector('#year-wards-caption')?.text.replace(/\s+/g, ' ')).toContain(
+          `change: ${describeMonths(paired)} against ${describeMonths(paired.map((m) => shift(m, -12)))}`,
+        );
         const foot = root.querySelectorAll('#year-comparison tfoot td').map(number);
         expect(foot.slice(0, 2)).toEqual([
           leedsTotal(paired),

@@ -51,3 +51,13 @@ describe('shareCardSvg(card)', () => {
     }
   });
 });
+
+describe('yearShareCard(data, year)', () => {
+  it('names the months its change compares, not "the same months" of a year without them', () => {
+    // 2025 has data for February and March; 2024 for March only: March against March.
+    const card = yearShareCard(data, 2025);
+    expect(card.lines[2]).toMatch(/ on Mar 2024(, |$)/);
+    expect(card.lines.join(' ')).not.toContain('same months');
+    expect(yearShareCard(data, 2024).lines[2]).toBe('No months of 2023 to compare with');
+  });
+});
