@@ -14,6 +14,7 @@ import { areaDataPath, areaSlugFromEnv, DEFAULT_AREA, type AreaEnv } from '../sh
 import { changeLogSchema, type ChangeLog } from '../shared/change-log.ts';
 import { districtWords, openDataLicence, recordFields } from '../shared/open-data.ts';
 import { parseOrThrow } from '../shared/schema.ts';
+import { listInWords } from './format.ts';
 import type { MapArea } from './map-area.ts';
 
 export { DEFAULT_AREA };
@@ -115,10 +116,8 @@ export function areaWardBoundaries(): { text: string; file: string; codeProperty
  * inside a boundary drawn for this site".
  */
 function describeCentre(centre: NonNullable<AreaConfig['centre']>): string {
-  const and = (items: readonly string[]) =>
-    items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
   if (centre.kind === 'postcode-districts') {
-    return `postcode district${centre.districts.length > 1 ? 's' : ''} ${and(centre.districts)}`;
+    return `postcode district${centre.districts.length > 1 ? 's' : ''} ${listInWords(centre.districts)}`;
   }
   if (centre.kind === 'wards') {
     const { text, codeProperty } = areaWardBoundaries();
@@ -138,7 +137,7 @@ function describeCentre(centre: NonNullable<AreaConfig['centre']>): string {
       }
       return name;
     });
-    return `the ${and(wards)} ward${wards.length > 1 ? 's' : ''}`;
+    return `the ${listInWords(wards)} ward${wards.length > 1 ? 's' : ''}`;
   }
   // A polygon has no name of its own: say what it is.
   return 'the area inside a boundary drawn for this site';

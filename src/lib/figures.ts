@@ -1,8 +1,8 @@
 // The figures the reports show, computed from the site data. Pure and DOM-free.
 // A month absent from `data.months` has no data: it is left out of sums and shown as a gap.
 import { sum } from 'd3-array';
-import { rankRatesAsShown } from './format.ts';
-import type { SiteData } from '../shared/schema.ts';
+import { listInWords, rankRatesAsShown } from './format.ts';
+import type { SiteData, Ward } from '../shared/schema.ts';
 import { ANTI_SOCIAL_BEHAVIOUR } from '../shared/constants.ts';
 import {
   annualisedRate,
@@ -138,9 +138,7 @@ export function crimesAndAsb(
  */
 export function reportingForces(data: SiteData): string {
   const names = [...new Set(data.forces.map((f) => f.reportedBy))];
-  return names.length <= 1
-    ? (names[0] ?? 'no force')
-    : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  return names.length === 0 ? 'no force' : listInWords(names);
 }
 
 /** A rate and the window it covers: annual at 12 months of data or more, see rates.ts. */
@@ -202,6 +200,24 @@ export interface WardRow {
   /** 1 = highest rate per 1,000 residents; null without a rate. */
   rateRank: number | null;
   yearOnYear: YearOnYear | null;
+}
+
+/**
+ * A ward with at least this share of its residents in the district's centre has its rate per
+ * resident inflated enough for its pages and tables to say so: far more people work in,
+ * visit and go out in a centre than live there (Leeds: Little London and Woodhouse 56%,
+ * Hunslet and Riverside 10%; every other ward under 1%).
+ */
+export const CENTRE_WARD_SHARE = 0.05;
+
+/** The share of a ward's residents who live in the district's centre (0 without residents). */
+export function centreShare(ward: Pick<Ward, 'population' | 'cityCentreResidents'>): number {
+  return ward.population > 0 ? ward.cityCentreResidents / ward.population : 0;
+}
+
+/** Whether a ward's rate per resident is inflated by the centre (CENTRE_WARD_SHARE). */
+export function isCentreWard(ward: Pick<Ward, 'population' | 'cityCentreResidents'>): boolean {
+  return centreShare(ward) >= CENTRE_WARD_SHARE;
 }
 
 /** Every ward's figures over `months` (months with data), in data.wards order. */

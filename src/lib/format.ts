@@ -96,6 +96,13 @@ export function ordinalWithTies(rank: number, ranks: readonly (number | null)[])
   return `${ordinal(rank)}${sharing > 1 ? ' (tied)' : ''}`;
 }
 
+/** Items in words: "A", "A and B", "A, B and C". */
+export function listInWords(items: readonly string[]): string {
+  return items.length <= 1
+    ? items.join('')
+    : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
 /** An ISO timestamp as "2 May 2025". */
 export function formatDate(iso: string): string {
   return DATE.format(new Date(iso));

@@ -18,11 +18,17 @@ export function yearPath(year: number): string {
 /**
  * The map opened on one ward, over `months` (YYYY-MM, first and last) when given: a report's
  * window, so the map's figures are the report's. The map page keeps its view in the query
- * string (src/lib/map-state.ts), where `ward` holds the ward's slug.
+ * string (src/lib/map-state.ts), where `ward` holds the ward's slug; `excludeCentre` opens it
+ * with the district's centre left out (`cc=1`).
  */
-export function mapWardPath(slug: string, months?: { from: string; to: string }): string {
+export function mapWardPath(
+  slug: string,
+  months?: { from: string; to: string },
+  options: { excludeCentre?: boolean } = {},
+): string {
   const window = months === undefined ? '' : `&from=${months.from}&to=${months.to}`;
-  return `${sitePath('')}?ward=${encodeURIComponent(slug)}${window}`;
+  const centre = options.excludeCentre === true ? '&cc=1' : '';
+  return `${sitePath('')}?ward=${encodeURIComponent(slug)}${window}${centre}`;
 }
 
 /** The absolute URL of a site path, for canonical links, feeds and share images. */

@@ -180,6 +180,7 @@ export function yearTables(data: SiteData, year: number): ReportTable[] {
           row.code,
           row.name,
           row.population,
+          data.wards[row.index]?.cityCentreResidents ?? 0,
           row.total,
           months.length,
           row.rate,

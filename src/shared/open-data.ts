@@ -280,6 +280,13 @@ export const YEAR_TABLES = [
         unit: 'residents',
         description: `${RESIDENTS_SOURCE}.`,
       },
+      {
+        name: 'centre_residents',
+        type: 'integer',
+        unit: 'residents',
+        description:
+          "Of population, residents of the district's centre (the About page names it; 0 for a district without one). Far more people work in, visit and go out in a centre than live there, so a ward with many of them has an inflated rate per resident.",
+      },
       crimes('Crimes and anti-social behaviour incidents in the ward.'),
       {
         name: 'months_with_data',

@@ -7,6 +7,7 @@ import { parse, type HTMLElement } from 'node-html-parser';
 import { describe, expect, it } from 'vitest';
 import { readCsv } from '../../pipeline/csv.ts';
 import { STREET_COLUMNS } from '../../src/shared/constants.ts';
+import { CENTRE_WARD_SHARE } from '../../src/lib/figures.ts';
 import { ordinal } from '../../src/lib/format.ts';
 import { describeMonths } from '../../src/shared/months.ts';
 import { exactTwoSidedPValue } from '../support/exact-binomial.ts';
@@ -15,7 +16,14 @@ import { DIST_DIR } from './global-setup.ts';
 interface Data {
   crimeTypes: string[];
   months: string[];
-  wards: { code: string; name: string; slug: string; population: number; neighbours: string[] }[];
+  wards: {
+    code: string;
+    name: string;
+    slug: string;
+    population: number;
+    cityCentreResidents: number;
+    neighbours: string[];
+  }[];
   districtPopulation: number;
   counts: number[][][];
   topStreets: { byWard: { location: string; count: number }[][] };
@@ -131,6 +139,71 @@ function expectMonthGrid(root: HTMLElement, totalOf: (month: string) => number):
     }
   }
 }
+
+describe('wards whose residents live in the city centre', () => {
+  const centreShare = (w: Data['wards'][number]) => w.cityCentreResidents / w.population;
+  const inCentre = data.wards.filter((w) => centreShare(w) >= CENTRE_WARD_SHARE);
+  const percent = (w: Data['wards'][number]) =>
+    `${(centreShare(w) * 100).toLocaleString('en-GB', { maximumFractionDigits: 1 })}% of ${w.name}'s`;
+
+  it('the committed data has such wards, and wards with a few centre residents that are not', () => {
+    expect(inCentre.map((w) => w.name).sort()).toEqual([
+      'Hunslet & Riverside',
+      'Little London & Woodhouse',
+    ]);
+    expect(data.wards.filter((w) => w.cityCentreResidents > 0).length).toBeGreaterThan(2);
+  });
+
+  it('say beside the rate on their own page that it is inflated, with the map link leaving the centre out; others do not', () => {
+    for (const ward of data.wards) {
+      const root = page(`wards/${ward.slug}/`);
+      const note = root.querySelector('[data-field="centre-caveat"]');
+      if (!inCentre.includes(ward)) {
+        expect(note, ward.name).toBeNull();
+        continue;
+      }
+      const text = note?.text.replace(/\s+/g, ' ') ?? '';
+      expect(text).toContain(
+        `${percent(ward)} residents live in the city centre (postcode districts LS1 and LS2)`,
+      );
+      expect(text).toContain('its rate per resident is inflated');
+      const href = note?.querySelector('a')?.getAttribute('href') ?? '';
+      expect(new URLSearchParams(href.split('?')[1]).get('cc')).toBe('1');
+      expect(new URLSearchParams(href.split('?')[1]).get('ward')).toBe(ward.slug);
+    }
+  });
+
+  it('are marked in the ward tables of /wards/ and every year, with the note below naming them', () => {
+    for (const urlPath of ['wards/', ...years.map((y) => `years/${y}/`)]) {
+      const root = page(urlPath);
+      const table = root.querySelector('#ward-table, #year-wards');
+      const marked = (table?.querySelectorAll('tbody tr') ?? [])
+        .filter((tr) => tr.querySelector('[data-field="rate"]')?.parentNode.text.includes('*'))
+        .map((tr) => tr.getAttribute('data-ward'));
+      expect(marked.sort(), urlPath).toEqual(inCentre.map((w) => w.code).sort());
+      const note = root.querySelector('[data-field="centre-caveat"]')?.text.replace(/\s+/g, ' ');
+      for (const ward of inCentre) expect(note, urlPath).toContain(percent(ward));
+      expect(note, urlPath).toContain('their rates per resident are inflated');
+    }
+  });
+
+  it("give their centre residents in every year's ward download", () => {
+    for (const year of years) {
+      const rows = readFileSync(path.join(DIST_DIR, 'years', String(year), 'wards.csv'), 'utf8')
+        .trim()
+        .split('\n');
+      const header = (rows[0] ?? '').split(',');
+      const code = header.indexOf('ward_code');
+      const centre = header.indexOf('centre_residents');
+      expect(centre).toBeGreaterThan(0);
+      for (const row of rows.slice(1)) {
+        const cells = row.split(',');
+        const ward = data.wards.find((w) => w.code === cells[code]);
+        expect(Number(cells[centre]), `${year} ${cells[code]}`).toBe(ward?.cityCentreResidents);
+      }
+    }
+  });
+});
 
 describe('ward reports', () => {
   const totals = data.wards.map((_, w) => wardTotal(w, windowMonths));
