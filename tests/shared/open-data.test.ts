@@ -19,9 +19,11 @@ const tables = [...WARD_TABLES, ...YEAR_TABLES];
 const ASB = ANTI_SOCIAL_BEHAVIOUR.toLowerCase();
 
 /** The count columns: integers whose unit is not residents. */
+/** The columns that count crimes: integers in any unit but residents or months. */
 function counts(fields: readonly FieldSpec[]): FieldSpec[] {
   return fields.filter(
-    (f) => f.type === 'integer' && f.unit !== undefined && f.unit !== 'residents',
+    (f) =>
+      f.type === 'integer' && f.unit !== undefined && !['residents', 'months'].includes(f.unit),
   );
 }
 
