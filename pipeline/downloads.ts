@@ -23,6 +23,7 @@ import {
   type DownloadsManifest,
   type YearlyFile,
 } from '../src/shared/open-data.ts';
+import { SLUG } from '../src/shared/area.ts';
 import { MASTER_COLUMNS } from '../src/shared/constants.ts';
 import { yearOf } from '../src/shared/months.ts';
 import { HEADER_MEMBER, writeMonthMembers } from './gzip-members.ts';
@@ -453,8 +454,8 @@ export async function writeYearlyDownloads(
   return manifest;
 }
 
-/** "<slug>-crimes-YYYY.csv.gz" (yearlyFileName), whatever the area. */
-const YEARLY_FILE = /^[a-z]+(-[a-z]+)*-crimes-\d{4}\.csv\.gz$/;
+/** "<slug>-crimes-YYYY.csv.gz" (yearlyFileName), whatever the area's slug (SLUG). */
+const YEARLY_FILE = new RegExp(`${SLUG.source.slice(0, -1)}-crimes-\\d{4}\\.csv\\.gz$`);
 
 /**
  * The yearly files in `dir` that are not among `kept` (names): a year whose months have all

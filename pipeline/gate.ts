@@ -159,24 +159,30 @@ function pendingOutcomes(data: SiteData, month: string): number | undefined {
 
 /**
  * Every published month's crimes still awaiting an outcome, against the new figures. Outcomes
- * only move on from "Under investigation": a rise beyond a routine revision (late-recorded
- * crimes start there) means outcome records were lost, e.g. an outcomes file missing from a
- * re-issue, which leaves the counts by ward and type as they were.
+ * only move on from "Under investigation", and the crimes added to a month in a revision
+ * (late-recorded) start there: a rise beyond those, and beyond a routine revision of the
+ * month, means outcome records were lost, e.g. an outcomes file missing from a re-issue,
+ * which leaves the counts by ward and type as they were.
  */
 export function compareOutcomes(previous: SiteData, next: SiteData): Finding[] {
   const findings: Finding[] = [];
   for (const month of previous.months) {
     const before = pendingOutcomes(previous, month);
     const after = pendingOutcomes(next, month);
-    if (before === undefined || after === undefined) continue;
-    if (after > before && beyondCell(before, after)) {
+    const was = figures(previous, month);
+    const now = figures(next, month);
+    if (before === undefined || after === undefined || !was || !now) continue;
+    const added = Math.max(0, now.total - was.total);
+    const tolerance = Math.max(CELL_TOLERANCE.crimes, MONTH_TOLERANCE * was.total);
+    if (after - before - added > tolerance) {
       findings.push({
         check: 'revision',
         month,
         message:
-          `${month}: crimes "${PENDING_OUTCOME}" went from ${change(before, after)}, beyond a ` +
-          `routine revision (±${CELL_TOLERANCE.crimes} crimes or ±${CELL_TOLERANCE.fraction * 100}%): ` +
-          'outcomes only move on from it, so recorded outcomes were lost (is an outcomes file missing?)',
+          `${month}: crimes "${PENDING_OUTCOME}" went from ${change(before, after)} while the ` +
+          `month gained ${added}, beyond a routine revision (±${CELL_TOLERANCE.crimes} crimes or ` +
+          `±${MONTH_TOLERANCE * 100}% of the month): outcomes only move on from it, so recorded ` +
+          'outcomes were lost (is an outcomes file missing?)',
       });
     }
   }

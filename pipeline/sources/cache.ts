@@ -144,13 +144,26 @@ export async function writeJsonAtomic(file: string, value: unknown): Promise<voi
 
 /**
  * A staged month's folder, or the cached folder it replaces moved aside: the month, a time
- * and the staging process's id ("2025-02-1764900000000.tmp-4242", "...-previous.tmp-4242").
+ * and the staging process's id ("2025-02-1764900000000.tmp-4242", "....previous-4242"). A
+ * moved-aside folder is never named ".tmp-<pid>": the sweep of a killed run's temporary files
+ * (sweep-temporary-files.ts), which runs before any fetch, would remove what may be the only
+ * copy of a month before restoreStagedMonths could put it back.
  */
-const STAGED_NAME = /^(\d{4}-\d{2})-\d+(-previous)?\.tmp-(\d+)$/;
+const STAGED_NAME = /^(\d{4}-\d{2})-\d+\.(tmp|previous)-(\d+)$/;
+
+/** The name of a staged month's folder ("tmp") or of the folder it replaces moved aside. */
+export function stagedFolderName(
+  month: string,
+  kind: 'tmp' | 'previous',
+  pid = process.pid,
+  time = Date.now(),
+): string {
+  return `${month}-${time}.${kind}-${pid}`;
+}
 
 /** A fresh, empty folder for one month's files; commitArchiveMonth moves it into place. */
 export async function stageMonth(paths: SourcePaths, month: string): Promise<string> {
-  const dir = path.join(paths.stagingDir, `${month}-${Date.now()}.tmp-${process.pid}`);
+  const dir = path.join(paths.stagingDir, stagedFolderName(month, 'tmp'));
   await mkdir(dir, { recursive: true });
   return dir;
 }
@@ -174,7 +187,7 @@ export async function restoreStagedMonths(
     const month = match[1] as string;
     const target = path.join(paths.archiveDir, month);
     if (
-      match[2] !== undefined &&
+      match[2] === 'previous' &&
       !(await stat(target).then(
         () => true,
         () => false,
@@ -199,10 +212,7 @@ export async function commitArchiveMonth(
   manifest: MonthManifest,
 ): Promise<void> {
   const target = path.join(paths.archiveDir, manifest.month);
-  const previous = path.join(
-    paths.stagingDir,
-    `${manifest.month}-${Date.now()}-previous.tmp-${process.pid}`,
-  );
+  const previous = path.join(paths.stagingDir, stagedFolderName(manifest.month, 'previous'));
   await mkdir(paths.archiveDir, { recursive: true });
   const hadPrevious = await rename(target, previous).then(
     () => true,

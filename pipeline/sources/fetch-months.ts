@@ -135,7 +135,9 @@ export async function fetchArchiveMonths(
     // A re-issue never takes a file away unnoticed: without it the month would lose that
     // force's crimes, its outcomes or its searches, and the totals the gate compares could
     // hardly move (outcomes fall back to each crime's last outcome category).
-    const lost = recorded ? lostFiles(recorded.files, files) : [];
+    // (A month cached from the API has its own file, which no archive holds: the archive
+    // replaces it as always.)
+    const lost = recorded?.source === 'archive' ? lostFiles(recorded.files, files) : [];
     if (recorded && lost.length > 0) {
       results.push(keptMonth(recorded, `${probe.name} no longer has ${lost.join(', ')}`, context));
       continue;

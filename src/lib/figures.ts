@@ -141,7 +141,7 @@ export function reportingForces(data: SiteData): string {
   return names.length === 0 ? 'no force' : listInWords(names);
 }
 
-/** A rate and the window it covers: annual at 12 months of data or more, see rates.ts. */
+/** A rate and the window it covers: annual when its months of data make a year, see rates.ts. */
 export interface Rate {
   value: number | null;
   window: RateWindow;

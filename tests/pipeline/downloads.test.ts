@@ -34,6 +34,7 @@ import {
   monthCsvRows,
   MonthRowsBuffers,
   writeYearlyDownloads,
+  yearlyFilesNotIn,
 } from '../../pipeline/downloads.ts';
 import { GZIP_OPTIONS } from '../../pipeline/gzip-members.ts';
 import { MASTER_HEADER } from '../../pipeline/master-row.ts';
@@ -302,6 +303,27 @@ describe('writeYearlyDownloads (through a pipeline run on the sample months)', (
     });
     expect(chunks.length).toBeGreaterThan(5);
     expect(Buffer.concat(chunks).toString()).toBe(rows);
+  });
+});
+
+describe('yearlyFilesNotIn(dir, kept)', () => {
+  it("lists every area's yearly files not kept, slugs with numbers too, and nothing else", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'yearly-'));
+    try {
+      const kept = new Set([yearlyFileName(2025, 'sheffield-2')]);
+      const stale = [
+        yearlyFileName(2019, 'leeds'),
+        yearlyFileName(2019, 'sheffield-2'),
+        yearlyFileName(2020, 'south-yorkshire-2026'),
+      ];
+      const others = ['datapackage.json', 'crimes-2019.csv', 'leeds-crimes-2019.csv.gz.tmp-42'];
+      for (const name of [...kept, ...stale, ...others]) await writeFile(path.join(dir, name), '');
+      expect((await yearlyFilesNotIn(dir, kept)).map((f) => path.basename(f)).sort()).toEqual(
+        [...stale].sort(),
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

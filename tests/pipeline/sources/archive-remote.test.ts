@@ -3,7 +3,13 @@ import path from 'node:path';
 import yauzl from 'yauzl';
 import { describe, expect, it } from 'vitest';
 import { downloadResumable, probeArchive } from '../../../pipeline/sources/archive-remote.ts';
-import { readMonthManifest, sourcePaths } from '../../../pipeline/sources/cache.ts';
+import {
+  readMonthManifest,
+  sourcePaths,
+  stagedFolderName,
+} from '../../../pipeline/sources/cache.ts';
+import { pipelinePaths } from '../../../pipeline/paths.ts';
+import { cleanUpInterruptedRuns } from '../../../pipeline/publish.ts';
 import { resolveSourceConfig } from '../../../pipeline/sources/config.ts';
 import { HttpClient } from '../../../pipeline/sources/http.ts';
 import { fetchSources, type FetchSourcesOptions } from '../../../pipeline/sources/index.ts';
@@ -339,29 +345,35 @@ describe('fetchSources failures leave no partial month', () => {
     expect((await readFile(street)).equals(whole)).toBe(true);
   });
 
-  it('puts back a month folder a stopped run had moved aside, and removes what it had staged', async () => {
+  it("puts back a month folder a stopped run had moved aside, after the run's sweep of temporary files, and removes what it had staged", async () => {
     serveLatest('2025-03');
     server.file('/data/archive/2025-03.zip', await buildArchive('2025-03'), { etag: '"v1"' });
-    await fetchSources(options({ from: '2025-02', to: '2025-03' }));
-    const paths = sourcePaths(cacheRoot);
-    const cached = await monthFiles('2025-02');
+    // The pipeline's own cache layout: the sweep a run starts with covers the source cache.
+    const run = pipelinePaths({ out: path.join(cacheRoot, 'out') });
+    const paths = run.sources;
+    const fetch = () =>
+      fetchSources({ ...options({ from: '2025-02', to: '2025-03' }), cacheRoot: run.cacheDir });
+    await fetch();
+    const files = async (month: string) =>
+      (await readdir(path.join(paths.archiveDir, month))).sort();
+    const cached = await files('2025-02');
     // A run (no process has this id) stopped after moving 2025-02 aside, and one that had
     // staged half of 2025-03 and moved its cached folder aside before it was replaced.
     const dead = 9999999;
     await mkdir(paths.stagingDir, { recursive: true });
-    const aside = path.join(paths.stagingDir, `2025-02-1764900000000-previous.tmp-${dead}`);
+    const aside = path.join(paths.stagingDir, stagedFolderName('2025-02', 'previous', dead));
     await rename(path.join(paths.archiveDir, '2025-02'), aside);
-    const half = path.join(paths.stagingDir, `2025-03-1764900000001.tmp-${dead}`);
+    const half = path.join(paths.stagingDir, stagedFolderName('2025-03', 'tmp', dead, 1));
     await mkdir(half);
     await writeFile(path.join(half, '2025-03-btp-street.csv'), 'half a file');
-    const replaced = path.join(paths.stagingDir, `2025-03-1764900000002-previous.tmp-${dead}`);
-    await mkdir(replaced);
+    await mkdir(path.join(paths.stagingDir, stagedFolderName('2025-03', 'previous', dead, 2)));
     // A run still going (this one's parent) is left alone.
-    const running = path.join(paths.stagingDir, `2025-03-1764900000003.tmp-${process.ppid}`);
-    await mkdir(running);
+    const running = stagedFolderName('2025-03', 'tmp', process.ppid, 3);
+    await mkdir(path.join(paths.stagingDir, running));
 
+    await cleanUpInterruptedRuns(run);
     const before = server.requests.length;
-    const result = await fetchSources(options({ from: '2025-02', to: '2025-03' }));
+    const result = await fetch();
     expect(result.months.map((m) => `${m.month}:${m.status}`)).toEqual([
       '2025-02:unchanged',
       '2025-03:unchanged',
@@ -369,8 +381,8 @@ describe('fetchSources failures leave no partial month', () => {
     expect(logs).toContain(
       '2025-02: put back the cached copy a run stopped while replacing it had moved aside',
     );
-    expect(await monthFiles('2025-02')).toEqual(cached);
-    expect(await readdir(paths.stagingDir)).toEqual([path.basename(running)]);
+    expect(await files('2025-02')).toEqual(cached);
+    expect(await readdir(paths.stagingDir)).toEqual([running]);
     expect(server.requests.slice(before).every((r) => r.method === 'HEAD')).toBe(true);
   });
 

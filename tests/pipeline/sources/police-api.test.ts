@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as turf from '@turf/turf';
 import type { Feature, Polygon } from 'geojson';
@@ -180,6 +180,23 @@ describe('fetchSources() for a month only the API has', () => {
     });
     // Archives were not read: the archive does not hold 2025-03.
     expect(server.requests.some((r) => r.method === 'GET' && r.path.endsWith('.zip'))).toBe(false);
+  });
+
+  it('takes the month from the archive once an archive holds it, and drops the API copy', async () => {
+    await serveArchiveUpTo('2025-02');
+    serveCrimesStreet(['2025-02', '2025-03']);
+    await fetchSources(options());
+    await server.close();
+    server = await ReplayServer.start();
+    await serveArchiveUpTo('2025-03');
+    const result = await fetchSources(options());
+    expect(result.months).toEqual([
+      { month: '2025-03', source: 'archive', snapshot: '2025-03.zip', status: 'fetched' },
+    ]);
+    const paths = sourcePaths(cacheRoot);
+    expect((await readMonthManifest(paths, '2025-03'))?.source).toBe('archive');
+    await expect(stat(path.join(paths.apiDir, '2025-03.json'))).rejects.toThrow(/ENOENT/);
+    expect((await readdir(path.join(paths.archiveDir, '2025-03'))).length).toBeGreaterThan(1);
   });
 
   it('fails with the month and the cause when requests still fail after retries, and writes nothing', async () => {
