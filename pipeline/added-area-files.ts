@@ -72,6 +72,7 @@ export function areaConfig(parts: AreaConfigParts): AreaConfigInput {
         nameProperty: 'LSOA21NM',
       },
       outline: { file: parts.relative(AREA_FILES.outline) },
+      copyrightYear: parts.now.getUTCFullYear(),
     },
     population: {
       file: parts.relative(AREA_FILES.population),

@@ -6,7 +6,7 @@ import { useRef, useState } from 'preact/hooks';
 import type { MapData } from '../shared/map-data.ts';
 import type { PostcodeIndexFile } from '../shared/postcode-index.ts';
 import { normalisePostcode } from '../shared/postcode-index.ts';
-import { PLACE_ZOOM, findPostcode, findWards } from '../lib/map-postcodes.ts';
+import { PLACE_ZOOM, findPostcode, findWards, searchWords } from '../lib/map-postcodes.ts';
 
 export interface FoundPlace {
   ward: string;
@@ -26,6 +26,8 @@ async function fetchIndex(url: string): Promise<PostcodeIndexFile> {
   if (!response.ok) throw new Error(`${url} answered HTTP ${response.status}`);
   return (await response.json()) as PostcodeIndexFile;
 }
+
+const WORDS = searchWords(MAP_AREA);
 
 export function PlaceSearch({ data, postcodesUrl, onFound }: PlaceSearchProps) {
   const [message, setMessage] = useState('');
@@ -65,11 +67,7 @@ export function PlaceSearch({ data, postcodesUrl, onFound }: PlaceSearchProps) {
   const search = (text: string) => {
     setChoices([]);
     if (text.trim() === '') {
-      setMessage(
-        MAP_AREA.postcodeExample === null
-          ? 'Type a ward name.'
-          : `Type a ${MAP_AREA.district} postcode, such as ${MAP_AREA.postcodeExample} 1AA or ${MAP_AREA.postcodeExample}, or a ward name.`,
-      );
+      setMessage(WORDS.prompt);
       return;
     }
     const wards = findWards(data.wards, text);
@@ -84,7 +82,7 @@ export function PlaceSearch({ data, postcodesUrl, onFound }: PlaceSearchProps) {
       setMessage(`${wards.length} wards match “${text.trim()}”:`);
       setChoices(wards);
     } else {
-      setMessage(`No ${MAP_AREA.district} postcode or ward matches “${text.trim()}”.`);
+      setMessage(WORDS.noMatch(text));
     }
   };
 
@@ -100,10 +98,10 @@ export function PlaceSearch({ data, postcodesUrl, onFound }: PlaceSearchProps) {
       }}
     >
       <label for="crime-map-place" class="crime-map__label">
-        Find a postcode or ward
+        {WORDS.label}
       </label>
       <div class="crime-map__search-row">
-        <input id="crime-map-place" name="place" type="search" autocomplete="postal-code" />
+        <input id="crime-map-place" name="place" type="search" autocomplete={WORDS.autocomplete} />
         <button type="submit">Find</button>
       </div>
       <p class="crime-map__note" role="status" id="crime-map-search-result">

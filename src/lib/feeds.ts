@@ -1,8 +1,9 @@
 // The site's feeds: what each data refresh changed (from src/data/changes.json), and one per
 // ward with its latest month's headline. Built from the same figures as the pages.
-import { DISTRICT } from './area.ts';
+import { AREA_WORDS, DISTRICT } from './area.ts';
 import type { ChangeEntry, ChangeLog } from '../shared/change-log.ts';
 import { DATA_SOURCE } from '../shared/constants.ts';
+import { boundariesAttribution } from '../shared/open-data.ts';
 import type { SiteData } from '../shared/schema.ts';
 import type { AtomEntry, AtomFeed } from './atom.ts';
 import { latestTwelveMonths, monthTotal, sum, typeCounts } from './figures.ts';
@@ -12,7 +13,7 @@ import { compareCounts } from '../shared/rates.ts';
 import { absoluteUrl } from './paths.ts';
 import { SITE_NAME } from './site-meta.ts';
 
-const RIGHTS = `${DATA_SOURCE.attribution} ${DATA_SOURCE.boundaries}`;
+const RIGHTS = `${DATA_SOURCE.attribution} ${boundariesAttribution(AREA_WORDS.boundariesYear)}`;
 
 /**
  * "Added March 2025: 9,304 crimes and anti-social behaviour incidents (archive:2025-03)." for

@@ -1,6 +1,6 @@
 // Finding a place typed into the map's search box: a postcode (full, sector or district) in
 // the published postcode index, or a ward by name. Pure.
-import { MAP_AREA } from './map-area.ts';
+import { MAP_AREA, type MapArea } from './map-area.ts';
 import {
   POSTCODE_UNIT_STEP_DEGREES,
   normalisePostcode,
@@ -87,4 +87,30 @@ export function findWards(wards: readonly { slug: string }[], text: string): str
   return hits
     .sort((a, b) => Number(!a.slug.startsWith(wanted)) - Number(!b.slug.startsWith(wanted)))
     .map((w) => w.slug);
+}
+
+/** How the place search speaks, as the area has a postcode list or not (MapArea). */
+export interface SearchWords {
+  /** The search box's label: "Find a postcode or ward", "Find a ward". */
+  label: string;
+  /** The box's autocomplete: postcodes when there is a list to search. */
+  autocomplete: 'postal-code' | 'off';
+  /** What an empty search asks for. */
+  prompt: string;
+  /** What a search that matches nothing says. */
+  noMatch(text: string): string;
+}
+
+export function searchWords(area: Pick<MapArea, 'district' | 'postcodeExample'>): SearchWords {
+  const example = area.postcodeExample;
+  const searched = example === null ? 'ward' : 'postcode or ward';
+  return {
+    label: `Find a ${searched}`,
+    autocomplete: example === null ? 'off' : 'postal-code',
+    prompt:
+      example === null
+        ? 'Type a ward name.'
+        : `Type a ${area.district} postcode, such as ${example} 1AA or ${example}, or a ward name.`,
+    noMatch: (text) => `No ${area.district} ${searched} matches “${text.trim()}”.`,
+  };
 }

@@ -167,6 +167,11 @@ export const areaSchema = z
         lsoas: lsoaBoundariesSchema,
         /** The district's outline (one polygon, e.g. the wards dissolved). */
         outline: z.object({ file: filePath }).strict(),
+        /**
+         * The year of the boundaries' OS notice ("Contains OS data © Crown copyright and
+         * database right 2025"); `npm run area -- add` writes the year it fetched them.
+         */
+        copyrightYear: z.number().int().min(1990).max(2100),
       })
       .strict(),
     /** Census 2021 usual residents (TS001) by LSOA 2021, as a CSV with a header. */

@@ -128,8 +128,6 @@ export const DATA_SOURCE = {
   licenceUrl: 'https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/',
   attribution:
     'Contains public sector information licensed under the Open Government Licence v3.0.',
-  boundaries:
-    'Boundaries and Census 2021 population: Office for National Statistics, Open Government Licence v3.0. Contains OS data © Crown copyright and database right 2025.',
 } as const;
 
 // The locator's method parameters (pipeline/geo.ts), which the About page states.

@@ -20,6 +20,8 @@ export interface DistrictWords {
   hasPostcodes: boolean;
   /** A postcode district given as an example ("LS6"), when the area names one. */
   postcodeExample: string | null;
+  /** The year of the ONS boundaries' OS notice (boundariesAttribution). */
+  boundariesYear: number;
   /** The year of the postcode list's notices (postcodeAttribution); null: no list. */
   postcodeYear: number | null;
   /** Who publishes the polling districts ("Leeds City Council"); null: the area has none. */
@@ -31,6 +33,7 @@ export const LEEDS_WORDS: DistrictWords = {
   wardVintage: 'May 2025',
   hasPostcodes: true,
   postcodeExample: 'LS6',
+  boundariesYear: 2025,
   // Its list's edition is of 2016 to early 2018, whose latest year the notices take.
   postcodeYear: 2018,
   pollingDistrictsBy: 'Leeds City Council',
@@ -44,6 +47,7 @@ export function districtWords(area: AreaConfig): DistrictWords {
     wardVintage: year === '2025' ? 'May 2025' : year,
     hasPostcodes: area.postcodes !== null,
     postcodeExample: area.postcodes?.example ?? null,
+    boundariesYear: area.boundaries.copyrightYear,
     postcodeYear: area.postcodes?.copyrightYear ?? null,
     pollingDistrictsBy: area.pollingDistricts?.publisher ?? null,
   };
@@ -333,6 +337,11 @@ export function postcodeAttribution(year: number): string {
   return `Postcodes: Office for National Statistics, ONS Postcode Directory, Open Government Licence v3.0. Contains OS data © Crown copyright and database right ${year}. Contains Royal Mail data © Royal Mail copyright and database right ${year}.`;
 }
 
+/** The ONS boundaries' and population's notice, with the year of the boundaries' OS notice. */
+export function boundariesAttribution(year: number): string {
+  return `Boundaries and Census 2021 population: Office for National Statistics, Open Government Licence v3.0. Contains OS data © Crown copyright and database right ${year}.`;
+}
+
 /** Licence and attribution that travel with every published file, for a district's sources. */
 export function openDataLicence(words: DistrictWords = LEEDS_WORDS) {
   return {
@@ -341,7 +350,7 @@ export function openDataLicence(words: DistrictWords = LEEDS_WORDS) {
     path: DATA_SOURCE.licenceUrl,
     attribution: [
       `${DATA_SOURCE.attribution} Crime records: ${DATA_SOURCE.name} (${DATA_SOURCE.url}).`,
-      DATA_SOURCE.boundaries,
+      boundariesAttribution(words.boundariesYear),
       ...(words.postcodeYear === null ? [] : [postcodeAttribution(words.postcodeYear)]),
       ...(words.pollingDistrictsBy === null
         ? []

@@ -141,7 +141,9 @@ describe('addArea() on the replayed ONS and Nomis services', () => {
     const reference = JSON.parse(await committed('data/areas/sheffield/area.json'));
     expect(area.config.localAuthority).toEqual(reference.localAuthority);
     expect(area.config.forces).toEqual(reference.forces);
-    expect(area.config.boundaries).toEqual(reference.boundaries);
+    // The boundaries' OS notice takes the year they were fetched, as ATTRIBUTION.md does.
+    const fetchedIn = options(SHEFFIELD).now!.getUTCFullYear();
+    expect(area.config.boundaries).toEqual({ ...reference.boundaries, copyrightYear: fetchedIn });
     expect(area.config.population).toEqual(reference.population);
     expect(area.config.siteName).toBe(reference.siteName);
     expect(area.config.centre).toBeNull();
@@ -158,6 +160,7 @@ describe('addArea() on the replayed ONS and Nomis services', () => {
     const attribution = await written('sheffield', 'ATTRIBUTION.md');
     expect(attribution).toContain('Open Government Licence');
     expect(attribution).toContain('Source: Office for National Statistics');
+    expect(attribution).toContain(`Crown copyright and database right ${fetchedIn}.`);
     expect(attribution).toContain('Nomis');
     expect(attribution).toContain(
       `${onsUrls(server).onsBaseUrl}WD20_LAD20_UK_LU_v2/FeatureServer/0`,

@@ -88,6 +88,8 @@ describe('parseArea(value, source)', () => {
     ['boundaries.lsoas.codeProperty', (a) => (a.boundaries.lsoas.codeProperty = 'LSOA11CD')],
     ['boundaries.lsoas.nameProperty', (a) => (a.boundaries.lsoas.nameProperty = 'LSOA11NM')],
     ['boundaries.outline', (a) => delete a.boundaries.outline],
+    ['boundaries.copyrightYear', (a) => delete a.boundaries.copyrightYear],
+    ['boundaries.copyrightYear', (a) => (a.boundaries.copyrightYear = '2025')],
     ['population.file', (a) => (a.population.file = '')],
     ['population.valueColumn', (a) => delete a.population.valueColumn],
     ['postcodes.file', (a) => (a.postcodes = { file: 7, copyrightYear: 2018 })],

@@ -98,11 +98,38 @@ describe('AREA=sheffield npm run build', () => {
     expect(pages.get('about/index.html')).toContain(
       `Outside the Sheffield district</th><td class="num">${outside.toLocaleString('en-GB')}</td>`,
     );
-    const named = [...pages].filter(([, html]) => /outside[- ]leeds/i.test(html));
+    const named = [...pages].filter(([, html]) => /outside-district|outside[- ]leeds/i.test(html));
     expect(named.map(([page]) => page)).toEqual([]);
   });
 
   it('states the centre the area defines (its City ward), not postcode districts', () => {
     expect(pages.get('index.html')).toContain('City centre = the City ward.');
+    // About says the City ward's own rate is inflated: the centre is that ward.
+    const about = (pages.get('about/index.html') ?? '').replace(/\s+/g, ' ');
+    expect(about).toContain('the rate of City, the ward it is made of, is inflated');
+  });
+
+  it('gives the OS notice the year of its own boundaries (area.json), on every page and download', async () => {
+    const area = JSON.parse(await readFile('data/areas/sheffield/area.json', 'utf8')) as {
+      boundaries: { copyrightYear: number };
+    };
+    const notice = `Contains OS data © Crown copyright and database right ${area.boundaries.copyrightYear}.`;
+    expect(area.boundaries.copyrightYear).not.toBe(2025);
+    for (const [page, html] of pages) {
+      if (page === '404.html') continue;
+      expect(html, page).toContain(notice);
+      expect(html, page).not.toContain('database right 2025');
+    }
+    const readme = await readFile(path.join(site, 'downloads', 'README.txt'), 'utf8');
+    expect(readme).toContain(notice);
+    const feed = await readFile(path.join(site, 'feed.xml'), 'utf8');
+    expect(feed).toContain(notice);
+  });
+
+  it('names no postcode or polling district it does not give', () => {
+    const data = (pages.get('data/index.html') ?? '').replace(/\s+/g, ' ');
+    expect(data).toContain("police.uk's street-level columns, then the ward this site gives it.");
+    const about = pages.get('about/index.html') ?? '';
+    expect(about).not.toContain('Polling districts are filled only');
   });
 });

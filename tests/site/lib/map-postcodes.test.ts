@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalisePostcode, type PostcodeIndexFile } from '../../../src/shared/postcode-index.ts';
-import { findPostcode, findWards } from '../../../src/lib/map-postcodes.ts';
+import { findPostcode, findWards, searchWords } from '../../../src/lib/map-postcodes.ts';
+import { LEEDS_MAP_AREA } from '../../../src/lib/map-area.ts';
 
 /** Two sectors of one district, places in whole 1e-4 degree steps from the sector centre. */
 const INDEX: PostcodeIndexFile = {
@@ -131,5 +132,24 @@ describe('findWards(wards, text)', () => {
     const withAnd = [...wards, { slug: 'hunslet-and-riverside', name: 'Hunslet & Riverside' }];
     for (const text of ['&', ' & ', '-&-', ', &'])
       expect(findWards(withAnd, text), text).toEqual([]);
+  });
+});
+
+describe('searchWords(area)', () => {
+  it('offers postcodes and wards where the area has a postcode list', () => {
+    const words = searchWords(LEEDS_MAP_AREA);
+    expect(words.label).toBe('Find a postcode or ward');
+    expect(words.autocomplete).toBe('postal-code');
+    expect(words.prompt).toBe('Type a Leeds postcode, such as LS6 1AA or LS6, or a ward name.');
+    expect(words.noMatch(' zzz ')).toBe('No Leeds postcode or ward matches “zzz”.');
+  });
+
+  it('offers wards alone, and no postcode autocomplete, where the area has no postcode list', () => {
+    const words = searchWords({ district: 'Sheffield', postcodeExample: null });
+    expect(words.label).toBe('Find a ward');
+    expect(words.autocomplete).toBe('off');
+    expect(words.prompt).toBe('Type a ward name.');
+    expect(words.noMatch('zzz')).toBe('No Sheffield ward matches “zzz”.');
+    expect([words.label, words.prompt, words.noMatch('S10')].join(' ')).not.toMatch(/postcode/i);
   });
 });
