@@ -20,6 +20,8 @@ import { NO_TYPES, useFigures } from './use-figures.ts';
 import { useMapLayers, type WardShapes } from './use-map-layers.ts';
 import { useMapState } from './use-map-state.ts';
 import { useWardFocus } from './use-ward-focus.ts';
+import { coverOf } from './ward-cover.ts';
+import { WARD_DETAILS_ID } from './WardDetails.tsx';
 import { useWardViews } from './use-ward-views.tsx';
 
 /** The side panel layout; narrower screens get the bottom sheet, closed at first. */
@@ -96,7 +98,11 @@ function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
   const mapRef = useRef<HTMLDivElement>(null);
   const { state, stateRef, commit } = useMapState(context, rootRef);
   const figures = useFigures(data, state);
-  const wards = useWardFocus(commit, stateRef, mapRef, state.ward);
+  // Set once the map is there: brings a picked ward out from under its details.
+  const revealRef = useRef<(slug: string) => void>(() => {});
+  const wards = useWardFocus(commit, stateRef, mapRef, state.ward, (slug) =>
+    revealRef.current(slug),
+  );
   const { layers, tilesFailed, mapError } = useMapLayers({
     container: mapRef,
     root: rootRef,
@@ -108,6 +114,8 @@ function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
     commit,
     onWardClick: wards.toggle,
   });
+  revealRef.current = (slug) =>
+    layers?.revealWard(slug, coverOf(document.getElementById(WARD_DETAILS_ID), mapRef.current));
   const wide = useMemo(() => window.matchMedia(DESKTOP_QUERY).matches, []);
   const [panelOpen, setPanelOpen] = useState(wide);
 

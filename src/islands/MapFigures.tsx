@@ -21,7 +21,7 @@ export function MapFigures(props: MapFiguresProps) {
   const { coverage, noData, leedsTotal } = figures;
   if (figures.noTypes) {
     return (
-      <div class="crime-map__figures" aria-live="polite">
+      <div class="crime-map__figures" aria-live="polite" aria-atomic="true">
         <p class="crime-map__no-data" id="crime-map-no-data">
           {NO_TYPES}: there is nothing to count or rank. Choose at least one.
         </p>
@@ -31,7 +31,7 @@ export function MapFigures(props: MapFiguresProps) {
   if (noData) {
     const withData = data.months.filter((_, m) => data.hasData[m]);
     return (
-      <div class="crime-map__figures" aria-live="polite">
+      <div class="crime-map__figures" aria-live="polite" aria-atomic="true">
         <p class="crime-map__no-data" id="crime-map-no-data">
           No data for {rangeLabel}: the site holds no crimes for{' '}
           {coverage.months === 1 ? 'this month' : `these ${coverage.months} months`}: a gap, not
@@ -41,7 +41,7 @@ export function MapFigures(props: MapFiguresProps) {
     );
   }
   return (
-    <div class="crime-map__figures" aria-live="polite">
+    <div class="crime-map__figures" aria-live="polite" aria-atomic="true">
       <p class="crime-map__total">
         <strong id="crime-map-total">{formatCount(leedsTotal)}</strong> {figures.noun} in{' '}
         {MAP_AREA.district}

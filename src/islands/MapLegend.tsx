@@ -95,9 +95,16 @@ export function MapLegend(props: MapLegendProps) {
         ))}
       </ul>
       {props.measure === 'rate' && (
-        <p class="crime-map__note crime-map__legend-more" id="crime-map-rate-caveat">
-          {rateCaveat(props.centre, props.excludeCityCentre)}
-        </p>
+        <>
+          <p class="crime-map__note crime-map__legend-more" id="crime-map-rate-caveat">
+            {rateCaveat(props.centre, props.excludeCityCentre)}
+          </p>
+          {/* On a phone, where the legend's notes would cover the map: one line, opened at will. */}
+          <details class="crime-map__legend-less">
+            <summary>What the rates divide by</summary>
+            <p class="crime-map__note">{rateCaveat(props.centre, props.excludeCityCentre)}</p>
+          </details>
+        </>
       )}
     </div>
   );

@@ -12,6 +12,9 @@ import { WardTrend } from './WardTrend.tsx';
 import { NO_TYPES, rankInWords, type Figures } from './use-figures.ts';
 import { WARD_HEADING_ID } from './use-ward-focus.ts';
 
+/** The ward details' element: what the map keeps a picked ward clear of. */
+export const WARD_DETAILS_ID = 'crime-map-ward';
+
 /** The trend shows this many months, up to the last month of the window. */
 const TREND_MONTHS = 24;
 
@@ -103,7 +106,7 @@ export function WardDetails(props: WardDetailsProps) {
   return (
     <section
       class="crime-map__ward"
-      id="crime-map-ward"
+      id={WARD_DETAILS_ID}
       role="dialog"
       aria-labelledby={WARD_HEADING_ID}
       onKeyDown={(e) => {

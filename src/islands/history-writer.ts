@@ -28,6 +28,11 @@ export interface HistoryWriter {
   /** One step of a continuous change of the control named `control`. */
   step(search: string, control: string): void;
   /**
+   * The newest entry (waiting or written) becomes `search`, adding none: the rest of the change
+   * that made it (a picked ward brought into view is part of picking it: back undoes both).
+   */
+  amend(search: string): void;
+  /**
    * Drop entries not yet written and end a continuous change: after back or forward the
    * browser is on another entry, and writing them would put them on top of it.
    */
@@ -101,6 +106,12 @@ export function createHistoryWriter(onPending: (pending: boolean) => void): Hist
       }
       const last = queue.at(-1);
       // Not yet written: the queued entry takes the newer view.
+      if (last !== undefined) last.search = search;
+      else enqueue({ search, replace: true });
+    },
+    amend(search) {
+      if (search === latest()) return;
+      const last = queue.at(-1);
       if (last !== undefined) last.search = search;
       else enqueue({ search, replace: true });
     },

@@ -106,14 +106,20 @@ export function sameViewport(a: MapViewport, b: MapViewport): boolean {
   );
 }
 
+/** How far inside the uncovered part of the map a revealed ward's middle is brought. */
+const REVEAL_MARGIN_PX = 32;
+
 export interface MapLayerCallbacks {
   /** Tooltip text for a ward under the pointer (set as text, never as HTML). */
   wardLabel(slug: string): string;
   onWardClick(slug: string): void;
   /** Called once when base tiles fail to load; the overlays keep working. */
   onTilesFailed(): void;
-  /** The map was panned or zoomed (by the user, or by setView). */
-  onMove(view: MapViewport): void;
+  /**
+   * The map was panned or zoomed (by the user, or by setView): a move of its own ('step'), or
+   * the rest of the last change ('amend': a picked ward brought into view).
+   */
+  onMove(view: MapViewport, mode?: 'step' | 'amend'): void;
 }
 
 export class MapLayers {
@@ -274,6 +280,32 @@ export class MapLayers {
     if (!this.heatShown) return;
     this.heat.remove();
     this.heatShown = false;
+  }
+
+  /**
+   * Pan the map the least that brings the middle of ward `slug` into the part of the map that
+   * `cover` (pixels from the right and from the foot, e.g. the ward details) leaves in view;
+   * nothing when that part is too small to pan into, or the ward is in it already. The move is
+   * part of the pick (onMove 'amend'): the address keeps it, and back undoes it with the pick.
+   */
+  revealWard(slug: string, cover: { right: number; bottom: number }): void {
+    const path = this.wardPaths.get(slug) as L.Polygon | undefined;
+    const size = this.map.getSize();
+    const margin = REVEAL_MARGIN_PX;
+    if (path === undefined) return;
+    if (size.x - cover.right < 4 * margin || size.y - cover.bottom < 4 * margin) return;
+    const before = this.view();
+    this.settingView = true;
+    try {
+      this.map.panInside(path.getBounds().getCenter(), {
+        paddingTopLeft: [margin, margin],
+        paddingBottomRight: [cover.right + margin, cover.bottom + margin],
+        animate: false,
+      });
+    } finally {
+      this.settingView = false;
+    }
+    if (!sameViewport(before, this.view())) this.callbacks.onMove(this.view(), 'amend');
   }
 
   /** Fill every ward (choropleth) or, with `styles` null, draw outlines only. */

@@ -90,7 +90,7 @@ export function useMapLayers(input: MapLayersInput): MapLayersHandle {
       wardLabel: (slug) => wardLabel(data, live.current.figures, wardIndex.get(slug) ?? -1),
       onWardClick: (slug) => live.current.onWardClick(slug),
       onTilesFailed: () => setTilesFailed(true),
-      onMove(view) {
+      onMove(view, mode = 'step') {
         const { stateRef, commit, root } = live.current;
         root.current?.setAttribute('data-view', `${view.centre.join(',')},${view.zoom}`);
         const s = stateRef.current;
@@ -99,7 +99,7 @@ export function useMapLayers(input: MapLayersInput): MapLayersHandle {
             ? created?.fittedView
             : { centre: s.centre, zoom: s.zoom };
         if (shown !== undefined && sameViewport(view, shown)) return;
-        commit({ centre: view.centre, zoom: view.zoom }, 'step');
+        commit({ centre: view.centre, zoom: view.zoom }, mode);
       },
     }).then(
       (l) => {

@@ -12,9 +12,10 @@ import { createHistoryWriter } from './history-writer.ts';
 
 /**
  * 'push': a discrete change, one history entry (back undoes it). 'step': one step of a
- * continuous change (slider, map pan or zoom); the steps of one move share an entry.
+ * continuous change (slider, map pan or zoom); the steps of one move share an entry. 'amend':
+ * the rest of the last change, in its entry (a picked ward's pan into view).
  */
-export type CommitMode = 'push' | 'step';
+export type CommitMode = 'push' | 'step' | 'amend';
 export type Commit = (patch: Partial<MapViewState>, mode: CommitMode) => void;
 
 export interface MapStateHandle {
@@ -55,6 +56,7 @@ export function useMapState(
       }
       const search = serialiseState(next, context);
       if (mode === 'push') history.push(search);
+      else if (mode === 'amend') history.amend(search);
       // The changed values name the control: one move of a control is one entry.
       else history.step(search, Object.keys(patch).sort().join());
     },

@@ -18,8 +18,17 @@ export function useWardFocus(
   stateRef: MutableRef<MapViewState>,
   fallback: MutableRef<HTMLElement | null>,
   ward: string | null,
+  /**
+   * Called once the details of a ward the user picked are shown, unless the pick set the
+   * map's view itself (a place found): to bring the ward out from under the details.
+   */
+  onShown: (slug: string) => void = () => {},
 ): WardFocus {
   const returnTo = useRef<HTMLElement | null>(null);
+  /** The next pick's ward is to be brought into view (its pick set no view of its own). */
+  const reveal = useRef(false);
+  const shownRef = useRef(onShown);
+  shownRef.current = onShown;
   /**
    * Where focus goes once the next render has the ward's state: the details' heading after a
    * pick; after a close, back to where it was (or the map), once the details are gone and what
@@ -46,7 +55,11 @@ export function useWardFocus(
       back?.focus({ preventScroll: true });
       return;
     }
-    if (next === 'heading') focusHeading();
+    if (next === 'heading') {
+      focusHeading();
+      if (reveal.current) shownRef.current(ward);
+    }
+    reveal.current = false;
   }, [ward, fallback]);
 
   return useMemo(() => {
@@ -60,6 +73,7 @@ export function useWardFocus(
       // details are there, and take focus now.
       const open = stateRef.current.ward === slug;
       pending.current = open ? null : 'heading';
+      reveal.current = !open && patch.centre === undefined;
       commit({ ...patch, ward: slug }, 'push');
       if (open) focusHeading();
     };

@@ -16,7 +16,7 @@ import {
   siteUrl,
   type OpenedPage,
 } from './support.ts';
-import { afterUpdate, pressInARun, readSiteData, waitForMap } from './map-page.ts';
+import { afterUpdate, currentQuery, pressInARun, readSiteData, waitForMap } from './map-page.ts';
 
 // Each test opens pages at two sizes and runs axe in several states: on a busy shared machine
 // that takes longer than the default 30 s.
@@ -65,6 +65,13 @@ async function openPanel(page: Page, size: Size): Promise<void> {
 async function closeWard(page: Page): Promise<void> {
   await page.locator('#crime-map-ward').getByRole('button', { name: /close/i }).click();
   await page.waitForSelector('#crime-map-ward', { state: 'detached' });
+}
+
+/** Wait until no history entry is waiting to be written. */
+async function waitForHistory(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => !document.querySelector('.crime-map')?.hasAttribute('data-history'),
+  );
 }
 
 async function historyLength(page: Page): Promise<number> {
@@ -755,6 +762,90 @@ describe('ward details beside the map', () => {
     await page.waitForSelector('#crime-map-ward');
     expect(await partsOutside(page, '#crime-map-ward')).toEqual([]);
     expect(await wordsBroken(page, '#crime-map-ward')).toEqual([]);
+  });
+});
+
+describe('a ward picked from the ranking', () => {
+  /** How much of the selected ward's outline (its halo) lies clear of the ward details. */
+  async function wardClearOfDetails(page: Page): Promise<number> {
+    return page.evaluate(() => {
+      const halo = document.querySelector('path[stroke="#ffffff"][stroke-width="8"]');
+      const details = document.getElementById('crime-map-ward');
+      const map = document.querySelector('.crime-map__map');
+      if (!(halo instanceof SVGPathElement) || details === null || map === null) return -1;
+      const w = halo.getBoundingClientRect();
+      const d = details.getBoundingClientRect();
+      const m = map.getBoundingClientRect();
+      // The ward's box within the map, and the part of it left of the details.
+      const left = Math.max(w.left, m.left);
+      const right = Math.min(w.right, m.right);
+      const clear = Math.min(right, d.left) - left;
+      return right > left ? Math.max(0, clear) / (right - left) : 0;
+    });
+  }
+
+  it('is brought out from under its details on a desktop, wherever it lies', async () => {
+    // The wards furthest east: at the district's fitted view they lie under the details.
+    const east = ['wetherby', 'harewood', 'garforth-and-swillington'].filter((slug) =>
+      site.wards.some((w) => w.slug === slug),
+    );
+    expect(east.length).toBeGreaterThan(0);
+    for (const slug of east) {
+      const { page } = await openMap('desktop', '?view=wards');
+      const ward = site.wards.find((w) => w.slug === slug)!;
+      const view = await mapView(page);
+      await page.getByRole('button', { name: /^Show all \d+ wards$/ }).click();
+      const before = await historyLength(page);
+      await page.getByRole('button', { name: ward.name, exact: true }).click();
+      await page.waitForSelector('#crime-map-ward');
+      await page.waitForFunction(() =>
+        document.querySelector('path[stroke="#ffffff"][stroke-width="8"]'),
+      );
+      expect(await wardClearOfDetails(page), slug).toBeGreaterThan(0.5);
+      // The move is part of the pick: kept in the address, in the pick's one history entry.
+      await waitForHistory(page);
+      expect((await currentQuery(page)).get('c'), slug).not.toBeNull();
+      expect(await mapView(page), slug).not.toBe(view);
+      expect(await historyLength(page), slug).toBe(before + 1);
+      // Back undoes both: no ward, the view as it was.
+      await page.goBack();
+      await page.waitForSelector('#crime-map-ward', { state: 'detached' });
+      await page.waitForFunction(
+        (v) => document.querySelector('.crime-map')?.getAttribute('data-view') === v,
+        view,
+      );
+      expect((await currentQuery(page)).get('c'), slug).toBeNull();
+    }
+  });
+
+  it("opened from a shared link keeps the link's view", async () => {
+    const { page } = await openMap('desktop', '?view=wards&ward=wetherby');
+    await page.waitForSelector('#crime-map-ward');
+    expect((await currentQuery(page)).get('c')).toBeNull();
+  });
+});
+
+describe('the rate legend on a phone', () => {
+  it('gives what the rates divide by in one line, opened at will', async () => {
+    const { page } = await openMap('phone', '?view=wards&measure=rate&cc=1');
+    const legend = page.locator('.crime-map__legend');
+    expect(await legend.locator('#crime-map-rate-caveat').isVisible()).toBe(false);
+    const summary = legend.getByText('What the rates divide by');
+    expect(await summary.isVisible()).toBe(true);
+    await summary.click();
+    const text = legend.locator('details p');
+    expect(await text.isVisible()).toBe(true);
+    expect(await text.textContent()).toMatch(
+      /^Rates divide by residents \(Census 2021 usual residents, .*\), without the city centre's residents/,
+    );
+    expect(await seriousA11yViolations(page)).toEqual([]);
+  });
+
+  it('reads out the figures whole when they change (aria-atomic)', async () => {
+    const { page } = await openMap('desktop');
+    const figures = page.locator('.crime-map__figures');
+    expect(await figures.getAttribute('aria-live')).toBe('polite');
+    expect(await figures.getAttribute('aria-atomic')).toBe('true');
   });
 });
 

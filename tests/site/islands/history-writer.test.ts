@@ -53,6 +53,20 @@ describe('createHistoryWriter(onPending)', () => {
     expect(entries).toEqual(['', '?a=1', '?a=2']);
   });
 
+  it('amend(search) changes the newest entry, waiting or written, and adds none', async () => {
+    const writer = createHistoryWriter(() => {});
+    writer.push('?ward=a');
+    writer.amend('?ward=a&c=1');
+    await written();
+    expect(entries).toEqual(['', '?ward=a&c=1']);
+    writer.push('?ward=b');
+    await written();
+    writer.amend('?ward=b&c=2');
+    await written();
+    expect(entries).toEqual(['', '?ward=a&c=1', '?ward=b&c=2']);
+    expect(index).toBe(2);
+  });
+
   it('step(search, control) makes a run of steps one entry, replaced by each later step', async () => {
     const writer = createHistoryWriter(() => {});
     for (const n of [1, 2, 3]) {
