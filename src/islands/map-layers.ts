@@ -302,6 +302,13 @@ export class MapLayers {
         paddingBottomRight: [cover.right + margin, cover.bottom + margin],
         animate: false,
       });
+      // At the view as the address keeps it (rounded), drawn afresh (reset: a new pixel
+      // origin), so that a load of the address shows the map as it is now, to the pixel.
+      const shown = this.view();
+      this.map.setView(shown.centre, shown.zoom, {
+        animate: false,
+        reset: true,
+      } as L.ZoomPanOptions);
     } finally {
       this.settingView = false;
     }
