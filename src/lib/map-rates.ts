@@ -1,7 +1,7 @@
 // Rates and ranks as the map shows them, from the project's one rates module
 // (src/shared/rates.ts): the same window gives the same rate and the same words as on the
 // report pages. The island takes them from here only.
-import { annualisedRate, rankWithTies, rateWindow } from '../shared/rates.ts';
+import { annualisedRate, rankWithTies, rateIn, rateWindow } from '../shared/rates.ts';
 import { rankRatesAsShown } from './format.ts';
 import type { MapMeasure } from './map-state.ts';
 
@@ -38,9 +38,10 @@ export function wardRates(
   totals: ArrayLike<number>,
   monthsWithData: readonly string[],
 ): (number | null)[] {
-  return populations.map((population, ward) =>
-    wardRate(totals[ward] ?? 0, population, monthsWithData),
-  );
+  if (monthsWithData.length === 0) return populations.map(() => null);
+  // One window for every ward: it depends on the months alone.
+  const window = rateWindow(monthsWithData);
+  return populations.map((population, ward) => rateIn(window, totals[ward] ?? 0, population));
 }
 
 /**

@@ -91,10 +91,14 @@ export function annualisedRate(
   residents: number,
   monthsWithData: readonly string[],
 ): number | null {
-  const { annual, months } = rateWindow(monthsWithData);
+  return rateIn(rateWindow(monthsWithData), count, residents);
+}
+
+/** annualisedRate for a window worked out once (rateWindow), e.g. for every ward alike. */
+export function rateIn(window: RateWindow, count: number, residents: number): number | null {
   const rate = ratePerThousand(count, residents);
-  if (rate === null || !annual) return rate;
-  return (rate * MONTHS_PER_YEAR) / months;
+  if (rate === null || !window.annual) return rate;
+  return (rate * MONTHS_PER_YEAR) / window.months;
 }
 
 /** Residents left in a denominator once an excluded area's residents are taken out. */
