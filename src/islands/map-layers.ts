@@ -294,7 +294,7 @@ export class MapLayers {
     const margin = REVEAL_MARGIN_PX;
     if (path === undefined) return;
     if (size.x - cover.right < 4 * margin || size.y - cover.bottom < 4 * margin) return;
-    const before = this.view();
+    const before = this.map.getCenter();
     this.settingView = true;
     try {
       this.map.panInside(path.getBounds().getCenter(), {
@@ -302,6 +302,7 @@ export class MapLayers {
         paddingBottomRight: [cover.right + margin, cover.bottom + margin],
         animate: false,
       });
+      if (this.map.getCenter().equals(before)) return;
       // At the view as the address keeps it (rounded), drawn afresh (reset: a new pixel
       // origin), so that a load of the address shows the map as it is now, to the pixel.
       const shown = this.view();
@@ -312,7 +313,7 @@ export class MapLayers {
     } finally {
       this.settingView = false;
     }
-    if (!sameViewport(before, this.view())) this.callbacks.onMove(this.view(), 'amend');
+    this.callbacks.onMove(this.view(), 'amend');
   }
 
   /** Fill every ward (choropleth) or, with `styles` null, draw outlines only. */

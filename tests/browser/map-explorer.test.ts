@@ -823,6 +823,19 @@ describe('a ward picked from the ranking', () => {
     }
   });
 
+  it('already clear of its details leaves the view as it was', async () => {
+    const { page } = await openMap('desktop', '?view=wards');
+    const view = await mapView(page);
+    const armley = site.wards.find((w) => w.slug === 'armley')!;
+    await page.getByRole('button', { name: /^Show all \d+ wards$/ }).click();
+    await page.getByRole('button', { name: armley.name, exact: true }).click();
+    await page.waitForSelector('#crime-map-ward');
+    await waitForHistory(page);
+    expect(await wardClearOfDetails(page)).toBeGreaterThan(0.9);
+    expect(await mapView(page)).toBe(view);
+    expect((await currentQuery(page)).get('c')).toBeNull();
+  });
+
   it("opened from a shared link keeps the link's view", async () => {
     const { page } = await openMap('desktop', '?view=wards&ward=wetherby');
     await page.waitForSelector('#crime-map-ward');
