@@ -124,9 +124,15 @@ describe('data workflow (.github/workflows/data.yml)', () => {
 
     const build = data.jobs['build'] as Job;
     expect(needsOf(build)).toEqual(['refresh', 'test']);
-    // The build checks out the commit the refresh made, not the run's starting commit; a push
-    // run (no refresh) builds main as it is when the build starts.
-    expect(build.steps[0]?.with?.['ref']).toBe("${{ needs.refresh.outputs.sha || 'main' }}");
+    // The build checks out the commit the tests passed on: the one the refresh made, or on a
+    // push main as the test job found it, named by that job (main may have moved since).
+    expect(build.steps[0]?.with?.['ref']).toBe('${{ needs.test.outputs.sha }}');
+    const test = data.jobs['test'] as Job & { outputs: Record<string, string> };
+    expect(test.outputs['sha']).toBe('${{ steps.tested.outputs.sha }}');
+    const tested = test.steps.findIndex((s) => s.id === 'tested');
+    expect(test.steps[tested]?.run).toBe('echo "sha=$(git rev-parse HEAD)" >> "$GITHUB_OUTPUT"');
+    // Named right after the checkout, before anything runs in the workspace.
+    expect(tested).toBe(1);
     const buildStep = stepIndex(build, 'npm run build');
     const upload = build.steps.findIndex((s) =>
       s.uses?.startsWith('actions/upload-pages-artifact@'),
@@ -324,8 +330,10 @@ describe('data workflow: pushing the data commit when main moved', () => {
     writeFileSync(path.join(runner, 'src/data/site-data.json'), '{"months":["2025-03"]}\n');
     git(runner, 'commit', '--quiet', '-am', 'Data to 2025-03: add 2025-03');
     // Meanwhile, someone pushes to main.
+    mkdirSync(path.dirname(path.join(seed, moved.file)), { recursive: true });
     writeFileSync(path.join(seed, moved.file), moved.text);
-    git(seed, 'commit', '--quiet', '-am', 'moved on');
+    git(seed, 'add', '--all');
+    git(seed, 'commit', '--quiet', '-m', 'moved on');
     git(seed, 'push', '--quiet', 'origin', 'HEAD:main');
     return { origin, runner };
   }
@@ -365,6 +373,37 @@ describe('data workflow: pushing the data commit when main moved', () => {
     ).toBe('${{ steps.push.outputs.sha || steps.commit.outputs.sha }}');
   });
 
+  it.each([
+    ['the pipeline', 'pipeline/gate.ts'],
+    ['the reference data', 'data/reference/wards.geojson'],
+    ['the approvals', 'data/approvals.json'],
+  ])('pushes nothing and says why when main changed %s during the refresh', (_what, file) => {
+    const { origin, runner } = setUp({ file, text: 'changed on main\n' });
+    const before = git(origin, 'rev-parse', 'main');
+    const result = runPush(runner);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(
+      /^::error::main changed the pipeline, its reference data or the approvals during the refresh/m,
+    );
+    expect(git(origin, 'rev-parse', 'main')).toBe(before);
+  });
+
+  it('runs no hook the workspace holds while the token is there', () => {
+    const { origin, runner } = setUp({ file: 'README.md', text: 'site, changed\n' });
+    const hooks = path.join(runner, '.git', 'hooks');
+    const marker = path.join(work, 'hook-ran');
+    writeFileSync(path.join(hooks, 'pre-push'), `#!/bin/sh\nenv > "${marker}"\n`, { mode: 0o755 });
+    writeFileSync(path.join(hooks, 'post-rewrite'), `#!/bin/sh\nenv > "${marker}"\n`, {
+      mode: 0o755,
+    });
+    const result = runPush(runner);
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(git(origin, 'log', '--format=%s', 'main').split('\n')[0]).toBe(
+      'Data to 2025-03: add 2025-03',
+    );
+    expect(() => readFileSync(marker)).toThrow(/ENOENT/);
+  });
+
   it('pushes nothing and says why when the published data changed meanwhile', () => {
     const { origin, runner } = setUp({ file: 'src/data/site-data.json', text: '{"x":1}\n' });
     const before = git(origin, 'rev-parse', 'main');
@@ -392,6 +431,11 @@ describe('data workflow: a failed scheduled run', () => {
       ).toBe('skipped');
     }
     expect(dataRun({ event: 'schedule' })['report-failure']).toBe('skipped');
+    // A job past its time limit ends the run cancelled, not failed: that is reported too.
+    expect(dataRun({ event: 'schedule', cancelled: true })['report-failure']).toBe('success');
+    expect(dataRun({ event: 'workflow_dispatch', cancelled: true })['report-failure']).toBe(
+      'skipped',
+    );
     expect(dataRun({ event: 'push', outcomes: { build: 'failure' } })['report-failure']).toBe(
       'skipped',
     );
