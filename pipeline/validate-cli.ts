@@ -111,9 +111,18 @@ export async function printReport(report: ValidationReport): Promise<void> {
   const text = formatReport(report);
   (report.ok ? console.log : console.error)(logSafe(text));
   const summaryFile = process.env['GITHUB_STEP_SUMMARY'];
-  if (summaryFile) {
-    await appendFile(summaryFile, `### Data validation\n\n\`\`\`\n${text}\n\`\`\`\n`);
-  }
+  if (summaryFile) await appendFile(summaryFile, summaryMarkdown(text));
+}
+
+/**
+ * The report as the job summary's Markdown: a code block whose fence is longer than any run of
+ * backticks in it, so text from the data (a ward, a type, a file name) cannot end the block
+ * and be read as Markdown.
+ */
+export function summaryMarkdown(text: string): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `### Data validation\n\n${fence}\n${text}\n${fence}\n`;
 }
 
 /** The report as --json prints it: the verdict, the problems and what changed. */

@@ -219,6 +219,13 @@ describe('data workflow (.github/workflows/data.yml)', () => {
     // Month summaries depend on the code and reference data that made them.
     const months = caches.find(({ step }) => String(step.with?.['path']).includes('cache/months'));
     expect(String(months?.step.with?.['key'])).toContain("hashFiles('pipeline/**/*.ts'");
+    // Each run and each re-run of it saves under its own key (a key that exists is not saved
+    // again, so a re-run under its first attempt's key would keep nothing it fetched).
+    for (const { step } of caches.filter(({ step }) => step.with?.['restore-keys'])) {
+      expect(String(step.with?.['key'])).toMatch(
+        /\$\{\{ github\.run_id \}\}-\$\{\{ github\.run_attempt \}\}$/,
+      );
+    }
   });
 });
 
