@@ -143,8 +143,19 @@ function describeCentre(centre: NonNullable<AreaConfig['centre']>): string {
   return 'the area inside a boundary drawn for this site';
 }
 
-/** What the map island needs of the area (see src/lib/map-area.ts). */
+let mapAreaOnce: MapArea | undefined;
+
+/**
+ * What the map island needs of the area (see src/lib/map-area.ts). Worked out once a build:
+ * a centre made of wards is described from the ward boundaries file, and every page and
+ * table row that states the centre asks for it.
+ */
 export function mapArea(): MapArea {
+  mapAreaOnce ??= describeMapArea();
+  return mapAreaOnce;
+}
+
+function describeMapArea(): MapArea {
   const postcodes = area.postcodes;
   return {
     district: DISTRICT,

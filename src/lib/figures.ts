@@ -8,6 +8,7 @@ import {
   annualisedRate,
   compareCounts,
   rankWithTies,
+  rateIn,
   rateWindow,
   type Change,
   type RateWindow,
@@ -223,7 +224,9 @@ export function isCentreWard(ward: Pick<Ward, 'population' | 'cityCentreResident
 /** Every ward's figures over `months` (months with data), in data.wards order. */
 export function wardRows(data: SiteData, months: readonly string[]): WardRow[] {
   const totals = data.wards.map((_, i) => sum(typeCounts(data, i, months)));
-  const rates = totals.map((t, i) => rateOver(data, i, t, months).value);
+  // One window for every ward: it depends on the months alone.
+  const window = rateWindow(months);
+  const rates = totals.map((t, i) => rateIn(window, t, population(data, i)));
   const ranks = rankWithTies(totals);
   const rateRanks = rankRatesAsShown(rates);
   return data.wards.map((ward, i) => ({
