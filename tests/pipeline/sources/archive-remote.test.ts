@@ -56,6 +56,25 @@ async function serveLatestWithout2024_11(): Promise<void> {
   );
 }
 
+/** `entries` with 2025-03's BTP street file revised (a row added), as a re-issue revises it. */
+function reviseBtp2025_03(
+  entries: ReturnType<typeof archiveEntries>,
+): ReturnType<typeof archiveEntries> {
+  return entries.map((e) =>
+    e.name === '2025-03/2025-03-btp-street.csv'
+      ? { ...e, data: Buffer.concat([e.data, Buffer.from('TEST DATA revision\n')]) }
+      : e,
+  );
+}
+
+/** police.uk republishes 2025-03.zip (a new ETag) with `entries`, on a fresh server. */
+async function republish(entries: ReturnType<typeof archiveEntries>): Promise<void> {
+  await server.close();
+  server = await ReplayServer.start();
+  serveLatest('2025-03');
+  server.file('/data/archive/2025-03.zip', await buildZip(entries), { etag: '"v2"' });
+}
+
 async function monthFiles(month: string): Promise<string[]> {
   return (await readdir(path.join(sourcePaths(cacheRoot).archiveDir, month))).sort();
 }
@@ -150,15 +169,7 @@ describe('fetchSources from a 36-month archive served with ranges', () => {
     server.file('/data/archive/2025-03.zip', await buildArchive('2025-03'), { etag: '"v1"' });
     await fetchSources(options({ from: '2025-02', to: '2025-03' }));
 
-    const revised = archiveEntries('2025-03').map((e) =>
-      e.name === '2025-03/2025-03-btp-street.csv'
-        ? { ...e, data: Buffer.concat([e.data, Buffer.from('TEST DATA revision\n')]) }
-        : e,
-    );
-    await server.close();
-    server = await ReplayServer.start();
-    serveLatest('2025-03');
-    server.file('/data/archive/2025-03.zip', await buildZip(revised), { etag: '"v2"' });
+    await republish(reviseBtp2025_03(archiveEntries('2025-03')));
     const result = await fetchSources(options({ from: '2025-02', to: '2025-03' }));
     expect(result.months.map((m) => `${m.month}:${m.status}`)).toEqual([
       '2025-02:unchanged',
@@ -187,17 +198,9 @@ describe('fetchSources from a 36-month archive served with ranges', () => {
       expect(cached).toContain(lost);
 
       // The re-issue also revises 2025-03, which is taken as usual.
-      const reissued = archiveEntries('2025-03')
-        .filter((e) => e.name !== `2025-02/${lost}`)
-        .map((e) =>
-          e.name === '2025-03/2025-03-btp-street.csv'
-            ? { ...e, data: Buffer.concat([e.data, Buffer.from('TEST DATA revision\n')]) }
-            : e,
-        );
-      await server.close();
-      server = await ReplayServer.start();
-      serveLatest('2025-03');
-      server.file('/data/archive/2025-03.zip', await buildZip(reissued), { etag: '"v2"' });
+      await republish(
+        reviseBtp2025_03(archiveEntries('2025-03').filter((e) => e.name !== `2025-02/${lost}`)),
+      );
       const result = await fetchSources(options({ from: '2025-02', to: '2025-03' }));
       const manifest = path.relative(
         '.',

@@ -199,34 +199,39 @@ describe('HttpClient when the host cannot be reached', () => {
     },
   );
 
-  it('json() still retries a refused connection after the first attempt (a server restarting)', async () => {
-    const answers: (() => Promise<Response>)[] = [
-      async () => new Response('busy', { status: 503 }),
-      async () => {
-        throw new TypeError('fetch failed', {
-          cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
-        });
-      },
-      async () => Response.json(['2025-03']),
-    ];
-    const logs: string[] = [];
-    const client = new HttpClient({
+  const refused = () =>
+    new TypeError('fetch failed', {
+      cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    });
+
+  /** A client with quick retries whose fetches give `answers` in turn, logging to `logs`. */
+  function answering(answers: (() => Promise<Response>)[], logs: string[]): HttpClient {
+    return new HttpClient({
       minBackoffMs: 1,
       maxBackoffMs: 2,
       log: (m) => logs.push(m),
       fetch: () => (answers.shift() as () => Promise<Response>)(),
     });
+  }
+
+  it('json() still retries a refused connection after the first attempt (a server restarting)', async () => {
+    const logs: string[] = [];
+    const client = answering(
+      [
+        async () => new Response('busy', { status: 503 }),
+        async () => {
+          throw refused();
+        },
+        async () => Response.json(['2025-03']),
+      ],
+      logs,
+    );
     expect(await client.json('https://data.police.uk/api/crimes-street-dates')).toEqual([
       '2025-03',
     ]);
     expect(logs).toHaveLength(2);
     expect(logs[1]).toMatch(/ECONNREFUSED/);
   });
-
-  const refused = () =>
-    new TypeError('fetch failed', {
-      cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
-    });
 
   it.each([
     ['a refused connection', refused],
@@ -246,12 +251,7 @@ describe('HttpClient when the host cannot be reached', () => {
         async () => Response.json([{ id: 'west-yorkshire' }]),
       ];
       const logs: string[] = [];
-      const client = new HttpClient({
-        minBackoffMs: 1,
-        maxBackoffMs: 2,
-        log: (m) => logs.push(m),
-        fetch: () => (answers.shift() as () => Promise<Response>)(),
-      });
+      const client = answering(answers, logs);
       await client.json('https://data.police.uk/api/crimes-street-dates');
       expect(await client.json('https://data.police.uk/api/forces')).toEqual([
         { id: 'west-yorkshire' },
