@@ -79,6 +79,7 @@ export function MapLegend(props: MapLegendProps) {
     );
   }
   const noun = capitalise(props.noun);
+  const caveat = rateCaveat(props.centre, props.excludeCityCentre);
   const name = props.measure === 'count' ? `${noun} per ward` : `${noun} ${props.rateUnit}`;
   const format = props.measure === 'count' ? formatCount : formatRate;
   return (
@@ -97,12 +98,12 @@ export function MapLegend(props: MapLegendProps) {
       {props.measure === 'rate' && (
         <>
           <p class="crime-map__note crime-map__legend-more" id="crime-map-rate-caveat">
-            {rateCaveat(props.centre, props.excludeCityCentre)}
+            {caveat}
           </p>
           {/* On a phone, where the legend's notes would cover the map: one line, opened at will. */}
           <details class="crime-map__legend-less">
             <summary>What the rates divide by</summary>
-            <p class="crime-map__note">{rateCaveat(props.centre, props.excludeCityCentre)}</p>
+            <p class="crime-map__note">{caveat}</p>
           </details>
         </>
       )}
