@@ -117,12 +117,13 @@ export class SiteDataFold {
       generatedAt,
       crimeTypes: [...CRIME_TYPES],
       months,
-      provenance: sorted.map(({ month, source, snapshot, fetchedAt, rows }) => ({
+      provenance: sorted.map(({ month, source, snapshot, fetchedAt, rows, forces }) => ({
         month,
         source,
         snapshot,
         fetchedAt,
         rows,
+        forces,
       })),
       wards: orderedWards,
       districtPopulation: sum(orderedWards, (w) => w.population),

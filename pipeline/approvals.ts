@@ -15,6 +15,7 @@ export const APPROVABLE_CHECKS = [
   'revision',
   'missing-ward',
   'missing-type',
+  'missing-force',
   'seasonal-range',
   'sanity',
   'missing-month',

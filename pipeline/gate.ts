@@ -28,11 +28,11 @@ export const CELL_TOLERANCE = { fraction: 0.1, crimes: 10 } as const;
 export const SEASONAL_MARGIN = 0.25;
 /** Reference months needed to judge a new month's season; with fewer it is not judged (noted). */
 export const SEASONAL_MIN_REFERENCE = 2;
-/** A ward or type that averaged at least this many crimes a month cannot fall to none. */
+/** A ward, type or force that averaged at least this many crimes a month cannot fall to none. */
 export const MIN_EXPECTED_PRESENT = 10;
 
 export type ComparisonCheck =
-  'revision' | 'missing-ward' | 'missing-type' | 'seasonal-range' | 'sanity';
+  'revision' | 'missing-ward' | 'missing-type' | 'missing-force' | 'seasonal-range' | 'sanity';
 
 export interface Finding {
   check: ComparisonCheck;
@@ -135,6 +135,29 @@ export function compareRevisions(
         });
       } else if (before !== after) {
         details.push(`${type} ${formatSigned(after - before)}`);
+      }
+    }
+    for (const [force, before] of was.byForce) {
+      const after = now.byForce.get(force) ?? 0;
+      if (beyondCell(before, after)) {
+        // A force's rows come from its own file (British Transport Police's beside the
+        // territorial force's): a re-issue without it takes them all, about 1% of a month,
+        // within the month's routine tolerance.
+        found.push({
+          check: after === 0 ? 'missing-force' : 'revision',
+          month,
+          message:
+            `${month}, crimes reported by ${force}: ${change(before, after)}` +
+            (after === 0
+              ? ': the force has no crimes in the month any more (is its file missing?)'
+              : `, beyond a routine revision (±${CELL_TOLERANCE.crimes} crimes or ±${CELL_TOLERANCE.fraction * 100}%)`),
+        });
+      } else if (
+        before !== after &&
+        new Set([...was.byForce.keys(), ...now.byForce.keys()]).size > 1
+      ) {
+        // With one force, its change is the month's.
+        details.push(`${force} ${formatSigned(after - before)}`);
       }
     }
     findings.push(...found);
@@ -270,6 +293,17 @@ export function checkNewMonths(
           check: 'missing-type',
           month,
           message: `${month} (new), crime type "${type}": 0 crimes, where it averaged ${Math.round(expected)} a month`,
+        });
+      }
+    }
+    const forces = new Set(reference.flatMap((r) => [...r.byForce.keys()]));
+    for (const force of forces) {
+      const expected = mean((f) => f.byForce.get(force) ?? 0);
+      if (expected >= MIN_EXPECTED_PRESENT && (now.byForce.get(force) ?? 0) === 0) {
+        findings.push({
+          check: 'missing-force',
+          month,
+          message: `${month} (new), crimes reported by ${force}: 0 crimes, where it averaged ${Math.round(expected)} a month (is its file missing?)`,
         });
       }
     }

@@ -1,12 +1,14 @@
-// One month of the site data as totals (by ward code, by crime type, and overall): what the
-// gate's comparisons and sanity checks count.
+// One month of the site data as totals (by ward code, by crime type, by force and overall): what
+// the gate's comparisons and sanity checks count.
 import type { SiteData } from '../src/shared/schema.ts';
 
-/** One month's counts as totals: by ward code, by crime type, and overall. */
+/** One month's counts as totals: by ward code, by crime type, by force, and overall. */
 export interface MonthFigures {
   total: number;
   byWard: Map<string, number>;
   byType: Map<string, number>;
+  /** Kept rows by the force that reported them (whose file they came from). */
+  byForce: Map<string, number>;
 }
 
 export function figures(data: SiteData, month: string): MonthFigures | undefined {
@@ -26,5 +28,9 @@ export function figures(data: SiteData, month: string): MonthFigures | undefined
     byWard.set(ward.code, wardTotal);
     total += wardTotal;
   });
-  return { total, byWard, byType };
+  const byForce = new Map<string, number>();
+  for (const { reportedBy, count } of data.provenance[m]?.forces ?? []) {
+    byForce.set(reportedBy, (byForce.get(reportedBy) ?? 0) + count);
+  }
+  return { total, byWard, byType, byForce };
 }

@@ -78,7 +78,7 @@ interface PlaceTallies {
  * figures are counted here, so they are whole and non-negative by construction; checking the
  * finished summary against the schema as well cost about a tenth of a month's processing.
  */
-const monthMetaSchema = monthProvenanceSchema.omit({ rows: true });
+const monthMetaSchema = monthProvenanceSchema.omit({ rows: true, forces: true });
 
 export function createMonthSummariser(meta: MonthMeta): MonthSummariser {
   parseOrThrow(monthMetaSchema, meta, `Summary of ${meta.month}`);

@@ -184,6 +184,12 @@ function checkShape(data: SiteData): Problem[] {
         `provenance [${provenanceMonths.split(',').join(', ')}]`,
     );
   }
+  for (const { month, rows, forces } of data.provenance) {
+    const byForce = forces.reduce((sum, f) => sum + f.count, 0);
+    if (byForce !== rows) {
+      fail(`${month}: its rows by force add up to ${byForce}, its provenance says ${rows} rows`);
+    }
+  }
   if (data.crimeTypes.length !== (data.counts[0]?.[0]?.length ?? data.crimeTypes.length)) {
     fail(
       `counts have ${data.counts[0]?.[0]?.length} crime types, crimeTypes lists ${data.crimeTypes.length}`,

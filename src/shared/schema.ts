@@ -100,6 +100,11 @@ export const monthProvenanceSchema = z.object({
   snapshot: z.string().min(1),
   fetchedAt: z.iso.datetime(),
   rows: z.number().int().nonnegative(),
+  /**
+   * The month's kept rows by force, sorted by reportedBy then fallsWithin: each force's file
+   * is a part of the month that a re-issue can lose whole, which the gate checks by force.
+   */
+  forces: forceCountsSchema,
 });
 export type MonthProvenance = z.infer<typeof monthProvenanceSchema>;
 
@@ -117,8 +122,6 @@ export const monthSummarySchema = monthProvenanceSchema.extend({
    * postcode within reach and no postcodes.io answer): approximate.
    */
   postcodeDistrictApproximate: z.number().int().nonnegative(),
-  /** Kept rows by force, sorted by reportedBy then fallsWithin. */
-  forces: forceCountsSchema,
   /** wardCode -> counts by crime type. */
   wardType: z.record(z.string(), typeCountsSchema),
   /** wardCode -> outcome category -> count ("" outcome is stored as "No outcome recorded"). */

@@ -177,6 +177,31 @@ describe('runPipeline on a small real slice', () => {
     expect(siteTotals(site)).toEqual(totalsByMonthAndType(await rowsOf(SLICE_EXPECTED)));
   });
 
+  it("gives each month's rows by force, which add up to the month, as the expected rows have them", async () => {
+    const site = siteDataSchema.parse(
+      JSON.parse(await readFile(path.join(out, 'site-data.json'), 'utf8')),
+    );
+    const expected: Record<string, Record<string, number>> = {};
+    for (const row of await rowsOf(SLICE_EXPECTED)) {
+      const month = (expected[row['Month'] ?? ''] ??= {});
+      const force = `${row['Reported by']} / ${row['Falls within']}`;
+      month[force] = (month[force] ?? 0) + 1;
+    }
+    const byForce = Object.fromEntries(
+      site.provenance.map((p) => [
+        p.month,
+        Object.fromEntries(p.forces.map((f) => [`${f.reportedBy} / ${f.fallsWithin}`, f.count])),
+      ]),
+    );
+    expect(byForce).toEqual(expected);
+    expect(Object.keys(expected['2025-03'] ?? {})).toContain(
+      'British Transport Police / British Transport Police',
+    );
+    for (const p of site.provenance) {
+      expect(p.forces.reduce((sum, f) => sum + f.count, 0)).toBe(p.rows);
+    }
+  });
+
   it('takes unchanged months from the cache on the next run, with the same outputs', async () => {
     const before = await snapshot(out);
     const record = await runPipeline(options(SLICE, out), { reporter: createMemoryReporter() });

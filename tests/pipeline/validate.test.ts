@@ -17,8 +17,10 @@ import {
 } from '../../pipeline/validate.ts';
 import { formatReport } from '../../pipeline/validation-report.ts';
 import {
+  addForceCrimes,
   committedSiteData,
   copy,
+  forceCount,
   fromSnapshot,
   monthIndex,
   moveOutcomes,
@@ -300,6 +302,108 @@ describe('validateSiteData (published months, like with like)', () => {
     });
     expect(otherCheck.ok).toBe(false);
     expect(problemsOf(otherCheck, 'revision').length).toBeGreaterThan(0);
+  });
+});
+
+describe('validateSiteData (crimes by reporting force)', () => {
+  const BTP = 'British Transport Police';
+  /** A month's British Transport Police crimes: about 1% of a Leeds month, as in the real data. */
+  const btpOf = (month: string) => Math.round(totalOf(full, month) * 0.01);
+  /** The committed data as built with a British Transport Police file in each of `months`. */
+  const withBtp = (data: typeof full, months: readonly string[]) =>
+    months.reduce((d, m) => addForceCrimes(d, m, BTP, btpOf(m)), data);
+
+  it.each(['2024-03', '2025-02', '2025-03'])(
+    'refuses %s re-issued without its British Transport Police file, though the month moved by a hundredth',
+    (month) => {
+      const previous = withBtp(full, full.months);
+      const next = withBtp(
+        full,
+        full.months.filter((m) => m !== month),
+      );
+      const before = btpOf(month);
+      expect(before / totalOf(previous, month)).toBeLessThan(MONTH_TOLERANCE);
+      const report = validateSiteData({ next, previous });
+      expect(report.ok).toBe(false);
+      expect(report.problems).toEqual([
+        {
+          check: 'missing-force',
+          month,
+          message:
+            `${month}, crimes reported by ${BTP}: ${before} -> 0 crimes (-${before}, -100.0%): ` +
+            'the force has no crimes in the month any more (is its file missing?)',
+        },
+      ]);
+    },
+  );
+
+  it('refuses a force that lost part of its crimes beyond a routine revision, naming it', () => {
+    const previous = withBtp(full, full.months);
+    const before = forceCount(previous, '2025-02', BTP);
+    const halved = addForceCrimes(full, '2025-02', BTP, Math.floor(before / 2));
+    const report = validateSiteData({
+      next: withBtp(halved, ['2024-03', '2025-03']),
+      previous,
+    });
+    expect(problemsOf(report, 'revision')).toContainEqual(
+      `2025-02, crimes reported by ${BTP}: ${before} -> ${Math.floor(before / 2)} crimes ` +
+        `(-${before - Math.floor(before / 2)}, -${((1 - Math.floor(before / 2) / before) * 100).toFixed(1)}%), ` +
+        `beyond a routine revision (±${CELL_TOLERANCE.crimes} crimes or ±${CELL_TOLERANCE.fraction * 100}%)`,
+    );
+  });
+
+  it('passes a force with a few crimes losing them, as a routine revision listed by force', () => {
+    const few = CELL_TOLERANCE.crimes - 1;
+    const previous = addForceCrimes(full, '2025-02', 'North Yorkshire Police', few);
+    const report = validateSiteData({ next: full, previous });
+    expect(report.ok).toBe(true);
+    expect(report.routine.find((r) => r.month === '2025-02')?.details).toContain(
+      `North Yorkshire Police -${few}`,
+    );
+  });
+
+  it('refuses a new month without the British Transport Police crimes of its reference months', () => {
+    const previous = withBtp(beforeMarch, ['2024-03', '2025-02']);
+    const next = withBtp(full, ['2024-03', '2025-02']);
+    const expected = Math.round((btpOf('2024-03') + btpOf('2025-02')) / 2);
+    expect(expected).toBeGreaterThanOrEqual(10);
+    const report = validateSiteData({ next, previous });
+    expect(report.problems).toEqual([
+      {
+        check: 'missing-force',
+        month: '2025-03',
+        message: `2025-03 (new), crimes reported by ${BTP}: 0 crimes, where it averaged ${expected} a month (is its file missing?)`,
+      },
+    ]);
+    // With its file, the new month passes.
+    expect(validateSiteData({ next: withBtp(next, ['2025-03']), previous }).ok).toBe(true);
+  });
+
+  it('lets a month without a force through with an approval for that check', () => {
+    const previous = withBtp(full, full.months);
+    const next = withBtp(full, ['2024-03', '2025-03']);
+    const approval: Approval = {
+      month: '2025-02',
+      reason: 'police.uk withdrew the British Transport Police file for the month',
+      checks: ['missing-force'],
+    };
+    const report = validateSiteData({ next, previous, approvals: [approval] });
+    expect(report.ok).toBe(true);
+    expect(report.approved.map((a) => a.findings)).toEqual([
+      [expect.stringContaining(`2025-02, crimes reported by ${BTP}`)],
+    ]);
+  });
+
+  it('fails data whose rows by force do not add up to the month, naming the month', () => {
+    const next = copy(full);
+    const feb = next.provenance[monthIndex(next, '2025-02')];
+    if (!feb?.forces[0]) throw new Error('2025-02 has no force');
+    feb.forces[0].count -= 7;
+    const report = validateSiteData({ next, previous: full });
+    expect(report.ok).toBe(false);
+    expect(problemsOf(report, 'schema')).toEqual([
+      `2025-02: its rows by force add up to ${feb.rows - 7}, its provenance says ${feb.rows} rows`,
+    ]);
   });
 });
 

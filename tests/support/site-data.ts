@@ -57,6 +57,28 @@ export function withoutMonth(source: SiteData, month: string): SiteData {
   return data;
 }
 
+/**
+ * Add `n` to `month`'s rows of `force` (its biggest force, the territorial one, when not
+ * named), so the rows by force still add up to the month's rows.
+ */
+function adjustForce(data: SiteData, month: string, n: number, force?: string): void {
+  const forces = provenanceOf(data, month).forces;
+  let entry = force
+    ? forces.find((f) => f.reportedBy === force)
+    : [...forces].sort((a, b) => b.count - a.count)[0];
+  if (!entry) {
+    if (!force) throw new Error(`Test data has no force in ${month}`);
+    entry = { reportedBy: force, fallsWithin: force, count: 0 };
+    forces.push(entry);
+    forces.sort((a, b) => a.reportedBy.localeCompare(b.reportedBy));
+  }
+  entry.count += n;
+  const i = forces.indexOf(entry);
+  if (entry.count < 0)
+    throw new Error(`${month} has fewer than ${-n} crimes of ${entry.reportedBy}`);
+  if (entry.count === 0) forces.splice(i, 1);
+}
+
 /** Take `n` crimes off `month`, spread over wards and types, as a half-read month would. */
 export function removeCrimes(source: SiteData, month: string, n: number): SiteData {
   const data = copy(source);
@@ -75,8 +97,39 @@ export function removeCrimes(source: SiteData, month: string, n: number): SiteDa
     }
   }
   provenanceOf(data, month).rows -= n;
+  adjustForce(data, month, -n);
   adjustQuality(data, -n);
   return data;
+}
+
+/**
+ * Add `n` crimes reported by `force` to `month`, one to each ward's most common type in turn,
+ * as a force's own file (British Transport Police's) adds them beside the territorial force's.
+ */
+export function addForceCrimes(
+  source: SiteData,
+  month: string,
+  force: string,
+  n: number,
+): SiteData {
+  const data = copy(source);
+  const i = monthIndex(data, month);
+  for (let added = 0; added < n; added += 1) {
+    const counts = data.counts[added % data.counts.length]?.[i] ?? [];
+    const top = counts.indexOf(Math.max(...counts));
+    counts[top] = (counts[top] ?? 0) + 1;
+  }
+  provenanceOf(data, month).rows += n;
+  adjustForce(data, month, n, force);
+  adjustQuality(data, n);
+  return data;
+}
+
+/** `month`'s crimes reported by `force`, as the site data records them. */
+export function forceCount(data: SiteData, month: string, force: string): number {
+  return provenanceOf(data, month)
+    .forces.filter((f) => f.reportedBy === force)
+    .reduce((sum, f) => sum + f.count, 0);
 }
 
 /** Record that `month` came from another police.uk snapshot, fetched at `fetchedAt`. */
@@ -113,6 +166,7 @@ export function setCount(
   const delta = n - (counts[typeIndex] ?? 0);
   counts[typeIndex] = n;
   provenanceOf(data, month).rows += delta;
+  adjustForce(data, month, delta);
   adjustQuality(data, delta);
   return data;
 }

@@ -56,12 +56,13 @@ export function aggregateSiteData(
     generatedAt,
     crimeTypes: [...CRIME_TYPES],
     months,
-    provenance: sorted.map(({ month, source, snapshot, fetchedAt, rows }) => ({
+    provenance: sorted.map(({ month, source, snapshot, fetchedAt, rows, forces }) => ({
       month,
       source,
       snapshot,
       fetchedAt,
       rows,
+      forces,
     })),
     wards: orderedWards,
     districtPopulation: sum(orderedWards, (w) => w.population),
