@@ -70,13 +70,28 @@ function allOptions(spec: CommandSpec): Record<string, OptionSpec> {
   return { ...spec.options, ...COMMON_OPTIONS };
 }
 
+/**
+ * The index of the first positional argument in `args`, past the values of the options before
+ * it (`--area sheffield validate`: validate, not sheffield); -1 when there is none.
+ */
+function firstPositional(args: readonly string[], options: Record<string, OptionSpec>): number {
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i] as string;
+    if (arg === '--') return i + 1 < args.length ? i + 1 : -1;
+    if (!arg.startsWith('-')) return i;
+    const option = arg.startsWith('--') && !arg.includes('=') ? options[arg.slice(2)] : undefined;
+    if (option?.type === 'string') i += option.arity === 2 ? 2 : 1;
+  }
+  return -1;
+}
+
 /** Parse `argv` for `spec`; a UsageError says what is wrong. */
 export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): ParsedArgs {
   const options = allOptions(spec);
   let args = [...argv];
   let after: string[] = [];
   if (spec.stopAtPositional) {
-    const first = args.findIndex((a) => !a.startsWith('-'));
+    const first = firstPositional(args, options);
     if (first >= 0) [args, after] = [args.slice(0, first), args.slice(first)];
     if (after.includes('--help')) args.push('--help');
   }

@@ -63,6 +63,24 @@ describe('parseCommandArgs(spec, argv)', () => {
     expect(args.quiet).toBe(true);
     expect(args.positionals).toEqual(['pipeline', '--range', 'a', 'b']);
   });
+
+  it.each([
+    [['--area', 'sheffield', 'validate'], 'sheffield', ['validate']],
+    [['--area=sheffield', 'validate'], 'sheffield', ['validate']],
+    [
+      ['--quiet', '--area', 'leeds', 'pipeline', '--month', '2025-03'],
+      'leeds',
+      ['pipeline', '--month', '2025-03'],
+    ],
+    [['--area', 'sheffield', '--', 'commit'], 'sheffield', ['commit']],
+  ])(
+    'with stopAtPositional, takes an option value before the first positional as the value: %j',
+    (argv, area, positionals) => {
+      const args = parseCommandArgs(REFRESH_COMMAND, argv);
+      expect(args.values['area']).toBe(area);
+      expect(args.positionals).toEqual(positionals);
+    },
+  );
 });
 
 describe('--help', () => {
