@@ -1,14 +1,16 @@
 // The refresh's three steps (see refresh.ts): run the pipeline into the staging folder,
-// validate the staged data against HEAD, and publish and commit it when it passes and changed.
+// validate the staged data against HEAD, and publish and commit it when it passes and changed;
+// and the watchdog's check that the published data kept up with police.uk.
 import { execFile, spawn } from 'node:child_process';
 import { appendFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { changeLogSchema, EMPTY_CHANGE_LOG, type ChangeLog } from '../src/shared/change-log.ts';
-import { parseOrThrow, type SiteData } from '../src/shared/schema.ts';
+import { parseOrThrow, siteDataSchema, type SiteData } from '../src/shared/schema.ts';
 import { APPROVALS_PATH, readApprovals, type Approval } from './approvals.ts';
 import { yearlyFilesNotIn } from './downloads.ts';
 import { exists } from './files.ts';
+import { checkFreshness, type Freshness } from './freshness.ts';
 import { loadGateData, type GateInputs } from './gate-inputs.ts';
 import { pipelinePaths, type PipelinePaths } from './paths.ts';
 import { changeEntry, commitMessage, recordChange } from './provenance.ts';
@@ -258,4 +260,31 @@ async function spendApprovals(
   if (left.length === committed.length) return false;
   await staging.writeFile(file, `${JSON.stringify({ approvals: left }, null, 2)}\n`);
   return true;
+}
+
+/**
+ * The watchdog: the published site data's newest month against the one police.uk normally has
+ * out today (REFRESH_TODAY, YYYY-MM-DD, or the clock). Throws when the data fell behind.
+ */
+export async function freshnessStep(options: RefreshOptions): Promise<Freshness> {
+  const file = paths(options).published.siteData;
+  let data: SiteData;
+  try {
+    data = parseOrThrow(siteDataSchema, JSON.parse(await readFile(file, 'utf8')), file);
+  } catch (error) {
+    throw new RefreshError(
+      `Cannot read the published site data ${path.relative(options.root, file)}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  const today = options.env['REFRESH_TODAY'] ?? new Date().toISOString().slice(0, 10);
+  let result: Freshness;
+  try {
+    result = checkFreshness(data.months.at(-1), today);
+  } catch (error) {
+    throw new RefreshError(`REFRESH_TODAY: ${(error as Error).message}`, { cause: error });
+  }
+  if (!result.ok) throw new RefreshError(result.message);
+  options.log(result.message);
+  return result;
 }

@@ -9,6 +9,8 @@
 //             (and any approved exception) in src/data/changes.json, spend the approvals
 //             used, and make one commit naming the months added/revised
 //   all       the three in order
+//   freshness the watchdog: fails when the published data's newest month is more than a
+//             month behind the one police.uk normally has out (pipeline/freshness.ts)
 // Published files are replaced only by `commit`, after validation: a failed or refused
 // refresh leaves the repository as it was.
 import { pathToFileURL } from 'node:url';
@@ -26,6 +28,7 @@ import { logSafe } from './log-safe.ts';
 import { MonthChoiceError } from './refresh-months.ts';
 import {
   commitStep,
+  freshnessStep,
   pipelineStep,
   RefreshError,
   validateStep,
@@ -35,7 +38,7 @@ import {
 /** Default staging folder; the workflow sets REFRESH_DIR to the same. */
 export const DEFAULT_REFRESH_DIR = 'data/refresh';
 
-export const STEPS = ['pipeline', 'validate', 'commit', 'all'] as const;
+export const STEPS = ['pipeline', 'validate', 'commit', 'all', 'freshness'] as const;
 export type Step = (typeof STEPS)[number];
 
 /** Run `step`; the commit step's result (whether it committed, and HEAD) when it ran. */
@@ -45,6 +48,7 @@ export async function runStep(
 ): Promise<{ changed: boolean; sha: string } | undefined> {
   if (step === 'pipeline' || step === 'all') await pipelineStep(options);
   if (step === 'validate') await validateStep(options);
+  if (step === 'freshness') await freshnessStep(options);
   if (step === 'commit' || step === 'all') return commitStep(options);
   return undefined;
 }
@@ -60,6 +64,8 @@ export const REFRESH_COMMAND: CommandSpec = {
     '  validate  check the staged site data against the data committed at HEAD',
     '  commit    if it passes and changed: publish the staged files, record the change and commit',
     '  all       the three in order',
+    "  freshness fail when the published data's newest month is more than a month behind",
+    '            the one police.uk normally has out today (the weekly watchdog)',
     "Notes, progress and the pipeline's summary go to stderr; the result goes to stdout.",
   ].join('\n'),
   options: { area: AREA_OPTION },
@@ -67,13 +73,14 @@ export const REFRESH_COMMAND: CommandSpec = {
     REFRESH_DIR: `the staging folder (default ${DEFAULT_REFRESH_DIR})`,
     REFRESH_FIRST_MONTH: 'the first month the refresh fetches and backfills (default 2018-01)',
     DATA_APPROVAL: '"YYYY-MM: reason": approves what the gate refuses for that month',
+    REFRESH_TODAY: 'YYYY-MM-DD: the day the freshness step takes as today (default: the clock)',
     GITHUB_OUTPUT: 'a file the commit step writes changed=true|false and sha= to (GitHub Actions)',
     GITHUB_STEP_SUMMARY: 'a file the validation report is appended to (GitHub Actions)',
     POLICE_ARCHIVE_BASE_URL: 'and the other source URLs: passed to the pipeline (see its --help)',
   },
   exitCodes: {
-    0: 'the step succeeded (commit: committed, or nothing new)',
-    1: 'the step failed or the data was refused; nothing was committed',
+    0: 'the step succeeded (commit: committed, or nothing new; freshness: up to date)',
+    1: 'the step failed or the data was refused; nothing was committed (freshness: behind)',
     2: 'usage error',
   },
   stopAtPositional: true,

@@ -30,6 +30,7 @@ interface Workflow {
   on: Record<string, { branches?: string[]; inputs?: Record<string, { default?: unknown }> }>;
   permissions?: Record<string, string>;
   concurrency?: { group: string; 'cancel-in-progress': boolean };
+  env?: Record<string, string>;
   jobs: Record<string, Job>;
 }
 
@@ -39,6 +40,12 @@ const workflow = (path: string) => parse(text(path)) as Workflow;
 
 const data = workflow('.github/workflows/data.yml');
 const ci = workflow('.github/workflows/ci.yml');
+const caches = workflow('.github/workflows/caches.yml');
+const ALL_WORKFLOWS = [
+  '.github/workflows/data.yml',
+  '.github/workflows/ci.yml',
+  '.github/workflows/caches.yml',
+];
 
 /** Index of the first step whose `run` contains `command` (fails the test when absent). */
 function stepIndex(job: Job, command: string): number {
@@ -187,7 +194,10 @@ describe('data workflow (.github/workflows/data.yml)', () => {
     expect(data.permissions).toEqual({});
     expect(data.jobs['refresh']?.permissions).toEqual({ contents: 'write' });
     expect(data.jobs['test']?.permissions).toEqual({ contents: 'read' });
-    expect(data.jobs['report-failure']?.permissions).toEqual({ issues: 'write' });
+    expect(data.jobs['report-failure']?.permissions).toEqual({
+      contents: 'read',
+      issues: 'write',
+    });
     expect(data.jobs['build']?.permissions).toEqual({ contents: 'read', pages: 'read' });
     expect(data.jobs['deploy']?.permissions).toEqual({ pages: 'write', 'id-token': 'write' });
     expect(data.jobs['deploy']?.environment?.name).toBe('github-pages');
@@ -282,8 +292,8 @@ describe('data workflow: credentials', () => {
       JSON.stringify({ env: step.env, with: step.with, run: step.run }),
     );
 
-  it('checks out without keeping the token on disk, in every job of both workflows', () => {
-    for (const wf of [data, ci]) {
+  it('checks out without keeping the token on disk, in every job of every workflow', () => {
+    for (const wf of [data, ci, caches]) {
       for (const job of Object.values(wf.jobs)) {
         for (const step of job.steps.filter((s) => s.uses?.startsWith('actions/checkout@'))) {
           expect(step.with?.['persist-credentials'], step.name).toBe(false);
@@ -423,7 +433,7 @@ describe('data workflow: pushing the data commit when main moved', () => {
 
 describe('data workflow: a failed scheduled run', () => {
   const job = data.jobs['report-failure'] as Job;
-  const step = job.steps[0] as Step;
+  const step = job.steps.find((s) => s.name === 'Open or update the issue') as Step;
 
   it('opens or updates an issue only for scheduled runs that failed, whichever job failed', () => {
     for (const failed of ['refresh', 'test', 'build', 'deploy']) {
@@ -450,8 +460,9 @@ describe('data workflow: a failed scheduled run', () => {
 
   /** The step's script with `gh` replaced by a function that records its calls. */
   function runReport(openIssue: string) {
-    const script = `gh() { printf 'gh %s\\n' "$*" >&2; if [[ $1 == issue && $2 == list ]]; then printf '%s' "$OPEN_ISSUE"; fi; }\n${step.run ?? ''}`;
+    const script = `gh() { printf 'gh %s\\n' "$*" >&2; if [[ $1 == issue && $2 == list ]]; then printf '%s' "$OPEN_ISSUE"; fi; }\nexport -f gh\n${step.run ?? ''}`;
     return spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
+      cwd: new URL('.', root),
       env: {
         PATH: process.env['PATH'] ?? '',
         OPEN_ISSUE: openIssue,
@@ -479,6 +490,137 @@ describe('data workflow: a failed scheduled run', () => {
   });
 });
 
+describe('cache and watch workflow (.github/workflows/caches.yml)', () => {
+  const refresh = data.jobs['refresh'] as Job;
+  const keep = caches.jobs['keep-caches'] as Job;
+  const cacheSteps = (job: Job) => job.steps.filter((s) => s.uses?.startsWith('actions/cache'));
+
+  it('runs weekly, more often than GitHub evicts an unused cache (7 days), and by hand', () => {
+    const crons = (caches.on['schedule'] as unknown as { cron: string }[]).map((c) => c.cron);
+    expect(crons).toHaveLength(1);
+    const [minute, hour, dayOfMonth, month, dayOfWeek] = (crons[0] as string).split(' ');
+    expect([dayOfMonth, month]).toEqual(['*', '*']);
+    expect(dayOfWeek).toMatch(/^[0-6]$/);
+    expect(`${minute} ${hour}`).not.toMatch(/^0 /);
+    expect(caches.on).toHaveProperty('workflow_dispatch');
+    // Never in the data workflow's group, where it could replace a waiting refresh.
+    expect(caches.concurrency?.group).not.toBe(data.concurrency?.group);
+  });
+
+  it("restores every cache the refresh restores, by the refresh's paths and key prefixes", () => {
+    const restoreKeysOf = (step: Step) =>
+      String(step.with?.['restore-keys'] ?? step.with?.['key']).trim();
+    const refreshCaches = cacheSteps(refresh).map((step) => ({
+      path: String(step.with?.['path']),
+      restores: restoreKeysOf(step),
+    }));
+    const kept = cacheSteps(keep).map((step) => ({
+      path: String(step.with?.['path']),
+      restores: restoreKeysOf(step),
+    }));
+    expect(refreshCaches).toHaveLength(4);
+    expect(kept).toEqual(refreshCaches);
+    // Restore only: a keep-alive run saves nothing, so it can never stand in for a refresh's.
+    for (const step of cacheSteps(keep)) {
+      expect(step.uses).toMatch(/^actions\/cache\/restore@/);
+      // A key no run saves, so the newest cache with the refresh's prefix is restored.
+      if (step.with?.['restore-keys']) {
+        expect(String(step.with['key'])).toMatch(/-keep$/);
+        expect(String(step.with['key']).startsWith(String(step.with['restore-keys']))).toBe(true);
+      }
+    }
+    expect(caches.env).toEqual(expect.objectContaining({ REFRESH_DIR: data.env?.['REFRESH_DIR'] }));
+  });
+
+  it('keys the polling districts by the same boundary year as the refresh', () => {
+    const stamp = (job: Job) => job.steps.find((s) => s.id === 'stamp')?.run;
+    expect(stamp(keep)).toBe(stamp(refresh));
+    expect(stamp(refresh)).toContain('.github/scripts/boundary-year.sh');
+  });
+
+  it('warns, without failing, for each cache it could not find', () => {
+    const say = keep.steps.at(-1) as Step;
+    const summary = path.join(mkdtempSync(path.join(tmpdir(), 'caches-')), 'summary.md');
+    const result = spawnSync(
+      'bash',
+      ['--noprofile', '--norc', '-eo', 'pipefail', '-c', say.run ?? ''],
+      {
+        env: {
+          PATH: process.env['PATH'] ?? '',
+          GITHUB_STEP_SUMMARY: summary,
+          POLICE_UK: 'police-uk-123-1',
+          MONTHS: '',
+          POSTCODES_IO: 'postcodes-io-123-1',
+          POLLING_DISTRICTS: '',
+        },
+        encoding: 'utf8',
+      },
+    );
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe(
+      '::warning::No MONTHS cache: the next refresh starts without it.\n' +
+        '::warning::No POLLING_DISTRICTS cache: the next refresh starts without it.\n',
+    );
+    expect(readFileSync(summary, 'utf8')).toBe(
+      '- POLICE_UK: kept police-uk-123-1\n- MONTHS: none\n- POSTCODES_IO: kept postcodes-io-123-1\n- POLLING_DISTRICTS: none\n',
+    );
+    expect(Object.keys(say.env ?? {}).sort()).toEqual([
+      'MONTHS',
+      'POLICE_UK',
+      'POLLING_DISTRICTS',
+      'POSTCODES_IO',
+    ]);
+  });
+
+  it('checks the published data kept up with police.uk', () => {
+    const watch = caches.jobs['watch'] as Job;
+    stepIndex(watch, 'npm ci');
+    expect(stepIndex(watch, 'refresh-data -- freshness')).toBe(watch.steps.length - 1);
+    expect(watch.permissions).toEqual({ contents: 'read' });
+  });
+
+  it('reports a failed or cancelled scheduled run in an issue, and nothing else', () => {
+    const run = (facts: RunFacts) => simulateRun(caches.jobs, facts)['report-failure'];
+    expect(run({ event: 'schedule', outcomes: { watch: 'failure' } })).toBe('success');
+    expect(run({ event: 'schedule', outcomes: { 'keep-caches': 'failure' } })).toBe('success');
+    expect(run({ event: 'schedule', cancelled: true })).toBe('success');
+    expect(run({ event: 'schedule' })).toBe('skipped');
+    expect(run({ event: 'workflow_dispatch', outcomes: { watch: 'failure' } })).toBe('skipped');
+    const holders = Object.entries(caches.jobs).flatMap(([job, { steps }]) =>
+      steps
+        .filter((step) => /github\.token|secrets\./.test(JSON.stringify(step)))
+        .map((step) => `${job}: ${step.name}`),
+    );
+    expect(holders).toEqual(['report-failure: Open or update the issue']);
+    expect(caches.permissions).toEqual({});
+  });
+});
+
+describe('.github/scripts/boundary-year.sh', () => {
+  const script = new URL('.github/scripts/boundary-year.sh', root);
+  const run = (...args: string[]) =>
+    spawnSync('bash', [script.pathname, ...args], { encoding: 'utf8' });
+
+  it.each([
+    ['2026-05-31', '2025'],
+    ['2026-06-01', '2026'],
+    ['2026-06-03', '2026'],
+    ['2026-12-05', '2026'],
+    ['2027-01-03', '2026'],
+    ['2027-05-03', '2026'],
+  ])('on %s the boundaries in force are of %s (redrawn in May, fetched from June)', (day, year) => {
+    const result = run(day);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe(`${year}\n`);
+  });
+
+  it('refuses a day that is not YYYY-MM-DD (exit 2)', () => {
+    const result = run('5 June 2026');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/expected a day as YYYY-MM-DD/);
+  });
+});
+
 describe('CI workflow (.github/workflows/ci.yml)', () => {
   it('runs on pushes and pull requests with read-only permissions', () => {
     expect(Object.keys(ci.on).sort()).toEqual(['pull_request', 'push']);
@@ -494,8 +636,8 @@ describe('CI workflow (.github/workflows/ci.yml)', () => {
   });
 });
 
-describe('both workflows', () => {
-  const files = ['.github/workflows/data.yml', '.github/workflows/ci.yml'];
+describe('every workflow', () => {
+  const files = ALL_WORKFLOWS;
 
   it.each(files)(
     '%s pins every action to a full commit SHA, with its version beside it',
@@ -503,7 +645,7 @@ describe('both workflows', () => {
       const uses = [...text(file).matchAll(/^\s*(?:-\s*)?uses:\s*(\S+)(.*)$/gm)];
       expect(uses.length).toBeGreaterThan(0);
       for (const [, ref, rest] of uses) {
-        expect(ref, ref).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+        expect(ref, ref).toMatch(/^[\w.-]+\/[\w.-]+(?:\/[\w.-]+)*@[0-9a-f]{40}$/);
         expect(rest, ref).toMatch(/# v\d+\.\d+\.\d+/);
       }
     },
@@ -522,7 +664,10 @@ describe('both workflows', () => {
   it('the same action is pinned to the same commit everywhere', () => {
     const pins = new Map<string, Set<string>>();
     for (const file of files) {
-      for (const [, action, sha] of text(file).matchAll(/uses:\s*([\w.-]+\/[\w.-]+)@(\S+)/g)) {
+      // actions/cache/restore is a part of actions/cache: the same commit.
+      for (const [, action, sha] of text(file).matchAll(
+        /uses:\s*([\w.-]+\/[\w.-]+)(?:\/[\w.-]+)*@(\S+)/g,
+      )) {
         pins.set(action as string, (pins.get(action as string) ?? new Set()).add(sha as string));
       }
     }

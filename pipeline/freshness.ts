@@ -1,0 +1,47 @@
+// Whether the published data has kept up with police.uk: the watchdog for a refresh that stopped
+// publishing without failing where anyone looks (a scheduled run replaced while it waited, a
+// schedule GitHub turned off, a refusal nobody approved). police.uk publishes a month during
+// the month after it, so early in month N its newest month is N-2; the monthly refresh runs
+// on the 3rd. Pure.
+import { addMonths } from '../src/shared/months.ts';
+
+/** police.uk's newest month, early in month N, is this many months before N. */
+export const RELEASE_LAG_MONTHS = 2;
+/**
+ * Months the published data may be behind police.uk's newest before it counts as stale: one,
+ * for the days between police.uk's release and the refresh, and for a release a few weeks late.
+ */
+export const MONTHS_OF_GRACE = 1;
+
+export interface Freshness {
+  ok: boolean;
+  /** The newest month police.uk normally has out on `today`. */
+  expected: string;
+  message: string;
+}
+
+/** `newest` (the newest published month, undefined when none) against `today` (YYYY-MM-DD). */
+export function checkFreshness(newest: string | undefined, today: string): Freshness {
+  if (!/^\d{4}-(0[1-9]|1[0-2])-\d{2}$/.test(today)) {
+    throw new Error(`today must be a date, YYYY-MM-DD; got "${today}"`);
+  }
+  const expected = addMonths(today.slice(0, 7), -RELEASE_LAG_MONTHS);
+  const oldestFresh = addMonths(expected, -MONTHS_OF_GRACE);
+  if (newest !== undefined && newest >= oldestFresh) {
+    return {
+      ok: true,
+      expected,
+      message: `The published data ends at ${newest}; on ${today} police.uk normally has ${expected} out: up to date.`,
+    };
+  }
+  const behind = newest === undefined ? 'has no month' : `ends at ${newest}`;
+  return {
+    ok: false,
+    expected,
+    message:
+      `The published data ${behind}; on ${today} police.uk normally has ${expected} out, and ` +
+      `the monthly refresh keeps the site within ${MONTHS_OF_GRACE} month of it. Look at the data ` +
+      "workflow's recent runs (a scheduled run cancelled while it waited, refused by the gate, " +
+      'or a schedule GitHub turned off after 60 days without activity), then run it by hand.',
+  };
+}
