@@ -34,6 +34,7 @@ export function geographyOutputsKey(
   geographyFingerprint: string,
   wards: readonly Ward[],
   postcodeYear: number | null,
+  boundariesYear: number,
 ): string {
   return createHash('sha256')
     .update(
@@ -41,8 +42,9 @@ export function geographyOutputsKey(
         code: codeFingerprint(GEOGRAPHY_OUTPUT_ENTRIES),
         geography: geographyFingerprint,
         wards,
-        // The index's notice carries it (area.json, not a reference file).
+        // The index's and the outlines' notices carry them (area.json, not a reference file).
         postcodeYear,
+        boundariesYear,
       }),
     )
     .digest('hex');

@@ -6,6 +6,7 @@ import { simplify } from '@turf/simplify';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { MAP_DATA_FILE_NAME } from '../src/shared/map-data.ts';
 import type { MapDataEncoder } from '../src/shared/map-data-encoder.ts';
+import { boundariesAttribution, OPEN_DATA_LICENCE } from '../src/shared/open-data.ts';
 import type { Ward } from '../src/shared/schema.ts';
 
 export { MAP_DATA_FILE_NAME, WARD_SHAPES_FILE_NAME } from '../src/shared/map-data.ts';
@@ -58,10 +59,15 @@ function roundPositions(coordinates: unknown): unknown {
 
 /**
  * Simplified ward outlines for the choropleth, as GeoJSON text: one feature per ward in the
- * order of `wards`, properties { code, name, slug }. Write it as public/data/wards.geojson
- * (WARD_SHAPES_FILE_NAME).
+ * order of `wards`, properties { code, name, slug }, with the boundaries' licence and
+ * attribution (`boundariesYear`: the year of their OS notice) as foreign members, since the
+ * file is published. Write it as public/data/wards.geojson (WARD_SHAPES_FILE_NAME).
  */
-export function buildWardShapes(areas: readonly WardArea[], wards: readonly Ward[]): string {
+export function buildWardShapes(
+  areas: readonly WardArea[],
+  wards: readonly Ward[],
+  boundariesYear: number,
+): string {
   const byCode = new Map(areas.map((a) => [a.code, a]));
   const features = wards.map((ward): Feature<Polygon | MultiPolygon> => {
     const area = byCode.get(ward.code);
@@ -85,6 +91,11 @@ export function buildWardShapes(areas: readonly WardArea[], wards: readonly Ward
       geometry,
     };
   });
-  const collection: FeatureCollection = { type: 'FeatureCollection', features };
+  const collection: FeatureCollection & { licence: string; attribution: string } = {
+    type: 'FeatureCollection',
+    licence: OPEN_DATA_LICENCE.name,
+    attribution: boundariesAttribution(boundariesYear),
+    features,
+  };
   return JSON.stringify(collection);
 }

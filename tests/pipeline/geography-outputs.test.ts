@@ -23,7 +23,7 @@ beforeAll(async () => {
   const geo = await loadGeography('data/reference');
   wards = buildWards(geo, LEEDS_CENTRE);
   outputs = {
-    shapes: buildWardShapes(geo.wards, wards),
+    shapes: buildWardShapes(geo.wards, wards, 2025),
     postcodes: buildPostcodeIndex(
       geo.postcodes,
       geo.wards,
@@ -50,28 +50,51 @@ function counted() {
 describe('cachedGeographyOutputs(file, key, build)', () => {
   it('builds the outputs once and returns the saved ones, the same, under the same key', async () => {
     const file = path.join(dir, 'same.json');
-    const key = geographyOutputsKey('reference-a', wards, 2018);
+    const key = geographyOutputsKey('reference-a', wards, 2018, 2025);
     const build = counted();
     expect(await cachedGeographyOutputs(file, key, build)).toEqual(outputs);
     expect(await cachedGeographyOutputs(file, key, build)).toEqual(outputs);
     expect(build.calls).toBe(1);
   });
 
-  it('builds them again for another geography, other wards or another postcode year, or when the file is damaged', async () => {
+  it('builds them again for another geography, other wards or another postcode or boundaries year, or when the file is damaged', async () => {
     const file = path.join(dir, 'other.json');
     const build = counted();
-    await cachedGeographyOutputs(file, geographyOutputsKey('reference-a', wards, 2018), build);
-    await cachedGeographyOutputs(file, geographyOutputsKey('reference-b', wards, 2018), build);
+    await cachedGeographyOutputs(
+      file,
+      geographyOutputsKey('reference-a', wards, 2018, 2025),
+      build,
+    );
+    await cachedGeographyOutputs(
+      file,
+      geographyOutputsKey('reference-b', wards, 2018, 2025),
+      build,
+    );
     expect(build.calls).toBe(2);
     const renamed = wards.map((w, i) => (i === 0 ? { ...w, name: `${w.name} Village` } : w));
-    await cachedGeographyOutputs(file, geographyOutputsKey('reference-b', renamed, 2018), build);
+    await cachedGeographyOutputs(
+      file,
+      geographyOutputsKey('reference-b', renamed, 2018, 2025),
+      build,
+    );
     expect(build.calls).toBe(3);
     // Another year of the postcode list's notices (area.json, not a reference file).
-    await cachedGeographyOutputs(file, geographyOutputsKey('reference-b', renamed, 2026), build);
+    await cachedGeographyOutputs(
+      file,
+      geographyOutputsKey('reference-b', renamed, 2026, 2025),
+      build,
+    );
     expect(build.calls).toBe(4);
-    await writeFile(file, '{"key":');
-    const key = geographyOutputsKey('reference-b', renamed, 2026);
-    expect(await cachedGeographyOutputs(file, key, build)).toEqual(outputs);
+    // Another year of the boundaries' OS notice, which the ward outlines carry.
+    await cachedGeographyOutputs(
+      file,
+      geographyOutputsKey('reference-b', renamed, 2026, 2026),
+      build,
+    );
     expect(build.calls).toBe(5);
+    await writeFile(file, '{"key":');
+    const key = geographyOutputsKey('reference-b', renamed, 2026, 2026);
+    expect(await cachedGeographyOutputs(file, key, build)).toEqual(outputs);
+    expect(build.calls).toBe(6);
   });
 });

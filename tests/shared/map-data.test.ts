@@ -392,8 +392,10 @@ describe('decodeMapData on bad input', () => {
 describe('buildWardShapes', () => {
   it('returns one simplified feature per ward with code, name and slug, inside Leeds', async () => {
     const geography = await loadGeography('data/reference');
-    const text = buildWardShapes(geography.wards, wards);
+    const text = buildWardShapes(geography.wards, wards, 2025);
     const shapes = JSON.parse(text) as {
+      licence: string;
+      attribution: string;
       features: {
         properties: { code: string; name: string; slug: string };
         geometry: { coordinates: unknown };
@@ -401,6 +403,14 @@ describe('buildWardShapes', () => {
     };
     expect(shapes.features.map((f) => f.properties.code)).toEqual(wards.map((w) => w.code));
     expect(shapes.features[0]?.properties.slug).toBe(wards[0]?.slug);
+    // A published file: it carries the boundaries' licence and notice, of the year given.
+    expect(shapes.licence).toBe('OGL-UK-3.0');
+    expect(shapes.attribution).toBe(
+      'Boundaries and Census 2021 population: Office for National Statistics, Open Government Licence v3.0. Contains OS data © Crown copyright and database right 2025.',
+    );
+    expect(JSON.parse(buildWardShapes(geography.wards, wards, 2026)).attribution).toMatch(
+      /2026\.$/,
+    );
     // Smaller than the reference geometry it came from.
     const reference = JSON.stringify(geography.wards.map((w) => w.geometry));
     expect(text.length).toBeLessThan(reference.length * 0.7);
@@ -414,7 +424,7 @@ describe('buildWardShapes', () => {
 
   it('names a ward that has no boundary', async () => {
     const geography = await loadGeography('data/reference');
-    expect(() => buildWardShapes(geography.wards.slice(1), wards)).toThrow(
+    expect(() => buildWardShapes(geography.wards.slice(1), wards, 2025)).toThrow(
       new RegExp(`Ward ${wards.find((w) => w.code === geography.wards[0]?.code)?.code}`),
     );
   });
