@@ -116,7 +116,7 @@ const recordFieldSpecs = (
     type: 'string',
     description: !words.hasPostcodes
       ? 'Empty: the district has no postcode reference, so postcode districts are left out rather than guessed.'
-      : `Postcode district of the nearest postcode${words.postcodeExample === null ? '' : ` (e.g. ${words.postcodeExample})`}; empty when none is within 1 km.`,
+      : `Postcode district${words.postcodeExample === null ? '' : ` (e.g. ${words.postcodeExample})`} of the nearest postcode of the district's list within 1 km; where none is that near (parts of ${words.district} with other areas' postcodes), the district postcodes.io gives for the point; where it was not asked (a build without network), the nearest listed postcode's district within 5 km, an estimate that can be wrong there (the Data page counts these rows); empty when there is none.`,
   },
   'Polling District': {
     type: 'string',
@@ -232,7 +232,7 @@ export const WARD_TABLES = [
     id: 'streets',
     title: 'Streets with most crimes and anti-social behaviour',
     description:
-      'The police.uk locations with most crimes and anti-social behaviour incidents in the ward over the 12 months.',
+      'The 10 police.uk locations with most crimes and anti-social behaviour incidents in the ward over the 12 months; of locations tied at the tenth place, the first in alphabetical order, the ward page saying how many more have that count.',
     fields: [
       { name: 'location', type: 'string', description: 'police.uk snap point ("On or near ...").' },
       crimes('Crimes and anti-social behaviour incidents at this location.'),

@@ -19,7 +19,7 @@ interface Resource {
   compression?: string;
   bytes?: number;
   hash?: string;
-  schema: { fields: { name: string; type: string }[] };
+  schema: { fields: { name: string; type: string; description?: string }[] };
 }
 interface Manifest {
   folder: string;
@@ -120,6 +120,27 @@ describe('the Data page', () => {
       expect(note).toContain(
         `${filled.toLocaleString('en-GB')} of ${rows.toLocaleString('en-GB')} rows`,
       );
+  });
+
+  it("says in how many rows the Postcode District is an estimate, and the column's description says what it is", () => {
+    const { postcodeDistricts, quality } = JSON.parse(
+      readFileSync('src/data/site-data.json', 'utf8'),
+    ) as { postcodeDistricts: { approximate: number }; quality: { kept: number } };
+    const note = root.querySelector('#postcode-estimates')?.text.replace(/\s+/g, ' ') ?? null;
+    if (postcodeDistricts.approximate === 0) {
+      expect(note).toBeNull();
+    } else {
+      expect(note).toContain(
+        `an estimate in ${postcodeDistricts.approximate.toLocaleString('en-GB')} of ${quality.kept.toLocaleString('en-GB')} rows`,
+      );
+    }
+    const records = descriptor.resources.find((r) => r.compression === 'gz');
+    const column = records?.schema.fields.find((f) => f.name === 'Postcode District');
+    expect(column?.description).toMatch(/postcodes\.io/);
+    expect(column?.description).toMatch(/an estimate/);
+    expect(readFileSync(dist(manifest.folder, 'README.txt'), 'utf8')).toContain(
+      column?.description ?? 'no description',
+    );
   });
 
   it("carries a schema.org Dataset whose variables are the record files' columns", () => {
