@@ -111,6 +111,7 @@ export class SiteDataFold {
         }
         return wardStreet;
       });
+    const tops = orderedWards.map((ward) => topStreets(inWindow, ward.code));
 
     const siteData: SiteData = {
       schemaVersion: 1,
@@ -136,7 +137,8 @@ export class SiteDataFold {
       ),
       topStreets: {
         window,
-        byWard: orderedWards.map((ward) => topStreets(inWindow, ward.code)),
+        byWard: tops.map((t) => t.streets),
+        tiedBeyond: tops.map((t) => t.tiedBeyond),
       },
       quality: qualityTotals(sorted),
       forces: forceTotals(sorted),
@@ -173,14 +175,16 @@ export function checkWardCodes(summaries: readonly MonthTotals[], wards: readonl
 
 /**
  * The ward's `TOP_STREETS_PER_WARD` streets with the most crimes over `months`, most first (then
- * by name). A ward has thousands of streets, most with a crime or two: sorting them all (a
- * locale comparison for every tie) took most of the site-data step, so only the best so far
- * are kept, in order, each street placed after those it ties with as a stable sort would.
+ * by name), and how many streets left out tie with the last one kept (a reader must not take
+ * the last as the only one with its count). A ward has thousands of streets, most with a crime
+ * or two: sorting them all (a locale comparison for every tie) took most of the site-data
+ * step, so only the best so far are kept, in order, each street placed after those it ties
+ * with as a stable sort would.
  */
 export function topStreets(
   months: readonly WardStreets[],
   wardCode: string,
-): { location: string; count: number }[] {
+): { streets: { location: string; count: number }[]; tiedBeyond: number } {
   const totals = new Map<string, number>();
   for (const wardStreet of months) {
     for (const [location, count] of Object.entries(wardStreet[wardCode] ?? {})) {
@@ -201,7 +205,13 @@ export function topStreets(
     top.splice(at, 0, street);
     if (top.length > TOP_STREETS_PER_WARD) top.pop();
   }
-  return top;
+  const cut = top.length === TOP_STREETS_PER_WARD ? top.at(-1)?.count : undefined;
+  let tiedBeyond = 0;
+  if (cut !== undefined) {
+    for (const count of totals.values()) if (count === cut) tiedBeyond += 1;
+    tiedBeyond -= top.filter((s) => s.count === cut).length;
+  }
+  return { streets: top, tiedBeyond };
 }
 
 /** Kept rows by force over the months, most first (then by name). */

@@ -176,12 +176,17 @@ export const siteDataSchema = z.object({
   outcomeCategories: z.array(z.string()),
   /** outcomes[ward][month][outcome], indexed like wards, months and outcomeCategories. */
   outcomes: z.array(z.array(z.array(z.number().int().nonnegative()))),
-  /** The streets with most crimes in each ward over `window` (the latest 12 months). */
+  /**
+   * The streets with most crimes in each ward over `window` (the latest 12 months): the
+   * TOP_STREETS_PER_WARD most, ties at the cut taken by name.
+   */
   topStreets: z.object({
     window: z.object({ from: monthSchema, to: monthSchema }),
     byWard: z.array(
       z.array(z.object({ location: z.string(), count: z.number().int().positive() })),
     ),
+    /** By ward: the locations left out with the same count as the last one listed. */
+    tiedBeyond: z.array(z.number().int().nonnegative()),
   }),
   quality: z.object({
     read: z.number().int().nonnegative(),

@@ -1,8 +1,10 @@
 // The built ward and year reports (dist/, built once by global-setup.ts) against the committed
 // site data. Every expected figure is computed here from src/data/site-data.json directly,
 // not with the site's own helpers, so a mistake in those helpers shows up as a mismatch.
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { parse, type HTMLElement } from 'node-html-parser';
 import { describe, expect, it } from 'vitest';
 import { readCsv } from '../../pipeline/csv.ts';
@@ -563,6 +565,41 @@ describe('the About page', () => {
       /work in, visit and go out in the city centre \(LS1 and LS2\) than live there.*inflated/,
     );
     expect(section).toContain("takes out the centre's crimes and its residents together");
+  });
+
+  it('a ward page says how many locations tie with the last street listed and are left out', () => {
+    // Independent count, from the published record files.
+    const byWard = new Map<string, Map<string, number>>();
+    for (const file of readdirSync('public/downloads').filter((f) => f.endsWith('.csv.gz'))) {
+      const records = parseCsv(gunzipSync(readFileSync(path.join('public/downloads', file))), {
+        columns: true,
+      }) as Record<string, string>[];
+      for (const r of records) {
+        if (!windowMonths.includes(r['Month'] ?? '')) continue;
+        const ward = byWard.get(r['Ward Code'] ?? '') ?? new Map<string, number>();
+        ward.set(r['Location'] ?? '', (ward.get(r['Location'] ?? '') ?? 0) + 1);
+        byWard.set(r['Ward Code'] ?? '', ward);
+      }
+    }
+    let wardsWithTies = 0;
+    data.wards.forEach((ward, w) => {
+      const listed = data.topStreets.byWard[w] ?? [];
+      const last = listed.at(-1);
+      const left = [...(byWard.get(ward.code) ?? [])].filter(
+        ([location, n]) => n === last?.count && !listed.some((s) => s.location === location),
+      ).length;
+      const note = page(`wards/${ward.slug}/`).querySelector('#streets-ties');
+      if (left === 0) {
+        expect(note, ward.name).toBeNull();
+      } else {
+        wardsWithTies += 1;
+        expect(note?.text.replace(/\s+/g, ' ').trim(), ward.name).toBe(
+          `${left.toLocaleString('en-GB')} more ${left === 1 ? 'location' : 'locations'} also had ${last?.count.toLocaleString('en-GB')}: of the locations tied at the last place, the table lists the first in alphabetical order.`,
+        );
+      }
+    });
+    // The committed data has wards whose last place is shared (most, at two crimes a year).
+    expect(wardsWithTies).toBeGreaterThan(0);
   });
 
   it('counts the rows by force as the committed street files name them, and no other force', async () => {

@@ -93,6 +93,24 @@ describe('aggregateSiteData(summaries, wards, generatedAt) over the three sample
       .map(([location, count]) => ({ location, count }));
     expect(data.topStreets.byWard[hunslet]).toEqual(expected);
     expect(data.topStreets.byWard[0]).toEqual([]);
+    // Every ward: the locations left out that tie with the last one listed.
+    data.wards.forEach((ward, w) => {
+      const counts = countBy(
+        [...(rows.get('2025-02') ?? []), ...(rows.get('2025-03') ?? [])].filter(
+          (r) => r.wardCode === ward.code,
+        ),
+        (r) => r.location,
+      );
+      const listed = data.topStreets.byWard[w] ?? [];
+      const last = listed.at(-1);
+      const tied =
+        listed.length < TOP_STREETS_PER_WARD || last === undefined
+          ? 0
+          : [...counts].filter(
+              ([location, n]) => n === last.count && !listed.some((s) => s.location === location),
+            ).length;
+      expect(data.topStreets.tiedBeyond[w], ward.name).toBe(tied);
+    });
   });
 
   it('quality totals add up every month: rows read, kept, dropped by reason, coverage', () => {
@@ -157,7 +175,7 @@ describe('aggregateSiteData(summaries, wards, generatedAt) refuses data it would
 });
 
 describe('topStreets(months, wardCode)', () => {
-  it('sums each street over the months and keeps the most, ties at the cut-off by name', () => {
+  it('sums each street over the months and keeps the most, ties at the cut-off by name, counting those left out', () => {
     // 30 streets: counts 1-3 in the first month, more for some in the second; many tie at
     // the tenth place, so the names decide which of them are kept.
     const names = Array.from({ length: 30 }, (_, i) => `On or near Street ${(i * 7) % 30}`);
@@ -171,7 +189,25 @@ describe('topStreets(months, wardCode)', () => {
       .map((location) => ({ location, count: (first[location] ?? 0) + (second[location] ?? 0) }))
       .sort((a, b) => b.count - a.count || a.location.localeCompare(b.location))
       .slice(0, TOP_STREETS_PER_WARD);
-    expect(topStreets(months, 'E1')).toEqual(expected);
-    expect(topStreets(months, 'E3')).toEqual([]);
+    const { streets, tiedBeyond } = topStreets(months, 'E1');
+    expect(streets).toEqual(expected);
+    const cut = expected.at(-1)?.count;
+    const allTied = names.filter((n) => (first[n] ?? 0) + (second[n] ?? 0) === cut).length;
+    const keptTied = expected.filter((s) => s.count === cut).length;
+    expect(allTied - keptTied).toBeGreaterThan(0);
+    expect(tiedBeyond).toBe(allTied - keptTied);
+    expect(topStreets(months, 'E3')).toEqual({ streets: [], tiedBeyond: 0 });
+    // Fewer streets than the cut: all listed, none left out.
+    expect(topStreets(months, 'E2')).toEqual({
+      streets: [{ location: 'On or near Elsewhere', count: 9 }],
+      tiedBeyond: 0,
+    });
+  });
+
+  it('counts no tie left out when the street after the cut has fewer crimes', () => {
+    const counts = Object.fromEntries(
+      Array.from({ length: TOP_STREETS_PER_WARD + 3 }, (_, i) => [`On or near Road ${i}`, 100 - i]),
+    );
+    expect(topStreets([{ E1: counts }], 'E1').tiedBeyond).toBe(0);
   });
 });

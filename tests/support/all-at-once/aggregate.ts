@@ -75,7 +75,8 @@ export function aggregateSiteData(
     ),
     topStreets: {
       window,
-      byWard: orderedWards.map((ward) => topStreets(inWindow, ward.code)),
+      byWard: orderedWards.map((ward) => topStreets(inWindow, ward.code).streets),
+      tiedBeyond: orderedWards.map((ward) => topStreets(inWindow, ward.code).tiedBeyond),
     },
     quality: qualityTotals(sorted),
     forces: forceTotals(sorted),
