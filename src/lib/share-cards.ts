@@ -1,8 +1,9 @@
 // What the share image of each ward and year page says: its outline, name and headline
 // figures, computed with the page's own figure functions.
-import { DISTRICT } from './area.ts';
+import { DISTRICT, mapArea } from './area.ts';
 import type { SiteData } from '../shared/schema.ts';
 import {
+  isCentreWard,
   latestTwelveMonths,
   rateOver,
   sum,
@@ -24,11 +25,15 @@ export function wardShareCard(data: SiteData, index: number): ShareCard {
   const total = row?.total ?? 0;
   const rate = rateOver(data, index, total, window.withData);
   const outline = wardOutline(ward.code, ward.neighbours);
+  // A centre ward's rate is inflated by the people who are there but do not live there: the
+  // image, seen without the page, says so beside it, as the page does (CentreCaveat).
+  const centre = mapArea().centre;
+  const inflated = centre !== null && isCentreWard(ward) ? `, inflated by the ${centre.label}` : '';
   return {
     title: ward.name,
     lines: [
       `${formatCount(total)} ${countedNoun(data.crimeTypes)}, ${describeMonths(window.withData)}`,
-      formatRateWithWindow(rate.value, rate.window),
+      `${formatRateWithWindow(rate.value, rate.window)}${inflated}`,
       `${ordinal(row?.rank ?? 0)} of ${data.wards.length} wards by count`,
     ],
     outline: {

@@ -5,7 +5,7 @@ import { parse } from 'node-html-parser';
 import { describe, expect, it } from 'vitest';
 import { shareCardSvg, type ShareCard } from '../../../src/lib/share-image.ts';
 import { wardShareCard, yearShareCard } from '../../../src/lib/share-cards.ts';
-import { yearsWithData } from '../../../src/lib/figures.ts';
+import { CENTRE_WARD_SHARE, yearsWithData } from '../../../src/lib/figures.ts';
 import { committedSiteData } from '../../support/site-data.ts';
 
 const data = committedSiteData();
@@ -59,5 +59,21 @@ describe('yearShareCard(data, year)', () => {
     expect(card.lines[2]).toMatch(/ on Mar 2024(, |$)/);
     expect(card.lines.join(' ')).not.toContain('same months');
     expect(yearShareCard(data, 2024).lines[2]).toBe('No months of 2023 to compare with');
+  });
+});
+
+describe('wardShareCard(data, index)', () => {
+  it("says beside a centre ward's rate that the centre inflates it, and only there", () => {
+    const centreWards = data.wards.filter(
+      (w) => w.cityCentreResidents / w.population >= CENTRE_WARD_SHARE,
+    );
+    expect(centreWards.length).toBeGreaterThan(0);
+    data.wards.forEach((ward, w) => {
+      const rateLine = wardShareCard(data, w).lines[1] ?? '';
+      expect(rateLine, ward.name).toMatch(/per 1,000 residents/);
+      expect(rateLine.endsWith(', inflated by the city centre'), ward.name).toBe(
+        centreWards.includes(ward),
+      );
+    });
   });
 });
