@@ -1,6 +1,10 @@
 // The figures for the current filter, announced when they change: the Leeds total and the
 // months the window holds, or, for a window without data or with no crime type chosen, why
-// there is nothing to count.
+// there is nothing to count. A run of changes (a month handle dragged or stepped with the
+// arrow keys) is announced once, whole, when it settles (SettledAnnouncement), not at every
+// step, which a screen reader would queue or cut off.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
 import { MAP_AREA } from '../lib/map-area.ts';
 import type { MapData } from '../shared/map-data.ts';
 import { CRIME_TYPES, type CrimeType } from '../shared/constants.ts';
@@ -21,27 +25,27 @@ export function MapFigures(props: MapFiguresProps) {
   const { coverage, noData, leedsTotal } = figures;
   if (figures.noTypes) {
     return (
-      <div class="crime-map__figures" aria-live="polite" aria-atomic="true">
+      <Announced>
         <p class="crime-map__no-data" id="crime-map-no-data">
           {NO_TYPES}: there is nothing to count or rank. Choose at least one.
         </p>
-      </div>
+      </Announced>
     );
   }
   if (noData) {
     const withData = data.months.filter((_, m) => data.hasData[m]);
     return (
-      <div class="crime-map__figures" aria-live="polite" aria-atomic="true">
+      <Announced>
         <p class="crime-map__no-data" id="crime-map-no-data">
           No data for {rangeLabel}: the site holds no crimes for{' '}
           {coverage.months === 1 ? 'this month' : `these ${coverage.months} months`}: a gap, not
           zero, so there is nothing to count or rank. Months with data: {describeMonths(withData)}.
         </p>
-      </div>
+      </Announced>
     );
   }
   return (
-    <div class="crime-map__figures" aria-live="polite" aria-atomic="true">
+    <Announced>
       <p class="crime-map__total">
         <strong id="crime-map-total">{formatCount(leedsTotal)}</strong> {figures.noun} in{' '}
         {MAP_AREA.district}
@@ -59,6 +63,40 @@ export function MapFigures(props: MapFiguresProps) {
           : ', all with data'}
         .
       </p>
-    </div>
+    </Announced>
+  );
+}
+
+/** How long the figures must stay the same before they are announced. */
+export const ANNOUNCE_AFTER_MS = 500;
+
+/**
+ * The figures as shown, and a visually hidden status that repeats their words once they have
+ * stayed the same for ANNOUNCE_AFTER_MS: one announcement for a run of changes. The figures
+ * shown when the map opens are not announced (they are read with the page).
+ */
+function Announced({ children }: { children: ComponentChildren }) {
+  const shown = useRef<HTMLDivElement>(null);
+  const heard = useRef<string | null>(null);
+  const [announcement, setAnnouncement] = useState('');
+  useEffect(() => {
+    const text = (shown.current?.textContent ?? '').replace(/\s+/g, ' ').trim();
+    if (heard.current === null) heard.current = text;
+    if (text === heard.current) return undefined;
+    const timer = setTimeout(() => {
+      heard.current = text;
+      setAnnouncement(text);
+    }, ANNOUNCE_AFTER_MS);
+    return () => clearTimeout(timer);
+  });
+  return (
+    <>
+      <div class="crime-map__figures" ref={shown}>
+        {children}
+      </div>
+      <p class="visually-hidden" role="status" aria-atomic="true" id="crime-map-announcement">
+        {announcement}
+      </p>
+    </>
   );
 }

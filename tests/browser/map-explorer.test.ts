@@ -8,6 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { Browser, Page } from 'playwright-core';
 import type { SiteData } from '../../src/shared/schema.ts';
 import { capitalise, countedNoun } from '../../src/lib/format.ts';
+import { shortMonth } from '../../src/shared/months.ts';
+import { ANNOUNCE_AFTER_MS } from '../../src/islands/MapFigures.tsx';
 import {
   launchBrowser,
   openPage,
@@ -859,11 +861,47 @@ describe('the rate legend on a phone', () => {
     expect(await seriousA11yViolations(page)).toEqual([]);
   });
 
-  it('reads out the figures whole when they change (aria-atomic)', async () => {
+  it('reads out the figures whole, once, when a run of changes settles', async () => {
     const { page } = await openMap('desktop');
-    const figures = page.locator('.crime-map__figures');
-    expect(await figures.getAttribute('aria-live')).toBe('polite');
-    expect(await figures.getAttribute('aria-atomic')).toBe('true');
+    const status = page.locator('#crime-map-announcement');
+    expect(await status.getAttribute('role')).toBe('status');
+    expect(await status.getAttribute('aria-atomic')).toBe('true');
+    // The figures shown are not a live region of their own: they would be read at every step.
+    expect(await page.locator('.crime-map__figures').getAttribute('aria-live')).toBeNull();
+    // Nothing is announced when the map opens: the figures are read with the page.
+    await page.waitForTimeout(ANNOUNCE_AFTER_MS + 200);
+    expect(await status.textContent()).toBe('');
+    await page.evaluate(() => {
+      const target = document.querySelector('#crime-map-announcement') as Element;
+      const w = window as unknown as { announced: string[] };
+      w.announced = [];
+      // What a screen reader hears: each change of the status's words.
+      let last = target.textContent ?? '';
+      new MutationObserver(() => {
+        if ((target.textContent ?? '') !== last)
+          w.announced.push((last = target.textContent ?? ''));
+      }).observe(target, {
+        childList: true,
+        characterData: true,
+        subtree: true,
+      });
+    });
+    const handle = page.getByRole('slider', { name: 'First month' });
+    await handle.focus();
+    const third = addMonths(site.months[0] ?? '', 3);
+    await pressInARun(page, 'ArrowRight', 3, (url) => url.searchParams.get('from') === third);
+    await page.waitForFunction(
+      () => (window as unknown as { announced: string[] }).announced.length > 0,
+    );
+    await page.waitForTimeout(ANNOUNCE_AFTER_MS + 200);
+    const announced = await page.evaluate(
+      () => (window as unknown as { announced: string[] }).announced,
+    );
+    const shown = (await page.locator('.crime-map__figures').textContent())
+      ?.replace(/\s+/g, ' ')
+      .trim();
+    expect(announced).toEqual([shown]);
+    expect(shown).toContain(shortMonth(third));
   });
 });
 
