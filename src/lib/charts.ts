@@ -58,7 +58,8 @@ function round(n: number): number {
 
 /**
  * A line chart of `values` (one per label, null = no data). The y axis starts at 0 so the
- * heights compare honestly; x labels are thinned to at most `maxXLabels`.
+ * heights compare honestly; x labels are thinned to at most `maxXLabels`, the last month's
+ * always among them.
  */
 export function trendGeometry(
   values: readonly (number | null)[],
@@ -98,10 +99,14 @@ export function trendGeometry(
 
   const yTicks = [];
   for (let v = 0; v <= top; v += step) yTicks.push({ y: yAt(v), value: v });
+  // Every `every`-th month is labelled, and the last month always is: a regular label less
+  // than `every` months before the last would overlap it, so that one is left out (which also
+  // keeps the count within maxXLabels).
   const every = Math.max(1, Math.ceil(labels.length / maxXLabels));
+  const last = labels.length - 1;
   const xLabels = labels
     .map((label, index) => ({ x: xAt(index), label, index }))
-    .filter(({ index }) => index % every === 0 || index === labels.length - 1);
+    .filter(({ index }) => index === last || (index % every === 0 && last - index >= every));
   return { lines, points, gaps, yTicks, xLabels, box };
 }
 

@@ -98,6 +98,30 @@ describe('charts', () => {
     expect(niceStep(1200)).toBe(500);
   });
 
+  it('trendGeometry labels the last month and never puts two x labels closer than their step', () => {
+    for (let months = 1; months <= 40; months += 1) {
+      const labels = Array.from({ length: months }, (_, i) => `m${i}`);
+      const { xLabels } = trendGeometry(Array<number>(months).fill(1), labels);
+      const indexes = xLabels.map((l) => l.index);
+      const step = Math.ceil(months / 7);
+      expect(indexes[0], `${months} months`).toBe(0);
+      expect(indexes.at(-1), `${months} months`).toBe(months - 1);
+      expect(indexes.length, `${months} months`).toBeLessThanOrEqual(7);
+      for (let i = 1; i < indexes.length; i += 1) {
+        expect(
+          indexes[i]! - indexes[i - 1]!,
+          `${months} months: ${indexes.join(',')}`,
+        ).toBeGreaterThanOrEqual(step);
+      }
+    }
+  });
+
+  it('trendGeometry gives way to the last label: 14 months are labelled 0, 2, ..., 10 and 13', () => {
+    const labels = Array.from({ length: 14 }, (_, i) => String(i));
+    const chart = trendGeometry(Array<number>(14).fill(1), labels);
+    expect(chart.xLabels.map((l) => l.index)).toEqual([0, 2, 4, 6, 8, 10, 13]);
+  });
+
   it('barPercents scales bars to the largest value', () => {
     expect(barPercents([5, 10, 0])).toEqual([50, 100, 0]);
     expect(barPercents([0, 0])).toEqual([0, 0]);
