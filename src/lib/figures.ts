@@ -1,6 +1,6 @@
 // The figures the reports show, computed from the site data. Pure and DOM-free.
 // A month absent from `data.months` has no data: it is left out of sums and shown as a gap.
-import { sum } from 'd3-array';
+import { range, sum } from 'd3-array';
 import { listInWords, rankRatesAsShown } from './format.ts';
 import type { SiteData, Ward } from '../shared/schema.ts';
 import { ANTI_SOCIAL_BEHAVIOUR } from '../shared/constants.ts';
@@ -52,17 +52,41 @@ export function yearPeriod(data: SiteData, year: number): Period {
   return period(data, months[0] as string, months[11] as string);
 }
 
-/** Years that have at least one month of data, ascending. */
+/** Years that have at least one month of data, ascending: the years with a page of their own. */
 export function yearsWithData(data: SiteData): number[] {
   return [...new Set(data.months.map(yearOf))];
 }
 
 /**
+ * Every calendar year from the first month with data to the latest, ascending: what a range of
+ * months shows, a year without any data among them as twelve gaps, never left out.
+ */
+export function calendarYears(data: SiteData): number[] {
+  const first = data.months[0];
+  const last = data.months.at(-1);
+  if (first === undefined || last === undefined) return [];
+  return range(yearOf(first), yearOf(last) + 1);
+}
+
+/**
  * The years of a year page's month-by-month table: the year, after the year before it when
- * that has data (the download of the table holds the same years).
+ * that lies within the data, as gaps if it has none (the download of the table holds the same
+ * years).
  */
 export function monthGridYears(data: SiteData, year: number): number[] {
-  return yearsWithData(data).filter((y) => y === year || y === year - 1);
+  return calendarYears(data).filter((y) => y === year || y === year - 1);
+}
+
+/** The nearest years with data (with a page) before and after `year`; null where there is none. */
+export function neighbourYears(
+  data: SiteData,
+  year: number,
+): { previous: number | null; next: number | null } {
+  const years = yearsWithData(data);
+  return {
+    previous: years.findLast((y) => y < year) ?? null,
+    next: years.find((y) => y > year) ?? null,
+  };
 }
 
 function monthIndexes(data: SiteData, months: readonly string[]): number[] {

@@ -159,7 +159,7 @@ export function yearTables(data: SiteData, year: number): ReportTable[] {
       ],
     });
   }
-  // The years the page's month table shows: the year before too, when it has data.
+  // The years the page's month table shows: the year before too, as gaps if it has no data.
   const gridYears = monthGridYears(data, year);
   const gridMonths = gridYears.flatMap(monthsOfYear);
   const grid = period(data, gridMonths[0] as string, gridMonths.at(-1) as string);

@@ -267,7 +267,7 @@ export const YEAR_TABLES = [
     id: 'months',
     title: 'Crimes and anti-social behaviour per month',
     description:
-      'Crimes and anti-social behaviour incidents in the district each month of the year, and of the year before it when that has data; an empty count is a month without data, not a zero.',
+      'Crimes and anti-social behaviour incidents in the district each month of the year, and of the year before it unless that ends before the first month with data; an empty count is a month without data, not a zero.',
     fields: [month, { ...crimes(MONTH_COUNT), emptyMeansNoData: true }],
   },
   {

@@ -58,6 +58,25 @@ export function withoutMonth(source: SiteData, month: string): SiteData {
 }
 
 /**
+ * The same data with `month`'s crimes recorded as `as` instead (e.g. a year earlier, leaving a
+ * whole year without data), the months kept in order.
+ */
+export function withMonthAs(source: SiteData, month: string, as: string): SiteData {
+  const data = copy(source);
+  if (data.months.includes(as)) throw new Error(`Test data already has ${as}`);
+  const from = monthIndex(data, month);
+  const to = data.months.filter((m) => m !== month && m < as).length;
+  const move = <T>(list: T[]) => list.splice(to, 0, ...list.splice(from, 1));
+  move(data.months);
+  data.months[to] = as;
+  move(data.provenance);
+  provenanceOf(data, as).month = as;
+  for (const byMonth of data.counts) move(byMonth);
+  for (const byMonth of data.outcomes) move(byMonth);
+  return data;
+}
+
+/**
  * Add `n` to `month`'s rows of `force` (its biggest force, the territorial one, when not
  * named), so the rows by force still add up to the month's rows.
  */

@@ -11,21 +11,25 @@ import {
 import { monthsOfYear } from '../../../src/shared/months.ts';
 import { rateWindow } from '../../../src/shared/rates.ts';
 import {
+  calendarYears,
   crimesAndAsb,
   latestTwelveMonths,
+  monthGridYears,
   monthTotal,
+  neighbourYears,
   rateOver,
   reportingForces,
   typeCounts,
   wardRows,
   yearOnYear,
   yearPeriod,
+  yearsWithData,
 } from '../../../src/lib/figures.ts';
 import { aggregateSiteData } from '../../../pipeline/aggregate.ts';
 import { createMonthSummariser } from '../../../pipeline/summarise.ts';
 import { sampleMonth, TEST_WARDS } from '../../support/sample-rows.ts';
 import type { SiteData } from '../../../src/shared/schema.ts';
-import { committedSiteData } from '../../support/site-data.ts';
+import { committedSiteData, withMonthAs, withoutMonth } from '../../support/site-data.ts';
 
 describe('format', () => {
   it('formatChange signs the change and says n/a when there is nothing to compare', () => {
@@ -228,5 +232,35 @@ describe('wardRows: ranks by rate', () => {
     expect(a.rateRank).not.toBeNull();
     expect(b.rateRank).toBe(a.rateRank);
     expect(b.rank).toBeGreaterThan(a.rank);
+  });
+});
+
+describe('the years of the reports when a whole year has no data', () => {
+  // The committed months (Mar 2024, Feb-Mar 2025) with Mar 2024's crimes as Mar 2023's: 2024
+  // lies between months with data and has none.
+  const data = withMonthAs(committedSiteData(), '2024-03', '2023-03');
+
+  it('yearsWithData(data) leaves such a year out: it gets no page of its own', () => {
+    expect(data.months).toEqual(['2023-03', '2025-02', '2025-03']);
+    expect(yearsWithData(data)).toEqual([2023, 2025]);
+  });
+
+  it('calendarYears(data) lists every year from the first month with data to the latest', () => {
+    expect(calendarYears(data)).toEqual([2023, 2024, 2025]);
+    expect(calendarYears(committedSiteData())).toEqual([2024, 2025]);
+    expect(calendarYears({ ...data, months: [] })).toEqual([]);
+  });
+
+  it('monthGridYears(data, year) gives the year before as gaps when it lies within the data', () => {
+    expect(monthGridYears(data, 2025)).toEqual([2024, 2025]);
+    // Before the first month with data there is nothing to show, not a gap.
+    expect(monthGridYears(data, 2023)).toEqual([2023]);
+  });
+
+  it('neighbourYears(data, year) gives the nearest years with data, over a year without', () => {
+    expect(neighbourYears(data, 2023)).toEqual({ previous: null, next: 2025 });
+    expect(neighbourYears(data, 2025)).toEqual({ previous: 2023, next: null });
+    const oneYear = withoutMonth(committedSiteData(), '2024-03');
+    expect(neighbourYears(oneYear, 2025)).toEqual({ previous: null, next: null });
   });
 });
