@@ -17,6 +17,16 @@ import { describeMonths } from '../shared/months.ts';
 import type { ShareCard } from './share-image.ts';
 import { districtOutline, wardOutline } from './ward-outlines.ts';
 
+/**
+ * "inflated by the city centre" for a ward whose rate per resident the centre inflates
+ * (isCentreWard), said with its rate wherever the page's caveat (CentreCaveat) is not beside
+ * it: the share image and the page's description; null for another ward.
+ */
+export function centreInflation(ward: Parameters<typeof isCentreWard>[0]): string | null {
+  const centre = mapArea().centre;
+  return centre !== null && isCentreWard(ward) ? `inflated by the ${centre.label}` : null;
+}
+
 export function wardShareCard(data: SiteData, index: number): ShareCard {
   const ward = data.wards[index];
   if (ward === undefined) throw new RangeError(`No ward at index ${index}`);
@@ -25,15 +35,12 @@ export function wardShareCard(data: SiteData, index: number): ShareCard {
   const total = row?.total ?? 0;
   const rate = rateOver(data, index, total, window.withData);
   const outline = wardOutline(ward.code, ward.neighbours);
-  // A centre ward's rate is inflated by the people who are there but do not live there: the
-  // image, seen without the page, says so beside it, as the page does (CentreCaveat).
-  const centre = mapArea().centre;
-  const inflated = centre !== null && isCentreWard(ward) ? `, inflated by the ${centre.label}` : '';
+  const inflated = centreInflation(ward);
   return {
     title: ward.name,
     lines: [
       `${formatCount(total)} ${countedNoun(data.crimeTypes)}, ${describeMonths(window.withData)}`,
-      `${formatRateWithWindow(rate.value, rate.window)}${inflated}`,
+      `${formatRateWithWindow(rate.value, rate.window)}${inflated === null ? '' : `, ${inflated}`}`,
       `${ordinal(row?.rank ?? 0)} of ${data.wards.length} wards by count`,
     ],
     outline: {

@@ -289,8 +289,11 @@ describe('ward reports', () => {
       expect(root.querySelector('meta[property="og:title"]')?.getAttribute('content')).toContain(
         ward.name,
       );
-      expect(root.querySelector('meta[name="description"]')?.getAttribute('content')).toContain(
-        windowUnit(windowMonths.length),
+      const description = root.querySelector('meta[name="description"]')?.getAttribute('content');
+      expect(description).toContain(windowUnit(windowMonths.length));
+      // Shared without the page's caveat: a centre ward's rank by rate says it is inflated.
+      expect(description?.includes('by rate (inflated by the city centre).'), ward.name).toBe(
+        ward.cityCentreResidents / ward.population >= CENTRE_WARD_SHARE,
       );
       expect(root.querySelectorAll('script')).toHaveLength(0);
     }
