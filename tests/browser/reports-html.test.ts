@@ -629,6 +629,37 @@ describe('the About page', () => {
     expect(shown).toEqual(expected);
   });
 
+  it('names the kept total for what it counts: crimes and anti-social behaviour incidents', () => {
+    const kept = data.counts.flat(2).reduce((a, b) => a + b, 0);
+    const rows = page('about/')
+      .querySelectorAll('#rows-table tbody tr')
+      .map((tr) => ({
+        label: tr.querySelector('th')?.text.replace(/\s+/g, ' ').trim() ?? '',
+        count: Number(tr.querySelector('td')?.text.trim().replace(/,/g, '')),
+      }));
+    expect(rows.find((r) => r.label.endsWith(' kept'))).toEqual({
+      label: 'Crimes and anti-social behaviour incidents kept',
+      count: kept,
+    });
+  });
+
+  it("states the duplicate rule the pipeline applies: a Crime ID already in the same or an earlier month is left out, the first month's row kept", () => {
+    const about = page('about/');
+    const labels = about
+      .querySelectorAll('#rows-table tbody th')
+      .map((th) => th.text.replace(/\s+/g, ' ').trim());
+    expect(labels).toContain(
+      'Left out: Duplicate Crime ID, already in the same or an earlier month',
+    );
+    const text = about.text.replace(/\s+/g, ' ');
+    expect(text).toContain(
+      'A crime is counted once, in the first month that lists it: a later row with its Crime ID, in the same month or a later one, is left out as a duplicate.',
+    );
+    // The rule once stated was narrower than the one applied.
+    expect(text).not.toContain('Within a month, a Crime ID seen twice is counted once');
+    expect(labels).not.toContain('Left out: Duplicate Crime ID in the same month');
+  });
+
   it('gives the exact and approximate postcode-district counts of the kept rows, summing to them all', () => {
     const about = page('about/');
     const number = (field: string) =>
