@@ -1,12 +1,19 @@
 // The ward and year reports in headless Chromium: readable without JavaScript, no console
-// errors, no serious axe-core violations, and the ward table sorts (the one script they ship).
+// errors, no serious axe-core violations, a bar table that fits a phone, and the ward table
+// sorts (the one script they ship).
 // Pages are closed, never their contexts: the single-process Chromium exits with its last context.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SiteData } from '../../src/shared/schema.ts';
-import { launchBrowser, openPage, saveScreenshot, seriousA11yViolations } from './support.ts';
+import {
+  launchBrowser,
+  openPage,
+  saveScreenshot,
+  seriousA11yViolations,
+  siteUrl,
+} from './support.ts';
 
 const data = JSON.parse(readFileSync(path.resolve('src/data/site-data.json'), 'utf8')) as SiteData;
 const ward = data.wards.find((w) => w.slug === 'little-london-and-woodhouse') ?? data.wards[0];
@@ -15,6 +22,11 @@ const REPORTS = ['/wards/', `/wards/${ward?.slug}/`, '/years/', `/years/${year}/
 /** Pages with tables that scroll sideways in their box on a phone. */
 const TABLE_PAGES = [...REPORTS, '/data/', '/changes/'];
 const PHONE = { width: 390, height: 844 };
+/** The pages with a table of counts by crime type drawn as bars. */
+const BAR_TABLE_PAGES = [
+  ...data.wards.map((w) => `/wards/${w.slug}/`),
+  ...[...new Set(data.months.map((m) => m.slice(0, 4)))].map((y) => `/years/${y}/`),
+];
 
 let browser: Browser;
 
@@ -88,6 +100,40 @@ describe('report pages in a browser', () => {
         // The month grid is wider than a phone: the case the focus is for.
         expect(boxes.some((b) => b.scrolls)).toBe(true);
       }
+      await page.close();
+    },
+  );
+
+  it.each([390, 320])(
+    'at %i px the by-type bar table of every ward and year page fits its box, no sideways scrolling',
+    async (width) => {
+      const { page } = await openPage(browser, BAR_TABLE_PAGES[0]!, {
+        viewport: { width, height: 844 },
+      });
+      const wide: string[] = [];
+      const thin: string[] = [];
+      for (const report of BAR_TABLE_PAGES) {
+        await page.goto(new URL(report, siteUrl()).href);
+        const tables = await page.locator('.table-scroll:has(> .bar-table)').evaluateAll((els) =>
+          els.map((el) => ({
+            scrollWidth: el.scrollWidth,
+            clientWidth: el.clientWidth,
+            longestBar: Math.max(
+              ...[...el.querySelectorAll('.bar')].map((bar) => bar.getBoundingClientRect().width),
+            ),
+          })),
+        );
+        expect(tables.length, report).toBe(1);
+        for (const t of tables) {
+          if (t.scrollWidth > t.clientWidth) {
+            wide.push(`${report}: ${t.scrollWidth} px in ${t.clientWidth}`);
+          }
+          // The longest bar, against which the others are read, is drawn at 2rem or more.
+          if (t.longestBar < 32) thin.push(`${report}: ${t.longestBar.toFixed(0)} px`);
+        }
+      }
+      expect(wide).toEqual([]);
+      expect(thin).toEqual([]);
       await page.close();
     },
   );
