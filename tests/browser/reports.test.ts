@@ -1,10 +1,10 @@
 // The ward and year reports in headless Chromium: readable without JavaScript, no console
-// errors, no serious axe-core violations, a bar table that fits a phone, and the ward table
-// sorts (the one script they ship).
+// errors, no serious axe-core violations, tables that fit a phone or keep what has focus in
+// view, and the ward table sorts (the one script they ship).
 // Pages are closed, never their contexts: the single-process Chromium exits with its last context.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SiteData } from '../../src/shared/schema.ts';
 import {
@@ -27,6 +27,8 @@ const BAR_TABLE_PAGES = [
   ...data.wards.map((w) => `/wards/${w.slug}/`),
   ...[...new Set(data.months.map((m) => m.slice(0, 4)))].map((y) => `/years/${y}/`),
 ];
+/** Pages whose tables hold links or buttons: ward links, the sort buttons, the file links. */
+const FOCUS_PAGES = ['/wards/', `/years/${year}/`, '/data/'];
 
 let browser: Browser;
 
@@ -138,6 +140,39 @@ describe('report pages in a browser', () => {
     },
   );
 
+  it.each(FOCUS_PAGES)(
+    '%s at 390 px: Tab and Shift+Tab through its tables keep each focused link or button, and its focus outline, wholly in view',
+    async (report) => {
+      const { page } = await openPage(browser, report, { viewport: PHONE });
+      const boxes = page.locator('.table-scroll');
+      const hidden: string[] = [];
+      for (let b = 0; b < (await boxes.count()); b += 1) {
+        const box = boxes.nth(b);
+        const focusable = await box.locator('a, button').count();
+        if (focusable === 0) continue;
+        // From the box as it loads, and as left by a reader who scrolled it to its end.
+        for (const start of ['start', 'end'] as const) {
+          await box.evaluate(
+            (el, end) => (el.scrollLeft = end ? el.scrollWidth : 0),
+            start === 'end',
+          );
+          await box.focus();
+          const keys = [
+            ...Array<string>(focusable).fill('Tab'),
+            ...Array<string>(focusable - 1).fill('Shift+Tab'),
+          ];
+          for (const key of keys) {
+            await page.keyboard.press(key);
+            const problem = await focusOutOfView(page);
+            if (problem !== null) hidden.push(`from the ${start}, ${key}: ${problem}`);
+          }
+        }
+      }
+      expect(hidden).toEqual([]);
+      await page.close();
+    },
+  );
+
   it('shows a change within normal variation in normal weight, even among bold key figures', async () => {
     for (const report of [`/wards/${ward?.slug}/`, '/wards/', `/years/${year}/`]) {
       const { page } = await openPage(browser, report, { javaScript: false });
@@ -180,3 +215,83 @@ describe('report pages in a browser', () => {
     await page.close();
   });
 });
+
+/**
+ * Why the focused element, in a table's scrolling box, is not seen with its whole focus
+ * outline: focus outside the tables, or a side of the outline that is not on screen in the
+ * outline's colour (cut off by the box's edge, or drawn over by a sticky cell). Null when
+ * every side shows. Read from a screenshot of the outline, so whatever hides it is caught.
+ */
+async function focusOutOfView(page: Page): Promise<string | null> {
+  const focused = await page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el?.closest('.table-scroll')) return null;
+    const r = el.getBoundingClientRect();
+    // Centred on the screen by scrolling the page only (not the table's box), so nothing
+    // outside the box is taken for the box hiding it.
+    window.scrollBy(0, r.top + r.height / 2 - window.innerHeight / 2);
+    const style = getComputedStyle(el);
+    const width = parseFloat(style.outlineWidth);
+    const reach = width + parseFloat(style.outlineOffset);
+    const box = el.getBoundingClientRect();
+    // The outline's box, within the screen: a side past the screen's edge is not seen.
+    const left = Math.max(0, Math.floor(box.left - reach));
+    const top = Math.max(0, Math.floor(box.top - reach));
+    const right = Math.min(window.innerWidth, Math.ceil(box.right + reach) + 1);
+    const bottom = Math.min(window.innerHeight, Math.ceil(box.bottom + reach) + 1);
+    const scroller = el.closest('.table-scroll')?.getBoundingClientRect();
+    const across = (a: { left: number; right: number }) =>
+      `${a.left.toFixed(0)}-${a.right.toFixed(0)} px`;
+    return {
+      name:
+        `${el.tagName.toLowerCase()} "${(el.textContent ?? '').trim().slice(0, 30)}" ` +
+        `(${across(box)} across, its box ${scroller ? across(scroller) : '?'})`,
+      colour: style.outlineStyle === 'none' ? null : style.outlineColor,
+      width,
+      clip: { x: left, y: top, width: right - left, height: bottom - top },
+    };
+  });
+  if (focused === null) {
+    return `focus left the tables, on ${await page.evaluate(() => document.activeElement?.tagName)}`;
+  }
+  if (focused.colour === null) return `${focused.name}: no focus outline`;
+  const png = (await page.screenshot({ clip: focused.clip })).toString('base64');
+  const missing = await page.evaluate(
+    async ({ png, colour, width }) => {
+      const image = await createImageBitmap(
+        await (await fetch(`data:image/png;base64,${png}`)).blob(),
+      );
+      const canvas = new OffscreenCanvas(image.width, image.height);
+      const context = canvas.getContext('2d');
+      if (context === null) throw new Error('No 2D canvas');
+      context.drawImage(image, 0, 0);
+      const { data } = context.getImageData(0, 0, image.width, image.height);
+      const rgb = (colour.match(/\d+/g) ?? []).map(Number).slice(0, 3);
+      // Red, green and blue together this close to the outline's colour: its colour, give or
+      // take the shading of its corners.
+      const NEAR = 60;
+      const isOutline = (x: number, y: number) => {
+        const i = (y * image.width + x) * 4;
+        return rgb.reduce((d, c, k) => d + Math.abs((data[i + k] ?? 0) - c), 0) < NEAR;
+      };
+      // A side shows when the outline's colour is found along it, a stroke's width (and a
+      // pixel for rounding) in from the edge of the shot.
+      const band = Math.ceil(width) + 1;
+      const any = (xs: number[], ys: number[]) => xs.some((x) => ys.some((y) => isOutline(x, y)));
+      const range = (from: number, to: number) =>
+        Array.from({ length: Math.max(0, to - from) }, (_, k) => from + k);
+      const [w, h] = [image.width, image.height];
+      const sides = {
+        left: any(range(0, band), range(0, h)),
+        right: any(range(w - band - 1, w), range(0, h)),
+        top: any(range(0, w), range(0, band)),
+        bottom: any(range(0, w), range(h - band - 1, h)),
+      };
+      return Object.entries(sides)
+        .filter(([, shown]) => !shown)
+        .map(([side]) => side);
+    },
+    { png, colour: focused.colour, width: focused.width },
+  );
+  return missing.length === 0 ? null : `${focused.name}: outline not seen at ${missing.join(', ')}`;
+}
