@@ -386,10 +386,10 @@ export const LEEDS_NAMING: DownloadsNaming = {
 /** README.txt beside the files: what they are, their columns, checksums and licence. */
 export function downloadsReadme(manifest: DownloadsManifest, naming: DownloadsNaming): string {
   const lines = [
-    `${naming.siteName}: every crime in ${naming.words.district} recorded by police.uk, one file per year`,
+    `${naming.siteName}: every crime and anti-social behaviour incident in ${naming.words.district} recorded by police.uk, one file per year`,
     '',
-    'Each file is a gzip-compressed CSV (UTF-8, RFC 4180) with a header row. One row per',
-    `crime: police.uk's street-level columns, then the place in ${naming.words.district} this project gives it.`,
+    'Each file is a gzip-compressed CSV (UTF-8, RFC 4180) with a header row. One row per crime',
+    `or anti-social behaviour incident: police.uk's street-level columns, then the place in ${naming.words.district} this project gives it.`,
     'Months without data are absent, never rows of zeros.',
     '',
     'Columns:',

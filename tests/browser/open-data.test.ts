@@ -143,6 +143,23 @@ describe('the Data page', () => {
     );
   });
 
+  it('says the record files hold anti-social behaviour incidents beside crimes, as they do', () => {
+    const bytes = readFileSync(dist(manifest.folder, manifest.files[0]?.file ?? ''));
+    const records = parseCsv(gunzipSync(bytes), { columns: true }) as Record<string, string>[];
+    expect(records.some((r) => r['Crime type'] === 'Anti-social behaviour')).toBe(true);
+    const said = [
+      root.querySelector('#records')?.parentNode?.text ?? '',
+      readFileSync(dist(manifest.folder, 'README.txt'), 'utf8').split('\n\n')[0] ?? '',
+      ...descriptor.resources
+        .filter((r) => r.compression === 'gz')
+        .map((r) => (r as Resource & { description?: string }).description ?? ''),
+    ];
+    for (const text of said) {
+      expect(text.replace(/\s+/g, ' ')).toMatch(/crime (and|or) anti-social behaviour incident/);
+      expect(text.replace(/\s+/g, ' ')).not.toMatch(/row per crime[;:.]/);
+    }
+  });
+
   it("carries a schema.org Dataset whose variables are the record files' columns", () => {
     const script = root.querySelector('script[type="application/ld+json"]');
     const dataset = JSON.parse(script?.text ?? '{}') as {
