@@ -7,8 +7,12 @@ export interface MonthFigures {
   total: number;
   byWard: Map<string, number>;
   byType: Map<string, number>;
-  /** Kept rows by the force that reported them (whose file they came from). */
-  byForce: Map<string, number>;
+  /**
+   * Kept rows by the force that reported them (whose file they came from); null for a month
+   * from the police.uk API, whose crimes carry no force (all are given the territorial force's
+   * name, British Transport Police's among them).
+   */
+  byForce: Map<string, number> | null;
 }
 
 export function figures(data: SiteData, month: string): MonthFigures | undefined {
@@ -28,9 +32,13 @@ export function figures(data: SiteData, month: string): MonthFigures | undefined
     byWard.set(ward.code, wardTotal);
     total += wardTotal;
   });
-  const byForce = new Map<string, number>();
-  for (const { reportedBy, count } of data.provenance[m]?.forces ?? []) {
-    byForce.set(reportedBy, (byForce.get(reportedBy) ?? 0) + count);
+  const provenance = data.provenance[m];
+  let byForce: Map<string, number> | null = null;
+  if (provenance?.source !== 'api') {
+    byForce = new Map();
+    for (const { reportedBy, count } of provenance?.forces ?? []) {
+      byForce.set(reportedBy, (byForce.get(reportedBy) ?? 0) + count);
+    }
   }
   return { total, byWard, byType, byForce };
 }

@@ -379,6 +379,54 @@ describe('validateSiteData (crimes by reporting force)', () => {
     expect(validateSiteData({ next: withBtp(next, ['2025-03']), previous }).ok).toBe(true);
   });
 
+  // The API gives every crime the territorial force's name, British Transport Police's too.
+  const fromApi = (data: typeof full, month: string) => {
+    const copied = copy(data);
+    const p = copied.provenance[monthIndex(copied, month)];
+    if (!p) throw new Error(`no ${month}`);
+    p.source = 'api';
+    p.snapshot = `api:${month}`;
+    return copied;
+  };
+
+  it('passes a new month from the API, whose crimes carry no force, after archive months with British Transport Police', () => {
+    const previous = withBtp(beforeMarch, ['2024-03', '2025-02']);
+    const next = fromApi(withBtp(full, ['2024-03', '2025-02']), '2025-03');
+    const report = validateSiteData({ next, previous });
+    expect(report.problems).toEqual([]);
+    expect(report.ok).toBe(true);
+  });
+
+  it('passes a published month taken from the API before and from the archive now, or the other way', () => {
+    const archive = withBtp(full, full.months);
+    // The same crimes from the API: British Transport Police's named as West Yorkshire's.
+    const api = fromApi(
+      addForceCrimes(
+        withBtp(full, ['2024-03', '2025-03']),
+        '2025-02',
+        'West Yorkshire Police',
+        btpOf('2025-02'),
+      ),
+      '2025-02',
+    );
+    expect(validateSiteData({ next: archive, previous: api }).ok).toBe(true);
+    expect(validateSiteData({ next: api, previous: archive }).ok).toBe(true);
+  });
+
+  it('judges a new archive month by its archive reference months only', () => {
+    // 2024-03 came from the API (no force); 2025-02 from the archive, with its BTP file.
+    const previous = fromApi(withBtp(beforeMarch, ['2025-02']), '2024-03');
+    const next = fromApi(withBtp(full, ['2025-02']), '2024-03');
+    const report = validateSiteData({ next, previous });
+    expect(report.problems).toEqual([
+      {
+        check: 'missing-force',
+        month: '2025-03',
+        message: `2025-03 (new), crimes reported by ${BTP}: 0 crimes, where it averaged ${btpOf('2025-02')} a month (is its file missing?)`,
+      },
+    ]);
+  });
+
   it('lets a month without a force through with an approval for that check', () => {
     const previous = withBtp(full, full.months);
     const next = withBtp(full, ['2024-03', '2025-03']);
