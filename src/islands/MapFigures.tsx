@@ -67,6 +67,18 @@ export function MapFigures(props: MapFiguresProps) {
   );
 }
 
+/**
+ * The figures' paragraphs as sentences: each ends with a full stop, and they are joined with a
+ * space (the element's own text runs them together: "in LeedsJul 2024").
+ */
+export function spokenText(figures: Element | null): string {
+  return [...(figures?.children ?? [])]
+    .map((p) => (p.textContent ?? '').replace(/\s+/g, ' ').trim())
+    .filter((line) => line !== '')
+    .map((line) => (/[.!?]$/.test(line) ? line : `${line}.`))
+    .join(' ');
+}
+
 /** How long the figures must stay the same before they are announced. */
 export const ANNOUNCE_AFTER_MS = 500;
 
@@ -80,7 +92,7 @@ function Announced({ children }: { children: ComponentChildren }) {
   const heard = useRef<string | null>(null);
   const [announcement, setAnnouncement] = useState('');
   useEffect(() => {
-    const text = (shown.current?.textContent ?? '').replace(/\s+/g, ' ').trim();
+    const text = spokenText(shown.current);
     if (heard.current === null) heard.current = text;
     if (text === heard.current) return undefined;
     const timer = setTimeout(() => {
