@@ -1,6 +1,6 @@
 // Whether the published data has kept up with police.uk: the watchdog for a refresh that stopped
 // publishing without failing where anyone looks (a scheduled run replaced while it waited, a
-// schedule GitHub turned off, a refusal nobody approved). police.uk publishes a month during
+// refusal nobody approved). police.uk publishes a month during
 // the month after it, so early in month N its newest month is N-2; the monthly refresh runs
 // on the 3rd. Pure.
 import { addMonths } from '../src/shared/months.ts';
@@ -41,7 +41,7 @@ export function checkFreshness(newest: string | undefined, today: string): Fresh
     message:
       `The published data ${behind}; on ${today} police.uk normally has ${expected} out, and ` +
       `the monthly refresh keeps the site within ${MONTHS_OF_GRACE} month of it. Look at the data ` +
-      "workflow's recent runs (a scheduled run cancelled while it waited, refused by the gate, " +
-      'or a schedule GitHub turned off after 60 days without activity), then run it by hand.',
+      "workflow's recent runs (a scheduled run cancelled while it waited, or refused by the gate)," +
+      ' then run it by hand.',
   };
 }

@@ -65,7 +65,7 @@ export const REFRESH_COMMAND: CommandSpec = {
     '  commit    if it passes and changed: publish the staged files, record the change and commit',
     '  all       the three in order',
     "  freshness fail when the published data's newest month is more than a month behind",
-    '            the one police.uk normally has out today (the weekly watchdog)',
+    '            the one police.uk normally has out today (the watchdog, three times a week)',
     "Notes, progress and the pipeline's summary go to stderr; the result goes to stdout.",
   ].join('\n'),
   options: { area: AREA_OPTION },
