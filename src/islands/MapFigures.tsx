@@ -1,7 +1,7 @@
 // The figures for the current filter, announced when they change: the Leeds total and the
 // months the window holds, or, for a window without data or with no crime type chosen, why
 // there is nothing to count. A run of changes (a month handle dragged or stepped with the
-// arrow keys) is announced once, whole, when it settles (SettledAnnouncement), not at every
+// arrow keys) is announced once, whole, when it settles (Announced), not at every
 // step, which a screen reader would queue or cut off.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
