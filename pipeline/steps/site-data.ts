@@ -1,4 +1,6 @@
-// Step: the site's aggregated data (site-data.json).
+// Step: the site's aggregated data (site-data.json), with the area configuration it was built
+// from, which the build checks against area.json.
+import { areaBuildInputs } from '../../src/shared/area.ts';
 import type { MonthTotals } from '../month-parts.ts';
 import type { LocalRun } from '../local-run.ts';
 import type { Step } from '../run-context.ts';
@@ -14,7 +16,10 @@ async function runSiteData(ctx: LocalRun): Promise<string> {
   const folds = await ctx.folded();
   const wards = await ctx.wards();
   const generatedAt = ctx.options.generatedAt ?? newestFetchedAt(months);
-  const siteData = folds.siteData.result(wards, generatedAt);
+  const siteData = {
+    ...folds.siteData.result(wards, generatedAt),
+    builtFrom: areaBuildInputs(ctx.area.config),
+  };
   await ctx.staging.writeFile(ctx.paths.siteData, `${JSON.stringify(siteData)}\n`);
   return `${siteData.months.length} month(s), ${siteData.wards.length} wards, generatedAt ${generatedAt}`;
 }

@@ -55,7 +55,7 @@ const REBUILD =
     ? 'Run `npm run pipeline -- --offline` to rebuild it.'
     : `Run \`npm run pipeline -- --area ${SLUG} --offline\` to make it (or set AREA_DATA_DIR to a --out folder).`;
 
-const AREA_FILE = path.join('data', 'areas', SLUG, 'area.json');
+export const AREA_FILE = path.join('data', 'areas', SLUG, 'area.json');
 
 /** The area's area.json; when there is none, the way to add the district. */
 function readAreaJson(): unknown {

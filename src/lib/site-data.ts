@@ -1,11 +1,22 @@
 // The site's data, validated once when the build first imports it. Every page reads it here.
-import { areaDataFile } from './area.ts';
+import { area, areaDataFile, AREA_FILE } from './area.ts';
 import { yearsWithData } from './figures.ts';
+import { areaMismatch } from '../shared/area.ts';
 import { parseOrThrow, siteDataSchema, type SiteData } from '../shared/schema.ts';
 
 const raw = areaDataFile('site-data.json');
 
 export const siteData: SiteData = parseOrThrow(siteDataSchema, raw.value, raw.source);
+
+// Data built from another configuration than area.json (a centre or boundaries changed since)
+// would be shown in the words of the new one: refused, with what differs.
+const differing = areaMismatch(area, siteData.builtFrom);
+if (differing.length > 0) {
+  throw new Error(
+    `The site data ${raw.source} was built from another configuration of the area than ` +
+      `${AREA_FILE} has now (${differing.join(', ')} differ).`,
+  );
+}
 
 /** The routes of a page per ward (/wards/<slug>/...): its slug, and its index as the prop. */
 export function wardPaths(): { params: { slug: string }; props: { index: number } }[] {

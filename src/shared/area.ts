@@ -332,6 +332,41 @@ export function areaProjection(area: Pick<AreaConfig, 'map'>): Projection {
   return projectionAt(area.map.centre[0]);
 }
 
+/**
+ * What of an area's configuration its site data is built from: all of it but the words that
+ * only pages say (the site's name, the centre's label). The pipeline records it in the site
+ * data (SiteData.builtFrom), and the build refuses data recorded with another (areaMismatch).
+ */
+export function areaBuildInputs(config: AreaConfig): Record<string, unknown> {
+  const { siteName: _siteName, centre, ...rest } = config;
+  if (centre === null) return { ...rest, centre };
+  const { label: _label, ...placed } = centre;
+  return { ...rest, centre: placed };
+}
+
+/** A value as JSON with its object keys sorted, so equal values give equal text. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+/**
+ * The fields of `config` (areaBuildInputs) that differ from those site data was built from
+ * (`builtFrom`), as dotted paths ("centre", "boundaries"); ["(not recorded)"] when the data
+ * records none; [] when they agree.
+ */
+export function areaMismatch(config: AreaConfig, builtFrom: unknown): string[] {
+  if (builtFrom === null || typeof builtFrom !== 'object') return ['(not recorded)'];
+  const now = areaBuildInputs(config);
+  const then = builtFrom as Record<string, unknown>;
+  return [...new Set([...Object.keys(now), ...Object.keys(then)])]
+    .filter((key) => canonicalJson(now[key]) !== canonicalJson(then[key]))
+    .sort();
+}
+
 /** What area.json may hold: the optional parts may be left out. */
 export type AreaConfigInput = z.input<typeof areaSchema>;
 

@@ -164,6 +164,11 @@ export type Ward = z.infer<typeof wardSchema>;
 export const siteDataSchema = z.object({
   schemaVersion: z.literal(1),
   generatedAt: z.iso.datetime(),
+  /**
+   * The area configuration the data was built from (areaBuildInputs in ./area.ts), which the
+   * build compares with the area's area.json; the pipeline always writes it.
+   */
+  builtFrom: z.record(z.string(), z.unknown()).optional(),
   crimeTypes: z.array(crimeTypeSchema),
   /** Months that have data, ascending. A month absent here is a gap, never a zero. */
   months: z.array(monthSchema),

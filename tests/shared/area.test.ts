@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   AreaConfigError,
+  areaBuildInputs,
+  areaMismatch,
   parseArea,
   slugMismatch,
   type AreaConfigInput,
@@ -168,5 +170,47 @@ describe('parseArea(value, source)', () => {
     expect(message).toMatch(/^ {2}- boundaries\.wards\.codeProperty: .*\(got "WD25"\)$/m);
     expect(message).toMatch(/^ {2}- map\.zoom: .*\(got 30\)$/m);
     expect(message).toContain('src/shared/area.ts');
+  });
+});
+
+describe('areaMismatch(config, builtFrom)', () => {
+  const leeds = parseArea(LEEDS, 'data/areas/leeds/area.json');
+  const builtFrom = JSON.parse(JSON.stringify(areaBuildInputs(leeds))) as Json;
+  const parsed = (edit: (area: Json) => void) =>
+    parseArea(leedsWith(edit), 'data/areas/leeds/area.json');
+
+  it('finds nothing between a configuration and the data built from it, whatever the key order', () => {
+    expect(areaMismatch(leeds, builtFrom)).toEqual([]);
+    const reordered = Object.fromEntries(Object.entries(builtFrom).reverse());
+    expect(areaMismatch(leeds, reordered)).toEqual([]);
+  });
+
+  it("ignores the words only pages say: the site's name and the centre's label", () => {
+    expect(
+      areaMismatch(
+        parsed((a) => (a.siteName = 'Leeds Crime Map')),
+        builtFrom,
+      ),
+    ).toEqual([]);
+    expect(
+      areaMismatch(
+        parsed((a) => (a.centre.label = 'town centre')),
+        builtFrom,
+      ),
+    ).toEqual([]);
+  });
+
+  it.each([
+    ['centre', (a: Json) => (a.centre.districts = ['LS1'])],
+    ['boundaries', (a: Json) => (a.boundaries.copyrightYear = 2024)],
+    ['forces', (a: Json) => (a.forces = ['west-yorkshire'])],
+    ['map', (a: Json) => (a.map.centre = [53.81, -1.55])],
+    ['pollingDistricts', (a: Json) => (a.pollingDistricts = null)],
+  ])('names %s when it changed after the data was built', (field, edit) => {
+    expect(areaMismatch(parsed(edit), builtFrom)).toEqual([field]);
+  });
+
+  it('says the data records no configuration when it has none', () => {
+    expect(areaMismatch(leeds, undefined)).toEqual(['(not recorded)']);
   });
 });

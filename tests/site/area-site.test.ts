@@ -1,7 +1,7 @@
 // `AREA=sheffield npm run build`: the site built for a second district from its area
 // configuration and its own pipeline outputs (here a `--out` folder given as AREA_DATA_DIR).
 // Every page must speak of Sheffield: no Leeds place, postcode or force word in any HTML page.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,4 +134,42 @@ describe('AREA=sheffield npm run build', () => {
     // Rows beyond the edge come from the whole force file, not only the districts around it.
     expect(about.replace(/\s+/g, ' ')).toContain("most of them in the force's other districts");
   });
+});
+
+describe('AREA=sheffield npm run build with data of another configuration', () => {
+  type Edit = (builtFrom: Record<string, unknown>) => Record<string, unknown> | undefined;
+  it.each<[string, string, Edit]>([
+    [
+      'another centre',
+      'centre',
+      (a) => ({ ...a, centre: { kind: 'wards', wards: ['E05010861'] } }),
+    ],
+    [
+      'other boundaries',
+      'boundaries',
+      (a) => ({ ...a, boundaries: { ...(a['boundaries'] as object), copyrightYear: 2019 } }),
+    ],
+    ['no record of its configuration', '(not recorded)', () => undefined],
+  ])(
+    'refuses site data built with %s, naming what differs from area.json',
+    async (_what, named, edit) => {
+      const data = path.join(scratch, `other-${named.replace(/\W/g, '')}`);
+      await cp(path.join(scratch, 'data'), data, { recursive: true });
+      const file = path.join(data, 'site-data.json');
+      const siteData = JSON.parse(await readFile(file, 'utf8')) as {
+        builtFrom?: Record<string, unknown>;
+      };
+      siteData.builtFrom = edit(siteData.builtFrom ?? {});
+      await writeFile(file, JSON.stringify(siteData));
+      await expect(
+        buildSite({
+          outDir: path.join(data, 'site'),
+          env: { AREA: 'sheffield', AREA_DATA_DIR: data },
+        }),
+      ).rejects.toThrow(
+        `was built from another configuration of the area than data/areas/sheffield/area.json has now (${named} differ)`,
+      );
+    },
+    120_000,
+  );
 });
