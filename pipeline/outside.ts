@@ -30,6 +30,19 @@ export function outsideReason(lsoaName: string, rule: OutsideRule): OutsideReaso
   return rule.forceDistricts.includes(district) ? 'other-district' : 'beyond-force';
 }
 
+/**
+ * Whether police.uk's LSOA name puts a row in another district than `own`: known only when the
+ * area lists its force's districts (their names are those LSOA names start with, its own among
+ * them, which src/shared/area.ts checks); never for a row without an LSOA name. For a point
+ * just outside the district's generalised outline, which is kept as the district's unless
+ * police.uk places it in another (geo.ts nearBoundary): two districts of a force built side by
+ * side would both keep it.
+ */
+export function inAnotherDistrict(lsoaName: string, rule: OutsideRule, own: string): boolean {
+  const district = lsoaNameDistrict(lsoaName);
+  return district !== '' && rule.forceDistricts !== null && district !== own;
+}
+
 export function emptyOutsideCounts(): OutsideCounts {
   return { 'other-district': 0, 'beyond-force': 0, elsewhere: 0 };
 }

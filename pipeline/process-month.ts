@@ -27,7 +27,7 @@ import {
   type OutcomeLookup,
   type OutcomeReadStats,
 } from './outcomes.ts';
-import { outsideReason, type OutsideRule } from './outside.ts';
+import { inAnotherDistrict, outsideReason, type OutsideRule } from './outside.ts';
 import { readEachOnce } from './read-once.ts';
 import { DropTally } from './report.ts';
 import { createMonthSummariser } from './summarise.ts';
@@ -360,6 +360,11 @@ async function openMonthTask({ plan, provenance, key, deps }: MonthTask): Promis
       enrich: (record) => {
         const place = locator.locate(record.longitude, record.latitude);
         if (place === null) return null;
+        // Outside every ward, kept only as near the outline: not when police.uk puts it in
+        // another district.
+        if (place.nearBoundary && inAnotherDistrict(record.lsoaName, district, district.name)) {
+          return null;
+        }
         if (place.postcodeGap) {
           const key = coordinateKey(record.longitude, record.latitude);
           gaps.add(key);

@@ -114,15 +114,23 @@ describe('countDistrictRows(rows, wards) at the edge', () => {
       (f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates).flat(2),
     )
     .sort((a, b) => a[0]! - b[0]!);
-  const westOf = (metres: number): StreetRow => {
+  const westOf = (metres: number, lsoaName = 'High Peak 001A'): StreetRow => {
     const [lon, lat] = destination(point(westernmost!), metres, 270, { units: 'meters' }).geometry
       .coordinates;
-    return { Longitude: String(lon), Latitude: String(lat), 'LSOA name': 'High Peak 001A' };
+    return { Longitude: String(lon), Latitude: String(lat), 'LSOA name': lsoaName };
   };
 
-  it('keeps a point 30 m outside every ward, in the nearest ward', () => {
-    const count = countDistrictRows([westOf(30)], WARDS, OPTIONS);
-    expect([count.kept, count.keptWithinTolerance]).toEqual([1, 1]);
+  it("keeps a point 30 m outside every ward, in the nearest ward, when its LSOA is the district's or not given", () => {
+    for (const lsoa of ['Sheffield 001A', '']) {
+      const count = countDistrictRows([westOf(30, lsoa)], WARDS, OPTIONS);
+      expect([count.kept, count.keptWithinTolerance], lsoa).toEqual([1, 1]);
+    }
+  });
+
+  it("drops a point 30 m outside every ward whose LSOA is another district's", () => {
+    const count = countDistrictRows([westOf(30), westOf(30, 'Barnsley 001A')], WARDS, OPTIONS);
+    expect(count.kept).toBe(0);
+    expect(count.dropped).toMatchObject({ beyondForce: 1, otherDistricts: 1 });
   });
 
   it('drops a point 80 m outside every ward, as beyond the force by its LSOA', () => {
@@ -132,7 +140,7 @@ describe('countDistrictRows(rows, wards) at the edge', () => {
   });
 
   it('drops the 30 m point too with no tolerance', () => {
-    const count = countDistrictRows([westOf(30)], WARDS, { ...OPTIONS, toleranceM: 0 });
+    const count = countDistrictRows([westOf(30, '')], WARDS, { ...OPTIONS, toleranceM: 0 });
     expect(count.dropped.beyondForce).toBe(1);
   });
 });

@@ -5,7 +5,8 @@
 //
 // The rule is the project's (README, "Crimes are kept by point-in-polygon"): a row is the
 // district's when its point lies in a ward, or no farther than OUTLINE_TOLERANCE_M outside
-// every ward, when it counts in the nearest one. Rows not kept get one reason each:
+// every ward, when it counts in the nearest one, unless its LSOA name is another district's.
+// Rows not kept get one reason each:
 // - noLocation: blank longitude or latitude (police.uk's "No Location" rows);
 // - otherDistricts: outside the district, with an LSOA of a district the force covers (the
 //   district's own LSOAs included: `lsoaNamedDropped` counts those, for the caller to bound);
@@ -113,8 +114,8 @@ export function countDistrictRows(
       place = locate([Number(row.Longitude), Number(row.Latitude)], indexed, margin, tolerance);
       located.set(key, place);
     }
-    if (place === null) {
-      const district = lsoaDistrict(row['LSOA name']);
+    const district = lsoaDistrict(row['LSOA name']);
+    if (place === null || (!place.inside && district !== '' && district !== options.district)) {
       count.dropped[forceDistricts.has(district) ? 'otherDistricts' : 'beyondForce']++;
       if (named) count.lsoaNamedDropped++;
       continue;
