@@ -80,8 +80,12 @@ describe('a run of the sample with a month that loses rows to an earlier one', (
     const paths = pipelinePaths({ out });
     const summaries = (await finalMonths()).map((m) => m.summary);
     const { wards } = JSON.parse(await readFile(paths.wardsCache, 'utf8')) as { wards: Ward[] };
-    const siteData = JSON.parse(await readFile(paths.siteData, 'utf8')) as SiteData;
+    const { builtFrom, ...siteData } = JSON.parse(
+      await readFile(paths.siteData, 'utf8'),
+    ) as SiteData;
     expect(siteData).toEqual(allAtOnceSiteData(summaries, wards, GENERATED_AT));
+    // The step adds the area configuration the data was built from (not the fold's).
+    expect(builtFrom?.['slug']).toBe('leeds');
     const mapData = gunzipSync(await readFile(paths.mapData));
     const expected = allAtOnceMapData(summaries, wards, centreTest(LEEDS_CENTRE));
     expect(Buffer.compare(mapData, Buffer.from(expected))).toBe(0);
