@@ -14,14 +14,23 @@ export interface DropExample {
   detail: string;
 }
 
-/** Counts of rows not kept, by reason, with the first few examples of each. */
-export class DropTally {
-  readonly counts: DropCounts = emptyDropCounts();
-  readonly examples: Partial<Record<DropReason, DropExample[]>> = {};
-  /** The rows dropped as outside the district, by where they are (see outside.ts). */
-  readonly outside: OutsideCounts = emptyOutsideCounts();
+/** Counts of rows by reason (each row under one), with the first few examples of each. */
+export class ReasonTally<R extends string> {
+  readonly counts: Record<R, number>;
+  readonly examples: Partial<Record<R, DropExample[]>> = {};
+  readonly #reasons: readonly R[];
 
-  add(reason: DropReason, where: string, detail: string): void {
+  constructor(reasons: readonly R[]) {
+    this.#reasons = reasons;
+    this.counts = Object.fromEntries(reasons.map((reason) => [reason, 0])) as Record<R, number>;
+  }
+
+  /** The reasons counted, in the order they are reported. */
+  get reasons(): readonly R[] {
+    return this.#reasons;
+  }
+
+  add(reason: R, where: string, detail: string): void {
     this.counts[reason] += 1;
     const list = (this.examples[reason] ??= []);
     if (list.length < EXAMPLES_PER_REASON) list.push({ where, detail });
@@ -29,12 +38,10 @@ export class DropTally {
 
   /** Add another tally's counts and (up to the limit) its examples. */
   merge(other: {
-    counts: DropCounts;
-    examples: Partial<Record<DropReason, DropExample[]>>;
-    outside?: OutsideCounts | undefined;
+    counts: Partial<Record<R, number>>;
+    examples: Partial<Record<R, DropExample[]>>;
   }): void {
-    for (const reason of OUTSIDE_REASONS) this.outside[reason] += other.outside?.[reason] ?? 0;
-    for (const reason of DROP_REASONS) {
+    for (const reason of this.#reasons) {
       this.counts[reason] += other.counts[reason] ?? 0;
       for (const example of other.examples[reason] ?? []) {
         const list = (this.examples[reason] ??= []);
@@ -44,12 +51,27 @@ export class DropTally {
   }
 
   get total(): number {
-    return DROP_REASONS.reduce((sum, reason) => sum + this.counts[reason], 0);
+    return this.#reasons.reduce((sum, reason) => sum + this.counts[reason], 0);
   }
 }
 
-export function emptyDropCounts(): DropCounts {
-  return Object.fromEntries(DROP_REASONS.map((reason) => [reason, 0])) as DropCounts;
+/** Counts of rows not kept, by reason, with the first few examples of each. */
+export class DropTally extends ReasonTally<DropReason> {
+  /** The rows dropped as outside the district, by where they are (see outside.ts). */
+  readonly outside: OutsideCounts = emptyOutsideCounts();
+
+  constructor() {
+    super(DROP_REASONS);
+  }
+
+  override merge(other: {
+    counts: DropCounts;
+    examples: Partial<Record<DropReason, DropExample[]>>;
+    outside?: OutsideCounts | undefined;
+  }): void {
+    for (const reason of OUTSIDE_REASONS) this.outside[reason] += other.outside?.[reason] ?? 0;
+    super.merge(other);
+  }
 }
 
 /** Where the run's messages go. */
@@ -147,8 +169,18 @@ export function formatDuration(ms: number): string {
 
 /** "1,234 outside-district, 2 no-coordinates" (reasons with a count only), or "none". */
 export function formatDropCounts(counts: DropCounts): string {
-  const parts = DROP_REASONS.filter((r) => counts[r] > 0).map(
-    (r) => `${formatCount(counts[r])} ${r}`,
-  );
+  return formatReasonCounts(DROP_REASONS, counts);
+}
+
+/** A tally's counts as formatDropCounts words them, in the order of its reasons. */
+export function formatTally<R extends string>(tally: ReasonTally<R>): string {
+  return formatReasonCounts(tally.reasons, tally.counts);
+}
+
+function formatReasonCounts<R extends string>(
+  reasons: readonly R[],
+  counts: Record<R, number>,
+): string {
+  const parts = reasons.filter((r) => counts[r] > 0).map((r) => `${formatCount(counts[r])} ${r}`);
   return parts.length > 0 ? parts.join(', ') : 'none';
 }
