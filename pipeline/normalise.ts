@@ -123,10 +123,10 @@ export function normaliseApiCrime(crime: ApiCrime, force: string): Normalised {
   };
 }
 
-function drop(
-  reason: DropReason,
+function drop<R extends DropReason>(
+  reason: R,
   detail: string,
-): { ok: false; reason: DropReason; detail: string } {
+): { ok: false; reason: R; detail: string } {
   return { ok: false, reason, detail };
 }
 

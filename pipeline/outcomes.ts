@@ -1,11 +1,15 @@
 // The latest outcome of each crime, from the -outcomes.csv files, by Crime ID. A crime's
 // outcome changes as its investigation goes on; the outcomes file of a later month can know
-// more than the street file the crime was first published in.
+// more than the street file the crime was first published in. Every row read is counted as
+// used, outside the area, or unusable by reason with file:line, and two outcomes for one
+// crime in one month are counted as a conflict (OutcomeReadStats): the run summary shows
+// them apart from the street rows' drops.
 import { OUTCOME_COLUMNS } from '../src/shared/constants.ts';
 import { MONTH_PATTERN, type EnrichedCrime } from '../src/shared/schema.ts';
 import type { ArchiveEntry } from './archive.ts';
 import { readEachOnce } from './read-once.ts';
 import { checkCoordinates } from './normalise.ts';
+import { ReasonTally } from './report.ts';
 
 export interface LatestOutcome {
   month: string;
@@ -22,19 +26,28 @@ export class OutcomeIndex {
   private readonly outcomes: string[] = [];
   private readonly outcomeIds = new Map<string, number>();
 
-  /** Record `outcome` for `crimeId` in `month` (YYYY-MM); a later month wins, and so does a later call for the same month. */
-  add(crimeId: string, month: string, outcome: string): void {
+  /**
+   * Record `outcome` for `crimeId` in `month` (YYYY-MM); a later month wins, and so does a
+   * later call for the same month: police.uk dates outcomes by month only, so the order of
+   * its rows is the only order within a month it gives. Returns the outcome that call
+   * replaced when it was another one for the same month (a conflict, for the caller to
+   * report), else undefined.
+   */
+  add(crimeId: string, month: string, outcome: string): string | undefined {
     let id = this.outcomeIds.get(outcome);
     if (id === undefined) {
       id = this.outcomes.length;
       this.outcomes.push(outcome);
       this.outcomeIds.set(outcome, id);
     }
-    const packed = monthNumber(month) * OUTCOME_SLOTS + id;
+    const m = monthNumber(month);
     const previous = this.latest.get(crimeId);
-    if (previous === undefined || Math.floor(previous / OUTCOME_SLOTS) <= monthNumber(month)) {
-      this.latest.set(crimeId, packed);
-    }
+    const previousMonth = previous === undefined ? -1 : Math.floor(previous / OUTCOME_SLOTS);
+    if (previousMonth > m) return undefined;
+    this.latest.set(crimeId, m * OUTCOME_SLOTS + id);
+    if (previousMonth < m) return undefined;
+    const replaced = previous! % OUTCOME_SLOTS;
+    return replaced === id ? undefined : this.outcomes[replaced];
   }
 
   get(crimeId: string): LatestOutcome | undefined {
@@ -69,8 +82,14 @@ export function unpackOutcome(packed: number, outcomes: readonly string[]): Late
 /** What a month's stages look outcomes up in: an OutcomeIndex or its shared copy. */
 export type OutcomeLookup = Pick<OutcomeIndex, 'get'>;
 
+/** Months since year 0 of a YYYY-MM month, read from its digits: no strings made per row. */
 function monthNumber(month: string): number {
-  return Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
+  const year = digitAt(month, 0) * 1000 + digitAt(month, 1) * 100 + digitAt(month, 2) * 10;
+  return (year + digitAt(month, 3)) * 12 + digitAt(month, 5) * 10 + digitAt(month, 6) - 1;
+}
+
+function digitAt(text: string, i: number): number {
+  return text.charCodeAt(i) - 48;
 }
 
 /**
@@ -87,14 +106,47 @@ export function applyLatestOutcome(record: EnrichedCrime, index: OutcomeLookup):
   return { ...record, outcome: latest.outcome };
 }
 
+/**
+ * Why a row of an outcomes file cannot be used; each such row counts under the first that
+ * applies. A row needs its Crime ID (the join to the street rows), its month, and its
+ * outcome. The month must be its file's: police.uk dates an outcome by the month of the file
+ * that lists it, so a row dated otherwise contradicts its own file, and which of the two to
+ * believe cannot be told.
+ */
+export const UNUSABLE_OUTCOME_REASONS = [
+  'no-crime-id',
+  'malformed-month',
+  'other-month',
+  'no-outcome-type',
+] as const;
+export type UnusableOutcomeReason = (typeof UNUSABLE_OUTCOME_REASONS)[number];
+
+/** Why a used row's coordinates cannot place it (checkCoordinates, as for street rows). */
+export const UNLOCATED_OUTCOME_REASONS = ['no-coordinates', 'malformed-coordinates'] as const;
+export type UnlocatedOutcomeReason = (typeof UNLOCATED_OUTCOME_REASONS)[number];
+
+/** A crime given two different outcomes in one month (OutcomeIndex.add). */
+export const CONFLICTING_OUTCOME = 'conflicting-outcome';
+
 export interface OutcomeReadStats {
   read: number;
   /** Rows added to the index. */
   used: number;
-  /** Rows without a Crime ID, month or outcome type. */
-  unusable: number;
-  /** Rows whose coordinates lie outside the area of interest (see `keep`). */
+  /** Rows whose coordinates lie outside the area of interest (see `keep`): not needed. */
   elsewhere: number;
+  /** Rows that cannot be used, by reason, with examples: not added to the index. */
+  unusable: ReasonTally<UnusableOutcomeReason>;
+  /**
+   * Rows used although their coordinates are blank or unreadable: an outcome joins its crime
+   * by Crime ID, so it needs no coordinates; they only tell whether a row lies outside the
+   * area (`keep`), which for these cannot be told, so every reader keeps them.
+   */
+  unlocated: ReasonTally<UnlocatedOutcomeReason>;
+  /**
+   * Rows used that gave a crime another outcome than an earlier row for the same month: the
+   * later row's outcome is the one kept (OutcomeIndex.add).
+   */
+  conflicts: ReasonTally<typeof CONFLICTING_OUTCOME>;
 }
 
 /**
@@ -129,37 +181,88 @@ export async function readOutcomesOnce(
   const stats = readers.map((): OutcomeReadStats => ({
     read: 0,
     used: 0,
-    unusable: 0,
     elsewhere: 0,
+    unusable: new ReasonTally(UNUSABLE_OUTCOME_REASONS),
+    unlocated: new ReasonTally(UNLOCATED_OUTCOME_REASONS),
+    conflicts: new ReasonTally([CONFLICTING_OUTCOME]),
   }));
   await readEachOnce(
     readers.map((r) => r.entries),
     OUTCOME_COLUMNS,
-    (ids, _entries, { values }) => {
+    (ids, entries, { line, values }) => {
       const crimeId = (values['Crime ID'] ?? '').trim();
       const month = (values['Month'] ?? '').trim();
       const outcome = (values['Outcome type'] ?? '').trim();
-      const usable = crimeId !== '' && outcome !== '' && MONTH_PATTERN.test(month);
-      const point = usable
-        ? checkCoordinates((values['Longitude'] ?? '').trim(), (values['Latitude'] ?? '').trim())
-        : undefined;
+      // The readers share the file, so its month.
+      const fileMonth = entries[ids[0]!]!.month;
+      const unusable = unusableReason(crimeId, month, fileMonth, outcome);
+      if (unusable !== undefined) {
+        const detail = unusableDetail(unusable, crimeId, month, fileMonth, outcome);
+        for (const i of ids) {
+          stats[i]!.read += 1;
+          stats[i]!.unusable.add(unusable, `${entries[i]!.where}:${line}`, detail);
+        }
+        return;
+      }
+      const point = checkCoordinates(
+        (values['Longitude'] ?? '').trim(),
+        (values['Latitude'] ?? '').trim(),
+      );
       for (const i of ids) {
         const s = stats[i]!;
         const { keep, index } = readers[i]!;
         s.read += 1;
-        if (!usable) {
-          s.unusable += 1;
-          continue;
-        }
-        if (keep && point?.ok && !keep(point.longitude, point.latitude)) {
+        if (!point.ok) {
+          s.unlocated.add(point.reason, `${entries[i]!.where}:${line}`, point.detail);
+        } else if (keep && !keep(point.longitude, point.latitude)) {
           s.elsewhere += 1;
           continue;
         }
-        index.add(crimeId, month, outcome);
+        const replaced = index.add(crimeId, month, outcome);
         s.used += 1;
+        if (replaced !== undefined) {
+          s.conflicts.add(
+            CONFLICTING_OUTCOME,
+            `${entries[i]!.where}:${line}`,
+            `Crime ID ${crimeId} has "${outcome}" here and "${replaced}" on an earlier row for ` +
+              `${month}: the later row's is used`,
+          );
+        }
       }
     },
     options,
   );
   return stats;
+}
+
+function unusableReason(
+  crimeId: string,
+  month: string,
+  fileMonth: string,
+  outcome: string,
+): UnusableOutcomeReason | undefined {
+  if (crimeId === '') return 'no-crime-id';
+  // The file's month is a valid YYYY-MM (parseEntryName), so a row dated the same is too.
+  if (month !== fileMonth) return MONTH_PATTERN.test(month) ? 'other-month' : 'malformed-month';
+  if (outcome === '') return 'no-outcome-type';
+  return undefined;
+}
+
+function unusableDetail(
+  reason: UnusableOutcomeReason,
+  crimeId: string,
+  month: string,
+  fileMonth: string,
+  outcome: string,
+): string {
+  switch (reason) {
+    case 'no-crime-id':
+      return `Crime ID is blank (Month "${month}", Outcome type "${outcome}")`;
+    case 'malformed-month':
+      return `Month "${month}" is not YYYY-MM (Crime ID ${crimeId})`;
+    case 'other-month':
+      return `Month "${month}" in the outcomes file for ${fileMonth} (Crime ID ${crimeId})`;
+    case 'no-outcome-type':
+      return `Outcome type is blank (Crime ID ${crimeId})`;
+  }
 }

@@ -1,10 +1,19 @@
 // The closing summary of a pipeline run, as the command line prints it: rows read, kept and
 // dropped (with examples), coverage, the months and their sources, and the files written.
 import path from 'node:path';
-import { DROP_REASONS } from '../src/shared/schema.ts';
 import { postcodeDistrictCounts, qualityTotals } from './aggregate.ts';
-import { DropTally, formatCount, formatDropCounts } from './report.ts';
+import type { OutcomeReadStats } from './outcomes.ts';
+import {
+  DropTally,
+  formatCount,
+  formatDropCounts,
+  formatTally,
+  type ReasonTally,
+} from './report.ts';
 import type { RunRecord } from './run-context.ts';
+
+/** Examples printed per reason; run-summary.json keeps more (EXAMPLES_PER_REASON). */
+const PRINTED_EXAMPLES = 3;
 
 export function printSummary(
   line: (text: string) => void,
@@ -18,19 +27,16 @@ export function printSummary(
     line(`  rows read:    ${formatCount(totals.read)}`);
     line(`  rows kept:    ${formatCount(totals.kept)}`);
     line(`  rows dropped: ${formatDropCounts(totals.dropped)}`);
-    const outside = new DropTally();
-    for (const m of record.months) outside.merge(m.drops);
+    const drops = new DropTally();
+    for (const m of record.months) drops.merge(m.drops);
     if (totals.dropped['outside-district'] > 0) {
-      const o = outside.outside;
+      const o = drops.outside;
       line(
         `    outside the district: ${formatCount(o['other-district'])} in other districts of the force, ` +
           `${formatCount(o['beyond-force'])} beyond the force, ${formatCount(o.elsewhere)} elsewhere (not known which)`,
       );
     }
-    for (const reason of DROP_REASONS) {
-      const examples = record.months.flatMap((m) => m.drops.examples[reason] ?? []).slice(0, 3);
-      for (const e of examples) line(`    ${reason}: ${e.where}: ${e.detail}`);
-    }
+    printExamples(line, drops);
     const pct = (n: number) =>
       totals.kept === 0 ? '-' : `${((n / totals.kept) * 100).toFixed(2)}%`;
     const c = totals.coverage;
@@ -50,6 +56,7 @@ export function printSummary(
       );
     }
   }
+  if (record.outcomes) printOutcomes(line, record.outcomes);
   if (record.stopSearch) {
     const s = record.stopSearch;
     line(
@@ -61,5 +68,57 @@ export function printSummary(
   for (const file of written) {
     const relative = path.relative(process.cwd(), file);
     line(`    ${relative.startsWith('..') ? file : relative}`);
+  }
+}
+
+/** The outcomes files' rows: what was used, what was not and why, and the conflicts. */
+function printOutcomes(
+  line: (text: string) => void,
+  { files, rows }: { files: number; rows: OutcomeReadStats | null },
+): void {
+  if (files === 0) {
+    line("  outcomes files: none (each crime's outcome is its Last outcome category)");
+    return;
+  }
+  if (rows === null) {
+    line(
+      `  outcomes files: ${formatCount(files)}, not read: every month came from the cache, ` +
+        'made with them',
+    );
+    return;
+  }
+  const { unusable, unlocated, conflicts } = rows;
+  line(
+    `  outcomes files: ${formatCount(files)}, read ${formatCount(rows.read)} rows, used ` +
+      `${formatCount(rows.used)}, ${formatCount(rows.elsewhere)} outside the district (not ` +
+      `needed), unusable ${formatTally(unusable)}`,
+  );
+  printExamples(line, unusable);
+  if (unlocated.total > 0) {
+    line(
+      `    used without coordinates (an outcome joins its crime by Crime ID): ` +
+        formatTally(unlocated),
+    );
+    printExamples(line, unlocated);
+  }
+  if (conflicts.total > 0) {
+    line(
+      `    conflicting outcomes: ${formatCount(conflicts.total)} row(s) gave a crime another ` +
+        "outcome than an earlier row for the same month; the later row's is used (police.uk " +
+        'dates outcomes by month only: its file order is the only order within a month)',
+    );
+    printExamples(line, conflicts);
+  }
+}
+
+/** The first examples of each reason of `tally`, as "reason: file:line: detail". */
+function printExamples<R extends string>(
+  line: (text: string) => void,
+  tally: ReasonTally<R>,
+): void {
+  for (const reason of tally.reasons) {
+    for (const e of (tally.examples[reason] ?? []).slice(0, PRINTED_EXAMPLES)) {
+      line(`    ${reason}: ${e.where}: ${e.detail}`);
+    }
   }
 }

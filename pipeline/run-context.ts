@@ -13,6 +13,7 @@ import type { ReferenceFiles } from './load-geography.ts';
 import type { MonthPlan } from './merge.ts';
 import type { CachedMonth } from './month-cache.ts';
 import type { MonthTotals } from './month-parts.ts';
+import type { OutcomeReadStats } from './outcomes.ts';
 import type { PipelinePaths } from './paths.ts';
 import type { DistrictRule } from './process-month.ts';
 import type { DropTally, Reporter } from './report.ts';
@@ -97,6 +98,12 @@ export interface RunRecord {
   steps: { number: number; name: string; ms: number; result: string }[];
   months?: MonthOutcome[];
   stopSearch?: { read: number; kept: number; dropped: DropTally };
+  /**
+   * The input's outcomes files and what their rows were (outcomes.ts); `rows` is null when
+   * the run did not read them: no file, or no month to process (a cached month's key holds
+   * the outcomes files that can revise it, so it was made with them as they are now).
+   */
+  outcomes?: { files: number; rows: OutcomeReadStats | null };
   notes: string[];
 }
 

@@ -1,7 +1,8 @@
 // The run summary as written to run-summary.json.
 import { qualityTotals } from './aggregate.ts';
+import { CONFLICTING_OUTCOME } from './outcomes.ts';
 import { DropTally, type DropExample } from './report.ts';
-import type { RunContext } from './run-context.ts';
+import type { RunContext, RunRecord } from './run-context.ts';
 
 /** The run summary as written to run-summary.json. */
 export function runSummaryJson(ctx: RunContext): unknown {
@@ -34,6 +35,7 @@ export function runSummaryJson(ctx: RunContext): unknown {
       dropped: ctx.record.stopSearch.dropped.counts,
       dropExamples: ctx.record.stopSearch.dropped.examples,
     },
+    outcomes: ctx.record.outcomes && outcomesJson(ctx.record.outcomes),
     notes: ctx.record.notes,
     /**
      * Each police.uk file the run opened, with how many times: in a run for several
@@ -45,5 +47,28 @@ export function runSummaryJson(ctx: RunContext): unknown {
      * several districts, for all of them (a file they share is downloaded once).
      */
     forceFileDownloads: ctx.options.downloads?.list() ?? [],
+  };
+}
+
+/**
+ * The outcomes files' rows, apart from the street rows' drops (which the site's quality
+ * figures count): those used, those located outside the district (not needed), those that
+ * cannot be used and those used without coordinates by reason, and the conflicting outcomes,
+ * each with examples (file:line).
+ */
+function outcomesJson({ files, rows }: NonNullable<RunRecord['outcomes']>): unknown {
+  if (rows === null) return { files, readThisRun: false };
+  return {
+    files,
+    readThisRun: true,
+    read: rows.read,
+    used: rows.used,
+    outsideDistrict: rows.elsewhere,
+    unusable: rows.unusable.counts,
+    unusableExamples: rows.unusable.examples,
+    usedWithoutCoordinates: rows.unlocated.counts,
+    usedWithoutCoordinatesExamples: rows.unlocated.examples,
+    conflicts: rows.conflicts.total,
+    conflictExamples: rows.conflicts.examples[CONFLICTING_OUTCOME] ?? [],
   };
 }

@@ -30,7 +30,7 @@ import {
   type MonthTask,
   type MonthTaskResult,
 } from '../process-month.ts';
-import type { OutcomeIndex } from '../outcomes.ts';
+import type { OutcomeIndex, OutcomeReadStats } from '../outcomes.ts';
 import { filesToRead } from '../read-once.ts';
 import { shareOutcomeIndex, type SharedOutcomeTable } from '../shared-outcomes.ts';
 import { formatCount, formatDropCounts } from '../report.ts';
@@ -76,7 +76,7 @@ async function runMonths(runs: readonly LocalRun[]): Promise<string[]> {
   const districts: DistrictMonths[] = [];
   // The outcome indexes of the districts with months to process, built together on first
   // use (each outcomes file read once) and shared with the workers (see shared-outcomes.ts).
-  let indexes: Promise<(OutcomeIndex | undefined)[]> | undefined;
+  let indexes: Promise<(BuiltOutcomes | undefined)[]> | undefined;
   const outcomeIndexes = () => (indexes ??= buildOutcomeIndexes(districts));
   for (const [i, run] of runs.entries()) {
     const { folds, results, restored } = await restoreMonths(runs, run);
@@ -99,7 +99,7 @@ async function runMonths(runs: readonly LocalRun[]): Promise<string[]> {
       restored,
       toProcess,
       approximate: new Set(),
-      outcomes: async () => (await outcomeIndexes())[i],
+      outcomes: async () => (await outcomeIndexes())[i]?.index,
     });
   }
 
@@ -114,8 +114,14 @@ async function runMonths(runs: readonly LocalRun[]): Promise<string[]> {
     if (threads >= 2) await processMonthsInWorkersStep(districts, groups, threads, hintsFrom);
     else await processMonthsInline(districts, groups, hintsFrom);
   }
+  const built = indexes && (await indexes);
   const accounts: string[] = [];
-  for (const d of districts) {
+  for (const [i, d] of districts.entries()) {
+    // The outcomes files' rows as this run read them: not read when no month needed them.
+    d.run.record.outcomes = {
+      files: d.run.inputs.outcomes.length,
+      rows: built?.[i]?.stats ?? null,
+    };
     await saveMonths(d);
     accounts.push(await finishMonths(d));
   }
@@ -364,6 +370,12 @@ function describeMonth(plan: MonthPlan, summary: MonthTotals): string {
   );
 }
 
+/** A district's outcome index and what its rows were. */
+interface BuiltOutcomes {
+  index: OutcomeIndex;
+  stats: OutcomeReadStats;
+}
+
 /**
  * The outcome index of each district with outcomes files and months to process (else
  * undefined): the latest outcome of each crime located in it (or without coordinates), each
@@ -371,7 +383,7 @@ function describeMonth(plan: MonthPlan, summary: MonthTotals): string {
  */
 async function buildOutcomeIndexes(
   districts: readonly DistrictMonths[],
-): Promise<(OutcomeIndex | undefined)[]> {
+): Promise<(BuiltOutcomes | undefined)[]> {
   const wanted = districts.filter(
     (d) => d.toProcess.length > 0 && d.run.inputs.outcomes.length > 0,
   );
@@ -389,18 +401,21 @@ async function buildOutcomeIndexes(
     built
       .map(({ index, stats }, i) => {
         const name = wanted.length > 1 ? `${wanted[i]!.run.area.config.slug}: ` : '';
+        const { unusable, conflicts } = stats;
+        const flagged = [
+          unusable.total > 0 ? `${formatCount(unusable.total)} unusable` : '',
+          conflicts.total > 0 ? `${formatCount(conflicts.total)} conflicting` : '',
+        ].filter((part) => part !== '');
         return (
           `${name}${formatCount(stats.read)} rows, latest outcome of ${formatCount(index.size)} crimes` +
-          (stats.unusable > 0
-            ? `, ${formatCount(stats.unusable)} rows without Crime ID/month/outcome`
-            : '')
+          (flagged.length > 0 ? `, ${flagged.join(', ')} (see the summary)` : '')
         );
       })
       .join('; '),
   );
   return districts.map((d) => {
     const i = wanted.indexOf(d);
-    return i === -1 ? undefined : built[i]!.index;
+    return i === -1 ? undefined : built[i];
   });
 }
 

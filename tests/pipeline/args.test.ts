@@ -3,7 +3,7 @@
 // to stdout; --quiet and --json change what is printed. The commands run as `npm run` runs
 // them: node on the .ts files, in a child process.
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,8 @@ import { REFRESH_COMMAND } from '../../pipeline/refresh.ts';
 import { VALIDATE_COMMAND } from '../../pipeline/validate-cli.ts';
 
 const SLICE = 'tests/fixtures/pipeline/slice/archive';
+/** An outcomes file for the slice's March 2025 with bad rows (tests/fixtures/pipeline/README.md). */
+const SLICE_OUTCOMES = 'tests/fixtures/pipeline/outcomes/archive';
 
 function run(script: string, args: readonly string[]) {
   const result = spawnSync(process.execPath, [script, ...args], {
@@ -152,6 +154,28 @@ describe('pipeline output streams', () => {
     const summary = JSON.parse(stdout) as { totals: { kept: number }; steps: unknown[] };
     expect(summary.totals.kept).toBeGreaterThan(0);
     expect(summary.steps.length).toBeGreaterThan(0);
+  }, 90_000);
+
+  it('--quiet still prints the summary, with the outcomes rows it cannot use by reason and file:line', async () => {
+    const archive = path.join(tmp, 'slice-outcomes');
+    await cp(SLICE, archive, { recursive: true });
+    await cp(SLICE_OUTCOMES, archive, { recursive: true });
+    const file = path.join(archive, '2025-03', '2025-03-west-yorkshire-outcomes.csv');
+    const { status, stdout, stderr } = run('pipeline/cli.ts', [
+      '--offline',
+      '--quiet',
+      '--archive-dir',
+      archive,
+      '--out',
+      path.join(tmp, 'quiet'),
+    ]);
+    expect(status, stderr).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(
+      /^ {2}outcomes files: 1, read 11 rows, used 6, .*unusable 1 no-crime-id/m,
+    );
+    expect(stdout).toContain(`    other-month: ${file}:6: Month "2026-09" in the outcomes file`);
+    expect(stdout).toContain(`    conflicting-outcome: ${file}:3: Crime ID `);
   }, 90_000);
 
   it('validate-data --json prints the verdict as JSON on stdout', () => {

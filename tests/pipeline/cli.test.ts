@@ -15,7 +15,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CRIME_TYPES, STREET_COLUMNS } from '../../src/shared/constants.ts';
+import { CRIME_TYPES, MASTER_COLUMNS, STREET_COLUMNS } from '../../src/shared/constants.ts';
 import { siteDataSchema, type SiteData } from '../../src/shared/schema.ts';
 import {
   parseCliArgs,
@@ -33,6 +33,8 @@ import { zipFolder } from './zip-folder.ts';
 const SAMPLE = 'data/sample/archive';
 const SLICE = 'tests/fixtures/pipeline/slice/archive';
 const SLICE_EXPECTED = 'tests/fixtures/pipeline/slice/expected/leeds_street_combined.csv';
+/** An outcomes file for the slice's March 2025, a rule a row (tests/fixtures/pipeline/README.md). */
+const SLICE_OUTCOMES = 'tests/fixtures/pipeline/outcomes/archive';
 /** Everything a run writes except run-summary.json (which records timings and paths). */
 const OUTPUTS = [
   'leeds_street_combined.csv',
@@ -255,6 +257,118 @@ describe('runPipeline on a small real slice', () => {
       /step \d+ \(site-data\) failed: 2024-03 has not been processed/,
     );
     expect((error as Error).message).toMatch(/run the "months" step first/);
+  });
+});
+
+describe('runPipeline on the slice with an outcomes file holding bad rows', () => {
+  let archive: string;
+  let out: string;
+  let lines: string[];
+  let outcomesFile: string;
+  beforeAll(async () => {
+    archive = path.join(tmp, 'slice-outcomes');
+    await cp(SLICE, archive, { recursive: true });
+    await cp(SLICE_OUTCOMES, archive, { recursive: true });
+    outcomesFile = path.join(archive, '2025-03', '2025-03-west-yorkshire-outcomes.csv');
+    out = path.join(tmp, 'slice-outcomes-out');
+    const reporter = createMemoryReporter();
+    await runPipeline(options(archive, out), { reporter });
+    lines = reporter.lines;
+  });
+
+  async function outcomesSummary() {
+    return JSON.parse(await readFile(path.join(out, 'run-summary.json'), 'utf8')).outcomes;
+  }
+
+  it('reports the outcomes rows it cannot use by reason with file:line in run-summary.json, apart from the street drops', async () => {
+    const outcomes = await outcomesSummary();
+    expect(outcomes).toMatchObject({
+      files: 1,
+      readThisRun: true,
+      read: 11,
+      used: 6,
+      outsideDistrict: 1,
+      unusable: {
+        'no-crime-id': 1,
+        'malformed-month': 1,
+        'other-month': 1,
+        'no-outcome-type': 1,
+      },
+      usedWithoutCoordinates: { 'no-coordinates': 1, 'malformed-coordinates': 1 },
+      conflicts: 1,
+    });
+    expect(outcomes.unusableExamples['other-month']).toEqual([
+      {
+        where: `${outcomesFile}:6`,
+        detail:
+          'Month "2026-09" in the outcomes file for 2025-03 (Crime ID ' +
+          '09d0cb9833c095d597aa3f4e68d192b458ea5d417e64b33749470198796ac9b5)',
+      },
+    ]);
+    expect(outcomes.conflictExamples.map((e: { where: string }) => e.where)).toEqual([
+      `${outcomesFile}:3`,
+    ]);
+    // The street rows' accounting, which the site's quality figures count, is the slice's own.
+    const summary = JSON.parse(await readFile(path.join(out, 'run-summary.json'), 'utf8'));
+    expect([summary.totals.read, summary.totals.kept]).toEqual([47, 41]);
+  });
+
+  it('prints the outcomes rows it cannot use, those used without coordinates and the conflicts in the summary', () => {
+    const text = lines.join('\n');
+    expect(text).toContain(
+      '  outcomes files: 1, read 11 rows, used 6, 1 outside the district (not needed), ' +
+        'unusable 1 no-crime-id, 1 malformed-month, 1 other-month, 1 no-outcome-type',
+    );
+    for (const [reason, line] of [
+      ['no-crime-id', 4],
+      ['malformed-month', 5],
+      ['other-month', 6],
+      ['no-outcome-type', 7],
+      ['malformed-coordinates', 8],
+      ['no-coordinates', 9],
+      ['conflicting-outcome', 3],
+    ] as const) {
+      expect(text).toContain(`    ${reason}: ${outcomesFile}:${line}: `);
+    }
+    expect(text).toMatch(
+      /used without coordinates \(an outcome joins its crime by Crime ID\): 1 no-coordinates, 1 malformed-coordinates/,
+    );
+    expect(text).toMatch(/conflicting outcomes: 1 row\(s\) .* the later row's is used/);
+  });
+
+  it('gives each crime the outcome of the rows it uses, the later of two for one month, and none from a row it cannot use', async () => {
+    const outcomeOf = new Map(
+      (await rowsOf(path.join(out, 'leeds_street_combined.csv'), MASTER_COLUMNS)).map((row) => [
+        row['Crime ID'],
+        row['Outcome'],
+      ]),
+    );
+    expect(
+      [
+        '2600c16eaf362db26c8eea398b4f974dace13d0d67c18c6ba20712475d16b538', // two in one month
+        '6a14910fe4d0cd252fdb91e7c498a2311cdbbd3495e818d68d6b6858b567cdae', // Month "March"
+        '09d0cb9833c095d597aa3f4e68d192b458ea5d417e64b33749470198796ac9b5', // Month 2026-09
+        '3904398a0da931ff13adccda21253719a936f0ff4e6b41a8d864668d8d23081c', // no outcome type
+        '922ff7d5c7451226d75d141698ac56d60c36d8413230486f0eb91c858ab11866', // abc, xyz
+        'f35bf42735e88968ec89f5358f6ad2d0188c7143ccc3416ddbf78700d6d94089', // no coordinates
+      ].map((id) => outcomeOf.get(id)),
+    ).toEqual([
+      'Suspect charged',
+      'Under investigation',
+      'Under investigation',
+      'Under investigation',
+      'Local resolution',
+      'Offender given a caution',
+    ]);
+  });
+
+  it('says the outcomes files were not read when every month comes from the cache', async () => {
+    const reporter = createMemoryReporter();
+    await runPipeline(options(archive, out), { reporter });
+    expect(await outcomesSummary()).toEqual({ files: 1, readThisRun: false });
+    expect(reporter.lines).toContain(
+      '  outcomes files: 1, not read: every month came from the cache, made with them',
+    );
   });
 });
 

@@ -7,7 +7,26 @@ import { openArchiveInputs, type ArchiveInput } from '../../pipeline/archive.ts'
 import { enrich } from '../../pipeline/enrich.ts';
 import { createLocator, loadGeography, type Locator } from '../../pipeline/geo.ts';
 import { normaliseArchiveRow } from '../../pipeline/normalise.ts';
-import { OutcomeIndex, applyLatestOutcome, readOutcomes } from '../../pipeline/outcomes.ts';
+import {
+  OutcomeIndex,
+  applyLatestOutcome,
+  readOutcomes,
+  type OutcomeReadStats,
+} from '../../pipeline/outcomes.ts';
+
+/** An outcomes file against the slice's March 2025, a rule a row (tests/fixtures/pipeline/README.md). */
+const FIXTURE = 'tests/fixtures/pipeline/outcomes/archive';
+const FIXTURE_FILE = `${FIXTURE}/2025-03/2025-03-west-yorkshire-outcomes.csv`;
+
+// Real crimes of the slice's 2025-03 street file (lines 12, 14, 15, 17, 19, 21 and 23), as
+// the outcomes fixture lists them.
+const ROBBERY_ID = '2600c16eaf362db26c8eea398b4f974dace13d0d67c18c6ba20712475d16b538';
+const WEAPONS_ID = '6a14910fe4d0cd252fdb91e7c498a2311cdbbd3495e818d68d6b6858b567cdae';
+const BURGLARY_ID = '09d0cb9833c095d597aa3f4e68d192b458ea5d417e64b33749470198796ac9b5';
+const VIOLENCE_ID = '3904398a0da931ff13adccda21253719a936f0ff4e6b41a8d864668d8d23081c';
+const PUBLIC_ORDER_ID = '922ff7d5c7451226d75d141698ac56d60c36d8413230486f0eb91c858ab11866';
+const WELLSTONE_ID = 'f35bf42735e88968ec89f5358f6ad2d0188c7143ccc3416ddbf78700d6d94089';
+const THEFT_ID = 'efd25e722f2efb63d97a0524f431b7e291c21840526fcfea7f13b843a5807f18';
 
 // Real crimes of the 2025-02 sample file (lines 3 and 4).
 const DAMAGE_ID = 'fb19a75b1087fb75f8b38a0cae00006873b8e1c7b4062f366a430eac2a94fed1';
@@ -94,13 +113,120 @@ describe('OutcomeIndex', () => {
     expect(index.get('unknown')).toBeUndefined();
     expect(index.size).toBe(2);
   });
+
+  it('add(crimeId, month, outcome) returns the other outcome it replaced for the same month, and nothing otherwise', () => {
+    const index = new OutcomeIndex();
+    expect(index.add(DAMAGE_ID, '2025-03', 'Offender sent to prison')).toBeUndefined();
+    expect(index.add(DAMAGE_ID, '2025-03', 'Offender sent to prison')).toBeUndefined();
+    expect(index.add(DAMAGE_ID, '2025-03', 'Suspect charged')).toBe('Offender sent to prison');
+    expect(index.get(DAMAGE_ID)).toEqual({ month: '2025-03', outcome: 'Suspect charged' });
+    // Another month is the crime's next outcome (or an older one), never a conflict.
+    expect(index.add(DAMAGE_ID, '2025-04', 'Offender given a caution')).toBeUndefined();
+    expect(index.add(DAMAGE_ID, '2025-03', 'Local resolution')).toBeUndefined();
+    expect(index.get(DAMAGE_ID)).toEqual({ month: '2025-04', outcome: 'Offender given a caution' });
+  });
+});
+
+describe('readOutcomes(entries, index, { keep }) on an outcomes file with bad rows', () => {
+  let fixture: ArchiveInput[];
+  let stats: OutcomeReadStats;
+  const index = new OutcomeIndex();
+  beforeAll(async () => {
+    fixture = await openArchiveInputs(FIXTURE);
+    stats = await readOutcomes(fixture[0]!.entries, index, {
+      keep: (lon, lat) => locator.locate(lon, lat) !== null,
+    });
+  });
+  afterAll(() => {
+    for (const input of fixture) input.close();
+  });
+
+  it('counts every row once: used, outside the district, or unusable', () => {
+    expect(stats.read).toBe(11);
+    expect(stats.used).toBe(6);
+    expect(stats.elsewhere).toBe(1);
+    expect(stats.unusable.total).toBe(4);
+    expect(stats.used + stats.elsewhere + stats.unusable.total).toBe(stats.read);
+  });
+
+  it('counts rows without a Crime ID, month or outcome type, or dated in another month than their file, by reason with file:line', () => {
+    expect(stats.unusable.counts).toEqual({
+      'no-crime-id': 1,
+      'malformed-month': 1,
+      'other-month': 1,
+      'no-outcome-type': 1,
+    });
+    expect(stats.unusable.examples).toEqual({
+      'no-crime-id': [
+        {
+          where: `${FIXTURE_FILE}:4`,
+          detail: 'Crime ID is blank (Month "2025-03", Outcome type "Offender fined")',
+        },
+      ],
+      'malformed-month': [
+        {
+          where: `${FIXTURE_FILE}:5`,
+          detail: `Month "March" is not YYYY-MM (Crime ID ${WEAPONS_ID})`,
+        },
+      ],
+      'other-month': [
+        {
+          where: `${FIXTURE_FILE}:6`,
+          detail: `Month "2026-09" in the outcomes file for 2025-03 (Crime ID ${BURGLARY_ID})`,
+        },
+      ],
+      'no-outcome-type': [
+        { where: `${FIXTURE_FILE}:7`, detail: `Outcome type is blank (Crime ID ${VIOLENCE_ID})` },
+      ],
+    });
+  });
+
+  it('gives the crimes of unusable rows no outcome from them', () => {
+    expect(index.get(WEAPONS_ID)).toBeUndefined();
+    expect(index.get(BURGLARY_ID)).toBeUndefined();
+    expect(index.get(VIOLENCE_ID)).toBeUndefined();
+  });
+
+  it('uses rows whose coordinates are blank or unreadable, since an outcome joins its crime by Crime ID, and counts them by reason', () => {
+    expect(index.get(PUBLIC_ORDER_ID)).toEqual({ month: '2025-03', outcome: 'Local resolution' });
+    expect(index.get(WELLSTONE_ID)).toEqual({
+      month: '2025-03',
+      outcome: 'Offender given a caution',
+    });
+    expect(stats.unlocated.counts).toEqual({ 'no-coordinates': 1, 'malformed-coordinates': 1 });
+    expect(stats.unlocated.examples['malformed-coordinates']).toEqual([
+      {
+        where: `${FIXTURE_FILE}:8`,
+        detail: 'Longitude "abc", Latitude "xyz" is not a longitude/latitude pair',
+      },
+    ]);
+    expect(stats.unlocated.examples['no-coordinates']?.[0]?.where).toBe(`${FIXTURE_FILE}:9`);
+  });
+
+  it('reports a crime given two different outcomes in one month, naming both, and uses the later row', () => {
+    expect(index.get(ROBBERY_ID)).toEqual({ month: '2025-03', outcome: 'Suspect charged' });
+    expect(stats.conflicts.total).toBe(1);
+    expect(stats.conflicts.examples['conflicting-outcome']).toEqual([
+      {
+        where: `${FIXTURE_FILE}:3`,
+        detail:
+          `Crime ID ${ROBBERY_ID} has "Suspect charged" here and "Offender sent to prison" on ` +
+          "an earlier row for 2025-03: the later row's is used",
+      },
+    ]);
+  });
+
+  it('takes the same outcome given twice in one month for no conflict', () => {
+    expect(index.get(THEFT_ID)).toEqual({ month: '2025-03', outcome: 'Offender given a caution' });
+    expect(stats.conflicts.examples['conflicting-outcome']).toHaveLength(1);
+  });
 });
 
 describe('readOutcomes + applyLatestOutcome', () => {
   it("gives a real crime its latest outcome in outcome and keeps police.uk's Last outcome category", async () => {
     const index = new OutcomeIndex();
     const stats = await readOutcomes(inputs[0]!.entries, index);
-    expect(stats).toEqual({ read: 5, used: 4, unusable: 1, elsewhere: 0 });
+    expect([stats.read, stats.used, stats.unusable.total, stats.elsewhere]).toEqual([5, 4, 1, 0]);
     const crime = applyLatestOutcome(enriched(DAMAGE_ROW), index);
     expect(crime.outcome).toBe('Offender given a caution');
     expect(crime.lastOutcome).toBe('Under investigation');
