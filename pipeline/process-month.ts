@@ -8,7 +8,13 @@
 import { createReadStream } from 'node:fs';
 import { MASTER_COLUMNS, STREET_COLUMNS } from '../src/shared/constants.ts';
 import { coordinateKey } from '../src/shared/coordinates.ts';
-import type { CrimeRecord, EnrichedCrime, MonthSummary, SourceKind } from '../src/shared/schema.ts';
+import {
+  DROP_REASONS,
+  type CrimeRecord,
+  type EnrichedCrime,
+  type MonthSummary,
+  type SourceKind,
+} from '../src/shared/schema.ts';
 import { readApiMonth } from './api-months.ts';
 import type { ArchiveEntry } from './archive.ts';
 import { createIdSidecarWriter } from './crime-id-sidecar.ts';
@@ -29,7 +35,7 @@ import {
 } from './outcomes.ts';
 import { inAnotherDistrict, outsideReason, type OutsideRule } from './outside.ts';
 import { readEachOnce } from './read-once.ts';
-import { DropTally } from './report.ts';
+import { DropTally, formatCount } from './report.ts';
 import { createMonthSummariser } from './summarise.ts';
 
 export interface MonthDeps {
@@ -106,7 +112,10 @@ export async function processMonth(
 export interface MonthProcessor {
   /** A promise only when the row made it write (a row at a time costs no promise). */
   row(where: string, result: Normalised): Promise<void> | undefined;
-  /** Writes what is left and returns the month's summary; throws when no row was read. */
+  /**
+   * Writes what is left and returns the month's summary; throws when no row was read, or when
+   * every row read was dropped.
+   */
   finish(): Promise<MonthResult>;
 }
 
@@ -130,6 +139,7 @@ export function monthProcessor(
   const drops = new DropTally();
   const deduper = createDeduper();
   let read = 0;
+  let kept = 0;
   let batch = MASTER_HEADER;
 
   const row = (where: string, result: Normalised): Promise<void> | undefined => {
@@ -163,6 +173,7 @@ export function monthProcessor(
     const { crime, postcodeApproximate } = located;
     const enriched = deps.outcomes ? applyLatestOutcome(crime, deps.outcomes) : crime;
     summariser.add(enriched, postcodeApproximate);
+    kept += 1;
     deps.onKept?.(enriched.crimeId);
     batch += masterLine(enriched);
     if (batch.length < WRITE_BATCH_CHARS) return undefined;
@@ -177,12 +188,40 @@ export function monthProcessor(
       throw new InputError(
         planSources(plan),
         `holds no crimes for ${plan.month}. police.uk never publishes an empty month, so the ` +
-          'file is probably truncated: download it again (or remove the month folder).',
+          `file is probably truncated: ${whatToDo(plan)}`,
+      );
+    }
+    if (kept === 0) {
+      throw new InputError(
+        planSources(plan),
+        `holds no usable crimes for ${plan.month}: all ${formatCount(read)} rows read were ` +
+          `dropped (${droppedWithExamples(drops)}). police.uk never publishes a month without ` +
+          `crimes in ${deps.district.name}, so this is not a month of zero crimes: check that ` +
+          `the file is the ${plan.month} file of a force that covers ${deps.district.name}, ` +
+          `and ${whatToDo(plan)}`,
       );
     }
     return { summary: summariser.finish(), drops };
   };
   return { row, finish };
+}
+
+/** What to do about a month whose file holds no usable crimes. */
+function whatToDo(plan: MonthPlan): string {
+  return plan.source === 'archive'
+    ? 'download it again (or remove the month folder: the month is then a gap)'
+    : 'delete the snapshot and fetch the month again';
+}
+
+/** "9,304 malformed-month, e.g. file:2: Month ... in a file for ...; 3 no-coordinates, e.g. ..." */
+function droppedWithExamples(drops: DropTally): string {
+  return DROP_REASONS.filter((reason) => drops.counts[reason] > 0)
+    .map((reason) => {
+      const example = drops.examples[reason]?.[0];
+      const eg = example === undefined ? '' : `, e.g. ${example.where}: ${example.detail}`;
+      return `${formatCount(drops.counts[reason])} ${reason}${eg}`;
+    })
+    .join('; ');
 }
 
 /** Where a month's rows come from, for messages. */

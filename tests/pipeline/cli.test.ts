@@ -445,6 +445,28 @@ describe('runPipeline on the sample months, from the folder and from a zip of it
     expect((await readdir(zipOut)).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
 
+  it('a month whose every row is dated another month fails naming the month, the file and the drops, outputs untouched', async () => {
+    const bad = path.join(tmp, 'month-of-drops');
+    await cp(SAMPLE, bad, { recursive: true });
+    const file = path.join(bad, '2025-03/2025-03-west-yorkshire-street.csv');
+    const [header, ...rows] = (await readFile(file, 'utf8')).trimEnd().split('\n');
+    await writeFile(
+      file,
+      `${[header, ...rows.map((row) => row.replace(',2025-03,', ',2025-01,'))].join('\n')}\n`,
+    );
+    const before = await snapshot(folderOut);
+    const error = await runPipeline(options(bad, folderOut), {
+      reporter: createMemoryReporter(),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StepError);
+    expect((error as Error).message).toContain(
+      `step ${stepNumber('months')} (months) failed: ${file}: holds no usable crimes for ` +
+        `2025-03: all 9,304 rows read were dropped (9,304 malformed-month, e.g. ${file}:2: ` +
+        'Month "2025-01" in a file for 2025-03)',
+    );
+    expect(await snapshot(folderOut)).toEqual(before);
+  });
+
   it('a street file with a wrong header fails naming the file and the missing columns, outputs untouched', async () => {
     const bad = path.join(tmp, 'bad-header');
     await mkdir(path.join(bad, '2025-03'), { recursive: true });

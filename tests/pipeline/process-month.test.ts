@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile, copyFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -12,6 +12,7 @@ import type { LsoaHints } from '../../pipeline/enrich.ts';
 import { createLocator, loadGeography, type Locator } from '../../pipeline/geo.ts';
 import { coordinateKey } from '../../src/shared/coordinates.ts';
 import { chooseMonthSources, type MonthPlan } from '../../pipeline/merge.ts';
+import { InputError } from '../../pipeline/input-error.ts';
 import { OutcomeIndex } from '../../pipeline/outcomes.ts';
 import { locatedCrime, processMonth, type LocatedCrime } from '../../pipeline/process-month.ts';
 
@@ -182,6 +183,102 @@ describe('processMonth', () => {
     await writeFile(file, `${STREET_COLUMNS.join(',')}\n`);
     const [plan] = await plansOf(root);
     await expect(run(plan!)).rejects.toThrow(`${file}: holds no crimes for 2025-04`);
+  });
+
+  describe('fails on a month whose every row is unusable, naming the month, the file and each reason with its count and an example', () => {
+    // The real 2024-03 rows of the slice (13, all kept as they are), each made unusable.
+    const REAL = `${SLICE}/2024-03/2024-03-west-yorkshire-street.csv`;
+    const COLUMN = Object.fromEntries(STREET_COLUMNS.map((name, i) => [name, i]));
+    /** Bradford city centre, as the slice's own outside-district row. */
+    const BRADFORD: [string, string] = ['-1.7526', '53.7936'];
+
+    /** The message processMonth fails with. */
+    async function failure(plan: MonthPlan): Promise<string> {
+      const error = await run(plan).then(
+        () => new Error('the month was processed'),
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(InputError);
+      return (error as InputError).message;
+    }
+
+    /** A 2024-03 street file of the real rows, each changed by `change` (field by column). */
+    async function unusableMonth(name: string, change: (fields: string[], i: number) => void) {
+      const [header, ...rows] = (await readFile(REAL, 'utf8')).trimEnd().split('\n');
+      const root = path.join(tmp, name);
+      await mkdir(path.join(root, '2024-03'), { recursive: true });
+      const file = path.join(root, '2024-03/2024-03-west-yorkshire-street.csv');
+      const changed = rows.map((row, i) => {
+        // The slice has no quoted fields: a comma always separates two.
+        const fields = row.split(',');
+        change(fields, i);
+        return fields.join(',');
+      });
+      await writeFile(file, `${[header, ...changed].join('\n')}\n`);
+      const [plan] = await plansOf(root);
+      return { plan: plan!, file, rows: rows.length };
+    }
+
+    it('every row dated another month (malformed-month)', async () => {
+      const { plan, file } = await unusableMonth('all-other-month', (fields) => {
+        fields[COLUMN['Month']!] = '2024-01';
+      });
+      const message = await failure(plan);
+      expect(message).toContain(
+        `${file}: holds no usable crimes for 2024-03: all 13 rows read were dropped ` +
+          `(13 malformed-month, e.g. ${file}:2: Month "2024-01" in a file for 2024-03)`,
+      );
+      expect(message).toMatch(/download it again/);
+    });
+
+    it('every row outside the district (outside-district)', async () => {
+      const { plan, file } = await unusableMonth('all-outside', (fields) => {
+        [fields[COLUMN['Longitude']!], fields[COLUMN['Latitude']!]] = BRADFORD;
+      });
+      const message = await failure(plan);
+      expect(message).toContain(
+        `${file}: holds no usable crimes for 2024-03: all 13 rows read were dropped ` +
+          `(13 outside-district, e.g. ${file}:2: -1.7526, 53.7936 (`,
+      );
+      expect(message).toContain('is outside the Leeds district');
+    });
+
+    it('every row without coordinates (no-coordinates)', async () => {
+      const { plan, file } = await unusableMonth('all-no-coordinates', (fields) => {
+        fields[COLUMN['Longitude']!] = '';
+        fields[COLUMN['Latitude']!] = '';
+      });
+      const message = await failure(plan);
+      expect(message).toContain(
+        `${file}: holds no usable crimes for 2024-03: all 13 rows read were dropped ` +
+          `(13 no-coordinates, e.g. ${file}:2: `,
+      );
+    });
+
+    it('rows dropped for several reasons, each counted with its first example', async () => {
+      const { plan, file } = await unusableMonth('all-dropped-mixed', (fields, i) => {
+        if (i % 3 === 0) fields[COLUMN['Month']!] = '2024-01';
+        else if (i % 3 === 1) fields[COLUMN['Latitude']!] = '';
+        else [fields[COLUMN['Longitude']!], fields[COLUMN['Latitude']!]] = BRADFORD;
+      });
+      const message = await failure(plan);
+      expect(message).toContain(
+        `all 13 rows read were dropped (4 outside-district, e.g. ${file}:4: -1.7526, 53.7936 (`,
+      );
+      expect(message).toContain(`; 4 no-coordinates, e.g. ${file}:3: `);
+      expect(message).toContain(
+        `; 5 malformed-month, e.g. ${file}:2: Month "2024-01" in a file for 2024-03)`,
+      );
+    });
+
+    it('but keeps a month with a single usable row', async () => {
+      const { plan } = await unusableMonth('one-kept', (fields, i) => {
+        if (i > 0) fields[COLUMN['Month']!] = '2024-01';
+      });
+      const { summary } = await run(plan);
+      expect(summary.kept).toBe(1);
+      expect(summary.dropped['malformed-month']).toBe(12);
+    });
   });
 
   it('fails on an empty (0-byte) street file, naming it', async () => {
