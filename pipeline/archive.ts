@@ -65,14 +65,44 @@ const MONTH_FOLDER = /^\d{4}-\d{2}$/;
 const ENTRY_PATTERN =
   /^(?:[^/]+\/)?(\d{4}-\d{2})\/(\d{4}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*?)-(street|outcomes|stop-and-search)\.csv$/;
 
-/** Parse an archive entry name; null if it is not a police.uk file (or its folder and file months differ). */
+/**
+ * Parse an archive entry name; null if it is not a police.uk file, or if its folder and file
+ * months differ (misplacedFile tells such a file apart).
+ */
 export function parseEntryName(name: string): EntryName | null {
+  const parts = entryNameParts(name);
+  if (parts === null) return null;
+  const { folderMonth, month, force, kind } = parts;
+  if (folderMonth !== month || !MONTH_PATTERN.test(month)) return null;
+  return { month, force, kind };
+}
+
+/** What a name in the archive layout says, its folder's month included; null for another name. */
+function entryNameParts(name: string): (EntryName & { folderMonth: string }) | null {
   const match = ENTRY_PATTERN.exec(name.replaceAll('\\', '/'));
   if (!match) return null;
-  const [, folderMonth, month, force, kind] = match;
-  if (folderMonth !== month || month === undefined || !MONTH_PATTERN.test(month)) return null;
-  if (force === undefined || kind === undefined) return null;
-  return { month, force, kind: kind as FileKind };
+  const [, folderMonth = '', month = '', force = '', kind = ''] = match;
+  return { folderMonth, month, force, kind: kind as FileKind };
+}
+
+/**
+ * The error for a police.uk file in another month's folder (`where`, named `name` as for
+ * parseEntryName), else null. Which month it holds cannot be told from its place, and
+ * skipping it as not a police.uk file would leave its month out without a word.
+ */
+function misplacedFile(name: string, where: string): InputError | null {
+  const parts = entryNameParts(name);
+  if (parts === null) return null;
+  const { folderMonth, month, force, kind } = parts;
+  if (folderMonth === month || !MONTH_PATTERN.test(folderMonth) || !MONTH_PATTERN.test(month)) {
+    return null;
+  }
+  return new InputError(
+    where,
+    `is named for ${month} but is in the ${folderMonth} folder, so the month it holds is ` +
+      `not known: move it into a ${month} folder if it holds ${month}'s crimes, or rename it ` +
+      `${folderMonth}-${force}-${kind}.csv if it holds ${folderMonth}'s`,
+  );
 }
 
 /**
@@ -141,12 +171,14 @@ async function openFolder(root: string): Promise<ArchiveInput> {
     const before = entries.length;
     for (const file of await sortedChildren(path.join(root, monthDir.name))) {
       const relative = `${monthDir.name}/${file.name}`;
+      const filePath = path.join(root, monthDir.name, file.name);
       const parsed = file.isFile() ? parseEntryName(relative) : null;
       if (!parsed) {
-        ignored.push(path.join(root, relative));
+        const misplaced = file.isFile() ? misplacedFile(relative, filePath) : null;
+        if (misplaced) throw misplaced;
+        ignored.push(filePath);
         continue;
       }
-      const filePath = path.join(root, monthDir.name, file.name);
       const info = await stat(filePath);
       entries.push({
         ...parsed,
@@ -185,6 +217,7 @@ async function openZip(zipPath: string): Promise<ArchiveInput> {
   const entries: ArchiveEntry[] = [];
   const ignored: string[] = [];
   const monthFolders: string[] = [];
+  let misplaced: InputError | null = null;
   try {
     for await (const zipEntry of zip.eachEntry()) {
       if (zipEntry.fileName.endsWith('/')) {
@@ -194,6 +227,8 @@ async function openZip(zipPath: string): Promise<ArchiveInput> {
       const parsed = parseEntryName(zipEntry.fileName);
       const where = `${zipPath}:${zipEntry.fileName}`;
       if (!parsed) {
+        misplaced = misplacedFile(zipEntry.fileName, where);
+        if (misplaced) break;
         ignored.push(where);
         continue;
       }
@@ -211,6 +246,10 @@ async function openZip(zipPath: string): Promise<ArchiveInput> {
   } catch (cause) {
     zip.close();
     throw corruptZip(zipPath, cause);
+  }
+  if (misplaced) {
+    zip.close();
+    throw misplaced;
   }
   const emptyMonths = monthFolders
     .filter((folder) => !entries.some((e) => `${e.where}`.startsWith(`${zipPath}:${folder}`)))

@@ -1,8 +1,10 @@
 import {
   copyFile,
+  cp,
   mkdir,
   mkdtemp,
   readFile,
+  rename,
   rm,
   stat,
   truncate,
@@ -15,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openArchiveInputs, parseEntryName, type ArchiveInput } from '../../pipeline/archive.ts';
 import { InputError } from '../../pipeline/input-error.ts';
 import { selectEntries } from '../../pipeline/select-entries.ts';
+import { syntheticFile } from '../support/police-fixtures.ts';
 import { zipFolder } from './zip-folder.ts';
 
 const SAMPLE = 'data/sample/archive';
@@ -163,6 +166,85 @@ describe('openArchiveInputs', () => {
     } finally {
       closeAll(inputs);
     }
+  });
+
+  describe("fails on a police.uk file in another month's folder, naming the file, both months and what to do", () => {
+    /** A copy of the sample folder. */
+    async function sampleCopy(name: string): Promise<string> {
+      const root = path.join(tmp, name);
+      await cp(SAMPLE, root, { recursive: true });
+      return root;
+    }
+
+    /** A copy of the sample folder with `file` (relative) moved to `to`. */
+    async function moved(name: string, file: string, to: string): Promise<string> {
+      const root = await sampleCopy(name);
+      await mkdir(path.dirname(path.join(root, to)), { recursive: true });
+      await rename(path.join(root, file), path.join(root, to));
+      return root;
+    }
+
+    it('a street file named for an earlier month', async () => {
+      const root = await moved(
+        'misplaced-street',
+        '2025-03/2025-03-west-yorkshire-street.csv',
+        '2025-03/2025-01-west-yorkshire-street.csv',
+      );
+      const error = await openArchiveInputs(root).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as Error).message).toBe(
+        `${path.join(root, '2025-03/2025-01-west-yorkshire-street.csv')}: is named for 2025-01 ` +
+          'but is in the 2025-03 folder, so the month it holds is not known: move it into a ' +
+          "2025-01 folder if it holds 2025-01's crimes, or rename it " +
+          "2025-03-west-yorkshire-street.csv if it holds 2025-03's",
+      );
+    });
+
+    it("an outcomes file beside its folder month's street file", async () => {
+      const root = await sampleCopy('misplaced-outcomes');
+      const file = path.join(root, '2025-03/2025-02-west-yorkshire-outcomes.csv');
+      await writeFile(file, syntheticFile('2025-02', 'west-yorkshire', 'outcomes'));
+      await expect(openArchiveInputs(root)).rejects.toThrow(
+        `${file}: is named for 2025-02 but is in the 2025-03 folder`,
+      );
+    });
+
+    it("a stop-and-search file in a later month's folder", async () => {
+      const root = await moved(
+        'misplaced-stop-search',
+        '2021-08/2021-08-west-yorkshire-stop-and-search.csv',
+        '2021-09/2021-08-west-yorkshire-stop-and-search.csv',
+      );
+      await expect(openArchiveInputs(root)).rejects.toThrow(
+        /2021-09\/2021-08-west-yorkshire-stop-and-search\.csv: is named for 2021-08 but is in the 2021-09 folder/,
+      );
+    });
+
+    it('a street file in a zip, named by the zip and its entry', async () => {
+      const root = await moved(
+        'misplaced-zip-src',
+        '2025-03/2025-03-west-yorkshire-street.csv',
+        '2025-03/2025-01-west-yorkshire-street.csv',
+      );
+      const zipPath = path.join(tmp, 'misplaced.zip');
+      await zipFolder(root, zipPath, { prefix: 'archive' });
+      await expect(openArchiveInputs(zipPath)).rejects.toThrow(
+        `${zipPath}:archive/2025-03/2025-01-west-yorkshire-street.csv: is named for 2025-01 ` +
+          'but is in the 2025-03 folder',
+      );
+    });
+
+    it('while a file that is not a police.uk file is still skipped and listed', async () => {
+      const root = await sampleCopy('not-police');
+      await writeFile(path.join(root, '2025-03/notes.txt'), 'not police data');
+      const inputs = await openArchiveInputs(root);
+      try {
+        expect(inputs[0]?.ignored).toEqual([path.join(root, '2025-03/notes.txt')]);
+        expect(inputs[0]?.entries).toHaveLength(4);
+      } finally {
+        closeAll(inputs);
+      }
+    });
   });
 
   it('rejects a truncated zip with an error naming the file', async () => {
