@@ -28,6 +28,27 @@ export function tempPathFor(finalPath: string): string {
   return `${finalPath}.tmp-${process.pid}`;
 }
 
+/** Errors of a full disk (or a full quota): the user can free space and run again. */
+const DISK_FULL = new Set(['ENOSPC', 'EDQUOT']);
+
+/**
+ * An output that could not be written: the message names the file (Node's write errors do
+ * not) and, for a full disk, says what to do.
+ */
+export class WriteError extends Error {
+  readonly file: string;
+  constructor(file: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+    const todo = DISK_FULL.has(code ?? '')
+      ? `: free some space on the disk that holds ${path.dirname(file)} and run again`
+      : '';
+    super(`${file} could not be written (${reason})${todo}`, { cause });
+    this.name = 'WriteError';
+    this.file = file;
+  }
+}
+
 /**
  * Write `data` (or its chunks, one after another, without joining them in memory) to
  * `finalPath` atomically (creating its folder); on failure the old file stays.
@@ -39,7 +60,9 @@ export async function writeFileAtomic(
   const temp = tempPathFor(finalPath);
   await mkdir(path.dirname(finalPath), { recursive: true });
   try {
-    await writeFile(temp, data);
+    await writeFile(temp, data).catch((cause: unknown) => {
+      throw new WriteError(finalPath, cause);
+    });
     await rename(temp, finalPath);
   } catch (error) {
     await rm(temp, { force: true });
@@ -68,18 +91,20 @@ export async function createAtomicWriteStream(finalPath: string): Promise<Atomic
   await mkdir(path.dirname(finalPath), { recursive: true });
   const stream: WriteStream = createWriteStream(tempPath);
   let failure: Error | undefined;
-  stream.on('error', (error) => {
-    failure = error;
-  });
+  /** The stream's first error, as the error that every later call throws. */
+  const failed = (error: unknown): Error => (failure ??= new WriteError(finalPath, error));
+  stream.on('error', failed);
   await once(stream, 'open');
   let closed = false;
+  // Not once(stream, 'close'): it rejects at an 'error', before the stream has closed its file.
+  const closing = () => new Promise<void>((resolve) => stream.once('close', () => resolve()));
 
   const close = async () => {
     if (closed) return;
     closed = true;
     if (failure) throw failure;
     stream.end();
-    await once(stream, 'close');
+    await closing();
     if (failure) throw failure;
   };
 
@@ -89,13 +114,17 @@ export async function createAtomicWriteStream(finalPath: string): Promise<Atomic
     async write(chunk) {
       if (failure) throw failure;
       if (closed) throw new Error(`${finalPath}: write after close`);
-      if (!stream.write(chunk)) await once(stream, 'drain');
+      if (!stream.write(chunk)) {
+        await once(stream, 'drain').catch((error: unknown) => {
+          throw failed(error);
+        });
+      }
     },
     async writeThrough(chunk) {
       if (failure) throw failure;
       if (closed) throw new Error(`${finalPath}: write after close`);
       await new Promise<void>((resolve, reject) => {
-        stream.write(chunk, (error) => (error ? reject(error) : resolve()));
+        stream.write(chunk, (error) => (error ? reject(failed(error)) : resolve()));
       });
     },
     close,
@@ -106,8 +135,11 @@ export async function createAtomicWriteStream(finalPath: string): Promise<Atomic
     async abort() {
       if (!closed) {
         closed = true;
-        stream.destroy();
-        await once(stream, 'close').catch(() => {});
+        // A stream that failed has closed itself: its 'close' has been and will not come again.
+        if (!stream.closed) {
+          stream.destroy();
+          await closing();
+        }
       }
       await rm(tempPath, { force: true });
     },
@@ -131,7 +163,10 @@ const journalSchema = z.object({
 async function syncToDisk(file: string): Promise<void> {
   const handle = await open(file, 'r');
   try {
-    await handle.sync();
+    // A disk that fills up may say so only now, when the file's blocks are written.
+    await handle.sync().catch((cause: unknown) => {
+      throw new WriteError(file, cause);
+    });
   } finally {
     await handle.close();
   }
@@ -147,6 +182,8 @@ async function writeDurably(file: string, data: string): Promise<void> {
   try {
     await handle.writeFile(data);
     await handle.sync();
+  } catch (cause) {
+    throw new WriteError(file, cause);
   } finally {
     await handle.close();
   }
@@ -199,7 +236,9 @@ export class Staging {
   async writeFile(finalPath: string, data: string | Uint8Array): Promise<void> {
     const tempPath = this.stage(finalPath);
     await mkdir(path.dirname(finalPath), { recursive: true });
-    await writeFile(tempPath, data);
+    await writeFile(tempPath, data).catch((cause: unknown) => {
+      throw new WriteError(finalPath, cause);
+    });
     this.startSync(finalPath, tempPath);
   }
 

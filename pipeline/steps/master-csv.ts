@@ -11,7 +11,7 @@ import { monthCacheFiles } from '../month-cache.ts';
 import { formatCount } from '../report.ts';
 import type { LocalRun } from '../local-run.ts';
 import type { LocalStep } from '../run-context.ts';
-import type { StagedStream } from '../write.ts';
+import { WriteError, type StagedStream } from '../write.ts';
 
 export const masterCsvStep: LocalStep = {
   name: 'master-csv',
@@ -46,7 +46,12 @@ async function runMasterCsv(ctx: LocalRun): Promise<string> {
       await out.close();
       await recordMasterCsvParts(masterCsvParts, await out.publishedStamp(), parts);
     } catch (cause) {
-      throw new Error(`the master-csv step could not write ${masterCsv}`, { cause });
+      // A write error names the file; a month's rows that cannot be read keep it from being written.
+      const reason =
+        cause instanceof WriteError
+          ? cause.message
+          : `could not write ${masterCsv} (${cause instanceof Error ? cause.message : String(cause)})`;
+      throw new Error(`the master-csv step failed: ${reason}`, { cause });
     }
   };
   if (base !== null && held > 0) ctx.staging.appendInBackground(masterCsv, base, write);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import {
   copyFile,
   cp,
@@ -9,6 +9,7 @@ import {
   readdir,
   rm,
   stat,
+  symlink,
   truncate,
   writeFile,
 } from 'node:fs/promises';
@@ -28,6 +29,7 @@ import {
 import { readCsv } from '../../pipeline/csv.ts';
 import { createMemoryReporter } from '../../pipeline/report.ts';
 import { STEPS } from '../../pipeline/steps.ts';
+import { tempPathFor } from '../../pipeline/write.ts';
 import { zipFolder } from './zip-folder.ts';
 
 const SAMPLE = 'data/sample/archive';
@@ -466,6 +468,32 @@ describe('runPipeline on the sample months, from the folder and from a zip of it
     );
     expect(await snapshot(folderOut)).toEqual(before);
   });
+
+  it.skipIf(!existsSync('/dev/full'))(
+    'a full disk fails the run naming the output it could not write, outputs untouched',
+    async () => {
+      const diskFull = (file: string) =>
+        `${file} could not be written (ENOSPC: no space left on device, write): free some ` +
+        `space on the disk that holds ${folderOut} and run again`;
+      // The master CSV is a stream written as the later steps run (from the slice, other
+      // months than those published: all of it); the site data one write.
+      for (const [output, failure] of [
+        ['leeds_street_combined.csv', 'the master-csv step failed: '],
+        ['site-data.json', `step ${stepNumber('site-data')} (site-data) failed: `],
+      ] as const) {
+        const file = path.join(folderOut, output);
+        const before = await snapshot(folderOut);
+        // /dev/full answers every write with ENOSPC; the run writes to "<file>.tmp-<its pid>".
+        await symlink('/dev/full', tempPathFor(file));
+        const error = await runPipeline(options(SLICE, folderOut), {
+          reporter: createMemoryReporter(),
+        }).catch((e: unknown) => e);
+        expect((error as Error).message, output).toBe(`${failure}${diskFull(file)}`);
+        expect(await snapshot(folderOut), output).toEqual(before);
+        expect((await readdir(folderOut)).filter((f) => f.includes('.tmp-'))).toEqual([]);
+      }
+    },
+  );
 
   it('a street file with a wrong header fails naming the file and the missing columns, outputs untouched', async () => {
     const bad = path.join(tmp, 'bad-header');

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -208,6 +209,102 @@ describe('Staging.writeInBackground(finalPath, write)', () => {
     await staging.abort();
     expect(await readdir(dir)).toEqual([]);
   });
+});
+
+// /dev/full answers every write with ENOSPC: a full disk, without root or a small filesystem.
+// The temporary file of an output is made a link to it (its name holds this process's id).
+describe.skipIf(!existsSync('/dev/full'))('writing to a full disk', () => {
+  /** `file` in a new folder of its own, holding "previous", whose next write finds the disk full. */
+  async function onFullDisk(name: string): Promise<string> {
+    const dir = path.join(tmp, name);
+    await mkdir(dir, { recursive: true });
+    const file = path.join(dir, 'out.csv');
+    await writeFile(file, 'previous');
+    await symlink('/dev/full', tempPathFor(file));
+    return file;
+  }
+
+  /** The error every write to `file` fails with. */
+  const diskFull = (file: string) =>
+    `${file} could not be written (ENOSPC: no space left on device, write): free some space ` +
+    `on the disk that holds ${path.dirname(file)} and run again`;
+
+  /**
+   * Resolves once a stream that failed has closed its file, as it has by the time a run that
+   * failed aborts its outputs.
+   */
+  const afterClose = () => new Promise((resolve) => setTimeout(resolve, 100));
+
+  /** Whatever the failure, the previous file stays and no temporary file (or link) is left. */
+  async function expectUntouched(file: string): Promise<void> {
+    expect(await readFile(file, 'utf8')).toBe('previous');
+    expect(await readdir(path.dirname(file))).toEqual(['out.csv']);
+  }
+
+  it('createAtomicWriteStream: a write fails naming the file, and abort() of the stream that closed itself returns', async () => {
+    const file = await onFullDisk('stream-full');
+    const out = await createAtomicWriteStream(file);
+    await expect(out.writeThrough(Buffer.from('row\n'))).rejects.toThrow(diskFull(file));
+    await expect(out.write('row\n')).rejects.toThrow(diskFull(file));
+    // The failed stream closes itself (by now): abort() must not wait for a 'close' that has been.
+    await afterClose();
+    await out.abort();
+    await expectUntouched(file);
+  }, 5_000);
+
+  it('createAtomicWriteStream: a write waiting for the disk (backpressure) fails naming the file', async () => {
+    const file = await onFullDisk('stream-backpressure');
+    const out = await createAtomicWriteStream(file);
+    await expect(out.write(new Uint8Array(1 << 20))).rejects.toThrow(diskFull(file));
+    await expect(out.close()).rejects.toThrow(diskFull(file));
+    await out.abort();
+    await expectUntouched(file);
+  }, 5_000);
+
+  it('createAtomicWriteStream: close() fails naming the file when the last bytes find the disk full', async () => {
+    const file = await onFullDisk('stream-close');
+    const out = await createAtomicWriteStream(file);
+    await out.write('row\n');
+    await expect(out.commit()).rejects.toThrow(diskFull(file));
+    await out.abort();
+    await expectUntouched(file);
+  }, 5_000);
+
+  it('Staging: a staged stream that fails makes commit() fail naming the file, and abort() returns', async () => {
+    const file = await onFullDisk('staging-stream');
+    const staging = new Staging(path.join(path.dirname(file), 'publish-journal.json'));
+    staging.writeInBackground(file, async (out) => {
+      // Batches of rows, as the master CSV's: more than the stream buffers.
+      for (let i = 0; i < 100; i++) await out.write('row\n'.repeat(1 << 14));
+    });
+    await expect(staging.commit()).rejects.toThrow(diskFull(file));
+    await afterClose();
+    await staging.abort();
+    await expectUntouched(file);
+  }, 5_000);
+
+  it('Staging: a file whose flush to disk fails makes commit() fail naming it', async () => {
+    const file = await onFullDisk('staging-sync');
+    const staging = new Staging(path.join(path.dirname(file), 'publish-journal.json'));
+    // Nothing to write, so only the flush reaches /dev/full, which cannot flush.
+    await (await staging.createWriteStream(file)).close();
+    await expect(staging.commit()).rejects.toThrow(
+      `${tempPathFor(file)} could not be written (EINVAL: invalid argument, fsync)`,
+    );
+    await staging.abort();
+    await expectUntouched(file);
+  }, 5_000);
+
+  it('Staging.writeFile and writeFileAtomic fail naming the file', async () => {
+    const file = await onFullDisk('staging-file');
+    const staging = new Staging(path.join(path.dirname(file), 'publish-journal.json'));
+    await expect(staging.writeFile(file, 'next')).rejects.toThrow(diskFull(file));
+    await staging.abort();
+    await expectUntouched(file);
+    await symlink('/dev/full', tempPathFor(file));
+    await expect(writeFileAtomic(file, 'next')).rejects.toThrow(diskFull(file));
+    await expectUntouched(file);
+  }, 5_000);
 });
 
 describe('recoverInterruptedPublish(journal)', () => {
