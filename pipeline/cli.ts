@@ -9,6 +9,7 @@ import { checkFetchedApart } from './inputs.ts';
 import { logSafe } from './log-safe.ts';
 import { loadArea } from './area.ts';
 import { DEFAULT_AREA, pipelinePaths, type PipelinePaths } from './paths.ts';
+import { checkOutFolder } from './out-folder.ts';
 import { cleanUpInterruptedRuns } from './publish.ts';
 import {
   createConsoleReporter,
@@ -88,7 +89,12 @@ export const PIPELINE_COMMAND: CommandSpec = {
       description:
         "police.uk input in archive layout: YYYY-MM folders and/or .zip archives (default the area's sample: data/sample/archive for leeds, else data/areas/SLUG/sample/archive)",
     },
-    out: { type: 'string', value: 'DIR', description: 'write every output and cache into DIR' },
+    out: {
+      type: 'string',
+      value: 'DIR',
+      description:
+        'write every output and cache into DIR: a folder you can write to, created if missing (checked before the run starts)',
+    },
     ...FETCH_OPTIONS,
   },
   env: {
@@ -250,6 +256,7 @@ export function runAreaPaths(
  * and a StepError names the step and the district.
  */
 export async function runAreas(options: CliOptions, deps: RunDeps): Promise<AreasRun> {
+  if (options.out !== undefined) await checkOutFolder(path.resolve(deps.root ?? '.', options.out));
   const slugs = runAreaSlugs(options);
   const several = slugs.length > 1;
   const reads = new ForceFileReads();
