@@ -1,26 +1,39 @@
 // Text from outside (police.uk fields, file names, error messages quoting them) reaches the
-// GitHub Actions log through everything the pipeline and the refresh print. The runner reads a
-// line that starts with "::" (or the older "##[") as a workflow command: a crime's location
-// with a line break and "::add-mask::" or "::error::" in it could hide log lines or fake
-// annotations. Every line printed goes through logSafe(), which breaks such a start with an
-// invisible WORD JOINER (U+2060): the text still reads the same, the runner ignores it.
+// GitHub Actions log and the terminal through everything the pipeline and the refresh print.
+// Every line printed goes through logSafe(), which makes such text inert in two ways:
+//
+// - Control characters (C0 but line feed and tab, DEL, C1) are shown as escapes ("\x1b"): an
+//   ESC starts an ANSI sequence that can recolour the text after it, erase or rewrite what was
+//   printed before (a carriage return too), or hide a link behind harmless words (OSC 8); a
+//   BEL rings. Shown, the bytes are still there to read, and do nothing.
+// - The runner reads a line that starts with "::" (or the older "##[") as a workflow command:
+//   a crime's location with a line break and "::add-mask::" or "::error::" in it could hide
+//   log lines or fake annotations. Such a start is broken with an invisible WORD JOINER
+//   (U+2060): the text still reads the same, the runner ignores it.
+//
+// logSafe(logSafe(text)) is logSafe(text): a line may pass through it twice (the run summary,
+// printed through the reporter).
+// eslint-disable-next-line no-control-regex -- the control characters are what it finds
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
 const COMMAND_START = /^(\s*)(:)(:)|^(\s*)(#)(#\[)/gm;
 const WORD_JOINER = '\u2060';
 
 export function logSafe(text: string): string {
-  return text.replace(
-    COMMAND_START,
-    (
-      _match,
-      space1?: string,
-      c1?: string,
-      c2?: string,
-      space2?: string,
-      h1?: string,
-      h2?: string,
-    ) =>
-      c1 !== undefined
-        ? `${space1 ?? ''}${c1}${WORD_JOINER}${c2 ?? ''}`
-        : `${space2 ?? ''}${h1 ?? ''}${WORD_JOINER}${h2 ?? ''}`,
-  );
+  return text
+    .replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+    .replace(
+      COMMAND_START,
+      (
+        _match,
+        space1?: string,
+        c1?: string,
+        c2?: string,
+        space2?: string,
+        h1?: string,
+        h2?: string,
+      ) =>
+        c1 !== undefined
+          ? `${space1 ?? ''}${c1}${WORD_JOINER}${c2 ?? ''}`
+          : `${space2 ?? ''}${h1 ?? ''}${WORD_JOINER}${h2 ?? ''}`,
+    );
 }

@@ -135,7 +135,7 @@ export function createConsoleReporter(
 export function createQuietReporter(out: NodeJS.WritableStream = process.stderr): Reporter {
   return {
     info: () => {},
-    warn: (line) => out.write(`warning: ${line}\n`),
+    warn: (line) => out.write(`warning: ${logSafe(line)}\n`),
     progress: () => ({ advance: () => {}, done: () => {} }),
   };
 }
