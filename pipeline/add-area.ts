@@ -4,15 +4,23 @@
 // them together (district-checks.ts), and writes data/areas/<slug>/ (area.json, the reference
 // files, ATTRIBUTION.md). Everything is written to a staging folder beside it and moved into
 // place by one rename at the end, so a failure at any point leaves data/areas/ as it was.
-// Replacing an area keeps the fields of its area.json set by hand, and a run killed while
-// replacing is put right by the next (area-folder.ts).
+// Replacing an area replaces only those files: everything else in its folder (months, output,
+// caches), the fields of its area.json set by hand and the sections added to its
+// ATTRIBUTION.md carry over, and a run killed while replacing is put right by the next
+// (area-folder.ts).
 import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FORCE_SLUG, LOCAL_AUTHORITY_CODE, parseArea, SLUG } from '../src/shared/area.ts';
 import { AREA_FILES, areaConfig, attribution, BTP } from './added-area-files.ts';
 import { AREA_FILE, AREAS_DIR } from './area.ts';
-import { handSetFields, publishFolder, restoreReplacedAreas } from './area-folder.ts';
+import {
+  keptAttribution,
+  publishFolder,
+  readPreviousArea,
+  restoreReplacedAreas,
+  withHandSetFields,
+} from './area-folder.ts';
 import { districtProblems } from './district-checks.ts';
 import { districtPopulationCsv } from './nomis-population.ts';
 import { exists } from './files.ts';
@@ -142,6 +150,9 @@ export async function addArea(options: AddAreaOptions): Promise<AddAreaResult> {
   const district = { code: districtCode, name: outline.properties.LADNM };
   const slug = options.slug ?? slugFor(district.name);
   const finalDir = await refuseExisting(slug);
+  const previous = options.replace
+    ? await readPreviousArea(finalDir, root)
+    : { config: null, attribution: null };
   log(`${district.name} (${districtCode}): ${wardList.length} wards in ${services.wardLookup}`);
 
   const wards = await fetchWardBoundaries(ons, wardList);
@@ -175,36 +186,26 @@ export async function addArea(options: AddAreaOptions): Promise<AddAreaResult> {
   const relative = (file: string) => path.posix.join(AREAS_DIR, slug, file);
   // One time for area.json's postcode year and ATTRIBUTION.md's notices.
   const now = options.now ?? new Date();
-  const kept = options.replace ? await handSetFields(path.join(finalDir, AREA_FILE)) : {};
-  if (Object.keys(kept).length > 0) {
-    log(`kept from the previous ${relative(AREA_FILE)}: ${Object.keys(kept).join(', ')}`);
-  }
+  const made = areaConfig({
+    slug,
+    district,
+    force,
+    fields,
+    outline,
+    relative,
+    postcodeExample: postcodes === null ? null : commonestDistrict(postcodes),
+    now,
+  });
+  const handSet = withHandSetFields(made, previous.config, relative(AREA_FILE));
+  const { kept } = handSet;
+  if (kept.length > 0) log(`kept from the previous ${relative(AREA_FILE)}: ${kept.join(', ')}`);
+  handSet.notes.forEach((note) => log(note));
   const config = parseArea(
-    {
-      ...areaConfig({
-        slug,
-        district,
-        force,
-        fields,
-        outline,
-        relative,
-        postcodeExample: postcodes === null ? null : commonestDistrict(postcodes),
-        now,
-      }),
-      ...kept,
-    },
-    `${relative(AREA_FILE)} (made by the area command${Object.keys(kept).length > 0 ? ', with the previous hand-set fields' : ''})`,
+    handSet.config,
+    `${relative(AREA_FILE)} (made by the area command${kept.length > 0 ? ', with the previous hand-set fields' : ''})`,
   );
-  const files: Record<string, string> = {
-    [AREA_FILE]: `${JSON.stringify(config, null, 2)}\n`,
-    [AREA_FILES.wards]: geojson(wards),
-    [AREA_FILES.lsoas]: geojson(lsoas),
-    [AREA_FILES.outline]: geojson({ type: 'FeatureCollection', features: [outline] }),
-    [AREA_FILES.population]: districtPopulationCsv(residents, lsoaCodes, `Nomis ${TS001_DATASET}`),
-    ...(postcodes === null
-      ? {}
-      : { [AREA_FILES.postcodes]: postcodesCsv(postcodes, districtCode) }),
-    [AREA_FILES.attribution]: attribution({
+  const written = keptAttribution(
+    attribution({
       config,
       services,
       onsBaseUrl: options.onsBaseUrl,
@@ -220,6 +221,24 @@ export async function addArea(options: AddAreaOptions): Promise<AddAreaResult> {
           : { source: options.postcodes, where: postcodeWhere(options.postcodes, districtCode) },
       now,
     }),
+    previous.attribution,
+  );
+  if (written.kept.length > 0) {
+    log(
+      `kept from the previous ${relative(AREA_FILES.attribution)}: ` +
+        written.kept.map((heading) => `"${heading}"`).join(', '),
+    );
+  }
+  const files: Record<string, string> = {
+    [AREA_FILE]: `${JSON.stringify(config, null, 2)}\n`,
+    [AREA_FILES.wards]: geojson(wards),
+    [AREA_FILES.lsoas]: geojson(lsoas),
+    [AREA_FILES.outline]: geojson({ type: 'FeatureCollection', features: [outline] }),
+    [AREA_FILES.population]: districtPopulationCsv(residents, lsoaCodes, `Nomis ${TS001_DATASET}`),
+    ...(postcodes === null
+      ? {}
+      : { [AREA_FILES.postcodes]: postcodesCsv(postcodes, districtCode) }),
+    [AREA_FILES.attribution]: written.text,
   };
 
   await mkdir(areasDir, { recursive: true });
@@ -230,7 +249,10 @@ export async function addArea(options: AddAreaOptions): Promise<AddAreaResult> {
     for (const [name, data] of Object.entries(files)) {
       await writeFile(path.join(staging, name), data);
     }
-    await publishFolder(staging, finalDir, options.replace ?? false);
+    const carried = await publishFolder(staging, finalDir, options.replace ?? false);
+    if (carried.length > 0) {
+      log(`carried over from the previous ${path.relative(root, finalDir)}: ${carried.join(', ')}`);
+    }
   } finally {
     await rm(staging, { recursive: true, force: true });
   }

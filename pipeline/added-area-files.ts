@@ -118,7 +118,7 @@ export function attribution(parts: AttributionParts): string {
   const layer = (service: string) => `${parts.onsBaseUrl}${service}/FeatureServer/0`;
   const date = parts.now.toISOString().slice(0, 10);
   const nomis = `${parts.nomisUrl.origin}${parts.nomisUrl.pathname}`;
-  return `# ${config.localAuthority.name} (${config.localAuthority.code}): sources and licences
+  const text = `# ${config.localAuthority.name} (${config.localAuthority.code}): sources and licences
 
 The ${config.localAuthority.name} area's reference data, as named by \`area.json\`, fetched on
 ${date} by \`npm run area -- add ${config.localAuthority.code}\`. Geometries and counts are as the
@@ -146,10 +146,27 @@ communal establishments, all residence types) for each of the district's LSOAs, 
 Nomis API (${nomis}, dataset ${TS001_DATASET}). Licence: "Source: Office for National
 Statistics, Census 2021, via Nomis", OGL v3.0 (Open Government Licence v3.0).
 
-${parts.postcodes === null ? '' : postcodeAttribution(parts, parts.postcodes)}## Not here
+${parts.postcodes === null ? '' : postcodeAttribution(parts, parts.postcodes)}${notHere(config)}`;
+  return `${text.trimEnd()}\n`;
+}
 
-${parts.postcodes === null ? 'Postcodes, polling districts' : 'Polling districts'} and a centre definition: \`area.json\` has none (null). Add them
-by hand where the district has a source, with their attribution here.
+/** The heading of ATTRIBUTION.md's section on what area.json has none of. */
+export const NOT_HERE_HEADING = 'Not here';
+
+/** What area.json has none of (null), to add by hand; nothing when it has them all. */
+function notHere(config: AreaConfig): string {
+  const missing = [
+    config.postcodes === null ? 'postcodes' : null,
+    config.pollingDistricts === null ? 'polling districts' : null,
+    config.centre === null ? 'a centre definition' : null,
+  ].filter((what) => what !== null);
+  if (missing.length === 0) return '';
+  const one = missing.length === 1;
+  const list = one ? missing[0]! : `${missing.slice(0, -1).join(', ')} and ${missing.at(-1)}`;
+  return `## ${NOT_HERE_HEADING}
+
+${list[0]!.toUpperCase()}${list.slice(1)}: \`area.json\` has none (null). Add ${one ? 'it' : 'them'}
+by hand where the district has a source, with ${one ? 'its' : 'their'} attribution here.
 `;
 }
 

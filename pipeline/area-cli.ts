@@ -61,7 +61,11 @@ export const AREA_COMMAND: CommandSpec = {
       value: 'SLUG',
       description: "the area's name (default: the district's name, e.g. sheffield)",
     },
-    replace: { type: 'boolean', description: 'replace the area folder if it is already there' },
+    replace: {
+      type: 'boolean',
+      description:
+        "fetch an area that is already there again: its reference files are replaced; the rest of its folder (months, output, caches) and area.json's hand-set fields are kept",
+    },
     postcodes: {
       type: 'string',
       value: 'SERVICE',

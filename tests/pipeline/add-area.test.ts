@@ -3,7 +3,7 @@
 // committed files, and every failure ends with a clear error and data/areas/ as it was.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addArea, type AddAreaOptions } from '../../pipeline/add-area.ts';
@@ -359,13 +359,17 @@ describe('addArea() on the replayed ONS and Nomis services', () => {
     expect(server.requests).toHaveLength(0);
   });
 
-  it('keeps the hand-set fields of the area.json it replaces (site name, centre, force districts, map)', async () => {
+  it('keeps the hand-set fields of the area.json it replaces (site name, force districts, polling districts, centre, map)', async () => {
     serve();
     const dir = path.join(root, 'data', 'areas', 'sheffield');
     await mkdir(dir, { recursive: true });
     const previous = {
       ...JSON.parse(await committed('data/areas/sheffield/area.json')),
       siteName: 'Crime in Sheffield',
+      pollingDistricts: {
+        url: 'https://sheffield.example/arcgis/rest/services/Boundaries/MapServer/3',
+        publisher: 'Sheffield City Council',
+      },
       map: {
         centre: [53.38, -1.47],
         zoom: 12,
@@ -376,10 +380,11 @@ describe('addArea() on the replayed ONS and Nomis services', () => {
     await addArea(options(SHEFFIELD, { replace: true }));
     const replaced = JSON.parse(await written('sheffield', 'area.json'));
     for (const field of HAND_SET_FIELDS) expect(replaced[field], field).toEqual(previous[field]);
+    expect(HAND_SET_FIELDS).toContain('pollingDistricts');
     expect(replaced.centre).not.toBeNull();
     expect(replaced.forceDistricts).toEqual(['Barnsley', 'Doncaster', 'Rotherham', 'Sheffield']);
     expect(logged, logged.join('\n')).toContain(
-      `kept from the previous ${path.posix.join('data', 'areas', 'sheffield', 'area.json')}: siteName, forceDistricts, centre, map`,
+      `kept from the previous ${path.posix.join('data', 'areas', 'sheffield', 'area.json')}: siteName, forceDistricts, pollingDistricts, centre, map`,
     );
   });
 
@@ -408,6 +413,152 @@ describe('addArea() on the replayed ONS and Nomis services', () => {
     await addArea(options(SHEFFIELD, { replace: true }));
     expect(await readdir(areas)).toEqual(['sheffield']);
     await expectCommittedSheffield();
+  });
+});
+
+describe('addArea() --replace over an area in use', () => {
+  const SHEFFIELD_DIR = () => path.join(root, 'data', 'areas', 'sheffield');
+  /** What the command fetches or writes: everything else in the folder is the area's own. */
+  const REWRITTEN = [
+    'ATTRIBUTION.md',
+    'area.json',
+    'lsoa21.geojson',
+    'outline.geojson',
+    'population-lsoa21.csv',
+    'wards.geojson',
+  ];
+  const notRewritten = (files: Map<string, string>) =>
+    new Map([...files].filter(([file]) => !REWRITTEN.includes(path.basename(file))));
+
+  /** The committed Sheffield folder as a person has it after using the area for a while. */
+  async function sheffieldInUse(): Promise<Record<string, unknown>> {
+    const dir = SHEFFIELD_DIR();
+    // Its committed months and published output, without the caches of runs in this checkout.
+    await cp(path.join(REPO, 'data/areas/sheffield'), dir, {
+      recursive: true,
+      filter: (source) => !/[\\/]output[\\/](cache|run-summary)/.test(source),
+    });
+    // A refresh's change log and a run's caches, which are not committed.
+    await copyFile(path.join(REPO, 'src/data/changes.json'), path.join(dir, 'output/changes.json'));
+    await mkdir(path.join(dir, 'output/cache/sources'), { recursive: true });
+    await copyFile(
+      path.join(REPO, SHEFFIELD.wards),
+      path.join(dir, 'output/cache/sources/polling-districts.geojson'),
+    );
+    // Set by hand: a centre drawn in a file of the folder, the council's polling districts.
+    const wards = readCollection(SHEFFIELD.wards);
+    const city = wards.features.find((f) => f.properties?.['WD20CD'] === 'E05010862')!;
+    await writeFile(
+      path.join(dir, 'centre.geojson'),
+      JSON.stringify({ type: 'FeatureCollection', features: [{ ...city, properties: {} }] }),
+    );
+    const config = {
+      ...JSON.parse(await readFile(path.join(dir, 'area.json'), 'utf8')),
+      siteName: 'Crime in Sheffield',
+      pollingDistricts: {
+        url: 'https://sheffield.example/arcgis/rest/services/Boundaries/MapServer/3',
+        publisher: 'Sheffield City Council',
+      },
+      centre: {
+        kind: 'polygon',
+        label: 'city centre',
+        file: 'data/areas/sheffield/centre.geojson',
+      },
+    };
+    await writeFile(path.join(dir, 'area.json'), `${JSON.stringify(config, null, 2)}\n`);
+    return config;
+  }
+
+  it("keeps the area's months, published output, change log, caches and hand-made files", async () => {
+    serve();
+    const previous = await sheffieldInUse();
+    const before = await snapshot();
+    const kept = notRewritten(before);
+    for (const file of [
+      'sample/archive/2024-01/2024-01-south-yorkshire-street.csv',
+      'output/site-data.json',
+      'output/changes.json',
+      'output/downloads/sheffield-crimes-2024.csv.gz',
+      'output/cache/sources/polling-districts.geojson',
+      'centre.geojson',
+    ]) {
+      expect([...kept.keys()], file).toContain(path.join('data/areas/sheffield', file));
+    }
+    await addArea(options(SHEFFIELD, { replace: true }));
+    expect(notRewritten(await snapshot())).toEqual(kept);
+    await expectCommittedSheffield();
+    expect(await readdir(path.join(root, 'data', 'areas'))).toEqual(['sheffield']);
+    expect(logged).toContain(
+      `carried over from the previous ${path.join('data', 'areas', 'sheffield')}: centre.geojson, output, sample`,
+    );
+    // The area loads with the centre file it names.
+    const area = await loadArea('sheffield', { root });
+    expect(area.config.pollingDistricts).toEqual(previous['pollingDistricts']);
+    expect(area.config.centre).toEqual(previous['centre']);
+    expect(area.files.centre).toBe(path.join(SHEFFIELD_DIR(), 'centre.geojson'));
+  });
+
+  it("keeps the sections a person added to ATTRIBUTION.md, and writes the fetched files' afresh", async () => {
+    serve();
+    await sheffieldInUse();
+    const previous = await written('sheffield', 'ATTRIBUTION.md');
+    const policeUk = previous.slice(
+      previous.indexOf('## police.uk street-level crime'),
+      previous.indexOf('## ONS boundaries'),
+    );
+    expect(policeUk).toContain('2024-0M-south-yorkshire-street.csv');
+    await addArea(options(SHEFFIELD, { replace: true }));
+    const attribution = await written('sheffield', 'ATTRIBUTION.md');
+    expect(attribution).toContain(policeUk);
+    // The boundaries are the ones fetched now, with their sources; no word of the old ones'.
+    expect(attribution).toContain(
+      `${onsUrls(server).onsBaseUrl}WD20_LAD20_UK_LU_v2/FeatureServer/0`,
+    );
+    expect(attribution).not.toContain('open-innovations/geography-bits');
+    expect(attribution.match(/^## ONS boundaries$/gm)).toHaveLength(1);
+    // What area.json still lacks, and only that: the polling districts and centre are set.
+    expect(attribution).toMatch(/## Not here\n\nPostcodes: `area.json` has none \(null\)/);
+  });
+
+  it('finishes, on the next run, a replacement killed after the new folder moved in', async () => {
+    serve();
+    await sheffieldInUse();
+    const kept = notRewritten(await snapshot());
+    // Killed after the swap: the old folder aside, the new one in, holding only what was fetched.
+    const areas = path.join(root, 'data', 'areas');
+    await rename(SHEFFIELD_DIR(), path.join(areas, 'sheffield.replaced'));
+    await mkdir(SHEFFIELD_DIR());
+    for (const file of REWRITTEN) await writeFile(path.join(SHEFFIELD_DIR(), file), `new ${file}`);
+    await addArea(options(LEEDS, { slug: 'leeds' }));
+    expect((await readdir(areas)).sort()).toEqual(['leeds', 'sheffield']);
+    const after = await snapshot();
+    expect(notRewritten(new Map([...after].filter(([f]) => f.includes('sheffield'))))).toEqual(
+      kept,
+    );
+    for (const file of REWRITTEN) expect(await written('sheffield', file)).toBe(`new ${file}`);
+    expect(logged).toContain(
+      'sheffield: finished replacing the area folder a run was stopped in: carried over centre.geojson, output, sample',
+    );
+  });
+
+  it('stops on a previous area.json that is not JSON, naming it, and changes nothing', async () => {
+    serve();
+    await sheffieldInUse();
+    const file = path.join(SHEFFIELD_DIR(), 'area.json');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('"map"', 'map'));
+    const before = await snapshot();
+    const error = await addArea(options(SHEFFIELD, { replace: true })).then(
+      () => new Error('addArea succeeded'),
+      (e: unknown) => e as Error,
+    );
+    expect(error.message).toMatch(
+      new RegExp(
+        `^${path.join('data', 'areas', 'sheffield', 'area.json')} is not JSON \\(.*\\): its hand-set ` +
+          'fields cannot be kept\\. Fix it, or remove it to take every field from the fetched data; nothing was written$',
+      ),
+    );
+    expect(await snapshot()).toEqual(before);
+    expect(server.requestsTo(layerPath(SHEFFIELD.services.wards))).toHaveLength(0);
   });
 });
 
@@ -611,6 +762,68 @@ describe('addArea() with a postcode source (the ONS Postcode Directory layer)', 
     const error = await failure({ postcodes: { ...POSTCODE_SOURCE, districtField: 'LAD20CD' } });
     expect(error.message).toContain('/ons/ONSPD_Online_Latest_Centroids/FeatureServer/0/query?');
     expect(error.message).toContain('answered an ArcGIS error 400');
+  });
+
+  /** Leeds added with its postcodes, then area.json's postcodes edited by hand. */
+  async function leedsWithEditedPostcodes() {
+    servePostcodes();
+    await addArea(options(LEEDS, { slug: 'leeds-again', postcodes: POSTCODE_SOURCE }));
+    const file = path.join(root, 'data/areas/leeds-again/area.json');
+    const config = JSON.parse(await readFile(file, 'utf8'));
+    config.postcodes = {
+      ...config.postcodes,
+      example: 'LS6',
+      edition: '2016 to early 2018',
+      nonGeographicDistricts: ['LS88', 'LS98', 'LS99'],
+    };
+    await writeFile(file, JSON.stringify(config));
+    return config.postcodes;
+  }
+
+  it('keeps the hand-set postcode fields when it fetches the list again, and leaves out the old edition', async () => {
+    serve();
+    await leedsWithEditedPostcodes();
+    await addArea(
+      options(LEEDS, {
+        slug: 'leeds-again',
+        replace: true,
+        postcodes: POSTCODE_SOURCE,
+        now: new Date('2027-06-01T00:00:00Z'),
+      }),
+    );
+    const area = await loadArea('leeds-again', { root });
+    expect(area.config.postcodes).toEqual({
+      file: 'data/areas/leeds-again/postcodes.csv',
+      example: 'LS6',
+      copyrightYear: 2027,
+      nonGeographicDistricts: ['LS88', 'LS98', 'LS99'],
+    });
+    expect(logged).toContain(
+      'postcodes.edition "2016 to early 2018" named the previous list and is left out: set the new list\'s in ' +
+        `${path.posix.join('data', 'areas', 'leeds-again', 'area.json')} if About should give it`,
+    );
+    expect(logged, logged.join('\n')).toContainEqual(
+      expect.stringMatching(
+        /^kept from the previous .*: siteName, map, postcodes\.example, postcodes\.nonGeographicDistricts$/,
+      ),
+    );
+  });
+
+  it('keeps the postcodes, their file and their attribution when the replacing run fetches none', async () => {
+    serve();
+    const previous = await leedsWithEditedPostcodes();
+    const list = await written('leeds-again', 'postcodes.csv');
+    const section = (text: string) =>
+      text.slice(text.indexOf('## Postcodes'), text.indexOf('## Not here'));
+    const attribution = section(await written('leeds-again', 'ATTRIBUTION.md'));
+    expect(attribution).toContain('Royal Mail');
+    const asked = server.requestsTo(POSTCODES_PATH).length;
+    await addArea(options(LEEDS, { slug: 'leeds-again', replace: true }));
+    const area = await loadArea('leeds-again', { root });
+    expect(area.config.postcodes).toEqual(previous);
+    expect(await written('leeds-again', 'postcodes.csv')).toBe(list);
+    expect(section(await written('leeds-again', 'ATTRIBUTION.md'))).toBe(attribution);
+    expect(server.requestsTo(POSTCODES_PATH)).toHaveLength(asked);
   });
 
   it("stops when the postcodes lie outside the district's outline (another district's codes)", async () => {
