@@ -154,8 +154,8 @@ export interface GateData {
 }
 
 /**
- * The wards of the area's reference data (data/areas/<slug>/area.json names the file) and
- * police.uk's crime types: what every build of that area must hold.
+ * The district's name, the wards of the area's reference data (data/areas/<slug>/area.json
+ * names the file) and police.uk's crime types: what every build of that area must hold.
  */
 export async function loadExpected(cwd = '.', area: string = DEFAULT_AREA): Promise<Expected> {
   let config;
@@ -179,7 +179,13 @@ export async function loadExpected(cwd = '.', area: string = DEFAULT_AREA): Prom
     config.postcodes === null
       ? REQUIRED_COVERAGE.filter((c) => c !== 'postcodeDistrict')
       : REQUIRED_COVERAGE;
-  return { wards, crimeTypes: CRIME_TYPES, coverage };
+  return {
+    district: config.localAuthority.name,
+    wardsFile: wardFiles.file,
+    wards,
+    crimeTypes: CRIME_TYPES,
+    coverage,
+  };
 }
 
 /** The committed approvals and the one given by hand. */

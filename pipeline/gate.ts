@@ -52,6 +52,10 @@ export interface RoutineRevision {
 
 /** What the data must hold whatever the build: the wards of the reference data and every type. */
 export interface Expected {
+  /** The district, as messages name it ("Sheffield"): area.json's localAuthority.name. */
+  district: string;
+  /** The ward boundaries the wards come from, as area.json names them (for messages). */
+  wardsFile: string;
   wards: readonly { code: string; name: string }[];
   crimeTypes: readonly string[];
   /**

@@ -6,16 +6,35 @@ import type { Expected, Finding } from './gate.ts';
 import { figures } from './month-figures.ts';
 
 /**
- * A first build's months must each hold a plausible number of Leeds crimes. police.uk has
- * recorded 7,000 to 11,500 a month in the district since 2018; half of the lowest or 1.5 times
- * the highest is a wrong input (another force, a partial month), not a quiet month.
+ * A first build's months must each hold a plausible number of crimes for the district.
+ * police.uk has recorded 7,000 to 11,500 a month in Leeds since 2018; half of the lowest or 1.5
+ * times the highest is a wrong input (another force, a partial month), not a quiet month.
  */
-export const PLAUSIBLE_MONTH_TOTAL = { min: 3_500, max: 17_500 } as const;
+export const PLAUSIBLE_MONTH_TOTAL_LEEDS = { min: 3_500, max: 17_500 } as const;
+/** Leeds's Census 2021 usual residents (its site data's districtPopulation). */
+export const LEEDS_RESIDENTS = 811_957;
+
+/**
+ * The plausible crimes a month for a district of `residents` (its site data's
+ * districtPopulation): Leeds's range per resident times the district's residents, so
+ * PLAUSIBLE_MONTH_TOTAL_LEEDS for Leeds, 2,399 to 11,995 for Sheffield's 556,519. Districts'
+ * crimes per resident differ far less than the factor of five between the bounds (Sheffield's
+ * sample months are 9.7 to 10.2 a month per 1,000 residents, Leeds's 9.9 to 11.6); a district
+ * whose visitors far outnumber its residents can lie above it, and a person approves such a
+ * month.
+ */
+export function plausibleMonthTotal(residents: number): { min: number; max: number } {
+  const scale = (crimes: number) => Math.round((crimes * residents) / LEEDS_RESIDENTS);
+  return {
+    min: scale(PLAUSIBLE_MONTH_TOTAL_LEEDS.min),
+    max: scale(PLAUSIBLE_MONTH_TOTAL_LEEDS.max),
+  };
+}
 
 /**
  * What any build must hold: exactly the wards of the reference data and every crime type.
  * A first build, with nothing to compare with, must also have plausible months: each within
- * PLAUSIBLE_MONTH_TOTAL, with crimes in every ward and of every type.
+ * plausibleMonthTotal for the district's residents, with crimes in every ward and of every type.
  */
 export function checkSanity(next: SiteData, expected: Expected, firstBuild: boolean): Finding[] {
   const findings: Finding[] = [];
@@ -34,7 +53,7 @@ export function checkSanity(next: SiteData, expected: Expected, firstBuild: bool
         (extraWards.length > 0
           ? `; not in the reference: ${extraWards.map((w) => `${w.name} (${w.code})`).join(', ')}`
           : '') +
-        ': check data/reference/wards.geojson and the wards step',
+        `: check ${expected.wardsFile}, the ward boundaries ${expected.district}'s area.json names`,
     });
   }
   const types = new Set<string>(next.crimeTypes);
@@ -48,16 +67,19 @@ export function checkSanity(next: SiteData, expected: Expected, firstBuild: bool
     });
   }
   if (!firstBuild) return findings;
+  const plausible = plausibleMonthTotal(next.districtPopulation);
   for (const month of next.months) {
     const f = figures(next, month);
     if (!f) continue;
-    if (f.total < PLAUSIBLE_MONTH_TOTAL.min || f.total > PLAUSIBLE_MONTH_TOTAL.max) {
+    if (f.total < plausible.min || f.total > plausible.max) {
       findings.push({
         check: 'sanity',
         month,
         message:
-          `${month} (first build): ${f.total} crimes, outside the plausible range for Leeds ` +
-          `(${PLAUSIBLE_MONTH_TOTAL.min} to ${PLAUSIBLE_MONTH_TOTAL.max} a month)`,
+          `${month} (first build): ${f.total} crimes, outside the plausible range for ` +
+          `${expected.district} (${plausible.min} to ${plausible.max} a month for its ` +
+          `${next.districtPopulation} residents): check that the month's files are whole and ` +
+          "hold the district's force, or approve the month if the count is right",
       });
     }
     for (const ward of next.wards) {

@@ -5,7 +5,11 @@ import {
   PENDING_OUTCOME,
   SEASONAL_MARGIN,
 } from '../../pipeline/gate.ts';
-import { PLAUSIBLE_MONTH_TOTAL } from '../../pipeline/sanity-check.ts';
+import {
+  LEEDS_RESIDENTS,
+  PLAUSIBLE_MONTH_TOTAL_LEEDS,
+  plausibleMonthTotal,
+} from '../../pipeline/sanity-check.ts';
 import type { Approval } from '../../pipeline/approvals.ts';
 import { loadExpected } from '../../pipeline/gate-inputs.ts';
 import {
@@ -16,6 +20,7 @@ import {
   type ValidationReport,
 } from '../../pipeline/validate.ts';
 import { formatReport } from '../../pipeline/validation-report.ts';
+import type { SiteData } from '../../src/shared/schema.ts';
 import {
   addForceCrimes,
   committedSiteData,
@@ -27,17 +32,23 @@ import {
   removeCrimes,
   setCount,
   totalOf,
+  scaleCrimes,
   withoutMonth,
+  withoutWard,
 } from '../support/site-data.ts';
 
 /** The wards of data/reference and police.uk's crime types, as validate-data reads them. */
 const EXPECTED = await loadExpected();
+/** Sheffield's wards (data/areas/sheffield/area.json names the file), as validate-data --area sheffield reads them. */
+const SHEFFIELD_EXPECTED = await loadExpected('.', 'sheffield');
 
 function validateSiteData(input: Omit<ValidationInput, 'expected'>): ValidationReport {
   return validateWith({ ...input, expected: EXPECTED });
 }
 
 const full = committedSiteData();
+/** Sheffield's committed site data: its four sample months, 28 wards and 556,519 residents. */
+const sheffield = committedSiteData('sheffield');
 /** What was published before police.uk released March 2025. */
 const beforeMarch = withoutMonth(full, '2025-03');
 
@@ -189,17 +200,12 @@ describe('validateSiteData (published months, like with like)', () => {
     ]);
   });
 
-  it('refuses data with a ward missing from the wards (32 of 33), naming it', () => {
-    const next = copy(full);
-    next.wards.splice(0, 1);
-    next.counts.splice(0, 1);
-    next.outcomes.splice(0, 1);
-    next.topStreets.byWard.splice(0, 1);
+  it("refuses data with a ward missing from the wards (32 of 33), naming it and Leeds's ward file", () => {
+    const next = withoutWard(full, armley.code);
     const report = validateSiteData({ next, previous: full });
     expect(problemsOf(report, 'sanity')).toEqual([
-      expect.stringContaining(
-        `the data has 32 wards where the reference data has 33; missing: ${armley.name} (${armley.code})`,
-      ),
+      `the data has 32 wards where the reference data has 33; missing: ${armley.name} (${armley.code}): ` +
+        "check data/reference/wards.geojson, the ward boundaries Leeds's area.json names",
     ]);
     expect(problemsOf(report, 'missing-ward')).toHaveLength(full.months.length);
   });
@@ -526,12 +532,14 @@ describe('validateSiteData (outcomes of published months)', () => {
 });
 
 describe('validateSiteData (first build)', () => {
-  it('refuses a month outside the plausible range for Leeds', () => {
+  it('refuses a month outside the plausible range for Leeds, naming the range and what to check', () => {
     const tiny = removeCrimes(full, '2025-02', totalOf(full, '2025-02') - 2_000);
     const report = validateSiteData({ next: tiny, previous: null });
-    expect(problemsOf(report, 'sanity')).toContainEqual(
-      `2025-02 (first build): 2000 crimes, outside the plausible range for Leeds (${PLAUSIBLE_MONTH_TOTAL.min} to ${PLAUSIBLE_MONTH_TOTAL.max} a month)`,
-    );
+    expect(problemsOf(report, 'sanity')).toEqual([
+      '2025-02 (first build): 2000 crimes, outside the plausible range for Leeds (3500 to 17500 ' +
+        "a month for its 811957 residents): check that the month's files are whole and hold " +
+        "the district's force, or approve the month if the count is right",
+    ]);
   });
 
   it('refuses a first build in which a crime type or a ward has no crimes in a month', () => {
@@ -546,6 +554,89 @@ describe('validateSiteData (first build)', () => {
     ]);
     expect(problemsOf(report, 'missing-ward')).toEqual([
       `2025-02 (first build), ward ${ward.name} (${ward.code}): 0 crimes`,
+    ]);
+  });
+});
+
+describe('plausibleMonthTotal(residents)', () => {
+  it("is Leeds's range for Leeds's residents, and the same range per resident for any district", () => {
+    expect(full.districtPopulation).toBe(LEEDS_RESIDENTS);
+    expect(plausibleMonthTotal(LEEDS_RESIDENTS)).toEqual(PLAUSIBLE_MONTH_TOTAL_LEEDS);
+    expect(plausibleMonthTotal(sheffield.districtPopulation)).toEqual({ min: 2_399, max: 11_995 });
+    expect(plausibleMonthTotal(LEEDS_RESIDENTS * 2)).toEqual({ min: 7_000, max: 35_000 });
+    expect(plausibleMonthTotal(LEEDS_RESIDENTS / 5)).toEqual({ min: 700, max: 3_500 });
+  });
+});
+
+describe('validateSiteData (first build): the range scales with the residents', () => {
+  /** Leeds's months as the first build of a district of `residents`. */
+  const withResidents = (residents: number) =>
+    validateSiteData({ next: { ...copy(full), districtPopulation: residents }, previous: null });
+
+  it('refuses the same months as too few for three times the residents', () => {
+    const residents = LEEDS_RESIDENTS * 3;
+    const { min } = plausibleMonthTotal(residents);
+    expect(min).toBe(10_500);
+    expect(problemsOf(withResidents(residents), 'sanity')).toEqual(
+      full.months.map((month) =>
+        expect.stringMatching(
+          new RegExp(
+            `^${month} \\(first build\\): ${totalOf(full, month)} crimes, outside the plausible ` +
+              `range for Leeds \\(10500 to 52500 a month for its ${residents} residents\\)`,
+          ),
+        ),
+      ),
+    );
+  });
+
+  it('refuses the same months as too many for two fifths of the residents', () => {
+    const residents = Math.round(LEEDS_RESIDENTS * 0.4);
+    expect(plausibleMonthTotal(residents)).toEqual({ min: 1_400, max: 7_000 });
+    expect(problemsOf(withResidents(residents), 'sanity')).toHaveLength(full.months.length);
+  });
+
+  it("passes them for Leeds's own residents", () => {
+    expect(withResidents(LEEDS_RESIDENTS).problems).toEqual([]);
+  });
+});
+
+describe("validateSiteData (first build of another district: Sheffield's committed data)", () => {
+  const firstBuild = (next: SiteData) =>
+    validateWith({ next, previous: null, expected: SHEFFIELD_EXPECTED });
+
+  it('passes its four months, about 5,500 crimes each', () => {
+    expect(sheffield.months.map((m) => totalOf(sheffield, m))).toEqual([5399, 5393, 5673, 5667]);
+    expect(firstBuild(sheffield).problems).toEqual([]);
+  });
+
+  it("passes months of about 2,800 crimes, plausible for Sheffield's 556,519 residents if not for Leeds's", () => {
+    const thinned = scaleCrimes(sheffield, 0.5);
+    expect(thinned.months.map((m) => totalOf(thinned, m))).toEqual([2786, 2787, 2927, 2917]);
+    expect(PLAUSIBLE_MONTH_TOTAL_LEEDS.min).toBeGreaterThan(2927);
+    expect(firstBuild(thinned).problems).toEqual([]);
+  });
+
+  it('refuses a month holding the whole South Yorkshire force (14,451 crimes), naming Sheffield and its range', () => {
+    const month = '2024-01';
+    const whole = addForceCrimes(
+      sheffield,
+      month,
+      'South Yorkshire Police',
+      14_451 - totalOf(sheffield, month),
+    );
+    expect(problemsOf(firstBuild(whole), 'sanity')).toEqual([
+      '2024-01 (first build): 14451 crimes, outside the plausible range for Sheffield (2399 to ' +
+        "11995 a month for its 556519 residents): check that the month's files are whole and " +
+        "hold the district's force, or approve the month if the count is right",
+    ]);
+  });
+
+  it("names Sheffield's own ward file when a ward is missing", () => {
+    const [ward] = sheffield.wards;
+    const report = firstBuild(withoutWard(sheffield, ward!.code));
+    expect(problemsOf(report, 'sanity')).toEqual([
+      `the data has 27 wards where the reference data has 28; missing: ${ward!.name} (${ward!.code}): ` +
+        "check data/areas/sheffield/wards.geojson, the ward boundaries Sheffield's area.json names",
     ]);
   });
 });

@@ -1,19 +1,20 @@
 // Site data for the gate's tests: the committed site data (built from the three real sample
 // months) and edits of copies of it that stand for what a refresh can produce.
 import { readFileSync } from 'node:fs';
+import { areaDataPaths } from '../../pipeline/gate-inputs.ts';
 import { parseOrThrow, siteDataSchema, type SiteData } from '../../src/shared/schema.ts';
 
-const SITE_DATA = new URL('../../src/data/site-data.json', import.meta.url);
-
 /**
- * The committed site data as it is, as a fresh deep copy each call so a test's edits never
- * leak into another test.
+ * An area's committed site data as it is (Leeds's src/data/site-data.json by default; another
+ * area's from data/areas/<slug>/output/), as a fresh deep copy each call so a test's edits
+ * never leak into another test.
  */
-export function committedSiteData(): SiteData {
+export function committedSiteData(area?: string): SiteData {
+  const file = areaDataPaths(area).siteData;
   return parseOrThrow(
     siteDataSchema,
-    JSON.parse(readFileSync(SITE_DATA, 'utf8')),
-    'src/data/site-data.json',
+    JSON.parse(readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8')),
+    file,
   );
 }
 
@@ -33,14 +34,17 @@ function provenanceOf(data: SiteData, month: string) {
   return p;
 }
 
-/** Rows taken off (or put back on) the run totals, keeping coverage at 100% of kept. */
+/**
+ * Rows taken off (or put back on) the run totals, keeping coverage at 100% of kept for the
+ * places every row has; a place the area has none of (Sheffield's postcode districts) stays none.
+ */
 function adjustQuality(data: SiteData, rows: number): void {
   const q = data.quality;
+  for (const place of ['lsoa', 'ward', 'postcodeDistrict'] as const) {
+    if (q.coverage[place] === q.kept) q.coverage[place] += rows;
+  }
   q.read += rows;
   q.kept += rows;
-  q.coverage.lsoa += rows;
-  q.coverage.ward += rows;
-  q.coverage.postcodeDistrict += rows;
   q.coverage.pollingDistrict = Math.min(q.coverage.pollingDistrict, q.kept);
 }
 
@@ -162,6 +166,41 @@ export function fromSnapshot(
   const p = provenanceOf(data, month);
   p.snapshot = snapshot;
   p.fetchedAt = fetchedAt;
+  return data;
+}
+
+/**
+ * Every ward's count of every type in every month times `factor` (rounded, so a count of 1
+ * stays at least 1 for a factor of 0.5 or more): the months of a district with that share of
+ * the crimes, every ward and type still present.
+ */
+export function scaleCrimes(source: SiteData, factor: number): SiteData {
+  const data = copy(source);
+  data.months.forEach((month, m) => {
+    let delta = 0;
+    for (const byMonth of data.counts) {
+      const counts = byMonth[m] ?? [];
+      counts.forEach((n, t) => {
+        counts[t] = Math.round(n * factor);
+        delta += counts[t] - n;
+      });
+    }
+    provenanceOf(data, month).rows += delta;
+    adjustForce(data, month, delta);
+    adjustQuality(data, delta);
+  });
+  return data;
+}
+
+/** The same data without the ward `code`, as a build with a ward lost from its boundaries. */
+export function withoutWard(source: SiteData, code: string): SiteData {
+  const data = copy(source);
+  const w = data.wards.findIndex((ward) => ward.code === code);
+  if (w < 0) throw new Error(`Test data has no ward ${code}`);
+  for (const list of [data.wards, data.counts, data.outcomes, data.topStreets.byWard]) {
+    list.splice(w, 1);
+  }
+  data.topStreets.tiedBeyond.splice(w, 1);
   return data;
 }
 
