@@ -4,10 +4,10 @@
 // problem comes back as one line naming what, where and what to do, so that a bad fetch is
 // reported whole rather than one problem per run.
 import { area } from '@turf/area';
-import type { Feature, Geometry, MultiPolygon, Polygon, Position } from 'geojson';
-import { ENGLAND_AND_WALES } from '../src/shared/area.ts';
+import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { dissolveWards } from './district-outline.ts';
 import type { LsoaResidents } from './nomis-population.ts';
+import { polygonProblem } from './polygon-problem.ts';
 import type { BoundaryCollection, CodeName } from './sources/ons-geography.ts';
 
 /** Wards and LSOAs are generalised separately from the district's outline: 1% allows for it. */
@@ -43,17 +43,14 @@ export function districtProblems(ref: DistrictReference): string[] {
   const geometry: string[] = [];
   const label = (what: string, feature: Feature, fields: { code: string; name: string }) =>
     `${what} ${String(feature.properties?.[fields.code])} (${String(feature.properties?.[fields.name])})`;
-  for (const ward of ref.wards.features) {
-    const reason = geometryProblem(ward.geometry);
-    if (reason) geometry.push(`${label('ward', ward, ref.wardFields)} ${reason}`);
-  }
+  const check = (what: string, feature: Feature) => {
+    const found = polygonProblem(feature.geometry);
+    if (found) geometry.push(`${what}: ${found.at} ${found.problem}`);
+  };
+  for (const ward of ref.wards.features) check(label('ward', ward, ref.wardFields), ward);
   const lsoaFields = { code: 'LSOA21CD', name: 'LSOA21NM' };
-  for (const lsoa of ref.lsoas.features) {
-    const reason = geometryProblem(lsoa.geometry);
-    if (reason) geometry.push(`${label('LSOA', lsoa, lsoaFields)} ${reason}`);
-  }
-  const outlineReason = geometryProblem(ref.outline.geometry);
-  if (outlineReason) geometry.push(`the district's outline ${outlineReason}`);
+  for (const lsoa of ref.lsoas.features) check(label('LSOA', lsoa, lsoaFields), lsoa);
+  check("the district's outline", ref.outline);
   problems.push(...listed(geometry, 'polygons'));
 
   const wardCount = ref.wardList.length;
@@ -129,41 +126,6 @@ export function districtProblems(ref: DistrictReference): string[] {
     );
   }
   return problems;
-}
-
-/** Why `geometry` is not a polygon in longitude/latitude inside England and Wales, or null. */
-export function geometryProblem(geometry: Geometry | null): string | null {
-  if (geometry === null) return 'has no geometry';
-  if (geometry.type !== 'Polygon' && geometry.type !== 'MultiPolygon') {
-    return `is a ${geometry.type}, not a Polygon or MultiPolygon`;
-  }
-  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
-  if (!Array.isArray(polygons) || polygons.length === 0) return 'has no rings';
-  for (const rings of polygons) {
-    if (!Array.isArray(rings) || rings.length === 0) return 'has a polygon with no rings';
-    for (const ring of rings) {
-      if (!Array.isArray(ring) || ring.length < 4) return 'has a ring of fewer than 4 positions';
-      const bad = ring.find((p) => !inEnglandAndWales(p));
-      if (bad !== undefined) {
-        return `has the position ${JSON.stringify(bad)}, not a longitude/latitude in England or Wales (was outSR=4326 ignored?)`;
-      }
-      const [first, last] = [ring[0]!, ring[ring.length - 1]!];
-      if (first[0] !== last[0] || first[1] !== last[1]) return 'has a ring that is not closed';
-    }
-  }
-  return null;
-}
-
-function inEnglandAndWales(position: Position): boolean {
-  const [lon, lat] = position;
-  return (
-    typeof lon === 'number' &&
-    typeof lat === 'number' &&
-    lon >= ENGLAND_AND_WALES.west &&
-    lon <= ENGLAND_AND_WALES.east &&
-    lat >= ENGLAND_AND_WALES.south &&
-    lat <= ENGLAND_AND_WALES.north
-  );
 }
 
 function listed(problems: readonly string[], what: string): string[] {

@@ -1,11 +1,12 @@
 // Parses each file of the reference geography committed in data/reference/ (load-geography.ts
 // reads them) and checks it on the way in. Everything here is small (under 2 MB a file), so
-// files are parsed whole; the checks name the file and, for CSVs, the line of the first bad row.
+// files are parsed whole; the checks name the file and, for CSVs, the line of the first bad row,
+// for GeoJSON the features whose polygons cannot be used (polygon-problem.ts).
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import type { PolygonGeometry } from '../src/shared/geometry.ts';
-import { ENGLAND_AND_WALES } from '../src/shared/area.ts';
 import type { Projection } from '../src/shared/projection.ts';
+import { polygonProblem } from './polygon-problem.ts';
 
 export type { PolygonGeometry };
 
@@ -79,9 +80,9 @@ export class ReferenceDataError extends Error {
   }
 }
 
-const positionSchema = z
-  .tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)])
-  .rest(z.number());
+// The shape only: whether the positions are longitudes and latitudes in England and Wales, and
+// the rings closed, is polygonProblem's to say, with a better message than a range's.
+const positionSchema = z.tuple([z.number(), z.number()]).rest(z.number());
 const ringSchema = z.array(positionSchema).min(4, 'a ring needs at least 4 positions');
 const geometrySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('Polygon'), coordinates: z.array(ringSchema).min(1) }),
@@ -100,17 +101,32 @@ function featureCollectionSchema<P extends z.ZodType>(properties: P) {
 
 type Features<P extends z.ZodType> = { properties: z.infer<P>; geometry: PolygonGeometry }[];
 
-/** Validate a FeatureCollection of polygons; errors list up to 10 bad fields with their path. */
+/** Problems listed per file before "and N more". */
+const LISTED_MAX = 10;
+
+/** What to do about a polygon that is not closed or not in longitude and latitude. */
+const POLYGON_REMEDY =
+  'Close each ring (its last position the same as its first) and give every position as ' +
+  '[longitude, latitude] in WGS84: fix the file, export it again as GeoJSON in WGS84, or ' +
+  'restore it from the repository';
+
+/**
+ * Validate a FeatureCollection of polygons: its shape (errors list up to 10 bad fields with
+ * their path), then each polygon (polygonProblem: closed rings, longitudes and latitudes in
+ * England and Wales), naming up to 10 bad features by index and by `name(properties)` (a
+ * ward's code and name), with what to do.
+ */
 export function validateFeatureCollection<P extends z.ZodType>(
   value: unknown,
   properties: P,
   source: string,
   remedy?: string,
+  name?: (properties: z.infer<P>) => string,
 ): Features<P> {
   const result = featureCollectionSchema(properties).safeParse(value);
   if (!result.success) {
     const issues = result.error.issues
-      .slice(0, 10)
+      .slice(0, LISTED_MAX)
       .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
     throw new ReferenceDataError(
       source,
@@ -118,13 +134,31 @@ export function validateFeatureCollection<P extends z.ZodType>(
       remedy === undefined ? {} : { remedy },
     );
   }
-  return result.data.features as Features<P>;
+  const features = result.data.features as Features<P>;
+  const problems = features.flatMap((feature, i) => {
+    const found = polygonProblem(feature.geometry);
+    if (found === null) return [];
+    const named = name === undefined ? '' : ` (${name(feature.properties)})`;
+    return [`feature ${i}${named}: ${found.at} ${found.problem}`];
+  });
+  if (problems.length > 0) {
+    const more = problems.length - LISTED_MAX;
+    throw new ReferenceDataError(
+      source,
+      `has ${problems.length} polygon(s) the pipeline cannot use: ` +
+        problems.slice(0, LISTED_MAX).join('; ') +
+        (more > 0 ? `; and ${more} more` : ''),
+      { remedy: `${POLYGON_REMEDY}${remedy === undefined ? '.' : `. ${remedy}`}` },
+    );
+  }
+  return features;
 }
 
 function parseFeatureCollection<P extends z.ZodType>(
   text: string,
   properties: P,
   file: string,
+  name?: (properties: z.infer<P>) => string,
 ): Features<P> {
   let json: unknown;
   try {
@@ -132,7 +166,7 @@ function parseFeatureCollection<P extends z.ZodType>(
   } catch (error) {
     throw new ReferenceDataError(file, 'is not valid JSON', { cause: error });
   }
-  return validateFeatureCollection(json, properties, file);
+  return validateFeatureCollection(json, properties, file, undefined, name);
 }
 
 function areasFrom(
@@ -146,7 +180,8 @@ function areasFrom(
     [codeKey]: z.string().regex(codePattern, `expected a code like ${codePattern.source}`),
     [nameKey]: z.string().min(1),
   });
-  const areas = parseFeatureCollection(text, properties, file).map((feature) => ({
+  const name = (p: z.infer<typeof properties>) => `${String(p[codeKey])} ${String(p[nameKey])}`;
+  const areas = parseFeatureCollection(text, properties, file, name).map((feature) => ({
     code: String(feature.properties[codeKey]),
     name: String(feature.properties[nameKey]),
     geometry: feature.geometry,
@@ -187,8 +222,10 @@ export function parsePollingDistricts(
       message: 'expected a POLLING_DI or pollingDistrict property',
     });
   const remedy = 'Polling districts must be GeoJSON polygons in WGS84 (ArcGIS outSR=4326).';
-  return validateFeatureCollection(value, properties, source, remedy).map((feature) => ({
-    code: feature.properties.POLLING_DI ?? feature.properties.pollingDistrict ?? '',
+  const codeOf = (p: z.infer<typeof properties>) => p.POLLING_DI ?? p.pollingDistrict ?? '';
+  const name = (p: z.infer<typeof properties>) => `polling district ${codeOf(p)}`;
+  return validateFeatureCollection(value, properties, source, remedy, name).map((feature) => ({
+    code: codeOf(feature.properties),
     geometry: feature.geometry,
   }));
 }
@@ -236,25 +273,15 @@ export function parseCentre(
   polygons.forEach((rings, p) =>
     rings.forEach((ring, r) =>
       ring.forEach(([lon, lat], v) => {
+        if (inDistrict(lon!, lat!)) return;
         const field =
           'features.0.geometry.coordinates.' +
           (geometry.type === 'Polygon' ? `${r}.${v}` : `${p}.${r}.${v}`);
-        const { south, north, west, east } = ENGLAND_AND_WALES;
-        if (!(lon! >= west && lon! <= east && lat! >= south && lat! <= north)) {
-          throw new ReferenceDataError(
-            file,
-            `${field} is [${lon}, ${lat}], not a longitude and latitude in England or Wales ` +
-              '(are the coordinates swapped, or in British National Grid metres?)',
-            { remedy },
-          );
-        }
-        if (!inDistrict(lon!, lat!)) {
-          throw new ReferenceDataError(
-            file,
-            `${field} is [${lon}, ${lat}], outside the district's outline`,
-            { remedy },
-          );
-        }
+        throw new ReferenceDataError(
+          file,
+          `${field} is [${lon}, ${lat}], outside the district's outline`,
+          { remedy },
+        );
       }),
     ),
   );

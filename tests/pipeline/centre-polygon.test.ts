@@ -259,7 +259,12 @@ describe('loadGeography with a centre drawn as a polygon', () => {
     [
       'latitude and longitude swapped',
       oneFeature({ type: 'Polygon', coordinates: [square.map(([lon, lat]) => [lat, lon])] }),
-      /features\.0\.geometry\.coordinates\.0\.0 is \[53\.38, -1\.47\], not a longitude and latitude in England or Wales/,
+      /feature 0: geometry\.coordinates\.0\.0 is \[53\.38, -1\.47\]: latitude and longitude swapped/,
+    ],
+    [
+      'a ring that is not closed',
+      oneFeature({ type: 'Polygon', coordinates: [square.slice(0, 4)] }),
+      /feature 0: geometry\.coordinates\.0 is a ring that is not closed: it starts at \[-1\.47, 53\.38\] and ends at \[-1\.47, 53\.385\]/,
     ],
     [
       'British National Grid metres',
@@ -273,7 +278,7 @@ describe('loadGeography with a centre drawn as a polygon', () => {
           ]),
         ],
       }),
-      /features\.0\.geometry\.coordinates\.0\.0/,
+      /feature 0: geometry\.coordinates\.0\.0 is \[435000, 387000\]: not a longitude and latitude \(British National Grid metres\?/,
     ],
     [
       'a part in Leeds, outside the district',

@@ -1,11 +1,7 @@
 // districtProblems() on the committed Sheffield reference, whole and with one thing wrong.
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import {
-  districtProblems,
-  geometryProblem,
-  type DistrictReference,
-} from '../../pipeline/district-checks.ts';
+import { districtProblems, type DistrictReference } from '../../pipeline/district-checks.ts';
 import type { BoundaryCollection } from '../../pipeline/sources/ons-geography.ts';
 import { readCollection, readPopulation, SHEFFIELD } from '../support/ons-replay.ts';
 
@@ -63,7 +59,8 @@ describe('districtProblems(reference)', () => {
     };
     ref.wards = { ...ref.wards, features: [metres, ...rest] };
     expect(districtProblems(ref)).toEqual([
-      'ward E05010857 (Beauchief and Greenhill) has the position [435000,385000], not a longitude/latitude in England or Wales (was outSR=4326 ignored?)',
+      'ward E05010857 (Beauchief and Greenhill): geometry.coordinates.0.0 is [435000, 385000]: ' +
+        'not a longitude and latitude (British National Grid metres? GeoJSON is in WGS84)',
     ]);
   });
 
@@ -73,43 +70,5 @@ describe('districtProblems(reference)', () => {
     expect(districtProblems(ref)).toEqual([
       'Nomis gives residents outside 500-20000 for E01007823: 0: is it still Census 2021 TS001 (usual residents)?',
     ]);
-  });
-});
-
-describe('geometryProblem(geometry)', () => {
-  it('returns null for a closed polygon in England', () => {
-    expect(
-      geometryProblem({
-        type: 'Polygon',
-        coordinates: [
-          [
-            [-1.5, 53.4],
-            [-1.4, 53.4],
-            [-1.4, 53.5],
-            [-1.5, 53.4],
-          ],
-        ],
-      }),
-    ).toBeNull();
-  });
-
-  it('names a ring that is not closed, a point, and a missing geometry', () => {
-    expect(
-      geometryProblem({
-        type: 'Polygon',
-        coordinates: [
-          [
-            [-1.5, 53.4],
-            [-1.4, 53.4],
-            [-1.4, 53.5],
-            [-1.45, 53.45],
-          ],
-        ],
-      }),
-    ).toBe('has a ring that is not closed');
-    expect(geometryProblem({ type: 'Point', coordinates: [-1.5, 53.4] })).toBe(
-      'is a Point, not a Polygon or MultiPolygon',
-    );
-    expect(geometryProblem(null)).toBe('has no geometry');
   });
 });

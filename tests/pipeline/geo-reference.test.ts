@@ -10,6 +10,7 @@ import {
   ReferenceDataError,
 } from '../../pipeline/reference.ts';
 import { referenceFiles } from '../../pipeline/run-context.ts';
+import type { PolygonGeometry } from '../../src/shared/geometry.ts';
 
 const made: string[] = [];
 
@@ -83,6 +84,128 @@ describe('loadGeography(referenceDir) on bad reference files', () => {
     await expect(loadGeography(dir)).rejects.toThrow(/population-lsoa21\.csv:2: expected/);
   });
 });
+
+interface Collection {
+  features: { properties: Record<string, string>; geometry: PolygonGeometry }[];
+}
+
+/** A copy of data/reference with the features of a GeoJSON file changed by `edit`. */
+function referenceWithFeatures(file: string, edit: (features: Collection['features']) => void) {
+  return referenceWith(file, (text) => {
+    const collection = JSON.parse(text) as Collection;
+    edit(collection.features);
+    return JSON.stringify(collection);
+  });
+}
+
+/** The outer ring of a feature's first polygon. */
+function outerRing(geometry: PolygonGeometry): number[][] {
+  return (geometry.type === 'Polygon' ? geometry.coordinates[0] : geometry.coordinates[0]![0])!;
+}
+
+const swapped = (geometry: PolygonGeometry): PolygonGeometry =>
+  geometry.type === 'Polygon'
+    ? {
+        ...geometry,
+        coordinates: geometry.coordinates.map((ring) => ring.map(([x, y]) => [y!, x!])),
+      }
+    : {
+        ...geometry,
+        coordinates: geometry.coordinates.map((p) =>
+          p.map((ring) => ring.map(([x, y]) => [y!, x!])),
+        ),
+      };
+
+const POLYGON_REMEDY =
+  'Close each ring (its last position the same as its first) and give every position as ' +
+  '[longitude, latitude] in WGS84: fix the file, export it again as GeoJSON in WGS84, or ' +
+  'restore it from the repository.';
+
+describe('loadGeography on polygons the pipeline cannot use: named at load, with the file and feature', () => {
+  it('refuses a ward whose ring is not closed', async () => {
+    let ward = '';
+    const dir = await referenceWithFeatures(REFERENCE_FILES.wards, (features) => {
+      const f = features[4]!;
+      ward = `${f.properties['WD25CD']} ${f.properties['WD25NM']}`;
+      outerRing(f.geometry).pop();
+    });
+    const error = (await loadGeography(dir).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(ReferenceDataError);
+    expect(error.message).toMatch(
+      new RegExp(
+        `^${escape(path.join(dir, REFERENCE_FILES.wards))}: has 1 polygon\\(s\\) the pipeline cannot use: ` +
+          `feature 4 \\(${escape(ward)}\\): geometry\\.coordinates(\\.0)?\\.0 is a ring that is not closed: ` +
+          'it starts at \\[-?[\\d.]+, [\\d.]+\\] and ends at \\[-?[\\d.]+, [\\d.]+\\]\\. ',
+      ),
+    );
+    expect(error.message.endsWith(POLYGON_REMEDY)).toBe(true);
+  });
+
+  it('refuses a ward with latitude and longitude swapped, naming it', async () => {
+    const dir = await referenceWithFeatures(REFERENCE_FILES.wards, (features) => {
+      features[0]!.geometry = swapped(features[0]!.geometry);
+    });
+    await expect(loadGeography(dir)).rejects.toThrow(
+      /wards\.geojson: has 1 polygon\(s\) the pipeline cannot use: feature 0 \(E05011384 Ardsley & Robin Hood\): geometry\.coordinates(\.0)?\.0\.0 is \[53\.\d+, -1\.\d+\]: latitude and longitude swapped/,
+    );
+  });
+
+  it('refuses an LSOA with latitude and longitude swapped, naming it', async () => {
+    const dir = await referenceWithFeatures(REFERENCE_FILES.lsoas, (features) => {
+      features[1]!.geometry = swapped(features[1]!.geometry);
+    });
+    await expect(loadGeography(dir)).rejects.toThrow(
+      /lsoa21\.geojson: has 1 polygon\(s\) the pipeline cannot use: feature 1 \(E01\d{6} Leeds \d{3}[A-Z]\): .* latitude and longitude swapped/,
+    );
+  });
+
+  it('refuses an outline whose ring is not closed', async () => {
+    const dir = await referenceWithFeatures(REFERENCE_FILES.outline, (features) => {
+      outerRing(features[0]!.geometry).pop();
+    });
+    await expect(loadGeography(dir)).rejects.toThrow(
+      /leeds-outline\.geojson: has 1 polygon\(s\) the pipeline cannot use: feature 0: geometry\.coordinates(\.0)?\.0 is a ring that is not closed/,
+    );
+  });
+
+  it("refuses Sheffield's ward file with its Broomhill ring unclosed, and lists up to 10 of many bad wards", async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'sheffield-area-'));
+    made.push(root);
+    await cp('data/areas/sheffield', path.join(root, 'data/areas/sheffield'), {
+      recursive: true,
+      filter: (source) => !/[\\/](sample|output)$/.test(source),
+    });
+    const file = path.join(root, 'data/areas/sheffield/wards.geojson');
+    const committed = await readFile(file, 'utf8');
+    const rewrite = async (edit: (features: Collection['features']) => void) => {
+      const collection = JSON.parse(committed) as Collection;
+      edit(collection.features);
+      await writeFile(file, JSON.stringify(collection));
+      const area = await loadArea('sheffield', { root });
+      return loadGeography(referenceFiles(area)).catch((e: unknown) => e as Error);
+    };
+    const unclosed = await rewrite((features) => {
+      const broomhill = features.find((f) => f.properties['WD20CD'] === 'E05010860')!;
+      outerRing(broomhill.geometry).pop();
+    });
+    expect(String(unclosed)).toMatch(
+      /sheffield\/wards\.geojson: has 1 polygon\(s\) the pipeline cannot use: feature 3 \(E05010860 Broomhill and Sharrow Vale\): geometry\.coordinates\.0 is a ring that is not closed: it starts at \[-1\.48421, 53\.38208\] and ends at /,
+    );
+    const many = await rewrite((features) => {
+      for (const f of features.slice(0, 12)) f.geometry = swapped(f.geometry);
+    });
+    expect(String(many)).toMatch(
+      /has 12 polygon\(s\) the pipeline cannot use: feature 0 \(E05010857 /,
+    );
+    expect(String(many)).toContain('; feature 9 (');
+    expect(String(many)).not.toContain('; feature 10 (');
+    expect(String(many)).toContain('swapped (GeoJSON gives the longitude first); and 2 more. ');
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 describe("loadGeography: an area's non-geographic postcode districts", () => {
   it("leaves out the PO-box districts Leeds's area.json names, the same as the Leeds layout does", async () => {
