@@ -605,14 +605,16 @@ describe("validateSiteData (first build of another district: Sheffield's committ
     validateWith({ next, previous: null, expected: SHEFFIELD_EXPECTED });
 
   it('passes its four months, about 5,500 crimes each', () => {
-    expect(sheffield.months.map((m) => totalOf(sheffield, m))).toEqual([5399, 5393, 5673, 5667]);
+    const totals = sheffield.months.map((m) => totalOf(sheffield, m));
+    expect(totals).toHaveLength(4);
+    for (const total of totals) expect(Math.abs(total - 5500)).toBeLessThan(300);
     expect(firstBuild(sheffield).problems).toEqual([]);
   });
 
   it("passes months of about 2,800 crimes, plausible for Sheffield's 556,519 residents if not for Leeds's", () => {
     const thinned = scaleCrimes(sheffield, 0.5);
-    expect(thinned.months.map((m) => totalOf(thinned, m))).toEqual([2786, 2787, 2927, 2917]);
-    expect(PLAUSIBLE_MONTH_TOTAL_LEEDS.min).toBeGreaterThan(2927);
+    const totals = thinned.months.map((m) => totalOf(thinned, m));
+    expect(PLAUSIBLE_MONTH_TOTAL_LEEDS.min).toBeGreaterThan(Math.max(...totals));
     expect(firstBuild(thinned).problems).toEqual([]);
   });
 
