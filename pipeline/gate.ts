@@ -141,7 +141,10 @@ export function compareRevisions(
         details.push(`${type} ${formatSigned(after - before)}`);
       }
     }
-    // A month from the API on either side cannot be told apart by force (month-figures.ts).
+    // A month from the API on either side cannot be told apart by force (month-figures.ts);
+    // with one force, its change is the month's, so forces are listed only when there are more.
+    const forceCount = new Set([...(was.byForce?.keys() ?? []), ...(now.byForce?.keys() ?? [])])
+      .size;
     for (const [force, before] of now.byForce === null ? [] : (was.byForce ?? [])) {
       const after = now.byForce?.get(force) ?? 0;
       if (beyondCell(before, after)) {
@@ -157,11 +160,7 @@ export function compareRevisions(
               ? ': the force has no crimes in the month any more (is its file missing?)'
               : `, beyond a routine revision (±${CELL_TOLERANCE.crimes} crimes or ±${CELL_TOLERANCE.fraction * 100}%)`),
         });
-      } else if (
-        before !== after &&
-        new Set([...(was.byForce?.keys() ?? []), ...(now.byForce?.keys() ?? [])]).size > 1
-      ) {
-        // With one force, its change is the month's.
+      } else if (before !== after && forceCount > 1) {
         details.push(`${force} ${formatSigned(after - before)}`);
       }
     }

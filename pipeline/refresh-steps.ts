@@ -6,12 +6,12 @@ import { appendFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { changeLogSchema, EMPTY_CHANGE_LOG, type ChangeLog } from '../src/shared/change-log.ts';
-import { parseOrThrow, siteDataSchema, type SiteData } from '../src/shared/schema.ts';
+import { parseOrThrow, type SiteData } from '../src/shared/schema.ts';
 import { APPROVALS_PATH, readApprovals, type Approval } from './approvals.ts';
 import { yearlyFilesNotIn } from './downloads.ts';
 import { exists } from './files.ts';
 import { checkFreshness, type Freshness } from './freshness.ts';
-import { loadGateData, type GateInputs } from './gate-inputs.ts';
+import { areaDataPaths, loadGateData, siteDataAtRef, type GateInputs } from './gate-inputs.ts';
 import { pipelinePaths, type PipelinePaths } from './paths.ts';
 import { changeEntry, commitMessage, recordChange } from './provenance.ts';
 import { monthArguments } from './refresh-months.ts';
@@ -263,24 +263,18 @@ async function spendApprovals(
 }
 
 /**
- * The watchdog: the published site data's newest month against the one police.uk normally has
- * out today (REFRESH_TODAY, YYYY-MM-DD, or the clock). Throws when the data fell behind.
+ * The watchdog: the published site data's newest month (none when HEAD has no site data)
+ * against the one police.uk normally has out today (REFRESH_TODAY, YYYY-MM-DD, or the clock).
+ * Throws when the data fell behind.
  */
 export async function freshnessStep(options: RefreshOptions): Promise<Freshness> {
-  const file = paths(options).published.siteData;
-  let data: SiteData;
-  try {
-    data = parseOrThrow(siteDataSchema, JSON.parse(await readFile(file, 'utf8')), file);
-  } catch (error) {
-    throw new RefreshError(
-      `Cannot read the published site data ${path.relative(options.root, file)}: ${(error as Error).message}`,
-      { cause: error },
-    );
-  }
+  // What is published: the site data committed at HEAD, as the gate reads it.
+  const { siteData } = areaDataPaths(options.area);
+  const data = await siteDataAtRef('HEAD', options.root, siteData);
   const today = options.env['REFRESH_TODAY'] ?? new Date().toISOString().slice(0, 10);
   let result: Freshness;
   try {
-    result = checkFreshness(data.months.at(-1), today);
+    result = checkFreshness(data?.months.at(-1), today);
   } catch (error) {
     throw new RefreshError(`REFRESH_TODAY: ${(error as Error).message}`, { cause: error });
   }
