@@ -120,6 +120,16 @@ async function expectCommittedSheffield(): Promise<void> {
   expect(outline).toEqual(readCollection(SHEFFIELD.outline));
 }
 
+/** What `area add` fetches or writes: everything else in an area's folder is the area's own. */
+const REWRITTEN = [
+  'ATTRIBUTION.md',
+  'area.json',
+  'lsoa21.geojson',
+  'outline.geojson',
+  'population-lsoa21.csv',
+  'wards.geojson',
+];
+
 describe('addArea() on the replayed ONS and Nomis services', () => {
   it('reproduces the committed Sheffield reference: its 28 wards, 343 LSOAs and their residents', async () => {
     serve();
@@ -165,14 +175,7 @@ describe('addArea() on the replayed ONS and Nomis services', () => {
     expect(attribution).toContain(
       `${onsUrls(server).onsBaseUrl}WD20_LAD20_UK_LU_v2/FeatureServer/0`,
     );
-    expect(await readdir(path.join(root, 'data', 'areas', 'sheffield'))).toEqual([
-      'ATTRIBUTION.md',
-      'area.json',
-      'lsoa21.geojson',
-      'outline.geojson',
-      'population-lsoa21.csv',
-      'wards.geojson',
-    ]);
+    expect(await readdir(path.join(root, 'data', 'areas', 'sheffield'))).toEqual(REWRITTEN);
   });
 
   it("reproduces Leeds's 33 wards, 488 LSOAs and residents from the same services, another ward vintage", async () => {
@@ -418,15 +421,6 @@ describe('addArea() on the replayed ONS and Nomis services', () => {
 
 describe('addArea() --replace over an area in use', () => {
   const SHEFFIELD_DIR = () => path.join(root, 'data', 'areas', 'sheffield');
-  /** What the command fetches or writes: everything else in the folder is the area's own. */
-  const REWRITTEN = [
-    'ATTRIBUTION.md',
-    'area.json',
-    'lsoa21.geojson',
-    'outline.geojson',
-    'population-lsoa21.csv',
-    'wards.geojson',
-  ];
   const notRewritten = (files: Map<string, string>) =>
     new Map([...files].filter(([file]) => !REWRITTEN.includes(path.basename(file))));
 
