@@ -13,14 +13,21 @@ import { fileStamp } from './files.ts';
 import { readState, saveState } from './saved-state.ts';
 
 /** Starts the saved index; changed whenever what it holds or means changes. */
-const INDEX_FORMAT = 'crime-id-index-2';
+const INDEX_FORMAT = 'crime-id-index-3';
 
-/** The prefixes of a run of months (indexed 0.. in the order given, ascending months). */
+/**
+ * The prefixes of a run of months (indexed 0.. in the order given, ascending months). Held in
+ * one array of 8 bytes a prefix, and built in the array it is sorted in: at 192 months, the
+ * prefixes, their first months and the sorted rows as arrays of their own (28 bytes a crime
+ * at once, some 50 MB with the copies saved) raised the run's peak memory above the month
+ * workers', so that it grew with the months.
+ */
 export interface PrefixIndex {
-  /** Every prefix of the months, ascending, each once. */
-  prefixes: Float64Array;
-  /** The month of each prefix's first row (parallel to `prefixes`). */
-  firstMonth: Uint32Array;
+  /**
+   * Every prefix of the months, ascending, each once, with the month of its first row: the
+   * prefix (52 bits) above the month (MONTH_BITS). Read with prefixAt and firstMonthAt.
+   */
+  entries: BigUint64Array;
   /**
    * Each prefix with more than one row among the months (in one month or several), and the
    * month of each of its rows, in order: the first, then the later ones.
@@ -40,6 +47,35 @@ const LOW_PREFIX_LIMIT = 2 ** LOW_PREFIX_BITS;
 const LOW = endianness() === 'LE' ? 0 : 1;
 const HIGH = 1 - LOW;
 
+/** The 32-bit words of `entries`, two an entry (LOW and HIGH), over the same memory. */
+function wordsOf(entries: BigUint64Array): Uint32Array {
+  return new Uint32Array(entries.buffer, entries.byteOffset, entries.length * 2);
+}
+
+function prefixOfWords(words: Uint32Array, entry: number): number {
+  const low = words[2 * entry + LOW]!;
+  return words[2 * entry + HIGH]! * LOW_PREFIX_LIMIT + Math.floor(low / MONTH_LIMIT);
+}
+
+function monthOfWords(words: Uint32Array, entry: number): number {
+  return words[2 * entry + LOW]! % MONTH_LIMIT;
+}
+
+function setEntry(words: Uint32Array, entry: number, prefix: number, month: number): void {
+  words[2 * entry + LOW] = (prefix % LOW_PREFIX_LIMIT) * MONTH_LIMIT + month;
+  words[2 * entry + HIGH] = Math.floor(prefix / LOW_PREFIX_LIMIT);
+}
+
+/** The prefix of the index's `i`th entry (ascending). */
+export function prefixAt(index: PrefixIndex, i: number): number {
+  return prefixOfWords(wordsOf(index.entries), i);
+}
+
+/** The month of the first row of the index's `i`th prefix. */
+export function firstMonthAt(index: PrefixIndex, i: number): number {
+  return monthOfWords(wordsOf(index.entries), i);
+}
+
 /** The index of `perMonth` (each month's prefixes, months in order), built from scratch. */
 export function buildPrefixIndex(perMonth: readonly Float64Array[]): PrefixIndex {
   if (perMonth.length > MONTH_LIMIT) {
@@ -50,11 +86,11 @@ export function buildPrefixIndex(perMonth: readonly Float64Array[]): PrefixIndex
   // prefixes alone and finding each row's by binary search took about six times as long.
   const total = perMonth.reduce((n, p) => n + p.length, 0);
   const rows = new BigUint64Array(total);
-  const words = new Uint32Array(rows.buffer);
+  const words = wordsOf(rows);
   let at = 0;
   for (let month = 0; month < perMonth.length; month++) {
     const ofMonth = perMonth[month]!;
-    for (let i = 0; i < ofMonth.length; i++, at += 2) {
+    for (let i = 0; i < ofMonth.length; i++, at++) {
       const prefix = ofMonth[i]!;
       if (!(Number.isInteger(prefix) && prefix >= 0 && prefix < PREFIX_LIMIT)) {
         throw new RangeError(
@@ -62,32 +98,31 @@ export function buildPrefixIndex(perMonth: readonly Float64Array[]): PrefixIndex
             `got ${prefix} in month ${month}`,
         );
       }
-      words[at + LOW] = (prefix % LOW_PREFIX_LIMIT) * MONTH_LIMIT + month;
-      words[at + HIGH] = Math.floor(prefix / LOW_PREFIX_LIMIT);
+      setEntry(words, at, prefix, month);
     }
   }
   rows.sort();
-  const prefixes = new Float64Array(total);
-  const firstMonth = new Uint32Array(total);
+  // Each prefix's first row (its first month: the rows of a prefix are in month order) moved
+  // to the front, in place; the rows after it are noted as repeats.
   const repeated = new Map<number, number[]>();
   let unique = 0;
   let last = -1;
-  for (let w = 0; w < words.length; w += 2) {
-    const low = words[w + LOW]!;
-    const prefix = words[w + HIGH]! * LOW_PREFIX_LIMIT + Math.floor(low / MONTH_LIMIT);
-    const month = low % MONTH_LIMIT;
+  for (let row = 0; row < total; row++) {
+    const prefix = prefixOfWords(words, row);
+    const month = monthOfWords(words, row);
     if (prefix !== last) {
-      prefixes[unique] = prefix;
-      firstMonth[unique] = month;
+      words[2 * unique + LOW] = words[2 * row + LOW]!;
+      words[2 * unique + HIGH] = words[2 * row + HIGH]!;
       unique += 1;
       last = prefix;
       continue;
     }
     const months = repeated.get(prefix);
-    if (months === undefined) repeated.set(prefix, [firstMonth[unique - 1]!, month]);
+    if (months === undefined) repeated.set(prefix, [monthOfWords(words, unique - 1), month]);
     else months.push(month);
   }
-  return { prefixes: prefixes.slice(0, unique), firstMonth: firstMonth.slice(0, unique), repeated };
+  // A view, not a copy: the rows after `unique` are the repeats, a few in a thousand.
+  return { entries: rows.subarray(0, unique), repeated };
 }
 
 /**
@@ -99,7 +134,14 @@ export function extendPrefixIndex(
   later: readonly Float64Array[],
   firstLater: number,
 ): PrefixIndex {
+  if (firstLater + later.length > MONTH_LIMIT) {
+    throw new RangeError(
+      `extendPrefixIndex: at most ${MONTH_LIMIT} months, got ${firstLater + later.length}`,
+    );
+  }
   const repeated = new Map([...index.repeated].map(([p, months]) => [p, [...months]]));
+  const words = wordsOf(index.entries);
+  const size = index.entries.length;
   /** Prefixes new to the index -> the month of their first row. */
   const fresh = new Map<number, number>();
   for (const [i, prefixes] of later.entries()) {
@@ -110,38 +152,36 @@ export function extendPrefixIndex(
         months.push(month);
         continue;
       }
-      const at = indexOf(index.prefixes, prefix);
-      const first = at >= 0 ? index.firstMonth[at]! : fresh.get(prefix);
+      const at = entryOf(words, size, prefix);
+      const first = at >= 0 ? monthOfWords(words, at) : fresh.get(prefix);
       if (first !== undefined) repeated.set(prefix, [first, month]);
       else fresh.set(prefix, month);
     }
   }
   // Merge the new prefixes (ascending) into the index's.
   const added = Float64Array.from(fresh.keys()).sort();
-  const size = index.prefixes.length + added.length;
-  const prefixes = new Float64Array(size);
-  const firstMonth = new Uint32Array(size);
-  for (let i = 0, a = 0, out = 0; out < size; out++) {
-    if (a < added.length && (i >= index.prefixes.length || added[a]! < index.prefixes[i]!)) {
-      prefixes[out] = added[a]!;
-      firstMonth[out] = fresh.get(added[a]!)!;
+  const entries = new BigUint64Array(size + added.length);
+  const out = wordsOf(entries);
+  for (let i = 0, a = 0, o = 0; o < entries.length; o++) {
+    if (a < added.length && (i >= size || added[a]! < prefixOfWords(words, i))) {
+      setEntry(out, o, added[a]!, fresh.get(added[a]!)!);
       a++;
     } else {
-      prefixes[out] = index.prefixes[i]!;
-      firstMonth[out] = index.firstMonth[i]!;
+      out[2 * o + LOW] = words[2 * i + LOW]!;
+      out[2 * o + HIGH] = words[2 * i + HIGH]!;
       i++;
     }
   }
-  return { prefixes, firstMonth, repeated };
+  return { entries, repeated };
 }
 
-/** The position of `prefix` in the ascending `prefixes`, or -1. */
-function indexOf(prefixes: Float64Array, prefix: number): number {
+/** The entry of `prefix` among the first `size` entries' `words` (ascending), or -1. */
+function entryOf(words: Uint32Array, size: number, prefix: number): number {
   let low = 0;
-  let high = prefixes.length - 1;
+  let high = size - 1;
   while (low <= high) {
     const mid = (low + high) >>> 1;
-    const value = prefixes[mid]!;
+    const value = prefixOfWords(words, mid);
     if (value < prefix) low = mid + 1;
     else if (value > prefix) high = mid - 1;
     else return mid;
@@ -152,8 +192,7 @@ function indexOf(prefixes: Float64Array, prefix: number): number {
 interface SavedIndex {
   format: typeof INDEX_FORMAT;
   months: string[];
-  prefixes: Float64Array;
-  firstMonth: Uint32Array;
+  entries: BigUint64Array;
   repeated: [number, number[]][];
 }
 
@@ -181,6 +220,8 @@ export async function monthsPrefixIndex(
   for (const csv of csvs.slice(start)) later.push(await prefixesOf(csv));
   const index =
     from === null ? buildPrefixIndex(later) : extendPrefixIndex(from.index, later, start);
+  // Let go of the months' prefixes before the index is copied to be saved.
+  later.length = 0;
   await saveIndex(file, stamps, index);
   return index;
 }
@@ -194,15 +235,12 @@ async function readSavedIndex(
     typeof saved === 'object' &&
     saved.format === INDEX_FORMAT &&
     Array.isArray(saved.months) &&
-    saved.prefixes instanceof Float64Array &&
-    saved.firstMonth instanceof Uint32Array &&
-    saved.firstMonth.length === saved.prefixes.length &&
+    saved.entries instanceof BigUint64Array &&
     Array.isArray(saved.repeated);
   if (!whole) return null;
-  const { prefixes, firstMonth } = saved;
   return {
     months: saved.months,
-    index: { prefixes, firstMonth, repeated: new Map(saved.repeated) },
+    index: { entries: saved.entries, repeated: new Map(saved.repeated) },
   };
 }
 
@@ -211,8 +249,7 @@ async function saveIndex(file: string, months: string[], index: PrefixIndex): Pr
   const saved: SavedIndex = {
     format: INDEX_FORMAT,
     months,
-    prefixes: index.prefixes,
-    firstMonth: index.firstMonth,
+    entries: index.entries,
     repeated: [...index.repeated],
   };
   await saveState(file, saved, 'the Crime ID index');

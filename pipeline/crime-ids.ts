@@ -59,7 +59,8 @@ export async function dropRepeatsAcrossMonths<T extends MonthRows>(
   months: readonly T[],
   workDir: string,
 ): Promise<RepeatsDropped<T>> {
-  const index = await monthsPrefixIndex(
+  // Only the repeats are needed: the index of every prefix is let go while months are read.
+  const { repeated } = await monthsPrefixIndex(
     path.join(workDir, CRIME_ID_INDEX_FILE),
     months.map((m) => m.csv),
     idPrefixes,
@@ -68,7 +69,7 @@ export async function dropRepeatsAcrossMonths<T extends MonthRows>(
   const firstMonth = new Map<number, number>();
   /** Month index -> prefixes also seen in an earlier month (candidates). */
   const candidates = new Map<number, Set<number>>();
-  for (const [prefix, monthsOf] of index.repeated) {
+  for (const [prefix, monthsOf] of repeated) {
     const first = monthsOf[0]!;
     firstMonth.set(prefix, first);
     for (const i of monthsOf) {

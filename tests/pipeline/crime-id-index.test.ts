@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildPrefixIndex,
   extendPrefixIndex,
+  firstMonthAt,
   monthsPrefixIndex,
+  prefixAt,
   type PrefixIndex,
 } from '../../pipeline/crime-id-index.ts';
 
@@ -26,9 +28,10 @@ function naiveIndex(perMonth: readonly number[][]) {
 }
 
 function plain(index: PrefixIndex) {
+  const entries = Array.from(index.entries, (_, i) => i);
   return {
-    prefixes: [...index.prefixes],
-    firstMonth: [...index.firstMonth],
+    prefixes: entries.map((i) => prefixAt(index, i)),
+    firstMonth: entries.map((i) => firstMonthAt(index, i)),
     repeated: [...index.repeated].sort(([a], [b]) => a - b),
   };
 }
@@ -72,9 +75,19 @@ describe('buildPrefixIndex(perMonth)', () => {
     const distinct = Float64Array.from({ length: 5000 }, (_, i) => i * 2 ** 32 + (i % 7));
     const index = buildPrefixIndex([distinct.subarray(0, 2500), distinct.subarray(2500)]);
     expect(index.repeated.size).toBe(0);
-    expect(index.prefixes.length).toBe(5000);
+    expect(index.entries.length).toBe(5000);
     expect(plain(buildPrefixIndex([]))).toEqual({ prefixes: [], firstMonth: [], repeated: [] });
   });
+  it('holds 8 bytes a prefix, in the memory it was sorted in', () => {
+    const months = sampleMonths().map((m) => Float64Array.from(m));
+    const rows = months.reduce((n, m) => n + m.length, 0);
+    const index = buildPrefixIndex(months);
+    expect(index.entries.BYTES_PER_ELEMENT).toBe(8);
+    expect(index.entries.length).toBe(naiveIndex(sampleMonths()).prefixes.length);
+    // One buffer for every row, the repeats' rows past the entries: nothing copied.
+    expect(index.entries.buffer.byteLength).toBe(rows * 8);
+  });
+
   it('keeps the largest prefix and the 4,096th month apart, and says it holds no more months', () => {
     const largest = 16 ** 13 - 1;
     const months: number[][] = Array.from({ length: 4096 }, () => []);
@@ -112,6 +125,15 @@ describe('extendPrefixIndex(index, later, firstLater)', () => {
       expect(plain(extended), `split at ${split}`).toEqual(whole);
       expect(plain(earlier), `index kept as it was (split at ${split})`).toEqual(before);
     }
+  });
+
+  it('refuses to go past the 4,096th month, as a build does', () => {
+    const index = buildPrefixIndex([Float64Array.of(1)]);
+    const later = Array.from({ length: 4095 }, (_, i) => Float64Array.of(i + 2));
+    expect(plain(extendPrefixIndex(index, later, 1)).prefixes).toHaveLength(4096);
+    expect(() => extendPrefixIndex(index, [...later, Float64Array.of(9)], 1)).toThrow(
+      /at most 4096 months, got 4097/,
+    );
   });
 
   it('extended a month at a time, still gives the index built from all the months', () => {
