@@ -49,7 +49,7 @@ export async function runMeasured(
 ): Promise<ChildMeasurement> {
   const usageDir = await mkdtemp(path.join(os.tmpdir(), 'bench-usage-'));
   const usageFile = path.join(usageDir, 'usage.json');
-  const preload = pathToFileURL(path.join(REPO_ROOT, 'bench/child-usage.ts')).href;
+  const preload = pathToFileURL(path.join(REPO_ROOT, 'bench/child-usage.mjs')).href;
   const nodeArgs = [...nodeOptions, '--import', preload, script, ...args];
   let stdout = '';
   let stderr = '';
