@@ -1,7 +1,8 @@
 // Whether the published data has kept up with police.uk: the watchdog for a refresh that stopped
 // publishing without failing where anyone looks (a scheduled run replaced while it waited, a
 // refusal nobody approved). police.uk publishes a month during the month after it, so early in
-// month N its newest month is N-2; the monthly refresh runs on the 3rd. Pure.
+// month N its newest month is N-2; the refresh runs on the 3rd and again each week to the
+// 24th. Pure.
 import { addMonths } from '../src/shared/months.ts';
 
 /** police.uk's newest month, early in month N, is this many months before N. */
