@@ -15,6 +15,8 @@ import type { MonthPlan } from './merge.ts';
 import { MonthFolds, settledMonth, type MonthFoldsState } from './month-folds.ts';
 import { readMonthCache, type CachedMonth } from './month-cache.ts';
 import { monthKeys } from './month-keys.ts';
+import { outcomeCountsKey, readOutcomeCounts, saveOutcomeCounts } from './outcome-counts.ts';
+import type { OutcomeReadStats } from './outcomes.ts';
 import type { PipelinePaths } from './paths.ts';
 import type { DistrictRule, MonthProvenanceInfo } from './process-month.ts';
 import type { Reporter } from './report.ts';
@@ -150,7 +152,30 @@ export class LocalRun {
     }
     const outcomes = await dropRepeatedCrimeIds(this, found, folds);
     this.setMonths(outcomes, folds);
+    this.record.outcomes ??= {
+      files: this.inputs.outcomes.length,
+      rows: await this.savedOutcomeCounts(),
+      readThisRun: false,
+    };
     return { outcomes, folds };
+  }
+
+  /**
+   * What the outcomes files' rows were, as the last run that read these files saved it
+   * (outcome-counts.ts); null when there are no files or no such counts.
+   */
+  async savedOutcomeCounts(): Promise<OutcomeReadStats | null> {
+    if (this.inputs.outcomes.length === 0) return null;
+    return readOutcomeCounts(this.paths.outcomeCounts, this.outcomeCountsKey());
+  }
+
+  /** Save what the outcomes files' rows were, for a later run that does not read them. */
+  saveOutcomeCounts(stats: OutcomeReadStats): Promise<void> {
+    return saveOutcomeCounts(this.paths.outcomeCounts, this.outcomeCountsKey(), stats);
+  }
+
+  private outcomeCountsKey(): string {
+    return outcomeCountsKey(this.inputs.outcomes, this.geography.fingerprint);
   }
 
   /**

@@ -44,6 +44,8 @@ export interface PipelinePaths {
   wardsCache: string;
   /** The months step's folds of the months so far (see month-fold-checkpoint.ts). */
   monthFoldsCheckpoint: string;
+  /** What the outcomes files' rows were, for a run that does not read them (outcome-counts.ts). */
+  outcomeCounts: string;
   /** The yearly downloads' content hashes, by the month files read (see downloads.ts). */
   downloadsContentCache: string;
   /** The ward outlines and postcode index, by geography and wards (see geography-outputs.ts). */
@@ -120,6 +122,7 @@ export function pipelinePaths(
     monthsCacheDir: path.join(cacheDir, 'months'),
     wardsCache: path.join(cacheDir, 'wards.json'),
     monthFoldsCheckpoint: path.join(cacheDir, 'month-folds.v8'),
+    outcomeCounts: path.join(cacheDir, 'months', 'outcomes.v8'),
     downloadsContentCache: path.join(cacheDir, 'downloads-content.json'),
     geographyOutputsCache: path.join(cacheDir, 'geography-outputs.json'),
     masterCsvParts: path.join(cacheDir, 'master-csv-parts.json'),

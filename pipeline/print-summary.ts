@@ -2,7 +2,6 @@
 // dropped (with examples), coverage, the months and their sources, and the files written.
 import path from 'node:path';
 import { postcodeDistrictCounts, qualityTotals } from './aggregate.ts';
-import type { OutcomeReadStats } from './outcomes.ts';
 import {
   DropTally,
   formatCount,
@@ -74,7 +73,7 @@ export function printSummary(
 /** The outcomes files' rows: what was used, what was not and why, and the conflicts. */
 function printOutcomes(
   line: (text: string) => void,
-  { files, rows }: { files: number; rows: OutcomeReadStats | null },
+  { files, rows, readThisRun }: NonNullable<RunRecord['outcomes']>,
 ): void {
   if (files === 0) {
     line("  outcomes files: none (each crime's outcome is its Last outcome category)");
@@ -83,7 +82,8 @@ function printOutcomes(
   if (rows === null) {
     line(
       `  outcomes files: ${formatCount(files)}, not read: every month came from the cache, ` +
-        'made with them',
+        'made with them, and the cache has no counts of their rows (the months step counts ' +
+        'them: run it to see them)',
     );
     return;
   }
@@ -108,6 +108,12 @@ function printOutcomes(
         'dates outcomes by month only: its file order is the only order within a month)',
     );
     printExamples(line, conflicts);
+  }
+  if (!readThisRun) {
+    line(
+      '    (counted by the run that read them: every month came from the cache, made with ' +
+        'these outcomes files)',
+    );
   }
 }
 

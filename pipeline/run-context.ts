@@ -99,11 +99,12 @@ export interface RunRecord {
   months?: MonthOutcome[];
   stopSearch?: { read: number; kept: number; dropped: DropTally };
   /**
-   * The input's outcomes files and what their rows were (outcomes.ts); `rows` is null when
-   * the run did not read them: no file, or no month to process (a cached month's key holds
-   * the outcomes files that can revise it, so it was made with them as they are now).
+   * The input's outcomes files and what their rows were (outcomes.ts). A run with no month to
+   * process does not read them (a cached month's key holds the outcomes files that can revise
+   * it, so it was made with them as they are now): `rows` are then the counts of the run that
+   * read them (outcome-counts.ts), and null when there are no files or no such counts.
    */
-  outcomes?: { files: number; rows: OutcomeReadStats | null };
+  outcomes?: { files: number; rows: OutcomeReadStats | null; readThisRun: boolean };
   notes: string[];
 }
 

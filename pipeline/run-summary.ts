@@ -54,13 +54,13 @@ export function runSummaryJson(ctx: RunContext): unknown {
  * The outcomes files' rows, apart from the street rows' drops (which the site's quality
  * figures count): those used, those located outside the district (not needed), those that
  * cannot be used and those used without coordinates by reason, and the conflicting outcomes,
- * each with examples (file:line).
+ * each with examples (file:line). `readThisRun` false: counted by the run that read them.
  */
-function outcomesJson({ files, rows }: NonNullable<RunRecord['outcomes']>): unknown {
-  if (rows === null) return { files, readThisRun: false };
+function outcomesJson({ files, rows, readThisRun }: NonNullable<RunRecord['outcomes']>): unknown {
+  if (rows === null) return { files, readThisRun };
   return {
     files,
-    readThisRun: true,
+    readThisRun,
     read: rows.read,
     used: rows.used,
     outsideDistrict: rows.elsewhere,

@@ -58,6 +58,11 @@ interface DistrictMonths {
   approximate: Set<string>;
   /** The outcome index, built once and shared with the workers (see shared-outcomes.ts). */
   outcomes: () => Promise<OutcomeIndex | undefined>;
+  /**
+   * With no month to process: what the outcomes files' rows were, as the run that read them
+   * saved it (outcome-counts.ts); null when not saved, or when this run reads the files.
+   */
+  counted: OutcomeReadStats | null;
   shared?: SharedOutcomeTable | null;
 }
 
@@ -74,8 +79,9 @@ interface MonthGroup {
  */
 async function runMonths(runs: readonly LocalRun[]): Promise<string[]> {
   const districts: DistrictMonths[] = [];
-  // The outcome indexes of the districts with months to process, built together on first
-  // use (each outcomes file read once) and shared with the workers (see shared-outcomes.ts).
+  // The outcome indexes of the districts that read their outcomes files (readsOutcomes),
+  // built together on first use (each outcomes file read once) and shared with the workers
+  // (see shared-outcomes.ts).
   let indexes: Promise<(BuiltOutcomes | undefined)[]> | undefined;
   const outcomeIndexes = () => (indexes ??= buildOutcomeIndexes(districts));
   for (const [i, run] of runs.entries()) {
@@ -100,6 +106,7 @@ async function runMonths(runs: readonly LocalRun[]): Promise<string[]> {
       toProcess,
       approximate: new Set(),
       outcomes: async () => (await outcomeIndexes())[i]?.index,
+      counted: toProcess.length === 0 ? await run.savedOutcomeCounts() : null,
     });
   }
 
@@ -114,13 +121,15 @@ async function runMonths(runs: readonly LocalRun[]): Promise<string[]> {
     if (threads >= 2) await processMonthsInWorkersStep(districts, groups, threads, hintsFrom);
     else await processMonthsInline(districts, groups, hintsFrom);
   }
-  const built = indexes && (await indexes);
+  const built = districts.some(readsOutcomes) ? await outcomeIndexes() : [];
   const accounts: string[] = [];
   for (const [i, d] of districts.entries()) {
-    // The outcomes files' rows as this run read them: not read when no month needed them.
+    const read = built[i]?.stats;
+    if (read) await d.run.saveOutcomeCounts(read);
     d.run.record.outcomes = {
       files: d.run.inputs.outcomes.length,
-      rows: built?.[i]?.stats ?? null,
+      rows: read ?? d.counted,
+      readThisRun: read !== undefined,
     };
     await saveMonths(d);
     accounts.push(await finishMonths(d));
@@ -377,16 +386,23 @@ interface BuiltOutcomes {
 }
 
 /**
- * The outcome index of each district with outcomes files and months to process (else
- * undefined): the latest outcome of each crime located in it (or without coordinates), each
- * outcomes file read once for all of them.
+ * Whether a district reads its outcomes files this run: it has some, and months to process,
+ * or none and not the counts of the run that read them (then the files are read only to
+ * count their rows, so that the run reports what a run from nothing would).
+ */
+function readsOutcomes(d: DistrictMonths): boolean {
+  return d.run.inputs.outcomes.length > 0 && (d.toProcess.length > 0 || d.counted === null);
+}
+
+/**
+ * The outcome index of each district that reads its outcomes files (else undefined): the
+ * latest outcome of each crime located in it (or without coordinates), each outcomes file
+ * read once for all of them.
  */
 async function buildOutcomeIndexes(
   districts: readonly DistrictMonths[],
 ): Promise<(BuiltOutcomes | undefined)[]> {
-  const wanted = districts.filter(
-    (d) => d.toProcess.length > 0 && d.run.inputs.outcomes.length > 0,
-  );
+  const wanted = districts.filter(readsOutcomes);
   if (wanted.length === 0) return districts.map(() => undefined);
   const files = filesToRead(wanted.map((d) => d.run.inputs.outcomes));
   const progress = wanted[0]!.run.reporter.progress(

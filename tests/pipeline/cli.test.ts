@@ -27,6 +27,7 @@ import {
   type CliOptions,
 } from '../../pipeline/cli.ts';
 import { readCsv } from '../../pipeline/csv.ts';
+import { pipelinePaths } from '../../pipeline/paths.ts';
 import { createMemoryReporter } from '../../pipeline/report.ts';
 import { STEPS } from '../../pipeline/steps.ts';
 import { tempPathFor } from '../../pipeline/write.ts';
@@ -267,6 +268,8 @@ describe('runPipeline on the slice with an outcomes file holding bad rows', () =
   let out: string;
   let lines: string[];
   let outcomesFile: string;
+  /** run-summary.json's outcomes section as the run from nothing wrote it. */
+  let firstOutcomes: unknown;
   beforeAll(async () => {
     archive = path.join(tmp, 'slice-outcomes');
     await cp(SLICE, archive, { recursive: true });
@@ -276,10 +279,27 @@ describe('runPipeline on the slice with an outcomes file holding bad rows', () =
     const reporter = createMemoryReporter();
     await runPipeline(options(archive, out), { reporter });
     lines = reporter.lines;
+    firstOutcomes = await outcomesSummary();
   });
 
   async function outcomesSummary() {
     return JSON.parse(await readFile(path.join(out, 'run-summary.json'), 'utf8')).outcomes;
+  }
+
+  /** The printed summary's "outcomes files" line and the lines under it. */
+  function outcomesLines(printed: readonly string[]): string[] {
+    const start = printed.findIndex((l) => l.startsWith('  outcomes files: '));
+    const end = printed.findIndex((l, i) => i > start && !l.startsWith('    '));
+    return printed.slice(start, end);
+  }
+
+  /** A run into the same --out, every month of which must come from the cache. */
+  async function cachedRun(extra: Partial<CliOptions> = {}) {
+    const reporter = createMemoryReporter();
+    await runPipeline(options(archive, out, extra), { reporter });
+    const { months } = JSON.parse(await readFile(path.join(out, 'run-summary.json'), 'utf8'));
+    expect(months.map((m: { fromCache: boolean }) => m.fromCache)).toEqual([true, true]);
+    return reporter.lines;
   }
 
   it('reports the outcomes rows it cannot use by reason with file:line in run-summary.json, apart from the street drops', async () => {
@@ -364,13 +384,32 @@ describe('runPipeline on the slice with an outcomes file holding bad rows', () =
     ]);
   });
 
-  it('says the outcomes files were not read when every month comes from the cache', async () => {
-    const reporter = createMemoryReporter();
-    await runPipeline(options(archive, out), { reporter });
-    expect(await outcomesSummary()).toEqual({ files: 1, readThisRun: false });
-    expect(reporter.lines).toContain(
-      '  outcomes files: 1, not read: every month came from the cache, made with them',
-    );
+  it('reports the same outcomes counts and examples when every month comes from the cache, saying who counted them', async () => {
+    const printed = await cachedRun();
+    expect(await outcomesSummary()).toEqual({
+      ...(firstOutcomes as object),
+      readThisRun: false,
+    });
+    expect(outcomesLines(printed)).toEqual([
+      ...outcomesLines(lines),
+      '    (counted by the run that read them: every month came from the cache, made with ' +
+        'these outcomes files)',
+    ]);
+  });
+
+  it('reports the same outcomes counts when a later step runs alone from the cache', async () => {
+    await cachedRun({ from: stepNumber('master-csv') });
+    expect(await outcomesSummary()).toEqual({
+      ...(firstOutcomes as object),
+      readThisRun: false,
+    });
+  });
+
+  it('reads the outcomes files again to count their rows when the cache holds every month but not their counts', async () => {
+    await rm(pipelinePaths({ out }).outcomeCounts);
+    const printed = await cachedRun();
+    expect(await outcomesSummary()).toEqual(firstOutcomes);
+    expect(outcomesLines(printed)).toEqual(outcomesLines(lines));
   });
 });
 

@@ -1,0 +1,100 @@
+// What the outcomes files' rows were (OutcomeReadStats), saved in the cache folder by the run
+// that read them. A run whose every month comes from the month cache does not read the
+// outcomes files (each cached month was made with those that can revise it), so it reports
+// the counts saved here: the same as a run from nothing would. They depend on the outcomes
+// files (their contents in the order read, and their names, which the examples give), the
+// geography (which rows lie outside the district) and the code that counts them, and are
+// saved under a key of all three. The file is saved-state.ts: a damaged one reads as none.
+import { createHash } from 'node:crypto';
+import type { ArchiveEntry } from './archive.ts';
+import { codeFingerprint } from './code-fingerprint.ts';
+import { MONTH_STAGE_ENTRIES } from './month-cache.ts';
+import {
+  CONFLICTING_OUTCOME,
+  UNLOCATED_OUTCOME_REASONS,
+  UNUSABLE_OUTCOME_REASONS,
+  type OutcomeReadStats,
+  type UnlocatedOutcomeReason,
+  type UnusableOutcomeReason,
+} from './outcomes.ts';
+import { ReasonTally } from './report.ts';
+import { readState, saveState } from './saved-state.ts';
+
+/**
+ * The code the counts depend on (see code-fingerprint.ts): the month stages, which read the
+ * outcomes files and tell which rows lie outside the district, and this file's format.
+ */
+const OUTCOME_COUNTS_ENTRIES = [...MONTH_STAGE_ENTRIES, 'pipeline/outcome-counts.ts'];
+
+type SavedTally<R extends string> = Pick<ReasonTally<R>, 'counts' | 'examples'>;
+
+interface SavedCounts {
+  key: string;
+  stats: Omit<OutcomeReadStats, 'unusable' | 'unlocated' | 'conflicts'> & {
+    unusable: SavedTally<UnusableOutcomeReason>;
+    unlocated: SavedTally<UnlocatedOutcomeReason>;
+    conflicts: SavedTally<typeof CONFLICTING_OUTCOME>;
+  };
+}
+
+/** The key of the counts of `outcomes` (in the order read) located with `geography`. */
+export function outcomeCountsKey(
+  outcomes: readonly Pick<ArchiveEntry, 'where' | 'fingerprint'>[],
+  geography: string,
+): string {
+  return createHash('sha256')
+    .update(
+      JSON.stringify({
+        code: codeFingerprint(OUTCOME_COUNTS_ENTRIES),
+        outcomes: outcomes.map((e) => [e.where, e.fingerprint]),
+        geography,
+      }),
+    )
+    .digest('hex');
+}
+
+export async function saveOutcomeCounts(
+  file: string,
+  key: string,
+  stats: OutcomeReadStats,
+): Promise<void> {
+  const { unusable, unlocated, conflicts } = stats;
+  const saved: SavedCounts = {
+    key,
+    stats: {
+      read: stats.read,
+      used: stats.used,
+      elsewhere: stats.elsewhere,
+      unusable: { counts: unusable.counts, examples: unusable.examples },
+      unlocated: { counts: unlocated.counts, examples: unlocated.examples },
+      conflicts: { counts: conflicts.counts, examples: conflicts.examples },
+    },
+  };
+  await saveState(file, saved, "the outcomes files' counts");
+}
+
+/** The counts saved under `key`, or null when there are none (missing, damaged, another key). */
+export async function readOutcomeCounts(
+  file: string,
+  key: string,
+): Promise<OutcomeReadStats | null> {
+  const saved = (await readState(file)) as SavedCounts | null;
+  if (typeof saved !== 'object' || saved === null || saved.key !== key) return null;
+  const { stats } = saved;
+  return {
+    read: stats.read,
+    used: stats.used,
+    elsewhere: stats.elsewhere,
+    unusable: tallyOf(UNUSABLE_OUTCOME_REASONS, stats.unusable),
+    unlocated: tallyOf(UNLOCATED_OUTCOME_REASONS, stats.unlocated),
+    conflicts: tallyOf([CONFLICTING_OUTCOME], stats.conflicts),
+  };
+}
+
+/** A tally as saved, its examples in the order they were (ReasonTally.merge would reorder them). */
+function tallyOf<R extends string>(reasons: readonly R[], saved: SavedTally<R>): ReasonTally<R> {
+  const tally = new ReasonTally(reasons);
+  Object.assign(tally.counts, saved.counts);
+  Object.assign(tally.examples, saved.examples);
+  return tally;
+}
