@@ -28,6 +28,8 @@ import { idPrefixes, prefixOf } from './crime-id-sidecar.ts';
 import { readCsv } from './csv.ts';
 import type { CachedMonth } from './month-cache.ts';
 import { MASTER_HEADER, masterLine } from './master-row.ts';
+import type { MonthPlan } from './merge.ts';
+import { planSources } from './process-month.ts';
 import { DropTally } from './report.ts';
 import { createMonthSummariser } from './summarise.ts';
 
@@ -37,11 +39,16 @@ const CRIME_ID_INDEX_FILE = 'crime-id-index.bin';
 export const CROSS_MONTH_RULE =
   'a crime belongs to the first month that lists it; a later row with the same Crime ID is dropped';
 
-/** A month as its rows are checked: its rows file, drop tally and the figures a recount starts from. */
+/**
+ * A month as its rows are checked: its rows file, drop tally and the figures a recount starts
+ * from, and its plan: the input files its rows were read from, which a dropped row's example
+ * names.
+ */
 export interface MonthRows {
   summary: Pick<MonthSummary, 'month' | 'source' | 'snapshot' | 'fetchedAt' | 'read' | 'dropped'>;
   drops: DropTally;
   csv: string;
+  plan: MonthPlan;
 }
 
 export interface RepeatsDropped<T extends MonthRows> {
@@ -150,13 +157,19 @@ function fromMasterRow(values: Readonly<Record<string, string>>): EnrichedCrime 
   };
 }
 
-/** The month without the rows of `repeats`: its rows rewritten into `dir`, its summary recounted. */
+/**
+ * The month without the rows of `repeats`: its rows rewritten into `dir`, its summary
+ * recounted. A dropped row's example names the input files of the month (its plan) and the
+ * Crime ID, without a line: the cached rows keep no input line numbers, and a line of the
+ * cached rows file is not one the user can open in the input.
+ */
 async function withoutRows(
   month: MonthRows,
   repeats: ReadonlyMap<string, string>,
   dir: string,
 ): Promise<CachedMonth> {
   const { summary: before, csv, drops: beforeDrops } = month;
+  const sources = planSources(month.plan);
   const summariser = createMonthSummariser({
     month: before.month,
     source: before.source,
@@ -179,15 +192,16 @@ async function withoutRows(
     if (!out.write(text)) await once(out, 'drain');
   };
   await write(MASTER_HEADER);
-  for await (const { line, values } of readCsv(createReadStream(csv), csv, MASTER_COLUMNS)) {
+  for await (const { values } of readCsv(createReadStream(csv), csv, MASTER_COLUMNS)) {
     const crime = fromMasterRow(values);
     const first = repeats.get(crime.crimeId);
     if (first !== undefined) {
       summariser.drop('duplicate');
       drops.add(
         'duplicate',
-        `${csv}:${line}`,
-        `Crime ID ${crime.crimeId} is already in ${first} (${CROSS_MONTH_RULE})`,
+        sources,
+        `Crime ID ${crime.crimeId} is already in ${first} (${CROSS_MONTH_RULE}); the line is ` +
+          'not known (months are compared after they are read): search for the Crime ID',
       );
       continue;
     }

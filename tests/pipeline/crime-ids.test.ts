@@ -8,9 +8,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline, type CliOptions } from '../../pipeline/cli.ts';
 import { idPrefixes, prefixOf } from '../../pipeline/crime-id-sidecar.ts';
-import { dropRepeatsAcrossMonths } from '../../pipeline/crime-ids.ts';
+import { dropRepeatsAcrossMonths, type MonthRows } from '../../pipeline/crime-ids.ts';
 import { formatCsvRow, readCsv } from '../../pipeline/csv.ts';
-import type { CachedMonth } from '../../pipeline/month-cache.ts';
+import type { MonthPlan } from '../../pipeline/merge.ts';
 import { createMemoryReporter, DropTally } from '../../pipeline/report.ts';
 import { MASTER_COLUMNS } from '../../src/shared/constants.ts';
 import { siteDataSchema, type MonthSummary } from '../../src/shared/schema.ts';
@@ -99,6 +99,32 @@ describe('runPipeline with a Crime ID listed in two months', () => {
   }, 120_000);
 });
 
+describe('the example of a row dropped as a repeat across months', () => {
+  it('names the input file the row was read from and its Crime ID, from nothing and from the cache, not a line of the month cache', async () => {
+    const out = path.join(tmp, 'example');
+    const file = path.join(input, '2025-02', '2025-02-west-yorkshire-street.csv');
+    const examples: unknown[] = [];
+    for (const pass of ['from nothing', 'from the cache']) {
+      const { record } = await run(input, out);
+      const feb = record.months?.find((m) => m.plan.month === '2025-02');
+      expect(feb?.cached, pass).toBe(pass === 'from the cache');
+      examples.push(feb?.drops.examples.duplicate);
+    }
+    expect(examples[0]).toEqual([
+      {
+        where: file,
+        detail:
+          `Crime ID ${repeated} is already in 2024-03 (a crime belongs to the first month that ` +
+          'lists it; a later row with the same Crime ID is dropped); the line is not known ' +
+          '(months are compared after they are read): search for the Crime ID',
+      },
+    ]);
+    expect(examples[1]).toEqual(examples[0]);
+    const summary = JSON.parse(await readFile(path.join(out, 'run-summary.json'), 'utf8'));
+    expect(summary.dropExamples.duplicate.map((e: { where: string }) => e.where)).toEqual([file]);
+  }, 120_000);
+});
+
 describe('runPipeline with the repeat in a month added after the earlier months were checked', () => {
   it('drops and counts the same row as a run of all the months at once', async () => {
     const partial = path.join(tmp, 'partial-archive');
@@ -152,14 +178,21 @@ describe('the Crime ID sidecars a run writes as it processes each month', () => 
 
 describe('dropRepeatsAcrossMonths(months, workDir)', () => {
   /** A cached month whose rows hold only these Crime IDs (the other columns empty). */
-  async function month(name: string, ids: string[]): Promise<CachedMonth> {
+  async function month(name: string, ids: string[]): Promise<MonthRows> {
     const csv = path.join(tmp, 'unit', `${name}.csv`);
     await mkdir(path.dirname(csv), { recursive: true });
     const rows = ids.map((id) =>
       formatCsvRow(MASTER_COLUMNS.map((column) => (column === 'Crime ID' ? id : name))),
     );
     await writeFile(csv, formatCsvRow(MASTER_COLUMNS) + rows.join(''));
-    return { summary: { month: name } as MonthSummary, drops: new DropTally(), csv };
+    const plan: MonthPlan = {
+      month: name,
+      source: 'archive',
+      snapshot: name,
+      entries: [],
+      notUsed: [],
+    };
+    return { summary: { month: name } as MonthSummary, drops: new DropTally(), csv, plan };
   }
 
   it('keeps two different IDs that share their first 16 hex digits, from cold and from sidecars', async () => {

@@ -14,7 +14,7 @@ import { readMonthCache, type CachedMonth } from '../../pipeline/month-cache.ts'
 import { pipelinePaths } from '../../pipeline/paths.ts';
 import { LEEDS_CENTRE } from '../../pipeline/population.ts';
 import { createMemoryReporter } from '../../pipeline/report.ts';
-import type { RunRecord } from '../../pipeline/run-context.ts';
+import type { MonthOutcome, RunRecord } from '../../pipeline/run-context.ts';
 import { centreTest } from '../../src/shared/area.ts';
 import type { SiteData, Ward } from '../../src/shared/schema.ts';
 import { aggregateSiteData as allAtOnceSiteData } from '../support/all-at-once/aggregate.ts';
@@ -60,11 +60,12 @@ afterAll(async () => {
 /** The run's final month summaries: its cached months, with the repeats dropped as the run drops them. */
 async function finalMonths(): Promise<CachedMonth[]> {
   const { monthsCacheDir } = pipelinePaths({ out });
-  const months: CachedMonth[] = [];
+  const months: (CachedMonth & Pick<MonthOutcome, 'plan'>)[] = [];
   for (const month of ['2024-03', '2025-02', '2025-03']) {
     const file = path.join(monthsCacheDir, `${month}.summary.json`);
     const { cacheKey } = JSON.parse(await readFile(file, 'utf8')) as { cacheKey: string };
-    months.push((await readMonthCache(monthsCacheDir, month, cacheKey, new Map()))!);
+    const { plan } = record.months!.find((m) => m.plan.month === month)!;
+    months.push({ ...(await readMonthCache(monthsCacheDir, month, cacheKey, new Map()))!, plan });
   }
   return (await dropRepeatsAcrossMonths(months, path.join(dir, 'oracle'))).months;
 }
