@@ -66,8 +66,8 @@ const ENTRY_PATTERN =
   /^(?:[^/]+\/)?(\d{4}-\d{2})\/(\d{4}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*?)-(street|outcomes|stop-and-search)\.csv$/;
 
 /**
- * Parse an archive entry name; null if it is not a police.uk file, or if its folder and file
- * months differ (misplacedFile tells such a file apart).
+ * Parse an archive entry name; null if it is not a police.uk file, if its folder and file
+ * months differ or if either month does not exist (misnamedFile tells such a file apart).
  */
 export function parseEntryName(name: string): EntryName | null {
   const parts = entryNameParts(name);
@@ -86,17 +86,31 @@ function entryNameParts(name: string): (EntryName & { folderMonth: string }) | n
 }
 
 /**
- * The error for a police.uk file in another month's folder (`where`, named `name` as for
- * parseEntryName), else null. Which month it holds cannot be told from its place, and
- * skipping it as not a police.uk file would leave its month out without a word.
+ * The error for a file named like a police.uk file that cannot be read as one (`where`, named
+ * `name` as for parseEntryName), else null: a month that does not exist in its name or its
+ * folder's, or a file in another month's folder. Which month it holds cannot be told, and
+ * skipping it as not a police.uk file would leave its rows out without a word.
  */
-function misplacedFile(name: string, where: string): InputError | null {
+function misnamedFile(name: string, where: string): InputError | null {
   const parts = entryNameParts(name);
   if (parts === null) return null;
   const { folderMonth, month, force, kind } = parts;
-  if (folderMonth === month || !MONTH_PATTERN.test(folderMonth) || !MONTH_PATTERN.test(month)) {
-    return null;
+  if (!MONTH_PATTERN.test(month)) {
+    return new InputError(
+      where,
+      `is named for ${month}, a month that does not exist, so the month it holds is not ` +
+        `known: rename it YYYY-MM-${force}-${kind}.csv for the month it holds and move it into ` +
+        'that YYYY-MM folder, or remove it',
+    );
   }
+  if (!MONTH_PATTERN.test(folderMonth)) {
+    return new InputError(
+      where,
+      `is in the ${folderMonth} folder, a month that does not exist: move it into a ${month} ` +
+        `folder if it holds ${month}'s crimes, or remove it`,
+    );
+  }
+  if (folderMonth === month) return null;
   return new InputError(
     where,
     `is named for ${month} but is in the ${folderMonth} folder, so the month it holds is ` +
@@ -174,8 +188,8 @@ async function openFolder(root: string): Promise<ArchiveInput> {
       const filePath = path.join(root, monthDir.name, file.name);
       const parsed = file.isFile() ? parseEntryName(relative) : null;
       if (!parsed) {
-        const misplaced = file.isFile() ? misplacedFile(relative, filePath) : null;
-        if (misplaced) throw misplaced;
+        const misnamed = file.isFile() ? misnamedFile(relative, filePath) : null;
+        if (misnamed) throw misnamed;
         ignored.push(filePath);
         continue;
       }
@@ -217,7 +231,7 @@ async function openZip(zipPath: string): Promise<ArchiveInput> {
   const entries: ArchiveEntry[] = [];
   const ignored: string[] = [];
   const monthFolders: string[] = [];
-  let misplaced: InputError | null = null;
+  let misnamed: InputError | null = null;
   try {
     for await (const zipEntry of zip.eachEntry()) {
       if (zipEntry.fileName.endsWith('/')) {
@@ -227,8 +241,8 @@ async function openZip(zipPath: string): Promise<ArchiveInput> {
       const parsed = parseEntryName(zipEntry.fileName);
       const where = `${zipPath}:${zipEntry.fileName}`;
       if (!parsed) {
-        misplaced = misplacedFile(zipEntry.fileName, where);
-        if (misplaced) break;
+        misnamed = misnamedFile(zipEntry.fileName, where);
+        if (misnamed) break;
         ignored.push(where);
         continue;
       }
@@ -247,9 +261,9 @@ async function openZip(zipPath: string): Promise<ArchiveInput> {
     zip.close();
     throw corruptZip(zipPath, cause);
   }
-  if (misplaced) {
+  if (misnamed) {
     zip.close();
-    throw misplaced;
+    throw misnamed;
   }
   const emptyMonths = monthFolders
     .filter((folder) => !entries.some((e) => `${e.where}`.startsWith(`${zipPath}:${folder}`)))

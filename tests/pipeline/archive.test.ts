@@ -35,6 +35,21 @@ function closeAll(inputs: ArchiveInput[]) {
   for (const input of inputs) input.close();
 }
 
+/** A copy of the sample folder. */
+async function sampleCopy(name: string): Promise<string> {
+  const root = path.join(tmp, name);
+  await cp(SAMPLE, root, { recursive: true });
+  return root;
+}
+
+/** A copy of the sample folder with `file` (relative) moved to `to`. */
+async function moved(name: string, file: string, to: string): Promise<string> {
+  const root = await sampleCopy(name);
+  await mkdir(path.dirname(path.join(root, to)), { recursive: true });
+  await rename(path.join(root, file), path.join(root, to));
+  return root;
+}
+
 describe('parseEntryName', () => {
   it('reads month, force and kind, at the top level or one folder deep', () => {
     expect(parseEntryName('2025-03/2025-03-west-yorkshire-street.csv')).toEqual({
@@ -169,21 +184,6 @@ describe('openArchiveInputs', () => {
   });
 
   describe("fails on a police.uk file in another month's folder, naming the file, both months and what to do", () => {
-    /** A copy of the sample folder. */
-    async function sampleCopy(name: string): Promise<string> {
-      const root = path.join(tmp, name);
-      await cp(SAMPLE, root, { recursive: true });
-      return root;
-    }
-
-    /** A copy of the sample folder with `file` (relative) moved to `to`. */
-    async function moved(name: string, file: string, to: string): Promise<string> {
-      const root = await sampleCopy(name);
-      await mkdir(path.dirname(path.join(root, to)), { recursive: true });
-      await rename(path.join(root, file), path.join(root, to));
-      return root;
-    }
-
     it('a street file named for an earlier month', async () => {
       const root = await moved(
         'misplaced-street',
@@ -240,6 +240,96 @@ describe('openArchiveInputs', () => {
       const inputs = await openArchiveInputs(root);
       try {
         expect(inputs[0]?.ignored).toEqual([path.join(root, '2025-03/notes.txt')]);
+        expect(inputs[0]?.entries).toHaveLength(4);
+      } finally {
+        closeAll(inputs);
+      }
+    });
+  });
+
+  describe('fails on a police.uk file whose month does not exist, naming the file, the month and what to do', () => {
+    it('a street file in a folder named for the same impossible month', async () => {
+      const root = await moved(
+        'month-13-street',
+        '2025-03/2025-03-west-yorkshire-street.csv',
+        '2025-13/2025-13-west-yorkshire-street.csv',
+      );
+      const error = await openArchiveInputs(root).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as Error).message).toBe(
+        `${path.join(root, '2025-13/2025-13-west-yorkshire-street.csv')}: is named for 2025-13, ` +
+          'a month that does not exist, so the month it holds is not known: rename it ' +
+          'YYYY-MM-west-yorkshire-street.csv for the month it holds and move it into that ' +
+          'YYYY-MM folder, or remove it',
+      );
+    });
+
+    it('an outcomes file for month 00', async () => {
+      const root = await sampleCopy('month-00-outcomes');
+      const file = path.join(root, '2025-00/2025-00-west-yorkshire-outcomes.csv');
+      await mkdir(path.dirname(file));
+      await writeFile(file, syntheticFile('2025-00', 'west-yorkshire', 'outcomes'));
+      await expect(openArchiveInputs(root)).rejects.toThrow(
+        `${file}: is named for 2025-00, a month that does not exist`,
+      );
+    });
+
+    it("a stop-and-search file named for an impossible month in a real month's folder", async () => {
+      const root = await moved(
+        'month-13-in-12',
+        '2021-08/2021-08-west-yorkshire-stop-and-search.csv',
+        '2021-08/2021-13-west-yorkshire-stop-and-search.csv',
+      );
+      await expect(openArchiveInputs(root)).rejects.toThrow(
+        /2021-08\/2021-13-west-yorkshire-stop-and-search\.csv: is named for 2021-13, a month that does not exist/,
+      );
+    });
+
+    it("a street file for a real month in an impossible month's folder", async () => {
+      const root = await moved(
+        'folder-13',
+        '2025-03/2025-03-west-yorkshire-street.csv',
+        '2025-13/2025-03-west-yorkshire-street.csv',
+      );
+      await expect(openArchiveInputs(root)).rejects.toThrow(
+        `${path.join(root, '2025-13/2025-03-west-yorkshire-street.csv')}: is in the 2025-13 ` +
+          "folder, a month that does not exist: move it into a 2025-03 folder if it holds 2025-03's " +
+          'crimes, or remove it',
+      );
+    });
+
+    it('street files in a zip, at the top level or one folder deep, named by the zip and entry', async () => {
+      const root = await moved(
+        'month-zip-src',
+        '2025-03/2025-03-west-yorkshire-street.csv',
+        '2025-00/2025-00-west-yorkshire-street.csv',
+      );
+      const nested = path.join(tmp, 'month-00-nested.zip');
+      await zipFolder(root, nested, { prefix: 'archive' });
+      await expect(openArchiveInputs(nested)).rejects.toThrow(
+        `${nested}:archive/2025-00/2025-00-west-yorkshire-street.csv: is named for 2025-00, a ` +
+          'month that does not exist',
+      );
+      const flat = path.join(tmp, 'month-00-flat.zip');
+      await zipFolder(root, flat);
+      await expect(openArchiveInputs(flat)).rejects.toThrow(
+        `${flat}:2025-00/2025-00-west-yorkshire-street.csv: is named for 2025-00`,
+      );
+    });
+
+    it("while files that are not police.uk files in an impossible month's folder are still skipped and listed", async () => {
+      const root = await sampleCopy('month-13-not-police');
+      await mkdir(path.join(root, '2025-13'));
+      await writeFile(path.join(root, '2025-13/README.txt'), 'not police data');
+      await writeFile(path.join(root, '2025-13/.DS_Store'), '');
+      await writeFile(path.join(root, '2025-13/2025-13-west-yorkshire-notes.csv'), 'a,b\n');
+      const inputs = await openArchiveInputs(root);
+      try {
+        expect(inputs[0]?.ignored).toEqual(
+          ['.DS_Store', '2025-13-west-yorkshire-notes.csv', 'README.txt'].map((name) =>
+            path.join(root, '2025-13', name),
+          ),
+        );
         expect(inputs[0]?.entries).toHaveLength(4);
       } finally {
         closeAll(inputs);
