@@ -16,9 +16,8 @@
 // alive (V8 sliced strings), which held every month file in memory at once. Which prefixes
 // repeat, and in which months, comes from an index of all months' prefixes kept in the cache
 // folder (crime-id-index.ts), so a monthly run reads only the new month's sidecar.
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
-import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { MASTER_COLUMNS } from '../src/shared/constants.ts';
 import type { CrimeType } from '../src/shared/constants.ts';
@@ -32,6 +31,7 @@ import type { MonthPlan } from './merge.ts';
 import { planSources } from './process-month.ts';
 import { DropTally } from './report.ts';
 import { createMonthSummariser } from './summarise.ts';
+import { createAtomicWriteStream } from './write.ts';
 
 /** The saved prefix index (crime-id-index.ts), in the run's cache folder. */
 const CRIME_ID_INDEX_FILE = 'crime-id-index.bin';
@@ -185,30 +185,30 @@ async function withoutRows(
   }
   const drops = new DropTally();
   drops.merge(beforeDrops);
-  await mkdir(dir, { recursive: true });
-  const target = path.join(dir, `${before.month}.csv`);
-  const out = createWriteStream(target);
-  const write = async (text: string) => {
-    if (!out.write(text)) await once(out, 'drain');
-  };
-  await write(MASTER_HEADER);
-  for await (const { values } of readCsv(createReadStream(csv), csv, MASTER_COLUMNS)) {
-    const crime = fromMasterRow(values);
-    const first = repeats.get(crime.crimeId);
-    if (first !== undefined) {
-      summariser.drop('duplicate');
-      drops.add(
-        'duplicate',
-        sources,
-        `Crime ID ${crime.crimeId} is already in ${first} (${CROSS_MONTH_RULE}); the line is ` +
-          'not known (months are compared after they are read): search for the Crime ID',
-      );
-      continue;
+  // Written whole or not at all: a write that fails (a full disk) rejects naming the file.
+  const out = await createAtomicWriteStream(path.join(dir, `${before.month}.csv`));
+  try {
+    await out.write(MASTER_HEADER);
+    for await (const { values } of readCsv(createReadStream(csv), csv, MASTER_COLUMNS)) {
+      const crime = fromMasterRow(values);
+      const first = repeats.get(crime.crimeId);
+      if (first !== undefined) {
+        summariser.drop('duplicate');
+        drops.add(
+          'duplicate',
+          sources,
+          `Crime ID ${crime.crimeId} is already in ${first} (${CROSS_MONTH_RULE}); the line is ` +
+            'not known (months are compared after they are read): search for the Crime ID',
+        );
+        continue;
+      }
+      summariser.add(crime);
+      await out.write(masterLine(crime));
     }
-    summariser.add(crime);
-    await write(masterLine(crime));
+    await out.commit();
+  } catch (error) {
+    await out.abort();
+    throw error;
   }
-  out.end();
-  await once(out, 'close');
-  return { summary: summariser.finish(), drops, csv: target };
+  return { summary: summariser.finish(), drops, csv: out.finalPath };
 }

@@ -28,22 +28,39 @@ export function tempPathFor(finalPath: string): string {
   return `${finalPath}.tmp-${process.pid}`;
 }
 
-/** Errors of a full disk (or a full quota): the user can free space and run again. */
-const DISK_FULL = new Set(['ENOSPC', 'EDQUOT']);
+/**
+ * What to do about a write that failed with `code`, in `dir`, for the errors the user can
+ * mend; '' for another.
+ */
+function whatToDo(code: string | undefined, dir: string): string {
+  switch (code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return `free some space on the disk that holds ${dir} and run again`;
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return `make ${dir} writable, or give --out a folder you can write to, and run again`;
+    case 'EFBIG':
+      return 'raise the limit on the size of a file (ulimit -f) and run again';
+    case 'ENOENT':
+      return `${dir} was removed while the run wrote to it: run again`;
+    default:
+      return '';
+  }
+}
 
 /**
  * An output that could not be written: the message names the file (Node's write errors do
- * not) and, for a full disk, says what to do.
+ * not) and, when the user can mend the cause (a full disk, a folder that cannot be written),
+ * says what to do.
  */
 export class WriteError extends Error {
   readonly file: string;
   constructor(file: string, cause: unknown) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    const code = (cause as NodeJS.ErrnoException | undefined)?.code;
-    const todo = DISK_FULL.has(code ?? '')
-      ? `: free some space on the disk that holds ${path.dirname(file)} and run again`
-      : '';
-    super(`${file} could not be written (${reason})${todo}`, { cause });
+    const todo = whatToDo((cause as NodeJS.ErrnoException | undefined)?.code, path.dirname(file));
+    super(`${file} could not be written (${reason})${todo === '' ? '' : `: ${todo}`}`, { cause });
     this.name = 'WriteError';
     this.file = file;
   }
@@ -94,7 +111,10 @@ export async function createAtomicWriteStream(finalPath: string): Promise<Atomic
   /** The stream's first error, as the error that every later call throws. */
   const failed = (error: unknown): Error => (failure ??= new WriteError(finalPath, error));
   stream.on('error', failed);
-  await once(stream, 'open');
+  // A temporary file that cannot be opened (a folder in its place, no permission) fails here.
+  await once(stream, 'open').catch((error: unknown) => {
+    throw failed(error);
+  });
   let closed = false;
   // Not once(stream, 'close'): it rejects at an 'error', before the stream has closed its file.
   const closing = () => new Promise<void>((resolve) => stream.once('close', () => resolve()));

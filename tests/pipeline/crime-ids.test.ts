@@ -1,6 +1,7 @@
 // Crime IDs are unique across months: a row whose Crime ID an earlier month already lists is
 // dropped as a duplicate and counted, by the rule that a crime belongs to the first month that
 // lists it, whether the months were processed now (in workers) or read from the cache.
+import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -151,6 +152,61 @@ describe('runPipeline with the repeat in a month added after the earlier months 
     expect(await idsInMasterCsv(out)).toEqual(await idsInMasterCsv(path.join(tmp, 'whole')));
   }, 120_000);
 });
+
+/** The pipeline run as a command whose files can grow to `blocks` × 512 bytes (ulimit -f). */
+function runLimited(archiveDir: string, out: string, blocks: number) {
+  const child = spawn('sh', [
+    '-c',
+    `ulimit -f ${blocks} && exec "$0" "$@"`,
+    process.execPath,
+    'pipeline/cli.ts',
+    '--offline',
+    '--archive-dir',
+    archiveDir,
+    '--out',
+    out,
+  ]);
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  return new Promise<{ code: number | null; stderr: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, stderr })),
+  );
+}
+
+/** Every file under `dir` but the caches, as bytes. */
+async function filesOutsideCache(dir: string): Promise<Record<string, Buffer>> {
+  const files: Record<string, Buffer> = {};
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    const name = path.relative(dir, path.join(entry.parentPath, entry.name));
+    if (entry.isFile() && !name.startsWith(`cache${path.sep}`)) {
+      files[name] = await readFile(path.join(dir, name));
+    }
+  }
+  return files;
+}
+
+// A write past the file size limit fails (EFBIG) for any user, root too: a real write failure
+// without filling a disk. From the cache, 2025-02 rewritten without its repeat (about 2.4 MB)
+// is the first file of the run larger than 1 MB.
+describe.skipIf(process.platform === 'win32')(
+  'runPipeline when the month rewritten without its repeats cannot be written',
+  () => {
+    it('fails naming the file and what to do, the previous outputs untouched and no part of it left', async () => {
+      const out = path.join(tmp, 'rewrite-fails');
+      await run(input, out);
+      const before = await filesOutsideCache(out);
+      const failed = await runLimited(input, out, 2048);
+      const file = path.join(out, 'cache', 'cross-month', '2025-02.csv');
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toContain(
+        `step 3 (months) failed: ${file} could not be written (EFBIG: file too large, write): ` +
+          'raise the limit on the size of a file (ulimit -f) and run again. No output was changed',
+      );
+      expect(await filesOutsideCache(out)).toEqual(before);
+      expect(await readdir(path.dirname(file))).toEqual([]);
+    }, 120_000);
+  },
+);
 
 describe('the Crime ID sidecars a run writes as it processes each month', () => {
   it('are the sidecars made by reading the cached rows back, byte for byte', async () => {

@@ -11,6 +11,7 @@ import {
   Staging,
   tempPathFor,
   writeFileAtomic,
+  WriteError,
 } from '../../pipeline/write.ts';
 
 let tmp: string;
@@ -66,6 +67,58 @@ describe('createAtomicWriteStream', () => {
     await out.abort();
     expect(await readFile(file, 'utf8')).toBe('old\n');
     expect((await readdir(tmp)).filter((f) => f.startsWith('aborted.csv.tmp'))).toEqual([]);
+  });
+
+  it('fails naming the file when its temporary file cannot be opened (a folder in its place)', async () => {
+    const file = path.join(tmp, 'blocked.csv');
+    await writeFile(file, 'old\n');
+    await mkdir(tempPathFor(file));
+    const error = await createAtomicWriteStream(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WriteError);
+    expect((error as Error).message).toBe(
+      `${file} could not be written (EISDIR: illegal operation on a directory, open ` +
+        `'${tempPathFor(file)}')`,
+    );
+    expect(await readFile(file, 'utf8')).toBe('old\n');
+  });
+});
+
+describe('new WriteError(file, cause)', () => {
+  const file = path.join('/srv', 'out', 'site-data.json');
+  /** A write error as Node gives it: the code, and a message that does not name the file. */
+  const failure = (code: string, reason: string) =>
+    Object.assign(new Error(`${code}: ${reason}, write`), { code });
+
+  it('names the file and says what to do when the user can mend the cause', () => {
+    const message = (code: string, reason: string) =>
+      new WriteError(file, failure(code, reason)).message;
+    expect(message('ENOSPC', 'no space left on device')).toBe(
+      `${file} could not be written (ENOSPC: no space left on device, write): free some space ` +
+        'on the disk that holds /srv/out and run again',
+    );
+    for (const [code, reason] of [
+      ['EACCES', 'permission denied'],
+      ['EROFS', 'read-only file system'],
+    ] as const) {
+      expect(message(code, reason)).toBe(
+        `${file} could not be written (${code}: ${reason}, write): make /srv/out writable, or ` +
+          'give --out a folder you can write to, and run again',
+      );
+    }
+    expect(message('EFBIG', 'file too large')).toBe(
+      `${file} could not be written (EFBIG: file too large, write): raise the limit on the ` +
+        'size of a file (ulimit -f) and run again',
+    );
+    expect(message('ENOENT', 'no such file or directory')).toBe(
+      `${file} could not be written (ENOENT: no such file or directory, write): /srv/out was ` +
+        'removed while the run wrote to it: run again',
+    );
+  });
+
+  it('names the file and the reason alone for another cause', () => {
+    expect(new WriteError(file, failure('EIO', 'i/o error')).message).toBe(
+      `${file} could not be written (EIO: i/o error, write)`,
+    );
   });
 });
 
