@@ -5,10 +5,12 @@
 // renames, so the reader sees that run's outputs whole, never a mix of two runs. Temporary
 // files of killed runs are removed too. It reads the folder the site build reads: AREA and
 // AREA_DATA_DIR choose it as they do for `AREA=<slug> npm run build` (src/shared/area-paths.ts).
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { areaDataPath, areaSlugFromEnv, type AreaEnv } from '../src/shared/area-paths.ts';
 import { helpText, parseCommandArgs, stringValue, UsageError, type CommandSpec } from './args.ts';
 import { logSafe } from './log-safe.ts';
+import { checkOutFolder } from './out-folder.ts';
 import { pipelinePaths, type PipelinePaths } from './paths.ts';
 import { cleanUpInterruptedRuns } from './publish.ts';
 
@@ -24,7 +26,7 @@ export const COMPLETE_PUBLISH_COMMAND: CommandSpec = {
       type: 'string',
       value: 'DIR',
       description:
-        "the pipeline's --out folder (default: AREA_DATA_DIR, else the area's output folder)",
+        "the pipeline's --out folder, one you can write to (default: AREA_DATA_DIR, else the area's output folder)",
     },
     area: {
       type: 'string',
@@ -40,7 +42,7 @@ export const COMPLETE_PUBLISH_COMMAND: CommandSpec = {
   },
   exitCodes: {
     0: 'the outputs are one run’s (a pending publish was completed, or there was none)',
-    1: 'a pending publish could not be completed (the message says why; nothing was read)',
+    1: 'a pending publish could not be completed, or --out is not a folder you can write to (the message says why; nothing was read)',
     2: 'usage error',
   },
 };
@@ -74,6 +76,8 @@ export async function main(argv: readonly string[], env: AreaEnv = process.env):
   let notes: string[];
   try {
     const flags = { out: stringValue(args, 'out'), area: stringValue(args, 'area') };
+    // As the pipeline checks it: a file given by mistake is named, not met as a raw ENOTDIR.
+    if (flags.out !== undefined) await checkOutFolder(path.resolve(flags.out));
     notes = await cleanUpInterruptedRuns(completePublishPaths(flags, env));
   } catch (error) {
     const message = (error as Error).message;
