@@ -2,7 +2,7 @@
 import { defineConfig } from 'astro/config';
 import preact from '@astrojs/preact';
 import sitemap from '@astrojs/sitemap';
-import { areaPublicDir } from './src/lib/area-public.ts';
+import { areaPublicDir, defaultPublicDir } from './src/lib/area-public.ts';
 import { areaDataDir, areaSlug, mapArea } from './src/lib/area.ts';
 
 // Where the site is served: canonical URLs, Open Graph images, feeds, the sitemap and
@@ -21,7 +21,7 @@ const dataDir = areaDataDir(slug);
 export default defineConfig({
   site,
   base,
-  publicDir: dataDir === null ? './public' : areaPublicDir(slug, dataDir),
+  publicDir: dataDir === null ? defaultPublicDir() : areaPublicDir(slug, dataDir),
   vite: {
     define: { 'import.meta.env.PUBLIC_MAP_AREA': JSON.stringify(JSON.stringify(mapArea())) },
   },

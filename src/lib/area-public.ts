@@ -6,11 +6,34 @@ import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { MAP_DATA_FILE_NAME, WARD_SHAPES_FILE_NAME } from '../shared/map-data.ts';
 import { POSTCODE_INDEX_FILE_NAME } from '../shared/postcode-index.ts';
+import { DEFAULT_AREA, rebuildHint } from './area.ts';
 
 /** The folders of public/ that hold the default area's data, replaced by the area's own. */
 const DATA_FOLDERS = new Set(['data', 'downloads']);
 
+/** The pipeline's files the map page fetches, from the site's data/ folder. */
+const MAP_FILES = [MAP_DATA_FILE_NAME, WARD_SHAPES_FILE_NAME, POSTCODE_INDEX_FILE_NAME];
+
+/**
+ * The pipeline's files the pages link to (the map's data, then the downloads folder), in
+ * `dataFolder` and `downloadsFolder`; throws naming the first missing and the command that
+ * makes it. Without the check the build fails on a bare ENOENT, or, for the default area,
+ * not at all, and the map finds no data.
+ */
+function requireServedFiles(slug: string, dataFolder: string, downloadsFolder: string): void {
+  const files = [...MAP_FILES.map((name) => path.join(dataFolder, name)), downloadsFolder];
+  const missing = files.find((file) => !existsSync(file));
+  if (missing !== undefined) throw new Error(`${missing} is missing. ${rebuildHint(slug)}`);
+}
+
+/** The public folder of a build for the default area: public/, with the pipeline's files. */
+export function defaultPublicDir(): string {
+  requireServedFiles(DEFAULT_AREA, path.join('public', 'data'), path.join('public', 'downloads'));
+  return './public';
+}
+
 export function areaPublicDir(slug: string, dataDir: string): string {
+  requireServedFiles(slug, dataDir, path.join(dataDir, 'downloads'));
   const target = path.resolve('.astro', 'area-public', slug);
   rmSync(target, { recursive: true, force: true });
   mkdirSync(path.join(target, 'data'), { recursive: true });
@@ -18,15 +41,7 @@ export function areaPublicDir(slug: string, dataDir: string): string {
     if (!DATA_FOLDERS.has(entry))
       cpSync(path.join('public', entry), path.join(target, entry), { recursive: true });
   }
-  for (const name of [MAP_DATA_FILE_NAME, WARD_SHAPES_FILE_NAME, POSTCODE_INDEX_FILE_NAME]) {
-    const file = path.join(dataDir, name);
-    if (!existsSync(file)) {
-      throw new Error(
-        `${file} is missing: run \`npm run pipeline -- --area ${slug} --offline\` (or set AREA_DATA_DIR to its --out folder).`,
-      );
-    }
-    cpSync(file, path.join(target, 'data', name));
-  }
+  for (const name of MAP_FILES) cpSync(path.join(dataDir, name), path.join(target, 'data', name));
   cpSync(path.join(dataDir, 'downloads'), path.join(target, 'downloads'), { recursive: true });
   return target;
 }

@@ -48,12 +48,16 @@ function readJson(file: string, what: string): unknown {
   }
 }
 
+/** The command that makes the pipeline's outputs for `slug`, for a message about one of them. */
+export function rebuildHint(slug: string): string {
+  return slug === DEFAULT_AREA
+    ? 'Run `npm run pipeline -- --offline` to rebuild it.'
+    : `Run \`npm run pipeline -- --area ${slug} --offline\` to make it (or set AREA_DATA_DIR to a --out folder).`;
+}
+
 const SLUG = areaSlug();
 const DATA_DIR = areaDataDir(SLUG);
-const REBUILD =
-  SLUG === DEFAULT_AREA
-    ? 'Run `npm run pipeline -- --offline` to rebuild it.'
-    : `Run \`npm run pipeline -- --area ${SLUG} --offline\` to make it (or set AREA_DATA_DIR to a --out folder).`;
+const REBUILD = rebuildHint(SLUG);
 
 export const AREA_FILE = path.join('data', 'areas', SLUG, 'area.json');
 
@@ -108,7 +112,33 @@ export function areaChangeLog(): ChangeLog {
 /** The area's ward boundaries (GeoJSON text) and the properties holding code and name. */
 export function areaWardBoundaries(): { text: string; file: string; codeProperty: string } {
   const { file, codeProperty } = area.boundaries.wards;
-  return { text: readFileSync(file, 'utf8'), file, codeProperty };
+  try {
+    return { text: readFileSync(file, 'utf8'), file, codeProperty };
+  } catch (cause) {
+    const problem =
+      (cause as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'does not exist'
+        : `cannot be read (${(cause as Error).message})`;
+    throw new Error(
+      `Area "${SLUG}": its ward boundaries ${file} (boundaries.wards.file in ${AREA_FILE}) ` +
+        `${problem}. ${restoreReference(file)}`,
+      { cause },
+    );
+  }
+}
+
+/**
+ * How to get one of the area's reference files back: from the repository, where they are
+ * committed; an area's own (data/areas/<slug>/) are also what `npm run area -- add` fetches.
+ */
+function restoreReference(file: string): string {
+  const restore = `Restore it from the repository (\`git checkout -- ${file}\`)`;
+  if (!file.startsWith(`data/areas/${SLUG}/`)) return `${restore}.`;
+  // The territorial force is listed first (areaSchema).
+  return (
+    `${restore}, or fetch the area's reference files again with \`npm run area -- add ` +
+    `${area.localAuthority.code} --force ${area.forces[0]} --slug ${SLUG} --replace\`.`
+  );
 }
 
 /**
