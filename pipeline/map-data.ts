@@ -61,12 +61,14 @@ function roundPositions(coordinates: unknown): unknown {
  * Simplified ward outlines for the choropleth, as GeoJSON text: one feature per ward in the
  * order of `wards`, properties { code, name, slug }, with the boundaries' licence and
  * attribution (`boundariesYear`: the year of their OS notice) as foreign members, since the
- * file is published. Write it as public/data/wards.geojson (WARD_SHAPES_FILE_NAME).
+ * file is published. `areas` are the polygons of the area's ward boundaries `wardsFile`
+ * (named when a ward has none). Write it as public/data/wards.geojson (WARD_SHAPES_FILE_NAME).
  */
 export function buildWardShapes(
   areas: readonly WardArea[],
   wards: readonly Ward[],
   boundariesYear: number,
+  wardsFile: string,
 ): string {
   const byCode = new Map(areas.map((a) => [a.code, a]));
   const features = wards.map((ward): Feature<Polygon | MultiPolygon> => {
@@ -74,7 +76,7 @@ export function buildWardShapes(
     if (area === undefined) {
       throw new Error(
         `Ward ${ward.code} (${ward.name}) has no boundary in the reference geography; ` +
-          'check data/reference/wards.geojson.',
+          `check ${wardsFile}.`,
       );
     }
     const simplified = simplify(

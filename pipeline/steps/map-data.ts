@@ -18,12 +18,12 @@ async function runMapData(ctx: LocalRun): Promise<string> {
   const { geo } = ctx.geography;
   const { mapData } = buildMapData(folds.mapData, wards);
   const postcodeYear = ctx.area.config.postcodes?.copyrightYear ?? null;
-  const boundariesYear = ctx.area.config.boundaries.copyrightYear;
+  const { copyrightYear: boundariesYear, wards: wardsFile } = ctx.area.config.boundaries;
   const { shapes, postcodes } = await cachedGeographyOutputs(
     ctx.paths.geographyOutputsCache,
     geographyOutputsKey(ctx.geography.fingerprint, wards, postcodeYear, boundariesYear),
     () => ({
-      shapes: buildWardShapes(geo.wards, wards, boundariesYear),
+      shapes: buildWardShapes(geo.wards, wards, boundariesYear, wardsFile.file),
       postcodes: buildPostcodeIndex(geo.postcodes, geo.wards, wards, geo.projection, postcodeYear),
     }),
   );

@@ -23,7 +23,7 @@ beforeAll(async () => {
   const geo = await loadGeography('data/reference');
   wards = buildWards(geo, LEEDS_CENTRE);
   outputs = {
-    shapes: buildWardShapes(geo.wards, wards, 2025),
+    shapes: buildWardShapes(geo.wards, wards, 2025, 'data/reference/wards.geojson'),
     postcodes: buildPostcodeIndex(
       geo.postcodes,
       geo.wards,

@@ -4,7 +4,10 @@ import { LEEDS_CENTRE } from '../../pipeline/population.ts';
 import { centreTest } from '../../src/shared/area.ts';
 import { ByteWriter, encodeMapData, MapDataEncoder } from '../../src/shared/map-data-encoder.ts';
 import { packPoints } from '../../src/shared/map-points.ts';
+import { loadArea } from '../../pipeline/area.ts';
 import { loadGeography } from '../../pipeline/geo.ts';
+import { referenceFiles } from '../../pipeline/run-context.ts';
+import { buildWards } from '../../pipeline/wards.ts';
 import { CITY_CENTRE_POSTCODE_DISTRICTS, CRIME_TYPES } from '../../src/shared/constants.ts';
 import {
   ByteReader,
@@ -20,6 +23,8 @@ import {
 import type { MonthSummary, Ward } from '../../src/shared/schema.ts';
 import { sampleSummaries } from '../support/sample-summaries.ts';
 import { seededRandom } from '../support/seeded-random.ts';
+
+const LEEDS_WARDS_FILE = 'data/reference/wards.geojson';
 
 let summaries: MonthSummary[];
 let wards: Ward[];
@@ -392,7 +397,7 @@ describe('decodeMapData on bad input', () => {
 describe('buildWardShapes', () => {
   it('returns one simplified feature per ward with code, name and slug, inside Leeds', async () => {
     const geography = await loadGeography('data/reference');
-    const text = buildWardShapes(geography.wards, wards, 2025);
+    const text = buildWardShapes(geography.wards, wards, 2025, LEEDS_WARDS_FILE);
     const shapes = JSON.parse(text) as {
       licence: string;
       attribution: string;
@@ -408,9 +413,9 @@ describe('buildWardShapes', () => {
     expect(shapes.attribution).toBe(
       'Boundaries and Census 2021 population: Office for National Statistics, Open Government Licence v3.0. Contains OS data © Crown copyright and database right 2025.',
     );
-    expect(JSON.parse(buildWardShapes(geography.wards, wards, 2026)).attribution).toMatch(
-      /2026\.$/,
-    );
+    expect(
+      JSON.parse(buildWardShapes(geography.wards, wards, 2026, LEEDS_WARDS_FILE)).attribution,
+    ).toMatch(/2026\.$/);
     // Smaller than the reference geometry it came from.
     const reference = JSON.stringify(geography.wards.map((w) => w.geometry));
     expect(text.length).toBeLessThan(reference.length * 0.7);
@@ -422,10 +427,27 @@ describe('buildWardShapes', () => {
     expect(Math.max(...(lons ?? []))).toBeLessThan(-1.19);
   });
 
-  it('names a ward that has no boundary', async () => {
-    const geography = await loadGeography('data/reference');
-    expect(() => buildWardShapes(geography.wards.slice(1), wards, 2025)).toThrow(
-      new RegExp(`Ward ${wards.find((w) => w.code === geography.wards[0]?.code)?.code}`),
-    );
-  });
+  it.each([
+    { slug: 'leeds', file: 'data/reference/wards.geojson' },
+    { slug: 'sheffield', file: 'data/areas/sheffield/wards.geojson' },
+  ])(
+    "names a ward that has no boundary, and $slug's ward boundaries ($file)",
+    async ({ slug, file }) => {
+      const area = await loadArea(slug);
+      const geography = await loadGeography(referenceFiles(area));
+      const areaWards = buildWards(geography, area.config.centre);
+      const missing = areaWards.find((w) => w.code === geography.wards[0]?.code);
+      expect(() =>
+        buildWardShapes(
+          geography.wards.slice(1),
+          areaWards,
+          2025,
+          area.config.boundaries.wards.file,
+        ),
+      ).toThrow(
+        `Ward ${missing?.code} (${missing?.name}) has no boundary in the reference geography; ` +
+          `check ${file}.`,
+      );
+    },
+  );
 });
