@@ -85,6 +85,58 @@ describe('loadGeography(referenceDir) on bad reference files', () => {
   });
 });
 
+/** A copy of Sheffield's area folder (without its months and outputs) under a new root. */
+async function sheffieldRoot(): Promise<string> {
+  const root = await mkdtemp(path.join(tmpdir(), 'sheffield-area-'));
+  made.push(root);
+  await cp('data/areas/sheffield', path.join(root, 'data/areas/sheffield'), {
+    recursive: true,
+    filter: (source) => !/[\\/](sample|output)$/.test(source),
+  });
+  return root;
+}
+
+describe("loadGeography on an area's damaged reference files: says the area's folder and command", () => {
+  const refetch =
+    "fetch the area's reference files again (`npm run area -- add <code> --force <force> " +
+    '--slug sheffield --replace`, with localAuthority.code and the first of forces in its ' +
+    'area.json)';
+
+  it.each([
+    ['outline.geojson', 'is not valid JSON', (text: string) => text.slice(0, 500)],
+    ['lsoa21.geojson', 'is not valid JSON', (text: string) => text.slice(0, 500)],
+    [
+      'population-lsoa21.csv',
+      'has 1 LSOA\\(s\\) missing from',
+      (text: string) => `${text.trimEnd()}\nSheffield 999Z,E01999999,1000\n`,
+    ],
+  ])(
+    'names data/areas/sheffield/ and the area command for a bad %s',
+    async (name, problem, edit) => {
+      const root = await sheffieldRoot();
+      const file = path.join(root, 'data/areas/sheffield', name);
+      await writeFile(file, edit(await readFile(file, 'utf8')));
+      const area = await loadArea('sheffield', { root });
+      const error = (await loadGeography(referenceFiles(area)).catch((e: unknown) => e)) as Error;
+      expect(error).toBeInstanceOf(ReferenceDataError);
+      expect(error.message).toMatch(new RegExp(`^${escape(file)}: ${problem}`));
+      expect(error.message).toContain(
+        `Restore the file from the repository (${path.join(root, 'data/areas/sheffield')}/), ` +
+          `${refetch}, or fix it.`,
+      );
+      expect(error.message).not.toContain('data/reference');
+    },
+  );
+
+  it('names the folder of a copy of data/reference, not data/reference itself', async () => {
+    const dir = await referenceWith(REFERENCE_FILES.outline, (t) => t.slice(0, 500));
+    await expect(loadGeography(dir)).rejects.toThrow(
+      `${path.join(dir, REFERENCE_FILES.outline)}: is not valid JSON. Restore the file from the ` +
+        `repository (${dir}/) or fix it.`,
+    );
+  });
+});
+
 interface Collection {
   features: { properties: Record<string, string>; geometry: PolygonGeometry }[];
 }
