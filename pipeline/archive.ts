@@ -55,6 +55,11 @@ export interface ArchiveInput {
   ignored: string[];
   /** Month folders that hold no police.uk file (reported: the month is a gap, not a zero). */
   emptyMonths: string[];
+  /**
+   * Folders named like a month that does not exist (2025-13, 2025-00) that hold no police.uk
+   * file: skipped and reported, not gaps (a police.uk file in one stops the run: misnamedFile).
+   */
+  notMonthFolders: string[];
   close(): void;
 }
 
@@ -180,6 +185,7 @@ async function openFolder(root: string): Promise<ArchiveInput> {
   const entries: ArchiveEntry[] = [];
   const ignored: string[] = [];
   const emptyMonths: string[] = [];
+  const notMonthFolders: string[] = [];
   for (const monthDir of await sortedChildren(root)) {
     if (!monthDir.isDirectory() || !MONTH_FOLDER.test(monthDir.name)) continue;
     const before = entries.length;
@@ -206,9 +212,11 @@ async function openFolder(root: string): Promise<ArchiveInput> {
         open: () => openFile(filePath),
       });
     }
-    if (entries.length === before) emptyMonths.push(path.join(root, monthDir.name));
+    if (entries.length > before) continue;
+    const folder = path.join(root, monthDir.name);
+    (MONTH_PATTERN.test(monthDir.name) ? emptyMonths : notMonthFolders).push(folder);
   }
-  return finishInput(root, 'folder', entries, ignored, emptyMonths, () => {});
+  return finishInput(root, 'folder', entries, ignored, { emptyMonths, notMonthFolders }, () => {});
 }
 
 function openFile(filePath: string): Promise<Readable> {
@@ -265,10 +273,15 @@ async function openZip(zipPath: string): Promise<ArchiveInput> {
     zip.close();
     throw misnamed;
   }
-  const emptyMonths = monthFolders
-    .filter((folder) => !entries.some((e) => `${e.where}`.startsWith(`${zipPath}:${folder}`)))
-    .map((folder) => `${zipPath}:${folder}`);
-  return finishInput(zipPath, 'zip', entries, ignored, emptyMonths, () => zip.close());
+  const empty = monthFolders.filter(
+    (folder) => !entries.some((e) => `${e.where}`.startsWith(`${zipPath}:${folder}`)),
+  );
+  const isMonth = (folder: string) => MONTH_PATTERN.test(folder.slice(-8, -1));
+  const folders = {
+    emptyMonths: empty.filter(isMonth).map((folder) => `${zipPath}:${folder}`),
+    notMonthFolders: empty.filter((f) => !isMonth(f)).map((folder) => `${zipPath}:${folder}`),
+  };
+  return finishInput(zipPath, 'zip', entries, ignored, folders, () => zip.close());
 }
 
 function finishInput(
@@ -276,13 +289,13 @@ function finishInput(
   type: ArchiveInput['type'],
   entries: ArchiveEntry[],
   ignored: string[],
-  emptyMonths: string[],
+  folders: Pick<ArchiveInput, 'emptyMonths' | 'notMonthFolders'>,
   close: () => void,
 ): ArchiveInput {
   const latestMonth = entries.reduce((latest, e) => (e.month > latest ? e.month : latest), '');
   const snapshot = `archive:${latestMonth}`;
   for (const entry of entries) entry.snapshot = snapshot;
-  return { path: inputPath, type, latestMonth, snapshot, entries, ignored, emptyMonths, close };
+  return { path: inputPath, type, latestMonth, snapshot, entries, ignored, ...folders, close };
 }
 
 async function openZipEntry(

@@ -73,6 +73,14 @@ export async function loadInputs(ctx: RunContext): Promise<Inputs> {
         `never zeros): ${emptyMonths.join(', ')}`,
     );
   }
+  const notMonthFolders = archives.flatMap((a) => a.notMonthFolders);
+  if (notMonthFolders.length > 0) {
+    ctx.note(
+      `${notMonthFolders.length} folder(s) named for a month that does not exist hold no ` +
+        `police.uk file and were skipped (not month folders, so not gaps): ` +
+        notMonthFolders.join(', '),
+    );
+  }
   const ignored = archives.flatMap((a) => a.ignored);
   if (ignored.length > 0) {
     ctx.note(

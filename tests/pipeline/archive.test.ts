@@ -337,6 +337,48 @@ describe('openArchiveInputs', () => {
     });
   });
 
+  describe('skips a folder named for a month that does not exist and holding no police.uk file, not calling it an empty month', () => {
+    /** A copy of the sample with empty 2025-13 and 2025-04 folders and a 2025-00 holding a README. */
+    async function withFolders(name: string): Promise<string> {
+      const root = await sampleCopy(name);
+      for (const folder of ['2025-00', '2025-04', '2025-13']) await mkdir(path.join(root, folder));
+      await writeFile(path.join(root, '2025-00/README.txt'), 'not police data');
+      return root;
+    }
+
+    it('in a folder: 2025-00 and 2025-13 are not month folders, 2025-04 is still a gap', async () => {
+      const root = await withFolders('not-month-folders');
+      const inputs = await openArchiveInputs(root);
+      try {
+        expect(inputs[0]?.emptyMonths).toEqual([path.join(root, '2025-04')]);
+        expect(inputs[0]?.notMonthFolders).toEqual(
+          ['2025-00', '2025-13'].map((folder) => path.join(root, folder)),
+        );
+        expect(inputs[0]?.ignored).toEqual([path.join(root, '2025-00/README.txt')]);
+        expect(inputs[0]?.entries).toHaveLength(4);
+      } finally {
+        closeAll(inputs);
+      }
+    });
+
+    it('in a zip with folder entries, at the top level or one folder deep', async () => {
+      const root = await withFolders('not-month-folders-zip-src');
+      for (const prefix of [undefined, 'archive']) {
+        const zipPath = path.join(tmp, `not-month-folders-${prefix ?? 'flat'}.zip`);
+        await zipFolder(root, zipPath, { folders: true, ...(prefix ? { prefix } : {}) });
+        const at = (folder: string) => `${zipPath}:${prefix ? `${prefix}/` : ''}${folder}/`;
+        const inputs = await openArchiveInputs(zipPath);
+        try {
+          expect(inputs[0]?.emptyMonths).toEqual([at('2025-04')]);
+          expect(inputs[0]?.notMonthFolders).toEqual([at('2025-00'), at('2025-13')]);
+          expect(inputs[0]?.entries).toHaveLength(4);
+        } finally {
+          closeAll(inputs);
+        }
+      }
+    });
+  });
+
   it('rejects a truncated zip with an error naming the file', async () => {
     const zipPath = path.join(tmp, 'truncated.zip');
     await zipFolder(SAMPLE, zipPath);

@@ -136,10 +136,13 @@ describe('runPipeline with the sample and fetched months', () => {
     );
   });
 
-  it('reports an empty month folder in the run summary', async () => {
+  it('reports an empty month folder in the run summary, and a folder for no real month apart', async () => {
     const input = path.join(tmp, 'with-empty');
     await cp(SAMPLE, input, { recursive: true });
     await mkdir(path.join(input, '2025-01'));
+    await mkdir(path.join(input, '2025-13'));
+    await mkdir(path.join(input, '2025-00'));
+    await writeFile(path.join(input, '2025-00', 'README.txt'), 'not police data');
     const out = path.join(tmp, 'with-empty-out');
     const record = await runPipeline(options(input, out), {
       reporter: createMemoryReporter(),
@@ -147,6 +150,11 @@ describe('runPipeline with the sample and fetched months', () => {
     });
     expect(record.notes).toContainEqual(
       `1 month folder(s) hold no police.uk file and add no month (a gap, never zeros): ${path.resolve(input, '2025-01')}`,
+    );
+    expect(record.notes).toContainEqual(
+      `2 folder(s) named for a month that does not exist hold no police.uk file and were ` +
+        `skipped (not month folders, so not gaps): ${path.resolve(input, '2025-00')}, ` +
+        `${path.resolve(input, '2025-13')}`,
     );
     expect(record.months?.map((m) => m.plan.month)).toEqual(['2024-03', '2025-02', '2025-03']);
   });
