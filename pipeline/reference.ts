@@ -2,11 +2,11 @@
 // reads them) and checks it on the way in. Everything here is small (under 2 MB a file), so
 // files are parsed whole; the checks name the file and, for CSVs, the line of the first bad row,
 // for GeoJSON the features whose polygons cannot be used (polygon-problem.ts).
-import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import type { PolygonGeometry } from '../src/shared/geometry.ts';
 import type { Projection } from '../src/shared/projection.ts';
+import { restoreFromRepository } from '../src/shared/restore-file.ts';
 import { polygonProblem } from './polygon-problem.ts';
 
 export type { PolygonGeometry };
@@ -69,33 +69,15 @@ export const REFERENCE_PROJECTION_LATITUDE = 53.8;
 export const POPULATION_CODE_COLUMN = 'geography code';
 export const POPULATION_VALUE_COLUMN = 'Residence type: Total; measures: Value';
 
-/** An area's own folder, data/areas/<slug>/, at the end of a file's folder. */
-const AREA_FOLDER = /(?:^|[\\/])data[\\/]areas[\\/]([^\\/]+)$/;
-
-/**
- * What to do about a damaged reference file: restore it from the folder it belongs to (data/
- * reference/, an area's data/areas/<slug>/, or wherever it was read from), or, for an area's
- * own files, fetch them again with the command that wrote them. `source` is the file, or the
- * file and a line ("wards.csv:12").
- */
-export function restoreReference(source: string): string {
-  const dir = path.dirname(source.replace(/:\d+$/, ''));
-  const restore = `Restore the file from the repository (${dir}/)`;
-  const slug = AREA_FOLDER.exec(dir)?.[1];
-  if (slug === undefined) return `${restore} or fix it.`;
-  return (
-    `${restore}, fetch the area's reference files again (\`npm run area -- add <code> ` +
-    `--force <force> --slug ${slug} --replace\`, with localAuthority.code and the first of ` +
-    'forces in its area.json), or fix it.'
-  );
-}
-
 /** Thrown when reference geography is missing or does not hold what the pipeline expects. */
 export class ReferenceDataError extends Error {
   constructor(source: string, problem: string, options: { cause?: unknown; remedy?: string } = {}) {
-    super(`${source}: ${problem}. ${options.remedy ?? restoreReference(source)}`, {
-      cause: options.cause,
-    });
+    super(
+      `${source}: ${problem}. ${options.remedy ?? `${restoreFromRepository(source)} or fix it.`}`,
+      {
+        cause: options.cause,
+      },
+    );
     this.name = 'ReferenceDataError';
   }
 }

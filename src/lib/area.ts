@@ -13,6 +13,7 @@ import { parseArea, slugMismatch, type AreaConfig } from '../shared/area.ts';
 import { areaDataPath, areaSlugFromEnv, DEFAULT_AREA, type AreaEnv } from '../shared/area-paths.ts';
 import { changeLogSchema, type ChangeLog } from '../shared/change-log.ts';
 import { districtWords, openDataLicence, recordFields } from '../shared/open-data.ts';
+import { restoreFromRepository } from '../shared/restore-file.ts';
 import { parseOrThrow } from '../shared/schema.ts';
 import { listInWords } from './format.ts';
 import type { MapArea } from './map-area.ts';
@@ -121,24 +122,10 @@ export function areaWardBoundaries(): { text: string; file: string; codeProperty
         : `cannot be read (${(cause as Error).message})`;
     throw new Error(
       `Area "${SLUG}": its ward boundaries ${file} (boundaries.wards.file in ${AREA_FILE}) ` +
-        `${problem}. ${restoreReference(file)}`,
+        `${problem}. ${restoreFromRepository(file)}.`,
       { cause },
     );
   }
-}
-
-/**
- * How to get one of the area's reference files back: from the repository, where they are
- * committed; an area's own (data/areas/<slug>/) are also what `npm run area -- add` fetches.
- */
-function restoreReference(file: string): string {
-  const restore = `Restore it from the repository (\`git checkout -- ${file}\`)`;
-  if (!file.startsWith(`data/areas/${SLUG}/`)) return `${restore}.`;
-  // The territorial force is listed first (areaSchema).
-  return (
-    `${restore}, or fetch the area's reference files again with \`npm run area -- add ` +
-    `${area.localAuthority.code} --force ${area.forces[0]} --slug ${SLUG} --replace\`.`
-  );
 }
 
 /**

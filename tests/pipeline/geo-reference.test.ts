@@ -96,12 +96,7 @@ async function sheffieldRoot(): Promise<string> {
   return root;
 }
 
-describe("loadGeography on an area's damaged reference files: says the area's folder and command", () => {
-  const refetch =
-    "fetch the area's reference files again (`npm run area -- add <code> --force <force> " +
-    '--slug sheffield --replace`, with localAuthority.code and the first of forces in its ' +
-    'area.json)';
-
+describe("loadGeography on an area's damaged reference files: says how to restore the file itself", () => {
   it.each([
     ['outline.geojson', 'is not valid JSON', (text: string) => text.slice(0, 500)],
     ['lsoa21.geojson', 'is not valid JSON', (text: string) => text.slice(0, 500)],
@@ -111,7 +106,7 @@ describe("loadGeography on an area's damaged reference files: says the area's fo
       (text: string) => `${text.trimEnd()}\nSheffield 999Z,E01999999,1000\n`,
     ],
   ])(
-    'names data/areas/sheffield/ and the area command for a bad %s',
+    'names the file in data/areas/sheffield/ and the git command that restores it, for a bad %s',
     async (name, problem, edit) => {
       const root = await sheffieldRoot();
       const file = path.join(root, 'data/areas/sheffield', name);
@@ -121,9 +116,10 @@ describe("loadGeography on an area's damaged reference files: says the area's fo
       expect(error).toBeInstanceOf(ReferenceDataError);
       expect(error.message).toMatch(new RegExp(`^${escape(file)}: ${problem}`));
       expect(error.message).toContain(
-        `Restore the file from the repository (${path.join(root, 'data/areas/sheffield')}/), ` +
-          `${refetch}, or fix it.`,
+        `Restore it from the repository (\`git checkout -- ${file}\`) or fix it.`,
       );
+      // Not the area command: it fetches today's boundaries, which need not be those committed.
+      expect(error.message).not.toContain('npm run area');
       expect(error.message).not.toContain('data/reference');
     },
   );
@@ -131,8 +127,8 @@ describe("loadGeography on an area's damaged reference files: says the area's fo
   it('names the folder of a copy of data/reference, not data/reference itself', async () => {
     const dir = await referenceWith(REFERENCE_FILES.outline, (t) => t.slice(0, 500));
     await expect(loadGeography(dir)).rejects.toThrow(
-      `${path.join(dir, REFERENCE_FILES.outline)}: is not valid JSON. Restore the file from the ` +
-        `repository (${dir}/) or fix it.`,
+      `${path.join(dir, REFERENCE_FILES.outline)}: is not valid JSON. Restore it from the ` +
+        `repository (\`git checkout -- ${path.join(dir, REFERENCE_FILES.outline)}\`) or fix it.`,
     );
   });
 });

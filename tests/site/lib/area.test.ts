@@ -40,14 +40,12 @@ describe('the ward boundaries of the built area', () => {
     );
   });
 
-  it("missing for sheffield, the map's centre and the outlines fail naming the file and the command that fetches it", async () => {
+  it("missing for sheffield, the map's centre and the outlines fail naming the file and how to restore it", async () => {
     await buildFolder('sheffield');
     const missing =
       'Area "sheffield": its ward boundaries data/areas/sheffield/wards.geojson ' +
       '(boundaries.wards.file in data/areas/sheffield/area.json) does not exist. Restore it ' +
-      'from the repository (`git checkout -- data/areas/sheffield/wards.geojson`), or fetch ' +
-      "the area's reference files again with `npm run area -- add E08000039 --force " +
-      'south-yorkshire --slug sheffield --replace`.';
+      'from the repository (`git checkout -- data/areas/sheffield/wards.geojson`).';
     const { mapArea } = await import('../../../src/lib/area.ts');
     expect(() => mapArea()).toThrow(missing);
     await expect(import('../../../src/lib/ward-outlines.ts')).rejects.toThrow(missing);
