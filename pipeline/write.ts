@@ -40,7 +40,8 @@ function whatToDo(code: string | undefined, dir: string): string {
     case 'EACCES':
     case 'EPERM':
     case 'EROFS':
-      return `make ${dir} writable, or give --out a folder you can write to, and run again`;
+      // Not "give --out": the commands that write through here do not all take one.
+      return `make ${dir} writable and run again`;
     case 'EFBIG':
       return 'raise the limit on the size of a file (ulimit -f) and run again';
     case 'ENOENT':

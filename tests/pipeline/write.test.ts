@@ -101,8 +101,8 @@ describe('new WriteError(file, cause)', () => {
       ['EROFS', 'read-only file system'],
     ] as const) {
       expect(message(code, reason)).toBe(
-        `${file} could not be written (${code}: ${reason}, write): make /srv/out writable, or ` +
-          'give --out a folder you can write to, and run again',
+        `${file} could not be written (${code}: ${reason}, write): make /srv/out writable and ` +
+          'run again',
       );
     }
     expect(message('EFBIG', 'file too large')).toBe(
