@@ -40,7 +40,7 @@ export function checkFreshness(newest: string | undefined, today: string): Fresh
     expected,
     message:
       `The published data ${behind}; on ${today} police.uk normally has ${expected} out, and ` +
-      `the monthly refresh keeps the site within ${MONTHS_OF_GRACE} month of it. Look at the data ` +
+      `the scheduled refreshes keep the site within ${MONTHS_OF_GRACE} month of it. Look at the data ` +
       "workflow's recent runs (a scheduled run cancelled while it waited, or refused by the gate)," +
       ' then run it by hand.',
   };

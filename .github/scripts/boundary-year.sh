@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The year of the polling-district boundaries in force on a day (default today, UTC): the
-# council redraws them for the May elections, so from June (the first refresh after them,
-# on the 3rd) a year's boundaries are that year's, and before June the previous year's.
+# council redraws them for the May elections, so from June (its first refresh, on the 3rd) a
+# year's boundaries are that year's, and before June the previous year's.
 # The data workflow keys its polling-district cache by it; the cache workflow restores that key.
 # Usage: boundary-year.sh [YYYY-MM-DD]
 set -euo pipefail
