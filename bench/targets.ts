@@ -152,6 +152,32 @@ function round(value: number): number {
   return Math.abs(value) >= 100 ? Math.round(value) : Math.round(value * 100) / 100;
 }
 
+/** The most decimals a figure is given to keep it apart from the one it is judged against. */
+const MAX_DECIMALS = 6;
+
+/**
+ * `value` rounded as `round` does, or to as many more decimals as keep it apart from `from`:
+ * a two-district run at 0.996 times the runs alone reads "0.996 x" against "under 1 x", not
+ * "1 x", and its margin "0.004 x", not "0 x".
+ */
+function roundApart(value: number, from: number): number {
+  let rounded = round(value);
+  for (
+    let decimals = 3;
+    rounded === from && value !== from && decimals <= MAX_DECIMALS;
+    decimals++
+  ) {
+    rounded = Number(value.toFixed(decimals));
+  }
+  return rounded;
+}
+
+/** A margin's share of the limit in percent, whole unless that would make a margin 0%. */
+function percent(margin: number, limit: number): string {
+  const share = (margin / limit) * 100;
+  return String(roundApart(Math.round(share) === 0 ? share : Math.round(share), 0));
+}
+
 /** Compare each measured value (in the target's unit) with its target. */
 export function judge(values: Partial<Record<TargetId, number>>): Verdict[] {
   return TARGETS.map((t) => {
@@ -171,10 +197,11 @@ export function judge(values: Partial<Record<TargetId, number>>): Verdict[] {
     const met = t.comparison === '<' ? value < t.limit : value <= t.limit;
     const margin = Math.abs(t.limit - value);
     // A limit of 0 has no share to be over or under.
-    const share =
-      t.limit === 0 ? '' : ` (${Math.round((margin / t.limit) * 100)}% ${met ? 'under' : 'over'})`;
-    let text = `MISSED by ${round(margin)} ${t.unit}${share}`;
-    if (met) text = t.limit === 0 ? 'met' : `met by ${round(margin)} ${t.unit}${share}`;
-    return { id: t.id, label: t.label, unit: t.unit, target, value: round(value), met, text };
+    const share = t.limit === 0 ? '' : ` (${percent(margin, t.limit)}% ${met ? 'under' : 'over'})`;
+    const by = roundApart(margin, 0);
+    let text = `MISSED by ${by} ${t.unit}${share}`;
+    if (met) text = t.limit === 0 ? 'met' : `met by ${by} ${t.unit}${share}`;
+    const shown = roundApart(value, t.limit);
+    return { id: t.id, label: t.label, unit: t.unit, target, value: shown, met, text };
   });
 }
