@@ -184,8 +184,7 @@ async function sortedChildren(dir: string) {
 async function openFolder(root: string): Promise<ArchiveInput> {
   const entries: ArchiveEntry[] = [];
   const ignored: string[] = [];
-  const emptyMonths: string[] = [];
-  const notMonthFolders: string[] = [];
+  const emptyFolders: EmptyFolder[] = [];
   for (const monthDir of await sortedChildren(root)) {
     if (!monthDir.isDirectory() || !MONTH_FOLDER.test(monthDir.name)) continue;
     const before = entries.length;
@@ -212,11 +211,11 @@ async function openFolder(root: string): Promise<ArchiveInput> {
         open: () => openFile(filePath),
       });
     }
-    if (entries.length > before) continue;
-    const folder = path.join(root, monthDir.name);
-    (MONTH_PATTERN.test(monthDir.name) ? emptyMonths : notMonthFolders).push(folder);
+    if (entries.length === before) {
+      emptyFolders.push({ name: monthDir.name, where: path.join(root, monthDir.name) });
+    }
   }
-  return finishInput(root, 'folder', entries, ignored, { emptyMonths, notMonthFolders }, () => {});
+  return finishInput(root, 'folder', entries, ignored, emptyFolders, () => {});
 }
 
 function openFile(filePath: string): Promise<Readable> {
@@ -273,15 +272,16 @@ async function openZip(zipPath: string): Promise<ArchiveInput> {
     zip.close();
     throw misnamed;
   }
-  const empty = monthFolders.filter(
-    (folder) => !entries.some((e) => `${e.where}`.startsWith(`${zipPath}:${folder}`)),
-  );
-  const isMonth = (folder: string) => MONTH_PATTERN.test(folder.slice(-8, -1));
-  const folders = {
-    emptyMonths: empty.filter(isMonth).map((folder) => `${zipPath}:${folder}`),
-    notMonthFolders: empty.filter((f) => !isMonth(f)).map((folder) => `${zipPath}:${folder}`),
-  };
-  return finishInput(zipPath, 'zip', entries, ignored, folders, () => zip.close());
+  const emptyFolders = monthFolders
+    .filter((folder) => !entries.some((e) => `${e.where}`.startsWith(`${zipPath}:${folder}`)))
+    .map((folder) => ({ name: path.posix.basename(folder), where: `${zipPath}:${folder}` }));
+  return finishInput(zipPath, 'zip', entries, ignored, emptyFolders, () => zip.close());
+}
+
+/** A YYYY-MM folder of an input that holds no police.uk file: its name, and where it is. */
+interface EmptyFolder {
+  name: string;
+  where: string;
 }
 
 function finishInput(
@@ -289,13 +289,29 @@ function finishInput(
   type: ArchiveInput['type'],
   entries: ArchiveEntry[],
   ignored: string[],
-  folders: Pick<ArchiveInput, 'emptyMonths' | 'notMonthFolders'>,
+  emptyFolders: readonly EmptyFolder[],
   close: () => void,
 ): ArchiveInput {
   const latestMonth = entries.reduce((latest, e) => (e.month > latest ? e.month : latest), '');
   const snapshot = `archive:${latestMonth}`;
   for (const entry of entries) entry.snapshot = snapshot;
-  return { path: inputPath, type, latestMonth, snapshot, entries, ignored, ...folders, close };
+  // An empty folder of a real month is a gap; one named for a month that does not exist is not.
+  const emptyMonths: string[] = [];
+  const notMonthFolders: string[] = [];
+  for (const { name, where } of emptyFolders) {
+    (MONTH_PATTERN.test(name) ? emptyMonths : notMonthFolders).push(where);
+  }
+  return {
+    path: inputPath,
+    type,
+    latestMonth,
+    snapshot,
+    entries,
+    ignored,
+    emptyMonths,
+    notMonthFolders,
+    close,
+  };
 }
 
 async function openZipEntry(
