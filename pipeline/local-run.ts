@@ -152,12 +152,17 @@ export class LocalRun {
     }
     const outcomes = await dropRepeatedCrimeIds(this, found, folds);
     this.setMonths(outcomes, folds);
-    this.record.outcomes ??= {
-      files: this.inputs.outcomes.length,
-      rows: await this.savedOutcomeCounts(),
-      readThisRun: false,
-    };
+    if (this.record.outcomes === undefined)
+      this.noteOutcomes(await this.savedOutcomeCounts(), false);
     return { outcomes, folds };
+  }
+
+  /**
+   * The outcomes files' rows for the run summary: counted this run (`readThisRun`), or as the
+   * run that read them saved it (savedOutcomeCounts); null when neither.
+   */
+  noteOutcomes(rows: OutcomeReadStats | null, readThisRun: boolean): void {
+    this.record.outcomes = { files: this.inputs.outcomes.length, rows, readThisRun };
   }
 
   /**

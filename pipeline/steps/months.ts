@@ -126,11 +126,7 @@ async function runMonths(runs: readonly LocalRun[]): Promise<string[]> {
   for (const [i, d] of districts.entries()) {
     const read = built[i]?.stats;
     if (read) await d.run.saveOutcomeCounts(read);
-    d.run.record.outcomes = {
-      files: d.run.inputs.outcomes.length,
-      rows: read ?? d.counted,
-      readThisRun: read !== undefined,
-    };
+    d.run.noteOutcomes(read ?? d.counted, read !== undefined);
     await saveMonths(d);
     accounts.push(await finishMonths(d));
   }
