@@ -1,5 +1,5 @@
 // The site's data, validated once when the build first imports it. Every page reads it here.
-import { area, areaDataFile, AREA_FILE } from './area.ts';
+import { area, areaDataFile, AREA_FILE, rebuildHint } from './area.ts';
 import { yearsWithData } from './figures.ts';
 import { areaMismatch } from '../shared/area.ts';
 import { parseOrThrow, siteDataSchema, type SiteData } from '../shared/schema.ts';
@@ -14,7 +14,7 @@ const differing = areaMismatch(area, siteData.builtFrom);
 if (differing.length > 0) {
   throw new Error(
     `The site data ${raw.source} was built from another configuration of the area than ` +
-      `${AREA_FILE} has now (${differing.join(', ')} differ).`,
+      `${AREA_FILE} has now (${differing.join(', ')} differ). ${rebuildHint(area.slug)}`,
   );
 }
 
