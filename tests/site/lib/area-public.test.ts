@@ -1,39 +1,23 @@
 // The pipeline's files a build serves (the map's data and the downloads), from public/ for the
 // default area or an area's data folder: one missing stops the build naming it and the
 // command that makes it, not on a bare ENOENT (or, for the default area, not at all).
-import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { scratchBuild } from '../../support/scratch-build.ts';
 
-const REPOSITORY = process.cwd();
 const SERVED = ['map-data.bin.gz', 'wards.geojson', 'postcodes.json', 'downloads'];
-let scratch: string;
-
-beforeEach(async () => {
-  scratch = await mkdtemp(path.join(tmpdir(), 'area-public-'));
-});
-afterEach(async () => {
-  process.chdir(REPOSITORY);
-  vi.unstubAllEnvs();
-  vi.resetModules();
-  await rm(scratch, { recursive: true, force: true });
-});
+const buildIn = scratchBuild('area-public-');
 
 /**
  * src/lib/area-public.ts as a build for `area` loads it, working in a copy of the
  * repository's public/ and `area`'s area.json, with `dataDir` (if any) copied to data/out.
  */
 async function publicFor(area: string, dataDir?: string) {
-  const areaFile = path.join('data', 'areas', area, 'area.json');
-  await mkdir(path.join(scratch, path.dirname(areaFile)), { recursive: true });
-  await cp(areaFile, path.join(scratch, areaFile));
-  await cp('public', path.join(scratch, 'public'), { recursive: true });
-  if (dataDir !== undefined)
-    await cp(dataDir, path.join(scratch, 'data', 'out'), { recursive: true });
-  process.chdir(scratch);
-  vi.stubEnv('AREA', area);
-  vi.resetModules();
+  await buildIn(area, [
+    'public',
+    ...(dataDir === undefined ? [] : [[dataDir, 'data/out'] as const]),
+  ]);
   return import('../../../src/lib/area-public.ts');
 }
 

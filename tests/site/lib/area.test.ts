@@ -1,34 +1,11 @@
 // A build whose area's ward boundaries are missing stops naming the file and how to get it
 // back, not on a bare ENOENT. Each test builds in a scratch folder holding the area's
 // configuration (the build reads its files from the working folder), without that file.
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { scratchBuild } from '../../support/scratch-build.ts';
 
-const REPOSITORY = process.cwd();
-let scratch: string;
-
-beforeEach(async () => {
-  scratch = await mkdtemp(path.join(tmpdir(), 'area-lib-'));
-});
-afterEach(async () => {
-  process.chdir(REPOSITORY);
-  vi.unstubAllEnvs();
-  vi.resetModules();
-  await rm(scratch, { recursive: true, force: true });
-});
-
-/** Work in the scratch folder, holding `area`'s area.json and the repository's `files`. */
-async function buildFolder(area: string, files: readonly string[] = []): Promise<void> {
-  for (const file of [path.join('data', 'areas', area, 'area.json'), ...files]) {
-    await mkdir(path.join(scratch, path.dirname(file)), { recursive: true });
-    await copyFile(file, path.join(scratch, file));
-  }
-  process.chdir(scratch);
-  vi.stubEnv('AREA', area);
-  vi.resetModules();
-}
+/** Work in a scratch folder, holding `area`'s area.json and the repository's `files`. */
+const buildFolder = scratchBuild('area-lib-');
 
 describe('the ward boundaries of the built area', () => {
   it("missing for leeds, the report pages' outlines fail naming the file and how to restore it", async () => {
