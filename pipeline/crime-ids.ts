@@ -152,6 +152,7 @@ function fromMasterRow(values: Readonly<Record<string, string>>): EnrichedCrime 
     wardName: v('Ward Name'),
     wardCode: v('Ward Code'),
     postcodeDistrict: v('Postcode District'),
+    postcodeDistrictEstimated: v('Postcode District Estimated') === 'true',
     pollingDistrict: v('Polling District'),
     outcome: v('Outcome'),
   };

@@ -56,6 +56,7 @@ export function enrich(
     wardCode: place.wardCode,
     lsoa21Code: place.lsoaCode,
     postcodeDistrict: place.postcodeDistrict,
+    postcodeDistrictEstimated: place.postcodeApproximate,
     pollingDistrict: place.pollingDistrict,
     outcome: record.lastOutcome,
   };

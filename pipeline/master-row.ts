@@ -47,6 +47,8 @@ export function masterLine(crime: EnrichedCrime): string {
     ',' +
     formatCsvField(crime.postcodeDistrict) +
     ',' +
+    (crime.postcodeDistrictEstimated ? 'true' : 'false') +
+    ',' +
     formatCsvField(crime.pollingDistrict) +
     ',' +
     formatCsvField(crime.outcome) +

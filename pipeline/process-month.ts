@@ -13,14 +13,13 @@ import {
   type CrimeRecord,
   type EnrichedCrime,
   type MonthSummary,
-  type SourceKind,
 } from '../src/shared/schema.ts';
 import { readApiMonth } from './api-months.ts';
 import type { ArchiveEntry } from './archive.ts';
 import { createIdSidecarWriter } from './crime-id-sidecar.ts';
 import { readCsv } from './csv.ts';
 import { addLsoaHint, enrich, type LsoaHints } from './enrich.ts';
-import type { Locator, Place } from './geo.ts';
+import type { Locator } from './geo.ts';
 import { InputError } from './input-error.ts';
 import { MASTER_HEADER, masterLine } from './master-row.ts';
 import { createDeduper, type MonthPlan } from './merge.ts';
@@ -40,7 +39,7 @@ import { createMonthSummariser } from './summarise.ts';
 
 export interface MonthDeps {
   /** The record with its place in the district, or null when it lies outside it. */
-  enrich(record: CrimeRecord): LocatedCrime | null;
+  enrich(record: CrimeRecord): EnrichedCrime | null;
   /** The district's name and its force's districts, for the rows outside it (see outside.ts). */
   district: DistrictRule;
   /** Latest outcomes from the outcomes files, when there are any. */
@@ -49,26 +48,6 @@ export interface MonthDeps {
   onBytes?: ((n: number) => void) | undefined;
   /** Told each kept crime's Crime ID, in the order of the rows written. */
   onKept?: ((crimeId: string) => void) | undefined;
-}
-
-/** A crime with its place in the district. */
-export interface LocatedCrime {
-  crime: EnrichedCrime;
-  /** Whether its postcode district is only approximate (the nearest LS one: Place). */
-  postcodeApproximate: boolean;
-}
-
-/** `record` at `place` (where the locator put it), enriched, with its postcode flag. */
-export function locatedCrime(
-  record: CrimeRecord,
-  place: Place,
-  source: SourceKind,
-  hints: LsoaHints | undefined,
-): LocatedCrime {
-  return {
-    crime: enrich(record, place, source, hints),
-    postcodeApproximate: place.postcodeApproximate,
-  };
 }
 
 export interface MonthResult {
@@ -157,8 +136,8 @@ export function monthProcessor(
       drops.add('duplicate', where, `Crime ID ${record.crimeId} was already read this month`);
       return undefined;
     }
-    const located = deps.enrich(record);
-    if (located === null) {
+    const crime = deps.enrich(record);
+    if (crime === null) {
       const why = outsideReason(record.lsoaName, deps.district);
       summariser.drop('outside-district');
       drops.add(
@@ -170,9 +149,8 @@ export function monthProcessor(
       drops.outside[why] += 1;
       return undefined;
     }
-    const { crime, postcodeApproximate } = located;
     const enriched = deps.outcomes ? applyLatestOutcome(crime, deps.outcomes) : crime;
-    summariser.add(enriched, postcodeApproximate);
+    summariser.add(enriched);
     kept += 1;
     deps.onKept?.(enriched.crimeId);
     batch += masterLine(enriched);
@@ -409,7 +387,7 @@ async function openMonthTask({ plan, provenance, key, deps }: MonthTask): Promis
           gaps.add(key);
           if (place.postcodeApproximate) approximate.add(key);
         }
-        return locatedCrime(record, place, source, hints);
+        return enrich(record, place, source, hints);
       },
       district,
       outcomes: deps.outcomes,

@@ -29,11 +29,8 @@ export interface MonthSummariser {
   read(n?: number): void;
   /** Count one row that was not kept, under its reason. */
   drop(reason: DropReason): void;
-  /**
-   * Add one kept, enriched crime; `postcodeApproximate` when its postcode district is only
-   * the nearest LS one (see Place.postcodeApproximate).
-   */
-  add(record: EnrichedCrime, postcodeApproximate?: boolean): void;
+  /** Add one kept, enriched crime. */
+  add(record: EnrichedCrime): void;
   /** The month's summary; checks that every row read was either kept or dropped. */
   finish(): MonthSummary;
 }
@@ -114,7 +111,7 @@ export function createMonthSummariser(meta: MonthMeta): MonthSummariser {
       dropped[reason] += 1;
     },
 
-    add(record, postcodeApproximate = false) {
+    add(record) {
       if (record.month !== meta.month) {
         throw new Error(
           `A ${record.month} crime (Crime ID "${record.crimeId}") was added to the summary of ${meta.month}; ` +
@@ -135,7 +132,7 @@ export function createMonthSummariser(meta: MonthMeta): MonthSummariser {
       if (record.lsoaCode !== '') coverage.lsoa += 1;
       if (record.postcodeDistrict !== '') {
         coverage.postcodeDistrict += 1;
-        if (postcodeApproximate) postcodeDistrictApproximate += 1;
+        if (record.postcodeDistrictEstimated) postcodeDistrictApproximate += 1;
       }
       if (record.pollingDistrict !== '') coverage.pollingDistrict += 1;
 

@@ -103,6 +103,7 @@ export const ENRICHMENT_COLUMNS = [
   'Ward Code',
   'LSOA 2021',
   'Postcode District',
+  'Postcode District Estimated',
   'Polling District',
   'Outcome',
 ] as const;

@@ -48,13 +48,21 @@ export const crimeRecordSchema = z.object({
 });
 export type CrimeRecord = z.infer<typeof crimeRecordSchema>;
 
-/** What local geography adds to a record. Empty string = not known (never a guess). */
+/**
+ * What local geography adds to a record. Empty string = not known. The one guess, a postcode
+ * district taken from the nearest listed postcode beyond the usual radius, is marked as one.
+ */
 export const enrichmentSchema = z.object({
   wardName: z.string(),
   wardCode: z.string(),
   /** The 2021 LSOA containing the point (police.uk's own LSOA code may be of 2011). */
   lsoa21Code: z.string(),
   postcodeDistrict: z.string(),
+  /**
+   * Whether `postcodeDistrict` is only an estimate: the nearest listed postcode's district
+   * beyond the usual radius, for a point postcodes.io was not asked about (Place).
+   */
+  postcodeDistrictEstimated: z.boolean(),
   pollingDistrict: z.string(),
 });
 export type Enrichment = z.infer<typeof enrichmentSchema>;

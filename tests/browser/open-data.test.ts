@@ -138,9 +138,29 @@ describe('the Data page', () => {
     const column = records?.schema.fields.find((f) => f.name === 'Postcode District');
     expect(column?.description).toMatch(/postcodes\.io/);
     expect(column?.description).toMatch(/an estimate/);
-    expect(readFileSync(dist(manifest.folder, 'README.txt'), 'utf8')).toContain(
-      column?.description ?? 'no description',
-    );
+    const flag = records?.schema.fields.find((f) => f.name === 'Postcode District Estimated');
+    expect(flag?.type).toBe('boolean');
+    expect(flag?.description).toMatch(/^true when the Postcode District is only an estimate/);
+    const readme = readFileSync(dist(manifest.folder, 'README.txt'), 'utf8');
+    for (const field of [column, flag]) {
+      expect(readme).toContain(field?.description ?? 'no description');
+    }
+    if (postcodeDistricts.approximate > 0) {
+      expect(note).toContain('The Postcode District Estimated column is true in these rows.');
+    }
+  });
+
+  it('marks in the record files exactly the rows whose Postcode District is an estimate', () => {
+    const { postcodeDistricts } = JSON.parse(readFileSync('src/data/site-data.json', 'utf8')) as {
+      postcodeDistricts: { approximate: number };
+    };
+    const flags = manifest.files.flatMap((file) => {
+      const bytes = readFileSync(dist(manifest.folder, file.file));
+      const rows = parseCsv(gunzipSync(bytes), { columns: true }) as Record<string, string>[];
+      return rows.map((r) => r['Postcode District Estimated']);
+    });
+    expect(new Set(flags)).toEqual(new Set(['true', 'false']));
+    expect(flags.filter((f) => f === 'true')).toHaveLength(postcodeDistricts.approximate);
   });
 
   it('says the record files hold anti-social behaviour incidents beside crimes, as they do', () => {

@@ -19,7 +19,9 @@ function summarise(month: string, rows: readonly EnrichedCrime[]): MonthSummary 
     fetchedAt: '2025-05-01T00:00:00.000Z',
   });
   summariser.read(rows.length + 3);
-  for (const row of rows) summariser.add(row, westIsApproximate(row.longitude));
+  for (const row of rows) {
+    summariser.add({ ...row, postcodeDistrictEstimated: westIsApproximate(row.longitude) });
+  }
   summariser.drop('outside-district');
   summariser.drop('outside-district');
   summariser.drop('no-coordinates');

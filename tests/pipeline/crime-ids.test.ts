@@ -84,6 +84,12 @@ describe('runPipeline with a Crime ID listed in two months', () => {
     expect(siteData.provenance.map((p) => p.rows)).toEqual(
       clean.siteData.provenance.map((p) => p.rows),
     );
+    // The month recounted without the repeat keeps its rows' estimated postcode districts.
+    expect(cleanFeb?.summary.postcodeDistrictApproximate).toBeGreaterThan(0);
+    expect(feb?.summary.postcodeDistrictApproximate).toBe(
+      cleanFeb?.summary.postcodeDistrictApproximate,
+    );
+    expect(siteData.postcodeDistricts).toEqual(clean.siteData.postcodeDistricts);
     expect(record.notes).toContainEqual(
       '2025-02: 1 row(s) dropped as duplicates, their Crime ID already in 2024-03 (a crime belongs to the first month that lists it; a later row with the same Crime ID is dropped)',
     );

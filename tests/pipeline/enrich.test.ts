@@ -59,6 +59,7 @@ describe('enrich(record, place, source, lsoaHints)', () => {
       wardCode: place.wardCode,
       lsoa21Code: place.lsoaCode,
       postcodeDistrict: place.postcodeDistrict,
+      postcodeDistrictEstimated: place.postcodeApproximate,
       pollingDistrict: '',
       outcome: row!.record.lastOutcome,
     });

@@ -25,6 +25,7 @@ const plainCrime: EnrichedCrime = {
   wardCode: 'E05011408',
   lsoa21Code: 'E01033010',
   postcodeDistrict: 'LS2',
+  postcodeDistrictEstimated: false,
   pollingDistrict: 'KWA',
   outcome: 'Under investigation',
 };
@@ -48,6 +49,7 @@ function byColumn(crime: EnrichedCrime): Record<(typeof MASTER_COLUMNS)[number],
     'Ward Code': crime.wardCode,
     'LSOA 2021': crime.lsoa21Code,
     'Postcode District': crime.postcodeDistrict,
+    'Postcode District Estimated': String(crime.postcodeDistrictEstimated),
     'Polling District': crime.pollingDistrict,
     Outcome: crime.outcome,
   };

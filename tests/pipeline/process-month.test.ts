@@ -4,17 +4,17 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MASTER_COLUMNS, STREET_COLUMNS } from '../../src/shared/constants.ts';
-import type { CrimeRecord, SourceKind } from '../../src/shared/schema.ts';
+import type { CrimeRecord, EnrichedCrime, SourceKind } from '../../src/shared/schema.ts';
 import { openArchiveInputs, type ArchiveInput } from '../../pipeline/archive.ts';
 import { listApiMonths } from '../../pipeline/api-months.ts';
 import { readCsv } from '../../pipeline/csv.ts';
-import type { LsoaHints } from '../../pipeline/enrich.ts';
+import { enrich, type LsoaHints } from '../../pipeline/enrich.ts';
 import { createLocator, loadGeography, type Locator } from '../../pipeline/geo.ts';
 import { coordinateKey } from '../../src/shared/coordinates.ts';
 import { chooseMonthSources, type MonthPlan } from '../../pipeline/merge.ts';
 import { InputError } from '../../pipeline/input-error.ts';
 import { OutcomeIndex } from '../../pipeline/outcomes.ts';
-import { locatedCrime, processMonth, type LocatedCrime } from '../../pipeline/process-month.ts';
+import { processMonth } from '../../pipeline/process-month.ts';
 
 const SLICE = 'tests/fixtures/pipeline/slice/archive';
 const PROVENANCE = { snapshot: 'archive:2025-03', fetchedAt: '2025-05-01T00:00:00.000Z' };
@@ -32,9 +32,9 @@ afterAll(async () => {
 });
 
 function enricher(source: SourceKind, hints?: LsoaHints) {
-  return (record: CrimeRecord): LocatedCrime | null => {
+  return (record: CrimeRecord): EnrichedCrime | null => {
     const place = locator.locate(record.longitude, record.latitude);
-    return place === null ? null : locatedCrime(record, place, source, hints);
+    return place === null ? null : enrich(record, place, source, hints);
   };
 }
 
@@ -148,14 +148,18 @@ describe('processMonth', () => {
     expect(summary.forces.map((f) => f.reportedBy)).toContain('British Transport Police');
   });
 
-  it('counts the kept rows whose postcode district is only approximate', async () => {
+  it('marks and counts the kept rows whose postcode district is only an estimate', async () => {
     const march = (await plansOf('data/sample/archive')).find((p) => p.month === '2025-03')!;
     const { summary, rows } = await run(march);
-    const approximate = rows.filter(
-      (row) =>
-        locator.locate(Number(row['Longitude']), Number(row['Latitude']))?.postcodeApproximate,
-    ).length;
+    const estimated = rows.map((row) =>
+      locator.locate(Number(row['Longitude']), Number(row['Latitude']))?.postcodeApproximate
+        ? 'true'
+        : 'false',
+    );
+    const approximate = estimated.filter((flag) => flag === 'true').length;
     expect(approximate).toBeGreaterThan(0);
+    expect(approximate).toBeLessThan(rows.length);
+    expect(rows.map((row) => row['Postcode District Estimated'])).toEqual(estimated);
     expect(summary.postcodeDistrictApproximate).toBe(approximate);
   });
 

@@ -140,13 +140,14 @@ describe('createMonthSummariser(meta) bookkeeping', () => {
     expect(summary.points).toHaveLength(1);
   });
 
-  it('add(record, true) counts an approximate postcode district only where there is a district', () => {
+  it('counts an estimated postcode district only where there is a district', () => {
     const summariser = createMonthSummariser(META);
+    const estimated = { ...row, postcodeDistrictEstimated: true };
     summariser.read(4);
-    summariser.add(row, true);
-    summariser.add(row, true);
+    summariser.add(estimated);
+    summariser.add(estimated);
     summariser.add(row);
-    summariser.add({ ...row, postcodeDistrict: '' }, true);
+    summariser.add({ ...estimated, postcodeDistrict: '' });
     const summary = summariser.finish();
     expect(summary.coverage.postcodeDistrict).toBe(3);
     expect(summary.postcodeDistrictApproximate).toBe(2);

@@ -72,6 +72,7 @@ export function sampleMonth(month: string): EnrichedCrime[] {
       wardName: ward.name,
       lsoa21Code: row['LSOA code'] ?? '',
       postcodeDistrict: 'LS1',
+      postcodeDistrictEstimated: false,
       pollingDistrict: '',
     };
   });
