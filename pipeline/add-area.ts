@@ -5,7 +5,7 @@
 // files, ATTRIBUTION.md). Everything is written to a staging folder beside it and moved into
 // place by one rename at the end, so a failure at any point leaves data/areas/ as it was.
 // Replacing an area replaces only those files: everything else in its folder (months, output,
-// caches), the fields of its area.json set by hand and the sections added to its
+// caches), the fields of its area.json set by hand and what a person wrote in its
 // ATTRIBUTION.md carry over, and a run killed while replacing is put right by the next
 // (area-folder.ts).
 import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';

@@ -153,21 +153,46 @@ ${parts.postcodes === null ? '' : postcodeAttribution(parts, parts.postcodes)}${
 /** The heading of ATTRIBUTION.md's section on what area.json has none of. */
 export const NOT_HERE_HEADING = 'Not here';
 
+/** The fields of area.json that "Not here" names when they are null: in its words, in its order. */
+const NOT_HERE_FIELDS = [
+  ['postcodes', 'postcodes'],
+  ['pollingDistricts', 'polling districts'],
+  ['centre', 'a centre definition'],
+] as const;
+
 /** What area.json has none of (null), to add by hand; nothing when it has them all. */
 function notHere(config: AreaConfig): string {
-  const missing = [
-    config.postcodes === null ? 'postcodes' : null,
-    config.pollingDistricts === null ? 'polling districts' : null,
-    config.centre === null ? 'a centre definition' : null,
-  ].filter((what) => what !== null);
+  const missing = NOT_HERE_FIELDS.filter(([field]) => config[field] === null).map(
+    ([, words]) => words,
+  );
   if (missing.length === 0) return '';
-  const one = missing.length === 1;
-  const list = one ? missing[0]! : `${missing.slice(0, -1).join(', ')} and ${missing.at(-1)}`;
   return `## ${NOT_HERE_HEADING}
 
-${list[0]!.toUpperCase()}${list.slice(1)}: \`area.json\` has none (null). Add ${one ? 'it' : 'them'}
-by hand where the district has a source, with ${one ? 'its' : 'their'} attribution here.
+${notHereNotice(missing)}
 `;
+}
+
+/** The paragraph of "Not here" that names `missing` (the words of NOT_HERE_FIELDS, in order). */
+function notHereNotice(missing: readonly string[]): string {
+  const one = missing.length === 1;
+  const list = one ? missing[0]! : `${missing.slice(0, -1).join(', ')} and ${missing.at(-1)}`;
+  return `${list[0]!.toUpperCase()}${list.slice(1)}: \`area.json\` has none (null). Add ${one ? 'it' : 'them'}
+by hand where the district has a source, with ${one ? 'its' : 'their'} attribution here.`;
+}
+
+/** Every paragraph "Not here" can be written with: one for each choice of NOT_HERE_FIELDS. */
+const NOT_HERE_NOTICES: ReadonlySet<string> = new Set(
+  Array.from({ length: 2 ** NOT_HERE_FIELDS.length - 1 }, (_, n) =>
+    notHereNotice(NOT_HERE_FIELDS.filter((_, i) => ((n + 1) >> i) & 1).map(([, words]) => words)),
+  ),
+);
+
+/**
+ * Whether a paragraph of a "Not here" section is one the command writes (naming what area.json
+ * lacked when it was written), rather than a person's own text.
+ */
+export function isNotHereNotice(paragraph: string): boolean {
+  return NOT_HERE_NOTICES.has(paragraph.trim());
 }
 
 function postcodeAttribution(

@@ -5,11 +5,10 @@
 // as <slug>.replaced (a name the sweep of temporary files never removes) while the new one
 // moves in, then its other entries are moved over and what is left of it removed; a run killed
 // on the way is put right by the next (restoreReplacedAreas). What a person set in area.json
-// (withHandSetFields) and the sections they added to ATTRIBUTION.md (keptAttribution) carry
-// over too.
+// (withHandSetFields) and what they wrote in ATTRIBUTION.md (keptAttribution) carry over too.
 import { readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { AREA_FILES, NOT_HERE_HEADING } from './added-area-files.ts';
+import { AREA_FILES, isNotHereNotice, NOT_HERE_HEADING } from './added-area-files.ts';
 import { AREA_FILE } from './area.ts';
 import { exists } from './files.ts';
 import type { Log } from './sources/http.ts';
@@ -153,8 +152,9 @@ function sections(markdown: string): { preamble: string; sections: Section[] } {
  * ATTRIBUTION.md for a replaced area: the one the command wrote (`written`, on what it fetched
  * now), with the sections of the previous one that it has no section of its own for (a person's
  * notes on the area's months, its polling districts, a postcode list not fetched again), in
- * their order, before "Not here" (which says what area.json lacks now, so is always the new
- * one's). `kept` lists the headings kept.
+ * their order, before "Not here". That one says what area.json lacks now, so the new one's
+ * words on it are used, followed by what a person wrote in the previous one (every paragraph
+ * but the command's own). `kept` lists the headings kept.
  */
 export function keptAttribution(
   written: string,
@@ -162,18 +162,37 @@ export function keptAttribution(
 ): { text: string; kept: string[] } {
   if (previous === null) return { text: written, kept: [] };
   const fresh = sections(written);
+  const before = sections(previous).sections;
   const headings = new Set(fresh.sections.map((s) => s.heading));
-  const kept = sections(previous).sections.filter(
-    (s) => !headings.has(s.heading) && s.heading !== NOT_HERE_HEADING,
+  const kept = before.filter((s) => !headings.has(s.heading) && !isNotHere(s));
+  const notes = handWritten(before.find(isNotHere));
+  if (kept.length === 0 && notes === null) return { text: written, kept: [] };
+  const merged = [...fresh.sections.filter((s) => !isNotHere(s)), ...kept].map((s) =>
+    s.text.trimEnd(),
   );
-  if (kept.length === 0) return { text: written, kept: [] };
-  const notHere = fresh.sections.findIndex((s) => s.heading === NOT_HERE_HEADING);
-  const merged = [...fresh.sections];
-  merged.splice(notHere < 0 ? merged.length : notHere, 0, ...kept);
+  // "Not here" ends the file, as the command writes it.
+  const notHere = fresh.sections.find(isNotHere)?.text.trimEnd();
+  if (notes !== null) merged.push(`${notHere ?? `## ${NOT_HERE_HEADING}`}\n\n${notes}`);
+  else if (notHere !== undefined) merged.push(notHere);
   return {
-    text: `${fresh.preamble}${merged.map((s) => s.text.trimEnd()).join('\n\n')}\n`,
-    kept: kept.map((s) => s.heading),
+    text: `${fresh.preamble}${merged.join('\n\n')}\n`,
+    kept: [...kept.map((s) => s.heading), ...(notes === null ? [] : [NOT_HERE_HEADING])],
   };
+}
+
+function isNotHere(section: Section): boolean {
+  return section.heading === NOT_HERE_HEADING;
+}
+
+/** What a person wrote in a "Not here" section: its paragraphs but the command's; null if none. */
+function handWritten(notHere: Section | undefined): string | null {
+  const [, ...body] = (notHere?.text ?? '').split('\n');
+  const paragraphs = body
+    .join('\n')
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter((p) => p !== '' && !isNotHereNotice(p));
+  return paragraphs.length > 0 ? paragraphs.join('\n\n') : null;
 }
 
 /**

@@ -514,6 +514,43 @@ describe('addArea() --replace over an area in use', () => {
     expect(attribution).toMatch(/## Not here\n\nPostcodes: `area.json` has none \(null\)/);
   });
 
+  it('keeps the text a person wrote under "Not here" in ATTRIBUTION.md, after what area.json lacks now', async () => {
+    serve();
+    await sheffieldInUse();
+    const previous = await written('sheffield', 'ATTRIBUTION.md');
+    const handWritten =
+      'Sheffield postcodes, polling districts and South Yorkshire outcomes files.';
+    expect(previous).toContain(`## Not here\n\n${handWritten}\n`);
+    await addArea(options(SHEFFIELD, { replace: true }));
+    const attribution = await written('sheffield', 'ATTRIBUTION.md');
+    expect(attribution.slice(attribution.indexOf('## Not here'))).toBe(
+      '## Not here\n\nPostcodes: `area.json` has none (null). Add it\n' +
+        'by hand where the district has a source, with its attribution here.\n\n' +
+        `${handWritten}\n`,
+    );
+    expect(logged).toContain(
+      `kept from the previous ${path.posix.join('data', 'areas', 'sheffield', 'ATTRIBUTION.md')}: ` +
+        '"police.uk street-level crime (sample input)", "Not here"',
+    );
+  });
+
+  it('writes "Not here" afresh over the one it wrote itself, naming only what area.json lacks now', async () => {
+    serve();
+    await addArea(options(SHEFFIELD));
+    const file = path.join(SHEFFIELD_DIR(), 'area.json');
+    const config = JSON.parse(await readFile(file, 'utf8'));
+    await writeFile(
+      file,
+      JSON.stringify({ ...config, centre: { kind: 'wards', label: 'city', wards: ['E05010862'] } }),
+    );
+    await addArea(options(SHEFFIELD, { replace: true }));
+    const attribution = await written('sheffield', 'ATTRIBUTION.md');
+    expect(attribution.slice(attribution.indexOf('## Not here'))).toBe(
+      '## Not here\n\nPostcodes and polling districts: `area.json` has none (null). Add them\n' +
+        'by hand where the district has a source, with their attribution here.\n',
+    );
+  });
+
   it('finishes, on the next run, a replacement killed after the new folder moved in', async () => {
     serve();
     await sheffieldInUse();
