@@ -24,6 +24,7 @@ import {
 import { districtProblems } from './district-checks.ts';
 import { districtPopulationCsv } from './nomis-population.ts';
 import { exists } from './files.ts';
+import { unlistedForceDistrictsNote } from './outside.ts';
 import { ONSPD_NO_LOCATION_LATITUDE } from './reference.ts';
 import type { HttpClient, Log } from './sources/http.ts';
 import { fetchLsoaResidents, TS001_DATASET, ts001Url } from './sources/nomis.ts';
@@ -204,6 +205,8 @@ export async function addArea(options: AddAreaOptions): Promise<AddAreaResult> {
     handSet.config,
     `${relative(AREA_FILE)} (made by the area command${kept.length > 0 ? ', with the previous hand-set fields' : ''})`,
   );
+  const unlisted = unlistedForceDistrictsNote(config, relative(AREA_FILE));
+  if (unlisted !== null) log(unlisted);
   const written = keptAttribution(
     attribution({
       config,

@@ -4,8 +4,9 @@
 // no other copy, so no step can change what another has read. What is derived from it (the
 // wards, each month's cache key) is worked out once, on first use; the month results are
 // settled once, by the months step or from the cache, and folded in as they are (month-folds.ts).
+import path from 'node:path';
 import type { Ward } from '../src/shared/schema.ts';
-import type { LoadedArea } from './area.ts';
+import { AREA_FILE, AREAS_DIR, type LoadedArea } from './area.ts';
 import { inCentrePolygon } from './centre.ts';
 import { CROSS_MONTH_RULE, dropRepeatsAcrossMonths } from './crime-ids.ts';
 import { isInside } from './files.ts';
@@ -15,6 +16,7 @@ import type { MonthPlan } from './merge.ts';
 import { MonthFolds, settledMonth, type MonthFoldsState } from './month-folds.ts';
 import { readMonthCache, type CachedMonth } from './month-cache.ts';
 import { monthKeys } from './month-keys.ts';
+import { unlistedForceDistrictsNote } from './outside.ts';
 import { outcomeCountsKey, readOutcomeCounts, saveOutcomeCounts } from './outcome-counts.ts';
 import type { OutcomeReadStats } from './outcomes.ts';
 import type { PipelinePaths } from './paths.ts';
@@ -42,6 +44,10 @@ export async function buildLocalRun(ctx: RunContext): Promise<LocalRun> {
     const geography = await loadGeoContext(geoFiles(ctx.paths, ctx.area), {
       note: (text) => ctx.note(text),
     });
+    const { slug } = ctx.area.config;
+    const areaFile = path.join(AREAS_DIR, slug, AREA_FILE);
+    const unlisted = unlistedForceDistrictsNote(ctx.area.config, areaFile);
+    if (unlisted !== null) ctx.note(unlisted);
     return new LocalRun(ctx, inputs, geography);
   } catch (error) {
     for (const archive of inputs.archives) archive.close();

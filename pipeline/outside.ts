@@ -2,6 +2,8 @@
 // district the force covers, and a few crimes the force recorded beyond its own area. Each
 // such row is counted under one of these reasons (beside the drop reason itself), so that a
 // run for one district of a force says where the rows it did not keep were.
+import type { AreaConfig } from '../src/shared/area.ts';
+import { forceName } from '../src/shared/police-forces.ts';
 
 /**
  * - other-district: its LSOA is in another district the force covers;
@@ -45,4 +47,21 @@ export function inAnotherDistrict(lsoaName: string, rule: OutsideRule, own: stri
 
 export function emptyOutsideCounts(): OutsideCounts {
   return { 'other-district': 0, 'beyond-force': 0, elsewhere: 0 };
+}
+
+/**
+ * What to tell the user when the area does not list its force's districts (forceDistricts
+ * null), since no count shows it: both uses of them above are off. `areaFile` names its
+ * area.json. null when it lists them.
+ */
+export function unlistedForceDistrictsNote(config: AreaConfig, areaFile: string): string | null {
+  if (config.forceDistricts !== null) return null;
+  const own = config.localAuthority.name;
+  return (
+    `${areaFile} lists no forceDistricts (null), so a run counts every row of the ` +
+    `${forceName(config.forces[0]!)} files outside ${own} as "elsewhere" (not as in another ` +
+    `district of the force or beyond it) and keeps a row just outside ${own}'s edge even where ` +
+    "police.uk's LSOA puts it in another district: list there every district the force covers " +
+    `as police.uk's LSOA names start ("${own}" for "${own} 001A"), ${own} among them`
+  );
 }

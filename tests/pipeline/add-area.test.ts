@@ -134,6 +134,12 @@ describe('addArea() on the replayed ONS and Nomis services', () => {
   it('reproduces the committed Sheffield reference: its 28 wards, 343 LSOAs and their residents', async () => {
     serve();
     const result = await addArea(options(SHEFFIELD));
+    // No list of the force's districts: the command says what a run cannot tell without one.
+    expect(logged).toContainEqual(
+      expect.stringMatching(
+        /^data\/areas\/sheffield\/area\.json lists no forceDistricts \(null\), .*: list there every district the force covers/,
+      ),
+    );
     expect(result).toEqual({
       slug: 'sheffield',
       district: { code: 'E08000039', name: 'Sheffield' },
@@ -157,6 +163,7 @@ describe('addArea() on the replayed ONS and Nomis services', () => {
     expect(area.config.population).toEqual(reference.population);
     expect(area.config.siteName).toBe(reference.siteName);
     expect(area.config.centre).toBeNull();
+    expect(area.config.forceDistricts).toBeNull();
     // No postcode source: no postcodes, none asked for.
     expect(area.config.postcodes).toBeNull();
     expect(server.requestsTo(layerPath(POSTCODE_SOURCE.service))).toHaveLength(0);
@@ -386,6 +393,7 @@ describe('addArea() on the replayed ONS and Nomis services', () => {
     expect(HAND_SET_FIELDS).toContain('pollingDistricts');
     expect(replaced.centre).not.toBeNull();
     expect(replaced.forceDistricts).toEqual(['Barnsley', 'Doncaster', 'Rotherham', 'Sheffield']);
+    expect(logged.filter((line) => line.includes('forceDistricts (null)'))).toEqual([]);
     expect(logged, logged.join('\n')).toContain(
       `kept from the previous ${path.posix.join('data', 'areas', 'sheffield', 'area.json')}: siteName, forceDistricts, pollingDistricts, centre, map`,
     );

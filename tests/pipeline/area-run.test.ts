@@ -196,4 +196,33 @@ describe('runPipeline({ area }) after area.json changes', () => {
       await rm(root, { recursive: true, force: true });
     }
   }, 180_000);
+
+  it('says, when area.json lists no force districts, that rows outside are not told apart and what to list', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'area-unlisted-'));
+    try {
+      await cp(SHEFFIELD, path.join(root, SHEFFIELD), {
+        recursive: true,
+        filter: (from) => !from.includes(`${path.sep}output`) && !/2024-0[234]/.test(from),
+      });
+      const areaFile = path.join(root, SHEFFIELD, 'area.json');
+      const config = JSON.parse(await readFile(areaFile, 'utf8')) as Record<string, unknown>;
+      await writeFile(areaFile, JSON.stringify({ ...config, forceDistricts: null }));
+      const run = await runPipeline(sheffieldRun('out'), {
+        root,
+        reporter: createMemoryReporter(),
+        threads: 1,
+      });
+      // Every row outside Sheffield counts as elsewhere, and the run says why and what to do.
+      const outside = run.months![0]!.drops.outside;
+      expect(outside['other-district'] + outside['beyond-force']).toBe(0);
+      expect(outside.elsewhere).toBeGreaterThan(0);
+      expect(run.notes).toContainEqual(
+        expect.stringMatching(
+          /^data[\\/]areas[\\/]sheffield[\\/]area\.json lists no forceDistricts \(null\), .*: list there every district the force covers/,
+        ),
+      );
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

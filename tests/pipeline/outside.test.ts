@@ -1,5 +1,13 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inAnotherDistrict, lsoaNameDistrict, outsideReason } from '../../pipeline/outside.ts';
+import {
+  inAnotherDistrict,
+  lsoaNameDistrict,
+  outsideReason,
+  unlistedForceDistrictsNote,
+} from '../../pipeline/outside.ts';
+import { parseArea } from '../../src/shared/area.ts';
 
 const SOUTH_YORKSHIRE = { forceDistricts: ['Barnsley', 'Doncaster', 'Rotherham', 'Sheffield'] };
 
@@ -38,5 +46,26 @@ describe('inAnotherDistrict(lsoaName, rule, own)', () => {
     expect(inAnotherDistrict('Sheffield 040C', SOUTH_YORKSHIRE, 'Sheffield')).toBe(false);
     expect(inAnotherDistrict('', SOUTH_YORKSHIRE, 'Sheffield')).toBe(false);
     expect(inAnotherDistrict('Barnsley 001A', { forceDistricts: null }, 'Sheffield')).toBe(false);
+  });
+});
+
+describe('unlistedForceDistrictsNote(config, areaFile)', () => {
+  const file = 'data/areas/sheffield/area.json';
+  const repo = path.resolve(import.meta.dirname, '../..');
+  const sheffield = parseArea(JSON.parse(readFileSync(path.join(repo, file), 'utf8')), file);
+
+  it("is null for an area that lists its force's districts", () => {
+    expect(unlistedForceDistrictsNote(sheffield, file)).toBeNull();
+  });
+
+  it('names the file, what a run cannot tell apart and what to list, for an area that does not', () => {
+    expect(unlistedForceDistrictsNote({ ...sheffield, forceDistricts: null }, file)).toBe(
+      'data/areas/sheffield/area.json lists no forceDistricts (null), so a run counts every row ' +
+        'of the South Yorkshire files outside Sheffield as "elsewhere" (not as in another ' +
+        "district of the force or beyond it) and keeps a row just outside Sheffield's edge even " +
+        "where police.uk's LSOA puts it in another district: list there every district the " +
+        'force covers as police.uk\'s LSOA names start ("Sheffield" for "Sheffield 001A"), ' +
+        'Sheffield among them',
+    );
   });
 });
