@@ -22,13 +22,7 @@ import {
 import { runStepsWhenIdle } from './idle-steps.ts';
 import { rankInWords, type Figures } from './use-figures.ts';
 import type { Commit } from './use-map-state.ts';
-
-/**
- * Times a filter change's work is run in idle time after the map loads (useMapLayers). With
- * four, the first change of crime type took 6.0-10.7 ms of work in the benchmark's pages,
- * against 13.2-19.8 ms without (18 pages each; the median change takes 5-6 ms).
- */
-const WARM_UP_ROUNDS = 4;
+import { WARM_UP_ROUNDS } from './warm-up-rounds.ts';
 
 /** Choropleth fill: opaque enough to read the colour, light enough to see streets below. */
 const CHOROPLETH_OPACITY = 0.7;

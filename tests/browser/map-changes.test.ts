@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { WARM_UP_ROUNDS } from '../../src/islands/warm-up-rounds.ts';
 import type { SiteData } from '../../src/shared/schema.ts';
 import { launchBrowser, openPage, type OpenedPage } from './support.ts';
 import { afterUpdate, readSiteData, waitForMap } from './map-page.ts';
@@ -197,9 +198,6 @@ const HOLD_IDLE_WORK = `(() => {
     return put.apply(this, args);
   };
 })();`;
-
-/** The rounds of a change's work the map runs in idle time after it loads (WARM_UP_ROUNDS). */
-const WARM_UP_ROUNDS = 4;
 
 async function runIdleWork(page: Page): Promise<number> {
   return page.evaluate(() => (window as unknown as { __runIdle(): number }).__runIdle());
