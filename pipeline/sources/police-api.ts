@@ -53,6 +53,19 @@ export async function fetchCrimeDates(client: HttpClient, apiBaseUrl: string): P
     .reverse();
 }
 
+/**
+ * The key of a crime without an id (normalisation judges it; it is kept): its content and how
+ * many identical ones came before it in the same answer (`seen`). Another answer holding it
+ * (the piece asked again, or a neighbouring piece, for a crime on their edge) gives it the
+ * same key, so it counts once; two identical ones in one answer are two crimes, and count twice.
+ */
+function idlessKey(crime: unknown, seen: Map<string, number>): string {
+  const content = JSON.stringify(crime) ?? String(crime);
+  const occurrence = seen.get(content) ?? 0;
+  seen.set(content, occurrence + 1);
+  return `no-id:${occurrence}:${content}`;
+}
+
 export interface MonthCrimes {
   month: string;
   /** Deduplicated by API id, in the order first seen. */
@@ -169,10 +182,13 @@ export async function fetchMonthCrimes(options: FetchMonthOptions): Promise<Mont
     if (first === OVER_FULL_STATUS) return record(label, await split(polygon, depth, label), prior);
     const answer = new Map<string, unknown>();
     const take = (crimes: readonly unknown[]) => {
+      const seen = new Map<string, number>();
       for (const crime of crimes) {
         const id = (crime as { id?: unknown } | null)?.id;
-        // A crime without an id cannot be deduplicated; keep it, normalisation will judge it.
-        answer.set(id === undefined || id === null ? `no-id-${answer.size}` : String(id), crime);
+        answer.set(
+          id === undefined || id === null ? idlessKey(crime, seen) : `id:${String(id)}`,
+          crime,
+        );
       }
     };
     take(first);

@@ -141,6 +141,65 @@ describe('fetchMonthCrimes() against a crimes-street replay', () => {
   });
 });
 
+describe('fetchMonthCrimes() with crimes the API gives no id', () => {
+  /** Two crimes without an id (and so nothing to tell them apart by but their content). */
+  const withoutId = (crime: Record<string, unknown> | undefined): Record<string, unknown> => {
+    const { id: _id, ...rest } = crime as Record<string, unknown>;
+    return rest;
+  };
+
+  it('keeps an id-less crime of each of two pieces: they are different crimes', async () => {
+    const first = withoutId(CRIMES[0]);
+    const second = withoutId(CRIMES[1]);
+    server.route('GET', '/api/crimes-street/all-crime', [{ body: [first] }, { body: [second] }]);
+    const area = districtQueryPolygons(OUTLINE.features[0] as Feature<Polygon>);
+    const pieces = [area[0], area[0]].filter((p): p is Feature<Polygon> => p !== undefined);
+    const result = await fetchMonthCrimes({
+      client: new HttpClient(FAST_HTTP),
+      apiBaseUrl: `${server.url}api/`,
+      month: '2025-03',
+      area: pieces,
+    });
+    expect(server.requests).toHaveLength(2);
+    expect(result.crimes).toEqual([first, second]);
+  });
+
+  /** Piece 1 of the district held 20 crimes in 2025-02. */
+  const history = () => recordMonth(emptyHistory('test-area'), '2025-02', new Map([['1', 20]]));
+  const fetchPiece = () =>
+    fetchMonthCrimes({
+      client: new HttpClient(FAST_HTTP),
+      apiBaseUrl: `${server.url}api/`,
+      month: '2025-03',
+      area: districtQueryPolygons(OUTLINE.features[0] as Feature<Polygon>).slice(0, 1),
+      history: history(),
+    });
+  /** 20 id-less crimes, the last two identical (two reports at one snap point). */
+  const whole = [...CRIMES.slice(0, 19).map(withoutId), withoutId(CRIMES[18])];
+
+  it('does not count an id-less crime again when a short piece is asked again', async () => {
+    // Short (8 of 20) every time it is asked: the piece must fail, not add up its answers.
+    server.route('GET', '/api/crimes-street/all-crime', [{ body: whole.slice(0, 8) }]);
+    const error = (await fetchPiece().catch((e: unknown) => e)) as Error;
+    expect(server.requests).toHaveLength(3);
+    expect(error.message).toMatch(
+      /piece 1 answered 8 crimes after 3 attempts, where the same area held 20/,
+    );
+  });
+
+  it('keeps the union of the answers of a piece asked again, identical id-less crimes included', async () => {
+    server.route('GET', '/api/crimes-street/all-crime', [
+      { body: whole.slice(10, 18) },
+      { body: whole },
+    ]);
+    const result = await fetchPiece();
+    expect(server.requests).toHaveLength(2);
+    expect(result.crimes).toHaveLength(20);
+    expect(new Set(result.crimes)).toEqual(new Set(whole));
+    expect(result.pieces.get('1')).toBe(20);
+  });
+});
+
 describe('fetchSources() for a month only the API has', () => {
   function options(): FetchSourcesOptions {
     return {
