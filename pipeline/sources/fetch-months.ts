@@ -266,18 +266,28 @@ export async function fetchApiMonth(
     );
   }
   // The pipeline normalises these same objects; counting here only reports what it will drop.
+  // An element that is not an object is no crime it can drop with a reason: reading the
+  // month would stop every run (api-months.ts), and the month, once saved, is not asked again.
   const dropped = new Map<string, number>();
+  const notCrimes: number[] = [];
   const reportedBy = policeForceName(context.forces[0] ?? '');
-  for (const crime of answer.crimes) {
+  for (const [index, crime] of answer.crimes.entries()) {
     const parsed = apiCrimeSchema.safeParse(crime);
-    const normalised = parsed.success ? normaliseApiCrime(parsed.data, reportedBy) : undefined;
-    const reason =
-      normalised === undefined
-        ? 'not-a-crime-object'
-        : normalised.ok
-          ? undefined
-          : normalised.reason;
-    if (reason !== undefined) dropped.set(reason, (dropped.get(reason) ?? 0) + 1);
+    if (!parsed.success) {
+      notCrimes.push(index);
+      continue;
+    }
+    const normalised = normaliseApiCrime(parsed.data, reportedBy);
+    if (!normalised.ok) dropped.set(normalised.reason, (dropped.get(normalised.reason) ?? 0) + 1);
+  }
+  if (notCrimes.length > 0) {
+    const first = notCrimes[0] as number;
+    const shown = JSON.stringify(answer.crimes[first]) ?? String(answer.crimes[first]);
+    throw new Error(
+      `police.uk API month ${month} answered ${notCrimes.length} element${notCrimes.length === 1 ? '' : 's'} ` +
+        `that ${notCrimes.length === 1 ? 'is' : 'are'} not a crimes-street object (element [${first}] of ` +
+        `${answer.crimes.length}: ${shown.slice(0, 80)}). Nothing was written for it; try again later.`,
+    );
   }
   const json = `${JSON.stringify(answer.crimes)}\n`;
   const bytes = Buffer.from(json);

@@ -241,6 +241,19 @@ describe('fetchSources() for a month only the API has', () => {
     expect(server.requests.some((r) => r.method === 'GET' && r.path.endsWith('.zip'))).toBe(false);
   });
 
+  it('refuses a month whose answer holds something that is not a crime, and writes nothing', async () => {
+    await serveArchiveUpTo('2025-02');
+    server.route('GET', '/api/crimes-street/all-crime', [{ body: [CRIMES[0], null, CRIMES[1]] }]);
+    const error = (await fetchSources(options()).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).toMatch(
+      /police\.uk API month 2025-03 answered 1 element that is not a crimes-street object \(element \[1\] of 3: null\)\. Nothing was written/,
+    );
+    const paths = sourcePaths(cacheRoot);
+    await expect(stat(path.join(paths.apiDir, '2025-03.json'))).rejects.toThrow(/ENOENT/);
+    expect(await readMonthManifest(paths, '2025-03')).toBeUndefined();
+  });
+
   it('takes the month from the archive once an archive holds it, and drops the API copy', async () => {
     await serveArchiveUpTo('2025-02');
     serveCrimesStreet(['2025-02', '2025-03']);
