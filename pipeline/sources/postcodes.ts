@@ -119,6 +119,17 @@ export async function reverseGeocode(
             (parsed.success ? `, got ${parsed.data.result.length}` : `: ${parsed.error.message}`),
         );
       }
+      // Matched by position: an answer in another order would give points each other's postcodes.
+      for (const [index, [key]] of chunk.entries()) {
+        const { query } = parsed.data.result[index]!;
+        const answeredFor = coordinateKey(query.longitude, query.latitude);
+        if (answeredFor !== key) {
+          throw new Error(
+            `POST ${url.href} did not answer the points in the order asked: result ${index + 1} of ` +
+              `${chunk.length} is for ${answeredFor}, asked about ${key}; nothing of it was used`,
+          );
+        }
+      }
       for (const [index, [key, point]] of chunk.entries()) {
         const nearest = parsed.data.result[index]?.result?.[0];
         if (nearest) {

@@ -108,6 +108,27 @@ describe('reverseGeocode(points) against a postcodes.io replay', () => {
     }
   });
 
+  it('refuses an answer whose results are not for the points asked, in their order, and caches none of it', async () => {
+    // The right number of results, in another order: matched by position, each point would
+    // take another's postcode.
+    server.route('POST', '/postcodes', (request) => {
+      const answer = bulkReverse(request) as { body: { result: unknown[] } };
+      return { body: { ...answer.body, result: [...answer.body.result].reverse() } };
+    });
+    const cacheFile = path.join(dir, 'cache.json');
+    const error = (await reverseGeocode(POINTS.slice(0, 3), {
+      client: new HttpClient({ minBackoffMs: 1 }),
+      postcodesBaseUrl: server.url,
+      cacheFile,
+    }).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(Error);
+    const [first, , third] = POINTS as [Coordinate, Coordinate, Coordinate];
+    expect(error.message).toContain(
+      `result 1 of 3 is for ${coordinateKey(third.lon, third.lat)}, asked about ${coordinateKey(first.lon, first.lat)}`,
+    );
+    await expect(readFile(cacheFile)).rejects.toThrow(/ENOENT/);
+  });
+
   it('asks only about snap points the disk cache does not hold', async () => {
     const client = new HttpClient({ minBackoffMs: 1 });
     const cacheFile = path.join(dir, 'cache.json');
