@@ -74,6 +74,11 @@ export async function fetchPollingDistricts(
     arcgisAnswer(await client.json(query({ returnCountOnly: 'true' })), url.href),
   ).count;
   const features: Feature<Polygon | MultiPolygon, PollingDistrictProperties>[] = [];
+  /**
+   * Each feature as sent: pages of a layer asked without an order may overlap (one district
+   * twice, another never) and still add up to the layer's count.
+   */
+  const sent = new Set<string>();
   for (let page = 0; ; page += 1) {
     if (page >= MAX_PAGES)
       throw new Error(
@@ -94,6 +99,15 @@ export async function fetchPollingDistricts(
       );
     }
     for (const feature of parsed.data.features) {
+      const content = JSON.stringify(feature);
+      if (sent.has(content)) {
+        throw new Error(
+          `${target.href}: polling district ${feature.attributes.POLLING_DI} (ward ` +
+            `${feature.attributes.WARD}) came twice while paging, so another may never have ` +
+            'come (the server paged in an unstable order); nothing was cached, try again',
+        );
+      }
+      sent.add(content);
       features.push({
         type: 'Feature',
         properties: {

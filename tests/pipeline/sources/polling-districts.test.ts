@@ -113,6 +113,30 @@ describe('fetchPollingDistricts() against an ArcGIS replay', () => {
     expect(server.requests.length).toBe(before);
   });
 
+  it('refuses pages that repeat a district (paging in an unstable order) and caches nothing', async () => {
+    // The layer in another order for page 2 (no orderByFields): as many districts as the
+    // layer counts, one of page 1 again in place of one never sent.
+    server.route('GET', '/arcgis/rest/services/Public/Boundary/MapServer/7/query', (request) => {
+      const answer = layerQuery(request) as { body: { features?: unknown[] } };
+      if (request.query.get('resultOffset') !== '25') return answer;
+      const features = [DISTRICTS[24], ...(answer.body.features ?? []).slice(1)];
+      return { body: { ...answer.body, features } };
+    });
+    const cacheFile = path.join(dir, 'polling-districts.geojson');
+    const error = (await fetchPollingDistricts({
+      client: new HttpClient({ minBackoffMs: 1 }),
+      mapServerUrl: `${server.url}arcgis/rest/services/Public/Boundary/MapServer/7`,
+      cacheFile,
+      pageSize: 25,
+    }).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(Error);
+    const repeated = DISTRICTS[24]!.attributes.POLLING_DI;
+    expect(error.message).toMatch(
+      new RegExp(`polling district ${repeated} \\(ward [^)]+\\) came twice.*try again`),
+    );
+    await expect(readFile(cacheFile)).rejects.toThrow(/ENOENT/);
+  });
+
   it('dissolveWards() rebuilds the 33 wards, with the official "Cross Gates & Whinmoor" spelling', async () => {
     const districts = await fetchPollingDistricts({
       client: new HttpClient({ minBackoffMs: 1 }),
