@@ -73,6 +73,14 @@ export async function fetchPollingDistricts(
   const expected = countSchema.parse(
     arcgisAnswer(await client.json(query({ returnCountOnly: 'true' })), url.href),
   ).count;
+  if (expected === 0) {
+    // A council layer is never empty: a server being rebuilt, or the wrong layer. Cached, an
+    // empty layer would stop every later run at the months step, and never be fetched again.
+    throw new Error(
+      `${url.href}: the layer counts no polling districts (is it the polling districts layer? ` +
+        'is the server being updated?); nothing was cached, try again later',
+    );
+  }
   const features: Feature<Polygon | MultiPolygon, PollingDistrictProperties>[] = [];
   /**
    * Each feature as sent: pages of a layer asked without an order may overlap (one district

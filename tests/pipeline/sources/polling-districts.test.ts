@@ -137,6 +137,23 @@ describe('fetchPollingDistricts() against an ArcGIS replay', () => {
     await expect(readFile(cacheFile)).rejects.toThrow(/ENOENT/);
   });
 
+  it('refuses a layer that counts and answers no polling district, and caches nothing', async () => {
+    server.route('GET', '/arcgis/rest/services/Public/Boundary/MapServer/7/query', (request) =>
+      request.query.get('returnCountOnly') === 'true'
+        ? { body: { count: 0 } }
+        : { body: { features: [] } },
+    );
+    const cacheFile = path.join(dir, 'polling-districts.geojson');
+    const error = (await fetchPollingDistricts({
+      client: new HttpClient({ minBackoffMs: 1 }),
+      mapServerUrl: `${server.url}arcgis/rest/services/Public/Boundary/MapServer/7`,
+      cacheFile,
+    }).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).toMatch(/the layer counts no polling districts.*nothing was cached/);
+    await expect(readFile(cacheFile)).rejects.toThrow(/ENOENT/);
+  });
+
   it('dissolveWards() rebuilds the 33 wards, with the official "Cross Gates & Whinmoor" spelling', async () => {
     const districts = await fetchPollingDistricts({
       client: new HttpClient({ minBackoffMs: 1 }),
