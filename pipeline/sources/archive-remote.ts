@@ -83,7 +83,11 @@ interface ByteSource {
 /** The server answered a range request with the whole file. */
 class RangesUnsupported extends Error {}
 
+/** A 206 answer's Content-Range ("bytes 0-99/1000"): its first and last byte, and the size. */
+const CONTENT_RANGE = /^bytes (\d+)-(\d+)\/(\d+)$/;
+
 function remoteSource(client: HttpClient, probe: ArchiveProbe): ByteSource {
+  /** Ask for bytes [start, end); the answer and the byte after the last one it holds. */
   const send = async (start: number, end: number) => {
     const exchange = await client.send(probe.url, {
       headers: { range: `bytes=${start}-${end - 1}`, 'accept-encoding': 'identity' },
@@ -95,22 +99,69 @@ function remoteSource(client: HttpClient, probe: ArchiveProbe): ByteSource {
       );
     }
     const contentRange = exchange.response.headers.get('content-range') ?? '';
-    if (!contentRange.startsWith(`bytes ${start}-`)) {
+    const [, first, last, size] = (CONTENT_RANGE.exec(contentRange) ?? []).map(Number);
+    if (first !== start || last === undefined || last < start || last > end - 1) {
       await exchange.discard();
       throw new Error(
         `${probe.url} answered bytes ${start}-${end - 1} with Content-Range "${contentRange}"`,
       );
     }
-    return exchange;
+    if (size !== probe.size) {
+      await exchange.discard();
+      throw new Error(
+        `${probe.url} is now ${size} bytes, not the ${probe.size} it was when this run began ` +
+          '(police.uk replaced it while it was read); nothing was written for it. Run again.',
+      );
+    }
+    return { exchange, until: last + 1 };
   };
+  /**
+   * Bytes [start, end) as they arrive. A server may answer a range with less than was asked
+   * (its Content-Range says how much): the rest is asked for in turn. An answer that ends
+   * before its Content-Range does was cut short: a transient failure, asked again.
+   */
+  async function* rangeChunks(start: number, end: number): AsyncGenerator<Uint8Array> {
+    let at = start;
+    while (at < end) {
+      const from = at;
+      const { exchange, until } = await send(from, end);
+      for await (const chunk of exchange.chunks()) {
+        at += chunk.byteLength;
+        if (at > until) {
+          throw new Error(
+            `${probe.url} sent more than the bytes ${from}-${until - 1} its Content-Range names`,
+          );
+        }
+        yield chunk;
+      }
+      if (at < until) {
+        throw new HttpNetworkError(
+          'GET',
+          probe.url,
+          new Error(
+            `the answer for bytes ${from}-${until - 1} ended ${until - at} bytes before its ` +
+              'Content-Range does',
+          ),
+        );
+      }
+    }
+  }
   return {
     read: (start, end) =>
-      client.retrying('GET', probe.url, async () => (await send(start, end)).bytes()),
-    extract: (entry, range, destination) =>
       client.retrying('GET', probe.url, async () => {
-        const exchange = await send(range.start, range.end);
-        await extractEntry(exchange.chunks(), entry, destination, `${probe.name}:${entry.name}`);
+        const parts: Uint8Array[] = [];
+        for await (const chunk of rangeChunks(start, end)) parts.push(chunk);
+        return Buffer.concat(parts);
       }),
+    extract: (entry, range, destination) =>
+      client.retrying('GET', probe.url, () =>
+        extractEntry(
+          rangeChunks(range.start, range.end),
+          entry,
+          destination,
+          `${probe.name}:${entry.name}`,
+        ),
+      ),
   };
 }
 

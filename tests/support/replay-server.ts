@@ -37,8 +37,17 @@ export interface FileOptions {
   ranges?: boolean;
   etag?: string;
   lastModified?: string;
-  /** Faults for the next GETs of this file, one per request, in order. */
-  faults?: { cutAfterBytes?: number; status?: number }[];
+  /**
+   * Answer a range with at most this many bytes, and a Content-Range that says so (a server
+   * may send less than was asked, as some proxies and object stores do).
+   */
+  maxRangeBytes?: number;
+  /**
+   * Faults for the next GETs of this file, one per request, in order. `shortBy` sends a
+   * complete answer that holds that many bytes fewer than its Content-Range says (its
+   * Content-Length matches what is sent, so only the range tells).
+   */
+  faults?: { cutAfterBytes?: number; status?: number; shortBy?: number }[];
 }
 
 export class ReplayServer {
@@ -98,14 +107,18 @@ export class ReplayServer {
       if (range === 'unsatisfiable') {
         return { status: 416, headers: { 'content-range': `bytes */${data.length}` } };
       }
-      const [start, end] = range ?? [0, data.length - 1];
+      const [start, asked] = range ?? [0, data.length - 1];
+      const end =
+        range && options.maxRangeBytes !== undefined
+          ? Math.min(asked, start + options.maxRangeBytes - 1)
+          : asked;
       return {
         status: range ? 206 : 200,
         headers: {
           ...common,
           ...(range ? { 'content-range': `bytes ${start}-${end}/${data.length}` } : {}),
         },
-        body: data.subarray(start, end + 1),
+        body: data.subarray(start, end + 1 - (fault?.shortBy ?? 0)),
         ...(fault?.cutAfterBytes !== undefined ? { cutAfterBytes: fault.cutAfterBytes } : {}),
       };
     });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import yauzl from 'yauzl';
@@ -396,6 +397,87 @@ describe('fetchSources failures leave no partial month', () => {
     const error = await fetchSources(options({ month: '2025-05' })).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/month 2025-05 is not published by police\.uk yet/);
     expect(server.requests.some((r) => r.method === 'GET' && r.path.endsWith('.zip'))).toBe(false);
+  });
+});
+
+describe('range answers that hold less than was asked', () => {
+  it('reads the rest of a range a server answers in parts, with the same files', async () => {
+    const zip = await buildArchive('2025-03');
+    serveLatest('2025-03');
+    server.file('/data/archive/2025-03.zip', zip, { maxRangeBytes: 16_384 });
+    await fetchSources(options({ month: '2025-02' }));
+    const street = await readFile(
+      path.join(sourcePaths(cacheRoot).archiveDir, '2025-02', '2025-02-west-yorkshire-street.csv'),
+    );
+    expect(street.equals(sampleStreetFile('2025-02'))).toBe(true);
+    const gets = server.requestsTo('/data/archive/2025-03.zip').filter((r) => r.method === 'GET');
+    // Whole answers take at most 8 requests (the first test); here the street files, compressed
+    // to more than 16 KiB each, take several.
+    expect(gets.length).toBeGreaterThan(8);
+    expect(gets.every((r) => r.status === 206 && r.bytesSent <= 16_384)).toBe(true);
+    expect(server.bytesSent('/data/archive/2025-03.zip')).toBeLessThan(zip.length / 10);
+  });
+
+  it.each([
+    ['the central directory', 0],
+    ['an entry', 2],
+  ])(
+    'asks again for a range whose answer is shorter than its Content-Range (%s)',
+    async (_, at) => {
+      const zip = await buildArchive('2025-03');
+      serveLatest('2025-03');
+      const faults = Array.from({ length: 3 }, () => ({}));
+      faults[at] = { shortBy: 100 };
+      server.file('/data/archive/2025-03.zip', zip, { faults });
+      await fetchSources(options({ month: '2025-02' }));
+      const street = await readFile(
+        path.join(
+          sourcePaths(cacheRoot).archiveDir,
+          '2025-02',
+          '2025-02-west-yorkshire-street.csv',
+        ),
+      );
+      expect(street.equals(sampleStreetFile('2025-02'))).toBe(true);
+      expect(logs.some((l) => /^retry 1\/3 GET .*ended 100 bytes before/.test(l))).toBe(true);
+    },
+  );
+
+  it('fails naming the range when every answer is short, and writes nothing for the month', async () => {
+    const zip = await buildArchive('2025-03');
+    serveLatest('2025-03');
+    server.file('/data/archive/2025-03.zip', zip, {
+      faults: Array.from({ length: 20 }, () => ({ shortBy: 1 })),
+    });
+    await expect(fetchSources(options({ month: '2025-02' }))).rejects.toThrow(
+      /GET .*2025-03\.zip failed after 4 attempts: .*bytes \d+-\d+ .*ended 1 bytes before/,
+    );
+    expect(existsSync(path.join(sourcePaths(cacheRoot).archiveDir, '2025-02'))).toBe(false);
+  });
+});
+
+describe('an archive replaced while it is read', () => {
+  it('fails saying so when a range answer gives another size, and writes nothing', async () => {
+    const zip = await buildArchive('2025-03');
+    serveLatest('2025-03');
+    server.file('/data/archive/2025-03.zip', zip);
+    const probeSize = zip.length;
+    // After the probe, the ranges come from a larger file (police.uk republished it).
+    const larger = Buffer.concat([Buffer.alloc(1000), zip]);
+    server.route('GET', '/data/archive/2025-03.zip', (request) => {
+      const [, first = '0', last = ''] =
+        /^bytes=(\d*)-(\d*)$/.exec(request.headers.range ?? '') ?? [];
+      const start = Number(first);
+      const end = last === '' ? larger.length - 1 : Number(last);
+      return {
+        status: 206,
+        headers: { 'content-range': `bytes ${start}-${end}/${larger.length}` },
+        body: larger.subarray(start, end + 1),
+      };
+    });
+    await expect(fetchSources(options({ month: '2025-02' }))).rejects.toThrow(
+      `is now ${larger.length} bytes, not the ${probeSize} it was when this run began`,
+    );
+    expect(existsSync(path.join(sourcePaths(cacheRoot).archiveDir, '2025-02'))).toBe(false);
   });
 });
 
