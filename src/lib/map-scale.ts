@@ -1,4 +1,5 @@
 // Colours of the ward choropleth and the legend that explains them. Pure.
+import { bisectRight, range } from 'd3-array';
 import { scaleQuantile } from 'd3-scale';
 
 /**
@@ -35,8 +36,10 @@ export interface ChoroplethScale {
  */
 export function choroplethScale(raw: readonly number[], step = 1): ChoroplethScale {
   // Classes of the values as printed, so a ward's colour and the legend line its printed
-  // value falls in always agree.
-  const shown = (x: number) => Math.round(Math.round(x / step) * step * 1e6) / 1e6;
+  // value falls in always agree. Rounded to the grid and `+ 0`, so no bound is ever -0, which
+  // the legend would print as "-0.0".
+  const onGrid = (x: number) => Math.round(x * 1e6) / 1e6 + 0;
+  const shown = (x: number) => onGrid(Math.round(x / step) * step);
   const values = raw.map(shown);
   const max = values.reduce((a, b) => Math.max(a, b), 0);
   const min = values.reduce((a, b) => Math.min(a, b), max);
@@ -44,21 +47,33 @@ export function choroplethScale(raw: readonly number[], step = 1): ChoroplethSca
     const colour = CHOROPLETH_COLOURS[0];
     return { colour: () => colour, legend: [{ colour, from: min, to: max }] };
   }
-  const scale = scaleQuantile<string>()
-    .domain([...values])
-    .range([...CHOROPLETH_COLOURS]);
-  const thresholds = scale.quantiles();
-  // Bounds on the legend's grid (whole steps), so "10.0 to 12.3" and "12.4 to ..." meet.
-  const up = (x: number) => Math.round(Math.ceil(x / step - 1e-9) * step * 1e6) / 1e6;
-  const legend: LegendClass[] = [];
-  CHOROPLETH_COLOURS.forEach((colour, i) => {
-    // Class i holds the values x with thresholds[i - 1] <= x < thresholds[i].
-    const lower = i === 0 ? min : up(thresholds[i - 1] ?? min);
-    const upper =
-      i === CHOROPLETH_COLOURS.length - 1
-        ? max
-        : Math.round((up(thresholds[i] ?? max) - step) * 1e6) / 1e6;
-    if (lower <= upper) legend.push({ colour, from: lower, to: upper });
-  });
-  return { colour: (value) => scale(shown(value)), legend };
+  // Bounds on the legend's grid (whole steps), so "10.0 to 12.3" and "12.4 to ..." meet: a
+  // printed value is at or above a bound exactly when it is at or above the quantile.
+  const up = (x: number) => onGrid(Math.ceil(x / step - 1e-9) * step);
+  // Many wards with the same value (no burglary in most wards over a month) make quantiles
+  // that coincide: the classes between them hold nothing. Only distinct bounds above the
+  // smallest value make classes, so the smallest value always takes the lightest colour.
+  let bounds = [
+    ...new Set(
+      scaleQuantile<number>()
+        .domain([...values])
+        .range(range(CHOROPLETH_COLOURS.length))
+        .quantiles()
+        .map(up),
+    ),
+  ].filter((bound) => bound > min);
+  // Every quantile at the smallest value: the wards above it still get a colour of their own.
+  if (bounds.length === 0) bounds = [onGrid(min + step)];
+  // Fewer classes than colours spread over the whole ramp: lightest to darkest still.
+  const classes = bounds.length + 1;
+  const last = CHOROPLETH_COLOURS.length - 1;
+  const colourOf = (i: number): string =>
+    CHOROPLETH_COLOURS[Math.round((i * last) / (classes - 1))] ?? CHOROPLETH_COLOURS[5];
+  const legend: LegendClass[] = range(classes).map((i) => ({
+    colour: colourOf(i),
+    // Class i holds the printed values x with bounds[i - 1] <= x < bounds[i].
+    from: i === 0 ? min : (bounds[i - 1] ?? min),
+    to: i === classes - 1 ? max : onGrid((bounds[i] ?? max) - step),
+  }));
+  return { colour: (value) => colourOf(bisectRight(bounds, shown(value))), legend };
 }

@@ -8,6 +8,7 @@ import {
 } from '../../../src/lib/map-state.ts';
 import { monthRange } from '../../../src/shared/months.ts';
 import { choroplethScale, CHOROPLETH_COLOURS } from '../../../src/lib/map-scale.ts';
+import { formatRate } from '../../../src/lib/format.ts';
 
 const context: StateContext = {
   months: monthRange('2024-03', '2025-03'),
@@ -142,6 +143,45 @@ describe('choroplethScale(values)', () => {
       const shown = Math.round(v * 10) / 10;
       const cls = legend.find((c) => shown >= c.from - 1e-9 && shown <= c.to + 1e-9);
       expect(cls?.colour, String(v)).toBe(colour(v));
+    }
+  });
+
+  it('paints the smallest value the lightest colour when many wards share it', () => {
+    // One crime type over one month: most wards have none. Quantiles that coincide at 0 used
+    // to leave the light classes empty and paint the wards without a crime a dark red.
+    const values = [...Array<number>(20).fill(0), 1, 1, 2, 3, 5, 8];
+    const { legend, colour } = choroplethScale(values);
+    expect(colour(0)).toBe(CHOROPLETH_COLOURS[0]);
+    expect(colour(8)).toBe(CHOROPLETH_COLOURS.at(-1));
+    expect(legend[0]).toEqual({ colour: CHOROPLETH_COLOURS[0], from: 0, to: 0 });
+    // Lighter to darker along the legend, each class holding the values it says.
+    const ramp = legend.map((c) => CHOROPLETH_COLOURS.indexOf(c.colour as never));
+    expect(ramp).toEqual([...ramp].sort((a, b) => a - b));
+    expect(new Set(ramp).size).toBe(ramp.length);
+    for (const v of values) {
+      expect(legend.find((c) => v >= c.from && v <= c.to)?.colour, String(v)).toBe(colour(v));
+    }
+  });
+
+  it('gives the wards above a smallest value shared by most a colour of their own', () => {
+    const values = [...Array<number>(30).fill(0), 4];
+    const { legend, colour } = choroplethScale(values);
+    expect(colour(0)).toBe(CHOROPLETH_COLOURS[0]);
+    expect(colour(4)).toBe(CHOROPLETH_COLOURS.at(-1));
+    expect(legend).toEqual([
+      { colour: CHOROPLETH_COLOURS[0], from: 0, to: 0 },
+      { colour: CHOROPLETH_COLOURS.at(-1), from: 1, to: 4 },
+    ]);
+  });
+
+  it('never gives a rate bound of -0, which the legend would print as "-0.0"', () => {
+    const rates = [...Array<number>(20).fill(0), 0.047, 0.1, 0.13, 0.2, 0.3, 0.41, 0.5];
+    const { legend } = choroplethScale(rates, 0.1);
+    for (const c of legend) {
+      expect(Object.is(c.from, -0), JSON.stringify(c)).toBe(false);
+      expect(Object.is(c.to, -0), JSON.stringify(c)).toBe(false);
+      expect(formatRate(c.from)).not.toMatch(/^-/);
+      expect(formatRate(c.to)).not.toMatch(/^-/);
     }
   });
 
