@@ -94,6 +94,12 @@ export function MapLegend(props: MapLegendProps) {
             {c.from === c.to ? format(c.from) : `${format(c.from)} to ${format(c.to)}`}
           </li>
         ))}
+        {(props.scale?.withoutValue ?? 0) > 0 && (
+          <li id="crime-map-legend-unrated">
+            <span class="swatch" aria-hidden="true" />
+            No colour: no rate, no residents to divide by
+          </li>
+        )}
       </ul>
       {props.measure === 'rate' && (
         <>

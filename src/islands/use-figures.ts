@@ -11,7 +11,7 @@ import {
 } from '../lib/map-filter.ts';
 import { rankWardsBy, rateUnit, wardRate, wardRates, type RankedWard } from '../lib/map-rates.ts';
 import { countedNoun, ordinalWithTies } from '../lib/format.ts';
-import { choroplethScale, type ChoroplethScale } from '../lib/map-scale.ts';
+import { choroplethScale, choroplethValues, type ChoroplethScale } from '../lib/map-scale.ts';
 import type { MapMeasure, MapViewState } from '../lib/map-state.ts';
 
 /** Legend steps: whole crimes, or rates to the one decimal they are printed with. */
@@ -115,11 +115,8 @@ export function useFigures(data: MapData, state: MapViewState): Figures {
   const rankOf = useMemo(() => new Map(ranking.map((r) => [r.ward, r.rank])), [ranking]);
   const scale = useMemo(() => {
     if (view !== 'wards' || noData) return null;
-    const values = data.wards.map((_, i) =>
-      measure === 'count' ? (totals[i] ?? 0) : (rates[i] ?? 0),
-    );
-    return choroplethScale(values, LEGEND_STEP[measure]);
-  }, [data, view, measure, totals, rates, noData]);
+    return choroplethScale(choroplethValues(measure, totals, rates), LEGEND_STEP[measure]);
+  }, [view, measure, totals, rates, noData]);
   const unit = rateUnit(months);
   // One object per change of its parts, so the parts of the view built from it are skipped
   // when they did not change.

@@ -12,6 +12,7 @@ import type { FeatureCollection, Geometry } from 'geojson';
 import type { MapData } from '../shared/map-data.ts';
 import { formatCount, formatRate } from '../lib/format.ts';
 import { pointTotals } from '../lib/map-filter.ts';
+import { choroplethValues } from '../lib/map-scale.ts';
 import { INTENSITY_DEFAULT, type MapViewState } from '../lib/map-state.ts';
 import {
   MapLayers,
@@ -154,9 +155,12 @@ export function useMapLayers(input: MapLayersInput): MapLayersHandle {
   const wardFills = useMemo(() => {
     if (scale === null) return null;
     const fills = new Map<string, WardStyle>();
+    const values = choroplethValues(state.measure, figures.totals, figures.rates);
     data.wards.forEach((w, i) => {
-      const value = state.measure === 'count' ? (figures.totals[i] ?? 0) : (figures.rates[i] ?? 0);
-      fills.set(w.slug, { fillColor: scale.colour(value), fillOpacity: CHOROPLETH_OPACITY });
+      // A ward without a rate keeps no fill: the legend says why.
+      const colour = scale.colour(values[i] ?? null);
+      if (colour !== null)
+        fills.set(w.slug, { fillColor: colour, fillOpacity: CHOROPLETH_OPACITY });
     });
     return fills;
   }, [data, figures.totals, figures.rates, scale, state.measure]);

@@ -23,9 +23,25 @@ export interface LegendClass {
 }
 
 export interface ChoroplethScale {
-  colour(value: number): string;
+  /** A value's colour; null for no value (a ward without a rate), which has no fill. */
+  colour(value: number | null): string | null;
   /** The classes that hold at least one possible value, lightest first. */
   legend: LegendClass[];
+  /** How many of the values are null: wards without a rate, left without a colour. */
+  withoutValue: number;
+}
+
+/**
+ * What each ward is coloured by: its count, or its rate, null for a ward without one (no
+ * residents to divide by, e.g. a ward wholly in the centre with the centre left out), which
+ * is never coloured as a rate of 0. `totals` and `rates` are indexed like the wards.
+ */
+export function choroplethValues(
+  measure: 'count' | 'rate',
+  totals: ArrayLike<number>,
+  rates: readonly (number | null)[],
+): (number | null)[] {
+  return rates.map((rate, ward) => (measure === 'count' ? (totals[ward] ?? 0) : rate));
 }
 
 /**
@@ -34,18 +50,24 @@ export interface ChoroplethScale {
  * would paint nearly every ward the lightest colour. `step` is the smallest difference the
  * legend shows: 1 for counts, 0.1 for rates printed with one decimal.
  */
-export function choroplethScale(raw: readonly number[], step = 1): ChoroplethScale {
+export function choroplethScale(raw: readonly (number | null)[], step = 1): ChoroplethScale {
   // Classes of the values as printed, so a ward's colour and the legend line its printed
   // value falls in always agree. Rounded to the grid and `+ 0`, so no bound is ever -0, which
   // the legend would print as "-0.0".
   const onGrid = (x: number) => Math.round(x * 1e6) / 1e6 + 0;
   const shown = (x: number) => onGrid(Math.round(x / step) * step);
-  const values = raw.map(shown);
+  const values = raw.flatMap((x) => (x === null ? [] : [shown(x)]));
+  const withoutValue = raw.length - values.length;
+  if (values.length === 0) return { colour: () => null, legend: [], withoutValue };
   const max = values.reduce((a, b) => Math.max(a, b), 0);
   const min = values.reduce((a, b) => Math.min(a, b), max);
   if (max === min) {
     const colour = CHOROPLETH_COLOURS[0];
-    return { colour: () => colour, legend: [{ colour, from: min, to: max }] };
+    return {
+      colour: (value) => (value === null ? null : colour),
+      legend: [{ colour, from: min, to: max }],
+      withoutValue,
+    };
   }
   // Bounds on the legend's grid (whole steps), so "10.0 to 12.3" and "12.4 to ..." meet: a
   // printed value is at or above a bound exactly when it is at or above the quantile.
@@ -75,5 +97,9 @@ export function choroplethScale(raw: readonly number[], step = 1): ChoroplethSca
     from: i === 0 ? min : (bounds[i - 1] ?? min),
     to: i === classes - 1 ? max : onGrid((bounds[i] ?? max) - step),
   }));
-  return { colour: (value) => colourOf(bisectRight(bounds, shown(value))), legend };
+  return {
+    colour: (value) => (value === null ? null : colourOf(bisectRight(bounds, shown(value)))),
+    legend,
+    withoutValue,
+  };
 }

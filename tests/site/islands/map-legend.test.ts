@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { MapLegend, type MapLegendProps } from '../../../src/islands/MapLegend.tsx';
 import { LEEDS_MAP_AREA } from '../../../src/lib/map-area.ts';
 import { RESIDENTS_SOURCE } from '../../../src/shared/rates.ts';
+import { choroplethScale } from '../../../src/lib/map-scale.ts';
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -117,5 +118,21 @@ describe('MapLegend(props) wording', () => {
     expect(text).toContain(`places with under 5 ${noun} are hidden`);
     expect(text).toContain(`top colour with fewer ${noun}`);
     expect(text).not.toMatch(/\bcrimes\b/);
+  });
+});
+
+describe('MapLegend(props) wards without a rate', () => {
+  it('says what a ward without a colour is, when a ward has no rate', () => {
+    // Sheffield with its centre (the City ward) left out: the City ward has no residents.
+    const scale = choroplethScale([null, 12.3, 18.4, 25.1, 30.2, 41, 60.6], 0.1);
+    const text = allText(MapLegend({ ...RATE_LEGEND, scale, excludeCityCentre: true }));
+    expect(text).toContain('No colour: no rate, no residents to divide by');
+    // The classes are of the rates there are: none starts at 0.0.
+    expect(text).not.toContain('0.0 to');
+  });
+
+  it('has no such line when every ward has a rate', () => {
+    const scale = choroplethScale([12.3, 18.4, 25.1, 30.2, 41, 60.6], 0.1);
+    expect(allText(MapLegend({ ...RATE_LEGEND, scale }))).not.toContain('No colour');
   });
 });

@@ -7,7 +7,11 @@ import {
   type StateContext,
 } from '../../../src/lib/map-state.ts';
 import { monthRange } from '../../../src/shared/months.ts';
-import { choroplethScale, CHOROPLETH_COLOURS } from '../../../src/lib/map-scale.ts';
+import {
+  choroplethScale,
+  choroplethValues,
+  CHOROPLETH_COLOURS,
+} from '../../../src/lib/map-scale.ts';
 import { formatRate } from '../../../src/lib/format.ts';
 
 const context: StateContext = {
@@ -115,7 +119,7 @@ describe('choroplethScale(values)', () => {
   it('puts about the same number of wards in each colour, lightest for the fewest crimes', () => {
     const values = [0, 5, 10, 20, 40, 80, 160, 320, 640, 1280, 2560, 5120];
     const scale = choroplethScale(values);
-    const perColour = new Map<string, number>();
+    const perColour = new Map<string | null, number>();
     for (const v of values)
       perColour.set(scale.colour(v), (perColour.get(scale.colour(v)) ?? 0) + 1);
     expect([...perColour.values()]).toEqual([2, 2, 2, 2, 2, 2]);
@@ -183,6 +187,19 @@ describe('choroplethScale(values)', () => {
       expect(formatRate(c.from)).not.toMatch(/^-/);
       expect(formatRate(c.to)).not.toMatch(/^-/);
     }
+  });
+
+  it('leaves a ward without a rate uncoloured and out of the classes, never a rate of 0', () => {
+    // The City ward of Sheffield with the centre left out: no residents, no rate.
+    const rates = choroplethValues('rate', [0, 300, 410, 520], [null, 12.3, 18.4, 25.1]);
+    expect(rates).toEqual([null, 12.3, 18.4, 25.1]);
+    const { legend, colour, withoutValue } = choroplethScale(rates, 0.1);
+    expect(colour(null)).toBeNull();
+    expect(withoutValue).toBe(1);
+    expect(legend[0]?.from).toBe(12.3);
+    expect(colour(12.3)).toBe(CHOROPLETH_COLOURS[0]);
+    // Counts have a value for every ward.
+    expect(choroplethValues('count', [0, 300], [null, 12.3])).toEqual([0, 300]);
   });
 
   it('uses one class when every ward has the same count (e.g. no type selected)', () => {
