@@ -56,9 +56,15 @@ export function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** 0.1234 -> "12.3%" */
+/**
+ * 0.1234 -> "12.3%". A share that is not 0 but rounds to it (1 of 2,239: 0.04%) is "<0.1%",
+ * and one short of the whole that rounds to it ">99.9%": "0%" beside a count of 1 says none.
+ */
 export function formatShare(fraction: number): string {
-  return PERCENT.format(fraction);
+  const text = PERCENT.format(fraction);
+  if (fraction > 0 && text === PERCENT.format(0)) return `<${PERCENT.format(0.001)}`;
+  if (fraction < 1 && text === PERCENT.format(1)) return `>${PERCENT.format(0.999)}`;
+  return text;
 }
 
 /** A signed change: 0.052 -> "+5.2%", -0.1 -> "−10%", null -> "n/a". */

@@ -5,6 +5,7 @@ import {
   formatChange,
   formatCount,
   formatRate,
+  formatShare,
   formatRateWithWindow,
   ordinal,
 } from '../../../src/lib/format.ts';
@@ -54,6 +55,18 @@ describe('format', () => {
       '22nd',
       '33rd',
     ]);
+  });
+});
+
+describe('formatShare', () => {
+  it('never prints a share that is not 0 as "0%", nor one short of the whole as "100%"', () => {
+    expect(formatShare(0.1234)).toBe('12.3%');
+    expect(formatShare(0)).toBe('0%');
+    expect(formatShare(1)).toBe('100%');
+    // 1 of 2,239 outcomes in Little London & Woodhouse over Feb-Mar 2025.
+    expect(formatShare(1 / 2239)).toBe('<0.1%');
+    expect(formatShare(0.0005)).toBe('0.1%');
+    expect(formatShare(2238 / 2239)).toBe('>99.9%');
   });
 });
 
