@@ -21,6 +21,8 @@ import {
 import { downloadFileName } from './download-routes.ts';
 import { yearsWithData } from './figures.ts';
 import { absoluteUrl } from './paths.ts';
+import { formatCount } from './format.ts';
+import { describeMonths, monthRange, shortMonth } from '../shared/months.ts';
 import { wardTables, yearTables, type ReportTable } from './report-tables.ts';
 
 const rawManifest = areaDataFile('downloads.json');
@@ -130,11 +132,19 @@ export function datasetJsonLd(
 ): Record<string, unknown> {
   const first = data.months[0];
   const last = data.months.at(-1);
+  // temporalCoverage is one interval: months without data inside it are said in words, so
+  // the span is not read as every month of it.
+  const span = first && last ? monthRange(first, last).length : 0;
+  const gaps = span - data.months.length;
+  const coverage =
+    first && last && gaps > 0
+      ? ` Months with data: ${describeMonths(data.months)}; ${gaps} of the ${span} months from ${shortMonth(first)} to ${shortMonth(last)} ${gaps === 1 ? 'has' : 'have'} no data (gaps, not zeros).`
+      : '';
   return {
     '@context': 'https://schema.org',
     '@type': 'Dataset',
     name: `${SITE_NAME}: street-level crime in ${DISTRICT}`,
-    description: `Every crime and anti-social behaviour incident police.uk records in the ${DISTRICT} district, with its ${RECORD_PLACES}, one compressed CSV per year.`,
+    description: `Every crime and anti-social behaviour incident police.uk records in the ${DISTRICT} district, with its ${RECORD_PLACES}, one compressed CSV per year.${coverage}`,
     url: absoluteUrl('data/'),
     license: AREA_LICENCE.path,
     creditText: AREA_LICENCE.attribution.join(' '),
@@ -152,6 +162,7 @@ export function datasetJsonLd(
     distribution: manifest.files.map((f) => ({
       '@type': 'DataDownload',
       name: f.file,
+      description: `Months ${describeMonths(f.months)}: ${formatCount(f.rows)} rows.`,
       encodingFormat: 'text/csv',
       contentUrl: absoluteUrl(`${manifest.folder}/${f.file}`),
       contentSize: `${f.bytes} B`,

@@ -1,0 +1,40 @@
+// The Data page's schema.org Dataset gives its months as one interval (temporalCoverage): the
+// months without data inside it are said in words, so the span is not read as every month.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { datasetJsonLd, downloadsManifest } from '../../../src/lib/open-data.ts';
+import { siteData } from '../../../src/lib/site-data.ts';
+
+beforeAll(() => {
+  vi.stubEnv('SITE', 'https://example.test');
+});
+afterAll(() => {
+  vi.unstubAllEnvs();
+});
+
+describe('datasetJsonLd(data, manifest)', () => {
+  it('names the months with data when the span has gaps', () => {
+    // The committed sample: Mar 2024 and Feb-Mar 2025, April 2024 to January 2025 missing.
+    expect(siteData.months).toEqual(['2024-03', '2025-02', '2025-03']);
+    const dataset = datasetJsonLd(siteData, downloadsManifest) as {
+      temporalCoverage: string;
+      description: string;
+      distribution: { name: string; description: string }[];
+    };
+    expect(dataset.temporalCoverage).toBe('2024-03/2025-03');
+    expect(dataset.description).toContain(
+      'Months with data: Mar 2024, Feb–Mar 2025; 10 of the 13 months from Mar 2024 to Mar 2025 have no data (gaps, not zeros).',
+    );
+    expect(dataset.distribution.map((d) => d.description)).toEqual([
+      'Months Mar 2024: 9,408 rows.',
+      'Months Feb–Mar 2025: 17,313 rows.',
+    ]);
+  });
+
+  it('says nothing of gaps when every month of the span has data', () => {
+    const dataset = datasetJsonLd(
+      { ...siteData, months: ['2025-02', '2025-03'] },
+      downloadsManifest,
+    );
+    expect(dataset.description).not.toMatch(/no data|Months with data/);
+  });
+});
