@@ -397,8 +397,12 @@ export function downloadsReadme(manifest: DownloadsManifest, naming: DownloadsNa
       (f) => `  ${f.name} (${f.type}${f.unit ? `, ${f.unit}` : ''}): ${f.description}`,
     ),
     '',
-    'Files (rows, bytes, SHA-256 of the compressed file):',
-    ...manifest.files.map((f) => `  ${f.file}  ${f.rows} rows  ${f.bytes} bytes  ${f.sha256}`),
+    'Files (the months each holds, rows, bytes, SHA-256 of the compressed file). A month of',
+    'the year not listed has no data: it is a gap, not a month without crimes.',
+    ...manifest.files.map(
+      (f) =>
+        `  ${f.file}  months ${f.months.join(', ')}  ${f.rows} rows  ${f.bytes} bytes  ${f.sha256}`,
+    ),
     '',
     licenceText(naming.words),
     '',
