@@ -57,11 +57,11 @@ export interface FetchPollingDistrictsOptions {
 export async function fetchPollingDistricts(
   options: FetchPollingDistrictsOptions,
 ): Promise<PollingDistricts> {
+  const { client, log = () => {} } = options;
   if (!options.refresh) {
-    const cached = await readCached(options.cacheFile);
+    const cached = await readCached(options.cacheFile, log);
     if (cached) return cached;
   }
-  const { client, log = () => {} } = options;
   const pageSize = options.pageSize ?? PAGE_SIZE;
   const url = sourceUrl(options.mapServerUrl, 'query');
   const query = (extra: Record<string, string>): URL => {
@@ -138,15 +138,30 @@ export async function fetchPollingDistricts(
   return collection;
 }
 
-async function readCached(file: string): Promise<PollingDistricts | undefined> {
+/**
+ * The cached polling districts, or undefined to fetch them again: no cache, one that cannot
+ * be read, or one that a fetch would refuse now (none at all, or one district twice), as
+ * earlier code cached them. Served, such a cache would stop every run, or leave the area of
+ * the district never sent without one, for as long as it is kept.
+ */
+async function readCached(file: string, log: Log): Promise<PollingDistricts | undefined> {
+  let parsed: PollingDistricts;
   try {
-    const parsed = JSON.parse(await readFile(file, 'utf8')) as PollingDistricts;
-    return parsed.type === 'FeatureCollection' && Array.isArray(parsed.features)
-      ? parsed
-      : undefined;
+    parsed = JSON.parse(await readFile(file, 'utf8')) as PollingDistricts;
   } catch {
     return undefined;
   }
+  if (parsed.type !== 'FeatureCollection' || !Array.isArray(parsed.features)) return undefined;
+  const contents = parsed.features.map((feature) => JSON.stringify(feature));
+  const problem =
+    contents.length === 0
+      ? 'holds no polling district'
+      : new Set(contents).size < contents.length
+        ? 'holds a polling district twice'
+        : undefined;
+  if (problem === undefined) return parsed;
+  log(`council polling districts: the cached ${file} ${problem}; fetching them again`);
+  return undefined;
 }
 
 /**

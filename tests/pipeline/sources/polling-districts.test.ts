@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as turf from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
@@ -153,6 +153,35 @@ describe('fetchPollingDistricts() against an ArcGIS replay', () => {
     expect(error.message).toMatch(/the layer counts no polling districts.*nothing was cached/);
     await expect(readFile(cacheFile)).rejects.toThrow(/ENOENT/);
   });
+
+  it.each([
+    ['holds no polling district', () => []],
+    ['holds a polling district twice', (features: unknown[]) => [...features, features[3]]],
+  ])(
+    'fetches again, saying why, instead of serving a cache that %s',
+    async (problem, damage: (features: unknown[]) => unknown[]) => {
+      const options = {
+        client: new HttpClient({ minBackoffMs: 1 }),
+        mapServerUrl: `${server.url}arcgis/rest/services/Public/Boundary/MapServer/7`,
+        cacheFile: path.join(dir, 'polling-districts.geojson'),
+        log: (line: string) => logs.push(line),
+      };
+      const logs: string[] = [];
+      const good = await fetchPollingDistricts(options);
+      await writeFile(
+        options.cacheFile,
+        JSON.stringify({ type: 'FeatureCollection', features: damage(good.features) }),
+      );
+      const before = server.requests.length;
+      const again = await fetchPollingDistricts(options);
+      expect(server.requests.length).toBeGreaterThan(before);
+      expect(again).toEqual(good);
+      expect(JSON.parse(await readFile(options.cacheFile, 'utf8'))).toEqual(good);
+      expect(logs).toContain(
+        `council polling districts: the cached ${options.cacheFile} ${problem}; fetching them again`,
+      );
+    },
+  );
 
   it('dissolveWards() rebuilds the 33 wards, with the official "Cross Gates & Whinmoor" spelling', async () => {
     const districts = await fetchPollingDistricts({
