@@ -20,13 +20,12 @@ import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { MASTER_COLUMNS } from '../src/shared/constants.ts';
-import type { CrimeType } from '../src/shared/constants.ts';
-import type { EnrichedCrime, MonthSummary } from '../src/shared/schema.ts';
+import type { MonthSummary } from '../src/shared/schema.ts';
 import { monthsPrefixIndex } from './crime-id-index.ts';
 import { idPrefixes, prefixOf } from './crime-id-sidecar.ts';
 import { readCsv } from './csv.ts';
 import type { CachedMonth } from './month-cache.ts';
-import { MASTER_HEADER, masterLine } from './master-row.ts';
+import { MASTER_HEADER, masterLine, masterRowCrime } from './master-row.ts';
 import type { MonthPlan } from './merge.ts';
 import { planSources } from './process-month.ts';
 import { DropTally } from './report.ts';
@@ -132,32 +131,6 @@ async function crimeIds(csv: string): Promise<Set<string>> {
   return ids;
 }
 
-/** A cached month's rows as an EnrichedCrime (the master CSV holds every field). */
-function fromMasterRow(values: Readonly<Record<string, string>>): EnrichedCrime {
-  const v = (column: (typeof MASTER_COLUMNS)[number]) => values[column] ?? '';
-  return {
-    crimeId: v('Crime ID'),
-    month: v('Month'),
-    reportedBy: v('Reported by'),
-    fallsWithin: v('Falls within'),
-    longitude: Number(v('Longitude')),
-    latitude: Number(v('Latitude')),
-    location: v('Location'),
-    lsoaCode: v('LSOA code'),
-    lsoa21Code: v('LSOA 2021'),
-    lsoaName: v('LSOA name'),
-    crimeType: v('Crime type') as CrimeType,
-    lastOutcome: v('Last outcome category'),
-    context: v('Context'),
-    wardName: v('Ward Name'),
-    wardCode: v('Ward Code'),
-    postcodeDistrict: v('Postcode District'),
-    postcodeDistrictEstimated: v('Postcode District Estimated') === 'true',
-    pollingDistrict: v('Polling District'),
-    outcome: v('Outcome'),
-  };
-}
-
 /**
  * The month without the rows of `repeats`: its rows rewritten into `dir`, its summary
  * recounted. A dropped row's example names the input files of the month (its plan) and the
@@ -190,8 +163,8 @@ async function withoutRows(
   const out = await createAtomicWriteStream(path.join(dir, `${before.month}.csv`));
   try {
     await out.write(MASTER_HEADER);
-    for await (const { values } of readCsv(createReadStream(csv), csv, MASTER_COLUMNS)) {
-      const crime = fromMasterRow(values);
+    for await (const { line, values } of readCsv(createReadStream(csv), csv, MASTER_COLUMNS)) {
+      const crime = masterRowCrime(values, `${csv}:${line}`);
       const first = repeats.get(crime.crimeId);
       if (first !== undefined) {
         summariser.drop('duplicate');

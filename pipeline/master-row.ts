@@ -1,8 +1,9 @@
 // A kept crime as a row of the master dataset (MASTER_COLUMNS): what every month cache file,
 // the master CSV and the yearly downloads hold, written the same way by each.
-import { MASTER_COLUMNS } from '../src/shared/constants.ts';
+import { MASTER_COLUMNS, type CrimeType } from '../src/shared/constants.ts';
 import type { EnrichedCrime } from '../src/shared/schema.ts';
 import { formatCsvField, formatCsvRow } from './csv.ts';
+import { InputError } from './input-error.ts';
 
 /** Coordinates as police.uk writes them: 6 decimal places (about 0.1 m). */
 const COORDINATE_DECIMALS = 6;
@@ -47,7 +48,7 @@ export function masterLine(crime: EnrichedCrime): string {
     ',' +
     formatCsvField(crime.postcodeDistrict) +
     ',' +
-    (crime.postcodeDistrictEstimated ? 'true' : 'false') +
+    String(crime.postcodeDistrictEstimated) +
     ',' +
     formatCsvField(crime.pollingDistrict) +
     ',' +
@@ -57,3 +58,44 @@ export function masterLine(crime: EnrichedCrime): string {
 }
 
 export const MASTER_HEADER = formatCsvRow(MASTER_COLUMNS);
+
+/**
+ * A master CSV row, as read back by its column names, as the EnrichedCrime masterLine wrote
+ * it (every field is there). `where` ("file:line") names a row that masterLine cannot have
+ * written: the file is damaged.
+ */
+export function masterRowCrime(
+  values: Readonly<Record<string, string>>,
+  where: string,
+): EnrichedCrime {
+  const v = (column: (typeof MASTER_COLUMNS)[number]) => values[column] ?? '';
+  const estimated = v('Postcode District Estimated');
+  if (estimated !== 'true' && estimated !== 'false') {
+    throw new InputError(
+      where,
+      `Postcode District Estimated is "${estimated}", not true or false as the pipeline writes ` +
+        'it: the file is damaged; delete it and run the pipeline again',
+    );
+  }
+  return {
+    crimeId: v('Crime ID'),
+    month: v('Month'),
+    reportedBy: v('Reported by'),
+    fallsWithin: v('Falls within'),
+    longitude: Number(v('Longitude')),
+    latitude: Number(v('Latitude')),
+    location: v('Location'),
+    lsoaCode: v('LSOA code'),
+    lsoa21Code: v('LSOA 2021'),
+    lsoaName: v('LSOA name'),
+    crimeType: v('Crime type') as CrimeType,
+    lastOutcome: v('Last outcome category'),
+    context: v('Context'),
+    wardName: v('Ward Name'),
+    wardCode: v('Ward Code'),
+    postcodeDistrict: v('Postcode District'),
+    postcodeDistrictEstimated: estimated === 'true',
+    pollingDistrict: v('Polling District'),
+    outcome: v('Outcome'),
+  };
+}

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { MASTER_COLUMNS } from '../../src/shared/constants.ts';
 import type { EnrichedCrime } from '../../src/shared/schema.ts';
 import { formatCsvRow } from '../../pipeline/csv.ts';
-import { MASTER_HEADER, masterLine } from '../../pipeline/master-row.ts';
+import { MASTER_HEADER, masterLine, masterRowCrime } from '../../pipeline/master-row.ts';
 import { sampleMonth } from '../support/sample-rows.ts';
 
 const plainCrime: EnrichedCrime = {
@@ -93,4 +93,40 @@ describe('masterLine(crime)', () => {
     const rows = parse(text, { columns: true }) as Record<string, string>[];
     expect(rows).toEqual(crimes.map(byColumn));
   });
+});
+
+describe('masterRowCrime(values, where)', () => {
+  it('reads back every crime masterLine writes, the estimated flag both ways and awkward text included', () => {
+    const crimes = [
+      plainCrime,
+      { ...plainCrime, postcodeDistrictEstimated: true },
+      ...awkwardCrimes('A, "B"\n'),
+      ...sampleMonth('2025-03').slice(0, 500),
+    ];
+    const text = MASTER_HEADER + crimes.map(masterLine).join('');
+    const rows = parse(text, { columns: true }) as Record<string, string>[];
+    const back = rows.map((row, i) => masterRowCrime(row, `rows.csv:${i + 2}`));
+    // Coordinates come back as written: 6 decimal places.
+    const written = crimes.map((c) => ({
+      ...c,
+      longitude: Number(c.longitude.toFixed(6)),
+      latitude: Number(c.latitude.toFixed(6)),
+    }));
+    expect(back).toEqual(written);
+  });
+
+  it.each(['', 'yes', 'TRUE'])(
+    'refuses a Postcode District Estimated of "%s", naming the row and what to do',
+    (flag) => {
+      const [row] = parse(MASTER_HEADER + masterLine(plainCrime), { columns: true }) as Record<
+        string,
+        string
+      >[];
+      expect(() =>
+        masterRowCrime({ ...row, 'Postcode District Estimated': flag }, 'cache/2025-03.csv:7'),
+      ).toThrow(
+        `cache/2025-03.csv:7: Postcode District Estimated is "${flag}", not true or false as the pipeline writes it: the file is damaged; delete it and run the pipeline again`,
+      );
+    },
+  );
 });
