@@ -397,8 +397,9 @@ export function downloadsReadme(manifest: DownloadsManifest, naming: DownloadsNa
       (f) => `  ${f.name} (${f.type}${f.unit ? `, ${f.unit}` : ''}): ${f.description}`,
     ),
     '',
-    'Files (the months each holds, rows, bytes, SHA-256 of the compressed file). A month of',
-    'the year not listed has no data: it is a gap, not a month without crimes.',
+    'Files (the months each holds, rows, bytes, SHA-256 of the compressed file). A month not',
+    'listed is not in the data (before its first month, after its last, or a gap between),',
+    'never a month without crimes.',
     ...manifest.files.map(
       (f) =>
         `  ${f.file}  months ${f.months.join(', ')}  ${f.rows} rows  ${f.bytes} bytes  ${f.sha256}`,

@@ -116,13 +116,13 @@ const recordFieldSpecs = (
     type: 'string',
     description: !words.hasPostcodes
       ? 'Empty: the district has no postcode reference, so postcode districts are left out rather than guessed.'
-      : `Postcode district${words.postcodeExample === null ? '' : ` (e.g. ${words.postcodeExample})`} of the nearest postcode of the district's list within 1 km; where none is that near (parts of ${words.district} with other areas' postcodes), the district postcodes.io gives for the point; where it was not asked (a build without network), the nearest listed postcode's district within 5 km, an estimate that can be wrong there (Postcode District Estimated marks these rows); empty when there is none.`,
+      : `Postcode district${words.postcodeExample === null ? '' : ` (e.g. ${words.postcodeExample})`} of the nearest postcode of the district's list within 1 km; where none is that near (parts of ${words.district} with other areas' postcodes), the district postcodes.io gives for the point; where postcodes.io gave none (not asked, as in a build without network, or no postcode within 2 km of the point), the nearest listed postcode's district within 5 km, an estimate that can be wrong there (Postcode District Estimated marks these rows); empty when there is none.`,
   },
   'Postcode District Estimated': {
     type: 'boolean',
     description: !words.hasPostcodes
       ? 'Always false: the district has no postcode reference, so no postcode district is estimated.'
-      : `true when the Postcode District is only an estimate: the nearest listed postcode's district, more than 1 km away, for a point postcodes.io was not asked about; otherwise false.`,
+      : `true when the Postcode District is only an estimate: the nearest listed postcode's district, more than 1 km away, for a point postcodes.io gave no district for (not asked, or no postcode within 2 km); otherwise false.`,
   },
   'Polling District': {
     type: 'string',

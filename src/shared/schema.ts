@@ -60,7 +60,7 @@ export const enrichmentSchema = z.object({
   postcodeDistrict: z.string(),
   /**
    * Whether `postcodeDistrict` is only an estimate: the nearest listed postcode's district
-   * beyond the usual radius, for a point postcodes.io was not asked about (Place).
+   * beyond the usual radius, for a point without a postcodes.io answer (Place).
    */
   postcodeDistrictEstimated: z.boolean(),
   pollingDistrict: z.string(),

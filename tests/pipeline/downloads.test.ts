@@ -126,7 +126,14 @@ describe('writeYearlyDownloads (through a pipeline run on the sample months)', (
   it('puts a README.txt with the columns, checksums, licence and attribution beside the files', async () => {
     const readme = await readFile(path.join(out, 'downloads', 'README.txt'), 'utf8');
     for (const column of MASTER_COLUMNS) expect(readme).toContain(`  ${column} (`);
-    for (const f of manifest.files) expect(readme).toContain(f.sha256);
+    for (const f of manifest.files) {
+      expect(readme).toContain(
+        `  ${f.file}  months ${f.months.join(', ')}  ${f.rows} rows  ${f.bytes} bytes  ${f.sha256}\n`,
+      );
+    }
+    expect(readme.replace(/\s+/g, ' ')).toContain(
+      'A month not listed is not in the data (before its first month, after its last, or a gap between), never a month without crimes.',
+    );
     expect(readme).toContain(OPEN_DATA_LICENCE.path);
     expect(readme).toContain('Royal Mail copyright and database right 2018');
     expect(readme).toContain('Contains OS data');
