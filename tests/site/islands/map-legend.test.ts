@@ -1,11 +1,11 @@
 // The map legend's rate caveat names the area's own centre, and is left out for an area
 // without one. MapLegend uses no hooks, so calling it gives its element tree to read.
-import type { ComponentChildren, VNode } from 'preact';
 import { describe, expect, it, vi } from 'vitest';
 import { MapLegend, type MapLegendProps } from '../../../src/islands/MapLegend.tsx';
 import { LEEDS_MAP_AREA } from '../../../src/lib/map-area.ts';
 import { RESIDENTS_SOURCE } from '../../../src/shared/rates.ts';
 import { choroplethScale } from '../../../src/lib/map-scale.ts';
+import { allText, textOf } from '../../support/vnode-text.ts';
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -28,28 +28,6 @@ const RATE_LEGEND: MapLegendProps = {
   excludeCityCentre: false,
   district: 'Leeds',
 };
-
-/** The text of the element with `id` in `node`'s tree, or null when there is none. */
-function textOf(node: ComponentChildren, id: string): string | null {
-  if (node === null || typeof node !== 'object') return null;
-  if (Array.isArray(node)) {
-    for (const child of node as ComponentChildren[]) {
-      const found = textOf(child, id);
-      if (found !== null) return found;
-    }
-    return null;
-  }
-  const { props } = node as VNode<{ id?: string; children?: ComponentChildren }>;
-  if (props.id === id) return allText(props.children);
-  return textOf(props.children, id);
-}
-
-function allText(node: ComponentChildren): string {
-  if (node === null || node === undefined || typeof node === 'boolean') return '';
-  if (typeof node === 'string' || typeof node === 'number') return String(node);
-  if (Array.isArray(node)) return (node as ComponentChildren[]).map(allText).join('');
-  return allText((node as VNode<{ children?: ComponentChildren }>).props.children);
-}
 
 const caveat = (props: MapLegendProps) => textOf(MapLegend(props), 'crime-map-rate-caveat');
 
