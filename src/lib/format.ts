@@ -17,14 +17,22 @@ export function formatCount(n: number): string {
   return COUNT.format(n);
 }
 
-/** A rate per 1,000 residents, one decimal: 41.27 -> "41.3"; null (no residents) -> "n/a". */
+/**
+ * A rate per 1,000 residents, one decimal: 41.27 -> "41.3"; null (no residents) -> "n/a". A
+ * rate that is not 0 but rounds to it (1 crime among 26,000 residents: 0.04) is "<0.1": "0.0"
+ * beside a count of 1 says none.
+ */
 export function formatRate(rate: number | null): string {
-  return rate === null ? 'n/a' : RATE.format(rate);
+  if (rate === null) return 'n/a';
+  const text = RATE.format(rate);
+  if (rate > 0 && text === RATE.format(0)) return `<${RATE.format(0.1)}`;
+  return text;
 }
 
 /**
- * Ranks of rates as formatRate shows them: rates shown alike share a rank (rankWithTies). The
- * reports and the map rank through this, so a ward is ranked the same on both.
+ * Ranks of rates as formatRate shows them: rates shown alike share a rank (rankWithTies), and
+ * "<0.1" ranks above "0.0". The reports and the map rank through this, so a ward is ranked the
+ * same on both.
  */
 export function rankRatesAsShown(rates: readonly (number | null)[]): (number | null)[] {
   return rankWithTies(rates, formatRate);

@@ -10,6 +10,7 @@ import type { SiteData } from '../../src/shared/schema.ts';
 import { capitalise, countedNoun } from '../../src/lib/format.ts';
 import { shortMonth } from '../../src/shared/months.ts';
 import { ANNOUNCE_AFTER_MS } from '../../src/islands/MapFigures.tsx';
+import { CHOROPLETH_COLOURS } from '../../src/lib/map-scale.ts';
 import {
   launchBrowser,
   openPage,
@@ -539,6 +540,54 @@ describe('map explorer: choropleth by rate', () => {
     expect(await page.locator('path[stroke="#ffffff"][stroke-width="8"]').count()).toBe(1);
     await saveScreenshot(page, 'explorer-desktop-wards-rate', { fullPage: false });
     expect(await seriousA11yViolations(page)).toEqual([]);
+  });
+});
+
+describe('map explorer: small rates', () => {
+  it('tells a ward with 1 crime from one with none: "<0.1", ranked above it, in a colour of its own', async () => {
+    // Bicycle thefts in March 2025: some wards had 1 among 20,000 to 29,000 residents, a rate
+    // that rounds to 0.0; others had none.
+    const month = '2025-03';
+    const m = site.months.indexOf(month);
+    const t = site.crimeTypes.indexOf('Bicycle theft');
+    const thefts = (ward: number) => site.counts[ward]?.[m]?.[t] ?? 0;
+    const pudsey = site.wards.findIndex((w) => w.slug === 'pudsey');
+    expect(thefts(pudsey)).toBe(1);
+    const none = site.wards.filter((_, w) => thefts(w) === 0).length;
+    expect(none).toBeGreaterThan(0);
+    const { page } = await openMap(
+      'desktop',
+      `?view=wards&measure=rate&type=bicycle-theft&from=${month}&to=${month}&ward=pudsey`,
+    );
+    expect(await page.textContent('#crime-map-ward-rate')).toMatch(
+      /^<0\.1 per 1,000 residents over 1 month \(Leeds: /,
+    );
+    await page.getByRole('button', { name: /^Show all \d+ wards$/ }).click();
+    await page.getByRole('button', { name: /^Show the top 5 only$/ }).waitFor();
+    const rows = await page.$$eval('#crime-map-ranking tbody tr', (trs) =>
+      trs.map((tr) => {
+        const [rank, count, rate] = [...tr.querySelectorAll('td')].map((td) => td.textContent);
+        return { rank: Number(rank), count: Number(count), rate };
+      }),
+    );
+    expect(rows).toHaveLength(site.wards.length);
+    const withThefts = rows.filter((r) => r.count > 0);
+    const without = rows.filter((r) => r.count === 0);
+    expect(withThefts.filter((r) => r.rate === '0.0')).toEqual([]);
+    expect(withThefts.filter((r) => r.count === 1).map((r) => r.rate)).toContain('<0.1');
+    expect(without.map((r) => r.rate)).toEqual(without.map(() => '0.0'));
+    expect(Math.max(...withThefts.map((r) => r.rank))).toBeLessThan(
+      Math.min(...without.map((r) => r.rank)),
+    );
+    // Only the wards with none take the lightest colour, under the legend's "0.0" line.
+    const fills = await page.$$eval('path.leaflet-interactive', (paths) =>
+      paths.map((p) => p.getAttribute('fill')),
+    );
+    expect(fills.filter((fill) => fill === CHOROPLETH_COLOURS[0])).toHaveLength(none);
+    const legend = await page.$$eval('.crime-map__legend li', (items) =>
+      items.map((li) => li.textContent),
+    );
+    expect(legend.slice(0, 2)).toEqual(['0.0', expect.stringMatching(/^<0\.1( to |$)/)]);
   });
 });
 

@@ -24,3 +24,11 @@ export function allText(node: ComponentChildren): string {
   if (Array.isArray(node)) return (node as ComponentChildren[]).map(allText).join('');
   return allText((node as VNode<{ children?: ComponentChildren }>).props.children);
 }
+
+/** The text of each list item in `node`'s tree, in order. */
+export function listItems(node: ComponentChildren): string[] {
+  if (node === null || typeof node !== 'object') return [];
+  if (Array.isArray(node)) return (node as ComponentChildren[]).flatMap(listItems);
+  const { type, props } = node as VNode<{ children?: ComponentChildren }>;
+  return type === 'li' ? [allText(props.children)] : listItems(props.children);
+}

@@ -5,7 +5,7 @@ import { MapLegend, type MapLegendProps } from '../../../src/islands/MapLegend.t
 import { LEEDS_MAP_AREA } from '../../../src/lib/map-area.ts';
 import { RESIDENTS_SOURCE } from '../../../src/shared/rates.ts';
 import { choroplethScale } from '../../../src/lib/map-scale.ts';
-import { allText, textOf } from '../../support/vnode-text.ts';
+import { allText, listItems, textOf } from '../../support/vnode-text.ts';
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -112,5 +112,15 @@ describe('MapLegend(props) wards without a rate', () => {
   it('has no such line when every ward has a rate', () => {
     const scale = choroplethScale([12.3, 18.4, 25.1, 30.2, 41, 60.6], 0.1);
     expect(allText(MapLegend({ ...RATE_LEGEND, scale }))).not.toContain('No colour');
+  });
+});
+
+describe('MapLegend(props) rate classes', () => {
+  it('gives wards with none a line of their own, apart from rates printed "<0.1"', () => {
+    // One crime type over one month: 1 crime among 25,000 residents is 0.04 per 1,000.
+    const scale = choroplethScale([0, 0, 0, 0.04, 0.04, 0.2, 0.5, 1.2], 0.1);
+    const items = listItems(MapLegend({ ...RATE_LEGEND, scale }));
+    expect(items[0]).toBe('0.0');
+    expect(items[1]).toBe('<0.1 to 0.1');
   });
 });

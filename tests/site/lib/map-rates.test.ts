@@ -57,6 +57,19 @@ describe('rankWardsBy: rates shown alike', () => {
   });
 });
 
+describe('rankWardsBy: rates printed "<0.1"', () => {
+  it('ranks a ward with 1 crime among many residents above the wards with none', () => {
+    // 1 crime among 30,000 residents over 3 months: 0.03, printed "<0.1", not "0.0".
+    const ranked = rank('rate', [1, 0, 10, 0], [30_000, 20_000, 5_000, 10_000]);
+    expect(ranked.map((r) => [names[r.ward], r.rank])).toEqual([
+      ['Cross Gates', 1],
+      ['Armley', 2],
+      ['Bramley', 3],
+      ['Dewsbury Road', 3],
+    ]);
+  });
+});
+
 describe('wardRate(count, population, monthsWithData) and rateUnit(monthsWithData)', () => {
   it('is crimes per 1,000 residents over fewer than 12 months, never scaled up to a year', () => {
     expect(wardRate(25, 5_000, months(3))).toBe(5);

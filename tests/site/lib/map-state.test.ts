@@ -117,14 +117,80 @@ describe('serialiseState(state, context)', () => {
 
 describe('choroplethScale(values)', () => {
   it('puts about the same number of wards in each colour, lightest for the fewest crimes', () => {
-    const values = [0, 5, 10, 20, 40, 80, 160, 320, 640, 1280, 2560, 5120];
+    const values = [1, 5, 10, 20, 40, 80, 160, 320, 640, 1280, 2560, 5120];
     const scale = choroplethScale(values);
     const perColour = new Map<string | null, number>();
     for (const v of values)
       perColour.set(scale.colour(v), (perColour.get(scale.colour(v)) ?? 0) + 1);
     expect([...perColour.values()]).toEqual([2, 2, 2, 2, 2, 2]);
-    expect(scale.colour(0)).toBe(CHOROPLETH_COLOURS[0]);
+    expect(scale.colour(1)).toBe(CHOROPLETH_COLOURS[0]);
     expect(scale.colour(5120)).toBe(CHOROPLETH_COLOURS.at(-1));
+  });
+
+  it('gives 0 a class of its own, the counts above it sharing the other colours', () => {
+    const values = [0, 5, 10, 20, 40, 80, 160, 320, 640, 1280, 2560, 5120];
+    const { legend, colour } = choroplethScale(values);
+    expect(legend[0]).toEqual({ colour: CHOROPLETH_COLOURS[0], from: 0, to: 0 });
+    expect(values.filter((v) => colour(v) === colour(0))).toEqual([0]);
+    expect(legend.map((c) => c.colour)).toEqual([...CHOROPLETH_COLOURS]);
+    expect(legend[1]?.from).toBe(1);
+    for (const v of values) {
+      expect(legend.find((c) => v >= c.from && v <= c.to)?.colour, String(v)).toBe(colour(v));
+    }
+  });
+
+  it('colours a rate above 0 that is printed "<0.1" apart from 0, under a legend line of its own', () => {
+    // Bicycle thefts per 1,000 residents in March 2025: 13 wards with 1 theft (0.035 to 0.049,
+    // printed "<0.1"), 8 with none.
+    const rates = [
+      0.532,
+      0.415,
+      0.271,
+      0.172,
+      0.138,
+      0.111,
+      0.096,
+      0.092,
+      0.082,
+      0.082,
+      0.081,
+      0.061,
+      0.049,
+      0.048,
+      0.046,
+      0.043,
+      0.042,
+      0.041,
+      0.04,
+      0.04,
+      0.039,
+      0.038,
+      0.038,
+      0.036,
+      0.035,
+      ...Array<number>(8).fill(0),
+    ];
+    const { legend, colour } = choroplethScale(rates, 0.1);
+    expect(legend.map((c) => [c.colour, formatRate(c.from), formatRate(c.to)])).toEqual([
+      [CHOROPLETH_COLOURS[0], '0.0', '0.0'],
+      [CHOROPLETH_COLOURS[3], '<0.1', '<0.1'],
+      [CHOROPLETH_COLOURS[5], '0.1', '0.5'],
+    ]);
+    // Each rate in the colour of the legend line its printed value falls in.
+    for (const r of rates) {
+      const printed = formatRate(r);
+      const line = printed === '0.0' ? 0 : printed === '<0.1' ? 1 : 2;
+      expect(colour(r), `${r} (${printed})`).toBe(legend[line]?.colour);
+    }
+  });
+
+  it('starts the classes at "<0.1" when no rate is 0 and the smallest print as "<0.1"', () => {
+    const { legend, colour } = choroplethScale([0.03, 0.04, 0.2, 0.5, 1.2], 0.1);
+    expect(formatRate(legend[0]?.from ?? null)).toBe('<0.1');
+    expect(formatRate(legend[0]?.to ?? null)).toBe('<0.1');
+    expect(legend[1]?.from).toBe(0.1);
+    expect(colour(0.03)).toBe(CHOROPLETH_COLOURS[0]);
+    expect(colour(0.2)).not.toBe(colour(0.03));
   });
 
   it('gives a legend whose classes cover every count from the smallest to the largest once', () => {

@@ -8,6 +8,7 @@ import {
   formatShare,
   formatRateWithWindow,
   ordinal,
+  rankRatesAsShown,
 } from '../../../src/lib/format.ts';
 import { monthsOfYear } from '../../../src/shared/months.ts';
 import { rateWindow } from '../../../src/shared/rates.ts';
@@ -67,6 +68,21 @@ describe('formatShare', () => {
     expect(formatShare(1 / 2239)).toBe('<0.1%');
     expect(formatShare(0.0005)).toBe('0.1%');
     expect(formatShare(2238 / 2239)).toBe('>99.9%');
+  });
+});
+
+describe('formatRate', () => {
+  it('never prints a rate that is not 0 as "0.0"', () => {
+    expect(formatRate(0)).toBe('0.0');
+    // 1 bicycle theft among Pudsey's some 26,000 residents in March 2025.
+    expect(formatRate(1 / 26.4)).toBe('<0.1');
+    expect(formatRate(0.049)).toBe('<0.1');
+    expect(formatRate(0.05)).toBe('0.1');
+    expect(formatRate(null)).toBe('n/a');
+  });
+
+  it('rankRatesAsShown(rates) ranks a rate printed "<0.1" above 0, and with the others so printed', () => {
+    expect(rankRatesAsShown([0, 0.038, 0.2, 0.049, 0, null])).toEqual([4, 2, 1, 2, 4, null]);
   });
 });
 
