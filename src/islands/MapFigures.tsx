@@ -8,7 +8,7 @@ import type { ComponentChildren } from 'preact';
 import { MAP_AREA } from '../lib/map-area.ts';
 import type { MapData } from '../shared/map-data.ts';
 import { CRIME_TYPES, type CrimeType } from '../shared/constants.ts';
-import { formatCount } from '../lib/format.ts';
+import { formatCount, plural } from '../lib/format.ts';
 import { describeMonths } from '../shared/months.ts';
 import { NO_TYPES, type Figures } from './use-figures.ts';
 
@@ -38,7 +38,7 @@ export function MapFigures(props: MapFiguresProps) {
       <Announced>
         <p class="crime-map__no-data" id="crime-map-no-data">
           No data for {rangeLabel}: the site holds no crimes for{' '}
-          {coverage.months === 1 ? 'this month' : `these ${coverage.months} months`}: a gap, not
+          {plural(coverage.months, 'this month', `these ${coverage.months} months`)}: a gap, not
           zero, so there is nothing to count or rank. Months with data: {describeMonths(withData)}.
         </p>
       </Announced>
@@ -57,10 +57,10 @@ export function MapFigures(props: MapFiguresProps) {
           : ''}
       </p>
       <p id="crime-map-coverage">
-        {rangeLabel}: {coverage.months} month{coverage.months === 1 ? '' : 's'}
+        {rangeLabel}: {coverage.months} {plural(coverage.months, 'month', 'months')}
         {coverage.gaps > 0
-          ? `, ${coverage.withData} with data; ${coverage.gaps} of them without data are left out, not counted as zero`
-          : ', all with data'}
+          ? `, ${coverage.withData} with data; ${coverage.gaps} of them without data ${plural(coverage.gaps, 'is', 'are')} left out, not counted as zero`
+          : `, ${plural(coverage.months, 'with data', 'all with data')}`}
         .
       </p>
     </Announced>

@@ -2,7 +2,7 @@
 // vertical axis, the first and last month under the horizontal one. Months without data break
 // the line and are marked on the axis (gaps, never zeros); a month with data between two gaps
 // is a dot.
-import { formatCount } from '../lib/format.ts';
+import { formatCount, plural } from '../lib/format.ts';
 import { longMonth, shortMonth } from '../shared/months.ts';
 
 const WIDTH = 300;
@@ -49,8 +49,8 @@ export function WardTrend({ series, label }: WardTrendProps) {
   const withData = series.filter((s) => s.count !== null).length;
   const gaps = n - withData;
   const description =
-    `${label}, ${longMonth(first.month)} to ${longMonth(last.month)}: ${withData} month` +
-    `${withData === 1 ? '' : 's'} with data` +
+    `${label}, ${longMonth(first.month)} to ${longMonth(last.month)}: ${withData} ` +
+    `${plural(withData, 'month', 'months')} with data` +
     (gaps > 0 ? `, ${gaps} without (gaps)` : '') +
     (peak !== null ? `; highest ${formatCount(peak.count)} in ${longMonth(peak.month)}` : '');
   return (

@@ -59,6 +59,14 @@ export function countedNoun(types: readonly string[], count?: number): string {
   return asb ? 'anti-social behaviour incidents' : 'crimes';
 }
 
+/**
+ * The word or phrase that goes with a count: `one` for 1, `many` for any other count (0 too).
+ * plural(1, 'month', 'months') -> "month"; plural(3, 'is', 'are') -> "are".
+ */
+export function plural(count: number, one: string, many: string): string {
+  return count === 1 ? one : many;
+}
+
 /** "crimes" -> "Crimes": a phrase at the start of a label. */
 export function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);

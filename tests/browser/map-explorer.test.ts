@@ -591,6 +591,19 @@ describe('map explorer: small rates', () => {
   });
 });
 
+describe('map explorer: months without data', () => {
+  it('says "1 of them without data is left out" for a window with one such month', async () => {
+    // January 2025 has no data, February 2025 has.
+    expect(site.months).toContain('2025-02');
+    expect(site.months).not.toContain('2025-01');
+    const { page } = await openMap('desktop', '?from=2025-01&to=2025-02');
+    const coverage = await page.textContent('#crime-map-coverage');
+    expect(coverage?.replace(/\s+/g, ' ').trim()).toBe(
+      'Jan 2025 – Feb 2025: 2 months, 1 with data; 1 of them without data is left out, not counted as zero.',
+    );
+  });
+});
+
 interface Reference {
   postcodes: Map<string, [number, number]>;
   wards: Feature<Polygon | MultiPolygon, { WD25CD?: string; code?: string }>[];

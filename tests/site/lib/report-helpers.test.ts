@@ -8,6 +8,7 @@ import {
   formatShare,
   formatRateWithWindow,
   ordinal,
+  plural,
   rankRatesAsShown,
 } from '../../../src/lib/format.ts';
 import { monthsOfYear } from '../../../src/shared/months.ts';
@@ -291,5 +292,12 @@ describe('the years of the reports when a whole year has no data', () => {
     expect(neighbourYears(data, 2025)).toEqual({ previous: 2023, next: null });
     const oneYear = withoutMonth(committedSiteData(), '2024-03');
     expect(neighbourYears(oneYear, 2025)).toEqual({ previous: null, next: null });
+  });
+});
+
+describe('plural(count, one, many)', () => {
+  it('takes `one` for 1 and `many` for any other count, 0 among them', () => {
+    expect(plural(1, 'month', 'months')).toBe('month');
+    expect([0, 2, 10].map((n) => plural(n, 'is', 'are'))).toEqual(['are', 'are', 'are']);
   });
 });
