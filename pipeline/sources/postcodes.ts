@@ -148,9 +148,10 @@ export async function reverseGeocode(
           }
         }
       }
+      // Saved after every answer, so a run that fails or is stopped later keeps what it
+      // learnt: the next run asks only about the rest.
+      await writeJsonAtomic(options.cacheFile, cache);
     }
-    // Saved after every pass so an interrupted run keeps what it learnt.
-    await writeJsonAtomic(options.cacheFile, cache);
     pending = unplaced;
   }
   return { places, asked, fromCache, requests: client.stats.requests - requestsBefore };

@@ -129,6 +129,40 @@ describe('reverseGeocode(points) against a postcodes.io replay', () => {
     await expect(readFile(cacheFile)).rejects.toThrow(/ENOENT/);
   });
 
+  it('keeps the answers of the requests before one that fails, and asks only about the rest next time', async () => {
+    const cacheFile = path.join(dir, 'cache.json');
+    // The third request fails for good (postcodes.io answers 400).
+    let posts = 0;
+    server.route('POST', '/postcodes', (request) =>
+      (posts += 1) === 3 ? { status: 400, body: { status: 400 } } : bulkReverse(request),
+    );
+    // One pass, so every point answered is cached, placed or not.
+    const options = {
+      client: new HttpClient({ minBackoffMs: 1 }),
+      postcodesBaseUrl: server.url,
+      cacheFile,
+      radii: [WIDE_RADIUS_METRES],
+    };
+    await expect(reverseGeocode(POINTS, options)).rejects.toThrow(/HTTP 400/);
+    const kept = JSON.parse(await readFile(cacheFile, 'utf8')) as { entries: object };
+    expect(Object.keys(kept.entries)).toHaveLength(2 * MAX_GEOLOCATIONS_PER_REQUEST);
+
+    server.route('POST', '/postcodes', bulkReverse);
+    const before = server.requests.length;
+    const again = await reverseGeocode(POINTS, options);
+    const asked = server.requests
+      .slice(before)
+      .flatMap(
+        (r) =>
+          (JSON.parse(r.body) as { geolocations: { longitude: number; latitude: number }[] })
+            .geolocations,
+      );
+    expect(again.fromCache).toBe(2 * MAX_GEOLOCATIONS_PER_REQUEST);
+    expect(asked.map((g) => coordinateKey(g.longitude, g.latitude))).toEqual(
+      POINTS.slice(2 * MAX_GEOLOCATIONS_PER_REQUEST).map((p) => coordinateKey(p.lon, p.lat)),
+    );
+  });
+
   it('asks only about snap points the disk cache does not hold', async () => {
     const client = new HttpClient({ minBackoffMs: 1 });
     const cacheFile = path.join(dir, 'cache.json');
