@@ -19,10 +19,10 @@ import {
   DISTRICT,
 } from './area.ts';
 import { downloadFileName } from './download-routes.ts';
-import { yearsWithData } from './figures.ts';
+import { period, yearsWithData } from './figures.ts';
 import { absoluteUrl } from './paths.ts';
-import { formatCount } from './format.ts';
-import { describeMonths, monthRange, shortMonth } from '../shared/months.ts';
+import { formatCount, plural } from './format.ts';
+import { describeMonths, shortMonth } from '../shared/months.ts';
 import { wardTables, yearTables, type ReportTable } from './report-tables.ts';
 
 const rawManifest = areaDataFile('downloads.json');
@@ -134,11 +134,11 @@ export function datasetJsonLd(
   const last = data.months.at(-1);
   // temporalCoverage is one interval: months without data inside it are said in words, so
   // the span is not read as every month of it.
-  const span = first && last ? monthRange(first, last).length : 0;
-  const gaps = span - data.months.length;
+  const span = first && last ? period(data, first, last) : undefined;
+  const gaps = span?.missing.length ?? 0;
   const coverage =
-    first && last && gaps > 0
-      ? ` Months with data: ${describeMonths(data.months)}; ${gaps} of the ${span} months from ${shortMonth(first)} to ${shortMonth(last)} ${gaps === 1 ? 'has' : 'have'} no data (gaps, not zeros).`
+    span && gaps > 0
+      ? ` Months with data: ${describeMonths(span.withData)}; ${gaps} of the ${span.calendar.length} months from ${shortMonth(span.from)} to ${shortMonth(span.to)} ${plural(gaps, 'has', 'have')} no data (gaps, not zeros).`
       : '';
   return {
     '@context': 'https://schema.org',

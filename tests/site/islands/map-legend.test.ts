@@ -105,8 +105,9 @@ describe('MapLegend(props) wards without a rate', () => {
     const scale = choroplethScale([null, 12.3, 18.4, 25.1, 30.2, 41, 60.6], 0.1);
     const text = allText(MapLegend({ ...RATE_LEGEND, scale, excludeCityCentre: true }));
     expect(text).toContain('No colour: no rate, no residents to divide by');
-    // The classes are of the rates there are: none starts at 0.0.
-    expect(text).not.toContain('0.0 to');
+    // The classes are of the rates there are: the first starts at the smallest, none at 0.0.
+    expect(text).toMatch(/(^|[^\d.])12\.3 to/);
+    expect(text).not.toMatch(/(^|[^\d.])0\.0 to/);
   });
 
   it('has no such line when every ward has a rate', () => {
