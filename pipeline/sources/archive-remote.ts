@@ -83,8 +83,11 @@ interface ByteSource {
 /** The server answered a range request with the whole file. */
 class RangesUnsupported extends Error {}
 
-/** A 206 answer's Content-Range ("bytes 0-99/1000"): its first and last byte, and the size. */
-const CONTENT_RANGE = /^bytes (\d+)-(\d+)\/(\d+)$/;
+/**
+ * A 206 answer's Content-Range: its first and last byte, and the file's size, or "*" for a
+ * size the server does not state ("bytes 0-99/1000", "bytes 0-99/*": RFC 9110, 14.4).
+ */
+const CONTENT_RANGE = /^bytes (\d+)-(\d+)\/(\d+|\*)$/;
 
 function remoteSource(client: HttpClient, probe: ArchiveProbe): ByteSource {
   /** Ask for bytes [start, end); the answer and the byte after the last one it holds. */
@@ -99,17 +102,18 @@ function remoteSource(client: HttpClient, probe: ArchiveProbe): ByteSource {
       );
     }
     const contentRange = exchange.response.headers.get('content-range') ?? '';
-    const [, first, last, size] = (CONTENT_RANGE.exec(contentRange) ?? []).map(Number);
-    if (first !== start || last === undefined || last < start || last > end - 1) {
+    const [, firstText, lastText, sizeText] = CONTENT_RANGE.exec(contentRange) ?? [];
+    const [first, last] = [Number(firstText), Number(lastText)];
+    if (first !== start || lastText === undefined || last < start || last > end - 1) {
       await exchange.discard();
       throw new Error(
         `${probe.url} answered bytes ${start}-${end - 1} with Content-Range "${contentRange}"`,
       );
     }
-    if (size !== probe.size) {
+    if (sizeText !== '*' && Number(sizeText) !== probe.size) {
       await exchange.discard();
       throw new Error(
-        `${probe.url} is now ${size} bytes, not the ${probe.size} it was when this run began ` +
+        `${probe.url} is now ${sizeText} bytes, not the ${probe.size} it was when this run began ` +
           '(police.uk replaced it while it was read); nothing was written for it. Run again.',
       );
     }
@@ -139,8 +143,9 @@ function remoteSource(client: HttpClient, probe: ArchiveProbe): ByteSource {
           'GET',
           probe.url,
           new Error(
-            `the answer for bytes ${from}-${until - 1} ended ${until - at} bytes before its ` +
-              'Content-Range does',
+            `the answer for bytes ${from}-${until - 1} ended ${until - at} ` +
+              `byte${until - at === 1 ? '' : 's'} before its Content-Range does (the server cut ` +
+              'it short); nothing was written for the month: run again later',
           ),
         );
       }

@@ -42,6 +42,8 @@ export interface FileOptions {
    * may send less than was asked, as some proxies and object stores do).
    */
   maxRangeBytes?: number;
+  /** Say "*" for the file's size in each Content-Range (RFC 9110 allows a size not stated). */
+  sizeUnstated?: boolean;
   /**
    * Faults for the next GETs of this file, one per request, in order. `shortBy` sends a
    * complete answer that holds that many bytes fewer than its Content-Range says (its
@@ -116,7 +118,11 @@ export class ReplayServer {
         status: range ? 206 : 200,
         headers: {
           ...common,
-          ...(range ? { 'content-range': `bytes ${start}-${end}/${data.length}` } : {}),
+          ...(range
+            ? {
+                'content-range': `bytes ${start}-${end}/${options.sizeUnstated ? '*' : data.length}`,
+              }
+            : {}),
         },
         body: data.subarray(start, end + 1 - (fault?.shortBy ?? 0)),
         ...(fault?.cutAfterBytes !== undefined ? { cutAfterBytes: fault.cutAfterBytes } : {}),

@@ -449,9 +449,24 @@ describe('range answers that hold less than was asked', () => {
       faults: Array.from({ length: 20 }, () => ({ shortBy: 1 })),
     });
     await expect(fetchSources(options({ month: '2025-02' }))).rejects.toThrow(
-      /GET .*2025-03\.zip failed after 4 attempts: .*bytes \d+-\d+ .*ended 1 bytes before/,
+      /GET .*2025-03\.zip failed after 4 attempts: .*bytes \d+-\d+ ended 1 byte before its Content-Range does \(the server cut it short\); nothing was written for the month: run again later/,
     );
     expect(existsSync(path.join(sourcePaths(cacheRoot).archiveDir, '2025-02'))).toBe(false);
+  });
+});
+
+describe('a Content-Range that does not state the size', () => {
+  it('is read as any other (bytes a-b/*)', async () => {
+    const zip = await buildArchive('2025-03');
+    serveLatest('2025-03');
+    server.file('/data/archive/2025-03.zip', zip, { sizeUnstated: true });
+    await fetchSources(options({ month: '2025-02' }));
+    const street = await readFile(
+      path.join(sourcePaths(cacheRoot).archiveDir, '2025-02', '2025-02-west-yorkshire-street.csv'),
+    );
+    expect(street.equals(sampleStreetFile('2025-02'))).toBe(true);
+    const gets = server.requestsTo('/data/archive/2025-03.zip').filter((r) => r.method === 'GET');
+    expect(gets.every((r) => r.status === 206)).toBe(true);
   });
 });
 
