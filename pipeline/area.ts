@@ -14,6 +14,8 @@ export interface LoadedArea {
   config: AreaConfig;
   /** data/areas/<slug>/ */
   dir: string;
+  /** Its area.json as messages name it: relative to the repository root. */
+  source: string;
   files: {
     wards: string;
     lsoas: string;
@@ -135,6 +137,7 @@ export async function loadArea(slug: string, options: LoadAreaOptions = {}): Pro
   return {
     config,
     dir,
+    source,
     files: {
       wards: abs(config.boundaries.wards.file),
       lsoas: abs(config.boundaries.lsoas.file),

@@ -4,9 +4,8 @@
 // no other copy, so no step can change what another has read. What is derived from it (the
 // wards, each month's cache key) is worked out once, on first use; the month results are
 // settled once, by the months step or from the cache, and folded in as they are (month-folds.ts).
-import path from 'node:path';
 import type { Ward } from '../src/shared/schema.ts';
-import { AREA_FILE, AREAS_DIR, type LoadedArea } from './area.ts';
+import type { LoadedArea } from './area.ts';
 import { inCentrePolygon } from './centre.ts';
 import { CROSS_MONTH_RULE, dropRepeatsAcrossMonths } from './crime-ids.ts';
 import { isInside } from './files.ts';
@@ -44,9 +43,7 @@ export async function buildLocalRun(ctx: RunContext): Promise<LocalRun> {
     const geography = await loadGeoContext(geoFiles(ctx.paths, ctx.area), {
       note: (text) => ctx.note(text),
     });
-    const { slug } = ctx.area.config;
-    const areaFile = path.join(AREAS_DIR, slug, AREA_FILE);
-    const unlisted = unlistedForceDistrictsNote(ctx.area.config, areaFile);
+    const unlisted = unlistedForceDistrictsNote(ctx.area.config, ctx.area.source);
     if (unlisted !== null) ctx.note(unlisted);
     return new LocalRun(ctx, inputs, geography);
   } catch (error) {
