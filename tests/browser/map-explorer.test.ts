@@ -941,8 +941,12 @@ describe('the rate legend on a phone', () => {
     expect(await status.textContent()).toBe('');
     await page.evaluate(() => {
       const target = document.querySelector('#crime-map-announcement') as Element;
-      const w = window as unknown as { announced: string[] };
+      const w = window as unknown as { announced: string[]; keys: number[] };
       w.announced = [];
+      // When each key reached the page: a machine busy enough to hold one back longer than
+      // the figures take to settle makes two runs of changes, each rightly announced.
+      w.keys = [];
+      document.addEventListener('keydown', () => w.keys.push(performance.now()), true);
       // What a screen reader hears: each change of the status's words.
       let last = target.textContent ?? '';
       new MutationObserver(() => {
@@ -962,9 +966,12 @@ describe('the rate legend on a phone', () => {
       () => (window as unknown as { announced: string[] }).announced.length > 0,
     );
     await page.waitForTimeout(ANNOUNCE_AFTER_MS + 200);
-    const announced = await page.evaluate(
-      () => (window as unknown as { announced: string[] }).announced,
-    );
+    const { announced, keys } = await page.evaluate(() => {
+      const w = window as unknown as { announced: string[]; keys: number[] };
+      return { announced: w.announced, keys: w.keys };
+    });
+    expect(keys).toHaveLength(3);
+    const runs = 1 + keys.slice(1).filter((at, i) => at - keys[i]! >= ANNOUNCE_AFTER_MS).length;
     // Worked out from the site data: the window's crimes, months and gaps, in two sentences.
     const latest = site.months.at(-1) ?? '';
     const inWindow = site.months.filter((m) => m >= third);
@@ -974,11 +981,14 @@ describe('the rate legend on a phone', () => {
       .reduce((a, b) => a + b, 0);
     const months = monthCount(third, latest);
     const gaps = months - inWindow.length;
-    expect(announced).toEqual([
+    // One announcement for each run of changes (one, unless the machine held a key back), the
+    // last of them the figures the run settled on.
+    expect(announced).toHaveLength(runs);
+    expect(announced.at(-1)).toEqual(
       `${total.toLocaleString('en-GB')} crimes and anti-social behaviour incidents in Leeds. ` +
         `${shortMonth(third)} – ${shortMonth(latest)}: ${months} months, ${inWindow.length} with data; ` +
         `${gaps} of them without data are left out, not counted as zero.`,
-    ]);
+    );
   });
 });
 
