@@ -3,6 +3,7 @@
 // with every problem listed rather than halfway through with one.
 import { access, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { parseArea, SLUG, slugMismatch, type AreaConfig } from '../src/shared/area.ts';
 
 /** Where area folders live, relative to the repository root. */
@@ -133,6 +134,7 @@ export async function loadArea(slug: string, options: LoadAreaOptions = {}): Pro
     );
   }
   await checkWardsFile(config, source, path.join(root, config.boundaries.wards.file));
+  await checkPopulationFile(config, source, path.join(root, config.population.file));
   const abs = (relative: string) => path.join(root, relative);
   return {
     config,
@@ -197,6 +199,51 @@ async function checkWardsFile(config: AreaConfig, source: string, file: string):
     throw new AreaLoadError(
       `${source} does not fit its ward boundaries:\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
         'Use the property names and ward codes the file has.',
+    );
+  }
+}
+
+/**
+ * The population file as area.json names its columns: otherwise the run would stop at its
+ * months step, after any download, blaming the file rather than the field.
+ */
+async function checkPopulationFile(
+  config: AreaConfig,
+  source: string,
+  file: string,
+): Promise<void> {
+  const { file: relative, codeColumn, valueColumn } = config.population;
+  const text = await readFile(file, 'utf8');
+  let columns: string[];
+  try {
+    const [header] = parse(text.slice(0, text.search(/\r?\n|$/)), {
+      bom: true,
+      trim: true,
+    }) as string[][];
+    columns = header ?? [];
+  } catch (cause) {
+    throw new AreaLoadError(
+      `${source}: population.file ${relative} is not CSV with a header row: restore it, or ` +
+        'make it again (pipeline/area-reference-cli.ts).',
+      { cause },
+    );
+  }
+  const problems = (
+    [
+      ['codeColumn', codeColumn],
+      ['valueColumn', valueColumn],
+    ] as const
+  )
+    .filter(([, column]) => !columns.includes(column))
+    .map(
+      ([field, column]) =>
+        `population.${field}: "${column}" is not a column of ${relative} (its columns: ` +
+        `${columns.map((c) => `"${c}"`).join(', ') || 'none'})`,
+    );
+  if (problems.length > 0) {
+    throw new AreaLoadError(
+      `${source} does not fit its population file:\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
+        'Use the column names the file has.',
     );
   }
 }

@@ -126,6 +126,23 @@ describe('loadArea(slug)', () => {
       );
     });
 
+    it('names the population column that the file does not have, with the ones it has', async () => {
+      await editArea((a) => {
+        a.population.codeColumn = 'LSOA code';
+        a.population.valueColumn = 'Usual residents';
+      });
+      const error = await loadArea('sheffield', { root }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AreaLoadError);
+      const its =
+        '(its columns: "geography", "geography code", "Residence type: Total; measures: Value")';
+      expect((error as Error).message).toBe(
+        'data/areas/sheffield/area.json does not fit its population file:\n' +
+          `  - population.codeColumn: "LSOA code" is not a column of data/areas/sheffield/population-lsoa21.csv ${its}\n` +
+          `  - population.valueColumn: "Usual residents" is not a column of data/areas/sheffield/population-lsoa21.csv ${its}\n` +
+          'Use the column names the file has.',
+      );
+    });
+
     it('refuses a centre of wards that are not wards of the district', async () => {
       await editArea(
         (a) => (a.centre = { kind: 'wards', label: 'city centre', wards: ['E05999999'] }),
