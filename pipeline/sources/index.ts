@@ -5,6 +5,7 @@
 // comes back as a gap (fetch-months.ts) for the run summary to report.
 import path from 'node:path';
 import { FORCES } from '../../src/shared/constants.ts';
+import { policeForceName } from '../../src/shared/police-forces.ts';
 import { probeArchive } from './archive-remote.ts';
 import { restoreStagedMonths, sourcePaths, type SourcePaths } from './cache.ts';
 import { resolveSourceConfig, sourceUrl, type SourceConfig } from './config.ts';
@@ -97,6 +98,9 @@ export async function fetchSources(options: FetchSourcesOptions): Promise<FetchS
           `and the API's newest month is ${apiDates?.[0] ?? 'unknown'}. Ask for an earlier month.`,
       );
     }
+    // The API's crimes name no force: its months take the territorial force's name, so a
+    // force without one stops the run here rather than after a month of API requests.
+    policeForceName(forces[0] ?? '');
   }
 
   const results: FetchedMonth[] = [];

@@ -241,6 +241,23 @@ describe('fetchSources() for a month only the API has', () => {
     expect(server.requests.some((r) => r.method === 'GET' && r.path.endsWith('.zip'))).toBe(false);
   });
 
+  it('stops before any API or archive request when the territorial force has no police.uk name', async () => {
+    await serveArchiveUpTo('2025-02');
+    serveCrimesStreet(['2025-02', '2025-03']);
+    const error = (await fetchSources({ ...options(), forces: ['gwent', 'btp'] }).catch(
+      (e: unknown) => e,
+    )) as Error;
+    expect(error.message).toMatch(
+      /No police\.uk force name for "gwent": add it to POLICE_FORCE_NAMES/,
+    );
+    // Only the archive's probe and the API's month list: no crimes asked for, no archive read.
+    const fetched = server.requests.filter(
+      (r) =>
+        r.path.startsWith('/api/crimes-street/') || (r.method === 'GET' && r.path.endsWith('.zip')),
+    );
+    expect(fetched).toEqual([]);
+  });
+
   it('refuses a month whose answer holds something that is not a crime, and writes nothing', async () => {
     await serveArchiveUpTo('2025-02');
     server.route('GET', '/api/crimes-street/all-crime', [{ body: [CRIMES[0], null, CRIMES[1]] }]);
