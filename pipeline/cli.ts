@@ -462,10 +462,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     await runAreas(options, { reporter, generatedAt, result });
   } catch (error) {
+    // Most messages end with a full stop of their own: one is enough.
+    const message = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
     console.error(
       logSafe(
-        `pipeline: ${error instanceof Error ? error.message : String(error)}. ` +
-          'No output was changed: every output of this run was discarded.',
+        `pipeline: ${message}. No output was changed: every output of this run was discarded.`,
       ),
     );
     if (process.env['PIPELINE_DEBUG'] && error instanceof Error)
