@@ -22,7 +22,7 @@ export interface PostcodesStepResult {
   summary: string;
 }
 
-/** Place `gaps` (snap points no LS postcode is near) with postcodes.io, through its cache. */
+/** Place `gaps` (snap points no listed postcode is near) with postcodes.io, through its cache. */
 export async function runPostcodesStep(
   gaps: readonly Coordinate[],
   options: FetchStepOptions,
@@ -39,10 +39,10 @@ export async function runPostcodesStep(
     });
   } catch (error) {
     throw new Error(
-      `postcodes.io could not place the ${gaps.length} snap point(s) that no LS postcode is ` +
-        `near: ${describeError(error)}. Answers received before the failure are kept in ` +
+      `postcodes.io could not place the ${gaps.length} snap point(s) that no listed postcode ` +
+        `is near: ${describeError(error)}. Answers received before the failure are kept in ` +
         `${context.cacheFile}. Run again later, or with --offline (the Postcode District of ` +
-        'those rows is then the nearest LS one, marked approximate).',
+        'those rows is then the nearest listed one, marked as an estimate).',
       { cause: error },
     );
   }
@@ -50,7 +50,7 @@ export async function runPostcodesStep(
   return {
     asked: result.asked,
     summary:
-      `${gaps.length} snap point(s) with no LS postcode near: ${result.fromCache} ` +
+      `${gaps.length} snap point(s) with no listed postcode near: ${result.fromCache} ` +
       `answered before, ${result.asked} asked in ${result.requests} request(s)` +
       (unplaced > 0
         ? `; ${unplaced} with no postcode within ${WIDE_RADIUS_METRES.toLocaleString('en-GB')} m`

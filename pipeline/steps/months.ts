@@ -228,16 +228,18 @@ async function finishMonths({ run, folds, results, approximate }: DistrictMonths
   const unasked = [...approximate].filter((key) => !postcodeAnswers.has(key)).length;
   if (unasked > 0) {
     run.note(
-      `${formatCount(unasked)} snap point(s) of the months processed now have no LS postcode ` +
-        'within 1 km (the WF and BD parts of Leeds) and no postcodes.io answer: their Postcode ' +
-        'District is the nearest LS one, approximate; an online run asks postcodes.io about them',
+      `${formatCount(unasked)} snap point(s) of the months processed now have no listed ` +
+        "postcode within 1 km (parts of the district with other areas' postcodes) and no " +
+        'postcodes.io answer: their Postcode District is the nearest listed one, an estimate ' +
+        '(Postcode District Estimated); an online run asks postcodes.io about them',
     );
   }
   if (approximate.size > unasked) {
     run.note(
       `${formatCount(approximate.size - unasked)} snap point(s) of the months processed now ` +
-        'have no LS postcode within 1 km and postcodes.io knows none near them either: their ' +
-        'Postcode District is the nearest LS one, approximate',
+        'have no listed postcode within 1 km and postcodes.io knows none near them either: ' +
+        'their Postcode District is the nearest listed one, an estimate (Postcode District ' +
+        'Estimated)',
     );
   }
   const totals = qualityTotals(months.map((r) => r.summary));

@@ -372,7 +372,7 @@ describe('runPipeline without --offline: the postcodes step', () => {
     expect(error).toBeInstanceOf(StepError);
     expect((error as StepError).step).toBe('postcodes');
     expect((error as Error).message).toMatch(
-      /postcodes\.io could not place the \d+ snap point\(s\) that no LS postcode is near: POST http:\/\/127\.0\.0\.1:\d+\/postcodes-io\/postcodes failed after 3 attempts: .*HTTP 500/,
+      /postcodes\.io could not place the \d+ snap point\(s\) that no listed postcode is near: POST http:\/\/127\.0\.0\.1:\d+\/postcodes-io\/postcodes failed after 3 attempts: .*HTTP 500/,
     );
     expect(postcodeRequests()).toHaveLength(1 + FAST_HTTP.retries);
     for (const [i, file] of outputs.entries()) {
