@@ -141,11 +141,17 @@ export function changeEntry(previous: SiteData | null, next: SiteData): ChangeEn
   };
 }
 
-/** The log with `entry` first; an entry for the same refresh replaces the earlier one. */
+/**
+ * The log with `entry` first. The same change recorded again (a commit step run again after
+ * its commit failed) replaces the earlier record of it; another refresh's entry stays, even
+ * with the same refreshedAt: generatedAt is the newest month's fetchedAt, so a refresh that
+ * downloaded nothing new (the pipeline or its reference data changed) shares it with the
+ * refresh before.
+ */
 export function recordChange(log: ChangeLog, entry: ChangeEntry): ChangeLog {
   return {
     ...log,
-    entries: [entry, ...log.entries.filter((e) => e.refreshedAt !== entry.refreshedAt)],
+    entries: [entry, ...log.entries.filter((e) => !isDeepStrictEqual(e, entry))],
   };
 }
 

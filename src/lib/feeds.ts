@@ -1,7 +1,7 @@
 // The site's feeds: what each data refresh changed (from src/data/changes.json), and one per
 // ward with its latest month's headline. Built from the same figures as the pages.
 import { AREA_WORDS, DISTRICT } from './area.ts';
-import type { ChangeEntry, ChangeLog } from '../shared/change-log.ts';
+import { entryAnchor, type ChangeEntry, type ChangeLog } from '../shared/change-log.ts';
 import { DATA_SOURCE } from '../shared/constants.ts';
 import { boundariesAttribution } from '../shared/open-data.ts';
 import type { SiteData } from '../shared/schema.ts';
@@ -50,8 +50,8 @@ export function changeTitle(entry: ChangeEntry): string {
 
 export function changesFeed(log: ChangeLog, data: SiteData): AtomFeed {
   const page = absoluteUrl('changes/');
-  const entries: AtomEntry[] = log.entries.map((entry) => ({
-    id: `${page}#refresh-${entry.refreshedAt}`,
+  const entries: AtomEntry[] = log.entries.map((entry, i) => ({
+    id: `${page}#${entryAnchor(log, i)}`,
     title: changeTitle(entry),
     updated: entry.refreshedAt,
     link: page,

@@ -52,3 +52,15 @@ export const changeLogSchema = z.object({
 export type ChangeLog = z.infer<typeof changeLogSchema>;
 
 export const EMPTY_CHANGE_LOG: ChangeLog = { schemaVersion: 1, entries: [] };
+
+/**
+ * The anchor of `log.entries[index]` on the Data changes page, and the end of its feed entry's
+ * id: "refresh-<refreshedAt>", then "-2", "-3" for later refreshes that published data with
+ * the same refreshedAt (one that downloaded nothing new). Counted from the oldest entry, so
+ * an entry's anchor never changes as newer ones are added.
+ */
+export function entryAnchor(log: ChangeLog, index: number): string {
+  const { refreshedAt } = log.entries[index] as ChangeEntry;
+  const earlier = log.entries.slice(index + 1).filter((e) => e.refreshedAt === refreshedAt);
+  return `refresh-${refreshedAt}${earlier.length === 0 ? '' : `-${earlier.length + 1}`}`;
+}

@@ -170,4 +170,14 @@ describe('recordChange(log, entry)', () => {
     expect(log.entries.map((e) => e.dataTo)).toEqual(['2025-03', '2025-02']);
     expect(recordChange(log, second).entries).toHaveLength(2);
   });
+
+  it("keeps an earlier refresh's entry when a later refresh published data of the same generatedAt", () => {
+    // generatedAt is the newest month's fetchedAt: a refresh that downloads nothing new (the
+    // pipeline or its reference data changed since) has the same one as the refresh before it.
+    const added = changeEntry(beforeMarch, full) as ChangeEntry;
+    const revised = changeEntry(full, removeCrimes(full, '2025-02', 5)) as ChangeEntry;
+    expect(revised.refreshedAt).toBe(added.refreshedAt);
+    const log = recordChange(recordChange(EMPTY_CHANGE_LOG, added), revised);
+    expect(log.entries).toEqual([revised, added]);
+  });
 });

@@ -56,6 +56,16 @@ describe('changesFeed(log, data)', () => {
     );
   });
 
+  it('gives refreshes that published data of the same generatedAt ids of their own, the first keeping its id', () => {
+    const added = changeEntry(withoutMonth(full, '2025-03'), full)!;
+    const first = parseAtom(atomFeed(changesFeed(recordChange(EMPTY_CHANGE_LOG, added), full)));
+    const revised = setCount(full, '2025-02', full.wards[0]!.code, 0, 1);
+    const log = recordChange(recordChange(EMPTY_CHANGE_LOG, added), changeEntry(full, revised)!);
+    const { feed } = parseAtom(atomFeed(changesFeed(log, revised)));
+    const ids = (feed.entry ?? []).map((e) => e.id);
+    expect(ids).toEqual([`${first.feed.entry?.[0]?.id}-2`, first.feed.entry?.[0]?.id]);
+  });
+
   it('is a valid feed with no entries before the first refresh', () => {
     const { feed } = parseAtom(atomFeed(changesFeed(EMPTY_CHANGE_LOG, full)));
     expect(feed.entry).toBeUndefined();
