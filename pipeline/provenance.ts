@@ -122,6 +122,7 @@ export function changeEntry(previous: SiteData | null, next: SiteData): ChangeEn
         );
       })
     : [];
+  const removed = previous ? previous.months.filter((month) => !next.months.includes(month)) : [];
   const provenanceOf = (month: string) =>
     next.provenance.find((p) => p.month === month) as MonthProvenance;
   return {
@@ -138,6 +139,7 @@ export function changeEntry(previous: SiteData | null, next: SiteData): ChangeEn
       byType,
     })),
     outcomesUpdated,
+    ...(removed.length > 0 ? { removed } : {}),
   };
 }
 
@@ -177,6 +179,8 @@ export function commitMessage(entry: ChangeEntry): string {
   if (entry.added.length > 0) parts.push(`add ${monthList(entry.added.map((a) => a.month))}`);
   if (entry.revised.length > 0)
     parts.push(`revise ${monthList(entry.revised.map((r) => r.month))}`);
+  const removed = entry.removed ?? [];
+  if (removed.length > 0) parts.push(`remove ${monthList(removed)}`);
   if (parts.length === 0 && entry.outcomesUpdated.length > 0) {
     parts.push(`update outcomes of ${monthList(entry.outcomesUpdated)}`);
   }
@@ -193,6 +197,8 @@ export function commitMessage(entry: ChangeEntry): string {
         (types ? `; ${types}.` : '.'),
     );
   }
+  if (removed.length > 0)
+    body.push(`Removed ${removed.join(', ')}: published before, not any more.`);
   if (entry.outcomesUpdated.length > 0) {
     body.push(`Outcomes updated: ${entry.outcomesUpdated.join(', ')}.`);
   }

@@ -32,17 +32,21 @@ export function describeChange(entry: ChangeEntry, noun: string): string {
       ` (${r.after.snapshot})${types ? `: ${types}` : ''}.`
     );
   });
+  const removed = (entry.removed ?? []).map(
+    (month) => `Removed ${longMonth(month)}: published before, not any more.`,
+  );
   const outcomes =
     entry.outcomesUpdated.length > 0
       ? [`Outcomes updated for ${describeMonths(entry.outcomesUpdated)}.`]
       : [];
-  return [...added, ...revised, ...outcomes].join(' ') || 'No month changed.';
+  return [...added, ...revised, ...removed, ...outcomes].join(' ') || 'No month changed.';
 }
 
 export function changeTitle(entry: ChangeEntry): string {
   const parts = [
     entry.added.length > 0 ? `${entry.added.length} month(s) added` : '',
     entry.revised.length > 0 ? `${entry.revised.length} revised` : '',
+    (entry.removed ?? []).length > 0 ? `${entry.removed?.length} removed` : '',
     entry.outcomesUpdated.length > 0 ? 'outcomes updated' : '',
   ].filter(Boolean);
   return `Data to ${longMonth(entry.dataTo)}: ${parts.join(', ') || 'no change'}`;

@@ -39,6 +39,11 @@ export const changeEntrySchema = z.object({
   revised: z.array(revisedMonthSchema),
   /** Months whose crime counts are unchanged but whose outcomes police.uk updated. */
   outcomesUpdated: z.array(monthSchema),
+  /**
+   * Months published before and not any more (only with a person's approval, in exceptions);
+   * left out when none.
+   */
+  removed: z.array(monthSchema).optional(),
   /** What the validation gate refused and a person approved, with their reason. */
   exceptions: z.array(approvedExceptionSchema).optional(),
 });

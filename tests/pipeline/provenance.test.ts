@@ -75,6 +75,15 @@ describe('changeEntry(previous, next)', () => {
     expect(entry).toMatchObject({ added: [], revised: [], outcomesUpdated: ['2024-03'] });
   });
 
+  it('lists a month published before and not any more (an approved removal) as removed', () => {
+    const entry = changeEntry(full, withoutMonth(full, '2024-03')) as ChangeEntry;
+    expect(entry).toMatchObject({ added: [], revised: [], removed: ['2024-03'] });
+    expect(changeLogSchema.shape.entries.element.parse(entry)).toEqual(entry);
+    const message = commitMessage(entry);
+    expect(message.split('\n')[0]).toBe('Data to 2025-03: remove 2024-03');
+    expect(message).toContain('Removed 2024-03: published before, not any more.');
+  });
+
   it('lists every month as added on the first build', () => {
     expect(changeEntry(null, full)?.added.map((a) => a.month)).toEqual(full.months);
   });

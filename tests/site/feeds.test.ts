@@ -66,6 +66,14 @@ describe('changesFeed(log, data)', () => {
     expect(ids).toEqual([`${first.feed.entry?.[0]?.id}-2`, first.feed.entry?.[0]?.id]);
   });
 
+  it('says a refresh removed a month published before, never "no change"', () => {
+    const next = withoutMonth(full, '2024-03');
+    const log = recordChange(EMPTY_CHANGE_LOG, changeEntry(full, next)!);
+    const [entry] = parseAtom(atomFeed(changesFeed(log, next))).feed.entry ?? [];
+    expect(entry?.title).toBe('Data to March 2025: 1 removed');
+    expect(entry?.summary['#text']).toBe('Removed March 2024: published before, not any more.');
+  });
+
   it('is a valid feed with no entries before the first refresh', () => {
     const { feed } = parseAtom(atomFeed(changesFeed(EMPTY_CHANGE_LOG, full)));
     expect(feed.entry).toBeUndefined();
