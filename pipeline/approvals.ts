@@ -47,6 +47,11 @@ export async function readApprovals(file: string): Promise<Approval[]> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw new ApprovalError(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
   }
+  return parseApprovals(text, file);
+}
+
+/** The approvals in `text`, the content of `file`. Throws ApprovalError when it is not valid. */
+export function parseApprovals(text: string, file: string): Approval[] {
   let json: unknown;
   try {
     json = JSON.parse(text);

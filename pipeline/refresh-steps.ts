@@ -7,7 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { changeLogSchema, EMPTY_CHANGE_LOG, type ChangeLog } from '../src/shared/change-log.ts';
 import { parseOrThrow, type SiteData } from '../src/shared/schema.ts';
-import { APPROVALS_PATH, readApprovals, type Approval } from './approvals.ts';
+import { APPROVALS_PATH, parseApprovals, readApprovals, type Approval } from './approvals.ts';
 import { yearlyFilesNotIn } from './downloads.ts';
 import { exists } from './files.ts';
 import { checkFreshness, type Freshness } from './freshness.ts';
@@ -160,6 +160,21 @@ async function git(root: string, args: readonly string[]): Promise<string> {
   }
 }
 
+/** `file` (relative to root) as committed at HEAD; null when HEAD has no such file. */
+async function committedText(root: string, file: string): Promise<string | null> {
+  try {
+    const { stdout } = await promisify(execFile)('git', ['show', `HEAD:${file}`], {
+      cwd: root,
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    return stdout;
+  } catch (error) {
+    const stderr = String((error as { stderr?: unknown }).stderr ?? '');
+    if (/does not exist in|exists on disk, but not in/.test(stderr)) return null;
+    throw new RefreshError(`git show HEAD:${file} failed: ${stderr.trim()}`, { cause: error });
+  }
+}
+
 async function readChangeLog(file: string): Promise<ChangeLog> {
   if (!(await exists(file))) return EMPTY_CHANGE_LOG;
   return parseOrThrow(changeLogSchema, JSON.parse(await readFile(file, 'utf8')), file);
@@ -245,21 +260,24 @@ export async function commitStep(
 
 /**
  * Remove the committed approvals this refresh used: each is spent once, so it never lets a
- * later fault in the same month through. Returns whether the file changed.
+ * later fault in the same month through. Returns whether the file differs from HEAD's, so is
+ * to be committed: a commit step killed after its publish leaves the approvals it spent
+ * spent in the working tree only, and the next one, using them again, must commit them spent.
  */
 async function spendApprovals(
   root: string,
   used: readonly Approval[],
   staging: Staging,
 ): Promise<boolean> {
+  const isUsed = (a: Approval) => used.some((u) => u.month === a.month && u.reason === a.reason);
   const file = path.join(root, APPROVALS_PATH);
-  const committed = await readApprovals(file);
-  const left = committed.filter(
-    (a) => !used.some((u) => u.month === a.month && u.reason === a.reason),
-  );
-  if (left.length === committed.length) return false;
-  await staging.writeFile(file, `${JSON.stringify({ approvals: left }, null, 2)}\n`);
-  return true;
+  const current = await readApprovals(file);
+  const headText = await committedText(root, APPROVALS_PATH);
+  const atHead = headText === null ? [] : parseApprovals(headText, `${APPROVALS_PATH} at HEAD`);
+  if (!current.some(isUsed) && !atHead.some(isUsed)) return false;
+  const text = `${JSON.stringify({ approvals: current.filter((a) => !isUsed(a)) }, null, 2)}\n`;
+  await staging.writeFile(file, text);
+  return text !== headText;
 }
 
 /**

@@ -1,8 +1,9 @@
 // Approvals of what the gate refuses: the committed file and the workflow input, and what the
 // commit step does with them (the change log records the exception; a used approval is spent).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApprovalError, parseApprovalInput, readApprovals } from '../../pipeline/approvals.ts';
@@ -15,6 +16,7 @@ const full = committedSiteData();
 const revised = removeCrimes(full, '2025-02', Math.round(totalOf(full, '2025-02') * 0.1));
 revised.generatedAt = '2025-06-03T06:17:00.000Z';
 const REASON = 'police.uk withdrew a batch of duplicate records for February';
+const REFRESH = fileURLToPath(new URL('../../pipeline/refresh.ts', import.meta.url));
 
 let root: string;
 const git = (...args: string[]) =>
@@ -103,6 +105,22 @@ describe('approvals', () => {
       'src/data/changes.json',
       'src/data/site-data.json',
     ]);
+  });
+
+  it('a commit step killed while publishing: the next one commits the approval it used as spent', async () => {
+    write('data/approvals.json', { approvals: [{ month: '2025-02', reason: REASON }] });
+    git('add', '--all', '--', 'data/approvals.json');
+    git('commit', '--quiet', '-m', 'approve February');
+    const killed = spawnSync(process.execPath, [REFRESH, 'commit'], {
+      cwd: root,
+      env: { ...process.env, PIPELINE_CRASH_AT: 'publishing' },
+    });
+    expect(killed.signal).toBe('SIGKILL');
+
+    const result = await commitStep(options());
+    expect(result.changed).toBe(true);
+    expect(JSON.parse(git('show', 'HEAD:data/approvals.json'))).toEqual({ approvals: [] });
+    expect(git('status', '--porcelain', '--', 'data/approvals.json')).toBe('');
   });
 
   it("the workflow's approve input lets the month through and is recorded", async () => {
