@@ -175,9 +175,16 @@ async function committedText(root: string, file: string): Promise<string | null>
   }
 }
 
-async function readChangeLog(file: string): Promise<ChangeLog> {
-  if (!(await exists(file))) return EMPTY_CHANGE_LOG;
-  return parseOrThrow(changeLogSchema, JSON.parse(await readFile(file, 'utf8')), file);
+/**
+ * The change log committed at HEAD, beside the site data the gate compared with: not the
+ * working tree's, which a commit step killed after its publish left holding an entry for a
+ * change that was never committed.
+ */
+async function committedChangeLog(root: string, file: string): Promise<ChangeLog> {
+  const relative = path.relative(root, file);
+  const text = await committedText(root, relative);
+  if (text === null) return EMPTY_CHANGE_LOG;
+  return parseOrThrow(changeLogSchema, JSON.parse(text), `${relative} at HEAD`);
 }
 
 async function setOutputs(options: RefreshOptions, outputs: Record<string, string>): Promise<void> {
@@ -235,7 +242,7 @@ export async function commitStep(
     }
     const changeLog = changeLogFile(published);
     if (report.approved.length > 0) entry.exceptions = report.approved;
-    const log = recordChange(await readChangeLog(changeLog), entry);
+    const log = recordChange(await committedChangeLog(options.root, changeLog), entry);
     await staging.writeFile(changeLog, `${JSON.stringify(log, null, 2)}\n`);
     changed.push(path.relative(options.root, changeLog));
     if (await spendApprovals(options.root, report.usedApprovals, staging)) {

@@ -123,6 +123,23 @@ describe('approvals', () => {
     expect(git('status', '--porcelain', '--', 'data/approvals.json')).toBe('');
   });
 
+  it('a commit step killed while publishing: the next one, with other data, records its own change alone', async () => {
+    const killed = spawnSync(process.execPath, [REFRESH, 'commit'], {
+      cwd: root,
+      env: { ...process.env, PIPELINE_CRASH_AT: 'publishing', DATA_APPROVAL: `2025-02: ${REASON}` },
+    });
+    expect(killed.signal).toBe('SIGKILL');
+    // The next refresh builds other data: March revised a little as well.
+    const next = removeCrimes(revised, '2025-03', 3);
+    next.generatedAt = '2025-06-10T06:17:00.000Z';
+    write('data/refresh/site-data.json', next);
+
+    await commitStep(options({ DATA_APPROVAL: `2025-02: ${REASON}` }));
+    const log = changeLogSchema.parse(JSON.parse(git('show', 'HEAD:src/data/changes.json')));
+    expect(log.entries.map((e) => e.refreshedAt)).toEqual([next.generatedAt]);
+    expect(log.entries[0]?.revised.map((r) => r.month)).toEqual(['2025-02', '2025-03']);
+  });
+
   it("the workflow's approve input lets the month through and is recorded", async () => {
     const result = await commitStep(options({ DATA_APPROVAL: `2025-02: ${REASON}` }));
     expect(result.changed).toBe(true);
