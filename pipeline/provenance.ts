@@ -144,17 +144,15 @@ export function changeEntry(previous: SiteData | null, next: SiteData): ChangeEn
 }
 
 /**
- * The log with `entry` first. The same change recorded again (a commit step run again after
- * its commit failed) replaces the earlier record of it; another refresh's entry stays, even
- * with the same refreshedAt: generatedAt is the newest month's fetchedAt, so a refresh that
+ * The log with `entry` first. Every entry before it stays, even one with the same refreshedAt
+ * or the same content: generatedAt is the newest month's fetchedAt, so a refresh that
  * downloaded nothing new (the pipeline or its reference data changed) shares it with the
- * refresh before.
+ * refresh before, and two such refreshes that only recalculated derived figures record the
+ * same entry. The commit step builds on the log committed at HEAD, so a commit step run again
+ * after its commit failed does not find its own entry there.
  */
 export function recordChange(log: ChangeLog, entry: ChangeEntry): ChangeLog {
-  return {
-    ...log,
-    entries: [entry, ...log.entries.filter((e) => !isDeepStrictEqual(e, entry))],
-  };
+  return { ...log, entries: [entry, ...log.entries] };
 }
 
 /**

@@ -171,13 +171,26 @@ describe('monthList(months)', () => {
 });
 
 describe('recordChange(log, entry)', () => {
-  it('puts the newest refresh first and replaces an entry for the same refresh', () => {
+  it('puts the newest refresh first', () => {
     const april = { ...beforeMarch, generatedAt: '2025-04-02T06:00:00.000Z' };
     const first = changeEntry(null, april) as ChangeEntry;
     const second = changeEntry(april, full) as ChangeEntry;
     const log = recordChange(recordChange(EMPTY_CHANGE_LOG, first), second);
     expect(log.entries.map((e) => e.dataTo)).toEqual(['2025-03', '2025-02']);
-    expect(recordChange(log, second).entries).toHaveLength(2);
+  });
+
+  it('keeps both entries of two refreshes in a row that only recalculated derived figures', () => {
+    // Neither downloaded anything new, so both published data of the same generatedAt, and
+    // neither added, revised or removed a month: their entries are alike, yet each published.
+    const derived = (approximate: number) => ({
+      ...full,
+      postcodeDistricts: { ...full.postcodeDistricts, approximate },
+    });
+    const first = changeEntry(full, derived(1)) as ChangeEntry;
+    const second = changeEntry(derived(1), derived(2)) as ChangeEntry;
+    expect(second).toEqual(first);
+    const log = recordChange(recordChange(EMPTY_CHANGE_LOG, first), second);
+    expect(log.entries).toEqual([second, first]);
   });
 
   it("keeps an earlier refresh's entry when a later refresh published data of the same generatedAt", () => {
