@@ -425,6 +425,18 @@ export function forceFileLine(
   );
 }
 
+/**
+ * The last line of a failed run. Most messages end a sentence of their own ("... fix it.",
+ * "... of the right kind?"): one ending is enough.
+ */
+export function failureLine(error: unknown): string {
+  const message = (error instanceof Error ? error.message : String(error)).trimEnd();
+  return (
+    `pipeline: ${message}${/[.?!]$/.test(message) ? '' : '.'} ` +
+    'No output was changed: every output of this run was discarded.'
+  );
+}
+
 /** SOURCE_DATE_EPOCH (seconds since 1970, the reproducible-builds convention) as ISO 8601. */
 export function generatedAtFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const epoch = env['SOURCE_DATE_EPOCH'];
@@ -462,13 +474,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     await runAreas(options, { reporter, generatedAt, result });
   } catch (error) {
-    // Most messages end with a full stop of their own: one is enough.
-    const message = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
-    console.error(
-      logSafe(
-        `pipeline: ${message}. No output was changed: every output of this run was discarded.`,
-      ),
-    );
+    console.error(logSafe(failureLine(error)));
     if (process.env['PIPELINE_DEBUG'] && error instanceof Error)
       console.error(logSafe(error.stack ?? ''));
     return EXIT.failed;

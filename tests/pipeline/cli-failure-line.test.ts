@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../pipeline/cli.ts';
+import { failureLine, main } from '../../pipeline/cli.ts';
 
 describe('main(argv) when the run fails', () => {
   it('ends the failure with one full stop before saying no output changed', async () => {
@@ -23,5 +23,18 @@ describe('main(argv) when the run fails', () => {
       /area\.json\)\. No output was changed: every output of this run was discarded\.$/,
     );
     expect(line).not.toContain('..');
+  });
+
+  it.each([
+    ['ends with a full stop', 'fix the file.'],
+    [
+      'ends with a question',
+      'the header lacks "Month"; is this a police.uk file of the right kind?',
+    ],
+    ['ends with no stop', 'HTTP 500'],
+  ])('ends a failure that %s with one sentence end', (_, message) => {
+    const line = failureLine(new Error(message));
+    expect(line).toMatch(/^pipeline: .*[^.?!][.?!] No output was changed: every output/);
+    expect(line).not.toMatch(/[.?!]\./);
   });
 });
