@@ -69,21 +69,30 @@ export function masterRowCrime(
   where: string,
 ): EnrichedCrime {
   const v = (column: (typeof MASTER_COLUMNS)[number]) => values[column] ?? '';
+  const damaged = (column: string, value: string, written: string) =>
+    new InputError(
+      where,
+      `${column} is "${value}", not ${written} as the pipeline writes it: the file is damaged; ` +
+        'delete it and run the pipeline again',
+    );
   const estimated = v('Postcode District Estimated');
   if (estimated !== 'true' && estimated !== 'false') {
-    throw new InputError(
-      where,
-      `Postcode District Estimated is "${estimated}", not true or false as the pipeline writes ` +
-        'it: the file is damaged; delete it and run the pipeline again',
-    );
+    throw damaged('Postcode District Estimated', estimated, 'true or false');
   }
+  const coordinate = (column: 'Longitude' | 'Latitude'): number => {
+    const text = v(column);
+    const value = Number(text);
+    if (text.trim() === '' || !Number.isFinite(value)) throw damaged(column, text, 'a number');
+    return value;
+  };
+  const [longitude, latitude] = [coordinate('Longitude'), coordinate('Latitude')];
   return {
     crimeId: v('Crime ID'),
     month: v('Month'),
     reportedBy: v('Reported by'),
     fallsWithin: v('Falls within'),
-    longitude: Number(v('Longitude')),
-    latitude: Number(v('Latitude')),
+    longitude,
+    latitude,
     location: v('Location'),
     lsoaCode: v('LSOA code'),
     lsoa21Code: v('LSOA 2021'),

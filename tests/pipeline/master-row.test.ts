@@ -129,4 +129,19 @@ describe('masterRowCrime(values, where)', () => {
       );
     },
   );
+
+  it.each([
+    ['Longitude', ''],
+    ['Latitude', ''],
+    ['Longitude', 'NaN'],
+    ['Latitude', '53.8x'],
+  ])('refuses a %s of "%s", naming the row, rather than placing the crime at 0', (column, text) => {
+    const [row] = parse(MASTER_HEADER + masterLine(plainCrime), { columns: true }) as Record<
+      string,
+      string
+    >[];
+    expect(() => masterRowCrime({ ...row, [column]: text }, 'cache/2025-03.csv:7')).toThrow(
+      `cache/2025-03.csv:7: ${column} is "${text}", not a number as the pipeline writes it: the file is damaged; delete it and run the pipeline again`,
+    );
+  });
 });
