@@ -19,6 +19,12 @@ export interface ApiMonthFile {
 }
 
 const API_MONTH_FILE = /^(\d{4}-\d{2})\.json$/;
+/**
+ * What to do about a snapshot that cannot be read: the fetch step keeps a saved month while
+ * police.uk's API snapshot is current, so only a month whose file is gone is asked for again.
+ */
+const fetchAgain = (file: string): string =>
+  `delete ${file} and run the pipeline online: the month is then fetched again`;
 
 /** The API month snapshots in `dir`, ascending; none when the folder does not exist. */
 export async function listApiMonths(dir: string): Promise<ApiMonthFile[]> {
@@ -54,14 +60,14 @@ export async function* readApiMonth(
   } catch (cause) {
     throw new InputError(
       file.path,
-      `is not readable JSON (${cause instanceof Error ? cause.message : String(cause)}); fetch the month again`,
+      `is not readable JSON (${cause instanceof Error ? cause.message : String(cause)}); ${fetchAgain(file.path)}`,
       { cause },
     );
   }
   if (!Array.isArray(parsed)) {
     throw new InputError(
       file.path,
-      'is not a JSON array of crimes-street objects; fetch the month again',
+      `is not a JSON array of crimes-street objects; ${fetchAgain(file.path)}`,
     );
   }
   for (const [index, element] of parsed.entries()) {
@@ -69,7 +75,7 @@ export async function* readApiMonth(
     if (!crime.success) {
       throw new InputError(
         `${file.path} [${index}]`,
-        'is not a crimes-street object; fetch the month again',
+        `is not a crimes-street object; ${fetchAgain(file.path)}`,
       );
     }
     yield { index, crime: crime.data };
