@@ -1,6 +1,6 @@
 // A kept crime as a row of the master dataset (MASTER_COLUMNS): what every month cache file,
 // the master CSV and the yearly downloads hold, written the same way by each.
-import { MASTER_COLUMNS, type CrimeType } from '../src/shared/constants.ts';
+import { CRIME_TYPES, MASTER_COLUMNS, type CrimeType } from '../src/shared/constants.ts';
 import type { EnrichedCrime } from '../src/shared/schema.ts';
 import { formatCsvField, formatCsvRow } from './csv.ts';
 import { InputError } from './input-error.ts';
@@ -86,6 +86,10 @@ export function masterRowCrime(
     return value;
   };
   const [longitude, latitude] = [coordinate('Longitude'), coordinate('Latitude')];
+  const crimeType = v('Crime type');
+  if (!(CRIME_TYPES as readonly string[]).includes(crimeType)) {
+    throw damaged('Crime type', crimeType, "one of police.uk's crime types");
+  }
   return {
     crimeId: v('Crime ID'),
     month: v('Month'),
@@ -97,7 +101,7 @@ export function masterRowCrime(
     lsoaCode: v('LSOA code'),
     lsoa21Code: v('LSOA 2021'),
     lsoaName: v('LSOA name'),
-    crimeType: v('Crime type') as CrimeType,
+    crimeType: crimeType as CrimeType,
     lastOutcome: v('Last outcome category'),
     context: v('Context'),
     wardName: v('Ward Name'),

@@ -100,7 +100,8 @@ describe('masterRowCrime(values, where)', () => {
     const crimes = [
       plainCrime,
       { ...plainCrime, postcodeDistrictEstimated: true },
-      ...awkwardCrimes('A, "B"\n'),
+      // A crime type is one of police.uk's (normalisation keeps no other), so not awkward.
+      ...awkwardCrimes('A, "B"\n').filter((c) => c.crimeType === plainCrime.crimeType),
       ...sampleMonth('2025-03').slice(0, 500),
     ];
     const text = MASTER_HEADER + crimes.map(masterLine).join('');
@@ -142,6 +143,16 @@ describe('masterRowCrime(values, where)', () => {
     >[];
     expect(() => masterRowCrime({ ...row, [column]: text }, 'cache/2025-03.csv:7')).toThrow(
       `cache/2025-03.csv:7: ${column} is "${text}", not a number as the pipeline writes it: the file is damaged; delete it and run the pipeline again`,
+    );
+  });
+
+  it("refuses a Crime type that is not one of police.uk's, naming the row and what to do", () => {
+    const [row] = parse(MASTER_HEADER + masterLine(plainCrime), { columns: true }) as Record<
+      string,
+      string
+    >[];
+    expect(() => masterRowCrime({ ...row, 'Crime type': 'Burg' }, 'cache/2025-03.csv:7')).toThrow(
+      'cache/2025-03.csv:7: Crime type is "Burg", not one of police.uk\'s crime types as the pipeline writes it: the file is damaged; delete it and run the pipeline again',
     );
   });
 });
