@@ -1,14 +1,18 @@
 // police.uk archives over HTTP. An archive is 1-2 GB; the Leeds pipeline needs a few MB of it.
 // With range requests we read the archive's tail, its central directory and then only the
 // entries wanted. A server that ignores ranges gets a whole-file download instead, resumable
-// from a `.partial` file, checked against its size and (when the server gives one) its MD5.
+// from a `.partial` file while the server describes the same copy of the archive (its size,
+// ETag and Last-Modified, recorded beside it), checked against its size and (when the server
+// gives one) its MD5.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat, truncate } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { z } from 'zod';
+import { writeFileAtomic } from '../write.ts';
 import { HttpNetworkError } from './http-errors.ts';
-import type { HttpClient, Log } from './http.ts';
+import type { Exchange, HttpClient, Log } from './http.ts';
 import { trackProgress, type ProgressSink } from './progress.ts';
 import { entryByteRanges, extractEntry, readCentralDirectory, type ZipEntry } from './zip.ts';
 
@@ -263,8 +267,66 @@ async function withDirectory(
 }
 
 /**
+ * What tells one copy of an archive from another, as the server describes it: police.uk
+ * republishes an archive under the same name with other bytes. It is kept beside a download as
+ * `<name>.version.json`, written before the download's first byte, so that a `.partial` file is
+ * resumed, and a finished one used again, only while the server describes the same copy.
+ */
+const archiveVersionSchema = z.object({
+  size: z.number().int().positive(),
+  etag: z.string().optional(),
+  lastModified: z.string().optional(),
+});
+type ArchiveVersion = z.infer<typeof archiveVersionSchema>;
+
+function versionOf(probe: ArchiveProbe): ArchiveVersion {
+  return {
+    size: probe.size,
+    ...(probe.etag !== undefined ? { etag: probe.etag } : {}),
+    ...(probe.lastModified !== undefined ? { lastModified: probe.lastModified } : {}),
+  };
+}
+
+/** The record beside a download; undefined when there is none, or none that can be read. */
+async function readVersion(file: string): Promise<ArchiveVersion | undefined> {
+  try {
+    const parsed = archiveVersionSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** How the copy recorded differs from the one `probe` describes; undefined when it does not. */
+function versionChange(
+  recorded: ArchiveVersion | undefined,
+  probe: ArchiveProbe,
+): string | undefined {
+  if (recorded === undefined) return 'nothing records which copy of the archive it holds';
+  const changes: string[] = [];
+  // An ETag comes in its quotes ("v1", W/"v1"); a Last-Modified is quoted here, as it holds commas.
+  const was = (value: string | undefined) =>
+    value === undefined ? 'none' : /^(W\/)?"/.test(value) ? value : `"${value}"`;
+  if (recorded.size !== probe.size) {
+    changes.push(`size ${recorded.size}, now ${probe.size}`);
+  }
+  if (recorded.etag !== probe.etag) {
+    changes.push(`ETag ${was(recorded.etag)}, now ${was(probe.etag)}`);
+  }
+  if (recorded.lastModified !== probe.lastModified) {
+    changes.push(`Last-Modified ${was(recorded.lastModified)}, now ${was(probe.lastModified)}`);
+  }
+  return changes.length > 0
+    ? `it is of another copy of the archive (${changes.join('; ')})`
+    : undefined;
+}
+
+/**
  * Download the whole archive to `<downloadDir>/<name>`, resuming a `.partial` file left by an
- * earlier attempt or run with a Range request (starting over if the server ignores it).
+ * earlier attempt or run with a Range request. A partial or finished file is used only while
+ * the server describes the same copy of the archive as when it was begun (`.version.json`), and
+ * a partial is resumed only from an answer that starts where it ends; otherwise it is deleted
+ * and the download starts again from byte 0, saying so in one line of the log.
  * Returns the path of the complete, verified file.
  */
 export async function downloadResumable(
@@ -276,25 +338,86 @@ export async function downloadResumable(
 ): Promise<string> {
   await mkdir(downloadDir, { recursive: true });
   const file = path.join(downloadDir, probe.name);
-  if ((await sizeOf(file)) === probe.size) return file;
   const partial = `${file}.partial`;
+  const versionFile = `${file}.version.json`;
+  const finished = await sizeOf(file);
+  if (finished !== undefined) {
+    // A download finished before records were kept is known by its size alone, which is all
+    // there is to go on when the server gives neither ETag nor Last-Modified.
+    const unversioned = probe.etag === undefined && probe.lastModified === undefined;
+    const recorded = await readVersion(versionFile);
+    const change =
+      finished !== probe.size
+        ? `it is ${finished} bytes, the archive ${probe.size}`
+        : recorded === undefined && unversioned
+          ? undefined
+          : versionChange(recorded, probe);
+    if (change === undefined) return file;
+    await rm(file, { force: true });
+    log(
+      `${probe.name}: the downloaded ${file} is not the archive the server now has (${change}); ` +
+        'deleted it, downloading the archive again',
+    );
+  }
+  /** Delete any partial download and record the copy the next one is of. */
+  const startAfresh = async () => {
+    await rm(partial, { force: true });
+    await writeFileAtomic(versionFile, `${JSON.stringify(versionOf(probe))}\n`);
+  };
+  const request = (from: number) =>
+    client.send(probe.url, {
+      headers: {
+        'accept-encoding': 'identity',
+        ...(from > 0 ? { range: `bytes=${from}-` } : {}),
+      },
+    });
   await client.retrying('GET', probe.url, async () => {
     let have = (await sizeOf(partial)) ?? 0;
-    if (have > probe.size) {
-      await truncate(partial, 0);
-      have = 0;
+    if (have > 0) {
+      const stale =
+        have > probe.size
+          ? `it is ${have} bytes, more than the archive's ${probe.size}`
+          : versionChange(await readVersion(versionFile), probe);
+      if (stale !== undefined) {
+        log(
+          `${probe.name}: the partial download ${partial} cannot be resumed (${stale}); ` +
+            'deleted it, starting again from byte 0',
+        );
+        have = 0;
+      }
     }
     if (have === probe.size) return;
-    const headers: Record<string, string> = { 'accept-encoding': 'identity' };
-    if (have > 0) headers.range = `bytes=${have}-`;
-    const exchange = await client.send(probe.url, { headers });
-    if (have > 0 && exchange.response.status !== 206) {
-      log(
-        `${probe.name}: the server cannot resume (HTTP ${exchange.response.status}); starting again from byte 0`,
-      );
-      have = 0;
-    } else if (have > 0) {
-      log(`${probe.name}: resuming the download at byte ${have}`);
+    if (have === 0) await startAfresh();
+    let exchange = await request(have);
+    if (have > 0) {
+      const refusal = await resumeRefusal(exchange, have, probe, partial);
+      if (refusal === undefined) {
+        log(`${probe.name}: resuming the download at byte ${have}`);
+      } else {
+        log(
+          `${probe.name}: the server cannot resume ${partial} at byte ${have} (${refusal}); ` +
+            'deleted it, starting again from byte 0',
+        );
+        have = 0;
+        await startAfresh();
+        // A 200 answer is the whole archive, read from its first byte; a 206 of another range
+        // is not used.
+        if (exchange.response.status !== 200) {
+          await exchange.discard();
+          exchange = await request(0);
+        }
+      }
+    }
+    if (have === 0) {
+      const length = exchange.response.headers.get('content-length');
+      if (length !== null && Number(length) !== probe.size) {
+        await exchange.discard();
+        throw new Error(
+          `${probe.url} is now ${length} bytes, not the ${probe.size} it was when this run ` +
+            'began (police.uk replaced it while it was downloaded); nothing was written for it. ' +
+            'Run again.',
+        );
+      }
     }
     const tracker = trackProgress(probe.name, probe.size, progress);
     tracker.add(have);
@@ -320,6 +443,7 @@ export async function downloadResumable(
     const actual = await md5Of(partial);
     if (actual !== probe.md5) {
       await rm(partial, { force: true });
+      await rm(versionFile, { force: true });
       throw new Error(
         `${probe.url}: downloaded file has MD5 ${actual}, the server lists ${probe.md5}; the partial download was deleted, run again`,
       );
@@ -327,6 +451,37 @@ export async function downloadResumable(
   }
   await rename(partial, file);
   return file;
+}
+
+/**
+ * Why an answer to "bytes=`have`-" cannot be appended to a partial download of `have` bytes:
+ * it is the whole archive (200), a 206 that starts elsewhere, or another status; undefined when
+ * it can. A 206 naming another size means the archive was replaced since the probe: that fails
+ * the download, the partial deleted, as a later run would find it of another copy.
+ */
+async function resumeRefusal(
+  { response, discard }: Exchange,
+  have: number,
+  probe: ArchiveProbe,
+  partial: string,
+): Promise<string | undefined> {
+  if (response.status === 200) return 'HTTP 200, the whole archive';
+  if (response.status !== 206) return `HTTP ${response.status}`;
+  const contentRange = response.headers.get('content-range') ?? '';
+  const [, firstText, lastText, sizeText] = CONTENT_RANGE.exec(contentRange) ?? [];
+  if (sizeText !== undefined && sizeText !== '*' && Number(sizeText) !== probe.size) {
+    await discard();
+    await rm(partial, { force: true });
+    throw new Error(
+      `${probe.url} is now ${sizeText} bytes, not the ${probe.size} it was when this run began ` +
+        '(police.uk replaced it while it was downloaded); the partial download was deleted. ' +
+        'Run again.',
+    );
+  }
+  if (Number(firstText) !== have || lastText === undefined || Number(lastText) < have) {
+    return `it answered with Content-Range "${contentRange}"`;
+  }
+  return undefined;
 }
 
 async function sizeOf(file: string): Promise<number | undefined> {

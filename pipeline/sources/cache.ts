@@ -4,6 +4,7 @@
 //   api/YYYY-MM.json                             crimes-street answers for months no archive holds yet
 //   sources/manifest/YYYY-MM.json                source, archive or API snapshot, fetchedAt, file CRCs
 //   sources/downloads/YYYY-MM.zip[.partial]      whole archives, only when a server refuses ranges
+//   sources/downloads/YYYY-MM.zip.version.json   the copy of the archive they are of (size, ETag...)
 //   sources/api-leaf-history.json                crimes per piece of the API query polygon, by month
 //   sources/postcodes-io.json                    reverse-geocoding answers by coordinate
 //   sources/polling-districts.geojson            the council's polling districts

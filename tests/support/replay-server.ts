@@ -47,9 +47,17 @@ export interface FileOptions {
   /**
    * Faults for the next GETs of this file, one per request, in order. `shortBy` sends a
    * complete answer that holds that many bytes fewer than its Content-Range says (its
-   * Content-Length matches what is sent, so only the range tells).
+   * Content-Length matches what is sent, so only the range tells). `ignoreRange` answers a
+   * Range request with the whole file (200), as a server or proxy may; `rangeShiftedBy` answers
+   * it from that many bytes after the one asked, with a Content-Range that says so.
    */
-  faults?: { cutAfterBytes?: number; status?: number; shortBy?: number }[];
+  faults?: {
+    cutAfterBytes?: number;
+    status?: number;
+    shortBy?: number;
+    ignoreRange?: boolean;
+    rangeShiftedBy?: number;
+  }[];
 }
 
 export class ReplayServer {
@@ -105,11 +113,14 @@ export class ReplayServer {
       const fault = faults.shift();
       if (fault?.status) return { status: fault.status };
       const range =
-        options.ranges === false ? undefined : parseRange(request.headers.range, data.length);
+        options.ranges === false || fault?.ignoreRange
+          ? undefined
+          : parseRange(request.headers.range, data.length);
       if (range === 'unsatisfiable') {
         return { status: 416, headers: { 'content-range': `bytes */${data.length}` } };
       }
-      const [start, asked] = range ?? [0, data.length - 1];
+      const [askedStart, asked] = range ?? [0, data.length - 1];
+      const start = Math.min(askedStart + (fault?.rangeShiftedBy ?? 0), asked);
       const end =
         range && options.maxRangeBytes !== undefined
           ? Math.min(asked, start + options.maxRangeBytes - 1)

@@ -543,20 +543,6 @@ describe('servers without Range support, and cut downloads', () => {
     expect(logs.some((l) => l.includes('cannot resume'))).toBe(true);
   });
 
-  it('downloadResumable() continues a .partial file left by an earlier run', async () => {
-    const zip = await buildArchive('2025-03');
-    server.file('/data/archive/2025-03.zip', zip);
-    const dir = sourcePaths(cacheRoot).downloadDir;
-    await mkdir(dir, { recursive: true });
-    await writeFile(path.join(dir, '2025-03.zip.partial'), zip.subarray(0, 123_456));
-    const client = new HttpClient(FAST_HTTP);
-    const probe = await probeArchive(client, `${server.url}data/archive/2025-03.zip`);
-    await downloadResumable(client, probe, dir);
-    const gets = server.requestsTo('/data/archive/2025-03.zip').filter((r) => r.method === 'GET');
-    expect(gets.map((r) => r.headers.range)).toEqual(['bytes=123456-']);
-    expect((await readFile(path.join(dir, '2025-03.zip'))).equals(zip)).toBe(true);
-  });
-
   it('downloadResumable() rejects a download whose MD5 differs from the one the server lists', async () => {
     const zip = await buildArchive('2025-03');
     server.file('/data/archive/2025-03.zip', zip, { etag: '"0123456789abcdef0123456789abcdef"' });
@@ -568,6 +554,212 @@ describe('servers without Range support, and cut downloads', () => {
       /MD5 [0-9a-f]{32}, the server lists 0123456789abcdef/,
     );
     expect(await readdir(dir)).toEqual([]);
+  });
+});
+
+describe('a download left by an earlier run, and the copy of the archive it is of', () => {
+  const ZIP_PATH = '/data/archive/2025-03.zip';
+
+  function download(client = new HttpClient(FAST_HTTP)): Promise<string> {
+    return probeArchive(client, `${server.url}data/archive/2025-03.zip`).then((probe) =>
+      downloadResumable(client, probe, sourcePaths(cacheRoot).downloadDir, (m) => logs.push(m)),
+    );
+  }
+
+  /** The GETs of the archive sent after the first `skip` requests, by their Range header. */
+  function rangesAfter(skip: number): (string | undefined)[] {
+    return server.requests
+      .slice(skip)
+      .filter((r) => r.path === ZIP_PATH && r.method === 'GET')
+      .map((r) => r.headers.range);
+  }
+
+  /**
+   * A run whose download of `zip` is cut after `bytes` and not tried again: it fails, leaving a
+   * `.partial` file (and the record of the copy it is of). Its size.
+   */
+  async function leavePartial(
+    zip: Buffer,
+    fileOptions: Parameters<ReplayServer['file']>[2] = {},
+    bytes = 1_000_000,
+  ): Promise<number> {
+    server.file(ZIP_PATH, zip, { ...fileOptions, faults: [{ cutAfterBytes: bytes }] });
+    await expect(download(new HttpClient({ ...FAST_HTTP, retries: 0 }))).rejects.toThrow(
+      /lost its connection/,
+    );
+    const partial = path.join(sourcePaths(cacheRoot).downloadDir, '2025-03.zip.partial');
+    const have = (await readFile(partial)).length;
+    expect(have).toBeGreaterThan(0);
+    expect(have).toBeLessThan(zip.length);
+    return have;
+  }
+
+  /** `zip` with other bytes but the same size, as a republished copy may be. */
+  function sameSizeOtherBytes(zip: Buffer): Buffer {
+    const other = Buffer.from(zip);
+    for (let i = 0; i < other.length; i += 4096) other[i] = (other[i] ?? 0) ^ 0xff;
+    return other;
+  }
+
+  const MARCH = 'Mon, 07 Apr 2025 09:00:00 GMT';
+  const APRIL = 'Wed, 07 May 2025 09:00:00 GMT';
+
+  it('resumes a .partial file left by an earlier run while the archive is unchanged, with the same bytes', async () => {
+    const zip = await buildArchive('2025-03');
+    const have = await leavePartial(zip, { etag: '"v1"' }, 123_456);
+    const skip = server.requests.length;
+    const file = await download();
+    expect(rangesAfter(skip)).toEqual([`bytes=${have}-`]);
+    expect((await readFile(file)).equals(zip)).toBe(true);
+    expect(logs).toContain(`2025-03.zip: resuming the download at byte ${have}`);
+  });
+
+  it.each([
+    ['the same size, another ETag', { etag: '"v1"' }, { etag: '"v2"' }, 'ETag "v1", now "v2"'],
+    [
+      'the same size, another Last-Modified',
+      { lastModified: MARCH },
+      { lastModified: APRIL },
+      `Last-Modified "${MARCH}", now "${APRIL}"`,
+    ],
+    ['another size, no ETag or Last-Modified', {}, {}, 'size'],
+  ])(
+    'starts again when the archive changed since the .partial was begun (%s): the file is the new copy, byte for byte',
+    async (what, before, after, change) => {
+      const old = await buildArchive('2025-03');
+      const zip = what.startsWith('another size')
+        ? await buildZip(reviseBtp2025_03(archiveEntries('2025-03')))
+        : sameSizeOtherBytes(old);
+      expect(zip.length === old.length).toBe(!what.startsWith('another size'));
+      await leavePartial(old, before);
+      server.file(ZIP_PATH, zip, after);
+      const skip = server.requests.length;
+      const file = await download();
+      expect((await readFile(file)).equals(zip)).toBe(true);
+      expect(rangesAfter(skip)).toEqual([undefined]);
+      const said = logs.filter((l) => l.includes('cannot be resumed'));
+      expect(said).toHaveLength(1);
+      expect(said[0]).toMatch(
+        /^2025-03\.zip: the partial download .*2025-03\.zip\.partial cannot be resumed \(it is of another copy of the archive \(.*\)\); deleted it, starting again from byte 0$/,
+      );
+      expect(said[0]).toContain(change);
+    },
+  );
+
+  it('starts again from a .partial file that nothing records the copy of', async () => {
+    const zip = await buildArchive('2025-03');
+    server.file(ZIP_PATH, zip);
+    const dir = sourcePaths(cacheRoot).downloadDir;
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, '2025-03.zip.partial'), Buffer.alloc(123_456, 7));
+    const file = await download();
+    expect((await readFile(file)).equals(zip)).toBe(true);
+    expect(rangesAfter(0)).toEqual([undefined]);
+    expect(logs.some((l) => l.includes('nothing records which copy of the archive it holds'))).toBe(
+      true,
+    );
+  });
+
+  it('starts again when the answer to resume starts at another byte than asked', async () => {
+    const zip = await buildArchive('2025-03');
+    const have = await leavePartial(zip);
+    server.file(ZIP_PATH, zip, { faults: [{ rangeShiftedBy: 100 }] });
+    const skip = server.requests.length;
+    const file = await download();
+    expect((await readFile(file)).equals(zip)).toBe(true);
+    expect(rangesAfter(skip)).toEqual([`bytes=${have}-`, undefined]);
+    expect(logs).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^2025-03\\.zip: the server cannot resume .*2025-03\\.zip\\.partial at byte ${have} ` +
+            `\\(it answered with Content-Range "bytes ${have + 100}-${zip.length - 1}/${zip.length}"\\); ` +
+            'deleted it, starting again from byte 0$',
+        ),
+      ),
+    );
+  });
+
+  it('starts again from byte 0 when a request to resume is answered with the whole archive (200)', async () => {
+    const zip = await buildArchive('2025-03');
+    const have = await leavePartial(zip);
+    server.file(ZIP_PATH, zip, { faults: [{ ignoreRange: true }] });
+    const skip = server.requests.length;
+    const file = await download();
+    expect((await readFile(file)).equals(zip)).toBe(true);
+    expect(rangesAfter(skip)).toEqual([`bytes=${have}-`]);
+    expect(logs).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^2025-03\\.zip: the server cannot resume .*2025-03\\.zip\\.partial at byte ${have} ` +
+            '\\(HTTP 200, the whole archive\\); deleted it, starting again from byte 0$',
+        ),
+      ),
+    );
+  });
+
+  it('fails at once, saying so, when the archive is replaced by one of another size while it is downloaded', async () => {
+    const zip = await buildArchive('2025-03');
+    await leavePartial(zip);
+    server.file(ZIP_PATH, zip);
+    // After the probe, the answers come from a larger file (police.uk republished it).
+    const larger = Buffer.concat([Buffer.alloc(1000), zip]);
+    server.route('GET', ZIP_PATH, (request) => {
+      const start = Number(/^bytes=(\d+)-$/.exec(request.headers.range ?? '')?.[1] ?? 0);
+      return start === 0
+        ? { body: larger }
+        : {
+            status: 206,
+            headers: { 'content-range': `bytes ${start}-${larger.length - 1}/${larger.length}` },
+            body: larger.subarray(start),
+          };
+    });
+    const skip = server.requests.length;
+    await expect(download()).rejects.toThrow(
+      `is now ${larger.length} bytes, not the ${zip.length} it was when this run began ` +
+        '(police.uk replaced it while it was downloaded); the partial download was deleted. Run again.',
+    );
+    expect(rangesAfter(skip)).toHaveLength(1);
+    expect(await readdir(sourcePaths(cacheRoot).downloadDir)).not.toContain('2025-03.zip.partial');
+  });
+
+  it.each([
+    ['an older copy', { etag: '"v1"' }, 'ETag "v1", now "v2"'],
+    ['a copy that nothing records', undefined, 'nothing records which copy'],
+  ])(
+    'does not use a finished download of %s of the same size: it downloads the new one',
+    async (_, before, change) => {
+      const old = await buildArchive('2025-03');
+      const zip = sameSizeOtherBytes(old);
+      const dir = sourcePaths(cacheRoot).downloadDir;
+      if (before) {
+        server.file(ZIP_PATH, old, before);
+        await download();
+      } else {
+        await mkdir(dir, { recursive: true });
+        await writeFile(path.join(dir, '2025-03.zip'), old);
+      }
+      server.file(ZIP_PATH, zip, { etag: '"v2"' });
+      const skip = server.requests.length;
+      const file = await download();
+      expect((await readFile(file)).equals(zip)).toBe(true);
+      expect(rangesAfter(skip)).toEqual([undefined]);
+      const said = logs.filter((l) => l.includes('is not the archive the server now has'));
+      expect(said).toHaveLength(1);
+      expect(said[0]).toMatch(
+        /^2025-03\.zip: the downloaded .*2025-03\.zip is not the archive the server now has \(.*\); deleted it, downloading the archive again$/,
+      );
+      expect(said[0]).toContain(change);
+    },
+  );
+
+  it('uses a finished download again while the archive is unchanged, without a request', async () => {
+    const zip = await buildArchive('2025-03');
+    server.file(ZIP_PATH, zip, { etag: '"v1"' });
+    await download();
+    const skip = server.requests.length;
+    const file = await download();
+    expect((await readFile(file)).equals(zip)).toBe(true);
+    expect(rangesAfter(skip)).toEqual([]);
   });
 });
 
