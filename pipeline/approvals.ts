@@ -2,7 +2,9 @@
 // Given as a committed file (data/approvals.json) or as the data workflow's `approve` input
 // ("YYYY-MM: reason"). An approval lets that month's findings through; every finding let
 // through is recorded in the change log with the reason, and the commit step removes the
-// file's approvals it used, so an approval is spent once and never waves a later fault past.
+// file's approvals it used, so a used approval is spent once and never waves a later fault
+// past. One that no finding used stays in the file, and lets the next finding of its month
+// (and checks) through, until it is used or a person removes it.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { monthSchema } from '../src/shared/schema.ts';
