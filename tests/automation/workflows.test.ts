@@ -403,13 +403,16 @@ describe('data workflow: pushing the data commit when main moved', () => {
     ['the pipeline', 'pipeline/gate.ts'],
     ['the reference data', 'data/reference/wards.geojson'],
     ['the approvals', 'data/approvals.json'],
+    ['the packages the pipeline runs (lock file)', 'package-lock.json'],
+    ['the packages the pipeline runs (package.json)', 'package.json'],
+    ['an area configuration', 'data/areas/sheffield/area.json'],
   ])('pushes nothing and says why when main changed %s during the refresh', (_what, file) => {
     const { origin, runner } = setUp({ file, text: 'changed on main\n' });
     const before = git(origin, 'rev-parse', 'main');
     const result = runPush(runner);
     expect(result.status).toBe(1);
     expect(result.stdout).toMatch(
-      /^::error::main changed the pipeline, its reference data or the approvals during the refresh/m,
+      /^::error::main changed the pipeline, its dependencies, its reference data or the approvals during the refresh/m,
     );
     expect(git(origin, 'rev-parse', 'main')).toBe(before);
   });
