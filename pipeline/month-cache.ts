@@ -2,7 +2,8 @@
 // (YYYY-MM.summary.json, a MonthSummary plus the cache key and drop examples) and the
 // postcodes.io answers it used (YYYY-MM.postcodes.json). A month is reprocessed only when its
 // key changes (its input files, the outcomes files that can revise it, the reference
-// geography, or the code that processes it) or an answer it used changed.
+// geography, or the code that processes it and the packages that code runs) or an answer it
+// used changed.
 import { createHash } from 'node:crypto';
 import { open, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';

@@ -2,8 +2,35 @@ import { cp, mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { codeFingerprint, importGraph } from '../../pipeline/code-fingerprint.ts';
+import {
+  codeFingerprint,
+  importedPackages,
+  importGraph,
+  lockedPackages,
+} from '../../pipeline/code-fingerprint.ts';
 import { MONTH_STAGE_ENTRIES } from '../../pipeline/month-cache.ts';
+
+/** A lock file as npm writes it: @turf/area needs @turf/helpers, which needs its own tslib. */
+const LOCK = {
+  lockfileVersion: 3,
+  packages: {
+    '': { dependencies: { 'csv-parse': '^6', '@turf/area': '^7', vitest: '^4' } },
+    'node_modules/csv-parse': { version: '6.1.0', integrity: 'sha512-csv' },
+    'node_modules/@turf/area': {
+      version: '7.4.0',
+      integrity: 'sha512-area',
+      dependencies: { '@turf/helpers': '7.4.0', tslib: '^2' },
+    },
+    'node_modules/@turf/helpers': {
+      version: '7.4.0',
+      integrity: 'sha512-helpers',
+      dependencies: { tslib: '^2.8' },
+    },
+    'node_modules/@turf/helpers/node_modules/tslib': { version: '2.8.1', integrity: 'sha512-t28' },
+    'node_modules/tslib': { version: '2.6.0', integrity: 'sha512-t26' },
+    'node_modules/vitest': { version: '4.0.0', integrity: 'sha512-vitest' },
+  },
+};
 
 let root: string;
 beforeEach(async () => {
@@ -17,15 +44,19 @@ beforeEach(async () => {
       "import { type U, b } from './b.ts';",
       "export { c } from '../src/shared/c.ts';",
       "import 'node:fs';",
-      'export const run = (t: T, u: U) => [a, b, t, u];',
+      "import { parse } from 'csv-parse/sync';",
+      "import type { Feature } from 'geojson';",
+      'export const run = (t: T, u: U) => [a, b, t, u, parse];',
     ].join('\n'),
     'pipeline/a.ts': "import { d } from './d.ts';\nexport const a = d;",
-    'pipeline/b.ts': 'export type U = number;\nexport const b = 2;',
+    'pipeline/b.ts': "import path from 'path';\nexport type U = number;\nexport const b = 2;",
     'pipeline/d.ts': "export const d = await import('./lazy.ts');",
     'pipeline/lazy.ts': 'export const lazy = 1;',
     'pipeline/types-only.ts': 'export type T = string;',
     'pipeline/unrelated.ts': 'export const z = 0;',
-    'src/shared/c.ts': 'export const c = 3;',
+    'src/shared/c.ts': "import { area } from '@turf/area';\nexport const c = area;",
+    // What the entry's packages need, and packages nothing imported needs.
+    'package-lock.json': JSON.stringify(LOCK),
   };
   for (const [file, text] of Object.entries(files)) await writeFile(path.join(root, file), text);
 });
@@ -45,9 +76,37 @@ describe('importGraph(entries, root)', () => {
     ]);
   });
 
+  it('names the packages the graph imports at run time, not Node modules or type-only imports', () => {
+    expect(importedPackages(['pipeline/entry.ts'], root)).toEqual(['@turf/area', 'csv-parse']);
+  });
+
   it('names a module that is imported but missing', async () => {
     await rm(path.join(root, 'pipeline/lazy.ts'));
     expect(() => importGraph(['pipeline/entry.ts'], root)).toThrow(/pipeline\/lazy\.ts/);
+  });
+});
+
+describe('lockedPackages(packages, root)', () => {
+  it('pins each package and every package it needs, found as Node finds them', () => {
+    expect(lockedPackages(['@turf/area', 'csv-parse'], root)).toEqual([
+      'node_modules/@turf/area 7.4.0 sha512-area',
+      'node_modules/@turf/helpers 7.4.0 sha512-helpers',
+      'node_modules/@turf/helpers/node_modules/tslib 2.8.1 sha512-t28',
+      'node_modules/csv-parse 6.1.0 sha512-csv',
+      'node_modules/tslib 2.6.0 sha512-t26',
+    ]);
+  });
+
+  it('names a package the lock file does not list, rather than failing', () => {
+    expect(lockedPackages(['not-installed'], root)).toEqual([
+      'not-installed (not in the lock file)',
+    ]);
+  });
+
+  it('says what to do when the lock file cannot be read', async () => {
+    await rm(path.join(root, 'package-lock.json'));
+    expect(() => lockedPackages(['csv-parse'], root)).toThrow(/package-lock\.json.*npm install/);
+    expect(lockedPackages([], root)).toEqual([]);
   });
 });
 
@@ -74,6 +133,36 @@ describe('codeFingerprint(entries, root)', () => {
     expect(await copy(touch('src/shared/c.ts'))).not.toBe(before);
     expect(await copy(touch('pipeline/types-only.ts'))).toBe(before);
     expect(await copy(touch('pipeline/unrelated.ts'))).toBe(before);
+  });
+
+  it('changes when the lock file pins another version of a package the graph runs, directly or not', async () => {
+    const fingerprint = (): string => codeFingerprint(['pipeline/entry.ts'], root);
+    const before = fingerprint();
+    const withLock = async (edit: (lock: typeof LOCK) => void): Promise<string> => {
+      const parent = await mkdtemp(path.join(tmpdir(), 'code-fingerprint-'));
+      const other = path.join(parent, 'repo');
+      try {
+        await cp(root, other, { recursive: true });
+        const lock = structuredClone(LOCK);
+        edit(lock);
+        await writeFile(path.join(other, 'package-lock.json'), JSON.stringify(lock));
+        return codeFingerprint(['pipeline/entry.ts'], other);
+      } finally {
+        await rm(parent, { recursive: true, force: true });
+      }
+    };
+    type Entry = { version: string; integrity: string };
+    const bump = (place: keyof typeof LOCK.packages) => (lock: typeof LOCK) => {
+      (lock.packages[place] as Entry).version = '9.9.9';
+      (lock.packages[place] as Entry).integrity = 'sha512-other';
+    };
+    expect(await withLock(() => {})).toBe(before);
+    expect(await withLock(bump('node_modules/csv-parse'))).not.toBe(before);
+    expect(await withLock(bump('node_modules/@turf/helpers'))).not.toBe(before);
+    expect(await withLock(bump('node_modules/@turf/helpers/node_modules/tslib'))).not.toBe(before);
+    expect(await withLock(bump('node_modules/tslib'))).not.toBe(before);
+    // A package the pipeline does not run (a test tool) keeps the caches.
+    expect(await withLock(bump('node_modules/vitest'))).toBe(before);
   });
 });
 
