@@ -2,9 +2,8 @@
 // and the run record. The network steps (fetch, postcodes) get this alone; every later step
 // gets the run's inputs as one frozen value built after them (pipeline/local-run.ts), so no
 // step changes what another step reads.
-import path from 'node:path';
 import { areaProjection } from '../src/shared/area.ts';
-import { AREA_FILE, type LoadedArea } from './area.ts';
+import type { LoadedArea } from './area.ts';
 import type { ForceFileReads } from './force-file-reads.ts';
 import type { RunDownloads } from './sources/run-downloads.ts';
 import type { GeoFiles } from './geo-context.ts';
@@ -175,7 +174,7 @@ export function referenceFiles(area: LoadedArea): ReferenceFiles {
     centre: area.files.centre === null ? null : { file: area.files.centre },
     projection: {
       latitude: areaProjection(area.config).latitude,
-      source: `${path.relative('.', path.join(area.dir, AREA_FILE))} map.centre`,
+      source: `${area.source} map.centre`,
     },
   };
 }

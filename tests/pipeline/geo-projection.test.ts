@@ -100,4 +100,15 @@ describe('referenceFiles(area)', () => {
     });
     expect((await loadGeography(referenceFiles(sheffield))).projection.latitude).toBe(53.4);
   });
+
+  it('names the area.json as every message does, whatever folder the run started in', async () => {
+    const sheffield = await loadArea('sheffield');
+    const started = process.cwd();
+    process.chdir(path.join(sheffield.dir, '..'));
+    try {
+      expect(referenceFiles(sheffield).projection.source).toBe(`${sheffield.source} map.centre`);
+    } finally {
+      process.chdir(started);
+    }
+  });
 });
