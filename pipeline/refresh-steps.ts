@@ -9,7 +9,7 @@ import { changeLogSchema, EMPTY_CHANGE_LOG, type ChangeLog } from '../src/shared
 import { parseOrThrow, type SiteData } from '../src/shared/schema.ts';
 import { APPROVALS_PATH, parseApprovals, readApprovals, type Approval } from './approvals.ts';
 import { yearlyFilesNotIn } from './downloads.ts';
-import { exists } from './files.ts';
+import { exists, isInside } from './files.ts';
 import { checkFreshness, type Freshness } from './freshness.ts';
 import { areaDataPaths, loadGateData, siteDataAtRef, type GateInputs } from './gate-inputs.ts';
 import { pipelinePaths, type PipelinePaths } from './paths.ts';
@@ -18,7 +18,7 @@ import { monthArguments } from './refresh-months.ts';
 import { printReport } from './validate-cli.ts';
 import { validateSiteData, type ValidationReport } from './validate.ts';
 import { cleanUpInterruptedRuns } from './publish.ts';
-import { Staging, writeFileAtomic } from './write.ts';
+import { interruptedPublishFiles, Staging, writeFileAtomic } from './write.ts';
 
 /**
  * The change log sits with the site data it describes: src/data/changes.json for Leeds,
@@ -194,6 +194,67 @@ async function setOutputs(options: RefreshOptions, outputs: Record<string, strin
   await appendFile(file, lines.join(''));
 }
 
+/** `file` as a shell word: quoted unless it needs no quotes. */
+function shellWord(file: string): string {
+  return /^[\w./@:+-]+$/.test(file) ? file : `'${file.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * With nothing new to commit, refuse to end while an earlier commit step's publish, killed
+ * half-way, is pending: the working tree holds a mix of HEAD's outputs and that run's, which
+ * was never committed, and the next build (npm's complete-publish hook) would complete it and
+ * build the site from it. Changes no file; the change path completes it (cleanUpInterruptedRuns).
+ */
+async function refuseInterruptedPublish(options: RefreshOptions): Promise<void> {
+  const journal = paths(options).published.publishJournal;
+  let files: { outputs: string[]; temporary: string[] } | null | undefined;
+  try {
+    files = await interruptedPublishFiles(journal);
+  } catch {
+    files = undefined; // there, but not readable: what it lists is unknown
+  }
+  if (files === null) return;
+  const relative = (file: string) => path.relative(options.root, file);
+  const inRoot = (list: readonly string[]) =>
+    list.filter((file) => isInside(file, options.root)).map(relative);
+  const outputs = inRoot(files?.outputs ?? []);
+  const atHead = new Set(
+    outputs.length === 0
+      ? []
+      : (await git(options.root, ['ls-tree', '-r', '--name-only', 'HEAD', '--', ...outputs]))
+          .split('\n')
+          .filter((line) => line !== ''),
+  );
+  const restore = outputs.filter((file) => atHead.has(file));
+  const remove = [
+    ...outputs.filter((file) => !atHead.has(file)),
+    ...inRoot(files?.temporary ?? []),
+    relative(journal),
+  ];
+  const steps =
+    files === undefined
+      ? [
+          'restore each output `git status` shows changed with `git checkout HEAD -- <file>` ' +
+            '(deleting those HEAD does not have)',
+        ]
+      : restore.length > 0
+        ? [`\`git checkout HEAD -- ${restore.map(shellWord).join(' ')}\``]
+        : [];
+  steps.push(`\`rm -f -- ${remove.map(shellWord).join(' ')}\``);
+  const what =
+    files === undefined
+      ? 'it cannot be read, so which outputs it changed is unknown'
+      : `it lists ${files.outputs.length} file(s)`;
+  throw new RefreshError(
+    'Nothing new since the committed data, but an earlier commit step was stopped while ' +
+      `publishing outputs that were never committed: its journal ${journal} is still there ` +
+      `(${what}), and the working tree holds a mix of those outputs and HEAD's. Nothing was ` +
+      'changed or committed. The next `npm run build` (or dev, validate-data) would complete ' +
+      'that publish and build the site from it. Restore the published outputs as committed, ' +
+      `in ${options.root}: ${steps.join(', then ')}; then run the refresh again.`,
+  );
+}
+
 /**
  * Step 3: validate again (the commit must never depend on an earlier step having been run),
  * then publish and commit if anything but timestamps changed.
@@ -205,6 +266,7 @@ export async function commitStep(
   const next = report.data as SiteData;
   const entry = changeEntry(previous, next);
   if (entry === null) {
+    await refuseInterruptedPublish(options);
     const sha = await git(options.root, ['rev-parse', 'HEAD']);
     options.log('Nothing new since the committed data: no commit.');
     await setOutputs(options, { changed: 'false', sha });

@@ -469,23 +469,8 @@ export class Staging {
  * removed; none when there is no journal.
  */
 export async function recoverInterruptedPublish(journal: string): Promise<string[]> {
-  let text: string;
-  try {
-    text = await readFile(journal, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  let parsed: z.infer<typeof journalSchema>;
-  try {
-    parsed = journalSchema.parse(JSON.parse(text));
-  } catch (cause) {
-    throw new Error(
-      `${journal} is not a readable publish journal, so an interrupted run cannot be completed: ` +
-        'check that the outputs belong together (or run the pipeline again), then delete it',
-      { cause },
-    );
-  }
+  const parsed = await readJournal(journal);
+  if (parsed === null) return [];
   if (parsed.pid !== undefined && parsed.pid !== process.pid && isRunning(parsed.pid)) {
     throw new Error(
       `${journal}: process ${parsed.pid} is publishing these outputs now; wait for it to ` +
@@ -525,4 +510,41 @@ export async function recoverInterruptedPublish(journal: string): Promise<string
   for (const dir of new Set(completed.map((to) => path.dirname(to)))) await syncToDisk(dir);
   await rm(journal, { force: true });
   return completed;
+}
+
+/**
+ * What the publish journal `journal` lists, without completing anything: the outputs it
+ * appends to, puts in place or removes, and the temporary files it takes them from. Null when
+ * there is no journal; throws when it is not a readable journal.
+ */
+export async function interruptedPublishFiles(
+  journal: string,
+): Promise<{ outputs: string[]; temporary: string[] } | null> {
+  const parsed = await readJournal(journal);
+  if (parsed === null) return null;
+  const moves = [...parsed.appends, ...parsed.renames];
+  return {
+    outputs: [...new Set([...moves.map(({ to }) => to), ...parsed.removals])],
+    temporary: moves.map(({ from }) => from),
+  };
+}
+
+/** The publish journal `journal`; null when there is none. */
+async function readJournal(journal: string): Promise<z.infer<typeof journalSchema> | null> {
+  let text: string;
+  try {
+    text = await readFile(journal, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  try {
+    return journalSchema.parse(JSON.parse(text));
+  } catch (cause) {
+    throw new Error(
+      `${journal} is not a readable publish journal, so an interrupted run cannot be completed: ` +
+        'check that the outputs belong together (or run the pipeline again), then delete it',
+      { cause },
+    );
+  }
 }

@@ -1,5 +1,6 @@
 // Approvals of what the gate refuses: the committed file and the workflow input, and what the
-// commit step does with them (the change log records the exception; a used approval is spent).
+// commit step does with them (the change log records the exception; a used approval is spent);
+// and the commit step after one killed while publishing.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -138,6 +139,54 @@ describe('approvals', () => {
     const log = changeLogSchema.parse(JSON.parse(git('show', 'HEAD:src/data/changes.json')));
     expect(log.entries.map((e) => e.refreshedAt)).toEqual([next.generatedAt]);
     expect(log.entries[0]?.revised.map((r) => r.month)).toEqual(['2025-02', '2025-03']);
+  });
+
+  it('a commit step killed while publishing: the next one, with nothing new, changes nothing and says how to restore the outputs', async () => {
+    const killed = spawnSync(process.execPath, [REFRESH, 'commit'], {
+      cwd: root,
+      env: { ...process.env, PIPELINE_CRASH_AT: 'publishing', DATA_APPROVAL: `2025-02: ${REASON}` },
+    });
+    expect(killed.signal).toBe('SIGKILL');
+    // The next refresh builds the committed data again: nothing new against HEAD.
+    write('data/refresh/site-data.json', { ...full, generatedAt: '2025-06-10T06:17:00.000Z' });
+    const journal = path.join(root, 'data/processed/publish-journal.json');
+    const before = git('status', '--porcelain', '--untracked-files=all');
+    const published = readFileSync(path.join(root, 'src/data/site-data.json'), 'utf8');
+    expect(published).not.toBe(git('show', 'HEAD:src/data/site-data.json') + '\n');
+
+    const error = (await commitStep(options()).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(RefreshError);
+    expect(error.message).toContain(`an earlier commit step was stopped while publishing`);
+    expect(error.message).toContain(`${journal} is still there (it lists 2 file(s))`);
+    expect(error.message).toContain(
+      '`git checkout HEAD -- src/data/site-data.json src/data/changes.json`',
+    );
+    expect(git('status', '--porcelain', '--untracked-files=all')).toBe(before);
+    expect(readFileSync(path.join(root, 'src/data/site-data.json'), 'utf8')).toBe(published);
+    expect(readFileSync(journal, 'utf8')).toMatch(/"renames"/);
+    expect(git('log', '--format=%s')).toBe('published');
+
+    // What it says to do leaves the outputs as committed; the refresh then has nothing to do.
+    for (const [, command] of error.message.matchAll(/`((?:git checkout|rm) [^`]+)`/g)) {
+      execFileSync('sh', ['-c', command ?? ''], { cwd: root });
+    }
+    expect(git('status', '--porcelain', '--untracked-files=all')).toBe(
+      '?? data/refresh/site-data.json',
+    );
+    expect(await commitStep(options())).toMatchObject({ changed: false });
+  });
+
+  it('a commit step with nothing new and an unreadable publish journal names it and changes nothing', async () => {
+    write('data/refresh/site-data.json', { ...full, generatedAt: '2025-06-10T06:17:00.000Z' });
+    mkdirSync(path.join(root, 'data/processed'), { recursive: true });
+    writeFileSync(path.join(root, 'data/processed/publish-journal.json'), '{"renam');
+    await expect(commitStep(options())).rejects.toThrow(
+      /publish-journal\.json is still there \(it cannot be read, .*`rm -f -- data\/processed\/publish-journal\.json`/,
+    );
+    expect(git('status', '--porcelain', '--untracked-files=all').split('\n')).toEqual([
+      '?? data/processed/publish-journal.json',
+      '?? data/refresh/site-data.json',
+    ]);
   });
 
   it("the workflow's approve input lets the month through and is recorded", async () => {
