@@ -180,19 +180,30 @@ function notHereNotice(missing: readonly string[]): string {
 by hand where the district has a source, with ${one ? 'its' : 'their'} attribution here.`;
 }
 
-/** Every paragraph "Not here" can be written with: one for each choice of NOT_HERE_FIELDS. */
+/** `text` with every run of whitespace (line breaks, \r\n included) as one space, trimmed. */
+function collapseWhitespace(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Every paragraph "Not here" can be written with, one for each choice of NOT_HERE_FIELDS, its
+ * whitespace collapsed.
+ */
 const NOT_HERE_NOTICES: ReadonlySet<string> = new Set(
   Array.from({ length: 2 ** NOT_HERE_FIELDS.length - 1 }, (_, n) =>
-    notHereNotice(NOT_HERE_FIELDS.filter((_, i) => ((n + 1) >> i) & 1).map(([, words]) => words)),
+    collapseWhitespace(
+      notHereNotice(NOT_HERE_FIELDS.filter((_, i) => ((n + 1) >> i) & 1).map(([, words]) => words)),
+    ),
   ),
 );
 
 /**
  * Whether a paragraph of a "Not here" section is one the command writes (naming what area.json
- * lacked when it was written), rather than a person's own text.
+ * lacked when it was written), rather than a person's own text: the same words, however its
+ * lines are broken (a file saved with CRLF line endings, or the paragraph wrapped anew).
  */
 export function isNotHereNotice(paragraph: string): boolean {
-  return NOT_HERE_NOTICES.has(paragraph.trim());
+  return NOT_HERE_NOTICES.has(collapseWhitespace(paragraph));
 }
 
 function postcodeAttribution(

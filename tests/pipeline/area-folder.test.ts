@@ -42,6 +42,48 @@ describe('keptAttribution(written, previous)', () => {
     });
   });
 
+  it("leaves out the notice it wrote before in a file saved with CRLF line endings, keeping a person's text as written", () => {
+    const before = notice('Postcodes, polling districts and a centre definition');
+    const crlf = (text: string) => text.replaceAll('\n', '\r\n');
+    const own = 'The council publishes no polling districts;\r\nsee its  site.';
+    const previous = crlf(`${TITLE}${BOUNDARIES}## Not here\n\n${before}\n\n`) + `${own}\r\n`;
+    expect(keptAttribution(written, previous)).toEqual({
+      text: `${TITLE}${BOUNDARIES}## Not here\n\n${notice('Postcodes', false)}\n\n${own}\n`,
+      kept: ['Not here'],
+    });
+    expect(keptAttribution(written, crlf(`${TITLE}## Not here\n\n${before}\n`))).toEqual({
+      text: written,
+      kept: [],
+    });
+  });
+
+  it('leaves out the notice it wrote before when its lines were wrapped anew', () => {
+    const rewrapped =
+      'Postcodes and polling districts: `area.json` has none (null).\n' +
+      'Add them by hand where the district has a source,  with their\n  attribution here.';
+    expect(rewrapped.replace(/\s+/g, ' ')).toBe(
+      notice('Postcodes and polling districts').replace(/\s+/g, ' '),
+    );
+    const previous = `${TITLE}## Not here\n\n${rewrapped}\n\nNo outcomes files.\n`;
+    expect(keptAttribution(written, previous)).toEqual({
+      text: `${TITLE}${BOUNDARIES}## Not here\n\n${notice('Postcodes', false)}\n\nNo outcomes files.\n`,
+      kept: ['Not here'],
+    });
+    expect(keptAttribution(written, `${TITLE}## Not here\n\n${rewrapped}\n`)).toEqual({
+      text: written,
+      kept: [],
+    });
+  });
+
+  it("keeps a person's paragraph that only begins with the notice's words", () => {
+    const own = `${notice('Postcodes', false)}\nThe council's list is due in May.`;
+    const previous = `${TITLE}## Not here\n\n${own}\n`;
+    expect(keptAttribution(written, previous)).toEqual({
+      text: `${TITLE}${BOUNDARIES}## Not here\n\n${notice('Postcodes', false)}\n\n${own}\n`,
+      kept: ['Not here'],
+    });
+  });
+
   it('keeps a person\'s "Not here" at the end when area.json now lacks nothing', () => {
     const complete = `${TITLE}${BOUNDARIES}`.trimEnd() + '\n';
     const previous = `${TITLE}## Not here\n\n${notice('Postcodes', false)}\n\nNo outcomes files.\n`;
