@@ -6,16 +6,18 @@
 //   ESC starts an ANSI sequence that can recolour the text after it, erase or rewrite what was
 //   printed before (a carriage return too), or hide a link behind harmless words (OSC 8); a
 //   BEL rings. Shown, the bytes are still there to read, and do nothing.
-// - The runner reads a line that starts with "::" (or the older "##[") as a workflow command:
-//   a crime's location with a line break and "::add-mask::" or "::error::" in it could hide
-//   log lines or fake annotations. Such a start is broken with an invisible WORD JOINER
-//   (U+2060): the text still reads the same, the runner ignores it.
+// - The runner reads a line that starts with "::" as a workflow command, and the older form
+//   "##[" anywhere in a line (its legacy parser looks for it, not at the start): a crime's
+//   location with a line break and "::add-mask::" or "::error::" in it, or "##[error]" or
+//   "##[stop-commands]" anywhere, could hide log lines, fake annotations or switch the real
+//   ones off. Such a start, and every "##[", is broken with an invisible WORD JOINER (U+2060):
+//   the text still reads the same, the runner ignores it.
 //
 // logSafe(logSafe(text)) is logSafe(text): a line may pass through it twice (the run summary,
 // printed through the reporter).
 // eslint-disable-next-line no-control-regex -- the control characters are what it finds
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
-const COMMAND_START = /^(\s*)(:)(:)|^(\s*)(#)(#\[)/gm;
+const COMMAND_START = /^(\s*)(:)(:)|()(#)(#\[)/gm;
 const WORD_JOINER = '\u2060';
 
 export function logSafe(text: string): string {

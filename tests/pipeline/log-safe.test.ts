@@ -9,8 +9,8 @@ import { runPipeline } from '../../pipeline/cli.ts';
 import { logSafe } from '../../pipeline/log-safe.ts';
 import { createConsoleReporter, createQuietReporter } from '../../pipeline/report.ts';
 
-/** Lines the runner would read as a workflow command. */
-const COMMAND = /^\s*(::|##\[)/;
+/** Lines the runner would read as a workflow command: "::" at the start, "##[" anywhere. */
+const COMMAND = /^\s*::|##\[/;
 
 let tmp: string;
 beforeAll(async () => {
@@ -29,6 +29,15 @@ describe('logSafe(text)', () => {
     // The carriage return is shown, so the text after it starts no line.
     expect(safe.replaceAll('\u2060', '')).toBe(text.replace('\r', '\\x0d'));
     expect(logSafe('a: b, c:: d')).toBe('a: b, c:: d');
+  });
+
+  it('breaks "##[" anywhere in a line, as the runner reads the older form there too', () => {
+    const text = 'On or near ##[error]forged, Park ##[stop-commands]tok and ##[add-mask]x # [ok]';
+    const safe = logSafe(text);
+    expect(safe.split(/\r|\n/).filter((line) => COMMAND.test(line))).toEqual([]);
+    expect(safe).not.toContain('##[');
+    expect(safe.replaceAll('\u2060', '')).toBe(text);
+    expect(logSafe(safe)).toBe(safe);
   });
 
   it('shows every control character (C0 but line feed and tab, DEL, C1) as an escape', () => {
@@ -65,7 +74,8 @@ describe('the pipeline output', () => {
     const csv = await readFile(file, 'utf8');
     const [, first] = csv.split('\n');
     const fields = (first ?? '').split(',');
-    fields[9] = '"Burglary\n::error title=Forged::the data is fine\n##[group]hidden"';
+    fields[9] =
+      '"Burglary ##[error]forged\n::error title=Forged::the data is fine\n##[group]hidden"';
     await writeFile(file, `${csv.trimEnd()}\n${fields.join(',')}\n`);
 
     // Both ways the run prints: the reporter, and the summary's lines as the CLI prints them
