@@ -35,8 +35,18 @@ const XML_ESCAPES: Record<string, string> = {
   "'": '&apos;',
 };
 
+/**
+ * Characters XML 1.0 cannot hold at all, not even as a character reference: C0 controls but
+ * tab, line feed and carriage return, U+FFFE and U+FFFF, and a surrogate without its pair. One
+ * in a ward name would make the whole feed, or the share card's SVG, unreadable to a parser.
+ */
+const NOT_XML =
+  // eslint-disable-next-line no-control-regex -- the control characters are what it finds
+  /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** `text` as XML character data or an attribute value; what XML cannot hold becomes U+FFFD. */
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => XML_ESCAPES[c] ?? c);
+  return text.replace(NOT_XML, '\ufffd').replace(/[&<>"']/g, (c) => XML_ESCAPES[c] ?? c);
 }
 
 const element = (name: string, text: string) => `<${name}>${escapeXml(text)}</${name}>`;

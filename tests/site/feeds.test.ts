@@ -96,6 +96,17 @@ describe('wardFeed(data, index)', () => {
     });
   });
 
+  it('keeps a ward name with markup, quotes and characters XML cannot hold readable as XML', () => {
+    const name = 'Park\x0b\x00 \x1b[2J <img src=x onerror=alert(1)> ]]> & "Hyde\ud800"';
+    const wards = full.wards.map((ward, w) => (w === 0 ? { ...ward, name } : ward));
+    const xml = atomFeed(wardFeed({ ...full, wards }, 0));
+    // eslint-disable-next-line no-control-regex -- what XML 1.0 cannot hold
+    expect(xml).not.toMatch(/[\x00-\x08\x0b\x0c\x0e-\x1f]|[\ud800-\udfff]/);
+    expect(xml).not.toContain('<img');
+    const shown = 'Park\ufffd\ufffd \ufffd[2J <img src=x onerror=alert(1)> ]]> & "Hyde\ufffd"';
+    expect(parseAtom(xml).feed.title).toBe(`Crime in ${shown}, Leeds`);
+  });
+
   /** `data` with ward `w`'s total in `month` set to `n` (all of it in the first type). */
   function withWardTotal(data: SiteData, month: string, w: number, n: number): SiteData {
     const code = data.wards[w]?.code as string;

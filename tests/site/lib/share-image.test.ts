@@ -3,7 +3,7 @@
 // next or into the source line at the foot.
 import { parse } from 'node-html-parser';
 import { describe, expect, it } from 'vitest';
-import { shareCardSvg, type ShareCard } from '../../../src/lib/share-image.ts';
+import { renderShareImage, shareCardSvg, type ShareCard } from '../../../src/lib/share-image.ts';
 import { wardShareCard, yearShareCard } from '../../../src/lib/share-cards.ts';
 import { CENTRE_WARD_SHARE, yearsWithData } from '../../../src/lib/figures.ts';
 import { committedSiteData } from '../../support/site-data.ts';
@@ -75,5 +75,20 @@ describe('wardShareCard(data, index)', () => {
         centreWards.includes(ward),
       );
     });
+  });
+});
+
+describe('renderShareImage(card)', () => {
+  it('draws a ward whose name holds markup and characters XML cannot hold', () => {
+    const name = 'Park\x0b\x1b[2J </text><script>alert(1)</script> & "Hyde"';
+    const wards = data.wards.map((ward, w) => (w === 0 ? { ...ward, name } : ward));
+    const card = wardShareCard({ ...data, wards }, 0);
+    expect(renderShareImage(card).subarray(1, 4).toString()).toBe('PNG');
+    expect(shareCardSvg(card)).not.toMatch(/<script|<\/text><script/);
+    expect(
+      texts(card)
+        .map((t) => t.text)
+        .join(' '),
+    ).toContain('Park\ufffd\ufffd[2J');
   });
 });
