@@ -7,7 +7,7 @@
 import { pathToFileURL } from 'node:url';
 import { addArea } from './add-area.ts';
 import { helpText, parseCommandArgs, stringValue, UsageError, type CommandSpec } from './args.ts';
-import { logSafe } from './log-safe.ts';
+import { logSafe, logSafeJson } from './log-safe.ts';
 import { checkedBaseUrl } from './sources/config.ts';
 import { HttpClient } from './sources/http.ts';
 import { NOMIS_API_BASE_URL } from './sources/nomis.ts';
@@ -153,7 +153,7 @@ async function main(): Promise<void> {
     ...(postcodes !== undefined ? { postcodes } : {}),
     log,
   });
-  if (args.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+  if (args.json) process.stdout.write(`${logSafeJson(JSON.stringify(result))}\n`);
   else if (!args.quiet) {
     console.log(
       logSafe(

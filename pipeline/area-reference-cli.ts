@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
-import { logSafe } from './log-safe.ts';
+import { logSafe, logSafeJson } from './log-safe.ts';
 import { readAreaConfig } from './area.ts';
 import { helpText, parseCommandArgs, stringValue, UsageError, type CommandSpec } from './args.ts';
 import { dissolveWards } from './district-outline.ts';
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
     population: area.population.file,
     lsoas: codes.length,
   };
-  if (args.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+  if (args.json) process.stdout.write(`${logSafeJson(JSON.stringify(result))}\n`);
   else if (!args.quiet) {
     console.log(
       logSafe(

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { checkFetchedApart } from './inputs.ts';
-import { logSafe } from './log-safe.ts';
+import { logSafe, logSafeJson } from './log-safe.ts';
 import { loadArea } from './area.ts';
 import { DEFAULT_AREA, pipelinePaths, type PipelinePaths } from './paths.ts';
 import { checkOutFolder } from './out-folder.ts';
@@ -484,15 +484,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     const summaries = await Promise.all(
       slugs.map(async (slug) => readFile(runAreaPaths(options, slug).runSummary, 'utf8')),
     );
-    // One district: its run summary as it is. Several: each district's, by slug.
+    // One district: its run summary as it is. Several: each district's, by slug. It quotes
+    // data (a dropped row's field): safe for the log, as the lines printed without --json.
     process.stdout.write(
-      summaries.length === 1
-        ? summaries[0]!
-        : `${JSON.stringify(
-            Object.fromEntries(slugs.map((slug, i) => [slug, JSON.parse(summaries[i]!)])),
-            null,
-            2,
-          )}\n`,
+      logSafeJson(
+        summaries.length === 1
+          ? summaries[0]!
+          : `${JSON.stringify(
+              Object.fromEntries(slugs.map((slug, i) => [slug, JSON.parse(summaries[i]!)])),
+              null,
+              2,
+            )}\n`,
+      ),
     );
   }
   return EXIT.ok;

@@ -39,3 +39,18 @@ export function logSafe(text: string): string {
           : `${space2 ?? ''}${h1 ?? ''}${WORD_JOINER}${h2 ?? ''}`,
     );
 }
+
+const JSON_UNESCAPED_CONTROL = /[\x7f-\x9f]/g;
+
+/**
+ * A command's --json output, as inert in the log as logSafe() makes a line and with the same
+ * value once parsed. JSON.stringify escapes the C0 controls but leaves DEL and the C1 controls
+ * as they are: they become \u escapes. And "##[", which the runner reads as a command anywhere
+ * in a line, can only be inside a string: it becomes "#\u0023[". A JSON line cannot start with
+ * "::".
+ */
+export function logSafeJson(json: string): string {
+  return json
+    .replace(JSON_UNESCAPED_CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replaceAll('##[', '#\\u0023[');
+}

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { areaDataPath, areaSlugFromEnv, type AreaEnv } from '../src/shared/area-paths.ts';
 import { helpText, parseCommandArgs, stringValue, UsageError, type CommandSpec } from './args.ts';
-import { logSafe } from './log-safe.ts';
+import { logSafe, logSafeJson } from './log-safe.ts';
 import { checkOutFolder } from './out-folder.ts';
 import { pipelinePaths, type PipelinePaths } from './paths.ts';
 import { cleanUpInterruptedRuns } from './publish.ts';
@@ -82,10 +82,11 @@ export async function main(argv: readonly string[], env: AreaEnv = process.env):
   } catch (error) {
     const message = (error as Error).message;
     console.error(logSafe(`complete-publish: ${message}`));
-    if (args.json) process.stdout.write(`${JSON.stringify({ ok: false, error: message })}\n`);
+    if (args.json)
+      process.stdout.write(`${logSafeJson(JSON.stringify({ ok: false, error: message }))}\n`);
     return 1;
   }
-  if (args.json) process.stdout.write(`${JSON.stringify({ ok: true, notes })}\n`);
+  if (args.json) process.stdout.write(`${logSafeJson(JSON.stringify({ ok: true, notes }))}\n`);
   else if (!args.quiet) for (const note of notes) console.error(logSafe(`note: ${note}`));
   return 0;
 }

@@ -24,7 +24,7 @@ import {
   type ParsedArgs,
 } from './args.ts';
 import { UnusableInputError } from './gate-inputs.ts';
-import { logSafe } from './log-safe.ts';
+import { logSafe, logSafeJson } from './log-safe.ts';
 import { MonthChoiceError } from './refresh-months.ts';
 import {
   commitStep,
@@ -123,7 +123,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     const committed = await runStep(step as Step, options);
     if (args.json) {
-      process.stdout.write(`${JSON.stringify({ step, ok: true, ...committed })}\n`);
+      process.stdout.write(`${logSafeJson(JSON.stringify({ step, ok: true, ...committed }))}\n`);
     } else if (committed) {
       console.log(
         committed.changed ? `committed ${committed.sha}` : `no change at ${committed.sha}`,
@@ -138,7 +138,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (!expected) throw error;
     console.error(logSafe(`refresh-data ${step}: ${error.message}`));
     if (args.json)
-      process.stdout.write(`${JSON.stringify({ step, ok: false, error: error.message })}\n`);
+      process.stdout.write(
+        `${logSafeJson(JSON.stringify({ step, ok: false, error: error.message }))}\n`,
+      );
     return 1;
   }
 }

@@ -11,7 +11,7 @@ import {
   UnusableInputError,
   type GateInputs,
 } from './gate-inputs.ts';
-import { logSafe } from './log-safe.ts';
+import { logSafe, logSafeJson } from './log-safe.ts';
 import {
   AREA_OPTION,
   helpText,
@@ -139,7 +139,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return EXIT.ok;
     }
     const report = await runGate(args);
-    if (args.json) process.stdout.write(reportJson(report));
+    if (args.json) process.stdout.write(logSafeJson(reportJson(report)));
     else if (!args.quiet || !report.ok) await printReport(report);
     return report.ok ? EXIT.ok : EXIT.refused;
   } catch (error) {

@@ -4,9 +4,10 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPipeline } from '../../pipeline/cli.ts';
-import { logSafe } from '../../pipeline/log-safe.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main, runPipeline } from '../../pipeline/cli.ts';
+import { main as publishMain } from '../../pipeline/publish-cli.ts';
+import { logSafe, logSafeJson } from '../../pipeline/log-safe.ts';
 import { createConsoleReporter, createQuietReporter } from '../../pipeline/report.ts';
 
 /** Lines the runner would read as a workflow command: "::" at the start, "##[" anywhere. */
@@ -143,6 +144,84 @@ describe('the pipeline output', () => {
       );
       // eslint-disable-next-line no-control-regex -- what must not be printed
       expect(printed.match(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g), `quiet: ${quiet}`).toBeNull();
+    }
+  });
+});
+
+/** What `run` writes to stdout. */
+async function stdoutOf(run: () => Promise<unknown>): Promise<string> {
+  let printed = '';
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    printed += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    return true;
+  });
+  try {
+    await run();
+  } finally {
+    spy.mockRestore();
+  }
+  return printed;
+}
+
+/** Text that breaks the log if printed as it is: a command anywhere, C1 and DEL controls. */
+const HOSTILE = 'On or near ##[error]forged ##[stop-commands]tok \x9b2J\x7f \x1b[2J\n::error::x';
+
+/** Nothing in `printed` the runner or a terminal would act on. */
+function expectInert(printed: string) {
+  expect(printed.split(/\r|\n/).filter((line) => COMMAND.test(line))).toEqual([]);
+  // eslint-disable-next-line no-control-regex -- what must not be printed
+  expect(printed.match(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g)).toBeNull();
+}
+
+describe('logSafeJson(json)', () => {
+  it('leaves the value as it was and nothing in the text the log would act on', () => {
+    const value = { [HOSTILE]: [HOSTILE, { a: `\\${HOSTILE}\\` }], n: -1.5, ok: true };
+    for (const json of [JSON.stringify(value), JSON.stringify(value, null, 2)]) {
+      const safe = logSafeJson(json);
+      expectInert(safe);
+      expect(JSON.parse(safe)).toEqual(value);
+      expect(logSafeJson(safe)).toBe(safe);
+    }
+  });
+});
+
+describe('--json output', () => {
+  it("prints the pipeline's run summary, quoting a dropped row's file, safe for the log", async () => {
+    // The archive's folder name (outside text, as an archive's entry names are) holds it.
+    const input = path.join(tmp, `archive ${HOSTILE}`);
+    await cp(path.join('data', 'sample', 'archive'), input, { recursive: true });
+    const file = path.join(input, '2025-03', '2025-03-west-yorkshire-street.csv');
+    const csv = await readFile(file, 'utf8');
+    const [, first] = csv.split('\n');
+    // The first row again: dropped as a duplicate, the summary quoting its file.
+    await writeFile(file, `${csv.trimEnd()}\n${first}\n`);
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const out = path.join(tmp, 'out-json');
+      const printed = await stdoutOf(() =>
+        main(['--offline', '--archive-dir', input, '--out', out, '--json', '--quiet']),
+      );
+      expectInert(printed);
+      const summary = JSON.parse(printed) as {
+        dropExamples: { duplicate: { where: string }[] };
+      };
+      const line = csv.trimEnd().split('\n').length + 1;
+      expect(summary.dropExamples.duplicate[0]?.where).toBe(`${file}:${line}`);
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
+
+  it("prints complete-publish's failure, quoting a path, safe for the log", async () => {
+    const out = path.join(tmp, HOSTILE.replace('\n', ' ').replaceAll('/', '_'));
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      // A file where the output folder should be: the publish cannot look inside it.
+      await writeFile(out, '');
+      const printed = await stdoutOf(() => publishMain(['--out', path.join(out, 'x'), '--json']));
+      expectInert(printed);
+    } finally {
+      vi.restoreAllMocks();
     }
   });
 });
