@@ -13,7 +13,15 @@ import {
   type Change,
   type RateWindow,
 } from '../shared/rates.ts';
-import { addMonths, monthRange, monthsOfYear, twelveMonthsTo, yearOf } from '../shared/months.ts';
+import {
+  addMonths,
+  describeMonths,
+  monthRange,
+  monthsOfYear,
+  shortMonth,
+  twelveMonthsTo,
+  yearOf,
+} from '../shared/months.ts';
 
 /** A span of calendar months and which of them have data. */
 export interface Period {
@@ -37,6 +45,18 @@ export function period(data: SiteData, from: string, to: string): Period {
     withData: calendar.filter((m) => have.has(m)),
     missing: calendar.filter((m) => !have.has(m)),
   };
+}
+
+/**
+ * A period in words as a caption or description states it: "Apr 2024 to Mar 2025", naming the
+ * months with data when some of its months have none ("Apr 2024 to Mar 2025 (months with data:
+ * Feb–Mar 2025)"), so the span is never read as every month of it.
+ */
+export function periodInWords(p: Pick<Period, 'from' | 'to' | 'withData' | 'missing'>): string {
+  const span = `${shortMonth(p.from)} to ${shortMonth(p.to)}`;
+  return p.missing.length === 0
+    ? span
+    : `${span} (months with data: ${describeMonths(p.withData)})`;
 }
 
 /** The 12 calendar months ending with the latest month that has data. */

@@ -299,6 +299,25 @@ describe('ward reports', () => {
     }
   });
 
+  it('names the months with data wherever a ward page or /wards/ states the 12 months, some without', () => {
+    // The committed data has months without data in its latest 12 months.
+    expect(windowMonths.length).toBeLessThan(12);
+    const named = `(months with data: ${describeMonths(windowMonths)})`;
+    const description = (root: HTMLElement) =>
+      root.querySelector('meta[name="description"]')?.getAttribute('content') ?? '';
+    for (const ward of data.wards) {
+      const root = page(`wards/${ward.slug}/`);
+      const stated = [
+        description(root),
+        root.querySelector('table.bar-table caption')?.text ?? '',
+        root.querySelector('#outcomes-caption')?.text ?? '',
+        root.querySelector('section[aria-labelledby="outcomes"] p.note')?.text ?? '',
+      ].map((text) => text.replace(/\s+/g, ' '));
+      for (const text of stated) expect(text, ward.name).toContain(named);
+    }
+    expect(description(page('wards/'))).toContain(named);
+  });
+
   it('escapes data in the HTML: "&" in a ward name reaches the page as "&amp;"', () => {
     const ampersand = data.wards.filter((w) => w.name.includes('&'));
     expect(ampersand.length).toBeGreaterThan(0);

@@ -20,6 +20,8 @@ import {
   monthGridYears,
   monthTotal,
   neighbourYears,
+  period,
+  periodInWords,
   rateOver,
   reportingForces,
   typeCounts,
@@ -182,6 +184,16 @@ describe('figures on site data built from the real sample months', () => {
     expect(window).toMatchObject({ from: '2024-04', to: '2025-03' });
     expect(window.withData).toEqual(['2025-02', '2025-03']);
     expect(window.missing).toHaveLength(10);
+  });
+
+  it('periodInWords names the months with data of a period that has months without', () => {
+    expect(periodInWords(latestTwelveMonths(data))).toBe(
+      'Apr 2024 to Mar 2025 (months with data: Feb–Mar 2025)',
+    );
+    expect(periodInWords(period(data, '2025-02', '2025-03'))).toBe('Feb 2025 to Mar 2025');
+    expect(periodInWords(period(data, '2024-03', '2025-03'))).toBe(
+      'Mar 2024 to Mar 2025 (months with data: Mar 2024, Feb–Mar 2025)',
+    );
   });
 
   it('monthTotal is null (a gap) for a month without data, a number otherwise', () => {
