@@ -197,7 +197,7 @@ export const WARD_TABLES = [
     id: 'crime-types',
     title: 'Crimes and anti-social behaviour by type',
     description:
-      'Crimes and anti-social behaviour incidents by type in the ward over the 12 months ending with the latest month.',
+      'Crimes and anti-social behaviour incidents by type in the ward over the months with data of the 12 months ending with the latest month.',
     fields: [crimeType, crimes(TYPE_COUNT), share],
   },
   {
@@ -210,7 +210,8 @@ export const WARD_TABLES = [
   {
     id: 'year-earlier',
     title: 'The same months a year earlier',
-    description: 'Each month of the 12 months with data, against the same month a year earlier.',
+    description:
+      'Each month with data of the 12 months ending with the latest month, against the same month a year earlier.',
     fields: [
       month,
       crimes(MONTH_COUNT),
@@ -227,7 +228,7 @@ export const WARD_TABLES = [
     id: 'outcomes',
     title: 'Outcomes',
     description:
-      'The latest outcome of the crimes and anti-social behaviour incidents of the 12 months; anti-social behaviour has no outcome ("No outcome recorded").',
+      'The latest outcome of the crimes and anti-social behaviour incidents of the months with data of the 12 months ending with the latest month; anti-social behaviour has no outcome ("No outcome recorded").',
     fields: [
       { name: 'outcome', type: 'string', description: 'Latest police.uk outcome category.' },
       crimes('Crimes and anti-social behaviour incidents with this latest outcome.'),
@@ -238,7 +239,7 @@ export const WARD_TABLES = [
     id: 'streets',
     title: 'Streets with most crimes and anti-social behaviour',
     description:
-      'The 10 police.uk locations with most crimes and anti-social behaviour incidents in the ward over the 12 months; of locations tied at the tenth place, the first in alphabetical order, the ward page saying how many more have that count.',
+      'The 10 police.uk locations with most crimes and anti-social behaviour incidents in the ward over the months with data of the 12 months ending with the latest month; of locations tied at the tenth place, the first in alphabetical order, the ward page saying how many more have that count.',
     fields: [
       { name: 'location', type: 'string', description: 'police.uk snap point ("On or near ...").' },
       crimes('Crimes and anti-social behaviour incidents at this location.'),

@@ -37,6 +37,16 @@ describe('the report tables as published', () => {
     expect(tables.filter((t) => /\bcrimes\b/i.test(t.title)).length).toBeGreaterThan(0);
   });
 
+  it('say that a table over the latest 12 months covers their months with data, not every one', () => {
+    const twelve = tables.filter((t) => /12 months/.test(t.description));
+    expect(twelve.map((t) => t.id)).toEqual(['crime-types', 'year-earlier', 'outcomes', 'streets']);
+    for (const table of twelve) {
+      expect(table.description, table.id).toMatch(
+        /months? with data of the 12 months ending with the latest month/,
+      );
+    }
+  });
+
   it('give every count column a unit and description that include anti-social behaviour', () => {
     let seen = 0;
     for (const table of tables) {
