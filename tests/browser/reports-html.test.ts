@@ -416,6 +416,12 @@ describe('year reports', () => {
         expect(root.querySelector('#year-wards-caption')?.text.replace(/\s+/g, ' ')).toContain(
           `change: ${describeMonths(paired)} against ${describeMonths(paired.map((m) => shift(m, -12)))}`,
         );
+        // So does the page's description, which travels without the page.
+        expect(
+          root.querySelector('meta[name="description"]')?.getAttribute('content') ?? '',
+        ).toContain(
+          `against the same months of ${year - 1} (${describeMonths(paired.map((m) => shift(m, -12)))})`,
+        );
         const foot = root.querySelectorAll('#year-comparison tfoot td').map(number);
         expect(foot.slice(0, 2)).toEqual([
           leedsTotal(paired),
