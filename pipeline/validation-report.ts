@@ -1,5 +1,6 @@
 // The gate's report in words, as `npm run validate-data` and the refresh print it.
-import { sourceLabel } from '../src/shared/months.ts';
+import { monthRange, sourceLabel } from '../src/shared/months.ts';
+import { monthList } from './provenance.ts';
 import type { ValidationReport } from './validate.ts';
 
 export function formatPercent(fraction: number, signed = false): string {
@@ -12,9 +13,18 @@ export function formatReport(report: ValidationReport): string {
   const lines: string[] = [];
   if (report.data) {
     const { months, quality } = report.data;
+    const first = months[0];
+    const last = months.at(-1);
+    // The months between the first and the last without data, named: the span is not all data.
+    const have = new Set(months);
+    const gaps =
+      first === undefined || last === undefined
+        ? []
+        : monthRange(first, last).filter((m) => !have.has(m));
     lines.push(
-      `Site data: ${months.length} months (${months[0]} to ${months.at(-1)}), ` +
-        `${quality.kept} crimes kept of ${quality.read} rows read.`,
+      `Site data: ${months.length} months with data (${first} to ${last})` +
+        (gaps.length > 0 ? `; no data for ${monthList(gaps)}` : '') +
+        `; ${quality.kept} crimes kept of ${quality.read} rows read.`,
     );
   }
   if (!report.compared) lines.push('No published site data to compare with: first build.');

@@ -66,6 +66,17 @@ describe('validateSiteData (good data)', () => {
     expect(formatReport(report)).toMatch(/Months added: 2025-03\.\nValidation passed\./);
   });
 
+  it('names the months between the first and the last that have no data', () => {
+    const report = validateSiteData({ next: full, previous: beforeMarch });
+    expect(formatReport(report)).toContain(
+      'Site data: 3 months with data (2024-03 to 2025-03); no data for 2024-04 to 2025-01 (10 months);',
+    );
+    const twoMonths = validateSiteData({ next: beforeMarch, previous: null });
+    expect(formatReport(twoMonths)).toContain(
+      'Site data: 2 months with data (2024-03 to 2025-02); no data for 2024-04 to 2025-01 (10 months);',
+    );
+  });
+
   it('passes the first build, with nothing published to compare with', () => {
     const report = validateSiteData({ next: full, previous: null });
     expect(report.ok).toBe(true);
