@@ -142,12 +142,9 @@ export function yearTables(data: SiteData, year: number): ReportTable[] {
     tables.push({
       spec: spec(YEAR_TABLES, 'previous-year'),
       subject: `${DISTRICT}, ${describeMonths(pairedNow)} against ${describeMonths(pairedBefore)}`,
-      period: {
-        from: pairedNow[0] ?? '',
-        to: pairedNow.at(-1) ?? '',
-        withData: pairedNow,
-        missing: [],
-      },
+      // The year's months with and without data, and which of them are compared: a month with
+      // data whose month a year earlier has none is in neither sum.
+      period: thisYear,
       rows: [
         ...data.crimeTypes.map((type, i): Cell[] => {
           const now = typeNow[i] ?? 0;
@@ -157,6 +154,7 @@ export function yearTables(data: SiteData, year: number): ReportTable[] {
         // The page's last row: the total, judged as a whole.
         [ALL_TYPES_ROW, comparison.current, comparison.earlier, comparison.change.percent],
       ],
+      compared: { months: pairedNow, against: pairedBefore },
     });
   }
   // The years the page's month table shows: the year before too, as gaps if it has no data.

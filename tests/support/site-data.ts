@@ -81,6 +81,26 @@ export function withMonthAs(source: SiteData, month: string, as: string): SiteDa
 }
 
 /**
+ * The same data with `month`'s crimes recorded again as `as` too (e.g. a month a year earlier
+ * that police.uk also published), the months kept in order.
+ */
+export function withMonthCopiedAs(source: SiteData, month: string, as: string): SiteData {
+  const data = copy(source);
+  if (data.months.includes(as)) throw new Error(`Test data already has ${as}`);
+  const from = monthIndex(data, month);
+  const to = data.months.filter((m) => m < as).length;
+  const insert = <T>(list: T[]) => list.splice(to, 0, structuredClone(list[from] as T));
+  insert(data.months);
+  data.months[to] = as;
+  insert(data.provenance);
+  provenanceOf(data, as).month = as;
+  for (const byMonth of data.counts) insert(byMonth);
+  for (const byMonth of data.outcomes) insert(byMonth);
+  adjustQuality(data, provenanceOf(data, as).rows);
+  return data;
+}
+
+/**
  * Add `n` to `month`'s rows of `force` (its biggest force, the territorial one, when not
  * named), so the rows by force still add up to the month's rows.
  */
