@@ -216,7 +216,7 @@ function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
             ? `${NO_TYPES}, ${rangeLabel}`
             : noData
               ? `No data, ${rangeLabel}`
-              : `${formatCount(figures.leedsTotal)} ${figures.noun}, ${rangeLabel}`
+              : `${formatCount(figures.leedsTotal)} ${figures.noun}, ${windowText}`
         }
       >
         {search}

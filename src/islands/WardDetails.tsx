@@ -103,6 +103,7 @@ export function WardDetails(props: WardDetailsProps) {
   );
   const series = useMemo(() => monthlySeries(data, trendFilter, ward), [data, trendFilter, ward]);
   if (w === undefined) return null;
+  const trendGaps = series.filter((s) => s.count === null).length;
   return (
     <section
       class="crime-map__ward"
@@ -138,6 +139,9 @@ export function WardDetails(props: WardDetailsProps) {
       <p class="crime-map__label">
         {capitalise(figures.noun)} per month, {series.length} months to{' '}
         {longMonth(series.at(-1)?.month ?? '')}
+        {trendGaps > 0
+          ? `, ${series.length - trendGaps} of them with data (the others are gaps, not zeros)`
+          : ''}
       </p>
       <WardTrend series={series} label={`${capitalise(figures.noun)} per month in ${w.name}`} />
       <details>

@@ -7,6 +7,7 @@ import type { MapData } from '../../src/shared/map-data.ts';
 import type { SiteData } from '../../src/shared/schema.ts';
 import { DIST_DIR } from './global-setup.ts';
 import { capitalise, countedNoun, ordinal } from '../../src/lib/format.ts';
+import { longMonth } from '../../src/shared/months.ts';
 import {
   launchBrowser,
   openPage,
@@ -87,6 +88,12 @@ describe('map page', () => {
     const coverage = await page.textContent('#crime-map-coverage');
     expect(coverage).toContain(`${axis} months`);
     if (gaps > 0) expect(coverage).toContain(`${gaps} of them without data`);
+    // The panel's bar, all a phone shows of it while closed, says it too.
+    const bar = (await page.textContent('.crime-map__bar-summary')) ?? '';
+    expect(bar).toContain(expected.total.toLocaleString('en-GB'));
+    expect(bar).toContain(
+      gaps > 0 ? `${axis - gaps} of ${axis} months with data` : `all ${axis} months with data`,
+    );
     await expect(page.getByText(CITY_CENTRE_STATEMENT).first().isVisible()).resolves.toBe(true);
     expect(await page.locator('canvas.leaflet-heatmap-layer').count()).toBe(1);
     await saveScreenshot(page, 'map-heat-default');
@@ -356,6 +363,14 @@ describe('map page', () => {
     expect(await page.textContent('#crime-map-ward-count')).toBe(top.count.toLocaleString('en-GB'));
     const details = (await page.locator('#crime-map-ward').textContent()) ?? '';
     expect(details).toContain(`1st of ${site.wards.length}`);
+    // Its monthly chart's heading says how many of its months have data.
+    const trend = mapData.months.slice(-24);
+    const trendGaps = mapData.hasData.slice(-24).filter((h) => !h).length;
+    if (trendGaps > 0) {
+      expect(details).toContain(
+        `${trend.length} months to ${longMonth(last)}, ${trend.length - trendGaps} of them with data`,
+      );
+    }
     const population = site.wards.find((w) => w.name === top.name)?.population ?? 0;
     expect(await page.textContent('#crime-map-ward-residents')).toMatch(
       new RegExp(`^${population.toLocaleString('en-GB')} Census 2021 usual residents`),
