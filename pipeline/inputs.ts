@@ -88,6 +88,8 @@ export async function loadInputs(ctx: RunContext): Promise<Inputs> {
     );
   }
   for (const note of describeShadowed(selected.shadowed)) ctx.note(note);
+  const missing = selected.missingFromNewer.filter(({ entry }) => forces.has(entry.force));
+  for (const note of describeMissingFromNewer(missing)) ctx.note(note);
   const skippedForces = new Set(choice.skipped.map((s) => s.why));
   for (const why of skippedForces) ctx.note(`street files skipped: ${why}`);
   if (choice.months.length === 0) {
@@ -134,6 +136,20 @@ export function describeShadowed(shadowed: SelectedEntries['shadowed']): string[
       : `${entry.where} differs from ${usedInstead.where}: the copy from the newer police.uk ` +
         `snapshot (${usedInstead.snapshot}, against ${entry.snapshot}) is used, by the rule ` +
         '"newest snapshot, by the months the input holds"',
+  );
+}
+
+/**
+ * One line for the run summary per file taken from an input although another, as new or
+ * newer, holds the month without it: the month mixes the two inputs' files.
+ */
+export function describeMissingFromNewer(missing: SelectedEntries['missingFromNewer']): string[] {
+  return missing.map(
+    ({ entry, lacking }) =>
+      `${entry.where} (${entry.snapshot}) is used for ${entry.month}, though ${lacking.path} ` +
+      `(${lacking.snapshot}) holds ${entry.month} without it: the month mixes ` +
+      `the two inputs' files, by the rule "each file from the newest snapshot that has it" ` +
+      `(if ${lacking.path} is a partial copy, remove it)`,
   );
 }
 

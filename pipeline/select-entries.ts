@@ -1,6 +1,7 @@
 // Which copy of each police.uk file a run uses, when several inputs (folders, zips, older
 // and newer archives) hold the same month: identical copies are one file, the newest
-// snapshot wins, and two different copies of the same snapshot stop the run.
+// snapshot wins, and two different copies of the same snapshot stop the run. A file that an
+// input holding the month lacks comes from the input that has it, and is listed.
 import { crc32 } from 'node:zlib';
 import type { ArchiveEntry, ArchiveInput } from './archive.ts';
 import { InputError } from './input-error.ts';
@@ -10,6 +11,12 @@ export interface SelectedEntries {
   entries: ArchiveEntry[];
   /** Entries found again in another input and not used, with the entry used instead and why. */
   shadowed: { entry: ArchiveEntry; usedInstead: ArchiveEntry; why: ShadowReason }[];
+  /**
+   * Entries used although an input as new as theirs or newer (`lacking`, its path and
+   * snapshot) holds the same month without that file: a re-issue that left the file out, or
+   * a partial copy. The month then mixes files of two inputs.
+   */
+  missingFromNewer: { entry: ArchiveEntry; lacking: { path: string; snapshot: string } }[];
 }
 
 /**
@@ -33,17 +40,32 @@ export async function selectEntries(inputs: readonly ArchiveInput[]): Promise<Se
     (a, b) => b.latestMonth.localeCompare(a.latestMonth) || a.path.localeCompare(b.path),
   );
   const copies = new Map<string, ArchiveEntry[]>();
+  /** The inputs holding any file of a month, in rank order. */
+  const holders = new Map<string, ArchiveInput[]>();
   for (const input of ranked) {
     for (const entry of input.entries) {
       const key = `${entry.month}|${entry.kind}|${entry.force}`;
       copies.set(key, [...(copies.get(key) ?? []), entry]);
+      const held = holders.get(entry.month);
+      if (held === undefined) holders.set(entry.month, [input]);
+      else if (held.at(-1) !== input) held.push(input);
     }
   }
   const entries: ArchiveEntry[] = [];
   const shadowed: SelectedEntries['shadowed'] = [];
+  const missingFromNewer: SelectedEntries['missingFromNewer'] = [];
   for (const found of copies.values()) {
     const [used, ...others] = found as [ArchiveEntry, ...ArchiveEntry[]];
     entries.push(used);
+    // The used copy is from the first input (by rank) that has the file: any input holding
+    // the month ranked before it lacks the file.
+    for (const input of holders.get(used.month) ?? []) {
+      if (input.path === used.input) break;
+      missingFromNewer.push({
+        entry: used,
+        lacking: { path: input.path, snapshot: input.snapshot },
+      });
+    }
     if (others.length === 0) continue;
     const usedContent = await contentOf(used);
     for (const entry of others) {
@@ -67,7 +89,7 @@ export async function selectEntries(inputs: readonly ArchiveInput[]): Promise<Se
       a.kind.localeCompare(b.kind) ||
       a.force.localeCompare(b.force),
   );
-  return { entries, shadowed };
+  return { entries, shadowed, missingFromNewer };
 }
 
 /** An entry's bytes as "size:crc32", read once (only for files found in more than one input). */

@@ -66,6 +66,7 @@ describe('selectEntries() when a month is found twice', () => {
     ).toHaveLength(1);
     expect(selected.shadowed.length).toBeGreaterThan(0);
     expect(selected.shadowed.every((s) => s.why === 'identical')).toBe(true);
+    expect(selected.missingFromNewer).toEqual([]);
   });
 
   it('refuses a partial folder beside its full zip (the same snapshot), naming both', async () => {
@@ -104,7 +105,80 @@ describe('selectEntries() when a month is found twice', () => {
     expect(selected.shadowed.map((s) => [path.basename(s.entry.input), s.why])).toEqual([
       ['z-2099-12.zip', 'older-snapshot'],
     ]);
+    expect(selected.missingFromNewer).toEqual([]);
   });
+});
+
+describe('selectEntries() when a newer input holds a month without one of its files', () => {
+  const SLICE = path.join('tests', 'fixtures', 'pipeline', 'slice', 'archive');
+  const OUTCOMES = path.join('tests', 'fixtures', 'pipeline', 'outcomes', 'archive');
+  const BTP = '2025-03/2025-03-btp-street.csv';
+  const OUTCOMES_FILE = '2025-03/2025-03-west-yorkshire-outcomes.csv';
+
+  /** An older input with March's street, BTP and outcomes files; a newer one with its street file only. */
+  async function mixedRoot(name: string): Promise<string> {
+    const root = path.join(tmp, name);
+    await folderWith(`${name}/older`, {
+      [MARCH]: await readFile(path.join(SAMPLE, MARCH)),
+      [BTP]: await readFile(path.join(SLICE, BTP)),
+      [OUTCOMES_FILE]: await readFile(path.join(OUTCOMES, OUTCOMES_FILE)),
+    });
+    const april = (await readFile(path.join(SAMPLE, MARCH), 'utf8')).replaceAll(
+      ',2025-03,',
+      ',2025-04,',
+    );
+    await folderWith(`${name}/newer`, {
+      [MARCH]: await partialMarch(10),
+      '2025-04/2025-04-west-yorkshire-street.csv': april,
+    });
+    return root;
+  }
+
+  it('lists each file taken from the older input, naming the newer input that holds the month without it', async () => {
+    const root = await mixedRoot('mixed');
+    const { selected } = await selectFrom(root);
+    const used = (kind: string, force: string) =>
+      selected.entries.find((e) => e.month === '2025-03' && e.kind === kind && e.force === force);
+    expect(used('street', 'west-yorkshire')?.input).toBe(path.join(root, 'newer'));
+    expect(used('street', 'btp')?.input).toBe(path.join(root, 'older'));
+    expect(
+      selected.missingFromNewer.map(({ entry, lacking }) => [
+        `${entry.kind} ${entry.force}`,
+        path.basename(entry.input),
+        path.basename(lacking.path),
+        lacking.snapshot,
+      ]),
+    ).toEqual([
+      ['street btp', 'older', 'newer', 'archive:2025-04'],
+      ['outcomes west-yorkshire', 'older', 'newer', 'archive:2025-04'],
+    ]);
+  });
+
+  it('says so in the run summary, each file once, naming both inputs and the rule', async () => {
+    const root = await mixedRoot('mixed-run');
+    const out = path.join(tmp, 'mixed-run-out');
+    const record = await runPipeline(options(root, out), {
+      reporter: createMemoryReporter(),
+      threads: 1,
+    });
+    const mixed = record.notes.filter((note) => note.includes('the month mixes'));
+    const newer = path.join(root, 'newer');
+    expect(mixed).toEqual(
+      [BTP, OUTCOMES_FILE].map(
+        (file) =>
+          `${path.join(root, 'older', file)} (archive:2025-03) is used for 2025-03, though ` +
+          `${newer} (archive:2025-04) holds 2025-03 without it: the month mixes the two ` +
+          `inputs' files, by the rule "each file from the newest snapshot that has it" (if ` +
+          `${newer} is a partial copy, remove it)`,
+      ),
+    );
+    // The month is still built from both: the BTP file's rows are read.
+    const march = record.months?.find((m) => m.plan.month === '2025-03');
+    expect(march?.plan.source === 'archive' && march.plan.entries.map((e) => e.force)).toEqual([
+      'west-yorkshire',
+      'btp',
+    ]);
+  }, 120_000);
 });
 
 describe('runPipeline with the sample and fetched months', () => {
