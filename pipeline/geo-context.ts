@@ -10,6 +10,7 @@ import { createLocator, loadGeography, type Geography, type Locator } from './ge
 import { exists } from './files.ts';
 import { InputError } from './input-error.ts';
 import { referenceFileList, type ReferenceFiles } from './load-geography.ts';
+import { ONSPD_NO_LOCATION_LATITUDE } from './reference.ts';
 
 export interface GeoContext {
   geo: Geography;
@@ -43,14 +44,17 @@ const postcodeAnswersSchema = z.object({
 });
 
 /**
- * Load the geography. `note` is told once when the polling districts are missing;
- * `reference` is the reference geography when the caller has already loaded it.
+ * Load the geography. `note` is told once when the polling districts are missing, and of the
+ * postcodes of the postcode file left out, by reason; `reference` is the reference geography
+ * when the caller has already loaded it.
  */
 export async function loadGeoContext(
   files: GeoFiles,
   options: { note(text: string): void; reference?: Geography | undefined },
 ): Promise<GeoContext> {
   const geo = options.reference ?? (await loadGeography(files.reference));
+  const leftOut = postcodesLeftOut(geo, files.reference);
+  if (leftOut !== null) options.note(leftOut);
   const hash = createHash('sha256');
   for (const file of referenceFileList(files.reference)) {
     hash.update(path.basename(file)).update(await readFile(file));
@@ -91,6 +95,28 @@ export async function loadGeoContext(
     fingerprint: hash.digest('hex'),
     loadedFingerprint: loaded.digest('hex'),
   };
+}
+
+/** The postcodes of the postcode file that give no postcode district, by reason; null for none. */
+function postcodesLeftOut(geo: Geography, reference: ReferenceFiles): string | null {
+  const postcodes = reference.postcodes;
+  if (postcodes === null) return null;
+  const reasons: string[] = [];
+  if (geo.postcodesWithoutLocation > 0) {
+    reasons.push(
+      `${geo.postcodesWithoutLocation} without a grid reference (latitude ` +
+        `${ONSPD_NO_LOCATION_LATITUDE})`,
+    );
+  }
+  if (geo.postcodesNonGeographic > 0) {
+    reasons.push(
+      `${geo.postcodesNonGeographic} in the non-geographic districts ` +
+        `${postcodes.nonGeographicDistricts.join(', ')} (PO boxes and large users, placed at ` +
+        'a sorting office)',
+    );
+  }
+  if (reasons.length === 0) return null;
+  return `postcodes of ${postcodes.file} left out of the postcode districts: ${reasons.join(', ')}`;
 }
 
 /**

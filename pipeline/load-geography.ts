@@ -97,7 +97,7 @@ export async function loadGeography(
   ]);
   const parsedPostcodes =
     postcodes === null
-      ? { postcodes: [], withoutLocation: 0 }
+      ? { postcodes: [], withoutLocation: 0, nonGeographic: 0 }
       : parsePostcodes(
           postcodes.text,
           postcodes.file,
@@ -112,6 +112,7 @@ export async function loadGeography(
     outline: parseOutline(outline.text, outline.file),
     postcodes: parsedPostcodes.postcodes,
     postcodesWithoutLocation: parsedPostcodes.withoutLocation,
+    postcodesNonGeographic: parsedPostcodes.nonGeographic,
     population: parsePopulation(population.text, population.file, {
       code: files.population.codeColumn,
       value: files.population.valueColumn,

@@ -38,6 +38,8 @@ export interface Geography {
   postcodes: Postcode[];
   /** Postcodes in the file without a grid reference (latitude 99.999999), skipped. */
   postcodesWithoutLocation: number;
+  /** Located postcodes of the non-geographic districts (parsePostcodes), left out. */
+  postcodesNonGeographic: number;
   /** Census 2021 usual residents by LSOA 2021 code. */
   population: Map<string, number>;
   /** The flat projection the district's distances in metres are measured on. */
@@ -369,10 +371,11 @@ export function parsePostcodes(
   text: string,
   file: string,
   nonGeographic: ReadonlySet<string>,
-): { postcodes: Postcode[]; withoutLocation: number } {
+): { postcodes: Postcode[]; withoutLocation: number; nonGeographic: number } {
   const records = csvRecords(text, file, ['postcode_clean', 'lat', 'long']);
   const postcodes: Postcode[] = [];
   let withoutLocation = 0;
+  let leftOut = 0;
   records.forEach((record, index) => {
     const postcode = record['postcode_clean'] ?? '';
     const lat = Number(record['lat']);
@@ -397,10 +400,13 @@ export function parsePostcodes(
       );
     }
     const district = match[1] ?? '';
-    if (nonGeographic.has(district)) return;
+    if (nonGeographic.has(district)) {
+      leftOut += 1;
+      return;
+    }
     postcodes.push({ postcode, district, lon, lat });
   });
-  return { postcodes, withoutLocation };
+  return { postcodes, withoutLocation, nonGeographic: leftOut };
 }
 
 export function parsePopulation(

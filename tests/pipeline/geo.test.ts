@@ -1,4 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import {
   area,
   bbox,
@@ -16,6 +19,8 @@ import {
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLocator, loadGeography, type Geography, type Locator } from '../../pipeline/geo.ts';
+import { loadGeoContext } from '../../pipeline/geo-context.ts';
+import { referenceFilesIn } from '../../pipeline/load-geography.ts';
 import { coordinateKey } from '../../src/shared/coordinates.ts';
 import { OUTLINE_TOLERANCE_M, POSTCODE_RADIUS_M } from '../../src/shared/constants.ts';
 import { assignLsoasToWards } from '../../pipeline/wards.ts';
@@ -62,6 +67,58 @@ function nearestWardByTurf(lon: number, lat: number): { code: string; metres: nu
     .sort((a, b) => a.metres - b.metres)[0]!;
 }
 
+describe('loadGeoContext: the postcodes of the postcode file left out', () => {
+  const notesOf = async (reference: ReturnType<typeof referenceFilesIn>) => {
+    const notes: string[] = [];
+    await loadGeoContext(
+      { reference, pollingDistrictsCache: null, postcodesCache: 'no-postcodes-answers.json' },
+      { note: (text) => notes.push(text) },
+    );
+    return notes.filter((note) => note.startsWith('postcodes of'));
+  };
+
+  it('are counted by reason in a note: without a grid reference, and in the non-geographic districts', async () => {
+    const reference = referenceFilesIn('data/reference');
+    expect(await notesOf(reference)).toEqual([
+      `postcodes of ${path.join('data', 'reference', 'postcodes-ls.csv')} left out of the ` +
+        'postcode districts: 33 without a grid reference (latitude 99.999999), 129 in the ' +
+        'non-geographic districts LS88, LS98, LS99 (PO boxes and large users, placed at a ' +
+        'sorting office)',
+    ]);
+  });
+
+  it('name only the reasons that apply, and none when every postcode is used', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'postcodes-left-out-'));
+    try {
+      const lines = readFileSync('data/reference/postcodes-ls.csv', 'utf8').trimEnd().split('\n');
+      const located = lines.filter((line) => !line.includes(',99.999999,'));
+      const file = path.join(dir, 'postcodes-ls.csv');
+      const reference = referenceFilesIn('data/reference');
+      const withFile = (nonGeographicDistricts: readonly string[]) => ({
+        ...reference,
+        postcodes: { file, nonGeographicDistricts },
+      });
+      await writeFile(file, `${lines.join('\n')}\n`);
+      expect(await notesOf(withFile([]))).toEqual([
+        `postcodes of ${file} left out of the postcode districts: 33 without a grid reference ` +
+          '(latitude 99.999999)',
+      ]);
+      await writeFile(file, `${located.join('\n')}\n`);
+      expect(await notesOf(withFile(['LS99']))).toEqual([
+        `postcodes of ${file} left out of the postcode districts: ${
+          located.filter((line) => line.startsWith('LS99 ')).length
+        } in the non-geographic districts LS99 (PO boxes and large users, placed at a sorting ` +
+          'office)',
+      ]);
+      expect(await notesOf(withFile([]))).toEqual([]);
+      // An area without a postcode file has none to leave out.
+      expect(await notesOf({ ...reference, postcodes: null })).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('loadGeography(referenceDir)', () => {
   it('reads the 33 wards, 488 LSOAs, the outline, the located postcodes and the population', () => {
     expect(geo.wards).toHaveLength(33);
@@ -72,6 +129,7 @@ describe('loadGeography(referenceDir)', () => {
     expect(geo.postcodes).toHaveLength(31_301 - 33 - 129);
     expect(geo.postcodes.some((p) => ['LS88', 'LS98', 'LS99'].includes(p.district))).toBe(false);
     expect(geo.postcodesWithoutLocation).toBe(33);
+    expect(geo.postcodesNonGeographic).toBe(129);
     expect([...geo.population.values()].reduce((sum, n) => sum + n, 0)).toBe(811_957);
     expect(geo.wards.find((ward) => ward.code === 'E05011403')?.name).toBe(
       'Little London & Woodhouse',
