@@ -152,6 +152,36 @@ export async function loadArea(slug: string, options: LoadAreaOptions = {}): Pro
 }
 
 /**
+ * A centre of postcode districts names districts of the postcode file: one the file has no
+ * located postcode in (another area's, a typo, or a non-geographic district) would give the
+ * centre none of its residents in silence. `postcodes`: the file's located postcodes, those of
+ * the non-geographic districts left out (reference.ts parsePostcodes).
+ */
+export function checkCentreDistricts(
+  area: Pick<LoadedArea, 'config' | 'source'>,
+  postcodes: readonly { district: string }[],
+): void {
+  const { centre, postcodes: postcodeFile } = area.config;
+  if (centre?.kind !== 'postcode-districts' || postcodeFile === null) return;
+  const found = new Set(postcodes.map((p) => p.district));
+  const unknown = centre.districts.filter((district) => !found.has(district));
+  if (unknown.length === 0) return;
+  const nonGeographic = new Set(postcodeFile.nonGeographicDistricts);
+  const named = unknown.map((district) =>
+    nonGeographic.has(district)
+      ? `${district} (listed in postcodes.nonGeographicDistricts)`
+      : district,
+  );
+  throw new AreaLoadError(
+    `${area.source} does not fit its postcodes file:\n` +
+      `  - centre.districts: ${named.join(', ')} ${unknown.length === 1 ? 'has' : 'have'} no ` +
+      `located postcode in ${postcodeFile.file}, so the centre would have none of ` +
+      `${unknown.length === 1 ? 'its' : 'their'} residents\n` +
+      'List postcode districts the file has.',
+  );
+}
+
+/**
  * The ward boundaries as area.json names them: every feature has the code and name properties,
  * and a centre given as wards names wards of the file. Otherwise the run would fail later with
  * the file's features listed one by one, or a centre of no ward would pass in silence (its

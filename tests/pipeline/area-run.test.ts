@@ -2,7 +2,7 @@
 // its area configuration alone, on the four committed South Yorkshire months. Its kept rows
 // and its dropped rows by reason must equal the independent count (tests/support/
 // district-count.ts), which shares no code with the pipeline.
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -221,6 +221,45 @@ describe('runPipeline({ area }) after area.json changes', () => {
           /^data[\\/]areas[\\/]sheffield[\\/]area\.json lists no forceDistricts \(null\), .*: list there every district the force covers/,
         ),
       );
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
+describe('runPipeline({ area }) with a centre of postcode districts the postcode file lacks', () => {
+  it('stops before any month is read, naming area.json, each district and the file', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'area-centre-run-'));
+    try {
+      await mkdir(path.join(root, 'data', 'areas', 'leeds'), { recursive: true });
+      await symlink(path.resolve('data', 'reference'), path.join(root, 'data', 'reference'));
+      const area = JSON.parse(await readFile('data/areas/leeds/area.json', 'utf8')) as Record<
+        string,
+        unknown
+      >;
+      // LS30 is no Leeds district: a typo for LS3, or another area's.
+      area['centre'] = {
+        kind: 'postcode-districts',
+        label: 'city centre',
+        districts: ['LS2', 'LS30'],
+      };
+      await writeFile(path.join(root, 'data', 'areas', 'leeds', 'area.json'), JSON.stringify(area));
+      const reporter = createMemoryReporter();
+      const options: CliOptions = {
+        help: false,
+        list: false,
+        offline: true,
+        area: 'leeds',
+        archiveDir: path.resolve('data', 'sample', 'archive'),
+        out: path.join(root, 'out'),
+      };
+      await expect(runPipeline(options, { root, reporter, threads: 1 })).rejects.toThrow(
+        'data/areas/leeds/area.json does not fit its postcodes file:\n' +
+          '  - centre.districts: LS30 has no located postcode in data/reference/postcodes-ls.csv, ' +
+          'so the centre would have none of its residents\n' +
+          'List postcode districts the file has.',
+      );
+      await expect(readFile(path.join(root, 'out', 'site-data.json'))).rejects.toThrow(/ENOENT/);
     } finally {
       await rm(root, { recursive: true, force: true });
     }

@@ -1,8 +1,13 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AreaLoadError, loadArea, readAreaConfig } from '../../pipeline/area.ts';
+import {
+  AreaLoadError,
+  checkCentreDistricts,
+  loadArea,
+  readAreaConfig,
+} from '../../pipeline/area.ts';
 import { AreaConfigError } from '../../src/shared/area.ts';
 import { loadGeography } from '../../pipeline/load-geography.ts';
 
@@ -229,5 +234,51 @@ describe('loadArea(slug)', () => {
         'slug is "leeds" but the folder is "sheffield"',
       );
     });
+  });
+});
+
+describe('a centre of postcode districts against the postcode file', () => {
+  let root: string;
+  beforeEach(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'area-centre-'));
+    await mkdir(path.join(root, 'data', 'areas', 'leeds'), { recursive: true });
+    await symlink(path.join(REPO, 'data', 'reference'), path.join(root, 'data', 'reference'));
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  async function leedsWithCentre(districts: string[]): Promise<void> {
+    const area = JSON.parse(
+      await readFile(path.join(REPO, 'data', 'areas', 'leeds', 'area.json'), 'utf8'),
+    ) as Json;
+    area.centre = { kind: 'postcode-districts', label: 'city centre', districts };
+    await writeFile(path.join(root, 'data', 'areas', 'leeds', 'area.json'), JSON.stringify(area));
+  }
+
+  it("passes Leeds's own centre, LS1 and LS2", async () => {
+    const leeds = await loadArea('leeds', { root: REPO });
+    const geography = await loadGeography(path.dirname(leeds.files.wards));
+    expect(() => checkCentreDistricts(leeds, geography.postcodes)).not.toThrow();
+  });
+
+  it('refuses districts the file has no located postcode in, naming each and the non-geographic ones', async () => {
+    await leedsWithCentre(['LS1', 'WF1', 'LS99']);
+    const leeds = await loadArea('leeds', { root });
+    const geography = await loadGeography(path.join(REPO, 'data', 'reference'));
+    let error: unknown;
+    try {
+      checkCentreDistricts(leeds, geography.postcodes);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AreaLoadError);
+    expect((error as Error).message).toBe(
+      'data/areas/leeds/area.json does not fit its postcodes file:\n' +
+        '  - centre.districts: WF1, LS99 (listed in postcodes.nonGeographicDistricts) have no ' +
+        'located postcode in data/reference/postcodes-ls.csv, so the centre would have none of ' +
+        'their residents\n' +
+        'List postcode districts the file has.',
+    );
   });
 });
