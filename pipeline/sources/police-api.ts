@@ -66,6 +66,24 @@ function idlessKey(crime: unknown, seen: Map<string, number>): string {
   return `no-id:${occurrence}:${content}`;
 }
 
+/**
+ * A crime answered twice (by two pieces, on their edge, or by a piece asked again) is the same
+ * crime with the same content; other content means police.uk changed the month while it was
+ * asked, and the answers mix two versions of it: the month is refused, never settled by
+ * taking one of them.
+ */
+function sameCrime(key: string, earlier: unknown, again: unknown, where: string): void {
+  const before = String(JSON.stringify(earlier));
+  const after = String(JSON.stringify(again));
+  if (before === after) return;
+  throw new Error(
+    `${where} answered crime ${key.replace(/^id:/, 'id ')} twice with different content ` +
+      `(${before.slice(0, 200)} against ${after.slice(0, 200)}): ` +
+      "police.uk changed the month's data while it was asked, so the answers mix two versions " +
+      'of it. Nothing was written for it; try again later.',
+  );
+}
+
 export interface MonthCrimes {
   month: string;
   /** Deduplicated by API id, in the order first seen. */
@@ -101,6 +119,8 @@ export async function fetchMonthCrimes(options: FetchMonthOptions): Promise<Mont
   const { client, month, log = () => {} } = options;
   const url = sourceUrl(options.apiBaseUrl, 'crimes-street/all-crime');
   const byId = new Map<string, unknown>();
+  /** The piece that first answered each crime, for a conflict's message. */
+  const answeredBy = new Map<string, string>();
   const pieces = new Map<string, number>();
   let requests = 0;
   let polygons = 0;
@@ -185,10 +205,10 @@ export async function fetchMonthCrimes(options: FetchMonthOptions): Promise<Mont
       const seen = new Map<string, number>();
       for (const crime of crimes) {
         const id = (crime as { id?: unknown } | null)?.id;
-        answer.set(
-          id === undefined || id === null ? idlessKey(crime, seen) : `id:${String(id)}`,
-          crime,
-        );
+        const key = id === undefined || id === null ? idlessKey(crime, seen) : `id:${String(id)}`;
+        const earlier = answer.get(key);
+        if (earlier !== undefined) sameCrime(key, earlier, crime, `piece ${label}`);
+        answer.set(key, crime);
       }
     };
     take(first);
@@ -218,7 +238,15 @@ export async function fetchMonthCrimes(options: FetchMonthOptions): Promise<Mont
       );
     }
     polygons += 1;
-    for (const [id, crime] of answer) if (!byId.has(id)) byId.set(id, crime);
+    for (const [id, crime] of answer) {
+      const earlier = byId.get(id);
+      if (earlier === undefined) {
+        byId.set(id, crime);
+        answeredBy.set(id, label);
+      } else {
+        sameCrime(id, earlier, crime, `pieces ${answeredBy.get(id)} and ${label}`);
+      }
+    }
     pieces.set(label, answer.size);
     return answer.size;
   };

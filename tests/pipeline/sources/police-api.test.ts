@@ -141,6 +141,52 @@ describe('fetchMonthCrimes() against a crimes-street replay', () => {
   });
 });
 
+describe('fetchMonthCrimes() when one crime is answered twice with different content', () => {
+  it('refuses the month, naming both pieces and the crime, rather than keeping either copy', async () => {
+    const crime = CRIMES[0] as Record<string, unknown>;
+    // Re-coded between the two requests: the month's data changed while it was asked.
+    const recoded = { ...crime, category: 'burglary' };
+    expect(crime['category']).not.toBe('burglary');
+    server.route('GET', '/api/crimes-street/all-crime', [
+      { body: [crime, CRIMES[1]] },
+      { body: [recoded] },
+    ]);
+    const area = districtQueryPolygons(OUTLINE.features[0] as Feature<Polygon>);
+    const pieces = [area[0], area[0]].filter((p): p is Feature<Polygon> => p !== undefined);
+    const error = (await fetchMonthCrimes({
+      client: new HttpClient(FAST_HTTP),
+      apiBaseUrl: `${server.url}api/`,
+      month: '2025-03',
+      area: pieces,
+    }).catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(
+      new RegExp(
+        `^police\\.uk API month 2025-03 could not be fetched: pieces 1 and 2 answered crime id ` +
+          `${String(crime['id'])} twice with different content \\(.*"category":"${String(crime['category'])}".* ` +
+          `against .*"category":"burglary".*\\): police\\.uk changed the month's data while it was ` +
+          'asked, so the answers mix two versions of it\\. Nothing was written for it; try again later\\.$',
+      ),
+    );
+  });
+
+  it('still keeps one copy of a crime two pieces answer alike', async () => {
+    const crime = CRIMES[0] as Record<string, unknown>;
+    server.route('GET', '/api/crimes-street/all-crime', [
+      { body: [crime, CRIMES[1]] },
+      { body: [{ ...crime }] },
+    ]);
+    const area = districtQueryPolygons(OUTLINE.features[0] as Feature<Polygon>);
+    const pieces = [area[0], area[0]].filter((p): p is Feature<Polygon> => p !== undefined);
+    const result = await fetchMonthCrimes({
+      client: new HttpClient(FAST_HTTP),
+      apiBaseUrl: `${server.url}api/`,
+      month: '2025-03',
+      area: pieces,
+    });
+    expect(result.crimes.map((c) => (c as { id: number }).id)).toEqual([crime.id, CRIMES[1]?.id]);
+  });
+});
+
 describe('fetchMonthCrimes() with crimes the API gives no id', () => {
   /** Two crimes without an id (and so nothing to tell them apart by but their content). */
   const withoutId = (crime: Record<string, unknown> | undefined): Record<string, unknown> => {
@@ -427,6 +473,25 @@ describe('fetchMonthCrimes() when a piece of the split answers too little', () =
         /piece [\d.]+ answered \d+ crimes \(it held \d+ in 2025-02\); asking again/.test(l),
       ),
     ).toBe(true);
+  });
+
+  it('refuses the month when a piece asked again answers one of its crimes with other content', async () => {
+    const history = await historyOfGoodMonth();
+    const first = CRIMES[0] as Record<string, unknown>;
+    expect(first['category']).not.toBe('burglary');
+    // The first answer is short; the second holds the whole piece, the first crime re-coded.
+    serveWithFault((inside, asked) =>
+      asked === 1
+        ? inside.filter((_, i) => i % 3 === 0)
+        : inside.map((crime) => (crime === first ? { ...crime, category: 'burglary' } : crime)),
+    );
+    const error = (await fetchMarch(history).catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(
+      new RegExp(
+        `^police\\.uk API month 2025-03 could not be fetched: piece [\\d.]+ answered crime id ` +
+          `${String(first['id'])} twice with different content .*: police\\.uk changed the month's data`,
+      ),
+    );
   });
 
   it('fails the month when a piece stays short against what it held', async () => {
