@@ -6,7 +6,7 @@
 // drift apart.
 import { z } from 'zod';
 import { DATA_SOURCE, MASTER_COLUMNS } from './constants.ts';
-import { RESIDENTS_SOURCE } from './rates.ts';
+import { MIN_COUNT_FOR_PERCENT, RESIDENTS_SOURCE } from './rates.ts';
 import { monthSchema } from './schema.ts';
 import type { AreaConfig } from './area.ts';
 
@@ -180,7 +180,7 @@ const change = (description: string): FieldSpec => ({
   type: 'number',
   unit: 'fraction (0.05 = +5%)',
   emptyMeansNoData: true,
-  description: `${description} Empty when there is nothing to compare with.`,
+  description: `${description} Empty when there is nothing to compare with, or when the earlier count is below ${MIN_COUNT_FOR_PERCENT}: too few for a percentage to say more than chance.`,
 });
 
 /** One downloadable report table: its file name (without extension) and columns. */
