@@ -12,7 +12,13 @@ import {
   yearOnYear,
   yearPeriod,
 } from './figures.ts';
-import { countedNoun, formatChange, formatCount, formatRateWithWindow, ordinal } from './format.ts';
+import {
+  countedNoun,
+  formatChange,
+  formatCount,
+  formatRateWithWindow,
+  ordinalWithTies,
+} from './format.ts';
 import { describeMonths } from '../shared/months.ts';
 import type { ShareCard } from './share-image.ts';
 import { districtOutline, wardOutline } from './ward-outlines.ts';
@@ -31,7 +37,8 @@ export function wardShareCard(data: SiteData, index: number): ShareCard {
   const ward = data.wards[index];
   if (ward === undefined) throw new RangeError(`No ward at index ${index}`);
   const window = latestTwelveMonths(data);
-  const row = wardRows(data, window.withData)[index];
+  const rows = wardRows(data, window.withData);
+  const row = rows[index];
   const total = row?.total ?? 0;
   const rate = rateOver(data, index, total, window.withData);
   const outline = wardOutline(ward.code, ward.neighbours);
@@ -41,7 +48,11 @@ export function wardShareCard(data: SiteData, index: number): ShareCard {
     lines: [
       `${formatCount(total)} ${countedNoun(data.crimeTypes)}, ${describeMonths(window.withData)}`,
       `${formatRateWithWindow(rate.value, rate.window)}${inflated === null ? '' : `, ${inflated}`}`,
-      `${ordinal(row?.rank ?? 0)} of ${data.wards.length} wards by count`,
+      // A rank other wards share says so, as on the ward page.
+      `${ordinalWithTies(
+        row?.rank ?? 0,
+        rows.map((r) => r.rank),
+      )} of ${data.wards.length} wards by count`,
     ],
     outline: {
       viewBox: outline.viewBox,

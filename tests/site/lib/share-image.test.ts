@@ -4,8 +4,14 @@
 import { parse } from 'node-html-parser';
 import { describe, expect, it } from 'vitest';
 import { renderShareImage, shareCardSvg, type ShareCard } from '../../../src/lib/share-image.ts';
-import { wardShareCard, yearShareCard } from '../../../src/lib/share-cards.ts';
-import { CENTRE_WARD_SHARE, yearsWithData } from '../../../src/lib/figures.ts';
+import { shareAlt, wardShareCard, yearShareCard } from '../../../src/lib/share-cards.ts';
+import {
+  CENTRE_WARD_SHARE,
+  latestTwelveMonths,
+  wardRows,
+  yearsWithData,
+} from '../../../src/lib/figures.ts';
+import { ordinal } from '../../../src/lib/format.ts';
 import { committedSiteData } from '../../support/site-data.ts';
 
 const data = committedSiteData();
@@ -75,6 +81,30 @@ describe('wardShareCard(data, index)', () => {
         centreWards.includes(ward),
       );
     });
+  });
+});
+
+describe('wardShareCard(data, index): its rank', () => {
+  // Weetwood and Alwoodley given Harewood's crimes, month by month and type by type: three
+  // wards share the last rank by count, as Harewood alone held it.
+  const tied = structuredClone(data);
+  const named = (name: string) => tied.wards.findIndex((w) => w.name === name);
+  const [harewood, weetwood, alwoodley] = ['Harewood', 'Weetwood', 'Alwoodley'].map(named);
+  for (const w of [weetwood, alwoodley]) tied.counts[w!] = structuredClone(tied.counts[harewood!]!);
+  const rows = wardRows(tied, latestTwelveMonths(tied).withData);
+
+  it('says a rank is shared, as the ward page does, and only then', () => {
+    const sharing = rows.filter((r) => r.rank === rows[harewood!]!.rank);
+    expect(sharing.map((r) => r.name).sort()).toEqual(['Alwoodley', 'Harewood', 'Weetwood']);
+    tied.wards.forEach((ward, w) => {
+      const rank = rows[w]!.rank;
+      const shared = rows.filter((r) => r.rank === rank).length > 1;
+      expect(wardShareCard(tied, w).lines[2], ward.name).toBe(
+        `${ordinal(rank)}${shared ? ' (tied)' : ''} of ${tied.wards.length} wards by count`,
+      );
+    });
+    expect(wardShareCard(tied, weetwood!).lines[2]).toBe('31st (tied) of 33 wards by count');
+    expect(shareAlt(wardShareCard(tied, harewood!))).toContain('31st (tied) of 33 wards');
   });
 });
 
