@@ -3,8 +3,8 @@
 // order).
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { MapData } from '../shared/map-data.ts';
-import { capitalise, formatCount, formatRate } from '../lib/format.ts';
-import type { RankedWard } from '../lib/map-rates.ts';
+import { capitalise, formatCount, formatRate, ordinal, plural } from '../lib/format.ts';
+import { tiedBeyond, type RankedWard } from '../lib/map-rates.ts';
 import type { MapMeasure } from '../lib/map-state.ts';
 
 /** How many wards the ranking shows until "show all" is pressed. */
@@ -26,10 +26,24 @@ export interface WardRankingProps {
   onShowAll(showAll: boolean): void;
 }
 
+/**
+ * The top list's caption, "Top 5 wards by crimes", saying when wards left out share the last
+ * rank shown: "Top 5 wards by crimes; 2 more share 5th place".
+ */
+function topCaption(ranking: readonly RankedWard[], by: string): string {
+  const more = tiedBeyond(ranking, TOP_WARDS);
+  const rank = ranking[TOP_WARDS - 1]?.rank ?? null;
+  const top = `Top ${TOP_WARDS} wards by ${by}`;
+  return more === 0 || rank === null
+    ? top
+    : `${top}; ${more} more ${plural(more, 'shares', 'share')} ${ordinal(rank)} place`;
+}
+
 export function WardRanking(props: WardRankingProps) {
   const { data, ranking, showAll, selected } = props;
   const visible = showAll ? ranking : ranking.slice(0, TOP_WARDS);
   const by = props.measure === 'count' ? props.noun : `${props.noun} ${props.rateUnit}`;
+  const caption = showAll ? `All wards by ${by}` : topCaption(ranking, by);
   // The button sits under the list, which it lengthens or shortens: pressed from the keyboard,
   // it would leave the panel's view with the focus on it. It is scrolled back into view.
   const toggle = useRef<HTMLButtonElement>(null);
@@ -42,7 +56,7 @@ export function WardRanking(props: WardRankingProps) {
   return (
     <>
       <table class="crime-map__ranking" id="crime-map-ranking">
-        <caption>{showAll ? `All wards by ${by}` : `Top ${TOP_WARDS} wards by ${by}`}</caption>
+        <caption>{caption}</caption>
         <thead>
           <tr>
             <th scope="col">Rank</th>

@@ -75,6 +75,16 @@ export function rankWardsBy(
 }
 
 /**
+ * How many wards after the first `shown` of `ranking` (rankWardsBy) share the rank of the last
+ * of them: a list cut through a tie says so, or its last ward reads as alone at its rank.
+ */
+export function tiedBeyond(ranking: readonly RankedWard[], shown: number): number {
+  const rank = ranking[shown - 1]?.rank ?? null;
+  if (rank === null) return 0;
+  return ranking.slice(shown).filter((r) => r.rank === rank).length;
+}
+
+/**
  * The window in words, with how many of its months hold data: "Mar 2024 – Mar 2025, 3 of 13
  * months with data", "Mar 2025", "Apr 2024 – Jan 2025, no data".
  */

@@ -4,6 +4,7 @@ import {
   describeWindow,
   rankWardsBy,
   rateUnit,
+  tiedBeyond,
   wardRate,
   wardRates,
 } from '../../../src/lib/map-rates.ts';
@@ -111,5 +112,39 @@ describe('describeWindow(label, coverage)', () => {
     expect(describeWindow('Apr 2024 – Jan 2025', { months: 10, withData: 0 })).toBe(
       'Apr 2024 – Jan 2025, no data',
     );
+  });
+});
+
+describe('tiedBeyond(ranking, shown)', () => {
+  const wards = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'];
+  const ranked = (totals: number[], residents?: number[]) =>
+    rankWardsBy(
+      residents === undefined ? 'count' : 'rate',
+      wards,
+      totals,
+      wardRates(residents ?? totals.map(() => 1000), totals, months(3)),
+    );
+
+  it('counts the wards past the cut that share the last rank shown', () => {
+    // Ranks 1, 2, 3, 4, 5, 5, 5, 8: two more share 5th.
+    expect(tiedBeyond(ranked([90, 80, 70, 60, 50, 50, 50, 10]), 5)).toBe(2);
+    // A tie that ends at the cut, or lies before it, leaves none out.
+    expect(tiedBeyond(ranked([90, 80, 70, 50, 50, 40, 30, 10]), 5)).toBe(0);
+    expect(tiedBeyond(ranked([90, 90, 70, 60, 50, 40, 30, 10]), 5)).toBe(0);
+    // No crimes of the chosen types anywhere: every ward is 1st.
+    expect(tiedBeyond(ranked([0, 0, 0, 0, 0, 0, 0, 0]), 5)).toBe(3);
+  });
+
+  it('ties rates as shown, and never counts wards without a rate', () => {
+    // 5.01 and 4.99 per 1,000 are both shown as 5.0: tied.
+    const rates = ranked(
+      [90, 80, 70, 60, 501, 499, 0, 0],
+      [1, 1, 1, 1, 100, 100, 0, 0].map((x) => x * 1000),
+    );
+    expect(tiedBeyond(rates, 5)).toBe(1);
+    // Fewer wards with a rate than the cut: the unranked ones share nothing.
+    const few = ranked([90, 80, 0, 0, 0, 0, 0, 0], [1000, 1000, 0, 0, 0, 0, 0, 0]);
+    expect(tiedBeyond(few, 5)).toBe(0);
+    expect(tiedBeyond(few, 20)).toBe(0);
   });
 });
