@@ -60,9 +60,7 @@ function WardFigures(props: WardDetailsProps) {
       </dd>
       <dt>Rank</dt>
       <dd id="crime-map-ward-rank">
-        {rank === null
-          ? 'not ranked (no residents)'
-          : rankInWords(figures, rank, data.wards.length)}
+        {rank === null ? 'not ranked (no residents)' : rankInWords(figures, rank)}
       </dd>
     </dl>
   );

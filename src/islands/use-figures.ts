@@ -10,7 +10,7 @@ import {
   type MapFilter,
 } from '../lib/map-filter.ts';
 import { rankWardsBy, rateUnit, wardRate, wardRates, type RankedWard } from '../lib/map-rates.ts';
-import { countedNoun, ordinalWithTies } from '../lib/format.ts';
+import { countedNoun, ordinalWithTies, plural } from '../lib/format.ts';
 import { choroplethScale, choroplethValues, type ChoroplethScale } from '../lib/map-scale.ts';
 import type { MapMeasure, MapViewState } from '../lib/map-state.ts';
 
@@ -55,10 +55,21 @@ export interface Figures {
   measure: MapMeasure;
 }
 
-/** A ward's rank in words, "3rd (tied) of 33 by rate": ties among `figures.ranking`. */
-export function rankInWords(figures: Figures, rank: number, wards: number): string {
+/**
+ * A ward's rank in words, "3rd (tied) of 33 by rate": ties among `figures.ranking`, out of the
+ * wards ranked. Wards without residents have no rate and no rank, and are said apart: "27th of
+ * 27 by rate (1 ward without residents not ranked)", not "27th of 28".
+ */
+export function rankInWords(figures: Figures, rank: number): string {
   const ranks = figures.ranking.map((r) => r.rank);
-  return `${ordinalWithTies(rank, ranks)} of ${wards} by ${figures.measure}`;
+  const ranked = ranks.filter((r) => r !== null).length;
+  const unranked = ranks.length - ranked;
+  return (
+    `${ordinalWithTies(rank, ranks)} of ${ranked} by ${figures.measure}` +
+    (unranked > 0
+      ? ` (${unranked} ${plural(unranked, 'ward', 'wards')} without residents not ranked)`
+      : '')
+  );
 }
 
 export function useFigures(data: MapData, state: MapViewState): Figures {

@@ -63,7 +63,7 @@ export function wardLabel(data: MapData, figures: Figures, i: number): string {
   return (
     `${w.name}: ${formatCount(count)} ${figures.noun}` +
     (rate === null ? '' : `, ${formatRate(rate)} ${figures.rateUnit}`) +
-    (rank === null ? '' : `; ${rankInWords(figures, rank, data.wards.length)}`)
+    (rank === null ? '' : `; ${rankInWords(figures, rank)}`)
   );
 }
 
