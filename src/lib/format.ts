@@ -109,6 +109,14 @@ export function ordinal(n: number): string {
 }
 
 /**
+ * What a ward table's rank by count means, said under every such table (rankWithTies): equal
+ * counts share a rank, and the ranks they fill are skipped.
+ */
+export const RANK_BY_COUNT_NOTE =
+  'Rank 1 is the ward with the most crimes and anti-social behaviour; wards with the same ' +
+  'count share a rank, and the next rank skips the places they fill (two wards 5th, then 7th).';
+
+/**
  * A rank in words, "3rd", or "3rd (tied)" when another ward in `ranks` (every ward's rank on
  * the same measure; null: not ranked) shares it.
  */

@@ -364,6 +364,27 @@ describe('ward reports', () => {
 });
 
 describe('year reports', () => {
+  it('ward tables rank equal counts alike, skip the places they fill, and say so below the table', () => {
+    let ties = 0;
+    for (const [urlPath, table] of [
+      ['wards/', '#ward-table'],
+      ...years.map((y) => [`years/${y}/`, '#year-wards'] as const),
+    ] as const) {
+      const root = page(urlPath);
+      const rows = root.querySelectorAll(`${table} tbody tr`);
+      const totals = rows.map((tr) => number(tr.querySelector('[data-field="total"]')));
+      const ranks = rows.map((tr) => number(tr.querySelector('[data-field="rank"]')));
+      // Competition ranks worked out here: one more than the wards with a larger count.
+      expect(ranks, urlPath).toEqual(totals.map((t) => 1 + totals.filter((o) => o > t).length));
+      ties += totals.filter((t, i) => totals.indexOf(t) !== i).length;
+      const note = root.querySelector('main')?.text.replace(/\s+/g, ' ') ?? '';
+      expect(note, urlPath).toContain('wards with the same count share a rank');
+      expect(note, urlPath).toContain('the next rank skips the places they fill');
+    }
+    // The committed data has wards with equal counts, so the rule is seen at work.
+    expect(ties).toBeGreaterThan(0);
+  });
+
   it('every year with data has a page whose totals by type and by ward equal the site data', () => {
     for (const year of years) {
       const months = data.months.filter((m) => m.startsWith(`${year}-`));
