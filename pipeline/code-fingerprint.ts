@@ -79,13 +79,11 @@ interface LockedPackage {
   optionalDependencies?: Record<string, string>;
 }
 
-/**
- * What package-lock.json pins for `packages` and every package they need in turn: each as
- * `<its place in node_modules> <version> <integrity>`, sorted. A dependency is found as Node
- * finds it, in the nearest node_modules folder up from the package that needs it.
- */
-export function lockedPackages(packages: readonly string[], root = REPOSITORY_ROOT): string[] {
-  if (packages.length === 0) return [];
+/** package-lock.json's packages by their place in node_modules, read once per root. */
+const lockFiles = new Map<string, Record<string, LockedPackage>>();
+function lockedEntries(root: string): Record<string, LockedPackage> {
+  const known = lockFiles.get(root);
+  if (known !== undefined) return known;
   const lockFile = path.join(root, 'package-lock.json');
   let locked: Record<string, LockedPackage>;
   try {
@@ -100,6 +98,18 @@ export function lockedPackages(packages: readonly string[], root = REPOSITORY_RO
       { cause },
     );
   }
+  lockFiles.set(root, locked);
+  return locked;
+}
+
+/**
+ * What package-lock.json pins for `packages` and every package they need in turn: each as
+ * `<its place in node_modules> <version> <integrity>`, sorted. A dependency is found as Node
+ * finds it, in the nearest node_modules folder up from the package that needs it.
+ */
+export function lockedPackages(packages: readonly string[], root = REPOSITORY_ROOT): string[] {
+  if (packages.length === 0) return [];
+  const locked = lockedEntries(root);
   /** Where Node finds `name` for the package at `from` ('' for the repository itself). */
   const resolve = (name: string, from: string): string | undefined => {
     for (let dir = from; ;) {
