@@ -72,6 +72,18 @@ replayPerTest('sources-api-', (s, d) => {
   logs = [];
 });
 
+/** 2025-03 fetched over two pieces of the district (the same one twice): two requests. */
+function fetchTwoPieces(): ReturnType<typeof fetchMonthCrimes> {
+  const area = districtQueryPolygons(OUTLINE.features[0] as Feature<Polygon>);
+  const pieces = [area[0], area[0]].filter((p): p is Feature<Polygon> => p !== undefined);
+  return fetchMonthCrimes({
+    client: new HttpClient(FAST_HTTP),
+    apiBaseUrl: `${server.url}api/`,
+    month: '2025-03',
+    area: pieces,
+  });
+}
+
 describe('fetchMonthCrimes() against a crimes-street replay', () => {
   it('splits an over-full polygon (503) into clipped quadrants and returns every crime once', async () => {
     serveCrimesStreet(['2025-03']);
@@ -125,14 +137,7 @@ describe('fetchMonthCrimes() against a crimes-street replay', () => {
   it('returns a crime that two polygons both answer with only once (dedupe by id)', async () => {
     const edgeCrime = CRIMES[0] as Record<string, unknown>;
     server.route('GET', '/api/crimes-street/all-crime', [{ body: [edgeCrime, CRIMES[1]] }]);
-    const area = districtQueryPolygons(OUTLINE.features[0] as Feature<Polygon>);
-    const pieces = [area[0], area[0]].filter((p): p is Feature<Polygon> => p !== undefined);
-    const result = await fetchMonthCrimes({
-      client: new HttpClient(FAST_HTTP),
-      apiBaseUrl: `${server.url}api/`,
-      month: '2025-03',
-      area: pieces,
-    });
+    const result = await fetchTwoPieces();
     expect(server.requests).toHaveLength(2);
     expect(result.crimes.map((c) => (c as { id: number }).id)).toEqual([
       edgeCrime.id,
@@ -151,14 +156,7 @@ describe('fetchMonthCrimes() when one crime is answered twice with different con
       { body: [crime, CRIMES[1]] },
       { body: [recoded] },
     ]);
-    const area = districtQueryPolygons(OUTLINE.features[0] as Feature<Polygon>);
-    const pieces = [area[0], area[0]].filter((p): p is Feature<Polygon> => p !== undefined);
-    const error = (await fetchMonthCrimes({
-      client: new HttpClient(FAST_HTTP),
-      apiBaseUrl: `${server.url}api/`,
-      month: '2025-03',
-      area: pieces,
-    }).catch((e: unknown) => e)) as Error;
+    const error = (await fetchTwoPieces().catch((e: unknown) => e)) as Error;
     expect(error.message).toMatch(
       new RegExp(
         `^police\\.uk API month 2025-03 could not be fetched: pieces 1 and 2 answered crime id ` +
@@ -175,14 +173,7 @@ describe('fetchMonthCrimes() when one crime is answered twice with different con
       { body: [crime, CRIMES[1]] },
       { body: [{ ...crime }] },
     ]);
-    const area = districtQueryPolygons(OUTLINE.features[0] as Feature<Polygon>);
-    const pieces = [area[0], area[0]].filter((p): p is Feature<Polygon> => p !== undefined);
-    const result = await fetchMonthCrimes({
-      client: new HttpClient(FAST_HTTP),
-      apiBaseUrl: `${server.url}api/`,
-      month: '2025-03',
-      area: pieces,
-    });
+    const result = await fetchTwoPieces();
     expect(result.crimes.map((c) => (c as { id: number }).id)).toEqual([crime.id, CRIMES[1]?.id]);
   });
 });
@@ -198,14 +189,7 @@ describe('fetchMonthCrimes() with crimes the API gives no id', () => {
     const first = withoutId(CRIMES[0]);
     const second = withoutId(CRIMES[1]);
     server.route('GET', '/api/crimes-street/all-crime', [{ body: [first] }, { body: [second] }]);
-    const area = districtQueryPolygons(OUTLINE.features[0] as Feature<Polygon>);
-    const pieces = [area[0], area[0]].filter((p): p is Feature<Polygon> => p !== undefined);
-    const result = await fetchMonthCrimes({
-      client: new HttpClient(FAST_HTTP),
-      apiBaseUrl: `${server.url}api/`,
-      month: '2025-03',
-      area: pieces,
-    });
+    const result = await fetchTwoPieces();
     expect(server.requests).toHaveLength(2);
     expect(result.crimes).toEqual([first, second]);
   });
