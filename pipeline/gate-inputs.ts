@@ -85,12 +85,19 @@ export async function siteDataAtRef(
   cwd = '.',
   file: string = SITE_DATA_PATH,
 ): Promise<SiteData | null> {
-  let text: string;
+  const text = await textAtRef(ref, cwd, file);
+  if (text === null) return null;
+  return parsePublished(parseJson(text, `${file} at ${ref}`), `${file} at ${ref}`);
+}
+
+/** `file` (relative to `cwd`, the repository) as committed at `ref`; null when it has none. */
+export async function textAtRef(ref: string, cwd: string, file: string): Promise<string | null> {
   try {
-    ({ stdout: text } = await promisify(execFile)('git', ['show', `${ref}:${file}`], {
+    const { stdout } = await promisify(execFile)('git', ['show', `${ref}:${file}`], {
       cwd,
       maxBuffer: 256 * 1024 * 1024,
-    }));
+    });
+    return stdout;
   } catch (error) {
     const stderr = String((error as { stderr?: unknown }).stderr ?? '');
     if (/does not exist in|exists on disk, but not in/.test(stderr)) return null;
@@ -99,7 +106,6 @@ export async function siteDataAtRef(
       { cause: error },
     );
   }
-  return parsePublished(parseJson(text, `${file} at ${ref}`), `${file} at ${ref}`);
 }
 
 /** The published data passed the gate once; if it no longer parses, nothing can be compared. */

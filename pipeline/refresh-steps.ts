@@ -11,7 +11,13 @@ import { APPROVALS_PATH, parseApprovals, readApprovals, type Approval } from './
 import { yearlyFilesNotIn } from './downloads.ts';
 import { exists, isInside } from './files.ts';
 import { checkFreshness, type Freshness } from './freshness.ts';
-import { areaDataPaths, loadGateData, siteDataAtRef, type GateInputs } from './gate-inputs.ts';
+import {
+  areaDataPaths,
+  loadGateData,
+  siteDataAtRef,
+  textAtRef,
+  type GateInputs,
+} from './gate-inputs.ts';
 import { pipelinePaths, type PipelinePaths } from './paths.ts';
 import { changeEntry, commitMessage, recordChange } from './provenance.ts';
 import { monthArguments } from './refresh-months.ts';
@@ -160,21 +166,6 @@ async function git(root: string, args: readonly string[]): Promise<string> {
   }
 }
 
-/** `file` (relative to root) as committed at HEAD; null when HEAD has no such file. */
-async function committedText(root: string, file: string): Promise<string | null> {
-  try {
-    const { stdout } = await promisify(execFile)('git', ['show', `HEAD:${file}`], {
-      cwd: root,
-      maxBuffer: 256 * 1024 * 1024,
-    });
-    return stdout;
-  } catch (error) {
-    const stderr = String((error as { stderr?: unknown }).stderr ?? '');
-    if (/does not exist in|exists on disk, but not in/.test(stderr)) return null;
-    throw new RefreshError(`git show HEAD:${file} failed: ${stderr.trim()}`, { cause: error });
-  }
-}
-
 /**
  * The change log committed at HEAD, beside the site data the gate compared with: not the
  * working tree's, which a commit step killed after its publish left holding an entry for a
@@ -182,7 +173,7 @@ async function committedText(root: string, file: string): Promise<string | null>
  */
 async function committedChangeLog(root: string, file: string): Promise<ChangeLog> {
   const relative = path.relative(root, file);
-  const text = await committedText(root, relative);
+  const text = await textAtRef('HEAD', root, relative);
   if (text === null) return EMPTY_CHANGE_LOG;
   return parseOrThrow(changeLogSchema, JSON.parse(text), `${relative} at HEAD`);
 }
@@ -341,7 +332,7 @@ async function spendApprovals(
   const isUsed = (a: Approval) => used.some((u) => u.month === a.month && u.reason === a.reason);
   const file = path.join(root, APPROVALS_PATH);
   const current = await readApprovals(file);
-  const headText = await committedText(root, APPROVALS_PATH);
+  const headText = await textAtRef('HEAD', root, APPROVALS_PATH);
   const atHead = headText === null ? [] : parseApprovals(headText, `${APPROVALS_PATH} at HEAD`);
   if (!current.some(isUsed) && !atHead.some(isUsed)) return false;
   const text = `${JSON.stringify({ approvals: current.filter((a) => !isUsed(a)) }, null, 2)}\n`;
