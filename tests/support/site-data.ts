@@ -66,18 +66,7 @@ export function withoutMonth(source: SiteData, month: string): SiteData {
  * whole year without data), the months kept in order.
  */
 export function withMonthAs(source: SiteData, month: string, as: string): SiteData {
-  const data = copy(source);
-  if (data.months.includes(as)) throw new Error(`Test data already has ${as}`);
-  const from = monthIndex(data, month);
-  const to = data.months.filter((m) => m !== month && m < as).length;
-  const move = <T>(list: T[]) => list.splice(to, 0, ...list.splice(from, 1));
-  move(data.months);
-  data.months[to] = as;
-  move(data.provenance);
-  provenanceOf(data, as).month = as;
-  for (const byMonth of data.counts) move(byMonth);
-  for (const byMonth of data.outcomes) move(byMonth);
-  return data;
+  return withMonthPlacedAs(source, month, as, 'move');
 }
 
 /**
@@ -85,18 +74,34 @@ export function withMonthAs(source: SiteData, month: string, as: string): SiteDa
  * that police.uk also published), the months kept in order.
  */
 export function withMonthCopiedAs(source: SiteData, month: string, as: string): SiteData {
+  const data = withMonthPlacedAs(source, month, as, 'copy');
+  adjustQuality(data, provenanceOf(data, as).rows);
+  return data;
+}
+
+/** `month`'s entry of every per-month list moved, or copied, to where `as` sorts. */
+function withMonthPlacedAs(
+  source: SiteData,
+  month: string,
+  as: string,
+  how: 'move' | 'copy',
+): SiteData {
   const data = copy(source);
   if (data.months.includes(as)) throw new Error(`Test data already has ${as}`);
   const from = monthIndex(data, month);
-  const to = data.months.filter((m) => m < as).length;
-  const insert = <T>(list: T[]) => list.splice(to, 0, structuredClone(list[from] as T));
-  insert(data.months);
+  const to = data.months.filter((m) => (how === 'copy' || m !== month) && m < as).length;
+  const place = <T>(list: T[]) =>
+    list.splice(
+      to,
+      0,
+      ...(how === 'move' ? list.splice(from, 1) : [structuredClone(list[from] as T)]),
+    );
+  place(data.months);
   data.months[to] = as;
-  insert(data.provenance);
+  place(data.provenance);
   provenanceOf(data, as).month = as;
-  for (const byMonth of data.counts) insert(byMonth);
-  for (const byMonth of data.outcomes) insert(byMonth);
-  adjustQuality(data, provenanceOf(data, as).rows);
+  for (const byMonth of data.counts) place(byMonth);
+  for (const byMonth of data.outcomes) place(byMonth);
   return data;
 }
 
