@@ -12,7 +12,7 @@ import { isCoordinateKey } from '../src/shared/coordinates.ts';
 import type { MonthSummary } from '../src/shared/schema.ts';
 import { codeFingerprint } from './code-fingerprint.ts';
 import type { MonthProvenanceInfo } from './process-month.ts';
-import { DropTally } from './report.ts';
+import { DropTally, type Disagreement, type TallyData } from './report.ts';
 import { createAtomicWriteStream, writeFileAtomic, type AtomicWriteStream } from './write.ts';
 
 /**
@@ -202,6 +202,7 @@ interface SummaryBody {
   summary: Omit<MonthSummary, 'snapshot' | 'fetchedAt'>;
   dropExamples: DropTally['examples'];
   outside?: DropTally['outside'];
+  disagreements?: TallyData<Disagreement>;
 }
 
 interface SummaryFile {
@@ -270,7 +271,12 @@ export async function readMonthCache(
   if (file === null) return null;
   const used = await readAnswersUsed(files.postcodes, key);
   if (used === null || !sameAnswers(used, answers)) return null;
-  const { summary: unlabelled, dropExamples, outside } = JSON.parse(file.body) as SummaryBody;
+  const {
+    summary: unlabelled,
+    dropExamples,
+    outside,
+    disagreements,
+  } = JSON.parse(file.body) as SummaryBody;
   if (unlabelled.month !== month) return null;
   let current = file.labels;
   if (labels && !sameLabels(current, labels)) {
@@ -280,7 +286,7 @@ export async function readMonthCache(
   const { month: _, source, ...figures } = unlabelled;
   const summary: MonthSummary = { month, source, ...current, ...figures };
   const drops = new DropTally();
-  drops.merge({ counts: summary.dropped, examples: dropExamples, outside });
+  drops.merge({ counts: summary.dropped, examples: dropExamples, outside, disagreements });
   return { summary, drops, csv: files.csv };
 }
 
@@ -354,6 +360,7 @@ async function writeSummary(
     summary: unlabelled,
     dropExamples: drops.examples,
     outside: drops.outside,
+    disagreements: { counts: drops.disagreements.counts, examples: drops.disagreements.examples },
   };
   await writeFileAtomic(file, summaryFileText(key, { snapshot, fetchedAt }, JSON.stringify(body)));
 }

@@ -26,7 +26,7 @@ import {
 import type { MonthFoldsState } from './month-folds.ts';
 import type { MonthTotals } from './month-parts.ts';
 import type { MonthProvenanceInfo } from './process-month.ts';
-import { DropTally } from './report.ts';
+import { DropTally, dropTallyData, type DropTallyData } from './report.ts';
 import { saveState, readState } from './saved-state.ts';
 
 /**
@@ -68,7 +68,7 @@ interface Checkpoint {
   months: (CheckpointMonth & {
     /** The BODY hash of its cached summary when it was folded. */
     sha256: string;
-    drops: Pick<DropTally, 'counts' | 'examples' | 'outside'>;
+    drops: DropTallyData;
   })[];
   folds: MonthFoldsState;
 }
@@ -107,7 +107,7 @@ export async function saveFoldCheckpoint(
       month,
       key,
       sha256: stamps[i]!.sha256,
-      drops: { counts: drops.counts, examples: drops.examples, outside: drops.outside },
+      drops: dropTallyData(drops),
     })),
     folds: {
       ...folds,

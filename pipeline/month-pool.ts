@@ -15,7 +15,7 @@ import type { GeoFiles } from './geo-context.ts';
 import type { SettledMonth } from './month-folds.ts';
 import type { MonthParts } from './month-parts.ts';
 import type { DistrictRule, MonthProvenanceInfo } from './process-month.ts';
-import { DropTally } from './report.ts';
+import { DropTally, type DropTallyData } from './report.ts';
 import { createHeapReleaseLock } from './release-heap-pages.ts';
 import type { SharedOutcomeTable } from './shared-outcomes.ts';
 
@@ -91,7 +91,7 @@ export type MonthJobPart = {
 export interface PartResult {
   /** The month's summary in parts (month-parts.ts), its points' buffers handed over. */
   parts: MonthParts;
-  drops: Pick<DropTally, 'counts' | 'examples' | 'outside'>;
+  drops: DropTallyData;
   csv: string;
   approximate: string[];
 }

@@ -15,6 +15,7 @@ import { SharedOutcomeIndex } from './shared-outcomes.ts';
 import type { LsoaHints } from './enrich.ts';
 import type { MonthPlan } from './merge.ts';
 import { lsoaHintsFromCsvs, processMonthIntoCache, type MonthTask } from './process-month.ts';
+import { dropTallyData } from './report.ts';
 
 const setup = workerData as WorkerData;
 const port = parentPort;
@@ -114,11 +115,7 @@ async function run(job: MonthJob): Promise<void> {
   // objects, every month's points would be rebuilt on the main thread's heap (month-parts.ts).
   const parts = results.map((result, i) => ({
     parts: monthParts(result.summary, job.parts[i]!.streets),
-    drops: {
-      counts: result.drops.counts,
-      examples: result.drops.examples,
-      outside: result.drops.outside,
-    },
+    drops: dropTallyData(result.drops),
     csv: result.csv,
     approximate: result.approximate,
   }));

@@ -7,6 +7,7 @@ import {
   formatCount,
   formatDropCounts,
   formatTally,
+  type Disagreement,
   type ReasonTally,
 } from './report.ts';
 import type { RunRecord } from './run-context.ts';
@@ -36,6 +37,7 @@ export function printSummary(
       );
     }
     printExamples(line, drops);
+    printDisagreements(line, drops.disagreements);
     const pct = (n: number) =>
       totals.kept === 0 ? '-' : `${((n / totals.kept) * 100).toFixed(2)}%`;
     const c = totals.coverage;
@@ -68,6 +70,27 @@ export function printSummary(
     const relative = path.relative(process.cwd(), file);
     line(`    ${relative.startsWith('..') ? file : relative}`);
   }
+}
+
+/** What each rule of DISAGREEMENTS did with the rows it settled. */
+const SETTLED: Record<Disagreement, string> = {
+  'duplicate-differing':
+    'rows dropped as duplicates (counted above) whose other columns differ from the first ' +
+    'row read with their Crime ID this month; the first row read stands (police.uk gives no ' +
+    'way to tell which is right)',
+};
+
+/** The street rows on which the inputs disagreed, by the rule that settled them, with examples. */
+function printDisagreements(
+  line: (text: string) => void,
+  disagreements: ReasonTally<Disagreement>,
+): void {
+  if (disagreements.total === 0) return;
+  line(`  disagreements settled: ${formatTally(disagreements)}`);
+  for (const reason of disagreements.reasons) {
+    if (disagreements.counts[reason] > 0) line(`    ${reason}: ${SETTLED[reason]}`);
+  }
+  printExamples(line, disagreements);
 }
 
 /** The outcomes files' rows: what was used, what was not and why, and the conflicts. */

@@ -131,9 +131,19 @@ export function monthProcessor(
       return undefined;
     }
     const record = normalised.record;
-    if (deduper.isDuplicate(record.crimeId)) {
+    const differing = deduper.repeatOf(record);
+    if (differing !== undefined) {
       summariser.drop('duplicate');
       drops.add('duplicate', where, `Crime ID ${record.crimeId} was already read this month`);
+      if (differing.length > 0) {
+        drops.disagreements.add(
+          'duplicate-differing',
+          where,
+          `Crime ID ${record.crimeId} was already read this month, on a row with another ` +
+            `${differing.join(', ')}: the first row read stands (police.uk gives no way to ` +
+            'tell which is right; the same rule as across months)',
+        );
+      }
       return undefined;
     }
     const crime = deps.enrich(record);

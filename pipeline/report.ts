@@ -55,10 +55,24 @@ export class ReasonTally<R extends string> {
   }
 }
 
+/**
+ * Rows on which two inputs disagreed and a rule settled it, by the rule: each is also counted
+ * as what it became (a drop reason, or kept). 'duplicate-differing': a row dropped as a
+ * duplicate whose Crime ID an earlier row of the month has, with other content in some
+ * column; the first row read stands (process-month.ts).
+ */
+export const DISAGREEMENTS = ['duplicate-differing'] as const;
+export type Disagreement = (typeof DISAGREEMENTS)[number];
+
+/** A tally's counts and examples, as it is sent and saved. */
+export type TallyData<R extends string> = Pick<ReasonTally<R>, 'counts' | 'examples'>;
+
 /** Counts of rows not kept, by reason, with the first few examples of each. */
 export class DropTally extends ReasonTally<DropReason> {
   /** The rows dropped as outside the district, by where they are (see outside.ts). */
   readonly outside: OutsideCounts = emptyOutsideCounts();
+  /** The month's rows on which its inputs disagreed, by the rule that settled it. */
+  readonly disagreements = new ReasonTally(DISAGREEMENTS);
 
   constructor() {
     super(DROP_REASONS);
@@ -68,10 +82,27 @@ export class DropTally extends ReasonTally<DropReason> {
     counts: DropCounts;
     examples: Partial<Record<DropReason, DropExample[]>>;
     outside?: OutsideCounts | undefined;
+    disagreements?: TallyData<Disagreement> | undefined;
   }): void {
     for (const reason of OUTSIDE_REASONS) this.outside[reason] += other.outside?.[reason] ?? 0;
+    if (other.disagreements) this.disagreements.merge(other.disagreements);
     super.merge(other);
   }
+}
+
+/** A DropTally as a month worker sends it and the fold checkpoint saves it (merge reads it). */
+export type DropTallyData = Pick<DropTally, 'counts' | 'examples' | 'outside'> & {
+  disagreements: TallyData<Disagreement>;
+};
+
+export function dropTallyData(drops: DropTally): DropTallyData {
+  const { counts, examples, outside, disagreements } = drops;
+  return {
+    counts,
+    examples,
+    outside,
+    disagreements: { counts: disagreements.counts, examples: disagreements.examples },
+  };
 }
 
 /** Where the run's messages go. */

@@ -29,6 +29,12 @@ export function runSummaryJson(ctx: RunContext): unknown {
     dropExamples: examples.examples satisfies Partial<Record<string, DropExample[]>>,
     /** The rows dropped as outside the district, by where they are (see outside.ts). */
     outsideDistrict: examples.outside,
+    /**
+     * The street rows on which the inputs disagreed and a rule settled it, by the rule
+     * (report.ts DISAGREEMENTS), with examples; each row is also counted as what it became.
+     */
+    disagreements: examples.disagreements.counts,
+    disagreementExamples: examples.disagreements.examples,
     stopSearch: ctx.record.stopSearch && {
       read: ctx.record.stopSearch.read,
       kept: ctx.record.stopSearch.kept,

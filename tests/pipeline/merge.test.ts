@@ -1,7 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { STREET_COLUMNS } from '../../src/shared/constants.ts';
+import type { CrimeRecord } from '../../src/shared/schema.ts';
 import type { ApiMonthFile } from '../../pipeline/api-months.ts';
 import type { ArchiveEntry } from '../../pipeline/archive.ts';
 import { chooseMonthSources, createDeduper } from '../../pipeline/merge.ts';
+import { normaliseArchiveRow } from '../../pipeline/normalise.ts';
 
 function street(month: string, force: string): ArchiveEntry {
   return {
@@ -83,16 +87,86 @@ describe('chooseMonthSources(entries, apiMonths, forces)', () => {
 });
 
 describe('createDeduper', () => {
-  it('isDuplicate(id) is true from the second time an id is seen', () => {
-    const { isDuplicate } = createDeduper();
-    const id = '9897fc02526c7bcf47e179dee300f292b2635c36415c81773f2e2acec5774227';
-    expect(isDuplicate(id)).toBe(false);
-    expect(isDuplicate(id)).toBe(true);
-    expect(isDuplicate(id)).toBe(true);
+  /** A line of a street file as normalised (the files here have no quoted fields). */
+  async function record(file: string, line: number): Promise<CrimeRecord> {
+    const fields = (await readFile(file, 'utf8')).split('\n')[line - 1]!.split(',');
+    const normalised = normaliseArchiveRow(
+      Object.fromEntries(STREET_COLUMNS.map((name, i) => [name, fields[i] ?? ''])),
+    );
+    if (!normalised.ok) throw new Error(normalised.detail);
+    return normalised.record;
+  }
+
+  const SLICE = 'tests/fixtures/pipeline/slice/archive/2025-03/2025-03-west-yorkshire-street.csv';
+  // A real repeat: South Yorkshire listed this shoplifting twice in February 2024, at two places.
+  const SHEFFIELD =
+    'data/areas/sheffield/sample/archive/2024-02/2024-02-south-yorkshire-street.csv';
+
+  it('repeatOf(row) is undefined for the first row with a Crime ID, and no columns for an exact repeat', async () => {
+    const { repeatOf } = createDeduper();
+    // Line 31 of the slice is an exact copy of line 12 (tests/fixtures/pipeline/README.md).
+    const first = await record(SLICE, 12);
+    expect(repeatOf(first)).toBeUndefined();
+    expect(repeatOf(await record(SLICE, 13))).toBeUndefined();
+    expect(repeatOf(await record(SLICE, 31))).toEqual([]);
+    expect(repeatOf(first)).toEqual([]);
   });
 
-  it('never treats blank Crime IDs (anti-social behaviour) as duplicates', () => {
-    const { isDuplicate } = createDeduper();
-    expect([isDuplicate(''), isDuplicate(''), isDuplicate('')]).toEqual([false, false, false]);
+  it('repeatOf(row) names the columns in which a repeat differs from the first row', async () => {
+    const { repeatOf } = createDeduper();
+    expect(repeatOf(await record(SHEFFIELD, 12001))).toBeUndefined();
+    expect(repeatOf(await record(SHEFFIELD, 13158))).toEqual([
+      'Longitude',
+      'Latitude',
+      'Location',
+      'LSOA code',
+      'LSOA name',
+      'Last outcome category',
+    ]);
+  });
+
+  it('compares every column but the Crime ID and month, each on its own', async () => {
+    const first = await record(SLICE, 12);
+    const changes: [keyof CrimeRecord, string | number, string][] = [
+      ['reportedBy', 'British Transport Police', 'Reported by'],
+      ['fallsWithin', 'British Transport Police', 'Falls within'],
+      ['longitude', first.longitude + 1e-6, 'Longitude'],
+      ['latitude', first.latitude - 1e-6, 'Latitude'],
+      ['location', 'On or near Supermarket', 'Location'],
+      ['lsoaCode', 'E01011718', 'LSOA code'],
+      ['lsoaName', 'Leeds 029D', 'LSOA name'],
+      ['crimeType', 'Other theft', 'Crime type'],
+      ['lastOutcome', 'Suspect charged', 'Last outcome category'],
+      ['context', 'Reported at the station', 'Context'],
+    ];
+    for (const [field, value, column] of changes) {
+      const { repeatOf } = createDeduper();
+      repeatOf(first);
+      expect(repeatOf({ ...first, [field]: value })).toEqual([column]);
+    }
+  });
+
+  it('never treats blank Crime IDs (anti-social behaviour) as repeats', async () => {
+    const { repeatOf } = createDeduper();
+    // Line 10 of the slice is an anti-social behaviour row.
+    const asb = await record(SLICE, 10);
+    expect(asb.crimeId).toBe('');
+    expect([repeatOf(asb), repeatOf(asb), repeatOf(asb)]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it('tells repeats from first rows past its first block of crimes', async () => {
+    const { repeatOf } = createDeduper();
+    const base = await record(SLICE, 12);
+    const id = (n: number) => n.toString(16).padStart(64, '0');
+    for (let n = 0; n < 3000; n++)
+      expect(repeatOf({ ...base, crimeId: id(n), location: `${n}` })).toBeUndefined();
+    for (let n = 0; n < 3000; n++) {
+      expect(repeatOf({ ...base, crimeId: id(n), location: `${n}` })).toEqual([]);
+    }
+    expect(repeatOf({ ...base, crimeId: id(5), location: '6' })).toEqual(['Location']);
   });
 });

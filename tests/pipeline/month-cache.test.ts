@@ -76,12 +76,17 @@ describe('readMonthCache', () => {
     await writer.rows.write('header\n');
     const drops = new DropTally();
     drops.add('outside-district', 'f.csv:2', 'Bradford');
+    drops.disagreements.add('duplicate-differing', 'f.csv:3', 'another Location');
     await writer.commit(emptySummary(), drops, key, {});
 
     const cached = await readMonthCache(dir, '2025-03', key, new Map());
     expect(cached?.summary.dropped['outside-district']).toBe(1);
     expect(cached?.drops.examples['outside-district']).toEqual([
       { where: 'f.csv:2', detail: 'Bradford' },
+    ]);
+    expect(cached?.drops.disagreements.counts).toEqual({ 'duplicate-differing': 1 });
+    expect(cached?.drops.disagreements.examples['duplicate-differing']).toEqual([
+      { where: 'f.csv:3', detail: 'another Location' },
     ]);
     expect(
       await readMonthCache(dir, '2025-03', monthCacheKey({ ...PARTS, geography: 'h' }), new Map()),

@@ -102,6 +102,57 @@ describe('processMonth', () => {
     expect(rows.filter((r) => r['Location'] === 'On or near Saxon Grove')).toHaveLength(2);
   });
 
+  it('counts a repeated Crime ID exactly like its first row as a duplicate and no disagreement', async () => {
+    const march = (await plansOf(SLICE)).find((p) => p.month === '2025-03')!;
+    const { drops } = await run(march);
+    // Line 31 is an exact copy of line 12 (tests/fixtures/pipeline/README.md).
+    expect(drops.counts.duplicate).toBe(1);
+    expect(drops.disagreements.total).toBe(0);
+  });
+
+  it('counts a repeated Crime ID whose row differs from the first as a disagreement, naming the columns that differ, and keeps the first row', async () => {
+    const wy = `${SLICE}/2025-03/2025-03-west-yorkshire-street.csv`;
+    const lines = (await readFile(wy, 'utf8')).trimEnd().split('\n');
+    // The slice has no quoted fields: a comma always separates two.
+    const robbery = lines[11]!.split(',');
+    const theft = lines[12]!.split(',');
+    // The real Other theft row of line 13 under the real Robbery's Crime ID (line 12).
+    const repeat = [robbery[0], ...theft.slice(1)].join(',');
+    const root = path.join(tmp, 'differing-repeat');
+    await mkdir(path.join(root, '2025-03'), { recursive: true });
+    const file = path.join(root, '2025-03/2025-03-west-yorkshire-street.csv');
+    await writeFile(file, `${[...lines, repeat].join('\n')}\n`);
+    const [plan] = await plansOf(root);
+    const { summary, drops, rows } = await run(plan!);
+
+    expect(summary.dropped.duplicate).toBe(2);
+    expect(drops.disagreements.counts).toEqual({ 'duplicate-differing': 1 });
+    // Every column but the Crime ID, the repeat's own.
+    const differing = STREET_COLUMNS.filter((_, i) => i > 0 && robbery[i] !== theft[i]);
+    expect(differing).toEqual([
+      'Longitude',
+      'Latitude',
+      'Location',
+      'LSOA code',
+      'LSOA name',
+      'Crime type',
+      'Last outcome category',
+    ]);
+    expect(drops.disagreements.examples['duplicate-differing']).toEqual([
+      {
+        where: `${file}:${lines.length + 1}`,
+        detail:
+          `Crime ID ${robbery[0]} was already read this month, on a row with another ` +
+          `${differing.join(', ')}: the first row read stands (police.uk gives no way to tell ` +
+          'which is right; the same rule as across months)',
+      },
+    ]);
+    const kept = rows.filter((r) => r['Crime ID'] === robbery[0]);
+    expect(kept).toEqual([
+      expect.objectContaining({ Location: 'On or near Parking Area', 'Crime type': 'Robbery' }),
+    ]);
+  });
+
   it("writes a later outcome from the outcomes files in Outcome, keeping police.uk's Last outcome category, and counts it", async () => {
     const march = (await plansOf(SLICE)).find((p) => p.month === '2025-03')!;
     const before = await run(march);
