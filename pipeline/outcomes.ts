@@ -95,14 +95,24 @@ function digitAt(text: string, i: number): number {
 /**
  * The record with its latest known outcome in `outcome`: the index's latest for its Crime ID
  * when it knows one from the crime's month on, else the record unchanged (its `outcome` is
- * police.uk's last outcome category). police.uk's own `lastOutcome` is never changed.
+ * police.uk's last outcome category). police.uk's own `lastOutcome` is never changed. A latest
+ * outcome dated before the crime's month cannot be an outcome of the crime as listed: the
+ * outcomes files and the street file disagree on when the crime was, and the street file's
+ * outcome stands; `onEarlier(record, latest)` is told, for the caller to count.
  */
-export function applyLatestOutcome(record: EnrichedCrime, index: OutcomeLookup): EnrichedCrime {
+export function applyLatestOutcome(
+  record: EnrichedCrime,
+  index: OutcomeLookup,
+  onEarlier?: (record: EnrichedCrime, latest: LatestOutcome) => void,
+): EnrichedCrime {
   if (record.crimeId === '') return record;
   const latest = index.get(record.crimeId);
-  if (latest === undefined || latest.month < record.month || latest.outcome === record.outcome) {
+  if (latest === undefined) return record;
+  if (latest.month < record.month) {
+    onEarlier?.(record, latest);
     return record;
   }
+  if (latest.outcome === record.outcome) return record;
   return { ...record, outcome: latest.outcome };
 }
 

@@ -78,6 +78,12 @@ const SETTLED: Record<Disagreement, string> = {
     'rows dropped as duplicates (counted above) whose other columns differ from the first ' +
     'row read with their Crime ID this month; the first row read stands (police.uk gives no ' +
     'way to tell which is right)',
+  'outcome-before-crime':
+    "kept rows whose latest outcome in the outcomes files is dated before the row's month: " +
+    'an outcome cannot come before its crime, so the street file and the outcomes files ' +
+    "disagree on when the crime was, and the street file's Last outcome category stands (a " +
+    'crime listed again in a month after its first is counted here when its outcome falls ' +
+    'between the two; the later row is then dropped as a duplicate across months)',
 };
 
 /** The street rows on which the inputs disagreed, by the rule that settled them, with examples. */

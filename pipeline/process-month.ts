@@ -29,6 +29,7 @@ import {
   applyLatestOutcome,
   OutcomeIndex,
   readOutcomesOnce,
+  type LatestOutcome,
   type OutcomeLookup,
   type OutcomeReadStats,
 } from './outcomes.ts';
@@ -120,9 +121,21 @@ export function monthProcessor(
   let read = 0;
   let kept = 0;
   let batch = MASTER_HEADER;
+  /** Where the row being processed came from, for onEarlier (made once, not once a row). */
+  let at = '';
+  const onEarlier = (record: EnrichedCrime, latest: LatestOutcome): void => {
+    drops.disagreements.add(
+      'outcome-before-crime',
+      at,
+      `Crime ID ${record.crimeId} is listed for ${record.month}, and its latest outcome in ` +
+        `the outcomes files, "${latest.outcome}", is dated ${latest.month}, before it: the ` +
+        `street file's Last outcome category "${record.lastOutcome}" stands`,
+    );
+  };
 
   const row = (where: string, result: Normalised): Promise<void> | undefined => {
     read += 1;
+    at = where;
     summariser.read();
     const normalised = dropIfOtherMonth(result, plan.month);
     if (!normalised.ok) {
@@ -159,7 +172,7 @@ export function monthProcessor(
       drops.outside[why] += 1;
       return undefined;
     }
-    const enriched = deps.outcomes ? applyLatestOutcome(crime, deps.outcomes) : crime;
+    const enriched = deps.outcomes ? applyLatestOutcome(crime, deps.outcomes, onEarlier) : crime;
     summariser.add(enriched);
     kept += 1;
     deps.onKept?.(enriched.crimeId);

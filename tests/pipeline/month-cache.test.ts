@@ -84,7 +84,10 @@ describe('readMonthCache', () => {
     expect(cached?.drops.examples['outside-district']).toEqual([
       { where: 'f.csv:2', detail: 'Bradford' },
     ]);
-    expect(cached?.drops.disagreements.counts).toEqual({ 'duplicate-differing': 1 });
+    expect(cached?.drops.disagreements.counts).toEqual({
+      'duplicate-differing': 1,
+      'outcome-before-crime': 0,
+    });
     expect(cached?.drops.disagreements.examples['duplicate-differing']).toEqual([
       { where: 'f.csv:3', detail: 'another Location' },
     ]);

@@ -241,11 +241,19 @@ describe('readOutcomes + applyLatestOutcome', () => {
     expect(crime.outcome).toBe('Under investigation');
   });
 
-  it('ignores an outcome dated before the crime, and leaves a record without a Crime ID as it was', () => {
+  it('ignores an outcome dated before the crime, telling onEarlier, and leaves a record without a Crime ID as it was', () => {
     const index = new OutcomeIndex();
     index.add(DAMAGE_ID, '2025-01', 'Offender given a caution');
     const crime = enriched(DAMAGE_ROW);
-    expect(applyLatestOutcome(crime, index).outcome).toBe('Under investigation');
+    const told: unknown[] = [];
+    const onEarlier = (record: unknown, latest: unknown) => void told.push([record, latest]);
+    expect(applyLatestOutcome(crime, index, onEarlier)).toBe(crime);
+    expect(crime.outcome).toBe('Under investigation');
+    expect(told).toEqual([[crime, { month: '2025-01', outcome: 'Offender given a caution' }]]);
+    // From the crime's month on, the outcome is applied and onEarlier is not told.
+    index.add(DAMAGE_ID, '2025-02', 'Offender fined');
+    expect(applyLatestOutcome(crime, index, onEarlier).outcome).toBe('Offender fined');
+    expect(told).toHaveLength(1);
     const noId = enriched({ ...DAMAGE_ROW, 'Crime ID': '' });
     index.add('', '2025-04', 'Offender fined');
     expect(applyLatestOutcome(noId, index)).toBe(noId);

@@ -126,7 +126,10 @@ describe('processMonth', () => {
     const { summary, drops, rows } = await run(plan!);
 
     expect(summary.dropped.duplicate).toBe(2);
-    expect(drops.disagreements.counts).toEqual({ 'duplicate-differing': 1 });
+    expect(drops.disagreements.counts).toEqual({
+      'duplicate-differing': 1,
+      'outcome-before-crime': 0,
+    });
     // Every column but the Crime ID, the repeat's own.
     const differing = STREET_COLUMNS.filter((_, i) => i > 0 && robbery[i] !== theft[i]);
     expect(differing).toEqual([
@@ -182,6 +185,41 @@ describe('processMonth', () => {
     expect(outcomesAfter['Unable to prosecute suspect'] ?? 0).toBe(
       (outcomesBefore['Unable to prosecute suspect'] ?? 0) - 1,
     );
+  });
+
+  it("counts a kept crime whose latest outcome is dated before its month as a disagreement, keeping the street file's outcome", async () => {
+    const march = (await plansOf(SLICE)).find((p) => p.month === '2025-03')!;
+    const before = await run(march);
+    const [first, second] = before.rows;
+    const id = first?.['Crime ID'] ?? '';
+    const outcomes = new OutcomeIndex();
+    outcomes.add(id, '2025-01', 'Offender given a caution');
+    // Dated in the crime's own month: applied, and no disagreement.
+    outcomes.add(second?.['Crime ID'] ?? '', '2025-03', 'Offender given a caution');
+    const { rows, drops } = await run(march, undefined, outcomes);
+
+    const earlier = rows.find((r) => r['Crime ID'] === id);
+    expect(earlier?.['Outcome']).toBe('Unable to prosecute suspect');
+    expect(earlier?.['Last outcome category']).toBe('Unable to prosecute suspect');
+    expect(rows.find((r) => r['Crime ID'] === second?.['Crime ID'])?.['Outcome']).toBe(
+      'Offender given a caution',
+    );
+    expect(drops.disagreements.counts).toEqual({
+      'duplicate-differing': 0,
+      'outcome-before-crime': 1,
+    });
+    expect(drops.disagreements.examples['outcome-before-crime']).toEqual([
+      {
+        // The slice's first row (tests/fixtures/pipeline/README.md).
+        where: `${SLICE}/2025-03/2025-03-west-yorkshire-street.csv:2`,
+        detail:
+          `Crime ID ${id} is listed for 2025-03, and its latest outcome in the outcomes files, ` +
+          '"Offender given a caution", is dated 2025-01, before it: the street file\'s Last ' +
+          'outcome category "Unable to prosecute suspect" stands',
+      },
+    ]);
+    // Nothing changes for a run without the earlier outcome.
+    expect(before.drops.disagreements.total).toBe(0);
   });
 
   it('counts the kept rows by force as the files name them', async () => {
