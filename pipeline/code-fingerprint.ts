@@ -77,6 +77,8 @@ interface LockedPackage {
   integrity?: string;
   dependencies?: Record<string, string>;
   optionalDependencies?: Record<string, string>;
+  /** Packages it loads that the installer puts beside it (npm 7 and later install them). */
+  peerDependencies?: Record<string, string>;
 }
 
 /** package-lock.json's packages by their place in node_modules, read once per root. */
@@ -131,9 +133,14 @@ export function lockedPackages(packages: readonly string[], root = REPOSITORY_RO
     if (found.has(place)) continue;
     found.add(place);
     const entry = locked[place]!;
-    const needs = { ...entry.optionalDependencies, ...entry.dependencies };
+    const needs = {
+      ...entry.peerDependencies,
+      ...entry.optionalDependencies,
+      ...entry.dependencies,
+    };
     for (const name of Object.keys(needs)) {
-      // An optional dependency not installed on this platform is not in the lock file.
+      // An optional dependency not installed on this platform, or an optional peer dependency
+      // nothing installed, is not in the lock file.
       const dependency = resolve(name, place);
       if (dependency !== undefined) pending.push(dependency);
     }

@@ -97,6 +97,29 @@ describe('lockedPackages(packages, root)', () => {
     ]);
   });
 
+  it('pins the peer dependencies a package loads, which npm installs beside it', async () => {
+    // A parser that loads the geometry package it is given as a peer, and an optional peer
+    // nothing installed.
+    const lock = structuredClone(LOCK) as {
+      packages: Record<string, Record<string, unknown>>;
+    };
+    lock.packages['node_modules/csv-parse'] = {
+      ...lock.packages['node_modules/csv-parse'],
+      peerDependencies: { 'geo-kernel': '^2', 'absent-peer': '^1' },
+      peerDependenciesMeta: { 'absent-peer': { optional: true } },
+    };
+    lock.packages['node_modules/geo-kernel'] = {
+      version: '2.3.0',
+      integrity: 'sha512-kernel',
+      peer: true,
+    };
+    await writeFile(path.join(root, 'package-lock.json'), JSON.stringify(lock));
+    expect(lockedPackages(['csv-parse'], root)).toEqual([
+      'node_modules/csv-parse 6.1.0 sha512-csv',
+      'node_modules/geo-kernel 2.3.0 sha512-kernel',
+    ]);
+  });
+
   it('names a package the lock file does not list, rather than failing', () => {
     expect(lockedPackages(['not-installed'], root)).toEqual([
       'not-installed (not in the lock file)',
