@@ -87,12 +87,9 @@ function lockedEntries(root: string): Record<string, LockedPackage> {
   const known = lockFiles.get(root);
   if (known !== undefined) return known;
   const lockFile = path.join(root, 'package-lock.json');
-  let locked: Record<string, LockedPackage>;
+  let lock: { lockfileVersion?: unknown; packages?: unknown } | null;
   try {
-    const lock = JSON.parse(readFileSync(lockFile, 'utf8')) as {
-      packages?: Record<string, LockedPackage>;
-    };
-    locked = lock.packages ?? {};
+    lock = JSON.parse(readFileSync(lockFile, 'utf8')) as typeof lock;
   } catch (cause) {
     throw new Error(
       `${lockFile} cannot be read, and the cache keys name the package versions it pins: ` +
@@ -100,6 +97,16 @@ function lockedEntries(root: string): Record<string, LockedPackage> {
       { cause },
     );
   }
+  // Without its packages (a lock file of npm 6 or older lists them otherwise), every package
+  // would read as not in the lock file, and an upgrade would keep every cache.
+  if (typeof lock?.packages !== 'object' || lock.packages === null) {
+    throw new Error(
+      `${lockFile} has no "packages" (lockfileVersion ${JSON.stringify(lock?.lockfileVersion)}), ` +
+        'and the cache keys name the package versions it pins there: run npm install with ' +
+        'npm 7 or later to write it',
+    );
+  }
+  const locked = lock.packages as Record<string, LockedPackage>;
   lockFiles.set(root, locked);
   return locked;
 }

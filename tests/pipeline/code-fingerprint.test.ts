@@ -126,6 +126,17 @@ describe('lockedPackages(packages, root)', () => {
     ]);
   });
 
+  it('says what to do when the lock file does not list its packages by place (npm 6 and older)', async () => {
+    const npm6 = {
+      lockfileVersion: 1,
+      dependencies: { 'csv-parse': { version: '6.1.0', integrity: 'sha512-csv' } },
+    };
+    await writeFile(path.join(root, 'package-lock.json'), JSON.stringify(npm6));
+    expect(() => lockedPackages(['csv-parse'], root)).toThrow(
+      /package-lock\.json has no "packages" \(lockfileVersion 1\).*npm install with npm 7 or later/,
+    );
+  });
+
   it('says what to do when the lock file cannot be read', async () => {
     await rm(path.join(root, 'package-lock.json'));
     expect(() => lockedPackages(['csv-parse'], root)).toThrow(/package-lock\.json.*npm install/);
