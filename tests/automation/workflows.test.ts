@@ -405,6 +405,7 @@ describe('data workflow: pushing the data commit when main moved', () => {
     ['the approvals', 'data/approvals.json'],
     ['the packages the pipeline runs (lock file)', 'package-lock.json'],
     ['the packages the pipeline runs (package.json)', 'package.json'],
+    ['the Node that runs the pipeline (.nvmrc)', '.nvmrc'],
     ['an area configuration', 'data/areas/sheffield/area.json'],
   ])('pushes nothing and says why when main changed %s during the refresh', (_what, file) => {
     const { origin, runner } = setUp({ file, text: 'changed on main\n' });
