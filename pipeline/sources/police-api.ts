@@ -70,17 +70,28 @@ function idlessKey(crime: unknown, seen: Map<string, number>): string {
  * A crime answered twice (by two pieces, on their edge, or by a piece asked again) is the same
  * crime with the same content; other content means police.uk changed the month while it was
  * asked, and the answers mix two versions of it: the month is refused, never settled by
- * taking one of them.
+ * taking one of them. `oneAnswer`: both copies came in one answer, so the month's data itself
+ * holds two versions of the crime, and asking again is no remedy.
  */
-function sameCrime(key: string, earlier: unknown, again: unknown, where: string): void {
+function sameCrime(
+  key: string,
+  earlier: unknown,
+  again: unknown,
+  where: string,
+  oneAnswer = false,
+): void {
   const before = String(JSON.stringify(earlier));
   const after = String(JSON.stringify(again));
   if (before === after) return;
   throw new Error(
     `${where} answered crime ${key.replace(/^id:/, 'id ')} twice with different content ` +
       `(${before.slice(0, 200)} against ${after.slice(0, 200)}): ` +
-      "police.uk changed the month's data while it was asked, so the answers mix two versions " +
-      'of it. Nothing was written for it; try again later.',
+      (oneAnswer
+        ? "both came in one answer, so police.uk's data for the month holds two versions of " +
+          'the crime, and which is right cannot be told. Nothing was written for it; take the ' +
+          'month from its archive once published, or report the crime to police.uk.'
+        : "police.uk changed the month's data while it was asked, so the answers mix two " +
+          'versions of it. Nothing was written for it; try again later.'),
   );
 }
 
@@ -203,12 +214,16 @@ export async function fetchMonthCrimes(options: FetchMonthOptions): Promise<Mont
     const answer = new Map<string, unknown>();
     const take = (crimes: readonly unknown[]) => {
       const seen = new Map<string, number>();
+      /** The keys of this answer: a crime it repeats is not one the month changed. */
+      const inThisAnswer = new Set<string>();
       for (const crime of crimes) {
         const id = (crime as { id?: unknown } | null)?.id;
         const key = id === undefined || id === null ? idlessKey(crime, seen) : `id:${String(id)}`;
         const earlier = answer.get(key);
-        if (earlier !== undefined) sameCrime(key, earlier, crime, `piece ${label}`);
+        if (earlier !== undefined)
+          sameCrime(key, earlier, crime, `piece ${label}`, inThisAnswer.has(key));
         answer.set(key, crime);
+        inThisAnswer.add(key);
       }
     };
     take(first);

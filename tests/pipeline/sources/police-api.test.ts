@@ -167,6 +167,28 @@ describe('fetchMonthCrimes() when one crime is answered twice with different con
     );
   });
 
+  it('says the month itself holds two versions when one answer repeats a crime with other content', async () => {
+    const crime = CRIMES[0] as Record<string, unknown>;
+    const recoded = { ...crime, category: 'burglary' };
+    expect(crime['category']).not.toBe('burglary');
+    // Piece 1's single answer holds the crime twice: nothing changed between two requests.
+    server.route('GET', '/api/crimes-street/all-crime', [
+      { body: [crime, CRIMES[1], recoded] },
+      { body: [] },
+    ]);
+    const error = (await fetchTwoPieces().catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(
+      new RegExp(
+        `^police\\.uk API month 2025-03 could not be fetched: piece 1 answered crime id ` +
+          `${String(crime['id'])} twice with different content \\(.*\\): both came in one answer, so ` +
+          "police\\.uk's data for the month holds two versions of the crime",
+      ),
+    );
+    expect(error.message).not.toMatch(
+      /changed the month's data while it was asked|try again later/,
+    );
+  });
+
   it('still keeps one copy of a crime two pieces answer alike', async () => {
     const crime = CRIMES[0] as Record<string, unknown>;
     server.route('GET', '/api/crimes-street/all-crime', [
