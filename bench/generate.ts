@@ -13,6 +13,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse';
+import { errorMessage, printFailure } from '../pipeline/command-failure.ts';
 import { LEEDS_DISTRICT_CODE, STREET_COLUMNS } from '../src/shared/constants.ts';
 import { MONTH_PATTERN } from '../src/shared/schema.ts';
 import { assertSafeOutputDir, REPO_ROOT } from './paths.ts';
@@ -449,7 +450,7 @@ async function main(): Promise<void> {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
+    printFailure(`bench:data: ${errorMessage(error)}`, error);
     process.exit(1);
   });
 }

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { errorMessage, printFailure } from '../pipeline/command-failure.ts';
 import { pipelinePaths } from '../pipeline/paths.ts';
 import { measureBrowser, type BrowserResult } from './browser.ts';
 import type { ChildMeasurement } from './child.ts';
@@ -829,7 +830,7 @@ async function main(): Promise<void> {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
+    printFailure(`bench: ${errorMessage(error)}`, error);
     process.exit(1);
   });
 }

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { errorMessage, printFailure } from '../pipeline/command-failure.ts';
 import { REPO_ROOT } from './paths.ts';
 import type { Results } from './run.ts';
 
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
+    printFailure(`bench/summary.ts: ${errorMessage(error)}`, error);
     process.exit(1);
   });
 }

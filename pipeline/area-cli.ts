@@ -7,6 +7,7 @@
 import { pathToFileURL } from 'node:url';
 import { addArea } from './add-area.ts';
 import { helpText, parseCommandArgs, stringValue, UsageError, type CommandSpec } from './args.ts';
+import { DEBUG_ENV, runCommand } from './command-failure.ts';
 import { logSafe, logSafeJson } from './log-safe.ts';
 import { checkedBaseUrl } from './sources/config.ts';
 import { HttpClient } from './sources/http.ts';
@@ -94,6 +95,7 @@ export const AREA_COMMAND: CommandSpec = {
   env: {
     [ENV.ons]: `the Portal's services root (default ${ONS_GEOGRAPHY_BASE_URL})`,
     [ENV.nomis]: `the Nomis API root (default ${NOMIS_API_BASE_URL})`,
+    ...DEBUG_ENV,
   },
   exitCodes: {
     0: 'the area was written',
@@ -193,9 +195,5 @@ function postcodeSource(
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
-    console.error(logSafe(`area: ${message}`));
-    process.exitCode = error instanceof UsageError ? 2 : 1;
-  });
+  await runCommand('area', main, (error) => (error instanceof UsageError ? 2 : 1));
 }

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import { DEBUG_ENV, runCommand } from './command-failure.ts';
 import { logSafe, logSafeJson } from './log-safe.ts';
 import { readAreaConfig } from './area.ts';
 import { helpText, parseCommandArgs, stringValue, UsageError, type CommandSpec } from './args.ts';
@@ -26,7 +27,7 @@ export const AREA_REFERENCE_COMMAND: CommandSpec = {
       description: "Nomis's England-and-Wales TS001 (usual residents) CSV by LSOA 2021",
     },
   },
-  env: {},
+  env: { ...DEBUG_ENV },
   exitCodes: {
     0: 'the files were written',
     1: 'a file could not be read or checked',
@@ -101,8 +102,5 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((error: unknown) => {
-    console.error(logSafe(error instanceof Error ? error.message : String(error)));
-    process.exitCode = error instanceof UsageError ? 2 : 1;
-  });
+  await runCommand('area-reference', main, (error) => (error instanceof UsageError ? 2 : 1));
 }

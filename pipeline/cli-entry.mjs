@@ -8,5 +8,11 @@
 import { enableCompileCache } from 'node:module';
 
 enableCompileCache();
-const { main } = await import('./cli.ts');
-process.exitCode = await main(process.argv.slice(2));
+// What main throws is printed escaped, as every command prints a failure (command-failure.ts).
+const { EXIT, main } = await import('./cli.ts');
+const { runCommand } = await import('./command-failure.ts');
+await runCommand(
+  'pipeline',
+  () => main(process.argv.slice(2)),
+  () => EXIT.failed,
+);

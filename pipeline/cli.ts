@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { DEBUG_ENV, errorMessage, printFailure, runCommand } from './command-failure.ts';
 import { checkFetchedApart } from './inputs.ts';
 import { logSafe, logSafeJson } from './log-safe.ts';
 import { loadArea } from './area.ts';
@@ -102,7 +103,7 @@ export const PIPELINE_COMMAND: CommandSpec = {
       Object.values(SOURCE_ENV_VARS).map((name) => [name, 'a source URL (as the --*-url options)']),
     ),
     SOURCE_DATE_EPOCH: "seconds since 1970: fixes the site data's generatedAt",
-    PIPELINE_DEBUG: 'set to print the stack of a failure',
+    ...DEBUG_ENV,
   },
   exitCodes: {
     [EXIT.ok]: 'done: every output written',
@@ -430,7 +431,7 @@ export function forceFileLine(
  * "... of the right kind?"): one ending is enough.
  */
 export function failureLine(error: unknown): string {
-  const message = (error instanceof Error ? error.message : String(error)).trimEnd();
+  const message = errorMessage(error).trimEnd();
   return (
     `pipeline: ${message}${/[.?!]$/.test(message) ? '' : '.'} ` +
     'No output was changed: every output of this run was discarded.'
@@ -455,7 +456,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     options = parseCliArgs(argv);
     generatedAt = generatedAtFromEnv();
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
+    if (!(error instanceof UsageError)) throw error; // printed by runCommand, at the entry
     console.error(logSafe(`pipeline: ${error.message} (see --help)`));
     return EXIT.usage;
   }
@@ -474,9 +475,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     await runAreas(options, { reporter, generatedAt, result });
   } catch (error) {
-    console.error(logSafe(failureLine(error)));
-    if (process.env['PIPELINE_DEBUG'] && error instanceof Error)
-      console.error(logSafe(error.stack ?? ''));
+    printFailure(failureLine(error), error);
     return EXIT.failed;
   }
   if (options.json) {
@@ -502,5 +501,9 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await main(process.argv.slice(2));
+  await runCommand(
+    'pipeline',
+    () => main(process.argv.slice(2)),
+    () => EXIT.failed,
+  );
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { areaDataPath, areaSlugFromEnv, type AreaEnv } from '../src/shared/area-paths.ts';
 import { helpText, parseCommandArgs, stringValue, UsageError, type CommandSpec } from './args.ts';
+import { DEBUG_ENV, errorMessage, printFailure, runCommand } from './command-failure.ts';
 import { logSafe, logSafeJson } from './log-safe.ts';
 import { checkOutFolder } from './out-folder.ts';
 import { pipelinePaths, type PipelinePaths } from './paths.ts';
@@ -39,10 +40,11 @@ export const COMPLETE_PUBLISH_COMMAND: CommandSpec = {
     AREA: 'the district the site build is for (as `AREA=<slug> npm run build`), when no --area',
     AREA_DATA_DIR:
       'the folder the site build reads instead of the area’s (a pipeline --out), when no --out or --area',
+    ...DEBUG_ENV,
   },
   exitCodes: {
     0: 'the outputs are one run’s (a pending publish was completed, or there was none)',
-    1: 'a pending publish could not be completed, or --out is not a folder you can write to (the message says why; nothing was read)',
+    1: 'a pending publish could not be completed, --out is not a folder you can write to, or another failure (the message says why; nothing was read)',
     2: 'usage error',
   },
 };
@@ -65,7 +67,7 @@ export async function main(argv: readonly string[], env: AreaEnv = process.env):
   try {
     args = parseCommandArgs(COMPLETE_PUBLISH_COMMAND, argv);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
+    if (!(error instanceof UsageError)) throw error; // printed by runCommand, at the entry
     console.error(logSafe(`complete-publish: ${error.message} (see --help)`));
     return 2;
   }
@@ -80,8 +82,8 @@ export async function main(argv: readonly string[], env: AreaEnv = process.env):
     if (flags.out !== undefined) await checkOutFolder(path.resolve(flags.out));
     notes = await cleanUpInterruptedRuns(completePublishPaths(flags, env));
   } catch (error) {
-    const message = (error as Error).message;
-    console.error(logSafe(`complete-publish: ${message}`));
+    const message = errorMessage(error);
+    printFailure(`complete-publish: ${message}`, error);
     if (args.json)
       process.stdout.write(`${logSafeJson(JSON.stringify({ ok: false, error: message }))}\n`);
     return 1;
@@ -92,5 +94,5 @@ export async function main(argv: readonly string[], env: AreaEnv = process.env):
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await main(process.argv.slice(2));
+  await runCommand('complete-publish', () => main(process.argv.slice(2)));
 }

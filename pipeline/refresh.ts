@@ -23,14 +23,12 @@ import {
   type CommandSpec,
   type ParsedArgs,
 } from './args.ts';
-import { UnusableInputError } from './gate-inputs.ts';
+import { DEBUG_ENV, errorMessage, printFailure, runCommand } from './command-failure.ts';
 import { logSafe, logSafeJson } from './log-safe.ts';
-import { MonthChoiceError } from './refresh-months.ts';
 import {
   commitStep,
   freshnessStep,
   pipelineStep,
-  RefreshError,
   validateStep,
   type RefreshOptions,
 } from './refresh-steps.ts';
@@ -77,10 +75,11 @@ export const REFRESH_COMMAND: CommandSpec = {
     GITHUB_OUTPUT: 'a file the commit step writes changed=true|false and sha= to (GitHub Actions)',
     GITHUB_STEP_SUMMARY: 'a file the validation report is appended to (GitHub Actions)',
     POLICE_ARCHIVE_BASE_URL: 'and the other source URLs: passed to the pipeline (see its --help)',
+    ...DEBUG_ENV,
   },
   exitCodes: {
     0: 'the step succeeded (commit: committed, or nothing new; freshness: up to date)',
-    1: 'the step failed or the data was refused; nothing was committed (freshness: behind)',
+    1: 'the step failed (the message says why) or the data was refused; nothing was committed (freshness: behind)',
     2: 'usage error',
   },
   stopAtPositional: true,
@@ -91,7 +90,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     args = parseCommandArgs(REFRESH_COMMAND, argv);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
+    if (!(error instanceof UsageError)) throw error; // printed by runCommand, at the entry
     console.error(logSafe(`refresh-data: ${error.message} (see --help)`));
     return 2;
   }
@@ -131,20 +130,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     return 0;
   } catch (error) {
-    const expected =
-      error instanceof RefreshError ||
-      error instanceof UnusableInputError ||
-      error instanceof MonthChoiceError;
-    if (!expected) throw error;
-    console.error(logSafe(`refresh-data ${step}: ${error.message}`));
+    // Expected or not (a bug, a parse error quoting a file), a failure is printed alike.
+    const message = errorMessage(error);
+    printFailure(`refresh-data ${step}: ${message}`, error);
     if (args.json)
-      process.stdout.write(
-        `${logSafeJson(JSON.stringify({ step, ok: false, error: error.message }))}\n`,
-      );
+      process.stdout.write(`${logSafeJson(JSON.stringify({ step, ok: false, error: message }))}\n`);
     return 1;
   }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await main(process.argv.slice(2));
+  await runCommand('refresh-data', () => main(process.argv.slice(2)));
 }

@@ -1,8 +1,10 @@
 // `npm run validate-data`: checks candidate site data against the published data and prints
-// the gate's report. Exit 0 = may publish, 1 = refused, 2 = could not check (usage, files).
+// the gate's report. Exit 0 = may publish, 1 = refused, 2 = could not check (usage, files, or
+// an unexpected failure).
 import { appendFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { APPROVALS_PATH } from './approvals.ts';
+import { DEBUG_ENV, errorMessage, printFailure, runCommand } from './command-failure.ts';
 import {
   areaDataPaths,
   loadGateData,
@@ -60,11 +62,15 @@ export const VALIDATE_COMMAND: CommandSpec = {
       description: "approve one month's changes (the workflow's approve input)",
     },
   },
-  env: { GITHUB_STEP_SUMMARY: 'a file the report is appended to (set by GitHub Actions)' },
+  env: {
+    GITHUB_STEP_SUMMARY: 'a file the report is appended to (set by GitHub Actions)',
+    ...DEBUG_ENV,
+  },
   exitCodes: {
     [EXIT.ok]: 'the data may be published',
     [EXIT.refused]: 'the data is refused (the report says why)',
-    [EXIT.unusable]: 'could not check: usage error, missing file, bad JSON',
+    [EXIT.unusable]:
+      'could not check: usage error, missing file, bad JSON, or another failure (the message says what)',
   },
 };
 
@@ -143,12 +149,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     else if (!args.quiet || !report.ok) await printReport(report);
     return report.ok ? EXIT.ok : EXIT.refused;
   } catch (error) {
-    if (!(error instanceof UnusableInputError)) throw error;
-    console.error(logSafe(`validate-data: ${error.message}`));
+    // Expected or not (a bug, a reference file the gate cannot read), the data was not checked.
+    printFailure(`validate-data: ${errorMessage(error)}`, error);
     return EXIT.unusable;
   }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await main(process.argv.slice(2));
+  await runCommand(
+    'validate-data',
+    () => main(process.argv.slice(2)),
+    () => EXIT.unusable,
+  );
 }

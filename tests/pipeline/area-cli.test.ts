@@ -150,7 +150,29 @@ describe('npm run area -- add <LAD code>', () => {
     expect(await readdir(root)).toEqual([]);
   });
 
-  it('--help names every option, both environment variables and the exit codes', async () => {
+  it('exits 1 on an ArcGIS error answer, its text and with PIPELINE_DEBUG the stack escaped', async () => {
+    serveOns(server, onsWorld([SHEFFIELD]));
+    const answer = 'Hyde \u001b[2K\r\u009b2J\n::warning::forged\n##[error]forged';
+    server.route('GET', layerPath(SHEFFIELD.services.wardLookup), () => ({
+      body: { error: { code: 400, message: answer } },
+    }));
+    for (const debug of ['', '1']) {
+      const { status, stderr } = await area(SHEFFIELD_ARGS, { PIPELINE_DEBUG: debug });
+      expect(status).toBe(1);
+      expect(stderr.split('\n').filter((line) => /^\s*::|##\[/.test(line))).toEqual([]);
+      // eslint-disable-next-line no-control-regex -- what must not be printed
+      expect(stderr.match(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g)).toBeNull();
+      expect(stderr.replaceAll('\u2060', '')).toContain(
+        'answered an ArcGIS error 400: Hyde \\x1b[2K\\x0d\\x9b2J\n::warning::forged\n##[error]forged',
+      );
+      // The stack only with PIPELINE_DEBUG, naming where the answer was read.
+      if (debug) expect(stderr).toMatch(/^ {4}at .*pipeline\/sources\/arcgis\.ts:\d+/m);
+      else expect(stderr).not.toMatch(/^ {4}at /m);
+    }
+    expect(await readdir(root)).toEqual([]);
+  });
+
+  it('--help names every option, the environment variables and the exit codes', async () => {
     const { status, stdout } = await area(['--help']);
     expect(status).toBe(0);
     for (const word of [
@@ -163,6 +185,7 @@ describe('npm run area -- add <LAD code>', () => {
       '--postcode-district-field FIELD',
       'ONS_GEOGRAPHY_BASE_URL',
       'NOMIS_API_BASE_URL',
+      'PIPELINE_DEBUG',
       'a fetch or a check failed; nothing was written',
     ]) {
       expect(stdout).toContain(word);
