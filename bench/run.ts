@@ -32,6 +32,7 @@ import {
   type PipelineRun,
 } from './pipeline-run.ts';
 import { runReadSplit, type ReadSplitRun } from './read-split-run.ts';
+import { sectionError, sectionFailureLine } from './section-failure.ts';
 import { serveStatic } from './serve.ts';
 import { cleanBuild, prepareWorkingCopy, siteWeight, timeBuild } from './site-build.ts';
 import { summarise, type Summary } from './stats.ts';
@@ -333,9 +334,9 @@ export async function runBenchmarks(config: BenchConfig): Promise<Results> {
       await body();
       log(`   (${name}: ${((performance.now() - t) / MS_PER_S).toFixed(0)} s)`);
     } catch (error) {
-      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      const message = sectionError(error);
       errors[name] = message;
-      log(`   ${name} FAILED: ${message.split('\n').slice(0, 12).join('\n   ')}`);
+      log(sectionFailureLine(name, message));
     }
   };
 
