@@ -483,9 +483,11 @@ export async function recoverInterruptedPublish(journal: string): Promise<string
     try {
       if (await appendStaged(append)) completed.push(append.to);
     } catch (cause) {
+      // What went wrong is in the message: a command prints the message, not the cause.
+      const why = (cause instanceof Error ? cause.message : String(cause)).replace(/\.$/, '');
       throw new Error(
-        `${journal}: the interrupted publish could not append its rows to ${append.to}. ` +
-          'Mend the cause below and run again, which completes it; or, if that file was ' +
+        `${journal}: the interrupted publish could not append its rows to ${append.to}: ` +
+          `${why}. Mend that and run again, which completes it; or, if that file was ` +
           'changed by hand, delete the journal and run the pipeline again to write it anew',
         { cause },
       );

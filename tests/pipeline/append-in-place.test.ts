@@ -228,7 +228,7 @@ describe('recoverInterruptedPublish(journal) with appends', () => {
     expect((await readdir(dir)).sort()).toEqual(['a.json', 'master.csv']);
   });
 
-  it('keeps the journal and names it when the rows cannot be appended', async () => {
+  it('keeps the journal and names it, and why, when the rows cannot be appended', async () => {
     const master = await published('recover-shorter');
     const dir = path.dirname(master);
     const append = await staged(master);
@@ -250,6 +250,11 @@ describe('recoverInterruptedPublish(journal) with appends', () => {
       /publish-journal\.json: the interrupted publish could not append its rows to .*master\.csv/,
     );
     expect(((error as Error).cause as Error).message).toMatch(/holds 7 bytes/);
+    // Why, in the message a command prints: the cause is printed only with PIPELINE_DEBUG.
+    expect((error as Error).message).toContain(
+      `master.csv: ${master} holds 7 bytes, but the rows staged in ${append.from} go after its first `,
+    );
+    expect((error as Error).message).toMatch(/cannot be appended to it\. Mend that and run again/);
     expect((await readdir(dir)).sort()).toEqual(
       ['master.csv', path.basename(append.from), 'publish-journal.json'].sort(),
     );
