@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
-import { DEBUG_ENV, runCommand } from './command-failure.ts';
+import { DEBUG_ENV, errorMessage, runCommand } from './command-failure.ts';
 import { logSafe, logSafeJson } from './log-safe.ts';
 import { readAreaConfig } from './area.ts';
 import { helpText, parseCommandArgs, stringValue, UsageError, type CommandSpec } from './args.ts';
@@ -40,7 +40,7 @@ async function readJson(file: string): Promise<unknown> {
   try {
     return JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
-    throw new Error(`${file}: cannot be read as JSON`, { cause: error });
+    throw new Error(`${file}: cannot be read as JSON (${errorMessage(error)})`, { cause: error });
   }
 }
 
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     nomisText = await readFile(nomis, 'utf8');
   } catch (error) {
     throw new Error(
-      `${nomis}: cannot read the Nomis file: give --nomis the TS001 (usual residents) CSV by LSOA 2021 for England and Wales`,
+      `${nomis}: cannot read the Nomis file (${errorMessage(error)}): give --nomis the TS001 (usual residents) CSV by LSOA 2021 for England and Wales`,
       { cause: error },
     );
   }

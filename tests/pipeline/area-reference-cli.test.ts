@@ -39,11 +39,30 @@ describe('npm run area-reference -- <slug> --nomis FILE', () => {
     const { status, stderr } = areaReference(['sheffield', '--nomis', 'missing-ts001.csv']);
     expect(status).toBe(1);
     expect(stderr).toContain(
-      'missing-ts001.csv: cannot read the Nomis file: give --nomis the TS001',
+      "missing-ts001.csv: cannot read the Nomis file (ENOENT: no such file or directory, open 'missing-ts001.csv'): give --nomis the TS001",
     );
     expect(await readFile(areaPath('outline.geojson'), 'utf8')).toBe('the previous outline\n');
     expect(await readFile(areaPath('population-lsoa21.csv'), 'utf8')).toBe(
       'the previous population\n',
+    );
+  });
+
+  it('says why a boundary file cannot be read: missing, or not JSON', async () => {
+    const area = JSON.parse(await readFile(areaPath('area.json'), 'utf8')) as {
+      boundaries: { wards: { file: string } };
+    };
+    const wards = area.boundaries.wards.file;
+    await rm(path.join(root, wards));
+    const missing = areaReference(['sheffield', '--nomis', 'ts001.csv']);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toBe(
+      `area-reference: ${wards}: cannot be read as JSON (ENOENT: no such file or directory, open '${wards}')\n`,
+    );
+    await writeFile(path.join(root, wards), '{"type": "FeatureCollection",');
+    const broken = areaReference(['sheffield', '--nomis', 'ts001.csv']);
+    expect(broken.status).toBe(1);
+    expect(broken.stderr).toMatch(
+      new RegExp(`^area-reference: ${wards}: cannot be read as JSON \\(.*JSON.*\\)\\n$`),
     );
   });
 

@@ -208,7 +208,9 @@ describe('area-reference, when a boundary file is not JSON', () => {
     });
     expect(status).toBe(1);
     expectInert(stderr);
-    expect(stderr).toMatch(/^area-reference: .*wards.*: cannot be read as JSON\n/);
+    expect(stderr).toMatch(
+      /^area-reference: .*wards.*: cannot be read as JSON \(Unexpected token .*"Hyde \\x1b\[2K\\x0d"/,
+    );
     expect(stderr).toMatch(/\[cause\]: SyntaxError: .*"Hyde \\x1b\[2K\\x0d"/);
   });
 });
