@@ -168,7 +168,9 @@ function parseFeatureCollection<P extends z.ZodType>(
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ReferenceDataError(file, 'is not valid JSON', { cause: error });
+    throw new ReferenceDataError(file, `is not valid JSON (${(error as Error).message})`, {
+      cause: error,
+    });
   }
   return validateFeatureCollection(json, properties, file, undefined, name);
 }
@@ -263,7 +265,10 @@ export function parseCentre(
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ReferenceDataError(file, 'is not valid JSON', { cause: error, remedy });
+    throw new ReferenceDataError(file, `is not valid JSON (${(error as Error).message})`, {
+      cause: error,
+      remedy,
+    });
   }
   const features = validateFeatureCollection(json, z.unknown(), file, remedy);
   const [first] = features;

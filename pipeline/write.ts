@@ -20,6 +20,7 @@ import {
   appendTime,
   type Append,
 } from './append-in-place.ts';
+import { issueLines } from '../src/shared/schema.ts';
 import { crashPoint } from './crash-point.ts';
 import { exists, sameSizeAndTime, sizeAndTime, type SizeAndTime } from './files.ts';
 import { isRunning } from './sweep-temporary-files.ts';
@@ -543,8 +544,11 @@ async function readJournal(journal: string): Promise<z.infer<typeof journalSchem
   try {
     return journalSchema.parse(JSON.parse(text));
   } catch (cause) {
+    const problem =
+      cause instanceof z.ZodError ? issueLines(cause).join('; ') : (cause as Error).message;
     throw new Error(
-      `${journal} is not a readable publish journal, so an interrupted run cannot be completed: ` +
+      `${journal} is not a readable publish journal (${problem}), so an interrupted run cannot ` +
+        'be completed: ' +
         'check that the outputs belong together (or run the pipeline again), then delete it',
       { cause },
     );

@@ -11,6 +11,7 @@ import {
 } from '../../pipeline/reference.ts';
 import { referenceFiles } from '../../pipeline/run-context.ts';
 import type { PolygonGeometry } from '../../src/shared/geometry.ts';
+import { jsonParseProblem } from '../support/json-problem.ts';
 
 const made: string[] = [];
 
@@ -35,9 +36,12 @@ describe('loadGeography(referenceDir) on bad reference files', () => {
     await expect(loadGeography(dir)).rejects.toThrow(/wards\.geojson: cannot be read/);
   });
 
-  it('names a GeoJSON file that is not valid JSON', async () => {
+  it('names a GeoJSON file that is not valid JSON, and says where it breaks', async () => {
     const dir = await referenceWith(REFERENCE_FILES.lsoas, (t) => t.slice(0, 1000));
-    await expect(loadGeography(dir)).rejects.toThrow(/lsoa21\.geojson: is not valid JSON/);
+    const text = await readFile(path.join(dir, REFERENCE_FILES.lsoas), 'utf8');
+    await expect(loadGeography(dir)).rejects.toThrow(
+      `lsoa21.geojson: is not valid JSON (${jsonParseProblem(text)}).`,
+    );
   });
 
   it('names the feature whose properties are wrong', async () => {
@@ -126,8 +130,10 @@ describe("loadGeography on an area's damaged reference files: says how to restor
 
   it('names the folder of a copy of data/reference, not data/reference itself', async () => {
     const dir = await referenceWith(REFERENCE_FILES.outline, (t) => t.slice(0, 500));
+    const text = await readFile(path.join(dir, REFERENCE_FILES.outline), 'utf8');
     await expect(loadGeography(dir)).rejects.toThrow(
-      `${path.join(dir, REFERENCE_FILES.outline)}: is not valid JSON. Restore it from the ` +
+      `${path.join(dir, REFERENCE_FILES.outline)}: is not valid JSON (${jsonParseProblem(text)}). ` +
+        'Restore it from the ' +
         `repository (\`git checkout -- ${path.join(dir, REFERENCE_FILES.outline)}\`) or fix it.`,
     );
   });

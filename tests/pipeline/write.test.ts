@@ -13,6 +13,7 @@ import {
   writeFileAtomic,
   WriteError,
 } from '../../pipeline/write.ts';
+import { jsonParseProblem } from '../support/json-problem.ts';
 
 let tmp: string;
 beforeAll(async () => {
@@ -390,6 +391,28 @@ describe('recoverInterruptedPublish(journal)', () => {
     expect(await recoverInterruptedPublish(staging.journal)).toEqual([to, old]);
     expect(await readdir(dir)).toEqual(['a.json']);
   });
+
+  it.each([
+    ['not JSON', '{"version": 1, "renames": [', (text: string) => jsonParseProblem(text)],
+    [
+      'JSON of another shape',
+      JSON.stringify({ version: 1, startedAt: '', pid: 7, renames: [{ from: 'a' }] }),
+      () => 'renames.0.to: ',
+    ],
+  ])(
+    'says what is wrong with a journal that is %s, and keeps the journal',
+    async (_what, text, problem) => {
+      const dir = path.join(tmp, `recover-unreadable-${text.length}`);
+      await mkdir(dir, { recursive: true });
+      const journal = path.join(dir, 'publish-journal.json');
+      await writeFile(journal, text);
+      const error = (await recoverInterruptedPublish(journal).catch((e: unknown) => e)) as Error;
+      expect(error.message).toContain(
+        `${journal} is not a readable publish journal (${problem(text)}`,
+      );
+      expect(await readFile(journal, 'utf8')).toBe(text);
+    },
+  );
 
   it('refuses while the process that wrote the journal is still running, touching nothing', async () => {
     const dir = path.join(tmp, 'recover-live');
