@@ -119,9 +119,9 @@ function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
   const wide = useMemo(() => window.matchMedia(DESKTOP_QUERY).matches, []);
   const [panelOpen, setPanelOpen] = useState(wide);
 
-  const { filter, coverage, noData, scale } = figures;
+  const { filter, coverage, gapMonths, noData, scale } = figures;
   const rangeLabel = monthRangeLabel(data.months, filter.from, filter.to);
-  const windowText = describeWindow(rangeLabel, coverage);
+  const windowText = describeWindow(rangeLabel, coverage, gapMonths);
 
   // Parts that change with few of the state's values are built only when those change: an
   // unchanged element is skipped whole when the view is compared with the page (the search

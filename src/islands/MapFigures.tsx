@@ -58,9 +58,15 @@ export function MapFigures(props: MapFiguresProps) {
       </p>
       <p id="crime-map-coverage">
         {rangeLabel}: {coverage.months} {plural(coverage.months, 'month', 'months')}
-        {coverage.gaps > 0
-          ? `, ${coverage.withData} with data; ${coverage.gaps} of them without data ${plural(coverage.gaps, 'is', 'are')} left out, not counted as zero`
-          : `, ${plural(coverage.months, 'with data', 'all with data')}`}
+        {coverage.gaps > 0 ? (
+          <>
+            , {coverage.withData} with data; {coverage.gaps} of them without data
+            <span data-unannounced="true"> ({figures.gapMonths})</span>{' '}
+            {plural(coverage.gaps, 'is', 'are')} left out, not counted as zero
+          </>
+        ) : (
+          `, ${plural(coverage.months, 'with data', 'all with data')}`
+        )}
         .
       </p>
     </Announced>
@@ -68,12 +74,28 @@ export function MapFigures(props: MapFiguresProps) {
 }
 
 /**
- * The figures' paragraphs as sentences: each ends with a full stop, and they are joined with a
- * space (the element's own text runs them together: "in LeedsJul 2024").
+ * Marks words shown but left out of the announcement: the names of a window's months without
+ * data, which can run long; the announcement keeps their count, and the figures shown name them.
+ */
+const UNANNOUNCED = 'data-unannounced';
+
+/** The text of `node` as textContent gives it, without the elements marked UNANNOUNCED. */
+function announcedText(node: Node): string {
+  if (node.nodeType === node.TEXT_NODE) return node.textContent ?? '';
+  if (node.nodeType !== node.ELEMENT_NODE || (node as Element).hasAttribute(UNANNOUNCED)) {
+    return '';
+  }
+  return [...node.childNodes].map(announcedText).join('');
+}
+
+/**
+ * The figures' paragraphs as sentences, as the announcement reads them (without the words
+ * marked UNANNOUNCED): each ends with a full stop, and they are joined with a space (the
+ * element's own text runs them together: "in LeedsJul 2024").
  */
 export function spokenText(figures: Element | null): string {
   return [...(figures?.children ?? [])]
-    .map((p) => (p.textContent ?? '').replace(/\s+/g, ' ').trim())
+    .map((p) => announcedText(p).replace(/\s+/g, ' ').trim())
     .filter((line) => line !== '')
     .map((line) => (/[.!?]$/.test(line) ? line : `${line}.`))
     .join(' ');

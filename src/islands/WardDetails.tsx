@@ -22,7 +22,7 @@ export interface WardDetailsProps {
   data: MapData;
   ward: number;
   figures: Figures;
-  /** The window in words, e.g. "Mar 2024 – Mar 2025, 3 of 13 months with data". */
+  /** The window in words, e.g. "Mar 2024 – Mar 2025, no data for Apr 2024–Jan 2025". */
   window: string;
   /** The window's months alone, e.g. "Mar 2024 – Mar 2025": what a window without data names. */
   range: string;

@@ -13,6 +13,7 @@ import { rankWardsBy, rateUnit, wardRate, wardRates, type RankedWard } from '../
 import { countedNoun, ordinalWithTies, plural } from '../lib/format.ts';
 import { choroplethScale, choroplethValues, type ChoroplethScale } from '../lib/map-scale.ts';
 import type { MapMeasure, MapViewState } from '../lib/map-state.ts';
+import { describeMonths } from '../shared/months.ts';
 
 /** Legend steps: whole crimes, or rates to the one decimal they are printed with. */
 const LEGEND_STEP = { count: 1, rate: 0.1 } as const;
@@ -26,6 +27,11 @@ export interface Figures {
   totals: Float64Array;
   leedsTotal: number;
   coverage: ReturnType<typeof monthCoverage>;
+  /**
+   * The window's months without data in words, "Apr 2024–Jan 2025" (describeMonths), or ""
+   * when it has none: what every statement of the window names, worked out once per window.
+   */
+  gapMonths: string;
   /**
    * Nothing to count, rank or colour: no month of the window has data, or no crime type is
    * chosen (noTypes). Never shown as zeros.
@@ -95,7 +101,15 @@ export function useFigures(data: MapData, state: MapViewState): Figures {
     () => countedNoun(typeIndexes.map((t) => data.crimeTypes[t] ?? '')),
     [data, typeIndexes],
   );
-  const coverage = useMemo(() => monthCoverage(data, filter), [data, filter]);
+  // Kept while only the types or the city-centre switch change: the window is the same.
+  const coverage = useMemo(
+    () => monthCoverage(data, { from: filter.from, to: filter.to }),
+    [data, filter.from, filter.to],
+  );
+  const gapMonths = useMemo(
+    () => (coverage.monthsWithoutData.length > 0 ? describeMonths(coverage.monthsWithoutData) : ''),
+    [coverage],
+  );
   const noTypes = typeIndexes.length === 0;
   const noData = coverage.withData === 0 || noTypes;
   const leedsTotal = useMemo(() => totals.reduce((a, b) => a + b, 0), [totals]);
@@ -137,6 +151,7 @@ export function useFigures(data: MapData, state: MapViewState): Figures {
       totals,
       leedsTotal,
       coverage,
+      gapMonths,
       noData,
       noTypes,
       ranking,
@@ -154,6 +169,7 @@ export function useFigures(data: MapData, state: MapViewState): Figures {
       totals,
       leedsTotal,
       coverage,
+      gapMonths,
       noData,
       noTypes,
       ranking,

@@ -10,7 +10,7 @@ import {
 } from 'preact/hooks';
 import type { FeatureCollection, Geometry } from 'geojson';
 import type { MapData } from '../shared/map-data.ts';
-import { formatCount, formatRate, plural } from '../lib/format.ts';
+import { formatCount, formatRate } from '../lib/format.ts';
 import { pointTotals } from '../lib/map-filter.ts';
 import { choroplethValues } from '../lib/map-scale.ts';
 import { INTENSITY_DEFAULT, type MapViewState } from '../lib/map-state.ts';
@@ -54,9 +54,8 @@ export function wardLabel(data: MapData, figures: Figures, i: number): string {
   const w = data.wards[i];
   if (w === undefined) return '';
   if (figures.noTypes) return `${w.name}: no crime types chosen`;
-  if (figures.noData) {
-    return `${w.name}: no data for ${plural(figures.coverage.months, 'this month', 'these months')}`;
-  }
+  // Every month of the window is without data: gapMonths names them all.
+  if (figures.noData) return `${w.name}: no data for ${figures.gapMonths}`;
   const count = figures.totals[i] ?? 0;
   const rate = figures.rates[i] ?? null;
   const rank = figures.rankOf.get(i) ?? null;

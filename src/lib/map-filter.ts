@@ -19,7 +19,10 @@ function typeMask(data: MapData, types: readonly number[]): Uint8Array {
   return mask;
 }
 
-function monthBounds(data: MapData, filter: MapFilter): { from: number; to: number } {
+function monthBounds(
+  data: MapData,
+  filter: Pick<MapFilter, 'from' | 'to'>,
+): { from: number; to: number } {
   const last = data.months.length - 1;
   const from = Math.max(0, Math.min(filter.from, last));
   const to = Math.max(from, Math.min(filter.to, last));
@@ -303,24 +306,41 @@ export interface MonthCoverage {
   gaps: number;
   /** The months with data ("YYYY-MM"), ascending: what a rate's window is made of. */
   monthsWithData: string[];
+  /** The months without data ("YYYY-MM"), ascending: the gaps the window's words name. */
+  monthsWithoutData: string[];
 }
 
-/** Months of the filter's range, and how many of them have no data. */
-export function monthCoverage(data: MapData, filter: MapFilter): MonthCoverage {
+/** Months of the filter's range: which of them have data, and which have none. */
+export function monthCoverage(
+  data: MapData,
+  filter: Pick<MapFilter, 'from' | 'to'>,
+): MonthCoverage {
   if (data.months.length === 0) {
-    return { from: '', to: '', months: 0, withData: 0, gaps: 0, monthsWithData: [] };
+    return {
+      from: '',
+      to: '',
+      months: 0,
+      withData: 0,
+      gaps: 0,
+      monthsWithData: [],
+      monthsWithoutData: [],
+    };
   }
   const { from, to } = monthBounds(data, filter);
   const monthsWithData: string[] = [];
-  for (let m = from; m <= to; m++) if (data.hasData[m]) monthsWithData.push(data.months[m]!);
+  const monthsWithoutData: string[] = [];
+  for (let m = from; m <= to; m++) {
+    (data.hasData[m] ? monthsWithData : monthsWithoutData).push(data.months[m]!);
+  }
   const months = to - from + 1;
   return {
     from: data.months[from] ?? '',
     to: data.months[to] ?? '',
     months,
     withData: monthsWithData.length,
-    gaps: months - monthsWithData.length,
+    gaps: monthsWithoutData.length,
     monthsWithData,
+    monthsWithoutData,
   };
 }
 

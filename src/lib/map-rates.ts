@@ -85,15 +85,19 @@ export function tiedBeyond(ranking: readonly RankedWard[], shown: number): numbe
 }
 
 /**
- * The window in words, with how many of its months hold data: "Mar 2024 – Mar 2025, 3 of 13
- * months with data", "Mar 2025", "Apr 2024 – Jan 2025, no data".
+ * The window in words, naming its months without data when it has some: "Mar 2024 – Mar 2025,
+ * no data for Apr 2024–Jan 2025", "Feb 2025 – Mar 2025, all 2 months with data", "Mar 2025",
+ * "Apr 2024 – Jan 2025, no data". The names say more than a count, in fewer words: the phone's
+ * bar holds this beside the total. `gapMonths` names the months without data (describeMonths
+ * in src/shared/months.ts), worked out once per window by the caller.
  */
 export function describeWindow(
   label: string,
   coverage: { months: number; withData: number },
+  gapMonths: string,
 ): string {
   const { months, withData } = coverage;
   if (withData === 0) return `${label}, no data`;
   if (withData === months) return months === 1 ? label : `${label}, all ${months} months with data`;
-  return `${label}, ${withData} of ${months} months with data`;
+  return `${label}, no data for ${gapMonths}`;
 }

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { Browser, Page } from 'playwright-core';
 import type { SiteData } from '../../src/shared/schema.ts';
 import { capitalise, countedNoun } from '../../src/lib/format.ts';
-import { shortMonth } from '../../src/shared/months.ts';
+import { describeMonths, monthRange, shortMonth } from '../../src/shared/months.ts';
 import { ANNOUNCE_AFTER_MS } from '../../src/islands/MapFigures.tsx';
 import { CHOROPLETH_COLOURS } from '../../src/lib/map-scale.ts';
 import {
@@ -513,11 +513,13 @@ describe('map explorer: choropleth by rate', () => {
     // All types are shown: the words name what they count, from the data.
     const noun = countedNoun(site.crimeTypes);
     const legend = page.getByRole('group', { name: `Legend: ${noun} ${unit}` });
-    expect(await legend.textContent()).toMatch(
-      new RegExp(
-        `^${capitalise(noun)} ${unit}, [A-Z][a-z]{2} \\d{4} – [A-Z][a-z]{2} \\d{4}, \\d+ of \\d+ months with data`,
-      ),
-    );
+    // The window is every month from the first with data to the latest; those between without
+    // data are named.
+    const [first, latest] = [site.months[0] ?? '', site.months.at(-1) ?? ''];
+    const gaps = monthRange(first, latest).filter((m) => !site.months.includes(m));
+    expect(gaps.length).toBeGreaterThan(0);
+    const label = `${capitalise(noun)} ${unit}, ${shortMonth(first)} – ${shortMonth(latest)}, no data for ${describeMonths(gaps)}`;
+    expect(((await legend.textContent()) ?? '').slice(0, label.length)).toBe(label);
     expect(await page.textContent('#crime-map-ranking caption')).toBe(
       `Top 5 wards by ${noun} ${unit}`,
     );
@@ -592,14 +594,14 @@ describe('map explorer: small rates', () => {
 });
 
 describe('map explorer: months without data', () => {
-  it('says "1 of them without data is left out" for a window with one such month', async () => {
+  it('names the month without data, and says it "is left out", for a window with one', async () => {
     // January 2025 has no data, February 2025 has.
     expect(site.months).toContain('2025-02');
     expect(site.months).not.toContain('2025-01');
     const { page } = await openMap('desktop', '?from=2025-01&to=2025-02');
     const coverage = await page.textContent('#crime-map-coverage');
     expect(coverage?.replace(/\s+/g, ' ').trim()).toBe(
-      'Jan 2025 – Feb 2025: 2 months, 1 with data; 1 of them without data is left out, not counted as zero.',
+      'Jan 2025 – Feb 2025: 2 months, 1 with data; 1 of them without data (Jan 2025) is left out, not counted as zero.',
     );
   });
 });
@@ -991,6 +993,13 @@ describe('the rate legend on a phone', () => {
       `${total.toLocaleString('en-GB')} crimes and anti-social behaviour incidents in Leeds. ` +
         `${shortMonth(third)} – ${shortMonth(latest)}: ${months} months, ${inWindow.length} with data; ` +
         `${gaps} of them without data are left out, not counted as zero.`,
+    );
+    // The announcement counts the months without data; the figures shown name them, which a
+    // screen reader reaches there without hearing a list of months at every change.
+    const gapMonths = monthRange(third, latest).filter((m) => !site.months.includes(m));
+    expect(gapMonths).toHaveLength(gaps);
+    expect(await page.textContent('#crime-map-coverage')).toContain(
+      `${gaps} of them without data (${describeMonths(gapMonths)}) are left out`,
     );
   });
 });

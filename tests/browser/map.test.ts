@@ -7,7 +7,7 @@ import type { MapData } from '../../src/shared/map-data.ts';
 import type { SiteData } from '../../src/shared/schema.ts';
 import { DIST_DIR } from './global-setup.ts';
 import { capitalise, countedNoun, ordinal } from '../../src/lib/format.ts';
-import { longMonth } from '../../src/shared/months.ts';
+import { describeMonths, longMonth, shortMonth } from '../../src/shared/months.ts';
 import {
   launchBrowser,
   openPage,
@@ -84,15 +84,23 @@ describe('map page', () => {
     // The map data and the site data come from the same summaries.
     expect(expectedFromMapEntries(mapData, { from: first, to: last })).toEqual(expected);
     const axis = mapData.months.length;
-    const gaps = mapData.hasData.filter((h) => !h).length;
+    // The months without data, as the site serves them: the sample has some, which the page
+    // names (as few ranges), not only counts.
+    const gapMonths = mapData.months.filter((_, m) => !mapData.hasData[m]);
+    expect(gapMonths.length).toBeGreaterThan(0);
+    const gaps = gapMonths.length;
+    const named = describeMonths(gapMonths);
     const coverage = await page.textContent('#crime-map-coverage');
     expect(coverage).toContain(`${axis} months`);
-    if (gaps > 0) expect(coverage).toContain(`${gaps} of them without data`);
+    expect(coverage).toContain(`${gaps} of them without data (${named}) are left out`);
     // The panel's bar, all a phone shows of it while closed, says it too.
     const bar = (await page.textContent('.crime-map__bar-summary')) ?? '';
     expect(bar).toContain(expected.total.toLocaleString('en-GB'));
-    expect(bar).toContain(
-      gaps > 0 ? `${axis - gaps} of ${axis} months with data` : `all ${axis} months with data`,
+    const window = `${shortMonth(mapData.months[0] ?? '')} – ${shortMonth(mapData.months.at(-1) ?? '')}`;
+    expect(bar).toContain(`${window}, no data for ${named}`);
+    // So does the legend over the map.
+    expect(await page.textContent('.crime-map__legend .crime-map__label')).toContain(
+      `${window}, no data for ${named}`,
     );
     await expect(page.getByText(CITY_CENTRE_STATEMENT).first().isVisible()).resolves.toBe(true);
     expect(await page.locator('canvas.leaflet-heatmap-layer').count()).toBe(1);
@@ -363,6 +371,12 @@ describe('map page', () => {
     expect(await page.textContent('#crime-map-ward-count')).toBe(top.count.toLocaleString('en-GB'));
     const details = (await page.locator('#crime-map-ward').textContent()) ?? '';
     expect(details).toContain(`1st of ${site.wards.length}`);
+    // The window it counts over names its months without data.
+    const windowGaps = mapData.months.filter((_, m) => !mapData.hasData[m]);
+    expect(windowGaps.length).toBeGreaterThan(0);
+    expect(await page.textContent('#crime-map-ward .crime-map__note')).toContain(
+      `, no data for ${describeMonths(windowGaps)}`,
+    );
     // Its monthly chart's heading says how many of its months have data.
     const trend = mapData.months.slice(-24);
     const trendGaps = mapData.hasData.slice(-24).filter((h) => !h).length;

@@ -6,12 +6,17 @@ import { MapFigures, type MapFiguresProps } from '../../../src/islands/MapFigure
 import type { Figures } from '../../../src/islands/use-figures.ts';
 import type { MapData } from '../../../src/shared/map-data.ts';
 import { CRIME_TYPES } from '../../../src/shared/constants.ts';
+import { describeMonths, monthRange } from '../../../src/shared/months.ts';
 import { textOf } from '../../support/vnode-text.ts';
 
-/** The figures' paragraph on the window's months, for a window of `months` with `gaps`. */
-function coverage(months: number, gaps: number, rangeLabel: string): string | null {
+/**
+ * The figures' paragraph on the window's months, for a window of `months` with `gaps`, named
+ * in words by `gapMonths`.
+ */
+function coverage(months: number, gaps: number, rangeLabel: string, gapMonths = ''): string | null {
   const figures = {
     coverage: { months, withData: months - gaps, gaps },
+    gapMonths,
     noData: false,
     noTypes: false,
     leedsTotal: 1234,
@@ -29,15 +34,16 @@ function coverage(months: number, gaps: number, rangeLabel: string): string | nu
 }
 
 describe('MapFigures(props) months of the window', () => {
-  it('says "1 of them without data is left out" for one month without data', () => {
-    expect(coverage(2, 1, 'Jan 2025 – Feb 2025')).toBe(
-      'Jan 2025 – Feb 2025: 2 months, 1 with data; 1 of them without data is left out, not counted as zero.',
+  it('names the one month without data, and says it "is left out"', () => {
+    expect(coverage(2, 1, 'Jan 2025 – Feb 2025', describeMonths(['2025-01']))).toBe(
+      'Jan 2025 – Feb 2025: 2 months, 1 with data; 1 of them without data (Jan 2025) is left out, not counted as zero.',
     );
   });
 
-  it('says "are left out" for more months without data', () => {
-    expect(coverage(13, 10, 'Mar 2024 – Mar 2025')).toBe(
-      'Mar 2024 – Mar 2025: 13 months, 3 with data; 10 of them without data are left out, not counted as zero.',
+  it('names the months without data as ranges, and says they "are left out"', () => {
+    const gaps = describeMonths(monthRange('2024-04', '2025-01'));
+    expect(coverage(13, 10, 'Mar 2024 – Mar 2025', gaps)).toBe(
+      'Mar 2024 – Mar 2025: 13 months, 3 with data; 10 of them without data (Apr 2024–Jan 2025) are left out, not counted as zero.',
     );
   });
 

@@ -6,26 +6,30 @@ import { rankInWords, type Figures } from '../../../src/islands/use-figures.ts';
 import { rankWardsBy, wardRates } from '../../../src/lib/map-rates.ts';
 import type { MapMeasure } from '../../../src/lib/map-state.ts';
 import type { MapData } from '../../../src/shared/map-data.ts';
+import { describeMonths, monthRange } from '../../../src/shared/months.ts';
 
 vi.mock('../../../src/islands/map-layers.ts', () => ({}));
 
 const data = { wards: [{ name: 'Armley' }] } as unknown as MapData;
 
-/** The tooltip of Armley for a window of `months` without data. */
-function withoutData(months: number): string {
+/** The tooltip of Armley for a window of `months`, none of them with data. */
+function withoutData(months: readonly string[]): string {
   const figures = {
     noTypes: false,
     noData: true,
-    coverage: { months, withData: 0, gaps: months },
+    coverage: { months: months.length, withData: 0, gaps: months.length },
+    gapMonths: describeMonths(months),
   } as Figures;
   return wardLabel(data, figures, 0);
 }
 
 describe('wardLabel(data, figures, i) for a window without data', () => {
-  it('says "this month" for a window of one month, "these months" for more', () => {
+  it('names the months without data, not "this month" or "these months"', () => {
     // January 2025 alone, then October 2024 to January 2025: the sample has no data there.
-    expect(withoutData(1)).toBe('Armley: no data for this month');
-    expect(withoutData(4)).toBe('Armley: no data for these months');
+    expect(withoutData(['2025-01'])).toBe('Armley: no data for Jan 2025');
+    expect(withoutData(monthRange('2024-10', '2025-01'))).toBe(
+      'Armley: no data for Oct 2024–Jan 2025',
+    );
   });
 });
 

@@ -15,6 +15,7 @@ import {
   type WardCumulative,
 } from '../../../src/lib/map-filter.ts';
 import { rateUnit, wardRate } from '../../../src/lib/map-rates.ts';
+import { monthRange } from '../../../src/shared/months.ts';
 import { sampleSummaries } from '../../support/sample-summaries.ts';
 import { seededRandom } from '../../support/seeded-random.ts';
 
@@ -281,16 +282,22 @@ describe('wardTypeTotals(data, filter, ward)', () => {
 });
 
 describe('monthCoverage(data, filter)', () => {
-  it('says how many months of a range have no data', () => {
+  it('says which months of a range have data and which have none', () => {
+    // The summaries hold March 2024 and February to March 2025: the months between are gaps.
+    const held = new Set(summaries.map((s) => s.month));
+    const calendar = monthRange('2024-03', '2025-03');
     expect(monthCoverage(data, filter('2024-03', '2025-03', ALL_TYPES))).toEqual({
       from: '2024-03',
       to: '2025-03',
       months: 13,
       withData: 3,
       gaps: 10,
-      monthsWithData: ['2024-03', '2025-02', '2025-03'],
+      monthsWithData: calendar.filter((m) => held.has(m)),
+      monthsWithoutData: calendar.filter((m) => !held.has(m)),
     });
-    expect(monthCoverage(data, filter('2025-02', '2025-03', ALL_TYPES)).gaps).toBe(0);
+    expect(calendar.filter((m) => !held.has(m))).toEqual(monthRange('2024-04', '2025-01'));
+    const full = monthCoverage(data, filter('2025-02', '2025-03', ALL_TYPES));
+    expect([full.gaps, full.monthsWithoutData]).toEqual([0, []]);
   });
 });
 
