@@ -5,8 +5,8 @@ import { MAP_AREA } from '../lib/map-area.ts';
 import { useMemo } from 'preact/hooks';
 import type { MapData } from '../shared/map-data.ts';
 import { capitalise, formatCount, formatRate, formatShare } from '../lib/format.ts';
-import { monthlySeries, wardTypeTotals, type MapFilter } from '../lib/map-filter.ts';
-import { longMonth } from '../shared/months.ts';
+import { monthCoverage, monthlySeries, wardTypeTotals, type MapFilter } from '../lib/map-filter.ts';
+import { describeMonths, longMonth } from '../shared/months.ts';
 import { RESIDENTS_SOURCE } from '../shared/rates.ts';
 import { WardTrend } from './WardTrend.tsx';
 import { NO_TYPES, rankInWords, type Figures } from './use-figures.ts';
@@ -100,8 +100,16 @@ export function WardDetails(props: WardDetailsProps) {
     [figures.filter],
   );
   const series = useMemo(() => monthlySeries(data, trendFilter, ward), [data, trendFilter, ward]);
+  // The same for every ward and every choice of types: worked out when the trend's months move.
+  const trendGaps = useMemo(
+    () => monthCoverage(data, { from: trendFilter.from, to: trendFilter.to }).monthsWithoutData,
+    [data, trendFilter.from, trendFilter.to],
+  );
+  const trendGapMonths = useMemo(
+    () => (trendGaps.length > 0 ? describeMonths(trendGaps) : ''),
+    [trendGaps],
+  );
   if (w === undefined) return null;
-  const trendGaps = series.filter((s) => s.count === null).length;
   return (
     <section
       class="crime-map__ward"
@@ -137,11 +145,15 @@ export function WardDetails(props: WardDetailsProps) {
       <p class="crime-map__label">
         {capitalise(figures.noun)} per month, {series.length} months to{' '}
         {longMonth(series.at(-1)?.month ?? '')}
-        {trendGaps > 0
-          ? `, ${series.length - trendGaps} of them with data (the others are gaps, not zeros)`
+        {trendGaps.length > 0
+          ? `, ${series.length - trendGaps.length} of them with data; no data for ${trendGapMonths} (gaps, not zeros)`
           : ''}
       </p>
-      <WardTrend series={series} label={`${capitalise(figures.noun)} per month in ${w.name}`} />
+      <WardTrend
+        series={series}
+        gapMonths={trendGapMonths}
+        label={`${capitalise(figures.noun)} per month in ${w.name}`}
+      />
       <details>
         <summary>Monthly figures</summary>
         <table>

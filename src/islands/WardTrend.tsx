@@ -15,6 +15,8 @@ const BOTTOM = 22;
 
 export interface WardTrendProps {
   series: readonly { month: string; count: number | null }[];
+  /** The series' months without data in words ("Apr 2024–Jan 2025"), "" when it has none. */
+  gapMonths: string;
   label: string;
 }
 
@@ -31,7 +33,7 @@ function runsOf(series: WardTrendProps['series']): { i: number; v: number }[][] 
   return runs;
 }
 
-export function WardTrend({ series, label }: WardTrendProps) {
+export function WardTrend({ series, gapMonths, label }: WardTrendProps) {
   const n = series.length;
   const first = series[0];
   const last = series.at(-1);
@@ -51,7 +53,7 @@ export function WardTrend({ series, label }: WardTrendProps) {
   const description =
     `${label}, ${longMonth(first.month)} to ${longMonth(last.month)}: ${withData} ` +
     `${plural(withData, 'month', 'months')} with data` +
-    (gaps > 0 ? `, ${gaps} without (gaps)` : '') +
+    (gaps > 0 ? `, ${gaps} without (gaps: ${gapMonths})` : '') +
     (peak !== null ? `; highest ${formatCount(peak.count)} in ${longMonth(peak.month)}` : '');
   return (
     <svg

@@ -377,14 +377,19 @@ describe('map page', () => {
     expect(await page.textContent('#crime-map-ward .crime-map__note')).toContain(
       `, no data for ${describeMonths(windowGaps)}`,
     );
-    // Its monthly chart's heading says how many of its months have data.
+    // Its monthly chart's heading and description say how many of its months have data, and
+    // name those without.
     const trend = mapData.months.slice(-24);
-    const trendGaps = mapData.hasData.slice(-24).filter((h) => !h).length;
-    if (trendGaps > 0) {
-      expect(details).toContain(
-        `${trend.length} months to ${longMonth(last)}, ${trend.length - trendGaps} of them with data`,
-      );
-    }
+    const trendGaps = trend.filter((_, i) => !mapData.hasData.slice(-24)[i]);
+    expect(trendGaps.length).toBeGreaterThan(0);
+    const trendNamed = describeMonths(trendGaps);
+    expect(details).toContain(
+      `${trend.length} months to ${longMonth(last)}, ${trend.length - trendGaps.length} of them ` +
+        `with data; no data for ${trendNamed} (gaps, not zeros)`,
+    );
+    expect(await page.getAttribute('#crime-map-ward svg.crime-map__trend', 'aria-label')).toContain(
+      `, ${trendGaps.length} without (gaps: ${trendNamed});`,
+    );
     const population = site.wards.find((w) => w.name === top.name)?.population ?? 0;
     expect(await page.textContent('#crime-map-ward-residents')).toMatch(
       new RegExp(`^${population.toLocaleString('en-GB')} Census 2021 usual residents`),
