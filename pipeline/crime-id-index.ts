@@ -76,6 +76,19 @@ export function firstMonthAt(index: PrefixIndex, i: number): number {
   return monthOfWords(wordsOf(index.entries), i);
 }
 
+/**
+ * The month (index) of the first row of each prefix of `index`, found by binary search; -1
+ * for a prefix the index does not hold. Made once for many look-ups: no allocation a call.
+ */
+export function firstMonthLookup(index: PrefixIndex): (prefix: number) => number {
+  const words = wordsOf(index.entries);
+  const size = index.entries.length;
+  return (prefix) => {
+    const at = entryOf(words, size, prefix);
+    return at < 0 ? -1 : monthOfWords(words, at);
+  };
+}
+
 /** The index of `perMonth` (each month's prefixes, months in order), built from scratch. */
 export function buildPrefixIndex(perMonth: readonly Float64Array[]): PrefixIndex {
   if (perMonth.length > MONTH_LIMIT) {

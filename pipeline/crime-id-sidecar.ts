@@ -25,6 +25,14 @@ export function prefixOf(id: string): number {
 }
 
 /**
+ * The prefix a sidecar holds for `crimeId`, or -1 for an ID it leaves out (not police.uk's 64
+ * hex digits, such as anti-social behaviour's blank one).
+ */
+export function sidecarPrefix(crimeId: string): number {
+  return CRIME_ID.test(crimeId) ? prefixOf(crimeId) : -1;
+}
+
+/**
  * The prefixes of a month's Crime IDs, as its rows are written: whether an ID belongs in the
  * sidecar (police.uk's 64 hex digits; never anti-social behaviour's blank one), and the
  * sidecar for the finished rows file.

@@ -21,7 +21,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { MASTER_COLUMNS } from '../src/shared/constants.ts';
 import type { MonthSummary } from '../src/shared/schema.ts';
-import { monthsPrefixIndex } from './crime-id-index.ts';
+import { monthsPrefixIndex, type PrefixIndex } from './crime-id-index.ts';
 import { idPrefixes, prefixOf } from './crime-id-sidecar.ts';
 import { readCsv } from './csv.ts';
 import type { CachedMonth } from './month-cache.ts';
@@ -60,17 +60,23 @@ export interface RepeatsDropped<T extends MonthRows> {
 /**
  * `months` (ascending) with every row whose Crime ID an earlier month already holds taken out
  * of its month's rows and summary. Months without such rows are returned as they were.
+ * `withIndex` is given the index of every month's Crime ID prefixes (crime-id-index.ts) and
+ * must be done with it when it returns.
  */
 export async function dropRepeatsAcrossMonths<T extends MonthRows>(
   months: readonly T[],
   workDir: string,
+  withIndex?: (index: PrefixIndex) => void,
 ): Promise<RepeatsDropped<T>> {
   // Only the repeats are needed: the index of every prefix is let go while months are read.
   const { repeated } = await monthsPrefixIndex(
     path.join(workDir, CRIME_ID_INDEX_FILE),
     months.map((m) => m.csv),
     idPrefixes,
-  );
+  ).then((index) => {
+    withIndex?.(index);
+    return index;
+  });
   /** Repeated prefix -> the first month (index) that has it. */
   const firstMonth = new Map<number, number>();
   /** Month index -> prefixes also seen in an earlier month (candidates). */

@@ -16,8 +16,14 @@ import { MonthFolds, settledMonth, type MonthFoldsState } from './month-folds.ts
 import { readMonthCache, type CachedMonth } from './month-cache.ts';
 import { monthKeys } from './month-keys.ts';
 import { unlistedForceDistrictsNote } from './outside.ts';
-import { outcomeCountsKey, readOutcomeCounts, saveOutcomeCounts } from './outcome-counts.ts';
-import type { OutcomeReadStats } from './outcomes.ts';
+import {
+  outcomeCountsKey,
+  readOutcomeCounts,
+  saveOutcomeCounts,
+  type OutcomeCounts,
+} from './outcome-counts.ts';
+import { joinOutcomes, type OutcomeJoin } from './outcome-join.ts';
+import type { OutcomeIndex } from './outcomes.ts';
 import type { PipelinePaths } from './paths.ts';
 import type { DistrictRule, MonthProvenanceInfo } from './process-month.ts';
 import type { Reporter } from './report.ts';
@@ -154,7 +160,7 @@ export class LocalRun {
       }
       found.push(folds.add(settledMonth(cached), plan, true));
     }
-    const outcomes = await dropRepeatedCrimeIds(this, found, folds);
+    const { months: outcomes } = await dropRepeatedCrimeIds(this, found, folds);
     this.setMonths(outcomes, folds);
     if (this.record.outcomes === undefined)
       this.noteOutcomes(await this.savedOutcomeCounts(), false);
@@ -162,29 +168,36 @@ export class LocalRun {
   }
 
   /**
-   * The outcomes files' rows for the run summary: counted this run (`readThisRun`), or as the
-   * run that read them saved it (savedOutcomeCounts); null when neither.
+   * The outcomes files' counts for the run summary: counted this run (`readThisRun`), or as
+   * the run that read them saved them (savedOutcomeCounts); null when neither.
    */
-  noteOutcomes(rows: OutcomeReadStats | null, readThisRun: boolean): void {
-    this.record.outcomes = { files: this.inputs.outcomes.length, rows, readThisRun };
+  noteOutcomes(counts: OutcomeCounts | null, readThisRun: boolean): void {
+    this.record.outcomes = { files: this.inputs.outcomes.length, counts, readThisRun };
   }
 
   /**
-   * What the outcomes files' rows were, as the last run that read these files saved it
-   * (outcome-counts.ts); null when there are no files or no such counts.
+   * What the outcomes files' rows were and what they join among this run's crimes, as the
+   * last run that read these files for these months saved it (outcome-counts.ts); null when
+   * there are no files or no such counts.
    */
-  async savedOutcomeCounts(): Promise<OutcomeReadStats | null> {
+  async savedOutcomeCounts(): Promise<OutcomeCounts | null> {
     if (this.inputs.outcomes.length === 0) return null;
-    return readOutcomeCounts(this.paths.outcomeCounts, this.outcomeCountsKey());
+    return readOutcomeCounts(this.paths.outcomeCounts, await this.outcomeCountsKey());
   }
 
-  /** Save what the outcomes files' rows were, for a later run that does not read them. */
-  saveOutcomeCounts(stats: OutcomeReadStats): Promise<void> {
-    return saveOutcomeCounts(this.paths.outcomeCounts, this.outcomeCountsKey(), stats);
+  /** Save the outcomes files' counts, for a later run of the same months that does not read them. */
+  async saveOutcomeCounts(counts: OutcomeCounts): Promise<void> {
+    await saveOutcomeCounts(this.paths.outcomeCounts, await this.outcomeCountsKey(), counts);
   }
 
-  private outcomeCountsKey(): string {
-    return outcomeCountsKey(this.inputs.outcomes, this.geography.fingerprint);
+  private async outcomeCountsKey(): Promise<string> {
+    const months = await Promise.all(
+      this.inputs.choice.months.map(async (plan) => ({
+        month: plan.month,
+        key: (await this.monthKey(plan)).key,
+      })),
+    );
+    return outcomeCountsKey(this.inputs.outcomes, this.geography.fingerprint, months);
   }
 
   /**
@@ -243,15 +256,22 @@ export class LocalRun {
 }
 
 /**
- * The months without rows whose Crime ID an earlier month holds (see crime-ids.ts), noted; a
- * month that lost rows is folded in again, its new summary in place of its old one.
+ * The months (ascending) without rows whose Crime ID an earlier month holds (see
+ * crime-ids.ts), noted; a month that lost rows is folded in again, its new summary in place of
+ * its old one. With the run's outcome index `outcomes`, also what its Crime IDs join among the
+ * crimes the months keep (outcome-join.ts), else null.
  */
 export async function dropRepeatedCrimeIds(
   run: LocalRun,
   months: MonthOutcome[],
   folds: MonthFolds,
-): Promise<MonthOutcome[]> {
-  const result = await dropRepeatsAcrossMonths(months, run.paths.cacheDir);
+  outcomes?: OutcomeIndex,
+): Promise<{ months: MonthOutcome[]; join: OutcomeJoin | null }> {
+  let join: OutcomeJoin | null = null;
+  const names = months.map((m) => m.plan.month);
+  const result = await dropRepeatsAcrossMonths(months, run.paths.cacheDir, (index) => {
+    if (outcomes) join = joinOutcomes(outcomes, index, names);
+  });
   const recounted = new Map<string, CachedMonth>();
   for (const d of result.dropped) {
     run.note(
@@ -260,8 +280,11 @@ export async function dropRepeatedCrimeIds(
     );
     recounted.set(d.month, d.recounted);
   }
-  return months.map((outcome) => {
-    const month = recounted.get(outcome.plan.month);
-    return month === undefined ? outcome : folds.replace(outcome, settledMonth(month));
-  });
+  return {
+    months: months.map((outcome) => {
+      const month = recounted.get(outcome.plan.month);
+      return month === undefined ? outcome : folds.replace(outcome, settledMonth(month));
+    }),
+    join,
+  };
 }

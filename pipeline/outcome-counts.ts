@@ -1,14 +1,17 @@
-// What the outcomes files' rows were (OutcomeReadStats), saved in the cache folder by the run
-// that read them. A run whose every month comes from the month cache does not read the
-// outcomes files (each cached month was made with those that can revise it), so it reports
-// the counts saved here: the same as a run from nothing would. They depend on the outcomes
-// files (their contents in the order read, and their names, which the examples give), the
-// geography (which rows lie outside the district) and the code that counts them, and are
-// saved under a key of all three. The file is saved-state.ts: a damaged one reads as none.
+// What the outcomes files' rows were (OutcomeReadStats) and what their Crime IDs join among
+// the crimes the run keeps (OutcomeJoin), saved in the cache folder by the run that read them.
+// A run whose every month comes from the month cache does not read the outcomes files (each
+// cached month was made with those that can revise it), so it reports the counts saved here:
+// the same as a run from nothing would. They depend on the outcomes files (their contents in
+// the order read, and their names, which the examples give), the geography (which rows lie
+// outside the district), the run's months (which crimes it keeps: each month's cache key, which
+// holds its inputs, district and code) and the code that counts them, and are saved under a
+// key of all four. The file is saved-state.ts: a damaged one reads as none.
 import { createHash } from 'node:crypto';
 import type { ArchiveEntry } from './archive.ts';
 import { codeFingerprint } from './code-fingerprint.ts';
 import { MONTH_STAGE_ENTRIES } from './month-cache.ts';
+import type { OutcomeJoin } from './outcome-join.ts';
 import {
   CONFLICTING_OUTCOME,
   UNLOCATED_OUTCOME_REASONS,
@@ -22,9 +25,21 @@ import { readState, saveState } from './saved-state.ts';
 
 /**
  * The code the counts depend on (see code-fingerprint.ts): the month stages, which read the
- * outcomes files and tell which rows lie outside the district, and this file's format.
+ * outcomes files and tell which rows lie outside the district, the check across months, which
+ * tells which crimes the run keeps, the join, and this file's format.
  */
-const OUTCOME_COUNTS_ENTRIES = [...MONTH_STAGE_ENTRIES, 'pipeline/outcome-counts.ts'];
+const OUTCOME_COUNTS_ENTRIES = [
+  ...MONTH_STAGE_ENTRIES,
+  'pipeline/crime-ids.ts',
+  'pipeline/outcome-join.ts',
+  'pipeline/outcome-counts.ts',
+];
+
+/** The outcomes files' rows, and what the Crime IDs they index join among the run's crimes. */
+export interface OutcomeCounts {
+  rows: OutcomeReadStats;
+  join: OutcomeJoin;
+}
 
 type SavedTally<R extends string> = Pick<ReasonTally<R>, 'counts' | 'examples'>;
 
@@ -35,12 +50,17 @@ interface SavedCounts {
     unlocated: SavedTally<UnlocatedOutcomeReason>;
     conflicts: SavedTally<typeof CONFLICTING_OUTCOME>;
   };
+  join: OutcomeJoin;
 }
 
-/** The key of the counts of `outcomes` (in the order read) located with `geography`. */
+/**
+ * The key of the counts of `outcomes` (in the order read) located with `geography`, joined to
+ * the crimes of `months` (the run's months, ascending, each with its cache key).
+ */
 export function outcomeCountsKey(
   outcomes: readonly Pick<ArchiveEntry, 'where' | 'fingerprint'>[],
   geography: string,
+  months: readonly { month: string; key: string }[],
 ): string {
   return createHash('sha256')
     .update(
@@ -48,6 +68,7 @@ export function outcomeCountsKey(
         code: codeFingerprint(OUTCOME_COUNTS_ENTRIES),
         outcomes: outcomes.map((e) => [e.where, e.fingerprint]),
         geography,
+        months: months.map((m) => [m.month, m.key]),
       }),
     )
     .digest('hex');
@@ -56,38 +77,39 @@ export function outcomeCountsKey(
 export async function saveOutcomeCounts(
   file: string,
   key: string,
-  stats: OutcomeReadStats,
+  { rows, join }: OutcomeCounts,
 ): Promise<void> {
-  const { unusable, unlocated, conflicts } = stats;
+  const { unusable, unlocated, conflicts } = rows;
   const saved: SavedCounts = {
     key,
     stats: {
-      read: stats.read,
-      used: stats.used,
-      elsewhere: stats.elsewhere,
+      read: rows.read,
+      indexed: rows.indexed,
+      elsewhere: rows.elsewhere,
       unusable: { counts: unusable.counts, examples: unusable.examples },
       unlocated: { counts: unlocated.counts, examples: unlocated.examples },
       conflicts: { counts: conflicts.counts, examples: conflicts.examples },
     },
+    join: { ...join },
   };
   await saveState(file, saved, "the outcomes files' counts");
 }
 
 /** The counts saved under `key`, or null when there are none (missing, damaged, another key). */
-export async function readOutcomeCounts(
-  file: string,
-  key: string,
-): Promise<OutcomeReadStats | null> {
+export async function readOutcomeCounts(file: string, key: string): Promise<OutcomeCounts | null> {
   const saved = (await readState(file)) as SavedCounts | null;
   if (typeof saved !== 'object' || saved === null || saved.key !== key) return null;
   const { stats } = saved;
   return {
-    read: stats.read,
-    used: stats.used,
-    elsewhere: stats.elsewhere,
-    unusable: tallyOf(UNUSABLE_OUTCOME_REASONS, stats.unusable),
-    unlocated: tallyOf(UNLOCATED_OUTCOME_REASONS, stats.unlocated),
-    conflicts: tallyOf([CONFLICTING_OUTCOME], stats.conflicts),
+    rows: {
+      read: stats.read,
+      indexed: stats.indexed,
+      elsewhere: stats.elsewhere,
+      unusable: tallyOf(UNUSABLE_OUTCOME_REASONS, stats.unusable),
+      unlocated: tallyOf(UNLOCATED_OUTCOME_REASONS, stats.unlocated),
+      conflicts: tallyOf([CONFLICTING_OUTCOME], stats.conflicts),
+    },
+    join: { ...saved.join },
   };
 }
 

@@ -1,9 +1,10 @@
 // The latest outcome of each crime, from the -outcomes.csv files, by Crime ID. A crime's
 // outcome changes as its investigation goes on; the outcomes file of a later month can know
 // more than the street file the crime was first published in. Every row read is counted as
-// used, outside the area, or unusable by reason with file:line, and two outcomes for one
+// indexed, outside the area, or unusable by reason with file:line, and two outcomes for one
 // crime in one month are counted as a conflict (OutcomeReadStats): the run summary shows
-// them apart from the street rows' drops.
+// them apart from the street rows' drops. An indexed row's crime may be none the run keeps
+// (listed before its first month, say): which are is counted for the run (outcome-join.ts).
 import { OUTCOME_COLUMNS } from '../src/shared/constants.ts';
 import { MONTH_PATTERN, type EnrichedCrime } from '../src/shared/schema.ts';
 import type { ArchiveEntry } from './archive.ts';
@@ -68,9 +69,14 @@ export class OutcomeIndex {
 /** Room for distinct outcome texts per month slot; police.uk uses about 30. */
 const OUTCOME_SLOTS = 4096;
 
+/** The month of a packed latest outcome, as months since year 0 (monthNumber's). */
+export function packedMonth(packed: number): number {
+  return Math.floor(packed / OUTCOME_SLOTS);
+}
+
 /** The latest outcome a packed number (month and outcome text index) stands for. */
 export function unpackOutcome(packed: number, outcomes: readonly string[]): LatestOutcome {
-  const monthIndex = Math.floor(packed / OUTCOME_SLOTS);
+  const monthIndex = packedMonth(packed);
   const year = Math.floor(monthIndex / 12);
   const month = (monthIndex % 12) + 1;
   return {
@@ -83,7 +89,7 @@ export function unpackOutcome(packed: number, outcomes: readonly string[]): Late
 export type OutcomeLookup = Pick<OutcomeIndex, 'get'>;
 
 /** Months since year 0 of a YYYY-MM month, read from its digits: no strings made per row. */
-function monthNumber(month: string): number {
+export function monthNumber(month: string): number {
   const year = digitAt(month, 0) * 1000 + digitAt(month, 1) * 100 + digitAt(month, 2) * 10;
   return (year + digitAt(month, 3)) * 12 + digitAt(month, 5) * 10 + digitAt(month, 6) - 1;
 }
@@ -131,7 +137,7 @@ export const UNUSABLE_OUTCOME_REASONS = [
 ] as const;
 export type UnusableOutcomeReason = (typeof UNUSABLE_OUTCOME_REASONS)[number];
 
-/** Why a used row's coordinates cannot place it (checkCoordinates, as for street rows). */
+/** Why an indexed row's coordinates cannot place it (checkCoordinates, as for street rows). */
 export const UNLOCATED_OUTCOME_REASONS = ['no-coordinates', 'malformed-coordinates'] as const;
 export type UnlocatedOutcomeReason = (typeof UNLOCATED_OUTCOME_REASONS)[number];
 
@@ -140,20 +146,23 @@ export const CONFLICTING_OUTCOME = 'conflicting-outcome';
 
 export interface OutcomeReadStats {
   read: number;
-  /** Rows added to the index. */
-  used: number;
+  /**
+   * Rows added to the index: whether their Crime ID is a crime the run keeps is not known here
+   * (outcome-join.ts counts it).
+   */
+  indexed: number;
   /** Rows whose coordinates lie outside the area of interest (see `keep`): not needed. */
   elsewhere: number;
   /** Rows that cannot be used, by reason, with examples: not added to the index. */
   unusable: ReasonTally<UnusableOutcomeReason>;
   /**
-   * Rows used although their coordinates are blank or unreadable: an outcome joins its crime
+   * Rows indexed although their coordinates are blank or unreadable: an outcome joins its crime
    * by Crime ID, so it needs no coordinates; they only tell whether a row lies outside the
    * area (`keep`), which for these cannot be told, so every reader keeps them.
    */
   unlocated: ReasonTally<UnlocatedOutcomeReason>;
   /**
-   * Rows used that gave a crime another outcome than an earlier row for the same month: the
+   * Rows indexed that gave a crime another outcome than an earlier row for the same month: the
    * later row's outcome is the one kept (OutcomeIndex.add).
    */
   conflicts: ReasonTally<typeof CONFLICTING_OUTCOME>;
@@ -190,7 +199,7 @@ export async function readOutcomesOnce(
 ): Promise<OutcomeReadStats[]> {
   const stats = readers.map((): OutcomeReadStats => ({
     read: 0,
-    used: 0,
+    indexed: 0,
     elsewhere: 0,
     unusable: new ReasonTally(UNUSABLE_OUTCOME_REASONS),
     unlocated: new ReasonTally(UNLOCATED_OUTCOME_REASONS),
@@ -229,7 +238,7 @@ export async function readOutcomesOnce(
           continue;
         }
         const replaced = index.add(crimeId, month, outcome);
-        s.used += 1;
+        s.indexed += 1;
         if (replaced !== undefined) {
           s.conflicts.add(
             CONFLICTING_OUTCOME,

@@ -99,33 +99,51 @@ function printDisagreements(
   printExamples(line, disagreements);
 }
 
-/** The outcomes files' rows: what was used, what was not and why, and the conflicts. */
+/**
+ * The outcomes files' rows: those indexed, those not and why, and the conflicts; and what the
+ * indexed Crime IDs join among the crimes the run keeps.
+ */
 function printOutcomes(
   line: (text: string) => void,
-  { files, rows, readThisRun }: NonNullable<RunRecord['outcomes']>,
+  { files, counts, readThisRun }: NonNullable<RunRecord['outcomes']>,
 ): void {
   if (files === 0) {
     line("  outcomes files: none (each crime's outcome is its Last outcome category)");
     return;
   }
-  if (rows === null) {
+  if (counts === null) {
     line(
       `  outcomes files: ${formatCount(files)}, not read: every month came from the cache, ` +
-        'made with them, and the cache has no counts of their rows (the months step counts ' +
-        'them: run it to see them)',
+        'made with them, and the cache has no counts of their rows for these months (the ' +
+        'months step counts them: run it to see them)',
     );
     return;
   }
+  const { rows, join } = counts;
   const { unusable, unlocated, conflicts } = rows;
   line(
-    `  outcomes files: ${formatCount(files)}, read ${formatCount(rows.read)} rows, used ` +
-      `${formatCount(rows.used)}, ${formatCount(rows.elsewhere)} outside the district (not ` +
-      `needed), unusable ${formatTally(unusable)}`,
+    `  outcomes files: ${formatCount(files)}, read ${formatCount(rows.read)} rows, indexed ` +
+      `${formatCount(rows.indexed)} for ${formatCount(join.crimeIds)} Crime IDs, ` +
+      `${formatCount(rows.elsewhere)} outside the district (not needed), unusable ` +
+      formatTally(unusable),
   );
   printExamples(line, unusable);
+  line(
+    `    of the ${formatCount(join.crimeIds)} Crime IDs indexed: ${formatCount(join.joined)} ` +
+      "joined to a crime the run keeps (their latest outcome, dated from the crime's month " +
+      `on, is its Outcome), ${formatCount(join.outcomeBeforeCrime)} joined to a crime listed ` +
+      "after their latest outcome's month (outcome-before-crime: the street file's outcome " +
+      `stands), ${formatCount(join.matchNoCrime)} match no crime the run keeps (crimes listed ` +
+      'before its first month or in a month it does not have, or whose street row it drops ' +
+      'or finds outside the district)' +
+      (join.notPoliceForm > 0
+        ? `, ${formatCount(join.notPoliceForm)} not of police.uk's form (64 hex digits), ` +
+          'not matched'
+        : ''),
+  );
   if (unlocated.total > 0) {
     line(
-      `    used without coordinates (an outcome joins its crime by Crime ID): ` +
+      `    indexed without coordinates (an outcome joins its crime by Crime ID): ` +
         formatTally(unlocated),
     );
     printExamples(line, unlocated);

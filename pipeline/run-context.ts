@@ -12,7 +12,7 @@ import type { ReferenceFiles } from './load-geography.ts';
 import type { MonthPlan } from './merge.ts';
 import type { CachedMonth } from './month-cache.ts';
 import type { MonthTotals } from './month-parts.ts';
-import type { OutcomeReadStats } from './outcomes.ts';
+import type { OutcomeCounts } from './outcome-counts.ts';
 import type { PipelinePaths } from './paths.ts';
 import type { DistrictRule } from './process-month.ts';
 import type { DropTally, Reporter } from './report.ts';
@@ -98,12 +98,13 @@ export interface RunRecord {
   months?: MonthOutcome[];
   stopSearch?: { read: number; kept: number; dropped: DropTally };
   /**
-   * The input's outcomes files and what their rows were (outcomes.ts). A run with no month to
-   * process does not read them (a cached month's key holds the outcomes files that can revise
-   * it, so it was made with them as they are now): `rows` are then the counts of the run that
-   * read them (outcome-counts.ts), and null when there are no files or no such counts.
+   * The input's outcomes files, what their rows were (outcomes.ts) and what the Crime IDs they
+   * index join among the crimes the run keeps (outcome-join.ts). A run with no month to process
+   * does not read them (a cached month's key holds the outcomes files that can revise it, so it
+   * was made with them as they are now): `counts` are then those of the run that read them
+   * for the same months (outcome-counts.ts), and null when there are no files or no such counts.
    */
-  outcomes?: { files: number; rows: OutcomeReadStats | null; readThisRun: boolean };
+  outcomes?: { files: number; counts: OutcomeCounts | null; readThisRun: boolean };
   notes: string[];
 }
 

@@ -58,23 +58,27 @@ export function runSummaryJson(ctx: RunContext): unknown {
 
 /**
  * The outcomes files' rows, apart from the street rows' drops (which the site's quality
- * figures count): those used, those located outside the district (not needed), those that
- * cannot be used and those used without coordinates by reason, and the conflicting outcomes,
- * each with examples (file:line). `readThisRun` false: counted by the run that read them.
+ * figures count): those indexed (each outcome by its Crime ID), those located outside the
+ * district (not needed), those that cannot be used and those indexed without coordinates by
+ * reason, and the conflicting outcomes, each with examples (file:line); then `join`: the
+ * indexed Crime IDs by what they join among the crimes the run keeps (outcome-join.ts).
+ * `readThisRun` false: counted by the run that read them.
  */
-function outcomesJson({ files, rows, readThisRun }: NonNullable<RunRecord['outcomes']>): unknown {
-  if (rows === null) return { files, readThisRun };
+function outcomesJson({ files, counts, readThisRun }: NonNullable<RunRecord['outcomes']>): unknown {
+  if (counts === null) return { files, readThisRun };
+  const { rows, join } = counts;
   return {
     files,
     readThisRun,
     read: rows.read,
-    used: rows.used,
+    indexed: rows.indexed,
     outsideDistrict: rows.elsewhere,
     unusable: rows.unusable.counts,
     unusableExamples: rows.unusable.examples,
-    usedWithoutCoordinates: rows.unlocated.counts,
-    usedWithoutCoordinatesExamples: rows.unlocated.examples,
+    indexedWithoutCoordinates: rows.unlocated.counts,
+    indexedWithoutCoordinatesExamples: rows.unlocated.examples,
     conflicts: rows.conflicts.total,
     conflictExamples: rows.conflicts.examples[CONFLICTING_OUTCOME] ?? [],
+    join: { ...join },
   };
 }

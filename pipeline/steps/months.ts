@@ -30,6 +30,8 @@ import {
   type MonthTask,
   type MonthTaskResult,
 } from '../process-month.ts';
+import type { OutcomeCounts } from '../outcome-counts.ts';
+import type { OutcomeJoin } from '../outcome-join.ts';
 import type { OutcomeIndex, OutcomeReadStats } from '../outcomes.ts';
 import { filesToRead } from '../read-once.ts';
 import { shareOutcomeIndex, type SharedOutcomeTable } from '../shared-outcomes.ts';
@@ -59,10 +61,10 @@ interface DistrictMonths {
   /** The outcome index, built once and shared with the workers (see shared-outcomes.ts). */
   outcomes: () => Promise<OutcomeIndex | undefined>;
   /**
-   * With no month to process: what the outcomes files' rows were, as the run that read them
-   * saved it (outcome-counts.ts); null when not saved, or when this run reads the files.
+   * With no month to process: the outcomes files' counts, as the run that read them for these
+   * months saved them (outcome-counts.ts); null when not saved, or when this run reads the files.
    */
-  counted: OutcomeReadStats | null;
+  counted: OutcomeCounts | null;
   shared?: SharedOutcomeTable | null;
 }
 
@@ -124,11 +126,14 @@ async function runMonths(runs: readonly LocalRun[]): Promise<string[]> {
   const built = districts.some(readsOutcomes) ? await outcomeIndexes() : [];
   const accounts: string[] = [];
   for (const [i, d] of districts.entries()) {
-    const read = built[i]?.stats;
-    if (read) await d.run.saveOutcomeCounts(read);
-    d.run.noteOutcomes(read ?? d.counted, read !== undefined);
+    const read = built[i];
     await saveMonths(d);
-    accounts.push(await finishMonths(d));
+    const { account, join } = await finishMonths(d, read?.index);
+    // What the Crime IDs join is known once the months are settled (finishMonths).
+    const counts = read && join ? { rows: read.stats, join } : null;
+    if (counts) await d.run.saveOutcomeCounts(counts);
+    d.run.noteOutcomes(counts ?? d.counted, counts !== null);
+    accounts.push(account);
   }
   return accounts;
 }
@@ -219,10 +224,16 @@ function settle(d: DistrictMonths, plan: MonthPlan, result: WorkerResult): Month
   return outcome;
 }
 
-/** A district's months settled: repeats across months dropped, notes, its one-line account. */
-async function finishMonths({ run, folds, results, approximate }: DistrictMonths): Promise<string> {
+/**
+ * A district's months settled: repeats across months dropped, notes, its one-line account;
+ * with its outcome index, what the index's Crime IDs join among the crimes its months keep.
+ */
+async function finishMonths(
+  { run, folds, results, approximate }: DistrictMonths,
+  outcomes: OutcomeIndex | undefined,
+): Promise<{ account: string; join: OutcomeJoin | null }> {
   results.sort((a, b) => a.plan.month.localeCompare(b.plan.month));
-  const months = await dropRepeatedCrimeIds(run, results, folds);
+  const { months, join } = await dropRepeatedCrimeIds(run, results, folds, outcomes);
   run.setMonths(months, folds);
   const { postcodeAnswers } = run.geography;
   const unasked = [...approximate].filter((key) => !postcodeAnswers.has(key)).length;
@@ -244,10 +255,10 @@ async function finishMonths({ run, folds, results, approximate }: DistrictMonths
   }
   const totals = qualityTotals(months.map((r) => r.summary));
   const fromCache = months.filter((r) => r.cached).length;
-  return (
+  const account =
     `${months.length} month(s) (${fromCache} from cache): read ${formatCount(totals.read)}, ` +
-    `kept ${formatCount(totals.kept)}, dropped ${formatCount(totals.read - totals.kept)}`
-  );
+    `kept ${formatCount(totals.kept)}, dropped ${formatCount(totals.read - totals.kept)}`;
+  return { account, join };
 }
 
 /** A month as the progress lines name it: with its district in a run for several. */
@@ -421,7 +432,7 @@ async function buildOutcomeIndexes(
           conflicts.total > 0 ? `${formatCount(conflicts.total)} conflicting` : '',
         ].filter((part) => part !== '');
         return (
-          `${name}${formatCount(stats.read)} rows, latest outcome of ${formatCount(index.size)} crimes` +
+          `${name}${formatCount(stats.read)} rows, latest outcome of ${formatCount(index.size)} Crime IDs` +
           (flagged.length > 0 ? `, ${flagged.join(', ')} (see the summary)` : '')
         );
       })

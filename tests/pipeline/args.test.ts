@@ -172,7 +172,7 @@ describe('pipeline output streams', () => {
     expect(status, stderr).toBe(0);
     expect(stderr).toBe('');
     expect(stdout).toMatch(
-      /^ {2}outcomes files: 1, read 11 rows, used 6, .*unusable 1 no-crime-id/m,
+      /^ {2}outcomes files: 1, read 12 rows, indexed 7 for 5 Crime IDs, .*unusable 1 no-crime-id/m,
     );
     expect(stdout).toContain(`    other-month: ${file}:6: Month "2026-09" in the outcomes file`);
     expect(stdout).toContain(`    conflicting-outcome: ${file}:3: Crime ID `);

@@ -307,8 +307,8 @@ describe('runPipeline on the slice with an outcomes file holding bad rows', () =
     expect(outcomes).toMatchObject({
       files: 1,
       readThisRun: true,
-      read: 11,
-      used: 6,
+      read: 12,
+      indexed: 7,
       outsideDistrict: 1,
       unusable: {
         'no-crime-id': 1,
@@ -316,8 +316,17 @@ describe('runPipeline on the slice with an outcomes file holding bad rows', () =
         'other-month': 1,
         'no-outcome-type': 1,
       },
-      usedWithoutCoordinates: { 'no-coordinates': 1, 'malformed-coordinates': 1 },
+      indexedWithoutCoordinates: { 'no-coordinates': 1, 'malformed-coordinates': 1 },
       conflicts: 1,
+      // The 7 rows indexed are the outcomes of 5 crimes, each a crime the slice keeps: the
+      // Allanfield Grove crime (line 13) is listed in 2024-03, the slice's first month.
+      join: {
+        crimeIds: 5,
+        joined: 5,
+        outcomeBeforeCrime: 0,
+        matchNoCrime: 0,
+        notPoliceForm: 0,
+      },
     });
     expect(outcomes.unusableExamples['other-month']).toEqual([
       {
@@ -335,11 +344,14 @@ describe('runPipeline on the slice with an outcomes file holding bad rows', () =
     expect([summary.totals.read, summary.totals.kept]).toEqual([47, 41]);
   });
 
-  it('prints the outcomes rows it cannot use, those used without coordinates and the conflicts in the summary', () => {
+  it('prints the outcomes rows it cannot use, those indexed without coordinates, what the Crime IDs join and the conflicts in the summary', () => {
     const text = lines.join('\n');
     expect(text).toContain(
-      '  outcomes files: 1, read 11 rows, used 6, 1 outside the district (not needed), ' +
-        'unusable 1 no-crime-id, 1 malformed-month, 1 other-month, 1 no-outcome-type',
+      '  outcomes files: 1, read 12 rows, indexed 7 for 5 Crime IDs, 1 outside the district ' +
+        '(not needed), unusable 1 no-crime-id, 1 malformed-month, 1 other-month, 1 no-outcome-type',
+    );
+    expect(text).toMatch(
+      /^ {4}of the 5 Crime IDs indexed: 5 joined to a crime the run keeps \(.*\), 0 joined to a crime listed after their latest outcome's month \(outcome-before-crime: .*\), 0 match no crime the run keeps \(crimes listed before its first month .*\)$/m,
     );
     for (const [reason, line] of [
       ['no-crime-id', 4],
@@ -353,7 +365,7 @@ describe('runPipeline on the slice with an outcomes file holding bad rows', () =
       expect(text).toContain(`    ${reason}: ${outcomesFile}:${line}: `);
     }
     expect(text).toMatch(
-      /used without coordinates \(an outcome joins its crime by Crime ID\): 1 no-coordinates, 1 malformed-coordinates/,
+      /indexed without coordinates \(an outcome joins its crime by Crime ID\): 1 no-coordinates, 1 malformed-coordinates/,
     );
     expect(text).toMatch(/conflicting outcomes: 1 row\(s\) .* the later row's is used/);
   });
@@ -373,6 +385,7 @@ describe('runPipeline on the slice with an outcomes file holding bad rows', () =
         '3904398a0da931ff13adccda21253719a936f0ff4e6b41a8d864668d8d23081c', // no outcome type
         '922ff7d5c7451226d75d141698ac56d60c36d8413230486f0eb91c858ab11866', // abc, xyz
         'f35bf42735e88968ec89f5358f6ad2d0188c7143ccc3416ddbf78700d6d94089', // no coordinates
+        'a14fe0fa4c921c8585a723a4cb7092095aa474291d7343f31d6b6efe2b1dd55c', // listed in 2024-03
       ].map((id) => outcomeOf.get(id)),
     ).toEqual([
       'Suspect charged',
@@ -381,6 +394,7 @@ describe('runPipeline on the slice with an outcomes file holding bad rows', () =
       'Under investigation',
       'Local resolution',
       'Offender given a caution',
+      'Unable to prosecute suspect',
     ]);
   });
 
@@ -410,6 +424,31 @@ describe('runPipeline on the slice with an outcomes file holding bad rows', () =
     const printed = await cachedRun();
     expect(await outcomesSummary()).toEqual(firstOutcomes);
     expect(outcomesLines(printed)).toEqual(outcomesLines(lines));
+  });
+
+  // Last: it takes the slice's 2024-03 out of the archive.
+  it('counts the outcome of a crime listed before the first month as matching no crime the run keeps, not the counts saved for other months', async () => {
+    await rm(path.join(archive, '2024-03'), { recursive: true });
+    const reporter = createMemoryReporter();
+    await runPipeline(options(archive, out), { reporter });
+    const summary = JSON.parse(await readFile(path.join(out, 'run-summary.json'), 'utf8'));
+    // 2025-03 comes from the cache: its rows are those of the runs before.
+    expect(summary.months.map((m: { month: string; fromCache: boolean }) => m)).toMatchObject([
+      { month: '2025-03', fromCache: true },
+    ]);
+    const { join, readThisRun, read, indexed } = summary.outcomes;
+    expect([readThisRun, read, indexed]).toEqual([true, 12, 7]);
+    // The Allanfield Grove crime (line 13) is listed in 2024-03, before the run's first month.
+    expect(join).toEqual({
+      crimeIds: 5,
+      joined: 4,
+      outcomeBeforeCrime: 0,
+      matchNoCrime: 1,
+      notPoliceForm: 0,
+    });
+    expect(reporter.lines.join('\n')).toMatch(
+      /^ {4}of the 5 Crime IDs indexed: 4 joined to a crime the run keeps .*, 1 match no crime the run keeps \(crimes listed before its first month/m,
+    );
   });
 });
 

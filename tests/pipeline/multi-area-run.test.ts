@@ -199,18 +199,20 @@ describe('runAreas({ areas: ["leeds", "sheffield"] }) on both samples and shared
     }
   });
 
-  it("accounts for the one outcomes file's rows in each district: its own used, the other's outside it", () => {
+  it("accounts for the one outcomes file's rows in each district: its own indexed, the other's outside it", () => {
     const [leeds, sheffield] = ['leeds', 'sheffield'].map(
       (area) => together.areas.find((a) => a.area === area)!.record.outcomes!,
     );
     for (const outcomes of [leeds!, sheffield!]) {
-      const rows = outcomes.rows!;
+      const rows = outcomes.counts!.rows;
       expect(outcomes.files).toBe(1);
-      expect(rows.used).toBeGreaterThan(0);
-      expect(rows.used + rows.elsewhere).toBe(rows.read);
+      expect(rows.indexed).toBeGreaterThan(0);
+      expect(rows.indexed + rows.elsewhere).toBe(rows.read);
       expect([rows.unusable.total, rows.unlocated.total, rows.conflicts.total]).toEqual([0, 0, 0]);
     }
-    expect(leeds!.rows!.read).toBe(leeds!.rows!.used + sheffield!.rows!.used);
+    expect(leeds!.counts!.rows.read).toBe(
+      leeds!.counts!.rows.indexed + sheffield!.counts!.rows.indexed,
+    );
   });
 });
 

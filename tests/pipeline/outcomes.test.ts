@@ -141,12 +141,14 @@ describe('readOutcomes(entries, index, { keep }) on an outcomes file with bad ro
     for (const input of fixture) input.close();
   });
 
-  it('counts every row once: used, outside the district, or unusable', () => {
-    expect(stats.read).toBe(11);
-    expect(stats.used).toBe(6);
+  it('counts every row once: indexed, outside the district, or unusable', () => {
+    expect(stats.read).toBe(12);
+    expect(stats.indexed).toBe(7);
     expect(stats.elsewhere).toBe(1);
     expect(stats.unusable.total).toBe(4);
-    expect(stats.used + stats.elsewhere + stats.unusable.total).toBe(stats.read);
+    expect(stats.indexed + stats.elsewhere + stats.unusable.total).toBe(stats.read);
+    // The 7 rows give the latest outcome of 5 crimes (two give two rows each).
+    expect(index.size).toBe(5);
   });
 
   it('counts rows without a Crime ID, month or outcome type, or dated in another month than their file, by reason with file:line', () => {
@@ -187,7 +189,7 @@ describe('readOutcomes(entries, index, { keep }) on an outcomes file with bad ro
     expect(index.get(VIOLENCE_ID)).toBeUndefined();
   });
 
-  it('uses rows whose coordinates are blank or unreadable, since an outcome joins its crime by Crime ID, and counts them by reason', () => {
+  it('indexes rows whose coordinates are blank or unreadable, since an outcome joins its crime by Crime ID, and counts them by reason', () => {
     expect(index.get(PUBLIC_ORDER_ID)).toEqual({ month: '2025-03', outcome: 'Local resolution' });
     expect(index.get(WELLSTONE_ID)).toEqual({
       month: '2025-03',
@@ -226,7 +228,9 @@ describe('readOutcomes + applyLatestOutcome', () => {
   it("gives a real crime its latest outcome in outcome and keeps police.uk's Last outcome category", async () => {
     const index = new OutcomeIndex();
     const stats = await readOutcomes(inputs[0]!.entries, index);
-    expect([stats.read, stats.used, stats.unusable.total, stats.elsewhere]).toEqual([5, 4, 1, 0]);
+    expect([stats.read, stats.indexed, stats.unusable.total, stats.elsewhere]).toEqual([
+      5, 4, 1, 0,
+    ]);
     const crime = applyLatestOutcome(enriched(DAMAGE_ROW), index);
     expect(crime.outcome).toBe('Offender given a caution');
     expect(crime.lastOutcome).toBe('Under investigation');
