@@ -19,6 +19,7 @@ import { PlaceSearch } from './PlaceSearch.tsx';
 import { NO_TYPES, useFigures } from './use-figures.ts';
 import { useMapLayers, type WardShapes } from './use-map-layers.ts';
 import { useMapState } from './use-map-state.ts';
+import { useSheetBar } from './use-sheet-bar.ts';
 import { useWardFocus } from './use-ward-focus.ts';
 import { coverOf } from './ward-cover.ts';
 import { WARD_DETAILS_ID } from './WardDetails.tsx';
@@ -118,6 +119,8 @@ function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
     layers?.revealWard(slug, coverOf(document.getElementById(WARD_DETAILS_ID), mapRef.current));
   const wide = useMemo(() => window.matchMedia(DESKTOP_QUERY).matches, []);
   const [panelOpen, setPanelOpen] = useState(wide);
+  const panelRef = useRef<HTMLElement>(null);
+  useSheetBar(panelRef, panelOpen);
 
   const { filter, coverage, gapMonths, noData, scale } = figures;
   const rangeLabel = monthRangeLabel(data.months, filter.from, filter.to);
@@ -209,6 +212,7 @@ function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
       data-panel={panelOpen ? 'open' : 'closed'}
     >
       <MapPanel
+        panelRef={panelRef}
         open={panelOpen}
         onToggle={() => setPanelOpen(!panelOpen)}
         summary={

@@ -5,16 +5,18 @@ import type { ComponentChildren, Ref } from 'preact';
 import type { MapMeasure, MapView } from '../lib/map-state.ts';
 
 export interface MapPanelProps {
+  /** The panel's element, measured while closed for the bar's height (use-sheet-bar.ts). */
+  panelRef: Ref<HTMLElement>;
   open: boolean;
   onToggle(): void;
-  /** One line shown beside the toggle, also when the panel is closed. */
+  /** Shown beside or under the toggle, also when the panel is closed; it may wrap. */
   summary: string;
   children: ComponentChildren;
 }
 
-export function MapPanel({ open, onToggle, summary, children }: MapPanelProps) {
+export function MapPanel({ panelRef, open, onToggle, summary, children }: MapPanelProps) {
   return (
-    <section class="crime-map__panel" aria-label="Map controls and figures">
+    <section ref={panelRef} class="crime-map__panel" aria-label="Map controls and figures">
       <div class="crime-map__panel-bar">
         <button
           type="button"

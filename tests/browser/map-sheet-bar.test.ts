@@ -1,0 +1,242 @@
+// The filters' bar on a phone: a sheet fixed to the bottom of the screen, its button and a
+// summary of the window and figures, as tall as the summary's lines make it. The page keeps
+// room for it wherever it is: above it the map's foot (legend, attribution) at load, the page's
+// end, and a control that takes focus (WCAG 2.4.11, focus not obscured). Here with the
+// committed sample data and its longest summary, a window that names its months without data.
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { MapData } from '../../src/shared/map-data.ts';
+import { describeMonths, shortMonth } from '../../src/shared/months.ts';
+import { launchBrowser, openPage, saveScreenshot, type OpenedPage } from './support.ts';
+import { afterUpdate, readBuiltMapData, waitForMap } from './map-page.ts';
+
+// Several pages at three sizes, each tabbed through, on a busy shared machine.
+vi.setConfig({ testTimeout: 90_000 });
+
+const PHONES = [
+  { width: 390, height: 844 },
+  { width: 360, height: 740 },
+  { width: 320, height: 568 },
+] as const;
+
+/** Chrome's "Large" default font size, in CSS px. */
+const LARGE_TEXT_PX = 20;
+
+let browser: Browser;
+let mapData: MapData;
+const opened: OpenedPage[] = [];
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  mapData = await readBuiltMapData();
+});
+
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((o) => o.context.close()));
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/**
+ * The window of every month the built map data covers, and what the bar says of it: the
+ * months without data, named (the sample data has some, in the middle of its months).
+ */
+function gapWindow(): { query: string; says: string } {
+  const first = mapData.months[0] ?? '';
+  const last = mapData.months.at(-1) ?? '';
+  const gaps = mapData.months.filter((_, m) => !mapData.hasData[m]);
+  expect(gaps.length).toBeGreaterThan(0);
+  return {
+    query: `?from=${first}&to=${last}`,
+    says: `${shortMonth(first)} – ${shortMonth(last)}, no data for ${describeMonths(gaps)}`,
+  };
+}
+
+async function openMap(query: string, viewport: { width: number; height: number }) {
+  const o = await openPage(browser, `/${query}`, { viewport });
+  opened.push(o);
+  await waitForMap(o.page);
+  return o.page;
+}
+
+interface Room {
+  /** The bar (the closed panel) from the screen's top, and its height, in CSS px. */
+  barTop: number;
+  barHeight: number;
+  /** The room the page keeps for it: at its end, and under a control scrolled into view. */
+  bodyPadding: number;
+  scrollPadding: number;
+  /** What the bar covers of the map's foot at load, described. */
+  covered: string[];
+  /** The page's width when it scrolls sideways, else null. */
+  overflow: number | null;
+}
+
+/** The bar and the room kept for it, as painted (after the next two frames). */
+async function room(page: Page): Promise<Room> {
+  await page.evaluate(
+    () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
+  );
+  return page.evaluate(() => {
+    const bar = document.querySelector('.crime-map__panel')?.getBoundingClientRect();
+    if (bar === undefined) throw new Error('The page has no .crime-map__panel');
+    const covered = ['.crime-map__legend', '.leaflet-control-attribution']
+      .map((s) => [s, document.querySelector(s)?.getBoundingClientRect()] as const)
+      .filter(([, r]) => r === undefined || r.bottom > bar.top + 0.5)
+      .map(([s, r]) => `${s} to ${r?.bottom.toFixed(1)}, bar from ${bar.top.toFixed(1)}`);
+    const width = document.documentElement.scrollWidth;
+    return {
+      barTop: bar.top,
+      barHeight: bar.height,
+      bodyPadding: parseFloat(getComputedStyle(document.body).paddingBottom),
+      scrollPadding: parseFloat(getComputedStyle(document.documentElement).scrollPaddingBottom),
+      covered,
+      overflow: width > window.innerWidth ? width : null,
+    };
+  });
+}
+
+/** How far the page's last box (the footer) ends below the bar's top, scrolled to its end. */
+async function endUnderBar(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    window.scrollTo(0, document.documentElement.scrollHeight);
+    const bar = document.querySelector('.crime-map__panel')?.getBoundingClientRect();
+    const end = document.querySelector('.site-footer')?.getBoundingClientRect();
+    if (bar === undefined || end === undefined) throw new Error('No bar or no footer');
+    return end.bottom - bar.top;
+  });
+}
+
+/**
+ * From the page's top, Tab through every control after the map (the summary's links, the
+ * footer's), to the page's last; each that is not wholly in sight above the bar, with its
+ * focus outline, described. Returns the descriptions and how many controls were reached.
+ */
+async function tabToTheEnd(page: Page): Promise<{ hidden: string[]; reached: number }> {
+  const count = await page.evaluate(() => {
+    const focusable = [
+      ...document.querySelectorAll<HTMLElement>('a[href], button, input, summary, [tabindex]'),
+    ].filter((el) => el.tabIndex >= 0 && el.checkVisibility());
+    const after = focusable.filter((el) => el.closest('.leeds-summary, .site-footer') !== null);
+    const before = focusable[focusable.indexOf(after[0]!) - 1];
+    if (after.length === 0 || before === undefined) throw new Error('No controls after the map');
+    after.forEach((el, i) => el.setAttribute('data-stop', String(i)));
+    window.scrollTo(0, 0);
+    before.focus({ preventScroll: true });
+    return after.length;
+  });
+  const hidden: string[] = [];
+  for (let i = 0; i < count; i++) {
+    await page.keyboard.press('Tab');
+    const problem = await page.evaluate((stop) => {
+      const active = document.activeElement as HTMLElement | null;
+      const name = `"${(active?.textContent ?? '').trim().slice(0, 30)}"`;
+      if (active?.getAttribute('data-stop') !== String(stop)) return `${name} took focus`;
+      const style = getComputedStyle(active);
+      const ring =
+        style.outlineStyle === 'none'
+          ? 0
+          : parseFloat(style.outlineWidth) + parseFloat(style.outlineOffset);
+      const r = active.getBoundingClientRect();
+      const bar = document.querySelector('.crime-map__panel')?.getBoundingClientRect();
+      if (bar === undefined) return 'no bar';
+      return r.top - ring >= 0 && r.bottom + ring <= bar.top + 0.5
+        ? null
+        : `${name} at ${r.top.toFixed(1)}-${r.bottom.toFixed(1)} (outline ${ring} px), bar from ${bar.top.toFixed(1)}`;
+    }, i);
+    if (problem !== null) hidden.push(problem);
+  }
+  return { hidden, reached: count };
+}
+
+describe('the filters bar on a phone', () => {
+  it.each(PHONES)(
+    'at $width x $height keeps the map foot, the page end and a focused control above a bar whose summary names the months without data',
+    async (viewport) => {
+      const gapped = gapWindow();
+      const page = await openMap(gapped.query, viewport);
+      expect(await page.textContent('.crime-map__bar-summary')).toContain(gapped.says);
+      const shown = await room(page);
+      // The summary takes lines enough to make the bar taller than its button alone.
+      expect(shown.barHeight).toBeGreaterThan(80);
+      expect(shown.barTop + shown.barHeight).toBeCloseTo(viewport.height, 0);
+      expect(shown.covered).toEqual([]);
+      expect(shown.bodyPadding).toBeGreaterThanOrEqual(shown.barHeight);
+      expect(shown.scrollPadding).toBeGreaterThanOrEqual(shown.barHeight);
+      expect(shown.overflow).toBeNull();
+      await saveScreenshot(page, `map-sheet-bar-${viewport.width}`, { fullPage: false });
+
+      const { hidden, reached } = await tabToTheEnd(page);
+      expect(reached).toBeGreaterThan(3);
+      expect(hidden).toEqual([]);
+      expect(await endUnderBar(page)).toBeLessThanOrEqual(0.5);
+    },
+  );
+
+  it.each(PHONES)(
+    'at $width x $height follows the bar as a change of filters makes its summary longer, and keeps the open sheet as it was',
+    async (viewport) => {
+      const gapped = gapWindow();
+      // One crime type: a short noun, so a shorter summary than the default's.
+      const page = await openMap(`${gapped.query}&type=drugs`, viewport);
+      const short = await room(page);
+      expect(short.bodyPadding).toBeGreaterThanOrEqual(short.barHeight);
+
+      await page.getByRole('button', { name: 'Filters and figures' }).click();
+      const open = await room(page);
+      // The open filters: the sheet's own height (60% of the screen), kept as it was.
+      expect(open.barHeight).toBeCloseTo(viewport.height * 0.6, 0);
+      expect(open.bodyPadding).toBeCloseTo(viewport.height * 0.6, 0);
+      expect(open.scrollPadding).toBeGreaterThanOrEqual(open.barHeight);
+      // Back to every type, the summary's noun the longest: "crimes and anti-social behaviour
+      // incidents".
+      await afterUpdate(page, () => page.getByRole('button', { name: 'Reset the map' }).click());
+      await page.getByRole('button', { name: 'Hide filters and figures' }).click();
+      expect(await page.textContent('.crime-map__bar-summary')).toContain(
+        `crimes and anti-social behaviour incidents, ${gapped.says}`,
+      );
+      const long = await room(page);
+      expect(long.barHeight).toBeGreaterThan(short.barHeight);
+      expect(long.covered).toEqual([]);
+      expect(long.bodyPadding).toBeGreaterThanOrEqual(long.barHeight);
+      expect(long.scrollPadding).toBeGreaterThanOrEqual(long.barHeight);
+      expect(long.overflow).toBeNull();
+      expect(await endUnderBar(page)).toBeLessThanOrEqual(0.5);
+    },
+  );
+
+  it.each(PHONES)(
+    "at $width x $height with the browser's text larger keeps the page end and a focused control above the taller bar",
+    async (viewport) => {
+      const gapped = gapWindow();
+      const o = await openPage(browser, `/${gapped.query}`, {
+        viewport,
+        // Chrome's "Large" font size (20 px, where the page's rem is otherwise 16 px): the bar's
+        // text takes more lines across the same screen, so the bar is more than its 7rem or so.
+        beforeLoad: async (context) => {
+          const session = await context.newCDPSession(context.pages()[0]!);
+          await session.send('Page.setFontSizes', { fontSizes: { standard: LARGE_TEXT_PX } });
+        },
+      });
+      opened.push(o);
+      await waitForMap(o.page);
+      const { page } = o;
+      expect(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize)).toBe(
+        `${LARGE_TEXT_PX}px`,
+      );
+      // The map's foot is not checked here: the site header takes more lines too, which the
+      // map's height (from an assumed header) does not follow.
+      const shown = await room(page);
+      expect(shown.barHeight).toBeGreaterThan(7 * LARGE_TEXT_PX);
+      expect(shown.bodyPadding).toBeGreaterThanOrEqual(shown.barHeight);
+      expect(shown.scrollPadding).toBeGreaterThanOrEqual(shown.barHeight);
+      expect(shown.overflow).toBeNull();
+      const { hidden, reached } = await tabToTheEnd(page);
+      expect(reached).toBeGreaterThan(3);
+      expect(hidden).toEqual([]);
+      expect(await endUnderBar(page)).toBeLessThanOrEqual(0.5);
+    },
+  );
+});
