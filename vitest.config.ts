@@ -21,6 +21,7 @@ const INTEGRATION_TESTS = [
   'tests/pipeline/interrupted-run.test.ts',
   'tests/pipeline/log-safe.test.ts',
   'tests/pipeline/month-folds-run.test.ts',
+  'tests/pipeline/month-keys.test.ts',
   'tests/pipeline/month-worker-entry.test.ts',
   'tests/pipeline/steps/master-csv.test.ts',
   'tests/pipeline/refresh.test.ts',

@@ -233,7 +233,7 @@ export class LocalRun {
   }
 
   /**
-   * A month's cache key: its input files, the outcomes files that can revise it, the
+   * A month's cache key: its input files, the outcomes files (month-keys.ts), the
    * geography and the code; with the month's provenance labels, which are not part of it.
    */
   monthKey(plan: MonthPlan): Promise<MonthKey> {

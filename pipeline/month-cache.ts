@@ -1,7 +1,7 @@
 // The per-month cache: each processed month's enriched rows (YYYY-MM.csv), summary
 // (YYYY-MM.summary.json, a MonthSummary plus the cache key and drop examples) and the
 // postcodes.io answers it used (YYYY-MM.postcodes.json). A month is reprocessed only when its
-// key changes (its input files, the outcomes files that can revise it, the reference
+// key changes (its input files, the outcomes files (month-keys.ts), the reference
 // geography, or the code that processes it and the packages that code runs) or an answer it
 // used changed.
 import { createHash } from 'node:crypto';
@@ -38,7 +38,10 @@ export interface MonthCacheKeyParts {
   source: string;
   /** Fingerprints of the month's input files. */
   inputs: readonly string[];
-  /** Fingerprints of outcomes files that can revise the month's outcomes. */
+  /**
+   * Fingerprints of the outcomes files: those of the month and after revise its outcomes, and
+   * an earlier one can date a crime's latest outcome before its month (a disagreement).
+   */
   outcomes: readonly string[];
   /** Fingerprint of the reference geography (and polling districts, when present). */
   geography: string;

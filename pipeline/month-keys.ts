@@ -7,9 +7,11 @@ import { monthCacheKey } from './month-cache.ts';
 import type { DistrictRule } from './process-month.ts';
 
 /**
- * The cache key of each month of `inputs`, each worked out once: its input files, the
- * outcomes files that can revise it, the geography (`geography`, GeoContext.fingerprint),
- * the district and the code.
+ * The cache key of each month of `inputs`, each worked out once: its input files, every
+ * outcomes file, the geography (`geography`, GeoContext.fingerprint), the district and the
+ * code. Every outcomes file, not only those of the month and after, which give its crimes
+ * their latest outcome: a crime's latest outcome dated before its month is counted among the
+ * month's disagreements (outcome-before-crime), and that comes from an earlier month's file.
  */
 export function monthKeys(
   inputs: Pick<Inputs, 'choice' | 'outcomes'>,
@@ -40,7 +42,7 @@ export function monthKeys(
       month: plan.month,
       source: plan.source,
       inputs: sources,
-      outcomes: inputs.outcomes.filter((e) => e.month >= plan.month).map((e) => e.fingerprint),
+      outcomes: inputs.outcomes.map((e) => e.fingerprint),
       geography,
       district,
     });

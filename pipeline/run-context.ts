@@ -100,7 +100,7 @@ export interface RunRecord {
   /**
    * The input's outcomes files, what their rows were (outcomes.ts) and what the Crime IDs they
    * index join among the crimes the run keeps (outcome-join.ts). A run with no month to process
-   * does not read them (a cached month's key holds the outcomes files that can revise it, so it
+   * does not read them (a cached month's key holds every outcomes file, so it
    * was made with them as they are now): `counts` are then those of the run that read them
    * for the same months (outcome-counts.ts), and null when there are no files or no such counts.
    */
