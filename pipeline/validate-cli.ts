@@ -70,7 +70,7 @@ export const VALIDATE_COMMAND: CommandSpec = {
     [EXIT.ok]: 'the data may be published',
     [EXIT.refused]: 'the data is refused (the report says why)',
     [EXIT.unusable]:
-      'could not check: usage error, missing file, bad JSON, or another failure (the message says what)',
+      'could not check: usage error, missing file, bad JSON, a pending publish that npm run validate-data could not complete first (complete-publish), or another failure (the message says what)',
   },
 };
 
