@@ -1,6 +1,6 @@
 // `npm run complete-publish`: what every reader of the outputs runs first (the npm hooks
-// prebuild, predev and prevalidate-data; the refresh's validate and commit steps call
-// cleanUpInterruptedRuns themselves). A publish is committed once its journal is written
+// prebuild and predev; validate-data and the refresh's validate and commit steps call
+// cleanUpInterruptedRuns themselves, on the folder they read). A publish is committed once its journal is written
 // (pipeline/write.ts); if the run was killed before its last rename, this finishes the
 // renames, so the reader sees that run's outputs whole, never a mix of two runs. Temporary
 // files of killed runs are removed too. It reads the folder the site build reads: AREA and
@@ -20,8 +20,8 @@ export const COMPLETE_PUBLISH_COMMAND: CommandSpec = {
   usage: '[options]',
   summary:
     'Finish a publish that an interrupted pipeline run left half done (from its journal) and\n' +
-    'remove the temporary files of killed runs. Run before the site build, the dev server and\n' +
-    'validate-data (npm hooks), so they read one run’s outputs whole.',
+    'remove the temporary files of killed runs. Run before the site build and the dev server\n' +
+    '(npm hooks), so they read one run’s outputs whole; validate-data does it itself.',
   options: {
     out: {
       type: 'string',

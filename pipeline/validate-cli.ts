@@ -1,6 +1,8 @@
 // `npm run validate-data`: checks candidate site data against the published data and prints
 // the gate's report. Exit 0 = may publish, 1 = refused, 2 = could not check (usage, files, or
-// an unexpected failure).
+// an unexpected failure). It first completes a publish left half done in the folder whose
+// outputs it reads (--area's), so it never checks a mix of two runs; an npm hook could not
+// do that, as hooks are not given the command's options.
 import { appendFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { APPROVALS_PATH } from './approvals.ts';
@@ -14,6 +16,8 @@ import {
   type GateInputs,
 } from './gate-inputs.ts';
 import { logSafe, logSafeJson } from './log-safe.ts';
+import { pipelinePaths } from './paths.ts';
+import { cleanUpInterruptedRuns } from './publish.ts';
 import {
   AREA_OPTION,
   helpText,
@@ -70,7 +74,7 @@ export const VALIDATE_COMMAND: CommandSpec = {
     [EXIT.ok]: 'the data may be published',
     [EXIT.refused]: 'the data is refused (the report says why)',
     [EXIT.unusable]:
-      'could not check: usage error, missing file, bad JSON, a pending publish that npm run validate-data could not complete first (complete-publish), or another failure (the message says what)',
+      "could not check: usage error, missing file, bad JSON, a pending publish in the area's outputs that could not be completed first, or another failure (the message says what)",
   },
 };
 
@@ -78,6 +82,8 @@ export interface GateArgs extends GateInputs {
   help: boolean;
   quiet: boolean;
   json: boolean;
+  /** The area's own outputs are read (no --candidate, or no --run-summary): complete them first. */
+  readsAreaOutputs: boolean;
 }
 
 export function parseGateArgs(argv: readonly string[]): GateArgs {
@@ -94,14 +100,17 @@ export function parseGateArgs(argv: readonly string[]): GateArgs {
   }
   const area = stringValue(args, 'area');
   const published = areaDataPaths(area);
+  const candidate = stringValue(args, 'candidate');
+  const runSummary = stringValue(args, 'run-summary');
   return {
     help: args.help,
     quiet: args.quiet,
     json: args.json,
     area,
-    candidate: stringValue(args, 'candidate') ?? published.siteData,
+    readsAreaOutputs: candidate === undefined || runSummary === undefined,
+    candidate: candidate ?? published.siteData,
     previous: previous !== undefined ? { file: previous } : { ref: previousRef ?? 'HEAD' },
-    runSummary: stringValue(args, 'run-summary') ?? published.runSummary,
+    runSummary: runSummary ?? published.runSummary,
     approvals: stringValue(args, 'approvals') ?? APPROVALS_PATH,
     approve: stringValue(args, 'approve'),
   };
@@ -143,6 +152,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (args.help) {
       process.stdout.write(helpText(VALIDATE_COMMAND));
       return EXIT.ok;
+    }
+    if (args.readsAreaOutputs) {
+      const notes = await cleanUpInterruptedRuns(pipelinePaths({ root: '.', area: args.area }));
+      for (const note of notes) console.error(logSafe(`validate-data: ${note}`));
     }
     const report = await runGate(args);
     if (args.json) process.stdout.write(logSafeJson(reportJson(report)));

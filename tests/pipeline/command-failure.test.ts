@@ -154,26 +154,6 @@ describe('validate-data, when the reference wards cannot be used', () => {
   });
 });
 
-describe('validate-data, when the publish its npm hook completes first cannot be completed', () => {
-  it('exits 2 (could not check), not 1 (refused): the data was never checked', async () => {
-    const out = await brokenJournalFolder('validate-hook');
-    // `npm run validate-data` runs complete-publish first (prevalidate-data) on the folder
-    // the build reads: here AREA_DATA_DIR, whose journal cannot be read.
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', AREA_DATA_DIR: out };
-    delete env['PIPELINE_DEBUG'];
-    delete env['AREA'];
-    const { status, stdout, stderr } = spawnSync('npm', ['run', '--silent', 'validate-data'], {
-      cwd: REPO,
-      encoding: 'utf8',
-      env,
-    });
-    expect(stderr).toMatch(/^complete-publish: .* is not a readable publish journal/s);
-    expectInert(stderr);
-    expect(stdout).toBe('');
-    expect(status).toBe(2);
-  });
-});
-
 describe('complete-publish, when the journal cannot be read', () => {
   it('prints its stack and cause with PIPELINE_DEBUG, escaped, and exits 1', async () => {
     const out = await brokenJournalFolder('publish');

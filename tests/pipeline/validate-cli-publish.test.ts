@@ -1,0 +1,95 @@
+// validate-data reads a district's outputs (its site data and run summary) and first completes
+// a publish that an interrupted run left half done in that folder: the folder of its --area,
+// whatever the environment names for the site build (AREA, AREA_DATA_DIR), so it never checks
+// a mix of two runs, nor completes another district's folder.
+import { spawnSync } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+const REPO = path.resolve(import.meta.dirname, '../..');
+const SHEFFIELD = 'data/areas/sheffield';
+/** A pid no process has (above Linux's pid_max default): the run that wrote the journal is gone. */
+const GONE_PID = 2 ** 22 + 1;
+
+let root: string;
+let elsewhere: string;
+beforeEach(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'validate-publish-'));
+  // Sheffield's reference files and committed outputs, as a clone holds them.
+  await cp(path.join(REPO, SHEFFIELD), path.join(root, SHEFFIELD), {
+    recursive: true,
+    filter: (source) => !source.includes(`${path.sep}sample`) && !source.endsWith('cache'),
+  });
+  // The folder the environment names for the site build: never the one validate-data reads.
+  elsewhere = path.join(root, 'elsewhere');
+  await mkdir(elsewhere);
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+function validate(args: readonly string[]) {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NO_COLOR: '1',
+    AREA: 'leeds',
+    AREA_DATA_DIR: elsewhere,
+  };
+  delete env['PIPELINE_DEBUG'];
+  const result = spawnSync(
+    process.execPath,
+    [path.join(REPO, 'pipeline/validate-cli.ts'), ...args],
+    { cwd: root, encoding: 'utf8', env },
+  );
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('validate-data --area sheffield, with a publish left half done in its outputs', () => {
+  it("completes the publish first, then checks the completed data: Sheffield's committed data against itself passes", async () => {
+    const output = path.join(root, SHEFFIELD, 'output');
+    const siteData = path.join(output, 'site-data.json');
+    const committed = await readFile(siteData, 'utf8');
+    // The killed run had written its site data beside the old one and its journal, and died
+    // before the rename: the file in place is not a run's output.
+    const staged = `${siteData}.tmp-${GONE_PID}`;
+    await writeFile(staged, committed);
+    await writeFile(siteData, '{"a previous run": "cut short"');
+    const journal = path.join(output, 'publish-journal.json');
+    await writeFile(
+      journal,
+      JSON.stringify({
+        version: 1,
+        startedAt: '',
+        pid: GONE_PID,
+        renames: [{ from: staged, to: siteData }],
+      }),
+    );
+    const previous = path.join(REPO, SHEFFIELD, 'output/site-data.json');
+    const { status, stdout, stderr } = validate(['--area', 'sheffield', '--previous', previous]);
+    expect(status, stdout + stderr).toBe(0);
+    expect(stderr).toContain(
+      `validate-data: the previous run was stopped while publishing its outputs; its publish was completed from ${journal}`,
+    );
+    expect(await readFile(siteData, 'utf8')).toBe(committed);
+    expect(existsSync(journal)).toBe(false);
+  });
+
+  it('exits 2 (could not check), naming the journal it could not read, and checks nothing', async () => {
+    const journal = path.join(root, SHEFFIELD, 'output/publish-journal.json');
+    await writeFile(journal, '{"renames": [');
+    // The folder the site build reads has a journal too: not validate-data's to complete.
+    await writeFile(path.join(elsewhere, 'publish-journal.json'), '{"renames": [');
+    const previous = path.join(REPO, SHEFFIELD, 'output/site-data.json');
+    const { status, stdout, stderr } = validate(['--area', 'sheffield', '--previous', previous]);
+    expect(status).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.startsWith(`validate-data: ${journal} is not a readable publish journal`)).toBe(
+      true,
+    );
+    expect(stderr).not.toContain(elsewhere);
+    expect(await readFile(journal, 'utf8')).toBe('{"renames": [');
+  });
+});
