@@ -126,9 +126,10 @@ const IDENTICAL: readonly string[] = [];
  * A per-month duplicate check. repeatOf(record) is undefined for the first row with its Crime
  * ID, and for a later row the street file columns in which it differs from that first row
  * (IDENTICAL, empty, when it repeats it exactly). A blank Crime ID (anti-social behaviour) is
- * never a repeat. The first row of each Crime ID is kept until the month is done (a month's
- * rows, a few MB), so a repeat is compared field by field, and a row read once costs one
- * lookup: no row is hashed or copied.
+ * never a repeat. The first row of each Crime ID is kept until the month is done, so a repeat
+ * is compared field by field, and a row read once costs one lookup: no row is hashed or
+ * copied. That is every row of the force's files with a Crime ID, those outside the district
+ * too (the check comes first), at about 430 bytes a row: some 4 MB for a file of 10,000 rows.
  */
 export function createDeduper(): {
   repeatOf(record: CrimeRecord): readonly string[] | undefined;
