@@ -59,9 +59,11 @@ export class ReasonTally<R extends string> {
  * Rows on which two inputs disagreed and a rule settled it, by the rule: each is also counted
  * as what it became (a drop reason, or kept). 'duplicate-differing': a row dropped as a
  * duplicate whose Crime ID an earlier row of the month has, with other content in some
- * column; the first row read stands (process-month.ts). 'outcome-before-crime': a kept row
- * whose latest outcome in the outcomes files is dated before the row's month; the street
- * file's outcome stands (outcomes.ts applyLatestOutcome).
+ * column; the first row read stands (process-month.ts). 'outcome-before-crime': a row kept in
+ * its month whose latest outcome in the outcomes files is dated before the row's month; the
+ * street file's outcome stands (outcomes.ts applyLatestOutcome). Counted per month, before
+ * the check across months, so it includes a row that check later drops as a repeat of an
+ * earlier month: it can exceed the run's join.outcomeBeforeCrime, counted after.
  */
 export const DISAGREEMENTS = ['duplicate-differing', 'outcome-before-crime'] as const;
 export type Disagreement = (typeof DISAGREEMENTS)[number];
