@@ -4,6 +4,7 @@
 // outputs it reads (--area's), so it never checks a mix of two runs; an npm hook could not
 // do that, as hooks are not given the command's options.
 import { appendFile } from 'node:fs/promises';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { APPROVALS_PATH } from './approvals.ts';
 import { DEBUG_ENV, errorMessage, printFailure, runCommand } from './command-failure.ts';
@@ -82,7 +83,10 @@ export interface GateArgs extends GateInputs {
   help: boolean;
   quiet: boolean;
   json: boolean;
-  /** The area's own outputs are read (no --candidate, or no --run-summary): complete them first. */
+  /**
+   * One of the files read is the area's own site data or run summary (by default, or named by
+   * --candidate, --run-summary or --previous): the area's outputs are completed first.
+   */
   readsAreaOutputs: boolean;
 }
 
@@ -100,17 +104,23 @@ export function parseGateArgs(argv: readonly string[]): GateArgs {
   }
   const area = stringValue(args, 'area');
   const published = areaDataPaths(area);
-  const candidate = stringValue(args, 'candidate');
-  const runSummary = stringValue(args, 'run-summary');
+  const candidate = stringValue(args, 'candidate') ?? published.siteData;
+  const runSummary = stringValue(args, 'run-summary') ?? published.runSummary;
+  // By path, not by which options are given: `--candidate data/areas/SLUG/output/site-data.json`
+  // reads the area's outputs as much as the default does.
+  const areaOutputs = new Set(
+    [published.siteData, published.runSummary].map((f) => path.resolve(f)),
+  );
+  const read = [candidate, runSummary, ...(previous === undefined ? [] : [previous])];
   return {
     help: args.help,
     quiet: args.quiet,
     json: args.json,
     area,
-    readsAreaOutputs: candidate === undefined || runSummary === undefined,
-    candidate: candidate ?? published.siteData,
+    readsAreaOutputs: read.some((file) => areaOutputs.has(path.resolve(file))),
+    candidate,
     previous: previous !== undefined ? { file: previous } : { ref: previousRef ?? 'HEAD' },
-    runSummary: runSummary ?? published.runSummary,
+    runSummary,
     approvals: stringValue(args, 'approvals') ?? APPROVALS_PATH,
     approve: stringValue(args, 'approve'),
   };

@@ -47,28 +47,37 @@ function validate(args: readonly string[]) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/**
+ * A publish killed before its rename: the run had written its site data beside the old one and
+ * its journal, and died; the file in place is not a run's output. Returns the site data's
+ * path, its committed text (what the completed publish puts in place) and the journal's path.
+ */
+async function halfPublished(): Promise<{ siteData: string; committed: string; journal: string }> {
+  const output = path.join(root, SHEFFIELD, 'output');
+  const siteData = path.join(output, 'site-data.json');
+  const committed = await readFile(siteData, 'utf8');
+  const staged = `${siteData}.tmp-${GONE_PID}`;
+  await writeFile(staged, committed);
+  await writeFile(siteData, '{"a previous run": "cut short"');
+  const journal = path.join(output, 'publish-journal.json');
+  await writeFile(
+    journal,
+    JSON.stringify({
+      version: 1,
+      startedAt: '',
+      pid: GONE_PID,
+      renames: [{ from: staged, to: siteData }],
+    }),
+  );
+  return { siteData, committed, journal };
+}
+
+const PREVIOUS = path.join(REPO, SHEFFIELD, 'output/site-data.json');
+
 describe('validate-data --area sheffield, with a publish left half done in its outputs', () => {
   it("completes the publish first, then checks the completed data: Sheffield's committed data against itself passes", async () => {
-    const output = path.join(root, SHEFFIELD, 'output');
-    const siteData = path.join(output, 'site-data.json');
-    const committed = await readFile(siteData, 'utf8');
-    // The killed run had written its site data beside the old one and its journal, and died
-    // before the rename: the file in place is not a run's output.
-    const staged = `${siteData}.tmp-${GONE_PID}`;
-    await writeFile(staged, committed);
-    await writeFile(siteData, '{"a previous run": "cut short"');
-    const journal = path.join(output, 'publish-journal.json');
-    await writeFile(
-      journal,
-      JSON.stringify({
-        version: 1,
-        startedAt: '',
-        pid: GONE_PID,
-        renames: [{ from: staged, to: siteData }],
-      }),
-    );
-    const previous = path.join(REPO, SHEFFIELD, 'output/site-data.json');
-    const { status, stdout, stderr } = validate(['--area', 'sheffield', '--previous', previous]);
+    const { siteData, committed, journal } = await halfPublished();
+    const { status, stdout, stderr } = validate(['--area', 'sheffield', '--previous', PREVIOUS]);
     expect(status, stdout + stderr).toBe(0);
     expect(stderr).toContain(
       `validate-data: the previous run was stopped while publishing its outputs; its publish was completed from ${journal}`,
@@ -77,13 +86,69 @@ describe('validate-data --area sheffield, with a publish left half done in its o
     expect(existsSync(journal)).toBe(false);
   });
 
+  it('completes it too when --candidate and --run-summary name those outputs themselves', async () => {
+    const { siteData, committed, journal } = await halfPublished();
+    const { status, stdout, stderr } = validate([
+      '--area',
+      'sheffield',
+      '--candidate',
+      `./${SHEFFIELD}/output/site-data.json`,
+      '--run-summary',
+      path.join(root, SHEFFIELD, 'output/run-summary.json'),
+      '--previous',
+      PREVIOUS,
+    ]);
+    expect(status, stdout + stderr).toBe(0);
+    expect(stderr).toContain(`its publish was completed from ${journal}`);
+    expect(await readFile(siteData, 'utf8')).toBe(committed);
+    expect(existsSync(journal)).toBe(false);
+  });
+
+  it('completes it when --previous names its site data, the candidate and run summary being elsewhere', async () => {
+    const { siteData, committed, journal } = await halfPublished();
+    const staging = path.join(root, 'staging');
+    await mkdir(staging);
+    await writeFile(path.join(staging, 'site-data.json'), committed);
+    // No run summary there (Sheffield commits none): its per-month checks are skipped.
+    const { status, stdout, stderr } = validate([
+      '--area',
+      'sheffield',
+      '--candidate',
+      path.join(staging, 'site-data.json'),
+      '--run-summary',
+      path.join(staging, 'run-summary.json'),
+      '--previous',
+      siteData,
+    ]);
+    expect(status, stdout + stderr).toBe(0);
+    expect(stderr).toContain(`its publish was completed from ${journal}`);
+    expect(await readFile(siteData, 'utf8')).toBe(committed);
+  });
+
+  it("leaves the area's outputs alone when it reads none of them", async () => {
+    const journal = path.join(root, SHEFFIELD, 'output/publish-journal.json');
+    await writeFile(journal, '{"renames": [');
+    const { status, stdout, stderr } = validate([
+      '--area',
+      'sheffield',
+      '--candidate',
+      PREVIOUS,
+      '--run-summary',
+      path.join(elsewhere, 'run-summary.json'),
+      '--previous',
+      PREVIOUS,
+    ]);
+    expect(status, stdout + stderr).toBe(0);
+    expect(stderr).not.toContain(journal);
+    expect(await readFile(journal, 'utf8')).toBe('{"renames": [');
+  });
+
   it('exits 2 (could not check), naming the journal it could not read, and checks nothing', async () => {
     const journal = path.join(root, SHEFFIELD, 'output/publish-journal.json');
     await writeFile(journal, '{"renames": [');
     // The folder the site build reads has a journal too: not validate-data's to complete.
     await writeFile(path.join(elsewhere, 'publish-journal.json'), '{"renames": [');
-    const previous = path.join(REPO, SHEFFIELD, 'output/site-data.json');
-    const { status, stdout, stderr } = validate(['--area', 'sheffield', '--previous', previous]);
+    const { status, stdout, stderr } = validate(['--area', 'sheffield', '--previous', PREVIOUS]);
     expect(status).toBe(2);
     expect(stdout).toBe('');
     expect(stderr.startsWith(`validate-data: ${journal} is not a readable publish journal`)).toBe(
