@@ -15,8 +15,10 @@ export const SHEET_BAR_PROPERTY = '--sheet-bar';
  * pixels, never less than the bar. Measured by a ResizeObserver, so only when that height
  * changes (the summary wraps to more or fewer lines, the screen turns), never on a filter change
  * that leaves it as it was. While open the panel is the open sheet, whose height the stylesheet
- * sets: the last closed height stands, and the panel is measured again as it closes. (On a wide
- * screen the panel is a side panel and the stylesheet does not read the property.)
+ * sets: the last closed height stands, and the panel is measured again as it closes. On a wide
+ * screen the panel is a side panel, not fixed to the screen's foot: its height is no bar's, and
+ * the property is removed, so a screen that narrows (a tablet turned) with the filters open has
+ * the stylesheet's bar, not the side panel's height, until they close.
  */
 export function useSheetBar(panel: RefObject<HTMLElement>, open: boolean): void {
   const openRef = useRef(open);
@@ -28,7 +30,13 @@ export function useSheetBar(panel: RefObject<HTMLElement>, open: boolean): void 
     const root = document.documentElement;
     const observer = new ResizeObserver((entries) => {
       const entry = entries.at(-1);
-      if (entry === undefined || openRef.current) return;
+      if (entry === undefined) return;
+      // Read after layout, when the style is up to date: no extra work for the browser.
+      if (getComputedStyle(element).position !== 'fixed') {
+        root.style.removeProperty(SHEET_BAR_PROPERTY);
+        return;
+      }
+      if (openRef.current) return;
       const height = entry.borderBoxSize[0]?.blockSize;
       if (height === undefined || height === 0) return;
       root.style.setProperty(SHEET_BAR_PROPERTY, `${Math.ceil(height)}px`);

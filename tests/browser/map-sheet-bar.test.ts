@@ -240,3 +240,37 @@ describe('the filters bar on a phone', () => {
     },
   );
 });
+
+describe('the filters bar on a tablet turned from a wide screen to a narrow one', () => {
+  it('keeps no side panel height for the bar, so the map under the open filters is not squeezed, and measures the bar once they close', async () => {
+    const gapped = gapWindow();
+    const page = await openMap(gapped.query, { width: 1280, height: 800 });
+    const sheetBar = () =>
+      page.evaluate(() => document.documentElement.style.getPropertyValue('--sheet-bar'));
+    const mapHeight = () =>
+      page.evaluate(
+        () => document.querySelector('.crime-map__map')?.getBoundingClientRect().height ?? 0,
+      );
+    // On a wide screen the closed panel is a narrow side panel as tall as the map: no bar.
+    await page.getByRole('button', { name: 'Hide filters and figures' }).click();
+    await room(page);
+    expect(await sheetBar()).toBe('');
+
+    // Opened again, then the tablet turns: the open filters are the phone's sheet.
+    await page.getByRole('button', { name: 'Filters and figures' }).click();
+    await page.setViewportSize({ width: 768, height: 1024 });
+    const open = await room(page);
+    expect(open.barHeight).toBeCloseTo(1024 * 0.6, 0);
+    // The map runs down under the sheet as on any narrow screen, not cut to its minimum
+    // (18rem, 288 px) by a bar as tall as the side panel was.
+    const underOpen = await mapHeight();
+    expect(underOpen).toBeGreaterThan(1024 / 2);
+
+    await page.getByRole('button', { name: 'Hide filters and figures' }).click();
+    const closed = await room(page);
+    expect(await sheetBar()).toBe(`${Math.ceil(closed.barHeight)}px`);
+    expect(closed.barTop + closed.barHeight).toBeCloseTo(1024, 0);
+    expect(closed.covered).toEqual([]);
+    expect(closed.bodyPadding).toBeGreaterThanOrEqual(closed.barHeight);
+  });
+});
