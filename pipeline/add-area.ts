@@ -11,7 +11,8 @@
 import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { FORCE_SLUG, LOCAL_AUTHORITY_CODE, parseArea, SLUG } from '../src/shared/area.ts';
+import { FORCE_SLUG, LOCAL_AUTHORITY_CODE, parseArea } from '../src/shared/area.ts';
+import { SLUG } from '../src/shared/area-paths.ts';
 import { AREA_FILES, areaConfig, attribution, BTP } from './added-area-files.ts';
 import { AREA_FILE, AREAS_DIR } from './area.ts';
 import {

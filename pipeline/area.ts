@@ -4,7 +4,8 @@
 import { access, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { parseArea, SLUG, slugMismatch, type AreaConfig } from '../src/shared/area.ts';
+import { parseArea, slugMismatch, type AreaConfig } from '../src/shared/area.ts';
+import { areaNameProblem } from '../src/shared/area-paths.ts';
 
 /** Where area folders live, relative to the repository root. */
 export const AREAS_DIR = path.join('data', 'areas');
@@ -63,11 +64,8 @@ export async function readAreaConfig(
   options: LoadAreaOptions = {},
 ): Promise<AreaConfig> {
   const root = path.resolve(options.root ?? '.');
-  if (!SLUG.test(slug)) {
-    throw new AreaLoadError(
-      `Area ${JSON.stringify(slug)} is not an area name: use lower-case words or numbers joined by "-", e.g. "sheffield".`,
-    );
-  }
+  const problem = areaNameProblem(slug);
+  if (problem !== null) throw new AreaLoadError(problem);
   const dir = path.join(root, AREAS_DIR, slug);
   const file = path.join(dir, AREA_FILE);
   const source = path.relative(root, file);

@@ -23,7 +23,7 @@ import {
   type DownloadsManifest,
   type YearlyFile,
 } from '../src/shared/open-data.ts';
-import { SLUG } from '../src/shared/area.ts';
+import { SLUG } from '../src/shared/area-paths.ts';
 import { MASTER_COLUMNS } from '../src/shared/constants.ts';
 import { yearOf } from '../src/shared/months.ts';
 import { HEADER_MEMBER, writeMonthMembers } from './gzip-members.ts';

@@ -7,6 +7,17 @@
 /** The district when none is named: its outputs are the repository's own. */
 export const DEFAULT_AREA = 'leeds';
 
+/** An area's folder name, the value of --area and AREA: lower-case words or numbers joined
+ * by "-" ("sheffield", "leeds-2021", "sheff2"). */
+export const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/** Why `slug` cannot name an area (it would name another folder, e.g. "../x"), or null. */
+export function areaNameProblem(slug: string): string | null {
+  return SLUG.test(slug)
+    ? null
+    : `Area ${JSON.stringify(slug)} is not an area name: use lower-case words or numbers joined by "-", e.g. "sheffield".`;
+}
+
 /** The environment variables that choose the district and its data folder. */
 export type AreaEnv = Readonly<Record<string, string | undefined>>;
 
@@ -20,8 +31,13 @@ export function areaSlugFromEnv(env: AreaEnv): string {
   return setting(env, 'AREA') ?? DEFAULT_AREA;
 }
 
-/** Where the pipeline writes a district's outputs when no --out is given (not for the default). */
+/**
+ * Where the pipeline writes a district's outputs when no --out is given (not for the default).
+ * Throws for a slug that is not an area name: "../x" would reach a folder outside data/areas.
+ */
 export function areaOutputPath(slug: string): string {
+  const problem = areaNameProblem(slug);
+  if (problem !== null) throw new Error(problem);
   return `data/areas/${slug}/output`;
 }
 

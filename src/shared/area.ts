@@ -5,6 +5,7 @@
 // police.uk files hold its crimes, which ONS files draw and count it, and how the site names
 // and shows it. Validated once, where it is read, with every bad field listed.
 import { z } from 'zod';
+import { SLUG } from './area-paths.ts';
 import { projectionAt, type Projection } from './projection.ts';
 import { SchemaError } from './schema.ts';
 
@@ -25,10 +26,6 @@ export const LOCAL_AUTHORITY_CODE = /^(E0[6-9]|W06)\d{6}$/;
 /** Lower-case words joined by "-": police.uk force slugs as its archive names files
  * ("west-yorkshire", "south-yorkshire", "btp"). */
 export const FORCE_SLUG = /^[a-z]+(-[a-z]+)*$/;
-
-/** An area's folder name, the value of --area and AREA: lower-case words or numbers joined
- * by "-" ("sheffield", "leeds-2021", "sheff2"). */
-export const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 /** The outward code of a postcode: "LS1", "S10", "EC1A". */
 const POSTCODE_DISTRICT = /^[A-Z]{1,2}\d[A-Z\d]?$/;

@@ -158,3 +158,29 @@ describe('validate-data --area sheffield, with a publish left half done in its o
     expect(await readFile(journal, 'utf8')).toBe('{"renames": [');
   });
 });
+
+describe('validate-data and complete-publish with an --area that is not an area name', () => {
+  it.each([
+    ['validate-data', 'pipeline/validate-cli.ts', 2],
+    ['complete-publish', 'pipeline/publish-cli.ts', 1],
+  ])('%s refuses "../x" and leaves the folder it would reach alone', async (name, script, code) => {
+    // data/areas/../x/output is data/x/output: a folder outside data/areas.
+    const reached = path.join(root, 'data/x/output');
+    await mkdir(reached, { recursive: true });
+    const journal = path.join(reached, 'publish-journal.json');
+    await writeFile(journal, '{"renames": [');
+    const stray = path.join(reached, 'site-data.json.tmp-4194305');
+    await writeFile(stray, 'a killed run');
+    const result = spawnSync(process.execPath, [path.join(REPO, script), '--area', '../x'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', PIPELINE_DEBUG: '' },
+    });
+    expect(result.status).toBe(code);
+    expect(result.stderr).toContain(
+      `${name}: Area "../x" is not an area name: use lower-case words or numbers joined by "-"`,
+    );
+    expect(await readFile(journal, 'utf8')).toBe('{"renames": [');
+    expect(await readFile(stray, 'utf8')).toBe('a killed run');
+  });
+});

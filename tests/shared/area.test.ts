@@ -9,6 +9,7 @@ import {
   type AreaConfigInput,
 } from '../../src/shared/area.ts';
 import { SchemaError } from '../../src/shared/schema.ts';
+import { areaOutputPath } from '../../src/shared/area-paths.ts';
 
 /** A parsed area.json, edited freely by the cases below (JSON.parse's own type). */
 type Json = ReturnType<typeof JSON.parse>;
@@ -213,4 +214,20 @@ describe('areaMismatch(config, builtFrom)', () => {
   it('says the data records no configuration when it has none', () => {
     expect(areaMismatch(leeds, undefined)).toEqual(['(not recorded)']);
   });
+});
+
+describe('areaOutputPath(slug)', () => {
+  it("is the district's output folder under data/areas for an area name", () => {
+    expect(areaOutputPath('sheffield')).toBe('data/areas/sheffield/output');
+    expect(areaOutputPath('leeds-2021')).toBe('data/areas/leeds-2021/output');
+  });
+
+  it.each(['../x', 'sheffield/../../etc', '/tmp/x', 'Sheffield', 'a b', ''])(
+    'throws for %j, which is not an area name',
+    (slug) => {
+      expect(() => areaOutputPath(slug)).toThrow(
+        `Area ${JSON.stringify(slug)} is not an area name`,
+      );
+    },
+  );
 });
