@@ -4,9 +4,10 @@
 // it first writes a journal listing every rename (and every append, append-in-place.ts), then
 // appends and renames, then deletes the journal.
 // The journal's durable write is the commit point: from then on the new outputs are the
-// published ones, and whoever reads the outputs next (the next run, or `npm run
-// complete-publish` before the site build, dev server and validate-data) finishes the renames
-// before reading (recoverInterruptedPublish), so no reader sees a mix of two runs. Temporary
+// published ones, and whoever reads the outputs next (the next run, `npm run
+// complete-publish` before the site build and dev server, validate-data and the refresh's
+// steps on the folder they read) finishes the renames before reading
+// (recoverInterruptedPublish), so no reader sees a mix of two runs. Temporary
 // files of runs killed earlier are swept (sweep-temporary-files.ts).
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';

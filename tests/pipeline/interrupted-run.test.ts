@@ -1,7 +1,7 @@
 // A run killed part-way (SIGKILL, as a power cut or an OOM kill would) leaves the previous
 // outputs whole, and the next run starts clean: a publish cut off half-way is completed from
 // its journal, and temporary files are swept; so does every reader's first step (`npm run
-// complete-publish`, the hook of build, dev and validate-data, and the refresh's steps). The
+// complete-publish`, the hook of build and dev; validate-data; the refresh's steps). The
 // pipeline runs as its own process, killed at a chosen point through the PIPELINE_CRASH_AT
 // test hook (pipeline/write.ts).
 import { spawn, spawnSync } from 'node:child_process';
