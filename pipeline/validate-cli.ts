@@ -1,8 +1,9 @@
 // `npm run validate-data`: checks candidate site data against the published data and prints
 // the gate's report. Exit 0 = may publish, 1 = refused, 2 = could not check (usage, files, or
-// an unexpected failure). It first completes a publish left half done in the folder whose
-// outputs it reads (--area's), so it never checks a mix of two runs; an npm hook could not
-// do that, as hooks are not given the command's options.
+// an unexpected failure). When it reads the area's own outputs (--area's), it first completes
+// a publish left half done there, so it never checks a mix of two runs of them; an npm hook
+// could not, as hooks are not given the command's options. A file named elsewhere (another
+// run's --out) is read as it is: complete that folder first with complete-publish --out.
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
