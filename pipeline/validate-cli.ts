@@ -2,8 +2,9 @@
 // the gate's report. Exit 0 = may publish, 1 = refused, 2 = could not check (usage, files, or
 // an unexpected failure). When it reads the area's own outputs (--area's), it first completes
 // a publish left half done there, so it never checks a mix of two runs of them; an npm hook
-// could not, as hooks are not given the command's options. A file named elsewhere (another
-// run's --out) is read as it is: complete that folder first with complete-publish --out.
+// could not, as hooks are not given the command's options. A file named in another folder
+// (another run's --out) that holds a publish left half done stops it, naming the command that
+// completes that folder.
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,6 +18,7 @@ import {
   UnusableInputError,
   type GateInputs,
 } from './gate-inputs.ts';
+import { exists } from './files.ts';
 import { logSafe, logSafeJson } from './log-safe.ts';
 import { pipelinePaths } from './paths.ts';
 import { cleanUpInterruptedRuns } from './publish.ts';
@@ -89,6 +91,8 @@ export interface GateArgs extends GateInputs {
    * --candidate, --run-summary or --previous): the area's outputs are completed first.
    */
   readsAreaOutputs: boolean;
+  /** The folders of the files read that are not the area's outputs (another run's --out). */
+  otherFolders: string[];
 }
 
 export function parseGateArgs(argv: readonly string[]): GateArgs {
@@ -119,12 +123,38 @@ export function parseGateArgs(argv: readonly string[]): GateArgs {
     json: args.json,
     area,
     readsAreaOutputs: read.some((file) => areaOutputs.has(path.resolve(file))),
+    otherFolders: [
+      ...new Set(
+        read
+          .map((file) => path.resolve(file))
+          .filter((file) => !areaOutputs.has(file))
+          .map((file) => path.dirname(file)),
+      ),
+    ],
     candidate,
     previous: previous !== undefined ? { file: previous } : { ref: previousRef ?? 'HEAD' },
     runSummary,
     approvals: stringValue(args, 'approvals') ?? APPROVALS_PATH,
     approve: stringValue(args, 'approve'),
   };
+}
+
+/**
+ * A folder read that is not the area's own (another run's --out) may hold a publish left half
+ * done: its files are then a mix of two runs. It is not validate-data's to complete (it may
+ * be a run's staging folder, or another district's): stop, naming what completes it.
+ */
+async function refusePendingPublish(folders: readonly string[]): Promise<void> {
+  for (const folder of folders) {
+    const journal = pipelinePaths({ out: folder }).publishJournal;
+    if (await exists(journal)) {
+      throw new UnusableInputError(
+        `${journal} records a publish left half done in ${folder}, so the files read there may ` +
+          `be a mix of two runs. Complete it first (npm run complete-publish -- --out ` +
+          `${folder}), then check again.`,
+      );
+    }
+  }
 }
 
 /** Read everything the gate needs and run it. */
@@ -168,6 +198,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       const notes = await cleanUpInterruptedRuns(pipelinePaths({ root: '.', area: args.area }));
       for (const note of notes) console.error(logSafe(`validate-data: ${note}`));
     }
+    await refusePendingPublish(args.otherFolders);
     const report = await runGate(args);
     if (args.json) process.stdout.write(logSafeJson(reportJson(report)));
     else if (!args.quiet || !report.ok) await printReport(report);

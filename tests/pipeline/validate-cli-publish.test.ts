@@ -143,6 +143,28 @@ describe('validate-data --area sheffield, with a publish left half done in its o
     expect(await readFile(journal, 'utf8')).toBe('{"renames": [');
   });
 
+  it('stops when a file it reads is in another folder holding a publish left half done, naming what completes it', async () => {
+    // Another run's --out folder: its site data and a journal of a publish not finished.
+    const candidate = path.join(elsewhere, 'site-data.json');
+    await writeFile(candidate, await readFile(PREVIOUS, 'utf8'));
+    const journal = path.join(elsewhere, 'publish-journal.json');
+    await writeFile(journal, '{"renames": [');
+    const args = ['--area', 'sheffield', '--candidate', candidate, '--previous', PREVIOUS];
+    const refused = validate([...args, '--run-summary', path.join(elsewhere, 'run-summary.json')]);
+    expect(refused.status).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain(
+      `validate-data: ${journal} records a publish left half done in ${elsewhere}, so the files ` +
+        `read there may be a mix of two runs. Complete it first (npm run complete-publish -- ` +
+        `--out ${elsewhere}), then check again.`,
+    );
+    expect(await readFile(journal, 'utf8')).toBe('{"renames": [');
+    // The same files once the folder holds no pending publish: checked, and they pass.
+    await rm(journal);
+    const checked = validate([...args, '--run-summary', path.join(elsewhere, 'run-summary.json')]);
+    expect(checked.status, checked.stdout + checked.stderr).toBe(0);
+  });
+
   it('exits 2 (could not check), naming the journal it could not read, and checks nothing', async () => {
     const journal = path.join(root, SHEFFIELD, 'output/publish-journal.json');
     await writeFile(journal, '{"renames": [');
