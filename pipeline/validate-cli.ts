@@ -78,7 +78,7 @@ export const VALIDATE_COMMAND: CommandSpec = {
     [EXIT.ok]: 'the data may be published',
     [EXIT.refused]: 'the data is refused (the report says why)',
     [EXIT.unusable]:
-      "could not check: usage error, missing file, bad JSON, a pending publish in the area's outputs that could not be completed first, or another failure (the message says what)",
+      "could not check: usage error, missing file, bad JSON, a pending publish in the area's outputs that could not be completed first or in another folder read, or another failure (the message says what)",
   },
 };
 
