@@ -1,9 +1,9 @@
 // `npm run complete-publish`: what every reader of the outputs runs first (the npm hooks
 // prebuild and predev; validate-data and the refresh's validate and commit steps call
-// cleanUpInterruptedRuns themselves, on the folder they read). A publish is committed once its journal is written
-// (pipeline/write.ts); if the run was killed before its last rename, this finishes the
-// renames, so the reader sees that run's outputs whole, never a mix of two runs. Temporary
-// files of killed runs are removed too. It reads the folder the site build reads: AREA and
+// cleanUpInterruptedRuns themselves, on the folder they read). A publish is committed once
+// its journal is written (pipeline/write.ts); if the run was killed before its last rename,
+// this finishes the renames, so the reader sees that run's outputs whole, never a mix of two
+// runs. Temporary files of killed runs are removed too. It reads the folder the site build reads: AREA and
 // AREA_DATA_DIR choose it as they do for `AREA=<slug> npm run build` (src/shared/area-paths.ts).
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
