@@ -26,6 +26,7 @@ import {
 } from '../../pipeline/append-in-place.ts';
 import { sizeAndTime } from '../../pipeline/files.ts';
 import { recoverInterruptedPublish, Staging, tempPathFor } from '../../pipeline/write.ts';
+import { writeLeftJournal } from '../support/left-journal.ts';
 
 const { notWritable } = vi.hoisted(() => ({ notWritable: new Set<string>() }));
 
@@ -220,8 +221,7 @@ describe('recoverInterruptedPublish(journal) with appends', () => {
     const staging = new Staging(path.join(dir, 'publish-journal.json'));
     await staging.writeFile(path.join(dir, 'a.json'), 'A');
     const renames = staging.paths.map((to) => ({ from: tempPathFor(to), to }));
-    const journal = { version: 2, startedAt: '', pid: 2 ** 22 + 1, appends: [append], renames };
-    await writeFile(staging.journal, JSON.stringify(journal));
+    await writeLeftJournal(staging.journal, { version: 2, appends: [append], renames });
     expect(await recoverInterruptedPublish(staging.journal)).toEqual([master, ...staging.paths]);
     expect(await readFile(master, 'utf8')).toBe(HEAD + ROWS);
     expect((await sizeAndTime(master)).mtimeMs).toBe(1_700_000_456_000);
@@ -234,16 +234,7 @@ describe('recoverInterruptedPublish(journal) with appends', () => {
     const append = await staged(master);
     await writeFile(master, 'header\n');
     const journal = path.join(dir, 'publish-journal.json');
-    await writeFile(
-      journal,
-      JSON.stringify({
-        version: 2,
-        startedAt: '',
-        pid: 2 ** 22 + 1,
-        appends: [append],
-        renames: [],
-      }),
-    );
+    await writeLeftJournal(journal, { version: 2, appends: [append], renames: [] });
     const error = await recoverInterruptedPublish(journal).catch((e: unknown) => e as Error);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(

@@ -8,11 +8,10 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GONE_PID, writeLeftJournal } from '../support/left-journal.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const SHEFFIELD = 'data/areas/sheffield';
-/** A pid no process has (above Linux's pid_max default): the run that wrote the journal is gone. */
-const GONE_PID = 2 ** 22 + 1;
 
 let root: string;
 let elsewhere: string;
@@ -60,15 +59,7 @@ async function halfPublished(): Promise<{ siteData: string; committed: string; j
   await writeFile(staged, committed);
   await writeFile(siteData, '{"a previous run": "cut short"');
   const journal = path.join(output, 'publish-journal.json');
-  await writeFile(
-    journal,
-    JSON.stringify({
-      version: 1,
-      startedAt: '',
-      pid: GONE_PID,
-      renames: [{ from: staged, to: siteData }],
-    }),
-  );
+  await writeLeftJournal(journal, { renames: [{ from: staged, to: siteData }] });
   return { siteData, committed, journal };
 }
 

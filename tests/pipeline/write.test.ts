@@ -14,6 +14,7 @@ import {
   WriteError,
 } from '../../pipeline/write.ts';
 import { jsonParseProblem } from '../support/json-problem.ts';
+import { writeLeftJournal } from '../support/left-journal.ts';
 
 let tmp: string;
 beforeAll(async () => {
@@ -366,9 +367,8 @@ describe('recoverInterruptedPublish(journal)', () => {
     const dir = path.join(tmp, 'recover');
     const staging = new Staging(path.join(dir, 'publish-journal.json'));
     await staging.writeFile(path.join(dir, 'a.json'), 'A');
-    const journal = { version: 1, startedAt: '', pid: 2 ** 22 + 1, renames: [] as object[] };
-    for (const to of staging.paths) journal.renames.push({ from: tempPathFor(to), to });
-    await writeFile(staging.journal, JSON.stringify(journal));
+    const renames = staging.paths.map((to) => ({ from: tempPathFor(to), to }));
+    await writeLeftJournal(staging.journal, { renames });
     expect(await recoverInterruptedPublish(staging.journal)).toEqual(staging.paths);
     expect(await readdir(dir)).toEqual(['a.json']);
   });
@@ -380,14 +380,10 @@ describe('recoverInterruptedPublish(journal)', () => {
     const staging = new Staging(path.join(dir, 'publish-journal.json'));
     await staging.writeFile(path.join(dir, 'a.json'), 'A');
     const [to] = staging.paths as [string];
-    const journal = {
-      version: 1,
-      startedAt: '',
-      pid: 2 ** 22 + 1,
+    await writeLeftJournal(staging.journal, {
       renames: [{ from: tempPathFor(to), to }],
       removals: [old],
-    };
-    await writeFile(staging.journal, JSON.stringify(journal));
+    });
     expect(await recoverInterruptedPublish(staging.journal)).toEqual([to, old]);
     expect(await readdir(dir)).toEqual(['a.json']);
   });
