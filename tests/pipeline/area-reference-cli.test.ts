@@ -1,9 +1,9 @@
 // npm run area-reference on a copy of the Sheffield area: what a failure leaves behind.
-import { spawnSync } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runScript } from '../support/run-script.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const SCRIPT = path.join(REPO, 'pipeline', 'area-reference-cli.ts');
@@ -13,12 +13,7 @@ const areaPath = (file: string) => path.join(root, 'data', 'areas', 'sheffield',
 
 /** The command run from `root`, where area.json's relative paths point. */
 function areaReference(args: readonly string[]) {
-  const result = spawnSync(process.execPath, [SCRIPT, ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  return { status: result.status, stderr: result.stderr };
+  return runScript(SCRIPT, args, { cwd: root });
 }
 
 beforeEach(async () => {

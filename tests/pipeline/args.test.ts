@@ -2,11 +2,11 @@
 // options, environment variables and exit codes; notes and progress go to stderr and results
 // to stdout; --quiet and --json change what is printed. The commands run as `npm run` runs
 // them: node on the .ts files, in a child process.
-import { spawnSync } from 'node:child_process';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScript } from '../support/run-script.ts';
 import { parseCommandArgs, UsageError, type CommandSpec } from '../../pipeline/args.ts';
 import { AREA_REFERENCE_COMMAND } from '../../pipeline/area-reference-cli.ts';
 import { PIPELINE_COMMAND } from '../../pipeline/cli.ts';
@@ -18,13 +18,7 @@ const SLICE = 'tests/fixtures/pipeline/slice/archive';
 /** An outcomes file for the slice's March 2025 with bad rows (tests/fixtures/pipeline/README.md). */
 const SLICE_OUTCOMES = 'tests/fixtures/pipeline/outcomes/archive';
 
-function run(script: string, args: readonly string[]) {
-  const result = spawnSync(process.execPath, [script, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const run = (script: string, args: readonly string[]) => runScript(script, args);
 
 let tmp: string;
 beforeAll(async () => {

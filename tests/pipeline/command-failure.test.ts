@@ -2,11 +2,11 @@
 // expected the failure or not: a parse error quoting a file, a reference file's ward name, a
 // folder's name. The commands run as `npm run` runs them: node on the .ts file, in a child
 // process, so what Node itself would print of an error thrown out of the command is seen too.
-import { spawnSync } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScript } from '../support/run-script.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 
@@ -28,21 +28,14 @@ function expectInert(printed: string) {
   expect(printed.match(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g)).toBeNull();
 }
 
-/** `script` run with node from `cwd`, with PIPELINE_DEBUG set when `debug`. */
+/** `script` run as npm runs it, from `cwd`, with PIPELINE_DEBUG set when `debug`. */
 function run(
   script: string,
   args: readonly string[],
   options: { cwd?: string; debug?: boolean; env?: Record<string, string> } = {},
 ) {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...options.env };
-  delete env['PIPELINE_DEBUG'];
-  if (options.debug) env['PIPELINE_DEBUG'] = '1';
-  const result = spawnSync(process.execPath, [path.join(REPO, script), ...args], {
-    cwd: options.cwd ?? REPO,
-    encoding: 'utf8',
-    env,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  const env = { ...options.env, ...(options.debug ? { PIPELINE_DEBUG: '1' } : {}) };
+  return runScript(script, args, { ...(options.cwd ? { cwd: options.cwd } : {}), env });
 }
 
 let tmp: string;

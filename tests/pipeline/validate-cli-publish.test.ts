@@ -2,12 +2,12 @@
 // a publish that an interrupted run left half done in that folder: the folder of its --area,
 // whatever the environment names for the site build (AREA, AREA_DATA_DIR), so it never checks
 // a mix of two runs, nor completes another district's folder.
-import { spawnSync } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runScript } from '../support/run-script.ts';
 import { GONE_PID, writeLeftJournal } from '../support/left-journal.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
@@ -30,20 +30,10 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
+/** validate-data run from the copy, with AREA and AREA_DATA_DIR naming other folders. */
 function validate(args: readonly string[]) {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NO_COLOR: '1',
-    AREA: 'leeds',
-    AREA_DATA_DIR: elsewhere,
-  };
-  delete env['PIPELINE_DEBUG'];
-  const result = spawnSync(
-    process.execPath,
-    [path.join(REPO, 'pipeline/validate-cli.ts'), ...args],
-    { cwd: root, encoding: 'utf8', env },
-  );
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  const env = { AREA: 'leeds', AREA_DATA_DIR: elsewhere };
+  return runScript('pipeline/validate-cli.ts', args, { cwd: root, env });
 }
 
 /**
@@ -184,11 +174,7 @@ describe('validate-data and complete-publish with an --area that is not an area 
     await writeFile(journal, '{"renames": [');
     const stray = path.join(reached, 'site-data.json.tmp-4194305');
     await writeFile(stray, 'a killed run');
-    const result = spawnSync(process.execPath, [path.join(REPO, script), '--area', '../x'], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1', PIPELINE_DEBUG: '' },
-    });
+    const result = runScript(script, ['--area', '../x'], { cwd: root });
     expect(result.status).toBe(code);
     expect(result.stderr).toContain(
       `${name}: Area "../x" is not an area name: use lower-case words or numbers joined by "-"`,
