@@ -3,7 +3,9 @@
 // entries wanted. A server that ignores ranges gets a whole-file download instead, resumable
 // from a `.partial` file while the server describes the same copy of the archive (its size,
 // ETag and Last-Modified, recorded beside it), checked against its size and (when the server
-// gives one) its MD5.
+// gives one) its MD5. Every range and resumed download asks only for the copy the probe
+// described (If-Range), and an answer of another copy (its size, ETag or Last-Modified) fails
+// the run rather than put bytes of two copies together.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
@@ -88,6 +90,48 @@ interface ByteSource {
 class RangesUnsupported extends Error {}
 
 /**
+ * The If-Range header of a request for bytes of the copy `probe` describes (RFC 9110 13.1.5):
+ * its strong ETag, else its Last-Modified. A server that has replaced the archive since then
+ * answers with the whole new copy (200) instead of the range, so bytes of two copies are
+ * never put together. None when the probe gave neither (a weak ETag cannot be used).
+ */
+function ifRange(probe: ArchiveProbe): Record<string, string> {
+  if (probe.etag !== undefined && !probe.etag.startsWith('W/')) return { 'if-range': probe.etag };
+  if (probe.lastModified !== undefined) return { 'if-range': probe.lastModified };
+  return {};
+}
+
+/**
+ * How an answer's ETag and Last-Modified differ from the probe's, each compared when both give
+ * it; undefined when they agree. An answer of another copy than the run began with: police.uk
+ * replaced the archive after the probe (a copy of the same size is told apart only so).
+ */
+function answerVersionChange(headers: Headers, probe: ArchiveProbe): string | undefined {
+  const changes: string[] = [];
+  const etag = headers.get('etag') ?? undefined;
+  if (etag !== undefined && probe.etag !== undefined && etag !== probe.etag) {
+    changes.push(`ETag ${was(probe.etag)}, now ${was(etag)}`);
+  }
+  const lastModified = headers.get('last-modified') ?? undefined;
+  if (
+    lastModified !== undefined &&
+    probe.lastModified !== undefined &&
+    lastModified !== probe.lastModified
+  ) {
+    changes.push(`Last-Modified ${was(probe.lastModified)}, now ${was(lastModified)}`);
+  }
+  return changes.length > 0 ? changes.join('; ') : undefined;
+}
+
+/** The archive is another copy than the probe described: police.uk replaced it during the run. */
+function replacedError(probe: ArchiveProbe, change: string, when: string, after: string): Error {
+  return new Error(
+    `${probe.url} is now another copy of the archive than when this run began (${change}): ` +
+      `police.uk replaced it while it was ${when}; ${after}. Run again.`,
+  );
+}
+
+/**
  * A 206 answer's Content-Range: its first and last byte, and the file's size, or "*" for a
  * size the server does not state ("bytes 0-99/1000", "bytes 0-99/*": RFC 9110, 14.4).
  */
@@ -97,8 +141,21 @@ function remoteSource(client: HttpClient, probe: ArchiveProbe): ByteSource {
   /** Ask for bytes [start, end); the answer and the byte after the last one it holds. */
   const send = async (start: number, end: number) => {
     const exchange = await client.send(probe.url, {
-      headers: { range: `bytes=${start}-${end - 1}`, 'accept-encoding': 'identity' },
+      headers: {
+        range: `bytes=${start}-${end - 1}`,
+        'accept-encoding': 'identity',
+        ...ifRange(probe),
+      },
     });
+    // A 200 of another copy is the server's answer to If-Range, not a refusal of ranges.
+    const change = answerVersionChange(exchange.response.headers, probe);
+    if (
+      change !== undefined &&
+      (exchange.response.status === 200 || exchange.response.status === 206)
+    ) {
+      await exchange.discard();
+      throw replacedError(probe, change, 'read', 'nothing was written for it');
+    }
     if (exchange.response.status !== 206) {
       await exchange.discard();
       throw new RangesUnsupported(
@@ -297,6 +354,14 @@ async function readVersion(file: string): Promise<ArchiveVersion | undefined> {
   }
 }
 
+/**
+ * An ETag or Last-Modified as messages give it: an ETag comes in its quotes ("v1", W/"v1"); a
+ * Last-Modified is quoted here, as it holds commas.
+ */
+function was(value: string | undefined): string {
+  return value === undefined ? 'none' : /^(W\/)?"/.test(value) ? value : `"${value}"`;
+}
+
 /** How the copy recorded differs from the one `probe` describes; undefined when it does not. */
 function versionChange(
   recorded: ArchiveVersion | undefined,
@@ -304,9 +369,6 @@ function versionChange(
 ): string | undefined {
   if (recorded === undefined) return 'nothing records which copy of the archive it holds';
   const changes: string[] = [];
-  // An ETag comes in its quotes ("v1", W/"v1"); a Last-Modified is quoted here, as it holds commas.
-  const was = (value: string | undefined) =>
-    value === undefined ? 'none' : /^(W\/)?"/.test(value) ? value : `"${value}"`;
   if (recorded.size !== probe.size) {
     changes.push(`size ${recorded.size}, now ${probe.size}`);
   }
@@ -364,13 +426,26 @@ export async function downloadResumable(
     await rm(partial, { force: true });
     await writeFileAtomic(versionFile, `${JSON.stringify(versionOf(probe))}\n`);
   };
-  const request = (from: number) =>
-    client.send(probe.url, {
+  /**
+   * The archive from byte `from`. An answer of another copy than the probe's (If-Range makes
+   * a resumed request's a 200 of it) fails the download, the partial deleted, as an answer of
+   * another size does: the run read the archive as the probe described it.
+   */
+  const request = async (from: number) => {
+    const exchange = await client.send(probe.url, {
       headers: {
         'accept-encoding': 'identity',
-        ...(from > 0 ? { range: `bytes=${from}-` } : {}),
+        ...(from > 0 ? { range: `bytes=${from}-`, ...ifRange(probe) } : {}),
       },
     });
+    const change = answerVersionChange(exchange.response.headers, probe);
+    if (change !== undefined && exchange.response.ok) {
+      await exchange.discard();
+      await rm(partial, { force: true });
+      throw replacedError(probe, change, 'downloaded', 'the partial download was deleted');
+    }
+    return exchange;
+  };
   await client.retrying('GET', probe.url, async () => {
     let have = (await sizeOf(partial)) ?? 0;
     if (have > 0) {

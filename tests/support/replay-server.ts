@@ -45,6 +45,12 @@ export interface FileOptions {
   /** Say "*" for the file's size in each Content-Range (RFC 9110 allows a size not stated). */
   sizeUnstated?: boolean;
   /**
+   * Honour If-Range (default true): a range whose condition does not name the file as served
+   * gets the whole file (200). False answers the range whatever the condition, as a server that
+   * does not know the header.
+   */
+  ifRange?: boolean;
+  /**
    * Faults for the next GETs of this file, one per request, in order. `shortBy` sends a
    * complete answer that holds that many bytes fewer than its Content-Range says (its
    * Content-Length matches what is sent, so only the range tells). `ignoreRange` answers a
@@ -113,7 +119,7 @@ export class ReplayServer {
       const fault = faults.shift();
       if (fault?.status) return { status: fault.status };
       const range =
-        options.ranges === false || fault?.ignoreRange
+        options.ranges === false || fault?.ignoreRange || !ifRangeHolds(request, options)
           ? undefined
           : parseRange(request.headers.range, data.length);
       if (range === 'unsatisfiable') {
@@ -205,6 +211,17 @@ export class ReplayServer {
     request.bytesSent += body.length;
     res.end(body);
   }
+}
+
+/**
+ * Whether a request's If-Range (RFC 9110 13.1.5) names the file as served: its strong ETag or
+ * its Last-Modified. A request without one holds; one that does not hold gets the whole file.
+ */
+function ifRangeHolds(request: RecordedRequest, options: FileOptions): boolean {
+  const condition = request.headers['if-range'];
+  if (condition === undefined || options.ifRange === false) return true;
+  const strongEtag = options.etag !== undefined && !options.etag.startsWith('W/');
+  return (strongEtag && condition === options.etag) || condition === options.lastModified;
 }
 
 function parseRange(

@@ -76,6 +76,51 @@ async function republish(entries: ReturnType<typeof archiveEntries>): Promise<vo
   server.file('/data/archive/2025-03.zip', await buildZip(entries), { etag: '"v2"' });
 }
 
+/** `zip` with other bytes but the same size, as a republished copy may be. */
+function sameSizeOtherBytes(zip: Buffer): Buffer {
+  const other = Buffer.from(zip);
+  for (let i = 0; i < other.length; i += 4096) other[i] = (other[i] ?? 0) ^ 0xff;
+  return other;
+}
+
+/**
+ * police.uk replaces `old` at `zipPath` by `next`, of the same size, between the probe and the
+ * reads: HEAD describes `old` (with `before`'s ETag or Last-Modified), GET serves `next` (with
+ * `after`'s, and `options`).
+ */
+function replacedAfterProbe(
+  zipPath: string,
+  old: Buffer,
+  next: Buffer,
+  before: { etag?: string; lastModified?: string },
+  after: Parameters<ReplayServer['file']>[2],
+): void {
+  server.file(zipPath, next, after);
+  server.route('HEAD', zipPath, () => ({
+    headers: {
+      'accept-ranges': 'bytes',
+      'content-length': String(old.length),
+      ...(before.etag ? { etag: before.etag } : {}),
+      ...(before.lastModified ? { 'last-modified': before.lastModified } : {}),
+    },
+  }));
+}
+
+const MARCH = 'Mon, 07 Apr 2025 09:00:00 GMT';
+const APRIL = 'Wed, 07 May 2025 09:00:00 GMT';
+
+/** A copy replaced by another of the same size, told apart by its ETag or its Last-Modified. */
+const SAME_SIZE_REPLACEMENTS = [
+  ['another ETag', { etag: '"v1"' }, { etag: '"v2"' }, '(ETag "v1", now "v2")', '"v1"'],
+  [
+    'another Last-Modified',
+    { lastModified: MARCH },
+    { lastModified: APRIL },
+    `(Last-Modified "${MARCH}", now "${APRIL}")`,
+    MARCH,
+  ],
+] as const;
+
 async function monthFiles(month: string): Promise<string[]> {
   return (await readdir(path.join(sourcePaths(cacheRoot).archiveDir, month))).sort();
 }
@@ -496,6 +541,47 @@ describe('an archive replaced while it is read', () => {
   });
 });
 
+describe('an archive replaced by one of the same size while it is read by ranges', () => {
+  describe.each(SAME_SIZE_REPLACEMENTS)('(%s)', (_, before, after, change, condition) => {
+    it.each([
+      ['a server that honours If-Range: the whole new copy (200)', true],
+      ['a server that ignores If-Range: a range of the new copy (206)', false],
+    ])('fails saying so, and writes nothing, answered with %s', async (__, honoured) => {
+      const old = await buildArchive('2025-03');
+      serveLatest('2025-03');
+      replacedAfterProbe('/data/archive/2025-03.zip', old, sameSizeOtherBytes(old), before, {
+        ...after,
+        ifRange: honoured,
+      });
+      await expect(fetchSources(options({ month: '2025-02' }))).rejects.toThrow(
+        `is now another copy of the archive than when this run began ${change}: police.uk ` +
+          'replaced it while it was read; nothing was written for it. Run again.',
+      );
+      expect(existsSync(path.join(sourcePaths(cacheRoot).archiveDir, '2025-02'))).toBe(false);
+      expect(logs.some((l) => l.includes('does not answer range requests'))).toBe(false);
+      const gets = server.requestsTo('/data/archive/2025-03.zip').filter((r) => r.method === 'GET');
+      expect(gets).toHaveLength(1);
+      expect(gets[0]?.headers['if-range']).toBe(condition);
+    });
+  });
+
+  it('asks for each range only of the copy it probed (If-Range), and reads it while unchanged', async () => {
+    const zip = await buildArchive('2025-03');
+    serveLatest('2025-03');
+    server.file('/data/archive/2025-03.zip', zip, { etag: '"v1"' });
+    await fetchSources(options({ month: '2025-02' }));
+    const street = await readFile(
+      path.join(sourcePaths(cacheRoot).archiveDir, '2025-02', '2025-02-west-yorkshire-street.csv'),
+    );
+    expect(street.equals(sampleStreetFile('2025-02'))).toBe(true);
+    const gets = server.requestsTo('/data/archive/2025-03.zip').filter((r) => r.method === 'GET');
+    expect(gets.length).toBeGreaterThan(1);
+    expect(gets.map((r) => [r.status, r.headers['if-range']])).toEqual(
+      gets.map(() => [206, '"v1"']),
+    );
+  });
+});
+
 describe('servers without Range support, and cut downloads', () => {
   it('falls back to a whole download when the server ignores Range, with the same result', async () => {
     const zip = await buildArchive('2025-03');
@@ -593,16 +679,6 @@ describe('a download left by an earlier run, and the copy of the archive it is o
     expect(have).toBeLessThan(zip.length);
     return have;
   }
-
-  /** `zip` with other bytes but the same size, as a republished copy may be. */
-  function sameSizeOtherBytes(zip: Buffer): Buffer {
-    const other = Buffer.from(zip);
-    for (let i = 0; i < other.length; i += 4096) other[i] = (other[i] ?? 0) ^ 0xff;
-    return other;
-  }
-
-  const MARCH = 'Mon, 07 Apr 2025 09:00:00 GMT';
-  const APRIL = 'Wed, 07 May 2025 09:00:00 GMT';
 
   it('resumes a .partial file left by an earlier run while the archive is unchanged, with the same bytes', async () => {
     const zip = await buildArchive('2025-03');
@@ -721,6 +797,47 @@ describe('a download left by an earlier run, and the copy of the archive it is o
     expect(rangesAfter(skip)).toHaveLength(1);
     expect(await readdir(sourcePaths(cacheRoot).downloadDir)).not.toContain('2025-03.zip.partial');
   });
+
+  describe.each(SAME_SIZE_REPLACEMENTS)(
+    'replaced by a copy of the same size after the probe (%s)',
+    (_, before, after, change, condition) => {
+      it.each([
+        ['a server that honours If-Range: the whole new copy (200)', true],
+        ['a server that ignores If-Range: the rest of the new copy (206)', false],
+      ])(
+        'fails at once and deletes the .partial rather than resume it, answered with %s',
+        async (__, honoured) => {
+          const old = await buildArchive('2025-03');
+          const have = await leavePartial(old, before);
+          replacedAfterProbe(ZIP_PATH, old, sameSizeOtherBytes(old), before, {
+            ...after,
+            ifRange: honoured,
+          });
+          const skip = server.requests.length;
+          await expect(download()).rejects.toThrow(
+            `is now another copy of the archive than when this run began ${change}: police.uk ` +
+              'replaced it while it was downloaded; the partial download was deleted. Run again.',
+          );
+          expect(rangesAfter(skip)).toEqual([`bytes=${have}-`]);
+          const resumed = server.requests.slice(skip).find((r) => r.method === 'GET');
+          expect(resumed?.headers['if-range']).toBe(condition);
+          const left = await readdir(sourcePaths(cacheRoot).downloadDir);
+          expect(left).not.toContain('2025-03.zip.partial');
+          expect(left).not.toContain('2025-03.zip');
+        },
+      );
+
+      it('fails when the whole download, from byte 0, is of the new copy', async () => {
+        const old = await buildArchive('2025-03');
+        replacedAfterProbe(ZIP_PATH, old, sameSizeOtherBytes(old), before, after);
+        await expect(download()).rejects.toThrow(
+          `is now another copy of the archive than when this run began ${change}`,
+        );
+        const left = await readdir(sourcePaths(cacheRoot).downloadDir);
+        expect(left.filter((f) => f.endsWith('.zip') || f.endsWith('.partial'))).toEqual([]);
+      });
+    },
+  );
 
   it.each([
     ['an older copy', { etag: '"v1"' }, 'ETag "v1", now "v2"'],
