@@ -37,7 +37,7 @@ import { printSummary } from './print-summary.ts';
 import { runSummaryJson } from './run-summary.ts';
 import { checkStepOrder, STEPS } from './steps.ts';
 
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, summaryUnread: 3 } as const;
 
 export interface CliOptions {
   help: boolean;
@@ -109,6 +109,8 @@ export const PIPELINE_COMMAND: CommandSpec = {
     [EXIT.ok]: 'done: every output written',
     [EXIT.failed]: 'a step failed (named, with its cause); no output was changed',
     [EXIT.usage]: 'usage error',
+    [EXIT.summaryUnread]:
+      'every output written, but the run summary could not be read back for --json (said on stderr)',
   },
 };
 
@@ -478,25 +480,48 @@ export async function main(argv: readonly string[]): Promise<number> {
     printFailure(failureLine(error), error);
     return EXIT.failed;
   }
-  if (options.json) {
-    const slugs = runAreaSlugs(options);
+  return options.json ? printRunSummaries(options) : EXIT.ok;
+}
+
+/**
+ * --json after a run that published: the run summary on stdout (one district's as it is;
+ * several districts' by slug). It quotes data (a dropped row's field): safe for the log, as
+ * the lines printed without --json. A summary that cannot be read back is said on stderr with
+ * its own exit code: the outputs are written, unlike a failed step's (EXIT.failed).
+ */
+export async function printRunSummaries(
+  options: Pick<CliOptions, 'area' | 'areas' | 'out'>,
+): Promise<number> {
+  const slugs = runAreaSlugs(options);
+  let text: string;
+  try {
     const summaries = await Promise.all(
-      slugs.map(async (slug) => readFile(runAreaPaths(options, slug).runSummary, 'utf8')),
+      slugs.map(async (slug) => {
+        const file = runAreaPaths(options, slug).runSummary;
+        try {
+          return await readFile(file, 'utf8');
+        } catch (error) {
+          throw new Error(`${file}: ${errorMessage(error)}`, { cause: error });
+        }
+      }),
     );
-    // One district: its run summary as it is. Several: each district's, by slug. It quotes
-    // data (a dropped row's field): safe for the log, as the lines printed without --json.
-    process.stdout.write(
-      logSafeJson(
-        summaries.length === 1
-          ? summaries[0]!
-          : `${JSON.stringify(
-              Object.fromEntries(slugs.map((slug, i) => [slug, JSON.parse(summaries[i]!)])),
-              null,
-              2,
-            )}\n`,
-      ),
+    text =
+      summaries.length === 1
+        ? summaries[0]!
+        : `${JSON.stringify(
+            Object.fromEntries(slugs.map((slug, i) => [slug, JSON.parse(summaries[i]!)])),
+            null,
+            2,
+          )}\n`;
+  } catch (error) {
+    printFailure(
+      `pipeline: every output was written, but the run summary could not be read back for ` +
+        `--json: ${errorMessage(error)}`,
+      error,
     );
+    return EXIT.summaryUnread;
   }
+  process.stdout.write(logSafeJson(text));
   return EXIT.ok;
 }
 

@@ -15,11 +15,13 @@ import {
 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CRIME_TYPES, MASTER_COLUMNS, STREET_COLUMNS } from '../../src/shared/constants.ts';
 import { siteDataSchema, type SiteData } from '../../src/shared/schema.ts';
 import {
+  EXIT,
   parseCliArgs,
+  printRunSummaries,
   runPipeline,
   selectSteps,
   StepError,
@@ -589,4 +591,76 @@ describe('runPipeline on the sample months, from the folder and from a zip of it
     expect((error as Error).message).toContain(`${file}: the header lacks column(s) "Crime type"`);
     expect(await snapshot(folderOut)).toEqual(before);
   });
+});
+
+describe('printRunSummaries (--json after a run that published)', () => {
+  /** What `run` prints on stdout and stderr, and the exit code it returns. */
+  async function printed(run: () => Promise<number>) {
+    let stdout = '';
+    let stderr = '';
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      stdout += String(chunk);
+      return true;
+    });
+    const err = vi.spyOn(console, 'error').mockImplementation((line: unknown) => {
+      stderr += `${String(line)}\n`;
+    });
+    try {
+      return { code: await run(), stdout, stderr };
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+  }
+
+  async function summaryIn(dir: string, text: string): Promise<void> {
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'run-summary.json'), text);
+  }
+
+  it("prints one district's run summary as it is, and several districts' by slug", async () => {
+    const one = path.join(tmp, 'summaries-one');
+    await summaryIn(one, '{"kept": 12}\n');
+    const single = await printed(() => printRunSummaries({ out: one }));
+    expect(single).toEqual({ code: 0, stdout: '{"kept": 12}\n', stderr: '' });
+
+    const several = path.join(tmp, 'summaries-several');
+    await summaryIn(path.join(several, 'leeds'), '{"kept": 12}\n');
+    await summaryIn(path.join(several, 'sheffield'), '{"kept": 7}\n');
+    const both = await printed(() =>
+      printRunSummaries({ out: several, areas: ['leeds', 'sheffield'] }),
+    );
+    expect(both.code).toBe(0);
+    expect(JSON.parse(both.stdout)).toEqual({ leeds: { kept: 12 }, sheffield: { kept: 7 } });
+  });
+
+  it.each([
+    ['is missing', [['leeds', null]], /run-summary\.json: ENOENT/],
+    [
+      'of one of several districts is not JSON',
+      [
+        ['leeds', '{"kept": 12}\n'],
+        ['sheffield', '{"kept": '],
+      ],
+      /JSON/,
+    ],
+  ] as const)(
+    'says the outputs were written, and exits 3 rather than 1 (a failed step), when the summary %s',
+    async (_, districts, reason) => {
+      const out = await mkdtemp(path.join(tmp, 'summaries-'));
+      const several = districts.length > 1;
+      for (const [slug, text] of districts) {
+        if (text !== null) await summaryIn(several ? path.join(out, slug) : out, text);
+      }
+      const options = several ? { out, areas: districts.map(([slug]) => slug) } : { out };
+      const { code, stdout, stderr } = await printed(() => printRunSummaries(options));
+      expect(code).toBe(EXIT.summaryUnread);
+      expect(code).not.toBe(EXIT.failed);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(
+        /^pipeline: every output was written, but the run summary could not be read back for --json: /,
+      );
+      expect(stderr).toMatch(reason);
+    },
+  );
 });
