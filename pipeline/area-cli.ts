@@ -99,7 +99,7 @@ export const AREA_COMMAND: CommandSpec = {
   },
   exitCodes: {
     0: 'the area was written',
-    1: 'a fetch or a check failed; nothing was written',
+    1: 'a fetch, a check or a write failed; nothing was written (data/areas/ is as it was)',
     2: 'usage error',
   },
   positionals: true,

@@ -30,7 +30,9 @@ export const AREA_REFERENCE_COMMAND: CommandSpec = {
   env: { ...DEBUG_ENV },
   exitCodes: {
     0: 'the files were written',
-    1: 'a file could not be read or checked',
+    1:
+      'a file could not be read or checked, and neither file was written; or a write failed, ' +
+      'which may leave the outline new and the residents file as it was: run it again',
     2: 'usage error',
   },
   positionals: true,
