@@ -253,10 +253,13 @@ describe('data workflow: the months a refresh fetches', () => {
   const step = refresh.steps[stepIndex(refresh, 'refresh-data -- pipeline')] as Step;
 
   /** The pipeline step's script as the runner's bash runs it, npm replaced by an echo. */
-  function runPipelineStep(months: string): { status: number | null; lines: string[] } {
+  function runPipelineStep(
+    months: string,
+    locale?: string,
+  ): { status: number | null; lines: string[] } {
     const script = `npm() { printf '%s\\n' "$@"; }\n${step.run ?? ''}`;
     const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
-      env: { PATH: process.env['PATH'] ?? '', MONTHS: months },
+      env: { PATH: process.env['PATH'] ?? '', MONTHS: months, ...(locale ? { LANG: locale } : {}) },
       encoding: 'utf8',
     });
     return { status: result.status, lines: result.stdout.split('\n').filter(Boolean) };
@@ -290,6 +293,21 @@ describe('data workflow: the months a refresh fetches', () => {
       expect(lines).toEqual([expect.stringMatching(/^::error::months must be empty, --latest/)]);
     },
   );
+
+  it.each([
+    ['an escape sequence', '--latest\x1b[2K\x1b]8;;http://x\x07', '--latest?[2K?]8;;http://x?'],
+    ['a C1 control', '--month \u009b2J 2025-02', '--month ?2J 2025-02'],
+    ['a tab, DEL and a line break', '--latest\t\x7f\n::warning::x', '--latest??%0A::warning::x'],
+    ['letters beyond ASCII (kept)', '--month é 2025-02', '--month é 2025-02'],
+  ])('quotes a refused input with %s as inert text, whatever the locale', (_, months, shown) => {
+    for (const locale of [undefined, 'C.UTF-8']) {
+      const { status, lines } = runPipelineStep(months, locale);
+      expect(status).toBe(2);
+      expect(lines).toEqual([
+        `::error::months must be empty, --latest, --month YYYY-MM or --range FROM TO, got: ${shown}`,
+      ]);
+    }
+  });
 });
 
 describe('data workflow: credentials', () => {
