@@ -13,11 +13,12 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse';
-import { errorMessage, printFailure } from '../pipeline/command-failure.ts';
+import { printFailure } from '../pipeline/command-failure.ts';
 import { LEEDS_DISTRICT_CODE, STREET_COLUMNS } from '../src/shared/constants.ts';
 import { MONTH_PATTERN } from '../src/shared/schema.ts';
 import { assertSafeOutputDir, REPO_ROOT } from './paths.ts';
 import { createRandom, type Random } from './prng.ts';
+import { errorMessage } from '../src/shared/error-message.ts';
 
 /** The file that marks a directory as synthetic benchmark input (and lets us replace it). */
 export const SYNTHETIC_MARKER = 'SYNTHETIC.txt';

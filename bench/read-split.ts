@@ -51,7 +51,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     console.log(JSON.stringify(readAndSplit(dir)));
   } catch (error) {
     // Loaded only here: the yardstick's measured run loads nothing it does not need.
-    const { errorMessage, printFailure } = await import('../pipeline/command-failure.ts');
+    const { printFailure } = await import('../pipeline/command-failure.ts');
+    const { errorMessage } = await import('../src/shared/error-message.ts');
     printFailure(`bench/read-split.ts: ${errorMessage(error)}`, error);
     process.exit(1);
   }

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { errorMessage, printFailure } from '../pipeline/command-failure.ts';
+import { printFailure } from '../pipeline/command-failure.ts';
 import { pipelinePaths } from '../pipeline/paths.ts';
 import { measureBrowser, type BrowserResult } from './browser.ts';
 import type { ChildMeasurement } from './child.ts';
@@ -37,6 +37,7 @@ import { serveStatic } from './serve.ts';
 import { cleanBuild, prepareWorkingCopy, siteWeight, timeBuild } from './site-build.ts';
 import { summarise, type Summary } from './stats.ts';
 import { judge, type TargetId, type Verdict } from './targets.ts';
+import { errorMessage } from '../src/shared/error-message.ts';
 
 export const SECTIONS = [
   'pipeline',

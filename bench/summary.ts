@@ -3,9 +3,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { errorMessage, printFailure } from '../pipeline/command-failure.ts';
+import { printFailure } from '../pipeline/command-failure.ts';
 import { REPO_ROOT } from './paths.ts';
 import type { Results } from './run.ts';
+import { errorMessage } from '../src/shared/error-message.ts';
 
 /** A Markdown table of every target with its result, and the machine and input it came from. */
 export function markdownSummary(results: Results): string {

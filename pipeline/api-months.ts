@@ -6,6 +6,7 @@ import path from 'node:path';
 import { MONTH_PATTERN } from '../src/shared/schema.ts';
 import { InputError } from './input-error.ts';
 import { apiCrimeSchema, type ApiCrime } from './normalise.ts';
+import { errorMessage } from '../src/shared/error-message.ts';
 
 export interface ApiMonthFile {
   month: string;
@@ -60,7 +61,7 @@ export async function* readApiMonth(
   } catch (cause) {
     throw new InputError(
       file.path,
-      `is not readable JSON (${cause instanceof Error ? cause.message : String(cause)}); ${fetchAgain(file.path)}`,
+      `is not readable JSON (${errorMessage(cause)}); ${fetchAgain(file.path)}`,
       { cause },
     );
   }

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { monthSchema } from '../src/shared/schema.ts';
 import type { ComparisonCheck } from './gate.ts';
+import { errorMessage } from '../src/shared/error-message.ts';
 
 export const APPROVALS_PATH = 'data/approvals.json';
 
@@ -47,7 +48,7 @@ export async function readApprovals(file: string): Promise<Approval[]> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new ApprovalError(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
+    throw new ApprovalError(`cannot read ${file}: ${errorMessage(error)}`, { cause: error });
   }
   return parseApprovals(text, file);
 }
@@ -58,7 +59,7 @@ export function parseApprovals(text: string, file: string): Approval[] {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ApprovalError(`${file} is not valid JSON: ${(error as Error).message}`, {
+    throw new ApprovalError(`${file} is not valid JSON: ${errorMessage(error)}`, {
       cause: error,
     });
   }

@@ -10,6 +10,7 @@ import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 import { MONTH_PATTERN } from '../src/shared/schema.ts';
 import { InputError } from './input-error.ts';
+import { errorMessage } from '../src/shared/error-message.ts';
 
 export const FILE_KINDS = ['street', 'outcomes', 'stop-and-search'] as const;
 export type FileKind = (typeof FILE_KINDS)[number];
@@ -348,7 +349,7 @@ async function openZipEntry(
 }
 
 function corruptZip(where: string, cause: unknown): InputError {
-  const reason = cause instanceof Error ? cause.message : String(cause);
+  const reason = errorMessage(cause);
   return new InputError(
     where,
     `cannot be read as a zip archive (${reason}); it is truncated or corrupt: download it again`,

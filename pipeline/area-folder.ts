@@ -12,6 +12,7 @@ import { AREA_FILES, isNotHereNotice, NOT_HERE_HEADING } from './added-area-file
 import { AREA_FILE } from './area.ts';
 import { exists } from './files.ts';
 import type { Log } from './sources/http.ts';
+import { errorMessage } from '../src/shared/error-message.ts';
 
 /**
  * Fields of area.json (areaSchema, src/shared/area.ts) that a person sets: the command writes
@@ -64,7 +65,7 @@ export async function readPreviousArea(dir: string, root: string): Promise<Previ
     try {
       value = JSON.parse(configText);
     } catch (error) {
-      throw problem(`is not JSON (${(error as Error).message})`);
+      throw problem(`is not JSON (${errorMessage(error)})`);
     }
     if (!isObject(value)) {
       throw problem(

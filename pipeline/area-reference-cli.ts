@@ -6,13 +6,14 @@
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
-import { DEBUG_ENV, errorMessage, runCommand } from './command-failure.ts';
+import { DEBUG_ENV, runCommand } from './command-failure.ts';
 import { logSafe, logSafeJson } from './log-safe.ts';
 import { readAreaConfig } from './area.ts';
 import { helpText, parseCommandArgs, stringValue, UsageError, type CommandSpec } from './args.ts';
 import { dissolveWards } from './district-outline.ts';
 import { districtPopulationCsv, parseNomisResidents } from './nomis-population.ts';
 import { writeFileAtomic } from './write.ts';
+import { errorMessage } from '../src/shared/error-message.ts';
 
 export const AREA_REFERENCE_COMMAND: CommandSpec = {
   command: 'npm run area-reference --',

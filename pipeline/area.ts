@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { parseArea, slugMismatch, type AreaConfig } from '../src/shared/area.ts';
 import { areaNameProblem } from '../src/shared/area-paths.ts';
+import { errorMessage } from '../src/shared/error-message.ts';
 
 /** Where area folders live, relative to the repository root. */
 export const AREAS_DIR = path.join('data', 'areas');
@@ -85,7 +86,7 @@ export async function readAreaConfig(
   try {
     json = JSON.parse(text);
   } catch (error) {
-    const reason = (error as Error).message;
+    const reason = errorMessage(error);
     throw new AreaLoadError(`${source} is not valid JSON (${reason}): fix the file.`, {
       cause: error,
     });

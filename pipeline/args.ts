@@ -4,6 +4,7 @@
 // Every command has --help, --quiet and --json. Options that take two values (--range FROM
 // TO) read the argument after their first value too.
 import { parseArgs } from 'node:util';
+import { errorMessage } from '../src/shared/error-message.ts';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -110,7 +111,7 @@ export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): Pa
       tokens: true,
     });
   } catch (cause) {
-    throw new UsageError((cause as Error).message, { cause });
+    throw new UsageError(errorMessage(cause), { cause });
   }
   const values: Record<string, ArgValue> = { ...parsed.values } as Record<string, ArgValue>;
   const consumed = new Set<number>();

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DEBUG_ENV, errorMessage, printFailure, runCommand } from './command-failure.ts';
+import { DEBUG_ENV, printFailure, runCommand } from './command-failure.ts';
 import { checkFetchedApart } from './inputs.ts';
 import { logSafe, logSafeJson } from './log-safe.ts';
 import { loadArea } from './area.ts';
@@ -36,6 +36,7 @@ import { DistrictError, RunContext, type RunRecord, type Step } from './run-cont
 import { printSummary } from './print-summary.ts';
 import { runSummaryJson } from './run-summary.ts';
 import { checkStepOrder, STEPS } from './steps.ts';
+import { errorMessage } from '../src/shared/error-message.ts';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, summaryUnread: 3 } as const;
 
@@ -125,7 +126,7 @@ export class StepError extends Error {
   constructor(number: number, step: string, cause: unknown, area?: string) {
     super(
       `step ${number} (${step}) failed${area === undefined ? '' : ` for ${area}`}: ` +
-        (cause instanceof Error ? cause.message : String(cause)),
+        errorMessage(cause),
       { cause },
     );
     this.number = number;

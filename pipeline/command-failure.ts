@@ -9,6 +9,7 @@
 // theirs, its properties such as code and path), so nothing of it is lost.
 import { inspect } from 'node:util';
 import { logSafe } from './log-safe.ts';
+import { errorMessage } from '../src/shared/error-message.ts';
 
 export const DEBUG_VARIABLE = 'PIPELINE_DEBUG';
 
@@ -16,12 +17,6 @@ export const DEBUG_VARIABLE = 'PIPELINE_DEBUG';
 export const DEBUG_ENV = {
   [DEBUG_VARIABLE]: 'set to print the stack of a failure, with its causes',
 } as const;
-
-/** The message of what was thrown: an Error's, else the thing itself as text. */
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return typeof error === 'string' ? error : inspect(error);
-}
 
 /**
  * What a failed command prints on stderr: `line` (the command's name and what failed), then,

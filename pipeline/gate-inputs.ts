@@ -20,6 +20,7 @@ import type { Expected } from './gate.ts';
 import { DEFAULT_AREA, pipelinePaths } from './paths.ts';
 import { parseWards } from './reference.ts';
 import { REQUIRED_COVERAGE, type MonthQuality } from './validate.ts';
+import { errorMessage } from '../src/shared/error-message.ts';
 
 /** Where the site reads its data, in the working tree and in any commit. */
 export const SITE_DATA_PATH = 'src/data/site-data.json';
@@ -59,7 +60,7 @@ async function readJson(path: string, what: string): Promise<unknown> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new UnusableInputError(`Cannot read ${what} ${path}: ${(error as Error).message}`, {
+    throw new UnusableInputError(`Cannot read ${what} ${path}: ${errorMessage(error)}`, {
       cause: error,
     });
   }
@@ -70,7 +71,7 @@ function parseJson(text: string, where: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new UnusableInputError(`${where} is not valid JSON: ${(error as Error).message}`, {
+    throw new UnusableInputError(`${where} is not valid JSON: ${errorMessage(error)}`, {
       cause: error,
     });
   }
@@ -102,7 +103,7 @@ export async function textAtRef(ref: string, cwd: string, file: string): Promise
     const stderr = String((error as { stderr?: unknown }).stderr ?? '');
     if (/does not exist in|exists on disk, but not in/.test(stderr)) return null;
     throw new UnusableInputError(
-      `Cannot read ${file} at git ${ref}: ${stderr.trim() || (error as Error).message}`,
+      `Cannot read ${file} at git ${ref}: ${stderr.trim() || errorMessage(error)}`,
       { cause: error },
     );
   }
@@ -168,7 +169,7 @@ export async function loadExpected(cwd = '.', area: string = DEFAULT_AREA): Prom
   try {
     config = await readAreaConfig(area, { root: resolve(cwd) });
   } catch (error) {
-    throw new UnusableInputError((error as Error).message, { cause: error });
+    throw new UnusableInputError(errorMessage(error), { cause: error });
   }
   const wardFiles = config.boundaries.wards;
   const file = resolve(cwd, wardFiles.file);

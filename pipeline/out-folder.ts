@@ -4,6 +4,7 @@
 import type { Stats } from 'node:fs';
 import { open, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { errorMessage } from '../src/shared/error-message.ts';
 
 /** Creates and removes a file in `dir`: what the run will do there, so the same errors. */
 export async function probeWrite(dir: string): Promise<void> {
@@ -28,7 +29,7 @@ export async function checkOutFolder(out: string, probe = probeWrite): Promise<v
       info = await existingStat(existing);
     }
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = errorMessage(cause);
     throw new Error(`--out ${out} cannot be reached (${reason}): ${instead}`, { cause });
   }
   if (info !== null && !info.isDirectory()) {
@@ -41,7 +42,7 @@ export async function checkOutFolder(out: string, probe = probeWrite): Promise<v
   try {
     await probe(existing);
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = errorMessage(cause);
     throw new Error(
       existing === out
         ? `--out ${out} cannot be written (${reason}): ${instead}`

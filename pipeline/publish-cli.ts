@@ -9,11 +9,12 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { areaDataPath, areaSlugFromEnv, type AreaEnv } from '../src/shared/area-paths.ts';
 import { helpText, parseCommandArgs, stringValue, UsageError, type CommandSpec } from './args.ts';
-import { DEBUG_ENV, errorMessage, printFailure, runCommand } from './command-failure.ts';
+import { DEBUG_ENV, printFailure, runCommand } from './command-failure.ts';
 import { logSafe, logSafeJson } from './log-safe.ts';
 import { checkOutFolder } from './out-folder.ts';
 import { pipelinePaths, type PipelinePaths } from './paths.ts';
 import { cleanUpInterruptedRuns } from './publish.ts';
+import { errorMessage } from '../src/shared/error-message.ts';
 
 export const COMPLETE_PUBLISH_COMMAND: CommandSpec = {
   command: 'npm run complete-publish --',

@@ -8,6 +8,7 @@ import type { PolygonGeometry } from '../src/shared/geometry.ts';
 import type { Projection } from '../src/shared/projection.ts';
 import { restoreFromRepository } from '../src/shared/restore-file.ts';
 import { polygonProblem } from './polygon-problem.ts';
+import { errorMessage } from '../src/shared/error-message.ts';
 
 export type { PolygonGeometry };
 
@@ -168,7 +169,7 @@ function parseFeatureCollection<P extends z.ZodType>(
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ReferenceDataError(file, `is not valid JSON (${(error as Error).message})`, {
+    throw new ReferenceDataError(file, `is not valid JSON (${errorMessage(error)})`, {
       cause: error,
     });
   }
@@ -265,7 +266,7 @@ export function parseCentre(
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ReferenceDataError(file, `is not valid JSON (${(error as Error).message})`, {
+    throw new ReferenceDataError(file, `is not valid JSON (${errorMessage(error)})`, {
       cause: error,
       remedy,
     });

@@ -19,6 +19,7 @@ import { HttpClient, type Log } from './sources/http.ts';
 import { monthRange } from '../src/shared/months.ts';
 import { parseMonthArgument, newestPublishedMonth } from './sources/months.ts';
 import { fetchCrimeDates } from './sources/police-api.ts';
+import { errorMessage } from '../src/shared/error-message.ts';
 
 export class MonthChoiceError extends Error {}
 
@@ -32,7 +33,7 @@ export function firstMonthSetting(env: Readonly<Record<string, string | undefine
   try {
     return parseMonthArgument(value, 'REFRESH_FIRST_MONTH');
   } catch (error) {
-    throw new MonthChoiceError((error as Error).message, { cause: error });
+    throw new MonthChoiceError(errorMessage(error), { cause: error });
   }
 }
 
@@ -124,7 +125,7 @@ export async function monthArguments(options: {
     policeUk = await policeUkNewest(options.env, options.log);
   } catch (error) {
     throw new MonthChoiceError(
-      `cannot tell which months police.uk publishes: ${(error as Error).message}`,
+      `cannot tell which months police.uk publishes: ${errorMessage(error)}`,
       { cause: error },
     );
   }

@@ -25,6 +25,7 @@ import { printReport } from './validate-cli.ts';
 import { validateSiteData, type ValidationReport } from './validate.ts';
 import { cleanUpInterruptedRuns } from './publish.ts';
 import { interruptedPublishFiles, Staging, writeFileAtomic } from './write.ts';
+import { errorMessage } from '../src/shared/error-message.ts';
 
 /**
  * The change log sits with the site data it describes: src/data/changes.json for Leeds,
@@ -354,7 +355,7 @@ export async function freshnessStep(options: RefreshOptions): Promise<Freshness>
   try {
     result = checkFreshness(data?.months.at(-1), today);
   } catch (error) {
-    throw new RefreshError(`REFRESH_TODAY: ${(error as Error).message}`, { cause: error });
+    throw new RefreshError(`REFRESH_TODAY: ${errorMessage(error)}`, { cause: error });
   }
   if (!result.ok) throw new RefreshError(result.message);
   options.log(result.message);

@@ -23,7 +23,7 @@ import {
   type CommandSpec,
   type ParsedArgs,
 } from './args.ts';
-import { DEBUG_ENV, errorMessage, printFailure, runCommand } from './command-failure.ts';
+import { DEBUG_ENV, printFailure, runCommand } from './command-failure.ts';
 import { logSafe, logSafeJson } from './log-safe.ts';
 import {
   commitStep,
@@ -32,6 +32,7 @@ import {
   validateStep,
   type RefreshOptions,
 } from './refresh-steps.ts';
+import { errorMessage } from '../src/shared/error-message.ts';
 
 /** Default staging folder; the workflow sets REFRESH_DIR to the same. */
 export const DEFAULT_REFRESH_DIR = 'data/refresh';

@@ -18,6 +18,7 @@ import type { DistrictRule } from './process-month.ts';
 import type { DropTally, Reporter } from './report.ts';
 import type { FetchStepOptions } from './sources/fetch-step.ts';
 import { Staging } from './write.ts';
+import { errorMessage } from '../src/shared/error-message.ts';
 
 interface StepInfo {
   name: string;
@@ -46,7 +47,7 @@ export class DistrictError extends Error {
   readonly area: string;
 
   constructor(area: string, cause: unknown) {
-    super(`${area}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(`${area}: ${errorMessage(cause)}`, { cause });
     this.area = area;
   }
 }

@@ -9,7 +9,7 @@ import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { APPROVALS_PATH } from './approvals.ts';
-import { DEBUG_ENV, errorMessage, printFailure, runCommand } from './command-failure.ts';
+import { DEBUG_ENV, printFailure, runCommand } from './command-failure.ts';
 import {
   areaDataPaths,
   loadGateData,
@@ -32,6 +32,7 @@ import {
 } from './args.ts';
 import { validateSiteData, type ValidationReport } from './validate.ts';
 import { formatReport } from './validation-report.ts';
+import { errorMessage } from '../src/shared/error-message.ts';
 
 export const EXIT = { ok: 0, refused: 1, unusable: 2 } as const;
 
@@ -100,7 +101,7 @@ export function parseGateArgs(argv: readonly string[]): GateArgs {
   try {
     args = parseCommandArgs(VALIDATE_COMMAND, argv);
   } catch (error) {
-    throw new UnusableInputError(`${(error as Error).message} (see --help)`, { cause: error });
+    throw new UnusableInputError(`${errorMessage(error)} (see --help)`, { cause: error });
   }
   const previous = stringValue(args, 'previous');
   const previousRef = stringValue(args, 'previous-ref');

@@ -25,6 +25,7 @@ import { issueLines } from '../src/shared/schema.ts';
 import { crashPoint } from './crash-point.ts';
 import { exists, sameSizeAndTime, sizeAndTime, type SizeAndTime } from './files.ts';
 import { isRunning } from './sweep-temporary-files.ts';
+import { errorMessage } from '../src/shared/error-message.ts';
 
 export function tempPathFor(finalPath: string): string {
   return `${finalPath}.tmp-${process.pid}`;
@@ -61,7 +62,7 @@ function whatToDo(code: string | undefined, dir: string): string {
 export class WriteError extends Error {
   readonly file: string;
   constructor(file: string, cause: unknown) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = errorMessage(cause);
     const todo = whatToDo((cause as NodeJS.ErrnoException | undefined)?.code, path.dirname(file));
     super(`${file} could not be written (${reason})${todo === '' ? '' : `: ${todo}`}`, { cause });
     this.name = 'WriteError';
@@ -486,7 +487,7 @@ export async function recoverInterruptedPublish(journal: string): Promise<string
       if (await appendStaged(append)) completed.push(append.to);
     } catch (cause) {
       // What went wrong is in the message: a command prints the message, not the cause.
-      const why = (cause instanceof Error ? cause.message : String(cause)).replace(/\.$/, '');
+      const why = errorMessage(cause).replace(/\.$/, '');
       throw new Error(
         `${journal}: the interrupted publish could not append its rows to ${append.to}: ` +
           `${why}. Mend that and run again, which completes it; or, if that file was ` +
@@ -546,7 +547,7 @@ async function readJournal(journal: string): Promise<z.infer<typeof journalSchem
     return journalSchema.parse(JSON.parse(text));
   } catch (cause) {
     const problem =
-      cause instanceof z.ZodError ? issueLines(cause).join('; ') : (cause as Error).message;
+      cause instanceof z.ZodError ? issueLines(cause).join('; ') : errorMessage(cause);
     throw new Error(
       `${journal} is not a readable publish journal (${problem}), so an interrupted run cannot ` +
         'be completed: ' +

@@ -28,6 +28,7 @@ import { districtQueryPolygons, polyParameter } from './query-polygons.ts';
 import type { ProgressSink } from './progress.ts';
 import type { RunDownloads } from './run-downloads.ts';
 import { crc32 } from 'node:zlib';
+import { errorMessage } from '../../src/shared/error-message.ts';
 
 export interface FetchedMonth {
   month: string;
@@ -171,7 +172,7 @@ export async function fetchArchiveMonths(
       }
     } catch (error) {
       await discardStaged(staged);
-      throw new Error(`month ${month} from ${probe.name} failed: ${(error as Error).message}`, {
+      throw new Error(`month ${month} from ${probe.name} failed: ${errorMessage(error)}`, {
         cause: error,
       });
     }

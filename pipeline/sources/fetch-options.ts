@@ -4,6 +4,7 @@
 import { UsageError, type ArgValue, type OptionSpec } from '../args.ts';
 import type { SourceConfig } from './config.ts';
 import { parseMonthArgument } from './months.ts';
+import { errorMessage } from '../../src/shared/error-message.ts';
 
 export type MonthSelection = { latest: true } | { month: string } | { from: string; to: string };
 
@@ -56,7 +57,7 @@ export function fetchOptionsFromArgs(values: Readonly<Record<string, ArgValue>>)
     try {
       return parseMonthArgument(value, what);
     } catch (cause) {
-      throw new UsageError((cause as Error).message, { cause });
+      throw new UsageError(errorMessage(cause), { cause });
     }
   };
   const choices: MonthSelection[] = [];

@@ -7,6 +7,7 @@ import type { LsoaResidents } from '../nomis-population.ts';
 import { chunks } from './chunks.ts';
 import { sourceUrl } from './config.ts';
 import type { HttpClient, Log } from './http.ts';
+import { errorMessage } from '../../src/shared/error-message.ts';
 
 export const NOMIS_API_BASE_URL = 'https://www.nomisweb.co.uk/api/v01/';
 /** Census 2021 TS001, "Number of usual residents in households and communal establishments". */
@@ -59,7 +60,7 @@ export function parseTs001Page(text: string, where: string): Page {
       string
     >[];
   } catch (error) {
-    throw new Error(`${where} did not answer a CSV table: ${(error as Error).message}`, {
+    throw new Error(`${where} did not answer a CSV table: ${errorMessage(error)}`, {
       cause: error,
     });
   }

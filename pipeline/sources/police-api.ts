@@ -18,6 +18,7 @@ import {
 } from './api-leaf-history.ts';
 import { type HttpClient, type Log } from './http.ts';
 import { formatArea, polyParameter, splitPolygon, type QueryPolygon } from './query-polygons.ts';
+import { errorMessage } from '../../src/shared/error-message.ts';
 
 /** police.uk answers 400 to a GET longer than this; longer polygons go by POST. */
 export const MAX_GET_URL_CHARS = 4094;
@@ -281,12 +282,9 @@ export async function fetchMonthCrimes(options: FetchMonthOptions): Promise<Mont
   try {
     for (const [index, polygon] of options.area.entries()) await ask(polygon, 0, String(index + 1));
   } catch (error) {
-    throw new Error(
-      `police.uk API month ${month} could not be fetched: ${(error as Error).message}`,
-      {
-        cause: error,
-      },
-    );
+    throw new Error(`police.uk API month ${month} could not be fetched: ${errorMessage(error)}`, {
+      cause: error,
+    });
   }
   return { month, crimes: [...byId.values()], requests, polygons, pieces };
 }

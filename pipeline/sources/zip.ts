@@ -10,6 +10,7 @@ import { PassThrough, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { crc32, createInflateRaw } from 'node:zlib';
 import yauzl from 'yauzl';
+import { errorMessage } from '../../src/shared/error-message.ts';
 
 const LOCAL_HEADER_SIGNATURE = 0x04034b50;
 const LOCAL_HEADER_SIZE = 30;
@@ -101,7 +102,7 @@ export async function readCentralDirectory(
 ): Promise<CentralDirectory> {
   const reader = new TailReader(read, size);
   const formatError = (cause: unknown): unknown =>
-    reader.failure ?? new ZipFormatError(where, (cause as Error).message, { cause });
+    reader.failure ?? new ZipFormatError(where, errorMessage(cause), { cause });
   let zip: yauzl.ZipFile;
   try {
     zip = await yauzl.fromRandomAccessReaderPromise(reader, size, {

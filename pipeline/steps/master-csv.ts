@@ -12,6 +12,7 @@ import { formatCount } from '../report.ts';
 import type { LocalRun } from '../local-run.ts';
 import type { LocalStep } from '../run-context.ts';
 import { WriteError, type StagedStream } from '../write.ts';
+import { errorMessage } from '../../src/shared/error-message.ts';
 
 export const masterCsvStep: LocalStep = {
   name: 'master-csv',
@@ -50,7 +51,7 @@ async function runMasterCsv(ctx: LocalRun): Promise<string> {
       const reason =
         cause instanceof WriteError
           ? cause.message
-          : `could not write ${masterCsv} (${cause instanceof Error ? cause.message : String(cause)})`;
+          : `could not write ${masterCsv} (${errorMessage(cause)})`;
       throw new Error(`the master-csv step failed: ${reason}`, { cause });
     }
   };

@@ -24,6 +24,7 @@ import { useWardFocus } from './use-ward-focus.ts';
 import { coverOf } from './ward-cover.ts';
 import { WARD_DETAILS_ID } from './WardDetails.tsx';
 import { useWardViews } from './use-ward-views.tsx';
+import { errorMessage } from '../shared/error-message.ts';
 
 /** The side panel layout; narrower screens get the bottom sheet, closed at first. */
 const DESKTOP_QUERY = '(min-width: 1024px)';
@@ -66,7 +67,7 @@ export default function CrimeMap(props: CrimeMapProps) {
 
   useEffect(() => {
     load(props).then(setLoaded, (e: unknown) => {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(errorMessage(e));
     });
     // Loaded once; the URLs never change on a page.
   }, []);

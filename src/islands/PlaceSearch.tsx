@@ -7,6 +7,7 @@ import type { MapData } from '../shared/map-data.ts';
 import type { PostcodeIndexFile } from '../shared/postcode-index.ts';
 import { normalisePostcode } from '../shared/postcode-index.ts';
 import { PLACE_ZOOM, findPostcode, findWards, searchWords } from '../lib/map-postcodes.ts';
+import { errorMessage } from '../shared/error-message.ts';
 
 export interface FoundPlace {
   ward: string;
@@ -42,9 +43,7 @@ export function PlaceSearch({ data, postcodesUrl, onFound }: PlaceSearchProps) {
       file = await index.current;
     } catch (e) {
       index.current = null;
-      setMessage(
-        `The postcode list could not be loaded (${e instanceof Error ? e.message : String(e)}).`,
-      );
+      setMessage(`The postcode list could not be loaded (${errorMessage(e)}).`);
       return;
     }
     const found = findPostcode(file, text);

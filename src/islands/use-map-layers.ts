@@ -24,6 +24,7 @@ import { runStepsWhenIdle } from './idle-steps.ts';
 import { rankInWords, type Figures } from './use-figures.ts';
 import type { Commit } from './use-map-state.ts';
 import { WARM_UP_ROUNDS } from './warm-up-rounds.ts';
+import { errorMessage } from '../shared/error-message.ts';
 
 /** Choropleth fill: opaque enough to read the colour, light enough to see streets below. */
 const CHOROPLETH_OPACITY = 0.7;
@@ -107,7 +108,7 @@ export function useMapLayers(input: MapLayersInput): MapLayersHandle {
           setLayers(l);
         }
       },
-      (e: unknown) => setMapError(e instanceof Error ? e.message : String(e)),
+      (e: unknown) => setMapError(errorMessage(e)),
     );
     return () => {
       cancelled = true;

@@ -17,6 +17,7 @@ import { restoreFromRepository } from '../shared/restore-file.ts';
 import { parseOrThrow } from '../shared/schema.ts';
 import { listInWords } from './format.ts';
 import type { MapArea } from './map-area.ts';
+import { errorMessage } from '../shared/error-message.ts';
 
 export { DEFAULT_AREA };
 
@@ -119,7 +120,7 @@ export function areaWardBoundaries(): { text: string; file: string; codeProperty
     const problem =
       (cause as NodeJS.ErrnoException).code === 'ENOENT'
         ? 'does not exist'
-        : `cannot be read (${(cause as Error).message})`;
+        : `cannot be read (${errorMessage(cause)})`;
     throw new Error(
       `Area "${SLUG}": its ward boundaries ${file} (boundaries.wards.file in ${AREA_FILE}) ` +
         `${problem}. ${restoreFromRepository(file)}.`,
