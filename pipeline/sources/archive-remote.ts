@@ -101,15 +101,22 @@ function ifRange(probe: ArchiveProbe): Record<string, string> {
   return {};
 }
 
+/** An ETag without the W/ of a weak one: what a weak comparison compares (RFC 9110 8.8.3.2). */
+function opaqueTag(etag: string): string {
+  return etag.startsWith('W/') ? etag.slice(2) : etag;
+}
+
 /**
  * How an answer's ETag and Last-Modified differ from the probe's, each compared when both give
  * it; undefined when they agree. An answer of another copy than the run began with: police.uk
- * replaced the archive after the probe (a copy of the same size is told apart only so).
+ * replaced the archive after the probe (a copy of the same size is told apart only so). ETags
+ * are compared weakly: a server, or a CDN in front of it, may mark the same copy's ETag weak
+ * (W/"v1") on one answer and not on another ("v1").
  */
 function answerVersionChange(headers: Headers, probe: ArchiveProbe): string | undefined {
   const changes: string[] = [];
   const etag = headers.get('etag') ?? undefined;
-  if (etag !== undefined && probe.etag !== undefined && etag !== probe.etag) {
+  if (etag !== undefined && probe.etag !== undefined && opaqueTag(etag) !== opaqueTag(probe.etag)) {
     changes.push(`ETag ${was(probe.etag)}, now ${was(etag)}`);
   }
   const lastModified = headers.get('last-modified') ?? undefined;

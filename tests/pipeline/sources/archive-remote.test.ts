@@ -582,6 +582,40 @@ describe('an archive replaced by one of the same size while it is read by ranges
   });
 });
 
+describe('a server that marks the ETag weak on one answer and not on another', () => {
+  // The same copy throughout: a server or a CDN in front of it may give its ETag as weak
+  // (W/"v1") on GET and strong ("v1") on HEAD, or the other way round. A weak comparison of
+  // the two (RFC 9110 8.8.3.2) finds them the same copy.
+  it.each([
+    ['strong on HEAD, weak on GET', '"v1"', 'W/"v1"', 'download'],
+    ['weak on HEAD, strong on GET', 'W/"v1"', '"v1"', 'ranges'],
+  ] as const)(
+    'reads the archive (%s), not taking it for a replaced one',
+    async (_, head, get, mode) => {
+      const zip = await buildArchive('2025-03');
+      serveLatest('2025-03');
+      replacedAfterProbe('/data/archive/2025-03.zip', zip, zip, { etag: head }, { etag: get });
+      await fetchSources(options({ month: '2025-02' }));
+      const street = await readFile(
+        path.join(
+          sourcePaths(cacheRoot).archiveDir,
+          '2025-02',
+          '2025-02-west-yorkshire-street.csv',
+        ),
+      );
+      expect(street.equals(sampleStreetFile('2025-02'))).toBe(true);
+      // If-Range names the strong ETag, which a server whose own is weak never finds equal
+      // (RFC 9110 13.1.5): it answers with the whole archive, as a server without ranges does.
+      expect(logs.some((l) => l.includes('does not answer range requests'))).toBe(
+        mode === 'download',
+      );
+      expect(existsSync(path.join(sourcePaths(cacheRoot).downloadDir, '2025-03.zip'))).toBe(
+        mode === 'download',
+      );
+    },
+  );
+});
+
 describe('servers without Range support, and cut downloads', () => {
   it('falls back to a whole download when the server ignores Range, with the same result', async () => {
     const zip = await buildArchive('2025-03');
