@@ -93,10 +93,12 @@ class RangesUnsupported extends Error {}
  * The If-Range header of a request for bytes of the copy `probe` describes (RFC 9110 13.1.5):
  * its strong ETag, else its Last-Modified. A server that has replaced the archive since then
  * answers with the whole new copy (200) instead of the range, so bytes of two copies are
- * never put together. None when the probe gave neither (a weak ETag cannot be used).
+ * never put together. None when the probe gave neither. A weak ETag cannot be used, nor one
+ * not in quotes: it is no entity-tag (RFC 9110 8.8.3), and a server reads it as a date that
+ * never holds, answering every range with the whole archive.
  */
 function ifRange(probe: ArchiveProbe): Record<string, string> {
-  if (probe.etag !== undefined && !probe.etag.startsWith('W/')) return { 'if-range': probe.etag };
+  if (probe.etag !== undefined && /^"[^"]*"$/.test(probe.etag)) return { 'if-range': probe.etag };
   if (probe.lastModified !== undefined) return { 'if-range': probe.lastModified };
   return {};
 }

@@ -216,11 +216,13 @@ export class ReplayServer {
 /**
  * Whether a request's If-Range (RFC 9110 13.1.5) names the file as served: its strong ETag or
  * its Last-Modified. A request without one holds; one that does not hold gets the whole file.
+ * An ETag not in quotes is no entity-tag (RFC 9110 8.8.3): a condition giving it is read as a
+ * date, as a server reads it, and does not hold.
  */
 function ifRangeHolds(request: RecordedRequest, options: FileOptions): boolean {
   const condition = request.headers['if-range'];
   if (condition === undefined || options.ifRange === false) return true;
-  const strongEtag = options.etag !== undefined && !options.etag.startsWith('W/');
+  const strongEtag = options.etag !== undefined && options.etag.startsWith('"');
   return (strongEtag && condition === options.etag) || condition === options.lastModified;
 }
 

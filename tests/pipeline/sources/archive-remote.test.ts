@@ -582,6 +582,27 @@ describe('an archive replaced by one of the same size while it is read by ranges
   });
 });
 
+describe('a server whose ETag is not in quotes', () => {
+  it('asks for each range on its Last-Modified (If-Range), which the server can read, and reads by ranges', async () => {
+    const zip = await buildArchive('2025-03');
+    serveLatest('2025-03');
+    // No entity-tag (RFC 9110 8.8.3): in an If-Range, a server reads it as a date, finds it
+    // none, and answers with the whole archive.
+    server.file('/data/archive/2025-03.zip', zip, { etag: 'v1', lastModified: MARCH });
+    await fetchSources(options({ month: '2025-02' }));
+    const street = await readFile(
+      path.join(sourcePaths(cacheRoot).archiveDir, '2025-02', '2025-02-west-yorkshire-street.csv'),
+    );
+    expect(street.equals(sampleStreetFile('2025-02'))).toBe(true);
+    expect(logs.some((l) => l.includes('does not answer range requests'))).toBe(false);
+    const gets = server.requestsTo('/data/archive/2025-03.zip').filter((r) => r.method === 'GET');
+    expect(gets.length).toBeGreaterThan(1);
+    expect(gets.map((r) => [r.status, r.headers['if-range']])).toEqual(
+      gets.map(() => [206, MARCH]),
+    );
+  });
+});
+
 describe('a server that marks the ETag weak on one answer and not on another', () => {
   // The same copy throughout: a server or a CDN in front of it may give its ETag as weak
   // (W/"v1") on GET and strong ("v1") on HEAD, or the other way round. A weak comparison of
