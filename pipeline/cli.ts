@@ -487,8 +487,9 @@ export async function main(argv: readonly string[]): Promise<number> {
 /**
  * --json after a run that published: the run summary on stdout (one district's as it is;
  * several districts' by slug). It quotes data (a dropped row's field): safe for the log, as
- * the lines printed without --json. A summary that cannot be read back is said on stderr with
- * its own exit code: the outputs are written, unlike a failed step's (EXIT.failed).
+ * the lines printed without --json. A summary that cannot be read back, or is not JSON, is
+ * said on stderr, with its file, and its own exit code: the outputs are written, unlike a
+ * failed step's (EXIT.failed).
  */
 export async function printRunSummaries(
   options: Pick<CliOptions, 'area' | 'areas' | 'out'>,
@@ -500,7 +501,8 @@ export async function printRunSummaries(
       slugs.map(async (slug) => {
         const file = runAreaPaths(options, slug).runSummary;
         try {
-          return await readFile(file, 'utf8');
+          const read = await readFile(file, 'utf8');
+          return { text: read, value: JSON.parse(read) as unknown };
         } catch (error) {
           throw new Error(`${file}: ${errorMessage(error)}`, { cause: error });
         }
@@ -508,9 +510,9 @@ export async function printRunSummaries(
     );
     text =
       summaries.length === 1
-        ? summaries[0]!
+        ? summaries[0]!.text
         : `${JSON.stringify(
-            Object.fromEntries(slugs.map((slug, i) => [slug, JSON.parse(summaries[i]!)])),
+            Object.fromEntries(slugs.map((slug, i) => [slug, summaries[i]!.value])),
             null,
             2,
           )}\n`;

@@ -635,18 +635,20 @@ describe('printRunSummaries (--json after a run that published)', () => {
   });
 
   it.each([
-    ['is missing', [['leeds', null]], /run-summary\.json: ENOENT/],
+    ['is missing', [['leeds', null]], 'leeds', /run-summary\.json: ENOENT/],
+    ['of the one district is not JSON', [['leeds', '{"kept": ']], 'leeds', /JSON/],
     [
       'of one of several districts is not JSON',
       [
         ['leeds', '{"kept": 12}\n'],
         ['sheffield', '{"kept": '],
       ],
+      'sheffield',
       /JSON/,
     ],
   ] as const)(
-    'says the outputs were written, and exits 3 rather than 1 (a failed step), when the summary %s',
-    async (_, districts, reason) => {
+    'says the outputs were written, names the file, and exits 3 rather than 1 (a failed step), when the summary %s',
+    async (_, districts, named, reason) => {
       const out = await mkdtemp(path.join(tmp, 'summaries-'));
       const several = districts.length > 1;
       for (const [slug, text] of districts) {
@@ -661,6 +663,8 @@ describe('printRunSummaries (--json after a run that published)', () => {
         /^pipeline: every output was written, but the run summary could not be read back for --json: /,
       );
       expect(stderr).toMatch(reason);
+      const file = path.join(several ? path.join(out, named) : out, 'run-summary.json');
+      expect(stderr).toContain(`--json: ${file}: `);
     },
   );
 });
