@@ -147,13 +147,24 @@ function replacedError(probe: ArchiveProbe, change: string, when: string, after:
 const CONTENT_RANGE = /^bytes (\d+)-(\d+)\/(\d+|\*)$/;
 
 function remoteSource(client: HttpClient, probe: ArchiveProbe): ByteSource {
+  /**
+   * Whether ranges are asked for with If-Range: until a server answers one with the whole of
+   * the very copy the probe described (a server that finds its weak ETag unequal to the
+   * strong one it gave the probe, RFC 9110 13.1.5). The ranges are then asked for without:
+   * every answer's ETag and Last-Modified are checked against the probe's all the same.
+   */
+  let conditional = true;
   /** Ask for bytes [start, end); the answer and the byte after the last one it holds. */
-  const send = async (start: number, end: number) => {
+  const send = async (
+    start: number,
+    end: number,
+  ): Promise<{ exchange: Exchange; until: number }> => {
+    const condition = conditional ? ifRange(probe) : {};
     const exchange = await client.send(probe.url, {
       headers: {
         range: `bytes=${start}-${end - 1}`,
         'accept-encoding': 'identity',
-        ...ifRange(probe),
+        ...condition,
       },
     });
     // A 200 of another copy is the server's answer to If-Range, not a refusal of ranges.
@@ -164,6 +175,11 @@ function remoteSource(client: HttpClient, probe: ArchiveProbe): ByteSource {
     ) {
       await exchange.discard();
       throw replacedError(probe, change, 'read', 'nothing was written for it');
+    }
+    if (exchange.response.status === 200 && condition['if-range'] !== undefined) {
+      await exchange.discard();
+      conditional = false;
+      return send(start, end);
     }
     if (exchange.response.status !== 206) {
       await exchange.discard();
