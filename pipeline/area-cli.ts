@@ -99,7 +99,11 @@ export const AREA_COMMAND: CommandSpec = {
   },
   exitCodes: {
     0: 'the area was written',
-    1: 'a fetch, a check or a write failed; nothing was written (data/areas/ is as it was)',
+    1:
+      'a fetch, a check or a write failed: nothing was written (data/areas/ is as it was); or, ' +
+      "with --replace, once the new area was in place, moving the old area's other files into " +
+      'it failed: they are left in data/areas/SLUG.replaced, which the next run of this command ' +
+      'moves over',
     2: 'usage error',
   },
   positionals: true,

@@ -186,7 +186,7 @@ describe('npm run area -- add <LAD code>', () => {
       'ONS_GEOGRAPHY_BASE_URL',
       'NOMIS_API_BASE_URL',
       'PIPELINE_DEBUG',
-      'a fetch, a check or a write failed; nothing was written',
+      'a fetch, a check or a write failed: nothing was written',
     ]) {
       expect(stdout).toContain(word);
     }
