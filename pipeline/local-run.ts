@@ -15,6 +15,12 @@ import type { MonthPlan } from './merge.ts';
 import { MonthFolds, settledMonth, type MonthFoldsState } from './month-folds.ts';
 import { readMonthCache, type CachedMonth } from './month-cache.ts';
 import { monthKeys } from './month-keys.ts';
+import {
+  addedSince,
+  outcomesFileName,
+  readMonthOutcomes,
+  writeMonthOutcomes,
+} from './month-outcomes.ts';
 import { unlistedForceDistrictsNote } from './outside.ts';
 import {
   outcomeCountsKey,
@@ -201,18 +207,49 @@ export class LocalRun {
   }
 
   /**
-   * The month from the cache when it is current (its key, and the postcodes.io answers for
-   * its points), with this run's provenance labels; else null.
+   * The month from the cache when it is current (its key, the postcodes.io answers for its
+   * points, and the outcomes files it was made with: this run's, month-outcomes.ts), with this
+   * run's provenance labels; else null.
    */
   async cachedMonth(plan: MonthPlan): Promise<CachedMonth | null> {
+    const found = await this.cachedMonthBeforeOutcomes(plan);
+    return found !== null && found.added.length === 0 ? found.cached : null;
+  }
+
+  /**
+   * The month from the cache as cachedMonth finds it, with the outcomes files of this run it
+   * was not made with (`added`): it holds only if none lists one of its crimes
+   * (month-outcomes.ts holdsWith). Null when it is not current, or an outcomes file it was
+   * made with changed or is gone.
+   */
+  async cachedMonthBeforeOutcomes(
+    plan: MonthPlan,
+  ): Promise<{ cached: CachedMonth; added: string[] } | null> {
     const { key, provenance } = await this.monthKey(plan);
-    return readMonthCache(
-      this.paths.monthsCacheDir,
+    const dir = this.paths.monthsCacheDir;
+    const recorded = await readMonthOutcomes(dir, plan.month, key);
+    if (recorded === null) return null;
+    const added = addedSince(recorded, this.outcomesFiles());
+    if (added === null) return null;
+    const cached = await readMonthCache(
+      dir,
       plan.month,
       key,
       this.geography.postcodeAnswers,
       provenance,
     );
+    return cached === null ? null : { cached, added };
+  }
+
+  /** The run's outcomes files, as the month cache's records name them (month-outcomes.ts). */
+  outcomesFiles(): string[] {
+    return this.inputs.outcomes.map(outcomesFileName);
+  }
+
+  /** Record that the cached `plan` is made with this run's outcomes files (month-outcomes.ts). */
+  async recordOutcomesFiles(plan: MonthPlan): Promise<void> {
+    const { key } = await this.monthKey(plan);
+    await writeMonthOutcomes(this.paths.monthsCacheDir, plan.month, key, this.outcomesFiles());
   }
 
   /** Snapshot and fetchedAt of a month: from the fetch step's manifest when the month came from it. */
@@ -233,8 +270,8 @@ export class LocalRun {
   }
 
   /**
-   * A month's cache key: its input files, the outcomes files (month-keys.ts), the
-   * geography and the code; with the month's provenance labels, which are not part of it.
+   * A month's cache key: its input files (month-keys.ts), the geography and the code; with
+   * the month's provenance labels, which are not part of it.
    */
   monthKey(plan: MonthPlan): Promise<MonthKey> {
     let key = this.derived.monthKeys.get(plan);

@@ -1,9 +1,9 @@
 // The per-month cache: each processed month's enriched rows (YYYY-MM.csv), summary
 // (YYYY-MM.summary.json, a MonthSummary plus the cache key and drop examples) and the
 // postcodes.io answers it used (YYYY-MM.postcodes.json). A month is reprocessed only when its
-// key changes (its input files, the outcomes files (month-keys.ts), the reference
-// geography, or the code that processes it and the packages that code runs) or an answer it
-// used changed.
+// key changes (its input files (month-keys.ts), the reference geography, or the code that
+// processes it and the packages that code runs), an answer it used changed, or an outcomes
+// file revises one of its crimes (YYYY-MM.outcomes, month-outcomes.ts).
 import { createHash } from 'node:crypto';
 import { open, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -36,13 +36,12 @@ export const MONTH_STAGE_ENTRIES = [
 export interface MonthCacheKeyParts {
   month: string;
   source: string;
-  /** Fingerprints of the month's input files. */
-  inputs: readonly string[];
   /**
-   * Fingerprints of the outcomes files: those of the month and after revise its outcomes, and
-   * an earlier one can date a crime's latest outcome before its month (a disagreement).
+   * Fingerprints of the month's input files. Not the outcomes files, which revise the latest
+   * outcome of its crimes: which of them a cached month was made with is kept beside it, and
+   * a new one processes it again only when it lists one of its crimes (month-outcomes.ts).
    */
-  outcomes: readonly string[];
+  inputs: readonly string[];
   /** Fingerprint of the reference geography (and polling districts, when present). */
   geography: string;
   /**
@@ -53,7 +52,7 @@ export interface MonthCacheKeyParts {
 }
 
 export function monthCacheKey(parts: MonthCacheKeyParts): string {
-  const { month, source, inputs, outcomes, geography, district } = parts;
+  const { month, source, inputs, geography, district } = parts;
   return createHash('sha256')
     .update(
       JSON.stringify({
@@ -61,7 +60,6 @@ export function monthCacheKey(parts: MonthCacheKeyParts): string {
         month,
         source,
         inputs,
-        outcomes,
         geography,
         district: { name: district.name, forceDistricts: district.forceDistricts },
       }),

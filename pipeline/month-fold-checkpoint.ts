@@ -62,7 +62,10 @@ export interface RestoredMonth {
 }
 
 interface Checkpoint {
-  /** What the folds depend on besides the months: the code and the district's centre. */
+  /**
+   * What the folds depend on besides the months' keys: the code, the district's centre and the
+   * outcomes files (a month's key leaves them out, month-outcomes.ts).
+   */
   context: string;
   /** The months' totals are those the site data fold holds (folds.siteData.totals). */
   months: (CheckpointMonth & {
@@ -73,10 +76,23 @@ interface Checkpoint {
   folds: MonthFoldsState;
 }
 
-/** The context a checkpoint is made in: the folding code, and the centre the map flags points in. */
-export function checkpointContext(centre: CentreDefinition): string {
+/**
+ * The context a checkpoint is made in: the folding code, the centre the map flags points in,
+ * and the outcomes files (names, month-outcomes.ts outcomesFileName), which the months' keys
+ * leave out: with another set, a month the checkpoint holds may have been revised.
+ */
+export function checkpointContext(
+  centre: CentreDefinition,
+  outcomesFiles: readonly string[],
+): string {
   return createHash('sha256')
-    .update(JSON.stringify({ code: codeFingerprint(FOLD_CHECKPOINT_ENTRIES), centre }))
+    .update(
+      JSON.stringify({
+        code: codeFingerprint(FOLD_CHECKPOINT_ENTRIES),
+        centre,
+        outcomes: [...outcomesFiles].sort(),
+      }),
+    )
     .digest('hex');
 }
 

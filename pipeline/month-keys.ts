@@ -7,14 +7,12 @@ import { monthCacheKey } from './month-cache.ts';
 import type { DistrictRule } from './process-month.ts';
 
 /**
- * The cache key of each month of `inputs`, each worked out once: its input files, every
- * outcomes file, the geography (`geography`, GeoContext.fingerprint), the district and the
- * code. Every outcomes file, not only those of the month and after, which give its crimes
- * their latest outcome: a crime's latest outcome dated before its month is counted among the
- * month's disagreements (outcome-before-crime), and that comes from an earlier month's file.
+ * The cache key of each month of `inputs`, each worked out once: its input files, the
+ * geography (`geography`, GeoContext.fingerprint), the district and the code. Not the
+ * outcomes files: whether a cached month holds with them is told apart (month-outcomes.ts).
  */
 export function monthKeys(
-  inputs: Pick<Inputs, 'choice' | 'outcomes'>,
+  inputs: Pick<Inputs, 'choice'>,
   geography: string,
   district: DistrictRule,
 ): (plan: MonthPlan) => string {
@@ -42,7 +40,6 @@ export function monthKeys(
       month: plan.month,
       source: plan.source,
       inputs: sources,
-      outcomes: inputs.outcomes.map((e) => e.fingerprint),
       geography,
       district,
     });

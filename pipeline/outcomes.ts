@@ -195,7 +195,11 @@ export interface OutcomeReader {
  */
 export async function readOutcomesOnce(
   readers: readonly OutcomeReader[],
-  options: { onBytes?: ((n: number) => void) | undefined } = {},
+  options: {
+    onBytes?: ((n: number) => void) | undefined;
+    /** Told each row's Crime ID that is not blank, once a row, with its file. */
+    onCrimeId?: ((entry: ArchiveEntry, crimeId: string) => void) | undefined;
+  } = {},
 ): Promise<OutcomeReadStats[]> {
   const stats = readers.map((): OutcomeReadStats => ({
     read: 0,
@@ -213,7 +217,9 @@ export async function readOutcomesOnce(
       const month = (values['Month'] ?? '').trim();
       const outcome = (values['Outcome type'] ?? '').trim();
       // The readers share the file, so its month.
-      const fileMonth = entries[ids[0]!]!.month;
+      const file = entries[ids[0]!]!;
+      const fileMonth = file.month;
+      if (crimeId !== '') options.onCrimeId?.(file, crimeId);
       const unusable = unusableReason(crimeId, month, fileMonth, outcome);
       if (unusable !== undefined) {
         const detail = unusableDetail(unusable, crimeId, month, fileMonth, outcome);
@@ -249,7 +255,7 @@ export async function readOutcomesOnce(
         }
       }
     },
-    options,
+    options.onBytes ? { onBytes: options.onBytes } : {},
   );
   return stats;
 }

@@ -439,14 +439,14 @@ async function openMonthTask({ plan, provenance, key, deps }: MonthTask): Promis
  */
 export async function districtOutcomeIndexes(
   districts: readonly { entries: readonly ArchiveEntry[]; locator: Locator }[],
-  onBytes?: (n: number) => void,
+  options: Parameters<typeof readOutcomesOnce>[1] = {},
 ): Promise<{ index: OutcomeIndex; stats: OutcomeReadStats }[]> {
   const readers = districts.map(({ entries, locator }) => ({
     entries,
     index: new OutcomeIndex(),
     keep: (lon: number, lat: number) => locator.locate(lon, lat) !== null,
   }));
-  const stats = await readOutcomesOnce(readers, onBytes ? { onBytes } : {});
+  const stats = await readOutcomesOnce(readers, options);
   return readers.map(({ index }, i) => ({ index, stats: stats[i]! }));
 }
 

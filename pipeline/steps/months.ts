@@ -13,7 +13,9 @@ import {
   saveFoldCheckpoint,
   type SavedMonth,
 } from '../month-fold-checkpoint.ts';
+import type { CachedMonth } from '../month-cache.ts';
 import { MonthFolds, settledMonth } from '../month-folds.ts';
+import { holdsWith, listedIdsCollector } from '../month-outcomes.ts';
 import { monthParts, type MonthTotals } from '../month-parts.ts';
 import {
   processMonthsInWorkers,
@@ -86,20 +88,18 @@ async function runMonths(runs: readonly LocalRun[]): Promise<string[]> {
   // (see shared-outcomes.ts).
   let indexes: Promise<(BuiltOutcomes | undefined)[]> | undefined;
   const outcomeIndexes = () => (indexes ??= buildOutcomeIndexes(districts));
+  /** Cached months made before outcomes files this run adds: held until those are read. */
+  const unsettled: { district: number; plan: MonthPlan; found: CachedBeforeOutcomes }[] = [];
   for (const [i, run] of runs.entries()) {
     const { folds, results, restored } = await restoreMonths(runs, run);
     const toProcess: MonthPlan[] = [];
     for (const plan of run.inputs.choice.months.slice(restored)) {
-      const cached = await run.cachedMonth(plan);
-      if (cached) {
-        results.push(folds.add(settledMonth(cached), plan, true));
-        run.reporter.info(
-          `  ${label(runs, run, plan)}: ${describeMonth(plan, cached.summary)} (cached)`,
-        );
-      } else {
-        toProcess.push(plan);
-      }
+      const found = await run.cachedMonthBeforeOutcomes(plan);
+      if (found === null) toProcess.push(plan);
+      else if (found.added.length > 0) unsettled.push({ district: i, plan, found });
+      else settleCached(runs, run, folds, results, plan, found.cached);
     }
+    const waits = unsettled.some((u) => u.district === i);
     districts.push({
       run,
       folds,
@@ -108,9 +108,24 @@ async function runMonths(runs: readonly LocalRun[]): Promise<string[]> {
       toProcess,
       approximate: new Set(),
       outcomes: async () => (await outcomeIndexes())[i]?.index,
-      counted: toProcess.length === 0 ? await run.savedOutcomeCounts() : null,
+      // A district with months to tell apart reads its outcomes files for them.
+      counted: toProcess.length === 0 && !waits ? await run.savedOutcomeCounts() : null,
     });
   }
+  // What the added outcomes files list is gathered as the index is built (month-outcomes.ts).
+  const listed = listedIdsCollector(new Set(unsettled.flatMap((u) => u.found.added)));
+  if (unsettled.length > 0) indexes = buildOutcomeIndexes(districts, listed.onCrimeId);
+  for (const { district, plan, found } of unsettled) {
+    const d = districts[district]!;
+    await outcomeIndexes();
+    if (await holdsWith(found.cached.csv, found.added, listed.lists)) {
+      await d.run.recordOutcomesFiles(plan);
+      settleCached(runs, d.run, d.folds, d.results, plan, found.cached);
+    } else {
+      d.toProcess.push(plan);
+    }
+  }
+  for (const d of districts) d.toProcess.sort((a, b) => a.month.localeCompare(b.month));
 
   // Archive months are independent of each other: in parallel when there are several.
   // API months take LSOA codes from the archive months (see enrich.ts), so they come after.
@@ -122,6 +137,9 @@ async function runMonths(runs: readonly LocalRun[]): Promise<string[]> {
     const threads = Math.min(runs[0]!.options.threads ?? availableParallelism(), groups.length);
     if (threads >= 2) await processMonthsInWorkersStep(districts, groups, threads, hintsFrom);
     else await processMonthsInline(districts, groups, hintsFrom);
+  }
+  for (const d of districts) {
+    for (const plan of d.toProcess) await d.run.recordOutcomesFiles(plan);
   }
   const built = districts.some(readsOutcomes) ? await outcomeIndexes() : [];
   const accounts: string[] = [];
@@ -138,6 +156,22 @@ async function runMonths(runs: readonly LocalRun[]): Promise<string[]> {
   return accounts;
 }
 
+/** A cached month as LocalRun.cachedMonthBeforeOutcomes finds it. */
+type CachedBeforeOutcomes = NonNullable<Awaited<ReturnType<LocalRun['cachedMonthBeforeOutcomes']>>>;
+
+/** A month taken from the cache: folded into its district's folds, and said. */
+function settleCached(
+  runs: readonly LocalRun[],
+  run: LocalRun,
+  folds: MonthFolds,
+  results: MonthOutcome[],
+  plan: MonthPlan,
+  cached: CachedMonth,
+): void {
+  results.push(folds.add(settledMonth(cached), plan, true));
+  run.reporter.info(`  ${label(runs, run, plan)}: ${describeMonth(plan, cached.summary)} (cached)`);
+}
+
 /**
  * A district's folds and month results, started from the saved folds of the months step
  * (month-fold-checkpoint.ts) when they were made from its first months as they are now;
@@ -151,7 +185,7 @@ async function restoreMonths(
   const keys = await Promise.all(plans.map((plan) => run.monthKey(plan)));
   const checkpoint = await restoreFoldCheckpoint(
     run.paths.monthFoldsCheckpoint,
-    checkpointContext(run.area.config.centre),
+    checkpointContext(run.area.config.centre, run.outcomesFiles()),
     plans.map((plan, i) => ({ month: plan.month, key: keys[i]!.key })),
     keys.map((k) => k.provenance),
     run.paths.monthsCacheDir,
@@ -182,7 +216,7 @@ async function saveMonths({ run, folds, results, restored }: DistrictMonths): Pr
   }
   await saveFoldCheckpoint(
     run.paths.monthFoldsCheckpoint,
-    checkpointContext(run.area.config.centre),
+    checkpointContext(run.area.config.centre, run.outcomesFiles()),
     months,
     folds.save(),
     run.paths.monthsCacheDir,
@@ -410,6 +444,7 @@ function readsOutcomes(d: DistrictMonths): boolean {
  */
 async function buildOutcomeIndexes(
   districts: readonly DistrictMonths[],
+  onCrimeId?: (entry: ArchiveEntry, crimeId: string) => void,
 ): Promise<(BuiltOutcomes | undefined)[]> {
   const wanted = districts.filter(readsOutcomes);
   if (wanted.length === 0) return districts.map(() => undefined);
@@ -420,7 +455,7 @@ async function buildOutcomeIndexes(
   );
   const built = await districtOutcomeIndexes(
     wanted.map((d) => ({ entries: d.run.inputs.outcomes, locator: d.run.geography.locator })),
-    (n) => progress.advance(n),
+    { onBytes: (n) => progress.advance(n), onCrimeId },
   );
   progress.done(
     built

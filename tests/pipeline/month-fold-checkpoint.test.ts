@@ -139,7 +139,7 @@ describe('restoreFoldCheckpoint(file, context, months, labels, monthsCacheDir, a
 
   beforeAll(async () => {
     const archive = await archiveOf('restore', ['2024-03', '2025-02']);
-    leeds = checkpointContext((await loadArea('leeds')).config.centre);
+    leeds = checkpointContext((await loadArea('leeds')).config.centre, []);
     out = path.join(dir, 'restore-out');
     await run(archive, out);
     const { monthsCacheDir } = pipelinePaths({ out });
@@ -186,14 +186,18 @@ describe('restoreFoldCheckpoint(file, context, months, labels, monthsCacheDir, a
     expect(await restore([{ month: '2024-02', key: 'c'.repeat(64) }, ...months])).toBeNull();
   });
 
-  it('returns null in another context (code or centre)', async () => {
-    const context = checkpointContext({
-      kind: 'postcode-districts',
-      label: 'city centre',
-      districts: ['LS1'],
-    });
+  it('returns null in another context (code, centre or outcomes files)', async () => {
+    const context = checkpointContext(
+      { kind: 'postcode-districts', label: 'city centre', districts: ['LS1'] },
+      [],
+    );
     expect(context).not.toBe(leeds);
     expect(await restore(months, context)).toBeNull();
+    const withOutcomes = checkpointContext((await loadArea('leeds')).config.centre, [
+      '2025-03/west-yorkshire:size:10,mtime:1',
+    ]);
+    expect(withOutcomes).not.toBe(leeds);
+    expect(await restore(months, withOutcomes)).toBeNull();
   });
 
   /** Run `check` with `file` holding `bytes`, then put the file back as it was. */
