@@ -11,6 +11,7 @@ import { compareCodeUnits } from '../src/shared/compare.ts';
 import { isCoordinateKey } from '../src/shared/coordinates.ts';
 import type { MonthSummary } from '../src/shared/schema.ts';
 import { codeFingerprint } from './code-fingerprint.ts';
+import { monthOutcomesFile } from './month-outcomes.ts';
 import type { MonthProvenanceInfo } from './process-month.ts';
 import { DropTally, type Disagreement, type TallyData } from './report.ts';
 import { createAtomicWriteStream, writeFileAtomic, type AtomicWriteStream } from './write.ts';
@@ -374,8 +375,13 @@ async function writeSummary(
 export async function openMonthCacheWriter(dir: string, month: string) {
   const files = monthCacheFiles(dir, month);
   // The old summary goes first: until the new one is written the month is simply not cached.
+  // So does the record of the outcomes files it was made with (month-outcomes.ts), written
+  // again once the run is done with its months: a run that stops before then leaves the month
+  // made with outcomes files it records none of, processed again, never taken as made with
+  // the old record's.
   await rm(files.summary, { force: true });
   await rm(files.postcodes, { force: true });
+  await rm(monthOutcomesFile(dir, month), { force: true });
   const rows: AtomicWriteStream = await createAtomicWriteStream(files.csv);
   return {
     rows,

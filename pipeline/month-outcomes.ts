@@ -11,7 +11,9 @@
 // The added files' Crime IDs are gathered as the files are read into the outcome index, which
 // a run with an added file reads anyway, so each outcomes file is still read once a run. The
 // files a month was made with are kept as <month>.outcomes beside its rows, under its cache
-// key; a month without that record is processed again.
+// key; a month without that record is processed again. Processing a month removes its record
+// (month-cache.ts openMonthCacheWriter) until the run records the files it was made with, so a
+// run that stops between the two leaves no record naming files its rows were not made with.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArchiveEntry } from './archive.ts';

@@ -162,8 +162,8 @@ interface Summary {
   outcomes: { readThisRun: boolean; [figure: string]: unknown };
 }
 
-async function run(archive: string, out: string): Promise<Summary> {
-  await runPipeline(options(archive, out), { reporter: createMemoryReporter() });
+async function run(archive: string, out: string, threads?: number): Promise<Summary> {
+  await runPipeline(options(archive, out), { reporter: createMemoryReporter(), threads });
   return JSON.parse(await readFile(path.join(out, 'run-summary.json'), 'utf8')) as Summary;
 }
 
@@ -249,6 +249,40 @@ describe('a cached month and the outcomes files added since it was made', () => 
     ]);
     const second = await runAndCompare(archive, out);
     expect(fromCache(second)).toEqual({ '2024-03': false, '2025-03': false, '2025-04': false });
+  });
+
+  /**
+   * A run of `archive` with a 2025-04 outcomes file giving the crimes of `revised` their
+   * outcome, that fails on its last month, 2025-05, which holds no crimes: the months before it
+   * are processed (one after another) and in the cache by then. Then the 2025-04 outcomes file
+   * and 2025-05 taken away, as a user mending the input might: the next run's outputs must be
+   * a run's from nothing.
+   */
+  async function failedRunThenWithout(
+    archive: string,
+    out: string,
+    revised: readonly { crime: Record<string, string>; outcome: string }[],
+  ): Promise<Summary> {
+    await writeApril(archive);
+    await writeOutcomes(archive, '2025-04', revised);
+    await mkdir(path.join(archive, '2025-05'), { recursive: true });
+    await writeFile(path.join(archive, STREET('2025-05')), formatCsvRow(STREET_COLUMNS));
+    // One thread: the months one after another, the failing one last.
+    await expect(run(archive, out, 1)).rejects.toThrow(/holds no crimes for 2025-05/);
+    await rm(path.join(archive, OUTCOMES('2025-04')));
+    await rm(path.join(archive, '2025-05'), { recursive: true });
+    return runAndCompare(archive, out);
+  }
+
+  it('is processed again after a run that processed it again failed before it recorded its outcomes files', async () => {
+    const { archive, out } = await firstRun('failed-run');
+    const [crime] = await keptCrimes(out, '2024-03');
+    const outcome = 'Offender sent to prison';
+    expect(crime!['Outcome']).not.toBe(outcome);
+    const third = await failedRunThenWithout(archive, out, [{ crime: crime!, outcome }]);
+    // 2025-03 held with the 2025-04 outcomes file, and is recorded as made with it: gone since.
+    expect(fromCache(third)).toEqual({ '2024-03': false, '2025-03': false, '2025-04': false });
+    expect(await outcomeOf(out, crime!['Crime ID']!)).toBe(crime!['Outcome']);
   });
 
   it.each([
