@@ -225,20 +225,28 @@ export class LocalRun {
   async cachedMonthBeforeOutcomes(
     plan: MonthPlan,
   ): Promise<{ cached: CachedMonth; added: string[] } | null> {
-    const { key, provenance } = await this.monthKey(plan);
-    const dir = this.paths.monthsCacheDir;
-    const recorded = await readMonthOutcomes(dir, plan.month, key);
-    if (recorded === null) return null;
-    const added = addedSince(recorded, this.outcomesFiles());
+    const added = await this.outcomesFilesAdded(plan);
     if (added === null) return null;
+    const { key, provenance } = await this.monthKey(plan);
     const cached = await readMonthCache(
-      dir,
+      this.paths.monthsCacheDir,
       plan.month,
       key,
       this.geography.postcodeAnswers,
       provenance,
     );
     return cached === null ? null : { cached, added };
+  }
+
+  /**
+   * The outcomes files of this run that the cached `plan` was not made with, by its record
+   * (month-outcomes.ts); null without a record under its key, or when a file it was made with
+   * changed or is gone.
+   */
+  async outcomesFilesAdded(plan: MonthPlan): Promise<string[] | null> {
+    const { key } = await this.monthKey(plan);
+    const recorded = await readMonthOutcomes(this.paths.monthsCacheDir, plan.month, key);
+    return recorded === null ? null : addedSince(recorded, this.outcomesFiles());
   }
 
   /** The run's outcomes files, as the month cache's records name them (month-outcomes.ts). */

@@ -174,8 +174,9 @@ function settleCached(
 
 /**
  * A district's folds and month results, started from the saved folds of the months step
- * (month-fold-checkpoint.ts) when they were made from its first months as they are now;
- * `restored`: how many of its months they hold.
+ * (month-fold-checkpoint.ts) when they were made from its first months as they are now, each
+ * still recorded as made with the run's outcomes files; `restored`: how many of its months
+ * they hold.
  */
 async function restoreMonths(
   runs: readonly LocalRun[],
@@ -183,7 +184,7 @@ async function restoreMonths(
 ): Promise<{ folds: MonthFolds; results: MonthOutcome[]; restored: number }> {
   const plans = run.inputs.choice.months;
   const keys = await Promise.all(plans.map((plan) => run.monthKey(plan)));
-  const checkpoint = await restoreFoldCheckpoint(
+  const saved = await restoreFoldCheckpoint(
     run.paths.monthFoldsCheckpoint,
     checkpointContext(run.area.config.centre, run.outcomesFiles()),
     plans.map((plan, i) => ({ month: plan.month, key: keys[i]!.key })),
@@ -191,6 +192,14 @@ async function restoreMonths(
     run.paths.monthsCacheDir,
     run.geography.postcodeAnswers,
   );
+  // The saved folds were made with the run's outcomes files, but a month may have been
+  // processed again since, with others, by a run that stopped before it saved its folds: its
+  // rows are then revised while its summary may not be (outcomes swapped within a ward), and
+  // it has no record, or one naming those others (month-outcomes.ts).
+  const checkpoint =
+    saved !== null && (await madeWithRunOutcomes(run, plans.slice(0, saved.months.length)))
+      ? saved
+      : null;
   const folds = run.monthFolds(checkpoint?.folds);
   const results = (checkpoint?.months ?? []).map((m, i): MonthOutcome => {
     const plan = plans[i]!;
@@ -198,6 +207,15 @@ async function restoreMonths(
     return { summary: m.totals, drops: m.drops, csv: m.csv, plan, cached: true };
   });
   return { folds, results, restored: results.length };
+}
+
+/**
+ * Whether each cached month of `plans` is recorded as made with the run's outcomes files, and
+ * none added since (month-outcomes.ts).
+ */
+async function madeWithRunOutcomes(run: LocalRun, plans: readonly MonthPlan[]): Promise<boolean> {
+  const added = await Promise.all(plans.map((plan) => run.outcomesFilesAdded(plan)));
+  return added.every((files) => files !== null && files.length === 0);
 }
 
 /**

@@ -285,6 +285,25 @@ describe('a cached month and the outcomes files added since it was made', () => 
     expect(await outcomeOf(out, crime!['Crime ID']!)).toBe(crime!['Outcome']);
   });
 
+  it("is not taken from the months step's saved folds after a run that processed it again failed before it recorded its outcomes files", async () => {
+    const { archive, out } = await firstRun('failed-run-folds');
+    // Two crimes of one ward with different outcomes, each given the other's: the month's
+    // summary (its ward outcome tallies) stays the same bytes, its rows do not.
+    const march = await keptCrimes(out, '2025-03');
+    const [x, y] = march.flatMap((a) =>
+      march
+        .filter((b) => b['Ward Code'] === a['Ward Code'] && b['Outcome'] !== a['Outcome'])
+        .map((b) => [a, b] as const),
+    )[0]!;
+    const third = await failedRunThenWithout(archive, out, [
+      { crime: x, outcome: y['Outcome']! },
+      { crime: y, outcome: x['Outcome']! },
+    ]);
+    // 2024-03 held with the 2025-04 outcomes file, and is recorded as made with it: gone since.
+    expect(fromCache(third)).toEqual({ '2024-03': false, '2025-03': false, '2025-04': false });
+    expect(await outcomeOf(out, x['Crime ID']!)).toBe(x['Outcome']);
+  });
+
   it.each([
     ['changed', 'Offender given a caution'],
     ['gone', null],
