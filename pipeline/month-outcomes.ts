@@ -79,19 +79,26 @@ export interface ListedIds {
 
 /**
  * What the outcomes files `names` list, collected as they are read into the outcome index
- * (outcomes.ts readOutcomesOnce's onCrimeId): each file is read once in a run.
+ * (outcomes.ts readOutcomesOnce's onCrimeId): each file is read once in a run. A file has a
+ * list only once a Crime ID of it was read: one never read, or with no Crime ID, has none,
+ * and holdsWith takes it to revise every month rather than none.
  */
 export function listedIdsCollector(names: Iterable<string>): {
   lists: ReadonlyMap<string, ListedIds>;
   onCrimeId(entry: ArchiveEntry, crimeId: string): void;
 } {
+  const wanted = new Set(names);
   const lists = new Map<string, ListedIds>();
-  for (const name of names) lists.set(name, { prefixes: new Set(), otherForm: false });
   return {
     lists,
     onCrimeId(entry, crimeId) {
-      const listed = lists.get(outcomesFileName(entry));
-      if (listed === undefined) return;
+      const name = outcomesFileName(entry);
+      let listed = lists.get(name);
+      if (listed === undefined) {
+        if (!wanted.has(name)) return;
+        listed = { prefixes: new Set(), otherForm: false };
+        lists.set(name, listed);
+      }
       const prefix = sidecarPrefix(crimeId);
       if (prefix < 0) listed.otherForm = true;
       else listed.prefixes.add(prefix);

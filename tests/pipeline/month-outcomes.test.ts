@@ -13,6 +13,7 @@ import { runPipeline, type CliOptions } from '../../pipeline/cli.ts';
 import { formatCsvRow, readCsv } from '../../pipeline/csv.ts';
 import {
   addedSince,
+  holdsWith,
   listedIdsCollector,
   readMonthOutcomes,
   writeMonthOutcomes,
@@ -80,6 +81,23 @@ describe('listedIdsCollector(names)', () => {
     onCrimeId(added, 'WY-2025-123');
     expect(listed.otherForm).toBe(true);
     expect(lists.size).toBe(1);
+  });
+
+  it('gives no list for a named file none of whose Crime IDs was read: holdsWith then revises the month', async () => {
+    const dir = path.join(tmp, 'holds');
+    await mkdir(dir, { recursive: true });
+    const csv = path.join(dir, '2025-03.csv');
+    const row = MASTER_COLUMNS.map((c) => (c === 'Crime ID' ? 'a'.repeat(64) : ''));
+    await writeFile(csv, formatCsvRow(MASTER_COLUMNS) + formatCsvRow(row));
+    const unread = '2025-04/west-yorkshire:size:1,mtime:1';
+    const read = '2025-05/west-yorkshire:size:1,mtime:1';
+    const { lists, onCrimeId } = listedIdsCollector([unread, read]);
+    onCrimeId(entry('2025-05', 'size:1,mtime:1'), 'b'.repeat(64));
+    expect(lists.has(unread)).toBe(false);
+    expect(await holdsWith(csv, [read], lists)).toBe(true);
+    expect(await holdsWith(csv, [unread], lists)).toBe(false);
+    onCrimeId(entry('2025-05', 'size:1,mtime:1'), 'a'.repeat(64));
+    expect(await holdsWith(csv, [read], lists)).toBe(false);
   });
 });
 
