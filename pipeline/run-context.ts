@@ -100,10 +100,10 @@ export interface RunRecord {
   stopSearch?: { read: number; kept: number; dropped: DropTally };
   /**
    * The input's outcomes files, what their rows were (outcomes.ts) and what the Crime IDs they
-   * index join among the crimes the run keeps (outcome-join.ts). A run with no month to process
-   * does not read them (a cached month's key holds every outcomes file, so it
-   * was made with them as they are now): `counts` are then those of the run that read them
-   * for the same months (outcome-counts.ts), and null when there are no files or no such counts.
+   * index join among the crimes the run keeps (outcome-join.ts). A run whose every month comes
+   * from the cache as made with the outcomes files as they are now (month-outcomes.ts) does
+   * not read them: `counts` are then those of the run that read them for the same months
+   * (outcome-counts.ts), and null when there are no files or no such counts.
    */
   outcomes?: { files: number; counts: OutcomeCounts | null; readThisRun: boolean };
   notes: string[];
