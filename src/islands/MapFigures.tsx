@@ -23,6 +23,7 @@ export interface MapFiguresProps {
 export function MapFigures(props: MapFiguresProps) {
   const { data, types, excludeCityCentre, figures, rangeLabel } = props;
   const { coverage, noData, leedsTotal } = figures;
+  const gaps = coverage.monthsWithoutData.length;
   if (figures.noTypes) {
     return (
       <Announced>
@@ -58,11 +59,11 @@ export function MapFigures(props: MapFiguresProps) {
       </p>
       <p id="crime-map-coverage">
         {rangeLabel}: {coverage.months} {plural(coverage.months, 'month', 'months')}
-        {coverage.gaps > 0 ? (
+        {gaps > 0 ? (
           <>
-            , {coverage.withData} with data; {coverage.gaps} of them without data
-            <span data-unannounced="true"> ({figures.gapMonths})</span>{' '}
-            {plural(coverage.gaps, 'is', 'are')} left out, not counted as zero
+            , {coverage.monthsWithData.length} with data; {gaps} of them without data
+            <span data-unannounced="true"> ({figures.gapMonths})</span> {plural(gaps, 'is', 'are')}{' '}
+            left out, not counted as zero
           </>
         ) : (
           `, ${plural(coverage.months, 'with data', 'all with data')}`

@@ -111,7 +111,7 @@ export function useFigures(data: MapData, state: MapViewState): Figures {
     [coverage],
   );
   const noTypes = typeIndexes.length === 0;
-  const noData = coverage.withData === 0 || noTypes;
+  const noData = coverage.monthsWithData.length === 0 || noTypes;
   const leedsTotal = useMemo(() => totals.reduce((a, b) => a + b, 0), [totals]);
   const names = useMemo(() => data.wards.map((w) => w.name), [data]);
   // With the city centre excluded, its residents leave each ward's denominator with its crimes.

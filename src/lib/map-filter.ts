@@ -297,13 +297,11 @@ function addEntries(
   }
 }
 
-/** The months of a filter's range: how many, which have data, and how many have none. */
+/** The months of a filter's range: how many, which have data, and which have none. */
 export interface MonthCoverage {
   from: string;
   to: string;
   months: number;
-  withData: number;
-  gaps: number;
   /** The months with data ("YYYY-MM"), ascending: what a rate's window is made of. */
   monthsWithData: string[];
   /** The months without data ("YYYY-MM"), ascending: the gaps the window's words name. */
@@ -320,8 +318,6 @@ export function monthCoverage(
       from: '',
       to: '',
       months: 0,
-      withData: 0,
-      gaps: 0,
       monthsWithData: [],
       monthsWithoutData: [],
     };
@@ -332,13 +328,10 @@ export function monthCoverage(
   for (let m = from; m <= to; m++) {
     (data.hasData[m] ? monthsWithData : monthsWithoutData).push(data.months[m]!);
   }
-  const months = to - from + 1;
   return {
     from: data.months[from] ?? '',
     to: data.months[to] ?? '',
-    months,
-    withData: monthsWithData.length,
-    gaps: monthsWithoutData.length,
+    months: to - from + 1,
     monthsWithData,
     monthsWithoutData,
   };

@@ -3,6 +3,7 @@
 // report pages. The island takes them from here only.
 import { annualisedRate, rankWithTies, rateIn, rateWindow } from '../shared/rates.ts';
 import { rankRatesAsShown } from './format.ts';
+import type { MonthCoverage } from './map-filter.ts';
 import type { MapMeasure } from './map-state.ts';
 
 /**
@@ -93,10 +94,11 @@ export function tiedBeyond(ranking: readonly RankedWard[], shown: number): numbe
  */
 export function describeWindow(
   label: string,
-  coverage: { months: number; withData: number },
+  coverage: Pick<MonthCoverage, 'months' | 'monthsWithData'>,
   gapMonths: string,
 ): string {
-  const { months, withData } = coverage;
+  const { months } = coverage;
+  const withData = coverage.monthsWithData.length;
   if (withData === 0) return `${label}, no data`;
   if (withData === months) return months === 1 ? label : `${label}, all ${months} months with data`;
   return `${label}, no data for ${gapMonths}`;

@@ -15,7 +15,12 @@ import { textOf } from '../../support/vnode-text.ts';
  */
 function coverage(months: number, gaps: number, rangeLabel: string, gapMonths = ''): string | null {
   const figures = {
-    coverage: { months, withData: months - gaps, gaps },
+    // Which months hold data does not change the paragraph: gapMonths names the others.
+    coverage: {
+      months,
+      monthsWithData: monthRange('2020-01', '2030-12').slice(0, months - gaps),
+      monthsWithoutData: monthRange('2031-01', '2040-12').slice(0, gaps),
+    },
     gapMonths,
     noData: false,
     noTypes: false,

@@ -17,7 +17,13 @@ function withoutData(months: readonly string[]): string {
   const figures = {
     noTypes: false,
     noData: true,
-    coverage: { months: months.length, withData: 0, gaps: months.length },
+    coverage: {
+      from: months[0] ?? '',
+      to: months.at(-1) ?? '',
+      months: months.length,
+      monthsWithData: [] as string[],
+      monthsWithoutData: [...months],
+    },
     gapMonths: describeMonths(months),
   } as Figures;
   return wardLabel(data, figures, 0);

@@ -101,27 +101,35 @@ describe('wardRate(count, population, monthsWithData) and rateUnit(monthsWithDat
 });
 
 describe('describeWindow(label, coverage, gapMonths)', () => {
+  /** `n` months with data (which ones does not change the words: gapMonths names the others). */
+  const monthsWith = (n: number) => monthRange('2025-01', '2026-12').slice(0, n);
   it('says how many months of the window hold data, and when none does', () => {
-    expect(describeWindow('Feb – Mar 2025', { months: 2, withData: 2 }, '')).toBe(
+    expect(describeWindow('Feb – Mar 2025', { months: 2, monthsWithData: monthsWith(2) }, '')).toBe(
       'Feb – Mar 2025, all 2 months with data',
     );
-    expect(describeWindow('Mar 2025', { months: 1, withData: 1 }, '')).toBe('Mar 2025');
+    expect(describeWindow('Mar 2025', { months: 1, monthsWithData: monthsWith(1) }, '')).toBe(
+      'Mar 2025',
+    );
     expect(
-      describeWindow('Apr 2024 – Jan 2025', { months: 10, withData: 0 }, 'Apr 2024–Jan 2025'),
+      describeWindow(
+        'Apr 2024 – Jan 2025',
+        { months: 10, monthsWithData: monthsWith(0) },
+        'Apr 2024–Jan 2025',
+      ),
     ).toBe('Apr 2024 – Jan 2025, no data');
   });
 
   it('names the months without data of a window that has some, not only their number', () => {
     // March 2024 to March 2025 with data in March 2024 and February to March 2025 only.
     const gaps = describeMonths(monthRange('2024-04', '2025-01'));
-    expect(describeWindow('Mar 2024 – Mar 2025', { months: 13, withData: 3 }, gaps)).toBe(
-      'Mar 2024 – Mar 2025, no data for Apr 2024–Jan 2025',
-    );
+    expect(
+      describeWindow('Mar 2024 – Mar 2025', { months: 13, monthsWithData: monthsWith(3) }, gaps),
+    ).toBe('Mar 2024 – Mar 2025, no data for Apr 2024–Jan 2025');
     // Two runs of gaps, within a year and across one.
     const twoRuns = describeMonths(['2024-05', '2024-06', '2024-12', '2025-01']);
-    expect(describeWindow('Apr 2024 – Feb 2025', { months: 11, withData: 7 }, twoRuns)).toBe(
-      'Apr 2024 – Feb 2025, no data for May–Jun 2024, Dec 2024–Jan 2025',
-    );
+    expect(
+      describeWindow('Apr 2024 – Feb 2025', { months: 11, monthsWithData: monthsWith(7) }, twoRuns),
+    ).toBe('Apr 2024 – Feb 2025, no data for May–Jun 2024, Dec 2024–Jan 2025');
   });
 });
 
