@@ -42,6 +42,13 @@ function options(selection: FetchSourcesOptions['selection']): FetchSourcesOptio
   };
 }
 
+/** West Yorkshire's street file of `month` as the fetch wrote it into the archive cache. */
+function fetchedStreet(month: string): Promise<Buffer> {
+  return readFile(
+    path.join(sourcePaths(cacheRoot).archiveDir, month, `${month}-west-yorkshire-street.csv`),
+  );
+}
+
 function serveLatest(month: string): void {
   const redirect = { status: 302, headers: { location: `/data/archive/${month}.zip` } };
   server.route('HEAD', '/data/archive/latest.zip', [redirect]);
@@ -174,9 +181,7 @@ describe('fetchSources from a 36-month archive served with ranges', () => {
       '2025-03-west-yorkshire-stop-and-search.csv',
       '2025-03-west-yorkshire-street.csv',
     ]);
-    const street = await readFile(
-      path.join(sourcePaths(cacheRoot).archiveDir, '2025-03', '2025-03-west-yorkshire-street.csv'),
-    );
+    const street = await fetchedStreet('2025-03');
     expect(street.equals(sampleStreetFile('2025-03'))).toBe(true);
 
     const transferred = server.bytesSent('/data/archive/2025-03.zip');
@@ -291,9 +296,7 @@ describe('fetchSources from a 36-month archive served with ranges', () => {
     serveLatest('2025-03');
     server.file('/data/archive/2025-03.zip', zip);
     await fetchSources(options({ month: '2024-03' }));
-    const street = await readFile(
-      path.join(sourcePaths(cacheRoot).archiveDir, '2024-03', '2024-03-west-yorkshire-street.csv'),
-    );
+    const street = await fetchedStreet('2024-03');
     expect(street.equals(sampleStreetFile('2024-03'))).toBe(true);
   });
 
@@ -451,9 +454,7 @@ describe('range answers that hold less than was asked', () => {
     serveLatest('2025-03');
     server.file('/data/archive/2025-03.zip', zip, { maxRangeBytes: 16_384 });
     await fetchSources(options({ month: '2025-02' }));
-    const street = await readFile(
-      path.join(sourcePaths(cacheRoot).archiveDir, '2025-02', '2025-02-west-yorkshire-street.csv'),
-    );
+    const street = await fetchedStreet('2025-02');
     expect(street.equals(sampleStreetFile('2025-02'))).toBe(true);
     const gets = server.requestsTo('/data/archive/2025-03.zip').filter((r) => r.method === 'GET');
     // Whole answers take at most 8 requests (the first test); here the street files, compressed
@@ -475,13 +476,7 @@ describe('range answers that hold less than was asked', () => {
       faults[at] = { shortBy: 100 };
       server.file('/data/archive/2025-03.zip', zip, { faults });
       await fetchSources(options({ month: '2025-02' }));
-      const street = await readFile(
-        path.join(
-          sourcePaths(cacheRoot).archiveDir,
-          '2025-02',
-          '2025-02-west-yorkshire-street.csv',
-        ),
-      );
+      const street = await fetchedStreet('2025-02');
       expect(street.equals(sampleStreetFile('2025-02'))).toBe(true);
       expect(logs.some((l) => /^retry 1\/3 GET .*ended 100 bytes before/.test(l))).toBe(true);
     },
@@ -506,9 +501,7 @@ describe('a Content-Range that does not state the size', () => {
     serveLatest('2025-03');
     server.file('/data/archive/2025-03.zip', zip, { sizeUnstated: true });
     await fetchSources(options({ month: '2025-02' }));
-    const street = await readFile(
-      path.join(sourcePaths(cacheRoot).archiveDir, '2025-02', '2025-02-west-yorkshire-street.csv'),
-    );
+    const street = await fetchedStreet('2025-02');
     expect(street.equals(sampleStreetFile('2025-02'))).toBe(true);
     const gets = server.requestsTo('/data/archive/2025-03.zip').filter((r) => r.method === 'GET');
     expect(gets.every((r) => r.status === 206)).toBe(true);
@@ -570,9 +563,7 @@ describe('an archive replaced by one of the same size while it is read by ranges
     serveLatest('2025-03');
     server.file('/data/archive/2025-03.zip', zip, { etag: '"v1"' });
     await fetchSources(options({ month: '2025-02' }));
-    const street = await readFile(
-      path.join(sourcePaths(cacheRoot).archiveDir, '2025-02', '2025-02-west-yorkshire-street.csv'),
-    );
+    const street = await fetchedStreet('2025-02');
     expect(street.equals(sampleStreetFile('2025-02'))).toBe(true);
     const gets = server.requestsTo('/data/archive/2025-03.zip').filter((r) => r.method === 'GET');
     expect(gets.length).toBeGreaterThan(1);
@@ -590,9 +581,7 @@ describe('a server whose ETag is not in quotes', () => {
     // none, and answers with the whole archive.
     server.file('/data/archive/2025-03.zip', zip, { etag: 'v1', lastModified: MARCH });
     await fetchSources(options({ month: '2025-02' }));
-    const street = await readFile(
-      path.join(sourcePaths(cacheRoot).archiveDir, '2025-02', '2025-02-west-yorkshire-street.csv'),
-    );
+    const street = await fetchedStreet('2025-02');
     expect(street.equals(sampleStreetFile('2025-02'))).toBe(true);
     expect(logs.some((l) => l.includes('does not answer range requests'))).toBe(false);
     const gets = server.requestsTo('/data/archive/2025-03.zip').filter((r) => r.method === 'GET');
@@ -621,13 +610,7 @@ describe('a server that marks the ETag weak on one answer and not on another', (
       serveLatest('2025-03');
       replacedAfterProbe('/data/archive/2025-03.zip', zip, zip, { etag: head }, { etag: get });
       await fetchSources(options({ month: '2025-02' }));
-      const street = await readFile(
-        path.join(
-          sourcePaths(cacheRoot).archiveDir,
-          '2025-02',
-          '2025-02-west-yorkshire-street.csv',
-        ),
-      );
+      const street = await fetchedStreet('2025-02');
       expect(street.equals(sampleStreetFile('2025-02'))).toBe(true);
       expect(logs.some((l) => l.includes('does not answer range requests'))).toBe(false);
       expect(existsSync(path.join(sourcePaths(cacheRoot).downloadDir, '2025-03.zip'))).toBe(false);
@@ -653,9 +636,7 @@ describe('servers without Range support, and cut downloads', () => {
     serveLatest('2025-03');
     server.file('/data/archive/2025-03.zip', zip, { ranges: false });
     await fetchSources(options({ month: '2025-02' }));
-    const street = await readFile(
-      path.join(sourcePaths(cacheRoot).archiveDir, '2025-02', '2025-02-west-yorkshire-street.csv'),
-    );
+    const street = await fetchedStreet('2025-02');
     expect(street.equals(sampleStreetFile('2025-02'))).toBe(true);
     expect(logs.some((l) => l.includes('does not answer range requests'))).toBe(true);
     const downloaded = await readFile(path.join(sourcePaths(cacheRoot).downloadDir, '2025-03.zip'));
