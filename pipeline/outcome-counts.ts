@@ -1,7 +1,7 @@
 // What the outcomes files' rows were (OutcomeReadStats) and what their Crime IDs join among
 // the crimes the run keeps (OutcomeJoin), saved in the cache folder by the run that read them.
-// A run whose every month comes from the month cache does not read the outcomes files (each
-// cached month's key holds them, month-keys.ts), so it reports the counts saved here: the
+// A run whose every month comes from the month cache as made with the outcomes files as they
+// are (month-outcomes.ts) does not read them, so it reports the counts saved here: the
 // same as a run from nothing would. They depend on the outcomes files (their contents in
 // the order read, and their names, which the examples give), the geography (which rows lie
 // outside the district), the run's months (which crimes it keeps: each month's cache key, which
