@@ -89,13 +89,20 @@ export function listedIdsCollector(names: Iterable<string>): {
 } {
   const wanted = new Set(names);
   const lists = new Map<string, ListedIds>();
+  /** Each file read so far and its name, or null when it is not wanted: named once a file. */
+  const fileNames = new Map<ArchiveEntry, string | null>();
   return {
     lists,
     onCrimeId(entry, crimeId) {
-      const name = outcomesFileName(entry);
+      let name = fileNames.get(entry);
+      if (name === undefined) {
+        const named = outcomesFileName(entry);
+        name = wanted.has(named) ? named : null;
+        fileNames.set(entry, name);
+      }
+      if (name === null) return;
       let listed = lists.get(name);
       if (listed === undefined) {
-        if (!wanted.has(name)) return;
         listed = { prefixes: new Set(), otherForm: false };
         lists.set(name, listed);
       }
