@@ -4,15 +4,15 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { booleanPointInPolygon, point } from '@turf/turf';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { SiteData } from '../../src/shared/schema.ts';
 import { capitalise, countedNoun } from '../../src/lib/format.ts';
 import { describeMonths, monthRange, shortMonth } from '../../src/shared/months.ts';
 import { ANNOUNCE_AFTER_MS } from '../../src/islands/MapFigures.tsx';
 import { CHOROPLETH_COLOURS } from '../../src/lib/map-scale.ts';
 import {
-  launchBrowser,
+  browserPages,
   openPage,
   saveScreenshot,
   seriousA11yViolations,
@@ -35,26 +35,16 @@ const SIZES = {
 } as const;
 type Size = keyof typeof SIZES;
 
-let browser: Browser;
+/** The file's browser, and the pages each test opens, closed after it. */
+const pages = browserPages();
 let site: SiteData;
-const opened: OpenedPage[] = [];
 
 beforeAll(async () => {
-  browser = await launchBrowser();
   site = await readSiteData();
 });
 
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((o) => o.context.close()));
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
 async function openMap(size: Size, query = ''): Promise<OpenedPage> {
-  const o = await openPage(browser, `/${query}`, { viewport: SIZES[size] });
-  opened.push(o);
+  const o = await pages.open(`/${query}`, { viewport: SIZES[size] });
   await waitForMap(o.page);
   return o;
 }
@@ -440,8 +430,7 @@ describe('map explorer: side panel', () => {
 
   it('fits the whole district again when a phone turns, as a fresh load at that size shows it', async () => {
     const turned = { width: SIZES.phone.height, height: SIZES.phone.width };
-    const fresh = await openPage(browser, '/', { viewport: turned });
-    opened.push(fresh);
+    const fresh = await pages.open('/', { viewport: turned });
     await waitForMap(fresh.page);
     const landscape = (await mapView(fresh.page)) ?? '';
     const { page, consoleErrors } = await openMap('phone');
@@ -1044,7 +1033,9 @@ describe('map page on a phone', () => {
     'at %i x %i shows the legend and the map attribution above the bar at load',
     async (width, height) => {
       for (const query of ['?view=wards&measure=rate', '']) {
-        const opened = await openPage(browser, `/${query}`, { viewport: { width, height } });
+        const opened = await openPage(pages.browser(), `/${query}`, {
+          viewport: { width, height },
+        });
         try {
           await waitForMap(opened.page);
           const covered = await opened.page.evaluate(() => {
@@ -1094,15 +1085,15 @@ async function visitEveryPage(
   viewport: { width: number; height: number },
   visit: (page: Page, path: string) => Promise<void>,
 ): Promise<void> {
-  const pages = (await readdir('dist', { recursive: true }))
+  const paths = (await readdir('dist', { recursive: true }))
     .filter((f) => f.endsWith('index.html') || f === '404.html')
     .map((f) => `/${f.replace(/index\.html$/, '')}`);
-  expect(pages.length).toBeGreaterThan(30);
-  const context = await browser.newContext({ viewport });
+  expect(paths.length).toBeGreaterThan(30);
+  const context = await pages.browser().newContext({ viewport });
   await context.route('https://tile.openstreetmap.org/**', (r) => r.abort());
   try {
     const page = await context.newPage();
-    for (const path of pages) {
+    for (const path of paths) {
       await page.goto(new URL(path, siteUrl()).href);
       if (path === '/') await waitForMap(page);
       await visit(page, path);

@@ -2,30 +2,17 @@
 // The page's requests for its data are answered by the test (Playwright routing), so the built
 // site stays as it is.
 import { gzipSync } from 'node:zlib';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { encodeMapData } from '../../src/shared/map-data-encoder.ts';
 import { CRIME_TYPES } from '../../src/shared/constants.ts';
 import type { MonthSummary, Ward } from '../../src/shared/schema.ts';
-import { launchBrowser, openPage, type OpenedPage } from './support.ts';
+import { browserPages } from './support.ts';
 import { afterUpdate, waitForMap } from './map-page.ts';
 
 const HOSTILE_NAME = '<img src=x onerror="window.__injected=1">Headingley & <b>Hyde Park</b>';
 
-let browser: Browser;
-const opened: OpenedPage[] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((o) => o.context.close()));
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+/** The file's browser, and the pages each test opens, closed after it. */
+const pages = browserPages();
 
 /** One month, one ward whose name is markup, two snap points near Hyde Park, Leeds. */
 function hostileData(): { mapData: Buffer; shapes: string } {
@@ -91,7 +78,7 @@ function hostileData(): { mapData: Buffer; shapes: string } {
 describe('map page with unexpected data', () => {
   it('shows markup in a ward name as text in the ranking, the details and the tooltip', async () => {
     const { mapData, shapes } = hostileData();
-    const o = await openPage(browser, '/?ward=hostile', {
+    const o = await pages.open('/?ward=hostile', {
       routes: [
         {
           pattern: '**/data/map-data.bin.gz*',
@@ -101,7 +88,6 @@ describe('map page with unexpected data', () => {
         { pattern: '**/data/wards.geojson*', contentType: 'application/geo+json', body: shapes },
       ],
     });
-    opened.push(o);
     const { page, consoleErrors } = o;
     await waitForMap(page);
     expect(await page.textContent('#crime-map-ward-name')).toBe(HOSTILE_NAME);
@@ -126,10 +112,9 @@ describe('map page with unexpected data', () => {
   });
 
   it('says the map data could not be loaded, and keeps the static summary, when the file is missing', async () => {
-    const o = await openPage(browser, '/', {
+    const o = await pages.open('/', {
       routes: [{ pattern: '**/data/map-data.bin.gz*', status: 404, body: 'Not found' }],
     });
-    opened.push(o);
     const { page, consoleErrors } = o;
     const alert = page.getByRole('alert');
     await alert.waitFor();

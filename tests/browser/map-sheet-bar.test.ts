@@ -3,11 +3,11 @@
 // room for it wherever it is: above it the map's foot (legend, attribution) at load, the page's
 // end, and a control that takes focus (WCAG 2.4.11, focus not obscured). Here with the
 // committed sample data and its longest summary, a window that names its months without data.
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { MapData } from '../../src/shared/map-data.ts';
 import { describeMonths, shortMonth } from '../../src/shared/months.ts';
-import { launchBrowser, openPage, saveScreenshot, type OpenedPage } from './support.ts';
+import { browserPages, saveScreenshot } from './support.ts';
 import { afterUpdate, readBuiltMapData, waitForMap } from './map-page.ts';
 
 // Several pages at three sizes, each tabbed through, on a busy shared machine.
@@ -22,21 +22,12 @@ const PHONES = [
 /** Chrome's "Large" default font size, in CSS px. */
 const LARGE_TEXT_PX = 20;
 
-let browser: Browser;
+/** The file's browser, and the pages each test opens, closed after it. */
+const pages = browserPages();
 let mapData: MapData;
-const opened: OpenedPage[] = [];
 
 beforeAll(async () => {
-  browser = await launchBrowser();
   mapData = await readBuiltMapData();
-});
-
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((o) => o.context.close()));
-});
-
-afterAll(async () => {
-  await browser?.close();
 });
 
 /**
@@ -55,8 +46,7 @@ function gapWindow(): { query: string; says: string } {
 }
 
 async function openMap(query: string, viewport: { width: number; height: number }) {
-  const o = await openPage(browser, `/${query}`, { viewport });
-  opened.push(o);
+  const o = await pages.open(`/${query}`, { viewport });
   await waitForMap(o.page);
   return o.page;
 }
@@ -211,7 +201,7 @@ describe('the filters bar on a phone', () => {
     "at $width x $height with the browser's text larger keeps the page end and a focused control above the taller bar",
     async (viewport) => {
       const gapped = gapWindow();
-      const o = await openPage(browser, `/${gapped.query}`, {
+      const o = await pages.open(`/${gapped.query}`, {
         viewport,
         // Chrome's "Large" font size (20 px, where the page's rem is otherwise 16 px): the bar's
         // text takes more lines across the same screen, so the bar is more than its 7rem or so.
@@ -220,7 +210,6 @@ describe('the filters bar on a phone', () => {
           await session.send('Page.setFontSizes', { fontSizes: { standard: LARGE_TEXT_PX } });
         },
       });
-      opened.push(o);
       await waitForMap(o.page);
       const { page } = o;
       expect(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize)).toBe(

@@ -1,15 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'node-html-parser';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { MapData } from '../../src/shared/map-data.ts';
 import type { SiteData } from '../../src/shared/schema.ts';
 import { DIST_DIR } from './global-setup.ts';
 import { capitalise, countedNoun, ordinal } from '../../src/lib/format.ts';
 import { describeMonths, longMonth, shortMonth } from '../../src/shared/months.ts';
 import {
-  launchBrowser,
+  browserPages,
   openPage,
   saveScreenshot,
   seriousA11yViolations,
@@ -29,36 +29,25 @@ import {
   type Figures,
 } from './map-page.ts';
 
-let browser: Browser;
+/** The file's browser, and the pages each test opens, closed after it. */
+const pages = browserPages();
 let site: SiteData;
 let mapData: MapData;
 let first: string;
 let last: string;
-/** Contexts opened by the current test, closed after it so tests never share a page. */
-const opened: OpenedPage[] = [];
 
 beforeAll(async () => {
-  browser = await launchBrowser();
   site = await readSiteData();
   mapData = await readBuiltMapData();
   first = site.months[0] ?? '';
   last = site.months.at(-1) ?? '';
 });
 
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((o) => o.context.close()));
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
 async function openMap(
   query = '',
   options: Parameters<typeof openPage>[2] = {},
 ): Promise<OpenedPage> {
-  const o = await openPage(browser, `/${query}`, options);
-  opened.push(o);
+  const o = await pages.open(`/${query}`, options);
   await waitForMap(o.page).catch((error: unknown) => {
     throw new Error(`The map did not draw; console errors: ${o.consoleErrors.join('\n')}`, {
       cause: error,
@@ -590,8 +579,7 @@ describe('map page', () => {
   });
 
   it('without JavaScript shows the Leeds total and links to the ward and year reports', async () => {
-    const o = await openPage(browser, '/', { javaScript: false });
-    opened.push(o);
+    const o = await pages.open('/', { javaScript: false });
     const { page } = o;
     const total = expectedFromSiteData(site, { from: first, to: last }).total;
     const summary = (await page.locator('.leeds-summary').textContent()) ?? '';

@@ -11,7 +11,7 @@ import {
   type BrowserContext,
   type Page,
 } from 'playwright-core';
-import { inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 
 export const SCREENSHOT_DIR = path.resolve('test-results');
 
@@ -41,6 +41,40 @@ export async function launchBrowser(): Promise<Browser> {
     args: [...chromium.args.filter((flag) => !UNSUITED_FLAGS.has(flag)), '--no-sandbox'],
     headless: true,
   });
+}
+
+/**
+ * A test file's browser and the pages its tests open: the browser is launched before the
+ * file's tests and closed after them; each page (its own context) is closed after the test
+ * that opened it, so tests never share a page.
+ */
+export function browserPages(): {
+  browser(): Browser;
+  open(pathAndQuery: string, options?: OpenPageOptions): Promise<OpenedPage>;
+} {
+  let launched: Browser | undefined;
+  const opened: OpenedPage[] = [];
+  beforeAll(async () => {
+    launched = await launchBrowser();
+  });
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((o) => o.context.close()));
+  });
+  afterAll(async () => {
+    await launched?.close();
+  });
+  const browser = (): Browser => {
+    if (launched === undefined) throw new Error('the browser is launched before the tests');
+    return launched;
+  };
+  return {
+    browser,
+    async open(pathAndQuery, options) {
+      const o = await openPage(browser(), pathAndQuery, options);
+      opened.push(o);
+      return o;
+    },
+  };
 }
 
 export interface OpenPageOptions {
