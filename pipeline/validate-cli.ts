@@ -117,21 +117,17 @@ export function parseGateArgs(argv: readonly string[]): GateArgs {
   const areaOutputs = new Set(
     [published.siteData, published.runSummary].map((f) => path.resolve(f)),
   );
-  const read = [candidate, runSummary, ...(previous === undefined ? [] : [previous])];
+  const read = [candidate, runSummary, ...(previous === undefined ? [] : [previous])].map((file) =>
+    path.resolve(file),
+  );
+  const elsewhere = read.filter((file) => !areaOutputs.has(file));
   return {
     help: args.help,
     quiet: args.quiet,
     json: args.json,
     area,
-    readsAreaOutputs: read.some((file) => areaOutputs.has(path.resolve(file))),
-    otherFolders: [
-      ...new Set(
-        read
-          .map((file) => path.resolve(file))
-          .filter((file) => !areaOutputs.has(file))
-          .map((file) => path.dirname(file)),
-      ),
-    ],
+    readsAreaOutputs: elsewhere.length < read.length,
+    otherFolders: [...new Set(elsewhere.map((file) => path.dirname(file)))],
     candidate,
     previous: previous !== undefined ? { file: previous } : { ref: previousRef ?? 'HEAD' },
     runSummary,
