@@ -29,7 +29,7 @@ import {
   type OutcomeCounts,
 } from './outcome-counts.ts';
 import { joinOutcomes, type OutcomeJoin } from './outcome-join.ts';
-import type { OutcomeIndex } from './outcomes.ts';
+import type { OutcomeIndex } from './outcome-index.ts';
 import type { PipelinePaths } from './paths.ts';
 import type { DistrictRule, MonthProvenanceInfo } from './process-month.ts';
 import type { Reporter } from './report.ts';

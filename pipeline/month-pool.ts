@@ -5,9 +5,9 @@
 // cache files itself and returns each district's summary, which the caller takes as it comes
 // back (and folds into that district's own folds, month-folds.ts); the caller orders the
 // results by month, so the outputs are byte-identical to a run in one thread. Memory stays
-// bounded: a worker holds one month (its distinct Crime IDs and summary), its locator and,
-// when the input has outcomes files, its own outcome index (each worker reads the outcomes
-// files itself; sharing one index between threads would need it in shared memory).
+// bounded: a worker holds one month (its distinct Crime IDs and summary) and its locator;
+// the outcome index, when the input has outcomes files, is the main thread's, in shared
+// memory (outcome-index.ts).
 import { Worker } from 'node:worker_threads';
 import type { ApiMonthFile } from './api-months.ts';
 import type { ArchiveInput } from './archive.ts';
@@ -17,7 +17,7 @@ import type { MonthParts } from './month-parts.ts';
 import type { DistrictRule, MonthProvenanceInfo } from './process-month.ts';
 import { DropTally, type DropTallyData } from './report.ts';
 import { createHeapReleaseLock } from './release-heap-pages.ts';
-import type { SharedOutcomeTable } from './shared-outcomes.ts';
+import type { OutcomeTable } from './outcome-index.ts';
 
 /** What every worker is given once. */
 export interface WorkerSetup {
@@ -46,7 +46,7 @@ export interface DistrictSetup {
    */
   geoFingerprint: string;
   /** The latest outcomes from the outcomes files, built once by the main thread; null: none. */
-  outcomes: SharedOutcomeTable | null;
+  outcomes: OutcomeTable | null;
   monthsCacheDir: string;
 }
 
@@ -141,7 +141,7 @@ const WORKER_URL = new URL('./month-worker-entry.mjs', import.meta.url);
  *
  * The young generation's size is also set for every thread by the pipeline script's
  * --max-semi-space-size (2 x 4 MiB, the same 8 MiB). The outcome index is shared memory
- * (shared-outcomes.ts), outside these limits.
+ * (outcome-index.ts), outside these limits.
  */
 const WORKER_YOUNG_GENERATION_MB = 8;
 const WORKER_OLD_GENERATION_MB = 768;

@@ -11,7 +11,7 @@ import type { EntryRef, MonthJob, MonthJobPart, WorkerData, WorkerMessage } from
 import { monthParts } from './month-parts.ts';
 import { batchedProgress } from './progress-batches.ts';
 import { releaseFreedHeapPages } from './release-heap-pages.ts';
-import { SharedOutcomeIndex } from './shared-outcomes.ts';
+import { OutcomeIndex } from './outcome-index.ts';
 import type { LsoaHints } from './enrich.ts';
 import type { MonthPlan } from './merge.ts';
 import { lsoaHintsFromCsvs, processMonthIntoCache, type MonthTask } from './process-month.ts';
@@ -25,7 +25,7 @@ if (port === null) throw new Error('pipeline/month-worker.ts runs only as a work
 const districts = setup.districts.map((district) => ({
   setup: district,
   geography: undefined as Promise<GeoContext> | undefined,
-  outcomes: district.outcomes === null ? undefined : new SharedOutcomeIndex(district.outcomes),
+  outcomes: district.outcomes === null ? undefined : OutcomeIndex.over(district.outcomes),
 }));
 const inputs = new Map<string, Promise<ArchiveInput>>();
 /** The API months' LSOA hints, by the cached rows they come from. */

@@ -9,7 +9,7 @@
 // a binary search per Crime ID, no street row read.
 import { firstMonthLookup, type PrefixIndex } from './crime-id-index.ts';
 import { sidecarPrefix } from './crime-id-sidecar.ts';
-import { monthNumber, packedMonth, type OutcomeIndex } from './outcomes.ts';
+import { monthNumber, packedMonth, type OutcomeIndex } from './outcome-index.ts';
 
 /** The Crime IDs of the outcome index, by what they join among the crimes the run keeps. */
 export interface OutcomeJoin {
@@ -60,7 +60,7 @@ export function joinOutcomes(
     matchNoCrime: 0,
     notPoliceForm: 0,
   };
-  for (const [crimeId, packed] of outcomes.packed().latest) {
+  for (const [crimeId, packed] of outcomes.packed()) {
     join.crimeIds += 1;
     const prefix = sidecarPrefix(crimeId);
     if (prefix < 0) {

@@ -25,14 +25,8 @@ import { MASTER_HEADER, masterLine } from './master-row.ts';
 import { createDeduper, type MonthPlan } from './merge.ts';
 import { openMonthCacheWriter, postcodeAnswersUsed, type PostcodeAnswers } from './month-cache.ts';
 import { normaliseApiCrime, normaliseArchiveRow, type Normalised } from './normalise.ts';
-import {
-  applyLatestOutcome,
-  OutcomeIndex,
-  readOutcomesOnce,
-  type LatestOutcome,
-  type OutcomeLookup,
-  type OutcomeReadStats,
-} from './outcomes.ts';
+import { applyLatestOutcome, readOutcomesOnce, type OutcomeReadStats } from './outcomes.ts';
+import { OutcomeIndex, type LatestOutcome, type OutcomeLookup } from './outcome-index.ts';
 import { inAnotherDistrict, outsideReason, type OutsideRule } from './outside.ts';
 import { readEachOnce } from './read-once.ts';
 import { DropTally, formatCount } from './report.ts';
@@ -435,7 +429,7 @@ async function openMonthTask({ plan, provenance, key, deps }: MonthTask): Promis
 /**
  * The latest outcome of each crime located in each district (or without coordinates), from
  * its outcomes files, each file read once for all of them: built once by the main thread
- * (shared with the workers, shared-outcomes.ts).
+ * (shared with the workers, outcome-index.ts).
  */
 export async function districtOutcomeIndexes(
   districts: readonly { entries: readonly ArchiveEntry[]; locator: Locator }[],

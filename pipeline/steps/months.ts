@@ -34,9 +34,9 @@ import {
 } from '../process-month.ts';
 import type { OutcomeCounts } from '../outcome-counts.ts';
 import type { OutcomeJoin } from '../outcome-join.ts';
-import type { OutcomeIndex, OutcomeReadStats } from '../outcomes.ts';
+import type { OutcomeReadStats } from '../outcomes.ts';
+import type { OutcomeIndex, OutcomeTable } from '../outcome-index.ts';
 import { filesToRead } from '../read-once.ts';
-import { shareOutcomeIndex, type SharedOutcomeTable } from '../shared-outcomes.ts';
 import { formatCount, formatDropCounts } from '../report.ts';
 import { dropRepeatedCrimeIds, type LocalRun } from '../local-run.ts';
 import { geoFiles, MONTHS_STEP, planBytes, type MonthOutcome, type Step } from '../run-context.ts';
@@ -60,14 +60,14 @@ interface DistrictMonths {
   toProcess: MonthPlan[];
   /** Coordinates of kept rows whose postcode district is only approximate. */
   approximate: Set<string>;
-  /** The outcome index, built once and shared with the workers (see shared-outcomes.ts). */
+  /** The outcome index, built once and shared with the workers (see outcome-index.ts). */
   outcomes: () => Promise<OutcomeIndex | undefined>;
   /**
    * With no month to process: the outcomes files' counts, as the run that read them for these
    * months saved them (outcome-counts.ts); null when not saved, or when this run reads the files.
    */
   counted: OutcomeCounts | null;
-  shared?: SharedOutcomeTable | null;
+  shared?: OutcomeTable | null;
 }
 
 /** One month to process, for one district or several (`parts`, one per district). */
@@ -85,7 +85,7 @@ async function runMonths(runs: readonly LocalRun[]): Promise<string[]> {
   const districts: DistrictMonths[] = [];
   // The outcome indexes of the districts that read their outcomes files (readsOutcomes),
   // built together on first use (each outcomes file read once) and shared with the workers
-  // (see shared-outcomes.ts).
+  // (see outcome-index.ts).
   let indexes: Promise<(BuiltOutcomes | undefined)[]> | undefined;
   const outcomeIndexes = () => (indexes ??= buildOutcomeIndexes(districts));
   /** Cached months made before outcomes files this run adds: held until those are read. */
@@ -378,9 +378,7 @@ async function processMonthsInWorkersStep(
   const setups: DistrictSetup[] = [];
   for (const d of districts) {
     const needsOutcomes = groups.some((g) => g.parts.some((p) => districts[p.district] === d));
-    d.shared ??= needsOutcomes
-      ? ((await d.outcomes().then((i) => i && shareOutcomeIndex(i))) ?? null)
-      : null;
+    d.shared ??= needsOutcomes ? ((await d.outcomes())?.table() ?? null) : null;
     setups.push({
       geoFiles: geoFiles(d.run.paths, d.run.area),
       district: d.run.district(),

@@ -12,7 +12,8 @@ import {
   type OutcomeCounts,
 } from '../../pipeline/outcome-counts.ts';
 import { joinOutcomes } from '../../pipeline/outcome-join.ts';
-import { OutcomeIndex, readOutcomes, type OutcomeReadStats } from '../../pipeline/outcomes.ts';
+import { readOutcomes, type OutcomeReadStats } from '../../pipeline/outcomes.ts';
+import { OutcomeIndex } from '../../pipeline/outcome-index.ts';
 
 /** An outcomes file against the slice's March 2025, a rule a row (tests/fixtures/pipeline/README.md). */
 const FIXTURE = 'tests/fixtures/pipeline/outcomes/archive';

@@ -9,7 +9,8 @@ import { buildPrefixIndex } from '../../pipeline/crime-id-index.ts';
 import { prefixOf } from '../../pipeline/crime-id-sidecar.ts';
 import { readCsv } from '../../pipeline/csv.ts';
 import { joinOutcomes } from '../../pipeline/outcome-join.ts';
-import { OutcomeIndex, readOutcomes } from '../../pipeline/outcomes.ts';
+import { readOutcomes } from '../../pipeline/outcomes.ts';
+import { OutcomeIndex } from '../../pipeline/outcome-index.ts';
 
 /** The slice's kept crimes, both months: the master CSV a run of it writes. */
 const SLICE_KEPT = 'tests/fixtures/pipeline/slice/expected/leeds_street_combined.csv';

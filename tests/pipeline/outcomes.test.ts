@@ -8,11 +8,11 @@ import { enrich } from '../../pipeline/enrich.ts';
 import { createLocator, loadGeography, type Locator } from '../../pipeline/geo.ts';
 import { normaliseArchiveRow } from '../../pipeline/normalise.ts';
 import {
-  OutcomeIndex,
   applyLatestOutcome,
   readOutcomes,
   type OutcomeReadStats,
 } from '../../pipeline/outcomes.ts';
+import { OutcomeIndex } from '../../pipeline/outcome-index.ts';
 
 /** An outcomes file against the slice's March 2025, a rule a row (tests/fixtures/pipeline/README.md). */
 const FIXTURE = 'tests/fixtures/pipeline/outcomes/archive';
@@ -97,34 +97,6 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const input of inputs) input.close();
   await rm(tmp, { recursive: true, force: true });
-});
-
-describe('OutcomeIndex', () => {
-  it('keeps the outcome of the latest month, whatever the order it is given in', () => {
-    const index = new OutcomeIndex();
-    index.add(DAMAGE_ID, '2025-04', 'Offender given a caution');
-    index.add(DAMAGE_ID, '2025-03', 'Investigation complete; no suspect identified');
-    index.add(ORDER_ID, '2024-12', 'Unable to prosecute suspect');
-    expect(index.get(DAMAGE_ID)).toEqual({ month: '2025-04', outcome: 'Offender given a caution' });
-    expect(index.get(ORDER_ID)).toEqual({
-      month: '2024-12',
-      outcome: 'Unable to prosecute suspect',
-    });
-    expect(index.get('unknown')).toBeUndefined();
-    expect(index.size).toBe(2);
-  });
-
-  it('add(crimeId, month, outcome) returns the other outcome it replaced for the same month, and nothing otherwise', () => {
-    const index = new OutcomeIndex();
-    expect(index.add(DAMAGE_ID, '2025-03', 'Offender sent to prison')).toBeUndefined();
-    expect(index.add(DAMAGE_ID, '2025-03', 'Offender sent to prison')).toBeUndefined();
-    expect(index.add(DAMAGE_ID, '2025-03', 'Suspect charged')).toBe('Offender sent to prison');
-    expect(index.get(DAMAGE_ID)).toEqual({ month: '2025-03', outcome: 'Suspect charged' });
-    // Another month is the crime's next outcome (or an older one), never a conflict.
-    expect(index.add(DAMAGE_ID, '2025-04', 'Offender given a caution')).toBeUndefined();
-    expect(index.add(DAMAGE_ID, '2025-03', 'Local resolution')).toBeUndefined();
-    expect(index.get(DAMAGE_ID)).toEqual({ month: '2025-04', outcome: 'Offender given a caution' });
-  });
 });
 
 describe('readOutcomes(entries, index, { keep }) on an outcomes file with bad rows', () => {

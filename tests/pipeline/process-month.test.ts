@@ -13,7 +13,7 @@ import { createLocator, loadGeography, type Locator } from '../../pipeline/geo.t
 import { coordinateKey } from '../../src/shared/coordinates.ts';
 import { chooseMonthSources, type MonthPlan } from '../../pipeline/merge.ts';
 import { InputError } from '../../pipeline/input-error.ts';
-import { OutcomeIndex } from '../../pipeline/outcomes.ts';
+import { OutcomeIndex } from '../../pipeline/outcome-index.ts';
 import { processMonth } from '../../pipeline/process-month.ts';
 
 const SLICE = 'tests/fixtures/pipeline/slice/archive';
