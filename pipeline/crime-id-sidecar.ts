@@ -10,6 +10,7 @@ import { writeFileAtomic } from './write.ts';
 
 /** police.uk Crime IDs are 64 hex digits; the first 13 tell them apart (collisions are confirmed). */
 const CRIME_ID = /^[0-9a-f]{64}$/;
+const CRIME_ID_LENGTH = 64;
 /** The most hex digits a double holds exactly (52 bits). */
 const PREFIX_LENGTH = 13;
 /** Prefixes joined into one string at a time as a month's sidecar is collected. */
@@ -30,6 +31,22 @@ export function prefixOf(id: string): number {
  */
 export function sidecarPrefix(crimeId: string): number {
   return CRIME_ID.test(crimeId) ? prefixOf(crimeId) : -1;
+}
+
+/**
+ * sidecarPrefix of a Crime ID given as UTF-8 bytes, `bytes[start, start + length)`: read from
+ * the bytes, with no string made (outcome-index.ts keeps Crime IDs so).
+ */
+export function sidecarPrefixOfBytes(bytes: Uint8Array, start: number, length: number): number {
+  if (length !== CRIME_ID_LENGTH) return -1;
+  let prefix = 0;
+  for (let i = start; i < start + length; i++) {
+    const c = bytes[i]!;
+    const digit = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
+    if (digit < 0) return -1;
+    if (i - start < PREFIX_LENGTH) prefix = prefix * 16 + digit;
+  }
+  return prefix;
 }
 
 /**

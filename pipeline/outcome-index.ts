@@ -19,7 +19,7 @@ export interface OutcomeTable {
   /** The Crime IDs' UTF-8 bytes, one after another (with room to grow after `keyBytes`). */
   keys: SharedArrayBuffer;
   keyBytes: number;
-  /** Per slot: key offset + 1 (0: empty), key length, packed outcome. */
+  /** Per slot: key offset + 1 (0: empty), key length, packed outcome, key hash. */
   slots: SharedArrayBuffer;
   entries: number;
   outcomes: string[];
@@ -27,11 +27,10 @@ export interface OutcomeTable {
 
 /** Room for distinct outcome texts per month slot; police.uk uses about 30. */
 const OUTCOME_SLOTS = 4096;
-const SLOT_INTS = 3;
+const SLOT_INTS = 4;
 const FIRST_SLOTS = 1024;
 const FIRST_KEY_BYTES = 64 * 1024;
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 /** FNV-1a over `bytes[start, start + length)`. */
 function hash(bytes: Uint8Array, start: number, length: number): number {
@@ -100,10 +99,11 @@ export class OutcomeIndex {
     }
     const m = monthNumber(month);
     const length = this.encode(crimeId);
-    const slot = this.find(length);
+    const keyHash = hash(this.scratch, 0, length);
+    const slot = this.find(length, keyHash);
     const at = slot * SLOT_INTS;
     if (this.slots[at] === 0) {
-      this.insert(slot, length, m * OUTCOME_SLOTS + id);
+      this.insert(slot, length, keyHash, m * OUTCOME_SLOTS + id);
       return undefined;
     }
     const previous = this.slots[at + 2]!;
@@ -116,18 +116,22 @@ export class OutcomeIndex {
   }
 
   get(crimeId: string): LatestOutcome | undefined {
-    const at = this.find(this.encode(crimeId)) * SLOT_INTS;
+    const length = this.encode(crimeId);
+    const at = this.find(length, hash(this.scratch, 0, length)) * SLOT_INTS;
     if (this.slots[at] === 0) return undefined;
     return unpackOutcome(this.slots[at + 2]!, this.outcomes);
   }
 
-  /** Each Crime ID with its packed latest outcome (see unpackOutcome), in no set order. */
-  *packed(): Generator<[crimeId: string, packed: number]> {
+  /**
+   * Visit each entry: its Crime ID as UTF-8 bytes, `keys[start, start + length)`, and its packed
+   * latest outcome (see unpackOutcome), in no set order. No string is made per entry.
+   */
+  eachEntry(
+    visit: (keys: Uint8Array, start: number, length: number, packed: number) => void,
+  ): void {
     for (let at = 0; at < this.slots.length; at += SLOT_INTS) {
       const start = this.slots[at]! - 1;
-      if (start < 0) continue;
-      const key = this.keys.subarray(start, start + this.slots[at + 1]!);
-      yield [decoder.decode(key), this.slots[at + 2]!];
+      if (start >= 0) visit(this.keys, start, this.slots[at + 1]!, this.slots[at + 2]!);
     }
   }
 
@@ -141,15 +145,24 @@ export class OutcomeIndex {
     return encoder.encodeInto(crimeId, this.scratch).written;
   }
 
-  /** The slot holding the scratch key (`length` bytes), else the empty slot where it goes. */
-  private find(length: number): number {
+  /**
+   * The slot holding the scratch key (`length` bytes, hashed to `keyHash`), else the empty
+   * slot where it goes.
+   */
+  private find(length: number, keyHash: number): number {
     const mask = this.slots.length / SLOT_INTS - 1;
-    let slot = hash(this.scratch, 0, length) & mask;
+    let slot = keyHash & mask;
     for (;;) {
       const at = slot * SLOT_INTS;
       const start = this.slots[at]! - 1;
       if (start < 0) return slot;
-      if (this.slots[at + 1] === length && this.holdsScratch(start, length)) return slot;
+      if (
+        this.slots[at + 3] === (keyHash | 0) &&
+        this.slots[at + 1] === length &&
+        this.holdsScratch(start, length)
+      ) {
+        return slot;
+      }
       slot = (slot + 1) & mask;
     }
   }
@@ -159,8 +172,8 @@ export class OutcomeIndex {
     return true;
   }
 
-  /** Put the scratch key (`length` bytes) with `packed` in the empty `slot`. */
-  private insert(slot: number, length: number, packed: number): void {
+  /** Put the scratch key (`length` bytes, hashed to `keyHash`) with `packed` in the empty `slot`. */
+  private insert(slot: number, length: number, keyHash: number, packed: number): void {
     if (this.keyBytes + length > this.keys.length) {
       const grown = new Uint8Array(
         new SharedArrayBuffer(Math.max(2 * this.keys.length, this.keyBytes + length)),
@@ -169,14 +182,14 @@ export class OutcomeIndex {
       this.keys = grown;
     }
     this.keys.set(this.scratch.subarray(0, length), this.keyBytes);
-    this.slots.set([this.keyBytes + 1, length, packed], slot * SLOT_INTS);
+    this.slots.set([this.keyBytes + 1, length, packed, keyHash], slot * SLOT_INTS);
     this.keyBytes += length;
     this.entries += 1;
     // A power of two at least twice the entries: short probe runs.
     if (2 * this.entries > this.slots.length / SLOT_INTS) this.rehash();
   }
 
-  /** Twice the slots, every key placed again. */
+  /** Twice the slots, every key placed again by the hash its slot keeps. */
   private rehash(): void {
     const old = this.slots;
     const capacity = (2 * old.length) / SLOT_INTS;
@@ -187,8 +200,7 @@ export class OutcomeIndex {
     for (let from = 0; from < old.length; from += SLOT_INTS) {
       const start = old[from]! - 1;
       if (start < 0) continue;
-      const length = old[from + 1]!;
-      let slot = hash(this.keys, start, length) & mask;
+      let slot = (old[from + 3]! >>> 0) & mask;
       while (this.slots[slot * SLOT_INTS] !== 0) slot = (slot + 1) & mask;
       this.slots.set(old.subarray(from, from + SLOT_INTS), slot * SLOT_INTS);
     }

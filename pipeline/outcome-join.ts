@@ -8,7 +8,7 @@
 // against the index of every month's Crime ID prefixes that check builds (crime-id-index.ts):
 // a binary search per Crime ID, no street row read.
 import { firstMonthLookup, type PrefixIndex } from './crime-id-index.ts';
-import { sidecarPrefix } from './crime-id-sidecar.ts';
+import { sidecarPrefixOfBytes } from './crime-id-sidecar.ts';
 import { monthNumber, packedMonth, type OutcomeIndex } from './outcome-index.ts';
 
 /** The Crime IDs of the outcome index, by what they join among the crimes the run keeps. */
@@ -47,7 +47,7 @@ export interface OutcomeJoin {
  * finds its candidates.
  */
 export function joinOutcomes(
-  outcomes: Pick<OutcomeIndex, 'packed'>,
+  outcomes: Pick<OutcomeIndex, 'eachEntry'>,
   crimes: PrefixIndex,
   months: readonly string[],
 ): OutcomeJoin {
@@ -60,17 +60,17 @@ export function joinOutcomes(
     matchNoCrime: 0,
     notPoliceForm: 0,
   };
-  for (const [crimeId, packed] of outcomes.packed()) {
+  outcomes.eachEntry((keys, start, length, packed) => {
     join.crimeIds += 1;
-    const prefix = sidecarPrefix(crimeId);
+    const prefix = sidecarPrefixOfBytes(keys, start, length);
     if (prefix < 0) {
       join.notPoliceForm += 1;
-      continue;
+      return;
     }
     const first = firstMonthOf(prefix);
     if (first < 0) join.matchNoCrime += 1;
     else if (packedMonth(packed) < monthNumbers[first]!) join.outcomeBeforeCrime += 1;
     else join.joined += 1;
-  }
+  });
   return join;
 }
