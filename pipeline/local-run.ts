@@ -30,6 +30,13 @@ import {
 } from './outcome-counts.ts';
 import { joinOutcomes, type OutcomeJoin } from './outcome-join.ts';
 import type { OutcomeIndex } from './outcome-index.ts';
+import type { OutcomeReadStats } from './outcomes.ts';
+import {
+  outcomeIndexKey,
+  saveOutcomeIndex,
+  startOutcomeIndex,
+  type OutcomeIndexStart,
+} from './outcome-index-cache.ts';
 import type { PipelinePaths } from './paths.ts';
 import type { DistrictRule, MonthProvenanceInfo } from './process-month.ts';
 import type { Reporter } from './report.ts';
@@ -194,6 +201,30 @@ export class LocalRun {
   /** Save the outcomes files' counts, for a later run of the same months that does not read them. */
   async saveOutcomeCounts(counts: OutcomeCounts): Promise<void> {
     await saveOutcomeCounts(this.paths.outcomeCounts, await this.outcomeCountsKey(), counts);
+  }
+
+  /**
+   * Where this run's outcome index starts: the one the last run saved, when it can be added to
+   * (outcome-index-cache.ts), else an empty one; `mustSee` names files this run must read.
+   */
+  startOutcomeIndex(mustSee?: ReadonlySet<string>): Promise<OutcomeIndexStart> {
+    return startOutcomeIndex(
+      this.paths.outcomeIndex,
+      outcomeIndexKey(this.geography.fingerprint),
+      this.inputs.outcomes,
+      mustSee,
+    );
+  }
+
+  /** Save the outcome index built from every outcomes file of this run, for the next run. */
+  async saveOutcomeIndex(index: OutcomeIndex, stats: OutcomeReadStats): Promise<void> {
+    await saveOutcomeIndex(
+      this.paths.outcomeIndex,
+      outcomeIndexKey(this.geography.fingerprint),
+      this.inputs.outcomes,
+      index,
+      stats,
+    );
   }
 
   private async outcomeCountsKey(): Promise<string> {

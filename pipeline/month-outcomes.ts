@@ -77,21 +77,27 @@ export interface ListedIds {
   otherForm: boolean;
 }
 
+/** Gathers what some outcomes files list as they are read (listedIdsCollector). */
+export interface ListedIdsCollector {
+  /** The files whose lists it gathers: a run must read each of them. */
+  names: ReadonlySet<string>;
+  lists: ReadonlyMap<string, ListedIds>;
+  onCrimeId(entry: ArchiveEntry, crimeId: string): void;
+}
+
 /**
  * What the outcomes files `names` list, collected as they are read into the outcome index
  * (outcomes.ts readOutcomesOnce's onCrimeId): each file is read once in a run. A file has a
  * list only once a Crime ID of it was read: one never read, or with no Crime ID, has none,
  * and holdsWith takes it to revise every month rather than none.
  */
-export function listedIdsCollector(names: Iterable<string>): {
-  lists: ReadonlyMap<string, ListedIds>;
-  onCrimeId(entry: ArchiveEntry, crimeId: string): void;
-} {
+export function listedIdsCollector(names: Iterable<string>): ListedIdsCollector {
   const wanted = new Set(names);
   const lists = new Map<string, ListedIds>();
   /** Each file read so far and its name, or null when it is not wanted: named once a file. */
   const fileNames = new Map<ArchiveEntry, string | null>();
   return {
+    names: wanted,
     lists,
     onCrimeId(entry, crimeId) {
       let name = fileNames.get(entry);

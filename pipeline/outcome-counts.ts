@@ -43,13 +43,16 @@ export interface OutcomeCounts {
 
 type SavedTally<R extends string> = Pick<ReasonTally<R>, 'counts' | 'examples'>;
 
+/** OutcomeReadStats as saved: plain data. */
+export type SavedReadStats = Omit<OutcomeReadStats, 'unusable' | 'unlocated' | 'conflicts'> & {
+  unusable: SavedTally<UnusableOutcomeReason>;
+  unlocated: SavedTally<UnlocatedOutcomeReason>;
+  conflicts: SavedTally<typeof CONFLICTING_OUTCOME>;
+};
+
 interface SavedCounts {
   key: string;
-  stats: Omit<OutcomeReadStats, 'unusable' | 'unlocated' | 'conflicts'> & {
-    unusable: SavedTally<UnusableOutcomeReason>;
-    unlocated: SavedTally<UnlocatedOutcomeReason>;
-    conflicts: SavedTally<typeof CONFLICTING_OUTCOME>;
-  };
+  stats: SavedReadStats;
   join: OutcomeJoin;
 }
 
@@ -79,38 +82,40 @@ export async function saveOutcomeCounts(
   key: string,
   { rows, join }: OutcomeCounts,
 ): Promise<void> {
-  const { unusable, unlocated, conflicts } = rows;
-  const saved: SavedCounts = {
-    key,
-    stats: {
-      read: rows.read,
-      indexed: rows.indexed,
-      elsewhere: rows.elsewhere,
-      unusable: { counts: unusable.counts, examples: unusable.examples },
-      unlocated: { counts: unlocated.counts, examples: unlocated.examples },
-      conflicts: { counts: conflicts.counts, examples: conflicts.examples },
-    },
-    join: { ...join },
-  };
+  const saved: SavedCounts = { key, stats: savedReadStats(rows), join: { ...join } };
   await saveState(file, saved, "the outcomes files' counts");
+}
+
+/** The counts of the outcomes files' rows as plain data, to save (readStatsOf takes them back). */
+export function savedReadStats(rows: OutcomeReadStats): SavedReadStats {
+  const { unusable, unlocated, conflicts } = rows;
+  return {
+    read: rows.read,
+    indexed: rows.indexed,
+    elsewhere: rows.elsewhere,
+    unusable: { counts: unusable.counts, examples: unusable.examples },
+    unlocated: { counts: unlocated.counts, examples: unlocated.examples },
+    conflicts: { counts: conflicts.counts, examples: conflicts.examples },
+  };
+}
+
+/** Saved counts of the outcomes files' rows, as counted: more rows can be added to them. */
+export function readStatsOf(stats: SavedReadStats): OutcomeReadStats {
+  return {
+    read: stats.read,
+    indexed: stats.indexed,
+    elsewhere: stats.elsewhere,
+    unusable: tallyOf(UNUSABLE_OUTCOME_REASONS, stats.unusable),
+    unlocated: tallyOf(UNLOCATED_OUTCOME_REASONS, stats.unlocated),
+    conflicts: tallyOf([CONFLICTING_OUTCOME], stats.conflicts),
+  };
 }
 
 /** The counts saved under `key`, or null when there are none (missing, damaged, another key). */
 export async function readOutcomeCounts(file: string, key: string): Promise<OutcomeCounts | null> {
   const saved = (await readState(file)) as SavedCounts | null;
   if (typeof saved !== 'object' || saved === null || saved.key !== key) return null;
-  const { stats } = saved;
-  return {
-    rows: {
-      read: stats.read,
-      indexed: stats.indexed,
-      elsewhere: stats.elsewhere,
-      unusable: tallyOf(UNUSABLE_OUTCOME_REASONS, stats.unusable),
-      unlocated: tallyOf(UNLOCATED_OUTCOME_REASONS, stats.unlocated),
-      conflicts: tallyOf([CONFLICTING_OUTCOME], stats.conflicts),
-    },
-    join: { ...saved.join },
-  };
+  return { rows: readStatsOf(saved.stats), join: { ...saved.join } };
 }
 
 /** A tally as saved, its examples in the order they were (ReasonTally.merge would reorder them). */

@@ -25,6 +25,18 @@ export interface OutcomeTable {
   outcomes: string[];
 }
 
+/**
+ * An index's entries in ordinary (unshared) arrays, to be saved (outcome-index-cache.ts) and
+ * taken back by OutcomeIndex.restore.
+ */
+export interface SavedOutcomeEntries {
+  /** The Crime IDs' UTF-8 bytes, one after another. */
+  keys: Uint8Array;
+  /** Per entry, as its slot holds it: key offset + 1, key length, packed outcome, key hash. */
+  entries: Int32Array;
+  outcomes: string[];
+}
+
 /** Room for distinct outcome texts per month slot; police.uk uses about 30. */
 const OUTCOME_SLOTS = 4096;
 const SLOT_INTS = 4;
@@ -69,6 +81,49 @@ export class OutcomeIndex {
   /** Look-ups in the index whose `table()` this is, without copying it (in a month worker). */
   static over(table: OutcomeTable): OutcomeLookup {
     return new OutcomeIndex(table);
+  }
+
+  /** The index restored from `saved()`: the same answers, and it can take more outcomes. */
+  static restore(saved: SavedOutcomeEntries): OutcomeIndex {
+    const { keys, entries, outcomes } = saved;
+    const count = entries.length / SLOT_INTS;
+    if (!Number.isInteger(count)) throw new Error('saved outcome entries are cut short');
+    const index = new OutcomeIndex();
+    index.keys = new Uint8Array(new SharedArrayBuffer(Math.max(FIRST_KEY_BYTES, keys.length)));
+    index.keys.set(keys);
+    index.keyBytes = keys.length;
+    let capacity = FIRST_SLOTS;
+    while (2 * count > capacity) capacity *= 2;
+    index.slots = new Int32Array(
+      new SharedArrayBuffer(capacity * SLOT_INTS * Int32Array.BYTES_PER_ELEMENT),
+    );
+    const mask = capacity - 1;
+    for (let from = 0; from < entries.length; from += SLOT_INTS) {
+      const start = entries[from]! - 1;
+      const length = entries[from + 1]!;
+      const outcome = entries[from + 2]! % OUTCOME_SLOTS;
+      if (start < 0 || length < 0 || start + length > keys.length || outcome >= outcomes.length) {
+        throw new Error(`saved outcome entry ${from / SLOT_INTS} is out of range`);
+      }
+      let slot = (entries[from + 3]! >>> 0) & mask;
+      while (index.slots[slot * SLOT_INTS] !== 0) slot = (slot + 1) & mask;
+      index.slots.set(entries.subarray(from, from + SLOT_INTS), slot * SLOT_INTS);
+    }
+    index.entries = count;
+    for (const outcome of outcomes) index.outcomeIds.set(outcome, index.outcomes.push(outcome) - 1);
+    return index;
+  }
+
+  /** The index's entries, copied out of shared memory, for OutcomeIndex.restore. */
+  saved(): SavedOutcomeEntries {
+    const entries = new Int32Array(this.entries * SLOT_INTS);
+    let to = 0;
+    for (let at = 0; at < this.slots.length; at += SLOT_INTS) {
+      if (this.slots[at] === 0) continue;
+      entries.set(this.slots.subarray(at, at + SLOT_INTS), to);
+      to += SLOT_INTS;
+    }
+    return { keys: this.keys.slice(0, this.keyBytes), entries, outcomes: [...this.outcomes] };
   }
 
   /** The index's memory, to share with the month workers (OutcomeIndex.over): not a copy. */

@@ -102,6 +102,20 @@ export interface OutcomeReader {
   entries: readonly ArchiveEntry[];
   index: OutcomeIndex;
   keep?: ((lon: number, lat: number) => boolean) | undefined;
+  /** Counts to add the rows read to (those of a saved index's files); else from nothing. */
+  stats?: OutcomeReadStats | undefined;
+}
+
+/** The counts of no rows read. */
+export function emptyReadStats(): OutcomeReadStats {
+  return {
+    read: 0,
+    indexed: 0,
+    elsewhere: 0,
+    unusable: new ReasonTally(UNUSABLE_OUTCOME_REASONS),
+    unlocated: new ReasonTally(UNLOCATED_OUTCOME_REASONS),
+    conflicts: new ReasonTally([CONFLICTING_OUTCOME]),
+  };
 }
 
 /**
@@ -116,14 +130,7 @@ export async function readOutcomesOnce(
     onCrimeId?: ((entry: ArchiveEntry, crimeId: string) => void) | undefined;
   } = {},
 ): Promise<OutcomeReadStats[]> {
-  const stats = readers.map((): OutcomeReadStats => ({
-    read: 0,
-    indexed: 0,
-    elsewhere: 0,
-    unusable: new ReasonTally(UNUSABLE_OUTCOME_REASONS),
-    unlocated: new ReasonTally(UNLOCATED_OUTCOME_REASONS),
-    conflicts: new ReasonTally([CONFLICTING_OUTCOME]),
-  }));
+  const stats = readers.map((r) => r.stats ?? emptyReadStats());
   await readEachOnce(
     readers.map((r) => r.entries),
     OUTCOME_COLUMNS,

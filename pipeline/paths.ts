@@ -46,6 +46,8 @@ export interface PipelinePaths {
   monthFoldsCheckpoint: string;
   /** What the outcomes files' rows were, for a run that does not read them (outcome-counts.ts). */
   outcomeCounts: string;
+  /** The outcome index and its rows' counts, for the next run to add to (outcome-index-cache.ts). */
+  outcomeIndex: string;
   /** The yearly downloads' content hashes, by the month files read (see downloads.ts). */
   downloadsContentCache: string;
   /** The ward outlines and postcode index, by geography and wards (see geography-outputs.ts). */
@@ -123,6 +125,7 @@ export function pipelinePaths(
     wardsCache: path.join(cacheDir, 'wards.json'),
     monthFoldsCheckpoint: path.join(cacheDir, 'month-folds.v8'),
     outcomeCounts: path.join(cacheDir, 'months', 'outcomes.v8'),
+    outcomeIndex: path.join(cacheDir, 'months', 'outcome-index.v8'),
     downloadsContentCache: path.join(cacheDir, 'downloads-content.json'),
     geographyOutputsCache: path.join(cacheDir, 'geography-outputs.json'),
     masterCsvParts: path.join(cacheDir, 'master-csv-parts.json'),

@@ -432,12 +432,18 @@ async function openMonthTask({ plan, provenance, key, deps }: MonthTask): Promis
  * (shared with the workers, outcome-index.ts).
  */
 export async function districtOutcomeIndexes(
-  districts: readonly { entries: readonly ArchiveEntry[]; locator: Locator }[],
+  districts: readonly {
+    entries: readonly ArchiveEntry[];
+    locator: Locator;
+    /** An index to add the rows to (a saved one, outcome-index-cache.ts), with its counts. */
+    start?: { index: OutcomeIndex; stats: OutcomeReadStats } | undefined;
+  }[],
   options: Parameters<typeof readOutcomesOnce>[1] = {},
 ): Promise<{ index: OutcomeIndex; stats: OutcomeReadStats }[]> {
-  const readers = districts.map(({ entries, locator }) => ({
+  const readers = districts.map(({ entries, locator, start }) => ({
     entries,
-    index: new OutcomeIndex(),
+    index: start?.index ?? new OutcomeIndex(),
+    stats: start?.stats,
     keep: (lon: number, lat: number) => locator.locate(lon, lat) !== null,
   }));
   const stats = await readOutcomesOnce(readers, options);

@@ -15,7 +15,7 @@ import {
 } from '../month-fold-checkpoint.ts';
 import type { CachedMonth } from '../month-cache.ts';
 import { MonthFolds, settledMonth } from '../month-folds.ts';
-import { holdsWith, listedIdsCollector } from '../month-outcomes.ts';
+import { holdsWith, listedIdsCollector, type ListedIdsCollector } from '../month-outcomes.ts';
 import { monthParts, type MonthTotals } from '../month-parts.ts';
 import {
   processMonthsInWorkers,
@@ -114,7 +114,7 @@ async function runMonths(runs: readonly LocalRun[]): Promise<string[]> {
   }
   // What the added outcomes files list is gathered as the index is built (month-outcomes.ts).
   const listed = listedIdsCollector(new Set(unsettled.flatMap((u) => u.found.added)));
-  if (unsettled.length > 0) indexes = buildOutcomeIndexes(districts, listed.onCrimeId);
+  if (unsettled.length > 0) indexes = buildOutcomeIndexes(districts, listed);
   for (const { district, plan, found } of unsettled) {
     const d = districts[district]!;
     await outcomeIndexes();
@@ -460,19 +460,30 @@ function readsOutcomes(d: DistrictMonths): boolean {
  */
 async function buildOutcomeIndexes(
   districts: readonly DistrictMonths[],
-  onCrimeId?: (entry: ArchiveEntry, crimeId: string) => void,
+  listed?: ListedIdsCollector,
 ): Promise<(BuiltOutcomes | undefined)[]> {
   const wanted = districts.filter(readsOutcomes);
   if (wanted.length === 0) return districts.map(() => undefined);
-  const files = filesToRead(wanted.map((d) => d.run.inputs.outcomes));
+  // Each district starts from its saved index when it can (outcome-index-cache.ts).
+  const starts = await Promise.all(wanted.map((d) => d.run.startOutcomeIndex(listed?.names)));
+  const files = filesToRead(starts.map((start) => start.toRead));
+  const saved = filesToRead(wanted.map((d) => d.run.inputs.outcomes)).count - files.count;
   const progress = wanted[0]!.run.reporter.progress(
-    `outcomes (${files.count} file(s))`,
+    `outcomes (${files.count} file(s)${saved > 0 ? `; ${saved} from the saved index` : ''})`,
     files.bytes,
   );
   const built = await districtOutcomeIndexes(
-    wanted.map((d) => ({ entries: d.run.inputs.outcomes, locator: d.run.geography.locator })),
-    { onBytes: (n) => progress.advance(n), onCrimeId },
+    wanted.map((d, i) => ({
+      entries: starts[i]!.toRead,
+      locator: d.run.geography.locator,
+      start: starts[i],
+    })),
+    { onBytes: (n) => progress.advance(n), onCrimeId: listed?.onCrimeId },
   );
+  for (const [i, d] of wanted.entries()) {
+    if (starts[i]!.toRead.length > 0)
+      await d.run.saveOutcomeIndex(built[i]!.index, built[i]!.stats);
+  }
   progress.done(
     built
       .map(({ index, stats }, i) => {

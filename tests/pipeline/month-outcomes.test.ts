@@ -178,6 +178,7 @@ function options(archiveDir: string, out: string): CliOptions {
 interface Summary {
   months: { month: string; fromCache: boolean }[];
   outcomes: { readThisRun: boolean; [figure: string]: unknown };
+  forceFileReads: { file: string; reads: number }[];
 }
 
 async function run(archive: string, out: string, threads?: number): Promise<Summary> {
@@ -235,6 +236,10 @@ describe('a cached month and the outcomes files added since it was made', () => 
     const second = await runAndCompare(archive, out);
     expect(fromCache(second)).toEqual({ '2024-03': true, '2025-03': true, '2025-04': false });
     expect(await outcomeOf(out, april!['Crime ID']!)).toBe('Offender fined');
+    // Only the new outcomes file is read: the index of the others is the one the last run saved.
+    const read = second.forceFileReads.map((r) => path.relative(archive, r.file));
+    expect(read).toContain(OUTCOMES('2025-04'));
+    expect(read).not.toContain(OUTCOMES('2025-03'));
     // The records now name the new file too: a run with nothing new takes every month as it is.
     const third = await runAndCompare(archive, out);
     expect(fromCache(third)).toEqual({ '2024-03': true, '2025-03': true, '2025-04': true });
