@@ -44,6 +44,15 @@ const FIRST_SLOTS = 1024;
 const FIRST_KEY_BYTES = 64 * 1024;
 const encoder = new TextEncoder();
 
+/**
+ * Whether `entries` fill too much of `capacity` slots (a power of two): more than three
+ * quarters. A look-up compares the hash its slot keeps before the key's bytes, so the longer
+ * probe runs of a fuller table cost little; at half full, the slots took twice the memory.
+ */
+function tooFull(entries: number, capacity: number): boolean {
+  return 4 * entries > 3 * capacity;
+}
+
 /** FNV-1a over `bytes[start, start + length)`. */
 function hash(bytes: Uint8Array, start: number, length: number): number {
   let h = 0x811c9dc5;
@@ -93,7 +102,7 @@ export class OutcomeIndex {
     index.keys.set(keys);
     index.keyBytes = keys.length;
     let capacity = FIRST_SLOTS;
-    while (2 * count > capacity) capacity *= 2;
+    while (tooFull(count, capacity)) capacity *= 2;
     index.slots = new Int32Array(
       new SharedArrayBuffer(capacity * SLOT_INTS * Int32Array.BYTES_PER_ELEMENT),
     );
@@ -124,6 +133,17 @@ export class OutcomeIndex {
       to += SLOT_INTS;
     }
     return { keys: this.keys.slice(0, this.keyBytes), entries, outcomes: [...this.outcomes] };
+  }
+
+  /**
+   * Give back the room kept for more Crime IDs (the keys' buffer doubles as it fills): called
+   * once the index is built, before it is shared or kept for the run.
+   */
+  fit(): void {
+    if (this.lookupOnly || this.keys.length === this.keyBytes) return;
+    const fitted = new Uint8Array(new SharedArrayBuffer(this.keyBytes));
+    fitted.set(this.keys.subarray(0, this.keyBytes));
+    this.keys = fitted;
   }
 
   /** The index's memory, to share with the month workers (OutcomeIndex.over): not a copy. */
@@ -240,8 +260,7 @@ export class OutcomeIndex {
     this.slots.set([this.keyBytes + 1, length, packed, keyHash], slot * SLOT_INTS);
     this.keyBytes += length;
     this.entries += 1;
-    // A power of two at least twice the entries: short probe runs.
-    if (2 * this.entries > this.slots.length / SLOT_INTS) this.rehash();
+    if (tooFull(this.entries, this.slots.length / SLOT_INTS)) this.rehash();
   }
 
   /** Twice the slots, every key placed again by the hash its slot keeps. */

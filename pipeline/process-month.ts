@@ -447,6 +447,7 @@ export async function districtOutcomeIndexes(
     keep: (lon: number, lat: number) => locator.locate(lon, lat) !== null,
   }));
   const stats = await readOutcomesOnce(readers, options);
+  for (const { index } of readers) index.fit();
   return readers.map(({ index }, i) => ({ index, stats: stats[i]! }));
 }
 

@@ -98,6 +98,46 @@ describe('OutcomeIndex', () => {
     expect(index.get(id(count))).toBeUndefined();
   });
 
+  it('answers alike after fit() gives back its spare room, and can still grow', () => {
+    const { index, ids } = sampleIndex();
+    const before = index.table().keys.byteLength;
+    index.fit();
+    const fitted = index.table();
+    expect(fitted.keys.byteLength).toBe(fitted.keyBytes);
+    expect(fitted.keys.byteLength).toBeLessThan(before);
+    ids.forEach((id, i) => expect(index.get(id)).toEqual(expectedLatest(i)));
+    index.add('crime é 1', '2025-06', 'Awaiting court outcome');
+    expect(index.get('crime é 1')).toEqual({ month: '2025-06', outcome: 'Awaiting court outcome' });
+    ids.forEach((id, i) => expect(index.get(id)).toEqual(expectedLatest(i)));
+  });
+
+  it('is restored from saved() with the same answers, and takes more outcomes as before', () => {
+    const { index, ids } = sampleIndex();
+    const restored = OutcomeIndex.restore(structuredClone(index.saved()));
+    expect(restored.size).toBe(index.size);
+    ids.forEach((id, i) => expect(restored.get(id)).toEqual(expectedLatest(i)));
+    // A later month wins and a same-month other outcome is a conflict, as in the original.
+    expect(restored.add(ids[0]!, '2025-05', 'Local resolution')).toBe('Offender fined');
+    expect(restored.add(ids[1]!, '2030-01', 'Offender fined')).toBeUndefined();
+    expect(restored.get(ids[1]!)).toEqual({ month: '2030-01', outcome: 'Offender fined' });
+    restored.add('new crime', '2030-02', 'A new outcome text');
+    expect(restored.get('new crime')).toEqual({ month: '2030-02', outcome: 'A new outcome text' });
+    expect(restored.size).toBe(index.size + 1);
+  });
+
+  it('refuses saved entries that point outside the saved keys or outcome texts', () => {
+    const saved = sampleIndex().index.saved();
+    const pastKeys = structuredClone(saved);
+    pastKeys.entries[1] = pastKeys.keys.length + 1;
+    expect(() => OutcomeIndex.restore(pastKeys)).toThrow(/out of range/);
+    const noOutcome = structuredClone(saved);
+    noOutcome.outcomes = [];
+    expect(() => OutcomeIndex.restore(noOutcome)).toThrow(/out of range/);
+    const cut = structuredClone(saved);
+    cut.entries = cut.entries.subarray(0, cut.entries.length - 1);
+    expect(() => OutcomeIndex.restore(cut)).toThrow(/cut short/);
+  });
+
   it('eachEntry visits each Crime ID once, as its bytes, with its packed latest outcome', () => {
     const { index, ids } = sampleIndex();
     index.add('crime é 1', '2025-06', 'Awaiting court outcome');
