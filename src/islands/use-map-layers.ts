@@ -50,7 +50,10 @@ export interface MapLayersHandle {
   mapError: string | null;
 }
 
-/** The tooltip of a ward: its name and figures (set as text, never as HTML). */
+/**
+ * The tooltip of a ward: its name and figures (set as text, never as HTML), and the months of
+ * the window without data, which the figures leave out (gaps, not zeros).
+ */
 export function wardLabel(data: MapData, figures: Figures, i: number): string {
   const w = data.wards[i];
   if (w === undefined) return '';
@@ -63,7 +66,8 @@ export function wardLabel(data: MapData, figures: Figures, i: number): string {
   return (
     `${w.name}: ${formatCount(count)} ${figures.noun}` +
     (rate === null ? '' : `, ${formatRate(rate)} ${figures.rateUnit}`) +
-    (rank === null ? '' : `; ${rankInWords(figures, rank)}`)
+    (rank === null ? '' : `; ${rankInWords(figures, rank)}`) +
+    (figures.gapMonths === '' ? '' : `; no data for ${figures.gapMonths} (gaps, not zeros)`)
   );
 }
 

@@ -7,7 +7,7 @@ import type { MapData } from '../../src/shared/map-data.ts';
 import type { SiteData } from '../../src/shared/schema.ts';
 import { DIST_DIR } from './global-setup.ts';
 import { capitalise, countedNoun, ordinal } from '../../src/lib/format.ts';
-import { describeMonths, longMonth, shortMonth } from '../../src/shared/months.ts';
+import { describeMonths, longMonth, monthRange, shortMonth } from '../../src/shared/months.ts';
 import {
   browserPages,
   openPage,
@@ -418,9 +418,14 @@ describe('map page', () => {
     const counts = expected.wards.map((w) => w.count);
     const rank = 1 + counts.filter((c) => c > (shown?.count ?? 0)).length;
     const tied = counts.filter((c) => c === shown?.count).length > 1;
+    // The window's months without data (the sample's months are far apart) close it: gaps.
+    const gaps = monthRange(first, last).filter((m) => !site.months.includes(m));
+    expect(gaps.length).toBeGreaterThan(0);
     expect(text).toMatch(
       new RegExp(
-        `; ${ordinal(rank)}${tied ? ' \\(tied\\)' : ''} of ${site.wards.length} by count$`,
+        `; ${ordinal(rank)}${tied ? ' \\(tied\\)' : ''} of ${site.wards.length} by count; ` +
+          `no data for ${describeMonths(gaps).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} ` +
+          '\\(gaps, not zeros\\)$',
       ),
     );
   });

@@ -3,7 +3,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { wardLabel } from '../../../src/islands/use-map-layers.ts';
 import { rankInWords, type Figures } from '../../../src/islands/use-figures.ts';
-import { rankWardsBy, wardRates } from '../../../src/lib/map-rates.ts';
+import { rankWardsBy, rateUnit, wardRates } from '../../../src/lib/map-rates.ts';
+import { formatRate } from '../../../src/lib/format.ts';
 import type { MapMeasure } from '../../../src/lib/map-state.ts';
 import type { MapData } from '../../../src/shared/map-data.ts';
 import { describeMonths, monthRange } from '../../../src/shared/months.ts';
@@ -59,6 +60,7 @@ describe('wardLabel and rankInWords: a rank out of the wards ranked', () => {
       measure,
       noun: 'crimes',
       rateUnit: 'per 1,000 residents over 3 months',
+      gapMonths: '',
     } as unknown as Figures;
   }
 
@@ -78,5 +80,52 @@ describe('wardLabel and rankInWords: a rank out of the wards ranked', () => {
     const byCount = figuresBy('count');
     expect(wardLabel(wards, byCount, 1)).toBe('City: 0 crimes; 4th of 4 by count');
     expect(rankInWords(byCount, 2)).toBe('2nd (tied) of 4 by count');
+  });
+});
+
+describe('wardLabel(data, figures, i) for a window with some months without data', () => {
+  const wards = { wards: [{ name: 'Armley' }, { name: 'Beeston' }] } as unknown as MapData;
+  const totals = Float64Array.from([30, 10]);
+  /** A window of `months`, those of `withData` with data: the figures count those alone. */
+  function figuresFor(months: readonly string[], withData: readonly string[]): Figures {
+    const rates = wardRates([10_000, 5_000], totals, withData);
+    const ranking = rankWardsBy('count', ['Armley', 'Beeston'], totals, rates);
+    const gaps = months.filter((m) => !withData.includes(m));
+    return {
+      noTypes: false,
+      noData: false,
+      totals,
+      rates,
+      ranking,
+      rankOf: new Map(ranking.map((r) => [r.ward, r.rank])),
+      measure: 'count',
+      noun: 'crimes',
+      rateUnit: rateUnit(withData),
+      gapMonths: gaps.length > 0 ? describeMonths(gaps) : '',
+    } as unknown as Figures;
+  }
+
+  it('names the months without data after the figures, as gaps, not zeros', () => {
+    const months = monthRange('2024-01', '2024-12');
+    const withData = months.filter((m) => m !== '2024-03' && m !== '2024-04' && m !== '2024-09');
+    const figures = figuresFor(months, withData);
+    const label = wardLabel(wards, figures, 0);
+    expect(label).toBe(
+      `Armley: 30 crimes, ${formatRate(figures.rates[0]!)} ${rateUnit(withData)}; 1st of 2 by count; ` +
+        `no data for ${describeMonths(['2024-03', '2024-04', '2024-09'])} (gaps, not zeros)`,
+    );
+    expect(label).toContain('over 9 months');
+    expect(label).toContain('Mar–Apr 2024');
+    expect(label).toContain('Sep 2024');
+  });
+
+  it('says nothing of gaps when every month of the window has data', () => {
+    const months = monthRange('2024-01', '2024-03');
+    const figures = figuresFor(months, months);
+    const label = wardLabel(wards, figures, 1);
+    expect(label).toBe(
+      `Beeston: 10 crimes, ${formatRate(figures.rates[1]!)} ${rateUnit(months)}; 2nd of 2 by count`,
+    );
+    expect(label).not.toContain('no data');
   });
 });
