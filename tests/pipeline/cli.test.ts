@@ -421,12 +421,24 @@ describe('runPipeline on the slice with an outcomes file holding bad rows', () =
     });
   });
 
-  it('reads the outcomes files again to count their rows when the cache holds every month but not their counts', async () => {
-    await rm(pipelinePaths({ out }).outcomeCounts);
-    const printed = await cachedRun();
-    expect(await outcomesSummary()).toEqual(firstOutcomes);
-    expect(outcomesLines(printed)).toEqual(outcomesLines(lines));
-  });
+  it.each([
+    ['from the saved outcome index, reading none', false],
+    ['by reading them, without the saved outcome index', true],
+  ])(
+    "counts the outcomes files' rows again (%s) when the cache holds every month but not their counts",
+    async (_, withoutIndex) => {
+      await rm(pipelinePaths({ out }).outcomeCounts);
+      if (withoutIndex) await rm(pipelinePaths({ out }).outcomeIndex);
+      const printed = await cachedRun();
+      expect(await outcomesSummary()).toEqual(firstOutcomes);
+      expect(outcomesLines(printed)).toEqual(outcomesLines(lines));
+      const summary = JSON.parse(await readFile(path.join(out, 'run-summary.json'), 'utf8')) as {
+        forceFileReads: { file: string }[];
+      };
+      const outcomesRead = summary.forceFileReads.filter((r) => r.file.endsWith('-outcomes.csv'));
+      expect(outcomesRead.length > 0).toBe(withoutIndex);
+    },
+  );
 
   // Last: it takes the slice's 2024-03 out of the archive.
   it('counts the outcome of a crime listed before the first month as matching no crime the run keeps, not the counts saved for other months', async () => {
