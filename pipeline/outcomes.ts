@@ -11,6 +11,8 @@ import type { ArchiveEntry } from './archive.ts';
 import { readEachOnce } from './read-once.ts';
 import { checkCoordinates } from './normalise.ts';
 import { ReasonTally } from './report.ts';
+import { InputError } from './input-error.ts';
+import { errorMessage } from '../src/shared/error-message.ts';
 import type { LatestOutcome, OutcomeIndex, OutcomeLookup } from './outcome-index.ts';
 
 /**
@@ -165,7 +167,7 @@ export async function readOutcomesOnce(
           s.elsewhere += 1;
           continue;
         }
-        const replaced = index.add(crimeId, month, outcome);
+        const replaced = addOutcome(index, crimeId, month, outcome, `${entries[i]!.where}:${line}`);
         s.indexed += 1;
         if (replaced !== undefined) {
           s.conflicts.add(
@@ -180,6 +182,25 @@ export async function readOutcomesOnce(
     options.onBytes ? { onBytes: options.onBytes } : {},
   );
   return stats;
+}
+
+/** index.add, its refusal told as the input's fault at `where`. */
+function addOutcome(
+  index: OutcomeIndex,
+  crimeId: string,
+  month: string,
+  outcome: string,
+  where: string,
+): string | undefined {
+  try {
+    return index.add(crimeId, month, outcome);
+  } catch (cause) {
+    throw new InputError(
+      where,
+      `cannot be indexed: ${errorMessage(cause)}. Check that this is a police.uk outcomes file.`,
+      { cause },
+    );
+  }
 }
 
 function unusableReason(

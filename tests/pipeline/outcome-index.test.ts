@@ -157,6 +157,23 @@ describe('OutcomeIndex', () => {
   });
 });
 
+describe('OutcomeIndex.add past the outcome texts it can hold', () => {
+  it('takes 4,096 different outcome texts and refuses the next, leaving the index as it was', () => {
+    const index = new OutcomeIndex();
+    for (let i = 0; i < 4096; i++) index.add(`crime ${i}`, '2025-03', `Outcome ${i}`);
+    expect(index.get('crime 4095')).toEqual({ month: '2025-03', outcome: 'Outcome 4095' });
+    expect(() => index.add('crime 4096', '2025-03', 'Outcome 4096')).toThrow(
+      /more than 4096 different outcome texts .*"Outcome 4096"/,
+    );
+    expect(index.get('crime 4096')).toBeUndefined();
+    expect(index.size).toBe(4096);
+    // A text it holds is still taken.
+    index.add('crime 4096', '2025-04', 'Outcome 7');
+    expect(index.get('crime 4096')).toEqual({ month: '2025-04', outcome: 'Outcome 7' });
+    expect(index.get('crime 0')).toEqual({ month: '2025-03', outcome: 'Outcome 0' });
+  });
+});
+
 describe('OutcomeIndex.over(index.table())', () => {
   it('answers every look-up as the index does, in shared memory, without a copy', () => {
     const { index, ids } = sampleIndex();

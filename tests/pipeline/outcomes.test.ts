@@ -243,6 +243,30 @@ describe('readOutcomes + applyLatestOutcome', () => {
     expect(index.get('b'.repeat(64))).toBeUndefined();
   });
 
+  it('fails on an outcomes file with more outcome texts than an index holds, naming the row', async () => {
+    const file = path.join(tmp, '2025-03', '2025-03-west-yorkshire-outcomes.csv');
+    const original = await readFile(file, 'utf8');
+    // A column of free text where the outcome should be: each row's outcome another text.
+    const rows = Array.from({ length: 4097 }, (_, i) =>
+      outcomeLine(
+        (i + 1).toString(16).padStart(64, '0'),
+        '2025-03',
+        '-1.388135',
+        '53.938661',
+        `Note ${i}`,
+      ),
+    );
+    await writeFile(file, [OUTCOME_COLUMNS.join(','), ...rows].join('\n') + '\n');
+    try {
+      // Line 4098: the header, then the 4,097th text.
+      await expect(readOutcomes(inputs[0]!.entries, new OutcomeIndex())).rejects.toThrow(
+        /2025-03-west-yorkshire-outcomes\.csv:4098: cannot be indexed: more than 4096 different outcome texts .*"Note 4096"/,
+      );
+    } finally {
+      await writeFile(file, original);
+    }
+  });
+
   it('fails on an outcomes file without the outcome column, naming it', async () => {
     const file = path.join(tmp, '2025-03', '2025-03-west-yorkshire-outcomes.csv');
     const original = await readFile(file, 'utf8');
