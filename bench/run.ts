@@ -3,7 +3,7 @@
 // and the map page in headless Chromium; prints medians (min-max) against the targets and
 // writes bench/results.json. Each section reports its own failure and the others still run.
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -22,6 +22,7 @@ import {
   type GenerateOptions,
   type Manifest,
 } from './generate.ts';
+import { OUTCOMES_SCENARIO, outcomesFile, writeOutcomesFiles } from './outcomes-files.ts';
 import { REPO_ROOT } from './paths.ts';
 import { fileSizes, measureDecode, type DecodeResult, type Sizes } from './payload.ts';
 import {
@@ -164,6 +165,8 @@ export interface Results {
   incremental?: {
     addedMonth: string;
     baseMonths: number;
+    /** Rows of the outcomes files of OUTCOMES_SCENARIO's input, all months. */
+    outcomeRows?: number;
     scenarios: Record<string, PipelineResult>;
     /**
      * Each scenario's output files (all but the caches and the run summary) that differ, byte
@@ -460,27 +463,23 @@ export async function runBenchmarks(config: BenchConfig): Promise<Results> {
         const months = monthsBetween(config.generate.firstMonth, config.generate.lastMonth);
         const added = months.at(-1) as string;
         const base = months.slice(0, -1);
-        const archive = path.join(work, 'incremental-archive');
-        const baseOut = path.join(work, 'incremental-base');
-        await linkMonths(config.generate.outDir, archive, base);
-        const first = await runPipeline(archive, baseOut);
-        log(`  base build of ${base.length} months: ${(first.wallMs / MS_PER_S).toFixed(2)} s`);
-        /** The added month's files in `archive`, where `folder` puts them. */
-        const addMonth = async (folder: (month: string) => string) => {
-          const staged = path.join(work, 'added');
-          await linkMonths(config.generate.outDir, staged, [added]);
-          const destination = path.join(archive, folder(added));
-          await mkdir(path.dirname(destination), { recursive: true });
-          await rename(path.join(staged, added), destination);
-        };
-        const removeMonth = (folder: (month: string) => string) =>
-          rm(path.join(archive, folder(added).split(path.sep)[0] as string), { recursive: true });
         const scenarios: Record<string, PipelineResult> = {};
         const differingFromFull: Record<string, string[]> = {};
-        for (const [scenario, folder] of Object.entries(INCREMENTAL_SCENARIOS)) {
+        /**
+         * The incremental runs of one scenario: `archive` holds the base months and `baseOut`
+         * a build of them; `addMonth` puts the added month's files in the archive and
+         * `removeMonth` takes them out again. Each run starts from a copy of the base build.
+         */
+        const measureScenario = async (
+          scenario: string,
+          archive: string,
+          baseOut: string,
+          addMonth: () => Promise<void>,
+          removeMonth: () => Promise<void>,
+        ): Promise<void> => {
           // What a run of all the months from nothing publishes, on the same folders: the
           // provenance names each month's archive, so the layout is part of the input.
-          await addMonth(folder);
+          await addMonth();
           const referenceOut = path.join(work, 'incremental-full');
           await runPipeline(archive, referenceOut);
           const full = await outputHashes(referenceOut);
@@ -495,7 +494,7 @@ export async function runBenchmarks(config: BenchConfig): Promise<Results> {
               );
             }
           }
-          await removeMonth(folder);
+          await removeMonth();
           const runs: PipelineRun[] = [];
           const differing = new Set<string>();
           for (let i = 0; i < config.incrementalRuns; i++) {
@@ -511,7 +510,7 @@ export async function runBenchmarks(config: BenchConfig): Promise<Results> {
             // it appends to would flush the whole copy (about 0.3 s here), a cost of the copy,
             // not of the run. `sync -f` flushes the file system that holds the copy.
             execFileSync('sync', ['-f', out]);
-            await addMonth(folder);
+            await addMonth();
             const run = await runPipeline(archive, out);
             log(
               `  ${scenario}, run ${i + 1}/${config.incrementalRuns}: ${(run.wallMs / MS_PER_S).toFixed(2)} s, ` +
@@ -519,7 +518,7 @@ export async function runBenchmarks(config: BenchConfig): Promise<Results> {
             );
             runs.push(run);
             for (const file of await differingOutputs(full, out)) differing.add(file);
-            await removeMonth(folder);
+            await removeMonth();
             await rm(out, { recursive: true, force: true });
           }
           const p = summariseRuns(runs, totals.leeds);
@@ -535,10 +534,67 @@ export async function runBenchmarks(config: BenchConfig): Promise<Results> {
               ? `  outputs     the same as a full run's on the same folders, byte for byte (${full.size} files)`
               : `  outputs     DIFFER from a full run's on the same folders: ${[...differing].sort().join(', ')}`,
           );
+        };
+
+        const archive = path.join(work, 'incremental-archive');
+        const baseOut = path.join(work, 'incremental-base');
+        await linkMonths(config.generate.outDir, archive, base);
+        const first = await runPipeline(archive, baseOut);
+        log(`  base build of ${base.length} months: ${(first.wallMs / MS_PER_S).toFixed(2)} s`);
+        for (const [scenario, folder] of Object.entries(INCREMENTAL_SCENARIOS)) {
+          await measureScenario(
+            scenario,
+            archive,
+            baseOut,
+            async () => {
+              // The added month's files in `archive`, where `folder` puts them.
+              const staged = path.join(work, 'added');
+              await linkMonths(config.generate.outDir, staged, [added]);
+              const destination = path.join(archive, folder(added));
+              await mkdir(path.dirname(destination), { recursive: true });
+              await rename(path.join(staged, added), destination);
+            },
+            () =>
+              rm(path.join(archive, folder(added).split(path.sep)[0] as string), {
+                recursive: true,
+              }),
+          );
         }
+        await rm(baseOut, { recursive: true, force: true });
+
+        // The same folder, with an outcomes file a month (bench/outcomes-files.ts): the added
+        // month brings its own, which revises crimes of the months before it.
+        const outcomes = path.join(work, 'outcomes-files');
+        const outcomeRows = await writeOutcomesFiles(config.generate.outDir, months, outcomes);
+        const withOutcomes = path.join(work, 'incremental-outcomes-archive');
+        const withOutcomesBase = path.join(work, 'incremental-outcomes-base');
+        await linkMonths(config.generate.outDir, withOutcomes, base);
+        for (const month of base) {
+          await link(outcomesFile(outcomes, month), outcomesFile(withOutcomes, month));
+        }
+        const firstWith = await runPipeline(withOutcomes, withOutcomesBase);
+        log(
+          `  base build of ${base.length} months with ${outcomeRows.toLocaleString('en-GB')} ` +
+            `outcome rows in all: ${(firstWith.wallMs / MS_PER_S).toFixed(2)} s`,
+        );
+        await measureScenario(
+          OUTCOMES_SCENARIO,
+          withOutcomes,
+          withOutcomesBase,
+          async () => {
+            const staged = path.join(work, 'added');
+            await linkMonths(config.generate.outDir, staged, [added]);
+            await link(outcomesFile(outcomes, added), outcomesFile(staged, added));
+            await rename(path.join(staged, added), path.join(withOutcomes, added));
+          },
+          () => rm(path.join(withOutcomes, added), { recursive: true }),
+        );
+        await rm(withOutcomesBase, { recursive: true, force: true });
+
         results.incremental = {
           addedMonth: added,
           baseMonths: base.length,
+          outcomeRows,
           scenarios,
           differingFromFull,
         };

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { printFailure } from '../pipeline/command-failure.ts';
 import { REPO_ROOT } from './paths.ts';
+import { OUTCOMES_SCENARIO } from './outcomes-files.ts';
 import type { Results } from './run.ts';
 import { errorMessage } from '../src/shared/error-message.ts';
 
@@ -46,6 +47,21 @@ export function markdownSummary(results: Results): string {
         `each took ${s(a.alone.wallMs.median)} together (CPU: ${s(a.together.cpuMs.median)} ` +
         `against ${s(a.alone.cpuMs.median)}) and read force files ${a.alone.reads} times ` +
         `(${a.alone.filesReadTwice} file(s) by both).`,
+    );
+  }
+  const withOutcomes = results.incremental?.scenarios[OUTCOMES_SCENARIO];
+  if (withOutcomes) {
+    const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+    const rows = results.incremental?.outcomeRows;
+    lines.push(
+      '',
+      `Incremental month with an outcomes file a month (not judged: the targets' input has ` +
+        `none; \`bench/outcomes-files.ts\`${rows ? `, ${rows.toLocaleString('en-GB')} outcome rows in all` : ''}): ` +
+        `${s(withOutcomes.wallMs.median)} (min ${s(withOutcomes.wallMs.min)}, max ` +
+        `${s(withOutcomes.wallMs.max)}), CPU ${s(withOutcomes.cpuMs.median)}, peak ` +
+        `${withOutcomes.maxRssMiB.median.toFixed(0)} MiB, ${withOutcomes.monthsFromCache} of ` +
+        `${withOutcomes.months} months from the cache; the new outcomes file revises crimes of ` +
+        `the 11 months before it, which are processed again.`,
     );
   }
   const b = results.browser;

@@ -59,7 +59,7 @@ export const TARGETS = [
   // other outputs too (the site data and map data carry no time of their own making).
   {
     id: 'incrementalDiffering',
-    label: 'Incremental month, output files not identical to a full run (both layouts)',
+    label: 'Incremental month, output files not identical to a full run (each case)',
     unit: 'files',
     comparison: '<=',
     limit: 0,

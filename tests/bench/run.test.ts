@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULTS, generateArchive, longHistoryOf, type Manifest } from '../../bench/generate.ts';
 import { SLOW_LINK } from '../../bench/browser.ts';
+import { OUTCOMES_SCENARIO } from '../../bench/outcomes-files.ts';
 import { runBenchmarks, SECTIONS, type Results } from '../../bench/run.ts';
 import { markdownSummary } from '../../bench/summary.ts';
 import { TARGETS } from '../../bench/targets.ts';
@@ -107,7 +108,7 @@ describe('runBenchmarks on a tiny synthetic archive', () => {
     expect(results.yardstick?.stealMs?.n).toBe(results.yardstick?.runs);
     expect(results.longHistory?.pipeline.stealMs?.n).toBe(results.longHistory?.pipeline.runs);
     const incremental = Object.values(results.incremental?.scenarios ?? {});
-    expect(incremental).toHaveLength(2);
+    expect(incremental).toHaveLength(3);
     for (const scenario of incremental) expect(scenario.stealMs?.n).toBe(scenario.runs);
     const areas = results.areas!;
     expect(areas.together.stealMs?.n).toBe(areas.together.runs);
@@ -163,15 +164,26 @@ describe('runBenchmarks on a tiny synthetic archive', () => {
     expect((written as Results).longHistory?.memoryGrowthPercent).toBe(long?.memoryGrowthPercent);
   });
 
-  it('measures adding the last month to a build of the others, in both folder layouts', () => {
+  it('measures adding the last month to a build of the others, in both folder layouts and with outcomes files', () => {
     const incremental = results.incremental;
     expect(incremental?.addedMonth).toBe('2025-12');
     expect(incremental?.baseMonths).toBe(12);
-    for (const scenario of ['same folder', 'separate input']) {
+    for (const scenario of ['same folder', 'separate input', OUTCOMES_SCENARIO]) {
       const run = incremental?.scenarios[scenario];
       expect(run?.months).toBe(13);
       expect(run?.kept).toBe(manifest.totals.leeds);
     }
+    // The added month's outcomes file revises crimes of the 11 months before it (2025-01 on):
+    // only 2024-12 comes from the cache, against all 12 without outcomes files.
+    expect(incremental?.scenarios['same folder']?.monthsFromCache).toBe(12);
+    expect(incremental?.scenarios[OUTCOMES_SCENARIO]?.monthsFromCache).toBe(1);
+    expect(incremental?.outcomeRows).toBeGreaterThan(0);
+    const withOutcomes = incremental!.scenarios[OUTCOMES_SCENARIO]!;
+    expect(markdownSummary(results)).toContain(
+      `Incremental month with an outcomes file a month (not judged: the targets' input has none; ` +
+        `\`bench/outcomes-files.ts\`, ${incremental!.outcomeRows!.toLocaleString('en-GB')} outcome rows in all): ` +
+        `${(withOutcomes.wallMs.median / 1000).toFixed(2)} s`,
+    );
   });
 
   it('finds every output of the incremental runs identical to a run of the 13 months from nothing on the same folders', () => {
@@ -184,6 +196,7 @@ describe('runBenchmarks on a tiny synthetic archive', () => {
     expect(results.incremental?.differingFromFull).toEqual({
       'same folder': [],
       'separate input': [],
+      [OUTCOMES_SCENARIO]: [],
     });
     expect(results.targets.find((t) => t.id === 'incrementalDiffering')).toMatchObject({
       value: 0,
