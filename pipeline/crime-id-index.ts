@@ -76,16 +76,42 @@ export function firstMonthAt(index: PrefixIndex, i: number): number {
   return monthOfWords(wordsOf(index.entries), i);
 }
 
+/** The most buckets firstMonthLookup sorts the prefixes into: 4 MiB of starts. */
+const MAX_BUCKET_BITS = 20;
+
 /**
- * The month (index) of the first row of each prefix of `index`, found by binary search; -1
- * for a prefix the index does not hold. Made once for many look-ups: no allocation a call.
+ * The month (index) of the first row of each prefix of `index`; -1 for a prefix the index
+ * does not hold. Made once for many look-ups (every Crime ID of the outcome index, some
+ * 550,000 at 96 months): the entries are cut into buckets by their prefixes' top bits, about
+ * one entry a bucket, and a look-up searches its own bucket alone. A binary search over every
+ * entry took 20 steps a look-up, each a likely cache miss: 0.45 s of a monthly run with
+ * outcomes files, against some 0.05 s. No allocation a call.
  */
 export function firstMonthLookup(index: PrefixIndex): (prefix: number) => number {
   const words = wordsOf(index.entries);
   const size = index.entries.length;
+  const bits = Math.min(MAX_BUCKET_BITS, Math.ceil(Math.log2(Math.max(2, size))));
+  const width = PREFIX_LIMIT / 2 ** bits;
+  // starts[b]: the first entry whose prefix is in bucket b or a later one (entries ascend).
+  const starts = new Int32Array(2 ** bits + 1);
+  let entry = 0;
+  for (let bucket = 0; bucket <= 2 ** bits; bucket++) {
+    while (entry < size && Math.floor(prefixOfWords(words, entry) / width) < bucket) entry++;
+    starts[bucket] = entry;
+  }
   return (prefix) => {
-    const at = entryOf(words, size, prefix);
-    return at < 0 ? -1 : monthOfWords(words, at);
+    const bucket = Math.floor(prefix / width);
+    if (!(bucket >= 0 && bucket < 2 ** bits)) return -1;
+    let low = starts[bucket]!;
+    let high = starts[bucket + 1]! - 1;
+    while (low <= high) {
+      const mid = (low + high) >>> 1;
+      const value = prefixOfWords(words, mid);
+      if (value < prefix) low = mid + 1;
+      else if (value > prefix) high = mid - 1;
+      else return monthOfWords(words, mid);
+    }
+    return -1;
   };
 }
 

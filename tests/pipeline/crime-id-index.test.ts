@@ -8,6 +8,7 @@ import {
   buildPrefixIndex,
   extendPrefixIndex,
   firstMonthAt,
+  firstMonthLookup,
   monthsPrefixIndex,
   prefixAt,
   type PrefixIndex,
@@ -230,5 +231,34 @@ describe('monthsPrefixIndex(file, csvs, prefixesOf)', () => {
     await expect(indexOf(file, 2)).rejects.toThrow(
       /could not save the Crime ID index to .*file-in-the-way/,
     );
+  });
+});
+
+describe('firstMonthLookup(index)', () => {
+  /** Every prefix of `months` and some it does not hold, looked up against the naive index. */
+  function expectLookups(months: readonly number[][], absent: readonly number[]): void {
+    const firstMonthOf = firstMonthLookup(
+      buildPrefixIndex(months.map((m) => Float64Array.from(m))),
+    );
+    const naive = naiveIndex(months);
+    naive.prefixes.forEach((prefix, i) => expect(firstMonthOf(prefix)).toBe(naive.firstMonth[i]));
+    const held = new Set(naive.prefixes);
+    for (const prefix of absent) if (!held.has(prefix)) expect(firstMonthOf(prefix)).toBe(-1);
+  }
+
+  it('finds the first month of every prefix, spread over the whole range or crowded at its ends', () => {
+    const largest = 16 ** 13 - 1;
+    // Spread out (most of sampleMonths), and crowded: 50 neighbours near 1000, 0 and the largest.
+    expectLookups(sampleMonths(), [1, 999, 1050, largest - 1, 2 ** 51, 2 ** 32 + 8, 5 * 2 ** 40]);
+  });
+
+  it('finds prefixes that all fall in one bucket, and none in an empty index or past the range', () => {
+    const crowded = [Array.from({ length: 3000 }, (_, i) => 7 * i), [21, 5, 6]];
+    expectLookups(crowded, [1, 2, 20998, 21001, 2 ** 52 - 1]);
+    expectLookups([[]], [0, 12345, 2 ** 52 - 1]);
+    expectLookups([[42]], [0, 41, 43, 2 ** 52 - 1]);
+    const one = firstMonthLookup(buildPrefixIndex([Float64Array.from([42])]));
+    expect(one(2 ** 52)).toBe(-1);
+    expect(one(-1)).toBe(-1);
   });
 });
