@@ -53,6 +53,20 @@ function tooFull(entries: number, capacity: number): boolean {
   return 4 * entries > 3 * capacity;
 }
 
+/**
+ * OutcomeIndex.add refused an outcome text past the OUTCOME_SLOTS it can hold: the fault of
+ * the rows read, not of the index (outcomes.ts tells it as the input's, naming the row).
+ */
+export class TooManyOutcomeTexts extends RangeError {
+  constructor(outcome: string) {
+    super(
+      `more than ${OUTCOME_SLOTS} different outcome texts (police.uk uses about 30), the ` +
+        `latest "${outcome}": the Outcome type column holds something else`,
+    );
+    this.name = 'TooManyOutcomeTexts';
+  }
+}
+
 /** FNV-1a over `bytes[start, start + length)`. */
 function hash(bytes: Uint8Array, start: number, length: number): number {
   let h = 0x811c9dc5;
@@ -169,12 +183,7 @@ export class OutcomeIndex {
     let id = this.outcomeIds.get(outcome);
     if (id === undefined) {
       id = this.outcomes.length;
-      if (id >= OUTCOME_SLOTS) {
-        throw new RangeError(
-          `more than ${OUTCOME_SLOTS} different outcome texts (police.uk uses about 30), the ` +
-            `latest "${outcome}": the Outcome type column holds something else`,
-        );
-      }
+      if (id >= OUTCOME_SLOTS) throw new TooManyOutcomeTexts(outcome);
       this.outcomes.push(outcome);
       this.outcomeIds.set(outcome, id);
     }

@@ -13,7 +13,12 @@ import { checkCoordinates } from './normalise.ts';
 import { ReasonTally } from './report.ts';
 import { InputError } from './input-error.ts';
 import { errorMessage } from '../src/shared/error-message.ts';
-import type { LatestOutcome, OutcomeIndex, OutcomeLookup } from './outcome-index.ts';
+import {
+  TooManyOutcomeTexts,
+  type LatestOutcome,
+  type OutcomeIndex,
+  type OutcomeLookup,
+} from './outcome-index.ts';
 
 /**
  * The record with its latest known outcome in `outcome`: the index's latest for its Crime ID
@@ -184,7 +189,11 @@ export async function readOutcomesOnce(
   return stats;
 }
 
-/** index.add, its refusal told as the input's fault at `where`. */
+/**
+ * index.add, its refusal of one outcome text too many told as the input's fault at `where`.
+ * Any other failure (memory for the index that could not be had, a bug) is not the file's:
+ * it is thrown as it is, not with advice to check the file.
+ */
 function addOutcome(
   index: OutcomeIndex,
   crimeId: string,
@@ -195,6 +204,7 @@ function addOutcome(
   try {
     return index.add(crimeId, month, outcome);
   } catch (cause) {
+    if (!(cause instanceof TooManyOutcomeTexts)) throw cause;
     throw new InputError(
       where,
       `cannot be indexed: ${errorMessage(cause)}. Check that this is a police.uk outcomes file.`,

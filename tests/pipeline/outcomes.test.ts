@@ -13,6 +13,7 @@ import {
   type OutcomeReadStats,
 } from '../../pipeline/outcomes.ts';
 import { OutcomeIndex } from '../../pipeline/outcome-index.ts';
+import { InputError } from '../../pipeline/input-error.ts';
 
 /** An outcomes file against the slice's March 2025, a rule a row (tests/fixtures/pipeline/README.md). */
 const FIXTURE = 'tests/fixtures/pipeline/outcomes/archive';
@@ -265,6 +266,15 @@ describe('readOutcomes + applyLatestOutcome', () => {
     } finally {
       await writeFile(file, original);
     }
+  });
+
+  it("does not blame the file for a failure of the index that is not the rows' fault", async () => {
+    // An index that cannot take outcomes (a month worker's shared copy): a bug, not the input.
+    const shared = OutcomeIndex.over(new OutcomeIndex().table()) as OutcomeIndex;
+    const read = readOutcomes(inputs[0]!.entries, shared);
+    await expect(read).rejects.toThrow('This outcome index is a shared copy: it cannot change');
+    await expect(read).rejects.not.toBeInstanceOf(InputError);
+    await expect(read).rejects.not.toThrow(/outcomes\.csv:\d+|police\.uk outcomes file/);
   });
 
   it('fails on an outcomes file without the outcome column, naming it', async () => {
