@@ -65,20 +65,21 @@ async function crimesOf(file: string): Promise<string[][]> {
 
 /**
  * Write an outcomes file for each of `months` (ascending, consecutive) into `outDir`, from the
- * street files of `archiveDir`. Returns the rows written.
+ * street files of `archiveDir`. Returns the rows written in each month's file, in order.
  */
 export async function writeOutcomesFiles(
   archiveDir: string,
   months: readonly string[],
   outDir: string,
-): Promise<number> {
+): Promise<number[]> {
   const reached: string[][][] = [];
-  let rows = 0;
+  const written: number[] = [];
   for (const month of months) {
     reached.push(await crimesOf(streetFile(archiveDir, month)));
     if (reached.length > MONTHS_REACHED) reached.shift();
     const random = createRandom(`outcomes:${month}`);
     const lines = [formatCsvRow(OUTCOME_COLUMNS)];
+    let rows = 0;
     for (const crimes of reached) {
       for (const crime of crimes) {
         if (random.float() >= SHARE) continue;
@@ -91,6 +92,7 @@ export async function writeOutcomesFiles(
     const file = outcomesFile(outDir, month);
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, lines.join(''));
+    written.push(rows);
   }
-  return rows;
+  return written;
 }

@@ -12,7 +12,7 @@ type Row = Record<string, string>;
 let tmp: string;
 let archive: string;
 const MONTHS = monthsBetween('2024-01', '2025-02');
-let written: number;
+let written: number[];
 
 async function rowsOf(file: string): Promise<Row[]> {
   return parse(await readFile(file, 'utf8'), { columns: true }) as Row[];
@@ -48,6 +48,7 @@ describe('writeOutcomesFiles(archiveDir, months, outDir)', () => {
       const text = await readFile(file, 'utf8');
       expect(text.slice(0, text.indexOf('\n'))).toBe(OUTCOME_COLUMNS.join(','));
       const rows = await rowsOf(file);
+      expect(rows.length).toBe(written[m]);
       total += rows.length;
       const reached = new Set(MONTHS.slice(Math.max(0, m - 11), m + 1));
       const monthsListed = new Set<string>();
@@ -73,7 +74,8 @@ describe('writeOutcomesFiles(archiveDir, months, outDir)', () => {
       // Every month it reaches, not its own alone: a new file revises earlier months.
       expect(monthsListed).toEqual(reached);
     }
-    expect(total).toBe(written);
+    expect(written).toHaveLength(MONTHS.length);
+    expect(total).toBeGreaterThan(0);
   });
 
   it('gives about 9% of the crimes of each month it reaches an outcome', async () => {
@@ -91,7 +93,7 @@ describe('writeOutcomesFiles(archiveDir, months, outDir)', () => {
 
   it('writes the same bytes every time', async () => {
     const again = path.join(tmp, 'again');
-    expect(await writeOutcomesFiles(archive, MONTHS, again)).toBe(written);
+    expect(await writeOutcomesFiles(archive, MONTHS, again)).toEqual(written);
     for (const month of MONTHS) {
       expect(await readFile(outcomesFile(again, month), 'utf8')).toBe(
         await readFile(outcomesFile(path.join(tmp, 'outcomes'), month), 'utf8'),
