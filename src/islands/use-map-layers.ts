@@ -59,7 +59,11 @@ export function wardLabel(data: MapData, figures: Figures, i: number): string {
   if (w === undefined) return '';
   if (figures.noTypes) return `${w.name}: no crime types chosen`;
   // Every month of the window is without data: gapMonths names them all.
-  if (figures.noData) return `${w.name}: no data for ${figures.gapMonths}`;
+  if (figures.noData) {
+    return figures.gapMonths === ''
+      ? `${w.name}: no data`
+      : `${w.name}: no data for ${figures.gapMonths}`;
+  }
   const count = figures.totals[i] ?? 0;
   const rate = figures.rates[i] ?? null;
   const rank = figures.rankOf.get(i) ?? null;

@@ -25,7 +25,8 @@ function withoutData(months: readonly string[]): string {
       monthsWithData: [] as string[],
       monthsWithoutData: [...months],
     },
-    gapMonths: describeMonths(months),
+    // As use-figures.ts names them: none when there are none.
+    gapMonths: months.length > 0 ? describeMonths(months) : '',
   } as Figures;
   return wardLabel(data, figures, 0);
 }
@@ -37,6 +38,8 @@ describe('wardLabel(data, figures, i) for a window without data', () => {
     expect(withoutData(monthRange('2024-10', '2025-01'))).toBe(
       'Armley: no data for Oct 2024–Jan 2025',
     );
+    // Map data without a month at all: no months to name, and no dangling "for".
+    expect(withoutData([])).toBe('Armley: no data');
   });
 });
 
