@@ -20,7 +20,7 @@ import {
   type UnlocatedOutcomeReason,
   type UnusableOutcomeReason,
 } from './outcomes.ts';
-import { ReasonTally } from './report.ts';
+import { ReasonTally, type TallyData } from './report.ts';
 import { readState, saveState } from './saved-state.ts';
 
 /**
@@ -41,13 +41,11 @@ export interface OutcomeCounts {
   join: OutcomeJoin;
 }
 
-type SavedTally<R extends string> = Pick<ReasonTally<R>, 'counts' | 'examples'>;
-
 /** OutcomeReadStats as saved: plain data. */
 export type SavedReadStats = Omit<OutcomeReadStats, 'unusable' | 'unlocated' | 'conflicts'> & {
-  unusable: SavedTally<UnusableOutcomeReason>;
-  unlocated: SavedTally<UnlocatedOutcomeReason>;
-  conflicts: SavedTally<typeof CONFLICTING_OUTCOME>;
+  unusable: TallyData<UnusableOutcomeReason>;
+  unlocated: TallyData<UnlocatedOutcomeReason>;
+  conflicts: TallyData<typeof CONFLICTING_OUTCOME>;
 };
 
 interface SavedCounts {
@@ -119,7 +117,7 @@ export async function readOutcomeCounts(file: string, key: string): Promise<Outc
 }
 
 /** A tally as saved, its examples in the order they were (ReasonTally.merge would reorder them). */
-function tallyOf<R extends string>(reasons: readonly R[], saved: SavedTally<R>): ReasonTally<R> {
+function tallyOf<R extends string>(reasons: readonly R[], saved: TallyData<R>): ReasonTally<R> {
   const tally = new ReasonTally(reasons);
   Object.assign(tally.counts, saved.counts);
   Object.assign(tally.examples, saved.examples);
