@@ -10,6 +10,7 @@
 import { createReadStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { sidecarPrefix } from '../pipeline/crime-id-sidecar.ts';
 import { readCsv } from '../pipeline/csv.ts';
 import { OUTCOME_COLUMNS, STREET_COLUMNS } from '../src/shared/constants.ts';
 import { formatCsvRow } from '../src/shared/csv-format.ts';
@@ -52,11 +53,14 @@ export function outcomesFile(dir: string, month: string): string {
   return path.join(dir, month, `${month}-${FORCE}-outcomes.csv`);
 }
 
-/** The crimes (rows with a police.uk Crime ID) of a street file: their outcome rows' columns. */
+/**
+ * The crimes of a street file (rows with a Crime ID in police.uk's form: sidecarPrefix), as
+ * the columns their outcome rows repeat.
+ */
 async function crimesOf(file: string): Promise<string[][]> {
   const crimes: string[][] = [];
   for await (const { values } of readCsv(createReadStream(file), file, STREET_COLUMNS)) {
-    if (/^[0-9a-f]{64}$/.test(values['Crime ID'] ?? '')) {
+    if (sidecarPrefix(values['Crime ID'] ?? '') >= 0) {
       crimes.push(PLACE_COLUMNS.map((column) => values[column] ?? ''));
     }
   }
