@@ -31,6 +31,38 @@ function withoutData(months: readonly string[]): string {
   return wardLabel(data, figures, 0);
 }
 
+/**
+ * The figures of wards `names` over a window of `months`, those of `withData` (all, unless
+ * given) with data, as use-figures.ts makes them: the counts are `totals`, the rates over the
+ * months with data, the months without named (none when there are none).
+ */
+function figuresOf(window: {
+  names: readonly string[];
+  totals: Float64Array;
+  populations: readonly number[];
+  measure: MapMeasure;
+  months: readonly string[];
+  withData?: readonly string[];
+}): Figures {
+  const { names, totals, populations, measure, months } = window;
+  const withData = window.withData ?? months;
+  const rates = wardRates(populations, totals, withData);
+  const ranking = rankWardsBy(measure, names, totals, rates);
+  const gaps = months.filter((m) => !withData.includes(m));
+  return {
+    noTypes: false,
+    noData: false,
+    totals,
+    rates,
+    ranking,
+    rankOf: new Map(ranking.map((r) => [r.ward, r.rank])),
+    measure,
+    noun: 'crimes',
+    rateUnit: rateUnit(withData),
+    gapMonths: gaps.length > 0 ? describeMonths(gaps) : '',
+  } as unknown as Figures;
+}
+
 describe('wardLabel(data, figures, i) for a window without data', () => {
   it('names the months without data, not "this month" or "these months"', () => {
     // January 2025 alone, then October 2024 to January 2025: the sample has no data there.
@@ -50,22 +82,8 @@ describe('wardLabel and rankInWords: a rank out of the wards ranked', () => {
   const wards = { wards: names.map((name) => ({ name })) } as unknown as MapData;
   const totals = Float64Array.from([40, 0, 90, 40]);
   const populations = [20_000, 0, 30_000, 20_000];
-  function figuresBy(measure: MapMeasure): Figures {
-    const rates = wardRates(populations, totals, ['2024-01', '2024-02', '2024-03']);
-    const ranking = rankWardsBy(measure, names, totals, rates);
-    return {
-      noTypes: false,
-      noData: false,
-      totals,
-      rates,
-      ranking,
-      rankOf: new Map(ranking.map((r) => [r.ward, r.rank])),
-      measure,
-      noun: 'crimes',
-      rateUnit: 'per 1,000 residents over 3 months',
-      gapMonths: '',
-    } as unknown as Figures;
-  }
+  const figuresBy = (measure: MapMeasure) =>
+    figuresOf({ names, totals, populations, measure, months: monthRange('2024-01', '2024-03') });
 
   it('ranks by rate out of the wards with residents, and says how many have none', () => {
     const byRate = figuresBy('rate');
@@ -88,25 +106,16 @@ describe('wardLabel and rankInWords: a rank out of the wards ranked', () => {
 
 describe('wardLabel(data, figures, i) for a window with some months without data', () => {
   const wards = { wards: [{ name: 'Armley' }, { name: 'Beeston' }] } as unknown as MapData;
-  const totals = Float64Array.from([30, 10]);
   /** A window of `months`, those of `withData` with data: the figures count those alone. */
-  function figuresFor(months: readonly string[], withData: readonly string[]): Figures {
-    const rates = wardRates([10_000, 5_000], totals, withData);
-    const ranking = rankWardsBy('count', ['Armley', 'Beeston'], totals, rates);
-    const gaps = months.filter((m) => !withData.includes(m));
-    return {
-      noTypes: false,
-      noData: false,
-      totals,
-      rates,
-      ranking,
-      rankOf: new Map(ranking.map((r) => [r.ward, r.rank])),
+  const figuresFor = (months: readonly string[], withData: readonly string[]) =>
+    figuresOf({
+      names: ['Armley', 'Beeston'],
+      totals: Float64Array.from([30, 10]),
+      populations: [10_000, 5_000],
       measure: 'count',
-      noun: 'crimes',
-      rateUnit: rateUnit(withData),
-      gapMonths: gaps.length > 0 ? describeMonths(gaps) : '',
-    } as unknown as Figures;
-  }
+      months,
+      withData,
+    });
 
   it('names the months without data after the figures, as gaps, not zeros', () => {
     const months = monthRange('2024-01', '2024-12');
