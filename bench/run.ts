@@ -536,23 +536,43 @@ export async function runBenchmarks(config: BenchConfig): Promise<Results> {
           );
         };
 
+        /**
+         * `archive` made of the base months (with their outcomes files from `outcomes`, when
+         * given) and built into `baseOut`, the cache kept for the incremental runs.
+         */
+        const buildBase = async (archive: string, baseOut: string, outcomes?: string) => {
+          await linkMonths(config.generate.outDir, archive, base);
+          if (outcomes !== undefined) {
+            for (const month of base) {
+              await link(outcomesFile(outcomes, month), outcomesFile(archive, month));
+            }
+          }
+          return runPipeline(archive, baseOut);
+        };
+        /** The added month's files linked into a folder of their own (its outcomes file too). */
+        const stageAdded = async (outcomes?: string): Promise<string> => {
+          const staged = path.join(work, 'added');
+          await linkMonths(config.generate.outDir, staged, [added]);
+          if (outcomes !== undefined) {
+            await link(outcomesFile(outcomes, added), outcomesFile(staged, added));
+          }
+          return path.join(staged, added);
+        };
+
         const archive = path.join(work, 'incremental-archive');
         const baseOut = path.join(work, 'incremental-base');
-        await linkMonths(config.generate.outDir, archive, base);
-        const first = await runPipeline(archive, baseOut);
+        const first = await buildBase(archive, baseOut);
         log(`  base build of ${base.length} months: ${(first.wallMs / MS_PER_S).toFixed(2)} s`);
         for (const [scenario, folder] of Object.entries(INCREMENTAL_SCENARIOS)) {
+          // The added month's files in `archive`, where `folder` puts them.
+          const destination = path.join(archive, folder(added));
           await measureScenario(
             scenario,
             archive,
             baseOut,
             async () => {
-              // The added month's files in `archive`, where `folder` puts them.
-              const staged = path.join(work, 'added');
-              await linkMonths(config.generate.outDir, staged, [added]);
-              const destination = path.join(archive, folder(added));
               await mkdir(path.dirname(destination), { recursive: true });
-              await rename(path.join(staged, added), destination);
+              await rename(await stageAdded(), destination);
             },
             () =>
               rm(path.join(archive, folder(added).split(path.sep)[0] as string), {
@@ -570,11 +590,7 @@ export async function runBenchmarks(config: BenchConfig): Promise<Results> {
         const baseOutcomeRows = outcomeRows - (rowsPerMonth.at(-1) ?? 0);
         const withOutcomes = path.join(work, 'incremental-outcomes-archive');
         const withOutcomesBase = path.join(work, 'incremental-outcomes-base');
-        await linkMonths(config.generate.outDir, withOutcomes, base);
-        for (const month of base) {
-          await link(outcomesFile(outcomes, month), outcomesFile(withOutcomes, month));
-        }
-        const firstWith = await runPipeline(withOutcomes, withOutcomesBase);
+        const firstWith = await buildBase(withOutcomes, withOutcomesBase, outcomes);
         log(
           `  base build of ${base.length} months with their ${baseOutcomeRows.toLocaleString('en-GB')} ` +
             `outcome rows: ${(firstWith.wallMs / MS_PER_S).toFixed(2)} s`,
@@ -583,12 +599,7 @@ export async function runBenchmarks(config: BenchConfig): Promise<Results> {
           OUTCOMES_SCENARIO,
           withOutcomes,
           withOutcomesBase,
-          async () => {
-            const staged = path.join(work, 'added');
-            await linkMonths(config.generate.outDir, staged, [added]);
-            await link(outcomesFile(outcomes, added), outcomesFile(staged, added));
-            await rename(path.join(staged, added), path.join(withOutcomes, added));
-          },
+          async () => rename(await stageAdded(outcomes), path.join(withOutcomes, added)),
           () => rm(path.join(withOutcomes, added), { recursive: true }),
         );
         await rm(withOutcomesBase, { recursive: true, force: true });
