@@ -17,6 +17,12 @@ export interface CsvRow {
   /** 1-based line number in the file (the header is line 1) where the row ends. */
   line: number;
   values: Readonly<Record<string, string>>;
+  /**
+   * The row's text, without its line break, when its fields are the required columns in
+   * their order and none of them is quoted (nearly every police.uk row): its fields are then
+   * this text split at its commas. Otherwise undefined.
+   */
+  text?: string | undefined;
 }
 
 export interface ReadCsvOptions {
@@ -113,6 +119,8 @@ class CsvRows {
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   private readonly scanner = new CsvScanner();
   private columns: string[] | undefined;
+  /** Whether the header is the required columns, in their order and no others. */
+  private inOrder = false;
   private first = true;
 
   private readonly where: string;
@@ -138,9 +146,13 @@ class CsvRows {
     for (;;) {
       const record = this.scanner.next();
       if (record === null) return null;
-      const { line, fields } = record;
+      const { line, fields, text } = record;
       if (this.columns === undefined) {
-        this.columns = checkHeader(fields, this.requiredColumns, this.where);
+        const columns = checkHeader(fields, this.requiredColumns, this.where);
+        this.columns = columns;
+        this.inOrder =
+          columns.length === this.requiredColumns.length &&
+          columns.every((name, i) => name === this.requiredColumns[i]);
         continue;
       }
       const columns = this.columns;
@@ -152,7 +164,7 @@ class CsvRows {
       }
       const values: Record<string, string> = {};
       for (let i = 0; i < fields.length; i += 1) values[columns[i]!] = fields[i]!;
-      return { line, values };
+      return { line, values, text: this.inOrder ? text : undefined };
     }
   }
 
@@ -210,6 +222,13 @@ function checkHeader(header: string[], required: readonly string[], where: strin
   return names;
 }
 
+/** A record as CsvScanner finds it: the line it ends on, its fields, and a plain line's text. */
+interface ScannedRecord {
+  line: number;
+  fields: string[];
+  text?: string;
+}
+
 /** Splits text, fed in pieces, into records of fields. */
 class CsvScanner {
   /** Line number the next record starts on. */
@@ -252,9 +271,9 @@ class CsvScanner {
   /**
    * The next complete record of the text fed so far, with the line it ends on; null when the
    * text holds no more (what is left of it waits for the next piece, however often this is
-   * asked meanwhile).
+   * asked meanwhile). A plain line (plainLine) comes with its text.
    */
-  next(): { line: number; fields: string[] } | null {
+  next(): ScannedRecord | null {
     const { text, final } = this;
     while (this.pos < text.length) {
       const plain = this.plainLine(text);
@@ -285,7 +304,7 @@ class CsvScanner {
    * record() would find them. Nearly every police.uk line is one. Otherwise null (record()
    * reads it: quoted fields, a bare "\r" line end, an empty line, a line the text cuts off).
    */
-  private plainLine(text: string): { line: number; fields: string[] } | null {
+  private plainLine(text: string): ScannedRecord | null {
     const pos = this.pos;
     if (this.lfAt < pos) this.lfAt = indexOrEnd(text, '\n', pos);
     const lf = this.lfAt;
@@ -297,7 +316,8 @@ class CsvScanner {
     const line = this.line;
     this.line = line + 1;
     this.pos = lf + 1;
-    return { line, fields: text.slice(pos, end).split(',') };
+    const row = text.slice(pos, end);
+    return { line, fields: row.split(','), text: row };
   }
 
   /** Line breaks inside quoted fields: the record ends that many lines further on. */

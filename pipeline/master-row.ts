@@ -1,8 +1,9 @@
 // A kept crime as a row of the master dataset (MASTER_COLUMNS): what every month cache file,
 // the master CSV and the yearly downloads hold, written the same way by each.
 import { CRIME_TYPES, MASTER_COLUMNS, type CrimeType } from '../src/shared/constants.ts';
-import type { EnrichedCrime } from '../src/shared/schema.ts';
+import type { CrimeRecord, EnrichedCrime } from '../src/shared/schema.ts';
 import { formatCsvField, formatCsvRow } from './csv.ts';
+import type { Place } from './geo.ts';
 import { InputError } from './input-error.ts';
 
 /** Coordinates as police.uk writes them: 6 decimal places (about 0.1 m). */
@@ -58,6 +59,101 @@ export function masterLine(crime: EnrichedCrime): string {
 }
 
 export const MASTER_HEADER = formatCsvRow(MASTER_COLUMNS);
+
+/**
+ * A coordinate as police.uk writes it, with at most COORDINATE_DECIMALS decimals and no
+ * leading zeros: toFixed(COORDINATE_DECIMALS) of its value is itself with zeros added.
+ */
+const SHORT_DECIMAL = /^-?(?:0|[1-9]\d{0,2})(?:\.\d{1,6})?$/;
+/** The zeros a decimal of 6 - i decimals needs: PADDING[i]. */
+const PADDING = ['', '0', '00', '000', '0000', '00000'];
+
+/**
+ * What masterLine writes for the coordinate `value` (its toFixed(COORDINATE_DECIMALS)), made
+ * from `text`, the decimal `value` was read from, by adding zeros. Undefined when `text` has
+ * more decimals, leading zeros or an exponent, or is a negative zero ("-0.0", which toFixed
+ * writes without its sign).
+ */
+export function coordinateAsWritten(text: string, value: number): string | undefined {
+  if (!SHORT_DECIMAL.test(text) || (value === 0 && text.charCodeAt(0) === 0x2d)) return undefined;
+  const dot = text.indexOf('.');
+  if (dot < 0) return `${text}.000000`;
+  return text + PADDING[dot + COORDINATE_DECIMALS + 1 - text.length]!;
+}
+
+/**
+ * The street columns of `record` as masterLine writes them (its line up to the enrichment
+ * columns), made from `text`, the row it was read from (CsvRow.text: the street columns in
+ * order, none quoted), rather than field by field. `record`'s text fields must be the row's
+ * fields trimmed, and `longitude` and `latitude` the coordinates' text. Undefined when a
+ * field was trimmed or a coordinate's text is not as coordinateAsWritten needs it.
+ */
+export function streetColumnsFromRow(
+  record: CrimeRecord,
+  text: string,
+  longitude: string,
+  latitude: string,
+): string | undefined {
+  const lon = coordinateAsWritten(longitude, record.longitude);
+  const lat = coordinateAsWritten(latitude, record.latitude);
+  if (lon === undefined || lat === undefined) return undefined;
+  // Trimming only shortens: the fields add up to the row's length only when none was trimmed.
+  const head =
+    record.crimeId.length +
+    record.month.length +
+    record.reportedBy.length +
+    record.fallsWithin.length +
+    4;
+  const tail = head + longitude.length + 1 + latitude.length;
+  const length =
+    tail +
+    record.location.length +
+    record.lsoaCode.length +
+    record.lsoaName.length +
+    record.crimeType.length +
+    record.lastOutcome.length +
+    record.context.length +
+    6;
+  if (length !== text.length) return undefined;
+  if (lon === longitude && lat === latitude) return text;
+  return `${text.slice(0, head)}${lon},${lat}${text.slice(tail)}`;
+}
+
+/** Each place's enrichment columns but the outcome, with the commas around them (placeColumns). */
+const placeColumnsMade = new WeakMap<Place, string>();
+
+/** ",<ward name>,<ward code>,<LSOA 2021>,<postcode district>,<estimated>,<polling district>," */
+function placeColumns(place: Place): string {
+  let columns = placeColumnsMade.get(place);
+  if (columns === undefined) {
+    columns =
+      ',' +
+      formatCsvField(place.wardName) +
+      ',' +
+      formatCsvField(place.wardCode) +
+      ',' +
+      formatCsvField(place.lsoaCode) +
+      ',' +
+      formatCsvField(place.postcodeDistrict) +
+      ',' +
+      String(place.postcodeApproximate) +
+      ',' +
+      formatCsvField(place.pollingDistrict) +
+      ',';
+    placeColumnsMade.set(place, columns);
+  }
+  return columns;
+}
+
+/**
+ * masterLine(crime) for a crime that enrich() made from a record and `place` keeping the
+ * record's LSOA (an archive row with one), its outcome `outcome`, given the record's street
+ * columns `street` (streetColumnsFromRow): a few strings joined, where masterLine formats and
+ * joins 19 fields (most rows of a run are written this way, and most places are met again).
+ */
+export function masterLineOf(street: string, place: Place, outcome: string): string {
+  return street + placeColumns(place) + formatCsvField(outcome) + '\n';
+}
 
 /**
  * A master CSV row, as read back by its column names, as the EnrichedCrime masterLine wrote

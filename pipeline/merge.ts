@@ -3,11 +3,12 @@
 // A month is always taken from ONE source: anti-social behaviour rows have no Crime ID, so
 // rows of the same month from the archive and the API could not be matched and would be
 // counted twice.
-import { FORCES } from '../src/shared/constants.ts';
+import { FORCES, STREET_COLUMNS } from '../src/shared/constants.ts';
 import { policeForceName } from '../src/shared/police-forces.ts';
 import type { CrimeRecord, SourceKind } from '../src/shared/schema.ts';
 import type { ArchiveEntry } from './archive.ts';
 import type { ApiMonthFile } from './api-months.ts';
+import { normaliseArchiveRow } from './normalise.ts';
 
 export type MonthPlan =
   | {
@@ -119,65 +120,52 @@ const COMPARED_FIELDS = [
   ['context', 'Context'],
 ] as const satisfies readonly (readonly [keyof CrimeRecord, string])[];
 
-const FIELDS = COMPARED_FIELDS.length;
 /** No columns: a repeat identical to the first row. */
 const IDENTICAL: readonly string[] = [];
 
 /**
- * A per-month duplicate check. repeatOf(record) is undefined for the first row with its Crime
- * ID, and for a later row the street file columns in which it differs from that first row
- * (IDENTICAL, empty, when it repeats it exactly). A blank Crime ID (anti-social behaviour) is
- * never a repeat. Each Crime ID keeps a 32-bit hash of each compared field rather than its row
- * (40 bytes a crime): a field whose hashes agree is taken as equal, which misses a difference
- * once in 2^32.
+ * A per-month duplicate check. repeatOf(record, streetColumns) is undefined for the first row
+ * with its Crime ID, and for a later row the street file columns in which it differs from
+ * that first row (IDENTICAL, empty, when it repeats it exactly). A blank Crime ID
+ * (anti-social behaviour) is never a repeat.
+ *
+ * Each Crime ID keeps its first row's street columns as the master CSV writes them
+ * (Normalised.streetColumns, mostly slices of the text read, so the month's text stays in
+ * memory until the month is done: a few MB) or, for a row without them (quoted fields, an
+ * API crime), its record. Two rows whose street columns are the same text are the same row;
+ * otherwise the first row is read back from its text and compared field by field, which
+ * only repeats pay for. A hash of every field of every row, kept instead, cost about 0.3 s
+ * of each month worker at full scale and missed a difference once in 2^32.
  */
 export function createDeduper(): {
-  repeatOf(record: CrimeRecord): readonly string[] | undefined;
+  repeatOf(record: CrimeRecord, streetColumns?: string): readonly string[] | undefined;
 } {
-  /** Crime ID -> its slot in `hashes` (FIELDS hashes a crime, in COMPARED_FIELDS order). */
-  const slots = new Map<string, number>();
-  let hashes = new Uint32Array(FIELDS * 1024);
+  const firsts = new Map<string, string | CrimeRecord>();
   return {
-    repeatOf(record) {
+    repeatOf(record, streetColumns) {
       const { crimeId } = record;
       if (crimeId === '') return undefined;
-      const slot = slots.get(crimeId);
-      if (slot === undefined) {
-        const next = slots.size;
-        if ((next + 1) * FIELDS > hashes.length) {
-          const grown = new Uint32Array(hashes.length * 2);
-          grown.set(hashes);
-          hashes = grown;
-        }
-        slots.set(crimeId, next);
-        for (let f = 0; f < FIELDS; f++) {
-          hashes[next * FIELDS + f] = fieldHash(record[COMPARED_FIELDS[f]![0]]);
-        }
+      const first = firsts.get(crimeId);
+      if (first === undefined) {
+        firsts.set(crimeId, streetColumns ?? record);
         return undefined;
       }
+      if (streetColumns !== undefined && first === streetColumns) return IDENTICAL;
+      const earlier = typeof first === 'string' ? recordOfStreetColumns(first) : first;
       let differing: string[] | undefined;
-      for (let f = 0; f < FIELDS; f++) {
-        const [field, column] = COMPARED_FIELDS[f]!;
-        if (hashes[slot * FIELDS + f] !== fieldHash(record[field])) (differing ??= []).push(column);
+      for (const [field, column] of COMPARED_FIELDS) {
+        if (!Object.is(earlier[field], record[field])) (differing ??= []).push(column);
       }
       return differing ?? IDENTICAL;
     },
   };
 }
 
-/** Scratch for a coordinate's bits: numbers are hashed exactly, with no string made per row. */
-const float = new Float64Array(1);
-const floatWords = new Uint32Array(float.buffer);
-
-/** A 32-bit hash (FNV-1a, a word at a time for a number) of a string's UTF-16 code units, or of a number's 64 bits. */
-function fieldHash(value: string | number): number {
-  let h = 0x811c9dc5;
-  if (typeof value === 'number') {
-    float[0] = value;
-    h = Math.imul(h ^ floatWords[0]!, 0x01000193);
-    h = Math.imul(h ^ floatWords[1]!, 0x01000193);
-  } else {
-    for (let i = 0; i < value.length; i++) h = Math.imul(h ^ value.charCodeAt(i), 0x01000193);
-  }
-  return h >>> 0;
+/** The record whose Normalised.streetColumns are `text`: its fields hold no comma or quote. */
+function recordOfStreetColumns(text: string): CrimeRecord {
+  const fields = text.split(',');
+  const row = Object.fromEntries(STREET_COLUMNS.map((column, i) => [column, fields[i]]));
+  const result = normaliseArchiveRow(row);
+  if (!result.ok) throw new Error(`a row kept as read does not read back (${result.detail})`);
+  return result.record;
 }

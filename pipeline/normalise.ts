@@ -7,9 +7,19 @@ import {
   type CrimeType,
 } from '../src/shared/constants.ts';
 import { MONTH_PATTERN, type CrimeRecord, type DropReason } from '../src/shared/schema.ts';
+import { streetColumnsFromRow } from './master-row.ts';
 
 export type Normalised =
-  { ok: true; record: CrimeRecord } | { ok: false; reason: DropReason; detail: string };
+  | {
+      ok: true;
+      record: CrimeRecord;
+      /**
+       * The record's street columns as the master CSV writes them, taken from the row's text
+       * when it was given and fits (streetColumnsFromRow); else undefined.
+       */
+      streetColumns?: string | undefined;
+    }
+  | { ok: false; reason: DropReason; detail: string };
 
 /** A decimal number as police.uk writes coordinates ("-1.391358"); no exponents, hex or blanks. */
 const DECIMAL = /^-?\d+(\.\d+)?$/;
@@ -19,7 +29,11 @@ const CRIME_TYPE_SET: ReadonlySet<string> = new Set(CRIME_TYPES);
 /** A police.uk street-level CSV row, keyed by STREET_COLUMNS. Missing columns read as "". */
 export type ArchiveRow = Readonly<Record<string, string | undefined>>;
 
-export function normaliseArchiveRow(row: ArchiveRow): Normalised {
+/**
+ * `text`: the row's text when its fields are STREET_COLUMNS in order, none quoted
+ * (CsvRow.text), for the record's streetColumns.
+ */
+export function normaliseArchiveRow(row: ArchiveRow, text?: string): Normalised {
   const field = (name: string) => (row[name] ?? '').trim();
   const month = parseMonthField(field('Month'));
   if (!month.ok) return month;
@@ -27,25 +41,27 @@ export function normaliseArchiveRow(row: ArchiveRow): Normalised {
   if (!CRIME_TYPE_SET.has(crimeType)) {
     return drop('malformed-crime-type', `Crime type "${crimeType}" is not a police.uk crime type`);
   }
-  const point = checkCoordinates(field('Longitude'), field('Latitude'));
+  const longitude = field('Longitude');
+  const latitude = field('Latitude');
+  const point = checkCoordinates(longitude, latitude);
   if (!point.ok) return point;
-  return {
-    ok: true,
-    record: {
-      crimeId: field('Crime ID'),
-      month: month.month,
-      reportedBy: field('Reported by'),
-      fallsWithin: field('Falls within'),
-      longitude: point.longitude,
-      latitude: point.latitude,
-      location: field('Location'),
-      lsoaCode: field('LSOA code'),
-      lsoaName: field('LSOA name'),
-      crimeType: crimeType as CrimeType,
-      lastOutcome: field('Last outcome category'),
-      context: field('Context'),
-    },
+  const record: CrimeRecord = {
+    crimeId: field('Crime ID'),
+    month: month.month,
+    reportedBy: field('Reported by'),
+    fallsWithin: field('Falls within'),
+    longitude: point.longitude,
+    latitude: point.latitude,
+    location: field('Location'),
+    lsoaCode: field('LSOA code'),
+    lsoaName: field('LSOA name'),
+    crimeType: crimeType as CrimeType,
+    lastOutcome: field('Last outcome category'),
+    context: field('Context'),
   };
+  const streetColumns =
+    text === undefined ? undefined : streetColumnsFromRow(record, text, longitude, latitude);
+  return { ok: true, record, streetColumns };
 }
 
 /**

@@ -19,9 +19,9 @@ import type { ArchiveEntry } from './archive.ts';
 import { createIdSidecarWriter } from './crime-id-sidecar.ts';
 import { readCsv } from './csv.ts';
 import { addLsoaHint, enrich, type LsoaHints } from './enrich.ts';
-import type { Locator } from './geo.ts';
+import type { Locator, Place } from './geo.ts';
 import { InputError } from './input-error.ts';
-import { MASTER_HEADER, masterLine } from './master-row.ts';
+import { MASTER_HEADER, masterLine, masterLineOf } from './master-row.ts';
 import { createDeduper, type MonthPlan } from './merge.ts';
 import { openMonthCacheWriter, postcodeAnswersUsed, type PostcodeAnswers } from './month-cache.ts';
 import { normaliseApiCrime, normaliseArchiveRow, type Normalised } from './normalise.ts';
@@ -33,8 +33,11 @@ import { DropTally, formatCount } from './report.ts';
 import { createMonthSummariser } from './summarise.ts';
 
 export interface MonthDeps {
-  /** The record with its place in the district, or null when it lies outside it. */
-  enrich(record: CrimeRecord): EnrichedCrime | null;
+  /**
+   * The record enriched with its place in the district (enrich.ts), and the place; null when
+   * it lies outside the district.
+   */
+  enrich(record: CrimeRecord): { crime: EnrichedCrime; place: Place } | null;
   /** The district's name and its force's districts, for the rows outside it (see outside.ts). */
   district: DistrictRule;
   /** Latest outcomes from the outcomes files, when there are any. */
@@ -138,7 +141,8 @@ export function monthProcessor(
       return undefined;
     }
     const record = normalised.record;
-    const differing = deduper.repeatOf(record);
+    const { streetColumns } = normalised;
+    const differing = deduper.repeatOf(record, streetColumns);
     if (differing !== undefined) {
       summariser.drop('duplicate');
       drops.add('duplicate', where, `Crime ID ${record.crimeId} was already read this month`);
@@ -153,8 +157,8 @@ export function monthProcessor(
       }
       return undefined;
     }
-    const crime = deps.enrich(record);
-    if (crime === null) {
+    const located = deps.enrich(record);
+    if (located === null) {
       const why = outsideReason(record.lsoaName, deps.district);
       summariser.drop('outside-district');
       drops.add(
@@ -166,11 +170,18 @@ export function monthProcessor(
       drops.outside[why] += 1;
       return undefined;
     }
+    const { crime, place } = located;
     const enriched = deps.outcomes ? applyLatestOutcome(crime, deps.outcomes, onEarlier) : crime;
     summariser.add(enriched);
     kept += 1;
     deps.onKept?.(enriched.crimeId);
-    batch += masterLine(enriched);
+    // The row's street columns as read, when enrich kept its LSOA (masterLineOf).
+    batch +=
+      streetColumns !== undefined &&
+      crime.lsoaCode === record.lsoaCode &&
+      crime.lsoaName === record.lsoaName
+        ? masterLineOf(streetColumns, place, enriched.outcome)
+        : masterLine(enriched);
     if (batch.length < WRITE_BATCH_CHARS) return undefined;
     const full = batch;
     batch = '';
@@ -359,8 +370,8 @@ async function feedMonth(
   await readEachOnce(
     lists,
     STREET_COLUMNS,
-    (readers, entries, { line, values }) => {
-      const result = normaliseArchiveRow(values);
+    (readers, entries, { line, values, text }) => {
+      const result = normaliseArchiveRow(values, text);
       let writes: Promise<void>[] | undefined;
       for (const i of readers) {
         const written = processors[i]!.row(`${entries[i]!.where}:${line}`, result);
@@ -404,7 +415,7 @@ async function openMonthTask({ plan, provenance, key, deps }: MonthTask): Promis
           gaps.add(key);
           if (place.postcodeApproximate) approximate.add(key);
         }
-        return enrich(record, place, source, hints);
+        return { crime: enrich(record, place, source, hints), place };
       },
       district,
       outcomes: deps.outcomes,

@@ -83,9 +83,49 @@ describe('readCsv', () => {
           'Last outcome category': '',
           Context: '',
         },
+        text: ASB_ROW,
       },
     ]);
   });
+
+  it("gives a plain row's text when its columns are the required ones in order, and only then", async () => {
+    const quoted = ASB_ROW.replace('On or near Supermarket', '"On or near Supermarket, Car Park"');
+    const crlf = await collect(`${HEADER}\r\n${ASB_ROW}\r\n${quoted}\r\n${ASB_ROW}\r\n`);
+    expect(crlf.map((row) => row.text)).toEqual([ASB_ROW, undefined, ASB_ROW]);
+    expect(crlf[1]?.values['Location']).toBe('On or near Supermarket, Car Park');
+
+    // The same fields under a header in another order, or with a column more: no text.
+    const columns = [...STREET_COLUMNS];
+    [columns[0], columns[1]] = [columns[1]!, columns[0]!];
+    const swapped = ASB_ROW.split(',');
+    [swapped[0], swapped[1]] = [swapped[1]!, swapped[0]!];
+    const reordered = await collect(`${columns.join(',')}\n${swapped.join(',')}\n`);
+    expect(reordered[0]?.values).toEqual((await collect(`${HEADER}\n${ASB_ROW}\n`))[0]?.values);
+    expect(reordered[0]?.text).toBeUndefined();
+    const wider = await collect(`${HEADER},Extra\n${ASB_ROW},x\n`);
+    expect(wider[0]?.values['Extra']).toBe('x');
+    expect(wider[0]?.text).toBeUndefined();
+    // Fewer columns required than the file has (an outcomes reader of a street file): none.
+    const fewer = await collect(`${HEADER}\n${ASB_ROW}\n`, 'x.csv', STREET_COLUMNS.slice(0, 6));
+    expect(fewer[0]?.text).toBeUndefined();
+  });
+
+  it.each(SAMPLE_FILES.filter((file) => file.endsWith('-street.csv')))(
+    "gives %s's plain rows text that splits into their fields",
+    async (file) => {
+      let plain = 0;
+      for await (const row of readCsv(
+        createReadStream(file, { highWaterMark: 4096 }),
+        file,
+        STREET_COLUMNS,
+      )) {
+        if (row.text === undefined) continue;
+        plain += 1;
+        expect(row.text.split(',')).toEqual(STREET_COLUMNS.map((column) => row.values[column]));
+      }
+      expect(plain).toBeGreaterThan(1000);
+    },
+  );
 
   it('fails on a wrong header, naming the file and every missing column', async () => {
     const header = HEADER.replace('Longitude,Latitude,', 'Lng,Lat,');

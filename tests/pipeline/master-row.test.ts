@@ -1,12 +1,23 @@
 // A kept crime as a master CSV line: every field under its own column, quoted only when it
 // must be, read back by csv-parse as it was written.
+import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { describe, expect, it } from 'vitest';
-import { MASTER_COLUMNS } from '../../src/shared/constants.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { MASTER_COLUMNS, STREET_COLUMNS } from '../../src/shared/constants.ts';
 import type { EnrichedCrime } from '../../src/shared/schema.ts';
-import { formatCsvRow } from '../../pipeline/csv.ts';
-import { MASTER_HEADER, masterLine, masterRowCrime } from '../../pipeline/master-row.ts';
+import { formatCsvRow, readCsv } from '../../pipeline/csv.ts';
+import { enrich } from '../../pipeline/enrich.ts';
+import { createLocator, loadGeography, type Locator, type Place } from '../../pipeline/geo.ts';
+import {
+  coordinateAsWritten,
+  MASTER_HEADER,
+  masterLine,
+  masterLineOf,
+  masterRowCrime,
+} from '../../pipeline/master-row.ts';
+import { normaliseArchiveRow } from '../../pipeline/normalise.ts';
 import { sampleMonth } from '../support/sample-rows.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 
 const plainCrime: EnrichedCrime = {
   crimeId: 'c'.repeat(64),
@@ -92,6 +103,81 @@ describe('masterLine(crime)', () => {
     const text = MASTER_HEADER + crimes.map(masterLine).join('');
     const rows = parse(text, { columns: true }) as Record<string, string>[];
     expect(rows).toEqual(crimes.map(byColumn));
+  });
+});
+
+describe('coordinateAsWritten(text, value)', () => {
+  it('gives what toFixed(6) writes for decimals of up to 6 places, trailing zeros dropped or not', () => {
+    const random = seededRandom(20261206);
+    for (let n = 0; n < 20000; n++) {
+      const places = Math.floor(random() * 7);
+      const written = ((random() - 0.5) * 360).toFixed(places);
+      const dropped = places === 0 ? written : written.replace(/\.?0+$/, '');
+      for (const text of [written, dropped]) {
+        const value = Number(text);
+        const expected = Object.is(value, -0) ? undefined : value.toFixed(6);
+        expect(coordinateAsWritten(text, value)).toBe(expected);
+      }
+    }
+  });
+
+  it.each([
+    '-0',
+    '-0.0',
+    '-0.000000',
+    '1.1234567',
+    '-1.5000000',
+    '01.5',
+    '-00.5',
+    '1e-3',
+    '1234.5',
+  ])('gives nothing for %s, which toFixed(6) does not write back with zeros added', (text) => {
+    expect(coordinateAsWritten(text, Number(text))).toBeUndefined();
+  });
+});
+
+describe('masterLineOf(street, place, outcome)', () => {
+  const MARCH = 'data/sample/archive/2025-03/2025-03-west-yorkshire-street.csv';
+  let locator: Locator;
+  beforeAll(async () => {
+    locator = createLocator(await loadGeography('data/reference'));
+  });
+
+  /** Each usable row of `file` read with its text and located: its street columns and crime. */
+  async function* located(file: string) {
+    for await (const { values, text } of readCsv(createReadStream(file), file, STREET_COLUMNS)) {
+      const result = normaliseArchiveRow(values, text);
+      if (!result.ok || result.streetColumns === undefined) continue;
+      const { record, streetColumns } = result;
+      const place = locator.locate(record.longitude, record.latitude);
+      if (place === null || record.lsoaCode === '') continue;
+      yield { streetColumns, place, crime: enrich(record, place, 'archive') };
+    }
+  }
+
+  it('writes every row of March 2025 that keeps its LSOA as masterLine writes its enriched crime, whatever its outcome', async () => {
+    let rows = 0;
+    for await (const { streetColumns, place, crime } of located(MARCH)) {
+      rows += 1;
+      expect(masterLineOf(streetColumns, place, crime.outcome)).toBe(masterLine(crime));
+      const outcome = rows % 2 === 0 ? 'Suspect charged' : 'Court "result", unavailable';
+      expect(masterLineOf(streetColumns, place, outcome)).toBe(masterLine({ ...crime, outcome }));
+    }
+    expect(rows).toBeGreaterThan(7000);
+  });
+
+  it("quotes a place's fields that need it, each place's own", async () => {
+    const { value: first } = await located(MARCH).next();
+    if (first === undefined) throw new Error('no row');
+    const awkward: Place[] = [
+      { ...first.place, wardName: 'Headingley, "Hyde Park"', postcodeApproximate: true },
+      { ...first.place, wardCode: 'E0501\n1408', pollingDistrict: 'A,B' },
+      { ...first.place, lsoaCode: '', postcodeDistrict: '"LS6"' },
+    ];
+    for (const place of [...awkward, first.place, ...awkward]) {
+      const crime = enrich({ ...first.crime }, place, 'archive');
+      expect(masterLineOf(first.streetColumns, place, crime.outcome)).toBe(masterLine(crime));
+    }
   });
 });
 

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { STREET_COLUMNS } from '../../src/shared/constants.ts';
-import type { CrimeRecord } from '../../src/shared/schema.ts';
 import type { ApiMonthFile } from '../../pipeline/api-months.ts';
 import type { ArchiveEntry } from '../../pipeline/archive.ts';
 import { chooseMonthSources, createDeduper } from '../../pipeline/merge.ts';
@@ -86,15 +85,35 @@ describe('chooseMonthSources(entries, apiMonths, forces)', () => {
   });
 });
 
-describe('createDeduper', () => {
-  /** A line of a street file as normalised (the files here have no quoted fields). */
-  async function record(file: string, line: number): Promise<CrimeRecord> {
-    const fields = (await readFile(file, 'utf8')).split('\n')[line - 1]!.split(',');
-    const normalised = normaliseArchiveRow(
-      Object.fromEntries(STREET_COLUMNS.map((name, i) => [name, fields[i] ?? ''])),
-    );
-    if (!normalised.ok) throw new Error(normalised.detail);
-    return normalised.record;
+/** The fields of line `line` of a street file (the files here have no quoted fields). */
+async function lineFields(file: string, line: number): Promise<string[]> {
+  return (await readFile(file, 'utf8')).split('\n')[line - 1]!.split(',');
+}
+
+/** A street row's fields normalised, given their text (as CsvRow.text) when `withText`. */
+function normalisedRow(fields: readonly string[], withText: boolean) {
+  const normalised = normaliseArchiveRow(
+    Object.fromEntries(STREET_COLUMNS.map((name, i) => [name, fields[i] ?? ''])),
+    withText ? fields.join(',') : undefined,
+  );
+  if (!normalised.ok) throw new Error(normalised.detail);
+  return normalised;
+}
+
+describe.each([
+  ['with the street columns of their text', true],
+  ['as records alone', false],
+])('createDeduper, rows given %s', (_, withText) => {
+  /** A line of a street file as normalised. */
+  async function row(file: string, line: number) {
+    return normalisedRow(await lineFields(file, line), withText);
+  }
+  /** repeatOf for a normalised row. */
+  function repeatOfRow(
+    repeatOf: ReturnType<typeof createDeduper>['repeatOf'],
+    { record, streetColumns }: ReturnType<typeof normalisedRow>,
+  ) {
+    return repeatOf(record, streetColumns);
   }
 
   const SLICE = 'tests/fixtures/pipeline/slice/archive/2025-03/2025-03-west-yorkshire-street.csv';
@@ -102,20 +121,24 @@ describe('createDeduper', () => {
   const SHEFFIELD =
     'data/areas/sheffield/sample/archive/2024-02/2024-02-south-yorkshire-street.csv';
 
+  it('gives its rows street columns exactly when asked to', async () => {
+    expect((await row(SLICE, 12)).streetColumns !== undefined).toBe(withText);
+  });
+
   it('repeatOf(row) is undefined for the first row with a Crime ID, and no columns for an exact repeat', async () => {
     const { repeatOf } = createDeduper();
     // Line 31 of the slice is an exact copy of line 12 (tests/fixtures/pipeline/README.md).
-    const first = await record(SLICE, 12);
-    expect(repeatOf(first)).toBeUndefined();
-    expect(repeatOf(await record(SLICE, 13))).toBeUndefined();
-    expect(repeatOf(await record(SLICE, 31))).toEqual([]);
-    expect(repeatOf(first)).toEqual([]);
+    const first = await row(SLICE, 12);
+    expect(repeatOfRow(repeatOf, first)).toBeUndefined();
+    expect(repeatOfRow(repeatOf, await row(SLICE, 13))).toBeUndefined();
+    expect(repeatOfRow(repeatOf, await row(SLICE, 31))).toEqual([]);
+    expect(repeatOfRow(repeatOf, first)).toEqual([]);
   });
 
   it('repeatOf(row) names the columns in which a repeat differs from the first row', async () => {
     const { repeatOf } = createDeduper();
-    expect(repeatOf(await record(SHEFFIELD, 12001))).toBeUndefined();
-    expect(repeatOf(await record(SHEFFIELD, 13158))).toEqual([
+    expect(repeatOfRow(repeatOf, await row(SHEFFIELD, 12001))).toBeUndefined();
+    expect(repeatOfRow(repeatOf, await row(SHEFFIELD, 13158))).toEqual([
       'Longitude',
       'Latitude',
       'Location',
@@ -125,48 +148,74 @@ describe('createDeduper', () => {
     ]);
   });
 
-  it('compares every column but the Crime ID and month, each on its own', async () => {
-    const first = await record(SLICE, 12);
-    const changes: [keyof CrimeRecord, string | number, string][] = [
-      ['reportedBy', 'British Transport Police', 'Reported by'],
-      ['fallsWithin', 'British Transport Police', 'Falls within'],
-      ['longitude', first.longitude + 1e-6, 'Longitude'],
-      ['latitude', first.latitude - 1e-6, 'Latitude'],
-      ['location', 'On or near Supermarket', 'Location'],
-      ['lsoaCode', 'E01011718', 'LSOA code'],
-      ['lsoaName', 'Leeds 029D', 'LSOA name'],
-      ['crimeType', 'Other theft', 'Crime type'],
-      ['lastOutcome', 'Suspect charged', 'Last outcome category'],
-      ['context', 'Reported at the station', 'Context'],
+  it('compares every column but the Crime ID and month, each on its own, as read and as records', async () => {
+    const fields = await lineFields(SLICE, 12);
+    const first = normalisedRow(fields, withText);
+    const changes: [number, string, string][] = [
+      [2, 'British Transport Police', 'Reported by'],
+      [3, 'British Transport Police', 'Falls within'],
+      [4, (first.record.longitude + 1e-6).toFixed(6), 'Longitude'],
+      [5, (first.record.latitude - 1e-6).toFixed(6), 'Latitude'],
+      [6, 'On or near Supermarket', 'Location'],
+      [7, 'E01011718', 'LSOA code'],
+      [8, 'Leeds 029D', 'LSOA name'],
+      [9, 'Other theft', 'Crime type'],
+      [10, 'Suspect charged', 'Last outcome category'],
+      [11, 'Reported at the station', 'Context'],
     ];
-    for (const [field, value, column] of changes) {
-      const { repeatOf } = createDeduper();
-      repeatOf(first);
-      expect(repeatOf({ ...first, [field]: value })).toEqual([column]);
+    for (const [i, value, column] of changes) {
+      const changed = fields.with(i, value);
+      // The repeat read from its text, and as a record alone (an API crime, a quoted row).
+      for (const repeat of [normalisedRow(changed, true), normalisedRow(changed, false)]) {
+        const { repeatOf } = createDeduper();
+        repeatOfRow(repeatOf, first);
+        expect(repeatOfRow(repeatOf, repeat)).toEqual([column]);
+      }
+    }
+  });
+
+  it('takes a repeat written otherwise with the same values for an exact repeat', async () => {
+    const fields = await lineFields(SLICE, 12);
+    const first = normalisedRow(fields, withText);
+    const longitude = first.record.longitude.toFixed(6);
+    const otherwise = [
+      // Zeros added to the coordinates, or taken away.
+      fields.with(4, `${longitude}0`).with(5, `${fields[5]}00`),
+      fields.with(4, longitude.replace(/0+$/, '')),
+      // Spaces around fields, which are trimmed.
+      fields.with(6, ` ${fields[6]}`).with(11, `${fields[11]} `),
+      fields.with(1, ` ${fields[1]}`),
+    ];
+    for (const repeat of otherwise) {
+      for (const text of [true, false]) {
+        const { repeatOf } = createDeduper();
+        repeatOfRow(repeatOf, first);
+        expect(repeatOfRow(repeatOf, normalisedRow(repeat, text))).toEqual([]);
+      }
     }
   });
 
   it('never treats blank Crime IDs (anti-social behaviour) as repeats', async () => {
     const { repeatOf } = createDeduper();
     // Line 10 of the slice is an anti-social behaviour row.
-    const asb = await record(SLICE, 10);
-    expect(asb.crimeId).toBe('');
-    expect([repeatOf(asb), repeatOf(asb), repeatOf(asb)]).toEqual([
-      undefined,
-      undefined,
-      undefined,
-    ]);
+    const asb = await row(SLICE, 10);
+    expect(asb.record.crimeId).toBe('');
+    expect([
+      repeatOfRow(repeatOf, asb),
+      repeatOfRow(repeatOf, asb),
+      repeatOfRow(repeatOf, asb),
+    ]).toEqual([undefined, undefined, undefined]);
   });
 
   it('tells repeats from first rows past its first block of crimes', async () => {
     const { repeatOf } = createDeduper();
-    const base = await record(SLICE, 12);
+    const base = await lineFields(SLICE, 12);
     const id = (n: number) => n.toString(16).padStart(64, '0');
+    const numbered = (n: number, location: string) =>
+      normalisedRow(base.with(0, id(n)).with(6, location), withText);
     for (let n = 0; n < 3000; n++)
-      expect(repeatOf({ ...base, crimeId: id(n), location: `${n}` })).toBeUndefined();
-    for (let n = 0; n < 3000; n++) {
-      expect(repeatOf({ ...base, crimeId: id(n), location: `${n}` })).toEqual([]);
-    }
-    expect(repeatOf({ ...base, crimeId: id(5), location: '6' })).toEqual(['Location']);
+      expect(repeatOfRow(repeatOf, numbered(n, `${n}`))).toBeUndefined();
+    for (let n = 0; n < 3000; n++) expect(repeatOfRow(repeatOf, numbered(n, `${n}`))).toEqual([]);
+    expect(repeatOfRow(repeatOf, numbered(5, '6'))).toEqual(['Location']);
   });
 });

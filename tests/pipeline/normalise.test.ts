@@ -1,5 +1,10 @@
+import { createReadStream, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { STREET_COLUMNS } from '../../src/shared/constants.ts';
+import type { CrimeRecord } from '../../src/shared/schema.ts';
+import { formatCsvRow, readCsv } from '../../pipeline/csv.ts';
 import { normaliseApiCrime, normaliseArchiveRow, type ApiCrime } from '../../pipeline/normalise.ts';
 
 // Real rows of data/sample/archive/2025-03/2025-03-west-yorkshire-street.csv (line 2) and
@@ -28,6 +33,33 @@ const ASB = {
   'Crime type': 'Anti-social behaviour',
   'Last outcome category': '',
 };
+
+/** A record's street columns as masterLine writes them, field by field (no line break). */
+function streetColumnsOf(record: CrimeRecord): string {
+  return formatCsvRow([
+    record.crimeId,
+    record.month,
+    record.reportedBy,
+    record.fallsWithin,
+    record.longitude.toFixed(6),
+    record.latitude.toFixed(6),
+    record.location,
+    record.lsoaCode,
+    record.lsoaName,
+    record.crimeType,
+    record.lastOutcome,
+    record.context,
+  ]).slice(0, -1);
+}
+
+/** A row's values and its text, as readCsv gives a plain row. */
+function withText(values: Record<string, string>): [Record<string, string>, string] {
+  return [values, STREET_COLUMNS.map((column) => values[column]).join(',')];
+}
+
+const STREET_FILES = readdirSync('data/sample/archive', { recursive: true, encoding: 'utf8' })
+  .filter((file) => file.endsWith('-street.csv'))
+  .map((file) => path.join('data/sample/archive', file));
 
 async function apiFixture(): Promise<ApiCrime> {
   return JSON.parse(await readFile('tests/fixtures/police-api/crime.json', 'utf8')) as ApiCrime;
@@ -77,6 +109,61 @@ describe('normaliseArchiveRow', () => {
     if (result.ok) return;
     expect(result.reason).toBe(reason);
     for (const value of Object.values(change)) expect(result.detail).toContain(`"${value}"`);
+  });
+});
+
+describe('normaliseArchiveRow(row, text)', () => {
+  it.each(STREET_FILES)(
+    'gives every usable row of %s read with its text the street columns masterLine writes',
+    async (file) => {
+      let rows = 0;
+      for await (const { values, text } of readCsv(createReadStream(file), file, STREET_COLUMNS)) {
+        const result = normaliseArchiveRow(values, text);
+        if (!result.ok || text === undefined) continue;
+        rows += 1;
+        // police.uk writes coordinates with up to 6 decimals, trailing zeros dropped.
+        expect(result.streetColumns).toBe(streetColumnsOf(result.record));
+      }
+      expect(rows).toBeGreaterThan(5000);
+    },
+  );
+
+  it.each([
+    [{ Longitude: '-1.39' }, '-1.390000,53.941177'],
+    [{ Longitude: '-1', Latitude: '53' }, '-1.000000,53.000000'],
+    [{ Longitude: '0.5', Latitude: '53.9' }, '0.500000,53.900000'],
+    [{ Longitude: '-0.000001' }, '-0.000001,53.941177'],
+    [{ Longitude: '0' }, '0.000000,53.941177'],
+    [{ Latitude: '53.941177' }, '-1.391465,53.941177'],
+  ])('writes the coordinates of %o as masterLine does: %s', (change, coordinates) => {
+    const result = normaliseArchiveRow(...withText({ ...PUBLIC_ORDER, ...change }));
+    if (!result.ok) throw new Error(result.detail);
+    expect(result.streetColumns).toBe(streetColumnsOf(result.record));
+    expect(result.streetColumns).toContain(`,${coordinates},`);
+  });
+
+  it.each([
+    // toFixed(6) writes a negative zero without its sign, and rounds a 7th decimal.
+    { Longitude: '-0.0' },
+    { Longitude: '-0' },
+    { Longitude: '-1.3914651' },
+    { Latitude: '53.94117700' },
+    // Leading zeros, which Number reads and toFixed does not write.
+    { Longitude: '-01.391465' },
+    // Fields the record has trimmed.
+    { Location: ' On or near Dove Close' },
+    { 'Crime ID': `${PUBLIC_ORDER['Crime ID']} ` },
+    { Month: '2025-03 ' },
+    { Context: '  ' },
+  ])('gives no street columns for %o, which the row does not hold as written', (change) => {
+    const result = normaliseArchiveRow(...withText({ ...PUBLIC_ORDER, ...change }));
+    expect(result.ok).toBe(true);
+    expect(result.ok && result.streetColumns).toBeUndefined();
+  });
+
+  it('gives no street columns without the text', () => {
+    const result = normaliseArchiveRow(PUBLIC_ORDER);
+    expect(result.ok && result.streetColumns).toBeUndefined();
   });
 });
 

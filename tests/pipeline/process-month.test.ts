@@ -9,7 +9,7 @@ import { openArchiveInputs, type ArchiveInput } from '../../pipeline/archive.ts'
 import { listApiMonths } from '../../pipeline/api-months.ts';
 import { readCsv } from '../../pipeline/csv.ts';
 import { enrich, type LsoaHints } from '../../pipeline/enrich.ts';
-import { createLocator, loadGeography, type Locator } from '../../pipeline/geo.ts';
+import { createLocator, loadGeography, type Locator, type Place } from '../../pipeline/geo.ts';
 import { coordinateKey } from '../../src/shared/coordinates.ts';
 import { chooseMonthSources, type MonthPlan } from '../../pipeline/merge.ts';
 import { InputError } from '../../pipeline/input-error.ts';
@@ -32,9 +32,9 @@ afterAll(async () => {
 });
 
 function enricher(source: SourceKind, hints?: LsoaHints) {
-  return (record: CrimeRecord): EnrichedCrime | null => {
+  return (record: CrimeRecord): { crime: EnrichedCrime; place: Place } | null => {
     const place = locator.locate(record.longitude, record.latitude);
-    return place === null ? null : enrich(record, place, source, hints);
+    return place === null ? null : { crime: enrich(record, place, source, hints), place };
   };
 }
 
