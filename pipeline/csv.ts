@@ -18,9 +18,11 @@ export interface CsvRow {
   line: number;
   values: Readonly<Record<string, string>>;
   /**
-   * The row's text, without its line break, when its fields are the required columns in
-   * their order and none of them is quoted (nearly every police.uk row): its fields are then
-   * this text split at its commas. Otherwise undefined.
+   * The row's text, without its line break, when the header is the required columns in
+   * their order and the row is a plain line (CsvScanner.plainLine: no quote, ending in a line
+   * break; nearly every police.uk row): its fields are then this text split at its commas.
+   * Undefined for any other row (one with a quoted field, the file's last line without a line
+   * break, a line ending in a bare carriage return).
    */
   text?: string | undefined;
 }

@@ -37,36 +37,37 @@ export interface LocatorOptions {
   postcodePlaces?: ReadonlyMap<string, { district: string } | null> | undefined;
 }
 
+/** Where a point lies in the district: made once per point by the locator, never changed. */
 export interface Place {
-  wardCode: string;
-  wardName: string;
+  readonly wardCode: string;
+  readonly wardName: string;
   /** LSOA 2021 by point-in-polygon (or nearest within OUTLINE_TOLERANCE_M); '' if none. */
-  lsoaCode: string;
-  lsoaName: string;
+  readonly lsoaCode: string;
+  readonly lsoaName: string;
   /**
    * Outward code of the nearest LS postcode within POSTCODE_RADIUS_M, e.g. "LS6", else the
    * district `postcodePlaces` gives the coordinate; '' if neither.
    */
-  postcodeDistrict: string;
+  readonly postcodeDistrict: string;
   /**
    * True when the district is the nearest LS postcode's beyond POSTCODE_RADIUS_M (no
    * postcodes.io answer): likely wrong where Leeds has WF or BD postcodes.
    */
-  postcodeApproximate: boolean;
+  readonly postcodeApproximate: boolean;
   /**
    * True when the area has a postcode list and none of its postcodes lies within
    * POSTCODE_RADIUS_M: the postcode district then comes from postcodes.io's answer for the
    * point (or is approximate without one). These are the points the postcodes step asks
    * about, and the month cache keeps each month's with the answers it used (month-cache.ts).
    */
-  postcodeGap: boolean;
+  readonly postcodeGap: boolean;
   /** Polling district code when polling districts were given; '' otherwise. */
-  pollingDistrict: string;
+  readonly pollingDistrict: string;
   /**
    * True when no ward polygon contains the point (it lies just outside the generalised
    * outline, or in a sliver between wards) and the ward is the one with the nearest edge.
    */
-  nearBoundary: boolean;
+  readonly nearBoundary: boolean;
 }
 
 export interface Locator {

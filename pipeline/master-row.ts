@@ -11,9 +11,10 @@ const COORDINATE_DECIMALS = 6;
 
 /**
  * A kept crime as a master CSV line ending in "\n", its fields in MASTER_COLUMNS order (the
- * tests read it back by column name). Joined field by field: built as an array of fields
- * and formatted by formatCsvRow, a month's rows cost about half as much again, some 0.25 s
- * of each month worker's time at full scale.
+ * tests read it back by column name); masterLineOf writes the same line, for most rows, from
+ * a row's text and its place's columns (placeColumns). Joined field by field: built as an
+ * array of fields and formatted by formatCsvRow, a month's rows cost about half as much
+ * again, some 0.25 s of each month worker's time at full scale.
  */
 export function masterLine(crime: EnrichedCrime): string {
   return (
@@ -61,23 +62,27 @@ export function masterLine(crime: EnrichedCrime): string {
 export const MASTER_HEADER = formatCsvRow(MASTER_COLUMNS);
 
 /**
- * A coordinate as police.uk writes it, with at most COORDINATE_DECIMALS decimals and no
- * leading zeros: toFixed(COORDINATE_DECIMALS) of its value is itself with zeros added.
+ * A coordinate as police.uk writes it: at most 3 digits before the point (a longitude or
+ * latitude needs no more), no leading zeros, at most COORDINATE_DECIMALS decimals.
+ * toFixed(COORDINATE_DECIMALS) of its value is itself with zeros added.
  */
-const SHORT_DECIMAL = /^-?(?:0|[1-9]\d{0,2})(?:\.\d{1,6})?$/;
-/** The zeros a decimal of 6 - i decimals needs: PADDING[i]. */
-const PADDING = ['', '0', '00', '000', '0000', '00000'];
+const SHORT_DECIMAL = new RegExp(`^-?(?:0|[1-9]\\d{0,2})(?:\\.\\d{1,${COORDINATE_DECIMALS}})?$`);
+/** The zeros a decimal of COORDINATE_DECIMALS - i decimals needs: PADDING[i]. */
+const PADDING = Array.from({ length: COORDINATE_DECIMALS }, (_, i) => '0'.repeat(i));
+/** What an integer needs: its point and every decimal. */
+const INTEGER_PADDING = `.${'0'.repeat(COORDINATE_DECIMALS)}`;
 
 /**
  * What masterLine writes for the coordinate `value` (its toFixed(COORDINATE_DECIMALS)), made
- * from `text`, the decimal `value` was read from, by adding zeros. Undefined when `text` has
- * more decimals, leading zeros or an exponent, or is a negative zero ("-0.0", which toFixed
- * writes without its sign).
+ * from `text`, the decimal `value` was read from, by adding zeros. Undefined when `text` is
+ * not as SHORT_DECIMAL reads (more decimals, leading zeros, an exponent, 4 digits or more
+ * before the point) or is a negative zero ("-0.0", which toFixed writes without its sign):
+ * such a coordinate is written by masterLine itself.
  */
 export function coordinateAsWritten(text: string, value: number): string | undefined {
   if (!SHORT_DECIMAL.test(text) || (value === 0 && text.charCodeAt(0) === 0x2d)) return undefined;
   const dot = text.indexOf('.');
-  if (dot < 0) return `${text}.000000`;
+  if (dot < 0) return text + INTEGER_PADDING;
   return text + PADDING[dot + COORDINATE_DECIMALS + 1 - text.length]!;
 }
 
@@ -85,8 +90,9 @@ export function coordinateAsWritten(text: string, value: number): string | undef
  * The street columns of `record` as masterLine writes them (its line up to the enrichment
  * columns), made from `text`, the row it was read from (CsvRow.text: the street columns in
  * order, none quoted), rather than field by field. `record`'s text fields must be the row's
- * fields trimmed, and `longitude` and `latitude` the coordinates' text. Undefined when a
- * field was trimmed or a coordinate's text is not as coordinateAsWritten needs it.
+ * fields trimmed and nothing else (normaliseArchiveRow's), and `longitude` and `latitude`
+ * the coordinates' text. Undefined when a field was trimmed or a coordinate's text is not as
+ * coordinateAsWritten needs it.
  */
 export function streetColumnsFromRow(
   record: CrimeRecord,
@@ -119,10 +125,18 @@ export function streetColumnsFromRow(
   return `${text.slice(0, head)}${lon},${lat}${text.slice(tail)}`;
 }
 
-/** Each place's enrichment columns but the outcome, with the commas around them (placeColumns). */
+/**
+ * Each place's enrichment columns but the outcome, with the commas around them (placeColumns).
+ * A Place is never changed once the locator has made it (its fields are read-only).
+ */
 const placeColumnsMade = new WeakMap<Place, string>();
 
-/** ",<ward name>,<ward code>,<LSOA 2021>,<postcode district>,<estimated>,<polling district>," */
+/**
+ * ",<ward name>,<ward code>,<LSOA 2021>,<postcode district>,<estimated>,<polling district>,":
+ * the enrichment columns masterLine writes, as enrich() fills them from the place (LSOA 2021
+ * is the place's LSOA, estimated its postcodeApproximate). Kept in step with masterLine by
+ * its tests (masterLineOf against masterLine on every located row of a sample month).
+ */
 function placeColumns(place: Place): string {
   let columns = placeColumnsMade.get(place);
   if (columns === undefined) {

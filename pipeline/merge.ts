@@ -3,12 +3,12 @@
 // A month is always taken from ONE source: anti-social behaviour rows have no Crime ID, so
 // rows of the same month from the archive and the API could not be matched and would be
 // counted twice.
-import { FORCES, STREET_COLUMNS } from '../src/shared/constants.ts';
+import { FORCES } from '../src/shared/constants.ts';
 import { policeForceName } from '../src/shared/police-forces.ts';
 import type { CrimeRecord, SourceKind } from '../src/shared/schema.ts';
 import type { ArchiveEntry } from './archive.ts';
 import type { ApiMonthFile } from './api-months.ts';
-import { normaliseArchiveRow } from './normalise.ts';
+import { normaliseArchiveRow, streetRow } from './normalise.ts';
 
 export type MonthPlan =
   | {
@@ -163,9 +163,7 @@ export function createDeduper(): {
 
 /** The record whose Normalised.streetColumns are `text`: its fields hold no comma or quote. */
 function recordOfStreetColumns(text: string): CrimeRecord {
-  const fields = text.split(',');
-  const row = Object.fromEntries(STREET_COLUMNS.map((column, i) => [column, fields[i]]));
-  const result = normaliseArchiveRow(row);
+  const result = normaliseArchiveRow(streetRow(text.split(',')));
   if (!result.ok) throw new Error(`a row kept as read does not read back (${result.detail})`);
   return result.record;
 }

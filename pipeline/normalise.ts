@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   API_CATEGORY_TO_CRIME_TYPE,
   CRIME_TYPES,
+  STREET_COLUMNS,
   type CrimeType,
 } from '../src/shared/constants.ts';
 import { MONTH_PATTERN, type CrimeRecord, type DropReason } from '../src/shared/schema.ts';
@@ -29,11 +30,18 @@ const CRIME_TYPE_SET: ReadonlySet<string> = new Set(CRIME_TYPES);
 /** A police.uk street-level CSV row, keyed by STREET_COLUMNS. Missing columns read as "". */
 export type ArchiveRow = Readonly<Record<string, string | undefined>>;
 
+/** The street row whose fields are `fields`, in STREET_COLUMNS order. */
+export function streetRow(fields: readonly string[]): ArchiveRow {
+  return Object.fromEntries(STREET_COLUMNS.map((column, i) => [column, fields[i]]));
+}
+
 /**
  * `text`: the row's text when its fields are STREET_COLUMNS in order, none quoted
  * (CsvRow.text), for the record's streetColumns.
  */
 export function normaliseArchiveRow(row: ArchiveRow, text?: string): Normalised {
+  // Trimmed and nothing else: streetColumnsFromRow tells a trimmed field by its length, and
+  // the duplicate check reads a row back from its street columns (recordOfStreetColumns).
   const field = (name: string) => (row[name] ?? '').trim();
   const month = parseMonthField(field('Month'));
   if (!month.ok) return month;

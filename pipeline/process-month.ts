@@ -175,7 +175,9 @@ export function monthProcessor(
     summariser.add(enriched);
     kept += 1;
     deps.onKept?.(enriched.crimeId);
-    // The row's street columns as read, when enrich kept its LSOA (masterLineOf).
+    // From the row's street columns (Normalised.streetColumns) when enrich kept the record's
+    // LSOA (code and name), the street columns it may change: masterLineOf then writes what
+    // masterLine would.
     batch +=
       streetColumns !== undefined &&
       crime.lsoaCode === record.lsoaCode &&

@@ -121,19 +121,19 @@ describe('coordinateAsWritten(text, value)', () => {
     }
   });
 
-  it.each([
-    '-0',
-    '-0.0',
-    '-0.000000',
-    '1.1234567',
-    '-1.5000000',
-    '01.5',
-    '-00.5',
-    '1e-3',
-    '1234.5',
-  ])('gives nothing for %s, which toFixed(6) does not write back with zeros added', (text) => {
-    expect(coordinateAsWritten(text, Number(text))).toBeUndefined();
-  });
+  it.each(['-0', '-0.0', '-0.000000', '1.1234567', '-1.5000000', '01.5', '-00.5', '1e-3'])(
+    'gives nothing for %s, which toFixed(6) does not write back with zeros added',
+    (text) => {
+      expect(coordinateAsWritten(text, Number(text))).toBeUndefined();
+    },
+  );
+
+  it.each(['1234.5', '-1000', '12345.123456'])(
+    'gives nothing for %s, with more digits before the point than a coordinate has (masterLine writes it)',
+    (text) => {
+      expect(coordinateAsWritten(text, Number(text))).toBeUndefined();
+    },
+  );
 });
 
 describe('masterLineOf(street, place, outcome)', () => {

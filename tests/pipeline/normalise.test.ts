@@ -134,7 +134,7 @@ describe('normaliseArchiveRow(row, text)', () => {
     [{ Longitude: '0.5', Latitude: '53.9' }, '0.500000,53.900000'],
     [{ Longitude: '-0.000001' }, '-0.000001,53.941177'],
     [{ Longitude: '0' }, '0.000000,53.941177'],
-    [{ Latitude: '53.941177' }, '-1.391465,53.941177'],
+    [{ Latitude: '53.9411' }, '-1.391465,53.941100'],
   ])('writes the coordinates of %o as masterLine does: %s', (change, coordinates) => {
     const result = normaliseArchiveRow(...withText({ ...PUBLIC_ORDER, ...change }));
     if (!result.ok) throw new Error(result.detail);
