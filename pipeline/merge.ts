@@ -8,7 +8,7 @@ import { policeForceName } from '../src/shared/police-forces.ts';
 import type { CrimeRecord, SourceKind } from '../src/shared/schema.ts';
 import type { ArchiveEntry } from './archive.ts';
 import type { ApiMonthFile } from './api-months.ts';
-import { normaliseArchiveRow, streetRow } from './normalise.ts';
+import { normaliseStreetFields } from './normalise.ts';
 
 export type MonthPlan =
   | {
@@ -163,7 +163,7 @@ export function createDeduper(): {
 
 /** The record whose Normalised.streetColumns are `text`: its fields hold no comma or quote. */
 function recordOfStreetColumns(text: string): CrimeRecord {
-  const result = normaliseArchiveRow(streetRow(text.split(',')));
+  const result = normaliseStreetFields(text.split(','));
   if (!result.ok) throw new Error(`a row kept as read does not read back (${result.detail})`);
   return result.record;
 }

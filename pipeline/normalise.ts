@@ -30,42 +30,64 @@ const CRIME_TYPE_SET: ReadonlySet<string> = new Set(CRIME_TYPES);
 /** A police.uk street-level CSV row, keyed by STREET_COLUMNS. Missing columns read as "". */
 export type ArchiveRow = Readonly<Record<string, string | undefined>>;
 
-/** The street row whose fields are `fields`, in STREET_COLUMNS order. */
-export function streetRow(fields: readonly string[]): ArchiveRow {
-  return Object.fromEntries(STREET_COLUMNS.map((column, i) => [column, fields[i]]));
+/** Where each street column is in a row of STREET_COLUMNS order. */
+const column = (name: (typeof STREET_COLUMNS)[number]): number => STREET_COLUMNS.indexOf(name);
+const CRIME_ID = column('Crime ID');
+const MONTH = column('Month');
+const REPORTED_BY = column('Reported by');
+const FALLS_WITHIN = column('Falls within');
+const LONGITUDE = column('Longitude');
+const LATITUDE = column('Latitude');
+const LOCATION = column('Location');
+const LSOA_CODE = column('LSOA code');
+const LSOA_NAME = column('LSOA name');
+const CRIME_TYPE = column('Crime type');
+const LAST_OUTCOME = column('Last outcome category');
+const CONTEXT = column('Context');
+
+/** normaliseStreetFields for a row keyed by column name. */
+export function normaliseArchiveRow(row: ArchiveRow, text?: string): Normalised {
+  return normaliseStreetFields(
+    STREET_COLUMNS.map((name) => row[name]),
+    text,
+  );
 }
 
 /**
- * `text`: the row's text when its fields are STREET_COLUMNS in order, none quoted
- * (CsvRow.text), for the record's streetColumns.
+ * A street row, its fields in STREET_COLUMNS order (missing ones read as ""), as a record.
+ * `text`: the row's text when it is those fields joined by commas, none quoted (CsvRow.text of
+ * a file whose header is STREET_COLUMNS), for the record's streetColumns.
  */
-export function normaliseArchiveRow(row: ArchiveRow, text?: string): Normalised {
+export function normaliseStreetFields(
+  fields: readonly (string | undefined)[],
+  text?: string,
+): Normalised {
   // Trimmed and nothing else: streetColumnsFromRow tells a trimmed field by its length, and
   // the duplicate check reads a row back from its street columns (recordOfStreetColumns).
-  const field = (name: string) => (row[name] ?? '').trim();
-  const month = parseMonthField(field('Month'));
+  const field = (i: number) => (fields[i] ?? '').trim();
+  const month = parseMonthField(field(MONTH));
   if (!month.ok) return month;
-  const crimeType = field('Crime type');
+  const crimeType = field(CRIME_TYPE);
   if (!CRIME_TYPE_SET.has(crimeType)) {
     return drop('malformed-crime-type', `Crime type "${crimeType}" is not a police.uk crime type`);
   }
-  const longitude = field('Longitude');
-  const latitude = field('Latitude');
+  const longitude = field(LONGITUDE);
+  const latitude = field(LATITUDE);
   const point = checkCoordinates(longitude, latitude);
   if (!point.ok) return point;
   const record: CrimeRecord = {
-    crimeId: field('Crime ID'),
+    crimeId: field(CRIME_ID),
     month: month.month,
-    reportedBy: field('Reported by'),
-    fallsWithin: field('Falls within'),
+    reportedBy: field(REPORTED_BY),
+    fallsWithin: field(FALLS_WITHIN),
     longitude: point.longitude,
     latitude: point.latitude,
-    location: field('Location'),
-    lsoaCode: field('LSOA code'),
-    lsoaName: field('LSOA name'),
+    location: field(LOCATION),
+    lsoaCode: field(LSOA_CODE),
+    lsoaName: field(LSOA_NAME),
     crimeType: crimeType as CrimeType,
-    lastOutcome: field('Last outcome category'),
-    context: field('Context'),
+    lastOutcome: field(LAST_OUTCOME),
+    context: field(CONTEXT),
   };
   const streetColumns =
     text === undefined ? undefined : streetColumnsFromRow(record, text, longitude, latitude);

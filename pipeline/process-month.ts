@@ -24,7 +24,12 @@ import { InputError } from './input-error.ts';
 import { MASTER_HEADER, masterLine, masterLineOf } from './master-row.ts';
 import { createDeduper, type MonthPlan } from './merge.ts';
 import { openMonthCacheWriter, postcodeAnswersUsed, type PostcodeAnswers } from './month-cache.ts';
-import { normaliseApiCrime, normaliseArchiveRow, type Normalised } from './normalise.ts';
+import {
+  normaliseApiCrime,
+  normaliseArchiveRow,
+  normaliseStreetFields,
+  type Normalised,
+} from './normalise.ts';
 import { applyLatestOutcome, readOutcomesOnce, type OutcomeReadStats } from './outcomes.ts';
 import { OutcomeIndex, type LatestOutcome, type OutcomeLookup } from './outcome-index.ts';
 import { inAnotherDistrict, outsideReason, type OutsideRule } from './outside.ts';
@@ -372,8 +377,13 @@ async function feedMonth(
   await readEachOnce(
     lists,
     STREET_COLUMNS,
-    (readers, entries, { line, values, text }) => {
-      const result = normaliseArchiveRow(values, text);
+    (readers, entries, row) => {
+      const { line, text } = row;
+      // A row of a file whose header is STREET_COLUMNS in order is read by position.
+      const result =
+        text === undefined
+          ? normaliseArchiveRow(row.values)
+          : normaliseStreetFields(row.fields, text);
       let writes: Promise<void>[] | undefined;
       for (const i of readers) {
         const written = processors[i]!.row(`${entries[i]!.where}:${line}`, result);

@@ -66,7 +66,7 @@ describe('readCsv', () => {
 
   it('reads the first real row as named fields, with a UTF-8 byte-order mark tolerated', async () => {
     const rows = await collect(`\ufeff${HEADER}\n${ASB_ROW}\n`);
-    expect(rows).toEqual([
+    expect(rows.map(({ line, values, fields, text }) => ({ line, values, fields, text }))).toEqual([
       {
         line: 2,
         values: {
@@ -83,9 +83,18 @@ describe('readCsv', () => {
           'Last outcome category': '',
           Context: '',
         },
+        fields: ASB_ROW.split(','),
         text: ASB_ROW,
       },
     ]);
+  });
+
+  it("gives a row's fields in the header's order, whatever that order", async () => {
+    const columns = [...STREET_COLUMNS].reverse();
+    const values = ASB_ROW.split(',').reverse();
+    const [row] = await collect(`${columns.join(',')}\n${values.join(',')}\n`);
+    expect(row?.fields).toEqual(values);
+    expect(row?.values).toEqual((await collect(`${HEADER}\n${ASB_ROW}\n`))[0]?.values);
   });
 
   it("gives a plain row's text when its columns are the required ones in order, and only then", async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ApiMonthFile } from '../../pipeline/api-months.ts';
 import type { ArchiveEntry } from '../../pipeline/archive.ts';
 import { chooseMonthSources, createDeduper } from '../../pipeline/merge.ts';
-import { normaliseArchiveRow, streetRow } from '../../pipeline/normalise.ts';
+import { normaliseStreetFields } from '../../pipeline/normalise.ts';
 
 function street(month: string, force: string): ArchiveEntry {
   return {
@@ -91,10 +91,7 @@ async function lineFields(file: string, line: number): Promise<string[]> {
 
 /** A street row's fields normalised, given their text (as CsvRow.text) when `withText`. */
 function normalisedRow(fields: readonly string[], withText: boolean) {
-  const normalised = normaliseArchiveRow(
-    streetRow(fields),
-    withText ? fields.join(',') : undefined,
-  );
+  const normalised = normaliseStreetFields(fields, withText ? fields.join(',') : undefined);
   if (!normalised.ok) throw new Error(normalised.detail);
   return normalised;
 }

@@ -5,7 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { STREET_COLUMNS } from '../../src/shared/constants.ts';
 import type { CrimeRecord } from '../../src/shared/schema.ts';
 import { formatCsvRow, readCsv } from '../../pipeline/csv.ts';
-import { normaliseApiCrime, normaliseArchiveRow, type ApiCrime } from '../../pipeline/normalise.ts';
+import {
+  normaliseApiCrime,
+  normaliseArchiveRow,
+  normaliseStreetFields,
+  type ApiCrime,
+} from '../../pipeline/normalise.ts';
 
 // Real rows of data/sample/archive/2025-03/2025-03-west-yorkshire-street.csv (line 2) and
 // 2025-02 (line 2, anti-social behaviour), as readCsv gives them.
@@ -164,6 +169,30 @@ describe('normaliseArchiveRow(row, text)', () => {
   it('gives no street columns without the text', () => {
     const result = normaliseArchiveRow(PUBLIC_ORDER);
     expect(result.ok && result.streetColumns).toBeUndefined();
+  });
+});
+
+describe('normaliseStreetFields(fields, text)', () => {
+  it.each(STREET_FILES)(
+    'gives every row of %s, read by position, what normaliseArchiveRow gives it by name',
+    async (file) => {
+      let rows = 0;
+      for await (const row of readCsv(createReadStream(file), file, STREET_COLUMNS)) {
+        rows += 1;
+        expect(normaliseStreetFields(row.fields, row.text)).toEqual(
+          normaliseArchiveRow(row.values, row.text),
+        );
+      }
+      expect(rows).toBeGreaterThan(5000);
+    },
+  );
+
+  it('reads missing fields as empty, as a row without the column', () => {
+    const fields = STREET_COLUMNS.map((column) => PUBLIC_ORDER[column]);
+    const withoutContext = fields.slice(0, -1);
+    expect(normaliseStreetFields(withoutContext)).toEqual(normaliseArchiveRow(PUBLIC_ORDER));
+    const { Context: _, ...noContext } = PUBLIC_ORDER;
+    expect(normaliseArchiveRow(noContext)).toEqual(normaliseArchiveRow(PUBLIC_ORDER));
   });
 });
 
