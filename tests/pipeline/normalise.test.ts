@@ -187,6 +187,41 @@ describe('normaliseStreetFields(fields, text)', () => {
     },
   );
 
+  it('takes each field from its own place', () => {
+    const fields = [
+      'a'.repeat(64),
+      '2025-03',
+      'Reported',
+      'Within',
+      '-1.5',
+      '53.8',
+      'Location',
+      'E01000001',
+      'LSOA name',
+      'Burglary',
+      'Outcome',
+      'Context',
+    ];
+    const result = normaliseStreetFields(fields, fields.join(','));
+    expect(result.ok && result.record).toEqual({
+      crimeId: 'a'.repeat(64),
+      month: '2025-03',
+      reportedBy: 'Reported',
+      fallsWithin: 'Within',
+      longitude: -1.5,
+      latitude: 53.8,
+      location: 'Location',
+      lsoaCode: 'E01000001',
+      lsoaName: 'LSOA name',
+      crimeType: 'Burglary',
+      lastOutcome: 'Outcome',
+      context: 'Context',
+    });
+    expect(result.ok && result.streetColumns).toBe(
+      fields.with(4, '-1.500000').with(5, '53.800000').join(','),
+    );
+  });
+
   it('reads missing fields as empty, as a row without the column', () => {
     const fields = STREET_COLUMNS.map((column) => PUBLIC_ORDER[column]);
     const withoutContext = fields.slice(0, -1);

@@ -1,4 +1,5 @@
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -7,7 +8,7 @@ import { MASTER_COLUMNS, STREET_COLUMNS } from '../../src/shared/constants.ts';
 import type { CrimeRecord, EnrichedCrime, SourceKind } from '../../src/shared/schema.ts';
 import { openArchiveInputs, type ArchiveInput } from '../../pipeline/archive.ts';
 import { listApiMonths } from '../../pipeline/api-months.ts';
-import { readCsv } from '../../pipeline/csv.ts';
+import { formatCsvRow, readCsv } from '../../pipeline/csv.ts';
 import { enrich, type LsoaHints } from '../../pipeline/enrich.ts';
 import { createLocator, loadGeography, type Locator, type Place } from '../../pipeline/geo.ts';
 import { coordinateKey } from '../../src/shared/coordinates.ts';
@@ -430,5 +431,37 @@ describe('processMonth', () => {
     const [copy] = await plansOf(root);
     const original = (await plansOf(SLICE)).find((p) => p.month === '2024-03')!;
     expect((await run(copy!)).rows).toEqual((await run(original)).rows);
+  });
+
+  it('reads street files whose columns come in another order, or with one more, as the same rows', async () => {
+    const original = (await plansOf(SLICE)).find((p) => p.month === '2025-03')!;
+    const expected = await run(original);
+    const orders = {
+      reversed: [...STREET_COLUMNS].reverse(),
+      wider: [...STREET_COLUMNS, 'Notes'],
+      swapped: STREET_COLUMNS.map((column) =>
+        column === 'Reported by'
+          ? 'Falls within'
+          : column === 'Falls within'
+            ? 'Reported by'
+            : column,
+      ),
+    };
+    for (const [name, columns] of Object.entries(orders)) {
+      const root = path.join(tmp, `columns-${name}`);
+      await mkdir(path.join(root, '2025-03'), { recursive: true });
+      for (const file of await readdir(`${SLICE}/2025-03`)) {
+        const lines = [formatCsvRow(columns)];
+        const from = `${SLICE}/2025-03/${file}`;
+        for await (const { values } of readCsv(createReadStream(from), from, STREET_COLUMNS)) {
+          lines.push(formatCsvRow(columns.map((column) => values[column] ?? 'x')));
+        }
+        await writeFile(path.join(root, '2025-03', file), lines.join(''));
+      }
+      const [plan] = await plansOf(root);
+      const got = await run(plan!);
+      expect(got.rows, name).toEqual(expected.rows);
+      expect(got.summary, name).toEqual(expected.summary);
+    }
   });
 });
