@@ -120,8 +120,9 @@ async function* pieces(
 
 /**
  * A row as readCsv gives it. Its values by column name are made when first asked for: a
- * reader of a month's street rows takes them by position (CsvRow.fields), and an object of
- * twelve named fields made for each of its rows cost about a twentieth of a month's time.
+ * reader of a month's street rows takes them by position (CsvRow.fields); an object of twelve
+ * named fields made for each of its rows, with each field then looked up by name, cost about
+ * a twentieth of a month's time on one thread.
  */
 class ReadRow implements CsvRow {
   readonly line: number;

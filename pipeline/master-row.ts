@@ -90,7 +90,7 @@ export function coordinateAsWritten(text: string, value: number): string | undef
  * The street columns of `record` as masterLine writes them (its line up to the enrichment
  * columns), made from `text`, the row it was read from (CsvRow.text: the street columns in
  * order, none quoted), rather than field by field. `record`'s text fields must be the row's
- * fields trimmed and nothing else (normaliseArchiveRow's), and `longitude` and `latitude`
+ * fields trimmed and nothing else (normaliseStreetFields'), and `longitude` and `latitude`
  * the coordinates' text. Undefined when a field was trimmed or a coordinate's text is not as
  * coordinateAsWritten needs it.
  */
