@@ -12,7 +12,7 @@ const COORDINATE_DECIMALS = 6;
 /**
  * A kept crime as a master CSV line ending in "\n", its fields in MASTER_COLUMNS order (the
  * tests read it back by column name); masterLineOf writes the same line, for most rows, from
- * a row's text and its place's columns (placeColumns). Joined field by field: built as an
+ * a row's text and its place's columns (placeColumnsOf), formatted once per place. Joined field by field: built as an
  * array of fields and formatted by formatCsvRow, a month's rows cost about half as much
  * again, some 0.25 s of each month worker's time at full scale.
  */
@@ -42,6 +42,19 @@ export function masterLine(crime: EnrichedCrime): string {
     ',' +
     formatCsvField(crime.context) +
     ',' +
+    placeColumnsOf(crime) +
+    ',' +
+    formatCsvField(crime.outcome) +
+    '\n'
+  );
+}
+
+/**
+ * The enrichment columns that come from a crime's place, as the master CSV writes them: ward
+ * name, ward code, LSOA 2021, postcode district, estimated, polling district (no comma around).
+ */
+function placeColumnsOf(crime: EnrichedCrime): string {
+  return (
     formatCsvField(crime.wardName) +
     ',' +
     formatCsvField(crime.wardCode) +
@@ -52,10 +65,7 @@ export function masterLine(crime: EnrichedCrime): string {
     ',' +
     String(crime.postcodeDistrictEstimated) +
     ',' +
-    formatCsvField(crime.pollingDistrict) +
-    ',' +
-    formatCsvField(crime.outcome) +
-    '\n'
+    formatCsvField(crime.pollingDistrict)
   );
 }
 
@@ -126,47 +136,25 @@ export function streetColumnsFromRow(
 }
 
 /**
- * Each place's enrichment columns but the outcome, with the commas around them (placeColumns).
- * A Place is never changed once the locator has made it (its fields are read-only).
+ * Each place's columns (placeColumnsOf), formatted for the first crime met there: every crime
+ * enrich() makes from a place has the same ones. A Place is never changed once the locator
+ * has made it (its fields are read-only).
  */
 const placeColumnsMade = new WeakMap<Place, string>();
 
 /**
- * ",<ward name>,<ward code>,<LSOA 2021>,<postcode district>,<estimated>,<polling district>,":
- * the enrichment columns masterLine writes, as enrich() fills them from the place (LSOA 2021
- * is the place's LSOA, estimated its postcodeApproximate). Kept in step with masterLine by
- * its tests (masterLineOf against masterLine on every located row of a sample month).
+ * masterLine(crime) for a crime that enrich() made from a record and `place` keeping the
+ * record's LSOA (an archive row with one), given the record's street columns `street`
+ * (streetColumnsFromRow): a few strings joined, where masterLine formats and joins 19 fields
+ * (most rows of a run are written this way, and most places are met again).
  */
-function placeColumns(place: Place): string {
+export function masterLineOf(street: string, place: Place, crime: EnrichedCrime): string {
   let columns = placeColumnsMade.get(place);
   if (columns === undefined) {
-    columns =
-      ',' +
-      formatCsvField(place.wardName) +
-      ',' +
-      formatCsvField(place.wardCode) +
-      ',' +
-      formatCsvField(place.lsoaCode) +
-      ',' +
-      formatCsvField(place.postcodeDistrict) +
-      ',' +
-      String(place.postcodeApproximate) +
-      ',' +
-      formatCsvField(place.pollingDistrict) +
-      ',';
+    columns = placeColumnsOf(crime);
     placeColumnsMade.set(place, columns);
   }
-  return columns;
-}
-
-/**
- * masterLine(crime) for a crime that enrich() made from a record and `place` keeping the
- * record's LSOA (an archive row with one), its outcome `outcome`, given the record's street
- * columns `street` (streetColumnsFromRow): a few strings joined, where masterLine formats and
- * joins 19 fields (most rows of a run are written this way, and most places are met again).
- */
-export function masterLineOf(street: string, place: Place, outcome: string): string {
-  return street + placeColumns(place) + formatCsvField(outcome) + '\n';
+  return `${street},${columns},${formatCsvField(crime.outcome)}\n`;
 }
 
 /**

@@ -187,7 +187,7 @@ export function monthProcessor(
       streetColumns !== undefined &&
       crime.lsoaCode === record.lsoaCode &&
       crime.lsoaName === record.lsoaName
-        ? masterLineOf(streetColumns, place, enriched.outcome)
+        ? masterLineOf(streetColumns, place, enriched)
         : masterLine(enriched);
     if (batch.length < WRITE_BATCH_CHARS) return undefined;
     const full = batch;

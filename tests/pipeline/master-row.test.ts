@@ -136,7 +136,7 @@ describe('coordinateAsWritten(text, value)', () => {
   );
 });
 
-describe('masterLineOf(street, place, outcome)', () => {
+describe('masterLineOf(street, place, crime)', () => {
   const MARCH = 'data/sample/archive/2025-03/2025-03-west-yorkshire-street.csv';
   let locator: Locator;
   beforeAll(async () => {
@@ -159,9 +159,11 @@ describe('masterLineOf(street, place, outcome)', () => {
     let rows = 0;
     for await (const { streetColumns, place, crime } of located(MARCH)) {
       rows += 1;
-      expect(masterLineOf(streetColumns, place, crime.outcome)).toBe(masterLine(crime));
+      expect(masterLineOf(streetColumns, place, crime)).toBe(masterLine(crime));
       const outcome = rows % 2 === 0 ? 'Suspect charged' : 'Court "result", unavailable';
-      expect(masterLineOf(streetColumns, place, outcome)).toBe(masterLine({ ...crime, outcome }));
+      expect(masterLineOf(streetColumns, place, { ...crime, outcome })).toBe(
+        masterLine({ ...crime, outcome }),
+      );
     }
     expect(rows).toBeGreaterThan(7000);
   });
@@ -176,7 +178,7 @@ describe('masterLineOf(street, place, outcome)', () => {
     ];
     for (const place of [...awkward, first.place, ...awkward]) {
       const crime = enrich({ ...first.crime }, place, 'archive');
-      expect(masterLineOf(first.streetColumns, place, crime.outcome)).toBe(masterLine(crime));
+      expect(masterLineOf(first.streetColumns, place, crime)).toBe(masterLine(crime));
     }
   });
 });
