@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULTS, generateArchive } from '../../bench/generate.ts';
 import { runPipeline } from '../../pipeline/cli.ts';
 import { GZIP_OPTIONS } from '../../pipeline/gzip-members.ts';
-import { MASTER_HEADER } from '../../pipeline/master-row.ts';
+import { MASTER_HEADER, masterLine, masterRowCrime } from '../../pipeline/master-row.ts';
 import { pipelinePaths } from '../../pipeline/paths.ts';
 import { createMemoryReporter } from '../../pipeline/report.ts';
 import { CITY_CENTRE, quantise } from '../../src/shared/map-data-encoder.ts';
@@ -261,6 +261,15 @@ describe('the yearly downloads of a run over a slice of the benchmark input', ()
     expect(master.toString('utf8')).toBe(MASTER_HEADER + rowTexts.join(''));
     const months = rows.map((r) => r['Month']!);
     expect(months).toEqual(months.slice().sort());
+  });
+
+  it('writes each row, most from the text read, as masterLine writes the crime it holds', () => {
+    // The generated months drop trailing zeros from coordinates, as police.uk does: the rows
+    // written from their text had zeros added, and every other row was formatted whole.
+    rows.forEach((row, i) => {
+      expect(masterLine(masterRowCrime(row, `master CSV row ${i + 2}`))).toBe(rowTexts[i]);
+    });
+    expect(rows.length).toBeGreaterThan(1000);
   });
 
   it("gives each year its file: the header's gzip member, then one member for each month of its rows", async () => {
