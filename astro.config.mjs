@@ -4,6 +4,7 @@ import preact from '@astrojs/preact';
 import sitemap from '@astrojs/sitemap';
 import { areaPublicDir, defaultPublicDir } from './src/lib/area-public.ts';
 import { areaDataDir, areaSlug, mapArea } from './src/lib/area.ts';
+import { modulePreloads } from './src/lib/module-preloads.ts';
 
 // Where the site is served: canonical URLs, Open Graph images, feeds, the sitemap and
 // robots.txt are absolute URLs built from these. The deploy workflow sets both from GitHub
@@ -27,7 +28,11 @@ export default defineConfig({
   },
   trailingSlash: 'always',
   output: 'static',
-  integrations: [preact(), sitemap({ filter: (page) => !/\/404\/?$/.test(page) })],
+  integrations: [
+    preact(),
+    sitemap({ filter: (page) => !/\/404\/?$/.test(page) }),
+    modulePreloads(),
+  ],
   build: { format: 'directory' },
   devToolbar: { enabled: false },
 });
