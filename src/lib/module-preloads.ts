@@ -2,24 +2,28 @@
 // modules only as it goes: the island's inline script asks for its component and renderer once
 // the page's stylesheets are in, and each module names the chunks it imports only once it has
 // arrived. Each step waits for the one before. A <link rel="modulepreload"> in the head for
-// every module the page starts with (its islands' components and renderers, its module
-// scripts, and every module they import, however deep) lets the browser ask for them all at
-// once, as soon as it reads the head. Dynamic imports are left out: they are loaded when the
-// code asks for them, as intended.
+// every module the page runs as it loads (the components and renderers of the islands hydrated
+// at once, its module scripts, and every module they import, however deep) lets the browser
+// ask for them all at once, as soon as it reads the head. What is meant to wait is left out:
+// dynamic imports, and islands hydrated later (client:idle, client:visible, client:media).
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
-import { init, parse } from 'es-module-lexer';
+import { ImportType, init, parse } from 'es-module-lexer';
+import { escapeXml } from './atom.ts';
 
-/** A module named in a page: an island's component or renderer, or a module script's src. */
 const ISLAND_TAG = /<astro-island\b[^>]*>/g;
-const MODULE_SCRIPT_TAG = /<script\b[^>]*\btype="module"[^>]*>/g;
-const MODULE_ATTRIBUTE = /\b(component-url|renderer-url|src)="([^"]*)"/g;
-const PRELOAD_LINK = /<link\b[^>]*\brel="modulepreload"[^>]*\bhref="([^"]*)"/g;
+const MODULE_SCRIPT_TAG = /<script\b[^>]*\stype="module"[^>]*>/g;
+const PRELOAD_LINK = /<link\b[^>]*\srel="modulepreload"[^>]*\shref="([^"]*)"/g;
+/**
+ * The islands Astro hydrates as soon as the page loads (client:load, client:only). The others
+ * (client:idle, client:visible, client:media) wait on purpose, maybe for ever: not preloaded.
+ */
+const HYDRATED_AT_ONCE = new Set(['load', 'only']);
 
-/** The entities Astro writes in attribute values, decoded: a URL's & is written &amp;. */
-function attributeValue(raw: string): string {
+/** An attribute's value as the page means it: the entities Astro writes decoded (& as &amp;). */
+function decodeEntities(raw: string): string {
   return raw
     .replaceAll('&quot;', '"')
     .replaceAll('&#39;', "'")
@@ -28,27 +32,37 @@ function attributeValue(raw: string): string {
     .replaceAll('&amp;', '&');
 }
 
-function escapeAttribute(value: string): string {
-  return value
-    .replaceAll('&', '&amp;')
-    .replaceAll('"', '&quot;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;');
+/** The value of attribute `name` in `tag`, decoded; undefined when the tag has none. */
+function attribute(tag: string, name: string): string | undefined {
+  const match = new RegExp(`\\s${name}="([^"]*)"`).exec(tag);
+  return match === null ? undefined : decodeEntities(match[1] ?? '');
 }
 
 /**
- * The modules a page starts by itself, in the order it names them, each once: the component and
- * renderer of each island, then the src of each module script. Inline module scripts name none.
+ * The modules a page starts by itself as it loads, in the order it names them, each once: the
+ * component and renderer of each island hydrated at once, then the src of each module script.
+ * (Astro inlines a script only when it imports nothing, so an inline one names no module.)
+ * Throws naming the page when an island names no component it can read: the build's pages are
+ * not what this was written for.
  */
-export function pageEntryModules(html: string): string[] {
+export function pageEntryModules(html: string, page: string): string[] {
   const urls: string[] = [];
-  for (const tag of [...html.matchAll(ISLAND_TAG), ...html.matchAll(MODULE_SCRIPT_TAG)]) {
-    const isIsland = tag[0].startsWith('<astro-island');
-    for (const [, name, value] of tag[0].matchAll(MODULE_ATTRIBUTE)) {
-      if (isIsland === (name !== 'src') && value !== undefined && value !== '') {
-        urls.push(attributeValue(value));
-      }
+  for (const [tag] of html.matchAll(ISLAND_TAG)) {
+    const component = attribute(tag, 'component-url');
+    if (component === undefined || component === '') {
+      throw new Error(
+        `${page} has an island without a component-url: update src/lib/module-preloads.ts ` +
+          'to the way this version of Astro writes its islands',
+      );
     }
+    if (!HYDRATED_AT_ONCE.has(attribute(tag, 'client') ?? '')) continue;
+    urls.push(component);
+    const renderer = attribute(tag, 'renderer-url');
+    if (renderer !== undefined && renderer !== '') urls.push(renderer);
+  }
+  for (const [tag] of html.matchAll(MODULE_SCRIPT_TAG)) {
+    const src = attribute(tag, 'src');
+    if (src !== undefined && src !== '') urls.push(src);
   }
   return [...new Set(urls)];
 }
@@ -56,47 +70,60 @@ export function pageEntryModules(html: string): string[] {
 /**
  * The specifiers of a module's static imports and re-exports (import ... from, import "...",
  * export ... from), in source order: what the browser loads before the module runs. Dynamic
- * imports and import.meta are not among them.
+ * imports, import.meta and the source and defer phases of imports are not among them.
  */
 export async function staticImports(source: string, where: string): Promise<string[]> {
   await init;
-  let imports;
   try {
-    [imports] = parse(source, where);
+    const [imports] = parse(source, where);
+    return imports.flatMap((i) => (i.t === ImportType.Static && i.n !== undefined ? [i.n] : []));
   } catch (error) {
-    throw new Error(`${where} could not be read as a JavaScript module`, { cause: error });
+    throw new Error(
+      `${where} could not be read as a JavaScript module: check what the build wrote there`,
+      { cause: error },
+    );
   }
-  return imports.filter((i) => i.d === -1 && i.n !== undefined).map((i) => i.n as string);
+}
+
+/** Where every module URL is resolved: a stand-in origin for the site's own paths. */
+const SITE = 'http://site.invalid';
+
+/**
+ * A module's URL as the browser keys it (path and query) when `specifier` is resolved against
+ * `from` (a URL path of the site); null for another host's module or a bare name, which the
+ * site's own build never leaves in what it serves.
+ */
+function resolveModule(specifier: string, from: string): string | null {
+  if (!specifier.startsWith('/') && !specifier.startsWith('.')) return null;
+  const url = new URL(specifier, new URL(from, SITE));
+  return url.origin === SITE ? url.pathname + url.search : null;
 }
 
 /**
- * Every module `entries` load before they run, entries first, then each import the first time
- * it is named (breadth first). `read(url)` gives a module's source from its URL path; URLs on
- * another host and bare names are not followed (the site bundles everything it serves).
+ * Every module `entries` load before they run: the entries, then each module they import the
+ * first time it is named (breadth first), each once, as URL paths of the site (with any query).
+ * Entries are resolved against `page` (the URL path of the page naming them), imports against
+ * the module importing them. `read(url)` gives a module's source from its URL.
  */
 export async function moduleClosure(
   entries: readonly string[],
-  read: (urlPath: string) => Promise<string>,
+  read: (url: string) => Promise<string>,
+  page = '/',
 ): Promise<string[]> {
+  const queue: string[] = [];
   const seen = new Set<string>();
-  const queue = entries.filter(isLocalPath);
-  for (const url of queue) seen.add(url);
-  for (let i = 0; i < queue.length; i++) {
-    const url = queue[i] as string;
+  const add = (url: string | null) => {
+    if (url === null || seen.has(url)) return;
+    seen.add(url);
+    queue.push(url);
+  };
+  for (const entry of entries) add(resolveModule(entry, page));
+  for (const url of queue) {
     for (const specifier of await staticImports(await read(url), url)) {
-      if (!specifier.startsWith('/') && !specifier.startsWith('.')) continue;
-      const imported = new URL(specifier, `http://site${url}`).pathname;
-      if (seen.has(imported)) continue;
-      seen.add(imported);
-      queue.push(imported);
+      add(resolveModule(specifier, url));
     }
   }
   return queue;
-}
-
-/** A URL path on the site itself ("/_astro/x.js"), not another host's ("//cdn/...", "https:"). */
-function isLocalPath(url: string): boolean {
-  return url.startsWith('/') && !url.startsWith('//');
 }
 
 /**
@@ -104,19 +131,22 @@ function isLocalPath(url: string): boolean {
  * end of its head. Throws when the page has no head end to put them in.
  */
 export function withModulePreloads(html: string, modules: readonly string[], page: string): string {
-  const linked = new Set([...html.matchAll(PRELOAD_LINK)].map((m) => attributeValue(m[1] ?? '')));
+  const linked = new Set([...html.matchAll(PRELOAD_LINK)].map((m) => decodeEntities(m[1] ?? '')));
   const missing = modules.filter((url) => !linked.has(url));
   if (missing.length === 0) return html;
   const headEnd = html.indexOf('</head>');
   if (headEnd < 0) {
-    throw new Error(`${page} has no </head> to put its module preloads in`);
+    throw new Error(
+      `${page} has no </head> to put its module preloads in: check the page's layout`,
+    );
   }
   const links = missing
-    .map((url) => `<link rel="modulepreload" href="${escapeAttribute(url)}">`)
+    .map((url) => `<link rel="modulepreload" href="${escapeXml(url)}">`)
     .join('');
   return html.slice(0, headEnd) + links + html.slice(headEnd);
 }
 
+/** Every .html file under `dir`, in a stable order. */
 async function htmlFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   return entries
@@ -127,25 +157,32 @@ async function htmlFiles(dir: string): Promise<string[]> {
 
 /**
  * Add the module preloads to every built page under `dir`, served at `base` ("/" or
- * "/repository/"). A page's module that is not a file of the build is an error naming both:
- * the page would fail to load it too.
+ * "/repository/"); the number of pages changed. A module a page loads that is not a file of
+ * the build is an error naming both: the page would fail to load it too.
  */
 export async function addModulePreloads(dir: string, base: string): Promise<number> {
   const prefix = base.endsWith('/') ? base : `${base}/`;
   const sources = new Map<string, Promise<string>>();
   const read = (page: string) => (url: string) => {
-    if (!url.startsWith(prefix)) {
-      throw new Error(`${page} loads ${url}, outside the site's base ${prefix}`);
+    const { pathname } = new URL(url, SITE);
+    if (!pathname.startsWith(prefix)) {
+      throw new Error(
+        `${page} loads ${url}, outside the site's base ${prefix}: check SITE_BASE and the ` +
+          "build's output",
+      );
     }
-    let source = sources.get(url);
+    let source = sources.get(pathname);
     if (source === undefined) {
-      const file = path.join(dir, ...url.slice(prefix.length).split('/'));
+      const segments = pathname.slice(prefix.length).split('/').map(decodeURIComponent);
+      const file = path.join(dir, ...segments);
       source = readFile(file, 'utf8').catch((error: unknown) => {
-        throw new Error(`${page} loads ${url}, which the build did not write (${file})`, {
-          cause: error,
-        });
+        throw new Error(
+          `${page} loads ${url}, which the build did not write (${file}): build the site ` +
+            'again from a clean dist/',
+          { cause: error },
+        );
       });
-      sources.set(url, source);
+      sources.set(pathname, source);
     }
     return source;
   };
@@ -153,9 +190,11 @@ export async function addModulePreloads(dir: string, base: string): Promise<numb
   for (const file of await htmlFiles(dir)) {
     const page = path.relative(dir, file);
     const html = await readFile(file, 'utf8');
-    const entries = pageEntryModules(html);
+    const entries = pageEntryModules(html, page);
     if (entries.length === 0) continue;
-    const modules = await moduleClosure(entries, read(page));
+    const folders = path.relative(dir, path.dirname(file)).split(path.sep).filter(Boolean);
+    const pageUrl = prefix + folders.map((folder) => `${folder}/`).join('');
+    const modules = await moduleClosure(entries, read(page), pageUrl);
     const updated = withModulePreloads(html, modules, page);
     if (updated === html) continue;
     await writeFile(file, updated);

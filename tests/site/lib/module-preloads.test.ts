@@ -30,7 +30,7 @@ function page(body: string, head = ''): string {
 const CHUNKS: Record<string, string> = {
   'CrimeMap.A1.js':
     'import{a as e,i as t}from"./hooks.module.D4.js";import{s as o}from"./preload-helper.E5.js";' +
-    'const h=()=>o(()=>import("./leaflet-heat.F6.js"),[]);export{h as default};',
+    'const h=()=>o(()=>import(`./leaflet-heat.F6.js`),[]);export{h as default};',
   'client.B2.js': 'import{t as r}from"./preload-helper.E5.js";export default r;',
   'hooks.module.D4.js': 'import{s as e}from"./preload-helper.E5.js";export*from"./signals.G7.js";',
   'preload-helper.E5.js': 'const s=(f)=>f();export{s};',
@@ -38,13 +38,13 @@ const CHUNKS: Record<string, string> = {
   'leaflet-heat.F6.js': 'import"./preload-helper.E5.js";export const heat=1;',
 };
 
-describe('pageEntryModules(html)', () => {
+describe('pageEntryModules(html, page)', () => {
   it("names each island's component and renderer, then each module script's src, once each", () => {
     const html = page(
-      `${ISLAND}<astro-island component-url="/_astro/Other.H8.js" renderer-url="/_astro/client.B2.js"></astro-island>` +
+      `${ISLAND}<astro-island component-url="/_astro/Other.H8.js" renderer-url="/_astro/client.B2.js" client="load"></astro-island>` +
         '<script type="module" src="/_astro/page.J9.js"></script>',
     );
-    expect(pageEntryModules(html)).toEqual([
+    expect(pageEntryModules(html, 'index.html')).toEqual([
       '/_astro/CrimeMap.A1.js',
       '/_astro/client.B2.js',
       '/_astro/Other.H8.js',
@@ -56,15 +56,41 @@ describe('pageEntryModules(html)', () => {
     const html = page(
       '<script type="module">import("/_astro/x.js")</script><script src="/_astro/classic.js"></script>',
     );
-    expect(pageEntryModules(html)).toEqual([]);
-    expect(pageEntryModules(page('<p>No island</p>'))).toEqual([]);
+    expect(pageEntryModules(html, 'index.html')).toEqual([]);
+    expect(pageEntryModules(page('<p>No island</p>'), 'index.html')).toEqual([]);
+  });
+
+  it.each(['idle', 'visible', 'media'])(
+    'names no module of an island hydrated later (client:%s)',
+    (client) => {
+      const html = page(
+        `<astro-island component-url="/_astro/Later.K1.js" renderer-url="/_astro/client.B2.js" client="${client}"></astro-island>`,
+      );
+      expect(pageEntryModules(html, 'index.html')).toEqual([]);
+    },
+  );
+
+  it('fails naming the page when an island names no component', () => {
+    const html = page(
+      '<astro-island renderer-url="/_astro/client.B2.js" client="load"></astro-island>',
+    );
+    expect(() => pageEntryModules(html, 'wards/a/index.html')).toThrow(
+      'wards/a/index.html has an island without a component-url',
+    );
+  });
+
+  it('does not take another attribute ending in the same name for the one it reads', () => {
+    const html = page(
+      '<script type="module" data-src="/_astro/not-this.js" src="/_astro/this.js"></script>',
+    );
+    expect(pageEntryModules(html, 'index.html')).toEqual(['/_astro/this.js']);
   });
 
   it('reads the URL as the page means it: entities in the attribute decoded', () => {
     const html = page(
-      '<astro-island component-url="/_astro/a.js?x=1&amp;y=2" renderer-url="/_astro/r.js"></astro-island>',
+      '<astro-island component-url="/_astro/a.js?x=1&amp;y=2" renderer-url="/_astro/r.js" client="only"></astro-island>',
     );
-    expect(pageEntryModules(html)).toEqual(['/_astro/a.js?x=1&y=2', '/_astro/r.js']);
+    expect(pageEntryModules(html, 'index.html')).toEqual(['/_astro/a.js?x=1&y=2', '/_astro/r.js']);
   });
 });
 
@@ -112,7 +138,8 @@ describe('moduleClosure(entries, read)', () => {
   it('resolves imports against the importing module, and follows no other host or bare name', async () => {
     const modules: Record<string, string> = {
       '/site/_astro/a.js':
-        'import"../shared/b.js";import"/site/c.js";import"https://cdn.example/x.js";import"preact";',
+        'import"../shared/b.js";import"/site/c.js";import"https://cdn.example/x.js";' +
+        'import"//cdn.example/z.js";import"preact";',
       '/site/shared/b.js': 'export const b=1;',
       '/site/c.js': 'export const c=1;',
     };
@@ -120,6 +147,26 @@ describe('moduleClosure(entries, read)', () => {
       Promise.resolve(modules[url] ?? ''),
     );
     expect(closure).toEqual(['/site/_astro/a.js', '/site/shared/b.js', '/site/c.js']);
+  });
+
+  it("keeps a module's query, as the browser keys the module by it, and names a repeat once", async () => {
+    const modules: Record<string, string> = {
+      '/_astro/a.js': 'import"./b.js?v=2";import"./b.js?v=2";',
+      '/_astro/b.js?v=2': 'export const b=1;',
+    };
+    const closure = await moduleClosure(['/_astro/a.js', '/_astro/a.js'], (url) =>
+      Promise.resolve(modules[url] ?? ''),
+    );
+    expect(closure).toEqual(['/_astro/a.js', '/_astro/b.js?v=2']);
+  });
+
+  it('resolves an entry against the page that names it', async () => {
+    const closure = await moduleClosure(
+      ['./island.js'],
+      () => Promise.resolve('export const a=1;'),
+      '/wards/a/',
+    );
+    expect(closure).toEqual(['/wards/a/island.js']);
   });
 });
 
@@ -193,10 +240,24 @@ describe('addModulePreloads(dir, base)', () => {
 
   it('changes nothing the second time', async () => {
     await writeFile(path.join(dir, 'index.html'), page(ISLAND));
-    await addModulePreloads(dir, '/');
+    expect(await addModulePreloads(dir, '/')).toBe(1);
     const once = await readFile(path.join(dir, 'index.html'), 'utf8');
     expect(await addModulePreloads(dir, '/')).toBe(0);
     expect(await readFile(path.join(dir, 'index.html'), 'utf8')).toBe(once);
+  });
+
+  it('reads a module named with a query or with escaped characters from its file', async () => {
+    await writeFile(path.join(dir, '_astro', 'Crime Map.L2.js'), 'import"./client.B2.js";');
+    const island =
+      '<astro-island component-url="/_astro/Crime%20Map.L2.js?v=1" client="only"></astro-island>';
+    await writeFile(path.join(dir, 'index.html'), page(island));
+    expect(await addModulePreloads(dir, '/')).toBe(1);
+    const html = await readFile(path.join(dir, 'index.html'), 'utf8');
+    expect(html.match(/<link rel="modulepreload" href="[^"]*">/g)).toEqual([
+      '<link rel="modulepreload" href="/_astro/Crime%20Map.L2.js?v=1">',
+      '<link rel="modulepreload" href="/_astro/client.B2.js">',
+      '<link rel="modulepreload" href="/_astro/preload-helper.E5.js">',
+    ]);
   });
 
   it('fails naming the page and the module when the build did not write a module it loads', async () => {
