@@ -11,10 +11,10 @@ const COORDINATE_DECIMALS = 6;
 
 /**
  * A kept crime as a master CSV line ending in "\n", its fields in MASTER_COLUMNS order (the
- * tests read it back by column name); masterLineOf writes the same line, for most rows, from
- * a row's text and its place's columns (placeColumnsOf), formatted once per place. Joined field by field: built as an
- * array of fields and formatted by formatCsvRow, a month's rows cost about half as much
- * again, some 0.25 s of each month worker's time at full scale.
+ * tests read it back by column name). Joined field by field: built as an array of fields and
+ * formatted by formatCsvRow, a month's rows cost about half as much again, some 0.25 s of
+ * each month worker's time at full scale. masterLineFor writes the same line for most rows
+ * from the text they were read from.
  */
 export function masterLine(crime: EnrichedCrime): string {
   return (
@@ -155,6 +155,25 @@ export function masterLineOf(street: string, place: Place, crime: EnrichedCrime)
     placeColumnsMade.set(place, columns);
   }
   return `${street},${columns},${formatCsvField(crime.outcome)}\n`;
+}
+
+/**
+ * masterLine(crime) for a crime that enrich() made from `record` and `place`: from the
+ * record's street columns `street` (Normalised.streetColumns) when it has them and enrich kept
+ * its LSOA (code and name, the street columns enrich may change), by masterLineOf; else field
+ * by field.
+ */
+export function masterLineFor(
+  crime: EnrichedCrime,
+  record: CrimeRecord,
+  street: string | undefined,
+  place: Place,
+): string {
+  return street !== undefined &&
+    crime.lsoaCode === record.lsoaCode &&
+    crime.lsoaName === record.lsoaName
+    ? masterLineOf(street, place, crime)
+    : masterLine(crime);
 }
 
 /**

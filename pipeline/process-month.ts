@@ -21,7 +21,7 @@ import { readCsv } from './csv.ts';
 import { addLsoaHint, enrich, type LsoaHints } from './enrich.ts';
 import type { Locator, Place } from './geo.ts';
 import { InputError } from './input-error.ts';
-import { MASTER_HEADER, masterLine, masterLineOf } from './master-row.ts';
+import { MASTER_HEADER, masterLineFor } from './master-row.ts';
 import { createDeduper, type MonthPlan } from './merge.ts';
 import { openMonthCacheWriter, postcodeAnswersUsed, type PostcodeAnswers } from './month-cache.ts';
 import {
@@ -180,15 +180,7 @@ export function monthProcessor(
     summariser.add(enriched);
     kept += 1;
     deps.onKept?.(enriched.crimeId);
-    // From the row's street columns (Normalised.streetColumns) when enrich kept the record's
-    // LSOA (code and name), the street columns it may change: masterLineOf then writes what
-    // masterLine would.
-    batch +=
-      streetColumns !== undefined &&
-      crime.lsoaCode === record.lsoaCode &&
-      crime.lsoaName === record.lsoaName
-        ? masterLineOf(streetColumns, place, enriched)
-        : masterLine(enriched);
+    batch += masterLineFor(enriched, record, streetColumns, place);
     if (batch.length < WRITE_BATCH_CHARS) return undefined;
     const full = batch;
     batch = '';
@@ -379,7 +371,8 @@ async function feedMonth(
     STREET_COLUMNS,
     (readers, entries, row) => {
       const { line, text } = row;
-      // A row of a file whose header is STREET_COLUMNS in order is read by position.
+      // A plain row (CsvRow.text) of a file whose header is STREET_COLUMNS in order is read by
+      // position; any other row by column name.
       const result =
         text === undefined
           ? normaliseArchiveRow(row.values)

@@ -12,10 +12,11 @@ import {
   coordinateAsWritten,
   MASTER_HEADER,
   masterLine,
+  masterLineFor,
   masterLineOf,
   masterRowCrime,
 } from '../../pipeline/master-row.ts';
-import { normaliseArchiveRow } from '../../pipeline/normalise.ts';
+import { normaliseArchiveRow, normaliseStreetFields } from '../../pipeline/normalise.ts';
 import { sampleMonth } from '../support/sample-rows.ts';
 import { seededRandom } from '../support/seeded-random.ts';
 
@@ -180,6 +181,57 @@ describe('masterLineOf(street, place, crime)', () => {
       const crime = enrich({ ...first.crime }, place, 'archive');
       expect(masterLineOf(first.streetColumns, place, crime)).toBe(masterLine(crime));
     }
+  });
+});
+
+describe('masterLineFor(crime, record, streetColumns, place)', () => {
+  const MARCH = 'data/sample/archive/2025-03/2025-03-west-yorkshire-street.csv';
+  const LSOA_CODE = STREET_COLUMNS.indexOf('LSOA code');
+  const LSOA_NAME = STREET_COLUMNS.indexOf('LSOA name');
+  let locator: Locator;
+  beforeAll(async () => {
+    locator = createLocator(await loadGeography('data/reference'));
+  });
+
+  /**
+   * Each row of `file` read with its text, normalised from its fields as they are and with its
+   * LSOA columns blanked (which enrich fills from the place), and located.
+   */
+  async function* rowsAndBlankedLsoa(file: string) {
+    for await (const { fields, text } of readCsv(createReadStream(file), file, STREET_COLUMNS)) {
+      if (text === undefined) continue;
+      const blanked = fields.map((f, i) => (i === LSOA_CODE || i === LSOA_NAME ? '' : f));
+      for (const [rowFields, rowText] of [
+        [fields, text],
+        [blanked, blanked.join(',')],
+      ] as const) {
+        const result = normaliseStreetFields(rowFields, rowText);
+        if (!result.ok) continue;
+        const { record, streetColumns } = result;
+        const place = locator.locate(record.longitude, record.latitude);
+        if (place === null) continue;
+        yield { record, streetColumns, place, crime: enrich(record, place, 'archive') };
+      }
+    }
+  }
+
+  it('writes what masterLine writes for every located row, the rows whose LSOA enrich fills included', async () => {
+    let filled = 0;
+    let asRead = 0;
+    for await (const { record, streetColumns, place, crime } of rowsAndBlankedLsoa(MARCH)) {
+      expect(masterLineFor(crime, record, streetColumns, place)).toBe(masterLine(crime));
+      if (crime.lsoaCode !== record.lsoaCode) filled += 1;
+      else if (streetColumns !== undefined) asRead += 1;
+    }
+    expect(filled).toBeGreaterThan(7000);
+    expect(asRead).toBeGreaterThan(7000);
+  });
+
+  it('writes a row without street columns (quoted fields, an API crime) field by field', async () => {
+    const { value: first } = await rowsAndBlankedLsoa(MARCH).next();
+    if (first === undefined) throw new Error('no row');
+    const crime = { ...first.crime, location: 'On or near "The Calls", Leeds' };
+    expect(masterLineFor(crime, first.record, undefined, first.place)).toBe(masterLine(crime));
   });
 });
 
