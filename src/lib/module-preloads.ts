@@ -173,14 +173,21 @@ export async function addModulePreloads(dir: string, base: string): Promise<numb
     }
     let source = sources.get(pathname);
     if (source === undefined) {
-      const segments = pathname.slice(prefix.length).split('/').map(decodeURIComponent);
-      const file = path.join(dir, ...segments);
-      source = readFile(file, 'utf8').catch((error: unknown) => {
-        throw new Error(
+      const notWritten = (error: unknown, file: string) =>
+        new Error(
           `${page} loads ${url}, which the build did not write (${file}): build the site ` +
             'again from a clean dist/',
           { cause: error },
         );
+      let file: string;
+      try {
+        file = path.join(dir, ...pathname.slice(prefix.length).split('/').map(decodeURIComponent));
+      } catch (error) {
+        // A %-escape that is not UTF-8 names no file the build can have written.
+        throw notWritten(error, pathname);
+      }
+      source = readFile(file, 'utf8').catch((error: unknown) => {
+        throw notWritten(error, file);
       });
       sources.set(pathname, source);
     }

@@ -268,6 +268,14 @@ describe('addModulePreloads(dir, base)', () => {
     );
   });
 
+  it('fails naming the page and the module when an escape in its name is not UTF-8', async () => {
+    const island = '<astro-island component-url="/_astro/bad%E0.js" client="only"></astro-island>';
+    await writeFile(path.join(dir, 'index.html'), page(island));
+    await expect(addModulePreloads(dir, '/')).rejects.toThrow(
+      'index.html loads /_astro/bad%E0.js, which the build did not write',
+    );
+  });
+
   it("fails naming the page when it loads a module outside the site's base", async () => {
     await writeFile(path.join(dir, 'index.html'), page(ISLAND));
     await expect(addModulePreloads(dir, '/repository/')).rejects.toThrow(
