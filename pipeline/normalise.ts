@@ -31,19 +31,9 @@ const CRIME_TYPE_SET: ReadonlySet<string> = new Set(CRIME_TYPES);
 export type ArchiveRow = Readonly<Record<string, string | undefined>>;
 
 /** Where each street column is in a row of STREET_COLUMNS order. */
-const column = (name: (typeof STREET_COLUMNS)[number]): number => STREET_COLUMNS.indexOf(name);
-const CRIME_ID = column('Crime ID');
-const MONTH = column('Month');
-const REPORTED_BY = column('Reported by');
-const FALLS_WITHIN = column('Falls within');
-const LONGITUDE = column('Longitude');
-const LATITUDE = column('Latitude');
-const LOCATION = column('Location');
-const LSOA_CODE = column('LSOA code');
-const LSOA_NAME = column('LSOA name');
-const CRIME_TYPE = column('Crime type');
-const LAST_OUTCOME = column('Last outcome category');
-const CONTEXT = column('Context');
+const AT = Object.fromEntries(STREET_COLUMNS.map((name, i) => [name, i])) as Readonly<
+  Record<(typeof STREET_COLUMNS)[number], number>
+>;
 
 /** normaliseStreetFields for a row keyed by column name. */
 export function normaliseArchiveRow(row: ArchiveRow, text?: string): Normalised {
@@ -65,29 +55,29 @@ export function normaliseStreetFields(
   // Trimmed and nothing else: streetColumnsFromRow tells a trimmed field by its length, and
   // the duplicate check reads a row back from its street columns (recordOfStreetColumns).
   const field = (i: number) => (fields[i] ?? '').trim();
-  const month = parseMonthField(field(MONTH));
+  const month = parseMonthField(field(AT['Month']));
   if (!month.ok) return month;
-  const crimeType = field(CRIME_TYPE);
+  const crimeType = field(AT['Crime type']);
   if (!CRIME_TYPE_SET.has(crimeType)) {
     return drop('malformed-crime-type', `Crime type "${crimeType}" is not a police.uk crime type`);
   }
-  const longitude = field(LONGITUDE);
-  const latitude = field(LATITUDE);
+  const longitude = field(AT['Longitude']);
+  const latitude = field(AT['Latitude']);
   const point = checkCoordinates(longitude, latitude);
   if (!point.ok) return point;
   const record: CrimeRecord = {
-    crimeId: field(CRIME_ID),
+    crimeId: field(AT['Crime ID']),
     month: month.month,
-    reportedBy: field(REPORTED_BY),
-    fallsWithin: field(FALLS_WITHIN),
+    reportedBy: field(AT['Reported by']),
+    fallsWithin: field(AT['Falls within']),
     longitude: point.longitude,
     latitude: point.latitude,
-    location: field(LOCATION),
-    lsoaCode: field(LSOA_CODE),
-    lsoaName: field(LSOA_NAME),
+    location: field(AT['Location']),
+    lsoaCode: field(AT['LSOA code']),
+    lsoaName: field(AT['LSOA name']),
     crimeType: crimeType as CrimeType,
-    lastOutcome: field(LAST_OUTCOME),
-    context: field(CONTEXT),
+    lastOutcome: field(AT['Last outcome category']),
+    context: field(AT['Context']),
   };
   const streetColumns =
     text === undefined ? undefined : streetColumnsFromRow(record, text, longitude, latitude);
