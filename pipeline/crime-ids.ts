@@ -2,8 +2,10 @@
 // crime again in a later month's file (a re-issue, or an API month beside an archive month);
 // counted twice, it would inflate both months. The rule: a crime belongs to the first month
 // that lists it; a later row with the same Crime ID is dropped as a duplicate and counted
-// (with an example naming both months). Anti-social behaviour rows have no Crime ID and are
-// never matched.
+// (with an example naming both months). A dropped row that differs from the first month's in
+// some column is also counted as a disagreement ('cross-month-differing', naming the columns):
+// the first month's row stands, and the report says so. Anti-social behaviour rows have no
+// Crime ID and are never matched.
 //
 // Months are processed in parallel workers and cached, so this runs after the months step over
 // the cached month files. Each month's IDs are kept beside its cached rows (<month>.csv.ids,
@@ -20,13 +22,13 @@ import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { MASTER_COLUMNS } from '../src/shared/constants.ts';
-import type { MonthSummary } from '../src/shared/schema.ts';
+import type { EnrichedCrime, MonthSummary } from '../src/shared/schema.ts';
 import { monthsPrefixIndex, type PrefixIndex } from './crime-id-index.ts';
 import { idPrefixes, prefixOf } from './crime-id-sidecar.ts';
 import { readCsv } from './csv.ts';
 import type { CachedMonth } from './month-cache.ts';
 import { MASTER_HEADER, masterLine, masterRowCrime } from './master-row.ts';
-import type { MonthPlan } from './merge.ts';
+import { differingColumns, type MonthPlan } from './merge.ts';
 import { planSources } from './process-month.ts';
 import { DropTally } from './report.ts';
 import { createMonthSummariser } from './summarise.ts';
@@ -96,24 +98,25 @@ export async function dropRepeatsAcrossMonths<T extends MonthRows>(
 
   const result = [...months];
   const dropped: RepeatsDropped<T>['dropped'] = [];
-  const fullIds = new Map<number, Set<string>>();
-  const idsOf = async (i: number) => {
-    let ids = fullIds.get(i);
-    if (!ids) {
-      ids = await crimeIds((months[i] as T).csv);
-      fullIds.set(i, ids);
+  /** Month index -> its rows whose Crime ID has a repeated prefix, by full ID. */
+  const rowsByMonth = new Map<number, Map<string, EnrichedCrime>>();
+  const rowsOf = async (i: number) => {
+    let rows = rowsByMonth.get(i);
+    if (!rows) {
+      rows = await rowsWithPrefixes((months[i] as T).csv, firstMonth);
+      rowsByMonth.set(i, rows);
     }
-    return ids;
+    return rows;
   };
   for (const [i, prefixes] of [...candidates].sort(([a], [b]) => a - b)) {
     const month = months[i] as T;
-    /** Full ID -> the earlier month that holds it. */
-    const repeats = new Map<string, string>();
-    for (const id of await idsOf(i)) {
+    const repeats = new Map<string, FirstRow>();
+    for (const id of (await rowsOf(i)).keys()) {
       const prefix = prefixOf(id);
       if (!prefixes.has(prefix)) continue;
       const first = firstMonth.get(prefix) as number;
-      if ((await idsOf(first)).has(id)) repeats.set(id, (months[first] as T).summary.month);
+      const row = (await rowsOf(first)).get(id);
+      if (row !== undefined) repeats.set(id, { month: (months[first] as T).summary.month, row });
     }
     if (repeats.size === 0) continue;
     const rows = await withoutRows(month, repeats, path.join(workDir, 'cross-month'));
@@ -121,31 +124,46 @@ export async function dropRepeatsAcrossMonths<T extends MonthRows>(
     dropped.push({
       month: month.summary.month,
       rows: repeats.size,
-      firstSeenIn: [...new Set(repeats.values())].sort(),
+      firstSeenIn: [...new Set([...repeats.values()].map((first) => first.month))].sort(),
       recounted: rows,
     });
   }
   return { months: result, dropped };
 }
 
-async function crimeIds(csv: string): Promise<Set<string>> {
-  const ids = new Set<string>();
-  for await (const { values } of readCsv(createReadStream(csv), csv, MASTER_COLUMNS)) {
-    const id = values['Crime ID'] ?? '';
-    if (id !== '') ids.add(id);
-  }
-  return ids;
+/** The row of a repeated Crime ID in the first month that lists it, and that month. */
+interface FirstRow {
+  month: string;
+  row: EnrichedCrime;
 }
 
 /**
- * The month without the rows of `repeats`: its rows rewritten into `dir`, its summary
- * recounted. A dropped row's example names the input files of the month (its plan) and the
- * Crime ID, without a line: the cached rows keep no input line numbers, and a line of the
- * cached rows file is not one the user can open in the input.
+ * The rows of the month file `csv` whose Crime ID's prefix is one of `prefixes` (the repeated
+ * ones), by Crime ID: few, whatever the month's size.
+ */
+async function rowsWithPrefixes(
+  csv: string,
+  prefixes: ReadonlyMap<number, unknown>,
+): Promise<Map<string, EnrichedCrime>> {
+  const rows = new Map<string, EnrichedCrime>();
+  for await (const { line, values } of readCsv(createReadStream(csv), csv, MASTER_COLUMNS)) {
+    const id = values['Crime ID'] ?? '';
+    if (id === '' || !prefixes.has(prefixOf(id)) || rows.has(id)) continue;
+    rows.set(id, masterRowCrime(values, `${csv}:${line}`));
+  }
+  return rows;
+}
+
+/**
+ * The month without the rows of `repeats` (Crime ID -> its first month's row): its rows
+ * rewritten into `dir`, its summary recounted, and each dropped row that differs from its
+ * first month's counted as a disagreement. A dropped row's example names the input files of
+ * the month (its plan) and the Crime ID, without a line: the cached rows keep no input line
+ * numbers, and a line of the cached rows file is not one the user can open in the input.
  */
 async function withoutRows(
   month: MonthRows,
-  repeats: ReadonlyMap<string, string>,
+  repeats: ReadonlyMap<string, FirstRow>,
   dir: string,
 ): Promise<CachedMonth> {
   const { summary: before, csv, drops: beforeDrops } = month;
@@ -177,9 +195,19 @@ async function withoutRows(
         drops.add(
           'duplicate',
           sources,
-          `Crime ID ${crime.crimeId} is already in ${first} (${CROSS_MONTH_RULE}); the line is ` +
-            'not known (months are compared after they are read): search for the Crime ID',
+          `Crime ID ${crime.crimeId} is already in ${first.month} (${CROSS_MONTH_RULE}); the ` +
+            'line is not known (months are compared after they are read): search for the Crime ID',
         );
+        const differing = differingColumns(first.row, crime);
+        if (differing.length > 0) {
+          drops.disagreements.add(
+            'cross-month-differing',
+            sources,
+            `Crime ID ${crime.crimeId} is already in ${first.month}, on a row with another ` +
+              `${differing.join(', ')}: the row of ${first.month} stands (${CROSS_MONTH_RULE}; ` +
+              'police.uk gives no way to tell which is right)',
+          );
+        }
         continue;
       }
       summariser.add(crime);

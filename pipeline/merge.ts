@@ -103,9 +103,9 @@ export function chooseMonthSources(
 }
 
 /**
- * The fields two rows with one Crime ID in one month are compared on, by the street file's
- * column names: every field but the Crime ID (the same by definition) and the month (a row
- * dated otherwise than its file is dropped before the check).
+ * The fields two rows with one Crime ID are compared on, by the street file's column names:
+ * every field but the Crime ID (the same by definition) and the month (within a month, a row
+ * dated otherwise than its file is dropped before the check; across months, the months differ).
  */
 const COMPARED_FIELDS = [
   ['reportedBy', 'Reported by'],
@@ -152,13 +152,22 @@ export function createDeduper(): {
       }
       if (streetColumns !== undefined && first === streetColumns) return IDENTICAL;
       const earlier = typeof first === 'string' ? recordOfStreetColumns(first) : first;
-      let differing: string[] | undefined;
-      for (const [field, column] of COMPARED_FIELDS) {
-        if (!Object.is(earlier[field], record[field])) (differing ??= []).push(column);
-      }
-      return differing ?? IDENTICAL;
+      return differingColumns(earlier, record);
     },
   };
+}
+
+/**
+ * The street file columns in which two rows with one Crime ID differ (empty when they are the
+ * same row): every field but the Crime ID and the month. The duplicate check of a month and
+ * the check across months (crime-ids.ts) compare rows so.
+ */
+export function differingColumns(earlier: CrimeRecord, later: CrimeRecord): readonly string[] {
+  let differing: string[] | undefined;
+  for (const [field, column] of COMPARED_FIELDS) {
+    if (!Object.is(earlier[field], later[field])) (differing ??= []).push(column);
+  }
+  return differing ?? IDENTICAL;
 }
 
 /** The record whose Normalised.streetColumns are `text`: its fields hold no comma or quote. */

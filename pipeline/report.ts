@@ -64,8 +64,14 @@ export class ReasonTally<R extends string> {
  * street file's outcome stands (outcomes.ts applyLatestOutcome). Counted per month, before
  * the check across months, so it includes a row that check later drops as a repeat of an
  * earlier month: it can exceed the run's join.outcomeBeforeCrime, counted after.
+ * 'cross-month-differing': a row dropped as a repeat of a crime an earlier month lists, with
+ * other content in some column; the earlier month's row stands (crime-ids.ts).
  */
-export const DISAGREEMENTS = ['duplicate-differing', 'outcome-before-crime'] as const;
+export const DISAGREEMENTS = [
+  'duplicate-differing',
+  'outcome-before-crime',
+  'cross-month-differing',
+] as const;
 export type Disagreement = (typeof DISAGREEMENTS)[number];
 
 /** A tally's counts and examples, as it is sent and saved. */

@@ -10,11 +10,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline, type CliOptions } from '../../pipeline/cli.ts';
 import { idPrefixes, prefixOf } from '../../pipeline/crime-id-sidecar.ts';
 import { dropRepeatsAcrossMonths, type MonthRows } from '../../pipeline/crime-ids.ts';
-import { formatCsvRow, readCsv } from '../../pipeline/csv.ts';
+import { readCsv } from '../../pipeline/csv.ts';
+import { MASTER_HEADER, masterLine } from '../../pipeline/master-row.ts';
 import type { MonthPlan } from '../../pipeline/merge.ts';
 import { createMemoryReporter, DropTally } from '../../pipeline/report.ts';
 import { MASTER_COLUMNS } from '../../src/shared/constants.ts';
-import { siteDataSchema, type MonthSummary } from '../../src/shared/schema.ts';
+import {
+  DROP_REASONS,
+  siteDataSchema,
+  type EnrichedCrime,
+  type MonthSummary,
+} from '../../src/shared/schema.ts';
 
 const SAMPLE = path.join('data', 'sample', 'archive');
 
@@ -103,6 +109,75 @@ describe('runPipeline with a Crime ID listed in two months', () => {
     expect(again.record.months?.every((m) => m.cached)).toBe(true);
     expect(again.siteData.counts).toEqual(clean.siteData.counts);
     expect((await idsInMasterCsv(out)).filter((id) => id === repeated)).toHaveLength(1);
+  }, 120_000);
+});
+
+describe('runPipeline with a Crime ID listed again in a later month on a row that differs', () => {
+  it("drops the later row, keeps the first month's, and reports the disagreement naming the columns, from nothing and from the cache", async () => {
+    const archive = path.join(tmp, 'differing-archive');
+    await cp(input, archive, { recursive: true });
+    const march = await readFile(
+      path.join(archive, '2024-03', '2024-03-west-yorkshire-street.csv'),
+      'utf8',
+    );
+    // A second crime of 2024-03, other than the identical repeat already in 2025-02.
+    const row = march
+      .split('\n')
+      .slice(1)
+      .filter((line) => /^[0-9a-f]{64},/.test(line) && !line.startsWith(repeated))[0] as string;
+    const id = row.slice(0, 64);
+    const fields = row.split(',');
+    // Crime type is the 10th column, Location the 7th (STREET_COLUMNS).
+    const otherType = fields[9] === 'Robbery' ? 'Shoplifting' : 'Robbery';
+    const changed = [...fields];
+    changed[1] = '2025-03';
+    changed[6] = 'On or near Somewhere Else';
+    changed[9] = otherType;
+    const marchFile = path.join(archive, '2025-03', '2025-03-west-yorkshire-street.csv');
+    const text = await readFile(marchFile, 'utf8');
+    await writeFile(marchFile, `${text.trimEnd()}\n${changed.join(',')}\n`);
+
+    const out = path.join(tmp, 'differing');
+    const file = path.join(archive, '2025-03', '2025-03-west-yorkshire-street.csv');
+    for (const pass of ['from nothing', 'from the cache']) {
+      const printed: string[] = [];
+      const record = await runPipeline(options(archive, out), {
+        reporter: createMemoryReporter(),
+        threads: 2,
+        generatedAt: '2025-06-01T00:00:00.000Z',
+        result: (line) => printed.push(line),
+      });
+      const summary = JSON.parse(await readFile(path.join(out, 'run-summary.json'), 'utf8'));
+      // The identical repeat of 2025-02 is a duplicate and no disagreement; this one is both.
+      expect(summary.disagreements, pass).toEqual({
+        'duplicate-differing': 0,
+        'outcome-before-crime': 0,
+        'cross-month-differing': 1,
+      });
+      expect(summary.disagreementExamples['cross-month-differing'], pass).toEqual([
+        {
+          where: file,
+          detail:
+            `Crime ID ${id} is already in 2024-03, on a row with another Location, Crime type: ` +
+            'the row of 2024-03 stands (a crime belongs to the first month that lists it; a ' +
+            'later row with the same Crime ID is dropped; police.uk gives no way to tell which ' +
+            'is right)',
+        },
+      ]);
+      const later = record.months?.find((m) => m.plan.month === '2025-03');
+      expect(later?.cached, pass).toBe(pass === 'from the cache');
+      expect(printed.join('\n'), pass).toContain('disagreements settled: 1 cross-month-differing');
+      // The crime stays as the first month has it, once.
+      const kept: Record<string, string>[] = [];
+      const master = path.join(out, 'leeds_street_combined.csv');
+      for await (const { values } of readCsv(createReadStream(master), master, MASTER_COLUMNS)) {
+        if (values['Crime ID'] === id) kept.push(values);
+      }
+      expect(
+        kept.map((v) => [v['Month'], v['Location'], v['Crime type']]),
+        pass,
+      ).toEqual([['2024-03', fields[6], fields[9]]]);
+    }
   }, 120_000);
 });
 
@@ -239,14 +314,38 @@ describe('the Crime ID sidecars a run writes as it processes each month', () => 
 });
 
 describe('dropRepeatsAcrossMonths(months, workDir)', () => {
-  /** A cached month whose rows hold only these Crime IDs (the other columns empty). */
-  async function month(name: string, ids: string[]): Promise<MonthRows> {
+  /** A crime of `month` as a cached month's rows hold it, with `changes`. */
+  function crime(id: string, month: string, changes: Partial<EnrichedCrime> = {}): EnrichedCrime {
+    return {
+      crimeId: id,
+      month,
+      reportedBy: 'West Yorkshire Police',
+      fallsWithin: 'West Yorkshire Police',
+      longitude: -1.548567,
+      latitude: 53.801277,
+      location: 'On or near Park Row',
+      lsoaCode: 'E01033015',
+      lsoa21Code: 'E01033015',
+      lsoaName: 'Leeds 111B',
+      crimeType: 'Shoplifting',
+      lastOutcome: 'Under investigation',
+      context: '',
+      wardName: 'Little London & Woodhouse',
+      wardCode: 'E05011403',
+      postcodeDistrict: 'LS1',
+      postcodeDistrictEstimated: false,
+      pollingDistrict: '',
+      outcome: 'Under investigation',
+      ...changes,
+    };
+  }
+
+  /** A cached month whose rows are these crimes, or crimes with these Crime IDs. */
+  async function month(name: string, rows: (string | EnrichedCrime)[]): Promise<MonthRows> {
     const csv = path.join(tmp, 'unit', `${name}.csv`);
     await mkdir(path.dirname(csv), { recursive: true });
-    const rows = ids.map((id) =>
-      formatCsvRow(MASTER_COLUMNS.map((column) => (column === 'Crime ID' ? id : name))),
-    );
-    await writeFile(csv, formatCsvRow(MASTER_COLUMNS) + rows.join(''));
+    const lines = rows.map((row) => masterLine(typeof row === 'string' ? crime(row, name) : row));
+    await writeFile(csv, MASTER_HEADER + lines.join(''));
     const plan: MonthPlan = {
       month: name,
       source: 'archive',
@@ -254,8 +353,100 @@ describe('dropRepeatsAcrossMonths(months, workDir)', () => {
       entries: [],
       notUsed: [],
     };
-    return { summary: { month: name } as MonthSummary, drops: new DropTally(), csv, plan };
+    const summary = {
+      month: name,
+      source: 'archive',
+      snapshot: name,
+      fetchedAt: '2025-06-01T00:00:00.000Z',
+      read: rows.length,
+      dropped: Object.fromEntries(DROP_REASONS.map((reason) => [reason, 0])),
+    } as MonthSummary;
+    return { summary, drops: new DropTally(), csv, plan };
   }
+
+  /** The disagreements of the months that lost rows, by month: counts and details. */
+  function disagreementsOf(result: Awaited<ReturnType<typeof dropRepeatsAcrossMonths>>) {
+    return result.dropped.map(({ month, rows, recounted }) => ({
+      month,
+      rows,
+      duplicates: recounted.summary.dropped.duplicate,
+      kept: recounted.summary.kept,
+      differing: recounted.drops.disagreements.counts['cross-month-differing'],
+      details: (recounted.drops.disagreements.examples['cross-month-differing'] ?? []).map(
+        (example) => example.detail,
+      ),
+    }));
+  }
+
+  it("counts a repeat exactly like the first month's row as a duplicate and no disagreement", async () => {
+    const id = 'a1'.repeat(32);
+    const a = await month('2021-01', [crime(id, '2021-01'), crime('b1'.repeat(32), '2021-01')]);
+    const b = await month('2021-02', [crime(id, '2021-02'), crime('c1'.repeat(32), '2021-02')]);
+    const result = await dropRepeatsAcrossMonths([a, b], path.join(tmp, 'unit'));
+    expect(disagreementsOf(result)).toEqual([
+      { month: '2021-02', rows: 1, duplicates: 1, kept: 1, differing: 0, details: [] },
+    ]);
+  });
+
+  it("counts each repeat that differs from the first month's row as a disagreement, naming the columns, in whichever later month", async () => {
+    const moved = 'a2'.repeat(32);
+    const recategorised = 'b2'.repeat(32);
+    const outcome = 'c2'.repeat(32);
+    const same = 'd2'.repeat(32);
+    const a = await month('2021-03', [
+      crime(moved, '2021-03'),
+      crime(recategorised, '2021-03'),
+      crime(outcome, '2021-03'),
+      crime(same, '2021-03'),
+    ]);
+    const b = await month('2021-04', [
+      crime(moved, '2021-04', {
+        longitude: -1.5486,
+        latitude: 53.8013,
+        location: 'On or near Boar Lane',
+      }),
+      crime(same, '2021-04'),
+    ]);
+    // A month later still: compared with the first month that lists them, not the one between.
+    const c = await month('2021-05', [
+      crime(recategorised, '2021-05', { crimeType: 'Robbery' }),
+      crime(outcome, '2021-05', {
+        lastOutcome: 'Unable to prosecute suspect',
+        outcome: 'Unable to prosecute suspect',
+      }),
+      crime(moved, '2021-05'),
+    ]);
+    const result = await dropRepeatsAcrossMonths([a, b, c], path.join(tmp, 'unit'));
+    const rule =
+      'a crime belongs to the first month that lists it; a later row with the same Crime ID is ' +
+      'dropped; police.uk gives no way to tell which is right';
+    expect(disagreementsOf(result)).toEqual([
+      {
+        month: '2021-04',
+        rows: 2,
+        duplicates: 2,
+        kept: 0,
+        differing: 1,
+        details: [
+          `Crime ID ${moved} is already in 2021-03, on a row with another Longitude, Latitude, ` +
+            `Location: the row of 2021-03 stands (${rule})`,
+        ],
+      },
+      {
+        month: '2021-05',
+        rows: 3,
+        duplicates: 3,
+        kept: 0,
+        differing: 2,
+        details: [
+          `Crime ID ${recategorised} is already in 2021-03, on a row with another Crime type: ` +
+            `the row of 2021-03 stands (${rule})`,
+          `Crime ID ${outcome} is already in 2021-03, on a row with another Last outcome ` +
+            `category: the row of 2021-03 stands (${rule})`,
+        ],
+      },
+    ]);
+  });
 
   it('keeps two different IDs that share their first 16 hex digits, from cold and from sidecars', async () => {
     const shared = '0123456789abcdef';

@@ -86,6 +86,7 @@ describe('readMonthCache', () => {
     expect(cached?.drops.disagreements.counts).toEqual({
       'duplicate-differing': 1,
       'outcome-before-crime': 0,
+      'cross-month-differing': 0,
     });
     expect(cached?.drops.disagreements.examples['duplicate-differing']).toEqual([
       { where: 'f.csv:3', detail: 'another Location' },

@@ -130,6 +130,7 @@ describe('processMonth', () => {
     expect(drops.disagreements.counts).toEqual({
       'duplicate-differing': 1,
       'outcome-before-crime': 0,
+      'cross-month-differing': 0,
     });
     // Every column but the Crime ID, the repeat's own.
     const differing = STREET_COLUMNS.filter((_, i) => i > 0 && robbery[i] !== theft[i]);
@@ -208,6 +209,7 @@ describe('processMonth', () => {
     expect(drops.disagreements.counts).toEqual({
       'duplicate-differing': 0,
       'outcome-before-crime': 1,
+      'cross-month-differing': 0,
     });
     expect(drops.disagreements.examples['outcome-before-crime']).toEqual([
       {
