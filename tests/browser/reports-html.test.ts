@@ -701,6 +701,9 @@ describe('the About page', () => {
     expect(text).toContain(
       'A crime is counted once, in the first month that lists it: a later row with its Crime ID, in the same month or a later one, is left out as a duplicate.',
     );
+    expect(text).toContain(
+      'When that row gives the crime another place, type or outcome, police.uk gives no way to tell which is right: the first row stands',
+    );
     // The rule once stated was narrower than the one applied.
     expect(text).not.toContain('Within a month, a Crime ID seen twice is counted once');
     expect(labels).not.toContain('Left out: Duplicate Crime ID in the same month');
