@@ -3,9 +3,10 @@
 // counted twice, it would inflate both months. The rule: a crime belongs to the first month
 // that lists it; a later row with the same Crime ID is dropped as a duplicate and counted
 // (with an example naming both months). A dropped row that differs from the first month's in
-// some column is also counted as a disagreement ('cross-month-differing', naming the columns):
-// the first month's row stands, and the report says so. Anti-social behaviour rows have no
-// Crime ID and are never matched.
+// its place, crime type, context or force is also counted as a disagreement
+// ('cross-month-differing', naming the columns; see crossMonthFields): the first month's row
+// stands, and the report says so. Anti-social behaviour rows have no Crime ID and are never
+// matched.
 //
 // Months are processed in parallel workers and cached, so this runs after the months step over
 // the cached month files. Each month's IDs are kept beside its cached rows (<month>.csv.ids,
@@ -28,7 +29,7 @@ import { idPrefixes, prefixOf } from './crime-id-sidecar.ts';
 import { readCsv } from './csv.ts';
 import type { CachedMonth } from './month-cache.ts';
 import { MASTER_HEADER, masterLine, masterRowCrime } from './master-row.ts';
-import { differingColumns, type MonthPlan } from './merge.ts';
+import { COMPARED_FIELDS, differingColumns, type ComparedField, type MonthPlan } from './merge.ts';
 import { planSources } from './process-month.ts';
 import { DropTally } from './report.ts';
 import { createMonthSummariser } from './summarise.ts';
@@ -116,7 +117,10 @@ export async function dropRepeatsAcrossMonths<T extends MonthRows>(
       if (!prefixes.has(prefix)) continue;
       const first = firstMonth.get(prefix) as number;
       const row = (await rowsOf(first)).get(id);
-      if (row !== undefined) repeats.set(id, { month: (months[first] as T).summary.month, row });
+      if (row !== undefined) {
+        const { summary, plan } = months[first] as T;
+        repeats.set(id, { month: summary.month, source: plan.source, row });
+      }
     }
     if (repeats.size === 0) continue;
     const rows = await withoutRows(month, repeats, path.join(workDir, 'cross-month'));
@@ -131,10 +135,32 @@ export async function dropRepeatsAcrossMonths<T extends MonthRows>(
   return { months: result, dropped };
 }
 
-/** The row of a repeated Crime ID in the first month that lists it, and that month. */
+/** The row of a repeated Crime ID in the first month that lists it, that month and its source. */
 interface FirstRow {
   month: string;
+  source: MonthPlan['source'];
   row: EnrichedCrime;
+}
+
+/**
+ * The columns a repeat is compared on with its first month's row, by the two months' sources:
+ * those of a month's own duplicate check (merge.ts COMPARED_FIELDS) but
+ * - the LSOA code and name: police.uk's follow from the point, in the LSOA vintage of each
+ *   release (it moved from 2011 to 2021 codes), and a blank one is filled in from the point
+ *   (enrich.ts), so two releases can give one point two codes;
+ * - the Last outcome category: a later release brings a crime's outcome up to date, which is
+ *   no disagreement (the site's outcomes come from the outcomes files when they list it);
+ * - with an API month on either side, Reported by and Falls within: an API row is given the
+ *   district's force, whichever force recorded the crime (normalise.ts normaliseApiCrime).
+ */
+export function crossMonthFields(
+  first: MonthPlan['source'],
+  later: MonthPlan['source'],
+): readonly ComparedField[] {
+  const api = first === 'api' || later === 'api';
+  const left = new Set<string>(['LSOA code', 'LSOA name', 'Last outcome category']);
+  if (api) for (const column of ['Reported by', 'Falls within']) left.add(column);
+  return COMPARED_FIELDS.filter(([, column]) => !left.has(column));
 }
 
 /**
@@ -198,7 +224,8 @@ async function withoutRows(
           `Crime ID ${crime.crimeId} is already in ${first.month} (${CROSS_MONTH_RULE}); the ` +
             'line is not known (months are compared after they are read): search for the Crime ID',
         );
-        const differing = differingColumns(first.row, crime);
+        const fields = crossMonthFields(first.source, month.plan.source);
+        const differing = differingColumns(first.row, crime, fields);
         if (differing.length > 0) {
           drops.disagreements.add(
             'cross-month-differing',

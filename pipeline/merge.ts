@@ -107,7 +107,7 @@ export function chooseMonthSources(
  * every field but the Crime ID (the same by definition) and the month (within a month, a row
  * dated otherwise than its file is dropped before the check; across months, the months differ).
  */
-const COMPARED_FIELDS = [
+export const COMPARED_FIELDS = [
   ['reportedBy', 'Reported by'],
   ['fallsWithin', 'Falls within'],
   ['longitude', 'Longitude'],
@@ -118,7 +118,10 @@ const COMPARED_FIELDS = [
   ['crimeType', 'Crime type'],
   ['lastOutcome', 'Last outcome category'],
   ['context', 'Context'],
-] as const satisfies readonly (readonly [keyof CrimeRecord, string])[];
+] as const satisfies readonly ComparedField[];
+
+/** A field of a record, and the street file's name for its column. */
+export type ComparedField = readonly [keyof CrimeRecord, string];
 
 /** No columns: a repeat identical to the first row. */
 const IDENTICAL: readonly string[] = [];
@@ -158,13 +161,17 @@ export function createDeduper(): {
 }
 
 /**
- * The street file columns in which two rows with one Crime ID differ (empty when they are the
- * same row): every field but the Crime ID and the month. The duplicate check of a month and
- * the check across months (crime-ids.ts) compare rows so.
+ * The street file columns of `fields` (by default every field but the Crime ID and the month)
+ * in which two rows with one Crime ID differ: empty when they are the same row. The duplicate
+ * check of a month compares them so, and the check across months (crime-ids.ts) on fewer.
  */
-export function differingColumns(earlier: CrimeRecord, later: CrimeRecord): readonly string[] {
+export function differingColumns(
+  earlier: CrimeRecord,
+  later: CrimeRecord,
+  fields: readonly ComparedField[] = COMPARED_FIELDS,
+): readonly string[] {
   let differing: string[] | undefined;
-  for (const [field, column] of COMPARED_FIELDS) {
+  for (const [field, column] of fields) {
     if (!Object.is(earlier[field], later[field])) (differing ??= []).push(column);
   }
   return differing ?? IDENTICAL;

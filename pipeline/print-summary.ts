@@ -85,9 +85,9 @@ const SETTLED: Record<Disagreement, string> = {
     'crime listed again in a month after its first is counted here when its outcome falls ' +
     'between the two; the later row is then dropped as a duplicate across months)',
   'cross-month-differing':
-    'rows dropped as duplicates across months (counted above) whose other columns differ from ' +
-    'the row of the first month that lists their Crime ID; that row stands (police.uk gives no ' +
-    'way to tell which is right)',
+    'rows dropped as duplicates across months (counted above) whose place, crime type, context ' +
+    'or force differs from the row of the first month that lists their Crime ID; that row ' +
+    'stands (police.uk gives no way to tell which is right)',
 };
 
 /** The street rows on which the inputs disagreed, by the rule that settled them, with examples. */

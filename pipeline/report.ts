@@ -65,7 +65,9 @@ export class ReasonTally<R extends string> {
  * the check across months, so it includes a row that check later drops as a repeat of an
  * earlier month: it can exceed the run's join.outcomeBeforeCrime, counted after.
  * 'cross-month-differing': a row dropped as a repeat of a crime an earlier month lists, with
- * other content in some column; the earlier month's row stands (crime-ids.ts).
+ * another place, crime type, context or force (crime-ids.ts crossMonthFields); the earlier
+ * month's row stands. A row of a later month can be counted under 'outcome-before-crime' in
+ * its month and then under this when the check across months drops it.
  */
 export const DISAGREEMENTS = [
   'duplicate-differing',

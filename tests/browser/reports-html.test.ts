@@ -702,7 +702,7 @@ describe('the About page', () => {
       'A crime is counted once, in the first month that lists it: a later row with its Crime ID, in the same month or a later one, is left out as a duplicate.',
     );
     expect(text).toContain(
-      'When that row gives the crime another place, type or outcome, police.uk gives no way to tell which is right: the first row stands',
+      'When that row gives the crime another place or crime type, police.uk gives no way to tell which is right: the first row stands',
     );
     // The rule once stated was narrower than the one applied.
     expect(text).not.toContain('Within a month, a Crime ID seen twice is counted once');

@@ -341,22 +341,38 @@ describe('dropRepeatsAcrossMonths(months, workDir)', () => {
   }
 
   /** A cached month whose rows are these crimes, or crimes with these Crime IDs. */
-  async function month(name: string, rows: (string | EnrichedCrime)[]): Promise<MonthRows> {
+  async function month(
+    name: string,
+    rows: (string | EnrichedCrime)[],
+    source: MonthPlan['source'] = 'archive',
+  ): Promise<MonthRows> {
     const csv = path.join(tmp, 'unit', `${name}.csv`);
     await mkdir(path.dirname(csv), { recursive: true });
     const lines = rows.map((row) => masterLine(typeof row === 'string' ? crime(row, name) : row));
     await writeFile(csv, MASTER_HEADER + lines.join(''));
-    const plan: MonthPlan = {
-      month: name,
-      source: 'archive',
-      snapshot: name,
-      entries: [],
-      notUsed: [],
-    };
+    const snapshot = `${source}:${name}`;
+    const plan: MonthPlan =
+      source === 'archive'
+        ? { month: name, source, snapshot, entries: [], notUsed: [] }
+        : {
+            month: name,
+            source,
+            snapshot,
+            file: {
+              month: name,
+              path: path.join(tmp, 'unit', `${name}.json`),
+              snapshot,
+              fetchedAt: '2025-06-01T00:00:00.000Z',
+              size: 0,
+              fingerprint: '',
+            },
+            reportedBy: 'West Yorkshire Police',
+            notUsed: [],
+          };
     const summary = {
       month: name,
-      source: 'archive',
-      snapshot: name,
+      source,
+      snapshot,
       fetchedAt: '2025-06-01T00:00:00.000Z',
       read: rows.length,
       dropped: Object.fromEntries(DROP_REASONS.map((reason) => [reason, 0])),
@@ -388,15 +404,19 @@ describe('dropRepeatsAcrossMonths(months, workDir)', () => {
     ]);
   });
 
-  it("counts each repeat that differs from the first month's row as a disagreement, naming the columns, in whichever later month", async () => {
+  const RULE =
+    'a crime belongs to the first month that lists it; a later row with the same Crime ID is ' +
+    'dropped; police.uk gives no way to tell which is right';
+
+  it("counts each repeat whose place, crime type, context or force differs from the first month's row as a disagreement, naming the columns, in whichever later month", async () => {
     const moved = 'a2'.repeat(32);
     const recategorised = 'b2'.repeat(32);
-    const outcome = 'c2'.repeat(32);
+    const otherForce = 'c2'.repeat(32);
     const same = 'd2'.repeat(32);
     const a = await month('2021-03', [
       crime(moved, '2021-03'),
       crime(recategorised, '2021-03'),
-      crime(outcome, '2021-03'),
+      crime(otherForce, '2021-03'),
       crime(same, '2021-03'),
     ]);
     const b = await month('2021-04', [
@@ -409,17 +429,11 @@ describe('dropRepeatsAcrossMonths(months, workDir)', () => {
     ]);
     // A month later still: compared with the first month that lists them, not the one between.
     const c = await month('2021-05', [
-      crime(recategorised, '2021-05', { crimeType: 'Robbery' }),
-      crime(outcome, '2021-05', {
-        lastOutcome: 'Unable to prosecute suspect',
-        outcome: 'Unable to prosecute suspect',
-      }),
+      crime(recategorised, '2021-05', { crimeType: 'Robbery', context: 'Recorded again' }),
+      crime(otherForce, '2021-05', { reportedBy: 'British Transport Police' }),
       crime(moved, '2021-05'),
     ]);
     const result = await dropRepeatsAcrossMonths([a, b, c], path.join(tmp, 'unit'));
-    const rule =
-      'a crime belongs to the first month that lists it; a later row with the same Crime ID is ' +
-      'dropped; police.uk gives no way to tell which is right';
     expect(disagreementsOf(result)).toEqual([
       {
         month: '2021-04',
@@ -429,7 +443,7 @@ describe('dropRepeatsAcrossMonths(months, workDir)', () => {
         differing: 1,
         details: [
           `Crime ID ${moved} is already in 2021-03, on a row with another Longitude, Latitude, ` +
-            `Location: the row of 2021-03 stands (${rule})`,
+            `Location: the row of 2021-03 stands (${RULE})`,
         ],
       },
       {
@@ -439,10 +453,56 @@ describe('dropRepeatsAcrossMonths(months, workDir)', () => {
         kept: 0,
         differing: 2,
         details: [
-          `Crime ID ${recategorised} is already in 2021-03, on a row with another Crime type: ` +
-            `the row of 2021-03 stands (${rule})`,
-          `Crime ID ${outcome} is already in 2021-03, on a row with another Last outcome ` +
-            `category: the row of 2021-03 stands (${rule})`,
+          `Crime ID ${recategorised} is already in 2021-03, on a row with another Crime type, ` +
+            `Context: the row of 2021-03 stands (${RULE})`,
+          `Crime ID ${otherForce} is already in 2021-03, on a row with another Reported by: the ` +
+            `row of 2021-03 stands (${RULE})`,
+        ],
+      },
+    ]);
+  });
+
+  it('counts no disagreement for what a later release or the API gives otherwise by its own making: the LSOA, an updated outcome, the force of an API row', async () => {
+    const lsoa = 'a3'.repeat(32);
+    const outcome = 'b3'.repeat(32);
+    const apiForce = 'c3'.repeat(32);
+    const apiMoved = 'd3'.repeat(32);
+    const btp = { reportedBy: 'British Transport Police', fallsWithin: 'British Transport Police' };
+    const a = await month('2021-06', [
+      crime(lsoa, '2021-06', { lsoaCode: 'E01011364', lsoaName: 'Leeds 063A' }),
+      crime(outcome, '2021-06'),
+      crime(apiForce, '2021-06', btp),
+      crime(apiMoved, '2021-06', btp),
+    ]);
+    // A later release with 2021 LSOA codes and an outcome brought up to date.
+    const b = await month('2021-07', [
+      crime(lsoa, '2021-07'),
+      crime(outcome, '2021-07', {
+        lastOutcome: 'Unable to prosecute suspect',
+        outcome: 'Unable to prosecute suspect',
+      }),
+    ]);
+    // A month from the API, whose rows name the district's force.
+    const c = await month(
+      '2021-08',
+      [
+        crime(apiForce, '2021-08'),
+        crime(apiMoved, '2021-08', { location: 'On or near Boar Lane' }),
+      ],
+      'api',
+    );
+    const result = await dropRepeatsAcrossMonths([a, b, c], path.join(tmp, 'unit'));
+    expect(disagreementsOf(result)).toEqual([
+      { month: '2021-07', rows: 2, duplicates: 2, kept: 0, differing: 0, details: [] },
+      {
+        month: '2021-08',
+        rows: 2,
+        duplicates: 2,
+        kept: 0,
+        differing: 1,
+        details: [
+          `Crime ID ${apiMoved} is already in 2021-06, on a row with another Location: the row ` +
+            `of 2021-06 stands (${RULE})`,
         ],
       },
     ]);
