@@ -26,7 +26,8 @@ import { areaKey, readLeafHistory, recordMonth, writeLeafHistory } from './api-l
 import { fetchMonthCrimes } from './police-api.ts';
 import { districtQueryPolygons, polyParameter } from './query-polygons.ts';
 import type { ProgressSink } from './progress.ts';
-import type { RunDownloads } from './run-downloads.ts';
+import { linkOrCopy, type RunDownloads } from './run-downloads.ts';
+import type { ZipEntry } from './zip.ts';
 import { crc32 } from 'node:zlib';
 import { errorMessage } from '../../src/shared/error-message.ts';
 
@@ -145,10 +146,13 @@ export async function fetchArchiveMonths(
     }
     const staged = await stageMonth(paths, month);
     let shared = 0;
+    let kept = 0;
     try {
       for (const entry of entries) {
         const destination = path.join(staged, path.posix.basename(entry.name));
-        if ((await context.downloads.extract(archive, entry, destination)) === 'shared') {
+        if (await keptFromCache(paths, recorded, entry, destination)) {
+          kept += 1;
+        } else if ((await context.downloads.extract(archive, entry, destination)) === 'shared') {
           shared += 1;
         }
       }
@@ -178,11 +182,41 @@ export async function fetchArchiveMonths(
     }
     log(
       `${month}: ${recorded ? 'revised' : 'new'}, ${files.length} files from ${probe.name} (${archive.mode})` +
+        (kept > 0 ? `, ${kept} of them unchanged and kept from the copy cached` : '') +
         (shared > 0 ? `, ${shared} of them downloaded for another district of this run` : ''),
     );
     results.push({ month, source: 'archive', snapshot: probe.name, status: 'fetched' });
   }
   return results;
+}
+
+/**
+ * Whether `entry` of a re-issued month is the file its cached copy (manifest `recorded`) holds:
+ * the same size and CRC-32 as recorded, and as its bytes give now. Then that file is linked to
+ * `destination` rather than downloaded again: the same file, its time kept, so nothing that
+ * fingerprints the cache's files by size and time (month-keys.ts, month-outcomes.ts) takes it
+ * for changed. A re-issue that revises one force's street file would otherwise make the
+ * month's unchanged outcomes file a new one, and every month made with it would be processed
+ * again.
+ */
+async function keptFromCache(
+  paths: SourcePaths,
+  recorded: MonthManifest | undefined,
+  entry: ZipEntry,
+  destination: string,
+): Promise<boolean> {
+  if (recorded?.source !== 'archive') return false;
+  const name = path.posix.basename(entry.name);
+  const crc = entry.crc32 >>> 0;
+  const file = recorded.files.find((f) => f.name === name);
+  if (file === undefined || file.bytes !== entry.uncompressedSize || file.crc32 !== crc) {
+    return false;
+  }
+  const cached = path.join(paths.archiveDir, recorded.month, name);
+  const bytes = await readFile(cached).catch(() => null);
+  if (bytes === null || bytes.length !== file.bytes || crc32(bytes) >>> 0 !== crc) return false;
+  await linkOrCopy(cached, destination);
+  return true;
 }
 
 /** The names in `recorded` that `files` lacks, in order. */

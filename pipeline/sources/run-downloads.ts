@@ -13,6 +13,18 @@ import { FileCounts } from '../force-file-reads.ts';
 /** Why link(2) may fail where a copy still works: another device, or no hard links there. */
 const LINK_UNSUPPORTED = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EMLINK']);
 
+/**
+ * `from` at `to` too: a hard link (the same file, its time kept), or a copy where the file
+ * system cannot link (another device, no links). Any other failure is the caller's. The caches
+ * are written by rename, never in place, so a link stays the bytes it was made from.
+ */
+export async function linkOrCopy(from: string, to: string): Promise<void> {
+  await link(from, to).catch((error: unknown) => {
+    if (!LINK_UNSUPPORTED.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    return copyFile(from, to);
+  });
+}
+
 /** A police.uk file the run downloaded, with how many times (once, when shared). */
 export interface ForceFileDownload {
   /** "<archive>:<entry name>", e.g. "2024-03.zip:2024-03/2024-03-btp-street.csv". */
@@ -73,13 +85,7 @@ export class RunDownloads {
   ): Promise<'shared' | 'downloaded'> {
     const from = this.kept.get(entryKey(archive.probe, entry));
     if (from !== undefined) {
-      // The caches are written by rename, never in place, so a link stays the checked bytes.
-      // A copy only where the file system cannot link (another device, no links): any other
-      // failure is the run's.
-      await link(from, destination).catch((error: unknown) => {
-        if (!LINK_UNSUPPORTED.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
-        return copyFile(from, destination);
-      });
+      await linkOrCopy(from, destination);
       return 'shared';
     }
     await archive.extract(entry, destination);

@@ -9,6 +9,7 @@ import {
   sourcePaths,
   stagedFolderName,
 } from '../../../pipeline/sources/cache.ts';
+import { openArchiveInputs } from '../../../pipeline/archive.ts';
 import { pipelinePaths } from '../../../pipeline/paths.ts';
 import { cleanUpInterruptedRuns } from '../../../pipeline/publish.ts';
 import { resolveSourceConfig } from '../../../pipeline/sources/config.ts';
@@ -231,6 +232,71 @@ describe('fetchSources from a 36-month archive served with ranges', () => {
       'utf8',
     );
     expect(btp.endsWith('TEST DATA revision\n')).toBe(true);
+  });
+
+  /** The month's files as the pipeline fingerprints them (archive.ts), by name. */
+  async function fingerprints(month: string): Promise<Record<string, string>> {
+    const [input] = await openArchiveInputs(sourcePaths(cacheRoot).archiveDir);
+    try {
+      return Object.fromEntries(
+        (input?.entries ?? [])
+          .filter((e) => e.month === month)
+          .map((e) => [path.basename(e.where), e.fingerprint]),
+      );
+    } finally {
+      input?.close();
+    }
+  }
+
+  it('a re-issued month keeps its unchanged files as they were (the same files, so the same fingerprints) and downloads only the revised one', async () => {
+    serveLatest('2025-03');
+    server.file('/data/archive/2025-03.zip', await buildArchive('2025-03'), { etag: '"v1"' });
+    await fetchSources(options({ month: '2025-03' }));
+    const before = await fingerprints('2025-03');
+    expect(Object.keys(before)).toHaveLength(6);
+    // Apart in time: a file written again now would have another time.
+    await new Promise((done) => setTimeout(done, 20));
+
+    await republish(reviseBtp2025_03(archiveEntries('2025-03')));
+    const result = await fetchSources(options({ month: '2025-03' }));
+    expect(result.months.map((m) => m.status)).toEqual(['fetched']);
+    const after = await fingerprints('2025-03');
+    const changed = Object.keys(after).filter((name) => after[name] !== before[name]);
+    expect(changed).toEqual(['2025-03-btp-street.csv']);
+    expect((await fetchedStreet('2025-03')).equals(sampleStreetFile('2025-03'))).toBe(true);
+    expect(logs).toContainEqual(
+      expect.stringMatching(
+        /^2025-03: revised, 6 files from 2025-03\.zip .*, 5 of them unchanged and kept from the copy cached/,
+      ),
+    );
+    // On the republishing server: the tail, the central directory (inside the tail or one more
+    // read) and the one revised entry; no other entry is read.
+    const gets = server.requestsTo('/data/archive/2025-03.zip').filter((r) => r.method === 'GET');
+    expect(gets.length).toBeLessThanOrEqual(3);
+  });
+
+  it('a re-issued month downloads a file again whose cached copy no longer has its recorded bytes', async () => {
+    serveLatest('2025-03');
+    server.file('/data/archive/2025-03.zip', await buildArchive('2025-03'), { etag: '"v1"' });
+    await fetchSources(options({ month: '2025-03' }));
+    // West Yorkshire's street file changed in place, its size kept.
+    const street = path.join(
+      sourcePaths(cacheRoot).archiveDir,
+      '2025-03',
+      '2025-03-west-yorkshire-street.csv',
+    );
+    const damaged = Buffer.from(await readFile(street));
+    damaged[damaged.length - 2] = (damaged[damaged.length - 2] ?? 0) ^ 0x01;
+    await writeFile(street, damaged);
+
+    await republish(reviseBtp2025_03(archiveEntries('2025-03')));
+    await fetchSources(options({ month: '2025-03' }));
+    expect((await fetchedStreet('2025-03')).equals(sampleStreetFile('2025-03'))).toBe(true);
+    expect(logs).toContainEqual(
+      expect.stringMatching(
+        /^2025-03: revised, 6 files from 2025-03\.zip .*, 4 of them unchanged and kept from the copy cached/,
+      ),
+    );
   });
 
   // A file a re-issue drops would take a force's crimes, the outcomes or the searches out of
