@@ -1,6 +1,7 @@
 // Fetching one kind of month into the local cache: the months an archive holds (by range
 // requests on the remote zip) and a month only the API serves (by the district's polygon).
 // Each month is written whole (files, then its manifest) or not at all.
+import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
@@ -146,12 +147,12 @@ export async function fetchArchiveMonths(
     }
     const staged = await stageMonth(paths, month);
     let shared = 0;
-    let kept = 0;
+    let reused = 0;
     try {
       for (const entry of entries) {
         const destination = path.join(staged, path.posix.basename(entry.name));
-        if (await keptFromCache(paths, recorded, entry, destination)) {
-          kept += 1;
+        if (await reusedFromCache(paths, recorded, entry, destination)) {
+          reused += 1;
         } else if ((await context.downloads.extract(archive, entry, destination)) === 'shared') {
           shared += 1;
         }
@@ -182,7 +183,7 @@ export async function fetchArchiveMonths(
     }
     log(
       `${month}: ${recorded ? 'revised' : 'new'}, ${files.length} files from ${probe.name} (${archive.mode})` +
-        (kept > 0 ? `, ${kept} of them unchanged and kept from the copy cached` : '') +
+        (reused > 0 ? `, ${reused} of them unchanged and reused from the copy cached` : '') +
         (shared > 0 ? `, ${shared} of them downloaded for another district of this run` : ''),
     );
     results.push({ month, source: 'archive', snapshot: probe.name, status: 'fetched' });
@@ -193,13 +194,13 @@ export async function fetchArchiveMonths(
 /**
  * Whether `entry` of a re-issued month is the file its cached copy (manifest `recorded`) holds:
  * the same size and CRC-32 as recorded, and as its bytes give now. Then that file is linked to
- * `destination` rather than downloaded again: the same file, its time kept, so nothing that
+ * `destination` (linkOrCopy) rather than downloaded again: its size and time kept, so nothing that
  * fingerprints the cache's files by size and time (month-keys.ts, month-outcomes.ts) takes it
  * for changed. A re-issue that revises one force's street file would otherwise make the
  * month's unchanged outcomes file a new one, and every month made with it would be processed
  * again.
  */
-async function keptFromCache(
+async function reusedFromCache(
   paths: SourcePaths,
   recorded: MonthManifest | undefined,
   entry: ZipEntry,
@@ -213,10 +214,20 @@ async function keptFromCache(
     return false;
   }
   const cached = path.join(paths.archiveDir, recorded.month, name);
-  const bytes = await readFile(cached).catch(() => null);
-  if (bytes === null || bytes.length !== file.bytes || crc32(bytes) >>> 0 !== crc) return false;
+  if ((await fileCrc32(cached)) !== crc) return false;
   await linkOrCopy(cached, destination);
   return true;
+}
+
+/** The CRC-32 of the file at `file` (unsigned), read a chunk at a time; null if unreadable. */
+async function fileCrc32(file: string): Promise<number | null> {
+  let value = 0;
+  try {
+    for await (const chunk of createReadStream(file)) value = crc32(chunk as Buffer, value);
+  } catch {
+    return null;
+  }
+  return value >>> 0;
 }
 
 /** The names in `recorded` that `files` lacks, in order. */

@@ -5,7 +5,7 @@
 // size, by a hard link or a copy) and an API month of one polygon is asked for once. Two
 // districts read the same police.uk files when they share a force (British Transport Police's,
 // or all of them for two districts of one force).
-import { copyFile, link } from 'node:fs/promises';
+import { copyFile, link, stat, utimes } from 'node:fs/promises';
 import type { ArchiveProbe, RemoteArchive } from './archive-remote.ts';
 import type { ZipEntry } from './zip.ts';
 import { FileCounts } from '../force-file-reads.ts';
@@ -14,14 +14,18 @@ import { FileCounts } from '../force-file-reads.ts';
 const LINK_UNSUPPORTED = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EMLINK']);
 
 /**
- * `from` at `to` too: a hard link (the same file, its time kept), or a copy where the file
- * system cannot link (another device, no links). Any other failure is the caller's. The caches
- * are written by rename, never in place, so a link stays the bytes it was made from.
+ * `from` at `to` too: a hard link (the same file), or a copy with the same times where the
+ * file system cannot link (another device, no links); either way its size and time are
+ * `from`'s, which is how a folder input fingerprints a file (archive.ts). Any other failure is
+ * the caller's. The caches are written by rename, never in place, so a link stays the bytes it
+ * was made from.
  */
 export async function linkOrCopy(from: string, to: string): Promise<void> {
-  await link(from, to).catch((error: unknown) => {
+  await link(from, to).catch(async (error: unknown) => {
     if (!LINK_UNSUPPORTED.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
-    return copyFile(from, to);
+    await copyFile(from, to);
+    const { atime, mtime } = await stat(from);
+    await utimes(to, atime, mtime);
   });
 }
 
