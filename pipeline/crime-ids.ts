@@ -143,24 +143,33 @@ interface FirstRow {
 }
 
 /**
- * The columns a repeat is compared on with its first month's row, by the two months' sources:
- * those of a month's own duplicate check (merge.ts COMPARED_FIELDS) but
+ * The columns a repeat is compared on with its first month's row: those of a month's own
+ * duplicate check (merge.ts COMPARED_FIELDS) but
  * - the LSOA code and name: police.uk's follow from the point, in the LSOA vintage of each
  *   release (it moved from 2011 to 2021 codes), and a blank one is filled in from the point
  *   (enrich.ts), so two releases can give one point two codes;
  * - the Last outcome category: a later release brings a crime's outcome up to date, which is
- *   no disagreement (the site's outcomes come from the outcomes files when they list it);
- * - with an API month on either side, Reported by and Falls within: an API row is given the
- *   district's force, whichever force recorded the crime (normalise.ts normaliseApiCrime).
+ *   no disagreement (the site's outcomes come from the outcomes files when they list it).
  */
+const ACROSS_MONTHS = COMPARED_FIELDS.filter(
+  ([, column]) => !['LSOA code', 'LSOA name', 'Last outcome category'].includes(column),
+);
+
+/**
+ * ACROSS_MONTHS but Reported by and Falls within, for a month from the API on either side: an
+ * API row is given the district's force, whichever force recorded the crime (normalise.ts
+ * normaliseApiCrime).
+ */
+const ACROSS_MONTHS_WITH_API = ACROSS_MONTHS.filter(
+  ([, column]) => column !== 'Reported by' && column !== 'Falls within',
+);
+
+/** The columns a repeat is compared on, by the sources of its first month and its own. */
 export function crossMonthFields(
   first: MonthPlan['source'],
   later: MonthPlan['source'],
 ): readonly ComparedField[] {
-  const api = first === 'api' || later === 'api';
-  const left = new Set<string>(['LSOA code', 'LSOA name', 'Last outcome category']);
-  if (api) for (const column of ['Reported by', 'Falls within']) left.add(column);
-  return COMPARED_FIELDS.filter(([, column]) => !left.has(column));
+  return first === 'api' || later === 'api' ? ACROSS_MONTHS_WITH_API : ACROSS_MONTHS;
 }
 
 /**
