@@ -21,6 +21,7 @@ import {
   type EnrichedCrime,
   type MonthSummary,
 } from '../../src/shared/schema.ts';
+import { relistedIn, sampleCrimeLines } from '../support/police-fixtures.ts';
 
 const SAMPLE = path.join('data', 'sample', 'archive');
 
@@ -33,19 +34,12 @@ beforeAll(async () => {
   tmp = await mkdtemp(path.join(tmpdir(), 'crime-ids-'));
   input = path.join(tmp, 'archive');
   await cp(SAMPLE, input, { recursive: true });
-  const march = await readFile(
-    path.join(input, '2024-03', '2024-03-west-yorkshire-street.csv'),
-    'utf8',
-  );
   // A row with a Crime ID, inside Leeds (the first with one that the sample keeps: Leeds rows).
-  const row = march
-    .split('\n')
-    .slice(1)
-    .find((line) => /^[0-9a-f]{64},/.test(line)) as string;
+  const row = sampleCrimeLines('2024-03')[0]!;
   repeated = row.slice(0, 64);
   const febFile = path.join(input, '2025-02', '2025-02-west-yorkshire-street.csv');
   const feb = await readFile(febFile, 'utf8');
-  await writeFile(febFile, `${feb.trimEnd()}\n${row.replace(',2024-03,', ',2025-02,')}\n`);
+  await writeFile(febFile, `${feb.trimEnd()}\n${relistedIn(row, '2025-02')}\n`);
 });
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
@@ -116,21 +110,13 @@ describe('runPipeline with a Crime ID listed again in a later month on a row tha
   it("drops the later row, keeps the first month's, and reports the disagreement naming the columns, from nothing and from the cache", async () => {
     const archive = path.join(tmp, 'differing-archive');
     await cp(input, archive, { recursive: true });
-    const march = await readFile(
-      path.join(archive, '2024-03', '2024-03-west-yorkshire-street.csv'),
-      'utf8',
-    );
     // A second crime of 2024-03, other than the identical repeat already in 2025-02.
-    const row = march
-      .split('\n')
-      .slice(1)
-      .filter((line) => /^[0-9a-f]{64},/.test(line) && !line.startsWith(repeated))[0] as string;
+    const row = sampleCrimeLines('2024-03').find((line) => !line.startsWith(repeated))!;
     const id = row.slice(0, 64);
     const fields = row.split(',');
     // Crime type is the 10th column, Location the 7th (STREET_COLUMNS).
     const otherType = fields[9] === 'Robbery' ? 'Shoplifting' : 'Robbery';
-    const changed = [...fields];
-    changed[1] = '2025-03';
+    const changed = relistedIn(row, '2025-03').split(',');
     changed[6] = 'On or near Somewhere Else';
     changed[9] = otherType;
     const marchFile = path.join(archive, '2025-03', '2025-03-west-yorkshire-street.csv');

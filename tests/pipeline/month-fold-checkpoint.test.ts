@@ -21,6 +21,7 @@ import { pipelinePaths } from '../../pipeline/paths.ts';
 import { loadArea } from '../../pipeline/area.ts';
 import { createMemoryReporter } from '../../pipeline/report.ts';
 import type { RunRecord } from '../../pipeline/run-context.ts';
+import { relistedIn, sampleCrimeLines } from '../support/police-fixtures.ts';
 
 const GENERATED_AT = '2025-06-01T00:00:00.000Z';
 const SAMPLE = path.resolve('data/sample/archive');
@@ -57,13 +58,9 @@ async function archiveOf(name: string, months: readonly string[]): Promise<strin
 async function addMonth(archive: string, month: string): Promise<void> {
   await cp(path.join(SAMPLE, month), path.join(archive, month), { recursive: true });
   if (month !== '2025-03') return;
-  const earlier = await readFile(path.join(SAMPLE, '2025-02', '2025-02-west-yorkshire-street.csv'));
-  const repeats = earlier
-    .toString('utf8')
-    .split('\n')
-    .filter((line) => /^[0-9a-f]{64},2025-02,/.test(line))
+  const repeats = sampleCrimeLines('2025-02')
     .slice(0, REPEATED)
-    .map((line) => line.replace(',2025-02,', ',2025-03,'));
+    .map((line) => relistedIn(line, '2025-03'));
   await appendFile(
     path.join(archive, month, `${month}-west-yorkshire-street.csv`),
     `${repeats.join('\n')}\n`,

@@ -19,6 +19,7 @@ import { centreTest } from '../../src/shared/area.ts';
 import type { SiteData, Ward } from '../../src/shared/schema.ts';
 import { aggregateSiteData as allAtOnceSiteData } from '../support/all-at-once/aggregate.ts';
 import { encodeMapData as allAtOnceMapData } from '../support/all-at-once/map-data-encoder.ts';
+import { relistedIn, sampleCrimeLines } from '../support/police-fixtures.ts';
 
 const GENERATED_AT = '2025-06-01T00:00:00.000Z';
 /** Rows of 2025-02 listed again in 2025-03, where they are dropped as repeats. */
@@ -32,16 +33,9 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'month-folds-run-'));
   const archive = path.join(dir, 'archive');
   await cp(path.resolve('data/sample/archive'), archive, { recursive: true });
-  const earlier = await readFile(
-    path.join(archive, '2025-02', '2025-02-west-yorkshire-street.csv'),
-    'utf8',
-  );
-  const repeats = earlier
-    .split('\n')
-    .slice(1)
-    .filter((line) => /^[0-9a-f]{64},2025-02,/.test(line))
+  const repeats = sampleCrimeLines('2025-02')
     .slice(0, REPEATED)
-    .map((line) => line.replace(',2025-02,', ',2025-03,'));
+    .map((line) => relistedIn(line, '2025-03'));
   await appendFile(
     path.join(archive, '2025-03', '2025-03-west-yorkshire-street.csv'),
     `${repeats.join('\n')}\n`,

@@ -36,6 +36,24 @@ export function sampleStreetFile(month: string): Buffer {
   return readFileSync(path.join(SAMPLE_DIR, month, `${month}-west-yorkshire-street.csv`));
 }
 
+/**
+ * The lines of a sample month's West Yorkshire street file that hold a crime (a Crime ID in
+ * police.uk's form), in order and as the file writes them (each CRLF's carriage return kept).
+ */
+export function sampleCrimeLines(month: string): string[] {
+  return sampleStreetFile(month)
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => /^[0-9a-f]{64},/.test(line));
+}
+
+/** A street file line listed in `month` instead: its Month field (the second) replaced. */
+export function relistedIn(line: string, month: string): string {
+  const fields = line.split(',');
+  fields[1] = month;
+  return fields.join(',');
+}
+
 /** Deterministic, poorly compressible hex, so synthetic files have realistic compressed sizes. */
 function pseudoHex(seed: number, length: number): string {
   let state = seed >>> 0 || 1;

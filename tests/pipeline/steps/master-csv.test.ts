@@ -16,6 +16,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline } from '../../../pipeline/cli.ts';
 import { createMemoryReporter } from '../../../pipeline/report.ts';
+import { relistedIn, sampleCrimeLines } from '../../support/police-fixtures.ts';
 
 const SAMPLE = path.join('data', 'sample', 'archive');
 const MASTER = 'leeds_street_combined.csv';
@@ -120,14 +121,10 @@ describe('the master-csv step', () => {
     // it and writes 2025-02 again, in every run.
     const archive = path.join(tmp, 'repeat-archive');
     await cp(SAMPLE, archive, { recursive: true });
-    const march = await readFile(
-      path.join(archive, '2024-03', '2024-03-west-yorkshire-street.csv'),
-      'utf8',
-    );
-    const row = march.split('\n').find((line) => /^[0-9a-f]{64},2024-03,/.test(line))!;
+    const row = sampleCrimeLines('2024-03')[0]!;
     const febFile = path.join(archive, '2025-02', '2025-02-west-yorkshire-street.csv');
     const feb = await readFile(febFile, 'utf8');
-    await writeFile(febFile, `${feb.trimEnd()}\n${row.replace(',2024-03,', ',2025-02,')}\n`);
+    await writeFile(febFile, `${feb.trimEnd()}\n${relistedIn(row, '2025-02')}\n`);
     const whole = path.join(tmp, 'repeat-whole');
     const wholeResult = await run(archive, whole);
     const expected = await readFile(path.join(whole, MASTER));
