@@ -1,7 +1,8 @@
 // Which copy of each police.uk file a run uses, when several inputs (folders, zips, older
 // and newer archives) hold the same month: identical copies are one file, the newest
-// snapshot wins, and two different copies of the same snapshot stop the run. A file that an
-// input holding the month lacks comes from the input that has it, and is listed.
+// snapshot wins, and two different copies of the same snapshot (or of one input, a zip that
+// holds a name twice) stop the run. A file that an input holding the month lacks comes from
+// the input that has it, and is listed.
 import { crc32 } from 'node:zlib';
 import type { ArchiveEntry, ArchiveInput } from './archive.ts';
 import { InputError } from './input-error.ts';
@@ -71,6 +72,12 @@ export async function selectEntries(inputs: readonly ArchiveInput[]): Promise<Se
     for (const entry of others) {
       if ((await contentOf(entry)) === usedContent) {
         shadowed.push({ entry, usedInstead: used, why: 'identical' });
+      } else if (entry.input === used.input) {
+        throw new InputError(
+          entry.where,
+          `is in ${used.input} twice, with other bytes each time, and nothing tells which is ` +
+            "the month's. The input is damaged or edited: replace it with a whole copy of the archive.",
+        );
       } else if (entry.snapshot === used.snapshot) {
         throw new InputError(
           entry.where,

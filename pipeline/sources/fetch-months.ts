@@ -39,7 +39,8 @@ export interface FetchedMonth {
   /**
    * "fetched": written now; "unchanged": already in the cache and not revised; "kept": the
    * archive re-issues the month with fewer files than the copy cached (a force's street,
-   * outcomes or stop-and-search file gone), so the cached copy is kept and `note` says why;
+   * outcomes or stop-and-search file gone) or with two different files of one name, so the
+   * cached copy is kept and `note` says why;
    * "gap": the archive that should hold it has no street file of the area's territorial force
    * (its first) and nothing is cached, so the month is left out of every output (a gap, never
    * a zero).
@@ -106,10 +107,28 @@ export async function fetchArchiveMonths(
         FILE_KINDS.map((kind) => `${month}/${month}-${force}-${kind}.csv`),
       ),
     );
-    const entries = archive.entries
-      .filter((entry) => wantedNames.has(entry.name))
-      .sort((a, b) => a.name.localeCompare(b.name));
+    const { entries, repeated, differing } = onePerName(
+      archive.entries.filter((entry) => wantedNames.has(entry.name)),
+    );
     const recorded = manifests.get(month);
+    if (repeated.length > 0) {
+      log(
+        `${month}: ${probe.name} holds ${repeated.join(', ')} more than once, the same bytes each time: read once`,
+      );
+    }
+    // Two different files under one name: nothing says which is the month's. The copy cached
+    // stays; with none, the month is not written and the run stops, naming them.
+    if (differing.length > 0) {
+      const holds = `${probe.name} holds ${differing.map(describeCopies).join('; ')}`;
+      if (recorded) {
+        results.push(keptMonth(recorded, holds, context));
+        continue;
+      }
+      throw new Error(
+        `month ${month}: ${holds}, and nothing tells which is the month's. Nothing was written ` +
+          'for it: fetch the other months (--range), or try again once police.uk re-issues the archive.',
+      );
+    }
     // The territorial force's street file (the first force) is the one a month cannot be
     // without: if police.uk lists none, the month is empty.
     const required = context.forces[0];
@@ -228,6 +247,49 @@ async function fileCrc32(file: string): Promise<number | null> {
     return null;
   }
   return value >>> 0;
+}
+
+/** One name's entries of an archive, when it holds several that differ. */
+export interface DifferingCopies {
+  name: string;
+  copies: readonly ZipEntry[];
+}
+
+/**
+ * `entries` with one entry per name, sorted by name: copies of a name with the same size and
+ * CRC-32 are one file (`repeated` names them); copies that differ cannot be settled and are
+ * listed in `differing` (their name is left out of `entries`).
+ */
+export function onePerName(entries: readonly ZipEntry[]): {
+  entries: ZipEntry[];
+  repeated: string[];
+  differing: DifferingCopies[];
+} {
+  const byName = new Map<string, ZipEntry[]>();
+  for (const entry of entries) byName.set(entry.name, [...(byName.get(entry.name) ?? []), entry]);
+  const one: ZipEntry[] = [];
+  const repeated: string[] = [];
+  const differing: DifferingCopies[] = [];
+  for (const [name, copies] of [...byName].sort(([a], [b]) => a.localeCompare(b))) {
+    const [first] = copies as [ZipEntry, ...ZipEntry[]];
+    const same = copies.every(
+      (c) => c.uncompressedSize === first.uncompressedSize && c.crc32 >>> 0 === first.crc32 >>> 0,
+    );
+    if (!same) differing.push({ name, copies });
+    else {
+      one.push(first);
+      if (copies.length > 1) repeated.push(name);
+    }
+  }
+  return { entries: one, repeated, differing };
+}
+
+/** "2 copies of NAME that differ (N bytes, CRC-32 X; ...)", for the run's notes and errors. */
+function describeCopies({ name, copies }: DifferingCopies): string {
+  const each = copies.map(
+    (c) => `${c.uncompressedSize} bytes, CRC-32 ${(c.crc32 >>> 0).toString(16).padStart(8, '0')}`,
+  );
+  return `${copies.length} copies of ${name} that differ (${each.join('; ')})`;
 }
 
 /** The names in `recorded` that `files` lacks, in order. */

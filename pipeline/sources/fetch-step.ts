@@ -84,7 +84,7 @@ export async function runFetchStep(
   return (
     `${fetched.length > 0 ? `fetched ${fetched.join(', ')}` : 'nothing new'}` +
     `${unchanged > 0 ? `, ${unchanged} month(s) unchanged` : ''}` +
-    `${kept.length > 0 ? `, ${kept.length} kept against a re-issue with fewer files: ${kept.map((m) => m.month).join(', ')}` : ''}` +
+    `${kept.length > 0 ? `, ${kept.length} kept against a re-issue: ${kept.map((m) => m.month).join(', ')}` : ''}` +
     `${gaps.length > 0 ? `, ${gaps.length} gap(s): ${gaps.map((m) => m.month).join(', ')}` : ''}; ` +
     `${result.stats.requests} police.uk requests, ${result.stats.bytesReceived} bytes; ` +
     (districts === null
@@ -95,7 +95,8 @@ export async function runFetchStep(
 
 /**
  * What the run's summary says of the months fetched: each gap, and each month whose cached
- * copy was kept against a re-issue lacking some of its files. `force`: the territorial force.
+ * copy was kept against a re-issue (lacking some of its files, or with two that differ under
+ * one name). `force`: the territorial force.
  */
 export function fetchNotes(months: readonly FetchedMonth[], force: string): string[] {
   return months.flatMap((m) =>

@@ -14,6 +14,7 @@ import { readCsv } from '../../pipeline/csv.ts';
 import { InputError } from '../../pipeline/input-error.ts';
 import { createMemoryReporter } from '../../pipeline/report.ts';
 import { STREET_COLUMNS } from '../../src/shared/constants.ts';
+import { buildZip } from '../support/zip-writer.ts';
 import { zipFolder } from './zip-folder.ts';
 
 const SAMPLE = path.join('data', 'sample', 'archive');
@@ -80,6 +81,38 @@ describe('selectEntries() when a month is found twice', () => {
     expect(error).toBeInstanceOf(InputError);
     expect(error.message).toMatch(
       /2025-03-west-yorkshire-street\.csv: differs from .*2025-03-west-yorkshire-street\.csv, and both inputs hold months up to 2025-03, so neither is the newer police\.uk snapshot/,
+    );
+  });
+
+  /** A zip of the sample's March street file, with a second entry of that name holding `data`. */
+  async function zipWithMarchTwice(name: string, data: Buffer): Promise<string> {
+    const root = path.join(tmp, name);
+    await mkdir(root, { recursive: true });
+    const march = await readFile(path.join(SAMPLE, MARCH));
+    await writeFile(
+      path.join(root, '2025-03.zip'),
+      await buildZip([
+        { name: MARCH, data: march },
+        { name: MARCH, data },
+      ]),
+    );
+    return root;
+  }
+
+  it('reads a zip holding a file twice with the same bytes once', async () => {
+    const root = await zipWithMarchTwice('twice-same', await readFile(path.join(SAMPLE, MARCH)));
+    const { selected } = await selectFrom(root);
+    expect(selected.entries).toHaveLength(1);
+    expect(selected.shadowed.map((s) => s.why)).toEqual(['identical']);
+  });
+
+  it('refuses a zip holding a file twice with other bytes, naming the zip and the file', async () => {
+    const root = await zipWithMarchTwice('twice-other', Buffer.from(await partialMarch(3)));
+    const error = (await selectFrom(root).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(InputError);
+    const zip = path.join(root, '2025-03.zip');
+    expect(error.message).toContain(
+      `${zip}:${MARCH}: is in ${zip} twice, with other bytes each time, and nothing tells which is the month's`,
     );
   });
 

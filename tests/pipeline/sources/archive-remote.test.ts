@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 import { describe, expect, it } from 'vitest';
 import { downloadResumable, probeArchive } from '../../../pipeline/sources/archive-remote.ts';
@@ -364,6 +365,76 @@ describe('fetchSources from a 36-month archive served with ranges', () => {
       );
     },
   );
+
+  /** `entries` with a second entry of 2025-03's BTP street file, `data` (its own bytes by default). */
+  function btpStreetTwice(
+    entries: ReturnType<typeof archiveEntries>,
+    data?: Buffer,
+  ): ReturnType<typeof archiveEntries> {
+    const name = '2025-03/2025-03-btp-street.csv';
+    const first = entries.find((e) => e.name === name);
+    if (first === undefined) throw new Error(`no ${name} in the test archive`);
+    return [...entries, { name, data: data ?? first.data }];
+  }
+
+  const BTP_STREET = '2025-03-btp-street.csv';
+
+  it('an archive holding a file twice with the same bytes reads it once', async () => {
+    serveLatest('2025-03');
+    server.file(
+      '/data/archive/2025-03.zip',
+      await buildZip(btpStreetTwice(archiveEntries('2025-03'))),
+    );
+    const result = await fetchSources(options({ month: '2025-03' }));
+    expect(result.months.map((m) => m.status)).toEqual(['fetched']);
+    const files = (await readMonthManifest(sourcePaths(cacheRoot), '2025-03'))?.files ?? [];
+    expect(files.map((f) => f.name).filter((n) => n === BTP_STREET)).toHaveLength(1);
+    expect(files).toHaveLength(6);
+    expect(await monthFiles('2025-03')).toHaveLength(6);
+    expect(logs).toContain(
+      `2025-03: 2025-03.zip holds 2025-03/${BTP_STREET} more than once, the same bytes each time: read once`,
+    );
+  });
+
+  it('an archive holding two different files under one name stops the month when none is cached, and writes nothing for it', async () => {
+    const entries = archiveEntries('2025-03');
+    const other = Buffer.from('Crime ID,Month\nTEST DATA other copy\n');
+    serveLatest('2025-03');
+    server.file('/data/archive/2025-03.zip', await buildZip(btpStreetTwice(entries, other)));
+    const error = await fetchSources(options({ month: '2025-03' })).catch((e: unknown) => e);
+    const btp = entries.find((e) => e.name === `2025-03/${BTP_STREET}`)?.data ?? Buffer.alloc(0);
+    expect((error as Error).message).toContain(
+      `month 2025-03: 2025-03.zip holds 2 copies of 2025-03/${BTP_STREET} that differ ` +
+        `(${btp.length} bytes, CRC-32 ${crc32(btp).toString(16).padStart(8, '0')}; ` +
+        `${other.length} bytes, CRC-32 ${crc32(other).toString(16).padStart(8, '0')}), ` +
+        "and nothing tells which is the month's. Nothing was written for it",
+    );
+    expect(await readMonthManifest(sourcePaths(cacheRoot), '2025-03')).toBeUndefined();
+    expect(existsSync(path.join(sourcePaths(cacheRoot).archiveDir, '2025-03'))).toBe(false);
+  });
+
+  it('a republished archive with two different files under one name keeps the copy cached and says why', async () => {
+    serveLatest('2025-03');
+    server.file('/data/archive/2025-03.zip', await buildArchive('2025-03'), { etag: '"v1"' });
+    await fetchSources(options({ month: '2025-03' }));
+    const cached = await readFile(
+      path.join(sourcePaths(cacheRoot).archiveDir, '2025-03', BTP_STREET),
+    );
+
+    await republish(btpStreetTwice(archiveEntries('2025-03'), Buffer.from('TEST DATA other\n')));
+    const result = await fetchSources(options({ month: '2025-03' }));
+    expect(result.months).toMatchObject([{ month: '2025-03', status: 'kept' }]);
+    const note = result.months[0]?.note ?? '';
+    expect(note).toMatch(
+      new RegExp(
+        `^2025-03: 2025-03\\.zip holds 2 copies of 2025-03/${BTP_STREET.replaceAll('.', '\\.')} that differ \\(`,
+      ),
+    );
+    expect(note).toContain('the copy cached from 2025-03.zip is kept');
+    expect(logs).toContain(note);
+    const now = await readFile(path.join(sourcePaths(cacheRoot).archiveDir, '2025-03', BTP_STREET));
+    expect(now.equals(cached)).toBe(true);
+  });
 
   it('latest.zip redirects to the newest archive, and --latest fetches its newest month', async () => {
     serveLatest('2025-03');
