@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
@@ -601,6 +601,68 @@ describe('fetchSources failures leave no partial month', () => {
     expect(await readdir(paths.stagingDir)).toEqual([running]);
     expect(server.requests.slice(before).every((r) => r.method === 'HEAD')).toBe(true);
   });
+
+  // A re-issue's unchanged files are staged as hard links to the cached ones: removing what a
+  // stopped run left (its staged folder, or the cached folder it had moved aside) must take no
+  // byte from the copy that stays.
+  // The cached folder put back is read as the re-issue's base (its unchanged files reused);
+  // the staged folder moved in does not match the manifest, so the month is fetched whole.
+  it.each([
+    [
+      'had moved the cached folder aside',
+      false,
+      /^2025-03: revised, 6 files .*, 5 of them unchanged and reused from the copy cached/,
+    ],
+    [
+      'had moved its staged folder in, before removing the one set aside',
+      true,
+      /^2025-03: the cached copy from 2025-03\.zip lacks 2025-03-btp-street\.csv .*; fetching the month again$/,
+    ],
+  ])(
+    'a re-issue stopped mid-commit with hard-linked files (it %s) leaves the month whole and right',
+    async (_what, movedIn, said) => {
+      serveLatest('2025-03');
+      server.file('/data/archive/2025-03.zip', await buildArchive('2025-03'), { etag: '"v1"' });
+      await fetchSources(options({ month: '2025-03' }));
+      const paths = sourcePaths(cacheRoot);
+      const dir = path.join(paths.archiveDir, '2025-03');
+      const names = await monthFiles('2025-03');
+      const revised = reviseBtp2025_03(archiveEntries('2025-03')).filter((e) =>
+        e.name.startsWith('2025-03/'),
+      );
+      const dataOf = (name: string) => revised.find((e) => e.name === `2025-03/${name}`)?.data;
+
+      // What a run (no process has this id) had done with the re-issue when it stopped.
+      const dead = 9999999;
+      await mkdir(paths.stagingDir, { recursive: true });
+      const staged = path.join(paths.stagingDir, stagedFolderName('2025-03', 'tmp', dead, 1));
+      await mkdir(staged);
+      for (const name of names) {
+        if (name === '2025-03-btp-street.csv')
+          await writeFile(path.join(staged, name), dataOf(name) ?? '');
+        else await link(path.join(dir, name), path.join(staged, name));
+      }
+      await rename(
+        dir,
+        path.join(paths.stagingDir, stagedFolderName('2025-03', 'previous', dead, 2)),
+      );
+      if (movedIn) await rename(staged, dir);
+
+      await republish(revised);
+      const result = await fetchSources(options({ month: '2025-03' }));
+      expect(result.months.map((m) => m.status)).toEqual(['fetched']);
+      expect(logs).toContainEqual(expect.stringMatching(said));
+      expect(await monthFiles('2025-03')).toEqual(names);
+      for (const name of names) {
+        const expected = dataOf(name);
+        expect(expected, name).toBeDefined();
+        expect((await readFile(path.join(dir, name))).equals(expected as Buffer), name).toBe(true);
+      }
+      const manifest = await readMonthManifest(paths, '2025-03');
+      expect(manifest?.archive?.etag).toBe('"v2"');
+      expect(await readdir(paths.stagingDir)).toEqual([]);
+    },
+  );
 
   it('a month police.uk has not published is refused before anything is downloaded', async () => {
     serveLatest('2025-03');
