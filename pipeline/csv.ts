@@ -214,9 +214,12 @@ class CsvRows {
   /** `error` as thrown to the reader: a CSV syntax error as an InputError naming the file. */
   explain(error: unknown): unknown {
     if (error instanceof CsvSyntaxError) {
-      return new InputError(`${this.where}:${error.line}`, `is not valid CSV (${error.message})`, {
-        cause: error,
-      });
+      return new InputError(
+        `${this.where}:${error.line}`,
+        `is not valid CSV (${error.message}): the file is damaged or was edited; download it ` +
+          'again, or correct that line',
+        { cause: error },
+      );
     }
     return error;
   }

@@ -162,9 +162,9 @@ describe('readCsv', () => {
     expect(await collect(`${HEADER}\n`)).toEqual([]);
   });
 
-  it('fails on a row with the wrong number of fields, naming file and line', async () => {
+  it('fails on a row with the wrong number of fields, naming file and line and what to do', async () => {
     await expect(collect(`${HEADER}\n${ASB_ROW}\n${ASB_ROW},extra\n`)).rejects.toThrow(
-      /^test\.csv:3: is not valid CSV/,
+      /^test\.csv:3: is not valid CSV \(Invalid Record Length: .*\): the file is damaged or was edited; download it again, or correct that line$/,
     );
   });
 });
@@ -268,7 +268,9 @@ describe('readCsv on text split anywhere', () => {
 
   it('fails on a quote that is never closed', async () => {
     const bad = ASB_ROW.replace('On or near Supermarket', '"On or near Supermarket');
-    await expect(collect(`${HEADER}\n${bad}\n`)).rejects.toThrow(/^test\.csv:2: is not valid CSV/);
+    await expect(collect(`${HEADER}\n${bad}\n`)).rejects.toThrow(
+      /^test\.csv:2: is not valid CSV \(Quote Not Closed.*\): the file is damaged or was edited; download it again/,
+    );
   });
 });
 
