@@ -42,11 +42,14 @@ export interface FetchedMonth {
    * outcomes or stop-and-search file gone) or with two different files of one name, so the
    * cached copy is kept and `note` says why;
    * "gap": the archive that should hold it has no street file of the area's territorial force
-   * (its first) and nothing is cached, so the month is left out of every output (a gap, never
-   * a zero).
+   * (its first), or two different files under one name, and nothing is cached, so the month is
+   * left out of every output (a gap, never a zero).
    */
   status: 'fetched' | 'unchanged' | 'kept' | 'gap';
-  /** For "kept": what the archive lacks and which copy stays, for the run's notes. */
+  /**
+   * For "kept": what the archive lacks and which copy stays; for a "gap" that is not the
+   * missing street file: why. For the run's notes.
+   */
   note?: string;
 }
 
@@ -117,17 +120,21 @@ export async function fetchArchiveMonths(
       );
     }
     // Two different files under one name: nothing says which is the month's. The copy cached
-    // stays; with none, the month is not written and the run stops, naming them.
+    // stays; with none, the month is a gap (as one without its street file), noted with both
+    // copies, and the other months of a backfill go on.
     if (differing.length > 0) {
       const holds = `${probe.name} holds ${differing.map(describeCopies).join('; ')}`;
+      const until = 'until police.uk re-issues the archive with one copy of each file';
       if (recorded) {
-        results.push(keptMonth(recorded, holds, context));
+        results.push(keptMonth(recorded, holds, context, until));
         continue;
       }
-      throw new Error(
-        `month ${month}: ${holds}, and nothing tells which is the month's. Nothing was written ` +
-          'for it: fetch the other months (--range), or try again once police.uk re-issues the archive.',
-      );
+      const note =
+        `${month} is a gap: ${holds}, and nothing tells which is the month's, so it is left ` +
+        `out of every output (never shown as zero) ${until}`;
+      log(note);
+      results.push({ month, source: 'archive', snapshot: probe.name, status: 'gap', note });
+      continue;
     }
     // The territorial force's street file (the first force) is the one a month cannot be
     // without: if police.uk lists none, the month is empty.
@@ -301,16 +308,21 @@ function lostFiles(recorded: readonly FetchedFile[], files: readonly FetchedFile
     .sort();
 }
 
-/** The cached copy of a month kept against an archive that lacks some of its files. */
+/**
+ * The cached copy of a month kept against an archive that lacks some of its files (or holds
+ * two that differ under one name): `until` says how long, by default until its manifest is
+ * deleted by hand.
+ */
 function keptMonth(
   recorded: MonthManifest,
   lacks: string,
   context: Pick<Context, 'paths' | 'log'>,
+  until?: string,
 ): FetchedMonth {
   const manifest = path.relative('.', manifestPath(context.paths, recorded.month));
   const note =
     `${recorded.month}: ${lacks}; the copy cached from ${recorded.snapshot} is kept ` +
-    `(delete ${manifest} to take the archive as it is)`;
+    (until ?? `(delete ${manifest} to take the archive as it is)`);
   context.log(note);
   return {
     month: recorded.month,

@@ -101,7 +101,7 @@ export async function runFetchStep(
 export function fetchNotes(months: readonly FetchedMonth[], force: string): string[] {
   return months.flatMap((m) =>
     m.status === 'gap'
-      ? [gapNote(m.month, m.snapshot, force)]
+      ? [m.note ?? gapNote(m.month, m.snapshot, force)]
       : m.status === 'kept' && m.note !== undefined
         ? [m.note]
         : [],

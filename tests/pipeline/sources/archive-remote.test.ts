@@ -15,6 +15,7 @@ import { pipelinePaths } from '../../../pipeline/paths.ts';
 import { cleanUpInterruptedRuns } from '../../../pipeline/publish.ts';
 import { resolveSourceConfig } from '../../../pipeline/sources/config.ts';
 import { HttpClient } from '../../../pipeline/sources/http.ts';
+import { fetchNotes } from '../../../pipeline/sources/fetch-step.ts';
 import { fetchSources, type FetchSourcesOptions } from '../../../pipeline/sources/index.ts';
 import { newestPublishedMonth, planArchives } from '../../../pipeline/sources/months.ts';
 import { archiveEntries, buildArchive, sampleStreetFile } from '../../support/police-fixtures.ts';
@@ -396,21 +397,28 @@ describe('fetchSources from a 36-month archive served with ranges', () => {
     );
   });
 
-  it('an archive holding two different files under one name stops the month when none is cached, and writes nothing for it', async () => {
+  it('an archive holding two different files under one name makes the month a gap when none is cached, and the other months go on', async () => {
     const entries = archiveEntries('2025-03');
     const other = Buffer.from('Crime ID,Month\nTEST DATA other copy\n');
     serveLatest('2025-03');
     server.file('/data/archive/2025-03.zip', await buildZip(btpStreetTwice(entries, other)));
-    const error = await fetchSources(options({ month: '2025-03' })).catch((e: unknown) => e);
+    const result = await fetchSources(options({ from: '2025-02', to: '2025-03' }));
     const btp = entries.find((e) => e.name === `2025-03/${BTP_STREET}`)?.data ?? Buffer.alloc(0);
-    expect((error as Error).message).toContain(
-      `month 2025-03: 2025-03.zip holds 2 copies of 2025-03/${BTP_STREET} that differ ` +
-        `(${btp.length} bytes, CRC-32 ${crc32(btp).toString(16).padStart(8, '0')}; ` +
-        `${other.length} bytes, CRC-32 ${crc32(other).toString(16).padStart(8, '0')}), ` +
-        "and nothing tells which is the month's. Nothing was written for it",
-    );
+    const hex = (bytes: Buffer) => crc32(bytes).toString(16).padStart(8, '0');
+    const note =
+      `2025-03 is a gap: 2025-03.zip holds 2 copies of 2025-03/${BTP_STREET} that differ ` +
+      `(${btp.length} bytes, CRC-32 ${hex(btp)}; ${other.length} bytes, CRC-32 ${hex(other)}), ` +
+      "and nothing tells which is the month's, so it is left out of every output (never shown " +
+      'as zero) until police.uk re-issues the archive with one copy of each file';
+    expect(result.months).toEqual([
+      { month: '2025-02', source: 'archive', snapshot: '2025-03.zip', status: 'fetched' },
+      { month: '2025-03', source: 'archive', snapshot: '2025-03.zip', status: 'gap', note },
+    ]);
+    expect(logs).toContain(note);
+    expect(fetchNotes(result.months, 'west-yorkshire')).toEqual([note]);
     expect(await readMonthManifest(sourcePaths(cacheRoot), '2025-03')).toBeUndefined();
     expect(existsSync(path.join(sourcePaths(cacheRoot).archiveDir, '2025-03'))).toBe(false);
+    expect(await monthFiles('2025-02')).toHaveLength(6);
   });
 
   it('a republished archive with two different files under one name keeps the copy cached and says why', async () => {
@@ -430,7 +438,9 @@ describe('fetchSources from a 36-month archive served with ranges', () => {
         `^2025-03: 2025-03\\.zip holds 2 copies of 2025-03/${BTP_STREET.replaceAll('.', '\\.')} that differ \\(`,
       ),
     );
-    expect(note).toContain('the copy cached from 2025-03.zip is kept');
+    expect(note).toMatch(
+      / the copy cached from 2025-03\.zip is kept until police\.uk re-issues the archive with one copy of each file$/,
+    );
     expect(logs).toContain(note);
     const now = await readFile(path.join(sourcePaths(cacheRoot).archiveDir, '2025-03', BTP_STREET));
     expect(now.equals(cached)).toBe(true);

@@ -37,4 +37,16 @@ describe('fetchNotes(months, force)', () => {
     );
     expect(notes).toEqual([gapNote('2024-11', '2025-03.zip', 'west-yorkshire'), kept]);
   });
+
+  it("says a gap's own reason where it has one, and the missing street file where not", () => {
+    const why = '2025-01 is a gap: 2025-03.zip holds 2 copies of ... that differ ...';
+    const notes = fetchNotes(
+      [
+        { month: '2024-11', source: 'archive', snapshot: '2025-03.zip', status: 'gap' },
+        { month: '2025-01', source: 'archive', snapshot: '2025-03.zip', status: 'gap', note: why },
+      ],
+      'west-yorkshire',
+    );
+    expect(notes).toEqual([gapNote('2024-11', '2025-03.zip', 'west-yorkshire'), why]);
+  });
 });
