@@ -5,7 +5,7 @@
 // processes it and the packages that code runs), an answer it used changed, or an outcomes
 // file revises one of its crimes (YYYY-MM.outcomes, month-outcomes.ts).
 import { createHash } from 'node:crypto';
-import { open, readFile, rm } from 'node:fs/promises';
+import { open, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { compareCodeUnits } from '../src/shared/compare.ts';
 import { isCoordinateKey } from '../src/shared/coordinates.ts';
@@ -189,15 +189,20 @@ export interface CachedMonth {
 
 /**
  * A summary file is one JSON object written by writeSummary alone, in this exact shape:
- * `{"cacheKey":"<sha256>","sha256":"<sha256 of BODY>","snapshot":...,"fetchedAt":...,"body":BODY}`.
+ * `{"cacheKey":"<sha256>","sha256":"<sha256 of BODY>","csvBytes":<n>,"snapshot":...,
+ * "fetchedAt":...,"body":BODY}`.
  * BODY (the summary without its provenance labels, and the drop examples) is checked against
  * its hash rather than against the schema: the key covers the code that wrote it (so its shape
  * is this code's), and the hash catches a damaged or edited file, at a fraction of the cost of
  * a schema check of the ~95 cached months a monthly run reads. The labels sit outside BODY, so
- * relabelling a month rewrites the file around the same BODY text.
+ * relabelling a month rewrites the file around the same BODY text. `csvBytes` is the size of
+ * the month's rows file as committed: a rows file cut short, added to or gone is not the
+ * month's, which is then processed again rather than published without its rows (a rows file
+ * is not hashed: reading every cached month's rows would cost a monthly run more than all
+ * the rest of its months step).
  */
 const SUMMARY_HEAD =
-  /^\{"cacheKey":"([0-9a-f]{64})","sha256":"([0-9a-f]{64})","snapshot":("(?:[^"\\]|\\.)*"),"fetchedAt":("(?:[^"\\]|\\.)*"),"body":/;
+  /^\{"cacheKey":"([0-9a-f]{64})","sha256":"([0-9a-f]{64})","csvBytes":(\d{1,15}),"snapshot":("(?:[^"\\]|\\.)*"),"fetchedAt":("(?:[^"\\]|\\.)*"),"body":/;
 const SUMMARY_TAIL = '}\n';
 
 interface SummaryBody {
@@ -212,6 +217,8 @@ interface SummaryFile {
   body: string;
   /** sha256 of body, already checked. */
   bodyHash: string;
+  /** The size of the month's rows file as committed. */
+  csvBytes: number;
 }
 
 function sha256(text: string): string {
@@ -226,10 +233,10 @@ function readSummaryFile(text: string, key: string): SummaryFile | null {
   const bodyHash = sha256(body);
   if (bodyHash !== head[2]) return null;
   try {
-    const snapshot: unknown = JSON.parse(head[3]!);
-    const fetchedAt: unknown = JSON.parse(head[4]!);
+    const snapshot: unknown = JSON.parse(head[4]!);
+    const fetchedAt: unknown = JSON.parse(head[5]!);
     if (typeof snapshot !== 'string' || typeof fetchedAt !== 'string') return null;
-    return { labels: { snapshot, fetchedAt }, body, bodyHash };
+    return { labels: { snapshot, fetchedAt }, body, bodyHash, csvBytes: Number(head[3]) };
   } catch {
     return null;
   }
@@ -239,10 +246,11 @@ function summaryFileText(
   key: string,
   labels: MonthProvenanceInfo,
   body: string,
+  csvBytes: number,
   bodyHash = sha256(body),
 ): string {
   return (
-    `{"cacheKey":${JSON.stringify(key)},"sha256":"${bodyHash}",` +
+    `{"cacheKey":${JSON.stringify(key)},"sha256":"${bodyHash}","csvBytes":${csvBytes},` +
     `"snapshot":${JSON.stringify(labels.snapshot)},"fetchedAt":${JSON.stringify(labels.fetchedAt)},` +
     `"body":${body}${SUMMARY_TAIL}`
   );
@@ -270,7 +278,7 @@ export async function readMonthCache(
   } catch {
     return null;
   }
-  if (file === null) return null;
+  if (file === null || !(await hasSize(files.csv, file.csvBytes))) return null;
   const used = await readAnswersUsed(files.postcodes, key);
   if (used === null || !sameAnswers(used, answers)) return null;
   const {
@@ -282,7 +290,10 @@ export async function readMonthCache(
   if (unlabelled.month !== month) return null;
   let current = file.labels;
   if (labels && !sameLabels(current, labels)) {
-    await writeFileAtomic(files.summary, summaryFileText(key, labels, file.body, file.bodyHash));
+    await writeFileAtomic(
+      files.summary,
+      summaryFileText(key, labels, file.body, file.csvBytes, file.bodyHash),
+    );
     current = { snapshot: labels.snapshot, fetchedAt: labels.fetchedAt };
   }
   const { month: _, source, ...figures } = unlabelled;
@@ -292,14 +303,16 @@ export async function readMonthCache(
   return { summary, drops, csv: files.csv };
 }
 
-/** The cache key and BODY hash at the head of a cached month's summary file. */
+/** The cache key, BODY hash and rows file size at the head of a cached month's summary file. */
 export interface MonthCacheStamp {
   key: string;
   sha256: string;
+  csvBytes: number;
 }
 
-const STAMP_HEAD = /^\{"cacheKey":"([0-9a-f]{64})","sha256":"([0-9a-f]{64})"/;
-const STAMP_BYTES = '{"cacheKey":"","sha256":""'.length + 2 * 64;
+const STAMP_HEAD =
+  /^\{"cacheKey":"([0-9a-f]{64})","sha256":"([0-9a-f]{64})","csvBytes":(\d{1,15}),/;
+const STAMP_BYTES = '{"cacheKey":"","sha256":"","csvBytes":,'.length + 2 * 64 + 15;
 
 /**
  * The key and BODY hash a cached month's summary file starts with (its BODY is not read, nor
@@ -317,7 +330,7 @@ export async function readMonthCacheStamp(
     try {
       const { bytesRead } = await file.read(bytes, 0, bytes.length, 0);
       const head = STAMP_HEAD.exec(bytes.toString('utf8', 0, bytesRead));
-      return head === null ? null : { key: head[1]!, sha256: head[2]! };
+      return head === null ? null : { key: head[1]!, sha256: head[2]!, csvBytes: Number(head[3]) };
     } catch {
       return null;
     } finally {
@@ -331,20 +344,28 @@ export async function readMonthCacheStamp(
 /**
  * Whether the cache still holds `month` as `stamp` says, and would serve it to a run with
  * these postcodes.io `answers` (readMonthCache's check): its summary file starts with the
- * same key and BODY hash, and each answer the month used is still the run's.
+ * same key and BODY hash, its rows file has the size committed with them, and each answer
+ * the month used is still the run's.
  */
 export async function monthCacheHolds(
   dir: string,
   month: string,
-  stamp: MonthCacheStamp,
+  stamp: Pick<MonthCacheStamp, 'key' | 'sha256'>,
   answers: PostcodeAnswers,
 ): Promise<boolean> {
   const current = await readMonthCacheStamp(dir, month);
   if (current === null || current.key !== stamp.key || current.sha256 !== stamp.sha256) {
     return false;
   }
-  const used = await readAnswersUsed(monthCacheFiles(dir, month).postcodes, stamp.key);
+  const files = monthCacheFiles(dir, month);
+  if (!(await hasSize(files.csv, current.csvBytes))) return false;
+  const used = await readAnswersUsed(files.postcodes, stamp.key);
   return used !== null && sameAnswers(used, answers);
+}
+
+/** Whether `file` is there with `bytes` bytes. */
+async function hasSize(file: string, bytes: number): Promise<boolean> {
+  return (await stat(file).catch(() => null))?.size === bytes;
 }
 
 function sameLabels(a: MonthProvenanceInfo, b: MonthProvenanceInfo): boolean {
@@ -356,6 +377,7 @@ async function writeSummary(
   summary: MonthSummary,
   drops: DropTally,
   key: string,
+  csvBytes: number,
 ): Promise<void> {
   const { snapshot, fetchedAt, ...unlabelled } = summary;
   const body: SummaryBody = {
@@ -364,7 +386,10 @@ async function writeSummary(
     outside: drops.outside,
     disagreements: { counts: drops.disagreements.counts, examples: drops.disagreements.examples },
   };
-  await writeFileAtomic(file, summaryFileText(key, { snapshot, fetchedAt }, JSON.stringify(body)));
+  await writeFileAtomic(
+    file,
+    summaryFileText(key, { snapshot, fetchedAt }, JSON.stringify(body), csvBytes),
+  );
 }
 
 /**
@@ -392,8 +417,9 @@ export async function openMonthCacheWriter(dir: string, month: string) {
       answers: PostcodeAnswersUsed,
     ): Promise<void> {
       await rows.commit();
+      const { size } = await stat(files.csv);
       await writeFileAtomic(files.postcodes, answersFileText(key, answers));
-      await writeSummary(files.summary, summary, drops, key);
+      await writeSummary(files.summary, summary, drops, key, size);
     },
     abort: () => rows.abort(),
   };

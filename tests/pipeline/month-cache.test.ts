@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import {
   postcodeAnswersUsed,
   readMonthCache,
   readMonthPostcodeGaps,
+  readMonthCacheStamp,
 } from '../../pipeline/month-cache.ts';
 import { DropTally } from '../../pipeline/report.ts';
 import { createMonthSummariser } from '../../pipeline/summarise.ts';
@@ -116,6 +117,45 @@ describe('readMonthCache', () => {
     expect(text).toContain('"outside-district":1');
     await writeFile(file, text.replace('"outside-district":1', '"outside-district":2'));
     expect(await readMonthCache(dir, '2025-03', key, new Map())).toBeNull();
+  });
+});
+
+describe('readMonthCache and a rows file changed after the commit', () => {
+  const ROWS = 'header\nrow one\nrow two\n';
+
+  async function committed(month: string): Promise<string> {
+    const writer = await openMonthCacheWriter(dir, month);
+    await writer.rows.write(ROWS);
+    await writer.commit(emptySummary(), new DropTally(), monthCacheKey(PARTS), {});
+    return monthCacheFiles(dir, month).csv;
+  }
+
+  it.each([
+    ['cut short', (csv: string) => writeFile(csv, ROWS.slice(0, -8))],
+    ['added to', (csv: string) => appendFile(csv, 'row three\n')],
+    ['gone', (csv: string) => rm(csv)],
+  ])('treats the month as not cached when its rows file is %s', async (_what, change) => {
+    const csv = await committed('2025-03');
+    expect(await readMonthCache(dir, '2025-03', monthCacheKey(PARTS), new Map())).not.toBeNull();
+    await change(csv);
+    expect(await readMonthCache(dir, '2025-03', monthCacheKey(PARTS), new Map())).toBeNull();
+  });
+
+  it('keeps the month cached when its rows file is written again with the same bytes', async () => {
+    const csv = await committed('2025-03');
+    await writeFile(csv, ROWS);
+    expect(await readMonthCache(dir, '2025-03', monthCacheKey(PARTS), new Map())).not.toBeNull();
+  });
+
+  it('keeps the size through a relabelling', async () => {
+    const csv = await committed('2025-03');
+    const labels = { snapshot: 'archive:2026-01', fetchedAt: '2026-02-01T00:00:00.000Z' };
+    expect(
+      await readMonthCache(dir, '2025-03', monthCacheKey(PARTS), new Map(), labels),
+    ).not.toBeNull();
+    expect(await readMonthCacheStamp(dir, '2025-03')).toMatchObject({ csvBytes: ROWS.length });
+    await appendFile(csv, 'row three\n');
+    expect(await readMonthCache(dir, '2025-03', monthCacheKey(PARTS), new Map())).toBeNull();
   });
 });
 

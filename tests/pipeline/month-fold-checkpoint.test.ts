@@ -126,6 +126,29 @@ describe('a run that adds a month after the months of the run before', () => {
   }, 120_000);
 });
 
+describe('a run whose cached rows file of a month was cut short since', () => {
+  it('processes that month again and writes what a run from nothing writes, every row kept', async () => {
+    const archive = await archiveOf('cut', ['2024-03', '2025-02']);
+    const out = path.join(dir, 'cut-out');
+    await run(archive, out);
+    const csv = monthCacheFiles(pipelinePaths({ out }).monthsCacheDir, '2024-03').csv;
+    const rows = await readFile(csv);
+    await writeFile(csv, rows.subarray(0, rows.length - 500));
+    await addMonth(archive, '2025-03');
+    const record = await run(archive, out);
+    expect(record.months!.map((m) => [m.plan.month, m.cached])).toEqual([
+      ['2024-03', false],
+      ['2025-02', true],
+      ['2025-03', false],
+    ]);
+    expect((await readFile(csv)).equals(rows)).toBe(true);
+
+    const fresh = path.join(dir, 'cut-fresh');
+    await run(archive, fresh);
+    expect(await outputs(out)).toEqual(await outputs(fresh));
+  }, 120_000);
+});
+
 describe('restoreFoldCheckpoint(file, context, months, labels, monthsCacheDir, answers)', () => {
   const labels = (n: number) =>
     Array.from({ length: n }, () => ({ snapshot: 'archive:2026-01', fetchedAt: GENERATED_AT }));
@@ -226,6 +249,22 @@ describe('restoreFoldCheckpoint(file, context, months, labels, monthsCacheDir, a
     await whileHolding(summary, text.replace(bodyHash, 'e'.repeat(64)), async () => {
       expect(await restore(months)).toBeNull();
     });
+    expect(await restore(months)).not.toBeNull();
+  });
+
+  it('returns null when the rows file of a month was cut short or is gone', async () => {
+    const { monthsCacheDir } = pipelinePaths({ out });
+    const csv = monthCacheFiles(monthsCacheDir, '2024-03').csv;
+    const rows = await readFile(csv);
+    await whileHolding(csv, rows.subarray(0, rows.length - 200), async () => {
+      expect(await restore(months)).toBeNull();
+    });
+    await rm(csv);
+    try {
+      expect(await restore(months)).toBeNull();
+    } finally {
+      await writeFile(csv, rows);
+    }
     expect(await restore(months)).not.toBeNull();
   });
 
