@@ -26,7 +26,7 @@ import { MASTER_COLUMNS } from '../src/shared/constants.ts';
 import type { EnrichedCrime, MonthSummary } from '../src/shared/schema.ts';
 import { monthsPrefixIndex, type PrefixIndex } from './crime-id-index.ts';
 import { idPrefixes, prefixOf } from './crime-id-sidecar.ts';
-import { readCsv } from './csv.ts';
+import { CACHE_DAMAGED, readCsv } from './csv.ts';
 import type { CachedMonth } from './month-cache.ts';
 import { MASTER_HEADER, masterLine, masterRowCrime } from './master-row.ts';
 import { COMPARED_FIELDS, differingColumns, type ComparedField, type MonthPlan } from './merge.ts';
@@ -181,7 +181,9 @@ async function rowsWithPrefixes(
   prefixes: ReadonlyMap<number, unknown>,
 ): Promise<Map<string, EnrichedCrime>> {
   const rows = new Map<string, EnrichedCrime>();
-  for await (const { line, values } of readCsv(createReadStream(csv), csv, MASTER_COLUMNS)) {
+  for await (const { line, values } of readCsv(createReadStream(csv), csv, MASTER_COLUMNS, {
+    damaged: CACHE_DAMAGED,
+  })) {
     const id = values['Crime ID'] ?? '';
     if (id === '' || !prefixes.has(prefixOf(id)) || rows.has(id)) continue;
     rows.set(id, masterRowCrime(values, `${csv}:${line}`));
@@ -222,7 +224,9 @@ async function withoutRows(
   const out = await createAtomicWriteStream(path.join(dir, `${before.month}.csv`));
   try {
     await out.write(MASTER_HEADER);
-    for await (const { line, values } of readCsv(createReadStream(csv), csv, MASTER_COLUMNS)) {
+    for await (const { line, values } of readCsv(createReadStream(csv), csv, MASTER_COLUMNS, {
+      damaged: CACHE_DAMAGED,
+    })) {
       const crime = masterRowCrime(values, `${csv}:${line}`);
       const first = repeats.get(crime.crimeId);
       if (first !== undefined) {

@@ -33,7 +33,22 @@ export interface CsvRow {
 export interface ReadCsvOptions {
   /** Called with the size of every chunk read, for progress displays. */
   onBytes?: (bytes: number) => void;
+  /**
+   * What to do about a file that is not valid CSV or UTF-8, in its error. By default (an input
+   * file) INPUT_DAMAGED; a file of the pipeline's own cache says CACHE_DAMAGED.
+   */
+  damaged?: string;
 }
+
+/** What to do about an input file that is not valid CSV or UTF-8. */
+export const INPUT_DAMAGED =
+  'the file is damaged or was edited: download it again (every police.uk archive of the next ' +
+  'three years holds the month too), or correct that line';
+
+/** What to do about a file of the pipeline's own cache that is not valid CSV or UTF-8. */
+export const CACHE_DAMAGED =
+  "a file of the pipeline's own cache, damaged: delete it and run again (the month is then " +
+  'read from its input again)';
 
 const QUOTE = 0x22;
 const COMMA = 0x2c;
@@ -60,7 +75,7 @@ export async function* readCsv(
   requiredColumns: readonly string[],
   options: ReadCsvOptions = {},
 ): AsyncGenerator<CsvRow> {
-  const rows = new CsvRows(where, requiredColumns);
+  const rows = new CsvRows(where, requiredColumns, options.damaged);
   try {
     for await (const piece of pieces(input, options)) {
       rows.add(piece);
@@ -89,7 +104,7 @@ export async function readCsvEach(
   row: (row: CsvRow) => Promise<void> | undefined,
   options: ReadCsvOptions = {},
 ): Promise<void> {
-  const rows = new CsvRows(where, requiredColumns);
+  const rows = new CsvRows(where, requiredColumns, options.damaged);
   try {
     for await (const piece of pieces(input, options)) {
       rows.add(piece);
@@ -160,10 +175,13 @@ class CsvRows {
 
   private readonly where: string;
   private readonly requiredColumns: readonly string[];
+  /** What to do about the file when it is not valid CSV or UTF-8 (ReadCsvOptions.damaged). */
+  private readonly damaged: string | undefined;
 
-  constructor(where: string, requiredColumns: readonly string[]) {
+  constructor(where: string, requiredColumns: readonly string[], damaged?: string) {
     this.where = where;
     this.requiredColumns = requiredColumns;
+    this.damaged = damaged;
   }
 
   /** The next piece of the file (its end: undefined), whose rows next() then gives. */
@@ -216,8 +234,7 @@ class CsvRows {
     if (error instanceof CsvSyntaxError) {
       return new InputError(
         `${this.where}:${error.line}`,
-        `is not valid CSV (${error.message}): the file is damaged or was edited; download it ` +
-          'again, or correct that line',
+        `is not valid CSV (${error.message}): ${this.damaged ?? INPUT_DAMAGED}`,
         { cause: error },
       );
     }
@@ -236,8 +253,10 @@ class CsvRows {
       const line = this.scanner.lineAfter(lossy.slice(0, Math.max(0, lossy.indexOf('\uFFFD'))));
       throw new InputError(
         `${this.where}:${line}`,
-        'is not valid UTF-8 (police.uk files are UTF-8): the file is damaged or was saved in ' +
-          'another encoding; download it again',
+        this.damaged === undefined
+          ? 'is not valid UTF-8 (police.uk files are UTF-8): the file is damaged or was saved ' +
+              'in another encoding; download it again'
+          : `is not valid UTF-8: ${this.damaged}`,
         { cause },
       );
     }

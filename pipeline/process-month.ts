@@ -17,7 +17,7 @@ import {
 import { readApiMonth } from './api-months.ts';
 import type { ArchiveEntry } from './archive.ts';
 import { createIdSidecarWriter } from './crime-id-sidecar.ts';
-import { readCsv } from './csv.ts';
+import { CACHE_DAMAGED, readCsv } from './csv.ts';
 import { addLsoaHint, enrich, type LsoaHints } from './enrich.ts';
 import type { Locator, Place } from './geo.ts';
 import { InputError } from './input-error.ts';
@@ -474,7 +474,9 @@ export async function districtOutcomeIndexes(
 export async function lsoaHintsFromCsvs(csvs: readonly string[]): Promise<LsoaHints> {
   const hints: LsoaHints = new Map();
   for (const csv of csvs) {
-    for await (const { values } of readCsv(createReadStream(csv), csv, MASTER_COLUMNS)) {
+    for await (const { values } of readCsv(createReadStream(csv), csv, MASTER_COLUMNS, {
+      damaged: CACHE_DAMAGED,
+    })) {
       addLsoaHint(hints, {
         longitude: Number(values['Longitude']),
         latitude: Number(values['Latitude']),

@@ -4,7 +4,14 @@ import { Readable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { STREET_COLUMNS } from '../../src/shared/constants.ts';
-import { formatCsvRow, readCsv, readCsvEach, type CsvRow } from '../../pipeline/csv.ts';
+import {
+  CACHE_DAMAGED,
+  formatCsvRow,
+  INPUT_DAMAGED,
+  readCsv,
+  readCsvEach,
+  type CsvRow,
+} from '../../pipeline/csv.ts';
 import { InputError } from '../../pipeline/input-error.ts';
 import { seededRandom } from '../support/seeded-random.ts';
 
@@ -162,9 +169,26 @@ describe('readCsv', () => {
     expect(await collect(`${HEADER}\n`)).toEqual([]);
   });
 
+  it('says what to do about a file of the cache, given, instead of about an input', async () => {
+    const read = async (text: Buffer) => {
+      const rows = readCsv(Readable.from([text]), 'cache.csv', STREET_COLUMNS, {
+        damaged: CACHE_DAMAGED,
+      });
+      for await (const _ of rows) void _;
+    };
+    const extra = Buffer.from(`${HEADER}\n${ASB_ROW},extra\n`);
+    await expect(read(extra)).rejects.toThrow(
+      `cache.csv:2: is not valid CSV (Invalid Record Length: the header has 12 columns, got 13 on line 2): ${CACHE_DAMAGED}`,
+    );
+    const latin1 = Buffer.concat([Buffer.from(`${HEADER}\n`), Buffer.from([0xe9, 0x0a])]);
+    await expect(read(latin1)).rejects.toThrow(`cache.csv:2: is not valid UTF-8: ${CACHE_DAMAGED}`);
+    await expect(collect(extra)).rejects.toThrow(INPUT_DAMAGED);
+    expect(INPUT_DAMAGED).not.toBe(CACHE_DAMAGED);
+  });
+
   it('fails on a row with the wrong number of fields, naming file and line and what to do', async () => {
     await expect(collect(`${HEADER}\n${ASB_ROW}\n${ASB_ROW},extra\n`)).rejects.toThrow(
-      /^test\.csv:3: is not valid CSV \(Invalid Record Length: .*\): the file is damaged or was edited; download it again, or correct that line$/,
+      /^test\.csv:3: is not valid CSV \(Invalid Record Length: .*\): the file is damaged or was edited: download it again \(.*\), or correct that line$/,
     );
   });
 });
@@ -269,7 +293,7 @@ describe('readCsv on text split anywhere', () => {
   it('fails on a quote that is never closed', async () => {
     const bad = ASB_ROW.replace('On or near Supermarket', '"On or near Supermarket');
     await expect(collect(`${HEADER}\n${bad}\n`)).rejects.toThrow(
-      /^test\.csv:2: is not valid CSV \(Quote Not Closed.*\): the file is damaged or was edited; download it again/,
+      /^test\.csv:2: is not valid CSV \(Quote Not Closed.*\): the file is damaged or was edited: download it again/,
     );
   });
 });
