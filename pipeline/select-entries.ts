@@ -70,13 +70,19 @@ export async function selectEntries(inputs: readonly ArchiveInput[]): Promise<Se
     if (others.length === 0) continue;
     const usedContent = await contentOf(used);
     for (const entry of others) {
-      if ((await contentOf(entry)) === usedContent) {
+      const content = await contentOf(entry);
+      if (content === usedContent) {
         shadowed.push({ entry, usedInstead: used, why: 'identical' });
       } else if (entry.input === used.input) {
+        const [a, b] = [usedContent, content].map((c) => {
+          const [size, crc] = c.split(':').map(Number) as [number, number];
+          return `${size} bytes, CRC-32 ${crc.toString(16).padStart(8, '0')}`;
+        });
         throw new InputError(
           entry.where,
-          `is in ${used.input} twice, with other bytes each time, and nothing tells which is ` +
-            "the month's. The input is damaged or edited: replace it with a whole copy of the archive.",
+          `is in ${used.input} more than once, not always with the same bytes (${a}; ${b}), ` +
+            "and nothing tells which is the month's. Take the month from another police.uk " +
+            'archive (those of the next three years hold it too), or leave this input out.',
         );
       } else if (entry.snapshot === used.snapshot) {
         throw new InputError(

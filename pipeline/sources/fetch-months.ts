@@ -47,7 +47,7 @@ export interface FetchedMonth {
    */
   status: 'fetched' | 'unchanged' | 'kept' | 'gap';
   /**
-   * For "kept": what the archive lacks and which copy stays; for a "gap" that is not the
+   * For "kept": why the archive is not taken and which copy stays; for a "gap" that is not the
    * missing street file: why. For the run's notes.
    */
   note?: string;
@@ -119,6 +119,23 @@ export async function fetchArchiveMonths(
         `${month}: ${probe.name} holds ${repeated.join(', ')} more than once, the same bytes each time: read once`,
       );
     }
+    // The territorial force's street file (the first force) is the one a month cannot be
+    // without: if police.uk lists none, the month is empty.
+    const required = context.forces[0];
+    const street = `${month}/${month}-${required}-street.csv`;
+    if (!entries.some((e) => e.name === street) && !differing.some((d) => d.name === street)) {
+      // One missing month must not stop every other month of a backfill: it is reported as a
+      // gap (or the copy already cached is kept), and the gate refuses a published month
+      // that goes missing.
+      if (recorded) {
+        results.push(
+          keptMonth(recorded, `${probe.name} has no ${required} street file for it`, context),
+        );
+      } else {
+        results.push({ month, source: 'archive', snapshot: probe.name, status: 'gap' });
+      }
+      continue;
+    }
     // Two different files under one name: nothing says which is the month's. The copy cached
     // stays; with none, the month is a gap (as one without its street file), noted with both
     // copies, and the other months of a backfill go on.
@@ -134,22 +151,6 @@ export async function fetchArchiveMonths(
         `out of every output (never shown as zero) ${until}`;
       log(note);
       results.push({ month, source: 'archive', snapshot: probe.name, status: 'gap', note });
-      continue;
-    }
-    // The territorial force's street file (the first force) is the one a month cannot be
-    // without: if police.uk lists none, the month is empty.
-    const required = context.forces[0];
-    if (!entries.some((entry) => entry.name === `${month}/${month}-${required}-street.csv`)) {
-      // One missing month must not stop every other month of a backfill: it is reported as a
-      // gap (or the copy already cached is kept), and the gate refuses a published month
-      // that goes missing.
-      if (recorded) {
-        results.push(
-          keptMonth(recorded, `${probe.name} has no ${required} street file for it`, context),
-        );
-      } else {
-        results.push({ month, source: 'archive', snapshot: probe.name, status: 'gap' });
-      }
       continue;
     }
     const files: FetchedFile[] = entries.map((entry) => ({
@@ -291,12 +292,12 @@ export function onePerName(entries: readonly ZipEntry[]): {
   return { entries: one, repeated, differing };
 }
 
-/** "2 copies of NAME that differ (N bytes, CRC-32 X; ...)", for the run's notes and errors. */
+/** "2 copies of NAME, not all the same (N bytes, CRC-32 X; ...)", for the run's notes. */
 function describeCopies({ name, copies }: DifferingCopies): string {
   const each = copies.map(
     (c) => `${c.uncompressedSize} bytes, CRC-32 ${(c.crc32 >>> 0).toString(16).padStart(8, '0')}`,
   );
-  return `${copies.length} copies of ${name} that differ (${each.join('; ')})`;
+  return `${copies.length} copies of ${name}, not all the same (${each.join('; ')})`;
 }
 
 /** The names in `recorded` that `files` lacks, in order. */
@@ -315,13 +316,13 @@ function lostFiles(recorded: readonly FetchedFile[], files: readonly FetchedFile
  */
 function keptMonth(
   recorded: MonthManifest,
-  lacks: string,
+  why: string,
   context: Pick<Context, 'paths' | 'log'>,
   until?: string,
 ): FetchedMonth {
   const manifest = path.relative('.', manifestPath(context.paths, recorded.month));
   const note =
-    `${recorded.month}: ${lacks}; the copy cached from ${recorded.snapshot} is kept ` +
+    `${recorded.month}: ${why}; the copy cached from ${recorded.snapshot} is kept ` +
     (until ?? `(delete ${manifest} to take the archive as it is)`);
   context.log(note);
   return {

@@ -15,7 +15,7 @@ import { pipelinePaths } from '../../../pipeline/paths.ts';
 import { cleanUpInterruptedRuns } from '../../../pipeline/publish.ts';
 import { resolveSourceConfig } from '../../../pipeline/sources/config.ts';
 import { HttpClient } from '../../../pipeline/sources/http.ts';
-import { fetchNotes } from '../../../pipeline/sources/fetch-step.ts';
+import { fetchNotes, gapNote } from '../../../pipeline/sources/fetch-step.ts';
 import { fetchSources, type FetchSourcesOptions } from '../../../pipeline/sources/index.ts';
 import { newestPublishedMonth, planArchives } from '../../../pipeline/sources/months.ts';
 import { archiveEntries, buildArchive, sampleStreetFile } from '../../support/police-fixtures.ts';
@@ -406,7 +406,7 @@ describe('fetchSources from a 36-month archive served with ranges', () => {
     const btp = entries.find((e) => e.name === `2025-03/${BTP_STREET}`)?.data ?? Buffer.alloc(0);
     const hex = (bytes: Buffer) => crc32(bytes).toString(16).padStart(8, '0');
     const note =
-      `2025-03 is a gap: 2025-03.zip holds 2 copies of 2025-03/${BTP_STREET} that differ ` +
+      `2025-03 is a gap: 2025-03.zip holds 2 copies of 2025-03/${BTP_STREET}, not all the same ` +
       `(${btp.length} bytes, CRC-32 ${hex(btp)}; ${other.length} bytes, CRC-32 ${hex(other)}), ` +
       "and nothing tells which is the month's, so it is left out of every output (never shown " +
       'as zero) until police.uk re-issues the archive with one copy of each file';
@@ -419,6 +419,24 @@ describe('fetchSources from a 36-month archive served with ranges', () => {
     expect(await readMonthManifest(sourcePaths(cacheRoot), '2025-03')).toBeUndefined();
     expect(existsSync(path.join(sourcePaths(cacheRoot).archiveDir, '2025-03'))).toBe(false);
     expect(await monthFiles('2025-02')).toHaveLength(6);
+  });
+
+  it("a month without the territorial force's street file is the usual gap, whatever else its archive doubles", async () => {
+    const entries = archiveEntries('2025-03').filter(
+      (e) => e.name !== '2025-03/2025-03-west-yorkshire-street.csv',
+    );
+    serveLatest('2025-03');
+    server.file(
+      '/data/archive/2025-03.zip',
+      await buildZip(btpStreetTwice(entries, Buffer.from('TEST DATA other\n'))),
+    );
+    const result = await fetchSources(options({ month: '2025-03' }));
+    expect(result.months).toEqual([
+      { month: '2025-03', source: 'archive', snapshot: '2025-03.zip', status: 'gap' },
+    ]);
+    expect(fetchNotes(result.months, 'west-yorkshire')).toEqual([
+      gapNote('2025-03', '2025-03.zip', 'west-yorkshire'),
+    ]);
   });
 
   it('a republished archive with two different files under one name keeps the copy cached and says why', async () => {
@@ -435,7 +453,7 @@ describe('fetchSources from a 36-month archive served with ranges', () => {
     const note = result.months[0]?.note ?? '';
     expect(note).toMatch(
       new RegExp(
-        `^2025-03: 2025-03\\.zip holds 2 copies of 2025-03/${BTP_STREET.replaceAll('.', '\\.')} that differ \\(`,
+        `^2025-03: 2025-03\\.zip holds 2 copies of 2025-03/${BTP_STREET.replaceAll('.', '\\.')}, not all the same \\(`,
       ),
     );
     expect(note).toMatch(
