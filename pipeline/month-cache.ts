@@ -315,10 +315,10 @@ const STAMP_HEAD =
 const STAMP_BYTES = '{"cacheKey":"","sha256":"","csvBytes":,'.length + 2 * 64 + 15;
 
 /**
- * The key and BODY hash a cached month's summary file starts with (its BODY is not read, nor
- * checked against the hash), or null when there is none. For what was read in full before
- * (see month-fold-checkpoint.ts): a month processed again since, or removed, has another
- * stamp or none, unless it was processed again to the same BODY.
+ * The key, BODY hash and rows file size a cached month's summary file starts with (its BODY
+ * is not read, nor checked against the hash), or null when there is none. For what was read
+ * in full before (see month-fold-checkpoint.ts): a month processed again since, or removed,
+ * has another stamp or none, unless it was processed again to the same BODY.
  */
 export async function readMonthCacheStamp(
   dir: string,
