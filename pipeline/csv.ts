@@ -34,8 +34,9 @@ export interface ReadCsvOptions {
   /** Called with the size of every chunk read, for progress displays. */
   onBytes?: (bytes: number) => void;
   /**
-   * What to do about a file that is not valid CSV or UTF-8, in its error. By default (an input
-   * file) INPUT_DAMAGED; a file of the pipeline's own cache says CACHE_DAMAGED.
+   * What to do about a file that is empty, lacks a column or is not valid CSV or UTF-8, in its
+   * error. By default (an input file) the advice for an input (INPUT_DAMAGED for CSV); a file
+   * of the pipeline's own cache says CACHE_DAMAGED.
    */
   damaged?: string;
 }
@@ -47,8 +48,8 @@ export const INPUT_DAMAGED =
 
 /** What to do about a file of the pipeline's own cache that is not valid CSV or UTF-8. */
 export const CACHE_DAMAGED =
-  "a file of the pipeline's own cache, damaged: delete it and run again (the month is then " +
-  'read from its input again)';
+  "a file of the pipeline's own cache, damaged: delete it and run again, months step included " +
+  '(the month is then read from its input again)';
 
 const QUOTE = 0x22;
 const COMMA = 0x2c;
@@ -201,7 +202,7 @@ class CsvRows {
       if (record === null) return null;
       const { line, fields, text } = record;
       if (this.columns === undefined) {
-        const columns = checkHeader(fields, this.requiredColumns, this.where);
+        const columns = checkHeader(fields, this.requiredColumns, this.where, this.damaged);
         this.columns = columns;
         this.inOrder =
           columns.length === this.requiredColumns.length &&
@@ -224,7 +225,7 @@ class CsvRows {
     if (this.columns === undefined) {
       throw new InputError(
         this.where,
-        'is empty (no header row): the file is truncated; download it again',
+        `is empty (no header row): ${this.damaged ?? 'the file is truncated; download it again'}`,
       );
     }
   }
@@ -263,7 +264,12 @@ class CsvRows {
   }
 }
 
-function checkHeader(header: string[], required: readonly string[], where: string): string[] {
+function checkHeader(
+  header: string[],
+  required: readonly string[],
+  where: string,
+  damaged: string | undefined,
+): string[] {
   const names = header.map((name) => name.trim());
   const present = new Set(names);
   const missing = required.filter((name) => !present.has(name));
@@ -271,7 +277,8 @@ function checkHeader(header: string[], required: readonly string[], where: strin
     throw new InputError(
       where,
       `the header lacks column(s) ${missing.map((m) => `"${m}"`).join(', ')} ` +
-        `(found: ${header.map((h) => `"${h}"`).join(', ')}); is this a police.uk file of the right kind?`,
+        `(found: ${header.map((h) => `"${h}"`).join(', ')}); ` +
+        (damaged ?? 'is this a police.uk file of the right kind?'),
     );
   }
   return names;

@@ -169,7 +169,7 @@ describe('readCsv', () => {
     expect(await collect(`${HEADER}\n`)).toEqual([]);
   });
 
-  it('says what to do about a file of the cache, given, instead of about an input', async () => {
+  it('says what to do about a file of the cache (damaged, empty or without a column), given, instead of about an input', async () => {
     const read = async (text: Buffer) => {
       const rows = readCsv(Readable.from([text]), 'cache.csv', STREET_COLUMNS, {
         damaged: CACHE_DAMAGED,
@@ -182,6 +182,14 @@ describe('readCsv', () => {
     );
     const latin1 = Buffer.concat([Buffer.from(`${HEADER}\n`), Buffer.from([0xe9, 0x0a])]);
     await expect(read(latin1)).rejects.toThrow(`cache.csv:2: is not valid UTF-8: ${CACHE_DAMAGED}`);
+    await expect(read(Buffer.from(''))).rejects.toThrow(
+      `cache.csv: is empty (no header row): ${CACHE_DAMAGED}`,
+    );
+    await expect(read(Buffer.from('Crime ID,Month\n'))).rejects.toThrow(
+      new RegExp(
+        `^cache\\.csv: the header lacks column\\(s\\) "Reported by", .*\\(found: "Crime ID", "Month"\\); a file of the pipeline's own cache, damaged`,
+      ),
+    );
     await expect(collect(extra)).rejects.toThrow(INPUT_DAMAGED);
     expect(INPUT_DAMAGED).not.toBe(CACHE_DAMAGED);
   });
