@@ -2,8 +2,9 @@
 // (YYYY-MM.summary.json, a MonthSummary plus the cache key and drop examples) and the
 // postcodes.io answers it used (YYYY-MM.postcodes.json). A month is reprocessed only when its
 // key changes (its input files (month-keys.ts), the reference geography, or the code that
-// processes it and the packages that code runs), an answer it used changed, or an outcomes
-// file revises one of its crimes (YYYY-MM.outcomes, month-outcomes.ts).
+// processes it and the packages that code runs), an answer it used changed, an outcomes
+// file revises one of its crimes (YYYY-MM.outcomes, month-outcomes.ts), or its rows file no
+// longer has the size it was committed with (cut short, added to or gone).
 import { createHash } from 'node:crypto';
 import { open, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -344,17 +345,22 @@ export async function readMonthCacheStamp(
 /**
  * Whether the cache still holds `month` as `stamp` says, and would serve it to a run with
  * these postcodes.io `answers` (readMonthCache's check): its summary file starts with the
- * same key and BODY hash, its rows file has the size committed with them, and each answer
- * the month used is still the run's.
+ * same key, BODY hash and rows file size, its rows file has that size, and each answer the
+ * month used is still the run's.
  */
 export async function monthCacheHolds(
   dir: string,
   month: string,
-  stamp: Pick<MonthCacheStamp, 'key' | 'sha256'>,
+  stamp: MonthCacheStamp,
   answers: PostcodeAnswers,
 ): Promise<boolean> {
   const current = await readMonthCacheStamp(dir, month);
-  if (current === null || current.key !== stamp.key || current.sha256 !== stamp.sha256) {
+  if (
+    current === null ||
+    current.key !== stamp.key ||
+    current.sha256 !== stamp.sha256 ||
+    current.csvBytes !== stamp.csvBytes
+  ) {
     return false;
   }
   const files = monthCacheFiles(dir, month);

@@ -8,10 +8,10 @@
 // Folding is sequential: a month's totals are kept with the labels of the run that folded it,
 // and repeats across months are taken out after the fold (crime-ids.ts), so what is saved is
 // trusted only for the exact ordered prefix of months it was made from, each under the same
-// cache key, and only while each month is still in the cache as it was folded (same key and
-// BODY hash) and would be served from it (the postcodes.io answers it used are still the
-// run's: month-cache.ts). A month processed again since, to other figures, misses. The file is
-// saved-state.ts: a damaged file is ignored, not trusted.
+// cache key, and only while each month is still in the cache as it was folded (same key, BODY
+// hash and rows file size) and would be served from it (the postcodes.io answers it used are
+// still the run's: month-cache.ts). A month processed again since, to other figures or other
+// rows, misses. The file is saved-state.ts: a damaged file is ignored, not trusted.
 import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { CentreDefinition } from '../src/shared/area.ts';
@@ -71,6 +71,8 @@ interface Checkpoint {
   months: (CheckpointMonth & {
     /** The BODY hash of its cached summary when it was folded. */
     sha256: string;
+    /** The size of its cached rows file when it was folded. */
+    csvBytes: number;
     drops: DropTallyData;
   })[];
   folds: MonthFoldsState;
@@ -123,6 +125,7 @@ export async function saveFoldCheckpoint(
       month,
       key,
       sha256: stamps[i]!.sha256,
+      csvBytes: stamps[i]!.csvBytes,
       drops: dropTallyData(drops),
     })),
     folds: {

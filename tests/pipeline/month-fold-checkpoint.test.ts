@@ -16,7 +16,11 @@ import {
   restoreFoldCheckpoint,
   type CheckpointMonth,
 } from '../../pipeline/month-fold-checkpoint.ts';
-import { monthCacheFiles, type PostcodeAnswers } from '../../pipeline/month-cache.ts';
+import {
+  monthCacheFiles,
+  readMonthCacheStamp,
+  type PostcodeAnswers,
+} from '../../pipeline/month-cache.ts';
 import { pipelinePaths } from '../../pipeline/paths.ts';
 import { loadArea } from '../../pipeline/area.ts';
 import { createMemoryReporter } from '../../pipeline/report.ts';
@@ -265,6 +269,27 @@ describe('restoreFoldCheckpoint(file, context, months, labels, monthsCacheDir, a
     } finally {
       await writeFile(csv, rows);
     }
+    expect(await restore(months)).not.toBeNull();
+  });
+
+  it('returns null when a month was processed again to the same figures but other rows', async () => {
+    // Its summary the same but for the rows file's size (a postcodes.io answer can change a
+    // row's postcode district and no figure): the month cache serves it, the folds may not.
+    const { monthsCacheDir } = pipelinePaths({ out });
+    const files = monthCacheFiles(monthsCacheDir, '2025-02');
+    const summary = await readFile(files.summary, 'utf8');
+    const rows = await readFile(files.csv);
+    const more = Buffer.concat([rows, rows.subarray(rows.indexOf(10) + 1, rows.indexOf(10) + 200)]);
+    const resized = summary.replace(`"csvBytes":${rows.length},`, `"csvBytes":${more.length},`);
+    expect(resized).not.toBe(summary);
+    await whileHolding(files.csv, more, () =>
+      whileHolding(files.summary, resized, async () => {
+        expect(await readMonthCacheStamp(monthsCacheDir, '2025-02')).toMatchObject({
+          csvBytes: more.length,
+        });
+        expect(await restore(months)).toBeNull();
+      }),
+    );
     expect(await restore(months)).not.toBeNull();
   });
 
