@@ -6,12 +6,13 @@
 // file revises one of its crimes (YYYY-MM.outcomes, month-outcomes.ts), or its rows file no
 // longer has the size it was committed with (cut short, added to or gone).
 import { createHash } from 'node:crypto';
-import { open, readFile, rm, stat } from 'node:fs/promises';
+import { open, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { compareCodeUnits } from '../src/shared/compare.ts';
 import { isCoordinateKey } from '../src/shared/coordinates.ts';
 import type { MonthSummary } from '../src/shared/schema.ts';
 import { codeFingerprint } from './code-fingerprint.ts';
+import { sizeAndTime, sizeAndTimeIfThere } from './files.ts';
 import { monthOutcomesFile } from './month-outcomes.ts';
 import type { MonthProvenanceInfo } from './process-month.ts';
 import { DropTally, type Disagreement, type TallyData } from './report.ts';
@@ -371,7 +372,7 @@ export async function monthCacheHolds(
 
 /** Whether `file` is there with `bytes` bytes. */
 async function hasSize(file: string, bytes: number): Promise<boolean> {
-  return (await stat(file).catch(() => null))?.size === bytes;
+  return (await sizeAndTimeIfThere(file))?.size === bytes;
 }
 
 function sameLabels(a: MonthProvenanceInfo, b: MonthProvenanceInfo): boolean {
@@ -423,7 +424,7 @@ export async function openMonthCacheWriter(dir: string, month: string) {
       answers: PostcodeAnswersUsed,
     ): Promise<void> {
       await rows.commit();
-      const { size } = await stat(files.csv);
+      const { size } = await sizeAndTime(files.csv);
       await writeFileAtomic(files.postcodes, answersFileText(key, answers));
       await writeSummary(files.summary, summary, drops, key, size);
     },

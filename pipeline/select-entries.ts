@@ -3,8 +3,8 @@
 // snapshot wins, and two different copies of the same snapshot (or of one input, a zip that
 // holds a name twice) stop the run. A file that an input holding the month lacks comes from
 // the input that has it, and is listed.
-import { crc32 } from 'node:zlib';
 import type { ArchiveEntry, ArchiveInput } from './archive.ts';
+import { contentOf, describeContent, sameContent } from './file-content.ts';
 import { InputError } from './input-error.ts';
 
 export interface SelectedEntries {
@@ -68,19 +68,17 @@ export async function selectEntries(inputs: readonly ArchiveInput[]): Promise<Se
       });
     }
     if (others.length === 0) continue;
-    const usedContent = await contentOf(used);
+    // Read once each, and only for files found in more than one input.
+    const usedContent = await contentOf(await used.open());
     for (const entry of others) {
-      const content = await contentOf(entry);
-      if (content === usedContent) {
+      const content = await contentOf(await entry.open());
+      if (sameContent(content, usedContent)) {
         shadowed.push({ entry, usedInstead: used, why: 'identical' });
       } else if (entry.input === used.input) {
-        const [a, b] = [usedContent, content].map((c) => {
-          const [size, crc] = c.split(':').map(Number) as [number, number];
-          return `${size} bytes, CRC-32 ${crc.toString(16).padStart(8, '0')}`;
-        });
+        const copies = [usedContent, content].map(describeContent).join('; ');
         throw new InputError(
           entry.where,
-          `is in ${used.input} more than once, not always with the same bytes (${a}; ${b}), ` +
+          `is in ${used.input} more than once, not always with the same bytes (${copies}), ` +
             "and nothing tells which is the month's. Take the month from another police.uk " +
             'archive (those of the next three years hold it too), or leave this input out.',
         );
@@ -103,15 +101,4 @@ export async function selectEntries(inputs: readonly ArchiveInput[]): Promise<Se
       a.force.localeCompare(b.force),
   );
   return { entries, shadowed, missingFromNewer };
-}
-
-/** An entry's bytes as "size:crc32", read once (only for files found in more than one input). */
-async function contentOf(entry: ArchiveEntry): Promise<string> {
-  let crc = 0;
-  let size = 0;
-  for await (const chunk of await entry.open()) {
-    crc = crc32(chunk as Buffer, crc);
-    size += (chunk as Buffer).length;
-  }
-  return `${size}:${crc >>> 0}`;
 }

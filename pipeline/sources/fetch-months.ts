@@ -31,6 +31,7 @@ import { linkOrCopy, type RunDownloads } from './run-downloads.ts';
 import type { ZipEntry } from './zip.ts';
 import { crc32 } from 'node:zlib';
 import { errorMessage } from '../../src/shared/error-message.ts';
+import { contentOf, describeContent, sameContent, type FileContent } from '../file-content.ts';
 
 export interface FetchedMonth {
   month: string;
@@ -155,8 +156,7 @@ export async function fetchArchiveMonths(
     }
     const files: FetchedFile[] = entries.map((entry) => ({
       name: path.posix.basename(entry.name),
-      bytes: entry.uncompressedSize,
-      crc32: entry.crc32 >>> 0,
+      ...contentOfEntry(entry),
     }));
     if (recorded?.source === 'archive' && sameFiles(recorded.files, files)) {
       results.push(unchanged(month));
@@ -235,26 +235,14 @@ async function reusedFromCache(
 ): Promise<boolean> {
   if (recorded?.source !== 'archive') return false;
   const name = path.posix.basename(entry.name);
-  const crc = entry.crc32 >>> 0;
+  const wanted = contentOfEntry(entry);
   const file = recorded.files.find((f) => f.name === name);
-  if (file === undefined || file.bytes !== entry.uncompressedSize || file.crc32 !== crc) {
-    return false;
-  }
+  if (file === undefined || !sameContent(file, wanted)) return false;
   const cached = path.join(paths.archiveDir, recorded.month, name);
-  if ((await fileCrc32(cached)) !== crc) return false;
+  const content = await contentOf(createReadStream(cached)).catch(() => null);
+  if (content === null || !sameContent(content, wanted)) return false;
   await linkOrCopy(cached, destination);
   return true;
-}
-
-/** The CRC-32 of the file at `file` (unsigned), read a chunk at a time; null if unreadable. */
-async function fileCrc32(file: string): Promise<number | null> {
-  let value = 0;
-  try {
-    for await (const chunk of createReadStream(file)) value = crc32(chunk as Buffer, value);
-  } catch {
-    return null;
-  }
-  return value >>> 0;
 }
 
 /** One name's entries of an archive, when it holds several that differ. */
@@ -274,15 +262,17 @@ export function onePerName(entries: readonly ZipEntry[]): {
   differing: DifferingCopies[];
 } {
   const byName = new Map<string, ZipEntry[]>();
-  for (const entry of entries) byName.set(entry.name, [...(byName.get(entry.name) ?? []), entry]);
+  for (const entry of entries) {
+    const copies = byName.get(entry.name);
+    if (copies === undefined) byName.set(entry.name, [entry]);
+    else copies.push(entry);
+  }
   const one: ZipEntry[] = [];
   const repeated: string[] = [];
   const differing: DifferingCopies[] = [];
   for (const [name, copies] of [...byName].sort(([a], [b]) => a.localeCompare(b))) {
     const [first] = copies as [ZipEntry, ...ZipEntry[]];
-    const same = copies.every(
-      (c) => c.uncompressedSize === first.uncompressedSize && c.crc32 >>> 0 === first.crc32 >>> 0,
-    );
+    const same = copies.every((c) => sameContent(contentOfEntry(c), contentOfEntry(first)));
     if (!same) differing.push({ name, copies });
     else {
       one.push(first);
@@ -294,10 +284,13 @@ export function onePerName(entries: readonly ZipEntry[]): {
 
 /** "2 copies of NAME, not all the same (N bytes, CRC-32 X; ...)", for the run's notes. */
 function describeCopies({ name, copies }: DifferingCopies): string {
-  const each = copies.map(
-    (c) => `${c.uncompressedSize} bytes, CRC-32 ${(c.crc32 >>> 0).toString(16).padStart(8, '0')}`,
-  );
+  const each = copies.map((c) => describeContent(contentOfEntry(c)));
   return `${copies.length} copies of ${name}, not all the same (${each.join('; ')})`;
+}
+
+/** What an entry's directory record says of its content. */
+function contentOfEntry(entry: ZipEntry): FileContent {
+  return { bytes: entry.uncompressedSize, crc32: entry.crc32 >>> 0 };
 }
 
 /** The names in `recorded` that `files` lacks, in order. */

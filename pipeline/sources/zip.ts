@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { crc32, createInflateRaw } from 'node:zlib';
 import yauzl from 'yauzl';
 import { errorMessage } from '../../src/shared/error-message.ts';
+import { crc32Hex } from '../file-content.ts';
 
 const LOCAL_HEADER_SIGNATURE = 0x04034b50;
 const LOCAL_HEADER_SIZE = 30;
@@ -201,7 +202,7 @@ export async function extractEntry(
         callback(
           new ZipIntegrityError(
             where,
-            `CRC-32 mismatch: data gives ${hex(crc)}, central directory says ${hex(entry.crc32)}`,
+            `CRC-32 mismatch: data gives ${crc32Hex(crc)}, central directory says ${crc32Hex(entry.crc32)}`,
           ),
         );
       } else callback();
@@ -263,8 +264,4 @@ async function* entryData(
   if (remaining > 0 || skip !== 0) {
     throw new ZipIntegrityError(where, `data ended ${remaining} bytes early`);
   }
-}
-
-function hex(value: number): string {
-  return (value >>> 0).toString(16).padStart(8, '0');
 }
