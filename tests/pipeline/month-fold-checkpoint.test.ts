@@ -81,14 +81,38 @@ async function outputs(out: string): Promise<Record<string, string>> {
   };
 }
 
+/**
+ * A run of 2024-03 and 2025-02 into a new folder `name`, then `change` (to the archive or the
+ * output folder), then a run with 2025-03 added: that run's record, and its folders.
+ */
+async function runAddingMarch(
+  name: string,
+  change: (archive: string, out: string) => Promise<void> = async () => {},
+): Promise<{ record: RunRecord; archive: string; out: string }> {
+  const archive = await archiveOf(name, ['2024-03', '2025-02']);
+  const out = path.join(dir, `${name}-out`);
+  await run(archive, out);
+  await change(archive, out);
+  await addMonth(archive, '2025-03');
+  return { record: await run(archive, out), archive, out };
+}
+
+/** Each month of the run and whether it came from the month cache. */
+function cachedMonths(record: RunRecord): [string, boolean][] {
+  return record.months!.map((m) => [m.plan.month, m.cached]);
+}
+
+/** What a run from nothing of `archive` publishes, into a new folder `name`. */
+async function freshOutputs(archive: string, name: string): Promise<Record<string, string>> {
+  const fresh = path.join(dir, name);
+  await run(archive, fresh);
+  return outputs(fresh);
+}
+
 describe('a run that adds a month after the months of the run before', () => {
   it('starts from the saved folds and writes what a run from nothing writes', async () => {
-    const archive = await archiveOf('added', ['2024-03', '2025-02']);
-    const out = path.join(dir, 'added-out');
-    await run(archive, out);
-    await addMonth(archive, '2025-03');
-    const record = await run(archive, out);
-    expect(record.months!.map((m) => [m.plan.month, m.cached])).toEqual([
+    const { record, archive, out } = await runAddingMarch('added');
+    expect(cachedMonths(record)).toEqual([
       ['2024-03', true],
       ['2025-02', true],
       ['2025-03', false],
@@ -100,56 +124,41 @@ describe('a run that adds a month after the months of the run before', () => {
       'utf8',
     );
     expect(summary).toContain('"snapshot":"archive:2025-02"');
-
-    const fresh = path.join(dir, 'added-fresh');
-    await run(archive, fresh);
-    expect(await outputs(out)).toEqual(await outputs(fresh));
+    expect(await outputs(out)).toEqual(await freshOutputs(archive, 'added-fresh'));
   }, 120_000);
 
   it('does not start from them when an earlier month changed: its new rows are counted', async () => {
-    const archive = await archiveOf('changed', ['2024-03', '2025-02']);
-    const out = path.join(dir, 'changed-out');
-    await run(archive, out);
-    // A row of 2025-02 changes type: its cache key changes, the saved folds no longer hold it.
-    const file = path.join(archive, '2025-02', '2025-02-west-yorkshire-street.csv');
-    const text = await readFile(file, 'utf8');
-    const changed = text.replace(/,Burglary,/, ',Robbery,');
-    expect(changed).not.toBe(text);
-    await writeFile(file, changed);
-    await addMonth(archive, '2025-03');
-    const record = await run(archive, out);
-    expect(record.months!.map((m) => [m.plan.month, m.cached])).toEqual([
+    const { record, archive, out } = await runAddingMarch('changed', async (archive) => {
+      // A row of 2025-02 changes type: its cache key changes, the saved folds no longer hold it.
+      const file = path.join(archive, '2025-02', '2025-02-west-yorkshire-street.csv');
+      const text = await readFile(file, 'utf8');
+      const changed = text.replace(/,Burglary,/, ',Robbery,');
+      expect(changed).not.toBe(text);
+      await writeFile(file, changed);
+    });
+    expect(cachedMonths(record)).toEqual([
       ['2024-03', true],
       ['2025-02', false],
       ['2025-03', false],
     ]);
-
-    const fresh = path.join(dir, 'changed-fresh');
-    await run(archive, fresh);
-    expect(await outputs(out)).toEqual(await outputs(fresh));
+    expect(await outputs(out)).toEqual(await freshOutputs(archive, 'changed-fresh'));
   }, 120_000);
-});
 
-describe('a run whose cached rows file of a month was cut short since', () => {
-  it('processes that month again and writes what a run from nothing writes, every row kept', async () => {
-    const archive = await archiveOf('cut', ['2024-03', '2025-02']);
-    const out = path.join(dir, 'cut-out');
-    await run(archive, out);
-    const csv = monthCacheFiles(pipelinePaths({ out }).monthsCacheDir, '2024-03').csv;
-    const rows = await readFile(csv);
-    await writeFile(csv, rows.subarray(0, rows.length - 500));
-    await addMonth(archive, '2025-03');
-    const record = await run(archive, out);
-    expect(record.months!.map((m) => [m.plan.month, m.cached])).toEqual([
+  it('processes a month again whose cached rows file was cut short since, every row kept', async () => {
+    let csv = '';
+    let rows = Buffer.alloc(0);
+    const { record, archive, out } = await runAddingMarch('cut', async (_archive, out) => {
+      csv = monthCacheFiles(pipelinePaths({ out }).monthsCacheDir, '2024-03').csv;
+      rows = await readFile(csv);
+      await writeFile(csv, rows.subarray(0, rows.length - 500));
+    });
+    expect(cachedMonths(record)).toEqual([
       ['2024-03', false],
       ['2025-02', true],
       ['2025-03', false],
     ]);
     expect((await readFile(csv)).equals(rows)).toBe(true);
-
-    const fresh = path.join(dir, 'cut-fresh');
-    await run(archive, fresh);
-    expect(await outputs(out)).toEqual(await outputs(fresh));
+    expect(await outputs(out)).toEqual(await freshOutputs(archive, 'cut-fresh'));
   }, 120_000);
 });
 
