@@ -7,7 +7,9 @@ import path from 'node:path';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { FILE_KINDS } from '../archive.ts';
 import { policeForceName } from '../../src/shared/police-forces.ts';
+import { sum } from 'd3-array';
 import { apiCrimeSchema, normaliseApiCrime } from '../normalise.ts';
+import { MONTH_PATTERN } from '../../src/shared/schema.ts';
 import { openRemoteArchive, type ArchiveProbe } from './archive-remote.ts';
 import {
   commitApiMonth,
@@ -384,6 +386,8 @@ export async function fetchApiMonth(
   // month would stop every run (api-months.ts), and the month, once saved, is not asked again.
   const dropped = new Map<string, number>();
   const notCrimes: number[] = [];
+  /** Crimes dated in another month than the one asked, by that month. */
+  const otherMonths = new Map<string, number>();
   const reportedBy = policeForceName(context.forces[0] ?? '');
   for (const [index, crime] of answer.crimes.entries()) {
     const parsed = apiCrimeSchema.safeParse(crime);
@@ -391,8 +395,27 @@ export async function fetchApiMonth(
       notCrimes.push(index);
       continue;
     }
+    const dated = (parsed.data.month ?? '').trim();
+    if (MONTH_PATTERN.test(dated) && dated !== month) {
+      otherMonths.set(dated, (otherMonths.get(dated) ?? 0) + 1);
+    }
     const normalised = normaliseApiCrime(parsed.data, reportedBy);
     if (!normalised.ok) dropped.set(normalised.reason, (dropped.get(normalised.reason) ?? 0) + 1);
+  }
+  // The server answered another month than the one asked (or a mix): saved, the month would
+  // lose those crimes as dated otherwise than their month, and count as fetched until the
+  // API's newest month moves on.
+  if (otherMonths.size > 0) {
+    const counted = [...otherMonths]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([other, count]) => `${count} of ${other}`)
+      .join(', ');
+    const total = sum(otherMonths.values());
+    throw new Error(
+      `police.uk API month ${month} answered ${total} of its ${answer.crimes.length} crimes ` +
+        `dated in another month (${counted}): the API did not answer the month asked. ` +
+        'Nothing was written for it; try again later.',
+    );
   }
   if (notCrimes.length > 0) {
     const first = notCrimes[0] as number;

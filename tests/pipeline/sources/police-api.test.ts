@@ -323,6 +323,66 @@ describe('fetchSources() for a month only the API has', () => {
     expect(await readMonthManifest(paths, '2025-03')).toBeUndefined();
   });
 
+  /** crimes-street answering every question with the crimes of `dated(crime, i)`'s months. */
+  function serveCrimesDated(dated: (i: number) => string): void {
+    const handler = (request: RecordedRequest) => {
+      const params = request.method === 'POST' ? new URLSearchParams(request.body) : request.query;
+      const inside = crimesIn(parsePoly(params.get('poly') ?? ''));
+      if (inside.length > TEST_MAX_CRIMES) return { status: 503, body: '' };
+      return { body: inside.map((crime, i) => ({ ...crime, month: dated(i) })) };
+    };
+    server.route('GET', '/api/crimes-street/all-crime', handler);
+    server.route('POST', '/api/crimes-street/all-crime', handler);
+  }
+
+  async function refusedAndNothingWritten(): Promise<Error> {
+    const error = (await fetchSources(options()).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(Error);
+    const paths = sourcePaths(cacheRoot);
+    await expect(stat(path.join(paths.apiDir, '2025-03.json'))).rejects.toThrow(/ENOENT/);
+    expect(await readMonthManifest(paths, '2025-03')).toBeUndefined();
+    return error;
+  }
+
+  it('refuses a month the API answers with the crimes of another month, and writes nothing', async () => {
+    await serveArchiveUpTo('2025-02');
+    serveCrimesDated(() => '2025-02');
+    const error = await refusedAndNothingWritten();
+    const total = CRIMES.length;
+    expect(error.message).toMatch(
+      new RegExp(
+        `police\\.uk API month 2025-03 answered ${total} of its ${total} crimes dated in another ` +
+          'month \\(' +
+          `${total} of 2025-02\\): the API did not answer the month asked\\. Nothing was written`,
+      ),
+    );
+  });
+
+  it('refuses a month whose answer mixes its own crimes with those of other months, counting each', async () => {
+    await serveArchiveUpTo('2025-02');
+    // Every 50th crime of each answer dated a month earlier, every 70th a month later.
+    serveCrimesDated((i) => (i % 50 === 1 ? '2025-02' : i % 70 === 2 ? '2025-04' : '2025-03'));
+    const error = await refusedAndNothingWritten();
+    const counts =
+      /answered (\d+) of its (\d+) crimes dated in another month \((\d+) of 2025-02, (\d+) of 2025-04\)/.exec(
+        error.message,
+      );
+    expect(counts, error.message).not.toBeNull();
+    const [, other, all, earlier, later] = counts!.map(Number);
+    expect(all).toBe(CRIMES.length);
+    expect(earlier).toBeGreaterThan(0);
+    expect(later).toBeGreaterThan(0);
+    expect(other).toBe(earlier! + later!);
+  });
+
+  it('saves a month whose crimes with a malformed month are left to be dropped and counted', async () => {
+    await serveArchiveUpTo('2025-02');
+    serveCrimesDated((i) => (i % 100 === 3 ? '03/2025' : '2025-03'));
+    const result = await fetchSources(options());
+    expect(result.months).toMatchObject([{ month: '2025-03', status: 'fetched' }]);
+    expect(logs.join('\n')).toMatch(/normalisation will drop \d+ malformed-month/);
+  });
+
   it('takes the month from the archive once an archive holds it, and drops the API copy', async () => {
     await serveArchiveUpTo('2025-02');
     serveCrimesStreet(['2025-02', '2025-03']);
