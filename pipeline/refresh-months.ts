@@ -17,7 +17,12 @@ import { probeArchive } from './sources/archive-remote.ts';
 import { resolveSourceConfig, sourceUrl } from './sources/config.ts';
 import { HttpClient, type Log } from './sources/http.ts';
 import { monthRange } from '../src/shared/months.ts';
-import { parseMonthArgument, newestPublishedMonth } from './sources/months.ts';
+import {
+  monthsTheApiSkips,
+  newestPublishedMonth,
+  parseMonthArgument,
+  skippedMonthsNote,
+} from './sources/months.ts';
 import { fetchCrimeDates } from './sources/police-api.ts';
 import { errorMessage } from '../src/shared/error-message.ts';
 
@@ -99,7 +104,10 @@ export async function policeUkNewest(
     sourceUrl(config.policeArchiveBaseUrl, 'latest.zip').href,
   );
   const apiDates = await fetchCrimeDates(client, config.policeApiBaseUrl);
-  return { archive: latest.month, newest: newestPublishedMonth(latest.month, apiDates) };
+  const newest = newestPublishedMonth(latest.month, apiDates);
+  const skipped = monthsTheApiSkips(latest.month, apiDates);
+  if (skipped.length > 0) log(skippedMonthsNote(skipped, apiDates, newest));
+  return { archive: latest.month, newest };
 }
 
 /**

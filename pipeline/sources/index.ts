@@ -11,7 +11,13 @@ import { restoreStagedMonths, sourcePaths, type SourcePaths } from './cache.ts';
 import { resolveSourceConfig, sourceUrl, type SourceConfig } from './config.ts';
 import { HttpClient, type HttpClientOptions, type HttpStats, type Log } from './http.ts';
 import { monthRange } from '../../src/shared/months.ts';
-import { parseMonthArgument, newestPublishedMonth, planArchives } from './months.ts';
+import {
+  monthsTheApiSkips,
+  newestPublishedMonth,
+  parseMonthArgument,
+  planArchives,
+  skippedMonthsNote,
+} from './months.ts';
 import { POLICE_API_PACE, TokenBucket } from './pacing.ts';
 import { fetchCrimeDates } from './police-api.ts';
 import {
@@ -78,7 +84,11 @@ export async function fetchSources(options: FetchSourcesOptions): Promise<FetchS
       fetchCrimeDates(client, config.policeApiBaseUrl),
     ));
   if ('latest' in selection) {
-    wanted = [newestPublishedMonth(latest.month, await crimeDates())];
+    const dates = await crimeDates();
+    const newest = newestPublishedMonth(latest.month, dates);
+    const skipped = monthsTheApiSkips(latest.month, dates);
+    if (skipped.length > 0) log(skippedMonthsNote(skipped, dates, newest));
+    wanted = [newest];
   } else if ('month' in selection) {
     wanted = [parseMonthArgument(selection.month, '--month')];
   } else {
@@ -93,9 +103,18 @@ export async function fetchSources(options: FetchSourcesOptions): Promise<FetchS
     const published = new Set(await crimeDates());
     const missing = apiMonths.filter((m) => !published.has(m));
     if (missing.length > 0) {
+      const dates = await crimeDates();
+      const newest = newestPublishedMonth(latest.month, dates);
+      const skipped = missing.filter((m) => monthsTheApiSkips(latest.month, dates).includes(m));
       throw new Error(
-        `month ${missing.join(', ')} is not published by police.uk yet: the latest archive is ${latest.month} ` +
-          `and the API's newest month is ${apiDates?.[0] ?? 'unknown'}. Ask for an earlier month.`,
+        skipped.length > 0
+          ? `month ${skipped.join(', ')} is not listed by police.uk's API, though it lists later ` +
+              `months (up to ${dates[0] ?? 'unknown'}; the latest archive is ${latest.month}): ` +
+              `police.uk left ${skipped.length === 1 ? 'it' : 'them'} out. Ask for months up to ` +
+              `${newest}, or wait until police.uk lists ${skipped.length === 1 ? 'it' : 'them'}.`
+          : `month ${missing.join(', ')} is not published by police.uk yet: the latest archive is ` +
+              `${latest.month} and the API's newest month is ${dates[0] ?? 'unknown'}. Ask for ` +
+              `months up to ${newest}.`,
       );
     }
     // The API's crimes name no force: its months take the territorial force's name, so a

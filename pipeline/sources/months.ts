@@ -17,12 +17,41 @@ export function parseMonthArgument(month: string, what: string): string {
 }
 
 /**
- * The newest month police.uk publishes: the API's newest (crimes-street-dates, newest first)
- * when it is ahead of the newest archive, which is published later.
+ * The newest month police.uk publishes: the newest archive's month, or the API's newest
+ * (crimes-street-dates, any order) when the API lists every month between the two. A month
+ * the API skips while listing a later one ends the months published there: those after it
+ * wait until it is listed, rather than being fetched around a gap that nothing explains
+ * (monthsTheApiSkips names them).
  */
 export function newestPublishedMonth(archiveMonth: string, apiDates: readonly string[]): string {
-  const api = apiDates[0];
-  return api !== undefined && api > archiveMonth ? api : archiveMonth;
+  const listed = new Set(apiDates);
+  let newest = archiveMonth;
+  while (listed.has(addMonths(newest, 1))) newest = addMonths(newest, 1);
+  return newest;
+}
+
+/**
+ * The months after the newest archive that the API does not list although it lists a later
+ * one: a month police.uk left out of crimes-street-dates. Ascending; empty as a rule.
+ */
+export function monthsTheApiSkips(archiveMonth: string, apiDates: readonly string[]): string[] {
+  const newestListed = [...apiDates].sort().at(-1);
+  if (newestListed === undefined || newestListed <= archiveMonth) return [];
+  const listed = new Set(apiDates);
+  return monthRange(addMonths(archiveMonth, 1), newestListed).filter((m) => !listed.has(m));
+}
+
+/** What the log says when monthsTheApiSkips is not empty (`newest`: newestPublishedMonth). */
+export function skippedMonthsNote(
+  skipped: readonly string[],
+  apiDates: readonly string[],
+  newest: string,
+): string {
+  const newestListed = [...apiDates].sort().at(-1) ?? newest;
+  return (
+    `police.uk's API lists months up to ${newestListed} but not ${skipped.join(', ')}: ` +
+    `months after ${newest} wait until it lists ${skipped.length === 1 ? 'that month' : 'them'}`
+  );
 }
 
 /** The months archive `archiveMonth`.zip holds. */

@@ -5,7 +5,9 @@ import {
   defaultMonthRange,
   firstMonthSetting,
   MonthChoiceError,
+  policeUkNewest,
 } from '../../pipeline/refresh-months.ts';
+import { ReplayServer } from '../support/replay-server.ts';
 import { committedSiteData } from '../support/site-data.ts';
 
 /** The months the committed site data publishes (the sample months). */
@@ -45,6 +47,46 @@ describe('defaultMonthRange(publishedMonths, policeUk, firstMonth)', () => {
       defaultMonthRange([], { archive: '2023-12', newest: '2023-12' }, '2024-03'),
     ).toThrow(
       /the refresh starts at 2024-03, but the newest month police\.uk publishes is 2023-12/,
+    );
+  });
+});
+
+describe('policeUkNewest(env, log)', () => {
+  /** police.uk with `archive`.zip as its newest archive and the API listing `apiMonths`. */
+  async function policeUk(archive: string, apiMonths: readonly string[]) {
+    const server = await ReplayServer.start();
+    const redirect = { status: 302, headers: { location: `/data/archive/${archive}.zip` } };
+    server.route('HEAD', '/data/archive/latest.zip', [redirect]);
+    // Only its size is asked for (HEAD): the bytes are not read.
+    server.file(`/data/archive/${archive}.zip`, Buffer.alloc(64));
+    server.route('GET', '/api/crimes-street-dates', [
+      { body: apiMonths.map((date) => ({ date })) },
+    ]);
+    const env = {
+      POLICE_ARCHIVE_BASE_URL: `${server.url}data/archive/`,
+      POLICE_API_BASE_URL: `${server.url}api/`,
+    };
+    const logs: string[] = [];
+    try {
+      return { newest: await policeUkNewest(env, (m) => logs.push(m)), logs };
+    } finally {
+      await server.close();
+    }
+  }
+
+  it('is the API newest month when the API lists every month after the newest archive', async () => {
+    const { newest, logs } = await policeUk('2025-02', ['2025-04', '2025-03', '2025-02']);
+    expect(newest).toEqual({ archive: '2025-02', newest: '2025-04' });
+    expect(logs.filter((m) => m.includes('but not'))).toEqual([]);
+  });
+
+  it('ends the refresh before a month the API skips, and says which', async () => {
+    const { newest, logs } = await policeUk('2025-02', ['2025-05', '2025-03', '2025-02']);
+    expect(newest).toEqual({ archive: '2025-02', newest: '2025-03' });
+    expect(defaultMonthRange(published, newest).to).toBe('2025-03');
+    expect(logs).toContain(
+      "police.uk's API lists months up to 2025-05 but not 2025-04: months after 2025-03 " +
+        'wait until it lists that month',
     );
   });
 });

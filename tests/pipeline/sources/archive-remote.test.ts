@@ -17,7 +17,11 @@ import { resolveSourceConfig } from '../../../pipeline/sources/config.ts';
 import { HttpClient } from '../../../pipeline/sources/http.ts';
 import { fetchNotes, gapNote } from '../../../pipeline/sources/fetch-step.ts';
 import { fetchSources, type FetchSourcesOptions } from '../../../pipeline/sources/index.ts';
-import { newestPublishedMonth, planArchives } from '../../../pipeline/sources/months.ts';
+import {
+  monthsTheApiSkips,
+  newestPublishedMonth,
+  planArchives,
+} from '../../../pipeline/sources/months.ts';
 import { archiveEntries, buildArchive, sampleStreetFile } from '../../support/police-fixtures.ts';
 import { ReplayServer } from '../../support/replay-server.ts';
 import { replayPerTest, replaySources } from '../../support/replay-sources.ts';
@@ -141,6 +145,29 @@ describe('newestPublishedMonth(archiveMonth, apiDates)', () => {
     expect(newestPublishedMonth('2025-03', ['2025-03', '2025-02'])).toBe('2025-03');
     expect(newestPublishedMonth('2025-03', ['2025-01'])).toBe('2025-03');
     expect(newestPublishedMonth('2025-03', [])).toBe('2025-03');
+    expect(newestPublishedMonth('2025-03', ['2025-05', '2025-04', '2025-03'])).toBe('2025-05');
+  });
+
+  it('ends at the month before one the API skips while listing a later one', () => {
+    expect(newestPublishedMonth('2025-02', ['2025-04', '2025-02'])).toBe('2025-02');
+    expect(newestPublishedMonth('2025-02', ['2025-06', '2025-05', '2025-03'])).toBe('2025-03');
+    // In any order, as the API's list is read.
+    expect(newestPublishedMonth('2025-02', ['2025-03', '2025-05', '2025-04'])).toBe('2025-05');
+    // Across a year's end.
+    expect(newestPublishedMonth('2024-11', ['2025-02', '2024-12'])).toBe('2024-12');
+  });
+});
+
+describe('monthsTheApiSkips(archiveMonth, apiDates)', () => {
+  it('names the months after the archive that the API leaves out before its newest', () => {
+    expect(monthsTheApiSkips('2025-02', ['2025-04', '2025-02'])).toEqual(['2025-03']);
+    expect(monthsTheApiSkips('2024-11', ['2025-03', '2025-01'])).toEqual(['2024-12', '2025-02']);
+  });
+
+  it('is empty when the API lists every month after the archive, or none after it', () => {
+    expect(monthsTheApiSkips('2025-02', ['2025-04', '2025-03', '2025-02'])).toEqual([]);
+    expect(monthsTheApiSkips('2025-02', ['2025-02', '2025-01'])).toEqual([]);
+    expect(monthsTheApiSkips('2025-02', [])).toEqual([]);
   });
 });
 
@@ -481,6 +508,46 @@ describe('fetchSources from a 36-month archive served with ranges', () => {
     });
     const result = await fetchSources(options({ latest: true }));
     expect(result.months.map((m) => m.month)).toEqual(['2025-03']);
+  });
+
+  it('takes --latest as the month before one the API skips, and says so', async () => {
+    serveLatest('2025-02');
+    server.file('/data/archive/2025-02.zip', await buildArchive('2025-02'));
+    server.route('GET', '/api/crimes-street-dates', [
+      { body: [{ date: '2025-04' }, { date: '2025-02' }] },
+    ]);
+    const result = await fetchSources(options({ latest: true }));
+    expect(result.months.map((m) => m.month)).toEqual(['2025-02']);
+    expect(logs).toContain(
+      "police.uk's API lists months up to 2025-04 but not 2025-03: months after 2025-02 " +
+        'wait until it lists that month',
+    );
+    expect(server.requests.some((r) => r.path.startsWith('/api/crimes-street/'))).toBe(false);
+  });
+
+  it('refuses a month the API skips with what to ask for instead, and a month not yet published', async () => {
+    serveLatest('2025-02');
+    server.file('/data/archive/2025-02.zip', await buildArchive('2025-02'));
+    server.route('GET', '/api/crimes-street-dates', () => ({
+      body: [{ date: '2025-04' }, { date: '2025-02' }],
+    }));
+    const skipped = (await fetchSources(options({ from: '2025-02', to: '2025-04' })).catch(
+      (e: unknown) => e,
+    )) as Error;
+    expect(skipped.message).toBe(
+      "month 2025-03 is not listed by police.uk's API, though it lists later months (up to " +
+        '2025-04; the latest archive is 2025-02): police.uk left it out. Ask for months up to ' +
+        '2025-02, or wait until police.uk lists it.',
+    );
+    const ahead = (await fetchSources(options({ month: '2025-05' })).catch(
+      (e: unknown) => e,
+    )) as Error;
+    expect(ahead.message).toBe(
+      'month 2025-05 is not published by police.uk yet: the latest archive is 2025-02 and ' +
+        "the API's newest month is 2025-04. Ask for months up to 2025-02.",
+    );
+    // Refused before anything was read.
+    expect(server.requests.some((r) => r.method === 'GET' && r.path.endsWith('.zip'))).toBe(false);
   });
 
   it('reads a ZIP64 archive (ZIP64 end records and extra fields)', async () => {

@@ -21,6 +21,7 @@ import {
 } from '../../../pipeline/sources/postcodes.ts';
 import { coordinateKey } from '../../../src/shared/coordinates.ts';
 import { MASTER_COLUMNS, STREET_COLUMNS } from '../../../src/shared/constants.ts';
+import { monthRange } from '../../../src/shared/months.ts';
 import { outputFiles } from '../../support/output-files.ts';
 import { sampleRows, toApiCrime } from '../../support/police-fixtures.ts';
 import { ReplayServer, type RecordedRequest } from '../../support/replay-server.ts';
@@ -194,8 +195,13 @@ async function servePoliceUk(): Promise<void> {
   const redirect = { status: 302, headers: { location: `/data/archive/${ARCHIVE_MONTH}.zip` } };
   server.route('HEAD', '/data/archive/latest.zip', [redirect]);
   server.route('GET', '/data/archive/latest.zip', [redirect]);
+  // Every month from the archive's to the API's, as police.uk lists them (newest first).
   server.route('GET', '/api/crimes-street-dates', [
-    { body: [{ date: API_MONTH }, { date: ARCHIVE_MONTH }] },
+    {
+      body: monthRange(ARCHIVE_MONTH, API_MONTH)
+        .reverse()
+        .map((date) => ({ date })),
+    },
   ]);
   // The crimes inside the polygon asked about, as police.uk answers (GET or POST).
   const crimesStreet = (request: RecordedRequest) => {
