@@ -87,7 +87,11 @@ export async function loadGeoContext(
   }
   const loaded = hash.copy();
   const postcodeAnswers = (await readPostcodeAnswers(files.postcodesCache, loaded)) ?? new Map();
-  const locator = createLocator(geo, { pollingDistricts, postcodePlaces: postcodeAnswers });
+  const locator = createLocator(geo, {
+    pollingDistricts,
+    postcodePlaces: postcodeAnswers,
+    files: { wards: files.reference.wards.file, outline: files.reference.outline.file },
+  });
   return {
     geo,
     locator,

@@ -3,7 +3,7 @@
 // once (police.uk snaps crimes to a fixed set of points, about 4,000 a month) and answered
 // from a cache afterwards.
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
-import { type Geography, parsePollingDistricts } from './reference.ts';
+import { type Geography, parsePollingDistricts, ReferenceDataError } from './reference.ts';
 import { PolygonIndex } from './geo/polygon-index.ts';
 import { PointIndex } from './geo/point-index.ts';
 import { PostcodeIndex } from './geo/postcode-index.ts';
@@ -28,6 +28,37 @@ export const POSTCODE_FALLBACK_RADIUS_M = 5_000;
  */
 export type PollingDistrictInput = FeatureCollection<Polygon | MultiPolygon>;
 
+/**
+ * How far from every ward a point near the outline may lie: twice the outline's own edge
+ * tolerance, so an outline generalised apart from the wards is allowed its 20 m or so. In the
+ * committed samples such points lie within 8 m of a ward in Leeds and 32 m in Sheffield.
+ */
+export const WARD_GAP_TOLERANCE_M = 2 * OUTLINE_TOLERANCE_M;
+
+/** The error for a point in (or near) the outline but far from every ward. */
+function outsideTheWards(
+  lon: number,
+  lat: number,
+  nearest: { distance: number } | null,
+  files: LocatorOptions['files'],
+): ReferenceDataError {
+  const outline = files?.outline ?? 'the district outline';
+  const wards = files?.wards ?? 'the wards file';
+  const distance =
+    nearest === null ? 'no ward' : `${Math.round(nearest.distance)} m from the nearest ward`;
+  return new ReferenceDataError(
+    outline,
+    `holds the crime location ${lon}, ${lat}, ${distance} of ${wards} (at most ` +
+      `${WARD_GAP_TOLERANCE_M} m): the outline and the wards do not cover the same district, ` +
+      'and its crimes would be given to a ward they are not in',
+    {
+      remedy:
+        'Make the outline from the wards (npm run area-reference -- <slug> dissolves them), ' +
+        'or add the wards that are missing from the wards file.',
+    },
+  );
+}
+
 export interface LocatorOptions {
   pollingDistricts?: PollingDistrictInput | undefined;
   /**
@@ -35,6 +66,8 @@ export interface LocatorOptions {
    * postcode lies within the radius. null = none found there either.
    */
   postcodePlaces?: ReadonlyMap<string, { district: string } | null> | undefined;
+  /** The files the wards and the outline were read from, for the error when they disagree. */
+  files?: { wards: string; outline: string } | undefined;
 }
 
 /** Where a point lies in the district: made once per point by the locator, never changed. */
@@ -118,7 +151,12 @@ export function createLocator(geo: Geography, options: LocatorOptions = {}): Loc
     const nearBoundary = wardIndex < 0;
     if (nearBoundary) {
       if (outline.nearest(x, y, OUTLINE_TOLERANCE_M) === null) return null;
-      wardIndex = wards.nearest(x, y)?.feature ?? -1;
+      // Near the outline, so near a ward when the outline is the wards' union: a point in the
+      // outline far from every ward (an outline drawn bigger than the wards, or a ward left
+      // out of the wards file) would be given to a ward it is nowhere near.
+      const nearest = wards.nearest(x, y, WARD_GAP_TOLERANCE_M);
+      if (nearest === null) throw outsideTheWards(lon, lat, wards.nearest(x, y), options.files);
+      wardIndex = nearest.feature;
     }
     const ward = geo.wards[wardIndex];
     if (ward === undefined) return null;

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { parse } from 'csv-parse/sync';
+import { buffer, featureCollection } from '@turf/turf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main, runPipeline, type CliOptions } from '../../pipeline/cli.ts';
 import { createMemoryReporter } from '../../pipeline/report.ts';
@@ -221,6 +222,43 @@ describe('runPipeline({ area }) after area.json changes', () => {
           /^data[\\/]areas[\\/]sheffield[\\/]area\.json lists no forceDistricts \(null\), .*: list there every district the force covers/,
         ),
       );
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
+describe('runPipeline({ area }) with an outline bigger than its wards', () => {
+  it('stops at the first crime in the outline far from every ward, naming both files, and publishes nothing', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'area-outline-'));
+    try {
+      await cp(SHEFFIELD, path.join(root, SHEFFIELD), {
+        recursive: true,
+        filter: (from) => !from.includes(`${path.sep}output`) && !/2024-0[234]/.test(from),
+      });
+      // Sheffield's outline grown by 2 km: it takes in parts of Rotherham, Barnsley and the
+      // Peak District that no Sheffield ward holds. With no force districts listed, the LSOA
+      // names do not drop their crimes first.
+      const outlineFile = path.join(root, SHEFFIELD, 'outline.geojson');
+      const outline = JSON.parse(await readFile(outlineFile, 'utf8')) as FeatureCollection<
+        Polygon | MultiPolygon
+      >;
+      const grown = buffer(outline.features[0]!, 2, { units: 'kilometers' })!;
+      await writeFile(outlineFile, JSON.stringify(featureCollection([grown])));
+      const areaFile = path.join(root, SHEFFIELD, 'area.json');
+      const config = JSON.parse(await readFile(areaFile, 'utf8')) as Record<string, unknown>;
+      await writeFile(areaFile, JSON.stringify({ ...config, forceDistricts: null }));
+      const error = (await runPipeline(sheffieldRun('out'), {
+        root,
+        reporter: createMemoryReporter(),
+        threads: 1,
+      }).catch((e: unknown) => e)) as Error;
+      expect(error).toBeInstanceOf(Error);
+      expect(error.message).toMatch(
+        /sheffield[\\/]outline\.geojson: holds the crime location -?[\d.]+, [\d.]+, \d+ m from the nearest ward of \S*sheffield[\\/]wards\.geojson \(at most 100 m\): the outline and the wards do not cover the same district/,
+      );
+      expect(error.message).toMatch(/npm run area-reference -- <slug>/);
+      await expect(readdir(path.join(root, 'out'))).resolves.not.toContain('site-data.json');
     } finally {
       await rm(root, { recursive: true, force: true });
     }

@@ -6,6 +6,7 @@ import {
   area,
   bbox,
   bboxClip,
+  buffer,
   booleanPointInPolygon,
   destination,
   distance,
@@ -18,7 +19,13 @@ import {
 } from '@turf/turf';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createLocator, loadGeography, type Geography, type Locator } from '../../pipeline/geo.ts';
+import {
+  createLocator,
+  loadGeography,
+  WARD_GAP_TOLERANCE_M,
+  type Geography,
+  type Locator,
+} from '../../pipeline/geo.ts';
 import { loadGeoContext } from '../../pipeline/geo-context.ts';
 import { referenceFilesIn } from '../../pipeline/load-geography.ts';
 import { coordinateKey } from '../../src/shared/coordinates.ts';
@@ -380,6 +387,77 @@ describe('locate(lon, lat) outside Leeds', () => {
         expect(locator.locate(lon, lat)).toBeNull();
       }
     });
+  });
+});
+
+describe('locate(lon, lat) when the outline and the wards do not cover the same district', () => {
+  const files = { wards: 'areas/x/wards.geojson', outline: 'areas/x/outline.geojson' };
+  const leeds = westYorkshire.features.filter((ward) => ward.properties.LAD25NM === 'Leeds');
+
+  /** The error locate throws at (lon, lat), or null when it returns a place. */
+  function refusal(located: Locator, lon: number, lat: number): Error | null {
+    try {
+      located.locate(lon, lat);
+      return null;
+    } catch (error) {
+      return error as Error;
+    }
+  }
+
+  it('refuses a crime in an outline drawn 2 km bigger than the wards, naming both files and the distance', () => {
+    const bigger = buffer(feature(geo.outline), 2, { units: 'kilometers' })!;
+    const located = createLocator({ ...geo, outline: bigger.geometry }, { files });
+    // Bradford, Wakefield and Harrogate centres lie beyond the bigger outline: still outside.
+    expect(located.locate(-1.752, 53.795)).toBeNull();
+    // Points 1 km outside the wards' own outline, inside the bigger one.
+    let refused = 0;
+    for (const ward of westYorkshire.features) {
+      if (ward.properties.LAD25NM === 'Leeds') continue;
+      const { LONG, LAT } = ward.properties;
+      const fromLeeds = metresToBoundary(LONG, LAT, feature(geo.outline));
+      if (!booleanPointInPolygon([LONG, LAT], bigger) || fromLeeds < 200) continue;
+      const error = refusal(located, LONG, LAT);
+      expect(error?.name, `${ward.properties.WD25NM}`).toBe('ReferenceDataError');
+      const metres = Number(/, (\d+) m from the nearest ward/.exec(error!.message)?.[1]);
+      const byTurf = Math.min(
+        ...geo.wards.map((w) => metresToBoundary(LONG, LAT, feature(w.geometry))),
+      );
+      expect(Math.abs(metres - byTurf)).toBeLessThan(10);
+      expect(metres).toBeGreaterThan(WARD_GAP_TOLERANCE_M);
+      expect(error!.message).toContain(
+        `${files.outline}: holds the crime location ${LONG}, ${LAT}, ${metres} m from the ` +
+          `nearest ward of ${files.wards} (at most ${WARD_GAP_TOLERANCE_M} m)`,
+      );
+      refused += 1;
+    }
+    expect(refused).toBeGreaterThan(0);
+  });
+
+  it('still gives a point just outside the wards, inside a bigger outline, the nearest ward', () => {
+    const bigger = buffer(feature(geo.outline), 2, { units: 'kilometers' })!;
+    const located = createLocator({ ...geo, outline: bigger.geometry }, { files });
+    const nearEdge = sampleCoordinates().filter(
+      ({ lon, lat }) => locator.locate(lon, lat)?.nearBoundary,
+    );
+    expect(nearEdge.length).toBeGreaterThan(0);
+    for (const { lon, lat } of nearEdge) {
+      expect(located.locate(lon, lat)?.wardCode).toBe(locator.locate(lon, lat)?.wardCode);
+    }
+  });
+
+  it('refuses a crime in a ward the wards file leaves out, wherever that ward lies', () => {
+    // Headingley & Hyde Park, among other wards; Wetherby, on the district's edge.
+    for (const left of ['E05011397', 'E05011414']) {
+      const missing = leeds.find((ward) => ward.properties.WD25CD === left)!;
+      expect(geo.wards.some((ward) => ward.code === left)).toBe(true);
+      const wards = geo.wards.filter((ward) => ward.code !== left);
+      const located = createLocator({ ...geo, wards }, { files });
+      const { LONG, LAT } = missing.properties;
+      expect(metresToBoundary(LONG, LAT, feature(missing.geometry))).toBeGreaterThan(100);
+      expect(refusal(located, LONG, LAT)?.message).toMatch(
+        /the outline and the wards do not cover the same district/,
+      );
+    }
   });
 });
 
