@@ -7,6 +7,7 @@ import { parse } from 'csv-parse/sync';
 import { parseArea, slugMismatch, type AreaConfig } from '../src/shared/area.ts';
 import { areaNameProblem } from '../src/shared/area-paths.ts';
 import { errorMessage } from '../src/shared/error-message.ts';
+import { wardSlug } from '../src/shared/ward-slug.ts';
 
 /** Where area folders live, relative to the repository root. */
 export const AREAS_DIR = path.join('data', 'areas');
@@ -230,6 +231,48 @@ async function checkWardsFile(config: AreaConfig, source: string, file: string):
         'Use the property names and ward codes the file has.',
     );
   }
+  const pages = wardPageProblems(
+    features.map((f) => ({
+      code: String(f.properties?.[codeProperty]),
+      name: String(f.properties?.[nameProperty]),
+    })),
+  );
+  if (pages.length > 0) {
+    throw new AreaLoadError(
+      `${config.boundaries.wards.file} has ward names that do not give each ward a page of its ` +
+        `own (${source}: boundaries.wards.nameProperty "${nameProperty}"):\n` +
+        `${pages.map((p) => `  - ${p}`).join('\n')}\n` +
+        'Correct the names in the file, or tell two wards apart in their names (as the ONS does, e.g. "Park (Sheffield)").',
+    );
+  }
+}
+
+/**
+ * Why the wards' names cannot each give a ward page (/wards/<slug>/, wardSlug): a name with
+ * no letter or digit a URL holds, or two names with one slug (the same name twice, or names
+ * that differ only in case, accents or punctuation). Checked before any month is read: the
+ * site-data step would find it only after them.
+ */
+export function wardPageProblems(wards: readonly { code: string; name: string }[]): string[] {
+  const problems: string[] = [];
+  const bySlug = new Map<string, { code: string; name: string }>();
+  for (const ward of wards) {
+    const slug = wardSlug(ward.name);
+    if (slug === '') {
+      problems.push(
+        `ward ${ward.code} is named ${JSON.stringify(ward.name)}, which holds no letter or digit a web address can hold`,
+      );
+      continue;
+    }
+    const other = bySlug.get(slug);
+    if (other === undefined) bySlug.set(slug, ward);
+    else {
+      problems.push(
+        `wards ${other.code} ${JSON.stringify(other.name)} and ${ward.code} ${JSON.stringify(ward.name)} would share the page /wards/${slug}/`,
+      );
+    }
+  }
+  return problems;
 }
 
 /**

@@ -131,6 +131,53 @@ describe('loadArea(slug)', () => {
       );
     });
 
+    /** Rename wards of the copied wards file: `names` by ward name as the file has it. */
+    async function renameWards(names: Record<string, string>): Promise<Map<string, string>> {
+      const file = path.join(root, 'data', 'areas', 'sheffield', 'wards.geojson');
+      const wards = JSON.parse(await readFile(file, 'utf8')) as {
+        features: { properties: Record<string, string> }[];
+      };
+      const codes = new Map<string, string>();
+      for (const ward of wards.features) {
+        const renamed = names[ward.properties['WD20NM']!];
+        if (renamed === undefined) continue;
+        codes.set(ward.properties['WD20NM']!, ward.properties['WD20CD']!);
+        ward.properties['WD20NM'] = renamed;
+      }
+      expect(codes.size).toBe(Object.keys(names).length);
+      await writeFile(file, JSON.stringify(wards));
+      return codes;
+    }
+
+    it('names two wards whose names give one page, and a name that gives none, before any month is read', async () => {
+      const codes = await renameWards({
+        Beighton: 'Park',
+        Birley: 'Park',
+        Darnall: 'Crookes & Crosspool',
+        'Crookes and Crosspool': 'crookes and crosspool!',
+        'Dore and Totley': '\u6771\u533a',
+      });
+      const code = (name: string) => codes.get(name)!;
+      const error = await loadArea('sheffield', { root }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AreaLoadError);
+      expect((error as Error).message).toBe(
+        'data/areas/sheffield/wards.geojson has ward names that do not give each ward a page of ' +
+          'its own (data/areas/sheffield/area.json: boundaries.wards.nameProperty "WD20NM"):\n' +
+          `  - wards ${code('Beighton')} "Park" and ${code('Birley')} "Park" would share the page /wards/park/\n` +
+          `  - wards ${code('Crookes and Crosspool')} "crookes and crosspool!" and ${code('Darnall')} ` +
+          '"Crookes & Crosspool" would share the page /wards/crookes-and-crosspool/\n' +
+          `  - ward ${code('Dore and Totley')} is named "\u6771\u533a", which holds no letter or digit a web address can hold\n` +
+          'Correct the names in the file, or tell two wards apart in their names (as the ONS does, e.g. "Park (Sheffield)").',
+      );
+    });
+
+    it('loads wards whose names need spelling out for their pages', async () => {
+      await renameWards({ Beighton: 'Ærø', Birley: 'Straße & Łódź' });
+      await expect(loadArea('sheffield', { root })).resolves.toMatchObject({
+        config: { slug: 'sheffield' },
+      });
+    });
+
     it('names the population column that the file does not have, with the ones it has', async () => {
       await editArea((a) => {
         a.population.codeColumn = 'LSOA code';

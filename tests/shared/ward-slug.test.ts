@@ -9,7 +9,18 @@ describe('wardSlug(name)', () => {
     ['Wetherby', 'wetherby'],
     ["St Mary's  (North)", 'st-mary-s-north'],
     ['Ynys Môn', 'ynys-mon'],
+    ['Llanfair Ŵ', 'llanfair-w'],
+    ['Ærø & Øster', 'aero-and-oster'],
+    ['Straße', 'strasse'],
+    ['Łódź', 'lodz'],
+    ['Þórsmörk', 'thorsmork'],
+    ['ØÆ', 'oae'],
   ])('wardSlug(%j) is %j', (name, slug) => {
     expect(wardSlug(name)).toBe(slug);
+  });
+
+  it('is empty for a name with no Latin letter or digit', () => {
+    expect(wardSlug('—')).toBe('');
+    expect(wardSlug('東区')).toBe('');
   });
 });
