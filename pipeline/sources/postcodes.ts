@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { coordinateKey } from '../../src/shared/coordinates.ts';
+import { logSafeJson } from '../log-safe.ts';
 import { writeJsonAtomic } from './cache.ts';
 import { sourceUrl } from './config.ts';
 import type { HttpClient, Log } from './http.ts';
@@ -40,6 +41,14 @@ const cacheFileSchema = z.object({
   entries: z.record(z.string(), cachedSchema),
 });
 type CacheFile = z.infer<typeof cacheFileSchema>;
+
+/**
+ * postcodes.io repeats the HTTP status in the body, and a fault can answer HTTP 200 with
+ * another status there (and a result of nulls, which would read as "no postcode near").
+ */
+const bodyStatusSchema = z.object({ status: z.number(), error: z.unknown().optional() });
+/** Error text quoted in a message: enough to recognise, never a whole page. */
+const QUOTED_ERROR_MAX = 200;
 
 const bulkAnswerSchema = z.object({
   status: z.number(),
@@ -112,6 +121,13 @@ export async function reverseGeocode(
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
+      const bodyStatus = bodyStatusSchema.safeParse(answer);
+      if (bodyStatus.success && bodyStatus.data.status !== 200) {
+        throw new Error(
+          `POST ${url.href} answered, but its body says status ${bodyStatus.data.status}` +
+            `${quotedError(bodyStatus.data.error)}; nothing of it was used`,
+        );
+      }
       const parsed = bulkAnswerSchema.safeParse(answer);
       if (!parsed.success || parsed.data.result.length !== chunk.length) {
         throw new Error(
@@ -155,6 +171,15 @@ export async function reverseGeocode(
     pending = unplaced;
   }
   return { places, asked, fromCache, requests: client.stats.requests - requestsBefore };
+}
+
+/** postcodes.io's error text, quoted and inert in a log line; empty when it gave none. */
+function quotedError(error: unknown): string {
+  if (error === undefined) return '';
+  const text = typeof error === 'string' ? error : (JSON.stringify(error) ?? String(error));
+  const shown =
+    text.length <= QUOTED_ERROR_MAX ? text : `${text.slice(0, QUOTED_ERROR_MAX - 3)}...`;
+  return `: ${logSafeJson(JSON.stringify(shown))}`;
 }
 
 async function readCache(file: string): Promise<CacheFile> {

@@ -129,6 +129,57 @@ describe('reverseGeocode(points) against a postcodes.io replay', () => {
     await expect(readFile(cacheFile)).rejects.toThrow(/ENOENT/);
   });
 
+  it('refuses an HTTP 200 whose body says status 500, with the error text inert in a log line, and caches none of its nulls', async () => {
+    // A postcodes.io fault seen in the wild: HTTP 200, the failure in the body, and a result
+    // of nulls that would read as "no postcode within 2 km" for every point.
+    server.route('POST', '/postcodes', (request) => ({
+      body: {
+        status: 500,
+        error: 'Internal \x1b[31mserver\nerror ##[error]',
+        result: (JSON.parse(request.body) as { geolocations: unknown[] }).geolocations.map(
+          (query) => ({ query, result: null }),
+        ),
+      },
+    }));
+    const cacheFile = path.join(dir, 'cache.json');
+    const error = (await reverseGeocode(POINTS.slice(0, 3), {
+      client: new HttpClient({ minBackoffMs: 1 }),
+      postcodesBaseUrl: server.url,
+      cacheFile,
+    }).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).toBe(
+      `POST ${server.url}postcodes answered, but its body says status 500: ` +
+        '"Internal \\u001b[31mserver\\nerror #\\u0023[error]"; nothing of it was used',
+    );
+    expect(server.requestsTo('/postcodes')).toHaveLength(1);
+    await expect(readFile(cacheFile)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('keeps the answers before an HTTP 200 whose body says status 503, and none of that one', async () => {
+    const cacheFile = path.join(dir, 'cache.json');
+    let posts = 0;
+    server.route('POST', '/postcodes', (request) =>
+      (posts += 1) === 2
+        ? { body: { status: 503, error: 'Service Unavailable' } }
+        : bulkReverse(request),
+    );
+    const options = {
+      client: new HttpClient({ minBackoffMs: 1 }),
+      postcodesBaseUrl: server.url,
+      cacheFile,
+      radii: [WIDE_RADIUS_METRES],
+    };
+    await expect(reverseGeocode(POINTS, options)).rejects.toThrow(
+      `POST ${server.url}postcodes answered, but its body says status 503: ` +
+        '"Service Unavailable"; nothing of it was used',
+    );
+    const kept = JSON.parse(await readFile(cacheFile, 'utf8')) as { entries: object };
+    expect(Object.keys(kept.entries)).toEqual(
+      POINTS.slice(0, MAX_GEOLOCATIONS_PER_REQUEST).map((p) => coordinateKey(p.lon, p.lat)),
+    );
+  });
+
   it('keeps the answers of the requests before one that fails, and asks only about the rest next time', async () => {
     const cacheFile = path.join(dir, 'cache.json');
     // The third request fails for good (postcodes.io answers 400).
