@@ -1,8 +1,9 @@
 // The pipeline step that asks postcodes.io about the snap points the local LS postcode list
 // cannot place (the WF and BD parts of Leeds). It runs before the months are located, so
-// their rows get the answers in the same run; points already in the answer cache are not
-// asked again. Skipped with --offline: those points then get the nearest LS district,
-// marked approximate.
+// their rows get the answers in the same run; points the answer cache has a postcode for
+// are not asked again, those it holds as "no postcode near" are (see postcodes.ts). Skipped
+// with --offline: the months then use the answer cache as it is, and points without a
+// postcode in it get the nearest LS district, marked approximate.
 import { resolveSourceConfig } from './config.ts';
 import type { FetchStepOptions } from './fetch-step.ts';
 import { describeError } from './http-errors.ts';
@@ -16,7 +17,7 @@ export interface PostcodesStepContext {
 }
 
 export interface PostcodesStepResult {
-  /** Snap points sent to postcodes.io now (0: the cache was not changed). */
+  /** Snap points sent to postcodes.io now: new ones, and those it placed no postcode near before. */
   asked: number;
   /** One line for the run's step summary. */
   summary: string;
@@ -51,7 +52,9 @@ export async function runPostcodesStep(
     asked: result.asked,
     summary:
       `${gaps.length} snap point(s) with no listed postcode near: ${result.fromCache} ` +
-      `answered before, ${result.asked} asked in ${result.requests} request(s)` +
+      `placed before, ${result.asked} asked` +
+      (result.askedAgain > 0 ? ` (${result.askedAgain} again: no postcode near before)` : '') +
+      ` in ${result.requests} request(s)` +
       (unplaced > 0
         ? `; ${unplaced} with no postcode within ${WIDE_RADIUS_METRES.toLocaleString('en-GB')} m`
         : ''),

@@ -1,7 +1,11 @@
 // postcodes.io bulk reverse geocoding, for the snap points the local postcode list cannot
 // place. Asked at a modest radius first, then at the widest radius postcodes.io allows for
-// those still unplaced. Every answer (a postcode, or "none within 2 km") is cached on disk by
-// coordinate, so a monthly run only asks about snap points it has not seen before.
+// those still unplaced. Every answer is cached on disk by coordinate. A postcode is kept for
+// good, so a monthly run asks about the snap points it has not placed before. "None within
+// 2 km" is not: a postcodes.io fault can answer nulls too, and kept, those points would keep
+// an estimated postcode district for good. So they are asked again on every run that asks
+// postcodes.io (they are few: a point in a district is nearly always within 2 km of a
+// postcode). An offline run asks nothing: it uses the cache as it is, nulls included.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { coordinateKey } from '../../src/shared/coordinates.ts';
@@ -73,7 +77,11 @@ export interface ReverseGeocodeOptions {
 export interface ReverseGeocodeResult {
   /** coordinateKey -> nearest postcode, or null when none lies within the widest radius. */
   places: Map<string, PostcodePlace | null>;
+  /** Points sent to postcodes.io: those not in the cache, and those it placed nowhere before. */
   asked: number;
+  /** Of `asked`, the points the cache held as "none within the widest radius". */
+  askedAgain: number;
+  /** Points whose postcode came from the cache. */
   fromCache: number;
   requests: number;
 }
@@ -90,12 +98,20 @@ export async function reverseGeocode(
   let pending = new Map<string, Coordinate>();
   for (const point of points) {
     const key = coordinateKey(point.lon, point.lat);
-    const cached = cache.entries[key];
-    if (cached) places.set(key, cached.place);
+    // A cached null ("none within the widest radius") is asked again: see the header.
+    const place = cache.entries[key]?.place;
+    if (place) places.set(key, place);
     else pending.set(key, point);
   }
   const fromCache = places.size;
   const asked = pending.size;
+  const askedAgain = [...pending.keys()].filter((key) => Object.hasOwn(cache.entries, key)).length;
+  if (askedAgain > 0) {
+    log(
+      `postcodes.io: asking again about ${askedAgain} snap point(s) it answered no postcode ` +
+        'near before (a postcodes.io fault can give that answer too, so it is not kept for good)',
+    );
+  }
   const requestsBefore = client.stats.requests;
   const url = sourceUrl(options.postcodesBaseUrl, 'postcodes');
 
@@ -170,7 +186,13 @@ export async function reverseGeocode(
     }
     pending = unplaced;
   }
-  return { places, asked, fromCache, requests: client.stats.requests - requestsBefore };
+  return {
+    places,
+    asked,
+    askedAgain,
+    fromCache,
+    requests: client.stats.requests - requestsBefore,
+  };
 }
 
 /** postcodes.io's error text, quoted and inert in a log line; empty when it gave none. */

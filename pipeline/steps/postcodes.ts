@@ -45,7 +45,8 @@ interface District {
 /**
  * For each district with a postcode list, find the snap points of every month to be
  * processed (archive and API months) that no listed postcode is near, and ask postcodes.io
- * about those it has not answered. A month in the month cache under its current key
+ * about those it has not placed (new points, and those it answered no postcode near before:
+ * see sources/postcodes.ts). A month in the month cache under its current key
  * (answers apart) keeps these points, so only the months not cached are read here: a monthly
  * run reads its new months, not every month. Cached months count too: an offline run may
  * have cached them with approximate districts, and their answers decide whether they stay

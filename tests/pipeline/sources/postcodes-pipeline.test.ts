@@ -25,7 +25,11 @@ import { monthRange } from '../../../src/shared/months.ts';
 import { outputFiles } from '../../support/output-files.ts';
 import { sampleRows, toApiCrime } from '../../support/police-fixtures.ts';
 import { ReplayServer, type RecordedRequest } from '../../support/replay-server.ts';
-import { replayPerTest, replaySources } from '../../support/replay-sources.ts';
+import {
+  replayPerTest,
+  replaySources,
+  servePostcodesWithNoAnswer,
+} from '../../support/replay-sources.ts';
 import { buildZip } from '../../support/zip-writer.ts';
 
 const FAST_HTTP = { minBackoffMs: 1, maxBackoffMs: 5, retries: 2, timeoutMs: 5000 };
@@ -353,13 +357,110 @@ describe('runPipeline without --offline: the postcodes step', () => {
     expect(record.notes.some((n) => n.includes('postcodes.io knows none near them'))).toBe(true);
     expect(record.notes.some((n) => n.includes('no postcodes.io answer'))).toBe(false);
 
-    // A second run sends nothing: every point is in the answer cache, so the months' cache
-    // keys are unchanged too.
+    // A second run asks again about the points postcodes.io placed nowhere (a fault can give
+    // that answer too), in both passes, and about no point it placed. The answers are the
+    // same, so the answer cache and every month stay as they were.
+    const answersFile = path.join(out, 'cache', 'sources', 'postcodes-io.json');
+    const answers = await readFile(answersFile);
     const before = postcodeRequests().length;
     const again = await runPipeline(onlineOptions(out), { reporter: createMemoryReporter() });
-    expect(postcodeRequests().length).toBe(before);
+    const askedAgain = postcodeRequests().slice(before).map(geolocationsOf).flat();
+    for (const radius of [FIRST_PASS_RADIUS_METRES, WIDE_RADIUS_METRES]) {
+      const keys = askedAgain
+        .filter((g) => g.radius === radius)
+        .map((g) => keyOf({ lon: g.longitude, lat: g.latitude }));
+      expect(keys.sort(), `${radius} m`).toEqual(unplaced.sort());
+    }
+    expect(again.steps.find((step) => step.name === 'postcodes')?.result).toBe(
+      `${FAR_POINTS.size} snap point(s) with no listed postcode near: ` +
+        `${FAR_POINTS.size - unplaced.length} placed before, ${unplaced.length} asked ` +
+        `(${unplaced.length} again: no postcode near before) in 2 request(s); ` +
+        `${unplaced.length} with no postcode within 2,000 m`,
+    );
+    expect(await readFile(answersFile)).toEqual(answers);
     expect(again.months?.every((m) => m.cached)).toBe(true);
     expect(await masterRows(out)).toEqual(rows);
+  }, 60_000);
+
+  it('asks again on the next run about the points a faulty postcodes.io placed nowhere, processes again the months holding them, and offline uses the answers, nulls included, asking nothing', async () => {
+    // A postcodes.io fault: every point answered "no postcode within the radius".
+    servePostcodesWithNoAnswer(server);
+    const out = path.join(dir, 'out');
+    const faulty = await runPipeline(onlineOptions(out), { reporter: createMemoryReporter() });
+    expect(faulty.months?.map((m) => m.cached)).toEqual([false, false]);
+    const answersFile = path.join(out, 'cache', 'sources', 'postcodes-io.json');
+    const cached = JSON.parse(await readFile(answersFile, 'utf8')) as {
+      entries: Record<string, { place: { district: string } | null }>;
+    };
+    expect(Object.keys(cached.entries).sort()).toEqual([...FAR_POINTS].sort());
+    expect(Object.values(cached.entries).every((entry) => entry.place === null)).toBe(true);
+    const estimated = await masterRows(out);
+    const far = (row: Record<string, string>) => FAR_POINTS.has(keyOf(pointOf(row)));
+    for (const row of estimated.filter(far)) {
+      expect(row['Postcode District'], keyOf(pointOf(row))).toMatch(/^LS\d+$/);
+      expect(row['Postcode District Estimated'], keyOf(pointOf(row))).toBe('true');
+    }
+
+    // postcodes.io answers properly again: the next run asks about every far point again and
+    // both months, each holding far points it now places, are processed again with them.
+    servePostcodesIo();
+    const before = postcodeRequests().length;
+    const reporter = createMemoryReporter();
+    const fixed = await runPipeline(onlineOptions(out), { reporter });
+    const firstPass = postcodeRequests()
+      .slice(before)
+      .flatMap(geolocationsOf)
+      .filter((g) => g.radius === FIRST_PASS_RADIUS_METRES)
+      .map((g) => keyOf({ lon: g.longitude, lat: g.latitude }));
+    expect(firstPass.sort()).toEqual([...FAR_POINTS].sort());
+    expect(reporter.lines).toContain(
+      `  postcodes.io: asking again about ${FAR_POINTS.size} snap point(s) it answered no ` +
+        'postcode near before (a postcodes.io fault can give that answer too, so it is not ' +
+        'kept for good)',
+    );
+    expect(fixed.months?.map((m) => [m.plan.month, m.cached])).toEqual([
+      [ARCHIVE_MONTH, false],
+      [API_MONTH, false],
+    ]);
+    const rows = await masterRows(out);
+    expect(rows.length).toBe(estimated.length);
+    const placedByMonth = new Map<string, number>();
+    for (const row of rows.filter(far)) {
+      const key = keyOf(pointOf(row));
+      const answer = answered.get(key);
+      if (answer) {
+        expect(row['Postcode District'], key).toBe(answer);
+        expect(row['Postcode District Estimated'], key).toBe('false');
+        placedByMonth.set(row['Month']!, (placedByMonth.get(row['Month']!) ?? 0) + 1);
+      } else {
+        expect(answer, key).toBeNull();
+        expect(row['Postcode District'], key).toMatch(/^LS\d+$/);
+        expect(row['Postcode District Estimated'], key).toBe('true');
+      }
+    }
+    expect(placedByMonth.get(ARCHIVE_MONTH)).toBeGreaterThan(0);
+    expect(placedByMonth.get(API_MONTH)).toBeGreaterThan(0);
+    const answers = await readFile(answersFile);
+    const entries = (JSON.parse(answers.toString('utf8')) as typeof cached).entries;
+    for (const [key, district] of answered) {
+      expect(entries[key]?.place?.district ?? null, key).toBe(district);
+    }
+
+    // Offline: nothing asked, the answers (the nulls among them) used as they are, so every
+    // month stays cached with the same rows.
+    const requests = server.requests.length;
+    const offline = await runPipeline(
+      { help: false, list: false, offline: true, archiveDir: path.join(dir, 'archive'), out },
+      { reporter: createMemoryReporter() },
+    );
+    expect(server.requests.length).toBe(requests);
+    expect(offline.steps.map((step) => step.name)).not.toContain('postcodes');
+    expect(offline.months?.map((m) => [m.plan.month, m.cached])).toEqual([
+      [ARCHIVE_MONTH, true],
+      [API_MONTH, true],
+    ]);
+    expect(await masterRows(out)).toEqual(rows);
+    expect(await readFile(answersFile)).toEqual(answers);
   }, 60_000);
 
   it('fails the run with the cause when postcodes.io keeps failing, leaving previous outputs as they were', async () => {
@@ -452,7 +553,7 @@ describe('runAreas online, a month later: the postcodes step and the month cache
     };
   }
 
-  it("reads only the new month's files, asks only about its new points and keeps every other month cached, with a cold run's outputs; a changed answer processes again only the months holding its point", async () => {
+  it("reads only the new month's files, asks only about its new points and those placed nowhere before, and keeps every other month cached, with a cold run's outputs; a changed answer processes again only the months holding its point", async () => {
     servePostcodesIo();
     await servePollingDistricts();
     const local = path.join(dir, 'local', LOCAL_MONTH);
@@ -478,9 +579,14 @@ describe('runAreas online, a month later: the postcodes step and the month cache
     ) as { entries: Record<string, unknown> };
     expect(Object.keys(saved.entries).sort()).toEqual([...before].sort());
     expect(newPoints.filter((key) => key in saved.entries)).toEqual([]);
+    // The points postcodes.io placed nowhere: asked again by every online run.
+    const nowhere = () => [...answered].filter(([, outcode]) => outcode === null).map(([k]) => k);
+    const placedNowhere = nowhere();
+    expect(placedNowhere.length).toBeGreaterThan(0);
     const second = await run(out, 1);
-    // postcodes.io is asked about the new points alone, and answers some of them.
-    expect([...second.asked].sort()).toEqual(newPoints.sort());
+    // postcodes.io is asked about the new points and those it placed nowhere, and places some
+    // of the new ones.
+    expect([...second.asked].sort()).toEqual([...newPoints, ...placedNowhere].sort());
     expect(newPoints.some((key) => answered.get(key) !== null)).toBe(true);
     // The earlier months come from the month cache, their files unread; the new month's file
     // is read by the postcodes step and by the months step.
@@ -501,17 +607,18 @@ describe('runAreas online, a month later: the postcodes step and the month cache
       filter: (file) => file !== months,
     });
     const coldRun = await run(cold, 2);
-    expect(coldRun.asked.size).toBe(0);
+    expect([...coldRun.asked].sort()).toEqual(nowhere().sort());
     expect(Object.values(coldRun.cached)).toEqual([false, false, false]);
     const [warm, fresh] = [await outputFiles(out), await outputFiles(cold)];
     expect(Object.keys(warm).length).toBeGreaterThanOrEqual(7);
     expect(Object.keys(warm).sort()).toEqual(Object.keys(fresh).sort());
     expect(Object.keys(warm).filter((file) => warm[file] !== fresh[file])).toEqual([]);
 
-    // The months the workers cached are served as they are: nothing read, nothing asked.
+    // The months the workers cached are served as they are: nothing read, nothing asked but
+    // the points placed nowhere, which are placed nowhere again.
     const third = await run(cold, 1);
     expect(third.reads).toEqual([]);
-    expect(third.asked.size).toBe(0);
+    expect([...third.asked].sort()).toEqual(nowhere().sort());
     expect(Object.values(third.cached)).toEqual([true, true, true]);
 
     // postcodes.io's answer for a point of LOCAL_MONTH alone changes: that month alone is

@@ -214,7 +214,7 @@ describe('reverseGeocode(points) against a postcodes.io replay', () => {
     );
   });
 
-  it('asks only about snap points the disk cache does not hold', async () => {
+  it('asks only about snap points the disk cache holds no postcode for', async () => {
     const client = new HttpClient({ minBackoffMs: 1 });
     const cacheFile = path.join(dir, 'cache.json');
     const options = { client, postcodesBaseUrl: server.url, cacheFile };
@@ -233,5 +233,86 @@ describe('reverseGeocode(points) against a postcodes.io replay', () => {
       POINTS.slice(200).map((p) => coordinateKey(p.lon, p.lat)),
     );
     expect(again.places.size).toBe(POINTS.length);
+  });
+
+  it('asks again on every run about the points cached as "none within 2 km", and uses the postcode it answers then', async () => {
+    const cacheFile = path.join(dir, 'cache.json');
+    const [faulty, placed] = [POINTS.slice(0, 30), POINTS.slice(30, 130)];
+    const keys = (points: readonly Coordinate[]) => points.map((p) => coordinateKey(p.lon, p.lat));
+    // A postcodes.io fault: a well-formed answer of nulls (no postcode within the radius) for
+    // the first 30 points, which each lie within a few hundred metres of an LS postcode.
+    const fault = new Set(keys(faulty));
+    server.route('POST', '/postcodes', (request) => {
+      const answer = bulkReverse(request) as {
+        body: { result: { query: { longitude: number; latitude: number } }[] };
+      };
+      const result = answer.body.result.map((r) =>
+        fault.has(coordinateKey(r.query.longitude, r.query.latitude)) ? { ...r, result: null } : r,
+      );
+      return { body: { ...answer.body, result } };
+    });
+    const options = () => {
+      const lines: string[] = [];
+      return {
+        lines,
+        client: new HttpClient({ minBackoffMs: 1 }),
+        postcodesBaseUrl: server.url,
+        cacheFile,
+        log: (line: string) => lines.push(line),
+      };
+    };
+    const first = await reverseGeocode([...faulty, ...placed], options());
+    expect(keys(faulty).map((key) => first.places.get(key))).toEqual(faulty.map(() => null));
+    const cached = JSON.parse(await readFile(cacheFile, 'utf8')) as {
+      entries: Record<string, { place: unknown; radius: number }>;
+    };
+    expect(keys(faulty).map((key) => cached.entries[key])).toEqual(
+      faulty.map(() => ({ place: null, radius: WIDE_RADIUS_METRES })),
+    );
+
+    // The fault persists: the next run asks about those 30 again (not about the 100 placed),
+    // and they stay "none within 2 km".
+    const askedSince = (from: number) =>
+      server.requests
+        .slice(from)
+        .flatMap(
+          (r) =>
+            (JSON.parse(r.body) as { geolocations: { longitude: number; latitude: number }[] })
+              .geolocations,
+        )
+        .map((g) => coordinateKey(g.longitude, g.latitude));
+    let before = server.requests.length;
+    const stillFaulty = options();
+    const second = await reverseGeocode([...faulty, ...placed], stillFaulty);
+    // Both passes, as for a new point.
+    expect(askedSince(before)).toEqual([...keys(faulty), ...keys(faulty)]);
+    expect(second).toMatchObject({ asked: 30, askedAgain: 30, fromCache: 100, requests: 2 });
+    expect(stillFaulty.lines[0]).toBe(
+      'postcodes.io: asking again about 30 snap point(s) it answered no postcode near before ' +
+        '(a postcodes.io fault can give that answer too, so it is not kept for good)',
+    );
+    expect(JSON.parse(await readFile(cacheFile, 'utf8'))).toEqual(cached);
+
+    // postcodes.io answers properly again: the 30 get their LS postcodes, in the run and in
+    // the cache; the 100 placed before are still not asked.
+    fault.clear();
+    before = server.requests.length;
+    const third = await reverseGeocode([...faulty, ...placed], options());
+    expect(askedSince(before)).toEqual(keys(faulty));
+    expect(third).toMatchObject({ asked: 30, askedAgain: 30, fromCache: 100, requests: 1 });
+    const now = JSON.parse(await readFile(cacheFile, 'utf8')) as typeof cached;
+    for (const key of keys(faulty)) {
+      const place = third.places.get(key);
+      expect(place?.postcode, key).toMatch(/^LS\d+ \d[A-Z]{2}$/);
+      expect(place?.distanceMetres, key).toBeLessThanOrEqual(250);
+      expect(now.entries[key], key).toEqual({ place, radius: 250 });
+    }
+    for (const key of keys(placed)) expect(now.entries[key], key).toEqual(cached.entries[key]);
+
+    // Every point placed now: nothing is asked.
+    before = server.requests.length;
+    const fourth = await reverseGeocode([...faulty, ...placed], options());
+    expect(server.requests.length).toBe(before);
+    expect(fourth).toMatchObject({ asked: 0, askedAgain: 0, fromCache: 130, requests: 0 });
   });
 });
