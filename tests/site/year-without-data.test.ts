@@ -5,7 +5,9 @@
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parse, type HTMLElement } from 'node-html-parser';
+import { booleanPointInPolygon, buffer } from '@turf/turf';
+import type { Feature, MultiPolygon, Polygon } from 'geojson';
+import { HTMLElement, parse } from 'node-html-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline } from '../../pipeline/cli.ts';
 import { createMemoryReporter } from '../../pipeline/report.ts';
@@ -32,6 +34,36 @@ async function archiveSkipping2024(dir: string): Promise<void> {
     path.join(dir, '2023-03', '2023-03-west-yorkshire-street.csv'),
     march2024.replaceAll(',2024-03,', ',2023-03,'),
   );
+  await withoutWard(dir, WITHOUT_CRIMES);
+}
+
+/** The ward left without a crime in every month: its rows are taken out of the files. */
+const WITHOUT_CRIMES = { code: 'E05011414', slug: 'wetherby', name: 'Wetherby' };
+
+/**
+ * Every street file under `dir` without the rows that lie in `ward` (by its polygon in the
+ * reference wards, with turf), or within 200 m of it: no row can reach it as a near-edge row.
+ */
+async function withoutWard(dir: string, ward: { code: string }): Promise<void> {
+  const wards = JSON.parse(await readFile('data/reference/wards.geojson', 'utf8')) as {
+    features: Feature<Polygon | MultiPolygon, { WD25CD: string }>[];
+  };
+  const polygon = wards.features.find((f) => f.properties.WD25CD === ward.code)!;
+  const near = buffer(polygon, 200, { units: 'meters' })!;
+  for (const file of await readdir(dir, { recursive: true })) {
+    if (!file.endsWith('-street.csv')) continue;
+    const [header, ...lines] = (await readFile(path.join(dir, file), 'utf8')).split('\n');
+    const kept = lines.filter((line) => {
+      const [lon, lat] = line.split(',').slice(4, 6).map(Number);
+      return !(
+        Number.isFinite(lon) &&
+        Number.isFinite(lat) &&
+        booleanPointInPolygon([lon!, lat!], near)
+      );
+    });
+    expect(kept.length).toBeLessThan(lines.length);
+    await writeFile(path.join(dir, file), [header, ...kept].join('\n'));
+  }
 }
 
 function page(urlPath: string): HTMLElement {
@@ -167,5 +199,37 @@ describe('a site whose data skips 2024 (Mar 2023, then Feb and Mar 2025)', () =>
         }
       }
     }
+  });
+});
+
+describe(`a ward without a crime in any month (${WITHOUT_CRIMES.name})`, () => {
+  const text = (root: HTMLElement | null | undefined) => root?.text.replace(/\s+/g, ' ').trim();
+
+  it('says in each table that lists crimes that none were recorded, rather than an empty table', () => {
+    const root = page(`wards/${WITHOUT_CRIMES.slug}`);
+    for (const section of ['outcomes', 'streets']) {
+      const part = root.querySelector(`section[aria-labelledby="${section}"]`);
+      expect(part?.querySelector('table'), section).toBeNull();
+      const said = part?.childNodes.filter(
+        (node): node is HTMLElement =>
+          node instanceof HTMLElement && node.tagName === 'P' && !node.classList.contains('note'),
+      );
+      expect(said?.map(text), section).toEqual([
+        'No crimes or anti-social behaviour were recorded in these months.',
+      ]);
+    }
+  });
+
+  it('shows its months with data as zeros, and no number it cannot compute', () => {
+    const root = page(`wards/${WITHOUT_CRIMES.slug}`);
+    const months = root.querySelectorAll('table.month-grid td[data-month]');
+    const withData = months.filter((td) => !td.classList.contains('no-data'));
+    expect(withData.map((td) => td.getAttribute('data-month'))).toEqual([
+      '2023-03',
+      '2025-02',
+      '2025-03',
+    ]);
+    for (const td of withData) expect(text(td)).toBe('0');
+    expect(text(root)).not.toMatch(/NaN|Infinity|undefined|null/);
   });
 });
