@@ -1,5 +1,6 @@
 // What an HTTP request can fail with, and the words for it: which failures are transient
 // (retried) and which are not, and how a URL and an error read in a log line.
+import { logSafe } from '../log-safe.ts';
 
 /** Long polygon URLs make unreadable log lines; keep the start, which says what was asked. */
 const LOGGED_URL_MAX_CHARS = 160;
@@ -9,13 +10,23 @@ export class HttpStatusError extends Error {
   readonly method: string;
   readonly url: string;
   readonly status: number;
+  /** The Retry-After header as sent, when there was one. */
+  readonly retryAfter: string | undefined;
+  /** How long Retry-After asks to wait, when it could be read. */
   readonly retryAfterMs: number | undefined;
 
-  constructor(method: string, url: string, status: number, retryAfterMs: number | undefined) {
+  constructor(
+    method: string,
+    url: string,
+    status: number,
+    retryAfter: string | undefined,
+    retryAfterMs: number | undefined,
+  ) {
     super(`${method} ${shortUrl(url)} answered HTTP ${status}`);
     this.method = method;
     this.url = url;
     this.status = status;
+    this.retryAfter = retryAfter;
     this.retryAfterMs = retryAfterMs;
     this.name = 'HttpStatusError';
   }
@@ -23,6 +34,23 @@ export class HttpStatusError extends Error {
   /** 408, 429 and 5xx may succeed if asked again; other statuses will not. */
   get transient(): boolean {
     return this.status === 408 || this.status === 429 || this.status >= 500;
+  }
+}
+
+/**
+ * A transient status whose Retry-After asks for a longer wait than a run gives it: asking again
+ * sooner would be refused again (or count against us), so the request fails at once.
+ */
+export class HttpRetryAfterTooLong extends Error {
+  constructor(answer: HttpStatusError, limitMs: number) {
+    const waitS = Math.ceil((answer.retryAfterMs ?? 0) / 1000);
+    super(
+      `${answer.method} ${shortUrl(answer.url)} answered HTTP ${answer.status} with ` +
+        `Retry-After "${logSafe(answer.retryAfter ?? '')}": a wait of ${waitS} s, longer than ` +
+        `the ${limitMs / 1000} s a run waits for. Run again after that time.`,
+      { cause: answer },
+    );
+    this.name = 'HttpRetryAfterTooLong';
   }
 }
 

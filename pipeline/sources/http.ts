@@ -7,6 +7,7 @@ import {
   describeError,
   HttpNetworkError,
   HttpRequestFailed,
+  HttpRetryAfterTooLong,
   HttpStatusError,
   HttpTimeoutError,
   HttpUnreachableError,
@@ -25,7 +26,10 @@ const DEFAULT_TIMEOUT_MS = 120_000;
 const DEFAULT_RETRIES = 5;
 const DEFAULT_MIN_BACKOFF_MS = 1_000;
 const DEFAULT_MAX_BACKOFF_MS = 60_000;
-/** A Retry-After beyond this is not worth waiting for within one run. */
+/**
+ * A Retry-After beyond this is not worth waiting for within one run: the request fails at
+ * once, saying when to run again, instead of waiting (and asking too early) retry after retry.
+ */
 const MAX_RETRY_AFTER_MS = 5 * 60_000;
 
 export interface HttpStats {
@@ -124,6 +128,13 @@ export class HttpClient {
             if (unreachable !== undefined) {
               throw new AbortError(new HttpUnreachableError(method, href, unreachable, error));
             }
+            if (
+              error instanceof HttpStatusError &&
+              error.transient &&
+              (error.retryAfterMs ?? 0) > MAX_RETRY_AFTER_MS
+            ) {
+              throw new AbortError(new HttpRetryAfterTooLong(error, MAX_RETRY_AFTER_MS));
+            }
             if (isTransient(error)) throw error;
             throw new AbortError(error instanceof Error ? error : new Error(String(error)));
           }
@@ -135,10 +146,8 @@ export class HttpClient {
           maxTimeout: this.maxBackoffMs,
           onFailedAttempt: async ({ error, attemptNumber, retriesLeft, retryDelay }) => {
             if (retriesLeft === 0 || !isTransient(error)) return;
-            const retryAfterMs =
-              error instanceof HttpStatusError && error.retryAfterMs !== undefined
-                ? Math.min(error.retryAfterMs, MAX_RETRY_AFTER_MS)
-                : 0;
+            // A Retry-After beyond MAX_RETRY_AFTER_MS has ended the request already.
+            const retryAfterMs = error instanceof HttpStatusError ? (error.retryAfterMs ?? 0) : 0;
             const waitMs = Math.max(retryDelay, retryAfterMs);
             this.log(
               `retry ${attemptNumber}/${this.retries} ${method} ${shortUrl(href)}: ${describeError(error)}; ` +
@@ -150,7 +159,8 @@ export class HttpClient {
         },
       );
     } catch (error) {
-      if (error instanceof HttpUnreachableError) {
+      // Their messages name the request and say what to do already.
+      if (error instanceof HttpUnreachableError || error instanceof HttpRetryAfterTooLong) {
         throw new HttpRequestFailed(error.message, attempts, { cause: error });
       }
       const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
@@ -239,11 +249,13 @@ export class HttpClient {
 
     if (response.ok || options.accept?.includes(response.status)) return exchange;
     await discard();
+    const retryAfter = response.headers.get('retry-after');
     throw new HttpStatusError(
       method,
       href,
       response.status,
-      parseRetryAfter(response.headers.get('retry-after'), Date.now()),
+      retryAfter ?? undefined,
+      parseRetryAfter(retryAfter, Date.now()),
     );
   }
 

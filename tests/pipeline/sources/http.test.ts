@@ -99,6 +99,91 @@ describe('HttpClient against a replay server', () => {
     expect(logs[0]).toContain('(Retry-After)');
   });
 
+  /** A client on `clock` with quick backoff, logging to `logs`. */
+  const onClock = (clock: Clock) =>
+    new HttpClient({ minBackoffMs: 1, maxBackoffMs: 5, clock, log: (m) => logs.push(m) });
+
+  it('json() waits a Retry-After of exactly five minutes, the most a run waits', async () => {
+    const clock = fakeClock();
+    server.route('GET', '/busy', [
+      { status: 503, headers: { 'retry-after': '300' } },
+      { body: { ok: true } },
+    ]);
+    expect(await onClock(clock).json(`${server.url}busy`)).toEqual({ ok: true });
+    expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(299_990);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('json() fails at once, saying when to run again, on a Retry-After beyond five minutes', async () => {
+    const clock = fakeClock();
+    server.route('GET', '/busy', [{ status: 429, headers: { 'retry-after': '301' } }]);
+    const error = await onClock(clock)
+      .json(`${server.url}busy`)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpRequestFailed);
+    expect((error as HttpRequestFailed).attempts).toBe(1);
+    expect((error as Error).message).toBe(
+      `GET ${server.url}busy answered HTTP 429 with Retry-After "301": a wait of 301 s, ` +
+        'longer than the 300 s a run waits for. Run again after that time.',
+    );
+    expect(server.requests).toHaveLength(1);
+    expect(clock.sleeps).toEqual([]);
+    expect(logs).toEqual([]);
+  });
+
+  it('json() waits a Retry-After given as a date within five minutes', async () => {
+    const clock = fakeClock();
+    // HTTP dates are to the second: two minutes from now, give or take one.
+    const date = new Date(Date.now() + 120_000).toUTCString();
+    server.route('GET', '/busy', [
+      { status: 503, headers: { 'retry-after': date } },
+      { body: { ok: true } },
+    ]);
+    expect(await onClock(clock).json(`${server.url}busy`)).toEqual({ ok: true });
+    const waited = clock.sleeps.reduce((a, b) => a + b, 0);
+    expect(waited).toBeGreaterThanOrEqual(118_000);
+    expect(waited).toBeLessThanOrEqual(120_000);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('json() fails at once on a Retry-After date beyond five minutes, naming the date', async () => {
+    const clock = fakeClock();
+    const date = new Date(Date.now() + 86_400_000).toUTCString();
+    server.route('GET', '/busy', [{ status: 503, headers: { 'retry-after': date } }]);
+    const error = await onClock(clock)
+      .json(`${server.url}busy`)
+      .catch((e: unknown) => e);
+    const message = (error as Error).message;
+    expect(message).toMatch(
+      `GET ${server.url}busy answered HTTP 503 with Retry-After "${date}": a wait of `,
+    );
+    expect(message).toMatch(
+      / s, longer than the 300 s a run waits for\. Run again after that time\.$/,
+    );
+    // A day, less the part of a second the date drops.
+    expect(Number(/a wait of (\d+) s/.exec(message)?.[1])).toBeGreaterThanOrEqual(86_398);
+    expect(server.requests).toHaveLength(1);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('escapes the control characters of a Retry-After date it names', async () => {
+    const client = new HttpClient({
+      minBackoffMs: 1,
+      maxBackoffMs: 5,
+      clock: fakeClock(),
+      fetch: async () =>
+        new Response('busy', {
+          status: 503,
+          headers: { 'retry-after': '\x1bThu, 01 Jan 2099 00:00:00 GMT' },
+        }),
+    });
+    const error = await client.json('https://data.police.uk/api/forces').catch((e: unknown) => e);
+    expect((error as Error).message).toContain(
+      'HTTP 503 with Retry-After "\\x1bThu, 01 Jan 2099 00:00:00 GMT"',
+    );
+    expect((error as Error).message).not.toContain('\x1b');
+  });
+
   it('json() retries 500s and succeeds when the server recovers', async () => {
     server.route('GET', '/flaky', [{ status: 500 }, { status: 502 }, { body: [1, 2, 3] }]);
     expect(await client.json(`${server.url}flaky`)).toEqual([1, 2, 3]);
