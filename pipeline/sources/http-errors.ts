@@ -64,10 +64,23 @@ export class HttpTimeoutError extends Error {
 
 /** The connection failed or was cut (refused, reset, closed mid-body). */
 export class HttpNetworkError extends Error {
-  constructor(method: string, url: string, cause: unknown) {
-    super(`${method} ${shortUrl(url)} lost its connection: ${describeError(cause)}`, { cause });
+  /** The URL whose connection failed: `url`, or where a redirect sent it. */
+  readonly target: string;
+
+  constructor(method: string, url: string, cause: unknown, target = url) {
+    super(
+      `${method} ${shortUrl(url)}${redirectedTo(url, target)} lost its connection: ` +
+        describeError(cause),
+      { cause },
+    );
     this.name = 'HttpNetworkError';
+    this.target = target;
   }
+}
+
+/** " (redirected to <target>)" when a request failed at another URL than the one asked. */
+function redirectedTo(url: string, target: string): string {
+  return target === url ? '' : ` (redirected to ${shortUrl(target)})`;
 }
 
 /** A request that still failed after its retries (or failed permanently). */
@@ -100,15 +113,22 @@ export function unreachableCode(error: unknown): string | undefined {
   return undefined;
 }
 
-/** The host could not be reached on the first attempt (see UNREACHABLE_CODES). */
+/**
+ * The host could not be reached on the first attempt (see UNREACHABLE_CODES): the host of
+ * `url`, or of `target` when a redirect sent the request there.
+ */
 export class HttpUnreachableError extends Error {
   readonly code: string;
-  constructor(method: string, url: string, code: string, cause: unknown) {
+  constructor(method: string, url: string, code: string, cause: unknown, target = url) {
     const what =
       code === 'ECONNREFUSED'
         ? 'nothing answers at that address'
         : 'its host name does not resolve (no network, or a wrong URL?)';
-    super(`${method} ${shortUrl(url)}: cannot reach the host, ${what} [${code}]`, { cause });
+    const where = target === url ? 'the host' : 'that host';
+    super(
+      `${method} ${shortUrl(url)}${redirectedTo(url, target)}: cannot reach ${where}, ${what} [${code}]`,
+      { cause },
+    );
     this.name = 'HttpUnreachableError';
     this.code = code;
   }

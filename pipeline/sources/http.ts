@@ -1,7 +1,8 @@
 // The one way the pipeline talks HTTP: paced, with a timeout on every wait, retries with
 // backoff for what is transient (429, 408, 5xx, timeouts, cut connections) and an immediate,
 // explicit failure for what is not (any other 4xx). Every retry is logged with URL, attempt
-// and reason; the final error names the request and carries the last failure as its cause.
+// and reason; the final error names the request (and where a redirect sent it, when that is
+// where it failed) and carries the last failure as its cause.
 import pRetry, { AbortError } from 'p-retry';
 import {
   describeError,
@@ -17,6 +18,7 @@ import {
   unreachableCode,
 } from './http-errors.ts';
 import { realClock, type Clock, type TokenBucket } from './pacing.ts';
+import { MAX_REDIRECTS, redirectedRequest, type HopRequest } from './redirect.ts';
 
 export type Log = (message: string) => void;
 
@@ -121,12 +123,16 @@ export class HttpClient {
           try {
             return await attempt(attemptNumber);
           } catch (error) {
+            // The host that failed: the one asked, or one a redirect led to.
+            const failedAt = error instanceof HttpNetworkError ? error.target : href;
             const unreachable =
-              attemptNumber === 1 && !this.reached.has(originOf(href))
+              attemptNumber === 1 && !this.reached.has(originOf(failedAt))
                 ? unreachableCode(error)
                 : undefined;
             if (unreachable !== undefined) {
-              throw new AbortError(new HttpUnreachableError(method, href, unreachable, error));
+              throw new AbortError(
+                new HttpUnreachableError(method, href, unreachable, error, failedAt),
+              );
             }
             if (
               error instanceof HttpStatusError &&
@@ -193,28 +199,48 @@ export class HttpClient {
       );
     };
     const disarm = (): void => clearTimeout(timer);
-    const failure = (error: unknown): Error => {
+    /** `at`: the URL whose connection failed, the one asked or where it was redirected. */
+    const failure = (error: unknown, at = href): Error => {
       if (controller.signal.reason instanceof HttpTimeoutError) return controller.signal.reason;
-      return new HttpNetworkError(method, href, error);
+      return new HttpNetworkError(method, href, error, at);
     };
 
     arm();
+    let hop: HopRequest = { url: href, method, headers: options.headers ?? {}, body: options.body };
     let response: Response;
-    try {
-      response = await this.fetchImpl(href, {
-        method,
-        ...(options.headers ? { headers: options.headers } : {}),
-        ...(options.body !== undefined ? { body: options.body } : {}),
-        signal: controller.signal,
-        redirect: 'follow',
-      });
-    } catch (error) {
-      disarm();
-      throw failure(error);
+    for (let redirects = 0; ; redirects += 1) {
+      try {
+        response = await this.fetchImpl(hop.url, {
+          method: hop.method,
+          headers: hop.headers,
+          ...(hop.body !== undefined ? { body: hop.body } : {}),
+          signal: controller.signal,
+          // Followed here, not by fetch, to know which host a failure is at (see redirect.ts).
+          redirect: 'manual',
+        });
+      } catch (error) {
+        disarm();
+        throw failure(error, hop.url);
+      }
+      this.reached.add(originOf(hop.url));
+      let next: HopRequest | undefined;
+      try {
+        next = redirectedRequest(hop, response.status, response.headers.get('location'));
+        if (next !== undefined && redirects === MAX_REDIRECTS) {
+          throw failure(new Error('redirect count exceeded'));
+        }
+      } catch (error) {
+        disarm();
+        await response.body?.cancel().catch(() => {});
+        throw error;
+      }
+      if (next === undefined) break;
+      await response.body?.cancel().catch(() => {});
+      arm();
+      hop = next;
     }
 
-    this.reached.add(originOf(href));
-    if (response.url !== '') this.reached.add(originOf(response.url));
+    const answeredAt = hop.url;
     const stats = this.stats;
     let consumed = false;
     async function* chunks(): AsyncGenerator<Uint8Array> {
@@ -227,7 +253,7 @@ export class HttpClient {
           yield chunk;
         }
       } catch (error) {
-        throw failure(error);
+        throw failure(error, answeredAt);
       } finally {
         disarm();
       }

@@ -223,6 +223,28 @@ describe('HttpClient against a replay server', () => {
     expect(logs[0]).toMatch(/lost its connection/);
   });
 
+  it('json() reports a redirect loop after 20 redirects, as a connection lost, and retries it', async () => {
+    server.route('GET', '/loop', [{ status: 302, headers: { location: '/loop' } }]);
+    const error = await client.json(`${server.url}loop`).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(
+      `GET ${server.url}loop failed after 5 attempts: GET ${server.url}loop lost its connection: `,
+    );
+    expect((error as Error).message).toMatch(/redirect count exceeded\)?$/);
+    // Each attempt: the request and 20 redirects followed.
+    expect(server.requests).toHaveLength(5 * 21);
+  });
+
+  it('buffer() names where a redirect led when that connection is cut mid-body', async () => {
+    const body = Buffer.alloc(50_000, 7);
+    server.route('GET', '/latest.zip', [{ status: 302, headers: { location: '/2025-03.zip' } }]);
+    server.route('GET', '/2025-03.zip', [{ body, cutAfterBytes: 1000 }, { body }]);
+    expect((await client.buffer(`${server.url}latest.zip`)).equals(body)).toBe(true);
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toContain(
+      `GET ${server.url}latest.zip (redirected to ${server.url}2025-03.zip) lost its connection`,
+    );
+  });
+
   it('json() names the URL when a 200 body is not JSON', async () => {
     server.route('GET', '/html', [{ body: '<html>maintenance</html>' }]);
     const error = await client.json(`${server.url}html`).catch((e: unknown) => e);
@@ -359,6 +381,71 @@ describe('HttpClient when the host cannot be reached', () => {
     const error = await client.json('https://api.postcodes.io/postcodes').catch((e: unknown) => e);
     expect(calls).toBe(2);
     expect((error as Error).message).toMatch(/cannot reach the host.*\[ECONNREFUSED\]$/);
+  });
+
+  describe('after a redirect', () => {
+    let server: ReplayServer;
+    beforeEach(async () => {
+      server = await ReplayServer.start();
+    });
+    afterEach(async () => {
+      await server.close();
+    });
+
+    /** GET /latest.zip on the replay server answers 302 to `target`. */
+    const redirectTo = (target: string) =>
+      server.route('GET', '/latest.zip', [{ status: 302, headers: { location: target } }]);
+
+    it('names the target that cannot be reached and the URL asked, and fails at once', async () => {
+      const logs: string[] = [];
+      const client = new HttpClient({ log: (m) => logs.push(m) });
+      const target = `http://127.0.0.1:${await closedPort()}/data/archive/2025-03.zip`;
+      redirectTo(target);
+      const error = await client.buffer(`${server.url}latest.zip`).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(HttpRequestFailed);
+      expect((error as HttpRequestFailed).attempts).toBe(1);
+      expect((error as Error).message).toBe(
+        `GET ${server.url}latest.zip (redirected to ${target}): cannot reach that host, ` +
+          'nothing answers at that address [ECONNREFUSED]',
+      );
+      expect(logs).toEqual([]);
+    });
+
+    it('fails at once when only the host asked has answered before, not the target', async () => {
+      const client = new HttpClient({ minBackoffMs: 1, maxBackoffMs: 2 });
+      server.route('GET', '/api/forces', [{ body: [] }]);
+      await client.json(`${server.url}api/forces`);
+      const target = `http://127.0.0.1:${await closedPort()}/data/archive/2025-03.zip`;
+      redirectTo(target);
+      const error = await client.buffer(`${server.url}latest.zip`).catch((e: unknown) => e);
+      expect((error as HttpRequestFailed).attempts).toBe(1);
+      expect((error as Error).message).toMatch(/\(redirected to .*\): cannot reach that host/);
+      expect(server.requestsTo('/latest.zip')).toHaveLength(1);
+    });
+
+    it('retries a target that has answered before and now refuses, naming it', async () => {
+      const logs: string[] = [];
+      const client = new HttpClient({
+        minBackoffMs: 1,
+        maxBackoffMs: 2,
+        retries: 2,
+        log: (m) => logs.push(m),
+      });
+      const mirror = await ReplayServer.start();
+      const target = `${mirror.url}data/archive/2025-03.zip`;
+      mirror.route('GET', '/data/archive/2025-03.zip', [{ body: 'zip' }]);
+      expect((await client.buffer(target)).toString()).toBe('zip');
+      await mirror.close();
+      redirectTo(target);
+      const error = await client.buffer(`${server.url}latest.zip`).catch((e: unknown) => e);
+      expect((error as HttpRequestFailed).attempts).toBe(3);
+      expect(logs).toHaveLength(2);
+      expect(logs[0]).toContain(
+        `GET ${server.url}latest.zip (redirected to ${target}) lost its connection:`,
+      );
+      expect(logs[0]).toContain('ECONNREFUSED');
+      expect(server.requestsTo('/latest.zip')).toHaveLength(3);
+    });
   });
 
   it('retries a refused connection to a server of ours that restarts between two requests', async () => {
