@@ -12,6 +12,7 @@ import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
+import { logSafe } from '../log-safe.ts';
 import { writeFileAtomic } from '../write.ts';
 import { HttpNetworkError } from './http-errors.ts';
 import type { Exchange, HttpClient, Log } from './http.ts';
@@ -141,6 +142,21 @@ function replacedError(probe: ArchiveProbe, change: string, when: string, after:
 }
 
 /**
+ * A GET answer gives the archive another size than the probe's HEAD: police.uk may have
+ * replaced it during the run, which the next run gets past. But a server whose HEAD and GET
+ * disagree about the same copy does so on every run, and running again cannot help: the
+ * message says both.
+ */
+function sizeChangedError(probe: ArchiveProbe, served: string, when: string, after: string): Error {
+  return new Error(
+    `${probe.url}: its HEAD said ${probe.size} bytes, a GET answer says ${logSafe(served)} ` +
+      `(police.uk may have replaced the archive while it was ${when}); ${after}. Run again; if ` +
+      "the next run fails the same way, the server's HEAD and GET disagree: report it to " +
+      'police.uk, or wait for a fix.',
+  );
+}
+
+/**
  * A 206 answer's Content-Range: its first and last byte, and the file's size, or "*" for a
  * size the server does not state ("bytes 0-99/1000", "bytes 0-99/*": RFC 9110, 14.4).
  */
@@ -196,12 +212,9 @@ function remoteSource(client: HttpClient, probe: ArchiveProbe): ByteSource {
         `${probe.url} answered bytes ${start}-${end - 1} with Content-Range "${contentRange}"`,
       );
     }
-    if (sizeText !== '*' && Number(sizeText) !== probe.size) {
+    if (sizeText !== undefined && sizeText !== '*' && Number(sizeText) !== probe.size) {
       await exchange.discard();
-      throw new Error(
-        `${probe.url} is now ${sizeText} bytes, not the ${probe.size} it was when this run began ` +
-          '(police.uk replaced it while it was read); nothing was written for it. Run again.',
-      );
+      throw sizeChangedError(probe, sizeText, 'read', 'nothing was written for it');
     }
     return { exchange, until: last + 1 };
   };
@@ -512,11 +525,7 @@ export async function downloadResumable(
       const length = exchange.response.headers.get('content-length');
       if (length !== null && Number(length) !== probe.size) {
         await exchange.discard();
-        throw new Error(
-          `${probe.url} is now ${length} bytes, not the ${probe.size} it was when this run ` +
-            'began (police.uk replaced it while it was downloaded); nothing was written for it. ' +
-            'Run again.',
-        );
+        throw sizeChangedError(probe, length, 'downloaded', 'nothing was written for it');
       }
     }
     const tracker = trackProgress(probe.name, probe.size, progress);
@@ -572,11 +581,7 @@ async function resumeRefusal(
   if (sizeText !== undefined && sizeText !== '*' && Number(sizeText) !== probe.size) {
     await discard();
     await rm(partial, { force: true });
-    throw new Error(
-      `${probe.url} is now ${sizeText} bytes, not the ${probe.size} it was when this run began ` +
-        '(police.uk replaced it while it was downloaded); the partial download was deleted. ' +
-        'Run again.',
-    );
+    throw sizeChangedError(probe, sizeText, 'downloaded', 'the partial download was deleted');
   }
   if (Number(firstText) !== have || lastText === undefined || Number(lastText) < have) {
     return `it answered with Content-Range "${contentRange}"`;

@@ -830,7 +830,7 @@ describe('a Content-Range that does not state the size', () => {
 });
 
 describe('an archive replaced while it is read', () => {
-  it('fails saying so when a range answer gives another size, and writes nothing', async () => {
+  it('fails naming both sizes when a range answer gives another than the HEAD, and writes nothing', async () => {
     const zip = await buildArchive('2025-03');
     serveLatest('2025-03');
     server.file('/data/archive/2025-03.zip', zip);
@@ -849,7 +849,10 @@ describe('an archive replaced while it is read', () => {
       };
     });
     await expect(fetchSources(options({ month: '2025-02' }))).rejects.toThrow(
-      `is now ${larger.length} bytes, not the ${probeSize} it was when this run began`,
+      `${server.url}data/archive/2025-03.zip: its HEAD said ${probeSize} bytes, a GET answer ` +
+        `says ${larger.length} (police.uk may have replaced the archive while it was read); ` +
+        'nothing was written for it. Run again; if the next run fails the same way, ' +
+        "the server's HEAD and GET disagree: report it to police.uk, or wait for a fix.",
     );
     expect(existsSync(path.join(sourcePaths(cacheRoot).archiveDir, '2025-02'))).toBe(false);
   });
@@ -1158,11 +1161,29 @@ describe('a download left by an earlier run, and the copy of the archive it is o
     });
     const skip = server.requests.length;
     await expect(download()).rejects.toThrow(
-      `is now ${larger.length} bytes, not the ${zip.length} it was when this run began ` +
-        '(police.uk replaced it while it was downloaded); the partial download was deleted. Run again.',
+      `${server.url}data/archive/2025-03.zip: its HEAD said ${zip.length} bytes, a GET answer ` +
+        `says ${larger.length} (police.uk may have replaced the archive while it was ` +
+        'downloaded); the partial download was deleted. Run again; if the next run fails the ' +
+        "same way, the server's HEAD and GET disagree: report it to police.uk, or wait for a fix.",
     );
     expect(rangesAfter(skip)).toHaveLength(1);
     expect(await readdir(sourcePaths(cacheRoot).downloadDir)).not.toContain('2025-03.zip.partial');
+  });
+
+  it('fails naming both sizes when a whole download gives another size than the HEAD, and writes nothing', async () => {
+    const zip = await buildArchive('2025-03');
+    server.file(ZIP_PATH, zip, { ranges: false });
+    // The HEAD gives the archive's size; every GET a larger one.
+    const larger = Buffer.concat([Buffer.alloc(1000), zip]);
+    server.route('GET', ZIP_PATH, () => ({ body: larger }));
+    await expect(download()).rejects.toThrow(
+      `${server.url}data/archive/2025-03.zip: its HEAD said ${zip.length} bytes, a GET answer ` +
+        `says ${larger.length} (police.uk may have replaced the archive while it was ` +
+        'downloaded); nothing was written for it. Run again; if the next run fails the same ' +
+        "way, the server's HEAD and GET disagree: report it to police.uk, or wait for a fix.",
+    );
+    // Only the record of the copy asked for: no .partial, no archive.
+    expect(await readdir(sourcePaths(cacheRoot).downloadDir)).toEqual(['2025-03.zip.version.json']);
   });
 
   describe.each(SAME_SIZE_REPLACEMENTS)(
