@@ -305,6 +305,35 @@ function lostFiles(recorded: readonly FetchedFile[], files: readonly FetchedFile
 }
 
 /**
+ * The months of an archive police.uk no longer serves (`status`: its HEAD's 404 or 410): a
+ * month cached from an earlier run is kept, one never fetched is a gap, each with a note. The
+ * archives a refresh reads for its oldest months can be withdrawn; stopping the run there
+ * would stop every refresh after it, revisions of the newest months included.
+ */
+export async function monthsWithoutArchive(
+  months: readonly string[],
+  name: string,
+  status: number,
+  context: Pick<Context, 'paths' | 'log'>,
+): Promise<FetchedMonth[]> {
+  const gone = `${name} is not on police.uk (HTTP ${status})`;
+  const results: FetchedMonth[] = [];
+  for (const month of months) {
+    const recorded = await readCachedMonth(context.paths, month, context.log);
+    if (recorded) {
+      results.push(keptMonth(recorded, gone, context, 'while police.uk does not serve it'));
+      continue;
+    }
+    const note =
+      `${month}: ${gone} and no copy of the month is cached, so it is left out (a gap): ask ` +
+      'for it again once police.uk serves an archive holding it';
+    context.log(note);
+    results.push({ month, source: 'archive', snapshot: name, status: 'gap', note });
+  }
+  return results;
+}
+
+/**
  * The cached copy of a month kept against an archive that lacks some of its files (or holds
  * two that differ under one name): `until` says how long, by default until its manifest is
  * deleted by hand.

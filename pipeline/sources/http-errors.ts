@@ -83,6 +83,14 @@ function redirectedTo(url: string, target: string): string {
   return target === url ? '' : ` (redirected to ${shortUrl(target)})`;
 }
 
+/** The HTTP status a request ended with (from its chain of causes), or undefined. */
+export function finalStatus(error: unknown): number | undefined {
+  for (let at: unknown = error; at instanceof Error; at = at.cause) {
+    if (at instanceof HttpStatusError) return at.status;
+  }
+  return undefined;
+}
+
 /** A request that still failed after its retries (or failed permanently). */
 export class HttpRequestFailed extends Error {
   readonly attempts: number;

@@ -12,6 +12,7 @@ import { resolveSourceConfig, sourceUrl, type SourceConfig } from './config.ts';
 import { HttpClient, type HttpClientOptions, type HttpStats, type Log } from './http.ts';
 import { monthRange } from '../../src/shared/months.ts';
 import {
+  lastArchiveHolding,
   monthsTheApiSkips,
   newestPublishedMonth,
   parseMonthArgument,
@@ -23,9 +24,11 @@ import { fetchCrimeDates } from './police-api.ts';
 import {
   fetchApiMonth,
   fetchArchiveMonths,
+  monthsWithoutArchive,
   readOutline,
   type FetchedMonth,
 } from './fetch-months.ts';
+import { finalStatus } from './http-errors.ts';
 import type { ProgressSink } from './progress.ts';
 import { RunDownloads } from './run-downloads.ts';
 import type { MonthSelection } from './fetch-options.ts';
@@ -123,11 +126,27 @@ export async function fetchSources(options: FetchSourcesOptions): Promise<FetchS
   }
 
   const results: FetchedMonth[] = [];
-  for (const plan of planArchives(wanted, latest.month)) {
-    const probe =
-      plan.archive === latest.month
-        ? latest
-        : await probeOnce(sourceUrl(config.policeArchiveBaseUrl, `${plan.archive}.zip`).href);
+  const plans = planArchives(wanted, latest.month);
+  for (let plan = plans.shift(); plan !== undefined; plan = plans.shift()) {
+    let probe = latest;
+    if (plan.archive !== latest.month) {
+      const url = sourceUrl(config.policeArchiveBaseUrl, `${plan.archive}.zip`).href;
+      try {
+        probe = await probeOnce(url);
+      } catch (error) {
+        const status = finalStatus(error);
+        if (status !== 404 && status !== 410) throw error;
+        // An archive police.uk no longer serves: its months that newer archives hold too are
+        // planned again over those; the others are kept from the cache or left as gaps.
+        const withdrawn = plan.archive;
+        const onlyOlder = plan.months.filter((m) => lastArchiveHolding(m) <= withdrawn);
+        const elsewhere = plan.months.filter((m) => !onlyOlder.includes(m));
+        const name = `${plan.archive}.zip`;
+        results.push(...(await monthsWithoutArchive(onlyOlder, name, status, { paths, log })));
+        plans.unshift(...planArchives(elsewhere, latest.month));
+        continue;
+      }
+    }
     results.push(
       ...(await fetchArchiveMonths(plan.months, probe, {
         ...options,
@@ -157,5 +176,7 @@ export async function fetchSources(options: FetchSourcesOptions): Promise<FetchS
       );
     }
   }
+  // Months planned again after a withdrawn archive come after the others: in month order.
+  results.sort((a, b) => a.month.localeCompare(b.month));
   return { months: results, paths, stats: { ...client.stats } };
 }

@@ -59,6 +59,11 @@ export function archiveMonths(archiveMonth: string): string[] {
   return monthRange(addMonths(archiveMonth, -(ARCHIVE_SPAN_MONTHS - 1)), archiveMonth);
 }
 
+/** The newest archive that holds `month`: the one whose 36 months begin with it. */
+export function lastArchiveHolding(month: string): string {
+  return addMonths(month, ARCHIVE_SPAN_MONTHS - 1);
+}
+
 export interface ArchivePlan {
   /** The archive's month: its file is `<archive>.zip`. */
   archive: string;
@@ -81,7 +86,7 @@ export function planArchives(wanted: readonly string[], latestArchive: string): 
       current.months.push(month);
       continue;
     }
-    const end = addMonths(month, ARCHIVE_SPAN_MONTHS - 1);
+    const end = lastArchiveHolding(month);
     plans.push({ archive: end < latestArchive ? end : latestArchive, months: [month] });
   }
   return plans;

@@ -572,6 +572,78 @@ describe('fetchSources from a 36-month archive served with ranges', () => {
   });
 });
 
+describe('fetchSources when police.uk no longer serves an older archive', () => {
+  /** latest.zip is 2025-03.zip; 2024-07.zip (2021-08 to 2024-07) answers `status` when asked. */
+  async function withdraw2024_07(status: number): Promise<void> {
+    await server.close();
+    server = await ReplayServer.start();
+    serveLatest('2025-03');
+    server.file('/data/archive/2025-03.zip', await buildArchive('2025-03'));
+    server.route('HEAD', '/data/archive/2024-07.zip', () => ({ status, body: '' }));
+    server.route('GET', '/data/archive/2024-07.zip', () => ({ status, body: '' }));
+  }
+
+  it('keeps the months cached from it, with a note, and fetches the rest of the range', async () => {
+    serveLatest('2025-03');
+    server.file('/data/archive/2025-03.zip', await buildArchive('2025-03'));
+    server.file('/data/archive/2024-07.zip', await buildArchive('2024-07'));
+    await fetchSources(options({ from: '2021-08', to: '2021-09' }));
+    const cached = await fetchedStreet('2021-08');
+
+    for (const status of [404, 410]) {
+      await withdraw2024_07(status);
+      logs = [];
+      const result = await fetchSources(options({ from: '2021-08', to: '2022-04' }));
+      // Each month but 2021-08 is in a newer archive than 2024-07.zip, which is asked for it
+      // (here none is served, but 2025-03.zip, which holds 2022-04 to 2025-03).
+      expect(result.months.map((m) => [m.month, m.status])).toEqual([
+        ['2021-08', 'kept'],
+        ['2021-09', 'kept'],
+        ['2021-10', 'gap'],
+        ['2021-11', 'gap'],
+        ['2021-12', 'gap'],
+        ['2022-01', 'gap'],
+        ['2022-02', 'gap'],
+        ['2022-03', 'gap'],
+        ['2022-04', status === 404 ? 'fetched' : 'unchanged'],
+      ]);
+      expect(result.months[0]?.note).toBe(
+        `2021-08: 2024-07.zip is not on police.uk (HTTP ${status}); the copy cached from ` +
+          '2024-07.zip is kept while police.uk does not serve it',
+      );
+      // 2021-10 is held by 2021-10.zip to 2024-09.zip, the newest of which the server lacks.
+      expect(result.months[2]?.note).toBe(
+        '2021-10: 2024-09.zip is not on police.uk (HTTP 404) and no copy of the month is ' +
+          'cached, so it is left out (a gap): ask for it again once police.uk serves an archive ' +
+          'holding it',
+      );
+      expect(fetchNotes(result.months, 'west-yorkshire')).toHaveLength(8);
+      expect((await fetchedStreet('2021-08')).equals(cached)).toBe(true);
+    }
+  });
+
+  it('takes the months a newer archive holds too from it, and leaves the oldest a gap', async () => {
+    await withdraw2024_07(404);
+    server.file('/data/archive/2024-08.zip', await buildArchive('2024-08'));
+    const result = await fetchSources(options({ from: '2021-08', to: '2021-10' }));
+    expect(result.months.map((m) => [m.month, m.status, m.snapshot])).toEqual([
+      ['2021-08', 'gap', '2024-07.zip'],
+      ['2021-09', 'fetched', '2024-08.zip'],
+      ['2021-10', 'fetched', '2024-08.zip'],
+    ]);
+    expect(server.requestsTo('/data/archive/2024-07.zip').map((r) => r.method)).toEqual(['HEAD']);
+  });
+
+  it('still fails the run when the archive answers a failure that may pass', async () => {
+    await withdraw2024_07(503);
+    const error = (await fetchSources(options({ from: '2021-08', to: '2021-09' })).catch(
+      (e: unknown) => e,
+    )) as Error;
+    expect(error.message).toMatch(/HEAD \S*2024-07\.zip failed after 4 attempts: .*HTTP 503/);
+    await expect(readdir(sourcePaths(cacheRoot).archiveDir)).rejects.toThrow(/ENOENT/);
+  });
+});
+
 describe('fetchSources failures leave no partial month', () => {
   it('a corrupt entry fails with its name and CRC, and writes nothing for the month', async () => {
     const zip = Buffer.from(await buildArchive('2025-03'));
