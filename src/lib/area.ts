@@ -92,10 +92,17 @@ export const DISTRICT = area.localAuthority.name;
 /** One of the pipeline's site files for this area, parsed from JSON ("site-data.json", ...). */
 export function areaDataFile(name: 'site-data.json' | 'downloads.json'): {
   value: unknown;
+  /** The file's path. */
+  file: string;
+  /** The file's path with how to make it again, for a message about what it holds. */
   source: string;
 } {
   const file = DATA_DIR === null ? path.join('src', 'data', name) : path.join(DATA_DIR, name);
-  return { value: readJson(file, `The site's data for ${SLUG}`), source: `${file} (${REBUILD})` };
+  return {
+    value: readJson(file, `The site's data for ${SLUG}`),
+    file,
+    source: `${file} (${REBUILD})`,
+  };
 }
 
 /**

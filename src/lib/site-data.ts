@@ -13,7 +13,7 @@ export const siteData: SiteData = parseOrThrow(siteDataSchema, raw.value, raw.so
 const differing = areaMismatch(area, siteData.builtFrom);
 if (differing.length > 0) {
   throw new Error(
-    `The site data ${raw.source} was built from another configuration of the area than ` +
+    `The site data ${raw.file} was built from another configuration of the area than ` +
       `${AREA_FILE} has now (${differing.join(', ')} differ). ${rebuildHint(area.slug)}`,
   );
 }

@@ -167,7 +167,8 @@ describe('AREA=sheffield npm run build with data of another configuration', () =
           env: { AREA: 'sheffield', AREA_DATA_DIR: data },
         }),
       ).rejects.toThrow(
-        `was built from another configuration of the area than data/areas/sheffield/area.json has now (${named} differ). Run \`npm run pipeline -- --area sheffield --offline\` to make it`,
+        // The file named once, the way to make it again said once, at the end.
+        `The site data ${file} was built from another configuration of the area than data/areas/sheffield/area.json has now (${named} differ). Run \`npm run pipeline -- --area sheffield --offline\` to make it`,
       );
     },
     120_000,
