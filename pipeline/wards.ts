@@ -5,6 +5,7 @@ import type { Geography, PolygonGeometry } from './reference.ts';
 import { PolygonIndex } from './geo/polygon-index.ts';
 import {
   apportionLsoas,
+  type LsoaApportionment,
   type CentreDefinition,
   wardOverlapAreas,
   wardResidents,
@@ -91,13 +92,44 @@ export function wardNeighbours(geo: Geography): Map<string, string[]> {
   return new Map([...neighbours].map(([code, set]) => [code, [...set].sort()]));
 }
 
+/**
+ * Why wards have no residents, each with the LSOAs that overlap it and their Census 2021
+ * counts: every rate of a ward divides by its residents, so a ward with none has no rate.
+ */
+function withoutResidents(
+  wards: readonly { code: string; name: string }[],
+  apportionment: readonly LsoaApportionment[],
+  population: ReadonlyMap<string, number>,
+): string {
+  const lines = wards.map((ward) => {
+    const lsoas = apportionment
+      .filter(({ parts }) => parts.some((part) => part.ward === ward.code && part.share > 0))
+      .map(({ lsoa }) => `${lsoa} (${population.get(lsoa) ?? 0})`);
+    return (
+      `  - ${ward.code} (${ward.name}): ` +
+      (lsoas.length === 0
+        ? 'no LSOA overlaps it'
+        : `the LSOAs that overlap it have ${lsoas.join(', ')} residents, none apportioned to it`)
+    );
+  });
+  return (
+    `${wards.length === 1 ? 'A ward has' : `${wards.length} wards have`} no Census 2021 ` +
+    `residents, so no rate per resident:\n${lines.join('\n')}\n` +
+    "Check the area's population file (area.json population.file: every LSOA's usual " +
+    'residents) and that its LSOA and ward boundaries cover the same district.'
+  );
+}
+
 /** The wards, ordered by name, validated against the shared schema. */
 export function buildWards(geo: Geography, centre: CentreDefinition): Ward[] {
+  const apportionment = apportionLsoas(geo, centre);
   const residents = wardResidents(
     geo.population,
-    apportionLsoas(geo, centre),
+    apportionment,
     geo.wards.map((ward) => ward.code),
   );
+  const empty = geo.wards.filter((ward) => (residents.get(ward.code)?.residents ?? 0) === 0);
+  if (empty.length > 0) throw new Error(withoutResidents(empty, apportionment, geo.population));
   const neighbours = wardNeighbours(geo);
   const wards = [...geo.wards]
     .sort((a, b) => a.name.localeCompare(b.name, 'en-GB'))

@@ -2,7 +2,7 @@ import { area, bbox, bboxClip, buffer, feature, featureCollection, intersect } f
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadGeography, type Geography } from '../../pipeline/geo.ts';
-import { LEEDS_CENTRE } from '../../pipeline/population.ts';
+import { apportionLsoas, LEEDS_CENTRE } from '../../pipeline/population.ts';
 import { assignLsoasToWards, buildWards } from '../../pipeline/wards.ts';
 import type { Ward } from '../../src/shared/schema.ts';
 import { wardSlug } from '../../src/shared/ward-slug.ts';
@@ -40,6 +40,31 @@ describe('buildWards(geo)', () => {
       expect(ward.population).toBeGreaterThan(15_000);
       expect(ward.population).toBeLessThan(36_000);
     }
+  });
+
+  it('refuses wards without residents, naming each with the LSOAs over it and what to check', () => {
+    // A population file that gives no LSOA any residents.
+    const main = assignLsoasToWards(geo);
+    const wetherbys = [...main].filter(([, ward]) => ward === 'E05011414').map(([lsoa]) => lsoa);
+    expect(wetherbys.length).toBeGreaterThan(5);
+    const emptied = (codes: readonly string[]) =>
+      new Map([...geo.population].map(([code, n]) => [code, codes.includes(code) ? 0 : n]));
+    const everyCode = [...geo.population.keys()];
+    const none = () => buildWards({ ...geo, population: emptied(everyCode) }, LEEDS_CENTRE);
+    expect(none).toThrow(/^33 wards have no Census 2021 residents, so no rate per resident:\n/);
+    expect(none).toThrow(
+      new RegExp(
+        `  - E05011414 \\(Wetherby\\): the LSOAs that overlap it have [^\\n]*${wetherbys[0]} \\(0\\)`,
+      ),
+    );
+    expect(none).toThrow(/\nCheck the area's population file \(area\.json population\.file/);
+    // Every LSOA with a part in Wetherby emptied: the wards that share them keep others.
+    const inWetherby = apportionLsoas(geo, LEEDS_CENTRE)
+      .filter(({ parts }) => parts.some((part) => part.ward === 'E05011414'))
+      .map(({ lsoa }) => lsoa);
+    expect(() => buildWards({ ...geo, population: emptied(inWetherby) }, LEEDS_CENTRE)).toThrow(
+      /^A ward has no Census 2021 residents, so no rate per resident:\n {2}- E05011414 \(Wetherby\): the LSOAs that overlap it have (E0\d+ \(0\)(, )?)+ residents, none apportioned to it\nCheck/,
+    );
   });
 
   it('gives each ward neighbours that name it back', () => {
