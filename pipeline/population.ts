@@ -102,6 +102,19 @@ export function wardOverlapAreas(
 }
 
 /**
+ * The error for an LSOA that overlaps no ward: the LSOA and ward files are of different
+ * districts (or one was cut), so its residents would belong to no ward.
+ */
+export function lsoaOutsideTheWards(lsoa: Pick<Area, 'code' | 'name'>): Error {
+  return new Error(
+    `LSOA ${lsoa.code} (${lsoa.name}) overlaps no ward polygon: the LSOA and ward boundaries ` +
+      "do not cover the same district. Check area.json's boundaries.lsoas.file and " +
+      "boundaries.wards.file: both must be the district's whole (npm run area -- add fetches " +
+      'both for a district).',
+  );
+}
+
+/**
  * Each LSOA's residents divided between wards and between the city centre and the rest: an
  * LSOA inside one ward goes wholly to it; one that straddles wards is split by the share of
  * its postcodes in each ward, or by area when it has no LS postcode. The city-centre part is
@@ -205,9 +218,7 @@ function apportionByPostcodes(
     );
     const total = overlaps.reduce((sum, o) => sum + o.area, 0);
     if (total === 0) {
-      throw new Error(
-        `LSOA ${lsoa.code} (${lsoa.name}) overlaps no ward polygon: the reference LSOA and ward files do not cover the same district`,
-      );
+      throw lsoaOutsideTheWards(lsoa);
     }
     return {
       lsoa: lsoa.code,

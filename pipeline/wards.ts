@@ -5,6 +5,7 @@ import type { Geography, PolygonGeometry } from './reference.ts';
 import { PolygonIndex } from './geo/polygon-index.ts';
 import {
   apportionLsoas,
+  lsoaOutsideTheWards,
   type LsoaApportionment,
   type CentreDefinition,
   wardOverlapAreas,
@@ -49,9 +50,7 @@ export function assignLsoasToWards(geo: Geography): Map<string, string> {
             .at(0)?.ward;
     const ward = index === undefined ? undefined : geo.wards[index];
     if (ward === undefined) {
-      throw new Error(
-        `LSOA ${lsoa.code} (${lsoa.name}) overlaps no ward polygon: the reference LSOA and ward files do not cover the same district`,
-      );
+      throw lsoaOutsideTheWards(lsoa);
     }
     assignment.set(lsoa.code, ward.code);
   }

@@ -67,6 +67,22 @@ describe('buildWards(geo)', () => {
     );
   });
 
+  it('refuses an LSOA that overlaps no ward, naming it and the two files to check', () => {
+    // The first LSOA moved 30 km east, beyond every ward (an LSOA file of another district).
+    const [first, ...rest] = geo.lsoas;
+    const moved = structuredClone(first!.geometry);
+    const shift = (ring: number[][]) => ring.forEach((p) => (p[0] = p[0]! + 0.45));
+    if (moved.type === 'Polygon') moved.coordinates.forEach(shift);
+    else moved.coordinates.forEach((polygon) => polygon.forEach(shift));
+    const elsewhere = { ...geo, lsoas: [{ ...first!, geometry: moved }, ...rest] };
+    const expected =
+      `LSOA ${first!.code} (${first!.name}) overlaps no ward polygon: the LSOA and ward ` +
+      "boundaries do not cover the same district. Check area.json's boundaries.lsoas.file and " +
+      "boundaries.wards.file: both must be the district's whole";
+    expect(() => buildWards(elsewhere, LEEDS_CENTRE)).toThrow(expected);
+    expect(() => assignLsoasToWards(elsewhere)).toThrow(expected);
+  });
+
   it('gives each ward neighbours that name it back', () => {
     const byCode = new Map(wards.map((ward) => [ward.code, ward]));
     for (const ward of wards) {
