@@ -8,6 +8,7 @@ import type { SiteData } from '../src/shared/schema.ts';
 import { addMonths } from '../src/shared/months.ts';
 import { figures, type MonthFigures } from './month-figures.ts';
 import { formatSigned } from './report.ts';
+import { implausibleMonth } from './sanity-check.ts';
 
 /**
  * A published month's total may move by this fraction in a routine revision. police.uk's
@@ -218,13 +219,18 @@ export function compareOutcomes(previous: SiteData, next: SiteData): Finding[] {
 
 /**
  * New months against their season: the total within the range of the reference months, and
- * no ward or type that is always present falling to none. Returns notes for months that could
- * not be judged.
+ * no ward or type that is always present falling to none. The reference months are the
+ * published ones; a new month with fewer than SEASONAL_MIN_REFERENCE of them (a backfill: the
+ * first live run adds every month since the first month setting) is judged on its own as a
+ * first build's months are (implausibleMonth), and against the run's other new months among
+ * its reference months, so one short month among many is still found. Returns notes for
+ * what could not be judged.
  */
 export function checkNewMonths(
   previous: SiteData,
   next: SiteData,
   added: readonly string[],
+  expected: Pick<Expected, 'district'>,
 ): { findings: Finding[]; notes: string[] } {
   const findings: Finding[] = [];
   const notes: string[] = [];
@@ -243,17 +249,34 @@ export function checkNewMonths(
       addMonths(month, -24),
       addMonths(month, -36),
     ];
-    const reference = candidates.flatMap((m) => {
+    const published = candidates.flatMap((m) => {
       const data = known(m);
       const f = data && figures(data, m);
       return f ? [{ month: m, ...f }] : [];
     });
-    if (reference.length < SEASONAL_MIN_REFERENCE) {
-      notes.push(
-        `${month} is new and has ${reference.length} published reference month(s) (the 12 before it ` +
-          `and the same month 1 and 2 years before): its season is not judged`,
+    let reference = published;
+    if (published.length < SEASONAL_MIN_REFERENCE) {
+      findings.push(
+        ...implausibleMonth(next, month, expected, 'new, with too few published months to compare'),
       );
-      continue;
+      const fromRun = candidates.flatMap((m) => {
+        const f = newMonths.has(m) ? figures(next, m) : undefined;
+        return f ? [{ month: m, ...f }] : [];
+      });
+      reference = [...published, ...fromRun];
+      if (reference.length < SEASONAL_MIN_REFERENCE) {
+        notes.push(
+          `${month} is new and has ${reference.length} reference month(s) (the 12 before it ` +
+            'and the same month 1 and 2 years before, published or new in this run): its ' +
+            'season is not judged, only its size for the district and its wards and types',
+        );
+        continue;
+      }
+      notes.push(
+        `${month} is new and has ${published.length} published reference month(s): its season ` +
+          `is judged against ${fromRun.length} month(s) new in this run too ` +
+          `(${fromRun.map((r) => r.month).join(', ')})`,
+      );
     }
     const totals = reference.map((r) => r.total);
     const quietest = Math.min(...totals);

@@ -67,38 +67,54 @@ export function checkSanity(next: SiteData, expected: Expected, firstBuild: bool
     });
   }
   if (!firstBuild) return findings;
+  for (const month of next.months)
+    findings.push(...implausibleMonth(next, month, expected, 'first build'));
+  return findings;
+}
+
+/**
+ * A month judged on its own, with nothing published to compare it with (a first build, or a
+ * new month without reference months): a plausible total for the district's residents
+ * (plausibleMonthTotal), crimes in every ward and of every type. `as` says why it is judged
+ * so, in the messages ("first build").
+ */
+export function implausibleMonth(
+  next: SiteData,
+  month: string,
+  expected: Pick<Expected, 'district'>,
+  as: string,
+): Finding[] {
+  const f = figures(next, month);
+  if (!f) return [];
+  const findings: Finding[] = [];
   const plausible = plausibleMonthTotal(next.districtPopulation);
-  for (const month of next.months) {
-    const f = figures(next, month);
-    if (!f) continue;
-    if (f.total < plausible.min || f.total > plausible.max) {
+  if (f.total < plausible.min || f.total > plausible.max) {
+    findings.push({
+      check: 'sanity',
+      month,
+      message:
+        `${month} (${as}): ${f.total} crimes, outside the plausible range for ` +
+        `${expected.district} (${plausible.min} to ${plausible.max} a month for its ` +
+        `${next.districtPopulation} residents): check that the month's files are whole and ` +
+        "hold the district's force, or approve the month if the count is right",
+    });
+  }
+  for (const ward of next.wards) {
+    if ((f.byWard.get(ward.code) ?? 0) === 0) {
       findings.push({
-        check: 'sanity',
+        check: 'missing-ward',
         month,
-        message:
-          `${month} (first build): ${f.total} crimes, outside the plausible range for ` +
-          `${expected.district} (${plausible.min} to ${plausible.max} a month for its ` +
-          `${next.districtPopulation} residents): check that the month's files are whole and ` +
-          "hold the district's force, or approve the month if the count is right",
+        message: `${month} (${as}), ward ${ward.name} (${ward.code}): 0 crimes`,
       });
     }
-    for (const ward of next.wards) {
-      if ((f.byWard.get(ward.code) ?? 0) === 0) {
-        findings.push({
-          check: 'missing-ward',
-          month,
-          message: `${month} (first build), ward ${ward.name} (${ward.code}): 0 crimes`,
-        });
-      }
-    }
-    for (const [type, n] of f.byType) {
-      if (n === 0) {
-        findings.push({
-          check: 'missing-type',
-          month,
-          message: `${month} (first build), crime type "${type}": 0 crimes`,
-        });
-      }
+  }
+  for (const [type, n] of f.byType) {
+    if (n === 0) {
+      findings.push({
+        check: 'missing-type',
+        month,
+        message: `${month} (${as}), crime type "${type}": 0 crimes`,
+      });
     }
   }
   return findings;

@@ -131,7 +131,7 @@ export function validateSiteData(input: ValidationInput): ValidationReport {
     problems.push(...revisions.findings);
     problems.push(...compareOutcomes(input.previous, next));
     routine = revisions.routine;
-    const season = checkNewMonths(input.previous, next, added);
+    const season = checkNewMonths(input.previous, next, added, input.expected);
     problems.push(...season.findings);
     notes.push(...season.notes);
   }

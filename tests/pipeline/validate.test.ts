@@ -654,6 +654,78 @@ describe("validateSiteData (first build of another district: Sheffield's committ
   });
 });
 
+describe('validateSiteData (new months with too few published months to compare: a backfill)', () => {
+  /** Sheffield's four months (2024-01 to 2024-04) added to what published `kept` alone. */
+  const backfill = (next: SiteData, kept: string) => {
+    let previous = sheffield;
+    for (const month of sheffield.months) {
+      if (month !== kept) previous = withoutMonth(previous, month);
+    }
+    return validateWith({ next, previous, expected: SHEFFIELD_EXPECTED });
+  };
+
+  it('passes whole months, judging each against the months new in this run too', () => {
+    const report = backfill(sheffield, '2024-01');
+    expect(report.problems).toEqual([]);
+    expect(report.added).toEqual(['2024-02', '2024-03', '2024-04']);
+    expect(report.notes).toEqual([
+      '2024-02 is new and has 1 reference month(s) (the 12 before it and the same month 1 and ' +
+        '2 years before, published or new in this run): its season is not judged, only its ' +
+        'size for the district and its wards and types',
+      '2024-03 is new and has 1 published reference month(s): its season is judged against 1 ' +
+        'month(s) new in this run too (2024-02)',
+      // March is busier than January and February, within the margin: said, not refused.
+      expect.stringMatching(/^2024-03 is new with \d+ crimes, above every reference month/),
+      '2024-04 is new and has 1 published reference month(s): its season is judged against 2 ' +
+        'month(s) new in this run too (2024-03, 2024-02)',
+    ]);
+  });
+
+  it('refuses a new month of a few hundred crimes that nothing published can be compared with', () => {
+    // The first month of the backfill: nothing before it at all.
+    const month = '2024-01';
+    const short = removeCrimes(sheffield, month, totalOf(sheffield, month) - 300);
+    const report = backfill(short, '2024-04');
+    expect(problemsOf(report, 'sanity')).toEqual([
+      '2024-01 (new, with too few published months to compare): 300 crimes, outside the ' +
+        'plausible range for Sheffield (2399 to 11995 a month for its 556519 residents): check ' +
+        "that the month's files are whole and hold the district's force, or approve the month " +
+        'if the count is right',
+    ]);
+    expect(report.ok).toBe(false);
+  });
+
+  it('refuses a plausible but short new month against the months new in this run', () => {
+    const month = '2024-04';
+    const cut = Math.round(totalOf(sheffield, month) * 0.45);
+    const short = removeCrimes(sheffield, month, cut);
+    const report = backfill(short, '2024-01');
+    expect(problemsOf(report, 'sanity')).toEqual([]);
+    expect(problemsOf(report, 'seasonal-range')).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^2024-04 \\(new\\): ${totalOf(short, month)} crimes, outside its seasonal range ` +
+            `\\d+ to \\d+ \\(2024-01 ${totalOf(sheffield, '2024-01')}, 2024-03 ` +
+            `${totalOf(sheffield, '2024-03')}, 2024-02 ${totalOf(sheffield, '2024-02')}, ±25%\\)$`,
+        ),
+      ),
+    ]);
+  });
+
+  it('refuses a new month with a ward of no crimes when nothing published can be compared with', () => {
+    const [ward] = sheffield.wards;
+    const m = monthIndex(sheffield, '2024-01');
+    const w = sheffield.wards.indexOf(ward!);
+    const inWard = (sheffield.counts[w]?.[m] ?? []).reduce((a, b) => a + b, 0);
+    expect(inWard).toBeGreaterThan(0);
+    const emptied = copy(sheffield);
+    emptied.counts[w]![m] = emptied.counts[w]![m]!.map(() => 0);
+    expect(problemsOf(backfill(emptied, '2024-04'), 'missing-ward')).toEqual([
+      `2024-01 (new, with too few published months to compare), ward ${ward!.name} (${ward!.code}): 0 crimes`,
+    ]);
+  });
+});
+
 describe('validateSiteData (coverage and malformed rows)', () => {
   it.each([
     ['ward', 'ward'],
