@@ -148,7 +148,9 @@ export function compareRevisions(
       .size;
     for (const [force, before] of now.byForce === null ? [] : (was.byForce ?? [])) {
       const after = now.byForce?.get(force) ?? 0;
-      if (beyondCell(before, after)) {
+      // A force falling to none is refused however few its crimes, as a ward or a type is:
+      // its file is gone from the month, whatever it held.
+      if ((before > 0 && after === 0) || beyondCell(before, after)) {
         // A force's rows come from its own file (British Transport Police's beside the
         // territorial force's): a re-issue without it takes them all, about 1% of a month,
         // within the month's routine tolerance.

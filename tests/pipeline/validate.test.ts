@@ -369,14 +369,31 @@ describe('validateSiteData (crimes by reporting force)', () => {
     );
   });
 
-  it('passes a force with a few crimes losing them, as a routine revision listed by force', () => {
+  it('passes a force with a few crimes losing some, as a routine revision listed by force', () => {
     const few = CELL_TOLERANCE.crimes - 1;
     const previous = addForceCrimes(full, '2025-02', 'North Yorkshire Police', few);
-    const report = validateSiteData({ next: full, previous });
+    const next = addForceCrimes(full, '2025-02', 'North Yorkshire Police', 2);
+    const report = validateSiteData({ next, previous });
     expect(report.ok).toBe(true);
     expect(report.routine.find((r) => r.month === '2025-02')?.details).toContain(
-      `North Yorkshire Police -${few}`,
+      `North Yorkshire Police -${few - 2}`,
     );
+  });
+
+  it('refuses a force with a few crimes losing them all, as a ward or a type falling to none', () => {
+    for (const few of [1, CELL_TOLERANCE.crimes - 1, CELL_TOLERANCE.crimes]) {
+      const previous = addForceCrimes(full, '2025-02', 'North Yorkshire Police', few);
+      const report = validateSiteData({ next: full, previous });
+      expect(report.problems).toEqual([
+        {
+          check: 'missing-force',
+          month: '2025-02',
+          message:
+            `2025-02, crimes reported by North Yorkshire Police: ${few} -> 0 crimes (-${few}, ` +
+            '-100.0%): the force has no crimes in the month any more (is its file missing?)',
+        },
+      ]);
+    }
   });
 
   it('refuses a new month without the British Transport Police crimes of its reference months', () => {
