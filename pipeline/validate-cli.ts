@@ -170,9 +170,11 @@ export async function printReport(report: ValidationReport): Promise<void> {
 /**
  * The report as the job summary's Markdown: a code block whose fence is longer than any run of
  * backticks in it, so text from the data (a ward, a type, a file name) cannot end the block
- * and be read as Markdown.
+ * and be read as Markdown; its control characters written out as the log writes them
+ * (logSafe), so none reaches the summary's page raw.
  */
-export function summaryMarkdown(text: string): string {
+export function summaryMarkdown(report: string): string {
+  const text = logSafe(report);
   const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(Math.max(3, longest + 1));
   return `### Data validation\n\n${fence}\n${text}\n${fence}\n`;

@@ -28,4 +28,16 @@ describe('summaryMarkdown(text)', () => {
   ])('keeps %s from the data inside the block', (_what, text) => {
     expect(block(summaryMarkdown(text))).toBe(text);
   });
+
+  it("writes out the data's control characters, as the log does, keeping the report's lines", () => {
+    const text =
+      '[missing-force] 2025-04, crimes reported by \x1b[31mRed\x1b[0m \x1b]8;;https://x.invalid\x07link\x1b]8;;\x07\r\nnext line';
+    const body = block(summaryMarkdown(text));
+    expect(body).toBe(
+      '[missing-force] 2025-04, crimes reported by \\x1b[31mRed\\x1b[0m ' +
+        '\\x1b]8;;https://x.invalid\\x07link\\x1b]8;;\\x07\\x0d\nnext line',
+    );
+    const controls = [...(body ?? '')].filter((c) => c !== '\n' && (c < ' ' || c === '\x7f'));
+    expect(controls).toEqual([]);
+  });
 });
