@@ -2,7 +2,12 @@
 // whose outcomes moved. Pure: feeds the validation gate, the change log and the commit message.
 import { isDeepStrictEqual } from 'node:util';
 import type { CrimeType } from '../src/shared/constants.ts';
-import type { ChangeEntry, ChangeLog, RevisedMonth } from '../src/shared/change-log.ts';
+import type {
+  ChangeEntry,
+  ChangeLog,
+  ResidentsChanged,
+  RevisedMonth,
+} from '../src/shared/change-log.ts';
 import type { MonthProvenance, SiteData } from '../src/shared/schema.ts';
 import { addMonths, sourceLabel } from '../src/shared/months.ts';
 import { formatSigned } from './report.ts';
@@ -123,6 +128,7 @@ export function changeEntry(previous: SiteData | null, next: SiteData): ChangeEn
       })
     : [];
   const removed = previous ? previous.months.filter((month) => !next.months.includes(month)) : [];
+  const residents = previous ? residentsChanged(previous, next) : null;
   const provenanceOf = (month: string) =>
     next.provenance.find((p) => p.month === month) as MonthProvenance;
   return {
@@ -140,7 +146,31 @@ export function changeEntry(previous: SiteData | null, next: SiteData): ChangeEn
     })),
     outcomesUpdated,
     ...(removed.length > 0 ? { removed } : {}),
+    ...(residents ? { residents } : {}),
   };
+}
+
+/**
+ * The residents of the district and of each ward that differ between two builds (the ward's
+ * name as `next` has it), or null when none do. Residents change only with the reference data,
+ * which a commit of its own changes first; the change log says which rates moved with it.
+ */
+function residentsChanged(previous: SiteData, next: SiteData): ResidentsChanged | null {
+  const before = new Map(previous.wards.map((ward) => [ward.code, ward.population]));
+  const wards = next.wards
+    .filter((ward) => before.has(ward.code) && before.get(ward.code) !== ward.population)
+    .map((ward) => ({
+      code: ward.code,
+      name: ward.name,
+      before: before.get(ward.code) as number,
+      after: ward.population,
+    }));
+  const district =
+    previous.districtPopulation === next.districtPopulation
+      ? undefined
+      : { before: previous.districtPopulation, after: next.districtPopulation };
+  if (wards.length === 0 && district === undefined) return null;
+  return { ...(district ? { district } : {}), wards };
 }
 
 /**
@@ -182,6 +212,7 @@ export function commitMessage(entry: ChangeEntry): string {
   if (parts.length === 0 && entry.outcomesUpdated.length > 0) {
     parts.push(`update outcomes of ${monthList(entry.outcomesUpdated)}`);
   }
+  if (parts.length === 0 && entry.residents) parts.push('update residents and rates');
   if (parts.length === 0) parts.push('update derived figures');
   const body: string[] = [];
   for (const a of entry.added) {
@@ -200,5 +231,15 @@ export function commitMessage(entry: ChangeEntry): string {
   if (entry.outcomesUpdated.length > 0) {
     body.push(`Outcomes updated: ${entry.outcomesUpdated.join(', ')}.`);
   }
+  if (entry.residents) body.push(residentsLine(entry.residents));
   return `Data to ${entry.dataTo}: ${parts.join('; ')}\n\n${body.join('\n')}\n`;
+}
+
+/** The commit message's line for residents that changed. */
+function residentsLine({ district, wards }: ResidentsChanged): string {
+  const changes = [
+    ...(district ? [`the district ${district.before} -> ${district.after}`] : []),
+    ...wards.map((w) => `${w.name} (${w.code}) ${w.before} -> ${w.after}`),
+  ];
+  return `Residents changed with the reference data, and every rate with them: ${changes.join('; ')}.`;
 }

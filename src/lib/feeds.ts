@@ -1,7 +1,12 @@
 // The site's feeds: what each data refresh changed (from src/data/changes.json), and one per
 // ward with its latest month's headline. Built from the same figures as the pages.
 import { AREA_WORDS, DISTRICT } from './area.ts';
-import { entryAnchor, type ChangeEntry, type ChangeLog } from '../shared/change-log.ts';
+import {
+  entryAnchor,
+  type ChangeEntry,
+  type ChangeLog,
+  type ResidentsChanged,
+} from '../shared/change-log.ts';
 import { DATA_SOURCE } from '../shared/constants.ts';
 import { boundariesAttribution } from '../shared/open-data.ts';
 import type { SiteData } from '../shared/schema.ts';
@@ -39,7 +44,27 @@ export function describeChange(entry: ChangeEntry, noun: string): string {
     entry.outcomesUpdated.length > 0
       ? [`Outcomes updated for ${describeMonths(entry.outcomesUpdated)}.`]
       : [];
-  return [...added, ...revised, ...removed, ...outcomes].join(' ') || 'No month changed.';
+  const residents = entry.residents ? [describeResidents(entry.residents)] : [];
+  return (
+    [...added, ...revised, ...removed, ...outcomes, ...residents].join(' ') || 'No month changed.'
+  );
+}
+
+/**
+ * What a change of residents (the reference data's) did: the district's and each ward's
+ * residents before and after, and that every rate per resident of them changed with them.
+ */
+export function describeResidents({ district, wards }: ResidentsChanged): string {
+  const changes = [
+    ...(district
+      ? [`${DISTRICT} ${formatCount(district.before)} to ${formatCount(district.after)}`]
+      : []),
+    ...wards.map((w) => `${w.name} ${formatCount(w.before)} to ${formatCount(w.after)}`),
+  ];
+  return (
+    `Census 2021 residents changed with the reference data: ${changes.join('; ')}. ` +
+    'Every rate per 1,000 residents of these was recalculated with them.'
+  );
 }
 
 export function changeTitle(entry: ChangeEntry): string {
@@ -48,6 +73,7 @@ export function changeTitle(entry: ChangeEntry): string {
     entry.revised.length > 0 ? `${entry.revised.length} revised` : '',
     (entry.removed ?? []).length > 0 ? `${entry.removed?.length} removed` : '',
     entry.outcomesUpdated.length > 0 ? 'outcomes updated' : '',
+    entry.residents ? 'residents updated' : '',
   ].filter(Boolean);
   return `Data to ${longMonth(entry.dataTo)}: ${parts.join(', ') || 'no change'}`;
 }

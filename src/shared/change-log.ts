@@ -30,6 +30,21 @@ export const approvedExceptionSchema = z.object({
 });
 export type ApprovedExceptionEntry = z.infer<typeof approvedExceptionSchema>;
 
+/** A count of residents before and after a refresh. */
+const residentsChangeSchema = z.object({ before: countSchema, after: countSchema });
+
+/**
+ * The Census 2021 residents that changed with the reference data (LSOA residents, boundaries
+ * or postcodes): every rate per resident of the district or of these wards changed with them.
+ */
+export const residentsChangedSchema = z.object({
+  district: residentsChangeSchema.optional(),
+  wards: z.array(
+    residentsChangeSchema.extend({ code: z.string().min(1), name: z.string().min(1) }),
+  ),
+});
+export type ResidentsChanged = z.infer<typeof residentsChangedSchema>;
+
 export const changeEntrySchema = z.object({
   /** generatedAt of the site data this refresh published. */
   refreshedAt: z.iso.datetime(),
@@ -46,6 +61,8 @@ export const changeEntrySchema = z.object({
   removed: z.array(monthSchema).optional(),
   /** What the validation gate refused and a person approved, with their reason. */
   exceptions: z.array(approvedExceptionSchema).optional(),
+  /** Residents that changed (every rate with them); left out when none did. */
+  residents: residentsChangedSchema.optional(),
 });
 export type ChangeEntry = z.infer<typeof changeEntrySchema>;
 

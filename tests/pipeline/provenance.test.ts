@@ -84,6 +84,42 @@ describe('changeEntry(previous, next)', () => {
     expect(message).toContain('Removed 2024-03: published before, not any more.');
   });
 
+  it("lists residents that changed with the reference data, the district's and each ward's", () => {
+    const next = copy(full);
+    const [first, second] = next.wards;
+    const firstBefore = first!.population;
+    first!.population = Math.round(firstBefore / 2);
+    next.districtPopulation -= firstBefore - first!.population;
+    const entry = changeEntry(full, next) as ChangeEntry;
+    expect(entry).toMatchObject({ added: [], revised: [], outcomesUpdated: [] });
+    expect(entry.residents).toEqual({
+      district: { before: full.districtPopulation, after: next.districtPopulation },
+      wards: [
+        { code: first!.code, name: first!.name, before: firstBefore, after: first!.population },
+      ],
+    });
+    expect(changeLogSchema.shape.entries.element.parse(entry)).toEqual(entry);
+    const message = commitMessage(entry);
+    expect(message.split('\n')[0]).toBe('Data to 2025-03: update residents and rates');
+    expect(message).toContain(
+      'Residents changed with the reference data, and every rate with them: the district ' +
+        `${full.districtPopulation} -> ${next.districtPopulation}; ${first!.name} ` +
+        `(${first!.code}) ${firstBefore} -> ${first!.population}.`,
+    );
+    // Residents moved between two wards leave the district's as it was.
+    const moved = copy(full);
+    moved.wards[0]!.population -= 100;
+    moved.wards[1]!.population += 100;
+    expect((changeEntry(full, moved) as ChangeEntry).residents).toEqual({
+      wards: [
+        expect.objectContaining({ code: first!.code, after: firstBefore - 100 }),
+        expect.objectContaining({ code: second!.code, after: second!.population + 100 }),
+      ],
+    });
+    // Unchanged residents leave the entry without them.
+    expect(changeEntry(beforeMarch, full)).not.toHaveProperty('residents');
+  });
+
   it('lists every month as added on the first build', () => {
     expect(changeEntry(null, full)?.added.map((a) => a.month)).toEqual(full.months);
   });

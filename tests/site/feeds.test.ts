@@ -74,6 +74,24 @@ describe('changesFeed(log, data)', () => {
     expect(entry?.summary['#text']).toBe('Removed March 2024: published before, not any more.');
   });
 
+  it('says a refresh changed residents, and so rates, with each count before and after', () => {
+    const next = structuredClone(full);
+    const ward = next.wards[1]!;
+    const before = ward.population;
+    ward.population = before + 1234;
+    next.districtPopulation += 1234;
+    const log = recordChange(EMPTY_CHANGE_LOG, changeEntry(full, next)!);
+    const [entry] = parseAtom(atomFeed(changesFeed(log, next))).feed.entry ?? [];
+    expect(entry?.title).toBe('Data to March 2025: residents updated');
+    const format = (n: number) => n.toLocaleString('en-GB');
+    expect(entry?.summary['#text']).toBe(
+      'Census 2021 residents changed with the reference data: ' +
+        `Leeds ${format(full.districtPopulation)} to ${format(next.districtPopulation)}; ` +
+        `${ward.name} ${format(before)} to ${format(before + 1234)}. Every rate per 1,000 ` +
+        'residents of these was recalculated with them.',
+    );
+  });
+
   it('is a valid feed with no entries before the first refresh', () => {
     const { feed } = parseAtom(atomFeed(changesFeed(EMPTY_CHANGE_LOG, full)));
     expect(feed.entry).toBeUndefined();
