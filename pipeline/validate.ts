@@ -205,6 +205,20 @@ function checkShape(data: SiteData): Problem[] {
       );
     }
   });
+  if (problems.length > 0) return problems;
+  // Every kept row has a ward (the coverage check), so each month's counts add up to its rows:
+  // the change log and the gate take a month's size from its provenance.
+  data.provenance.forEach(({ month, rows }, i) => {
+    const counted = data.counts.reduce(
+      (sum, byMonth) => sum + (byMonth[i] ?? []).reduce((a, b) => a + b, 0),
+      0,
+    );
+    if (counted !== rows) {
+      fail(
+        `${month}: its counts by ward and type add up to ${counted}, its provenance says ${rows} rows`,
+      );
+    }
+  });
   return problems;
 }
 

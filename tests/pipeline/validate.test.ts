@@ -489,6 +489,26 @@ describe('validateSiteData (crimes by reporting force)', () => {
   });
 });
 
+describe('validateSiteData (counts against the rows each month says it has)', () => {
+  it('fails data whose counts do not add up to the rows of the month, naming the month', () => {
+    for (const [month, delta] of [
+      ['2025-02', -500],
+      ['2024-03', 1],
+    ] as const) {
+      const next = copy(full);
+      const p = next.provenance[monthIndex(next, month)]!;
+      const rows = p.rows;
+      p.rows += delta;
+      p.forces[0]!.count += delta;
+      const report = validateSiteData({ next, previous: full });
+      expect(report.ok).toBe(false);
+      expect(problemsOf(report, 'schema')).toEqual([
+        `${month}: its counts by ward and type add up to ${rows}, its provenance says ${rows + delta} rows`,
+      ]);
+    }
+  });
+});
+
 describe('validateSiteData (outcomes of published months)', () => {
   const SOLVED = 'Investigation complete; no suspect identified';
   const pending = (data: typeof full, month: string) => {
@@ -735,8 +755,10 @@ describe('validateSiteData (new months with too few published months to compare:
     const w = sheffield.wards.indexOf(ward!);
     const inWard = (sheffield.counts[w]?.[m] ?? []).reduce((a, b) => a + b, 0);
     expect(inWard).toBeGreaterThan(0);
-    const emptied = copy(sheffield);
-    emptied.counts[w]![m] = emptied.counts[w]![m]!.map(() => 0);
+    const emptied = sheffield.crimeTypes.reduce(
+      (data, _type, t) => setCount(data, '2024-01', ward!.code, t, 0),
+      sheffield,
+    );
     expect(problemsOf(backfill(emptied, '2024-04'), 'missing-ward')).toEqual([
       `2024-01 (new, with too few published months to compare), ward ${ward!.name} (${ward!.code}): 0 crimes`,
     ]);

@@ -217,11 +217,20 @@ export function scaleCrimes(source: SiteData, factor: number): SiteData {
   return data;
 }
 
-/** The same data without the ward `code`, as a build with a ward lost from its boundaries. */
+/**
+ * The same data without the ward `code`, as a build with a ward lost from its boundaries: its
+ * crimes are not in the months' rows either (they lie outside the district that is left).
+ */
 export function withoutWard(source: SiteData, code: string): SiteData {
   const data = copy(source);
   const w = data.wards.findIndex((ward) => ward.code === code);
   if (w < 0) throw new Error(`Test data has no ward ${code}`);
+  data.months.forEach((month, i) => {
+    const n = (data.counts[w]?.[i] ?? []).reduce((a, b) => a + b, 0);
+    provenanceOf(data, month).rows -= n;
+    adjustForce(data, month, -n);
+    adjustQuality(data, -n);
+  });
   for (const list of [data.wards, data.counts, data.outcomes, data.topStreets.byWard]) {
     list.splice(w, 1);
   }
