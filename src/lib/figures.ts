@@ -231,6 +231,17 @@ export function yearOnYear(
   return { pairs, current, earlier, change: compareCounts(current, earlier) };
 }
 
+/**
+ * The months a comparison sets side by side, as the pages name them: "Mar 2025 against Mar
+ * 2024". A figure beside it is read as the change between these months alone, never as the
+ * whole window's.
+ */
+export function comparedMonths(comparison: Pick<YearOnYear, 'pairs'>): string {
+  const now = comparison.pairs.map(([m]) => m);
+  const before = comparison.pairs.map(([, e]) => e);
+  return `${describeMonths(now)} against ${describeMonths(before)}`;
+}
+
 export interface WardRow {
   index: number;
   code: string;

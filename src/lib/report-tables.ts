@@ -13,6 +13,7 @@ import {
 } from '../shared/open-data.ts';
 import type { SiteData } from '../shared/schema.ts';
 import {
+  comparedMonths,
   latestTwelveMonths,
   monthGridYears,
   monthTotal,
@@ -141,7 +142,7 @@ export function yearTables(data: SiteData, year: number): ReportTable[] {
   if (comparison) {
     tables.push({
       spec: spec(YEAR_TABLES, 'previous-year'),
-      subject: `${DISTRICT}, ${describeMonths(pairedNow)} against ${describeMonths(pairedBefore)}`,
+      subject: `${DISTRICT}, ${comparedMonths(comparison)}`,
       // The year's months with and without data, and which of them are compared: a month with
       // data whose month a year earlier has none is in neither sum.
       period: thisYear,

@@ -3,6 +3,7 @@
 import { DISTRICT, mapArea } from './area.ts';
 import type { SiteData } from '../shared/schema.ts';
 import {
+  comparedMonths,
   isCentreWard,
   latestTwelveMonths,
   rateOver,
@@ -13,8 +14,8 @@ import {
   yearPeriod,
 } from './figures.ts';
 import {
+  changeInWords,
   countedNoun,
-  formatChange,
   formatCount,
   formatRateWithWindow,
   ordinalWithTies,
@@ -80,10 +81,10 @@ export function yearShareCard(data: SiteData, year: number): ShareCard {
     lines: [
       `${formatCount(total)} ${countedNoun(data.crimeTypes)}, ${describeMonths(months)}`,
       formatRateWithWindow(rate.value, rate.window),
+      // Both sides named, as the year page names them: the change is of the paired months
+      // alone, which can be fewer than the months counted on the first line.
       comparison
-        ? comparison.change.percent === null || !comparison.change.significant
-          ? `${comparison.change.words} on ${describeMonths(comparison.pairs.map(([, e]) => e))}`
-          : `${formatChange(comparison.change.percent)} on ${describeMonths(comparison.pairs.map(([, e]) => e))}, ${comparison.change.words}`
+        ? `${comparedMonths(comparison)}: ${changeInWords(comparison.change)}`
         : `No months of ${year - 1} to compare with`,
     ],
     outline: {

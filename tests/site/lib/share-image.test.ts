@@ -12,7 +12,9 @@ import {
   yearsWithData,
 } from '../../../src/lib/figures.ts';
 import { ordinal } from '../../../src/lib/format.ts';
-import { committedSiteData } from '../../support/site-data.ts';
+import { committedSiteData, setCount } from '../../support/site-data.ts';
+import { exactTwoSidedPValue } from '../../support/exact-binomial.ts';
+import type { SiteData } from '../../../src/shared/schema.ts';
 
 const data = committedSiteData();
 const cards: ShareCard[] = [
@@ -59,12 +61,54 @@ describe('shareCardSvg(card)', () => {
 });
 
 describe('yearShareCard(data, year)', () => {
+  /** All of Leeds in `month`, summed from the raw counts. */
+  const monthSum = (d: SiteData, month: string) =>
+    d.counts
+      .flatMap((byMonth) => byMonth[d.months.indexOf(month)] ?? [])
+      .reduce((a, b) => a + b, 0);
+  /** A change as the year page prints it: signed (a true minus), one decimal at most. */
+  const percent = (now: number, before: number) => {
+    const p = ((now - before) / before) * 100;
+    const digits = Math.abs(p).toLocaleString('en-GB', { maximumFractionDigits: 1 });
+    return `${p > 0 ? '+' : '−'}${digits}%`;
+  };
+
   it('names the months its change compares, not "the same months" of a year without them', () => {
     // 2025 has data for February and March; 2024 for March only: March against March.
     const card = yearShareCard(data, 2025);
-    expect(card.lines[2]).toMatch(/ on Mar 2024(, |$)/);
+    expect(card.lines[2]).toMatch(/^Mar 2025 against Mar 2024: /);
     expect(card.lines.join(' ')).not.toContain('same months');
     expect(yearShareCard(data, 2024).lines[2]).toBe('No months of 2023 to compare with');
+  });
+
+  it('names both sides of its change after a total over more months, as the year page does', () => {
+    const now = monthSum(data, '2025-03');
+    const before = monthSum(data, '2024-03');
+    // The committed March totals are within what chance gives: the percentage, plainly.
+    expect(exactTwoSidedPValue(now, before)).toBeGreaterThanOrEqual(0.05);
+    const card = yearShareCard(data, 2025);
+    expect(card.lines[0]).toMatch(/, Feb–Mar 2025$/);
+    expect(card.lines[2]).toBe(
+      `Mar 2025 against Mar 2024: ${percent(now, before)}, within normal variation`,
+    );
+    expect(shareAlt(card)).toContain(
+      `Feb–Mar 2025; ${card.lines[1]}; Mar 2025 against Mar 2024: ${percent(now, before)}`,
+    );
+    expect(shareAlt(card)).not.toMatch(/ on Mar 2024/);
+  });
+
+  it('names both sides of a change larger than chance gives', () => {
+    // 3,000 more crimes of the first type in the first ward in March 2025.
+    const ward = data.wards[0]!;
+    const m = data.months.indexOf('2025-03');
+    const more = setCount(data, '2025-03', ward.code, 0, (data.counts[0]![m]![0] ?? 0) + 3000);
+    const now = monthSum(more, '2025-03');
+    const before = monthSum(more, '2024-03');
+    expect(now).toBe(monthSum(data, '2025-03') + 3000);
+    expect(exactTwoSidedPValue(now, before)).toBeLessThan(0.05);
+    expect(yearShareCard(more, 2025).lines[2]).toBe(
+      `Mar 2025 against Mar 2024: ${percent(now, before)}, clearly higher`,
+    );
   });
 });
 
