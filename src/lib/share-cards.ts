@@ -82,10 +82,11 @@ export function yearShareCard(data: SiteData, year: number): ShareCard {
       `${formatCount(total)} ${countedNoun(data.crimeTypes)}, ${describeMonths(months)}`,
       formatRateWithWindow(rate.value, rate.window),
       // Both sides named, as the year page names them: the change is of the paired months
-      // alone, which can be fewer than the months counted on the first line.
+      // alone, which can be fewer than the months counted on the first line. Without one, in
+      // lower case: shareAlt joins the lines into one sentence.
       comparison
         ? `${comparedMonths(comparison)}: ${changeInWords(comparison.change)}`
-        : `No months of ${year - 1} to compare with`,
+        : `no month of ${year} has data for ${year - 1} too`,
     ],
     outline: {
       viewBox: outline.viewBox,

@@ -78,7 +78,17 @@ describe('yearShareCard(data, year)', () => {
     const card = yearShareCard(data, 2025);
     expect(card.lines[2]).toMatch(/^Mar 2025 against Mar 2024: /);
     expect(card.lines.join(' ')).not.toContain('same months');
-    expect(yearShareCard(data, 2024).lines[2]).toBe('No months of 2023 to compare with');
+  });
+
+  it('says in the words of the year page, mid-sentence in its alt text, that it has no change', () => {
+    // The committed data's only month of 2024 is March, and it has no month of 2023.
+    expect(data.months.filter((m) => m.startsWith('2024'))).toEqual(['2024-03']);
+    expect(data.months.some((m) => m.startsWith('2023'))).toBe(false);
+    const card = yearShareCard(data, 2024);
+    expect(card.lines[2]).toBe('no month of 2024 has data for 2023 too');
+    expect(shareAlt(card)).toBe(
+      `Leeds in 2024: ${card.lines[0]}; ${card.lines[1]}; no month of 2024 has data for 2023 too.`,
+    );
   });
 
   it('names both sides of its change after a total over more months, as the year page does', () => {
