@@ -139,7 +139,7 @@ export function wardFeed(data: SiteData, index: number): AtomFeed {
         link: page,
         summary:
           `${formatCount(count)} ${noun} recorded in ${ward.name} in ${longMonth(latest)}; ` +
-          `${comparison} ${formatCount(twelve)} ${noun} over the months with data of the 12 to ` +
+          `${comparison} ${formatCount(twelve)} ${noun} over the months with data of the 12 months to ` +
           `${longMonth(latest)} (${describeMonths(window.withData)}).`,
       },
     ],

@@ -114,6 +114,23 @@ describe('wardFeed(data, index)', () => {
     });
   });
 
+  it('gives every ward its total over the months with data of the 12 months to the latest', () => {
+    // The committed data: March 2025 is the latest month; of the 12 months to it, February
+    // and March 2025 have data.
+    const window = ['2025-02', '2025-03'];
+    expect(full.months.filter((m) => m > '2024-03')).toEqual(window);
+    full.wards.forEach((ward, w) => {
+      const total = window
+        .flatMap((month) => full.counts[w]?.[full.months.indexOf(month)] ?? [])
+        .reduce((a, b) => a + b, 0);
+      const { feed } = parseAtom(atomFeed(wardFeed(full, w)));
+      expect(feed.entry?.[0]?.summary['#text'], ward.name).toContain(
+        `. ${total.toLocaleString('en-GB')} crimes and anti-social behaviour incidents over the ` +
+          'months with data of the 12 months to March 2025 (Feb–Mar 2025).',
+      );
+    });
+  });
+
   it('keeps a ward name with markup, quotes and characters XML cannot hold readable as XML', () => {
     const name = 'Park\x0b\x00 \x1b[2J <img src=x onerror=alert(1)> ]]> & "Hyde\ud800"';
     const wards = full.wards.map((ward, w) => (w === 0 ? { ...ward, name } : ward));
