@@ -162,8 +162,9 @@ export function datasetJsonLd(
     distribution: manifest.files.map((f) => ({
       '@type': 'DataDownload',
       name: f.file,
-      description: `Months ${describeMonths(f.months)}: ${formatCount(f.rows)} rows.`,
-      encodingFormat: 'text/csv',
+      // The file is gzip: its media type says so, and the description that it holds a CSV.
+      description: `Months ${describeMonths(f.months)}: ${formatCount(f.rows)} rows. A gzip-compressed CSV file (text/csv, UTF-8).`,
+      encodingFormat: 'application/gzip',
       contentUrl: absoluteUrl(`${manifest.folder}/${f.file}`),
       contentSize: `${f.bytes} B`,
     })),

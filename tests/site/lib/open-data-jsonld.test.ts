@@ -1,5 +1,7 @@
 // The Data page's schema.org Dataset gives its months as one interval (temporalCoverage): the
 // months without data inside it are said in words, so the span is not read as every month.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { datasetJsonLd, downloadsManifest } from '../../../src/lib/open-data.ts';
 import { siteData } from '../../../src/lib/site-data.ts';
@@ -25,9 +27,25 @@ describe('datasetJsonLd(data, manifest)', () => {
       'Months with data: Mar 2024, Feb–Mar 2025; 10 of the 13 months from Mar 2024 to Mar 2025 have no data (gaps, not zeros).',
     );
     expect(dataset.distribution.map((d) => d.description)).toEqual([
-      'Months Mar 2024: 9,408 rows.',
-      'Months Feb–Mar 2025: 17,313 rows.',
+      'Months Mar 2024: 9,408 rows. A gzip-compressed CSV file (text/csv, UTF-8).',
+      'Months Feb–Mar 2025: 17,313 rows. A gzip-compressed CSV file (text/csv, UTF-8).',
     ]);
+  });
+
+  it('gives the yearly downloads the media type of gzip, which is what they are', () => {
+    const dataset = datasetJsonLd(siteData, downloadsManifest) as {
+      distribution: { name: string; encodingFormat: string; contentUrl: string }[];
+    };
+    expect(dataset.distribution.map((d) => d.name)).toEqual([
+      'leeds-crimes-2024.csv.gz',
+      'leeds-crimes-2025.csv.gz',
+    ]);
+    for (const d of dataset.distribution) {
+      // The committed file itself starts with gzip's magic bytes.
+      const file = readFileSync(path.join('public', 'downloads', d.name));
+      expect([...file.subarray(0, 2)], d.name).toEqual([0x1f, 0x8b]);
+      expect(d.encodingFormat, d.name).toBe('application/gzip');
+    }
   });
 
   it('says nothing of gaps when every month of the span has data', () => {
