@@ -152,7 +152,8 @@ export function datasetJsonLd(
     dateModified: data.generatedAt,
     ...(first && last ? { temporalCoverage: `${first}/${last}` } : {}),
     spatialCoverage: { '@type': 'Place', name: `${DISTRICT} district, England` },
-    isBasedOn: openDataSources(AREA_WORDS).map((s) => s.path),
+    // Each address once: the ONS boundaries and its postcode directory share one portal.
+    isBasedOn: [...new Set(openDataSources(AREA_WORDS).map((s) => s.path))],
     variableMeasured: AREA_RECORD_FIELDS.map((f) => ({
       '@type': 'PropertyValue',
       name: f.name,

@@ -48,6 +48,14 @@ describe('datasetJsonLd(data, manifest)', () => {
     }
   });
 
+  it('lists each source it is based on once', () => {
+    const dataset = datasetJsonLd(siteData, downloadsManifest) as { isBasedOn: string[] };
+    expect(dataset.isBasedOn).toEqual([
+      'https://data.police.uk/',
+      'https://geoportal.statistics.gov.uk/',
+    ]);
+  });
+
   it('says nothing of gaps when every month of the span has data', () => {
     const dataset = datasetJsonLd(
       { ...siteData, months: ['2025-02', '2025-03'] },
