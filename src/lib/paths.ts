@@ -15,20 +15,36 @@ export function yearPath(year: number): string {
   return sitePath(`years/${year}/`);
 }
 
-/**
- * The map opened on one ward, over `months` (YYYY-MM, first and last) when given: a report's
- * window, so the map's figures are the report's. The map page keeps its view in the query
- * string (src/lib/map-state.ts), where `ward` holds the ward's slug; `excludeCentre` opens it
- * with the district's centre left out (`cc=1`).
- */
+/** What the map opens on (src/lib/map-state.ts keeps its view in the query string). */
+export interface MapLink {
+  /** A ward's slug: the map opened on that ward. */
+  ward?: string;
+  /** First and last month (YYYY-MM): a report's window, so the map's figures are the report's. */
+  months?: { from: string; to: string };
+  /** The wards coloured by their rate per resident (`view=wards&measure=rate`). */
+  wardRates?: boolean;
+  /** The district's centre left out, crimes and residents together (`cc=1`). */
+  excludeCentre?: boolean;
+}
+
+/** The map's address for `link`: "/base/?from=2024-04&to=2025-03&view=wards&measure=rate&cc=1". */
+export function mapPath(link: MapLink): string {
+  const params = [
+    ...(link.ward === undefined ? [] : [`ward=${encodeURIComponent(link.ward)}`]),
+    ...(link.months === undefined ? [] : [`from=${link.months.from}`, `to=${link.months.to}`]),
+    ...(link.wardRates === true ? ['view=wards', 'measure=rate'] : []),
+    ...(link.excludeCentre === true ? ['cc=1'] : []),
+  ];
+  return `${sitePath('')}${params.length === 0 ? '' : `?${params.join('&')}`}`;
+}
+
+/** The map opened on one ward, over `months` when given (mapPath). */
 export function mapWardPath(
   slug: string,
   months?: { from: string; to: string },
   options: { excludeCentre?: boolean } = {},
 ): string {
-  const window = months === undefined ? '' : `&from=${months.from}&to=${months.to}`;
-  const centre = options.excludeCentre === true ? '&cc=1' : '';
-  return `${sitePath('')}?ward=${encodeURIComponent(slug)}${window}${centre}`;
+  return mapPath({ ward: slug, months, ...options });
 }
 
 /** The absolute URL of a site path, for canonical links, feeds and share images. */

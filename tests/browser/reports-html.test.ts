@@ -12,6 +12,7 @@ import { STREET_COLUMNS } from '../../src/shared/constants.ts';
 import { CENTRE_WARD_SHARE } from '../../src/lib/figures.ts';
 import { ordinal } from '../../src/lib/format.ts';
 import { describeMonths } from '../../src/shared/months.ts';
+import { parseState } from '../../src/lib/map-state.ts';
 import { exactTwoSidedPValue } from '../support/exact-binomial.ts';
 import { DIST_DIR } from './global-setup.ts';
 
@@ -39,6 +40,10 @@ function shift(month: string, delta: number): string {
   const [y, m] = month.split('-').map(Number) as [number, number];
   const t = y * 12 + (m - 1) + delta;
   return `${Math.floor(t / 12)}-${String((t % 12) + 1).padStart(2, '0')}`;
+}
+function monthsBetween(from: string, to: string): number {
+  const index = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7));
+  return index(to) - index(from);
 }
 const latest = data.months[data.months.length - 1] as string;
 const windowMonths = data.months.filter((m) => m >= shift(latest, -11) && m <= latest);
@@ -175,8 +180,15 @@ describe('wards whose residents live in the city centre', () => {
     }
   });
 
-  it('are marked in the ward tables of /wards/ and every year, with the note below naming them', () => {
-    for (const urlPath of ['wards/', ...years.map((y) => `years/${y}/`)]) {
+  it('are marked in the ward tables of /wards/ and every year, with the note below naming them and linking the map leaving the centre out', () => {
+    const tables = [
+      { urlPath: 'wards/', months: windowMonths },
+      ...years.map((y) => ({
+        urlPath: `years/${y}/`,
+        months: data.months.filter((m) => m.startsWith(`${y}-`)),
+      })),
+    ];
+    for (const { urlPath, months } of tables) {
       const root = page(urlPath);
       const table = root.querySelector('#ward-table, #year-wards');
       const marked = (table?.querySelectorAll('tbody tr') ?? [])
@@ -186,6 +198,25 @@ describe('wards whose residents live in the city centre', () => {
       const note = root.querySelector('[data-field="centre-caveat"]')?.text.replace(/\s+/g, ' ');
       for (const ward of inCentre) expect(note, urlPath).toContain(percent(ward));
       expect(note, urlPath).toContain('their rates per resident are inflated');
+      // The map of every ward's rate without the centre, over the table's months with data.
+      const link = root.querySelector('[data-field="centre-caveat"] a');
+      expect(link?.text.trim(), urlPath).toBe('See them on the map without the city centre');
+      const href = link?.getAttribute('href') ?? '';
+      expect(href.split('?')[0], urlPath).toBe(
+        root.querySelector('a.site-name')?.getAttribute('href'),
+      );
+      expect(new URLSearchParams(href.split('?')[1]).get('cc'), urlPath).toBe('1');
+      // As the map reads it: every calendar month from the first with data to the latest.
+      const axis = Array.from({ length: monthsBetween(data.months[0]!, latest) + 1 }, (_, i) =>
+        shift(data.months[0]!, i),
+      );
+      const state = parseState(href.split('?')[1] ?? '', { months: axis, wards: data.wards });
+      expect(state.excludeCityCentre, urlPath).toBe(true);
+      expect([state.view, state.measure, state.ward], urlPath).toEqual(['wards', 'rate', null]);
+      expect(
+        data.months.filter((m) => m >= state.from && m <= state.to),
+        `${urlPath}: ${state.from} to ${state.to}`,
+      ).toEqual(months);
     }
   });
 
