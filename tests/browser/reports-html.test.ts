@@ -472,7 +472,7 @@ describe('year reports', () => {
         expect(
           root.querySelector('meta[name="description"]')?.getAttribute('content') ?? '',
         ).toContain(
-          `against the same months of ${year - 1} (${describeMonths(paired.map((m) => shift(m, -12)))})`,
+          `, and ${describeMonths(paired)} against ${describeMonths(paired.map((m) => shift(m, -12)))}.`,
         );
         const foot = root.querySelectorAll('#year-comparison tfoot td').map(number);
         expect(foot.slice(0, 2)).toEqual([
