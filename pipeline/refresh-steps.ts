@@ -53,6 +53,9 @@ export interface RefreshOptions {
 
 export class RefreshError extends Error {}
 
+/** The commit message the commit step writes in the staging folder, and commits with. */
+const COMMIT_MESSAGE = 'commit-message.txt';
+
 /** The files a refresh publishes: staged path -> committed path. */
 function publishedFiles(staged: PipelinePaths, published: PipelinePaths) {
   return [
@@ -191,6 +194,78 @@ function shellWord(file: string): string {
   return /^[\w./@:+-]+$/.test(file) ? file : `'${file.replaceAll("'", "'\\''")}'`;
 }
 
+/** Which of `files` (relative to root) HEAD has. */
+async function filesAtHead(root: string, files: readonly string[]): Promise<Set<string>> {
+  if (files.length === 0) return new Set();
+  const listed = await git(root, ['ls-tree', '-r', '--name-only', 'HEAD', '--', ...files]);
+  return new Set(listed.split('\n').filter((line) => line !== ''));
+}
+
+/** `files` as shell words, one after another. */
+function shellWords(files: readonly string[]): string {
+  return files.map(shellWord).join(' ');
+}
+
+/**
+ * The commands that put `files` (relative to root) back as committed: those HEAD has are
+ * checked out from it, in the index too; the others are taken out of the index (a commit
+ * step's `git add` put them there) and deleted.
+ */
+async function restoreCommands(root: string, files: readonly string[]): Promise<string[]> {
+  const atHead = await filesAtHead(root, files);
+  const restore = files.filter((file) => atHead.has(file));
+  const added = files.filter((file) => !atHead.has(file));
+  return [
+    ...(restore.length > 0 ? [`\`git checkout HEAD -- ${shellWords(restore)}\``] : []),
+    ...(added.length > 0
+      ? [
+          `\`git rm -q --cached --ignore-unmatch -- ${shellWords(added)}\``,
+          `\`rm -f -- ${shellWords(added)}\``,
+        ]
+      : []),
+  ];
+}
+
+/**
+ * What the commit step publishes, relative to root: the outputs, the downloads folder, the
+ * change log and the approvals file it spends approvals from.
+ */
+function publishedPaths(options: RefreshOptions): string[] {
+  const { staged, published } = paths(options);
+  return [
+    ...publishedFiles(staged, published).map(({ to }) => to),
+    published.downloads.manifest,
+    published.downloads.dir,
+    changeLogFile(published),
+    path.join(options.root, APPROVALS_PATH),
+  ].map((file) => path.relative(options.root, file));
+}
+
+/**
+ * The published files that differ from HEAD in the working tree or the index, relative to
+ * root, new files the index does not hold yet included.
+ */
+async function uncommittedOutputs(options: RefreshOptions): Promise<string[]> {
+  const pathspec = ['--', ...publishedPaths(options)];
+  const changed = await git(options.root, [
+    'diff',
+    'HEAD',
+    '--name-only',
+    '--no-renames',
+    '-z',
+    ...pathspec,
+  ]);
+  const added = await git(options.root, [
+    'ls-files',
+    '--others',
+    '--exclude-standard',
+    '-z',
+    ...pathspec,
+  ]);
+  const files = [...changed.split('\0'), ...added.split('\0')].filter((file) => file !== '');
+  return [...new Set(files)].sort();
+}
+
 /**
  * With nothing new to commit, refuse to end while an earlier commit step's publish, killed
  * half-way, is pending: the working tree holds a mix of HEAD's outputs and that run's, which
@@ -210,13 +285,7 @@ async function refuseInterruptedPublish(options: RefreshOptions): Promise<void> 
   const inRoot = (list: readonly string[]) =>
     list.filter((file) => isInside(file, options.root)).map(relative);
   const outputs = inRoot(files?.outputs ?? []);
-  const atHead = new Set(
-    outputs.length === 0
-      ? []
-      : (await git(options.root, ['ls-tree', '-r', '--name-only', 'HEAD', '--', ...outputs]))
-          .split('\n')
-          .filter((line) => line !== ''),
-  );
+  const atHead = await filesAtHead(options.root, outputs);
   const restore = outputs.filter((file) => atHead.has(file));
   const remove = [
     ...outputs.filter((file) => !atHead.has(file)),
@@ -230,9 +299,9 @@ async function refuseInterruptedPublish(options: RefreshOptions): Promise<void> 
             '(deleting those HEAD does not have)',
         ]
       : restore.length > 0
-        ? [`\`git checkout HEAD -- ${restore.map(shellWord).join(' ')}\``]
+        ? [`\`git checkout HEAD -- ${shellWords(restore)}\``]
         : [];
-  steps.push(`\`rm -f -- ${remove.map(shellWord).join(' ')}\``);
+  steps.push(`\`rm -f -- ${shellWords(remove)}\``);
   const what =
     files === undefined
       ? 'it cannot be read, so which outputs it changed is unknown'
@@ -248,6 +317,32 @@ async function refuseInterruptedPublish(options: RefreshOptions): Promise<void> 
 }
 
 /**
+ * With nothing new to commit, refuse to end while the published files in the working tree
+ * differ from HEAD: an earlier commit step published them and its `git commit` failed or was
+ * stopped (or a person changed them), and the next build would publish data never committed.
+ * The approvals file alone differing is a person's approval not committed yet, not a publish.
+ * Changes no file; the change path publishes this run's outputs over them and commits them.
+ */
+async function refuseUncommittedOutputs(options: RefreshOptions): Promise<void> {
+  const files = await uncommittedOutputs(options);
+  if (!files.some((file) => file !== APPROVALS_PATH)) return;
+  const messageFile = path.join(options.stageDir, COMMIT_MESSAGE);
+  const message = (await exists(path.join(options.root, messageFile)))
+    ? ` (with \`--file ${shellWord(messageFile)}\`, the message the last commit step wrote)`
+    : '';
+  const restore = await restoreCommands(options.root, files);
+  throw new RefreshError(
+    'Nothing new since the committed data, but the published files in the working tree differ ' +
+      `from HEAD: ${files.join(', ')}. An earlier commit step published them and its git commit ` +
+      'failed or was stopped, or they were changed by hand; the next `npm run build` would ' +
+      `publish them. Nothing was changed or committed. In ${options.root}, restore them as ` +
+      `committed: ${restore.join(', then ')}; or, to publish them, commit them: ` +
+      `\`git add -- ${shellWords(files)}\`, then \`git commit -- ${shellWords(files)}\`${message}. ` +
+      'Then run the refresh again.',
+  );
+}
+
+/**
  * Step 3: validate again (the commit must never depend on an earlier step having been run),
  * then publish and commit if anything but timestamps changed.
  */
@@ -259,6 +354,7 @@ export async function commitStep(
   const entry = changeEntry(previous, next);
   if (entry === null) {
     await refuseInterruptedPublish(options);
+    await refuseUncommittedOutputs(options);
     const sha = await git(options.root, ['rev-parse', 'HEAD']);
     options.log('Nothing new since the committed data: no commit.');
     await setOutputs(options, { changed: 'false', sha });
@@ -309,14 +405,44 @@ export async function commitStep(
   }
 
   const message = commitMessage(entry);
-  const messageFile = path.join(options.root, options.stageDir, 'commit-message.txt');
+  const messageFile = path.join(options.root, options.stageDir, COMMIT_MESSAGE);
   await writeFileAtomic(messageFile, message);
-  await git(options.root, ['add', '--', ...changed]);
-  await git(options.root, ['commit', '--quiet', '--file', messageFile, '--', ...changed]);
+  try {
+    await git(options.root, ['add', '--', ...changed]);
+    await git(options.root, ['commit', '--quiet', '--file', messageFile, '--', ...changed]);
+  } catch (error) {
+    throw new RefreshError(
+      await notCommittedMessage(options, changed, messageFile, errorMessage(error)),
+      { cause: error },
+    );
+  }
   const sha = await git(options.root, ['rev-parse', 'HEAD']);
   options.log(`Committed ${sha.slice(0, 12)}: ${message.split('\n')[0]}`);
   await setOutputs(options, { changed: 'true', sha });
   return { changed: true, sha };
+}
+
+/**
+ * What a commit step whose `git add` or `git commit` failed says: the outputs are published
+ * in the working tree (some staged) but HEAD is unchanged, and how to commit them or restore
+ * them. Until one or the other, a refresh with nothing new refuses to end
+ * (refuseUncommittedOutputs).
+ */
+async function notCommittedMessage(
+  options: RefreshOptions,
+  files: readonly string[],
+  messageFile: string,
+  failure: string,
+): Promise<string> {
+  const restore = await restoreCommands(options.root, files);
+  const message = shellWord(path.relative(options.root, messageFile));
+  return (
+    `${failure}. The outputs are published in the working tree but not committed (HEAD is ` +
+    `unchanged): ${files.join(', ')}; the next \`npm run build\` would publish them. Fix what ` +
+    `stopped git, then, in ${options.root}, either commit them: \`git add -- ${shellWords(files)}\`, ` +
+    `then \`git commit --file ${message} -- ${shellWords(files)}\`; or restore them as committed: ` +
+    `${restore.join(', then ')}.`
+  );
 }
 
 /**

@@ -12,7 +12,8 @@
 //   freshness the watchdog: fails when the published data's newest month is more than a
 //             month behind the one police.uk normally has out (pipeline/freshness.ts)
 // Published files are replaced only by `commit`, after validation: a failed or refused
-// refresh leaves the repository as it was.
+// refresh leaves the repository as it was, but for a commit step whose `git commit` failed,
+// which says what it left published and how to commit or restore it.
 import { pathToFileURL } from 'node:url';
 import {
   AREA_OPTION,

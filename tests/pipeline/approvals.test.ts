@@ -2,14 +2,14 @@
 // commit step does with them (the change log records the exception; a used approval is spent);
 // and the commit step after one killed while publishing.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ApprovalError, parseApprovalInput, readApprovals } from '../../pipeline/approvals.ts';
 import { commitStep, RefreshError, validateStep } from '../../pipeline/refresh-steps.ts';
 import { changeLogSchema } from '../../src/shared/change-log.ts';
+import { refreshRepository } from '../support/refresh-repository.ts';
 import { committedSiteData, removeCrimes, totalOf } from '../support/site-data.ts';
 
 const full = committedSiteData();
@@ -19,43 +19,15 @@ revised.generatedAt = '2025-06-03T06:17:00.000Z';
 const REASON = 'police.uk withdrew a batch of duplicate records for February';
 const REFRESH = fileURLToPath(new URL('../../pipeline/refresh.ts', import.meta.url));
 
-let root: string;
-const git = (...args: string[]) =>
-  execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
-const write = (file: string, value: unknown) => {
-  mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-  writeFileSync(path.join(root, file), `${JSON.stringify(value, null, 2)}\n`);
-};
-const options = (env: Record<string, string> = {}) => ({
-  root,
-  stageDir: 'data/refresh',
-  pipelineArgs: [],
-  env,
-  log: () => {},
-});
+const repo = refreshRepository('approvals-');
+const { git, write, options } = repo;
 
-beforeEach(() => {
-  root = mkdtempSync(path.join(tmpdir(), 'approvals-'));
-  git('init', '--quiet');
-  git('config', 'user.name', 'Approvals test');
-  git('config', 'user.email', 'approvals@example.invalid');
-  // The gate reads the wards the Leeds area configuration names.
-  for (const file of ['data/areas/leeds/area.json', 'data/reference/wards.geojson']) {
-    mkdirSync(path.join(root, path.dirname(file)), { recursive: true });
-    copyFileSync(file, path.join(root, file));
-  }
-  write('src/data/site-data.json', full);
-  write('src/data/changes.json', { schemaVersion: 1, entries: [] });
-  git('add', '--all');
-  git('commit', '--quiet', '-m', 'published');
-  write('data/refresh/site-data.json', revised);
-});
-afterEach(() => rmSync(root, { recursive: true, force: true }));
+beforeEach(() => write('data/refresh/site-data.json', revised));
 
 describe('approvals', () => {
   it('readApprovals() names every bad field of an approvals file', async () => {
     write('data/approvals.json', { approvals: [{ month: 'Feb 2025', reason: 'short' }] });
-    const error = (await readApprovals(path.join(root, 'data/approvals.json')).catch(
+    const error = (await readApprovals(path.join(repo.root(), 'data/approvals.json')).catch(
       (e: unknown) => e,
     )) as Error;
     expect(error).toBeInstanceOf(ApprovalError);
@@ -89,7 +61,7 @@ describe('approvals', () => {
     const result = await commitStep(options());
     expect(result.changed).toBe(true);
     const log = changeLogSchema.parse(
-      JSON.parse(readFileSync(path.join(root, 'src/data/changes.json'), 'utf8')),
+      JSON.parse(readFileSync(path.join(repo.root(), 'src/data/changes.json'), 'utf8')),
     );
     const exceptions = log.entries[0]?.exceptions ?? [];
     expect(exceptions.map((e) => [e.month, e.reason, e.approvedBy])).toEqual([
@@ -98,9 +70,11 @@ describe('approvals', () => {
     expect(exceptions[0]?.findings).toContainEqual(
       expect.stringMatching(/^2025-02: the month went from \d+ -> \d+ crimes \(-\d+, -10\.0%\)/),
     );
-    expect(JSON.parse(readFileSync(path.join(root, 'data/approvals.json'), 'utf8'))).toEqual({
-      approvals: [{ month: '2024-03', reason: 'kept for a later refresh of March 2024' }],
-    });
+    expect(JSON.parse(readFileSync(path.join(repo.root(), 'data/approvals.json'), 'utf8'))).toEqual(
+      {
+        approvals: [{ month: '2024-03', reason: 'kept for a later refresh of March 2024' }],
+      },
+    );
     expect(git('show', '--name-only', '--format=', 'HEAD').split('\n').sort()).toEqual([
       'data/approvals.json',
       'src/data/changes.json',
@@ -113,7 +87,7 @@ describe('approvals', () => {
     git('add', '--all', '--', 'data/approvals.json');
     git('commit', '--quiet', '-m', 'approve February');
     const killed = spawnSync(process.execPath, [REFRESH, 'commit'], {
-      cwd: root,
+      cwd: repo.root(),
       env: { ...process.env, PIPELINE_CRASH_AT: 'publishing' },
     });
     expect(killed.signal).toBe('SIGKILL');
@@ -126,7 +100,7 @@ describe('approvals', () => {
 
   it('a commit step killed while publishing: the next one, with other data, records its own change alone', async () => {
     const killed = spawnSync(process.execPath, [REFRESH, 'commit'], {
-      cwd: root,
+      cwd: repo.root(),
       env: { ...process.env, PIPELINE_CRASH_AT: 'publishing', DATA_APPROVAL: `2025-02: ${REASON}` },
     });
     expect(killed.signal).toBe('SIGKILL');
@@ -143,15 +117,15 @@ describe('approvals', () => {
 
   it('a commit step killed while publishing: the next one, with nothing new, changes nothing and says how to restore the outputs', async () => {
     const killed = spawnSync(process.execPath, [REFRESH, 'commit'], {
-      cwd: root,
+      cwd: repo.root(),
       env: { ...process.env, PIPELINE_CRASH_AT: 'publishing', DATA_APPROVAL: `2025-02: ${REASON}` },
     });
     expect(killed.signal).toBe('SIGKILL');
     // The next refresh builds the committed data again: nothing new against HEAD.
     write('data/refresh/site-data.json', { ...full, generatedAt: '2025-06-10T06:17:00.000Z' });
-    const journal = path.join(root, 'data/processed/publish-journal.json');
+    const journal = path.join(repo.root(), 'data/processed/publish-journal.json');
     const before = git('status', '--porcelain', '--untracked-files=all');
-    const published = readFileSync(path.join(root, 'src/data/site-data.json'), 'utf8');
+    const published = readFileSync(path.join(repo.root(), 'src/data/site-data.json'), 'utf8');
     expect(published).not.toBe(git('show', 'HEAD:src/data/site-data.json') + '\n');
 
     const error = (await commitStep(options()).catch((e: unknown) => e)) as Error;
@@ -162,13 +136,13 @@ describe('approvals', () => {
       '`git checkout HEAD -- src/data/site-data.json src/data/changes.json`',
     );
     expect(git('status', '--porcelain', '--untracked-files=all')).toBe(before);
-    expect(readFileSync(path.join(root, 'src/data/site-data.json'), 'utf8')).toBe(published);
+    expect(readFileSync(path.join(repo.root(), 'src/data/site-data.json'), 'utf8')).toBe(published);
     expect(readFileSync(journal, 'utf8')).toMatch(/"renames"/);
     expect(git('log', '--format=%s')).toBe('published');
 
     // What it says to do leaves the outputs as committed; the refresh then has nothing to do.
     for (const [, command] of error.message.matchAll(/`((?:git checkout|rm) [^`]+)`/g)) {
-      execFileSync('sh', ['-c', command ?? ''], { cwd: root });
+      execFileSync('sh', ['-c', command ?? ''], { cwd: repo.root() });
     }
     expect(git('status', '--porcelain', '--untracked-files=all')).toBe(
       '?? data/refresh/site-data.json',
@@ -178,8 +152,8 @@ describe('approvals', () => {
 
   it('a commit step with nothing new and an unreadable publish journal names it and changes nothing', async () => {
     write('data/refresh/site-data.json', { ...full, generatedAt: '2025-06-10T06:17:00.000Z' });
-    mkdirSync(path.join(root, 'data/processed'), { recursive: true });
-    writeFileSync(path.join(root, 'data/processed/publish-journal.json'), '{"renam');
+    mkdirSync(path.join(repo.root(), 'data/processed'), { recursive: true });
+    writeFileSync(path.join(repo.root(), 'data/processed/publish-journal.json'), '{"renam');
     await expect(commitStep(options())).rejects.toThrow(
       /publish-journal\.json is still there \(it cannot be read, .*`rm -f -- data\/processed\/publish-journal\.json`/,
     );
@@ -193,7 +167,7 @@ describe('approvals', () => {
     const result = await commitStep(options({ DATA_APPROVAL: `2025-02: ${REASON}` }));
     expect(result.changed).toBe(true);
     const log = changeLogSchema.parse(
-      JSON.parse(readFileSync(path.join(root, 'src/data/changes.json'), 'utf8')),
+      JSON.parse(readFileSync(path.join(repo.root(), 'src/data/changes.json'), 'utf8')),
     );
     expect(log.entries[0]?.exceptions?.map((e) => [e.month, e.reason])).toEqual([
       ['2025-02', REASON],

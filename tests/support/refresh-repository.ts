@@ -1,0 +1,58 @@
+// A scratch git repository holding the committed Leeds site data, for tests of the refresh's
+// commit step, which publishes into the working tree and commits there: made before each test
+// of the calling file and removed after.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
+import type { RefreshOptions } from '../../pipeline/refresh-steps.ts';
+import { committedSiteData } from './site-data.ts';
+
+/** The staging folder of the refresh in the scratch repository. */
+export const STAGE_DIR = 'data/refresh';
+
+/**
+ * Registers the scratch repository for the calling test file: its first commit publishes the
+ * committed Leeds site data, an empty change log and what the gate reads (Leeds's area.json and
+ * wards). Returns how to work in it.
+ */
+export function refreshRepository(prefix: string) {
+  let root = '';
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+  /** Write `value` as JSON at `file`, relative to the repository. */
+  const write = (file: string, value: unknown) => {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    writeFileSync(path.join(root, file), `${JSON.stringify(value, null, 2)}\n`);
+  };
+  beforeEach(() => {
+    root = mkdtempSync(path.join(tmpdir(), prefix));
+    git('init', '--quiet');
+    git('config', 'user.name', 'Refresh test');
+    git('config', 'user.email', 'refresh@example.invalid');
+    for (const file of ['data/areas/leeds/area.json', 'data/reference/wards.geojson']) {
+      mkdirSync(path.join(root, path.dirname(file)), { recursive: true });
+      copyFileSync(file, path.join(root, file));
+    }
+    write('src/data/site-data.json', committedSiteData());
+    write('src/data/changes.json', { schemaVersion: 1, entries: [] });
+    git('add', '--all');
+    git('commit', '--quiet', '-m', 'published');
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+  return {
+    /** The repository's working tree. */
+    root: () => root,
+    git,
+    write,
+    /** The refresh of Leeds in the repository, staging in STAGE_DIR, printing nothing. */
+    options: (env: Record<string, string> = {}): RefreshOptions => ({
+      root,
+      stageDir: STAGE_DIR,
+      pipelineArgs: [],
+      env,
+      log: () => {},
+    }),
+  };
+}
