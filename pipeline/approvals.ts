@@ -88,6 +88,11 @@ export function parseApprovalInput(text: string | undefined): Approval | undefin
   return parsed.data;
 }
 
+/** Whether `a` and `b` are one approval: the same month, for the same reason. */
+export function sameApproval(a: Approval, b: { month: string; reason: string }): boolean {
+  return a.month === b.month && a.reason === b.reason;
+}
+
 export interface ApprovedException {
   month: string;
   reason: string;

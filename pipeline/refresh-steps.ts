@@ -7,7 +7,13 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { changeLogSchema, EMPTY_CHANGE_LOG, type ChangeLog } from '../src/shared/change-log.ts';
 import { parseOrThrow, type SiteData } from '../src/shared/schema.ts';
-import { APPROVALS_PATH, parseApprovals, readApprovals, type Approval } from './approvals.ts';
+import {
+  APPROVALS_PATH,
+  parseApprovals,
+  readApprovals,
+  sameApproval,
+  type Approval,
+} from './approvals.ts';
 import { yearlyFilesNotIn } from './downloads.ts';
 import { exists, isInside } from './files.ts';
 import { checkFreshness, type Freshness } from './freshness.ts';
@@ -152,7 +158,14 @@ export async function validateStep(
   // The staged outputs are read whole: a publish the pipeline was killed in is completed first.
   for (const note of await cleanUpInterruptedRuns(paths(options).staged)) options.log(note);
   const data = await loadGateData(gateInputs(options), options.root);
-  const report = validateSiteData(data);
+  const spent = await approvalsSpentUncommitted(options);
+  for (const { month, reason } of spent) {
+    options.log(
+      `Using again the approval of ${month} ("${reason}"): an earlier commit step spent it, ` +
+        'but its commit never happened.',
+    );
+  }
+  const report = validateSiteData({ ...data, approvals: [...data.approvals, ...spent] });
   await printReport(report);
   if (!report.ok) {
     throw new RefreshError('Validation refused the new data; nothing was committed.');
@@ -180,6 +193,42 @@ async function committedChangeLog(root: string, file: string): Promise<ChangeLog
   const text = await textAtRef('HEAD', root, relative);
   if (text === null) return EMPTY_CHANGE_LOG;
   return parseOrThrow(changeLogSchema, JSON.parse(text), `${relative} at HEAD`);
+}
+
+/** The change log in the working tree (none: empty), as a commit step left it. */
+async function workingChangeLog(file: string): Promise<ChangeLog> {
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return null;
+    throw error;
+  });
+  if (text === null) return EMPTY_CHANGE_LOG;
+  return parseOrThrow(changeLogSchema, JSON.parse(text), file);
+}
+
+/**
+ * The approvals committed at HEAD that an earlier commit step spent in a publish it never
+ * committed (its `git commit` failed, or it was stopped after publishing): gone from the
+ * working tree's approvals file, and recorded as exceptions by a change log entry in the
+ * working tree that HEAD's log lacks. They were never spent in a commit, so this run may use
+ * them again, and spends them in its own; without them it would refuse the very data they
+ * approved. An approval a person took out of the file is in no such entry: it stays out.
+ */
+async function approvalsSpentUncommitted(options: RefreshOptions): Promise<Approval[]> {
+  const headText = await textAtRef('HEAD', options.root, APPROVALS_PATH);
+  if (headText === null) return [];
+  const current = await readApprovals(path.join(options.root, APPROVALS_PATH));
+  const gone = parseApprovals(headText, `${APPROVALS_PATH} at HEAD`).filter(
+    (approval) => !current.some((c) => sameApproval(approval, c)),
+  );
+  if (gone.length === 0) return [];
+  const file = changeLogFile(paths(options).published);
+  const committed = new Set(
+    (await committedChangeLog(options.root, file)).entries.map((e) => JSON.stringify(e)),
+  );
+  const recorded = (await workingChangeLog(file)).entries
+    .filter((entry) => !committed.has(JSON.stringify(entry)))
+    .flatMap((entry) => entry.exceptions ?? []);
+  return gone.filter((approval) => recorded.some((e) => sameApproval(approval, e)));
 }
 
 async function setOutputs(options: RefreshOptions, outputs: Record<string, string>): Promise<void> {
@@ -440,7 +489,8 @@ async function notCommittedMessage(
     `${failure}. The outputs are published in the working tree but not committed (HEAD is ` +
     `unchanged): ${files.join(', ')}; the next \`npm run build\` would publish them. Fix what ` +
     `stopped git, then, in ${options.root}, either commit them: \`git add -- ${shellWords(files)}\`, ` +
-    `then \`git commit --file ${message} -- ${shellWords(files)}\`; or restore them as committed: ` +
+    `then \`git commit --file ${message} -- ${shellWords(files)}\`; or run the commit step ` +
+    'again, which publishes the staged data again and commits it; or restore them as committed: ' +
     `${restore.join(', then ')}.`
   );
 }
@@ -448,15 +498,16 @@ async function notCommittedMessage(
 /**
  * Remove the committed approvals this refresh used: each is spent once, so it never lets a
  * later fault in the same month through. Returns whether the file differs from HEAD's, so is
- * to be committed: a commit step killed after its publish leaves the approvals it spent
- * spent in the working tree only, and the next one, using them again, must commit them spent.
+ * to be committed: a commit step killed after its publish, or whose commit failed, leaves the
+ * approvals it spent spent in the working tree only, and the next one, using them again
+ * (approvalsSpentUncommitted), must commit them spent.
  */
 async function spendApprovals(
   root: string,
   used: readonly Approval[],
   staging: Staging,
 ): Promise<boolean> {
-  const isUsed = (a: Approval) => used.some((u) => u.month === a.month && u.reason === a.reason);
+  const isUsed = (a: Approval) => used.some((u) => sameApproval(a, u));
   const file = path.join(root, APPROVALS_PATH);
   const current = await readApprovals(file);
   const headText = await textAtRef('HEAD', root, APPROVALS_PATH);

@@ -20,7 +20,7 @@ const REASON = 'police.uk withdrew a batch of duplicate records for February';
 const REFRESH = fileURLToPath(new URL('../../pipeline/refresh.ts', import.meta.url));
 
 const repo = refreshRepository('approvals-');
-const { git, write, options } = repo;
+const { git, write, options, preCommitHook } = repo;
 
 beforeEach(() => write('data/refresh/site-data.json', revised));
 
@@ -96,6 +96,37 @@ describe('approvals', () => {
     expect(result.changed).toBe(true);
     expect(JSON.parse(git('show', 'HEAD:data/approvals.json'))).toEqual({ approvals: [] });
     expect(git('status', '--porcelain', '--', 'data/approvals.json')).toBe('');
+  });
+
+  it('a commit step whose git commit failed: the next one uses the approval it spent again and commits it spent', async () => {
+    write('data/approvals.json', { approvals: [{ month: '2025-02', reason: REASON }] });
+    git('add', '--all', '--', 'data/approvals.json');
+    git('commit', '--quiet', '-m', 'approve February');
+    preCommitHook(true);
+    await expect(commitStep(options())).rejects.toThrow(/pre-commit: refused by the hook/);
+    expect(git('log', '-1', '--format=%s')).toBe('approve February');
+    // Spent in the working tree, never in a commit.
+    expect(JSON.parse(readFileSync(path.join(repo.root(), 'data/approvals.json'), 'utf8'))).toEqual(
+      { approvals: [] },
+    );
+
+    preCommitHook(false);
+    const result = await commitStep(options());
+    expect(result.changed).toBe(true);
+    expect(JSON.parse(git('show', 'HEAD:data/approvals.json'))).toEqual({ approvals: [] });
+    const log = changeLogSchema.parse(JSON.parse(git('show', 'HEAD:src/data/changes.json')));
+    expect(log.entries.map((e) => e.exceptions?.map((x) => [x.month, x.reason]))).toEqual([
+      [['2025-02', REASON]],
+    ]);
+    expect(git('status', '--porcelain', '--untracked-files=no')).toBe('');
+  });
+
+  it('an approval a person took out of the file, not committed yet, lets nothing through', async () => {
+    write('data/approvals.json', { approvals: [{ month: '2025-02', reason: REASON }] });
+    git('add', '--all', '--', 'data/approvals.json');
+    git('commit', '--quiet', '-m', 'approve February');
+    write('data/approvals.json', { approvals: [] });
+    await expect(validateStep(options())).rejects.toThrow(/Validation refused/);
   });
 
   it('a commit step killed while publishing: the next one, with other data, records its own change alone', async () => {

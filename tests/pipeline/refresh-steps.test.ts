@@ -2,7 +2,6 @@
 // staged data is checked against that area's published data and wards, not Leeds's. And the
 // commit step in a scratch repository whose `git commit` fails.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, writeFileSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -96,7 +95,7 @@ function part(text: string, start: string, end?: string): string {
 
 describe('commitStep() whose git commit fails', () => {
   const repo = refreshRepository('refresh-commit-');
-  const { git, write, options } = repo;
+  const { git, write, options, preCommitHook } = repo;
   const full = committedSiteData();
   /** A routine revision, which the gate lets through: three of March's crimes gone. */
   const revised = { ...removeCrimes(full, '2025-03', 3), generatedAt: '2025-06-03T06:17:00.000Z' };
@@ -107,15 +106,9 @@ describe('commitStep() whose git commit fails', () => {
       execFileSync('sh', ['-c', command ?? ''], { cwd: repo.root() });
     }
   };
-  /** A pre-commit hook that refuses every commit, as a failing hook of the repository would. */
-  const hook = () => path.join(repo.root(), '.git/hooks/pre-commit');
-  const refuseCommits = () => {
-    writeFileSync(hook(), '#!/bin/sh\necho "pre-commit: refused by the hook" >&2\nexit 1\n');
-    chmodSync(hook(), 0o755);
-  };
   /** The commit step's failure, with the refused commit's outputs published but not committed. */
   const failedCommit = async () => {
-    refuseCommits();
+    preCommitHook(true);
     const error = (await commitStep(options()).catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(RefreshError);
     return error.message;
@@ -135,7 +128,7 @@ describe('commitStep() whose git commit fails', () => {
       published.map((file) => `M  ${file}`).join('\n'),
     );
 
-    writeFileSync(hook(), '#!/bin/sh\nexit 0\n');
+    preCommitHook(false);
     runCommands(part(message, 'commit them:', '; or restore'));
     expect(git('log', '-1', '--format=%s')).toBe('Data to 2025-03: revise 2025-03');
     expect(git('status', '--porcelain', '--untracked-files=no')).toBe('');

@@ -2,7 +2,7 @@
 // commit step, which publishes into the working tree and commits there: made before each test
 // of the calling file and removed after.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
@@ -41,11 +41,19 @@ export function refreshRepository(prefix: string) {
     git('commit', '--quiet', '-m', 'published');
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
+  /** Make the repository's pre-commit hook refuse every commit (`refuse`) or let it be. */
+  const preCommitHook = (refuse: boolean) => {
+    const hook = path.join(root, '.git', 'hooks', 'pre-commit');
+    const body = refuse ? 'echo "pre-commit: refused by the hook" >&2\nexit 1' : 'exit 0';
+    writeFileSync(hook, `#!/bin/sh\n${body}\n`);
+    chmodSync(hook, 0o755);
+  };
   return {
     /** The repository's working tree. */
     root: () => root,
     git,
     write,
+    preCommitHook,
     /** The refresh of Leeds in the repository, staging in STAGE_DIR, printing nothing. */
     options: (env: Record<string, string> = {}): RefreshOptions => ({
       root,
