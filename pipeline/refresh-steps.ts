@@ -5,6 +5,7 @@ import { execFile, spawn } from 'node:child_process';
 import { appendFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { z } from 'zod';
 import { changeLogSchema, EMPTY_CHANGE_LOG, type ChangeLog } from '../src/shared/change-log.ts';
 import { parseOrThrow, type SiteData } from '../src/shared/schema.ts';
 import {
@@ -26,6 +27,7 @@ import {
 } from './gate-inputs.ts';
 import { pipelinePaths, type PipelinePaths } from './paths.ts';
 import { changeEntry, commitMessage, recordChange } from './provenance.ts';
+import { downloadsMonths, mapDataMonths, monthsDifference } from './output-months.ts';
 import { monthArguments } from './refresh-months.ts';
 import { printReport } from './validate-cli.ts';
 import { validateSiteData, type ValidationReport } from './validate.ts';
@@ -83,6 +85,79 @@ async function downloadFiles(staged: PipelinePaths, published: PipelinePaths) {
       required: false,
     })),
   ];
+}
+
+/**
+ * The outputs that describe the site data's months, each with the pipeline step that writes
+ * it (its name in the run summary's steps, pipeline/steps/) and how to read its months. The
+ * ward outlines and the postcode index describe places, not months: left as committed beside
+ * new site data, they still fit it.
+ */
+function monthOutputs(staged: PipelinePaths, published: PipelinePaths) {
+  return [
+    { from: staged.siteData, to: published.siteData, step: 'site-data', months: null },
+    {
+      from: staged.downloads.manifest,
+      to: published.downloads.manifest,
+      step: 'downloads',
+      months: async (bytes: Uint8Array, file: string) =>
+        downloadsMonths(Buffer.from(bytes).toString('utf8'), file),
+    },
+    { from: staged.mapData, to: published.mapData, step: 'map-data', months: mapDataMonths },
+  ];
+}
+
+/** The part of the pipeline's run summary that says which steps made the staged outputs. */
+const runStepsSchema = z.object({ steps: z.array(z.object({ name: z.string() })) });
+
+/** The steps of the run that staged the outputs; null when its run summary does not say. */
+async function stepsRun(runSummary: string): Promise<string[] | null> {
+  const text = await readFile(runSummary, 'utf8').catch(() => null);
+  if (text === null) return null;
+  const parsed = runStepsSchema.safeParse(JSON.parse(text));
+  return parsed.success ? parsed.data.steps.map((step) => step.name) : null;
+}
+
+/**
+ * Refuse to publish new site data beside outputs of its months (the downloads, the map data)
+ * that the same run did not make: one not staged while an earlier run's is published (a
+ * pipeline run with --to, --from or --step), one staged by an earlier run than the run summary
+ * names, or one that holds other months. An output neither staged nor published has nothing
+ * stale to leave behind.
+ */
+async function refuseStaleOutputs(options: RefreshOptions, siteMonths: string[]): Promise<void> {
+  const { staged, published } = paths(options);
+  const relative = (file: string) => path.relative(options.root, file);
+  const steps = await stepsRun(staged.runSummary);
+  const stale: string[] = [];
+  for (const { from, to, step, months } of monthOutputs(staged, published)) {
+    if (!(await exists(from))) {
+      if (await exists(to)) {
+        stale.push(
+          `${relative(to)} was not staged (the ${step} step did not run), so an earlier run's would stay`,
+        );
+      }
+      continue;
+    }
+    if (steps !== null && !steps.includes(step)) {
+      stale.push(
+        `${relative(from)} is an earlier run's: the run in ${relative(staged.runSummary)} did not run the ${step} step`,
+      );
+      continue;
+    }
+    const difference =
+      months && monthsDifference(siteMonths, await months(await readFile(from), relative(from)));
+    if (difference) stale.push(`${relative(from)} ${difference}`);
+  }
+  if (stale.length === 0) return;
+  throw new RefreshError(
+    'The staged site data changes the published data, but the outputs that describe its ' +
+      `months were not all made by the run that made it: ${stale.join('; ')}. Published ` +
+      "together, the site's map or downloads would describe other data than its pages. " +
+      'Nothing was published or committed. Run the whole pipeline into the staging folder ' +
+      '(`npm run refresh-data -- pipeline`, with no --step, --from or --to), then the commit ' +
+      'step again.',
+  );
 }
 
 function paths(options: RefreshOptions) {
@@ -410,6 +485,7 @@ export async function commitStep(
     return { changed: false, sha };
   }
 
+  await refuseStaleOutputs(options, next.months);
   const { staged, published } = paths(options);
   for (const note of await cleanUpInterruptedRuns(published)) options.log(note);
   // The published files, the change log and the approvals are replaced together, in one

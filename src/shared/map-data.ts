@@ -178,7 +178,11 @@ export class ByteReader {
   }
 }
 
-function readHeader(bytes: Uint8Array): { header: MapDataHeader; bodyOffset: number } {
+/** The header of map data bytes (gzip already removed), and where the streams start. */
+export function readMapDataHeader(bytes: Uint8Array): {
+  header: MapDataHeader;
+  bodyOffset: number;
+} {
   if (bytes.length < PREAMBLE_BYTES) throw new MapDataFormatError('file too short');
   const magic = String.fromCharCode(...bytes.subarray(0, 4));
   if (magic !== MAP_DATA_MAGIC) {
@@ -217,7 +221,7 @@ function readHeader(bytes: Uint8Array): { header: MapDataHeader; bodyOffset: num
 
 /** Decode map data bytes (gzip already removed). One pass; throws MapDataFormatError. */
 export function decodeMapData(bytes: Uint8Array): MapData {
-  const { header, bodyOffset } = readHeader(bytes);
+  const { header, bodyOffset } = readMapDataHeader(bytes);
   const reader = new ByteReader(bytes, bodyOffset);
   const P = header.pointCount;
   const W = header.wards.length;

@@ -2,6 +2,7 @@
 // staged data is checked against that area's published data and wards, not Leeds's. And the
 // commit step in a scratch repository whose `git commit` fails.
 import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,8 @@ import {
   type RefreshOptions,
 } from '../../pipeline/refresh-steps.ts';
 import { main } from '../../pipeline/refresh.ts';
+import { STEPS } from '../../pipeline/steps.ts';
+import { mapDataStep } from '../../pipeline/steps/map-data.ts';
 import { refreshRepository, STAGE_DIR } from '../support/refresh-repository.ts';
 import { yearlyFileName, type DownloadsManifest } from '../../src/shared/open-data.ts';
 import { committedSiteData, removeCrimes } from '../support/site-data.ts';
@@ -163,5 +166,78 @@ describe('commitStep() whose git commit fails', () => {
     runCommands(part(error.message, 'restore them as committed:', '; or, to publish them'));
     expect(await commitStep(options())).toMatchObject({ changed: false });
     expect(git('status', '--porcelain', '--untracked-files=no')).toBe('');
+  });
+});
+
+describe('commitStep() and the outputs that describe the months of the site data', () => {
+  const repo = refreshRepository('refresh-months-');
+  const { git, write, options } = repo;
+  const full = committedSiteData();
+  /** A routine revision, which the gate lets through: three of March's crimes gone. */
+  const revised = { ...removeCrimes(full, '2025-03', 3), generatedAt: '2025-06-03T06:17:00.000Z' };
+  /** The committed map data: the same months as the committed site data. */
+  const MAP_DATA = 'public/data/map-data.bin.gz';
+  const stageMapData = () => {
+    mkdirSync(path.join(repo.root(), STAGE_DIR), { recursive: true });
+    copyFileSync(MAP_DATA, path.join(repo.root(), STAGE_DIR, 'map-data.bin.gz'));
+  };
+  /** The staged run summary of a run of `steps` (names), with no month accounting. */
+  const stageRunSummary = (steps: readonly string[]) =>
+    write(`${STAGE_DIR}/run-summary.json`, {
+      months: [],
+      steps: steps.map((name, i) => ({ number: i + 1, name, ms: 0, result: '' })),
+    });
+  const refusal = async () => {
+    const error = (await commitStep(options()).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(RefreshError);
+    // Nothing published, nothing committed.
+    expect(git('status', '--porcelain', '--untracked-files=no')).toBe('');
+    expect(git('log', '--format=%s')).toBe('published');
+    return error.message;
+  };
+
+  beforeEach(() => {
+    // Published: the map data and the downloads manifest of the committed site data's months.
+    mkdirSync(path.join(repo.root(), 'public/data'), { recursive: true });
+    copyFileSync(MAP_DATA, path.join(repo.root(), MAP_DATA));
+    write('src/data/downloads.json', downloadsManifest(full.months));
+    git('add', '--all');
+    git('commit', '--quiet', '--amend', '--no-edit');
+    write(`${STAGE_DIR}/site-data.json`, revised);
+    write(`${STAGE_DIR}/downloads.json`, downloadsManifest(revised.months));
+  });
+
+  it('refuses new site data beside the map data of an earlier run, when the map-data step did not run', async () => {
+    // `--to 7`: every step up to the site data's, none after.
+    stageRunSummary(STEPS.slice(0, 7).map((step) => step.name));
+    const message = await refusal();
+    expect(message).toContain(
+      `${MAP_DATA} was not staged (the ${mapDataStep.name} step did not run), so an earlier run's would stay`,
+    );
+    expect(message).toContain('`npm run refresh-data -- pipeline`, with no --step, --from or --to');
+  });
+
+  it('refuses staged map data an earlier run left, which the run summary does not name', async () => {
+    stageMapData();
+    stageRunSummary(STEPS.filter((step) => step !== mapDataStep).map((step) => step.name));
+    expect(await refusal()).toContain(
+      `${STAGE_DIR}/map-data.bin.gz is an earlier run's: the run in ${STAGE_DIR}/run-summary.json did not run the ${mapDataStep.name} step`,
+    );
+  });
+
+  it('refuses a staged downloads manifest of other months', async () => {
+    stageMapData();
+    write(`${STAGE_DIR}/downloads.json`, downloadsManifest(revised.months.slice(0, -1)));
+    expect(await refusal()).toContain(`${STAGE_DIR}/downloads.json lacks 2025-03`);
+  });
+
+  // The run summary names the pipeline's own steps: a step renamed would fail here.
+  it('commits the site data with the outputs the same run made', async () => {
+    stageMapData();
+    stageRunSummary(STEPS.map((step) => step.name));
+    expect(await commitStep(options())).toMatchObject({ changed: true });
+    expect(git('show', 'HEAD:src/data/downloads.json')).toBe(
+      readFileSync(path.join(repo.root(), STAGE_DIR, 'downloads.json'), 'utf8').trim(),
+    );
   });
 });
