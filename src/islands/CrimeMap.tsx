@@ -244,6 +244,7 @@ function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
         measure={state.measure}
         mapError={mapError}
         tilesFailed={tilesFailed}
+        noun={figures.noun}
       >
         {legend}
         {details}

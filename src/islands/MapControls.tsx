@@ -73,7 +73,7 @@ function HeatControls({ types, threshold, intensity, commit }: HeatControlsProps
     <>
       <div class="crime-map__field">
         <label for="crime-map-threshold" class="crime-map__label">
-          Hide places with fewer than <output>{threshold}</output> {unit}
+          Hide places with fewer than <span>{threshold}</span> {unit}
         </label>
         <input
           id="crime-map-threshold"
@@ -90,7 +90,7 @@ function HeatControls({ types, threshold, intensity, commit }: HeatControlsProps
       </div>
       <div class="crime-map__field">
         <label for="crime-map-intensity" class="crime-map__label">
-          Heat sensitivity: <output>{intensity}</output> of {INTENSITY_MAX}
+          Heat sensitivity: <span>{intensity}</span> of {INTENSITY_MAX}
         </label>
         <input
           id="crime-map-intensity"
@@ -119,8 +119,11 @@ export function MapControls(props: MapControlsProps) {
   const months = useMemo(
     () => (
       <div class="crime-map__field">
+        {/* The readouts are plain text, not <output>: an output is a live region, which read
+            every step of a handle out, beside its value text and the figures' one
+            announcement per change, and which the group's name (labelId) left out. */}
         <p id="crime-map-months-label" class="crime-map__label">
-          Months: <output id="crime-map-range">{rangeLabel}</output>
+          Months: <span id="crime-map-range">{rangeLabel}</span>
         </p>
         <MonthRangeSlider
           months={data.months}

@@ -44,15 +44,18 @@ export interface MapAreaProps {
   measure: MapMeasure;
   mapError: string | null;
   tilesFailed: boolean;
+  /** What the map counts, as the figures name it ("anti-social behaviour incidents"). */
+  noun: string;
   /** The legend and the ward's details, drawn over the map. */
   children: ComponentChildren;
 }
 
-export function MapArea({ mapRef, view, measure, mapError, tilesFailed, children }: MapAreaProps) {
+export function MapArea(props: MapAreaProps) {
+  const { mapRef, view, measure, mapError, tilesFailed, noun, children } = props;
   const shows =
     view === 'heat'
-      ? 'heatmap of crimes'
-      : `wards coloured by ${measure === 'count' ? 'crimes' : 'crimes per 1,000 residents'}`;
+      ? `heatmap of ${noun}`
+      : `wards coloured by ${measure === 'count' ? noun : `${noun} per 1,000 residents`}`;
   return (
     <div class="crime-map__main">
       {mapError !== null && (

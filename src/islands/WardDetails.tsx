@@ -142,31 +142,36 @@ export function WardDetails(props: WardDetailsProps) {
           <WardTypes data={data} ward={ward} filter={figures.filter} />
         </>
       )}
-      <p class="crime-map__label">
-        {capitalise(figures.noun)} per month, {series.length} months to{' '}
-        {longMonth(series.at(-1)?.month ?? '')}
-        {trendGaps.length > 0
-          ? `, ${series.length - trendGaps.length} of them with data; no data for ${trendGapMonths} (gaps, not zeros)`
-          : ''}
-      </p>
-      <WardTrend
-        series={series}
-        gapMonths={trendGapMonths}
-        label={`${capitalise(figures.noun)} per month in ${w.name}`}
-      />
-      <details>
-        <summary>Monthly figures</summary>
-        <table>
-          <tbody>
-            {series.map((s) => (
-              <tr key={s.month}>
-                <th scope="row">{longMonth(s.month)}</th>
-                <td>{s.count === null ? 'no data' : formatCount(s.count)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </details>
+      {/* With no crime type chosen nothing is counted: a trend of it would be drawn as zeros. */}
+      {!figures.noTypes && (
+        <>
+          <p class="crime-map__label">
+            {capitalise(figures.noun)} per month, {series.length} months to{' '}
+            {longMonth(series.at(-1)?.month ?? '')}
+            {trendGaps.length > 0
+              ? `, ${series.length - trendGaps.length} of them with data; no data for ${trendGapMonths} (gaps, not zeros)`
+              : ''}
+          </p>
+          <WardTrend
+            series={series}
+            gapMonths={trendGapMonths}
+            label={`${capitalise(figures.noun)} per month in ${w.name}`}
+          />
+          <details>
+            <summary>Monthly figures</summary>
+            <table>
+              <tbody>
+                {series.map((s) => (
+                  <tr key={s.month}>
+                    <th scope="row">{longMonth(s.month)}</th>
+                    <td>{s.count === null ? 'no data' : formatCount(s.count)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </details>
+        </>
+      )}
       <p>
         <a href={`${props.wardsBase}${w.slug}/`}>Read the {w.name} ward report</a>
       </p>

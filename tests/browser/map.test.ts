@@ -537,6 +537,16 @@ describe('map page', () => {
         expect(await page.locator(selector).count(), `${query}: ${selector}`).toBe(0);
       }
     }
+    // A ward's details too: no trend or monthly table of nothing counted, drawn as zeros.
+    for (const query of ['?type=&ward=armley', `?type=&ward=armley&from=${last}&to=${last}`]) {
+      const { page } = await openMap(query);
+      const details = page.locator('#crime-map-ward');
+      const text = ((await details.textContent()) ?? '').replace(/\s+/g, ' ');
+      expect(text, query).toContain('No crime types chosen.');
+      expect(text, query).not.toMatch(/\b0\b|per month|no data/);
+      expect(await details.locator('svg, table, details').count(), query).toBe(0);
+      expect(text, query).toContain('Read the Armley ward report');
+    }
   });
 
   it("names what a ward's details and the heat legend count, as the chosen types do", async () => {
@@ -548,6 +558,36 @@ describe('map page', () => {
     const legend = (await page.textContent('.crime-map__legend')) ?? '';
     expect(legend).toContain('places with under 3 anti-social behaviour incidents are hidden');
     expect(legend).not.toMatch(/\bcrimes\b/i);
+    // So does the map's own name, in either view and measure.
+    const mapName = async (query: string) =>
+      (await openMap(query)).page
+        .getByRole('region', { name: /^Map of Leeds: / })
+        .getAttribute('aria-label');
+    expect(await mapName('?type=anti-social-behaviour')).toMatch(
+      /^Map of Leeds: heatmap of anti-social behaviour incidents\. /,
+    );
+    expect(await mapName('?type=anti-social-behaviour&view=wards&measure=rate')).toMatch(
+      /^Map of Leeds: wards coloured by anti-social behaviour incidents per 1,000 residents\. /,
+    );
+    expect(await mapName('?type=burglary&view=wards')).toMatch(
+      /^Map of Leeds: wards coloured by crimes\. /,
+    );
+    expect(await mapName('')).toMatch(
+      /^Map of Leeds: heatmap of crimes and anti-social behaviour incidents\. /,
+    );
+  });
+
+  it("names the month slider by its range, and reads out a slider's steps only through the slider", async () => {
+    const { page } = await openMap();
+    const range = ((await page.textContent('#crime-map-range')) ?? '').trim();
+    expect(range).toMatch(/^\w{3} \d{4} – \w{3} \d{4}$/);
+    await expect(page.getByRole('group', { name: `Months: ${range}` }).count()).resolves.toBe(1);
+    // Live regions read out what changes inside them: none may hold a slider's readout (the
+    // slider's own value text says each step; the figures' announcement says the result once).
+    const live = page.locator('[aria-live]:not([aria-live="off"]), [role="status"], output');
+    for (const readout of [range, 'of 10']) {
+      expect(await live.filter({ hasText: readout }).count(), readout).toBe(0);
+    }
   });
 
   it('draws fewer places on the heatmap when the threshold rises', async () => {
