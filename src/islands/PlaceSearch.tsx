@@ -69,11 +69,12 @@ export function PlaceSearch({ data, postcodesUrl, onFound }: PlaceSearchProps) {
       setMessage(WORDS.prompt);
       return;
     }
-    const wards = findWards(data.wards, text);
-    if (normalisePostcode(text) !== null && wards.length === 0) {
+    // Text that reads as a postcode is looked up as one: findWards never takes it for a ward.
+    if (normalisePostcode(text) !== null) {
       void searchPostcode(text);
       return;
     }
+    const wards = findWards(data.wards, text);
     if (wards.length === 1 && wards[0] !== undefined) {
       setMessage(`${wardName(wards[0])}.`);
       onFound({ ward: wards[0], centre: null, zoom: null });

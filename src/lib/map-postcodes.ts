@@ -70,23 +70,57 @@ export function findPostcode(index: PostcodeIndexFile, text: string): PlaceMatch
   return notFound(key);
 }
 
+/** The joining word of ward names: "Hunslet & Riverside" is searched as "hunslet and riverside". */
+const AND = 'and';
+
 /**
- * Wards whose name contains the text, as slugs, best match first: the text and the names are
- * compared as slugs (wardSlug, from which each ward's slug is made), so in any case, with
- * "and" or "&", and with any spacing or punctuation ("hunslet and riverside", "Hunslet &
- * Riverside", "hunslet-and-riverside").
+ * Whether each typed word starts a word of a ward's name (as slug words), in the order typed,
+ * with words of the name skipped between them: "hyde park" fits "headingley and hyde park",
+ * skipping its "and" as any other word. A typed "and" that starts no word of the name is left
+ * out, so "and" is optional on both sides; but some word must match, so "and" alone finds
+ * the names with a word starting "and", not every name.
+ */
+function startsWordsInOrder(
+  typed: readonly string[],
+  name: readonly string[],
+  matched = false,
+): boolean {
+  const [first, ...rest] = typed;
+  if (first === undefined) return matched;
+  for (let i = 0; i < name.length; i += 1) {
+    if (name[i]?.startsWith(first) === true && startsWordsInOrder(rest, name.slice(i + 1), true))
+      return true;
+  }
+  return first === AND && startsWordsInOrder(rest, name, matched);
+}
+
+/**
+ * Wards whose name has words that start with the words typed, in the order typed, as slugs,
+ * best match first. Words match from their start, never inside a word: "ls" (the start of
+ * every Leeds postcode) and "ton" find no ward, "head" finds Headingley & Hyde Park. In order,
+ * as a name is read: "park" then "hyde" is no way to write Hyde Park. The text and the names
+ * are compared as slugs (wardSlug, from which each ward's slug is made), so in any case,
+ * accents left off, with "and", "&" or neither, and with any spacing or punctuation
+ * ("hunslet and riverside", "Hunslet & Riverside", "hunslet riverside", "hunslet &"). Text
+ * that reads as a postcode, district or sector ("LS6", "LS6 2", "ls62aa") is never a ward:
+ * the search looks it up as a postcode.
  */
 export function findWards(wards: readonly { slug: string }[], text: string): string[] {
   // Text of no letter or digit is blank: "&" alone would otherwise be searched as "and".
   if (!/[\p{L}\p{N}]/u.test(text)) return [];
-  const wanted = wardSlug(text);
-  if (wanted === '') return [];
-  const hits = wards.filter((w) => w.slug.includes(wanted));
-  const exact = hits.find((w) => w.slug === wanted);
+  if (normalisePostcode(text) !== null) return [];
+  const slug = wardSlug(text);
+  // Text of letters no slug spells (Greek, say) is blank too, not the start of every word.
+  if (slug === '') return [];
+  const typed = slug.split('-');
+  const hits = wards.filter((w) => startsWordsInOrder(typed, w.slug.split('-')));
+  // The one ward whose whole name was typed, with or without its "and"s.
+  const withoutAnd = (words: readonly string[]) => words.filter((word) => word !== AND).join('-');
+  const exact = hits.find((w) => withoutAnd(w.slug.split('-')) === withoutAnd(typed));
   if (exact !== undefined) return [exact.slug];
-  return hits
-    .sort((a, b) => Number(!a.slug.startsWith(wanted)) - Number(!b.slug.startsWith(wanted)))
-    .map((w) => w.slug);
+  // Names that start with the first word typed come first.
+  const later = (w: { slug: string }) => Number(!w.slug.startsWith(typed[0] ?? ''));
+  return hits.sort((a, b) => later(a) - later(b)).map((w) => w.slug);
 }
 
 /** How the place search speaks, as the area has a postcode list or not (MapArea). */

@@ -87,10 +87,72 @@ describe('findWards(wards, text)', () => {
     { slug: 'moortown', name: 'Moortown' },
   ];
 
-  it('finds wards by part of their name, in any case, names that start with it first', () => {
+  it('finds wards by the start of words of their name, in any case, names that start with it first', () => {
     expect(findWards(wards, 'morley')).toEqual(['morley-north', 'morley-south']);
-    expect(findWards(wards, 'town')).toEqual(['moortown']);
     expect(findWards(wards, 'PARK')).toEqual(['middleton-park']);
+    expect(findWards(wards, 'mo')).toEqual(['morley-north', 'morley-south', 'moortown']);
+    expect(findWards(wards, 'nor')).toEqual(['morley-north']);
+  });
+
+  /** Leeds wards as the map has them, some named with "&". */
+  const leeds = [
+    'chapel-allerton',
+    'gipton-and-harehills',
+    'headingley-and-hyde-park',
+    'hunslet-and-riverside',
+    'killingbeck-and-seacroft',
+    'little-london-and-woodhouse',
+    'middleton-park',
+    'moortown',
+    'rothwell',
+    'temple-newsam',
+  ].map((slug) => ({ slug }));
+
+  it('never matches text inside a word: "ls" of "Harehills" is not a ward', () => {
+    // "ls" is where every Leeds postcode starts, and the search box's prompt names it.
+    for (const text of ['ls', 'LS', 'ill', 'ton', 'town', 'lls', 'ehills', 'ingley', 'croft'])
+      expect(findWards(leeds, text), text).toEqual([]);
+  });
+
+  it('finds a ward by the starts of its words, in order, with "and" or "&" or neither', () => {
+    for (const [text, found] of [
+      ['head', 'headingley-and-hyde-park'],
+      ['headingley hyde park', 'headingley-and-hyde-park'],
+      ['hyde park', 'headingley-and-hyde-park'],
+      ['head hy p', 'headingley-and-hyde-park'],
+      ['little lon', 'little-london-and-woodhouse'],
+      ['little & wood', 'little-london-and-woodhouse'],
+      ['hunslet &', 'hunslet-and-riverside'],
+      ['hunslet and', 'hunslet-and-riverside'],
+      ['hunslet riverside', 'hunslet-and-riverside'],
+      ['gipton and har', 'gipton-and-harehills'],
+      ['gipton & har', 'gipton-and-harehills'],
+      ['GIPTON & HAREHILLS', 'gipton-and-harehills'],
+      ['Gipton Harehills', 'gipton-and-harehills'],
+      ['harehills', 'gipton-and-harehills'],
+      ['Killingbeck and Seacroft', 'killingbeck-and-seacroft'],
+    ] as const) {
+      expect(findWards(leeds, text), text).toEqual([found]);
+    }
+    // In the order the name is read: "park hyde" is no way of writing Hyde Park.
+    expect(findWards(leeds, 'park hyde')).toEqual([]);
+    expect(findWards(leeds, 'park')).toEqual(['headingley-and-hyde-park', 'middleton-park']);
+  });
+
+  it('never takes a postcode, district or sector for a ward', () => {
+    // Wards whose words start like Leeds postcodes would otherwise be found by them.
+    const named = [...leeds, { slug: 'ls6-village' }, { slug: 'ls-6-2-aa' }, { slug: 'ls62aa' }];
+    for (const text of [
+      'LS6',
+      'ls6',
+      'LS6 2',
+      'LS6 2AA',
+      'ls62aa',
+      ' ls6  2aa ',
+      'WF3 1AA',
+      'BD11',
+    ])
+      expect(findWards(named, text), text).toEqual([]);
   });
 
   it('picks the one ward whose whole name was typed', () => {
