@@ -631,6 +631,34 @@ describe('map page', () => {
     expect(summary).toContain(total.toLocaleString('en-GB'));
     expect(await page.locator('.leeds-summary a[href$="/wards/"]').count()).toBe(1);
     expect(await page.locator('.leeds-summary a[href*="/years/"]').count()).toBeGreaterThan(0);
+    // The summary says what the page has without JavaScript, never the map's controls.
+    const shown = await page.locator('.leeds-summary').innerText();
+    expect(shown).not.toMatch(/choose crime types|address bar/i);
+    expect(shown).toContain('links to a report on each ward and each year');
+    // Sentences kept apart: the hidden one leaves no "type.Rates" behind.
+    expect(shown).not.toMatch(/[a-z]\.[A-Z]/);
     await saveScreenshot(page, 'map-no-javascript');
+  });
+
+  it("without JavaScript sends a link to a ward on the map to the ward's report", async () => {
+    const slug = site.wards[0]?.slug ?? '';
+    const { page } = await pages.open(`/?ward=${slug}`, { javaScript: false });
+    const note = page.locator('.map-page__app');
+    expect(await note.innerText()).toContain(
+      'If a link to a ward on the map brought you here, that ward has its own report among the ward reports.',
+    );
+    const wards = note.getByRole('link', { name: 'ward reports' });
+    await wards.click();
+    await page.waitForURL(/\/wards\/$/);
+    expect(await page.locator(`a[href$="/wards/${slug}/"]`).count()).toBeGreaterThan(0);
+  });
+
+  it('with JavaScript names the controls in the summary', async () => {
+    const { page } = await openMap();
+    const shown = await page.locator('.leeds-summary').innerText();
+    expect(shown).toContain(
+      'crime type. On the map, choose crime types, months and a view; the link in your address bar keeps the view',
+    );
+    expect(shown).not.toMatch(/[a-z]\.[A-Z]/);
   });
 });
