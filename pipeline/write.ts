@@ -113,7 +113,14 @@ export async function createAtomicWriteStream(finalPath: string): Promise<Atomic
   const stream: WriteStream = createWriteStream(tempPath);
   let failure: Error | undefined;
   /** The stream's first error, as the error that every later call throws. */
-  const failed = (error: unknown): Error => (failure ??= new WriteError(finalPath, error));
+  const failed = (error: unknown): Error => {
+    // A write made while the stream is closing after an error (its file handle closes before
+    // the 'error' event) fails with ERR_STREAM_DESTROYED, which can arrive first: the error
+    // that destroyed the stream (ENOSPC, EIO, ...) is the one to report.
+    const destroyed = (error as NodeJS.ErrnoException | null)?.code === 'ERR_STREAM_DESTROYED';
+    const cause = destroyed && stream.errored ? stream.errored : error;
+    return (failure ??= new WriteError(finalPath, cause));
+  };
   stream.on('error', failed);
   // A temporary file that cannot be opened (a folder in its place, no permission) fails here.
   await once(stream, 'open').catch((error: unknown) => {

@@ -85,6 +85,34 @@ describe('createAtomicWriteStream', () => {
   });
 });
 
+describe('createAtomicWriteStream on a full disk', () => {
+  it('reports the disk full to a write made while the stream closes after that error', async () => {
+    const file = path.join(tmp, 'full', 'out.csv');
+    await mkdir(path.dirname(file), { recursive: true });
+    // The first write fails with ENOSPC (/dev/full); the stream then closes its file before it
+    // emits the error, and a write made in between fails with ERR_STREAM_DESTROYED. Which
+    // turn of the event loop that window falls in depends on the machine: every one of the
+    // first twenty is tried, a stream each.
+    const reasons = new Set<string>();
+    for (let turns = 0; turns < 20; turns += 1) {
+      await rm(tempPathFor(file), { force: true });
+      await symlink('/dev/full', tempPathFor(file));
+      const out = await createAtomicWriteStream(file);
+      const header = out.write('Crime ID,Month\n').catch((e: unknown) => e);
+      for (let i = 0; i < turns; i += 1) await new Promise((resolve) => setImmediate(resolve));
+      const later = await out.writeThrough(Buffer.alloc(1024, 65)).catch((e: unknown) => e);
+      await header;
+      await out.abort();
+      expect(later).toBeInstanceOf(WriteError);
+      reasons.add((later as Error).message);
+    }
+    expect([...reasons]).toEqual([
+      `${file} could not be written (ENOSPC: no space left on device, write): free some space ` +
+        `on the disk that holds ${path.dirname(file)} and run again`,
+    ]);
+  });
+});
+
 describe('new WriteError(file, cause)', () => {
   const file = path.join('/srv', 'out', 'site-data.json');
   /** A write error as Node gives it: the code, and a message that does not name the file. */
