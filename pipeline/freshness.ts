@@ -22,7 +22,13 @@ export interface Freshness {
 
 /** `newest` (the newest published month, undefined when none) against `today` (YYYY-MM-DD). */
 export function checkFreshness(newest: string | undefined, today: string): Freshness {
-  if (!/^\d{4}-(0[1-9]|1[0-2])-\d{2}$/.test(today)) {
+  // A day the calendar has: "2026-02-30" reads as a date by its shape, and as 2 March by Date.
+  const day = new Date(`${today}T00:00:00Z`);
+  if (
+    !/^\d{4}-(0[1-9]|1[0-2])-\d{2}$/.test(today) ||
+    Number.isNaN(day.getTime()) ||
+    day.toISOString().slice(0, 10) !== today
+  ) {
     throw new Error(`today must be a date, YYYY-MM-DD; got "${today}"`);
   }
   const expected = addMonths(today.slice(0, 7), -RELEASE_LAG_MONTHS);

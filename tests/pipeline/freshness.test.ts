@@ -32,6 +32,24 @@ describe('checkFreshness(newest, today)', () => {
     expect(result.message).toContain('run it by hand');
   });
 
+  it('refuses a today that is not a day of the calendar, naming it', () => {
+    for (const today of [
+      '2026-02-30',
+      '2025-02-29',
+      '2025-03-00',
+      '2025-04-31',
+      '2025-3-1',
+      'tomorrow',
+    ]) {
+      expect(() => checkFreshness('2025-03', today), today).toThrow(
+        `today must be a date, YYYY-MM-DD; got "${today}"`,
+      );
+    }
+    // A leap day and a month's last day are days.
+    expect(checkFreshness('2024-01', '2024-02-29').expected).toBe('2023-12');
+    expect(checkFreshness('2025-03', '2025-04-30').expected).toBe('2025-02');
+  });
+
   it('counts data with no month as behind', () => {
     expect(checkFreshness(undefined, '2026-12-05')).toMatchObject({ ok: false });
     expect(checkFreshness(undefined, '2026-12-05').message).toMatch(/has no month/);
