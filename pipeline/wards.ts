@@ -14,6 +14,7 @@ import {
 } from './population.ts';
 import type { Projection } from '../src/shared/projection.ts';
 import { wardSlug } from '../src/shared/ward-slug.ts';
+import { wardPageProblems } from './area.ts';
 
 /**
  * Two wards are neighbours when at least NEIGHBOUR_MIN_SHARED_VERTICES vertices of one lie
@@ -121,6 +122,11 @@ function withoutResidents(
 
 /** The wards, ordered by name, validated against the shared schema. */
 export function buildWards(geo: Geography, centre: CentreDefinition): Ward[] {
+  // The check loadArea makes of the wards file, for geography that did not come through it.
+  const pages = wardPageProblems(geo.wards);
+  if (pages.length > 0) {
+    throw new Error(`The wards do not each give a page of their own:\n  - ${pages.join('\n  - ')}`);
+  }
   const apportionment = apportionLsoas(geo, centre);
   const residents = wardResidents(
     geo.population,
@@ -147,13 +153,5 @@ export function buildWards(geo: Geography, centre: CentreDefinition): Ward[] {
         `ward ${ward.code} (${ward.name})`,
       ),
     );
-  const slugs = new Map<string, string>();
-  for (const ward of wards) {
-    const clash = slugs.get(ward.slug);
-    if (clash !== undefined) {
-      throw new Error(`Wards "${clash}" and "${ward.name}" have the same slug "${ward.slug}"`);
-    }
-    slugs.set(ward.slug, ward.name);
-  }
   return wards;
 }

@@ -83,6 +83,15 @@ describe('buildWards(geo)', () => {
     expect(() => assignLsoasToWards(elsewhere)).toThrow(expected);
   });
 
+  it('refuses geography whose ward names would share a page, as loadArea does', () => {
+    const [a, b] = geo.wards;
+    const renamed = [{ ...a!, name: 'Park' }, { ...b!, name: 'park!' }, ...geo.wards.slice(2)];
+    expect(() => buildWards({ ...geo, wards: renamed }, LEEDS_CENTRE)).toThrow(
+      `The wards do not each give a page of their own:\n  - wards ${a!.code} "Park" and ` +
+        `${b!.code} "park!" would share the page /wards/park/`,
+    );
+  });
+
   it('gives each ward neighbours that name it back', () => {
     const byCode = new Map(wards.map((ward) => [ward.code, ward]));
     for (const ward of wards) {
