@@ -38,6 +38,14 @@ export function mapPath(link: MapLink): string {
   return `${sitePath('')}${params.length === 0 ? '' : `?${params.join('&')}`}`;
 }
 
+/**
+ * The map of every ward's rate with the district's centre left out, over `months`: where a
+ * table of wards' rates sends readers for the rates without the centre (CentreCaveat).
+ */
+export function mapRatesWithoutCentrePath(months: { from: string; to: string }): string {
+  return mapPath({ months, wardRates: true, excludeCentre: true });
+}
+
 /** The map opened on one ward, over `months` when given (mapPath). */
 export function mapWardPath(
   slug: string,
