@@ -108,7 +108,8 @@ export async function fetchSources(options: FetchSourcesOptions): Promise<FetchS
     if (missing.length > 0) {
       const dates = await crimeDates();
       const newest = newestPublishedMonth(latest.month, dates);
-      const skipped = missing.filter((m) => monthsTheApiSkips(latest.month, dates).includes(m));
+      const skippedByApi = new Set(monthsTheApiSkips(latest.month, dates));
+      const skipped = missing.filter((m) => skippedByApi.has(m));
       throw new Error(
         skipped.length > 0
           ? `month ${skipped.join(', ')} is not listed by police.uk's API, though it lists later ` +
