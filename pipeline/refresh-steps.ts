@@ -492,6 +492,8 @@ export async function commitStep(
   // publish (write.ts Staging), so the working tree never holds a mix of two refreshes.
   const staging = new Staging(published.publishJournal);
   const changed: string[] = [];
+  /** Files taken away that HEAD never had: out of the index, and out of the commit. */
+  const uncommitted: string[] = [];
   try {
     const files = [
       ...publishedFiles(staged, published),
@@ -506,13 +508,19 @@ export async function commitStep(
       await staging.writeFile(to, await readFile(from));
       changed.push(path.relative(options.root, to));
     }
-    // A published year the staged downloads no longer hold is taken away with the rest.
+    // A published year the staged downloads no longer hold is taken away with the rest. One
+    // HEAD lacks (an earlier run published it and its `git add` or `git commit` failed) is
+    // not committed, as git knows no such path, only taken out of the index and the tree.
     const stagedDownloads = await readdir(staged.downloads.dir).catch(() => null);
     if (stagedDownloads !== null) {
       const kept = new Set(stagedDownloads);
-      for (const stale of await yearlyFilesNotIn(published.downloads.dir, kept)) {
-        staging.remove(stale);
-        changed.push(path.relative(options.root, stale));
+      const stale = (await yearlyFilesNotIn(published.downloads.dir, kept)).map((file) =>
+        path.relative(options.root, file),
+      );
+      const atHead = await filesAtHead(options.root, stale);
+      for (const file of stale) {
+        staging.remove(path.join(options.root, file));
+        (atHead.has(file) ? changed : uncommitted).push(file);
       }
     }
     const changeLog = changeLogFile(published);
@@ -533,6 +541,9 @@ export async function commitStep(
   const messageFile = path.join(options.root, options.stageDir, COMMIT_MESSAGE);
   await writeFileAtomic(messageFile, message);
   try {
+    if (uncommitted.length > 0) {
+      await git(options.root, ['rm', '-q', '--cached', '--ignore-unmatch', '--', ...uncommitted]);
+    }
     await git(options.root, ['add', '--', ...changed]);
     await git(options.root, ['commit', '--quiet', '--file', messageFile, '--', ...changed]);
   } catch (error) {

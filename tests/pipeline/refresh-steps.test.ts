@@ -2,7 +2,7 @@
 // staged data is checked against that area's published data and wards, not Leeds's. And the
 // commit step in a scratch repository whose `git commit` fails.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -239,5 +239,66 @@ describe('commitStep() and the outputs that describe the months of the site data
     expect(git('show', 'HEAD:src/data/downloads.json')).toBe(
       readFileSync(path.join(repo.root(), STAGE_DIR, 'downloads.json'), 'utf8').trim(),
     );
+  });
+
+  describe('a yearly download an earlier run published but never added to git', () => {
+    /** The yearly files of the staged downloads: one per year of the revised data. */
+    const stagedYears = () => [...new Set(revised.months.map((m) => Number(m.slice(0, 4))))];
+    const stageDownloads = () => {
+      for (const year of stagedYears()) {
+        write(`${STAGE_DIR}/downloads/${yearlyFileName(year)}`, `year ${year}`);
+      }
+    };
+    const strays = [
+      // A year before the data (a wider earlier run), and one after it.
+      yearlyFileName(Math.min(...stagedYears()) - 1),
+      yearlyFileName(Math.max(...stagedYears()) + 1),
+    ];
+
+    it.each(strays)('%s, in no later run, is taken away and the commit made', async (stray) => {
+      stageMapData();
+      stageRunSummary(STEPS.map((step) => step.name));
+      stageDownloads();
+      // Published by a commit step whose `git add` then failed: neither HEAD nor the index has it.
+      write(`public/downloads/${stray}`, 'an earlier run');
+      expect(await commitStep(options())).toMatchObject({ changed: true });
+      expect(existsSync(path.join(repo.root(), 'public/downloads', stray))).toBe(false);
+      expect(git('status', '--porcelain', '--', 'public/downloads')).toBe('');
+      expect(git('show', '--name-only', '--format=', 'HEAD').split('\n')).toEqual(
+        expect.arrayContaining(
+          stagedYears().map((year) => `public/downloads/${yearlyFileName(year)}`),
+        ),
+      );
+    });
+
+    it('committed, and in no later run, is taken out of the next commit', async () => {
+      const stray = strays[1] ?? '';
+      write(`public/downloads/${stray}`, 'a committed year');
+      git('add', '--', `public/downloads/${stray}`);
+      git('commit', '--quiet', '-m', 'a year since taken away');
+      stageMapData();
+      stageRunSummary(STEPS.map((step) => step.name));
+      stageDownloads();
+      expect(await commitStep(options())).toMatchObject({ changed: true });
+      expect(existsSync(path.join(repo.root(), 'public/downloads', stray))).toBe(false);
+      expect(git('show', '--name-status', '--format=', 'HEAD')).toContain(
+        `D\tpublic/downloads/${stray}`,
+      );
+    });
+
+    it('added to the index but not committed, is taken out of the index too', async () => {
+      stageMapData();
+      stageRunSummary(STEPS.map((step) => step.name));
+      stageDownloads();
+      const stray = strays[0] ?? '';
+      write(`public/downloads/${stray}`, 'an earlier run');
+      git('add', '--', `public/downloads/${stray}`);
+      expect(await commitStep(options())).toMatchObject({ changed: true });
+      expect(existsSync(path.join(repo.root(), 'public/downloads', stray))).toBe(false);
+      expect(git('status', '--porcelain', '--', 'public/downloads')).toBe('');
+      expect(git('ls-tree', '-r', '--name-only', 'HEAD', '--', 'public/downloads')).not.toContain(
+        stray,
+      );
+    });
   });
 });
