@@ -67,8 +67,8 @@ class CsvSyntaxError extends Error {
 
 /**
  * Rows of the CSV in `input`, one at a time. Throws an InputError naming `where` when the file
- * is empty, when its header lacks any of `requiredColumns` (listing them), or when it is not
- * valid CSV (with the line). A UTF-8 byte-order mark is allowed; empty lines are skipped.
+ * is empty, when its header lacks any of `requiredColumns` (listing them) or has one of them
+ * twice, or when it is not valid CSV (with the line). A UTF-8 byte-order mark is allowed; empty lines are skipped.
  */
 export async function* readCsv(
   input: Readable,
@@ -273,12 +273,23 @@ function checkHeader(
   const names = header.map((name) => name.trim());
   const present = new Set(names);
   const missing = required.filter((name) => !present.has(name));
+  const found = `(found: ${header.map((h) => `"${h}"`).join(', ')})`;
   if (missing.length > 0) {
     throw new InputError(
       where,
-      `the header lacks column(s) ${missing.map((m) => `"${m}"`).join(', ')} ` +
-        `(found: ${header.map((h) => `"${h}"`).join(', ')}); ` +
+      `the header lacks column(s) ${missing.map((m) => `"${m}"`).join(', ')} ${found}; ` +
         (damaged ?? 'is this a police.uk file of the right kind?'),
+    );
+  }
+  // A row's values are taken by column name: of two columns with one name, one would be read
+  // and the other ignored, and which of them holds the values cannot be told.
+  const repeated = required.filter((name) => names.indexOf(name) !== names.lastIndexOf(name));
+  if (repeated.length > 0) {
+    throw new InputError(
+      where,
+      `the header has column(s) ${repeated.map((m) => `"${m}"`).join(', ')} more than once ` +
+        `${found}, and which of them holds the values cannot be told; ` +
+        (damaged ?? 'download the file again, or remove the extra column'),
     );
   }
   return names;

@@ -159,6 +159,24 @@ describe('readCsv', () => {
     );
   });
 
+  it('fails on a header that names a required column twice, naming the file and the column', async () => {
+    // The real row with a second Longitude column after Context: of the two, which holds the
+    // row's longitude cannot be told, so neither is taken.
+    const error = await collect(
+      `${HEADER},Longitude\n${ASB_ROW},-9.000000\n`,
+      'data/x/2025-02-west-yorkshire-street.csv',
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toMatch(
+      /^data\/x\/2025-02-west-yorkshire-street\.csv: the header has column\(s\) "Longitude" more than once \(found: "Crime ID", .*"Context", "Longitude"\), and which of them holds the values cannot be told; download the file again, or remove the extra column$/,
+    );
+  });
+
+  it('reads a header that repeats a column it is not asked for', async () => {
+    const rows = await collect(`${HEADER},Notes,Notes\n${ASB_ROW},a,b\n`);
+    expect(rows.map((row) => row.values['Longitude'])).toEqual(['-1.391358']);
+  });
+
   it('fails on an empty file, naming it', async () => {
     await expect(collect('', 'empty.csv')).rejects.toThrow(
       /^empty\.csv: is empty \(no header row\)/,

@@ -377,6 +377,24 @@ describe('processMonth', () => {
     });
   });
 
+  it('fails on a street file with a column twice, naming the file and the column, instead of reading one of them', async () => {
+    // The real 2025-03 rows of the slice with a second Longitude column (Bradford's) after
+    // Context: which longitude is the row's cannot be told.
+    const real = `${SLICE}/2025-03/2025-03-west-yorkshire-street.csv`;
+    const [header, ...rows] = (await readFile(real, 'utf8')).trimEnd().split('\n');
+    const root = path.join(tmp, 'column-twice');
+    await mkdir(path.join(root, '2025-03'), { recursive: true });
+    const file = path.join(root, '2025-03/2025-03-west-yorkshire-street.csv');
+    await writeFile(
+      file,
+      `${[`${header},Longitude`, ...rows.map((row) => `${row},-1.752600`)].join('\n')}\n`,
+    );
+    const [plan] = await plansOf(root);
+    await expect(run(plan!)).rejects.toThrow(
+      `${file}: the header has column(s) "Longitude" more than once`,
+    );
+  });
+
   it('fails on an empty (0-byte) street file, naming it', async () => {
     const root = path.join(tmp, 'empty-file');
     await mkdir(path.join(root, '2025-04'), { recursive: true });
