@@ -11,6 +11,7 @@ import { coordinateKey } from '../src/shared/coordinates.ts';
 import {
   DROP_REASONS,
   type CrimeRecord,
+  type DropReason,
   type EnrichedCrime,
   type MonthSummary,
 } from '../src/shared/schema.ts';
@@ -92,11 +93,16 @@ export async function processMonth(
 
 /** A month being processed: its rows are given one by one (row), then finish. */
 export interface MonthProcessor {
-  /** A promise only when the row made it write (a row at a time costs no promise). */
-  row(where: string, result: Normalised): Promise<void> | undefined;
   /**
-   * Writes what is left and returns the month's summary; throws when no row was read, or when
-   * every row read was dropped.
+   * A promise only when the row made it write (a row at a time costs no promise).
+   * `territorial`: whether the row is of the territorial force's street file (the plan's
+   * first), not of another force's (British Transport Police's); an API month's rows are.
+   */
+  row(where: string, result: Normalised, territorial?: boolean): Promise<void> | undefined;
+  /**
+   * Writes what is left and returns the month's summary; throws when the territorial force's
+   * file (an API month: its snapshot) held no row, or when every row of it was dropped: the
+   * other forces' rows are a small part of a month and make no month without it.
    */
   finish(): Promise<MonthResult>;
 }
@@ -122,6 +128,15 @@ export function monthProcessor(
   const deduper = createDeduper();
   let read = 0;
   let kept = 0;
+  /** The rows of the territorial force's file read and kept, and its drops (finish). */
+  let ownRead = 0;
+  let ownKept = 0;
+  const ownDrops = planFiles(plan) > 1 ? new DropTally() : drops;
+  const dropRow = (reason: DropReason, where: string, detail: string, own: boolean): void => {
+    summariser.drop(reason);
+    drops.add(reason, where, detail);
+    if (own && ownDrops !== drops) ownDrops.add(reason, where, detail);
+  };
   let batch = MASTER_HEADER;
   /** Where the row being processed came from, for onEarlier (made once, not once a row). */
   let at = '';
@@ -135,22 +150,30 @@ export function monthProcessor(
     );
   };
 
-  const row = (where: string, result: Normalised): Promise<void> | undefined => {
+  const row = (
+    where: string,
+    result: Normalised,
+    territorial = true,
+  ): Promise<void> | undefined => {
     read += 1;
+    if (territorial) ownRead += 1;
     at = where;
     summariser.read();
     const normalised = dropIfOtherMonth(result, plan.month);
     if (!normalised.ok) {
-      summariser.drop(normalised.reason);
-      drops.add(normalised.reason, where, normalised.detail);
+      dropRow(normalised.reason, where, normalised.detail, territorial);
       return undefined;
     }
     const record = normalised.record;
     const { streetColumns } = normalised;
     const differing = deduper.repeatOf(record, streetColumns);
     if (differing !== undefined) {
-      summariser.drop('duplicate');
-      drops.add('duplicate', where, `Crime ID ${record.crimeId} was already read this month`);
+      dropRow(
+        'duplicate',
+        where,
+        `Crime ID ${record.crimeId} was already read this month`,
+        territorial,
+      );
       if (differing.length > 0) {
         drops.disagreements.add(
           'duplicate-differing',
@@ -165,12 +188,12 @@ export function monthProcessor(
     const located = deps.enrich(record);
     if (located === null) {
       const why = outsideReason(record.lsoaName, deps.district);
-      summariser.drop('outside-district');
-      drops.add(
+      dropRow(
         'outside-district',
         where,
         `${record.longitude}, ${record.latitude} (${record.location}) is outside the ` +
           `${deps.district.name} district (${why}: LSOA "${record.lsoaName}")`,
+        territorial,
       );
       drops.outside[why] += 1;
       return undefined;
@@ -179,6 +202,7 @@ export function monthProcessor(
     const enriched = deps.outcomes ? applyLatestOutcome(crime, deps.outcomes, onEarlier) : crime;
     summariser.add(enriched);
     kept += 1;
+    if (territorial) ownKept += 1;
     deps.onKept?.(enriched.crimeId);
     batch += masterLineFor(enriched, record, streetColumns, place);
     if (batch.length < WRITE_BATCH_CHARS) return undefined;
@@ -189,21 +213,29 @@ export function monthProcessor(
 
   const finish = async (): Promise<MonthResult> => {
     await out.write(batch);
-    if (read === 0) {
+    // The other forces' rows (British Transport Police's: a few dozen a month) read or kept
+    // without the territorial force's would make a month of theirs alone, shown as the
+    // district's month.
+    const others =
+      read > ownRead
+        ? ` (the ${formatCount(read - ownRead)} rows of another force's file, ` +
+          `${planSources(plan, 1)}, make no month without it)`
+        : '';
+    if (ownRead === 0) {
       throw new InputError(
-        planSources(plan),
-        `holds no crimes for ${plan.month}. police.uk never publishes an empty month, so the ` +
-          `file is probably truncated: ${whatToDo(plan)}`,
+        territorialSource(plan),
+        `holds no crimes for ${plan.month}${others}. police.uk never publishes an empty month, ` +
+          `so the file is probably truncated: ${whatToDo(plan)}`,
       );
     }
-    if (kept === 0) {
+    if (ownKept === 0) {
       throw new InputError(
-        planSources(plan),
-        `holds no usable crimes for ${plan.month}: all ${formatCount(read)} rows read were ` +
-          `dropped (${droppedWithExamples(drops)}). police.uk never publishes a month without ` +
-          `crimes in ${deps.district.name}, so this is not a month of zero crimes: check that ` +
-          `the file is the ${plan.month} file of a force that covers ${deps.district.name}, ` +
-          `and ${whatToDo(plan)}`,
+        territorialSource(plan),
+        `holds no usable crimes for ${plan.month}: all ${formatCount(ownRead)} rows read were ` +
+          `dropped (${droppedWithExamples(ownDrops)})${kept > 0 ? others : ''}. police.uk ` +
+          `never publishes a month without crimes in ${deps.district.name}, so this is not a ` +
+          `month of zero crimes: check that the file is the ${plan.month} file of a force ` +
+          `that covers ${deps.district.name}, and ${whatToDo(plan)}`,
       );
     }
     return { summary: summariser.finish(), drops };
@@ -229,9 +261,24 @@ function droppedWithExamples(drops: DropTally): string {
     .join('; ');
 }
 
-/** Where a month's rows come from, for messages. */
-export function planSources(plan: MonthPlan): string {
-  return plan.source === 'archive' ? plan.entries.map((e) => e.where).join(', ') : plan.file.path;
+/** Where a month's rows come from, for messages (an archive month's files from `from` on). */
+export function planSources(plan: MonthPlan, from = 0): string {
+  return plan.source === 'archive'
+    ? plan.entries
+        .slice(from)
+        .map((e) => e.where)
+        .join(', ')
+    : plan.file.path;
+}
+
+/** The territorial force's street file of a month (its first), or its API snapshot. */
+function territorialSource(plan: MonthPlan): string {
+  return plan.source === 'archive' ? (plan.entries[0]?.where ?? '') : plan.file.path;
+}
+
+/** How many files a month's rows come from. */
+function planFiles(plan: MonthPlan): number {
+  return plan.source === 'archive' ? plan.entries.length : 1;
 }
 
 /** A row dated in another month than its file is as unusable as an unreadable month. */
@@ -379,7 +426,9 @@ async function feedMonth(
           : normaliseStreetFields(row.fields, text);
       let writes: Promise<void>[] | undefined;
       for (const i of readers) {
-        const written = processors[i]!.row(`${entries[i]!.where}:${line}`, result);
+        const entry = entries[i]!;
+        const territorial = entry === lists[i]![0];
+        const written = processors[i]!.row(`${entry.where}:${line}`, result, territorial);
         if (written) (writes ??= []).push(written);
       }
       return writes && Promise.all(writes).then(() => undefined);

@@ -281,6 +281,72 @@ describe('processMonth', () => {
     await expect(run(plan!)).rejects.toThrow(`${file}: holds no crimes for 2025-04`);
   });
 
+  describe("fails on a month whose West Yorkshire file holds no usable row, however many British Transport Police's does", () => {
+    const REAL = `${SLICE}/2025-03/2025-03-west-yorkshire-street.csv`;
+    const BTP = `${SLICE}/2025-03/2025-03-btp-street.csv`;
+
+    /** The slice's 2025-03 with its real BTP file and `westYorkshire` for its West Yorkshire file. */
+    async function month(name: string, westYorkshire: string) {
+      const root = path.join(tmp, name);
+      await mkdir(path.join(root, '2025-03'), { recursive: true });
+      const file = path.join(root, '2025-03/2025-03-west-yorkshire-street.csv');
+      const btp = path.join(root, '2025-03/2025-03-btp-street.csv');
+      await writeFile(file, westYorkshire);
+      await copyFile(BTP, btp);
+      const [plan] = await plansOf(root);
+      expect(plan!.source === 'archive' && plan!.entries.map((e) => e.where)).toEqual([file, btp]);
+      return { plan: plan!, file, btp };
+    }
+
+    it('a West Yorkshire file with a header and no rows (truncated)', async () => {
+      const { plan, file, btp } = await month('btp-only-empty', `${STREET_COLUMNS.join(',')}\n`);
+      // The BTP file's Leeds station row alone would be kept as the month.
+      await expect(run(plan)).rejects.toThrow(
+        `${file}: holds no crimes for 2025-03 (the 2 rows of another force's file, ${btp}, ` +
+          'make no month without it). police.uk never publishes an empty month',
+      );
+    });
+
+    it('a West Yorkshire file whose every row is dated another month, naming its drops only', async () => {
+      const [header, ...rows] = (await readFile(REAL, 'utf8')).trimEnd().split('\n');
+      const MONTH = STREET_COLUMNS.indexOf('Month');
+      const moved = rows.map((row) => {
+        const fields = row.split(',');
+        fields[MONTH] = '2025-02';
+        return fields.join(',');
+      });
+      const { plan, file, btp } = await month(
+        'btp-only-other-month',
+        `${[header, ...moved].join('\n')}\n`,
+      );
+      // 32 rows: the slice's 2025-03 West Yorkshire rows (tests/fixtures/pipeline/README.md),
+      // one of them without coordinates, which is dropped for that before its month is checked.
+      const message = await run(plan).then(
+        () => 'the month was processed',
+        (e: unknown) => (e instanceof InputError ? e.message : String(e)),
+      );
+      expect(message).toContain(
+        `${file}: holds no usable crimes for 2025-03: all 32 rows read were dropped ` +
+          `(1 no-coordinates, e.g. ${file}:32: Longitude "", Latitude ""; 31 malformed-month, ` +
+          `e.g. ${file}:2: Month "2025-02" in a file for 2025-03) (the 2 rows of another ` +
+          `force's file, ${btp}, make no month without it)`,
+      );
+    });
+
+    it('but keeps a month with one usable West Yorkshire row beside the BTP rows', async () => {
+      const [header, first, ...rows] = (await readFile(REAL, 'utf8')).trimEnd().split('\n');
+      const moved = rows.map((row) => row.replace(',2025-03,', ',2025-02,'));
+      const { plan } = await month(
+        'one-west-yorkshire',
+        `${[header, first, ...moved].join('\n')}\n`,
+      );
+      const { summary } = await run(plan);
+      // The first West Yorkshire row (Kings Meadow Mews) and the BTP Leeds station row.
+      expect(summary.read).toBe(34);
+      expect(summary.kept).toBe(2);
+    });
+  });
+
   describe('fails on a month whose every row is unusable, naming the month, the file and each reason with its count and an example', () => {
     // The real 2024-03 rows of the slice (13, all kept as they are), each made unusable.
     const REAL = `${SLICE}/2024-03/2024-03-west-yorkshire-street.csv`;
