@@ -68,7 +68,8 @@ class CsvSyntaxError extends Error {
 /**
  * Rows of the CSV in `input`, one at a time. Throws an InputError naming `where` when the file
  * is empty, when its header lacks any of `requiredColumns` (listing them) or has one of them
- * twice, or when it is not valid CSV (with the line). A UTF-8 byte-order mark is allowed; empty lines are skipped.
+ * twice, or when it is not valid CSV (with the line). A UTF-8 byte-order mark is allowed;
+ * empty lines are skipped.
  */
 export async function* readCsv(
   input: Readable,
