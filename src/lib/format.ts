@@ -83,12 +83,18 @@ export function formatShare(fraction: number): string {
   return text;
 }
 
-/** A signed change: 0.052 -> "+5.2%", -0.1 -> "−10%", null -> "n/a". */
+/**
+ * A signed change: 0.052 -> "+5.2%", -0.1 -> "−10%", 0 -> "0%", null -> "n/a". A change that
+ * is not 0 but rounds to it (3,532 against 3,531: +0.03%) is "+<0.1%" or "−<0.1%": "0%" says
+ * the counts are equal.
+ */
 export function formatChange(fraction: number | null): string {
   if (fraction === null) return 'n/a';
+  if (fraction === 0) return PERCENT.format(0);
+  const sign = fraction > 0 ? '+' : '−';
   const text = PERCENT.format(Math.abs(fraction));
-  if (text === PERCENT.format(0)) return text;
-  return `${fraction > 0 ? '+' : '−'}${text}`;
+  if (text === PERCENT.format(0)) return `${sign}<${PERCENT.format(0.001)}`;
+  return `${sign}${text}`;
 }
 
 /**

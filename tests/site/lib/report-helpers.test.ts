@@ -44,6 +44,17 @@ describe('format', () => {
     expect(formatChange(null)).toBe('n/a');
   });
 
+  it('formatChange never prints a change that is not 0 as "0%"', () => {
+    // Violence and sexual offences in Leeds, March 2024: 3,531; one more or one fewer a year
+    // later is a change of 0.03%, which rounds to 0.0%.
+    expect(formatChange((3532 - 3531) / 3531)).toBe('+<0.1%');
+    expect(formatChange((3530 - 3531) / 3531)).toBe('−<0.1%');
+    expect(formatChange((3531 - 3531) / 3531)).toBe('0%');
+    // From 0.05% on, the change rounds to 0.1% and is printed as it rounds.
+    expect(formatChange(2 / 3531)).toBe('+0.1%');
+    expect(formatChange(-2 / 3531)).toBe('−0.1%');
+  });
+
   it('formats counts, rates and ordinals in British English', () => {
     expect(formatCount(26721)).toBe('26,721');
     expect(formatRate(32.96)).toBe('33.0');
