@@ -84,6 +84,24 @@ export function formatShare(fraction: number): string {
 }
 
 /**
+ * What a table of shares of one whole says below it when its shares, each printed to the
+ * nearest 0.1% (formatShare), do not add up to 100%: 41 of 108 is 38% and 12 of 108 is 11.1%,
+ * and a table of such rows can come to 100.1% or 99.9%. Null when the printed shares add up
+ * to 100%, or when there is no whole (every share 0).
+ */
+export function sharesRoundingNote(fractions: readonly number[]): string | null {
+  if (!fractions.some((f) => f > 0)) return null;
+  // Each share in tenths of a percent, as PERCENT prints it ("38%", "11.1%"): the sum a
+  // reader adding up the column gets.
+  const tenths = fractions.reduce(
+    (sum, f) => sum + Math.round(Number(PERCENT.format(f).replace(/[%,]/g, '')) * 10),
+    0,
+  );
+  if (tenths === 1000) return null;
+  return 'Each share is rounded to the nearest 0.1%, so the shares do not add up to exactly 100%.';
+}
+
+/**
  * A signed change: 0.052 -> "+5.2%", -0.1 -> "−10%", 0 -> "0%", null -> "n/a". A change that
  * is not 0 but rounds to it (3,532 against 3,531: +0.03%) is "+<0.1%" or "−<0.1%": "0%" says
  * the counts are equal.

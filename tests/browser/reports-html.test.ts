@@ -638,6 +638,59 @@ describe('every report page', () => {
   });
 });
 
+describe('tables of shares', () => {
+  /** A printed share in tenths of a percent: "38%" -> 380, "<0.1%" -> 0, ">99.9%" -> 1000. */
+  function tenths(text: string): number {
+    const t = text.trim();
+    if (t.startsWith('<')) return 0;
+    if (t.startsWith('>')) return 1000;
+    return Math.round(Number(t.replace('%', '')) * 10);
+  }
+
+  it('say below the table when the printed shares do not add up to 100%, and only then', () => {
+    const sections: { urlPath: string; id: string }[] = [
+      ...data.wards.flatMap((w) => [
+        { urlPath: `wards/${w.slug}/`, id: 'types' },
+        { urlPath: `wards/${w.slug}/`, id: 'outcomes' },
+      ]),
+      ...years.map((y) => ({ urlPath: `years/${y}/`, id: 'types' })),
+    ];
+    let withNote = 0;
+    let withoutNote = 0;
+    for (const { urlPath, id } of sections) {
+      const section = page(urlPath).querySelector(`section[aria-labelledby="${id}"]`);
+      const header = section?.querySelectorAll('thead th').map((th) => th.text.trim()) ?? [];
+      const shareColumn = header.indexOf('Share');
+      expect(shareColumn, `${urlPath} ${id}`).toBeGreaterThan(0);
+      const rows = section?.querySelectorAll('tbody tr') ?? [];
+      const counts = rows.map((tr) => number(tr.querySelectorAll('th, td')[1]));
+      const total = counts.reduce((a, b) => a + b, 0);
+      const printed = rows.map((tr) => tr.querySelectorAll('th, td')[shareColumn]?.text ?? '');
+      // Each printed share is its count's share of the table, to the nearest 0.1%.
+      printed.forEach((text, i) => {
+        const exact = ((counts[i] ?? 0) / total) * 1000;
+        expect(Math.abs(tenths(text) - exact), `${urlPath} ${id}: ${text}`).toBeLessThanOrEqual(
+          text.trim().startsWith('<') || text.trim().startsWith('>') ? 1 : 0.5 + 1e-9,
+        );
+      });
+      const sum = printed.reduce((a, text) => a + tenths(text), 0);
+      const note = section?.querySelector('[data-field="shares-rounding"]')?.text ?? null;
+      if (sum === 1000) {
+        expect(note, `${urlPath} ${id}: shares add up to 100%`).toBeNull();
+        withoutNote += 1;
+      } else {
+        expect(note, `${urlPath} ${id}: shares add up to ${sum / 10}%`).toMatch(
+          /rounded.*not add up to exactly 100%/,
+        );
+        withNote += 1;
+      }
+    }
+    // The committed data has both: Harewood's types come to 100.1%.
+    expect(withNote).toBeGreaterThan(0);
+    expect(withoutNote).toBeGreaterThan(0);
+  });
+});
+
 describe('the About page', () => {
   it("explains that the city centre's rates per resident are inflated by people who do not live there", () => {
     const section = page('about/').querySelector('#city-centre')?.nextElementSibling?.text ?? '';

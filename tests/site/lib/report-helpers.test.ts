@@ -7,6 +7,7 @@ import {
   formatRate,
   formatShare,
   formatRateWithWindow,
+  sharesRoundingNote,
   ordinal,
   plural,
   rankRatesAsShown,
@@ -70,6 +71,22 @@ describe('format', () => {
       '22nd',
       '33rd',
     ]);
+  });
+});
+
+describe('sharesRoundingNote', () => {
+  it('says so when the shares as printed do not add up to 100%, and only then', () => {
+    // Harewood, Feb-Mar 2025, by crime type: 38% + 11.1% + 9.3% + ... = 100.1%.
+    const harewood = [41, 12, 10, 10, 9, 8, 8, 7, 2, 1, 0, 0, 0, 0].map((n) => n / 108);
+    expect(sharesRoundingNote(harewood)).toMatch(/rounded.*not add up to exactly 100%/);
+    // Harewood's outcomes: 44.4% + 30.6% + 14.8% + 7.4% + 0.9% x 3 = 99.9%.
+    expect(sharesRoundingNote([48, 33, 16, 8, 1, 1, 1].map((n) => n / 108))).toMatch(/100%/);
+    // Quarters and halves print exactly: 25% + 25% + 50%.
+    expect(sharesRoundingNote([0.25, 0.25, 0.5])).toBeNull();
+    // 98.4% + 1.6%: the postcode districts of the sample's 26,721 rows.
+    expect(sharesRoundingNote([26293 / 26721, 428 / 26721])).toBeNull();
+    // Nothing to share out.
+    expect(sharesRoundingNote([0, 0, 0])).toBeNull();
   });
 });
 
