@@ -132,6 +132,10 @@ export function ordinal(n: number): string {
   return `${n}${suffix}`;
 }
 
+/** Which residents a table of ward rates divides by, said beside every such table. */
+export const WARD_RATES_NOTE =
+  "Rates use the ward's usual residents at the Census 2021 (estimated from LSOAs).";
+
 /**
  * What a ward table's rank by count means, said under every such table (rankWithTies): equal
  * counts share a rank, and the ranks they fill are skipped.

@@ -532,6 +532,19 @@ describe('rates and changes on the reports', () => {
     expect(checked).toBeGreaterThan(33 * 2 + 33);
   });
 
+  it('every table of ward rates says beside it which residents the rates divide by', () => {
+    for (const [urlPath, container] of [
+      ['wards/', 'main'],
+      ...years.map((y) => [`years/${y}/`, 'section[aria-labelledby="wards"]'] as const),
+    ] as const) {
+      const text = page(urlPath).querySelector(container)?.text.replace(/\s+/g, ' ') ?? '';
+      expect(text, urlPath).toMatch(/Rate per 1,000 residents/);
+      expect(text, urlPath).toMatch(
+        /usual residents at the Census 2021 \(estimated from LSOAs\)\. /,
+      );
+    }
+  });
+
   it('a window of 1-3 months never shows an annualised figure', () => {
     const short = ratePages.filter(([, months]) => months >= 1 && months <= 3);
     expect(short.length).toBeGreaterThan(0);
