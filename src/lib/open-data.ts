@@ -50,6 +50,7 @@ function tableField(f: FieldSpec): Record<string, unknown> {
     type: f.type,
     description: f.unit ? `${f.description} Unit: ${f.unit}.` : f.description,
     ...(f.unit ? { unit: f.unit } : {}),
+    ...(f.enum ? { constraints: { enum: f.enum } } : {}),
   };
 }
 

@@ -27,7 +27,7 @@ import {
   type Period,
 } from './figures.ts';
 import { addMonths, describeMonths, monthsOfYear } from '../shared/months.ts';
-import { compareCounts } from '../shared/rates.ts';
+import { compareCounts, type Change, type ChangeVerdict } from '../shared/rates.ts';
 
 /** A cell: a number, text, or null for "no data" (written as an empty CSV field). */
 export type Cell = string | number | null;
@@ -48,11 +48,12 @@ export interface ReportTable {
 }
 
 /**
- * Change as a fraction, as the pages show it: null when there is nothing to compare with or
- * the earlier count is too small for a percentage (src/shared/rates.ts, compareCounts).
+ * A change's cells, as the page shows it (src/shared/rates.ts, compareCounts): the fraction
+ * (null when the earlier count is too small for a percentage) and its verdict against chance.
+ * Both null when there is nothing to compare with.
  */
-function change(now: number, before: number | null): number | null {
-  return before === null ? null : compareCounts(now, before).percent;
+function changeCells(change: Change | null): [number | null, ChangeVerdict | null] {
+  return change === null ? [null, null] : [change.percent, change.verdict];
 }
 
 function byTypeRows(data: SiteData, counts: readonly number[]): Cell[][] {
@@ -100,7 +101,13 @@ export function wardTables(data: SiteData, index: number): ReportTable[] {
         const earlier = addMonths(m, -12);
         const now = monthTotal(data, index, m) ?? 0;
         const before = monthTotal(data, index, earlier);
-        return [m, now, earlier, before, change(now, before)];
+        return [
+          m,
+          now,
+          earlier,
+          before,
+          ...changeCells(before === null ? null : compareCounts(now, before)),
+        ];
       }),
     },
     {
@@ -150,10 +157,10 @@ export function yearTables(data: SiteData, year: number): ReportTable[] {
         ...data.crimeTypes.map((type, i): Cell[] => {
           const now = typeNow[i] ?? 0;
           const before = typeBefore[i] ?? 0;
-          return [type, now, before, change(now, before)];
+          return [type, now, before, ...changeCells(compareCounts(now, before))];
         }),
         // The page's last row: the total, judged as a whole.
-        [ALL_TYPES_ROW, comparison.current, comparison.earlier, comparison.change.percent],
+        [ALL_TYPES_ROW, comparison.current, comparison.earlier, ...changeCells(comparison.change)],
       ],
       compared: { months: pairedNow, against: pairedBefore },
     });
@@ -185,7 +192,7 @@ export function yearTables(data: SiteData, year: number): ReportTable[] {
           row.rate,
           row.rank,
           row.yearOnYear?.pairs.length ?? 0,
-          row.yearOnYear?.change.percent ?? null,
+          ...changeCells(row.yearOnYear?.change ?? null),
         ]),
       compared: comparison ? { months: pairedNow, against: pairedBefore } : null,
     },

@@ -6,7 +6,14 @@
 // drift apart.
 import { z } from 'zod';
 import { DATA_SOURCE, MASTER_COLUMNS } from './constants.ts';
-import { MIN_COUNT_FOR_PERCENT, RESIDENTS_SOURCE } from './rates.ts';
+import {
+  CHANGE_SIGNIFICANCE,
+  CHANGE_TEST_METHOD,
+  CHANGE_VERDICTS,
+  MIN_COUNT_FOR_PERCENT,
+  RESIDENTS_SOURCE,
+  VERDICT_WORDS,
+} from './rates.ts';
 import { monthSchema } from './schema.ts';
 import type { AreaConfig } from './area.ts';
 
@@ -65,6 +72,8 @@ export interface FieldSpec {
   unit?: string;
   /** True when an empty cell means "no data" (a month without data), never zero. */
   emptyMeansNoData?: boolean;
+  /** The only values a filled cell may hold (a Table Schema enum constraint). */
+  enum?: readonly string[];
 }
 
 /** Columns of the yearly record files: the master dataset's columns, in its order. */
@@ -183,6 +192,15 @@ const change = (description: string): FieldSpec => ({
   description: `${description} Empty when there is nothing to compare with, or when the earlier count is below ${MIN_COUNT_FOR_PERCENT}: too few for a percentage to say more than chance.`,
 });
 
+/** The change judged against chance, as the page shows it beside the change. */
+const changeVerdict: FieldSpec = {
+  name: 'change_verdict',
+  type: 'string',
+  enum: CHANGE_VERDICTS,
+  emptyMeansNoData: true,
+  description: `Whether the change is larger than chance would give, as the page judges it: ${CHANGE_TEST_METHOD}. With a p-value below ${CHANGE_SIGNIFICANCE} the change is "higher" or "lower" (the page's "${VERDICT_WORDS.higher}", "${VERDICT_WORDS.lower}"), even when change is empty for an earlier count below ${MIN_COUNT_FOR_PERCENT}; otherwise "within-normal" ("${VERDICT_WORDS['within-normal']}"), or "too-few" ("${VERDICT_WORDS['too-few']}") when the earlier count is below ${MIN_COUNT_FOR_PERCENT} and change is empty. Empty when there is nothing to compare with.`,
+};
+
 /** One downloadable report table: its file name (without extension) and columns. */
 export interface TableSpec {
   id: string;
@@ -222,6 +240,7 @@ export const WARD_TABLES = [
         emptyMeansNoData: true,
       },
       change('(crimes - earlier_crimes) / earlier_crimes.'),
+      changeVerdict,
     ],
   },
   {
@@ -268,6 +287,7 @@ export const YEAR_TABLES = [
         name: 'previous_crimes',
       },
       change('(crimes - previous_crimes) / previous_crimes.'),
+      changeVerdict,
     ],
   },
   {
@@ -326,6 +346,7 @@ export const YEAR_TABLES = [
           'The months of the year that change compares with the same months of the previous year: those with data in both years.',
       },
       change('Change on the same months of the previous year (months_compared of them).'),
+      changeVerdict,
     ],
   },
 ] as const satisfies readonly TableSpec[];

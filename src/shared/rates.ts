@@ -135,7 +135,15 @@ export function rankWithTies(
   return keys.map((key) => (key === null ? null : (firstIndex.get(key) ?? null)));
 }
 
-export type ChangeVerdict = 'too-few' | 'within-normal' | 'higher' | 'lower';
+/** How a change reads against chance; a downloaded table's change_verdict holds these. */
+export const CHANGE_VERDICTS = ['higher', 'lower', 'within-normal', 'too-few'] as const;
+export type ChangeVerdict = (typeof CHANGE_VERDICTS)[number];
+
+/**
+ * The change test in words, as the About page and the downloads' column descriptions give it.
+ */
+export const CHANGE_TEST_METHOD =
+  'taking both counts as Poisson, the current count out of the two together follows a binomial distribution with probability one half when nothing has changed, and the exact two-sided p-value says how often chance alone would give a split this uneven';
 
 /** A change between two counts over windows of equal length, judged against chance. */
 export interface Change {
@@ -152,7 +160,7 @@ export interface Change {
   words: string;
 }
 
-const VERDICT_WORDS: Record<ChangeVerdict, string> = {
+export const VERDICT_WORDS: Record<ChangeVerdict, string> = {
   'too-few': 'too few to compare',
   'within-normal': 'within normal variation',
   higher: 'clearly higher',

@@ -41,6 +41,16 @@ function expectChange(csvValue: string | undefined, pageText: string, where: str
     );
 }
 
+/**
+ * The page's judgement of a change against chance, as its change cell marks it ("higher",
+ * "lower", "within-normal", "too-few"); "" where the page shows "n/a" (nothing compared).
+ */
+function verdict(el: HTMLElement | null | undefined): string {
+  const judged = el?.querySelector('[data-change]')?.getAttribute('data-change');
+  expect(judged, `a change cell: ${el?.toString() ?? 'none'}`).toBeDefined();
+  return judged === 'none' ? '' : (judged ?? '');
+}
+
 interface Download {
   table: string;
   href: string;
@@ -87,6 +97,7 @@ const FROM_PAGE: Record<string, (section: HTMLElement) => Record<string, string>
         crimes: count(tds[0]),
         earlier_crimes: count(tds[2]),
         change: tds[3]?.text ?? '',
+        change_verdict: verdict(tds[3]),
       };
     }),
   outcomes: (s) =>
@@ -108,6 +119,7 @@ const FROM_PAGE: Record<string, (section: HTMLElement) => Record<string, string>
         crimes: count(tds[0]),
         previous_crimes: count(tds[1]),
         change: tds[2]?.text ?? '',
+        change_verdict: verdict(tds[2]),
       };
     }),
   wards: (s) =>
@@ -117,6 +129,7 @@ const FROM_PAGE: Record<string, (section: HTMLElement) => Record<string, string>
       rate_per_1000: tr.querySelector('[data-field="rate"]')?.text.trim() ?? '',
       rank: tr.querySelector('[data-field="rank"]')?.text.trim() ?? '',
       change: tr.querySelector('[data-field="change"]')?.text ?? '',
+      change_verdict: verdict(tr.querySelector('[data-field="change"]')),
     })),
 };
 
@@ -213,6 +226,35 @@ describe('download links on the ward and year reports', () => {
         for (const m of json.months.missing) expect(data.months).not.toContain(m);
       }
     }
+  });
+
+  it("every change's verdict in the files is the page's, and empty (null) where the page says n/a", () => {
+    const seen = new Map<string, number>();
+    const pagesJudged = new Set<string>();
+    for (const { path: urlPath } of reportPages) {
+      const root = page(urlPath);
+      for (const d of downloads(root, 'json')) {
+        const shown = FROM_PAGE[d.table]?.(d.section) ?? [];
+        if (!shown.some((row) => 'change_verdict' in row)) continue;
+        const csv = readCsv(d.file.replace(/\.json$/, '.csv'));
+        const json = JSON.parse(readFileSync(d.file, 'utf8')) as {
+          rows: Record<string, string | number | null>[];
+        };
+        expect(csv.length, d.href).toBe(shown.length);
+        shown.forEach((onPage, i) => {
+          const where = `${d.href} row ${i + 1}`;
+          const judged = onPage['change_verdict'] ?? '';
+          expect(csv[i]?.['change_verdict'], where).toBe(judged);
+          expect(json.rows[i]?.['change_verdict'], where).toBe(judged === '' ? null : judged);
+          seen.set(judged, (seen.get(judged) ?? 0) + 1);
+        });
+        pagesJudged.add(urlPath);
+      }
+    }
+    // Every ward page and a year page, with changes judged and changes not compared.
+    expect(pagesJudged.size).toBeGreaterThan(data.wards.length);
+    expect(seen.get('') ?? 0, 'rows with nothing compared').toBeGreaterThan(0);
+    expect(seen.get('within-normal') ?? 0, 'changes within normal variation').toBeGreaterThan(0);
   });
 
   it("a year's ward file says the months its counts and rates cover and the months its change compares", () => {

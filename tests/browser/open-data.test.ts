@@ -19,7 +19,14 @@ interface Resource {
   compression?: string;
   bytes?: number;
   hash?: string;
-  schema: { fields: { name: string; type: string; description?: string }[] };
+  schema: {
+    fields: {
+      name: string;
+      type: string;
+      description?: string;
+      constraints?: { enum?: string[] };
+    }[];
+  };
 }
 interface Manifest {
   folder: string;
@@ -69,6 +76,41 @@ describe('datapackage.json', () => {
     for (const resource of descriptor.resources) {
       expect(existsSync(dist(resource.path)), resource.path).toBe(true);
       expect(header(resource), resource.path).toEqual(resource.schema.fields.map((f) => f.name));
+    }
+  });
+
+  it("describes each change's verdict against chance as the About page states the test", () => {
+    const about = parse(readFileSync(dist('about', 'index.html'), 'utf8'))
+      .querySelector('#changes')
+      ?.nextElementSibling?.text.replace(/\s+/g, ' ');
+    // The About page's test, from "taking both counts" to its p-value, and its threshold.
+    const method = /Each change is tested: (taking both counts as Poisson[^.]*p-value[^.]*)\./.exec(
+      about ?? '',
+    )?.[1];
+    const threshold = /Below (0\.\d+) the change/.exec(about ?? '')?.[1];
+    expect(method, about).toBeDefined();
+    expect(threshold).toBe('0.05');
+    const judged = descriptor.resources.filter((r) =>
+      r.schema.fields.some((f) => f.name === 'change'),
+    );
+    expect(judged.length).toBeGreaterThan(data.wards.length);
+    for (const resource of judged) {
+      const field = resource.schema.fields.find((f) => f.name === 'change_verdict');
+      expect(field, resource.path).toBeDefined();
+      expect(field?.type).toBe('string');
+      expect(field?.constraints?.enum).toEqual(['higher', 'lower', 'within-normal', 'too-few']);
+      expect(field?.description, resource.path).toContain(method);
+      expect(field?.description, resource.path).toContain(`below ${threshold}`);
+      // Every cell of the file is one of those values, or empty where nothing is compared.
+      const rows = parseCsv(readFileSync(dist(resource.path)), { columns: true }) as Record<
+        string,
+        string
+      >[];
+      for (const row of rows) {
+        expect(['', ...(field?.constraints?.enum ?? [])], resource.path).toContain(
+          row['change_verdict'],
+        );
+      }
     }
   });
 
