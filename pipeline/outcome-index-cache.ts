@@ -12,7 +12,9 @@
 // nothing when it holds a file whose Crime IDs this run must see as it reads them (an added
 // file that may revise a cached month, month-outcomes.ts). Keyed by the code that reads the
 // files and the geography, which tells which rows lie outside the district. The file is
-// saved-state.ts: a damaged one reads as none.
+// saved-state.ts: a damaged one reads as none. The files it holds passed the check of a
+// territorial force's file as they were read (outcomes.ts readOutcomesOnce): a read that
+// fails it saves no index, and a file read on top of a saved index is checked as it is read.
 import { createHash } from 'node:crypto';
 import type { ArchiveEntry } from './archive.ts';
 import { codeFingerprint } from './code-fingerprint.ts';

@@ -10,9 +10,10 @@ import { MONTH_PATTERN, type EnrichedCrime } from '../src/shared/schema.ts';
 import type { ArchiveEntry } from './archive.ts';
 import { readEachOnce } from './read-once.ts';
 import { checkCoordinates } from './normalise.ts';
-import { ReasonTally } from './report.ts';
+import { formatCount, formatTallyExamples, ReasonTally } from './report.ts';
 import { InputError } from './input-error.ts';
 import { errorMessage } from '../src/shared/error-message.ts';
+import { forceName } from '../src/shared/police-forces.ts';
 import {
   TooManyOutcomeTexts,
   type LatestOutcome,
@@ -93,14 +94,20 @@ export interface OutcomeReadStats {
 /**
  * Add the rows of `entries` (outcomes files) to `index`. `keep(lon, lat)` may reject rows
  * located elsewhere, to keep the index to the crimes that matter; rows without coordinates
- * are always kept, since where they are cannot be told.
+ * are always kept, since where they are cannot be told. With `territorialForce`, a file of
+ * that force holding no outcome fails the read (readOutcomesOnce).
  */
 export async function readOutcomes(
   entries: readonly ArchiveEntry[],
   index: OutcomeIndex,
-  options: { keep?: (lon: number, lat: number) => boolean; onBytes?: (n: number) => void } = {},
+  options: {
+    keep?: (lon: number, lat: number) => boolean;
+    territorialForce?: string;
+    onBytes?: (n: number) => void;
+  } = {},
 ): Promise<OutcomeReadStats> {
-  const [stats] = await readOutcomesOnce([{ entries, index, keep: options.keep }], options);
+  const { keep, territorialForce } = options;
+  const [stats] = await readOutcomesOnce([{ entries, index, keep, territorialForce }], options);
   return stats!;
 }
 
@@ -109,6 +116,12 @@ export interface OutcomeReader {
   entries: readonly ArchiveEntry[];
   index: OutcomeIndex;
   keep?: ((lon: number, lat: number) => boolean) | undefined;
+  /**
+   * The district's territorial force (its area's first): each of its outcomes files read must
+   * hold a row that can be used, else the read fails (see readOutcomesOnce). Undefined: no
+   * file is checked (some files read alone).
+   */
+  territorialForce?: string | undefined;
   /** Counts to add the rows read to (those of a saved index's files); else from nothing. */
   stats?: OutcomeReadStats | undefined;
 }
@@ -128,6 +141,12 @@ export function emptyReadStats(): OutcomeReadStats {
 /**
  * readOutcomes for several districts at once: each outcomes file is read once (read-once.ts)
  * and each row goes to the index of every district that reads the file. One result each.
+ * Throws when an outcomes file of a reader's territorial force that it reads now holds no row
+ * that can be used (only its header, say): police.uk publishes one every month for every
+ * territorial force, so it is a damaged file, never a month without outcomes. Only the files
+ * read now are checked: those of a saved index (outcome-index-cache.ts) were when they were
+ * read, by the run that saved it. Another force's file (British Transport Police's) may be
+ * empty.
  */
 export async function readOutcomesOnce(
   readers: readonly OutcomeReader[],
@@ -138,6 +157,10 @@ export async function readOutcomesOnce(
   } = {},
 ): Promise<OutcomeReadStats[]> {
   const stats = readers.map((r) => r.stats ?? emptyReadStats());
+  /** The rows of each file read, by each reader's entry of it (a file without rows has none). */
+  const fileRows = new Map<ArchiveEntry, FileRows>();
+  let current: ArchiveEntry | undefined;
+  let rows: FileRows | undefined;
   await readEachOnce(
     readers.map((r) => r.entries),
     OUTCOME_COLUMNS,
@@ -148,16 +171,23 @@ export async function readOutcomesOnce(
       // The readers share the file, so its month.
       const file = entries[ids[0]!]!;
       const fileMonth = file.month;
+      if (file !== current || rows === undefined) {
+        current = file;
+        rows = { usable: 0, unusable: new ReasonTally(UNUSABLE_OUTCOME_REASONS) };
+        for (const i of ids) fileRows.set(entries[i]!, rows);
+      }
       if (crimeId !== '') options.onCrimeId?.(file, crimeId);
       const unusable = unusableReason(crimeId, month, fileMonth, outcome);
       if (unusable !== undefined) {
         const detail = unusableDetail(unusable, crimeId, month, fileMonth, outcome);
+        rows.unusable.add(unusable, `${file.where}:${line}`, detail);
         for (const i of ids) {
           stats[i]!.read += 1;
           stats[i]!.unusable.add(unusable, `${entries[i]!.where}:${line}`, detail);
         }
         return;
       }
+      rows.usable += 1;
       const point = checkCoordinates(
         (values['Longitude'] ?? '').trim(),
         (values['Latitude'] ?? '').trim(),
@@ -186,7 +216,37 @@ export async function readOutcomesOnce(
     },
     options.onBytes ? { onBytes: options.onBytes } : {},
   );
+  for (const { entries, territorialForce } of readers) {
+    for (const entry of entries) {
+      if (entry.force !== territorialForce) continue;
+      const read = fileRows.get(entry);
+      if (read === undefined || read.usable === 0) throw noOutcomes(entry, read);
+    }
+  }
   return stats;
+}
+
+/** What one outcomes file's rows were: how many can be used, and why the others cannot. */
+interface FileRows {
+  usable: number;
+  unusable: ReasonTally<UnusableOutcomeReason>;
+}
+
+/** A territorial force's outcomes file that holds no row that can be used (`read`: its rows). */
+function noOutcomes(entry: ArchiveEntry, read: FileRows | undefined): InputError {
+  const rows =
+    read === undefined
+      ? 'it holds only its header'
+      : `all ${formatCount(read.unusable.total)} rows read cannot be used ` +
+        `(${formatTallyExamples(read.unusable)})`;
+  const force = forceName(entry.force);
+  return new InputError(
+    entry.where,
+    `holds no outcomes for ${entry.month}: ${rows}. police.uk never publishes an empty ` +
+      `outcomes month for ${force}, the district's territorial force, so the file is ` +
+      `probably truncated or damaged, and the month's outcomes would be lost: download it ` +
+      'again (every police.uk archive of the next three years holds the month too)',
+  );
 }
 
 /**

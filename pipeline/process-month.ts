@@ -8,13 +8,7 @@
 import { createReadStream } from 'node:fs';
 import { MASTER_COLUMNS, STREET_COLUMNS } from '../src/shared/constants.ts';
 import { coordinateKey } from '../src/shared/coordinates.ts';
-import {
-  DROP_REASONS,
-  type CrimeRecord,
-  type DropReason,
-  type EnrichedCrime,
-  type MonthSummary,
-} from '../src/shared/schema.ts';
+import type { CrimeRecord, DropReason, EnrichedCrime, MonthSummary } from '../src/shared/schema.ts';
 import { readApiMonth } from './api-months.ts';
 import type { ArchiveEntry } from './archive.ts';
 import { createIdSidecarWriter } from './crime-id-sidecar.ts';
@@ -35,7 +29,7 @@ import { applyLatestOutcome, readOutcomesOnce, type OutcomeReadStats } from './o
 import { OutcomeIndex, type LatestOutcome, type OutcomeLookup } from './outcome-index.ts';
 import { inAnotherDistrict, outsideReason, type OutsideRule } from './outside.ts';
 import { readEachOnce } from './read-once.ts';
-import { DropTally, formatCount } from './report.ts';
+import { DropTally, formatCount, formatTallyExamples } from './report.ts';
 import { createMonthSummariser } from './summarise.ts';
 
 export interface MonthDeps {
@@ -232,7 +226,7 @@ export function monthProcessor(
       throw new InputError(
         territorialSource(plan),
         `holds no usable crimes for ${plan.month}: all ${formatCount(ownRead)} rows read were ` +
-          `dropped (${droppedWithExamples(ownDrops)})${kept > 0 ? others : ''}. police.uk ` +
+          `dropped (${formatTallyExamples(ownDrops)})${kept > 0 ? others : ''}. police.uk ` +
           `never publishes a month without crimes in ${deps.district.name}, so this is not a ` +
           `month of zero crimes: check that the file is the ${plan.month} file of a force ` +
           `that covers ${deps.district.name}, and ${whatToDo(plan)}`,
@@ -248,17 +242,6 @@ function whatToDo(plan: MonthPlan): string {
   return plan.source === 'archive'
     ? 'download it again (or remove the month folder: the month is then a gap)'
     : 'delete the snapshot and fetch the month again';
-}
-
-/** "9,304 malformed-month, e.g. file:2: Month ... in a file for ...; 3 no-coordinates, e.g. ..." */
-function droppedWithExamples(drops: DropTally): string {
-  return DROP_REASONS.filter((reason) => drops.counts[reason] > 0)
-    .map((reason) => {
-      const example = drops.examples[reason]?.[0];
-      const eg = example === undefined ? '' : `, e.g. ${example.where}: ${example.detail}`;
-      return `${formatCount(drops.counts[reason])} ${reason}${eg}`;
-    })
-    .join('; ');
 }
 
 /** Where a month's rows come from, for messages (an archive month's files from `from` on). */
@@ -494,19 +477,23 @@ async function openMonthTask({ plan, provenance, key, deps }: MonthTask): Promis
 /**
  * The latest outcome of each crime located in each district (or without coordinates), from
  * its outcomes files, each file read once for all of them: built once by the main thread
- * (shared with the workers, outcome-index.ts).
+ * (shared with the workers, outcome-index.ts). Throws when an outcomes file of a district's
+ * territorial force holds no outcome (outcomes.ts readOutcomesOnce).
  */
 export async function districtOutcomeIndexes(
   districts: readonly {
     entries: readonly ArchiveEntry[];
     locator: Locator;
+    /** The district's territorial force (its area's first), whose files must hold outcomes. */
+    territorialForce: string;
     /** An index to add the rows to (a saved one, outcome-index-cache.ts), with its counts. */
     start?: { index: OutcomeIndex; stats: OutcomeReadStats } | undefined;
   }[],
   options: Parameters<typeof readOutcomesOnce>[1] = {},
 ): Promise<{ index: OutcomeIndex; stats: OutcomeReadStats }[]> {
-  const readers = districts.map(({ entries, locator, start }) => ({
+  const readers = districts.map(({ entries, locator, territorialForce, start }) => ({
     entries,
+    territorialForce,
     index: start?.index ?? new OutcomeIndex(),
     stats: start?.stats,
     keep: (lon: number, lat: number) => locator.locate(lon, lat) !== null,

@@ -220,6 +220,21 @@ export function formatTally<R extends string>(tally: ReasonTally<R>): string {
   return formatReasonCounts(tally.reasons, tally.counts);
 }
 
+/**
+ * A tally's reasons with a count, each with its first example: "9,304 malformed-month, e.g.
+ * file:2: Month ... in a file for ...; 3 no-coordinates, e.g. ...".
+ */
+export function formatTallyExamples<R extends string>(tally: ReasonTally<R>): string {
+  return tally.reasons
+    .filter((reason) => tally.counts[reason] > 0)
+    .map((reason) => {
+      const example = tally.examples[reason]?.[0];
+      const eg = example === undefined ? '' : `, e.g. ${example.where}: ${example.detail}`;
+      return `${formatCount(tally.counts[reason])} ${reason}${eg}`;
+    })
+    .join('; ');
+}
+
 function formatReasonCounts<R extends string>(
   reasons: readonly R[],
   counts: Record<R, number>,

@@ -480,6 +480,7 @@ async function buildOutcomeIndexes(
     wanted.map((d, i) => ({
       entries: starts[i]!.toRead,
       locator: d.run.geography.locator,
+      territorialForce: d.run.area.config.forces[0]!,
       start: starts[i],
     })),
     { onBytes: (n) => progress.advance(n), onCrimeId: listed?.onCrimeId },

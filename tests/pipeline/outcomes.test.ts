@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,14 +10,20 @@ import { normaliseArchiveRow } from '../../pipeline/normalise.ts';
 import {
   applyLatestOutcome,
   readOutcomes,
+  readOutcomesOnce,
   type OutcomeReadStats,
 } from '../../pipeline/outcomes.ts';
 import { OutcomeIndex } from '../../pipeline/outcome-index.ts';
 import { InputError } from '../../pipeline/input-error.ts';
+import { runPipeline, StepError, type CliOptions } from '../../pipeline/cli.ts';
+import { createMemoryReporter } from '../../pipeline/report.ts';
+import { outputFiles } from '../support/output-files.ts';
 
 /** An outcomes file against the slice's March 2025, a rule a row (tests/fixtures/pipeline/README.md). */
 const FIXTURE = 'tests/fixtures/pipeline/outcomes/archive';
 const FIXTURE_FILE = `${FIXTURE}/2025-03/2025-03-west-yorkshire-outcomes.csv`;
+/** The slice the outcomes fixture is made against (tests/fixtures/pipeline/README.md). */
+const SLICE = 'tests/fixtures/pipeline/slice/archive';
 
 // Real crimes of the slice's 2025-03 street file (lines 12, 14, 15, 17, 19, 21 and 23), as
 // the outcomes fixture lists them.
@@ -289,4 +295,183 @@ describe('readOutcomes + applyLatestOutcome', () => {
       await writeFile(file, original);
     }
   });
+});
+
+describe('readOutcomes(entries, index, { territorialForce }) on an outcomes file holding no outcome', () => {
+  const WHAT_TO_DO =
+    'police.uk never publishes an empty outcomes month for West Yorkshire, the ' +
+    "district's territorial force, so the file is probably truncated or damaged, and the " +
+    "month's outcomes would be lost: download it again (every police.uk archive of the next " +
+    'three years holds the month too)';
+  let root: string;
+  let opened: ArchiveInput[] = [];
+  /** The fixture's header, and its lines 4 to 7: a row of each reason a row cannot be used. */
+  let header: string;
+  let unusableRows: string[];
+
+  beforeAll(async () => {
+    root = path.join(tmp, 'no-outcomes');
+    const lines = (await readFile(FIXTURE_FILE, 'utf8')).trimEnd().split('\n');
+    header = lines[0]!;
+    unusableRows = lines.slice(3, 7);
+  });
+  afterAll(() => {
+    for (const input of opened) input.close();
+    opened = [];
+  });
+
+  /** The outcomes files of a folder holding `files` (name under the folder -> lines). */
+  async function entriesOf(name: string, files: Record<string, string[]>) {
+    const dir = path.join(root, name);
+    for (const [file, lines] of Object.entries(files)) {
+      await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+      await writeFile(path.join(dir, file), `${lines.join('\n')}\n`);
+    }
+    const inputs = await openArchiveInputs(dir);
+    opened.push(...inputs);
+    return { dir, entries: inputs.flatMap((input) => input.entries) };
+  }
+
+  it("fails on the territorial force's file holding only its header, naming it and what to do", async () => {
+    const { dir, entries } = await entriesOf('header-only', {
+      '2024-03/2024-03-west-yorkshire-outcomes.csv': [header],
+    });
+    const read = readOutcomes(entries, new OutcomeIndex(), { territorialForce: 'west-yorkshire' });
+    await expect(read).rejects.toBeInstanceOf(InputError);
+    await expect(read).rejects.toThrow(
+      `${dir}/2024-03/2024-03-west-yorkshire-outcomes.csv: holds no outcomes for 2024-03: it ` +
+        `holds only its header. ${WHAT_TO_DO}`,
+    );
+  });
+
+  it("fails on the territorial force's file whose every row cannot be used, with each reason's count and first example", async () => {
+    const { dir, entries } = await entriesOf('unusable', {
+      '2025-03/2025-03-west-yorkshire-outcomes.csv': [header, ...unusableRows],
+    });
+    const file = `${dir}/2025-03/2025-03-west-yorkshire-outcomes.csv`;
+    await expect(
+      readOutcomes(entries, new OutcomeIndex(), { territorialForce: 'west-yorkshire' }),
+    ).rejects.toThrow(
+      `${file}: holds no outcomes for 2025-03: all 4 rows read cannot be used (1 no-crime-id, ` +
+        `e.g. ${file}:2: Crime ID is blank (Month "2025-03", Outcome type "Offender fined"); ` +
+        `1 malformed-month, e.g. ${file}:3: Month "March" is not YYYY-MM (Crime ID ` +
+        `${WEAPONS_ID}); 1 other-month, e.g. ${file}:4: Month "2026-09" in the outcomes file ` +
+        `for 2025-03 (Crime ID ${BURGLARY_ID}); 1 no-outcome-type, e.g. ${file}:5: Outcome ` +
+        `type is blank (Crime ID ${VIOLENCE_ID})). ${WHAT_TO_DO}`,
+    );
+  });
+
+  it("fails naming the empty file among the territorial force's others, in a read shared with another district", async () => {
+    const { dir, entries } = await entriesOf('shared', {
+      '2024-03/2024-03-west-yorkshire-outcomes.csv': [header],
+      '2025-03/2025-03-west-yorkshire-outcomes.csv': (await readFile(FIXTURE_FILE, 'utf8'))
+        .trimEnd()
+        .split('\n'),
+      '2025-03/2025-03-btp-outcomes.csv': [header],
+    });
+    const btp = entries.filter((e) => e.force === 'btp');
+    const read = readOutcomesOnce([
+      // A district of another force reading BTP's file alone, and Leeds reading all three.
+      { entries: btp, index: new OutcomeIndex(), territorialForce: 'south-yorkshire' },
+      { entries, index: new OutcomeIndex(), territorialForce: 'west-yorkshire' },
+    ]);
+    await expect(read).rejects.toThrow(
+      `${dir}/2024-03/2024-03-west-yorkshire-outcomes.csv: holds no outcomes for 2024-03: it ` +
+        'holds only its header.',
+    );
+  });
+
+  it("takes British Transport Police's file holding only its header, or no usable row, as no outcomes that month", async () => {
+    const { entries } = await entriesOf('btp', {
+      '2024-03/2024-03-btp-outcomes.csv': [header],
+      '2025-03/2025-03-btp-outcomes.csv': [header, ...unusableRows],
+    });
+    const stats = await readOutcomes(entries, new OutcomeIndex(), {
+      territorialForce: 'west-yorkshire',
+    });
+    expect([stats.read, stats.indexed, stats.unusable.total]).toEqual([4, 0, 4]);
+  });
+
+  it("takes the territorial force's file with one row that can be used among those that cannot", async () => {
+    const { entries } = await entriesOf('one-usable', {
+      // The unusable rows and the fixture's last row (line 13), a usable outcome.
+      '2025-03/2025-03-west-yorkshire-outcomes.csv': [
+        header,
+        ...unusableRows,
+        (await readFile(FIXTURE_FILE, 'utf8')).trimEnd().split('\n')[12]!,
+      ],
+    });
+    const stats = await readOutcomes(entries, new OutcomeIndex(), {
+      territorialForce: 'west-yorkshire',
+    });
+    expect([stats.read, stats.indexed, stats.unusable.total]).toEqual([5, 1, 4]);
+  });
+});
+
+describe('runPipeline with an outcomes file of the territorial force holding no outcome', () => {
+  /** The slice with the outcomes fixture, run into its own --out: a good run, cached. */
+  async function goodRun(name: string): Promise<{ archive: string; out: string }> {
+    const archive = path.join(tmp, name, 'archive');
+    const out = path.join(tmp, name, 'out');
+    await cp(SLICE, archive, { recursive: true });
+    await cp(FIXTURE, archive, { recursive: true });
+    await runPipeline(cliOptions(archive, out), { reporter: createMemoryReporter() });
+    return { archive, out };
+  }
+
+  function cliOptions(archiveDir: string, out: string): CliOptions {
+    return { help: false, list: false, offline: true, archiveDir, out };
+  }
+
+  /** An outcomes file of `month` and `force` holding only the fixture's header. */
+  async function headerOnly(archive: string, month: string, force: string): Promise<string> {
+    const header = (await readFile(FIXTURE_FILE, 'utf8')).split('\n')[0]!;
+    const file = path.join(archive, month, `${month}-${force}-outcomes.csv`);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, `${header}\n`);
+    return file;
+  }
+
+  it.each([
+    // Before the file the saved outcome index holds: the index is built from nothing.
+    ['read with every outcomes file', '2024-03'],
+    // After it: only the added file is read, into the saved index.
+    ['added after the files of the saved outcome index', '2025-04'],
+  ])(
+    'stops the run naming the file (%s), the previous outputs untouched',
+    async (_, month) => {
+      const { archive, out } = await goodRun(`empty-${month}`);
+      const before = await outputFiles(out);
+      const file = await headerOnly(archive, month, 'west-yorkshire');
+      const error = await runPipeline(cliOptions(archive, out), {
+        reporter: createMemoryReporter(),
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StepError);
+      expect((error as Error).message).toMatch(/^step \d+ \(months\) failed: /);
+      expect((error as Error).message).toContain(
+        `${file}: holds no outcomes for ${month}: it holds only its header. police.uk never ` +
+          'publishes an empty outcomes month for West Yorkshire',
+      );
+      expect(await outputFiles(out)).toEqual(before);
+    },
+    60_000,
+  );
+
+  it("runs on with British Transport Police's empty outcomes file, the territorial force's file taken from the saved index", async () => {
+    const { archive, out } = await goodRun('empty-btp');
+    await headerOnly(archive, '2025-04', 'btp');
+    await runPipeline(cliOptions(archive, out), { reporter: createMemoryReporter() });
+    const summary = JSON.parse(await readFile(path.join(out, 'run-summary.json'), 'utf8')) as {
+      forceFileReads: { file: string }[];
+      outcomes: { files: number; read: number; indexed: number };
+    };
+    // The West Yorkshire file came from the saved index, not read again: BTP's alone was read.
+    expect(
+      summary.forceFileReads
+        .map((r) => path.basename(r.file))
+        .filter((name) => name.endsWith('-outcomes.csv')),
+    ).toEqual(['2025-04-btp-outcomes.csv']);
+    // The fixture's 12 rows (7 indexed: tests/fixtures/pipeline/README.md) and none of BTP's.
+    expect(summary.outcomes).toMatchObject({ files: 2, read: 12, indexed: 7 });
+  }, 60_000);
 });
