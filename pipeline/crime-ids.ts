@@ -6,7 +6,10 @@
 // its place, crime type, context or force is also counted as a disagreement
 // ('cross-month-differing', naming the columns; see crossMonthFields): the first month's row
 // stands, and the report says so. Anti-social behaviour rows have no Crime ID and are never
-// matched.
+// matched. A month whose territorial force's file has every crime kept from it listed in an
+// earlier month stops the run (withoutRows): police.uk re-lists a few crimes, never a whole
+// month, so the file is another month's, and the month would be published with its
+// anti-social behaviour alone, those incidents counted in both months.
 //
 // Months are processed in parallel workers and cached, so this runs after the months step over
 // the cached month files. Each month's IDs are kept beside its cached rows (<month>.csv.ids,
@@ -30,8 +33,9 @@ import { CACHE_DAMAGED, readCsv } from './csv.ts';
 import type { CachedMonth } from './month-cache.ts';
 import { MASTER_HEADER, masterLine, masterRowCrime } from './master-row.ts';
 import { COMPARED_FIELDS, differingColumns, type ComparedField, type MonthPlan } from './merge.ts';
-import { planSources } from './process-month.ts';
-import { DropTally } from './report.ts';
+import { InputError } from './input-error.ts';
+import { planSources, territorialSource, whatToDo } from './process-month.ts';
+import { DropTally, formatCount } from './report.ts';
 import { createMonthSummariser } from './summarise.ts';
 import { createAtomicWriteStream } from './write.ts';
 
@@ -47,7 +51,10 @@ export const CROSS_MONTH_RULE =
  * names.
  */
 export interface MonthRows {
-  summary: Pick<MonthSummary, 'month' | 'source' | 'snapshot' | 'fetchedAt' | 'read' | 'dropped'>;
+  summary: Pick<
+    MonthSummary,
+    'month' | 'source' | 'snapshot' | 'fetchedAt' | 'read' | 'territorialKept' | 'dropped'
+  >;
   drops: DropTally;
   csv: string;
   plan: MonthPlan;
@@ -62,7 +69,8 @@ export interface RepeatsDropped<T extends MonthRows> {
 
 /**
  * `months` (ascending) with every row whose Crime ID an earlier month already holds taken out
- * of its month's rows and summary. Months without such rows are returned as they were.
+ * of its month's rows and summary. Months without such rows are returned as they were. Throws
+ * when every crime kept from a month's territorial force's file is such a row (withoutRows).
  * `withIndex` is given the index of every month's Crime ID prefixes (crime-id-index.ts) and
  * must be done with it when it returns.
  */
@@ -197,6 +205,8 @@ async function rowsWithPrefixes(
  * first month's counted as a disagreement. A dropped row's example names the input files of
  * the month (its plan) and the Crime ID, without a line: the cached rows keep no input line
  * numbers, and a line of the cached rows file is not one the user can open in the input.
+ * Throws, writing nothing, when the rows of the territorial force's file (the first
+ * `territorialKept` rows) have a Crime ID and every one of them is a repeat (allRepeated).
  */
 async function withoutRows(
   month: MonthRows,
@@ -220,6 +230,13 @@ async function withoutRows(
   }
   const drops = new DropTally();
   drops.merge(beforeDrops);
+  /**
+   * The rows of the territorial force's file (the first `territorialKept`), those with a Crime
+   * ID, and their repeats.
+   */
+  let ownRows = 0;
+  let ownCrimes = 0;
+  const ownRepeats: [crimeId: string, first: FirstRow][] = [];
   // Written whole or not at all: a write that fails (a full disk) rejects naming the file.
   const out = await createAtomicWriteStream(path.join(dir, `${before.month}.csv`));
   try {
@@ -229,6 +246,12 @@ async function withoutRows(
     })) {
       const crime = masterRowCrime(values, `${csv}:${line}`);
       const first = repeats.get(crime.crimeId);
+      const own = ownRows < before.territorialKept;
+      if (own) {
+        ownRows += 1;
+        if (crime.crimeId !== '') ownCrimes += 1;
+        if (first !== undefined) ownRepeats.push([crime.crimeId, first]);
+      }
       if (first !== undefined) {
         summariser.drop('duplicate');
         drops.add(
@@ -250,8 +273,11 @@ async function withoutRows(
         }
         continue;
       }
-      summariser.add(crime);
+      summariser.add(crime, own);
       await out.write(masterLine(crime));
+    }
+    if (ownCrimes > 0 && ownRepeats.length === ownCrimes) {
+      throw allRepeated(month, ownRepeats, ownRows - ownCrimes);
     }
     await out.commit();
   } catch (error) {
@@ -259,4 +285,38 @@ async function withoutRows(
     throw error;
   }
   return { summary: summariser.finish(), drops, csv: out.finalPath };
+}
+
+/**
+ * A month whose territorial force's file has each of its crimes kept (`repeats`, each with the
+ * first month that lists it) listed in an earlier month, and `withoutId` rows without a Crime
+ * ID: police.uk re-lists a few crimes in a later month, never a whole month's.
+ */
+function allRepeated(
+  month: MonthRows,
+  repeats: readonly [crimeId: string, first: FirstRow][],
+  withoutId: number,
+): InputError {
+  const byMonth = new Map<string, number>();
+  for (const [, first] of repeats) byMonth.set(first.month, (byMonth.get(first.month) ?? 0) + 1);
+  const earlier = [...byMonth]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, n]) => `${formatCount(n)} in ${name}`)
+    .join(', ');
+  const [id, first] = repeats[0]!;
+  const { month: name } = month.summary;
+  const alone =
+    withoutId > 0
+      ? `; its ${formatCount(withoutId)} row(s) without a Crime ID (anti-social behaviour), ` +
+        'which cannot be matched across months, would be published as the month alone, ' +
+        'counted in two months'
+      : '';
+  return new InputError(
+    territorialSource(month.plan),
+    `holds only crimes of earlier months for ${name}: all ${formatCount(repeats.length)} ` +
+      `crimes kept from it are already listed (${earlier}; e.g. Crime ID ${id}, in ` +
+      `${first.month})${alone}. police.uk lists a crime again in a later month only now and ` +
+      `then, never a whole month's, so this is probably another month's file (or the ` +
+      `earlier month's is): check that it is the ${name} file, and ${whatToDo(month.plan)}`,
+  );
 }

@@ -194,7 +194,7 @@ export function monthProcessor(
     }
     const { crime, place } = located;
     const enriched = deps.outcomes ? applyLatestOutcome(crime, deps.outcomes, onEarlier) : crime;
-    summariser.add(enriched);
+    summariser.add(enriched, territorial);
     kept += 1;
     if (territorial) ownKept += 1;
     deps.onKept?.(enriched.crimeId);
@@ -237,8 +237,8 @@ export function monthProcessor(
   return { row, finish };
 }
 
-/** What to do about a month whose file holds no usable crimes. */
-function whatToDo(plan: MonthPlan): string {
+/** What to do about a month whose territorial force's file cannot make the month. */
+export function whatToDo(plan: MonthPlan): string {
   return plan.source === 'archive'
     ? 'download it again (or remove the month folder: the month is then a gap)'
     : 'delete the snapshot and fetch the month again';
@@ -255,7 +255,7 @@ export function planSources(plan: MonthPlan, from = 0): string {
 }
 
 /** The territorial force's street file of a month (its first), or its API snapshot. */
-function territorialSource(plan: MonthPlan): string {
+export function territorialSource(plan: MonthPlan): string {
   return plan.source === 'archive' ? (plan.entries[0]?.where ?? '') : plan.file.path;
 }
 

@@ -29,8 +29,11 @@ export interface MonthSummariser {
   read(n?: number): void;
   /** Count one row that was not kept, under its reason. */
   drop(reason: DropReason): void;
-  /** Add one kept, enriched crime. */
-  add(record: EnrichedCrime): void;
+  /**
+   * Add one kept, enriched crime; `territorial`: whether it is of the territorial force's file
+   * (MonthSummary.territorialKept), not of another force's.
+   */
+  add(record: EnrichedCrime, territorial?: boolean): void;
   /** The month's summary; checks that every row read was either kept or dropped. */
   finish(): MonthSummary;
 }
@@ -81,6 +84,7 @@ export function createMonthSummariser(meta: MonthMeta): MonthSummariser {
   parseOrThrow(monthMetaSchema, meta, `Summary of ${meta.month}`);
   let read = 0;
   let kept = 0;
+  let territorialKept = 0;
   const dropped = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as DropCounts;
   const coverage = { lsoa: 0, ward: 0, postcodeDistrict: 0, pollingDistrict: 0 };
   let postcodeDistrictApproximate = 0;
@@ -111,7 +115,7 @@ export function createMonthSummariser(meta: MonthMeta): MonthSummariser {
       dropped[reason] += 1;
     },
 
-    add(record) {
+    add(record, territorial = true) {
       if (record.month !== meta.month) {
         throw new Error(
           `A ${record.month} crime (Crime ID "${record.crimeId}") was added to the summary of ${meta.month}; ` +
@@ -123,6 +127,7 @@ export function createMonthSummariser(meta: MonthMeta): MonthSummariser {
         throw new Error(`Unknown crime type "${record.crimeType}" (Crime ID "${record.crimeId}")`);
       }
       kept += 1;
+      if (territorial) territorialKept += 1;
       if (record.reportedBy !== lastReportedBy || record.fallsWithin !== lastFallsWithin) {
         lastReportedBy = record.reportedBy;
         lastFallsWithin = record.fallsWithin;
@@ -186,6 +191,7 @@ export function createMonthSummariser(meta: MonthMeta): MonthSummariser {
         rows: kept,
         read,
         kept,
+        territorialKept,
         dropped,
         coverage,
         postcodeDistrictApproximate,

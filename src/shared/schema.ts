@@ -123,6 +123,11 @@ export type MonthProvenance = z.infer<typeof monthProvenanceSchema>;
 export const monthSummarySchema = monthProvenanceSchema.extend({
   read: z.number().int().nonnegative(),
   kept: z.number().int().nonnegative(),
+  /**
+   * Of `kept`, the rows of the territorial force's file (an archive month's first file; every
+   * row of an API month): the month's rows file holds them first, before another force's.
+   */
+  territorialKept: z.number().int().nonnegative(),
   dropped: dropCountsSchema,
   coverage: coverageSchema,
   /**

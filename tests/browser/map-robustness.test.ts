@@ -34,6 +34,7 @@ function hostileData(): { mapData: Buffer; shapes: string } {
     rows: 5,
     read: 5,
     kept: 5,
+    territorialKept: 5,
     dropped: {
       'outside-district': 0,
       'no-coordinates': 0,

@@ -7,9 +7,11 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPipeline, type CliOptions } from '../../pipeline/cli.ts';
+import { runPipeline, StepError, type CliOptions } from '../../pipeline/cli.ts';
+import type { ArchiveEntry } from '../../pipeline/archive.ts';
 import { idPrefixes, prefixOf } from '../../pipeline/crime-id-sidecar.ts';
 import { dropRepeatsAcrossMonths, type MonthRows } from '../../pipeline/crime-ids.ts';
+import { InputError } from '../../pipeline/input-error.ts';
 import { readCsv } from '../../pipeline/csv.ts';
 import { MASTER_HEADER, masterLine } from '../../pipeline/master-row.ts';
 import type { MonthPlan } from '../../pipeline/merge.ts';
@@ -326,11 +328,20 @@ describe('dropRepeatsAcrossMonths(months, workDir)', () => {
     };
   }
 
-  /** A cached month whose rows are these crimes, or crimes with these Crime IDs. */
+  /** A crime listed in `month` alone: its Crime ID made of the month's digits. */
+  function ownCrime(month: string): EnrichedCrime {
+    return crime(month.replace('-', '').padEnd(64, 'e'), month);
+  }
+
+  /**
+   * A cached month whose rows are these crimes, or crimes with these Crime IDs: the first
+   * `territorialKept` the territorial force's file's (all of them unless told).
+   */
   async function month(
     name: string,
     rows: (string | EnrichedCrime)[],
     source: MonthPlan['source'] = 'archive',
+    territorialKept = rows.length,
   ): Promise<MonthRows> {
     const csv = path.join(tmp, 'unit', `${name}.csv`);
     await mkdir(path.dirname(csv), { recursive: true });
@@ -361,6 +372,7 @@ describe('dropRepeatsAcrossMonths(months, workDir)', () => {
       snapshot,
       fetchedAt: '2025-06-01T00:00:00.000Z',
       read: rows.length,
+      territorialKept,
       dropped: Object.fromEntries(DROP_REASONS.map((reason) => [reason, 0])),
     } as MonthSummary;
     return { summary, drops: new DropTally(), csv, plan };
@@ -399,6 +411,8 @@ describe('dropRepeatsAcrossMonths(months, workDir)', () => {
     const recategorised = 'b2'.repeat(32);
     const otherForce = 'c2'.repeat(32);
     const same = 'd2'.repeat(32);
+    // Each later month lists a crime of its own too: a month of repeats alone is another
+    // month's file, which stops the run (tested below).
     const a = await month('2021-03', [
       crime(moved, '2021-03'),
       crime(recategorised, '2021-03'),
@@ -412,12 +426,14 @@ describe('dropRepeatsAcrossMonths(months, workDir)', () => {
         location: 'On or near Boar Lane',
       }),
       crime(same, '2021-04'),
+      ownCrime('2021-04'),
     ]);
     // A month later still: compared with the first month that lists them, not the one between.
     const c = await month('2021-05', [
       crime(recategorised, '2021-05', { crimeType: 'Robbery', context: 'Recorded again' }),
       crime(otherForce, '2021-05', { reportedBy: 'British Transport Police' }),
       crime(moved, '2021-05'),
+      ownCrime('2021-05'),
     ]);
     const result = await dropRepeatsAcrossMonths([a, b, c], path.join(tmp, 'unit'));
     expect(disagreementsOf(result)).toEqual([
@@ -425,7 +441,7 @@ describe('dropRepeatsAcrossMonths(months, workDir)', () => {
         month: '2021-04',
         rows: 2,
         duplicates: 2,
-        kept: 0,
+        kept: 1,
         differing: 1,
         details: [
           `Crime ID ${moved} is already in 2021-03, on a row with another Longitude, Latitude, ` +
@@ -436,7 +452,7 @@ describe('dropRepeatsAcrossMonths(months, workDir)', () => {
         month: '2021-05',
         rows: 3,
         duplicates: 3,
-        kept: 0,
+        kept: 1,
         differing: 2,
         details: [
           `Crime ID ${recategorised} is already in 2021-03, on a row with another Crime type, ` +
@@ -453,6 +469,7 @@ describe('dropRepeatsAcrossMonths(months, workDir)', () => {
     const outcome = 'b3'.repeat(32);
     const apiForce = 'c3'.repeat(32);
     const apiMoved = 'd3'.repeat(32);
+    // Each later month lists a crime of its own too (see above).
     const btp = { reportedBy: 'British Transport Police', fallsWithin: 'British Transport Police' };
     const a = await month('2021-06', [
       crime(lsoa, '2021-06', { lsoaCode: 'E01011364', lsoaName: 'Leeds 063A' }),
@@ -467,6 +484,7 @@ describe('dropRepeatsAcrossMonths(months, workDir)', () => {
         lastOutcome: 'Unable to prosecute suspect',
         outcome: 'Unable to prosecute suspect',
       }),
+      ownCrime('2021-07'),
     ]);
     // A month from the API, whose rows name the district's force.
     const c = await month(
@@ -474,17 +492,18 @@ describe('dropRepeatsAcrossMonths(months, workDir)', () => {
       [
         crime(apiForce, '2021-08'),
         crime(apiMoved, '2021-08', { location: 'On or near Boar Lane' }),
+        ownCrime('2021-08'),
       ],
       'api',
     );
     const result = await dropRepeatsAcrossMonths([a, b, c], path.join(tmp, 'unit'));
     expect(disagreementsOf(result)).toEqual([
-      { month: '2021-07', rows: 2, duplicates: 2, kept: 0, differing: 0, details: [] },
+      { month: '2021-07', rows: 2, duplicates: 2, kept: 1, differing: 0, details: [] },
       {
         month: '2021-08',
         rows: 2,
         duplicates: 2,
-        kept: 0,
+        kept: 1,
         differing: 1,
         details: [
           `Crime ID ${apiMoved} is already in 2021-06, on a row with another Location: the row ` +
@@ -532,4 +551,196 @@ describe('dropRepeatsAcrossMonths(months, workDir)', () => {
     expect(Array.from(await idPrefixes(csv))).toEqual(ids.map(prefixOf));
     await expect(readFile(`${csv}.ids`, 'utf8')).resolves.toBe(whole);
   });
+
+  describe("a month whose territorial force's file lists only crimes of earlier months", () => {
+    /** `m` read from the territorial force's street file `where` (and BTP's after it). */
+    function from(m: MonthRows, where: string): MonthRows {
+      const entry = { where } as ArchiveEntry;
+      return m.plan.source === 'archive' ? { ...m, plan: { ...m.plan, entries: [entry] } } : m;
+    }
+    const WEST_YORKSHIRE = (name: string) =>
+      path.join('archive', name, `${name}-west-yorkshire-street.csv`);
+    const asb = (name: string) => crime('', name, { crimeType: 'Anti-social behaviour' });
+
+    it('stops the run naming the file, how many crimes repeat which months, an example and what to do, and writes no rows for it', async () => {
+      const [x, y, z] = ['1a', '1b', '1c'].map((digits) => digits.repeat(32));
+      const a = await month('2020-01', [crime(x!, '2020-01'), crime(y!, '2020-01')]);
+      const b = await month('2020-02', [crime(z!, '2020-02'), ownCrime('2020-02')]);
+      // Two crimes of January and one of February, and an anti-social behaviour row.
+      const c = from(
+        await month('2020-03', [
+          crime(y!, '2020-03'),
+          asb('2020-03'),
+          crime(x!, '2020-03'),
+          crime(z!, '2020-03'),
+        ]),
+        WEST_YORKSHIRE('2020-03'),
+      );
+      const work = path.join(tmp, 'unit');
+      const failed = dropRepeatsAcrossMonths([a, b, c], work);
+      await expect(failed).rejects.toBeInstanceOf(InputError);
+      await expect(failed).rejects.toThrow(
+        `${WEST_YORKSHIRE('2020-03')}: holds only crimes of earlier months for 2020-03: all 3 ` +
+          `crimes kept from it are already listed (2 in 2020-01, 1 in 2020-02; e.g. Crime ID ` +
+          `${y}, in 2020-01); its 1 row(s) without a Crime ID (anti-social behaviour), which ` +
+          'cannot be matched across months, would be published as the month alone, counted in ' +
+          'two months. police.uk lists a crime again in a later month only now and then, never ' +
+          "a whole month's, so this is probably another month's file (or the earlier month's " +
+          'is): check that it is the 2020-03 file, and download it again (or remove the month ' +
+          'folder: the month is then a gap)',
+      );
+      expect(await readdir(path.join(work, 'cross-month'))).toEqual([]);
+    });
+
+    it("stops the run whatever the rows of another force's file after them", async () => {
+      const x = '2a'.repeat(32);
+      const a = await month('2020-04', [crime(x, '2020-04')]);
+      // The territorial file's one crime, then British Transport Police's own crime.
+      const b = from(
+        await month('2020-05', [crime(x, '2020-05'), ownCrime('2020-05')], 'archive', 1),
+        WEST_YORKSHIRE('2020-05'),
+      );
+      await expect(dropRepeatsAcrossMonths([a, b], path.join(tmp, 'unit'))).rejects.toThrow(
+        `${WEST_YORKSHIRE('2020-05')}: holds only crimes of earlier months for 2020-05: all 1 ` +
+          'crimes kept from it are already listed (1 in 2020-04; e.g. Crime ID ' +
+          `${x}, in 2020-04). police.uk lists`,
+      );
+    });
+
+    it('stops the run on an API month of crimes of earlier months, saying to fetch it again', async () => {
+      const x = '3a'.repeat(32);
+      const a = await month('2020-06', [crime(x, '2020-06')]);
+      const b = await month('2020-07', [crime(x, '2020-07')], 'api');
+      const snapshot = b.plan.source === 'api' ? b.plan.file.path : '';
+      await expect(dropRepeatsAcrossMonths([a, b], path.join(tmp, 'unit'))).rejects.toThrow(
+        `${snapshot}: holds only crimes of earlier months for 2020-07: all 1 crimes kept from ` +
+          `it are already listed (1 in 2020-06; e.g. Crime ID ${x}, in 2020-06). police.uk ` +
+          "lists a crime again in a later month only now and then, never a whole month's, so " +
+          "this is probably another month's file (or the earlier month's is): check that it is " +
+          'the 2020-07 file, and delete the snapshot and fetch the month again',
+      );
+    });
+
+    it("keeps a month whose territorial file lists one crime of its own, or whose repeats are all another force's, recounting the territorial file's rows", async () => {
+      const [x, y] = ['4a', '4b'].map((digits) => digits.repeat(32));
+      const a = await month('2020-08', [crime(x!, '2020-08'), crime(y!, '2020-08')]);
+      // Every crime but one a repeat: police.uk re-lists a few.
+      const b = await month('2020-09', [
+        crime(x!, '2020-09'),
+        ownCrime('2020-09'),
+        crime(y!, '2020-09'),
+      ]);
+      // The territorial file's own crime, then British Transport Police's repeat.
+      const c = await month(
+        '2020-10',
+        [ownCrime('2020-10'), asb('2020-10'), crime(x!, '2020-10')],
+        'archive',
+        2,
+      );
+      const result = await dropRepeatsAcrossMonths([a, b, c], path.join(tmp, 'unit'));
+      expect(
+        result.dropped.map(({ month: name, rows, recounted }) => ({
+          month: name,
+          rows,
+          kept: recounted.summary.kept,
+          territorialKept: recounted.summary.territorialKept,
+        })),
+      ).toEqual([
+        { month: '2020-09', rows: 2, kept: 1, territorialKept: 1 },
+        { month: '2020-10', rows: 1, kept: 2, territorialKept: 2 },
+      ]);
+    });
+  });
+});
+
+describe("runPipeline with a month whose street file lists only crimes of earlier months (another month's file)", () => {
+  const SLICE = path.join('tests', 'fixtures', 'pipeline', 'slice', 'archive');
+
+  /** The slice in a folder of its own, run into an --out of its own: the previous outputs. */
+  async function sliceRun(name: string, threads: number) {
+    const archive = path.join(tmp, name, 'archive');
+    const out = path.join(tmp, name, 'out');
+    await cp(SLICE, archive, { recursive: true });
+    await runSlice(archive, out, threads);
+    return { archive, out };
+  }
+
+  function runSlice(archive: string, out: string, threads: number) {
+    const reporter = createMemoryReporter();
+    return runPipeline(options(archive, out), { reporter, threads }).then(
+      (record) => ({ record, lines: reporter.lines, error: undefined }),
+      (error: unknown) => ({ record: undefined, lines: reporter.lines, error }),
+    );
+  }
+
+  /**
+   * The slice's 2024-03 West Yorkshire file copied as 2024-04's, its Month changed, `change`
+   * applied to its lines; beside it the slice's BTP file of 2025-03 as 2024-04's.
+   */
+  async function addApril(archive: string, change: (lines: string[]) => string[] = (l) => l) {
+    const dir = path.join(archive, '2024-04');
+    await mkdir(dir, { recursive: true });
+    const march = await readFile(
+      path.join(SLICE, '2024-03', '2024-03-west-yorkshire-street.csv'),
+      'utf8',
+    );
+    const [header, ...rows] = march.trimEnd().split('\n');
+    const file = path.join(dir, '2024-04-west-yorkshire-street.csv');
+    const moved = rows.map((row) => relistedIn(row, '2024-04'));
+    await writeFile(file, `${[header, ...change(moved)].join('\n')}\n`);
+    const btp = await readFile(path.join(SLICE, '2025-03', '2025-03-btp-street.csv'), 'utf8');
+    await writeFile(
+      path.join(dir, '2024-04-btp-street.csv'),
+      btp.replaceAll(',2025-03,', ',2024-04,'),
+    );
+    return file;
+  }
+
+  it.each([1, 2])(
+    'stops the run naming the file and the month its crimes repeat, the outputs untouched, again when the month comes from the cache (%i thread(s))',
+    async (threads) => {
+      const { archive, out } = await sliceRun(`misplaced-${threads}`, threads);
+      const before = await filesOutsideCache(out);
+      const file = await addApril(archive);
+      // The 8 crimes of the slice's 2024-03 (tests/fixtures/pipeline/README.md: 13 rows, 5
+      // anti-social behaviour, all kept), the first at Allanfield Grove.
+      const message =
+        `step 3 (months) failed: ${file}: holds only crimes of earlier months for 2024-04: all ` +
+        '8 crimes kept from it are already listed (8 in 2024-03; e.g. Crime ID ' +
+        'a14fe0fa4c921c8585a723a4cb7092095aa474291d7343f31d6b6efe2b1dd55c, in 2024-03); its 5 ' +
+        'row(s) without a Crime ID (anti-social behaviour), which cannot be matched across ' +
+        'months, would be published as the month alone, counted in two months. police.uk ' +
+        'lists a crime again in a later month only now and then';
+      const first = await runSlice(archive, out, threads);
+      expect(first.error).toBeInstanceOf(StepError);
+      expect((first.error as Error).message).toContain(message);
+      expect(await filesOutsideCache(out)).toEqual(before);
+      const again = await runSlice(archive, out, threads);
+      expect(again.lines.some((line) => /^ {2}2024-04: archive .*\(cached\)$/.test(line))).toBe(
+        true,
+      );
+      expect((again.error as Error).message).toContain(message);
+      expect(await filesOutsideCache(out)).toEqual(before);
+    },
+    120_000,
+  );
+
+  it('publishes a month of which only some crimes repeat earlier months, dropping those', async () => {
+    const { archive, out } = await sliceRun('relisted-some', 2);
+    // The first crime (Allanfield Grove) under a Crime ID of its own: its digits reversed.
+    await addApril(archive, ([first, ...rest]) => [
+      `${[...first!.slice(0, 64)].reverse().join('')}${first!.slice(64)}`,
+      ...rest,
+    ]);
+    const { record, error } = await runSlice(archive, out, 2);
+    expect(error).toBeUndefined();
+    const april = record!.months?.find((m) => m.plan.month === '2024-04');
+    // 13 rows and BTP's 2 (its Leeds station row kept), less the 7 crimes of 2024-03.
+    expect([april?.summary.read, april?.summary.kept]).toEqual([15, 7]);
+    expect(record!.notes).toContainEqual(
+      expect.stringMatching(
+        /^2024-04: 7 row\(s\) dropped as duplicates, their Crime ID already in 2024-03 /,
+      ),
+    );
+  }, 120_000);
 });

@@ -240,6 +240,16 @@ describe('processMonth', () => {
     expect(summary.forces.map((f) => f.reportedBy)).toContain('British Transport Police');
   });
 
+  it("counts the territorial force's kept rows apart, written before another force's", async () => {
+    const march = (await plansOf(SLICE)).find((p) => p.month === '2025-03')!;
+    const { summary, rows } = await run(march);
+    // tests/fixtures/pipeline/README.md: 27 West Yorkshire rows kept, then BTP's Leeds row.
+    expect([summary.kept, summary.territorialKept]).toEqual([28, 27]);
+    const force = (r: Record<string, string>) => r['Reported by'];
+    expect(new Set(rows.slice(0, 27).map(force))).toEqual(new Set(['West Yorkshire Police']));
+    expect(rows.slice(27).map(force)).toEqual(['British Transport Police']);
+  });
+
   it('marks and counts the kept rows whose postcode district is only an estimate', async () => {
     const march = (await plansOf('data/sample/archive')).find((p) => p.month === '2025-03')!;
     const { summary, rows } = await run(march);
