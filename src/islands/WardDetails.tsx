@@ -3,7 +3,8 @@
 // close button hands focus back (use-ward-focus.ts).
 import { MAP_AREA } from '../lib/map-area.ts';
 import { useMemo } from 'preact/hooks';
-import type { MapData } from '../shared/map-data.ts';
+import type { MapData, MapWard } from '../shared/map-data.ts';
+import { centreShare, isCentreWard } from '../lib/figures.ts';
 import { capitalise, formatCount, formatRate, formatShare } from '../lib/format.ts';
 import { monthCoverage, monthlySeries, wardTypeTotals, type MapFilter } from '../lib/map-filter.ts';
 import { describeMonths, longMonth } from '../shared/months.ts';
@@ -63,6 +64,24 @@ function WardFigures(props: WardDetailsProps) {
         {rank === null ? 'not ranked (no residents)' : rankInWords(figures, rank)}
       </dd>
     </dl>
+  );
+}
+
+/**
+ * Why a centre ward's rate runs high (isCentreWard), said under its figures as its report says
+ * it under its rate (CentreCaveat): null for another ward, for an area without a centre, and
+ * once the centre's crimes and residents are left out.
+ */
+function CentreNote({ ward, filter }: { ward: MapWard; filter: MapFilter }) {
+  const centre = MAP_AREA.centre;
+  if (centre === null || filter.excludeCityCentre || !isCentreWard(ward)) return null;
+  return (
+    <p class="crime-map__note" id="crime-map-ward-centre">
+      {formatShare(centreShare(ward))} of {ward.name}'s residents live in the {centre.label} (
+      {centre.description}), where far more people work, visit and go out than live: its rate per
+      resident is inflated, crimes per resident rather than the risk to a person who is there.
+      &ldquo;Exclude {centre.label}&rdquo; leaves them out.
+    </p>
   );
 }
 
@@ -139,6 +158,7 @@ export function WardDetails(props: WardDetailsProps) {
         <>
           <p class="crime-map__note">{props.window}</p>
           <WardFigures {...props} />
+          <CentreNote ward={w} filter={figures.filter} />
           <WardTypes data={data} ward={ward} filter={figures.filter} />
         </>
       )}

@@ -107,4 +107,39 @@ describe('rates on the map and the reports', () => {
     // Dividing by every resident would give a visibly lower rate for this ward.
     expect(((count / ward.population) * 1000).toFixed(1)).not.toBe(expected);
   });
+
+  it("says under a centre ward's rate that the centre inflates it, as its report does, and only then", async () => {
+    const { from, to } = reportWindow();
+    const centreNote = async (query: string) => {
+      const { page, context } = await openPage(browser, `/?${query}`);
+      try {
+        await waitForMap(page);
+        await page.locator('#crime-map-ward-rate').waitFor();
+        const note = page.locator('#crime-map-ward-centre');
+        return (await note.count()) === 0 ? null : (await note.textContent())?.replace(/\s+/g, ' ');
+      } finally {
+        await context.close();
+      }
+    };
+    // What the report says under the rate, read from the built page.
+    const report = await openPage(browser, `/wards/${SLUG}/`, { javaScript: false });
+    const caveat = (await report.page.textContent('[data-field="centre-caveat"]'))
+      ?.replace(/\s+/g, ' ')
+      .trim();
+    await report.context.close();
+    const ward = site.wards.find((w) => w.slug === SLUG)!;
+    const share = `${((ward.cityCentreResidents / ward.population) * 100).toFixed(1)}%`;
+    expect(caveat).toContain(`${share} of ${ward.name}'s residents live in the city centre`);
+
+    const note = await centreNote(`ward=${SLUG}&from=${from}&to=${to}`);
+    expect(note).toContain(
+      `${share} of ${ward.name}'s residents live in the city centre (postcode districts LS1 and LS2)`,
+    );
+    expect(note).toContain('its rate per resident is inflated');
+    // With the centre's crimes and residents left out, the rate is not inflated by them.
+    expect(await centreNote(`ward=${SLUG}&from=${from}&to=${to}&cc=1`)).toBeNull();
+    // A ward with no resident in the centre has nothing to say.
+    const outside = site.wards.find((w) => w.cityCentreResidents === 0)!;
+    expect(await centreNote(`ward=${outside.slug}&from=${from}&to=${to}`)).toBeNull();
+  });
 });
