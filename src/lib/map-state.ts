@@ -3,6 +3,7 @@
 // fall back to the defaults rather than breaking the page.
 import { MAP_AREA } from './map-area.ts';
 import { API_CATEGORY_TO_CRIME_TYPE, CRIME_TYPES, type CrimeType } from '../shared/constants.ts';
+import { isMonth } from '../shared/months.ts';
 
 export const MAP_VIEWS = ['heat', 'wards'] as const;
 export type MapView = (typeof MAP_VIEWS)[number];
@@ -90,7 +91,7 @@ export function defaultState(context: StateContext): MapViewState {
 }
 
 function clampMonth(month: string | null, months: readonly string[], fallback: string): string {
-  if (month === null || !/^\d{4}-\d{2}$/.test(month) || months.length === 0) return fallback;
+  if (month === null || !isMonth(month) || months.length === 0) return fallback;
   const first = months[0] ?? fallback;
   const last = months.at(-1) ?? fallback;
   if (month < first) return first;

@@ -15,13 +15,15 @@ const MONTH_NAMES = [
   'December',
 ] as const;
 
+/** Whether `text` is a month as YYYY-MM: "2025-03", not "2025-3", "2025-13" or "2025-00". */
+export function isMonth(text: string): boolean {
+  const index = Number(/^\d{4}-(\d{2})$/.exec(text)?.[1]) - 1;
+  return index >= 0 && index <= 11;
+}
+
 function parts(month: string): { year: number; index: number } {
-  const match = /^(\d{4})-(\d{2})$/.exec(month);
-  const index = Number(match?.[2]) - 1;
-  if (!match || index < 0 || index > 11) {
-    throw new RangeError(`Expected a month as YYYY-MM, got "${month}"`);
-  }
-  return { year: Number(match[1]), index };
+  if (!isMonth(month)) throw new RangeError(`Expected a month as YYYY-MM, got "${month}"`);
+  return { year: Number(month.slice(0, 4)), index: Number(month.slice(5)) - 1 };
 }
 
 function fromParts(year: number, index: number): string {

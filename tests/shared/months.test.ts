@@ -3,6 +3,7 @@ import {
   addMonths,
   describeMonths,
   describeSource,
+  isMonth,
   sourceLabel,
   monthRange,
   monthRuns,
@@ -30,6 +31,18 @@ describe('months', () => {
     expect(describeSource({ source: 'api', snapshot: 'api:2025-04' })).toBe(
       'police.uk API (api:2025-04)',
     );
+  });
+
+  it('isMonth(text) takes only a calendar month as YYYY-MM', () => {
+    expect(['2025-03', '2024-12', '2025-01'].map(isMonth)).toEqual([true, true, true]);
+    expect(['2025-13', '2025-00', '2025-3', '2025-03 ', '25-03', ''].map(isMonth)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it('addMonths(month, n) crosses year boundaries both ways', () => {

@@ -62,6 +62,14 @@ describe('parseState(search, context)', () => {
     expect([state.from, state.to]).toEqual(['2024-03', '2025-03']);
   });
 
+  it('reads a month that is not a calendar month as none, never as a month beyond the data', () => {
+    // "2025-13" sorts after the last month (2025-03), "2024-00" before the first (2024-03).
+    for (const query of ['?from=2025-13', '?to=2024-00', '?from=2025-3&to=2024-3']) {
+      const state = parseState(query, context);
+      expect([state.from, state.to], query).toEqual(['2024-03', '2025-03']);
+    }
+  });
+
   it('swaps a reversed month range', () => {
     const state = parseState('?from=2025-03&to=2024-06', context);
     expect([state.from, state.to]).toEqual(['2024-06', '2025-03']);
