@@ -105,12 +105,13 @@ export function parseState(search: string, context: StateContext): MapViewState 
   const defaults = defaultState(context);
 
   let types = defaults.types;
-  const typeParam = params.get('type');
-  if (typeParam !== null) {
+  // "type=drugs,burglary", or one type= for each, as a form sends a list.
+  const typeParams = params.getAll('type');
+  if (typeParams.length > 0) {
     const wanted = new Set(
-      typeParam
-        .split(',')
-        .map((slug) => SLUG_TO_TYPE.get(slug.trim()))
+      typeParams
+        .flatMap((param) => param.split(','))
+        .map((slug) => SLUG_TO_TYPE.get(slug.trim().toLowerCase()))
         .filter((t): t is CrimeType => t !== undefined),
     );
     // "type=" with no known slug means nothing selected, which the map shows as zero.
@@ -121,7 +122,8 @@ export function parseState(search: string, context: StateContext): MapViewState 
   let to = clampMonth(params.get('to'), context.months, defaults.to);
   if (from > to) [from, to] = [to, from];
 
-  const viewParam = params.get('view');
+  // Names typed by hand may be capitalised: "Drugs", "Armley", "E05011385" or "e05011385".
+  const viewParam = params.get('view')?.toLowerCase();
   const view = MAP_VIEWS.find((v) => v === viewParam) ?? defaults.view;
 
   const intensityParam = Number(params.get('intensity'));
@@ -133,14 +135,15 @@ export function parseState(search: string, context: StateContext): MapViewState 
       ? intensityParam
       : defaults.intensity;
 
-  const measureParam = params.get('measure');
+  const measureParam = params.get('measure')?.toLowerCase();
   const measure = MAP_MEASURES.find((m) => m === measureParam) ?? defaults.measure;
   const thresholdParam = Number(params.get('min'));
   const threshold = THRESHOLD_STEPS.find((t) => t === thresholdParam) ?? defaults.threshold;
 
-  const wardParam = params.get('ward');
+  const wardParam = params.get('ward')?.toLowerCase();
   const ward =
-    context.wards.find((w) => w.slug === wardParam || w.code === wardParam)?.slug ?? null;
+    context.wards.find((w) => w.slug === wardParam || w.code.toLowerCase() === wardParam)?.slug ??
+    null;
   const { centre, zoom } = parseView(params.get('c'), params.get('z'));
 
   return {

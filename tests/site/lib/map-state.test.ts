@@ -47,6 +47,27 @@ describe('parseState(search, context)', () => {
     expect(parseState('?ward=E05012647', context).ward).toBe('beeston-and-holbeck');
   });
 
+  it('reads names typed with capitals as the lower-case names the map writes', () => {
+    expect(
+      parseState('?type=Drugs,BURGLARY&view=Wards&measure=RATE&ward=Armley', context),
+    ).toMatchObject({
+      types: ['Burglary', 'Drugs'],
+      view: 'wards',
+      measure: 'rate',
+      ward: 'armley',
+    });
+    expect(parseState('?ward=e05012647', context).ward).toBe('beeston-and-holbeck');
+  });
+
+  it('takes every type of a link that gives type= more than once, as a form sends a list', () => {
+    expect(parseState('?type=drugs&type=burglary,shoplifting', context).types).toEqual([
+      'Burglary',
+      'Drugs',
+      'Shoplifting',
+    ]);
+    expect(parseState('?type=&type=drugs', context).types).toEqual(['Drugs']);
+  });
+
   it('falls back to the defaults for unknown or out-of-range values', () => {
     const state = parseState(
       '?view=3d&intensity=99&ward=atlantis&from=2019-01&to=2031-05',
