@@ -98,7 +98,7 @@ function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
   const context: StateContext = useMemo(() => ({ months: data.months, wards: data.wards }), [data]);
   const rootRef = useRef<HTMLDivElement>(null);
   const mapRef = useRef<HTMLDivElement>(null);
-  const { state, stateRef, commit } = useMapState(context, rootRef);
+  const { state, stateRef, commit, linkNotes, dismissLinkNotes } = useMapState(context, rootRef);
   const figures = useFigures(data, state);
   // Set once the map is there: brings a picked ward out from under its details.
   const revealRef = useRef<(slug: string) => void>(() => {});
@@ -244,6 +244,8 @@ function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
         measure={state.measure}
         mapError={mapError}
         tilesFailed={tilesFailed}
+        linkNotes={linkNotes}
+        onDismissLinkNotes={dismissLinkNotes}
         noun={figures.noun}
       >
         {legend}

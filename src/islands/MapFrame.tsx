@@ -44,6 +44,9 @@ export interface MapAreaProps {
   measure: MapMeasure;
   mapError: string | null;
   tilesFailed: boolean;
+  /** What the page's address asked for that the map could not show as asked (readState). */
+  linkNotes: readonly string[];
+  onDismissLinkNotes(): void;
   /** What the map counts, as the figures name it ("anti-social behaviour incidents"). */
   noun: string;
   /** The legend and the ward's details, drawn over the map. */
@@ -51,7 +54,7 @@ export interface MapAreaProps {
 }
 
 export function MapArea(props: MapAreaProps) {
-  const { mapRef, view, measure, mapError, tilesFailed, noun, children } = props;
+  const { mapRef, view, measure, mapError, tilesFailed, linkNotes, noun, children } = props;
   const shows =
     view === 'heat'
       ? `heatmap of ${noun}`
@@ -63,10 +66,27 @@ export function MapArea(props: MapAreaProps) {
           The map could not be drawn ({mapError}); the figures beside it are still right.
         </p>
       )}
-      {tilesFailed && (
-        <p class="crime-map__note crime-map__tiles-note" role="status">
-          The background map could not be loaded; the crime layers still work.
-        </p>
+      {(tilesFailed || linkNotes.length > 0) && (
+        <div class="crime-map__map-notes">
+          {tilesFailed && (
+            <p class="crime-map__note crime-map__tiles-note" role="status">
+              The background map could not be loaded; the crime layers still work.
+            </p>
+          )}
+          {linkNotes.length > 0 && (
+            <div class="crime-map__link-notes" id="crime-map-link-notes" role="status">
+              <p>This link asked for what the map cannot show:</p>
+              <ul>
+                {linkNotes.map((note, i) => (
+                  <li key={i}>{note}</li>
+                ))}
+              </ul>
+              <button type="button" onClick={props.onDismissLinkNotes}>
+                Close
+              </button>
+            </div>
+          )}
+        </div>
       )}
       <div
         ref={mapRef}

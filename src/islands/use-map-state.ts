@@ -1,8 +1,9 @@
 // The map's view state, kept in the URL: parsed on load and on back/forward, written as
-// history entries (one per discrete change, one per continuous move).
+// history entries (one per discrete change, one per continuous move). An address opened with
+// values the map could not use is replaced by the one for what it shows, and the notes say why.
 import { useEffect, useMemo, useRef, useState, type MutableRef } from 'preact/hooks';
 import {
-  parseState,
+  readState,
   sameState,
   serialiseState,
   type MapViewState,
@@ -20,6 +21,12 @@ export type Commit = (patch: Partial<MapViewState>, mode: CommitMode) => void;
 
 export interface MapStateHandle {
   state: MapViewState;
+  /**
+   * What the address asked for that the map could not show as asked, one sentence each, and
+   * what it shows instead (readState's notes); [] once dismissed or after back or forward.
+   */
+  linkNotes: string[];
+  dismissLinkNotes(): void;
   /** The latest state, for callbacks that outlive a render. */
   stateRef: MutableRef<MapViewState>;
   /** One function for the life of the view, so parts drawn once keep their props. */
@@ -31,9 +38,9 @@ export function useMapState(
   context: StateContext,
   root: MutableRef<HTMLElement | null>,
 ): MapStateHandle {
-  const [state, setState] = useState<MapViewState>(() =>
-    parseState(window.location.search, context),
-  );
+  const [opened] = useState(() => readState(window.location.search, context));
+  const [state, setState] = useState<MapViewState>(opened.state);
+  const [linkNotes, setLinkNotes] = useState(opened.notes);
   const stateRef = useRef(state);
   stateRef.current = state;
   const history = useMemo(
@@ -64,15 +71,28 @@ export function useMapState(
   );
 
   useEffect(() => {
+    // The address says what the map shows: what it could not use is left out of it (the notes
+    // say what), in place of the entry it came in, so back still leaves the page at once.
+    const search = serialiseState(stateRef.current, context);
+    if (search !== window.location.search) {
+      const { pathname, hash } = window.location;
+      window.history.replaceState(window.history.state, '', `${pathname}${search}${hash}`);
+    }
+    // Once, for the address the page was opened with.
+  }, []);
+
+  useEffect(() => {
     const onPopState = () => {
       history.discard();
-      const next = parseState(window.location.search, context);
+      const { state: next, notes } = readState(window.location.search, context);
       stateRef.current = next;
       setState(next);
+      setLinkNotes(notes);
     };
     window.addEventListener('popstate', onPopState);
     return () => window.removeEventListener('popstate', onPopState);
   }, [context, history]);
 
-  return { state, stateRef, commit };
+  const dismissLinkNotes = useMemo(() => () => setLinkNotes([]), []);
+  return { state, stateRef, commit, linkNotes, dismissLinkNotes };
 }

@@ -1,9 +1,9 @@
 // The map's whole view state and its URL form, so a shared link reopens the same view.
 // Pure and DOM-free: parse a query string, serialise a state. Unknown or out-of-range values
-// fall back to the defaults rather than breaking the page.
+// fall back to the defaults rather than breaking the page, each with a note the page shows.
 import { MAP_AREA } from './map-area.ts';
 import { API_CATEGORY_TO_CRIME_TYPE, CRIME_TYPES, type CrimeType } from '../shared/constants.ts';
-import { isMonth } from '../shared/months.ts';
+import { isMonth, shortMonth } from '../shared/months.ts';
 
 export const MAP_VIEWS = ['heat', 'wards'] as const;
 export type MapView = (typeof MAP_VIEWS)[number];
@@ -90,91 +90,278 @@ export function defaultState(context: StateContext): MapViewState {
   };
 }
 
-function clampMonth(month: string | null, months: readonly string[], fallback: string): string {
-  if (month === null || !isMonth(month) || months.length === 0) return fallback;
-  const first = months[0] ?? fallback;
-  const last = months.at(-1) ?? fallback;
-  if (month < first) return first;
-  if (month > last) return last;
-  return months.includes(month) ? month : fallback;
+/** The link's value as a note quotes it: at most QUOTED_MAX characters, in quotation marks. */
+const QUOTED_MAX = 40;
+
+function quoted(value: string): string {
+  const chars = [...value];
+  return `"${chars.length > QUOTED_MAX ? `${chars.slice(0, QUOTED_MAX - 1).join('')}…` : value}"`;
 }
 
-/** The state a query string ("?type=drugs&from=2024-03...") describes. */
-export function parseState(search: string, context: StateContext): MapViewState {
+/** "a", "a and b", "a, b, c and 4 more" (the first three named). */
+function namedFew(items: readonly string[]): string {
+  const named = items.slice(0, 3);
+  const rest = items.length - named.length;
+  if (rest > 0) return `${named.join(', ')} and ${rest} more`;
+  return named.length < 2
+    ? (named[0] ?? '')
+    : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`;
+}
+
+/** Parameters that hold one value, and their names in a note. */
+const SINGLE_PARAMETERS: Readonly<Record<string, string>> = {
+  from: 'first month (from)',
+  to: 'last month (to)',
+  view: 'view',
+  measure: 'measure',
+  intensity: 'heat sensitivity (intensity)',
+  min: 'heat threshold (min)',
+  cc: 'city centre switch (cc)',
+  ward: 'ward',
+  c: 'map centre (c)',
+  z: 'zoom (z)',
+};
+
+/** A link's month: its own when the data has it, else the nearest the data has, with a note. */
+function readMonth(
+  param: 'from' | 'to',
+  value: string | null,
+  months: readonly string[],
+  fallback: string,
+  notes: string[],
+): string {
+  if (value === null || value === '' || months.length === 0) return fallback;
+  const label = `The ${SINGLE_PARAMETERS[param]}`;
+  const used = `the map ${param === 'from' ? 'starts' : 'ends'} at`;
+  const first = months[0] ?? fallback;
+  const last = months.at(-1) ?? fallback;
+  if (!isMonth(value)) {
+    notes.push(
+      `${label} ${quoted(value)} is not a month written as YYYY-MM (such as ${last}): ${used} ${shortMonth(fallback)}.`,
+    );
+    return fallback;
+  }
+  if (value < first) {
+    notes.push(
+      `${label}, ${shortMonth(value)}, is before the map's data begins: ${used} ${shortMonth(first)}.`,
+    );
+    return first;
+  }
+  if (value > last) {
+    notes.push(
+      `${label}, ${shortMonth(value)}, is after the map's data ends: ${used} ${shortMonth(last)}.`,
+    );
+    return last;
+  }
+  if (months.includes(value)) return value;
+  notes.push(
+    `${label}, ${shortMonth(value)}, is not a month of the map's data: ${used} ${shortMonth(fallback)}.`,
+  );
+  return fallback;
+}
+
+/** A link's choice among `options` (compared in lower case), else the default, with a note. */
+function readChoice<T extends string>(
+  param: string,
+  value: string | null,
+  choices: { options: readonly T[]; described: string; fallback: T; shown: string },
+  notes: string[],
+): T {
+  if (value === null || value === '') return choices.fallback;
+  const found = choices.options.find((option) => option === value.toLowerCase());
+  if (found !== undefined) return found;
+  notes.push(
+    `The ${SINGLE_PARAMETERS[param]} ${quoted(value)} is not ${choices.described}: the map shows ${choices.shown}.`,
+  );
+  return choices.fallback;
+}
+
+/** A link's whole number among `allowed`, else the default, with a note. */
+function readStep(
+  param: string,
+  value: string | null,
+  allowed: (n: number) => boolean,
+  described: string,
+  fallback: number,
+  notes: string[],
+): number {
+  if (value === null || value === '') return fallback;
+  const n = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+  if (allowed(n)) return n;
+  notes.push(
+    `The ${SINGLE_PARAMETERS[param]} ${quoted(value)} is not ${described}: the map uses ${fallback}.`,
+  );
+  return fallback;
+}
+
+/**
+ * The state a query string ("?type=drugs&from=2024-03...") describes, and a note for each
+ * parameter the map could not use as given, saying what it shows instead. An empty value is
+ * read as none given; parameters the map does not know (a sharing site's own, such as
+ * utm_source) are left out without a note.
+ */
+export function readState(
+  search: string,
+  context: StateContext,
+): { state: MapViewState; notes: string[] } {
   const params = new URLSearchParams(search);
   const defaults = defaultState(context);
+  const notes: string[] = [];
+
+  for (const [param, label] of Object.entries(SINGLE_PARAMETERS)) {
+    const values = params.getAll(param);
+    if (values.length > 1) {
+      notes.push(
+        `The link gives the ${label} ${values.length} times: the map uses the first, ${quoted(values[0] ?? '')}.`,
+      );
+    }
+  }
 
   let types = defaults.types;
   // "type=drugs,burglary", or one type= for each, as a form sends a list.
   const typeParams = params.getAll('type');
   if (typeParams.length > 0) {
-    const wanted = new Set(
-      typeParams
-        .flatMap((param) => param.split(','))
-        .map((slug) => SLUG_TO_TYPE.get(slug.trim().toLowerCase()))
-        .filter((t): t is CrimeType => t !== undefined),
-    );
+    const slugs = typeParams.flatMap((param) => param.split(',')).map((slug) => slug.trim());
+    const wanted = new Set(slugs.map((slug) => SLUG_TO_TYPE.get(slug.toLowerCase())));
+    const unknown = [
+      ...new Set(slugs.filter((slug) => slug !== '' && !SLUG_TO_TYPE.has(slug.toLowerCase()))),
+    ];
+    if (unknown.length > 0) {
+      notes.push(
+        `${namedFew(unknown.map(quoted))} ${unknown.length === 1 ? 'is not a crime type' : 'are not crime types'} the map knows, so the map leaves ${unknown.length === 1 ? 'it' : 'them'} out.`,
+      );
+    }
     // "type=" with no known slug means nothing selected, which the map shows as zero.
     types = CRIME_TYPES.filter((t) => wanted.has(t));
   }
 
-  let from = clampMonth(params.get('from'), context.months, defaults.from);
-  let to = clampMonth(params.get('to'), context.months, defaults.to);
-  if (from > to) [from, to] = [to, from];
+  let from = readMonth('from', params.get('from'), context.months, defaults.from, notes);
+  let to = readMonth('to', params.get('to'), context.months, defaults.to, notes);
+  if (from > to) {
+    notes.push(
+      `The first month (from), ${shortMonth(from)}, is after the last (to), ${shortMonth(to)}: the map shows ${shortMonth(to)} to ${shortMonth(from)}.`,
+    );
+    [from, to] = [to, from];
+  }
 
   // Names typed by hand may be capitalised: "Drugs", "Armley", "E05011385" or "e05011385".
-  const viewParam = params.get('view')?.toLowerCase();
-  const view = MAP_VIEWS.find((v) => v === viewParam) ?? defaults.view;
+  const view = readChoice(
+    'view',
+    params.get('view'),
+    {
+      options: MAP_VIEWS,
+      described: 'heat or wards',
+      fallback: defaults.view,
+      shown: 'the heatmap',
+    },
+    notes,
+  );
+  const measure = readChoice(
+    'measure',
+    params.get('measure'),
+    {
+      options: MAP_MEASURES,
+      described: 'count or rate',
+      fallback: defaults.measure,
+      shown: 'counts, not rates per 1,000 residents',
+    },
+    notes,
+  );
+  const intensity = readStep(
+    'intensity',
+    params.get('intensity'),
+    (n) => Number.isInteger(n) && n >= INTENSITY_MIN && n <= INTENSITY_MAX,
+    `a whole number from ${INTENSITY_MIN} to ${INTENSITY_MAX}`,
+    defaults.intensity,
+    notes,
+  );
+  const threshold = readStep(
+    'min',
+    params.get('min'),
+    (n) => THRESHOLD_STEPS.some((t) => t === n),
+    `one of ${THRESHOLD_STEPS.join(', ')}`,
+    defaults.threshold,
+    notes,
+  );
 
-  const intensityParam = Number(params.get('intensity'));
-  const intensity =
-    params.has('intensity') &&
-    Number.isInteger(intensityParam) &&
-    intensityParam >= INTENSITY_MIN &&
-    intensityParam <= INTENSITY_MAX
-      ? intensityParam
-      : defaults.intensity;
+  const ccParam = params.get('cc');
+  if (ccParam !== null && ccParam !== '' && ccParam !== '0' && ccParam !== '1') {
+    notes.push(
+      `The ${SINGLE_PARAMETERS.cc} ${quoted(ccParam)} is not 1 (leave the centre out) or 0: the map leaves the centre in.`,
+    );
+  }
 
-  const measureParam = params.get('measure')?.toLowerCase();
-  const measure = MAP_MEASURES.find((m) => m === measureParam) ?? defaults.measure;
-  const thresholdParam = Number(params.get('min'));
-  const threshold = THRESHOLD_STEPS.find((t) => t === thresholdParam) ?? defaults.threshold;
-
-  const wardParam = params.get('ward')?.toLowerCase();
+  const wardParam = params.get('ward');
+  const wardKey = wardParam?.toLowerCase();
   const ward =
-    context.wards.find((w) => w.slug === wardParam || w.code.toLowerCase() === wardParam)?.slug ??
-    null;
-  const { centre, zoom } = parseView(params.get('c'), params.get('z'));
+    context.wards.find((w) => w.slug === wardKey || w.code.toLowerCase() === wardKey)?.slug ?? null;
+  if (ward === null && wardParam !== null && wardParam !== '') {
+    notes.push(`${MAP_AREA.district} has no ward ${quoted(wardParam)}: no ward is open.`);
+  }
+  const { centre, zoom } = readView(params.get('c'), params.get('z'), notes);
 
   return {
-    types,
-    from,
-    to,
-    view,
-    measure,
-    intensity,
-    threshold,
-    excludeCityCentre: params.get('cc') === '1',
-    ward,
-    centre,
-    zoom,
+    state: {
+      types,
+      from,
+      to,
+      view,
+      measure,
+      intensity,
+      threshold,
+      excludeCityCentre: ccParam === '1',
+      ward,
+      centre,
+      zoom,
+    },
+    notes,
   };
 }
 
+/** The state a query string describes (readState without its notes). */
+export function parseState(search: string, context: StateContext): MapViewState {
+  return readState(search, context).state;
+}
+
 /** "53.8012,-1.5498" and "12.5": both or neither, within the district's box and the map's zoom levels. */
-function parseView(
+function readView(
   centreParam: string | null,
   zoomParam: string | null,
+  notes: string[],
 ): { centre: [number, number] | null; zoom: number | null } {
   const none = { centre: null, zoom: null };
-  if (centreParam === null || zoomParam === null) return none;
+  const centreGiven = centreParam !== null && centreParam !== '';
+  const zoomGiven = zoomParam !== null && zoomParam !== '';
+  if (!centreGiven && !zoomGiven) return none;
+  const whole = `the map shows the whole of ${MAP_AREA.district}`;
+  if (!centreGiven || !zoomGiven) {
+    notes.push(
+      `The link gives a ${centreGiven ? 'map centre (c) without a zoom (z)' : 'zoom (z) without a map centre (c)'}, and the map needs both: ${whole}.`,
+    );
+    return none;
+  }
   const parts = centreParam.split(',').map((p) => (p.trim() === '' ? NaN : Number(p)));
   const [lat, lon] = parts;
-  const zoom = Number(zoomParam);
-  if (parts.length !== 2 || lat === undefined || lon === undefined) return none;
+  if (parts.length !== 2 || lat === undefined || lon === undefined || isNaN(lat) || isNaN(lon)) {
+    notes.push(
+      `The ${SINGLE_PARAMETERS.c} ${quoted(centreParam)} is not a latitude and longitude such as ${MAP_AREA.view.centre.join(',')}: ${whole}.`,
+    );
+    return none;
+  }
   const { south, north, west, east } = CENTRE_BOUNDS;
-  if (!(lat >= south && lat <= north && lon >= west && lon <= east)) return none;
-  if (zoomParam.trim() === '' || !(zoom >= ZOOM_MIN && zoom <= ZOOM_MAX)) return none;
+  if (!(lat >= south && lat <= north && lon >= west && lon <= east)) {
+    notes.push(
+      `The ${SINGLE_PARAMETERS.c} ${quoted(centreParam)} is outside ${MAP_AREA.district}: ${whole}.`,
+    );
+    return none;
+  }
+  const zoom = zoomParam.trim() === '' ? NaN : Number(zoomParam);
+  if (!(zoom >= ZOOM_MIN && zoom <= ZOOM_MAX)) {
+    notes.push(
+      `The ${SINGLE_PARAMETERS.z} ${quoted(zoomParam)} is not a number from ${ZOOM_MIN} to ${ZOOM_MAX}: ${whole}.`,
+    );
+    return none;
+  }
   return { centre: roundCentre([lat, lon]), zoom: roundZoom(zoom) };
 }
 

@@ -1,9 +1,16 @@
 // The map opened from links a person typed or edited by hand: capitals, lists written out as
-// repeated parameters, values it cannot use. The figures are computed from the site data.
+// repeated parameters, values it cannot use, markup. The figures are computed from the site
+// data.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SiteData } from '../../src/shared/schema.ts';
-import { browserPages, type OpenedPage } from './support.ts';
-import { expectedFromSiteData, readFigures, readSiteData, waitForMap } from './map-page.ts';
+import { browserPages, saveScreenshot, seriousA11yViolations, type OpenedPage } from './support.ts';
+import {
+  afterUpdate,
+  expectedFromSiteData,
+  readFigures,
+  readSiteData,
+  waitForMap,
+} from './map-page.ts';
 
 /** The file's browser, and the pages each test opens, closed after it. */
 const pages = browserPages();
@@ -44,5 +51,63 @@ describe('the map opened from a link edited by hand', () => {
     expect(await page.locator('input[name="view"][value="wards"]').isChecked()).toBe(true);
     expect(await page.textContent('#crime-map-ward-name')).toBe(ward.name);
     expect(consoleErrors).toEqual([]);
+  });
+});
+
+const HOSTILE = '<img src=x onerror="__injected=1">';
+
+describe('the map opened from a link with values it cannot use', () => {
+  it('says what it did with each, shows what it says, and puts that in the address', async () => {
+    const { page, consoleErrors } = await openMap(
+      `?from=2019-01&type=drugs,burglery&ward=${encodeURIComponent(HOSTILE)}&c=53.8,-1.55&z=30&min=7`,
+    );
+    const notes = page.locator('#crime-map-link-notes li');
+    expect(await notes.allTextContents()).toEqual([
+      expect.stringMatching(/"burglery" is not a crime type/),
+      expect.stringMatching(/Jan 2019.*before.*starts at Mar 2024/),
+      expect.stringMatching(/"7".*uses 1/),
+      expect.stringContaining(`no ward "${HOSTILE}"`),
+      expect.stringMatching(/"30".*whole of Leeds/),
+    ]);
+    // The markup stayed text, and its script never ran.
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await saveScreenshot(page, 'map-link-notes', { fullPage: false });
+    expect(
+      await page.evaluate(() => (window as { __injected?: number }).__injected),
+    ).toBeUndefined();
+    const drugs = expectedFromSiteData(site, { types: ['Drugs'], from: first, to: last });
+    const shown = { total: drugs.total, wards: drugs.wards.slice(0, 5) };
+    expect(await readFigures(page)).toEqual(shown);
+    expect(await page.textContent('#crime-map-range')).toContain('Mar 2024');
+    // What the map shows, and nothing it could not use: a copy of the address shows the same.
+    expect(new URL(page.url()).search).toBe('?type=drugs');
+    const copy = await openMap(new URL(page.url()).search);
+    expect(await readFigures(copy.page)).toEqual(shown);
+    expect(await copy.page.locator('#crime-map-link-notes').count()).toBe(0);
+    // The address took the place of the one the page came in with: back leaves at once.
+    await page.goBack();
+    expect(page.url()).toBe('about:blank');
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('keeps back and forward on the views it showed, the notes closing at will or on back', async () => {
+    const { page, consoleErrors } = await openMap('?type=drugs,burglery');
+    const notes = page.locator('#crime-map-link-notes');
+    await page.getByRole('button', { name: 'Close' }).click();
+    expect(await notes.count()).toBe(0);
+    const again = await openMap('?type=drugs,burglery');
+    await afterUpdate(again.page, () =>
+      again.page.getByRole('checkbox', { name: 'Shoplifting' }).check(),
+    );
+    expect(new URL(again.page.url()).search).toBe('?type=drugs,shoplifting');
+    expect(await again.page.locator('#crime-map-link-notes').count()).toBe(1);
+    await afterUpdate(again.page, () => again.page.goBack().then(() => undefined));
+    expect(new URL(again.page.url()).search).toBe('?type=drugs');
+    expect(await again.page.getByRole('checkbox', { name: 'Shoplifting' }).isChecked()).toBe(false);
+    expect(await again.page.locator('#crime-map-link-notes').count()).toBe(0);
+    await again.page.goBack();
+    expect(again.page.url()).toBe('about:blank');
+    expect([...consoleErrors, ...again.consoleErrors]).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { CRIME_TYPES } from '../../../src/shared/constants.ts';
 import {
   defaultState,
   parseState,
+  readState,
   serialiseState,
   type StateContext,
 } from '../../../src/lib/map-state.ts';
@@ -94,6 +95,83 @@ describe('parseState(search, context)', () => {
   it('swaps a reversed month range', () => {
     const state = parseState('?from=2025-03&to=2024-06', context);
     expect([state.from, state.to]).toEqual(['2024-06', '2025-03']);
+  });
+});
+
+describe('readState(search, context) notes', () => {
+  it('has no note for a link the map wrote, nor for empty values or names it does not use', () => {
+    const written = serialiseState(
+      parseState(
+        '?type=burglary,violent-crime&from=2025-02&to=2025-03&view=wards&measure=rate&intensity=8&min=5&cc=1&ward=armley&c=53.8123,-1.5432&z=13.5',
+        context,
+      ),
+      context,
+    );
+    expect(written).toContain('measure=rate');
+    expect(readState(written, context).notes).toEqual([]);
+    expect(readState('?from=&to=&ward=&cc=0&fbclid=abc&utm_source=x', context).notes).toEqual([]);
+  });
+
+  it('says, for each value it cannot use, what the link asked and what the map shows instead', () => {
+    const cases: [string, string, RegExp][] = [
+      ['?from=2099-01', '2025-03', /Jan 2099.*after.*starts at Mar 2025/],
+      ['?to=2019-05', '2024-03', /May 2019.*before.*ends at Mar 2024/],
+      ['?from=2025-13', '2024-03', /"2025-13" is not a month.*starts at Mar 2024/],
+      ['?from=2025-03&to=2024-06', '2024-06', /Mar 2025, is after the last \(to\), Jun 2024/],
+    ];
+    for (const [query, from, note] of cases) {
+      const { state, notes } = readState(query, context);
+      expect(state.from, query).toBe(from);
+      expect(notes, query).toHaveLength(1);
+      expect(notes[0], query).toMatch(note);
+    }
+    const { state, notes } = readState(
+      '?type=drugs,burglery,Shop-lifting&view=3d&measure=per-km&intensity=0&min=7&cc=yes&ward=atlantis&c=51.5,-0.12&z=12',
+      context,
+    );
+    expect(state).toEqual({ ...defaultState(context), types: ['Drugs'] });
+    expect(notes).toHaveLength(8);
+    for (const [i, words] of [
+      ['"burglery" and "Shop-lifting"', 'not crime types', 'leaves them out'],
+      ['"3d"', 'heatmap'],
+      ['"per-km"', 'counts'],
+      ['"0"', 'uses 5'],
+      ['"7"', 'uses 1'],
+      ['"yes"', 'leaves the centre in'],
+      ['"atlantis"', 'no ward is open'],
+      ['"51.5,-0.12"', 'outside Leeds', 'whole of Leeds'],
+    ].entries()) {
+      for (const w of words) expect(notes[i], w).toContain(w);
+    }
+  });
+
+  it('says which centre or zoom it could not use, and opens the whole district', () => {
+    for (const [query, words] of [
+      ['?c=53.81,-1.55', 'without a zoom'],
+      ['?z=12', 'without a map centre'],
+      ['?c=NaN,NaN&z=12', '"NaN,NaN" is not a latitude and longitude'],
+      ['?c=53.81,-1.55&z=30', '"30" is not a number from 8 to 17'],
+      ['?c=53.81,-1.55&z=abc', '"abc" is not a number'],
+    ] as const) {
+      const { state, notes } = readState(query, context);
+      expect(state, query).toMatchObject({ centre: null, zoom: null });
+      expect(notes, query).toHaveLength(1);
+      expect(notes[0], query).toContain(words);
+    }
+  });
+
+  it('uses the first of a value given twice, and says so', () => {
+    const { state, notes } = readState('?ward=beeston-and-holbeck&ward=armley', context);
+    expect(state.ward).toBe('beeston-and-holbeck');
+    expect(notes).toEqual([expect.stringMatching(/ward 2 times.*first, "beeston-and-holbeck"/)]);
+  });
+
+  it('quotes at most 40 characters of a value, and a long list of unknown types by its first 3', () => {
+    const long = 'x'.repeat(5000);
+    const { notes } = readState(`?ward=${long}&type=a,b,c,d,e,a`, context);
+    expect(notes[0]).toMatch(/^"a", "b", "c" and 2 more are not crime types/);
+    expect(notes[1]).toContain(`"${'x'.repeat(39)}…"`);
+    expect(notes[1]?.length).toBeLessThan(100);
   });
 });
 
