@@ -48,6 +48,27 @@ export function period(data: SiteData, from: string, to: string): Period {
 }
 
 /**
+ * A period's months as a link to the map gives them: cut to the data's first and last month,
+ * the map's own range, so a page never sends readers to the map with months it has not (which
+ * the map would name as a link it cannot follow). A year page's Jan-Dec opens the map on the
+ * year's months from the first with data to the last.
+ */
+export function mapMonths(
+  data: SiteData,
+  p: Pick<Period, 'from' | 'to'>,
+): { from: string; to: string } {
+  const first = data.months[0];
+  const last = data.months.at(-1);
+  if (first === undefined || last === undefined) throw new Error('The site data has no months.');
+  const from = p.from < first ? first : p.from;
+  const to = p.to > last ? last : p.to;
+  if (from > to) {
+    throw new Error(`${p.from} to ${p.to} holds no month of the data (${first} to ${last}).`);
+  }
+  return { from, to };
+}
+
+/**
  * A period in words as a caption or description states it: "Apr 2024 to Mar 2025", naming the
  * months with data when some of its months have none ("Apr 2024 to Mar 2025 (months with data:
  * Feb–Mar 2025)"), so the span is never read as every month of it.

@@ -12,7 +12,7 @@ import { STREET_COLUMNS } from '../../src/shared/constants.ts';
 import { CENTRE_WARD_SHARE } from '../../src/lib/figures.ts';
 import { ordinal } from '../../src/lib/format.ts';
 import { describeMonths } from '../../src/shared/months.ts';
-import { parseState } from '../../src/lib/map-state.ts';
+import { parseState, readState } from '../../src/lib/map-state.ts';
 import { exactTwoSidedPValue } from '../support/exact-binomial.ts';
 import { DIST_DIR } from './global-setup.ts';
 
@@ -638,6 +638,32 @@ describe('every report page', () => {
         }
       }
     }
+  });
+
+  it("links to the map only with what the map can show: no link of the site's own earns a note", () => {
+    // As the map reads a link: every calendar month from the first with data to the latest.
+    const axis = Array.from({ length: monthsBetween(data.months[0]!, latest) + 1 }, (_, i) =>
+      shift(data.months[0]!, i),
+    );
+    let links = 0;
+    for (const urlPath of pages) {
+      const root = page(urlPath);
+      const map = root.querySelector('a.site-name')?.getAttribute('href');
+      expect(map, urlPath).toBeTruthy();
+      for (const a of root.querySelectorAll('a[href]')) {
+        const [target, query] = (a.getAttribute('href') ?? '').split('?');
+        if (target !== map || query === undefined) continue;
+        links += 1;
+        const { notes } = readState(query, { months: axis, wards: data.wards });
+        expect(notes, `${urlPath}: ${a.getAttribute('href')}`).toEqual([]);
+      }
+    }
+    // Each ward page's, a centre ward's second (beside its caveat), the wards index's and
+    // each year page's.
+    const centreWards = data.wards.filter(
+      (w) => w.cityCentreResidents / w.population >= CENTRE_WARD_SHARE,
+    ).length;
+    expect(links).toBe(data.wards.length + centreWards + 1 + years.length);
   });
 
   it('gives every chart a text alternative', () => {

@@ -18,6 +18,7 @@ import {
   calendarYears,
   crimesAndAsb,
   latestTwelveMonths,
+  mapMonths,
   monthGridYears,
   monthTotal,
   neighbourYears,
@@ -339,5 +340,44 @@ describe('plural(count, one, many)', () => {
   it('takes `one` for 1 and `many` for any other count, 0 among them', () => {
     expect(plural(1, 'month', 'months')).toBe('month');
     expect([0, 2, 10].map((n) => plural(n, 'is', 'are'))).toEqual(['are', 'are', 'are']);
+  });
+});
+
+describe('mapMonths: the months of a link to the map', () => {
+  const leeds = committedSiteData(); // 2024-03, then 2025-02 to 2025-03
+  const sheffield = committedSiteData('sheffield'); // 2024-01 to 2024-04
+
+  it("cuts a period to the data's first and last month", () => {
+    expect([leeds.months[0], leeds.months.at(-1)]).toEqual(['2024-03', '2025-03']);
+    expect([sheffield.months[0], sheffield.months.at(-1)]).toEqual(['2024-01', '2024-04']);
+    // A year page's Jan-Dec, at each end of the data.
+    expect(mapMonths(leeds, yearPeriod(leeds, 2024))).toEqual({ from: '2024-03', to: '2024-12' });
+    expect(mapMonths(leeds, yearPeriod(leeds, 2025))).toEqual({ from: '2025-01', to: '2025-03' });
+    expect(mapMonths(sheffield, yearPeriod(sheffield, 2024))).toEqual({
+      from: '2024-01',
+      to: '2024-04',
+    });
+    // The ward pages' twelve months: within Leeds's data; before Sheffield's begins.
+    expect(mapMonths(leeds, latestTwelveMonths(leeds))).toEqual({ from: '2024-04', to: '2025-03' });
+    expect(mapMonths(sheffield, latestTwelveMonths(sheffield))).toEqual({
+      from: '2024-01',
+      to: '2024-04',
+    });
+  });
+
+  it('leaves a period within the data as it is, its gaps too', () => {
+    expect(mapMonths(leeds, { from: '2024-05', to: '2025-02' })).toEqual({
+      from: '2024-05',
+      to: '2025-02',
+    });
+  });
+
+  it('refuses a period that holds no month of the data', () => {
+    expect(() => mapMonths(leeds, { from: '2019-01', to: '2019-12' })).toThrow(
+      /2019-01 to 2019-12 holds no month of the data/,
+    );
+    expect(() => mapMonths(sheffield, { from: '2024-05', to: '2024-12' })).toThrow(
+      /holds no month of the data/,
+    );
   });
 });
