@@ -371,6 +371,17 @@ export function roundCentre([lat, lon]: readonly [number, number]): [number, num
   return [Math.round(lat * f) / f, Math.round(lon * f) / f];
 }
 
+/**
+ * A centre as a link gives it: rounded (roundCentre), and moved into the district's box if the
+ * map was panned out of it, the nearest centre a link may give (readView names any other as
+ * one it cannot follow), so a link the map writes always reopens it without a note.
+ */
+function linkCentre(centre: readonly [number, number]): [number, number] {
+  const [lat, lon] = roundCentre(centre);
+  const { south, north, west, east } = CENTRE_BOUNDS;
+  return [Math.min(north, Math.max(south, lat)), Math.min(east, Math.max(west, lon))];
+}
+
 /** A zoom as the URL keeps it: half steps, like the map. */
 export function roundZoom(zoom: number): number {
   return Math.round(zoom * 2) / 2;
@@ -392,7 +403,7 @@ export function serialiseState(state: MapViewState, context: StateContext): stri
   if (state.excludeCityCentre) params.set('cc', '1');
   if (state.ward !== null) params.set('ward', state.ward);
   if (state.centre !== null && state.zoom !== null) {
-    params.set('c', roundCentre(state.centre).join(','));
+    params.set('c', linkCentre(state.centre).join(','));
     params.set('z', String(roundZoom(state.zoom)));
   }
   const query = params.toString().replaceAll('%2C', ',');

@@ -112,6 +112,55 @@ describe('readState(search, context) notes', () => {
     expect(readState('?from=&to=&ward=&cc=0&fbclid=abc&utm_source=x', context).notes).toEqual([]);
   });
 
+  it('has no note for any view the map can be in, its centre panned far out of the district too', () => {
+    const defaults = defaultState(context);
+    const centres: [number, number][] = [
+      [53.8, -1.55],
+      [51.5074, -0.1278], // panned to London
+      [55.9533, -3.1883], // and to Edinburgh
+      [53.8, -2.9], // west of the box only
+      [54.5, -1.55], // north of it only
+      [53.39999, -0.89999], // just past two edges
+    ];
+    const views = [
+      { ...defaults },
+      { ...defaults, types: [], from: '2024-05', to: '2024-05' }, // a month in the gap
+      { ...defaults, types: CRIME_TYPES.slice(0, 3), from: '2024-03', to: '2025-02' },
+      { ...defaults, view: 'wards' as const, measure: 'rate' as const, excludeCityCentre: true },
+      { ...defaults, ward: 'beeston-and-holbeck', intensity: 1, threshold: 20 },
+    ];
+    for (const view of views) {
+      for (const centre of centres) {
+        for (const zoom of [8, 10.25, 17]) {
+          const written = serialiseState({ ...view, centre, zoom }, context);
+          const { state, notes } = readState(written, context);
+          expect(notes, written).toEqual([]);
+          expect(state.centre, written).not.toBeNull();
+          expect(state.zoom, written).toBe(Math.round(zoom * 2) / 2);
+          expect([state.types, state.from, state.to, state.ward], written).toEqual([
+            view.types,
+            view.from,
+            view.to,
+            view.ward,
+          ]);
+        }
+      }
+    }
+    // Inside the box, the centre comes back as written; outside, at the nearest edge.
+    expect(
+      parseState(
+        serialiseState({ ...defaults, centre: [53.81234, -1.54321], zoom: 12 }, context),
+        context,
+      ).centre,
+    ).toEqual([53.8123, -1.5432]);
+    expect(
+      parseState(
+        serialiseState({ ...defaults, centre: [51.5074, -0.1278], zoom: 12 }, context),
+        context,
+      ).centre,
+    ).toEqual([53.4, -0.9]);
+  });
+
   it('says, for each value it cannot use, what the link asked and what the map shows instead', () => {
     const cases: [string, string, RegExp][] = [
       ['?from=2099-01', '2025-03', /Jan 2099.*after.*starts at Mar 2025/],
