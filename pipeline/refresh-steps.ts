@@ -548,7 +548,7 @@ export async function commitStep(
     await git(options.root, ['commit', '--quiet', '--file', messageFile, '--', ...changed]);
   } catch (error) {
     throw new RefreshError(
-      await notCommittedMessage(options, changed, messageFile, errorMessage(error)),
+      await notCommittedMessage(options, changed, uncommitted, messageFile, errorMessage(error)),
       { cause: error },
     );
   }
@@ -567,15 +567,23 @@ export async function commitStep(
 async function notCommittedMessage(
   options: RefreshOptions,
   files: readonly string[],
+  taken: readonly string[],
   messageFile: string,
   failure: string,
 ): Promise<string> {
-  const restore = await restoreCommands(options.root, files);
+  // The files taken away that HEAD never had may still be in the index (its `git rm` failed):
+  // out of it in either case, so no later commit takes them.
+  const restore = await restoreCommands(options.root, [...files, ...taken]);
+  const unstage =
+    taken.length > 0
+      ? `\`git rm -q --cached --ignore-unmatch -- ${shellWords(taken)}\`, then `
+      : '';
   const message = shellWord(path.relative(options.root, messageFile));
   return (
     `${failure}. The outputs are published in the working tree but not committed (HEAD is ` +
     `unchanged): ${files.join(', ')}; the next \`npm run build\` would publish them. Fix what ` +
-    `stopped git, then, in ${options.root}, either commit them: \`git add -- ${shellWords(files)}\`, ` +
+    `stopped git, then, in ${options.root}, either commit them: ${unstage}` +
+    `\`git add -- ${shellWords(files)}\`, ` +
     `then \`git commit --file ${message} -- ${shellWords(files)}\`; or run the commit step ` +
     'again, which publishes the staged data again and commits it; or restore them as committed: ' +
     `${restore.join(', then ')}.`

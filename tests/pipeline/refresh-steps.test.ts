@@ -2,7 +2,7 @@
 // staged data is checked against that area's published data and wards, not Leeds's. And the
 // commit step in a scratch repository whose `git commit` fails.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -146,6 +146,45 @@ describe('commitStep() whose git commit fails', () => {
       ['commit-message.txt', 'downloads.json', 'site-data.json']
         .map((file) => `?? ${STAGE_DIR}/${file}`)
         .join('\n'),
+    );
+  });
+
+  describe('with a yearly download taken away that HEAD never had, still in the index', () => {
+    const stray = `public/downloads/${yearlyFileName(2019)}`;
+    const kept = yearlyFileName(2025);
+    const setUp = async () => {
+      write(`${STAGE_DIR}/downloads/${kept}`, 'year 2025');
+      write(stray, 'an earlier run');
+      git('add', '--', stray);
+      return failedCommit();
+    };
+
+    it('says to take it out of the index on the way to commit them', async () => {
+      const message = await setUp();
+      expect(message).toContain(
+        `\`git rm -q --cached --ignore-unmatch -- ${stray}\`, then \`git add`,
+      );
+    });
+
+    it.each([
+      ['commit them:', '; or run the commit step'],
+      ['restore them as committed:', undefined],
+    ])(
+      'leaves it out of the index and the tree whichever way is taken (%s)',
+      async (start, end) => {
+        const message = await setUp();
+        // As a failed `git rm` would have left it: in the index.
+        write(stray, 'an earlier run');
+        git('add', '--', stray);
+        rmSync(path.join(repo.root(), stray));
+        preCommitHook(false);
+        runCommands(part(message, start, end));
+        expect(git('ls-files', '--', stray)).toBe('');
+        expect(existsSync(path.join(repo.root(), stray))).toBe(false);
+        expect(git('ls-tree', '-r', '--name-only', 'HEAD', '--', 'public/downloads')).not.toContain(
+          stray,
+        );
+      },
     );
   });
 
