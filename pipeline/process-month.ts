@@ -8,7 +8,13 @@
 import { createReadStream } from 'node:fs';
 import { MASTER_COLUMNS, STREET_COLUMNS } from '../src/shared/constants.ts';
 import { coordinateKey } from '../src/shared/coordinates.ts';
-import type { CrimeRecord, DropReason, EnrichedCrime, MonthSummary } from '../src/shared/schema.ts';
+import {
+  DROP_REASONS,
+  type CrimeRecord,
+  type DropReason,
+  type EnrichedCrime,
+  type MonthSummary,
+} from '../src/shared/schema.ts';
 import { readApiMonth } from './api-months.ts';
 import type { ArchiveEntry } from './archive.ts';
 import { createIdSidecarWriter } from './crime-id-sidecar.ts';
@@ -29,7 +35,7 @@ import { applyLatestOutcome, readOutcomesOnce, type OutcomeReadStats } from './o
 import { OutcomeIndex, type LatestOutcome, type OutcomeLookup } from './outcome-index.ts';
 import { inAnotherDistrict, outsideReason, type OutsideRule } from './outside.ts';
 import { readEachOnce } from './read-once.ts';
-import { DropTally, formatCount, formatTallyExamples } from './report.ts';
+import { DropTally, formatCount, formatTallyExamples, ReasonTally } from './report.ts';
 import { createMonthSummariser } from './summarise.ts';
 
 export interface MonthDeps {
@@ -92,7 +98,7 @@ export interface MonthProcessor {
    * `territorial`: whether the row is of the territorial force's street file (the plan's
    * first), not of another force's (British Transport Police's); an API month's rows are.
    */
-  row(where: string, result: Normalised, territorial?: boolean): Promise<void> | undefined;
+  row(where: string, result: Normalised, territorial: boolean): Promise<void> | undefined;
   /**
    * Writes what is left and returns the month's summary; throws when the territorial force's
    * file (an API month: its snapshot) held no row, or when every row of it was dropped: the
@@ -122,14 +128,18 @@ export function monthProcessor(
   const deduper = createDeduper();
   let read = 0;
   let kept = 0;
-  /** The rows of the territorial force's file read and kept, and its drops (finish). */
+  /** The rows of the territorial force's file read and kept (finish). */
   let ownRead = 0;
   let ownKept = 0;
-  const ownDrops = planFiles(plan) > 1 ? new DropTally() : drops;
-  const dropRow = (reason: DropReason, where: string, detail: string, own: boolean): void => {
+  /**
+   * The territorial force's file's drops, for finish's message: its rows come first (its
+   * entry leads the plan), so they are the month's drops as they stand when another force's
+   * first row comes, copied then; null until then (the month's drops are its file's).
+   */
+  let ownDrops: ReasonTally<DropReason> | null = null;
+  const dropRow = (reason: DropReason, where: string, detail: string): void => {
     summariser.drop(reason);
     drops.add(reason, where, detail);
-    if (own && ownDrops !== drops) ownDrops.add(reason, where, detail);
   };
   let batch = MASTER_HEADER;
   /** Where the row being processed came from, for onEarlier (made once, not once a row). */
@@ -147,27 +157,26 @@ export function monthProcessor(
   const row = (
     where: string,
     result: Normalised,
-    territorial = true,
+    territorial: boolean,
   ): Promise<void> | undefined => {
     read += 1;
     if (territorial) ownRead += 1;
+    else if (ownDrops === null) {
+      ownDrops = new ReasonTally(DROP_REASONS);
+      ownDrops.merge(drops);
+    }
     at = where;
     summariser.read();
     const normalised = dropIfOtherMonth(result, plan.month);
     if (!normalised.ok) {
-      dropRow(normalised.reason, where, normalised.detail, territorial);
+      dropRow(normalised.reason, where, normalised.detail);
       return undefined;
     }
     const record = normalised.record;
     const { streetColumns } = normalised;
     const differing = deduper.repeatOf(record, streetColumns);
     if (differing !== undefined) {
-      dropRow(
-        'duplicate',
-        where,
-        `Crime ID ${record.crimeId} was already read this month`,
-        territorial,
-      );
+      dropRow('duplicate', where, `Crime ID ${record.crimeId} was already read this month`);
       if (differing.length > 0) {
         drops.disagreements.add(
           'duplicate-differing',
@@ -187,7 +196,6 @@ export function monthProcessor(
         where,
         `${record.longitude}, ${record.latitude} (${record.location}) is outside the ` +
           `${deps.district.name} district (${why}: LSOA "${record.lsoaName}")`,
-        territorial,
       );
       drops.outside[why] += 1;
       return undefined;
@@ -226,7 +234,7 @@ export function monthProcessor(
       throw new InputError(
         territorialSource(plan),
         `holds no usable crimes for ${plan.month}: all ${formatCount(ownRead)} rows read were ` +
-          `dropped (${formatTallyExamples(ownDrops)})${kept > 0 ? others : ''}. police.uk ` +
+          `dropped (${formatTallyExamples(ownDrops ?? drops)})${kept > 0 ? others : ''}. police.uk ` +
           `never publishes a month without crimes in ${deps.district.name}, so this is not a ` +
           `month of zero crimes: check that the file is the ${plan.month} file of a force ` +
           `that covers ${deps.district.name}, and ${whatToDo(plan)}`,
@@ -257,11 +265,6 @@ export function planSources(plan: MonthPlan, from = 0): string {
 /** The territorial force's street file of a month (its first), or its API snapshot. */
 export function territorialSource(plan: MonthPlan): string {
   return plan.source === 'archive' ? (plan.entries[0]?.where ?? '') : plan.file.path;
-}
-
-/** How many files a month's rows come from. */
-function planFiles(plan: MonthPlan): number {
-  return plan.source === 'archive' ? plan.entries.length : 1;
 }
 
 /** A row dated in another month than its file is as unusable as an unreadable month. */
@@ -388,7 +391,7 @@ async function feedMonth(
   if (first?.source === 'api') {
     if (plans.length > 1) throw new Error(`${first.month}: an API month is one district's`);
     for await (const { where, result } of monthRows(first, options.onBytes)) {
-      await processors[0]!.row(where, result);
+      await processors[0]!.row(where, result, true);
     }
     return;
   }
