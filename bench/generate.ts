@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse';
 import { printFailure } from '../pipeline/command-failure.ts';
 import { LEEDS_DISTRICT_CODE, STREET_COLUMNS } from '../src/shared/constants.ts';
-import { MONTH_PATTERN } from '../src/shared/schema.ts';
+import { MONTH_PATTERN } from '../src/shared/months.ts';
 import { assertSafeOutputDir, REPO_ROOT } from './paths.ts';
 import { createRandom, type Random } from './prng.ts';
 import { errorMessage } from '../src/shared/error-message.ts';

@@ -6,7 +6,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { MONTH_PATTERN } from '../src/shared/schema.ts';
+import { MONTH_PATTERN } from '../src/shared/months.ts';
 
 export interface ReadSplitCount {
   files: number;

@@ -3,7 +3,7 @@
 // Used only for months the archive does not have yet. One month is a few MB, read whole.
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { MONTH_PATTERN } from '../src/shared/schema.ts';
+import { MONTH_PATTERN } from '../src/shared/months.ts';
 import { InputError } from './input-error.ts';
 import { apiCrimeSchema, type ApiCrime } from './normalise.ts';
 import { errorMessage } from '../src/shared/error-message.ts';

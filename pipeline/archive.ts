@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
-import { MONTH_PATTERN } from '../src/shared/schema.ts';
+import { MONTH_PATTERN } from '../src/shared/months.ts';
 import { InputError } from './input-error.ts';
 import { errorMessage } from '../src/shared/error-message.ts';
 

@@ -7,7 +7,8 @@ import {
   STREET_COLUMNS,
   type CrimeType,
 } from '../src/shared/constants.ts';
-import { MONTH_PATTERN, type CrimeRecord, type DropReason } from '../src/shared/schema.ts';
+import { MONTH_PATTERN } from '../src/shared/months.ts';
+import type { CrimeRecord, DropReason } from '../src/shared/schema.ts';
 import { streetColumnsFromRow } from './master-row.ts';
 
 export type Normalised =

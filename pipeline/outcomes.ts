@@ -6,7 +6,8 @@
 // them apart from the street rows' drops. An indexed row's crime may be none the run keeps
 // (listed before its first month, say): which are is counted for the run (outcome-join.ts).
 import { OUTCOME_COLUMNS } from '../src/shared/constants.ts';
-import { MONTH_PATTERN, type EnrichedCrime } from '../src/shared/schema.ts';
+import { MONTH_PATTERN } from '../src/shared/months.ts';
+import type { EnrichedCrime } from '../src/shared/schema.ts';
 import type { ArchiveEntry } from './archive.ts';
 import { readEachOnce } from './read-once.ts';
 import { checkCoordinates } from './normalise.ts';

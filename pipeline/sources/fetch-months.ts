@@ -9,7 +9,7 @@ import { FILE_KINDS } from '../archive.ts';
 import { policeForceName } from '../../src/shared/police-forces.ts';
 import { sum } from 'd3-array';
 import { apiCrimeSchema, normaliseApiCrime } from '../normalise.ts';
-import { MONTH_PATTERN } from '../../src/shared/schema.ts';
+import { MONTH_PATTERN } from '../../src/shared/months.ts';
 import { openRemoteArchive, type ArchiveProbe } from './archive-remote.ts';
 import {
   commitApiMonth,

@@ -1,6 +1,5 @@
 // The choice of police.uk archives. Pure; month arithmetic is src/shared/months.ts.
-import { addMonths, monthRange } from '../../src/shared/months.ts';
-import { MONTH_PATTERN } from '../../src/shared/schema.ts';
+import { addMonths, MONTH_PATTERN, monthRange } from '../../src/shared/months.ts';
 
 /** Each police.uk archive YYYY-MM.zip holds the 36 months ending at YYYY-MM. */
 export const ARCHIVE_SPAN_MONTHS = 36;

@@ -15,10 +15,12 @@ const MONTH_NAMES = [
   'December',
 ] as const;
 
-/** Whether `text` is a month as YYYY-MM: "2025-03", not "2025-3", "2025-13" or "2025-00". */
+/** A month as YYYY-MM: "2025-03", not "2025-3", "2025-13" or "2025-00". */
+export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** Whether `text` is a month as YYYY-MM (MONTH_PATTERN). */
 export function isMonth(text: string): boolean {
-  const index = Number(/^\d{4}-(\d{2})$/.exec(text)?.[1]) - 1;
-  return index >= 0 && index <= 11;
+  return MONTH_PATTERN.test(text);
 }
 
 function parts(month: string): { year: number; index: number } {

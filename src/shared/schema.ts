@@ -3,8 +3,8 @@
 // Types are inferred from the schemas; validate once where data enters (parseOrThrow).
 import { z } from 'zod';
 import { CRIME_TYPES } from './constants.ts';
+import { MONTH_PATTERN } from './months.ts';
 
-export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
 export const monthSchema = z.string().regex(MONTH_PATTERN, 'expected a month as YYYY-MM');
 export type Month = z.infer<typeof monthSchema>;
 
