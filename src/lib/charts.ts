@@ -38,8 +38,12 @@ export interface TrendGeometry {
   /** Months without data, as x positions for a gap marker. */
   gaps: { x: number; label: string }[];
   yTicks: { y: number; value: number }[];
-  /** Labels under the x axis, thinned; `index` is the value's position. */
-  xLabels: { x: number; label: string; index: number }[];
+  /**
+   * Labels under the x axis, thinned; `index` is the value's position. `narrow`: the label is
+   * also shown on a narrow chart, whose larger text needs twice the room (every other label
+   * gives way there; the first and last months stay labelled).
+   */
+  xLabels: { x: number; label: string; index: number; narrow: boolean }[];
   box: ChartBox;
 }
 
@@ -101,12 +105,16 @@ export function trendGeometry(
   for (let v = 0; v <= top; v += step) yTicks.push({ y: yAt(v), value: v });
   // Every `every`-th month is labelled, and the last month always is: a regular label less
   // than `every` months before the last would overlap it, so that one is left out (which also
-  // keeps the count within maxXLabels).
+  // keeps the count within maxXLabels). A narrow chart labels every `2 * every`-th month the
+  // same way: a subset of the labels, never closer than twice their step. The first month is
+  // always labelled: it and the last are the plot's width apart.
   const every = Math.max(1, Math.ceil(labels.length / maxXLabels));
   const last = labels.length - 1;
+  const labelled = (index: number, step: number) =>
+    index === 0 || index === last || (index % step === 0 && last - index >= step);
   const xLabels = labels
-    .map((label, index) => ({ x: xAt(index), label, index }))
-    .filter(({ index }) => index === last || (index % every === 0 && last - index >= every));
+    .map((label, index) => ({ x: xAt(index), label, index, narrow: labelled(index, 2 * every) }))
+    .filter(({ index }) => labelled(index, every));
   return { lines, points, gaps, yTicks, xLabels, box };
 }
 

@@ -27,6 +27,28 @@ const BAR_TABLE_PAGES = [
   ...data.wards.map((w) => `/wards/${w.slug}/`),
   ...[...new Set(data.months.map((m) => m.slice(0, 4)))].map((y) => `/years/${y}/`),
 ];
+const MONTH_NAMES = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
+/** "2024-09" as the chart's x axis writes it: "Sep 2024", or "Sep" on a year's chart. */
+function monthLabel(month: string, withYear: boolean): string {
+  const name = MONTH_NAMES[Number(month.slice(5, 7)) - 1] ?? month;
+  return withYear ? `${name} ${month.slice(0, 4)}` : name;
+}
+/**
+ * The pages with a month-by-month chart, and the months its x axis starts and ends with: a
+ * ward's runs over every month of the data; a year's over its calendar, January to December.
+ */
+const CHART_PAGES = [
+  ...data.wards.map((w) => ({
+    path: `/wards/${w.slug}/`,
+    first: monthLabel(data.months[0]!, true),
+    last: monthLabel(data.months.at(-1)!, true),
+  })),
+  ...[...new Set(data.months.map((m) => m.slice(0, 4)))].map((y) => ({
+    path: `/years/${y}/`,
+    first: 'Jan',
+    last: 'Dec',
+  })),
+];
 /** Pages whose tables hold links or buttons: ward links, the sort buttons, the file links. */
 const FOCUS_PAGES = ['/wards/', `/years/${year}/`, '/data/'];
 
@@ -136,6 +158,71 @@ describe('report pages in a browser', () => {
       }
       expect(wide).toEqual([]);
       expect(thin).toEqual([]);
+      await page.close();
+    },
+  );
+
+  it.each([320, 360, 390, 600, 1280])(
+    'at %i px every chart of every ward and year page shows its axis text at 10 px or more, no two labels overlapping, the first and last months labelled',
+    async (width) => {
+      const { page } = await openPage(browser, CHART_PAGES[0]!.path, {
+        viewport: { width, height: 844 },
+      });
+      const problems: string[] = [];
+      for (const { path: report, first, last } of CHART_PAGES) {
+        await page.goto(new URL(report, siteUrl()).href);
+        const charts = await page.locator('figure.chart svg').evaluateAll((svgs) =>
+          svgs.map((svg) => {
+            const scale = (svg as SVGSVGElement).getScreenCTM()?.a ?? 0;
+            const texts = [...svg.querySelectorAll('.axis text')].map((text) => {
+              const r = text.getBoundingClientRect();
+              return {
+                text: (text.textContent ?? '').trim(),
+                shown: r.width > 0 && getComputedStyle(text).display !== 'none',
+                // Below the plot, centred on its month: an x label; the others are counts.
+                month: text.getAttribute('text-anchor') === 'middle',
+                px: parseFloat(getComputedStyle(text).fontSize) * scale,
+                box: { left: r.left, right: r.right, top: r.top, bottom: r.bottom },
+              };
+            });
+            return {
+              texts,
+              screen: document.documentElement.clientWidth,
+              scrolls: document.documentElement.scrollWidth > document.documentElement.clientWidth,
+            };
+          }),
+        );
+        expect(charts.length, report).toBe(1);
+        for (const { texts, screen, scrolls } of charts) {
+          const shown = texts.filter((t) => t.shown);
+          const months = shown.filter((t) => t.month).map((t) => t.text);
+          if (scrolls) problems.push(`${report}: the page scrolls sideways`);
+          for (const t of shown) {
+            if (t.px < 10) problems.push(`${report}: "${t.text}" at ${t.px.toFixed(1)} px`);
+            if (t.box.left < 0 || t.box.right > screen) {
+              problems.push(`${report}: "${t.text}" reaches past the screen`);
+            }
+          }
+          shown.forEach((a, i) =>
+            shown.slice(i + 1).forEach((b) => {
+              const apart =
+                a.box.right <= b.box.left ||
+                b.box.right <= a.box.left ||
+                a.box.bottom <= b.box.top ||
+                b.box.bottom <= a.box.top;
+              if (!apart) problems.push(`${report}: "${a.text}" overlaps "${b.text}"`);
+            }),
+          );
+          if (months[0] !== first || months.at(-1) !== last) {
+            problems.push(`${report}: month labels ${months.join(', ')}, not ${first} to ${last}`);
+          }
+          // On a desktop screen every label drawn shows.
+          if (width >= 1280 && shown.length !== texts.length) {
+            problems.push(`${report}: ${texts.length - shown.length} labels hidden`);
+          }
+        }
+      }
+      expect(problems).toEqual([]);
       await page.close();
     },
   );

@@ -187,6 +187,35 @@ describe('charts', () => {
     expect(chart.xLabels.map((l) => l.index)).toEqual([0, 2, 4, 6, 8, 10, 13]);
   });
 
+  it('trendGeometry keeps every other label for a narrow chart: the first, the last, never closer than twice the step', () => {
+    for (let months = 1; months <= 40; months += 1) {
+      const labels = Array.from({ length: months }, (_, i) => `m${i}`);
+      const { xLabels } = trendGeometry(Array<number>(months).fill(1), labels);
+      const narrow = xLabels.filter((l) => l.narrow).map((l) => l.index);
+      const step = Math.ceil(months / 7);
+      expect(narrow[0], `${months} months`).toBe(0);
+      expect(narrow.at(-1), `${months} months`).toBe(months - 1);
+      for (let i = 1; i < narrow.length; i += 1) {
+        // The first and last alone are the plot's width apart, however few the months.
+        if (narrow.length === 2) break;
+        expect(
+          narrow[i]! - narrow[i - 1]!,
+          `${months} months: ${narrow.join(',')}`,
+        ).toBeGreaterThanOrEqual(2 * step);
+      }
+    }
+    // Twelve months, all labelled when there is room: January and every other month after
+    // it, December last (November, a month before it, gives way).
+    const year = trendGeometry(
+      Array<number>(12).fill(1),
+      Array<string>(12).fill(''),
+      undefined,
+      12,
+    );
+    expect(year.xLabels).toHaveLength(12);
+    expect(year.xLabels.filter((l) => l.narrow).map((l) => l.index)).toEqual([0, 2, 4, 6, 8, 11]);
+  });
+
   it('barPercents scales bars to the largest value', () => {
     expect(barPercents([5, 10, 0])).toEqual([50, 100, 0]);
     expect(barPercents([0, 0])).toEqual([0, 0]);
