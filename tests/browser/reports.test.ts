@@ -227,6 +227,30 @@ describe('report pages in a browser', () => {
     },
   );
 
+  it.each([`/wards/${ward?.slug}/`, `/years/${year}/`])(
+    '%s: a screen reader reads the by-type bar table as its three columns, the drawn bars left out header and all',
+    async (report) => {
+      const { page } = await openPage(browser, report);
+      const caption = (await page.locator('table.bar-table caption').textContent()) ?? '';
+      const rows = await accessibleTableRows(page, caption.trim());
+      const [header, ...body] = rows;
+      expect(header).toEqual([
+        { role: 'columnheader', name: 'Crime type' },
+        { role: 'columnheader', name: 'Count' },
+        { role: 'columnheader', name: 'Share' },
+      ]);
+      expect(body.map((cells) => cells[0]?.name).sort()).toEqual([...data.crimeTypes].sort());
+      for (const cells of body) {
+        expect(
+          cells.map((c) => c.role),
+          cells[0]?.name,
+        ).toEqual(['rowheader', 'cell', 'cell']);
+        for (const c of cells) expect(c.name, cells[0]?.name).not.toBe('');
+      }
+      await page.close();
+    },
+  );
+
   it.each(FOCUS_PAGES)(
     '%s at 390 px: Tab and Shift+Tab through its tables keep each focused link or button, and its focus outline, wholly in view',
     async (report) => {
@@ -302,6 +326,51 @@ describe('report pages in a browser', () => {
     await page.close();
   });
 });
+
+/**
+ * The table named `caption` as Chromium's accessibility tree gives it to a screen reader: its
+ * rows, each as the role and name of its cells. Nodes left out of the tree (aria-hidden, or
+ * not shown) are skipped; their children, where not left out themselves, are kept.
+ */
+async function accessibleTableRows(
+  page: Page,
+  caption: string,
+): Promise<{ role: string; name: string }[][]> {
+  const cdp = await page.context().newCDPSession(page);
+  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+    nodes: {
+      nodeId: string;
+      ignored: boolean;
+      role?: { value?: string };
+      name?: { value?: string };
+      childIds?: string[];
+    }[];
+  };
+  await cdp.detach();
+  const byId = new Map(nodes.map((n) => [n.nodeId, n]));
+  const text = (value: string | undefined) => (value ?? '').replace(/\s+/g, ' ').trim();
+  const table = nodes.find(
+    (n) => !n.ignored && n.role?.value === 'table' && text(n.name?.value) === text(caption),
+  );
+  if (table === undefined) throw new Error(`no table named "${caption}" in the tree`);
+  /** The nearest descendants of `id` in the tree (not left out) with one of `roles`. */
+  const findAll = (id: string, roles: string[]): typeof nodes => {
+    const found: typeof nodes = [];
+    for (const childId of byId.get(id)?.childIds ?? []) {
+      const child = byId.get(childId);
+      if (child === undefined) continue;
+      if (!child.ignored && roles.includes(child.role?.value ?? '')) found.push(child);
+      else found.push(...findAll(childId, roles));
+    }
+    return found;
+  };
+  return findAll(table.nodeId, ['row']).map((row) =>
+    findAll(row.nodeId, ['columnheader', 'rowheader', 'cell', 'gridcell']).map((c) => ({
+      role: c.role?.value ?? '',
+      name: text(c.name?.value),
+    })),
+  );
+}
 
 /**
  * Why the focused element, in a table's scrolling box, is not seen with its whole focus
