@@ -325,6 +325,47 @@ describe('report pages in a browser', () => {
     expect(consoleErrors).toEqual([]);
     await page.close();
   });
+
+  it("/wards/ keeps each header's content in its sort button, the ASB abbreviation with its expansion, and sorts by it from the keyboard", async () => {
+    const headers = (p: Page) =>
+      p.locator('#ward-table thead th').evaluateAll((ths) => ths.map((th) => th.innerHTML.trim()));
+    const plain = await openPage(browser, '/wards/', { javaScript: false });
+    const written = await headers(plain.page);
+    await plain.page.close();
+    expect(written.some((h) => h.includes('<abbr'))).toBe(true);
+
+    const { page, consoleErrors } = await openPage(browser, '/wards/');
+    const buttons = await page.locator('#ward-table thead th').evaluateAll((ths) =>
+      ths.map((th) => ({
+        children: th.children.length,
+        button: th.firstElementChild?.tagName === 'BUTTON' ? th.firstElementChild.innerHTML : null,
+      })),
+    );
+    expect(buttons.map((b) => b.children)).toEqual(written.map(() => 1));
+    expect(buttons.map((b) => b.button?.trim())).toEqual(written);
+    const header = page.locator('#ward-table thead th', { hasText: 'Crimes and' });
+    const abbr = header.locator('button abbr');
+    expect(await abbr.textContent()).toBe('ASB');
+    expect(await abbr.getAttribute('title')).toBe('anti-social behaviour');
+
+    const totals = () =>
+      page
+        .locator('#ward-table tbody [data-field="total"]')
+        .evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-sort-value'))));
+    await header.locator('button').focus();
+    await page.keyboard.press('Enter');
+    expect(await header.getAttribute('aria-sort')).toBe('ascending');
+    const ascending = await totals();
+    expect(ascending).toEqual([...ascending].sort((a, b) => a - b));
+    await page.keyboard.press('Enter');
+    expect(await header.getAttribute('aria-sort')).toBe('descending');
+    const descending = await totals();
+    expect(descending).toEqual([...descending].sort((a, b) => b - a));
+    expect(await page.locator('#ward-table thead [aria-sort]').count()).toBe(1);
+    expect(await abbr.getAttribute('title')).toBe('anti-social behaviour');
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+  });
 });
 
 /**
