@@ -122,7 +122,10 @@ const SINGLE_PARAMETERS: Readonly<Record<string, string>> = {
   z: 'zoom (z)',
 };
 
-/** A link's month: its own when the data has it, else the nearest the data has, with a note. */
+/**
+ * A link's month: its own when the map's months hold it; else, with a note, the map's first
+ * or last month for one before or after them, or `fallback` for one that is not a month.
+ */
 function readMonth(
   param: 'from' | 'to',
   value: string | null,
@@ -235,14 +238,21 @@ export function readState(
     types = CRIME_TYPES.filter((t) => wanted.has(t));
   }
 
-  let from = readMonth('from', params.get('from'), context.months, defaults.from, notes);
-  let to = readMonth('to', params.get('to'), context.months, defaults.to, notes);
-  if (from > to) {
-    notes.push(
-      `The first month (from), ${shortMonth(from)}, is after the last (to), ${shortMonth(to)}: the map shows ${shortMonth(to)} to ${shortMonth(from)}.`,
-    );
-    [from, to] = [to, from];
+  // Months the wrong way round are swapped as the link gives them, before either is moved
+  // into the map's months: each note then names the end the map shows. Read in order, two
+  // months give two in order (a month before the map's is its first, one after its last).
+  let fromParam = params.get('from');
+  let toParam = params.get('to');
+  if (fromParam !== null && toParam !== null && isMonth(fromParam) && isMonth(toParam)) {
+    if (fromParam > toParam) {
+      notes.push(
+        `The first month (from), ${shortMonth(fromParam)}, is after the last (to), ${shortMonth(toParam)}: the map takes ${shortMonth(toParam)} as the first and ${shortMonth(fromParam)} as the last.`,
+      );
+      [fromParam, toParam] = [toParam, fromParam];
+    }
   }
+  const from = readMonth('from', fromParam, context.months, defaults.from, notes);
+  const to = readMonth('to', toParam, context.months, defaults.to, notes);
 
   // Names typed by hand may be capitalised: "Drugs", "Armley", "E05011385" or "e05011385".
   const view = readChoice(

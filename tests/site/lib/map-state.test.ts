@@ -174,6 +174,14 @@ describe('readState(search, context) notes', () => {
       expect(notes, query).toHaveLength(1);
       expect(notes[0], query).toMatch(note);
     }
+    // The wrong way round and beyond the data at both ends: swapped first, so each note
+    // names the end the map shows.
+    const swapped = readState('?from=2099-01&to=2019-01', context);
+    expect([swapped.state.from, swapped.state.to]).toEqual(['2024-03', '2025-03']);
+    expect(swapped.notes).toHaveLength(3);
+    expect(swapped.notes[0]).toMatch(/Jan 2099, is after the last \(to\), Jan 2019/);
+    expect(swapped.notes[1]).toMatch(/Jan 2019, is before .* starts at Mar 2024/);
+    expect(swapped.notes[2]).toMatch(/Jan 2099, is after .* ends at Mar 2025/);
     const { state, notes } = readState(
       '?type=drugs,burglery,Shop-lifting&view=3d&measure=per-km&intensity=0&min=7&cc=yes&ward=atlantis&c=51.5,-0.12&z=12',
       context,
