@@ -4,7 +4,7 @@
 import { MAP_AREA } from '../lib/map-area.ts';
 import { useMemo } from 'preact/hooks';
 import type { MapData, MapWard } from '../shared/map-data.ts';
-import { centreShare, isCentreWard } from '../lib/figures.ts';
+import { centreInflationSentence, isCentreWard } from '../lib/figures.ts';
 import { capitalise, formatCount, formatRate, formatShare } from '../lib/format.ts';
 import { monthCoverage, monthlySeries, wardTypeTotals, type MapFilter } from '../lib/map-filter.ts';
 import { describeMonths, longMonth } from '../shared/months.ts';
@@ -77,10 +77,8 @@ function CentreNote({ ward, filter }: { ward: MapWard; filter: MapFilter }) {
   if (centre === null || filter.excludeCityCentre || !isCentreWard(ward)) return null;
   return (
     <p class="crime-map__note" id="crime-map-ward-centre">
-      {formatShare(centreShare(ward))} of {ward.name}'s residents live in the {centre.label} (
-      {centre.description}), where far more people work, visit and go out than live: its rate per
-      resident is inflated, crimes per resident rather than the risk to a person who is there.
-      &ldquo;Exclude {centre.label}&rdquo; leaves them out.
+      {centreInflationSentence([ward], centre)} &ldquo;Exclude {centre.label}&rdquo; leaves them
+      out.
     </p>
   );
 }

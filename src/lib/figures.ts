@@ -1,7 +1,7 @@
 // The figures the reports show, computed from the site data. Pure and DOM-free.
 // A month absent from `data.months` has no data: it is left out of sums and shown as a gap.
 import { range, sum } from 'd3-array';
-import { listInWords, rankRatesAsShown } from './format.ts';
+import { formatShare, listInWords, rankRatesAsShown } from './format.ts';
 import type { SiteData, Ward } from '../shared/schema.ts';
 import { ANTI_SOCIAL_BEHAVIOUR } from '../shared/constants.ts';
 import {
@@ -295,6 +295,25 @@ export function centreShare(ward: Pick<Ward, 'population' | 'cityCentreResidents
 /** Whether a ward's rate per resident is inflated by the centre (CENTRE_WARD_SHARE). */
 export function isCentreWard(ward: Pick<Ward, 'population' | 'cityCentreResidents'>): boolean {
   return centreShare(ward) >= CENTRE_WARD_SHARE;
+}
+
+/**
+ * Why the rates per resident of `wards` (centre wards: isCentreWard) run high, the sentence the
+ * reports' caveat (CentreCaveat) and the map's ward details give: the share of each one's
+ * residents who live in the `centre`, where far more people are than live.
+ */
+export function centreInflationSentence(
+  wards: readonly Pick<Ward, 'name' | 'population' | 'cityCentreResidents'>[],
+  centre: { label: string; description: string },
+): string {
+  const one = wards.length === 1;
+  const shares = listInWords(wards.map((w) => `${formatShare(centreShare(w))} of ${w.name}'s`));
+  return (
+    `${shares} residents live in the ${centre.label} (${centre.description}), where far more ` +
+    `people work, visit and go out than live: ${one ? 'its rate' : 'their rates'} per resident ` +
+    `${one ? 'is' : 'are'} inflated, as ${one ? 'it counts' : 'they count'} crimes per ` +
+    'resident, not the risk to a person who is there.'
+  );
 }
 
 /** Every ward's figures over `months` (months with data), in data.wards order. */

@@ -16,6 +16,7 @@ import { monthsOfYear } from '../../../src/shared/months.ts';
 import { rateWindow } from '../../../src/shared/rates.ts';
 import {
   calendarYears,
+  centreInflationSentence,
   crimesAndAsb,
   latestTwelveMonths,
   mapMonths,
@@ -408,5 +409,24 @@ describe('mapMonths: the months of a link to the map', () => {
     expect(() => mapMonths(sheffield, { from: '2024-05', to: '2024-12' })).toThrow(
       /holds no month of the data/,
     );
+  });
+});
+
+describe('centreInflationSentence', () => {
+  const centre = { label: 'city centre', description: 'postcode districts LS1 and LS2' };
+  const a = { name: 'Little London & Woodhouse', population: 28215, cityCentreResidents: 15721 };
+  const b = { name: 'Hunslet & Riverside', population: 26533, cityCentreResidents: 2705 };
+
+  it("names each ward's share of residents in the centre, and says what that does to its rate", () => {
+    const one = centreInflationSentence([a], centre);
+    expect(one).toMatch(
+      /^55\.7% of Little London & Woodhouse's residents live in the city centre \(postcode districts LS1 and LS2\), /,
+    );
+    expect(one).toContain('its rate per resident is inflated, as it counts crimes per resident');
+    const two = centreInflationSentence([a, b], centre);
+    expect(two).toMatch(
+      /^55\.7% of Little London & Woodhouse's and 10\.2% of Hunslet & Riverside's residents/,
+    );
+    expect(two).toContain('their rates per resident are inflated, as they count crimes');
   });
 });
