@@ -1,5 +1,6 @@
 // The months step runs archive and API months the same way: each wave in the month workers
 // when it has several months, else inline, with the same results either way.
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -72,7 +73,14 @@ async function run(
   await mkdir(apiDir, { recursive: true });
   const rows = sampleRows('2025-03');
   for (const month of API_MONTHS) {
-    const crimes = rows.map((row, i) => ({ ...toApiCrime(row, 80_000_000 + i), month }));
+    // March's crimes as another month's: each with a Crime ID of its own, as police.uk's API
+    // gives a month's crimes (a month of March's IDs would be refused as March's file again).
+    const crimes = rows.map((row, i) => {
+      const crimeId = row['Crime ID'] ?? '';
+      const persistent_id =
+        crimeId === '' ? '' : createHash('sha256').update(`${month} ${crimeId}`).digest('hex');
+      return { ...toApiCrime(row, 80_000_000 + i), month, persistent_id };
+    });
     const file = path.join(apiDir, `${month}.json`);
     await writeFile(file, JSON.stringify(crimes));
     // A snapshot's mtime is when it was fetched, which the outputs show: the same in both runs.
