@@ -2,6 +2,7 @@
 // sheet on a phone) that opens and closes, and the map's area with its notes.
 import { MAP_AREA } from '../lib/map-area.ts';
 import type { ComponentChildren, Ref } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
 import type { MapMeasure, MapView } from '../lib/map-state.ts';
 
 export interface MapPanelProps {
@@ -53,8 +54,19 @@ export interface MapAreaProps {
   children: ComponentChildren;
 }
 
+/** What the status line says of a link's notes: there are some, and where. */
+function linkNotesAnnouncement(count: number): string {
+  if (count === 0) return '';
+  const which = count === 1 ? 'a note says' : `${count} notes say`;
+  return `This link asked for what the map cannot show: ${which} what it shows instead, over the map.`;
+}
+
 export function MapArea(props: MapAreaProps) {
   const { mapRef, view, measure, mapError, tilesFailed, linkNotes, noun, children } = props;
+  // Said in a status line there from the first render, empty, and filled once the notes are
+  // drawn: a screen reader reads out a status that changes, not one that comes with its text.
+  const [announced, setAnnounced] = useState('');
+  useEffect(() => setAnnounced(linkNotesAnnouncement(linkNotes.length)), [linkNotes]);
   const shows =
     view === 'heat'
       ? `heatmap of ${noun}`
@@ -74,20 +86,28 @@ export function MapArea(props: MapAreaProps) {
             </p>
           )}
           {linkNotes.length > 0 && (
-            <div class="crime-map__link-notes" id="crime-map-link-notes" role="status">
-              <p>This link asked for what the map cannot show:</p>
+            <div
+              class="crime-map__link-notes"
+              id="crime-map-link-notes"
+              role="group"
+              aria-labelledby="crime-map-link-notes-title"
+            >
+              <p id="crime-map-link-notes-title">This link asked for what the map cannot show:</p>
               <ul>
                 {linkNotes.map((note, i) => (
                   <li key={i}>{note}</li>
                 ))}
               </ul>
               <button type="button" onClick={props.onDismissLinkNotes}>
-                Close
+                Close notes
               </button>
             </div>
           )}
         </div>
       )}
+      <p class="visually-hidden" role="status" id="crime-map-link-status">
+        {announced}
+      </p>
       <div
         ref={mapRef}
         class="crime-map__map"

@@ -91,10 +91,53 @@ describe('the map opened from a link with values it cannot use', () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  it('says so in a status line that was there, empty, before it said it', async () => {
+    const o = await pages.open('/?type=drugs,burglery&z=30', {
+      beforeLoad: (context) =>
+        context.addInitScript(() => {
+          // The status line's text when it came into the page: a screen reader reads out a
+          // status that changes, not one that comes with its text.
+          const seen = window as { __statusAtInsert?: string | null };
+          new MutationObserver((records) => {
+            for (const record of records) {
+              for (const node of record.addedNodes) {
+                const line =
+                  node instanceof Element
+                    ? node.id === 'crime-map-link-status'
+                      ? node
+                      : node.querySelector('#crime-map-link-status')
+                    : null;
+                if (line !== null && seen.__statusAtInsert === undefined) {
+                  seen.__statusAtInsert = line.textContent;
+                }
+              }
+            }
+          }).observe(document, { childList: true, subtree: true });
+        }),
+    });
+    await waitForMap(o.page);
+    const status = o.page.locator('#crime-map-link-status');
+    expect(await status.getAttribute('role')).toBe('status');
+    expect((await status.textContent())?.trim()).toBe(
+      'This link asked for what the map cannot show: 2 notes say what it shows instead, over the map.',
+    );
+    expect(
+      await o.page.evaluate(() => (window as { __statusAtInsert?: string }).__statusAtInsert),
+    ).toBe('');
+    // The notes themselves are a group named by their heading, not a second status.
+    const group = o.page.getByRole('group', {
+      name: 'This link asked for what the map cannot show:',
+    });
+    expect(await group.locator('li').count()).toBe(2);
+    await o.page.getByRole('button', { name: 'Close notes' }).click();
+    await expect.poll(() => status.textContent()).toBe('');
+    expect(o.consoleErrors).toEqual([]);
+  });
+
   it('keeps back and forward on the views it showed, the notes closing at will or on back', async () => {
     const { page, consoleErrors } = await openMap('?type=drugs,burglery');
     const notes = page.locator('#crime-map-link-notes');
-    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'Close notes' }).click();
     expect(await notes.count()).toBe(0);
     const again = await openMap('?type=drugs,burglery');
     await afterUpdate(again.page, () =>
