@@ -462,6 +462,11 @@ export async function writeYearlyDownloads(
 /** "<slug>-crimes-YYYY.csv.gz" (yearlyFileName), whatever the area's slug (SLUG). */
 const YEARLY_FILE = new RegExp(`${SLUG.source.slice(0, -1)}-crimes-\\d{4}\\.csv\\.gz$`);
 
+/** Whether `name` is a yearly file's ("<slug>-crimes-YYYY.csv.gz"). */
+export function isYearlyFileName(name: string): boolean {
+  return YEARLY_FILE.test(name);
+}
+
 /**
  * The yearly files in `dir` that are not among `kept` (names): a year whose months have all
  * gone from the data. Published with the rest, they would be served and never updated.
@@ -469,6 +474,6 @@ const YEARLY_FILE = new RegExp(`${SLUG.source.slice(0, -1)}-crimes-\\d{4}\\.csv\
 export async function yearlyFilesNotIn(dir: string, kept: ReadonlySet<string>): Promise<string[]> {
   const names = await readdir(dir).catch(() => [] as string[]);
   return names
-    .filter((name) => YEARLY_FILE.test(name) && !kept.has(name))
+    .filter((name) => isYearlyFileName(name) && !kept.has(name))
     .map((name) => path.join(dir, name));
 }

@@ -15,7 +15,7 @@ import {
   sameApproval,
   type Approval,
 } from './approvals.ts';
-import { yearlyFilesNotIn } from './downloads.ts';
+import { isYearlyFileName, yearlyFilesNotIn } from './downloads.ts';
 import { exists, isInside } from './files.ts';
 import { checkFreshness, type Freshness } from './freshness.ts';
 import {
@@ -522,6 +522,17 @@ export async function commitStep(
         staging.remove(path.join(options.root, file));
         (atHead.has(file) ? changed : uncommitted).push(file);
       }
+      // And those the index holds but the tree has not: an earlier commit step took them
+      // away and failed before its `git rm` or commit. Committed gone, or out of the index.
+      const downloads = path.relative(options.root, published.downloads.dir);
+      const listed = (await git(options.root, ['ls-files', '-z', '--', downloads]))
+        .split('\0')
+        .filter((file) => {
+          const name = path.basename(file);
+          return isYearlyFileName(name) && !kept.has(name) && !stale.includes(file);
+        });
+      const listedAtHead = await filesAtHead(options.root, listed);
+      for (const file of listed) (listedAtHead.has(file) ? changed : uncommitted).push(file);
     }
     const changeLog = changeLogFile(published);
     if (report.approved.length > 0) entry.exceptions = report.approved;
@@ -572,7 +583,8 @@ async function notCommittedMessage(
   failure: string,
 ): Promise<string> {
   // The files taken away that HEAD never had may still be in the index (its `git rm` failed):
-  // out of it in either case, so no later commit takes them.
+  // out of it whichever way is taken (the commit step run again finds them there), so no
+  // later commit takes them.
   const restore = await restoreCommands(options.root, [...files, ...taken]);
   const unstage =
     taken.length > 0

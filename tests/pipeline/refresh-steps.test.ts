@@ -186,6 +186,20 @@ describe('commitStep() whose git commit fails', () => {
         );
       },
     );
+
+    it('leaves it out of the index and the commit when the commit step is run again', async () => {
+      await setUp();
+      // As a failed `git rm` would have left it: in the index, not in the tree.
+      write(stray, 'an earlier run');
+      git('add', '--', stray);
+      rmSync(path.join(repo.root(), stray));
+      preCommitHook(false);
+      expect(await commitStep(options())).toMatchObject({ changed: true });
+      const committed = git('ls-tree', '-r', '--name-only', 'HEAD', '--', 'public/downloads');
+      expect(git('ls-files', '--', stray)).toBe('');
+      expect(committed).not.toContain(stray);
+      expect(committed).toContain(`public/downloads/${kept}`);
+    });
   });
 
   it('leaves a later run with nothing new refusing to end until they are committed or restored', async () => {
