@@ -50,8 +50,8 @@ export function period(data: SiteData, from: string, to: string): Period {
 /**
  * A period's months as a link to the map gives them: cut to the data's first and last month,
  * the map's own range, so a page never sends readers to the map with months it has not (which
- * the map would name as a link it cannot follow). A year page's Jan-Dec opens the map on the
- * year's months from the first with data to the last.
+ * the map would name as a link it cannot follow). Months without data inside that range stay:
+ * the map shows them as gaps.
  */
 export function mapMonths(
   data: SiteData,

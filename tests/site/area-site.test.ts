@@ -48,6 +48,20 @@ describe('AREA=sheffield npm run build', () => {
     expect(pages.get('index.html')).toContain('<h1>Crime map of Sheffield</h1>');
   });
 
+  it("links each ward to the map over Sheffield's months, and says which", () => {
+    // Sheffield's data runs from 2024-01 to 2024-04: a ward page's twelve months (May 2023 to
+    // Apr 2024) open the map from its first month, and the link's words say so.
+    const wardPages = [...pages].filter(([p]) => /^wards\/[^/]+\/index\.html$/.test(p));
+    expect(wardPages).toHaveLength(28);
+    for (const [page, html] of wardPages) {
+      const link = /<a href="([^"]*)" data-field="map-link">([^<]*)<\/a>/.exec(html);
+      expect(link, page).not.toBeNull();
+      const query = new URLSearchParams((link?.[1] ?? '').replaceAll('&amp;', '&').split('?')[1]);
+      expect([query.get('from'), query.get('to')], page).toEqual(['2024-01', '2024-04']);
+      expect(link?.[2], page).toMatch(/, Jan 2024 to Apr 2024$/);
+    }
+  });
+
   it('names the site and the district from the area configuration on every page', () => {
     for (const [page, html] of pages) {
       if (page === '404.html') continue;
