@@ -64,6 +64,7 @@ async function load(props: CrimeMapProps): Promise<Loaded> {
 export default function CrimeMap(props: CrimeMapProps) {
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [announcement, setAnnouncement] = useState('');
 
   useEffect(() => {
     load(props).then(setLoaded, (e: unknown) => {
@@ -79,22 +80,32 @@ export default function CrimeMap(props: CrimeMapProps) {
       </p>
     );
   }
-  if (loaded === null) {
-    return (
-      <p class="crime-map__loading" role="status">
-        Loading the map data…
+  // One status line from the first render: the load, then what the map says of its link
+  // (MapArea), which a screen reader reads out as a change of a status it already knows.
+  return (
+    <>
+      <p
+        class={loaded === null ? 'crime-map__loading' : 'visually-hidden'}
+        role="status"
+        id="crime-map-status"
+      >
+        {loaded === null ? 'Loading the map data…' : announcement}
       </p>
-    );
-  }
-  return <MapView {...props} data={loaded.data} shapes={loaded.shapes} />;
+      {loaded !== null && (
+        <MapView {...props} data={loaded.data} shapes={loaded.shapes} announce={setAnnouncement} />
+      )}
+    </>
+  );
 }
 
 interface MapViewProps extends CrimeMapProps {
   data: MapData;
   shapes: WardShapes;
+  /** Say a text in the island's status line. */
+  announce(text: string): void;
 }
 
-function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
+function MapView({ data, shapes, wardsBase, postcodesUrl, announce }: MapViewProps) {
   const context: StateContext = useMemo(() => ({ months: data.months, wards: data.wards }), [data]);
   const rootRef = useRef<HTMLDivElement>(null);
   const mapRef = useRef<HTMLDivElement>(null);
@@ -246,6 +257,7 @@ function MapView({ data, shapes, wardsBase, postcodesUrl }: MapViewProps) {
         tilesFailed={tilesFailed}
         linkNotes={linkNotes}
         onDismissLinkNotes={dismissLinkNotes}
+        announce={announce}
         noun={figures.noun}
       >
         {legend}

@@ -2,7 +2,7 @@
 // sheet on a phone) that opens and closes, and the map's area with its notes.
 import { MAP_AREA } from '../lib/map-area.ts';
 import type { ComponentChildren, Ref } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import type { MapMeasure, MapView } from '../lib/map-state.ts';
 
 export interface MapPanelProps {
@@ -48,25 +48,29 @@ export interface MapAreaProps {
   /** What the page's address asked for that the map could not show as asked (readState). */
   linkNotes: readonly string[];
   onDismissLinkNotes(): void;
+  /** Say `text` in the island's status line (CrimeMap); '' says nothing. */
+  announce(text: string): void;
   /** What the map counts, as the figures name it ("anti-social behaviour incidents"). */
   noun: string;
   /** The legend and the ward's details, drawn over the map. */
   children: ComponentChildren;
 }
 
-/** What the status line says of a link's notes: there are some, and where. */
-function linkNotesAnnouncement(count: number): string {
-  if (count === 0) return '';
-  const which = count === 1 ? 'a note says' : `${count} notes say`;
-  return `This link asked for what the map cannot show: ${which} what it shows instead, over the map.`;
+/**
+ * What the island's status line says of a link's notes (none: nothing): the notes themselves,
+ * so other notes after Back are read out too.
+ */
+function linkNotesAnnouncement(notes: readonly string[]): string {
+  if (notes.length === 0) return '';
+  return `This link asked for what the map cannot show (notes over the map): ${notes.join(' ')}`;
 }
 
 export function MapArea(props: MapAreaProps) {
   const { mapRef, view, measure, mapError, tilesFailed, linkNotes, noun, children } = props;
-  // Said in a status line there from the first render, empty, and filled once the notes are
-  // drawn: a screen reader reads out a status that changes, not one that comes with its text.
-  const [announced, setAnnounced] = useState('');
-  useEffect(() => setAnnounced(linkNotesAnnouncement(linkNotes.length)), [linkNotes]);
+  // Said in the island's status line, there since the map data began to load (CrimeMap): a
+  // screen reader reads out a status that changes, not one that comes with its text.
+  const { announce } = props;
+  useEffect(() => announce(linkNotesAnnouncement(linkNotes)), [announce, linkNotes]);
   const shows =
     view === 'heat'
       ? `heatmap of ${noun}`
@@ -105,9 +109,6 @@ export function MapArea(props: MapAreaProps) {
           )}
         </div>
       )}
-      <p class="visually-hidden" role="status" id="crime-map-link-status">
-        {announced}
-      </p>
       <div
         ref={mapRef}
         class="crime-map__map"

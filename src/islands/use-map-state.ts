@@ -84,6 +84,9 @@ export function useMapState(
   useEffect(() => {
     const onPopState = () => {
       history.discard();
+      // A jump within the page (the skip link's #main) leaves the address's query as the map
+      // wrote it: nothing to read again, and the notes stay.
+      if (window.location.search === serialiseState(stateRef.current, context)) return;
       const { state: next, notes } = readState(window.location.search, context);
       stateRef.current = next;
       setState(next);

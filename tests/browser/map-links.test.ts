@@ -91,7 +91,7 @@ describe('the map opened from a link with values it cannot use', () => {
     expect(consoleErrors).toEqual([]);
   });
 
-  it('says so in a status line that was there, empty, before it said it', async () => {
+  it('reads the notes out in the status line the page had while the map loaded, and keeps them on a jump within the page', async () => {
     const o = await pages.open('/?type=drugs,burglery&z=30', {
       beforeLoad: (context) =>
         context.addInitScript(() => {
@@ -103,9 +103,9 @@ describe('the map opened from a link with values it cannot use', () => {
               for (const node of record.addedNodes) {
                 const line =
                   node instanceof Element
-                    ? node.id === 'crime-map-link-status'
+                    ? node.id === 'crime-map-status'
                       ? node
-                      : node.querySelector('#crime-map-link-status')
+                      : node.querySelector('#crime-map-status')
                     : null;
                 if (line !== null && seen.__statusAtInsert === undefined) {
                   seen.__statusAtInsert = line.textContent;
@@ -116,19 +116,28 @@ describe('the map opened from a link with values it cannot use', () => {
         }),
     });
     await waitForMap(o.page);
-    const status = o.page.locator('#crime-map-link-status');
+    const status = o.page.locator('#crime-map-status');
     expect(await status.getAttribute('role')).toBe('status');
-    expect((await status.textContent())?.trim()).toBe(
-      'This link asked for what the map cannot show: 2 notes say what it shows instead, over the map.',
-    );
+    const notes = await o.page.locator('#crime-map-link-notes li').allTextContents();
+    expect(notes).toHaveLength(2);
+    await expect
+      .poll(() => status.textContent())
+      .toBe(
+        `This link asked for what the map cannot show (notes over the map): ${notes.join(' ')}`,
+      );
     expect(
       await o.page.evaluate(() => (window as { __statusAtInsert?: string }).__statusAtInsert),
-    ).toBe('');
-    // The notes themselves are a group named by their heading, not a second status.
+    ).toBe('Loading the map data…');
+    // The notes are a group named by their heading, not a second status.
     const group = o.page.getByRole('group', {
       name: 'This link asked for what the map cannot show:',
     });
     expect(await group.locator('li').count()).toBe(2);
+    // The skip link jumps within the page: the notes stay, and so does the view.
+    await o.page.keyboard.press('Tab');
+    await o.page.keyboard.press('Enter');
+    await expect.poll(() => o.page.url()).toMatch(/#main$/);
+    expect(await o.page.locator('#crime-map-link-notes li').count()).toBe(2);
     await o.page.getByRole('button', { name: 'Close notes' }).click();
     await expect.poll(() => status.textContent()).toBe('');
     expect(o.consoleErrors).toEqual([]);
