@@ -127,10 +127,8 @@ export function monthProcessor(
   const drops = new DropTally();
   const deduper = createDeduper();
   let read = 0;
-  let kept = 0;
-  /** The rows of the territorial force's file read and kept (finish). */
+  /** The rows of the territorial force's file read (finish; the summary counts those kept). */
   let ownRead = 0;
-  let ownKept = 0;
   /**
    * The territorial force's file's drops, for finish's message: its rows come first (its
    * entry leads the plan), so they are the month's drops as they stand when another force's
@@ -203,8 +201,6 @@ export function monthProcessor(
     const { crime, place } = located;
     const enriched = deps.outcomes ? applyLatestOutcome(crime, deps.outcomes, onEarlier) : crime;
     summariser.add(enriched, territorial);
-    kept += 1;
-    if (territorial) ownKept += 1;
     deps.onKept?.(enriched.crimeId);
     batch += masterLineFor(enriched, record, streetColumns, place);
     if (batch.length < WRITE_BATCH_CHARS) return undefined;
@@ -230,17 +226,18 @@ export function monthProcessor(
           `so the file is probably truncated: ${whatToDo(plan)}`,
       );
     }
-    if (ownKept === 0) {
+    const summary = summariser.finish();
+    if (summary.territorialKept === 0) {
       throw new InputError(
         territorialSource(plan),
         `holds no usable crimes for ${plan.month}: all ${formatCount(ownRead)} rows read were ` +
-          `dropped (${formatTallyExamples(ownDrops ?? drops)})${kept > 0 ? others : ''}. police.uk ` +
+          `dropped (${formatTallyExamples(ownDrops ?? drops)})${summary.kept > 0 ? others : ''}. police.uk ` +
           `never publishes a month without crimes in ${deps.district.name}, so this is not a ` +
           `month of zero crimes: check that the file is the ${plan.month} file of a force ` +
           `that covers ${deps.district.name}, and ${whatToDo(plan)}`,
       );
     }
-    return { summary: summariser.finish(), drops };
+    return { summary, drops };
   };
   return { row, finish };
 }
