@@ -158,10 +158,14 @@ export async function readOutcomesOnce(
   } = {},
 ): Promise<OutcomeReadStats[]> {
   const stats = readers.map((r) => r.stats ?? emptyReadStats());
-  /** The rows of each file read, by each reader's entry of it (a file without rows has none). */
+  /**
+   * The rows of each territorial force's file read, by each reader's entry of it (a file
+   * without rows has none): only those files are checked; `rows` is null for another's.
+   */
   const fileRows = new Map<ArchiveEntry, FileRows>();
+  const checked = new Set(readers.map((r) => r.territorialForce));
   let current: ArchiveEntry | undefined;
-  let rows: FileRows | undefined;
+  let rows: FileRows | null = null;
   await readEachOnce(
     readers.map((r) => r.entries),
     OUTCOME_COLUMNS,
@@ -172,23 +176,25 @@ export async function readOutcomesOnce(
       // The readers share the file, so its month.
       const file = entries[ids[0]!]!;
       const fileMonth = file.month;
-      if (file !== current || rows === undefined) {
+      if (file !== current) {
         current = file;
-        rows = { usable: 0, unusable: new ReasonTally(UNUSABLE_OUTCOME_REASONS) };
-        for (const i of ids) fileRows.set(entries[i]!, rows);
+        rows = checked.has(file.force)
+          ? { usable: 0, unusable: new ReasonTally(UNUSABLE_OUTCOME_REASONS) }
+          : null;
+        if (rows !== null) for (const i of ids) fileRows.set(entries[i]!, rows);
       }
       if (crimeId !== '') options.onCrimeId?.(file, crimeId);
       const unusable = unusableReason(crimeId, month, fileMonth, outcome);
       if (unusable !== undefined) {
         const detail = unusableDetail(unusable, crimeId, month, fileMonth, outcome);
-        rows.unusable.add(unusable, `${file.where}:${line}`, detail);
+        rows?.unusable.add(unusable, `${file.where}:${line}`, detail);
         for (const i of ids) {
           stats[i]!.read += 1;
           stats[i]!.unusable.add(unusable, `${entries[i]!.where}:${line}`, detail);
         }
         return;
       }
-      rows.usable += 1;
+      if (rows !== null) rows.usable += 1;
       const point = checkCoordinates(
         (values['Longitude'] ?? '').trim(),
         (values['Latitude'] ?? '').trim(),
