@@ -147,18 +147,10 @@ describe('readState(search, context) notes', () => {
       }
     }
     // Inside the box, the centre comes back as written; outside, at the nearest edge.
-    expect(
-      parseState(
-        serialiseState({ ...defaults, centre: [53.81234, -1.54321], zoom: 12 }, context),
-        context,
-      ).centre,
-    ).toEqual([53.8123, -1.5432]);
-    expect(
-      parseState(
-        serialiseState({ ...defaults, centre: [51.5074, -0.1278], zoom: 12 }, context),
-        context,
-      ).centre,
-    ).toEqual([53.4, -0.9]);
+    const reopened = (centre: [number, number]) =>
+      parseState(serialiseState({ ...defaults, centre, zoom: 12 }, context), context).centre;
+    expect(reopened([53.81234, -1.54321])).toEqual([53.8123, -1.5432]);
+    expect(reopened([51.5074, -0.1278])).toEqual([53.4, -0.9]);
   });
 
   it('says, for each value it cannot use, what the link asked and what the map shows instead', () => {
