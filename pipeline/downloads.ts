@@ -388,7 +388,8 @@ export function downloadsReadme(manifest: DownloadsManifest, naming: DownloadsNa
   const lines = [
     `${naming.siteName}: every crime and anti-social behaviour incident in ${naming.words.district} recorded by police.uk, one file per year`,
     '',
-    'Each file is a gzip-compressed CSV (UTF-8, RFC 4180) with a header row. One row per crime',
+    'Each file is a gzip-compressed CSV (UTF-8, quoted as RFC 4180 says, each row ending in a',
+    'line feed rather than CRLF) with a header row. One row per crime',
     `or anti-social behaviour incident: police.uk's street-level columns, then the place in ${naming.words.district} this project gives it.`,
     'Months without data are absent, never rows of zeros.',
     '',

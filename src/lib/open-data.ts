@@ -9,6 +9,7 @@ import {
   type FieldSpec,
 } from '../shared/open-data.ts';
 import { parseOrThrow, type SiteData } from '../shared/schema.ts';
+import { CSV_DIALECT } from '../shared/csv-format.ts';
 import { SITE_NAME } from './site-meta.ts';
 import {
   area,
@@ -105,6 +106,7 @@ export function dataPackage(data: SiteData, manifest: DownloadsManifest): Record
         mediatype: 'text/csv',
         compression: 'gz',
         encoding: 'utf-8',
+        dialect: CSV_DIALECT,
         bytes: f.bytes,
         hash: `sha256:${f.sha256}`,
         licenses: LICENSES,
@@ -119,6 +121,7 @@ export function dataPackage(data: SiteData, manifest: DownloadsManifest): Record
         format: 'csv',
         mediatype: 'text/csv',
         encoding: 'utf-8',
+        dialect: CSV_DIALECT,
         licenses: LICENSES,
         schema: tableSchema(table.spec.fields),
       })),

@@ -139,6 +139,19 @@ describe('writeYearlyDownloads (through a pipeline run on the sample months)', (
     expect(readme).toContain('Contains OS data');
   });
 
+  it("README.txt says how the files' rows end, as they do: a line feed, not RFC 4180's CRLF", async () => {
+    const readme = (await readFile(path.join(out, 'downloads', 'README.txt'), 'utf8')).replace(
+      /\s+/g,
+      ' ',
+    );
+    for (const f of manifest.files) {
+      const text = gunzipSync(await readFile(path.join(out, 'downloads', f.file))).toString();
+      expect(text.split('\n')).toHaveLength(f.rows + 2);
+      expect(text, f.file).not.toContain('\r');
+    }
+    expect(readme).toContain('each row ending in a line feed rather than CRLF');
+  });
+
   it('writes the same bytes for the same months, its month members cached or not (a refresh only changes the years that changed)', async () => {
     const { months } = yearlyWriter('unused');
     const writeInto = async (folder: string) => {

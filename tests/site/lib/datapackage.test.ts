@@ -1,10 +1,17 @@
 // datapackage.json (src/lib/open-data.ts, dataPackage) describes each report table's columns
 // as the files hold them: a change judged against chance has a column that says the judgement,
-// and the descriptor says how it is made.
+// and the descriptor says how it is made. Its CSV dialect is the one the files are written in,
+// so a reader that follows it reads them row by row.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { validate } from 'datapackage';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { dataPackage, downloadsManifest } from '../../../src/lib/open-data.ts';
+import { dataPackage, downloadsManifest, reportTableFiles } from '../../../src/lib/open-data.ts';
+import { tableCsv } from '../../../src/lib/report-tables.ts';
 import { siteData } from '../../../src/lib/site-data.ts';
+import { formatCsvRow } from '../../../src/shared/csv-format.ts';
 
 interface Field {
   name: string;
@@ -80,5 +87,71 @@ describe('dataPackage(data, manifest): the change_verdict column', () => {
     const result = await validate(descriptor());
     expect(result.errors.map((e) => e.message)).toEqual([]);
     expect(result.valid).toBe(true);
+  });
+});
+
+/** A CSV dialect as Frictionless reads one (CSV Dialect v1): what a descriptor leaves out. */
+interface Dialect {
+  delimiter?: string;
+  lineTerminator?: string;
+  quoteChar?: string;
+  doubleQuote?: boolean;
+  skipInitialSpace?: boolean;
+  header?: boolean;
+}
+const DIALECT_DEFAULTS: Required<Dialect> = {
+  delimiter: ',',
+  lineTerminator: '\r\n',
+  quoteChar: '"',
+  doubleQuote: true,
+  skipInitialSpace: true,
+  header: true,
+};
+
+/** `text` read as a reader that follows `dialect` (its defaults where it says nothing) reads it. */
+function readAs(dialect: Dialect | undefined, text: string): string[][] {
+  const d = { ...DIALECT_DEFAULTS, ...dialect };
+  expect(d.doubleQuote).toBe(true);
+  return parseCsv(text, {
+    delimiter: d.delimiter,
+    record_delimiter: d.lineTerminator,
+    quote: d.quoteChar,
+    ltrim: d.skipInitialSpace,
+  }) as string[][];
+}
+
+describe('dataPackage(data, manifest): the CSV dialect of each file', () => {
+  const resources = () =>
+    dataPackage(siteData, downloadsManifest).resources as (Resource & {
+      compression?: string;
+      dialect?: Dialect;
+    })[];
+  const tables = new Map(reportTableFiles(siteData).map((f) => [f.path, f.table]));
+  /** The bytes the site serves at `path`: a committed yearly file, or a report table's CSV. */
+  const fileText = (path: string): string => {
+    const table = tables.get(path);
+    if (table !== undefined) return tableCsv(table);
+    return gunzipSync(readFileSync(join('public', path))).toString('utf8');
+  };
+
+  it('reads every file, yearly and report table, as rows of its schema with a reader that follows it', () => {
+    const all = resources();
+    expect(all.filter((r) => r.compression === 'gz')).toHaveLength(downloadsManifest.files.length);
+    for (const r of all) {
+      const text = fileText(r.path);
+      const rows = readAs(r.dialect, text);
+      const names = r.schema.fields.map((f) => f.name);
+      expect(rows[0], r.path).toEqual(names);
+      // One row per line of the file: none run together, none split.
+      expect(rows.length, r.path).toBe(text.split('\n').length - 1);
+      for (const row of rows) expect(row.length, r.path).toBe(names.length);
+    }
+  });
+
+  it('keeps the space, comma and quote a field starts or holds, as the files write it', () => {
+    const fields = [' On or near "The Square", Leeds', '  ', 'E05011385', '"quoted"'];
+    for (const r of resources()) {
+      expect(readAs(r.dialect, formatCsvRow(fields)), r.path).toEqual([fields]);
+    }
   });
 });
