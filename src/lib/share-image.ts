@@ -4,6 +4,8 @@
 // the build only, never in the browser.
 import path from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
+import { DATA_SOURCE } from '../shared/constants.ts';
+import { AREA_WORDS } from './area.ts';
 import { escapeXml } from './atom.ts';
 import { SHARE_IMAGE, SITE_NAME } from './site-meta.ts';
 
@@ -29,6 +31,24 @@ export interface ShareCard {
   /** The outline: an SVG view box and paths, the highlighted ones drawn in colour. */
   outline: { viewBox: string; paths: { d: string; highlight: boolean }[] };
 }
+
+/**
+ * The notices the image owes its sources, drawn at its foot across its width: an image shared
+ * on its own is seen without the page's footer. The outline is drawn from the Office for
+ * National Statistics' boundaries (with Ordnance Survey's notice, of `boundariesYear`), and
+ * the rates divide by its Census 2021 population.
+ */
+export function shareCredits(boundariesYear: number): string[] {
+  return [
+    `Source: ${DATA_SOURCE.name} (crimes); Office for National Statistics (boundaries, Census 2021 population).`,
+    `${DATA_SOURCE.licence}. Contains OS data © Crown copyright and database right ${boundariesYear}.`,
+  ];
+}
+
+/** The credits' font size and baselines: below the outline, clear of the figures above. */
+const CREDIT_SIZE = 17;
+const CREDIT_FIRST_Y = 590;
+const CREDIT_LEADING = 25;
 
 /** Room for text right of the outline, in pixels. */
 const TEXT_X = 560;
@@ -86,7 +106,8 @@ function figureTexts(
 
 export function shareCardSvg(card: ShareCard): string {
   const { width, height } = SHARE_IMAGE;
-  const size = 470;
+  // The outline ends above the credits' first line (its glyphs rise CREDIT_SIZE above it).
+  const size = 440;
   const paths = card.outline.paths
     .map(
       (p) =>
@@ -115,7 +136,10 @@ export function shareCardSvg(card: ShareCard): string {
     `<svg x="50" y="125" width="${size}" height="${size}" viewBox="${card.outline.viewBox}">${paths}</svg>`,
     titleText,
     lines,
-    `<text x="${TEXT_X}" y="590" font-size="22" fill="${COLOURS.muted}">Source: police.uk, Open Government Licence v3.0</text>`,
+    ...shareCredits(AREA_WORDS.boundariesYear).map(
+      (text, i) =>
+        `<text x="40" y="${CREDIT_FIRST_Y + i * CREDIT_LEADING}" font-size="${CREDIT_SIZE}" fill="${COLOURS.muted}">${escapeXml(text)}</text>`,
+    ),
     '</svg>',
   ].join('');
 }

@@ -3,7 +3,14 @@
 // next or into the source line at the foot.
 import { parse } from 'node-html-parser';
 import { describe, expect, it } from 'vitest';
-import { renderShareImage, shareCardSvg, type ShareCard } from '../../../src/lib/share-image.ts';
+import {
+  renderShareImage,
+  shareCardSvg,
+  shareCredits,
+  type ShareCard,
+} from '../../../src/lib/share-image.ts';
+import { AREA_WORDS } from '../../../src/lib/area.ts';
+import { boundariesAttribution } from '../../../src/shared/open-data.ts';
 import { shareAlt, wardShareCard, yearShareCard } from '../../../src/lib/share-cards.ts';
 import {
   CENTRE_WARD_SHARE,
@@ -17,6 +24,7 @@ import { exactTwoSidedPValue } from '../../support/exact-binomial.ts';
 import type { SiteData } from '../../../src/shared/schema.ts';
 
 const data = committedSiteData();
+const credits = shareCredits(AREA_WORDS.boundariesYear);
 const cards: ShareCard[] = [
   ...data.wards.map((_, w) => wardShareCard(data, w)),
   ...yearsWithData(data).map((y) => yearShareCard(data, y)),
@@ -38,8 +46,8 @@ describe('shareCardSvg(card)', () => {
   it('draws every figure, the headline count first and never smaller than 28 px', () => {
     for (const card of cards) {
       const drawn = texts(card);
-      // The figures are what lies between the title and the source line.
-      const figures = drawn.filter((t) => t.y >= 330 && !t.text.startsWith('Source:'));
+      // The figures are what lies between the title and the credits at the foot.
+      const figures = drawn.filter((t) => t.y >= 330).slice(0, -credits.length);
       expect(figures.map((t) => t.text).join(' '), card.title).toBe(card.lines.join(' '));
       for (const t of figures)
         expect(t.size, `${card.title}: ${t.text}`).toBeGreaterThanOrEqual(28);
@@ -47,7 +55,7 @@ describe('shareCardSvg(card)', () => {
     }
   });
 
-  it('keeps each line of figures clear of the next and of the source line', () => {
+  it('keeps each line of figures clear of the next and of the credits', () => {
     for (const card of cards) {
       const drawn = texts(card).filter((t) => t.y >= 330);
       for (let i = 1; i < drawn.length; i++) {
@@ -55,7 +63,48 @@ describe('shareCardSvg(card)', () => {
         const line = drawn[i]!;
         expect(line.y - above.y, `${card.title}: ${line.text}`).toBeGreaterThanOrEqual(line.size);
       }
-      expect(drawn.at(-1)?.text.startsWith('Source:'), card.title).toBe(true);
+      expect(
+        drawn.slice(-credits.length).map((t) => t.text),
+        card.title,
+      ).toEqual(credits);
+    }
+  });
+
+  it("credits its sources at its foot, the boundaries with Ordnance Survey's notice of their year", () => {
+    // The footer's notice of the boundaries (BaseLayout), whose year the area's config gives.
+    const notice = /Contains OS data © Crown copyright and database right \d{4}\./.exec(
+      boundariesAttribution(AREA_WORDS.boundariesYear),
+    )?.[0];
+    expect(notice).toContain(String(AREA_WORDS.boundariesYear));
+    for (const card of cards) {
+      const foot = texts(card).slice(-credits.length);
+      const said = foot.map((t) => t.text).join(' ');
+      expect(said, card.title).toContain(notice);
+      for (const source of [
+        'police.uk',
+        'Office for National Statistics',
+        'Census 2021 population',
+      ]) {
+        expect(said, card.title).toContain(source);
+      }
+      expect(said, card.title).toContain('Open Government Licence v3.0');
+      for (const t of foot) {
+        // Within the image at the widest glyphs DejaVu Sans draws for this text (0.6 em).
+        expect(40 + t.text.length * t.size * 0.6, t.text).toBeLessThanOrEqual(1200);
+        expect(t.size, t.text).toBeGreaterThanOrEqual(16);
+      }
+    }
+  });
+
+  it("keeps the outline above the credits' first line", () => {
+    for (const card of cards) {
+      const svg = parse(shareCardSvg(card));
+      const outline = svg
+        .querySelectorAll('svg')
+        .find((s) => s.getAttribute('viewBox') === card.outline.viewBox);
+      const bottom = Number(outline?.getAttribute('y')) + Number(outline?.getAttribute('height'));
+      const first = texts(card).at(-credits.length)!;
+      expect(bottom, card.title).toBeLessThanOrEqual(first.y - first.size);
     }
   });
 });
