@@ -3,10 +3,12 @@
 // with every problem listed rather than halfway through with one.
 import { access, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { bbox } from '@turf/bbox';
 import { parse } from 'csv-parse/sync';
 import { parseArea, slugMismatch, type AreaConfig } from '../src/shared/area.ts';
 import { areaNameProblem } from '../src/shared/area-paths.ts';
 import { errorMessage } from '../src/shared/error-message.ts';
+import type { PolygonGeometry } from '../src/shared/geometry.ts';
 import { wardSlug } from '../src/shared/ward-slug.ts';
 
 /** Where area folders live, relative to the repository root. */
@@ -178,6 +180,41 @@ export function checkCentreDistricts(
       `located postcode in ${postcodeFile.file}, so the centre would have none of ` +
       `${unknown.length === 1 ? 'its' : 'their'} residents\n` +
       'List postcode districts the file has.',
+  );
+}
+
+/**
+ * map.bounds holds the whole district: the map takes a shared link's centre only inside them,
+ * so a part of the district outside would be refused as "outside" it, the map's own links
+ * to it included. `outline`: the district's outline (boundaries.outline.file).
+ */
+export function checkMapBounds(
+  area: Pick<LoadedArea, 'config' | 'source'>,
+  outline: PolygonGeometry,
+): void {
+  const { bounds } = area.config.map;
+  const [west, south, east, north] = bbox(outline);
+  const beyond = [
+    south < bounds.south ? `south to ${south.toFixed(3)}` : null,
+    north > bounds.north ? `north to ${north.toFixed(3)}` : null,
+    west < bounds.west ? `west to ${west.toFixed(3)}` : null,
+    east > bounds.east ? `east to ${east.toFixed(3)}` : null,
+  ].filter((part) => part !== null);
+  if (beyond.length === 0) return;
+  const round = (value: number, how: (x: number) => number) => how(value * 100) / 100;
+  const needed = {
+    south: Math.min(bounds.south, round(south, Math.floor)),
+    north: Math.max(bounds.north, round(north, Math.ceil)),
+    west: Math.min(bounds.west, round(west, Math.floor)),
+    east: Math.max(bounds.east, round(east, Math.ceil)),
+  };
+  const name = area.config.localAuthority.name;
+  throw new AreaLoadError(
+    `${area.source} does not fit its outline:\n` +
+      `  - map.bounds ${JSON.stringify(bounds)} leave out part of ${name}: its outline ` +
+      `(${area.config.boundaries.outline.file}) reaches ${beyond.join(', ')}, so the map ` +
+      `would refuse a link to that part as outside ${name}\n` +
+      `Widen map.bounds to hold the whole outline, e.g. ${JSON.stringify(needed)}.`,
   );
 }
 

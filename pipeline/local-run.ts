@@ -5,7 +5,7 @@
 // wards, each month's cache key) is worked out once, on first use; the month results are
 // settled once, by the months step or from the cache, and folded in as they are (month-folds.ts).
 import type { Ward } from '../src/shared/schema.ts';
-import { checkCentreDistricts, type LoadedArea } from './area.ts';
+import { checkCentreDistricts, checkMapBounds, type LoadedArea } from './area.ts';
 import { inCentrePolygon } from './centre.ts';
 import { CROSS_MONTH_RULE, dropRepeatsAcrossMonths } from './crime-ids.ts';
 import { isInside } from './files.ts';
@@ -63,6 +63,7 @@ export async function buildLocalRun(ctx: RunContext): Promise<LocalRun> {
       note: (text) => ctx.note(text),
     });
     checkCentreDistricts(ctx.area, geography.geo.postcodes);
+    checkMapBounds(ctx.area, geography.geo.outline);
     const unlisted = unlistedForceDistrictsNote(ctx.area.config, ctx.area.source);
     if (unlisted !== null) ctx.note(unlisted);
     return new LocalRun(ctx, inputs, geography);

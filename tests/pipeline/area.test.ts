@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -5,11 +6,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   AreaLoadError,
   checkCentreDistricts,
+  checkMapBounds,
   loadArea,
   readAreaConfig,
 } from '../../pipeline/area.ts';
-import { AreaConfigError } from '../../src/shared/area.ts';
+import { AreaConfigError, type AreaConfig } from '../../src/shared/area.ts';
 import { loadGeography } from '../../pipeline/load-geography.ts';
+import { runPipeline } from '../../pipeline/cli.ts';
+import { createMemoryReporter } from '../../pipeline/report.ts';
 
 /** A parsed area.json, edited freely by the cases below (JSON.parse's own type). */
 type Json = ReturnType<typeof JSON.parse>;
@@ -327,5 +331,80 @@ describe('a centre of postcode districts against the postcode file', () => {
         'their residents\n' +
         'List postcode districts the file has.',
     );
+  });
+});
+
+describe('checkMapBounds(area, outline): map.bounds hold the whole district', () => {
+  async function withBounds(slug: string, bounds?: AreaConfig['map']['bounds']) {
+    const area = await loadArea(slug, { root: REPO });
+    const geography = await loadGeography({
+      wards: area.config.boundaries.wards,
+      lsoas: { file: area.files.lsoas },
+      outline: { file: area.files.outline },
+      postcodes: null,
+      population: {
+        file: area.files.population,
+        codeColumn: area.config.population.codeColumn,
+        valueColumn: area.config.population.valueColumn,
+      },
+      projection: { latitude: area.config.map.centre[0], source: area.source },
+    });
+    const config = { ...area.config, map: { ...area.config.map, ...(bounds && { bounds }) } };
+    return () => checkMapBounds({ config, source: area.source }, geography.outline);
+  }
+
+  it('passes the committed areas, Leeds and Sheffield', async () => {
+    expect(await withBounds('leeds')).not.toThrow();
+    expect(await withBounds('sheffield')).not.toThrow();
+  });
+
+  it("refuses Leeds's box for Sheffield, naming the side it leaves out and the box to use", async () => {
+    // Leeds's map.bounds (south 53.4) leave out Sheffield south of 53.4 (Dore, Totley, Beighton).
+    const check = await withBounds('sheffield', {
+      south: 53.4,
+      north: 54.2,
+      west: -2.2,
+      east: -0.9,
+    });
+    expect(check).toThrow(AreaLoadError);
+    expect(check).toThrow(
+      /^data\/areas\/sheffield\/area\.json does not fit its outline:\n {2}- map\.bounds .* leave out part of Sheffield: its outline \(data\/areas\/sheffield\/outline\.geojson\) reaches south to 53\.3\d\d, so the map would refuse a link to that part as outside Sheffield\nWiden map\.bounds to hold the whole outline, e\.g\. \{"south":53\.3,"north":54\.2,"west":-2\.2,"east":-0\.9\}\.$/,
+    );
+  });
+
+  it('names every side the box leaves out', async () => {
+    const check = await withBounds('sheffield', {
+      south: 53.35,
+      north: 53.45,
+      west: -1.6,
+      east: -1.4,
+    });
+    expect(check).toThrow(
+      /reaches south to 53\.\d+, north to 53\.\d+, west to -1\.\d+, east to -1\.\d+,/,
+    );
+  });
+});
+
+describe('npm run pipeline -- --area with map.bounds that leave out part of the district', () => {
+  it('stops before any month is read, naming the field, and changes no output', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'area-bounds-'));
+    try {
+      const folder = path.join(root, 'data', 'areas', 'sheffield');
+      await cp(path.join(REPO, 'data', 'areas', 'sheffield'), folder, {
+        recursive: true,
+        filter: (source) => !source.includes(`${path.sep}output`),
+      });
+      const area = JSON.parse(await readFile(path.join(folder, 'area.json'), 'utf8')) as Json;
+      area.map.bounds.east = -1.4;
+      await writeFile(path.join(folder, 'area.json'), JSON.stringify(area));
+      const run = runPipeline(
+        { help: false, list: false, offline: true, area: 'sheffield', out: 'out' },
+        { root, reporter: createMemoryReporter(), threads: 1 },
+      );
+      await expect(run).rejects.toThrow(/map\.bounds .* reaches east to -1\.\d+/);
+      expect(existsSync(path.join(root, 'out'))).toBe(false);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
