@@ -1,6 +1,7 @@
-// Find a place: a Leeds postcode (full, sector or district, any case and spacing) centres the
-// map on it and opens its ward; a ward's name opens that ward. Postcodes come from the
-// published postcode index, fetched the first time one is searched; no other server is asked.
+// Find a place: a postcode of the district's list (full, sector or district, any case and
+// spacing) centres the map on it and opens its ward; a ward's name opens that ward. Postcodes
+// come from the published postcode index, fetched the first time one is searched; no other
+// server is asked.
 import { MAP_AREA } from '../lib/map-area.ts';
 import { useRef, useState } from 'preact/hooks';
 import type { MapData } from '../shared/map-data.ts';

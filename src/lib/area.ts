@@ -189,6 +189,7 @@ function describeMapArea(): MapArea {
         ? null
         : { label: area.centre.label, description: describeCentre(area.centre) },
     view: { centre: area.map.centre, zoom: area.map.zoom, bounds: area.map.bounds },
+    hasPostcodes: postcodes !== null,
     postcodeExample: postcodes === null ? null : (postcodes.example ?? null),
   };
 }

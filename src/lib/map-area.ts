@@ -13,7 +13,9 @@ export interface MapArea {
     /** URL centres outside this box are ignored. */
     bounds: { south: number; north: number; west: number; east: number };
   };
-  /** A postcode given as an example in the search ("LS6 1AA"); null: no postcode search. */
+  /** Whether the area has a postcode list, so the place search looks postcodes up. */
+  hasPostcodes: boolean;
+  /** A postcode district the search gives as an example ("LS6"); null: area.json names none. */
   postcodeExample: string | null;
 }
 
@@ -25,6 +27,7 @@ export const LEEDS_MAP_AREA: MapArea = {
     zoom: 10,
     bounds: { south: 53.4, north: 54.2, west: -2.2, east: -0.9 },
   },
+  hasPostcodes: true,
   postcodeExample: 'LS6',
 };
 

@@ -7,6 +7,7 @@ import {
   type PostcodeIndexFile,
 } from '../shared/postcode-index.ts';
 import { wardSlug } from '../shared/ward-slug.ts';
+import { listInWords } from './format.ts';
 
 export type PlaceMatch =
   | {
@@ -23,25 +24,38 @@ export type PlaceMatch =
 /** Zoom to show a found place at: a street for a full postcode, a neighbourhood for a sector. */
 export const PLACE_ZOOM = { unit: 15, sector: 14, district: 13 } as const;
 
-/** The place of a postcode in the index, or why there is none. */
-export function findPostcode(index: PostcodeIndexFile, text: string): PlaceMatch | null {
+/** The postcode area of a postcode district: "LS" of "LS6", "S" of "S10". */
+const postcodeArea = (district: string): string => district.replace(/\d.*$/, '');
+
+/**
+ * The place of a postcode in the index, or why there is none. The postcode areas the list
+ * holds are those of the index's districts (Leeds's list holds LS alone; a list fetched by
+ * `npm run area -- add` holds every area of the district's postcodes).
+ */
+export function findPostcode(
+  index: PostcodeIndexFile,
+  text: string,
+  area: Pick<MapArea, 'district'> = MAP_AREA,
+): PlaceMatch | null {
   const postcode = normalisePostcode(text);
   if (postcode === null) return null;
   const { kind, key } = postcode;
   const outward = key.split(' ')[0] ?? key;
-  // The postcode area of the district's example ("LS" of "LS6").
-  const area = MAP_AREA.postcodeExample?.replace(/\d.*$/, '') ?? null;
-  const notFound = (what: string): PlaceMatch => ({
-    kind: 'none',
-    message:
-      area === null
-        ? `${what}: the ${MAP_AREA.district} map has no postcode list; search by ward name.`
-        : outward.replace(/\d.*$/, '') === area
-          ? `${what} is not in the ${MAP_AREA.district} wards: it may be outside the ${MAP_AREA.district} district, newer than the postcode list, or not in use.`
-          : // Parts of a district can have another area's postcodes (WF and BD in Leeds), which
-            // the list does not hold: not found here is not "not in the district".
-            `${what} is not in this map's postcode list, which holds only the ${area} postcodes: if it is in the ${MAP_AREA.district} district, search for its ward by name.`,
-  });
+  const district = area.district;
+  const notFound = (what: string): PlaceMatch => {
+    const listed = [...new Set(Object.keys(index.districts).map(postcodeArea))].sort();
+    return {
+      kind: 'none',
+      message:
+        listed.length === 0
+          ? `${what}: the ${district} map has no postcode list; search by ward name.`
+          : listed.includes(postcodeArea(outward))
+            ? `${what} is not in the ${district} wards: it may be outside the ${district} district, newer than the postcode list, or not in use.`
+            : // Parts of a district can have another area's postcodes (WF and BD in Leeds), which
+              // the list does not hold: not found is not "not in the district".
+              `${what} is not in this map's postcode list, which holds only the ${listInWords(listed)} postcodes: if it is in the ${district} district, search for its ward by name.`,
+    };
+  };
   const place = (lat: number, lon: number, wardIndex: number): PlaceMatch => ({
     kind: 'postcode',
     label: key,
@@ -135,15 +149,18 @@ export interface SearchWords {
   noMatch(text: string): string;
 }
 
-export function searchWords(area: Pick<MapArea, 'district' | 'postcodeExample'>): SearchWords {
+export function searchWords(
+  area: Pick<MapArea, 'district' | 'hasPostcodes' | 'postcodeExample'>,
+): SearchWords {
   const example = area.postcodeExample;
-  const searched = example === null ? 'ward' : 'postcode or ward';
+  const searched = area.hasPostcodes ? 'postcode or ward' : 'ward';
   return {
     label: `Find a ${searched}`,
-    autocomplete: example === null ? 'off' : 'postal-code',
-    prompt:
-      example === null
-        ? 'Type a ward name.'
+    autocomplete: area.hasPostcodes ? 'postal-code' : 'off',
+    prompt: !area.hasPostcodes
+      ? 'Type a ward name.'
+      : example === null
+        ? `Type a ${area.district} postcode or a ward name.`
         : `Type a ${area.district} postcode, such as ${example} 1AA or ${example}, or a ward name.`,
     noMatch: (text) => `No ${area.district} ${searched} matches “${text.trim()}”.`,
   };

@@ -74,6 +74,40 @@ describe('findPostcode(index, text)', () => {
     }
   });
 
+  it("names the postcode areas the district's list holds, from the index, not from Leeds's", () => {
+    // A list fetched by `npm run area -- add` holds every postcode of the district: Kirklees's
+    // are HD and WF (and area.json may name no example district).
+    const kirklees: PostcodeIndexFile = {
+      ...INDEX,
+      wards: ['dewsbury-east'],
+      districts: { HD1: [53.64, -1.78, 0], WF12: [53.69, -1.62, 0] },
+      sectors: { 'WF12 7': [53.69, -1.61, 0] },
+      units: { 'WF12 7': ['AA', 0, 0, 0] },
+    };
+    const message = (typed: string) => {
+      const found = findPostcode(kirklees, typed, { district: 'Kirklees' });
+      return found?.kind === 'none' ? found.message : JSON.stringify(found);
+    };
+    expect(message('WF12 7ZZ')).toBe(
+      'WF12 7ZZ is not in the Kirklees wards: it may be outside the Kirklees district, newer than the postcode list, or not in use.',
+    );
+    expect(message('hd9')).toBe(
+      'Postcode district HD9 is not in the Kirklees wards: it may be outside the Kirklees district, newer than the postcode list, or not in use.',
+    );
+    expect(message('LS6 1AA')).toBe(
+      "LS6 1AA is not in this map's postcode list, which holds only the HD and WF postcodes: if it is in the Kirklees district, search for its ward by name.",
+    );
+  });
+
+  it('says there is no postcode list only where the index holds none', () => {
+    const empty: PostcodeIndexFile = { ...INDEX, districts: {}, sectors: {}, units: {} };
+    const found = findPostcode(empty, 'S10 2TN', { district: 'Sheffield' });
+    expect(found).toEqual({
+      kind: 'none',
+      message: 'S10 2TN: the Sheffield map has no postcode list; search by ward name.',
+    });
+  });
+
   it('returns null for text that is no postcode, so the caller can try ward names', () => {
     expect(findPostcode(INDEX, 'Weetwood')).toBeNull();
   });
@@ -206,8 +240,21 @@ describe('searchWords(area)', () => {
     expect(words.noMatch(' zzz ')).toBe('No Leeds postcode or ward matches “zzz”.');
   });
 
+  it('offers postcodes where the area has a postcode list but area.json names no example', () => {
+    // postcodes.example is optional: its absence is no reason to say there is no list.
+    const words = searchWords({ district: 'Kirklees', hasPostcodes: true, postcodeExample: null });
+    expect(words.label).toBe('Find a postcode or ward');
+    expect(words.autocomplete).toBe('postal-code');
+    expect(words.prompt).toBe('Type a Kirklees postcode or a ward name.');
+    expect(words.noMatch('zzz')).toBe('No Kirklees postcode or ward matches “zzz”.');
+  });
+
   it('offers wards alone, and no postcode autocomplete, where the area has no postcode list', () => {
-    const words = searchWords({ district: 'Sheffield', postcodeExample: null });
+    const words = searchWords({
+      district: 'Sheffield',
+      hasPostcodes: false,
+      postcodeExample: null,
+    });
     expect(words.label).toBe('Find a ward');
     expect(words.autocomplete).toBe('off');
     expect(words.prompt).toBe('Type a ward name.');
