@@ -14,7 +14,7 @@ import path from 'node:path';
 import { FORCE_SLUG, LOCAL_AUTHORITY_CODE, parseArea } from '../src/shared/area.ts';
 import { SLUG } from '../src/shared/area-paths.ts';
 import { AREA_FILES, areaConfig, attribution, BTP } from './added-area-files.ts';
-import { AREA_FILE, AREAS_DIR } from './area.ts';
+import { AREA_FILE, AREAS_DIR, checkForceDistricts } from './area.ts';
 import {
   keptAttribution,
   publishFolder,
@@ -25,7 +25,7 @@ import {
 import { districtProblems } from './district-checks.ts';
 import { districtPopulationCsv } from './nomis-population.ts';
 import { exists } from './files.ts';
-import { unlistedForceDistrictsNote } from './outside.ts';
+import { ownLsoaDistricts, unlistedForceDistrictsNote } from './outside.ts';
 import { ONSPD_NO_LOCATION_LATITUDE } from './reference.ts';
 import type { HttpClient, Log } from './sources/http.ts';
 import { fetchLsoaResidents, TS001_DATASET, ts001Url } from './sources/nomis.ts';
@@ -36,6 +36,7 @@ import {
   fetchLsoaList,
   fetchWardBoundaries,
   fetchWardList,
+  LSOA_NAME_FIELD,
   onsFields,
   type OnsServices,
 } from './sources/ons-geography.ts';
@@ -206,7 +207,12 @@ export async function addArea(options: AddAreaOptions): Promise<AddAreaResult> {
     handSet.config,
     `${relative(AREA_FILE)} (made by the area command${kept.length > 0 ? ', with the previous hand-set fields' : ''})`,
   );
-  const unlisted = unlistedForceDistrictsNote(config, relative(AREA_FILE));
+  const own = ownLsoaDistricts(
+    lsoas.features.map((lsoa) => ({ name: lsoa.properties?.[LSOA_NAME_FIELD] ?? '' })),
+  );
+  // Hand-set forceDistricts kept from a replaced area must still name the district's own.
+  checkForceDistricts({ config, source: relative(AREA_FILE) }, own);
+  const unlisted = unlistedForceDistrictsNote(config, relative(AREA_FILE), own);
   if (unlisted !== null) log(unlisted);
   const written = keptAttribution(
     attribution({

@@ -219,6 +219,31 @@ export function checkMapBounds(
 }
 
 /**
+ * forceDistricts, when listed, name the area's own district as its LSOAs' names do (`own`,
+ * outside.ts ownLsoaDistricts): otherwise every row of its own LSOAs just outside its outline
+ * would be taken for another district's and dropped, and a row outside it counted as beyond
+ * the force. Its ONS name can differ ("Kingston upon Hull, City of" for "Kingston upon Hull
+ * 001A"), so it is not what is looked for.
+ */
+export function checkForceDistricts(
+  area: Pick<LoadedArea, 'config' | 'source'>,
+  own: readonly string[],
+): void {
+  const listed = area.config.forceDistricts;
+  if (listed === null) return;
+  const missing = own.filter((district) => !listed.includes(district));
+  if (missing.length === 0) return;
+  const quoted = missing.map((district) => `"${district}"`).join(', ');
+  throw new AreaLoadError(
+    `${area.source} does not fit its LSOAs:\n` +
+      `  - forceDistricts: must include ${quoted}, as the names of the district's own LSOAs ` +
+      `in ${area.config.boundaries.lsoas.file} start ("${missing[0]} 001A"); it lists ` +
+      `${listed.map((district) => `"${district}"`).join(', ')}\n` +
+      "Add them: police.uk names a row's district by its LSOA's name.",
+  );
+}
+
+/**
  * The ward boundaries as area.json names them: every feature has the code and name properties,
  * and a centre given as wards names wards of the file. Otherwise the run would fail later with
  * the file's features listed one by one, or a centre of no ward would pass in silence (its

@@ -5,7 +5,12 @@
 // wards, each month's cache key) is worked out once, on first use; the month results are
 // settled once, by the months step or from the cache, and folded in as they are (month-folds.ts).
 import type { Ward } from '../src/shared/schema.ts';
-import { checkCentreDistricts, checkMapBounds, type LoadedArea } from './area.ts';
+import {
+  checkCentreDistricts,
+  checkForceDistricts,
+  checkMapBounds,
+  type LoadedArea,
+} from './area.ts';
 import { inCentrePolygon } from './centre.ts';
 import { CROSS_MONTH_RULE, dropRepeatsAcrossMonths } from './crime-ids.ts';
 import { isInside } from './files.ts';
@@ -21,7 +26,7 @@ import {
   readMonthOutcomes,
   writeMonthOutcomes,
 } from './month-outcomes.ts';
-import { unlistedForceDistrictsNote } from './outside.ts';
+import { ownLsoaDistricts, unlistedForceDistrictsNote } from './outside.ts';
 import {
   outcomeCountsKey,
   readOutcomeCounts,
@@ -64,7 +69,9 @@ export async function buildLocalRun(ctx: RunContext): Promise<LocalRun> {
     });
     checkCentreDistricts(ctx.area, geography.geo.postcodes);
     checkMapBounds(ctx.area, geography.geo.outline);
-    const unlisted = unlistedForceDistrictsNote(ctx.area.config, ctx.area.source);
+    const own = ownLsoaDistricts(geography.geo.lsoas);
+    checkForceDistricts(ctx.area, own);
+    const unlisted = unlistedForceDistrictsNote(ctx.area.config, ctx.area.source, own);
     if (unlisted !== null) ctx.note(unlisted);
     return new LocalRun(ctx, inputs, geography);
   } catch (error) {
@@ -81,6 +88,8 @@ export class LocalRun {
   readonly geography: Readonly<GeoContext>;
   private readonly ctx: RunContext;
   /** What is worked out from the inputs once, on first use; never what they are. */
+  /** The districts the area's own LSOAs' names start with (outside.ts ownLsoaDistricts). */
+  private readonly lsoaDistricts: readonly string[];
   private readonly derived: {
     wards?: Promise<Ward[]>;
     monthKeys: Map<MonthPlan, Promise<MonthKey>>;
@@ -95,6 +104,7 @@ export class LocalRun {
     this.record = ctx.record;
     this.inputs = Object.freeze({ ...inputs, choice: Object.freeze({ ...inputs.choice }) });
     this.geography = Object.freeze({ ...geography });
+    this.lsoaDistricts = Object.freeze(ownLsoaDistricts(geography.geo.lsoas));
     Object.freeze(this);
   }
 
@@ -111,7 +121,7 @@ export class LocalRun {
   }
 
   district(): DistrictRule {
-    return this.ctx.district();
+    return { ...this.ctx.district(), lsoaDistricts: this.lsoaDistricts };
   }
 
   note(text: string): void {

@@ -4,7 +4,7 @@
 import type { Inputs } from './inputs.ts';
 import type { MonthPlan } from './merge.ts';
 import { monthCacheKey } from './month-cache.ts';
-import type { DistrictRule } from './process-month.ts';
+import type { DistrictKey } from './process-month.ts';
 
 /**
  * The cache key of each month of `inputs`, each worked out once: its input files, the
@@ -14,7 +14,7 @@ import type { DistrictRule } from './process-month.ts';
 export function monthKeys(
   inputs: Pick<Inputs, 'choice'>,
   geography: string,
-  district: DistrictRule,
+  district: DistrictKey,
 ): (plan: MonthPlan) => string {
   const keys = new Map<MonthPlan, string>();
   const keyOf = (plan: MonthPlan): string => {

@@ -33,16 +33,31 @@ export function outsideReason(lsoaName: string, rule: OutsideRule): OutsideReaso
 }
 
 /**
- * Whether police.uk's LSOA name puts a row in another district than `own`: known only when the
- * area lists its force's districts (their names are those LSOA names start with, its own among
- * them, which src/shared/area.ts checks); never for a row without an LSOA name. For a point
- * just outside the district's generalised outline, which is kept as the district's unless
- * police.uk places it in another (geo.ts nearBoundary): two districts of a force built side by
- * side would both keep it.
+ * The districts the area's own LSOAs' names start with: its name as LSOA names give it, which
+ * is not always the district's ONS name ("Kingston upon Hull 001A" in "Kingston upon Hull, City
+ * of"; a district formed since 2021 has the names of the districts it was made of).
  */
-export function inAnotherDistrict(lsoaName: string, rule: OutsideRule, own: string): boolean {
+export function ownLsoaDistricts(lsoas: readonly { name: string }[]): string[] {
+  return [...new Set(lsoas.map((lsoa) => lsoaNameDistrict(lsoa.name)))]
+    .filter((district) => district !== '')
+    .sort();
+}
+
+/**
+ * Whether police.uk's LSOA name puts a row in another district than the area's own
+ * (`own`, ownLsoaDistricts): known only when the area lists its force's districts (their
+ * names are those LSOA names start with, its own among them, which pipeline/area.ts checks);
+ * never for a row without an LSOA name. For a point just outside the district's generalised
+ * outline, which is kept as the district's unless police.uk places it in another (geo.ts
+ * nearBoundary): two districts of a force built side by side would both keep it.
+ */
+export function inAnotherDistrict(
+  lsoaName: string,
+  rule: OutsideRule,
+  own: readonly string[],
+): boolean {
   const district = lsoaNameDistrict(lsoaName);
-  return district !== '' && rule.forceDistricts !== null && district !== own;
+  return district !== '' && rule.forceDistricts !== null && !own.includes(district);
 }
 
 export function emptyOutsideCounts(): OutsideCounts {
@@ -52,16 +67,23 @@ export function emptyOutsideCounts(): OutsideCounts {
 /**
  * What to tell the user when the area does not list its force's districts (forceDistricts
  * null), since no count shows it: both uses of them above are off. `areaFile` names its
- * area.json. null when it lists them.
+ * area.json; `own`: the districts its LSOAs' names start with (ownLsoaDistricts). null when
+ * it lists them.
  */
-export function unlistedForceDistrictsNote(config: AreaConfig, areaFile: string): string | null {
+export function unlistedForceDistrictsNote(
+  config: AreaConfig,
+  areaFile: string,
+  own: readonly string[],
+): string | null {
   if (config.forceDistricts !== null) return null;
-  const own = config.localAuthority.name;
+  const name = config.localAuthority.name;
+  const first = own[0] ?? name;
   return (
     `${areaFile} lists no forceDistricts (null), so a run counts every row of the ` +
-    `${forceName(config.forces[0]!)} files outside ${own} as "elsewhere" (not as in another ` +
-    `district of the force or beyond it) and keeps a row just outside ${own}'s edge even where ` +
+    `${forceName(config.forces[0]!)} files outside ${name} as "elsewhere" (not as in another ` +
+    `district of the force or beyond it) and keeps a row just outside ${name}'s edge even where ` +
     "police.uk's LSOA puts it in another district: list there every district the force covers " +
-    `as police.uk's LSOA names start ("${own}" for "${own} 001A"), ${own} among them`
+    `as police.uk's LSOA names start ("${first}" for "${first} 001A"), ` +
+    `${own.length > 0 ? own.join(', ') : name} among them`
   );
 }

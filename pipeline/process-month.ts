@@ -59,9 +59,15 @@ export interface MonthResult {
   drops: DropTally;
 }
 
-/** The district a month is processed for: its name and how rows outside it are told apart. */
-export interface DistrictRule extends OutsideRule {
+/** What of the district a month's cache key holds: its name and its force's districts. */
+export interface DistrictKey extends OutsideRule {
   name: string;
+}
+
+/** The district a month is processed for: its name and how rows outside it are told apart. */
+export interface DistrictRule extends DistrictKey {
+  /** The districts its own LSOAs' names start with (outside.ts ownLsoaDistricts). */
+  lsoaDistricts: readonly string[];
 }
 
 /**
@@ -444,7 +450,10 @@ async function openMonthTask({ plan, provenance, key, deps }: MonthTask): Promis
         if (place === null) return null;
         // Outside every ward, kept only as near the outline: not when police.uk puts it in
         // another district.
-        if (place.nearBoundary && inAnotherDistrict(record.lsoaName, district, district.name)) {
+        if (
+          place.nearBoundary &&
+          inAnotherDistrict(record.lsoaName, district, district.lsoaDistricts)
+        ) {
           return null;
         }
         if (place.postcodeGap) {

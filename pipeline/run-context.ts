@@ -14,7 +14,7 @@ import type { CachedMonth } from './month-cache.ts';
 import type { MonthTotals } from './month-parts.ts';
 import type { OutcomeCounts } from './outcome-counts.ts';
 import type { PipelinePaths } from './paths.ts';
-import type { DistrictRule } from './process-month.ts';
+import type { DistrictKey } from './process-month.ts';
 import type { DropTally, Reporter } from './report.ts';
 import type { FetchStepOptions } from './sources/fetch-step.ts';
 import { Staging } from './write.ts';
@@ -142,7 +142,7 @@ export class RunContext {
   }
 
   /** The district's name and its force's districts, for the rows outside it. */
-  district(): DistrictRule {
+  district(): DistrictKey {
     const { localAuthority, forceDistricts } = this.area.config;
     return { name: localAuthority.name, forceDistricts };
   }

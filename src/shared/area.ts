@@ -150,7 +150,7 @@ export const areaSchema = z
       }),
     /**
      * Every district the territorial force covers, as police.uk's LSOA names start ("Barnsley
-     * 001A"), the area's own included: tells a force file's rows outside the area apart into
+     * 001A"), the area's own included (as its LSOAs' names start, checked by the pipeline): tells a force file's rows outside the area apart into
      * other districts of the force and beyond it. null: not known, such rows count as elsewhere.
      */
     forceDistricts: z
@@ -256,15 +256,8 @@ export const areaSchema = z
   })
   .strict()
   .superRefine((area, ctx) => {
-    const own = area.localAuthority.name;
-    // An empty name is reported at its own field; only a real name is looked for here.
-    if (area.forceDistricts !== null && own.trim() !== '' && !area.forceDistricts.includes(own)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['forceDistricts'],
-        message: `must include the area's own district, "${own}"`,
-      });
-    }
+    // forceDistricts must name the area's own district as its LSOAs' names start, which need
+    // not be localAuthority.name: pipeline/area.ts checkForceDistricts, against the LSOA file.
     if (area.centre?.kind === 'postcode-districts' && area.postcodes === null) {
       ctx.addIssue({
         code: 'custom',

@@ -2,7 +2,17 @@
 // its area configuration alone, on the four committed South Yorkshire months. Its kept rows
 // and its dropped rows by reason must equal the independent count (tests/support/
 // district-count.ts), which shares no code with the pipeline.
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import {
+  appendFile,
+  cp,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -225,6 +235,83 @@ describe('runPipeline({ area }) after area.json changes', () => {
     } finally {
       await rm(root, { recursive: true, force: true });
     }
+  }, 120_000);
+});
+
+describe('runPipeline({ area }) for a district whose ONS name is not its LSOAs\' ("Kingston upon Hull, City of")', () => {
+  // ONS names some districts otherwise than their LSOAs ("Kingston upon Hull, City of" has
+  // "Kingston upon Hull 001A"; a district formed since 2021 has its old districts' names).
+  // Sheffield under such a name must keep and drop the same rows as Sheffield.
+  async function runAs(edit: (config: Record<string, unknown>) => void): Promise<RunRecord> {
+    const root = await mkdtemp(path.join(tmpdir(), 'area-lsoa-names-'));
+    try {
+      await cp(SHEFFIELD, path.join(root, SHEFFIELD), {
+        recursive: true,
+        filter: (from) => !from.includes(`${path.sep}output`),
+      });
+      // One crime of a Sheffield LSOA 20 m beyond the outline's northernmost point: kept as
+      // Sheffield's (within the edge tolerance) unless its LSOA is taken for another district's.
+      const outline = JSON.parse(
+        await readFile(path.join(SHEFFIELD, 'outline.geojson'), 'utf8'),
+      ) as FeatureCollection<Polygon | MultiPolygon>;
+      const { geometry } = outline.features[0]!;
+      const positions =
+        geometry.type === 'Polygon' ? geometry.coordinates.flat() : geometry.coordinates.flat(2);
+      const [lon, lat] = positions.reduce((a, b) => (b[1]! > a[1]! ? b : a));
+      const street = path.join(root, ARCHIVE, '2024-01', '2024-01-south-yorkshire-street.csv');
+      await appendFile(
+        street,
+        `edge-crime,2024-01,South Yorkshire Police,South Yorkshire Police,${lon!.toFixed(6)},` +
+          `${(lat! + 0.00018).toFixed(6)},On or near Edge Lane,E01008152,Sheffield 001A,` +
+          'Burglary,Under investigation,\n',
+      );
+      const areaFile = path.join(root, SHEFFIELD, 'area.json');
+      const config = JSON.parse(await readFile(areaFile, 'utf8')) as Record<string, unknown>;
+      edit(config);
+      await writeFile(areaFile, JSON.stringify(config));
+      return await runPipeline(sheffieldRun('out'), {
+        root,
+        reporter: createMemoryReporter(),
+        threads: 1,
+      });
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  }
+  const counts = (r: RunRecord) =>
+    r.months!.map((m) => ({ month: m.plan.month, kept: m.summary.kept, drops: m.drops.outside }));
+  const named = (config: Record<string, unknown>) =>
+    (config['localAuthority'] = { code: 'E08000039', name: 'Sheffield, City of' });
+
+  /** The run's counts: a run for Sheffield's, with the crime at its edge kept in January. */
+  const sheffieldWithEdgeCrime = () =>
+    counts(record).map((m) => (m.month === '2024-01' ? { ...m, kept: m.kept + 1 } : m));
+
+  it('takes forceDistricts as the LSOA names start, and keeps the rows a run for Sheffield keeps', async () => {
+    expect(counts(await runAs(named))).toEqual(sheffieldWithEdgeCrime());
+  }, 120_000);
+
+  it('keeps them with its ONS name listed among the force districts too', async () => {
+    const run = await runAs((config) => {
+      named(config);
+      config['forceDistricts'] = [...AREA.forceDistricts, 'Sheffield, City of'];
+    });
+    expect(counts(run)).toEqual(sheffieldWithEdgeCrime());
+  }, 120_000);
+
+  it("refuses force districts without the district's own LSOA name, naming it, the file and what to do", async () => {
+    const error = (await runAs((config) => {
+      named(config);
+      config['forceDistricts'] = ['Barnsley', 'Doncaster', 'Rotherham', 'Sheffield, City of'];
+    }).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).toBe(
+      `step 3 (months) failed: ${path.join(SHEFFIELD, 'area.json')} does not fit its LSOAs:\n` +
+        '  - forceDistricts: must include "Sheffield", as the names of the district\'s own ' +
+        'LSOAs in data/areas/sheffield/lsoa21.geojson start ("Sheffield 001A"); it lists ' +
+        '"Barnsley", "Doncaster", "Rotherham", "Sheffield, City of"\n' +
+        "Add them: police.uk names a row's district by its LSOA's name.",
+    );
   }, 120_000);
 });
 

@@ -5,6 +5,7 @@ import {
   inAnotherDistrict,
   lsoaNameDistrict,
   outsideReason,
+  ownLsoaDistricts,
   unlistedForceDistrictsNote,
 } from '../../pipeline/outside.ts';
 import { parseArea } from '../../src/shared/area.ts';
@@ -34,32 +35,70 @@ describe('lsoaNameDistrict(name)', () => {
   });
 });
 
+describe('ownLsoaDistricts(lsoas)', () => {
+  it("gives the districts the area's LSOA names start with, once each", () => {
+    const names = ['Sheffield 001A', 'Sheffield 040C', 'Sheffield 001B'];
+    expect(ownLsoaDistricts(names.map((name) => ({ name })))).toEqual(['Sheffield']);
+  });
+
+  it('gives the names LSOAs have where they are not the ONS name of the district', () => {
+    // E06000010 is "Kingston upon Hull, City of"; its LSOAs are "Kingston upon Hull 001A".
+    expect(ownLsoaDistricts([{ name: 'Kingston upon Hull 001A' }])).toEqual(['Kingston upon Hull']);
+    // Cumberland (E06000063, April 2023) is made of districts its 2021 LSOAs still name.
+    const cumberland = ['Allerdale 001A', 'Carlisle 014C', 'Copeland 002B', 'Allerdale 008D'];
+    expect(ownLsoaDistricts(cumberland.map((name) => ({ name })))).toEqual([
+      'Allerdale',
+      'Carlisle',
+      'Copeland',
+    ]);
+  });
+});
+
 describe('inAnotherDistrict(lsoaName, rule, own)', () => {
+  it("is false for any of the area's own LSOA districts, whatever its ONS name", () => {
+    const humberside = { forceDistricts: ['East Riding of Yorkshire', 'Kingston upon Hull'] };
+    expect(inAnotherDistrict('Kingston upon Hull 012B', humberside, ['Kingston upon Hull'])).toBe(
+      false,
+    );
+    expect(
+      inAnotherDistrict(
+        'Copeland 002B',
+        { forceDistricts: ['Allerdale', 'Carlisle', 'Copeland'] },
+        ['Allerdale', 'Carlisle', 'Copeland'],
+      ),
+    ).toBe(false);
+    expect(
+      inAnotherDistrict('East Riding of Yorkshire 001A', humberside, ['Kingston upon Hull']),
+    ).toBe(true);
+  });
+
   it("is true for an LSOA of any district but the area's own, in the force or beyond it", () => {
-    expect(inAnotherDistrict('Barnsley 001A', SOUTH_YORKSHIRE, 'Sheffield')).toBe(true);
-    expect(inAnotherDistrict('North East Derbyshire 003B', SOUTH_YORKSHIRE, 'Sheffield')).toBe(
+    expect(inAnotherDistrict('Barnsley 001A', SOUTH_YORKSHIRE, ['Sheffield'])).toBe(true);
+    expect(inAnotherDistrict('North East Derbyshire 003B', SOUTH_YORKSHIRE, ['Sheffield'])).toBe(
       true,
     );
   });
 
   it("is false for the area's own LSOAs, a row without an LSOA name, or an area that does not list its force's districts", () => {
-    expect(inAnotherDistrict('Sheffield 040C', SOUTH_YORKSHIRE, 'Sheffield')).toBe(false);
-    expect(inAnotherDistrict('', SOUTH_YORKSHIRE, 'Sheffield')).toBe(false);
-    expect(inAnotherDistrict('Barnsley 001A', { forceDistricts: null }, 'Sheffield')).toBe(false);
+    expect(inAnotherDistrict('Sheffield 040C', SOUTH_YORKSHIRE, ['Sheffield'])).toBe(false);
+    expect(inAnotherDistrict('', SOUTH_YORKSHIRE, ['Sheffield'])).toBe(false);
+    expect(inAnotherDistrict('Barnsley 001A', { forceDistricts: null }, ['Sheffield'])).toBe(false);
   });
 });
 
-describe('unlistedForceDistrictsNote(config, areaFile)', () => {
+describe('unlistedForceDistrictsNote(config, areaFile, own)', () => {
   const file = 'data/areas/sheffield/area.json';
   const repo = path.resolve(import.meta.dirname, '../..');
   const sheffield = parseArea(JSON.parse(readFileSync(path.join(repo, file), 'utf8')), file);
 
   it("is null for an area that lists its force's districts", () => {
-    expect(unlistedForceDistrictsNote(sheffield, file)).toBeNull();
+    expect(unlistedForceDistrictsNote(sheffield, file, ['Sheffield'])).toBeNull();
   });
 
   it('names the file, what a run cannot tell apart and what to list, for an area that does not', () => {
-    expect(unlistedForceDistrictsNote({ ...sheffield, forceDistricts: null }, file)).toBe(
+    expect(
+      unlistedForceDistrictsNote({ ...sheffield, forceDistricts: null }, file, ['Sheffield']),
+    ).toBe(
       'data/areas/sheffield/area.json lists no forceDistricts (null), so a run counts every row ' +
         'of the South Yorkshire files outside Sheffield as "elsewhere" (not as in another ' +
         "district of the force or beyond it) and keeps a row just outside Sheffield's edge even " +

@@ -52,7 +52,7 @@ async function run(plan: MonthPlan, hints?: LsoaHints, outcomes?: OutcomeIndex) 
     PROVENANCE,
     {
       enrich: enricher(plan.source, hints),
-      district: { name: 'Leeds', forceDistricts: null },
+      district: { name: 'Leeds', forceDistricts: null, lsoaDistricts: ['Leeds'] },
       outcomes,
     },
     {

@@ -82,7 +82,6 @@ describe('parseArea(value, source)', () => {
     ['forces', (a) => (a.forces = ['west-yorkshire', 'west-yorkshire'])],
     ['forces', (a) => (a.forces = ['btp', 'west-yorkshire'])],
     ['forceDistricts', (a) => (a.forceDistricts = [])],
-    ['forceDistricts', (a) => (a.forceDistricts = ['Bradford', 'Wakefield'])],
     ['forceDistricts.1', (a) => (a.forceDistricts = ['Leeds', ' '])],
     ['boundaries.wards.file', (a) => (a.boundaries.wards.file = '/tmp/wards.geojson')],
     ['boundaries.wards.file', (a) => (a.boundaries.wards.file = '../shared/wards.geojson')],
