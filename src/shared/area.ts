@@ -150,8 +150,9 @@ export const areaSchema = z
       }),
     /**
      * Every district the territorial force covers, as police.uk's LSOA names start ("Barnsley
-     * 001A"), the area's own included (as its LSOAs' names start, checked by the pipeline): tells a force file's rows outside the area apart into
-     * other districts of the force and beyond it. null: not known, such rows count as elsewhere.
+     * 001A"), the area's own included as its LSOAs' names start (checked by the pipeline against
+     * its LSOA file): tells a force file's rows outside the area apart into other districts of
+     * the force and beyond it. null: not known, such rows count as elsewhere.
      */
     forceDistricts: z
       .array(nonEmpty('a district name as police.uk LSOA names start, e.g. "Barnsley"'))
