@@ -10,6 +10,7 @@ import {
 } from '../src/shared/schema.ts';
 import { applyApprovals, type Approval, type ApprovedException } from './approvals.ts';
 import {
+  checkForcesAfterApi,
   checkNewMonths,
   compareOutcomes,
   compareRevisions,
@@ -129,6 +130,7 @@ export function validateSiteData(input: ValidationInput): ValidationReport {
     problems.push(...checkMonthsKept(input.previous, next));
     const revisions = compareRevisions(input.previous, next);
     problems.push(...revisions.findings);
+    problems.push(...checkForcesAfterApi(input.previous, next));
     problems.push(...compareOutcomes(input.previous, next));
     routine = revisions.routine;
     const season = checkNewMonths(input.previous, next, added, input.expected);

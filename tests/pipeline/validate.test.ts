@@ -447,6 +447,53 @@ describe('validateSiteData (crimes by reporting force)', () => {
     expect(validateSiteData({ next: api, previous: archive }).ok).toBe(true);
   });
 
+  // An archive month replacing the API month published before: the API names no force, so a
+  // force's file missing from the archive shows only as a month about 1% smaller.
+  const apiBefore = (month: string) =>
+    fromApi(
+      addForceCrimes(
+        withBtp(
+          full,
+          full.months.filter((m) => m !== month),
+        ),
+        month,
+        'West Yorkshire Police',
+        btpOf(month),
+      ),
+      month,
+    );
+
+  it.each(['2025-02', '2025-03'])(
+    'refuses %s from an archive without the British Transport Police file its reference months have, where the API month before it named no force',
+    (month) => {
+      const previous = apiBefore(month);
+      const next = withBtp(
+        full,
+        full.months.filter((m) => m !== month),
+      );
+      expect(totalOf(previous, month) - totalOf(next, month)).toBe(btpOf(month));
+      const reference = full.months.filter((m) => m < month);
+      const expected = Math.round(
+        reference.reduce((sum, m) => sum + forceCount(previous, m, BTP), 0) / reference.length,
+      );
+      expect(expected).toBeGreaterThanOrEqual(10);
+      const report = validateSiteData({ next, previous });
+      expect(report.ok).toBe(false);
+      expect(report.problems).toEqual([
+        {
+          check: 'missing-force',
+          month,
+          message:
+            `${month} (from the API before, from ${next.provenance[monthIndex(next, month)]?.snapshot} now), ` +
+            `crimes reported by ${BTP}: 0 crimes, where it averaged ${expected} a month in its ` +
+            'archive reference months (is its file missing?)',
+        },
+      ]);
+      // With its file, the archive month passes.
+      expect(validateSiteData({ next: withBtp(full, full.months), previous }).ok).toBe(true);
+    },
+  );
+
   it('judges a new archive month by its archive reference months only', () => {
     // 2024-03 came from the API (no force); 2025-02 from the archive, with its BTP file.
     const previous = fromApi(withBtp(beforeMarch, ['2025-02']), '2024-03');
