@@ -21,6 +21,7 @@ import {
 import { diffMonths, type MonthChange } from './provenance.ts';
 import { checkSanity } from './sanity-check.ts';
 import { formatPercent } from './validation-report.ts';
+import { addMonths, monthRange } from '../src/shared/months.ts';
 
 /**
  * Rows dropped as malformed (bad coordinates, month or crime type) may be at most this
@@ -264,6 +265,28 @@ function checkMonthsKept(previous: SiteData, next: SiteData): Problem[] {
       check: 'newest-month',
       message: `the newest month went backwards from ${before} to ${after}; the site never goes back in time.`,
     });
+  }
+  // A month after the published ones without data, while a later one has some: police.uk
+  // publishes months in order, so the fetch step left it out as a gap (its archive lacks the
+  // territorial force's street file). Published so, it would stay out: a later refresh takes
+  // the month from the same archives. Months before the newest published one are not new:
+  // a backfill's gaps are published as gaps.
+  if (before !== undefined && after !== undefined && after > before) {
+    for (const month of monthRange(addMonths(before, 1), after)) {
+      if (nextMonths.has(month)) continue;
+      problems.push({
+        check: 'missing-month',
+        month,
+        message:
+          `${month} has no data, though the new data goes on to ${after}: police.uk ` +
+          'publishes months in order, so the run left it out (a gap: its archive lacks the ' +
+          "territorial force's street file, or holds two copies that differ, as the " +
+          "pipeline's notes say; or the months asked for skip it). Published so, the site " +
+          'would skip a month police.uk has out, and later refreshes take it from the same ' +
+          'archives. Check the month on police.uk and refresh over it, or approve it to ' +
+          'publish the later months without it.',
+      });
+    }
   }
   return problems;
 }

@@ -4,7 +4,8 @@
 // keeps the site data committed here (built from the sample months), as a first live run finds
 // it: a cold cache republishes those months and adds what is new in exactly one data commit;
 // a run with nothing new makes none; a warm-cache run reads only the new month; a manual
-// --latest run on a cold cache is refused and leaves the published data untouched.
+// --latest run on a cold cache is refused and leaves the published data untouched, and so is
+// a run whose newest archive lacks the street file of the month before its newest.
 import { createHash } from 'node:crypto';
 import { downloadsManifestSchema, yearlyFileName } from '../../src/shared/open-data.ts';
 import { execFileSync, spawn } from 'node:child_process';
@@ -31,6 +32,7 @@ import { changeLogSchema } from '../../src/shared/change-log.ts';
 import { STREET_COLUMNS } from '../../src/shared/constants.ts';
 import { siteDataSchema, type SiteData } from '../../src/shared/schema.ts';
 import { ReplayServer, type RecordedRequest } from '../support/replay-server.ts';
+import { committedSiteData } from '../support/site-data.ts';
 import { buildZip } from '../support/zip-writer.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -117,14 +119,22 @@ function streetFile(month: string, standInFrom: string): Buffer {
 
 /**
  * police.uk publishes `<newest>.zip` holding every month from `first` to `newest` (a real
- * archive holds 36; these hold what the test needs), and latest.zip redirects to it.
+ * archive holds 36; these hold what the test needs), but the West Yorkshire street file of the
+ * months `withoutStreetFile`, and latest.zip redirects to it.
  */
-async function publishArchive(first: string, newest: string, standInFrom: string): Promise<Buffer> {
+async function publishArchive(
+  first: string,
+  newest: string,
+  standInFrom: string,
+  withoutStreetFile: readonly string[] = [],
+): Promise<Buffer> {
   const zip = await buildZip(
-    monthRange(first, newest).map((month) => ({
-      name: `${month}/${month}-west-yorkshire-street.csv`,
-      data: streetFile(month, standInFrom),
-    })),
+    monthRange(first, newest)
+      .filter((month) => !withoutStreetFile.includes(month))
+      .map((month) => ({
+        name: `${month}/${month}-west-yorkshire-street.csv`,
+        data: streetFile(month, standInFrom),
+      })),
   );
   server.file(`/data/archive/${newest}.zip`, zip);
   const redirect = { status: 302, headers: { location: `/data/archive/${newest}.zip` } };
@@ -321,6 +331,32 @@ describe('npm run refresh-data -- all (the data workflow steps)', () => {
       );
       expect(run4.output).toContain('Validation refused the new data; nothing was committed.');
       expect(git('rev-parse', 'HEAD')).toBe(mayHead);
+      expect(readFileSync(path.join(clone, 'src/data/site-data.json'), 'utf8')).toBe(published);
+    },
+    RUN_TIMEOUT_MS,
+  );
+
+  it(
+    'refuses a newer month while the month before it, after the published ones, lacks its street file',
+    async () => {
+      const before = publishedData();
+      const [first, last] = [before.months[0] as string, before.months.at(-1) as string];
+      const missing = addMonths(last, 1);
+      const newest = addMonths(last, 2);
+      // police.uk's newest archive holds the newest month, but not the month before it.
+      // The months stood in for as the first test's archives did: by the committed data's newest.
+      const standIn = committedSiteData().months.at(-1) as string;
+      await publishArchive(first, newest, standIn, [missing]);
+      const head = git('rev-parse', 'HEAD');
+      const published = readFileSync(path.join(clone, 'src/data/site-data.json'), 'utf8');
+      const run = await refresh('2025-09-03');
+      expect(run.status, run.output).not.toBe(0);
+      expect(run.output).toContain(`${missing} is a gap`);
+      expect(run.output).toContain(
+        `[missing-month] ${missing} has no data, though the new data goes on to ${newest}`,
+      );
+      expect(run.output).toContain('Validation refused the new data; nothing was committed.');
+      expect(git('rev-parse', 'HEAD')).toBe(head);
       expect(readFileSync(path.join(clone, 'src/data/site-data.json'), 'utf8')).toBe(published);
     },
     RUN_TIMEOUT_MS,

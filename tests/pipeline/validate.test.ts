@@ -33,6 +33,7 @@ import {
   setCount,
   totalOf,
   scaleCrimes,
+  withMonthAs,
   withoutMonth,
   withoutWard,
 } from '../support/site-data.ts';
@@ -141,6 +142,45 @@ describe('validateSiteData (months)', () => {
     expect(problemsOf(report, 'newest-month')).toEqual([
       expect.stringContaining('the newest month went backwards from 2025-03 to 2025-02'),
     ]);
+  });
+
+  // The month's archive lacked its street file (a gap) while a later month came: published
+  // so, the site would skip a month police.uk has out, and nothing would fetch it again.
+  it.each([
+    ['2025-04', ['2025-03']],
+    ['2025-05', ['2025-03', '2025-04']],
+  ])(
+    'refuses new data that goes on to %s past a month after the published ones that has no data (%s)',
+    (newest, gaps) => {
+      const next = withMonthAs(full, '2025-03', newest);
+      const report = validateSiteData({ next, previous: beforeMarch });
+      expect(report.ok).toBe(false);
+      expect(report.problems).toEqual(
+        gaps.map((month) => ({
+          check: 'missing-month',
+          month,
+          message:
+            `${month} has no data, though the new data goes on to ${newest}: police.uk ` +
+            'publishes months in order, so the run left it out (a gap: its archive lacks the ' +
+            "territorial force's street file, or holds two copies that differ, as the " +
+            "pipeline's notes say; or the months asked for skip it). Published so, the site " +
+            'would skip a month police.uk has out, and later refreshes take it from the same ' +
+            'archives. Check the month on police.uk and refresh over it, or approve it to ' +
+            'publish the later months without it.',
+        })),
+      );
+      const approvals = gaps.map((month) => ({
+        month,
+        reason: "police.uk's archives lack the month's West Yorkshire street file",
+        checks: ['missing-month' as const],
+      }));
+      expect(validateSiteData({ next, previous: beforeMarch, approvals }).ok).toBe(true);
+    },
+  );
+
+  it('passes months before the newest published one that still have no data', () => {
+    // The first live run after the sample: the months between the sample's stay gaps.
+    expect(validateSiteData({ next: full, previous: beforeMarch }).ok).toBe(true);
   });
 
   it('fails when a month has no crimes at all', () => {
