@@ -170,7 +170,12 @@ function paths(options: RefreshOptions) {
 /** Step 1: run the pipeline (live sources, not --offline) into the staging folder. */
 export async function pipelineStep(options: RefreshOptions): Promise<void> {
   const { staged, published } = paths(options);
-  // Outputs of an earlier run must not pass for this run's; the caches stay.
+  // Outputs of an earlier run must not pass for this run's; the caches stay. A run killed
+  // while it published them is completed first: otherwise its journal would put back its
+  // outputs outside the downloads folder (their temporary files are beside them) but not its
+  // yearly files (theirs go with the folder), which a commit step after a failed run would
+  // publish as one run's.
+  for (const note of await cleanUpInterruptedRuns(staged)) options.log(note);
   for (const { from } of publishedFiles(staged, published)) await rm(from, { force: true });
   await rm(staged.runSummary, { force: true });
   await rm(staged.downloads.dir, { recursive: true, force: true });

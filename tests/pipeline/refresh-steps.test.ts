@@ -1,14 +1,17 @@
 // The refresh for another district (`npm run refresh-data -- --area sheffield validate`): the
 // staged data is checked against that area's published data and wards, not Leeds's. And the
-// commit step in a scratch repository whose `git commit` fails.
+// commit step in a scratch repository whose `git commit` fails, and after a pipeline step that
+// failed behind a run killed while it published.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { pipelinePaths } from '../../pipeline/paths.ts';
 import {
   commitStep,
+  pipelineStep,
   RefreshError,
   validateStep,
   type RefreshOptions,
@@ -16,7 +19,10 @@ import {
 import { main } from '../../pipeline/refresh.ts';
 import { STEPS } from '../../pipeline/steps.ts';
 import { mapDataStep } from '../../pipeline/steps/map-data.ts';
+import { GONE_PID, writeLeftJournal } from '../support/left-journal.ts';
 import { refreshRepository, STAGE_DIR } from '../support/refresh-repository.ts';
+import { ReplayServer } from '../support/replay-server.ts';
+import { replaySources } from '../support/replay-sources.ts';
 import { yearlyFileName, type DownloadsManifest } from '../../src/shared/open-data.ts';
 import { committedSiteData, removeCrimes } from '../support/site-data.ts';
 
@@ -353,5 +359,67 @@ describe('commitStep() and the outputs that describe the months of the site data
         stray,
       );
     });
+  });
+});
+
+describe('pipelineStep() after a pipeline run killed while it published into the staging folder', () => {
+  const repo = refreshRepository('refresh-killed-');
+  const { git, options } = repo;
+  /** A routine revision, which the gate lets through: three of March's crimes gone. */
+  const revised = {
+    ...removeCrimes(committedSiteData(), '2025-03', 3),
+    generatedAt: '2025-06-03T06:17:00.000Z',
+  };
+
+  /**
+   * The killed run's publish, past its commit point: its outputs are still temporary files
+   * (the yearly files inside the downloads folder) and its journal lists their renames.
+   */
+  async function leaveKilledPublish(): Promise<void> {
+    const staged = pipelinePaths({ root: repo.root(), out: STAGE_DIR });
+    const manifest = downloadsManifest(revised.months);
+    const outputs: [string, string][] = [
+      [staged.siteData, JSON.stringify(revised)],
+      [staged.downloads.manifest, JSON.stringify(manifest)],
+      ...manifest.files.map(({ file }): [string, string] => [
+        path.join(staged.downloads.dir, file),
+        'a yearly file',
+      ]),
+      [
+        staged.runSummary,
+        JSON.stringify({
+          months: [],
+          steps: STEPS.map((step, i) => ({ number: i + 1, name: step.name, ms: 0, result: '' })),
+        }),
+      ],
+    ];
+    for (const [file, text] of outputs) {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(`${file}.tmp-${GONE_PID}`, text);
+    }
+    await writeLeftJournal(staged.publishJournal, {
+      renames: outputs.map(([file]) => ({ from: `${file}.tmp-${GONE_PID}`, to: file })),
+    });
+  }
+
+  it('leaves nothing of the killed run for the commit step when the next pipeline run fails', async () => {
+    await leaveKilledPublish();
+    // police.uk has no archive today: the pipeline step fails before the pipeline runs.
+    const server = await ReplayServer.start();
+    const sources = replaySources(server);
+    const env = {
+      POLICE_ARCHIVE_BASE_URL: sources.policeArchiveBaseUrl,
+      POLICE_API_BASE_URL: sources.policeApiBaseUrl,
+    };
+    try {
+      await expect(pipelineStep(options(env))).rejects.toThrow(/cannot tell which months/);
+    } finally {
+      await server.close();
+    }
+    // The commit step has no staged data to publish: not the killed run's, whose yearly files
+    // the pipeline step took away, beside its manifest that lists them.
+    await expect(commitStep(options())).rejects.toThrow(/Cannot read candidate site data/);
+    expect(git('status', '--porcelain', '--untracked-files=no')).toBe('');
+    expect(git('log', '--format=%s')).toBe('published');
   });
 });
