@@ -37,6 +37,18 @@ export class HttpStatusError extends Error {
   }
 }
 
+/** The HttpStatusError of `response`, an answer to `method url`, with its Retry-After read. */
+export function statusError(method: string, url: string, response: Response): HttpStatusError {
+  const retryAfter = response.headers.get('retry-after');
+  return new HttpStatusError(
+    method,
+    url,
+    response.status,
+    retryAfter ?? undefined,
+    parseRetryAfter(retryAfter, Date.now()),
+  );
+}
+
 /**
  * A transient status whose Retry-After asks for a longer wait than a run gives it: asking again
  * sooner would be refused again (or count against us), so the request fails at once.

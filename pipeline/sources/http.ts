@@ -13,8 +13,8 @@ import {
   HttpTimeoutError,
   HttpUnreachableError,
   isTransient,
-  parseRetryAfter,
   shortUrl,
+  statusError,
   unreachableCode,
 } from './http-errors.ts';
 import { realClock, type Clock, type TokenBucket } from './pacing.ts';
@@ -275,14 +275,7 @@ export class HttpClient {
 
     if (response.ok || options.accept?.includes(response.status)) return exchange;
     await discard();
-    const retryAfter = response.headers.get('retry-after');
-    throw new HttpStatusError(
-      method,
-      href,
-      response.status,
-      retryAfter ?? undefined,
-      parseRetryAfter(retryAfter, Date.now()),
-    );
+    throw statusError(method, href, response);
   }
 
   /** GET (or POST) and parse a JSON body, with retries. */

@@ -17,12 +17,17 @@ import {
   type PriorCounts,
 } from './api-leaf-history.ts';
 import { type HttpClient, type Log } from './http.ts';
+import { statusError } from './http-errors.ts';
 import { formatArea, polyParameter, splitPolygon, type QueryPolygon } from './query-polygons.ts';
 import { errorMessage } from '../../src/shared/error-message.ts';
 
 /** police.uk answers 400 to a GET longer than this; longer polygons go by POST. */
 export const MAX_GET_URL_CHARS = 4094;
-/** The API's status for "more than 10,000 crimes in this area". */
+/**
+ * The API's status for "more than 10,000 crimes in this area". The same status with a
+ * Retry-After is the server unavailable for a while (RFC 9110 10.2.3), not a full area: it is
+ * retried like any 503, never taken for a reason to split.
+ */
 const OVER_FULL_STATUS = 503;
 /** Leeds months need up to four levels of quadrants; beyond six the log says the server may be failing. */
 const USUAL_SPLIT_DEPTH = 6;
@@ -160,6 +165,9 @@ export async function fetchMonthCrimes(options: FetchMonthOptions): Promise<Mont
         });
         if (exchange.response.status === OVER_FULL_STATUS) {
           await exchange.discard();
+          if (exchange.response.headers.has('retry-after')) {
+            throw statusError(method, target, exchange.response);
+          }
           return OVER_FULL_STATUS;
         }
         const body = await exchange.bytes();

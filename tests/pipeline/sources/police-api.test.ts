@@ -15,7 +15,7 @@ import { fetchSources, type FetchSourcesOptions } from '../../../pipeline/source
 import { MAX_GET_URL_CHARS, fetchMonthCrimes } from '../../../pipeline/sources/police-api.ts';
 import { districtQueryPolygons } from '../../../pipeline/sources/query-polygons.ts';
 import { buildArchive, pointOf, sampleRows, toApiCrime } from '../../support/police-fixtures.ts';
-import { ReplayServer, type RecordedRequest } from '../../support/replay-server.ts';
+import { ReplayServer, type Handler, type RecordedRequest } from '../../support/replay-server.ts';
 import { replayPerTest, replaySources } from '../../support/replay-sources.ts';
 
 const FAST_HTTP = { minBackoffMs: 1, maxBackoffMs: 5, retries: 3, timeoutMs: 2000 };
@@ -46,8 +46,11 @@ let server: ReplayServer;
 let cacheRoot: string;
 let logs: string[];
 
-/** A crimes-street/all-crime stand-in: 400 for long GETs, 404 for unpublished months, 503 when over-full. */
-function serveCrimesStreet(published: readonly string[]): void {
+/**
+ * A crimes-street/all-crime stand-in: 400 for long GETs, 404 for unpublished months, 503 when
+ * over-full. Returns its handler, for a test that answers otherwise first.
+ */
+function serveCrimesStreet(published: readonly string[]): Handler {
   const handler = (request: RecordedRequest) => {
     if (
       request.method === 'GET' &&
@@ -64,6 +67,7 @@ function serveCrimesStreet(published: readonly string[]): void {
   };
   server.route('GET', '/api/crimes-street/all-crime', handler);
   server.route('POST', '/api/crimes-street/all-crime', handler);
+  return handler;
 }
 
 replayPerTest('sources-api-', (s, d) => {
@@ -630,5 +634,71 @@ describe('fetchMonthCrimes() when the server keeps answering 503', () => {
     expect(error.message).toMatch(
       /^police\.uk API month 2025-03 could not be fetched: piece 1(\.\d){10} still answers 503 after 10 splits \(about \d+ m²\): .*the server is failing/,
     );
+  });
+});
+
+describe('fetchMonthCrimes() when a 503 carries Retry-After (the server unavailable, not over-full)', () => {
+  /** crimes-street answering 503 with `headers()` to its first `count` requests, then as police.uk does. */
+  function serveOutage(count: number, headers: () => Record<string, string>) {
+    const usual = serveCrimesStreet(['2025-03']);
+    let answered = 0;
+    server.route('GET', '/api/crimes-street/all-crime', (request) =>
+      (answered += 1) <= count ? { status: 503, headers: headers(), body: '' } : usual(request),
+    );
+  }
+
+  async function fetchWhole() {
+    const area = districtQueryPolygons(OUTLINE.features[0] as Feature<Polygon>);
+    return {
+      area,
+      result: await fetchMonthCrimes({
+        client: new HttpClient({ ...FAST_HTTP, log: (m) => logs.push(m) }),
+        apiBaseUrl: `${server.url}api/`,
+        month: '2025-03',
+        area,
+        log: (m) => logs.push(m),
+      }),
+    };
+  }
+
+  for (const [what, retryAfter] of [
+    ['in seconds', () => '1'],
+    // A date names whole seconds: two seconds ahead is at least one second's wait.
+    ['as an HTTP date', () => new Date(Date.now() + 2000).toUTCString()],
+  ] as const) {
+    it(`waits and asks the same polygon again on a Retry-After ${what}, and returns every crime`, async () => {
+      serveOutage(2, () => ({ 'retry-after': retryAfter() }));
+      const { area, result } = await fetchWhole();
+      const [first, second, third] = server.requests as [RecordedRequest, ...RecordedRequest[]];
+      // Asked again whole, not cut into quadrants as an over-full answer would be.
+      expect(second?.query.get('poly')).toBe(first.query.get('poly'));
+      expect(third?.query.get('poly')).toBe(first.query.get('poly'));
+      expect(
+        logs.filter((l) => /^retry \d\/3 GET .* HTTP 503; .*\(Retry-After\)$/.test(l)),
+      ).toHaveLength(2);
+      const expected = crimesIn(area[0] as Feature<Polygon>).map((c) => c.id);
+      expect(new Set(result.crimes.map((c) => (c as { id: number }).id))).toEqual(
+        new Set(expected),
+      );
+    });
+  }
+
+  it('fails naming the month and HTTP 503 when the server stays unavailable, without splitting', async () => {
+    serveOutage(100, () => ({ 'retry-after': '0' }));
+    const error = (await fetchWhole().catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(
+      /^police\.uk API month 2025-03 could not be fetched: GET .* failed after 4 attempts: .*HTTP 503/,
+    );
+    expect(new Set(server.requests.map((r) => r.query.get('poly'))).size).toBe(1);
+    expect(logs.some((l) => /quadrants/.test(l))).toBe(false);
+  });
+
+  it('still splits a 503 without Retry-After (over 10,000 crimes), as police.uk answers it', async () => {
+    serveOutage(1, () => ({}));
+    const { area, result } = await fetchWhole();
+    const [first, second] = server.requests as [RecordedRequest, RecordedRequest];
+    expect(second.query.get('poly')).not.toBe(first.query.get('poly'));
+    const expected = crimesIn(area[0] as Feature<Polygon>).map((c) => c.id);
+    expect(new Set(result.crimes.map((c) => (c as { id: number }).id))).toEqual(new Set(expected));
   });
 });
