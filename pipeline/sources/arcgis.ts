@@ -25,6 +25,19 @@ export function arcgisAnswer(body: unknown, where: string): unknown {
   return body;
 }
 
+/** Problems named in a message: a page of a thousand features may have one each. */
+const SHAPE_PROBLEMS_SHOWN = 3;
+
+/** What is wrong with an answer's shape, in one line: "count: Invalid input; … and 997 more". */
+export function shapeProblems(error: z.ZodError): string {
+  const { issues } = error;
+  const shown = issues
+    .slice(0, SHAPE_PROBLEMS_SHOWN)
+    .map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
+  const more = issues.length - shown.length;
+  return `${shown.join('; ')}${more > 0 ? ` and ${more} more` : ''}`;
+}
+
 const pageSchema = z.object({
   type: z.literal('FeatureCollection'),
   features: z.array(
@@ -87,9 +100,8 @@ export async function queryLayer(
     const parsed = pageSchema.safeParse(arcgisAnswer(await client.json(target), target.href));
     if (!parsed.success) {
       throw new Error(
-        `${target.href} did not answer a GeoJSON FeatureCollection: ${parsed.error.issues
-          .map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`)
-          .join('; ')}. Check the service name and that it is a feature layer.`,
+        `${target.href} did not answer a GeoJSON FeatureCollection: ${shapeProblems(parsed.error)}. ` +
+          'Check the service name and that it is a feature layer.',
       );
     }
     for (const feature of parsed.data.features) {

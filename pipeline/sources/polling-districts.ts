@@ -8,7 +8,7 @@ import { featureCollection, polygon } from '@turf/helpers';
 import { union } from '@turf/union';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
 import { z } from 'zod';
-import { arcgisAnswer } from './arcgis.ts';
+import { arcgisAnswer, shapeProblems } from './arcgis.ts';
 import { writeJsonAtomic } from './cache.ts';
 import { sourceUrl } from './config.ts';
 import type { HttpClient, Log } from './http.ts';
@@ -17,6 +17,11 @@ import type { HttpClient, Log } from './http.ts';
 export const PAGE_SIZE = 1000;
 /** Leeds has a few hundred polling districts; more pages than this means paging is not advancing. */
 const MAX_PAGES = 100;
+
+/** What to check when the layer answers something else than polling districts. */
+const CHECK_LAYER =
+  "Check that the URL is the polling districts' layer (the area's pollingDistricts.url, " +
+  'or LEEDS_MAPSERVER_URL)';
 
 /** The council's spelling -> the ward's official name (WD25NM). */
 export const COUNCIL_WARD_NAME_FIXES: Readonly<Record<string, string>> = {
@@ -70,9 +75,15 @@ export async function fetchPollingDistricts(
     return target;
   };
 
-  const expected = countSchema.parse(
-    arcgisAnswer(await client.json(query({ returnCountOnly: 'true' })), url.href),
-  ).count;
+  const countQuery = query({ returnCountOnly: 'true' });
+  const counted = countSchema.safeParse(arcgisAnswer(await client.json(countQuery), url.href));
+  if (!counted.success) {
+    throw new Error(
+      `${countQuery.href} did not answer a count of polling districts ({"count": N}): ` +
+        `${shapeProblems(counted.error)}. ${CHECK_LAYER}; nothing was cached`,
+    );
+  }
+  const expected = counted.data.count;
   if (expected === 0) {
     // A council layer is never empty: a server being rebuilt, or the wrong layer. Cached, an
     // empty layer would stop every later run at the months step, and never be fetched again.
@@ -103,7 +114,8 @@ export async function fetchPollingDistricts(
     const parsed = pageSchema.safeParse(arcgisAnswer(await client.json(target), target.href));
     if (!parsed.success) {
       throw new Error(
-        `${target.href} did not answer features with POLLING_DI, WARD and polygon rings: ${parsed.error.message}`,
+        `${target.href} did not answer features with POLLING_DI, WARD and polygon rings: ` +
+          `${shapeProblems(parsed.error)}. ${CHECK_LAYER}; nothing was cached`,
       );
     }
     for (const feature of parsed.data.features) {

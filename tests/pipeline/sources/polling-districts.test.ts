@@ -155,6 +155,55 @@ describe('fetchPollingDistricts() against an ArcGIS replay', () => {
   });
 
   it.each([
+    ['features in place of a count (a server that ignores returnCountOnly)', { features: [] }],
+    ['a count given as text', { count: '304' }],
+    ['a negative count', { count: -1 }],
+    ['an array', []],
+  ])(
+    'refuses a count answered as %s, naming the query and the field in one line, and caches nothing',
+    async (_what, answer) => {
+      server.route('GET', '/arcgis/rest/services/Public/Boundary/MapServer/7/query', (request) =>
+        request.query.get('returnCountOnly') === 'true' ? { body: answer } : layerQuery(request),
+      );
+      const cacheFile = path.join(dir, 'polling-districts.geojson');
+      const error = (await fetchPollingDistricts({
+        client: new HttpClient({ minBackoffMs: 1 }),
+        mapServerUrl: `${server.url}arcgis/rest/services/Public/Boundary/MapServer/7`,
+        cacheFile,
+      }).catch((e: unknown) => e)) as Error;
+      expect(error).toBeInstanceOf(Error);
+      const asked = `${server.url}${(server.requests[0] as RecordedRequest).url.slice(1)}`;
+      expect(error.message).toMatch(/^\S+ did not answer a count of polling districts/);
+      expect(error.message.startsWith(`${asked} `)).toBe(true);
+      expect(error.message).toMatch(/\((body|count)\): |count: /);
+      expect(error.message).toMatch(/pollingDistricts\.url.*nothing was cached$/);
+      expect(error.message).not.toContain('\n');
+      await expect(readFile(cacheFile)).rejects.toThrow(/ENOENT/);
+    },
+  );
+
+  it('refuses a page of features without WARD, naming the page and the field in one line', async () => {
+    server.route('GET', '/arcgis/rest/services/Public/Boundary/MapServer/7/query', (request) => {
+      const answer = structuredClone(layerQuery(request)) as {
+        body: { features?: { attributes: Record<string, string> }[] };
+      };
+      for (const feature of answer.body.features ?? []) delete feature.attributes.WARD;
+      return answer;
+    });
+    const cacheFile = path.join(dir, 'polling-districts.geojson');
+    const error = (await fetchPollingDistricts({
+      client: new HttpClient({ minBackoffMs: 1 }),
+      mapServerUrl: `${server.url}arcgis/rest/services/Public/Boundary/MapServer/7`,
+      cacheFile,
+    }).catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(
+      /resultOffset=0.* did not answer features with POLLING_DI, WARD and polygon rings: features\.0\.attributes\.WARD: [^;]+; features\.1\.attributes\.WARD: [^;]+; features\.2\.attributes\.WARD: [^;]+ and 22 more\. .*pollingDistricts\.url.*nothing was cached$/,
+    );
+    expect(error.message).not.toContain('\n');
+    await expect(readFile(cacheFile)).rejects.toThrow(/ENOENT/);
+  });
+
+  it.each([
     ['holds no polling district', () => []],
     ['holds a polling district twice', (features: unknown[]) => [...features, features[3]]],
   ])(
