@@ -14,7 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { logSafe } from '../log-safe.ts';
 import { writeFileAtomic } from '../write.ts';
-import { HttpNetworkError } from './http-errors.ts';
+import { HttpNetworkError, HttpPassingFault } from './http-errors.ts';
 import type { Exchange, HttpClient, Log } from './http.ts';
 import { trackProgress, type ProgressSink } from './progress.ts';
 import { entryByteRanges, extractEntry, readCentralDirectory, type ZipEntry } from './zip.ts';
@@ -170,6 +170,12 @@ function remoteSource(client: HttpClient, probe: ArchiveProbe): ByteSource {
    * every answer's ETag and Last-Modified are checked against the probe's all the same.
    */
   let conditional = true;
+  /**
+   * Whether the server has answered a range: a whole file answered after that is a passing
+   * fault (a proxy or a node of a CDN that ignores Range), asked again, not a server without
+   * ranges, which the first request tells.
+   */
+  let rangesAnswered = false;
   /** Ask for bytes [start, end); the answer and the byte after the last one it holds. */
   const send = async (
     start: number,
@@ -199,9 +205,14 @@ function remoteSource(client: HttpClient, probe: ArchiveProbe): ByteSource {
     }
     if (exchange.response.status !== 206) {
       await exchange.discard();
-      throw new RangesUnsupported(
-        `${probe.url} ignored a Range header (HTTP ${exchange.response.status})`,
-      );
+      const ignored = `${probe.url} ignored a Range header (HTTP ${exchange.response.status})`;
+      if (rangesAnswered) {
+        throw new HttpPassingFault(
+          `${ignored}, having answered earlier ones; nothing was written for the month: ` +
+            'run again later',
+        );
+      }
+      throw new RangesUnsupported(ignored);
     }
     const contentRange = exchange.response.headers.get('content-range') ?? '';
     const [, firstText, lastText, sizeText] = CONTENT_RANGE.exec(contentRange) ?? [];
@@ -216,6 +227,7 @@ function remoteSource(client: HttpClient, probe: ArchiveProbe): ByteSource {
       await exchange.discard();
       throw sizeChangedError(probe, sizeText, 'read', 'nothing was written for it');
     }
+    rangesAnswered = true;
     return { exchange, until: last + 1 };
   };
   /**

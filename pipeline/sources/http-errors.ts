@@ -95,6 +95,18 @@ function redirectedTo(url: string, target: string): string {
   return target === url ? '' : ` (redirected to ${shortUrl(target)})`;
 }
 
+/**
+ * An answer that is wrong in a way the same server, asked again, need not repeat (a range
+ * answered with the whole file by a server that had answered ranges): retried like a cut
+ * connection.
+ */
+export class HttpPassingFault extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HttpPassingFault';
+  }
+}
+
 /** The HTTP status a request ended with (from its chain of causes), or undefined. */
 export function finalStatus(error: unknown): number | undefined {
   for (let at: unknown = error; at instanceof Error; at = at.cause) {
@@ -156,7 +168,11 @@ export class HttpUnreachableError extends Error {
 
 export function isTransient(error: unknown): boolean {
   if (error instanceof HttpStatusError) return error.transient;
-  return error instanceof HttpTimeoutError || error instanceof HttpNetworkError;
+  return (
+    error instanceof HttpTimeoutError ||
+    error instanceof HttpNetworkError ||
+    error instanceof HttpPassingFault
+  );
 }
 
 /** Retry-After is either seconds or an HTTP date. */

@@ -888,6 +888,49 @@ describe('range answers that hold less than was asked', () => {
   });
 });
 
+describe('a range answered with the whole archive after earlier ranges were answered', () => {
+  // No ETag or Last-Modified, so no If-Range: a 200 is no answer to a condition.
+  it.each([
+    ['the first entry', 1],
+    ['the next entry', 2],
+    ['a later entry', 5],
+  ])(
+    'asks again for that range (%s), as a passing fault, and reads the month by ranges',
+    async (_, at) => {
+      const zip = await buildArchive('2025-03');
+      serveLatest('2025-03');
+      const faults = Array.from({ length: at + 1 }, () => ({}));
+      faults[at] = { ignoreRange: true };
+      server.file('/data/archive/2025-03.zip', zip, { faults });
+      await fetchSources(options({ month: '2025-02' }));
+      const street = await fetchedStreet('2025-02');
+      expect(street.equals(sampleStreetFile('2025-02'))).toBe(true);
+      const gets = server.requestsTo('/data/archive/2025-03.zip').filter((r) => r.method === 'GET');
+      expect(gets.every((r) => r.headers.range !== undefined)).toBe(true);
+      expect(gets.filter((r) => r.status === 200)).toHaveLength(1);
+      expect(gets[at + 1]?.headers.range).toBe(gets[at]?.headers.range);
+      expect(
+        logs.some((l) =>
+          /^retry 1\/3 GET .*2025-03\.zip: .*ignored a Range header \(HTTP 200\)/.test(l),
+        ),
+      ).toBe(true);
+      expect(logs.some((l) => l.includes('does not answer range requests'))).toBe(false);
+    },
+  );
+
+  it('fails naming the archive when the server keeps answering with the whole archive, and writes nothing', async () => {
+    const zip = await buildArchive('2025-03');
+    serveLatest('2025-03');
+    server.file('/data/archive/2025-03.zip', zip, {
+      faults: [{}, {}, ...Array.from({ length: 10 }, () => ({ ignoreRange: true }))],
+    });
+    await expect(fetchSources(options({ month: '2025-02' }))).rejects.toThrow(
+      /^month 2025-02 from 2025-03\.zip failed: GET \S+2025-03\.zip failed after 4 attempts: .*ignored a Range header \(HTTP 200\).*run again later/,
+    );
+    expect(existsSync(path.join(sourcePaths(cacheRoot).archiveDir, '2025-02'))).toBe(false);
+  });
+});
+
 describe('a Content-Range that does not state the size', () => {
   it('is read as any other (bytes a-b/*)', async () => {
     const zip = await buildArchive('2025-03');
