@@ -4,7 +4,7 @@
 import type { Feature, Geometry } from 'geojson';
 import { z } from 'zod';
 import type { HttpClient, Log } from './http.ts';
-import { shortUrl } from './http-errors.ts';
+import { HttpPassingFault, shortUrl, transientStatus } from './http-errors.ts';
 
 /** ONS layers allow 2,000 features a page; 1,000 keeps a page of detailed polygons a few MB. */
 export const ARCGIS_PAGE_SIZE = 1000;
@@ -15,13 +15,18 @@ export const IN_CLAUSE_MAX = 100;
 /** Enough of a filter to say what was asked in a log line. */
 const WHERE_LOGGED_MAX = 60;
 
-/** ArcGIS reports errors as HTTP 200 with an `error` object. */
+/**
+ * ArcGIS reports errors as HTTP 200 with an `error` object, whose code is an HTTP status: one
+ * that is transient (a 500 "Error performing query operation" from a busy server, a 503, a
+ * 429) is thrown as a passing fault, for the client to ask again (read inside its attempt,
+ * `client.json(url, {}, (body) => arcgisAnswer(body, url))`); any other fails at once.
+ */
 export function arcgisAnswer(body: unknown, where: string): unknown {
   const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-  if (error)
-    throw new Error(
-      `${where} answered an ArcGIS error ${String(error.code)}: ${String(error.message)}`,
-    );
+  if (error) {
+    const message = `${where} answered an ArcGIS error ${String(error.code)}: ${String(error.message)}`;
+    throw transientStatus(Number(error.code)) ? new HttpPassingFault(message) : new Error(message);
+  }
   return body;
 }
 
@@ -97,7 +102,9 @@ export async function queryLayer(
       resultRecordCount: String(pageSize),
       f: 'geojson',
     }).toString();
-    const parsed = pageSchema.safeParse(arcgisAnswer(await client.json(target), target.href));
+    const parsed = pageSchema.safeParse(
+      await client.json(target, {}, (body) => arcgisAnswer(body, target.href)),
+    );
     if (!parsed.success) {
       throw new Error(
         `${target.href} did not answer a GeoJSON FeatureCollection: ${shapeProblems(parsed.error)}. ` +

@@ -31,10 +31,14 @@ export class HttpStatusError extends Error {
     this.name = 'HttpStatusError';
   }
 
-  /** 408, 429 and 5xx may succeed if asked again; other statuses will not. */
   get transient(): boolean {
-    return this.status === 408 || this.status === 429 || this.status >= 500;
+    return transientStatus(this.status);
   }
+}
+
+/** 408, 429 and 5xx may succeed if asked again; other statuses will not. */
+export function transientStatus(status: number): boolean {
+  return status === 408 || status === 429 || (status >= 500 && status <= 599);
 }
 
 /** The HttpStatusError of `response`, an answer to `method url`, with its Retry-After read. */
@@ -96,9 +100,10 @@ function redirectedTo(url: string, target: string): string {
 }
 
 /**
- * An answer that is wrong in a way the same server, asked again, need not repeat (a range
- * answered with the whole file by a server that had answered ranges): retried like a cut
- * connection.
+ * An answer that is wrong in a way the same server, asked again, need not repeat: a range
+ * answered with the whole file by a server that had answered ranges, an HTTP 200 whose body
+ * reports a transient status (postcodes.io's `status`, an ArcGIS `error.code`). Retried like a
+ * cut connection.
  */
 export class HttpPassingFault extends Error {
   constructor(message: string) {

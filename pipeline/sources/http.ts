@@ -1,8 +1,9 @@
 // The one way the pipeline talks HTTP: paced, with a timeout on every wait, retries with
-// backoff for what is transient (429, 408, 5xx, timeouts, cut connections) and an immediate,
-// explicit failure for what is not (any other 4xx). Every retry is logged with URL, attempt
-// and reason; the final error names the request (and where a redirect sent it, when that is
-// where it failed) and carries the last failure as its cause.
+// backoff for what is transient (429, 408, 5xx, timeouts, cut connections, answers whose body
+// reports such a status: HttpPassingFault) and an immediate, explicit failure for what is not
+// (any other 4xx). Every retry is logged with URL, attempt and reason; the final error names
+// the request (and where a redirect sent it, when that is where it failed) and carries the
+// last failure as its cause.
 import pRetry, { AbortError } from 'p-retry';
 import {
   describeError,
@@ -278,14 +279,23 @@ export class HttpClient {
     throw statusError(method, href, response);
   }
 
-  /** GET (or POST) and parse a JSON body, with retries. */
-  async json(url: string | URL, options: RequestOptions = {}): Promise<unknown> {
+  /**
+   * GET (or POST) and parse a JSON body, with retries. `read` takes the parsed body apart
+   * within the attempt: a transient failure it throws (an answer whose body reports a server
+   * fault, HttpPassingFault) is retried like a transient status.
+   */
+  async json<T = unknown>(
+    url: string | URL,
+    options: RequestOptions = {},
+    read: (body: unknown) => T = (body) => body as T,
+  ): Promise<T> {
     const method = options.method ?? 'GET';
     return this.retrying(method, url, async () => {
       const exchange = await this.send(url, options);
       const body = await exchange.bytes();
+      let parsed: unknown;
       try {
-        return JSON.parse(body.toString('utf8')) as unknown;
+        parsed = JSON.parse(body.toString('utf8'));
       } catch (cause) {
         throw new Error(
           `${method} ${shortUrl(String(url))} answered HTTP ${exchange.response.status} with a body that is not JSON: ` +
@@ -293,6 +303,7 @@ export class HttpClient {
           { cause },
         );
       }
+      return read(parsed);
     });
   }
 

@@ -76,7 +76,9 @@ export async function fetchPollingDistricts(
   };
 
   const countQuery = query({ returnCountOnly: 'true' });
-  const counted = countSchema.safeParse(arcgisAnswer(await client.json(countQuery), url.href));
+  const counted = countSchema.safeParse(
+    await client.json(countQuery, {}, (body) => arcgisAnswer(body, url.href)),
+  );
   if (!counted.success) {
     throw new Error(
       `${countQuery.href} did not answer a count of polling districts ({"count": N}): ` +
@@ -111,7 +113,9 @@ export async function fetchPollingDistricts(
       resultOffset: String(features.length),
       resultRecordCount: String(pageSize),
     });
-    const parsed = pageSchema.safeParse(arcgisAnswer(await client.json(target), target.href));
+    const parsed = pageSchema.safeParse(
+      await client.json(target, {}, (body) => arcgisAnswer(body, target.href)),
+    );
     if (!parsed.success) {
       throw new Error(
         `${target.href} did not answer features with POLLING_DI, WARD and polygon rings: ` +

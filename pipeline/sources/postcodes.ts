@@ -13,6 +13,7 @@ import { logSafeJson } from '../log-safe.ts';
 import { writeJsonAtomic } from './cache.ts';
 import { sourceUrl } from './config.ts';
 import type { HttpClient, Log } from './http.ts';
+import { HttpPassingFault, transientStatus } from './http-errors.ts';
 
 /** postcodes.io takes at most 100 geolocations per bulk request. */
 export const MAX_GEOLOCATIONS_PER_REQUEST = 100;
@@ -132,18 +133,26 @@ export async function reverseGeocode(
           limit: 1,
         })),
       };
-      const answer = await client.json(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      const bodyStatus = bodyStatusSchema.safeParse(answer);
-      if (bodyStatus.success && bodyStatus.data.status !== 200) {
-        throw new Error(
-          `POST ${url.href} answered, but its body says status ${bodyStatus.data.status}` +
-            `${quotedError(bodyStatus.data.error)}; nothing of it was used`,
-        );
-      }
+      const answer = await client.json(
+        url,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        },
+        (answered) => {
+          const bodyStatus = bodyStatusSchema.safeParse(answered);
+          if (bodyStatus.success && bodyStatus.data.status !== 200) {
+            const { status, error } = bodyStatus.data;
+            const message =
+              `POST ${url.href} answered, but its body says status ${status}` +
+              `${quotedError(error)}; nothing of it was used`;
+            // A fault the body reports is retried as the same status would be.
+            throw transientStatus(status) ? new HttpPassingFault(message) : new Error(message);
+          }
+          return answered;
+        },
+      );
       const parsed = bulkAnswerSchema.safeParse(answer);
       if (!parsed.success || parsed.data.result.length !== chunk.length) {
         throw new Error(

@@ -155,6 +155,53 @@ describe('fetchPollingDistricts() against an ArcGIS replay', () => {
   });
 
   it.each([
+    ['the count', 500, 'Error performing query operation', 0],
+    ['a page', 503, 'Service unavailable', 2],
+    // Request 0 is the count, request k the page k: the last is the layer's page count.
+    ['the last page', 429, 'Too many requests', Math.ceil(DISTRICTS.length / 25)],
+  ])(
+    'asks again for %s answered with an ArcGIS error %i (HTTP 200), and fetches every district',
+    async (_what, code, text, at) => {
+      let answered = 0;
+      server.route('GET', '/arcgis/rest/services/Public/Boundary/MapServer/7/query', (request) =>
+        answered++ === at
+          ? { body: { error: { code, message: text, details: [] } } }
+          : layerQuery(request),
+      );
+      const logs: string[] = [];
+      const districts = await fetchPollingDistricts({
+        client: new HttpClient({ minBackoffMs: 1, log: (line) => logs.push(line) }),
+        mapServerUrl: `${server.url}arcgis/rest/services/Public/Boundary/MapServer/7`,
+        cacheFile: path.join(dir, 'polling-districts.geojson'),
+        pageSize: 25,
+      });
+      expect(districts.features).toHaveLength(DISTRICTS.length);
+      expect(server.requests[at + 1]?.url).toBe(server.requests[at]?.url);
+      expect(logs).toEqual([
+        expect.stringMatching(
+          new RegExp(`^retry 1/5 GET .*answered an ArcGIS error ${code}: ${text}`),
+        ),
+      ]);
+    },
+  );
+
+  it('fails at once on an ArcGIS error 400 (a query the layer refuses), and caches nothing', async () => {
+    server.route('GET', '/arcgis/rest/services/Public/Boundary/MapServer/7/query', [
+      { body: { error: { code: 400, message: 'Invalid or missing input parameters.' } } },
+    ]);
+    const cacheFile = path.join(dir, 'polling-districts.geojson');
+    await expect(
+      fetchPollingDistricts({
+        client: new HttpClient({ minBackoffMs: 1 }),
+        mapServerUrl: `${server.url}arcgis/rest/services/Public/Boundary/MapServer/7`,
+        cacheFile,
+      }),
+    ).rejects.toThrow(/answered an ArcGIS error 400: Invalid or missing input parameters\.$/);
+    expect(server.requests).toHaveLength(1);
+    await expect(readFile(cacheFile)).rejects.toThrow(/ENOENT/);
+  });
+
+  it.each([
     ['features in place of a count (a server that ignores returnCountOnly)', { features: [] }],
     ['a count given as text', { count: '304' }],
     ['a negative count', { count: -1 }],

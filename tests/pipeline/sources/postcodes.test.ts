@@ -129,7 +129,7 @@ describe('reverseGeocode(points) against a postcodes.io replay', () => {
     await expect(readFile(cacheFile)).rejects.toThrow(/ENOENT/);
   });
 
-  it('refuses an HTTP 200 whose body says status 500, with the error text inert in a log line, and caches none of its nulls', async () => {
+  it('asks again about an HTTP 200 whose body says status 500, then refuses it, with the error text inert in a log line, and caches none of its nulls', async () => {
     // A postcodes.io fault seen in the wild: HTTP 200, the failure in the body, and a result
     // of nulls that would read as "no postcode within 2 km" for every point.
     server.route('POST', '/postcodes', (request) => ({
@@ -149,18 +149,20 @@ describe('reverseGeocode(points) against a postcodes.io replay', () => {
     }).catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(Error);
     expect(error.message).toBe(
-      `POST ${server.url}postcodes answered, but its body says status 500: ` +
+      `POST ${server.url}postcodes failed after 6 attempts: ` +
+        `POST ${server.url}postcodes answered, but its body says status 500: ` +
         '"Internal \\u001b[31mserver\\nerror #\\u0023[error]"; nothing of it was used',
     );
-    expect(server.requestsTo('/postcodes')).toHaveLength(1);
+    // The first request and the client's five retries.
+    expect(server.requestsTo('/postcodes')).toHaveLength(6);
     await expect(readFile(cacheFile)).rejects.toThrow(/ENOENT/);
   });
 
-  it('keeps the answers before an HTTP 200 whose body says status 503, and none of that one', async () => {
+  it('keeps the answers before a request whose body keeps saying status 503, and none of that one', async () => {
     const cacheFile = path.join(dir, 'cache.json');
     let posts = 0;
     server.route('POST', '/postcodes', (request) =>
-      (posts += 1) === 2
+      (posts += 1) >= 2
         ? { body: { status: 503, error: 'Service Unavailable' } }
         : bulkReverse(request),
     );
@@ -171,13 +173,61 @@ describe('reverseGeocode(points) against a postcodes.io replay', () => {
       radii: [WIDE_RADIUS_METRES],
     };
     await expect(reverseGeocode(POINTS, options)).rejects.toThrow(
-      `POST ${server.url}postcodes answered, but its body says status 503: ` +
+      `POST ${server.url}postcodes failed after 6 attempts: ` +
+        `POST ${server.url}postcodes answered, but its body says status 503: ` +
         '"Service Unavailable"; nothing of it was used',
     );
     const kept = JSON.parse(await readFile(cacheFile, 'utf8')) as { entries: object };
     expect(Object.keys(kept.entries)).toEqual(
       POINTS.slice(0, MAX_GEOLOCATIONS_PER_REQUEST).map((p) => coordinateKey(p.lon, p.lat)),
     );
+  });
+
+  it.each([
+    [503, 'Service Unavailable'],
+    [500, 'Internal server error'],
+    [429, 'Too many requests'],
+  ])(
+    'asks again about an HTTP 200 whose body says status %i once, and places every point',
+    async (status, text) => {
+      const cacheFile = path.join(dir, 'cache.json');
+      const logs: string[] = [];
+      let posts = 0;
+      server.route('POST', '/postcodes', (request) =>
+        (posts += 1) === 2 ? { body: { status, error: text } } : bulkReverse(request),
+      );
+      const options = {
+        client: new HttpClient({ minBackoffMs: 1, log: (line: string) => logs.push(line) }),
+        postcodesBaseUrl: server.url,
+        cacheFile,
+        radii: [WIDE_RADIUS_METRES],
+      };
+      const result = await reverseGeocode(POINTS, options);
+      expect(result.places.size).toBe(POINTS.length);
+      const requests = server.requestsTo('/postcodes');
+      expect(requests).toHaveLength(Math.ceil(POINTS.length / MAX_GEOLOCATIONS_PER_REQUEST) + 1);
+      // The one answered with a fault is asked again as it was.
+      expect(requests[2]?.body).toBe(requests[1]?.body);
+      expect(logs).toEqual([
+        expect.stringMatching(
+          new RegExp(`^retry 1/5 POST .*postcodes: .*body says status ${status}: "${text}"`),
+        ),
+      ]);
+      const kept = JSON.parse(await readFile(cacheFile, 'utf8')) as { entries: object };
+      expect(Object.keys(kept.entries)).toHaveLength(POINTS.length);
+    },
+  );
+
+  it('refuses an HTTP 200 whose body says status 400 at once, without asking again', async () => {
+    server.route('POST', '/postcodes', [{ body: { status: 400, error: 'Invalid JSON query' } }]);
+    await expect(
+      reverseGeocode(POINTS.slice(0, 3), {
+        client: new HttpClient({ minBackoffMs: 1 }),
+        postcodesBaseUrl: server.url,
+        cacheFile: path.join(dir, 'cache.json'),
+      }),
+    ).rejects.toThrow(/body says status 400: "Invalid JSON query"; nothing of it was used$/);
+    expect(server.requestsTo('/postcodes')).toHaveLength(1);
   });
 
   it('keeps the answers of the requests before one that fails, and asks only about the rest next time', async () => {
