@@ -17,7 +17,15 @@ import { writeFileAtomic } from '../write.ts';
 import { HttpNetworkError, HttpPassingFault } from './http-errors.ts';
 import type { Exchange, HttpClient, Log } from './http.ts';
 import { trackProgress, type ProgressSink } from './progress.ts';
-import { entryByteRanges, extractEntry, readCentralDirectory, type ZipEntry } from './zip.ts';
+import {
+  entryByteRanges,
+  extractEntry,
+  readCentralDirectory,
+  ZipFormatError,
+  ZipIntegrityError,
+  type CentralDirectory,
+  type ZipEntry,
+} from './zip.ts';
 
 /** What the server says about an archive before we read it. */
 export interface ArchiveProbe {
@@ -346,29 +354,66 @@ export async function openRemoteArchive(
     log,
     options.progress,
   );
-  return withDirectory(probe, fileSource(file, probe.name), 'download');
+  return withDirectory(probe, fileSource(file, probe.name), 'download', file);
 }
 
+/**
+ * The archive's directory read through `source`. A directory that cannot be read fails naming
+ * the archive's URL. `downloaded`: the file `source` reads, which is deleted (with its record)
+ * when its directory or an entry proves damaged: kept, it would be read again by every later
+ * run while the server describes the same copy, and fail the same way.
+ */
 async function withDirectory(
   probe: ArchiveProbe,
   source: ByteSource,
   mode: RemoteArchive['mode'],
+  downloaded?: string,
 ): Promise<RemoteArchive> {
-  const directory = await readCentralDirectory(
-    (start, end) => source.read(start, end),
-    probe.size,
-    probe.name,
-  );
+  /** `error`, saying that the download it was found in is deleted, when there is one. */
+  const deleteDamaged = async (error: Error): Promise<Error> => {
+    if (downloaded === undefined) return error;
+    await rm(downloaded, { force: true });
+    await rm(`${downloaded}.version.json`, { force: true });
+    return new Error(
+      `${error.message} The downloaded copy ${downloaded} was deleted, so the next run ` +
+        'downloads the archive again.',
+      { cause: error },
+    );
+  };
+  let directory: CentralDirectory;
+  try {
+    directory = await readCentralDirectory(
+      (start, end) => source.read(start, end),
+      probe.size,
+      probe.name,
+    );
+  } catch (error) {
+    if (!(error instanceof ZipFormatError)) throw error;
+    throw await deleteDamaged(
+      new ZipFormatError(
+        probe.url,
+        `its central directory cannot be read (${error.problem}): the archive is damaged, or ` +
+          'was replaced while it was read; nothing was written for its months. Run again ' +
+          'later; if it fails the same way, the archive police.uk serves is damaged: report ' +
+          'it to police.uk.',
+        { cause: error },
+      ),
+    );
+  }
   const { entries } = directory;
   const ranges = entryByteRanges(directory);
   return {
     probe,
     mode,
     entries,
-    extract(entry, destination) {
+    async extract(entry, destination) {
       const range = ranges.get(entry);
       if (!range) throw new Error(`${entry.name} is not an entry of ${probe.name}`);
-      return source.extract(entry, range, destination);
+      try {
+        await source.extract(entry, range, destination);
+      } catch (error) {
+        throw error instanceof ZipIntegrityError ? await deleteDamaged(error) : error;
+      }
     },
   };
 }

@@ -43,9 +43,12 @@ export interface ZipEntry {
 
 /** The archive is not a zip, or is damaged. */
 export class ZipFormatError extends Error {
+  /** What is wrong, without where. */
+  readonly problem: string;
   constructor(where: string, problem: string, options?: ErrorOptions) {
     super(`${where}: ${problem}`, options);
     this.name = 'ZipFormatError';
+    this.problem = problem;
   }
 }
 
@@ -242,7 +245,7 @@ async function* entryData(
       header = Buffer.concat([header, data]);
       if (header.length < LOCAL_HEADER_SIZE) continue;
       if (header.readUInt32LE(0) !== LOCAL_HEADER_SIGNATURE) {
-        throw new ZipFormatError(
+        throw new ZipIntegrityError(
           where,
           `no local file header at offset ${entry.localHeaderOffset}`,
         );

@@ -841,6 +841,78 @@ describe('fetchSources failures leave no partial month', () => {
   });
 });
 
+/** `zip` with its central directory's first header signature broken. */
+function damagedDirectory(zip: Buffer): Buffer {
+  const damaged = Buffer.from(zip);
+  const eocd = damaged.lastIndexOf(Buffer.from('PK\x05\x06', 'latin1'));
+  const directory = damaged.readUInt32LE(eocd + 16);
+  damaged[directory + 3] = (damaged[directory + 3] ?? 0) ^ 0xff;
+  return damaged;
+}
+
+/** `zip` with two bytes flipped inside the data of 2025-03's West Yorkshire outcomes entry. */
+function damagedEntry(zip: Buffer): Buffer {
+  const damaged = Buffer.from(zip);
+  const name = Buffer.from('2025-03/2025-03-west-yorkshire-outcomes.csv');
+  const at = damaged.indexOf(name) + name.length + 200;
+  damaged[at] = (damaged[at] ?? 0) ^ 0xff;
+  damaged[at + 1] = (damaged[at + 1] ?? 0) ^ 0xff;
+  return damaged;
+}
+
+describe('an archive whose central directory is damaged', () => {
+  it('fails naming its URL, what was wrong and what to do, and writes nothing', async () => {
+    const zip = await buildArchive('2025-03');
+    serveLatest('2025-03');
+    server.file('/data/archive/2025-03.zip', damagedDirectory(zip));
+    const error = (await fetchSources(options({ month: '2025-03' })).catch(
+      (e: unknown) => e,
+    )) as Error;
+    expect(error.message).toMatch(
+      new RegExp(
+        `^${server.url}data/archive/2025-03\\.zip: its central directory cannot be read \\(.*signature.*\\): ` +
+          '.*nothing was written for its months\\. Run again later; if it fails the same way, .*report it to police\\.uk',
+      ),
+    );
+    expect(existsSync(path.join(sourcePaths(cacheRoot).archiveDir, '2025-03'))).toBe(false);
+  });
+});
+
+describe('a downloaded archive that proves damaged', () => {
+  it.each([
+    ['its central directory', damagedDirectory, /central directory cannot be read/],
+    [
+      'an entry',
+      damagedEntry,
+      /west-yorkshire-outcomes\.csv: (CRC-32 mismatch|deflate data is corrupt|inflated to)/,
+    ],
+  ])(
+    'is deleted when %s cannot be read, so that the next run downloads it again',
+    async (_, damage, problem) => {
+      const zip = await buildArchive('2025-03');
+      serveLatest('2025-03');
+      // A server without ranges: the archive is downloaded whole, and kept between runs.
+      server.file('/data/archive/2025-03.zip', damage(zip), { ranges: false });
+      const downloaded = path.join(sourcePaths(cacheRoot).downloadDir, '2025-03.zip');
+      const error = (await fetchSources(options({ month: '2025-03' })).catch(
+        (e: unknown) => e,
+      )) as Error;
+      expect(error.message).toMatch(problem);
+      expect(error.message).toContain(
+        `The downloaded copy ${downloaded} was deleted, so the next run downloads the archive again.`,
+      );
+      expect(existsSync(downloaded)).toBe(false);
+      expect(existsSync(path.join(sourcePaths(cacheRoot).archiveDir, '2025-03'))).toBe(false);
+
+      // The same size and no ETag or Last-Modified: only the damage told the copies apart.
+      server.file('/data/archive/2025-03.zip', zip, { ranges: false });
+      await fetchSources(options({ month: '2025-03' }));
+      expect((await readFile(downloaded)).equals(zip)).toBe(true);
+      expect((await fetchedStreet('2025-03')).equals(sampleStreetFile('2025-03'))).toBe(true);
+    },
+  );
+});
+
 describe('range answers that hold less than was asked', () => {
   it('reads the rest of a range a server answers in parts, with the same files', async () => {
     const zip = await buildArchive('2025-03');
