@@ -4,7 +4,7 @@
 import type { Feature, Geometry } from 'geojson';
 import { z } from 'zod';
 import type { HttpClient, Log } from './http.ts';
-import { HttpPassingFault, shortUrl, transientStatus } from './http-errors.ts';
+import { HttpPassingFault, shapeProblems, shortUrl, transientStatus } from './http-errors.ts';
 
 /** ONS layers allow 2,000 features a page; 1,000 keeps a page of detailed polygons a few MB. */
 export const ARCGIS_PAGE_SIZE = 1000;
@@ -28,19 +28,6 @@ export function arcgisAnswer(body: unknown, where: string): unknown {
     throw transientStatus(Number(error.code)) ? new HttpPassingFault(message) : new Error(message);
   }
   return body;
-}
-
-/** Problems named in a message: a page of a thousand features may have one each. */
-const SHAPE_PROBLEMS_SHOWN = 3;
-
-/** What is wrong with an answer's shape, in one line: "count: Invalid input; … and 997 more". */
-export function shapeProblems(error: z.ZodError): string {
-  const { issues } = error;
-  const shown = issues
-    .slice(0, SHAPE_PROBLEMS_SHOWN)
-    .map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
-  const more = issues.length - shown.length;
-  return `${shown.join('; ')}${more > 0 ? ` and ${more} more` : ''}`;
 }
 
 const pageSchema = z.object({

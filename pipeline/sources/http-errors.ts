@@ -1,9 +1,12 @@
 // What an HTTP request can fail with, and the words for it: which failures are transient
 // (retried) and which are not, and how a URL and an error read in a log line.
+import type { z } from 'zod';
 import { logSafe } from '../log-safe.ts';
 
 /** Long polygon URLs make unreadable log lines; keep the start, which says what was asked. */
 const LOGGED_URL_MAX_CHARS = 160;
+/** Problems named in a message: a page of a thousand features may have one each. */
+const SHAPE_PROBLEMS_SHOWN = 3;
 
 /** A response with a status the caller did not accept. */
 export class HttpStatusError extends Error {
@@ -201,4 +204,14 @@ export function describeError(error: unknown): string {
   return cause !== undefined && !error.message.includes(cause)
     ? `${error.message} (${cause})`
     : error.message;
+}
+
+/** What is wrong with an answer's shape, in one line: "count: Invalid input; … and 997 more". */
+export function shapeProblems(error: z.ZodError): string {
+  const { issues } = error;
+  const shown = issues
+    .slice(0, SHAPE_PROBLEMS_SHOWN)
+    .map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
+  const more = issues.length - shown.length;
+  return `${shown.join('; ')}${more > 0 ? ` and ${more} more` : ''}`;
 }

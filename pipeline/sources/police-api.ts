@@ -17,7 +17,7 @@ import {
   type PriorCounts,
 } from './api-leaf-history.ts';
 import { type HttpClient, type Log } from './http.ts';
-import { statusError } from './http-errors.ts';
+import { shapeProblems, statusError } from './http-errors.ts';
 import { formatArea, polyParameter, splitPolygon, type QueryPolygon } from './query-polygons.ts';
 import { errorMessage } from '../../src/shared/error-message.ts';
 
@@ -50,7 +50,8 @@ export async function fetchCrimeDates(client: HttpClient, apiBaseUrl: string): P
   const parsed = crimeDatesSchema.safeParse(body);
   if (!parsed.success) {
     throw new Error(
-      `${url} did not answer a list of {date: "YYYY-MM"} objects: ${parsed.error.message}`,
+      `${url} did not answer a list of {date: "YYYY-MM"} objects: ${shapeProblems(parsed.error)}. ` +
+        'Check POLICE_API_BASE_URL; if it is the API, run again later.',
     );
   }
   return parsed.data

@@ -12,7 +12,11 @@ import { readMonthManifest, sourcePaths } from '../../../pipeline/sources/cache.
 import { resolveSourceConfig } from '../../../pipeline/sources/config.ts';
 import { HttpClient } from '../../../pipeline/sources/http.ts';
 import { fetchSources, type FetchSourcesOptions } from '../../../pipeline/sources/index.ts';
-import { MAX_GET_URL_CHARS, fetchMonthCrimes } from '../../../pipeline/sources/police-api.ts';
+import {
+  MAX_GET_URL_CHARS,
+  fetchCrimeDates,
+  fetchMonthCrimes,
+} from '../../../pipeline/sources/police-api.ts';
 import { districtQueryPolygons } from '../../../pipeline/sources/query-polygons.ts';
 import { buildArchive, pointOf, sampleRows, toApiCrime } from '../../support/police-fixtures.ts';
 import { ReplayServer, type Handler, type RecordedRequest } from '../../support/replay-server.ts';
@@ -701,4 +705,39 @@ describe('fetchMonthCrimes() when a 503 carries Retry-After (the server unavaila
     const expected = crimesIn(area[0] as Feature<Polygon>).map((c) => c.id);
     expect(new Set(result.crimes.map((c) => (c as { id: number }).id))).toEqual(new Set(expected));
   });
+});
+
+describe('fetchCrimeDates() when crimes-street-dates answers JSON of another shape', () => {
+  it.each([
+    [
+      'an object',
+      { message: 'Not found' },
+      /\(body\): Invalid input: expected array, received object/,
+    ],
+    ['a month not YYYY-MM', [{ date: '2025-03' }, { date: '2025-3' }], /^[^;]*1\.date: /],
+    ['a month as a number', [{ date: 202503 }], /0\.date: Invalid input: expected string/],
+    [
+      'fifty bad months',
+      Array.from({ length: 50 }, () => ({ date: 'March' })),
+      /0\.date: [^;]+; 1\.date: [^;]+; 2\.date: [^;]+ and 47 more\./,
+    ],
+  ])(
+    'fails on %s in one line, naming the URL, the field and what to check',
+    async (_, body, field) => {
+      server.route('GET', '/api/crimes-street-dates', [{ body }]);
+      const error = (await fetchCrimeDates(new HttpClient(FAST_HTTP), `${server.url}api/`).catch(
+        (e: unknown) => e,
+      )) as Error;
+      expect(
+        error.message.startsWith(
+          `${server.url}api/crimes-street-dates did not answer a list of {date: "YYYY-MM"} objects: `,
+        ),
+      ).toBe(true);
+      expect(error.message).toMatch(field);
+      expect(error.message).toMatch(
+        /Check POLICE_API_BASE_URL; if it is the API, run again later\.$/,
+      );
+      expect(error.message).not.toContain('\n');
+    },
+  );
 });
