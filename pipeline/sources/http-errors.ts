@@ -174,6 +174,38 @@ export class HttpUnreachableError extends Error {
   }
 }
 
+/**
+ * What fetch says, in its error's cause, when it will not connect to an address at all: a
+ * port it blocks (as browsers do: 9, 25, 6000 and others) or a scheme it does not speak. No
+ * server was asked, and asking again gets the same answer: the URL setting is wrong.
+ */
+const REFUSED_ADDRESSES = new Set(['bad port', 'unknown scheme']);
+
+/** fetch's refusal of the address in the error's cause chain (REFUSED_ADDRESSES), if any. */
+export function refusedAddress(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 8; depth += 1) {
+    if (REFUSED_ADDRESSES.has(e.message)) return e.message;
+    e = e.cause;
+  }
+  return undefined;
+}
+
+/** fetch would not connect to the address asked, or to where a redirect sent it. */
+export class HttpRefusedAddressError extends Error {
+  constructor(method: string, url: string, reason: string, cause: unknown, target = url) {
+    const what =
+      reason === 'bad port'
+        ? `port ${new URL(target).port} is one that fetch never connects to, as browsers do not`
+        : `fetch does not speak ${new URL(target).protocol.replace(/:$/, '')}`;
+    super(
+      `${method} ${shortUrl(url)}${redirectedTo(url, target)}: not asked, ${what} [${reason}]: ` +
+        'check the URL (its setting or the redirect)',
+      { cause },
+    );
+    this.name = 'HttpRefusedAddressError';
+  }
+}
+
 export function isTransient(error: unknown): boolean {
   if (error instanceof HttpStatusError) return error.transient;
   return (

@@ -8,11 +8,13 @@ import pRetry, { AbortError } from 'p-retry';
 import {
   describeError,
   HttpNetworkError,
+  HttpRefusedAddressError,
   HttpRequestFailed,
   HttpRetryAfterTooLong,
   HttpStatusError,
   HttpTimeoutError,
   HttpUnreachableError,
+  refusedAddress,
   isTransient,
   shortUrl,
   statusError,
@@ -167,7 +169,11 @@ export class HttpClient {
       );
     } catch (error) {
       // Their messages name the request and say what to do already.
-      if (error instanceof HttpUnreachableError || error instanceof HttpRetryAfterTooLong) {
+      if (
+        error instanceof HttpUnreachableError ||
+        error instanceof HttpRetryAfterTooLong ||
+        error instanceof HttpRefusedAddressError
+      ) {
         throw new HttpRequestFailed(error.message, attempts, { cause: error });
       }
       const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
@@ -203,6 +209,9 @@ export class HttpClient {
     /** `at`: the URL whose connection failed, the one asked or where it was redirected. */
     const failure = (error: unknown, at = href): Error => {
       if (controller.signal.reason instanceof HttpTimeoutError) return controller.signal.reason;
+      const refused = refusedAddress(error);
+      if (refused !== undefined)
+        return new HttpRefusedAddressError(method, href, refused, error, at);
       return new HttpNetworkError(method, href, error, at);
     };
 

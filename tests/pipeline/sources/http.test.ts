@@ -383,6 +383,26 @@ describe('HttpClient when the host cannot be reached', () => {
     expect((error as Error).message).toMatch(/cannot reach the host.*\[ECONNREFUSED\]$/);
   });
 
+  it.each([9, 25, 6000])(
+    'json() fails at once, in one line, for a port fetch never connects to (%i), without retrying',
+    async (port) => {
+      const logs: string[] = [];
+      // The default retry policy: retried, a blocked port would take about a minute to fail.
+      const client = new HttpClient({ log: (m) => logs.push(m) });
+      const url = `http://127.0.0.1:${port}/api/crimes-street-dates`;
+      const started = performance.now();
+      const error = await client.json(url).catch((e: unknown) => e);
+      expect(performance.now() - started).toBeLessThan(1000);
+      expect(error).toBeInstanceOf(HttpRequestFailed);
+      expect((error as HttpRequestFailed).attempts).toBe(1);
+      expect((error as Error).message).toBe(
+        `GET ${url}: not asked, port ${port} is one that fetch never connects to, as browsers ` +
+          'do not [bad port]: check the URL (its setting or the redirect)',
+      );
+      expect(logs).toEqual([]);
+    },
+  );
+
   describe('after a redirect', () => {
     let server: ReplayServer;
     beforeEach(async () => {
@@ -410,6 +430,22 @@ describe('HttpClient when the host cannot be reached', () => {
       );
       expect(logs).toEqual([]);
     });
+
+    it.each(['http://127.0.0.1:6000/data/archive/2025-03.zip', 'http://127.0.0.1:9/a.zip'])(
+      'names a redirect to a port fetch never connects to (%s) and fails at once',
+      async (target) => {
+        const client = new HttpClient({ log: () => {} });
+        redirectTo(target);
+        const error = await client.buffer(`${server.url}latest.zip`).catch((e: unknown) => e);
+        expect((error as HttpRequestFailed).attempts).toBe(1);
+        expect((error as Error).message).toBe(
+          `GET ${server.url}latest.zip (redirected to ${target}): not asked, port ` +
+            `${new URL(target).port} is one that fetch never connects to, as browsers do not ` +
+            '[bad port]: check the URL (its setting or the redirect)',
+        );
+        expect(server.requestsTo('/latest.zip')).toHaveLength(1);
+      },
+    );
 
     it('fails at once when only the host asked has answered before, not the target', async () => {
       const client = new HttpClient({ minBackoffMs: 1, maxBackoffMs: 2 });
