@@ -125,6 +125,33 @@ export function changeInWords(change: Change): string {
   return `${formatChange(change.percent)}, ${change.words}`;
 }
 
+/** A change as ChangeText shows it (changeShown). */
+export interface ChangeShown {
+  /** The change's verdict (data-change), "none" with nothing to compare. */
+  verdict: string;
+  /** The percentage ("+5.2%"), or null when none is given (too few earlier, or nothing). */
+  percent: string | null;
+  /** What it means against chance ("clearly higher"), or "n/a" with nothing to compare. */
+  words: string;
+  /**
+   * In bold: a change larger than chance gives, whether or not a percentage is given (the
+   * earlier count can be too small for one and the change still beyond chance), as the pages'
+   * note (ChangeNote) says: "A change is in bold ... only when it is larger than chance".
+   */
+  bold: boolean;
+}
+
+/** How a change (null: nothing to compare) is shown on the report pages (ChangeText.astro). */
+export function changeShown(change: Change | null): ChangeShown {
+  if (change === null) return { verdict: 'none', percent: null, words: 'n/a', bold: false };
+  return {
+    verdict: change.verdict,
+    percent: change.percent === null ? null : formatChange(change.percent),
+    words: change.words,
+    bold: change.significant,
+  };
+}
+
 /** 1 -> "1st", 22 -> "22nd", 13 -> "13th" */
 export function ordinal(n: number): string {
   const tens = n % 100;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { barPercents, niceStep, trendGeometry } from '../../../src/lib/charts.ts';
 import {
+  changeShown,
   countedNoun,
   formatChange,
   formatCount,
@@ -13,7 +14,13 @@ import {
   rankRatesAsShown,
 } from '../../../src/lib/format.ts';
 import { monthsOfYear } from '../../../src/shared/months.ts';
-import { rateWindow } from '../../../src/shared/rates.ts';
+import {
+  CHANGE_SIGNIFICANCE,
+  compareCounts,
+  MIN_COUNT_FOR_PERCENT,
+  rateWindow,
+} from '../../../src/shared/rates.ts';
+import { exactTwoSidedPValue } from '../../support/exact-binomial.ts';
 import {
   calendarYears,
   centreInflationSentence,
@@ -73,6 +80,43 @@ describe('format', () => {
       '22nd',
       '33rd',
     ]);
+  });
+});
+
+describe('changeShown', () => {
+  it('puts in bold every change beyond chance, with a percentage or without one', () => {
+    // Every pair of counts up to 60: the earlier count below MIN_COUNT_FOR_PERCENT gives no
+    // percentage, and some of those changes are still beyond chance (15 against 2).
+    let boldWithoutPercent = 0;
+    for (let earlier = 0; earlier <= 60; earlier++) {
+      for (let current = 0; current <= 60; current++) {
+        const shown = changeShown(compareCounts(current, earlier));
+        const beyondChance = exactTwoSidedPValue(current, earlier) < CHANGE_SIGNIFICANCE;
+        const pair = `${current} against ${earlier}`;
+        expect(shown.bold, pair).toBe(beyondChance);
+        expect(shown.percent === null, pair).toBe(earlier < MIN_COUNT_FOR_PERCENT);
+        expect(shown.words, pair).toBe(
+          beyondChance
+            ? current > earlier
+              ? 'clearly higher'
+              : 'clearly lower'
+            : earlier < MIN_COUNT_FOR_PERCENT
+              ? 'too few to compare'
+              : 'within normal variation',
+        );
+        if (shown.bold && shown.percent === null) boldWithoutPercent += 1;
+      }
+    }
+    expect(boldWithoutPercent).toBeGreaterThan(0);
+  });
+
+  it('shows nothing to compare as n/a, in normal weight', () => {
+    expect(changeShown(null)).toEqual({
+      verdict: 'none',
+      percent: null,
+      words: 'n/a',
+      bold: false,
+    });
   });
 });
 
