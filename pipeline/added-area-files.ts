@@ -84,6 +84,8 @@ export function areaConfig(parts: AreaConfigParts): AreaConfigInput {
         ? null
         : {
             file: parts.relative(AREA_FILES.postcodes),
+            // The directory's postcodes of the district, in whatever postcode areas.
+            holds: 'district',
             example: parts.postcodeExample,
             copyrightYear: parts.now.getUTCFullYear(),
           },

@@ -4,6 +4,7 @@
 // totals, not its summary.
 import { availableParallelism } from 'node:os';
 import { twelveMonthsTo } from '../../src/shared/months.ts';
+import { districtWords, farFromTheList } from '../../src/shared/open-data.ts';
 import { qualityTotals } from '../aggregate.ts';
 import type { ArchiveEntry } from '../archive.ts';
 import type { MonthPlan } from '../merge.ts';
@@ -295,7 +296,7 @@ async function finishMonths(
   if (unasked > 0) {
     run.note(
       `${formatCount(unasked)} snap point(s) of the months processed now have no listed ` +
-        "postcode within 1 km (parts of the district with other areas' postcodes) and no " +
+        `postcode within 1 km (${farFromTheList(districtWords(run.area.config))}) and no ` +
         'postcodes.io answer: their Postcode District is the nearest listed one, an estimate ' +
         '(Postcode District Estimated); an online run asks postcodes.io about them',
     );

@@ -23,7 +23,7 @@ import {
 export const postcodesStep: NetworkStep = {
   name: 'postcodes',
   description:
-    "ask postcodes.io about snap points no listed postcode is near (parts of the district with other areas' postcodes)",
+    "ask postcodes.io about snap points no listed postcode is near (parts of the district with other areas' postcodes, or far from every address)",
   network: true,
   run: async (ctx) => (await runPostcodes([ctx]))[0]!,
   runTogether: runPostcodes,

@@ -14,6 +14,11 @@ import { areaDataPath, areaSlugFromEnv, DEFAULT_AREA, type AreaEnv } from '../sh
 import { changeLogSchema, type ChangeLog } from '../shared/change-log.ts';
 import { districtWords, openDataLicence, recordFields } from '../shared/open-data.ts';
 import { restoreFromRepository } from '../shared/restore-file.ts';
+import {
+  indexPostcodeAreas,
+  POSTCODE_INDEX_FILE_NAME,
+  type PostcodeIndexFile,
+} from '../shared/postcode-index.ts';
 import { parseOrThrow } from '../shared/schema.ts';
 import { listInWords } from './format.ts';
 import type { MapArea } from './map-area.ts';
@@ -106,6 +111,25 @@ export function areaDataFile(name: 'site-data.json' | 'downloads.json'): {
 }
 
 /**
+ * The postcode areas of the area's postcode list ("LS"; "HD" and "WF"), read from the list as
+ * the pipeline published it for the place search (postcodes.json), which the map's search
+ * reads too: the list is the one record of which areas it holds. None without a list.
+ */
+export function areaPostcodeAreas(): string[] {
+  if (area.postcodes === null) return [];
+  const file =
+    DATA_DIR === null
+      ? path.join('public', 'data', POSTCODE_INDEX_FILE_NAME)
+      : path.join(DATA_DIR, POSTCODE_INDEX_FILE_NAME);
+  const index = readJson(file, "The postcode list's index");
+  const districts = (index as { districts?: unknown } | null)?.districts;
+  if (districts === null || typeof districts !== 'object' || Array.isArray(districts)) {
+    throw new Error(`The postcode list's index: ${file} holds no "districts" object. ${REBUILD}`);
+  }
+  return indexPostcodeAreas({ districts: districts as PostcodeIndexFile['districts'] });
+}
+
+/**
  * The change log of the data refreshes: the committed src/data/changes.json for the default
  * area; an area's own changes.json when its data folder has one, else no refresh yet.
  */
@@ -190,6 +214,7 @@ function describeMapArea(): MapArea {
         : { label: area.centre.label, description: describeCentre(area.centre) },
     view: { centre: area.map.centre, zoom: area.map.zoom, bounds: area.map.bounds },
     hasPostcodes: postcodes !== null,
+    postcodeListHolds: postcodes?.holds ?? null,
     postcodeExample: postcodes === null ? null : (postcodes.example ?? null),
   };
 }

@@ -181,11 +181,11 @@ export function ordinalWithTies(rank: number, ranks: readonly (number | null)[])
   return `${ordinal(rank)}${sharing > 1 ? ' (tied)' : ''}`;
 }
 
-/** Items in words: "A", "A and B", "A, B and C". */
-export function listInWords(items: readonly string[]): string {
+/** Items in words: "A", "A and B", "A, B and C" (or "A, B or C" with `conjunction` "or"). */
+export function listInWords(items: readonly string[], conjunction: 'and' | 'or' = 'and'): string {
   return items.length <= 1
     ? items.join('')
-    : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+    : `${items.slice(0, -1).join(', ')} ${conjunction} ${items.at(-1)}`;
 }
 
 /** An ISO timestamp as "2 May 2025". */

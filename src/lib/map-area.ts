@@ -2,6 +2,8 @@
 // starting view. Set at build time from the area configuration (astro.config.mjs defines
 // import.meta.env.PUBLIC_MAP_AREA from src/lib/area.ts's mapArea()); the Leeds values when
 // it is not defined (unit tests import the islands without a build).
+import type { PostcodeListHolds } from '../shared/area.ts';
+
 export interface MapArea {
   /** "Leeds" */
   district: string;
@@ -15,6 +17,11 @@ export interface MapArea {
   };
   /** Whether the area has a postcode list, so the place search looks postcodes up. */
   hasPostcodes: boolean;
+  /**
+   * What the list holds (area.json's postcodes.holds): a postcode of an area the list lacks
+   * may be in the district only when it is "postcode-areas"; null: no list.
+   */
+  postcodeListHolds: PostcodeListHolds | null;
   /** A postcode district the search gives as an example ("LS6"); null: area.json names none. */
   postcodeExample: string | null;
 }
@@ -28,6 +35,7 @@ export const LEEDS_MAP_AREA: MapArea = {
     bounds: { south: 53.4, north: 54.2, west: -2.2, east: -0.9 },
   },
   hasPostcodes: true,
+  postcodeListHolds: 'postcode-areas',
   postcodeExample: 'LS6',
 };
 

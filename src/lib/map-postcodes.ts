@@ -3,7 +3,9 @@
 import { MAP_AREA, type MapArea } from './map-area.ts';
 import {
   POSTCODE_UNIT_STEP_DEGREES,
+  indexPostcodeAreas,
   normalisePostcode,
+  postcodeArea,
   type PostcodeIndexFile,
 } from '../shared/postcode-index.ts';
 import { wardSlug } from '../shared/ward-slug.ts';
@@ -24,18 +26,16 @@ export type PlaceMatch =
 /** Zoom to show a found place at: a street for a full postcode, a neighbourhood for a sector. */
 export const PLACE_ZOOM = { unit: 15, sector: 14, district: 13 } as const;
 
-/** The postcode area of a postcode district: "LS" of "LS6", "S" of "S10". */
-const postcodeArea = (district: string): string => district.replace(/\d.*$/, '');
-
 /**
  * The place of a postcode in the index, or why there is none. The postcode areas the list
  * holds are those of the index's districts (Leeds's list holds LS alone; a list fetched by
- * `npm run area -- add` holds every area of the district's postcodes).
+ * `npm run area -- add` holds every area of the district's postcodes). A postcode of another
+ * area may be in the district only when the list is of whole postcode areas.
  */
 export function findPostcode(
   index: PostcodeIndexFile,
   text: string,
-  area: Pick<MapArea, 'district'> = MAP_AREA,
+  area: Pick<MapArea, 'district' | 'postcodeListHolds'> = MAP_AREA,
 ): PlaceMatch | null {
   const postcode = normalisePostcode(text);
   if (postcode === null) return null;
@@ -43,13 +43,13 @@ export function findPostcode(
   const outward = key.split(' ')[0] ?? key;
   const district = area.district;
   const notFound = (what: string): PlaceMatch => {
-    const listed = [...new Set(Object.keys(index.districts).map(postcodeArea))].sort();
+    const listed = indexPostcodeAreas(index);
     return {
       kind: 'none',
       message:
         listed.length === 0
           ? `${what}: the ${district} map has no postcode list; search by ward name.`
-          : listed.includes(postcodeArea(outward))
+          : area.postcodeListHolds === 'district' || listed.includes(postcodeArea(outward))
             ? `${what} is not in the ${district} wards: it may be outside the ${district} district, newer than the postcode list, or not in use.`
             : // Parts of a district can have another area's postcodes (WF and BD in Leeds), which
               // the list does not hold: not found is not "not in the district".

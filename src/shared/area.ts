@@ -30,6 +30,10 @@ export const FORCE_SLUG = /^[a-z]+(-[a-z]+)*$/;
 /** The outward code of a postcode: "LS1", "S10", "EC1A". */
 const POSTCODE_DISTRICT = /^[A-Z]{1,2}\d[A-Z\d]?$/;
 
+/** What an area's postcode list holds (areaSchema's postcodes.holds). */
+export const POSTCODE_LIST_HOLDS = ['district', 'postcode-areas'] as const;
+export type PostcodeListHolds = (typeof POSTCODE_LIST_HOLDS)[number];
+
 /** ONS ward property names carry the vintage's year: WD25CD/WD25NM, WD20CD/WD20NM. */
 const WARD_CODE_PROPERTY = /^WD(\d\d)CD$/;
 const WARD_NAME_PROPERTY = /^WD(\d\d)NM$/;
@@ -184,6 +188,21 @@ export const areaSchema = z
     postcodes: z
       .object({
         file: filePath,
+        /**
+         * What the list is, which the list cannot show (an LS list and a district's list that
+         * happens to be all LS look alike), so pages say what it holds and what it lacks:
+         * "district", every postcode the ONS Postcode Directory gives the district, whatever
+         * their postcode areas (what `npm run area -- add` fetches); "postcode-areas", every
+         * postcode of the postcode areas it holds, whatever their district (Leeds's LS list),
+         * so parts of the district with another area's postcodes have none in it. Left out:
+         * "district", as every list the area command wrote before this field. The areas
+         * themselves are read from the list (its published index), not set here.
+         */
+        holds: z
+          .enum(POSTCODE_LIST_HOLDS, {
+            error: `must be "district" (every postcode of the district) or "postcode-areas" (whole postcode areas, as Leeds's LS list)`,
+          })
+          .default('district'),
         /** A postcode district of the area that pages give as an example ("LS6"). */
         example: z
           .string()
@@ -325,14 +344,16 @@ export function areaProjection(area: Pick<AreaConfig, 'map'>): Projection {
 
 /**
  * What of an area's configuration its site data is built from: all of it but the words that
- * only pages say (the site's name, the centre's label). The pipeline records it in the site
- * data (SiteData.builtFrom), and the build refuses data recorded with another (areaMismatch).
+ * only pages say (the site's name, the centre's label, what the postcode list holds). The
+ * pipeline records it in the site data (SiteData.builtFrom), and the build refuses data
+ * recorded with another (areaMismatch).
  */
 export function areaBuildInputs(config: AreaConfig): Record<string, unknown> {
-  const { siteName: _siteName, centre, ...rest } = config;
-  if (centre === null) return { ...rest, centre };
+  const { siteName: _siteName, centre, postcodes, ...rest } = config;
+  const located = postcodes === null ? null : (({ holds: _holds, ...kept }) => kept)(postcodes);
+  if (centre === null) return { ...rest, postcodes: located, centre };
   const { label: _label, ...placed } = centre;
-  return { ...rest, centre: placed };
+  return { ...rest, postcodes: located, centre: placed };
 }
 
 /** A value as JSON with its object keys sorted, so equal values give equal text. */

@@ -15,7 +15,7 @@ import {
   VERDICT_WORDS,
 } from './rates.ts';
 import { monthSchema } from './schema.ts';
-import type { AreaConfig } from './area.ts';
+import type { AreaConfig, PostcodeListHolds } from './area.ts';
 
 /** How the published files speak of their district: from its area configuration. */
 export interface DistrictWords {
@@ -25,6 +25,8 @@ export interface DistrictWords {
   wardVintage: string;
   /** Whether the area has a postcode reference (else postcode districts are left out). */
   hasPostcodes: boolean;
+  /** What the postcode list holds (area.json's postcodes.holds); null: no list. */
+  postcodeListHolds: PostcodeListHolds | null;
   /** A postcode district given as an example ("LS6"), when the area names one. */
   postcodeExample: string | null;
   /** The year of the ONS boundaries' OS notice (boundariesAttribution). */
@@ -39,6 +41,8 @@ export const LEEDS_WORDS: DistrictWords = {
   district: 'Leeds',
   wardVintage: 'May 2025',
   hasPostcodes: true,
+  // The LS postcode area: Leeds's WF and BD postcodes are not in it.
+  postcodeListHolds: 'postcode-areas',
   postcodeExample: 'LS6',
   boundariesYear: 2025,
   // Its list's edition is of 2016 to early 2018, whose latest year the notices take.
@@ -53,11 +57,26 @@ export function districtWords(area: AreaConfig): DistrictWords {
     district: area.localAuthority.name,
     wardVintage: year === '2025' ? 'May 2025' : year,
     hasPostcodes: area.postcodes !== null,
+    postcodeListHolds: area.postcodes?.holds ?? null,
     postcodeExample: area.postcodes?.example ?? null,
     boundariesYear: area.boundaries.copyrightYear,
     postcodeYear: area.postcodes?.copyrightYear ?? null,
     pollingDistrictsBy: area.pollingDistricts?.publisher ?? null,
   };
+}
+
+/**
+ * Where a point of the district can lie more than 1 km from every postcode of its list: in the
+ * parts with postcodes of areas a list of whole postcode areas does not hold ("parts of Leeds
+ * with other areas' postcodes"), or, the list holding every postcode of the district, far from
+ * every address.
+ */
+export function farFromTheList(
+  words: Pick<DistrictWords, 'district' | 'postcodeListHolds'>,
+): string {
+  return words.postcodeListHolds === 'district'
+    ? `places far from every address of ${words.district}, such as open land or the district's edge, whose nearest postcodes can be the next district's`
+    : `parts of ${words.district} with other areas' postcodes`;
 }
 
 /** Frictionless Table Schema field types used here. */
@@ -125,7 +144,7 @@ const recordFieldSpecs = (
     type: 'string',
     description: !words.hasPostcodes
       ? 'Empty: the district has no postcode reference, so postcode districts are left out rather than guessed.'
-      : `Postcode district${words.postcodeExample === null ? '' : ` (e.g. ${words.postcodeExample})`} of the nearest postcode of the district's list within 1 km; where none is that near (parts of ${words.district} with other areas' postcodes), the district postcodes.io gives for the point; where postcodes.io gave none (not asked, as in a build without network, or no postcode within 2 km of the point), the nearest listed postcode's district within 5 km, an estimate that can be wrong there (Postcode District Estimated marks these rows); empty when there is none.`,
+      : `Postcode district${words.postcodeExample === null ? '' : ` (e.g. ${words.postcodeExample})`} of the nearest postcode of the district's list within 1 km; where none is that near (${farFromTheList(words)}), the district postcodes.io gives for the point; where postcodes.io gave none (not asked, as in a build without network, or no postcode within 2 km of the point), the nearest listed postcode's district within 5 km, an estimate that can be wrong there (Postcode District Estimated marks these rows); empty when there is none.`,
   },
   'Postcode District Estimated': {
     type: 'boolean',

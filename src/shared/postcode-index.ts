@@ -36,6 +36,16 @@ export interface PostcodeIndexFile {
   units: Record<string, (string | number)[]>;
 }
 
+/** The postcode area of a postcode district: "LS" of "LS6", "S" of "S10". */
+export function postcodeArea(district: string): string {
+  return district.replace(/\d.*$/, '');
+}
+
+/** The postcode areas of an index's districts, in order ("HD", "WF"); none for an empty index. */
+export function indexPostcodeAreas(index: Pick<PostcodeIndexFile, 'districts'>): string[] {
+  return [...new Set(Object.keys(index.districts).map(postcodeArea))].sort();
+}
+
 /**
  * A typed postcode in its standard form: "ls61aa", " LS6  1AA " -> "LS6 1AA"; a sector
  * "ls6 1" -> "LS6 1"; a district "ls6" -> "LS6". null when it is none of these.

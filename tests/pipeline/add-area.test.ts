@@ -656,8 +656,10 @@ describe('addArea() with a postcode source (the ONS Postcode Directory layer)', 
     const area = await loadArea('leeds-again', { root });
     // Which districts are PO boxes is not in the directory's answer: none until area.json names them.
     // The notices' year is the year the list was fetched (options' now), as ATTRIBUTION.md's.
+    // The list is every postcode of the district (whatever their areas), as area.json says.
     expect(area.config.postcodes).toEqual({
       file: 'data/areas/leeds-again/postcodes.csv',
+      holds: 'district',
       example: commonest,
       copyrightYear: 2026,
       nonGeographicDistricts: [],
@@ -672,6 +674,7 @@ describe('addArea() with a postcode source (the ONS Postcode Directory layer)', 
     // Once named there, the pipeline reads every one but those districts' postcodes.
     const configFile = path.join(root, 'data/areas/leeds-again/area.json');
     const config = JSON.parse(await readFile(configFile, 'utf8'));
+    expect(config.postcodes.holds).toBe('district');
     config.postcodes.nonGeographicDistricts = ['LS98', 'LS99'];
     await writeFile(configFile, JSON.stringify(config));
     const named = await loadGeography(referenceFiles(await loadArea('leeds-again', { root })));
@@ -811,6 +814,7 @@ describe('addArea() with a postcode source (the ONS Postcode Directory layer)', 
     const config = JSON.parse(await readFile(file, 'utf8'));
     config.postcodes = {
       ...config.postcodes,
+      holds: 'postcode-areas',
       example: 'LS6',
       edition: '2016 to early 2018',
       nonGeographicDistricts: ['LS88', 'LS98', 'LS99'],
@@ -831,8 +835,10 @@ describe('addArea() with a postcode source (the ONS Postcode Directory layer)', 
       }),
     );
     const area = await loadArea('leeds-again', { root });
+    // What the list holds is the fetched list's, not the one it replaced.
     expect(area.config.postcodes).toEqual({
       file: 'data/areas/leeds-again/postcodes.csv',
+      holds: 'district',
       example: 'LS6',
       copyrightYear: 2027,
       nonGeographicDistricts: ['LS88', 'LS98', 'LS99'],

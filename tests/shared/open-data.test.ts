@@ -10,6 +10,7 @@ import {
   LEEDS_WORDS,
   openDataLicence,
   openDataSources,
+  recordFields,
   WARD_TABLES,
   YEAR_TABLES,
   type FieldSpec,
@@ -92,11 +93,44 @@ describe("a district's licence block and sources", () => {
     const words = {
       ...LEEDS_WORDS,
       hasPostcodes: false,
+      postcodeListHolds: null,
       postcodeExample: null,
       postcodeYear: null,
     };
     expect(openDataLicence(words).attribution.join(' ')).not.toMatch(/Postcode|Royal Mail/);
     expect(openDataSources(words).map((s) => s.title)).not.toContain('ONS Postcode Directory');
     expect(openDataSources(LEEDS_WORDS).map((s) => s.title)).toContain('ONS Postcode Directory');
+  });
+});
+
+describe("the records' Postcode District column, as datapackage.json and README.txt describe it", () => {
+  const description = (words: typeof LEEDS_WORDS) =>
+    recordFields(words).find((f) => f.name === 'Postcode District')?.description ?? '';
+
+  it("says a list of whole postcode areas lacks the district's postcodes of other areas", () => {
+    expect(description(LEEDS_WORDS)).toContain(
+      "where none is that near (parts of Leeds with other areas' postcodes)",
+    );
+  });
+
+  it("says a list of the district's own postcodes lacks none of them, in one area or several", () => {
+    // As `npm run area -- add` writes area.json: every postcode of the district, whatever
+    // the areas (Kirklees: HD and WF), with the commonest district as the example.
+    for (const [district, example] of [
+      ['Kirklees', 'HD1'],
+      ['Sheffield', 'S10'],
+    ] as const) {
+      const text = description({
+        ...LEEDS_WORDS,
+        district,
+        postcodeExample: example,
+        postcodeListHolds: 'district',
+      });
+      expect(text, district).toContain(`(e.g. ${example})`);
+      expect(text, district).not.toMatch(/other areas/);
+      expect(text, district).toContain(
+        `where none is that near (places far from every address of ${district}, `,
+      );
+    }
   });
 });

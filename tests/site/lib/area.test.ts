@@ -1,6 +1,8 @@
 // A build whose area's ward boundaries are missing stops naming the file and how to get it
 // back, not on a bare ENOENT. Each test builds in a scratch folder holding the area's
 // configuration (the build reads its files from the working folder), without that file.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scratchBuild } from '../../support/scratch-build.ts';
 
@@ -34,5 +36,53 @@ describe('the ward boundaries of the built area', () => {
     expect(mapArea().centre?.description).toMatch(/^the .+ ward$/);
     const { wardOutline } = await import('../../../src/lib/ward-outlines.ts');
     expect(wardOutline('E05010862', []).ward).not.toBe('');
+  });
+});
+
+describe("the postcode areas of the built area's list (areaPostcodeAreas)", () => {
+  it('are LS alone for Leeds, read from its published postcode index', async () => {
+    await buildFolder('leeds', ['public/data/postcodes.json']);
+    const { areaPostcodeAreas } = await import('../../../src/lib/area.ts');
+    expect(areaPostcodeAreas()).toEqual(['LS']);
+  });
+
+  it("are every area of a fetched list of the district, and About's words name them all", async () => {
+    // Kirklees's postcodes are HD and WF: area.json as `npm run area -- add` writes it (its
+    // example the commonest district, HD1), the index as the pipeline publishes it.
+    await buildFolder('sheffield');
+    const config = JSON.parse(await readFile('data/areas/sheffield/area.json', 'utf8'));
+    config.postcodes = {
+      file: 'data/areas/sheffield/postcodes.csv',
+      holds: 'district',
+      example: 'HD1',
+      copyrightYear: 2026,
+    };
+    await writeFile('data/areas/sheffield/area.json', JSON.stringify(config));
+    const output = path.join('data', 'areas', 'sheffield', 'output');
+    await mkdir(output, { recursive: true });
+    const index = {
+      version: 1,
+      wards: ['dewsbury-east'],
+      districts: { HD1: [53.64, -1.78, 0], WF12: [53.69, -1.62, 0], HD9: [53.58, -1.8, 0] },
+      sectors: {},
+      units: {},
+    };
+    await writeFile(path.join(output, 'postcodes.json'), JSON.stringify(index));
+    const { area, areaPostcodeAreas, DISTRICT } = await import('../../../src/lib/area.ts');
+    expect(areaPostcodeAreas()).toEqual(['HD', 'WF']);
+    const { postcodeListWords } = await import('../../../src/lib/postcode-list-words.ts');
+    const words = postcodeListWords(area.postcodes!, DISTRICT, areaPostcodeAreas());
+    expect(words.source).toBe(
+      'every postcode of the Sheffield district in the ONS Postcode Directory, in the HD and WF postcode areas',
+    );
+    expect(words.gap).not.toMatch(/other areas|HD/);
+  });
+
+  it('fail naming the index and how to make it when the pipeline has not published it', async () => {
+    await buildFolder('leeds');
+    const { areaPostcodeAreas } = await import('../../../src/lib/area.ts');
+    expect(() => areaPostcodeAreas()).toThrow(
+      `The postcode list's index: ${path.join('public', 'data', 'postcodes.json')} cannot be read. Run \`npm run pipeline -- --offline\` to rebuild it.`,
+    );
   });
 });

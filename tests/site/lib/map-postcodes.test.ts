@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalisePostcode, type PostcodeIndexFile } from '../../../src/shared/postcode-index.ts';
 import { findPostcode, findWards, searchWords } from '../../../src/lib/map-postcodes.ts';
-import { LEEDS_MAP_AREA } from '../../../src/lib/map-area.ts';
+import { LEEDS_MAP_AREA, type MapArea } from '../../../src/lib/map-area.ts';
 
 /** Two sectors of one district, places in whole 1e-4 degree steps from the sector centre. */
 const INDEX: PostcodeIndexFile = {
@@ -74,23 +74,37 @@ describe('findPostcode(index, text)', () => {
     }
   });
 
-  it("names the postcode areas the district's list holds, from the index, not from Leeds's", () => {
-    // A list fetched by `npm run area -- add` holds every postcode of the district: Kirklees's
-    // are HD and WF (and area.json may name no example district).
-    const kirklees: PostcodeIndexFile = {
-      ...INDEX,
-      wards: ['dewsbury-east'],
-      districts: { HD1: [53.64, -1.78, 0], WF12: [53.69, -1.62, 0] },
-      sectors: { 'WF12 7': [53.69, -1.61, 0] },
-      units: { 'WF12 7': ['AA', 0, 0, 0] },
-    };
-    const message = (typed: string) => {
-      const found = findPostcode(kirklees, typed, { district: 'Kirklees' });
-      return found?.kind === 'none' ? found.message : JSON.stringify(found);
-    };
-    expect(message('WF12 7ZZ')).toBe(
-      'WF12 7ZZ is not in the Kirklees wards: it may be outside the Kirklees district, newer than the postcode list, or not in use.',
-    );
+  /** Kirklees's postcodes: HD and WF (and area.json may name no example district). */
+  const KIRKLEES: PostcodeIndexFile = {
+    ...INDEX,
+    wards: ['dewsbury-east'],
+    districts: { HD1: [53.64, -1.78, 0], WF12: [53.69, -1.62, 0] },
+    sectors: { 'WF12 7': [53.69, -1.61, 0] },
+    units: { 'WF12 7': ['AA', 0, 0, 0] },
+  };
+  const kirklees = (holds: MapArea['postcodeListHolds']) => (typed: string) => {
+    const found = findPostcode(KIRKLEES, typed, { district: 'Kirklees', postcodeListHolds: holds });
+    return found?.kind === 'none' ? found.message : JSON.stringify(found);
+  };
+
+  it("says a postcode a list of the whole district lacks is not in the district's wards, whatever its area", () => {
+    // A list fetched by `npm run area -- add` holds every postcode of the district: a postcode
+    // of another area is not one of the district's, so nothing sends the user to look for it.
+    const message = kirklees('district');
+    for (const [typed, shown] of [
+      ['WF12 7ZZ', 'WF12 7ZZ'],
+      ['hd9', 'Postcode district HD9'],
+      ['LS6 1AA', 'LS6 1AA'],
+      ['bd11', 'Postcode district BD11'],
+    ]) {
+      expect(message(typed!), typed).toBe(
+        `${shown} is not in the Kirklees wards: it may be outside the Kirklees district, newer than the postcode list, or not in use.`,
+      );
+    }
+  });
+
+  it("names the postcode areas a list of whole areas holds, from the index, not from Leeds's", () => {
+    const message = kirklees('postcode-areas');
     expect(message('hd9')).toBe(
       'Postcode district HD9 is not in the Kirklees wards: it may be outside the Kirklees district, newer than the postcode list, or not in use.',
     );
@@ -101,7 +115,10 @@ describe('findPostcode(index, text)', () => {
 
   it('says there is no postcode list only where the index holds none', () => {
     const empty: PostcodeIndexFile = { ...INDEX, districts: {}, sectors: {}, units: {} };
-    const found = findPostcode(empty, 'S10 2TN', { district: 'Sheffield' });
+    const found = findPostcode(empty, 'S10 2TN', {
+      district: 'Sheffield',
+      postcodeListHolds: null,
+    });
     expect(found).toEqual({
       kind: 'none',
       message: 'S10 2TN: the Sheffield map has no postcode list; search by ward name.',
