@@ -53,7 +53,14 @@ export const CROSS_MONTH_RULE =
 export interface MonthRows {
   summary: Pick<
     MonthSummary,
-    'month' | 'source' | 'snapshot' | 'fetchedAt' | 'read' | 'territorialKept' | 'dropped'
+    | 'month'
+    | 'source'
+    | 'snapshot'
+    | 'fetchedAt'
+    | 'read'
+    | 'territorialKept'
+    | 'dropped'
+    | 'crimeIdsByFile'
   >;
   drops: DropTally;
   csv: string;
@@ -284,7 +291,9 @@ async function withoutRows(
     await out.abort();
     throw error;
   }
-  return { summary: summariser.finish(), drops, csv: out.finalPath };
+  // The repeats within the month were counted as it was read; these are of earlier months.
+  const summary = { ...summariser.finish(), crimeIdsByFile: before.crimeIdsByFile };
+  return { summary, drops, csv: out.finalPath };
 }
 
 /**

@@ -128,6 +128,13 @@ const runSummarySchema = z.object({
       read: z.number().int().nonnegative(),
       kept: z.number().int().nonnegative(),
       dropped: dropCountsSchema,
+      crimeIdsByFile: z.array(
+        z.object({
+          file: z.string(),
+          rows: z.number().int().nonnegative(),
+          repeated: z.number().int().nonnegative(),
+        }),
+      ),
       coverage: coverageSchema,
     }),
   ),

@@ -101,10 +101,11 @@ export async function processMonth(
 export interface MonthProcessor {
   /**
    * A promise only when the row made it write (a row at a time costs no promise).
-   * `territorial`: whether the row is of the territorial force's street file (the plan's
-   * first), not of another force's (British Transport Police's); an API month's rows are.
+   * `file`: the index of the row's file in the month's files (planFiles): 0 is the territorial
+   * force's street file, the others another force's (British Transport Police's); an API
+   * month's rows are all of its snapshot, 0.
    */
-  row(where: string, result: Normalised, territorial: boolean): Promise<void> | undefined;
+  row(where: string, result: Normalised, file: number): Promise<void> | undefined;
   /**
    * Writes what is left and returns the month's summary; throws when the territorial force's
    * file (an API month: its snapshot) held no row, or when every row of it was dropped: the
@@ -158,11 +159,8 @@ export function monthProcessor(
     );
   };
 
-  const row = (
-    where: string,
-    result: Normalised,
-    territorial: boolean,
-  ): Promise<void> | undefined => {
+  const row = (where: string, result: Normalised, file: number): Promise<void> | undefined => {
+    const territorial = file === 0;
     read += 1;
     if (territorial) ownRead += 1;
     else if (ownDrops === null) {
@@ -179,6 +177,7 @@ export function monthProcessor(
     const record = normalised.record;
     const { streetColumns } = normalised;
     const differing = deduper.repeatOf(record, streetColumns);
+    if (record.crimeId !== '') summariser.crimeId(file, differing !== undefined);
     if (differing !== undefined) {
       dropRow('duplicate', where, `Crime ID ${record.crimeId} was already read this month`);
       if (differing.length > 0) {
@@ -255,14 +254,17 @@ export function whatToDo(plan: MonthPlan): string {
     : 'delete the snapshot and fetch the month again';
 }
 
+/**
+ * The files a month's rows come from, in the order it reads them: an archive month's street
+ * files (the territorial force's first), or its API snapshot.
+ */
+export function planFiles(plan: MonthPlan): string[] {
+  return plan.source === 'archive' ? plan.entries.map((e) => e.where) : [plan.file.path];
+}
+
 /** Where a month's rows come from, for messages (an archive month's files from `from` on). */
 export function planSources(plan: MonthPlan, from = 0): string {
-  return plan.source === 'archive'
-    ? plan.entries
-        .slice(from)
-        .map((e) => e.where)
-        .join(', ')
-    : plan.file.path;
+  return planFiles(plan).slice(from).join(', ');
 }
 
 /** The territorial force's street file of a month (its first), or its API snapshot. */
@@ -394,7 +396,7 @@ async function feedMonth(
   if (first?.source === 'api') {
     if (plans.length > 1) throw new Error(`${first.month}: an API month is one district's`);
     for await (const { where, result } of monthRows(first, options.onBytes)) {
-      await processors[0]!.row(where, result, true);
+      await processors[0]!.row(where, result, 0);
     }
     return;
   }
@@ -416,8 +418,8 @@ async function feedMonth(
       let writes: Promise<void>[] | undefined;
       for (const i of readers) {
         const entry = entries[i]!;
-        const territorial = entry === lists[i]![0];
-        const written = processors[i]!.row(`${entry.where}:${line}`, result, territorial);
+        const file = lists[i]!.indexOf(entry);
+        const written = processors[i]!.row(`${entry.where}:${line}`, result, file);
         if (written) (writes ??= []).push(written);
       }
       return writes && Promise.all(writes).then(() => undefined);

@@ -1,6 +1,7 @@
 // The run summary as written to run-summary.json.
 import { qualityTotals } from './aggregate.ts';
 import { CONFLICTING_OUTCOME } from './outcomes.ts';
+import { planFiles } from './process-month.ts';
 import { DropTally, type DropExample } from './report.ts';
 import type { RunContext, RunRecord } from './run-context.ts';
 
@@ -22,6 +23,15 @@ export function runSummaryJson(ctx: RunContext): unknown {
       read: m.summary.read,
       kept: m.summary.kept,
       dropped: m.summary.dropped,
+      /**
+       * Each file of the month (as this run reads it) with its rows with a Crime ID and those
+       * dropped as a repeat of one read before in the month: the gate's repeated-rows check.
+       */
+      crimeIdsByFile: planFiles(m.plan).map((file, i) => ({
+        file,
+        rows: m.summary.crimeIdsByFile[i]?.rows ?? 0,
+        repeated: m.summary.crimeIdsByFile[i]?.repeated ?? 0,
+      })),
       coverage: m.summary.coverage,
       fromCache: m.cached,
     })),

@@ -30,6 +30,11 @@ export interface MonthSummariser {
   /** Count one row that was not kept, under its reason. */
   drop(reason: DropReason): void;
   /**
+   * Count one row with a Crime ID, of the month's file `file` (its index in the month's files),
+   * and whether it repeats a Crime ID read before in the month (MonthSummary.crimeIdsByFile).
+   */
+  crimeId(file: number, repeated: boolean): void;
+  /**
    * Add one kept, enriched crime; `territorial`: whether it is of the territorial force's file
    * (MonthSummary.territorialKept), not of another force's.
    */
@@ -86,6 +91,7 @@ export function createMonthSummariser(meta: MonthMeta): MonthSummariser {
   let kept = 0;
   let territorialKept = 0;
   const dropped = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as DropCounts;
+  const crimeIdsByFile: MonthSummary['crimeIdsByFile'] = [];
   const coverage = { lsoa: 0, ward: 0, postcodeDistrict: 0, pollingDistrict: 0 };
   let postcodeDistrictApproximate = 0;
   /** reportedBy -> fallsWithin -> rows. */
@@ -113,6 +119,16 @@ export function createMonthSummariser(meta: MonthMeta): MonthSummariser {
     drop(reason) {
       if (!(reason in dropped)) throw new RangeError(`drop(reason): unknown reason "${reason}"`);
       dropped[reason] += 1;
+    },
+
+    crimeId(file, repeated) {
+      if (!Number.isInteger(file) || file < 0) {
+        throw new RangeError(`crimeId(file): file must be a non-negative integer, got ${file}`);
+      }
+      while (crimeIdsByFile.length <= file) crimeIdsByFile.push({ rows: 0, repeated: 0 });
+      const counts = crimeIdsByFile[file]!;
+      counts.rows += 1;
+      if (repeated) counts.repeated += 1;
     },
 
     add(record, territorial = true) {
@@ -193,6 +209,7 @@ export function createMonthSummariser(meta: MonthMeta): MonthSummariser {
         kept,
         territorialKept,
         dropped,
+        crimeIdsByFile,
         coverage,
         postcodeDistrictApproximate,
         forces: [...forces]

@@ -129,6 +129,19 @@ export const monthSummarySchema = monthProvenanceSchema.extend({
    */
   territorialKept: z.number().int().nonnegative(),
   dropped: dropCountsSchema,
+  /**
+   * The month's rows with a Crime ID, by the file that holds them (in the order of the month's
+   * files: the territorial force's street file first; an API month's snapshot alone), and of
+   * them those dropped as a repeat of a Crime ID read before in the month: part of
+   * dropped.duplicate, which counts the repeats of earlier months too. The gate refuses a
+   * month with many, a file read twice whose anti-social behaviour (no Crime ID) counts twice.
+   */
+  crimeIdsByFile: z.array(
+    z.object({
+      rows: z.number().int().nonnegative(),
+      repeated: z.number().int().nonnegative(),
+    }),
+  ),
   coverage: coverageSchema,
   /**
    * Of coverage.postcodeDistrict, rows whose district is only the nearest LS one (no LS

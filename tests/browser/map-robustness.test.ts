@@ -43,6 +43,7 @@ function hostileData(): { mapData: Buffer; shapes: string } {
       'malformed-crime-type': 0,
       duplicate: 0,
     },
+    crimeIdsByFile: [{ rows: 5, repeated: 0 }],
     coverage: { lsoa: 5, ward: 5, postcodeDistrict: 5, pollingDistrict: 0 },
     postcodeDistrictApproximate: 0,
     forces: [

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import {
   CELL_TOLERANCE,
@@ -14,8 +16,10 @@ import type { Approval } from '../../pipeline/approvals.ts';
 import { loadExpected } from '../../pipeline/gate-inputs.ts';
 import {
   MALFORMED_THRESHOLD,
+  REPEATED_THRESHOLD,
   validateSiteData as validateWith,
   type CheckName,
+  type MonthQuality,
   type ValidationInput,
   type ValidationReport,
 } from '../../pipeline/validate.ts';
@@ -886,6 +890,7 @@ describe('validateSiteData (coverage and malformed rows)', () => {
           read: kept,
           kept,
           dropped: {},
+          crimeIdsByFile: [],
           coverage: { lsoa: kept, ward: kept - 1, postcodeDistrict: kept, pollingDistrict: 0 },
         },
       ],
@@ -919,5 +924,208 @@ describe('validateSiteData (coverage and malformed rows)', () => {
     next.quality.dropped['no-coordinates'] = 300;
     next.quality.read += 5_302;
     expect(validateSiteData({ next, previous: full }).problems).toEqual([]);
+  });
+});
+
+describe('validateSiteData (Crime IDs repeated within a month: a street file read twice)', () => {
+  /** A month's committed street file: Leeds's West Yorkshire one, or Sheffield's South Yorkshire one. */
+  const streetFile = (month: string, area: 'leeds' | 'sheffield' = 'leeds') =>
+    area === 'leeds'
+      ? `data/sample/archive/${month}/${month}-west-yorkshire-street.csv`
+      : `data/areas/sheffield/sample/archive/${month}/${month}-south-yorkshire-street.csv`;
+
+  const read = new Map<string, string[]>();
+  /** The Crime IDs of a committed street file, in order (anti-social behaviour's rows have none). */
+  const crimeIds = (file: string): string[] => {
+    let ids = read.get(file);
+    if (ids === undefined) {
+      ids = (parse(readFileSync(file), { columns: true }) as Record<string, string>[])
+        .map((row) => row['Crime ID'] ?? '')
+        .filter((id) => id !== '');
+      read.set(file, ids);
+    }
+    return ids;
+  };
+
+  /**
+   * `month`'s row accounting as the run summary gives it, its file's rows with a Crime ID
+   * counted from the committed file: with the first `twice` of them read a second time (the
+   * whole file doubled when `twice` is all of them), besides the repeats the file holds.
+   */
+  const monthRead = (data: SiteData, month: string, file: string, twice = 0): MonthQuality => {
+    const ids = crimeIds(file);
+    const own = ids.length - new Set(ids).size;
+    const kept = totalOf(data, month);
+    const repeated = own + twice;
+    return {
+      month,
+      read: kept + repeated,
+      kept,
+      dropped: { duplicate: repeated },
+      crimeIdsByFile: [{ file, rows: ids.length + twice, repeated }],
+      coverage: { lsoa: kept, ward: kept, postcodeDistrict: kept, pollingDistrict: 0 },
+    };
+  };
+
+  /** Every month of `data` as read from its committed file; `month` doubled (its file read twice). */
+  const runMonths = (data: SiteData, doubled?: string, area?: 'leeds' | 'sheffield') =>
+    data.months.map((m) => {
+      const file = streetFile(m, area);
+      return monthRead(data, m, file, m === doubled ? crimeIds(file).length : 0);
+    });
+
+  /** The site data of a month whose file was read twice: its anti-social behaviour counted twice. */
+  const antisocialTwice = (source: SiteData, month: string) => {
+    const m = monthIndex(source, month);
+    const t = source.crimeTypes.indexOf('Anti-social behaviour');
+    return source.wards.reduce(
+      (data, ward, w) => setCount(data, month, ward.code, t, 2 * (source.counts[w]?.[m]?.[t] ?? 0)),
+      source,
+    );
+  };
+
+  it("passes the real months of both samples, with the repeats they hold (none in Leeds's, one in Sheffield's 2024-02)", () => {
+    const leeds = runMonths(full);
+    expect(leeds.map((m) => m.crimeIdsByFile[0]?.repeated)).toEqual([0, 0, 0]);
+    expect(validateSiteData({ next: full, previous: beforeMarch, months: leeds }).problems).toEqual(
+      [],
+    );
+    const south = runMonths(sheffield, undefined, 'sheffield');
+    expect(south.map((m) => m.crimeIdsByFile[0]?.repeated)).toEqual([0, 1, 0, 0]);
+    const report = validateWith({
+      next: sheffield,
+      previous: null,
+      months: south,
+      expected: SHEFFIELD_EXPECTED,
+    });
+    expect(report.problems).toEqual([]);
+  });
+
+  it('refuses a new month whose street file was read twice, naming the month, the file, the repeats and what to do', () => {
+    const next = antisocialTwice(full, '2025-03');
+    const grown = totalOf(next, '2025-03') / totalOf(full, '2025-03') - 1;
+    expect(grown).toBeGreaterThan(0.07);
+    // The month's size alone lets it through: it lies within its seasonal range.
+    expect(validateSiteData({ next, previous: beforeMarch }).ok).toBe(true);
+
+    const months = runMonths(next, '2025-03');
+    const file = streetFile('2025-03');
+    const ids = crimeIds(file).length;
+    const report = validateSiteData({ next, previous: beforeMarch, months });
+    expect(report.ok).toBe(false);
+    expect(report.problems).toEqual([
+      {
+        check: 'repeated-rows',
+        message:
+          `2025-03: ${ids} of ${2 * ids} rows with a Crime ID repeat a Crime ID read before in ` +
+          `the month (50.0%, threshold 1.0%), in ${file} (${ids} of its ${2 * ids}): police.uk ` +
+          'repeats almost none, so the file holds its rows twice (a doubled file, or a part of ' +
+          'it pasted twice), and its anti-social behaviour rows, which have no Crime ID to find ' +
+          'them by, would be counted twice. Check the file and download the month again (an ' +
+          "archive month's files, an API month's snapshot); if police.uk's own file repeats " +
+          'them, report it to police.uk. An approval does not let this through.',
+      },
+    ]);
+    expect(formatReport(report)).not.toContain('approve it');
+  });
+
+  it.each([
+    ['a tenth of it', 0.1, false],
+    ['a fiftieth of it', 0.02, false],
+    ["the synthetic benchmark input's 0.05% of it", 0.0005, true],
+  ])(
+    'refuses a month with %s pasted twice unless the repeats are as few as police.uk has',
+    (_what, share, passes) => {
+      const file = streetFile('2025-02');
+      const twice = Math.round(crimeIds(file).length * share);
+      const months = [monthRead(full, '2025-02', file, twice)];
+      const report = validateSiteData({ next: full, previous: full, months });
+      expect(report.ok).toBe(passes);
+      expect(problemsOf(report, 'repeated-rows')).toEqual(
+        passes
+          ? []
+          : [
+              expect.stringMatching(
+                new RegExp(
+                  `^2025-02: ${twice} of ${crimeIds(file).length + twice} rows with a Crime ID repeat`,
+                ),
+              ),
+            ],
+      );
+    },
+  );
+
+  it('passes repeats up to the threshold, and refuses one more', () => {
+    const file = streetFile('2025-02');
+    const rows = crimeIds(file).length;
+    // twice / (rows + twice) at the threshold, rounded down, then one more.
+    const atThreshold = Math.floor((REPEATED_THRESHOLD * rows) / (1 - REPEATED_THRESHOLD));
+    const check = (twice: number) =>
+      validateSiteData({
+        next: full,
+        previous: full,
+        months: [monthRead(full, '2025-02', file, twice)],
+      }).ok;
+    expect(check(atThreshold)).toBe(true);
+    expect(check(atThreshold + 1)).toBe(false);
+  });
+
+  it('refuses an archive month read twice replacing the API month published before, whatever approval lets its revision through', () => {
+    const previous = copy(full);
+    const p = previous.provenance[monthIndex(previous, '2025-03')]!;
+    p.source = 'api';
+    p.snapshot = 'api:2025-03';
+    const next = antisocialTwice(full, '2025-03');
+    const months = runMonths(next, '2025-03');
+    const approvals: Approval[] = [
+      { month: '2025-03', reason: "police.uk's archive month differs from the API month" },
+    ];
+    const report = validateSiteData({ next, previous, months, approvals });
+    // The month grew beyond a routine revision: a finding the approval lets through.
+    expect(report.approved.map((a) => a.month)).toEqual(['2025-03']);
+    expect(report.ok).toBe(false);
+    expect(report.problems.map((problem) => problem.check)).toEqual(['repeated-rows']);
+    expect(report.problems[0]?.message).toMatch(/^2025-03: \d+ of \d+ rows with a Crime ID repeat/);
+    expect(report.problems[0]?.message).toContain(streetFile('2025-03'));
+  });
+
+  it("refuses another district's month read twice (Sheffield's 2024-03), with the repeat its real 2024-02 holds passing", () => {
+    const next = antisocialTwice(sheffield, '2024-03');
+    const months = runMonths(next, '2024-03', 'sheffield');
+    const report = validateWith({
+      next,
+      previous: null,
+      months,
+      expected: SHEFFIELD_EXPECTED,
+    });
+    expect(report.ok).toBe(false);
+    const ids = crimeIds(streetFile('2024-03', 'sheffield')).length;
+    expect(report.problems).toEqual([
+      {
+        check: 'repeated-rows',
+        message: expect.stringContaining(
+          `2024-03: ${ids} of ${2 * ids} rows with a Crime ID repeat a Crime ID read before in the month (50.0%, threshold 1.0%), in ${streetFile('2024-03', 'sheffield')}`,
+        ),
+      },
+    ]);
+  });
+
+  it("counts the month's files together, and names the ones with repeats", () => {
+    const file = streetFile('2025-03');
+    const btp = '2025-03/2025-03-btp-street.csv';
+    const doubled = monthRead(full, '2025-03', file, crimeIds(file).length);
+    const withBtp = (month: MonthQuality, repeated: number): MonthQuality => ({
+      ...month,
+      crimeIdsByFile: [...month.crimeIdsByFile, { file: btp, rows: 40, repeated }],
+    });
+    // A British Transport Police file of 40 crimes with one repeat: the month's share is small.
+    const clean = monthRead(full, '2025-03', file);
+    expect(validateSiteData({ next: full, previous: full, months: [withBtp(clean, 1)] }).ok).toBe(
+      true,
+    );
+    const report = validateSiteData({ next: full, previous: full, months: [withBtp(doubled, 0)] });
+    const [message] = problemsOf(report, 'repeated-rows');
+    expect(message).toContain(`, in ${file} (`);
+    expect(message).not.toContain(btp);
   });
 });
