@@ -191,7 +191,9 @@ export function WardDetails(props: WardDetailsProps) {
         </>
       )}
       <p>
-        <a href={`${props.wardsBase}${w.slug}/`}>Read the {w.name} ward report</a>
+        <a class="crime-map__report-link" href={`${props.wardsBase}${w.slug}/`}>
+          Read the {w.name} ward report
+        </a>
       </p>
     </section>
   );

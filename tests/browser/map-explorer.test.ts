@@ -1163,3 +1163,52 @@ describe('every page at 390 px', () => {
     expect(cut).toEqual([]);
   }, 240_000);
 });
+
+describe('the map controls as targets for a finger or a pointer', () => {
+  /**
+   * Each control of the map island smaller than 24 x 24 px (WCAG 2.5.8), described: buttons,
+   * fields (a checkbox or radio with the label that wraps it, which takes the same click),
+   * summaries, slider handles and links, in every state the controls are shown in. Leaflet's
+   * credits are left out: they are links within a sentence, which the criterion excepts.
+   */
+  async function smallTargets(page: Page): Promise<string[]> {
+    return page.evaluate(() => {
+      const controls = document.querySelectorAll(
+        '.crime-map :is(a, button, input, select, summary, [role="slider"])',
+      );
+      return [...controls]
+        .filter((el) => el.closest('.leaflet-control-attribution') === null)
+        .map((el) => ({ el, box: (el.closest('label') ?? el).getBoundingClientRect() }))
+        .filter(({ box }) => box.width > 0 && box.height > 0)
+        .filter(({ box }) => box.width < 23.5 || box.height < 23.5)
+        .map(({ el, box }) => {
+          const label = el instanceof HTMLInputElement ? el.labels?.[0]?.textContent : null;
+          const name = el.getAttribute('aria-label') ?? label;
+          return `${el.tagName.toLowerCase()} "${(name ?? el.textContent ?? '').trim().slice(0, 40)}" ${box.width.toFixed(0)} x ${box.height.toFixed(0)}`;
+        });
+    });
+  }
+
+  it.each(['phone', 'desktop'] as const)(
+    'are at least 24 px wide and high on a %s: filters, heat controls, ranking and ward details',
+    async (size) => {
+      const { page } = await openMap(size);
+      await openPanel(page, size);
+      const small = await smallTargets(page);
+      await afterUpdate(page, () => page.getByRole('radio', { name: /by ward$/ }).check());
+      await afterUpdate(page, () => page.getByRole('radio', { name: /per 1,000/ }).check());
+      await page.getByRole('button', { name: /^Show all/ }).click();
+      small.push(...(await smallTargets(page)));
+      // The ward with the shortest name, whose links and buttons take one line.
+      const ward = site.wards.reduce((a, b) => (b.name.length < a.name.length ? b : a));
+      await afterUpdate(page, () =>
+        page.locator('#crime-map-ranking').getByRole('button', { name: ward.name }).click(),
+      );
+      await page.$$eval('.crime-map details', (all) =>
+        all.forEach((d) => ((d as HTMLDetailsElement).open = true)),
+      );
+      small.push(...(await smallTargets(page)));
+      expect([...new Set(small)]).toEqual([]);
+    },
+  );
+});
