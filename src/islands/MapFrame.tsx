@@ -1,7 +1,7 @@
 // The two parts of the explorer's frame: the panel (a side panel on a wide screen, a bottom
 // sheet on a phone) that opens and closes, and the map's area with its notes.
 import { MAP_AREA } from '../lib/map-area.ts';
-import type { ComponentChildren, Ref } from 'preact';
+import type { ComponentChildren, Ref, RefObject } from 'preact';
 import { useEffect } from 'preact/hooks';
 import type { MapMeasure, MapView } from '../lib/map-state.ts';
 
@@ -40,7 +40,8 @@ export function MapPanel({ panelRef, open, onToggle, summary, children }: MapPan
 }
 
 export interface MapAreaProps {
-  mapRef: Ref<HTMLDivElement>;
+  /** The map's element: where focus goes when the notes over it close. */
+  mapRef: RefObject<HTMLDivElement>;
   view: MapView;
   measure: MapMeasure;
   mapError: string | null;
@@ -71,6 +72,12 @@ export function MapArea(props: MapAreaProps) {
   // screen reader reads out a status that changes, not one that comes with its text.
   const { announce } = props;
   useEffect(() => announce(linkNotesAnnouncement(linkNotes)), [announce, linkNotes]);
+  // The button goes with the notes: focus goes on to the map they were over, not to the page's
+  // start, where a keyboard or screen reader would be left.
+  const closeLinkNotes = () => {
+    props.onDismissLinkNotes();
+    mapRef.current?.focus({ preventScroll: true });
+  };
   const shows =
     view === 'heat'
       ? `heatmap of ${noun}`
@@ -102,7 +109,7 @@ export function MapArea(props: MapAreaProps) {
                   <li key={i}>{note}</li>
                 ))}
               </ul>
-              <button type="button" onClick={props.onDismissLinkNotes}>
+              <button type="button" onClick={closeLinkNotes}>
                 Close notes
               </button>
             </div>

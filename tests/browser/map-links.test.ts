@@ -143,6 +143,22 @@ describe('the map opened from a link with values it cannot use', () => {
     expect(o.consoleErrors).toEqual([]);
   });
 
+  it.each(['Enter', ' '])(
+    'closing the notes by their button (key %j) hands focus to the map they were over',
+    async (key) => {
+      const { page, consoleErrors } = await openMap('?view=map&ward=nowhere');
+      await page.getByRole('button', { name: 'Close notes' }).focus();
+      await page.keyboard.press(key);
+      await page.waitForSelector('#crime-map-link-notes', { state: 'detached' });
+      const focused = await page.evaluate(() => ({
+        map: document.activeElement === document.querySelector('.crime-map__map'),
+        tag: document.activeElement?.tagName,
+      }));
+      expect(focused).toEqual({ map: true, tag: 'DIV' });
+      expect(consoleErrors).toEqual([]);
+    },
+  );
+
   it('keeps back and forward on the views it showed, the notes closing at will or on back', async () => {
     const { page, consoleErrors } = await openMap('?type=drugs,burglery');
     const notes = page.locator('#crime-map-link-notes');
