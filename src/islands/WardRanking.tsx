@@ -53,9 +53,25 @@ export function WardRanking(props: WardRankingProps) {
       button.scrollIntoView({ block: 'nearest' });
     }
   }, [showAll]);
+  // Back or forward can reorder the wards under the keyboard's focus: a button moved to its new
+  // place, or left out of the top 5, loses focus to the page's start. It is given back, or to
+  // the button under the list when the ward is no longer shown.
+  const table = useRef<HTMLTableElement>(null);
+  const active = document.activeElement;
+  const focusedWard =
+    active instanceof HTMLElement && table.current?.contains(active)
+      ? (active.dataset.ward ?? null)
+      : null;
+  useLayoutEffect(() => {
+    if (focusedWard === null || document.activeElement !== document.body) return;
+    const button = table.current?.querySelector<HTMLButtonElement>(
+      `button[data-ward="${CSS.escape(focusedWard)}"]`,
+    );
+    (button ?? toggle.current)?.focus({ preventScroll: true });
+  });
   return (
     <>
-      <table class="crime-map__ranking" id="crime-map-ranking">
+      <table class="crime-map__ranking" id="crime-map-ranking" ref={table}>
         <caption>{caption}</caption>
         <thead>
           <tr>

@@ -348,6 +348,32 @@ describe('map page', () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  it("keeps the focus on a ranking's ward when back and forward reorder the wards", async () => {
+    const { page, consoleErrors } = await openMap('?view=wards');
+    await afterUpdate(page, () => page.getByRole('radio', { name: /per 1,000/ }).check());
+    const buttons = page.locator('#crime-map-ranking tbody button');
+    const byRate = await buttons.allTextContents();
+    const byCount = topFive(expectedFromSiteData(site, { from: first, to: last })).wards.map(
+      (w) => w.name,
+    );
+    // Wards that keep their place in the list would keep the focus anyway.
+    expect(byRate).not.toEqual(byCount);
+    for (const [i, name] of byRate.entries()) {
+      await buttons.nth(i).focus();
+      await afterUpdate(page, () => page.goBack().then(() => undefined));
+      const focused = await page.evaluate(() =>
+        document.activeElement === document.body
+          ? "the page's body"
+          : (document.activeElement?.textContent ?? ''),
+      );
+      expect(focused, name).toBe(
+        byCount.includes(name) ? name : `Show all ${site.wards.length} wards`,
+      );
+      await afterUpdate(page, () => page.goForward().then(() => undefined));
+    }
+    expect(consoleErrors).toEqual([]);
+  });
+
   it("shows a ward's details on click, with a link that lands on its report page", async () => {
     const { page, consoleErrors } = await openMap();
     const expected = expectedFromSiteData(site, { from: first, to: last });
