@@ -127,6 +127,7 @@ export function MapControls(props: MapControlsProps) {
         </p>
         <MonthRangeSlider
           months={data.months}
+          hasData={data.hasData}
           from={from}
           to={to}
           labelId="crime-map-months-label"

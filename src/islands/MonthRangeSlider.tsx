@@ -6,6 +6,8 @@ import { longMonth, shortMonth } from '../shared/months.ts';
 
 export interface MonthRangeSliderProps {
   months: readonly string[];
+  /** Whether each month of `months` has data: a handle on a gap says so. */
+  hasData: readonly boolean[];
   from: number;
   to: number;
   /**
@@ -27,12 +29,26 @@ export function monthRangeLabel(months: readonly string[], from: number, to: num
   return first === last ? shortMonth(first) : `${shortMonth(first)} – ${shortMonth(last)}`;
 }
 
+/**
+ * What a handle on month `index` of the axis says to a screen reader: the month, and that it
+ * has no data when it is a gap ("April 2024, no data"), as the figures say of it.
+ */
+export function monthValueText(
+  months: readonly string[],
+  hasData: readonly boolean[],
+  index: number,
+): string {
+  const month = months[index] ?? months[0];
+  if (month === undefined) return '';
+  return hasData[index] === false ? `${longMonth(month)}, no data` : longMonth(month);
+}
+
 export function MonthRangeSlider(props: MonthRangeSliderProps) {
   const element = useRef<HTMLDivElement>(null);
   const slider = useRef<API | null>(null);
   const callbacks = useRef(props);
   callbacks.current = props;
-  const { months } = props;
+  const { months, hasData } = props;
 
   useEffect(() => {
     const target = element.current;
@@ -46,7 +62,7 @@ export function MonthRangeSlider(props: MonthRangeSliderProps) {
       keyboardDefaultStep: 1,
       handleAttributes: [{ 'aria-label': 'First month' }, { 'aria-label': 'Last month' }],
       ariaFormat: {
-        to: (value: number) => longMonth(months[toIndex(value)] ?? months[0] ?? ''),
+        to: (value: number) => monthValueText(months, hasData, toIndex(value)),
         from: (text: string) => Number(text),
       },
       format: { to: (value: number) => toIndex(value), from: (text: string) => Number(text) },
@@ -63,7 +79,7 @@ export function MonthRangeSlider(props: MonthRangeSliderProps) {
       slider.current = null;
     };
     // Created once per month axis; from/to follow in the effect below.
-  }, [months]);
+  }, [months, hasData]);
 
   // A layout effect runs right after the render that the slider's own move caused, before the
   // next key press or pointer move; a deferred effect could run after it and pull the handle

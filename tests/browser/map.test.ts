@@ -196,6 +196,40 @@ describe('map page', () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  it('says of a month without data, as a handle reaches it, that it has no data', async () => {
+    const { page, consoleErrors } = await openMap();
+    const firstHandle = page.getByRole('slider', { name: 'First month' });
+    const gap = mapData.hasData.indexOf(false);
+    const withData = mapData.hasData.indexOf(true, gap);
+    // The sample's axis starts on a month with data, has gaps, then months with data again.
+    expect(mapData.hasData[0]).toBe(true);
+    expect(gap).toBeGreaterThan(0);
+    expect(withData).toBeGreaterThan(gap);
+    const month = (m: number) =>
+      new Date(`${mapData.months[m]}-01T00:00:00Z`).toLocaleDateString('en-GB', {
+        month: 'long',
+        year: 'numeric',
+        timeZone: 'UTC',
+      });
+    await firstHandle.focus();
+    expect(await firstHandle.getAttribute('aria-valuetext')).toBe(month(0));
+    await pressInARun(
+      page,
+      'ArrowRight',
+      gap,
+      (url) => url.searchParams.get('from') === mapData.months[gap],
+    );
+    expect(await firstHandle.getAttribute('aria-valuetext')).toBe(`${month(gap)}, no data`);
+    await pressInARun(
+      page,
+      'ArrowRight',
+      withData - gap,
+      (url) => url.searchParams.get('from') === mapData.months[withData],
+    );
+    expect(await firstHandle.getAttribute('aria-valuetext')).toBe(month(withData));
+    expect(consoleErrors).toEqual([]);
+  });
+
   it('moves a month window as a whole when the bar between the handles is dragged', async () => {
     const { page, consoleErrors } = await openMap(
       `?from=${mapData.months[0]}&to=${mapData.months[4]}`,
