@@ -349,11 +349,17 @@ export function areaProjection(area: Pick<AreaConfig, 'map'>): Projection {
  * recorded with another (areaMismatch).
  */
 export function areaBuildInputs(config: AreaConfig): Record<string, unknown> {
-  const { siteName: _siteName, centre, postcodes, ...rest } = config;
-  const located = postcodes === null ? null : (({ holds: _holds, ...kept }) => kept)(postcodes);
-  if (centre === null) return { ...rest, postcodes: located, centre };
+  const { siteName: _siteName, centre, ...rest } = config;
+  // postcodes where the configuration has it, the centre last: the order the site data has
+  // always recorded them in (its bytes stay the same for the same configuration).
+  const { postcodes } = rest;
+  const inputs = {
+    ...rest,
+    postcodes: postcodes === null ? null : (({ holds: _holds, ...kept }) => kept)(postcodes),
+  };
+  if (centre === null) return { ...inputs, centre };
   const { label: _label, ...placed } = centre;
-  return { ...rest, postcodes: located, centre: placed };
+  return { ...inputs, centre: placed };
 }
 
 /** A value as JSON with its object keys sorted, so equal values give equal text. */

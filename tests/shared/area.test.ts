@@ -186,6 +186,26 @@ describe('areaMismatch(config, builtFrom)', () => {
     expect(areaMismatch(leeds, reordered)).toEqual([]);
   });
 
+  it('records the inputs as the committed site data has them, byte for byte, for each area', () => {
+    // The committed site data of each area was written by the pipeline from its area.json: the
+    // same configuration gives the same bytes, whatever fields only pages read it gained since.
+    for (const [config, file, siteData] of [
+      [LEEDS, 'data/areas/leeds/area.json', '../../src/data/site-data.json'],
+      [
+        SHEFFIELD,
+        'data/areas/sheffield/area.json',
+        '../../data/areas/sheffield/output/site-data.json',
+      ],
+    ] as const) {
+      const committed = JSON.parse(
+        readFileSync(new URL(siteData, import.meta.url), 'utf8'),
+      ) as Json;
+      expect(JSON.stringify(areaBuildInputs(parseArea(config, file))), file).toBe(
+        JSON.stringify(committed.builtFrom),
+      );
+    }
+  });
+
   it("ignores the words only pages say: the site's name, the centre's label, what the postcode list holds", () => {
     expect(
       areaMismatch(
