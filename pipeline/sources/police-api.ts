@@ -17,7 +17,7 @@ import {
   type PriorCounts,
 } from './api-leaf-history.ts';
 import { type HttpClient, type Log } from './http.ts';
-import { shapeProblems, statusError } from './http-errors.ts';
+import { HttpRequestFailed, HttpStatusError, shapeProblems, statusError } from './http-errors.ts';
 import { formatArea, polyParameter, splitPolygon, type QueryPolygon } from './query-polygons.ts';
 import { errorMessage } from '../../src/shared/error-message.ts';
 
@@ -25,8 +25,10 @@ import { errorMessage } from '../../src/shared/error-message.ts';
 export const MAX_GET_URL_CHARS = 4094;
 /**
  * The API's status for "more than 10,000 crimes in this area". The same status with a
- * Retry-After is the server unavailable for a while (RFC 9110 10.2.3), not a full area: it is
- * retried like any 503, never taken for a reason to split.
+ * Retry-After is taken first for the server unavailable for a while (RFC 9110 10.2.3): it is
+ * retried like any 503. One that outlasts the retries is taken for a full area after all and
+ * split (nothing says police.uk's own answer for a full area never carries a Retry-After); a
+ * server failing at every depth still ends at MAX_SPLIT_DEPTH.
  */
 const OVER_FULL_STATUS = 503;
 /** Leeds months need up to four levels of quadrants; beyond six the log says the server may be failing. */
@@ -36,6 +38,17 @@ const USUAL_SPLIT_DEPTH = 6;
  * place holds 10,000 crimes in a month, so a 503 there is the server failing, not being full.
  */
 const MAX_SPLIT_DEPTH = 10;
+/** Whether `error` is a request's last 503 with a Retry-After, its retries spent (see OVER_FULL_STATUS). */
+function outlastedRetryAfter(error: unknown): boolean {
+  if (!(error instanceof HttpRequestFailed)) return false;
+  const cause = error.cause;
+  return (
+    cause instanceof HttpStatusError &&
+    cause.status === OVER_FULL_STATUS &&
+    cause.retryAfterMs !== undefined
+  );
+}
+
 /** Asks of a piece whose answer looks incomplete (empty, or short against its history). */
 const LEAF_ATTEMPTS = 3;
 
@@ -181,6 +194,13 @@ export async function fetchMonthCrimes(options: FetchMonthOptions): Promise<Mont
           );
         }
       });
+    } catch (error) {
+      if (!outlastedRetryAfter(error)) throw error;
+      log(
+        `police.uk API ${month}: piece ${label} still answers 503 with a Retry-After after its ` +
+          'retries: taken for an area of over 10,000 crimes, as a 503 without one is',
+      );
+      answer = OVER_FULL_STATUS;
     } finally {
       requests += client.stats.requests - requestsBefore;
     }

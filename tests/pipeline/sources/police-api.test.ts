@@ -687,14 +687,39 @@ describe('fetchMonthCrimes() when a 503 carries Retry-After (the server unavaila
     });
   }
 
-  it('fails naming the month and HTTP 503 when the server stays unavailable, without splitting', async () => {
-    serveOutage(100, () => ({ 'retry-after': '0' }));
+  it('takes a 503 with Retry-After that outlasts its retries for a full area, and splits it', async () => {
+    // The whole district answers 503 with a Retry-After to every ask (as police.uk's answer
+    // for over 10,000 crimes might); its quadrants answer as police.uk does.
+    const usual = serveCrimesStreet(['2025-03']);
+    let whole: string | null = null;
+    server.route('GET', '/api/crimes-street/all-crime', (request) => {
+      const poly = request.query.get('poly');
+      whole ??= poly;
+      return poly === whole
+        ? { status: 503, headers: { 'retry-after': '0' }, body: '' }
+        : usual(request);
+    });
+    const { area, result } = await fetchWhole();
+    const asked = server.requests.map((r) => r.query.get('poly'));
+    // Asked whole on every attempt (FAST_HTTP: 3 retries), then cut into quadrants.
+    expect(asked.slice(0, 4)).toEqual(Array<string | null>(4).fill(whole));
+    expect(asked.slice(4).every((poly) => poly !== whole)).toBe(true);
+    expect(logs.some((l) => /still answers 503 with a Retry-After after its retries/.test(l))).toBe(
+      true,
+    );
+    const expected = crimesIn(area[0] as Feature<Polygon>).map((c) => c.id);
+    expect(new Set(result.crimes.map((c) => (c as { id: number }).id))).toEqual(new Set(expected));
+  });
+
+  it('fails naming the month when the server answers 503 with Retry-After at every depth', async () => {
+    serveOutage(Number.POSITIVE_INFINITY, () => ({ 'retry-after': '0' }));
     const error = (await fetchWhole().catch((e: unknown) => e)) as Error;
     expect(error.message).toMatch(
-      /^police\.uk API month 2025-03 could not be fetched: GET .* failed after 4 attempts: .*HTTP 503/,
+      /^police\.uk API month 2025-03 could not be fetched: .*still answers 503 after 10 splits/,
     );
-    expect(new Set(server.requests.map((r) => r.query.get('poly'))).size).toBe(1);
-    expect(logs.some((l) => /quadrants/.test(l))).toBe(false);
+    // Depth first: the whole district and the first piece of each of the 10 splits, each asked
+    // on every attempt (4), before the piece past the last split fails the month.
+    expect(server.requests).toHaveLength((1 + 10) * 4);
   });
 
   it('still splits a 503 without Retry-After (over 10,000 crimes), as police.uk answers it', async () => {
