@@ -148,11 +148,22 @@ async function monthQuality(file: string): Promise<MonthQuality[]> {
   } catch {
     return []; // e.g. checking a copied site-data.json on its own.
   }
-  const parsed = runSummarySchema.safeParse(parseJson(text, file));
+  const json = parseJson(text, file);
+  const parsed = runSummarySchema.safeParse(json);
   if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const problem = `${issue?.message} at ${issue?.path.join('.')}`;
+    // A summary of months, lacking a field the gate reads of each: written by an earlier
+    // version of the pipeline (before the gate read crimeIdsByFile, say), or edited.
+    const months = (json as { months?: unknown } | null)?.months;
+    const ofMonths =
+      Array.isArray(months) &&
+      months.every((m) => typeof (m as { month?: unknown } | null)?.month === 'string');
     throw new UnusableInputError(
-      `${file} is not a pipeline run summary: ${parsed.error.issues[0]?.message} at ` +
-        `${parsed.error.issues[0]?.path.join('.')}`,
+      ofMonths
+        ? `${file} lacks what the gate reads of each month (${problem}): it was written by ` +
+            'an earlier version of the pipeline, or edited. Run the pipeline again to write it.'
+        : `${file} is not a pipeline run summary: ${problem}`,
     );
   }
   return parsed.data.months;

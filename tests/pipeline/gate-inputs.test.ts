@@ -1,8 +1,17 @@
 // What validate-data reads for an area (`--area SLUG`): the wards every build must hold come
 // from that area's configuration, and its published site data from the area's own folder.
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { areaDataPaths, loadExpected, siteDataAtRef } from '../../pipeline/gate-inputs.ts';
+import {
+  areaDataPaths,
+  loadExpected,
+  siteDataAtRef,
+  UnusableInputError,
+} from '../../pipeline/gate-inputs.ts';
+import { DROP_REASONS } from '../../src/shared/schema.ts';
 import { parseGateArgs, runGate } from '../../pipeline/validate-cli.ts';
 
 /** Sheffield's wards read straight from its boundary file, by the properties it names. */
@@ -82,5 +91,65 @@ describe('validate-data --area sheffield', () => {
     );
     expect(report.ok).toBe(false);
     expect(report.problems.map((p) => p.message).join('\n')).toMatch(/Headingley/);
+  });
+});
+
+describe('validate-data --run-summary with a summary the gate cannot read', () => {
+  /** A month of a run summary as the pipeline wrote it before it counted repeated Crime IDs. */
+  const monthBefore = (month: string) => {
+    const kept = 100;
+    return {
+      month,
+      read: kept,
+      kept,
+      dropped: Object.fromEntries(DROP_REASONS.map((reason) => [reason, 0])),
+      coverage: { lsoa: kept, ward: kept, postcodeDistrict: kept, pollingDistrict: 0 },
+      fromCache: false,
+    };
+  };
+  const gateOn = async (summary: unknown) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'gate-run-summary-'));
+    const file = path.join(dir, 'run-summary.json');
+    try {
+      await writeFile(file, JSON.stringify(summary));
+      const args = parseGateArgs([
+        '--area',
+        'sheffield',
+        '--previous',
+        'data/areas/sheffield/output/site-data.json',
+        '--run-summary',
+        file,
+      ]);
+      const error = (await runGate(args).catch((e: unknown) => e)) as Error;
+      return { file, error };
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+
+  it.each([
+    ['its first month', 0],
+    ['a later month', 2],
+  ])(
+    'says a summary lacking a field of %s was written by an earlier pipeline, naming the field and what to do',
+    async (_which, lacking) => {
+      const months = ['2024-01', '2024-02', '2024-03'].map((month, i) =>
+        i < lacking ? { ...monthBefore(month), crimeIdsByFile: [] } : monthBefore(month),
+      );
+      const { file, error } = await gateOn({ months });
+      expect(error).toBeInstanceOf(UnusableInputError);
+      expect(error.message).toContain(`${file} lacks what the gate reads of each month (`);
+      expect(error.message).toContain(`at months.${lacking}.crimeIdsByFile`);
+      expect(error.message).toContain('Run the pipeline again to write it.');
+      expect(error.message).not.toContain('is not a pipeline run summary');
+    },
+  );
+
+  it('says a file without months is not a run summary', async () => {
+    const siteData = JSON.parse(readFileSync('data/areas/sheffield/output/site-data.json', 'utf8'));
+    const { file, error } = await gateOn(siteData);
+    expect(error).toBeInstanceOf(UnusableInputError);
+    expect(error.message.startsWith(`${file} is not a pipeline run summary: `)).toBe(true);
+    expect(error.message).toMatch(/ at months\.0$/);
   });
 });
