@@ -4,7 +4,7 @@
 // totals, not its summary.
 import { availableParallelism } from 'node:os';
 import { twelveMonthsTo } from '../../src/shared/months.ts';
-import { districtWords, farFromTheList } from '../../src/shared/open-data.ts';
+import { farFromTheList } from '../../src/shared/postcode-list.ts';
 import { qualityTotals } from '../aggregate.ts';
 import type { ArchiveEntry } from '../archive.ts';
 import type { MonthPlan } from '../merge.ts';
@@ -294,9 +294,14 @@ async function finishMonths(
   const { postcodeAnswers } = run.geography;
   const unasked = [...approximate].filter((key) => !postcodeAnswers.has(key)).length;
   if (unasked > 0) {
+    const { localAuthority, postcodes } = run.area.config;
+    const far = farFromTheList({
+      district: localAuthority.name,
+      postcodeListHolds: postcodes?.holds ?? null,
+    });
     run.note(
       `${formatCount(unasked)} snap point(s) of the months processed now have no listed ` +
-        `postcode within 1 km (${farFromTheList(districtWords(run.area.config))}) and no ` +
+        `postcode within 1 km (${far}) and no ` +
         'postcodes.io answer: their Postcode District is the nearest listed one, an estimate ' +
         '(Postcode District Estimated); an online run asks postcodes.io about them',
     );

@@ -16,6 +16,7 @@ import {
 } from './rates.ts';
 import { monthSchema } from './schema.ts';
 import type { AreaConfig, PostcodeListHolds } from './area.ts';
+import { farFromTheList } from './postcode-list.ts';
 
 /** How the published files speak of their district: from its area configuration. */
 export interface DistrictWords {
@@ -63,20 +64,6 @@ export function districtWords(area: AreaConfig): DistrictWords {
     postcodeYear: area.postcodes?.copyrightYear ?? null,
     pollingDistrictsBy: area.pollingDistricts?.publisher ?? null,
   };
-}
-
-/**
- * Where a point of the district can lie more than 1 km from every postcode of its list: in the
- * parts with postcodes of areas a list of whole postcode areas does not hold ("parts of Leeds
- * with other areas' postcodes"), or, the list holding every postcode of the district, far from
- * every address.
- */
-export function farFromTheList(
-  words: Pick<DistrictWords, 'district' | 'postcodeListHolds'>,
-): string {
-  return words.postcodeListHolds === 'district'
-    ? `places far from every address of ${words.district}, such as open land or the district's edge, whose nearest postcodes can be the next district's`
-    : `parts of ${words.district} with other areas' postcodes`;
 }
 
 /** Frictionless Table Schema field types used here. */
