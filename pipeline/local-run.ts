@@ -87,9 +87,9 @@ export class LocalRun {
   readonly inputs: Readonly<Inputs>;
   readonly geography: Readonly<GeoContext>;
   private readonly ctx: RunContext;
-  /** What is worked out from the inputs once, on first use; never what they are. */
   /** The districts the area's own LSOAs' names start with (outside.ts ownLsoaDistricts). */
   private readonly lsoaDistricts: readonly string[];
+  /** What is worked out from the inputs once, on first use; never what they are. */
   private readonly derived: {
     wards?: Promise<Ward[]>;
     monthKeys: Map<MonthPlan, Promise<MonthKey>>;
