@@ -56,11 +56,13 @@ export function WardRanking(props: WardRankingProps) {
   // Back or forward can reorder the wards under the keyboard's focus: a button moved to its new
   // place, or left out of the top 5, loses focus to the page's start. It is given back, or to
   // the button under the list when the ward is no longer shown.
+  // Read as the render starts, before it moves the buttons; none when rendered to a string
+  // (no document: the page's HTML at build time, the tests).
   const table = useRef<HTMLTableElement>(null);
-  const active = document.activeElement;
+  const active = typeof document === 'undefined' ? null : document.activeElement;
   const focusedWard =
-    active instanceof HTMLElement && table.current?.contains(active)
-      ? (active.dataset.ward ?? null)
+    active !== null && table.current?.contains(active)
+      ? (active.getAttribute('data-ward') ?? null)
       : null;
   useLayoutEffect(() => {
     if (focusedWard === null || document.activeElement !== document.body) return;
