@@ -215,7 +215,7 @@ export async function fetchMonthCrimes(options: FetchMonthOptions): Promise<Mont
     if (depth >= MAX_SPLIT_DEPTH) {
       throw new Error(
         `piece ${label} still answers 503 after ${depth} splits (about ${formatArea(polygon)}): ` +
-          'no part of Leeds that small holds 10,000 crimes in a month, so the server is failing, ' +
+          'no place that small holds 10,000 crimes in a month, so the server is failing, ' +
           'not over-full. Try again later.',
       );
     }
@@ -224,7 +224,7 @@ export async function fetchMonthCrimes(options: FetchMonthOptions): Promise<Mont
       depth < USUAL_SPLIT_DEPTH
         ? `police.uk API ${month}: polygon ${label} holds over 10,000 crimes; asking its ${quadrants.length} quadrants`
         : `police.uk API ${month}: piece ${label} (about ${formatArea(polygon)}) still answers 503 at split depth ${depth}, ` +
-            `deeper than Leeds usually needs (${USUAL_SPLIT_DEPTH}): the server may be failing; asking its ${quadrants.length} quadrants ` +
+            `deeper than a district usually needs (${USUAL_SPLIT_DEPTH}, for Leeds): the server may be failing; asking its ${quadrants.length} quadrants ` +
             `(at most ${MAX_SPLIT_DEPTH} splits)`,
     );
     let total = 0;

@@ -595,7 +595,7 @@ describe('fetchMonthCrimes() when a piece of the split answers too little', () =
 });
 
 describe('fetchMonthCrimes() when the server keeps answering 503', () => {
-  it('splits deeper than Leeds usually needs, says so, and still returns every crime', async () => {
+  it('splits deeper than a district usually needs, says so, and still returns every crime', async () => {
     // So low a limit that the densest snap points need seven or more splits.
     const limit = 70;
     server.route('GET', '/api/crimes-street/all-crime', (request) => {
@@ -614,7 +614,7 @@ describe('fetchMonthCrimes() when the server keeps answering 503', () => {
     expect(new Set(result.crimes.map((c) => (c as { id: number }).id))).toEqual(new Set(expected));
     expect(
       logs.some((l) =>
-        /piece [\d.]+ \(about [\d.]+ (km²|m²)\) still answers 503 at split depth [6-9], deeper than Leeds usually needs/.test(
+        /piece [\d.]+ \(about [\d.]+ (km²|m²)\) still answers 503 at split depth [6-9], deeper than a district usually needs/.test(
           l,
         ),
       ),
@@ -715,8 +715,10 @@ describe('fetchMonthCrimes() when a 503 carries Retry-After (the server unavaila
     serveOutage(Number.POSITIVE_INFINITY, () => ({ 'retry-after': '0' }));
     const error = (await fetchWhole().catch((e: unknown) => e)) as Error;
     expect(error.message).toMatch(
-      /^police\.uk API month 2025-03 could not be fetched: .*still answers 503 after 10 splits/,
+      /^police\.uk API month 2025-03 could not be fetched: .*still answers 503 after 10 splits .*: no place that small holds 10,000 crimes in a month/,
     );
+    // Said of any district the API is asked about, not of Leeds alone.
+    expect(error.message).not.toContain('Leeds');
     // Depth first: the whole district and the first piece of each of the 10 splits, each asked
     // on every attempt (4), before the piece past the last split fails the month.
     expect(server.requests).toHaveLength((1 + 10) * 4);
