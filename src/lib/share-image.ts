@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import { DATA_SOURCE } from '../shared/constants.ts';
+import { osNotice } from '../shared/open-data.ts';
 import { AREA_WORDS } from './area.ts';
 import { escapeXml } from './atom.ts';
 import { SHARE_IMAGE, SITE_NAME } from './site-meta.ts';
@@ -41,7 +42,7 @@ export interface ShareCard {
 export function shareCredits(boundariesYear: number): string[] {
   return [
     `Source: ${DATA_SOURCE.name} (crimes); Office for National Statistics (boundaries, Census 2021 population).`,
-    `${DATA_SOURCE.licence}. Contains OS data © Crown copyright and database right ${boundariesYear}.`,
+    `${DATA_SOURCE.licence}. ${osNotice(boundariesYear)}`,
   ];
 }
 

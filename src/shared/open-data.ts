@@ -368,12 +368,17 @@ export type DownloadFormat = (typeof DOWNLOAD_FORMATS)[number];
  * the list's notices' year.
  */
 export function postcodeAttribution(year: number): string {
-  return `Postcodes: Office for National Statistics, ONS Postcode Directory, Open Government Licence v3.0. Contains OS data © Crown copyright and database right ${year}. Contains Royal Mail data © Royal Mail copyright and database right ${year}.`;
+  return `Postcodes: Office for National Statistics, ONS Postcode Directory, Open Government Licence v3.0. ${osNotice(year)} Contains Royal Mail data © Royal Mail copyright and database right ${year}.`;
+}
+
+/** Ordnance Survey's notice, which data drawn from its maps carries, with the data's year. */
+export function osNotice(year: number): string {
+  return `Contains OS data © Crown copyright and database right ${year}.`;
 }
 
 /** The ONS boundaries' and population's notice, with the year of the boundaries' OS notice. */
 export function boundariesAttribution(year: number): string {
-  return `Boundaries and Census 2021 population: Office for National Statistics, Open Government Licence v3.0. Contains OS data © Crown copyright and database right ${year}.`;
+  return `Boundaries and Census 2021 population: Office for National Statistics, Open Government Licence v3.0. ${osNotice(year)}`;
 }
 
 /** Licence and attribution that travel with every published file, for a district's sources. */
