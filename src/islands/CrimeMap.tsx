@@ -259,6 +259,9 @@ function MapView({ data, shapes, wardsBase, postcodesUrl, announce }: MapViewPro
         onDismissLinkNotes={dismissLinkNotes}
         announce={announce}
         noun={figures.noun}
+        nothing={
+          figures.noTypes ? 'no crime types chosen' : noData ? `no data for ${rangeLabel}` : null
+        }
       >
         {legend}
         {details}

@@ -53,6 +53,11 @@ export interface MapAreaProps {
   announce(text: string): void;
   /** What the map counts, as the figures name it ("anti-social behaviour incidents"). */
   noun: string;
+  /**
+   * Why the map draws nothing ("no data for Jul 2024 – Jan 2025", "no crime types chosen"),
+   * or null when it draws the heatmap or the wards' colours.
+   */
+  nothing: string | null;
   /** The legend and the ward's details, drawn over the map. */
   children: ComponentChildren;
 }
@@ -67,7 +72,8 @@ function linkNotesAnnouncement(notes: readonly string[]): string {
 }
 
 export function MapArea(props: MapAreaProps) {
-  const { mapRef, view, measure, mapError, tilesFailed, linkNotes, noun, children } = props;
+  const { mapRef, view, measure, mapError, tilesFailed, linkNotes, noun, nothing, children } =
+    props;
   // Said in the island's status line, there since the map data began to load (CrimeMap): a
   // screen reader reads out a status that changes, not one that comes with its text.
   const { announce } = props;
@@ -79,9 +85,11 @@ export function MapArea(props: MapAreaProps) {
     mapRef.current?.focus({ preventScroll: true });
   };
   const shows =
-    view === 'heat'
-      ? `heatmap of ${noun}`
-      : `wards coloured by ${measure === 'count' ? noun : `${noun} per 1,000 residents`}`;
+    nothing !== null
+      ? `nothing drawn, ${nothing}`
+      : view === 'heat'
+        ? `heatmap of ${noun}`
+        : `wards coloured by ${measure === 'count' ? noun : `${noun} per 1,000 residents`}`;
   return (
     <div class="crime-map__main">
       {mapError !== null && (

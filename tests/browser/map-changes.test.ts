@@ -153,6 +153,13 @@ describe('the map after a run of changes', () => {
         expect(after, `${name} changed nothing`).not.toEqual(before);
         before = after;
         if (name.startsWith('a window with no data')) expect(after.panel).toContain('No data for');
+        // The map's name says when it draws nothing, and why, in either view.
+        const named = (await page.locator('.crime-map__map').getAttribute('aria-label')) ?? '';
+        if (name.startsWith('no types'))
+          expect(named).toContain(': nothing drawn, no crime types chosen.');
+        if (name.startsWith('a window with no data'))
+          expect(named).toMatch(/: nothing drawn, no data for /);
+        if (name === 'all types') expect(named).toMatch(/: wards coloured by /);
         const fresh = await openMap(new URL(page.url()).search);
         try {
           expect(after, `after ${name} (${page.url()})`).toEqual(await shown(fresh.page));

@@ -301,6 +301,10 @@ describe.each(['desktop', 'phone'] as const)('map explorer on a %s', (size) => {
           (ps) => ps.filter((p) => p.getAttribute('fill-opacity') !== '0').length,
         ),
       ).toBe(0);
+      // The map's own name says it draws nothing, and why, not what the view would draw.
+      const named = (await page.locator('.crime-map__map').getAttribute('aria-label')) ?? '';
+      expect(named).toMatch(/: nothing drawn, no data for [^.]+\. /);
+      expect(named).not.toMatch(/heatmap of|coloured by/);
       await saveScreenshot(page, `explorer-${size}-no-data-${view}`, { fullPage: false });
       expect(await seriousA11yViolations(page)).toEqual([]);
     }
