@@ -73,7 +73,7 @@ export async function buildLocalRun(ctx: RunContext): Promise<LocalRun> {
     checkForceDistricts(ctx.area, own);
     const unlisted = unlistedForceDistrictsNote(ctx.area.config, ctx.area.source, own);
     if (unlisted !== null) ctx.note(unlisted);
-    return new LocalRun(ctx, inputs, geography);
+    return new LocalRun(ctx, inputs, geography, own);
   } catch (error) {
     for (const archive of inputs.archives) archive.close();
     throw error;
@@ -97,14 +97,20 @@ export class LocalRun {
     months?: { outcomes: MonthOutcome[]; folds: MonthFolds };
   } = { monthKeys: new Map() };
 
-  constructor(ctx: RunContext, inputs: Inputs, geography: GeoContext) {
+  /** `lsoaDistricts`: ownLsoaDistricts of the geography's LSOAs, worked out as it was checked. */
+  constructor(
+    ctx: RunContext,
+    inputs: Inputs,
+    geography: GeoContext,
+    lsoaDistricts: readonly string[],
+  ) {
     this.ctx = ctx;
     this.options = ctx.options;
     this.staging = ctx.staging;
     this.record = ctx.record;
     this.inputs = Object.freeze({ ...inputs, choice: Object.freeze({ ...inputs.choice }) });
     this.geography = Object.freeze({ ...geography });
-    this.lsoaDistricts = Object.freeze(ownLsoaDistricts(geography.geo.lsoas));
+    this.lsoaDistricts = Object.freeze([...lsoaDistricts]);
     Object.freeze(this);
   }
 
