@@ -38,9 +38,11 @@ export function monthValueText(
   hasData: readonly boolean[],
   index: number,
 ): string {
-  const month = months[index] ?? months[0];
+  // A value off the axis reads as its first month, that month's data with it.
+  const at = index >= 0 && index < months.length ? index : 0;
+  const month = months[at];
   if (month === undefined) return '';
-  return hasData[index] === false ? `${longMonth(month)}, no data` : longMonth(month);
+  return hasData[at] === false ? `${longMonth(month)}, no data` : longMonth(month);
 }
 
 export function MonthRangeSlider(props: MonthRangeSliderProps) {

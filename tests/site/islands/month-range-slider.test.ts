@@ -23,5 +23,9 @@ describe('monthValueText', () => {
   it('names the first month for a value off the axis, and nothing without months', () => {
     expect(monthValueText(months, hasData, 9)).toBe(longMonth('2024-11'));
     expect(monthValueText([], [], 0)).toBe('');
+    // The first month's data goes with it, not the data of the value asked.
+    expect(monthValueText(['2024-01', '2024-02'], [false, true], 5)).toBe(
+      `${longMonth('2024-01')}, no data`,
+    );
   });
 });
