@@ -121,8 +121,8 @@ export function formatChange(fraction: number | null): string {
  * words alone when the earlier count is too small for a percentage ("too few to compare").
  */
 export function changeInWords(change: Change): string {
-  if (change.percent === null) return change.words;
-  return `${formatChange(change.percent)}, ${change.words}`;
+  const { percent, words } = changeShown(change);
+  return percent === null ? words : `${percent}, ${words}`;
 }
 
 /** A change as ChangeText shows it (changeShown). */
