@@ -19,6 +19,7 @@ import {
   LEEDS_WORDS,
   recordFields,
   type DistrictWords,
+  type RecordsFilled,
   yearlyFileName,
   type DownloadsManifest,
   type YearlyFile,
@@ -37,6 +38,11 @@ export interface MonthFile {
   month: string;
   csv: string;
   rows: number;
+  /**
+   * Of `rows`, those with a Polling District (the month summary's coverage), so README.txt says
+   * how the files fill the column; left out, it says nothing of it.
+   */
+  pollingDistricts?: number;
 }
 
 export interface DownloadPaths {
@@ -383,8 +389,15 @@ export const LEEDS_NAMING: DownloadsNaming = {
   words: LEEDS_WORDS,
 };
 
-/** README.txt beside the files: what they are, their columns, checksums and licence. */
-export function downloadsReadme(manifest: DownloadsManifest, naming: DownloadsNaming): string {
+/**
+ * README.txt beside the files: what they are, their columns (with `filled`, what their rows
+ * hold), checksums and licence.
+ */
+export function downloadsReadme(
+  manifest: DownloadsManifest,
+  naming: DownloadsNaming,
+  filled?: RecordsFilled,
+): string {
   const lines = [
     `${naming.siteName}: every crime and anti-social behaviour incident in ${naming.words.district} recorded by police.uk, one file per year`,
     '',
@@ -394,7 +407,7 @@ export function downloadsReadme(manifest: DownloadsManifest, naming: DownloadsNa
     'Months without data are absent, never rows of zeros.',
     '',
     'Columns:',
-    ...recordFields(naming.words).map(
+    ...recordFields(naming.words, filled).map(
       (f) => `  ${f.name} (${f.type}${f.unit ? `, ${f.unit}` : ''}): ${f.description}`,
     ),
     '',
@@ -453,11 +466,26 @@ export async function writeYearlyDownloads(
     columns: [...MASTER_COLUMNS],
     files,
   };
-  await staging.writeFile(path.join(paths.dir, 'README.txt'), downloadsReadme(manifest, naming));
+  await staging.writeFile(
+    path.join(paths.dir, 'README.txt'),
+    downloadsReadme(manifest, naming, recordsFilled(months)),
+  );
   await staging.writeFile(paths.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
   const kept = new Set(files.map((f) => f.file));
   for (const stale of await yearlyFilesNotIn(paths.dir, kept)) staging.remove(stale);
   return manifest;
+}
+
+/** The months' rows and those with a Polling District; undefined when a month does not say. */
+function recordsFilled(months: readonly MonthFile[]): RecordsFilled | undefined {
+  let rows = 0;
+  let pollingDistrict = 0;
+  for (const m of months) {
+    if (m.pollingDistricts === undefined) return undefined;
+    rows += m.rows;
+    pollingDistrict += m.pollingDistricts;
+  }
+  return { rows, pollingDistrict };
 }
 
 /** "<slug>-crimes-YYYY.csv.gz" (yearlyFileName), whatever the area's slug (SLUG). */

@@ -17,6 +17,7 @@ async function runDownloads(ctx: LocalRun): Promise<string> {
     month: m.plan.month,
     csv: m.csv,
     rows: m.summary.kept,
+    pollingDistricts: m.summary.coverage.pollingDistrict,
   }));
   const { downloads, publishedDownloads } = ctx.paths;
   const { slug, siteName } = ctx.area.config;

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { parseArea, slugMismatch, type AreaConfig } from '../shared/area.ts';
 import { areaDataPath, areaSlugFromEnv, DEFAULT_AREA, type AreaEnv } from '../shared/area-paths.ts';
 import { changeLogSchema, type ChangeLog } from '../shared/change-log.ts';
-import { districtWords, openDataLicence, recordFields } from '../shared/open-data.ts';
+import { districtWords, openDataLicence } from '../shared/open-data.ts';
 import { restoreFromRepository } from '../shared/restore-file.ts';
 import {
   indexPostcodeAreas,
@@ -219,7 +219,9 @@ function describeMapArea(): MapArea {
   };
 }
 
-/** The record files' columns and the licence with its attribution, in the area's words. */
+/**
+ * The area's words for the published files, and the licence with its attribution; the record
+ * files' columns are in src/lib/open-data.ts (recordFieldsOf), which says what the rows hold.
+ */
 export const AREA_WORDS = districtWords(area);
-export const AREA_RECORD_FIELDS = recordFields(AREA_WORDS);
 export const AREA_LICENCE = openDataLicence(AREA_WORDS);

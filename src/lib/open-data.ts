@@ -4,21 +4,17 @@
 // wrote and the report tables, so they describe exactly the files the build publishes.
 import {
   downloadsManifestSchema,
+  hasPollingDistricts,
   openDataSources,
+  recordFields,
   type DownloadsManifest,
   type FieldSpec,
+  type RecordsFilled,
 } from '../shared/open-data.ts';
 import { parseOrThrow, type SiteData } from '../shared/schema.ts';
 import { CSV_DIALECT } from '../shared/csv-format.ts';
 import { SITE_NAME } from './site-meta.ts';
-import {
-  area,
-  AREA_LICENCE,
-  AREA_RECORD_FIELDS,
-  AREA_WORDS,
-  areaDataFile,
-  DISTRICT,
-} from './area.ts';
+import { area, AREA_LICENCE, AREA_WORDS, areaDataFile, DISTRICT } from './area.ts';
 import { downloadFileName } from './download-routes.ts';
 import { period, yearsWithData } from './figures.ts';
 import { absoluteUrl } from './paths.ts';
@@ -34,15 +30,38 @@ export const downloadsManifest: DownloadsManifest = parseOrThrow(
   rawManifest.source,
 );
 
-/** The places a record is given: postcode and polling districts only where the area has them. */
-const RECORD_PLACES = [
-  'electoral ward',
-  'LSOA',
-  ...(area.postcodes === null ? [] : ['postcode district']),
-  ...(area.pollingDistricts === null ? [] : ['polling district']),
-]
-  .join(', ')
-  .replace(/, ([^,]*)$/, ' and $1');
+/** The rows of the yearly record files, and those with a Polling District (the site data's counts). */
+function recordsFilled(data: SiteData): RecordsFilled {
+  return { rows: data.quality.kept, pollingDistrict: data.quality.coverage.pollingDistrict };
+}
+
+/** The columns of the yearly record files, saying what the files' rows hold. */
+export function recordFieldsOf(data: SiteData): readonly FieldSpec[] {
+  return recordFields(AREA_WORDS, recordsFilled(data));
+}
+
+/**
+ * Whether the files give a polling district: the area has them, and the run that built the data
+ * could fetch them for some of its months.
+ */
+export function givesPollingDistricts(data: SiteData): boolean {
+  return hasPollingDistricts(AREA_WORDS, recordsFilled(data));
+}
+
+/**
+ * The places a record is given: postcode districts only where the area has them, polling
+ * districts only where some row of the files has one.
+ */
+function recordPlaces(data: SiteData): string {
+  return [
+    'electoral ward',
+    'LSOA',
+    ...(area.postcodes === null ? [] : ['postcode district']),
+    ...(givesPollingDistricts(data) ? ['polling district'] : []),
+  ]
+    .join(', ')
+    .replace(/, ([^,]*)$/, ' and $1');
+}
 
 /** A Table Schema field descriptor. */
 function tableField(f: FieldSpec): Record<string, unknown> {
@@ -83,12 +102,12 @@ export function reportTableFiles(
 
 /** The Data Package descriptor (Frictionless "tabular-data-package" profile, v1). */
 export function dataPackage(data: SiteData, manifest: DownloadsManifest): Record<string, unknown> {
-  const recordSchema = tableSchema(AREA_RECORD_FIELDS);
+  const recordSchema = tableSchema(recordFieldsOf(data));
   return {
     profile: 'tabular-data-package',
     name: `${area.slug}-crime-intelligence`,
     title: `${SITE_NAME}: street-level crime in ${DISTRICT}`,
-    description: `Every crime and anti-social behaviour incident police.uk records in the ${DISTRICT} district, with its ${RECORD_PLACES}, one compressed CSV per year; and the tables of every ward and year report.`,
+    description: `Every crime and anti-social behaviour incident police.uk records in the ${DISTRICT} district, with its ${recordPlaces(data)}, one compressed CSV per year; and the tables of every ward and year report.`,
     homepage: absoluteUrl('data/'),
     created: data.generatedAt,
     keywords: ['crime', DISTRICT, 'police.uk', 'wards', 'open data'],
@@ -148,7 +167,7 @@ export function datasetJsonLd(
     '@context': 'https://schema.org',
     '@type': 'Dataset',
     name: `${SITE_NAME}: street-level crime in ${DISTRICT}`,
-    description: `Every crime and anti-social behaviour incident police.uk records in the ${DISTRICT} district, with its ${RECORD_PLACES}, one compressed CSV per year.${coverage}`,
+    description: `Every crime and anti-social behaviour incident police.uk records in the ${DISTRICT} district, with its ${recordPlaces(data)}, one compressed CSV per year.${coverage}`,
     url: absoluteUrl('data/'),
     license: AREA_LICENCE.path,
     creditText: AREA_LICENCE.attribution.join(' '),
@@ -158,7 +177,7 @@ export function datasetJsonLd(
     spatialCoverage: { '@type': 'Place', name: `${DISTRICT} district, England` },
     // Each address once: the ONS boundaries and its postcode directory share one portal.
     isBasedOn: [...new Set(openDataSources(AREA_WORDS).map((s) => s.path))],
-    variableMeasured: AREA_RECORD_FIELDS.map((f) => ({
+    variableMeasured: recordFieldsOf(data).map((f) => ({
       '@type': 'PropertyValue',
       name: f.name,
       description: f.description,

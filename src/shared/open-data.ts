@@ -82,9 +82,41 @@ export interface FieldSpec {
   enum?: readonly string[];
 }
 
+/**
+ * How many rows the yearly record files hold, and in how many of them the Polling District is
+ * filled: the council's boundaries are fetched by a run that can reach its map server, so a
+ * build may have them for some months or none.
+ */
+export interface RecordsFilled {
+  rows: number;
+  pollingDistrict: number;
+}
+
+/** Whether the files of `filled` (unknown: undefined) give a polling district in some row. */
+export function hasPollingDistricts(
+  words: DistrictWords,
+  filled: RecordsFilled | undefined,
+): boolean {
+  return words.pollingDistrictsBy !== null && (filled === undefined || filled.pollingDistrict > 0);
+}
+
+/** What the Polling District column holds where the area has polling districts. */
+function pollingDistrictDescription(publisher: string, filled: RecordsFilled | undefined): string {
+  const column = `${publisher} polling district containing the point`;
+  if (filled === undefined || filled.pollingDistrict >= filled.rows) {
+    return `${column}; empty when not known.`;
+  }
+  if (filled.pollingDistrict === 0) {
+    return `${column}; empty in every row of these files: the polling-district boundaries were not available to the run that built them.`;
+  }
+  const count = (n: number) => n.toLocaleString('en-GB');
+  return `${column}; filled in ${count(filled.pollingDistrict)} of ${count(filled.rows)} rows of these files, empty in the others (the polling-district boundaries were not available to the run that built their months, or the point's district was not known).`;
+}
+
 /** Columns of the yearly record files: the master dataset's columns, in its order. */
 const recordFieldSpecs = (
   words: DistrictWords,
+  filled: RecordsFilled | undefined,
 ): Record<(typeof MASTER_COLUMNS)[number], Omit<FieldSpec, 'name'>> => ({
   'Crime ID': {
     type: 'string',
@@ -144,7 +176,7 @@ const recordFieldSpecs = (
     description:
       words.pollingDistrictsBy === null
         ? 'Empty: no polling districts are published for the district.'
-        : `${words.pollingDistrictsBy} polling district containing the point; empty when not known.`,
+        : pollingDistrictDescription(words.pollingDistrictsBy, filled),
   },
   Outcome: {
     type: 'string',
@@ -153,9 +185,15 @@ const recordFieldSpecs = (
   },
 });
 
-/** The columns of the yearly record files, in the district's words. */
-export function recordFields(words: DistrictWords = LEEDS_WORDS): readonly FieldSpec[] {
-  const specs = recordFieldSpecs(words);
+/**
+ * The columns of the yearly record files, in the district's words; with `filled`, what the
+ * files' rows hold (a Polling District column they leave empty says so).
+ */
+export function recordFields(
+  words: DistrictWords = LEEDS_WORDS,
+  filled?: RecordsFilled,
+): readonly FieldSpec[] {
+  const specs = recordFieldSpecs(words, filled);
   return MASTER_COLUMNS.map((name) => ({ name, ...specs[name] }));
 }
 

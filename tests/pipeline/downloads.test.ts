@@ -139,6 +139,23 @@ describe('writeYearlyDownloads (through a pipeline run on the sample months)', (
     expect(readme).toContain('Contains OS data');
   });
 
+  it('README.txt says how the files fill the Polling District column, as they do', async () => {
+    let rows = 0;
+    let filled = 0;
+    for (const f of manifest.files) {
+      const text = gunzipSync(await readFile(path.join(out, 'downloads', f.file)));
+      const records = parse(text, { columns: true }) as Record<string, string>[];
+      rows += records.length;
+      filled += records.filter((r) => (r['Polling District'] ?? '') !== '').length;
+    }
+    const readme = await readFile(path.join(out, 'downloads', 'README.txt'), 'utf8');
+    const column = readme.split('\n').find((line) => line.startsWith('  Polling District ('));
+    // An offline run has no polling-district boundaries: no row has one.
+    expect(rows).toBeGreaterThan(0);
+    expect(filled).toBe(0);
+    expect(column).toContain('empty in every row of these files');
+  });
+
   it("README.txt says how the files' rows end, as they do: a line feed, not RFC 4180's CRLF", async () => {
     const readme = (await readFile(path.join(out, 'downloads', 'README.txt'), 'utf8')).replace(
       /\s+/g,

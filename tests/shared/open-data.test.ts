@@ -134,3 +134,37 @@ describe("the records' Postcode District column, as datapackage.json and README.
     }
   });
 });
+
+describe('recordFields(words, filled): the Polling District column as the files fill it', () => {
+  const column = (words: typeof LEEDS_WORDS, filled?: { rows: number; pollingDistrict: number }) =>
+    recordFields(words, filled).find((f) => f.name === 'Polling District')?.description ?? '';
+  const sheffield = districtWords(
+    parseArea(JSON.parse(readFileSync('data/areas/sheffield/area.json', 'utf8')), 'sheffield'),
+  );
+
+  it('says the column is empty in every row of files that have none', () => {
+    expect(column(LEEDS_WORDS, { rows: 26_721, pollingDistrict: 0 })).toBe(
+      'Leeds City Council polling district containing the point; empty in every row of these files: the polling-district boundaries were not available to the run that built them.',
+    );
+  });
+
+  it('says in how many rows it is filled when only some have one', () => {
+    expect(column(LEEDS_WORDS, { rows: 26_721, pollingDistrict: 17_313 })).toContain(
+      'filled in 17,313 of 26,721 rows of these files, empty in the others',
+    );
+  });
+
+  it('says no more than "empty when not known" when every row has one, or the rows are not counted', () => {
+    const filledEverywhere = column(LEEDS_WORDS, { rows: 10, pollingDistrict: 10 });
+    expect(filledEverywhere).toBe(
+      'Leeds City Council polling district containing the point; empty when not known.',
+    );
+    expect(column(LEEDS_WORDS)).toBe(filledEverywhere);
+  });
+
+  it('says the area publishes none, whatever the rows hold, for an area without polling districts', () => {
+    const none = 'Empty: no polling districts are published for the district.';
+    expect(column(sheffield, { rows: 10, pollingDistrict: 0 })).toBe(none);
+    expect(column(sheffield)).toBe(none);
+  });
+});

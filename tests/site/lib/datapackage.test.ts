@@ -8,7 +8,12 @@ import { gunzipSync } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { validate } from 'datapackage';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { dataPackage, downloadsManifest, reportTableFiles } from '../../../src/lib/open-data.ts';
+import {
+  dataPackage,
+  datasetJsonLd,
+  downloadsManifest,
+  reportTableFiles,
+} from '../../../src/lib/open-data.ts';
 import { tableCsv } from '../../../src/lib/report-tables.ts';
 import { siteData } from '../../../src/lib/site-data.ts';
 import { formatCsvRow } from '../../../src/shared/csv-format.ts';
@@ -152,6 +157,60 @@ describe('dataPackage(data, manifest): the CSV dialect of each file', () => {
     const fields = [' On or near "The Square", Leeds', '  ', 'E05011385', '"quoted"'];
     for (const r of resources()) {
       expect(readAs(r.dialect, formatCsvRow(fields)), r.path).toEqual([fields]);
+    }
+  });
+});
+
+/** The committed yearly files' rows, and how many of them have a Polling District. */
+function pollingDistrictsFilled(): { rows: number; filled: number } {
+  let rows = 0;
+  let filled = 0;
+  for (const f of downloadsManifest.files) {
+    const text = gunzipSync(readFileSync(join('public', downloadsManifest.folder, f.file)));
+    const records = parseCsv(text, { columns: true }) as Record<string, string>[];
+    rows += records.length;
+    filled += records.filter((r) => (r['Polling District'] ?? '') !== '').length;
+  }
+  return { rows, filled };
+}
+
+describe('dataPackage(data, manifest) and datasetJsonLd: the Polling District column as the files fill it', () => {
+  const { rows, filled } = pollingDistrictsFilled();
+  const descriptor = () =>
+    dataPackage(siteData, downloadsManifest) as {
+      description: string;
+      resources: (Resource & { compression?: string })[];
+    };
+  const dataset = () =>
+    datasetJsonLd(siteData, downloadsManifest) as {
+      description: string;
+      variableMeasured: { name: string; description: string }[];
+    };
+
+  it('names the polling district among the places a record is given only when a row has one', () => {
+    expect(rows).toBeGreaterThan(0);
+    for (const description of [descriptor().description, dataset().description]) {
+      expect(description).toContain('electoral ward');
+      if (filled === 0) expect(description).not.toMatch(/polling district/i);
+      else expect(description).toContain('polling district');
+    }
+  });
+
+  it("says in the column's description how many rows of these files have one", () => {
+    const records = descriptor().resources.filter((r) => r.compression === 'gz');
+    expect(records).toHaveLength(downloadsManifest.files.length);
+    const descriptions = [
+      ...records.map((r) => r.schema.fields.find((f) => f.name === 'Polling District')),
+      dataset().variableMeasured.find((v) => v.name === 'Polling District'),
+    ].map((f) => f?.description ?? 'no description');
+    for (const description of descriptions) {
+      // The committed sample was built offline, without the council's boundaries: none.
+      if (filled === 0) expect(description).toContain('empty in every row of these files');
+      else if (filled < rows) {
+        expect(description).toContain(
+          `filled in ${filled.toLocaleString('en-GB')} of ${rows.toLocaleString('en-GB')} rows`,
+        );
+      } else expect(description).toMatch(/containing the point; empty when not known\.$/);
     }
   });
 });
