@@ -152,25 +152,59 @@ export function changeEntry(previous: SiteData | null, next: SiteData): ChangeEn
 
 /**
  * The residents of the district and of each ward that differ between two builds (the ward's
- * name as `next` has it), or null when none do. Residents change only with the reference data,
- * which a commit of its own changes first; the change log says which rates moved with it.
+ * name as `next` has it), its residents in the centre among them, and the wards one build has
+ * and the other lacks; null when none do. Residents change only with the reference data (or
+ * the centre), which a commit of its own changes first; the change log says which rates moved
+ * with them.
  */
 function residentsChanged(previous: SiteData, next: SiteData): ResidentsChanged | null {
-  const before = new Map(previous.wards.map((ward) => [ward.code, ward.population]));
-  const wards = next.wards
-    .filter((ward) => before.has(ward.code) && before.get(ward.code) !== ward.population)
-    .map((ward) => ({
-      code: ward.code,
-      name: ward.name,
-      before: before.get(ward.code) as number,
-      after: ward.population,
-    }));
+  const before = new Map(previous.wards.map((ward) => [ward.code, ward]));
+  const codes = new Set(next.wards.map((ward) => ward.code));
+  const wards = next.wards.flatMap((ward) => {
+    const was = before.get(ward.code);
+    if (
+      was === undefined ||
+      (was.population === ward.population && was.cityCentreResidents === ward.cityCentreResidents)
+    ) {
+      return [];
+    }
+    return [
+      {
+        code: ward.code,
+        name: ward.name,
+        before: was.population,
+        after: ward.population,
+        ...(was.cityCentreResidents === ward.cityCentreResidents
+          ? {}
+          : { centre: { before: was.cityCentreResidents, after: ward.cityCentreResidents } }),
+      },
+    ];
+  });
+  const withResidents = (ward: SiteData['wards'][number]) => ({
+    code: ward.code,
+    name: ward.name,
+    residents: ward.population,
+  });
+  const wardsAdded = next.wards.filter((ward) => !before.has(ward.code)).map(withResidents);
+  const wardsRemoved = previous.wards.filter((ward) => !codes.has(ward.code)).map(withResidents);
   const district =
     previous.districtPopulation === next.districtPopulation
       ? undefined
       : { before: previous.districtPopulation, after: next.districtPopulation };
-  if (wards.length === 0 && district === undefined) return null;
-  return { ...(district ? { district } : {}), wards };
+  if (
+    wards.length === 0 &&
+    district === undefined &&
+    wardsAdded.length === 0 &&
+    wardsRemoved.length === 0
+  ) {
+    return null;
+  }
+  return {
+    ...(district ? { district } : {}),
+    wards,
+    ...(wardsAdded.length > 0 ? { wardsAdded } : {}),
+    ...(wardsRemoved.length > 0 ? { wardsRemoved } : {}),
+  };
 }
 
 /**
@@ -236,10 +270,16 @@ export function commitMessage(entry: ChangeEntry): string {
 }
 
 /** The commit message's line for residents that changed. */
-function residentsLine({ district, wards }: ResidentsChanged): string {
+function residentsLine({ district, wards, wardsAdded, wardsRemoved }: ResidentsChanged): string {
   const changes = [
     ...(district ? [`the district ${district.before} -> ${district.after}`] : []),
-    ...wards.map((w) => `${w.name} (${w.code}) ${w.before} -> ${w.after}`),
+    ...wards.map(
+      (w) =>
+        `${w.name} (${w.code}) ${w.before} -> ${w.after}` +
+        (w.centre ? `, in the centre ${w.centre.before} -> ${w.centre.after}` : ''),
+    ),
+    ...(wardsAdded ?? []).map((w) => `new ward ${w.name} (${w.code}) ${w.residents}`),
+    ...(wardsRemoved ?? []).map((w) => `ward gone ${w.name} (${w.code}) ${w.residents}`),
   ];
   return `Residents changed with the reference data, and every rate with them: ${changes.join('; ')}.`;
 }

@@ -1,6 +1,6 @@
 // The site's feeds: what each data refresh changed (from src/data/changes.json), and one per
 // ward with its latest month's headline. Built from the same figures as the pages.
-import { AREA_WORDS, DISTRICT } from './area.ts';
+import { AREA_WORDS, DISTRICT, mapArea } from './area.ts';
 import {
   entryAnchor,
   type ChangeEntry,
@@ -54,12 +54,28 @@ export function describeChange(entry: ChangeEntry, noun: string): string {
  * What a change of residents (the reference data's) did: the district's and each ward's
  * residents before and after, and that every rate per resident of them changed with them.
  */
-export function describeResidents({ district, wards }: ResidentsChanged): string {
+export function describeResidents({
+  district,
+  wards,
+  wardsAdded,
+  wardsRemoved,
+}: ResidentsChanged): string {
+  const centre = mapArea().centre?.label ?? 'centre';
   const changes = [
     ...(district
       ? [`${DISTRICT} ${formatCount(district.before)} to ${formatCount(district.after)}`]
       : []),
-    ...wards.map((w) => `${w.name} ${formatCount(w.before)} to ${formatCount(w.after)}`),
+    ...wards.map(
+      (w) =>
+        `${w.name} ${formatCount(w.before)} to ${formatCount(w.after)}` +
+        (w.centre
+          ? `, in the ${centre} ${formatCount(w.centre.before)} to ${formatCount(w.centre.after)}`
+          : ''),
+    ),
+    ...(wardsAdded ?? []).map((w) => `new ward ${w.name} (${w.code}) ${formatCount(w.residents)}`),
+    ...(wardsRemoved ?? []).map(
+      (w) => `ward gone ${w.name} (${w.code}) ${formatCount(w.residents)}`,
+    ),
   ];
   return (
     `Census 2021 residents changed with the reference data: ${changes.join('; ')}. ` +

@@ -33,15 +33,32 @@ export type ApprovedExceptionEntry = z.infer<typeof approvedExceptionSchema>;
 /** A count of residents before and after a refresh. */
 const residentsChangeSchema = z.object({ before: countSchema, after: countSchema });
 
+/** A ward with its residents: one a new boundary brought, or one it replaced. */
+const wardResidentsSchema = z.object({
+  code: z.string().min(1),
+  name: z.string().min(1),
+  residents: countSchema,
+});
+
 /**
  * The Census 2021 residents that changed with the reference data (LSOA residents, boundaries
  * or postcodes): every rate per resident of the district or of these wards changed with them.
+ * A ward's residents in the centre are those its rate without the centre divides by less.
  */
 export const residentsChangedSchema = z.object({
   district: residentsChangeSchema.optional(),
   wards: z.array(
-    residentsChangeSchema.extend({ code: z.string().min(1), name: z.string().min(1) }),
+    residentsChangeSchema.extend({
+      code: z.string().min(1),
+      name: z.string().min(1),
+      /** Of them, the residents in the centre, when those changed; left out otherwise. */
+      centre: residentsChangeSchema.optional(),
+    }),
   ),
+  /** Wards of the new build whose code the previous one lacks (a boundary drawn anew). */
+  wardsAdded: z.array(wardResidentsSchema).optional(),
+  /** Wards of the previous build whose code the new one lacks. */
+  wardsRemoved: z.array(wardResidentsSchema).optional(),
 });
 export type ResidentsChanged = z.infer<typeof residentsChangedSchema>;
 

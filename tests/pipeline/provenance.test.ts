@@ -120,6 +120,70 @@ describe('changeEntry(previous, next)', () => {
     expect(changeEntry(beforeMarch, full)).not.toHaveProperty('residents');
   });
 
+  it("lists a ward's residents in the centre that changed, whose rates without the centre moved with them", () => {
+    const next = copy(full);
+    // The ward with most residents in the centre (Little London and Woodhouse).
+    const ward = next.wards.reduce((a, b) =>
+      b.cityCentreResidents > a.cityCentreResidents ? b : a,
+    );
+    const centreBefore = ward.cityCentreResidents;
+    expect(centreBefore).toBeGreaterThan(500);
+    ward.cityCentreResidents = centreBefore - 500;
+    const entry = changeEntry(full, next) as ChangeEntry;
+    expect(entry).toMatchObject({ added: [], revised: [], outcomesUpdated: [] });
+    expect(entry.residents).toEqual({
+      wards: [
+        {
+          code: ward.code,
+          name: ward.name,
+          before: ward.population,
+          after: ward.population,
+          centre: { before: centreBefore, after: centreBefore - 500 },
+        },
+      ],
+    });
+    expect(changeLogSchema.shape.entries.element.parse(entry)).toEqual(entry);
+    const message = commitMessage(entry);
+    expect(message.split('\n')[0]).toBe('Data to 2025-03: update residents and rates');
+    expect(message).toContain(
+      `${ward.name} (${ward.code}) ${ward.population} -> ${ward.population}, ` +
+        `in the centre ${centreBefore} -> ${centreBefore - 500}`,
+    );
+  });
+
+  it('lists wards a new boundary replaced, with their residents, when their codes change', () => {
+    const next = copy(full);
+    const [gone, moved] = next.wards;
+    const goneBefore = { ...gone! };
+    // The first ward's boundary is redrawn: a new code, and residents taken from the second.
+    gone!.code = 'E05099999';
+    gone!.name = `${goneBefore.name} New`;
+    gone!.population += 300;
+    moved!.population -= 300;
+    // Each month's counts by ward code differ too (a revision), though no total moved.
+    const entry = changeEntry(full, next) as ChangeEntry;
+    expect(entry.revised.every((r) => r.byType.length === 0)).toBe(true);
+    expect(entry.residents).toEqual({
+      wards: [
+        expect.objectContaining({
+          code: moved!.code,
+          before: moved!.population + 300,
+          after: moved!.population,
+        }),
+      ],
+      wardsAdded: [{ code: 'E05099999', name: gone!.name, residents: gone!.population }],
+      wardsRemoved: [
+        { code: goneBefore.code, name: goneBefore.name, residents: goneBefore.population },
+      ],
+    });
+    expect(changeLogSchema.shape.entries.element.parse(entry)).toEqual(entry);
+    const message = commitMessage(entry);
+    expect(message).toContain(`new ward ${gone!.name} (E05099999) ${gone!.population}`);
+    expect(message).toContain(
+      `ward gone ${goneBefore.name} (${goneBefore.code}) ${goneBefore.population}`,
+    );
+  });
+
   it('lists every month as added on the first build', () => {
     expect(changeEntry(null, full)?.added.map((a) => a.month)).toEqual(full.months);
   });

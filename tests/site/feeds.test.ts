@@ -92,6 +92,36 @@ describe('changesFeed(log, data)', () => {
     );
   });
 
+  it('says a refresh changed the residents in the centre, never "no change"', () => {
+    const next = structuredClone(full);
+    const ward = next.wards.find((w) => w.cityCentreResidents > 0)!;
+    const before = ward.cityCentreResidents;
+    ward.cityCentreResidents = before + 250;
+    const log = recordChange(EMPTY_CHANGE_LOG, changeEntry(full, next)!);
+    const [entry] = parseAtom(atomFeed(changesFeed(log, next))).feed.entry ?? [];
+    expect(entry?.title).toBe('Data to March 2025: residents updated');
+    const format = (n: number) => n.toLocaleString('en-GB');
+    expect(entry?.summary['#text']).toContain(
+      `${ward.name} ${format(ward.population)} to ${format(ward.population)}, ` +
+        `in the city centre ${format(before)} to ${format(before + 250)}`,
+    );
+  });
+
+  it('says a refresh replaced a ward, with its residents, never "no change"', () => {
+    const next = structuredClone(full);
+    const ward = next.wards[0]!;
+    const old = { ...ward };
+    ward.code = 'E05099999';
+    const log = recordChange(EMPTY_CHANGE_LOG, changeEntry(full, next)!);
+    const [entry] = parseAtom(atomFeed(changesFeed(log, next))).feed.entry ?? [];
+    expect(entry?.title).toMatch(/, residents updated$/);
+    const format = (n: number) => n.toLocaleString('en-GB');
+    expect(entry?.summary['#text']).toContain(
+      `new ward ${ward.name} (E05099999) ${format(ward.population)}; ` +
+        `ward gone ${old.name} (${old.code}) ${format(old.population)}`,
+    );
+  });
+
   it('is a valid feed with no entries before the first refresh', () => {
     const { feed } = parseAtom(atomFeed(changesFeed(EMPTY_CHANGE_LOG, full)));
     expect(feed.entry).toBeUndefined();
