@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { validate } from 'datapackage';
+import { Resource as DataResource, validate } from 'datapackage';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   dataPackage,
@@ -212,5 +212,73 @@ describe('dataPackage(data, manifest) and datasetJsonLd: the Polling District co
         );
       } else expect(description).toMatch(/containing the point; empty when not known\.$/);
     }
+  });
+});
+
+describe('every published CSV file, read by the Table Schema datapackage.json gives it', () => {
+  const tables = new Map(reportTableFiles(siteData).map((f) => [f.path, f.table]));
+  const rowsOf = (path: string): string[][] => {
+    const table = tables.get(path);
+    const text =
+      table === undefined
+        ? gunzipSync(readFileSync(join('public', path))).toString('utf8')
+        : tableCsv(table);
+    return parseCsv(text) as string[][];
+  };
+  /** The cells of `rows` (header first) that do not cast to `schema`, as "row N: reason". */
+  async function castProblems(name: string, schema: object, rows: string[][]): Promise<string[]> {
+    const resource = await DataResource.load({
+      name,
+      profile: 'tabular-data-resource',
+      data: rows,
+      schema,
+    });
+    expect(
+      resource.errors.map((e) => e.message),
+      name,
+    ).toEqual([]);
+    const cast = await resource.read({ cast: true, forceCast: true });
+    return cast.flatMap((row) =>
+      row instanceof Error
+        ? row.errors.map((e) => `${name} row ${row.rowNumber}: ${e.message}`)
+        : [],
+    );
+  }
+
+  it('casts every value of every file, yearly and report table, to its field type and constraints', async () => {
+    const resources = dataPackage(siteData, downloadsManifest).resources as (Resource & {
+      schema: object;
+    })[];
+    let values = 0;
+    const problems: string[] = [];
+    for (const r of resources) {
+      const rows = rowsOf(r.path);
+      values += (rows.length - 1) * (rows[0]?.length ?? 0);
+      problems.push(...(await castProblems(r.name, r.schema, rows)));
+    }
+    expect(problems).toEqual([]);
+    // Every yearly row was read, and more than their values alone.
+    const yearlyRows = downloadsManifest.files.reduce((n, f) => n + f.rows, 0);
+    expect(values).toBeGreaterThan(yearlyRows * 19);
+  }, 60_000);
+
+  it('refuses values that break their types or an enum constraint (the check can fail)', async () => {
+    const resources = dataPackage(siteData, downloadsManifest).resources as (Resource & {
+      schema: { fields: { name: string }[] };
+    })[];
+    const yearly = resources.find((r) => r.path.endsWith('.csv.gz'))!;
+    const [header = [], first = []] = rowsOf(yearly.path);
+    const broken = first.map(
+      (value, i) =>
+        ({ Month: '2025-13', Longitude: 'west', 'Postcode District Estimated': 'maybe' })[
+          header[i] as string
+        ] ?? value,
+    );
+    expect(await castProblems(yearly.name, yearly.schema, [header, first, broken])).toHaveLength(3);
+    const judged = resources.find((r) => r.schema.fields.some((f) => f.name === 'change_verdict'))!;
+    const [names = [], ...rows] = rowsOf(judged.path);
+    const row = rows.find((cells) => cells.at(-1) !== '')!;
+    const verdict = [...row.slice(0, -1), 'much-higher'];
+    expect(await castProblems(judged.name, judged.schema, [names, verdict])).toHaveLength(1);
   });
 });
