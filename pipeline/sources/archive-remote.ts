@@ -196,6 +196,7 @@ function remoteSource(client: HttpClient, probe: ArchiveProbe): ByteSource {
         'accept-encoding': 'identity',
         ...condition,
       },
+      expectedBytes: end - start,
     });
     // A 200 of another copy is the server's answer to If-Range, not a refusal of ranges.
     const change = answerVersionChange(exchange.response.headers, probe);
@@ -532,6 +533,8 @@ export async function downloadResumable(
         'accept-encoding': 'identity',
         ...(from > 0 ? { range: `bytes=${from}-`, ...ifRange(probe) } : {}),
       },
+      // The rest of the archive, up to 1.5 GB: its deadline grows with it (see http.ts).
+      expectedBytes: probe.size - from,
     });
     const change = answerVersionChange(exchange.response.headers, probe);
     if (change !== undefined && exchange.response.ok) {

@@ -81,6 +81,30 @@ export class HttpTimeoutError extends Error {
   }
 }
 
+/**
+ * The request, from its sending to its body's last byte, took longer than its deadline: the
+ * server answers, but so slowly (a byte every few seconds) that the idle timeout never trips.
+ */
+export class HttpDeadlineError extends Error {
+  constructor(method: string, url: string, deadlineMs: number, bytesReceived: number) {
+    super(
+      `${method} ${shortUrl(url)} took longer than the ${formatDuration(deadlineMs)} a request ` +
+        `may take (${bytesReceived} body byte${bytesReceived === 1 ? '' : 's'} received): the ` +
+        'server answers too slowly',
+    );
+    this.name = 'HttpDeadlineError';
+  }
+}
+
+/** A duration as a message gives it: "900 ms", "15 min", "1 h 5 min". */
+function formatDuration(ms: number): string {
+  if (ms < 60_000) return `${ms} ms`;
+  const minutes = Math.ceil(ms / 60_000);
+  return minutes < 60
+    ? `${minutes} min`
+    : `${Math.floor(minutes / 60)} h${minutes % 60 > 0 ? ` ${minutes % 60} min` : ''}`;
+}
+
 /** The connection failed or was cut (refused, reset, closed mid-body). */
 export class HttpNetworkError extends Error {
   /** The URL whose connection failed: `url`, or where a redirect sent it. */
@@ -210,6 +234,7 @@ export function isTransient(error: unknown): boolean {
   if (error instanceof HttpStatusError) return error.transient;
   return (
     error instanceof HttpTimeoutError ||
+    error instanceof HttpDeadlineError ||
     error instanceof HttpNetworkError ||
     error instanceof HttpPassingFault
   );

@@ -1,5 +1,6 @@
-// The one way the pipeline talks HTTP: paced, with a timeout on every wait, retries with
-// backoff for what is transient (429, 408, 5xx, timeouts, cut connections, answers whose body
+// The one way the pipeline talks HTTP: paced, with a timeout on every wait and a deadline on
+// every request, retries with backoff for what is transient (429, 408, 5xx, timeouts, requests
+// past their deadline, cut connections, answers whose body
 // reports such a status: HttpPassingFault) and an immediate, explicit failure for what is not
 // (any other 4xx). Every retry is logged with URL, attempt and reason; the final error names
 // the request (and where a redirect sent it, when that is where it failed) and carries the
@@ -7,6 +8,7 @@
 import pRetry, { AbortError } from 'p-retry';
 import {
   describeError,
+  HttpDeadlineError,
   HttpNetworkError,
   HttpRefusedAddressError,
   HttpRequestFailed,
@@ -27,6 +29,23 @@ export type Log = (message: string) => void;
 
 /** Some police.uk API answers take over a minute to start; wait that long before calling it a timeout. */
 const DEFAULT_TIMEOUT_MS = 120_000;
+/**
+ * The longest a request may take, from its sending to its body's last byte: the idle timeout
+ * restarts with every chunk, so without it a server that trickles a byte every few seconds
+ * holds a request for ever. Enough for the slowest answers seen: the API's, which may take over
+ * a minute to start (DEFAULT_TIMEOUT_MS), then a few MB of crimes. A request that states the
+ * size of the body it asks for (`expectedBytes`) is given the time that body takes at
+ * MIN_BYTES_PER_MS on top.
+ */
+const DEFAULT_DEADLINE_MS = 15 * 60_000;
+/**
+ * The slowest transfer a request is given time for: 512 KiB/s, about 4 Mbit/s, below a basic
+ * broadband line. The largest answer is a whole police.uk archive (about 1.5 GB, downloaded
+ * when a server refuses ranges): 15 min + 48 min. A slower line still gets it, over several
+ * attempts, since a download resumes from the bytes it has; a server that trickles holds each
+ * attempt no longer than that, and after the retries the request fails naming its URL.
+ */
+const MIN_BYTES_PER_MS = (512 * 1024) / 1000;
 /** Five retries with doubling backoff from 1 s wait about a minute in all: enough to ride out a restart. */
 const DEFAULT_RETRIES = 5;
 const DEFAULT_MIN_BACKOFF_MS = 1_000;
@@ -48,6 +67,8 @@ export interface HttpClientOptions {
   /** Shared by every request of this client; omit for no pacing. */
   bucket?: TokenBucket;
   timeoutMs?: number;
+  /** The longest one request may take, before the time `expectedBytes` adds. */
+  deadlineMs?: number;
   retries?: number;
   minBackoffMs?: number;
   maxBackoffMs?: number;
@@ -63,12 +84,20 @@ export interface RequestOptions {
   /** Statuses handed back to the caller as answers instead of being treated as failures. */
   accept?: readonly number[];
   timeoutMs?: number;
+  /**
+   * The size of the body asked for, when known (a range, a download): the request's deadline
+   * grows by the time it takes at the slowest rate given time for (MIN_BYTES_PER_MS).
+   */
+  expectedBytes?: number;
 }
 
 /** One response whose body has not been read yet. */
 export interface Exchange {
   readonly response: Response;
-  /** The body, chunk by chunk; the idle timeout restarts with every chunk. */
+  /**
+   * The body, chunk by chunk; the idle timeout restarts with every chunk, the request's
+   * deadline does not.
+   */
   chunks(): AsyncGenerator<Uint8Array>;
   /** The whole body. */
   bytes(): Promise<Buffer>;
@@ -84,6 +113,7 @@ function originOf(url: string): string {
 export class HttpClient {
   readonly stats: HttpStats = { requests: 0, bytesReceived: 0 };
   private readonly timeoutMs: number;
+  private readonly deadlineMs: number;
   private readonly retries: number;
   private readonly minBackoffMs: number;
   private readonly maxBackoffMs: number;
@@ -100,6 +130,7 @@ export class HttpClient {
   constructor(options: HttpClientOptions = {}) {
     this.bucket = options.bucket;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
     this.retries = options.retries ?? DEFAULT_RETRIES;
     this.minBackoffMs = options.minBackoffMs ?? DEFAULT_MIN_BACKOFF_MS;
     this.maxBackoffMs = options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS;
@@ -186,8 +217,9 @@ export class HttpClient {
   }
 
   /**
-   * Send one request (no retry): waits for the pacing bucket, applies the idle timeout, and
-   * throws HttpStatusError for a status that is neither 2xx nor in `accept`.
+   * Send one request (no retry): waits for the pacing bucket, applies the idle timeout and the
+   * request's deadline (from now to the body's last byte, redirects included), and throws
+   * HttpStatusError for a status that is neither 2xx nor in `accept`.
    */
   async send(url: string | URL, options: RequestOptions = {}): Promise<Exchange> {
     const method = options.method ?? 'GET';
@@ -196,8 +228,18 @@ export class HttpClient {
     await this.bucket?.take();
     this.stats.requests += 1;
 
+    const deadlineMs = this.deadlineMs + Math.ceil((options.expectedBytes ?? 0) / MIN_BYTES_PER_MS);
+    /** Body bytes of this request received so far, for the deadline's message. */
+    let received = 0;
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
+    const deadline = setTimeout(
+      () => controller.abort(new HttpDeadlineError(method, href, deadlineMs, received)),
+      deadlineMs,
+    );
+    // The request's socket keeps the process alive while it is open; the deadline, of up to an
+    // hour, should not keep it alive after an answer left unread.
+    deadline.unref();
     const arm = (): void => {
       clearTimeout(timer);
       timer = setTimeout(
@@ -205,10 +247,14 @@ export class HttpClient {
         timeoutMs,
       );
     };
-    const disarm = (): void => clearTimeout(timer);
+    const disarm = (): void => {
+      clearTimeout(timer);
+      clearTimeout(deadline);
+    };
     /** `at`: the URL whose connection failed, the one asked or where it was redirected. */
     const failure = (error: unknown, at = href): Error => {
-      if (controller.signal.reason instanceof HttpTimeoutError) return controller.signal.reason;
+      const reason: unknown = controller.signal.reason;
+      if (reason instanceof HttpTimeoutError || reason instanceof HttpDeadlineError) return reason;
       const refused = refusedAddress(error);
       if (refused !== undefined)
         return new HttpRefusedAddressError(method, href, refused, error, at);
@@ -259,6 +305,7 @@ export class HttpClient {
         if (!response.body) return;
         for await (const chunk of response.body) {
           arm();
+          received += chunk.byteLength;
           stats.bytesReceived += chunk.byteLength;
           yield chunk;
         }

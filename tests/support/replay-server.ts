@@ -1,6 +1,6 @@
 // A real HTTP server on 127.0.0.1 for network tests: scripted answers per route, files served
 // with or without Range support, and faults on demand (statuses, Retry-After, a hang past the
-// client's timeout, a connection cut mid-body). It records every request and the body bytes
+// client's timeout, a connection cut mid-body, a body trickled a byte at a time). It records every request and the body bytes
 // it sent, so tests can assert what a client cost.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,6 +28,11 @@ export interface Reply {
   delayMs?: number;
   /** Send the headers and this many body bytes, then destroy the connection. */
   cutAfterBytes?: number;
+  /**
+   * Send the body a byte at a time, this many ms apart: a server that keeps answering, each
+   * byte within the client's idle timeout, but would take for ever.
+   */
+  trickleMs?: number;
 }
 
 export type Handler = (request: RecordedRequest) => Reply | Promise<Reply>;
@@ -55,10 +60,12 @@ export interface FileOptions {
    * complete answer that holds that many bytes fewer than its Content-Range says (its
    * Content-Length matches what is sent, so only the range tells). `ignoreRange` answers a
    * Range request with the whole file (200), as a server or proxy may; `rangeShiftedBy` answers
-   * it from that many bytes after the one asked, with a Content-Range that says so.
+   * it from that many bytes after the one asked, with a Content-Range that says so;
+   * `trickleMs` sends its body a byte at a time, that many ms apart (see Reply).
    */
   faults?: {
     cutAfterBytes?: number;
+    trickleMs?: number;
     status?: number;
     shortBy?: number;
     ignoreRange?: boolean;
@@ -143,6 +150,7 @@ export class ReplayServer {
         },
         body: data.subarray(start, end + 1 - (fault?.shortBy ?? 0)),
         ...(fault?.cutAfterBytes !== undefined ? { cutAfterBytes: fault.cutAfterBytes } : {}),
+        ...(fault?.trickleMs !== undefined ? { trickleMs: fault.trickleMs } : {}),
       };
     });
     return this;
@@ -206,6 +214,16 @@ export class ReplayServer {
       const part = body.subarray(0, reply.cutAfterBytes);
       request.bytesSent += part.length;
       res.write(part, () => res.socket?.destroy());
+      return;
+    }
+    if (reply.trickleMs !== undefined) {
+      for (const byte of body) {
+        if (res.destroyed) return;
+        request.bytesSent += 1;
+        res.write(Buffer.of(byte));
+        await new Promise((resolve) => setTimeout(resolve, reply.trickleMs));
+      }
+      res.end();
       return;
     }
     request.bytesSent += body.length;

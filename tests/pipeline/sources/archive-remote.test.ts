@@ -1200,6 +1200,65 @@ describe('servers without Range support, and cut downloads', () => {
   });
 });
 
+describe('an archive server that answers too slowly for the deadline', () => {
+  /** A deadline of 600 ms (and a little more for each byte asked): a byte every 20 ms is too slow. */
+  const SLOW_HTTP = { ...FAST_HTTP, retries: 1, deadlineMs: 600 };
+  const ZIP_URL = () => `${server.url}data/archive/2025-03.zip`;
+  /** 5 kB standing for an archive: downloadResumable reads no zip. */
+  const bytes = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7) % 256));
+
+  it('reads the months by ranges when a range answer trickles past its deadline, asking again', async () => {
+    const zip = await buildArchive('2025-03');
+    serveLatest('2025-03');
+    server.file('/data/archive/2025-03.zip', zip, { faults: [{ trickleMs: 20 }] });
+    const result = await fetchSources({
+      ...options({ month: '2025-03' }),
+      http: { ...SLOW_HTTP, retries: 2 },
+    });
+    expect(result.months.map((m) => m.status)).toEqual(['fetched']);
+    expect((await fetchedStreet('2025-03')).equals(sampleStreetFile('2025-03'))).toBe(true);
+    expect(logs.filter((l) => l.includes('a request may take'))).toHaveLength(1);
+  });
+
+  it('downloadResumable() fails naming the URL when every answer trickles past its deadline', async () => {
+    server.file('/data/archive/2025-03.zip', bytes, {
+      faults: [{ trickleMs: 20 }, { trickleMs: 20 }],
+    });
+    const client = new HttpClient({ ...SLOW_HTTP, log: (m) => logs.push(m) });
+    const probe = await probeArchive(client, ZIP_URL());
+    const started = performance.now();
+    const error = await downloadResumable(client, probe, sourcePaths(cacheRoot).downloadDir).catch(
+      (e: unknown) => e,
+    );
+    expect(performance.now() - started).toBeLessThan(5000);
+    // 600 ms, and 5,000 bytes at 512 KiB/s.
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^GET ${ZIP_URL()} failed after 2 attempts: GET ${ZIP_URL()} took longer than the ` +
+          '610 ms a request may take \\(\\d+ body bytes received\\): the server answers too slowly$',
+      ),
+    );
+  });
+
+  it('downloadResumable() resumes from the bytes an answer trickled before its deadline', async () => {
+    server.file('/data/archive/2025-03.zip', bytes, { faults: [{ trickleMs: 20 }] });
+    const client = new HttpClient({ ...SLOW_HTTP, log: (m) => logs.push(m) });
+    const probe = await probeArchive(client, ZIP_URL());
+    const file = await downloadResumable(client, probe, sourcePaths(cacheRoot).downloadDir, (m) =>
+      logs.push(m),
+    );
+    expect((await readFile(file)).equals(bytes)).toBe(true);
+    const gets = server.requestsTo('/data/archive/2025-03.zip').filter((r) => r.method === 'GET');
+    expect(gets).toHaveLength(2);
+    // From the bytes that arrived: all those sent, or all but the one in flight at the deadline.
+    const resumedAt = Number(/^bytes=(\d+)-$/.exec(gets[1]?.headers.range ?? '')?.[1]);
+    expect(resumedAt).toBeGreaterThan(0);
+    expect(resumedAt).toBeLessThanOrEqual(gets[0]?.bytesSent ?? 0);
+    expect(resumedAt).toBeGreaterThanOrEqual((gets[0]?.bytesSent ?? 0) - 1);
+    expect(logs.some((l) => l.includes('took longer than the 610 ms'))).toBe(true);
+  });
+});
+
 describe('a download left by an earlier run, and the copy of the archive it is of', () => {
   const ZIP_PATH = '/data/archive/2025-03.zip';
 

@@ -253,6 +253,87 @@ describe('HttpClient against a replay server', () => {
   });
 });
 
+describe('HttpClient against a server that answers too slowly for its deadline', () => {
+  let server: ReplayServer;
+  let logs: string[];
+  /** A deadline of 600 ms; an idle timeout of 300 ms, which a byte every 40 ms never trips. */
+  let client: HttpClient;
+  beforeEach(async () => {
+    server = await ReplayServer.start();
+    logs = [];
+    client = new HttpClient({
+      minBackoffMs: 1,
+      maxBackoffMs: 5,
+      retries: 2,
+      timeoutMs: 300,
+      deadlineMs: 600,
+      log: (m) => logs.push(m),
+    });
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+
+  /** A crimes-street-like answer of a few kB: at a byte every 40 ms, minutes long. */
+  const crimes = JSON.stringify(
+    Array.from({ length: 40 }, (_, i) => ({ id: 80_000_000 + i, month: '2025-03' })),
+  );
+
+  it('json() ends an answer trickled a byte at a time at its deadline, retries it, and fails naming the URL', async () => {
+    server.route('GET', '/api/crimes-street/all-crime', [{ body: crimes, trickleMs: 40 }]);
+    const url = `${server.url}api/crimes-street/all-crime`;
+    const started = performance.now();
+    const error = await client.json(url).catch((e: unknown) => e);
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(error).toBeInstanceOf(HttpRequestFailed);
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^GET ${url} failed after 3 attempts: GET ${url} took longer than the 600 ms a ` +
+          'request may take \\(\\d+ body bytes received\\): the server answers too slowly$',
+      ),
+    );
+    expect(server.requests).toHaveLength(3);
+    expect(logs).toHaveLength(2);
+    expect(logs[0]).toMatch(/^retry 1\/2 GET .*took longer than the 600 ms/);
+  });
+
+  it('json() retries an answer trickled past its deadline and returns the next one', async () => {
+    server.route('GET', '/api/crimes-street/all-crime', [
+      { body: crimes, trickleMs: 40 },
+      { body: crimes },
+    ]);
+    const answer = await client.json(`${server.url}api/crimes-street/all-crime`);
+    expect(answer).toEqual(JSON.parse(crimes));
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toMatch(/took longer than the 600 ms a request may take/);
+  });
+
+  it('buffer() ends a chain of redirects that each answer just within the idle timeout at its deadline', async () => {
+    for (let hop = 0; hop < 10; hop += 1) {
+      server.route('GET', `/hop${hop}`, [
+        { delayMs: 200, status: 302, headers: { location: `/hop${hop + 1}` } },
+      ]);
+    }
+    server.route('GET', '/hop10', [{ body: 'at last' }]);
+    const error = await client.buffer(`${server.url}hop0`).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(
+      `GET ${server.url}hop0 failed after 3 attempts: GET ${server.url}hop0 took longer than the 600 ms`,
+    );
+    expect(server.requestsTo('/hop10')).toHaveLength(0);
+  });
+
+  it('buffer() gives a body it was told the size of the time that size takes at 512 KiB/s', async () => {
+    // 400 kB: under a second at 512 KiB/s, on top of the 600 ms; the first attempt trickles.
+    const body = Buffer.alloc(400_000, 7);
+    server.route('GET', '/big', [{ body: body.subarray(0, 40), trickleMs: 40 }, { body }]);
+    const started = performance.now();
+    await client.buffer(`${server.url}big`, { expectedBytes: body.length });
+    // The first attempt ran to 600 ms + 763 ms, not 600 ms.
+    expect(performance.now() - started).toBeGreaterThan(1300);
+    expect(logs[0]).toMatch(/took longer than the 1363 ms a request may take/);
+  });
+});
+
 describe('HttpClient when the host cannot be reached', () => {
   /** A port on 127.0.0.1 that nothing listens on. */
   async function closedPort(): Promise<number> {
