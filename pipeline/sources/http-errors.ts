@@ -121,6 +121,43 @@ export class HttpNetworkError extends Error {
   }
 }
 
+/**
+ * The error codes of the decoders fetch runs on a body by its Content-Encoding: zlib's (gzip,
+ * deflate: "Z_DATA_ERROR"), brotli's ("ERR__ERROR_FORMAT_…", "ERR_BROTLI_…") and zstd's
+ * ("ZSTD_error_…").
+ */
+const DECODER_CODE = /^(Z_|ERR__ERROR_|ERR_BROTLI|ZSTD_error)/;
+
+/** The decoder's error in the error's cause chain, when a body could not be decoded. */
+export function decodingFailure(error: unknown): Error | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 8; depth += 1) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && DECODER_CODE.test(code)) return e;
+    e = e.cause;
+  }
+  return undefined;
+}
+
+/**
+ * The body arrived but cannot be decoded as its Content-Encoding says (a damaged gzip, say): a
+ * fault of the server or of a proxy on the way, not a lost connection. Retried, since another
+ * node may answer the next request, but named for what it is.
+ */
+export class HttpUndecodableBody extends Error {
+  constructor(method: string, url: string, encoding: string, decoderError: Error, target = url) {
+    const code = (decoderError as { code?: unknown }).code;
+    super(
+      `${method} ${shortUrl(url)}${redirectedTo(url, target)} answered with a body that cannot ` +
+        `be decoded as its Content-Encoding "${logSafe(encoding)}" says ` +
+        `(${decoderError.message} [${String(code)}]): the server, or a proxy on the way, sent ` +
+        'it damaged. Run again later; if it fails the same way, report it to whoever runs ' +
+        'that server',
+      { cause: decoderError },
+    );
+    this.name = 'HttpUndecodableBody';
+  }
+}
+
 /** " (redirected to <target>)" when a request failed at another URL than the one asked. */
 function redirectedTo(url: string, target: string): string {
   return target === url ? '' : ` (redirected to ${shortUrl(target)})`;
@@ -236,6 +273,7 @@ export function isTransient(error: unknown): boolean {
     error instanceof HttpTimeoutError ||
     error instanceof HttpDeadlineError ||
     error instanceof HttpNetworkError ||
+    error instanceof HttpUndecodableBody ||
     error instanceof HttpPassingFault
   );
 }

@@ -1,12 +1,13 @@
 // The one way the pipeline talks HTTP: paced, with a timeout on every wait and a deadline on
 // every request, retries with backoff for what is transient (429, 408, 5xx, timeouts, requests
-// past their deadline, cut connections, answers whose body
-// reports such a status: HttpPassingFault) and an immediate, explicit failure for what is not
+// past their deadline, cut connections, bodies that cannot be decoded as their Content-Encoding
+// says, answers whose body reports such a status: HttpPassingFault) and an immediate, explicit failure for what is not
 // (any other 4xx). Every retry is logged with URL, attempt and reason; the final error names
 // the request (and where a redirect sent it, when that is where it failed) and carries the
 // last failure as its cause.
 import pRetry, { AbortError } from 'p-retry';
 import {
+  decodingFailure,
   describeError,
   HttpDeadlineError,
   HttpNetworkError,
@@ -15,6 +16,7 @@ import {
   HttpRetryAfterTooLong,
   HttpStatusError,
   HttpTimeoutError,
+  HttpUndecodableBody,
   HttpUnreachableError,
   refusedAddress,
   isTransient,
@@ -310,6 +312,11 @@ export class HttpClient {
           yield chunk;
         }
       } catch (error) {
+        const decoder = decodingFailure(error);
+        const encoding = response.headers.get('content-encoding');
+        if (decoder !== undefined && encoding !== null && !controller.signal.aborted) {
+          throw new HttpUndecodableBody(method, href, encoding, decoder, answeredAt);
+        }
         throw failure(error, answeredAt);
       } finally {
         disarm();

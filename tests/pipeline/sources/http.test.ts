@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   HttpRequestFailed,
@@ -250,6 +252,88 @@ describe('HttpClient against a replay server', () => {
     const error = await client.json(`${server.url}html`).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/\/html .*not JSON: "<html>maintenance/);
     expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe('HttpClient against a server whose body cannot be decoded as its Content-Encoding says', () => {
+  let server: ReplayServer;
+  let logs: string[];
+  let client: HttpClient;
+  beforeEach(async () => {
+    server = await ReplayServer.start();
+    logs = [];
+    client = new HttpClient({
+      minBackoffMs: 1,
+      maxBackoffMs: 5,
+      retries: 2,
+      timeoutMs: 2000,
+      log: (m) => logs.push(m),
+    });
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+
+  /** police.uk's answer for one crime, as a crimes-street answer holds it. */
+  const crimes = Buffer.from(`[${readFileSync('tests/fixtures/police-api/crime.json', 'utf8')}]`);
+  /** `data` with two bytes in its middle flipped. */
+  const damaged = (data: Buffer): Buffer => {
+    const copy = Buffer.from(data);
+    const at = Math.floor(copy.length / 2);
+    copy[at] = (copy[at] ?? 0) ^ 0xff;
+    copy[at + 1] = (copy[at + 1] ?? 0) ^ 0xff;
+    return copy;
+  };
+  // gzip and deflate carry a checksum that tells damaged bytes; brotli and zstd (as zstd
+  // compresses by default) do not, so theirs are bodies not compressed at all, though the
+  // header says so.
+  const encodings: [string, Buffer][] = [
+    ['gzip', damaged(gzipSync(crimes))],
+    ['deflate', damaged(deflateSync(crimes))],
+    ['gzip', crimes],
+    ['br', crimes],
+    ['zstd', crimes],
+  ];
+
+  it.each(encodings)(
+    'json() names a damaged body (Content-Encoding %s), not a lost connection, and fails after its retries',
+    async (encoding, body) => {
+      server.route('GET', '/api/crimes-street/all-crime', [
+        { body, headers: { 'content-encoding': encoding } },
+      ]);
+      const url = `${server.url}api/crimes-street/all-crime`;
+      const error = await client.json(url).catch((e: unknown) => e);
+      const message = (error as Error).message;
+      expect(message).toMatch(
+        `GET ${url} failed after 3 attempts: GET ${url} answered with a body that cannot be ` +
+          `decoded as its Content-Encoding "${encoding}" says (`,
+      );
+      expect(message).toMatch(
+        /\): the server, or a proxy on the way, sent it damaged\. Run again later; if it fails the same way, report it to whoever runs that server$/,
+      );
+      expect(message).not.toContain('lost its connection');
+      expect(logs[0]).toContain('cannot be decoded');
+    },
+  );
+
+  it('json() asks again after a damaged gzip body and returns the next answer', async () => {
+    server.route('GET', '/api/crimes-street/all-crime', [
+      { body: damaged(gzipSync(crimes)), headers: { 'content-encoding': 'gzip' } },
+      { body: gzipSync(crimes), headers: { 'content-encoding': 'gzip' } },
+    ]);
+    const answer = await client.json(`${server.url}api/crimes-street/all-crime`);
+    expect(answer).toEqual(JSON.parse(crimes.toString('utf8')));
+    expect(logs).toHaveLength(1);
+  });
+
+  it('buffer() names where a redirect led when the body there cannot be decoded', async () => {
+    server.route('GET', '/latest', [{ status: 302, headers: { location: '/2025-03' } }]);
+    server.route('GET', '/2025-03', [{ body: crimes, headers: { 'content-encoding': 'br' } }]);
+    const error = await client.buffer(`${server.url}latest`).catch((e: unknown) => e);
+    expect((error as Error).message).toContain(
+      `GET ${server.url}latest (redirected to ${server.url}2025-03) answered with a body that ` +
+        'cannot be decoded as its Content-Encoding "br" says',
+    );
   });
 });
 
