@@ -46,14 +46,26 @@ const ARCHIVE_NAME = /^(\d{4}-(?:0[1-9]|1[0-2]))\.zip$/;
 /** An S3-style ETag of a file uploaded in one part is the hex MD5 of its bytes. */
 const MD5_ETAG = /^"?([0-9a-f]{32})"?$/i;
 
-/** HEAD the archive (following latest.zip's redirect) and describe it. */
+/**
+ * Statuses of a server that will not answer HEAD at all: the archive is then described by a
+ * GET of its first byte.
+ */
+const HEAD_UNSUPPORTED = [405, 501];
+
+/**
+ * HEAD the archive (following latest.zip's redirect) and describe it. A HEAD answer without a
+ * usable Content-Length (a server that sends its answers chunked may give none), or a server
+ * that does not answer HEAD, has the archive's size read from a GET of its first byte.
+ */
 export async function probeArchive(client: HttpClient, url: string): Promise<ArchiveProbe> {
   return client.retrying('HEAD', url, async () => {
-    const { response, discard } = await client.send(url, {
+    const head = await client.send(url, {
       method: 'HEAD',
       headers: { 'accept-encoding': 'identity' },
+      accept: HEAD_UNSUPPORTED,
     });
-    await discard();
+    await head.discard();
+    let response = head.response;
     const finalUrl = response.url || url;
     const name = decodeURIComponent(new URL(finalUrl).pathname.split('/').pop() ?? '');
     const month = ARCHIVE_NAME.exec(name)?.[1];
@@ -62,26 +74,69 @@ export async function probeArchive(client: HttpClient, url: string): Promise<Arc
         `${url} led to "${finalUrl}", whose name is not YYYY-MM.zip; check POLICE_ARCHIVE_BASE_URL`,
       );
     }
-    const size = Number(response.headers.get('content-length'));
-    if (!Number.isSafeInteger(size) || size <= 0) {
-      throw new Error(
-        `${finalUrl} gave no usable Content-Length ("${response.headers.get('content-length')}")`,
-      );
+    let size = usableSize(response.headers.get('content-length'));
+    if (size === undefined || !response.ok) {
+      const why = response.ok
+        ? `its HEAD answer gave no usable Content-Length (${was(response.headers.get('content-length') ?? undefined)})`
+        : `it answers HEAD with HTTP ${response.status}`;
+      ({ size, response } = await sizeFromFirstByte(client, finalUrl, why));
     }
     const probe: ArchiveProbe = { name, month, url: finalUrl, size };
     const lastModified = response.headers.get('last-modified');
     const etag = response.headers.get('etag');
     if (lastModified) probe.lastModified = lastModified;
     if (etag) probe.etag = etag;
-    const md5 = md5FromHeaders(response.headers);
+    // A 206's Content-MD5 is the part's, not the archive's.
+    const md5 = md5FromHeaders(response.headers, response.status !== 206);
     if (md5) probe.md5 = md5;
     return probe;
   });
 }
 
-function md5FromHeaders(headers: Headers): string | undefined {
+/** A Content-Length or a Content-Range's size as a number of bytes, when it is one. */
+function usableSize(text: string | null | undefined): number | undefined {
+  const size = text === null || text === undefined || !/^\d+$/.test(text) ? NaN : Number(text);
+  return Number.isSafeInteger(size) && size > 0 ? size : undefined;
+}
+
+/**
+ * The archive's size from a GET of its first byte: the size its 206 answer's Content-Range
+ * names, or the Content-Length of a 200 (the whole archive, from a server without ranges,
+ * whose body is not read). `why`: why the HEAD answer did not do, for the message when this
+ * does not either. Returns the answer too, whose ETag and Last-Modified describe the archive.
+ */
+async function sizeFromFirstByte(
+  client: HttpClient,
+  url: string,
+  why: string,
+): Promise<{ size: number; response: Response }> {
+  const { response, discard } = await client.send(url, {
+    headers: { range: 'bytes=0-0', 'accept-encoding': 'identity' },
+  });
+  await discard();
+  const contentRange = response.headers.get('content-range');
+  const size =
+    response.status === 206
+      ? usableSize(CONTENT_RANGE.exec(contentRange ?? '')?.[3])
+      : usableSize(response.headers.get('content-length'));
+  if (size === undefined) {
+    const answer =
+      response.status === 206
+        ? `Content-Range ${was(contentRange ?? undefined)}`
+        : `Content-Length ${was(response.headers.get('content-length') ?? undefined)}`;
+    throw new Error(
+      `${url} does not say how large the archive is: ${logSafe(why)}, and a GET of its first byte ` +
+        `answered HTTP ${response.status} with ${logSafe(answer)}. Check ` +
+        'POLICE_ARCHIVE_BASE_URL; if it is right, the server describes its files in a way ' +
+        'this pipeline cannot read: report it.',
+    );
+  }
+  return { size, response };
+}
+
+function md5FromHeaders(headers: Headers, wholeBody = true): string | undefined {
   const contentMd5 = headers.get('content-md5');
-  if (contentMd5) return Buffer.from(contentMd5, 'base64').toString('hex');
+  if (contentMd5 && wholeBody) return Buffer.from(contentMd5, 'base64').toString('hex');
   return MD5_ETAG.exec(headers.get('etag') ?? '')?.[1]?.toLowerCase();
 }
 

@@ -1200,6 +1200,72 @@ describe('servers without Range support, and cut downloads', () => {
   });
 });
 
+describe("a server whose HEAD does not give the archive's size", () => {
+  const ZIP_PATH = '/data/archive/2025-03.zip';
+  const ETAG = '"v1"';
+
+  /** HEAD of the archive answered with `reply` (its GETs as `server.file` answers them). */
+  function headAnswers(reply: { status?: number; headers?: Record<string, string> }): void {
+    server.route('HEAD', ZIP_PATH, () => reply);
+  }
+
+  it.each<[string, { status?: number; headers?: Record<string, string> }]>([
+    ['without a Content-Length (a chunked answer)', {}],
+    [
+      'with a Content-Length of 0 (as a HEAD made from an empty GET)',
+      { headers: { 'content-length': '0' } },
+    ],
+    ['with HTTP 405 (it does not answer HEAD)', { status: 405 }],
+    ['with HTTP 501', { status: 501 }],
+  ])(
+    'probeArchive() reads the size from a GET of the first byte when the HEAD answers %s',
+    async (_what, reply) => {
+      const zip = await buildArchive('2025-03');
+      serveLatest('2025-03');
+      server.file(ZIP_PATH, zip, { etag: ETAG });
+      headAnswers({ ...reply, headers: { 'accept-ranges': 'bytes', ...reply.headers } });
+      const result = await fetchSources(options({ month: '2025-03' }));
+      expect(result.months.map((m) => m.status)).toEqual(['fetched']);
+      expect((await fetchedStreet('2025-03')).equals(sampleStreetFile('2025-03'))).toBe(true);
+      const manifest = await readMonthManifest(sourcePaths(cacheRoot), '2025-03');
+      expect(manifest?.archive).toMatchObject({ size: zip.length, etag: ETAG });
+      const first = server.requestsTo(ZIP_PATH).find((r) => r.method === 'GET');
+      expect(first?.headers.range).toBe('bytes=0-0');
+      expect(first?.bytesSent).toBe(1);
+    },
+  );
+
+  it('probeArchive() reads the size from the Content-Length of a whole-file answer from a server without ranges', async () => {
+    const zip = await buildArchive('2025-03');
+    serveLatest('2025-03');
+    server.file(ZIP_PATH, zip, { ranges: false });
+    headAnswers({});
+    const probe = await probeArchive(
+      new HttpClient(FAST_HTTP),
+      `${server.url}data/archive/latest.zip`,
+    );
+    expect(probe).toMatchObject({ name: '2025-03.zip', size: zip.length });
+    // Then downloaded whole, as from any server without ranges.
+    const result = await fetchSources(options({ month: '2025-03' }));
+    expect(result.months.map((m) => m.status)).toEqual(['fetched']);
+    expect((await fetchedStreet('2025-03')).equals(sampleStreetFile('2025-03'))).toBe(true);
+  });
+
+  it('probeArchive() fails saying what each answer lacked when neither gives the size', async () => {
+    serveLatest('2025-03');
+    server.file(ZIP_PATH, await buildArchive('2025-03'), { sizeUnstated: true });
+    headAnswers({});
+    const error = await fetchSources(options({ month: '2025-03' })).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      `HEAD ${server.url}data/archive/latest.zip failed: ${server.url}data/archive/2025-03.zip ` +
+        'does not say how large the archive is: its HEAD answer gave no usable Content-Length ' +
+        '(none), and a GET of its first byte answered HTTP 206 with Content-Range "bytes 0-0/*". ' +
+        'Check POLICE_ARCHIVE_BASE_URL; if it is right, the server describes its files in a way ' +
+        'this pipeline cannot read: report it.',
+    );
+  });
+});
+
 describe('an archive server that answers too slowly for the deadline', () => {
   /** A deadline of 600 ms (and a little more for each byte asked): a byte every 20 ms is too slow. */
   const SLOW_HTTP = { ...FAST_HTTP, retries: 1, deadlineMs: 600 };
