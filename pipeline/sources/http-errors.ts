@@ -158,6 +158,32 @@ export class HttpUndecodableBody extends Error {
   }
 }
 
+/** fetch's parser error in the error's cause chain, when an answer was not valid HTTP. */
+export function parserFailure(error: unknown): Error | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 8; depth += 1) {
+    if (e.name === 'HTTPParserError') return e;
+    e = e.cause;
+  }
+  return undefined;
+}
+
+/**
+ * The answer, its headers or its body, broke HTTP's rules (an empty Content-Length, a chunk
+ * size that is not a number): a fault of the server or of a proxy on the way, not a lost
+ * connection. Retried, since another node may answer the next request, but named for what it is.
+ */
+export class HttpMalformedAnswer extends Error {
+  constructor(method: string, url: string, parserError: Error, target = url) {
+    super(
+      `${method} ${shortUrl(url)}${redirectedTo(url, target)} was answered with something that ` +
+        `is not valid HTTP (${parserError.message}): the server, or a proxy on the way, is at ` +
+        'fault. Run again later; if it fails the same way, report it to whoever runs that server',
+      { cause: parserError },
+    );
+    this.name = 'HttpMalformedAnswer';
+  }
+}
+
 /** " (redirected to <target>)" when a request failed at another URL than the one asked. */
 function redirectedTo(url: string, target: string): string {
   return target === url ? '' : ` (redirected to ${shortUrl(target)})`;
@@ -274,6 +300,7 @@ export function isTransient(error: unknown): boolean {
     error instanceof HttpDeadlineError ||
     error instanceof HttpNetworkError ||
     error instanceof HttpUndecodableBody ||
+    error instanceof HttpMalformedAnswer ||
     error instanceof HttpPassingFault
   );
 }

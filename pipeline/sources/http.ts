@@ -1,15 +1,16 @@
 // The one way the pipeline talks HTTP: paced, with a timeout on every wait and a deadline on
 // every request, retries with backoff for what is transient (429, 408, 5xx, timeouts, requests
-// past their deadline, cut connections, bodies that cannot be decoded as their Content-Encoding
-// says, answers whose body reports such a status: HttpPassingFault) and an immediate, explicit failure for what is not
-// (any other 4xx). Every retry is logged with URL, attempt and reason; the final error names
-// the request (and where a redirect sent it, when that is where it failed) and carries the
-// last failure as its cause.
+// past their deadline, cut connections, answers that are not valid HTTP, bodies that cannot be
+// decoded as their Content-Encoding says, answers whose body reports such a status:
+// HttpPassingFault) and an immediate, explicit failure for what is not (any other 4xx). Every
+// retry is logged with URL, attempt and reason; the final error names the request (and where a
+// redirect sent it, when that is where it failed) and carries the last failure as its cause.
 import pRetry, { AbortError } from 'p-retry';
 import {
   decodingFailure,
   describeError,
   HttpDeadlineError,
+  HttpMalformedAnswer,
   HttpNetworkError,
   HttpRefusedAddressError,
   HttpRequestFailed,
@@ -20,6 +21,7 @@ import {
   HttpUnreachableError,
   refusedAddress,
   isTransient,
+  parserFailure,
   shortUrl,
   statusError,
   unreachableCode,
@@ -257,6 +259,8 @@ export class HttpClient {
     const failure = (error: unknown, at = href): Error => {
       const reason: unknown = controller.signal.reason;
       if (reason instanceof HttpTimeoutError || reason instanceof HttpDeadlineError) return reason;
+      const malformed = parserFailure(error);
+      if (malformed !== undefined) return new HttpMalformedAnswer(method, href, malformed, at);
       const refused = refusedAddress(error);
       if (refused !== undefined)
         return new HttpRefusedAddressError(method, href, refused, error, at);

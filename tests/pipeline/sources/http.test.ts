@@ -337,6 +337,62 @@ describe('HttpClient against a server whose body cannot be decoded as its Conten
   });
 });
 
+describe('HttpClient against a server whose answer is not valid HTTP', () => {
+  /** A server on 127.0.0.1 that writes `answer` as it is to every request. */
+  async function rawServer(answer: string): Promise<{ url: string; close: () => Promise<void> }> {
+    const server = createServer((socket) => {
+      socket.once('data', () => socket.end(answer));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}/api/crimes-street-dates`,
+      close: () => new Promise((resolve) => server.close(() => resolve())),
+    };
+  }
+
+  it.each([
+    [
+      'an empty Content-Length',
+      'HTTP/1.1 200 OK\r\nContent-Length: \r\n\r\n[]',
+      'Empty Content-Length',
+    ],
+    [
+      'a chunk size that is not a number, mid-body',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n[\r\nZZ\r\n]\r\n0\r\n\r\n',
+      'Invalid character in chunk size',
+    ],
+    ['no status line', 'HELLO\r\n\r\n', 'Expected HTTP/'],
+  ])(
+    'json() names an answer with %s as not valid HTTP, not a lost connection',
+    async (_what, answer, reason) => {
+      const logs: string[] = [];
+      const raw = await rawServer(answer);
+      try {
+        const client = new HttpClient({
+          minBackoffMs: 1,
+          maxBackoffMs: 2,
+          retries: 1,
+          log: (m) => logs.push(m),
+        });
+        const error = await client.json(raw.url).catch((e: unknown) => e);
+        const message = (error as Error).message;
+        expect(message).toMatch(
+          `GET ${raw.url} failed after 2 attempts: GET ${raw.url} was answered with something ` +
+            'that is not valid HTTP (Response does not match the HTTP/1.1 protocol (',
+        );
+        expect(message).toContain(reason);
+        expect(message).toMatch(
+          /\): the server, or a proxy on the way, is at fault\. Run again later; if it fails the same way, report it to whoever runs that server$/,
+        );
+        expect(logs).toHaveLength(1);
+      } finally {
+        await raw.close();
+      }
+    },
+  );
+});
+
 describe('HttpClient against a server that answers too slowly for its deadline', () => {
   let server: ReplayServer;
   let logs: string[];
