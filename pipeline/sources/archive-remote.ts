@@ -346,9 +346,21 @@ function remoteSource(client: HttpClient, probe: ArchiveProbe): ByteSource {
 }
 
 function fileSource(file: string, label: string): ByteSource {
+  /** `error`, saying what to do, when it is the downloaded file found gone. */
+  const gone = (error: unknown): unknown =>
+    (error as NodeJS.ErrnoException).code === 'ENOENT'
+      ? new Error(
+          `${label}: the downloaded copy ${file} is gone: something deleted it while this run ` +
+            'was reading it, and nothing was written for the month. Run again: the next run ' +
+            'downloads the archive again.',
+          { cause: error },
+        )
+      : error;
   return {
     async read(start, end) {
-      const handle = await open(file, 'r');
+      const handle = await open(file, 'r').catch((error: unknown) => {
+        throw gone(error);
+      });
       try {
         const buffer = Buffer.alloc(end - start);
         const { bytesRead } = await handle.read(buffer, 0, buffer.length, start);
@@ -363,7 +375,9 @@ function fileSource(file: string, label: string): ByteSource {
         entry,
         destination,
         `${label}:${entry.name}`,
-      ),
+      ).catch((error: unknown) => {
+        throw gone(error);
+      }),
   };
 }
 
@@ -425,11 +439,17 @@ async function withDirectory(
   mode: RemoteArchive['mode'],
   downloaded?: string,
 ): Promise<RemoteArchive> {
+  /**
+   * The damage for which the download was deleted: a later read of the archive in this run (for
+   * another district) fails saying so, not that the file is gone.
+   */
+  let deletedFor: ZipIntegrityError | undefined;
   /** `error`, saying that the download it was found in is deleted, when there is one. */
   const deleteDamaged = async (error: Error): Promise<Error> => {
     if (downloaded === undefined) return error;
     await rm(downloaded, { force: true });
     await rm(`${downloaded}.version.json`, { force: true });
+    if (error instanceof ZipIntegrityError) deletedFor = error;
     return new Error(
       `${error.message} The downloaded copy ${downloaded} was deleted, so the next run ` +
         'downloads the archive again.',
@@ -465,6 +485,17 @@ async function withDirectory(
     async extract(entry, destination) {
       const range = ranges.get(entry);
       if (!range) throw new Error(`${entry.name} is not an entry of ${probe.name}`);
+      if (deletedFor !== undefined) {
+        throw new Error(
+          `${probe.name}:${entry.name} was not read: the downloaded copy ${downloaded} was ` +
+            `deleted earlier in this run, as ${deletedFor.where} proved damaged ` +
+            `(${deletedFor.problem}), and ` +
+            'nothing was written for the month. Run again: the next run downloads the archive ' +
+            'again; if it fails the same way, the archive police.uk serves is damaged: report ' +
+            'it to police.uk.',
+          { cause: deletedFor },
+        );
+      }
       try {
         await source.extract(entry, range, destination);
       } catch (error) {

@@ -160,11 +160,18 @@ export function entryByteRanges(
 
 /** The entry's data is not what its central directory promised. */
 export class ZipIntegrityError extends Error {
+  /** The entry, as "<archive>:<entry name>". */
+  readonly where: string;
+  /** What was wrong with its bytes ("CRC-32 mismatch …"). */
+  readonly problem: string;
+
   constructor(where: string, problem: string) {
     super(
       `${where}: ${problem}. The archive is damaged (or changed while being read); nothing was written for it. Try again later.`,
     );
     this.name = 'ZipIntegrityError';
+    this.where = where;
+    this.problem = problem;
   }
 }
 

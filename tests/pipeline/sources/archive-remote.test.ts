@@ -26,6 +26,7 @@ import { archiveEntries, buildArchive, sampleStreetFile } from '../../support/po
 import { ReplayServer } from '../../support/replay-server.ts';
 import { replayPerTest, replaySources } from '../../support/replay-sources.ts';
 import { buildZip } from '../../support/zip-writer.ts';
+import { RunDownloads } from '../../../pipeline/sources/run-downloads.ts';
 
 const FAST_HTTP = { minBackoffMs: 1, maxBackoffMs: 5, retries: 3, timeoutMs: 2000 };
 
@@ -911,6 +912,56 @@ describe('a downloaded archive that proves damaged', () => {
       expect((await fetchedStreet('2025-03')).equals(sampleStreetFile('2025-03'))).toBe(true);
     },
   );
+});
+
+describe('a downloaded archive two districts of one run read', () => {
+  /** A second district of the run, of another force, with its own cache, sharing `downloads`. */
+  const westMidlands = (downloads: RunDownloads): FetchSourcesOptions => ({
+    ...options({ month: '2025-03' }),
+    cacheRoot: path.join(cacheRoot, 'west-midlands'),
+    forces: ['west-midlands', 'btp'],
+    downloads,
+  });
+  const downloaded = () => path.join(sourcePaths(cacheRoot).downloadDir, '2025-03.zip');
+
+  it('fails, for the later district, saying the download was deleted as damaged and what to do', async () => {
+    serveLatest('2025-03');
+    server.file('/data/archive/2025-03.zip', damagedEntry(await buildArchive('2025-03')), {
+      ranges: false,
+    });
+    const downloads = new RunDownloads();
+    const first = await fetchSources({ ...options({ month: '2025-03' }), downloads }).catch(
+      (e: unknown) => e,
+    );
+    expect((first as Error).message).toMatch(/west-yorkshire-outcomes\.csv: /);
+    expect(existsSync(downloaded())).toBe(false);
+    const later = await fetchSources(westMidlands(downloads)).catch((e: unknown) => e);
+    expect((later as Error).message).toMatch(
+      new RegExp(
+        '^month 2025-03 from 2025-03\\.zip failed: 2025-03\\.zip:2025-03/2025-03-btp-outcomes\\.csv ' +
+          `was not read: the downloaded copy ${downloaded().replaceAll('.', '\\.')} was deleted ` +
+          'earlier in this run, as 2025-03\\.zip:2025-03/2025-03-west-yorkshire-outcomes\\.csv ' +
+          'proved damaged \\((CRC-32 mismatch|deflate data is corrupt|inflated to).*\\), and nothing ' +
+          'was written for the month\\. Run again: the next run downloads the archive again; if it ' +
+          'fails the same way, the archive police\\.uk serves is damaged: report it to police\\.uk\\.$',
+      ),
+    );
+    expect((later as Error).message).not.toMatch(/ENOENT|no such file/);
+  });
+
+  it('fails, for the later district, saying the download is gone when something else deleted it', async () => {
+    serveLatest('2025-03');
+    server.file('/data/archive/2025-03.zip', await buildArchive('2025-03'), { ranges: false });
+    const downloads = new RunDownloads();
+    await fetchSources({ ...options({ month: '2025-03' }), downloads });
+    await rm(downloaded());
+    const later = await fetchSources(westMidlands(downloads)).catch((e: unknown) => e);
+    expect((later as Error).message).toBe(
+      'month 2025-03 from 2025-03.zip failed: 2025-03.zip: the downloaded copy ' +
+        `${downloaded()} is gone: something deleted it while this run was reading it, and ` +
+        'nothing was written for the month. Run again: the next run downloads the archive again.',
+    );
+  });
 });
 
 describe('range answers that hold less than was asked', () => {
