@@ -9,6 +9,7 @@ import { addMonths } from '../src/shared/months.ts';
 import { figures, type MonthFigures } from './month-figures.ts';
 import { formatSigned } from './report.ts';
 import { implausibleMonth } from './sanity-check.ts';
+import { NO_OUTCOME } from './summarise.ts';
 
 /**
  * A published month's total may move by this fraction in a routine revision. police.uk's
@@ -178,41 +179,65 @@ export function compareRevisions(
 /** The outcome a crime has until an outcome is recorded for it. */
 export const PENDING_OUTCOME = 'Under investigation';
 
-/** The crimes of `month` still awaiting an outcome, or undefined when the month is not there. */
-function pendingOutcomes(data: SiteData, month: string): number | undefined {
+/**
+ * The outcomes that are no recorded outcome: awaiting one, or none given (anti-social
+ * behaviour, and every crime whose street file's Last outcome category is empty and whose
+ * outcomes file lists nothing for it).
+ */
+export const UNRECORDED_OUTCOMES = [PENDING_OUTCOME, NO_OUTCOME] as const;
+
+/**
+ * The crimes of `month` by each of UNRECORDED_OUTCOMES, in its order, or undefined when the
+ * month is not there.
+ */
+function unrecordedOutcomes(data: SiteData, month: string): number[] | undefined {
   const m = data.months.indexOf(month);
-  const o = data.outcomeCategories.indexOf(PENDING_OUTCOME);
   if (m < 0) return undefined;
-  if (o < 0) return 0;
-  return data.outcomes.reduce((sum, byMonth) => sum + (byMonth[m]?.[o] ?? 0), 0);
+  return UNRECORDED_OUTCOMES.map((outcome) => {
+    const o = data.outcomeCategories.indexOf(outcome);
+    return o < 0 ? 0 : data.outcomes.reduce((sum, byMonth) => sum + (byMonth[m]?.[o] ?? 0), 0);
+  });
+}
+
+function total(counts: readonly number[]): number {
+  return counts.reduce((a, b) => a + b, 0);
 }
 
 /**
- * Every published month's crimes still awaiting an outcome, against the new figures. Outcomes
- * only move on from "Under investigation", and the crimes added to a month in a revision
- * (late-recorded) start there: a rise beyond those, and beyond a routine revision of the
- * month, means outcome records were lost, e.g. an outcomes file missing from a re-issue,
- * which leaves the counts by ward and type as they were.
+ * Every published month's crimes without a recorded outcome (UNRECORDED_OUTCOMES), against
+ * the new figures. Outcomes only move on from "Under investigation", a recorded outcome is
+ * never taken back to none, and the crimes added to a month in a revision (late-recorded)
+ * start without one: a rise beyond those, and beyond a routine revision of the month, means
+ * outcome records were lost, e.g. an outcomes file missing from a re-issue (its crimes fall
+ * back to the street file's Last outcome category) or a street file whose Last outcome
+ * category came empty (every crime "No outcome recorded"), which leave the counts by ward and
+ * type as they were. Either way, or both, is the one loss.
  */
 export function compareOutcomes(previous: SiteData, next: SiteData): Finding[] {
   const findings: Finding[] = [];
   for (const month of previous.months) {
-    const before = pendingOutcomes(previous, month);
-    const after = pendingOutcomes(next, month);
+    const before = unrecordedOutcomes(previous, month);
+    const after = unrecordedOutcomes(next, month);
     const was = figures(previous, month);
     const now = figures(next, month);
     if (before === undefined || after === undefined || !was || !now) continue;
+    const [wasTotal, nowTotal] = [total(before), total(after)];
     const added = Math.max(0, now.total - was.total);
     const tolerance = Math.max(CELL_TOLERANCE.crimes, MONTH_TOLERANCE * was.total);
-    if (after - before - added > tolerance) {
+    if (nowTotal - wasTotal - added > tolerance) {
+      const each = UNRECORDED_OUTCOMES.map(
+        (outcome, i) => `"${outcome}" ${before[i]} -> ${after[i]}`,
+      ).join(', ');
       findings.push({
         check: 'revision',
         month,
         message:
-          `${month}: crimes "${PENDING_OUTCOME}" went from ${change(before, after)} while the ` +
-          `month gained ${added}, beyond a routine revision (±${CELL_TOLERANCE.crimes} crimes or ` +
-          `±${MONTH_TOLERANCE * 100}% of the month): outcomes only move on from it, so recorded ` +
-          'outcomes were lost (is an outcomes file missing?)',
+          `${month}: crimes without a recorded outcome went from ${change(wasTotal, nowTotal)} ` +
+          `(${each}) while the month gained ${added}, beyond a routine revision ` +
+          `(±${CELL_TOLERANCE.crimes} crimes or ±${MONTH_TOLERANCE * 100}% of the month): ` +
+          'outcomes only move on from these, so recorded outcomes were lost. Check that the ' +
+          "month's outcomes file is there and that its street file gives each crime's Last " +
+          'outcome category, then download the month again.',
       });
     }
   }

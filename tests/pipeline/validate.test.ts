@@ -13,6 +13,7 @@ import {
   plausibleMonthTotal,
 } from '../../pipeline/sanity-check.ts';
 import type { Approval } from '../../pipeline/approvals.ts';
+import { NO_OUTCOME } from '../../pipeline/summarise.ts';
 import { loadExpected } from '../../pipeline/gate-inputs.ts';
 import {
   MALFORMED_THRESHOLD,
@@ -607,6 +608,11 @@ describe('validateSiteData (outcomes of published months)', () => {
     const o = data.outcomeCategories.indexOf(PENDING_OUTCOME);
     return data.outcomes.reduce((sum, byMonth) => sum + (byMonth[m]?.[o] ?? 0), 0);
   };
+  const none = (data: typeof full, month: string) => {
+    const m = monthIndex(data, month);
+    const o = data.outcomeCategories.indexOf(NO_OUTCOME);
+    return data.outcomes.reduce((sum, byMonth) => sum + (byMonth[m]?.[o] ?? 0), 0);
+  };
 
   it.each([
     ['2025-02', SOLVED, 0.2],
@@ -626,14 +632,72 @@ describe('validateSiteData (outcomes of published months)', () => {
       );
       const report = validateSiteData({ next, previous: full });
       expect(report.ok).toBe(false);
+      const unrecorded = before + none(full, month);
       expect(problemsOf(report, 'revision')).toEqual([
-        `${month}: crimes "${PENDING_OUTCOME}" went from ${before} -> ${before + n} crimes (+${n}, ` +
-          `+${((n / before) * 100).toFixed(1)}%) while the month gained 0, beyond a routine ` +
-          `revision (±${CELL_TOLERANCE.crimes} crimes or ±${MONTH_TOLERANCE * 100}% of the month): ` +
-          'outcomes only move on from it, so recorded outcomes were lost (is an outcomes file missing?)',
+        `${month}: crimes without a recorded outcome went from ${unrecorded} -> ${unrecorded + n} ` +
+          `crimes (+${n}, +${((n / unrecorded) * 100).toFixed(1)}%) ("${PENDING_OUTCOME}" ` +
+          `${before} -> ${before + n}, "${NO_OUTCOME}" ${none(full, month)} -> ${none(full, month)}) ` +
+          'while the month gained 0, beyond a routine revision ' +
+          `(±${CELL_TOLERANCE.crimes} crimes or ±${MONTH_TOLERANCE * 100}% of the month): ` +
+          'outcomes only move on from these, so recorded outcomes were lost. Check that the ' +
+          "month's outcomes file is there and that its street file gives each crime's Last " +
+          'outcome category, then download the month again.',
       ]);
     },
   );
+
+  it.each([
+    ['2025-02', SOLVED, 0.2],
+    ['2025-03', 'Unable to prosecute suspect', 0.5],
+    ['2024-03', 'Awaiting court outcome', 1],
+  ])(
+    'refuses %s when recorded outcomes ("%s", a share %s of them) become no outcome recorded, the counts unchanged',
+    (month, outcome, share) => {
+      const m = monthIndex(full, month);
+      const o = full.outcomeCategories.indexOf(outcome);
+      const recorded = full.outcomes.reduce((sum, byMonth) => sum + (byMonth[m]?.[o] ?? 0), 0);
+      const n = Math.round(recorded * share);
+      expect(n).toBeGreaterThan(
+        Math.max(CELL_TOLERANCE.crimes, totalOf(full, month) * MONTH_TOLERANCE),
+      );
+      const report = validateSiteData({
+        next: moveOutcomes(full, month, outcome, NO_OUTCOME, n),
+        previous: full,
+      });
+      expect(report.ok).toBe(false);
+      const [problem, ...others] = problemsOf(report, 'revision');
+      expect(others).toEqual([]);
+      expect(problem).toContain(`${month}: crimes without a recorded outcome went from`);
+      expect(problem).toContain(`(+${n}, `);
+      expect(problem).toContain(`"${NO_OUTCOME}" ${none(full, month)} -> ${none(full, month) + n}`);
+      expect(problem).toContain('recorded outcomes were lost');
+    },
+  );
+
+  it("refuses a month whose outcomes file went, every crime's outcome gone", () => {
+    // Every outcome of the month, "Under investigation" too, read as none: what a street file
+    // with an empty Last outcome category and no outcomes file gives.
+    let next = full;
+    const month = '2025-02';
+    for (const outcome of full.outcomeCategories.filter((c) => c !== NO_OUTCOME)) {
+      const m = monthIndex(full, month);
+      const o = full.outcomeCategories.indexOf(outcome);
+      const n = full.outcomes.reduce((sum, byMonth) => sum + (byMonth[m]?.[o] ?? 0), 0);
+      if (n > 0) next = moveOutcomes(next, month, outcome, NO_OUTCOME, n);
+    }
+    expect(none(next, month)).toBe(totalOf(full, month));
+    const report = validateSiteData({ next, previous: full });
+    expect(report.ok).toBe(false);
+    expect(problemsOf(report, 'revision')).toEqual([
+      expect.stringContaining(`${month}: crimes without a recorded outcome went from`),
+    ]);
+  });
+
+  it('passes under investigation moving to no outcome recorded (neither is a recorded outcome)', () => {
+    const before = pending(full, '2025-02');
+    const next = moveOutcomes(full, '2025-02', PENDING_OUTCOME, NO_OUTCOME, Math.round(before / 2));
+    expect(validateSiteData({ next, previous: full }).ok).toBe(true);
+  });
 
   it('passes outcomes moving on from under investigation, however many', () => {
     const before = pending(full, '2025-02');
