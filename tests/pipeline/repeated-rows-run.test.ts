@@ -132,7 +132,7 @@ describe('a run for two districts of one force with a street file read twice', (
           message: expect.stringContaining(
             `${MONTH}: ${withId} of ${2 * withId} rows with a Crime ID repeat a Crime ID read ` +
               `before in the month (50.0%, threshold 1.0%), in ${doubledFile} (${withId} of its ` +
-              `${2 * withId})`,
+              `${2 * withId}, 50.0%)`,
           ),
         },
       ]);

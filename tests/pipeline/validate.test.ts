@@ -1082,7 +1082,7 @@ describe('validateSiteData (Crime IDs repeated within a month: a street file rea
         check: 'repeated-rows',
         message:
           `2025-03: ${ids} of ${2 * ids} rows with a Crime ID repeat a Crime ID read before in ` +
-          `the month (50.0%, threshold 1.0%), in ${file} (${ids} of its ${2 * ids}): police.uk ` +
+          `the month (50.0%, threshold 1.0%), in ${file} (${ids} of its ${2 * ids}, 50.0%): police.uk ` +
           'repeats almost none, so the file holds its rows twice (a doubled file, or a part of ' +
           'it pasted twice), and its anti-social behaviour rows, which have no Crime ID to find ' +
           'them by, would be counted twice. Check the file and download the month again (an ' +
@@ -1172,6 +1172,58 @@ describe('validateSiteData (Crime IDs repeated within a month: a street file rea
         ),
       },
     ]);
+  });
+
+  describe("a British Transport Police file whose own rows repeat, under 1% of the month's", () => {
+    const file = streetFile('2025-03');
+    const btp = '2025-03/2025-03-btp-street.csv';
+    /** 2025-03 as read from its committed file, beside a BTP file of `crimes` read with `twice` of them again. */
+    const withBtp = (crimes: number, twice: number): MonthQuality => {
+      const month = monthRead(full, '2025-03', file);
+      return {
+        ...month,
+        read: month.read + crimes + twice,
+        dropped: { duplicate: twice },
+        crimeIdsByFile: [
+          ...month.crimeIdsByFile,
+          { file: btp, rows: crimes + twice, repeated: twice },
+        ],
+      };
+    };
+    const share = (month: MonthQuality) =>
+      month.crimeIdsByFile.reduce((sum, f) => sum + f.repeated, 0) /
+      month.crimeIdsByFile.reduce((sum, f) => sum + f.rows, 0);
+
+    it.each([
+      ['doubled, of 30 crimes', 30, 30],
+      ['doubled, of 60 crimes', 60, 60],
+      ['doubled, of 80 crimes (about 1% of a Leeds month)', 80, 80],
+      ['of 80 crimes, half of them pasted twice', 80, 40],
+    ])(
+      'refuses the month with the file %s, naming it and its own share',
+      (_what, crimes, twice) => {
+        const month = withBtp(crimes, twice);
+        expect(share(month)).toBeLessThanOrEqual(REPEATED_THRESHOLD);
+        const report = validateSiteData({ next: full, previous: full, months: [month] });
+        expect(report.ok).toBe(false);
+        const [message, ...others] = problemsOf(report, 'repeated-rows');
+        expect(others).toEqual([]);
+        expect(message).toMatch(/^2025-03: /);
+        expect(message).toContain(`${btp} (${twice} of its ${crimes + twice}, `);
+        expect(message).not.toContain(`${file} (`);
+        expect(message).toContain('Check the file and download the month again');
+      },
+    );
+
+    it.each([
+      ['one repeat in 40 crimes', 40, 1],
+      ['two repeats in 30 crimes', 30, 2],
+      ['no repeat', 80, 0],
+    ])('passes a file with %s, as police.uk may publish', (_what, crimes, twice) => {
+      expect(
+        validateSiteData({ next: full, previous: full, months: [withBtp(crimes, twice)] }).problems,
+      ).toEqual([]);
+    });
   });
 
   it("counts the month's files together, and names the ones with repeats", () => {
