@@ -10,7 +10,8 @@
 // header), and a year whose rows did not change keeps its earlier file whatever made it (its
 // content hash decides), so the refresh commit only carries the years that changed.
 import { createHash } from 'node:crypto';
-import { open, readdir, readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import {
@@ -505,4 +506,46 @@ export async function yearlyFilesNotIn(dir: string, kept: ReadonlySet<string>): 
   return names
     .filter((name) => isYearlyFileName(name) && !kept.has(name))
     .map((name) => path.join(dir, name));
+}
+
+/** The SHA-256 of `file`, read a chunk at a time. */
+async function fileSha256(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/**
+ * How the yearly files in `dir` differ from those `manifest` lists: one it lists that is not
+ * there, or not a file, or whose size or SHA-256 is not the one listed, and one it does not
+ * list. Empty when they agree. Published so, the Data page would give sizes and checksums the
+ * files do not have, or no file for a year it offers.
+ */
+export async function downloadsUnlikeManifest(
+  dir: string,
+  manifest: DownloadsManifest,
+): Promise<string[]> {
+  const problems: string[] = [];
+  for (const { file, bytes, sha256 } of manifest.files) {
+    const target = path.join(dir, file);
+    const found = await stat(target).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return null;
+      throw error;
+    });
+    if (found === null || !found.isFile()) {
+      problems.push(`${file} is not there`);
+    } else if (found.size !== bytes) {
+      problems.push(`${file} is ${found.size} bytes, the manifest lists ${bytes}`);
+    } else {
+      const actual = await fileSha256(target);
+      if (actual !== sha256) {
+        problems.push(`${file} has SHA-256 ${actual}, the manifest lists ${sha256}`);
+      }
+    }
+  }
+  const listed = new Set(manifest.files.map((f) => f.file));
+  for (const file of await yearlyFilesNotIn(dir, listed)) {
+    problems.push(`${path.basename(file)} is not listed`);
+  }
+  return problems;
 }

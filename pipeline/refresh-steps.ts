@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
 import { changeLogSchema, EMPTY_CHANGE_LOG, type ChangeLog } from '../src/shared/change-log.ts';
+import { downloadsManifestSchema } from '../src/shared/open-data.ts';
 import { parseOrThrow, type SiteData } from '../src/shared/schema.ts';
 import {
   APPROVALS_PATH,
@@ -15,7 +16,7 @@ import {
   sameApproval,
   type Approval,
 } from './approvals.ts';
-import { isYearlyFileName, yearlyFilesNotIn } from './downloads.ts';
+import { downloadsUnlikeManifest, isYearlyFileName, yearlyFilesNotIn } from './downloads.ts';
 import { exists, isInside } from './files.ts';
 import { checkFreshness, type Freshness } from './freshness.ts';
 import {
@@ -157,6 +158,43 @@ async function refuseStaleOutputs(options: RefreshOptions, siteMonths: string[])
       'Nothing was published or committed. Run the whole pipeline into the staging folder ' +
       '(`npm run refresh-data -- pipeline`, with no --step, --from or --to), then the commit ' +
       'step again.',
+  );
+}
+
+/**
+ * Refuse to publish staged yearly downloads that are not the files the staged manifest lists
+ * (pipeline/downloads.ts): a year missing (the published one would be taken away, as a year
+ * the data no longer holds), one whose size or SHA-256 differs (cut short, or changed after
+ * the run), or one it does not list, or any staged with no manifest. The site's Data page
+ * gives each file's size and SHA-256 from the manifest.
+ */
+async function refuseDownloadsUnlikeManifest(options: RefreshOptions): Promise<void> {
+  const { staged } = paths(options);
+  const relative = (file: string) => path.relative(options.root, file);
+  const manifestFile = relative(staged.downloads.manifest);
+  const text = await readFile(staged.downloads.manifest, 'utf8').catch(
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return null;
+      throw error;
+    },
+  );
+  const problems =
+    text === null
+      ? (await yearlyFilesNotIn(staged.downloads.dir, new Set())).map(
+          (file) => `${path.basename(file)} is staged with no manifest`,
+        )
+      : await downloadsUnlikeManifest(
+          staged.downloads.dir,
+          parseOrThrow(downloadsManifestSchema, JSON.parse(text), manifestFile),
+        );
+  if (problems.length === 0) return;
+  throw new RefreshError(
+    `The staged yearly downloads in ${relative(staged.downloads.dir)} are not the files ` +
+      `${manifestFile} lists: ${problems.join('; ')}. Published so, the Data page would offer ` +
+      'files whose size and SHA-256 it gives wrongly, or years without their file. Nothing ' +
+      'was published or committed: the published downloads are as they were. Run the whole ' +
+      'pipeline into the staging folder again (`npm run refresh-data -- pipeline`), then the ' +
+      'commit step.',
   );
 }
 
@@ -491,6 +529,7 @@ export async function commitStep(
   }
 
   await refuseStaleOutputs(options, next.months);
+  await refuseDownloadsUnlikeManifest(options);
   const { staged, published } = paths(options);
   for (const note of await cleanUpInterruptedRuns(published)) options.log(note);
   // The published files, the change log and the approvals are replaced together, in one

@@ -5,6 +5,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createHash } from 'node:crypto';
 import {
+  cp,
   copyFile,
   mkdir,
   mkdtemp,
@@ -29,6 +30,7 @@ import {
 } from '../../src/shared/open-data.ts';
 import { runPipeline } from '../../pipeline/cli.ts';
 import {
+  downloadsUnlikeManifest,
   LEEDS_NAMING,
   MONTH_CHUNK_BYTES,
   monthCsvRows,
@@ -121,6 +123,30 @@ describe('writeYearlyDownloads (through a pipeline run on the sample months)', (
       expect(f.bytes).toBe(bytes.length);
       expect(f.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
     }
+  });
+
+  it('downloadsUnlikeManifest(dir, manifest) finds the files as listed, and each one that is not', async () => {
+    expect(await downloadsUnlikeManifest(path.join(out, 'downloads'), manifest)).toEqual([]);
+    const dir = path.join(tmp, 'unlike-manifest');
+    await cp(path.join(out, 'downloads'), dir, { recursive: true });
+    const [first, second] = manifest.files;
+    if (first === undefined || second === undefined) throw new Error('the sample has two years');
+    const bytes = await readFile(path.join(dir, first.file));
+    await writeFile(path.join(dir, first.file), bytes.subarray(0, bytes.length - 10));
+    await rm(path.join(dir, second.file));
+    await writeFile(path.join(dir, yearlyFileName(2019)), gzipSync('an earlier run'));
+    expect(await downloadsUnlikeManifest(dir, manifest)).toEqual([
+      `${first.file} is ${first.bytes - 10} bytes, the manifest lists ${first.bytes}`,
+      `${second.file} is not there`,
+      `${yearlyFileName(2019)} is not listed`,
+    ]);
+    // The same size, another byte: only its SHA-256 tells.
+    bytes[bytes.length - 1] = (bytes.at(-1) ?? 0) ^ 1;
+    await writeFile(path.join(dir, first.file), bytes);
+    expect((await downloadsUnlikeManifest(dir, manifest))[0]).toBe(
+      `${first.file} has SHA-256 ${createHash('sha256').update(bytes).digest('hex')}, ` +
+        `the manifest lists ${first.sha256}`,
+    );
   });
 
   it('puts a README.txt with the columns, checksums, licence and attribution beside the files', async () => {

@@ -3,6 +3,7 @@
 // commit step in a scratch repository whose `git commit` fails, and after a pipeline step that
 // failed behind a run killed while it published.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -95,6 +96,27 @@ function downloadsManifest(months: readonly string[]): DownloadsManifest {
   };
 }
 
+/**
+ * Stage in `root`'s staging folder a yearly file for each year of `months` (a few bytes of its
+ * own) and the manifest that lists them with their sizes and SHA-256, as the downloads step
+ * stages them. Returns the yearly files' names.
+ */
+function stageDownloads(root: string, months: readonly string[]): string[] {
+  const manifest = downloadsManifest(months);
+  mkdirSync(path.join(root, STAGE_DIR, 'downloads'), { recursive: true });
+  for (const entry of manifest.files) {
+    const bytes = Buffer.from(`the crimes of ${entry.year}\n`);
+    entry.bytes = bytes.length;
+    entry.sha256 = createHash('sha256').update(bytes).digest('hex');
+    writeFileSync(path.join(root, STAGE_DIR, 'downloads', entry.file), bytes);
+  }
+  writeFileSync(
+    path.join(root, STAGE_DIR, 'downloads.json'),
+    `${JSON.stringify(manifest, null, 2)}\n`,
+  );
+  return manifest.files.map((f) => f.file);
+}
+
 /** The part of `text` from `start` up to `end` (or its end). */
 function part(text: string, start: string, end?: string): string {
   const from = text.indexOf(start);
@@ -144,12 +166,17 @@ describe('commitStep() whose git commit fails', () => {
   });
 
   it('says how to restore the outputs as committed, those HEAD has not as well', async () => {
-    write(`${STAGE_DIR}/downloads.json`, downloadsManifest(full.months));
+    const years = stageDownloads(repo.root(), full.months);
     const message = await failedCommit();
     expect(message).toContain('src/data/downloads.json');
     runCommands(part(message, 'restore them as committed:'));
     expect(git('status', '--porcelain', '--untracked-files=all')).toBe(
-      ['commit-message.txt', 'downloads.json', 'site-data.json']
+      [
+        'commit-message.txt',
+        'downloads.json',
+        ...years.map((file) => `downloads/${file}`),
+        'site-data.json',
+      ]
         .map((file) => `?? ${STAGE_DIR}/${file}`)
         .join('\n'),
     );
@@ -159,7 +186,7 @@ describe('commitStep() whose git commit fails', () => {
     const stray = `public/downloads/${yearlyFileName(2019)}`;
     const kept = yearlyFileName(2025);
     const setUp = async () => {
-      write(`${STAGE_DIR}/downloads/${kept}`, 'year 2025');
+      expect(stageDownloads(repo.root(), revised.months)).toContain(kept);
       write(stray, 'an earlier run');
       git('add', '--', stray);
       return failedCommit();
@@ -206,6 +233,17 @@ describe('commitStep() whose git commit fails', () => {
       expect(committed).not.toContain(stray);
       expect(committed).toContain(`public/downloads/${kept}`);
     });
+  });
+
+  it('refuses yearly downloads staged with no manifest, publishing nothing', async () => {
+    const years = stageDownloads(repo.root(), revised.months);
+    rmSync(path.join(repo.root(), STAGE_DIR, 'downloads.json'));
+    const error = (await commitStep(options()).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(RefreshError);
+    for (const file of years) expect(error.message).toContain(`${file} is staged with no manifest`);
+    expect(git('status', '--porcelain', '--untracked-files=no')).toBe('');
+    expect(existsSync(path.join(repo.root(), 'public/downloads'))).toBe(false);
+    expect(git('log', '--format=%s')).toBe('published');
   });
 
   it('leaves a later run with nothing new refusing to end until they are committed or restored', async () => {
@@ -294,20 +332,67 @@ describe('commitStep() and the outputs that describe the months of the site data
   it('commits the site data with the outputs the same run made', async () => {
     stageMapData();
     stageRunSummary(STEPS.map((step) => step.name));
+    stageDownloads(repo.root(), revised.months);
     expect(await commitStep(options())).toMatchObject({ changed: true });
     expect(git('show', 'HEAD:src/data/downloads.json')).toBe(
       readFileSync(path.join(repo.root(), STAGE_DIR, 'downloads.json'), 'utf8').trim(),
     );
   });
 
+  describe('staged yearly downloads that are not the files their staged manifest lists', () => {
+    const year = Number(revised.months[0]?.slice(0, 4));
+    const file = yearlyFileName(year);
+    const staged = () => path.join(repo.root(), STAGE_DIR, 'downloads', file);
+    const publishedFile = `public/downloads/${file}`;
+    const publishedBytes = 'the crimes of the year as published\n';
+
+    beforeEach(() => {
+      // Published and committed: the year's file as an earlier refresh made it.
+      mkdirSync(path.join(repo.root(), 'public/downloads'), { recursive: true });
+      writeFileSync(path.join(repo.root(), publishedFile), publishedBytes);
+      git('add', '--', publishedFile);
+      git('commit', '--quiet', '--amend', '--no-edit');
+      stageMapData();
+      stageRunSummary(STEPS.map((step) => step.name));
+      stageDownloads(repo.root(), revised.months);
+    });
+
+    it.each([
+      ['a year the manifest lists, missing', () => rmSync(staged()), `${file} is not there`],
+      [
+        'a year cut short',
+        () => writeFileSync(staged(), readFileSync(staged()).subarray(0, 5)),
+        `${file} is 5 bytes, the manifest lists `,
+      ],
+      [
+        'a year of other bytes, the same size',
+        () => writeFileSync(staged(), readFileSync(staged()).reverse()),
+        `${file} has SHA-256 `,
+      ],
+      [
+        'a year the manifest does not list',
+        () => writeFileSync(staged().replace(String(year), String(year - 1)), 'an earlier run\n'),
+        `${yearlyFileName(year - 1)} is not listed`,
+      ],
+    ])('refuses %s, leaving the published downloads as they were', async (_what, change, said) => {
+      change();
+      const message = await refusal();
+      expect(message).toContain(`${STAGE_DIR}/downloads.json lists: `);
+      expect(message).toContain(said);
+      expect(message).toContain('`npm run refresh-data -- pipeline`');
+      expect(readFileSync(path.join(repo.root(), publishedFile), 'utf8')).toBe(publishedBytes);
+    });
+
+    it('publishes them when they are', async () => {
+      expect(await commitStep(options())).toMatchObject({ changed: true });
+      expect(git('show', `HEAD:${publishedFile}`)).toBe(readFileSync(staged(), 'utf8').trim());
+    });
+  });
+
   describe('a yearly download an earlier run published but never added to git', () => {
     /** The yearly files of the staged downloads: one per year of the revised data. */
     const stagedYears = () => [...new Set(revised.months.map((m) => Number(m.slice(0, 4))))];
-    const stageDownloads = () => {
-      for (const year of stagedYears()) {
-        write(`${STAGE_DIR}/downloads/${yearlyFileName(year)}`, `year ${year}`);
-      }
-    };
+    const stageYears = () => stageDownloads(repo.root(), revised.months);
     const strays = [
       // A year before the data (a wider earlier run), and one after it.
       yearlyFileName(Math.min(...stagedYears()) - 1),
@@ -317,7 +402,7 @@ describe('commitStep() and the outputs that describe the months of the site data
     it.each(strays)('%s, in no later run, is taken away and the commit made', async (stray) => {
       stageMapData();
       stageRunSummary(STEPS.map((step) => step.name));
-      stageDownloads();
+      stageYears();
       // Published by a commit step whose `git add` then failed: neither HEAD nor the index has it.
       write(`public/downloads/${stray}`, 'an earlier run');
       expect(await commitStep(options())).toMatchObject({ changed: true });
@@ -337,7 +422,7 @@ describe('commitStep() and the outputs that describe the months of the site data
       git('commit', '--quiet', '-m', 'a year since taken away');
       stageMapData();
       stageRunSummary(STEPS.map((step) => step.name));
-      stageDownloads();
+      stageYears();
       expect(await commitStep(options())).toMatchObject({ changed: true });
       expect(existsSync(path.join(repo.root(), 'public/downloads', stray))).toBe(false);
       expect(git('show', '--name-status', '--format=', 'HEAD')).toContain(
@@ -348,7 +433,7 @@ describe('commitStep() and the outputs that describe the months of the site data
     it('added to the index but not committed, is taken out of the index too', async () => {
       stageMapData();
       stageRunSummary(STEPS.map((step) => step.name));
-      stageDownloads();
+      stageYears();
       const stray = strays[0] ?? '';
       write(`public/downloads/${stray}`, 'an earlier run');
       git('add', '--', `public/downloads/${stray}`);
