@@ -375,6 +375,9 @@ async function earlierDownloads(paths: DownloadPaths): Promise<Earlier[]> {
   }
 }
 
+/** The README beside the yearly files (downloadsReadme). */
+const README = 'README.txt';
+
 /** How the files and their README name the district (from its area configuration). */
 export interface DownloadsNaming {
   /** The area's slug: "leeds-crimes-2025.csv.gz". */
@@ -389,6 +392,11 @@ export const LEEDS_NAMING: DownloadsNaming = {
   siteName: 'Leeds Crime Intelligence',
   words: LEEDS_WORDS,
 };
+
+/** The README's line for a yearly file: its months, rows, bytes and SHA-256. */
+function readmeFileLine(f: YearlyFile): string {
+  return `  ${f.file}  months ${f.months.join(', ')}  ${f.rows} rows  ${f.bytes} bytes  ${f.sha256}`;
+}
 
 /**
  * README.txt beside the files: what they are, their columns (with `filled`, what their rows
@@ -415,10 +423,7 @@ export function downloadsReadme(
     'Files (the months each holds, rows, bytes, SHA-256 of the compressed file). A month not',
     'listed is not in the data (before its first month, after its last, or a gap between),',
     'never a month without crimes.',
-    ...manifest.files.map(
-      (f) =>
-        `  ${f.file}  months ${f.months.join(', ')}  ${f.rows} rows  ${f.bytes} bytes  ${f.sha256}`,
-    ),
+    ...manifest.files.map(readmeFileLine),
     '',
     licenceText(naming.words),
     '',
@@ -468,7 +473,7 @@ export async function writeYearlyDownloads(
     files,
   };
   await staging.writeFile(
-    path.join(paths.dir, 'README.txt'),
+    path.join(paths.dir, README),
     downloadsReadme(manifest, naming, recordsFilled(months)),
   );
   await staging.writeFile(paths.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
@@ -518,8 +523,9 @@ async function fileSha256(file: string): Promise<string> {
 /**
  * How the yearly files in `dir` differ from those `manifest` lists: one it lists that is not
  * there, or not a file, or whose size or SHA-256 is not the one listed, and one it does not
- * list. Empty when they agree. Published so, the Data page would give sizes and checksums the
- * files do not have, or no file for a year it offers.
+ * list; and a README.txt missing, or listing the files otherwise. Empty when they agree.
+ * Published so, the Data page or the README would give sizes and checksums the files do not
+ * have, or no file for a year they offer.
  */
 export async function downloadsUnlikeManifest(
   dir: string,
@@ -546,6 +552,29 @@ export async function downloadsUnlikeManifest(
   const listed = new Set(manifest.files.map((f) => f.file));
   for (const file of await yearlyFilesNotIn(dir, listed)) {
     problems.push(`${path.basename(file)} is not listed`);
+  }
+  const readme = await readFile(path.join(dir, README), 'utf8').catch(
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return null;
+      throw error;
+    },
+  );
+  if (readme === null) {
+    problems.push(`${README} is not there`);
+  } else {
+    const lines = new Set(
+      readme.split('\n').filter((line) => isYearlyFileName(line.trim().split(' ')[0] ?? '')),
+    );
+    const expected = new Set(manifest.files.map(readmeFileLine));
+    const unlike = [
+      ...manifest.files.filter((f) => !lines.has(readmeFileLine(f))).map((f) => f.file),
+      ...[...lines].filter((line) => !expected.has(line)).map((line) => line.trim().split(' ')[0]),
+    ];
+    if (unlike.length > 0) {
+      problems.push(
+        `${README} does not list the files as the manifest does (${[...new Set(unlike)].join(', ')})`,
+      );
+    }
   }
   return problems;
 }

@@ -149,6 +149,33 @@ describe('writeYearlyDownloads (through a pipeline run on the sample months)', (
     );
   });
 
+  it('downloadsUnlikeManifest(dir, manifest) finds a README.txt that lists other files or checksums, or none', async () => {
+    const dir = path.join(tmp, 'unlike-readme');
+    await cp(path.join(out, 'downloads'), dir, { recursive: true });
+    const readme = path.join(dir, 'README.txt');
+    const text = await readFile(readme, 'utf8');
+    const [first] = manifest.files;
+    if (first === undefined) throw new Error('the sample has a year');
+    // An earlier run's README: another SHA-256 for the first year.
+    await writeFile(readme, text.replace(first.sha256, '0'.repeat(64)));
+    expect(await downloadsUnlikeManifest(dir, manifest)).toEqual([
+      `README.txt does not list the files as the manifest does (${first.file})`,
+    ]);
+    // One year left out.
+    await writeFile(
+      readme,
+      text
+        .split('\n')
+        .filter((line) => !line.includes(first.sha256))
+        .join('\n'),
+    );
+    expect(await downloadsUnlikeManifest(dir, manifest)).toEqual([
+      `README.txt does not list the files as the manifest does (${first.file})`,
+    ]);
+    await rm(readme);
+    expect(await downloadsUnlikeManifest(dir, manifest)).toEqual(['README.txt is not there']);
+  });
+
   it('puts a README.txt with the columns, checksums, licence and attribution beside the files', async () => {
     const readme = await readFile(path.join(out, 'downloads', 'README.txt'), 'utf8');
     for (const column of MASTER_COLUMNS) expect(readme).toContain(`  ${column} (`);

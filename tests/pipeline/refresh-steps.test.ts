@@ -9,6 +9,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { downloadsReadme, LEEDS_NAMING } from '../../pipeline/downloads.ts';
 import { pipelinePaths } from '../../pipeline/paths.ts';
 import {
   commitStep,
@@ -98,8 +99,8 @@ function downloadsManifest(months: readonly string[]): DownloadsManifest {
 
 /**
  * Stage in `root`'s staging folder a yearly file for each year of `months` (a few bytes of its
- * own) and the manifest that lists them with their sizes and SHA-256, as the downloads step
- * stages them. Returns the yearly files' names.
+ * own), their README and the manifest that lists them with their sizes and SHA-256, as the
+ * downloads step stages them. Returns the yearly files' names.
  */
 function stageDownloads(root: string, months: readonly string[]): string[] {
   const manifest = downloadsManifest(months);
@@ -110,6 +111,10 @@ function stageDownloads(root: string, months: readonly string[]): string[] {
     entry.sha256 = createHash('sha256').update(bytes).digest('hex');
     writeFileSync(path.join(root, STAGE_DIR, 'downloads', entry.file), bytes);
   }
+  writeFileSync(
+    path.join(root, STAGE_DIR, 'downloads', 'README.txt'),
+    downloadsReadme(manifest, LEEDS_NAMING),
+  );
   writeFileSync(
     path.join(root, STAGE_DIR, 'downloads.json'),
     `${JSON.stringify(manifest, null, 2)}\n`,
@@ -174,7 +179,7 @@ describe('commitStep() whose git commit fails', () => {
       [
         'commit-message.txt',
         'downloads.json',
-        ...years.map((file) => `downloads/${file}`),
+        ...['README.txt', ...years].map((file) => `downloads/${file}`),
         'site-data.json',
       ]
         .map((file) => `?? ${STAGE_DIR}/${file}`)
@@ -368,6 +373,15 @@ describe('commitStep() and the outputs that describe the months of the site data
         'a year of other bytes, the same size',
         () => writeFileSync(staged(), readFileSync(staged()).reverse()),
         `${file} has SHA-256 `,
+      ],
+      [
+        "a README listing an earlier run's files",
+        () =>
+          writeFileSync(
+            path.join(path.dirname(staged()), 'README.txt'),
+            `  ${file}  months ${year}-01  1 rows  1 bytes  ${'0'.repeat(64)}\n`,
+          ),
+        `README.txt does not list the files as the manifest does (${file}, `,
       ],
       [
         'a year the manifest does not list',
