@@ -48,7 +48,11 @@ export interface GateInputs {
   area?: string | undefined;
   candidate: string;
   previous: { file: string } | { ref: string };
-  runSummary: string;
+  /**
+   * The run summary written with the candidate, for each month's row accounting; null (or a
+   * file that is not there) to check the site data without it, which the report says.
+   */
+  runSummary: string | null;
   /** The committed approvals file (absent: none). */
   approvals?: string | undefined;
   /** One approval given by hand, "YYYY-MM: reason". */
@@ -140,13 +144,22 @@ const runSummarySchema = z.object({
   ),
 });
 
-/** Per-month row accounting from the run summary; none when the run left no summary. */
-async function monthQuality(file: string): Promise<MonthQuality[]> {
+/** The value of --run-summary that checks the site data without a run summary. */
+export const NO_RUN_SUMMARY = 'none';
+
+/**
+ * Per-month row accounting from the run summary; null when there is none (e.g. checking a
+ * copied site-data.json on its own), which the gate's report then says (NO_RUN_SUMMARY_NOTE).
+ */
+async function monthQuality(file: string): Promise<MonthQuality[] | null> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
-  } catch {
-    return []; // e.g. checking a copied site-data.json on its own.
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new UnusableInputError(`Cannot read the run summary ${file}: ${errorMessage(error)}`, {
+      cause: error,
+    });
   }
   const json = parseJson(text, file);
   const parsed = runSummarySchema.safeParse(json);
@@ -173,7 +186,8 @@ async function monthQuality(file: string): Promise<MonthQuality[]> {
 export interface GateData {
   next: unknown;
   previous: SiteData | null;
-  months: MonthQuality[];
+  /** Null when checked without a run summary (none given, or none there). */
+  months: MonthQuality[] | null;
   expected: Expected;
   approvals: Approval[];
 }
@@ -237,7 +251,8 @@ export async function loadGateData(inputs: GateInputs, cwd = '.'): Promise<GateD
           inputs.previous.file,
         )
       : await siteDataAtRef(inputs.previous.ref, cwd, areaDataPaths(inputs.area).siteData);
-  const months = await monthQuality(resolve(cwd, inputs.runSummary));
+  const months =
+    inputs.runSummary === null ? null : await monthQuality(resolve(cwd, inputs.runSummary));
   const expected = await loadExpected(cwd, inputs.area);
   const approvals = await loadApprovals(inputs, cwd);
   return { next, previous, months, expected, approvals };

@@ -13,6 +13,7 @@ import { DEBUG_ENV, printFailure, runCommand } from './command-failure.ts';
 import {
   areaDataPaths,
   loadGateData,
+  NO_RUN_SUMMARY,
   RUN_SUMMARY_PATH,
   SITE_DATA_PATH,
   UnusableInputError,
@@ -58,7 +59,7 @@ export const VALIDATE_COMMAND: CommandSpec = {
     'run-summary': {
       type: 'string',
       value: 'FILE',
-      description: `the pipeline's run summary, for per-month checks (default ${RUN_SUMMARY_PATH}; skipped when absent)`,
+      description: `the pipeline's run summary, for per-month checks (default ${RUN_SUMMARY_PATH}; "${NO_RUN_SUMMARY}" or a file not there: checked without it, as the report says)`,
     },
     approvals: {
       type: 'string',
@@ -111,15 +112,18 @@ export function parseGateArgs(argv: readonly string[]): GateArgs {
   const area = stringValue(args, 'area');
   const published = areaDataPaths(area);
   const candidate = stringValue(args, 'candidate') ?? published.siteData;
-  const runSummary = stringValue(args, 'run-summary') ?? published.runSummary;
+  const runSummaryArg = stringValue(args, 'run-summary') ?? published.runSummary;
+  const runSummary = runSummaryArg === NO_RUN_SUMMARY ? null : runSummaryArg;
   // By path, not by which options are given: `--candidate data/areas/SLUG/output/site-data.json`
   // reads the area's outputs as much as the default does.
   const areaOutputs = new Set(
     [published.siteData, published.runSummary].map((f) => path.resolve(f)),
   );
-  const read = [candidate, runSummary, ...(previous === undefined ? [] : [previous])].map((file) =>
-    path.resolve(file),
-  );
+  const read = [
+    candidate,
+    ...(runSummary === null ? [] : [runSummary]),
+    ...(previous === undefined ? [] : [previous]),
+  ].map((file) => path.resolve(file));
   const elsewhere = read.filter((file) => !areaOutputs.has(file));
   return {
     help: args.help,

@@ -75,7 +75,8 @@ export type CheckName =
   | ComparisonCheck
   | 'coverage'
   | 'malformed-rows'
-  | 'repeated-rows';
+  | 'repeated-rows'
+  | 'run-summary';
 
 export interface Problem {
   check: CheckName;
@@ -101,8 +102,12 @@ export interface ValidationInput {
   next: unknown;
   /** The site data published now, or null for the first build. */
   previous: SiteData | null;
-  /** Per-month row accounting of this run, when available; checked like the totals. */
-  months?: readonly MonthQuality[];
+  /**
+   * Per-month row accounting of this run (its run summary), checked like the totals: it must
+   * account for every month of the candidate. Null when checked without one (none given or
+   * none there), which the report's notes say.
+   */
+  months?: readonly MonthQuality[] | null;
   /** The wards and crime types any build must hold (from the reference data and constants). */
   expected: Expected;
   /** A person's approvals of findings about named months (see approvals.ts). */
@@ -165,6 +170,8 @@ export function validateSiteData(input: ValidationInput): ValidationReport {
   }
   const required = input.expected.coverage ?? REQUIRED_COVERAGE;
   problems.push(...checkQuality('all months', next.quality, required));
+  if (input.months === null) notes.push(NO_RUN_SUMMARY_NOTE);
+  else if (input.months !== undefined) problems.push(...checkAccounted(next, input.months));
   for (const month of input.months ?? []) {
     problems.push(...checkQuality(month.month, month, required));
     problems.push(...checkRepeats(month));
@@ -183,6 +190,30 @@ export function validateSiteData(input: ValidationInput): ValidationReport {
     usedApprovals: used,
     notes,
   };
+}
+
+/** The report's note when the gate was given no run summary. */
+export const NO_RUN_SUMMARY_NOTE =
+  "checked without a run summary, so each month's row accounting (malformed rows, rows placed " +
+  'in a ward, LSOA and postcode district, repeated Crime IDs) was not checked, only the ' +
+  "totals over all months; give the run's summary (--run-summary) to check each month";
+
+/**
+ * Every month the run kept rows of must be in the site data: a site data without one (another
+ * run's, or edited) would publish without the month's rows. Not a finding an approval lets
+ * through: the run's own outputs disagree.
+ */
+function checkAccounted(next: SiteData, months: readonly MonthQuality[]): Problem[] {
+  const published = new Set(next.months);
+  return months
+    .filter((m) => m.kept > 0 && !published.has(m.month))
+    .map(({ month, kept }) => ({
+      check: 'run-summary' as const,
+      message:
+        `${month}: the run summary kept ${kept} rows of this month but the site data does not ` +
+        'hold it, so they would not be published. Run the pipeline again, which writes the ' +
+        'site data and its run summary together, and check the two files of that run.',
+    }));
 }
 
 const NOTHING_COMPARED = {

@@ -8,11 +8,13 @@ import { describe, expect, it } from 'vitest';
 import {
   areaDataPaths,
   loadExpected,
+  NO_RUN_SUMMARY,
   siteDataAtRef,
   UnusableInputError,
 } from '../../pipeline/gate-inputs.ts';
 import { DROP_REASONS } from '../../src/shared/schema.ts';
 import { parseGateArgs, runGate } from '../../pipeline/validate-cli.ts';
+import { NO_RUN_SUMMARY_NOTE } from '../../pipeline/validate.ts';
 
 /** Sheffield's wards read straight from its boundary file, by the properties it names. */
 const SHEFFIELD_WARDS = (
@@ -76,6 +78,24 @@ describe('validate-data --area sheffield', () => {
     const report = await runGate(args);
     expect(report.problems).toEqual([]);
     expect(report.ok).toBe(true);
+    // No run summary there: passed on the totals, saying what went unchecked.
+    expect(report.notes).toContain(NO_RUN_SUMMARY_NOTE);
+  });
+
+  it('checks without a run summary when told to (--run-summary none), saying so', async () => {
+    const args = parseGateArgs([
+      '--area',
+      'sheffield',
+      '--previous',
+      'data/areas/sheffield/output/site-data.json',
+      '--run-summary',
+      NO_RUN_SUMMARY,
+    ]);
+    expect(args.runSummary).toBeNull();
+    expect(args.otherFolders).toEqual([]);
+    const report = await runGate(args);
+    expect(report.ok).toBe(true);
+    expect(report.notes).toContain(NO_RUN_SUMMARY_NOTE);
   });
 
   it("refuses Sheffield's data checked as Leeds's: Leeds's wards are missing", async () => {

@@ -17,6 +17,7 @@ import { NO_OUTCOME } from '../../pipeline/summarise.ts';
 import { loadExpected } from '../../pipeline/gate-inputs.ts';
 import {
   MALFORMED_THRESHOLD,
+  NO_RUN_SUMMARY_NOTE,
   REPEATED_THRESHOLD,
   validateSiteData as validateWith,
   type CheckName,
@@ -1243,5 +1244,58 @@ describe('validateSiteData (Crime IDs repeated within a month: a street file rea
     const [message] = problemsOf(report, 'repeated-rows');
     expect(message).toContain(`, in ${file} (`);
     expect(message).not.toContain(btp);
+  });
+});
+
+describe('validateSiteData (the run summary beside the site data)', () => {
+  /** A month's row accounting as the run summary gives it: every row kept and placed. */
+  const accounted = (month: string, kept: number): MonthQuality => ({
+    month,
+    read: kept,
+    kept,
+    dropped: {},
+    crimeIdsByFile: [],
+    coverage: { lsoa: kept, ward: kept, postcodeDistrict: kept, pollingDistrict: 0 },
+  });
+  const rowsOf = (data: SiteData, month: string) =>
+    data.provenance[monthIndex(data, month)]?.rows ?? 0;
+
+  it("says in its notes that each month's row accounting went unchecked without one", () => {
+    const report = validateSiteData({ next: full, previous: full, months: null });
+    expect(report.ok).toBe(true);
+    expect(report.notes).toContain(NO_RUN_SUMMARY_NOTE);
+    expect(formatReport(report)).toContain(NO_RUN_SUMMARY_NOTE);
+    expect(validateSiteData({ next: full, previous: full, months: [] }).notes).not.toContain(
+      NO_RUN_SUMMARY_NOTE,
+    );
+  });
+
+  it.each(['2025-03', '2024-03', '2025-02'])(
+    'refuses site data without %s, a month the run kept rows of, whatever an approval says',
+    (month) => {
+      const kept = rowsOf(full, month);
+      const next = withoutMonth(full, month);
+      const approvals: Approval[] = [{ month, reason: 'Checked by hand.' }];
+      const report = validateSiteData({
+        next,
+        previous: next,
+        months: [accounted(month, kept)],
+        approvals,
+      });
+      expect(report.ok).toBe(false);
+      expect(problemsOf(report, 'run-summary')).toEqual([
+        `${month}: the run summary kept ${kept} rows of this month but the site data does not ` +
+          'hold it, so they would not be published. Run the pipeline again, which writes the ' +
+          'site data and its run summary together, and check the two files of that run.',
+      ]);
+      expect(report.approved).toEqual([]);
+    },
+  );
+
+  it('passes a month of the summary that kept no rows, and the months the site data holds', () => {
+    const months = [accounted('2017-12', 0), accounted('2025-03', rowsOf(full, '2025-03'))];
+    const report = validateSiteData({ next: full, previous: full, months });
+    expect(problemsOf(report, 'run-summary')).toEqual([]);
+    expect(report.ok).toBe(true);
   });
 });
