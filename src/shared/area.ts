@@ -118,6 +118,29 @@ const centreSchema = z.discriminatedUnion(
   { error: 'must have kind "postcode-districts", "wards" or "polygon", or be null for no centre' },
 );
 
+/**
+ * Why a map centre [latitude, longitude] does not lie in the map's box, naming each side it
+ * passes and a pair given the wrong way round; null when it lies inside.
+ */
+function mapCentreBoundsProblem(
+  [lat, lon]: readonly [number, number],
+  bounds: { south: number; north: number; west: number; east: number },
+): string | null {
+  const beyond = [
+    lat < bounds.south ? `south of map.bounds.south ${bounds.south}` : null,
+    lat > bounds.north ? `north of map.bounds.north ${bounds.north}` : null,
+    lon < bounds.west ? `west of map.bounds.west ${bounds.west}` : null,
+    lon > bounds.east ? `east of map.bounds.east ${bounds.east}` : null,
+  ].filter((side) => side !== null);
+  if (beyond.length === 0) return null;
+  const inBox = (la: number, lo: number) =>
+    la >= bounds.south && la <= bounds.north && lo >= bounds.west && lo <= bounds.east;
+  const remedy = inBox(lon, lat)
+    ? `: it reads as [longitude, latitude], give [${lon}, ${lat}]`
+    : ': give a [latitude, longitude] inside the district, or widen map.bounds to hold it';
+  return `must lie inside map.bounds, but lies ${beyond.join(' and ')}${remedy}`;
+}
+
 export const areaSchema = z
   .object({
     /** The folder name under data/areas/, and the value of --area and AREA. */
@@ -265,14 +288,12 @@ export const areaSchema = z
           .refine((b) => b.west < b.east, { message: 'west must be left of east', path: ['east'] }),
       })
       .strict()
-      .refine(
-        (m) =>
-          m.centre[0] >= m.bounds.south &&
-          m.centre[0] <= m.bounds.north &&
-          m.centre[1] >= m.bounds.west &&
-          m.centre[1] <= m.bounds.east,
-        { message: 'must lie inside map.bounds', path: ['centre'] },
-      ),
+      .superRefine((m, ctx) => {
+        const problem = mapCentreBoundsProblem(m.centre, m.bounds);
+        if (problem !== null) {
+          ctx.addIssue({ code: 'custom', path: ['centre'], input: m.centre, message: problem });
+        }
+      }),
   })
   .strict()
   .superRefine((area, ctx) => {

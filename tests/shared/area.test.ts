@@ -150,6 +150,32 @@ describe('parseArea(value, source)', () => {
     expect(new Set(fields)).toEqual(new Set([field, ...also]));
   });
 
+  it('names a map centre outside map.bounds by its value and the sides it passes, with what to do', () => {
+    // Leeds's box is south 53.4, north 54.2, west -2.2, east -0.9.
+    const outside: [centre: [number, number], sides: string][] = [
+      [[53.8, -2.4], 'west of map.bounds.west -2.2'],
+      [[53.8, -0.5], 'east of map.bounds.east -0.9'],
+      [[53.3, -1.55], 'south of map.bounds.south 53.4'],
+      [[54.5, -0.5], 'north of map.bounds.north 54.2 and east of map.bounds.east -0.9'],
+    ];
+    for (const [centre, sides] of outside) {
+      const issues = issuesOf(leedsWith((a) => (a.map.centre = centre)));
+      expect(issues).toEqual([
+        `map.centre: must lie inside map.bounds, but lies ${sides}: give a [latitude, ` +
+          `longitude] inside the district, or widen map.bounds to hold it (got ${JSON.stringify(centre)})`,
+      ]);
+    }
+  });
+
+  it('says a map centre given as [longitude, latitude] is the wrong way round', () => {
+    const issues = issuesOf(leedsWith((a) => (a.map.centre = [-1.55, 53.8])));
+    expect(issues).toContain(
+      'map.centre: must lie inside map.bounds, but lies south of map.bounds.south 53.4 and ' +
+        'east of map.bounds.east -0.9: it reads as [longitude, latitude], give [53.8, -1.55] ' +
+        '(got [-1.55,53.8])',
+    );
+  });
+
   it('lists every bad field at once, with the value it was given, and says what to do', () => {
     let error: unknown;
     try {
