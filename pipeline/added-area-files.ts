@@ -2,7 +2,9 @@
 // its ATTRIBUTION.md (attribution), from the district's fetched outline, its postcodes when a
 // postcode source was given, and the services that answered.
 import { bbox } from '@turf/bbox';
+import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { ENGLAND_AND_WALES, type AreaConfig, type AreaConfigInput } from '../src/shared/area.ts';
+import { districtMiddle } from './district-middle.ts';
 import { POPULATION_COLUMNS } from './nomis-population.ts';
 import { TS001_DATASET } from './sources/nomis.ts';
 import type { OnsServices } from './sources/ons-geography.ts';
@@ -32,7 +34,7 @@ export interface AreaConfigParts {
   district: { code: string; name: string };
   force: string;
   fields: { wardCode: string; wardName: string };
-  outline: Parameters<typeof bbox>[0];
+  outline: Feature<Polygon | MultiPolygon>;
   relative: (file: string) => string;
   /** The postcode district pages give as an example, when postcodes were fetched; else none. */
   postcodeExample: string | null;
@@ -43,8 +45,8 @@ export interface AreaConfigParts {
 /**
  * area.json for a fetched district: its postcodes when they were fetched, no polling
  * districts or centre (those are added by hand where a district has them); the map starts
- * on the district's outline, and its centre (the middle of the district) is also the
- * latitude distances are measured about (areaProjection).
+ * on the district's outline, and its centre (the middle of the district, inside it:
+ * districtMiddle) is also the latitude distances are measured about (areaProjection).
  */
 export function areaConfig(parts: AreaConfigParts): AreaConfigInput {
   const [west, south, east, north] = bbox(parts.outline);
@@ -92,7 +94,7 @@ export function areaConfig(parts: AreaConfigParts): AreaConfigInput {
     pollingDistricts: null,
     centre: null,
     map: {
-      centre: [round((south + north) / 2, 3, Math.round), round((west + east) / 2, 3, Math.round)],
+      centre: districtMiddle(parts.outline.geometry),
       zoom,
       bounds: {
         south: Math.max(ENGLAND_AND_WALES.south, round(south - MAP_BOUNDS_MARGIN, 2, Math.floor)),

@@ -4,12 +4,15 @@
 import { access, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bbox } from '@turf/bbox';
+import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import { parse } from 'csv-parse/sync';
 import { parseArea, slugMismatch, type AreaConfig } from '../src/shared/area.ts';
 import { areaNameProblem } from '../src/shared/area-paths.ts';
 import { errorMessage } from '../src/shared/error-message.ts';
 import type { PolygonGeometry } from '../src/shared/geometry.ts';
 import { wardSlug } from '../src/shared/ward-slug.ts';
+import { districtMiddle } from './district-middle.ts';
+import { parseOutline } from './reference.ts';
 
 /** Where area folders live, relative to the repository root. */
 export const AREAS_DIR = path.join('data', 'areas');
@@ -137,6 +140,11 @@ export async function loadArea(slug: string, options: LoadAreaOptions = {}): Pro
   }
   await checkWardsFile(config, source, path.join(root, config.boundaries.wards.file));
   await checkPopulationFile(config, source, path.join(root, config.population.file));
+  // Named by its path, as loadGeography names it, so a damaged file says how to restore it.
+  const outlineFile = path.join(root, config.boundaries.outline.file);
+  const outline = parseOutline(await readFile(outlineFile, 'utf8'), outlineFile);
+  checkMapBounds({ config, source }, outline);
+  checkMapCentre({ config, source }, outline);
   const abs = (relative: string) => path.join(root, relative);
   return {
     config,
@@ -215,6 +223,28 @@ export function checkMapBounds(
       `(${area.config.boundaries.outline.file}) reaches ${beyond.join(', ')}, so the map ` +
       `would refuse a link to that part as outside ${name}\n` +
       `Widen map.bounds to hold the whole outline, e.g. ${JSON.stringify(needed)}.`,
+  );
+}
+
+/**
+ * map.centre lies in the district: the map starts there when it has no ward outline to fit,
+ * and the area's distances are measured on a projection true at its latitude. A centre in
+ * the box but outside the district (the box's middle of a crescent-shaped district, a value
+ * mistyped) would start the map on another district. `outline`: boundaries.outline.file's.
+ */
+export function checkMapCentre(
+  area: Pick<LoadedArea, 'config' | 'source'>,
+  outline: PolygonGeometry,
+): void {
+  const [lat, lon] = area.config.map.centre;
+  if (booleanPointInPolygon([lon, lat], outline)) return;
+  const name = area.config.localAuthority.name;
+  throw new AreaLoadError(
+    `${area.source} does not fit its outline:\n` +
+      `  - map.centre ${JSON.stringify([lat, lon])} lies outside ${name}'s outline ` +
+      `(${area.config.boundaries.outline.file}), so the map would start on another ` +
+      'place and distances would be measured about a latitude not in the district\n' +
+      `Give a [latitude, longitude] inside ${name}, e.g. ${JSON.stringify(districtMiddle(outline))}.`,
   );
 }
 

@@ -222,6 +222,33 @@ describe('loadArea(slug)', () => {
       );
     });
 
+    it('refuses a map centre inside map.bounds but outside the district, naming it and a centre inside', async () => {
+      // Sheffield's box (53.1 to 53.7, -2.1 to -1.0) holds Rotherham, Barnsley and Derbyshire.
+      const outside: [number, number][] = [
+        [53.42, -1.25], // east: Rotherham
+        [53.55, -1.5], // north: Barnsley
+        [53.25, -1.5], // south: North East Derbyshire
+        [53.4, -1.9], // west: the Peak District, High Peak
+      ];
+      for (const centre of outside) {
+        await editArea((area) => (area.map.centre = centre));
+        const load = loadArea('sheffield', { root });
+        await expect(load).rejects.toThrow(AreaLoadError);
+        const message = await load.then(String, (e: unknown) => (e as Error).message);
+        const quoted = JSON.stringify(centre).replace(/[[\].]/g, '\\$&');
+        expect(message).toMatch(
+          new RegExp(
+            `^data/areas/sheffield/area\\.json does not fit its outline:\n {2}- map\\.centre ` +
+              `${quoted} lies outside Sheffield's outline \\(data/areas/sheffield/outline\\.geojson\\)`,
+          ),
+        );
+        // The centre it offers is one the area loads with.
+        const offered = JSON.parse(/e\.g\. (\[[^\]]+\])\.$/.exec(message)![1]!) as number[];
+        await editArea((area) => (area.map.centre = offered));
+        await expect(loadArea('sheffield', { root })).resolves.toBeDefined();
+      }
+    });
+
     it('throws AreaConfigError naming each bad field before looking for files', async () => {
       await editArea((a) => {
         a.forces = ['South Yorkshire'];
@@ -385,6 +412,33 @@ describe('checkMapBounds(area, outline): map.bounds hold the whole district', ()
   });
 });
 
+describe('npm run pipeline -- --area with a map centre outside the district', () => {
+  it('stops before its first step, naming the field, and changes no output', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'area-centre-'));
+    try {
+      const folder = path.join(root, 'data', 'areas', 'sheffield');
+      await cp(path.join(REPO, 'data', 'areas', 'sheffield'), folder, {
+        recursive: true,
+        filter: (source) => !source.includes(`${path.sep}output`),
+      });
+      const area = JSON.parse(await readFile(path.join(folder, 'area.json'), 'utf8')) as Json;
+      area.map.centre = [53.42, -1.25];
+      await writeFile(path.join(folder, 'area.json'), JSON.stringify(area));
+      const reporter = createMemoryReporter();
+      // Online: a run that checked the centre only after its network steps would fetch first.
+      const run = runPipeline(
+        { help: false, list: false, offline: false, area: 'sheffield', out: 'out' },
+        { root, reporter, threads: 1 },
+      );
+      await expect(run).rejects.toThrow(/map\.centre \[53\.42,-1\.25\] lies outside Sheffield's/);
+      expect(reporter.lines.filter((line) => /^\[\d+\/\d+\]/.test(line))).toEqual([]);
+      expect(existsSync(path.join(root, 'out'))).toBe(false);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('npm run pipeline -- --area with map.bounds that leave out part of the district', () => {
   it('stops before any month is read, naming the field, and changes no output', async () => {
     const root = await mkdtemp(path.join(tmpdir(), 'area-bounds-'));
@@ -397,11 +451,14 @@ describe('npm run pipeline -- --area with map.bounds that leave out part of the 
       const area = JSON.parse(await readFile(path.join(folder, 'area.json'), 'utf8')) as Json;
       area.map.bounds.east = -1.4;
       await writeFile(path.join(folder, 'area.json'), JSON.stringify(area));
+      const reporter = createMemoryReporter();
+      // Online: a run that checked the bounds only after its network steps would fetch first.
       const run = runPipeline(
-        { help: false, list: false, offline: true, area: 'sheffield', out: 'out' },
-        { root, reporter: createMemoryReporter(), threads: 1 },
+        { help: false, list: false, offline: false, area: 'sheffield', out: 'out' },
+        { root, reporter, threads: 1 },
       );
       await expect(run).rejects.toThrow(/map\.bounds .* reaches east to -1\.\d+/);
+      expect(reporter.lines.filter((line) => /^\[\d+\/\d+\]/.test(line))).toEqual([]);
       expect(existsSync(path.join(root, 'out'))).toBe(false);
     } finally {
       await rm(root, { recursive: true, force: true });

@@ -1,0 +1,64 @@
+// A point in the middle of a district that lies inside it: where the map starts, and the
+// latitude the area's distances are measured about (area.json map.centre). The middle of the
+// district's box is not always in the district (a crescent or a district with a bay of
+// another's between its arms), so the point is taken on the box's middle latitude, on the
+// district's widest stretch along it.
+import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
+import type { PolygonGeometry } from '../src/shared/geometry.ts';
+
+/** map.centre's decimals: 0.001° is about 100 m, finer than the map's first view needs. */
+const DECIMALS = 3;
+
+const round = (value: number) => Math.round(value * 10 ** DECIMALS) / 10 ** DECIMALS;
+
+/**
+ * [latitude, longitude] inside `outline`, rounded to 3 decimals: the middle of its box when
+ * that is inside, else the middle of its widest stretch along the box's middle latitude.
+ */
+export function districtMiddle(outline: PolygonGeometry): [number, number] {
+  const rings = outline.type === 'Polygon' ? outline.coordinates : outline.coordinates.flat();
+  let [west, south, east, north] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const ring of rings) {
+    for (const [lon, lat] of ring) {
+      west = Math.min(west, lon!);
+      east = Math.max(east, lon!);
+      south = Math.min(south, lat!);
+      north = Math.max(north, lat!);
+    }
+  }
+  const inside = ([lat, lon]: [number, number]) => booleanPointInPolygon([lon, lat], outline);
+  const lat = round((south + north) / 2);
+  const boxMiddle: [number, number] = [lat, round((west + east) / 2)];
+  if (inside(boxMiddle)) return boxMiddle;
+  // Where the rings cross the latitude, west to east: inside between each odd and even one.
+  const crossings = rings
+    .flatMap((ring) =>
+      ring.slice(1).map((end, i) => {
+        const [lon0, lat0] = ring[i]!;
+        const [lon1, lat1] = end;
+        if (lat0! > lat === lat1! > lat) return null;
+        return lon0! + ((lat - lat0!) / (lat1! - lat0!)) * (lon1! - lon0!);
+      }),
+    )
+    .filter((lon) => lon !== null)
+    .sort((a, b) => a - b);
+  let widest: [number, number] | null = null;
+  for (let i = 0; i + 1 < crossings.length; i += 2) {
+    const [from, to] = [crossings[i]!, crossings[i + 1]!];
+    if (widest === null || to - from > widest[1] - widest[0]) widest = [from, to];
+  }
+  const stretchMiddle: [number, number] | null =
+    widest === null ? null : [lat, round((widest[0] + widest[1]) / 2)];
+  if (stretchMiddle !== null && inside(stretchMiddle)) return stretchMiddle;
+  // A district in parts none of which crosses the middle latitude: the middle of its part
+  // spanning most latitude, which its own middle latitude crosses.
+  if (outline.type === 'MultiPolygon') {
+    const span = (part: number[][][]) => {
+      const lats = (part[0] ?? []).map((position) => position[1]!);
+      return Math.max(...lats) - Math.min(...lats);
+    };
+    const tallest = [...outline.coordinates].sort((a, b) => span(b) - span(a))[0];
+    if (tallest !== undefined) return districtMiddle({ type: 'Polygon', coordinates: tallest });
+  }
+  return stretchMiddle ?? boxMiddle;
+}
