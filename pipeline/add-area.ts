@@ -11,7 +11,12 @@
 import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { FORCE_SLUG, LOCAL_AUTHORITY_CODE, parseArea } from '../src/shared/area.ts';
+import {
+  FORCE_SLUG,
+  LOCAL_AUTHORITY_CODE,
+  parseArea,
+  readerDistrictName,
+} from '../src/shared/area.ts';
 import { SLUG } from '../src/shared/area-paths.ts';
 import { AREA_FILES, areaConfig, attribution, BTP } from './added-area-files.ts';
 import { AREA_FILE, AREAS_DIR, checkForceDistricts } from './area.ts';
@@ -150,7 +155,9 @@ export async function addArea(options: AddAreaOptions): Promise<AddAreaResult> {
     );
   }
   const outline = await fetchDistrictOutline(ons, districtCode);
-  const district = { code: districtCode, name: outline.properties.LADNM };
+  // ONS's name may be inverted for sorting ("Kingston upon Hull, City of"): the area, its
+  // pages and its folder take the name readers say; the outline file keeps ONS's (LADNM).
+  const district = { code: districtCode, name: readerDistrictName(outline.properties.LADNM) };
   const slug = options.slug ?? slugFor(district.name);
   const finalDir = await refuseExisting(slug);
   const previous = options.replace
@@ -318,7 +325,7 @@ function commonestDistrict(postcodes: readonly DirectoryPostcode[]): string | nu
   return best;
 }
 
-/** The district's name as an area name: "Kingston upon Hull, City of" -> "kingston-upon-hull-city-of". */
+/** The district's name as an area name: "Kingston upon Hull" -> "kingston-upon-hull". */
 export function slugFor(name: string): string {
   const slug = name
     .normalize('NFKD')

@@ -55,6 +55,18 @@ const longitude = z
   .min(ENGLAND_AND_WALES.west, LONGITUDE_RANGE)
   .max(ENGLAND_AND_WALES.east, LONGITUDE_RANGE);
 
+/**
+ * ONS writes some districts' names inverted, for sorting ("Kingston upon Hull, City of",
+ * "Bristol, City of", "Herefordshire, County of"); no one says them so, and police.uk's LSOA
+ * names start "Kingston upon Hull 001A".
+ */
+const ONS_INVERTED_NAME = /,\s*(?:City|County) of\s*$/;
+
+/** A district's name as readers say it: ONS's "Bristol, City of" is "Bristol". */
+export function readerDistrictName(onsName: string): string {
+  return onsName.replace(ONS_INVERTED_NAME, '').trim();
+}
+
 const nonEmpty = (what: string) => z.string().trim().min(1, `give ${what}`);
 
 const wardBoundariesSchema = z
@@ -297,6 +309,25 @@ export const areaSchema = z
   })
   .strict()
   .superRefine((area, ctx) => {
+    // Pages say the district's name and the site's name in sentences and titles.
+    const { name } = area.localAuthority;
+    if (ONS_INVERTED_NAME.test(name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['localAuthority', 'name'],
+        input: name,
+        message: `is written as ONS sorts it, and pages would say it so: write it as readers say it, "${readerDistrictName(name)}"`,
+      });
+    }
+    const inverted = /,\s*(?:City|County) of\b/.exec(area.siteName);
+    if (inverted !== null) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['siteName'],
+        input: area.siteName,
+        message: `holds a district's name as ONS sorts it ("${inverted[0]}"): write the name as readers say it, e.g. "${readerDistrictName(name)} Crime Intelligence"`,
+      });
+    }
     // forceDistricts must name the area's own district as its LSOAs' names start, which need
     // not be localAuthority.name: pipeline/area.ts checkForceDistricts, against the LSOA file.
     if (area.centre?.kind === 'postcode-districts' && area.postcodes === null) {

@@ -3,7 +3,7 @@
 // committed files, and every failure ends with a clear error and data/areas/ as it was.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { copyFile, cp, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addArea, type AddAreaOptions } from '../../pipeline/add-area.ts';
@@ -284,6 +284,30 @@ describe('addArea() on the replayed ONS and Nomis services', () => {
     expect(error.message).toContain(
       "Nomis has no Census 2021 residents for 1 of the district's 343 LSOAs (E01007900)",
     );
+  });
+
+  it("names the district as readers say it where ONS's name is inverted for sorting, keeping ONS's in the outline", async () => {
+    // ONS gives "Kingston upon Hull, City of", "Bristol, City of", "Herefordshire, County of":
+    // Sheffield's data served under names of that form.
+    const names: [onsName: string, name: string][] = [
+      ['Sheffield, City of', 'Sheffield'],
+      ['Sheffield, County of', 'Sheffield'],
+    ];
+    for (const [onsName, name] of names) {
+      serve(onsWorld([{ ...SHEFFIELD, name: onsName }]));
+      const result = await addArea(options(SHEFFIELD));
+      expect(result).toMatchObject({ slug: 'sheffield', district: { name } });
+      const area = await loadArea('sheffield', { root });
+      expect(area.config.localAuthority.name).toBe(name);
+      expect(area.config.siteName).toBe(`${name} Crime Intelligence`);
+      const attribution = await written('sheffield', 'ATTRIBUTION.md');
+      expect(attribution.split('\n')[0]).toBe(`# ${name} (E08000039): sources and licences`);
+      expect(attribution).not.toContain(onsName);
+      const outline = JSON.parse(await written('sheffield', 'outline.geojson'));
+      expect(outline.features[0].properties.LADNM).toBe(onsName);
+      // A replaced area would keep its hand-set site name: start the next name afresh.
+      await rm(path.join(root, 'data', 'areas', 'sheffield'), { recursive: true });
+    }
   });
 
   it('stops on a district code the ward lookup does not know, before fetching any boundary', async () => {

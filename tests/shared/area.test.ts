@@ -5,6 +5,7 @@ import {
   areaBuildInputs,
   areaMismatch,
   parseArea,
+  readerDistrictName,
   slugMismatch,
   type AreaConfigInput,
 } from '../../src/shared/area.ts';
@@ -174,6 +175,43 @@ describe('parseArea(value, source)', () => {
         'east of map.bounds.east -0.9: it reads as [longitude, latitude], give [53.8, -1.55] ' +
         '(got [-1.55,53.8])',
     );
+  });
+
+  it("refuses a district's name as ONS sorts it, in localAuthority.name and in siteName, naming the one to write", () => {
+    const inverted: [onsName: string, name: string][] = [
+      ['Kingston upon Hull, City of', 'Kingston upon Hull'],
+      ['Bristol, City of', 'Bristol'],
+      ['Herefordshire, County of', 'Herefordshire'],
+    ];
+    for (const [onsName, name] of inverted) {
+      expect(issuesOf(leedsWith((a) => (a.localAuthority.name = onsName)))).toEqual([
+        `localAuthority.name: is written as ONS sorts it, and pages would say it so: write it ` +
+          `as readers say it, "${name}" (got ${JSON.stringify(onsName)})`,
+      ]);
+      const siteName = `${onsName} Crime Intelligence`;
+      expect(
+        issuesOf(
+          leedsWith((a) => {
+            a.localAuthority.name = name;
+            a.siteName = siteName;
+          }),
+        ),
+      ).toEqual([
+        `siteName: holds a district's name as ONS sorts it ("${onsName.slice(onsName.indexOf(','))}"): ` +
+          `write the name as readers say it, e.g. "${name} Crime Intelligence" (got ${JSON.stringify(siteName)})`,
+      ]);
+      expect(readerDistrictName(onsName)).toBe(name);
+    }
+    // Names with "of" that are not inverted stay as they are.
+    for (const name of ['Isle of Wight', 'City of London', 'Vale of Glamorgan']) {
+      expect(readerDistrictName(name)).toBe(name);
+      expect(
+        parseArea(
+          leedsWith((a) => (a.localAuthority.name = name)),
+          'x',
+        ).localAuthority.name,
+      ).toBe(name);
+    }
   });
 
   it('lists every bad field at once, with the value it was given, and says what to do', () => {
