@@ -328,6 +328,21 @@ export const areaSchema = z
         message: `holds a district's name as ONS sorts it ("${inverted[0]}"): write the name as readers say it, e.g. "${readerDistrictName(name)} Crime Intelligence"`,
       });
     }
+    // The boundaries' OS notice (every page's footer) cannot predate the boundaries: May 2025
+    // wards (WD25) were first published in 2025.
+    const vintage = WARD_CODE_PROPERTY.exec(area.boundaries.wards.codeProperty)?.[1];
+    const { copyrightYear } = area.boundaries;
+    if (vintage !== undefined && copyrightYear < 2000 + Number(vintage)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['boundaries', 'copyrightYear'],
+        input: copyrightYear,
+        message:
+          `is before the wards' vintage (${area.boundaries.wards.codeProperty}: ` +
+          `20${vintage}), so every page's OS notice would give a year before the boundaries ` +
+          `existed: give the year they were published or fetched, 20${vintage} or later`,
+      });
+    }
     // forceDistricts must name the area's own district as its LSOAs' names start, which need
     // not be localAuthority.name: pipeline/area.ts checkForceDistricts, against the LSOA file.
     if (area.centre?.kind === 'postcode-districts' && area.postcodes === null) {

@@ -120,6 +120,7 @@ describe('loadArea(slug)', () => {
         const wards = (a.boundaries as Json).wards as Json;
         wards.codeProperty = 'WD24CD';
         wards.nameProperty = 'WD24NM';
+        (a.boundaries as Json).copyrightYear = 2024;
       });
       const error = await loadArea('sheffield', { root }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(AreaLoadError);

@@ -214,6 +214,34 @@ describe('parseArea(value, source)', () => {
     }
   });
 
+  it("refuses a boundaries copyright year before the wards' vintage, for each vintage", () => {
+    const cases: [codeProperty: string, year: number][] = [
+      ['WD25CD', 2021],
+      ['WD25CD', 2024],
+      ['WD24CD', 2023],
+      ['WD20CD', 2011],
+    ];
+    for (const [codeProperty, year] of cases) {
+      const vintage = `20${codeProperty.slice(2, 4)}`;
+      const issues = issuesOf(
+        leedsWith((a) => {
+          a.boundaries.wards.codeProperty = codeProperty;
+          a.boundaries.wards.nameProperty = codeProperty.replace('CD', 'NM');
+          a.boundaries.copyrightYear = year;
+        }),
+      );
+      expect(issues).toEqual([
+        `boundaries.copyrightYear: is before the wards' vintage (${codeProperty}: ${vintage}), ` +
+          "so every page's OS notice would give a year before the boundaries existed: give " +
+          `the year they were published or fetched, ${vintage} or later (got ${year})`,
+      ]);
+    }
+    // The vintage's own year and later ones pass: Sheffield's 2020 wards fetched in 2021.
+    expect(parseArea(SHEFFIELD, 'sheffield').boundaries.copyrightYear).toBe(2021);
+    const later = leedsWith((a) => (a.boundaries.copyrightYear = 2026));
+    expect(parseArea(later, 'leeds').boundaries.copyrightYear).toBe(2026);
+  });
+
   it('lists every bad field at once, with the value it was given, and says what to do', () => {
     let error: unknown;
     try {
@@ -296,7 +324,7 @@ describe('areaMismatch(config, builtFrom)', () => {
 
   it.each([
     ['centre', (a: Json) => (a.centre.districts = ['LS1'])],
-    ['boundaries', (a: Json) => (a.boundaries.copyrightYear = 2024)],
+    ['boundaries', (a: Json) => (a.boundaries.copyrightYear = 2026)],
     ['forces', (a: Json) => (a.forces = ['west-yorkshire'])],
     ['map', (a: Json) => (a.map.centre = [53.81, -1.55])],
     ['pollingDistricts', (a: Json) => (a.pollingDistricts = null)],
