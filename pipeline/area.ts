@@ -142,7 +142,9 @@ export async function loadArea(slug: string, options: LoadAreaOptions = {}): Pro
   await checkPopulationFile(config, source, path.join(root, config.population.file));
   // Named by its path, as loadGeography names it, so a damaged file says how to restore it.
   const outlineFile = path.join(root, config.boundaries.outline.file);
-  const outline = parseOutline(await readFile(outlineFile, 'utf8'), outlineFile);
+  const outlineText = await readFile(outlineFile, 'utf8');
+  const outline = parseOutline(outlineText, outlineFile);
+  checkOutlineDistrict({ config, source }, outlineText);
   checkMapBounds({ config, source }, outline);
   checkMapCentre({ config, source }, outline);
   const abs = (relative: string) => path.join(root, relative);
@@ -188,6 +190,35 @@ export function checkCentreDistricts(
       `located postcode in ${postcodeFile.file}, so the centre would have none of ` +
       `${unknown.length === 1 ? 'its' : 'their'} residents\n` +
       'List postcode districts the file has.',
+  );
+}
+
+/** An ONS district code property of an outline's feature: LADCD, LAD24CD, LAD25CD. */
+const DISTRICT_CODE_PROPERTY = /^LAD(\d\d)?CD$/;
+
+/**
+ * The outline is the district's own, where its feature says whose it is (ONS's LAD code
+ * property): another district's outline, or a code copied from another area.json, would
+ * otherwise show only as a box that does not fit, or as a run that drops the district's
+ * crimes as outside it. `outlineText`: boundaries.outline.file, already parsed by parseOutline.
+ */
+export function checkOutlineDistrict(
+  area: Pick<LoadedArea, 'config' | 'source'>,
+  outlineText: string,
+): void {
+  const { features } = JSON.parse(outlineText) as {
+    features: { properties?: Record<string, unknown> | null }[];
+  };
+  const properties = features[0]?.properties ?? {};
+  const property = Object.keys(properties).find((key) => DISTRICT_CODE_PROPERTY.test(key));
+  const { code } = area.config.localAuthority;
+  const found = property === undefined ? undefined : properties[property];
+  if (found === undefined || found === code) return;
+  throw new AreaLoadError(
+    `${area.source} does not fit its outline:\n` +
+      `  - localAuthority.code is ${code}, but ${area.config.boundaries.outline.file} is the ` +
+      `outline of ${JSON.stringify(found)} (its ${property})\n` +
+      "Name the district's own outline in boundaries.outline.file, or correct localAuthority.code.",
   );
 }
 

@@ -250,6 +250,32 @@ describe('loadArea(slug)', () => {
       }
     });
 
+    it("refuses an outline of another district, or a code that is not the outline's, before the map checks", async () => {
+      const expected = (code: string, file: string, found: string, property: string) =>
+        'data/areas/sheffield/area.json does not fit its outline:\n' +
+        `  - localAuthority.code is ${code}, but ${file} is the outline of "${found}" (its ${property})\n` +
+        "Name the district's own outline in boundaries.outline.file, or correct localAuthority.code.";
+      // Leeds's outline named by Sheffield's area.json.
+      await cp(
+        path.join(REPO, 'data', 'reference', 'leeds-outline.geojson'),
+        path.join(root, 'data', 'areas', 'sheffield', 'leeds-outline.geojson'),
+      );
+      await editArea((area) => {
+        area.boundaries.outline.file = 'data/areas/sheffield/leeds-outline.geojson';
+      });
+      await expect(loadArea('sheffield', { root })).rejects.toThrow(
+        expected('E08000039', 'data/areas/sheffield/leeds-outline.geojson', 'E08000035', 'LAD25CD'),
+      );
+      // Sheffield's own outline with Leeds's code.
+      await editArea((area) => {
+        area.boundaries.outline.file = 'data/areas/sheffield/outline.geojson';
+        area.localAuthority.code = 'E08000035';
+      });
+      await expect(loadArea('sheffield', { root })).rejects.toThrow(
+        expected('E08000035', 'data/areas/sheffield/outline.geojson', 'E08000039', 'LADCD'),
+      );
+    });
+
     it('throws AreaConfigError naming each bad field before looking for files', async () => {
       await editArea((a) => {
         a.forces = ['South Yorkshire'];
