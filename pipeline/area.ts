@@ -164,31 +164,48 @@ export async function loadArea(slug: string, options: LoadAreaOptions = {}): Pro
 }
 
 /**
- * A centre of postcode districts names districts of the postcode file: one the file has no
- * located postcode in (another area's, a typo, or a non-geographic district) would give the
- * centre none of its residents in silence. `postcodes`: the file's located postcodes, those of
- * the non-geographic districts left out (reference.ts parsePostcodes).
+ * The postcode districts area.json names are districts of its postcode file: a centre's (one
+ * the file has no located postcode in, another area's, a typo or a non-geographic district,
+ * would give the centre none of its residents in silence) and the example pages give ("such
+ * as LS6" on About, in the map's search and the downloads' column descriptions). `postcodes`:
+ * the file's located postcodes, those of the non-geographic districts left out (reference.ts
+ * parsePostcodes).
  */
-export function checkCentreDistricts(
+export function checkPostcodeDistricts(
   area: Pick<LoadedArea, 'config' | 'source'>,
   postcodes: readonly { district: string }[],
 ): void {
   const { centre, postcodes: postcodeFile } = area.config;
-  if (centre?.kind !== 'postcode-districts' || postcodeFile === null) return;
+  if (postcodeFile === null) return;
   const found = new Set(postcodes.map((p) => p.district));
-  const unknown = centre.districts.filter((district) => !found.has(district));
-  if (unknown.length === 0) return;
   const nonGeographic = new Set(postcodeFile.nonGeographicDistricts);
-  const named = unknown.map((district) =>
+  const named = (district: string) =>
     nonGeographic.has(district)
       ? `${district} (listed in postcodes.nonGeographicDistricts)`
-      : district,
-  );
+      : district;
+  const problems: string[] = [];
+  const unknown =
+    centre?.kind === 'postcode-districts'
+      ? centre.districts.filter((district) => !found.has(district))
+      : [];
+  if (unknown.length > 0) {
+    problems.push(
+      `centre.districts: ${unknown.map(named).join(', ')} ${unknown.length === 1 ? 'has' : 'have'} no ` +
+        `located postcode in ${postcodeFile.file}, so the centre would have none of ` +
+        `${unknown.length === 1 ? 'its' : 'their'} residents`,
+    );
+  }
+  const { example } = postcodeFile;
+  if (example !== undefined && !found.has(example)) {
+    problems.push(
+      `postcodes.example: ${named(example)} has no located postcode in ${postcodeFile.file}, ` +
+        'so pages would give as an example of the district a postcode district not in it',
+    );
+  }
+  if (problems.length === 0) return;
   throw new AreaLoadError(
     `${area.source} does not fit its postcodes file:\n` +
-      `  - centre.districts: ${named.join(', ')} ${unknown.length === 1 ? 'has' : 'have'} no ` +
-      `located postcode in ${postcodeFile.file}, so the centre would have none of ` +
-      `${unknown.length === 1 ? 'its' : 'their'} residents\n` +
+      problems.map((p) => `  - ${p}\n`).join('') +
       'List postcode districts the file has.',
   );
 }

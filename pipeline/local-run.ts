@@ -5,7 +5,7 @@
 // wards, each month's cache key) is worked out once, on first use; the month results are
 // settled once, by the months step or from the cache, and folded in as they are (month-folds.ts).
 import type { Ward } from '../src/shared/schema.ts';
-import { checkCentreDistricts, checkForceDistricts, type LoadedArea } from './area.ts';
+import { checkPostcodeDistricts, checkForceDistricts, type LoadedArea } from './area.ts';
 import { inCentrePolygon } from './centre.ts';
 import { CROSS_MONTH_RULE, dropRepeatsAcrossMonths } from './crime-ids.ts';
 import { isInside } from './files.ts';
@@ -62,7 +62,7 @@ export async function buildLocalRun(ctx: RunContext): Promise<LocalRun> {
     const geography = await loadGeoContext(geoFiles(ctx.paths, ctx.area), {
       note: (text) => ctx.note(text),
     });
-    checkCentreDistricts(ctx.area, geography.geo.postcodes);
+    checkPostcodeDistricts(ctx.area, geography.geo.postcodes);
     const own = ownLsoaDistricts(geography.geo.lsoas);
     checkForceDistricts(ctx.area, own);
     const unlisted = unlistedForceDistrictsNote(ctx.area.config, ctx.area.source, own);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   AreaLoadError,
-  checkCentreDistricts,
+  checkPostcodeDistricts,
   checkMapBounds,
   loadArea,
   readAreaConfig,
@@ -364,7 +364,7 @@ describe('a centre of postcode districts against the postcode file', () => {
   it("passes Leeds's own centre, LS1 and LS2", async () => {
     const leeds = await loadArea('leeds', { root: REPO });
     const geography = await loadGeography(path.dirname(leeds.files.wards));
-    expect(() => checkCentreDistricts(leeds, geography.postcodes)).not.toThrow();
+    expect(() => checkPostcodeDistricts(leeds, geography.postcodes)).not.toThrow();
   });
 
   it('refuses districts the file has no located postcode in, naming each and the non-geographic ones', async () => {
@@ -373,7 +373,7 @@ describe('a centre of postcode districts against the postcode file', () => {
     const geography = await loadGeography(path.join(REPO, 'data', 'reference'));
     let error: unknown;
     try {
-      checkCentreDistricts(leeds, geography.postcodes);
+      checkPostcodeDistricts(leeds, geography.postcodes);
     } catch (e) {
       error = e;
     }
@@ -385,6 +385,31 @@ describe('a centre of postcode districts against the postcode file', () => {
         'their residents\n' +
         'List postcode districts the file has.',
     );
+  });
+
+  it("refuses a postcode example that is not one of the file's districts, or not a place, naming it", async () => {
+    const geography = await loadGeography(path.join(REPO, 'data', 'reference'));
+    // S10: Sheffield's, copied with another area.json; LS98: a PO box district; LS30: none.
+    const examples: [example: string, named: string][] = [
+      ['S10', 'S10'],
+      ['LS98', 'LS98 (listed in postcodes.nonGeographicDistricts)'],
+      ['LS30', 'LS30'],
+    ];
+    for (const [example, named] of examples) {
+      const area = JSON.parse(
+        await readFile(path.join(REPO, 'data', 'areas', 'leeds', 'area.json'), 'utf8'),
+      ) as Json;
+      area.postcodes.example = example;
+      await writeFile(path.join(root, 'data', 'areas', 'leeds', 'area.json'), JSON.stringify(area));
+      const leeds = await loadArea('leeds', { root });
+      expect(() => checkPostcodeDistricts(leeds, geography.postcodes)).toThrow(
+        'data/areas/leeds/area.json does not fit its postcodes file:\n' +
+          `  - postcodes.example: ${named} has no located postcode in ` +
+          'data/reference/postcodes-ls.csv, so pages would give as an example of the district ' +
+          'a postcode district not in it\n' +
+          'List postcode districts the file has.',
+      );
+    }
   });
 });
 
