@@ -10,8 +10,10 @@ import { parseArea, slugMismatch, type AreaConfig } from '../src/shared/area.ts'
 import { areaNameProblem } from '../src/shared/area-paths.ts';
 import { errorMessage } from '../src/shared/error-message.ts';
 import type { PolygonGeometry } from '../src/shared/geometry.ts';
+import type { Geometry } from 'geojson';
 import { wardSlug } from '../src/shared/ward-slug.ts';
 import { districtMiddle } from './district-middle.ts';
+import { polygonProblem } from './polygon-problem.ts';
 import { parseOutline } from './reference.ts';
 
 /** Where area folders live, relative to the repository root. */
@@ -138,13 +140,14 @@ export async function loadArea(slug: string, options: LoadAreaOptions = {}): Pro
         "Restore them from the repository, or make the area's reference data (pipeline/area-reference-cli.ts).",
     );
   }
-  await checkWardsFile(config, source, path.join(root, config.boundaries.wards.file));
+  const wards = await checkWardsFile(config, source, path.join(root, config.boundaries.wards.file));
   await checkPopulationFile(config, source, path.join(root, config.population.file));
   // Named by its path, as loadGeography names it, so a damaged file says how to restore it.
   const outlineFile = path.join(root, config.boundaries.outline.file);
   const outlineText = await readFile(outlineFile, 'utf8');
   const outline = parseOutline(outlineText, outlineFile);
   checkOutlineDistrict({ config, source }, outlineText);
+  checkWardsInOutline({ config, source }, wards, outline);
   checkMapBounds({ config, source }, outline);
   checkMapCentre({ config, source }, outline);
   const abs = (relative: string) => path.join(root, relative);
@@ -321,15 +324,57 @@ export function checkForceDistricts(
   );
 }
 
+/** A feature of the wards file as loadArea reads it, before reference.ts checks its shape. */
+type WardFeature = { properties?: Record<string, unknown> | null; geometry?: Geometry | null };
+
+/**
+ * The wards lie in the district: a ward file of another district (the wards of the area
+ * copied from, or of another vintage's district) would otherwise pass every check until the
+ * first month's crimes, inside the outline and far from every ward, stop the run. A ward
+ * counts as inside when its middle (districtMiddle) is in the outline; polygons that cannot
+ * be read are left to reference.ts, which names their fault.
+ */
+export function checkWardsInOutline(
+  area: Pick<LoadedArea, 'config' | 'source'>,
+  wards: readonly WardFeature[],
+  outline: PolygonGeometry,
+): void {
+  const { codeProperty, nameProperty, file } = area.config.boundaries.wards;
+  const outside = wards.filter((ward) => {
+    const geometry = ward.geometry ?? null;
+    if (polygonProblem(geometry) !== null) return false;
+    const [lat, lon] = districtMiddle(geometry as PolygonGeometry);
+    return !booleanPointInPolygon([lon, lat], outline);
+  });
+  if (outside.length === 0) return;
+  const named = outside
+    .slice(0, 3)
+    .map(
+      (ward) =>
+        `${String(ward.properties?.[codeProperty])} ${JSON.stringify(ward.properties?.[nameProperty])}`,
+    );
+  throw new AreaLoadError(
+    `${area.source} does not fit its outline:\n` +
+      `  - boundaries.wards.file: ${outside.length} of the ${wards.length} wards of ${file} lie ` +
+      `outside ${area.config.localAuthority.name}'s outline (${area.config.boundaries.outline.file}), ` +
+      `e.g. ${named.join(', ')}\n` +
+      "Name the district's own wards and outline (npm run area -- add fetches both).",
+  );
+}
+
 /**
  * The ward boundaries as area.json names them: every feature has the code and name properties,
  * and a centre given as wards names wards of the file. Otherwise the run would fail later with
  * the file's features listed one by one, or a centre of no ward would pass in silence (its
  * wards' residents 0, its name the code).
  */
-async function checkWardsFile(config: AreaConfig, source: string, file: string): Promise<void> {
+async function checkWardsFile(
+  config: AreaConfig,
+  source: string,
+  file: string,
+): Promise<WardFeature[]> {
   const { codeProperty, nameProperty } = config.boundaries.wards;
-  let features: { properties?: Record<string, unknown> | null }[];
+  let features: WardFeature[];
   try {
     const parsed = JSON.parse(await readFile(file, 'utf8')) as { features?: unknown };
     features = Array.isArray(parsed.features) ? (parsed.features as typeof features) : [];
@@ -385,6 +430,7 @@ async function checkWardsFile(config: AreaConfig, source: string, file: string):
         'Correct the names in the file, or tell two wards apart in their names (as the ONS does, e.g. "Park (Sheffield)").',
     );
   }
+  return features;
 }
 
 /**

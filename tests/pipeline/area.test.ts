@@ -276,6 +276,42 @@ describe('loadArea(slug)', () => {
       );
     });
 
+    it("refuses wards that lie outside the district's outline, another district's, naming them", async () => {
+      const sheffieldWards = path.join(root, 'data', 'areas', 'sheffield', 'wards.geojson');
+      const leedsWards = JSON.parse(
+        await readFile(path.join(REPO, 'data', 'reference', 'wards.geojson'), 'utf8'),
+      ) as { features: { properties: Record<string, string> }[] };
+      const adel = leedsWards.features.find((w) => w.properties['WD25NM'] === 'Adel & Wharfedale')!;
+      // Leeds's wards named by Sheffield's area.json (their properties and year set to match).
+      await writeFile(sheffieldWards, JSON.stringify(leedsWards));
+      await editArea((area) => {
+        area.boundaries.wards = {
+          ...area.boundaries.wards,
+          codeProperty: 'WD25CD',
+          nameProperty: 'WD25NM',
+        };
+        area.boundaries.copyrightYear = 2025;
+        area.centre = null;
+      });
+      await expect(loadArea('sheffield', { root })).rejects.toThrow(
+        /^data\/areas\/sheffield\/area\.json does not fit its outline:\n {2}- boundaries\.wards\.file: 33 of the 33 wards of data\/areas\/sheffield\/wards\.geojson lie outside Sheffield's outline \(data\/areas\/sheffield\/outline\.geojson\), e\.g\. E05011384 "Ardsley & Robin Hood", /,
+      );
+      // Sheffield's wards with one of Leeds's among them.
+      const wards = JSON.parse(
+        await readFile(path.join(REPO, 'data', 'areas', 'sheffield', 'wards.geojson'), 'utf8'),
+      ) as { features: { properties: Record<string, string> }[] };
+      wards.features[3] = {
+        ...adel,
+        properties: { WD20CD: adel.properties['WD25CD']!, WD20NM: adel.properties['WD25NM']! },
+      };
+      await writeFile(sheffieldWards, JSON.stringify(wards));
+      await cp(path.join(REPO, 'data', 'areas', 'sheffield', 'area.json'), areaFile());
+      await editArea((area) => (area.centre = null));
+      await expect(loadArea('sheffield', { root })).rejects.toThrow(
+        /- boundaries\.wards\.file: 1 of the 28 wards of .* lie outside Sheffield's outline .*, e\.g\. E05012841 "Adel & Wharfedale"\n/,
+      );
+    });
+
     it('throws AreaConfigError naming each bad field before looking for files', async () => {
       await editArea((a) => {
         a.forces = ['South Yorkshire'];
