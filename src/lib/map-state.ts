@@ -179,6 +179,18 @@ function readChoice<T extends string>(
   return choices.fallback;
 }
 
+/**
+ * A link's number when written as a plain decimal ("12", "-1.55", "012.5", spaces around it
+ * ignored), else NaN. Number() alone would also take "0x10", "1e1", "0b1010" and "Infinity",
+ * forms no link the map writes holds and a reader would not take for the value they give.
+ */
+const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;
+
+function plainDecimal(text: string): number {
+  const trimmed = text.trim();
+  return PLAIN_DECIMAL.test(trimmed) ? Number(trimmed) : NaN;
+}
+
 /** A link's whole number among `allowed`, else the default, with a note. */
 function readStep(
   param: string,
@@ -189,7 +201,7 @@ function readStep(
   notes: string[],
 ): number {
   if (value === null || value === '') return fallback;
-  const n = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+  const n = plainDecimal(value);
   if (allowed(n)) return n;
   notes.push(
     `The ${SINGLE_PARAMETERS[param]} ${quoted(value)} is not ${described}: the map uses ${fallback}.`,
@@ -350,7 +362,7 @@ function readView(
     );
     return none;
   }
-  const parts = centreParam.split(',').map((p) => (p.trim() === '' ? NaN : Number(p)));
+  const parts = centreParam.split(',').map(plainDecimal);
   const [lat, lon] = parts;
   if (parts.length !== 2 || lat === undefined || lon === undefined || isNaN(lat) || isNaN(lon)) {
     notes.push(
@@ -365,7 +377,7 @@ function readView(
     );
     return none;
   }
-  const zoom = zoomParam.trim() === '' ? NaN : Number(zoomParam);
+  const zoom = plainDecimal(zoomParam);
   if (!(zoom >= ZOOM_MIN && zoom <= ZOOM_MAX)) {
     notes.push(
       `The ${SINGLE_PARAMETERS.z} ${quoted(zoomParam)} is not a number from ${ZOOM_MIN} to ${ZOOM_MAX}: ${whole}.`,

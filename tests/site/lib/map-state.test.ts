@@ -225,6 +225,34 @@ describe('readState(search, context) notes', () => {
 });
 
 describe('parseState(search, context) centre and zoom', () => {
+  it('takes numbers only as plain decimals, and names any other form it was given', () => {
+    const centre = '53.81,-1.55';
+    for (const [query, words] of [
+      [`?c=${centre}&z=0x10`, '"0x10" is not a number'],
+      [`?c=${centre}&z=1e1`, '"1e1" is not a number'],
+      [`?c=${centre}&z=Infinity`, '"Infinity" is not a number'],
+      [`?c=${centre}&z=0b1010`, '"0b1010" is not a number'],
+      ['?c=0x35,-1.55&z=12', '"0x35,-1.55" is not a latitude and longitude'],
+      ['?c=5.381e1,-1.55&z=12', '"5.381e1,-1.55" is not a latitude and longitude'],
+      ['?c=53.81,-155e-2&z=12', '"53.81,-155e-2" is not a latitude and longitude'],
+      ['?intensity=0x8', '"0x8" is not a whole number'],
+      ['?intensity=8e0', '"8e0" is not a whole number'],
+      ['?min=1e1', '"1e1" is not one of'],
+      ['?min=0x5', '"0x5" is not one of'],
+    ] as const) {
+      const { state, notes } = readState(query, context);
+      expect(state, query).toEqual(defaultState(context));
+      expect(notes, query).toEqual([expect.stringContaining(words)]);
+    }
+    // Plain decimals, with a minus sign, a point or leading zeros, are read as given.
+    expect(parseState('?c=53.81,-01.550&z=012.5&intensity=07&min=010', context)).toMatchObject({
+      centre: [53.81, -1.55],
+      zoom: 12.5,
+      intensity: 7,
+      threshold: 10,
+    });
+  });
+
   it('opens the whole district unless both a centre near Leeds and a map zoom are given', () => {
     for (const query of [
       '?c=53.81,-1.55',
