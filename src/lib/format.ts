@@ -152,6 +152,20 @@ export function changeShown(change: Change | null): ChangeShown {
   };
 }
 
+/**
+ * Where a change sorts in a table, by what its cell shows (changeShown): its percentage when
+ * one is given; when the earlier count is too small for one, a change larger than chance by
+ * its direction alone ("clearly higher" above every rise given as a percentage, "clearly
+ * lower" below every fall); and null, with the rows that compare nothing (n/a), for "too few
+ * to compare".
+ */
+export function changeSortValue(change: Change | null): number | null {
+  if (change === null) return null;
+  if (change.percent !== null) return change.percent;
+  if (!change.significant) return null;
+  return change.current > change.earlier ? Infinity : -Infinity;
+}
+
 /** 1 -> "1st", 22 -> "22nd", 13 -> "13th" */
 export function ordinal(n: number): string {
   const tens = n % 100;

@@ -7,6 +7,8 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SiteData } from '../../src/shared/schema.ts';
+import { changeShown, changeSortValue } from '../../src/lib/format.ts';
+import { compareCounts } from '../../src/shared/rates.ts';
 import {
   launchBrowser,
   openPage,
@@ -328,6 +330,72 @@ describe('report pages in a browser', () => {
     const descending = await rates();
     expect(descending).toEqual([...descending].sort((a, b) => b - a));
     expect(await page.locator('#ward-table tbody tr').count()).toBe(data.wards.length);
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+  });
+
+  it('/wards/ sorts a change beyond chance without a percentage by its direction, and "too few" with n/a', async () => {
+    const { page, consoleErrors } = await openPage(browser, '/wards/');
+    // The sample's wards all have earlier counts of 20 or more, so some rows' change cells are
+    // given what the page writes for counts too small for a percentage: two changes clearly
+    // higher, two clearly lower, one too few to compare.
+    const small = [
+      [15, 2],
+      [24, 6],
+      [0, 12],
+      [1, 14],
+      [3, 2],
+    ].map(([current, earlier]) => {
+      const change = compareCounts(current!, earlier!);
+      const shown = changeShown(change);
+      return { value: String(changeSortValue(change) ?? ''), words: shown.words, bold: shown.bold };
+    });
+    expect(small.map((s) => s.words)).toEqual([
+      'clearly higher',
+      'clearly higher',
+      'clearly lower',
+      'clearly lower',
+      'too few to compare',
+    ]);
+    await page.evaluate((small) => {
+      const cells = document.querySelectorAll<HTMLElement>('#ward-table [data-field="change"]');
+      small.forEach((s, i) => {
+        const cell = cells[i * 3];
+        if (cell === undefined) throw new Error(`No change cell ${i * 3}`);
+        cell.dataset.sortValue = s.value;
+        cell.textContent = s.words;
+      });
+    }, small);
+    const shown = () =>
+      page.locator('#ward-table tbody [data-field="change"]').evaluateAll((cells) =>
+        cells.map((c) => ({
+          words: c.textContent?.trim() ?? '',
+          value: c.getAttribute('data-sort-value') ?? '',
+        })),
+      );
+    const header = page.locator('#ward-table thead th', { hasText: 'Change on a year' });
+    const percents = (rows: { words: string; value: string }[]) =>
+      rows
+        .filter((r) => !r.words.startsWith('clearly') && r.value !== '')
+        .map((r) => Number(r.value));
+    for (const direction of ['ascending', 'descending'] as const) {
+      await header.locator('button').click();
+      expect(await header.getAttribute('aria-sort')).toBe(direction);
+      const rows = await shown();
+      const words = rows.map((r) => r.words);
+      const [first, last] = direction === 'ascending' ? ['lower', 'higher'] : ['higher', 'lower'];
+      // The directions' ends, then the percentages in order, then what compares nothing.
+      expect(words.slice(0, 2), direction).toEqual([`clearly ${first}`, `clearly ${first}`]);
+      const middle = percents(rows);
+      expect(middle.length).toBeGreaterThan(1);
+      expect(middle).toEqual(
+        [...middle].sort((a, b) => (direction === 'ascending' ? a - b : b - a)),
+      );
+      const rest = words.slice(2 + middle.length);
+      expect(rest.slice(0, 2), direction).toEqual([`clearly ${last}`, `clearly ${last}`]);
+      expect(rest.slice(2).length).toBeGreaterThan(0);
+      for (const w of rest.slice(2)) expect(['too few to compare', 'n/a'], direction).toContain(w);
+    }
     expect(consoleErrors).toEqual([]);
     await page.close();
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { barPercents, niceStep, trendGeometry } from '../../../src/lib/charts.ts';
 import {
   changeShown,
+  changeSortValue,
   countedNoun,
   formatChange,
   formatCount,
@@ -117,6 +118,43 @@ describe('changeShown', () => {
       words: 'n/a',
       bold: false,
     });
+  });
+});
+
+describe('changeSortValue', () => {
+  it('sorts a change by what its cell shows: the percentage, or its direction when none is given', () => {
+    const changes = [];
+    for (let earlier = 0; earlier <= 60; earlier++) {
+      for (let current = 0; current <= 60; current++) changes.push(compareCounts(current, earlier));
+    }
+    const keyed = changes.map((change) => ({
+      shown: changeShown(change),
+      key: changeSortValue(change),
+      change,
+    }));
+    const percents = keyed.flatMap(({ change }) =>
+      change.percent === null ? [] : [change.percent],
+    );
+    const highest = Math.max(...percents);
+    const lowest = Math.min(...percents);
+    let withoutPercent = 0;
+    for (const { shown, key, change } of keyed) {
+      const pair = `${change.current} against ${change.earlier}`;
+      if (change.percent !== null) {
+        expect(key, pair).toBe(change.percent);
+      } else if (shown.bold) {
+        // "clearly higher" alone is above every rise given as a percentage, "clearly lower"
+        // alone below every fall: never among the rows that compare nothing.
+        withoutPercent += 1;
+        if (shown.words === 'clearly higher') expect(key, pair).toBeGreaterThan(highest);
+        else expect(key, pair).toBeLessThan(lowest);
+      } else {
+        expect(shown.words, pair).toBe('too few to compare');
+        expect(key, pair).toBeNull();
+      }
+    }
+    expect(withoutPercent).toBeGreaterThan(0);
+    expect(changeSortValue(null)).toBeNull();
   });
 });
 
