@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks';
 import { CRIME_TYPES, type CrimeType } from '../shared/constants.ts';
 import type { Commit } from './use-map-state.ts';
+import { escapeIsTheFields } from './MapFrame.tsx';
 
 export interface CrimeTypePickerProps {
   selected: readonly CrimeType[];
@@ -21,7 +22,20 @@ export function CrimeTypePicker({ selected, commit, initiallyOpen }: CrimeTypePi
   const [open, setOpen] = useState(initiallyOpen);
   const chosen = new Set<CrimeType>(selected);
   return (
-    <details class="crime-map__types" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+    <details
+      class="crime-map__types"
+      open={open}
+      onToggle={(e) => setOpen(e.currentTarget.open)}
+      onKeyDown={(e) => {
+        // Escape folds the list away, as it closes the sheet around it, focus on its summary.
+        if (e.key !== 'Escape' || e.defaultPrevented || !open || escapeIsTheFields(e.target)) {
+          return;
+        }
+        e.preventDefault();
+        e.currentTarget.querySelector('summary')?.focus({ preventScroll: true });
+        setOpen(false);
+      }}
+    >
       <summary>
         Crime types: <span class="crime-map__count">{typesSummary(selected.length)}</span>
       </summary>

@@ -2,7 +2,7 @@
 // sheet on a phone) that opens and closes, and the map's area with its notes.
 import { MAP_AREA } from '../lib/map-area.ts';
 import type { ComponentChildren, Ref, RefObject } from 'preact';
-import { useEffect } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import type { MapMeasure, MapView } from '../lib/map-state.ts';
 
 export interface MapPanelProps {
@@ -15,11 +15,38 @@ export interface MapPanelProps {
   children: ComponentChildren;
 }
 
+/**
+ * Whether Escape pressed on `target` is left to it: a search field clears its text on Escape
+ * (Chromium, Safari), and that comes first; the next Escape closes what holds it.
+ */
+export function escapeIsTheFields(target: EventTarget | null): boolean {
+  return target instanceof HTMLInputElement && target.type === 'search' && target.value !== '';
+}
+
 export function MapPanel({ panelRef, open, onToggle, summary, children }: MapPanelProps) {
+  const toggle = useRef<HTMLButtonElement>(null);
+  // On a narrow screen the open panel is a sheet over the map, closed by Escape like any
+  // disclosure that covers the page, focus going to its toggle (the controls inside are
+  // hidden). On a wide screen it is a side panel beside the map, part of the page: Escape
+  // leaves it open. A disclosure inside that closes on Escape (the crime types) takes it first.
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape' || e.defaultPrevented || !open || escapeIsTheFields(e.target)) return;
+    const panel = e.currentTarget;
+    if (!(panel instanceof HTMLElement) || getComputedStyle(panel).position !== 'fixed') return;
+    e.preventDefault();
+    toggle.current?.focus({ preventScroll: true });
+    onToggle();
+  };
   return (
-    <section ref={panelRef} class="crime-map__panel" aria-label="Map controls and figures">
+    <section
+      ref={panelRef}
+      class="crime-map__panel"
+      aria-label="Map controls and figures"
+      onKeyDown={onKeyDown}
+    >
       <div class="crime-map__panel-bar">
         <button
+          ref={toggle}
           type="button"
           class="crime-map__panel-toggle"
           aria-expanded={open}

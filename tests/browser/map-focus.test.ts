@@ -1,0 +1,111 @@
+// Where the keyboard's focus goes on the map page when what holds it closes or goes away:
+// Escape on the filters' sheet (a phone's bottom sheet) and the crime types' fold-out list.
+import { describe, expect, it, vi } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserPages } from './support.ts';
+import { waitForMap } from './map-page.ts';
+
+// Several pages, each with a few keys pressed, on a busy shared machine.
+vi.setConfig({ testTimeout: 90_000 });
+
+const PHONE = { width: 390, height: 844 };
+const TABLET = { width: 768, height: 1024 };
+const DESKTOP = { width: 1280, height: 800 };
+
+const pages = browserPages();
+
+async function openMap(viewport: { width: number; height: number }, query = ''): Promise<Page> {
+  const { page } = await pages.open(`/${query}`, { viewport });
+  await waitForMap(page);
+  return page;
+}
+
+/** What has focus, as a short description: its tag and its name or text. */
+function focused(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    if (el === null || el === document.body) return 'body';
+    const name = el.getAttribute('aria-label') ?? el.textContent?.trim() ?? '';
+    return `${el.tagName.toLowerCase()} ${name}`.trim();
+  });
+}
+
+const panelState = (page: Page) => page.getAttribute('.crime-map', 'data-panel');
+
+describe('Escape on the filters sheet', () => {
+  // Each: how to put focus somewhere in the open sheet.
+  const places: [string, (page: Page) => Promise<void>][] = [
+    ['the toggle', (page) => page.locator('.crime-map__panel-toggle').focus()],
+    ['the empty place search', (page) => page.locator('#crime-map-place').focus()],
+    ['a view radio', (page) => page.getByRole('radio', { name: /by ward/ }).focus()],
+    ['a month handle', (page) => page.locator('.crime-map__panel [role="slider"]').first().focus()],
+    ['a ward in the ranking', (page) => page.locator('.crime-map__ward-button').first().focus()],
+    ['the reset button', (page) => page.getByRole('button', { name: 'Reset the map' }).focus()],
+  ];
+
+  for (const [size, viewport] of [
+    ['phone', PHONE],
+    ['tablet', TABLET],
+  ] as const) {
+    it(`closes the sheet on a ${size} from anywhere in it, focus on its toggle`, async () => {
+      const page = await openMap(viewport);
+      const toggle = page.locator('.crime-map__panel-toggle');
+      for (const [where, focus] of places) {
+        await toggle.click();
+        expect(await panelState(page), where).toBe('open');
+        await focus(page);
+        expect(await focused(page), where).not.toBe('body');
+        await page.keyboard.press('Escape');
+        expect(await panelState(page), where).toBe('closed');
+        expect(await toggle.getAttribute('aria-expanded'), where).toBe('false');
+        expect(await focused(page), where).toBe('button Filters and figures');
+        expect(await page.locator('#crime-map-panel-body').isHidden(), where).toBe(true);
+      }
+    });
+  }
+
+  it('clears a search field first, and closes the sheet at the next Escape', async () => {
+    const page = await openMap(PHONE);
+    await page.locator('.crime-map__panel-toggle').click();
+    const search = page.locator('#crime-map-place');
+    await search.fill('ls6');
+    await page.keyboard.press('Escape');
+    expect(await search.inputValue()).toBe('');
+    expect(await panelState(page)).toBe('open');
+    await page.keyboard.press('Escape');
+    expect(await panelState(page)).toBe('closed');
+    expect(await focused(page)).toBe('button Filters and figures');
+  });
+
+  it('folds the crime types away first, focus on their summary, then closes the sheet', async () => {
+    const page = await openMap(PHONE);
+    await page.locator('.crime-map__panel-toggle').click();
+    const types = page.locator('details.crime-map__types');
+    await types.locator('summary').click();
+    expect(await types.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
+    await page.getByRole('checkbox', { name: 'Shoplifting' }).focus();
+    await page.keyboard.press('Escape');
+    expect(await types.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    expect(await focused(page)).toMatch(/^summary Crime types/);
+    expect(await panelState(page)).toBe('open');
+    await page.keyboard.press('Escape');
+    expect(await panelState(page)).toBe('closed');
+    expect(await focused(page)).toBe('button Filters and figures');
+  });
+
+  it('leaves the side panel of a wide screen open, and folds its crime types away', async () => {
+    const page = await openMap(DESKTOP);
+    expect(await panelState(page)).toBe('open');
+    await page.getByRole('radio', { name: /by ward/ }).focus();
+    await page.keyboard.press('Escape');
+    expect(await panelState(page)).toBe('open');
+    expect(await focused(page)).toMatch(/^input/);
+    const types = page.locator('details.crime-map__types');
+    expect(await types.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
+    await page.getByRole('checkbox', { name: 'Drugs' }).focus();
+    await page.keyboard.press('Escape');
+    expect(await types.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    expect(await focused(page)).toMatch(/^summary Crime types/);
+    expect(await panelState(page)).toBe('open');
+  });
+});
