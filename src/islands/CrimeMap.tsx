@@ -20,6 +20,7 @@ import { NO_TYPES, useFigures } from './use-figures.ts';
 import { useMapLayers, type WardShapes } from './use-map-layers.ts';
 import { useMapState } from './use-map-state.ts';
 import { useSheetBar } from './use-sheet-bar.ts';
+import { useKeptFocus } from './use-kept-focus.ts';
 import { useWardFocus } from './use-ward-focus.ts';
 import { coverOf } from './ward-cover.ts';
 import { WARD_DETAILS_ID } from './WardDetails.tsx';
@@ -215,6 +216,8 @@ function MapView({ data, shapes, wardsBase, postcodesUrl, announce }: MapViewPro
     rangeLabel,
     wardsBase,
   });
+  // After the ward's own focus (useWardFocus, above) and the ranking's (a child, run first).
+  useKeptFocus(rootRef, mapRef);
 
   return (
     <div

@@ -151,11 +151,19 @@ export function MapArea(props: MapAreaProps) {
           )}
         </div>
       )}
+      {/* Focus can be given to the map's box (tabIndex -1) also when the map could not be drawn,
+          so closing the notes or losing a control leaves focus here, not at the page's start;
+          a map that is drawn puts it in the tab order (Leaflet's keyboard handler). */}
       <div
         ref={mapRef}
         class="crime-map__map"
         role="region"
-        aria-label={`Map of ${MAP_AREA.district}: ${shows}. Arrow keys pan, plus and minus zoom; pick a ward from the ranking or the search.`}
+        tabIndex={-1}
+        aria-label={
+          mapError !== null
+            ? `Map of ${MAP_AREA.district}: it could not be drawn; the figures beside it are still right.`
+            : `Map of ${MAP_AREA.district}: ${shows}. Arrow keys pan, plus and minus zoom; pick a ward from the ranking or the search.`
+        }
       />
       {children}
     </div>

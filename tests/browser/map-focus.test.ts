@@ -1,9 +1,10 @@
 // Where the keyboard's focus goes on the map page when what holds it closes or goes away:
-// Escape on the filters' sheet (a phone's bottom sheet) and the crime types' fold-out list.
+// Escape on the filters' sheet (a phone's bottom sheet) and the crime types' fold-out list;
+// back or forward taking away the ranking, the heat controls or a link's notes.
 import { describe, expect, it, vi } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserPages } from './support.ts';
-import { waitForMap } from './map-page.ts';
+import { afterUpdate, waitForMap } from './map-page.ts';
 
 // Several pages, each with a few keys pressed, on a busy shared machine.
 vi.setConfig({ testTimeout: 90_000 });
@@ -107,5 +108,96 @@ describe('Escape on the filters sheet', () => {
     expect(await types.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
     expect(await focused(page)).toMatch(/^summary Crime types/);
     expect(await panelState(page)).toBe('open');
+  });
+});
+
+describe('focus when back or forward takes away what had it', () => {
+  for (const [size, viewport] of [
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ] as const) {
+    it(`goes to the control before the ranking when back empties it, on a ${size}`, async () => {
+      // No crime type chosen: nothing to rank. "All types" brings the ranking.
+      const page = await openMap(viewport, '?type=');
+      if (size === 'phone') {
+        await page.locator('.crime-map__panel-toggle').click();
+        await page.locator('details.crime-map__types summary').click();
+      }
+      expect(await page.locator('#crime-map-ranking').count()).toBe(0);
+      for (const target of ['.crime-map__ward-button', '[aria-controls="crime-map-ranking"]']) {
+        await afterUpdate(page, () => page.getByRole('button', { name: 'All types' }).click());
+        await page.locator(target).first().focus();
+        await afterUpdate(page, () => page.goBack().then(() => undefined));
+        expect(await page.locator('#crime-map-ranking').count(), target).toBe(0);
+        expect(await focused(page), target).toBe('button Reset the map');
+      }
+      // Forward to a view without data, and its ranking goes the same way.
+      await afterUpdate(page, () => page.goForward().then(() => undefined));
+      await page.locator('.crime-map__ward-button').first().focus();
+      await afterUpdate(page, () => page.getByRole('button', { name: 'No types' }).click());
+      await afterUpdate(page, () => page.goBack().then(() => undefined));
+      await page.locator('.crime-map__ward-button').first().focus();
+      await afterUpdate(page, () => page.goForward().then(() => undefined));
+      expect(await page.locator('#crime-map-ranking').count()).toBe(0);
+      expect(await focused(page)).toBe('button Reset the map');
+    });
+  }
+
+  it('goes to the measure chosen when back takes the heat controls away', async () => {
+    const page = await openMap(DESKTOP, '?view=wards');
+    await afterUpdate(page, () => page.getByRole('radio', { name: /^Heatmap/ }).check());
+    for (const slider of ['#crime-map-intensity', '#crime-map-threshold']) {
+      await page.locator(slider).focus();
+      await afterUpdate(page, () => page.goBack().then(() => undefined));
+      expect(await page.locator(slider).count(), slider).toBe(0);
+      expect(await focused(page), slider).toBe('input');
+      expect(
+        await page.evaluate(() => (document.activeElement as HTMLInputElement).value),
+        slider,
+      ).toBe('count');
+      await afterUpdate(page, () => page.goForward().then(() => undefined));
+    }
+  });
+
+  it("goes to the map when back takes the rate legend's note away, on a phone", async () => {
+    const page = await openMap(PHONE, '?view=wards');
+    await page.locator('.crime-map__panel-toggle').click();
+    await afterUpdate(page, () => page.getByRole('radio', { name: /per 1,000 residents/ }).check());
+    await page.locator('.crime-map__panel-toggle').click();
+    await page.locator('.crime-map__legend summary').focus();
+    await afterUpdate(page, () => page.goBack().then(() => undefined));
+    expect(await page.locator('.crime-map__legend summary').count()).toBe(0);
+    expect(await focused(page)).toMatch(/^div Map of /);
+  });
+
+  it("goes to the map when back closes a link's notes that had it", async () => {
+    const page = await openMap(DESKTOP, '?type=drugs,burglery');
+    await afterUpdate(page, () => page.getByRole('checkbox', { name: 'Shoplifting' }).check());
+    await page.getByRole('button', { name: 'Close notes' }).focus();
+    await afterUpdate(page, () => page.goBack().then(() => undefined));
+    expect(await page.locator('#crime-map-link-notes').count()).toBe(0);
+    // The map the notes were over, as when they close by their button.
+    expect(await focused(page)).toMatch(/^div Map of /);
+  });
+
+  it("goes to the map's box when a link's notes close over a map that could not be drawn", async () => {
+    const { page } = await pages.open('/?ward=nowhere', {
+      viewport: DESKTOP,
+      routes: [{ pattern: '**/_astro/leaflet-heat*.js', status: 404, body: 'gone' }],
+    });
+    await page.waitForSelector('.crime-map__error[role="alert"]');
+    const map = page.getByRole('region', { name: /could not be drawn/ });
+    expect(await map.count()).toBe(1);
+    for (const key of ['Enter', ' ']) {
+      // Opened afresh: the address the map replaced no longer has the note's ward.
+      await page.goto(new URL('/?ward=nowhere', page.url()).href);
+      await page.waitForSelector('.crime-map__error[role="alert"]');
+      await page.getByRole('button', { name: 'Close notes' }).focus();
+      await page.keyboard.press(key);
+      await page.waitForSelector('#crime-map-link-notes', { state: 'detached' });
+      expect(await page.evaluate(() => document.activeElement?.className), key).toBe(
+        'crime-map__map',
+      );
+    }
   });
 });
