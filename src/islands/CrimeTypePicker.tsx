@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { CRIME_TYPES, type CrimeType } from '../shared/constants.ts';
 import type { Commit } from './use-map-state.ts';
-import { escapeIsTheFields } from './MapFrame.tsx';
+import { foldOnEscape } from './escape-keys.ts';
 
 export interface CrimeTypePickerProps {
   selected: readonly CrimeType[];
@@ -26,15 +26,7 @@ export function CrimeTypePicker({ selected, commit, initiallyOpen }: CrimeTypePi
       class="crime-map__types"
       open={open}
       onToggle={(e) => setOpen(e.currentTarget.open)}
-      onKeyDown={(e) => {
-        // Escape folds the list away, as it closes the sheet around it, focus on its summary.
-        if (e.key !== 'Escape' || e.defaultPrevented || !open || escapeIsTheFields(e.target)) {
-          return;
-        }
-        e.preventDefault();
-        e.currentTarget.querySelector('summary')?.focus({ preventScroll: true });
-        setOpen(false);
-      }}
+      onKeyDown={foldOnEscape}
     >
       <summary>
         Crime types: <span class="crime-map__count">{typesSummary(selected.length)}</span>

@@ -4,6 +4,7 @@ import { MAP_AREA } from '../lib/map-area.ts';
 import type { ComponentChildren, Ref, RefObject } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import type { MapMeasure, MapView } from '../lib/map-state.ts';
+import { escapeIsTheFields } from './escape-keys.ts';
 
 export interface MapPanelProps {
   /** The panel's element, measured while closed for the bar's height (use-sheet-bar.ts). */
@@ -13,14 +14,6 @@ export interface MapPanelProps {
   /** Shown beside or under the toggle, also when the panel is closed; it may wrap. */
   summary: string;
   children: ComponentChildren;
-}
-
-/**
- * Whether Escape pressed on `target` is left to it: a search field clears its text on Escape
- * (Chromium, Safari), and that comes first; the next Escape closes what holds it.
- */
-export function escapeIsTheFields(target: EventTarget | null): boolean {
-  return target instanceof HTMLInputElement && target.type === 'search' && target.value !== '';
 }
 
 export function MapPanel({ panelRef, open, onToggle, summary, children }: MapPanelProps) {

@@ -7,6 +7,7 @@ import type { MapMeasure, MapView } from '../lib/map-state.ts';
 import { RESIDENTS_SOURCE } from '../shared/rates.ts';
 import { HEAT_GRADIENT } from './map-layers.ts';
 import { NO_TYPES } from './use-figures.ts';
+import { foldOnEscape } from './escape-keys.ts';
 
 export interface MapLegendProps {
   view: MapView;
@@ -107,7 +108,7 @@ export function MapLegend(props: MapLegendProps) {
             {caveat}
           </p>
           {/* On a phone, where the legend's notes would cover the map: one line, opened at will. */}
-          <details class="crime-map__legend-less">
+          <details class="crime-map__legend-less" onKeyDown={foldOnEscape}>
             <summary>What the rates divide by</summary>
             <p class="crime-map__note">{caveat}</p>
           </details>

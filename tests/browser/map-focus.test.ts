@@ -111,6 +111,20 @@ describe('Escape on the filters sheet', () => {
   });
 });
 
+describe("Escape on the rate legend's note on a phone", () => {
+  it('folds the note away, focus on its summary, and leaves the filters closed', async () => {
+    const page = await openMap(PHONE, '?view=wards&measure=rate');
+    const details = page.locator('.crime-map__legend details');
+    const isOpen = () => details.evaluate((d) => (d as HTMLDetailsElement).open);
+    await details.locator('summary').click();
+    expect(await isOpen()).toBe(true);
+    await page.keyboard.press('Escape');
+    expect(await isOpen()).toBe(false);
+    expect(await focused(page)).toBe('summary What the rates divide by');
+    expect(await panelState(page)).toBe('closed');
+  });
+});
+
 describe('focus when back or forward takes away what had it', () => {
   for (const [size, viewport] of [
     ['desktop', DESKTOP],
