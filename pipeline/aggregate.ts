@@ -17,6 +17,7 @@ import {
   type Ward,
 } from '../src/shared/schema.ts';
 import { twelveMonthsTo } from '../src/shared/months.ts';
+import { placeKindOf, type PlaceKind } from '../src/shared/place-kinds.ts';
 import { monthParts, type MonthParts, type MonthTotals, type WardStreets } from './month-parts.ts';
 
 /** Streets listed per ward page: enough to show where crime concentrates, short enough to read. */
@@ -139,6 +140,7 @@ export class SiteDataFold {
         window,
         byWard: tops.map((t) => t.streets),
         tiedBeyond: tops.map((t) => t.tiedBeyond),
+        placeKinds: tops.map((t) => t.placeKinds),
       },
       quality: qualityTotals(sorted),
       forces: forceTotals(sorted),
@@ -173,6 +175,13 @@ export function checkWardCodes(summaries: readonly MonthTotals[], wards: readonl
   }
 }
 
+/** A ward's top streets over some months, and its crimes at the kinds of place police.uk names. */
+export interface WardTopStreets {
+  streets: { location: string; count: number }[];
+  tiedBeyond: number;
+  placeKinds: { kind: PlaceKind; count: number }[];
+}
+
 /**
  * The ward's `TOP_STREETS_PER_WARD` streets with the most crimes over `months`, most first (then
  * by name), and how many streets left out tie with the last one kept (a reader must not take
@@ -180,15 +189,19 @@ export function checkWardCodes(summaries: readonly MonthTotals[], wards: readonl
  * or two: sorting them all (a locale comparison for every tie) took most of the site-data
  * step, so only the best so far are kept, in order, each street placed after those it ties
  * with as a stable sort would.
+ *
+ * A location police.uk names only by a kind of place ("On or near Supermarket": placeKindOf)
+ * is every such place of the ward added together, not one street: it is left out of the
+ * ranking and counted in `placeKinds` instead, most first (then by kind), so no crime is lost.
  */
-export function topStreets(
-  months: readonly WardStreets[],
-  wardCode: string,
-): { streets: { location: string; count: number }[]; tiedBeyond: number } {
+export function topStreets(months: readonly WardStreets[], wardCode: string): WardTopStreets {
   const totals = new Map<string, number>();
+  const kinds = new Map<PlaceKind, number>();
   for (const wardStreet of months) {
     for (const [location, count] of Object.entries(wardStreet[wardCode] ?? {})) {
-      totals.set(location, (totals.get(location) ?? 0) + count);
+      const kind = placeKindOf(location);
+      if (kind === null) totals.set(location, (totals.get(location) ?? 0) + count);
+      else kinds.set(kind, (kinds.get(kind) ?? 0) + count);
     }
   }
   const top: { location: string; count: number }[] = [];
@@ -211,7 +224,10 @@ export function topStreets(
     for (const count of totals.values()) if (count === cut) tiedBeyond += 1;
     tiedBeyond -= top.filter((s) => s.count === cut).length;
   }
-  return { streets: top, tiedBeyond };
+  const placeKinds = [...kinds]
+    .map(([kind, count]) => ({ kind, count }))
+    .sort((a, b) => b.count - a.count || a.kind.localeCompare(b.kind));
+  return { streets: top, tiedBeyond, placeKinds };
 }
 
 /** Kept rows by force over the months, most first (then by name). */

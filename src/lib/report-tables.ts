@@ -125,6 +125,12 @@ export function wardTables(data: SiteData, index: number): ReportTable[] {
       period: streetWindow,
       rows: (data.topStreets.byWard[index] ?? []).map((s) => [s.location, s.count]),
     },
+    {
+      spec: spec(WARD_TABLES, 'place-kinds'),
+      subject: `${ward.name}, ${describeMonths(streetWindow.withData)}`,
+      period: streetWindow,
+      rows: (data.topStreets.placeKinds[index] ?? []).map((k) => [k.kind, k.count]),
+    },
   ];
 }
 

@@ -17,6 +17,7 @@ import {
 import { monthSchema } from './schema.ts';
 import type { AreaConfig, PostcodeListHolds } from './area.ts';
 import { farFromTheList } from './postcode-list.ts';
+import { PLACE_KINDS } from './place-kinds.ts';
 
 /** How the published files speak of their district: from its area configuration. */
 export interface DistrictWords {
@@ -302,10 +303,33 @@ export const WARD_TABLES = [
     id: 'streets',
     title: 'Streets with most crimes and anti-social behaviour',
     description:
-      'The 10 police.uk locations with most crimes and anti-social behaviour incidents in the ward over the months with data of the 12 months ending with the latest month; of locations tied at the tenth place, the first in alphabetical order, the ward page saying how many more have that count.',
+      'The 10 police.uk locations with most crimes and anti-social behaviour incidents in the ward over the months with data of the 12 months ending with the latest month; of locations tied at the tenth place, the first in alphabetical order, the ward page saying how many more have that count. Locations police.uk names only by a kind of place ("On or near Supermarket", every supermarket of the ward under one name) are left out: they are in the place-kinds table.',
     fields: [
-      { name: 'location', type: 'string', description: 'police.uk snap point ("On or near ...").' },
+      {
+        name: 'location',
+        type: 'string',
+        description:
+          'police.uk snap point ("On or near ..."): a street or a named place, never a kind of place.',
+      },
       crimes('Crimes and anti-social behaviour incidents at this location.'),
+    ],
+  },
+  {
+    id: 'place-kinds',
+    title: 'Crimes and anti-social behaviour at kinds of place',
+    description:
+      'The crimes and anti-social behaviour incidents in the ward, over the months with data of the 12 months ending with the latest month, at the points police.uk names only by a kind of place ("On or near Supermarket", "On or near Parking Area"): each row adds together every place of that kind in the ward, so it is not the count of one place. These are the crimes the streets table leaves out; most first.',
+    fields: [
+      {
+        name: 'kind',
+        type: 'string',
+        enum: PLACE_KINDS,
+        description:
+          'The kind of place, as police.uk names its points: "On or near " and the kind in the records\' Location column.',
+      },
+      crimes(
+        'Crimes and anti-social behaviour incidents at every place of this kind in the ward, added together.',
+      ),
     ],
   },
 ] as const satisfies readonly TableSpec[];

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { CRIME_TYPES } from './constants.ts';
 import { MONTH_PATTERN } from './months.ts';
+import { PLACE_KINDS } from './place-kinds.ts';
 
 export const monthSchema = z.string().regex(MONTH_PATTERN, 'expected a month as YYYY-MM');
 export type Month = z.infer<typeof monthSchema>;
@@ -209,7 +210,9 @@ export const siteDataSchema = z.object({
   outcomes: z.array(z.array(z.array(z.number().int().nonnegative()))),
   /**
    * The streets with most crimes in each ward over `window` (the latest 12 months): the
-   * TOP_STREETS_PER_WARD most, ties at the cut taken by name.
+   * TOP_STREETS_PER_WARD most, ties at the cut taken by name. A location police.uk names only
+   * by a kind of place ("On or near Supermarket", PLACE_KINDS) adds up every such place of the
+   * ward: it is no street, so it is never in `byWard` but in `placeKinds`.
    */
   topStreets: z.object({
     window: z.object({ from: monthSchema, to: monthSchema }),
@@ -218,6 +221,13 @@ export const siteDataSchema = z.object({
     ),
     /** By ward: the locations left out with the same count as the last one listed. */
     tiedBeyond: z.array(z.number().int().nonnegative()),
+    /**
+     * By ward: the crimes at each kind of place police.uk names without a street, every place
+     * of the kind in the ward added together, over the same window; most first, then by kind.
+     */
+    placeKinds: z.array(
+      z.array(z.object({ kind: z.enum(PLACE_KINDS), count: z.number().int().positive() })),
+    ),
   }),
   quality: z.object({
     read: z.number().int().nonnegative(),

@@ -110,6 +110,11 @@ const FROM_PAGE: Record<string, (section: HTMLElement) => Record<string, string>
       location: tr.querySelector('th')?.text.trim() ?? '',
       crimes: count(tr.querySelector('td')),
     })),
+  'place-kinds': (s) =>
+    s.querySelectorAll('tbody tr').map((tr) => ({
+      kind: tr.querySelector('th')?.text.trim() ?? '',
+      crimes: count(tr.querySelector('td')),
+    })),
   'previous-year': (s) =>
     // The types, then the total in the table's foot.
     s.querySelectorAll('#year-comparison tbody tr, #year-comparison tfoot tr').map((tr) => {
@@ -167,7 +172,7 @@ function expectSameFigures(d: Download): void {
 }
 
 const reportPages = [
-  ...data.wards.map((w) => ({ path: `wards/${w.slug}/`, tables: 5 })),
+  ...data.wards.map((w) => ({ path: `wards/${w.slug}/`, tables: 6 })),
   ...years.map((y) => ({ path: `years/${y}/`, tables: 0 })),
 ];
 
@@ -196,7 +201,7 @@ describe('download links on the ward and year reports', () => {
       }
     }
     expect(compared).toBe(
-      data.wards.length * 5 +
+      data.wards.length * 6 +
         years.reduce((n, y) => n + downloads(page(`years/${y}/`), 'csv').length, 0),
     );
   });

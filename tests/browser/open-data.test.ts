@@ -70,7 +70,7 @@ describe('datapackage.json', () => {
     for (const ward of data.wards) expect(paths).toContain(`wards/${ward.slug}/crime-types.csv`);
     expect(descriptor.resources.length).toBe(
       manifest.files.length +
-        data.wards.length * 5 +
+        data.wards.length * 6 +
         paths.filter((p) => p.startsWith('years/')).length,
     );
     for (const resource of descriptor.resources) {

@@ -29,7 +29,10 @@ interface Data {
   }[];
   districtPopulation: number;
   counts: number[][][];
-  topStreets: { byWard: { location: string; count: number }[][] };
+  topStreets: {
+    byWard: { location: string; count: number }[][];
+    placeKinds: { kind: string; count: number }[][];
+  };
 }
 
 const data = JSON.parse(readFileSync(path.resolve('src/data/site-data.json'), 'utf8')) as Data;
@@ -116,6 +119,33 @@ function rankOf(values: number[], i: number): number {
   return 1 + values.filter((v) => v > (values[i] ?? 0)).length;
 }
 
+/**
+ * The location names the site data counts as kinds of place (any ward's), as police.uk writes
+ * them in the records' Location column.
+ */
+const KIND_LOCATIONS = new Set(
+  data.topStreets.placeKinds.flatMap((kinds) => kinds.map((k) => `On or near ${k.kind}`)),
+);
+let locationCounts: Map<string, Map<string, number>> | undefined;
+/** Independent count, from the published record files: by ward, each location's rows in the window. */
+function locationsByWard(): Map<string, Map<string, number>> {
+  if (locationCounts !== undefined) return locationCounts;
+  const byWard = new Map<string, Map<string, number>>();
+  for (const file of readdirSync('public/downloads').filter((f) => f.endsWith('.csv.gz'))) {
+    const records = parseCsv(gunzipSync(readFileSync(path.join('public/downloads', file))), {
+      columns: true,
+    }) as Record<string, string>[];
+    for (const r of records) {
+      if (!windowMonths.includes(r['Month'] ?? '')) continue;
+      const ward = byWard.get(r['Ward Code'] ?? '') ?? new Map<string, number>();
+      ward.set(r['Location'] ?? '', (ward.get(r['Location'] ?? '') ?? 0) + 1);
+      byWard.set(r['Ward Code'] ?? '', ward);
+    }
+  }
+  locationCounts = byWard;
+  return byWard;
+}
+
 // --- Reading the built pages ------------------------------------------------------------------
 
 function page(urlPath: string): HTMLElement {
@@ -126,6 +156,12 @@ function page(urlPath: string): HTMLElement {
 /** "1,234" -> 1234 */
 function number(el: HTMLElement | null | undefined): number {
   return Number((el?.text ?? '').replace(/,/g, '').trim());
+}
+/** The rows of the table captioned `captionId`: each row's heading and number. */
+function tableRows(root: HTMLElement, captionId: string): [string | undefined, number][] {
+  return (
+    root.querySelector(`#${captionId}`)?.closest('table')?.querySelectorAll('tbody tr') ?? []
+  ).map((tr) => [tr.querySelector('th')?.text.trim(), number(tr.querySelector('td'))]);
 }
 function field(root: HTMLElement, name: string): string {
   return root.querySelector(`[data-field="${name}"]`)?.text.trim() ?? '';
@@ -294,9 +330,7 @@ describe('ward reports', () => {
   it('a ward page lists its top streets, neighbours and links to the map opened on it', () => {
     data.wards.forEach((ward, w) => {
       const root = page(`wards/${ward.slug}/`);
-      const streets = root
-        .querySelectorAll('#streets ~ * tbody tr, section[aria-labelledby="streets"] tbody tr')
-        .map((tr) => [tr.querySelector('th')?.text.trim(), number(tr.querySelector('td'))]);
+      const streets = tableRows(root, 'streets-caption');
       expect(streets).toEqual((data.topStreets.byWard[w] ?? []).map((s) => [s.location, s.count]));
       const links = root.querySelectorAll('a').map((a) => a.getAttribute('href') ?? '');
       for (const code of ward.neighbours) {
@@ -740,25 +774,16 @@ describe('the About page', () => {
   });
 
   it('a ward page says how many locations tie with the last street listed and are left out', () => {
-    // Independent count, from the published record files.
-    const byWard = new Map<string, Map<string, number>>();
-    for (const file of readdirSync('public/downloads').filter((f) => f.endsWith('.csv.gz'))) {
-      const records = parseCsv(gunzipSync(readFileSync(path.join('public/downloads', file))), {
-        columns: true,
-      }) as Record<string, string>[];
-      for (const r of records) {
-        if (!windowMonths.includes(r['Month'] ?? '')) continue;
-        const ward = byWard.get(r['Ward Code'] ?? '') ?? new Map<string, number>();
-        ward.set(r['Location'] ?? '', (ward.get(r['Location'] ?? '') ?? 0) + 1);
-        byWard.set(r['Ward Code'] ?? '', ward);
-      }
-    }
+    const byWard = locationsByWard();
     let wardsWithTies = 0;
     data.wards.forEach((ward, w) => {
       const listed = data.topStreets.byWard[w] ?? [];
       const last = listed.at(-1);
       const left = [...(byWard.get(ward.code) ?? [])].filter(
-        ([location, n]) => n === last?.count && !listed.some((s) => s.location === location),
+        ([location, n]) =>
+          n === last?.count &&
+          !KIND_LOCATIONS.has(location) &&
+          !listed.some((s) => s.location === location),
       ).length;
       const note = page(`wards/${ward.slug}/`).querySelector('#streets-ties');
       if (left === 0) {
@@ -772,6 +797,64 @@ describe('the About page', () => {
     });
     // The committed data has wards whose last place is shared (most, at two crimes a year).
     expect(wardsWithTies).toBeGreaterThan(0);
+  });
+
+  it('a ward page shows the kinds of place apart from its streets, each kind summed over its places, and its crimes add up', () => {
+    const byWard = locationsByWard();
+    expect([...KIND_LOCATIONS]).toEqual(
+      expect.arrayContaining(['On or near Supermarket', 'On or near Parking Area']),
+    );
+    let wardsWithKinds = 0;
+    data.wards.forEach((ward, w) => {
+      const root = page(`wards/${ward.slug}/`);
+      const locations = [...(byWard.get(ward.code) ?? [])];
+      const kinds = tableRows(root, 'place-kinds-caption');
+      // Each kind: every record of the ward at a place of that kind, most first.
+      const expected = locations
+        .filter(([location]) => KIND_LOCATIONS.has(location))
+        .map(([location, n]): [string, number] => [location.replace(/^On or near /, ''), n])
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+      expect(kinds, ward.name).toEqual(expected);
+      const streets = tableRows(root, 'streets-caption');
+      for (const [location] of streets) {
+        expect(KIND_LOCATIONS.has(location ?? ''), `${ward.name}: ${location}`).toBe(false);
+      }
+      const section = root.querySelector('section[aria-labelledby="place-kinds"]');
+      const text = section?.text.replace(/\s+/g, ' ') ?? '';
+      expect(text, ward.name).toContain('Kinds of place police.uk names without a street');
+      expect(text, ward.name).toContain(
+        `Each figure here adds together every place of that kind in ${ward.name}, so it is not the count of one place`,
+      );
+      if (kinds.length > 0) wardsWithKinds += 1;
+      else {
+        expect(text, ward.name).toContain(
+          'No crimes or anti-social behaviour were placed at a kind of place in these months.',
+        );
+      }
+      expect(
+        section
+          ?.querySelector('[data-downloads="place-kinds"] a[data-format="csv"]')
+          ?.getAttribute('href'),
+      ).toMatch(new RegExp(`/wards/${ward.slug}/place-kinds\\.csv$`));
+      // Nothing lost: the listed streets, the kinds and the other locations make the ward's total.
+      const total = wardTotal(w, windowMonths);
+      const listed = streets.reduce((n, [, c]) => n + c, 0);
+      const atKinds = kinds.reduce((n, [, c]) => n + c, 0);
+      const others = locations
+        .filter(([l]) => !KIND_LOCATIONS.has(l) && !streets.some(([s]) => s === l))
+        .reduce((n, [, c]) => n + c, 0);
+      expect(listed + atKinds + others, ward.name).toBe(total);
+      const sumNote = field(root, 'streets-sum').replace(/\s+/g, ' ');
+      if (total === 0) expect(sumNote, ward.name).toBe('');
+      else {
+        const f = (n: number) => n.toLocaleString('en-GB');
+        expect(sumNote, ward.name).toBe(
+          `Of the ${f(total)} crimes and anti-social behaviour incidents in ${ward.name} in these months, the streets listed hold ${f(listed)}, the kinds of place (below) ${f(atKinds)} and the ward's other streets and places ${f(others)}.`,
+        );
+      }
+    });
+    // The committed data has kinds of place in most wards.
+    expect(wardsWithKinds).toBeGreaterThan(data.wards.length / 2);
   });
 
   it('counts the rows by force as the committed street files name them, and no other force', async () => {

@@ -78,6 +78,53 @@ describe('report pages in a browser', () => {
     await page.close();
   });
 
+  it('a ward report shows its kinds of place apart from its streets with JavaScript disabled', async () => {
+    const { page } = await openPage(browser, `/wards/${ward?.slug}/`, { javaScript: false });
+    const kinds = page.getByRole('region', { name: /kinds of place in/ });
+    expect(await kinds.locator('tbody th').allTextContents()).toEqual(
+      data.topStreets.placeKinds[data.wards.indexOf(ward!)]?.map((k) => k.kind),
+    );
+    expect(await kinds.locator('tbody th').count()).toBeGreaterThan(0);
+    const streets = await page
+      .getByRole('region', { name: /Streets with most crimes/ })
+      .locator('tbody th')
+      .allTextContents();
+    expect(streets.length).toBeGreaterThan(0);
+    for (const location of streets) expect(location).not.toMatch(/Supermarket|Parking Area/);
+    await page.close();
+  });
+
+  it.each([390, 320])(
+    'at %i px the streets and kinds-of-place tables of every ward page fit their box, no sideways scrolling',
+    async (width) => {
+      const { page } = await openPage(browser, `/wards/${ward?.slug}/`, {
+        viewport: { width, height: 844 },
+      });
+      const wide: string[] = [];
+      for (const w of data.wards) {
+        await page.goto(new URL(`/wards/${w.slug}/`, siteUrl()).href);
+        const boxes = await page
+          .locator('.table-scroll:has(#streets-caption), .table-scroll:has(#place-kinds-caption)')
+          .evaluateAll((els) =>
+            els.map((el) => ({
+              caption: el.querySelector('caption')?.textContent?.trim() ?? '',
+              scrollWidth: el.scrollWidth,
+              clientWidth: el.clientWidth,
+              page: document.documentElement.scrollWidth > document.documentElement.clientWidth,
+            })),
+          );
+        expect(boxes.length, w.name).toBe(2);
+        for (const b of boxes) {
+          if (b.scrollWidth > b.clientWidth || b.page) {
+            wide.push(`${w.name}, ${b.caption}: ${b.scrollWidth} px in ${b.clientWidth}`);
+          }
+        }
+      }
+      expect(wide).toEqual([]);
+      await page.close();
+    },
+  );
+
   it('a year report reads completely with JavaScript disabled', async () => {
     const { page } = await openPage(browser, `/years/${year}/`, { javaScript: false });
     expect(await page.locator('h1').textContent()).toContain(String(year));

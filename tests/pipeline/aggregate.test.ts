@@ -10,6 +10,29 @@ const GENERATED_AT = '2025-05-02T10:00:00.000Z';
 const WEST = -1.6;
 const westIsApproximate = (lon: number): boolean => lon < WEST;
 const SAMPLE_MONTHS = ['2024-03', '2025-02', '2025-03'];
+/**
+ * The Leeds sample's location names that name a kind of place and no street: each is given to
+ * points all over the district (every supermarket is "On or near Supermarket"). Read off the
+ * sample's rows, so the test does not take the list from the code it checks.
+ */
+const KINDS_IN_SAMPLE = [
+  'Bus/Coach Station',
+  'Conference/Exhibition Centre',
+  'Further/Higher Educational Building',
+  'Hospital',
+  'Nightclub',
+  'Park/Open Space',
+  'Parking Area',
+  'Petrol Station',
+  'Police Station',
+  'Prison',
+  'Shopping Area',
+  'Sports/Recreation Area',
+  'Supermarket',
+  'Theatre/Concert Hall',
+];
+const kindOf = (location: string): string | undefined =>
+  KINDS_IN_SAMPLE.find((kind) => location === `On or near ${kind}`);
 
 function summarise(month: string, rows: readonly EnrichedCrime[]): MonthSummary {
   const summariser = createMonthSummariser({
@@ -87,7 +110,7 @@ describe('aggregateSiteData(summaries, wards, generatedAt) over the three sample
     expect(data.topStreets.window).toEqual({ from: '2024-04', to: '2025-03' });
     const hunslet = data.wards.findIndex((w) => w.code === 'E05011399');
     const inWindow = [...(rows.get('2025-02') ?? []), ...(rows.get('2025-03') ?? [])].filter(
-      (r) => r.wardCode === 'E05011399',
+      (r) => r.wardCode === 'E05011399' && kindOf(r.location) === undefined,
     );
     const expected = [...countBy(inWindow, (r) => r.location)]
       .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
@@ -95,11 +118,11 @@ describe('aggregateSiteData(summaries, wards, generatedAt) over the three sample
       .map(([location, count]) => ({ location, count }));
     expect(data.topStreets.byWard[hunslet]).toEqual(expected);
     expect(data.topStreets.byWard[0]).toEqual([]);
-    // Every ward: the locations left out that tie with the last one listed.
+    // Every ward: the streets left out that tie with the last one listed.
     data.wards.forEach((ward, w) => {
       const counts = countBy(
         [...(rows.get('2025-02') ?? []), ...(rows.get('2025-03') ?? [])].filter(
-          (r) => r.wardCode === ward.code,
+          (r) => r.wardCode === ward.code && kindOf(r.location) === undefined,
         ),
         (r) => r.location,
       );
@@ -113,6 +136,38 @@ describe('aggregateSiteData(summaries, wards, generatedAt) over the three sample
             ).length;
       expect(data.topStreets.tiedBeyond[w], ward.name).toBe(tied);
     });
+  });
+
+  it('topStreets ranks no kind of place as a street, and counts each kind apart, none lost', () => {
+    const window = [...(rows.get('2025-02') ?? []), ...(rows.get('2025-03') ?? [])];
+    let kindsOverTheCut = 0;
+    data.wards.forEach((ward, w) => {
+      const inWard = window.filter((r) => r.wardCode === ward.code);
+      const listed = data.topStreets.byWard[w] ?? [];
+      const kinds = data.topStreets.placeKinds[w] ?? [];
+      for (const street of listed) expect(kindOf(street.location), street.location).toBeUndefined();
+      // Each kind: every row of the ward at a place of that kind, most first.
+      const expected = [...countBy(inWard, (r) => kindOf(r.location) ?? '')]
+        .filter(([kind]) => kind !== '')
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+        .map(([kind, count]) => ({ kind, count }));
+      expect(kinds, ward.name).toEqual(expected);
+      // Conserved: the listed streets, the kinds and the other streets make the ward's total.
+      const streetsTotal = listed.reduce((n, s) => n + s.count, 0);
+      const kindsTotal = kinds.reduce((n, k) => n + k.count, 0);
+      const others = inWard.filter(
+        (r) => kindOf(r.location) === undefined && !listed.some((s) => s.location === r.location),
+      ).length;
+      const wardTotal = ['2025-02', '2025-03']
+        .map((m) => data.months.indexOf(m))
+        .reduce((n, m) => n + (data.counts[w]?.[m] ?? []).reduce((a, b) => a + b, 0), 0);
+      expect(streetsTotal + kindsTotal + others, ward.name).toBe(wardTotal);
+      // The defect this guards against: a kind that adds up enough places to outrank a street.
+      const cut = listed.at(-1)?.count ?? Infinity;
+      kindsOverTheCut += kinds.filter((k) => k.count > cut).length;
+    });
+    expect(kindsOverTheCut).toBeGreaterThan(0);
+    expect(data.topStreets.placeKinds[0]).toEqual([]);
   });
 
   it('quality totals add up every month: rows read, kept, dropped by reason, coverage', () => {
@@ -198,12 +253,59 @@ describe('topStreets(months, wardCode)', () => {
     const keptTied = expected.filter((s) => s.count === cut).length;
     expect(allTied - keptTied).toBeGreaterThan(0);
     expect(tiedBeyond).toBe(allTied - keptTied);
-    expect(topStreets(months, 'E3')).toEqual({ streets: [], tiedBeyond: 0 });
+    expect(topStreets(months, 'E3')).toEqual({ streets: [], tiedBeyond: 0, placeKinds: [] });
     // Fewer streets than the cut: all listed, none left out.
     expect(topStreets(months, 'E2')).toEqual({
       streets: [{ location: 'On or near Elsewhere', count: 9 }],
       tiedBeyond: 0,
+      placeKinds: [],
     });
+  });
+
+  it('leaves the kinds of place out of the ranking and its ties, and sums each kind over the months', () => {
+    // Real location names: the kinds of place from the Leeds sample, and streets and named
+    // places whose names hold a kind's words.
+    const streets = {
+      'On or near Hospital Lane': 4,
+      'On or near Leeds City Bus Station': 4,
+      'On or near Pudsey Bus Station': 3,
+      'On or near Race Street': 2,
+    };
+    const months: Record<string, Record<string, number>>[] = [
+      {
+        E1: {
+          ...streets,
+          'On or near Supermarket': 40,
+          'On or near Parking Area': 9,
+          'On or near Theatre/Concert Hall': 2,
+        },
+      },
+      { E1: { 'On or near Supermarket': 7, 'On or near Race Track': 2, 'On or near Prison': 4 } },
+    ];
+    expect(topStreets(months, 'E1')).toEqual({
+      streets: [
+        { location: 'On or near Hospital Lane', count: 4 },
+        { location: 'On or near Leeds City Bus Station', count: 4 },
+        { location: 'On or near Pudsey Bus Station', count: 3 },
+        { location: 'On or near Race Street', count: 2 },
+      ],
+      tiedBeyond: 0,
+      placeKinds: [
+        { kind: 'Supermarket', count: 47 },
+        { kind: 'Parking Area', count: 9 },
+        { kind: 'Prison', count: 4 },
+        { kind: 'Race Track', count: 2 },
+        { kind: 'Theatre/Concert Hall', count: 2 },
+      ],
+    });
+    // A full table: a kind tied with the last street is no tie left out.
+    const full = Object.fromEntries(
+      Array.from({ length: TOP_STREETS_PER_WARD }, (_, i) => [`On or near Road ${i}`, 5]),
+    );
+    const cut = topStreets([{ E1: { ...full, 'On or near Hospital': 5 } }], 'E1');
+    expect(cut.streets.map((s) => s.location)).toEqual(Object.keys(full).sort());
+    expect(cut.tiedBeyond).toBe(0);
+    expect(cut.placeKinds).toEqual([{ kind: 'Hospital', count: 5 }]);
   });
 
   it('counts no tie left out when the street after the cut has fewer crimes', () => {

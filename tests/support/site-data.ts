@@ -235,6 +235,7 @@ export function withoutWard(source: SiteData, code: string): SiteData {
     list.splice(w, 1);
   }
   data.topStreets.tiedBeyond.splice(w, 1);
+  data.topStreets.placeKinds.splice(w, 1);
   return data;
 }
 

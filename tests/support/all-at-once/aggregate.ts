@@ -77,6 +77,7 @@ export function aggregateSiteData(
       window,
       byWard: orderedWards.map((ward) => topStreets(inWindow, ward.code).streets),
       tiedBeyond: orderedWards.map((ward) => topStreets(inWindow, ward.code).tiedBeyond),
+      placeKinds: orderedWards.map((ward) => topStreets(inWindow, ward.code).placeKinds),
     },
     quality: qualityTotals(sorted),
     forces: forceTotals(sorted),
