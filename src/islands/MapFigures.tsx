@@ -114,11 +114,16 @@ function Announced({ children }: { children: ComponentChildren }) {
   const shown = useRef<HTMLDivElement>(null);
   const heard = useRef<string | null>(null);
   const [announcement, setAnnouncement] = useState('');
+  // The words are read once the figures have settled, not at every change of a run: reading
+  // them walks the figures' elements, work a change would otherwise do before its frame is done.
   useEffect(() => {
-    const text = spokenText(shown.current);
-    if (heard.current === null) heard.current = text;
-    if (text === heard.current) return undefined;
+    if (heard.current === null) {
+      heard.current = spokenText(shown.current);
+      return undefined;
+    }
     const timer = setTimeout(() => {
+      const text = spokenText(shown.current);
+      if (text === heard.current) return;
       heard.current = text;
       setAnnouncement(text);
     }, ANNOUNCE_AFTER_MS);
