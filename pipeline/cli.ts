@@ -270,20 +270,21 @@ export async function runAreas(options: CliOptions, deps: RunDeps): Promise<Area
     const area = await loadArea(slug, { root: deps.root });
     const paths = runAreaPaths(options, slug, deps.root);
     checkFetchedApart(paths.sources.archiveDir, paths.sampleArchiveDir);
-    contexts.push(
-      new RunContext({
-        area,
-        paths,
-        archiveDir: path.resolve(deps.root ?? '.', options.archiveDir ?? paths.sampleArchiveDir),
-        offline: options.offline,
-        fetch: options.fetch,
-        reporter: deps.reporter,
-        generatedAt: deps.generatedAt,
-        threads: deps.threads,
-        reads,
-        downloads,
-      }),
-    );
+    const ctx = new RunContext({
+      area,
+      paths,
+      archiveDir: path.resolve(deps.root ?? '.', options.archiveDir ?? paths.sampleArchiveDir),
+      offline: options.offline,
+      fetch: options.fetch,
+      reporter: deps.reporter,
+      generatedAt: deps.generatedAt,
+      threads: deps.threads,
+      reads,
+      downloads,
+    });
+    // What area.json says of its reference files is checked before anything is downloaded.
+    await ctx.geography();
+    contexts.push(ctx);
   }
   const r = deps.reporter;
   const steps = checkStepOrder(deps.steps ?? STEPS);

@@ -1,11 +1,12 @@
 // The run's inputs as one frozen value, built once after the network steps (fetch, postcodes)
-// have saved what they download: the months found, the geography with the polling districts
-// and postcodes.io answers, the area, options and paths. Every local step reads this value and
+// have saved what they download: the months found, the geography (the reference files as the
+// run read them before its first step, RunContext.geography) with the polling districts and
+// postcodes.io answers, the area, options and paths. Every local step reads this value and
 // no other copy, so no step can change what another has read. What is derived from it (the
 // wards, each month's cache key) is worked out once, on first use; the month results are
 // settled once, by the months step or from the cache, and folded in as they are (month-folds.ts).
 import type { Ward } from '../src/shared/schema.ts';
-import { checkPostcodeDistricts, checkForceDistricts, type LoadedArea } from './area.ts';
+import type { LoadedArea } from './area.ts';
 import { inCentrePolygon } from './centre.ts';
 import { CROSS_MONTH_RULE, dropRepeatsAcrossMonths } from './crime-ids.ts';
 import { isInside } from './files.ts';
@@ -21,7 +22,7 @@ import {
   readMonthOutcomes,
   writeMonthOutcomes,
 } from './month-outcomes.ts';
-import { ownLsoaDistricts, unlistedForceDistrictsNote } from './outside.ts';
+import { unlistedForceDistrictsNote } from './outside.ts';
 import {
   outcomeCountsKey,
   readOutcomeCounts,
@@ -59,12 +60,11 @@ type MonthKey = { key: string; provenance: MonthProvenanceInfo };
 export async function buildLocalRun(ctx: RunContext): Promise<LocalRun> {
   const inputs = await loadInputs(ctx);
   try {
+    const { geography: reference, lsoaDistricts: own } = await ctx.geography();
     const geography = await loadGeoContext(geoFiles(ctx.paths, ctx.area), {
       note: (text) => ctx.note(text),
+      reference,
     });
-    checkPostcodeDistricts(ctx.area, geography.geo.postcodes);
-    const own = ownLsoaDistricts(geography.geo.lsoas);
-    checkForceDistricts(ctx.area, own);
     const unlisted = unlistedForceDistrictsNote(ctx.area.config, ctx.area.source, own);
     if (unlisted !== null) ctx.note(unlisted);
     return new LocalRun(ctx, inputs, geography, own);

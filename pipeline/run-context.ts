@@ -4,6 +4,7 @@
 // step changes what another step reads.
 import { areaProjection } from '../src/shared/area.ts';
 import type { LoadedArea } from './area.ts';
+import { loadAreaGeography, type AreaGeography } from './area-geography.ts';
 import type { ForceFileReads } from './force-file-reads.ts';
 import type { RunDownloads } from './sources/run-downloads.ts';
 import type { GeoFiles } from './geo-context.ts';
@@ -113,6 +114,7 @@ export class RunContext {
   readonly staging: Staging;
   readonly record: RunRecord = { steps: [], notes: [] };
   readonly options: RunOptions;
+  private loaded: Promise<AreaGeography> | undefined;
 
   constructor(options: RunOptions) {
     // Frozen copies of the plain data; the reporter and the fetch step's HTTP settings (a
@@ -149,6 +151,15 @@ export class RunContext {
 
   get reporter(): Reporter {
     return this.options.reporter;
+  }
+
+  /**
+   * The area's reference geography, checked against its area.json (area-geography.ts): read
+   * on the first call, which the run makes before its first step, and shared by every step.
+   */
+  geography(): Promise<AreaGeography> {
+    this.loaded ??= loadAreaGeography(this.area, referenceFiles(this.area));
+    return this.loaded;
   }
 
   /** A note for the user, printed once and kept in the run summary. */

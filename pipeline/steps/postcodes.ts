@@ -105,7 +105,10 @@ async function districtToAsk(ctx: RunContext, several: boolean): Promise<Distric
   const inputs = await loadInputs(ctx);
   try {
     // The notes (missing polling districts) are the local steps' to give.
-    const geography = await loadGeoContext(geoFiles(ctx.paths, ctx.area), { note: () => {} });
+    const geography = await loadGeoContext(geoFiles(ctx.paths, ctx.area), {
+      note: () => {},
+      reference: (await ctx.geography()).geography,
+    });
     const keyOf = monthKeys(inputs, geography.fingerprint, ctx.district());
     const gaps = new Set<string>();
     const toRead: MonthPlan[] = [];

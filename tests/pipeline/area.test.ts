@@ -14,6 +14,7 @@ import { AreaConfigError, type AreaConfig } from '../../src/shared/area.ts';
 import { loadGeography } from '../../pipeline/load-geography.ts';
 import { runPipeline } from '../../pipeline/cli.ts';
 import { createMemoryReporter } from '../../pipeline/report.ts';
+import type { LocalStep, NetworkStep } from '../../pipeline/run-context.ts';
 
 /** A parsed area.json, edited freely by the cases below (JSON.parse's own type). */
 type Json = ReturnType<typeof JSON.parse>;
@@ -551,5 +552,80 @@ describe('npm run pipeline -- --area with map.bounds that leave out part of the 
     } finally {
       await rm(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('npm run pipeline -- --area online, with area.json at odds with its reference files', () => {
+  let root: string;
+  beforeEach(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'area-first-'));
+    await mkdir(path.join(root, 'data', 'areas', 'leeds'), { recursive: true });
+    await symlink(path.join(REPO, 'data', 'reference'), path.join(root, 'data', 'reference'));
+    await cp(
+      path.join(REPO, 'data', 'areas', 'sheffield'),
+      path.join(root, 'data', 'areas', 'sheffield'),
+      { recursive: true, filter: (source) => !/[/\\](output|sample)$/.test(source) },
+    );
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  async function editArea(slug: string, edit: (area: Json) => void): Promise<void> {
+    const file = path.join(root, 'data', 'areas', slug, 'area.json');
+    const area = JSON.parse(
+      await readFile(path.join(REPO, 'data', 'areas', slug, 'area.json'), 'utf8'),
+    ) as Json;
+    edit(area);
+    await writeFile(file, JSON.stringify(area));
+  }
+
+  /** Every configuration error that the committed files show, whatever file shows it. */
+  const cases: [what: string, slug: string, edit: (area: Json) => void, error: RegExp][] = [
+    [
+      'a postcode example not in the postcode file',
+      'leeds',
+      (area) => (area.postcodes.example = 'S10'),
+      /postcodes\.example: S10 has no located postcode in data\/reference\/postcodes-ls\.csv/,
+    ],
+    [
+      'a centre of postcode districts not in the postcode file',
+      'leeds',
+      (area) => (area.centre.districts = ['LS1', 'WF1']),
+      /centre\.districts: WF1 has no located postcode in data\/reference\/postcodes-ls\.csv/,
+    ],
+    [
+      "force districts without the district's own",
+      'sheffield',
+      (area) => (area.forceDistricts = ['Barnsley', 'Doncaster', 'Rotherham']),
+      /forceDistricts: must include "Sheffield"/,
+    ],
+    [
+      "a population file of another district's LSOAs",
+      'sheffield',
+      (area) => (area.population.file = 'data/reference/population-lsoa21.csv'),
+      /population-lsoa21\.csv: has no row for 343 LSOA\(s\) of .*lsoa21\.geojson/,
+    ],
+  ];
+
+  it.each(cases)('stops on %s before its first step downloads anything', async (...args) => {
+    const [, slug, edit, error] = args;
+    await editArea(slug, edit);
+    let downloaded = false;
+    const download: NetworkStep = {
+      name: 'download',
+      description: 'downloads',
+      network: true,
+      run: async () => ((downloaded = true), 'downloaded'),
+    };
+    const local: LocalStep = { name: 'local', description: 'reads', run: async () => 'read' };
+    const reporter = createMemoryReporter();
+    const run = runPipeline(
+      { help: false, list: false, offline: false, area: slug, out: 'out' },
+      { root, reporter, threads: 1, steps: [download, local] },
+    );
+    await expect(run).rejects.toThrow(error);
+    expect(downloaded).toBe(false);
+    expect(reporter.lines.filter((line) => /^\[\d+\/\d+\]/.test(line))).toEqual([]);
   });
 });

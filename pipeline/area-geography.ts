@@ -1,0 +1,26 @@
+// An area's reference geography, read once before a run's first step and checked against its
+// area.json: whatever can be checked from the committed files (LSOAs with their residents,
+// the postcode districts it names, its force's districts) stops the run before anything is
+// downloaded, and the steps that locate points (postcodes, months) share what was read.
+import { checkForceDistricts, checkPostcodeDistricts, type LoadedArea } from './area.ts';
+import { loadGeography, type ReferenceFiles } from './load-geography.ts';
+import { ownLsoaDistricts } from './outside.ts';
+import type { Geography } from './reference.ts';
+
+export interface AreaGeography {
+  geography: Geography;
+  /** The districts the area's own LSOAs' names start with (outside.ts ownLsoaDistricts). */
+  lsoaDistricts: readonly string[];
+}
+
+/** Read `files` (the area's, run-context.ts referenceFiles) and check them against `area`. */
+export async function loadAreaGeography(
+  area: LoadedArea,
+  files: ReferenceFiles,
+): Promise<AreaGeography> {
+  const geography = await loadGeography(files);
+  checkPostcodeDistricts(area, geography.postcodes);
+  const lsoaDistricts = ownLsoaDistricts(geography.lsoas);
+  checkForceDistricts(area, lsoaDistricts);
+  return { geography, lsoaDistricts };
+}
