@@ -1,8 +1,13 @@
 // An area's reference geography, read once before a run's first step and checked against its
-// area.json: whatever can be checked from the committed files (LSOAs with their residents,
-// the postcode districts it names, its force's districts) stops the run before anything is
-// downloaded, and the steps that locate points (postcodes, months) share what was read.
-import { checkForceDistricts, checkPostcodeDistricts, type LoadedArea } from './area.ts';
+// area.json: whatever can be checked from the committed files (LSOAs of the district, with
+// their residents; the postcode districts it names; its force's districts) stops the run
+// before anything is downloaded, and the steps that locate points share what was read.
+import {
+  checkForceDistricts,
+  checkLsoasInOutline,
+  checkPostcodeDistricts,
+  type LoadedArea,
+} from './area.ts';
 import { loadGeography, type ReferenceFiles } from './load-geography.ts';
 import { ownLsoaDistricts } from './outside.ts';
 import type { Geography } from './reference.ts';
@@ -19,6 +24,8 @@ export async function loadAreaGeography(
   files: ReferenceFiles,
 ): Promise<AreaGeography> {
   const geography = await loadGeography(files);
+  // First: another district's LSOAs would also be named as force districts not listed.
+  checkLsoasInOutline(area, geography.lsoas, geography.outline);
   checkPostcodeDistricts(area, geography.postcodes);
   const lsoaDistricts = ownLsoaDistricts(geography.lsoas);
   checkForceDistricts(area, lsoaDistricts);

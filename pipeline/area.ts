@@ -363,6 +363,35 @@ export function checkWardsInOutline(
 }
 
 /**
+ * The LSOAs lie in the district: an LSOA file of another district (copied with its population
+ * file from another area, or fetched by the wrong code) would otherwise pass every check
+ * (each LSOA has its residents) while no crime of the district found its LSOA and the
+ * district's own LSOAs were taken for another's. An LSOA counts as inside when its middle
+ * (districtMiddle) is in the outline, as a ward does. `lsoas`: boundaries.lsoas.file's, as
+ * reference.ts parses them.
+ */
+export function checkLsoasInOutline(
+  area: Pick<LoadedArea, 'config' | 'source'>,
+  lsoas: readonly { code: string; name: string; geometry: PolygonGeometry }[],
+  outline: PolygonGeometry,
+): void {
+  const outside = lsoas.filter((lsoa) => {
+    const [lat, lon] = districtMiddle(lsoa.geometry);
+    return !booleanPointInPolygon([lon, lat], outline);
+  });
+  if (outside.length === 0) return;
+  const { boundaries, localAuthority } = area.config;
+  const named = outside.slice(0, 3).map((lsoa) => `${lsoa.code} ${JSON.stringify(lsoa.name)}`);
+  throw new AreaLoadError(
+    `${area.source} does not fit its outline:\n` +
+      `  - boundaries.lsoas.file: ${outside.length} of the ${lsoas.length} LSOAs of ` +
+      `${boundaries.lsoas.file} lie outside ${localAuthority.name}'s outline ` +
+      `(${boundaries.outline.file}), e.g. ${named.join(', ')}\n` +
+      "Name the district's own LSOAs and their population (npm run area -- add fetches both).",
+  );
+}
+
+/**
  * The ward boundaries as area.json names them: every feature has the code and name properties,
  * and a centre given as wards names wards of the file. Otherwise the run would fail later with
  * the file's features listed one by one, or a centre of no ward would pass in silence (its

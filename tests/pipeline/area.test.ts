@@ -11,10 +11,11 @@ import {
   readAreaConfig,
 } from '../../pipeline/area.ts';
 import { AreaConfigError, type AreaConfig } from '../../src/shared/area.ts';
+import { loadAreaGeography } from '../../pipeline/area-geography.ts';
 import { loadGeography } from '../../pipeline/load-geography.ts';
 import { runPipeline } from '../../pipeline/cli.ts';
 import { createMemoryReporter } from '../../pipeline/report.ts';
-import type { LocalStep, NetworkStep } from '../../pipeline/run-context.ts';
+import { referenceFiles, type LocalStep, type NetworkStep } from '../../pipeline/run-context.ts';
 
 /** A parsed area.json, edited freely by the cases below (JSON.parse's own type). */
 type Json = ReturnType<typeof JSON.parse>;
@@ -601,6 +602,15 @@ describe('npm run pipeline -- --area online, with area.json at odds with its ref
       /forceDistricts: must include "Sheffield"/,
     ],
     [
+      'LSOAs of another district, with their residents',
+      'sheffield',
+      (area) => {
+        area.boundaries.lsoas.file = 'data/reference/lsoa21.geojson';
+        area.population.file = 'data/reference/population-lsoa21.csv';
+      },
+      /boundaries\.lsoas\.file: 488 of the 488 LSOAs of data\/reference\/lsoa21\.geojson lie outside Sheffield's outline/,
+    ],
+    [
       "a population file of another district's LSOAs",
       'sheffield',
       (area) => (area.population.file = 'data/reference/population-lsoa21.csv'),
@@ -627,5 +637,77 @@ describe('npm run pipeline -- --area online, with area.json at odds with its ref
     await expect(run).rejects.toThrow(error);
     expect(downloaded).toBe(false);
     expect(reporter.lines.filter((line) => /^\[\d+\/\d+\]/.test(line))).toEqual([]);
+  });
+});
+
+describe("loadAreaGeography(area, files): the LSOAs lie in the district's outline", () => {
+  let root: string;
+  const folder = () => path.join(root, 'data', 'areas', 'sheffield');
+  beforeEach(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'area-lsoas-'));
+    await cp(path.join(REPO, 'data', 'areas', 'sheffield'), folder(), {
+      recursive: true,
+      filter: (source) => !/[/\\](output|sample)$/.test(source),
+    });
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  type Lsoas = { features: { properties: Record<string, string> }[] };
+  const readJson = async (file: string) => JSON.parse(await readFile(file, 'utf8')) as Lsoas;
+  const leedsLsoas = () => readJson(path.join(REPO, 'data', 'reference', 'lsoa21.geojson'));
+  const load = async () => {
+    const area = await loadArea('sheffield', { root });
+    return loadAreaGeography(area, referenceFiles(area));
+  };
+
+  it("passes the committed areas' own LSOAs, Leeds's and Sheffield's", async () => {
+    for (const slug of ['leeds', 'sheffield']) {
+      const area = await loadArea(slug, { root: REPO });
+      const { geography } = await loadAreaGeography(area, referenceFiles(area));
+      expect(geography.lsoas.length).toBe(geography.population.size);
+    }
+  });
+
+  it("refuses another district's LSOAs with their residents, naming how many lie outside", async () => {
+    // Leeds's LSOA and population files, copied into Sheffield's folder: every LSOA has its
+    // residents, so only where the LSOAs lie shows they are not Sheffield's.
+    await cp(
+      path.join(REPO, 'data', 'reference', 'lsoa21.geojson'),
+      path.join(folder(), 'lsoa21.geojson'),
+    );
+    await cp(
+      path.join(REPO, 'data', 'reference', 'population-lsoa21.csv'),
+      path.join(folder(), 'population-lsoa21.csv'),
+    );
+    const leeds = await leedsLsoas();
+    const first = leeds.features[0]!.properties;
+    await expect(load()).rejects.toThrow(
+      new RegExp(
+        '^data/areas/sheffield/area\\.json does not fit its outline:\\n {2}- boundaries\\.lsoas\\.file: ' +
+          `${leeds.features.length} of the ${leeds.features.length} LSOAs of data/areas/sheffield/lsoa21\\.geojson ` +
+          "lie outside Sheffield's outline \\(data/areas/sheffield/outline\\.geojson\\), e\\.g\\. " +
+          `${first['LSOA21CD']} "${first['LSOA21NM']}", `,
+      ),
+    );
+    // Not taken for force districts the area left out: the LSOAs are what is wrong.
+    await expect(load()).rejects.not.toThrow(/forceDistricts/);
+  });
+
+  it("refuses a few LSOAs of a neighbour among the district's own", async () => {
+    const sheffield = await readJson(path.join(folder(), 'lsoa21.geojson'));
+    const leeds = await leedsLsoas();
+    const added = leeds.features.slice(100, 103);
+    sheffield.features.push(...added);
+    await writeFile(path.join(folder(), 'lsoa21.geojson'), JSON.stringify(sheffield));
+    const population = path.join(folder(), 'population-lsoa21.csv');
+    const rows = added.map((f) => `${f.properties['LSOA21NM']},${f.properties['LSOA21CD']},1500\n`);
+    const text = await readFile(population, 'utf8');
+    await writeFile(population, text + rows.join(''));
+    await expect(load()).rejects.toThrow(
+      `- boundaries.lsoas.file: 3 of the ${sheffield.features.length} LSOAs of ` +
+        `data/areas/sheffield/lsoa21.geojson lie outside Sheffield's outline`,
+    );
   });
 });
