@@ -1,10 +1,12 @@
 // An area's reference geography, read once before a run's first step and checked against its
 // area.json: whatever can be checked from the committed files (LSOAs of the district, with
-// their residents; the postcode districts it names; its force's districts) stops the run
-// before anything is downloaded, and the steps that locate points share what was read.
+// their residents; its postcodes and the postcode districts it names; its force's
+// districts) stops the run before anything is downloaded, and the steps that locate points
+// share what was read.
 import {
   checkForceDistricts,
   checkLsoasInOutline,
+  checkPostcodesInOutline,
   checkPostcodeDistricts,
   type LoadedArea,
 } from './area.ts';
@@ -26,6 +28,7 @@ export async function loadAreaGeography(
   const geography = await loadGeography(files);
   // First: another district's LSOAs would also be named as force districts not listed.
   checkLsoasInOutline(area, geography.lsoas, geography.outline);
+  checkPostcodesInOutline(area, geography.postcodes, geography.outline);
   checkPostcodeDistricts(area, geography.postcodes);
   const lsoaDistricts = ownLsoaDistricts(geography.lsoas);
   checkForceDistricts(area, lsoaDistricts);

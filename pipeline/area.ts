@@ -391,6 +391,43 @@ export function checkLsoasInOutline(
   );
 }
 
+/** Postcodes checked against the outline, evenly spread over the file: enough to tell whose. */
+const POSTCODES_SAMPLED = 1000;
+
+/**
+ * The postcode list is the district's: a list of another district (copied with another
+ * area.json, its example and centre with it) would give every crime no postcode district, or
+ * a wrong one from postcodes.io's, while the pages gave the other district's postcodes as the
+ * district's. Of postcodes sampled evenly from the list, most must lie in the outline for a
+ * list of the district's postcodes (`npm run area -- add` holds it to 98 % of them all), and
+ * at least one for whole postcode areas (Leeds's LS list: LS postcodes reach beyond Leeds).
+ * `postcodes`: the list's located postcodes (reference.ts parsePostcodes).
+ */
+export function checkPostcodesInOutline(
+  area: Pick<LoadedArea, 'config' | 'source'>,
+  postcodes: readonly { postcode: string; lon: number; lat: number }[],
+  outline: PolygonGeometry,
+): void {
+  const list = area.config.postcodes;
+  if (list === null || postcodes.length === 0) return;
+  const step = Math.ceil(postcodes.length / POSTCODES_SAMPLED);
+  const sample = postcodes.filter((_, i) => i % step === 0);
+  const outside = sample.filter((p) => !booleanPointInPolygon([p.lon, p.lat], outline));
+  const inside = sample.length - outside.length;
+  if (list.holds === 'district' ? inside * 2 > sample.length : inside > 0) return;
+  const { localAuthority, boundaries } = area.config;
+  const examples = outside.slice(0, 3).map((p) => p.postcode);
+  const whose = list.holds === 'district' ? 'postcodes' : 'postcode areas';
+  throw new AreaLoadError(
+    `${area.source} does not fit its outline:\n` +
+      `  - postcodes.file: ${outside.length} of ${sample.length} postcodes sampled from ` +
+      `${list.file} lie outside ${localAuthority.name}'s outline (${boundaries.outline.file}), ` +
+      `e.g. ${examples.join(', ')}, so it is not a list of the district's ${whose}\n` +
+      "Name the district's own postcode list (npm run area -- add --postcodes fetches it), or " +
+      'set postcodes to null.',
+  );
+}
+
 /**
  * The ward boundaries as area.json names them: every feature has the code and name properties,
  * and a centre given as wards names wards of the file. Otherwise the run would fail later with

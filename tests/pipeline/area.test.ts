@@ -602,6 +602,19 @@ describe('npm run pipeline -- --area online, with area.json at odds with its ref
       /forceDistricts: must include "Sheffield"/,
     ],
     [
+      'a postcode list of another district',
+      'sheffield',
+      (area) =>
+        (area.postcodes = {
+          file: 'data/reference/postcodes-ls.csv',
+          holds: 'postcode-areas',
+          example: 'LS6',
+          copyrightYear: 2018,
+          nonGeographicDistricts: [],
+        }),
+      /postcodes\.file: \d+ of \d+ postcodes sampled from data\/reference\/postcodes-ls\.csv lie outside Sheffield's outline/,
+    ],
+    [
       'LSOAs of another district, with their residents',
       'sheffield',
       (area) => {
@@ -710,4 +723,57 @@ describe("loadAreaGeography(area, files): the LSOAs lie in the district's outlin
         `data/areas/sheffield/lsoa21.geojson lie outside Sheffield's outline`,
     );
   });
+});
+
+describe("loadAreaGeography(area, files): the postcode list is the district's", () => {
+  let root: string;
+  const folder = () => path.join(root, 'data', 'areas', 'sheffield');
+  beforeEach(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'area-postcodes-'));
+    await cp(path.join(REPO, 'data', 'areas', 'sheffield'), folder(), {
+      recursive: true,
+      filter: (source) => !/[/\\](output|sample)$/.test(source),
+    });
+    await cp(
+      path.join(REPO, 'data', 'reference', 'postcodes-ls.csv'),
+      path.join(folder(), 'postcodes.csv'),
+    );
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  /** Sheffield's area.json naming Leeds's LS list, copied with Leeds's postcode settings. */
+  async function sheffieldWithLeedsPostcodes(holds: string): Promise<void> {
+    const leeds = JSON.parse(
+      await readFile(path.join(REPO, 'data', 'areas', 'leeds', 'area.json'), 'utf8'),
+    ) as Json;
+    const file = path.join(folder(), 'area.json');
+    const area = JSON.parse(await readFile(file, 'utf8')) as Json;
+    area.postcodes = { ...leeds.postcodes, holds, file: 'data/areas/sheffield/postcodes.csv' };
+    await writeFile(file, JSON.stringify(area));
+  }
+
+  it("passes Leeds's LS list, whose postcode areas reach beyond Leeds", async () => {
+    const leeds = await loadArea('leeds', { root: REPO });
+    await expect(loadAreaGeography(leeds, referenceFiles(leeds))).resolves.toBeDefined();
+  });
+
+  it.each(['postcode-areas', 'district'])(
+    "refuses another district's list (holds %s), naming postcodes outside",
+    async (holds) => {
+      await sheffieldWithLeedsPostcodes(holds);
+      const area = await loadArea('sheffield', { root });
+      const whose = holds === 'district' ? 'postcodes' : 'postcode areas';
+      await expect(loadAreaGeography(area, referenceFiles(area))).rejects.toThrow(
+        new RegExp(
+          '^data/areas/sheffield/area\\.json does not fit its outline:\\n {2}- postcodes\\.file: ' +
+            '(\\d+) of \\1 postcodes sampled from data/areas/sheffield/postcodes\\.csv lie ' +
+            "outside Sheffield's outline \\(data/areas/sheffield/outline\\.geojson\\), e\\.g\\. " +
+            `LS\\d+ \\d[A-Z]{2}, .*, so it is not a list of the district's ${whose}\\n` +
+            "Name the district's own postcode list",
+        ),
+      );
+    },
+  );
 });
