@@ -21,6 +21,12 @@ import { OUTLINE_TOLERANCE_M } from '../src/shared/constants.ts';
 import { projectionAt, projectionLatitudeProblem } from '../src/shared/projection.ts';
 import { PolygonIndex } from './geo/polygon-index.ts';
 
+/** What to do when an LSOA file and a population file have no LSOA in common. */
+const DIFFERENT_DISTRICTS =
+  "It holds none of that file's LSOAs, so the two are of different districts: name one " +
+  "district's LSOA and population files (area.json's boundaries.lsoas.file and " +
+  'population.file).';
+
 async function readReference(file: string): Promise<{ text: string; file: string }> {
   try {
     return { text: await readFile(file, 'utf8'), file };
@@ -143,9 +149,13 @@ export async function loadGeography(
   const lsoaCodes = new Set(geography.lsoas.map((lsoa) => lsoa.code));
   const withoutPopulation = [...lsoaCodes].filter((code) => !geography.population.has(code));
   if (withoutPopulation.length > 0) {
+    // Not one LSOA in common: the files are of two districts (an area.json naming another
+    // area's file), which restoring either would not mend.
+    const apart = withoutPopulation.length === lsoaCodes.size;
     throw new ReferenceDataError(
       population.file,
       `has no row for ${withoutPopulation.length} LSOA(s) of ${lsoas.file}, e.g. ${withoutPopulation.slice(0, 3).join(', ')}`,
+      apart ? { remedy: DIFFERENT_DISTRICTS } : {},
     );
   }
   const withoutPolygon = [...geography.population.keys()].filter((code) => !lsoaCodes.has(code));

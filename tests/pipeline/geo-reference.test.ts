@@ -131,6 +131,26 @@ describe("loadGeography on an area's damaged reference files: says how to restor
     },
   );
 
+  it("says a population file of another district's LSOAs is the wrong file, not a damaged one", async () => {
+    // Sheffield's area.json naming Leeds's population file (copied into its folder): the file
+    // is whole, restoring it would change nothing.
+    const root = await sheffieldRoot();
+    const file = path.join(root, 'data/areas/sheffield/population-lsoa21.csv');
+    await cp(path.join('data', 'reference', REFERENCE_FILES.population), file);
+    const error = (await loadArea('sheffield', { root })
+      .then((area) => loadGeography(referenceFiles(area)))
+      .catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(ReferenceDataError);
+    expect(error.message).toMatch(
+      new RegExp(`^${escape(file)}: has no row for 343 LSOA\\(s\\) of .*lsoa21\\.geojson`),
+    );
+    expect(error.message).toContain(
+      "so the two are of different districts: name one district's LSOA and population files " +
+        "(area.json's boundaries.lsoas.file and population.file).",
+    );
+    expect(error.message).not.toContain('Restore it from the repository');
+  });
+
   it('names the folder of a copy of data/reference, not data/reference itself', async () => {
     const dir = await referenceWith(REFERENCE_FILES.outline, (t) => t.slice(0, 500));
     const text = await readFile(path.join(dir, REFERENCE_FILES.outline), 'utf8');
