@@ -54,3 +54,31 @@ export function logSafeJson(json: string): string {
     .replace(JSON_UNESCAPED_CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
     .replaceAll('##[', '#\\u0023[');
 }
+
+/** Line breaks a log viewer may start a new line at: escaped by oneLine(), as JSON escapes them. */
+const LINE_BREAKS = /[\n\t\u2028\u2029]/g;
+const LINE_BREAK_ESCAPES: Readonly<Record<string, string>> = {
+  '\n': '\\n',
+  '\t': '\\t',
+  '\u2028': '\\u2028',
+  '\u2029': '\\u2029',
+};
+
+/**
+ * `text` on one line: a line feed or tab as "\n", "\t" (the other control characters as
+ * logSafe() shows them), and as inert as logSafe() makes a line. For text from outside in an
+ * error or a log line: an HTML error page or a pretty-printed JSON body would spread one
+ * message over many lines, whose later ones read as lines of their own.
+ */
+export function oneLine(text: string): string {
+  return logSafe(text.replace(LINE_BREAKS, (c) => LINE_BREAK_ESCAPES[c] ?? c));
+}
+
+/**
+ * Text from outside (a server's body, a field of its answer) quoted in an error or a log line:
+ * in double quotes, cut to its first `maxChars` characters ("…" when cut), on one line
+ * (oneLine()).
+ */
+export function quoteOutside(text: string, maxChars: number): string {
+  return `"${oneLine(text.length <= maxChars ? text : `${text.slice(0, maxChars)}…`)}"`;
+}

@@ -3,6 +3,7 @@
 // resultOffset/resultRecordCount until the server stops saying `exceededTransferLimit`.
 import type { Feature, Geometry } from 'geojson';
 import { z } from 'zod';
+import { quoteOutside } from '../log-safe.ts';
 import type { HttpClient, Log } from './http.ts';
 import { HttpPassingFault, shapeProblems, shortUrl, transientStatus } from './http-errors.ts';
 
@@ -12,6 +13,8 @@ export const ARCGIS_PAGE_SIZE = 1000;
 const MAX_PAGES = 500;
 /** Values per `IN (...)` clause: keeps a GET's URL under the 8 KB many servers accept. */
 export const IN_CLAUSE_MAX = 100;
+/** Enough of a server's error message to recognise it, never a whole page. */
+const QUOTED_ERROR_CHARS = 200;
 /** Enough of a filter to say what was asked in a log line. */
 const WHERE_LOGGED_MAX = 60;
 
@@ -24,7 +27,9 @@ const WHERE_LOGGED_MAX = 60;
 export function arcgisAnswer(body: unknown, where: string): unknown {
   const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
   if (error) {
-    const message = `${where} answered an ArcGIS error ${String(error.code)}: ${String(error.message)}`;
+    const code =
+      typeof error.code === 'number' ? String(error.code) : quoteOutside(String(error.code), 40);
+    const message = `${where} answered an ArcGIS error ${code}: ${quoteOutside(String(error.message), QUOTED_ERROR_CHARS)}`;
     throw transientStatus(Number(error.code)) ? new HttpPassingFault(message) : new Error(message);
   }
   return body;

@@ -1,7 +1,7 @@
 // What an HTTP request can fail with, and the words for it: which failures are transient
 // (retried) and which are not, and how a URL and an error read in a log line.
 import type { z } from 'zod';
-import { logSafe } from '../log-safe.ts';
+import { logSafe, oneLine } from '../log-safe.ts';
 
 /** Long polygon URLs make unreadable log lines; keep the start, which says what was asked. */
 const LOGGED_URL_MAX_CHARS = 160;
@@ -320,11 +320,15 @@ export function shortUrl(href: string): string {
     : `${href.slice(0, LOGGED_URL_MAX_CHARS)}… (${href.length} chars)`;
 }
 
+/**
+ * An error's message, and its cause's when the message does not hold it. The cause's is made
+ * one line (oneLine()): it may quote an answer (JSON.parse's quotes the body it failed on).
+ */
 export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = error.cause instanceof Error ? error.cause.message : undefined;
   return cause !== undefined && !error.message.includes(cause)
-    ? `${error.message} (${cause})`
+    ? `${error.message} (${oneLine(cause)})`
     : error.message;
 }
 

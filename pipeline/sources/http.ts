@@ -26,6 +26,7 @@ import {
   statusError,
   unreachableCode,
 } from './http-errors.ts';
+import { quoteOutside } from '../log-safe.ts';
 import { realClock, type Clock, type TokenBucket } from './pacing.ts';
 import { MAX_REDIRECTS, redirectedRequest, type HopRequest } from './redirect.ts';
 
@@ -59,6 +60,10 @@ const DEFAULT_MAX_BACKOFF_MS = 60_000;
  * once, saying when to run again, instead of waiting (and asking too early) retry after retry.
  */
 const MAX_RETRY_AFTER_MS = 5 * 60_000;
+/** Enough of a body that is not JSON to recognise it (an HTML error page, say) in a message. */
+const QUOTED_BODY_CHARS = 120;
+/** Bytes decoded to quote it: QUOTED_BODY_CHARS characters of up to 4 bytes each. */
+const QUOTED_BODY_BYTES = QUOTED_BODY_CHARS * 4;
 
 export interface HttpStats {
   /** Requests sent, retries included. */
@@ -366,7 +371,7 @@ export class HttpClient {
       } catch (cause) {
         throw new Error(
           `${method} ${shortUrl(String(url))} answered HTTP ${exchange.response.status} with a body that is not JSON: ` +
-            `"${body.toString('utf8', 0, 120)}"`,
+            quoteOutside(body.subarray(0, QUOTED_BODY_BYTES).toString('utf8'), QUOTED_BODY_CHARS),
           { cause },
         );
       }

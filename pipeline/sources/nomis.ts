@@ -4,6 +4,7 @@
 // with RecordOffset until its RECORD_COUNT rows have arrived.
 import { parse } from 'csv-parse/sync';
 import type { LsoaResidents } from '../nomis-population.ts';
+import { quoteOutside } from '../log-safe.ts';
 import { chunks } from './chunks.ts';
 import { sourceUrl } from './config.ts';
 import type { HttpClient, Log } from './http.ts';
@@ -68,7 +69,7 @@ export function parseTs001Page(text: string, where: string): Page {
   const absent = COLUMNS.filter((c) => !header.includes(c));
   if (absent.length > 0) {
     throw new Error(
-      `${where} answered no ${absent.join(', ')} column (got "${header.slice(0, 120)}"): ` +
+      `${where} answered no ${absent.join(', ')} column (got ${quoteOutside(header, 120)}): ` +
         `is ${TS001_DATASET} still Census 2021 TS001? Check the URL against the Nomis API`,
     );
   }
@@ -76,7 +77,8 @@ export function parseTs001Page(text: string, where: string): Page {
     const value = record['OBS_VALUE'] ?? '';
     if (!/^\d+$/.test(value)) {
       throw new Error(
-        `${where}: row ${i + 1} (${record['GEOGRAPHY_CODE']}) has residents "${value}", not a whole number`,
+        `${where}: row ${i + 1} (${quoteOutside(record['GEOGRAPHY_CODE'] ?? '', 40)}) has residents ` +
+          `${quoteOutside(value, 40)}, not a whole number`,
       );
     }
     return {

@@ -5,6 +5,7 @@
 // LAD24CD), so a newer vintage is a new service name, not new code.
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { IN_CLAUSE_MAX, inClause, queryLayer, type QueryOptions } from './arcgis.ts';
+import { quoteOutside } from '../log-safe.ts';
 import { chunks } from './chunks.ts';
 import { sourceUrl } from './config.ts';
 import type { HttpClient } from './http.ts';
@@ -132,7 +133,8 @@ export async function fetchWardList(source: OnsSource, districtCode: string): Pr
     const known = wards.get(code);
     if (known !== undefined && known !== name) {
       throw new Error(
-        `${source.services.wardLookup}: ward ${code} is named both "${known}" and "${name}"`,
+        `${source.services.wardLookup}: ward ${quoteOutside(code, 40)} is named both ` +
+          `${quoteOutside(known, 100)} and ${quoteOutside(name, 100)}`,
       );
     }
     wards.set(code, name);

@@ -9,6 +9,7 @@ import { union } from '@turf/union';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
 import { z } from 'zod';
 import { arcgisAnswer } from './arcgis.ts';
+import { quoteOutside } from '../log-safe.ts';
 import { shapeProblems } from './http-errors.ts';
 import { writeJsonAtomic } from './cache.ts';
 import { sourceUrl } from './config.ts';
@@ -127,8 +128,8 @@ export async function fetchPollingDistricts(
       const content = JSON.stringify(feature);
       if (sent.has(content)) {
         throw new Error(
-          `${target.href}: polling district ${feature.attributes.POLLING_DI} (ward ` +
-            `${feature.attributes.WARD}) came twice while paging, so another may never have ` +
+          `${target.href}: polling district ${quoteOutside(feature.attributes.POLLING_DI, 60)} ` +
+            `(ward ${quoteOutside(feature.attributes.WARD, 60)}) came twice while paging, so another may never have ` +
             'come (the server paged in an unstable order); nothing was cached, try again',
         );
       }

@@ -13,7 +13,7 @@ import { logSafeJson } from '../log-safe.ts';
 import { writeJsonAtomic } from './cache.ts';
 import { sourceUrl } from './config.ts';
 import type { HttpClient, Log } from './http.ts';
-import { HttpPassingFault, transientStatus } from './http-errors.ts';
+import { HttpPassingFault, shapeProblems, transientStatus } from './http-errors.ts';
 
 /** postcodes.io takes at most 100 geolocations per bulk request. */
 export const MAX_GEOLOCATIONS_PER_REQUEST = 100;
@@ -157,7 +157,9 @@ export async function reverseGeocode(
       if (!parsed.success || parsed.data.result.length !== chunk.length) {
         throw new Error(
           `POST ${url.href} did not answer one result per geolocation (${chunk.length} asked)` +
-            (parsed.success ? `, got ${parsed.data.result.length}` : `: ${parsed.error.message}`),
+            (parsed.success
+              ? `, got ${parsed.data.result.length}`
+              : `: ${shapeProblems(parsed.error)}`),
         );
       }
       // Matched by position: an answer in another order would give points each other's postcodes.

@@ -272,7 +272,9 @@ describe('addArea() on the replayed ONS and Nomis services', () => {
       services: { ...servicesFor(SHEFFIELD), wards: LEEDS.services.wards },
     });
     expect(error.message).toContain('/ons/Wards_May_2025_Boundaries_UK_BGC/FeatureServer/0/query?');
-    expect(error.message).toContain('answered an ArcGIS error 400: Unable to complete operation.');
+    expect(error.message).toContain(
+      'answered an ArcGIS error 400: "Unable to complete operation."',
+    );
   });
 
   it('stops when an LSOA has no residents in Nomis, naming it, and writes nothing', async () => {

@@ -163,7 +163,7 @@ describe('npm run area -- add <LAD code>', () => {
       // eslint-disable-next-line no-control-regex -- what must not be printed
       expect(stderr.match(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g)).toBeNull();
       expect(stderr.replaceAll('\u2060', '')).toContain(
-        'answered an ArcGIS error 400: Hyde \\x1b[2K\\x0d\\x9b2J\n::warning::forged\n##[error]forged',
+        'answered an ArcGIS error 400: "Hyde \\x1b[2K\\x0d\\x9b2J\\n::warning::forged\\n##[error]forged"',
       );
       // The stack only with PIPELINE_DEBUG, naming where the answer was read.
       if (debug) expect(stderr).toMatch(/^ {4}at .*pipeline\/sources\/arcgis\.ts:\d+/m);

@@ -132,7 +132,7 @@ describe('fetchPollingDistricts() against an ArcGIS replay', () => {
     expect(error).toBeInstanceOf(Error);
     const repeated = DISTRICTS[24]!.attributes.POLLING_DI;
     expect(error.message).toMatch(
-      new RegExp(`polling district ${repeated} \\(ward [^)]+\\) came twice.*try again`),
+      new RegExp(`polling district "${repeated}" \\(ward "[^)]+"\\) came twice.*try again`),
     );
     await expect(readFile(cacheFile)).rejects.toThrow(/ENOENT/);
   });
@@ -179,7 +179,7 @@ describe('fetchPollingDistricts() against an ArcGIS replay', () => {
       expect(server.requests[at + 1]?.url).toBe(server.requests[at]?.url);
       expect(logs).toEqual([
         expect.stringMatching(
-          new RegExp(`^retry 1/5 GET .*answered an ArcGIS error ${code}: ${text}`),
+          new RegExp(`^retry 1/5 GET .*answered an ArcGIS error ${code}: "${text}"`),
         ),
       ]);
     },
@@ -196,7 +196,7 @@ describe('fetchPollingDistricts() against an ArcGIS replay', () => {
         mapServerUrl: `${server.url}arcgis/rest/services/Public/Boundary/MapServer/7`,
         cacheFile,
       }),
-    ).rejects.toThrow(/answered an ArcGIS error 400: Invalid or missing input parameters\.$/);
+    ).rejects.toThrow(/answered an ArcGIS error 400: "Invalid or missing input parameters\."$/);
     expect(server.requests).toHaveLength(1);
     await expect(readFile(cacheFile)).rejects.toThrow(/ENOENT/);
   });
