@@ -196,8 +196,8 @@ function redirectedTo(url: string, target: string): string {
  * cut connection.
  */
 export class HttpPassingFault extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause: unknown }) {
+    super(message, options);
     this.name = 'HttpPassingFault';
   }
 }

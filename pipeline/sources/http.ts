@@ -1,10 +1,11 @@
 // The one way the pipeline talks HTTP: paced, with a timeout on every wait and a deadline on
 // every request, retries with backoff for what is transient (429, 408, 5xx, timeouts, requests
 // past their deadline, cut connections, answers that are not valid HTTP, bodies that cannot be
-// decoded as their Content-Encoding says, answers whose body reports such a status:
-// HttpPassingFault) and an immediate, explicit failure for what is not (any other 4xx). Every
-// retry is logged with URL, attempt and reason; the final error names the request (and where a
-// redirect sent it, when that is where it failed) and carries the last failure as its cause.
+// decoded as their Content-Encoding says, answers whose body reports such a status, JSON bodies
+// that end unparsed where a connection without Content-Length closed: HttpPassingFault) and an
+// immediate, explicit failure for what is not (any other 4xx). Every retry is logged with URL,
+// attempt and reason; the final error names the request (and where a redirect sent it, when
+// that is where it failed) and carries the last failure as its cause.
 import pRetry, { AbortError } from 'p-retry';
 import {
   decodingFailure,
@@ -12,6 +13,7 @@ import {
   HttpDeadlineError,
   HttpMalformedAnswer,
   HttpNetworkError,
+  HttpPassingFault,
   HttpRefusedAddressError,
   HttpRequestFailed,
   HttpRetryAfterTooLong,
@@ -365,16 +367,7 @@ export class HttpClient {
     return this.retrying(method, url, async () => {
       const exchange = await this.send(url, options);
       const body = await exchange.bytes();
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(body.toString('utf8'));
-      } catch (cause) {
-        throw new Error(
-          `${method} ${shortUrl(String(url))} answered HTTP ${exchange.response.status} with a body that is not JSON: ` +
-            quoteOutside(body.subarray(0, QUOTED_BODY_BYTES).toString('utf8'), QUOTED_BODY_CHARS),
-          { cause },
-        );
-      }
+      const parsed = parseJsonBody(`${method} ${shortUrl(String(url))}`, exchange.response, body);
       return read(parsed);
     });
   }
@@ -383,6 +376,46 @@ export class HttpClient {
   async buffer(url: string | URL, options: RequestOptions = {}): Promise<Buffer> {
     return this.retrying(options.method ?? 'GET', url, async () =>
       (await this.send(url, options)).bytes(),
+    );
+  }
+}
+
+/**
+ * Whether `response`'s body ends where its connection closed: no Content-Length, not chunked.
+ * Cut short, such a body cannot be told from a whole one.
+ */
+function endsAtClose(response: Response): boolean {
+  return (
+    !response.headers.has('content-length') &&
+    !/\bchunked\b/i.test(response.headers.get('transfer-encoding') ?? '')
+  );
+}
+
+/**
+ * `body`, an answer to `request` ("GET <url>"), parsed as JSON. A body that is not JSON is an
+ * error quoting its start; one that ended where its connection closed (endsAtClose) is taken
+ * for a connection cut short, since nothing tells the two apart: a passing fault, asked again.
+ */
+export function parseJsonBody(request: string, response: Response, body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch (cause) {
+    const quoted = quoteOutside(
+      body.subarray(0, QUOTED_BODY_BYTES).toString('utf8'),
+      QUOTED_BODY_CHARS,
+    );
+    if (endsAtClose(response)) {
+      throw new HttpPassingFault(
+        `${request} answered HTTP ${response.status} with ${body.length} bytes that are not ` +
+          `JSON (${quoted}) and no Content-Length, so they end where the connection closed: ` +
+          'most likely it was cut short. Run again later; if it fails the same way, the ' +
+          'server answers something else than JSON there',
+        { cause },
+      );
+    }
+    throw new Error(
+      `${request} answered HTTP ${response.status} with a body that is not JSON: ${quoted}`,
+      { cause },
     );
   }
 }

@@ -16,7 +16,7 @@ import {
   type LeafHistory,
   type PriorCounts,
 } from './api-leaf-history.ts';
-import { type HttpClient, type Log } from './http.ts';
+import { parseJsonBody, type HttpClient, type Log } from './http.ts';
 import { HttpRequestFailed, HttpStatusError, shapeProblems, statusError } from './http-errors.ts';
 import { formatArea, polyParameter, splitPolygon, type QueryPolygon } from './query-polygons.ts';
 import { errorMessage } from '../../src/shared/error-message.ts';
@@ -185,14 +185,7 @@ export async function fetchMonthCrimes(options: FetchMonthOptions): Promise<Mont
           return OVER_FULL_STATUS;
         }
         const body = await exchange.bytes();
-        try {
-          return JSON.parse(body.toString('utf8')) as unknown;
-        } catch (cause) {
-          throw new Error(
-            `${method} ${url.href} (${label}) answered with a body that is not JSON`,
-            { cause },
-          );
-        }
+        return parseJsonBody(`${method} ${url.href} (${label})`, exchange.response, body);
       });
     } catch (error) {
       if (!outlastedRetryAfter(error)) throw error;

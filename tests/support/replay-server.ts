@@ -33,6 +33,11 @@ export interface Reply {
    * byte within the client's idle timeout, but would take for ever.
    */
   trickleMs?: number;
+  /**
+   * Send no Content-Length and no chunks: the body ends where the connection closes (HTTP/1.1
+   * allows it), so a connection cut (cutAfterBytes) looks like the body's end.
+   */
+  unframed?: boolean;
 }
 
 export type Handler = (request: RecordedRequest) => Reply | Promise<Reply>;
@@ -209,7 +214,11 @@ export class ReplayServer {
       res.end();
       return;
     }
-    res.writeHead(request.status, { 'content-length': String(body.length), ...headers });
+    if (reply.unframed) res.useChunkedEncodingByDefault = false;
+    res.writeHead(request.status, {
+      ...(reply.unframed ? {} : { 'content-length': String(body.length) }),
+      ...headers,
+    });
     if (reply.cutAfterBytes !== undefined && reply.cutAfterBytes < body.length) {
       const part = body.subarray(0, reply.cutAfterBytes);
       request.bytesSent += part.length;
