@@ -12,7 +12,7 @@ import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
-import { logSafe } from '../log-safe.ts';
+import { logSafe, quoteOutside } from '../log-safe.ts';
 import { writeFileAtomic } from '../write.ts';
 import { HttpNetworkError, HttpPassingFault } from './http-errors.ts';
 import type { Exchange, HttpClient, Log } from './http.ts';
@@ -67,13 +67,7 @@ export async function probeArchive(client: HttpClient, url: string): Promise<Arc
     await head.discard();
     let response = head.response;
     const finalUrl = response.url || url;
-    const name = decodeURIComponent(new URL(finalUrl).pathname.split('/').pop() ?? '');
-    const month = ARCHIVE_NAME.exec(name)?.[1];
-    if (month === undefined) {
-      throw new Error(
-        `${url} led to "${finalUrl}", whose name is not YYYY-MM.zip; check POLICE_ARCHIVE_BASE_URL`,
-      );
-    }
+    const { name, month } = archiveName(url, finalUrl);
     let size = usableSize(response.headers.get('content-length'));
     if (size === undefined || !response.ok) {
       const why = response.ok
@@ -91,6 +85,33 @@ export async function probeArchive(client: HttpClient, url: string): Promise<Arc
     if (md5) probe.md5 = md5;
     return probe;
   });
+}
+
+/**
+ * The archive's file name (percent-escapes decoded) and month, from `finalUrl`, where `url` led.
+ * Throws, naming both, when the name is not YYYY-MM.zip, or cannot be decoded at all (a "%"
+ * without two hex digits after it, or escaped bytes that are not UTF-8).
+ */
+function archiveName(url: string, finalUrl: string): { name: string; month: string } {
+  const last = new URL(finalUrl).pathname.split('/').pop() ?? '';
+  let name: string;
+  try {
+    name = decodeURIComponent(last);
+  } catch {
+    throw new Error(
+      `${url} led to "${finalUrl}", whose file name ${quoteOutside(last, 120)} has a broken ` +
+        'percent-escape (a "%" without two hex digits after it, or escaped bytes that are not ' +
+        'UTF-8), so it is not YYYY-MM.zip; check POLICE_ARCHIVE_BASE_URL',
+    );
+  }
+  const month = ARCHIVE_NAME.exec(name)?.[1];
+  if (month === undefined) {
+    throw new Error(
+      `${url} led to "${finalUrl}", whose name ${quoteOutside(name, 120)} is not YYYY-MM.zip; ` +
+        'check POLICE_ARCHIVE_BASE_URL',
+    );
+  }
+  return { name, month };
 }
 
 /** A Content-Length or a Content-Range's size as a number of bytes, when it is one. */

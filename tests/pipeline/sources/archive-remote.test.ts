@@ -1317,6 +1317,46 @@ describe("a server whose HEAD does not give the archive's size", () => {
   });
 });
 
+describe("latest.zip redirected to a file whose name is not an archive's", () => {
+  /** latest.zip redirected to `file` (as sent), whose HEAD describes an archive. */
+  function redirectTo(file: string): void {
+    server.route('HEAD', '/data/archive/latest.zip', [
+      { status: 302, headers: { location: `/data/archive/${file}` } },
+    ]);
+    server.route('HEAD', `/data/archive/${file}`, [{ headers: { 'content-length': '1000' } }]);
+  }
+
+  it.each([
+    ['a "%" followed by no hex digits', '2025-03%ZZ.zip'],
+    ['a "%" at the end', '2025-03.zip%'],
+    ['an escaped UTF-8 sequence cut short', '2025-03%E0%A4%A.zip'],
+    ['escaped bytes that are not UTF-8', '2025-03%C3%28.zip'],
+  ])('probeArchive() names the URL and the broken percent-escape: %s', async (_what, file) => {
+    redirectTo(file);
+    const url = `${server.url}data/archive/latest.zip`;
+    const error = (await probeArchive(new HttpClient(FAST_HTTP), url).catch(
+      (e: unknown) => e,
+    )) as Error;
+    expect(error.message).toBe(
+      `HEAD ${url} failed: ${url} led to "${server.url}data/archive/${file}", whose file name ` +
+        `"${file}" has a broken percent-escape (a "%" without two hex digits after it, or ` +
+        'escaped bytes that are not UTF-8), so it is not YYYY-MM.zip; check POLICE_ARCHIVE_BASE_URL',
+    );
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('probeArchive() quotes a decoded name that is not YYYY-MM.zip on one line', async () => {
+    redirectTo('2025-03%0A%1B[2K.zip');
+    const url = `${server.url}data/archive/latest.zip`;
+    const error = (await probeArchive(new HttpClient(FAST_HTTP), url).catch(
+      (e: unknown) => e,
+    )) as Error;
+    expect(error.message).toContain('whose name "2025-03\\n\\x1b[2K.zip" is not YYYY-MM.zip');
+    // eslint-disable-next-line no-control-regex -- what the message must not hold
+    expect(error.message).not.toMatch(/[\n\x1b]/);
+  });
+});
+
 describe('an archive server that answers too slowly for the deadline', () => {
   /** A deadline of 600 ms (and a little more for each byte asked): a byte every 20 ms is too slow. */
   const SLOW_HTTP = { ...FAST_HTTP, retries: 1, deadlineMs: 600 };
