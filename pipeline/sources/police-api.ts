@@ -31,6 +31,13 @@ export const MAX_GET_URL_CHARS = 4094;
  * server failing at every depth still ends at MAX_SPLIT_DEPTH.
  */
 const OVER_FULL_STATUS = 503;
+/**
+ * The most crimes the API answers for one area: for more it answers OVER_FULL_STATUS. An answer
+ * of this many or more may be a list cut short at the limit (by a change of the API's, or a
+ * proxy), which would lose crimes without a word, so the piece is split as an over-full one is;
+ * an area that really holds exactly this many costs a few requests more.
+ */
+export const MAX_CRIMES_PER_ANSWER = 10_000;
 /** Leeds months need up to four levels of quadrants; beyond six the log says the server may be failing. */
 const USUAL_SPLIT_DEPTH = 6;
 /**
@@ -200,6 +207,13 @@ export async function fetchMonthCrimes(options: FetchMonthOptions): Promise<Mont
     if (answer === OVER_FULL_STATUS) return OVER_FULL_STATUS;
     if (!Array.isArray(answer)) {
       throw new Error(`${method} ${url.href} (${label}) did not answer a JSON array of crimes`);
+    }
+    if (answer.length >= MAX_CRIMES_PER_ANSWER) {
+      log(
+        `police.uk API ${month}: piece ${label} answered ${answer.length} crimes, as many as the ` +
+          'API gives for one area or more: the list may have been cut there, so it is split',
+      );
+      return OVER_FULL_STATUS;
     }
     return answer;
   };

@@ -13,6 +13,7 @@ import { resolveSourceConfig } from '../../../pipeline/sources/config.ts';
 import { HttpClient } from '../../../pipeline/sources/http.ts';
 import { fetchSources, type FetchSourcesOptions } from '../../../pipeline/sources/index.ts';
 import {
+  MAX_CRIMES_PER_ANSWER,
   MAX_GET_URL_CHARS,
   fetchCrimeDates,
   fetchMonthCrimes,
@@ -151,6 +152,65 @@ describe('fetchMonthCrimes() against a crimes-street replay', () => {
       edgeCrime.id,
       CRIMES[1]?.id,
     ]);
+  });
+});
+
+describe('fetchMonthCrimes() against a server that cuts a full answer short instead of answering 503', () => {
+  /**
+   * The sample's crimes and a copy of its first 3,000 under other ids: over 12,000 crimes in
+   * the district, more than the API gives for one area.
+   */
+  const MANY = [
+    ...CRIMES,
+    ...CRIMES.slice(0, 3000).map((crime, i) => ({ ...crime, id: 95_000_000 + i })),
+  ];
+
+  /** The crimes of `crimes` inside `polygon`, boundary included; its box tried first, for speed. */
+  function within(crimes: typeof MANY, polygon: Feature<Polygon>): typeof MANY {
+    const [west, south, east, north] = turf.bbox(polygon);
+    return crimes.filter((crime) => {
+      const [x, y] = pointOf(crime);
+      return (
+        x >= west &&
+        x <= east &&
+        y >= south &&
+        y <= north &&
+        turf.booleanPointInPolygon([x, y], polygon)
+      );
+    });
+  }
+
+  it.each([
+    ['cut to the first 10,000', (inside: unknown[]) => inside.slice(0, MAX_CRIMES_PER_ANSWER)],
+    [
+      'cut to the first 10,000 and one',
+      (inside: unknown[]) => inside.slice(0, MAX_CRIMES_PER_ANSWER + 1),
+    ],
+  ])('splits a piece whose answer is %s, and returns every crime once', async (_what, cut) => {
+    const answered: number[] = [];
+    server.route('GET', '/api/crimes-street/all-crime', (request) => {
+      const inside = within(MANY, parsePoly(request.query.get('poly') ?? ''));
+      const body = inside.length > MAX_CRIMES_PER_ANSWER ? cut(inside) : inside;
+      answered.push(body.length);
+      return { body };
+    });
+    const area = districtQueryPolygons(OUTLINE.features[0] as Feature<Polygon>);
+    const whole = new Set(area.flatMap((piece) => within(MANY, piece)));
+    expect(whole.size).toBeGreaterThan(MAX_CRIMES_PER_ANSWER);
+    const result = await fetchMonthCrimes({
+      client: new HttpClient(FAST_HTTP),
+      apiBaseUrl: `${server.url}api/`,
+      month: '2025-03',
+      area,
+      log: (m) => logs.push(m),
+    });
+    const ids = result.crimes.map((c) => (c as { id: number }).id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(new Set(ids)).toEqual(new Set([...whole].map((c) => c.id)));
+    expect(answered[0]).toBeGreaterThanOrEqual(MAX_CRIMES_PER_ANSWER);
+    expect(logs[0]).toMatch(
+      /^police\.uk API 2025-03: piece 1 answered 1000[01] crimes, as many as the API gives for one area or more: the list may have been cut there, so it is split$/,
+    );
   });
 });
 
