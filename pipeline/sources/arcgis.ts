@@ -22,7 +22,8 @@ const WHERE_LOGGED_MAX = 60;
  * ArcGIS reports errors as HTTP 200 with an `error` object, whose code is an HTTP status: one
  * that is transient (a 500 "Error performing query operation" from a busy server, a 503, a
  * 429) is thrown as a passing fault, for the client to ask again (read inside its attempt,
- * `client.json(url, {}, (body) => arcgisAnswer(body, url))`); any other fails at once.
+ * `client.json(url, {}, (body) => arcgisAnswer(body, url))`); any other fails at once. A page
+ * of no features that says more remain (emptyButMore) is a passing fault too.
  */
 export function arcgisAnswer(body: unknown, where: string): unknown {
   const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
@@ -31,6 +32,12 @@ export function arcgisAnswer(body: unknown, where: string): unknown {
       typeof error.code === 'number' ? String(error.code) : quoteOutside(String(error.code), 40);
     const message = `${where} answered an ArcGIS error ${code}: ${quoteOutside(String(error.message), QUOTED_ERROR_CHARS)}`;
     throw transientStatus(Number(error.code)) ? new HttpPassingFault(message) : new Error(message);
+  }
+  if (emptyButMore(body)) {
+    throw new HttpPassingFault(
+      `${where} answered no features but says more remain (exceededTransferLimit): the server ` +
+        'failed to page',
+    );
   }
   return body;
 }
@@ -110,7 +117,8 @@ export async function queryLayer(
         geometry: (feature.geometry ?? null) as Geometry | null,
       });
     }
-    // Esri: rely on the flag, not the page's length (a page may be short, even empty, mid-way).
+    // Esri: rely on the flag, not the page's length (a page may be short mid-way; an empty one
+    // that says more remain was asked again: arcgisAnswer).
     const more =
       parsed.data.exceededTransferLimit ?? parsed.data.properties?.exceededTransferLimit ?? false;
     if (!more) break;
@@ -119,6 +127,23 @@ export async function queryLayer(
     `${shortUrl(queryUrl.href)}: ${features.length} features for ${shortWhere(query.where)}`,
   );
   return features;
+}
+
+/**
+ * Whether an ArcGIS page (GeoJSON or f=json) holds no features but says more remain: a server
+ * failing to page. Asked on from the same offset, the page would come again and again.
+ */
+function emptyButMore(body: unknown): boolean {
+  const page = body as {
+    features?: unknown;
+    exceededTransferLimit?: unknown;
+    properties?: { exceededTransferLimit?: unknown } | null;
+  } | null;
+  return (
+    Array.isArray(page?.features) &&
+    page.features.length === 0 &&
+    (page.exceededTransferLimit === true || page.properties?.exceededTransferLimit === true)
+  );
 }
 
 /** A filter as logged: an IN list of a hundred codes is cut to its start. */

@@ -143,7 +143,7 @@ export async function fetchPollingDistricts(
         geometry: ringsToGeometry(feature.geometry.rings as Position[][]),
       });
     }
-    if (!parsed.data.exceededTransferLimit || parsed.data.features.length === 0) break;
+    if (!parsed.data.exceededTransferLimit) break;
   }
   if (features.length !== expected) {
     throw new Error(
