@@ -171,7 +171,8 @@ export async function fetchMonthCrimes(options: FetchMonthOptions): Promise<Mont
     const target = usePost ? url.href : getUrl;
     const method = usePost ? 'POST' : 'GET';
     const requestsBefore = client.stats.requests;
-    let answer: unknown;
+    // The body in a box: a body of 503 (JSON's number) is not the status.
+    let answer: { body: unknown } | typeof OVER_FULL_STATUS;
     try {
       answer = await client.retrying(method, target, async () => {
         const exchange = await client.send(target, {
@@ -192,7 +193,7 @@ export async function fetchMonthCrimes(options: FetchMonthOptions): Promise<Mont
           return OVER_FULL_STATUS;
         }
         const body = await exchange.bytes();
-        return parseJsonBody(`${method} ${url.href} (${label})`, exchange.response, body);
+        return { body: parseJsonBody(`${method} ${url.href} (${label})`, exchange.response, body) };
       });
     } catch (error) {
       if (!outlastedRetryAfter(error)) throw error;
@@ -205,17 +206,18 @@ export async function fetchMonthCrimes(options: FetchMonthOptions): Promise<Mont
       requests += client.stats.requests - requestsBefore;
     }
     if (answer === OVER_FULL_STATUS) return OVER_FULL_STATUS;
-    if (!Array.isArray(answer)) {
+    const crimes = answer.body;
+    if (!Array.isArray(crimes)) {
       throw new Error(`${method} ${url.href} (${label}) did not answer a JSON array of crimes`);
     }
-    if (answer.length >= MAX_CRIMES_PER_ANSWER) {
+    if (crimes.length >= MAX_CRIMES_PER_ANSWER) {
       log(
-        `police.uk API ${month}: piece ${label} answered ${answer.length} crimes, as many as the ` +
+        `police.uk API ${month}: piece ${label} answered ${crimes.length} crimes, as many as the ` +
           'API gives for one area or more: the list may have been cut there, so it is split',
       );
       return OVER_FULL_STATUS;
     }
-    return answer;
+    return crimes;
   };
 
   const split = async (polygon: QueryPolygon, depth: number, label: string): Promise<number> => {

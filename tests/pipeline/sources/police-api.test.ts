@@ -214,6 +214,30 @@ describe('fetchMonthCrimes() against a server that cuts a full answer short inst
   });
 });
 
+describe('fetchMonthCrimes() on an HTTP 200 whose JSON is not a list of crimes', () => {
+  it.each([
+    ['the number 503', '503'],
+    ['an object', '{"crimes":[]}'],
+    ['null', 'null'],
+  ])('refuses %s at once, naming the piece, without splitting it', async (_what, body) => {
+    server.route('GET', '/api/crimes-street/all-crime', [{ body }]);
+    const area = districtQueryPolygons(OUTLINE.features[0] as Feature<Polygon>);
+    const error = (await fetchMonthCrimes({
+      client: new HttpClient(FAST_HTTP),
+      apiBaseUrl: `${server.url}api/`,
+      month: '2025-03',
+      area: area.slice(0, 1),
+      log: (m) => logs.push(m),
+    }).catch((e: unknown) => e)) as Error;
+    expect(error.message).toBe(
+      `police.uk API month 2025-03 could not be fetched: GET ${server.url}api/crimes-street/all-crime ` +
+        '(1) did not answer a JSON array of crimes',
+    );
+    expect(server.requests).toHaveLength(1);
+    expect(logs).toEqual([]);
+  });
+});
+
 describe('fetchMonthCrimes() when one crime is answered twice with different content', () => {
   it('refuses the month, naming both pieces and the crime, rather than keeping either copy', async () => {
     const crime = CRIMES[0] as Record<string, unknown>;
