@@ -384,7 +384,7 @@ export class HttpClient {
  * Whether `response`'s body ends where its connection closed: no Content-Length, not chunked.
  * Cut short, such a body cannot be told from a whole one.
  */
-function endsAtClose(response: Response): boolean {
+export function endsAtClose(response: Response): boolean {
   return (
     !response.headers.has('content-length') &&
     !/\bchunked\b/i.test(response.headers.get('transfer-encoding') ?? '')
@@ -392,9 +392,32 @@ function endsAtClose(response: Response): boolean {
 }
 
 /**
+ * The passing fault of a body, an answer to `request` ("GET <url>") that ended where its
+ * connection closed (endsAtClose), which cannot be read as the `kind` asked for (`problem`:
+ * "are not JSON (…)"): nothing tells a connection cut short from a server answering something
+ * else, and the first is far likelier, so it is asked again.
+ */
+export function cutShortFault(
+  request: string,
+  response: Response,
+  body: Buffer,
+  problem: string,
+  kind: string,
+  cause: unknown,
+): HttpPassingFault {
+  return new HttpPassingFault(
+    `${request} answered HTTP ${response.status} with ${body.length} bytes that ${problem} and ` +
+      'no Content-Length, so they end where the connection closed: most likely it was cut ' +
+      `short. Run again later; if it fails the same way, the server answers something else ` +
+      `than ${kind} there`,
+    { cause },
+  );
+}
+
+/**
  * `body`, an answer to `request` ("GET <url>"), parsed as JSON. A body that is not JSON is an
- * error quoting its start; one that ended where its connection closed (endsAtClose) is taken
- * for a connection cut short, since nothing tells the two apart: a passing fault, asked again.
+ * error quoting its start; one that ended where its connection closed is taken for a
+ * connection cut short (cutShortFault).
  */
 export function parseJsonBody(request: string, response: Response, body: Buffer): unknown {
   try {
@@ -405,13 +428,7 @@ export function parseJsonBody(request: string, response: Response, body: Buffer)
       QUOTED_BODY_CHARS,
     );
     if (endsAtClose(response)) {
-      throw new HttpPassingFault(
-        `${request} answered HTTP ${response.status} with ${body.length} bytes that are not ` +
-          `JSON (${quoted}) and no Content-Length, so they end where the connection closed: ` +
-          'most likely it was cut short. Run again later; if it fails the same way, the ' +
-          'server answers something else than JSON there',
-        { cause },
-      );
+      throw cutShortFault(request, response, body, `are not JSON (${quoted})`, 'JSON', cause);
     }
     throw new Error(
       `${request} answered HTTP ${response.status} with a body that is not JSON: ${quoted}`,

@@ -7,7 +7,8 @@ import type { LsoaResidents } from '../nomis-population.ts';
 import { quoteOutside } from '../log-safe.ts';
 import { chunks } from './chunks.ts';
 import { sourceUrl } from './config.ts';
-import type { HttpClient, Log } from './http.ts';
+import { shortUrl } from './http-errors.ts';
+import { cutShortFault, endsAtClose, type HttpClient, type Log } from './http.ts';
 import { errorMessage } from '../../src/shared/error-message.ts';
 
 export const NOMIS_API_BASE_URL = 'https://www.nomisweb.co.uk/api/v01/';
@@ -106,8 +107,23 @@ export async function fetchLsoaResidents(
       if (page >= MAX_PAGES) {
         throw new Error(`${url.href}: still rows to come after ${MAX_PAGES} pages; try again`);
       }
-      const body = await source.client.buffer(url);
-      const answer = parseTs001Page(body.toString('utf8'), url.href);
+      const answer = await source.client.retrying('GET', url, async () => {
+        const { response, bytes } = await source.client.send(url);
+        const body = await bytes();
+        try {
+          return parseTs001Page(body.toString('utf8'), url.href);
+        } catch (error) {
+          if (!endsAtClose(response)) throw error;
+          throw cutShortFault(
+            `GET ${shortUrl(url.href)}`,
+            response,
+            body,
+            `do not read as TS001's CSV table`,
+            'that table',
+            error,
+          );
+        }
+      });
       rows.push(...answer.rows);
       if (rows.length >= answer.total) break;
       if (answer.rows.length === 0) {

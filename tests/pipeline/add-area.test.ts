@@ -262,7 +262,7 @@ describe('addArea() on the replayed ONS and Nomis services', () => {
     server.route('GET', NOMIS_PATH, [{ body: '<html><body>Service busy</body></html>\n' }]);
     const error = await failure();
     expect(error.message).toMatch(
-      /^http:\/\/127\.0\.0\.1:\d+\/nomis\/api\/v01\/dataset\/NM_2021_1\.data\.csv\?.* answered no GEOGRAPHY_NAME, GEOGRAPHY_CODE, OBS_VALUE, RECORD_OFFSET, RECORD_COUNT column \(got "<html><body>Service busy<\/body><\/html>"\)/,
+      /^GET http:\/\/127\.0\.0\.1:\d+\/nomis\/\S+… \(\d+ chars\) failed: http:\/\/127\.0\.0\.1:\d+\/nomis\/api\/v01\/dataset\/NM_2021_1\.data\.csv\?.* answered no GEOGRAPHY_NAME, GEOGRAPHY_CODE, OBS_VALUE, RECORD_OFFSET, RECORD_COUNT column \(got "<html><body>Service busy<\/body><\/html>"\)/,
     );
   });
 

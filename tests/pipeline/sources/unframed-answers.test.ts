@@ -6,9 +6,11 @@ import path from 'node:path';
 import type { Feature, Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { HttpClient } from '../../../pipeline/sources/http.ts';
+import { fetchLsoaResidents } from '../../../pipeline/sources/nomis.ts';
 import { fetchMonthCrimes } from '../../../pipeline/sources/police-api.ts';
 import { reverseGeocode } from '../../../pipeline/sources/postcodes.ts';
 import { districtQueryPolygons } from '../../../pipeline/sources/query-polygons.ts';
+import { answerNomis, LEEDS, NOMIS_PATH, onsWorld } from '../../support/ons-replay.ts';
 import { sampleRows, toApiCrime } from '../../support/police-fixtures.ts';
 import type { ReplayServer } from '../../support/replay-server.ts';
 import { replayPerTest } from '../../support/replay-sources.ts';
@@ -127,5 +129,55 @@ describe('fetchMonthCrimes() on a crimes answer that ends where its connection c
     expect(result.crimes.map((c) => (c as { id: number }).id)).toEqual(CRIMES.map((c) => c.id));
     expect(server.requests).toHaveLength(2);
     expect(logs[0]).toMatch(/\(1\) answered HTTP 200 with \d+ bytes that are not JSON .*cut short/);
+  });
+});
+
+describe('fetchLsoaResidents() on a Nomis answer that ends where its connection closes', () => {
+  const { residents } = onsWorld([LEEDS]);
+  const codes = [...residents.keys()].slice(0, 30);
+
+  /** Nomis's answer for `codes`, its connection cut `cut` bytes before the end (none: whole). */
+  function nomisAnswers(cuts: (number | undefined)[]): void {
+    const left = [...cuts];
+    server.route('GET', NOMIS_PATH, (request) => {
+      const reply = answerNomis(residents, request);
+      const cut = left.length > 1 ? left.shift() : left[0];
+      const length = Buffer.byteLength(String(reply.body));
+      return {
+        ...reply,
+        unframed: true,
+        ...(cut === undefined ? {} : { cutAfterBytes: length - cut }),
+      };
+    });
+  }
+
+  it('asks again when the table is cut short mid-row, and reads every LSOA', async () => {
+    // 12 bytes before the end: within the last row's residents, leaving it short of columns.
+    nomisAnswers([12, undefined]);
+    const rows = await fetchLsoaResidents(
+      { client: client(), baseUrl: `${server.url}nomis/api/v01/` },
+      codes,
+    );
+    expect(rows.map((r) => [r.code, r.residents])).toEqual(
+      codes.map((code) => [code, residents.get(code)![1]]),
+    );
+    expect(server.requests).toHaveLength(2);
+    expect(logs).toEqual([
+      expect.stringMatching(
+        /do not read as TS001's CSV table and no Content-Length, so they end where the connection closed/,
+      ),
+    ]);
+  });
+
+  it('fails after its retries naming the URL and the cut', async () => {
+    nomisAnswers([12]);
+    const error = (await fetchLsoaResidents(
+      { client: client(), baseUrl: `${server.url}nomis/api/v01/` },
+      codes,
+    ).catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(
+      /^GET \S+NM_2021_1\.data\.csv\S*… \(\d+ chars\) failed after 3 attempts: GET \S+… \(\d+ chars\) answered HTTP 200 with \d+ bytes that do not read as TS001's CSV table and no Content-Length, so they end where the connection closed: most likely it was cut short\. Run again later; if it fails the same way, the server answers something else than that table there \(.*Invalid Record Length/,
+    );
+    expect(error.message).not.toContain('\n');
   });
 });
