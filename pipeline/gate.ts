@@ -204,6 +204,20 @@ function total(counts: readonly number[]): number {
 }
 
 /**
+ * The crimes without a recorded outcome of all published months together may rise beyond the
+ * crimes added to them by this fraction of their crimes, or by as much as one of them may on
+ * its own (a routine revision of the month), whichever is more. Outcomes only move on from
+ * these, so a routine re-issue leaves only what a month's net gain hides: crimes withdrawn
+ * with an outcome while as many late ones were added, a small part of a re-issue's movement
+ * (well under 1% of a month). A loss spread thin stays under each month's own tolerance: an
+ * outcomes file missing from a re-issue takes back outcomes recorded for crimes of many
+ * earlier months, and British Transport Police's outcomes are about 1% of a Leeds month.
+ */
+export const RUN_OUTCOME_TOLERANCE = 0.0025;
+/** The months that rose most, named in the run-wide finding. */
+const RUN_OUTCOME_MONTHS_NAMED = 5;
+
+/**
  * Every published month's crimes without a recorded outcome (UNRECORDED_OUTCOMES), against
  * the new figures. Outcomes only move on from "Under investigation", a recorded outcome is
  * never taken back to none, and the crimes added to a month in a revision (late-recorded)
@@ -211,10 +225,14 @@ function total(counts: readonly number[]): number {
  * outcome records were lost, e.g. an outcomes file missing from a re-issue (its crimes fall
  * back to the street file's Last outcome category) or a street file whose Last outcome
  * category came empty (every crime "No outcome recorded"), which leave the counts by ward and
- * type as they were. Either way, or both, is the one loss.
+ * type as they were. Either way, or both, is the one loss. The months within their own
+ * tolerance are then judged together (RUN_OUTCOME_TOLERANCE): each one's rise beyond its
+ * crimes added, where it rose, so outcomes recorded in one month never hide those lost in
+ * another.
  */
 export function compareOutcomes(previous: SiteData, next: SiteData): Finding[] {
   const findings: Finding[] = [];
+  const withinMonth: { month: string; rise: number; crimes: number; tolerance: number }[] = [];
   for (const month of previous.months) {
     const before = unrecordedOutcomes(previous, month);
     const after = unrecordedOutcomes(next, month);
@@ -224,24 +242,66 @@ export function compareOutcomes(previous: SiteData, next: SiteData): Finding[] {
     const [wasTotal, nowTotal] = [total(before), total(after)];
     const added = Math.max(0, now.total - was.total);
     const tolerance = Math.max(CELL_TOLERANCE.crimes, MONTH_TOLERANCE * was.total);
-    if (nowTotal - wasTotal - added > tolerance) {
-      const each = UNRECORDED_OUTCOMES.map(
-        (outcome, i) => `"${outcome}" ${before[i]} -> ${after[i]}`,
-      ).join(', ');
-      findings.push({
-        check: 'revision',
-        month,
-        message:
-          `${month}: crimes without a recorded outcome went from ${change(wasTotal, nowTotal)} ` +
-          `(${each}) while the month gained ${added}, beyond a routine revision ` +
-          `(±${CELL_TOLERANCE.crimes} crimes or ±${MONTH_TOLERANCE * 100}% of the month): ` +
-          'outcomes only move on from these, so recorded outcomes were lost. Check that the ' +
-          "month's outcomes file is there and that its street file gives each crime's Last " +
-          'outcome category, then download the month again.',
-      });
+    const rise = nowTotal - wasTotal - added;
+    if (rise <= tolerance) {
+      withinMonth.push({ month, rise: Math.max(0, rise), crimes: was.total, tolerance });
+      continue;
     }
+    const each = UNRECORDED_OUTCOMES.map(
+      (outcome, i) => `"${outcome}" ${before[i]} -> ${after[i]}`,
+    ).join(', ');
+    findings.push({
+      check: 'revision',
+      month,
+      message:
+        `${month}: crimes without a recorded outcome went from ${change(wasTotal, nowTotal)} ` +
+        `(${each}) while the month gained ${added}, beyond a routine revision ` +
+        `(±${CELL_TOLERANCE.crimes} crimes or ±${MONTH_TOLERANCE * 100}% of the month): ` +
+        'outcomes only move on from these, so recorded outcomes were lost. Check that the ' +
+        "month's outcomes file is there and that its street file gives each crime's Last " +
+        'outcome category, then download the month again.',
+    });
   }
-  return findings;
+  const spread = spreadOutcomeLoss(withinMonth);
+  return spread ? [...findings, spread] : findings;
+}
+
+/**
+ * The months each within their own tolerance, judged together: their rises beyond their
+ * crimes added (none where they fell) against RUN_OUTCOME_TOLERANCE of their crimes, or the
+ * largest month's own tolerance. The finding is about the month that rose most, so an
+ * approval of it lets it through.
+ */
+function spreadOutcomeLoss(
+  months: readonly { month: string; rise: number; crimes: number; tolerance: number }[],
+): Finding | undefined {
+  const rise = total(months.map((m) => m.rise));
+  const crimes = total(months.map((m) => m.crimes));
+  const tolerance = Math.max(
+    Math.round(RUN_OUTCOME_TOLERANCE * crimes),
+    ...months.map((m) => Math.floor(m.tolerance)),
+  );
+  if (rise <= tolerance) return undefined;
+  const rose = months.filter((m) => m.rise > 0).sort((a, b) => b.rise - a.rise);
+  const most = rose[0] as (typeof rose)[number];
+  const named = rose.slice(0, RUN_OUTCOME_MONTHS_NAMED).map((m) => `${m.month} +${m.rise}`);
+  const others = rose.length - named.length;
+  return {
+    check: 'revision',
+    month: most.month,
+    message:
+      `crimes without a recorded outcome rose by ${rise} beyond the crimes added, over ` +
+      `${rose.length} of the ${months.length} published months that are each within a ` +
+      `routine revision (most: ${named.join(', ')}${others > 0 ? `, and ${others} more` : ''}), ` +
+      `beyond a routine revision of all of them together (±${tolerance} crimes: ` +
+      `${RUN_OUTCOME_TOLERANCE * 100}% of their ${crimes}, or one month's own tolerance, ` +
+      'whichever is more): outcomes only move on from these, ' +
+      'so recorded outcomes were lost a few in each month, as when an outcomes file (one ' +
+      "month's, or one force's such as British Transport Police's) is missing from the " +
+      "re-issue. Check that the archive holds every month's outcomes file of every force, " +
+      `then download it again; if police.uk did take these outcomes back, approve ${most.month} ` +
+      '(the month that rose most) to publish them.',
+  };
 }
 
 /** A month's reference months: the 12 before it and the same month of the two years before. */

@@ -5,6 +5,7 @@ import {
   CELL_TOLERANCE,
   MONTH_TOLERANCE,
   PENDING_OUTCOME,
+  RUN_OUTCOME_TOLERANCE,
   SEASONAL_MARGIN,
 } from '../../pipeline/gate.ts';
 import {
@@ -732,6 +733,208 @@ describe('validateSiteData (outcomes of published months)', () => {
     expect(rise).toBe(4 * full.wards.length + fellBack);
     expect(rise).toBeGreaterThan(totalOf(full, month) * MONTH_TOLERANCE);
     expect(validateSiteData({ next, previous: full }).problems).toEqual([]);
+  });
+});
+
+describe('validateSiteData (outcomes lost a few in each published month)', () => {
+  const SOLVED = 'Investigation complete; no suspect identified';
+  const unrecorded = (data: SiteData, month: string) => {
+    const m = monthIndex(data, month);
+    return [PENDING_OUTCOME, NO_OUTCOME]
+      .map((name) => data.outcomeCategories.indexOf(name))
+      .reduce(
+        (sum, o) => sum + data.outcomes.reduce((s, byMonth) => s + (byMonth[m]?.[o] ?? 0), 0),
+        0,
+      );
+  };
+  const allCrimes = (data: SiteData) => data.months.reduce((sum, m) => sum + totalOf(data, m), 0);
+  /** What all the months may rise by together: a share of them, or one month's own tolerance. */
+  const runTolerance = (data: SiteData) =>
+    Math.max(
+      Math.round(allCrimes(data) * RUN_OUTCOME_TOLERANCE),
+      ...data.months.map((m) => Math.floor(totalOf(data, m) * MONTH_TOLERANCE)),
+    );
+  /** `share` of each of `data`'s months' crimes moved from a recorded outcome to `to`. */
+  const lostInEach = (data: SiteData, share: number, to: string, from = SOLVED) =>
+    data.months.reduce(
+      (d, month) => moveOutcomes(d, month, from, to, Math.round(totalOf(data, month) * share)),
+      data,
+    );
+  const rises = (previous: SiteData, next: SiteData) =>
+    previous.months.map((month) => unrecorded(next, month) - unrecorded(previous, month));
+  const withinEachMonth = (previous: SiteData, next: SiteData) =>
+    previous.months.forEach((month, i) =>
+      expect(rises(previous, next)[i]).toBeLessThanOrEqual(
+        totalOf(previous, month) * MONTH_TOLERANCE,
+      ),
+    );
+
+  it.each([
+    ['Leeds', PENDING_OUTCOME, 0.015, full],
+    ['Leeds', NO_OUTCOME, 0.01, full],
+    ['Sheffield', NO_OUTCOME, 0.019, sheffield],
+  ] as const)(
+    'refuses %s\'s months each losing outcomes under the month\'s tolerance (to "%s", a share %s of each), naming the months that rose most',
+    (_, to, share, previous) => {
+      const next = lostInEach(previous, share, to);
+      withinEachMonth(previous, next);
+      const rise = rises(previous, next).reduce((a, b) => a + b, 0);
+      expect(rise).toBeGreaterThan(runTolerance(previous));
+      const report = validateWith({
+        next,
+        previous,
+        expected: previous === full ? EXPECTED : SHEFFIELD_EXPECTED,
+      });
+      expect(report.ok).toBe(false);
+      const [problem, ...others] = report.problems;
+      expect(others).toEqual([]);
+      const order = previous.months
+        .map((month, i) => ({ month, rise: rises(previous, next)[i] as number }))
+        .sort((a, b) => b.rise - a.rise);
+      expect(problem?.check).toBe('revision');
+      expect(problem?.month).toBe(order[0]?.month);
+      expect(problem?.message).toContain(
+        `crimes without a recorded outcome rose by ${rise} beyond the crimes added, over ` +
+          `${previous.months.length} of the ${previous.months.length} published months`,
+      );
+      expect(problem?.message).toContain(
+        `(most: ${order.map((o) => `${o.month} +${o.rise}`).join(', ')})`,
+      );
+      expect(problem?.message).toContain(
+        `(±${runTolerance(previous)} crimes: ${RUN_OUTCOME_TOLERANCE * 100}% of their ${allCrimes(previous)}, or one month's own tolerance`,
+      );
+      expect(problem?.message).toContain('then download it again');
+    },
+  );
+
+  it("refuses British Transport Police's outcomes lost from every month (about 1% of each), its crimes kept", () => {
+    const BTP = 'British Transport Police';
+    /** Each month with 1% more crimes from British Transport Police, their outcome `outcome`. */
+    const withBtp = (outcome: string) =>
+      full.months.reduce((data, month) => {
+        const n = Math.round(totalOf(full, month) * 0.01);
+        const next = addForceCrimes(data, month, BTP, n);
+        const m = monthIndex(next, month);
+        const o = next.outcomeCategories.indexOf(outcome);
+        // addForceCrimes gives the crimes to the wards in turn: their outcomes go alike.
+        for (let added = 0; added < n; added += 1) {
+          const outcomes = next.outcomes[added % next.outcomes.length]?.[m] as number[];
+          outcomes[o] = (outcomes[o] ?? 0) + 1;
+        }
+        return next;
+      }, full);
+    const previous = withBtp('Unable to prosecute suspect');
+    const next = withBtp(NO_OUTCOME);
+    withinEachMonth(previous, next);
+    const report = validateSiteData({ next, previous });
+    expect(report.ok).toBe(false);
+    expect(report.problems).toEqual([
+      expect.objectContaining({
+        check: 'revision',
+        message: expect.stringContaining(
+          `crimes without a recorded outcome rose by ${full.months.reduce((s, m) => s + Math.round(totalOf(full, m) * 0.01), 0)} beyond the crimes added`,
+        ),
+      }),
+    ]);
+  });
+
+  it('refuses outcomes lost in some months while others record many (progress never hides a loss)', () => {
+    let next = moveOutcomes(full, '2025-03', PENDING_OUTCOME, SOLVED, 2_000);
+    for (const month of ['2024-03', '2025-02']) {
+      next = moveOutcomes(
+        next,
+        month,
+        SOLVED,
+        NO_OUTCOME,
+        Math.round(totalOf(full, month) * 0.015),
+      );
+    }
+    expect(rises(full, next).reduce((a, b) => a + b, 0)).toBeLessThan(0);
+    const report = validateSiteData({ next, previous: full });
+    expect(report.ok).toBe(false);
+    expect(report.problems.map((p) => p.message)).toEqual([
+      expect.stringContaining(
+        'over 2 of the 3 published months that are each within a routine revision (most: ' +
+          `2024-03 +${Math.round(totalOf(full, '2024-03') * 0.015)}, ` +
+          `2025-02 +${Math.round(totalOf(full, '2025-02') * 0.015)})`,
+      ),
+    ]);
+  });
+
+  it('passes a rise spread over the months within the tolerance of them all, and refuses one more', () => {
+    const each = Math.floor(runTolerance(full) / full.months.length);
+    const spread = full.months.reduce(
+      (d, m) => moveOutcomes(d, m, SOLVED, PENDING_OUTCOME, each),
+      full,
+    );
+    const left = runTolerance(full) - each * full.months.length;
+    const next = moveOutcomes(spread, '2025-02', SOLVED, PENDING_OUTCOME, left);
+    expect(validateSiteData({ next, previous: full }).problems).toEqual([]);
+    const more = moveOutcomes(next, '2025-03', SOLVED, PENDING_OUTCOME, 1);
+    withinEachMonth(full, more);
+    expect(validateSiteData({ next: more, previous: full }).ok).toBe(false);
+  });
+
+  it("passes one month rising by as much as its own tolerance allows, the others' outcomes as they were", () => {
+    for (const month of full.months) {
+      const n = Math.floor(totalOf(full, month) * MONTH_TOLERANCE);
+      const next = moveOutcomes(full, month, SOLVED, NO_OUTCOME, n);
+      expect(validateSiteData({ next, previous: full }).problems).toEqual([]);
+    }
+  });
+
+  it('passes rises made of crimes added to every month (late-recorded crimes start under investigation)', () => {
+    let next = full;
+    for (const month of full.months) {
+      const n = Math.round(totalOf(full, month) * 0.015);
+      next = addForceCrimes(next, month, 'West Yorkshire Police', n);
+      const m = monthIndex(next, month);
+      const o = next.outcomeCategories.indexOf(PENDING_OUTCOME);
+      for (let added = 0; added < n; added += 1) {
+        const outcomes = next.outcomes[added % next.outcomes.length]?.[m] as number[];
+        outcomes[o] = (outcomes[o] ?? 0) + 1;
+      }
+    }
+    expect(validateSiteData({ next, previous: full }).problems).toEqual([]);
+  });
+
+  it('does not count again a month refused on its own', () => {
+    const month = '2025-02';
+    const n = Math.round(totalOf(full, month) * 0.1);
+    const report = validateSiteData({
+      next: moveOutcomes(full, month, SOLVED, PENDING_OUTCOME, n),
+      previous: full,
+    });
+    expect(report.problems).toEqual([
+      expect.objectContaining({
+        month,
+        message: expect.stringContaining(`${month}: crimes without`),
+      }),
+    ]);
+  });
+
+  it('lets the loss through with an approval of the month that rose most, and of no other', () => {
+    const next = lostInEach(full, 0.015, PENDING_OUTCOME);
+    const reason = 'police.uk took back outcomes recorded in error';
+    const approved = validateSiteData({
+      next,
+      previous: full,
+      approvals: [{ month: '2024-03', reason }],
+    });
+    expect(approved.ok).toBe(true);
+    expect(approved.approved).toEqual([
+      expect.objectContaining({
+        month: '2024-03',
+        reason,
+        findings: [expect.stringContaining('crimes without a recorded outcome rose by')],
+      }),
+    ]);
+    const other = validateSiteData({
+      next,
+      previous: full,
+      approvals: [{ month: '2025-02', reason }],
+    });
+    expect(other.ok).toBe(false);
   });
 });
 
