@@ -59,7 +59,12 @@ export interface GateInputs {
   approve?: string | undefined;
 }
 
-async function readJson(path: string, what: string): Promise<unknown> {
+/** What to do about a damaged file the pipeline writes (the candidate, its run summary). */
+const WRITE_AGAIN =
+  'It was cut short or changed after the pipeline wrote it: run the pipeline again to write ' +
+  'it (in the refresh, `npm run refresh-data -- pipeline`), then check it again.';
+
+async function readJson(path: string, what: string, remedy: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -68,14 +73,15 @@ async function readJson(path: string, what: string): Promise<unknown> {
       cause: error,
     });
   }
-  return parseJson(text, `${what} ${path}`);
+  return parseJson(text, `${what} ${path}`, remedy);
 }
 
-function parseJson(text: string, where: string): unknown {
+/** `text` as JSON; refused naming `where`, what is wrong and `remedy` when it is not. */
+function parseJson(text: string, where: string, remedy: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new UnusableInputError(`${where} is not valid JSON: ${errorMessage(error)}`, {
+    throw new UnusableInputError(`${where} is not valid JSON: ${errorMessage(error)}. ${remedy}`, {
       cause: error,
     });
   }
@@ -92,7 +98,11 @@ export async function siteDataAtRef(
 ): Promise<SiteData | null> {
   const text = await textAtRef(ref, cwd, file);
   if (text === null) return null;
-  return parsePublished(parseJson(text, `${file} at ${ref}`), `${file} at ${ref}`);
+  const where = `${file} at ${ref}`;
+  const remedy =
+    'The new data cannot be compared with it: commit it mended (`git log -- ' +
+    `${file}\` shows its last good version), or compare against a file with --previous.`;
+  return parsePublished(parseJson(text, where, remedy), where);
 }
 
 /** `file` (relative to `cwd`, the repository) as committed at `ref`; null when it has none. */
@@ -161,7 +171,7 @@ async function monthQuality(file: string): Promise<MonthQuality[] | null> {
       cause: error,
     });
   }
-  const json = parseJson(text, file);
+  const json = parseJson(text, file, WRITE_AGAIN);
   const parsed = runSummarySchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -243,11 +253,16 @@ async function loadApprovals(inputs: GateInputs, cwd: string): Promise<Approval[
 
 /** Read everything the gate needs; paths are relative to `cwd`. */
 export async function loadGateData(inputs: GateInputs, cwd = '.'): Promise<GateData> {
-  const next = await readJson(resolve(cwd, inputs.candidate), 'candidate site data');
+  const next = await readJson(resolve(cwd, inputs.candidate), 'candidate site data', WRITE_AGAIN);
   const previous =
     'file' in inputs.previous
       ? parsePublished(
-          await readJson(resolve(cwd, inputs.previous.file), 'published site data'),
+          await readJson(
+            resolve(cwd, inputs.previous.file),
+            'published site data',
+            'Give the site data as it was published (--previous FILE), or leave --previous out ' +
+              'to compare with the data committed at HEAD.',
+          ),
           inputs.previous.file,
         )
       : await siteDataAtRef(inputs.previous.ref, cwd, areaDataPaths(inputs.area).siteData);

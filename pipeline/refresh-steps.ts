@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { z } from 'zod';
 import { changeLogSchema, EMPTY_CHANGE_LOG, type ChangeLog } from '../src/shared/change-log.ts';
 import { downloadsManifestSchema } from '../src/shared/open-data.ts';
-import { parseOrThrow, type SiteData } from '../src/shared/schema.ts';
+import { issueLines, SchemaError, type SiteData } from '../src/shared/schema.ts';
 import {
   APPROVALS_PATH,
   parseApprovals,
@@ -65,6 +65,59 @@ export class RefreshError extends Error {}
 /** The commit message the commit step writes in the staging folder, and commits with. */
 const COMMIT_MESSAGE = 'commit-message.txt';
 
+/**
+ * A staged output, or the change log the commit step adds to, that cannot be read as what it
+ * is: the message names the file, what is wrong and what to do. Nothing is published then:
+ * every such read comes before the publish.
+ */
+function unusableFile(
+  file: string,
+  problem: string,
+  remedy: string,
+  cause?: unknown,
+): RefreshError {
+  return new RefreshError(
+    `${file} ${problem}. Nothing was published or committed: the published outputs are as ` +
+      `they were. ${remedy}`,
+    { cause },
+  );
+}
+
+/** What to do about a staged output that is damaged: the pipeline writes it again. */
+const STAGE_AGAIN =
+  'It was cut short or changed after the pipeline wrote it: run the pipeline into the staging ' +
+  'folder again (`npm run refresh-data -- pipeline`), then the commit step.';
+
+/**
+ * `text`, the content of `file` (as messages name it), as JSON fitting `schema`; a
+ * RefreshError naming the file, what is wrong and `remedy` when it is not.
+ */
+function parseFile<T>(schema: z.ZodType<T>, text: string, file: string, remedy: string): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw unusableFile(file, `is not valid JSON (${errorMessage(error)})`, remedy, error);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    throw unusableFile(
+      file,
+      `does not fit its schema (${issueLines(parsed.error).join('; ')})`,
+      remedy,
+    );
+  }
+  return parsed.data;
+}
+
+/** `file`'s text; null when it is not there. */
+async function readIfThere(file: string): Promise<string | null> {
+  return readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return null;
+    throw error;
+  });
+}
+
 /** The files a refresh publishes: staged path -> committed path. */
 function publishedFiles(staged: PipelinePaths, published: PipelinePaths) {
   return [
@@ -111,12 +164,42 @@ function monthOutputs(staged: PipelinePaths, published: PipelinePaths) {
 /** The part of the pipeline's run summary that says which steps made the staged outputs. */
 const runStepsSchema = z.object({ steps: z.array(z.object({ name: z.string() })) });
 
-/** The steps of the run that staged the outputs; null when its run summary does not say. */
-async function stepsRun(runSummary: string): Promise<string[] | null> {
-  const text = await readFile(runSummary, 'utf8').catch(() => null);
+/**
+ * The steps of the run that staged the outputs; null when there is no run summary. One that
+ * does not say is refused: without it, outputs an earlier run left would pass for this run's.
+ */
+async function stepsRun(runSummary: string, file: string): Promise<string[] | null> {
+  const text = await readIfThere(runSummary);
   if (text === null) return null;
-  const parsed = runStepsSchema.safeParse(JSON.parse(text));
-  return parsed.success ? parsed.data.steps.map((step) => step.name) : null;
+  return parseFile(runStepsSchema, text, file, STAGE_AGAIN).steps.map((step) => step.name);
+}
+
+/**
+ * What went wrong, in words: the error's message, or its cause's when it has none (a gzip
+ * stream cut short fails with an empty TypeError whose cause says "unexpected end of file").
+ */
+function reasonOf(error: unknown): string {
+  const cause = error instanceof Error ? error.cause : undefined;
+  return errorMessage(error) || (cause === undefined ? '' : errorMessage(cause)) || String(error);
+}
+
+/** The months a staged output describes, read by `months`; refused naming it when it cannot be read. */
+async function monthsOf(
+  months: (bytes: Uint8Array, file: string) => Promise<string[]>,
+  from: string,
+  file: string,
+): Promise<string[]> {
+  try {
+    return await months(await readFile(from), file);
+  } catch (error) {
+    const problem =
+      error instanceof SchemaError
+        ? `does not fit its schema (${error.issues.join('; ')})`
+        : error instanceof SyntaxError
+          ? `is not valid JSON (${error.message})`
+          : `cannot be read (${reasonOf(error)})`;
+    throw unusableFile(file, problem, STAGE_AGAIN, error);
+  }
 }
 
 /**
@@ -129,7 +212,7 @@ async function stepsRun(runSummary: string): Promise<string[] | null> {
 async function refuseStaleOutputs(options: RefreshOptions, siteMonths: string[]): Promise<void> {
   const { staged, published } = paths(options);
   const relative = (file: string) => path.relative(options.root, file);
-  const steps = await stepsRun(staged.runSummary);
+  const steps = await stepsRun(staged.runSummary, relative(staged.runSummary));
   const stale: string[] = [];
   for (const { from, to, step, months } of monthOutputs(staged, published)) {
     if (!(await exists(from))) {
@@ -147,7 +230,7 @@ async function refuseStaleOutputs(options: RefreshOptions, siteMonths: string[])
       continue;
     }
     const difference =
-      months && monthsDifference(siteMonths, await months(await readFile(from), relative(from)));
+      months && monthsDifference(siteMonths, await monthsOf(months, from, relative(from)));
     if (difference) stale.push(`${relative(from)} ${difference}`);
   }
   if (stale.length === 0) return;
@@ -172,12 +255,7 @@ async function refuseDownloadsUnlikeManifest(options: RefreshOptions): Promise<v
   const { staged } = paths(options);
   const relative = (file: string) => path.relative(options.root, file);
   const manifestFile = relative(staged.downloads.manifest);
-  const text = await readFile(staged.downloads.manifest, 'utf8').catch(
-    (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return null;
-      throw error;
-    },
-  );
+  const text = await readIfThere(staged.downloads.manifest);
   const problems =
     text === null
       ? (await yearlyFilesNotIn(staged.downloads.dir, new Set())).map(
@@ -185,7 +263,7 @@ async function refuseDownloadsUnlikeManifest(options: RefreshOptions): Promise<v
         )
       : await downloadsUnlikeManifest(
           staged.downloads.dir,
-          parseOrThrow(downloadsManifestSchema, JSON.parse(text), manifestFile),
+          parseFile(downloadsManifestSchema, text, manifestFile, STAGE_AGAIN),
         );
   if (problems.length === 0) return;
   throw new RefreshError(
@@ -310,17 +388,27 @@ async function committedChangeLog(root: string, file: string): Promise<ChangeLog
   const relative = path.relative(root, file);
   const text = await textAtRef('HEAD', root, relative);
   if (text === null) return EMPTY_CHANGE_LOG;
-  return parseOrThrow(changeLogSchema, JSON.parse(text), `${relative} at HEAD`);
+  return parseFile(
+    changeLogSchema,
+    text,
+    `${relative} as committed at HEAD`,
+    'The commit step adds its entry to the committed change log: commit the file mended ' +
+      `(\`git log -- ${shellWord(relative)}\` shows its last good version), then run the commit step again.`,
+  );
 }
 
 /** The change log in the working tree (none: empty), as a commit step left it. */
-async function workingChangeLog(file: string): Promise<ChangeLog> {
-  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return null;
-    throw error;
-  });
+async function workingChangeLog(root: string, file: string): Promise<ChangeLog> {
+  const text = await readIfThere(file);
   if (text === null) return EMPTY_CHANGE_LOG;
-  return parseOrThrow(changeLogSchema, JSON.parse(text), file);
+  const relative = path.relative(root, file);
+  return parseFile(
+    changeLogSchema,
+    text,
+    relative,
+    `Restore it as committed (\`git checkout HEAD -- ${shellWord(relative)}\`), then run the ` +
+      'commit step again.',
+  );
 }
 
 /**
@@ -343,7 +431,7 @@ async function approvalsSpentUncommitted(options: RefreshOptions): Promise<Appro
   const committed = new Set(
     (await committedChangeLog(options.root, file)).entries.map((e) => JSON.stringify(e)),
   );
-  const recorded = (await workingChangeLog(file)).entries
+  const recorded = (await workingChangeLog(options.root, file)).entries
     .filter((entry) => !committed.has(JSON.stringify(entry)))
     .flatMap((entry) => entry.exceptions ?? []);
   return gone.filter((approval) => recorded.some((e) => sameApproval(approval, e)));

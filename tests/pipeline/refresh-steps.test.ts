@@ -403,6 +403,79 @@ describe('commitStep() and the outputs that describe the months of the site data
     });
   });
 
+  describe('a staged file, or the change log, that cannot be read as what it is', () => {
+    /** `file` of the staging folder cut short after its first 100 bytes, as a full disk leaves it. */
+    const cut = (file: string) => {
+      const at = path.join(repo.root(), STAGE_DIR, file);
+      writeFileSync(at, readFileSync(at).subarray(0, 100));
+    };
+    /** The commit step's failure, with nothing published or committed. */
+    const failure = async () => {
+      const error = (await commitStep(options()).catch((e: unknown) => e)) as Error;
+      expect(error).toBeInstanceOf(Error);
+      expect(git('status', '--porcelain', '--untracked-files=no')).toBe('');
+      expect(git('log', '--format=%s')).toBe('published');
+      return error.message;
+    };
+
+    beforeEach(() => {
+      stageMapData();
+      stageRunSummary(STEPS.map((step) => step.name));
+      stageDownloads(repo.root(), revised.months);
+    });
+
+    it.each([
+      [
+        'downloads.json cut short',
+        () => cut('downloads.json'),
+        'downloads.json is not valid JSON (',
+      ],
+      [
+        'downloads.json of another shape',
+        () => write(`${STAGE_DIR}/downloads.json`, { files: 'none' }),
+        'downloads.json does not fit its schema (',
+      ],
+      [
+        'map-data.bin.gz cut short',
+        () => cut('map-data.bin.gz'),
+        'map-data.bin.gz cannot be read (unexpected end of file)',
+      ],
+      [
+        'run-summary.json cut short',
+        () => cut('run-summary.json'),
+        'run-summary.json is not valid JSON: ',
+      ],
+      [
+        'run-summary.json without the steps of its run',
+        () => write(`${STAGE_DIR}/run-summary.json`, { months: [] }),
+        'run-summary.json does not fit its schema (steps: ',
+      ],
+      [
+        'site-data.json cut short',
+        () => cut('site-data.json'),
+        'site-data.json is not valid JSON: ',
+      ],
+    ])(
+      'refuses %s, naming it and saying to run the pipeline again',
+      async (_what, damage, said) => {
+        damage();
+        const message = await failure();
+        expect(message).toContain(`${STAGE_DIR}/${said}`);
+        expect(message).toContain('cut short or changed after the pipeline wrote it');
+        expect(message).toContain('`npm run refresh-data -- pipeline`');
+      },
+    );
+
+    it('refuses a committed change log that is not valid JSON, saying how to mend it', async () => {
+      writeFileSync(path.join(repo.root(), 'src/data/changes.json'), '{"schemaVersion": 1, "entr');
+      git('commit', '--quiet', '--amend', '--no-edit', '--', 'src/data/changes.json');
+      const message = await failure();
+      expect(message).toContain('src/data/changes.json as committed at HEAD is not valid JSON (');
+      expect(message).toContain('Nothing was published or committed');
+      expect(message).toContain('commit the file mended (`git log -- src/data/changes.json`');
+    });
+  });
+
   describe('a yearly download an earlier run published but never added to git', () => {
     /** The yearly files of the staged downloads: one per year of the revised data. */
     const stagedYears = () => [...new Set(revised.months.map((m) => Number(m.slice(0, 4))))];
