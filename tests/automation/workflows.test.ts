@@ -17,6 +17,7 @@ interface Step {
   env?: Record<string, string>;
   with?: Record<string, unknown>;
   'continue-on-error'?: unknown;
+  shell?: string;
 }
 interface Job {
   needs?: string | string[];
@@ -25,12 +26,14 @@ interface Job {
   steps: Step[];
   'continue-on-error'?: unknown;
   environment?: { name: string };
+  defaults?: { run?: { shell?: string } };
 }
 interface Workflow {
   on: Record<string, { branches?: string[]; inputs?: Record<string, { default?: unknown }> }>;
   permissions?: Record<string, string>;
   concurrency?: { group: string; 'cancel-in-progress': boolean };
   env?: Record<string, string>;
+  defaults?: { run?: { shell?: string } };
   jobs: Record<string, Job>;
 }
 
@@ -57,6 +60,27 @@ function stepIndex(job: Job, command: string): number {
 function needsOf(job: Job | undefined): string[] {
   const needs = job?.needs ?? [];
   return Array.isArray(needs) ? needs : [needs];
+}
+
+/**
+ * How GitHub runs a step's script on Linux: `shell: bash` (the step's, its job's defaults or
+ * the workflow's) is `bash --noprofile --norc -eo pipefail`; no shell given is `bash -e` alone.
+ */
+function shellOf(wf: Workflow, job: Job, step: Step): string[] {
+  const shell = step.shell ?? job.defaults?.run?.shell ?? wf.defaults?.run?.shell;
+  if (shell === undefined) return ['bash', '-e'];
+  expect(shell, 'a shell this test knows').toBe('bash');
+  return ['bash', '--noprofile', '--norc', '-eo', 'pipefail'];
+}
+
+/** Run `step`'s script of `job` in `wf` as GitHub would, in `cwd` with `env`. */
+function runStep(wf: Workflow, job: Job, step: Step, cwd: string, env: Record<string, string>) {
+  const [command, ...args] = shellOf(wf, job, step);
+  return spawnSync(command as string, [...args, '-c', step.run ?? ''], {
+    cwd,
+    env: { PATH: process.env['PATH'] ?? '', ...env },
+    encoding: 'utf8',
+  });
 }
 
 /** Step or job conditions that would run even after an earlier failure. */
@@ -146,7 +170,8 @@ describe('data workflow (.github/workflows/data.yml)', () => {
     const test = data.jobs['test'] as Job & { outputs: Record<string, string> };
     expect(test.outputs['sha']).toBe('${{ steps.tested.outputs.sha }}');
     const tested = test.steps.findIndex((s) => s.id === 'tested');
-    expect(test.steps[tested]?.run).toBe('echo "sha=$(git rev-parse HEAD)" >> "$GITHUB_OUTPUT"');
+    // What it writes, and that it fails when git cannot say: "the commit the test job names".
+    expect(test.steps[tested]?.run).toContain('git rev-parse HEAD');
     // Named right after the checkout, before anything runs in the workspace.
     expect(tested).toBe(1);
     const buildStep = stepIndex(build, 'npm run build');
@@ -654,6 +679,129 @@ describe('.github/scripts/boundary-year.sh', () => {
     const result = run('5 June 2026');
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/expected a day as YYYY-MM-DD/);
+  });
+});
+
+describe('every workflow: a command that fails fails its step', () => {
+  const steps = (wf: Workflow) =>
+    Object.entries(wf.jobs).flatMap(([id, job]) =>
+      job.steps.filter((step) => step.run !== undefined).map((step) => ({ id, job, step })),
+    );
+
+  it.each(ALL_WORKFLOWS)('%s runs every step in bash -eo pipefail', (file) => {
+    const wf = workflow(file);
+    for (const { id, job, step } of steps(wf)) {
+      expect(shellOf(wf, job, step), `${id}: ${step.name}`).toEqual([
+        'bash',
+        '--noprofile',
+        '--norc',
+        '-eo',
+        'pipefail',
+      ]);
+    }
+  });
+
+  it.each(ALL_WORKFLOWS)(
+    '%s assigns each command substitution to a name, never into an argument where its failure is lost',
+    (file) => {
+      const misplaced = steps(workflow(file)).flatMap(({ id, step }) =>
+        (step.run ?? '')
+          .split('\n')
+          .filter((line) => line.includes('$(') && !/^\s*[A-Za-z_]\w*=\$\(.*\)\s*$/.test(line))
+          .map((line) => `${id}: ${step.name}: ${line.trim()}`),
+      );
+      expect(misplaced).toEqual([]);
+    },
+  );
+
+  describe('the boundary year of the polling districts cache key', () => {
+    let work: string;
+    afterEach(() => rmSync(work, { recursive: true, force: true }));
+
+    it.each([
+      ['data.yml', data, 'refresh'],
+      ['caches.yml', caches, 'keep-caches'],
+    ] as const)(
+      '%s: a boundary-year.sh that fails fails the step, writing no key to restore or save under',
+      (_file, wf, jobId) => {
+        work = mkdtempSync(path.join(tmpdir(), 'stamp-'));
+        mkdirSync(path.join(work, '.github/scripts'), { recursive: true });
+        writeFileSync(
+          path.join(work, '.github/scripts/boundary-year.sh'),
+          '#!/usr/bin/env bash\necho "boundary-year.sh: date: not found" >&2\nexit 127\n',
+          { mode: 0o755 },
+        );
+        const job = wf.jobs[jobId] as Job;
+        const step = job.steps.find((s) => s.id === 'stamp') as Step;
+        const output = path.join(work, 'output');
+        writeFileSync(output, '');
+        const result = runStep(wf, job, step, work, { GITHUB_OUTPUT: output });
+        expect(result.status).not.toBe(0);
+        expect(result.stderr).toContain('boundary-year.sh: date: not found');
+        expect(readFileSync(output, 'utf8')).toBe('');
+      },
+    );
+
+    it('writes the year the script gives when it succeeds', () => {
+      work = mkdtempSync(path.join(tmpdir(), 'stamp-'));
+      const job = data.jobs['refresh'] as Job;
+      const step = job.steps.find((s) => s.id === 'stamp') as Step;
+      const output = path.join(work, 'output');
+      const result = runStep(data, job, step, new URL('.', root).pathname, {
+        GITHUB_OUTPUT: output,
+      });
+      expect(result.status, result.stderr).toBe(0);
+      const year = spawnSync('bash', ['.github/scripts/boundary-year.sh'], {
+        cwd: new URL('.', root).pathname,
+        encoding: 'utf8',
+      }).stdout.trim();
+      expect(readFileSync(output, 'utf8')).toBe(`boundary-year=${year}\n`);
+    });
+  });
+
+  describe('the commit the test job names for the build', () => {
+    let work: string;
+    afterEach(() => rmSync(work, { recursive: true, force: true }));
+    const job = data.jobs['test'] as Job;
+    const step = job.steps.find((s) => s.id === 'tested') as Step;
+
+    it('fails the test job when git cannot name it, so no build checks out another commit', () => {
+      work = mkdtempSync(path.join(tmpdir(), 'tested-'));
+      const output = path.join(work, 'output');
+      writeFileSync(output, '');
+      // No repository: git rev-parse fails.
+      const result = runStep(data, job, step, work, {
+        GITHUB_OUTPUT: output,
+        GIT_CEILING_DIRECTORIES: path.dirname(work),
+      });
+      expect(result.status).not.toBe(0);
+      expect(readFileSync(output, 'utf8')).toBe('');
+    });
+
+    it('names the commit checked out', () => {
+      work = mkdtempSync(path.join(tmpdir(), 'tested-'));
+      execFileSync('git', ['init', '--quiet', work]);
+      execFileSync(
+        'git',
+        [
+          '-c',
+          'user.name=T',
+          '-c',
+          'user.email=t@example.invalid',
+          'commit',
+          '--quiet',
+          '--allow-empty',
+          '-m',
+          'x',
+        ],
+        { cwd: work },
+      );
+      const output = path.join(work, 'output');
+      const result = runStep(data, job, step, work, { GITHUB_OUTPUT: output });
+      expect(result.status, result.stderr).toBe(0);
+      const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: work, encoding: 'utf8' });
+      expect(readFileSync(output, 'utf8')).toBe(`sha=${head}`);
+    });
   });
 });
 
