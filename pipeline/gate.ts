@@ -5,6 +5,7 @@
 // finding that refuses the data until a person approves it (see approvals.ts). A newer
 // snapshot explains nothing by itself: every new archive re-issues 36 months. Pure.
 import type { SiteData } from '../src/shared/schema.ts';
+import { ANTI_SOCIAL_BEHAVIOUR } from '../src/shared/constants.ts';
 import { addMonths } from '../src/shared/months.ts';
 import { figures, type MonthFigures } from './month-figures.ts';
 import { formatSigned } from './report.ts';
@@ -302,6 +303,50 @@ function spreadOutcomeLoss(
       `then download it again; if police.uk did take these outcomes back, approve ${most.month} ` +
       '(the month that rose most) to publish them.',
   };
+}
+
+/**
+ * New archive months whose crimes came without an outcome. police.uk's street files give every
+ * crime a Last outcome category ("Under investigation" until one is recorded); only
+ * anti-social behaviour has none. More crimes than a routine few with "No outcome recorded"
+ * means the month's street file came with that column empty, and no outcomes file listed them:
+ * the counts by ward and type are whole, so nothing else sees it, and compareOutcomes judges
+ * a month only once it is published (a re-issue that gives the outcomes back passes, as
+ * outcomes move on), so the month would be published without its outcomes until then. An API
+ * month is not judged: its outcomes come from the API's outcome status, not the street file's
+ * column, and the samples hold none to tell what share of its crimes routinely lack one.
+ */
+export function checkNewMonthOutcomes(next: SiteData, added: readonly string[]): Finding[] {
+  const antisocial = next.crimeTypes.indexOf(ANTI_SOCIAL_BEHAVIOUR);
+  const given = next.outcomeCategories.flatMap((c, o) => (c === NO_OUTCOME ? [] : [o]));
+  return added.flatMap((month) => {
+    const m = next.months.indexOf(month);
+    const provenance = next.provenance[m];
+    if (m < 0 || provenance?.source !== 'archive') return [];
+    const asb = next.counts.reduce((n, byMonth) => n + (byMonth[m]?.[antisocial] ?? 0), 0);
+    const crimes = provenance.rows - asb;
+    // Those with a category, recorded or awaiting one: the others have none.
+    const withCategory = next.outcomes.reduce(
+      (n, byMonth) => n + given.reduce((k, o) => k + (byMonth[m]?.[o] ?? 0), 0),
+      0,
+    );
+    const withoutOutcome = crimes - withCategory;
+    const tolerance = Math.max(CELL_TOLERANCE.crimes, MONTH_TOLERANCE * crimes);
+    if (withoutOutcome <= tolerance) return [];
+    return [
+      {
+        check: 'sanity' as const,
+        month,
+        message:
+          `${month} (new): ${withoutOutcome} of its ${crimes} crimes (anti-social behaviour ` +
+          `aside) have "${NO_OUTCOME}", beyond a few (±${CELL_TOLERANCE.crimes} crimes or ` +
+          `±${MONTH_TOLERANCE * 100}%): police.uk's street files give every crime a Last ` +
+          `outcome category ("${PENDING_OUTCOME}" until one is recorded), so the month's ` +
+          `street file (from ${provenance.snapshot}) came with that column empty. Check the file, ` +
+          'then download the month again.',
+      },
+    ];
+  });
 }
 
 /** A month's reference months: the 12 before it and the same month of the two years before. */

@@ -11,6 +11,7 @@ import {
 import { applyApprovals, type Approval, type ApprovedException } from './approvals.ts';
 import {
   checkForcesAfterApi,
+  checkNewMonthOutcomes,
   checkNewMonths,
   compareOutcomes,
   compareRevisions,
@@ -157,6 +158,7 @@ export function validateSiteData(input: ValidationInput): ValidationReport {
   let routine: RoutineRevision[] = [];
   problems.push(...checkEmptyMonths(next));
   problems.push(...checkSanity(next, input.expected, input.previous === null));
+  problems.push(...checkNewMonthOutcomes(next, added));
   if (input.previous) {
     problems.push(...checkMonthsKept(input.previous, next));
     const revisions = compareRevisions(input.previous, next);

@@ -811,18 +811,11 @@ describe('validateSiteData (outcomes lost a few in each published month)', () =>
     const BTP = 'British Transport Police';
     /** Each month with 1% more crimes from British Transport Police, their outcome `outcome`. */
     const withBtp = (outcome: string) =>
-      full.months.reduce((data, month) => {
-        const n = Math.round(totalOf(full, month) * 0.01);
-        const next = addForceCrimes(data, month, BTP, n);
-        const m = monthIndex(next, month);
-        const o = next.outcomeCategories.indexOf(outcome);
-        // addForceCrimes gives the crimes to the wards in turn: their outcomes go alike.
-        for (let added = 0; added < n; added += 1) {
-          const outcomes = next.outcomes[added % next.outcomes.length]?.[m] as number[];
-          outcomes[o] = (outcomes[o] ?? 0) + 1;
-        }
-        return next;
-      }, full);
+      full.months.reduce(
+        (data, month) =>
+          addForceCrimes(data, month, BTP, Math.round(totalOf(full, month) * 0.01), outcome),
+        full,
+      );
     const previous = withBtp('Unable to prosecute suspect');
     const next = withBtp(NO_OUTCOME);
     withinEachMonth(previous, next);
@@ -884,17 +877,17 @@ describe('validateSiteData (outcomes lost a few in each published month)', () =>
   });
 
   it('passes rises made of crimes added to every month (late-recorded crimes start under investigation)', () => {
-    let next = full;
-    for (const month of full.months) {
-      const n = Math.round(totalOf(full, month) * 0.015);
-      next = addForceCrimes(next, month, 'West Yorkshire Police', n);
-      const m = monthIndex(next, month);
-      const o = next.outcomeCategories.indexOf(PENDING_OUTCOME);
-      for (let added = 0; added < n; added += 1) {
-        const outcomes = next.outcomes[added % next.outcomes.length]?.[m] as number[];
-        outcomes[o] = (outcomes[o] ?? 0) + 1;
-      }
-    }
+    const next = full.months.reduce(
+      (data, month) =>
+        addForceCrimes(
+          data,
+          month,
+          'West Yorkshire Police',
+          Math.round(totalOf(full, month) * 0.015),
+          PENDING_OUTCOME,
+        ),
+      full,
+    );
     expect(validateSiteData({ next, previous: full }).problems).toEqual([]);
   });
 
@@ -935,6 +928,94 @@ describe('validateSiteData (outcomes lost a few in each published month)', () =>
       approvals: [{ month: '2025-02', reason }],
     });
     expect(other.ok).toBe(false);
+  });
+});
+
+describe('validateSiteData (new months whose crimes came without an outcome)', () => {
+  const SOLVED = 'Investigation complete; no suspect identified';
+  /** `share` of each recorded outcome (and "Under investigation") of `month` made none. */
+  const outcomesGone = (data: SiteData, month: string, share: number) => {
+    const m = monthIndex(data, month);
+    return data.outcomeCategories
+      .filter((c) => c !== NO_OUTCOME)
+      .reduce((d, outcome) => {
+        const o = data.outcomeCategories.indexOf(outcome);
+        const n = data.outcomes.reduce((sum, byMonth) => sum + (byMonth[m]?.[o] ?? 0), 0);
+        const moved = Math.round(n * share);
+        return moved > 0 ? moveOutcomes(d, month, outcome, NO_OUTCOME, moved) : d;
+      }, data);
+  };
+  /** `month`'s crimes, anti-social behaviour aside, and those of them with no outcome. */
+  const crimesOf = (data: SiteData, month: string) => {
+    const m = monthIndex(data, month);
+    const a = data.crimeTypes.indexOf('Anti-social behaviour');
+    const o = data.outcomeCategories.indexOf(NO_OUTCOME);
+    const asb = data.counts.reduce((sum, byMonth) => sum + (byMonth[m]?.[a] ?? 0), 0);
+    const none = data.outcomes.reduce((sum, byMonth) => sum + (byMonth[m]?.[o] ?? 0), 0);
+    return { crimes: totalOf(data, month) - asb, none: none - asb };
+  };
+
+  it('passes the real months of both samples, whose only crimes without an outcome are anti-social behaviour', () => {
+    for (const month of full.months) expect(crimesOf(full, month).none).toBe(0);
+    expect(validateSiteData({ next: full, previous: beforeMarch }).problems).toEqual([]);
+    expect(validateWith({ next: sheffield, previous: null, expected: SHEFFIELD_EXPECTED }).ok).toBe(
+      true,
+    );
+  });
+
+  it.each([
+    ['every crime', 1],
+    ['a tenth of the crimes', 0.1],
+  ])(
+    'refuses a new month in which %s came without an outcome, naming the month and its file',
+    (_what, share) => {
+      const next = outcomesGone(full, '2025-03', share);
+      const { crimes, none } = crimesOf(next, '2025-03');
+      expect(none).toBeGreaterThan(crimes * MONTH_TOLERANCE);
+      const report = validateSiteData({ next, previous: beforeMarch });
+      expect(report.ok).toBe(false);
+      expect(report.problems).toEqual([
+        {
+          check: 'sanity',
+          month: '2025-03',
+          message:
+            `2025-03 (new): ${none} of its ${crimes} crimes (anti-social behaviour aside) have ` +
+            `"${NO_OUTCOME}", beyond a few (±${CELL_TOLERANCE.crimes} crimes or ` +
+            `±${MONTH_TOLERANCE * 100}%): police.uk's street files give every crime a Last ` +
+            `outcome category ("${PENDING_OUTCOME}" until one is recorded), so the month's street ` +
+            'file (from archive:2025-03) came with that column empty. Check the file, then ' +
+            'download the month again.',
+        },
+      ]);
+    },
+  );
+
+  it("refuses such a month in a first build too (Sheffield's 2024-02), and passes the others", () => {
+    const next = outcomesGone(sheffield, '2024-02', 1);
+    const report = validateWith({ next, previous: null, expected: SHEFFIELD_EXPECTED });
+    expect(report.problems.map((p) => p.month)).toEqual(['2024-02']);
+    expect(report.problems[0]?.message).toContain('2024-02 (new): ');
+  });
+
+  it('passes a new month with a few crimes without an outcome', () => {
+    const few = Math.floor(crimesOf(full, '2025-03').crimes * MONTH_TOLERANCE);
+    const next = moveOutcomes(full, '2025-03', SOLVED, NO_OUTCOME, few);
+    expect(validateSiteData({ next, previous: beforeMarch }).problems).toEqual([]);
+  });
+
+  it('does not judge a new month from the API, whose outcomes come from the API, not a street file', () => {
+    const next = outcomesGone(full, '2025-03', 1);
+    const p = next.provenance[monthIndex(next, '2025-03')];
+    if (p) Object.assign(p, { source: 'api', snapshot: 'api:2025-04' });
+    expect(validateSiteData({ next, previous: beforeMarch }).problems).toEqual([]);
+  });
+
+  it('lets the month through with an approval of it', () => {
+    const next = outcomesGone(full, '2025-03', 1);
+    const approvals = [
+      { month: '2025-03', reason: 'police.uk published the month without outcomes' },
+    ];
+    expect(validateSiteData({ next, previous: beforeMarch, approvals }).ok).toBe(true);
   });
 });
 

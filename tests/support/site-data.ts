@@ -152,20 +152,27 @@ export function removeCrimes(source: SiteData, month: string, n: number): SiteDa
 
 /**
  * Add `n` crimes reported by `force` to `month`, one to each ward's most common type in turn,
- * as a force's own file (British Transport Police's) adds them beside the territorial force's.
+ * as a force's own file (British Transport Police's) adds them beside the territorial force's,
+ * each with `outcome` (by default "Under investigation", as a crime starts), so the month's
+ * outcomes still add up to its crimes.
  */
 export function addForceCrimes(
   source: SiteData,
   month: string,
   force: string,
   n: number,
+  outcome = 'Under investigation',
 ): SiteData {
   const data = copy(source);
   const i = monthIndex(data, month);
+  const o = data.outcomeCategories.indexOf(outcome);
+  if (o < 0) throw new Error(`Test data has no outcome "${outcome}"`);
   for (let added = 0; added < n; added += 1) {
     const counts = data.counts[added % data.counts.length]?.[i] ?? [];
     const top = counts.indexOf(Math.max(...counts));
     counts[top] = (counts[top] ?? 0) + 1;
+    const outcomes = data.outcomes[added % data.outcomes.length]?.[i] ?? [];
+    outcomes[o] = (outcomes[o] ?? 0) + 1;
   }
   provenanceOf(data, month).rows += n;
   adjustForce(data, month, n, force);
