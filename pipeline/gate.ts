@@ -213,6 +213,8 @@ function total(counts: readonly number[]): number {
  * (well under 1% of a month). A loss spread thin stays under each month's own tolerance: an
  * outcomes file missing from a re-issue takes back outcomes recorded for crimes of many
  * earlier months, and British Transport Police's outcomes are about 1% of a Leeds month.
+ * So may the crimes of the new archive months that came without an outcome (of which the real
+ * months of both samples have none): a backfill's months each with a few.
  */
 export const RUN_OUTCOME_TOLERANCE = 0.0025;
 /** The months that rose most, named in the run-wide finding. */
@@ -233,7 +235,7 @@ const RUN_OUTCOME_MONTHS_NAMED = 5;
  */
 export function compareOutcomes(previous: SiteData, next: SiteData): Finding[] {
   const findings: Finding[] = [];
-  const withinMonth: { month: string; rise: number; crimes: number; tolerance: number }[] = [];
+  const withinMonth: MonthExcess[] = [];
   for (const month of previous.months) {
     const before = unrecordedOutcomes(previous, month);
     const after = unrecordedOutcomes(next, month);
@@ -245,7 +247,7 @@ export function compareOutcomes(previous: SiteData, next: SiteData): Finding[] {
     const tolerance = Math.max(CELL_TOLERANCE.crimes, MONTH_TOLERANCE * was.total);
     const rise = nowTotal - wasTotal - added;
     if (rise <= tolerance) {
-      withinMonth.push({ month, rise: Math.max(0, rise), crimes: was.total, tolerance });
+      withinMonth.push({ month, excess: Math.max(0, rise), crimes: was.total, tolerance });
       continue;
     }
     const each = UNRECORDED_OUTCOMES.map(
@@ -267,40 +269,61 @@ export function compareOutcomes(previous: SiteData, next: SiteData): Finding[] {
   return spread ? [...findings, spread] : findings;
 }
 
+/** A month within its own tolerance: by how much it went the wrong way, of its crimes. */
+interface MonthExcess {
+  month: string;
+  /** Crimes beyond what the month explains (none where it went the right way). */
+  excess: number;
+  crimes: number;
+  /** The month's own tolerance. */
+  tolerance: number;
+}
+
 /**
- * The months each within their own tolerance, judged together: their rises beyond their
- * crimes added (none where they fell) against RUN_OUTCOME_TOLERANCE of their crimes, or the
- * largest month's own tolerance. The finding is about the month that rose most, so an
- * approval of it lets it through.
+ * The months each within their own tolerance, judged together: their excesses against
+ * RUN_OUTCOME_TOLERANCE of their crimes, or the largest month's own tolerance; undefined
+ * within it. Else the total, the tolerance, the month with most (an approval of it lets the
+ * finding through) and the months with most in words ("2025-02 +120, 2024-03 +90").
  */
-function spreadOutcomeLoss(
-  months: readonly { month: string; rise: number; crimes: number; tolerance: number }[],
-): Finding | undefined {
-  const rise = total(months.map((m) => m.rise));
+function spreadBeyond(months: readonly MonthExcess[]) {
+  const excess = total(months.map((m) => m.excess));
   const crimes = total(months.map((m) => m.crimes));
   const tolerance = Math.max(
     Math.round(RUN_OUTCOME_TOLERANCE * crimes),
     ...months.map((m) => Math.floor(m.tolerance)),
   );
-  if (rise <= tolerance) return undefined;
-  const rose = months.filter((m) => m.rise > 0).sort((a, b) => b.rise - a.rise);
-  const most = rose[0] as (typeof rose)[number];
-  const named = rose.slice(0, RUN_OUTCOME_MONTHS_NAMED).map((m) => `${m.month} +${m.rise}`);
-  const others = rose.length - named.length;
+  if (excess <= tolerance) return undefined;
+  const over = months.filter((m) => m.excess > 0).sort((a, b) => b.excess - a.excess);
+  const named = over.slice(0, RUN_OUTCOME_MONTHS_NAMED).map((m) => `${m.month} +${m.excess}`);
+  const others = over.length - named.length;
+  return {
+    excess,
+    months: over.length,
+    of: months.length,
+    most: (over[0] as MonthExcess).month,
+    named: `${named.join(', ')}${others > 0 ? `, and ${others} more` : ''}`,
+    tolerance:
+      `±${tolerance} crimes: ${RUN_OUTCOME_TOLERANCE * 100}% of their ${crimes}, or one ` +
+      "month's own tolerance, whichever is more",
+  };
+}
+
+/** The published months within their own tolerance whose outcomes went, judged together. */
+function spreadOutcomeLoss(months: readonly MonthExcess[]): Finding | undefined {
+  const spread = spreadBeyond(months);
+  if (!spread) return undefined;
   return {
     check: 'revision',
-    month: most.month,
+    month: spread.most,
     message:
-      `crimes without a recorded outcome rose by ${rise} beyond the crimes added, over ` +
-      `${rose.length} of the ${months.length} published months that are each within a ` +
-      `routine revision (most: ${named.join(', ')}${others > 0 ? `, and ${others} more` : ''}), ` +
-      `beyond a routine revision of all of them together (±${tolerance} crimes: ` +
-      `${RUN_OUTCOME_TOLERANCE * 100}% of their ${crimes}, or one month's own tolerance, ` +
-      'whichever is more): outcomes only move on from these, ' +
+      `crimes without a recorded outcome rose by ${spread.excess} beyond the crimes added, over ` +
+      `${spread.months} of the ${spread.of} published months that are each within a ` +
+      `routine revision (most: ${spread.named}), beyond a routine revision of all of them ` +
+      `together (${spread.tolerance}): outcomes only move on from these, ` +
       'so recorded outcomes were lost a few in each month, as when an outcomes file (one ' +
       "month's, or one force's such as British Transport Police's) is missing from the " +
       "re-issue. Check that the archive holds every month's outcomes file of every force, " +
-      `then download it again; if police.uk did take these outcomes back, approve ${most.month} ` +
+      `then download it again; if police.uk did take these outcomes back, approve ${spread.most} ` +
       '(the month that rose most) to publish them.',
   };
 }
@@ -319,10 +342,12 @@ function spreadOutcomeLoss(
 export function checkNewMonthOutcomes(next: SiteData, added: readonly string[]): Finding[] {
   const antisocial = next.crimeTypes.indexOf(ANTI_SOCIAL_BEHAVIOUR);
   const given = next.outcomeCategories.flatMap((c, o) => (c === NO_OUTCOME ? [] : [o]));
-  return added.flatMap((month) => {
+  const findings: Finding[] = [];
+  const withinMonth: MonthExcess[] = [];
+  for (const month of added) {
     const m = next.months.indexOf(month);
     const provenance = next.provenance[m];
-    if (m < 0 || provenance?.source !== 'archive') return [];
+    if (m < 0 || provenance?.source !== 'archive') continue;
     const asb = next.counts.reduce((n, byMonth) => n + (byMonth[m]?.[antisocial] ?? 0), 0);
     const crimes = provenance.rows - asb;
     // Those with a category, recorded or awaiting one: the others have none.
@@ -332,21 +357,40 @@ export function checkNewMonthOutcomes(next: SiteData, added: readonly string[]):
     );
     const withoutOutcome = crimes - withCategory;
     const tolerance = Math.max(CELL_TOLERANCE.crimes, MONTH_TOLERANCE * crimes);
-    if (withoutOutcome <= tolerance) return [];
-    return [
-      {
-        check: 'sanity' as const,
-        month,
-        message:
-          `${month} (new): ${withoutOutcome} of its ${crimes} crimes (anti-social behaviour ` +
-          `aside) have "${NO_OUTCOME}", beyond a few (±${CELL_TOLERANCE.crimes} crimes or ` +
-          `±${MONTH_TOLERANCE * 100}%): police.uk's street files give every crime a Last ` +
-          `outcome category ("${PENDING_OUTCOME}" until one is recorded), so the month's ` +
-          `street file (from ${provenance.snapshot}) came with that column empty. Check the file, ` +
-          'then download the month again.',
-      },
-    ];
-  });
+    if (withoutOutcome <= tolerance) {
+      withinMonth.push({ month, excess: Math.max(0, withoutOutcome), crimes, tolerance });
+      continue;
+    }
+    findings.push({
+      check: 'sanity',
+      month,
+      message:
+        `${month} (new): ${withoutOutcome} of its ${crimes} crimes (anti-social behaviour ` +
+        `aside) have "${NO_OUTCOME}", beyond a few (±${CELL_TOLERANCE.crimes} crimes or ` +
+        `±${MONTH_TOLERANCE * 100}%): police.uk's street files give every crime a Last ` +
+        `outcome category ("${PENDING_OUTCOME}" until one is recorded), so the month's ` +
+        `street file (from ${provenance.snapshot}) came with that column empty. Check the file, ` +
+        'then download the month again.',
+    });
+  }
+  // A few in each of many new months (a backfill): one force's street files, such as British
+  // Transport Police's (about 1% of a Leeds month), with the column empty.
+  const spread = spreadBeyond(withinMonth);
+  if (spread) {
+    findings.push({
+      check: 'sanity',
+      month: spread.most,
+      message:
+        `${spread.excess} crimes (anti-social behaviour aside) of ${spread.months} of the ` +
+        `${spread.of} new months that each have a few have "${NO_OUTCOME}" (most: ` +
+        `${spread.named}), beyond a few of them all together (${spread.tolerance}): ` +
+        "police.uk's street files give every crime a Last outcome category, so street files " +
+        "of these months came with that column empty, as one force's would (British " +
+        "Transport Police's). Check the months' street files, then download them again; " +
+        `if police.uk did publish them so, approve ${spread.most} (the month with most).`,
+    });
+  }
+  return findings;
 }
 
 /** A month's reference months: the 12 before it and the same month of the two years before. */

@@ -997,6 +997,69 @@ describe('validateSiteData (new months whose crimes came without an outcome)', (
     expect(report.problems[0]?.message).toContain('2024-02 (new): ');
   });
 
+  /** `share` of the crimes of each of `months` made "No outcome recorded". */
+  const fewInEach = (data: SiteData, months: readonly string[], share: number) =>
+    months.reduce(
+      (d, month) =>
+        moveOutcomes(
+          d,
+          month,
+          SOLVED,
+          NO_OUTCOME,
+          Math.round(crimesOf(data, month).crimes * share),
+        ),
+      data,
+    );
+
+  it.each([
+    ["Leeds's first build", full, null, EXPECTED],
+    ["Sheffield's first build", sheffield, null, SHEFFIELD_EXPECTED],
+    [
+      "Sheffield's refresh adding 2024-03 and 2024-04",
+      sheffield,
+      withoutMonth(withoutMonth(sheffield, '2024-04'), '2024-03'),
+      SHEFFIELD_EXPECTED,
+    ],
+  ] as const)(
+    '%s: refuses new months each with a few crimes without an outcome, too many together',
+    (_what, source, previous, expected) => {
+      const added = source.months.filter((m) => !previous?.months.includes(m));
+      const next = fewInEach(source, added, 0.015);
+      for (const month of added) {
+        const { crimes, none } = crimesOf(next, month);
+        expect(none).toBeLessThanOrEqual(crimes * MONTH_TOLERANCE);
+      }
+      const report = validateWith({ next, previous, expected });
+      expect(report.ok).toBe(false);
+      const order = added
+        .map((month) => ({ month, none: crimesOf(next, month).none }))
+        .sort((a, b) => b.none - a.none);
+      const sum = order.reduce((n, o) => n + o.none, 0);
+      expect(report.problems).toEqual([
+        {
+          check: 'sanity',
+          month: order[0]?.month,
+          message: expect.stringContaining(
+            `${sum} crimes (anti-social behaviour aside) of ${added.length} of the ` +
+              `${added.length} new months that each have a few have "${NO_OUTCOME}" (most: ` +
+              `${order.map((o) => `${o.month} +${o.none}`).join(', ')}), beyond a few of them all together`,
+          ),
+        },
+      ]);
+    },
+  );
+
+  it('passes the one new month of a monthly refresh with up to its own few, and two new months with fewer', () => {
+    const few = Math.floor(crimesOf(full, '2025-03').crimes * MONTH_TOLERANCE);
+    const next = moveOutcomes(full, '2025-03', SOLVED, NO_OUTCOME, few);
+    expect(validateSiteData({ next, previous: beforeMarch }).problems).toEqual([]);
+    const two = fewInEach(sheffield, ['2024-03', '2024-04'], 0.005);
+    const previous = withoutMonth(withoutMonth(sheffield, '2024-04'), '2024-03');
+    expect(validateWith({ next: two, previous, expected: SHEFFIELD_EXPECTED }).problems).toEqual(
+      [],
+    );
+  });
+
   it('passes a new month with a few crimes without an outcome', () => {
     const few = Math.floor(crimesOf(full, '2025-03').crimes * MONTH_TOLERANCE);
     const next = moveOutcomes(full, '2025-03', SOLVED, NO_OUTCOME, few);
