@@ -300,14 +300,14 @@ describe('runPipeline({ area }) for a district whose name is not its LSOAs\' ("C
     expect(counts(run)).toEqual(sheffieldWithEdgeCrime());
   }, 120_000);
 
-  it("refuses force districts without the district's own LSOA name, naming it, the file and what to do", async () => {
+  it("refuses force districts without the district's own LSOA name before the first step, naming it, the file and what to do", async () => {
     const error = (await runAs((config) => {
       named(config);
       config['forceDistricts'] = ['Barnsley', 'Doncaster', 'Rotherham', 'Sheffield, City of'];
     }).catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(Error);
     expect(error.message).toBe(
-      `step 3 (months) failed: ${path.join(SHEFFIELD, 'area.json')} does not fit its LSOAs:\n` +
+      `${path.join(SHEFFIELD, 'area.json')} does not fit its LSOAs:\n` +
         '  - forceDistricts: must include "Sheffield", as the names of the district\'s own ' +
         'LSOAs in data/areas/sheffield/lsoa21.geojson start ("Sheffield 001A"); it lists ' +
         '"Barnsley", "Doncaster", "Rotherham", "Sheffield, City of"\n' +
