@@ -107,7 +107,7 @@ export function MapLegend(props: MapLegendProps) {
           <p class="crime-map__note crime-map__legend-more" id="crime-map-rate-caveat">
             {caveat}
           </p>
-          {/* On a phone, where the legend's notes would cover the map: one line, opened at will. */}
+          {/* On a phone, where the legend's notes would take the map's room: one line, opened at will. */}
           <details class="crime-map__legend-less" onKeyDown={foldOnEscape}>
             <summary>What the rates divide by</summary>
             <p class="crime-map__note">{caveat}</p>

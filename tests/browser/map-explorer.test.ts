@@ -908,6 +908,61 @@ describe('a ward picked from the ranking', () => {
   });
 });
 
+describe('the legend on a phone or a tablet', () => {
+  /**
+   * The wards whose outline is not wholly in sight at load: cut off by the map's edges, or
+   * with a part behind the legend (their boxes overlap), each described for the message.
+   */
+  async function wardsOutOfSight(page: Page): Promise<string[]> {
+    return page.evaluate(() => {
+      const map = document.querySelector('.crime-map__map')?.getBoundingClientRect();
+      const legend = document.querySelector('.crime-map__legend')?.getBoundingClientRect();
+      if (map === undefined || legend === undefined) return ['no map or no legend'];
+      const paths = document.querySelectorAll('.leaflet-overlay-pane path');
+      if (paths.length === 0) return ['no ward outlines'];
+      const out: string[] = [];
+      paths.forEach((path, i) => {
+        const w = path.getBoundingClientRect();
+        const cut =
+          w.top < map.top || w.left < map.left || w.bottom > map.bottom || w.right > map.right;
+        const under =
+          Math.min(w.right, legend.right) - Math.max(w.left, legend.left) > 0.5 &&
+          Math.min(w.bottom, legend.bottom) - Math.max(w.top, legend.top) > 0.5;
+        if (cut || under) {
+          out.push(
+            `ward ${i} at ${w.left.toFixed(0)},${w.top.toFixed(0)}: ${cut ? 'cut off' : 'under the legend'}`,
+          );
+        }
+      });
+      return out;
+    });
+  }
+
+  it.each([
+    [390, 844],
+    [360, 740],
+    [768, 1024],
+  ])(
+    'at %i x %i leaves every ward of the district in sight, by crimes and by rate',
+    async (width, height) => {
+      for (const query of ['?view=wards', '?view=wards&measure=rate']) {
+        const opened = await openPage(pages.browser(), `/${query}`, {
+          viewport: { width, height },
+        });
+        try {
+          await waitForMap(opened.page);
+          expect(await wardsOutOfSight(opened.page), `${width} x ${height}, ${query}`).toEqual([]);
+          await saveScreenshot(opened.page, `legend-${width}x${height}-${query.slice(-4)}`, {
+            fullPage: false,
+          });
+        } finally {
+          await opened.context.close();
+        }
+      }
+    },
+  );
+});
+
 describe('the rate legend on a phone', () => {
   it('gives what the rates divide by in one line, opened at will', async () => {
     const { page } = await openMap('phone', '?view=wards&measure=rate&cc=1');
