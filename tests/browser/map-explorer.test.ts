@@ -459,6 +459,40 @@ describe('map explorer: side panel', () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  it('fills its side with the map when a tablet turns to the side panel layout, and back', async () => {
+    // A tablet held upright has the bottom sheet; turned, 1024 px wide, the side panel.
+    const turned = { width: SIZES.tablet.height, height: SIZES.tablet.width };
+    const { page, consoleErrors } = await openMap('tablet');
+    const mapFills = () =>
+      page.evaluate(() => {
+        const map = document.querySelector('.crime-map__map')?.getBoundingClientRect();
+        const main = document.querySelector('.crime-map__main')?.getBoundingClientRect();
+        const paths = [...document.querySelectorAll('.leaflet-overlay-pane path')].map((p) =>
+          p.getBoundingClientRect(),
+        );
+        if (map === undefined || main === undefined) return 'no map';
+        if (map.height < main.height / 2) {
+          return `map ${map.height.toFixed(0)} px high in ${main.height.toFixed(0)} px`;
+        }
+        const cut = paths.filter((w) => w.top < map.top - 1 || w.bottom > map.bottom + 1);
+        return cut.length === 0 ? 'fills' : `${cut.length} wards cut off`;
+      });
+    for (const size of [turned, SIZES.tablet, turned]) {
+      await page.setViewportSize(size);
+      // The map fits the district to its new size once it has handled the resize.
+      await page
+        .waitForFunction(
+          () => (document.querySelector('.crime-map__map')?.clientHeight ?? 0) > 200,
+          undefined,
+          { timeout: 5_000 },
+        )
+        .catch(() => undefined);
+      await page.waitForTimeout(300);
+      expect(await mapFills(), `${size.width} x ${size.height}`).toBe('fills');
+    }
+    expect(consoleErrors).toEqual([]);
+  });
+
   it("keeps a deep link's centre and zoom, and its address, when the panel closes and the window narrows", async () => {
     const { page, consoleErrors } = await openMap('desktop', '?c=53.8,-1.55&z=13');
     await expectView(page, '53.8,-1.55,13');
