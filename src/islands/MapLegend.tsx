@@ -58,6 +58,7 @@ export function MapLegend(props: MapLegendProps) {
     );
   }
   if (props.view === 'heat') {
+    const heatNote = `Relative to the busiest place in ${props.district} for the chosen types and months, wherever the map is. Higher sensitivity reaches the top colour with fewer ${props.noun}.`;
     return (
       <div class="crime-map__legend" role="group" aria-label={`Legend: density of ${props.noun}`}>
         <p class="crime-map__label">
@@ -68,14 +69,18 @@ export function MapLegend(props: MapLegendProps) {
           <span>Low</span>
           <span>High</span>
         </p>
-        <p class="crime-map__note crime-map__legend-more">
-          Relative to the busiest place in {props.district} for the chosen types and months,
-          wherever the map is. Higher sensitivity reaches the top colour with fewer {props.noun}
-          {props.threshold > 1
-            ? `; places with under ${props.threshold} ${props.noun} are hidden`
-            : ''}
-          .
-        </p>
+        {/* What is not drawn is said at every size: the threshold may come from a link, with
+            the filters out of sight on a phone. */}
+        {props.threshold > 1 && (
+          <p class="crime-map__note" id="crime-map-heat-hidden">
+            Places with under {props.threshold} {props.noun} are hidden.
+          </p>
+        )}
+        <p class="crime-map__note crime-map__legend-more">{heatNote}</p>
+        <details class="crime-map__legend-less" onKeyDown={foldOnEscape}>
+          <summary>What the colours show</summary>
+          <p class="crime-map__note">{heatNote}</p>
+        </details>
       </div>
     );
   }

@@ -1013,6 +1013,32 @@ describe('the rate legend on a phone', () => {
     expect(await seriousA11yViolations(page)).toEqual([]);
   });
 
+  it('says which places the heatmap hides, and gives what its colours show in one line', async () => {
+    const noun = countedNoun(site.crimeTypes);
+    for (const [min, hidden] of [
+      ['3', `Places with under 3 ${noun} are hidden.`],
+      ['10', `Places with under 10 ${noun} are hidden.`],
+      ['1', null],
+    ] as const) {
+      const { page } = await openMap('phone', `?min=${min}`);
+      const legend = page.getByRole('group', { name: `Legend: density of ${noun}` });
+      // Seen and read out: on a phone the threshold's control is in the closed sheet.
+      if (hidden === null) {
+        expect(await legend.textContent(), min).not.toMatch(/hidden/);
+      } else {
+        expect(await legend.getByText(hidden).isVisible(), min).toBe(true);
+        expect(await legend.ariaSnapshot(), min).toContain(hidden);
+      }
+      const summary = legend.getByText('What the colours show');
+      expect(await summary.isVisible(), min).toBe(true);
+      await summary.click();
+      expect(await legend.locator('details p').isVisible(), min).toBe(true);
+      expect(await legend.locator('details p').textContent(), min).toMatch(
+        /^Relative to the busiest place in Leeds for the chosen types and months, wherever the map is\./,
+      );
+    }
+  });
+
   it('reads out the figures whole, once, when a run of changes settles', async () => {
     const { page } = await openMap('desktop');
     const status = page.locator('#crime-map-announcement');

@@ -616,7 +616,7 @@ describe('map page', () => {
     expect(details).toMatch(/ of \d+ by count/);
     expect(details).not.toMatch(/\bcrimes\b/i);
     const legend = (await page.textContent('.crime-map__legend')) ?? '';
-    expect(legend).toContain('places with under 3 anti-social behaviour incidents are hidden');
+    expect(legend).toContain('Places with under 3 anti-social behaviour incidents are hidden.');
     expect(legend).not.toMatch(/\bcrimes\b/i);
     // So does the map's own name, in either view and measure.
     const mapName = async (query: string) =>

@@ -93,7 +93,7 @@ describe('MapLegend(props) wording', () => {
   it('names what the heat threshold counts, as the chosen types do', () => {
     const noun = 'anti-social behaviour incidents';
     const text = allText(MapLegend({ ...RATE_LEGEND, view: 'heat', threshold: 5, noun }));
-    expect(text).toContain(`places with under 5 ${noun} are hidden`);
+    expect(text).toContain(`Places with under 5 ${noun} are hidden.`);
     expect(text).toContain(`top colour with fewer ${noun}`);
     expect(text).not.toMatch(/\bcrimes\b/);
   });
