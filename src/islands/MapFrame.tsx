@@ -48,7 +48,9 @@ export function MapPanel({ panelRef, open, onToggle, summary, children }: MapPan
         >
           {open ? 'Hide filters and figures' : 'Filters and figures'}
         </button>
-        <p class="crime-map__bar-summary" aria-hidden="true">
+        {/* Read out while the panel is closed, when it is all a phone shows of the figures; open,
+            the figures in the panel say it, and it would only repeat them. */}
+        <p class="crime-map__bar-summary" aria-hidden={open ? 'true' : undefined}>
           {summary}
         </p>
       </div>

@@ -422,3 +422,23 @@ describe('the filters bar on a tablet turned from a wide screen to a narrow one'
     expect(closed.bodyPadding).toBeGreaterThanOrEqual(closed.barHeight);
   });
 });
+
+describe("the filters' bar read out", () => {
+  it('gives a screen reader the figures it shows while closed, and does not repeat them open', async () => {
+    const { query, says } = gapWindow();
+    for (const viewport of [PHONES[0], { width: 768, height: 1024 }]) {
+      const page = await openMap(query, viewport);
+      const panel = page.getByRole('region', { name: 'Map controls and figures' });
+      const total = (await page.textContent('.crime-map__bar-summary'))?.split(' ')[0] ?? '';
+      expect(total).toMatch(/^\d[\d,]*$/);
+      // Closed, the bar is all there is of the panel: what it shows is read out after its button.
+      const closed = await panel.ariaSnapshot();
+      expect(closed, `${viewport.width} px, closed`).toContain(says);
+      expect(closed, `${viewport.width} px, closed`).toContain(`${total} crimes`);
+      // Open, the figures in the panel say it: the total is read once, from them.
+      await page.getByRole('button', { name: 'Filters and figures' }).click();
+      const open = await panel.ariaSnapshot();
+      expect(open.split(total).length - 1, `${viewport.width} px, open`).toBe(1);
+    }
+  });
+});
