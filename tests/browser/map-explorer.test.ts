@@ -769,6 +769,45 @@ describe('ward details at every size', () => {
   });
 });
 
+describe("a ward's monthly chart", () => {
+  it('draws its marks of months without data, its line and its axes at 3:1 or more against the details', async () => {
+    const { page } = await openMap('phone', '?ward=armley');
+    await page.waitForSelector('#crime-map-ward .crime-map__trend .gap');
+    const ratios = await page.$eval('#crime-map-ward', (details) => {
+      const rgb = (css: string) => (css.match(/[\d.]+/g) ?? []).map(Number);
+      const luminance = ([r = 0, g = 0, b = 0]: number[]) => {
+        const [lr, lg, lb] = [r, g, b].map((c) => {
+          const s = c / 255;
+          return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * (lr ?? 0) + 0.7152 * (lg ?? 0) + 0.0722 * (lb ?? 0);
+      };
+      const background = rgb(getComputedStyle(details).backgroundColor);
+      const marks: Record<string, string> = {
+        'month without data': '.gap',
+        line: 'polyline',
+        axis: '.axis',
+      };
+      return Object.entries(marks).map(([name, selector]) => {
+        const mark = details.querySelector(`.crime-map__trend ${selector}`);
+        if (mark === null) return `${name}: not drawn`;
+        const style = getComputedStyle(mark);
+        const paint = rgb(selector === '.gap' ? style.fill : style.stroke);
+        // The mark's colour as seen: its opacity blends it into the background.
+        const alpha = Number(style.opacity) * (paint[3] ?? 1);
+        const seen = [0, 1, 2].map(
+          (i) => alpha * (paint[i] ?? 0) + (1 - alpha) * (background[i] ?? 0),
+        );
+        const [hi, lo] = [luminance(seen), luminance(background)].sort((a, b) => b - a);
+        return `${name}: ${(((hi ?? 0) + 0.05) / ((lo ?? 0) + 0.05)).toFixed(2)}`;
+      });
+    });
+    for (const ratio of ratios) {
+      expect(Number(ratio.split(': ')[1]), ratio).toBeGreaterThanOrEqual(3);
+    }
+  });
+});
+
 describe.each(['desktop', 'phone'] as const)('focus on a %s', (size) => {
   it("goes back to the ranking's button when Back closes the ward's details that held it", async () => {
     const { page } = await openMap(size);
