@@ -215,3 +215,37 @@ describe('focus when back or forward takes away what had it', () => {
     }
   });
 });
+
+describe('the focused map on a phone or a tablet', () => {
+  it.each([
+    ['phone', PHONE],
+    ['tablet', TABLET],
+  ] as const)(
+    'shows its focus in the part in sight, tabbed to under the open filters (%s)',
+    async (_, viewport) => {
+      const page = await openMap(viewport);
+      await page.getByRole('button', { name: 'Filters and figures' }).click();
+      // The last control in the sheet, then on to the map, as the keyboard goes.
+      await page.getByRole('button', { name: /^Show all \d+ wards$/ }).focus();
+      await page.keyboard.press('Tab');
+      expect(await focused(page)).toMatch(/^div Map of Leeds: /);
+      // The map as the screen shows it: between the screen's top and the open sheet.
+      const clip = await page.evaluate(() => {
+        const map = document.querySelector('.crime-map__map')?.getBoundingClientRect();
+        const sheet = document.querySelector('.crime-map__panel')?.getBoundingClientRect();
+        if (map === undefined || sheet === undefined) return null;
+        const top = Math.max(0, map.top);
+        const bottom = Math.min(map.bottom, sheet.top, window.innerHeight);
+        return { x: 0, y: top, width: window.innerWidth, height: bottom - top };
+      });
+      if (clip === null || clip.height < 50)
+        throw new Error(`The map is not in sight: ${JSON.stringify(clip)}`);
+      const withFocus = await page.screenshot({ clip });
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      const without = await page.screenshot({ clip });
+      expect(withFocus.equals(without), 'the focused map looks as the map without focus').toBe(
+        false,
+      );
+    },
+  );
+});
