@@ -66,15 +66,19 @@ export async function probeArchive(client: HttpClient, url: string): Promise<Arc
     });
     await head.discard();
     let response = head.response;
-    const finalUrl = response.url || url;
-    const { name, month } = archiveName(url, finalUrl);
+    let finalUrl = response.url || url;
+    // A server that does not answer HEAD refuses it before any redirect: latest.zip's name is
+    // then known from where the GET is sent on.
+    if (response.ok) archiveName(url, finalUrl);
     let size = usableSize(response.headers.get('content-length'));
     if (size === undefined || !response.ok) {
       const why = response.ok
         ? `its HEAD answer gave no usable Content-Length (${was(response.headers.get('content-length') ?? undefined)})`
         : `it answers HEAD with HTTP ${response.status}`;
       ({ size, response } = await sizeFromFirstByte(client, finalUrl, why));
+      finalUrl = response.url || finalUrl;
     }
+    const { name, month } = archiveName(url, finalUrl);
     const probe: ArchiveProbe = { name, month, url: finalUrl, size };
     const lastModified = response.headers.get('last-modified');
     const etag = response.headers.get('etag');

@@ -1286,6 +1286,32 @@ describe("a server whose HEAD does not give the archive's size", () => {
     },
   );
 
+  it.each([405, 501])(
+    'probeArchive() follows latest.zip to its archive with the GET when latest.zip answers HEAD with HTTP %i',
+    async (status) => {
+      const zip = await buildArchive('2025-03');
+      serveLatest('2025-03');
+      server.file(ZIP_PATH, zip, { etag: ETAG });
+      // A server that does not answer HEAD refuses it before any redirect, latest.zip's too.
+      server.route('HEAD', '/data/archive/latest.zip', [{ status }]);
+      headAnswers({ status });
+      const probe = await probeArchive(
+        new HttpClient(FAST_HTTP),
+        `${server.url}data/archive/latest.zip`,
+      );
+      expect(probe).toMatchObject({
+        name: '2025-03.zip',
+        month: '2025-03',
+        url: `${server.url}data/archive/2025-03.zip`,
+        size: zip.length,
+        etag: ETAG,
+      });
+      const result = await fetchSources(options({ month: '2025-03' }));
+      expect(result.months.map((m) => m.status)).toEqual(['fetched']);
+      expect((await fetchedStreet('2025-03')).equals(sampleStreetFile('2025-03'))).toBe(true);
+    },
+  );
+
   it('probeArchive() reads the size from the Content-Length of a whole-file answer from a server without ranges', async () => {
     const zip = await buildArchive('2025-03');
     serveLatest('2025-03');
