@@ -598,12 +598,34 @@ async function refuseUncommittedOutputs(options: RefreshOptions): Promise<void> 
 }
 
 /**
+ * Refuse a staging folder without the run summary: the pipeline writes it with the outputs it
+ * stages, so without it the folder is not one run's (a run stopped before its end, files put
+ * there by hand), each month's row accounting cannot be checked, and outputs an earlier run
+ * left would pass for this run's (refuseStaleOutputs reads which steps the run ran from it).
+ */
+async function refuseWithoutRunSummary(options: RefreshOptions): Promise<void> {
+  const { runSummary } = paths(options).staged;
+  if (await exists(runSummary)) return;
+  throw unusableFile(
+    path.relative(options.root, runSummary),
+    'is not there, though the pipeline writes it with the outputs it stages: the staging ' +
+      "folder does not hold one run's outputs (a run stopped before its end, or files put " +
+      "there by hand), so neither each month's row accounting nor which outputs are this " +
+      "run's can be checked",
+    'Run the whole pipeline into the staging folder again (`npm run refresh-data -- ' +
+      'pipeline`), then the commit step.',
+  );
+}
+
+/**
  * Step 3: validate again (the commit must never depend on an earlier step having been run),
- * then publish and commit if anything but timestamps changed.
+ * then publish and commit if anything but timestamps changed. Refused without the staged
+ * run summary (refuseWithoutRunSummary).
  */
 export async function commitStep(
   options: RefreshOptions,
 ): Promise<{ changed: boolean; sha: string }> {
+  await refuseWithoutRunSummary(options);
   const { report, previous } = await validateStep(options);
   const next = report.data as SiteData;
   const entry = changeEntry(previous, next);

@@ -20,9 +20,9 @@ const REASON = 'police.uk withdrew a batch of duplicate records for February';
 const REFRESH = fileURLToPath(new URL('../../pipeline/refresh.ts', import.meta.url));
 
 const repo = refreshRepository('approvals-');
-const { git, write, options, preCommitHook } = repo;
+const { git, write, stageRun, options, preCommitHook } = repo;
 
-beforeEach(() => write('data/refresh/site-data.json', revised));
+beforeEach(() => stageRun(revised));
 
 describe('approvals', () => {
   it('readApprovals() names every bad field of an approvals file', async () => {
@@ -175,9 +175,10 @@ describe('approvals', () => {
     for (const [, command] of error.message.matchAll(/`((?:git checkout|rm) [^`]+)`/g)) {
       execFileSync('sh', ['-c', command ?? ''], { cwd: repo.root() });
     }
-    expect(git('status', '--porcelain', '--untracked-files=all')).toBe(
+    expect(git('status', '--porcelain', '--untracked-files=all').split('\n')).toEqual([
+      '?? data/refresh/run-summary.json',
       '?? data/refresh/site-data.json',
-    );
+    ]);
     expect(await commitStep(options())).toMatchObject({ changed: false });
   });
 
@@ -190,6 +191,7 @@ describe('approvals', () => {
     );
     expect(git('status', '--porcelain', '--untracked-files=all').split('\n')).toEqual([
       '?? data/processed/publish-journal.json',
+      '?? data/refresh/run-summary.json',
       '?? data/refresh/site-data.json',
     ]);
   });

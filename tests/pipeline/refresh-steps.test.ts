@@ -131,7 +131,7 @@ function part(text: string, start: string, end?: string): string {
 
 describe('commitStep() whose git commit fails', () => {
   const repo = refreshRepository('refresh-commit-');
-  const { git, write, options, preCommitHook } = repo;
+  const { git, write, stageRun, options, preCommitHook } = repo;
   const full = committedSiteData();
   /** A routine revision, which the gate lets through: three of March's crimes gone. */
   const revised = { ...removeCrimes(full, '2025-03', 3), generatedAt: '2025-06-03T06:17:00.000Z' };
@@ -150,7 +150,7 @@ describe('commitStep() whose git commit fails', () => {
     return error.message;
   };
 
-  beforeEach(() => write(`${STAGE_DIR}/site-data.json`, revised));
+  beforeEach(() => stageRun(revised));
 
   it('says the outputs are published but not committed, with how to commit them', async () => {
     const message = await failedCommit();
@@ -180,6 +180,7 @@ describe('commitStep() whose git commit fails', () => {
         'commit-message.txt',
         'downloads.json',
         ...['README.txt', ...years].map((file) => `downloads/${file}`),
+        'run-summary.json',
         'site-data.json',
       ]
         .map((file) => `?? ${STAGE_DIR}/${file}`)
@@ -329,8 +330,38 @@ describe('commitStep() and the outputs that describe the months of the site data
 
   it('refuses a staged downloads manifest of other months', async () => {
     stageMapData();
+    stageRunSummary(STEPS.map((step) => step.name));
     write(`${STAGE_DIR}/downloads.json`, downloadsManifest(revised.months.slice(0, -1)));
     expect(await refusal()).toContain(`${STAGE_DIR}/downloads.json lacks 2025-03`);
+  });
+
+  describe("without a staged run summary (the staging folder is not one run's)", () => {
+    const refusedForIt = async () => {
+      const message = await refusal();
+      expect(message).toContain(
+        `${STAGE_DIR}/run-summary.json is not there, though the pipeline writes it with the outputs it stages`,
+      );
+      expect(message).toContain('Nothing was published or committed');
+      expect(message).toContain('`npm run refresh-data -- pipeline`');
+    };
+
+    it('refuses new site data with the outputs of its months staged, publishing nothing', async () => {
+      stageMapData();
+      stageDownloads(repo.root(), revised.months);
+      await refusedForIt();
+      expect(readFileSync(path.join(repo.root(), MAP_DATA))).toEqual(readFileSync(MAP_DATA));
+    });
+
+    it('refuses new site data beside map data an earlier run staged', async () => {
+      // Left by an earlier run: without the run summary, nothing says this run did not make it.
+      stageMapData();
+      await refusedForIt();
+    });
+
+    it('refuses with nothing new since the committed data, too', async () => {
+      write(`${STAGE_DIR}/site-data.json`, { ...full, generatedAt: '2025-06-10T06:17:00.000Z' });
+      await refusedForIt();
+    });
   });
 
   // The run summary names the pipeline's own steps: a step renamed would fail here.
@@ -590,7 +621,9 @@ describe('pipelineStep() after a pipeline run killed while it published into the
     }
     // The commit step has no staged data to publish: not the killed run's, whose yearly files
     // the pipeline step took away, beside its manifest that lists them.
-    await expect(commitStep(options())).rejects.toThrow(/Cannot read candidate site data/);
+    await expect(commitStep(options())).rejects.toThrow(
+      `${STAGE_DIR}/run-summary.json is not there`,
+    );
     expect(git('status', '--porcelain', '--untracked-files=no')).toBe('');
     expect(git('log', '--format=%s')).toBe('published');
   });

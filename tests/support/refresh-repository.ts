@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import type { RefreshOptions } from '../../pipeline/refresh-steps.ts';
+import { STEPS } from '../../pipeline/steps.ts';
 import { committedSiteData } from './site-data.ts';
 
 /** The staging folder of the refresh in the scratch repository. */
@@ -48,11 +49,23 @@ export function refreshRepository(prefix: string) {
     writeFileSync(hook, `#!/bin/sh\n${body}\n`);
     chmodSync(hook, 0o755);
   };
+  /**
+   * Stage `siteData` in STAGE_DIR with the run summary a run of `steps` (names; every step by
+   * default) writes beside it, without month accounting: as the pipeline step stages them.
+   */
+  const stageRun = (siteData: unknown, steps: readonly string[] = STEPS.map((s) => s.name)) => {
+    write(`${STAGE_DIR}/site-data.json`, siteData);
+    write(`${STAGE_DIR}/run-summary.json`, {
+      months: [],
+      steps: steps.map((name, i) => ({ number: i + 1, name, ms: 0, result: '' })),
+    });
+  };
   return {
     /** The repository's working tree. */
     root: () => root,
     git,
     write,
+    stageRun,
     preCommitHook,
     /** The refresh of Leeds in the repository, staging in STAGE_DIR, printing nothing. */
     options: (env: Record<string, string> = {}): RefreshOptions => ({
