@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { monthSchema } from '../src/shared/schema.ts';
 import type { ComparisonCheck } from './gate.ts';
+import { oneLine, quoteOutside } from './log-safe.ts';
 import { errorMessage } from '../src/shared/error-message.ts';
 
 export const APPROVALS_PATH = 'data/approvals.json';
@@ -41,6 +42,31 @@ export type ApprovalsFile = z.infer<typeof approvalsFileSchema>;
 
 export class ApprovalError extends Error {}
 
+/** The shape of an approvals file, as its errors give it. */
+const APPROVALS_SHAPE =
+  '{"approvals": [{"month": "YYYY-MM", "reason": "why the change is right, 10 characters or ' +
+  `more"}]} (an approval may add "approvedBy": "who" and "checks": [${APPROVABLE_CHECKS.map(
+    (c) => `"${c}"`,
+  ).join(', ')}])`;
+
+/**
+ * An ApprovalError: `file`, what is wrong with it (`problem`, whose text from outside is
+ * quoted with oneLine()) and how to mend it, on one line. `committed` when the file read is
+ * the one committed at a commit, which is mended by committing it.
+ */
+function approvalsFileError(
+  file: string,
+  problem: string,
+  committed: boolean,
+  cause?: unknown,
+): ApprovalError {
+  const remedy = committed
+    ? `commit it mended (\`git log -- ${APPROVALS_PATH}\` shows its earlier versions) as ` +
+      `${APPROVALS_SHAPE}, or committed without approvals ({"approvals": []})`
+    : `write it as ${APPROVALS_SHAPE}, or delete it to approve nothing`;
+  return new ApprovalError(`${oneLine(`${file} ${problem}`)}: ${remedy}.`, { cause });
+}
+
 /** The approvals in `file`; none when it does not exist. Throws ApprovalError when it is not valid. */
 export async function readApprovals(file: string): Promise<Approval[]> {
   let text: string;
@@ -48,30 +74,32 @@ export async function readApprovals(file: string): Promise<Approval[]> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new ApprovalError(`cannot read ${file}: ${errorMessage(error)}`, { cause: error });
+    throw approvalsFileError(file, `cannot be read (${errorMessage(error)})`, false, error);
   }
   return parseApprovals(text, file);
 }
 
-/** The approvals in `text`, the content of `file`. Throws ApprovalError when it is not valid. */
-export function parseApprovals(text: string, file: string): Approval[] {
+/**
+ * The approvals in `text`, the content of `file`; `committed` when it is the file as committed
+ * at a commit (messages then say to commit it mended). Throws ApprovalError when it is not valid.
+ */
+export function parseApprovals(text: string, file: string, committed = false): Approval[] {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ApprovalError(`${file} is not valid JSON: ${errorMessage(error)}`, {
-      cause: error,
-    });
+    throw approvalsFileError(file, `is not valid JSON (${errorMessage(error)})`, committed, error);
   }
   const parsed = approvalsFileSchema.safeParse(json);
   if (!parsed.success) {
-    throw new ApprovalError(
-      `${file} is not an approvals file ({"approvals": [{"month": "YYYY-MM", "reason": "..."}]}): ` +
-        parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '),
-    );
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw approvalsFileError(file, `is not an approvals file (${issues.join('; ')})`, committed);
   }
   return parsed.data.approvals;
 }
+
+/** The most of a refused approval input its error quotes. */
+const INPUT_QUOTED = 200;
 
 /** The workflow input "YYYY-MM: reason" as an approval; undefined when empty. */
 export function parseApprovalInput(text: string | undefined): Approval | undefined {
@@ -81,8 +109,10 @@ export function parseApprovalInput(text: string | undefined): Approval | undefin
   const parsed = approvalSchema.safeParse({ month: match?.[1], reason: match?.[2] });
   if (!match || !parsed.success) {
     throw new ApprovalError(
-      `the approval "${trimmed}" must read "YYYY-MM: reason" (e.g. "2025-02: police.uk withdrew ` +
-        `duplicate burglary records"): ${parsed.success ? 'no month' : (parsed.error.issues[0]?.message ?? '')}`,
+      `the approval ${quoteOutside(trimmed, INPUT_QUOTED)} must read "YYYY-MM: reason" (e.g. ` +
+        `"2025-02: police.uk withdrew duplicate burglary records"): ` +
+        `${parsed.success ? 'no month' : oneLine(parsed.error.issues[0]?.message ?? '')}. Give ` +
+        "it so (the workflow's approve input, DATA_APPROVAL), or leave it empty to approve nothing.",
     );
   }
   return parsed.data;

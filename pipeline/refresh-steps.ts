@@ -423,7 +423,7 @@ async function approvalsSpentUncommitted(options: RefreshOptions): Promise<Appro
   const headText = await textAtRef('HEAD', options.root, APPROVALS_PATH);
   if (headText === null) return [];
   const current = await readApprovals(path.join(options.root, APPROVALS_PATH));
-  const gone = parseApprovals(headText, `${APPROVALS_PATH} at HEAD`).filter(
+  const gone = parseApprovals(headText, `${APPROVALS_PATH} at HEAD`, true).filter(
     (approval) => !current.some((c) => sameApproval(approval, c)),
   );
   if (gone.length === 0) return [];
@@ -772,7 +772,8 @@ async function spendApprovals(
   const file = path.join(root, APPROVALS_PATH);
   const current = await readApprovals(file);
   const headText = await textAtRef('HEAD', root, APPROVALS_PATH);
-  const atHead = headText === null ? [] : parseApprovals(headText, `${APPROVALS_PATH} at HEAD`);
+  const atHead =
+    headText === null ? [] : parseApprovals(headText, `${APPROVALS_PATH} at HEAD`, true);
   if (!current.some(isUsed) && !atHead.some(isUsed)) return false;
   const text = `${JSON.stringify({ approvals: current.filter((a) => !isUsed(a)) }, null, 2)}\n`;
   await staging.writeFile(file, text);

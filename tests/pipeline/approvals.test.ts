@@ -8,6 +8,7 @@ import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ApprovalError, parseApprovalInput, readApprovals } from '../../pipeline/approvals.ts';
 import { commitStep, RefreshError, validateStep } from '../../pipeline/refresh-steps.ts';
+import { jsonParseProblem } from '../support/json-problem.ts';
 import { changeLogSchema } from '../../src/shared/change-log.ts';
 import { refreshRepository } from '../support/refresh-repository.ts';
 import { committedSiteData, removeCrimes, totalOf } from '../support/site-data.ts';
@@ -32,6 +33,82 @@ describe('approvals', () => {
     )) as Error;
     expect(error).toBeInstanceOf(ApprovalError);
     expect(error.message).toMatch(/approvals\.0\.month: .*; approvals\.0\.reason: say why/);
+  });
+
+  describe('an approvals file that cannot be used', () => {
+    const file = () => path.join(repo.root(), 'data/approvals.json');
+    /** The shape the message gives to mend it by. */
+    const SHAPE = '{"approvals": [{"month": "YYYY-MM", "reason": "';
+    /** `message` on one line, with no control character of the file's text left raw. */
+    const expectOneInertLine = (message: string) => {
+      expect(message).not.toContain('\n');
+      // eslint-disable-next-line no-control-regex -- the characters that must not be raw
+      expect(message).not.toMatch(/[\x00-\x1f\x7f-\x9f]/);
+    };
+    const damaged = '{"approvals": [\n\x1b[2K{"month": "2025-02"\n::error::forged';
+
+    it.each([
+      [
+        'not JSON, its text quoted on one line',
+        () => writeFileSync(file(), damaged),
+        () => `is not valid JSON (${jsonParseProblem(damaged).replaceAll('\n', '\\n')})`,
+      ],
+      [
+        'JSON of another shape',
+        () => write('data/approvals.json', [{ month: '2025-02', reason: REASON }]),
+        () => 'is not an approvals file ((root): ',
+      ],
+      [
+        'an approval with a bad field',
+        () => write('data/approvals.json', { approvals: [{ month: '2025-02', reason: 'ok' }] }),
+        () => 'is not an approvals file (approvals.0.reason: say why',
+      ],
+      [
+        'a folder, not a file',
+        () => mkdirSync(file(), { recursive: true }),
+        () => 'cannot be read (EISDIR',
+      ],
+    ])('%s: names it and says how to mend it, on one line', async (_what, make, problem) => {
+      make();
+      const error = (await readApprovals(file()).catch((e: unknown) => e)) as Error;
+      expect(error).toBeInstanceOf(ApprovalError);
+      expectOneInertLine(error.message);
+      expect(error.message.replaceAll('\\x1b', '\x1b')).toContain(`${file()} ${problem()}`);
+      expect(error.message).toContain(`write it as ${SHAPE}`);
+      expect(error.message).toContain('or delete it to approve nothing.');
+      // The refresh's validate step stops with the same words.
+      await expect(validateStep(options())).rejects.toThrow(`write it as ${SHAPE}`);
+    });
+
+    it('as committed at HEAD, not valid JSON: says to commit it mended', async () => {
+      writeFileSync(file(), damaged);
+      git('add', '--', 'data/approvals.json');
+      git('commit', '--quiet', '-m', 'a damaged approvals file');
+      // The working tree's is mended: the commit step reads HEAD's for the approvals it spent.
+      write('data/approvals.json', { approvals: [] });
+      const error = (await commitStep(options()).catch((e: unknown) => e)) as Error;
+      expect(error).toBeInstanceOf(ApprovalError);
+      expectOneInertLine(error.message);
+      expect(error.message).toContain('data/approvals.json at HEAD is not valid JSON (');
+      expect(error.message).toContain(
+        `commit it mended (\`git log -- data/approvals.json\` shows its earlier versions) as ${SHAPE}`,
+      );
+      expect(git('log', '-1', '--format=%s')).toBe('a damaged approvals file');
+    });
+
+    it('parseApprovalInput() quotes a refused input on one line and says how to give it', () => {
+      const input = 'February\n::error::forged\x1b[2K';
+      let message = '';
+      try {
+        parseApprovalInput(input);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ApprovalError);
+        message = (error as Error).message;
+      }
+      expectOneInertLine(message);
+      expect(message).toContain('the approval "February\\n::error::forged\\x1b[2K" must read');
+      expect(message).toContain('or leave it empty to approve nothing.');
+    });
   });
 
   it('parseApprovalInput() reads "YYYY-MM: reason" and refuses anything else', () => {
