@@ -235,8 +235,12 @@ export function monthList(months: readonly string[]): string {
   return `${text.join(', ')} (${months.length} months)`;
 }
 
-/** The data commit's message: the subject names the months added and revised. */
-export function commitMessage(entry: ChangeEntry): string {
+/**
+ * The data commit's message: the subject names the months added and revised; the body says
+ * what changed in each, and then the validation gate's `notes` (what it passed but could not
+ * judge, or asks a person to check), so the commit that published the data says so.
+ */
+export function commitMessage(entry: ChangeEntry, notes: readonly string[] = []): string {
   const parts: string[] = [];
   if (entry.added.length > 0) parts.push(`add ${monthList(entry.added.map((a) => a.month))}`);
   if (entry.revised.length > 0)
@@ -266,6 +270,10 @@ export function commitMessage(entry: ChangeEntry): string {
     body.push(`Outcomes updated: ${entry.outcomesUpdated.join(', ')}.`);
   }
   if (entry.residents) body.push(residentsLine(entry.residents));
+  if (notes.length > 0) {
+    body.push('', 'The validation passed the data with these notes: check them.');
+    for (const note of notes) body.push(`Note: ${note}.`);
+  }
   return `Data to ${entry.dataTo}: ${parts.join('; ')}\n\n${body.join('\n')}\n`;
 }
 

@@ -30,7 +30,7 @@ import { pipelinePaths, type PipelinePaths } from './paths.ts';
 import { changeEntry, commitMessage, recordChange } from './provenance.ts';
 import { downloadsMonths, mapDataMonths, monthsDifference } from './output-months.ts';
 import { monthArguments } from './refresh-months.ts';
-import { printReport } from './validate-cli.ts';
+import { noteAnnotations, printReport } from './validate-cli.ts';
 import { validateSiteData, type ValidationReport } from './validate.ts';
 import { cleanUpInterruptedRuns } from './publish.ts';
 import { interruptedPublishFiles, Staging, writeFileAtomic } from './write.ts';
@@ -58,6 +58,11 @@ export interface RefreshOptions {
   log: (line: string) => void;
   /** Pass --quiet to the pipeline: no notes or progress. */
   quiet?: boolean;
+  /**
+   * Where the validate step writes the gate's notes as workflow commands (GitHub Actions
+   * annotations, noteAnnotations()); none outside GitHub Actions.
+   */
+  annotate?: ((line: string) => void) | undefined;
 }
 
 export class RefreshError extends Error {}
@@ -347,9 +352,14 @@ function gateInputs(options: RefreshOptions): GateInputs {
   };
 }
 
-/** Step 2: the validation gate on the staged data against HEAD. Throws when refused. */
+/**
+ * Step 2: the validation gate on the staged data against HEAD. Throws when refused. The
+ * report's notes are annotated (options.annotate) unless `annotate` is false: the commit
+ * step validates again after the validate step annotated them.
+ */
 export async function validateStep(
   options: RefreshOptions,
+  { annotate = true }: { annotate?: boolean } = {},
 ): Promise<{ report: ValidationReport; previous: SiteData | null }> {
   // The staged outputs are read whole: a publish the pipeline was killed in is completed first.
   for (const note of await cleanUpInterruptedRuns(paths(options).staged)) options.log(note);
@@ -363,6 +373,9 @@ export async function validateStep(
   }
   const report = validateSiteData({ ...data, approvals: [...data.approvals, ...spent] });
   await printReport(report);
+  if (annotate && options.annotate) {
+    for (const line of noteAnnotations(report.notes)) options.annotate(line);
+  }
   if (!report.ok) {
     throw new RefreshError('Validation refused the new data; nothing was committed.');
   }
@@ -619,14 +632,16 @@ async function refuseWithoutRunSummary(options: RefreshOptions): Promise<void> {
 
 /**
  * Step 3: validate again (the commit must never depend on an earlier step having been run),
- * then publish and commit if anything but timestamps changed. Refused without the staged
- * run summary (refuseWithoutRunSummary).
+ * then publish and commit if anything but timestamps changed, with the gate's notes in the
+ * commit message. Refused without the staged run summary (refuseWithoutRunSummary). The
+ * notes are annotated when `annotate` (no validate step ran before it: the `all` step).
  */
 export async function commitStep(
   options: RefreshOptions,
+  { annotate = false }: { annotate?: boolean } = {},
 ): Promise<{ changed: boolean; sha: string }> {
   await refuseWithoutRunSummary(options);
-  const { report, previous } = await validateStep(options);
+  const { report, previous } = await validateStep(options, { annotate });
   const next = report.data as SiteData;
   const entry = changeEntry(previous, next);
   if (entry === null) {
@@ -702,7 +717,7 @@ export async function commitStep(
     throw error;
   }
 
-  const message = commitMessage(entry);
+  const message = commitMessage(entry, report.notes);
   const messageFile = path.join(options.root, options.stageDir, COMMIT_MESSAGE);
   await writeFileAtomic(messageFile, message);
   try {

@@ -7,7 +7,9 @@
 //             data/approvals.json and DATA_APPROVAL, "YYYY-MM: reason")
 //   commit    if it passes and changed: put the staged files in place, record the change
 //             (and any approved exception) in src/data/changes.json, spend the approvals
-//             used, and make one commit naming the months added/revised
+//             used, and make one commit naming the months added/revised and giving the
+//             gate's notes (under GitHub Actions, `validate` also writes them as warning
+//             annotations)
 //   all       the three in order
 //   freshness the watchdog: fails when the published data's newest month is more than a
 //             month behind the one police.uk normally has out (pipeline/freshness.ts)
@@ -49,7 +51,8 @@ export async function runStep(
   if (step === 'pipeline' || step === 'all') await pipelineStep(options);
   if (step === 'validate') await validateStep(options);
   if (step === 'freshness') await freshnessStep(options);
-  if (step === 'commit' || step === 'all') return commitStep(options);
+  // The workflow's validate step annotated the notes; `all` has no validate step of its own.
+  if (step === 'commit' || step === 'all') return commitStep(options, { annotate: step === 'all' });
   return undefined;
 }
 
@@ -76,6 +79,8 @@ export const REFRESH_COMMAND: CommandSpec = {
     REFRESH_TODAY: 'YYYY-MM-DD: the day the freshness step takes as today (default: the clock)',
     GITHUB_OUTPUT: 'a file the commit step writes changed=true|false and sha= to (GitHub Actions)',
     GITHUB_STEP_SUMMARY: 'a file the validation report is appended to (GitHub Actions)',
+    GITHUB_ACTIONS:
+      "true: the validation's notes are also written as warning annotations (GitHub Actions)",
     POLICE_ARCHIVE_BASE_URL: 'and the other source URLs: passed to the pipeline (see its --help)',
     ...DEBUG_ENV,
   },
@@ -120,6 +125,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     env: process.env,
     log: args.quiet ? () => {} : (line) => console.error(logSafe(line)),
     quiet: args.quiet,
+    // Workflow commands, on stderr beside the notes (the runner reads both streams): stdout
+    // carries the result, --json's included. Made inert by noteAnnotations(), not logSafe().
+    annotate:
+      process.env['GITHUB_ACTIONS'] === 'true'
+        ? (line) => process.stderr.write(`${line}\n`)
+        : undefined,
   };
   try {
     const committed = await runStep(step as Step, options);

@@ -184,6 +184,23 @@ export function summaryMarkdown(report: string): string {
   return `### Data validation\n\n${fence}\n${text}\n${fence}\n`;
 }
 
+/** The title of the warning annotations of the gate's notes. */
+const NOTE_TITLE = 'Data validation note';
+
+/**
+ * The gate's notes as GitHub Actions warning annotations, one workflow command a line: shown
+ * on the run's page and its summary, where a maintainer sees them, not only deep in a step's
+ * log. Escaped as the runner reads a command's message (%, CR and LF as %25, %0D, %0A), and
+ * made inert as logSafe() makes a line (control characters written out, "##[" broken), so a
+ * note quoting the data cannot end the command or start another.
+ */
+export function noteAnnotations(notes: readonly string[]): string[] {
+  return notes.map((note) => {
+    const message = note.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
+    return `::warning title=${NOTE_TITLE}::${logSafe(message)}`;
+  });
+}
+
 /** The report as --json prints it: the verdict, the problems and what changed. */
 export function reportJson(report: ValidationReport): string {
   const { ok, problems, compared, added, revised } = report;

@@ -2,7 +2,7 @@
 // staged data is checked against that area's published data and wards, not Leeds's. And the
 // commit step in a scratch repository whose `git commit` fails, and after a pipeline step that
 // failed behind a run killed while it published.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
@@ -18,7 +18,7 @@ import {
   validateStep,
   type RefreshOptions,
 } from '../../pipeline/refresh-steps.ts';
-import { main } from '../../pipeline/refresh.ts';
+import { main, runStep } from '../../pipeline/refresh.ts';
 import { STEPS } from '../../pipeline/steps.ts';
 import { mapDataStep } from '../../pipeline/steps/map-data.ts';
 import { GONE_PID, writeLeftJournal } from '../support/left-journal.ts';
@@ -26,7 +26,7 @@ import { refreshRepository, STAGE_DIR } from '../support/refresh-repository.ts';
 import { ReplayServer } from '../support/replay-server.ts';
 import { replaySources } from '../support/replay-sources.ts';
 import { yearlyFileName, type DownloadsManifest } from '../../src/shared/open-data.ts';
-import { committedSiteData, removeCrimes } from '../support/site-data.ts';
+import { committedSiteData, removeCrimes, totalOf, withoutMonth } from '../support/site-data.ts';
 
 const ROOT = path.resolve('.');
 let stage: string;
@@ -562,6 +562,73 @@ describe('commitStep() and the outputs that describe the months of the site data
         stray,
       );
     });
+  });
+});
+
+describe("the gate's notes in a refresh that passes", () => {
+  const repo = refreshRepository('refresh-notes-');
+  const { git, write, stageRun, options } = repo;
+  const full = committedSiteData();
+  const quietest = Math.min(...['2024-03', '2025-02'].map((m) => totalOf(full, m)));
+  /** March new, 5% below the quietest of its reference months: passed, with a note. */
+  const next = {
+    ...removeCrimes(full, '2025-03', totalOf(full, '2025-03') - Math.round(quietest * 0.95)),
+    generatedAt: '2025-04-03T06:17:00.000Z',
+  };
+  const NOTE =
+    /^2025-03 is new with \d+ crimes, below every reference month .*check that police\.uk's month is complete$/;
+  const PREFIX = '::warning title=Data validation note::';
+  /** The refresh in the repository, its annotations collected in `lines`. */
+  const annotated = (lines: string[]) => ({ ...options(), annotate: (l: string) => lines.push(l) });
+  /** The lines of `text` that are the note's annotation. */
+  const noteLines = (text: string) =>
+    text.split('\n').filter((l) => l.startsWith(PREFIX) && l.includes('below every reference'));
+
+  beforeEach(() => {
+    write('src/data/site-data.json', withoutMonth(full, '2025-03'));
+    git('commit', '--quiet', '--amend', '--no-edit', '--', 'src/data/site-data.json');
+    stageRun(next);
+  });
+
+  it('the validate step annotates them; the commit step after it commits them in its message', async () => {
+    const lines: string[] = [];
+    await runStep('validate', annotated(lines));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]?.startsWith(PREFIX)).toBe(true);
+    expect(lines[0]?.slice(PREFIX.length).replaceAll('%25', '%')).toMatch(NOTE);
+
+    expect(await runStep('commit', annotated(lines))).toMatchObject({ changed: true });
+    // Annotated once, by the validate step.
+    expect(lines).toHaveLength(1);
+    const message = git('log', '-1', '--format=%B').split('\n');
+    expect(message[0]).toBe('Data to 2025-03: add 2025-03');
+    const notes = message.filter((l) => l.startsWith('Note: '));
+    expect(notes).toHaveLength(1);
+    expect(notes[0]?.slice('Note: '.length, -1)).toMatch(NOTE);
+  });
+
+  it('the commit step with no validate step before it (all) annotates them itself', async () => {
+    const lines: string[] = [];
+    expect(await commitStep(annotated(lines), { annotate: true })).toMatchObject({ changed: true });
+    expect(lines.map((l) => l.slice(PREFIX.length).replaceAll('%25', '%'))).toEqual([
+      expect.stringMatching(NOTE),
+    ]);
+  });
+
+  it('refresh-data validate writes them as workflow commands on stderr under GitHub Actions alone', () => {
+    const run = (env: Record<string, string>) =>
+      spawnSync(process.execPath, [path.resolve('pipeline/refresh.ts'), 'validate'], {
+        cwd: repo.root(),
+        env: { ...process.env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', ...env },
+        encoding: 'utf8',
+      });
+    const actions = run({ GITHUB_ACTIONS: 'true' });
+    expect(actions.status).toBe(0);
+    expect(noteLines(actions.stderr)).toHaveLength(1);
+    expect(noteLines(actions.stdout)).toEqual([]);
+    const local = run({});
+    expect(local.status).toBe(0);
+    expect(noteLines(local.stderr)).toEqual([]);
   });
 });
 
