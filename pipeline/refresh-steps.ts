@@ -372,7 +372,8 @@ export async function validateStep(
     );
   }
   const report = validateSiteData({ ...data, approvals: [...data.approvals, ...spent] });
-  await printReport(report);
+  // A note of the refresh, on stderr: its stdout carries the step's result (--json's too).
+  await printReport(report, (text) => console.error(text));
   if (annotate && options.annotate) {
     for (const line of noteAnnotations(report.notes)) options.annotate(line);
   }

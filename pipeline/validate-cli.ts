@@ -163,10 +163,16 @@ export async function runGate(inputs: GateInputs, cwd = '.'): Promise<Validation
   return validateSiteData(await loadGateData(inputs, cwd));
 }
 
-/** Print the report, and add it to the GitHub job summary when there is one. */
-export async function printReport(report: ValidationReport): Promise<void> {
+/**
+ * Print the report with `print` (validate-data's result: stdout when the data passed, stderr
+ * when refused), and add it to the GitHub job summary when there is one.
+ */
+export async function printReport(
+  report: ValidationReport,
+  print: (text: string) => void = report.ok ? console.log : console.error,
+): Promise<void> {
   const text = formatReport(report);
-  (report.ok ? console.log : console.error)(logSafe(text));
+  print(logSafe(text));
   const summaryFile = process.env['GITHUB_STEP_SUMMARY'];
   if (summaryFile) await appendFile(summaryFile, summaryMarkdown(text));
 }

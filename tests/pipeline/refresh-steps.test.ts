@@ -630,6 +630,20 @@ describe("the gate's notes in a refresh that passes", () => {
     expect(local.status).toBe(0);
     expect(noteLines(local.stderr)).toEqual([]);
   });
+
+  it.each(['validate', 'commit'])(
+    'refresh-data --json %s prints the result alone on stdout, the report on stderr',
+    (step) => {
+      const { status, stdout, stderr } = spawnSync(
+        process.execPath,
+        [path.resolve('pipeline/refresh.ts'), '--json', step],
+        { cwd: repo.root(), env: { ...process.env, GITHUB_STEP_SUMMARY: '' }, encoding: 'utf8' },
+      );
+      expect(status).toBe(0);
+      expect(JSON.parse(stdout)).toMatchObject({ step, ok: true });
+      expect(stderr).toContain('Validation passed.');
+    },
+  );
 });
 
 describe('pipelineStep() after a pipeline run killed while it published into the staging folder', () => {
