@@ -74,6 +74,15 @@ export default function CrimeMap(props: CrimeMapProps) {
     // Loaded once; the URLs never change on a page.
   }, []);
 
+  // Built once: an announcement changes the status line, not the view.
+  const view = useMemo(
+    () =>
+      loaded !== null && (
+        <MapView {...props} data={loaded.data} shapes={loaded.shapes} announce={setAnnouncement} />
+      ),
+    [props, loaded],
+  );
+
   if (error !== null) {
     return (
       <p class="crime-map__error crime-map__load-error" role="alert">
@@ -81,20 +90,21 @@ export default function CrimeMap(props: CrimeMapProps) {
       </p>
     );
   }
-  // One status line from the first render: the load, then what the map says of its link
-  // (MapArea), which a screen reader reads out as a change of a status it already knows.
+  // One status line from the first render, outside the filters (hidden while closed on a phone,
+  // and under a ward's details): the load, then what the map says of its link (MapArea) and the
+  // figures after a change (MapFigures). A screen reader reads out a change of a status it
+  // already knows; one line, so one change is read once.
   return (
     <>
       <p
         class={loaded === null ? 'crime-map__loading' : 'visually-hidden'}
         role="status"
+        aria-atomic="true"
         id="crime-map-status"
       >
         {loaded === null ? 'Loading the map data…' : announcement}
       </p>
-      {loaded !== null && (
-        <MapView {...props} data={loaded.data} shapes={loaded.shapes} announce={setAnnouncement} />
-      )}
+      {view}
     </>
   );
 }
@@ -171,9 +181,10 @@ function MapView({ data, shapes, wardsBase, postcodesUrl, announce }: MapViewPro
         excludeCityCentre={excludeCityCentre}
         figures={figures}
         rangeLabel={rangeLabel}
+        announce={announce}
       />
     ),
-    [data, types, excludeCityCentre, figures, rangeLabel],
+    [data, types, excludeCityCentre, figures, rangeLabel, announce],
   );
   const legend = useMemo(
     () => (

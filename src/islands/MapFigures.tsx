@@ -2,8 +2,10 @@
 // months the window holds, or, for a window without data or with no crime type chosen, why
 // there is nothing to count. A run of changes (a month handle dragged or stepped with the
 // arrow keys) is announced once, whole, when it settles (Announced), not at every
-// step, which a screen reader would queue or cut off.
-import { useEffect, useRef, useState } from 'preact/hooks';
+// step, which a screen reader would queue or cut off. The announcement is said in the island's
+// status line (CrimeMap), outside the filters: on a phone they are hidden while closed and under
+// a ward's details, where Back, Forward or a change that comes with a ward still changes them.
+import { useEffect, useRef } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import { MAP_AREA } from '../lib/map-area.ts';
 import type { MapData } from '../shared/map-data.ts';
@@ -18,15 +20,17 @@ export interface MapFiguresProps {
   excludeCityCentre: boolean;
   figures: Figures;
   rangeLabel: string;
+  /** Say `text` in the island's status line (CrimeMap). */
+  announce(text: string): void;
 }
 
 export function MapFigures(props: MapFiguresProps) {
-  const { data, types, excludeCityCentre, figures, rangeLabel } = props;
+  const { data, types, excludeCityCentre, figures, rangeLabel, announce } = props;
   const { coverage, noData, leedsTotal } = figures;
   const gaps = coverage.monthsWithoutData.length;
   if (figures.noTypes) {
     return (
-      <Announced>
+      <Announced announce={announce}>
         <p class="crime-map__no-data" id="crime-map-no-data">
           {NO_TYPES}: there is nothing to count or rank. Choose at least one.
         </p>
@@ -36,7 +40,7 @@ export function MapFigures(props: MapFiguresProps) {
   if (noData) {
     const withData = data.months.filter((_, m) => data.hasData[m]);
     return (
-      <Announced>
+      <Announced announce={announce}>
         <p class="crime-map__no-data" id="crime-map-no-data">
           No data for {rangeLabel}: the site holds no crimes for{' '}
           {plural(coverage.months, 'this month', `these ${coverage.months} months`)}: a gap, not
@@ -46,7 +50,7 @@ export function MapFigures(props: MapFiguresProps) {
     );
   }
   return (
-    <Announced>
+    <Announced announce={announce}>
       <p class="crime-map__total">
         <strong id="crime-map-total">{formatCount(leedsTotal)}</strong> {figures.noun} in{' '}
         {MAP_AREA.district}
@@ -106,14 +110,19 @@ export function spokenText(figures: Element | null): string {
 export const ANNOUNCE_AFTER_MS = 500;
 
 /**
- * The figures as shown, and a visually hidden status that repeats their words once they have
- * stayed the same for ANNOUNCE_AFTER_MS: one announcement for a run of changes. The figures
- * shown when the map opens are not announced (they are read with the page).
+ * The figures as shown, their words said by `announce` once they have stayed the same for
+ * ANNOUNCE_AFTER_MS: one announcement for a run of changes. The figures shown when the map
+ * opens are not announced (they are read with the page).
  */
-function Announced({ children }: { children: ComponentChildren }) {
+function Announced({
+  announce,
+  children,
+}: {
+  announce(text: string): void;
+  children: ComponentChildren;
+}) {
   const shown = useRef<HTMLDivElement>(null);
   const heard = useRef<string | null>(null);
-  const [announcement, setAnnouncement] = useState('');
   // The words are read once the figures have settled, not at every change of a run: reading
   // them walks the figures' elements, work a change would otherwise do before its frame is done.
   useEffect(() => {
@@ -125,18 +134,13 @@ function Announced({ children }: { children: ComponentChildren }) {
       const text = spokenText(shown.current);
       if (text === heard.current) return;
       heard.current = text;
-      setAnnouncement(text);
+      announce(text);
     }, ANNOUNCE_AFTER_MS);
     return () => clearTimeout(timer);
   });
   return (
-    <>
-      <div class="crime-map__figures" ref={shown}>
-        {children}
-      </div>
-      <p class="visually-hidden" role="status" aria-atomic="true" id="crime-map-announcement">
-        {announcement}
-      </p>
-    </>
+    <div class="crime-map__figures" ref={shown}>
+      {children}
+    </div>
   );
 }

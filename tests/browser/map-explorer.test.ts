@@ -19,7 +19,16 @@ import {
   siteUrl,
   type OpenedPage,
 } from './support.ts';
-import { afterUpdate, currentQuery, pressInARun, readSiteData, waitForMap } from './map-page.ts';
+import {
+  afterUpdate,
+  currentQuery,
+  expectedFromMapEntries,
+  expectedFromSiteData,
+  pressInARun,
+  readBuiltMapData,
+  readSiteData,
+  waitForMap,
+} from './map-page.ts';
 
 // Each test opens pages at two sizes and runs axe in several states: on a busy shared machine
 // that takes longer than the default 30 s.
@@ -1080,7 +1089,7 @@ describe('the rate legend on a phone', () => {
 
   it('reads out the figures whole, once, when a run of changes settles', async () => {
     const { page } = await openMap('desktop');
-    const status = page.locator('#crime-map-announcement');
+    const status = page.locator('#crime-map-status');
     expect(await status.getAttribute('role')).toBe('status');
     expect(await status.getAttribute('aria-atomic')).toBe('true');
     // The figures shown are not a live region of their own: they would be read at every step.
@@ -1089,7 +1098,7 @@ describe('the rate legend on a phone', () => {
     await page.waitForTimeout(ANNOUNCE_AFTER_MS + 200);
     expect(await status.textContent()).toBe('');
     await page.evaluate(() => {
-      const target = document.querySelector('#crime-map-announcement') as Element;
+      const target = document.querySelector('#crime-map-status') as Element;
       const w = window as unknown as { announced: string[]; keys: number[] };
       w.announced = [];
       // When each key reached the page: a machine busy enough to hold one back longer than
@@ -1148,6 +1157,55 @@ describe('the rate legend on a phone', () => {
     expect(await page.textContent('#crime-map-coverage')).toContain(
       `${gaps} of them without data (${describeMonths(gapMonths)}) are left out`,
     );
+  });
+});
+
+describe('the figures read out on a phone', () => {
+  it("are read out after Back and Forward with the filters closed, and under a ward's details, once each", async () => {
+    const months = { from: site.months[0] ?? '', to: site.months.at(-1) ?? '' };
+    const all = expectedFromSiteData(site, months).total;
+    const withoutCentre = expectedFromMapEntries(await readBuiltMapData(), {
+      ...months,
+      excludeCityCentre: true,
+    }).total;
+    expect(withoutCentre).toBeLessThan(all);
+    const { page } = await openMap('phone');
+    // What a screen reader can hear: a status in the accessibility tree (not in a hidden part
+    // of the page) that gives the total.
+    const heard = (total: number) =>
+      page
+        .getByRole('status')
+        .filter({ hasText: `${total.toLocaleString('en-GB')} crimes and anti-social behaviour` });
+    const expectHeard = async (total: number, when: string) =>
+      expect.poll(() => heard(total).count(), { message: when, timeout: 5_000 }).toBe(1);
+    // The figures the map opens with are read with the page, not announced.
+    await page.waitForTimeout(ANNOUNCE_AFTER_MS + 200);
+    expect(await heard(all).count()).toBe(0);
+
+    await openPanel(page, 'phone');
+    await afterUpdate(page, () => page.getByRole('switch', { name: /^Exclude/ }).check());
+    await waitForHistory(page);
+    await expectHeard(withoutCentre, 'the switch, filters open');
+    await page.getByRole('button', { name: 'Hide filters and figures' }).click();
+    expect(await page.getAttribute('.crime-map', 'data-panel')).toBe('closed');
+
+    await afterUpdate(page, async () => void (await page.goBack()));
+    await expectHeard(all, 'Back, filters closed');
+    await afterUpdate(page, async () => void (await page.goForward()));
+    await expectHeard(withoutCentre, 'Forward, filters closed');
+
+    // A ward's details cover the filters: a change that comes with them is read out too.
+    await openPanel(page, 'phone');
+    const first = page.locator('.crime-map__ward-button').first();
+    await afterUpdate(page, () => first.click());
+    await page.waitForSelector('#crime-map-ward');
+    await waitForHistory(page);
+    await afterUpdate(page, () => page.evaluate(() => window.history.go(-2)));
+    await page.waitForSelector('#crime-map-ward', { state: 'detached' });
+    await expectHeard(all, 'two steps back, no ward');
+    await afterUpdate(page, () => page.evaluate(() => window.history.go(2)));
+    await page.waitForSelector('#crime-map-ward');
+    await expectHeard(withoutCentre, "two steps forward, under the ward's details");
   });
 });
 

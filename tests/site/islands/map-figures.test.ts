@@ -33,6 +33,7 @@ function coverage(months: number, gaps: number, rangeLabel: string, gapMonths = 
     excludeCityCentre: false,
     figures,
     rangeLabel,
+    announce: () => {},
   };
   const text = textOf(MapFigures(props), 'crime-map-coverage');
   return text === null ? null : text.replace(/\s+/g, ' ').trim();
