@@ -91,9 +91,9 @@ export default function CrimeMap(props: CrimeMapProps) {
     );
   }
   // One status line from the first render, outside the filters (hidden while closed on a phone,
-  // and under a ward's details): the load, then what the map says of its link (MapArea) and the
-  // figures after a change (MapFigures). A screen reader reads out a change of a status it
-  // already knows; one line, so one change is read once.
+  // and under a ward's details): the load, then what the map says of its link (MapArea), the
+  // figures after a change (MapFigures) and the place search's answer (PlaceSearch). A screen
+  // reader reads out a change of a status it already knows; one line, so one change is read once.
   return (
     <>
       <p
@@ -156,21 +156,29 @@ function MapView({ data, shapes, wardsBase, postcodesUrl, announce }: MapViewPro
     () => <CrimeTypePicker selected={state.types} commit={commit} initiallyOpen={wide} />,
     [state.types, commit, wide],
   );
+  // Where the search found a postcode, shown with its ward's details until they close or show
+  // another ward: on a phone they cover the search's answer.
+  const [found, setFound] = useState<{ ward: string; note: string } | null>(null);
+  useEffect(() => {
+    if (found !== null && found.ward !== state.ward) setFound(null);
+  }, [found, state.ward]);
   const search = useMemo(
     () => (
       <PlaceSearch
         data={data}
         postcodesUrl={postcodesUrl}
-        onFound={(place) =>
+        announce={announce}
+        onFound={(place) => {
+          setFound(place.note === null ? null : { ward: place.ward, note: place.note });
           wards.pick(
             place.ward,
             // Centred as the address keeps it, so that a load of the address shows this view.
             place.centre === null ? {} : { centre: roundCentre(place.centre), zoom: place.zoom },
-          )
-        }
+          );
+        }}
       />
     ),
-    [data, postcodesUrl, wards],
+    [data, postcodesUrl, wards, announce],
   );
   const { types, excludeCityCentre, view, measure, threshold } = state;
   const figuresText = useMemo(
@@ -226,6 +234,7 @@ function MapView({ data, shapes, wardsBase, postcodesUrl, announce }: MapViewPro
     windowText,
     rangeLabel,
     wardsBase,
+    found: found?.ward === state.ward ? found.note : null,
   });
   // After the ward's own focus (useWardFocus, above) and the ranking's (a child, run first).
   useKeptFocus(rootRef, mapRef);

@@ -1,7 +1,8 @@
 // Find a place: a postcode of the district's list (full, sector or district, any case and
 // spacing) centres the map on it and opens its ward; a ward's name opens that ward. Postcodes
 // come from the published postcode index, fetched the first time one is searched; no other
-// server is asked.
+// server is asked. The answer is shown under the field and said in the island's status line
+// (CrimeMap): on a phone the ward's details cover the search, and say where a postcode is too.
 import { MAP_AREA } from '../lib/map-area.ts';
 import { useRef, useState } from 'preact/hooks';
 import type { MapData } from '../shared/map-data.ts';
@@ -15,12 +16,16 @@ export interface FoundPlace {
   /** Where to centre the map, with its zoom; null keeps the view (a ward found by name). */
   centre: [number, number] | null;
   zoom: number | null;
+  /** Where a postcode is, for the ward's details to show ("Most of LS9 7 is in …"); null for a ward. */
+  note: string | null;
 }
 
 export interface PlaceSearchProps {
   data: MapData;
   postcodesUrl: string;
   onFound(place: FoundPlace): void;
+  /** Say `text` in the island's status line. */
+  announce(text: string): void;
 }
 
 async function fetchIndex(url: string): Promise<PostcodeIndexFile> {
@@ -31,8 +36,12 @@ async function fetchIndex(url: string): Promise<PostcodeIndexFile> {
 
 const WORDS = searchWords(MAP_AREA);
 
-export function PlaceSearch({ data, postcodesUrl, onFound }: PlaceSearchProps) {
-  const [message, setMessage] = useState('');
+export function PlaceSearch({ data, postcodesUrl, onFound, announce }: PlaceSearchProps) {
+  const [message, setShown] = useState('');
+  const setMessage = (text: string) => {
+    setShown(text);
+    announce(text);
+  };
   const [choices, setChoices] = useState<string[]>([]);
   const index = useRef<Promise<PostcodeIndexFile> | null>(null);
   const wardName = (slug: string) => data.wards.find((w) => w.slug === slug)?.name ?? slug;
@@ -52,15 +61,16 @@ export function PlaceSearch({ data, postcodesUrl, onFound }: PlaceSearchProps) {
       setMessage(found?.kind === 'none' ? found.message : `“${text}” is not a postcode.`);
       return;
     }
-    setMessage(
+    const note =
       found.precision === 'unit'
         ? `${found.label} is in ${wardName(found.ward)}.`
-        : `Most of ${found.label} is in ${wardName(found.ward)}; the map is centred on it.`,
-    );
+        : `Most of ${found.label} is in ${wardName(found.ward)}; the map is centred on it.`;
+    setMessage(note);
     onFound({
       ward: found.ward,
       centre: [found.lat, found.lon],
       zoom: PLACE_ZOOM[found.precision],
+      note,
     });
   };
 
@@ -78,7 +88,7 @@ export function PlaceSearch({ data, postcodesUrl, onFound }: PlaceSearchProps) {
     const wards = findWards(data.wards, text);
     if (wards.length === 1 && wards[0] !== undefined) {
       setMessage(`${wardName(wards[0])}.`);
-      onFound({ ward: wards[0], centre: null, zoom: null });
+      onFound({ ward: wards[0], centre: null, zoom: null, note: null });
     } else if (wards.length > 1) {
       setMessage(`${wards.length} wards match “${text.trim()}”:`);
       setChoices(wards);
@@ -105,7 +115,7 @@ export function PlaceSearch({ data, postcodesUrl, onFound }: PlaceSearchProps) {
         <input id="crime-map-place" name="place" type="search" autocomplete={WORDS.autocomplete} />
         <button type="submit">Find</button>
       </div>
-      <p class="crime-map__note" role="status" id="crime-map-search-result">
+      <p class="crime-map__note" id="crime-map-search-result">
         {message}
       </p>
       {choices.length > 0 && (
@@ -114,7 +124,7 @@ export function PlaceSearch({ data, postcodesUrl, onFound }: PlaceSearchProps) {
             <li key={slug}>
               <button
                 type="button"
-                onClick={() => onFound({ ward: slug, centre: null, zoom: null })}
+                onClick={() => onFound({ ward: slug, centre: null, zoom: null, note: null })}
               >
                 {wardName(slug)}
               </button>

@@ -28,6 +28,8 @@ export interface WardDetailsProps {
   /** The window's months alone, e.g. "Mar 2024 – Mar 2025": what a window without data names. */
   range: string;
   wardsBase: string;
+  /** What the place search said of the postcode that opened the ward, or null. */
+  found: string | null;
   onClose(): void;
 }
 
@@ -148,6 +150,11 @@ export function WardDetails(props: WardDetailsProps) {
           Close<span class="visually-hidden"> ward details</span>
         </button>
       </div>
+      {props.found !== null && (
+        <p class="crime-map__note" id="crime-map-ward-found">
+          {props.found}
+        </p>
+      )}
       {figures.noData ? (
         <p class="crime-map__no-data">
           {figures.noTypes ? `${NO_TYPES}.` : `No data for ${props.range}.`}

@@ -19,13 +19,15 @@ export interface WardViewsInput {
   /** The window's months alone (what a window without data names). */
   rangeLabel: string;
   wardsBase: string;
+  /** What the place search said of the ward's postcode, or null. */
+  found: string | null;
 }
 
 export function useWardViews(input: WardViewsInput): {
   ranking: JSX.Element | false;
   details: JSX.Element | false;
 } {
-  const { data, figures, state, wards, windowText, rangeLabel, wardsBase } = input;
+  const { data, figures, state, wards, windowText, rangeLabel, wardsBase, found } = input;
   const [showAll, setShowAll] = useState(false);
   const { noData } = figures;
   const ranking = useMemo(
@@ -68,10 +70,11 @@ export function useWardViews(input: WardViewsInput): {
           window={windowText}
           range={rangeLabel}
           wardsBase={wardsBase}
+          found={found}
           onClose={wards.close}
         />
       ),
-    [data, selected, figures, windowText, rangeLabel, wardsBase, wards],
+    [data, selected, figures, windowText, rangeLabel, wardsBase, found, wards],
   );
   return { ranking, details };
 }

@@ -29,9 +29,10 @@ afterAll(async () => {
 
 /**
  * What the map shows: its text, the state of every control, the ward fills and the heat. The
- * place search is left out: what was typed there and its answer belong to the page, not to the
- * view its address holds. (The screen readers' announcement of the last change, which a fresh
- * load makes none of, is in the island's status line, outside the parts compared.)
+ * place search is left out: what was typed there and its answer (under it, and with the ward it
+ * opened) belong to the page, not to the view its address holds. (The screen readers'
+ * announcement of the last change, which a fresh load makes none of, is in the island's status
+ * line, outside the parts compared.)
  */
 async function shown(page: Page) {
   return page.evaluate(() => {
@@ -39,6 +40,7 @@ async function shown(page: Page) {
       const element = document.querySelector(selector)?.cloneNode(true);
       if (!(element instanceof Element)) return null;
       element.querySelector('.crime-map__search')?.remove();
+      element.querySelector('#crime-map-ward-found')?.remove();
       return element.textContent?.replace(/\s+/g, ' ').trim() ?? null;
     };
     const controls = [

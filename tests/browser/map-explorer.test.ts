@@ -761,6 +761,78 @@ describe.each(['desktop', 'phone'] as const)('map explorer: place search on a %s
   });
 });
 
+describe.each(['desktop', 'phone', 'tablet'] as const)(
+  "the place search's answer on a %s",
+  (size) => {
+    /** Some element not visually hidden shows `text` in the window, not hidden or covered by a sheet. */
+    async function seen(page: Page, text: string): Promise<boolean> {
+      return page.evaluate((text) => {
+        const holders = [...document.querySelectorAll('body *')].filter(
+          (el) =>
+            el.textContent?.includes(text) &&
+            ![...el.children].some((child) => child.textContent?.includes(text)),
+        );
+        return holders.some((el) => {
+          const box = el.getBoundingClientRect();
+          return (
+            el.closest('.visually-hidden') === null &&
+            el.checkVisibility({ visibilityProperty: true }) &&
+            box.width > 1 &&
+            box.top >= 0 &&
+            box.bottom <= window.innerHeight
+          );
+        });
+      }, text);
+    }
+
+    it('is seen and read out for a postcode and a sector, with the ward it opens', async () => {
+      const ref = await readReference();
+      const unit = ['LS6 1AA', 'LS11 5AB', 'LS17 6HA']
+        .map((code) => ({ code, ward: wardOf(ref, ref.postcodes.get(code) ?? [0, 0]) }))
+        .find((p) => p.ward !== null);
+      if (unit === undefined) throw new Error('None of the postcodes is in a Leeds ward');
+      const inSector = new Map<string, number>();
+      for (const [code, place] of ref.postcodes) {
+        if (!code.startsWith('LS9 7')) continue;
+        const ward = wardOf(ref, place);
+        if (ward !== null) inSector.set(ward, (inSector.get(ward) ?? 0) + 1);
+      }
+      const [commonest] = [...inSector].sort((a, b) => b[1] - a[1])[0] ?? [];
+      if (commonest === undefined) throw new Error('No LS9 7 postcode in a Leeds ward');
+      const { page } = await openMap(size);
+      for (const [typed, ward, answer] of [
+        [unit.code.toLowerCase(), unit.ward, `${unit.code} is in ${unit.ward}`],
+        ['ls9 7', commonest, `Most of LS9 7 is in ${commonest}`],
+      ] as const) {
+        if ((await page.locator('#crime-map-ward').count()) > 0) await closeWard(page);
+        if (size !== 'desktop' && (await page.getAttribute('.crime-map', 'data-panel')) !== 'open')
+          await page.getByRole('button', { name: 'Filters and figures' }).click();
+        await page.getByLabel('Find a postcode or ward').fill(typed);
+        await afterUpdate(page, () => page.keyboard.press('Enter'));
+        await page.waitForFunction(
+          (name) => document.querySelector('#crime-map-ward-name')?.textContent === name,
+          ward,
+        );
+        // Read out once, by a status a screen reader can hear (not in a hidden part of the page).
+        await expect
+          .poll(() => page.getByRole('status').filter({ hasText: answer }).count(), {
+            message: `${typed}: read out`,
+            timeout: 5_000,
+          })
+          .toBe(1);
+        expect(await seen(page, answer), `${typed}: seen`).toBe(true);
+      }
+      // The ward's details say it while they show the ward the search opened, not once shown
+      // again some other way (Back after they closed).
+      await closeWard(page);
+      await waitForHistory(page);
+      await afterUpdate(page, async () => void (await page.goBack()));
+      await page.waitForSelector('#crime-map-ward');
+      expect(await page.locator('#crime-map-ward').textContent()).not.toContain('LS9 7');
+    });
+  },
+);
+
 describe('ward details at every size', () => {
   it("draw the ward's monthly chart with text of 10 to 16 px, not blown up across a sheet", async () => {
     for (const size of ['desktop', 'phone', 'tablet'] as const) {
