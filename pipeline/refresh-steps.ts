@@ -353,7 +353,8 @@ function gateInputs(options: RefreshOptions): GateInputs {
 }
 
 /**
- * Step 2: the validation gate on the staged data against HEAD. Throws when refused. The
+ * Step 2: the validation gate on the staged data against HEAD. Throws when refused, and
+ * without the staged run summary (refuseWithoutRunSummary), as the commit step would. The
  * report's notes are annotated (options.annotate) unless `annotate` is false: the commit
  * step validates again after the validate step annotated them.
  */
@@ -361,8 +362,10 @@ export async function validateStep(
   options: RefreshOptions,
   { annotate = true }: { annotate?: boolean } = {},
 ): Promise<{ report: ValidationReport; previous: SiteData | null }> {
-  // The staged outputs are read whole: a publish the pipeline was killed in is completed first.
+  // The staged outputs are read whole: a publish the pipeline was killed in is completed first
+  // (the run summary may be among the files it renames into place).
   for (const note of await cleanUpInterruptedRuns(paths(options).staged)) options.log(note);
+  await refuseWithoutRunSummary(options);
   const data = await loadGateData(gateInputs(options), options.root);
   const spent = await approvalsSpentUncommitted(options);
   for (const { month, reason } of spent) {
@@ -627,21 +630,20 @@ async function refuseWithoutRunSummary(options: RefreshOptions): Promise<void> {
       "there by hand), so neither each month's row accounting nor which outputs are this " +
       "run's can be checked",
     'Run the whole pipeline into the staging folder again (`npm run refresh-data -- ' +
-      'pipeline`), then the commit step.',
+      'pipeline`), then the validate and commit steps.',
   );
 }
 
 /**
  * Step 3: validate again (the commit must never depend on an earlier step having been run),
  * then publish and commit if anything but timestamps changed, with the gate's notes in the
- * commit message. Refused without the staged run summary (refuseWithoutRunSummary). The
+ * commit message. Refused without the staged run summary, by the validation. The
  * notes are annotated when `annotate` (no validate step ran before it: the `all` step).
  */
 export async function commitStep(
   options: RefreshOptions,
   { annotate = false }: { annotate?: boolean } = {},
 ): Promise<{ changed: boolean; sha: string }> {
-  await refuseWithoutRunSummary(options);
   const { report, previous } = await validateStep(options, { annotate });
   const next = report.data as SiteData;
   const entry = changeEntry(previous, next);

@@ -46,6 +46,9 @@ function options(area: string | undefined): RefreshOptions {
 beforeAll(async () => {
   stage = await mkdtemp(path.join(tmpdir(), 'refresh-area-'));
   await cp('data/areas/sheffield/output/site-data.json', path.join(stage, 'site-data.json'));
+  // The run summary a run writes beside it, without month accounting.
+  const steps = STEPS.map((step, i) => ({ number: i + 1, name: step.name, ms: 0, result: '' }));
+  writeFileSync(path.join(stage, 'run-summary.json'), JSON.stringify({ months: [], steps }));
   // The gate's report goes to the console; the tests read it from the returned report.
   vi.spyOn(console, 'log').mockImplementation(() => {});
   vi.spyOn(console, 'error').mockImplementation(() => {});
@@ -361,6 +364,29 @@ describe('commitStep() and the outputs that describe the months of the site data
     it('refuses with nothing new since the committed data, too', async () => {
       write(`${STAGE_DIR}/site-data.json`, { ...full, generatedAt: '2025-06-10T06:17:00.000Z' });
       await refusedForIt();
+    });
+
+    it("the validate step run alone refuses as the commit step does, in refresh-data's terms", async () => {
+      stageMapData();
+      const error = (await runStep('validate', options()).catch((e: unknown) => e)) as Error;
+      expect(error).toBeInstanceOf(RefreshError);
+      expect(error.message).toContain(
+        `${STAGE_DIR}/run-summary.json is not there, though the pipeline writes it with the outputs it stages`,
+      );
+      expect(error.message).toContain('`npm run refresh-data -- pipeline`');
+    });
+
+    it('refresh-data validate fails (exit 1) without naming an option refresh-data lacks', () => {
+      const { status, stdout, stderr } = spawnSync(
+        process.execPath,
+        [path.resolve('pipeline/refresh.ts'), 'validate'],
+        { cwd: repo.root(), env: { ...process.env, GITHUB_STEP_SUMMARY: '' }, encoding: 'utf8' },
+      );
+      expect(status).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr).toContain(`${STAGE_DIR}/run-summary.json is not there`);
+      expect(stderr).not.toContain('--run-summary');
+      expect(stderr).not.toContain('Validation passed');
     });
   });
 
@@ -707,5 +733,38 @@ describe('pipelineStep() after a pipeline run killed while it published into the
     );
     expect(git('status', '--porcelain', '--untracked-files=no')).toBe('');
     expect(git('log', '--format=%s')).toBe('published');
+  });
+});
+
+describe('the refresh steps after a pipeline run killed past its commit point, its run summary not renamed yet', () => {
+  const repo = refreshRepository('refresh-pending-summary-');
+  const { git, options } = repo;
+  /** A routine revision, which the gate lets through: three of March's crimes gone. */
+  const revised = {
+    ...removeCrimes(committedSiteData(), '2025-03', 3),
+    generatedAt: '2025-06-03T06:17:00.000Z',
+  };
+
+  /** The killed run's site data and run summary, still temporary files its journal lists. */
+  async function leavePendingPublish(): Promise<void> {
+    const staged = pipelinePaths({ root: repo.root(), out: STAGE_DIR });
+    const steps = STEPS.map((step, i) => ({ number: i + 1, name: step.name, ms: 0, result: '' }));
+    const outputs: [string, string][] = [
+      [staged.siteData, JSON.stringify(revised)],
+      [staged.runSummary, JSON.stringify({ months: [], steps })],
+    ];
+    for (const [file, text] of outputs) {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(`${file}.tmp-${GONE_PID}`, text);
+    }
+    await writeLeftJournal(staged.publishJournal, {
+      renames: outputs.map(([file]) => ({ from: `${file}.tmp-${GONE_PID}`, to: file })),
+    });
+  }
+
+  it('the commit step completes that publish and commits its data', async () => {
+    await leavePendingPublish();
+    expect(await commitStep(options())).toMatchObject({ changed: true });
+    expect(git('log', '-1', '--format=%s')).toBe('Data to 2025-03: revise 2025-03');
   });
 });
