@@ -101,8 +101,15 @@ export function parseApprovals(text: string, file: string, committed = false): A
 /** The most of a refused approval input its error quotes. */
 const INPUT_QUOTED = 200;
 
-/** The workflow input "YYYY-MM: reason" as an approval; undefined when empty. */
-export function parseApprovalInput(text: string | undefined): Approval | undefined {
+/**
+ * An approval given by hand, "YYYY-MM: reason" (the workflow's approve input, validate-data's
+ * --approve), as an approval; undefined when empty. `givenAs` names where the command takes
+ * it, in its own terms, for the error.
+ */
+export function parseApprovalInput(
+  text: string | undefined,
+  givenAs: string,
+): Approval | undefined {
   const trimmed = text?.trim() ?? '';
   if (trimmed === '') return undefined;
   const match = /^(\d{4}-\d{2})\s*:\s*(.+)$/s.exec(trimmed);
@@ -112,7 +119,7 @@ export function parseApprovalInput(text: string | undefined): Approval | undefin
       `the approval ${quoteOutside(trimmed, INPUT_QUOTED)} must read "YYYY-MM: reason" (e.g. ` +
         `"2025-02: police.uk withdrew duplicate burglary records"): ` +
         `${parsed.success ? 'no month' : oneLine(parsed.error.issues[0]?.message ?? '')}. Give ` +
-        "it so (the workflow's approve input, DATA_APPROVAL), or leave it empty to approve nothing.",
+        `it so (${givenAs}), or leave it empty to approve nothing.`,
     );
   }
   return parsed.data;

@@ -47,7 +47,11 @@ export interface GateInputs {
   /** The district (data/areas/<slug>/area.json) whose wards every build must hold; default leeds. */
   area?: string | undefined;
   candidate: string;
-  previous: { file: string } | { ref: string };
+  /**
+   * A file, or the area's site data at a git commit; `otherwise`, what else the calling
+   * command offers when that cannot be used (validate-data: --previous).
+   */
+  previous: { file: string } | { ref: string; otherwise?: string };
   /**
    * The run summary written with the candidate, for each month's row accounting; null (or a
    * file that is not there) to check the site data without it, which the report says.
@@ -57,6 +61,8 @@ export interface GateInputs {
   approvals?: string | undefined;
   /** One approval given by hand, "YYYY-MM: reason". */
   approve?: string | undefined;
+  /** Where the command takes `approve` (its option or variable), named when it is refused. */
+  approveGivenAs?: string | undefined;
 }
 
 /** What to do about a damaged file the pipeline writes (the candidate, its run summary). */
@@ -89,20 +95,24 @@ function parseJson(text: string, where: string, remedy: string): unknown {
 
 /**
  * The published site data at a commit (the area's, SITE_DATA_PATH for Leeds), or null when
- * that commit has none (first build).
+ * that commit has none (first build). When it cannot be used, the error says to commit it
+ * mended, or `otherwise` (what else the calling command offers, in its own terms).
  */
 export async function siteDataAtRef(
   ref: string,
   cwd = '.',
   file: string = SITE_DATA_PATH,
+  otherwise?: string,
 ): Promise<SiteData | null> {
   const text = await textAtRef(ref, cwd, file);
   if (text === null) return null;
   const where = `${file} at ${ref}`;
-  const remedy =
-    'The new data cannot be compared with it: commit it mended (`git log -- ' +
-    `${file}\` shows its last good version), or compare against a file with --previous.`;
-  return parsePublished(parseJson(text, where, remedy), where);
+  const or = otherwise === undefined ? '' : `; or ${otherwise}`;
+  const remedy = `Commit it mended (\`git log -- ${file}\` shows its last good version)${or}.`;
+  const schemaRemedy =
+    `Commit it as the current pipeline writes it, as a change of its schema is committed ` +
+    `with the data${or}.`;
+  return parsePublished(parseJson(text, where, remedy), where, schemaRemedy);
 }
 
 /** `file` (relative to `cwd`, the repository) as committed at `ref`; null when it has none. */
@@ -123,14 +133,17 @@ export async function textAtRef(ref: string, cwd: string, file: string): Promise
   }
 }
 
-/** The published data passed the gate once; if it no longer parses, nothing can be compared. */
-function parsePublished(value: unknown, where: string): SiteData {
+/**
+ * The published data passed the gate once; if it no longer parses, nothing can be compared.
+ * `remedy` says what to do.
+ */
+function parsePublished(value: unknown, where: string, remedy: string): SiteData {
   const parsed = siteDataSchema.safeParse(value);
   if (parsed.success) return parsed.data;
   throw new UnusableInputError(
-    `The published site data (${where}) does not fit the current schema, so the candidate ` +
-      `cannot be compared with it: ${parsed.error.issues[0]?.message ?? ''} at ` +
-      `${parsed.error.issues[0]?.path.join('.') ?? ''}. Compare against a file with --previous.`,
+    `The published site data (${where}) does not fit the current schema, so nothing can be ` +
+      `compared with it: ${parsed.error.issues[0]?.message ?? ''} at ` +
+      `${parsed.error.issues[0]?.path.join('.') ?? ''}. ${remedy}`,
   );
 }
 
@@ -241,7 +254,7 @@ export async function loadExpected(cwd = '.', area: string = DEFAULT_AREA): Prom
 async function loadApprovals(inputs: GateInputs, cwd: string): Promise<Approval[]> {
   try {
     const fromFile = inputs.approvals ? await readApprovals(resolve(cwd, inputs.approvals)) : [];
-    const byHand = parseApprovalInput(inputs.approve);
+    const byHand = parseApprovalInput(inputs.approve, inputs.approveGivenAs ?? 'the approval');
     return byHand ? [...fromFile, byHand] : fromFile;
   } catch (error) {
     if (error instanceof ApprovalError) {
@@ -264,8 +277,14 @@ export async function loadGateData(inputs: GateInputs, cwd = '.'): Promise<GateD
               'to compare with the data committed at HEAD.',
           ),
           inputs.previous.file,
+          'Give the site data as it was published, of the current schema (--previous FILE).',
         )
-      : await siteDataAtRef(inputs.previous.ref, cwd, areaDataPaths(inputs.area).siteData);
+      : await siteDataAtRef(
+          inputs.previous.ref,
+          cwd,
+          areaDataPaths(inputs.area).siteData,
+          inputs.previous.otherwise,
+        );
   const months =
     inputs.runSummary === null ? null : await monthQuality(resolve(cwd, inputs.runSummary));
   const expected = await loadExpected(cwd, inputs.area);

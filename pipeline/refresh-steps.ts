@@ -349,6 +349,7 @@ function gateInputs(options: RefreshOptions): GateInputs {
     approvals: APPROVALS_PATH,
     // The data workflow's `approve` input ("YYYY-MM: reason"), passed through the environment.
     approve: options.env['DATA_APPROVAL'],
+    approveGivenAs: "the workflow's approve input, DATA_APPROVAL",
   };
 }
 

@@ -133,10 +133,14 @@ export function parseGateArgs(argv: readonly string[]): GateArgs {
     readsAreaOutputs: elsewhere.length < read.length,
     otherFolders: [...new Set(elsewhere.map((file) => path.dirname(file)))],
     candidate,
-    previous: previous !== undefined ? { file: previous } : { ref: previousRef ?? 'HEAD' },
+    previous:
+      previous !== undefined
+        ? { file: previous }
+        : { ref: previousRef ?? 'HEAD', otherwise: 'compare against a file with --previous' },
     runSummary,
     approvals: stringValue(args, 'approvals') ?? APPROVALS_PATH,
     approve: stringValue(args, 'approve'),
+    approveGivenAs: '--approve',
   };
 }
 

@@ -19,6 +19,7 @@ const revised = removeCrimes(full, '2025-02', Math.round(totalOf(full, '2025-02'
 revised.generatedAt = '2025-06-03T06:17:00.000Z';
 const REASON = 'police.uk withdrew a batch of duplicate records for February';
 const REFRESH = fileURLToPath(new URL('../../pipeline/refresh.ts', import.meta.url));
+const VALIDATE = fileURLToPath(new URL('../../pipeline/validate-cli.ts', import.meta.url));
 
 const repo = refreshRepository('approvals-');
 const { git, write, stageRun, options, preCommitHook } = repo;
@@ -100,7 +101,7 @@ describe('approvals', () => {
       const input = 'February\n::error::forged\x1b[2K';
       let message = '';
       try {
-        parseApprovalInput(input);
+        parseApprovalInput(input, '--approve');
       } catch (error) {
         expect(error).toBeInstanceOf(ApprovalError);
         message = (error as Error).message;
@@ -112,12 +113,38 @@ describe('approvals', () => {
   });
 
   it('parseApprovalInput() reads "YYYY-MM: reason" and refuses anything else', () => {
-    expect(parseApprovalInput(` 2025-02: ${REASON} `)).toEqual({
+    expect(parseApprovalInput(` 2025-02: ${REASON} `, '--approve')).toEqual({
       month: '2025-02',
       reason: REASON,
     });
-    expect(parseApprovalInput('')).toBeUndefined();
-    expect(() => parseApprovalInput('February: fine')).toThrow(/must read "YYYY-MM: reason"/);
+    expect(parseApprovalInput('', '--approve')).toBeUndefined();
+    expect(() => parseApprovalInput('February: fine', '--approve')).toThrow(
+      /must read "YYYY-MM: reason"/,
+    );
+  });
+
+  describe('an approval given by hand that is refused names where the command took it', () => {
+    it("refresh-data's: the workflow's approve input, DATA_APPROVAL", async () => {
+      stageRun(revised);
+      const error = (await validateStep(options({ DATA_APPROVAL: 'February: fine' })).catch(
+        (e: unknown) => e,
+      )) as Error;
+      expect(error.message).toContain("(the workflow's approve input, DATA_APPROVAL)");
+      expect(error.message).not.toContain('--approve');
+    });
+
+    it("validate-data's: --approve, not a variable it does not read", () => {
+      stageRun(revised);
+      const { status, stderr } = spawnSync(
+        process.execPath,
+        [VALIDATE, '--candidate', 'data/refresh/site-data.json', '--approve', 'February: fine'],
+        { cwd: repo.root(), env: { ...process.env, GITHUB_STEP_SUMMARY: '' }, encoding: 'utf8' },
+      );
+      expect(status).toBe(2);
+      expect(stderr).toContain('must read "YYYY-MM: reason"');
+      expect(stderr).toContain('(--approve)');
+      expect(stderr).not.toContain('DATA_APPROVAL');
+    });
   });
 
   it('the refresh refuses the change without an approval and publishes nothing', async () => {

@@ -13,12 +13,14 @@ import { downloadsReadme, LEEDS_NAMING } from '../../pipeline/downloads.ts';
 import { pipelinePaths } from '../../pipeline/paths.ts';
 import {
   commitStep,
+  freshnessStep,
   pipelineStep,
   RefreshError,
   validateStep,
   type RefreshOptions,
 } from '../../pipeline/refresh-steps.ts';
 import { main, runStep } from '../../pipeline/refresh.ts';
+import { monthArguments } from '../../pipeline/refresh-months.ts';
 import { STEPS } from '../../pipeline/steps.ts';
 import { mapDataStep } from '../../pipeline/steps/map-data.ts';
 import { GONE_PID, writeLeftJournal } from '../support/left-journal.ts';
@@ -766,5 +768,54 @@ describe('the refresh steps after a pipeline run killed past its commit point, i
     await leavePendingPublish();
     expect(await commitStep(options())).toMatchObject({ changed: true });
     expect(git('log', '-1', '--format=%s')).toBe('Data to 2025-03: revise 2025-03');
+  });
+});
+
+describe('the refresh steps when the site data committed at HEAD cannot be used', () => {
+  const repo = refreshRepository('refresh-head-unusable-');
+  const { git, write, stageRun, options } = repo;
+  const SITE_DATA = 'src/data/site-data.json';
+  const commitPublished = (text: string) => {
+    writeFileSync(path.join(repo.root(), SITE_DATA), text);
+    git('commit', '--quiet', '--amend', '--no-edit', '--', SITE_DATA);
+  };
+  /** Each step that reads it, by how its failure is met. */
+  const steps: [string, () => Promise<unknown>][] = [
+    ['validate', () => validateStep(options())],
+    ['commit', () => commitStep(options())],
+    ['freshness', () => freshnessStep({ ...options(), env: { REFRESH_TODAY: '2025-05-05' } })],
+    ['pipeline (its months)', () => monthArguments({ ...options(), ref: 'HEAD' })],
+  ];
+
+  beforeEach(() => stageRun(committedSiteData()));
+
+  describe.each([
+    ['not valid JSON', '{"months": ["2025-03"'],
+    ['of another schema', JSON.stringify({ months: '2025-03' })],
+  ])('%s', (_what, text) => {
+    it.each(steps)(
+      'the %s step says to commit it mended, naming no option refresh-data lacks',
+      async (_step, run) => {
+        commitPublished(text);
+        const error = (await run().catch((e: unknown) => e)) as Error;
+        expect(error).toBeInstanceOf(Error);
+        expect(error.message).toContain(`${SITE_DATA} at HEAD`);
+        expect(error.message).toMatch(/commit it/i);
+        expect(error.message).not.toContain('--previous');
+      },
+    );
+
+    it('validate-data, which has --previous, still offers it', () => {
+      commitPublished(text);
+      write('candidate.json', committedSiteData());
+      const { status, stderr } = spawnSync(
+        process.execPath,
+        [path.resolve('pipeline/validate-cli.ts'), '--candidate', 'candidate.json'],
+        { cwd: repo.root(), env: { ...process.env, GITHUB_STEP_SUMMARY: '' }, encoding: 'utf8' },
+      );
+      expect(status).toBe(2);
+      expect(stderr).toContain(`${SITE_DATA} at HEAD`);
+      expect(stderr).toContain('--previous');
+    });
   });
 });
