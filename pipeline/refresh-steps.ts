@@ -56,7 +56,10 @@ export interface RefreshOptions {
   /** Environment for the pipeline (source base URLs) and GitHub outputs. */
   env: Readonly<Record<string, string | undefined>>;
   log: (line: string) => void;
-  /** Pass --quiet to the pipeline: no notes or progress. */
+  /**
+   * No notes or progress: the pipeline runs with --quiet and its summary is not shown, and the
+   * gate's report is shown only when it refuses. Errors still are.
+   */
   quiet?: boolean;
   /**
    * Where the validate step writes the gate's notes as workflow commands (GitHub Actions
@@ -325,8 +328,9 @@ export async function pipelineStep(options: RefreshOptions): Promise<void> {
     const child = spawn('npm', args, {
       cwd: options.root,
       env: { ...process.env, ...options.env },
-      // The pipeline's summary is a note here: stdout carries this command's own result.
-      stdio: ['inherit', process.stderr, 'inherit'],
+      // The pipeline's summary is a note here (none with --quiet): stdout carries this
+      // command's own result. Its errors and warnings come on its stderr.
+      stdio: ['inherit', options.quiet ? 'ignore' : process.stderr, 'inherit'],
     });
     child.on('error', reject);
     child.on('close', resolve);
@@ -377,7 +381,8 @@ export async function validateStep(
   }
   const report = validateSiteData({ ...data, approvals: [...data.approvals, ...spent] });
   // A note of the refresh, on stderr: its stdout carries the step's result (--json's too).
-  await printReport(report, (text) => console.error(text));
+  // Left out with --quiet, but for a refusal; the job summary has it either way.
+  await printReport(report, options.quiet && report.ok ? null : (text) => console.error(text));
   if (annotate && options.annotate) {
     for (const line of noteAnnotations(report.notes)) options.annotate(line);
   }

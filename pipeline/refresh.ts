@@ -69,7 +69,8 @@ export const REFRESH_COMMAND: CommandSpec = {
     '  all       the three in order',
     "  freshness fail when the published data's newest month is more than a month behind",
     '            the one police.uk normally has out today (the watchdog, three times a week)',
-    "Notes, progress and the pipeline's summary go to stderr; the result goes to stdout.",
+    "Notes, progress, the pipeline's summary and the gate's report go to stderr (with --quiet,",
+    'only errors and a refusal); the result goes to stdout.',
   ].join('\n'),
   options: { area: AREA_OPTION },
   env: {

@@ -819,3 +819,77 @@ describe('the refresh steps when the site data committed at HEAD cannot be used'
     });
   });
 });
+
+describe('refresh-data --quiet', () => {
+  const repo = refreshRepository('refresh-quiet-');
+  const { stageRun } = repo;
+  const full = committedSiteData();
+  /** A routine revision, which the gate lets through: three of March's crimes gone. */
+  const revised = { ...removeCrimes(full, '2025-03', 3), generatedAt: '2025-06-03T06:17:00.000Z' };
+  const refreshData = (args: readonly string[], env: Record<string, string> = {}) =>
+    spawnSync(process.execPath, [path.resolve('pipeline/refresh.ts'), ...args], {
+      cwd: repo.root(),
+      env: { ...process.env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', ...env },
+      encoding: 'utf8',
+    });
+
+  it.each(['validate', 'commit', 'all'])(
+    'prints nothing on stderr for a %s step that passes, and the result alone on stdout',
+    (step) => {
+      stageRun(revised);
+      if (step === 'all') {
+        // Its pipeline step runs `npm run pipeline`: here a stand-in that stages again what
+        // was staged (the step clears the staging folder first) and prints a summary.
+        const stage = (file: string) => `${STAGE_DIR}/${file}`;
+        const ready = (file: string) => `ready/${file}`;
+        mkdirSync(path.join(repo.root(), 'ready'));
+        for (const file of ['site-data.json', 'run-summary.json']) {
+          copyFileSync(path.join(repo.root(), stage(file)), path.join(repo.root(), ready(file)));
+        }
+        const script = ['site-data.json', 'run-summary.json']
+          .map((f) => `fs.copyFileSync(${JSON.stringify(ready(f))}, ${JSON.stringify(stage(f))});`)
+          .join('\n');
+        writeFileSync(
+          path.join(repo.root(), 'pipeline.mjs'),
+          `import fs from 'node:fs';\n${script}\nconsole.log('pipeline summary');\n`,
+        );
+        repo.write('package.json', { scripts: { pipeline: 'node pipeline.mjs' } });
+      }
+      const args = step === 'all' ? ['all', '--offline'] : [step];
+      const loud = step === 'validate' ? refreshData(args) : null;
+      const { status, stdout, stderr } = refreshData(['--quiet', ...args]);
+      expect(stderr).toBe('');
+      expect(status).toBe(0);
+      if (step === 'validate') {
+        expect(stdout).toBe('');
+        // Without --quiet, the report is there.
+        expect(loud?.stderr).toContain('Validation passed.');
+      } else {
+        expect(stdout).toMatch(/^committed [0-9a-f]{40}\n$/);
+      }
+    },
+  );
+
+  it('still writes the report to the job summary, and the commit step its outputs', () => {
+    stageRun(revised);
+    const summary = path.join(repo.root(), 'job-summary.md');
+    const outputs = path.join(repo.root(), 'github-output.txt');
+    writeFileSync(summary, '');
+    writeFileSync(outputs, '');
+    const env = { GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: outputs };
+    expect(refreshData(['--quiet', 'commit'], env).status).toBe(0);
+    expect(readFileSync(summary, 'utf8')).toContain('Validation passed.');
+    expect(readFileSync(outputs, 'utf8')).toMatch(/^changed=true\nsha=[0-9a-f]{40}\n$/);
+  });
+
+  it('still prints a refusal on stderr', () => {
+    // March without half its crimes: refused.
+    stageRun(removeCrimes(full, '2025-03', Math.round(totalOf(full, '2025-03') / 2)));
+    const { status, stdout, stderr } = refreshData(['--quiet', 'validate']);
+    expect(status).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('Validation refused the new data; nothing was committed.');
+    // The report, which says why.
+    expect(stderr).toMatch(/2025-03/);
+  });
+});
