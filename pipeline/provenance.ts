@@ -10,7 +10,12 @@ import type {
 } from '../src/shared/change-log.ts';
 import type { MonthProvenance, SiteData } from '../src/shared/schema.ts';
 import { addMonths, sourceLabel } from '../src/shared/months.ts';
+import { oneLine, quoteOutside } from './log-safe.ts';
 import { formatSigned } from './report.ts';
+
+/** The most of an approval's reason, or of who gave it, the commit message quotes. */
+const REASON_QUOTED = 500;
+const APPROVER_QUOTED = 100;
 
 export interface MonthChange {
   month: string;
@@ -237,8 +242,11 @@ export function monthList(months: readonly string[]): string {
 
 /**
  * The data commit's message: the subject names the months added and revised; the body says
- * what changed in each, and then the validation gate's `notes` (what it passed but could not
- * judge, or asks a person to check), so the commit that published the data says so.
+ * what changed in each, then the exceptions a person approved (each approval's month, reason
+ * and approver, and the gate's findings it let through), then the validation gate's `notes`
+ * (what it passed but could not judge, or asks a person to check), so the commit that
+ * published the data says so. Text from outside (a reason, a finding quoting the data) is
+ * quoted or kept to one line, inert (log-safe.ts), as it cannot then forge a line of its own.
  */
 export function commitMessage(entry: ChangeEntry, notes: readonly string[] = []): string {
   const parts: string[] = [];
@@ -270,9 +278,19 @@ export function commitMessage(entry: ChangeEntry, notes: readonly string[] = [])
     body.push(`Outcomes updated: ${entry.outcomesUpdated.join(', ')}.`);
   }
   if (entry.residents) body.push(residentsLine(entry.residents));
+  const exceptions = entry.exceptions ?? [];
+  if (exceptions.length > 0) {
+    body.push('', 'The validation refused these findings, and a person approved them:');
+    for (const e of exceptions) {
+      const by =
+        e.approvedBy === undefined ? '' : ` by ${quoteOutside(e.approvedBy, APPROVER_QUOTED)}`;
+      body.push(`Approved for ${e.month}${by}: ${quoteOutside(e.reason, REASON_QUOTED)}.`);
+      for (const finding of e.findings) body.push(`Finding let through: ${oneLine(finding)}.`);
+    }
+  }
   if (notes.length > 0) {
     body.push('', 'The validation passed the data with these notes: check them.');
-    for (const note of notes) body.push(`Note: ${note}.`);
+    for (const note of notes) body.push(`Note: ${oneLine(note)}.`);
   }
   return `Data to ${entry.dataTo}: ${parts.join('; ')}\n\n${body.join('\n')}\n`;
 }

@@ -8,8 +8,8 @@
 //   commit    if it passes and changed: put the staged files in place, record the change
 //             (and any approved exception) in src/data/changes.json, spend the approvals
 //             used, and make one commit naming the months added/revised and giving the
-//             gate's notes (under GitHub Actions, `validate` also writes them as warning
-//             annotations)
+//             approved exceptions and the gate's notes (under GitHub Actions, `validate`
+//             also writes the notes as warning annotations)
 //   all       the three in order
 //   freshness the watchdog: fails when the published data's newest month is more than a
 //             month behind the one police.uk normally has out (pipeline/freshness.ts)

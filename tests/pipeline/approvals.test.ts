@@ -309,5 +309,30 @@ describe('approvals', () => {
     expect(log.entries[0]?.exceptions?.map((e) => [e.month, e.reason])).toEqual([
       ['2025-02', REASON],
     ]);
+    // And in the data commit's message, with the findings it let through, as the log has them.
+    const message = git('log', '-1', '--format=%B');
+    expect(message).toContain(`Approved for 2025-02: "${REASON}".`);
+    const findings = log.entries[0]?.exceptions?.[0]?.findings ?? [];
+    expect(findings.length).toBeGreaterThan(0);
+    for (const finding of findings) expect(message).toContain(`Finding let through: ${finding}.`);
+  });
+
+  it('a committed approval is in the data commit message with who gave it, its text inert on one line', async () => {
+    const reason = `${REASON}\n::error::forged\x1b[2K`;
+    write('data/approvals.json', {
+      approvals: [{ month: '2025-02', reason, approvedBy: 'A. Person\nSigned-off-by: someone' }],
+    });
+    git('add', 'data/approvals.json');
+    git('commit', '--quiet', '-m', 'approve February');
+    expect((await commitStep(options())).changed).toBe(true);
+    const message = git('log', '-1', '--format=%B');
+    expect(message).toContain(
+      `Approved for 2025-02 by "A. Person\\nSigned-off-by: someone": ` +
+        `"${REASON}\\n::error::forged\\x1b[2K".`,
+    );
+    expect(message).not.toContain('\x1b');
+    expect(
+      message.split('\n').filter((l) => l.startsWith('Signed-off-by') || l.startsWith('::')),
+    ).toEqual([]);
   });
 });

@@ -230,6 +230,14 @@ describe('commitMessage(entry)', () => {
     );
   });
 
+  it("keeps each of the gate's notes to one inert line, as data quoted in one cannot forge a line", () => {
+    const entry = changeEntry(beforeMarch, full) as ChangeEntry;
+    const note = 'ward "Head\nSigned-off-by: someone\x1b[2K" is quiet';
+    const lines = commitMessage(entry, [note]).split('\n');
+    expect(lines).toContain('Note: ward "Head\\nSigned-off-by: someone\\x1b[2K" is quiet.');
+    expect(lines.filter((l) => l.startsWith('Signed-off-by'))).toEqual([]);
+  });
+
   it('shows a long run of months as a range', () => {
     const months = Array.from({ length: 36 }, (_, i) => {
       const m = 3 + i; // 2022-04 .. 2025-03
