@@ -26,6 +26,8 @@ export interface MonthChange {
   /** police.uk published newer data for the month (a newer archive, or archive for API). */
   newSnapshot: boolean;
   byType: RevisedMonth['byType'];
+  /** The codes of the wards whose counts changed, in `next`'s order, then those it lacks. */
+  wards: string[];
 }
 
 /** Months new in `next` and months whose figures differ from `previous`. */
@@ -52,6 +54,9 @@ export function diffMonths(
       fraction: was.rows === 0 ? 1 : (now.rows - was.rows) / was.rows,
       newSnapshot: isNewerSource(was, now),
       byType: typeDifferences(previous, oldCounts, newCounts),
+      wards: [...new Set([...Object.keys(newCounts), ...Object.keys(oldCounts)])].filter(
+        (code) => !isDeepStrictEqual(oldCounts[code], newCounts[code]),
+      ),
     });
   });
   return { added, revised };
@@ -143,11 +148,12 @@ export function changeEntry(previous: SiteData | null, next: SiteData): ChangeEn
       const { source, snapshot, rows } = provenanceOf(month);
       return { month, rows, source, snapshot };
     }),
-    revised: revised.map(({ month, before, after, byType }) => ({
+    revised: revised.map(({ month, before, after, byType, wards }) => ({
       month,
       before: { source: before.source, snapshot: before.snapshot, rows: before.rows },
       after: { source: after.source, snapshot: after.snapshot, rows: after.rows },
       byType,
+      wards,
     })),
     outcomesUpdated,
     ...(removed.length > 0 ? { removed } : {}),

@@ -66,6 +66,8 @@ export interface RefreshOptions {
    * annotations, noteAnnotations()); none outside GitHub Actions.
    */
   annotate?: ((line: string) => void) | undefined;
+  /** The clock the commit step dates its change log entry by (publishedAt); default: now. */
+  now?: (() => Date) | undefined;
 }
 
 export class RefreshError extends Error {}
@@ -714,6 +716,10 @@ export async function commitStep(
     }
     const changeLog = changeLogFile(published);
     if (report.approved.length > 0) entry.exceptions = report.approved;
+    // When it was published, never before the data it publishes was fetched: the feeds date a
+    // change by it, as a refresh that fetched nothing new keeps refreshedAt.
+    const now = (options.now?.() ?? new Date()).toISOString();
+    entry.publishedAt = now > entry.refreshedAt ? now : entry.refreshedAt;
     const log = recordChange(await committedChangeLog(options.root, changeLog), entry);
     await staging.writeFile(changeLog, `${JSON.stringify(log, null, 2)}\n`);
     changed.push(path.relative(options.root, changeLog));

@@ -3,6 +3,7 @@
 import { AREA_WORDS, DISTRICT, mapArea } from './area.ts';
 import {
   entryAnchor,
+  entryTime,
   type ChangeEntry,
   type ChangeLog,
   type ResidentsChanged,
@@ -13,7 +14,7 @@ import type { SiteData } from '../shared/schema.ts';
 import type { AtomEntry, AtomFeed } from './atom.ts';
 import { latestTwelveMonths, monthTotal, sum, typeCounts } from './figures.ts';
 import { changeInWords, countedNoun, formatCount } from './format.ts';
-import { addMonths, describeMonths, longMonth } from '../shared/months.ts';
+import { addMonths, describeMonths, longMonth, twelveMonthsTo } from '../shared/months.ts';
 import { compareCounts } from '../shared/rates.ts';
 import { absoluteUrl } from './paths.ts';
 import { SITE_NAME } from './site-meta.ts';
@@ -99,7 +100,7 @@ export function changesFeed(log: ChangeLog, data: SiteData): AtomFeed {
   const entries: AtomEntry[] = log.entries.map((entry, i) => ({
     id: `${page}#${entryAnchor(log, i)}`,
     title: changeTitle(entry),
-    updated: entry.refreshedAt,
+    updated: entryTime(entry),
     link: page,
     summary: describeChange(entry, countedNoun(data.crimeTypes)),
   }));
@@ -107,7 +108,7 @@ export function changesFeed(log: ChangeLog, data: SiteData): AtomFeed {
     id: absoluteUrl('feed.xml'),
     title: `${SITE_NAME}: data changes`,
     subtitle: `Each monthly refresh of the ${DISTRICT} crime data: the months added or revised.`,
-    updated: log.entries[0]?.refreshedAt ?? data.generatedAt,
+    updated: log.entries[0] ? entryTime(log.entries[0]) : data.generatedAt,
     self: absoluteUrl('feed.xml'),
     alternate: page,
     author: SITE_NAME,
@@ -116,8 +117,37 @@ export function changesFeed(log: ChangeLog, data: SiteData): AtomFeed {
   };
 }
 
-/** Ward `index`'s feed: one entry, its latest month's figures, replaced each refresh. */
-export function wardFeed(data: SiteData, index: number): AtomFeed {
+/**
+ * When the figures of ward `code` in the months `shows` holds last changed, by the change log
+ * (newest entry first): the time of the newest entry that added or removed one of the months,
+ * or revised one in that ward (an entry that does not name the wards it revised: in every
+ * ward). Before the log has any entry, the data's generatedAt; when none of its entries
+ * changed them, the oldest entry's, which published them as they are. Never moved by a
+ * refresh that changed other wards or months only, and the same on every build of the data.
+ */
+export function wardFiguresUpdated(
+  data: SiteData,
+  log: ChangeLog,
+  code: string,
+  shows: (month: string) => boolean,
+): string {
+  const changed = log.entries.find(
+    (entry) =>
+      entry.added.some((a) => shows(a.month)) ||
+      (entry.removed ?? []).some(shows) ||
+      entry.revised.some((r) => shows(r.month) && (r.wards?.includes(code) ?? true)),
+  );
+  if (changed !== undefined) return entryTime(changed);
+  const oldest = log.entries.at(-1);
+  return oldest === undefined ? data.generatedAt : entryTime(oldest);
+}
+
+/**
+ * Ward `index`'s feed: one entry, its latest month's figures, replaced each refresh, and dated
+ * by when those figures last changed (wardFiguresUpdated): a feed reader sees a revision of
+ * them, and nothing new after a refresh that left them as they were.
+ */
+export function wardFeed(data: SiteData, log: ChangeLog, index: number): AtomFeed {
   const ward = data.wards[index];
   const latest = data.months.at(-1);
   if (ward === undefined || latest === undefined)
@@ -138,11 +168,20 @@ export function wardFeed(data: SiteData, index: number): AtomFeed {
       : `${longMonth(monthBefore)}: ${formatCount(yearBefore)} (${changeInWords(
           compareCounts(count, yearBefore),
         )}).`;
+  // The entry's figures are of the 12 months to the latest (a month of them added or removed
+  // changes the total) and the same month a year before.
+  const { from } = twelveMonthsTo(latest);
+  const updated = wardFiguresUpdated(
+    data,
+    log,
+    ward.code,
+    (month) => (month >= from && month <= latest) || month === monthBefore,
+  );
   return {
     id: absoluteUrl(`wards/${ward.slug}/feed.xml`),
     title: `Crime in ${ward.name}, ${DISTRICT}`,
     subtitle: `The latest month of police.uk crime data for ${ward.name} ward.`,
-    updated: data.generatedAt,
+    updated,
     self: absoluteUrl(`wards/${ward.slug}/feed.xml`),
     alternate: page,
     author: SITE_NAME,
@@ -151,7 +190,7 @@ export function wardFeed(data: SiteData, index: number): AtomFeed {
       {
         id: `${page}#${latest}`,
         title: `${ward.name}, ${longMonth(latest)}: ${formatCount(count)} ${noun}`,
-        updated: data.generatedAt,
+        updated,
         link: page,
         summary:
           `${formatCount(count)} ${noun} recorded in ${ward.name} in ${longMonth(latest)}; ` +

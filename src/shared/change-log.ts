@@ -18,6 +18,11 @@ export const revisedMonthSchema = z.object({
   after: sourceSchema.extend({ rows: countSchema }),
   /** Crime types whose count changed, with the counts before and after. */
   byType: z.array(z.object({ type: crimeTypeSchema, before: countSchema, after: countSchema })),
+  /**
+   * The codes of the wards whose counts in the month changed (a ward one build lacks among
+   * them). Left out by entries written before they were recorded: read as every ward.
+   */
+  wards: z.array(z.string().min(1)).optional(),
 });
 export type RevisedMonth = z.infer<typeof revisedMonthSchema>;
 
@@ -65,6 +70,12 @@ export type ResidentsChanged = z.infer<typeof residentsChangedSchema>;
 export const changeEntrySchema = z.object({
   /** generatedAt of the site data this refresh published. */
   refreshedAt: z.iso.datetime(),
+  /**
+   * When the refresh's commit step published it. refreshedAt is the newest month's fetch, so
+   * a refresh that fetched nothing new (its pipeline or reference data changed) shares it with
+   * the one before; this moves. Left out by entries written before it was recorded.
+   */
+  publishedAt: z.iso.datetime().optional(),
   /** Newest month after the refresh. */
   dataTo: monthSchema,
   added: z.array(addedMonthSchema),
@@ -91,6 +102,11 @@ export const changeLogSchema = z.object({
 export type ChangeLog = z.infer<typeof changeLogSchema>;
 
 export const EMPTY_CHANGE_LOG: ChangeLog = { schemaVersion: 1, entries: [] };
+
+/** When `entry`'s change was published: publishedAt, or refreshedAt in an older entry. */
+export function entryTime(entry: ChangeEntry): string {
+  return entry.publishedAt ?? entry.refreshedAt;
+}
 
 /**
  * The anchor of `log.entries[index]` on the Data changes page, and the end of its feed entry's

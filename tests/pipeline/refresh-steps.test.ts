@@ -28,7 +28,14 @@ import { refreshRepository, STAGE_DIR } from '../support/refresh-repository.ts';
 import { ReplayServer } from '../support/replay-server.ts';
 import { replaySources } from '../support/replay-sources.ts';
 import { yearlyFileName, type DownloadsManifest } from '../../src/shared/open-data.ts';
-import { committedSiteData, removeCrimes, totalOf, withoutMonth } from '../support/site-data.ts';
+import {
+  committedSiteData,
+  removeCrimes,
+  setCount,
+  totalOf,
+  withoutMonth,
+} from '../support/site-data.ts';
+import { changeLogSchema } from '../../src/shared/change-log.ts';
 
 const ROOT = path.resolve('.');
 let stage: string;
@@ -891,5 +898,39 @@ describe('refresh-data --quiet', () => {
     expect(stderr).toContain('Validation refused the new data; nothing was committed.');
     // The report, which says why.
     expect(stderr).toMatch(/2025-03/);
+  });
+});
+
+describe("commitStep(): the change log entry the feeds date a ward's figures by", () => {
+  const repo = refreshRepository('refresh-published-at-');
+  const { stageRun, options } = repo;
+  const full = committedSiteData();
+  const ward = full.wards[3]!;
+  const feb = full.months.indexOf('2025-02');
+  /** February revised in one ward, by a refresh that fetched nothing new (same generatedAt). */
+  const revised = setCount(full, '2025-02', ward.code, 0, (full.counts[3]?.[feb]?.[0] ?? 0) + 2);
+
+  it('records when it was published and which wards each revised month changed in', async () => {
+    stageRun(revised);
+    // A day after the data was fetched.
+    const now = new Date(Date.parse(full.generatedAt) + 86_400_000);
+    expect(await commitStep({ ...options(), now: () => now })).toMatchObject({ changed: true });
+    const log = changeLogSchema.parse(
+      JSON.parse(readFileSync(path.join(repo.root(), 'src/data/changes.json'), 'utf8')),
+    );
+    const [entry] = log.entries;
+    expect(entry?.refreshedAt).toBe(full.generatedAt);
+    expect(entry?.publishedAt).toBe(now.toISOString());
+    expect(entry?.revised.map((r) => [r.month, r.wards])).toEqual([['2025-02', [ward.code]]]);
+  });
+
+  it('never dates it before the data it publishes was fetched', async () => {
+    stageRun(revised);
+    const early = new Date(Date.parse(full.generatedAt) - 60_000);
+    await commitStep({ ...options(), now: () => early });
+    const log = changeLogSchema.parse(
+      JSON.parse(readFileSync(path.join(repo.root(), 'src/data/changes.json'), 'utf8')),
+    );
+    expect(log.entries[0]?.publishedAt).toBe(full.generatedAt);
   });
 });

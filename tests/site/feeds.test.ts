@@ -3,12 +3,18 @@
 // of the committed data. Parsed with a real XML parser (fast-xml-parser).
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { EMPTY_CHANGE_LOG } from '../../src/shared/change-log.ts';
+import { EMPTY_CHANGE_LOG, type ChangeEntry, type ChangeLog } from '../../src/shared/change-log.ts';
 import { atomFeed } from '../../src/lib/atom.ts';
 import { changesFeed, wardFeed } from '../../src/lib/feeds.ts';
 import { changeEntry, recordChange } from '../../pipeline/provenance.ts';
 import type { SiteData } from '../../src/shared/schema.ts';
-import { committedSiteData, setCount, totalOf, withoutMonth } from '../support/site-data.ts';
+import {
+  committedSiteData,
+  fromSnapshot,
+  setCount,
+  totalOf,
+  withoutMonth,
+} from '../support/site-data.ts';
 
 const full = committedSiteData();
 
@@ -129,12 +135,12 @@ describe('changesFeed(log, data)', () => {
   });
 });
 
-describe('wardFeed(data, index)', () => {
+describe('wardFeed(data, log, index)', () => {
   it("gives every ward its latest month's total, and escapes names with '&'", () => {
     const latest = full.months.at(-1) as string;
     const m = full.months.indexOf(latest);
     full.wards.forEach((ward, w) => {
-      const xml = atomFeed(wardFeed(full, w));
+      const xml = atomFeed(wardFeed(full, EMPTY_CHANGE_LOG, w));
       const { feed } = parseAtom(xml);
       const total = (full.counts[w]?.[m] ?? []).reduce((a, b) => a + b, 0);
       expect(feed.entry?.[0]?.title).toBe(
@@ -153,7 +159,7 @@ describe('wardFeed(data, index)', () => {
       const total = window
         .flatMap((month) => full.counts[w]?.[full.months.indexOf(month)] ?? [])
         .reduce((a, b) => a + b, 0);
-      const { feed } = parseAtom(atomFeed(wardFeed(full, w)));
+      const { feed } = parseAtom(atomFeed(wardFeed(full, EMPTY_CHANGE_LOG, w)));
       expect(feed.entry?.[0]?.summary['#text'], ward.name).toContain(
         `. ${total.toLocaleString('en-GB')} crimes and anti-social behaviour incidents over the ` +
           'months with data of the 12 months to March 2025 (Feb–Mar 2025).',
@@ -164,7 +170,7 @@ describe('wardFeed(data, index)', () => {
   it('keeps a ward name with markup, quotes and characters XML cannot hold readable as XML', () => {
     const name = 'Park\x0b\x00 \x1b[2J <img src=x onerror=alert(1)> ]]> & "Hyde\ud800"';
     const wards = full.wards.map((ward, w) => (w === 0 ? { ...ward, name } : ward));
-    const xml = atomFeed(wardFeed({ ...full, wards }, 0));
+    const xml = atomFeed(wardFeed({ ...full, wards }, EMPTY_CHANGE_LOG, 0));
     // eslint-disable-next-line no-control-regex -- what XML 1.0 cannot hold
     expect(xml).not.toMatch(/[\x00-\x08\x0b\x0c\x0e-\x1f]|[\ud800-\udfff]/);
     expect(xml).not.toContain('<img');
@@ -183,7 +189,7 @@ describe('wardFeed(data, index)', () => {
 
   function wardSummary(now: number, before: number): string {
     const data = withWardTotal(withWardTotal(full, '2025-03', 0, now), '2024-03', 0, before);
-    const { feed } = parseAtom(atomFeed(wardFeed(data, 0)));
+    const { feed } = parseAtom(atomFeed(wardFeed(data, EMPTY_CHANGE_LOG, 0)));
     return feed.entry?.[0]?.summary['#text'] ?? '';
   }
 
@@ -205,7 +211,93 @@ describe('wardFeed(data, index)', () => {
 
   it('says the earlier month has no data rather than comparing with zero', () => {
     const data = withoutMonth(full, '2024-03');
-    const { feed } = parseAtom(atomFeed(wardFeed(data, 0)));
+    const { feed } = parseAtom(atomFeed(wardFeed(data, EMPTY_CHANGE_LOG, 0)));
     expect(feed.entry?.[0]?.summary['#text']).toContain('March 2024 has no data to compare with.');
+  });
+});
+
+describe('wardFeed(data, log, index): when its entry was updated', () => {
+  const [first, second] = full.wards;
+  if (first === undefined || second === undefined) throw new Error('Test data has no wards');
+  /** The first build's log: March 2025 added, published at `ADDED`. */
+  const ADDED = '2025-04-03T07:00:00.000Z';
+  const added: ChangeEntry = {
+    ...(changeEntry(withoutMonth(full, '2025-03'), full) as ChangeEntry),
+    publishedAt: ADDED,
+  };
+  const start = recordChange(EMPTY_CHANGE_LOG, added);
+  /**
+   * `data` published over `before` by a refresh the commit step dated `publishedAt`, the log
+   * after it; as the pipeline's changeEntry() records it.
+   */
+  const publish = (log: ChangeLog, before: SiteData, data: SiteData, publishedAt: string) =>
+    recordChange(log, { ...(changeEntry(before, data) as ChangeEntry), publishedAt });
+  const updated = (data: SiteData, log: ChangeLog, w: number) => {
+    const { feed } = parseAtom(atomFeed(wardFeed(data, log, w)));
+    expect(feed.entry?.[0]?.updated).toBe(feed.updated);
+    return feed.updated;
+  };
+  /** February 2025 revised in the first ward alone: one more crime of the first type. */
+  const count = full.counts[0]?.[full.months.indexOf('2025-02')]?.[0] ?? 0;
+  const revised = setCount(full, '2025-02', first.code, 0, count + 1);
+
+  it('moves for the ward whose figures a refresh that fetched nothing new revised, and no other', () => {
+    // The pipeline changed, not the data fetched: generatedAt, the newest fetch, stays.
+    expect(revised.generatedAt).toBe(full.generatedAt);
+    const REVISED = '2025-05-10T07:00:00.000Z';
+    const log = publish(start, full, revised, REVISED);
+    expect(updated(full, start, 0)).toBe(ADDED);
+    expect(updated(revised, log, 0)).toBe(REVISED);
+    expect(updated(revised, log, 1)).toBe(ADDED);
+  });
+
+  it('stays for a ward whose figures a refresh that fetched a month again left as they were', () => {
+    const refetched = fromSnapshot(revised, '2025-02', '2025-04.zip', '2025-05-09T06:17:00.000Z');
+    refetched.generatedAt = '2025-05-09T06:17:00.000Z';
+    const log = publish(start, full, refetched, '2025-05-09T07:00:00.000Z');
+    expect(updated(refetched, log, 0)).toBe('2025-05-09T07:00:00.000Z');
+    expect(updated(refetched, log, 1)).toBe(ADDED);
+  });
+
+  it('moves for every ward after an entry that does not name the wards it revised', () => {
+    const log = publish(start, full, revised, '2025-05-10T07:00:00.000Z');
+    const [entry] = log.entries;
+    for (const r of entry?.revised ?? []) delete r.wards;
+    expect(updated(revised, log, 1)).toBe('2025-05-10T07:00:00.000Z');
+  });
+
+  it('moves for every ward when a month is added, to the time it was published', () => {
+    const log = publish(start, full, revised, '2025-05-10T07:00:00.000Z');
+    const before = withoutMonth(revised, '2025-03');
+    const again = recordChange(EMPTY_CHANGE_LOG, {
+      ...(changeEntry(before, revised) as ChangeEntry),
+      publishedAt: '2025-05-11T07:00:00.000Z',
+    });
+    expect(updated(revised, again, 1)).toBe('2025-05-11T07:00:00.000Z');
+    expect(updated(revised, log, 1)).toBe(ADDED);
+  });
+
+  it('is the data generatedAt before the first refresh, and the same on every build', () => {
+    expect(updated(full, EMPTY_CHANGE_LOG, 0)).toBe(full.generatedAt);
+    const log = publish(start, full, revised, '2025-05-10T07:00:00.000Z');
+    expect(atomFeed(wardFeed(revised, log, 0))).toBe(atomFeed(wardFeed(revised, log, 0)));
+  });
+});
+
+describe('changesFeed(log, data): when each entry was published', () => {
+  it('dates each entry, and the feed, by when the refresh published it', () => {
+    const added = changeEntry(withoutMonth(full, '2025-03'), full) as ChangeEntry;
+    // A refresh that fetched nothing new: its refreshedAt is the one before's.
+    const revised = changeEntry(full, setCount(full, '2025-02', full.wards[0]!.code, 0, 0))!;
+    const log = recordChange(
+      recordChange(EMPTY_CHANGE_LOG, { ...added, publishedAt: '2025-04-03T07:00:00.000Z' }),
+      { ...revised, publishedAt: '2025-05-10T07:00:00.000Z' },
+    );
+    const { feed } = parseAtom(atomFeed(changesFeed(log, full)));
+    expect(feed.updated).toBe('2025-05-10T07:00:00.000Z');
+    expect(feed.entry?.map((e) => e.updated)).toEqual([
+      '2025-05-10T07:00:00.000Z',
+      '2025-04-03T07:00:00.000Z',
+    ]);
   });
 });
