@@ -241,13 +241,18 @@ export function readState(
     const unknown = [
       ...new Set(slugs.filter((slug) => slug !== '' && !SLUG_TO_TYPE.has(slug.toLowerCase()))),
     ];
+    const known = CRIME_TYPES.filter((t) => wanted.has(t));
+    // "type=" alone is the map's own link for no type chosen, which it shows as zero; a link
+    // whose every type is unknown (a misspelt "type=burglery") asked for some types, not none,
+    // and gets the map's default, all of them, as any other value it cannot use does.
+    const ignored = known.length === 0 && unknown.length > 0;
     if (unknown.length > 0) {
+      const them = unknown.length === 1 ? 'it' : 'them';
       notes.push(
-        `${namedFew(unknown.map(quoted))} ${unknown.length === 1 ? 'is not a crime type' : 'are not crime types'} the map knows, so the map leaves ${unknown.length === 1 ? 'it' : 'them'} out.`,
+        `${namedFew(unknown.map(quoted))} ${unknown.length === 1 ? 'is not a crime type' : 'are not crime types'} the map knows, so the map ${ignored ? `ignores ${them} and shows every crime type` : `leaves ${them} out`}.`,
       );
     }
-    // "type=" with no known slug means nothing selected, which the map shows as zero.
-    types = CRIME_TYPES.filter((t) => wanted.has(t));
+    types = ignored ? defaults.types : known;
   }
 
   // Months the wrong way round are swapped as the link gives them, before either is moved

@@ -91,6 +91,28 @@ describe('the map opened from a link with values it cannot use', () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  it.each(['burglery', 'Burglery,drgus'])(
+    'shows every crime type for a link whose only types are unknown (type=%s), and says so',
+    async (typed) => {
+      const { page, consoleErrors } = await openMap(`?type=${typed}`);
+      expect(await page.locator('#crime-map-link-notes li').allTextContents()).toEqual([
+        expect.stringMatching(
+          /not (a crime type|crime types) .*ignores (it|them) and shows every crime type/,
+        ),
+      ]);
+      const all = expectedFromSiteData(site, { from: first, to: last });
+      expect(await readFigures(page)).toEqual({ total: all.total, wards: all.wards.slice(0, 5) });
+      expect(await page.locator('#crime-map-no-data').count()).toBe(0);
+      expect(await page.locator('.crime-map__map').getAttribute('aria-label')).not.toContain(
+        'nothing drawn',
+      );
+      expect(await page.getByRole('checkbox', { name: 'Burglary' }).isChecked()).toBe(true);
+      // The address is the map's own for every type: a copy passes on no mistake.
+      expect(new URL(page.url()).search).toBe('');
+      expect(consoleErrors).toEqual([]);
+    },
+  );
+
   it('reads the notes out in the status line the page had while the map loaded, and keeps them on a jump within the page', async () => {
     const o = await pages.open('/?type=drugs,burglery&z=30', {
       beforeLoad: (context) =>

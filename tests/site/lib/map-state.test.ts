@@ -209,6 +209,30 @@ describe('readState(search, context) notes', () => {
     }
   });
 
+  it('shows every crime type for a link whose types are all unknown, and says it ignored them', () => {
+    const all = defaultState(context).types;
+    for (const [query, words] of [
+      ['?type=burglery', '"burglery" is not a crime type the map knows'],
+      ['?type=Burglery,drgus', '"Burglery" and "drgus" are not crime types'],
+      ['?type=burglery&type=', '"burglery" is not a crime type'],
+      ['?type=,burglery,', '"burglery" is not a crime type'],
+    ] as const) {
+      const { state, notes } = readState(query, context);
+      expect(state.types, query).toEqual(all);
+      expect(notes, query).toEqual([expect.stringContaining(words)]);
+      expect(notes[0], query).toMatch(/ignores (it|them) and shows every crime type\.$/);
+    }
+    // A known type among them is what the link asked for: the unknown are left out.
+    const some = readState('?type=burglery,drugs', context);
+    expect(some.state.types).toEqual(['Drugs']);
+    expect(some.notes).toEqual([expect.stringMatching(/"burglery" .* leaves it out\.$/)]);
+    // "type=" alone is the map's own link for no type chosen, and stays so, without a note.
+    expect(readState('?type=', context)).toEqual({
+      state: { ...defaultState(context), types: [] },
+      notes: [],
+    });
+  });
+
   it('uses the first of a value given twice, and says so', () => {
     const { state, notes } = readState('?ward=beeston-and-holbeck&ward=armley', context);
     expect(state.ward).toBe('beeston-and-holbeck');
