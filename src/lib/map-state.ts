@@ -350,7 +350,10 @@ export function parseState(search: string, context: StateContext): MapViewState 
   return readState(search, context).state;
 }
 
-/** "53.8012,-1.5498" and "12.5": both or neither, within the district's box and the map's zoom levels. */
+/**
+ * "53.8012,-1.5498" and "12.5": both or neither, within the district's box and the map's zoom
+ * levels. Each value given is read on its own, so a note names every one the map cannot use.
+ */
 function readView(
   centreParam: string | null,
   zoomParam: string | null,
@@ -361,35 +364,48 @@ function readView(
   const zoomGiven = zoomParam !== null && zoomParam !== '';
   if (!centreGiven && !zoomGiven) return none;
   const whole = `the map shows the whole of ${MAP_AREA.district}`;
-  if (!centreGiven || !zoomGiven) {
+  const centre = centreGiven ? readCentre(centreParam, whole, notes) : null;
+  const zoom = zoomGiven ? readZoom(zoomParam, whole, notes) : null;
+  if (centre !== null && zoom !== null) return { centre, zoom };
+  // A value the map could use, without the other it needs (one it could not use is named).
+  if ((centre !== null && !zoomGiven) || (zoom !== null && !centreGiven)) {
     notes.push(
       `The link gives a ${centreGiven ? 'map centre (c) without a zoom (z)' : 'zoom (z) without a map centre (c)'}, and the map needs both: ${whole}.`,
     );
-    return none;
   }
-  const parts = centreParam.split(',').map(plainDecimal);
+  return none;
+}
+
+/** A link's centre within the district's box, rounded as the URL keeps it, else null with a note. */
+function readCentre(param: string, whole: string, notes: string[]): [number, number] | null {
+  const parts = param.split(',').map(plainDecimal);
   const [lat, lon] = parts;
   if (parts.length !== 2 || lat === undefined || lon === undefined || isNaN(lat) || isNaN(lon)) {
     notes.push(
-      `The ${SINGLE_PARAMETERS.c} ${quoted(centreParam)} is not a latitude and longitude such as ${MAP_AREA.view.centre.join(',')}: ${whole}.`,
+      `The ${SINGLE_PARAMETERS.c} ${quoted(param)} is not a latitude and longitude such as ${MAP_AREA.view.centre.join(',')}: ${whole}.`,
     );
-    return none;
+    return null;
   }
   const { south, north, west, east } = CENTRE_BOUNDS;
   if (!(lat >= south && lat <= north && lon >= west && lon <= east)) {
     notes.push(
-      `The ${SINGLE_PARAMETERS.c} ${quoted(centreParam)} is outside ${MAP_AREA.district}: ${whole}.`,
+      `The ${SINGLE_PARAMETERS.c} ${quoted(param)} is outside ${MAP_AREA.district}: ${whole}.`,
     );
-    return none;
+    return null;
   }
-  const zoom = plainDecimal(zoomParam);
+  return roundCentre([lat, lon]);
+}
+
+/** A link's zoom among the map's levels, in half steps, else null with a note. */
+function readZoom(param: string, whole: string, notes: string[]): number | null {
+  const zoom = plainDecimal(param);
   if (!(zoom >= ZOOM_MIN && zoom <= ZOOM_MAX)) {
     notes.push(
-      `The ${SINGLE_PARAMETERS.z} ${quoted(zoomParam)} is not a number from ${ZOOM_MIN} to ${ZOOM_MAX}: ${whole}.`,
+      `The ${SINGLE_PARAMETERS.z} ${quoted(param)} is not a number from ${ZOOM_MIN} to ${ZOOM_MAX}: ${whole}.`,
     );
-    return none;
+    return null;
   }
-  return { centre: roundCentre([lat, lon]), zoom: roundZoom(zoom) };
+  return roundZoom(zoom);
 }
 
 /** A centre as the URL keeps it. */

@@ -233,6 +233,29 @@ describe('readState(search, context) notes', () => {
     });
   });
 
+  it('names both the centre and the zoom when neither can be used', () => {
+    for (const [query, centreWords, zoomWords] of [
+      ['?c=51.5,-0.12&z=30', '"51.5,-0.12" is outside Leeds', '"30" is not a number from 8 to 17'],
+      ['?c=abc&z=abc', '"abc" is not a latitude and longitude', '"abc" is not a number'],
+      ['?c=53.81&z=1e1', '"53.81" is not a latitude', '"1e1" is not a number'],
+      ['?c=NaN,NaN&z=-3', '"NaN,NaN" is not a latitude', '"-3" is not a number'],
+    ] as const) {
+      const { state, notes } = readState(query, context);
+      expect(state, query).toEqual(defaultState(context));
+      expect(notes, query).toEqual([
+        expect.stringContaining(centreWords),
+        expect.stringContaining(zoomWords),
+      ]);
+    }
+    // One the map cannot use, without the other: named for what it is, not only as alone.
+    for (const [query, words] of [
+      ['?c=abc', '"abc" is not a latitude and longitude'],
+      ['?z=99', '"99" is not a number from 8 to 17'],
+    ] as const) {
+      expect(readState(query, context).notes, query).toEqual([expect.stringContaining(words)]);
+    }
+  });
+
   it('uses the first of a value given twice, and says so', () => {
     const { state, notes } = readState('?ward=beeston-and-holbeck&ward=armley', context);
     expect(state.ward).toBe('beeston-and-holbeck');
