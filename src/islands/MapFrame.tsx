@@ -101,7 +101,8 @@ export function MapArea(props: MapAreaProps) {
   const { announce } = props;
   useEffect(() => announce(linkNotesAnnouncement(linkNotes)), [announce, linkNotes]);
   // The button goes with the notes: focus goes on to the map they were over, not to the page's
-  // start, where a keyboard or screen reader would be left.
+  // start, where a keyboard or screen reader would be left. Escape in the notes closes them too,
+  // as it closes the other boxes over the map (escape-keys.ts).
   const closeLinkNotes = () => {
     props.onDismissLinkNotes();
     mapRef.current?.focus({ preventScroll: true });
@@ -132,6 +133,11 @@ export function MapArea(props: MapAreaProps) {
               id="crime-map-link-notes"
               role="group"
               aria-labelledby="crime-map-link-notes-title"
+              onKeyDown={(e) => {
+                if (e.key !== 'Escape' || e.defaultPrevented) return;
+                e.preventDefault();
+                closeLinkNotes();
+              }}
             >
               <p id="crime-map-link-notes-title">This link asked for what the map cannot show:</p>
               <ul>

@@ -71,9 +71,17 @@ export function WardRanking(props: WardRankingProps) {
     );
     (button ?? toggle.current)?.focus({ preventScroll: true });
   });
+  // Escape in the whole list folds it back to the top wards, focus on the button that shows them
+  // all again, as a fold-out list folds (escape-keys.ts); the next Escape is the sheet's.
+  const foldOnEscape = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape' || e.defaultPrevented || !showAll) return;
+    e.preventDefault();
+    toggle.current?.focus({ preventScroll: true });
+    props.onShowAll(false);
+  };
   return (
     <>
-      <table class="crime-map__ranking" id="crime-map-ranking" ref={table}>
+      <table class="crime-map__ranking" id="crime-map-ranking" ref={table} onKeyDown={foldOnEscape}>
         <caption>{caption}</caption>
         <thead>
           <tr>
@@ -115,6 +123,7 @@ export function WardRanking(props: WardRankingProps) {
         aria-expanded={showAll}
         aria-controls="crime-map-ranking"
         onClick={() => props.onShowAll(!showAll)}
+        onKeyDown={foldOnEscape}
       >
         {showAll ? `Show the top ${TOP_WARDS} only` : `Show all ${data.wards.length} wards`}
       </button>

@@ -1,6 +1,8 @@
 // Escape on the map page closes the innermost disclosure that holds focus, focus going to what
-// opens it again: a fold-out list (the crime types, the rate legend's note), then the filters'
-// sheet on a narrow screen (MapPanel), as the ward's details close on it (WardDetails).
+// opens it again: a fold-out list (the crime types, the rate legend's note, the tables in a
+// ward's details, the ranking's other wards), then the filters' sheet on a narrow screen
+// (MapPanel), as the ward's details (WardDetails) and a link's notes (MapArea) close on it,
+// focus going to what opened them or to the map they were over.
 import type { JSX } from 'preact';
 
 /**

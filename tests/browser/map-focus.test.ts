@@ -125,6 +125,57 @@ describe("Escape on the rate legend's note on a phone", () => {
   });
 });
 
+describe("Escape on a link's notes", () => {
+  for (const [size, viewport] of [
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ] as const) {
+    it(`closes them on a ${size}, focus on the map they were over`, async () => {
+      const page = await openMap(viewport, '?type=drugs,burglery&ward=nowhere');
+      const before = await panelState(page);
+      await page.getByRole('button', { name: 'Close notes' }).focus();
+      await page.keyboard.press('Escape');
+      await page.waitForSelector('#crime-map-link-notes', { state: 'detached' });
+      expect(await focused(page)).toMatch(/^div Map of Leeds: /);
+      // Only the notes close: the filters stay as they were.
+      expect(await panelState(page)).toBe(before);
+    });
+  }
+});
+
+describe("Escape on the ranking's whole list", () => {
+  for (const [size, viewport] of [
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ] as const) {
+    it(`folds it back to the top 5 on a ${size}, focus on the button that shows them all`, async () => {
+      const page = await openMap(viewport);
+      if (size === 'phone') await page.locator('.crime-map__panel-toggle').click();
+      const rows = page.locator('#crime-map-ranking tbody tr');
+      const showAll = page.getByRole('button', { name: /^Show all \d+ wards$/ });
+      // From a ward past the top 5 (its button goes with the fold), from one of the top 5 and
+      // from the button under the list.
+      for (const [where, focus] of [
+        ['the 10th ward', () => page.locator('.crime-map__ward-button').nth(9).focus()],
+        ['the 1st ward', () => page.locator('.crime-map__ward-button').first().focus()],
+        ['the button', () => page.getByRole('button', { name: 'Show the top 5 only' }).focus()],
+      ] as const) {
+        await showAll.click();
+        expect(await rows.count(), where).toBeGreaterThan(5);
+        await focus();
+        await page.keyboard.press('Escape');
+        expect(await rows.count(), where).toBe(5);
+        expect(await focused(page), where).toMatch(/^button Show all \d+ wards$/);
+        expect(await showAll.getAttribute('aria-expanded'), where).toBe('false');
+        expect(await panelState(page), where).toBe('open');
+      }
+      // Folded, Escape is the sheet's again: it closes on a phone, not on a wide screen.
+      await page.keyboard.press('Escape');
+      expect(await panelState(page)).toBe(size === 'phone' ? 'closed' : 'open');
+    });
+  }
+});
+
 describe('focus when back or forward takes away what had it', () => {
   for (const [size, viewport] of [
     ['desktop', DESKTOP],
