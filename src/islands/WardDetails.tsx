@@ -9,6 +9,7 @@ import { capitalise, formatCount, formatRate, formatShare } from '../lib/format.
 import { monthCoverage, monthlySeries, wardTypeTotals, type MapFilter } from '../lib/map-filter.ts';
 import { describeMonths, longMonth } from '../shared/months.ts';
 import { RESIDENTS_SOURCE } from '../shared/rates.ts';
+import { foldOnEscape } from './escape-keys.ts';
 import { WardTrend } from './WardTrend.tsx';
 import { NO_TYPES, rankInWords, type Figures } from './use-figures.ts';
 import { WARD_HEADING_ID } from './use-ward-focus.ts';
@@ -95,7 +96,7 @@ function WardTypes({ data, ward, filter }: { data: MapData; ward: number; filter
     [data, filter, ward],
   );
   return (
-    <details>
+    <details onKeyDown={foldOnEscape}>
       <summary>By crime type</summary>
       <table>
         <tbody>
@@ -136,7 +137,8 @@ export function WardDetails(props: WardDetailsProps) {
       role="dialog"
       aria-labelledby={WARD_HEADING_ID}
       onKeyDown={(e) => {
-        if (e.key === 'Escape') {
+        // A table folded out inside takes the Escape first (foldOnEscape); the next one closes.
+        if (e.key === 'Escape' && !e.defaultPrevented) {
           e.preventDefault();
           props.onClose();
         }
@@ -182,7 +184,7 @@ export function WardDetails(props: WardDetailsProps) {
             gapMonths={trendGapMonths}
             label={`${capitalise(figures.noun)} per month in ${w.name}`}
           />
-          <details>
+          <details onKeyDown={foldOnEscape}>
             <summary>Monthly figures</summary>
             <table>
               <tbody>

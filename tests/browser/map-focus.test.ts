@@ -176,6 +176,26 @@ describe("Escape on the ranking's whole list", () => {
   }
 });
 
+describe("Escape on a table folded out in a ward's details", () => {
+  it('folds the table first, focus on its summary, and closes the details at the next', async () => {
+    const page = await openMap(DESKTOP);
+    await afterUpdate(page, () => page.locator('.crime-map__ward-button').first().click());
+    const ward = page.locator('#crime-map-ward');
+    for (const name of ['By crime type', 'Monthly figures']) {
+      const details = ward.locator('details', { has: page.locator('summary', { hasText: name }) });
+      const isOpen = () => details.evaluate((d) => (d as HTMLDetailsElement).open);
+      await details.locator('summary').click();
+      expect(await isOpen(), name).toBe(true);
+      await page.keyboard.press('Escape');
+      expect(await isOpen(), name).toBe(false);
+      expect(await focused(page), name).toBe(`summary ${name}`);
+      expect(await ward.count(), name).toBe(1);
+    }
+    await afterUpdate(page, () => page.keyboard.press('Escape'));
+    expect(await ward.count()).toBe(0);
+  });
+});
+
 describe('focus when back or forward takes away what had it', () => {
   for (const [size, viewport] of [
     ['desktop', DESKTOP],
