@@ -19,6 +19,7 @@ import { PlaceSearch } from './PlaceSearch.tsx';
 import { NO_TYPES, useFigures } from './use-figures.ts';
 import { useMapLayers, type WardShapes } from './use-map-layers.ts';
 import { useMapState } from './use-map-state.ts';
+import { SILENT, say, statusText } from './status-line.ts';
 import { useSheetBar } from './use-sheet-bar.ts';
 import { useKeptFocus } from './use-kept-focus.ts';
 import { useWardFocus } from './use-ward-focus.ts';
@@ -65,7 +66,9 @@ async function load(props: CrimeMapProps): Promise<Loaded> {
 export default function CrimeMap(props: CrimeMapProps) {
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [announcement, setAnnouncement] = useState('');
+  const [status, setStatus] = useState(SILENT);
+  // One function for the island's life: the parts built once keep it.
+  const announce = useMemo(() => (text: string) => setStatus((line) => say(line, text)), []);
 
   useEffect(() => {
     load(props).then(setLoaded, (e: unknown) => {
@@ -78,9 +81,9 @@ export default function CrimeMap(props: CrimeMapProps) {
   const view = useMemo(
     () =>
       loaded !== null && (
-        <MapView {...props} data={loaded.data} shapes={loaded.shapes} announce={setAnnouncement} />
+        <MapView {...props} data={loaded.data} shapes={loaded.shapes} announce={announce} />
       ),
-    [props, loaded],
+    [props, loaded, announce],
   );
 
   if (error !== null) {
@@ -93,7 +96,8 @@ export default function CrimeMap(props: CrimeMapProps) {
   // One status line from the first render, outside the filters (hidden while closed on a phone,
   // and under a ward's details): the load, then what the map says of its link (MapArea), the
   // figures after a change (MapFigures) and the place search's answer (PlaceSearch). A screen
-  // reader reads out a change of a status it already knows; one line, so one change is read once.
+  // reader reads out a change of a status it already knows; one line, so one change is read once,
+  // and a text said again is read again (status-line.ts).
   return (
     <>
       <p
@@ -102,7 +106,7 @@ export default function CrimeMap(props: CrimeMapProps) {
         aria-atomic="true"
         id="crime-map-status"
       >
-        {loaded === null ? 'Loading the map data…' : announcement}
+        {loaded === null ? 'Loading the map data…' : statusText(status)}
       </p>
       {view}
     </>

@@ -833,6 +833,52 @@ describe.each(['desktop', 'phone', 'tablet'] as const)(
   },
 );
 
+describe('the status line, said again', () => {
+  /** Every text the island's status line showed, in order, from the test's start. */
+  async function watchStatus(page: Page): Promise<() => Promise<string[]>> {
+    await page.evaluate(() => {
+      const line = document.getElementById('crime-map-status');
+      const seen: string[] = [];
+      (window as { __status?: string[] }).__status = seen;
+      if (line === null) throw new Error('The page has no #crime-map-status');
+      new MutationObserver(() => seen.push(line.textContent ?? '')).observe(line, {
+        childList: true,
+        characterData: true,
+        subtree: true,
+      });
+    });
+    return () => page.evaluate(() => [...((window as { __status?: string[] }).__status ?? [])]);
+  }
+
+  it('reads out a search answered as the last was, once for each search', async () => {
+    const { page } = await openMap('desktop');
+    const heard = await watchStatus(page);
+    const search = page.getByLabel('Find a postcode or ward');
+    // A postcode that opens its ward, one not in the list, and a ward by its name.
+    for (const typed of ['ls6 1aa', 'sw1a 1aa', 'armley']) {
+      const before = (await heard()).length;
+      for (const time of [1, 2]) {
+        await search.fill(typed);
+        await search.press('Enter');
+        await expect
+          .poll(async () => (await heard()).length, {
+            message: `${typed}, search ${time}`,
+            timeout: 5_000,
+          })
+          .toBe(before + time);
+      }
+      const [first, second] = (await heard()).slice(before);
+      // Each search changed the line once, to the same words: a screen reader reads it again.
+      expect(second, typed).not.toBe(first);
+      expect(second?.trim(), typed).toBe(first?.trim());
+      expect(first?.trim(), typed).not.toBe('');
+    }
+    // Nothing else was said in between, and nothing twice for one search.
+    await page.waitForTimeout(ANNOUNCE_AFTER_MS * 2);
+    expect(await heard()).toHaveLength(6);
+  });
+});
+
 describe('ward details at every size', () => {
   it("draw the ward's monthly chart with text of 10 to 16 px, not blown up across a sheet", async () => {
     for (const size of ['desktop', 'phone', 'tablet'] as const) {
