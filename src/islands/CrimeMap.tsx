@@ -160,8 +160,8 @@ function MapView({ data, shapes, wardsBase, postcodesUrl, announce }: MapViewPro
     () => <CrimeTypePicker selected={state.types} commit={commit} initiallyOpen={wide} />,
     [state.types, commit, wide],
   );
-  // Where the search found a postcode, shown with its ward's details until they close or show
-  // another ward: on a phone they cover the search's answer.
+  // Where the search found a postcode, shown with its ward's details (and not under the search,
+  // PlaceSearch) until they close or show another ward.
   const [found, setFound] = useState<{ ward: string; note: string } | null>(null);
   useEffect(() => {
     if (found !== null && found.ward !== state.ward) setFound(null);

@@ -1,8 +1,9 @@
 // Find a place: a postcode of the district's list (full, sector or district, any case and
 // spacing) centres the map on it and opens its ward; a ward's name opens that ward. Postcodes
 // come from the published postcode index, fetched the first time one is searched; no other
-// server is asked. The answer is shown under the field and said in the island's status line
-// (CrimeMap): on a phone the ward's details cover the search, and say where a postcode is too.
+// server is asked. Every answer is said in the island's status line (CrimeMap) and shown once:
+// one that opens a ward with the ward's details (which cover the search on a phone, and take
+// the focus), where a postcode is said under the ward's name; any other under the field.
 import { MAP_AREA } from '../lib/map-area.ts';
 import { useRef, useState } from 'preact/hooks';
 import type { MapData } from '../shared/map-data.ts';
@@ -38,8 +39,9 @@ const WORDS = searchWords(MAP_AREA);
 
 export function PlaceSearch({ data, postcodesUrl, onFound, announce }: PlaceSearchProps) {
   const [message, setShown] = useState('');
-  const setMessage = (text: string) => {
-    setShown(text);
+  /** Say `text`; show it under the field unless the ward it opens shows it ('ward'). */
+  const setMessage = (text: string, shownBy: 'field' | 'ward' = 'field') => {
+    setShown(shownBy === 'field' ? text : '');
     announce(text);
   };
   const [choices, setChoices] = useState<string[]>([]);
@@ -65,7 +67,7 @@ export function PlaceSearch({ data, postcodesUrl, onFound, announce }: PlaceSear
       found.precision === 'unit'
         ? `${found.label} is in ${wardName(found.ward)}.`
         : `Most of ${found.label} is in ${wardName(found.ward)}; the map is centred on it.`;
-    setMessage(note);
+    setMessage(note, 'ward');
     onFound({
       ward: found.ward,
       centre: [found.lat, found.lon],
@@ -87,7 +89,7 @@ export function PlaceSearch({ data, postcodesUrl, onFound, announce }: PlaceSear
     }
     const wards = findWards(data.wards, text);
     if (wards.length === 1 && wards[0] !== undefined) {
-      setMessage(`${wardName(wards[0])}.`);
+      setMessage(`${wardName(wards[0])}.`, 'ward');
       onFound({ ward: wards[0], centre: null, zoom: null, note: null });
     } else if (wards.length > 1) {
       setMessage(`${wards.length} wards match “${text.trim()}”:`);
