@@ -211,15 +211,17 @@ function readStep(
 
 /**
  * The state a query string ("?type=drugs&from=2024-03...") describes, and a note for each
- * parameter the map could not use as given, saying what it shows instead. An empty value is
- * read as none given; parameters the map does not know (a sharing site's own, such as
- * utm_source) are left out without a note.
+ * parameter the map could not use as given, saying what it shows instead. Spaces around a
+ * value are left out (a link copied with one, "ward=armley+", reads as "armley", as a list's
+ * types and a number do) and an empty value is read as none given; parameters the map does not
+ * know (a sharing site's own, such as utm_source) are left out without a note.
  */
 export function readState(
   search: string,
   context: StateContext,
 ): { state: MapViewState; notes: string[] } {
   const params = new URLSearchParams(search);
+  const get = (param: string): string | null => params.get(param)?.trim() ?? null;
   const defaults = defaultState(context);
   const notes: string[] = [];
 
@@ -258,8 +260,8 @@ export function readState(
   // Months the wrong way round are swapped as the link gives them, before either is moved
   // into the map's months: each note then names the end the map shows. Read in order, two
   // months give two in order (a month before the map's is its first, one after its last).
-  let fromParam = params.get('from');
-  let toParam = params.get('to');
+  let fromParam = get('from');
+  let toParam = get('to');
   if (fromParam !== null && toParam !== null && isMonth(fromParam) && isMonth(toParam)) {
     if (fromParam > toParam) {
       notes.push(
@@ -274,7 +276,7 @@ export function readState(
   // Names typed by hand may be capitalised: "Drugs", "Armley", "E05011385" or "e05011385".
   const view = readChoice(
     'view',
-    params.get('view'),
+    get('view'),
     {
       options: MAP_VIEWS,
       described: 'heat or wards',
@@ -285,7 +287,7 @@ export function readState(
   );
   const measure = readChoice(
     'measure',
-    params.get('measure'),
+    get('measure'),
     {
       options: MAP_MEASURES,
       described: 'count or rate',
@@ -296,7 +298,7 @@ export function readState(
   );
   const intensity = readStep(
     'intensity',
-    params.get('intensity'),
+    get('intensity'),
     (n) => Number.isInteger(n) && n >= INTENSITY_MIN && n <= INTENSITY_MAX,
     `a whole number from ${INTENSITY_MIN} to ${INTENSITY_MAX}`,
     defaults.intensity,
@@ -304,28 +306,28 @@ export function readState(
   );
   const threshold = readStep(
     'min',
-    params.get('min'),
+    get('min'),
     (n) => THRESHOLD_STEPS.some((t) => t === n),
     `one of ${THRESHOLD_STEPS.join(', ')}`,
     defaults.threshold,
     notes,
   );
 
-  const ccParam = params.get('cc');
+  const ccParam = get('cc');
   if (ccParam !== null && ccParam !== '' && ccParam !== '0' && ccParam !== '1') {
     notes.push(
       `The ${SINGLE_PARAMETERS.cc} ${quoted(ccParam)} is not 1 (leave the centre out) or 0: the map leaves the centre in.`,
     );
   }
 
-  const wardParam = params.get('ward');
+  const wardParam = get('ward');
   const wardKey = wardParam?.toLowerCase();
   const ward =
     context.wards.find((w) => w.slug === wardKey || w.code.toLowerCase() === wardKey)?.slug ?? null;
   if (ward === null && wardParam !== null && wardParam !== '') {
     notes.push(`${MAP_AREA.district} has no ward ${quoted(wardParam)}: no ward is open.`);
   }
-  const { centre, zoom } = readView(params.get('c'), params.get('z'), notes);
+  const { centre, zoom } = readView(get('c'), get('z'), notes);
 
   return {
     state: {

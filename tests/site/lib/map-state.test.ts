@@ -60,6 +60,25 @@ describe('parseState(search, context)', () => {
     expect(parseState('?ward=e05012647', context).ward).toBe('beeston-and-holbeck');
   });
 
+  it('reads a value with spaces around it as the value, as it reads a type or a number', () => {
+    const { state, notes } = readState(
+      '?type=+drugs+&from=2025-02%20&to=%202025-03&view=wards+&measure=%20Rate&intensity=+8&min=5+&cc=1%20&ward=armley+&c=53.8123,-1.5432+&z=+13.5',
+      context,
+    );
+    expect(notes).toEqual([]);
+    expect(state).toEqual(
+      parseState(
+        '?type=drugs&from=2025-02&to=2025-03&view=wards&measure=rate&intensity=8&min=5&cc=1&ward=armley&c=53.8123,-1.5432&z=13.5',
+        context,
+      ),
+    );
+    // Spaces alone are no value, as an empty one is.
+    expect(readState('?ward=+&view=%20&from=++', context)).toEqual({
+      state: defaultState(context),
+      notes: [],
+    });
+  });
+
   it('takes every type of a link that gives type= more than once, as a form sends a list', () => {
     expect(parseState('?type=drugs&type=burglary,shoplifting', context).types).toEqual([
       'Burglary',
