@@ -19,6 +19,7 @@ import { MONTH_PATTERN } from '../src/shared/months.ts';
 import { assertSafeOutputDir, REPO_ROOT } from './paths.ts';
 import { createRandom, type Random } from './prng.ts';
 import { errorMessage } from '../src/shared/error-message.ts';
+import { formatCount } from '../src/shared/format-count.ts';
 
 /** The file that marks a directory as synthetic benchmark input (and lets us replace it). */
 export const SYNTHETIC_MARKER = 'SYNTHETIC.txt';
@@ -441,8 +442,8 @@ async function main(): Promise<void> {
     const manifest = await generateArchive(o);
     const t = manifest.totals;
     console.log(
-      `Synthetic archive: ${manifest.months.length} months, ${t.rows.toLocaleString('en-GB')} rows ` +
-        `(${t.leeds.toLocaleString('en-GB')} Leeds, ${t.outside} outside Leeds, ` +
+      `Synthetic archive: ${manifest.months.length} months, ${formatCount(t.rows)} rows ` +
+        `(${formatCount(t.leeds)} Leeds, ${t.outside} outside Leeds, ` +
         `${Object.values(t.malformed).reduce((a, b) => a + b, 0)} malformed, ${t.duplicates} duplicates) ` +
         `in ${(manifest.generatedInMs / 1000).toFixed(1)} s -> ${o.outDir}`,
     );

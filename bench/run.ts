@@ -39,6 +39,7 @@ import { cleanBuild, prepareWorkingCopy, siteWeight, timeBuild } from './site-bu
 import { summarise, type Summary } from './stats.ts';
 import { judge, type TargetId, type Verdict } from './targets.ts';
 import { errorMessage } from '../src/shared/error-message.ts';
+import { formatCount } from '../src/shared/format-count.ts';
 
 export const SECTIONS = [
   'pipeline',
@@ -592,7 +593,7 @@ export async function runBenchmarks(config: BenchConfig): Promise<Results> {
         const withOutcomesBase = path.join(work, 'incremental-outcomes-base');
         const firstWith = await buildBase(withOutcomes, withOutcomesBase, outcomes);
         log(
-          `  base build of ${base.length} months with their ${baseOutcomeRows.toLocaleString('en-GB')} ` +
+          `  base build of ${base.length} months with their ${formatCount(baseOutcomeRows)} ` +
             `outcome rows: ${(firstWith.wallMs / MS_PER_S).toFixed(2)} s`,
         );
         await measureScenario(

@@ -8,6 +8,7 @@ import { REPO_ROOT } from './paths.ts';
 import { OUTCOMES_SCENARIO } from './outcomes-files.ts';
 import type { Results } from './run.ts';
 import { errorMessage } from '../src/shared/error-message.ts';
+import { formatCount } from '../src/shared/format-count.ts';
 
 /** A Markdown table of every target with its result, and the machine and input it came from. */
 export function markdownSummary(results: Results): string {
@@ -15,8 +16,8 @@ export function markdownSummary(results: Results): string {
   const lines = [
     `Measured ${results.date.slice(0, 10)}${results.commit ? ` at commit ${results.commit}` : ''} ` +
       `on ${m.cpu} (${m.cores} cores, ${m.memoryGiB} GiB), ${m.os}, Node ${m.node}; ` +
-      `input: ${results.input.months} synthetic months, ${results.input.rows.toLocaleString('en-GB')} rows ` +
-      `(${results.input.leeds.toLocaleString('en-GB')} in Leeds). Medians; the full figures ` +
+      `input: ${results.input.months} synthetic months, ${formatCount(results.input.rows)} rows ` +
+      `(${formatCount(results.input.leeds)} in Leeds). Medians; the full figures ` +
       '(min, max, per step, per kind of change) are in `bench/results.json`.',
     '',
     '| Measure | Result | Target | |',
@@ -56,7 +57,7 @@ export function markdownSummary(results: Results): string {
     lines.push(
       '',
       `Incremental month with an outcomes file a month (not judged: the targets' input has ` +
-        `none; \`bench/outcomes-files.ts\`${rows ? `, ${rows.toLocaleString('en-GB')} outcome rows in all` : ''}): ` +
+        `none; \`bench/outcomes-files.ts\`${rows ? `, ${formatCount(rows)} outcome rows in all` : ''}): ` +
         `${s(withOutcomes.wallMs.median)} (min ${s(withOutcomes.wallMs.min)}, max ` +
         `${s(withOutcomes.wallMs.max)}), CPU ${s(withOutcomes.cpuMs.median)}, peak ` +
         `${withOutcomes.maxRssMiB.median.toFixed(0)} MiB, ${withOutcomes.monthsFromCache} of ` +

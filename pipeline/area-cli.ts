@@ -18,6 +18,7 @@ import {
   ONS_GEOGRAPHY_BASE_URL,
   type OnsServices,
 } from './sources/ons-geography.ts';
+import { formatCount } from '../src/shared/format-count.ts';
 
 const ENV = {
   ons: 'ONS_GEOGRAPHY_BASE_URL',
@@ -164,10 +165,10 @@ async function main(): Promise<void> {
     console.log(
       logSafe(
         `${result.district.name} (${result.district.code}): wrote ${result.dir}/ with ${result.wards} wards, ` +
-          `${result.lsoas} LSOAs, ${result.residents.toLocaleString('en-GB')} residents` +
+          `${result.lsoas} LSOAs, ${formatCount(result.residents)} residents` +
           (postcodes === undefined
             ? ' and no postcodes (no --postcodes)'
-            : ` and ${result.postcodes.toLocaleString('en-GB')} postcodes`),
+            : ` and ${formatCount(result.postcodes)} postcodes`),
       ),
     );
   }

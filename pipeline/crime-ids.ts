@@ -35,7 +35,8 @@ import { MASTER_HEADER, masterLine, masterRowCrime } from './master-row.ts';
 import { COMPARED_FIELDS, differingColumns, type ComparedField, type MonthPlan } from './merge.ts';
 import { InputError } from './input-error.ts';
 import { planSources, territorialSource, whatToDo } from './process-month.ts';
-import { DropTally, formatCount } from './report.ts';
+import { DropTally } from './report.ts';
+import { formatCount } from '../src/shared/format-count.ts';
 import { createMonthSummariser } from './summarise.ts';
 import { createAtomicWriteStream } from './write.ts';
 

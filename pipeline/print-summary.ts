@@ -4,12 +4,12 @@ import path from 'node:path';
 import { postcodeDistrictCounts, qualityTotals } from './aggregate.ts';
 import {
   DropTally,
-  formatCount,
   formatDropCounts,
   formatTally,
   type Disagreement,
   type ReasonTally,
 } from './report.ts';
+import { formatCount } from '../src/shared/format-count.ts';
 import type { RunRecord } from './run-context.ts';
 
 /** Examples printed per reason; run-summary.json keeps more (EXAMPLES_PER_REASON). */

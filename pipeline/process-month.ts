@@ -35,7 +35,8 @@ import { applyLatestOutcome, readOutcomesOnce, type OutcomeReadStats } from './o
 import { OutcomeIndex, type LatestOutcome, type OutcomeLookup } from './outcome-index.ts';
 import { inAnotherDistrict, outsideReason, type OutsideRule } from './outside.ts';
 import { readEachOnce } from './read-once.ts';
-import { DropTally, formatCount, formatTallyExamples, ReasonTally } from './report.ts';
+import { DropTally, formatTallyExamples, ReasonTally } from './report.ts';
+import { formatCount } from '../src/shared/format-count.ts';
 import { createMonthSummariser } from './summarise.ts';
 
 export interface MonthDeps {

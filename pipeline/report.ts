@@ -1,6 +1,7 @@
 // What a run tells its user: drop tallies with the first examples of each reason, a progress
 // display for long steps (a redrawn line on a terminal, plain lines otherwise), and the run
 // summary. Output goes through a Reporter so tests can capture it.
+import { formatCount } from '../src/shared/format-count.ts';
 import { DROP_REASONS, type DropCounts, type DropReason } from '../src/shared/schema.ts';
 import { logSafe } from './log-safe.ts';
 import { emptyOutsideCounts, OUTSIDE_REASONS, type OutsideCounts } from './outside.ts';
@@ -195,10 +196,6 @@ export function createMemoryReporter(): Reporter & { lines: string[] } {
       done: (summary) => lines.push(`  ${label}${summary ? `: ${summary}` : ''}`),
     }),
   };
-}
-
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-GB');
 }
 
 /** A change as a signed whole number: 3 -> "+3", -3 -> "-3", 0 -> "0". */

@@ -9,6 +9,7 @@ import type { FetchStepOptions } from './fetch-step.ts';
 import { describeError } from './http-errors.ts';
 import { HttpClient } from './http.ts';
 import { reverseGeocode, WIDE_RADIUS_METRES, type Coordinate } from './postcodes.ts';
+import { formatCount } from '../../src/shared/format-count.ts';
 
 export interface PostcodesStepContext {
   /** The answer cache (sources/postcodes-io.json), read by the months step. */
@@ -56,7 +57,7 @@ export async function runPostcodesStep(
       (result.askedAgain > 0 ? ` (${result.askedAgain} again: no postcode near before)` : '') +
       ` in ${result.requests} request(s)` +
       (unplaced > 0
-        ? `; ${unplaced} with no postcode within ${WIDE_RADIUS_METRES.toLocaleString('en-GB')} m`
+        ? `; ${unplaced} with no postcode within ${formatCount(WIDE_RADIUS_METRES)} m`
         : ''),
   };
 }

@@ -2,7 +2,7 @@
 // checksums (public/downloads/, src/data/downloads.json).
 import { districtWords } from '../../src/shared/open-data.ts';
 import { writeYearlyDownloads } from '../downloads.ts';
-import { formatCount } from '../report.ts';
+import { formatCount } from '../../src/shared/format-count.ts';
 import type { LocalRun } from '../local-run.ts';
 import type { Step } from '../run-context.ts';
 

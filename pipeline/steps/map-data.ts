@@ -2,7 +2,7 @@
 import { cachedGeographyOutputs, geographyOutputsKey } from '../geography-outputs.ts';
 import { buildMapData, buildWardShapes } from '../map-data.ts';
 import { buildPostcodeIndex } from '../postcode-index.ts';
-import { formatCount } from '../report.ts';
+import { formatCount } from '../../src/shared/format-count.ts';
 import type { LocalRun } from '../local-run.ts';
 import type { Step } from '../run-context.ts';
 

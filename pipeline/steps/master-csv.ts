@@ -8,7 +8,7 @@ import { MONTH_CHUNK_BYTES, monthCsvRows } from '../downloads.ts';
 import { partStamp, masterCsvPartsHeld, recordMasterCsvParts } from '../master-csv-parts.ts';
 import { MASTER_HEADER } from '../master-row.ts';
 import { monthCacheFiles } from '../month-cache.ts';
-import { formatCount } from '../report.ts';
+import { formatCount } from '../../src/shared/format-count.ts';
 import type { LocalRun } from '../local-run.ts';
 import type { LocalStep } from '../run-context.ts';
 import { WriteError, type StagedStream } from '../write.ts';

@@ -38,7 +38,8 @@ import type { OutcomeJoin } from '../outcome-join.ts';
 import type { OutcomeReadStats } from '../outcomes.ts';
 import type { OutcomeIndex, OutcomeTable } from '../outcome-index.ts';
 import { filesToRead } from '../read-once.ts';
-import { formatCount, formatDropCounts } from '../report.ts';
+import { formatDropCounts } from '../report.ts';
+import { formatCount } from '../../src/shared/format-count.ts';
 import { dropRepeatedCrimeIds, type LocalRun } from '../local-run.ts';
 import { geoFiles, MONTHS_STEP, planBytes, type MonthOutcome, type Step } from '../run-context.ts';
 

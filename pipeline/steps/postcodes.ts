@@ -11,7 +11,7 @@ import { monthKeys } from '../month-keys.ts';
 import { normaliseArchiveRow, type Normalised } from '../normalise.ts';
 import { monthRows } from '../process-month.ts';
 import { filesToRead, readEachOnce } from '../read-once.ts';
-import { formatCount } from '../report.ts';
+import { formatCount } from '../../src/shared/format-count.ts';
 import {
   DistrictError,
   geoFiles,

@@ -1,5 +1,6 @@
 // Step: the stop-and-search rows located in the district (<area>_stop_and_search.csv).
-import { formatCount, formatDropCounts } from '../report.ts';
+import { formatDropCounts } from '../report.ts';
+import { formatCount } from '../../src/shared/format-count.ts';
 import type { LocalRun } from '../local-run.ts';
 import { filesToRead } from '../read-once.ts';
 import type { Step } from '../run-context.ts';

@@ -6,7 +6,7 @@ import type { MapData } from '../shared/map-data.ts';
 import { decodeMapData, gunzipIfNeeded } from '../shared/map-data.ts';
 import { MAP_AREA } from '../lib/map-area.ts';
 import { roundCentre, type StateContext } from '../lib/map-state.ts';
-import { formatCount } from '../lib/format.ts';
+import { formatCount } from '../shared/format-count.ts';
 import { describeWindow } from '../lib/map-rates.ts';
 import { CrimeTypePicker } from './CrimeTypePicker.tsx';
 import { MapControls } from './MapControls.tsx';

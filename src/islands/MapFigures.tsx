@@ -10,7 +10,8 @@ import type { ComponentChildren } from 'preact';
 import { MAP_AREA } from '../lib/map-area.ts';
 import type { MapData } from '../shared/map-data.ts';
 import { CRIME_TYPES, type CrimeType } from '../shared/constants.ts';
-import { formatCount, plural } from '../lib/format.ts';
+import { plural } from '../lib/format.ts';
+import { formatCount } from '../shared/format-count.ts';
 import { describeMonths } from '../shared/months.ts';
 import { NO_TYPES, type Figures } from './use-figures.ts';
 

@@ -1,6 +1,7 @@
 // What the map's colours mean: the choropleth's measure, classes and window, or the heatmap's
 // relative density and what its controls do. A window without data says so instead.
-import { capitalise, formatCount, formatRate } from '../lib/format.ts';
+import { capitalise, formatRate } from '../lib/format.ts';
+import { formatCount } from '../shared/format-count.ts';
 import type { MapArea } from '../lib/map-area.ts';
 import type { ChoroplethScale } from '../lib/map-scale.ts';
 import type { MapMeasure, MapView } from '../lib/map-state.ts';

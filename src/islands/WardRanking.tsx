@@ -3,7 +3,8 @@
 // order).
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { MapData } from '../shared/map-data.ts';
-import { capitalise, formatCount, formatRate, ordinal, plural } from '../lib/format.ts';
+import { capitalise, formatRate, ordinal, plural } from '../lib/format.ts';
+import { formatCount } from '../shared/format-count.ts';
 import { tiedBeyond, type RankedWard } from '../lib/map-rates.ts';
 import type { MapMeasure } from '../lib/map-state.ts';
 

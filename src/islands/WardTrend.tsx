@@ -2,7 +2,8 @@
 // vertical axis, the first and last month under the horizontal one. Months without data break
 // the line and are marked on the axis (gaps, never zeros); a month with data between two gaps
 // is a dot.
-import { formatCount, plural } from '../lib/format.ts';
+import { plural } from '../lib/format.ts';
+import { formatCount } from '../shared/format-count.ts';
 import { longMonth, shortMonth } from '../shared/months.ts';
 
 const WIDTH = 300;

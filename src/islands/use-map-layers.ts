@@ -10,7 +10,8 @@ import {
 } from 'preact/hooks';
 import type { FeatureCollection, Geometry } from 'geojson';
 import type { MapData } from '../shared/map-data.ts';
-import { formatCount, formatRate } from '../lib/format.ts';
+import { formatRate } from '../lib/format.ts';
+import { formatCount } from '../shared/format-count.ts';
 import { pointTotals } from '../lib/map-filter.ts';
 import { choroplethValues } from '../lib/map-scale.ts';
 import { INTENSITY_DEFAULT, type MapViewState } from '../lib/map-state.ts';

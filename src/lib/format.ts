@@ -2,7 +2,6 @@
 import { ANTI_SOCIAL_BEHAVIOUR } from '../shared/constants.ts';
 import { rankWithTies, type Change, type RateWindow } from '../shared/rates.ts';
 
-const COUNT = new Intl.NumberFormat('en-GB');
 const RATE = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 const PERCENT = new Intl.NumberFormat('en-GB', { style: 'percent', maximumFractionDigits: 1 });
 const DATE = new Intl.DateTimeFormat('en-GB', {
@@ -11,11 +10,6 @@ const DATE = new Intl.DateTimeFormat('en-GB', {
   year: 'numeric',
   timeZone: 'UTC',
 });
-
-/** 12345 -> "12,345" */
-export function formatCount(n: number): string {
-  return COUNT.format(n);
-}
 
 /**
  * A rate per 1,000 residents, one decimal: 41.27 -> "41.3"; null (no residents) -> "n/a". A

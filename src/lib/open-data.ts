@@ -18,7 +18,8 @@ import { area, AREA_LICENCE, AREA_WORDS, areaDataFile, DISTRICT } from './area.t
 import { downloadFileName } from './download-routes.ts';
 import { period, yearsWithData } from './figures.ts';
 import { absoluteUrl } from './paths.ts';
-import { formatCount, plural } from './format.ts';
+import { plural } from './format.ts';
+import { formatCount } from '../shared/format-count.ts';
 import { describeMonths, shortMonth } from '../shared/months.ts';
 import { wardTables, yearTables, type ReportTable } from './report-tables.ts';
 

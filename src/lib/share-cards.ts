@@ -13,13 +13,8 @@ import {
   yearOnYear,
   yearPeriod,
 } from './figures.ts';
-import {
-  changeInWords,
-  countedNoun,
-  formatCount,
-  formatRateWithWindow,
-  ordinalWithTies,
-} from './format.ts';
+import { changeInWords, countedNoun, formatRateWithWindow, ordinalWithTies } from './format.ts';
+import { formatCount } from '../shared/format-count.ts';
 import { describeMonths } from '../shared/months.ts';
 import type { ShareCard } from './share-image.ts';
 import { districtOutline, wardOutline } from './ward-outlines.ts';

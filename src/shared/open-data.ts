@@ -17,6 +17,7 @@ import {
 import { monthSchema } from './schema.ts';
 import type { AreaConfig, PostcodeListHolds } from './area.ts';
 import { farFromTheList } from './postcode-list.ts';
+import { formatCount } from './format-count.ts';
 import { PLACE_KINDS } from './place-kinds.ts';
 
 /** How the published files speak of their district: from its area configuration. */
@@ -110,8 +111,7 @@ function pollingDistrictDescription(publisher: string, filled: RecordsFilled | u
   if (filled.pollingDistrict === 0) {
     return `${column}; empty in every row of these files: the polling-district boundaries were not available to the run that built them.`;
   }
-  const count = (n: number) => n.toLocaleString('en-GB');
-  return `${column}; filled in ${count(filled.pollingDistrict)} of ${count(filled.rows)} rows of these files, empty in the others (the polling-district boundaries were not available to the run that built their months, or the point's district was not known).`;
+  return `${column}; filled in ${formatCount(filled.pollingDistrict)} of ${formatCount(filled.rows)} rows of these files, empty in the others (the polling-district boundaries were not available to the run that built their months, or the point's district was not known).`;
 }
 
 /** Columns of the yearly record files: the master dataset's columns, in its order. */

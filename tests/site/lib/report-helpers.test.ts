@@ -5,7 +5,6 @@ import {
   changeSortValue,
   countedNoun,
   formatChange,
-  formatCount,
   formatRate,
   formatShare,
   formatRateWithWindow,
@@ -66,8 +65,7 @@ describe('format', () => {
     expect(formatChange(-2 / 3531)).toBe('−0.1%');
   });
 
-  it('formats counts, rates and ordinals in British English', () => {
-    expect(formatCount(26721)).toBe('26,721');
+  it('formats rates and ordinals in British English', () => {
     expect(formatRate(32.96)).toBe('33.0');
     expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 33].map(ordinal)).toEqual([
       '1st',
