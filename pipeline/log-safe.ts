@@ -6,6 +6,9 @@
 //   ESC starts an ANSI sequence that can recolour the text after it, erase or rewrite what was
 //   printed before (a carriage return too), or hide a link behind harmless words (OSC 8); a
 //   BEL rings. Shown, the bytes are still there to read, and do nothing.
+// - Half of a character beyond U+FFFF (a lone UTF-16 surrogate, which a cut by code units
+//   leaves, as JSON.parse's message quoting a body does) is shown as an escape ("\ud83d"):
+//   it is not text, and the log's UTF-8 cannot hold it.
 // - The runner reads a line that starts with "::" as a workflow command, and the older form
 //   "##[" anywhere in a line (its legacy parser looks for it, not at the start): a crime's
 //   location with a line break and "::add-mask::" or "::error::" in it, or "##[error]" or
@@ -15,14 +18,19 @@
 //
 // logSafe(logSafe(text)) is logSafe(text): a line may pass through it twice (the run summary,
 // printed through the reporter).
+import { cutText } from '../src/shared/cut-text.ts';
+
 // eslint-disable-next-line no-control-regex -- the control characters are what it finds
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
 const COMMAND_START = /^(\s*)(:)(:)|()(#)(#\[)/gm;
 const WORD_JOINER = '\u2060';
+/** With the u flag, a surrogate matches only when it is not one of a pair. */
+const LONE_SURROGATE = /[\ud800-\udfff]/gu;
 
 export function logSafe(text: string): string {
   return text
     .replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+    .replace(LONE_SURROGATE, (c) => `\\u${c.charCodeAt(0).toString(16)}`)
     .replace(
       COMMAND_START,
       (
@@ -76,9 +84,9 @@ export function oneLine(text: string): string {
 
 /**
  * Text from outside (a server's body, a field of its answer) quoted in an error or a log line:
- * in double quotes, cut to its first `maxChars` characters ("…" when cut), on one line
- * (oneLine()).
+ * in double quotes, cut to its first `maxChars` characters and "…" when longer (cutText(),
+ * which never halves a character), on one line (oneLine()).
  */
 export function quoteOutside(text: string, maxChars: number): string {
-  return `"${oneLine(text.length <= maxChars ? text : `${text.slice(0, maxChars)}…`)}"`;
+  return `"${oneLine(cutText(text, maxChars + 1))}"`;
 }

@@ -3,6 +3,7 @@
 // resultOffset/resultRecordCount until the server stops saying `exceededTransferLimit`.
 import type { Feature, Geometry } from 'geojson';
 import { z } from 'zod';
+import { cutText } from '../../src/shared/cut-text.ts';
 import { quoteOutside } from '../log-safe.ts';
 import type { HttpClient, Log } from './http.ts';
 import { HttpPassingFault, shapeProblems, shortUrl, transientStatus } from './http-errors.ts';
@@ -148,7 +149,7 @@ function emptyButMore(body: unknown): boolean {
 
 /** A filter as logged: an IN list of a hundred codes is cut to its start. */
 function shortWhere(where: string): string {
-  return where.length <= WHERE_LOGGED_MAX ? where : `${where.slice(0, WHERE_LOGGED_MAX)}…`;
+  return cutText(where, WHERE_LOGGED_MAX + 1);
 }
 
 /** `field IN ('a','b')`, quoting each value as SQL does. */

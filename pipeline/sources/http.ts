@@ -64,8 +64,12 @@ const DEFAULT_MAX_BACKOFF_MS = 60_000;
 const MAX_RETRY_AFTER_MS = 5 * 60_000;
 /** Enough of a body that is not JSON to recognise it (an HTML error page, say) in a message. */
 const QUOTED_BODY_CHARS = 120;
-/** Bytes decoded to quote it: QUOTED_BODY_CHARS characters of up to 4 bytes each. */
-const QUOTED_BODY_BYTES = QUOTED_BODY_CHARS * 4;
+/**
+ * Bytes decoded to quote it: characters of up to 4 bytes each, two more than QUOTED_BODY_CHARS,
+ * so that a body cut here still reads as longer than quoteOutside() quotes whole, which marks
+ * the cut with "…".
+ */
+const QUOTED_BODY_BYTES = (QUOTED_BODY_CHARS + 2) * 4;
 
 export interface HttpStats {
   /** Requests sent, retries included. */

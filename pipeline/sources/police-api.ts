@@ -20,6 +20,7 @@ import { parseJsonBody, type HttpClient, type Log } from './http.ts';
 import { HttpRequestFailed, HttpStatusError, shapeProblems, statusError } from './http-errors.ts';
 import { formatArea, polyParameter, splitPolygon, type QueryPolygon } from './query-polygons.ts';
 import { errorMessage } from '../../src/shared/error-message.ts';
+import { cutText } from '../../src/shared/cut-text.ts';
 
 /** police.uk answers 400 to a GET longer than this; longer polygons go by POST. */
 export const MAX_GET_URL_CHARS = 4094;
@@ -58,6 +59,8 @@ function outlastedRetryAfter(error: unknown): boolean {
 
 /** Asks of a piece whose answer looks incomplete (empty, or short against its history). */
 const LEAF_ATTEMPTS = 3;
+/** Enough of each of two copies of a crime, as JSON, to see where they differ. */
+const QUOTED_COPY_CHARS = 200;
 
 const crimeDatesSchema = z.array(
   z.object({ date: monthSchema, 'stop-and-search': z.array(z.string()).optional() }),
@@ -112,7 +115,7 @@ function sameCrime(
   if (before === after) return;
   throw new Error(
     `${where} answered crime ${key.replace(/^id:/, 'id ')} twice with different content ` +
-      `(${before.slice(0, 200)} against ${after.slice(0, 200)}): ` +
+      `(${cutText(before, QUOTED_COPY_CHARS)} against ${cutText(after, QUOTED_COPY_CHARS)}): ` +
       (oneAnswer
         ? "both came in one answer, so police.uk's data for the month holds two versions of " +
           'the crime, and which is right cannot be told. Nothing was written for it; take the ' +

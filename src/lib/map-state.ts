@@ -4,6 +4,7 @@
 import { MAP_AREA } from './map-area.ts';
 import { API_CATEGORY_TO_CRIME_TYPE, CRIME_TYPES, type CrimeType } from '../shared/constants.ts';
 import { isMonth, shortMonth } from '../shared/months.ts';
+import { cutText } from '../shared/cut-text.ts';
 
 export const MAP_VIEWS = ['heat', 'wards'] as const;
 export type MapView = (typeof MAP_VIEWS)[number];
@@ -94,8 +95,7 @@ export function defaultState(context: StateContext): MapViewState {
 const QUOTED_MAX = 40;
 
 function quoted(value: string): string {
-  const chars = [...value];
-  return `"${chars.length > QUOTED_MAX ? `${chars.slice(0, QUOTED_MAX - 1).join('')}…` : value}"`;
+  return `"${cutText(value, QUOTED_MAX)}"`;
 }
 
 /** "a", "a and b", "a, b, c and 4 more" (the first three named). */

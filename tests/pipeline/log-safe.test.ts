@@ -41,6 +41,16 @@ describe('logSafe(text)', () => {
     expect(logSafe(safe)).toBe(safe);
   });
 
+  it('shows half an astral character (a lone surrogate) as an escape, and keeps whole ones', () => {
+    // What a cut by UTF-16 code units leaves, as JSON.parse's message quoting a body does.
+    expect(logSafe('Unexpected token, "x\ud83d"... is not valid JSON')).toBe(
+      'Unexpected token, "x\\ud83d"... is not valid JSON',
+    );
+    expect(logSafe('\ude00 Park \udbff')).toBe('\\ude00 Park \\udbff');
+    expect(logSafe('On or near 😀 𠮷 𝒜 Street')).toBe('On or near 😀 𠮷 𝒜 Street');
+    expect(logSafe(logSafe('x\ud83d'))).toBe(logSafe('x\ud83d'));
+  });
+
   it('shows every control character (C0 but line feed and tab, DEL, C1) as an escape', () => {
     expect(logSafe('On or near \x1b[31mX\x1b[2K Street')).toBe(
       'On or near \\x1b[31mX\\x1b[2K Street',

@@ -31,6 +31,8 @@ const OUTLINE = JSON.parse(
 ) as {
   features: Feature<Polygon>[];
 };
+/** A UTF-16 surrogate without its pair: what half an astral character leaves. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const CRIMES = sampleRows('2025-03').map((row, i) => toApiCrime(row, 90_000_000 + i));
 
 /** The `poly` parameter as police.uk reads it: "lat,lng:lat,lng:…", closed automatically. */
@@ -258,6 +260,26 @@ describe('fetchMonthCrimes() when one crime is answered twice with different con
       ),
     );
   });
+
+  // One of the two offsets puts a code-unit cut inside an emoji.
+  it.each(['', 'x'])(
+    'quotes both copies cut between characters, marking the cut, when a street name has emoji (%j before)',
+    async (before) => {
+      const { location, ...rest } = CRIMES[0] as { location: { street: object } };
+      // The location first, so that the cut falls inside the street's name.
+      const named = (name: string, category: string) => ({
+        location: { ...location, street: { ...location.street, name } },
+        ...rest,
+        category,
+      });
+      const first = named(`${before}${'😀'.repeat(300)}`, 'robbery');
+      const second = named(`${before}${'😀'.repeat(300)}`, 'burglary');
+      server.route('GET', '/api/crimes-street/all-crime', [{ body: [first] }, { body: [second] }]);
+      const error = (await fetchTwoPieces().catch((e: unknown) => e)) as Error;
+      expect(error.message).toMatch(/twice with different content \(.+… against .+…\)/u);
+      expect(error.message).not.toMatch(LONE_SURROGATE);
+    },
+  );
 
   it('says the month itself holds two versions when one answer repeats a crime with other content', async () => {
     const crime = CRIMES[0] as Record<string, unknown>;

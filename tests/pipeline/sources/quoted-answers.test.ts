@@ -25,6 +25,9 @@ const MAINTENANCE_PAGE =
   '<!DOCTYPE html>\n<html>\n  <head>\n\t<title>503 Service Unavailable</title>\n  </head>\n' +
   '  <body><h1>Down for maintenance</h1><p>Back soon.</p></body>\n</html>\n';
 
+/** A UTF-16 surrogate without its pair: what half an astral character leaves. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 const client = (): HttpClient => new HttpClient({ minBackoffMs: 1, maxBackoffMs: 2, retries: 1 });
 
 /** The message of what `promise` rejects with. */
@@ -42,6 +45,17 @@ describe('quoteOutside(text, maxChars)', () => {
     expect(quoteOutside('a\nb\tc\r\x1bd\u2028e', 20)).toBe('"a\\nb\\tc\\x0d\\x1bd\\u2028e"');
     expect(quoteOutside('abcdef', 3)).toBe('"abc…"');
     expect(quoteOutside('short', 5)).toBe('"short"');
+  });
+
+  it('cuts between characters: an emoji or other astral character at the cut is never halved', () => {
+    // Each of these is two UTF-16 code units; a cut by code units at an odd place halves one.
+    for (const astral of ['😀', '𠮷', '𝒜']) {
+      const text = `x${astral.repeat(10)}`;
+      expect(quoteOutside(text, 2)).toBe(`"x${astral}…"`);
+      expect(quoteOutside(text, 4)).toBe(`"x${astral.repeat(3)}…"`);
+      expect(quoteOutside(text, 11)).toBe(`"${text}"`);
+      expect(quoteOutside(text, 3)).not.toMatch(LONE_SURROGATE);
+    }
   });
 });
 
@@ -70,6 +84,42 @@ describe('a message quoting a server answer stays one line', () => {
     const quoted = /not JSON: (".*?…")/.exec(message)?.[1] ?? '';
     expect(quoted.endsWith('…"')).toBe(true);
     expect(JSON.parse(quoted.replace('…', ''))).toBe(MAINTENANCE_PAGE.slice(0, 120));
+  });
+
+  it('json() cuts a long body of emoji between characters, and says it was cut', async () => {
+    const body = `x${'😀'.repeat(300)}`;
+    server.route('GET', '/api/crimes-street-dates', [{ body }]);
+    const message = await failure(client().json(`${server.url}api/crimes-street-dates`));
+    expect(message).not.toMatch(LONE_SURROGATE);
+    const quoted = /not JSON: (".*?…")/u.exec(message)?.[1] ?? '';
+    expect(JSON.parse(quoted.replace('…', ''))).toBe(`x${'😀'.repeat(119)}`);
+  });
+
+  it.each([
+    [121, `"${'😀'.repeat(121)}"`],
+    [122, `"${'😀'.repeat(120)}…"`],
+    [500, `"${'😀'.repeat(120)}…"`],
+  ])(
+    'json() quotes a body of %i four-byte characters whole only when it is whole',
+    async (n, quoted) => {
+      server.route('GET', '/api/crimes-street-dates', [{ body: '😀'.repeat(n) }]);
+      const message = await failure(client().json(`${server.url}api/crimes-street-dates`));
+      expect(message).toContain(`not JSON: ${quoted} (`);
+    },
+  );
+
+  it("the council's ArcGIS server: an error message with an emoji at the cut", async () => {
+    const text = `x${'😀'.repeat(300)}`;
+    server.route('GET', '/mapserver/query', [{ body: { error: { code: 500, message: text } } }]);
+    const message = await failure(
+      fetchPollingDistricts({
+        client: client(),
+        mapServerUrl: `${server.url}mapserver`,
+        cacheFile: path.join(dir, 'polling-districts.geojson'),
+      }),
+    );
+    expect(message).not.toMatch(LONE_SURROGATE);
+    expect(message).toContain(`answered an ArcGIS error 500: "x${'😀'.repeat(199)}…"`);
   });
 
   it("the council's ArcGIS server: an error whose message is an HTML page", async () => {
