@@ -12,7 +12,7 @@ import { errorMessage } from '../src/shared/error-message.ts';
 import type { PolygonGeometry } from '../src/shared/geometry.ts';
 import type { Geometry } from 'geojson';
 import { wardSlug } from '../src/shared/ward-slug.ts';
-import { districtMiddle } from './district-middle.ts';
+import { districtMiddle, middleOf } from './district-middle.ts';
 import { polygonProblem } from './polygon-problem.ts';
 import { parseOutline } from './reference.ts';
 
@@ -331,7 +331,7 @@ type WardFeature = { properties?: Record<string, unknown> | null; geometry?: Geo
  * The wards lie in the district: a ward file of another district (the wards of the area
  * copied from, or of another vintage's district) would otherwise pass every check until the
  * first month's crimes, inside the outline and far from every ward, stop the run. A ward
- * counts as inside when its middle (districtMiddle) is in the outline; polygons that cannot
+ * counts as inside when its middle (middleOf) is in the outline; polygons that cannot
  * be read are left to reference.ts, which names their fault.
  */
 export function checkWardsInOutline(
@@ -343,7 +343,7 @@ export function checkWardsInOutline(
   const outside = wards.filter((ward) => {
     const geometry = ward.geometry ?? null;
     if (polygonProblem(geometry) !== null) return false;
-    const [lat, lon] = districtMiddle(geometry as PolygonGeometry);
+    const [lat, lon] = middleOf(geometry as PolygonGeometry);
     return !booleanPointInPolygon([lon, lat], outline);
   });
   if (outside.length === 0) return;
@@ -367,7 +367,7 @@ export function checkWardsInOutline(
  * file from another area, or fetched by the wrong code) would otherwise pass every check
  * (each LSOA has its residents) while no crime of the district found its LSOA and the
  * district's own LSOAs were taken for another's. An LSOA counts as inside when its middle
- * (districtMiddle) is in the outline, as a ward does. `lsoas`: boundaries.lsoas.file's, as
+ * (middleOf) is in the outline, as a ward does. `lsoas`: boundaries.lsoas.file's, as
  * reference.ts parses them.
  */
 export function checkLsoasInOutline(
@@ -376,7 +376,7 @@ export function checkLsoasInOutline(
   outline: PolygonGeometry,
 ): void {
   const outside = lsoas.filter((lsoa) => {
-    const [lat, lon] = districtMiddle(lsoa.geometry);
+    const [lat, lon] = middleOf(lsoa.geometry);
     return !booleanPointInPolygon([lon, lat], outline);
   });
   if (outside.length === 0) return;

@@ -5,6 +5,7 @@ import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { areaConfig } from '../../pipeline/added-area-files.ts';
+import { checkLsoasInOutline, checkWardsInOutline, loadArea } from '../../pipeline/area.ts';
 import { districtMiddle } from '../../pipeline/district-middle.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
@@ -95,5 +96,63 @@ describe('areaConfig(parts): the map centre of an added district', () => {
       });
       expect(inside(config.map.centre as [number, number], outline)).toBe(true);
     }
+  });
+});
+
+/** A rectangle as a GeoJSON polygon, its corners [west, south] to [east, north]. */
+function rectangle(west: number, south: number, east: number, north: number): Polygon {
+  return {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [west, south],
+        [east, south],
+        [east, north],
+        [west, north],
+        [west, south],
+      ],
+    ],
+  };
+}
+
+// A district whose east and south edges lie between two thousandths of a degree, and slivers
+// of it 0.0003° (some 20-30 m) wide along those edges, as a ward or LSOA along a road or a
+// river can be: each sliver's middle, rounded to 3 decimals, lies beyond the district's edge.
+const DISTRICT = rectangle(-1.6, 53.8003, -1.5003, 53.9);
+const SLIVERS: [string, Polygon][] = [
+  ['along the east edge', rectangle(-1.5006, 53.82, -1.5003, 53.88)],
+  ['along the south edge', rectangle(-1.58, 53.8003, -1.52, 53.8006)],
+  ['in the south-east corner', rectangle(-1.5006, 53.8003, -1.5003, 53.8006)],
+];
+
+describe('districtMiddle(outline) of a sliver narrower than its rounding', () => {
+  it.each(SLIVERS)('lies inside a sliver %s, and inside the district', (_where, sliver) => {
+    const middle = districtMiddle(sliver);
+    const feature = (geometry: Polygon): Shape => ({ type: 'Feature', properties: {}, geometry });
+    expect(inside(middle, feature(sliver))).toBe(true);
+    expect(inside(middle, feature(DISTRICT))).toBe(true);
+  });
+});
+
+describe('the outline checks: wards and LSOAs in slivers along the edge are inside', () => {
+  it.each(SLIVERS)('checkWardsInOutline keeps a ward %s', async (_where, sliver) => {
+    const area = await loadArea('leeds', { root: REPO });
+    const { codeProperty, nameProperty } = area.config.boundaries.wards;
+    const ward = {
+      properties: { [codeProperty]: 'E05099999', [nameProperty]: 'Riverside Strip' },
+      geometry: sliver,
+    };
+    expect(() => checkWardsInOutline(area, [ward], DISTRICT)).not.toThrow();
+    // Moved just outside the district, the same ward is refused.
+    const outside = { ...ward, geometry: rectangle(-1.5003, 53.82, -1.5, 53.88) };
+    expect(() => checkWardsInOutline(area, [outside], DISTRICT)).toThrow(/1 of the 1 wards/);
+  });
+
+  it.each(SLIVERS)('checkLsoasInOutline keeps an LSOA %s', async (_where, sliver) => {
+    const area = await loadArea('leeds', { root: REPO });
+    const lsoa = { code: 'E01099999', name: 'Leeds 999Z', geometry: sliver };
+    expect(() => checkLsoasInOutline(area, [lsoa], DISTRICT)).not.toThrow();
+    const outside = { ...lsoa, geometry: rectangle(-1.58, 53.8, -1.52, 53.8003) };
+    expect(() => checkLsoasInOutline(area, [outside], DISTRICT)).toThrow(/1 of the 1 LSOAs/);
   });
 });
