@@ -159,21 +159,25 @@ export function validateFeatureCollection<P extends z.ZodType>(
   return features;
 }
 
+/** `file`'s text as JSON; text that is not JSON is a ReferenceDataError naming the file. */
+function parseJson(text: string, file: string, remedy?: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ReferenceDataError(file, `is not valid JSON (${errorMessage(error)})`, {
+      cause: error,
+      remedy,
+    });
+  }
+}
+
 function parseFeatureCollection<P extends z.ZodType>(
   text: string,
   properties: P,
   file: string,
   name?: (properties: z.infer<P>) => string,
 ): Features<P> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ReferenceDataError(file, `is not valid JSON (${errorMessage(error)})`, {
-      cause: error,
-    });
-  }
-  return validateFeatureCollection(json, properties, file, undefined, name);
+  return validateFeatureCollection(parseJson(text, file), properties, file, undefined, name);
 }
 
 function areasFrom(
@@ -262,16 +266,12 @@ export function parseCentre(
   const remedy =
     'Draw the centre as a GeoJSON FeatureCollection of one Polygon or MultiPolygon feature in ' +
     'longitude and latitude (WGS84), inside the district, or fix centre in area.json.';
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ReferenceDataError(file, `is not valid JSON (${errorMessage(error)})`, {
-      cause: error,
-      remedy,
-    });
-  }
-  const features = validateFeatureCollection(json, z.unknown(), file, remedy);
+  const features = validateFeatureCollection(
+    parseJson(text, file, remedy),
+    z.unknown(),
+    file,
+    remedy,
+  );
   const [first] = features;
   if (features.length !== 1 || first === undefined) {
     throw new ReferenceDataError(file, `should hold exactly 1 feature, found ${features.length}`, {
