@@ -48,8 +48,8 @@ export const API_CATEGORY_TO_CRIME_TYPE: Readonly<Record<string, CrimeType>> = {
   'violent-crime': 'Violence and sexual offences',
 };
 
-/** Columns of a police.uk street-level CSV, in the order police.uk writes them. */
-export const STREET_COLUMNS = [
+/** The columns police.uk's street-level and outcomes CSVs both start with, in its order. */
+const CRIME_PLACE_COLUMNS = [
   'Crime ID',
   'Month',
   'Reported by',
@@ -59,24 +59,18 @@ export const STREET_COLUMNS = [
   'Location',
   'LSOA code',
   'LSOA name',
+] as const;
+
+/** Columns of a police.uk street-level CSV, in the order police.uk writes them. */
+export const STREET_COLUMNS = [
+  ...CRIME_PLACE_COLUMNS,
   'Crime type',
   'Last outcome category',
   'Context',
 ] as const;
 
 /** Columns of a police.uk outcomes CSV. */
-export const OUTCOME_COLUMNS = [
-  'Crime ID',
-  'Month',
-  'Reported by',
-  'Falls within',
-  'Longitude',
-  'Latitude',
-  'Location',
-  'LSOA code',
-  'LSOA name',
-  'Outcome type',
-] as const;
+export const OUTCOME_COLUMNS = [...CRIME_PLACE_COLUMNS, 'Outcome type'] as const;
 
 /** Columns of a police.uk stop-and-search CSV. */
 export const STOP_SEARCH_COLUMNS = [
