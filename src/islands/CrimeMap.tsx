@@ -26,6 +26,7 @@ import { useWardFocus } from './use-ward-focus.ts';
 import { coverOf } from './ward-cover.ts';
 import { WARD_DETAILS_ID } from './WardDetails.tsx';
 import { useWardViews } from './use-ward-views.tsx';
+import { useElement } from './use-same.ts';
 import { errorMessage } from '../shared/error-message.ts';
 
 /** The side panel layout; narrower screens get the bottom sheet, closed at first. */
@@ -156,10 +157,11 @@ function MapView({ data, shapes, wardsBase, postcodesUrl, announce }: MapViewPro
   // Parts that change with few of the state's values are built only when those change: an
   // unchanged element is skipped whole when the view is compared with the page (the search
   // never, the figures and legend on a change of filter, not on a pan or a ward picked).
-  const typePicker = useMemo(
-    () => <CrimeTypePicker selected={state.types} commit={commit} initiallyOpen={wide} />,
-    [state.types, commit, wide],
-  );
+  const typePicker = useElement(CrimeTypePicker, {
+    selected: state.types,
+    commit,
+    initiallyOpen: wide,
+  });
   // Where the search found a postcode, shown with its ward's details (and not under the search,
   // PlaceSearch) until they close or show another ward.
   const [found, setFound] = useState<{ ward: string; note: string } | null>(null);
@@ -185,51 +187,29 @@ function MapView({ data, shapes, wardsBase, postcodesUrl, announce }: MapViewPro
     [data, postcodesUrl, wards, announce],
   );
   const { types, excludeCityCentre, view, measure, threshold } = state;
-  const figuresText = useMemo(
-    () => (
-      <MapFigures
-        data={data}
-        types={types}
-        excludeCityCentre={excludeCityCentre}
-        figures={figures}
-        rangeLabel={rangeLabel}
-        announce={announce}
-      />
-    ),
-    [data, types, excludeCityCentre, figures, rangeLabel, announce],
-  );
-  const legend = useMemo(
-    () => (
-      <MapLegend
-        view={view}
-        measure={measure}
-        scale={scale}
-        window={windowText}
-        range={rangeLabel}
-        noData={noData}
-        noTypes={figures.noTypes}
-        threshold={threshold}
-        rateUnit={figures.rateUnit}
-        noun={figures.noun}
-        centre={MAP_AREA.centre}
-        excludeCityCentre={excludeCityCentre}
-        district={MAP_AREA.district}
-      />
-    ),
-    [
-      view,
-      measure,
-      scale,
-      windowText,
-      rangeLabel,
-      noData,
-      figures.noTypes,
-      threshold,
-      figures.rateUnit,
-      figures.noun,
-      excludeCityCentre,
-    ],
-  );
+  const figuresText = useElement(MapFigures, {
+    data,
+    types,
+    excludeCityCentre,
+    figures,
+    rangeLabel,
+    announce,
+  });
+  const legend = useElement(MapLegend, {
+    view,
+    measure,
+    scale,
+    window: windowText,
+    range: rangeLabel,
+    noData,
+    noTypes: figures.noTypes,
+    threshold,
+    rateUnit: figures.rateUnit,
+    noun: figures.noun,
+    centre: MAP_AREA.centre,
+    excludeCityCentre,
+    district: MAP_AREA.district,
+  });
   const { ranking, details } = useWardViews({
     data,
     figures,

@@ -14,6 +14,7 @@ import { countedNoun, ordinalWithTies, plural } from '../lib/format.ts';
 import { choroplethScale, choroplethValues, type ChoroplethScale } from '../lib/map-scale.ts';
 import type { MapMeasure, MapViewState } from '../lib/map-state.ts';
 import { describeMonths } from '../shared/months.ts';
+import { useSame } from './use-same.ts';
 
 /** Legend steps: whole crimes, or rates to the one decimal they are printed with. */
 const LEGEND_STEP = { count: 1, rate: 0.1 } as const;
@@ -145,42 +146,22 @@ export function useFigures(data: MapData, state: MapViewState): Figures {
   const unit = rateUnit(months);
   // One object per change of its parts, so the parts of the view built from it are skipped
   // when they did not change.
-  return useMemo(
-    () => ({
-      filter,
-      totals,
-      leedsTotal,
-      coverage,
-      gapMonths,
-      noData,
-      noTypes,
-      ranking,
-      rankOf,
-      rates,
-      populations,
-      leedsRate,
-      rateUnit: unit,
-      noun,
-      scale,
-      measure,
-    }),
-    [
-      filter,
-      totals,
-      leedsTotal,
-      coverage,
-      gapMonths,
-      noData,
-      noTypes,
-      ranking,
-      rankOf,
-      rates,
-      populations,
-      leedsRate,
-      unit,
-      noun,
-      scale,
-      measure,
-    ],
-  );
+  return useSame({
+    filter,
+    totals,
+    leedsTotal,
+    coverage,
+    gapMonths,
+    noData,
+    noTypes,
+    ranking,
+    rankOf,
+    rates,
+    populations,
+    leedsRate,
+    rateUnit: unit,
+    noun,
+    scale,
+    measure,
+  });
 }

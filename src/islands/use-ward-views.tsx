@@ -1,6 +1,6 @@
 // The ranking and the selected ward's details, each built again only when what it shows
 // changed: an unchanged element is skipped whole when the view is compared with the page.
-import { useMemo, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import type { MapData } from '../shared/map-data.ts';
 import type { MapViewState } from '../lib/map-state.ts';
@@ -8,6 +8,7 @@ import { WardDetails } from './WardDetails.tsx';
 import { WardRanking } from './WardRanking.tsx';
 import type { Figures } from './use-figures.ts';
 import type { WardFocus } from './use-ward-focus.ts';
+import { useElement } from './use-same.ts';
 
 export interface WardViewsInput {
   data: MapData;
@@ -30,51 +31,30 @@ export function useWardViews(input: WardViewsInput): {
   const { data, figures, state, wards, windowText, rangeLabel, wardsBase, found } = input;
   const [showAll, setShowAll] = useState(false);
   const { noData } = figures;
-  const ranking = useMemo(
-    () =>
-      !noData && (
-        <WardRanking
-          data={data}
-          ranking={figures.ranking}
-          rates={figures.rates}
-          rateUnit={figures.rateUnit}
-          noun={figures.noun}
-          measure={state.measure}
-          showAll={showAll}
-          selected={state.ward}
-          onPick={wards.toggle}
-          onShowAll={setShowAll}
-        />
-      ),
-    [
-      data,
-      figures.ranking,
-      figures.rates,
-      figures.rateUnit,
-      figures.noun,
-      state.measure,
-      showAll,
-      state.ward,
-      wards,
-      noData,
-    ],
-  );
+  const rankingElement = useElement(WardRanking, {
+    data,
+    ranking: figures.ranking,
+    rates: figures.rates,
+    rateUnit: figures.rateUnit,
+    noun: figures.noun,
+    measure: state.measure,
+    showAll,
+    selected: state.ward,
+    onPick: wards.toggle,
+    onShowAll: setShowAll,
+  });
   const selected = state.ward === null ? -1 : data.wards.findIndex((w) => w.slug === state.ward);
-  const details = useMemo(
-    () =>
-      selected >= 0 && (
-        <WardDetails
-          data={data}
-          ward={selected}
-          figures={figures}
-          window={windowText}
-          range={rangeLabel}
-          wardsBase={wardsBase}
-          found={found}
-          onClose={wards.close}
-        />
-      ),
-    [data, selected, figures, windowText, rangeLabel, wardsBase, found, wards],
-  );
+  const detailsElement = useElement(WardDetails, {
+    data,
+    ward: selected,
+    figures,
+    window: windowText,
+    range: rangeLabel,
+    wardsBase,
+    found,
+    onClose: wards.close,
+  });
+  const ranking = !noData && rankingElement;
+  const details = selected >= 0 && detailsElement;
   return { ranking, details };
 }
