@@ -2,9 +2,7 @@
 // map's notes on a link) cuts between characters, never inside one.
 import { describe, expect, it } from 'vitest';
 import { cutText } from '../../src/shared/cut-text.ts';
-
-/** A UTF-16 surrogate without its pair: what half an astral character leaves. */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+import { LONE_SURROGATE } from '../support/lone-surrogate.ts';
 
 describe('cutText(text, maxChars)', () => {
   it('leaves text of at most maxChars characters as it is', () => {

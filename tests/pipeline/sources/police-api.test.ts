@@ -22,6 +22,7 @@ import { districtQueryPolygons } from '../../../pipeline/sources/query-polygons.
 import { buildArchive, pointOf, sampleRows, toApiCrime } from '../../support/police-fixtures.ts';
 import { ReplayServer, type Handler, type RecordedRequest } from '../../support/replay-server.ts';
 import { replayPerTest, replaySources } from '../../support/replay-sources.ts';
+import { LONE_SURROGATE } from '../../support/lone-surrogate.ts';
 
 const FAST_HTTP = { minBackoffMs: 1, maxBackoffMs: 5, retries: 3, timeoutMs: 2000 };
 /** The replay server's stand-in for police.uk's 10,000: low enough that real Leeds months must be split. */
@@ -31,8 +32,6 @@ const OUTLINE = JSON.parse(
 ) as {
   features: Feature<Polygon>[];
 };
-/** A UTF-16 surrogate without its pair: what half an astral character leaves. */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const CRIMES = sampleRows('2025-03').map((row, i) => toApiCrime(row, 90_000_000 + i));
 
 /** The `poly` parameter as police.uk reads it: "lat,lng:lat,lng:…", closed automatically. */

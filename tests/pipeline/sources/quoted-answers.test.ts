@@ -12,6 +12,7 @@ import { reverseGeocode } from '../../../pipeline/sources/postcodes.ts';
 import { layerPath, LEEDS } from '../../support/ons-replay.ts';
 import type { ReplayServer } from '../../support/replay-server.ts';
 import { replayPerTest } from '../../support/replay-sources.ts';
+import { LONE_SURROGATE } from '../../support/lone-surrogate.ts';
 
 let server: ReplayServer;
 let dir: string;
@@ -24,9 +25,6 @@ replayPerTest('quoted-answers-', (s, d) => {
 const MAINTENANCE_PAGE =
   '<!DOCTYPE html>\n<html>\n  <head>\n\t<title>503 Service Unavailable</title>\n  </head>\n' +
   '  <body><h1>Down for maintenance</h1><p>Back soon.</p></body>\n</html>\n';
-
-/** A UTF-16 surrogate without its pair: what half an astral character leaves. */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 const client = (): HttpClient => new HttpClient({ minBackoffMs: 1, maxBackoffMs: 2, retries: 1 });
 
