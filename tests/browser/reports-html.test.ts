@@ -701,13 +701,23 @@ describe('every report page', () => {
   });
 
   it('gives every chart a text alternative', () => {
+    let charts = 0;
     for (const urlPath of pages) {
-      for (const svg of page(urlPath).querySelectorAll('main svg')) {
-        const labelled = svg.getAttribute('aria-label') ?? svg.getAttribute('aria-labelledby');
+      const root = page(urlPath);
+      for (const svg of root.querySelectorAll('main svg')) {
         expect(svg.getAttribute('role'), urlPath).toBe('img');
-        expect(labelled, urlPath).toBeTruthy();
+        // The words a screen reader gives: the label, or the text of every element it names.
+        const ids = svg.getAttribute('aria-labelledby')?.split(/\s+/) ?? [];
+        const named = ids.map((id) => root.getElementById(id)?.text.trim() ?? '');
+        for (const [i, text] of named.entries())
+          expect(text, `${urlPath}: #${ids[i]}`).not.toBe('');
+        const words = svg.getAttribute('aria-label') ?? named.join(' ');
+        expect(words.trim(), urlPath).not.toBe('');
+        charts += 1;
       }
     }
+    // Each ward page's trend and outline, each year page's trend.
+    expect(charts).toBeGreaterThanOrEqual(data.wards.length * 2 + years.length);
   });
 });
 

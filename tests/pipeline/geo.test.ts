@@ -351,7 +351,9 @@ describe('locate(lon, lat) outside Leeds', () => {
 
     /** Points `metres` outside the middles of the outline's 10 longest edges. */
     function pointsOutside(metres: number): [number, number][] {
-      const ring = geo.outline.type === 'Polygon' ? geo.outline.coordinates[0]! : [];
+      // The outer ring of a one-piece outline: any other shape must fail, not test no point.
+      if (geo.outline.type !== 'Polygon') throw new Error(`the outline is a ${geo.outline.type}`);
+      const ring = geo.outline.coordinates[0]!;
       const edges = ring.slice(1).map((end, i) => ({ start: ring[i]!, end }));
       return edges
         .map((edge) => ({ ...edge, length: distance(edge.start, edge.end, { units: 'meters' }) }))
@@ -372,7 +374,9 @@ describe('locate(lon, lat) outside Leeds', () => {
     }
 
     it(`keeps a point 30 m outside the outline (tolerance ${OUTLINE_TOLERANCE_M} m) and gives it the nearest ward`, () => {
-      for (const [lon, lat] of pointsOutside(30)) {
+      const points = pointsOutside(30);
+      expect(points).toHaveLength(10);
+      for (const [lon, lat] of points) {
         expect(metresToBoundary(lon, lat, outline())).toBeCloseTo(30, -1);
         const place = locator.locate(lon, lat);
         expect(place).not.toBeNull();
@@ -382,7 +386,9 @@ describe('locate(lon, lat) outside Leeds', () => {
     });
 
     it('drops a point 500 m outside the outline', () => {
-      for (const [lon, lat] of pointsOutside(500)) {
+      const points = pointsOutside(500);
+      expect(points).toHaveLength(10);
+      for (const [lon, lat] of points) {
         expect(metresToBoundary(lon, lat, outline())).toBeGreaterThan(400);
         expect(locator.locate(lon, lat)).toBeNull();
       }
