@@ -1,18 +1,20 @@
 // An area's reference geography, read once before a run's first step and checked against its
 // area.json: whatever can be checked from the committed files (LSOAs of the district, with
-// their residents; its postcodes and the postcode districts it names; its force's
-// districts) stops the run before anything is downloaded, and the steps that locate points
-// share what was read.
+// their residents; wards with residents; its postcodes and the postcode districts it names;
+// its force's districts) stops the run before anything is downloaded, and the steps that
+// locate points share what was read.
 import {
   checkForceDistricts,
   checkLsoasInOutline,
   checkPostcodesInOutline,
   checkPostcodeDistricts,
+  AreaLoadError,
   type LoadedArea,
 } from './area.ts';
 import { loadGeography, type ReferenceFiles } from './load-geography.ts';
 import { ownLsoaDistricts } from './outside.ts';
 import type { Geography } from './reference.ts';
+import { wardsWithoutResidents } from './wards.ts';
 
 export interface AreaGeography {
   geography: Geography;
@@ -32,5 +34,11 @@ export async function loadAreaGeography(
   checkPostcodeDistricts(area, geography.postcodes);
   const lsoaDistricts = ownLsoaDistricts(geography.lsoas);
   checkForceDistricts(area, lsoaDistricts);
+  // Every rate divides by a ward's residents: a ward with none would stop the run's wards,
+  // after its downloads, otherwise.
+  const { centre, population } = area.config;
+  const empty = wardsWithoutResidents(geography, centre, population.file);
+  if (empty !== null)
+    throw new AreaLoadError(`${area.source} does not fit its population:\n${empty}`);
   return { geography, lsoaDistricts };
 }

@@ -100,6 +100,7 @@ function withoutResidents(
   wards: readonly { code: string; name: string }[],
   apportionment: readonly LsoaApportionment[],
   population: ReadonlyMap<string, number>,
+  populationFile?: string,
 ): string {
   const lines = wards.map((ward) => {
     const lsoas = apportionment
@@ -115,9 +116,52 @@ function withoutResidents(
   return (
     `${wards.length === 1 ? 'A ward has' : `${wards.length} wards have`} no Census 2021 ` +
     `residents, so no rate per resident:\n${lines.join('\n')}\n` +
-    "Check the area's population file (area.json population.file: every LSOA's usual " +
-    'residents) and that its LSOA and ward boundaries cover the same district.'
+    `Check the area's population file (area.json population.file${populationFile === undefined ? '' : ` ${populationFile}`}: ` +
+    "every LSOA's usual residents) and that its LSOA and ward boundaries cover the same district."
   );
+}
+
+/** Each ward's residents, and the wards with none (withoutResidents says why). */
+function residentsByWard(geo: Geography, centre: CentreDefinition) {
+  const apportionment = apportionLsoas(geo, centre);
+  const residents = wardResidents(
+    geo.population,
+    apportionment,
+    geo.wards.map((ward) => ward.code),
+  );
+  const empty = geo.wards.filter((ward) => (residents.get(ward.code)?.residents ?? 0) === 0);
+  return { apportionment, residents, empty };
+}
+
+/**
+ * Why some wards have no residents (withoutResidents), or null when each has some: found from
+ * the reference geography alone, so a run checks it before its first download. Most wards hold
+ * an LSOA with residents that lies wholly in them, which the LSOAs' vertices show at once; only
+ * when a ward holds none is the LSOAs' apportionment (about a second) worked out to tell.
+ * `populationFile`: the file the residents were read from, for the message.
+ */
+export function wardsWithoutResidents(
+  geo: Geography,
+  centre: CentreDefinition,
+  populationFile?: string,
+): string | null {
+  const wardIndex = new PolygonIndex(
+    geo.wards.map((ward) => ward.geometry),
+    geo.projection,
+  );
+  const unsure = new Set(geo.wards.map((_, i) => i));
+  for (const lsoa of geo.lsoas) {
+    if (unsure.size === 0) return null;
+    if ((geo.population.get(lsoa.code) ?? 0) === 0) continue;
+    const holding = wardsHoldingVertices(wardIndex, lsoa.geometry);
+    const [only] = holding;
+    if (holding.size === 1 && only !== undefined) unsure.delete(only);
+  }
+  if (unsure.size === 0) return null;
+  const { apportionment, empty } = residentsByWard(geo, centre);
+  return empty.length === 0
+    ? null
+    : withoutResidents(empty, apportionment, geo.population, populationFile);
 }
 
 /** The wards, ordered by name, validated against the shared schema. */
@@ -127,13 +171,8 @@ export function buildWards(geo: Geography, centre: CentreDefinition): Ward[] {
   if (pages.length > 0) {
     throw new Error(`The wards do not each give a page of their own:\n  - ${pages.join('\n  - ')}`);
   }
-  const apportionment = apportionLsoas(geo, centre);
-  const residents = wardResidents(
-    geo.population,
-    apportionment,
-    geo.wards.map((ward) => ward.code),
-  );
-  const empty = geo.wards.filter((ward) => (residents.get(ward.code)?.residents ?? 0) === 0);
+  // Checked before the run's first step too (area-geography.ts), for geography read there.
+  const { apportionment, residents, empty } = residentsByWard(geo, centre);
   if (empty.length > 0) throw new Error(withoutResidents(empty, apportionment, geo.population));
   const neighbours = wardNeighbours(geo);
   const wards = [...geo.wards]

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { bbox } from '@turf/bbox';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -776,4 +777,111 @@ describe("loadAreaGeography(area, files): the postcode list is the district's", 
       );
     },
   );
+});
+
+describe('npm run pipeline -- --area online, with a ward that has no residents', () => {
+  let root: string;
+  beforeEach(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'area-residents-'));
+    await mkdir(path.join(root, 'data', 'areas', 'leeds'), { recursive: true });
+    await symlink(path.join(REPO, 'data', 'reference'), path.join(root, 'data', 'reference'));
+    await cp(
+      path.join(REPO, 'data', 'areas', 'sheffield'),
+      path.join(root, 'data', 'areas', 'sheffield'),
+      { recursive: true, filter: (source) => !/[/\\](output|sample)$/.test(source) },
+    );
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  type Features = {
+    features: { properties: Record<string, string>; geometry: Parameters<typeof bbox>[0] }[];
+  };
+  const boxesMeet = (a: number[], b: number[]) =>
+    a[0]! <= b[2]! && b[0]! <= a[2]! && a[1]! <= b[3]! && b[1]! <= a[3]!;
+
+  /**
+   * The area with the residents of `ward` taken away: every LSOA whose box meets the ward's
+   * gets 0 residents (`how` "zero"), or is left out of the LSOA and population files ("gone").
+   * The files are written into the area's folder and area.json names them.
+   */
+  async function withoutResidentsIn(slug: string, ward: string, how: 'zero' | 'gone') {
+    const area = JSON.parse(
+      await readFile(path.join(REPO, 'data', 'areas', slug, 'area.json'), 'utf8'),
+    ) as Json;
+    const read = async (file: string) => readFile(path.join(REPO, file), 'utf8');
+    const wards = JSON.parse(await read(area.boundaries.wards.file)) as Features;
+    const lsoas = JSON.parse(await read(area.boundaries.lsoas.file)) as Features;
+    const theWard = wards.features.find(
+      (f) => f.properties[area.boundaries.wards.codeProperty] === ward,
+    );
+    const box = bbox(theWard!.geometry);
+    const emptied = new Set(
+      lsoas.features
+        .filter((f) => boxesMeet(bbox(f.geometry), box))
+        .map((f) => f.properties['LSOA21CD']),
+    );
+    const [header, ...rows] = (await read(area.population.file)).trimEnd().split(/\r?\n/);
+    const columns = header!.split(',');
+    const codeAt = columns.indexOf(area.population.codeColumn);
+    const valueAt = columns.indexOf(area.population.valueColumn);
+    const population = rows.flatMap((row) => {
+      const cells = row.split(',');
+      if (!emptied.has(cells[codeAt]!)) return [row];
+      return how === 'zero' ? [cells.map((cell, i) => (i === valueAt ? '0' : cell)).join(',')] : [];
+    });
+    const dir = path.join(root, 'data', 'areas', slug);
+    await writeFile(path.join(dir, 'population.csv'), `${[header, ...population].join('\n')}\n`);
+    area.population.file = `data/areas/${slug}/population.csv`;
+    if (how === 'gone') {
+      lsoas.features = lsoas.features.filter((f) => !emptied.has(f.properties['LSOA21CD']));
+      await writeFile(path.join(dir, 'lsoas.geojson'), JSON.stringify(lsoas));
+      area.boundaries.lsoas.file = `data/areas/${slug}/lsoas.geojson`;
+    }
+    await writeFile(path.join(dir, 'area.json'), JSON.stringify(area));
+  }
+
+  it.each([
+    ['sheffield', 'E05010862', 'City', 'zero'],
+    ['sheffield', 'E05010880', 'Stannington', 'gone'],
+    ['leeds', 'E05011403', 'Little London & Woodhouse', 'zero'],
+    ['leeds', 'E05011396', 'Harewood', 'gone'],
+  ] as const)(
+    "stops on %s ward %s (%s) with its LSOAs' residents %s before its first step downloads anything",
+    async (slug, code, name, how) => {
+      await withoutResidentsIn(slug, code, how);
+      let downloaded = false;
+      const download: NetworkStep = {
+        name: 'download',
+        description: 'downloads',
+        network: true,
+        run: async () => ((downloaded = true), 'downloaded'),
+      };
+      const local: LocalStep = { name: 'local', description: 'reads', run: async () => 'read' };
+      const reporter = createMemoryReporter();
+      const run = runPipeline(
+        { help: false, list: false, offline: false, area: slug, out: 'out' },
+        { root, reporter, threads: 1, steps: [download, local] },
+      );
+      const error = (await run.catch((e: unknown) => e)) as Error;
+      expect(error).toBeInstanceOf(AreaLoadError);
+      expect(error.message).toMatch(
+        new RegExp(`^data/areas/${slug}/area\\.json does not fit its population:\\n`),
+      );
+      expect(error.message).toContain(
+        `  - ${code} (${name}): ${how === 'gone' ? 'no LSOA overlaps it' : 'the LSOAs that overlap it have '}`,
+      );
+      expect(error.message).toContain(`population.file data/areas/${slug}/population.csv`);
+      expect(downloaded).toBe(false);
+      expect(reporter.lines.filter((line) => /^\[\d+\/\d+\]/.test(line))).toEqual([]);
+    },
+  );
+
+  it("passes the committed areas' wards, each with residents", async () => {
+    for (const slug of ['leeds', 'sheffield']) {
+      const area = await loadArea(slug, { root: REPO });
+      await expect(loadAreaGeography(area, referenceFiles(area))).resolves.toBeDefined();
+    }
+  });
 });
