@@ -6,7 +6,13 @@ import path from 'node:path';
 import { bbox } from '@turf/bbox';
 import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import { parse } from 'csv-parse/sync';
-import { parseArea, slugMismatch, type AreaConfig } from '../src/shared/area.ts';
+import {
+  districtsOfAreas,
+  otherDistrictWords,
+  parseArea,
+  slugMismatch,
+  type AreaConfig,
+} from '../src/shared/area.ts';
 import { areaNameProblem } from '../src/shared/area-paths.ts';
 import { errorMessage } from '../src/shared/error-message.ts';
 import type { PolygonGeometry } from '../src/shared/geometry.ts';
@@ -102,7 +108,34 @@ export async function readAreaConfig(
   const config = parseArea(json, source);
   const mismatch = slugMismatch(config, slug, source);
   if (mismatch !== null) throw new AreaLoadError(mismatch);
+  const others = districtsOfAreas(await otherAreaConfigs(root, slug));
+  const copied = otherDistrictWords(config, others, source);
+  if (copied !== null) throw new AreaLoadError(copied);
   return config;
+}
+
+/**
+ * The area.json of every area in data/areas/ but `slug`, parsed, with its path: what another
+ * district's name is known from. One that cannot be read is left to its own run to refuse.
+ */
+async function otherAreaConfigs(
+  root: string,
+  slug: string,
+): Promise<{ value: unknown; source: string }[]> {
+  const others = (await knownAreas(root)).filter((other) => other !== slug);
+  const read = await Promise.all(
+    others.map(async (other) => {
+      const file = path.join(root, AREAS_DIR, other, AREA_FILE);
+      try {
+        return [
+          { value: JSON.parse(await readFile(file, 'utf8')), source: path.relative(root, file) },
+        ];
+      } catch {
+        return [];
+      }
+    }),
+  );
+  return read.flat();
 }
 
 /**

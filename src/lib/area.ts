@@ -7,9 +7,15 @@
 // AREA_DATA_DIR when set (a `--out DIR` of the pipeline).
 //
 // Build-time only (Node): pages read it, islands are given what they need as props.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArea, slugMismatch, type AreaConfig } from '../shared/area.ts';
+import {
+  districtsOfAreas,
+  otherDistrictWords,
+  parseArea,
+  slugMismatch,
+  type AreaConfig,
+} from '../shared/area.ts';
 import { areaDataPath, areaSlugFromEnv, DEFAULT_AREA, type AreaEnv } from '../shared/area-paths.ts';
 import { changeLogSchema, type ChangeLog } from '../shared/change-log.ts';
 import { districtWords, openDataLicence } from '../shared/open-data.ts';
@@ -84,11 +90,35 @@ function readAreaJson(): unknown {
 /** The area's configuration, validated (every bad field named). */
 export const area: AreaConfig = inItsFolder(parseArea(readAreaJson(), AREA_FILE));
 
-/** The configuration, when its slug is its folder's (as the pipeline requires too). */
+/**
+ * The configuration, when its slug is its folder's and its words name no other area's district
+ * (as the pipeline requires too: the site's name and the centre's label are not in the data it
+ * builds, so an edit made since would show only here).
+ */
 function inItsFolder(config: AreaConfig): AreaConfig {
   const mismatch = slugMismatch(config, SLUG, AREA_FILE);
   if (mismatch !== null) throw new Error(mismatch);
+  const copied = otherDistrictWords(config, districtsOfAreas(otherAreaConfigs()), AREA_FILE);
+  if (copied !== null) throw new Error(copied);
   return config;
+}
+
+/** The other areas' area.json, parsed (those that cannot be read are their own builds' fault). */
+function otherAreaConfigs(): { value: unknown; source: string }[] {
+  const dir = path.join('data', 'areas');
+  const slugs = existsSync(dir)
+    ? readdirSync(dir, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory() && entry.name !== SLUG)
+        .map((entry) => entry.name)
+    : [];
+  return slugs.flatMap((slug) => {
+    const source = path.join(dir, slug, 'area.json');
+    try {
+      return [{ value: JSON.parse(readFileSync(source, 'utf8')) as unknown, source }];
+    } catch {
+      return [];
+    }
+  });
 }
 
 /** The district's name, as pages say it: "Leeds", "Sheffield". */

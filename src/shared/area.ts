@@ -366,6 +366,105 @@ export function slugMismatch(config: AreaConfig, folder: string, source: string)
     : `${source}: slug is "${config.slug}" but the folder is "${folder}": make them the same.`;
 }
 
+/** Another district an area.json may name in its words by mistake, and where it is known from. */
+export interface KnownDistrict {
+  /** As pages and police.uk's LSOA names give it: "Leeds", "Barnsley". */
+  name: string;
+  /** Its ONS code, when its own area.json gives it. */
+  code?: string;
+  /** Where it is named: "the district of data/areas/leeds/area.json". */
+  whose: string;
+}
+
+/**
+ * The districts other area configurations name (`others`: each parsed area.json with the path it
+ * was read from, any that cannot be read left to their own run to refuse): each one's
+ * localAuthority and forceDistricts.
+ */
+export function districtsOfAreas(
+  others: readonly { value: unknown; source: string }[],
+): KnownDistrict[] {
+  return others.flatMap(({ value, source }) => {
+    const parsed = areaSchema.safeParse(value);
+    if (!parsed.success) return [];
+    const { localAuthority, forceDistricts } = parsed.data;
+    return [
+      { name: localAuthority.name, code: localAuthority.code, whose: `the district of ${source}` },
+      ...(forceDistricts ?? []).map((name) => ({
+        name,
+        whose: `one of the forceDistricts of ${source}`,
+      })),
+    ];
+  });
+}
+
+/** `text` with every whole-word `name` in it, whatever its case, replaced by `by`. */
+function replaceName(text: string, name: string, by: string): string {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return text.replace(
+    new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'giu'),
+    () => by,
+  );
+}
+
+/**
+ * Where an area's words for readers name another district than its own (`known`: the other
+ * committed areas' districts, districtsOfAreas, and their force's): a siteName, centre label
+ * or publisher copied from another area.json would put that district's name on every page of
+ * this one's, and a localAuthority.name copied without its code would call the district by
+ * another's name. The pipeline and the build both refuse such an area, with this message
+ * (`source`: its area.json); null when its words name no other district.
+ */
+export function otherDistrictWords(
+  config: AreaConfig,
+  known: readonly KnownDistrict[],
+  source: string,
+): string | null {
+  const own = config.localAuthority;
+  const others = [
+    ...known,
+    ...(config.forceDistricts ?? []).map((name) => ({
+      name,
+      whose: 'one of its forceDistricts',
+    })),
+  ].filter((d) => d.name.toLowerCase() !== own.name.toLowerCase());
+  const problems: string[] = [];
+  const named = known.find(
+    (d) => d.code !== undefined && d.code !== own.code && d.name === own.name,
+  );
+  if (named !== undefined) {
+    problems.push(
+      `localAuthority.name: "${own.name}" is the name of ${named.code}, ${named.whose}, but ` +
+        `localAuthority.code is ${own.code}: give the name of ${own.code} as readers say it, ` +
+        'or the code of the district this area is',
+    );
+  }
+  const fields: [field: string, text: string | undefined][] = [
+    ['siteName', config.siteName],
+    ['centre.label', config.centre?.label],
+    ['pollingDistricts.publisher', config.pollingDistricts?.publisher],
+  ];
+  for (const [field, text] of fields) {
+    if (text === undefined) continue;
+    // Another district's name inside this one's ("Kingston upon Hull" holds "Hull") is its own.
+    const rest = replaceName(text, own.name, ' ');
+    const other = others.find((d) => replaceName(rest, d.name, ' ') !== rest);
+    if (other === undefined) continue;
+    const example =
+      field === 'siteName' ? `, e.g. "${replaceName(text, other.name, own.name)}"` : '';
+    problems.push(
+      `${field}: "${text}" names ${other.name} (${other.whose}), but this area is ` +
+        `${own.name} (localAuthority.name): write ${own.name}'s own${example}`,
+    );
+  }
+  if (problems.length === 0) return null;
+  return (
+    `${source} names another district where its pages name their own:\n` +
+    problems.map((p) => `  - ${p}\n`).join('') +
+    "Correct these fields (copied from another area's area.json?): the pages of this area show them."
+  );
+}
+
 /** What an area counts as its centre; null: it has none. */
 export type CentreDefinition = AreaConfig['centre'];
 

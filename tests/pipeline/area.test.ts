@@ -885,3 +885,71 @@ describe('npm run pipeline -- --area online, with a ward that has no residents',
     }
   });
 });
+
+describe("loadArea(slug) with words copied from another committed area's area.json", () => {
+  let root: string;
+  beforeEach(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'area-words-'));
+    await mkdir(path.join(root, 'data'));
+    await symlink(path.join(REPO, 'data', 'reference'), path.join(root, 'data', 'reference'));
+    for (const slug of ['leeds', 'sheffield']) {
+      await cp(path.join(REPO, 'data', 'areas', slug), path.join(root, 'data', 'areas', slug), {
+        recursive: true,
+        filter: (source) => !/[/\\](output|sample)$/.test(source),
+      });
+    }
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  async function editArea(slug: string, edit: (area: Json) => void): Promise<void> {
+    const file = path.join(root, 'data', 'areas', slug, 'area.json');
+    const area = JSON.parse(await readFile(file, 'utf8')) as Json;
+    edit(area);
+    await writeFile(file, JSON.stringify(area));
+  }
+
+  it('loads both committed areas side by side', async () => {
+    for (const slug of ['leeds', 'sheffield']) {
+      await expect(loadArea(slug, { root })).resolves.toMatchObject({ config: { slug } });
+    }
+  });
+
+  it.each([
+    ['sheffield', 'leeds', 'Leeds', 'Sheffield'],
+    ['leeds', 'sheffield', 'Sheffield', 'Leeds'],
+  ])(
+    "refuses %s's siteName copied from %s's, naming the field and what to write",
+    async (slug, from, other, own) => {
+      const copied = JSON.parse(
+        await readFile(path.join(REPO, 'data', 'areas', from, 'area.json'), 'utf8'),
+      ) as Json;
+      await editArea(slug, (area) => (area.siteName = copied.siteName));
+      const error = await loadArea(slug, { root }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AreaLoadError);
+      expect((error as Error).message).toBe(
+        `data/areas/${slug}/area.json names another district where its pages name their own:\n` +
+          `  - siteName: "${other} Crime Intelligence" names ${other} (the district of ` +
+          `data/areas/${from}/area.json), but this area is ${own} (localAuthority.name): write ` +
+          `${own}'s own, e.g. "${own} Crime Intelligence"\n` +
+          "Correct these fields (copied from another area's area.json?): the pages of this area show them.",
+      );
+    },
+  );
+
+  it("refuses Sheffield's area.json with Leeds's polling districts and name", async () => {
+    const leeds = JSON.parse(
+      await readFile(path.join(REPO, 'data', 'areas', 'leeds', 'area.json'), 'utf8'),
+    ) as Json;
+    await editArea('sheffield', (area) => {
+      area.pollingDistricts = leeds.pollingDistricts;
+      area.localAuthority.name = 'Leeds';
+    });
+    const error = (await loadArea('sheffield', { root }).catch((e: unknown) => e)) as Error;
+    expect(error.message).toContain(
+      '  - localAuthority.name: "Leeds" is the name of E08000035, the district of ' +
+        'data/areas/leeds/area.json, but localAuthority.code is E08000039',
+    );
+  });
+});

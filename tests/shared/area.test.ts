@@ -4,6 +4,8 @@ import {
   AreaConfigError,
   areaBuildInputs,
   areaMismatch,
+  districtsOfAreas,
+  otherDistrictWords,
   parseArea,
   readerDistrictName,
   slugMismatch,
@@ -351,4 +353,123 @@ describe('areaOutputPath(slug)', () => {
       );
     },
   );
+});
+
+describe('otherDistrictWords(config, known, source)', () => {
+  const LEEDS_SOURCE = 'data/areas/leeds/area.json';
+  const SHEFFIELD_SOURCE = 'data/areas/sheffield/area.json';
+  const sheffieldWith = (edit: (area: Json) => void) => {
+    const copy = structuredClone(SHEFFIELD) as Json;
+    edit(copy);
+    return parseArea(copy, SHEFFIELD_SOURCE);
+  };
+  /** What Sheffield's run knows: Leeds's area.json, as the committed repository has it. */
+  const fromLeeds = districtsOfAreas([{ value: LEEDS, source: LEEDS_SOURCE }]);
+  const fromSheffield = districtsOfAreas([{ value: SHEFFIELD, source: SHEFFIELD_SOURCE }]);
+
+  it('passes the committed areas, each knowing the other', () => {
+    expect(otherDistrictWords(parseArea(LEEDS, LEEDS_SOURCE), fromSheffield, LEEDS_SOURCE)).toBe(
+      null,
+    );
+    expect(
+      otherDistrictWords(
+        sheffieldWith(() => {}),
+        fromLeeds,
+        SHEFFIELD_SOURCE,
+      ),
+    ).toBe(null);
+  });
+
+  it("refuses Leeds's siteName copied into Sheffield's, saying what, where and what to write", () => {
+    expect(
+      otherDistrictWords(
+        sheffieldWith((a) => (a.siteName = LEEDS.siteName)),
+        fromLeeds,
+        SHEFFIELD_SOURCE,
+      ),
+    ).toBe(
+      'data/areas/sheffield/area.json names another district where its pages name their own:\n' +
+        '  - siteName: "Leeds Crime Intelligence" names Leeds (the district of ' +
+        'data/areas/leeds/area.json), but this area is Sheffield (localAuthority.name): write ' +
+        'Sheffield\'s own, e.g. "Sheffield Crime Intelligence"\n' +
+        "Correct these fields (copied from another area's area.json?): the pages of this area show them.",
+    );
+  });
+
+  it.each<[string, (a: Json) => void, string]>([
+    [
+      'siteName in capitals',
+      (a) => (a.siteName = 'LEEDS CRIME MAP'),
+      'siteName: "LEEDS CRIME MAP" names Leeds',
+    ],
+    [
+      'siteName naming a district of its own force',
+      (a) => (a.siteName = 'Rotherham Crime Intelligence'),
+      'siteName: "Rotherham Crime Intelligence" names Rotherham (one of its forceDistricts)',
+    ],
+    [
+      "siteName naming a district of another area's force",
+      (a) => (a.siteName = 'Crime in Wakefield'),
+      'siteName: "Crime in Wakefield" names Wakefield (one of the forceDistricts of data/areas/leeds/area.json)',
+    ],
+    [
+      "the centre's label",
+      (a) => (a.centre.label = 'Leeds city centre'),
+      'centre.label: "Leeds city centre" names Leeds',
+    ],
+    [
+      "the polling districts' publisher",
+      (a) =>
+        (a.pollingDistricts = {
+          url: 'https://example.org/MapServer/7',
+          publisher: 'Leeds City Council',
+        }),
+      'pollingDistricts.publisher: "Leeds City Council" names Leeds',
+    ],
+    [
+      "Leeds's name with Sheffield's code",
+      (a) => (a.localAuthority.name = 'Leeds'),
+      'localAuthority.name: "Leeds" is the name of E08000035, the district of data/areas/leeds/area.json, ' +
+        'but localAuthority.code is E08000039',
+    ],
+  ])("refuses %s in Sheffield's area.json", (_, edit, problem) => {
+    expect(otherDistrictWords(sheffieldWith(edit), fromLeeds, SHEFFIELD_SOURCE)).toContain(
+      `\n  - ${problem}`,
+    );
+  });
+
+  it("refuses Sheffield's siteName copied into Leeds's", () => {
+    const leeds = parseArea(
+      leedsWith((a) => (a.siteName = SHEFFIELD.siteName)),
+      LEEDS_SOURCE,
+    );
+    expect(otherDistrictWords(leeds, fromSheffield, LEEDS_SOURCE)).toContain(
+      '  - siteName: "Sheffield Crime Intelligence" names Sheffield (the district of ' +
+        'data/areas/sheffield/area.json), but this area is Leeds (localAuthority.name): write ' +
+        'Leeds\'s own, e.g. "Leeds Crime Intelligence"',
+    );
+  });
+
+  it("passes another district's name inside its own, and a second area of the same district", () => {
+    const hull = sheffieldWith((a) => {
+      a.localAuthority.name = 'Kingston upon Hull';
+      a.siteName = 'Kingston upon Hull Crime Intelligence';
+      a.forceDistricts = ['Kingston upon Hull', 'East Riding of Yorkshire'];
+    });
+    const known = [{ name: 'Hull', whose: 'the district of data/areas/hull/area.json' }];
+    expect(otherDistrictWords(hull, known, 'x')).toBe(null);
+    // A name in a longer word is not the name: "Leedsville", "Sheffielder".
+    expect(
+      otherDistrictWords(
+        sheffieldWith((a) => (a.siteName = 'Leedsville')),
+        fromLeeds,
+        'x',
+      ),
+    ).toBe(null);
+    // Leeds's configuration under another slug (tests/support/multi-area.ts's leeds-twin).
+    const twin = parseArea({ ...LEEDS, slug: 'leeds-twin', siteName: 'Leeds Twin' }, 'x');
+    expect(
+      otherDistrictWords(twin, districtsOfAreas([{ value: LEEDS, source: LEEDS_SOURCE }]), 'x'),
+    ).toBe(null);
+  });
 });

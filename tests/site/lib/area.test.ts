@@ -86,3 +86,33 @@ describe("the postcode areas of the built area's list (areaPostcodeAreas)", () =
     );
   });
 });
+
+describe("the built area's words", () => {
+  it.each([
+    ['sheffield', 'leeds', 'Leeds', 'Sheffield'],
+    ['leeds', 'sheffield', 'Sheffield', 'Leeds'],
+  ])(
+    "stop a build of %s whose siteName is %s's, naming the field and what to write",
+    async (slug, from, other, own) => {
+      const copied = JSON.parse(await readFile(`data/areas/${from}/area.json`, 'utf8'));
+      await buildFolder(slug, [`data/areas/${from}/area.json`]);
+      const config = JSON.parse(await readFile(`data/areas/${slug}/area.json`, 'utf8'));
+      await writeFile(
+        `data/areas/${slug}/area.json`,
+        JSON.stringify({ ...config, siteName: copied.siteName }),
+      );
+      await expect(import('../../../src/lib/area.ts')).rejects.toThrow(
+        `data/areas/${slug}/area.json names another district where its pages name their own:\n` +
+          `  - siteName: "${other} Crime Intelligence" names ${other} (the district of ` +
+          `data/areas/${from}/area.json), but this area is ${own} (localAuthority.name): write ` +
+          `${own}'s own, e.g. "${own} Crime Intelligence"\n`,
+      );
+    },
+  );
+
+  it('are read as before when no other district is named', async () => {
+    await buildFolder('sheffield', ['data/areas/leeds/area.json']);
+    const { area } = await import('../../../src/lib/area.ts');
+    expect(area.siteName).toBe('Sheffield Crime Intelligence');
+  });
+});
