@@ -6,6 +6,7 @@ import type { MapData } from '../shared/map-data.ts';
 import { decodeMapData, gunzipIfNeeded } from '../shared/map-data.ts';
 import { MAP_AREA } from '../lib/map-area.ts';
 import { roundCentre, type StateContext } from '../lib/map-state.ts';
+import { isCentreWard } from '../lib/figures.ts';
 import { formatCount } from '../shared/format-count.ts';
 import { describeWindow } from '../lib/map-rates.ts';
 import { CrimeTypePicker } from './CrimeTypePicker.tsx';
@@ -195,6 +196,11 @@ function MapView({ data, shapes, wardsBase, postcodesUrl, announce }: MapViewPro
     rangeLabel,
     announce,
   });
+  // The wards whose rates the centre inflates, which the legend's rate caveat names.
+  const centreWards = useMemo(
+    () => data.wards.filter(isCentreWard).map((ward) => ward.name),
+    [data],
+  );
   const legend = useElement(MapLegend, {
     view,
     measure,
@@ -207,6 +213,7 @@ function MapView({ data, shapes, wardsBase, postcodesUrl, announce }: MapViewPro
     rateUnit: figures.rateUnit,
     noun: figures.noun,
     centre: MAP_AREA.centre,
+    centreWards,
     excludeCityCentre,
     district: MAP_AREA.district,
   });

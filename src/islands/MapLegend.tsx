@@ -28,6 +28,12 @@ export interface MapLegendProps {
   noun: string;
   /** The area's centre (MAP_AREA.centre), whose wards' rates the caveat is about; null: none. */
   centre: MapArea['centre'];
+  /**
+   * The names of the wards whose rates the centre inflates (isCentreWard): the caveat names the
+   * one ward of a centre of one (Sheffield's City), says "its wards' rates" of several, and "the
+   * wards it lies in" when none holds many of its residents.
+   */
+  centreWards: readonly string[];
   /** The centre's crimes and residents are left out of the figures. */
   excludeCityCentre: boolean;
   /** The district (MAP_AREA.district), whose busiest place the heat colours are relative to. */
@@ -40,14 +46,28 @@ const HEAT_BAR = `linear-gradient(to right, ${Object.entries(HEAT_GRADIENT)
   .map(([stop, colour]) => `${colour} ${Number(stop) * 100}%`)
   .join(', ')})`;
 
-/** What the rates divide by, and what the centre does to them (see MapArea['centre']). */
-export function rateCaveat(centre: MapArea['centre'], excluded: boolean): string {
+/**
+ * What the rates divide by, and what the centre does to them (see MapArea['centre']);
+ * `centreWards`: the names of the wards whose rates it inflates (MapLegendProps).
+ */
+export function rateCaveat(
+  centre: MapArea['centre'],
+  excluded: boolean,
+  centreWards: readonly string[],
+): string {
   const residents = `Rates divide by residents (${RESIDENTS_SOURCE})`;
   if (centre === null) return `${residents}.`;
   if (excluded) {
     return `${residents}, without the ${centre.label}'s residents (${centre.description}), whose crimes are left out too.`;
   }
-  return `${residents}. Far more people work in, visit and go out in the ${centre.label} (${centre.description}) than live there, so its wards' rates are inflated: crimes per resident, not the risk to a person who is there.`;
+  const [one] = centreWards;
+  const inflated =
+    centreWards.length === 1 && one !== undefined
+      ? `the ${one} ward's rate is`
+      : centreWards.length === 0
+        ? 'the rates of the wards it lies in are'
+        : "its wards' rates are";
+  return `${residents}. Far more people work in, visit and go out in the ${centre.label} (${centre.description}) than live there, so ${inflated} inflated: crimes per resident, not the risk to a person who is there.`;
 }
 
 export function MapLegend(props: MapLegendProps) {
@@ -86,7 +106,7 @@ export function MapLegend(props: MapLegendProps) {
     );
   }
   const noun = capitalise(props.noun);
-  const caveat = rateCaveat(props.centre, props.excludeCityCentre);
+  const caveat = rateCaveat(props.centre, props.excludeCityCentre, props.centreWards);
   const name = props.measure === 'count' ? `${noun} per ward` : `${noun} ${props.rateUnit}`;
   const format = props.measure === 'count' ? formatCount : formatRate;
   return (

@@ -1,6 +1,8 @@
 // The map legend's rate caveat names the area's own centre, and is left out for an area
 // without one. MapLegend uses no hooks, so calling it gives its element tree to read.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
+import { isCentreWard } from '../../../src/lib/figures.ts';
 import { MapLegend, type MapLegendProps } from '../../../src/islands/MapLegend.tsx';
 import { LEEDS_MAP_AREA } from '../../../src/lib/map-area.ts';
 import { RESIDENTS_SOURCE } from '../../../src/shared/rates.ts';
@@ -12,6 +14,16 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 // map-layers.ts loads Leaflet, which needs a browser window; the legend only takes the heat
 // colours from it, which the rate caveat does not use.
 vi.mock('../../../src/islands/map-layers.ts', () => ({ HEAT_GRADIENT: { 1: '#000000' } }));
+
+/** The names of the wards whose rates the centre inflates, in a district's committed site data. */
+function centreWardsOf(siteData: string): string[] {
+  const { wards } = JSON.parse(readFileSync(new URL(siteData, import.meta.url), 'utf8')) as {
+    wards: { name: string; population: number; cityCentreResidents: number }[];
+  };
+  return wards.filter(isCentreWard).map((ward) => ward.name);
+}
+const LEEDS_CENTRE_WARDS = centreWardsOf('../../../src/data/site-data.json');
+const SHEFFIELD_CENTRE_WARDS = centreWardsOf('../../../data/areas/sheffield/output/site-data.json');
 
 const RATE_LEGEND: MapLegendProps = {
   view: 'wards',
@@ -25,6 +37,7 @@ const RATE_LEGEND: MapLegendProps = {
   range: 'Mar 2024 – Mar 2025',
   noun: 'crimes',
   centre: LEEDS_MAP_AREA.centre,
+  centreWards: LEEDS_CENTRE_WARDS,
   excludeCityCentre: false,
   district: 'Leeds',
 };
@@ -58,6 +71,34 @@ describe('MapLegend(props) rate caveat', () => {
         '(postcode districts LS1 and LS2), whose crimes are left out too.',
     );
     expect(text).not.toContain('inflated');
+  });
+
+  it("says Sheffield's one centre ward's rate is inflated, by its name, not its wards' rates", () => {
+    // Sheffield's centre is the City ward (area.json centre.wards); src/lib/area.ts describes it.
+    expect(SHEFFIELD_CENTRE_WARDS).toEqual(['City']);
+    const text = caveat({
+      ...RATE_LEGEND,
+      centre: { label: 'city centre', description: 'the City ward' },
+      centreWards: SHEFFIELD_CENTRE_WARDS,
+      district: 'Sheffield',
+    });
+    expect(text).toContain(
+      "than live there, so the City ward's rate is inflated: crimes per resident, not the risk",
+    );
+    expect(text).not.toMatch(/wards'|rates are/);
+  });
+
+  it("says Leeds's several centre wards' rates are inflated", () => {
+    expect(LEEDS_CENTRE_WARDS.length).toBeGreaterThan(1);
+    expect(caveat(RATE_LEGEND)).toContain(
+      "than live there, so its wards' rates are inflated: crimes per resident",
+    );
+  });
+
+  it('says the rates of the wards the centre lies in are inflated when none has many of its residents', () => {
+    expect(caveat({ ...RATE_LEGEND, centreWards: [] })).toContain(
+      'than live there, so the rates of the wards it lies in are inflated:',
+    );
   });
 
   it('is left out for counts', () => {
