@@ -1,7 +1,7 @@
 // The pipeline step that downloads: new or revised months into the cache (archive layout and
 // API snapshots, see cache.ts) and the council's polling districts, which the later steps
 // read like any local input. Skipped with --offline.
-import { fetchPollingDistricts } from './polling-districts.ts';
+import { fetchPollingDistricts, type LayerDistrict } from './polling-districts.ts';
 import {
   checkedBaseUrl,
   resolveSourceConfig,
@@ -32,6 +32,8 @@ export interface FetchStepContext {
   forces: readonly string[];
   /** The council's polling-district layer; null: the district has none, nothing is fetched. */
   pollingDistrictsUrl: string | null;
+  /** The district the layer must cover: its polling districts lie in its outline. */
+  district: LayerDistrict;
   log: (message: string) => void;
   /** A note for the user, kept in the run summary (a month that is a gap). */
   note: (text: string) => void;
@@ -73,6 +75,7 @@ export async function runFetchStep(
               : config.leedsMapServerUrl,
           cacheFile: context.sources.pollingDistrictsCache,
           log: context.log,
+          district: context.district,
         });
   const fetched = result.months
     .filter((m) => m.status === 'fetched')

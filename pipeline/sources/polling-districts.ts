@@ -8,6 +8,8 @@ import { featureCollection, polygon } from '@turf/helpers';
 import { union } from '@turf/union';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
 import { z } from 'zod';
+import type { PolygonGeometry } from '../../src/shared/geometry.ts';
+import { districtMiddle } from '../district-middle.ts';
 import { arcgisAnswer } from './arcgis.ts';
 import { quoteOutside } from '../log-safe.ts';
 import { shapeProblems } from './http-errors.ts';
@@ -56,8 +58,50 @@ export interface FetchPollingDistrictsOptions {
   cacheFile: string;
   /** Ask the council again even when the cache exists. */
   refresh?: boolean;
+  /**
+   * The district the layer must cover (its outline, as area.json names it): a layer whose
+   * polling districts lie outside it is another council's, refused uncached, and a cache of
+   * one is fetched again.
+   */
+  district?: LayerDistrict;
   pageSize?: number;
   log?: Log;
+}
+
+/** The district a polling districts layer must cover (FetchPollingDistrictsOptions). */
+export interface LayerDistrict {
+  /** "Leeds" */
+  name: string;
+  outline: PolygonGeometry;
+  /** Where the outline comes from, for messages: area.json's boundaries.outline.file. */
+  outlineFile: string;
+}
+
+/**
+ * Why `districts` are not `district`'s, or null: those whose middle (districtMiddle, inside the
+ * polygon) lies outside its outline, with up to 3 named. A council's districts tile its
+ * district, so any outside is another council's, or a layer of a wider area.
+ */
+export function pollingDistrictsOutside(
+  districts: PollingDistricts,
+  district: LayerDistrict,
+): string | null {
+  const outside = districts.features.filter((feature) => {
+    const [lat, lon] = districtMiddle(feature.geometry as PolygonGeometry);
+    return !booleanPointInPolygon([lon, lat], district.outline);
+  });
+  if (outside.length === 0) return null;
+  const named = outside
+    .slice(0, 3)
+    .map(
+      ({ properties }) =>
+        `${quoteOutside(properties.pollingDistrict, 60)} (ward ${quoteOutside(properties.ward, 60)})`,
+    );
+  return (
+    `${outside.length} of its ${districts.features.length} polling districts lie outside ` +
+    `${district.name}'s outline (${district.outlineFile}), e.g. ${named.join(', ')}, so it is ` +
+    `not ${district.name}'s layer`
+  );
 }
 
 /** The polling districts, from the cache when present, else from the council (then cached). */
@@ -66,7 +110,7 @@ export async function fetchPollingDistricts(
 ): Promise<PollingDistricts> {
   const { client, log = () => {} } = options;
   if (!options.refresh) {
-    const cached = await readCached(options.cacheFile, log);
+    const cached = await readCached(options.cacheFile, log, options.district);
     if (cached) return cached;
   }
   const pageSize = options.pageSize ?? PAGE_SIZE;
@@ -150,19 +194,31 @@ export async function fetchPollingDistricts(
       `${url.href}: paging returned ${features.length} polling districts, the layer counts ${expected}; try again`,
     );
   }
-  log(`council polling districts: ${features.length} fetched`);
   const collection: PollingDistricts = { type: 'FeatureCollection', features };
+  const { district } = options;
+  const outside = district && pollingDistrictsOutside(collection, district);
+  if (district && outside) {
+    throw new Error(
+      `${url.href}: ${outside}; nothing was cached. ${CHECK_LAYER}: it must be ` +
+        `${district.name}'s council's`,
+    );
+  }
+  log(`council polling districts: ${features.length} fetched`);
   await writeJsonAtomic(options.cacheFile, collection);
   return collection;
 }
 
 /**
  * The cached polling districts, or undefined to fetch them again: no cache, one that cannot
- * be read, or one that a fetch would refuse now (none at all, or one district twice), as
- * earlier code cached them. Served, such a cache would stop every run, or leave the area of
+ * be read, or one that a fetch would refuse now (none at all, one district twice, or
+ * districts outside `district`), as earlier code or area.json cached them. Served, such a cache would stop every run, or leave the area of
  * the district never sent without one, for as long as it is kept.
  */
-async function readCached(file: string, log: Log): Promise<PollingDistricts | undefined> {
+async function readCached(
+  file: string,
+  log: Log,
+  district: LayerDistrict | undefined,
+): Promise<PollingDistricts | undefined> {
   let parsed: PollingDistricts;
   try {
     parsed = JSON.parse(await readFile(file, 'utf8')) as PollingDistricts;
@@ -177,8 +233,14 @@ async function readCached(file: string, log: Log): Promise<PollingDistricts | un
       : new Set(contents).size < contents.length
         ? 'holds a polling district twice'
         : undefined;
-  if (problem === undefined) return parsed;
-  log(`council polling districts: the cached ${file} ${problem}; fetching them again`);
+  if (problem !== undefined) {
+    log(`council polling districts: the cached ${file} ${problem}; fetching them again`);
+    return undefined;
+  }
+  // Another council's layer, cached before area.json named the district's own.
+  const outside = district === undefined ? null : pollingDistrictsOutside(parsed, district);
+  if (outside === null) return parsed;
+  log(`council polling districts: the cached ${file}: ${outside}; fetching them again`);
   return undefined;
 }
 

@@ -11,11 +11,19 @@ export const fetchStep: NetworkStep = {
     // The network sources are loaded here: an offline run, which skips this step, never
     // loads them.
     const { runFetchStep } = await import('../sources/fetch-step.ts');
+    // Read before the first step (run-context.ts): the outline the polling districts must lie in.
+    const { geography } = await ctx.geography();
+    const { localAuthority, boundaries } = ctx.area.config;
     return runFetchStep(ctx.options.fetch ?? {}, {
       sources: ctx.paths.sources,
       outlineFile: ctx.area.files.outline,
       forces: ctx.area.config.forces,
       pollingDistrictsUrl: ctx.area.config.pollingDistricts?.url ?? null,
+      district: {
+        name: localAuthority.name,
+        outline: geography.outline,
+        outlineFile: boundaries.outline.file,
+      },
       log: (message) => ctx.reporter.info(`  ${message}`),
       note: (text) => ctx.note(text),
       downloads: ctx.options.downloads,

@@ -407,12 +407,37 @@ function replaceName(text: string, name: string, by: string): string {
   );
 }
 
+/** A name as a web address may hold it: letters and digits alone, lower case ("kingstonuponhull"). */
+const asAddressWord = (name: string) => name.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+
+/**
+ * The district of `others` a URL's host or path names as one of its words ("leeds" in
+ * mapservices.leeds.gov.uk), unless it is also the own district's: councils' map servers are
+ * on their own domains, so another's is a layer copied from another area.json.
+ */
+function urlNamingDistrict<T extends { name: string }>(
+  url: string,
+  own: string,
+  others: readonly T[],
+): T | undefined {
+  let words: string[];
+  try {
+    const { hostname, pathname } = new URL(url);
+    words = [...hostname.split(/[.-]/), ...pathname.split(/[/_.-]/)].map(asAddressWord);
+  } catch {
+    return undefined;
+  }
+  if (words.includes(asAddressWord(own))) return undefined;
+  return others.find((other) => words.includes(asAddressWord(other.name)));
+}
+
 /**
  * Where an area's words for readers name another district than its own (`known`: the other
  * committed areas' districts, districtsOfAreas, and their force's): a siteName, centre label
  * or publisher copied from another area.json would put that district's name on every page of
- * this one's, and a localAuthority.name copied without its code would call the district by
- * another's name. The pipeline and the build both refuse such an area, with this message
+ * this one's, a localAuthority.name copied without its code would call the district by
+ * another's name, and a polling districts layer on another council's server (its address
+ * names the district) would be fetched, after the run's months, for nothing. The pipeline and the build both refuse such an area, with this message
  * (`source`: its area.json); null when its words name no other district.
  */
 export function otherDistrictWords(
@@ -457,11 +482,20 @@ export function otherDistrictWords(
         `${own.name} (localAuthority.name): write ${own.name}'s own${example}`,
     );
   }
+  const url = config.pollingDistricts?.url;
+  const server = url === undefined ? undefined : urlNamingDistrict(url, own.name, others);
+  if (url !== undefined && server !== undefined) {
+    problems.push(
+      `pollingDistricts.url: "${url}" names ${server.name} (${server.whose}) in its address, ` +
+        `so its layer is likely that council's, not ${own.name}'s: give the address of ` +
+        `${own.name}'s council's polling districts layer, or set pollingDistricts to null`,
+    );
+  }
   if (problems.length === 0) return null;
   return (
-    `${source} names another district where its pages name their own:\n` +
+    `${source} names another district where it should name its own:\n` +
     problems.map((p) => `  - ${p}\n`).join('') +
-    "Correct these fields (copied from another area's area.json?): the pages of this area show them."
+    "Correct these fields (copied from another area's area.json?): this area's pages show them, and its run reads them."
   );
 }
 

@@ -929,14 +929,44 @@ describe("loadArea(slug) with words copied from another committed area's area.js
       const error = await loadArea(slug, { root }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(AreaLoadError);
       expect((error as Error).message).toBe(
-        `data/areas/${slug}/area.json names another district where its pages name their own:\n` +
+        `data/areas/${slug}/area.json names another district where it should name its own:\n` +
           `  - siteName: "${other} Crime Intelligence" names ${other} (the district of ` +
           `data/areas/${from}/area.json), but this area is ${own} (localAuthority.name): write ` +
           `${own}'s own, e.g. "${own} Crime Intelligence"\n` +
-          "Correct these fields (copied from another area's area.json?): the pages of this area show them.",
+          "Correct these fields (copied from another area's area.json?): this area's pages show them, and its run reads them.",
       );
     },
   );
+
+  it("stops an online run of Sheffield given Leeds's polling districts layer before its first step downloads anything", async () => {
+    const leeds = JSON.parse(
+      await readFile(path.join(REPO, 'data', 'areas', 'leeds', 'area.json'), 'utf8'),
+    ) as Json;
+    await editArea('sheffield', (area) => {
+      area.pollingDistricts = {
+        url: leeds.pollingDistricts.url,
+        publisher: 'Sheffield City Council',
+      };
+    });
+    let downloaded = false;
+    const download: NetworkStep = {
+      name: 'download',
+      description: 'downloads',
+      network: true,
+      run: async () => ((downloaded = true), 'downloaded'),
+    };
+    const run = runPipeline(
+      { help: false, list: false, offline: false, area: 'sheffield', out: 'out' },
+      { root, reporter: createMemoryReporter(), threads: 1, steps: [download] },
+    );
+    await expect(run).rejects.toThrow(
+      `  - pollingDistricts.url: "${leeds.pollingDistricts.url}" names Leeds (the district of ` +
+        "data/areas/leeds/area.json) in its address, so its layer is likely that council's, not " +
+        "Sheffield's: give the address of Sheffield's council's polling districts layer, or set " +
+        'pollingDistricts to null\n',
+    );
+    expect(downloaded).toBe(false);
+  });
 
   it("refuses Sheffield's area.json with Leeds's polling districts and name", async () => {
     const leeds = JSON.parse(

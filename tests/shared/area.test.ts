@@ -388,11 +388,11 @@ describe('otherDistrictWords(config, known, source)', () => {
         SHEFFIELD_SOURCE,
       ),
     ).toBe(
-      'data/areas/sheffield/area.json names another district where its pages name their own:\n' +
+      'data/areas/sheffield/area.json names another district where it should name its own:\n' +
         '  - siteName: "Leeds Crime Intelligence" names Leeds (the district of ' +
         'data/areas/leeds/area.json), but this area is Sheffield (localAuthority.name): write ' +
         'Sheffield\'s own, e.g. "Sheffield Crime Intelligence"\n' +
-        "Correct these fields (copied from another area's area.json?): the pages of this area show them.",
+        "Correct these fields (copied from another area's area.json?): this area's pages show them, and its run reads them.",
     );
   });
 
@@ -436,6 +436,42 @@ describe('otherDistrictWords(config, known, source)', () => {
     expect(otherDistrictWords(sheffieldWith(edit), fromLeeds, SHEFFIELD_SOURCE)).toContain(
       `\n  - ${problem}`,
     );
+  });
+
+  it.each<[string, string, RegExp | null]>([
+    [
+      "Leeds's layer, with Sheffield's publisher",
+      LEEDS.pollingDistricts!.url,
+      /^ {2}- pollingDistricts\.url: "https:\/\/mapservices\.leeds\.gov\.uk\/.*" names Leeds \(the district of data\/areas\/leeds\/area\.json\) in its address, so its layer is likely that council's, not Sheffield's: give the address of Sheffield's council's polling districts layer, or set pollingDistricts to null$/m,
+    ],
+    [
+      "a layer of Rotherham's council, a district of its force",
+      'https://maps.rotherham.gov.uk/arcgis/rest/services/Elections/MapServer/3',
+      /^ {2}- pollingDistricts\.url: ".*" names Rotherham \(one of its forceDistricts\) in its address/m,
+    ],
+    [
+      "Sheffield's own council's layer",
+      'https://maps.sheffield.gov.uk/arcgis/rest/services/Boundaries/MapServer/7',
+      null,
+    ],
+    [
+      'a layer on a server that names no district',
+      'https://services.arcgis.com/abc/arcgis/rest/services/PD/FeatureServer/0',
+      null,
+    ],
+  ])("judges the polling districts' address in Sheffield's area.json: %s", (_, url, problem) => {
+    const config = sheffieldWith(
+      (a) => (a.pollingDistricts = { url, publisher: 'Sheffield City Council' }),
+    );
+    const message = otherDistrictWords(config, fromLeeds, SHEFFIELD_SOURCE);
+    if (problem === null) expect(message).toBe(null);
+    else expect(message).toMatch(problem);
+  });
+
+  it("passes Leeds's own polling districts' address", () => {
+    const leeds = parseArea(LEEDS, LEEDS_SOURCE);
+    expect(leeds.pollingDistricts?.url).toMatch(/leeds\.gov\.uk/);
+    expect(otherDistrictWords(leeds, fromSheffield, LEEDS_SOURCE)).toBe(null);
   });
 
   it("refuses Sheffield's siteName copied into Leeds's", () => {

@@ -3,11 +3,13 @@ import path from 'node:path';
 import * as turf from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
 import { describe, expect, it } from 'vitest';
+import { parseOutline } from '../../../pipeline/reference.ts';
 import { HttpClient } from '../../../pipeline/sources/http.ts';
 import {
   dissolveWards,
   fetchPollingDistricts,
   ringsToGeometry,
+  type PollingDistricts,
 } from '../../../pipeline/sources/polling-districts.ts';
 import { ReplayServer, type RecordedRequest } from '../../support/replay-server.ts';
 import { replayPerTest } from '../../support/replay-sources.ts';
@@ -29,8 +31,8 @@ function toArcgisRings(geometry: Polygon | MultiPolygon): Position[][] {
   );
 }
 
-/** Each ward cut into quadrant pieces, as the council's polling districts tile a ward. */
-const DISTRICTS = WARDS.features.flatMap((ward) => {
+/** A ward cut into quadrant pieces, as a council's polling districts tile a ward. */
+function pollingDistrictsOf(ward: Feature<Polygon | MultiPolygon>, council: string) {
   const [w, s, e, n] = turf.bbox(ward);
   const mx = (w + e) / 2;
   const my = (s + n) / 2;
@@ -40,10 +42,6 @@ const DISTRICTS = WARDS.features.flatMap((ward) => {
     [w, my, mx, n],
     [mx, my, e, n],
   ];
-  const council =
-    ward.properties.WARD_NAME === 'Cross Gates & Whinmoor'
-      ? 'Crossgates & Whinmoor'
-      : ward.properties.WARD_NAME;
   return boxes.flatMap((box, i) => {
     const piece = turf.intersect(turf.featureCollection([ward, turf.bboxPolygon(box)]));
     return piece
@@ -58,14 +56,32 @@ const DISTRICTS = WARDS.features.flatMap((ward) => {
         ]
       : [];
   });
-});
+}
 
-function layerQuery(request: RecordedRequest) {
+/** Leeds City Council's layer: its 2018 wards (dissolved from its polling districts), cut. */
+const DISTRICTS = WARDS.features.flatMap((ward) =>
+  pollingDistrictsOf(
+    ward,
+    ward.properties.WARD_NAME === 'Cross Gates & Whinmoor'
+      ? 'Crossgates & Whinmoor'
+      : ward.properties.WARD_NAME,
+  ),
+);
+
+/** The layer's answer to `request`: `layer`'s districts (default Leeds's), paged. */
+/** Sheffield City Council's layer, as Leeds's is made: its wards (WD20NM), cut. */
+const SHEFFIELD_DISTRICTS = (
+  JSON.parse(await readFile('data/areas/sheffield/wards.geojson', 'utf8')) as {
+    features: Feature<Polygon | MultiPolygon, { WD20NM: string }>[];
+  }
+).features.flatMap((ward) => pollingDistrictsOf(ward, ward.properties.WD20NM));
+
+function layerQuery(request: RecordedRequest, layer: typeof DISTRICTS = DISTRICTS) {
   const q = request.query;
-  if (q.get('returnCountOnly') === 'true') return { body: { count: DISTRICTS.length } };
+  if (q.get('returnCountOnly') === 'true') return { body: { count: layer.length } };
   const offset = Number(q.get('resultOffset'));
   const count = Math.min(Number(q.get('resultRecordCount')), 25); // the server's own page cap
-  const page = DISTRICTS.slice(offset, offset + count);
+  const page = layer.slice(offset, offset + count);
   return {
     body: {
       displayFieldName: 'POLLING_DI',
@@ -76,7 +92,7 @@ function layerQuery(request: RecordedRequest) {
         { name: 'WARD', type: 'esriFieldTypeString' },
       ],
       features: page,
-      ...(offset + count < DISTRICTS.length ? { exceededTransferLimit: true } : {}),
+      ...(offset + count < layer.length ? { exceededTransferLimit: true } : {}),
     },
   };
 }
@@ -298,6 +314,93 @@ describe('fetchPollingDistricts() against an ArcGIS replay', () => {
       const ratio = turf.area(rebuilt as Feature) / turf.area(original);
       expect(Math.abs(ratio - 1), original.properties.WARD_NAME).toBeLessThan(0.001);
     }
+  });
+});
+
+describe("fetchPollingDistricts({ district }): the layer is the district's council's", () => {
+  /** A district as the fetch step gives it: its name and area.json's outline. */
+  async function districtOf(name: string, outlineFile: string) {
+    const text = await readFile(outlineFile, 'utf8');
+    return { name, outline: parseOutline(text, outlineFile), outlineFile };
+  }
+  const leeds = () => districtOf('Leeds', 'data/reference/leeds-outline.geojson');
+  const sheffield = () => districtOf('Sheffield', 'data/areas/sheffield/outline.geojson');
+  const url = () => `${server.url}arcgis/rest/services/Public/Boundary/MapServer/7`;
+  const cacheFile = () => path.join(dir, 'polling-districts.geojson');
+
+  it("fetches and caches Leeds's layer for Leeds", async () => {
+    const districts = await fetchPollingDistricts({
+      client: new HttpClient({ minBackoffMs: 1 }),
+      mapServerUrl: url(),
+      cacheFile: cacheFile(),
+      district: await leeds(),
+    });
+    expect(districts.features).toHaveLength(DISTRICTS.length);
+    await expect(readFile(cacheFile(), 'utf8')).resolves.toContain('"FeatureCollection"');
+  });
+
+  it.each([
+    ['Sheffield', 'Leeds', SHEFFIELD_DISTRICTS, leeds],
+    ['Leeds', 'Sheffield', DISTRICTS, sheffield],
+  ] as const)(
+    "refuses %s's layer fetched for %s, naming the districts outside, and caches nothing",
+    async (whose, forName, layer, district) => {
+      server.route('GET', '/arcgis/rest/services/Public/Boundary/MapServer/7/query', (request) =>
+        layerQuery(request, layer),
+      );
+      const { outlineFile } = await district();
+      const first = layer[0]!.attributes;
+      const error = (await fetchPollingDistricts({
+        client: new HttpClient({ minBackoffMs: 1 }),
+        mapServerUrl: url(),
+        cacheFile: cacheFile(),
+        pageSize: 25,
+        district: await district(),
+      }).catch((e: unknown) => e)) as Error;
+      expect(error).toBeInstanceOf(Error);
+      expect(error.message).toBe(
+        `${url()}/query: ${layer.length} of its ${layer.length} polling districts lie outside ` +
+          `${forName}'s outline (${outlineFile}), e.g. "${first.POLLING_DI}" (ward "${first.WARD}"), ` +
+          `${layer
+            .slice(1, 3)
+            .map((d) => `"${d.attributes.POLLING_DI}" (ward "${d.attributes.WARD}")`)
+            .join(
+              ', ',
+            )}, so it is not ${forName}'s layer; nothing was cached. Check that the URL ` +
+          "is the polling districts' layer (the area's pollingDistricts.url, or " +
+          `LEEDS_MAPSERVER_URL): it must be ${forName}'s council's`,
+      );
+      expect(whose).not.toBe(forName);
+      await expect(readFile(cacheFile())).rejects.toThrow(/ENOENT/);
+    },
+  );
+
+  it("fetches Leeds's layer again over a cached layer of Sheffield's council", async () => {
+    const sheffieldLayer: PollingDistricts = {
+      type: 'FeatureCollection',
+      features: SHEFFIELD_DISTRICTS.map((d) => ({
+        type: 'Feature',
+        properties: { pollingDistrict: d.attributes.POLLING_DI, ward: d.attributes.WARD },
+        geometry: ringsToGeometry(d.geometry.rings),
+      })),
+    };
+    await writeFile(cacheFile(), JSON.stringify(sheffieldLayer));
+    const logs: string[] = [];
+    const districts = await fetchPollingDistricts({
+      client: new HttpClient({ minBackoffMs: 1 }),
+      mapServerUrl: url(),
+      cacheFile: cacheFile(),
+      district: await leeds(),
+      log: (line) => logs.push(line),
+    });
+    expect(districts.features).toHaveLength(DISTRICTS.length);
+    expect(logs[0]).toMatch(
+      new RegExp(
+        `^council polling districts: the cached .*polling-districts\\.geojson: ` +
+          `${SHEFFIELD_DISTRICTS.length} of its ${SHEFFIELD_DISTRICTS.length} polling districts ` +
+          "lie outside Leeds's outline .*; fetching them again$",
+      ),
+    );
   });
 });
 

@@ -102,7 +102,7 @@ describe("the built area's words", () => {
         JSON.stringify({ ...config, siteName: copied.siteName }),
       );
       await expect(import('../../../src/lib/area.ts')).rejects.toThrow(
-        `data/areas/${slug}/area.json names another district where its pages name their own:\n` +
+        `data/areas/${slug}/area.json names another district where it should name its own:\n` +
           `  - siteName: "${other} Crime Intelligence" names ${other} (the district of ` +
           `data/areas/${from}/area.json), but this area is ${own} (localAuthority.name): write ` +
           `${own}'s own, e.g. "${own} Crime Intelligence"\n`,
