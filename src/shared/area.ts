@@ -432,6 +432,14 @@ function urlNamingDistrict<T extends { name: string }>(
 }
 
 /**
+ * Whether two names may be one district's: the same, or one holding the other as whole words
+ * ("City of Sheffield" and its LSOAs' "Sheffield", ONS's "Sheffield, City of").
+ */
+function sameDistrictNames(a: string, b: string): boolean {
+  return replaceName(a, b, ' ') !== a || replaceName(b, a, ' ') !== b;
+}
+
+/**
  * Where an area's words for readers name another district than its own (`known`: the other
  * committed areas' districts, districtsOfAreas, and their force's): a siteName, centre label
  * or publisher copied from another area.json would put that district's name on every page of
@@ -452,7 +460,7 @@ export function otherDistrictWords(
       name,
       whose: 'one of its forceDistricts',
     })),
-  ].filter((d) => d.name.toLowerCase() !== own.name.toLowerCase());
+  ].filter((d) => !sameDistrictNames(d.name, own.name));
   const problems: string[] = [];
   const named = known.find(
     (d) => d.code !== undefined && d.code !== own.code && d.name === own.name,

@@ -486,6 +486,29 @@ describe('otherDistrictWords(config, known, source)', () => {
     );
   });
 
+  it.each<[string, string[]]>([
+    ['City of Sheffield', ['Barnsley', 'Doncaster', 'Rotherham', 'Sheffield']],
+    [
+      'City of Sheffield',
+      ['Barnsley', 'Doncaster', 'Rotherham', 'Sheffield', 'Sheffield, City of'],
+    ],
+    ['Sheffield', ['Barnsley', 'Doncaster', 'Rotherham', 'Sheffield, City of', 'Sheffield']],
+  ])(
+    'passes words naming the district as its LSOAs or ONS do: %s with forceDistricts %j',
+    (name, forceDistricts) => {
+      const config = sheffieldWith((a) => {
+        a.localAuthority.name = name;
+        a.forceDistricts = forceDistricts;
+        a.pollingDistricts = {
+          url: 'https://maps.sheffield.gov.uk/arcgis/rest/services/Boundaries/MapServer/7',
+          publisher: 'Sheffield City Council',
+        };
+      });
+      expect(config.siteName).toMatch(/\bSheffield\b/);
+      expect(otherDistrictWords(config, fromLeeds, SHEFFIELD_SOURCE)).toBe(null);
+    },
+  );
+
   it("passes another district's name inside its own, and a second area of the same district", () => {
     const hull = sheffieldWith((a) => {
       a.localAuthority.name = 'Kingston upon Hull';
