@@ -14,6 +14,7 @@ const INTEGRATION_TESTS = [
   'tests/pipeline/area-run.test.ts',
   'tests/site/area-site.test.ts',
   'tests/site/year-without-data.test.ts',
+  'tests/site/last-change-pages.test.ts',
   'tests/pipeline/bench-slice-run.test.ts',
   'tests/pipeline/cli.test.ts',
   'tests/pipeline/crime-ids.test.ts',

@@ -4,6 +4,7 @@ import { AREA_WORDS, DISTRICT, mapArea } from './area.ts';
 import {
   entryAnchor,
   entryTime,
+  lastChange,
   type ChangeEntry,
   type ChangeLog,
   type ResidentsChanged,
@@ -109,7 +110,7 @@ export function changesFeed(log: ChangeLog, data: SiteData): AtomFeed {
     id: absoluteUrl('feed.xml'),
     title: `${SITE_NAME}: data changes`,
     subtitle: `Each monthly refresh of the ${DISTRICT} crime data: the months added or revised.`,
-    updated: log.entries[0] ? entryTime(log.entries[0]) : data.generatedAt,
+    updated: lastChange(log, data.generatedAt),
     self: absoluteUrl('feed.xml'),
     alternate: page,
     author: SITE_NAME,

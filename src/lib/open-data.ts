@@ -11,6 +11,7 @@ import {
   type FieldSpec,
   type RecordsFilled,
 } from '../shared/open-data.ts';
+import { lastChange, type ChangeLog } from '../shared/change-log.ts';
 import { parseOrThrow, type SiteData } from '../shared/schema.ts';
 import { CSV_DIALECT } from '../shared/csv-format.ts';
 import { SITE_NAME } from './site-meta.ts';
@@ -101,8 +102,16 @@ export function reportTableFiles(
   ];
 }
 
-/** The Data Package descriptor (Frictionless "tabular-data-package" profile, v1). */
-export function dataPackage(data: SiteData, manifest: DownloadsManifest): Record<string, unknown> {
+/**
+ * The Data Package descriptor (Frictionless "tabular-data-package" profile, v1). It is made
+ * anew with the files it describes, so it is dated (`created`) by when they last changed, from
+ * the change log (lastChange), as the Dataset's dateModified is.
+ */
+export function dataPackage(
+  data: SiteData,
+  manifest: DownloadsManifest,
+  log: ChangeLog,
+): Record<string, unknown> {
   const recordSchema = tableSchema(recordFieldsOf(data));
   return {
     profile: 'tabular-data-package',
@@ -110,7 +119,7 @@ export function dataPackage(data: SiteData, manifest: DownloadsManifest): Record
     title: `${SITE_NAME}: street-level crime in ${DISTRICT}`,
     description: `Every crime and anti-social behaviour incident police.uk records in the ${DISTRICT} district, with its ${recordPlaces(data)}, one compressed CSV per year; and the tables of every ward and year report.`,
     homepage: absoluteUrl('data/'),
-    created: data.generatedAt,
+    created: lastChange(log, data.generatedAt),
     keywords: ['crime', DISTRICT, 'police.uk', 'wards', 'open data'],
     licenses: LICENSES,
     sources: openDataSources(AREA_WORDS),
@@ -149,10 +158,15 @@ export function dataPackage(data: SiteData, manifest: DownloadsManifest): Record
   };
 }
 
-/** schema.org Dataset for the Data page, from the same field list and files. */
+/**
+ * schema.org Dataset for the Data page, from the same field list and files, modified when the
+ * published figures last changed (lastChange): not when police.uk was last asked, which moves
+ * with a month fetched again unchanged and stays with a revision that fetched nothing new.
+ */
 export function datasetJsonLd(
   data: SiteData,
   manifest: DownloadsManifest,
+  log: ChangeLog,
 ): Record<string, unknown> {
   const first = data.months[0];
   const last = data.months.at(-1);
@@ -173,7 +187,7 @@ export function datasetJsonLd(
     license: AREA_LICENCE.path,
     creditText: AREA_LICENCE.attribution.join(' '),
     isAccessibleForFree: true,
-    dateModified: data.generatedAt,
+    dateModified: lastChange(log, data.generatedAt),
     ...(first && last ? { temporalCoverage: `${first}/${last}` } : {}),
     spatialCoverage: { '@type': 'Place', name: `${DISTRICT} district, England` },
     // Each address once: the ONS boundaries and its postcode directory share one portal.

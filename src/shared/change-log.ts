@@ -109,6 +109,18 @@ export function entryTime(entry: ChangeEntry): string {
 }
 
 /**
+ * When the published figures last changed: the newest entry's time (entryTime), which only a
+ * refresh that changed them writes. Before the log has any entry, `generatedAt`, the newest
+ * fetch of the data as first published. A month fetched again with nothing changed adds no
+ * entry, so leaves it; a revision that fetched nothing new (the pipeline or the reference
+ * data changed) moves it. From committed files alone: every build of them gives the same.
+ */
+export function lastChange(log: ChangeLog, generatedAt: string): string {
+  const newest = log.entries[0];
+  return newest === undefined ? generatedAt : entryTime(newest);
+}
+
+/**
  * The anchor of `log.entries[index]` on the Data changes page, and the end of its feed entry's
  * id: "refresh-<refreshedAt>", then "-2", "-3" for later refreshes that published data with
  * the same refreshedAt (one that downloaded nothing new). Counted from the oldest entry, so

@@ -658,7 +658,7 @@ describe('every report page', () => {
       const footer = root.querySelector('footer')?.text ?? '';
       expect(footer).toContain('Open Government Licence v3.0');
       expect(footer).toContain('Crown copyright');
-      expect(footer).toMatch(/Data to \w+ \d{4}, updated \d{1,2} \w+ \d{4}/);
+      expect(footer).toMatch(/Data to \w+ \d{4}; its figures last changed on \d{1,2} \w+ \d{4}/);
     }
   });
 

@@ -16,6 +16,7 @@ import {
 } from '../../../src/lib/open-data.ts';
 import { tableCsv } from '../../../src/lib/report-tables.ts';
 import { siteData } from '../../../src/lib/site-data.ts';
+import { EMPTY_CHANGE_LOG } from '../../../src/shared/change-log.ts';
 import { formatCsvRow } from '../../../src/shared/csv-format.ts';
 
 interface Field {
@@ -38,7 +39,7 @@ afterAll(() => {
 });
 
 describe('dataPackage(data, manifest): the change_verdict column', () => {
-  const descriptor = () => dataPackage(siteData, downloadsManifest);
+  const descriptor = () => dataPackage(siteData, downloadsManifest, EMPTY_CHANGE_LOG);
   const withChange = () =>
     (descriptor().resources as Resource[]).filter((r) =>
       r.schema.fields.some((f) => f.name === 'change'),
@@ -127,7 +128,7 @@ function readAs(dialect: Dialect | undefined, text: string): string[][] {
 
 describe('dataPackage(data, manifest): the CSV dialect of each file', () => {
   const resources = () =>
-    dataPackage(siteData, downloadsManifest).resources as (Resource & {
+    dataPackage(siteData, downloadsManifest, EMPTY_CHANGE_LOG).resources as (Resource & {
       compression?: string;
       dialect?: Dialect;
     })[];
@@ -177,12 +178,12 @@ function pollingDistrictsFilled(): { rows: number; filled: number } {
 describe('dataPackage(data, manifest) and datasetJsonLd: the Polling District column as the files fill it', () => {
   const { rows, filled } = pollingDistrictsFilled();
   const descriptor = () =>
-    dataPackage(siteData, downloadsManifest) as {
+    dataPackage(siteData, downloadsManifest, EMPTY_CHANGE_LOG) as {
       description: string;
       resources: (Resource & { compression?: string })[];
     };
   const dataset = () =>
-    datasetJsonLd(siteData, downloadsManifest) as {
+    datasetJsonLd(siteData, downloadsManifest, EMPTY_CHANGE_LOG) as {
       description: string;
       variableMeasured: { name: string; description: string }[];
     };
@@ -246,7 +247,8 @@ describe('every published CSV file, read by the Table Schema datapackage.json gi
   }
 
   it('casts every value of every file, yearly and report table, to its field type and constraints', async () => {
-    const resources = dataPackage(siteData, downloadsManifest).resources as (Resource & {
+    const resources = dataPackage(siteData, downloadsManifest, EMPTY_CHANGE_LOG)
+      .resources as (Resource & {
       schema: object;
     })[];
     let values = 0;
@@ -263,7 +265,8 @@ describe('every published CSV file, read by the Table Schema datapackage.json gi
   }, 60_000);
 
   it('refuses values that break their types or an enum constraint (the check can fail)', async () => {
-    const resources = dataPackage(siteData, downloadsManifest).resources as (Resource & {
+    const resources = dataPackage(siteData, downloadsManifest, EMPTY_CHANGE_LOG)
+      .resources as (Resource & {
       schema: { fields: { name: string }[] };
     })[];
     const yearly = resources.find((r) => r.path.endsWith('.csv.gz'))!;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { datasetJsonLd, downloadsManifest } from '../../../src/lib/open-data.ts';
 import { siteData } from '../../../src/lib/site-data.ts';
+import { EMPTY_CHANGE_LOG } from '../../../src/shared/change-log.ts';
 
 beforeAll(() => {
   vi.stubEnv('SITE', 'https://example.test');
@@ -17,7 +18,7 @@ describe('datasetJsonLd(data, manifest)', () => {
   it('names the months with data when the span has gaps', () => {
     // The committed sample: Mar 2024 and Feb-Mar 2025, April 2024 to January 2025 missing.
     expect(siteData.months).toEqual(['2024-03', '2025-02', '2025-03']);
-    const dataset = datasetJsonLd(siteData, downloadsManifest) as {
+    const dataset = datasetJsonLd(siteData, downloadsManifest, EMPTY_CHANGE_LOG) as {
       temporalCoverage: string;
       description: string;
       distribution: { name: string; description: string }[];
@@ -33,7 +34,7 @@ describe('datasetJsonLd(data, manifest)', () => {
   });
 
   it('gives the yearly downloads the media type of gzip, which is what they are', () => {
-    const dataset = datasetJsonLd(siteData, downloadsManifest) as {
+    const dataset = datasetJsonLd(siteData, downloadsManifest, EMPTY_CHANGE_LOG) as {
       distribution: { name: string; encodingFormat: string; contentUrl: string }[];
     };
     expect(dataset.distribution.map((d) => d.name)).toEqual([
@@ -49,7 +50,9 @@ describe('datasetJsonLd(data, manifest)', () => {
   });
 
   it('lists each source it is based on once', () => {
-    const dataset = datasetJsonLd(siteData, downloadsManifest) as { isBasedOn: string[] };
+    const dataset = datasetJsonLd(siteData, downloadsManifest, EMPTY_CHANGE_LOG) as {
+      isBasedOn: string[];
+    };
     expect(dataset.isBasedOn).toEqual([
       'https://data.police.uk/',
       'https://geoportal.statistics.gov.uk/',
@@ -60,6 +63,7 @@ describe('datasetJsonLd(data, manifest)', () => {
     const dataset = datasetJsonLd(
       { ...siteData, months: ['2025-02', '2025-03'] },
       downloadsManifest,
+      EMPTY_CHANGE_LOG,
     );
     expect(dataset.description).not.toMatch(/no data|Months with data/);
   });
