@@ -77,6 +77,18 @@ describe('a site whose newest refresh revised figures without a new fetch', () =
     expect(changes).toContain(`its figures last changed on ${revisedDay}`);
   });
 
+  it('dates each refresh on Data changes by when it published, as the changes feed does', async () => {
+    const html = await page('changes/index.html');
+    const headings = [...html.matchAll(/<h3 id="refresh-[^"]*">([^]*?)<\/h3>/g)].map((m) =>
+      text(m[1] ?? '').trim(),
+    );
+    // Both refreshes published data of one generatedAt: the second fetched nothing new.
+    expect(headings).toEqual([
+      `${revisedDay}: data to March 2025`,
+      `${formatDate(ADDED)}: data to March 2025`,
+    ]);
+  });
+
   it("dates the Dataset's dateModified and datapackage.json's created by it", async () => {
     const jsonLd = /<script type="application\/ld\+json"[^>]*>([^<]*)<\/script>/.exec(
       await page('data/index.html'),
