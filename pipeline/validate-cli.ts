@@ -231,7 +231,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     await refusePendingPublish(args.otherFolders);
     const report = await runGate(args);
     if (args.json) process.stdout.write(logSafeJson(reportJson(report)));
-    else if (!args.quiet || !report.ok) await printReport(report);
+    // --json and --quiet are the console's: the job summary has the report whatever they say.
+    const print = report.ok ? console.log : console.error;
+    await printReport(report, args.json || (args.quiet && report.ok) ? null : print);
     return report.ok ? EXIT.ok : EXIT.refused;
   } catch (error) {
     // Expected or not (a bug, a reference file the gate cannot read), the data was not checked.

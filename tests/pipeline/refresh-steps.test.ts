@@ -901,6 +901,70 @@ describe('refresh-data --quiet', () => {
   });
 });
 
+describe('the job summary under --quiet and --json, which quiet the console alone', () => {
+  const repo = refreshRepository('job-summary-');
+  const { stageRun } = repo;
+  const full = committedSiteData();
+  /** A routine revision, which the gate lets through: three of March's crimes gone. */
+  const revised = { ...removeCrimes(full, '2025-03', 3), generatedAt: '2025-06-03T06:17:00.000Z' };
+  /** March without half its crimes: refused. */
+  const refused = removeCrimes(full, '2025-03', Math.round(totalOf(full, '2025-03') / 2));
+  const COMMANDS = {
+    'refresh-data': ['pipeline/refresh.ts', 'validate'],
+    // The same staged files, checked against HEAD as the refresh's validate step checks them.
+    'validate-data': [
+      'pipeline/validate-cli.ts',
+      '--candidate',
+      `${STAGE_DIR}/site-data.json`,
+      '--run-summary',
+      `${STAGE_DIR}/run-summary.json`,
+    ],
+  } as const;
+  /** `command` with `option` before its arguments, and the job summary it wrote. */
+  const run = (command: keyof typeof COMMANDS, option: string) => {
+    const summary = path.join(repo.root(), 'job-summary.md');
+    writeFileSync(summary, '');
+    const [script, ...args] = COMMANDS[command];
+    const result = spawnSync(process.execPath, [path.resolve(script), option, ...args], {
+      cwd: repo.root(),
+      env: { ...process.env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: summary },
+      encoding: 'utf8',
+    });
+    return { ...result, summary: readFileSync(summary, 'utf8') };
+  };
+
+  it.each([
+    ['refresh-data', '--quiet'],
+    ['refresh-data', '--json'],
+    ['validate-data', '--quiet'],
+    ['validate-data', '--json'],
+  ] as const)(
+    '%s %s writes the report of data that passes to the job summary',
+    (command, option) => {
+      stageRun(revised);
+      const { status, stdout, summary } = run(command, option);
+      expect(status).toBe(0);
+      expect(summary).toMatch(/^### Data validation\n/);
+      expect(summary).toContain('Validation passed.');
+      // The console is as the option says: nothing with --quiet, the JSON result with --json.
+      if (option === '--quiet') expect(stdout).toBe('');
+      else expect(JSON.parse(stdout)).toMatchObject({ ok: true });
+    },
+  );
+
+  it.each([
+    ['refresh-data', '--quiet'],
+    ['validate-data', '--quiet'],
+    ['validate-data', '--json'],
+  ] as const)('%s %s writes the report of refused data to the job summary', (command, option) => {
+    stageRun(refused);
+    const { status, summary } = run(command, option);
+    expect(status).toBe(1);
+    expect(summary).toContain('Validation FAILED');
+    expect(summary).toMatch(/2025-03/);
+  });
+});
+
 describe("commitStep(): the change log entry the feeds date a ward's figures by", () => {
   const repo = refreshRepository('refresh-published-at-');
   const { stageRun, options } = repo;
