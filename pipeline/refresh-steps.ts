@@ -362,8 +362,10 @@ function gateInputs(options: RefreshOptions): GateInputs {
 /**
  * Step 2: the validation gate on the staged data against HEAD. Throws when refused, and
  * without the staged run summary (refuseWithoutRunSummary), as the commit step would. The
- * report's notes are annotated (options.annotate) unless `annotate` is false: the commit
- * step validates again after the validate step annotated them.
+ * report's notes are annotated (options.annotate), and the report added to the job summary,
+ * unless `annotate` is false: the commit step validates again after the validate step did
+ * both, and a job summary holding the report twice would read as two checks. A refusal then
+ * (the staged data changed between the steps) is added all the same.
  */
 export async function validateStep(
   options: RefreshOptions,
@@ -383,8 +385,12 @@ export async function validateStep(
   }
   const report = validateSiteData({ ...data, approvals: [...data.approvals, ...spent] });
   // A note of the refresh, on stderr: its stdout carries the step's result (--json's too).
-  // Left out with --quiet, but for a refusal; the job summary has it either way.
-  await printReport(report, options.quiet && report.ok ? null : (text) => console.error(text));
+  // Left out with --quiet, but for a refusal; the job summary has it either way (once a job).
+  await printReport(
+    report,
+    options.quiet && report.ok ? null : (text) => console.error(text),
+    annotate || !report.ok,
+  );
   if (annotate && options.annotate) {
     for (const line of noteAnnotations(report.notes)) options.annotate(line);
   }
@@ -646,7 +652,8 @@ async function refuseWithoutRunSummary(options: RefreshOptions): Promise<void> {
  * Step 3: validate again (the commit must never depend on an earlier step having been run),
  * then publish and commit if anything but timestamps changed, with the gate's notes in the
  * commit message. Refused without the staged run summary, by the validation. The
- * notes are annotated when `annotate` (no validate step ran before it: the `all` step).
+ * notes are annotated, and the report added to the job summary, when `annotate` (no validate
+ * step ran before it: the `all` step).
  */
 export async function commitStep(
   options: RefreshOptions,

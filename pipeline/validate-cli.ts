@@ -169,16 +169,18 @@ export async function runGate(inputs: GateInputs, cwd = '.'): Promise<Validation
 
 /**
  * Print the report with `print` (validate-data's result: stdout when the data passed, stderr
- * when refused; null: not printed), and add it to the GitHub job summary when there is one.
+ * when refused; null: not printed), and add it to the GitHub job summary when there is one,
+ * unless `summary` is false (a step after one that added it).
  */
 export async function printReport(
   report: ValidationReport,
   print: ((text: string) => void) | null = report.ok ? console.log : console.error,
+  summary = true,
 ): Promise<void> {
   const text = formatReport(report);
   print?.(logSafe(text));
   const summaryFile = process.env['GITHUB_STEP_SUMMARY'];
-  if (summaryFile) await appendFile(summaryFile, summaryMarkdown(text));
+  if (summary && summaryFile) await appendFile(summaryFile, summaryMarkdown(text));
 }
 
 /**

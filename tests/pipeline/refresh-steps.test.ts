@@ -877,16 +877,37 @@ describe('refresh-data --quiet', () => {
     },
   );
 
-  it('still writes the report to the job summary, and the commit step its outputs', () => {
+  it('still writes the report to the job summary, once, and the commit step its outputs', () => {
     stageRun(revised);
     const summary = path.join(repo.root(), 'job-summary.md');
     const outputs = path.join(repo.root(), 'github-output.txt');
     writeFileSync(summary, '');
     writeFileSync(outputs, '');
     const env = { GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: outputs };
+    // As the data workflow runs them: the validate step, then the commit step, which
+    // validates again.
+    expect(refreshData(['--quiet', 'validate'], env).status).toBe(0);
     expect(refreshData(['--quiet', 'commit'], env).status).toBe(0);
-    expect(readFileSync(summary, 'utf8')).toContain('Validation passed.');
+    const text = readFileSync(summary, 'utf8');
+    expect(text).toContain('Validation passed.');
+    expect(text.match(/^### Data validation$/gm)).toHaveLength(1);
     expect(readFileSync(outputs, 'utf8')).toMatch(/^changed=true\nsha=[0-9a-f]{40}\n$/);
+  });
+
+  it('writes the report to the job summary in the all step, whose commit step validates alone', async () => {
+    stageRun(revised);
+    const summary = path.join(repo.root(), 'job-summary.md');
+    writeFileSync(summary, '');
+    vi.stubEnv('GITHUB_STEP_SUMMARY', summary);
+    try {
+      // As runStep('all') runs it after its pipeline step: no validate step before it.
+      await commitStep({ ...repo.options(), quiet: true }, { annotate: true });
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    const text = readFileSync(summary, 'utf8');
+    expect(text).toContain('Validation passed.');
+    expect(text.match(/^### Data validation$/gm)).toHaveLength(1);
   });
 
   it('still prints a refusal on stderr', () => {
