@@ -63,23 +63,40 @@ export interface GateInputs {
   approve?: string | undefined;
   /** Where the command takes `approve` (its option or variable), named when it is refused. */
   approveGivenAs?: string | undefined;
+  /**
+   * What to do, in the calling command's own terms, about a file the pipeline writes (the
+   * candidate, its run summary) that is not there or cannot be used: have it written again.
+   * Default: WRITE_AGAIN, which names no command.
+   */
+  writeAgain?: string | undefined;
 }
 
-/** What to do about a damaged file the pipeline writes (the candidate, its run summary). */
-const WRITE_AGAIN =
-  'It was cut short or changed after the pipeline wrote it: run the pipeline again to write ' +
-  'it (in the refresh, `npm run refresh-data -- pipeline`), then check it again.';
+const WRITE_AGAIN = 'Run the pipeline again to write it, then check it again.';
 
-async function readJson(path: string, what: string, remedy: string): Promise<unknown> {
+/** Why a file the pipeline writes would not parse. */
+const DAMAGED = 'It was cut short or changed after the pipeline wrote it.';
+
+/**
+ * `path` as JSON; refused naming `what` and the file, what is wrong and `remedy` when it is
+ * not there, cannot be read or is not JSON (then with `damaged`, why that would be).
+ */
+async function readJson(
+  path: string,
+  what: string,
+  remedy: string,
+  damaged?: string,
+): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new UnusableInputError(`Cannot read ${what} ${path}: ${errorMessage(error)}`, {
-      cause: error,
-    });
+    const problem =
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'is not there'
+        : `cannot be read (${errorMessage(error)})`;
+    throw new UnusableInputError(`The ${what} ${path} ${problem}. ${remedy}`, { cause: error });
   }
-  return parseJson(text, `${what} ${path}`, remedy);
+  return parseJson(text, `The ${what} ${path}`, damaged ? `${damaged} ${remedy}` : remedy);
 }
 
 /** `text` as JSON; refused naming `where`, what is wrong and `remedy` when it is not. */
@@ -174,17 +191,18 @@ export const NO_RUN_SUMMARY = 'none';
  * Per-month row accounting from the run summary; null when there is none (e.g. checking a
  * copied site-data.json on its own), which the gate's report then says (NO_RUN_SUMMARY_NOTE).
  */
-async function monthQuality(file: string): Promise<MonthQuality[] | null> {
+async function monthQuality(file: string, writeAgain: string): Promise<MonthQuality[] | null> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new UnusableInputError(`Cannot read the run summary ${file}: ${errorMessage(error)}`, {
-      cause: error,
-    });
+    throw new UnusableInputError(
+      `The run summary ${file} cannot be read (${errorMessage(error)}). ${writeAgain}`,
+      { cause: error },
+    );
   }
-  const json = parseJson(text, file, WRITE_AGAIN);
+  const json = parseJson(text, file, `${DAMAGED} ${writeAgain}`);
   const parsed = runSummarySchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -198,8 +216,8 @@ async function monthQuality(file: string): Promise<MonthQuality[] | null> {
     throw new UnusableInputError(
       ofMonths
         ? `${file} lacks what the gate reads of each month (${problem}): it was written by ` +
-            'an earlier version of the pipeline, or edited. Run the pipeline again to write it.'
-        : `${file} is not a pipeline run summary: ${problem}`,
+            `an earlier version of the pipeline, or edited. ${writeAgain}`
+        : `${file} is not a pipeline run summary: ${problem}. ${writeAgain}`,
     );
   }
   return parsed.data.months;
@@ -266,7 +284,12 @@ async function loadApprovals(inputs: GateInputs, cwd: string): Promise<Approval[
 
 /** Read everything the gate needs; paths are relative to `cwd`. */
 export async function loadGateData(inputs: GateInputs, cwd = '.'): Promise<GateData> {
-  const next = await readJson(resolve(cwd, inputs.candidate), 'candidate site data', WRITE_AGAIN);
+  const next = await readJson(
+    resolve(cwd, inputs.candidate),
+    'candidate site data',
+    inputs.writeAgain ?? WRITE_AGAIN,
+    DAMAGED,
+  );
   const previous =
     'file' in inputs.previous
       ? parsePublished(
@@ -286,7 +309,9 @@ export async function loadGateData(inputs: GateInputs, cwd = '.'): Promise<GateD
           inputs.previous.otherwise,
         );
   const months =
-    inputs.runSummary === null ? null : await monthQuality(resolve(cwd, inputs.runSummary));
+    inputs.runSummary === null
+      ? null
+      : await monthQuality(resolve(cwd, inputs.runSummary), inputs.writeAgain ?? WRITE_AGAIN);
   const expected = await loadExpected(cwd, inputs.area);
   const approvals = await loadApprovals(inputs, cwd);
   return { next, previous, months, expected, approvals };

@@ -99,6 +99,14 @@ const STAGE_AGAIN =
   'folder again (`npm run refresh-data -- pipeline`), then the commit step.';
 
 /**
+ * What to do about a staged output the validate and commit steps read (the site data, the run
+ * summary) that is not there or cannot be used: stage the whole run again.
+ */
+const RUN_AGAIN =
+  'Run the whole pipeline into the staging folder again (`npm run refresh-data -- ' +
+  'pipeline`), then the validate and commit steps.';
+
+/**
  * `text`, the content of `file` (as messages name it), as JSON fitting `schema`; a
  * RefreshError naming the file, what is wrong and `remedy` when it is not.
  */
@@ -356,6 +364,7 @@ function gateInputs(options: RefreshOptions): GateInputs {
     // The data workflow's `approve` input ("YYYY-MM: reason"), passed through the environment.
     approve: options.env['DATA_APPROVAL'],
     approveGivenAs: "the workflow's approve input, DATA_APPROVAL",
+    writeAgain: RUN_AGAIN,
   };
 }
 
@@ -643,8 +652,7 @@ async function refuseWithoutRunSummary(options: RefreshOptions): Promise<void> {
       "folder does not hold one run's outputs (a run stopped before its end, or files put " +
       "there by hand), so neither each month's row accounting nor which outputs are this " +
       "run's can be checked",
-    'Run the whole pipeline into the staging folder again (`npm run refresh-data -- ' +
-      'pipeline`), then the validate and commit steps.',
+    RUN_AGAIN,
   );
 }
 
@@ -688,7 +696,9 @@ export async function commitStep(
     ];
     for (const { from, to, required } of files) {
       if (!(await exists(from))) {
-        if (required) throw new RefreshError(`The pipeline did not write ${from}.`);
+        if (required) {
+          throw unusableFile(path.relative(options.root, from), 'is not there', RUN_AGAIN);
+        }
         options.log(`Not staged, left as committed: ${path.relative(options.root, to)}`);
         continue;
       }

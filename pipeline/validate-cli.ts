@@ -141,6 +141,10 @@ export function parseGateArgs(argv: readonly string[]): GateArgs {
     approvals: stringValue(args, 'approvals') ?? APPROVALS_PATH,
     approve: stringValue(args, 'approve'),
     approveGivenAs: '--approve',
+    writeAgain:
+      'Give the file the pipeline wrote (--candidate, --run-summary), or run the pipeline ' +
+      'again to write it (`npm run pipeline`, with the --area or --out it was written with), ' +
+      'then validate-data again.',
   };
 }
 

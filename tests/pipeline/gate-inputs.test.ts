@@ -160,16 +160,37 @@ describe('validate-data --run-summary with a summary the gate cannot read', () =
       expect(error).toBeInstanceOf(UnusableInputError);
       expect(error.message).toContain(`${file} lacks what the gate reads of each month (`);
       expect(error.message).toContain(`at months.${lacking}.crimeIdsByFile`);
-      expect(error.message).toContain('Run the pipeline again to write it.');
+      expect(error.message).toContain('run the pipeline again to write it (`npm run pipeline`');
       expect(error.message).not.toContain('is not a pipeline run summary');
     },
   );
+
+  it('says a candidate that is not there is not there, and what to do in its own terms', async () => {
+    const args = parseGateArgs([
+      '--candidate',
+      'no-such-run/site-data.json',
+      '--run-summary',
+      'none',
+    ]);
+    const error = (await runGate(args).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(UnusableInputError);
+    expect(error.message).toBe(
+      `The candidate site data ${path.resolve('no-such-run/site-data.json')} is not there. ` +
+        'Give the file the pipeline wrote (--candidate, --run-summary), or run the pipeline ' +
+        'again to write it (`npm run pipeline`, with the --area or --out it was written with), ' +
+        'then validate-data again.',
+    );
+  });
 
   it('says a file without months is not a run summary', async () => {
     const siteData = JSON.parse(readFileSync('data/areas/sheffield/output/site-data.json', 'utf8'));
     const { file, error } = await gateOn(siteData);
     expect(error).toBeInstanceOf(UnusableInputError);
     expect(error.message.startsWith(`${file} is not a pipeline run summary: `)).toBe(true);
-    expect(error.message).toMatch(/ at months\.0$/);
+    expect(error.message).toMatch(/ at months\.0\. /);
+    // What to do, in validate-data's terms.
+    expect(error.message).toContain(
+      'Give the file the pipeline wrote (--candidate, --run-summary)',
+    );
   });
 });

@@ -532,6 +532,48 @@ describe('commitStep() and the outputs that describe the months of the site data
       },
     );
 
+    it.each([
+      [
+        'site-data.json not there',
+        () => rmSync(path.join(repo.root(), STAGE_DIR, 'site-data.json')),
+        'site-data.json is not there',
+      ],
+      [
+        'run-summary.json with months that lack what the gate reads',
+        () =>
+          write(`${STAGE_DIR}/run-summary.json`, {
+            months: [{ month: '2025-03' }],
+            steps: STEPS.map((step, i) => ({ number: i + 1, name: step.name, ms: 0, result: '' })),
+          }),
+        'run-summary.json lacks what the gate reads of each month',
+      ],
+      [
+        'run-summary.json that is not a run summary',
+        () =>
+          write(`${STAGE_DIR}/run-summary.json`, {
+            months: 'none',
+            steps: STEPS.map((step, i) => ({ number: i + 1, name: step.name, ms: 0, result: '' })),
+          }),
+        'run-summary.json is not a pipeline run summary',
+      ],
+    ])(
+      'refuses %s at the validate and commit steps, saying to run the pipeline step again',
+      async (_what, damage, said) => {
+        damage();
+        for (const step of ['validate', 'commit'] as const) {
+          const error = (await runStep(step, options()).catch((e: unknown) => e)) as Error;
+          expect(error, step).toBeInstanceOf(Error);
+          expect(error.message, step).toContain(said);
+          // In the refresh's own terms: its pipeline step, then the steps after it.
+          expect(error.message, step).toContain(
+            '`npm run refresh-data -- pipeline`), then the validate and commit steps.',
+          );
+        }
+        expect(git('status', '--porcelain', '--untracked-files=no')).toBe('');
+        expect(git('log', '--format=%s')).toBe('published');
+      },
+    );
+
     it('refuses a committed change log that is not valid JSON, saying how to mend it', async () => {
       writeFileSync(path.join(repo.root(), 'src/data/changes.json'), '{"schemaVersion": 1, "entr');
       git('commit', '--quiet', '--amend', '--no-edit', '--', 'src/data/changes.json');
