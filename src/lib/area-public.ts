@@ -2,11 +2,12 @@
 // favicon) with the area's map data and downloads from its data folder, in the places the
 // pages link to (data/, downloads/). Assembled afresh under .astro/ on each build, so no
 // Leeds file is served with another district's site.
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { MAP_DATA_FILE_NAME, WARD_SHAPES_FILE_NAME } from '../shared/map-data.ts';
 import { POSTCODE_INDEX_FILE_NAME } from '../shared/postcode-index.ts';
-import { DEFAULT_AREA, rebuildHint } from './area.ts';
+import { areaDataDir, areaSlug, DEFAULT_AREA, rebuildHint } from './area.ts';
 
 /** The folders of public/ that hold the default area's data, replaced by the area's own. */
 const DATA_FOLDERS = new Set(['data', 'downloads']);
@@ -44,4 +45,17 @@ export function areaPublicDir(slug: string, dataDir: string): string {
   for (const name of MAP_FILES) cpSync(path.join(dataDir, name), path.join(target, 'data', name));
   cpSync(path.join(dataDir, 'downloads'), path.join(target, 'downloads'), { recursive: true });
   return target;
+}
+
+/**
+ * The version the map page puts in the address of a file of the site's data/ folder (?v=): the
+ * first 16 hex digits of the SHA-256 of the file the build serves, so the address changes
+ * exactly when the file does and a browser never takes a cached old file for a new page. Not
+ * the site data's generatedAt (the newest fetch): a refresh that fetched nothing new but
+ * rewrote the files (its pipeline or reference data changed) leaves it as it was.
+ */
+export function servedDataVersion(name: string, slug: string = areaSlug()): string {
+  const dataDir = areaDataDir(slug);
+  const file = dataDir === null ? path.join('public', 'data', name) : path.join(dataDir, name);
+  return createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
 }
