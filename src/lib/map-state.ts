@@ -213,7 +213,8 @@ function readStep(
  * The state a query string ("?type=drugs&from=2024-03...") describes, and a note for each
  * parameter the map could not use as given, saying what it shows instead. Spaces around a
  * value are left out (a link copied with one, "ward=armley+", reads as "armley", as a list's
- * types and a number do) and an empty value is read as none given; parameters the map does not
+ * types and a number do) and an empty value is read as none given, so that of a value given
+ * twice, the first that is not empty is used; parameters the map does not
  * know (a sharing site's own, such as utm_source) are left out without a note.
  */
 export function readState(
@@ -221,12 +222,19 @@ export function readState(
   context: StateContext,
 ): { state: MapViewState; notes: string[] } {
   const params = new URLSearchParams(search);
-  const get = (param: string): string | null => params.get(param)?.trim() ?? null;
+  // A parameter's values given, without the empty ones ("ward=&ward=armley", as a form with an
+  // empty field sends it, gives one ward, "armley"): the first is used, the others named.
+  const given = (param: string): string[] =>
+    params
+      .getAll(param)
+      .map((value) => value.trim())
+      .filter((value) => value !== '');
+  const get = (param: string): string | null => given(param)[0] ?? null;
   const defaults = defaultState(context);
   const notes: string[] = [];
 
   for (const [param, label] of Object.entries(SINGLE_PARAMETERS)) {
-    const values = params.getAll(param);
+    const values = given(param);
     if (values.length > 1) {
       notes.push(
         `The link gives the ${label} ${values.length} times: the map uses the first, ${quoted(values[0] ?? '')}.`,

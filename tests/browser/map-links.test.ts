@@ -3,6 +3,7 @@
 // data.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SiteData } from '../../src/shared/schema.ts';
+import { shortMonth } from '../../src/shared/months.ts';
 import { browserPages, saveScreenshot, seriousA11yViolations, type OpenedPage } from './support.ts';
 import {
   afterUpdate,
@@ -199,5 +200,48 @@ describe('the map opened from a link with values it cannot use', () => {
     await again.page.goBack();
     expect(again.page.url()).toBe('about:blank');
     expect([...consoleErrors, ...again.consoleErrors]).toEqual([]);
+  });
+});
+
+describe('the map opened from a link that gives a value more than once', () => {
+  it('reads an empty value as none given, and uses the value that is given, for every parameter', async () => {
+    const armley = site.wards.find((w) => w.slug === 'armley');
+    const second = site.months[1];
+    if (armley === undefined || second === undefined) {
+      throw new Error('The site data has no Armley ward or no second month');
+    }
+    // Each parameter first empty, as a form with an empty field sends it, then given.
+    const { page, consoleErrors } = await openMap(
+      `?ward=&ward=armley&view=&view=wards&measure=&measure=rate&from=&from=${second}&cc=&cc=1&min=&min=5`,
+    );
+    expect(await page.locator('#crime-map-link-notes').count()).toBe(0);
+    expect(await page.textContent('#crime-map-ward-name')).toBe(armley.name);
+    expect(await page.locator('input[name="view"][value="wards"]').isChecked()).toBe(true);
+    expect(await page.textContent('#crime-map-range')).toBe(
+      `${shortMonth(second)} – ${shortMonth(last)}`,
+    );
+    // The address is the map's own for what it shows, each value once.
+    const query = new URL(page.url()).searchParams;
+    expect(Object.fromEntries(query)).toEqual({
+      from: second,
+      view: 'wards',
+      measure: 'rate',
+      min: '5',
+      cc: '1',
+      ward: 'armley',
+    });
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('names the value it used when two are given, never an empty one', async () => {
+    const { page } = await openMap(
+      '?ward=&ward=armley&ward=beeston-and-holbeck&view=wards&view=heat',
+    );
+    expect(await page.locator('#crime-map-link-notes li').allTextContents()).toEqual([
+      expect.stringMatching(/view 2 times: the map uses the first, "wards"/),
+      expect.stringMatching(/ward 2 times: the map uses the first, "armley"/),
+    ]);
+    expect(await page.textContent('#crime-map-ward-name')).toBe('Armley');
+    expect(await page.locator('input[name="view"][value="wards"]').isChecked()).toBe(true);
   });
 });

@@ -281,6 +281,34 @@ describe('readState(search, context) notes', () => {
     expect(notes).toEqual([expect.stringMatching(/ward 2 times.*first, "beeston-and-holbeck"/)]);
   });
 
+  it('reads an empty value given beside another as none given, for every parameter', () => {
+    const { state, notes } = readState(
+      '?from=&from=2025-02&to=+&to=2025-02&view=&view=wards&measure=&measure=rate&intensity=&intensity=8&min=&min=5&cc=&cc=1&ward=&ward=armley&c=&c=53.8123,-1.5432&z=&z=13.5',
+      context,
+    );
+    expect(notes).toEqual([]);
+    expect(state).toEqual({
+      types: CRIME_TYPES,
+      from: '2025-02',
+      to: '2025-02',
+      view: 'wards',
+      measure: 'rate',
+      intensity: 8,
+      threshold: 5,
+      excludeCityCentre: true,
+      ward: 'armley',
+      centre: [53.8123, -1.5432],
+      zoom: 13.5,
+    });
+    // Two values given, an empty one between them: the first given is used, and named.
+    const two = readState('?ward=armley&ward=&ward=beeston-and-holbeck&min=&min=5&min=20', context);
+    expect(two.state).toMatchObject({ ward: 'armley', threshold: 5 });
+    expect(two.notes).toEqual([
+      expect.stringMatching(/heat threshold \(min\) 2 times: the map uses the first, "5"\.$/),
+      expect.stringMatching(/ward 2 times: the map uses the first, "armley"\.$/),
+    ]);
+  });
+
   it('quotes at most 40 characters of a value, and a long list of unknown types by its first 3', () => {
     const long = 'x'.repeat(5000);
     const { notes } = readState(`?ward=${long}&type=a,b,c,d,e,a`, context);
