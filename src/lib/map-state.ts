@@ -123,27 +123,94 @@ const SINGLE_PARAMETERS: Readonly<Record<string, string>> = {
 };
 
 /**
- * A link's month: its own when the map's months hold it; else, with a note, the map's first
- * or last month for one before or after them, or `fallback` for one that is not a month.
+ * A link's month as given, when it is written as one; else null, with a note saying the map
+ * starts or ends where it would without it, `fallback`.
  */
-function readMonth(
+function monthGiven(
+  param: 'from' | 'to',
+  value: string | null,
+  example: string,
+  fallback: string,
+  notes: string[],
+): string | null {
+  if (value === null) return null;
+  if (isMonth(value)) return value;
+  notes.push(
+    `The ${SINGLE_PARAMETERS[param]} ${quoted(value)} is not a month written as YYYY-MM (such as ${example}): the map ${param === 'from' ? 'starts' : 'ends'} at ${shortMonth(fallback)}.`,
+  );
+  return null;
+}
+
+/**
+ * A link's window: its months when the map's months hold them. Months the wrong way round are
+ * swapped as the link gives them, before either is moved into the map's months, so each note
+ * names the end the map shows. A window that holds none of the map's months (both ends before
+ * its data begins, or both after it ends; a first month alone after its end, a last month alone
+ * before its start) shows the map's default window, with one note, rather than a first or last
+ * month the link did not ask for; a window with some of them has an end beyond the data moved
+ * to the data's first or last month, with a note for each.
+ */
+function readMonths(
+  fromParam: string | null,
+  toParam: string | null,
+  context: StateContext,
+  notes: string[],
+): { from: string; to: string } {
+  const defaults = defaultState(context);
+  const { months } = context;
+  const first = defaults.from;
+  const last = defaults.to;
+  if (months.length === 0) return { from: first, to: last };
+  let from = monthGiven('from', fromParam, last, first, notes);
+  let to = monthGiven('to', toParam, last, last, notes);
+  if (from !== null && to !== null && from > to) {
+    notes.push(
+      `The first month (from), ${shortMonth(from)}, is after the last (to), ${shortMonth(to)}: the map takes ${shortMonth(to)} as the first and ${shortMonth(from)} as the last.`,
+    );
+    [from, to] = [to, from];
+  }
+  const before = to !== null && to < first;
+  const after = from !== null && from > last;
+  if (before || after) {
+    const asked =
+      from !== null && to !== null
+        ? from === to
+          ? shortMonth(from)
+          : `${shortMonth(from)} – ${shortMonth(to)}`
+        : from !== null
+          ? `from ${shortMonth(from)}`
+          : `up to ${shortMonth(to ?? '')}`;
+    const where = before
+      ? `before the map's data begins, in ${shortMonth(first)}`
+      : `after the map's data ends, in ${shortMonth(last)}`;
+    notes.push(
+      `The link asks for ${asked}, all ${where}: the map shows all its months, ${shortMonth(first)} – ${shortMonth(last)}.`,
+    );
+    return { from: first, to: last };
+  }
+  return {
+    from: readEnd('from', from, months, first, notes),
+    to: readEnd('to', to, months, last, notes),
+  };
+}
+
+/**
+ * One end of a window that holds some of the map's months (readMonths): its own month when
+ * the map's months hold it; else, with a note, the map's first or last month for one before
+ * or after them, or `fallback`.
+ */
+function readEnd(
   param: 'from' | 'to',
   value: string | null,
   months: readonly string[],
   fallback: string,
   notes: string[],
 ): string {
-  if (value === null || value === '' || months.length === 0) return fallback;
+  if (value === null) return fallback;
   const label = `The ${SINGLE_PARAMETERS[param]}`;
   const used = `the map ${param === 'from' ? 'starts' : 'ends'} at`;
   const first = months[0] ?? fallback;
   const last = months.at(-1) ?? fallback;
-  if (!isMonth(value)) {
-    notes.push(
-      `${label} ${quoted(value)} is not a month written as YYYY-MM (such as ${last}): ${used} ${shortMonth(fallback)}.`,
-    );
-    return fallback;
-  }
   if (value < first) {
     notes.push(
       `${label}, ${shortMonth(value)}, is before the map's data begins: ${used} ${shortMonth(first)}.`,
@@ -265,21 +332,7 @@ export function readState(
     types = ignored ? defaults.types : known;
   }
 
-  // Months the wrong way round are swapped as the link gives them, before either is moved
-  // into the map's months: each note then names the end the map shows. Read in order, two
-  // months give two in order (a month before the map's is its first, one after its last).
-  let fromParam = get('from');
-  let toParam = get('to');
-  if (fromParam !== null && toParam !== null && isMonth(fromParam) && isMonth(toParam)) {
-    if (fromParam > toParam) {
-      notes.push(
-        `The first month (from), ${shortMonth(fromParam)}, is after the last (to), ${shortMonth(toParam)}: the map takes ${shortMonth(toParam)} as the first and ${shortMonth(fromParam)} as the last.`,
-      );
-      [fromParam, toParam] = [toParam, fromParam];
-    }
-  }
-  const from = readMonth('from', fromParam, context.months, defaults.from, notes);
-  const to = readMonth('to', toParam, context.months, defaults.to, notes);
+  const { from, to } = readMonths(get('from'), get('to'), context, notes);
 
   // Names typed by hand may be capitalised: "Drugs", "Armley", "E05011385" or "e05011385".
   const view = readChoice(

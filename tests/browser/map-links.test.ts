@@ -245,3 +245,44 @@ describe('the map opened from a link that gives a value more than once', () => {
     expect(await page.locator('input[name="view"][value="wards"]').isChecked()).toBe(true);
   });
 });
+
+describe('the map opened from a link whose months hold none of the data', () => {
+  it('shows every month of the data, says so, and puts that in the address', async () => {
+    const start = Number(first.slice(0, 4));
+    const end = Number(last.slice(0, 4));
+    const all = expectedFromSiteData(site, { from: first, to: last });
+    const shown = { total: all.total, wards: all.wards.slice(0, 5) };
+    const begins = `before the map's data begins, in ${shortMonth(first)}`;
+    const ends = `after the map's data ends, in ${shortMonth(last)}`;
+    for (const [query, asked, where] of [
+      [`?from=${start - 5}-01&to=${start - 5}-12`, `Jan ${start - 5} – Dec ${start - 5}`, begins],
+      [`?from=${end + 1}-01&to=${end + 1}-06`, `Jan ${end + 1} – Jun ${end + 1}`, ends],
+      [`?from=${start - 5}-12&to=${start - 5}-01`, `Jan ${start - 5} – Dec ${start - 5}`, begins],
+      [`?from=${end + 1}-02&to=${end + 1}-02`, `Feb ${end + 1}`, ends],
+      [`?from=${end + 1}-02`, `from Feb ${end + 1}`, ends],
+      [`?to=${start - 1}-02`, `up to Feb ${start - 1}`, begins],
+    ] as const) {
+      const { page, consoleErrors } = await openMap(query);
+      expect(await page.textContent('#crime-map-range'), query).toBe(
+        `${shortMonth(first)} – ${shortMonth(last)}`,
+      );
+      expect(await readFigures(page), query).toEqual(shown);
+      expect(await page.locator('#crime-map-link-notes li').last().textContent(), query).toBe(
+        `The link asks for ${asked}, all ${where}: the map shows all its months, ${shortMonth(first)} – ${shortMonth(last)}.`,
+      );
+      expect(new URL(page.url()).search, query).toBe('');
+      expect(consoleErrors, query).toEqual([]);
+    }
+  });
+
+  it('keeps the months of the data a window holds, moving only the end beyond them', async () => {
+    const start = Number(first.slice(0, 4));
+    const { page } = await openMap(`?from=${start - 5}-01&to=${first}`);
+    expect(await page.textContent('#crime-map-range')).toBe(shortMonth(first));
+    const one = expectedFromSiteData(site, { from: first, to: first });
+    expect(await readFigures(page)).toEqual({ total: one.total, wards: one.wards.slice(0, 5) });
+    expect(await page.locator('#crime-map-link-notes li').allTextContents()).toEqual([
+      `The first month (from), Jan ${start - 5}, is before the map's data begins: the map starts at ${shortMonth(first)}.`,
+    ]);
+  });
+});

@@ -174,8 +174,8 @@ describe('readState(search, context) notes', () => {
 
   it('says, for each value it cannot use, what the link asked and what the map shows instead', () => {
     const cases: [string, string, RegExp][] = [
-      ['?from=2099-01', '2025-03', /Jan 2099.*after.*starts at Mar 2025/],
-      ['?to=2019-05', '2024-03', /May 2019.*before.*ends at Mar 2024/],
+      ['?from=2019-01', '2024-03', /Jan 2019.*before.*starts at Mar 2024/],
+      ['?from=2024-06&to=2099-01', '2024-06', /Jan 2099.*after.*ends at Mar 2025/],
       ['?from=2025-13', '2024-03', /"2025-13" is not a month.*starts at Mar 2024/],
       ['?from=2025-03&to=2024-06', '2024-06', /Mar 2025, is after the last \(to\), Jun 2024/],
     ];
@@ -250,6 +250,51 @@ describe('readState(search, context) notes', () => {
       state: { ...defaultState(context), types: [] },
       notes: [],
     });
+  });
+
+  it('shows every month, and says so, for a window that holds none of the data', () => {
+    const all = ['2024-03', '2025-03'];
+    for (const [query, asked, where] of [
+      ['?from=2019-01&to=2019-12', 'Jan 2019 – Dec 2019', 'before'],
+      ['?from=2026-01&to=2026-06', 'Jan 2026 – Jun 2026', 'after'],
+      ['?from=2019-01&to=2019-01', 'Jan 2019', 'before'],
+      ['?from=2099-01&to=2099-01', 'Jan 2099', 'after'],
+      ['?from=2099-01', 'from Jan 2099', 'after'],
+      ['?to=2019-05', 'up to May 2019', 'before'],
+      ['?from=2024-02&to=2024-01', 'Jan 2024 – Feb 2024', 'before'],
+    ] as const) {
+      const { state, notes } = readState(query, context);
+      expect([state.from, state.to], query).toEqual(all);
+      const said = notes.at(-1);
+      expect(said, query).toContain(`The link asks for ${asked}, all ${where} the map's data`);
+      expect(said, query).toMatch(/the map shows all its months, Mar 2024 – Mar 2025\.$/);
+    }
+    // Reversed: the swap is said, then the window it gives.
+    expect(readState('?from=2024-02&to=2024-01', context).notes).toEqual([
+      expect.stringContaining('Feb 2024, is after the last (to), Jan 2024'),
+      expect.stringContaining('Jan 2024 – Feb 2024, all before'),
+    ]);
+    // A month that is not one counts as not given: the other end alone decides.
+    expect(readState('?from=abc&to=2019-01', context)).toEqual({
+      state: defaultState(context),
+      notes: [
+        expect.stringContaining('"abc" is not a month'),
+        expect.stringContaining('The link asks for up to Jan 2019, all before'),
+      ],
+    });
+    // A window with some of the data keeps it: the end beyond the data moves to the data's.
+    for (const [query, from, to, count] of [
+      ['?from=2019-01&to=2024-06', '2024-03', '2024-06', 1],
+      ['?from=2024-06&to=2030-01', '2024-06', '2025-03', 1],
+      ['?from=2019-01&to=2030-01', '2024-03', '2025-03', 2],
+      ['?from=2024-03&to=2024-03', '2024-03', '2024-03', 0],
+      ['?from=2025-03&to=2025-03', '2025-03', '2025-03', 0],
+      ['?from=2024-06&to=2024-06', '2024-06', '2024-06', 0],
+    ] as const) {
+      const { state, notes } = readState(query, context);
+      expect([state.from, state.to], query).toEqual([from, to]);
+      expect(notes, query).toHaveLength(count);
+    }
   });
 
   it('names both the centre and the zoom when neither can be used', () => {
