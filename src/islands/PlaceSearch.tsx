@@ -3,7 +3,8 @@
 // come from the published postcode index, fetched the first time one is searched; no other
 // server is asked. Every answer is said in the island's status line (CrimeMap) and shown once:
 // one that opens a ward with the ward's details (which cover the search on a phone, and take
-// the focus), where a postcode is said under the ward's name; any other under the field.
+// the focus), where a postcode is said under the ward's name; any other under the field. A ward
+// found by name is said by its details' heading alone, read out as it takes the focus.
 import { MAP_AREA } from '../lib/map-area.ts';
 import { useRef, useState } from 'preact/hooks';
 import type { MapData } from '../shared/map-data.ts';
@@ -89,7 +90,9 @@ export function PlaceSearch({ data, postcodesUrl, onFound, announce }: PlaceSear
     }
     const wards = findWards(data.wards, text);
     if (wards.length === 1 && wards[0] !== undefined) {
-      setMessage(`${wardName(wards[0])}.`, 'ward');
+      // The ward's details take the focus, and their heading, the ward's name, is read out
+      // then: said in the status line as well, the name would be heard twice.
+      setMessage('', 'ward');
       onFound({ ward: wards[0], centre: null, zoom: null, note: null });
     } else if (wards.length > 1) {
       setMessage(`${wards.length} wards match “${text.trim()}”:`);
