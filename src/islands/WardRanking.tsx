@@ -19,6 +19,8 @@ export interface WardRankingProps {
   rateUnit: string;
   /** What the counts count: "crimes", "crimes and anti-social behaviour incidents". */
   noun: string;
+  /** The window in words, as the legend and the ward details name it (describeWindow). */
+  window: string;
   measure: MapMeasure;
   showAll: boolean;
   /** Slug of the selected ward, or null. */
@@ -28,8 +30,8 @@ export interface WardRankingProps {
 }
 
 /**
- * The top list's caption, "Top 5 wards by crimes", saying when wards left out share the last
- * rank shown: "Top 5 wards by crimes; 2 more share 5th place".
+ * The top list's caption, "Top 5 wards by crimes, Feb 2025 – Mar 2025, all 2 months with data",
+ * saying when wards left out share the last rank shown: "...; 2 more share 5th place".
  */
 function topCaption(ranking: readonly RankedWard[], by: string): string {
   const more = tiedBeyond(ranking, TOP_WARDS);
@@ -43,7 +45,8 @@ function topCaption(ranking: readonly RankedWard[], by: string): string {
 export function WardRanking(props: WardRankingProps) {
   const { data, ranking, showAll, selected } = props;
   const visible = showAll ? ranking : ranking.slice(0, TOP_WARDS);
-  const by = props.measure === 'count' ? props.noun : `${props.noun} ${props.rateUnit}`;
+  // The window named as the legend and the ward details name it, its months without data too.
+  const by = `${props.measure === 'count' ? props.noun : `${props.noun} ${props.rateUnit}`}, ${props.window}`;
   const caption = showAll ? `All wards by ${by}` : topCaption(ranking, by);
   // The button sits under the list, which it lengthens or shortens: pressed from the keyboard,
   // it would leave the panel's view with the focus on it. It is scrolled back into view.

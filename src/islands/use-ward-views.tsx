@@ -37,6 +37,7 @@ export function useWardViews(input: WardViewsInput): {
     rates: figures.rates,
     rateUnit: figures.rateUnit,
     noun: figures.noun,
+    window: windowText,
     measure: state.measure,
     showAll,
     selected: state.ward,

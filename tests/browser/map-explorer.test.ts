@@ -557,7 +557,7 @@ describe('map explorer: choropleth by rate', () => {
     const label = `${capitalise(noun)} ${unit}, ${shortMonth(first)} – ${shortMonth(latest)}, no data for ${describeMonths(gaps)}`;
     expect(((await legend.textContent()) ?? '').slice(0, label.length)).toBe(label);
     expect(await page.textContent('#crime-map-ranking caption')).toBe(
-      `Top 5 wards by ${noun} ${unit}`,
+      `Top 5 wards by ${noun} ${unit}, ${shortMonth(first)} – ${shortMonth(latest)}, no data for ${describeMonths(gaps)}`,
     );
     // Issue 10: the map, like About, says why the centre's rates per resident run high.
     expect(await legend.locator('#crime-map-rate-caveat').textContent()).toMatch(
@@ -578,6 +578,46 @@ describe('map explorer: choropleth by rate', () => {
     expect(await page.locator('path[stroke="#ffffff"][stroke-width="8"]').count()).toBe(1);
     await saveScreenshot(page, 'explorer-desktop-wards-rate', { fullPage: false });
     expect(await seriousA11yViolations(page)).toEqual([]);
+  });
+});
+
+describe('map explorer: a window with months without data', () => {
+  it('is named alike, with its gaps, by the legend, the ranking, the ward details and the bar', async () => {
+    const axis = monthRange(site.months[0] ?? '', site.months.at(-1) ?? '');
+    const gapsOf = (from: string, to: string) =>
+      axis.filter((m) => m >= from && m <= to && !site.months.includes(m));
+    const firstGap = gapsOf(axis[0] ?? '', axis.at(-1) ?? '')[0] ?? '';
+    // Across the gap; ending in it; and months all with data, for the words without a gap.
+    const windows = [
+      [axis[0], axis.at(-2)],
+      [axis[0], firstGap],
+      [axis.at(-2), axis.at(-1)],
+    ] as const;
+    for (const [from = '', to = ''] of windows) {
+      const gaps = gapsOf(from, to);
+      const withData = site.months.filter((m) => m >= from && m <= to).length;
+      const range = from === to ? shortMonth(from) : `${shortMonth(from)} – ${shortMonth(to)}`;
+      const words =
+        gaps.length > 0
+          ? `${range}, no data for ${describeMonths(gaps)}`
+          : `${range}, all ${withData} months with data`;
+      for (const measure of ['count', 'rate']) {
+        const query = `?from=${from}&to=${to}&view=wards&measure=${measure}&ward=armley`;
+        const { page } = await openMap('phone', query);
+        const unit = `per 1,000 residents over ${withData} ${withData === 1 ? 'month' : 'months'}`;
+        for (const selector of [
+          '.crime-map__legend',
+          '#crime-map-ranking caption',
+          '#crime-map-ward',
+          '.crime-map__bar-summary',
+        ]) {
+          expect(await page.textContent(selector), `${query}: ${selector}`).toContain(words);
+        }
+        // The rate's window: the months with data, never the window's months with its gaps.
+        expect(await page.textContent('#crime-map-ward-rate'), query).toContain(unit);
+        expect(await page.textContent('#crime-map-ranking thead'), query).toContain(unit);
+      }
+    }
   });
 });
 

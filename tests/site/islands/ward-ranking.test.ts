@@ -32,11 +32,10 @@ function caption(totals: number[], measure: 'count' | 'rate', showAll = false): 
       rates,
       rateUnit: 'per 1,000 residents over 3 months',
       noun: 'crimes',
+      window: 'Jan 2025 – Mar 2025, all 3 months with data',
       measure,
       showAll,
       selected: null,
-      rangeLabel: 'Jan 2025 – Mar 2025',
-      wardsBase: '/wards/',
       onPick: () => undefined,
       onShowAll: () => undefined,
     }),
@@ -48,23 +47,29 @@ describe('WardRanking: the top list', () => {
   it('says how many wards left out share its last rank, by count and by rate', () => {
     expect(TOP_WARDS).toBe(5);
     expect(caption([90, 80, 70, 60, 50, 50, 50], 'count')).toBe(
-      'Top 5 wards by crimes; 2 more share 5th place',
+      'Top 5 wards by crimes, Jan 2025 – Mar 2025, all 3 months with data; 2 more share 5th place',
     );
     expect(caption([90, 80, 70, 50, 50, 50, 40], 'count')).toBe(
-      'Top 5 wards by crimes; 1 more shares 4th place',
+      'Top 5 wards by crimes, Jan 2025 – Mar 2025, all 3 months with data; 1 more shares 4th place',
     );
     // 51 and 50 crimes among 10,000 residents: 5.1 and 5.0 per 1,000, not a tie; 50 and 50 are.
     expect(caption([90, 80, 70, 60, 51, 50, 10], 'rate')).toBe(
-      'Top 5 wards by crimes per 1,000 residents over 3 months',
+      'Top 5 wards by crimes per 1,000 residents over 3 months, Jan 2025 – Mar 2025, all 3 months with data',
     );
     expect(caption([90, 80, 70, 60, 50, 50, 10], 'rate')).toBe(
-      'Top 5 wards by crimes per 1,000 residents over 3 months; 1 more shares 5th place',
+      'Top 5 wards by crimes per 1,000 residents over 3 months, Jan 2025 – Mar 2025, all 3 months with data; 1 more shares 5th place',
     );
   });
 
   it('says nothing more when no tie is cut, or when every ward is listed', () => {
-    expect(caption([90, 80, 70, 60, 50, 40, 30], 'count')).toBe('Top 5 wards by crimes');
-    expect(caption([90, 90, 70, 60, 50, 40, 30], 'count')).toBe('Top 5 wards by crimes');
-    expect(caption([90, 80, 70, 60, 50, 50, 50], 'count', true)).toBe('All wards by crimes');
+    expect(caption([90, 80, 70, 60, 50, 40, 30], 'count')).toBe(
+      'Top 5 wards by crimes, Jan 2025 – Mar 2025, all 3 months with data',
+    );
+    expect(caption([90, 90, 70, 60, 50, 40, 30], 'count')).toBe(
+      'Top 5 wards by crimes, Jan 2025 – Mar 2025, all 3 months with data',
+    );
+    expect(caption([90, 80, 70, 60, 50, 50, 50], 'count', true)).toBe(
+      'All wards by crimes, Jan 2025 – Mar 2025, all 3 months with data',
+    );
   });
 });
