@@ -39,6 +39,12 @@ export interface ReadCsvOptions {
    * of the pipeline's own cache says CACHE_DAMAGED.
    */
   damaged?: string;
+  /**
+   * Read bytes that are not UTF-8 as U+FFFD instead of refusing the file: for police.uk's
+   * street files, whose rows the pipeline repairs and counts (text-repair.ts), so that one bad
+   * byte in a street name costs that row's name, not the month.
+   */
+  replaceInvalidUtf8?: boolean;
 }
 
 /** What to do about an input file that is not valid CSV or UTF-8. */
@@ -77,7 +83,7 @@ export async function* readCsv(
   requiredColumns: readonly string[],
   options: ReadCsvOptions = {},
 ): AsyncGenerator<CsvRow> {
-  const rows = new CsvRows(where, requiredColumns, options.damaged);
+  const rows = new CsvRows(where, requiredColumns, options);
   try {
     for await (const piece of pieces(input, options)) {
       rows.add(piece);
@@ -106,7 +112,7 @@ export async function readCsvEach(
   row: (row: CsvRow) => Promise<void> | undefined,
   options: ReadCsvOptions = {},
 ): Promise<void> {
-  const rows = new CsvRows(where, requiredColumns, options.damaged);
+  const rows = new CsvRows(where, requiredColumns, options);
   try {
     for await (const piece of pieces(input, options)) {
       rows.add(piece);
@@ -167,8 +173,9 @@ class ReadRow implements CsvRow {
 
 /** The rows of a CSV file fed in pieces (readCsv), checked against its header. */
 class CsvRows {
-  // Fatal: bytes that are not UTF-8 fail with the file and line instead of becoming U+FFFD.
-  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  // Fatal unless the reader repairs rows: bytes that are not UTF-8 then fail with the file
+  // and line instead of becoming U+FFFD.
+  private readonly decoder: TextDecoder;
   private readonly scanner = new CsvScanner();
   private columns: string[] | undefined;
   /** Whether the header is the required columns, in their order and no others. */
@@ -180,10 +187,11 @@ class CsvRows {
   /** What to do about the file when it is not valid CSV or UTF-8 (ReadCsvOptions.damaged). */
   private readonly damaged: string | undefined;
 
-  constructor(where: string, requiredColumns: readonly string[], damaged?: string) {
+  constructor(where: string, requiredColumns: readonly string[], options: ReadCsvOptions) {
     this.where = where;
     this.requiredColumns = requiredColumns;
-    this.damaged = damaged;
+    this.damaged = options.damaged;
+    this.decoder = new TextDecoder('utf-8', { fatal: options.replaceInvalidUtf8 !== true });
   }
 
   /** The next piece of the file (its end: undefined), whose rows next() then gives. */

@@ -16,6 +16,7 @@ import { sizeAndTime, sizeAndTimeIfThere } from './files.ts';
 import { monthOutcomesFile } from './month-outcomes.ts';
 import type { MonthProvenanceInfo } from './process-month.ts';
 import { DropTally, type Disagreement, type TallyData } from './report.ts';
+import type { TextRepair } from './text-repair.ts';
 import { createAtomicWriteStream, writeFileAtomic, type AtomicWriteStream } from './write.ts';
 
 /**
@@ -212,6 +213,7 @@ interface SummaryBody {
   dropExamples: DropTally['examples'];
   outside?: DropTally['outside'];
   disagreements?: TallyData<Disagreement>;
+  repaired?: TallyData<TextRepair>;
 }
 
 interface SummaryFile {
@@ -288,6 +290,7 @@ export async function readMonthCache(
     dropExamples,
     outside,
     disagreements,
+    repaired,
   } = JSON.parse(file.body) as SummaryBody;
   if (unlabelled.month !== month) return null;
   let current = file.labels;
@@ -301,7 +304,13 @@ export async function readMonthCache(
   const { month: _, source, ...figures } = unlabelled;
   const summary: MonthSummary = { month, source, ...current, ...figures };
   const drops = new DropTally();
-  drops.merge({ counts: summary.dropped, examples: dropExamples, outside, disagreements });
+  drops.merge({
+    counts: summary.dropped,
+    examples: dropExamples,
+    outside,
+    disagreements,
+    repaired,
+  });
   return { summary, drops, csv: files.csv };
 }
 
@@ -392,6 +401,7 @@ async function writeSummary(
     dropExamples: drops.examples,
     outside: drops.outside,
     disagreements: { counts: drops.disagreements.counts, examples: drops.disagreements.examples },
+    repaired: { counts: drops.repaired.counts, examples: drops.repaired.examples },
   };
   await writeFileAtomic(
     file,

@@ -10,6 +10,7 @@ import {
 import { MONTH_PATTERN } from '../src/shared/months.ts';
 import type { CrimeRecord, DropReason } from '../src/shared/schema.ts';
 import { streetColumnsFromRow } from './master-row.ts';
+import { needsRepair, repairText, type RowRepair } from './text-repair.ts';
 
 export type Normalised =
   | {
@@ -20,6 +21,8 @@ export type Normalised =
        * when it was given and fits (streetColumnsFromRow); else undefined.
        */
       streetColumns?: string | undefined;
+      /** How the row's text was repaired (text-repair.ts); undefined when it needed none. */
+      repairs?: readonly RowRepair[] | undefined;
     }
   | { ok: false; reason: DropReason; detail: string };
 
@@ -53,6 +56,20 @@ export function normaliseStreetFields(
   fields: readonly (string | undefined)[],
   text?: string,
 ): Normalised {
+  // One test of a plain row's text finds the rare row that needs a repair.
+  const suspect =
+    text === undefined ? fields.some((f) => f !== undefined && needsRepair(f)) : needsRepair(text);
+  if (!suspect) return streetRecord(fields, text);
+  const repairs: RowRepair[] = [];
+  const repaired = fields.map((f, i) =>
+    f === undefined ? f : repairText(STREET_COLUMNS[i] ?? `column ${i + 1}`, f, repairs),
+  );
+  // The row's text is not the repaired fields': the master CSV writes them anew.
+  const result = streetRecord(repaired, undefined);
+  return result.ok && repairs.length > 0 ? { ...result, repairs } : result;
+}
+
+function streetRecord(fields: readonly (string | undefined)[], text?: string): Normalised {
   // Trimmed and nothing else: streetColumnsFromRow tells a trimmed field by its length, and
   // the duplicate check reads a row back from its street columns (recordOfStreetColumns).
   const field = (i: number) => (fields[i] ?? '').trim();
@@ -125,9 +142,12 @@ export type ApiCrime = z.input<typeof apiCrimeSchema>;
  * (src/shared/police-forces.ts): the API is queried over its district, and its crimes carry no force.
  */
 export function normaliseApiCrime(crime: ApiCrime, force: string): Normalised {
-  const month = parseMonthField((crime.month ?? '').trim());
+  const repairs: RowRepair[] = [];
+  const text = (name: string, value: string | null | undefined) =>
+    repairText(name, value ?? '', repairs).trim();
+  const month = parseMonthField(text('month', crime.month));
   if (!month.ok) return month;
-  const category = (crime.category ?? '').trim();
+  const category = text('category', crime.category);
   const crimeType = Object.hasOwn(API_CATEGORY_TO_CRIME_TYPE, category)
     ? API_CATEGORY_TO_CRIME_TYPE[category]
     : undefined;
@@ -143,20 +163,21 @@ export function normaliseApiCrime(crime: ApiCrime, force: string): Normalised {
     ok: true,
     record: {
       // The API has no Crime ID for anti-social behaviour either: persistent_id is "".
-      crimeId: (crime.persistent_id ?? '').trim(),
+      crimeId: text('persistent_id', crime.persistent_id),
       month: month.month,
       reportedBy: force,
       fallsWithin: force,
       longitude: point.longitude,
       latitude: point.latitude,
-      location: (crime.location?.street?.name ?? '').trim(),
+      location: text('location.street.name', crime.location?.street?.name),
       // Filled by enrichment: the API gives no LSOA.
       lsoaCode: '',
       lsoaName: '',
       crimeType,
-      lastOutcome: (crime.outcome_status?.category ?? '').trim(),
-      context: (crime.context ?? '').trim(),
+      lastOutcome: text('outcome_status.category', crime.outcome_status?.category),
+      context: text('context', crime.context),
     },
+    ...(repairs.length > 0 ? { repairs } : {}),
   };
 }
 

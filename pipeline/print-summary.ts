@@ -11,6 +11,7 @@ import {
 } from './report.ts';
 import { formatCount } from '../src/shared/format-count.ts';
 import type { RunRecord } from './run-context.ts';
+import type { TextRepair } from './text-repair.ts';
 
 /** Examples printed per reason; run-summary.json keeps more (EXAMPLES_PER_REASON). */
 const PRINTED_EXAMPLES = 3;
@@ -38,6 +39,7 @@ export function printSummary(
     }
     printExamples(line, drops);
     printDisagreements(line, drops.disagreements);
+    printRepairs(line, drops.repaired);
     const pct = (n: number) =>
       totals.kept === 0 ? '-' : `${((n / totals.kept) * 100).toFixed(2)}%`;
     const c = totals.coverage;
@@ -101,6 +103,26 @@ function printDisagreements(
     if (disagreements.counts[reason] > 0) line(`    ${reason}: ${SETTLED[reason]}`);
   }
   printExamples(line, disagreements);
+}
+
+/** What each reason of TEXT_REPAIRS did to the rows it counts. */
+const REPAIRED: Record<TextRepair, string> = {
+  'unreadable-characters':
+    'kept rows with text that could not be read (bytes that are not UTF-8, half an emoji ' +
+    'from the API), shown as U+FFFD (the replacement character)',
+  'control-characters':
+    'kept rows with control characters in their text (a line break, a NUL, an escape), each ' +
+    'run of them now one space',
+};
+
+/** The kept rows whose text was repaired at intake, by reason, with examples. */
+function printRepairs(line: (text: string) => void, repaired: ReasonTally<TextRepair>): void {
+  if (repaired.total === 0) return;
+  line(`  rows repaired: ${formatTally(repaired)}`);
+  for (const reason of repaired.reasons) {
+    if (repaired.counts[reason] > 0) line(`    ${reason}: ${REPAIRED[reason]}`);
+  }
+  printExamples(line, repaired);
 }
 
 /**

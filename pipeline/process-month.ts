@@ -207,6 +207,10 @@ export function monthProcessor(
     const { crime, place } = located;
     const enriched = deps.outcomes ? applyLatestOutcome(crime, deps.outcomes, onEarlier) : crime;
     summariser.add(enriched, territorial);
+    if (normalised.repairs) {
+      for (const { reason, detail } of normalised.repairs)
+        drops.repaired.add(reason, where, detail);
+    }
     deps.onKept?.(enriched.crimeId);
     batch += masterLineFor(enriched, record, streetColumns, place);
     if (batch.length < WRITE_BATCH_CHARS) return undefined;
@@ -307,7 +311,8 @@ export async function* monthRows(
       await entry.open(),
       entry.where,
       STREET_COLUMNS,
-      onBytes ? { onBytes } : {},
+      // A byte that is not UTF-8 is read as U+FFFD, and its row counted (normalise.ts).
+      { ...(onBytes ? { onBytes } : {}), replaceInvalidUtf8: true },
     );
     for await (const { line, values } of rows) {
       yield { where: `${entry.where}:${line}`, result: normaliseArchiveRow(values) };
@@ -425,7 +430,7 @@ async function feedMonth(
       }
       return writes && Promise.all(writes).then(() => undefined);
     },
-    options,
+    { ...options, replaceInvalidUtf8: true },
   );
 }
 

@@ -4,7 +4,7 @@
 // row given to every district that reads it. Used for the street files (process-month.ts),
 // the outcomes files (outcomes.ts) and the stop-and-search files (stop-search.ts).
 import type { ArchiveEntry } from './archive.ts';
-import { readCsvEach, type CsvRow } from './csv.ts';
+import { readCsvEach, type CsvRow, type ReadCsvOptions } from './csv.ts';
 
 /**
  * Which file an entry is, for reading it once: the file on disk (`identity`, so two
@@ -54,7 +54,9 @@ export async function readEachOnce(
     entries: readonly (ArchiveEntry | undefined)[],
     csv: CsvRow,
   ) => Promise<void> | undefined,
-  options: { onBytes?: ((n: number) => void) | undefined } = {},
+  options: Pick<ReadCsvOptions, 'replaceInvalidUtf8'> & {
+    onBytes?: ((n: number) => void) | undefined;
+  } = {},
 ): Promise<void> {
   const keys = fileKeys(lists);
   for (const { key, entry } of keyedReadOrder(lists, keys)) {
@@ -66,7 +68,10 @@ export async function readEachOnce(
       entry.where,
       columns,
       (csv) => row(readers, entries, csv),
-      options.onBytes ? { onBytes: options.onBytes } : {},
+      {
+        ...(options.onBytes ? { onBytes: options.onBytes } : {}),
+        replaceInvalidUtf8: options.replaceInvalidUtf8 === true,
+      },
     );
   }
 }

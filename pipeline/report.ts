@@ -5,6 +5,7 @@ import { formatCount } from '../src/shared/format-count.ts';
 import { DROP_REASONS, type DropCounts, type DropReason } from '../src/shared/schema.ts';
 import { logSafe } from './log-safe.ts';
 import { emptyOutsideCounts, OUTSIDE_REASONS, type OutsideCounts } from './outside.ts';
+import { TEXT_REPAIRS, type TextRepair } from './text-repair.ts';
 
 /** Examples kept per drop reason: enough to find the pattern in a file, few enough to read. */
 export const EXAMPLES_PER_REASON = 5;
@@ -86,6 +87,11 @@ export class DropTally extends ReasonTally<DropReason> {
   readonly outside: OutsideCounts = emptyOutsideCounts();
   /** The month's rows on which its inputs disagreed, by the rule that settled it. */
   readonly disagreements = new ReasonTally(DISAGREEMENTS);
+  /**
+   * The month's kept rows whose text was repaired at intake, under each reason the row had
+   * (text-repair.ts); each is also counted as kept.
+   */
+  readonly repaired = new ReasonTally(TEXT_REPAIRS);
 
   constructor() {
     super(DROP_REASONS);
@@ -96,9 +102,11 @@ export class DropTally extends ReasonTally<DropReason> {
     examples: Partial<Record<DropReason, DropExample[]>>;
     outside?: OutsideCounts | undefined;
     disagreements?: TallyData<Disagreement> | undefined;
+    repaired?: TallyData<TextRepair> | undefined;
   }): void {
     for (const reason of OUTSIDE_REASONS) this.outside[reason] += other.outside?.[reason] ?? 0;
     if (other.disagreements) this.disagreements.merge(other.disagreements);
+    if (other.repaired) this.repaired.merge(other.repaired);
     super.merge(other);
   }
 }
@@ -106,15 +114,17 @@ export class DropTally extends ReasonTally<DropReason> {
 /** A DropTally as a month worker sends it and the fold checkpoint saves it (merge reads it). */
 export type DropTallyData = Pick<DropTally, 'counts' | 'examples' | 'outside'> & {
   disagreements: TallyData<Disagreement>;
+  repaired: TallyData<TextRepair>;
 };
 
 export function dropTallyData(drops: DropTally): DropTallyData {
-  const { counts, examples, outside, disagreements } = drops;
+  const { counts, examples, outside, disagreements, repaired } = drops;
   return {
     counts,
     examples,
     outside,
     disagreements: { counts: disagreements.counts, examples: disagreements.examples },
+    repaired: { counts: repaired.counts, examples: repaired.examples },
   };
 }
 

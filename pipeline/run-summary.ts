@@ -45,6 +45,12 @@ export function runSummaryJson(ctx: RunContext): unknown {
      */
     disagreements: examples.disagreements.counts,
     disagreementExamples: examples.disagreements.examples,
+    /**
+     * The kept street rows whose text was repaired at intake, by reason (text-repair.ts
+     * TEXT_REPAIRS: a row is counted under each it had), with examples.
+     */
+    repaired: examples.repaired.counts,
+    repairedExamples: examples.repaired.examples,
     stopSearch: ctx.record.stopSearch && {
       read: ctx.record.stopSearch.read,
       kept: ctx.record.stopSearch.kept,

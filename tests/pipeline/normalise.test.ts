@@ -293,3 +293,81 @@ describe('normaliseApiCrime', () => {
     });
   });
 });
+
+describe('normaliseApiCrime() and normaliseStreetFields() with text that is not text', () => {
+  const apiCrime = {
+    category: 'burglary',
+    persistent_id: 'abc',
+    month: '2025-03',
+    location: {
+      latitude: '53.8',
+      longitude: '-1.5',
+      street: { id: 1, name: 'On or near Briggate' },
+    },
+    context: '',
+    outcome_status: null,
+  };
+  const street = (location: string) => [
+    'abc',
+    '2025-03',
+    'West Yorkshire Police',
+    'West Yorkshire Police',
+    '-1.5',
+    '53.8',
+    location,
+    'E01011111',
+    'Leeds 111A',
+    'Burglary',
+    '',
+    '',
+  ];
+
+  it('keeps an emoji (a surrogate pair) as it is, and repairs nothing in a clean row', () => {
+    const pair = normaliseApiCrime(
+      {
+        ...apiCrime,
+        location: { ...apiCrime.location, street: { id: 1, name: 'On or near \ud83d\ude00' } },
+      },
+      'West Yorkshire Police',
+    );
+    expect(pair.ok && pair.record.location).toBe('On or near \ud83d\ude00');
+    expect(pair.ok && pair.repairs).toBeUndefined();
+    const text = street('On or near Briggate').join(',');
+    const clean = normaliseStreetFields(street('On or near Briggate'), text);
+    expect(clean.ok && clean.repairs).toBeUndefined();
+    expect(clean.ok && clean.streetColumns).toBeDefined();
+  });
+
+  it('names the column and both texts of each repair, once per reason a row has', () => {
+    const result = normaliseApiCrime(
+      {
+        ...apiCrime,
+        persistent_id: 'abc\u0000',
+        context: '\udc00x\x1b',
+        outcome_status: { category: 'Under investigation\ud83d', date: '2025-03' },
+      },
+      'West Yorkshire Police',
+    );
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.record.crimeId).toBe('abc');
+    expect(result.record.context).toBe('\uFFFDx');
+    expect(result.record.lastOutcome).toBe('Under investigation\uFFFD');
+    expect(result.repairs).toEqual([
+      { reason: 'control-characters', detail: 'persistent_id "abc\\u0000" is now "abc"' },
+      {
+        reason: 'unreadable-characters',
+        detail:
+          'outcome_status.category "Under investigation\\ud83d" is now "Under investigation\uFFFD"',
+      },
+    ]);
+  });
+
+  it('counts a U+FFFD already in a street file (bytes read as not UTF-8), and writes the row anew', () => {
+    const fields = street('On or near Caf\uFFFD');
+    const result = normaliseStreetFields(fields, fields.join(','));
+    expect(result.ok && result.record.location).toBe('On or near Caf\uFFFD');
+    expect(result.ok && result.repairs?.map((r) => r.reason)).toEqual(['unreadable-characters']);
+    expect(result.ok && result.streetColumns).toBeUndefined();
+  });
+});

@@ -1,0 +1,240 @@
+// Text from police.uk that is not text (half an emoji escaped in the API's JSON, control
+// characters, bytes of a street file that are not UTF-8) is repaired where it enters, and
+// every row so changed is counted by reason in the run's summary: nothing downstream (the
+// master CSV, the site's data, the pages) gets a lone surrogate or a control character, and
+// nothing is changed in silence. Against a replay of police.uk's API on 127.0.0.1, and an
+// archive folder made from the sample's March street file.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as turf from '@turf/turf';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { runPipeline, type CliOptions } from '../../../pipeline/cli.ts';
+import { createMemoryReporter } from '../../../pipeline/report.ts';
+import { LONE_SURROGATE } from '../../support/lone-surrogate.ts';
+import {
+  buildArchive,
+  pointOf,
+  sampleCrimeLines,
+  sampleRows,
+  toApiCrime,
+} from '../../support/police-fixtures.ts';
+import { ReplayServer, type RecordedRequest } from '../../support/replay-server.ts';
+import {
+  cachePollingDistricts,
+  replayPerTest,
+  replaySources,
+  servePostcodesWithNoAnswer,
+} from '../../support/replay-sources.ts';
+
+const FAST_HTTP = { minBackoffMs: 1, maxBackoffMs: 5, retries: 2, timeoutMs: 5000 };
+const MONTH = '2025-03';
+// eslint-disable-next-line no-control-regex -- the control characters are what it looks for
+const CONTROL = /[\x00-\x09\x0b-\x1f\x7f-\x9f]/;
+
+let server: ReplayServer;
+let dir: string;
+
+replayPerTest('outside-text-', (s, d) => {
+  server = s;
+  dir = d;
+});
+
+/** Every string in a parsed JSON value, keys included. */
+function strings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(strings);
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) => [k, ...strings(v)]);
+  }
+  return [];
+}
+
+/** The master CSV's text, read as strict UTF-8 (throws on any byte that is not). */
+async function masterCsv(out: string): Promise<string> {
+  const bytes = await readFile(path.join(out, 'leeds_street_combined.csv'));
+  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+}
+
+/** The fields of one CSV line. */
+function csvFields(line: string): string[] {
+  return (parse(line) as string[][])[0] ?? [];
+}
+
+/** The master CSV row of a Crime ID, by column name. */
+function masterRow(csv: string, crimeId: string): Record<string, string> {
+  const rows = parse(csv, { columns: true }) as Record<string, string>[];
+  const row = rows.find((r) => r['Crime ID'] === crimeId);
+  if (row === undefined) throw new Error(`no row for ${crimeId} in the master CSV`);
+  return row;
+}
+
+/** What every output the run wrote must not hold, and the counts in its summaries. */
+async function expectCleanOutputs(
+  out: string,
+  reporter: ReturnType<typeof createMemoryReporter>,
+  expected: Record<string, number>,
+): Promise<string> {
+  const csv = await masterCsv(out);
+  expect(csv).not.toMatch(LONE_SURROGATE);
+  expect(csv.replaceAll('\r\n', '\n')).not.toMatch(CONTROL);
+  const siteData = strings(JSON.parse(await readFile(path.join(out, 'site-data.json'), 'utf8')));
+  expect(siteData.filter((s) => LONE_SURROGATE.test(s) || CONTROL.test(s))).toEqual([]);
+  const summary = JSON.parse(await readFile(path.join(out, 'run-summary.json'), 'utf8')) as {
+    repaired: Record<string, number>;
+    repairedExamples: Record<string, { where: string; detail: string }[]>;
+  };
+  expect(summary.repaired).toEqual(expected);
+  for (const [reason, n] of Object.entries(expected)) {
+    if (n > 0) expect(summary.repairedExamples[reason]?.length).toBeGreaterThan(0);
+  }
+  const printed = reporter.lines.find((l) => l.startsWith('  rows repaired: '));
+  expect(printed).toBeDefined();
+  for (const [reason, n] of Object.entries(expected)) {
+    if (n > 0) expect(printed).toContain(`${n} ${reason}`);
+  }
+  return csv;
+}
+
+describe('runPipeline with text from the police.uk API that is not text', () => {
+  it('repairs lone surrogates and control characters in any text field, and counts each row', async () => {
+    // Leeds crimes with a Crime ID: each is inside the district and kept.
+    const rows = sampleRows(MONTH).filter(
+      (r) => r['LSOA name']?.startsWith('Leeds ') && r['Crime ID'] !== '',
+    );
+    const crimes = rows.map((row, i) => toApiCrime(row, 80_000_000 + i));
+    const street = (i: number) =>
+      (crimes[i]!['location'] as { street: { name: string } }).street as { name: string };
+    // Half an emoji (the high surrogate alone), and its other half alone.
+    street(0).name = 'On or near Caf\ud83d';
+    street(1).name = '\ude00On or near Park Lane';
+    // Control characters: NUL, an ANSI escape, a line break, a C1 control.
+    street(2).name = 'On or near Kirkstall\u0000Road';
+    crimes[3]!['context'] = 'Seen\x1b[2J\r\nnearby';
+    crimes[4]!['outcome_status'] = { category: 'Under investigation\u0085', date: MONTH };
+    // Both at once: counted once under each reason.
+    crimes[5]!['context'] = '\ud83d\u0007';
+
+    // The newest archive is of January: March is only in the API.
+    server.route('HEAD', '/data/archive/latest.zip', [
+      { status: 302, headers: { location: '/data/archive/2025-01.zip' } },
+    ]);
+    server.file('/data/archive/2025-01.zip', await buildArchive('2025-01'));
+    server.route('GET', '/api/crimes-street-dates', [{ body: [{ date: MONTH }] }]);
+    const crimesStreet = (request: RecordedRequest) => {
+      const params = request.method === 'POST' ? new URLSearchParams(request.body) : request.query;
+      const ring = (params.get('poly') ?? '').split(':').map((pair) => {
+        const [lat, lng] = pair.split(',').map(Number) as [number, number];
+        return [lng, lat];
+      });
+      const polygon = turf.polygon([[...ring, ring[0] as number[]]]);
+      const inside = crimes.filter((c) => turf.booleanPointInPolygon(pointOf(c), polygon));
+      if (inside.length > 3000) return { status: 503, body: '' };
+      return { body: inside };
+    };
+    server.route('GET', '/api/crimes-street/all-crime', crimesStreet);
+    server.route('POST', '/api/crimes-street/all-crime', crimesStreet);
+    servePostcodesWithNoAnswer(server);
+
+    const out = path.join(dir, 'out');
+    await mkdir(path.join(dir, 'fetched-only'));
+    await cachePollingDistricts(out);
+    const reporter = createMemoryReporter();
+    const options: CliOptions = {
+      help: false,
+      list: false,
+      offline: false,
+      archiveDir: path.join(dir, 'fetched-only'),
+      out,
+      fetch: {
+        selection: { month: MONTH },
+        overrides: replaySources(server),
+        http: FAST_HTTP,
+      },
+    };
+    const record = await runPipeline(options, { reporter, threads: 1 });
+    expect(record.months?.map((m) => m.plan.source)).toEqual(['api']);
+
+    const csv = await expectCleanOutputs(out, reporter, {
+      'unreadable-characters': 3,
+      'control-characters': 4,
+    });
+    const id = (i: number) => rows[i]!['Crime ID']!;
+    expect(masterRow(csv, id(0))['Location']).toBe('On or near Caf\uFFFD');
+    expect(masterRow(csv, id(1))['Location']).toBe('\uFFFDOn or near Park Lane');
+    expect(masterRow(csv, id(2))['Location']).toBe('On or near Kirkstall Road');
+    expect(masterRow(csv, id(3))['Context']).toBe('Seen [2J nearby');
+    expect(masterRow(csv, id(4))['Last outcome category']).toBe('Under investigation');
+    expect(masterRow(csv, id(5))['Context']).toBe('\uFFFD');
+    // Every crime served is kept: a repair never costs a row.
+    expect(record.months?.[0]?.summary.kept).toBe(crimes.length);
+  });
+});
+
+describe('runPipeline with a street file holding bytes that are not UTF-8 and control characters', () => {
+  it('reads the month, repairs those rows and counts each, instead of refusing or passing them on', async () => {
+    const lines = sampleCrimeLines(MONTH).filter(
+      (l) => !l.includes('"') && csvFields(l)[8]?.startsWith('Leeds '),
+    );
+    const changed = new Map<number, (fields: string[]) => Buffer>([
+      // "é" in Latin-1 inside a street name: not UTF-8.
+      [
+        0,
+        (f) =>
+          Buffer.concat([
+            Buffer.from(`${f.slice(0, 6).join(',')},On or near Caf`),
+            Buffer.from([0xe9]),
+            Buffer.from(`,${f.slice(7).join(',')}`),
+          ]),
+      ],
+      // A NUL in the context, and an escape sequence in the location.
+      [1, (f) => Buffer.from([...f.slice(0, 11), 'Seen\u0000nearby'].join(','))],
+      [
+        2,
+        (f) =>
+          Buffer.from([...f.slice(0, 6), 'On or near \x1b[31mPark Lane', ...f.slice(7)].join(',')),
+      ],
+      // A line break inside a quoted street name.
+      [
+        3,
+        (f) => Buffer.from([...f.slice(0, 6), '"On or near\nPark Lane"', ...f.slice(7)].join(',')),
+      ],
+    ]);
+    const chosen = new Set(lines.slice(0, changed.size));
+    const file = sampleCrimeLines(MONTH)
+      .filter((l) => !chosen.has(l))
+      .map((l) => Buffer.from(`${l}\n`));
+    const header = (
+      await readFile(
+        path.join('data', 'sample', 'archive', MONTH, `${MONTH}-west-yorkshire-street.csv`),
+        'utf8',
+      )
+    ).split('\n')[0]!;
+    const edited = [...changed].map(([i, make]) =>
+      Buffer.concat([make(csvFields(lines[i]!.replace(/\r$/, ''))), Buffer.from('\n')]),
+    );
+    const archive = path.join(dir, 'archive');
+    await mkdir(path.join(archive, MONTH), { recursive: true });
+    await writeFile(
+      path.join(archive, MONTH, `${MONTH}-west-yorkshire-street.csv`),
+      Buffer.concat([Buffer.from(`${header}\n`), ...edited, ...file]),
+    );
+    const out = path.join(dir, 'out');
+    const reporter = createMemoryReporter();
+    const record = await runPipeline(
+      { help: false, list: false, offline: true, archiveDir: archive, out },
+      { reporter, threads: 1 },
+    );
+    expect(record.months?.map((m) => m.plan.month)).toEqual([MONTH]);
+
+    const csv = await expectCleanOutputs(out, reporter, {
+      'unreadable-characters': 1,
+      'control-characters': 3,
+    });
+    const id = (i: number) => csvFields(lines[i]!)[0]!;
+    expect(masterRow(csv, id(0))['Location']).toBe('On or near Caf\uFFFD');
+    expect(masterRow(csv, id(1))['Context']).toBe('Seen nearby');
+    expect(masterRow(csv, id(2))['Location']).toBe('On or near [31mPark Lane');
+    expect(masterRow(csv, id(3))['Location']).toBe('On or near Park Lane');
+  });
+});
