@@ -16,6 +16,7 @@ const INTEGRATION_TESTS = [
   'tests/site/year-without-data.test.ts',
   'tests/site/last-change-pages.test.ts',
   'tests/site/map-data-version.test.ts',
+  'tests/site/download-version.test.ts',
   'tests/pipeline/bench-slice-run.test.ts',
   'tests/pipeline/cli.test.ts',
   'tests/pipeline/crime-ids.test.ts',

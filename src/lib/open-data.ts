@@ -9,6 +9,7 @@ import {
   recordFields,
   type DownloadsManifest,
   type FieldSpec,
+  type YearlyFile,
   type RecordsFilled,
 } from '../shared/open-data.ts';
 import { lastChange, type ChangeLog } from '../shared/change-log.ts';
@@ -31,6 +32,19 @@ export const downloadsManifest: DownloadsManifest = parseOrThrow(
   rawManifest.value,
   rawManifest.source,
 );
+
+/** Hex digits of a yearly file's SHA-256 in its address: enough to tell its versions apart. */
+const VERSION_HEX_DIGITS = 12;
+
+/**
+ * The site path of a yearly record file, versioned by its content (`?v=` and the first hex
+ * digits of its SHA-256): a refresh that revises a year changes that year's address and no
+ * other, so a browser or a CDN never serves a cached old file beside the page's new SHA-256.
+ * A Data Package's resource path is a file path, not an address, and stays bare.
+ */
+export function yearlyFilePath(manifest: DownloadsManifest, file: YearlyFile): string {
+  return `${manifest.folder}/${file.file}?v=${file.sha256.slice(0, VERSION_HEX_DIGITS)}`;
+}
 
 /** The rows of the yearly record files, and those with a Polling District (the site data's counts). */
 function recordsFilled(data: SiteData): RecordsFilled {
@@ -204,7 +218,7 @@ export function datasetJsonLd(
       // The file is gzip: its media type says so, and the description that it holds a CSV.
       description: `Months ${describeMonths(f.months)}: ${formatCount(f.rows)} rows. A gzip-compressed CSV file (text/csv, UTF-8).`,
       encodingFormat: 'application/gzip',
-      contentUrl: absoluteUrl(`${manifest.folder}/${f.file}`),
+      contentUrl: absoluteUrl(yearlyFilePath(manifest, f)),
       contentSize: `${f.bytes} B`,
     })),
   };

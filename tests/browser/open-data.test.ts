@@ -134,7 +134,9 @@ describe('the Data page', () => {
     for (const tr of rows) {
       const f = manifest.files.find((x) => x.file === tr.getAttribute('data-file'));
       const href = tr.querySelector('a')?.getAttribute('href') ?? '';
-      const bytes = readFileSync(dist(href.replace(/^\/([^/]+\/)?(?=downloads)/, '')));
+      // The address carries its version (?v=), which the file's name does not.
+      const { pathname } = new URL(href, 'http://localhost');
+      const bytes = readFileSync(dist(pathname.replace(/^\/([^/]+\/)?(?=downloads)/, '')));
       const text = gunzipSync(bytes).toString('utf8');
       const csvRows = (parseCsv(text) as string[][]).length - 1;
       expect(Number(tr.querySelector('[data-field="rows"]')?.text.replace(/,/g, ''))).toBe(csvRows);

@@ -1,0 +1,110 @@
+// The yearly record files are linked at addresses whose query string (?v=) changes whenever
+// the file does, so after a refresh revises a year no browser or CDN serves its cached old file
+// beside the page's new SHA-256. Two builds of the committed Leeds outputs, the second with one
+// year's file written again with other bytes (and its manifest entry with them, as the
+// pipeline writes it): only that year's address differs, on the Data page and in its Dataset.
+import { createHash } from 'node:crypto';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { downloadsManifestSchema, type DownloadsManifest } from '../../src/shared/open-data.ts';
+import { buildSite } from '../support/astro-build.ts';
+
+const MAP_FILES = ['map-data.bin.gz', 'wards.geojson', 'postcodes.json'] as const;
+
+let scratch: string;
+let manifest: DownloadsManifest;
+/** The year whose file the second build has other bytes for. */
+let revised = '';
+const builds = {
+  before: { page: '', dir: '' },
+  after: { page: '', dir: '' },
+};
+
+function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** A --out folder holding the committed Leeds outputs. */
+async function committedOutputs(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  for (const file of ['site-data.json', 'downloads.json', 'changes.json']) {
+    await cp(path.join('src', 'data', file), path.join(dir, file));
+  }
+  for (const file of MAP_FILES) await cp(path.join('public', 'data', file), path.join(dir, file));
+  await cp(path.join('public', 'downloads'), path.join(dir, 'downloads'), { recursive: true });
+}
+
+beforeAll(async () => {
+  scratch = await mkdtemp(path.join(tmpdir(), 'download-version-'));
+  manifest = downloadsManifestSchema.parse(
+    JSON.parse(await readFile(path.join('src', 'data', 'downloads.json'), 'utf8')),
+  );
+  expect(manifest.files.length).toBeGreaterThan(1);
+  const before = path.join(scratch, 'before');
+  const after = path.join(scratch, 'after');
+  await committedOutputs(before);
+  await committedOutputs(after);
+  // The last year's rows compressed otherwise: other bytes, as a revision of the year makes.
+  const entry = manifest.files.at(-1)!;
+  revised = entry.file;
+  const file = path.join(after, 'downloads', entry.file);
+  const old = await readFile(file);
+  const bytes = gzipSync(gunzipSync(old), { level: 1 });
+  expect(bytes.equals(old)).toBe(false);
+  await writeFile(file, bytes);
+  const changed: DownloadsManifest = {
+    ...manifest,
+    files: manifest.files.map((f) =>
+      f.file === entry.file ? { ...f, sha256: sha256(bytes), bytes: bytes.length } : f,
+    ),
+  };
+  await writeFile(path.join(after, 'downloads.json'), `${JSON.stringify(changed, null, 2)}\n`);
+  for (const [name, data] of [
+    ['before', before],
+    ['after', after],
+  ] as const) {
+    const site = path.join(scratch, `site-${name}`);
+    await buildSite({ outDir: site, env: { AREA: 'leeds', AREA_DATA_DIR: data } });
+    builds[name] = {
+      page: await readFile(path.join(site, 'data', 'index.html'), 'utf8'),
+      dir: site,
+    };
+  }
+}, 600_000);
+
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+
+/** Every address the page gives for `file` (links and the Dataset's contentUrl), each once. */
+function addressesOf(html: string, file: string): string[] {
+  const pattern = new RegExp(`/downloads/${file.replaceAll('.', '\\.')}(\\?[^"&\\s]*)?`, 'g');
+  return [...new Set(html.replaceAll('&quot;', '"').match(pattern) ?? [])];
+}
+
+describe('the Data page built from the same outputs with one year revised', () => {
+  it("links that year's file at another address, the version of the bytes it serves", async () => {
+    const before = addressesOf(builds.before.page, revised);
+    const after = addressesOf(builds.after.page, revised);
+    expect(before).toHaveLength(1);
+    expect(after).toHaveLength(1);
+    expect(after[0]).not.toBe(before[0]);
+    for (const build of [builds.before, builds.after]) {
+      const served = await readFile(path.join(build.dir, 'downloads', revised));
+      const [address] = addressesOf(build.page, revised);
+      expect(address).toBe(`/downloads/${revised}?v=${sha256(served).slice(0, 12)}`);
+    }
+  });
+
+  it('keeps the addresses of the years that did not change', () => {
+    for (const { file } of manifest.files.filter((f) => f.file !== revised)) {
+      const before = addressesOf(builds.before.page, file);
+      expect(before, file).toHaveLength(1);
+      expect(before[0], file).toMatch(/\?v=[0-9a-f]{12}$/);
+      expect(addressesOf(builds.after.page, file), file).toEqual(before);
+    }
+  });
+});
