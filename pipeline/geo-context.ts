@@ -10,6 +10,7 @@ import { createLocator, loadGeography, type Geography, type Locator } from './ge
 import { exists } from './files.ts';
 import { InputError } from './input-error.ts';
 import { referenceFileList, type ReferenceFiles } from './load-geography.ts';
+import { pollingDistrictsOutside, type LayerDistrict } from './polling-district-layer.ts';
 import { ONSPD_NO_LOCATION_LATITUDE } from './reference.ts';
 
 export interface GeoContext {
@@ -33,6 +34,8 @@ export interface GeoFiles {
   reference: ReferenceFiles;
   /** null: the area has no polling districts. */
   pollingDistrictsCache: string | null;
+  /** The district's name ("Leeds"), for the error about a layer of another. */
+  districtName?: string | undefined;
   postcodesCache: string;
 }
 
@@ -92,6 +95,13 @@ export async function loadGeoContext(
     postcodePlaces: postcodeAnswers,
     files: { wards: files.reference.wards.file, outline: files.reference.outline.file },
   });
+  if (pollingFile !== null && pollingDistricts !== undefined) {
+    checkLayerDistrict(pollingDistricts, pollingFile, {
+      name: files.districtName ?? 'the district',
+      outline: geo.outline,
+      outlineFile: files.reference.outline.file,
+    });
+  }
   return {
     geo,
     locator,
@@ -99,6 +109,27 @@ export async function loadGeoContext(
     fingerprint: hash.digest('hex'),
     loadedFingerprint: loaded.digest('hex'),
   };
+}
+
+/**
+ * Throws when the cached polling districts (read as they are, createLocator having checked
+ * their shape) lie outside the district's outline: another council's layer, cached before
+ * area.json named the district's own. The fetch step fetches such a cache again, but a run
+ * that skips it (--offline, or from a later step) would place every crime in no polling
+ * district, or in another council's.
+ */
+function checkLayerDistrict(layer: PollingDistricts, file: string, district: LayerDistrict): void {
+  const outside = pollingDistrictsOutside(
+    layer as Parameters<typeof pollingDistrictsOutside>[0],
+    district,
+  );
+  if (outside === null) return;
+  throw new InputError(
+    file,
+    `${outside}: it was cached from another council's layer. Delete it and run the pipeline ` +
+      `online with the fetch step, which downloads ${district.name}'s layer from the area's ` +
+      "pollingDistricts.url (check that it is the district's council's)",
+  );
 }
 
 /** The postcodes of the postcode file that give no postcode district, by reason; null for none. */

@@ -198,6 +198,7 @@ export function geoFiles(paths: PipelinePaths, area: LoadedArea): GeoFiles {
     reference: referenceFiles(area),
     pollingDistrictsCache:
       area.config.pollingDistricts === null ? null : paths.sources.pollingDistrictsCache,
+    districtName: area.config.localAuthority.name,
     postcodesCache: paths.sources.postcodesCache,
   };
 }

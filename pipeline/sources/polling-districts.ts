@@ -8,8 +8,12 @@ import { featureCollection, polygon } from '@turf/helpers';
 import { union } from '@turf/union';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
 import { z } from 'zod';
-import type { PolygonGeometry } from '../../src/shared/geometry.ts';
-import { districtMiddle } from '../district-middle.ts';
+import {
+  pollingDistrictsOutside,
+  type LayerDistrict,
+  type PollingDistrictProperties,
+  type PollingDistricts,
+} from '../polling-district-layer.ts';
 import { arcgisAnswer } from './arcgis.ts';
 import { quoteOutside } from '../log-safe.ts';
 import { shapeProblems } from './http-errors.ts';
@@ -32,11 +36,7 @@ export const COUNCIL_WARD_NAME_FIXES: Readonly<Record<string, string>> = {
   'Crossgates & Whinmoor': 'Cross Gates & Whinmoor',
 };
 
-export interface PollingDistrictProperties {
-  pollingDistrict: string;
-  ward: string;
-}
-export type PollingDistricts = FeatureCollection<Polygon | MultiPolygon, PollingDistrictProperties>;
+export type { PollingDistrictProperties, PollingDistricts } from '../polling-district-layer.ts';
 export type WardBoundaries = FeatureCollection<Polygon | MultiPolygon, { ward: string }>;
 
 const pageSchema = z.object({
@@ -68,41 +68,7 @@ export interface FetchPollingDistrictsOptions {
   log?: Log;
 }
 
-/** The district a polling districts layer must cover (FetchPollingDistrictsOptions). */
-export interface LayerDistrict {
-  /** "Leeds" */
-  name: string;
-  outline: PolygonGeometry;
-  /** Where the outline comes from, for messages: area.json's boundaries.outline.file. */
-  outlineFile: string;
-}
-
-/**
- * Why `districts` are not `district`'s, or null: those whose middle (districtMiddle, inside the
- * polygon) lies outside its outline, with up to 3 named. A council's districts tile its
- * district, so any outside is another council's, or a layer of a wider area.
- */
-export function pollingDistrictsOutside(
-  districts: PollingDistricts,
-  district: LayerDistrict,
-): string | null {
-  const outside = districts.features.filter((feature) => {
-    const [lat, lon] = districtMiddle(feature.geometry as PolygonGeometry);
-    return !booleanPointInPolygon([lon, lat], district.outline);
-  });
-  if (outside.length === 0) return null;
-  const named = outside
-    .slice(0, 3)
-    .map(
-      ({ properties }) =>
-        `${quoteOutside(properties.pollingDistrict, 60)} (ward ${quoteOutside(properties.ward, 60)})`,
-    );
-  return (
-    `${outside.length} of its ${districts.features.length} polling districts lie outside ` +
-    `${district.name}'s outline (${district.outlineFile}), e.g. ${named.join(', ')}, so it is ` +
-    `not ${district.name}'s layer`
-  );
-}
+export { pollingDistrictsOutside, type LayerDistrict } from '../polling-district-layer.ts';
 
 /** The polling districts, from the cache when present, else from the council (then cached). */
 export async function fetchPollingDistricts(

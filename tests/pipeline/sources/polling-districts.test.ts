@@ -1,9 +1,11 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as turf from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
 import { describe, expect, it } from 'vitest';
+import { runPipeline, type CliOptions } from '../../../pipeline/cli.ts';
 import { parseOutline } from '../../../pipeline/reference.ts';
+import { createMemoryReporter } from '../../../pipeline/report.ts';
 import { HttpClient } from '../../../pipeline/sources/http.ts';
 import {
   dissolveWards,
@@ -12,7 +14,7 @@ import {
   type PollingDistricts,
 } from '../../../pipeline/sources/polling-districts.ts';
 import { ReplayServer, type RecordedRequest } from '../../support/replay-server.ts';
-import { replayPerTest } from '../../support/replay-sources.ts';
+import { cachePollingDistricts, replayPerTest } from '../../support/replay-sources.ts';
 
 const WARDS = JSON.parse(
   await readFile(path.join('tests', 'fixtures', 'boundaries', 'lcc-wards-2018.geojson'), 'utf8'),
@@ -401,6 +403,64 @@ describe("fetchPollingDistricts({ district }): the layer is the district's counc
           "lie outside Leeds's outline .*; fetching them again$",
       ),
     );
+  });
+});
+
+describe('runPipeline with a cached layer of another council, the fetch step not run', () => {
+  const sheffieldLayer = (): PollingDistricts => ({
+    type: 'FeatureCollection',
+    features: SHEFFIELD_DISTRICTS.map((d) => ({
+      type: 'Feature',
+      properties: { pollingDistrict: d.attributes.POLLING_DI, ward: d.attributes.WARD },
+      geometry: ringsToGeometry(d.geometry.rings),
+    })),
+  });
+  const options = (out: string, more: Partial<CliOptions>): CliOptions => ({
+    help: false,
+    list: false,
+    offline: true,
+    archiveDir: path.join('data', 'sample', 'archive'),
+    out,
+    ...more,
+  });
+
+  it.each([
+    ['--offline', { offline: true }],
+    ['online from the months step (after fetch and postcodes)', { offline: false, from: 3 }],
+  ] as const)(
+    'refuses it %s, naming the file, the districts outside and what to do, and writes nothing',
+    async (_how, more) => {
+      const out = path.join(dir, 'out');
+      const cached = path.join(out, 'cache', 'sources', 'polling-districts.geojson');
+      await mkdir(path.dirname(cached), { recursive: true });
+      await writeFile(cached, JSON.stringify(sheffieldLayer()));
+      const error = await runPipeline(options(out, more), {
+        reporter: createMemoryReporter(),
+        threads: 1,
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Error);
+      const message = (error as Error).message;
+      expect(message).toContain(cached);
+      expect(message).toContain(
+        `${SHEFFIELD_DISTRICTS.length} of its ${SHEFFIELD_DISTRICTS.length} polling districts ` +
+          "lie outside Leeds's outline",
+      );
+      expect(message).toMatch(/Delete it and run the pipeline online with the fetch step/);
+      await expect(readFile(path.join(out, 'site-data.json'))).rejects.toThrow(/ENOENT/);
+    },
+  );
+
+  it("uses a cached layer of the district's own council offline, as before", async () => {
+    const out = path.join(dir, 'out');
+    await cachePollingDistricts(out);
+    const record = await runPipeline(options(out, {}), {
+      reporter: createMemoryReporter(),
+      threads: 1,
+    });
+    const kept = record.months?.reduce((n, m) => n + m.summary.kept, 0) ?? 0;
+    const located = record.months?.reduce((n, m) => n + m.summary.coverage.pollingDistrict, 0);
+    expect(kept).toBeGreaterThan(0);
+    expect(located).toBe(kept);
   });
 });
 
