@@ -22,6 +22,7 @@ import {
 } from './outcomes.ts';
 import { ReasonTally, type TallyData } from './report.ts';
 import { readState, saveState } from './saved-state.ts';
+import { TEXT_REPAIRS, type TextRepair } from './text-repair.ts';
 
 /**
  * The code the counts depend on (see code-fingerprint.ts): the month stages, which read the
@@ -42,10 +43,15 @@ export interface OutcomeCounts {
 }
 
 /** OutcomeReadStats as saved: plain data. */
-export type SavedReadStats = Omit<OutcomeReadStats, 'unusable' | 'unlocated' | 'conflicts'> & {
+export type SavedReadStats = Omit<
+  OutcomeReadStats,
+  'unusable' | 'unlocated' | 'conflicts' | 'repaired'
+> & {
   unusable: TallyData<UnusableOutcomeReason>;
   unlocated: TallyData<UnlocatedOutcomeReason>;
   conflicts: TallyData<typeof CONFLICTING_OUTCOME>;
+  /** Absent in counts saved before rows were repaired. */
+  repaired?: TallyData<TextRepair>;
 };
 
 interface SavedCounts {
@@ -86,7 +92,7 @@ export async function saveOutcomeCounts(
 
 /** The counts of the outcomes files' rows as plain data, to save (readStatsOf takes them back). */
 export function savedReadStats(rows: OutcomeReadStats): SavedReadStats {
-  const { unusable, unlocated, conflicts } = rows;
+  const { unusable, unlocated, conflicts, repaired } = rows;
   return {
     read: rows.read,
     indexed: rows.indexed,
@@ -94,6 +100,7 @@ export function savedReadStats(rows: OutcomeReadStats): SavedReadStats {
     unusable: { counts: unusable.counts, examples: unusable.examples },
     unlocated: { counts: unlocated.counts, examples: unlocated.examples },
     conflicts: { counts: conflicts.counts, examples: conflicts.examples },
+    repaired: { counts: repaired.counts, examples: repaired.examples },
   };
 }
 
@@ -106,6 +113,9 @@ export function readStatsOf(stats: SavedReadStats): OutcomeReadStats {
     unusable: tallyOf(UNUSABLE_OUTCOME_REASONS, stats.unusable),
     unlocated: tallyOf(UNLOCATED_OUTCOME_REASONS, stats.unlocated),
     conflicts: tallyOf([CONFLICTING_OUTCOME], stats.conflicts),
+    repaired: stats.repaired
+      ? tallyOf(TEXT_REPAIRS, stats.repaired)
+      : new ReasonTally(TEXT_REPAIRS),
   };
 }
 

@@ -10,6 +10,7 @@ import { MONTH_PATTERN } from '../src/shared/months.ts';
 import type { EnrichedCrime } from '../src/shared/schema.ts';
 import type { ArchiveEntry } from './archive.ts';
 import { readEachOnce } from './read-once.ts';
+import { repairText, TEXT_REPAIRS, type RowRepair, type TextRepair } from './text-repair.ts';
 import { checkCoordinates } from './normalise.ts';
 import { formatTallyExamples, ReasonTally } from './report.ts';
 import { formatCount } from '../src/shared/format-count.ts';
@@ -91,6 +92,11 @@ export interface OutcomeReadStats {
    * later row's outcome is the one kept (OutcomeIndex.add).
    */
   conflicts: ReasonTally<typeof CONFLICTING_OUTCOME>;
+  /**
+   * Rows indexed whose text was repaired (text-repair.ts: half a character, bytes not UTF-8,
+   * control characters), under each reason the row had: their outcome reaches the pages.
+   */
+  repaired: ReasonTally<TextRepair>;
 }
 
 /**
@@ -137,6 +143,7 @@ export function emptyReadStats(): OutcomeReadStats {
     unusable: new ReasonTally(UNUSABLE_OUTCOME_REASONS),
     unlocated: new ReasonTally(UNLOCATED_OUTCOME_REASONS),
     conflicts: new ReasonTally([CONFLICTING_OUTCOME]),
+    repaired: new ReasonTally(TEXT_REPAIRS),
   };
 }
 
@@ -171,9 +178,11 @@ export async function readOutcomesOnce(
     readers.map((r) => r.entries),
     OUTCOME_COLUMNS,
     (ids, entries, { line, values }) => {
-      const crimeId = (values['Crime ID'] ?? '').trim();
-      const month = (values['Month'] ?? '').trim();
-      const outcome = (values['Outcome type'] ?? '').trim();
+      const repairs: RowRepair[] = [];
+      const text = (column: string) => repairText(column, values[column] ?? '', repairs).trim();
+      const crimeId = text('Crime ID');
+      const month = text('Month');
+      const outcome = text('Outcome type');
       // The readers share the file, so its month.
       const file = entries[ids[0]!]!;
       const fileMonth = file.month;
@@ -212,6 +221,9 @@ export async function readOutcomesOnce(
         }
         const replaced = addOutcome(index, crimeId, month, outcome, `${entries[i]!.where}:${line}`);
         s.indexed += 1;
+        for (const { reason, detail } of repairs) {
+          s.repaired.add(reason, `${entries[i]!.where}:${line}`, detail);
+        }
         if (replaced !== undefined) {
           s.conflicts.add(
             CONFLICTING_OUTCOME,
@@ -222,7 +234,8 @@ export async function readOutcomesOnce(
         }
       }
     },
-    options.onBytes ? { onBytes: options.onBytes } : {},
+    // A byte that is not UTF-8 is read as U+FFFD, and its row counted as repaired.
+    { ...(options.onBytes ? { onBytes: options.onBytes } : {}), replaceInvalidUtf8: true },
   );
   for (const { entries, territorialForce } of readers) {
     for (const entry of entries) {

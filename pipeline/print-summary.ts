@@ -108,10 +108,10 @@ function printDisagreements(
 /** What each reason of TEXT_REPAIRS did to the rows it counts. */
 const REPAIRED: Record<TextRepair, string> = {
   'unreadable-characters':
-    'kept rows with text that could not be read (bytes that are not UTF-8, half an emoji ' +
+    'rows with text that could not be read (bytes that are not UTF-8, half an emoji ' +
     'from the API), shown as U+FFFD (the replacement character)',
   'control-characters':
-    'kept rows with control characters in their text (a line break, a NUL, an escape), each ' +
+    'rows with control characters in their text (a line break, a NUL, an escape), each ' +
     'run of them now one space',
 };
 
@@ -173,6 +173,13 @@ function printOutcomes(
         formatTally(unlocated),
     );
     printExamples(line, unlocated);
+  }
+  if (rows.repaired.total > 0) {
+    line(`    indexed with their text repaired: ${formatTally(rows.repaired)}`);
+    for (const reason of rows.repaired.reasons) {
+      if (rows.repaired.counts[reason] > 0) line(`      ${reason}: ${REPAIRED[reason]}`);
+    }
+    printExamples(line, rows.repaired);
   }
   if (conflicts.total > 0) {
     line(

@@ -93,6 +93,8 @@ function outcomesJson({ files, counts, readThisRun }: NonNullable<RunRecord['out
     unusableExamples: rows.unusable.examples,
     indexedWithoutCoordinates: rows.unlocated.counts,
     indexedWithoutCoordinatesExamples: rows.unlocated.examples,
+    repaired: rows.repaired.counts,
+    repairedExamples: rows.repaired.examples,
     conflicts: rows.conflicts.total,
     conflictExamples: rows.conflicts.examples[CONFLICTING_OUTCOME] ?? [],
     join: { ...join },

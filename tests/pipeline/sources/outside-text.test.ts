@@ -10,6 +10,7 @@ import * as turf from '@turf/turf';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { runPipeline, type CliOptions } from '../../../pipeline/cli.ts';
+import { OUTCOME_COLUMNS } from '../../../src/shared/constants.ts';
 import { createMemoryReporter } from '../../../pipeline/report.ts';
 import { LONE_SURROGATE } from '../../support/lone-surrogate.ts';
 import {
@@ -17,6 +18,7 @@ import {
   pointOf,
   sampleCrimeLines,
   sampleRows,
+  sampleStreetFile,
   toApiCrime,
 } from '../../support/police-fixtures.ts';
 import { ReplayServer, type RecordedRequest } from '../../support/replay-server.ts';
@@ -236,5 +238,60 @@ describe('runPipeline with a street file holding bytes that are not UTF-8 and co
     expect(masterRow(csv, id(1))['Context']).toBe('Seen nearby');
     expect(masterRow(csv, id(2))['Location']).toBe('On or near [31mPark Lane');
     expect(masterRow(csv, id(3))['Location']).toBe('On or near Park Lane');
+  });
+});
+
+describe('runPipeline with an outcomes file holding bytes that are not UTF-8 and control characters', () => {
+  it('indexes those outcomes repaired, counts each row, and passes none of it to the outputs', async () => {
+    const crimes = sampleCrimeLines(MONTH)
+      .map((l) => csvFields(l.replace(/\r$/, '')))
+      .filter((f) => !f.some((x) => x.includes('"')) && f[8]?.startsWith('Leeds '))
+      .slice(0, 3);
+    // An outcome row: the crime's place columns, then its Outcome type.
+    const row = (fields: string[], outcome: Buffer) =>
+      Buffer.concat([Buffer.from(`${fields.slice(0, 9).join(',')},`), outcome, Buffer.from('\n')]);
+    const outcomes = Buffer.concat([
+      Buffer.from(`${OUTCOME_COLUMNS.join(',')}\n`),
+      row(crimes[0]!, Buffer.from('Offender given a caution\u0000')),
+      row(crimes[1]!, Buffer.from('Investigation complete;\x1b[2J no suspect identified')),
+      row(
+        crimes[2]!,
+        Buffer.concat([Buffer.from('Unable to prosecute suspect '), Buffer.from([0xff])]),
+      ),
+    ]);
+    const archive = path.join(dir, 'archive');
+    await mkdir(path.join(archive, MONTH), { recursive: true });
+    await writeFile(
+      path.join(archive, MONTH, `${MONTH}-west-yorkshire-street.csv`),
+      sampleStreetFile(MONTH),
+    );
+    await writeFile(path.join(archive, MONTH, `${MONTH}-west-yorkshire-outcomes.csv`), outcomes);
+    const out = path.join(dir, 'out');
+    const reporter = createMemoryReporter();
+    await runPipeline(
+      { help: false, list: false, offline: true, archiveDir: archive, out },
+      { reporter, threads: 1 },
+    );
+
+    const csv = await masterCsv(out);
+    expect(csv.replaceAll('\r\n', '\n')).not.toMatch(CONTROL);
+    expect(masterRow(csv, crimes[0]![0]!)['Outcome']).toBe('Offender given a caution');
+    expect(masterRow(csv, crimes[1]![0]!)['Outcome']).toBe(
+      'Investigation complete; [2J no suspect identified',
+    );
+    expect(masterRow(csv, crimes[2]![0]!)['Outcome']).toBe('Unable to prosecute suspect \uFFFD');
+    const siteData = strings(JSON.parse(await readFile(path.join(out, 'site-data.json'), 'utf8')));
+    expect(siteData.filter((s) => LONE_SURROGATE.test(s) || CONTROL.test(s))).toEqual([]);
+    const summary = JSON.parse(await readFile(path.join(out, 'run-summary.json'), 'utf8')) as {
+      outcomes: { indexed: number; repaired: Record<string, number> };
+    };
+    expect(summary.outcomes.indexed).toBe(3);
+    expect(summary.outcomes.repaired).toEqual({
+      'unreadable-characters': 1,
+      'control-characters': 2,
+    });
+    expect(reporter.lines).toContain(
+      '    indexed with their text repaired: 1 unreadable-characters, 2 control-characters',
+    );
   });
 });
