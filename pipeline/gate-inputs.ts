@@ -180,6 +180,8 @@ const runSummarySchema = z.object({
         }),
       ),
       coverage: coverageSchema,
+      /** Absent in summaries written before rows were repaired at intake: none counted. */
+      repaired: z.record(z.string(), z.number().int().nonnegative()).optional(),
     }),
   ),
 });

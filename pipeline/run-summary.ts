@@ -33,6 +33,11 @@ export function runSummaryJson(ctx: RunContext): unknown {
         repeated: m.summary.crimeIdsByFile[i]?.repeated ?? 0,
       })),
       coverage: m.summary.coverage,
+      /**
+       * The month's kept rows whose text was repaired at intake, by reason (a row counted under
+       * each it had): the gate's repaired-rows check.
+       */
+      repaired: m.drops.repaired.counts,
       fromCache: m.cached,
     })),
     totals: qualityTotals(months.map((m) => m.summary)),

@@ -48,6 +48,14 @@ export const MALFORMED_THRESHOLD = 0.001;
  */
 export const REPEATED_THRESHOLD = 0.01;
 /**
+ * Kept rows whose text was repaired at intake (text-repair.ts: a character that could not be
+ * read, a control character) may be at most this fraction of a month's rows read, under each
+ * reason. police.uk's files are UTF-8 with none in the sample months; a stray odd street name
+ * passes, while a file saved in another encoding (each accented or curly character unreadable)
+ * or a feed that lost its line structure repairs many rows and is refused.
+ */
+export const REPAIRED_THRESHOLD = 0.001;
+/**
  * A file is judged on its own share of repeats only beyond this many: a British Transport
  * Police file of a few dozen crimes with one repeat is no fault, while the same file read
  * twice repeats every one of its crimes.
@@ -77,6 +85,7 @@ export type CheckName =
   | 'coverage'
   | 'malformed-rows'
   | 'repeated-rows'
+  | 'repaired-rows'
   | 'run-summary';
 
 export interface Problem {
@@ -96,6 +105,8 @@ export interface MonthQuality {
   /** Each file of the month: its rows with a Crime ID, and those repeating one read before in the month. */
   crimeIdsByFile: readonly { file: string; rows: number; repeated: number }[];
   coverage: Coverage;
+  /** Kept rows whose text was repaired at intake, by reason; absent: none counted. */
+  repaired?: Readonly<Record<string, number>>;
 }
 
 export interface ValidationInput {
@@ -177,6 +188,7 @@ export function validateSiteData(input: ValidationInput): ValidationReport {
   for (const month of input.months ?? []) {
     problems.push(...checkQuality(month.month, month, required));
     problems.push(...checkRepeats(month));
+    problems.push(...checkRepairs(month));
   }
 
   const { refused, approved, used } = applyApprovals(problems, input.approvals ?? []);
@@ -383,6 +395,31 @@ function checkQuality(
     });
   }
   return problems;
+}
+
+/**
+ * A month whose kept rows had text repaired at intake beyond REPAIRED_THRESHOLD of its rows
+ * read, under any one reason. Not a finding an approval lets through, as malformed rows are
+ * not: every month of the run summary is checked on every run.
+ */
+function checkRepairs({ month, read, repaired }: MonthQuality): Problem[] {
+  if (repaired === undefined || read === 0) return [];
+  const beyond = Object.entries(repaired).filter(([, n]) => n / read > REPAIRED_THRESHOLD);
+  if (beyond.length === 0) return [];
+  return [
+    {
+      check: 'repaired-rows',
+      message:
+        `${month}: ${beyond
+          .map(
+            ([reason, n]) => `${n} of ${read} rows read (${formatPercent(n / read)}) had ${reason}`,
+          )
+          .join(', ')} repaired at intake (threshold ${formatPercent(REPAIRED_THRESHOLD)} each): ` +
+        "police.uk's files are UTF-8 text with practically none, so the month's files may be " +
+        "in another encoding or damaged: inspect the run summary's repairedExamples, and " +
+        "download the month again (or report police.uk's own file to police.uk).",
+    },
+  ];
 }
 
 /**

@@ -19,6 +19,7 @@ import { loadExpected } from '../../pipeline/gate-inputs.ts';
 import {
   MALFORMED_THRESHOLD,
   NO_RUN_SUMMARY_NOTE,
+  REPAIRED_THRESHOLD,
   REPEATED_THRESHOLD,
   validateSiteData as validateWith,
   type CheckName,
@@ -1327,6 +1328,39 @@ describe('validateSiteData (coverage and malformed rows)', () => {
     expect(problemsOf(report, 'malformed-rows')[0]).toContain(
       `malformed-coordinates ${malformed - 4}, malformed-month 4`,
     );
+  });
+
+  it('refuses a month whose rows repaired at intake exceed the threshold under a reason, and not one with a few', () => {
+    const i = monthIndex(full, '2025-03');
+    const kept = full.provenance[i]?.rows ?? 0;
+    const month = (repaired?: Record<string, number>) => ({
+      month: '2025-03',
+      read: kept,
+      kept,
+      dropped: {},
+      crimeIdsByFile: [],
+      coverage: { lsoa: kept, ward: kept, postcodeDistrict: kept, pollingDistrict: 0 },
+      ...(repaired === undefined ? {} : { repaired }),
+    });
+    const many = Math.floor(kept * REPAIRED_THRESHOLD) + 1;
+    const few = Math.floor(kept * REPAIRED_THRESHOLD);
+    const judge = (repaired?: Record<string, number>) =>
+      problemsOf(
+        validateSiteData({ next: full, previous: full, months: [month(repaired)] }),
+        'repaired-rows',
+      );
+    expect(judge({ 'unreadable-characters': many, 'control-characters': 0 })).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^2025-03: ${many} of ${kept} rows read \\([\\d.]+%\\) had unreadable-characters repaired`,
+        ),
+      ),
+    ]);
+    // Each reason on its own: two just under it pass, though together they are over.
+    expect(judge({ 'unreadable-characters': few, 'control-characters': few })).toEqual([]);
+    expect(judge({ 'control-characters': many })[0]).toContain('had control-characters repaired');
+    // A run summary written before rows were repaired at intake counts none.
+    expect(judge(undefined)).toEqual([]);
   });
 
   it('allows a few malformed rows and any number of rows outside Leeds', () => {

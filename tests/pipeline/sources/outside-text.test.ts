@@ -12,6 +12,8 @@ import { describe, expect, it } from 'vitest';
 import { runPipeline, type CliOptions } from '../../../pipeline/cli.ts';
 import { OUTCOME_COLUMNS } from '../../../src/shared/constants.ts';
 import { createMemoryReporter } from '../../../pipeline/report.ts';
+import { loadGateData } from '../../../pipeline/gate-inputs.ts';
+import { REPAIRED_THRESHOLD, validateSiteData } from '../../../pipeline/validate.ts';
 import { LONE_SURROGATE } from '../../support/lone-surrogate.ts';
 import {
   buildArchive,
@@ -71,6 +73,20 @@ function masterRow(csv: string, crimeId: string): Record<string, string> {
   return row;
 }
 
+/**
+ * The gate's findings on a run's outputs, as the refresh's validate step reads them (site data
+ * and run summary), compared with themselves (no revision to judge): the row accounting alone.
+ */
+async function gateFindings(out: string): Promise<{ check: string; message: string }[]> {
+  const candidate = path.join(out, 'site-data.json');
+  const data = await loadGateData({
+    candidate,
+    previous: { file: candidate },
+    runSummary: path.join(out, 'run-summary.json'),
+  });
+  return validateSiteData(data).problems;
+}
+
 /** What every output the run wrote must not hold, and the counts in its summaries. */
 async function expectCleanOutputs(
   out: string,
@@ -85,8 +101,11 @@ async function expectCleanOutputs(
   const summary = JSON.parse(await readFile(path.join(out, 'run-summary.json'), 'utf8')) as {
     repaired: Record<string, number>;
     repairedExamples: Record<string, { where: string; detail: string }[]>;
+    months: { month: string; repaired: Record<string, number> }[];
   };
   expect(summary.repaired).toEqual(expected);
+  // Each month's own, which the gate judges: the run's one month holds them all.
+  expect(summary.months.map((m) => m.repaired)).toEqual([expected]);
   for (const [reason, n] of Object.entries(expected)) {
     if (n > 0) expect(summary.repairedExamples[reason]?.length).toBeGreaterThan(0);
   }
@@ -238,6 +257,49 @@ describe('runPipeline with a street file holding bytes that are not UTF-8 and co
     expect(masterRow(csv, id(1))['Context']).toBe('Seen nearby');
     expect(masterRow(csv, id(2))['Location']).toBe('On or near [31mPark Lane');
     expect(masterRow(csv, id(3))['Location']).toBe('On or near Park Lane');
+    // A few odd rows in a month of thousands pass the gate.
+    expect(await gateFindings(out)).toEqual([]);
+  });
+
+  it('refuses at the gate a month whose street file is in another encoding, many rows repaired', async () => {
+    const lines = sampleCrimeLines(MONTH).filter((l) => !l.includes('"'));
+    // Every 200th row's street name written as Latin-1 ("Café"): 0.5% of the rows read.
+    const latin1 = new Set(lines.filter((_, i) => i % 200 === 0));
+    expect(latin1.size / lines.length).toBeGreaterThan(REPAIRED_THRESHOLD);
+    const header = (
+      await readFile(
+        path.join('data', 'sample', 'archive', MONTH, `${MONTH}-west-yorkshire-street.csv`),
+        'utf8',
+      )
+    ).split('\n')[0]!;
+    const rows = sampleCrimeLines(MONTH).map((l) => {
+      if (!latin1.has(l)) return Buffer.from(`${l}\n`);
+      const f = csvFields(l.replace(/\r$/, ''));
+      return Buffer.concat([
+        Buffer.from(`${f.slice(0, 6).join(',')},On or near Caf`),
+        Buffer.from([0xe9]),
+        Buffer.from(`,${f.slice(7).join(',')}\n`),
+      ]);
+    });
+    const archive = path.join(dir, 'archive');
+    await mkdir(path.join(archive, MONTH), { recursive: true });
+    await writeFile(
+      path.join(archive, MONTH, `${MONTH}-west-yorkshire-street.csv`),
+      Buffer.concat([Buffer.from(`${header}\n`), ...rows]),
+    );
+    const out = path.join(dir, 'out');
+    await runPipeline(
+      { help: false, list: false, offline: true, archiveDir: archive, out },
+      { reporter: createMemoryReporter(), threads: 1 },
+    );
+    const findings = await gateFindings(out);
+    expect(findings.map((f) => f.check)).toEqual(['repaired-rows']);
+    expect(findings[0]!.message).toMatch(
+      new RegExp(
+        `^${MONTH}: ${latin1.size} of \\d+ rows read \\([\\d.]+%\\) had unreadable-characters ` +
+          'repaired at intake \\(threshold 0\\.10% each\\): .*another encoding',
+      ),
+    );
   });
 });
 
