@@ -14,7 +14,7 @@ import { boundariesAttribution } from '../shared/open-data.ts';
 import type { SiteData } from '../shared/schema.ts';
 import type { AtomEntry, AtomFeed } from './atom.ts';
 import { latestTwelveMonths, monthTotal, sum, typeCounts } from './figures.ts';
-import { changeInWords, countedNoun } from './format.ts';
+import { changeInWords, countedNoun, plural } from './format.ts';
 import { formatCount } from '../shared/format-count.ts';
 import { addMonths, describeMonths, longMonth, twelveMonthsTo } from '../shared/months.ts';
 import { compareCounts } from '../shared/rates.ts';
@@ -25,18 +25,18 @@ const RIGHTS = `${DATA_SOURCE.attribution} ${boundariesAttribution(AREA_WORDS.bo
 
 /**
  * "Added March 2025: 9,304 crimes and anti-social behaviour incidents (archive:2025-03)." for
- * each month a refresh added or revised; `noun` says what the rows count (countedNoun).
+ * each month a refresh added or revised; `noun` says what a count of rows counts (countedNoun).
  */
-export function describeChange(entry: ChangeEntry, noun: string): string {
+export function describeChange(entry: ChangeEntry, noun: (count: number) => string): string {
   const added = entry.added.map(
-    (a) => `Added ${longMonth(a.month)}: ${formatCount(a.rows)} ${noun} (${a.snapshot}).`,
+    (a) => `Added ${longMonth(a.month)}: ${formatCount(a.rows)} ${noun(a.rows)} (${a.snapshot}).`,
   );
   const revised = entry.revised.map((r) => {
     const types = r.byType
       .map((t) => `${t.type} ${formatCount(t.before)} to ${formatCount(t.after)}`)
       .join('; ');
     return (
-      `Revised ${longMonth(r.month)}: ${formatCount(r.before.rows)} to ${formatCount(r.after.rows)} ${noun}` +
+      `Revised ${longMonth(r.month)}: ${formatCount(r.before.rows)} to ${formatCount(r.after.rows)} ${noun(r.after.rows)}` +
       ` (${r.after.snapshot})${types ? `: ${types}` : ''}.`
     );
   });
@@ -88,7 +88,9 @@ export function describeResidents({
 
 export function changeTitle(entry: ChangeEntry): string {
   const parts = [
-    entry.added.length > 0 ? `${entry.added.length} month(s) added` : '',
+    entry.added.length > 0
+      ? `${entry.added.length} ${plural(entry.added.length, 'month', 'months')} added`
+      : '',
     entry.revised.length > 0 ? `${entry.revised.length} revised` : '',
     (entry.removed ?? []).length > 0 ? `${entry.removed?.length} removed` : '',
     entry.outcomesUpdated.length > 0 ? 'outcomes updated' : '',
@@ -104,7 +106,7 @@ export function changesFeed(log: ChangeLog, data: SiteData): AtomFeed {
     title: changeTitle(entry),
     updated: entryTime(entry),
     link: page,
-    summary: describeChange(entry, countedNoun(data.crimeTypes)),
+    summary: describeChange(entry, (count) => countedNoun(data.crimeTypes, count)),
   }));
   return {
     id: absoluteUrl('feed.xml'),
@@ -155,8 +157,9 @@ export function wardFeed(data: SiteData, log: ChangeLog, index: number): AtomFee
   if (ward === undefined || latest === undefined)
     throw new RangeError(`No ward ${index} or no data`);
   const page = absoluteUrl(`wards/${ward.slug}/`);
-  // Every type is counted, so the totals are crimes and anti-social behaviour incidents.
-  const noun = countedNoun(data.crimeTypes);
+  // Every type is counted, so the totals are crimes and anti-social behaviour incidents (one
+  // crime or anti-social behaviour incident).
+  const noun = (n: number) => countedNoun(data.crimeTypes, n);
   const count = monthTotal(data, index, latest) ?? 0;
   const monthBefore = addMonths(latest, -12);
   const yearBefore = monthTotal(data, index, monthBefore);
@@ -191,12 +194,12 @@ export function wardFeed(data: SiteData, log: ChangeLog, index: number): AtomFee
     entries: [
       {
         id: `${page}#${latest}`,
-        title: `${ward.name}, ${longMonth(latest)}: ${formatCount(count)} ${noun}`,
+        title: `${ward.name}, ${longMonth(latest)}: ${formatCount(count)} ${noun(count)}`,
         updated,
         link: page,
         summary:
-          `${formatCount(count)} ${noun} recorded in ${ward.name} in ${longMonth(latest)}; ` +
-          `${comparison} ${formatCount(twelve)} ${noun} over the months with data of the 12 months to ` +
+          `${formatCount(count)} ${noun(count)} recorded in ${ward.name} in ${longMonth(latest)}; ` +
+          `${comparison} ${formatCount(twelve)} ${noun(twelve)} over the months with data of the 12 months to ` +
           `${longMonth(latest)} (${describeMonths(window.withData)}).`,
       },
     ],

@@ -42,7 +42,7 @@ export function wardShareCard(data: SiteData, index: number): ShareCard {
   return {
     title: ward.name,
     lines: [
-      `${formatCount(total)} ${countedNoun(data.crimeTypes)}, ${describeMonths(window.withData)}`,
+      `${formatCount(total)} ${countedNoun(data.crimeTypes, total)}, ${describeMonths(window.withData)}`,
       `${formatRateWithWindow(rate.value, rate.window)}${inflated === null ? '' : `, ${inflated}`}`,
       // A rank other wards share says so, as on the ward page.
       `${ordinalWithTies(
@@ -74,7 +74,7 @@ export function yearShareCard(data: SiteData, year: number): ShareCard {
   return {
     title: `${DISTRICT} in ${year}`,
     lines: [
-      `${formatCount(total)} ${countedNoun(data.crimeTypes)}, ${describeMonths(months)}`,
+      `${formatCount(total)} ${countedNoun(data.crimeTypes, total)}, ${describeMonths(months)}`,
       formatRateWithWindow(rate.value, rate.window),
       // Both sides named, as the year page names them: the change is of the paired months
       // alone, which can be fewer than the months counted on the first line. Without one, in
