@@ -146,3 +146,20 @@ describe('counts of one on the reports', () => {
     expect(feed).toContain('<title>Data to March 2025: 1 month added</title>');
   });
 });
+
+describe('a ward whose crimes all lie at kinds of place', () => {
+  it('says that none lies on a named street, not that none was recorded', async () => {
+    const root = await page(`wards/${KINDS_ONLY.slug}`);
+    const section = root.querySelector('section[aria-labelledby="streets"]');
+    expect(section?.querySelector('table')).toBeNull();
+    expect(text(section)).not.toContain('No crimes or anti-social behaviour were recorded');
+    expect(text(section)).toContain(
+      'None of the 2 crimes and anti-social behaviour incidents in Harewood in these months lies at a named street or place: police.uk placed every one at a kind of place (below).',
+    );
+    const kinds = root.querySelector('section[aria-labelledby="place-kinds"] table');
+    const rows = kinds
+      ?.querySelectorAll('tbody tr')
+      .map((tr) => [text(tr.querySelector('th')), text(tr.querySelector('td'))]);
+    expect(rows).toEqual([['Supermarket', '2']]);
+  });
+});
