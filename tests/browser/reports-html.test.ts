@@ -508,6 +508,16 @@ describe('year reports', () => {
         ).toContain(
           `, and ${describeMonths(paired)} against ${describeMonths(paired.map((m) => shift(m, -12)))}.`,
         );
+        // Its columns are headed by the months they count, not by the years: the year's column
+        // holds the paired months alone, fewer than the year's total above it counts.
+        expect(
+          root.querySelectorAll('#year-comparison thead th').map((th) => th.text.trim()),
+        ).toEqual([
+          'Crime type',
+          describeMonths(paired),
+          describeMonths(paired.map((m) => shift(m, -12))),
+          'Change',
+        ]);
         const foot = root.querySelectorAll('#year-comparison tfoot td').map(number);
         expect(foot.slice(0, 2)).toEqual([
           leedsTotal(paired),
