@@ -121,6 +121,8 @@ describe('AREA=sheffield npm run build', () => {
     // About says the City ward's own rate is inflated: the centre is that ward.
     const about = (pages.get('about/index.html') ?? '').replace(/\s+/g, ' ');
     expect(about).toContain('the rate of City, the ward it is made of, is inflated');
+    // One ward's rate: the sentence after it speaks of it in the singular.
+    expect(about).toContain('is inflated. It measures crimes per resident, not the risk');
   });
 
   it('gives the OS notice the year of its own boundaries (area.json), on every page and download', async () => {
