@@ -2,8 +2,9 @@
 // latitude the area's distances are measured about (area.json map.centre). The middle of the
 // district's box is not always in the district (a crescent or a district with a bay of
 // another's between its arms), so the point is taken on the box's middle latitude, on the
-// district's widest stretch along it. The checks that wards and LSOAs lie in the district
-// take that point as it is (middleOf); only area.json's centre is rounded (districtMiddle).
+// district's widest stretch along it. The checks that wards, LSOAs and polling districts lie in
+// the district take that point as it is (middleOf); only area.json's centre is rounded
+// (districtMiddle).
 import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import type { PolygonGeometry } from '../src/shared/geometry.ts';
 
@@ -40,8 +41,8 @@ export function districtMiddle(outline: PolygonGeometry): [number, number] {
 /**
  * [latitude, longitude] inside `outline`, not rounded: the middle of its box when that is
  * inside, else the middle of its widest stretch along the box's middle latitude. Whether a
- * ward or LSOA lies in the district is judged on this point: rounded, the middle of a sliver
- * along the district's edge could fall beyond the edge.
+ * ward, LSOA or polling district lies in the district is judged on this point: rounded, the
+ * middle of a sliver along the district's edge could fall beyond the edge.
  */
 export function middleOf(outline: PolygonGeometry): [number, number] {
   const rings = outline.type === 'Polygon' ? outline.coordinates : outline.coordinates.flat();

@@ -5,7 +5,7 @@
 import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import type { PolygonGeometry } from '../src/shared/geometry.ts';
-import { districtMiddle } from './district-middle.ts';
+import { middleOf } from './district-middle.ts';
 import { quoteOutside } from './log-safe.ts';
 
 export interface PollingDistrictProperties {
@@ -24,16 +24,17 @@ export interface LayerDistrict {
 }
 
 /**
- * Why `districts` are not `district`'s, or null: those whose middle (districtMiddle, inside the
- * polygon) lies outside its outline, with up to 3 named. A council's districts tile its
- * district, so any outside is another council's, or a layer of a wider area.
+ * Why `districts` are not `district`'s, or null: those whose middle (middleOf, inside the
+ * polygon, not rounded, as the wards and LSOAs are judged) lies outside its outline, with up
+ * to 3 named. A council's districts tile its district, so any outside is another council's, or
+ * a layer of a wider area.
  */
 export function pollingDistrictsOutside(
   districts: PollingDistricts,
   district: LayerDistrict,
 ): string | null {
   const outside = districts.features.filter((feature) => {
-    const [lat, lon] = districtMiddle(feature.geometry as PolygonGeometry);
+    const [lat, lon] = middleOf(feature.geometry as PolygonGeometry);
     return !booleanPointInPolygon([lon, lat], district.outline);
   });
   if (outside.length === 0) return null;

@@ -7,6 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { areaConfig } from '../../pipeline/added-area-files.ts';
 import { checkLsoasInOutline, checkWardsInOutline, loadArea } from '../../pipeline/area.ts';
 import { districtMiddle } from '../../pipeline/district-middle.ts';
+import {
+  pollingDistrictsOutside,
+  type PollingDistricts,
+} from '../../pipeline/polling-district-layer.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 
@@ -154,5 +158,49 @@ describe('the outline checks: wards and LSOAs in slivers along the edge are insi
     expect(() => checkLsoasInOutline(area, [lsoa], DISTRICT)).not.toThrow();
     const outside = { ...lsoa, geometry: rectangle(-1.58, 53.8, -1.52, 53.8003) };
     expect(() => checkLsoasInOutline(area, [outside], DISTRICT)).toThrow(/1 of the 1 LSOAs/);
+  });
+});
+
+// Polling districts from the council's own boundaries, 0.0008° (some 50 m) wide along the
+// district's east and south edges and reaching 0.0003° (some 20 m) beyond the edge of the ONS
+// outline, which is generalised: each one's middle lies inside the district, while the middle
+// rounded to 3 decimals lies beyond its edge, still inside the polling district.
+const EDGE_DISTRICTS: [string, Polygon][] = [
+  ['along the east edge', rectangle(-1.5008, 53.82, -1.5, 53.88)],
+  ['along the south edge', rectangle(-1.58, 53.8, -1.52, 53.8008)],
+  ['in the south-east corner', rectangle(-1.5008, 53.8, -1.5, 53.8008)],
+];
+
+describe('pollingDistrictsOutside(layer, district): polling districts along the edge', () => {
+  const district = { name: 'Leeds', outline: DISTRICT, outlineFile: 'outline.geojson' };
+  const layer = (...geometries: Polygon[]): PollingDistricts => ({
+    type: 'FeatureCollection',
+    features: geometries.map((geometry, i) => ({
+      type: 'Feature',
+      properties: { pollingDistrict: `PD${i + 1}`, ward: 'Riverside' },
+      geometry,
+    })),
+  });
+
+  it.each(EDGE_DISTRICTS)(
+    "takes a polling district %s for the district's, as checkWardsInOutline takes a ward",
+    async (_where, shape) => {
+      expect(pollingDistrictsOutside(layer(shape), district)).toBeNull();
+      const area = await loadArea('leeds', { root: REPO });
+      const { codeProperty, nameProperty } = area.config.boundaries.wards;
+      const ward = {
+        properties: { [codeProperty]: 'E05099999', [nameProperty]: 'Riverside' },
+        geometry: shape,
+      };
+      expect(() => checkWardsInOutline(area, [ward], DISTRICT)).not.toThrow();
+    },
+  );
+
+  it('still refuses a polling district just beyond the edge, naming it', () => {
+    const beyond = rectangle(-1.5003, 53.82, -1.5, 53.88);
+    expect(pollingDistrictsOutside(layer(EDGE_DISTRICTS[0]![1], beyond), district)).toBe(
+      "1 of its 2 polling districts lie outside Leeds's outline (outline.geojson), e.g. " +
+        `"PD2" (ward "Riverside"), so it is not Leeds's layer`,
+    );
   });
 });
