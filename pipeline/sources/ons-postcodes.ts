@@ -9,6 +9,7 @@ import { sourceUrl } from './config.ts';
 import type { HttpClient } from './http.ts';
 import { ONSPD_NO_LOCATION_LATITUDE, POSTCODE_PATTERN } from '../reference.ts';
 import { compareCodeUnits } from '../../src/shared/compare.ts';
+import { cutText } from '../../src/shared/cut-text.ts';
 
 /**
  * The directory's service and the field holding each postcode's local-authority district.
@@ -117,8 +118,7 @@ function located(lat: unknown, lon: unknown): boolean {
 }
 
 function quote(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length <= QUOTED_MAX ? text : `${text.slice(0, QUOTED_MAX - 3)}...`;
+  return cutText(JSON.stringify(value) ?? String(value), QUOTED_MAX);
 }
 
 /** The header of an area's postcode file: as data/reference/postcodes-ls.csv's. */

@@ -9,6 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { coordinateKey } from '../../src/shared/coordinates.ts';
+import { cutText } from '../../src/shared/cut-text.ts';
 import { logSafeJson } from '../log-safe.ts';
 import { writeJsonAtomic } from './cache.ts';
 import { sourceUrl } from './config.ts';
@@ -210,9 +211,7 @@ export async function reverseGeocode(
 function quotedError(error: unknown): string {
   if (error === undefined) return '';
   const text = typeof error === 'string' ? error : (JSON.stringify(error) ?? String(error));
-  const shown =
-    text.length <= QUOTED_ERROR_MAX ? text : `${text.slice(0, QUOTED_ERROR_MAX - 3)}...`;
-  return `: ${logSafeJson(JSON.stringify(shown))}`;
+  return `: ${logSafeJson(JSON.stringify(cutText(text, QUOTED_ERROR_MAX)))}`;
 }
 
 async function readCache(file: string): Promise<CacheFile> {

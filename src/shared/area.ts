@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { SLUG } from './area-paths.ts';
 import { projectionAt, type Projection } from './projection.ts';
 import { SchemaError } from './schema.ts';
+import { cutText } from './cut-text.ts';
 
 /** A file named by an area, relative to the repository root ("data/areas/sheffield/wards.geojson"). */
 const filePath = z
@@ -615,7 +616,7 @@ export function formatAreaIssues(issues: readonly z.core.$ZodIssue[]): string[] 
     const field = issue.path.length === 0 ? '(the whole file)' : issue.path.map(String).join('.');
     const got =
       'input' in issue && issue.input !== undefined
-        ? ` (got ${shorten(JSON.stringify(issue.input))})`
+        ? ` (got ${cutText(JSON.stringify(issue.input), QUOTED_MAX)})`
         : '';
     return `${field}: ${issue.message}${got}`;
   });
@@ -623,10 +624,6 @@ export function formatAreaIssues(issues: readonly z.core.$ZodIssue[]): string[] 
 
 /** Values quoted in messages: enough to recognise, never a whole file. */
 const QUOTED_MAX = 80;
-
-function shorten(text: string): string {
-  return text.length <= QUOTED_MAX ? text : `${text.slice(0, QUOTED_MAX - 3)}...`;
-}
 
 /** Validate an area configuration read from `source`; throws AreaConfigError naming every bad field. */
 export function parseArea(value: unknown, source: string): AreaConfig {

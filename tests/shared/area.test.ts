@@ -13,6 +13,7 @@ import {
 } from '../../src/shared/area.ts';
 import { SchemaError } from '../../src/shared/schema.ts';
 import { areaOutputPath } from '../../src/shared/area-paths.ts';
+import { LONE_SURROGATE } from '../support/lone-surrogate.ts';
 
 /** A parsed area.json, edited freely by the cases below (JSON.parse's own type). */
 type Json = ReturnType<typeof JSON.parse>;
@@ -57,6 +58,18 @@ describe('parseArea(value, source)', () => {
     expect(() => parseArea({ ...SHEFFIELD, forces: ['yorkshire-2'] }, 'sheffield')).toThrow(
       AreaConfigError,
     );
+  });
+
+  it('quotes a long bad value cut between characters, never inside an emoji', () => {
+    // JSON.stringify's opening quote and `at` letters put the cut at either half of an emoji.
+    for (let at = 70; at < 80; at++) {
+      const slug = `${'x'.repeat(at)}${'😀'.repeat(20)}`;
+      const [issue] = issuesOf(leedsWith((a) => (a.slug = slug)));
+      expect(issue).not.toMatch(LONE_SURROGATE);
+      const quoted = /\(got (".*)\)$/u.exec(issue ?? '')?.[1] ?? '';
+      expect([...quoted]).toHaveLength(80);
+      expect(quoted).toBe(`${[...JSON.stringify(slug)].slice(0, 79).join('')}…`);
+    }
   });
 
   it('reads a left-out postcode file, polling-district source and centre as none', () => {

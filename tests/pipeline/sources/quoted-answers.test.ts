@@ -9,7 +9,8 @@ import { parseTs001Page } from '../../../pipeline/sources/nomis.ts';
 import { fetchWardList } from '../../../pipeline/sources/ons-geography.ts';
 import { fetchPollingDistricts } from '../../../pipeline/sources/polling-districts.ts';
 import { reverseGeocode } from '../../../pipeline/sources/postcodes.ts';
-import { layerPath, LEEDS } from '../../support/ons-replay.ts';
+import { fetchDistrictPostcodes } from '../../../pipeline/sources/ons-postcodes.ts';
+import { layerPath, LEEDS, POSTCODE_SOURCE } from '../../support/ons-replay.ts';
 import type { ReplayServer } from '../../support/replay-server.ts';
 import { replayPerTest } from '../../support/replay-sources.ts';
 import { LONE_SURROGATE } from '../../support/lone-surrogate.ts';
@@ -165,6 +166,46 @@ describe('a message quoting a server answer stays one line', () => {
       'polling district "ADL1\\n::error::x" (ward "Adel &\\nWharfedale") came twice while paging',
     );
     expect(message).not.toContain('\n');
+  });
+
+  it("postcodes.io: a long error in the answer's body, cut between characters", async () => {
+    // Two letters, then emoji: a cut by UTF-16 code units at 197 falls inside one.
+    const error = `xx${'😀'.repeat(300)}`;
+    server.route('POST', '/postcodes', [{ body: { status: 400, error } }]);
+    const message = await failure(
+      reverseGeocode([{ lon: -1.55, lat: 53.8 }], {
+        client: client(),
+        postcodesBaseUrl: server.url,
+        cacheFile: path.join(dir, 'postcodes.json'),
+      }),
+    );
+    expect(message).not.toMatch(LONE_SURROGATE);
+    expect(message).not.toMatch(/\\ud[89a-f]/i);
+    expect(message).toContain(
+      `body says status 400: "xx${'😀'.repeat(197)}…"; nothing of it was used`,
+    );
+  });
+
+  it('ONS Postcode Directory: a long value that is not a postcode, cut between characters', async () => {
+    const pcds = `x${'😀'.repeat(60)}`;
+    server.route('GET', layerPath(POSTCODE_SOURCE.service), [
+      {
+        body: {
+          type: 'FeatureCollection',
+          features: [
+            { type: 'Feature', properties: { PCDS: pcds, LAT: 53.8, LONG: -1.55 }, geometry: null },
+          ],
+        },
+      },
+    ]);
+    const message = await failure(
+      fetchDistrictPostcodes(
+        { client: client(), baseUrl: `${server.url}ons/`, source: POSTCODE_SOURCE },
+        LEEDS.code,
+      ),
+    );
+    expect(message).not.toMatch(LONE_SURROGATE);
+    expect(message).toContain(`PCDS "x${'😀'.repeat(37)}… is not a postcode`);
   });
 
   it('postcodes.io: a bulk answer of another shape is named in one line', async () => {
