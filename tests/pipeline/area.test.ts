@@ -557,17 +557,30 @@ describe('npm run pipeline -- --area with map.bounds that leave out part of the 
   });
 });
 
+/**
+ * A scratch repository root (its folder name starting `prefix`): the committed reference files linked, an empty
+ * folder for Leeds's area.json, and Sheffield's configuration and files copied (not its outputs
+ * or sample months), for a test to edit.
+ */
+async function rootWithSheffield(prefix: string): Promise<string> {
+  const root = await mkdtemp(path.join(tmpdir(), prefix));
+  await mkdir(path.join(root, 'data', 'areas', 'leeds'), { recursive: true });
+  await symlink(path.join(REPO, 'data', 'reference'), path.join(root, 'data', 'reference'));
+  await cp(
+    path.join(REPO, 'data', 'areas', 'sheffield'),
+    path.join(root, 'data', 'areas', 'sheffield'),
+    {
+      recursive: true,
+      filter: (source) => !/[/\\](output|sample)$/.test(source),
+    },
+  );
+  return root;
+}
+
 describe('npm run pipeline -- --area online, with area.json at odds with its reference files', () => {
   let root: string;
   beforeEach(async () => {
-    root = await mkdtemp(path.join(tmpdir(), 'area-first-'));
-    await mkdir(path.join(root, 'data', 'areas', 'leeds'), { recursive: true });
-    await symlink(path.join(REPO, 'data', 'reference'), path.join(root, 'data', 'reference'));
-    await cp(
-      path.join(REPO, 'data', 'areas', 'sheffield'),
-      path.join(root, 'data', 'areas', 'sheffield'),
-      { recursive: true, filter: (source) => !/[/\\](output|sample)$/.test(source) },
-    );
+    root = await rootWithSheffield('area-first-');
   });
   afterEach(async () => {
     await rm(root, { recursive: true, force: true });
@@ -782,14 +795,7 @@ describe("loadAreaGeography(area, files): the postcode list is the district's", 
 describe('npm run pipeline -- --area online, with a ward that has no residents', () => {
   let root: string;
   beforeEach(async () => {
-    root = await mkdtemp(path.join(tmpdir(), 'area-residents-'));
-    await mkdir(path.join(root, 'data', 'areas', 'leeds'), { recursive: true });
-    await symlink(path.join(REPO, 'data', 'reference'), path.join(root, 'data', 'reference'));
-    await cp(
-      path.join(REPO, 'data', 'areas', 'sheffield'),
-      path.join(root, 'data', 'areas', 'sheffield'),
-      { recursive: true, filter: (source) => !/[/\\](output|sample)$/.test(source) },
-    );
+    root = await rootWithSheffield('area-residents-');
   });
   afterEach(async () => {
     await rm(root, { recursive: true, force: true });
