@@ -237,7 +237,7 @@ function readChoice<T extends string>(
   choices: { options: readonly T[]; described: string; fallback: T; shown: string },
   notes: string[],
 ): T {
-  if (value === null || value === '') return choices.fallback;
+  if (value === null) return choices.fallback;
   const found = choices.options.find((option) => option === value.toLowerCase());
   if (found !== undefined) return found;
   notes.push(
@@ -267,7 +267,7 @@ function readStep(
   fallback: number,
   notes: string[],
 ): number {
-  if (value === null || value === '') return fallback;
+  if (value === null) return fallback;
   const n = plainDecimal(value);
   if (allowed(n)) return n;
   notes.push(
@@ -375,7 +375,7 @@ export function readState(
   );
 
   const ccParam = get('cc');
-  if (ccParam !== null && ccParam !== '' && ccParam !== '0' && ccParam !== '1') {
+  if (ccParam !== null && ccParam !== '0' && ccParam !== '1') {
     notes.push(
       `The ${SINGLE_PARAMETERS.cc} ${quoted(ccParam)} is not 1 (leave the centre out) or 0: the map leaves the centre in.`,
     );
@@ -385,7 +385,7 @@ export function readState(
   const wardKey = wardParam?.toLowerCase();
   const ward =
     context.wards.find((w) => w.slug === wardKey || w.code.toLowerCase() === wardKey)?.slug ?? null;
-  if (ward === null && wardParam !== null && wardParam !== '') {
+  if (ward === null && wardParam !== null) {
     notes.push(`${MAP_AREA.district} has no ward ${quoted(wardParam)}: no ward is open.`);
   }
   const { centre, zoom } = readView(get('c'), get('z'), notes);
@@ -423,8 +423,8 @@ function readView(
   notes: string[],
 ): { centre: [number, number] | null; zoom: number | null } {
   const none = { centre: null, zoom: null };
-  const centreGiven = centreParam !== null && centreParam !== '';
-  const zoomGiven = zoomParam !== null && zoomParam !== '';
+  const centreGiven = centreParam !== null;
+  const zoomGiven = zoomParam !== null;
   if (!centreGiven && !zoomGiven) return none;
   const whole = `the map shows the whole of ${MAP_AREA.district}`;
   const centre = centreGiven ? readCentre(centreParam, whole, notes) : null;

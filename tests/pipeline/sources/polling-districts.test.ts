@@ -70,7 +70,6 @@ const DISTRICTS = WARDS.features.flatMap((ward) =>
   ),
 );
 
-/** The layer's answer to `request`: `layer`'s districts (default Leeds's), paged. */
 /** Sheffield City Council's layer, as Leeds's is made: its wards (WD20NM), cut. */
 const SHEFFIELD_DISTRICTS = (
   JSON.parse(await readFile('data/areas/sheffield/wards.geojson', 'utf8')) as {
@@ -78,6 +77,7 @@ const SHEFFIELD_DISTRICTS = (
   }
 ).features.flatMap((ward) => pollingDistrictsOf(ward, ward.properties.WD20NM));
 
+/** The layer's answer to `request`: `layer`'s districts (default Leeds's), paged. */
 function layerQuery(request: RecordedRequest, layer: typeof DISTRICTS = DISTRICTS) {
   const q = request.query;
   if (q.get('returnCountOnly') === 'true') return { body: { count: layer.length } };
