@@ -39,7 +39,7 @@ export function printSummary(
     }
     printExamples(line, drops);
     printDisagreements(line, drops.disagreements);
-    printRepairs(line, drops.repaired);
+    printRepairs(line, drops.repaired, 'rows repaired', '  ');
     const pct = (n: number) =>
       totals.kept === 0 ? '-' : `${((n / totals.kept) * 100).toFixed(2)}%`;
     const c = totals.coverage;
@@ -115,12 +115,21 @@ const REPAIRED: Record<TextRepair, string> = {
     'run of them now one space',
 };
 
-/** The kept rows whose text was repaired at intake, by reason, with examples. */
-function printRepairs(line: (text: string) => void, repaired: ReasonTally<TextRepair>): void {
+/**
+ * Rows whose text was repaired at intake, by reason, with what each did and examples: under
+ * `heading`, its line indented by `indent` (the street rows' at the top level, the outcomes
+ * files' under their line).
+ */
+function printRepairs(
+  line: (text: string) => void,
+  repaired: ReasonTally<TextRepair>,
+  heading: string,
+  indent: string,
+): void {
   if (repaired.total === 0) return;
-  line(`  rows repaired: ${formatTally(repaired)}`);
+  line(`${indent}${heading}: ${formatTally(repaired)}`);
   for (const reason of repaired.reasons) {
-    if (repaired.counts[reason] > 0) line(`    ${reason}: ${REPAIRED[reason]}`);
+    if (repaired.counts[reason] > 0) line(`${indent}  ${reason}: ${REPAIRED[reason]}`);
   }
   printExamples(line, repaired);
 }
@@ -174,13 +183,7 @@ function printOutcomes(
     );
     printExamples(line, unlocated);
   }
-  if (rows.repaired.total > 0) {
-    line(`    indexed with their text repaired: ${formatTally(rows.repaired)}`);
-    for (const reason of rows.repaired.reasons) {
-      if (rows.repaired.counts[reason] > 0) line(`      ${reason}: ${REPAIRED[reason]}`);
-    }
-    printExamples(line, rows.repaired);
-  }
+  printRepairs(line, rows.repaired, 'indexed with their text repaired', '    ');
   if (conflicts.total > 0) {
     line(
       `    conflicting outcomes: ${formatCount(conflicts.total)} row(s) gave a crime another ` +
