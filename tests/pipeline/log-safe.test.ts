@@ -78,7 +78,7 @@ describe('logSafe(text)', () => {
 });
 
 describe('the pipeline output', () => {
-  it('prints a crime type that carries a workflow command on its own line without starting a command', async () => {
+  it('prints a crime type that carries workflow commands across line breaks without starting a command', async () => {
     const input = path.join(tmp, 'archive');
     await cp(path.join('data', 'sample', 'archive'), input, { recursive: true });
     const file = path.join(input, '2025-03', '2025-03-west-yorkshire-street.csv');
@@ -106,8 +106,11 @@ describe('the pipeline output', () => {
         },
         { reporter: createConsoleReporter(stream), threads: 1, result },
       );
+      // The line breaks are repaired at intake (one space each): the crime type is quoted on
+      // one line, the older "##[" form broken wherever it is.
       expect(printed, summary).toContain(
-        '::error title=Forged::the data is fine'.replace('::', ':\u2060:'),
+        'Crime type "Burglary #\u2060#[error]forged ::error title=Forged::the data is fine ' +
+          '#\u2060#[group]hidden" is not a police.uk crime type',
       );
       expect(
         printed.split(/\r|\n/).filter((line) => COMMAND.test(line)),
