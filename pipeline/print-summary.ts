@@ -66,6 +66,7 @@ export function printSummary(
       `  stop and search: read ${formatCount(s.read)}, kept ${formatCount(s.kept)}, ` +
         `dropped ${formatDropCounts(s.dropped.counts)}`,
     );
+    printRepairs(line, s.repaired, 'kept with their text repaired', '    ');
   }
   line('  written:');
   for (const file of written) {

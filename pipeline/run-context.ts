@@ -16,7 +16,8 @@ import type { MonthTotals } from './month-parts.ts';
 import type { OutcomeCounts } from './outcome-counts.ts';
 import type { PipelinePaths } from './paths.ts';
 import type { DistrictKey } from './process-month.ts';
-import type { DropTally, Reporter } from './report.ts';
+import type { Reporter } from './report.ts';
+import type { StopSearchResult } from './stop-search.ts';
 import type { FetchStepOptions } from './sources/fetch-step.ts';
 import { Staging } from './write.ts';
 import { errorMessage } from '../src/shared/error-message.ts';
@@ -98,7 +99,7 @@ export interface MonthOutcome extends Omit<CachedMonth, 'summary'> {
 export interface RunRecord {
   steps: { number: number; name: string; ms: number; result: string }[];
   months?: MonthOutcome[];
-  stopSearch?: { read: number; kept: number; dropped: DropTally };
+  stopSearch?: StopSearchResult;
   /**
    * The input's outcomes files, what their rows were (outcomes.ts) and what the Crime IDs they
    * index join among the crimes the run keeps (outcome-join.ts). A run whose every month comes

@@ -61,6 +61,9 @@ export function runSummaryJson(ctx: RunContext): unknown {
       kept: ctx.record.stopSearch.kept,
       dropped: ctx.record.stopSearch.dropped.counts,
       dropExamples: ctx.record.stopSearch.dropped.examples,
+      /** The kept rows whose text was repaired at intake, by reason, with examples. */
+      repaired: ctx.record.stopSearch.repaired.counts,
+      repairedExamples: ctx.record.stopSearch.repaired.examples,
     },
     outcomes: ctx.record.outcomes && outcomesJson(ctx.record.outcomes),
     notes: ctx.record.notes,

@@ -1,12 +1,15 @@
 // Stop and search: the rows located in the district, with their ward. The rows keep
-// police.uk's columns and text as published; Ward Name and Ward Code are added.
+// police.uk's columns and text as published, but for text that is not text (bytes that are
+// not UTF-8, control characters), repaired and counted as street rows' is (text-repair.ts);
+// Ward Name and Ward Code are added.
 import { STOP_SEARCH_COLUMNS } from '../src/shared/constants.ts';
 import type { ArchiveEntry } from './archive.ts';
 import { formatCsvRow } from './csv.ts';
 import type { Locator } from './geo.ts';
 import { checkCoordinates } from './normalise.ts';
 import { readEachOnce } from './read-once.ts';
-import { DropTally } from './report.ts';
+import { DropTally, ReasonTally } from './report.ts';
+import { repairText, TEXT_REPAIRS, type RowRepair, type TextRepair } from './text-repair.ts';
 
 export const STOP_SEARCH_OUTPUT_COLUMNS = [
   ...STOP_SEARCH_COLUMNS,
@@ -48,6 +51,23 @@ export interface StopSearchResult {
   read: number;
   kept: number;
   dropped: DropTally;
+  /** Kept rows whose text was repaired (text-repair.ts), under each reason the row had. */
+  repaired: ReasonTally<TextRepair>;
+}
+
+/**
+ * A row's fields in STOP_SEARCH_COLUMNS order, each repaired (text-repair.ts; a repaired field
+ * trimmed, as its control characters may leave a space at an end), the repairs in `repairs`.
+ */
+function repairedFields(
+  values: Readonly<Record<string, string | undefined>>,
+  repairs: RowRepair[],
+): string[] {
+  return STOP_SEARCH_COLUMNS.map((column) => {
+    const value = values[column] ?? '';
+    const text = repairText(column, value, repairs);
+    return text === value ? value : text.trim();
+  });
 }
 
 /**
@@ -87,6 +107,7 @@ export async function writeStopSearchOnce(
     read: 0,
     kept: 0,
     dropped: new DropTally(),
+    repaired: new ReasonTally(TEXT_REPAIRS),
   }));
   for (const { out } of writers) await out.write(formatCsvRow(STOP_SEARCH_OUTPUT_COLUMNS));
   await readEachOnce(
@@ -95,22 +116,32 @@ export async function writeStopSearchOnce(
     (ids, entries, { line, values }) => {
       // A promise only when a row is written, not one per row (see readEachOnce).
       let writes: Promise<void>[] | undefined;
+      const repairs: RowRepair[] = [];
+      const row = repairedFields(values, repairs);
+      // Placed by the coordinates it is written with.
+      const placed =
+        repairs.length === 0
+          ? values
+          : Object.fromEntries(STOP_SEARCH_COLUMNS.map((column, k) => [column, row[k]]));
       for (const i of ids) {
         const { locator, out, district } = writers[i]!;
         const result = results[i]!;
         result.read += 1;
-        const place = placeStopSearch(values, locator, district);
+        const place = placeStopSearch(placed, locator, district);
         if (!place.ok) {
           result.dropped.add(place.reason, `${entries[i]!.where}:${line}`, place.detail);
           continue;
         }
         result.kept += 1;
-        const row = STOP_SEARCH_COLUMNS.map((column) => values[column] ?? '');
+        for (const { reason, detail } of repairs) {
+          result.repaired.add(reason, `${entries[i]!.where}:${line}`, detail);
+        }
         (writes ??= []).push(out.write(formatCsvRow([...row, place.wardName, place.wardCode])));
       }
       return writes && Promise.all(writes).then(() => undefined);
     },
-    options,
+    // A byte that is not UTF-8 is read as U+FFFD, and its row counted as repaired.
+    { ...options, replaceInvalidUtf8: true },
   );
   return results;
 }

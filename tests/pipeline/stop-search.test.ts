@@ -3,6 +3,9 @@ import { openArchiveInputs } from '../../pipeline/archive.ts';
 import { createLocator, loadGeography, type Locator } from '../../pipeline/geo.ts';
 import { placeStopSearch, writeStopSearch } from '../../pipeline/stop-search.ts';
 import { readCsv } from '../../pipeline/csv.ts';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 
 let locator: Locator;
@@ -88,5 +91,57 @@ describe('writeStopSearch', () => {
       Date: '2021-08-01T00:40:00+00:00',
       'Ward Name': 'Hunslet & Riverside',
     });
+  });
+});
+
+describe('writeStopSearch with text that is not text', () => {
+  it('writes a control character in a kept row as a space, and counts the row', async () => {
+    const real = await readFile(
+      path.join(
+        'data',
+        'sample',
+        'archive',
+        '2021-08',
+        '2021-08-west-yorkshire-stop-and-search.csv',
+      ),
+      'utf8',
+    );
+    const [header, ...lines] = real.split('\n');
+    // Line 8: a search in Hunslet & Riverside; its Legislation given a NUL and an escape.
+    const row = lines[6]!.replace(
+      'Misuse of Drugs Act 1971 (section 23)',
+      'Misuse of Drugs Act 1971\u0000\x1b[0m (section 23)',
+    );
+    expect(row).toContain('\u0000');
+    const dir = await mkdtemp(path.join(tmpdir(), 'stop-search-'));
+    try {
+      await mkdir(path.join(dir, '2021-08'));
+      await writeFile(
+        path.join(dir, '2021-08', '2021-08-west-yorkshire-stop-and-search.csv'),
+        `${header}\n${row}\n`,
+      );
+      const inputs = await openArchiveInputs(dir);
+      const chunks: string[] = [];
+      const result = await writeStopSearch(
+        inputs[0]!.entries,
+        locator,
+        { write: async (chunk) => void chunks.push(chunk) },
+        { district: 'Leeds' },
+      );
+      for (const input of inputs) input.close();
+      expect(result.kept).toBe(1);
+      expect(result.repaired.counts).toEqual({
+        'unreadable-characters': 0,
+        'control-characters': 1,
+      });
+      const rows = [];
+      for await (const r of readCsv(Readable.from([chunks.join('')]), 'out', ['Legislation']))
+        rows.push(r.values);
+      expect(rows.map((r) => r['Legislation'])).toEqual([
+        'Misuse of Drugs Act 1971 [0m (section 23)',
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

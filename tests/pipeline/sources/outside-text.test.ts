@@ -10,7 +10,7 @@ import * as turf from '@turf/turf';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { runPipeline, type CliOptions } from '../../../pipeline/cli.ts';
-import { OUTCOME_COLUMNS } from '../../../src/shared/constants.ts';
+import { OUTCOME_COLUMNS, STOP_SEARCH_COLUMNS } from '../../../src/shared/constants.ts';
 import { createMemoryReporter } from '../../../pipeline/report.ts';
 import { loadGateData } from '../../../pipeline/gate-inputs.ts';
 import { REPAIRED_THRESHOLD, validateSiteData } from '../../../pipeline/validate.ts';
@@ -354,6 +354,97 @@ describe('runPipeline with an outcomes file holding bytes that are not UTF-8 and
     });
     expect(reporter.lines).toContain(
       '    indexed with their text repaired: 1 unreadable-characters, 2 control-characters',
+    );
+  });
+});
+
+describe('runPipeline with a stop-and-search file holding bytes that are not UTF-8 and control characters', () => {
+  it('writes those rows repaired, counts each, and passes none of it on', async () => {
+    const real = await readFile(
+      path.join(
+        'data',
+        'sample',
+        'archive',
+        '2021-08',
+        '2021-08-west-yorkshire-stop-and-search.csv',
+      ),
+      'utf8',
+    );
+    const [header, ...lines] = real.split('\n');
+    // Three searches at one point in Hunslet & Riverside (tests/pipeline/stop-search.test.ts).
+    const inLeeds = lines.filter((l) => l.includes(',53.792774,-1.564618,')).slice(0, 3);
+    expect(inLeeds).toHaveLength(3);
+    const column = (name: string) => STOP_SEARCH_COLUMNS.indexOf(name as never);
+    const edit = (l: string, name: string, value: Buffer) => {
+      const fields = csvFields(l);
+      return Buffer.concat([
+        Buffer.from(`${fields.slice(0, column(name)).join(',')},`),
+        value,
+        Buffer.from(`,${fields.slice(column(name) + 1).join(',')}\n`),
+      ]);
+    };
+    const search = Buffer.concat([
+      Buffer.from(`${header}\n`),
+      // "é" in Latin-1 in the operation's name: not UTF-8.
+      edit(
+        inLeeds[0]!,
+        'Policing operation',
+        Buffer.concat([Buffer.from('Op'), Buffer.from([0xe9]), Buffer.from('ration Sceptre')]),
+      ),
+      // An escape sequence in the legislation, and a line break inside a quoted outcome.
+      edit(
+        inLeeds[1]!,
+        'Legislation',
+        Buffer.from('Misuse of Drugs Act 1971 \x1b[31m(section 23)'),
+      ),
+      edit(inLeeds[2]!, 'Outcome', Buffer.from('"Arrest\r\n"')),
+    ]);
+    const archive = path.join(dir, 'archive');
+    await mkdir(path.join(archive, MONTH), { recursive: true });
+    await writeFile(
+      path.join(archive, MONTH, `${MONTH}-west-yorkshire-street.csv`),
+      sampleStreetFile(MONTH),
+    );
+    await writeFile(
+      path.join(archive, MONTH, `${MONTH}-west-yorkshire-stop-and-search.csv`),
+      search,
+    );
+    const out = path.join(dir, 'out');
+    const reporter = createMemoryReporter();
+    await runPipeline(
+      { help: false, list: false, offline: true, archiveDir: archive, out },
+      { reporter, threads: 1 },
+    );
+
+    const bytes = await readFile(path.join(out, 'leeds_stop_and_search.csv'));
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    const rows = parse(text, { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => r['Ward Name'])).toEqual(Array(3).fill('Hunslet & Riverside'));
+    expect(strings(rows).filter((s) => CONTROL.test(s))).toEqual([]);
+    expect(rows[0]!['Policing operation']).toBe('Op\uFFFDration Sceptre');
+    expect(rows[1]!['Legislation']).toBe('Misuse of Drugs Act 1971 [31m(section 23)');
+    expect(rows[2]!['Outcome']).toBe('Arrest');
+    // Every other field as police.uk wrote it.
+    expect(rows[0]!['Object of search']).toBe(csvFields(inLeeds[0]!)[column('Object of search')]);
+
+    const summary = JSON.parse(await readFile(path.join(out, 'run-summary.json'), 'utf8')) as {
+      stopSearch: {
+        kept: number;
+        repaired: Record<string, number>;
+        repairedExamples: Record<string, { where: string; detail: string }[]>;
+      };
+    };
+    expect(summary.stopSearch.kept).toBe(3);
+    expect(summary.stopSearch.repaired).toEqual({
+      'unreadable-characters': 1,
+      'control-characters': 2,
+    });
+    expect(summary.stopSearch.repairedExamples['unreadable-characters']?.[0]).toEqual({
+      where: expect.stringMatching(/-stop-and-search\.csv:2$/),
+      detail: expect.stringMatching(/^Policing operation /),
+    });
+    expect(reporter.lines).toContain(
+      '    kept with their text repaired: 1 unreadable-characters, 2 control-characters',
     );
   });
 });
