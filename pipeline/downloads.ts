@@ -25,7 +25,12 @@ import {
   type DownloadsManifest,
   type YearlyFile,
 } from '../src/shared/open-data.ts';
-import { SLUG } from '../src/shared/area-paths.ts';
+import {
+  DOWNLOADS_README,
+  downloadsUnlikeManifest as unlikeManifest,
+  isYearlyFileName,
+  readmeFileLine,
+} from '../src/shared/downloads-folder.ts';
 import { MASTER_COLUMNS } from '../src/shared/constants.ts';
 import { yearOf } from '../src/shared/months.ts';
 import { HEADER_MEMBER, writeMonthMembers } from './gzip-members.ts';
@@ -375,9 +380,6 @@ async function earlierDownloads(paths: DownloadPaths): Promise<Earlier[]> {
   }
 }
 
-/** The README beside the yearly files (downloadsReadme). */
-const README = 'README.txt';
-
 /** How the files and their README name the district (from its area configuration). */
 export interface DownloadsNaming {
   /** The area's slug: "leeds-crimes-2025.csv.gz". */
@@ -392,11 +394,6 @@ export const LEEDS_NAMING: DownloadsNaming = {
   siteName: 'Leeds Crime Intelligence',
   words: LEEDS_WORDS,
 };
-
-/** The README's line for a yearly file: its months, rows, bytes and SHA-256. */
-function readmeFileLine(f: YearlyFile): string {
-  return `  ${f.file}  months ${f.months.join(', ')}  ${f.rows} rows  ${f.bytes} bytes  ${f.sha256}`;
-}
 
 /**
  * README.txt beside the files: what they are, their columns (with `filled`, what their rows
@@ -473,7 +470,7 @@ export async function writeYearlyDownloads(
     files,
   };
   await staging.writeFile(
-    path.join(paths.dir, README),
+    path.join(paths.dir, DOWNLOADS_README),
     downloadsReadme(manifest, naming, recordsFilled(months)),
   );
   await staging.writeFile(paths.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
@@ -492,14 +489,6 @@ function recordsFilled(months: readonly MonthFile[]): RecordsFilled | undefined 
     pollingDistrict += m.pollingDistricts;
   }
   return { rows, pollingDistrict };
-}
-
-/** "<slug>-crimes-YYYY.csv.gz" (yearlyFileName), whatever the area's slug (SLUG). */
-const YEARLY_FILE = new RegExp(`${SLUG.source.slice(0, -1)}-crimes-\\d{4}\\.csv\\.gz$`);
-
-/** Whether `name` is a yearly file's ("<slug>-crimes-YYYY.csv.gz"). */
-export function isYearlyFileName(name: string): boolean {
-  return YEARLY_FILE.test(name);
 }
 
 /**
@@ -521,60 +510,34 @@ async function fileSha256(file: string): Promise<string> {
 }
 
 /**
- * How the yearly files in `dir` differ from those `manifest` lists: one it lists that is not
- * there, or not a file, or whose size or SHA-256 is not the one listed, and one it does not
- * list; and a README.txt missing, or listing the files otherwise. Empty when they agree.
- * Published so, the Data page or the README would give sizes and checksums the files do not
- * have, or no file for a year they offer.
+ * How the downloads folder `dir` differs from `manifest` (src/shared/downloads-folder.ts): a
+ * file it lists missing or not as listed, anything it does not list, a README.txt missing or
+ * listing the files otherwise. Empty when they agree. Published so, the Data page or the
+ * README would give sizes and checksums the files do not have, or no file for a year they
+ * offer.
  */
 export async function downloadsUnlikeManifest(
   dir: string,
   manifest: DownloadsManifest,
 ): Promise<string[]> {
-  const problems: string[] = [];
-  for (const { file, bytes, sha256 } of manifest.files) {
-    const target = path.join(dir, file);
-    const found = await stat(target).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return null;
-      throw error;
-    });
-    if (found === null || !found.isFile()) {
-      problems.push(`${file} is not there`);
-    } else if (found.size !== bytes) {
-      problems.push(`${file} is ${found.size} bytes, the manifest lists ${bytes}`);
-    } else {
-      const actual = await fileSha256(target);
-      if (actual !== sha256) {
-        problems.push(`${file} has SHA-256 ${actual}, the manifest lists ${sha256}`);
-      }
-    }
-  }
-  const listed = new Set(manifest.files.map((f) => f.file));
-  for (const file of await yearlyFilesNotIn(dir, listed)) {
-    problems.push(`${path.basename(file)} is not listed`);
-  }
-  const readme = await readFile(path.join(dir, README), 'utf8').catch(
+  const entries = await Promise.all(
+    (await readdir(dir).catch(() => [] as string[])).map(async (name) => {
+      const file = path.join(dir, name);
+      const found = await stat(file).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return null;
+        throw error;
+      });
+      return {
+        name,
+        file: found?.isFile() ? { bytes: found.size, sha256: await fileSha256(file) } : null,
+      };
+    }),
+  );
+  const readme = await readFile(path.join(dir, DOWNLOADS_README), 'utf8').catch(
     (error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return null;
       throw error;
     },
   );
-  if (readme === null) {
-    problems.push(`${README} is not there`);
-  } else {
-    const lines = new Set(
-      readme.split('\n').filter((line) => isYearlyFileName(line.trim().split(' ')[0] ?? '')),
-    );
-    const expected = new Set(manifest.files.map(readmeFileLine));
-    const unlike = [
-      ...manifest.files.filter((f) => !lines.has(readmeFileLine(f))).map((f) => f.file),
-      ...[...lines].filter((line) => !expected.has(line)).map((line) => line.trim().split(' ')[0]),
-    ];
-    if (unlike.length > 0) {
-      problems.push(
-        `${README} does not list the files as the manifest does (${[...new Set(unlike)].join(', ')})`,
-      );
-    }
-  }
-  return problems;
+  return unlikeManifest(manifest, entries, readme);
 }

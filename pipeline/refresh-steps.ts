@@ -16,7 +16,8 @@ import {
   sameApproval,
   type Approval,
 } from './approvals.ts';
-import { downloadsUnlikeManifest, isYearlyFileName, yearlyFilesNotIn } from './downloads.ts';
+import { downloadsUnlikeManifest, yearlyFilesNotIn } from './downloads.ts';
+import { isYearlyFileName } from '../src/shared/downloads-folder.ts';
 import { exists, isInside } from './files.ts';
 import { checkFreshness, type Freshness } from './freshness.ts';
 import {

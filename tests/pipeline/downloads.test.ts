@@ -135,10 +135,13 @@ describe('writeYearlyDownloads (through a pipeline run on the sample months)', (
     await writeFile(path.join(dir, first.file), bytes.subarray(0, bytes.length - 10));
     await rm(path.join(dir, second.file));
     await writeFile(path.join(dir, yearlyFileName(2019)), gzipSync('an earlier run'));
+    // Any other file would be published with the folder too.
+    await writeFile(path.join(dir, 'notes.txt'), 'written by hand');
     expect(await downloadsUnlikeManifest(dir, manifest)).toEqual([
       `${first.file} is ${first.bytes - 10} bytes, the manifest lists ${first.bytes}`,
       `${second.file} is not there`,
       `${yearlyFileName(2019)} is not listed`,
+      'notes.txt is not listed',
     ]);
     // The same size, another byte: only its SHA-256 tells.
     bytes[bytes.length - 1] = (bytes.at(-1) ?? 0) ^ 1;

@@ -2,7 +2,8 @@
 // the file does, so after a refresh revises a year no browser or CDN serves its cached old file
 // beside the page's new SHA-256. Two builds of the committed Leeds outputs, the second with one
 // year's file written again with other bytes (and its manifest entry with them, as the
-// pipeline writes it): only that year's address differs, on the Data page and in its Dataset.
+// pipeline writes it, and README.txt): only that year's address differs, on the Data page and
+// in its Dataset.
 import { createHash } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -62,6 +63,12 @@ beforeAll(async () => {
     ),
   };
   await writeFile(path.join(after, 'downloads.json'), `${JSON.stringify(changed, null, 2)}\n`);
+  // README.txt beside the files lists each one's size and SHA-256, as the manifest does.
+  const readme = path.join(after, 'downloads', 'README.txt');
+  const listed = `${entry.bytes} bytes  ${entry.sha256}`;
+  const text = await readFile(readme, 'utf8');
+  expect(text).toContain(listed);
+  await writeFile(readme, text.replace(listed, `${bytes.length} bytes  ${sha256(bytes)}`));
   for (const [name, data] of [
     ['before', before],
     ['after', after],
