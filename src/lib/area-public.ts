@@ -159,7 +159,22 @@ export function areaPublicDir(slug: string, dataDir: string): string {
  * rewrote the files (its pipeline or reference data changed) leaves it as it was.
  */
 export function servedDataVersion(name: string, slug: string = areaSlug()): string {
+  return createHash('sha256')
+    .update(readFileSync(servedFile('data', name, slug)))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/**
+ * Where the build serves `name` of the site's `folder` (data/ or downloads/) from: public/ for
+ * the default area, else the area's data folder (the map's files at its top).
+ */
+export function servedFile(
+  folder: 'data' | 'downloads',
+  name: string,
+  slug: string = areaSlug(),
+): string {
   const dataDir = areaDataDir(slug);
-  const file = dataDir === null ? path.join('public', 'data', name) : path.join(dataDir, name);
-  return createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
+  if (dataDir === null) return path.join('public', folder, name);
+  return folder === 'data' ? path.join(dataDir, name) : path.join(dataDir, folder, name);
 }

@@ -2,6 +2,7 @@
 import { DOWNLOAD_FORMATS, type DownloadFormat } from '../shared/open-data.ts';
 import { CONTENT_TYPES, tableFile, type ReportTable } from './report-tables.ts';
 import { siteData } from './site-data.ts';
+import { versioned } from './content-version.ts';
 
 // A type alias (not an interface) so it fits Astro's Record<string, unknown> props.
 export type DownloadProps = {
@@ -25,8 +26,22 @@ export function downloadPaths(
   );
 }
 
+/** What a table's file holds in `format`, as the build serves it. */
+function tableBody(table: ReportTable, format: DownloadFormat): string {
+  return tableFile(table, format, siteData.generatedAt);
+}
+
+/**
+ * The site path of `table`'s file in `format` on the report page at `page` ("wards/armley/"),
+ * versioned by what the file holds (content-version.ts): a refresh that changes a table
+ * changes its address, and one that leaves it as it was keeps it.
+ */
+export function tableFilePath(page: string, table: ReportTable, format: DownloadFormat): string {
+  return versioned(page + downloadFileName(table.spec.id, format), tableBody(table, format));
+}
+
 export function downloadResponse({ table, format }: DownloadProps): Response {
-  return new Response(tableFile(table, format, siteData.generatedAt), {
+  return new Response(tableBody(table, format), {
     headers: { 'Content-Type': CONTENT_TYPES[format] },
   });
 }

@@ -16,10 +16,12 @@ import { lastChange, type ChangeLog } from '../shared/change-log.ts';
 import { parseOrThrow, type SiteData } from '../shared/schema.ts';
 import { CSV_DIALECT } from '../shared/csv-format.ts';
 import { SITE_NAME } from './site-meta.ts';
-import { area, AREA_LICENCE, AREA_WORDS, areaDataFile, DISTRICT } from './area.ts';
+import { area, areaChangeLog, AREA_LICENCE, AREA_WORDS, areaDataFile, DISTRICT } from './area.ts';
+import { siteData } from './site-data.ts';
 import { downloadFileName } from './download-routes.ts';
 import { period, yearsWithData } from './figures.ts';
 import { absoluteUrl } from './paths.ts';
+import { VERSION_HEX_DIGITS } from './content-version.ts';
 import { plural } from './format.ts';
 import { formatCount } from '../shared/format-count.ts';
 import { describeMonths, shortMonth } from '../shared/months.ts';
@@ -32,9 +34,6 @@ export const downloadsManifest: DownloadsManifest = parseOrThrow(
   rawManifest.value,
   rawManifest.source,
 );
-
-/** Hex digits of a yearly file's SHA-256 in its address: enough to tell its versions apart. */
-const VERSION_HEX_DIGITS = 12;
 
 /**
  * The site path of a yearly record file, versioned by its content (`?v=` and the first hex
@@ -114,6 +113,11 @@ export function reportTableFiles(
       files(`years/${year}/`, `year-${year}`, yearTables(data, year)),
     ),
   ];
+}
+
+/** datapackage.json as the build serves it: of this build's site data, manifest and change log. */
+export function dataPackageJson(): string {
+  return `${JSON.stringify(dataPackage(siteData, downloadsManifest, areaChangeLog()), null, 2)}\n`;
 }
 
 /**

@@ -67,7 +67,11 @@ function downloads(root: HTMLElement, format: 'csv' | 'json'): Download[] {
     return {
       table: a.getAttribute('data-download') ?? '',
       href,
-      file: path.join(DIST_DIR, href.replace(/^\/([^/]+\/)?(?=wards|years)/, '')),
+      // The address is versioned by the file's content (?v=), the file is the path.
+      file: path.join(
+        DIST_DIR,
+        href.replace(/^\/([^/]+\/)?(?=wards|years)/, '').replace(/\?v=[0-9a-f]+$/, ''),
+      ),
       section: section as HTMLElement,
     };
   });

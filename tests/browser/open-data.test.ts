@@ -243,8 +243,9 @@ describe('the Data page', () => {
 
   it('links to datapackage.json and the README beside the downloads, which holds the licence', () => {
     const links = root.querySelectorAll('a').map((a) => a.getAttribute('href') ?? '');
-    expect(links.some((h) => h.endsWith('/datapackage.json'))).toBe(true);
-    expect(links.some((h) => h.endsWith('/downloads/README.txt'))).toBe(true);
+    // Each at an address versioned by its content (?v=).
+    expect(links.some((h) => /\/datapackage\.json\?v=[0-9a-f]{12}$/.test(h))).toBe(true);
+    expect(links.some((h) => /\/downloads\/README\.txt\?v=[0-9a-f]{12}$/.test(h))).toBe(true);
     expect(readFileSync(dist('downloads', 'README.txt'), 'utf8')).toContain(
       'Open Government Licence',
     );

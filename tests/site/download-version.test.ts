@@ -1,19 +1,31 @@
 // The yearly record files are linked at addresses whose query string (?v=) changes whenever
 // the file does, so after a refresh revises a year no browser or CDN serves its cached old file
-// beside the page's new SHA-256. Two builds of the committed Leeds outputs, the second with one
-// year's file written again with other bytes (and its manifest entry with them, as the
-// pipeline writes it, and README.txt): only that year's address differs, on the Data page and
-// in its Dataset.
+// beside the page's new SHA-256; so are the report tables' CSV and JSON files, README.txt and
+// datapackage.json. Two builds of the committed Leeds outputs, the second with one year's file
+// written again with other bytes (and its manifest entry with them, as the pipeline writes it,
+// and README.txt), and one ward's busiest street named otherwise in the site data: only the
+// addresses of what changed differ, on the Data page and its Dataset and on the ward's page.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { parse } from 'node-html-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { downloadsManifestSchema, type DownloadsManifest } from '../../src/shared/open-data.ts';
 import { buildSite } from '../support/astro-build.ts';
 
 const MAP_FILES = ['map-data.bin.gz', 'wards.geojson', 'postcodes.json'] as const;
+
+/** The committed site data's wards, whose pages the builds make. */
+const { wards } = JSON.parse(readFileSync(path.join('src', 'data', 'site-data.json'), 'utf8')) as {
+  wards: { slug: string }[];
+};
+
+/** The index of the ward whose streets table the second build changes, and another's. */
+const RENAMED_WARD = 0;
+const OTHER_WARD = 1;
 
 let scratch: string;
 let manifest: DownloadsManifest;
@@ -69,6 +81,13 @@ beforeAll(async () => {
   const text = await readFile(readme, 'utf8');
   expect(text).toContain(listed);
   await writeFile(readme, text.replace(listed, `${bytes.length} bytes  ${sha256(bytes)}`));
+  // One ward's busiest street renamed: its streets table changes, no other table of any ward.
+  const siteData = JSON.parse(await readFile(path.join(after, 'site-data.json'), 'utf8')) as {
+    topStreets: { byWard: { location: string }[][] };
+  };
+  const street = siteData.topStreets.byWard[RENAMED_WARD]![0]!;
+  street.location = `${street.location} East`;
+  await writeFile(path.join(after, 'site-data.json'), JSON.stringify(siteData));
   for (const [name, data] of [
     ['before', before],
     ['after', after],
@@ -113,5 +132,69 @@ describe('the Data page built from the same outputs with one year revised', () =
       expect(before[0], file).toMatch(/\?v=[0-9a-f]{12}$/);
       expect(addressesOf(builds.after.page, file), file).toEqual(before);
     }
+  });
+});
+
+/** The addresses of a report page's table downloads, by "table.format", and the page's path. */
+function tableAddresses(site: string, page: string): Map<string, string> {
+  const html = readFileSync(path.join(site, page, 'index.html'), 'utf8');
+  const links = parse(html).querySelectorAll('a[data-download]');
+  expect(links.length, page).toBeGreaterThan(0);
+  return new Map(
+    links.map((a) => [
+      `${a.getAttribute('data-download')}.${a.getAttribute('data-format')}`,
+      a.getAttribute('href') ?? '',
+    ]),
+  );
+}
+
+/** The version an address should carry for the file `file` of the built site `site`. */
+function versionOf(site: string, file: string): string {
+  return `?v=${sha256(readFileSync(path.join(site, file))).slice(0, 12)}`;
+}
+
+describe('the report tables, README.txt and datapackage.json built from changed data', () => {
+  const wardPage = (index: number) => `wards/${wards[index]!.slug}/`;
+
+  it('link each table file at an address versioned by the bytes the build serves', () => {
+    for (const build of [builds.before, builds.after]) {
+      for (const page of [wardPage(RENAMED_WARD), wardPage(OTHER_WARD), 'years/2025/']) {
+        for (const [file, address] of tableAddresses(build.dir, page)) {
+          expect(address, `${page}${file}`).toBe(
+            `/${page}${file}${versionOf(build.dir, page + file)}`,
+          );
+        }
+      }
+    }
+  });
+
+  it("changes the address of the changed table's files only", () => {
+    const page = wardPage(RENAMED_WARD);
+    const before = tableAddresses(builds.before.dir, page);
+    const after = tableAddresses(builds.after.dir, page);
+    expect([...after.keys()]).toEqual([...before.keys()]);
+    for (const [file, address] of after) {
+      if (file.startsWith('streets.')) expect(address, file).not.toBe(before.get(file));
+      else expect(address, file).toBe(before.get(file));
+    }
+    expect(tableAddresses(builds.after.dir, wardPage(OTHER_WARD))).toEqual(
+      tableAddresses(builds.before.dir, wardPage(OTHER_WARD)),
+    );
+  });
+
+  it('links README.txt and datapackage.json at addresses versioned by what they hold', () => {
+    const addresses = (html: string) =>
+      parse(html)
+        .querySelectorAll('a')
+        .map((a) => a.getAttribute('href') ?? '')
+        .filter((href) => /\/(README\.txt|datapackage\.json)\b/.test(href));
+    for (const build of [builds.before, builds.after]) {
+      expect(addresses(build.page)).toEqual([
+        `/datapackage.json${versionOf(build.dir, 'datapackage.json')}`,
+        `/downloads/README.txt${versionOf(build.dir, 'downloads/README.txt')}`,
+      ]);
+    }
+    // The README lists the revised year's new checksum: another address.
+    expect(addresses(builds.after.page)[1]).not.toBe(addresses(builds.before.page)[1]);
   });
 });
