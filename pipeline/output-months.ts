@@ -5,7 +5,7 @@
 import { gunzipIfNeeded, readMapDataHeader } from '../src/shared/map-data.ts';
 import { downloadsManifestSchema } from '../src/shared/open-data.ts';
 import { parseOrThrow } from '../src/shared/schema.ts';
-import { monthList } from './provenance.ts';
+export { monthsDifference } from '../src/shared/months.ts';
 
 /** The months with data of a map data file (gzipped or not), read from its header. */
 export async function mapDataMonths(bytes: Uint8Array): Promise<string[]> {
@@ -18,21 +18,4 @@ export function downloadsMonths(text: string, file: string): string[] {
   return parseOrThrow(downloadsManifestSchema, JSON.parse(text), file).files.flatMap(
     (f) => f.months,
   );
-}
-
-/**
- * How `months` differ from the site data's, in words ("lacks 2025-04"); null when they are the
- * same months.
- */
-export function monthsDifference(
-  siteMonths: readonly string[],
-  months: readonly string[],
-): string | null {
-  const lacks = siteMonths.filter((month) => !months.includes(month));
-  const extra = months.filter((month) => !siteMonths.includes(month));
-  const words = [
-    ...(lacks.length > 0 ? [`lacks ${monthList(lacks)}`] : []),
-    ...(extra.length > 0 ? [`holds ${monthList(extra)}, which the site data does not`] : []),
-  ];
-  return words.length === 0 ? null : words.join(' and ');
 }

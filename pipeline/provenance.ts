@@ -9,8 +9,10 @@ import type {
   RevisedMonth,
 } from '../src/shared/change-log.ts';
 import type { MonthProvenance, SiteData } from '../src/shared/schema.ts';
-import { addMonths, sourceLabel } from '../src/shared/months.ts';
+import { monthList, sourceLabel } from '../src/shared/months.ts';
 import { oneLine, quoteOutside } from './log-safe.ts';
+
+export { monthList };
 import { formatSigned } from './report.ts';
 
 /** The most of an approval's reason, or of who gave it, the commit message quotes. */
@@ -228,22 +230,6 @@ function residentsChanged(previous: SiteData, next: SiteData): ResidentsChanged 
  */
 export function recordChange(log: ChangeLog, entry: ChangeEntry): ChangeLog {
   return { ...log, entries: [entry, ...log.entries] };
-}
-
-/**
- * Several months read better as ranges: "2022-04 to 2025-03 (36 months)"; a gap splits the
- * range ("2024-04 to 2025-01, 2025-04 (11 months)"), so a list never claims months it lacks.
- */
-export function monthList(months: readonly string[]): string {
-  if (months.length <= 3) return months.join(', ');
-  const runs: string[][] = [];
-  for (const month of months) {
-    const run = runs.at(-1);
-    if (run && addMonths(run.at(-1) as string, 1) === month) run.push(month);
-    else runs.push([month]);
-  }
-  const text = runs.map((run) => (run.length > 2 ? `${run[0]} to ${run.at(-1)}` : run.join(', ')));
-  return `${text.join(', ')} (${months.length} months)`;
 }
 
 /**

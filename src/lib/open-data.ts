@@ -17,7 +17,7 @@ import { parseOrThrow, type SiteData } from '../shared/schema.ts';
 import { CSV_DIALECT } from '../shared/csv-format.ts';
 import { SITE_NAME } from './site-meta.ts';
 import { area, areaChangeLog, AREA_LICENCE, AREA_WORDS, areaDataFile, DISTRICT } from './area.ts';
-import { siteData } from './site-data.ts';
+import { requireSiteDataMonths, siteData } from './site-data.ts';
 import { downloadFileName } from './download-routes.ts';
 import { period, yearsWithData } from './figures.ts';
 import { absoluteUrl } from './paths.ts';
@@ -33,6 +33,11 @@ export const downloadsManifest: DownloadsManifest = parseOrThrow(
   downloadsManifestSchema,
   rawManifest.value,
   rawManifest.source,
+);
+requireSiteDataMonths(
+  'The downloads manifest',
+  rawManifest.file,
+  downloadsManifest.files.flatMap((f) => f.months),
 );
 
 /**

@@ -2,6 +2,7 @@
 import { area, areaDataFile, AREA_FILE, rebuildHint } from './area.ts';
 import { yearsWithData } from './figures.ts';
 import { areaMismatch } from '../shared/area.ts';
+import { monthsDifference } from '../shared/months.ts';
 import { parseOrThrow, siteDataSchema, type SiteData } from '../shared/schema.ts';
 
 const raw = areaDataFile('site-data.json');
@@ -15,6 +16,20 @@ if (differing.length > 0) {
   throw new Error(
     `The site data ${raw.file} was built from another configuration of the area than ` +
       `${AREA_FILE} has now (${differing.join(', ')} differ). ${rebuildHint(area.slug)}`,
+  );
+}
+
+/**
+ * Throws unless `months` (the months with data of `what`, the pipeline's file `file` the build
+ * serves beside the site data: the downloads manifest, the map data) are the site data's. Of
+ * another run, the Data page's files or the map would tell another story than the pages.
+ */
+export function requireSiteDataMonths(what: string, file: string, months: readonly string[]): void {
+  const difference = monthsDifference(siteData.months, months);
+  if (difference === null) return;
+  throw new Error(
+    `${what} ${file} ${difference}: it is not of the run that made the site data ${raw.file}. ` +
+      `The pipeline writes them together: ${rebuildHint(area.slug)}`,
   );
 }
 

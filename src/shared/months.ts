@@ -123,3 +123,36 @@ export function describeMonths(months: readonly string[]): string {
     })
     .join(', ');
 }
+
+/**
+ * Several months read better as ranges: "2022-04 to 2025-03 (36 months)"; a gap splits the
+ * range ("2024-04 to 2025-01, 2025-04 (11 months)"), so a list never claims months it lacks.
+ */
+export function monthList(months: readonly string[]): string {
+  if (months.length <= 3) return months.join(', ');
+  const runs: string[][] = [];
+  for (const month of months) {
+    const run = runs.at(-1);
+    if (run && addMonths(run.at(-1) as string, 1) === month) run.push(month);
+    else runs.push([month]);
+  }
+  const text = runs.map((run) => (run.length > 2 ? `${run[0]} to ${run.at(-1)}` : run.join(', ')));
+  return `${text.join(', ')} (${months.length} months)`;
+}
+
+/**
+ * How `months` (an output's: the map data's, the downloads') differ from the site data's, in
+ * words ("lacks 2025-04"); null when they are the same months.
+ */
+export function monthsDifference(
+  siteMonths: readonly string[],
+  months: readonly string[],
+): string | null {
+  const lacks = siteMonths.filter((month) => !months.includes(month));
+  const extra = months.filter((month) => !siteMonths.includes(month));
+  const words = [
+    ...(lacks.length > 0 ? [`lacks ${monthList(lacks)}`] : []),
+    ...(extra.length > 0 ? [`holds ${monthList(extra)}, which the site data does not`] : []),
+  ];
+  return words.length === 0 ? null : words.join(' and ');
+}
