@@ -10,6 +10,7 @@ import { describeError } from './http-errors.ts';
 import { HttpClient } from './http.ts';
 import { reverseGeocode, WIDE_RADIUS_METRES, type Coordinate } from './postcodes.ts';
 import { formatCount } from '../../src/shared/format-count.ts';
+import { formatTallyExamples } from '../report.ts';
 
 export interface PostcodesStepContext {
   /** The answer cache (sources/postcodes-io.json), read by the months step. */
@@ -58,6 +59,11 @@ export async function runPostcodesStep(
       ` in ${result.requests} request(s)` +
       (unplaced > 0
         ? `; ${unplaced} with no postcode within ${formatCount(WIDE_RADIUS_METRES)} m`
+        : '') +
+      (result.refused.total > 0
+        ? `; ${formatCount(result.refused.total)} answer(s) refused, their postcode district ` +
+          `not an outward code, so not used and asked again next run ` +
+          `(${formatTallyExamples(result.refused)})`
         : ''),
   };
 }

@@ -6,11 +6,19 @@
 // an estimated postcode district for good. So they are asked again on every run that asks
 // postcodes.io (they are few: a point in a district is nearly always within 2 km of a
 // postcode). An offline run asks nothing: it uses the cache as it is, nulls included.
+// The postcode district of an answer goes into every output's Postcode District column, so
+// it must be an outward code ("LS6"): an answer whose district is not is refused for its
+// point, counted by reason with an example, neither used nor kept. The point is asked again
+// at the wider radius and on the next run; until then it has the district an offline run
+// gives a point postcodes.io has not placed.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { POSTCODE_DISTRICT } from '../../src/shared/area.ts';
 import { coordinateKey } from '../../src/shared/coordinates.ts';
 import { cutText } from '../../src/shared/cut-text.ts';
+import { formatCount } from '../../src/shared/format-count.ts';
 import { logSafeJson } from '../log-safe.ts';
+import { ReasonTally } from '../report.ts';
 import { writeJsonAtomic } from './cache.ts';
 import { sourceUrl } from './config.ts';
 import type { HttpClient, Log } from './http.ts';
@@ -55,6 +63,24 @@ type CacheFile = z.infer<typeof cacheFileSchema>;
 const bodyStatusSchema = z.object({ status: z.number(), error: z.unknown().optional() });
 /** Error text quoted in a message: enough to recognise, never a whole page. */
 const QUOTED_ERROR_MAX = 200;
+/** The longest outward code ("EC1A"); longer text is refused as too long. */
+const OUTWARD_CODE_MAX = 4;
+/** A refused district or postcode quoted in an example: enough to recognise it. */
+const QUOTED_ANSWER_MAX = 40;
+
+/**
+ * Why an answer's postcode district was refused: empty; half a character (a lone UTF-16
+ * surrogate); a control character (a line break, a NUL, an escape); longer than any outward
+ * code; or other text that is not one ("LS 6", "ls6", "<b>").
+ */
+export const REFUSED_DISTRICT_REASONS = [
+  'empty',
+  'unreadable-characters',
+  'control-characters',
+  'too-long',
+  'not-an-outward-code',
+] as const;
+export type RefusedDistrictReason = (typeof REFUSED_DISTRICT_REASONS)[number];
 
 const bulkAnswerSchema = z.object({
   status: z.number(),
@@ -85,6 +111,11 @@ export interface ReverseGeocodeResult {
   askedAgain: number;
   /** Points whose postcode came from the cache. */
   fromCache: number;
+  /**
+   * Points whose last answer was refused, its postcode district not an outward code, by
+   * reason; they are in neither `places` nor the cache.
+   */
+  refused: ReasonTally<RefusedDistrictReason>;
   requests: number;
 }
 
@@ -101,13 +132,14 @@ export async function reverseGeocode(
   for (const point of points) {
     const key = coordinateKey(point.lon, point.lat);
     // A cached null ("none within the widest radius") is asked again: see the header.
+    // So is a postcode district an earlier run kept unchecked that is not one.
     const place = cache.entries[key]?.place;
-    if (place) places.set(key, place);
+    if (place && refusedDistrict(place.district) === null) places.set(key, place);
     else pending.set(key, point);
   }
   const fromCache = places.size;
   const asked = pending.size;
-  const askedAgain = [...pending.keys()].filter((key) => Object.hasOwn(cache.entries, key)).length;
+  const askedAgain = [...pending.keys()].filter((key) => cache.entries[key]?.place === null).length;
   if (askedAgain > 0) {
     log(
       `postcodes.io: asking again about ${askedAgain} snap point(s) it answered no postcode ` +
@@ -115,6 +147,8 @@ export async function reverseGeocode(
     );
   }
   const requestsBefore = client.stats.requests;
+  /** By coordinate key: why its latest answer was refused, until an answer is used. */
+  const refusals = new Map<string, { reason: RefusedDistrictReason; detail: string }>();
   const url = sourceUrl(options.postcodesBaseUrl, 'postcodes');
 
   for (const [pass, radius] of radii.entries()) {
@@ -176,7 +210,19 @@ export async function reverseGeocode(
       }
       for (const [index, [key, point]] of chunk.entries()) {
         const nearest = parsed.data.result[index]?.result?.[0];
-        if (nearest) {
+        const refusal = nearest ? refusedDistrict(nearest.outcode) : null;
+        if (nearest && refusal !== null) {
+          refusals.set(key, {
+            reason: refusal,
+            detail:
+              `postcodes.io gave the postcode district ${quotedAnswer(nearest.outcode)} ` +
+              `(postcode ${quotedAnswer(nearest.postcode)}) within ${formatCount(radius)} m`,
+          });
+          unplaced.set(key, point);
+          // Not kept, nor an earlier run's answer for the point: neither is known good.
+          if (pass === radii.length - 1) delete cache.entries[key];
+        } else if (nearest) {
+          refusals.delete(key);
           const place = {
             postcode: nearest.postcode,
             district: nearest.outcode,
@@ -185,6 +231,7 @@ export async function reverseGeocode(
           places.set(key, place);
           cache.entries[key] = { place, radius };
         } else {
+          refusals.delete(key);
           unplaced.set(key, point);
           if (pass === radii.length - 1) {
             places.set(key, null);
@@ -198,13 +245,31 @@ export async function reverseGeocode(
     }
     pending = unplaced;
   }
+  const refused = new ReasonTally(REFUSED_DISTRICT_REASONS);
+  for (const [key, { reason, detail }] of refusals) refused.add(reason, key, detail);
   return {
     places,
     asked,
     askedAgain,
     fromCache,
+    refused,
     requests: client.stats.requests - requestsBefore,
   };
+}
+
+/** Why `district` is not an outward code ("LS6", "EC1A"), or null when it is one. */
+export function refusedDistrict(district: string): RefusedDistrictReason | null {
+  if (POSTCODE_DISTRICT.test(district)) return null;
+  if (district === '') return 'empty';
+  if (/\p{Cs}/u.test(district)) return 'unreadable-characters';
+  if (/\p{Cc}/u.test(district)) return 'control-characters';
+  if (district.length > OUTWARD_CODE_MAX) return 'too-long';
+  return 'not-an-outward-code';
+}
+
+/** Text of an answer, quoted and inert in a log line (JSON escapes, cut short). */
+function quotedAnswer(text: string): string {
+  return logSafeJson(JSON.stringify(cutText(text, QUOTED_ANSWER_MAX)));
 }
 
 /** postcodes.io's error text, quoted and inert in a log line; empty when it gave none. */

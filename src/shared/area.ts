@@ -29,7 +29,7 @@ export const LOCAL_AUTHORITY_CODE = /^(E0[6-9]|W06)\d{6}$/;
 export const FORCE_SLUG = /^[a-z]+(-[a-z]+)*$/;
 
 /** The outward code of a postcode: "LS1", "S10", "EC1A". */
-const POSTCODE_DISTRICT = /^[A-Z]{1,2}\d[A-Z\d]?$/;
+export const POSTCODE_DISTRICT = /^[A-Z]{1,2}\d[A-Z\d]?$/;
 
 /** What an area's postcode list holds (areaSchema's postcodes.holds). */
 export const POSTCODE_LIST_HOLDS = ['district', 'postcode-areas'] as const;

@@ -1,17 +1,20 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HttpClient } from '../../../pipeline/sources/http.ts';
 import {
   MAX_GEOLOCATIONS_PER_REQUEST,
+  REFUSED_DISTRICT_REASONS,
   WIDE_RADIUS_METRES,
   reverseGeocode,
   type Coordinate,
+  type RefusedDistrictReason,
 } from '../../../pipeline/sources/postcodes.ts';
+import { runPostcodesStep } from '../../../pipeline/sources/postcodes-step.ts';
 import { coordinateKey } from '../../../src/shared/coordinates.ts';
 import { sampleRows } from '../../support/police-fixtures.ts';
 import { ReplayServer, type RecordedRequest } from '../../support/replay-server.ts';
-import { replayPerTest } from '../../support/replay-sources.ts';
+import { replayPerTest, replaySources } from '../../support/replay-sources.ts';
 
 const POSTCODES = (await readFile(path.join('data', 'reference', 'postcodes-ls.csv'), 'utf8'))
   .trim()
@@ -364,5 +367,137 @@ describe('reverseGeocode(points) against a postcodes.io replay', () => {
     const fourth = await reverseGeocode([...faulty, ...placed], options());
     expect(server.requests.length).toBe(before);
     expect(fourth).toMatchObject({ asked: 0, askedAgain: 0, fromCache: 130, requests: 0 });
+  });
+});
+
+describe('reverseGeocode(points): postcode districts that are not outward codes', () => {
+  /** Answers as bulkReverse does, with `outcodes` in place of the outward code of those points. */
+  function withOutcodes(outcodes: ReadonlyMap<string, string>) {
+    return (request: RecordedRequest) => {
+      const answer = bulkReverse(request) as {
+        body: {
+          result: {
+            query: { longitude: number; latitude: number };
+            result: { outcode: string }[] | null;
+          }[];
+        };
+      };
+      const result = answer.body.result.map((r) => {
+        const outcode = outcodes.get(coordinateKey(r.query.longitude, r.query.latitude));
+        return outcode === undefined || r.result === null
+          ? r
+          : { ...r, result: r.result.map((p) => ({ ...p, outcode })) };
+      });
+      return { body: { ...answer.body, result } };
+    };
+  }
+  const keyOf = (p: Coordinate) => coordinateKey(p.lon, p.lat);
+  const BAD: [string, RefusedDistrictReason][] = [
+    ['', 'empty'],
+    ['LS 6', 'not-an-outward-code'],
+    ['<b>', 'not-an-outward-code'],
+    ['ls6', 'not-an-outward-code'],
+    ['LS6LS6LS6LS6', 'too-long'],
+    ['LS\ud8006', 'unreadable-characters'],
+    ['LS6\n::error::x', 'control-characters'],
+    ['LS\u001b6', 'control-characters'],
+  ];
+
+  it('refuses each for its point, counted by reason with an inert example, asks again at the wide radius, and keeps none of them', async () => {
+    const bad = POINTS.slice(0, BAD.length);
+    const good = POINTS.slice(BAD.length, BAD.length + 20);
+    server.route(
+      'POST',
+      '/postcodes',
+      withOutcodes(new Map(bad.map((p, i) => [keyOf(p), BAD[i]![0]]))),
+    );
+    const cacheFile = path.join(dir, 'cache.json');
+    const result = await reverseGeocode([...bad, ...good], {
+      client: new HttpClient({ minBackoffMs: 1 }),
+      postcodesBaseUrl: server.url,
+      cacheFile,
+    });
+    const expected = Object.fromEntries(REFUSED_DISTRICT_REASONS.map((r) => [r, 0]));
+    for (const [, reason] of BAD) expected[reason]! += 1;
+    expect(result.refused.counts).toEqual(expected);
+    expect(result.refused.total).toBe(bad.length);
+    const examples = Object.values(result.refused.examples).flat();
+    expect(examples.map((e) => e.where).sort()).toEqual(bad.map(keyOf).sort());
+    for (const { detail } of examples) {
+      expect(detail).toMatch(/^postcodes\.io gave the postcode district "/);
+      // Inert in a log line: on one line, with no control character and no half character.
+      expect(detail).not.toMatch(/[\p{Cc}\p{Cs}]/u);
+    }
+    expect(examples.find((e) => e.where === keyOf(bad[5]!))?.detail).toContain('"LS\\ud8006"');
+    // Each refused point was asked again within 2 km.
+    const wide = server.requests
+      .flatMap(
+        (r) =>
+          (
+            JSON.parse(r.body) as {
+              geolocations: { longitude: number; latitude: number; radius: number }[];
+            }
+          ).geolocations,
+      )
+      .filter((g) => g.radius === WIDE_RADIUS_METRES)
+      .map((g) => coordinateKey(g.longitude, g.latitude));
+    expect(wide.sort()).toEqual(bad.map(keyOf).sort());
+    const cached = JSON.parse(await readFile(cacheFile, 'utf8')) as {
+      entries: Record<string, unknown>;
+    };
+    for (const point of bad) {
+      expect(result.places.has(keyOf(point))).toBe(false);
+      expect(Object.hasOwn(cached.entries, keyOf(point))).toBe(false);
+    }
+    for (const point of good) {
+      expect(result.places.get(keyOf(point))?.district).toMatch(/^LS\d+$/);
+    }
+  });
+
+  it("asks again about a cached district that is not one, and replaces it with postcodes.io's good answer", async () => {
+    const [point] = POINTS as [Coordinate];
+    const cacheFile = path.join(dir, 'cache.json');
+    const kept = { postcode: 'LS6 1AA', district: '<b>', distanceMetres: 10 };
+    await writeFile(
+      cacheFile,
+      JSON.stringify({ version: 1, entries: { [keyOf(point)]: { place: kept, radius: 250 } } }),
+    );
+    const result = await reverseGeocode([point], {
+      client: new HttpClient({ minBackoffMs: 1 }),
+      postcodesBaseUrl: server.url,
+      cacheFile,
+    });
+    expect(result.fromCache).toBe(0);
+    expect(result.asked).toBe(1);
+    const place = result.places.get(keyOf(point));
+    expect(place?.district).toBe(place?.postcode.split(' ')[0]);
+    expect(place?.district).toMatch(/^LS\d+$/);
+  });
+
+  it('runPostcodesStep names the refused answers by reason, with an example, in its summary line', async () => {
+    const bad = POINTS.slice(0, 3);
+    server.route(
+      'POST',
+      '/postcodes-io/postcodes',
+      withOutcodes(
+        new Map([
+          [keyOf(bad[0]!), ''],
+          [keyOf(bad[1]!), '<b>'],
+          [keyOf(bad[2]!), '<i>'],
+        ]),
+      ),
+    );
+    const { summary } = await runPostcodesStep(
+      POINTS.slice(0, 10),
+      { overrides: replaySources(server), http: { minBackoffMs: 1 } },
+      { cacheFile: path.join(dir, 'cache.json'), log: () => {} },
+    );
+    expect(summary).toContain('3 answer(s) refused, their postcode district not an outward code');
+    expect(summary).toContain(
+      `1 empty, e.g. ${keyOf(bad[0]!)}: postcodes.io gave the postcode district ""`,
+    );
+    expect(summary).toMatch(
+      /2 not-an-outward-code, e\.g\. [^:]+: postcodes\.io gave the postcode district "<[bi]>"/,
+    );
   });
 });
