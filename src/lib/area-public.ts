@@ -13,7 +13,6 @@ import {
   statSync,
 } from 'node:fs';
 import path from 'node:path';
-import { areaOutputPath } from '../shared/area-paths.ts';
 import {
   DOWNLOADS_README,
   downloadsUnlikeManifest,
@@ -23,7 +22,14 @@ import { MAP_DATA_FILE_NAME, WARD_SHAPES_FILE_NAME } from '../shared/map-data.ts
 import { downloadsManifestSchema } from '../shared/open-data.ts';
 import { POSTCODE_INDEX_FILE_NAME } from '../shared/postcode-index.ts';
 import { parseOrThrow } from '../shared/schema.ts';
-import { areaDataDir, areaSlug, DEFAULT_AREA, rebuildHint } from './area.ts';
+import {
+  areaDataDir,
+  areaSlug,
+  DEFAULT_AREA,
+  pipelineCommand,
+  rebuildHint,
+  shownPath,
+} from './area.ts';
 
 /** The folders of public/ that hold the default area's data, replaced by the area's own. */
 const DATA_FOLDERS = new Set(['data', 'downloads']);
@@ -50,19 +56,14 @@ function requireServedFiles(
     manifest,
   ];
   const missing = files.find((file) => !existsSync(file));
-  if (missing !== undefined) throw new Error(`${missing} is missing. ${rebuildHint(slug)}`);
+  if (missing !== undefined)
+    throw new Error(`${missing} is missing. ${rebuildHint(slug, path.dirname(manifest))}`);
   requireDownloadsAsListed(slug, downloadsFolder, manifest);
 }
 
 /** The SHA-256 of `file`, hex. */
 function fileSha256(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
-}
-
-/** A path for a message: relative to the working folder when inside it. */
-function shownPath(file: string): string {
-  const relative = path.relative(process.cwd(), file);
-  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 }
 
 /**
@@ -79,9 +80,8 @@ function requireDownloadsAsListed(slug: string, folder: string, manifestFile: st
   try {
     value = JSON.parse(readFileSync(manifestFile, 'utf8'));
   } catch (cause) {
-    throw new Error(`${shownPath(manifestFile)} is not valid JSON. ${rebuildHint(slug)}`, {
-      cause,
-    });
+    const hint = rebuildHint(slug, path.dirname(manifestFile));
+    throw new Error(`${shownPath(manifestFile)} is not valid JSON. ${hint}`, { cause });
   }
   const manifest = parseOrThrow(downloadsManifestSchema, value, shownPath(manifestFile));
   const entries = readdirSync(folder).map((name): DownloadsFolderEntry => {
@@ -108,13 +108,7 @@ function requireDownloadsAsListed(slug: string, folder: string, manifestFile: st
 
 /** What to do about a downloads folder unlike its manifest: make both again, or put both back. */
 function rerunAdvice(slug: string, folder: string, manifestFile: string): string {
-  // The default area's outputs are the repository's own; another's are its output folder's,
-  // unless the build reads a --out folder (AREA_DATA_DIR).
-  const outputs = path.dirname(manifestFile);
-  const own = slug === DEFAULT_AREA ? path.join('src', 'data') : areaOutputPath(slug);
-  const out = path.resolve(outputs) === path.resolve(own) ? null : outputs;
-  const area = slug === DEFAULT_AREA ? '' : ` --area ${slug}`;
-  const command = `npm run pipeline --${area} --offline${out === null ? '' : ` --out ${shownPath(out)}`}`;
+  const command = pipelineCommand(slug, path.dirname(manifestFile));
   return (
     `run it again (\`${command}\`), or restore the files and the manifest as they were ` +
     `published (if committed: \`git checkout -- ${shownPath(folder)} ${shownPath(manifestFile)}\`).`

@@ -16,7 +16,13 @@ import {
   slugMismatch,
   type AreaConfig,
 } from '../shared/area.ts';
-import { areaDataPath, areaSlugFromEnv, DEFAULT_AREA, type AreaEnv } from '../shared/area-paths.ts';
+import {
+  areaDataPath,
+  areaOutputPath,
+  areaSlugFromEnv,
+  DEFAULT_AREA,
+  type AreaEnv,
+} from '../shared/area-paths.ts';
 import { changeLogSchema, type ChangeLog } from '../shared/change-log.ts';
 import { districtWords, openDataLicence } from '../shared/open-data.ts';
 import { restoreFromRepository } from '../shared/restore-file.ts';
@@ -61,16 +67,46 @@ function readJson(file: string, what: string): unknown {
   }
 }
 
-/** The command that makes the pipeline's outputs for `slug`, for a message about one of them. */
-export function rebuildHint(slug: string): string {
+/** A path for a message: relative to the working folder when inside it. */
+export function shownPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}
+
+/**
+ * The command that makes the pipeline's outputs for `slug` in `dataDir`, the folder the build
+ * reads them from (AREA_DATA_DIR, areaDataDir): `--out` it unless it is the area's own (the
+ * default area's src/data/, null too; another's output folder).
+ */
+export function pipelineCommand(slug: string, dataDir: string | null): string {
+  const own = slug === DEFAULT_AREA ? path.join('src', 'data') : areaOutputPath(slug);
+  const out = dataDir === null || path.resolve(dataDir) === path.resolve(own) ? null : dataDir;
+  const area = slug === DEFAULT_AREA ? '' : ` --area ${slug}`;
+  return `npm run pipeline --${area} --offline${out === null ? '' : ` --out ${shellWord(shownPath(out))}`}`;
+}
+
+/** `text` as one word of a shell command: as it is when plain, else in single quotes. */
+function shellWord(text: string): string {
+  return /^[\w./:@%+=,-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * What to do about one of the pipeline's outputs for `slug` read from `dataDir` (as
+ * pipelineCommand): the command that makes it again where the build reads it.
+ */
+export function rebuildHint(slug: string, dataDir: string | null): string {
+  const command = pipelineCommand(slug, dataDir);
+  if (command.includes(' --out ')) {
+    return `Run \`${command}\` to make it again in the folder AREA_DATA_DIR names.`;
+  }
   return slug === DEFAULT_AREA
-    ? 'Run `npm run pipeline -- --offline` to rebuild it.'
-    : `Run \`npm run pipeline -- --area ${slug} --offline\` to make it (or set AREA_DATA_DIR to a --out folder).`;
+    ? `Run \`${command}\` to rebuild it.`
+    : `Run \`${command}\` to make it (or set AREA_DATA_DIR to a --out folder).`;
 }
 
 const SLUG = areaSlug();
 const DATA_DIR = areaDataDir(SLUG);
-const REBUILD = rebuildHint(SLUG);
+const REBUILD = rebuildHint(SLUG, DATA_DIR);
 
 export const AREA_FILE = path.join('data', 'areas', SLUG, 'area.json');
 

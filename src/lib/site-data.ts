@@ -1,5 +1,5 @@
 // The site's data, validated once when the build first imports it. Every page reads it here.
-import { area, areaDataFile, AREA_FILE, rebuildHint } from './area.ts';
+import { area, areaDataDir, areaDataFile, AREA_FILE, rebuildHint } from './area.ts';
 import { yearsWithData } from './figures.ts';
 import { areaMismatch } from '../shared/area.ts';
 import { monthsDifference } from '../shared/months.ts';
@@ -15,7 +15,7 @@ const differing = areaMismatch(area, siteData.builtFrom);
 if (differing.length > 0) {
   throw new Error(
     `The site data ${raw.file} was built from another configuration of the area than ` +
-      `${AREA_FILE} has now (${differing.join(', ')} differ). ${rebuildHint(area.slug)}`,
+      `${AREA_FILE} has now (${differing.join(', ')} differ). ${rebuildHint(area.slug, areaDataDir(area.slug))}`,
   );
 }
 
@@ -29,7 +29,7 @@ export function requireSiteDataMonths(what: string, file: string, months: readon
   if (difference === null) return;
   throw new Error(
     `${what} ${file} ${difference}: it is not of the run that made the site data ${raw.file}. ` +
-      `The pipeline writes them together: ${rebuildHint(area.slug)}`,
+      `The pipeline writes them together: ${rebuildHint(area.slug, areaDataDir(area.slug))}`,
   );
 }
 

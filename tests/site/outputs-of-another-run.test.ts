@@ -74,7 +74,11 @@ describe('a build whose outputs are not all of one run', () => {
       `The downloads manifest ${path.join(data, 'downloads.json')} lacks ${dropped!.months.join(', ')}: ` +
         `it is not of the run that made the site data ${path.join(data, 'site-data.json')}.`,
     );
-    expect(message).toContain('Run `npm run pipeline -- --offline` to rebuild it.');
+    // The build reads an AREA_DATA_DIR folder: the command makes the outputs again there.
+    expect(message).toContain(
+      `Run \`npm run pipeline -- --offline --out ${data}\` to make it again in the folder ` +
+        'AREA_DATA_DIR names.',
+    );
   }, 300_000);
 
   it("stops on map data of another district's run, whose months are not the site data's", async () => {

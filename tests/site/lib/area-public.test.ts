@@ -3,7 +3,7 @@
 // command that makes it, not on a bare ENOENT (or, for the default area, not at all); and so
 // does a downloads folder that does not hold the files its manifest lists, as it lists them.
 import { createHash } from 'node:crypto';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { downloadsManifestSchema, type DownloadsManifest } from '../../../src/shared/open-data.ts';
@@ -34,7 +34,22 @@ describe('areaPublicDir(slug, dataDir)', () => {
       await rm(path.join('data', 'out', name), { recursive: true });
       expect(() => areaPublicDir('sheffield', path.join('data', 'out'))).toThrow(
         `${path.join('data', 'out', name)} is missing. Run \`npm run pipeline -- --area ` +
-          'sheffield --offline` to make it (or set AREA_DATA_DIR to a --out folder).',
+          `sheffield --offline --out ${path.join('data', 'out')}\` to make it again in the ` +
+          'folder AREA_DATA_DIR names.',
+      );
+    },
+  );
+
+  it.each(SERVED)(
+    "fails naming %s when sheffield's output folder has none, and the command that makes it there",
+    async (name) => {
+      const own = path.join('data', 'areas', 'sheffield', 'output');
+      const { areaPublicDir } = await publicFor('sheffield', own);
+      await rm(path.join('data', 'out', name), { recursive: true });
+      await rename(path.join('data', 'out'), own);
+      expect(() => areaPublicDir('sheffield', own)).toThrow(
+        `${path.join(own, name)} is missing. Run \`npm run pipeline -- --area sheffield ` +
+          '--offline` to make it (or set AREA_DATA_DIR to a --out folder).',
       );
     },
   );

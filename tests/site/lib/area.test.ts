@@ -116,3 +116,33 @@ describe("the built area's words", () => {
     expect(area.siteName).toBe('Sheffield Crime Intelligence');
   });
 });
+
+describe('rebuildHint(slug, dataDir)', () => {
+  it('names the command that makes the outputs again where the build reads them', async () => {
+    await buildFolder('leeds');
+    const { rebuildHint } = await import('../../../src/lib/area.ts');
+    // The default area's own outputs (src/data/ and public/).
+    for (const own of [null, path.join('src', 'data')]) {
+      expect(rebuildHint('leeds', own)).toBe('Run `npm run pipeline -- --offline` to rebuild it.');
+    }
+    // Another area's own output folder, as a path from the working folder or absolute.
+    const sheffield = path.join('data', 'areas', 'sheffield', 'output');
+    for (const own of [sheffield, path.resolve(sheffield)]) {
+      expect(rebuildHint('sheffield', own)).toBe(
+        'Run `npm run pipeline -- --area sheffield --offline` to make it (or set ' +
+          'AREA_DATA_DIR to a --out folder).',
+      );
+    }
+    // An AREA_DATA_DIR folder, for either: written there with --out.
+    const out = path.resolve('runs', 'may');
+    expect(rebuildHint('leeds', out)).toBe(
+      `Run \`npm run pipeline -- --offline --out ${path.join('runs', 'may')}\` to make it ` +
+        'again in the folder AREA_DATA_DIR names.',
+    );
+    // A folder whose name is not one word of a command, quoted as one.
+    expect(rebuildHint('sheffield', "/srv/Tom's crime data")).toBe(
+      "Run `npm run pipeline -- --area sheffield --offline --out '/srv/Tom'\\''s crime data'` " +
+        'to make it again in the folder AREA_DATA_DIR names.',
+    );
+  });
+});
