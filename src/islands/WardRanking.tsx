@@ -76,8 +76,9 @@ export function WardRanking(props: WardRankingProps) {
     (button ?? toggle.current)?.focus({ preventScroll: true });
   });
   // Escape in the whole list folds it back to the top wards, focus on the button that shows them
-  // all again, as a fold-out list folds (escape-keys.ts); the next Escape is the sheet's.
-  const foldOnEscape = (e: KeyboardEvent) => {
+  // all again, as a fold-out list folds (escape-keys.ts foldOnEscape, which is a <details>'
+  // and so cannot serve a table and its button); the next Escape is the sheet's.
+  const showTopOnEscape = (e: KeyboardEvent) => {
     if (e.key !== 'Escape' || e.defaultPrevented || !showAll) return;
     e.preventDefault();
     toggle.current?.focus({ preventScroll: true });
@@ -85,7 +86,12 @@ export function WardRanking(props: WardRankingProps) {
   };
   return (
     <>
-      <table class="crime-map__ranking" id="crime-map-ranking" ref={table} onKeyDown={foldOnEscape}>
+      <table
+        class="crime-map__ranking"
+        id="crime-map-ranking"
+        ref={table}
+        onKeyDown={showTopOnEscape}
+      >
         <caption>{caption}</caption>
         <thead>
           <tr>
@@ -127,7 +133,7 @@ export function WardRanking(props: WardRankingProps) {
         aria-expanded={showAll}
         aria-controls="crime-map-ranking"
         onClick={() => props.onShowAll(!showAll)}
-        onKeyDown={foldOnEscape}
+        onKeyDown={showTopOnEscape}
       >
         {showAll ? `Show the top ${TOP_WARDS} only` : `Show all ${data.wards.length} wards`}
       </button>
