@@ -125,9 +125,11 @@ export function changesFeed(log: ChangeLog, data: SiteData): AtomFeed {
  * When the figures of ward `code` in the months `shows` holds last changed, by the change log
  * (newest entry first): the time of the newest entry that added or removed one of the months,
  * or revised one in that ward (an entry that does not name the wards it revised: in every
- * ward). Before the log has any entry, the data's generatedAt; when none of its entries
- * changed them, the oldest entry's, which published them as they are. Never moved by a
- * refresh that changed other wards or months only, and the same on every build of the data.
+ * ward). Before the log has any entry, the data's generatedAt. When none of its entries
+ * changed them, they were already as they are when the log began, published by a build it
+ * does not record: then the oldest entry's time, the earliest the log can vouch for them (the
+ * real change was before it). Never moved by a refresh that changed other wards or months
+ * only, and the same on every build of the data.
  */
 export function wardFiguresUpdated(
   data: SiteData,
