@@ -855,7 +855,7 @@ describe('the About page', () => {
         section
           ?.querySelector('[data-downloads="place-kinds"] a[data-format="csv"]')
           ?.getAttribute('href'),
-      ).toMatch(new RegExp(`/wards/${ward.slug}/place-kinds\\.csv$`));
+      ).toMatch(new RegExp(`/wards/${ward.slug}/place-kinds\\.csv\\?v=[0-9a-f]{12}$`));
       // Nothing lost: the listed streets, the kinds and the other locations make the ward's total.
       const total = wardTotal(w, windowMonths);
       const listed = streets.reduce((n, [, c]) => n + c, 0);
