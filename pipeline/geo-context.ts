@@ -12,6 +12,8 @@ import { InputError } from './input-error.ts';
 import { referenceFileList, type ReferenceFiles } from './load-geography.ts';
 import { pollingDistrictsOutside, type LayerDistrict } from './polling-district-layer.ts';
 import { ONSPD_NO_LOCATION_LATITUDE } from './reference.ts';
+import { POSTCODE_DISTRICT } from '../src/shared/area.ts';
+import { cutText } from '../src/shared/cut-text.ts';
 
 export interface GeoContext {
   geo: Geography;
@@ -89,7 +91,8 @@ export async function loadGeoContext(
     );
   }
   const loaded = hash.copy();
-  const postcodeAnswers = (await readPostcodeAnswers(files.postcodesCache, loaded)) ?? new Map();
+  const postcodeAnswers =
+    (await readPostcodeAnswers(files.postcodesCache, loaded, options.note)) ?? new Map();
   const locator = createLocator(geo, {
     pollingDistricts,
     postcodePlaces: postcodeAnswers,
@@ -161,6 +164,7 @@ function postcodesLeftOut(geo: Geography, reference: ReferenceFiles): string | n
 async function readPostcodeAnswers(
   file: string,
   hash: ReturnType<typeof createHash>,
+  note: (text: string) => void,
 ): Promise<Map<string, { district: string } | null> | undefined> {
   if (!(await exists(file))) return undefined;
   const text = await readFile(file, 'utf8');
@@ -174,5 +178,23 @@ async function readPostcodeAnswers(
     throw new InputError(file, 'is not a postcodes.io answer cache: delete it and fetch again');
   }
   hash.update('postcodes').update(text);
-  return new Map(Object.entries(parsed.data.entries).map(([key, value]) => [key, value.place]));
+  // A district that is not an outward code (a cache written before postcodes.io's answers were
+  // checked, or edited) is no answer: the point takes the nearest listed district, marked as
+  // an estimate, as an offline run gives it, and an online run asks again.
+  const refused: string[] = [];
+  const answers = new Map(
+    Object.entries(parsed.data.entries).map(([key, { place }]) => {
+      if (place === null || POSTCODE_DISTRICT.test(place.district)) return [key, place];
+      refused.push(place.district);
+      return [key, null];
+    }),
+  );
+  if (refused.length > 0) {
+    note(
+      `${refused.length} postcodes.io answer(s) in ${file} are not postcode districts ` +
+        `(e.g. ${JSON.stringify(cutText(refused[0] ?? '', 40))}): their points take the nearest ` +
+        'listed district, an estimate; an online run asks postcodes.io again',
+    );
+  }
+  return answers;
 }

@@ -126,6 +126,46 @@ describe('loadGeoContext: the postcodes of the postcode file left out', () => {
   });
 });
 
+describe('loadGeoContext: a postcodes.io answer cache holding districts that are not outward codes', () => {
+  it('takes each as no answer and says so in a note, keeping the good ones', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'postcodes-cache-'));
+    try {
+      const file = path.join(dir, 'postcodes-answers.json');
+      const entries = {
+        '-1.5,53.8': { place: { district: 'WF3' } },
+        '-1.6,53.9': { place: { district: '<b>LS6</b>' } },
+        '-1.7,53.7': { place: { district: '' } },
+        '-1.8,53.6': { place: { district: 'LS\u0000 6' } },
+        '-1.9,53.5': { place: null },
+      };
+      await writeFile(file, JSON.stringify({ entries }));
+      const notes: string[] = [];
+      const context = await loadGeoContext(
+        {
+          reference: referenceFilesIn('data/reference'),
+          pollingDistrictsCache: null,
+          postcodesCache: file,
+        },
+        { note: (text) => notes.push(text) },
+      );
+      expect(Object.fromEntries(context.postcodeAnswers)).toEqual({
+        '-1.5,53.8': { district: 'WF3' },
+        '-1.6,53.9': null,
+        '-1.7,53.7': null,
+        '-1.8,53.6': null,
+        '-1.9,53.5': null,
+      });
+      expect(notes.filter((n) => n.includes(file))).toEqual([
+        `3 postcodes.io answer(s) in ${file} are not postcode districts (e.g. "<b>LS6</b>"): ` +
+          'their points take the nearest listed district, an estimate; an online run asks ' +
+          'postcodes.io again',
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('loadGeography(referenceDir)', () => {
   it('reads the 33 wards, 488 LSOAs, the outline, the located postcodes and the population', () => {
     expect(geo.wards).toHaveLength(33);
