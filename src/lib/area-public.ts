@@ -146,20 +146,6 @@ export function areaPublicDir(slug: string, dataDir: string): string {
 }
 
 /**
- * The version the map page puts in the address of a file of the site's data/ folder (?v=): the
- * first 16 hex digits of the SHA-256 of the file the build serves, so the address changes
- * exactly when the file does and a browser never takes a cached old file for a new page. Not
- * the site data's generatedAt (the newest fetch): a refresh that fetched nothing new but
- * rewrote the files (its pipeline or reference data changed) leaves it as it was.
- */
-export function servedDataVersion(name: string, slug: string = areaSlug()): string {
-  return createHash('sha256')
-    .update(readFileSync(servedFile('data', name, slug)))
-    .digest('hex')
-    .slice(0, 16);
-}
-
-/**
  * Where the build serves `name` of the site's `folder` (data/ or downloads/) from: public/ for
  * the default area, else the area's data folder (the map's files at its top).
  */
