@@ -184,7 +184,8 @@ describe('AREA=sheffield npm run build with data of another configuration', () =
         }),
       ).rejects.toThrow(
         // The file named once, the way to make it again said once, at the end.
-        `The site data ${file} was built from another configuration of the area than data/areas/sheffield/area.json has now (${named} differ). Run \`npm run pipeline -- --area sheffield --offline\` to make it`,
+        // The data is in the folder AREA_DATA_DIR names: the command writes there (--out).
+        `The site data ${file} was built from another configuration of the area than data/areas/sheffield/area.json has now (${named} differ). Run \`npm run pipeline -- --area sheffield --offline --out ${data}\` to make it again in the folder AREA_DATA_DIR names.`,
       );
     },
     120_000,
