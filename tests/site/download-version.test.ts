@@ -7,7 +7,7 @@
 // addresses of what changed differ, on the Data page and its Dataset and on the ward's page.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -15,8 +15,7 @@ import { parse } from 'node-html-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { downloadsManifestSchema, type DownloadsManifest } from '../../src/shared/open-data.ts';
 import { buildSite } from '../support/astro-build.ts';
-
-const MAP_FILES = ['map-data.bin.gz', 'wards.geojson', 'postcodes.json'] as const;
+import { committedOutputs } from '../support/committed-outputs.ts';
 
 /** The committed site data's wards, whose pages the builds make. */
 const { wards } = JSON.parse(readFileSync(path.join('src', 'data', 'site-data.json'), 'utf8')) as {
@@ -38,16 +37,6 @@ const builds = {
 
 function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
-}
-
-/** A --out folder holding the committed Leeds outputs. */
-async function committedOutputs(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  for (const file of ['site-data.json', 'downloads.json', 'changes.json']) {
-    await cp(path.join('src', 'data', file), path.join(dir, file));
-  }
-  for (const file of MAP_FILES) await cp(path.join('public', 'data', file), path.join(dir, file));
-  await cp(path.join('public', 'downloads'), path.join(dir, 'downloads'), { recursive: true });
 }
 
 beforeAll(async () => {

@@ -4,14 +4,13 @@
 // Data page would offer records of other months and the map other figures than the pages: the
 // build stops, naming the file, the months that differ and what to do. On the committed Leeds
 // outputs, with one of them from another run each time.
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { downloadsManifestSchema } from '../../src/shared/open-data.ts';
 import { buildSite } from '../support/astro-build.ts';
-
-const MAP_FILES = ['map-data.bin.gz', 'wards.geojson', 'postcodes.json'] as const;
+import { committedOutputs } from '../support/committed-outputs.ts';
 
 let scratch: string;
 
@@ -22,16 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
-
-/** A --out folder holding the committed Leeds outputs. */
-async function committedOutputs(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  for (const file of ['site-data.json', 'downloads.json', 'changes.json']) {
-    await cp(path.join('src', 'data', file), path.join(dir, file));
-  }
-  for (const file of MAP_FILES) await cp(path.join('public', 'data', file), path.join(dir, file));
-  await cp(path.join('public', 'downloads'), path.join(dir, 'downloads'), { recursive: true });
-}
 
 /** The build's failure on `data`, or '' when it builds. */
 async function buildFailure(data: string): Promise<string> {
