@@ -10,7 +10,13 @@ import { MONTH_PATTERN } from '../src/shared/months.ts';
 import type { EnrichedCrime } from '../src/shared/schema.ts';
 import type { ArchiveEntry } from './archive.ts';
 import { readEachOnce } from './read-once.ts';
-import { repairText, TEXT_REPAIRS, type RowRepair, type TextRepair } from './text-repair.ts';
+import {
+  needsRepair,
+  repairText,
+  TEXT_REPAIRS,
+  type RowRepair,
+  type TextRepair,
+} from './text-repair.ts';
 import { checkCoordinates } from './normalise.ts';
 import { formatTallyExamples, ReasonTally } from './report.ts';
 import { formatCount } from '../src/shared/format-count.ts';
@@ -147,6 +153,9 @@ export function emptyReadStats(): OutcomeReadStats {
   };
 }
 
+/** A row's repairs when it needed none: shared, never added to. */
+const NO_REPAIRS: readonly RowRepair[] = [];
+
 /**
  * readOutcomes for several districts at once: each outcomes file is read once (read-once.ts)
  * and each row goes to the index of every district that reads the file. One result each.
@@ -177,12 +186,23 @@ export async function readOutcomesOnce(
   await readEachOnce(
     readers.map((r) => r.entries),
     OUTCOME_COLUMNS,
-    (ids, entries, { line, values }) => {
-      const repairs: RowRepair[] = [];
-      const text = (column: string) => repairText(column, values[column] ?? '', repairs).trim();
-      const crimeId = text('Crime ID');
-      const month = text('Month');
-      const outcome = text('Outcome type');
+    (ids, entries, { line, values, text }) => {
+      let crimeId = values['Crime ID'] ?? '';
+      let month = values['Month'] ?? '';
+      let outcome = values['Outcome type'] ?? '';
+      // One test of a plain row's text (or of the three fields read) finds the rare row that
+      // needs a repair, as for a street row (normalise.ts): no work for the others.
+      let repairs: readonly RowRepair[] = NO_REPAIRS;
+      if (text === undefined ? [crimeId, month, outcome].some(needsRepair) : needsRepair(text)) {
+        const found: RowRepair[] = [];
+        crimeId = repairText('Crime ID', crimeId, found);
+        month = repairText('Month', month, found);
+        outcome = repairText('Outcome type', outcome, found);
+        repairs = found;
+      }
+      crimeId = crimeId.trim();
+      month = month.trim();
+      outcome = outcome.trim();
       // The readers share the file, so its month.
       const file = entries[ids[0]!]!;
       const fileMonth = file.month;
