@@ -23,6 +23,31 @@ type Json = ReturnType<typeof JSON.parse>;
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 
+/**
+ * An online run of `slug` in `root` whose first step would download and its second read:
+ * `downloaded()` says whether the download ran, `steps()` the steps the run reported.
+ */
+function watchedRun(root: string, slug: string) {
+  let downloaded = false;
+  const download: NetworkStep = {
+    name: 'download',
+    description: 'downloads',
+    network: true,
+    run: async () => ((downloaded = true), 'downloaded'),
+  };
+  const local: LocalStep = { name: 'local', description: 'reads', run: async () => 'read' };
+  const reporter = createMemoryReporter();
+  const run = runPipeline(
+    { help: false, list: false, offline: false, area: slug, out: 'out' },
+    { root, reporter, threads: 1, steps: [download, local] },
+  );
+  return {
+    run,
+    downloaded: () => downloaded,
+    steps: () => reporter.lines.filter((line) => /^\[\d+\/\d+\]/.test(line)),
+  };
+}
+
 describe('loadArea(slug)', () => {
   it('loads Leeds, naming the reference files the pipeline reads today', async () => {
     const leeds = await loadArea('leeds', { root: REPO });
@@ -648,22 +673,10 @@ describe('npm run pipeline -- --area online, with area.json at odds with its ref
   it.each(cases)('stops on %s before its first step downloads anything', async (...args) => {
     const [, slug, edit, error] = args;
     await editArea(slug, edit);
-    let downloaded = false;
-    const download: NetworkStep = {
-      name: 'download',
-      description: 'downloads',
-      network: true,
-      run: async () => ((downloaded = true), 'downloaded'),
-    };
-    const local: LocalStep = { name: 'local', description: 'reads', run: async () => 'read' };
-    const reporter = createMemoryReporter();
-    const run = runPipeline(
-      { help: false, list: false, offline: false, area: slug, out: 'out' },
-      { root, reporter, threads: 1, steps: [download, local] },
-    );
+    const { run, downloaded, steps } = watchedRun(root, slug);
     await expect(run).rejects.toThrow(error);
-    expect(downloaded).toBe(false);
-    expect(reporter.lines.filter((line) => /^\[\d+\/\d+\]/.test(line))).toEqual([]);
+    expect(downloaded()).toBe(false);
+    expect(steps()).toEqual([]);
   });
 });
 
@@ -857,19 +870,7 @@ describe('npm run pipeline -- --area online, with a ward that has no residents',
     "stops on %s ward %s (%s) with its LSOAs' residents %s before its first step downloads anything",
     async (slug, code, name, how) => {
       await withoutResidentsIn(slug, code, how);
-      let downloaded = false;
-      const download: NetworkStep = {
-        name: 'download',
-        description: 'downloads',
-        network: true,
-        run: async () => ((downloaded = true), 'downloaded'),
-      };
-      const local: LocalStep = { name: 'local', description: 'reads', run: async () => 'read' };
-      const reporter = createMemoryReporter();
-      const run = runPipeline(
-        { help: false, list: false, offline: false, area: slug, out: 'out' },
-        { root, reporter, threads: 1, steps: [download, local] },
-      );
+      const { run, downloaded, steps } = watchedRun(root, slug);
       const error = (await run.catch((e: unknown) => e)) as Error;
       expect(error).toBeInstanceOf(AreaLoadError);
       expect(error.message).toMatch(
@@ -879,8 +880,8 @@ describe('npm run pipeline -- --area online, with a ward that has no residents',
         `  - ${code} (${name}): ${how === 'gone' ? 'no LSOA overlaps it' : 'the LSOAs that overlap it have '}`,
       );
       expect(error.message).toContain(`population.file data/areas/${slug}/population.csv`);
-      expect(downloaded).toBe(false);
-      expect(reporter.lines.filter((line) => /^\[\d+\/\d+\]/.test(line))).toEqual([]);
+      expect(downloaded()).toBe(false);
+      expect(steps()).toEqual([]);
     },
   );
 
@@ -954,24 +955,14 @@ describe("loadArea(slug) with words copied from another committed area's area.js
         publisher: 'Sheffield City Council',
       };
     });
-    let downloaded = false;
-    const download: NetworkStep = {
-      name: 'download',
-      description: 'downloads',
-      network: true,
-      run: async () => ((downloaded = true), 'downloaded'),
-    };
-    const run = runPipeline(
-      { help: false, list: false, offline: false, area: 'sheffield', out: 'out' },
-      { root, reporter: createMemoryReporter(), threads: 1, steps: [download] },
-    );
+    const { run, downloaded } = watchedRun(root, 'sheffield');
     await expect(run).rejects.toThrow(
       `  - pollingDistricts.url: "${leeds.pollingDistricts.url}" names Leeds (the district of ` +
         "data/areas/leeds/area.json) in its address, so its layer is likely that council's, not " +
         "Sheffield's: give the address of Sheffield's council's polling districts layer, or set " +
         'pollingDistricts to null\n',
     );
-    expect(downloaded).toBe(false);
+    expect(downloaded()).toBe(false);
   });
 
   it("refuses Sheffield's area.json with Leeds's polling districts and name", async () => {
