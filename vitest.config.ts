@@ -15,6 +15,7 @@ const INTEGRATION_TESTS = [
   'tests/site/area-site.test.ts',
   'tests/site/year-without-data.test.ts',
   'tests/site/last-change-pages.test.ts',
+  'tests/site/uk-dates-pages.test.ts',
   'tests/site/map-data-version.test.ts',
   'tests/site/download-version.test.ts',
   'tests/site/outputs-of-another-run.test.ts',

@@ -1,15 +1,10 @@
 // Numbers as the reports print them (British English). Pure.
 import { ANTI_SOCIAL_BEHAVIOUR } from '../shared/constants.ts';
 import { rankWithTies, type Change, type RateWindow } from '../shared/rates.ts';
+import { ukLongDate } from '../shared/uk-date.ts';
 
 const RATE = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 const PERCENT = new Intl.NumberFormat('en-GB', { style: 'percent', maximumFractionDigits: 1 });
-const DATE = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  timeZone: 'UTC',
-});
 
 /**
  * A rate per 1,000 residents, one decimal: 41.27 -> "41.3"; null (no residents) -> "n/a". A
@@ -196,9 +191,13 @@ export function listInWords(items: readonly string[], conjunction: 'and' | 'or' 
     : `${items.slice(0, -1).join(', ')} ${conjunction} ${items.at(-1)}`;
 }
 
-/** An ISO timestamp as "2 May 2025". */
+/**
+ * An ISO timestamp as "2 May 2025": the day it falls on in the UK (uk-date.ts), so a refresh
+ * published at 23:30 UTC in British Summer Time is dated the next day, as its readers' calendar
+ * has it.
+ */
 export function formatDate(iso: string): string {
-  return DATE.format(new Date(iso));
+  return ukLongDate(iso);
 }
 
 const SIZE = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 });
