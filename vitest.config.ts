@@ -18,6 +18,7 @@ const INTEGRATION_TESTS = [
   'tests/site/uk-dates-pages.test.ts',
   'tests/site/map-data-version.test.ts',
   'tests/site/download-version.test.ts',
+  'tests/site/share-image-version.test.ts',
   'tests/site/outputs-of-another-run.test.ts',
   'tests/site/small-counts.test.ts',
   'tests/pipeline/bench-slice-run.test.ts',

@@ -7,6 +7,7 @@ import { Resvg } from '@resvg/resvg-js';
 import { DATA_SOURCE } from '../shared/constants.ts';
 import { osNotice } from '../shared/open-data.ts';
 import { AREA_WORDS } from './area.ts';
+import { versioned } from './content-version.ts';
 import { escapeXml } from './atom.ts';
 import { SHARE_IMAGE, SITE_NAME } from './site-meta.ts';
 
@@ -145,12 +146,34 @@ export function shareCardSvg(card: ShareCard): string {
   ].join('');
 }
 
+/**
+ * PNGs already drawn in this build, by their SVG: the page that names an image (its address is
+ * versioned by the PNG's bytes) and the route that serves it draw the same card once.
+ */
+const rendered = new Map<string, Buffer>();
+
 /** The card as a PNG. */
 export function renderShareImage(card: ShareCard): Buffer {
-  const resvg = new Resvg(shareCardSvg(card), {
-    font: { fontFiles: FONT_FILES, loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' },
-  });
-  return resvg.render().asPng();
+  const svg = shareCardSvg(card);
+  let png = rendered.get(svg);
+  if (png === undefined) {
+    const resvg = new Resvg(svg, {
+      font: { fontFiles: FONT_FILES, loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' },
+    });
+    png = resvg.render().asPng();
+    rendered.set(svg, png);
+  }
+  return png;
+}
+
+/**
+ * The site path of the share image at `file` ("share/wards/armley.png") drawn from `card`,
+ * versioned by the PNG's bytes (content-version.ts): a refresh that changes the picture changes
+ * its address, so a social site or a browser that cached the old one fetches the new, and one
+ * that leaves the picture as it was keeps the address.
+ */
+export function shareImagePath(file: string, card: ShareCard): string {
+  return versioned(file, renderShareImage(card));
 }
 
 export function pngResponse(png: Buffer): Response {
