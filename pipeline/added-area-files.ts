@@ -4,6 +4,7 @@
 import { bbox } from '@turf/bbox';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { ENGLAND_AND_WALES, type AreaConfig, type AreaConfigInput } from '../src/shared/area.ts';
+import { ukDay } from '../src/shared/uk-date.ts';
 import { districtMiddle } from './district-middle.ts';
 import { POPULATION_COLUMNS } from './nomis-population.ts';
 import { TS001_DATASET } from './sources/nomis.ts';
@@ -120,7 +121,8 @@ export interface AttributionParts {
 export function attribution(parts: AttributionParts): string {
   const { config, services, counts } = parts;
   const layer = (service: string) => `${parts.onsBaseUrl}${service}/FeatureServer/0`;
-  const date = parts.now.toISOString().slice(0, 10);
+  // The day in the UK, as the district's readers date it (uk-date.ts).
+  const date = ukDay(parts.now);
   const nomis = `${parts.nomisUrl.origin}${parts.nomisUrl.pathname}`;
   const text = `# ${config.localAuthority.name} (${config.localAuthority.code}): sources and licences
 

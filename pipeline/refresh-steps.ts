@@ -36,6 +36,7 @@ import { validateSiteData, type ValidationReport } from './validate.ts';
 import { cleanUpInterruptedRuns } from './publish.ts';
 import { interruptedPublishFiles, Staging, writeFileAtomic } from './write.ts';
 import { errorMessage } from '../src/shared/error-message.ts';
+import { ukDay } from '../src/shared/uk-date.ts';
 
 /**
  * The change log sits with the site data it describes: src/data/changes.json for Leeds,
@@ -67,7 +68,10 @@ export interface RefreshOptions {
    * annotations, noteAnnotations()); none outside GitHub Actions.
    */
   annotate?: ((line: string) => void) | undefined;
-  /** The clock the commit step dates its change log entry by (publishedAt); default: now. */
+  /**
+   * The clock the commit step dates its change log entry by (publishedAt), and whose day in the
+   * UK the freshness step takes as today without REFRESH_TODAY; default: now.
+   */
   now?: (() => Date) | undefined;
 }
 
@@ -830,14 +834,16 @@ async function spendApprovals(
 
 /**
  * The watchdog: the published site data's newest month (none when HEAD has no site data)
- * against the one police.uk normally has out today (REFRESH_TODAY, YYYY-MM-DD, or the clock).
+ * against the one police.uk normally has out today (REFRESH_TODAY, YYYY-MM-DD, or the clock's
+ * day in the UK).
  * Throws when the data fell behind.
  */
 export async function freshnessStep(options: RefreshOptions): Promise<Freshness> {
   // What is published: the site data committed at HEAD, as the gate reads it.
   const { siteData } = areaDataPaths(options.area);
   const data = await siteDataAtRef('HEAD', options.root, siteData);
-  const today = options.env['REFRESH_TODAY'] ?? new Date().toISOString().slice(0, 10);
+  // The day in the UK, where police.uk publishes and the site is read (uk-date.ts).
+  const today = options.env['REFRESH_TODAY'] ?? ukDay(options.now?.() ?? new Date());
   let result: Freshness;
   try {
     result = checkFreshness(data?.months.at(-1), today);

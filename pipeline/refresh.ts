@@ -77,7 +77,8 @@ export const REFRESH_COMMAND: CommandSpec = {
     REFRESH_DIR: `the staging folder (default ${DEFAULT_REFRESH_DIR})`,
     REFRESH_FIRST_MONTH: 'the first month the refresh fetches and backfills (default 2018-01)',
     DATA_APPROVAL: '"YYYY-MM: reason": approves what the gate refuses for that month',
-    REFRESH_TODAY: 'YYYY-MM-DD: the day the freshness step takes as today (default: the clock)',
+    REFRESH_TODAY:
+      "YYYY-MM-DD: the day the freshness step takes as today (default: the clock's day in the UK)",
     GITHUB_OUTPUT: 'a file the commit step writes changed=true|false and sha= to (GitHub Actions)',
     GITHUB_STEP_SUMMARY: 'a file the validation report is appended to (GitHub Actions)',
     GITHUB_ACTIONS:

@@ -185,6 +185,22 @@ describe('addArea() on the replayed ONS and Nomis services', () => {
     expect(await readdir(path.join(root, 'data', 'areas', 'sheffield'))).toEqual(REWRITTEN);
   });
 
+  it('dates the fetch in ATTRIBUTION.md by the day in the UK: 00:30 BST on 1 July is 1 July', async () => {
+    // [when the command ran, the day it fetched on in the UK]: British Summer Time, its first
+    // hour the day before in UTC; and Greenwich Mean Time, the same day as UTC's.
+    serve();
+    for (const [slug, now, day] of [
+      ['sheffield-summer', '2026-06-30T23:30:00Z', '2026-07-01'],
+      ['sheffield-winter', '2026-10-25T23:30:00Z', '2026-10-25'],
+    ] as const) {
+      await addArea(options(SHEFFIELD, { slug, now: new Date(now) }));
+      const attribution = await written(slug, 'ATTRIBUTION.md');
+      expect(attribution.replace(/\s+/g, ' '), now).toContain(
+        `as named by \`area.json\`, fetched on ${day} by`,
+      );
+    }
+  });
+
   it("reproduces Leeds's 33 wards, 488 LSOAs and residents from the same services, another ward vintage", async () => {
     serve();
     const result = await addArea(options(LEEDS, { slug: 'leeds-again' }));

@@ -1061,3 +1061,23 @@ describe("commitStep(): the change log entry the feeds date a ward's figures by"
     expect(log.entries[0]?.publishedAt).toBe(full.generatedAt);
   });
 });
+
+describe('freshnessStep() by its clock, with no REFRESH_TODAY', () => {
+  const repo = refreshRepository('refresh-freshness-');
+  // The published data ends at March 2025. On 30 June police.uk normally has April out, so
+  // March is a month behind and fresh; on 1 July it normally has May out, and March is stale.
+  const at = (iso: string) => freshnessStep({ ...repo.options(), now: () => new Date(iso) });
+
+  it('takes today as the day in the UK: 00:30 BST on 1 July is 1 July', async () => {
+    const error = (await at('2025-06-30T23:30:00Z').catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(RefreshError);
+    expect(error.message).toContain('The published data ends at 2025-03; on 2025-07-01');
+  });
+
+  it('takes 23:30 BST on 30 June as 30 June, and midnight GMT on 1 February as 1 February', async () => {
+    expect((await at('2025-06-30T22:30:00Z')).message).toBe(
+      'The published data ends at 2025-03; on 2025-06-30 police.uk normally has 2025-04 out: up to date.',
+    );
+    expect((await at('2025-02-01T00:00:00Z')).message).toContain('on 2025-02-01');
+  });
+});

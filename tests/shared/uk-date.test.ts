@@ -2,6 +2,8 @@
 // UTC's in Greenwich Mean Time, the next day for the first hour of each day in British Summer
 // Time, and across both clock changes (2025: BST from 01:00 UTC on 30 March to 01:00 UTC on
 // 26 October).
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDate } from '../../src/lib/format.ts';
 import { ukDay, ukLongDate } from '../../src/shared/uk-date.ts';
@@ -37,5 +39,32 @@ describe('ukDay, ukLongDate and formatDate', () => {
   it('names the value that is not a date and time', () => {
     expect(() => ukDay('2025-13-45')).toThrow('Not a date and time: "2025-13-45"');
     expect(() => formatDate('')).toThrow('Not a date and time: ""');
+  });
+});
+
+/**
+ * Where src/ and pipeline/ may take a day from an instant in UTC: the freshness check turns a
+ * day it was given (YYYY-MM-DD) into UTC's midnight and back, to see that the calendar has it.
+ */
+const UTC_DAYS_ALLOWED = [path.join('pipeline', 'freshness.ts')];
+
+describe('the one way of dating an instant', () => {
+  it("no file in src/ or pipeline/ takes an instant's day, month or date in UTC", async () => {
+    const files = (
+      await Promise.all(
+        ['src', 'pipeline'].map(async (dir) =>
+          (await readdir(dir, { recursive: true, withFileTypes: true }))
+            .filter((e) => e.isFile() && /\.(ts|tsx|astro|mjs)$/.test(e.name))
+            .map((e) => path.join(e.parentPath, e.name)),
+        ),
+      )
+    ).flat();
+    const utcDays: string[] = [];
+    for (const file of files) {
+      const text = await readFile(file, 'utf8');
+      if (/toISOString\(\)\.slice\(0, 10\)|timeZone: 'UTC'|getUTC(Date|Month|Day)\(/.test(text))
+        utcDays.push(file);
+    }
+    expect(utcDays).toEqual(UTC_DAYS_ALLOWED);
   });
 });
