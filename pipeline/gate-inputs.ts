@@ -19,7 +19,12 @@ import { readAreaConfig } from './area.ts';
 import type { Expected } from './gate.ts';
 import { DEFAULT_AREA, pipelinePaths } from './paths.ts';
 import { parseWards } from './reference.ts';
-import { REQUIRED_COVERAGE, type MonthQuality } from './validate.ts';
+import {
+  REQUIRED_COVERAGE,
+  type MonthQuality,
+  type MonthRepairs,
+  type RepairedFileKind,
+} from './validate.ts';
 import { errorMessage } from '../src/shared/error-message.ts';
 
 /** Where the site reads its data, in the working tree and in any commit. */
@@ -164,7 +169,36 @@ function parsePublished(value: unknown, where: string, remedy: string): SiteData
   );
 }
 
-/** The part of the pipeline's run summary the gate reads: each month's row accounting. */
+const count = z.number().int().nonnegative();
+const repairedSchema = z.record(z.string(), count);
+const repairedExamplesSchema = z.record(
+  z.string(),
+  z.array(z.object({ where: z.string(), detail: z.string() })),
+);
+
+/**
+ * A kind of file's rows by month, and those repaired at intake (run-summary.ts
+ * repairedByMonth). Absent in summaries written before they were counted by month: none.
+ */
+const repairedByMonthSchema = z
+  .object({
+    repairedByMonth: z
+      .array(
+        z.object({
+          month: monthSchema,
+          rows: count,
+          repaired: repairedSchema,
+          repairedExamples: repairedExamplesSchema.optional(),
+        }),
+      )
+      .optional(),
+  })
+  .nullish();
+
+/**
+ * The part of the pipeline's run summary the gate reads: each month's row accounting, and
+ * each month's outcomes and stop-and-search rows repaired at intake.
+ */
 const runSummarySchema = z.object({
   months: z.array(
     z.object({
@@ -181,10 +215,19 @@ const runSummarySchema = z.object({
       ),
       coverage: coverageSchema,
       /** Absent in summaries written before rows were repaired at intake: none counted. */
-      repaired: z.record(z.string(), z.number().int().nonnegative()).optional(),
+      repaired: repairedSchema.optional(),
+      repairedExamples: repairedExamplesSchema.optional(),
     }),
   ),
+  outcomes: repairedByMonthSchema,
+  stopSearch: repairedByMonthSchema,
 });
+
+/** What the gate reads of a run summary. */
+interface RunAccounting {
+  months: MonthQuality[];
+  repairs: MonthRepairs[];
+}
 
 /** The value of --run-summary that checks the site data without a run summary. */
 export const NO_RUN_SUMMARY = 'none';
@@ -193,7 +236,7 @@ export const NO_RUN_SUMMARY = 'none';
  * Per-month row accounting from the run summary; null when there is none (e.g. checking a
  * copied site-data.json on its own), which the gate's report then says (NO_RUN_SUMMARY_NOTE).
  */
-async function monthQuality(file: string, writeAgain: string): Promise<MonthQuality[] | null> {
+async function monthQuality(file: string, writeAgain: string): Promise<RunAccounting | null> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -222,7 +265,13 @@ async function monthQuality(file: string, writeAgain: string): Promise<MonthQual
         : `${file} is not a pipeline run summary: ${problem}. ${writeAgain}`,
     );
   }
-  return parsed.data.months;
+  const { months, outcomes, stopSearch } = parsed.data;
+  const ofKind = (kind: RepairedFileKind, counted: z.infer<typeof repairedByMonthSchema>) =>
+    (counted?.repairedByMonth ?? []).map((m) => ({ kind, ...m }));
+  return {
+    months,
+    repairs: [...ofKind('outcomes', outcomes), ...ofKind('stop-and-search', stopSearch)],
+  };
 }
 
 /** What the gate compares: the candidate (unparsed), the published data and month accounting. */
@@ -231,6 +280,8 @@ export interface GateData {
   previous: SiteData | null;
   /** Null when checked without a run summary (none given, or none there). */
   months: MonthQuality[] | null;
+  /** Each month's outcomes and stop-and-search rows repaired at intake (none without a summary). */
+  repairs: MonthRepairs[];
   expected: Expected;
   approvals: Approval[];
 }
@@ -310,11 +361,12 @@ export async function loadGateData(inputs: GateInputs, cwd = '.'): Promise<GateD
           areaDataPaths(inputs.area).siteData,
           inputs.previous.otherwise,
         );
-  const months =
+  const accounting =
     inputs.runSummary === null
       ? null
       : await monthQuality(resolve(cwd, inputs.runSummary), inputs.writeAgain ?? WRITE_AGAIN);
   const expected = await loadExpected(cwd, inputs.area);
   const approvals = await loadApprovals(inputs, cwd);
-  return { next, previous, months, expected, approvals };
+  const months = accounting?.months ?? null;
+  return { next, previous, months, repairs: accounting?.repairs ?? [], expected, approvals };
 }

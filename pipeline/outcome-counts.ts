@@ -20,7 +20,7 @@ import {
   type UnlocatedOutcomeReason,
   type UnusableOutcomeReason,
 } from './outcomes.ts';
-import { ReasonTally, type TallyData } from './report.ts';
+import { ReasonTally, RepairsByMonth, type MonthRepairsData, type TallyData } from './report.ts';
 import { readState, saveState } from './saved-state.ts';
 import { TEXT_REPAIRS, type TextRepair } from './text-repair.ts';
 
@@ -45,13 +45,15 @@ export interface OutcomeCounts {
 /** OutcomeReadStats as saved: plain data. */
 export type SavedReadStats = Omit<
   OutcomeReadStats,
-  'unusable' | 'unlocated' | 'conflicts' | 'repaired'
+  'unusable' | 'unlocated' | 'conflicts' | 'repaired' | 'byMonth'
 > & {
   unusable: TallyData<UnusableOutcomeReason>;
   unlocated: TallyData<UnlocatedOutcomeReason>;
   conflicts: TallyData<typeof CONFLICTING_OUTCOME>;
   /** Absent in counts saved before rows were repaired. */
   repaired?: TallyData<TextRepair>;
+  /** Absent in counts saved before the rows were counted by month. */
+  byMonth?: MonthRepairsData[];
 };
 
 interface SavedCounts {
@@ -101,6 +103,7 @@ export function savedReadStats(rows: OutcomeReadStats): SavedReadStats {
     unlocated: { counts: unlocated.counts, examples: unlocated.examples },
     conflicts: { counts: conflicts.counts, examples: conflicts.examples },
     repaired: { counts: repaired.counts, examples: repaired.examples },
+    byMonth: rows.byMonth.saved(),
   };
 }
 
@@ -116,6 +119,7 @@ export function readStatsOf(stats: SavedReadStats): OutcomeReadStats {
     repaired: stats.repaired
       ? tallyOf(TEXT_REPAIRS, stats.repaired)
       : new ReasonTally(TEXT_REPAIRS),
+    byMonth: RepairsByMonth.of(stats.byMonth),
   };
 }
 

@@ -18,7 +18,7 @@ import {
   type TextRepair,
 } from './text-repair.ts';
 import { checkCoordinates } from './normalise.ts';
-import { formatTallyExamples, ReasonTally } from './report.ts';
+import { formatTallyExamples, ReasonTally, RepairsByMonth } from './report.ts';
 import { formatCount } from '../src/shared/format-count.ts';
 import { InputError } from './input-error.ts';
 import { errorMessage } from '../src/shared/error-message.ts';
@@ -103,6 +103,11 @@ export interface OutcomeReadStats {
    * control characters), under each reason the row had: their outcome reaches the pages.
    */
   repaired: ReasonTally<TextRepair>;
+  /**
+   * The rows indexed by the month of their file, and those repaired by reason: the gate judges
+   * each month's share (validate.ts REPAIRED_THRESHOLD), which the run's total would hide.
+   */
+  byMonth: RepairsByMonth;
 }
 
 /**
@@ -150,6 +155,7 @@ export function emptyReadStats(): OutcomeReadStats {
     unlocated: new ReasonTally(UNLOCATED_OUTCOME_REASONS),
     conflicts: new ReasonTally([CONFLICTING_OUTCOME]),
     repaired: new ReasonTally(TEXT_REPAIRS),
+    byMonth: new RepairsByMonth(),
   };
 }
 
@@ -241,6 +247,7 @@ export async function readOutcomesOnce(
         }
         const replaced = addOutcome(index, crimeId, month, outcome, `${entries[i]!.where}:${line}`);
         s.indexed += 1;
+        s.byMonth.add(fileMonth, repairs, entries[i]!.where, line);
         for (const { reason, detail } of repairs) {
           s.repaired.add(reason, `${entries[i]!.where}:${line}`, detail);
         }

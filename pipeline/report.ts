@@ -5,7 +5,7 @@ import { formatCount } from '../src/shared/format-count.ts';
 import { DROP_REASONS, type DropCounts, type DropReason } from '../src/shared/schema.ts';
 import { logSafe } from './log-safe.ts';
 import { emptyOutsideCounts, OUTSIDE_REASONS, type OutsideCounts } from './outside.ts';
-import { TEXT_REPAIRS, type TextRepair } from './text-repair.ts';
+import { TEXT_REPAIRS, type RowRepair, type TextRepair } from './text-repair.ts';
 
 /** Examples kept per drop reason: enough to find the pattern in a file, few enough to read. */
 export const EXAMPLES_PER_REASON = 5;
@@ -126,6 +126,65 @@ export function dropTallyData(drops: DropTally): DropTallyData {
     disagreements: { counts: disagreements.counts, examples: disagreements.examples },
     repaired: { counts: repaired.counts, examples: repaired.examples },
   };
+}
+
+/** One month's rows of a kind, and those repaired at intake, as the run summary gives them. */
+export interface MonthRepairsData {
+  month: string;
+  /** The month's rows counted (what they are depends on the kind: outcomes indexed, say). */
+  rows: number;
+  /** Those whose text was repaired at intake, under each reason the row had. */
+  repaired: Record<TextRepair, number>;
+  repairedExamples: Partial<Record<TextRepair, DropExample[]>>;
+}
+
+/**
+ * Rows of one kind (an outcomes or a stop-and-search file's) by the month of their file, and
+ * those among them whose text was repaired at intake, by reason, with examples: the gate
+ * judges each month of each kind, as it does each month's street rows, since a file in another
+ * encoding repairs nearly every row of its month, few of the run's.
+ */
+export class RepairsByMonth {
+  readonly #months = new Map<string, { rows: number; repaired: ReasonTally<TextRepair> }>();
+
+  /**
+   * One row of `month`'s file, with its repairs (none: as it was read), at `file`:`line` (put
+   * together only for a row repaired: nearly every row is counted and no more).
+   */
+  add(month: string, repairs: readonly RowRepair[], file: string, line: number): void {
+    let counted = this.#months.get(month);
+    if (counted === undefined) {
+      counted = { rows: 0, repaired: new ReasonTally(TEXT_REPAIRS) };
+      this.#months.set(month, counted);
+    }
+    counted.rows += 1;
+    for (const { reason, detail } of repairs) {
+      counted.repaired.add(reason, `${file}:${line}`, detail);
+    }
+  }
+
+  /** Each month's counts as plain data, months ascending (RepairsByMonth.of takes them back). */
+  saved(): MonthRepairsData[] {
+    return [...this.#months]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([month, { rows, repaired }]) => ({
+        month,
+        rows,
+        repaired: { ...repaired.counts },
+        repairedExamples: { ...repaired.examples },
+      }));
+  }
+
+  /** Counts saved by saved(), to add more rows to; none when absent (saved before they were). */
+  static of(saved: readonly MonthRepairsData[] | undefined): RepairsByMonth {
+    const byMonth = new RepairsByMonth();
+    for (const { month, rows, repaired, repairedExamples } of saved ?? []) {
+      const tally = new ReasonTally(TEXT_REPAIRS);
+      tally.merge({ counts: repaired, examples: repairedExamples });
+      byMonth.#months.set(month, { rows, repaired: tally });
+    }
+    return byMonth;
+  }
 }
 
 /** Where the run's messages go. */

@@ -38,6 +38,7 @@ export function runSummaryJson(ctx: RunContext): unknown {
        * each it had): the gate's repaired-rows check.
        */
       repaired: m.drops.repaired.counts,
+      repairedExamples: m.drops.repaired.examples,
       fromCache: m.cached,
     })),
     totals: qualityTotals(months.map((m) => m.summary)),
@@ -64,6 +65,11 @@ export function runSummaryJson(ctx: RunContext): unknown {
       /** The kept rows whose text was repaired at intake, by reason, with examples. */
       repaired: ctx.record.stopSearch.repaired.counts,
       repairedExamples: ctx.record.stopSearch.repaired.examples,
+      /**
+       * The kept rows by the month of their file, and those repaired by reason, with examples:
+       * the gate's repaired-rows check of each month's stop and search.
+       */
+      repairedByMonth: ctx.record.stopSearch.byMonth.saved(),
     },
     outcomes: ctx.record.outcomes && outcomesJson(ctx.record.outcomes),
     notes: ctx.record.notes,
@@ -103,6 +109,11 @@ function outcomesJson({ files, counts, readThisRun }: NonNullable<RunRecord['out
     indexedWithoutCoordinatesExamples: rows.unlocated.examples,
     repaired: rows.repaired.counts,
     repairedExamples: rows.repaired.examples,
+    /**
+     * The rows indexed by the month of their file, and those repaired by reason, with
+     * examples: the gate's repaired-rows check of each month's outcomes.
+     */
+    repairedByMonth: rows.byMonth.saved(),
     conflicts: rows.conflicts.total,
     conflictExamples: rows.conflicts.examples[CONFLICTING_OUTCOME] ?? [],
     join: { ...join },

@@ -8,7 +8,7 @@ import { formatCsvRow } from './csv.ts';
 import type { Locator } from './geo.ts';
 import { checkCoordinates } from './normalise.ts';
 import { readEachOnce } from './read-once.ts';
-import { DropTally, ReasonTally } from './report.ts';
+import { DropTally, ReasonTally, RepairsByMonth } from './report.ts';
 import { repairText, TEXT_REPAIRS, type RowRepair, type TextRepair } from './text-repair.ts';
 
 export const STOP_SEARCH_OUTPUT_COLUMNS = [
@@ -53,6 +53,8 @@ export interface StopSearchResult {
   dropped: DropTally;
   /** Kept rows whose text was repaired (text-repair.ts), under each reason the row had. */
   repaired: ReasonTally<TextRepair>;
+  /** The rows kept by the month of their file, and those repaired: the gate judges each month. */
+  byMonth: RepairsByMonth;
 }
 
 /**
@@ -108,6 +110,7 @@ export async function writeStopSearchOnce(
     kept: 0,
     dropped: new DropTally(),
     repaired: new ReasonTally(TEXT_REPAIRS),
+    byMonth: new RepairsByMonth(),
   }));
   for (const { out } of writers) await out.write(formatCsvRow(STOP_SEARCH_OUTPUT_COLUMNS));
   await readEachOnce(
@@ -133,6 +136,7 @@ export async function writeStopSearchOnce(
           continue;
         }
         result.kept += 1;
+        result.byMonth.add(entries[i]!.month, repairs, entries[i]!.where, line);
         for (const { reason, detail } of repairs) {
           result.repaired.add(reason, `${entries[i]!.where}:${line}`, detail);
         }

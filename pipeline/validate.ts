@@ -22,6 +22,7 @@ import {
 import { diffMonths, type MonthChange } from './provenance.ts';
 import { checkSanity } from './sanity-check.ts';
 import { formatPercent } from './validation-report.ts';
+import { quoteOutside } from './log-safe.ts';
 import { addMonths, monthRange } from '../src/shared/months.ts';
 
 /**
@@ -55,6 +56,13 @@ export const REPEATED_THRESHOLD = 0.01;
  * or a feed that lost its line structure repairs many rows and is refused.
  */
 export const REPAIRED_THRESHOLD = 0.001;
+/**
+ * A month's rows of a kind are judged on their share repaired under a reason only beyond this
+ * many: a Leeds month's stop and search is a few hundred rows, where one odd field would be
+ * beyond REPAIRED_THRESHOLD, and, checked on every run and not approvable, would stop every
+ * refresh after it; a file in another encoding repairs most of its rows.
+ */
+export const REPAIRED_MIN = 5;
 /**
  * A file is judged on its own share of repeats only beyond this many: a British Transport
  * Police file of a few dozen crimes with one repeat is no fault, while the same file read
@@ -107,6 +115,30 @@ export interface MonthQuality {
   coverage: Coverage;
   /** Kept rows whose text was repaired at intake, by reason; absent: none counted. */
   repaired?: Readonly<Record<string, number>>;
+  /** The first few of them by reason (file:line and what changed); absent: none given. */
+  repairedExamples?: RepairExamples;
+}
+
+/** Examples of rows repaired at intake, by reason: where (file:line) and what changed. */
+export type RepairExamples = Readonly<
+  Record<string, readonly { readonly where: string; readonly detail: string }[]>
+>;
+
+/**
+ * The files besides the street files whose rows the run repairs at intake, by what the run
+ * summary counts of their month: the outcomes rows indexed, the stop-and-search rows kept.
+ */
+export const REPAIRED_FILE_KINDS = ['outcomes', 'stop-and-search'] as const;
+export type RepairedFileKind = (typeof REPAIRED_FILE_KINDS)[number];
+
+/** One month's rows of one kind of file, and those repaired at intake, from the run summary. */
+export interface MonthRepairs {
+  kind: RepairedFileKind;
+  /** The month of the files they were read from. */
+  month: string;
+  rows: number;
+  repaired: Readonly<Record<string, number>>;
+  repairedExamples?: RepairExamples;
 }
 
 export interface ValidationInput {
@@ -120,6 +152,11 @@ export interface ValidationInput {
    * none there), which the report's notes say.
    */
   months?: readonly MonthQuality[] | null;
+  /**
+   * The outcomes and stop-and-search rows of this run by month and kind, and those repaired at
+   * intake (its run summary): each month of each kind is judged as a month's street rows are.
+   */
+  repairs?: readonly MonthRepairs[];
   /** The wards and crime types any build must hold (from the reference data and constants). */
   expected: Expected;
   /** A person's approvals of findings about named months (see approvals.ts). */
@@ -188,7 +225,12 @@ export function validateSiteData(input: ValidationInput): ValidationReport {
   for (const month of input.months ?? []) {
     problems.push(...checkQuality(month.month, month, required));
     problems.push(...checkRepeats(month));
-    problems.push(...checkRepairs(month));
+    problems.push(
+      ...checkRepairs(month.month, STREET_ROWS, month.read, month.repaired, month.repairedExamples),
+    );
+  }
+  for (const { kind, month, rows, repaired, repairedExamples } of input.repairs ?? []) {
+    problems.push(...checkRepairs(month, REPAIRED_ROWS[kind], rows, repaired, repairedExamples));
   }
 
   const { refused, approved, used } = applyApprovals(problems, input.approvals ?? []);
@@ -209,7 +251,8 @@ export function validateSiteData(input: ValidationInput): ValidationReport {
 /** The report's note when the gate was given no run summary. */
 export const NO_RUN_SUMMARY_NOTE =
   "checked without a run summary, so each month's row accounting (malformed rows, rows placed " +
-  'in a ward, LSOA and postcode district, repeated Crime IDs) was not checked, only the ' +
+  'in a ward, LSOA and postcode district, repeated Crime IDs, rows of the street, outcomes ' +
+  'and stop-and-search files repaired at intake) was not checked, only the ' +
   "totals over all months; give the run's summary (--run-summary) to check each month";
 
 /**
@@ -397,27 +440,75 @@ function checkQuality(
   return problems;
 }
 
+/** What a kind of file's rows counted for the repaired-rows check are, and where to look. */
+interface RepairedRows {
+  /** The files, as a finding names them: "street files". */
+  files: string;
+  /** The rows a month's share is of: "rows read". */
+  rows: string;
+  /** Where the run summary gives the month's examples. */
+  examples: string;
+}
+
+const STREET_ROWS: RepairedRows = {
+  files: 'street files',
+  rows: 'rows read',
+  examples: 'months[].repairedExamples and repairedExamples',
+};
+
+const REPAIRED_ROWS: Record<RepairedFileKind, RepairedRows> = {
+  outcomes: {
+    files: 'outcomes file',
+    rows: 'outcomes rows indexed',
+    examples: 'outcomes.repairedByMonth',
+  },
+  'stop-and-search': {
+    files: 'stop-and-search file',
+    rows: 'stop-and-search rows kept',
+    examples: 'stopSearch.repairedByMonth',
+  },
+};
+
+/** Examples quoted in a finding: the first of each reason beyond the threshold, this long at most. */
+const EXAMPLE_CHARS = 200;
+
 /**
- * A month whose kept rows had text repaired at intake beyond REPAIRED_THRESHOLD of its rows
- * read, under any one reason. Not a finding an approval lets through, as malformed rows are
- * not: every month of the run summary is checked on every run.
+ * A month's rows of a kind of file (`what`) whose text was repaired at intake beyond
+ * REPAIRED_THRESHOLD of its `rows` (and more than REPAIRED_MIN) under any one reason. Not a
+ * finding an approval lets through, as malformed rows are not: every month of the run summary
+ * is checked on every run.
  */
-function checkRepairs({ month, read, repaired }: MonthQuality): Problem[] {
-  if (repaired === undefined || read === 0) return [];
-  const beyond = Object.entries(repaired).filter(([, n]) => n / read > REPAIRED_THRESHOLD);
+function checkRepairs(
+  month: string,
+  what: RepairedRows,
+  rows: number,
+  repaired: Readonly<Record<string, number>> | undefined,
+  examples: RepairExamples | undefined,
+): Problem[] {
+  if (repaired === undefined || rows === 0) return [];
+  const beyond = Object.entries(repaired).filter(
+    ([, n]) => n > REPAIRED_MIN && n / rows > REPAIRED_THRESHOLD,
+  );
   if (beyond.length === 0) return [];
+  const counts = beyond
+    .map(([reason, n]) => `${n} of ${rows} ${what.rows} (${formatPercent(n / rows)}) had ${reason}`)
+    .join(', ');
+  const shown = beyond.flatMap(([reason]) => {
+    const example = examples?.[reason]?.[0];
+    return example === undefined
+      ? []
+      : [`${reason} at ${quoteOutside(`${example.where}: ${example.detail}`, EXAMPLE_CHARS)}`];
+  });
   return [
     {
       check: 'repaired-rows',
       message:
-        `${month}: ${beyond
-          .map(
-            ([reason, n]) => `${n} of ${read} rows read (${formatPercent(n / read)}) had ${reason}`,
-          )
-          .join(', ')} repaired at intake (threshold ${formatPercent(REPAIRED_THRESHOLD)} each): ` +
-        "police.uk's files are UTF-8 text with practically none, so the month's files may be " +
-        "in another encoding or damaged: inspect the run summary's repairedExamples, and " +
-        "download the month again (or report police.uk's own file to police.uk).",
+        `${month} ${what.files}: ${counts} repaired at intake (threshold ` +
+        `${formatPercent(REPAIRED_THRESHOLD)} each, and more than ${REPAIRED_MIN} rows)` +
+        `${shown.length > 0 ? `, e.g. ${shown.join('; ')}` : ''}: police.uk's files are UTF-8 ` +
+        `text with practically none, so the month's ${what.files} may be in another encoding ` +
+        `or damaged. Inspect the run summary's ${what.examples}, and download the month again ` +
+        "(or report police.uk's own file to police.uk). An approval does not let this through.",
     },
   ];
 }

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import {
   areaDataPaths,
   loadExpected,
+  loadGateData,
   NO_RUN_SUMMARY,
   siteDataAtRef,
   UnusableInputError,
@@ -192,5 +193,70 @@ describe('validate-data --run-summary with a summary the gate cannot read', () =
     expect(error.message).toContain(
       'Give the file the pipeline wrote (--candidate, --run-summary)',
     );
+  });
+});
+
+describe('loadGateData with a run summary: the outcomes and stop-and-search rows repaired by month', () => {
+  const month = (m: string) => ({
+    month: m,
+    read: 100,
+    kept: 100,
+    dropped: Object.fromEntries(DROP_REASONS.map((reason) => [reason, 0])),
+    crimeIdsByFile: [],
+    coverage: { lsoa: 100, ward: 100, postcodeDistrict: 100, pollingDistrict: 0 },
+  });
+  const repairsOf = async (summary: unknown) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'gate-repairs-'));
+    try {
+      await writeFile(path.join(dir, 'run-summary.json'), JSON.stringify(summary));
+      const candidate = path.resolve('data/areas/sheffield/output/site-data.json');
+      const data = await loadGateData(
+        {
+          area: 'sheffield',
+          candidate,
+          previous: { file: candidate },
+          runSummary: path.join(dir, 'run-summary.json'),
+        },
+        '.',
+      );
+      return data.repairs;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('reads each month of each kind, with its examples', async () => {
+    const repaired = { 'unreadable-characters': 0, 'control-characters': 7 };
+    const repairedExamples = {
+      'control-characters': [{ where: 'x-outcomes.csv:2', detail: 'Outcome type "a\\u0000"' }],
+    };
+    const repairs = await repairsOf({
+      months: [month('2024-02')],
+      outcomes: {
+        files: 2,
+        readThisRun: true,
+        repairedByMonth: [
+          { month: '2024-01', rows: 900, repaired, repairedExamples },
+          { month: '2024-02', rows: 800, repaired: { 'control-characters': 0 } },
+        ],
+      },
+      stopSearch: { read: 10, kept: 5, repairedByMonth: [{ month: '2024-02', rows: 5, repaired }] },
+    });
+    expect(repairs).toEqual([
+      { kind: 'outcomes', month: '2024-01', rows: 900, repaired, repairedExamples },
+      { kind: 'outcomes', month: '2024-02', rows: 800, repaired: { 'control-characters': 0 } },
+      { kind: 'stop-and-search', month: '2024-02', rows: 5, repaired },
+    ]);
+  });
+
+  it('reads a summary written before they were counted by month, or without those files, as none', async () => {
+    expect(
+      await repairsOf({
+        months: [month('2024-02')],
+        outcomes: { files: 1, readThisRun: false },
+        stopSearch: { read: 10, kept: 5, repaired: { 'control-characters': 1 } },
+      }),
+    ).toEqual([]);
+    expect(await repairsOf({ months: [month('2024-02')] })).toEqual([]);
   });
 });

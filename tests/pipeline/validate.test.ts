@@ -19,16 +19,20 @@ import { loadExpected } from '../../pipeline/gate-inputs.ts';
 import {
   MALFORMED_THRESHOLD,
   NO_RUN_SUMMARY_NOTE,
+  REPAIRED_MIN,
   REPAIRED_THRESHOLD,
   REPEATED_THRESHOLD,
   validateSiteData as validateWith,
   type CheckName,
   type MonthQuality,
+  type MonthRepairs,
+  type RepairedFileKind,
   type ValidationInput,
   type ValidationReport,
 } from '../../pipeline/validate.ts';
 import { formatReport } from '../../pipeline/validation-report.ts';
 import type { SiteData } from '../../src/shared/schema.ts';
+import type { TextRepair } from '../../pipeline/text-repair.ts';
 import {
   addForceCrimes,
   committedSiteData,
@@ -1352,7 +1356,7 @@ describe('validateSiteData (coverage and malformed rows)', () => {
     expect(judge({ 'unreadable-characters': many, 'control-characters': 0 })).toEqual([
       expect.stringMatching(
         new RegExp(
-          `^2025-03: ${many} of ${kept} rows read \\([\\d.]+%\\) had unreadable-characters repaired`,
+          `^2025-03 street files: ${many} of ${kept} rows read \\([\\d.]+%\\) had unreadable-characters repaired`,
         ),
       ),
     ]);
@@ -1362,7 +1366,156 @@ describe('validateSiteData (coverage and malformed rows)', () => {
     // A run summary written before rows were repaired at intake counts none.
     expect(judge(undefined)).toEqual([]);
   });
+});
 
+describe('validateSiteData (outcomes and stop-and-search rows repaired at intake, by month)', () => {
+  const kept = full.provenance[monthIndex(full, '2025-03')]?.rows ?? 0;
+  const march = {
+    month: '2025-03',
+    read: kept,
+    kept,
+    dropped: {},
+    crimeIdsByFile: [],
+    coverage: { lsoa: kept, ward: kept, postcodeDistrict: kept, pollingDistrict: 0 },
+    repaired: { 'unreadable-characters': 0, 'control-characters': 0 },
+  } satisfies MonthQuality;
+  const file = (kind: RepairedFileKind, month: string) =>
+    `archive/${month}/${month}-west-yorkshire-${kind}.csv`;
+  /** One month's rows of `kind`, `repaired` of them under each reason, with an example of each. */
+  const ofKind = (
+    kind: RepairedFileKind,
+    month: string,
+    rows: number,
+    repaired: Partial<Record<TextRepair, number>>,
+  ): MonthRepairs => ({
+    kind,
+    month,
+    rows,
+    repaired: { 'unreadable-characters': 0, 'control-characters': 0, ...repaired },
+    repairedExamples: Object.fromEntries(
+      Object.entries(repaired)
+        .filter(([, n]) => n > 0)
+        .map(([reason]) => [
+          reason,
+          [{ where: `${file(kind, month)}:2`, detail: `Outcome type "x" is now "y" (${reason})` }],
+        ]),
+    ),
+  });
+  const judge = (repairs: MonthRepairs[], approvals: Approval[] = []) =>
+    problemsOf(
+      validateSiteData({ next: full, previous: full, months: [march], repairs, approvals }),
+      'repaired-rows',
+    );
+  /** Rows of a month of outcomes: about a Leeds month's crimes. */
+  const rows = 9_000;
+  const over = Math.floor(rows * REPAIRED_THRESHOLD) + 1;
+  const under = Math.floor(rows * REPAIRED_THRESHOLD);
+
+  it('refuses a month of outcomes repaired beyond the threshold, naming month, file, counts, example and what to do', () => {
+    const found = judge([ofKind('outcomes', '2025-02', rows, { 'control-characters': over })]);
+    expect(found).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^2025-02 outcomes file: ${over} of ${rows} outcomes rows indexed \\(0\\.11%\\) had ` +
+            'control-characters repaired at intake \\(threshold 0\\.10% each',
+        ),
+      ),
+    ]);
+    expect(found[0]).toContain(`e.g. control-characters at "${file('outcomes', '2025-02')}:2: `);
+    expect(found[0]).toContain('download the month again');
+    expect(found[0]).toContain("run summary's outcomes.repairedByMonth");
+  });
+
+  it('refuses a month of stop and search repaired beyond the threshold, and only that month', () => {
+    const searches = 600;
+    const found = judge([
+      ofKind('stop-and-search', '2024-03', searches, {}),
+      ofKind('stop-and-search', '2025-03', searches, { 'unreadable-characters': searches }),
+    ]);
+    expect(found).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^2025-03 stop-and-search file: ${searches} of ${searches} stop-and-search rows kept ` +
+            '\\(100\\.0%\\) had unreadable-characters repaired at intake',
+        ),
+      ),
+    ]);
+    expect(found[0]).toContain("run summary's stopSearch.repairedByMonth");
+  });
+
+  it('passes each kind within the threshold under each reason, and a few odd rows of a small month', () => {
+    expect(
+      judge([
+        ofKind('outcomes', '2025-03', rows, {
+          'unreadable-characters': under,
+          'control-characters': under,
+        }),
+        ofKind('stop-and-search', '2025-03', rows, { 'control-characters': under }),
+        // Beyond 0.1% of a few hundred searches, but no more than REPAIRED_MIN rows.
+        ofKind('stop-and-search', '2025-02', 400, { 'control-characters': REPAIRED_MIN }),
+      ]),
+    ).toEqual([]);
+  });
+
+  it('names both reasons of one month of outcomes in one finding, and each kind of a month apart', () => {
+    const found = judge([
+      ofKind('outcomes', '2025-03', rows, {
+        'unreadable-characters': over,
+        'control-characters': rows,
+      }),
+      ofKind('stop-and-search', '2025-03', 500, { 'control-characters': REPAIRED_MIN + 1 }),
+    ]);
+    expect(found).toHaveLength(2);
+    expect(found[0]).toMatch(/^2025-03 outcomes file: /);
+    expect(found[0]).toContain(`${over} of ${rows} outcomes rows indexed`);
+    expect(found[0]).toContain(`, ${rows} of ${rows} outcomes rows indexed (100.0%) had control`);
+    expect(found[0]).toContain('e.g. unreadable-characters at ');
+    expect(found[0]).toContain('; control-characters at ');
+    expect(found[1]).toMatch(
+      new RegExp(`^2025-03 stop-and-search file: ${REPAIRED_MIN + 1} of 500 stop-and-search`),
+    );
+  });
+
+  it('passes a month with no rows of a kind, and a run summary without them', () => {
+    expect(
+      judge([ofKind('outcomes', '2025-03', 0, {}), ofKind('stop-and-search', '2025-03', 0, {})]),
+    ).toEqual([]);
+    expect(judge([])).toEqual([]);
+  });
+
+  it('is not let through by an approval of the month', () => {
+    const approval = { month: '2025-03', reason: 'outcomes revised' };
+    const repairs = [ofKind('outcomes', '2025-03', rows, { 'control-characters': rows })];
+    const report = validateSiteData({
+      next: full,
+      previous: full,
+      months: [march],
+      repairs,
+      approvals: [approval],
+    });
+    expect(report.ok).toBe(false);
+    expect(problemsOf(report, 'repaired-rows')).toHaveLength(1);
+  });
+
+  it("quotes an example's text from outside inert: control characters, line breaks, half a character", () => {
+    const repairs: MonthRepairs[] = [
+      {
+        ...ofKind('outcomes', '2025-03', rows, { 'control-characters': rows }),
+        repairedExamples: {
+          'control-characters': [
+            { where: 'a\x1b[2Jb.csv:2', detail: 'Outcome type\n::error::fake \ud83d' },
+          ],
+        },
+      },
+    ];
+    const [message] = judge(repairs);
+    expect(message).toContain('"a\\x1b[2Jb.csv:2: Outcome type\\n::error::fake \\ud83d"');
+    // eslint-disable-next-line no-control-regex -- the control characters are what it looks for
+    expect(message).not.toMatch(/[\x00-\x1f]/);
+  });
+});
+
+describe('validateSiteData (coverage and malformed rows: a few)', () => {
   it('allows a few malformed rows and any number of rows outside Leeds', () => {
     const next = copy(full);
     next.quality.dropped['malformed-crime-type'] = 2;

@@ -4,6 +4,7 @@
 // master CSV, the site's data, the pages) gets a lone surrogate or a control character, and
 // nothing is changed in silence. Against a replay of police.uk's API on 127.0.0.1, and an
 // archive folder made from the sample's March street file.
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as turf from '@turf/turf';
@@ -13,7 +14,7 @@ import { runPipeline, type CliOptions } from '../../../pipeline/cli.ts';
 import { OUTCOME_COLUMNS, STOP_SEARCH_COLUMNS } from '../../../src/shared/constants.ts';
 import { createMemoryReporter } from '../../../pipeline/report.ts';
 import { loadGateData } from '../../../pipeline/gate-inputs.ts';
-import { REPAIRED_THRESHOLD, validateSiteData } from '../../../pipeline/validate.ts';
+import { REPAIRED_MIN, REPAIRED_THRESHOLD, validateSiteData } from '../../../pipeline/validate.ts';
 import { LONE_SURROGATE } from '../../support/lone-surrogate.ts';
 import {
   buildArchive,
@@ -115,6 +116,43 @@ async function expectCleanOutputs(
     if (n > 0) expect(printed).toContain(`${n} ${reason}`);
   }
   return csv;
+}
+
+/** The fields of a month's sample crimes in Leeds's LSOAs, without quoted fields. */
+function leedsCrimes(month: string): string[][] {
+  return sampleCrimeLines(month)
+    .map((l) => csvFields(l.replace(/\r$/, '')))
+    .filter((f) => !f.some((x) => x.includes('"')) && f[8]?.startsWith('Leeds '));
+}
+
+/** An outcomes row: the crime's place columns, then its Outcome type. */
+function outcomeRow(fields: string[], outcome: Buffer): Buffer {
+  return Buffer.concat([
+    Buffer.from(`${fields.slice(0, 9).join(',')},`),
+    outcome,
+    Buffer.from('\n'),
+  ]);
+}
+
+/** The sample's real stop-and-search file (West Yorkshire, August 2021). */
+function realStopSearch(): string {
+  return readFileSync(
+    path.join('data', 'sample', 'archive', '2021-08', '2021-08-west-yorkshire-stop-and-search.csv'),
+    'utf8',
+  );
+}
+
+const stopSearchColumn = (name: string) => STOP_SEARCH_COLUMNS.indexOf(name as never);
+
+/** A stop-and-search line with the field `name` written as `value` (its bytes as they are). */
+function editStopSearch(line: string, name: string, value: Buffer): Buffer {
+  const fields = csvFields(line);
+  const at = stopSearchColumn(name);
+  return Buffer.concat([
+    Buffer.from(`${fields.slice(0, at).join(',')},`),
+    value,
+    Buffer.from(`,${fields.slice(at + 1).join(',')}\n`),
+  ]);
 }
 
 describe('runPipeline with text from the police.uk API that is not text', () => {
@@ -296,8 +334,9 @@ describe('runPipeline with a street file holding bytes that are not UTF-8 and co
     expect(findings.map((f) => f.check)).toEqual(['repaired-rows']);
     expect(findings[0]!.message).toMatch(
       new RegExp(
-        `^${MONTH}: ${latin1.size} of \\d+ rows read \\([\\d.]+%\\) had unreadable-characters ` +
-          'repaired at intake \\(threshold 0\\.10% each\\): .*another encoding',
+        `^${MONTH} street files: ${latin1.size} of \\d+ rows read \\([\\d.]+%\\) had unreadable-characters ` +
+          'repaired at intake \\(threshold 0\\.10% each, and more than 5 rows\\), e\\.g\\. ' +
+          'unreadable-characters at ".*-west-yorkshire-street\\.csv:\\d+: Location .*another encoding',
       ),
     );
   });
@@ -305,13 +344,8 @@ describe('runPipeline with a street file holding bytes that are not UTF-8 and co
 
 describe('runPipeline with an outcomes file holding bytes that are not UTF-8 and control characters', () => {
   it('indexes those outcomes repaired, counts each row, and passes none of it to the outputs', async () => {
-    const crimes = sampleCrimeLines(MONTH)
-      .map((l) => csvFields(l.replace(/\r$/, '')))
-      .filter((f) => !f.some((x) => x.includes('"')) && f[8]?.startsWith('Leeds '))
-      .slice(0, 3);
-    // An outcome row: the crime's place columns, then its Outcome type.
-    const row = (fields: string[], outcome: Buffer) =>
-      Buffer.concat([Buffer.from(`${fields.slice(0, 9).join(',')},`), outcome, Buffer.from('\n')]);
+    const crimes = leedsCrimes(MONTH).slice(0, 3);
+    const row = outcomeRow;
     const outcomes = Buffer.concat([
       Buffer.from(`${OUTCOME_COLUMNS.join(',')}\n`),
       row(crimes[0]!, Buffer.from('Offender given a caution\u0000')),
@@ -355,34 +389,60 @@ describe('runPipeline with an outcomes file holding bytes that are not UTF-8 and
     expect(reporter.lines).toContain(
       '    indexed with their text repaired: 1 unreadable-characters, 2 control-characters',
     );
+    // A few odd outcomes pass the gate.
+    expect(await gateFindings(out)).toEqual([]);
+  });
+
+  it('refuses at the gate a month whose outcomes file is damaged, many rows repaired, on every run', async () => {
+    const crimes = leedsCrimes(MONTH);
+    // Every 50th outcome with a NUL in it, as a file in another encoding or damaged has: 2%.
+    const damaged = crimes.filter((_, i) => i % 50 === 0);
+    expect(damaged.length / crimes.length).toBeGreaterThan(REPAIRED_THRESHOLD);
+    expect(damaged.length).toBeGreaterThan(REPAIRED_MIN);
+    const outcomes = Buffer.concat([
+      Buffer.from(`${OUTCOME_COLUMNS.join(',')}\n`),
+      ...crimes.map((f, i) =>
+        outcomeRow(f, Buffer.from(`Investigation complete${i % 50 === 0 ? '\u0000' : ''}`)),
+      ),
+    ]);
+    const archive = path.join(dir, 'archive');
+    await mkdir(path.join(archive, MONTH), { recursive: true });
+    await writeFile(
+      path.join(archive, MONTH, `${MONTH}-west-yorkshire-street.csv`),
+      sampleStreetFile(MONTH),
+    );
+    await writeFile(path.join(archive, MONTH, `${MONTH}-west-yorkshire-outcomes.csv`), outcomes);
+    const out = path.join(dir, 'out');
+    const expected = new RegExp(
+      `^${MONTH} outcomes file: ${damaged.length} of ${crimes.length} outcomes rows indexed ` +
+        '\\([\\d.]+%\\) had control-characters repaired at intake .*, e\\.g\\. ' +
+        `control-characters at ".*/${MONTH}-west-yorkshire-outcomes\\.csv:2: Outcome type ` +
+        '.*another encoding.*download the month again',
+    );
+    // The first run reads the file; the second takes its counts from the cache.
+    for (const run of ['reads the file', 'reuses the cache']) {
+      await runPipeline(
+        { help: false, list: false, offline: true, archiveDir: archive, out },
+        { reporter: createMemoryReporter(), threads: 1 },
+      );
+      const findings = await gateFindings(out);
+      expect(
+        findings.map((f) => f.check),
+        run,
+      ).toEqual(['repaired-rows']);
+      expect(findings[0]!.message, run).toMatch(expected);
+    }
   });
 });
 
 describe('runPipeline with a stop-and-search file holding bytes that are not UTF-8 and control characters', () => {
   it('writes those rows repaired, counts each, and passes none of it on', async () => {
-    const real = await readFile(
-      path.join(
-        'data',
-        'sample',
-        'archive',
-        '2021-08',
-        '2021-08-west-yorkshire-stop-and-search.csv',
-      ),
-      'utf8',
-    );
-    const [header, ...lines] = real.split('\n');
+    const [header, ...lines] = realStopSearch().split('\n');
     // Three searches at one point in Hunslet & Riverside (tests/pipeline/stop-search.test.ts).
     const inLeeds = lines.filter((l) => l.includes(',53.792774,-1.564618,')).slice(0, 3);
     expect(inLeeds).toHaveLength(3);
-    const column = (name: string) => STOP_SEARCH_COLUMNS.indexOf(name as never);
-    const edit = (l: string, name: string, value: Buffer) => {
-      const fields = csvFields(l);
-      return Buffer.concat([
-        Buffer.from(`${fields.slice(0, column(name)).join(',')},`),
-        value,
-        Buffer.from(`,${fields.slice(column(name) + 1).join(',')}\n`),
-      ]);
-    };
+    const column = stopSearchColumn;
+    const edit = editStopSearch;
     const search = Buffer.concat([
       Buffer.from(`${header}\n`),
       // "é" in Latin-1 in the operation's name: not UTF-8.
@@ -445,6 +505,52 @@ describe('runPipeline with a stop-and-search file holding bytes that are not UTF
     });
     expect(reporter.lines).toContain(
       '    kept with their text repaired: 1 unreadable-characters, 2 control-characters',
+    );
+    // A few odd searches pass the gate.
+    expect(await gateFindings(out)).toEqual([]);
+  });
+
+  it('refuses at the gate a month whose stop-and-search file is damaged, every row repaired', async () => {
+    const [header, ...lines] = realStopSearch().split('\n');
+    // A NUL in every row's legislation, as a file in another encoding or damaged has.
+    const search = Buffer.concat([
+      Buffer.from(`${header}\n`),
+      ...lines
+        .filter((l) => l !== '')
+        .map((l) => {
+          const value = csvFields(l)[stopSearchColumn('Legislation')]!;
+          return editStopSearch(l, 'Legislation', Buffer.from(`"${value}\u0000"`));
+        }),
+    ]);
+    const archive = path.join(dir, 'archive');
+    await mkdir(path.join(archive, MONTH), { recursive: true });
+    await writeFile(
+      path.join(archive, MONTH, `${MONTH}-west-yorkshire-street.csv`),
+      sampleStreetFile(MONTH),
+    );
+    await writeFile(
+      path.join(archive, MONTH, `${MONTH}-west-yorkshire-stop-and-search.csv`),
+      search,
+    );
+    const out = path.join(dir, 'out');
+    await runPipeline(
+      { help: false, list: false, offline: true, archiveDir: archive, out },
+      { reporter: createMemoryReporter(), threads: 1 },
+    );
+    const summary = JSON.parse(await readFile(path.join(out, 'run-summary.json'), 'utf8')) as {
+      stopSearch: { kept: number };
+    };
+    const { kept } = summary.stopSearch;
+    expect(kept).toBeGreaterThan(REPAIRED_MIN);
+    const findings = await gateFindings(out);
+    expect(findings.map((f) => f.check)).toEqual(['repaired-rows']);
+    expect(findings[0]!.message).toMatch(
+      new RegExp(
+        `^${MONTH} stop-and-search file: ${kept} of ${kept} stop-and-search rows kept ` +
+          '\\(100\\.0%\\) had control-characters repaired at intake .*, e\\.g\\. ' +
+          `control-characters at ".*/${MONTH}-west-yorkshire-stop-and-search\\.csv:\\d+: ` +
+          'Legislation .*stopSearch\\.repairedByMonth',
+      ),
     );
   });
 });
