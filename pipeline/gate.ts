@@ -81,6 +81,18 @@ function change(before: number, after: number): string {
   return `${before} -> ${after} crimes (${delta > 0 ? '+' : ''}${delta}${pct})`;
 }
 
+/**
+ * The crimes the re-issued published months lost, each within its own tolerance, may add up to
+ * this fraction of their crimes, or to one month's own tolerance, whichever is more.
+ * police.uk's re-issues move a month by well under 1% (late-recorded and withdrawn crimes),
+ * and the months' losses together are a share of their crimes no larger than the largest
+ * month's, so routine revisions stay under it; a loss spread thin (1-2% of every re-issued
+ * month, each inside MONTH_TOLERANCE, its wards and types inside CELL_TOLERANCE) adds up to
+ * thousands of crimes over a re-issue's 36 months and goes over it. Of the months that changed
+ * only: those a re-issue left as they were would water it down.
+ */
+export const RUN_REVISION_TOLERANCE = 0.01;
+
 /** Every published month compared with its new figures, by month, ward and type. */
 export function compareRevisions(
   previous: SiteData,
@@ -88,6 +100,7 @@ export function compareRevisions(
 ): { findings: Finding[]; routine: RoutineRevision[] } {
   const findings: Finding[] = [];
   const routine: RoutineRevision[] = [];
+  const withinMonth: MonthExcess[] = [];
   const wardNames = new Map(
     [...previous.wards, ...next.wards].map((ward) => [ward.code, ward.name] as const),
   );
@@ -173,6 +186,30 @@ export function compareRevisions(
     if (found.length === 0 && details.length > 0) {
       routine.push({ month, before: was.total, after: now.total, details });
     }
+    if (found.length === 0 && (details.length > 0 || now.total !== was.total)) {
+      withinMonth.push({
+        month,
+        excess: Math.max(0, was.total - now.total),
+        crimes: was.total,
+        tolerance: MONTH_TOLERANCE * was.total,
+      });
+    }
+  }
+  const spread = spreadBeyond(withinMonth, RUN_REVISION_TOLERANCE, '-');
+  if (spread) {
+    findings.push({
+      check: 'revision',
+      month: spread.most,
+      message:
+        `the published months lost ${spread.excess} crimes over ${spread.months} of the ` +
+        `${spread.of} months revised each within a routine revision (most: ${spread.named}), ` +
+        `beyond a routine revision of all of them together (${spread.tolerance}): police.uk's ` +
+        're-issues move a month by well under 1%, so crimes were lost a few in every month, ' +
+        "as when part of each month's street files is missing or cannot be read, or the " +
+        "district's boundaries lost their edges. Check the run's notes and each month's rows " +
+        'dropped, then download the months again; if police.uk did withdraw these crimes, ' +
+        `approve ${spread.most} (the month that lost most) to publish them.`,
+    });
   }
   return { findings, routine };
 }
@@ -281,20 +318,24 @@ interface MonthExcess {
 
 /**
  * The months each within their own tolerance, judged together: their excesses against
- * RUN_OUTCOME_TOLERANCE of their crimes, or the largest month's own tolerance; undefined
- * within it. Else the total, the tolerance, the month with most (an approval of it lets the
- * finding through) and the months with most in words ("2025-02 +120, 2024-03 +90").
+ * `fraction` of their crimes, or the largest month's own tolerance; undefined within it. Else
+ * the total, the tolerance, the month with most (an approval of it lets the finding through)
+ * and the months with most in words, each excess with `sign` ("2025-02 +120, 2024-03 +90").
  */
-function spreadBeyond(months: readonly MonthExcess[]) {
+function spreadBeyond(
+  months: readonly MonthExcess[],
+  fraction = RUN_OUTCOME_TOLERANCE,
+  sign: '+' | '-' = '+',
+) {
   const excess = total(months.map((m) => m.excess));
   const crimes = total(months.map((m) => m.crimes));
   const tolerance = Math.max(
-    Math.round(RUN_OUTCOME_TOLERANCE * crimes),
+    Math.round(fraction * crimes),
     ...months.map((m) => Math.floor(m.tolerance)),
   );
   if (excess <= tolerance) return undefined;
   const over = months.filter((m) => m.excess > 0).sort((a, b) => b.excess - a.excess);
-  const named = over.slice(0, RUN_OUTCOME_MONTHS_NAMED).map((m) => `${m.month} +${m.excess}`);
+  const named = over.slice(0, RUN_OUTCOME_MONTHS_NAMED).map((m) => `${m.month} ${sign}${m.excess}`);
   const others = over.length - named.length;
   return {
     excess,
@@ -303,7 +344,7 @@ function spreadBeyond(months: readonly MonthExcess[]) {
     most: (over[0] as MonthExcess).month,
     named: `${named.join(', ')}${others > 0 ? `, and ${others} more` : ''}`,
     tolerance:
-      `±${tolerance} crimes: ${RUN_OUTCOME_TOLERANCE * 100}% of their ${crimes}, or one ` +
+      `±${tolerance} crimes: ${fraction * 100}% of their ${crimes}, or one ` +
       "month's own tolerance, whichever is more",
   };
 }

@@ -6,6 +6,7 @@ import {
   MONTH_TOLERANCE,
   PENDING_OUTCOME,
   RUN_OUTCOME_TOLERANCE,
+  RUN_REVISION_TOLERANCE,
   SEASONAL_MARGIN,
 } from '../../pipeline/gate.ts';
 import {
@@ -371,6 +372,83 @@ describe('validateSiteData (published months, like with like)', () => {
     });
     expect(otherCheck.ok).toBe(false);
     expect(problemsOf(otherCheck, 'revision').length).toBeGreaterThan(0);
+  });
+});
+
+describe('validateSiteData (crimes lost a few in each published month)', () => {
+  /** What each month lost, and the share of its crimes. */
+  const lost = (next: SiteData) =>
+    full.months.map((month) => {
+      const before = totalOf(full, month);
+      return {
+        month,
+        lost: before - totalOf(next, month),
+        share: 1 - totalOf(next, month) / before,
+      };
+    });
+  const crimes = full.months.reduce((sum, m) => sum + totalOf(full, m), 0);
+
+  it('refuses a loss of 1-2% of every month, each within its own tolerance, naming the months and the month to approve', () => {
+    const next = scaleCrimes(full, 0.98);
+    const each = lost(next);
+    // Each month on its own is a routine revision, its wards and types too.
+    for (const { share } of each) expect(share).toBeGreaterThan(0.01);
+    for (const { share } of each) expect(share).toBeLessThanOrEqual(MONTH_TOLERANCE);
+    const total = each.reduce((sum, m) => sum + m.lost, 0);
+    expect(total).toBeGreaterThan(crimes * RUN_REVISION_TOLERANCE);
+    const report = validateSiteData({ next, previous: full });
+    const most = [...each].sort((a, b) => b.lost - a.lost)[0]!;
+    expect(report.problems).toEqual([
+      {
+        check: 'revision',
+        month: most.month,
+        message: expect.stringMatching(
+          new RegExp(
+            `^the published months lost ${total} crimes over 3 of the 3 months revised each ` +
+              `within a routine revision \\(most: ${most.month} -${most.lost}, .*\\), beyond a ` +
+              `routine revision of all of them together \\(±${Math.round(crimes * RUN_REVISION_TOLERANCE)} ` +
+              `crimes: 1% of their ${crimes}, or one month's own tolerance, whichever is more\\)`,
+          ),
+        ),
+      },
+    ]);
+    expect(report.problems[0]!.message).toContain(
+      `approve ${most.month} (the month that lost most)`,
+    );
+    // An approval of that month lets it through, as for any revision.
+    const approved = validateSiteData({
+      next,
+      previous: full,
+      approvals: [{ month: most.month, reason: 'police.uk withdrew crimes in every month' }],
+    });
+    expect(approved.ok).toBe(true);
+  });
+
+  it('passes routine revisions: under 1% of every month, or one month within its own tolerance', () => {
+    const routine = scaleCrimes(full, 0.993);
+    for (const { share } of lost(routine)) expect(share).toBeLessThan(0.01);
+    expect(validateSiteData({ next: routine, previous: full }).problems).toEqual([]);
+    const oneMonth = scaleCrimes(full, 0.98, ['2025-03']);
+    expect(lost(oneMonth).find((m) => m.month === '2025-03')!.share).toBeGreaterThan(0.015);
+    expect(validateSiteData({ next: oneMonth, previous: full }).problems).toEqual([]);
+  });
+
+  it('does not let crimes added to one month hide those lost in the others', () => {
+    const next = scaleCrimes(scaleCrimes(full, 0.976, ['2024-03', '2025-02']), 1.019, ['2025-03']);
+    const each = lost(next);
+    const tolerance = crimes * RUN_REVISION_TOLERANCE;
+    // Together, the months lost less than the tolerance; the two that lost, more.
+    expect(each.reduce((sum, m) => sum + m.lost, 0)).toBeLessThan(tolerance);
+    const losses = each.filter((m) => m.lost > 0);
+    expect(losses.map((m) => m.month)).toEqual(['2024-03', '2025-02']);
+    const lostTotal = losses.reduce((sum, m) => sum + m.lost, 0);
+    expect(lostTotal).toBeGreaterThan(tolerance);
+    const report = validateSiteData({ next, previous: full });
+    expect(report.problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(
+        new RegExp(`^the published months lost ${lostTotal} crimes over 2 of the 3 months revised`),
+      ),
+    ]);
   });
 });
 

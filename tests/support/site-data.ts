@@ -204,11 +204,16 @@ export function fromSnapshot(
 /**
  * Every ward's count of every type in every month times `factor` (rounded, so a count of 1
  * stays at least 1 for a factor of 0.5 or more): the months of a district with that share of
- * the crimes, every ward and type still present.
+ * the crimes, every ward and type still present. Only the months `only` when given.
  */
-export function scaleCrimes(source: SiteData, factor: number): SiteData {
+export function scaleCrimes(
+  source: SiteData,
+  factor: number,
+  only: readonly string[] = source.months,
+): SiteData {
   const data = copy(source);
   data.months.forEach((month, m) => {
+    if (!only.includes(month)) return;
     let delta = 0;
     for (const byMonth of data.counts) {
       const counts = byMonth[m] ?? [];
