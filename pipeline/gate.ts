@@ -242,9 +242,9 @@ function total(counts: readonly number[]): number {
 }
 
 /**
- * The crimes without a recorded outcome of all published months together may rise beyond the
- * crimes added to them by this fraction of their crimes, or by as much as one of them may on
- * its own (a routine revision of the month), whichever is more. Outcomes only move on from
+ * The crimes without a recorded outcome of the published months a re-issue changed may rise
+ * together beyond the crimes added to them by this fraction of their crimes, or by as much as
+ * one of them may on its own (a routine revision of the month), whichever is more. Outcomes only move on from
  * these, so a routine re-issue leaves only what a month's net gain hides: crimes withdrawn
  * with an outcome while as many late ones were added, a small part of a re-issue's movement
  * (well under 1% of a month). A loss spread thin stays under each month's own tolerance: an
@@ -284,7 +284,11 @@ export function compareOutcomes(previous: SiteData, next: SiteData): Finding[] {
     const tolerance = Math.max(CELL_TOLERANCE.crimes, MONTH_TOLERANCE * was.total);
     const rise = nowTotal - wasTotal - added;
     if (rise <= tolerance) {
-      withinMonth.push({ month, excess: Math.max(0, rise), crimes: was.total, tolerance });
+      // A month left as it was is not judged with the others: the months since 2018 that no
+      // re-issue brings any more would water down a loss over those it brings.
+      if (!sameMonth(previous, next, month, was, now)) {
+        withinMonth.push({ month, excess: Math.max(0, rise), crimes: was.total, tolerance });
+      }
       continue;
     }
     const each = UNRECORDED_OUTCOMES.map(
@@ -304,6 +308,37 @@ export function compareOutcomes(previous: SiteData, next: SiteData): Finding[] {
   }
   const spread = spreadOutcomeLoss(withinMonth);
   return spread ? [...findings, spread] : findings;
+}
+
+/** `month`'s crimes by outcome category, over every ward. */
+function byOutcome(data: SiteData, month: string): Map<string, number> {
+  const m = data.months.indexOf(month);
+  return new Map(
+    data.outcomeCategories.map((outcome, o) => [
+      outcome,
+      data.outcomes.reduce((sum, byMonth) => sum + (byMonth[m]?.[o] ?? 0), 0),
+    ]),
+  );
+}
+
+function sameCounts(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): boolean {
+  return [...new Set([...a.keys(), ...b.keys()])].every((k) => (a.get(k) ?? 0) === (b.get(k) ?? 0));
+}
+
+/** Whether `month` has the same crimes by ward and type, and by outcome, in both. */
+function sameMonth(
+  previous: SiteData,
+  next: SiteData,
+  month: string,
+  was: MonthFigures,
+  now: MonthFigures,
+): boolean {
+  return (
+    was.total === now.total &&
+    sameCounts(was.byWard, now.byWard) &&
+    sameCounts(was.byType, now.byType) &&
+    sameCounts(byOutcome(previous, month), byOutcome(next, month))
+  );
 }
 
 /** A month within its own tolerance: by how much it went the wrong way, of its crimes. */
@@ -358,7 +393,7 @@ function spreadOutcomeLoss(months: readonly MonthExcess[]): Finding | undefined 
     month: spread.most,
     message:
       `crimes without a recorded outcome rose by ${spread.excess} beyond the crimes added, over ` +
-      `${spread.months} of the ${spread.of} published months that are each within a ` +
+      `${spread.months} of the ${spread.of} published months revised, each within a ` +
       `routine revision (most: ${spread.named}), beyond a routine revision of all of them ` +
       `together (${spread.tolerance}): outcomes only move on from these, ` +
       'so recorded outcomes were lost a few in each month, as when an outcomes file (one ' +

@@ -33,6 +33,7 @@ import {
 } from '../../pipeline/validate.ts';
 import { formatReport } from '../../pipeline/validation-report.ts';
 import type { SiteData } from '../../src/shared/schema.ts';
+import { monthRange } from '../../src/shared/months.ts';
 import type { TextRepair } from '../../pipeline/text-repair.ts';
 import {
   addForceCrimes,
@@ -47,6 +48,7 @@ import {
   totalOf,
   scaleCrimes,
   withMonthAs,
+  withMonthCopiedAs,
   withoutMonth,
   withoutWard,
 } from '../support/site-data.ts';
@@ -930,9 +932,33 @@ describe('validateSiteData (outcomes lost a few in each published month)', () =>
     expect(report.ok).toBe(false);
     expect(report.problems.map((p) => p.message)).toEqual([
       expect.stringContaining(
-        'over 2 of the 3 published months that are each within a routine revision (most: ' +
+        'over 2 of the 3 published months revised, each within a routine revision (most: ' +
           `2024-03 +${Math.round(totalOf(full, '2024-03') * 0.015)}, ` +
           `2025-02 +${Math.round(totalOf(full, '2025-02') * 0.015)})`,
+      ),
+    ]);
+  });
+
+  it('judges the months a re-issue changed, not watered down by the earlier months it left as they were', () => {
+    // Three years of earlier months (copies of February 2025), published and left as they were.
+    const earlier = monthRange('2019-01', '2021-12');
+    const previous = earlier.reduce((d, as) => withMonthCopiedAs(d, '2025-02', as), full);
+    const share = 0.012;
+    const next = full.months.reduce(
+      (d, month) =>
+        moveOutcomes(d, month, SOLVED, PENDING_OUTCOME, Math.round(totalOf(full, month) * share)),
+      previous,
+    );
+    withinEachMonth(previous, next);
+    const rise = rises(previous, next).reduce((a, b) => a + b, 0);
+    // Beyond the tolerance of the months changed, within that of every published month.
+    expect(rise).toBeGreaterThan(runTolerance(full));
+    expect(rise).toBeLessThan(runTolerance(previous));
+    const report = validateSiteData({ next, previous });
+    expect(report.problems.map((p) => p.message)).toEqual([
+      expect.stringContaining(
+        `crimes without a recorded outcome rose by ${rise} beyond the crimes added, over 3 of ` +
+          'the 3 published months revised',
       ),
     ]);
   });
