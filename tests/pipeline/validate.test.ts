@@ -1460,7 +1460,7 @@ describe('validateSiteData (coverage and malformed rows)', () => {
     expect(judge({ 'unreadable-characters': many, 'control-characters': 0 })).toEqual([
       expect.stringMatching(
         new RegExp(
-          `^2025-03 street files: ${many} of ${kept} rows read \\([\\d.]+%\\) had unreadable-characters repaired`,
+          `^2025-03 street files: ${many} of ${kept} rows kept \\([\\d.]+%\\) had unreadable-characters repaired`,
         ),
       ),
     ]);
@@ -1469,6 +1469,38 @@ describe('validateSiteData (coverage and malformed rows)', () => {
     expect(judge({ 'control-characters': many })[0]).toContain('had control-characters repaired');
     // A run summary written before rows were repaired at intake counts none.
     expect(judge(undefined)).toEqual([]);
+  });
+
+  it("judges a month's repaired street rows against the rows kept, however many other districts' rows its files hold", () => {
+    const i = monthIndex(full, '2025-03');
+    const kept = full.provenance[i]?.rows ?? 0;
+    const many = Math.floor(kept * REPAIRED_THRESHOLD) + 1;
+    const few = Math.floor(kept * REPAIRED_THRESHOLD);
+    // A whole force's file holds two to four times a district's rows; the others are dropped
+    // as outside it before their text is looked at, so only kept rows are ever counted repaired.
+    for (const read of [2 * kept, 3 * kept, 4 * kept + 17]) {
+      const judge = (n: number) =>
+        problemsOf(
+          validateSiteData({
+            next: full,
+            previous: full,
+            months: [
+              {
+                month: '2025-03',
+                read,
+                kept,
+                dropped: { 'outside-district': read - kept },
+                crimeIdsByFile: [],
+                coverage: { lsoa: kept, ward: kept, postcodeDistrict: kept, pollingDistrict: 0 },
+                repaired: { 'unreadable-characters': n, 'control-characters': 0 },
+              },
+            ],
+          }),
+          'repaired-rows',
+        );
+      expect(judge(many)).toEqual([expect.stringContaining(`${many} of ${kept} rows kept`)]);
+      expect(judge(few)).toEqual([]);
+    }
   });
 });
 

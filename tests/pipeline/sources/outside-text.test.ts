@@ -301,7 +301,7 @@ describe('runPipeline with a street file holding bytes that are not UTF-8 and co
 
   it('refuses at the gate a month whose street file is in another encoding, many rows repaired', async () => {
     const lines = sampleCrimeLines(MONTH).filter((l) => !l.includes('"'));
-    // Every 200th row's street name written as Latin-1 ("Café"): 0.5% of the rows read.
+    // Every 200th row's street name written as Latin-1 ("Café"): 0.5% of the rows kept.
     const latin1 = new Set(lines.filter((_, i) => i % 200 === 0));
     expect(latin1.size / lines.length).toBeGreaterThan(REPAIRED_THRESHOLD);
     const header = (
@@ -334,7 +334,7 @@ describe('runPipeline with a street file holding bytes that are not UTF-8 and co
     expect(findings.map((f) => f.check)).toEqual(['repaired-rows']);
     expect(findings[0]!.message).toMatch(
       new RegExp(
-        `^${MONTH} street files: ${latin1.size} of \\d+ rows read \\([\\d.]+%\\) had unreadable-characters ` +
+        `^${MONTH} street files: ${latin1.size} of \\d+ rows kept \\([\\d.]+%\\) had unreadable-characters ` +
           'repaired at intake \\(threshold 0\\.10% each, and more than 5 rows\\), e\\.g\\. ' +
           'unreadable-characters at ".*-west-yorkshire-street\\.csv:\\d+: Location .*another encoding',
       ),
