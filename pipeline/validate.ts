@@ -23,7 +23,7 @@ import { diffMonths, type MonthChange } from './provenance.ts';
 import { checkSanity } from './sanity-check.ts';
 import { formatPercent } from './validation-report.ts';
 import { quoteOutside } from './log-safe.ts';
-import { addMonths, monthRange } from '../src/shared/months.ts';
+import { addMonths, monthList, monthRange } from '../src/shared/months.ts';
 
 /**
  * Rows dropped as malformed (bad coordinates, month or crime type) may be at most this
@@ -221,7 +221,11 @@ export function validateSiteData(input: ValidationInput): ValidationReport {
   const required = input.expected.coverage ?? REQUIRED_COVERAGE;
   problems.push(...checkQuality('all months', next.quality, required));
   if (input.months === null) notes.push(NO_RUN_SUMMARY_NOTE);
-  else if (input.months !== undefined) problems.push(...checkAccounted(next, input.months));
+  else if (input.months !== undefined) {
+    problems.push(...checkAccounted(next, input.months));
+    const unaccounted = unaccountedNote(next, input.months);
+    if (unaccounted !== undefined) notes.push(unaccounted);
+  }
   for (const month of input.months ?? []) {
     problems.push(...checkQuality(month.month, month, required));
     problems.push(...checkRepeats(month));
@@ -254,6 +258,23 @@ export const NO_RUN_SUMMARY_NOTE =
   'in a ward, LSOA and postcode district, repeated Crime IDs, rows of the street, outcomes ' +
   'and stop-and-search files repaired at intake) was not checked, only the ' +
   "totals over all months; give the run's summary (--run-summary) to check each month";
+
+/**
+ * The note when the run summary gives no row accounting for some months of the site data (a
+ * run of some steps only, such as --step stop-search, whose summary has no months; or another
+ * run's summary): their rows were not checked, and the report must not read as if they were.
+ */
+function unaccountedNote(next: SiteData, months: readonly MonthQuality[]): string | undefined {
+  const accounted = new Set(months.map((m) => m.month));
+  const missing = next.months.filter((month) => !accounted.has(month));
+  if (missing.length === 0) return undefined;
+  return (
+    `the run summary gives no row accounting for ${missing.length} of the site data's ` +
+    `${next.months.length} months (${monthList(missing)}), so their malformed, unplaced, ` +
+    'repeated and repaired rows were not checked: give the summary of the run that made the ' +
+    'site data (a run of every step; the summary of a run of some steps has no months)'
+  );
+}
 
 /**
  * Every month the run kept rows of must be in the site data: a site data without one (another

@@ -1940,6 +1940,34 @@ describe('validateSiteData (the run summary beside the site data)', () => {
     );
   });
 
+  it.each([
+    ['no month (a run of some steps only)', [] as string[]],
+    ['one month of three', ['2025-03']],
+    ['two months of three', ['2024-03', '2025-03']],
+  ])(
+    "says in its notes which months' rows went unchecked when the run summary accounts for %s",
+    (_, given) => {
+      const months = given.map((month) => accounted(month, rowsOf(full, month)));
+      const report = validateSiteData({ next: full, previous: full, months });
+      expect(report.ok).toBe(true);
+      const missing = full.months.filter((month) => !given.includes(month));
+      const notes = report.notes.filter((note) => note.includes('no row accounting'));
+      expect(notes).toEqual([
+        expect.stringContaining(
+          `no row accounting for ${missing.length} of the site data's ${full.months.length} ` +
+            `months (${missing.join(', ')})`,
+        ),
+      ]);
+      expect(formatReport(report)).toContain(notes[0]);
+    },
+  );
+
+  it('has no such note when the run summary accounts for every month', () => {
+    const months = full.months.map((month) => accounted(month, rowsOf(full, month)));
+    const report = validateSiteData({ next: full, previous: full, months });
+    expect(report.notes.filter((note) => note.includes('row accounting'))).toEqual([]);
+  });
+
   it.each(['2025-03', '2024-03', '2025-02'])(
     'refuses site data without %s, a month the run kept rows of, whatever an approval says',
     (month) => {

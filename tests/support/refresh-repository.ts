@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import type { RefreshOptions } from '../../pipeline/refresh-steps.ts';
 import { STEPS } from '../../pipeline/steps.ts';
+import { DROP_REASONS } from '../../src/shared/schema.ts';
 import { committedSiteData } from './site-data.ts';
 
 /** The staging folder of the refresh in the scratch repository. */
@@ -51,12 +52,13 @@ export function refreshRepository(prefix: string) {
   };
   /**
    * Stage `siteData` in STAGE_DIR with the run summary a run of `steps` (names; every step by
-   * default) writes beside it, without month accounting: as the pipeline step stages them.
+   * default) writes beside it, as the pipeline step stages them: each month of the site data
+   * accounted for as read and kept whole, every row placed.
    */
   const stageRun = (siteData: unknown, steps: readonly string[] = STEPS.map((s) => s.name)) => {
     write(`${STAGE_DIR}/site-data.json`, siteData);
     write(`${STAGE_DIR}/run-summary.json`, {
-      months: [],
+      months: wholeMonths(siteData),
       steps: steps.map((name, i) => ({ number: i + 1, name, ms: 0, result: '' })),
     });
   };
@@ -76,4 +78,21 @@ export function refreshRepository(prefix: string) {
       log: () => {},
     }),
   };
+}
+
+/**
+ * The run summary's accounting of each month of `siteData` (its provenance's rows): read and
+ * kept whole, every row placed; none for data without provenance (a test's broken site data).
+ */
+function wholeMonths(siteData: unknown): object[] {
+  const provenance = (siteData as { provenance?: unknown } | null)?.provenance;
+  if (!Array.isArray(provenance)) return [];
+  return provenance.map(({ month, rows }: { month: string; rows: number }) => ({
+    month,
+    read: rows,
+    kept: rows,
+    dropped: Object.fromEntries(DROP_REASONS.map((reason) => [reason, 0])),
+    crimeIdsByFile: [],
+    coverage: { lsoa: rows, ward: rows, postcodeDistrict: rows, pollingDistrict: 0 },
+  }));
 }
