@@ -1,7 +1,6 @@
 // What the download endpoints share: one route per table and format, and the response.
 import { DOWNLOAD_FORMATS, type DownloadFormat } from '../shared/open-data.ts';
 import { CONTENT_TYPES, tableFile, type ReportTable } from './report-tables.ts';
-import { siteData } from './site-data.ts';
 import { versioned } from './content-version.ts';
 
 // A type alias (not an interface) so it fits Astro's Record<string, unknown> props.
@@ -26,22 +25,17 @@ export function downloadPaths(
   );
 }
 
-/** What a table's file holds in `format`, as the build serves it. */
-function tableBody(table: ReportTable, format: DownloadFormat): string {
-  return tableFile(table, format, siteData.generatedAt);
-}
-
 /**
  * The site path of `table`'s file in `format` on the report page at `page` ("wards/armley/"),
  * versioned by what the file holds (content-version.ts): a refresh that changes a table
  * changes its address, and one that leaves it as it was keeps it.
  */
 export function tableFilePath(page: string, table: ReportTable, format: DownloadFormat): string {
-  return versioned(page + downloadFileName(table.spec.id, format), tableBody(table, format));
+  return versioned(page + downloadFileName(table.spec.id, format), tableFile(table, format));
 }
 
 export function downloadResponse({ table, format }: DownloadProps): Response {
-  return new Response(tableBody(table, format), {
+  return new Response(tableFile(table, format), {
     headers: { 'Content-Type': CONTENT_TYPES[format] },
   });
 }

@@ -218,14 +218,18 @@ export function tableCsv(table: ReportTable): string {
   );
 }
 
-/** The table as JSON: what it is, its months, columns, licence and attribution, then the rows. */
-export function tableJson(table: ReportTable, generatedAt: string): string {
+/**
+ * The table as JSON: what it is, its months, columns, licence and attribution, then the rows.
+ * Nothing in it but the table's own figures and words: no time of the data's newest fetch,
+ * which a refresh that fetched a month again unchanged would move, changing every file (and
+ * its versioned address) while no figure in it changed. Its months say what it covers.
+ */
+export function tableJson(table: ReportTable): string {
   const fields = table.spec.fields;
   return `${JSON.stringify(
     {
       title: `${table.spec.title}: ${table.subject}`,
       description: table.spec.description,
-      generatedAt,
       months: {
         from: table.period.from,
         to: table.period.to,
@@ -246,8 +250,8 @@ export function tableJson(table: ReportTable, generatedAt: string): string {
 }
 
 /** The response body of `table` in `format`. */
-export function tableFile(table: ReportTable, format: DownloadFormat, generatedAt: string): string {
-  return format === 'csv' ? tableCsv(table) : tableJson(table, generatedAt);
+export function tableFile(table: ReportTable, format: DownloadFormat): string {
+  return format === 'csv' ? tableCsv(table) : tableJson(table);
 }
 
 export const CONTENT_TYPES: Record<DownloadFormat, string> = {

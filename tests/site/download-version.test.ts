@@ -3,7 +3,8 @@
 // beside the page's new SHA-256; so are the report tables' CSV and JSON files, README.txt and
 // datapackage.json. Two builds of the committed Leeds outputs, the second with one year's file
 // written again with other bytes (and its manifest entry with them, as the pipeline writes it,
-// and README.txt), and one ward's busiest street named otherwise in the site data: only the
+// and README.txt), and one ward's busiest street named otherwise in the site data, whose months
+// were fetched again later (a newer generatedAt, nothing else changed by it): only the
 // addresses of what changed differ, on the Data page and its Dataset and on the ward's page.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -72,10 +73,13 @@ beforeAll(async () => {
   await writeFile(readme, text.replace(listed, `${bytes.length} bytes  ${sha256(bytes)}`));
   // One ward's busiest street renamed: its streets table changes, no other table of any ward.
   const siteData = JSON.parse(await readFile(path.join(after, 'site-data.json'), 'utf8')) as {
+    generatedAt: string;
     topStreets: { byWard: { location: string }[][] };
   };
   const street = siteData.topStreets.byWard[RENAMED_WARD]![0]!;
   street.location = `${street.location} East`;
+  // And its months fetched again a day later: the newest fetch moves, no figure with it.
+  siteData.generatedAt = new Date(Date.parse(siteData.generatedAt) + 86_400_000).toISOString();
   await writeFile(path.join(after, 'site-data.json'), JSON.stringify(siteData));
   for (const [name, data] of [
     ['before', before],
@@ -169,6 +173,23 @@ describe('the report tables, README.txt and datapackage.json built from changed 
     expect(tableAddresses(builds.after.dir, wardPage(OTHER_WARD))).toEqual(
       tableAddresses(builds.before.dir, wardPage(OTHER_WARD)),
     );
+  });
+
+  it('serves the same bytes for every table file the change left as it was', () => {
+    const renamed = `${wardPage(RENAMED_WARD)}streets.`;
+    const pages = [...wards.map((_, i) => wardPage(i)), 'years/2024/', 'years/2025/'];
+    let compared = 0;
+    for (const page of pages) {
+      for (const file of tableAddresses(builds.before.dir, page).keys()) {
+        if (`${page}${file}`.startsWith(renamed)) continue;
+        const before = readFileSync(path.join(builds.before.dir, page, file), 'utf8');
+        expect(readFileSync(path.join(builds.after.dir, page, file), 'utf8'), page + file).toBe(
+          before,
+        );
+        compared += 1;
+      }
+    }
+    expect(compared).toBeGreaterThan(wards.length * 10);
   });
 
   it('links README.txt and datapackage.json at addresses versioned by what they hold', () => {

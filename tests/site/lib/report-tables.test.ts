@@ -31,7 +31,7 @@ interface TableFile {
 function file(id: string): TableFile {
   const table = yearTables(data, 2025).find((t) => t.spec.id === id);
   if (table === undefined) throw new Error(`No table ${id} for 2025`);
-  return JSON.parse(tableJson(table, data.generatedAt)) as TableFile;
+  return JSON.parse(tableJson(table)) as TableFile;
 }
 
 describe('yearTables: the comparison with the previous year', () => {
