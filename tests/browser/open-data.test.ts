@@ -12,6 +12,11 @@ import { validate } from 'datapackage';
 import { parse } from 'node-html-parser';
 import { describe, expect, it } from 'vitest';
 import { DIST_DIR } from './global-setup.ts';
+import {
+  dataPackageProblems,
+  type DataPackage,
+  type TabularResource,
+} from '../support/table-schema.ts';
 
 interface Resource {
   name: string;
@@ -112,6 +117,71 @@ describe('datapackage.json', () => {
         );
       }
     }
+  });
+
+  /** A resource's file as the site serves it, and its CSV (decompressed). */
+  function readResource(resource: TabularResource) {
+    const stored = readFileSync(dist(resource.path));
+    return { stored, data: resource.compression === 'gz' ? gunzipSync(stored) : stored };
+  }
+  const whole = descriptor as unknown as DataPackage;
+
+  it("holds in every resource's file the values its schema allows, laid out as its dialect says", () => {
+    expect(dataPackageProblems(whole, readResource)).toEqual([]);
+  });
+
+  it('the checks find a schema that the files break (the test can fail)', () => {
+    /** The resources with `path` ending so, of a copy of the package changed by `change`. */
+    const broken = (ending: string, change: (r: TabularResource) => void) => {
+      const copy = structuredClone(whole);
+      const chosen = copy.resources.filter((r) => r.path.endsWith(ending));
+      expect(chosen.length, ending).toBeGreaterThan(0);
+      chosen.forEach(change);
+      return dataPackageProblems({ resources: chosen }, readResource);
+    };
+    const field = (r: TabularResource, name: string) => {
+      const found = r.schema.fields.find((f) => f.name === name);
+      if (found === undefined) throw new Error(`${r.name} has no field ${name}`);
+      return found;
+    };
+    // A yearmonth ("2025-03") declared as a date.
+    expect(broken('/months.csv', (r) => (field(r, 'month').type = 'date')).join('\n')).toMatch(
+      /"month": "\d{4}-\d{2}" is not a valid date/,
+    );
+    // An integer column with empty cells and no missing value for them.
+    expect(broken('/months.csv', (r) => (r.schema.missingValues = [])).join('\n')).toMatch(
+      /"crimes": "" is not a valid integer/,
+    );
+    // A primary key that is not unique: ranks that wards share.
+    expect(broken('wards.csv', (r) => (r.schema.primaryKey = 'rank')).join('\n')).toMatch(
+      /primaryKey \["\d+"\] is not unique/,
+    );
+    // A foreign key to a resource the package does not have.
+    expect(
+      broken('2025/wards.csv', (r) => {
+        r.schema.foreignKeys = [
+          { fields: 'ward_code', reference: { resource: 'ward-codes', fields: 'code' } },
+        ];
+      }),
+    ).toContainEqual(expect.stringMatching(/foreign key to resource "ward-codes"/));
+    // A size and a hash that are not the file's.
+    const sized = broken('.csv.gz', (r) => {
+      r.bytes = (r.bytes ?? 0) + 1;
+      r.hash = `sha256:${'0'.repeat(64)}`;
+    });
+    expect(sized.filter((p) => / bytes \d+, the file has/.test(p))).toHaveLength(
+      manifest.files.length,
+    );
+    expect(sized.filter((p) => / hash sha256:0+, the file's/.test(p))).toHaveLength(
+      manifest.files.length,
+    );
+    // A value outside an enum: a verdict the schema does not list.
+    expect(
+      broken('year-earlier.csv', (r) => {
+        const verdict = field(r, 'change_verdict');
+        verdict.constraints = { enum: ['higher', 'lower'] };
+      }).join('\n'),
+    ).toMatch(/"within-normal" is not in its enum/);
   });
 
   it('gives each yearly file the size and SHA-256 of the file the site serves', () => {
