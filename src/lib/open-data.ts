@@ -18,7 +18,7 @@ import { CSV_DIALECT } from '../shared/csv-format.ts';
 import { SITE_NAME } from './site-meta.ts';
 import { area, areaChangeLog, AREA_LICENCE, AREA_WORDS, areaDataFile, DISTRICT } from './area.ts';
 import { requireSiteDataMonths, siteData } from './site-data.ts';
-import { downloadFileName } from './download-routes.ts';
+import { downloadFileName, tableName } from './download-routes.ts';
 import { period, yearsWithData } from './figures.ts';
 import { absoluteUrl } from './paths.ts';
 import { VERSION_HEX_DIGITS } from './content-version.ts';
@@ -104,19 +104,15 @@ const LICENSES = [{ name: AREA_LICENCE.name, path: AREA_LICENCE.path, title: ARE
 export function reportTableFiles(
   data: SiteData,
 ): { path: string; name: string; table: ReportTable }[] {
-  const files = (page: string, prefix: string, tables: ReportTable[]) =>
+  const files = (page: string, tables: ReportTable[]) =>
     tables.map((table) => ({
       path: `${page}${downloadFileName(table.spec.id, 'csv')}`,
-      name: `${prefix}-${table.spec.id}`,
+      name: tableName(page, table.spec.id),
       table,
     }));
   return [
-    ...data.wards.flatMap((ward, i) =>
-      files(`wards/${ward.slug}/`, `ward-${ward.slug}`, wardTables(data, i)),
-    ),
-    ...yearsWithData(data).flatMap((year) =>
-      files(`years/${year}/`, `year-${year}`, yearTables(data, year)),
-    ),
+    ...data.wards.flatMap((ward, i) => files(`wards/${ward.slug}/`, wardTables(data, i))),
+    ...yearsWithData(data).flatMap((year) => files(`years/${year}/`, yearTables(data, year))),
   ];
 }
 

@@ -26,7 +26,7 @@ describe('downloading a table from a ward page', () => {
       const link = page.locator('a[data-download="crime-types"][data-format="csv"]');
       await expect(link.textContent()).resolves.toBe('CSV');
       const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
-      expect(download.suggestedFilename()).toBe('crime-types.csv');
+      expect(download.suggestedFilename()).toBe(`leeds-ward-${ward?.slug}-crime-types.csv`);
       const file = await download.path();
       const rows = parseCsv(await readFile(file, 'utf8'), { columns: true }) as {
         crime_type: string;

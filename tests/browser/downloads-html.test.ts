@@ -196,6 +196,32 @@ describe('download links on the ward and year reports', () => {
     }
   });
 
+  it('every link saves its file under a name of its own, naming the ward or year and the table', () => {
+    const names = new Map<string, string>();
+    for (const { path: urlPath } of reportPages) {
+      // "armley" of wards/armley/, "2025" of years/2025/.
+      const subject = urlPath.split('/')[1] ?? '';
+      const root = page(urlPath);
+      for (const a of root.querySelectorAll('a[data-download]')) {
+        const href = a.getAttribute('href') ?? '';
+        const saved = a.getAttribute('download') ?? '';
+        const table = a.getAttribute('data-download') ?? '';
+        const format = a.getAttribute('data-format') ?? '';
+        expect(saved, href).toMatch(
+          new RegExp(`^leeds-.*\\b${subject}\\b.*-${table}\\.${format}$`),
+        );
+        expect(
+          names.get(saved),
+          `${href} and ${names.get(saved)} save as ${saved}`,
+        ).toBeUndefined();
+        names.set(saved, href);
+      }
+    }
+    expect(names.size).toBe(
+      2 * reportPages.reduce((n, p) => n + downloads(page(p.path), 'csv').length, 0),
+    );
+  });
+
   it('every CSV holds the figures the page shows beside its link', () => {
     let compared = 0;
     for (const { path: urlPath } of reportPages) {
