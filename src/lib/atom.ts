@@ -24,6 +24,8 @@ export interface AtomFeed {
   alternate: string;
   author: string;
   rights: string;
+  /** The licence's address, linked as RFC 4946 says (rel="license"). */
+  licence: string;
   entries: readonly AtomEntry[];
 }
 
@@ -72,6 +74,7 @@ export function atomFeed(feed: AtomFeed): string {
     `  ${element('updated', feed.updated)}`,
     `  <link rel="self" type="application/atom+xml" href="${escapeXml(feed.self)}"/>`,
     `  <link rel="alternate" type="text/html" href="${escapeXml(feed.alternate)}"/>`,
+    `  <link rel="license" type="text/html" href="${escapeXml(feed.licence)}"/>`,
     `  <author>${element('name', feed.author)}</author>`,
     `  ${element('rights', feed.rights)}`,
     ...entries,

@@ -1,6 +1,6 @@
 // The site's feeds: what each data refresh changed (from src/data/changes.json), and one per
 // ward with its latest month's headline. Built from the same figures as the pages.
-import { AREA_WORDS, DISTRICT, mapArea } from './area.ts';
+import { AREA_LICENCE, DISTRICT, mapArea } from './area.ts';
 import {
   entryAnchor,
   entryTime,
@@ -9,8 +9,6 @@ import {
   type ChangeLog,
   type ResidentsChanged,
 } from '../shared/change-log.ts';
-import { DATA_SOURCE } from '../shared/constants.ts';
-import { boundariesAttribution } from '../shared/open-data.ts';
 import type { SiteData } from '../shared/schema.ts';
 import type { AtomEntry, AtomFeed } from './atom.ts';
 import { latestTwelveMonths, monthTotal, sum, typeCounts } from './figures.ts';
@@ -21,7 +19,10 @@ import { compareCounts } from '../shared/rates.ts';
 import { absoluteUrl } from './paths.ts';
 import { SITE_NAME } from './site-meta.ts';
 
-const RIGHTS = `${DATA_SOURCE.attribution} ${boundariesAttribution(AREA_WORDS.boundariesYear)}`;
+// A feed travels on its own (a reader keeps its entries), so it carries what every data file
+// does: the attribution, the crime records' source first, and a link to the licence.
+const RIGHTS = AREA_LICENCE.attribution.join(' ');
+const LICENCE = AREA_LICENCE.path;
 
 /**
  * "Added March 2025: 9,304 crimes and anti-social behaviour incidents (archive:2025-03)." for
@@ -117,6 +118,7 @@ export function changesFeed(log: ChangeLog, data: SiteData): AtomFeed {
     alternate: page,
     author: SITE_NAME,
     rights: RIGHTS,
+    licence: LICENCE,
     entries,
   };
 }
@@ -193,6 +195,7 @@ export function wardFeed(data: SiteData, log: ChangeLog, index: number): AtomFee
     alternate: page,
     author: SITE_NAME,
     rights: RIGHTS,
+    licence: LICENCE,
     entries: [
       {
         id: `${page}#${latest}`,

@@ -8,6 +8,7 @@ import { atomFeed } from '../../src/lib/atom.ts';
 import { changesFeed, wardFeed } from '../../src/lib/feeds.ts';
 import { changeEntry, recordChange } from '../../pipeline/provenance.ts';
 import type { SiteData } from '../../src/shared/schema.ts';
+import { AREA_LICENCE } from '../../src/lib/area.ts';
 import {
   committedSiteData,
   fromSnapshot,
@@ -32,6 +33,7 @@ interface Parsed {
     updated: string;
     author: { name: string };
     link: { '@_rel': string; '@_href': string }[];
+    rights: string;
     entry?: { id: string; title: string; updated: string; summary: { '#text': string } }[];
   };
 }
@@ -299,5 +301,34 @@ describe('changesFeed(log, data): when each entry was published', () => {
       '2025-05-10T07:00:00.000Z',
       '2025-04-03T07:00:00.000Z',
     ]);
+  });
+});
+
+describe('the feeds carry the licence and attribution of the data they give', () => {
+  const entry = changeEntry(withoutMonth(full, '2025-03'), full);
+  const log = recordChange(EMPTY_CHANGE_LOG, entry!);
+  // Built in the tests, once the site's address is set.
+  const feeds = () =>
+    [
+      ['the changes feed', atomFeed(changesFeed(log, full))],
+      ...full.wards.map((w, i) => [`${w.name}'s feed`, atomFeed(wardFeed(full, log, i))]),
+    ] as const;
+
+  it("names the crime records' source and every other, as the data files do", () => {
+    for (const [name, xml] of feeds()) {
+      const { feed } = parseAtom(xml);
+      expect(feed.rights, name).toContain('Crime records: police.uk (https://data.police.uk/)');
+      for (const line of AREA_LICENCE.attribution) expect(feed.rights, name).toContain(line);
+    }
+  });
+
+  it('links the licence (RFC 4946)', () => {
+    for (const [name, xml] of feeds()) {
+      const licences = parseAtom(xml).feed.link.filter((l) => l['@_rel'] === 'license');
+      expect(
+        licences.map((l) => l['@_href']),
+        name,
+      ).toEqual([AREA_LICENCE.path]);
+    }
   });
 });
