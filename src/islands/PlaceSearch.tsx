@@ -4,7 +4,8 @@
 // server is asked. Every answer is said in the island's status line (CrimeMap) and shown once:
 // one that opens a ward with the ward's details (which cover the search on a phone, and take
 // the focus), where a postcode is said under the ward's name; any other under the field. A ward
-// found by name is said by its details' heading alone, read out as it takes the focus.
+// is said by its details' heading alone, read out as it takes the focus: a ward found by name
+// says nothing more, a postcode says where it is in "this ward".
 import { MAP_AREA } from '../lib/map-area.ts';
 import { useRef, useState } from 'preact/hooks';
 import type { MapData } from '../shared/map-data.ts';
@@ -40,10 +41,13 @@ const WORDS = searchWords(MAP_AREA);
 
 export function PlaceSearch({ data, postcodesUrl, onFound, announce }: PlaceSearchProps) {
   const [message, setShown] = useState('');
-  /** Say `text`; show it under the field unless the ward it opens shows it ('ward'). */
-  const setMessage = (text: string, shownBy: 'field' | 'ward' = 'field') => {
-    setShown(shownBy === 'field' ? text : '');
-    announce(text);
+  /**
+   * Show `text` under the field and say it; or, for an answer that opens a ward, show it
+   * nowhere here (the ward's details show it) and say `said`.
+   */
+  const setMessage = (text: string, said?: string) => {
+    setShown(said === undefined ? text : '');
+    announce(said ?? text);
   };
   const [choices, setChoices] = useState<string[]>([]);
   const index = useRef<Promise<PostcodeIndexFile> | null>(null);
@@ -64,11 +68,14 @@ export function PlaceSearch({ data, postcodesUrl, onFound, announce }: PlaceSear
       setMessage(found?.kind === 'none' ? found.message : `“${text}” is not a postcode.`);
       return;
     }
-    const note =
+    const where = (ward: string) =>
       found.precision === 'unit'
-        ? `${found.label} is in ${wardName(found.ward)}.`
-        : `Most of ${found.label} is in ${wardName(found.ward)}; the map is centred on it.`;
-    setMessage(note, 'ward');
+        ? `${found.label} is in ${ward}.`
+        : `Most of ${found.label} is in ${ward}; the map is centred on it.`;
+    const note = where(wardName(found.ward));
+    // The ward's details take the focus and their heading, the ward's name, is read out then:
+    // the status line says the rest, so the name is heard once and the postcode too.
+    setMessage(note, where('this ward'));
     onFound({
       ward: found.ward,
       centre: [found.lat, found.lon],
@@ -92,7 +99,7 @@ export function PlaceSearch({ data, postcodesUrl, onFound, announce }: PlaceSear
     if (wards.length === 1 && wards[0] !== undefined) {
       // The ward's details take the focus, and their heading, the ward's name, is read out
       // then: said in the status line as well, the name would be heard twice.
-      setMessage('', 'ward');
+      setMessage('', '');
       onFound({ ward: wards[0], centre: null, zoom: null, note: null });
     } else if (wards.length > 1) {
       setMessage(`${wards.length} wards match “${text.trim()}”:`);

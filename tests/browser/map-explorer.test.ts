@@ -838,9 +838,14 @@ describe.each(['desktop', 'phone', 'tablet'] as const)(
       const [commonest] = [...inSector].sort((a, b) => b[1] - a[1])[0] ?? [];
       if (commonest === undefined) throw new Error('No LS9 7 postcode in a Leeds ward');
       const { page } = await openMap(size);
-      for (const [typed, ward, answer] of [
-        [unit.code.toLowerCase(), unit.ward, `${unit.code} is in ${unit.ward}`],
-        ['ls9 7', commonest, `Most of LS9 7 is in ${commonest}`],
+      for (const [typed, ward, answer, said] of [
+        [
+          unit.code.toLowerCase(),
+          unit.ward,
+          `${unit.code} is in ${unit.ward}`,
+          `${unit.code} is in this ward`,
+        ],
+        ['ls9 7', commonest, `Most of LS9 7 is in ${commonest}`, 'Most of LS9 7 is in this ward'],
       ] as const) {
         if ((await page.locator('#crime-map-ward').count()) > 0) await closeWard(page);
         if (size !== 'desktop' && (await page.getAttribute('.crime-map', 'data-panel')) !== 'open')
@@ -851,9 +856,10 @@ describe.each(['desktop', 'phone', 'tablet'] as const)(
           (name) => document.querySelector('#crime-map-ward-name')?.textContent === name,
           ward,
         );
-        // Read out once, by a status a screen reader can hear (not in a hidden part of the page).
+        // Read out once, by a status a screen reader can hear (not in a hidden part of the page),
+        // without the ward's name, which the details' heading says as it takes the focus.
         await expect
-          .poll(() => page.getByRole('status').filter({ hasText: answer }).count(), {
+          .poll(() => page.getByRole('status').filter({ hasText: said }).count(), {
             message: `${typed}: read out`,
             timeout: 5_000,
           })
@@ -953,6 +959,56 @@ describe('the status line, said again', () => {
       .toContain('nowhere at all');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('crime-map-place');
   });
+
+  it.each(['desktop', 'phone'] as const)(
+    "says a postcode's ward once, by its details' heading, and the postcode by the status line, on a %s",
+    async (size) => {
+      const ref = await readReference();
+      const sectorWards = new Map<string, number>();
+      for (const [code, place] of ref.postcodes) {
+        if (!code.startsWith('LS9 7')) continue;
+        const ward = wardOf(ref, place);
+        if (ward !== null) sectorWards.set(ward, (sectorWards.get(ward) ?? 0) + 1);
+      }
+      const [sectorWard] = [...sectorWards].sort((a, b) => b[1] - a[1])[0] ?? [];
+      const searches = [
+        ['ls6 1aa', 'LS6 1AA', wardOf(ref, ref.postcodes.get('LS6 1AA') ?? [0, 0])],
+        ['LS17 6HA', 'LS17 6HA', wardOf(ref, ref.postcodes.get('LS17 6HA') ?? [0, 0])],
+        ['ls9 7', 'LS9 7', sectorWard ?? null],
+      ] as const;
+      const { page } = await openMap(size);
+      const heard = await watchStatus(page);
+      for (const [typed, postcode, ward] of searches) {
+        if (ward === null) throw new Error(`${postcode} is in no Leeds ward of the reference`);
+        if ((await page.locator('#crime-map-ward').count()) > 0) await closeWard(page);
+        if ((await page.getAttribute('.crime-map', 'data-panel')) !== 'open') {
+          await page.getByRole('button', { name: 'Filters and figures', exact: true }).click();
+        }
+        const before = (await heard()).length;
+        await page.getByLabel('Find a postcode or ward').fill(typed);
+        await page.keyboard.press('Enter');
+        await page.waitForFunction(
+          (name) =>
+            document.activeElement?.id === 'crime-map-ward-name' &&
+            document.activeElement.textContent === name,
+          ward,
+          { timeout: 5_000 },
+        );
+        await page.waitForTimeout(ANNOUNCE_AFTER_MS * 2);
+        // What a screen reader hears: the focused heading's name, then the status line's news.
+        const focusName = await page.evaluate(() => document.activeElement?.textContent ?? '');
+        const said = (await heard()).slice(before);
+        const times = [focusName, ...said].filter((text) => text.includes(ward)).length;
+        expect(times, `${typed}: ${JSON.stringify([focusName, ...said])}`).toBe(1);
+        expect(said.join(' '), typed).toContain(postcode);
+        // The live region holds the answer, as the accessibility tree gives it.
+        expect(await page.getByRole('status').filter({ hasText: postcode }).count(), typed).toBe(1);
+        // Seen in full, ward and all, with the ward's details.
+        expect(await page.textContent('#crime-map-ward-found'), typed).toContain(postcode);
+        expect(await page.textContent('#crime-map-ward-found'), typed).toContain(ward);
+      }
+    },
+  );
 });
 
 describe('ward details at every size', () => {
