@@ -163,20 +163,30 @@ function MapView({ data, shapes, wardsBase, postcodesUrl, announce }: MapViewPro
     commit,
     initiallyOpen: wide,
   });
-  // Where the search found a postcode, shown with its ward's details (and not under the search,
-  // PlaceSearch) until they close or show another ward.
-  const [found, setFound] = useState<{ ward: string; note: string } | null>(null);
+  // Where the search found a postcode: shown with its ward's details (and not under the search,
+  // PlaceSearch) while they show it; once they close or show another ward, under the search
+  // (withWard false), where the postcode typed still is, until the next search.
+  const [found, setFound] = useState<{ ward: string; note: string; withWard: boolean } | null>(
+    null,
+  );
   useEffect(() => {
-    if (found !== null && found.ward !== state.ward) setFound(null);
+    if (found?.withWard === true && found.ward !== state.ward) {
+      setFound({ ...found, withWard: false });
+    }
   }, [found, state.ward]);
+  const keptAnswer = found === null || found.withWard ? null : found.note;
   const search = useMemo(
     () => (
       <PlaceSearch
         data={data}
         postcodesUrl={postcodesUrl}
         announce={announce}
+        keptAnswer={keptAnswer}
+        onSearch={() => setFound(null)}
         onFound={(place) => {
-          setFound(place.note === null ? null : { ward: place.ward, note: place.note });
+          setFound(
+            place.note === null ? null : { ward: place.ward, note: place.note, withWard: true },
+          );
           wards.pick(
             place.ward,
             // Centred as the address keeps it, so that a load of the address shows this view.
@@ -185,7 +195,7 @@ function MapView({ data, shapes, wardsBase, postcodesUrl, announce }: MapViewPro
         }}
       />
     ),
-    [data, postcodesUrl, wards, announce],
+    [data, postcodesUrl, wards, announce, keptAnswer],
   );
   const { types, excludeCityCentre, view, measure, threshold } = state;
   const figuresText = useElement(MapFigures, {
@@ -225,7 +235,7 @@ function MapView({ data, shapes, wardsBase, postcodesUrl, announce }: MapViewPro
     windowText,
     rangeLabel,
     wardsBase,
-    found: found?.ward === state.ward ? found.note : null,
+    found: found?.withWard === true && found.ward === state.ward ? found.note : null,
   });
   // After the ward's own focus (useWardFocus, above) and the ranking's (a child, run first).
   useKeptFocus(rootRef, mapRef);

@@ -3,7 +3,8 @@
 // come from the published postcode index, fetched the first time one is searched; no other
 // server is asked. Every answer is said in the island's status line (CrimeMap) and shown once:
 // one that opens a ward with the ward's details (which cover the search on a phone, and take
-// the focus), where a postcode is said under the ward's name; any other under the field. A ward
+// the focus), where a postcode is said under the ward's name, and under the field once they
+// close, until the next search; any other under the field. A ward
 // is said by its details' heading alone, read out as it takes the focus: a ward found by name
 // says nothing more, a postcode says where it is in "this ward".
 import { MAP_AREA } from '../lib/map-area.ts';
@@ -27,6 +28,13 @@ export interface PlaceSearchProps {
   data: MapData;
   postcodesUrl: string;
   onFound(place: FoundPlace): void;
+  /** A search begins: what an earlier one found is no longer its answer. */
+  onSearch(): void;
+  /**
+   * The last search's answer, once the ward it opened (which showed it) is closed: shown under
+   * the field, where the postcode typed still is, until the next search; null: none.
+   */
+  keptAnswer: string | null;
   /** Say `text` in the island's status line. */
   announce(text: string): void;
 }
@@ -39,7 +47,8 @@ async function fetchIndex(url: string): Promise<PostcodeIndexFile> {
 
 const WORDS = searchWords(MAP_AREA);
 
-export function PlaceSearch({ data, postcodesUrl, onFound, announce }: PlaceSearchProps) {
+export function PlaceSearch(props: PlaceSearchProps) {
+  const { data, postcodesUrl, onFound, announce } = props;
   const [message, setShown] = useState('');
   /**
    * Show `text` under the field and say it; or, for an answer that opens a ward, show it
@@ -85,6 +94,7 @@ export function PlaceSearch({ data, postcodesUrl, onFound, announce }: PlaceSear
   };
 
   const search = (text: string) => {
+    props.onSearch();
     setChoices([]);
     if (text.trim() === '') {
       setMessage(WORDS.prompt);
@@ -124,11 +134,19 @@ export function PlaceSearch({ data, postcodesUrl, onFound, announce }: PlaceSear
         {WORDS.label}
       </label>
       <div class="crime-map__search-row">
-        <input id="crime-map-place" name="place" type="search" autocomplete={WORDS.autocomplete} />
+        {/* The answer is the field's description: read out again when focus comes back to
+            the field (as it does when the ward the search opened is closed). */}
+        <input
+          id="crime-map-place"
+          name="place"
+          type="search"
+          autocomplete={WORDS.autocomplete}
+          aria-describedby="crime-map-search-result"
+        />
         <button type="submit">Find</button>
       </div>
       <p class="crime-map__note" id="crime-map-search-result">
-        {message}
+        {message === '' ? (props.keptAnswer ?? '') : message}
       </p>
       {choices.length > 0 && (
         <ul class="crime-map__choices">

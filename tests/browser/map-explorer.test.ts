@@ -871,10 +871,69 @@ describe.each(['desktop', 'phone', 'tablet'] as const)(
       // The ward's details say it while they show the ward the search opened, not once shown
       // again some other way (Back after they closed).
       await closeWard(page);
+      // Closed, the answer is under the search again, where the postcode typed still is.
+      if (size !== 'desktop' && (await page.getAttribute('.crime-map', 'data-panel')) !== 'open')
+        await page.getByRole('button', { name: 'Filters and figures' }).click();
+      expect(await timesSeen(page, 'Most of LS9 7 is in')).toBe(1);
       await waitForHistory(page);
       await afterUpdate(page, async () => void (await page.goBack()));
       await page.waitForSelector('#crime-map-ward');
       expect(await page.locator('#crime-map-ward').textContent()).not.toContain('LS9 7');
+    });
+  },
+);
+
+describe.each(['desktop', 'phone'] as const)(
+  "the place search's answer after its ward's details close, on a %s",
+  (size) => {
+    it('stays under the field, and is its description, until the next search', async () => {
+      const ref = await readReference();
+      const ward = wardOf(ref, ref.postcodes.get('LS6 1AA') ?? [0, 0]);
+      if (ward === null) throw new Error('LS6 1AA is in no Leeds ward of the reference');
+      const { page } = await openMap(size);
+      await openPanel(page, size);
+      const search = page.getByLabel('Find a postcode or ward');
+      const result = page.locator('#crime-map-search-result');
+      const answer = `LS6 1AA is in ${ward}.`;
+      for (const close of ['the close button', 'Escape'] as const) {
+        await search.fill('ls6 1aa');
+        await afterUpdate(page, () => search.press('Enter'));
+        await page.waitForSelector('#crime-map-ward');
+        // Shown once, with the ward it opened, while that is open.
+        expect(await result.textContent(), close).toBe('');
+        if (close === 'Escape') await afterUpdate(page, () => page.keyboard.press('Escape'));
+        else await afterUpdate(page, () => closeWard(page));
+        await page.waitForSelector('#crime-map-ward', { state: 'detached' });
+        // Closed: in sight under the field, the focus back on it, which says it as it is read.
+        expect(await result.textContent(), close).toBe(answer);
+        expect(await result.isVisible(), close).toBe(true);
+        expect(await page.evaluate(() => document.activeElement?.id), close).toBe(
+          'crime-map-place',
+        );
+        expect(await search.getAttribute('aria-describedby'), close).toBe(
+          'crime-map-search-result',
+        );
+      }
+      // Another ward opened from the ranking leaves it there: it is the search's answer.
+      if (size === 'desktop') {
+        await page.getByRole('button', { name: /^Show all \d+ wards$/ }).click();
+        await afterUpdate(page, () =>
+          page.getByRole('button', { name: 'Armley', exact: true }).click(),
+        );
+        expect(await result.textContent()).toBe(answer);
+        expect(await page.textContent('#crime-map-ward')).not.toContain('LS6 1AA');
+        await closeWard(page);
+      }
+      // The next search's answer takes its place, whatever it is.
+      await search.fill('sw1a 1aa');
+      await search.press('Enter');
+      await expect.poll(() => result.textContent(), { timeout: 5_000 }).toContain('SW1A 1AA');
+      expect(await result.textContent()).not.toContain('LS6 1AA');
+      await search.fill('armley');
+      await afterUpdate(page, () => search.press('Enter'));
+      await page.waitForSelector('#crime-map-ward');
+      await closeWard(page);
+      expect(await result.textContent()).toBe('');
     });
   },
 );
