@@ -6,7 +6,11 @@ import { simplify } from '@turf/simplify';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { MAP_DATA_FILE_NAME } from '../src/shared/map-data.ts';
 import type { MapDataEncoder } from '../src/shared/map-data-encoder.ts';
-import { boundariesAttribution, OPEN_DATA_LICENCE } from '../src/shared/open-data.ts';
+import {
+  boundariesAttribution,
+  OPEN_DATA_LICENCE,
+  type DistrictWords,
+} from '../src/shared/open-data.ts';
 import type { Ward } from '../src/shared/schema.ts';
 
 export { MAP_DATA_FILE_NAME, WARD_SHAPES_FILE_NAME } from '../src/shared/map-data.ts';
@@ -32,13 +36,15 @@ const GZIP_OPTIONS = { level: 6, strategy: constants.Z_RLE } as const;
 
 /**
  * The map island's data for the months folded into `months` (see month-folds.ts), with wards
- * indexed like `wards`. `mapData` is gzipped; write it as public/data/<fileName>.
+ * indexed like `wards` and the licence and attribution of the district's sources (`words`,
+ * districtWords of its area). `mapData` is gzipped; write it as public/data/<fileName>.
  */
 export function buildMapData(
   months: MapDataEncoder,
   wards: readonly Ward[],
+  words: DistrictWords,
 ): { mapData: Uint8Array; fileName: string } {
-  const encoded = months.encode(wards);
+  const encoded = months.encode(wards, words);
   const mapData = new Uint8Array(gzipSync(encoded, GZIP_OPTIONS));
   return { mapData, fileName: MAP_DATA_FILE_NAME };
 }

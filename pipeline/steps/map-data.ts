@@ -3,6 +3,7 @@ import { cachedGeographyOutputs, geographyOutputsKey } from '../geography-output
 import { buildMapData, buildWardShapes } from '../map-data.ts';
 import { buildPostcodeIndex } from '../postcode-index.ts';
 import { formatCount } from '../../src/shared/format-count.ts';
+import { districtWords } from '../../src/shared/open-data.ts';
 import type { LocalRun } from '../local-run.ts';
 import type { Step } from '../run-context.ts';
 
@@ -16,7 +17,7 @@ async function runMapData(ctx: LocalRun): Promise<string> {
   const folds = await ctx.folded();
   const wards = await ctx.wards();
   const { geo } = ctx.geography;
-  const { mapData } = buildMapData(folds.mapData, wards);
+  const { mapData } = buildMapData(folds.mapData, wards, districtWords(ctx.area.config));
   const postcodeYear = ctx.area.config.postcodes?.copyrightYear ?? null;
   const { copyrightYear: boundariesYear, wards: wardsFile } = ctx.area.config.boundaries;
   const { shapes, postcodes } = await cachedGeographyOutputs(

@@ -1,7 +1,10 @@
 // The site's data, validated once when the build first imports it. Every page reads it here.
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { area, areaDataDir, areaDataFile, AREA_FILE, rebuildHint } from './area.ts';
 import { yearsWithData } from './figures.ts';
 import { areaMismatch } from '../shared/area.ts';
+import { MapDataFormatError, readMapDataHeader, type MapDataHeader } from '../shared/map-data.ts';
 import { monthsDifference } from '../shared/months.ts';
 import { parseOrThrow, siteDataSchema, type SiteData } from '../shared/schema.ts';
 
@@ -17,6 +20,23 @@ if (differing.length > 0) {
     `The site data ${raw.file} was built from another configuration of the area than ` +
       `${AREA_FILE} has now (${differing.join(', ')} differ). ${rebuildHint(area.slug, areaDataDir(area.slug))}`,
   );
+}
+
+/**
+ * The header of the map data `file` (gzipped) the build serves. A file the map cannot read (of
+ * an older format: version 1 carried no licence or attribution) stops the build, naming the
+ * file and the command that makes it again, rather than being served to a map that refuses it.
+ */
+export function requireMapDataHeader(file: string): MapDataHeader {
+  try {
+    return readMapDataHeader(gunzipSync(readFileSync(file))).header;
+  } catch (error) {
+    if (!(error instanceof MapDataFormatError)) throw error;
+    throw new Error(
+      `${error.message} (${file}). ${rebuildHint(area.slug, areaDataDir(area.slug))}`,
+      { cause: error },
+    );
+  }
 }
 
 /**

@@ -17,6 +17,7 @@ import {
 } from './map-data.ts';
 import { packPoints, UINT32_LIMIT, type MapPoints } from './map-points.ts';
 import { monthRange } from './months.ts';
+import { LEEDS_WORDS, openDataLicence, type DistrictWords } from './open-data.ts';
 import type { MonthSummary, Ward } from './schema.ts';
 import type { CentrePlace } from './area.ts';
 
@@ -106,6 +107,14 @@ export interface MapDataEncoderState {
   wardSeen: string[];
   points: { lonQ: Int32Array; latQ: Int32Array; ward: Uint32Array; flags: Uint8Array };
   months: [string, MonthEntries][];
+}
+
+/** The map data header's licence and attribution for a district's sources (`words`). */
+export function mapDataLicence(
+  words: DistrictWords,
+): Pick<MapDataHeader, 'licence' | 'attribution'> {
+  const { name, attribution } = openDataLicence(words);
+  return { licence: name, attribution: attribution.join(' ') };
 }
 
 export function quantise(degrees: number): number {
@@ -300,8 +309,11 @@ export class MapDataEncoder {
     return { keys: Uint32Array.from(keys), counts: Uint32Array.from(counts) };
   }
 
-  /** The map data bytes (not gzipped) of the months added, with wards indexed like `wards`. */
-  encode(wards: readonly Ward[]): Uint8Array {
+  /**
+   * The map data bytes (not gzipped) of the months added, with wards indexed like `wards`, and
+   * the licence and attribution of the district's sources (`words`).
+   */
+  encode(wards: readonly Ward[], words: DistrictWords): Uint8Array {
     if (wards.length >= NO_WARD) {
       throw new RangeError(`The map data holds at most ${NO_WARD - 1} wards, got ${wards.length}`);
     }
@@ -423,6 +435,7 @@ export class MapDataEncoder {
       })),
       pointCount: points.length,
       entryCounts: renumbered.map((e) => e.keys.length),
+      ...mapDataLicence(words),
     };
 
     for (const { keys } of renumbered) {
@@ -463,9 +476,10 @@ export function encodeMapData(
   summaries: readonly Pick<MonthSummary, 'month' | 'points'>[],
   wards: readonly Ward[],
   inCentre?: (point: CentrePlace) => boolean,
+  words: DistrictWords = LEEDS_WORDS,
 ): Uint8Array {
   const encoder = new MapDataEncoder(inCentre);
   for (const { month, points } of summaries)
     encoder.add({ month, points: packPoints(month, points) });
-  return encoder.encode(wards);
+  return encoder.encode(wards, words);
 }

@@ -7,7 +7,9 @@
 //   bytes 0-3   magic "LCMD"
 //   bytes 4-7   format version (u32, little-endian)
 //   bytes 8-11  header length H (u32, little-endian)
-//   H bytes     header, JSON (UTF-8): months, hasData, crimeTypes, wards, pointCount, entryCounts
+//   H bytes     header, JSON (UTF-8): months, hasData, crimeTypes, wards, pointCount, entryCounts,
+//               licence and attribution (the file is published: it carries them as every data
+//               file does, from the one source, open-data.ts openDataLicence)
 //   then, one stream after another (varint = unsigned LEB128, zigzag for signed deltas):
 //     P zigzag varints  longitude of each point minus the previous one, in 1e-5 degrees
 //     P zigzag varints  latitude of each point minus the previous one, in 1e-5 degrees
@@ -22,7 +24,11 @@
 // value compress better than interleaved records. Decoding is one pass over the bytes.
 
 export const MAP_DATA_MAGIC = 'LCMD';
-export const MAP_DATA_VERSION = 1;
+/**
+ * 2: the header carries the licence and attribution. A file of version 1 has neither and is
+ * refused (rebuild it with the pipeline) rather than served without them.
+ */
+export const MAP_DATA_VERSION = 2;
 export const MAP_DATA_FILE_NAME = 'map-data.bin.gz';
 export const WARD_SHAPES_FILE_NAME = 'wards.geojson';
 
@@ -66,10 +72,16 @@ export interface MapDataHeader {
   pointCount: number;
   /** Number of entries of each month, indexed like `months`. */
   entryCounts: number[];
+  /** The data's licence, as the other data files name it ("OGL-UK-3.0"). */
+  licence: string;
+  /** The full attribution the data's reuse owes its sources, one line after another. */
+  attribution: string;
 }
 
 /** The decoded map data: flat typed arrays, plus totals precomputed for the figures. */
 export interface MapData {
+  licence: string;
+  attribution: string;
   months: readonly string[];
   hasData: readonly boolean[];
   crimeTypes: readonly string[];
@@ -216,6 +228,16 @@ export function readMapDataHeader(bytes: Uint8Array): {
   ) {
     throw new MapDataFormatError('header lacks months, hasData, entryCounts, wards or pointCount');
   }
+  if (
+    typeof header.licence !== 'string' ||
+    header.licence === '' ||
+    typeof header.attribution !== 'string' ||
+    header.attribution === ''
+  ) {
+    throw new MapDataFormatError(
+      'header lacks the licence or the attribution; rebuild the map data with the pipeline',
+    );
+  }
   return { header, bodyOffset: end };
 }
 
@@ -328,6 +350,8 @@ export function decodeMapData(bytes: Uint8Array): MapData {
   }
 
   return {
+    licence: header.licence,
+    attribution: header.attribution,
     months: header.months,
     hasData: header.hasData.map((h) => h === 1),
     crimeTypes: header.crimeTypes,

@@ -12,6 +12,7 @@ import { validate } from 'datapackage';
 import { parse } from 'node-html-parser';
 import { describe, expect, it } from 'vitest';
 import { DIST_DIR } from './global-setup.ts';
+import { readBuiltMapData } from './map-page.ts';
 import {
   dataPackageProblems,
   type DataPackage,
@@ -319,5 +320,22 @@ describe('the Data page', () => {
     expect(readFileSync(dist('downloads', 'README.txt'), 'utf8')).toContain(
       'Open Government Licence',
     );
+  });
+});
+
+describe('the map data the site serves (/data/map-data.bin.gz)', () => {
+  const page = parse(readFileSync(dist('data', 'index.html'), 'utf8'));
+  const licenceSection = page.querySelector('section[aria-labelledby="licence"]');
+
+  it('names the licence and the attribution the Data page asks reusers to include, in full', async () => {
+    const mapData = await readBuiltMapData();
+    const descriptorLicences = (
+      JSON.parse(readFileSync(dist('datapackage.json'), 'utf8')) as { licenses: { name: string }[] }
+    ).licenses.map((l) => l.name);
+    expect(descriptorLicences).toEqual([mapData.licence]);
+    const lines = licenceSection?.querySelectorAll('li').map((li) => li.text.trim()) ?? [];
+    expect(lines.length).toBeGreaterThan(1);
+    expect(mapData.attribution).toBe(lines.join(' '));
+    expect(mapData.attribution).toContain('Crime records: police.uk (https://data.police.uk/)');
   });
 });

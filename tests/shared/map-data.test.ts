@@ -14,12 +14,15 @@ import {
   COORDINATE_SCALE,
   FLAG_CITY_CENTRE,
   MAP_DATA_FILE_NAME,
+  MAP_DATA_MAGIC,
   MapDataFormatError,
   NO_WARD,
   decodeMapData,
   gunzipIfNeeded,
+  readMapDataHeader,
   type MapData,
 } from '../../src/shared/map-data.ts';
+import { districtWords, LEEDS_WORDS } from '../../src/shared/open-data.ts';
 import type { MonthSummary, Ward } from '../../src/shared/schema.ts';
 import { sampleSummaries } from '../support/sample-summaries.ts';
 import { seededRandom } from '../support/seeded-random.ts';
@@ -307,7 +310,7 @@ describe('encodeMapData / decodeMapData', () => {
   });
 });
 
-describe('buildMapData(months, wards)', () => {
+describe('buildMapData(months, wards, words)', () => {
   /** The months folded into an encoder, as a run folds them (month-folds.ts). */
   function folded(months: readonly MonthSummary[]): MapDataEncoder {
     const encoder = new MapDataEncoder(centreTest(LEEDS_CENTRE));
@@ -317,7 +320,7 @@ describe('buildMapData(months, wards)', () => {
   }
 
   it('returns gzipped bytes that gunzipIfNeeded and decodeMapData read back', async () => {
-    const { mapData, fileName } = buildMapData(folded(summaries), wards);
+    const { mapData, fileName } = buildMapData(folded(summaries), wards, LEEDS_WORDS);
     expect(fileName).toBe(MAP_DATA_FILE_NAME);
     expect([mapData[0], mapData[1]]).toEqual([0x1f, 0x8b]);
     const again = decodeMapData(await gunzipIfNeeded(mapData));
@@ -326,7 +329,76 @@ describe('buildMapData(months, wards)', () => {
   });
 
   it('keeps the three sample months under 100 kB gzipped', () => {
-    expect(buildMapData(folded(summaries), wards).mapData.length).toBeLessThan(100_000);
+    expect(buildMapData(folded(summaries), wards, LEEDS_WORDS).mapData.length).toBeLessThan(
+      100_000,
+    );
+  });
+});
+
+/** `bytes` (map data, not gzipped) with its version and header JSON replaced. */
+function rewritten(
+  bytes: Uint8Array,
+  version: number,
+  header: (json: Record<string, unknown>) => Record<string, unknown>,
+): Uint8Array {
+  const { header: old, bodyOffset } = readMapDataHeader(bytes);
+  const json = new TextEncoder().encode(JSON.stringify(header({ ...old })));
+  const out = new Uint8Array(12 + json.length + bytes.length - bodyOffset);
+  out.set(new TextEncoder().encode(MAP_DATA_MAGIC), 0);
+  const view = new DataView(out.buffer);
+  view.setUint32(4, version, true);
+  view.setUint32(8, json.length, true);
+  out.set(json, 12);
+  out.set(bytes.subarray(bodyOffset), 12 + json.length);
+  return out;
+}
+
+describe("the map data's licence and attribution", () => {
+  it("names the licence and the crime records' source, then every source of the district", async () => {
+    for (const slug of ['leeds', 'sheffield']) {
+      const { config } = await loadArea(slug);
+      const encoder = new MapDataEncoder(centreTest(LEEDS_CENTRE));
+      for (const { month, points } of summaries)
+        encoder.add({ month, points: packPoints(month, points) });
+      const { mapData } = buildMapData(encoder, wards, districtWords(config));
+      const data = decodeMapData(await gunzipIfNeeded(mapData));
+      expect(data.licence, slug).toBe('OGL-UK-3.0');
+      expect(data.attribution, slug).toMatch(
+        /^Contains public sector information licensed under the Open Government Licence v3\.0\. Crime records: police\.uk \(https:\/\/data\.police\.uk\/\)\./,
+      );
+      const year = config.boundaries.copyrightYear;
+      expect(data.attribution, slug).toContain(
+        `Boundaries and Census 2021 population: Office for National Statistics, Open Government Licence v3.0. Contains OS data © Crown copyright and database right ${year}.`,
+      );
+      // The postcode list's notice only where the district has one (Sheffield has none).
+      expect(data.attribution.includes('Royal Mail'), slug).toBe(config.postcodes !== null);
+    }
+  });
+
+  it('refuses a file of format version 1, which has neither, saying to rebuild it', () => {
+    const current = encodeMapData(summaries, wards);
+    const older = rewritten(current, 1, ({ licence: _l, attribution: _a, ...rest }) => rest);
+    expect(() => decodeMapData(older)).toThrow(
+      'Map data is not readable: format version 1, this site reads version 2; rebuild the map data with the pipeline',
+    );
+    expect(() => readMapDataHeader(older)).toThrow(MapDataFormatError);
+  });
+
+  it('refuses a header without the licence or the attribution, or with either empty', () => {
+    const current = encodeMapData(summaries, wards);
+    const edits: ((h: Record<string, unknown>) => Record<string, unknown>)[] = [
+      ({ licence: _l, ...rest }) => rest,
+      ({ attribution: _a, ...rest }) => rest,
+      (h) => ({ ...h, attribution: '' }),
+      (h) => ({ ...h, licence: ['OGL-UK-3.0'] }),
+    ];
+    for (const edit of edits) {
+      expect(() => decodeMapData(rewritten(current, 2, edit))).toThrow(
+        /header lacks the licence or the attribution; rebuild the map data with the pipeline/,
+      );
+    }
+    // The same file with its header untouched is read: the helper changes nothing else.
+    expect(decodeMapData(rewritten(current, 2, (h) => h)).attribution).toContain('police.uk');
   });
 });
 

@@ -7,6 +7,7 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { downloadsManifestSchema } from '../../src/shared/open-data.ts';
 import { buildSite } from '../support/astro-build.ts';
@@ -82,6 +83,33 @@ describe('a build whose outputs are not all of one run', () => {
           '(lacks|holds) .*: it is not of the run that made the site data',
       ),
     );
+  }, 300_000);
+
+  it('stops on map data of format version 1, which carries no licence or attribution', async () => {
+    const data = path.join(scratch, 'map-version-1');
+    await committedOutputs(data);
+    const file = path.join(data, 'map-data.bin.gz');
+    // The committed file as the format's version 1 laid it out: no licence, no attribution.
+    const bytes = gunzipSync(await readFile(file));
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const headerEnd = 12 + view.getUint32(8, true);
+    const {
+      licence: _l,
+      attribution: _a,
+      ...header
+    } = JSON.parse(bytes.subarray(12, headerEnd).toString('utf8')) as Record<string, unknown>;
+    const json = Buffer.from(JSON.stringify(header));
+    const preamble = Buffer.alloc(12);
+    preamble.write('LCMD', 0, 'latin1');
+    preamble.writeUInt32LE(1, 4);
+    preamble.writeUInt32LE(json.length, 8);
+    await writeFile(file, gzipSync(Buffer.concat([preamble, json, bytes.subarray(headerEnd)])));
+    const message = await buildFailure(data);
+    expect(message).toContain(
+      'Map data is not readable: format version 1, this site reads version 2; rebuild the map ' +
+        `data with the pipeline (${file}).`,
+    );
+    expect(message).toContain(`Run \`npm run pipeline -- --offline --out ${data}\``);
   }, 300_000);
 
   it('builds from the outputs of one run', async () => {

@@ -18,11 +18,13 @@ import {
   ByteWriter,
   CITY_CENTRE,
   FLAG_VALUES,
+  mapDataLicence,
   positionNumber,
   quantise,
   type PointKey,
 } from '../../../src/shared/map-data-encoder.ts';
 import { monthRange } from '../../../src/shared/months.ts';
+import { LEEDS_WORDS, type DistrictWords } from '../../../src/shared/open-data.ts';
 import type { MonthSummary, Ward } from '../../../src/shared/schema.ts';
 
 /**
@@ -38,6 +40,7 @@ export function encodeMapData(
     lon: number;
     lat: number;
   }) => boolean = (point) => CITY_CENTRE.has(point.postcodeDistrict),
+  words: DistrictWords = LEEDS_WORDS,
 ): Uint8Array {
   if (wards.length >= NO_WARD) {
     throw new RangeError(`The map data holds at most ${NO_WARD - 1} wards, got ${wards.length}`);
@@ -185,6 +188,7 @@ export function encodeMapData(
     })),
     pointCount: points.length,
     entryCounts: renumbered.map((e) => e.keys.length),
+    ...mapDataLicence(words),
   };
 
   for (const { keys } of renumbered) {
