@@ -6,9 +6,10 @@ import path from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import { DATA_SOURCE } from '../shared/constants.ts';
 import { osNotice } from '../shared/open-data.ts';
-import { AREA_WORDS } from './area.ts';
+import { AREA_LICENCE, AREA_WORDS } from './area.ts';
 import { versioned } from './content-version.ts';
 import { escapeXml } from './atom.ts';
+import { withPngText } from './png-text.ts';
 import { SHARE_IMAGE, SITE_NAME } from './site-meta.ts';
 
 /** Fonts are read from the project, not the system, so every machine draws the same image. */
@@ -46,6 +47,15 @@ export function shareCredits(boundariesYear: number): string[] {
     `${DATA_SOURCE.licence}. ${osNotice(boundariesYear)}`,
   ];
 }
+
+/**
+ * What the PNG file itself carries (its Copyright text), as every data file does: the full
+ * attribution and the licence. The credits drawn at the foot are short enough to read on a
+ * card; a copy of the file keeps these whole.
+ */
+const SHARE_IMAGE_TEXT = {
+  Copyright: `${AREA_LICENCE.attribution.join(' ')} Licence: ${AREA_LICENCE.title} (${AREA_LICENCE.path}).`,
+} as const;
 
 /** The credits' font size and baselines: below the outline, clear of the figures above. */
 const CREDIT_SIZE = 17;
@@ -152,7 +162,7 @@ export function shareCardSvg(card: ShareCard): string {
  */
 const rendered = new Map<string, Buffer>();
 
-/** The card as a PNG. */
+/** The card as a PNG, its text holding the licence and attribution (SHARE_IMAGE_TEXT). */
 export function renderShareImage(card: ShareCard): Buffer {
   const svg = shareCardSvg(card);
   let png = rendered.get(svg);
@@ -160,7 +170,7 @@ export function renderShareImage(card: ShareCard): Buffer {
     const resvg = new Resvg(svg, {
       font: { fontFiles: FONT_FILES, loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' },
     });
-    png = resvg.render().asPng();
+    png = withPngText(resvg.render().asPng(), SHARE_IMAGE_TEXT);
     rendered.set(svg, png);
   }
   return png;

@@ -10,6 +10,7 @@ import { parse, type HTMLElement } from 'node-html-parser';
 import { describe, expect, it } from 'vitest';
 import { AREA_WORDS } from '../../src/lib/area.ts';
 import { DIST_DIR } from './global-setup.ts';
+import { pngTexts } from '../support/png-chunks.ts';
 
 const data = JSON.parse(readFileSync('src/data/site-data.json', 'utf8')) as {
   months: string[];
@@ -135,6 +136,10 @@ describe('share images and favicon', () => {
       expect(png.subarray(1, 4).toString('latin1'), url).toBe('PNG');
       expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1200, 630]);
       expect(statSync(file).size, url).toBeLessThan(100 * 1024);
+      // A card shared on its own keeps the data's attribution and licence in the file.
+      const copyright = pngTexts(png).get('Copyright') ?? '';
+      expect(copyright, url).toContain('Crime records: police.uk (https://data.police.uk/)');
+      expect(copyright, url).toContain('Open Government Licence v3.0 (https://');
       expect(
         page.querySelector('meta[property="og:image:alt"]')?.getAttribute('content'),
       ).toContain(name);

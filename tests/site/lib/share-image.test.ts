@@ -9,7 +9,8 @@ import {
   shareCredits,
   type ShareCard,
 } from '../../../src/lib/share-image.ts';
-import { AREA_WORDS } from '../../../src/lib/area.ts';
+import { AREA_LICENCE, AREA_WORDS } from '../../../src/lib/area.ts';
+import { pngChunks, pngTexts } from '../../support/png-chunks.ts';
 import { boundariesAttribution } from '../../../src/shared/open-data.ts';
 import { shareAlt, wardShareCard, yearShareCard } from '../../../src/lib/share-cards.ts';
 import {
@@ -223,5 +224,22 @@ describe('renderShareImage(card)', () => {
         .map((t) => t.text)
         .join(' '),
     ).toContain('Park\ufffd\ufffd[2J');
+  });
+});
+
+describe('renderShareImage(card): the PNG file carries the licence and attribution', () => {
+  it("holds, for every card, the data's full attribution and its licence in its Copyright text", () => {
+    for (const card of cards) {
+      const png = renderShareImage(card);
+      // Still a whole PNG: every chunk's CRC, the header first, IEND last.
+      const types = pngChunks(png).map((c) => c.type);
+      expect([types[0], types.at(-1)], card.title).toEqual(['IHDR', 'IEND']);
+      const copyright = pngTexts(png).get('Copyright') ?? '';
+      expect(copyright, card.title).toContain('Crime records: police.uk (https://data.police.uk/)');
+      for (const line of AREA_LICENCE.attribution) expect(copyright, card.title).toContain(line);
+      expect(copyright, card.title).toContain(
+        'Open Government Licence v3.0 (https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/)',
+      );
+    }
   });
 });
