@@ -83,13 +83,14 @@ function change(before: number, after: number): string {
 
 /**
  * The crimes the re-issued published months lost, each within its own tolerance, may add up to
- * this fraction of their crimes, or to one month's own tolerance, whichever is more.
- * police.uk's re-issues move a month by well under 1% (late-recorded and withdrawn crimes),
- * and the months' losses together are a share of their crimes no larger than the largest
- * month's, so routine revisions stay under it; a loss spread thin (1-2% of every re-issued
- * month, each inside MONTH_TOLERANCE, its wards and types inside CELL_TOLERANCE) adds up to
- * thousands of crimes over a re-issue's 36 months and goes over it. Of the months that changed
- * only: those a re-issue left as they were would water it down.
+ * this fraction of the crimes of the months that lost them, or to one month's own tolerance,
+ * whichever is more. police.uk's re-issues move a month by well under 1% (late-recorded and
+ * withdrawn crimes), and the months' losses together are a share of their crimes no larger
+ * than the largest month's, so routine revisions stay under it; a loss spread thin (1-2% of
+ * every re-issued month, each inside MONTH_TOLERANCE, its wards and types inside
+ * CELL_TOLERANCE) adds up to thousands of crimes over a re-issue's 36 months and goes over it.
+ * Of the months that lost crimes only: those a re-issue left as they were, or that gained
+ * (the newest months, with their late-recorded crimes), would water it down.
  */
 export const RUN_REVISION_TOLERANCE = 0.01;
 
@@ -195,15 +196,22 @@ export function compareRevisions(
       });
     }
   }
-  const spread = spreadBeyond(withinMonth, RUN_REVISION_TOLERANCE, '-');
+  // Judged against the crimes of the months that lost: a month that gained would raise the
+  // tolerance by its crimes, and so let the others lose more (RUN_REVISION_TOLERANCE).
+  const spread = spreadBeyond(
+    withinMonth.filter((m) => m.excess > 0),
+    RUN_REVISION_TOLERANCE,
+    '-',
+  );
   if (spread) {
     findings.push({
       check: 'revision',
       month: spread.most,
       message:
         `the published months lost ${spread.excess} crimes over ${spread.months} of the ` +
-        `${spread.of} months revised each within a routine revision (most: ${spread.named}), ` +
-        `beyond a routine revision of all of them together (${spread.tolerance}): police.uk's ` +
+        `${withinMonth.length} months revised each within a routine revision (most: ` +
+        `${spread.named}), beyond a routine revision of the ${spread.months} together ` +
+        `(${spread.tolerance}): police.uk's ` +
         're-issues move a month by well under 1%, so crimes were lost a few in every month, ' +
         "as when part of each month's street files is missing or cannot be read, or the " +
         "district's boundaries lost their edges. Check the run's notes and each month's rows " +

@@ -408,7 +408,7 @@ describe('validateSiteData (crimes lost a few in each published month)', () => {
           new RegExp(
             `^the published months lost ${total} crimes over 3 of the 3 months revised each ` +
               `within a routine revision \\(most: ${most.month} -${most.lost}, .*\\), beyond a ` +
-              `routine revision of all of them together \\(±${Math.round(crimes * RUN_REVISION_TOLERANCE)} ` +
+              `routine revision of the 3 together \\(±${Math.round(crimes * RUN_REVISION_TOLERANCE)} ` +
               `crimes: 1% of their ${crimes}, or one month's own tolerance, whichever is more\\)`,
           ),
         ),
@@ -452,6 +452,68 @@ describe('validateSiteData (crimes lost a few in each published month)', () => {
       ),
     ]);
   });
+
+  /** The committed months, and copies of them as three months of 2019: six months of crimes. */
+  const six = ['2024-03', '2025-02', '2025-03'].reduce(
+    (d, month, i) => withMonthCopiedAs(d, month, `2019-0${i + 1}`),
+    full,
+  );
+
+  it.each([
+    ['one month of three gained', full, ['2025-03'], ['2024-03', '2025-02']],
+    [
+      'three months of six gained',
+      six,
+      ['2024-03', '2025-02', '2025-03'],
+      ['2019-01', '2019-02', '2019-03'],
+    ],
+    [
+      'two months of six gained',
+      six,
+      ['2025-02', '2025-03'],
+      ['2019-01', '2019-02', '2019-03', '2024-03'],
+    ],
+  ] as const)(
+    'does not let the crimes of months that gained raise the tolerance of those that lost: %s',
+    (_, previous, gained, lostIn) => {
+      // The newest months gain their late-recorded crimes, a routine revision each; the others
+      // lose over 1% each (1.8% of every count big enough to lose one), within their own tolerance.
+      const next = scaleCrimes(scaleCrimes(previous, 1.015, gained), 0.982, lostIn);
+      const months = previous === full ? full.months : six.months;
+      const crimesOf = (ms: readonly string[]) =>
+        ms.reduce((sum, m) => sum + totalOf(previous, m), 0);
+      const losses = months.map((m) => totalOf(previous, m) - totalOf(next, m));
+      const lostTotal = losses.reduce((sum, n) => sum + Math.max(0, n), 0);
+      expect(months.filter((_, i) => losses[i]! > 0)).toEqual(lostIn);
+      for (const m of lostIn)
+        expect(1 - totalOf(next, m) / totalOf(previous, m)).toBeLessThan(MONTH_TOLERANCE);
+      // Beyond 1% of the crimes of the months that lost, and one month's own 2%; within 1% of
+      // every month revised, which the gains would let through.
+      const ownTolerance = Math.max(
+        ...lostIn.map((m) => Math.floor(MONTH_TOLERANCE * totalOf(previous, m))),
+      );
+      const tolerance = Math.max(
+        Math.round(crimesOf(lostIn) * RUN_REVISION_TOLERANCE),
+        ownTolerance,
+      );
+      expect(lostTotal).toBeGreaterThan(tolerance);
+      expect(lostTotal).toBeLessThanOrEqual(Math.round(crimesOf(months) * RUN_REVISION_TOLERANCE));
+      const report = validateSiteData({ next, previous });
+      expect(report.problems.map((p) => p.message)).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^the published months lost ${lostTotal} crimes over ${lostIn.length} of the ` +
+              `${months.length} months revised each within a routine revision .* beyond a ` +
+              `routine revision of the ${lostIn.length} together \\(±${tolerance} crimes: 1% ` +
+              `of their ${crimesOf(lostIn)}, or one month's own tolerance, whichever is more\\)`,
+          ),
+        ),
+      ]);
+      // Losses of a routine revision beside the same gains pass.
+      const routine = scaleCrimes(scaleCrimes(previous, 1.015, gained), 0.994, lostIn);
+      expect(validateSiteData({ next: routine, previous }).problems).toEqual([]);
+    },
+  );
 });
 
 describe('validateSiteData (crimes by reporting force)', () => {
