@@ -387,7 +387,7 @@ function spreadBeyond(
     most: (over[0] as MonthExcess).month,
     named: `${named.join(', ')}${others > 0 ? `, and ${others} more` : ''}`,
     tolerance:
-      `±${tolerance} crimes: ${fraction * 100}% of their ${crimes}, or one ` +
+      `at most ${tolerance} crimes: ${fraction * 100}% of their ${crimes}, or one ` +
       "month's own tolerance, whichever is more",
   };
 }

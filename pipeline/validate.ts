@@ -269,10 +269,10 @@ function unaccountedNote(next: SiteData, months: readonly MonthQuality[]): strin
   const missing = next.months.filter((month) => !accounted.has(month));
   if (missing.length === 0) return undefined;
   return (
-    `the run summary gives no row accounting for ${missing.length} of the site data's ` +
-    `${next.months.length} months (${monthList(missing)}), so their malformed, unplaced, ` +
-    'repeated and repaired rows were not checked: give the summary of the run that made the ' +
-    'site data (a run of every step; the summary of a run of some steps has no months)'
+    `the run summary gives no row accounting for ${monthList(missing)} of the site data's ` +
+    `${next.months.length} months, so their street rows malformed, unplaced, repeated or ` +
+    'repaired were not checked: give the summary of the run that made the site data (a run ' +
+    'of every step; the summary of a run of some steps has no months)'
   );
 }
 

@@ -408,7 +408,7 @@ describe('validateSiteData (crimes lost a few in each published month)', () => {
           new RegExp(
             `^the published months lost ${total} crimes over 3 of the 3 months revised each ` +
               `within a routine revision \\(most: ${most.month} -${most.lost}, .*\\), beyond a ` +
-              `routine revision of the 3 together \\(±${Math.round(crimes * RUN_REVISION_TOLERANCE)} ` +
+              `routine revision of the 3 together \\(at most ${Math.round(crimes * RUN_REVISION_TOLERANCE)} ` +
               `crimes: 1% of their ${crimes}, or one month's own tolerance, whichever is more\\)`,
           ),
         ),
@@ -504,7 +504,7 @@ describe('validateSiteData (crimes lost a few in each published month)', () => {
           new RegExp(
             `^the published months lost ${lostTotal} crimes over ${lostIn.length} of the ` +
               `${months.length} months revised each within a routine revision .* beyond a ` +
-              `routine revision of the ${lostIn.length} together \\(±${tolerance} crimes: 1% ` +
+              `routine revision of the ${lostIn.length} together \\(at most ${tolerance} crimes: 1% ` +
               `of their ${crimesOf(lostIn)}, or one month's own tolerance, whichever is more\\)`,
           ),
         ),
@@ -948,7 +948,7 @@ describe('validateSiteData (outcomes lost a few in each published month)', () =>
         `(most: ${order.map((o) => `${o.month} +${o.rise}`).join(', ')})`,
       );
       expect(problem?.message).toContain(
-        `(±${runTolerance(previous)} crimes: ${RUN_OUTCOME_TOLERANCE * 100}% of their ${allCrimes(previous)}, or one month's own tolerance`,
+        `(at most ${runTolerance(previous)} crimes: ${RUN_OUTCOME_TOLERANCE * 100}% of their ${allCrimes(previous)}, or one month's own tolerance`,
       );
       expect(problem?.message).toContain('then download it again');
     },
@@ -2016,13 +2016,29 @@ describe('validateSiteData (the run summary beside the site data)', () => {
       const notes = report.notes.filter((note) => note.includes('no row accounting'));
       expect(notes).toEqual([
         expect.stringContaining(
-          `no row accounting for ${missing.length} of the site data's ${full.months.length} ` +
-            `months (${missing.join(', ')})`,
+          `no row accounting for ${missing.join(', ')} of the site data's ` +
+            `${full.months.length} months, so their street rows`,
         ),
       ]);
       expect(formatReport(report)).toContain(notes[0]);
     },
   );
+
+  it('names many months left out as a range, counted once', () => {
+    let next = full;
+    for (const as of ['2024-04', '2024-05', '2024-06', '2024-07']) {
+      next = withMonthCopiedAs(next, '2024-03', as);
+    }
+    const months = ['2025-02', '2025-03'].map((month) => accounted(month, rowsOf(next, month)));
+    const notes = validateSiteData({ next, previous: full, months }).notes.filter((note) =>
+      note.includes('no row accounting'),
+    );
+    expect(notes).toEqual([
+      expect.stringContaining(
+        `no row accounting for 2024-03 to 2024-07 (5 months) of the site data's 7 months, so`,
+      ),
+    ]);
+  });
 
   it('has no such note when the run summary accounts for every month', () => {
     const months = full.months.map((month) => accounted(month, rowsOf(full, month)));
