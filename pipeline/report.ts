@@ -1,6 +1,7 @@
 // What a run tells its user: drop tallies with the first examples of each reason, a progress
 // display for long steps (a redrawn line on a terminal, plain lines otherwise), and the run
 // summary. Output goes through a Reporter so tests can capture it.
+import { compareCodeUnits } from '../src/shared/compare.ts';
 import { formatCount } from '../src/shared/format-count.ts';
 import { DROP_REASONS, type DropCounts, type DropReason } from '../src/shared/schema.ts';
 import { logSafe } from './log-safe.ts';
@@ -166,7 +167,7 @@ export class RepairsByMonth {
   /** Each month's counts as plain data, months ascending (RepairsByMonth.of takes them back). */
   saved(): MonthRepairsData[] {
     return [...this.#months]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .sort(([a], [b]) => compareCodeUnits(a, b))
       .map(([month, { rows, repaired }]) => ({
         month,
         rows,
