@@ -196,20 +196,14 @@ export function compareRevisions(
       });
     }
   }
-  // Judged against the crimes of the months that lost: a month that gained would raise the
-  // tolerance by its crimes, and so let the others lose more (RUN_REVISION_TOLERANCE).
-  const spread = spreadBeyond(
-    withinMonth.filter((m) => m.excess > 0),
-    RUN_REVISION_TOLERANCE,
-    '-',
-  );
+  const spread = spreadBeyond(withinMonth, RUN_REVISION_TOLERANCE, '-');
   if (spread) {
     findings.push({
       check: 'revision',
       month: spread.most,
       message:
         `the published months lost ${spread.excess} crimes over ${spread.months} of the ` +
-        `${withinMonth.length} months revised each within a routine revision (most: ` +
+        `${spread.of} months revised each within a routine revision (most: ` +
         `${spread.named}), beyond a routine revision of the ${spread.months} together ` +
         `(${spread.tolerance}): police.uk's ` +
         're-issues move a month by well under 1%, so crimes were lost a few in every month, ' +
@@ -360,9 +354,12 @@ interface MonthExcess {
 }
 
 /**
- * The months each within their own tolerance, judged together: their excesses against
- * `fraction` of their crimes, or the largest month's own tolerance; undefined within it. Else
- * the total, the tolerance, the month with most (an approval of it lets the finding through)
+ * The months each within their own tolerance, judged together: the excesses of those that went
+ * the wrong way against `fraction` of those months' crimes, or the largest such month's own
+ * tolerance; undefined within it. Months that went the right way (crimes gained, outcomes
+ * recorded) or not at all count for neither: they would raise the tolerance by their crimes and
+ * so let the others lose more. Else the total, the tolerance, the months that went the wrong
+ * way of how many judged, the month with most (an approval of it lets the finding through)
  * and the months with most in words, each excess with `sign` ("2025-02 +120, 2024-03 +90").
  */
 function spreadBeyond(
@@ -370,14 +367,14 @@ function spreadBeyond(
   fraction = RUN_OUTCOME_TOLERANCE,
   sign: '+' | '-' = '+',
 ) {
-  const excess = total(months.map((m) => m.excess));
-  const crimes = total(months.map((m) => m.crimes));
+  const over = months.filter((m) => m.excess > 0).sort((a, b) => b.excess - a.excess);
+  const excess = total(over.map((m) => m.excess));
+  const crimes = total(over.map((m) => m.crimes));
   const tolerance = Math.max(
     Math.round(fraction * crimes),
-    ...months.map((m) => Math.floor(m.tolerance)),
+    ...over.map((m) => Math.floor(m.tolerance)),
   );
   if (excess <= tolerance) return undefined;
-  const over = months.filter((m) => m.excess > 0).sort((a, b) => b.excess - a.excess);
   const named = over.slice(0, RUN_OUTCOME_MONTHS_NAMED).map((m) => `${m.month} ${sign}${m.excess}`);
   const others = over.length - named.length;
   return {
@@ -402,8 +399,8 @@ function spreadOutcomeLoss(months: readonly MonthExcess[]): Finding | undefined 
     message:
       `crimes without a recorded outcome rose by ${spread.excess} beyond the crimes added, over ` +
       `${spread.months} of the ${spread.of} published months revised, each within a ` +
-      `routine revision (most: ${spread.named}), beyond a routine revision of all of them ` +
-      `together (${spread.tolerance}): outcomes only move on from these, ` +
+      `routine revision (most: ${spread.named}), beyond a routine revision of the ` +
+      `${spread.months} together (${spread.tolerance}): outcomes only move on from these, ` +
       'so recorded outcomes were lost a few in each month, as when an outcomes file (one ' +
       "month's, or one force's such as British Transport Police's) is missing from the " +
       "re-issue. Check that the archive holds every month's outcomes file of every force, " +
@@ -467,7 +464,7 @@ export function checkNewMonthOutcomes(next: SiteData, added: readonly string[]):
       message:
         `${spread.excess} crimes (anti-social behaviour aside) of ${spread.months} of the ` +
         `${spread.of} new months that each have a few have "${NO_OUTCOME}" (most: ` +
-        `${spread.named}), beyond a few of them all together (${spread.tolerance}): ` +
+        `${spread.named}), beyond a few of those ${spread.months} together (${spread.tolerance}): ` +
         "police.uk's street files give every crime a Last outcome category, so street files " +
         "of these months came with that column empty, as one force's would (British " +
         "Transport Police's). Check the months' street files, then download them again; " +

@@ -33,7 +33,7 @@ import {
 } from '../../pipeline/validate.ts';
 import { formatReport } from '../../pipeline/validation-report.ts';
 import type { SiteData } from '../../src/shared/schema.ts';
-import { monthRange } from '../../src/shared/months.ts';
+import { addMonths, monthRange } from '../../src/shared/months.ts';
 import type { TextRepair } from '../../pipeline/text-repair.ts';
 import {
   addForceCrimes,
@@ -954,6 +954,62 @@ describe('validateSiteData (outcomes lost a few in each published month)', () =>
     },
   );
 
+  it.each([
+    ['half of 24 months', 24, 12],
+    ['a third of 36 months', 36, 12],
+    ['a quarter of 24 months', 24, 6],
+  ])(
+    'does not let the months whose outcomes moved on raise the tolerance of those that lost them (%s)',
+    (_, count, losing) => {
+      // A long history: 2024-03 published again as each month of the years before it.
+      let previous = full;
+      for (let i = 1; i < count - 2; i++) {
+        previous = withMonthCopiedAs(previous, '2024-03', addMonths('2024-03', -i));
+      }
+      const months = previous.months;
+      expect(months).toHaveLength(count);
+      const lost = months.slice(0, losing);
+      const movedOn = months.slice(losing);
+      // Those losing outcomes lose more than a run's share of their crimes together, under a
+      // run's share of every month revised: the other months' outcomes moved on.
+      let next = previous;
+      for (const month of movedOn) {
+        next = moveOutcomes(next, month, PENDING_OUTCOME, SOLVED, 100);
+      }
+      const share = (2.2 * RUN_OUTCOME_TOLERANCE * count) / (count + losing);
+      for (const month of lost) {
+        next = moveOutcomes(
+          next,
+          month,
+          SOLVED,
+          PENDING_OUTCOME,
+          Math.ceil(totalOf(previous, month) * share),
+        );
+      }
+      withinEachMonth(previous, next);
+      const rise = rises(previous, next)
+        .filter((r) => r > 0)
+        .reduce((a, b) => a + b, 0);
+      const crimesLost = lost.reduce((n, m) => n + totalOf(previous, m), 0);
+      const largest = Math.max(
+        ...lost.map((m) => Math.floor(totalOf(previous, m) * MONTH_TOLERANCE)),
+      );
+      expect(rise).toBeGreaterThan(Math.max(crimesLost * RUN_OUTCOME_TOLERANCE, largest));
+      expect(rise).toBeLessThanOrEqual(allCrimes(previous) * RUN_OUTCOME_TOLERANCE);
+      const report = validateSiteData({ next, previous });
+      expect(report.problems.map((p) => [p.check, p.month])).toEqual([['revision', lost[0]]]);
+      expect(report.problems[0]?.message).toContain(
+        `crimes without a recorded outcome rose by ${rise} beyond the crimes added, over ` +
+          `${losing} of the ${count} published months revised`,
+      );
+      expect(report.problems[0]?.message).toContain(
+        `beyond a routine revision of the ${losing} together (at most ` +
+          `${Math.max(Math.round(crimesLost * RUN_OUTCOME_TOLERANCE), largest)} crimes: ` +
+          `${RUN_OUTCOME_TOLERANCE * 100}% of their ${crimesLost}`,
+      );
+    },
+  );
+
   it("refuses British Transport Police's outcomes lost from every month (about 1% of each), its crimes kept", () => {
     const BTP = 'British Transport Police';
     /** Each month with 1% more crimes from British Transport Police, their outcome `outcome`. */
@@ -1213,7 +1269,45 @@ describe('validateSiteData (new months whose crimes came without an outcome)', (
           message: expect.stringContaining(
             `${sum} crimes (anti-social behaviour aside) of ${added.length} of the ` +
               `${added.length} new months that each have a few have "${NO_OUTCOME}" (most: ` +
-              `${order.map((o) => `${o.month} +${o.none}`).join(', ')}), beyond a few of them all together`,
+              `${order.map((o) => `${o.month} +${o.none}`).join(', ')}), beyond a few of those ` +
+              `${added.length} together`,
+          ),
+        },
+      ]);
+    },
+  );
+
+  it.each([
+    [24, 6],
+    [36, 8],
+  ])(
+    "does not let a backfill's new months without any raise the tolerance of those with a few (%s months, %s with a few)",
+    (count, withFew) => {
+      let source = full;
+      for (let i = 1; i < count - 2; i++) {
+        source = withMonthCopiedAs(source, '2024-03', addMonths('2024-03', -i));
+      }
+      const some = source.months.slice(0, withFew);
+      const crimes = (ms: readonly string[]) =>
+        ms.reduce((n, month) => n + crimesOf(source, month).crimes, 0);
+      // More than a run's share of their own crimes, and one month's own few; under a run's
+      // share of every new month's crimes.
+      const share = (RUN_OUTCOME_TOLERANCE * (crimes(source.months) / crimes(some) + 1)) / 2;
+      const next = fewInEach(source, some, share);
+      const none = some.reduce((n, month) => n + crimesOf(next, month).none, 0);
+      const largest = Math.max(
+        ...some.map((month) => Math.floor(crimesOf(source, month).crimes * MONTH_TOLERANCE)),
+      );
+      expect(none).toBeGreaterThan(Math.max(crimes(some) * RUN_OUTCOME_TOLERANCE, largest));
+      expect(none).toBeLessThanOrEqual(crimes(source.months) * RUN_OUTCOME_TOLERANCE);
+      const report = validateWith({ next, previous: null, expected: EXPECTED });
+      expect(report.problems).toEqual([
+        {
+          check: 'sanity',
+          month: expect.any(String),
+          message: expect.stringContaining(
+            `${none} crimes (anti-social behaviour aside) of ${withFew} of the ${count} new ` +
+              `months that each have a few have "${NO_OUTCOME}"`,
           ),
         },
       ]);
