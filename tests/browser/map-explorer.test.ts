@@ -865,7 +865,9 @@ describe.each(['desktop', 'phone', 'tablet'] as const)(
           })
           .toBe(1);
         // Seen once: with the ward the search opened, not under the search field as well.
-        expect(await timesSeen(page, answer), `${typed}: seen`).toBe(1);
+        await expect
+          .poll(() => timesSeen(page, answer), { message: `${typed}: seen`, timeout: 5_000 })
+          .toBe(1);
         expect(await page.textContent('#crime-map-ward-found'), typed).toContain(answer);
       }
       // The ward's details say it while they show the ward the search opened, not once shown
@@ -874,7 +876,8 @@ describe.each(['desktop', 'phone', 'tablet'] as const)(
       // Closed, the answer is under the search again, where the postcode typed still is.
       if (size !== 'desktop' && (await page.getAttribute('.crime-map', 'data-panel')) !== 'open')
         await page.getByRole('button', { name: 'Filters and figures' }).click();
-      expect(await timesSeen(page, 'Most of LS9 7 is in')).toBe(1);
+      // Polled: on a phone the sheet slides the panel into the window.
+      await expect.poll(() => timesSeen(page, 'Most of LS9 7 is in'), { timeout: 5_000 }).toBe(1);
       await waitForHistory(page);
       await afterUpdate(page, async () => void (await page.goBack()));
       await page.waitForSelector('#crime-map-ward');
