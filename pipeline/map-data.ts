@@ -6,6 +6,7 @@ import { simplify } from '@turf/simplify';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { MAP_DATA_FILE_NAME } from '../src/shared/map-data.ts';
 import type { MapDataEncoder } from '../src/shared/map-data-encoder.ts';
+import { mapDataLicence } from '../src/shared/map-data-licence.ts';
 import {
   boundariesAttribution,
   OPEN_DATA_LICENCE,
@@ -44,7 +45,7 @@ export function buildMapData(
   wards: readonly Ward[],
   words: DistrictWords,
 ): { mapData: Uint8Array; fileName: string } {
-  const encoded = months.encode(wards, words);
+  const encoded = months.encode(wards, mapDataLicence(words));
   const mapData = new Uint8Array(gzipSync(encoded, GZIP_OPTIONS));
   return { mapData, fileName: MAP_DATA_FILE_NAME };
 }

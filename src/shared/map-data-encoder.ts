@@ -14,11 +14,11 @@ import {
   MAP_DATA_VERSION,
   NO_WARD,
   type MapDataHeader,
+  type MapDataLicence,
 } from './map-data.ts';
-import { packPoints, UINT32_LIMIT, type MapPoints } from './map-points.ts';
+import { UINT32_LIMIT, type MapPoints } from './map-points.ts';
 import { monthRange } from './months.ts';
-import { LEEDS_WORDS, openDataLicence, type DistrictWords } from './open-data.ts';
-import type { MonthSummary, Ward } from './schema.ts';
+import type { Ward } from './schema.ts';
 import type { CentrePlace } from './area.ts';
 
 export const CITY_CENTRE: ReadonlySet<string> = new Set(CITY_CENTRE_POSTCODE_DISTRICTS);
@@ -107,14 +107,6 @@ export interface MapDataEncoderState {
   wardSeen: string[];
   points: { lonQ: Int32Array; latQ: Int32Array; ward: Uint32Array; flags: Uint8Array };
   months: [string, MonthEntries][];
-}
-
-/** The map data header's licence and attribution for a district's sources (`words`). */
-export function mapDataLicence(
-  words: DistrictWords,
-): Pick<MapDataHeader, 'licence' | 'attribution'> {
-  const { name, attribution } = openDataLicence(words);
-  return { licence: name, attribution: attribution.join(' ') };
 }
 
 export function quantise(degrees: number): number {
@@ -311,9 +303,9 @@ export class MapDataEncoder {
 
   /**
    * The map data bytes (not gzipped) of the months added, with wards indexed like `wards`, and
-   * the licence and attribution of the district's sources (`words`).
+   * the licence and attribution of the district's sources (map-data-licence.ts).
    */
-  encode(wards: readonly Ward[], words: DistrictWords): Uint8Array {
+  encode(wards: readonly Ward[], licence: MapDataLicence): Uint8Array {
     if (wards.length >= NO_WARD) {
       throw new RangeError(`The map data holds at most ${NO_WARD - 1} wards, got ${wards.length}`);
     }
@@ -435,7 +427,8 @@ export class MapDataEncoder {
       })),
       pointCount: points.length,
       entryCounts: renumbered.map((e) => e.keys.length),
-      ...mapDataLicence(words),
+      licence: licence.licence,
+      attribution: licence.attribution,
     };
 
     for (const { keys } of renumbered) {
@@ -465,21 +458,4 @@ export class MapDataEncoder {
     out.set(body.result(), 12 + headerBytes.length);
     return out;
   }
-}
-
-/**
- * Encode summaries (any order, one per month) into map data bytes (not gzipped): every month
- * folded into one MapDataEncoder. For tests and benchmarks; the pipeline folds its months as
- * they are settled (pipeline/month-folds.ts).
- */
-export function encodeMapData(
-  summaries: readonly Pick<MonthSummary, 'month' | 'points'>[],
-  wards: readonly Ward[],
-  inCentre?: (point: CentrePlace) => boolean,
-  words: DistrictWords = LEEDS_WORDS,
-): Uint8Array {
-  const encoder = new MapDataEncoder(inCentre);
-  for (const { month, points } of summaries)
-    encoder.add({ month, points: packPoints(month, points) });
-  return encoder.encode(wards, words);
 }

@@ -78,6 +78,9 @@ export interface MapDataHeader {
   attribution: string;
 }
 
+/** What the map data's header says of the data's licence and attribution (map-data-licence.ts). */
+export type MapDataLicence = Pick<MapDataHeader, 'licence' | 'attribution'>;
+
 /** The decoded map data: flat typed arrays, plus totals precomputed for the figures. */
 export interface MapData {
   licence: string;

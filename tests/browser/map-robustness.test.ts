@@ -3,7 +3,7 @@
 // site stays as it is.
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { encodeMapData } from '../../src/shared/map-data-encoder.ts';
+import { encodeMapData } from '../../src/shared/encode-map-data.ts';
 import { CRIME_TYPES } from '../../src/shared/constants.ts';
 import type { MonthSummary, Ward } from '../../src/shared/schema.ts';
 import { browserPages } from './support.ts';

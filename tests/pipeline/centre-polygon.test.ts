@@ -21,7 +21,7 @@ import { createMemoryReporter } from '../../pipeline/report.ts';
 import { referenceFiles } from '../../pipeline/run-context.ts';
 import { centreTest, type CentreDefinition, type CentrePlace } from '../../src/shared/area.ts';
 import type { PolygonGeometry } from '../../src/shared/geometry.ts';
-import { encodeMapData } from '../../src/shared/map-data-encoder.ts';
+import { encodeMapData } from '../../src/shared/encode-map-data.ts';
 import { decodeMapData, gunzipIfNeeded } from '../../src/shared/map-data.ts';
 import { siteDataSchema } from '../../src/shared/schema.ts';
 import { sampleSummaries } from '../support/sample-summaries.ts';

@@ -11,7 +11,7 @@ import type { MonthPlan } from '../../pipeline/merge.ts';
 import { centreTest } from '../../src/shared/area.ts';
 import { MapDataEncoder } from '../../src/shared/map-data-encoder.ts';
 import { decodeMapData } from '../../src/shared/map-data.ts';
-import { LEEDS_WORDS } from '../../src/shared/open-data.ts';
+import { mapDataLicence } from '../../src/shared/map-data-licence.ts';
 import type { MonthSummary, Ward } from '../../src/shared/schema.ts';
 import { aggregateSiteData as allAtOnceSiteData } from '../support/all-at-once/aggregate.ts';
 import { encodeMapData as allAtOnceMapData } from '../support/all-at-once/map-data-encoder.ts';
@@ -52,7 +52,7 @@ function mapDataOf(months: readonly MonthSummary[]): Uint8Array {
   for (const summary of months) {
     encoder.add({ month: summary.month, points: monthParts(summary).points });
   }
-  return encoder.encode(wards, LEEDS_WORDS);
+  return encoder.encode(wards, mapDataLicence());
 }
 
 describe('SiteDataFold, months added one at a time', () => {
@@ -126,14 +126,14 @@ describe('MonthFolds.replace(outcome, month): a month that lost rows', () => {
   it('gives the outputs of the final months folded at once, without the points only the old month had', () => {
     const folds = new MonthFolds(LEEDS_CENTRE);
     const outcomes = summaries.map((s) => folds.add(settled(s), plan(s.month), false));
-    const before = folds.mapData.encode(wards, LEEDS_WORDS);
+    const before = folds.mapData.encode(wards, mapDataLicence());
     const old = outcomes.find((o) => o.plan.month === '2025-02')!;
     const replaced = folds.replace(old, settled(recounted));
     expect(replaced.summary.kept).toBe(recounted.kept);
 
     const final = summaries.map((s) => (s.month === '2025-02' ? recounted : s));
     const expectedMap = allAtOnceMapData(final, wards, inCentre);
-    expect(folds.mapData.encode(wards, LEEDS_WORDS)).toEqual(expectedMap);
+    expect(folds.mapData.encode(wards, mapDataLicence())).toEqual(expectedMap);
     expect(folds.siteData.result(wards, GENERATED_AT)).toEqual(
       allAtOnceSiteData(final, wards, GENERATED_AT),
     );

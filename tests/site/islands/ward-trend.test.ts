@@ -5,7 +5,7 @@ import type { VNode } from 'preact';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WardTrend } from '../../../src/islands/WardTrend.tsx';
 import { monthCoverage, monthlySeries } from '../../../src/lib/map-filter.ts';
-import { encodeMapData } from '../../../src/shared/map-data-encoder.ts';
+import { encodeMapData } from '../../../src/shared/encode-map-data.ts';
 import { decodeMapData, type MapData } from '../../../src/shared/map-data.ts';
 import { describeMonths, monthRange } from '../../../src/shared/months.ts';
 import { sampleSummaries } from '../../support/sample-summaries.ts';

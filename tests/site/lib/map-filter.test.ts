@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodeMapData } from '../../../src/shared/map-data-encoder.ts';
+import { encodeMapData } from '../../../src/shared/encode-map-data.ts';
 import { CRIME_TYPES } from '../../../src/shared/constants.ts';
 import { decodeMapData, type MapData } from '../../../src/shared/map-data.ts';
 import type { MonthSummary, Ward } from '../../../src/shared/schema.ts';

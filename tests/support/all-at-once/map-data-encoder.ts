@@ -18,11 +18,11 @@ import {
   ByteWriter,
   CITY_CENTRE,
   FLAG_VALUES,
-  mapDataLicence,
   positionNumber,
   quantise,
   type PointKey,
 } from '../../../src/shared/map-data-encoder.ts';
+import { mapDataLicence } from '../../../src/shared/map-data-licence.ts';
 import { monthRange } from '../../../src/shared/months.ts';
 import { LEEDS_WORDS, type DistrictWords } from '../../../src/shared/open-data.ts';
 import type { MonthSummary, Ward } from '../../../src/shared/schema.ts';
