@@ -1,7 +1,7 @@
 // The map page's island: loads the compact map data and lays out the explorer: the map filling
 // the screen, a side panel (a bottom sheet on a phone) with the search, filters, figures and
 // ranking, the legend, and a ward's details over the map. The whole view lives in the URL.
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { MapData } from '../shared/map-data.ts';
 import { decodeMapData, gunzipIfNeeded } from '../shared/map-data.ts';
 import { MAP_AREA } from '../lib/map-area.ts';
@@ -13,7 +13,7 @@ import { CrimeTypePicker } from './CrimeTypePicker.tsx';
 import { MapControls } from './MapControls.tsx';
 import { MapFigures } from './MapFigures.tsx';
 import { MapArea, MapPanel } from './MapFrame.tsx';
-import { MapLegend } from './MapLegend.tsx';
+import { MapLegend, RATE_NOTE_ID, rateCaveat } from './MapLegend.tsx';
 import { preloadHeatLayer } from './map-layers.ts';
 import { monthRangeLabel } from './MonthRangeSlider.tsx';
 import { PlaceSearch } from './PlaceSearch.tsx';
@@ -211,6 +211,20 @@ function MapView({ data, shapes, wardsBase, postcodesUrl, announce }: MapViewPro
     () => data.wards.filter(isCentreWard).map((ward) => ward.name),
     [data],
   );
+  const rateNote = useMemo(
+    () => rateCaveat(MAP_AREA.centre, excludeCityCentre, centreWards),
+    [excludeCityCentre, centreWards],
+  );
+  // The legend's link to the rate note: the panel opens if it was closed, then (once it shows
+  // the note) focus goes to the note, which scrolls it into sight in the panel.
+  const [rateNoteShown, setRateNoteShown] = useState(0);
+  const showRateNote = useCallback(() => {
+    setPanelOpen(true);
+    setRateNoteShown((n) => n + 1);
+  }, []);
+  useEffect(() => {
+    if (rateNoteShown > 0) document.getElementById(RATE_NOTE_ID)?.focus();
+  }, [rateNoteShown]);
   const legend = useElement(MapLegend, {
     view,
     measure,
@@ -226,6 +240,7 @@ function MapView({ data, shapes, wardsBase, postcodesUrl, announce }: MapViewPro
     centreWards,
     excludeCityCentre,
     district: MAP_AREA.district,
+    showRateNote,
   });
   const { ranking, details } = useWardViews({
     data,
@@ -270,6 +285,7 @@ function MapView({ data, shapes, wardsBase, postcodesUrl, announce }: MapViewPro
           rangeLabel={rangeLabel}
           commit={commit}
           typePicker={typePicker}
+          rateNote={rateNote}
         />
         {ranking}
       </MapPanel>

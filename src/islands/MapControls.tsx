@@ -11,6 +11,7 @@ import {
   type MapViewState,
   type StateContext,
 } from '../lib/map-state.ts';
+import { RATE_NOTE_ID } from './MapLegend.tsx';
 import { MonthRangeSlider } from './MonthRangeSlider.tsx';
 import type { Commit } from './use-map-state.ts';
 import type { JSX } from 'preact';
@@ -26,6 +27,8 @@ export interface MapControlsProps {
   commit: Commit;
   /** The crime type picker, built by the caller only when the types change. */
   typePicker: JSX.Element;
+  /** What the rates divide by (rateCaveat), said under the choice of measure while it is rate. */
+  rateNote: string;
 }
 
 function Radios<T extends string>(props: {
@@ -110,7 +113,7 @@ function HeatControls({ types, threshold, intensity, commit }: HeatControlsProps
 }
 
 export function MapControls(props: MapControlsProps) {
-  const { data, context, state, commit, from, to, rangeLabel } = props;
+  const { data, context, state, commit, from, to, rangeLabel, rateNote } = props;
   const { types, view, measure, threshold, intensity, excludeCityCentre } = state;
   const centre = MAP_AREA.centre;
   const noun = countedNoun(types);
@@ -165,9 +168,15 @@ export function MapControls(props: MapControlsProps) {
           value={measure}
           onChange={(next) => commit({ measure: next }, 'push')}
         />
+        {/* The legend's link to it moves focus here (tabIndex -1). */}
+        {measure === 'rate' && (
+          <p class="crime-map__note crime-map__rate-note" id={RATE_NOTE_ID} tabIndex={-1}>
+            {rateNote}
+          </p>
+        )}
       </>
     ),
-    [noun, view, measure, commit],
+    [noun, view, measure, rateNote, commit],
   );
   const heat = useMemo(
     () =>

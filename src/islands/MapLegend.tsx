@@ -38,7 +38,12 @@ export interface MapLegendProps {
   excludeCityCentre: boolean;
   /** The district (MAP_AREA.district), whose busiest place the heat colours are relative to. */
   district: string;
+  /** Show the rate note in the side panel (RATE_NOTE_ID), opening the panel if it is closed. */
+  showRateNote(): void;
 }
+
+/** The side panel's note on what the rates divide by (rateCaveat), which the legend links to. */
+export const RATE_NOTE_ID = 'crime-map-rate-note';
 
 // Sorted by stop: "1" is an integer key, which objects list before "0.2".
 const HEAT_BAR = `linear-gradient(to right, ${Object.entries(HEAT_GRADIENT)
@@ -130,13 +135,27 @@ export function MapLegend(props: MapLegendProps) {
       </ul>
       {props.measure === 'rate' && (
         <>
-          <p class="crime-map__note crime-map__legend-more" id="crime-map-rate-caveat">
-            {caveat}
+          {/* On a wide screen the note is in the side panel, under the choice of measure, with
+              room to be read whole: here, over the map, it would cover the middles of the wards
+              in the district's south-west. */}
+          <p class="crime-map__legend-more">
+            <a
+              class="crime-map__legend-link"
+              href={`#${RATE_NOTE_ID}`}
+              onClick={(e) => {
+                e.preventDefault();
+                props.showRateNote();
+              }}
+            >
+              What the rates divide by
+            </a>
           </p>
           {/* On a phone, where the legend's notes would take the map's room: one line, opened at will. */}
           <details class="crime-map__legend-less" onKeyDown={foldOnEscape}>
             <summary>What the rates divide by</summary>
-            <p class="crime-map__note">{caveat}</p>
+            <p class="crime-map__note" id="crime-map-rate-caveat">
+              {caveat}
+            </p>
           </details>
         </>
       )}

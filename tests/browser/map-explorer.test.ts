@@ -1362,7 +1362,8 @@ describe('the rate legend on a phone', () => {
     const { page } = await openMap('phone', '?view=wards&measure=rate&cc=1');
     const legend = page.locator('.crime-map__legend');
     expect(await legend.locator('#crime-map-rate-caveat').isVisible()).toBe(false);
-    const summary = legend.getByText('What the rates divide by');
+    // The summary (the wide screen's link to the side panel's note, hidden here, says the same).
+    const summary = legend.locator('summary', { hasText: 'What the rates divide by' });
     expect(await summary.isVisible()).toBe(true);
     await summary.click();
     const text = legend.locator('details p');
