@@ -13,7 +13,7 @@ import { CrimeTypePicker } from './CrimeTypePicker.tsx';
 import { MapControls } from './MapControls.tsx';
 import { MapFigures } from './MapFigures.tsx';
 import { MapArea, MapPanel } from './MapFrame.tsx';
-import { MapLegend, RATE_NOTE_ID, rateCaveat } from './MapLegend.tsx';
+import { MapLegend, heatCaveat, rateCaveat } from './MapLegend.tsx';
 import { preloadHeatLayer } from './map-layers.ts';
 import { monthRangeLabel } from './MonthRangeSlider.tsx';
 import { PlaceSearch } from './PlaceSearch.tsx';
@@ -215,16 +215,18 @@ function MapView({ data, shapes, wardsBase, postcodesUrl, announce }: MapViewPro
     () => rateCaveat(MAP_AREA.centre, excludeCityCentre, centreWards),
     [excludeCityCentre, centreWards],
   );
-  // The legend's link to the rate note: the panel opens if it was closed, then (once it shows
-  // the note) focus goes to the note, which scrolls it into sight in the panel.
-  const [rateNoteShown, setRateNoteShown] = useState(0);
-  const showRateNote = useCallback(() => {
+  const heatNote = useMemo(() => heatCaveat(MAP_AREA.district, figures.noun), [figures.noun]);
+  // The legend's links to the panel's notes: the panel opens if it was closed, then (once it
+  // shows the note) focus goes to the note, which scrolls it into sight in the panel. A new
+  // object each time, so a second follow of the same link moves focus again.
+  const [noteShown, setNoteShown] = useState<{ id: string } | null>(null);
+  const showNote = useCallback((id: string) => {
     setPanelOpen(true);
-    setRateNoteShown((n) => n + 1);
+    setNoteShown({ id });
   }, []);
   useEffect(() => {
-    if (rateNoteShown > 0) document.getElementById(RATE_NOTE_ID)?.focus();
-  }, [rateNoteShown]);
+    if (noteShown !== null) document.getElementById(noteShown.id)?.focus();
+  }, [noteShown]);
   const legend = useElement(MapLegend, {
     view,
     measure,
@@ -240,7 +242,7 @@ function MapView({ data, shapes, wardsBase, postcodesUrl, announce }: MapViewPro
     centreWards,
     excludeCityCentre,
     district: MAP_AREA.district,
-    showRateNote,
+    showNote,
   });
   const { ranking, details } = useWardViews({
     data,
@@ -286,6 +288,7 @@ function MapView({ data, shapes, wardsBase, postcodesUrl, announce }: MapViewPro
           commit={commit}
           typePicker={typePicker}
           rateNote={rateNote}
+          heatNote={heatNote}
         />
         {ranking}
       </MapPanel>

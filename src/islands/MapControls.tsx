@@ -11,7 +11,7 @@ import {
   type MapViewState,
   type StateContext,
 } from '../lib/map-state.ts';
-import { RATE_NOTE_ID } from './MapLegend.tsx';
+import { HEAT_NOTE_ID, RATE_NOTE_ID } from './MapLegend.tsx';
 import { MonthRangeSlider } from './MonthRangeSlider.tsx';
 import type { Commit } from './use-map-state.ts';
 import type { JSX } from 'preact';
@@ -29,6 +29,8 @@ export interface MapControlsProps {
   typePicker: JSX.Element;
   /** What the rates divide by (rateCaveat), said under the choice of measure while it is rate. */
   rateNote: string;
+  /** What the heat colours show (heatCaveat), said with the heat's controls. */
+  heatNote: string;
 }
 
 function Radios<T extends string>(props: {
@@ -59,12 +61,13 @@ function Radios<T extends string>(props: {
 
 interface HeatControlsProps {
   types: MapViewState['types'];
+  note: string;
   threshold: number;
   intensity: number;
   commit: Commit;
 }
 
-function HeatControls({ types, threshold, intensity, commit }: HeatControlsProps) {
+function HeatControls({ types, note, threshold, intensity, commit }: HeatControlsProps) {
   // What the threshold counts, named as the legend and figures name it.
   const unit = countedNoun(types, threshold);
   const stepIndex = Math.max(
@@ -108,12 +111,16 @@ function HeatControls({ types, threshold, intensity, commit }: HeatControlsProps
           Higher: fewer {countedNoun(types)} at a place reach the top colour.
         </p>
       </div>
+      {/* The legend's link to it moves focus here (tabIndex -1). */}
+      <p class="crime-map__note crime-map__panel-note" id={HEAT_NOTE_ID} tabIndex={-1}>
+        {note}
+      </p>
     </>
   );
 }
 
 export function MapControls(props: MapControlsProps) {
-  const { data, context, state, commit, from, to, rangeLabel, rateNote } = props;
+  const { data, context, state, commit, from, to, rangeLabel, rateNote, heatNote } = props;
   const { types, view, measure, threshold, intensity, excludeCityCentre } = state;
   const centre = MAP_AREA.centre;
   const noun = countedNoun(types);
@@ -170,7 +177,7 @@ export function MapControls(props: MapControlsProps) {
         />
         {/* The legend's link to it moves focus here (tabIndex -1). */}
         {measure === 'rate' && (
-          <p class="crime-map__note crime-map__rate-note" id={RATE_NOTE_ID} tabIndex={-1}>
+          <p class="crime-map__note crime-map__panel-note" id={RATE_NOTE_ID} tabIndex={-1}>
             {rateNote}
           </p>
         )}
@@ -181,9 +188,15 @@ export function MapControls(props: MapControlsProps) {
   const heat = useMemo(
     () =>
       view === 'heat' && (
-        <HeatControls types={types} threshold={threshold} intensity={intensity} commit={commit} />
+        <HeatControls
+          types={types}
+          note={heatNote}
+          threshold={threshold}
+          intensity={intensity}
+          commit={commit}
+        />
       ),
-    [view, types, threshold, intensity, commit],
+    [view, types, heatNote, threshold, intensity, commit],
   );
   const centreSwitch = useMemo(
     () =>

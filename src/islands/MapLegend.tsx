@@ -38,12 +38,45 @@ export interface MapLegendProps {
   excludeCityCentre: boolean;
   /** The district (MAP_AREA.district), whose busiest place the heat colours are relative to. */
   district: string;
-  /** Show the rate note in the side panel (RATE_NOTE_ID), opening the panel if it is closed. */
-  showRateNote(): void;
+  /**
+   * Show the side panel's note of this id (RATE_NOTE_ID, HEAT_NOTE_ID), opening the panel if it
+   * is closed.
+   */
+  showNote(id: string): void;
 }
 
 /** The side panel's note on what the rates divide by (rateCaveat), which the legend links to. */
 export const RATE_NOTE_ID = 'crime-map-rate-note';
+/** The side panel's note on what the heat colours show (heatCaveat), which the legend links to. */
+export const HEAT_NOTE_ID = 'crime-map-heat-note';
+
+/** What the heat colours are relative to, and what the sensitivity does to them. */
+export function heatCaveat(district: string, noun: string): string {
+  return `Relative to the busiest place in ${district} for the chosen types and months, wherever the map is. Higher sensitivity reaches the top colour with fewer ${noun}.`;
+}
+
+/**
+ * On a wide screen the legend's notes are in the side panel, beside the controls they are
+ * about, with room to be read whole: over the map they would cover the middles of the wards in
+ * the district's south-west. The legend links to them.
+ */
+function NoteLink(props: { id: string; text: string; showNote(id: string): void }) {
+  return (
+    <p class="crime-map__legend-more">
+      <a
+        class="crime-map__legend-link"
+        href={`#${props.id}`}
+        onClick={(e) => {
+          // Focus goes to the note without a #fragment in the address, which is the view's.
+          e.preventDefault();
+          props.showNote(props.id);
+        }}
+      >
+        {props.text}
+      </a>
+    </p>
+  );
+}
 
 // Sorted by stop: "1" is an integer key, which objects list before "0.2".
 const HEAT_BAR = `linear-gradient(to right, ${Object.entries(HEAT_GRADIENT)
@@ -84,7 +117,7 @@ export function MapLegend(props: MapLegendProps) {
     );
   }
   if (props.view === 'heat') {
-    const heatNote = `Relative to the busiest place in ${props.district} for the chosen types and months, wherever the map is. Higher sensitivity reaches the top colour with fewer ${props.noun}.`;
+    const heatNote = heatCaveat(props.district, props.noun);
     return (
       <div class="crime-map__legend" role="group" aria-label={`Legend: density of ${props.noun}`}>
         <p class="crime-map__label">
@@ -102,7 +135,7 @@ export function MapLegend(props: MapLegendProps) {
             Places with under {props.threshold} {props.noun} are hidden.
           </p>
         )}
-        <p class="crime-map__note crime-map__legend-more">{heatNote}</p>
+        <NoteLink id={HEAT_NOTE_ID} text="What the colours show" showNote={props.showNote} />
         <details class="crime-map__legend-less" onKeyDown={foldOnEscape}>
           <summary>What the colours show</summary>
           <p class="crime-map__note">{heatNote}</p>
@@ -135,21 +168,7 @@ export function MapLegend(props: MapLegendProps) {
       </ul>
       {props.measure === 'rate' && (
         <>
-          {/* On a wide screen the note is in the side panel, under the choice of measure, with
-              room to be read whole: here, over the map, it would cover the middles of the wards
-              in the district's south-west. */}
-          <p class="crime-map__legend-more">
-            <a
-              class="crime-map__legend-link"
-              href={`#${RATE_NOTE_ID}`}
-              onClick={(e) => {
-                e.preventDefault();
-                props.showRateNote();
-              }}
-            >
-              What the rates divide by
-            </a>
-          </p>
+          <NoteLink id={RATE_NOTE_ID} text="What the rates divide by" showNote={props.showNote} />
           {/* On a phone, where the legend's notes would take the map's room: one line, opened at will. */}
           <details class="crime-map__legend-less" onKeyDown={foldOnEscape}>
             <summary>What the rates divide by</summary>

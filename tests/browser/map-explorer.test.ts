@@ -1390,7 +1390,7 @@ describe('the rate legend on a phone', () => {
         expect(await legend.getByText(hidden).isVisible(), min).toBe(true);
         expect(await legend.ariaSnapshot(), min).toContain(hidden);
       }
-      const summary = legend.getByText('What the colours show');
+      const summary = legend.locator('summary', { hasText: 'What the colours show' });
       expect(await summary.isVisible(), min).toBe(true);
       await summary.click();
       expect(await legend.locator('details p').isVisible(), min).toBe(true);

@@ -1,6 +1,7 @@
-// The legend over the map on a wide screen, wards measured by rate, with its note on what the
-// rates divide by open: the map still shows the whole district as large as its box allows (the
-// view Leaflet's fitBounds gives), and the legend's box holds the middle of no ward of that view.
+// The legend over the map on a wide screen, by rate, by crimes or of the heatmap, with its note
+// open (in the side panel, which the legend links to): the map still shows the whole district as
+// large as its box allows (the view Leaflet's fitBounds gives), and the legend's box holds the
+// middle of no ward of that view.
 import { readFile } from 'node:fs/promises';
 import { bbox, centerOfMass } from '@turf/turf';
 import type { FeatureCollection, Geometry } from 'geojson';
@@ -107,14 +108,15 @@ async function shownView(page: Page) {
   });
 }
 
-/** Open every part of the legend that opens: its folded notes, and the link to the rate note. */
+/** Open every part of the legend that opens: its folded notes, and its links to notes. */
 async function openLegendNotes(page: Page): Promise<void> {
   const legend = page.locator('.crime-map__legend');
   for (const summary of await legend.locator('details:not([open]) > summary').all()) {
     if (await summary.isVisible()) await summary.click();
   }
-  const link = legend.getByRole('link', { name: 'What the rates divide by' });
-  if ((await link.count()) > 0 && (await link.isVisible())) await link.click();
+  for (const link of await legend.getByRole('link').all()) {
+    if (await link.isVisible()) await link.click();
+  }
 }
 
 /** The wards whose middle (centre of mass or middle of box) the legend's box holds. */
@@ -143,7 +145,7 @@ async function wardsUnderLegend(page: Page): Promise<string[]> {
   return under;
 }
 
-describe('the ward legend over the map on a wide screen', () => {
+describe('the legend over the map on a wide screen', () => {
   it.each(SIZES)(
     'at %i x %i leaves every ward middle of the fitted view in sight, its notes open',
     async (width, height) => {
@@ -152,6 +154,9 @@ describe('the ward legend over the map on a wide screen', () => {
         '?view=wards&measure=rate&cc=1',
         '?view=wards&measure=rate&from=2025-03&to=2025-03&type=drugs',
         '?view=wards',
+        // The heatmap's legend: its note, and the places its threshold hides.
+        '?view=heat',
+        '?view=heat&min=10',
       ]) {
         const what = `${width} x ${height}, ${query}`;
         const { page, context } = await pages.open(`/${query}`, { viewport: { width, height } });
@@ -184,7 +189,7 @@ describe('the ward legend over the map on a wide screen', () => {
   );
 });
 
-describe("the rate legend's note on a wide screen", () => {
+describe("the legend's notes on a wide screen", () => {
   /** The focused element's id, or its tag when it has none. */
   const focused = (page: Page) =>
     page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName);
@@ -203,40 +208,51 @@ describe("the rate legend's note on a wide screen", () => {
       );
     }, selector);
 
+  /** A legend's link, the note it goes to and what the note says. */
+  const NOTES = [
+    {
+      // With the city centre left out, the note says so: it follows the filters.
+      query: '?view=wards&measure=rate&cc=1',
+      link: 'What the rates divide by',
+      id: 'crime-map-rate-note',
+      text: /^Rates divide by residents \(Census 2021 usual residents, .*\), without the city centre's residents \(postcode districts LS1 and LS2\), whose crimes are left out too\.$/,
+    },
+    {
+      query: '?view=heat&type=drugs',
+      link: 'What the colours show',
+      id: 'crime-map-heat-note',
+      text: /^Relative to the busiest place in Leeds for the chosen types and months, wherever the map is\. Higher sensitivity reaches the top colour with fewer crimes\.$/,
+    },
+  ];
+
   it.each([
     ['open', ''],
     ['closed', ' after the panel was hidden'],
   ])(
-    'is in the side panel, whole, and the legend takes focus to it with the panel %s%s',
+    'are in the side panel, whole, and the legend takes focus to each with the panel %s%s',
     async (panel) => {
-      for (const [width, height] of SIZES) {
-        const what = `${width} x ${height}, panel ${panel}`;
-        // With the city centre left out, the note says so: it follows the filters.
-        const { page } = await pages.open('/?view=wards&measure=rate&cc=1', {
-          viewport: { width, height },
-        });
-        await waitForMap(page);
-        if (panel === 'closed') {
-          await page.getByRole('button', { name: 'Hide filters and figures' }).click();
-          expect(await page.locator('#crime-map-rate-note').isVisible(), what).toBe(false);
+      for (const [width, height] of SIZES)
+        for (const note of NOTES) {
+          const what = `${width} x ${height}, ${note.query}, panel ${panel}`;
+          const { page } = await pages.open(`/${note.query}`, { viewport: { width, height } });
+          await waitForMap(page);
+          if (panel === 'closed') {
+            await page.getByRole('button', { name: 'Hide filters and figures' }).click();
+            expect(await page.locator(`#${note.id}`).isVisible(), what).toBe(false);
+          }
+          const link = page.locator('.crime-map__legend').getByRole('link', { name: note.link });
+          // From the keyboard: the legend's link is reached and followed like any link.
+          await link.focus();
+          await page.keyboard.press('Enter');
+          await page.waitForFunction((id) => document.activeElement?.id === id, note.id);
+          expect(await focused(page), what).toBe(note.id);
+          expect(await inSight(page, `#${note.id}`), what).toBe(true);
+          expect(await page.textContent(`#${note.id}`), what).toMatch(note.text);
+          // The address is the view's alone: following the link adds no #fragment to a shared link.
+          expect(new URL(page.url()).hash, what).toBe('');
+          expect(await seriousA11yViolations(page), what).toEqual([]);
+          await page.context().close();
         }
-        const link = page
-          .locator('.crime-map__legend')
-          .getByRole('link', { name: 'What the rates divide by' });
-        // From the keyboard: the legend's link is reached and followed like any link.
-        await link.focus();
-        await page.keyboard.press('Enter');
-        await page.waitForFunction(() => document.activeElement?.id === 'crime-map-rate-note');
-        expect(await focused(page), what).toBe('crime-map-rate-note');
-        expect(await inSight(page, '#crime-map-rate-note'), what).toBe(true);
-        expect(await page.textContent('#crime-map-rate-note'), what).toMatch(
-          /^Rates divide by residents \(Census 2021 usual residents, .*\), without the city centre's residents \(postcode districts LS1 and LS2\), whose crimes are left out too\.$/,
-        );
-        // The address is the view's alone: following the link adds no #fragment to a shared link.
-        expect(new URL(page.url()).hash, what).toBe('');
-        expect(await seriousA11yViolations(page), what).toEqual([]);
-        await page.context().close();
-      }
     },
   );
 

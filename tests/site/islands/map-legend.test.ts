@@ -40,7 +40,7 @@ const RATE_LEGEND: MapLegendProps = {
   centreWards: LEEDS_CENTRE_WARDS,
   excludeCityCentre: false,
   district: 'Leeds',
-  showRateNote: () => {},
+  showNote: () => {},
 };
 
 const caveat = (props: MapLegendProps) => textOf(MapLegend(props), 'crime-map-rate-caveat');
