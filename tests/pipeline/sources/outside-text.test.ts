@@ -55,6 +55,30 @@ function strings(value: unknown): string[] {
   return [];
 }
 
+/** The month's police.uk files, by kind: the sample's street file unless one is given. */
+type MonthFiles = Partial<Record<'street' | 'outcomes' | 'stop-and-search', Buffer | string>>;
+
+/** An archive folder under the test's folder holding MONTH's `files`; returns its path. */
+async function writeMonth(files: MonthFiles): Promise<string> {
+  const archive = path.join(dir, 'archive');
+  await mkdir(path.join(archive, MONTH), { recursive: true });
+  const all: MonthFiles = { street: sampleStreetFile(MONTH), ...files };
+  for (const [kind, bytes] of Object.entries(all)) {
+    await writeFile(path.join(archive, MONTH, `${MONTH}-west-yorkshire-${kind}.csv`), bytes);
+  }
+  return archive;
+}
+
+/** The pipeline run offline over `archive` into the test's out folder, on one thread. */
+async function runOffline(archive: string, reporter = createMemoryReporter()) {
+  const out = path.join(dir, 'out');
+  const record = await runPipeline(
+    { help: false, list: false, offline: true, archiveDir: archive, out },
+    { reporter, threads: 1 },
+  );
+  return { out, record };
+}
+
 /** The master CSV's text, read as strict UTF-8 (throws on any byte that is not). */
 async function masterCsv(out: string): Promise<string> {
   const bytes = await readFile(path.join(out, 'leeds_street_combined.csv'));
@@ -272,18 +296,11 @@ describe('runPipeline with a street file holding bytes that are not UTF-8 and co
     const edited = [...changed].map(([i, make]) =>
       Buffer.concat([make(csvFields(lines[i]!.replace(/\r$/, ''))), Buffer.from('\n')]),
     );
-    const archive = path.join(dir, 'archive');
-    await mkdir(path.join(archive, MONTH), { recursive: true });
-    await writeFile(
-      path.join(archive, MONTH, `${MONTH}-west-yorkshire-street.csv`),
-      Buffer.concat([Buffer.from(`${header}\n`), ...edited, ...file]),
-    );
-    const out = path.join(dir, 'out');
+    const archive = await writeMonth({
+      street: Buffer.concat([Buffer.from(`${header}\n`), ...edited, ...file]),
+    });
     const reporter = createMemoryReporter();
-    const record = await runPipeline(
-      { help: false, list: false, offline: true, archiveDir: archive, out },
-      { reporter, threads: 1 },
-    );
+    const { out, record } = await runOffline(archive, reporter);
     expect(record.months?.map((m) => m.plan.month)).toEqual([MONTH]);
 
     const csv = await expectCleanOutputs(out, reporter, {
@@ -319,17 +336,10 @@ describe('runPipeline with a street file holding bytes that are not UTF-8 and co
         Buffer.from(`,${f.slice(7).join(',')}\n`),
       ]);
     });
-    const archive = path.join(dir, 'archive');
-    await mkdir(path.join(archive, MONTH), { recursive: true });
-    await writeFile(
-      path.join(archive, MONTH, `${MONTH}-west-yorkshire-street.csv`),
-      Buffer.concat([Buffer.from(`${header}\n`), ...rows]),
-    );
-    const out = path.join(dir, 'out');
-    await runPipeline(
-      { help: false, list: false, offline: true, archiveDir: archive, out },
-      { reporter: createMemoryReporter(), threads: 1 },
-    );
+    const archive = await writeMonth({
+      street: Buffer.concat([Buffer.from(`${header}\n`), ...rows]),
+    });
+    const { out } = await runOffline(archive);
     const findings = await gateFindings(out);
     expect(findings.map((f) => f.check)).toEqual(['repaired-rows']);
     expect(findings[0]!.message).toMatch(
@@ -355,19 +365,8 @@ describe('runPipeline with an outcomes file holding bytes that are not UTF-8 and
         Buffer.concat([Buffer.from('Unable to prosecute suspect '), Buffer.from([0xff])]),
       ),
     ]);
-    const archive = path.join(dir, 'archive');
-    await mkdir(path.join(archive, MONTH), { recursive: true });
-    await writeFile(
-      path.join(archive, MONTH, `${MONTH}-west-yorkshire-street.csv`),
-      sampleStreetFile(MONTH),
-    );
-    await writeFile(path.join(archive, MONTH, `${MONTH}-west-yorkshire-outcomes.csv`), outcomes);
-    const out = path.join(dir, 'out');
     const reporter = createMemoryReporter();
-    await runPipeline(
-      { help: false, list: false, offline: true, archiveDir: archive, out },
-      { reporter, threads: 1 },
-    );
+    const { out } = await runOffline(await writeMonth({ outcomes }), reporter);
 
     const csv = await masterCsv(out);
     expect(csv.replaceAll('\r\n', '\n')).not.toMatch(CONTROL);
@@ -405,14 +404,7 @@ describe('runPipeline with an outcomes file holding bytes that are not UTF-8 and
         outcomeRow(f, Buffer.from(`Investigation complete${i % 50 === 0 ? '\u0000' : ''}`)),
       ),
     ]);
-    const archive = path.join(dir, 'archive');
-    await mkdir(path.join(archive, MONTH), { recursive: true });
-    await writeFile(
-      path.join(archive, MONTH, `${MONTH}-west-yorkshire-street.csv`),
-      sampleStreetFile(MONTH),
-    );
-    await writeFile(path.join(archive, MONTH, `${MONTH}-west-yorkshire-outcomes.csv`), outcomes);
-    const out = path.join(dir, 'out');
+    const archive = await writeMonth({ outcomes });
     const expected = new RegExp(
       `^${MONTH} outcomes file: ${damaged.length} of ${crimes.length} outcomes rows indexed ` +
         '\\([\\d.]+%\\) had control-characters repaired at intake .*, e\\.g\\. ' +
@@ -421,10 +413,7 @@ describe('runPipeline with an outcomes file holding bytes that are not UTF-8 and
     );
     // The first run reads the file; the second takes its counts from the cache.
     for (const run of ['reads the file', 'reuses the cache']) {
-      await runPipeline(
-        { help: false, list: false, offline: true, archiveDir: archive, out },
-        { reporter: createMemoryReporter(), threads: 1 },
-      );
+      const { out } = await runOffline(archive);
       const findings = await gateFindings(out);
       expect(
         findings.map((f) => f.check),
@@ -459,22 +448,8 @@ describe('runPipeline with a stop-and-search file holding bytes that are not UTF
       ),
       edit(inLeeds[2]!, 'Outcome', Buffer.from('"Arrest\r\n"')),
     ]);
-    const archive = path.join(dir, 'archive');
-    await mkdir(path.join(archive, MONTH), { recursive: true });
-    await writeFile(
-      path.join(archive, MONTH, `${MONTH}-west-yorkshire-street.csv`),
-      sampleStreetFile(MONTH),
-    );
-    await writeFile(
-      path.join(archive, MONTH, `${MONTH}-west-yorkshire-stop-and-search.csv`),
-      search,
-    );
-    const out = path.join(dir, 'out');
     const reporter = createMemoryReporter();
-    await runPipeline(
-      { help: false, list: false, offline: true, archiveDir: archive, out },
-      { reporter, threads: 1 },
-    );
+    const { out } = await runOffline(await writeMonth({ 'stop-and-search': search }), reporter);
 
     const bytes = await readFile(path.join(out, 'leeds_stop_and_search.csv'));
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -522,21 +497,7 @@ describe('runPipeline with a stop-and-search file holding bytes that are not UTF
           return editStopSearch(l, 'Legislation', Buffer.from(`"${value}\u0000"`));
         }),
     ]);
-    const archive = path.join(dir, 'archive');
-    await mkdir(path.join(archive, MONTH), { recursive: true });
-    await writeFile(
-      path.join(archive, MONTH, `${MONTH}-west-yorkshire-street.csv`),
-      sampleStreetFile(MONTH),
-    );
-    await writeFile(
-      path.join(archive, MONTH, `${MONTH}-west-yorkshire-stop-and-search.csv`),
-      search,
-    );
-    const out = path.join(dir, 'out');
-    await runPipeline(
-      { help: false, list: false, offline: true, archiveDir: archive, out },
-      { reporter: createMemoryReporter(), threads: 1 },
-    );
+    const { out } = await runOffline(await writeMonth({ 'stop-and-search': search }));
     const summary = JSON.parse(await readFile(path.join(out, 'run-summary.json'), 'utf8')) as {
       stopSearch: { kept: number };
     };
