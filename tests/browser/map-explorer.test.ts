@@ -402,6 +402,20 @@ function monthsBetween(months: readonly string[]): { from: string; to: string } 
   return null;
 }
 
+/**
+ * Wait until the ward's details' heading has the focus and names `ward`, then as long again as
+ * the status line takes to speak: what a screen reader says of a search is then all said.
+ */
+async function headingFocusedAndHeard(page: Page, ward: string): Promise<void> {
+  await page.waitForFunction(
+    (name) =>
+      document.activeElement?.id === 'crime-map-ward-name' &&
+      document.activeElement.textContent === name,
+    ward,
+    { timeout: 5_000 },
+  );
+  await page.waitForTimeout(ANNOUNCE_AFTER_MS * 2);
+}
 describe('map explorer: side panel', () => {
   it('collapses from the keyboard, giving the map the width, which still shows the whole district', async () => {
     const { page, consoleErrors } = await openMap('desktop');
@@ -998,14 +1012,7 @@ describe('the status line, said again', () => {
     ] as const) {
       await search.fill(typed);
       await search.press('Enter');
-      await page.waitForFunction(
-        (name) =>
-          document.activeElement?.id === 'crime-map-ward-name' &&
-          document.activeElement.textContent === name,
-        ward,
-        { timeout: 5_000 },
-      );
-      await page.waitForTimeout(ANNOUNCE_AFTER_MS * 2);
+      await headingFocusedAndHeard(page, ward);
       // The heading read on focus is the answer; the status line says no ward's name too.
       expect(
         (await heard()).filter((text) => text.includes(ward.split(' ')[0] ?? ward)),
@@ -1049,14 +1056,7 @@ describe('the status line, said again', () => {
         const before = (await heard()).length;
         await page.getByLabel('Find a postcode or ward').fill(typed);
         await page.keyboard.press('Enter');
-        await page.waitForFunction(
-          (name) =>
-            document.activeElement?.id === 'crime-map-ward-name' &&
-            document.activeElement.textContent === name,
-          ward,
-          { timeout: 5_000 },
-        );
-        await page.waitForTimeout(ANNOUNCE_AFTER_MS * 2);
+        await headingFocusedAndHeard(page, ward);
         // What a screen reader hears: the focused heading's name, then the status line's news.
         const focusName = await page.evaluate(() => document.activeElement?.textContent ?? '');
         const said = (await heard()).slice(before);

@@ -16,6 +16,7 @@ import {
 import { DROP_REASONS } from '../../src/shared/schema.ts';
 import { parseGateArgs, runGate } from '../../pipeline/validate-cli.ts';
 import { NO_RUN_SUMMARY_NOTE } from '../../pipeline/validate.ts';
+import { wholeMonth } from '../support/month-quality.ts';
 
 /** Sheffield's wards read straight from its boundary file, by the properties it names. */
 const SHEFFIELD_WARDS = (
@@ -197,14 +198,7 @@ describe('validate-data --run-summary with a summary the gate cannot read', () =
 });
 
 describe('loadGateData with a run summary: the outcomes and stop-and-search rows repaired by month', () => {
-  const month = (m: string) => ({
-    month: m,
-    read: 100,
-    kept: 100,
-    dropped: Object.fromEntries(DROP_REASONS.map((reason) => [reason, 0])),
-    crimeIdsByFile: [],
-    coverage: { lsoa: 100, ward: 100, postcodeDistrict: 100, pollingDistrict: 0 },
-  });
+  const month = (m: string) => wholeMonth(m, 100);
   const repairsOf = async (summary: unknown) => {
     const dir = await mkdtemp(path.join(tmpdir(), 'gate-repairs-'));
     try {

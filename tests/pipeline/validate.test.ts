@@ -52,6 +52,7 @@ import {
   withoutMonth,
   withoutWard,
 } from '../support/site-data.ts';
+import { wholeMonth } from '../support/month-quality.ts';
 
 /** The wards of data/reference and police.uk's crime types, as validate-data reads them. */
 const EXPECTED = await loadExpected();
@@ -1598,12 +1599,7 @@ describe('validateSiteData (coverage and malformed rows)', () => {
     const i = monthIndex(full, '2025-03');
     const kept = full.provenance[i]?.rows ?? 0;
     const month = (repaired?: Record<string, number>) => ({
-      month: '2025-03',
-      read: kept,
-      kept,
-      dropped: {},
-      crimeIdsByFile: [],
-      coverage: { lsoa: kept, ward: kept, postcodeDistrict: kept, pollingDistrict: 0 },
+      ...wholeMonth('2025-03', kept),
       ...(repaired === undefined ? {} : { repaired }),
     });
     const many = Math.floor(kept * REPAIRED_THRESHOLD) + 1;
@@ -1642,12 +1638,9 @@ describe('validateSiteData (coverage and malformed rows)', () => {
             previous: full,
             months: [
               {
-                month: '2025-03',
+                ...wholeMonth('2025-03', kept),
                 read,
-                kept,
                 dropped: { 'outside-district': read - kept },
-                crimeIdsByFile: [],
-                coverage: { lsoa: kept, ward: kept, postcodeDistrict: kept, pollingDistrict: 0 },
                 repaired: { 'unreadable-characters': n, 'control-characters': 0 },
               },
             ],
@@ -1663,12 +1656,7 @@ describe('validateSiteData (coverage and malformed rows)', () => {
 describe('validateSiteData (outcomes and stop-and-search rows repaired at intake, by month)', () => {
   const kept = full.provenance[monthIndex(full, '2025-03')]?.rows ?? 0;
   const march = {
-    month: '2025-03',
-    read: kept,
-    kept,
-    dropped: {},
-    crimeIdsByFile: [],
-    coverage: { lsoa: kept, ward: kept, postcodeDistrict: kept, pollingDistrict: 0 },
+    ...wholeMonth('2025-03', kept),
     repaired: { 'unreadable-characters': 0, 'control-characters': 0 },
   } satisfies MonthQuality;
   const file = (kind: RepairedFileKind, month: string) =>
@@ -2075,14 +2063,7 @@ describe('validateSiteData (Crime IDs repeated within a month: a street file rea
 
 describe('validateSiteData (the run summary beside the site data)', () => {
   /** A month's row accounting as the run summary gives it: every row kept and placed. */
-  const accounted = (month: string, kept: number): MonthQuality => ({
-    month,
-    read: kept,
-    kept,
-    dropped: {},
-    crimeIdsByFile: [],
-    coverage: { lsoa: kept, ward: kept, postcodeDistrict: kept, pollingDistrict: 0 },
-  });
+  const accounted = wholeMonth;
   const rowsOf = (data: SiteData, month: string) =>
     data.provenance[monthIndex(data, month)]?.rows ?? 0;
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import type { RefreshOptions } from '../../pipeline/refresh-steps.ts';
 import { STEPS } from '../../pipeline/steps.ts';
-import { DROP_REASONS } from '../../src/shared/schema.ts';
+import { wholeMonth } from './month-quality.ts';
 import { committedSiteData } from './site-data.ts';
 
 /** The staging folder of the refresh in the scratch repository. */
@@ -87,12 +87,7 @@ export function refreshRepository(prefix: string) {
 function wholeMonths(siteData: unknown): object[] {
   const provenance = (siteData as { provenance?: unknown } | null)?.provenance;
   if (!Array.isArray(provenance)) return [];
-  return provenance.map(({ month, rows }: { month: string; rows: number }) => ({
-    month,
-    read: rows,
-    kept: rows,
-    dropped: Object.fromEntries(DROP_REASONS.map((reason) => [reason, 0])),
-    crimeIdsByFile: [],
-    coverage: { lsoa: rows, ward: rows, postcodeDistrict: rows, pollingDistrict: 0 },
-  }));
+  return provenance.map(({ month, rows }: { month: string; rows: number }) =>
+    wholeMonth(month, rows),
+  );
 }
