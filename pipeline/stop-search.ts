@@ -9,7 +9,13 @@ import type { Locator } from './geo.ts';
 import { checkCoordinates } from './normalise.ts';
 import { readEachOnce } from './read-once.ts';
 import { DropTally, ReasonTally, RepairsByMonth } from './report.ts';
-import { repairText, TEXT_REPAIRS, type RowRepair, type TextRepair } from './text-repair.ts';
+import {
+  needsRepair,
+  repairText,
+  TEXT_REPAIRS,
+  type RowRepair,
+  type TextRepair,
+} from './text-repair.ts';
 
 export const STOP_SEARCH_OUTPUT_COLUMNS = [
   ...STOP_SEARCH_COLUMNS,
@@ -116,16 +122,22 @@ export async function writeStopSearchOnce(
   await readEachOnce(
     writers.map((w) => w.entries.filter((e) => e.kind === 'stop-and-search')),
     STOP_SEARCH_COLUMNS,
-    (ids, entries, { line, values }) => {
+    (ids, entries, { line, values, text }) => {
       // A promise only when a row is written, not one per row (see readEachOnce).
       let writes: Promise<void>[] | undefined;
+      // One test of a plain row's text finds the rare row that needs a repair, as for a street
+      // row (normalise.ts): the force's other rows, most of them outside the district, need none.
+      const suspect =
+        text === undefined
+          ? STOP_SEARCH_COLUMNS.some((column) => needsRepair(values[column] ?? ''))
+          : needsRepair(text);
       const repairs: RowRepair[] = [];
-      const row = repairedFields(values, repairs);
+      const repaired = suspect ? repairedFields(values, repairs) : undefined;
       // Placed by the coordinates it is written with.
       const placed =
-        repairs.length === 0
+        repaired === undefined || repairs.length === 0
           ? values
-          : Object.fromEntries(STOP_SEARCH_COLUMNS.map((column, k) => [column, row[k]]));
+          : Object.fromEntries(STOP_SEARCH_COLUMNS.map((column, k) => [column, repaired[k]]));
       for (const i of ids) {
         const { locator, out, district } = writers[i]!;
         const result = results[i]!;
@@ -140,6 +152,7 @@ export async function writeStopSearchOnce(
         for (const { reason, detail } of repairs) {
           result.repaired.add(reason, `${entries[i]!.where}:${line}`, detail);
         }
+        const row = repaired ?? STOP_SEARCH_COLUMNS.map((column) => values[column] ?? '');
         (writes ??= []).push(out.write(formatCsvRow([...row, place.wardName, place.wardCode])));
       }
       return writes && Promise.all(writes).then(() => undefined);
