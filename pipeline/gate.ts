@@ -286,9 +286,10 @@ export function compareOutcomes(previous: SiteData, next: SiteData): Finding[] {
     const tolerance = Math.max(CELL_TOLERANCE.crimes, MONTH_TOLERANCE * was.total);
     const rise = nowTotal - wasTotal - added;
     if (rise <= tolerance) {
-      // A month left as it was is not judged with the others: the months since 2018 that no
-      // re-issue brings any more would water down a loss over those it brings.
-      if (!sameMonth(previous, next, month, was, now)) {
+      // Judged with the others where it rose (spreadBeyond): a month left as it was, as the
+      // months since 2018 that no re-issue brings any more are, neither rose nor counts as
+      // revised.
+      if (now.total !== was.total || nowTotal !== wasTotal) {
         withinMonth.push({ month, excess: Math.max(0, rise), crimes: was.total, tolerance });
       }
       continue;
@@ -310,37 +311,6 @@ export function compareOutcomes(previous: SiteData, next: SiteData): Finding[] {
   }
   const spread = spreadOutcomeLoss(withinMonth);
   return spread ? [...findings, spread] : findings;
-}
-
-/** `month`'s crimes by outcome category, over every ward. */
-function byOutcome(data: SiteData, month: string): Map<string, number> {
-  const m = data.months.indexOf(month);
-  return new Map(
-    data.outcomeCategories.map((outcome, o) => [
-      outcome,
-      data.outcomes.reduce((sum, byMonth) => sum + (byMonth[m]?.[o] ?? 0), 0),
-    ]),
-  );
-}
-
-function sameCounts(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): boolean {
-  return [...new Set([...a.keys(), ...b.keys()])].every((k) => (a.get(k) ?? 0) === (b.get(k) ?? 0));
-}
-
-/** Whether `month` has the same crimes by ward and type, and by outcome, in both. */
-function sameMonth(
-  previous: SiteData,
-  next: SiteData,
-  month: string,
-  was: MonthFigures,
-  now: MonthFigures,
-): boolean {
-  return (
-    was.total === now.total &&
-    sameCounts(was.byWard, now.byWard) &&
-    sameCounts(was.byType, now.byType) &&
-    sameCounts(byOutcome(previous, month), byOutcome(next, month))
-  );
 }
 
 /** A month within its own tolerance: by how much it went the wrong way, of its crimes. */
