@@ -261,8 +261,7 @@ export async function readOutcomesOnce(
         }
       }
     },
-    // A byte that is not UTF-8 is read as U+FFFD, and its row counted as repaired.
-    { ...(options.onBytes ? { onBytes: options.onBytes } : {}), replaceInvalidUtf8: true },
+    options,
   );
   for (const { entries, territorialForce } of readers) {
     for (const entry of entries) {

@@ -430,7 +430,7 @@ async function feedMonth(
       }
       return writes && Promise.all(writes).then(() => undefined);
     },
-    { ...options, replaceInvalidUtf8: true },
+    options,
   );
 }
 

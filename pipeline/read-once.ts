@@ -4,7 +4,7 @@
 // row given to every district that reads it. Used for the street files (process-month.ts),
 // the outcomes files (outcomes.ts) and the stop-and-search files (stop-search.ts).
 import type { ArchiveEntry } from './archive.ts';
-import { readCsvEach, type CsvRow, type ReadCsvOptions } from './csv.ts';
+import { readCsvEach, type CsvRow } from './csv.ts';
 
 /**
  * Which file an entry is, for reading it once: the file on disk (`identity`, so two
@@ -44,7 +44,9 @@ export function filesToRead(lists: readonly (readonly ArchiveEntry[])[]): {
  * Each file of `lists` (one list per reader) read once, in readOrder; each row given to
  * `row` with the indexes of the readers whose list holds the file and each one's own entry
  * of it (`entries[i]`: its path, for messages), so that every reader sees its own files'
- * rows in its own order and under its own names, as when it reads them alone.
+ * rows in its own order and under its own names, as when it reads them alone. The files are
+ * police.uk's: a byte that is not UTF-8 is read as U+FFFD, for the reader to count the row as
+ * repaired (text-repair.ts), never a stop to the run.
  */
 export async function readEachOnce(
   lists: readonly (readonly ArchiveEntry[])[],
@@ -54,9 +56,7 @@ export async function readEachOnce(
     entries: readonly (ArchiveEntry | undefined)[],
     csv: CsvRow,
   ) => Promise<void> | undefined,
-  options: Pick<ReadCsvOptions, 'replaceInvalidUtf8'> & {
-    onBytes?: ((n: number) => void) | undefined;
-  } = {},
+  options: { onBytes?: ((n: number) => void) | undefined } = {},
 ): Promise<void> {
   const keys = fileKeys(lists);
   for (const { key, entry } of keyedReadOrder(lists, keys)) {
@@ -68,10 +68,7 @@ export async function readEachOnce(
       entry.where,
       columns,
       (csv) => row(readers, entries, csv),
-      {
-        ...(options.onBytes ? { onBytes: options.onBytes } : {}),
-        replaceInvalidUtf8: options.replaceInvalidUtf8 === true,
-      },
+      { ...(options.onBytes ? { onBytes: options.onBytes } : {}), replaceInvalidUtf8: true },
     );
   }
 }

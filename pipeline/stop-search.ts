@@ -157,8 +157,7 @@ export async function writeStopSearchOnce(
       }
       return writes && Promise.all(writes).then(() => undefined);
     },
-    // A byte that is not UTF-8 is read as U+FFFD, and its row counted as repaired.
-    { ...options, replaceInvalidUtf8: true },
+    options,
   );
   return results;
 }

@@ -175,7 +175,7 @@ async function readMonths(districts: readonly District[]): Promise<void> {
         for (const r of readers) add(parts[r]!.district, result);
         return undefined;
       },
-      { onBytes, replaceInvalidUtf8: true },
+      { onBytes },
     );
   }
   for (const { district, plan } of apiMonths) {
