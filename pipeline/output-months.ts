@@ -5,7 +5,6 @@
 import { gunzipIfNeeded, readMapDataHeader } from '../src/shared/map-data.ts';
 import { downloadsManifestSchema } from '../src/shared/open-data.ts';
 import { parseOrThrow } from '../src/shared/schema.ts';
-export { monthsDifference } from '../src/shared/months.ts';
 
 /** The months with data of a map data file (gzipped or not), read from its header. */
 export async function mapDataMonths(bytes: Uint8Array): Promise<string[]> {

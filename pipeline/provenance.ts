@@ -12,7 +12,6 @@ import type { MonthProvenance, SiteData } from '../src/shared/schema.ts';
 import { monthList, sourceLabel } from '../src/shared/months.ts';
 import { oneLine, quoteOutside } from './log-safe.ts';
 
-export { monthList };
 import { formatSigned } from './report.ts';
 
 /** The most of an approval's reason, or of who gave it, the commit message quotes. */

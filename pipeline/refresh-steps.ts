@@ -29,7 +29,8 @@ import {
 } from './gate-inputs.ts';
 import { pipelinePaths, type PipelinePaths } from './paths.ts';
 import { changeEntry, commitMessage, recordChange } from './provenance.ts';
-import { downloadsMonths, mapDataMonths, monthsDifference } from './output-months.ts';
+import { downloadsMonths, mapDataMonths } from './output-months.ts';
+import { monthsDifference } from '../src/shared/months.ts';
 import { monthArguments } from './refresh-months.ts';
 import { noteAnnotations, printReport } from './validate-cli.ts';
 import { validateSiteData, type ValidationReport } from './validate.ts';

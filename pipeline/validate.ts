@@ -128,8 +128,7 @@ export type RepairExamples = Readonly<
  * The files besides the street files whose rows the run repairs at intake, by what the run
  * summary counts of their month: the outcomes rows indexed, the stop-and-search rows kept.
  */
-export const REPAIRED_FILE_KINDS = ['outcomes', 'stop-and-search'] as const;
-export type RepairedFileKind = (typeof REPAIRED_FILE_KINDS)[number];
+export type RepairedFileKind = 'outcomes' | 'stop-and-search';
 
 /** One month's rows of one kind of file, and those repaired at intake, from the run summary. */
 export interface MonthRepairs {

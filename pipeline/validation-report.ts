@@ -1,6 +1,6 @@
 // The gate's report in words, as `npm run validate-data` and the refresh print it.
 import { monthRange, sourceLabel } from '../src/shared/months.ts';
-import { monthList } from './provenance.ts';
+import { monthList } from '../src/shared/months.ts';
 import type { ValidationReport } from './validate.ts';
 
 export function formatPercent(fraction: number, signed = false): string {

@@ -68,7 +68,7 @@ export interface FetchPollingDistrictsOptions {
   log?: Log;
 }
 
-export { pollingDistrictsOutside, type LayerDistrict } from '../polling-district-layer.ts';
+export type { LayerDistrict } from '../polling-district-layer.ts';
 
 /** The polling districts, from the cache when present, else from the council (then cached). */
 export async function fetchPollingDistricts(

@@ -1,7 +1,8 @@
 // The months the map data and the downloads manifest describe, against the site data's.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { downloadsMonths, mapDataMonths, monthsDifference } from '../../pipeline/output-months.ts';
+import { downloadsMonths, mapDataMonths } from '../../pipeline/output-months.ts';
+import { monthsDifference } from '../../src/shared/months.ts';
 import { committedSiteData } from '../support/site-data.ts';
 
 const siteMonths = committedSiteData().months;

@@ -9,9 +9,9 @@ import {
   changeEntry,
   commitMessage,
   isNewerSource,
-  monthList,
   recordChange,
 } from '../../pipeline/provenance.ts';
+import { monthList } from '../../src/shared/months.ts';
 import {
   committedSiteData,
   copy,
