@@ -116,9 +116,16 @@ export function reportTableFiles(
   ];
 }
 
-/** datapackage.json as the build serves it: of this build's site data, manifest and change log. */
+let dataPackageText: string | undefined;
+
+/**
+ * datapackage.json as the build serves it: of this build's site data, manifest and change log.
+ * Made once a build (it describes every table of every page): the Data page versions its link
+ * by it, and its route serves it.
+ */
 export function dataPackageJson(): string {
-  return `${JSON.stringify(dataPackage(siteData, downloadsManifest, areaChangeLog()), null, 2)}\n`;
+  dataPackageText ??= `${JSON.stringify(dataPackage(siteData, downloadsManifest, areaChangeLog()), null, 2)}\n`;
+  return dataPackageText;
 }
 
 /**

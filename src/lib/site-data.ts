@@ -23,13 +23,17 @@ if (differing.length > 0) {
 }
 
 /**
- * The header of the map data `file` (gzipped) the build serves. A file the map cannot read (of
- * an older format: version 1 carried no licence or attribution) stops the build, naming the
- * file and the command that makes it again, rather than being served to a map that refuses it.
+ * The header of the map data `file` (gzipped; its `bytes` when already read) the build serves.
+ * A file the map cannot read (of an older format: version 1 carried no licence or attribution)
+ * stops the build, naming the file and the command that makes it again, rather than being
+ * served to a map that refuses it.
  */
-export function requireMapDataHeader(file: string): MapDataHeader {
+export function requireMapDataHeader(
+  file: string,
+  bytes: Uint8Array = readFileSync(file),
+): MapDataHeader {
   try {
-    return readMapDataHeader(gunzipSync(readFileSync(file))).header;
+    return readMapDataHeader(gunzipSync(bytes)).header;
   } catch (error) {
     if (!(error instanceof MapDataFormatError)) throw error;
     throw new Error(
