@@ -106,7 +106,8 @@ export function rebuildHint(slug: string, dataDir: string | null): string {
 
 const SLUG = areaSlug();
 const DATA_DIR = areaDataDir(SLUG);
-const REBUILD = rebuildHint(SLUG, DATA_DIR);
+/** What to run to make the area's data again, as messages about it say (rebuildHint). */
+export const REBUILD = rebuildHint(SLUG, DATA_DIR);
 
 export const AREA_FILE = path.join('data', 'areas', SLUG, 'area.json');
 

@@ -1,7 +1,7 @@
 // The site's data, validated once when the build first imports it. Every page reads it here.
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { area, areaDataDir, areaDataFile, AREA_FILE, rebuildHint } from './area.ts';
+import { area, areaDataFile, AREA_FILE, REBUILD } from './area.ts';
 import { yearsWithData } from './figures.ts';
 import { areaMismatch } from '../shared/area.ts';
 import { MapDataFormatError, readMapDataHeader, type MapDataHeader } from '../shared/map-data.ts';
@@ -18,7 +18,7 @@ const differing = areaMismatch(area, siteData.builtFrom);
 if (differing.length > 0) {
   throw new Error(
     `The site data ${raw.file} was built from another configuration of the area than ` +
-      `${AREA_FILE} has now (${differing.join(', ')} differ). ${rebuildHint(area.slug, areaDataDir(area.slug))}`,
+      `${AREA_FILE} has now (${differing.join(', ')} differ). ${REBUILD}`,
   );
 }
 
@@ -36,10 +36,7 @@ export function requireMapDataHeader(
     return readMapDataHeader(gunzipSync(bytes)).header;
   } catch (error) {
     if (!(error instanceof MapDataFormatError)) throw error;
-    throw new Error(
-      `${error.message} (${file}). ${rebuildHint(area.slug, areaDataDir(area.slug))}`,
-      { cause: error },
-    );
+    throw new Error(`${error.message} (${file}). ${REBUILD}`, { cause: error });
   }
 }
 
@@ -53,7 +50,7 @@ export function requireSiteDataMonths(what: string, file: string, months: readon
   if (difference === null) return;
   throw new Error(
     `${what} ${file} ${difference}: it is not of the run that made the site data ${raw.file}. ` +
-      `The pipeline writes them together: ${rebuildHint(area.slug, areaDataDir(area.slug))}`,
+      `The pipeline writes them together: ${REBUILD}`,
   );
 }
 
