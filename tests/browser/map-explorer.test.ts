@@ -701,7 +701,15 @@ interface Reference {
   wards: Feature<Polygon | MultiPolygon, { WD25CD?: string; code?: string }>[];
 }
 
-async function readReference(): Promise<Reference> {
+let reference: Promise<Reference> | undefined;
+
+/** The reference postcodes and wards, read once for the file's tests (they only read them). */
+function readReference(): Promise<Reference> {
+  reference ??= loadReference();
+  return reference;
+}
+
+async function loadReference(): Promise<Reference> {
   const csv = await readFile('data/reference/postcodes-ls.csv', 'utf8');
   const postcodes = new Map<string, [number, number]>();
   for (const line of csv.split('\n').slice(1)) {

@@ -98,6 +98,11 @@ function masterRow(csv: string, crimeId: string): Record<string, string> {
   return row;
 }
 
+/** The run's run-summary.json, parsed (each test says what it reads of it). */
+async function runSummary(out: string): Promise<unknown> {
+  return JSON.parse(await readFile(path.join(out, 'run-summary.json'), 'utf8'));
+}
+
 /**
  * The gate's findings on a run's outputs, as the refresh's validate step reads them (site data
  * and run summary), compared with themselves (no revision to judge): the row accounting alone.
@@ -123,7 +128,7 @@ async function expectCleanOutputs(
   expect(csv.replaceAll('\r\n', '\n')).not.toMatch(CONTROL);
   const siteData = strings(JSON.parse(await readFile(path.join(out, 'site-data.json'), 'utf8')));
   expect(siteData.filter((s) => LONE_SURROGATE.test(s) || CONTROL.test(s))).toEqual([]);
-  const summary = JSON.parse(await readFile(path.join(out, 'run-summary.json'), 'utf8')) as {
+  const summary = (await runSummary(out)) as {
     repaired: Record<string, number>;
     repairedExamples: Record<string, { where: string; detail: string }[]>;
     months: { month: string; repaired: Record<string, number> }[];
@@ -377,7 +382,7 @@ describe('runPipeline with an outcomes file holding bytes that are not UTF-8 and
     expect(masterRow(csv, crimes[2]![0]!)['Outcome']).toBe('Unable to prosecute suspect \uFFFD');
     const siteData = strings(JSON.parse(await readFile(path.join(out, 'site-data.json'), 'utf8')));
     expect(siteData.filter((s) => LONE_SURROGATE.test(s) || CONTROL.test(s))).toEqual([]);
-    const summary = JSON.parse(await readFile(path.join(out, 'run-summary.json'), 'utf8')) as {
+    const summary = (await runSummary(out)) as {
       outcomes: { indexed: number; repaired: Record<string, number> };
     };
     expect(summary.outcomes.indexed).toBe(3);
@@ -462,7 +467,7 @@ describe('runPipeline with a stop-and-search file holding bytes that are not UTF
     // Every other field as police.uk wrote it.
     expect(rows[0]!['Object of search']).toBe(csvFields(inLeeds[0]!)[column('Object of search')]);
 
-    const summary = JSON.parse(await readFile(path.join(out, 'run-summary.json'), 'utf8')) as {
+    const summary = (await runSummary(out)) as {
       stopSearch: {
         kept: number;
         repaired: Record<string, number>;
@@ -498,7 +503,7 @@ describe('runPipeline with a stop-and-search file holding bytes that are not UTF
         }),
     ]);
     const { out } = await runOffline(await writeMonth({ 'stop-and-search': search }));
-    const summary = JSON.parse(await readFile(path.join(out, 'run-summary.json'), 'utf8')) as {
+    const summary = (await runSummary(out)) as {
       stopSearch: { kept: number };
     };
     const { kept } = summary.stopSearch;
