@@ -21,6 +21,8 @@ import { checkCoordinates } from './normalise.ts';
 import { formatTallyExamples, ReasonTally, RepairsByMonth } from './report.ts';
 import { formatCount } from '../src/shared/format-count.ts';
 import { InputError } from './input-error.ts';
+import { MALFORMED_THRESHOLD, REPAIRED_MIN } from './row-thresholds.ts';
+import { formatPercent } from './format-percent.ts';
 import { errorMessage } from '../src/shared/error-message.ts';
 import { forceName } from '../src/shared/police-forces.ts';
 import {
@@ -187,8 +189,10 @@ export async function readOutcomesOnce(
    */
   const fileRows = new Map<ArchiveEntry, FileRows>();
   const checked = new Set(readers.map((r) => r.territorialForce));
+  /** Every file read, by the first reader's entry of it, with its rows: each is judged. */
+  const filesRead: { entry: ArchiveEntry; rows: FileRows }[] = [];
   let current: ArchiveEntry | undefined;
-  let rows: FileRows | null = null;
+  let rows: FileRows = newFileRows();
   await readEachOnce(
     readers.map((r) => r.entries),
     OUTCOME_COLUMNS,
@@ -214,23 +218,22 @@ export async function readOutcomesOnce(
       const fileMonth = file.month;
       if (file !== current) {
         current = file;
-        rows = checked.has(file.force)
-          ? { usable: 0, unusable: new ReasonTally(UNUSABLE_OUTCOME_REASONS) }
-          : null;
-        if (rows !== null) for (const i of ids) fileRows.set(entries[i]!, rows);
+        rows = newFileRows();
+        filesRead.push({ entry: file, rows });
+        if (checked.has(file.force)) for (const i of ids) fileRows.set(entries[i]!, rows);
       }
       if (crimeId !== '') options.onCrimeId?.(file, crimeId);
       const unusable = unusableReason(crimeId, month, fileMonth, outcome);
       if (unusable !== undefined) {
         const detail = unusableDetail(unusable, crimeId, month, fileMonth, outcome);
-        rows?.unusable.add(unusable, `${file.where}:${line}`, detail);
+        rows.unusable.add(unusable, `${file.where}:${line}`, detail);
         for (const i of ids) {
           stats[i]!.read += 1;
           stats[i]!.unusable.add(unusable, `${entries[i]!.where}:${line}`, detail);
         }
         return;
       }
-      if (rows !== null) rows.usable += 1;
+      rows.usable += 1;
       const point = checkCoordinates(
         (values['Longitude'] ?? '').trim(),
         (values['Latitude'] ?? '').trim(),
@@ -270,6 +273,9 @@ export async function readOutcomesOnce(
       if (read === undefined || read.usable === 0) throw noOutcomes(entry, read);
     }
   }
+  for (const { entry, rows } of filesRead) {
+    if (unusableBeyond(rows)) throw tooManyUnusable(entry, rows);
+  }
   return stats;
 }
 
@@ -277,6 +283,36 @@ export async function readOutcomesOnce(
 interface FileRows {
   usable: number;
   unusable: ReasonTally<UnusableOutcomeReason>;
+}
+
+function newFileRows(): FileRows {
+  return { usable: 0, unusable: new ReasonTally(UNUSABLE_OUTCOME_REASONS) };
+}
+
+/**
+ * Whether a file's rows that cannot be used are more than MALFORMED_THRESHOLD of its rows
+ * read, and more than REPAIRED_MIN: police.uk's outcomes files practically never hold one (a
+ * Crime ID, the file's month and an outcome are what an outcomes row is), while a changed
+ * format (a new date format, a renamed column read blank) leaves most of a file's rows out.
+ */
+function unusableBeyond({ usable, unusable }: FileRows): boolean {
+  const read = usable + unusable.total;
+  return unusable.total > REPAIRED_MIN && unusable.total / read > MALFORMED_THRESHOLD;
+}
+
+/** An outcomes file with more rows that cannot be used than unusableBeyond allows. */
+function tooManyUnusable(entry: ArchiveEntry, { usable, unusable }: FileRows): InputError {
+  const read = usable + unusable.total;
+  return new InputError(
+    entry.where,
+    `has ${formatCount(unusable.total)} of ${formatCount(read)} rows read that cannot be used ` +
+      `(${formatPercent(unusable.total / read)}; at most ${REPAIRED_MIN} or ` +
+      `${formatPercent(MALFORMED_THRESHOLD)} of its rows, whichever is more: ` +
+      `${formatTallyExamples(unusable)}), so the outcomes they give for ${entry.month} would be ` +
+      'lost. police.uk writes a Crime ID, the month of its file and an outcome on every row, ' +
+      'so the file may be damaged or its format may have changed: download it again, and if ' +
+      'the rows named are as police.uk wrote them, the reading of the file needs a change',
+  );
 }
 
 /** A territorial force's outcomes file that holds no row that can be used (`read`: its rows). */

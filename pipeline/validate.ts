@@ -21,17 +21,10 @@ import {
 } from './gate.ts';
 import { diffMonths, type MonthChange } from './provenance.ts';
 import { checkSanity } from './sanity-check.ts';
-import { formatPercent } from './validation-report.ts';
+import { formatPercent } from './format-percent.ts';
 import { quoteOutside } from './log-safe.ts';
+import { MALFORMED_THRESHOLD, REPAIRED_MIN } from './row-thresholds.ts';
 import { addMonths, monthList, monthRange } from '../src/shared/months.ts';
-
-/**
- * Rows dropped as malformed (bad coordinates, month or crime type) may be at most this
- * fraction of the rows read, overall and in any one month. police.uk files have none in
- * the sample months; one in a thousand allows a stray bad line, while a changed file format
- * (a renamed column, a new date format) makes most rows malformed and fails at once.
- */
-export const MALFORMED_THRESHOLD = 0.001;
 
 /**
  * Rows dropped as a repeat of a Crime ID read before in the same month may be at most this
@@ -56,13 +49,6 @@ export const REPEATED_THRESHOLD = 0.01;
  * or a feed that lost its line structure repairs many rows and is refused.
  */
 export const REPAIRED_THRESHOLD = 0.001;
-/**
- * A month's rows of a kind are judged on their share repaired under a reason only beyond this
- * many: a Leeds month's stop and search is a few hundred rows, where one odd field would be
- * beyond REPAIRED_THRESHOLD, and, checked on every run and not approvable, would stop every
- * refresh after it; a file in another encoding repairs most of its rows.
- */
-export const REPAIRED_MIN = 5;
 /**
  * A file is judged on its own share of repeats only beyond this many: a British Transport
  * Police file of a few dozen crimes with one repeat is no fault, while the same file read

@@ -1,12 +1,8 @@
 // The gate's report in words, as `npm run validate-data` and the refresh print it.
 import { monthRange, sourceLabel } from '../src/shared/months.ts';
 import { monthList } from '../src/shared/months.ts';
+import { formatPercent } from './format-percent.ts';
 import type { ValidationReport } from './validate.ts';
-
-export function formatPercent(fraction: number, signed = false): string {
-  const text = `${(fraction * 100).toFixed(Math.abs(fraction) < 0.01 ? 2 : 1)}%`;
-  return signed && fraction > 0 ? `+${text}` : text;
-}
 
 /** The report as printed by `npm run validate-data`. */
 export function formatReport(report: ValidationReport): string {

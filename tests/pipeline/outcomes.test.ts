@@ -408,7 +408,134 @@ describe('readOutcomes(entries, index, { territorialForce }) on an outcomes file
   });
 });
 
-describe('runPipeline with an outcomes file of the territorial force holding no outcome', () => {
+describe('readOutcomes(entries, index) on an outcomes file with rows that cannot be used', () => {
+  const HEADER = OUTCOME_COLUMNS.join(',');
+  let root: string;
+  let opened: ArchiveInput[] = [];
+  beforeAll(() => {
+    root = path.join(tmp, 'unusable-share');
+  });
+  afterAll(() => {
+    for (const input of opened) input.close();
+    opened = [];
+  });
+
+  /** `n` rows of `month` that can be used, each its own crime (Crime IDs from `first`). */
+  function usableRows(month: string, n: number, first = 0): string[] {
+    return Array.from({ length: n }, (_, i) =>
+      outcomeLine(
+        (first + i).toString(16).padStart(64, '0'),
+        month,
+        '-1.388135',
+        '53.938661',
+        'Offender fined',
+      ),
+    );
+  }
+
+  /** `n` rows of a file of `month` that cannot be used, the reasons in turn. */
+  function unusableRows(month: string, n: number): string[] {
+    const id = (i: number) => `f${i.toString(16).padStart(63, '0')}`;
+    const kinds = [
+      () => outcomeLine('', month, '-1.388135', '53.938661', 'Offender fined'),
+      (i: number) => outcomeLine(id(i), '03/2025', '-1.388135', '53.938661', 'Offender fined'),
+      (i: number) => outcomeLine(id(i), '2019-01', '-1.388135', '53.938661', 'Offender fined'),
+      (i: number) => outcomeLine(id(i), month, '-1.388135', '53.938661', ''),
+    ];
+    return Array.from({ length: n }, (_, i) => kinds[i % kinds.length]!(i));
+  }
+
+  /** The outcomes files of a folder holding `files` (name under the folder -> lines). */
+  async function entriesOf(name: string, files: Record<string, string[]>) {
+    const dir = path.join(root, name);
+    for (const [file, lines] of Object.entries(files)) {
+      await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+      await writeFile(path.join(dir, file), `${[HEADER, ...lines].join('\n')}\n`);
+    }
+    const inputs = await openArchiveInputs(dir);
+    opened.push(...inputs);
+    return { dir, entries: inputs.flatMap((input) => input.entries) };
+  }
+
+  it('fails on a file with more than 5 such rows and more than 0.1% of its rows, with each reason counted and named', async () => {
+    const { dir, entries } = await entriesOf('beyond', {
+      '2025-03/2025-03-west-yorkshire-outcomes.csv': [
+        ...usableRows('2025-03', 100),
+        ...unusableRows('2025-03', 6),
+      ],
+    });
+    const file = `${dir}/2025-03/2025-03-west-yorkshire-outcomes.csv`;
+    const read = readOutcomes(entries, new OutcomeIndex(), { territorialForce: 'west-yorkshire' });
+    await expect(read).rejects.toBeInstanceOf(InputError);
+    await expect(read).rejects.toThrow(
+      `${file}: has 6 of 106 rows read that cannot be used (5.7%; at most 5 or 0.10% of its ` +
+        `rows, whichever is more: 2 no-crime-id, e.g. ${file}:102: Crime ID is blank (Month ` +
+        `"2025-03", Outcome type "Offender fined"); 2 malformed-month, e.g. ${file}:103: Month ` +
+        `"03/2025" is not YYYY-MM (Crime ID f${'0'.repeat(62)}1); 1 other-month, e.g. ` +
+        `${file}:104: Month "2019-01" in the outcomes file for 2025-03 (Crime ID ` +
+        `f${'0'.repeat(62)}2); 1 no-outcome-type, e.g. ${file}:105: Outcome type is blank ` +
+        `(Crime ID f${'0'.repeat(62)}3)), so the outcomes they give for 2025-03 would be lost.`,
+    );
+  });
+
+  it.each([
+    ['5 such rows among 100', 100, 5],
+    ['5 such rows and no other', 0, 5],
+    ['0.1% of its rows exactly', 5994, 6],
+    ['under 0.1% of its rows', 9990, 9],
+  ])('takes a file with %s, counting them', async (_, usable, unusable) => {
+    const { entries } = await entriesOf(`within-${usable}-${unusable}`, {
+      '2025-03/2025-03-btp-outcomes.csv': [
+        ...usableRows('2025-03', usable),
+        ...unusableRows('2025-03', unusable),
+      ],
+    });
+    const stats = await readOutcomes(entries, new OutcomeIndex(), {
+      territorialForce: 'west-yorkshire',
+    });
+    expect([stats.read, stats.indexed, stats.unusable.total]).toEqual([
+      usable + unusable,
+      usable,
+      unusable,
+    ]);
+  });
+
+  it("fails on another force's file (British Transport Police's) as on the territorial force's", async () => {
+    const { dir, entries } = await entriesOf('btp', {
+      '2025-03/2025-03-west-yorkshire-outcomes.csv': usableRows('2025-03', 50),
+      '2025-04/2025-04-btp-outcomes.csv': [
+        ...usableRows('2025-04', 20, 50),
+        ...unusableRows('2025-04', 8),
+      ],
+    });
+    await expect(
+      readOutcomes(entries, new OutcomeIndex(), { territorialForce: 'west-yorkshire' }),
+    ).rejects.toThrow(
+      new RegExp(
+        `^${dir}/2025-04/2025-04-btp-outcomes\\.csv: has 8 of 28 rows read that cannot be used`,
+      ),
+    );
+  });
+
+  it('fails in a read shared by two districts, naming the file', async () => {
+    const { dir, entries } = await entriesOf('shared', {
+      '2025-03/2025-03-west-yorkshire-outcomes.csv': [
+        ...unusableRows('2025-03', 40),
+        ...usableRows('2025-03', 2000),
+      ],
+    });
+    const read = readOutcomesOnce([
+      { entries, index: new OutcomeIndex(), territorialForce: 'west-yorkshire' },
+      { entries, index: new OutcomeIndex(), keep: () => false },
+    ]);
+    await expect(read).rejects.toThrow(
+      `${dir}/2025-03/2025-03-west-yorkshire-outcomes.csv: has 40 of 2,040 rows read that ` +
+        'cannot be used (2.0%;',
+    );
+  });
+});
+
+describe('runPipeline with a damaged outcomes file', () => {
   /** The slice with the outcomes fixture, run into its own --out: a good run, cached. */
   async function goodRun(name: string): Promise<{ archive: string; out: string }> {
     const archive = path.join(tmp, name, 'archive');
@@ -438,7 +565,7 @@ describe('runPipeline with an outcomes file of the territorial force holding no 
     // After it: only the added file is read, into the saved index.
     ['added after the files of the saved outcome index', '2025-04'],
   ])(
-    'stops the run naming the file (%s), the previous outputs untouched',
+    'stops the run on a file of the territorial force holding no outcome, naming it (%s), the previous outputs untouched',
     async (_, month) => {
       const { archive, out } = await goodRun(`empty-${month}`);
       const before = await outputFiles(out);
@@ -455,6 +582,42 @@ describe('runPipeline with an outcomes file of the territorial force holding no 
       expect(await outputFiles(out)).toEqual(before);
     },
     60_000,
+  );
+
+  it.each([
+    ['read with every outcomes file', '2024-03'],
+    ['added after the files of the saved outcome index', '2025-04'],
+  ])(
+    'stops the run on a file with rows that cannot be used beyond the share allowed (%s), the previous outputs untouched, and again on the next run',
+    async (_, month) => {
+      const { archive, out } = await goodRun(`unusable-${month}`);
+      const before = await outputFiles(out);
+      const file = path.join(archive, month, `${month}-west-yorkshire-outcomes.csv`);
+      await mkdir(path.dirname(file), { recursive: true });
+      const rows = Array.from({ length: 26 }, (_, i) =>
+        outcomeLine(
+          (i + 1).toString(16).padStart(64, 'c'),
+          // Six rows dated as police.uk never writes a month.
+          i < 6 ? month.split('-').reverse().join('/') : month,
+          '-1.388135',
+          '53.938661',
+          'Offender fined',
+        ),
+      );
+      await writeFile(file, `${[OUTCOME_COLUMNS.join(','), ...rows].join('\n')}\n`);
+      for (let run = 0; run < 2; run++) {
+        const error = await runPipeline(cliOptions(archive, out), {
+          reporter: createMemoryReporter(),
+        }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(StepError);
+        expect((error as Error).message).toContain(
+          `${file}: has 6 of 26 rows read that cannot be used (23.1%; at most 5 or 0.10% of ` +
+            'its rows, whichever is more: 6 malformed-month',
+        );
+        expect(await outputFiles(out)).toEqual(before);
+      }
+    },
+    90_000,
   );
 
   it("runs on with British Transport Police's empty outcomes file, the territorial force's file taken from the saved index", async () => {

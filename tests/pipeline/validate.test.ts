@@ -17,10 +17,9 @@ import {
 import type { Approval } from '../../pipeline/approvals.ts';
 import { NO_OUTCOME } from '../../pipeline/summarise.ts';
 import { loadExpected } from '../../pipeline/gate-inputs.ts';
+import { MALFORMED_THRESHOLD, REPAIRED_MIN } from '../../pipeline/row-thresholds.ts';
 import {
-  MALFORMED_THRESHOLD,
   NO_RUN_SUMMARY_NOTE,
-  REPAIRED_MIN,
   REPAIRED_THRESHOLD,
   REPEATED_THRESHOLD,
   validateSiteData as validateWith,

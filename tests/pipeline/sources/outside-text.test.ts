@@ -14,7 +14,8 @@ import { runPipeline, type CliOptions } from '../../../pipeline/cli.ts';
 import { OUTCOME_COLUMNS, STOP_SEARCH_COLUMNS } from '../../../src/shared/constants.ts';
 import { createMemoryReporter } from '../../../pipeline/report.ts';
 import { loadGateData } from '../../../pipeline/gate-inputs.ts';
-import { REPAIRED_MIN, REPAIRED_THRESHOLD, validateSiteData } from '../../../pipeline/validate.ts';
+import { REPAIRED_MIN } from '../../../pipeline/row-thresholds.ts';
+import { REPAIRED_THRESHOLD, validateSiteData } from '../../../pipeline/validate.ts';
 import { LONE_SURROGATE } from '../../support/lone-surrogate.ts';
 import {
   buildArchive,
