@@ -9,6 +9,10 @@ export const VERSION_HEX_DIGITS = 12;
 
 /** "crime-types.csv?v=0123456789ab": `file` (a path or an address) for `content`. */
 export function versioned(file: string, content: string | Uint8Array): string {
-  const sha256 = createHash('sha256').update(content).digest('hex');
+  return versionedBySha256(file, createHash('sha256').update(content).digest('hex'));
+}
+
+/** versioned() of a file whose content's SHA-256 (hex) is known already (a manifest gives it). */
+export function versionedBySha256(file: string, sha256: string): string {
   return `${file}?v=${sha256.slice(0, VERSION_HEX_DIGITS)}`;
 }

@@ -21,7 +21,7 @@ import { requireSiteDataMonths, siteData } from './site-data.ts';
 import { downloadFileName, tableName } from './download-routes.ts';
 import { period, yearsWithData } from './figures.ts';
 import { absoluteUrl } from './paths.ts';
-import { VERSION_HEX_DIGITS } from './content-version.ts';
+import { versionedBySha256 } from './content-version.ts';
 import { plural } from './format.ts';
 import { formatCount } from '../shared/format-count.ts';
 import { describeMonths, shortMonth } from '../shared/months.ts';
@@ -47,7 +47,7 @@ requireSiteDataMonths(
  * A Data Package's resource path is a file path, not an address, and stays bare.
  */
 export function yearlyFilePath(manifest: DownloadsManifest, file: YearlyFile): string {
-  return `${manifest.folder}/${file.file}?v=${file.sha256.slice(0, VERSION_HEX_DIGITS)}`;
+  return versionedBySha256(`${manifest.folder}/${file.file}`, file.sha256);
 }
 
 /** The rows of the yearly record files, and those with a Polling District (the site data's counts). */
