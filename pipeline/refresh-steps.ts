@@ -38,6 +38,7 @@ import { cleanUpInterruptedRuns } from './publish.ts';
 import { interruptedPublishFiles, Staging, writeFileAtomic } from './write.ts';
 import { errorMessage } from '../src/shared/error-message.ts';
 import { ukDay } from '../src/shared/uk-date.ts';
+import { shellWord } from '../src/shared/shell-word.ts';
 
 /**
  * The change log sits with the site data it describes: src/data/changes.json for Leeds,
@@ -488,11 +489,6 @@ async function setOutputs(options: RefreshOptions, outputs: Record<string, strin
   if (!file) return;
   const lines = Object.entries(outputs).map(([k, v]) => `${k}=${v}\n`);
   await appendFile(file, lines.join(''));
-}
-
-/** `file` as a shell word: quoted unless it needs no quotes. */
-function shellWord(file: string): string {
-  return /^[\w./@:+-]+$/.test(file) ? file : `'${file.replaceAll("'", "'\\''")}'`;
 }
 
 /** Which of `files` (relative to root) HEAD has. */

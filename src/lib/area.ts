@@ -35,6 +35,7 @@ import { parseOrThrow } from '../shared/schema.ts';
 import { listInWords } from './format.ts';
 import type { MapArea } from './map-area.ts';
 import { errorMessage } from '../shared/error-message.ts';
+import { shellWord } from '../shared/shell-word.ts';
 
 export { DEFAULT_AREA };
 
@@ -83,11 +84,6 @@ export function pipelineCommand(slug: string, dataDir: string | null): string {
   const out = dataDir === null || path.resolve(dataDir) === path.resolve(own) ? null : dataDir;
   const area = slug === DEFAULT_AREA ? '' : ` --area ${slug}`;
   return `npm run pipeline --${area} --offline${out === null ? '' : ` --out ${shellWord(shownPath(out))}`}`;
-}
-
-/** `text` as one word of a shell command: as it is when plain, else in single quotes. */
-function shellWord(text: string): string {
-  return /^[\w./:@%+=,-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
 }
 
 /**
