@@ -5,7 +5,7 @@ import { MAP_AREA } from '../lib/map-area.ts';
 import { useMemo } from 'preact/hooks';
 import type { MapData, MapWard } from '../shared/map-data.ts';
 import { centreInflationSentence, isCentreWard } from '../lib/figures.ts';
-import { capitalise, formatRate, formatShare } from '../lib/format.ts';
+import { capitalise, formatRate, formatShare, plural } from '../lib/format.ts';
 import { formatCount } from '../shared/format-count.ts';
 import { monthCoverage, monthlySeries, wardTypeTotals, type MapFilter } from '../lib/map-filter.ts';
 import { describeMonths, longMonth } from '../shared/months.ts';
@@ -174,8 +174,8 @@ export function WardDetails(props: WardDetailsProps) {
       {!figures.noTypes && (
         <>
           <p class="crime-map__label">
-            {capitalise(figures.noun)} per month, {series.length} months to{' '}
-            {longMonth(series.at(-1)?.month ?? '')}
+            {capitalise(figures.noun)} per month, {series.length}{' '}
+            {plural(series.length, 'month', 'months')} to {longMonth(series.at(-1)?.month ?? '')}
             {trendGaps.length > 0
               ? `, ${series.length - trendGaps.length} of them with data; no data for ${trendGapMonths} (gaps, not zeros)`
               : ''}

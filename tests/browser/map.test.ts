@@ -461,6 +461,17 @@ describe('map page', () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  it("counts a ward's one-month trend as one month, not one months", async () => {
+    // A window ending on the data's first month leaves the trend that month alone.
+    const ward = site.wards[0]!;
+    const { page, consoleErrors } = await openMap(`?ward=${ward.slug}&to=${first}`);
+    const label = await page.textContent('#crime-map-ward .crime-map__label');
+    expect(label?.replace(/\s+/g, ' ').trim()).toBe(
+      `${capitalise(countedNoun(site.crimeTypes))} per month, 1 month to ${longMonth(first)}`,
+    );
+    expect(consoleErrors).toEqual([]);
+  });
+
   it("shows a ward's name, crimes and rank on hover", async () => {
     const { page } = await openMap();
     const expected = expectedFromSiteData(site, { from: first, to: last });
