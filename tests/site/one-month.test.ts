@@ -1,7 +1,7 @@
 // The site built from one month of data, as a new district's first build can be (`--latest`
 // on an empty cache): the sample archive's March 2025 alone. Counts of months are words like
 // any other count: "1 month", never "1 months".
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'node-html-parser';
@@ -43,5 +43,18 @@ describe('a site with one month of data (Mar 2025)', () => {
     expect(summary).toMatch(
       /^[\d,]+ crimes and anti-social behaviour incidents in 1 month with data \(Mar 2025\)\. /,
     );
+  });
+
+  it('no page, feed or table of the site counts one month as "1 months"', async () => {
+    const files = (await readdir(site, { recursive: true })).filter((f) =>
+      /\.(html|xml|csv|json|txt)$/.test(f),
+    );
+    expect(files.length).toBeGreaterThan(40);
+    const saying: string[] = [];
+    for (const file of files) {
+      const text = (await readFile(path.join(site, file), 'utf8')).replace(/<[^>]*>/g, ' ');
+      if (/\b1\s+months\b/.test(text.replace(/\s+/g, ' '))) saying.push(file);
+    }
+    expect(saying).toEqual([]);
   });
 });
