@@ -12,6 +12,7 @@ import {
   type YearlyFile,
   type RecordsFilled,
 } from '../shared/open-data.ts';
+import { districtCountry } from '../shared/area.ts';
 import { lastChange, type ChangeLog } from '../shared/change-log.ts';
 import { parseOrThrow, type SiteData } from '../shared/schema.ts';
 import { CSV_DIALECT } from '../shared/csv-format.ts';
@@ -215,7 +216,10 @@ export function datasetJsonLd(
     isAccessibleForFree: true,
     dateModified: lastChange(log, data.generatedAt),
     ...(first && last ? { temporalCoverage: `${first}/${last}` } : {}),
-    spatialCoverage: { '@type': 'Place', name: `${DISTRICT} district, England` },
+    spatialCoverage: {
+      '@type': 'Place',
+      name: `${DISTRICT} district, ${districtCountry(area.localAuthority.code)}`,
+    },
     // Each address once: the ONS boundaries and its postcode directory share one portal.
     isBasedOn: [...new Set(openDataSources(AREA_WORDS).map((s) => s.path))],
     variableMeasured: recordFieldsOf(data).map((f) => ({

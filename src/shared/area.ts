@@ -24,6 +24,11 @@ const filePath = z
 /** ONS local-authority district codes: E06 (unitary), E07 (non-metropolitan), E08 (metropolitan), E09 (London), W06 (Wales). */
 export const LOCAL_AUTHORITY_CODE = /^(E0[6-9]|W06)\d{6}$/;
 
+/** The country of a district with LOCAL_AUTHORITY_CODE `code`: its first letter, E or W. */
+export function districtCountry(code: string): 'England' | 'Wales' {
+  return code.startsWith('W') ? 'Wales' : 'England';
+}
+
 /** Lower-case words joined by "-": police.uk force slugs as its archive names files
  * ("west-yorkshire", "south-yorkshire", "btp"). */
 export const FORCE_SLUG = /^[a-z]+(-[a-z]+)*$/;

@@ -1,11 +1,14 @@
 // The Data page's schema.org Dataset gives its months as one interval (temporalCoverage): the
-// months without data inside it are said in words, so the span is not read as every month.
+// months without data inside it are said in words, so the span is not read as every month;
+// its place is the district in its own country (England or Wales).
 import { readFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { datasetJsonLd, downloadsManifest } from '../../../src/lib/open-data.ts';
 import { siteData } from '../../../src/lib/site-data.ts';
 import { EMPTY_CHANGE_LOG } from '../../../src/shared/change-log.ts';
+import { scratchBuild } from '../../support/scratch-build.ts';
 
 beforeAll(() => {
   vi.stubEnv('SITE', 'https://example.test');
@@ -66,5 +69,45 @@ describe('datasetJsonLd(data, manifest)', () => {
       EMPTY_CHANGE_LOG,
     );
     expect(dataset.description).not.toMatch(/no data|Months with data/);
+  });
+});
+
+describe("datasetJsonLd's spatialCoverage", () => {
+  const buildFolder = scratchBuild('dataset-country-');
+  const OUTPUT = path.join('data', 'areas', 'sheffield', 'output');
+
+  /** A build of Sheffield's data as the district `code` and `name` (area.json and builtFrom). */
+  async function buildAs(code: string, name: string) {
+    await buildFolder('sheffield', [
+      path.join(OUTPUT, 'site-data.json'),
+      path.join(OUTPUT, 'downloads.json'),
+    ]);
+    // The scratch folder's afterEach puts the environment back, SITE with it.
+    vi.stubEnv('SITE', 'https://example.test');
+    const areaFile = path.join('data', 'areas', 'sheffield', 'area.json');
+    const config = JSON.parse(await readFile(areaFile, 'utf8')) as Record<string, unknown>;
+    const localAuthority = { code, name };
+    await writeFile(
+      areaFile,
+      JSON.stringify({ ...config, localAuthority, siteName: `${name} Crime Intelligence` }),
+    );
+    const dataFile = path.join(OUTPUT, 'site-data.json');
+    const data = JSON.parse(await readFile(dataFile, 'utf8')) as { builtFrom: object };
+    data.builtFrom = { ...data.builtFrom, localAuthority };
+    await writeFile(dataFile, JSON.stringify(data));
+    const lib = await import('../../../src/lib/open-data.ts');
+    const { siteData: built } = await import('../../../src/lib/site-data.ts');
+    const dataset = lib.datasetJsonLd(built, lib.downloadsManifest, EMPTY_CHANGE_LOG) as {
+      spatialCoverage: { name: string };
+    };
+    return dataset.spatialCoverage.name;
+  }
+
+  it.each([
+    ['E08000039', 'Sheffield', 'Sheffield district, England'],
+    ['W06000015', 'Cardiff', 'Cardiff district, Wales'],
+    ['W06000011', 'Swansea', 'Swansea district, Wales'],
+  ])('names the country of district %s (%s)', async (code, name, place) => {
+    expect(await buildAs(code, name)).toBe(place);
   });
 });
