@@ -1,5 +1,5 @@
 // A person's approval of what the gate refuses: a month, the reason, optionally which checks.
-// Given as a committed file (data/approvals.json) or as the data workflow's `approve` input
+// Given as a committed file (data/approvals.json; another area's data/areas/<slug>/approvals.json) or as the data workflow's `approve` input
 // ("YYYY-MM: reason"). An approval lets that month's findings through; every finding let
 // through is recorded in the change log with the reason, and the commit step removes the
 // file's approvals it used, so a used approval is spent once and never waves a later fault
@@ -7,12 +7,24 @@
 // (and checks) through, until it is used or a person removes it.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { DEFAULT_AREA } from '../src/shared/area-paths.ts';
 import { monthSchema } from '../src/shared/schema.ts';
 import type { ComparisonCheck } from './gate.ts';
 import { oneLine, quoteOutside } from './log-safe.ts';
 import { errorMessage } from '../src/shared/error-message.ts';
 
+/** The default area's approvals (Leeds's): approvalsPath(). */
 export const APPROVALS_PATH = 'data/approvals.json';
+
+/**
+ * The approvals file of `area` (default DEFAULT_AREA), relative to the repository and with
+ * forward slashes (a git path too): the default area's APPROVALS_PATH, another's beside its
+ * area.json. One file for all would let an approval of one district's month through another's
+ * gate, and spend it there.
+ */
+export function approvalsPath(area: string = DEFAULT_AREA): string {
+  return area === DEFAULT_AREA ? APPROVALS_PATH : `data/areas/${area}/approvals.json`;
+}
 
 /** The checks an approval can let through: those about one month's figures. */
 export const APPROVABLE_CHECKS = [

@@ -10,7 +10,7 @@ import { changeLogSchema, EMPTY_CHANGE_LOG, type ChangeLog } from '../src/shared
 import { downloadsManifestSchema } from '../src/shared/open-data.ts';
 import { issueLines, SchemaError, type SiteData } from '../src/shared/schema.ts';
 import {
-  APPROVALS_PATH,
+  approvalsPath,
   parseApprovals,
   readApprovals,
   sameApproval,
@@ -367,7 +367,7 @@ function gateInputs(options: RefreshOptions): GateInputs {
     candidate: path.relative(options.root, staged.siteData),
     previous: { ref: 'HEAD' },
     runSummary: path.relative(options.root, staged.runSummary),
-    approvals: APPROVALS_PATH,
+    approvals: approvalsPath(options.area),
     // The data workflow's `approve` input ("YYYY-MM: reason"), passed through the environment.
     approve: options.env['DATA_APPROVAL'],
     approveGivenAs: "the workflow's approve input, DATA_APPROVAL",
@@ -467,10 +467,11 @@ async function workingChangeLog(root: string, file: string): Promise<ChangeLog> 
  * approved. An approval a person took out of the file is in no such entry: it stays out.
  */
 async function approvalsSpentUncommitted(options: RefreshOptions): Promise<Approval[]> {
-  const headText = await textAtRef('HEAD', options.root, APPROVALS_PATH);
+  const approvals = approvalsPath(options.area);
+  const headText = await textAtRef('HEAD', options.root, approvals);
   if (headText === null) return [];
-  const current = await readApprovals(path.join(options.root, APPROVALS_PATH));
-  const gone = parseApprovals(headText, `${APPROVALS_PATH} at HEAD`, true).filter(
+  const current = await readApprovals(path.join(options.root, approvals));
+  const gone = parseApprovals(headText, `${approvals} at HEAD`, true).filter(
     (approval) => !current.some((c) => sameApproval(approval, c)),
   );
   if (gone.length === 0) return [];
@@ -534,7 +535,7 @@ function publishedPaths(options: RefreshOptions): string[] {
     published.downloads.manifest,
     published.downloads.dir,
     changeLogFile(published),
-    path.join(options.root, APPROVALS_PATH),
+    path.join(options.root, approvalsPath(options.area)),
   ].map((file) => path.relative(options.root, file));
 }
 
@@ -622,7 +623,7 @@ async function refuseInterruptedPublish(options: RefreshOptions): Promise<void> 
  */
 async function refuseUncommittedOutputs(options: RefreshOptions): Promise<void> {
   const files = await uncommittedOutputs(options);
-  if (!files.some((file) => file !== APPROVALS_PATH)) return;
+  if (!files.some((file) => file !== approvalsPath(options.area))) return;
   const messageFile = path.join(options.stageDir, COMMIT_MESSAGE);
   const message = (await exists(path.join(options.root, messageFile)))
     ? ` (with \`--file ${shellWord(messageFile)}\`, the message the last commit step wrote)`
@@ -742,8 +743,9 @@ export async function commitStep(
     const log = recordChange(await committedChangeLog(options.root, changeLog), entry);
     await staging.writeFile(changeLog, `${JSON.stringify(log, null, 2)}\n`);
     changed.push(path.relative(options.root, changeLog));
-    if (await spendApprovals(options.root, report.usedApprovals, staging)) {
-      changed.push(APPROVALS_PATH);
+    const approvals = approvalsPath(options.area);
+    if (await spendApprovals(options.root, approvals, report.usedApprovals, staging)) {
+      changed.push(approvals);
     }
     await staging.commit();
   } catch (error) {
@@ -814,15 +816,15 @@ async function notCommittedMessage(
  */
 async function spendApprovals(
   root: string,
+  approvals: string,
   used: readonly Approval[],
   staging: Staging,
 ): Promise<boolean> {
   const isUsed = (a: Approval) => used.some((u) => sameApproval(a, u));
-  const file = path.join(root, APPROVALS_PATH);
+  const file = path.join(root, approvals);
   const current = await readApprovals(file);
-  const headText = await textAtRef('HEAD', root, APPROVALS_PATH);
-  const atHead =
-    headText === null ? [] : parseApprovals(headText, `${APPROVALS_PATH} at HEAD`, true);
+  const headText = await textAtRef('HEAD', root, approvals);
+  const atHead = headText === null ? [] : parseApprovals(headText, `${approvals} at HEAD`, true);
   if (!current.some(isUsed) && !atHead.some(isUsed)) return false;
   const text = `${JSON.stringify({ approvals: current.filter((a) => !isUsed(a)) }, null, 2)}\n`;
   await staging.writeFile(file, text);

@@ -8,7 +8,7 @@
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { APPROVALS_PATH } from './approvals.ts';
+import { APPROVALS_PATH, approvalsPath } from './approvals.ts';
 import { DEBUG_ENV, printFailure, runCommand } from './command-failure.ts';
 import {
   areaDataPaths,
@@ -64,7 +64,7 @@ export const VALIDATE_COMMAND: CommandSpec = {
     approvals: {
       type: 'string',
       value: 'FILE',
-      description: `approvals of named months' changes (default ${APPROVALS_PATH})`,
+      description: `approvals of named months' changes (default ${APPROVALS_PATH}; another area's data/areas/SLUG/approvals.json)`,
     },
     approve: {
       type: 'string',
@@ -138,7 +138,7 @@ export function parseGateArgs(argv: readonly string[]): GateArgs {
         ? { file: previous }
         : { ref: previousRef ?? 'HEAD', otherwise: 'compare against a file with --previous' },
     runSummary,
-    approvals: stringValue(args, 'approvals') ?? APPROVALS_PATH,
+    approvals: stringValue(args, 'approvals') ?? approvalsPath(area),
     approve: stringValue(args, 'approve'),
     approveGivenAs: '--approve',
     writeAgain:

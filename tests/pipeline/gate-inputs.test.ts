@@ -84,6 +84,14 @@ describe('validate-data --area sheffield', () => {
     expect(report.notes).toContain(NO_RUN_SUMMARY_NOTE);
   });
 
+  it("reads Sheffield's own approvals, not Leeds's data/approvals.json", () => {
+    expect(parseGateArgs(['--area', 'sheffield']).approvals).toBe(
+      'data/areas/sheffield/approvals.json',
+    );
+    expect(parseGateArgs([]).approvals).toBe('data/approvals.json');
+    expect(parseGateArgs(['--area', 'leeds']).approvals).toBe('data/approvals.json');
+  });
+
   it('checks without a run summary when told to (--run-summary none), saying so', async () => {
     const args = parseGateArgs([
       '--area',

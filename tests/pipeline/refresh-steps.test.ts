@@ -81,6 +81,50 @@ describe('validateStep({ area })', () => {
   });
 });
 
+describe('validateStep({ area }) and the approvals of another district', () => {
+  const repo = refreshRepository('refresh-area-approvals-');
+  const SHEFFIELD = 'data/areas/sheffield';
+  const approval = { month: '2024-02', reason: "police.uk re-issued February's file" };
+
+  /** The repository with Sheffield's data published, and Sheffield's February half read staged. */
+  function sheffieldRefresh(): RefreshOptions {
+    for (const file of [`${SHEFFIELD}/area.json`, `${SHEFFIELD}/wards.geojson`]) {
+      mkdirSync(path.join(repo.root(), SHEFFIELD), { recursive: true });
+      copyFileSync(file, path.join(repo.root(), file));
+    }
+    const published = committedSiteData('sheffield');
+    repo.write(`${SHEFFIELD}/output/site-data.json`, published);
+    repo.git('add', '--all');
+    repo.git('commit', '--quiet', '-m', 'Sheffield published');
+    repo.stageRun(
+      removeCrimes(published, '2024-02', Math.round(totalOf(published, '2024-02') / 2)),
+    );
+    return { ...repo.options(), area: 'sheffield' };
+  }
+
+  it("does not let Sheffield's refused month through by Leeds's approvals (data/approvals.json)", async () => {
+    const options = sheffieldRefresh();
+    repo.write('data/approvals.json', { approvals: [approval] });
+    await expect(validateStep(options)).rejects.toThrow(/Validation refused/);
+  });
+
+  it("does not let Leeds's refused month through by Sheffield's approvals", async () => {
+    sheffieldRefresh();
+    const leeds = committedSiteData();
+    repo.stageRun(removeCrimes(leeds, '2025-02', Math.round(totalOf(leeds, '2025-02') / 2)));
+    repo.write(`${SHEFFIELD}/approvals.json`, { approvals: [{ ...approval, month: '2025-02' }] });
+    await expect(validateStep(repo.options())).rejects.toThrow(/Validation refused/);
+  });
+
+  it("lets it through by Sheffield's own approvals file", async () => {
+    const options = sheffieldRefresh();
+    repo.write(`${SHEFFIELD}/approvals.json`, { approvals: [approval] });
+    const { report } = await validateStep(options);
+    expect(report.ok).toBe(true);
+    expect(report.usedApprovals).toEqual([approval]);
+  });
+});
+
 describe('refresh-data --area', () => {
   it('is refused after the step, where only the pipeline would see it (exit 2)', async () => {
     const error = vi.mocked(console.error);
