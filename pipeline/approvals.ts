@@ -1,10 +1,10 @@
 // A person's approval of what the gate refuses: a month, the reason, optionally which checks.
-// Given as a committed file (data/approvals.json; another area's data/areas/<slug>/approvals.json) or as the data workflow's `approve` input
-// ("YYYY-MM: reason"). An approval lets that month's findings through; every finding let
-// through is recorded in the change log with the reason, and the commit step removes the
-// file's approvals it used, so a used approval is spent once and never waves a later fault
-// past. One that no finding used stays in the file, and lets the next finding of its month
-// (and checks) through, until it is used or a person removes it.
+// Given as a committed file (data/approvals.json; another area's beside its area.json) or as
+// the data workflow's `approve` input ("YYYY-MM: reason"). An approval lets that month's
+// findings through; every finding let through is recorded in the change log with the reason,
+// and the commit step removes the file's approvals it used, so a used approval is spent once
+// and never waves a later fault past. One that no finding used stays in the file, and lets the
+// next finding of its month (and checks) through, until it is used or a person removes it.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { DEFAULT_AREA } from '../src/shared/area-paths.ts';
@@ -63,19 +63,20 @@ const APPROVALS_SHAPE =
 
 /**
  * An ApprovalError: `file`, what is wrong with it (`problem`, whose text from outside is
- * quoted with oneLine()) and how to mend it, on one line. `committed` when the file read is
- * the one committed at a commit, which is mended by committing it.
+ * quoted with oneLine()) and how to mend it, on one line. `committedPath`: the file read is
+ * the one committed at a commit, at this path of the repository, mended by committing it.
  */
 function approvalsFileError(
   file: string,
   problem: string,
-  committed: boolean,
+  committedPath: string | undefined,
   cause?: unknown,
 ): ApprovalError {
-  const remedy = committed
-    ? `commit it mended (\`git log -- ${APPROVALS_PATH}\` shows its earlier versions) as ` +
-      `${APPROVALS_SHAPE}, or committed without approvals ({"approvals": []})`
-    : `write it as ${APPROVALS_SHAPE}, or delete it to approve nothing`;
+  const remedy =
+    committedPath !== undefined
+      ? `commit it mended (\`git log -- ${committedPath}\` shows its earlier versions) as ` +
+        `${APPROVALS_SHAPE}, or committed without approvals ({"approvals": []})`
+      : `write it as ${APPROVALS_SHAPE}, or delete it to approve nothing`;
   return new ApprovalError(`${oneLine(`${file} ${problem}`)}: ${remedy}.`, { cause });
 }
 
@@ -86,26 +87,36 @@ export async function readApprovals(file: string): Promise<Approval[]> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw approvalsFileError(file, `cannot be read (${errorMessage(error)})`, false, error);
+    throw approvalsFileError(file, `cannot be read (${errorMessage(error)})`, undefined, error);
   }
   return parseApprovals(text, file);
 }
 
 /**
- * The approvals in `text`, the content of `file`; `committed` when it is the file as committed
- * at a commit (messages then say to commit it mended). Throws ApprovalError when it is not valid.
+ * The approvals in `text`, the content of `file`; `committedPath` when it is the file as
+ * committed at a commit, at that path of the repository (messages then say to commit it
+ * mended). Throws ApprovalError when it is not valid.
  */
-export function parseApprovals(text: string, file: string, committed = false): Approval[] {
+export function parseApprovals(text: string, file: string, committedPath?: string): Approval[] {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw approvalsFileError(file, `is not valid JSON (${errorMessage(error)})`, committed, error);
+    throw approvalsFileError(
+      file,
+      `is not valid JSON (${errorMessage(error)})`,
+      committedPath,
+      error,
+    );
   }
   const parsed = approvalsFileSchema.safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw approvalsFileError(file, `is not an approvals file (${issues.join('; ')})`, committed);
+    throw approvalsFileError(
+      file,
+      `is not an approvals file (${issues.join('; ')})`,
+      committedPath,
+    );
   }
   return parsed.data.approvals;
 }

@@ -471,7 +471,7 @@ async function approvalsSpentUncommitted(options: RefreshOptions): Promise<Appro
   const headText = await textAtRef('HEAD', options.root, approvals);
   if (headText === null) return [];
   const current = await readApprovals(path.join(options.root, approvals));
-  const gone = parseApprovals(headText, `${approvals} at HEAD`, true).filter(
+  const gone = parseApprovals(headText, `${approvals} at HEAD`, approvals).filter(
     (approval) => !current.some((c) => sameApproval(approval, c)),
   );
   if (gone.length === 0) return [];
@@ -824,7 +824,8 @@ async function spendApprovals(
   const file = path.join(root, approvals);
   const current = await readApprovals(file);
   const headText = await textAtRef('HEAD', root, approvals);
-  const atHead = headText === null ? [] : parseApprovals(headText, `${approvals} at HEAD`, true);
+  const atHead =
+    headText === null ? [] : parseApprovals(headText, `${approvals} at HEAD`, approvals);
   if (!current.some(isUsed) && !atHead.some(isUsed)) return false;
   const text = `${JSON.stringify({ approvals: current.filter((a) => !isUsed(a)) }, null, 2)}\n`;
   await staging.writeFile(file, text);

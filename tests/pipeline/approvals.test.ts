@@ -6,7 +6,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ApprovalError, parseApprovalInput, readApprovals } from '../../pipeline/approvals.ts';
+import {
+  ApprovalError,
+  approvalsPath,
+  parseApprovalInput,
+  parseApprovals,
+  readApprovals,
+} from '../../pipeline/approvals.ts';
 import { commitStep, RefreshError, validateStep } from '../../pipeline/refresh-steps.ts';
 import { jsonParseProblem } from '../support/json-problem.ts';
 import { changeLogSchema } from '../../src/shared/change-log.ts';
@@ -96,6 +102,17 @@ describe('approvals', () => {
       );
       expect(git('log', '-1', '--format=%s')).toBe('a damaged approvals file');
     });
+
+    it.each(['sheffield', 'leeds'])(
+      "as committed for %s's refresh: the git log it suggests is of that district's file",
+      (area) => {
+        const committed = approvalsPath(area);
+        const parse = () => parseApprovals(damaged, `${committed} at HEAD`, committed);
+        expect(parse).toThrow(ApprovalError);
+        expect(parse).toThrow(`${committed} at HEAD is not valid JSON (`);
+        expect(parse).toThrow(`commit it mended (\`git log -- ${committed}\` shows`);
+      },
+    );
 
     it('parseApprovalInput() quotes a refused input on one line and says how to give it', () => {
       const input = 'February\n::error::forged\x1b[2K';
