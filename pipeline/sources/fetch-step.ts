@@ -15,6 +15,7 @@ import { stderrProgress } from './progress.ts';
 import type { SourcePaths } from './cache.ts';
 import type { RunDownloads } from './run-downloads.ts';
 import { forceName } from '../../src/shared/police-forces.ts';
+import type { PollingDistrictFields } from '../../src/shared/area.ts';
 
 export interface FetchStepOptions {
   /** Default: the latest published month. */
@@ -30,8 +31,11 @@ export interface FetchStepContext {
   outlineFile: string;
   /** police.uk forces whose files hold the district's crimes, the territorial force first. */
   forces: readonly string[];
-  /** The council's polling-district layer; null: the district has none, nothing is fetched. */
-  pollingDistrictsUrl: string | null;
+  /**
+   * The council's polling-district layer and the fields it is read by; null: the district has
+   * none, nothing is fetched.
+   */
+  pollingDistricts: { url: string; fields: PollingDistrictFields } | null;
   /** The district the layer must cover: its polling districts lie in its outline. */
   district: LayerDistrict;
   log: (message: string) => void;
@@ -60,19 +64,17 @@ export async function runFetchStep(
   // LEEDS_MAPSERVER_URL (or its option) points the layer elsewhere, e.g. at a replay server.
   const overridden =
     options.overrides?.leedsMapServerUrl ?? process.env[SOURCE_ENV_VARS.leedsMapServerUrl];
+  const layer = context.pollingDistricts;
   const districts =
-    context.pollingDistrictsUrl === null
+    layer === null
       ? null
       : await fetchPollingDistricts({
           client: new HttpClient({ ...options.http, log: context.log }),
           mapServerUrl:
             overridden === undefined
-              ? checkedBaseUrl(
-                  'pollingDistricts.url',
-                  context.pollingDistrictsUrl,
-                  context.pollingDistrictsUrl,
-                )
+              ? checkedBaseUrl('pollingDistricts.url', layer.url, layer.url)
               : config.leedsMapServerUrl,
+          fields: layer.fields,
           cacheFile: context.sources.pollingDistrictsCache,
           log: context.log,
           district: context.district,

@@ -1,6 +1,7 @@
-// Leeds City Council's polling districts, from its ArcGIS MapServer (layer 7, fields POLLING_DI
-// and WARD): paged until the server says nothing is left, converted from ArcGIS rings to
-// GeoJSON, cached on disk. dissolveWards() merges them into ward boundaries.
+// A council's polling districts, from its ArcGIS map-server layer (Leeds City Council's: layer
+// 7, fields POLLING_DI and WARD; another council's fields as its area.json names them): paged
+// until the server says nothing is left, converted from ArcGIS rings to GeoJSON, cached on
+// disk. dissolveWards() merges them into ward boundaries.
 import { readFile } from 'node:fs/promises';
 import { booleanClockwise } from '@turf/boolean-clockwise';
 import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
@@ -15,6 +16,7 @@ import {
   type PollingDistricts,
 } from '../polling-district-layer.ts';
 import { arcgisAnswer } from './arcgis.ts';
+import { POLLING_DISTRICT_FIELDS, type PollingDistrictFields } from '../../src/shared/area.ts';
 import { quoteOutside } from '../log-safe.ts';
 import { shapeProblems } from './http-errors.ts';
 import { writeJsonAtomic } from './cache.ts';
@@ -31,6 +33,11 @@ const CHECK_LAYER =
   "Check that the URL is the polling districts' layer (the area's pollingDistricts.url, " +
   'or LEEDS_MAPSERVER_URL)';
 
+/** What to check when the layer's features lack the fields read. */
+const CHECK_FIELDS =
+  "and that its fields are those area.json's pollingDistricts.codeField and wardField name " +
+  '(left out: POLLING_DI and WARD)';
+
 /** The council's spelling -> the ward's official name (WD25NM). */
 export const COUNCIL_WARD_NAME_FIXES: Readonly<Record<string, string>> = {
   'Crossgates & Whinmoor': 'Cross Gates & Whinmoor',
@@ -39,17 +46,25 @@ export const COUNCIL_WARD_NAME_FIXES: Readonly<Record<string, string>> = {
 export type { PollingDistrictProperties, PollingDistricts } from '../polling-district-layer.ts';
 export type WardBoundaries = FeatureCollection<Polygon | MultiPolygon, { ward: string }>;
 
-const pageSchema = z.object({
-  features: z.array(
-    z.object({
-      attributes: z.object({ POLLING_DI: z.string(), WARD: z.string() }),
-      geometry: z.object({
-        rings: z.array(z.array(z.tuple([z.number(), z.number()]).rest(z.number()))),
+/** A field's value as text: some layers keep a code as a number. */
+const fieldValue = z.union([z.string(), z.number().finite().transform(String)]);
+
+/** A page of the layer's features, read by its `fields`. */
+function pageSchema({ code, ward }: PollingDistrictFields) {
+  return z.object({
+    features: z.array(
+      z.object({
+        attributes: z
+          .object({ [code]: fieldValue, [ward]: fieldValue })
+          .transform((a) => ({ code: a[code]!, ward: a[ward]! })),
+        geometry: z.object({
+          rings: z.array(z.array(z.tuple([z.number(), z.number()]).rest(z.number()))),
+        }),
       }),
-    }),
-  ),
-  exceededTransferLimit: z.boolean().optional(),
-});
+    ),
+    exceededTransferLimit: z.boolean().optional(),
+  });
+}
 const countSchema = z.object({ count: z.number().int().nonnegative() });
 
 export interface FetchPollingDistrictsOptions {
@@ -65,6 +80,8 @@ export interface FetchPollingDistrictsOptions {
    */
   district?: LayerDistrict;
   pageSize?: number;
+  /** The layer's fields read (area.json's); left out: POLLING_DISTRICT_FIELDS, Leeds's. */
+  fields?: PollingDistrictFields;
   log?: Log;
 }
 
@@ -75,11 +92,13 @@ export async function fetchPollingDistricts(
   options: FetchPollingDistrictsOptions,
 ): Promise<PollingDistricts> {
   const { client, log = () => {} } = options;
+  const fields = options.fields ?? POLLING_DISTRICT_FIELDS;
   if (!options.refresh) {
-    const cached = await readCached(options.cacheFile, log, options.district);
+    const cached = await readCached(options.cacheFile, log, options.district, fields);
     if (cached) return cached;
   }
   const pageSize = options.pageSize ?? PAGE_SIZE;
+  const pageOf = pageSchema(fields);
   const url = sourceUrl(options.mapServerUrl, 'query');
   const query = (extra: Record<string, string>): URL => {
     const target = new URL(url);
@@ -118,28 +137,29 @@ export async function fetchPollingDistricts(
         `${url.href}: still more features after ${MAX_PAGES} pages; paging is not advancing`,
       );
     const target = query({
-      outFields: 'POLLING_DI,WARD',
+      outFields: `${fields.code},${fields.ward}`,
       returnGeometry: 'true',
       outSR: '4326',
       // The server may cap a page below what was asked: continue from what actually arrived.
       resultOffset: String(features.length),
       resultRecordCount: String(pageSize),
     });
-    const parsed = pageSchema.safeParse(
+    const parsed = pageOf.safeParse(
       await client.json(target, {}, (body) => arcgisAnswer(body, target.href)),
     );
     if (!parsed.success) {
       throw new Error(
-        `${target.href} did not answer features with POLLING_DI, WARD and polygon rings: ` +
-          `${shapeProblems(parsed.error)}. ${CHECK_LAYER}; nothing was cached`,
+        `${target.href} did not answer features with ${fields.code}, ${fields.ward} and ` +
+          `polygon rings: ${shapeProblems(parsed.error)}. ${CHECK_LAYER}, ${CHECK_FIELDS}; ` +
+          'nothing was cached',
       );
     }
     for (const feature of parsed.data.features) {
       const content = JSON.stringify(feature);
       if (sent.has(content)) {
         throw new Error(
-          `${target.href}: polling district ${quoteOutside(feature.attributes.POLLING_DI, 60)} ` +
-            `(ward ${quoteOutside(feature.attributes.WARD, 60)}) came twice while paging, so another may never have ` +
+          `${target.href}: polling district ${quoteOutside(feature.attributes.code, 60)} ` +
+            `(ward ${quoteOutside(feature.attributes.ward, 60)}) came twice while paging, so another may never have ` +
             'come (the server paged in an unstable order); nothing was cached, try again',
         );
       }
@@ -147,8 +167,8 @@ export async function fetchPollingDistricts(
       features.push({
         type: 'Feature',
         properties: {
-          pollingDistrict: feature.attributes.POLLING_DI.trim(),
-          ward: feature.attributes.WARD.trim(),
+          pollingDistrict: feature.attributes.code.trim(),
+          ward: feature.attributes.ward.trim(),
         },
         geometry: ringsToGeometry(feature.geometry.rings as Position[][]),
       });
@@ -170,28 +190,42 @@ export async function fetchPollingDistricts(
     );
   }
   log(`council polling districts: ${features.length} fetched`);
-  await writeJsonAtomic(options.cacheFile, collection);
+  // The fields read, beside the features (a GeoJSON foreign member): a cache read by others
+  // is fetched again.
+  await writeJsonAtomic(options.cacheFile, { ...collection, fields });
   return collection;
 }
 
 /**
  * The cached polling districts, or undefined to fetch them again: no cache, one that cannot
- * be read, or one that a fetch would refuse now (none at all, one district twice, or
- * districts outside `district`), as earlier code or area.json cached them. Served, such a cache would stop every run, or leave the area of
- * the district never sent without one, for as long as it is kept.
+ * be read, one read by other `fields` than area.json names now (one without any was read by
+ * POLLING_DISTRICT_FIELDS), or one that a fetch would refuse now (none at all, one district
+ * twice, or districts outside `district`), as earlier code or area.json cached them. Served,
+ * such a cache would stop every run, or leave the area of the district never sent without
+ * one, for as long as it is kept.
  */
 async function readCached(
   file: string,
   log: Log,
   district: LayerDistrict | undefined,
+  fields: PollingDistrictFields,
 ): Promise<PollingDistricts | undefined> {
-  let parsed: PollingDistricts;
+  let saved: PollingDistricts & { fields?: Partial<PollingDistrictFields> };
   try {
-    parsed = JSON.parse(await readFile(file, 'utf8')) as PollingDistricts;
+    saved = JSON.parse(await readFile(file, 'utf8')) as typeof saved;
   } catch {
     return undefined;
   }
-  if (parsed.type !== 'FeatureCollection' || !Array.isArray(parsed.features)) return undefined;
+  if (saved.type !== 'FeatureCollection' || !Array.isArray(saved.features)) return undefined;
+  const { fields: readBy = POLLING_DISTRICT_FIELDS, ...parsed } = saved;
+  if (readBy.code !== fields.code || readBy.ward !== fields.ward) {
+    log(
+      `council polling districts: the cached ${file} was read by the fields ` +
+        `${quoteOutside(String(readBy.code), 60)} and ${quoteOutside(String(readBy.ward), 60)}, ` +
+        `not ${fields.code} and ${fields.ward}; fetching them again`,
+    );
+    return undefined;
+  }
   const contents = parsed.features.map((feature) => JSON.stringify(feature));
   const problem =
     contents.length === 0

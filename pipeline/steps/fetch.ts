@@ -1,4 +1,5 @@
 // Step: download new or revised months and the polling districts (pipeline/sources/).
+import { pollingDistrictFields } from '../../src/shared/area.ts';
 import type { NetworkStep } from '../run-context.ts';
 
 export const fetchStep: NetworkStep = {
@@ -13,12 +14,15 @@ export const fetchStep: NetworkStep = {
     const { runFetchStep } = await import('../sources/fetch-step.ts');
     // Read before the first step (run-context.ts): the outline the polling districts must lie in.
     const { geography } = await ctx.geography();
-    const { localAuthority, boundaries } = ctx.area.config;
+    const { localAuthority, boundaries, pollingDistricts } = ctx.area.config;
     return runFetchStep(ctx.options.fetch ?? {}, {
       sources: ctx.paths.sources,
       outlineFile: ctx.area.files.outline,
       forces: ctx.area.config.forces,
-      pollingDistrictsUrl: ctx.area.config.pollingDistricts?.url ?? null,
+      pollingDistricts:
+        pollingDistricts === null
+          ? null
+          : { url: pollingDistricts.url, fields: pollingDistrictFields(pollingDistricts) },
       district: {
         name: localAuthority.name,
         outline: geography.outline,

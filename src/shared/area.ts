@@ -75,6 +75,17 @@ export function readerDistrictName(onsName: string): string {
 
 const nonEmpty = (what: string) => z.string().trim().min(1, `give ${what}`);
 
+/** An ArcGIS layer's field name, as a query's outFields lists it. */
+const layerField = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a field name of the layer, e.g. "POLLING_DI"');
+
+/**
+ * The fields of a polling districts layer read when area.json names none: Leeds City
+ * Council's (its MapServer layer 7).
+ */
+export const POLLING_DISTRICT_FIELDS = { code: 'POLLING_DI', ward: 'WARD' } as const;
+
 const wardBoundariesSchema = z
   .object({
     file: filePath,
@@ -277,6 +288,13 @@ export const areaSchema = z
         }),
         /** Who publishes them, for the attribution ("Leeds City Council"). */
         publisher: nonEmpty('who publishes the polling districts, e.g. "Leeds City Council"'),
+        /**
+         * The layer's field holding a polling district's code; left out: POLLING_DI, Leeds
+         * City Council's (POLLING_DISTRICT_FIELDS).
+         */
+        codeField: layerField.optional(),
+        /** The layer's field holding the ward a polling district is in; left out: WARD. */
+        wardField: layerField.optional(),
       })
       .strict()
       .nullable()
@@ -361,6 +379,22 @@ export const areaSchema = z
   });
 
 export type AreaConfig = z.infer<typeof areaSchema>;
+
+/** The fields a polling districts layer is read by: its code's and its ward's. */
+export interface PollingDistrictFields {
+  code: string;
+  ward: string;
+}
+
+/** The fields of `layer` (area.json's pollingDistricts), each POLLING_DISTRICT_FIELDS's when not named. */
+export function pollingDistrictFields(
+  layer: Pick<NonNullable<AreaConfig['pollingDistricts']>, 'codeField' | 'wardField'>,
+): PollingDistrictFields {
+  return {
+    code: layer.codeField ?? POLLING_DISTRICT_FIELDS.code,
+    ward: layer.wardField ?? POLLING_DISTRICT_FIELDS.ward,
+  };
+}
 
 /**
  * Why an area's configuration does not belong in its folder (its slug names another), or
@@ -566,10 +600,23 @@ export function areaBuildInputs(config: AreaConfig): Record<string, unknown> {
   const { siteName: _siteName, centre, ...rest } = config;
   // postcodes where the configuration has it, the centre last: the order the site data has
   // always recorded them in (its bytes stay the same for the same configuration).
-  const { postcodes } = rest;
+  const { postcodes, pollingDistricts } = rest;
   const inputs = {
     ...rest,
     postcodes: postcodes === null ? null : (({ holds: _holds, ...kept }) => kept)(postcodes),
+    // A layer's fields as read: the default's named or left out are the same input.
+    pollingDistricts:
+      pollingDistricts === null
+        ? null
+        : (({ codeField, wardField, ...kept }) => ({
+            ...kept,
+            ...(codeField === undefined || codeField === POLLING_DISTRICT_FIELDS.code
+              ? {}
+              : { codeField }),
+            ...(wardField === undefined || wardField === POLLING_DISTRICT_FIELDS.ward
+              ? {}
+              : { wardField }),
+          }))(pollingDistricts),
   };
   if (centre === null) return { ...inputs, centre };
   const { label: _label, ...placed } = centre;

@@ -117,6 +117,9 @@ describe('parseArea(value, source)', () => {
       (a) => (a.postcodes = { file: 'data/x.csv', copyrightYear: '2018' }),
     ],
     ['pollingDistricts.url', (a) => (a.pollingDistricts.url = 'mapservices.leeds.gov.uk/7')],
+    ['pollingDistricts.codeField', (a) => (a.pollingDistricts.codeField = 'POLLING DI')],
+    ['pollingDistricts.wardField', (a) => (a.pollingDistricts.wardField = '')],
+    ['pollingDistricts.codeField', (a) => (a.pollingDistricts.codeField = 7)],
     ['centre.kind', (a) => (a.centre = { kind: 'circle', label: 'city centre' })],
     ['centre.districts.1', (a) => (a.centre.districts = ['LS1', 'ls2'])],
     ['centre.wards', (a) => (a.centre = { kind: 'wards', label: 'centre', wards: [] })],
@@ -343,8 +346,18 @@ describe('areaMismatch(config, builtFrom)', () => {
     ['forces', (a: Json) => (a.forces = ['west-yorkshire'])],
     ['map', (a: Json) => (a.map.centre = [53.81, -1.55])],
     ['pollingDistricts', (a: Json) => (a.pollingDistricts = null)],
+    ['pollingDistricts', (a: Json) => (a.pollingDistricts.codeField = 'PD_NO')],
+    ['pollingDistricts', (a: Json) => (a.pollingDistricts.wardField = 'Ward_Name')],
   ])('names %s when it changed after the data was built', (field, edit) => {
     expect(areaMismatch(parsed(edit), builtFrom)).toEqual([field]);
+  });
+
+  it("takes a polling districts layer's fields named as the defaults as the same input as left out", () => {
+    const named = parsed((a) => {
+      a.pollingDistricts.codeField = 'POLLING_DI';
+      a.pollingDistricts.wardField = 'WARD';
+    });
+    expect(areaMismatch(named, builtFrom)).toEqual([]);
   });
 
   it('says the data records no configuration when it has none', () => {

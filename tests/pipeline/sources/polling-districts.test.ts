@@ -2,9 +2,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as turf from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { runPipeline, type CliOptions } from '../../../pipeline/cli.ts';
-import { parseOutline } from '../../../pipeline/reference.ts';
+import { parseOutline, parsePollingDistricts } from '../../../pipeline/reference.ts';
 import { createMemoryReporter } from '../../../pipeline/report.ts';
 import { HttpClient } from '../../../pipeline/sources/http.ts';
 import {
@@ -290,7 +290,10 @@ describe('fetchPollingDistricts() against an ArcGIS replay', () => {
       const again = await fetchPollingDistricts(options);
       expect(server.requests.length).toBeGreaterThan(before);
       expect(again).toEqual(good);
-      expect(JSON.parse(await readFile(options.cacheFile, 'utf8'))).toEqual(good);
+      expect(JSON.parse(await readFile(options.cacheFile, 'utf8'))).toEqual({
+        ...good,
+        fields: { code: 'POLLING_DI', ward: 'WARD' },
+      });
       expect(logs).toContain(
         `council polling districts: the cached ${options.cacheFile} ${problem}; fetching them again`,
       );
@@ -316,6 +319,112 @@ describe('fetchPollingDistricts() against an ArcGIS replay', () => {
       const ratio = turf.area(rebuilt as Feature) / turf.area(original);
       expect(Math.abs(ratio - 1), original.properties.WARD_NAME).toBeLessThan(0.001);
     }
+  });
+});
+
+describe("fetchPollingDistricts({ fields }): another council's layer, read by area.json's fields", () => {
+  /**
+   * Sheffield's districts as a council that names its fields otherwise serves them: the code a
+   * number in PD_NO, the ward in Ward_Name (and a field of its own beside them).
+   */
+  const RENAMED = SHEFFIELD_DISTRICTS.map((d, i) => ({
+    attributes: { PD_NO: 1000 + i, Ward_Name: d.attributes.WARD, OBJECTID: i + 1 },
+    geometry: d.geometry,
+  }));
+  const url = () => `${server.url}arcgis/rest/services/Public/Boundary/MapServer/7`;
+  const cacheFile = () => path.join(dir, 'polling-districts.geojson');
+  const sheffield = async () => ({
+    name: 'Sheffield',
+    outline: parseOutline(
+      await readFile('data/areas/sheffield/outline.geojson', 'utf8'),
+      'data/areas/sheffield/outline.geojson',
+    ),
+    outlineFile: 'data/areas/sheffield/outline.geojson',
+  });
+
+  beforeEach(() => {
+    server.route('GET', '/arcgis/rest/services/Public/Boundary/MapServer/7/query', (request) => {
+      const answer = layerQuery(request, RENAMED as unknown as typeof DISTRICTS);
+      // Each feature carries only the fields asked for, as an ArcGIS server sends them.
+      const asked = (request.query.get('outFields') ?? '').split(',');
+      const body = answer.body as { features?: { attributes: Record<string, unknown> }[] };
+      for (const feature of body.features ?? []) {
+        feature.attributes = Object.fromEntries(
+          Object.entries(feature.attributes).filter(([name]) => asked.includes(name)),
+        );
+      }
+      return answer;
+    });
+  });
+
+  it('asks for the fields named and reads each code and ward from them, a number as its digits', async () => {
+    const districts = await fetchPollingDistricts({
+      client: new HttpClient({ minBackoffMs: 1 }),
+      mapServerUrl: url(),
+      cacheFile: cacheFile(),
+      pageSize: 25,
+      fields: { code: 'PD_NO', ward: 'Ward_Name' },
+      district: await sheffield(),
+    });
+    expect(districts.features.map((f) => f.properties)).toEqual(
+      RENAMED.map((d) => ({
+        pollingDistrict: String(d.attributes.PD_NO),
+        ward: d.attributes.Ward_Name,
+      })),
+    );
+    const pages = server.requests.filter((r) => r.query.has('resultOffset'));
+    expect(pages.length).toBeGreaterThan(1);
+    expect(pages.every((r) => r.query.get('outFields') === 'PD_NO,Ward_Name')).toBe(true);
+  });
+
+  it('caches the fields read beside the districts: the run locates by the codes, and other fields fetch again', async () => {
+    const logs: string[] = [];
+    const options = {
+      client: new HttpClient({ minBackoffMs: 1 }),
+      mapServerUrl: url(),
+      cacheFile: cacheFile(),
+      fields: { code: 'PD_NO', ward: 'Ward_Name' },
+      district: await sheffield(),
+      log: (line: string) => logs.push(line),
+    };
+    const fetched = await fetchPollingDistricts(options);
+    const cached = JSON.parse(await readFile(cacheFile(), 'utf8')) as unknown;
+    expect(cached).toMatchObject({ fields: { code: 'PD_NO', ward: 'Ward_Name' } });
+    // What the months step reads (geo-context.ts, through the locator): the codes, as numbers' digits.
+    expect(parsePollingDistricts(cached, cacheFile()).map((d) => d.code)).toEqual(
+      RENAMED.map((d) => String(d.attributes.PD_NO)),
+    );
+    // Served from the cache while the fields are the same...
+    const before = server.requests.length;
+    expect(await fetchPollingDistricts(options)).toEqual(fetched);
+    expect(server.requests.length).toBe(before);
+    // ...and fetched again once area.json names others.
+    server.route('GET', '/arcgis/rest/services/Public/Boundary/MapServer/7/query', (request) =>
+      layerQuery(request, SHEFFIELD_DISTRICTS),
+    );
+    const again = await fetchPollingDistricts({ ...options, fields: undefined });
+    expect(server.requests.length).toBeGreaterThan(before);
+    expect(again.features.map((f) => f.properties.pollingDistrict)).toEqual(
+      SHEFFIELD_DISTRICTS.map((d) => d.attributes.POLLING_DI),
+    );
+    expect(logs).toContain(
+      `council polling districts: the cached ${cacheFile()} was read by the fields "PD_NO" and ` +
+        '"Ward_Name", not POLLING_DI and WARD; fetching them again',
+    );
+  });
+
+  it("refuses the layer read by Leeds's fields, naming them and area.json's settings, and caches nothing", async () => {
+    const error = (await fetchPollingDistricts({
+      client: new HttpClient({ minBackoffMs: 1 }),
+      mapServerUrl: url(),
+      cacheFile: cacheFile(),
+      district: await sheffield(),
+    }).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).toMatch(
+      /did not answer features with POLLING_DI, WARD and polygon rings: features\.0\.attributes\.POLLING_DI: .*and that its fields are those area\.json's pollingDistricts\.codeField and wardField name \(left out: POLLING_DI and WARD\); nothing was cached$/,
+    );
+    await expect(readFile(cacheFile())).rejects.toThrow(/ENOENT/);
   });
 });
 
