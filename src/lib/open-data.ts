@@ -155,7 +155,7 @@ export function dataPackage(
       ...manifest.files.map((f) => ({
         profile: 'tabular-data-resource',
         name: `${area.slug}-crimes-${f.year}`,
-        title: `Crimes in ${DISTRICT}, ${f.year}`,
+        title: `Crimes and anti-social behaviour in ${DISTRICT}, ${f.year}`,
         description: `One row per crime or anti-social behaviour incident; months ${f.months.join(', ')}; ${f.rows} rows.`,
         path: `${manifest.folder}/${f.file}`,
         format: 'csv',

@@ -38,6 +38,18 @@ afterAll(() => {
   vi.unstubAllEnvs();
 });
 
+describe('dataPackage(data, manifest): the yearly record files', () => {
+  it('title each year by what its rows are: crimes and anti-social behaviour incidents', () => {
+    const descriptor = dataPackage(siteData, downloadsManifest, EMPTY_CHANGE_LOG);
+    const yearly = (descriptor.resources as (Resource & { title: string })[]).filter((r) =>
+      downloadsManifest.files.some((f) => r.path === `${downloadsManifest.folder}/${f.file}`),
+    );
+    expect(yearly.map((r) => r.title)).toEqual(
+      downloadsManifest.files.map((f) => `Crimes and anti-social behaviour in Leeds, ${f.year}`),
+    );
+  });
+});
+
 describe('dataPackage(data, manifest): the change_verdict column', () => {
   const descriptor = () => dataPackage(siteData, downloadsManifest, EMPTY_CHANGE_LOG);
   const withChange = () =>
