@@ -36,7 +36,8 @@ export interface TrendGeometry {
   lines: string[];
   points: TrendPoint[];
   /** Months without data, as x positions for a gap marker. */
-  gaps: { x: number; label: string }[];
+  /** A month without data: where, its label and its value's position. */
+  gaps: { x: number; label: string; index: number }[];
   yTicks: { y: number; value: number }[];
   /**
    * Labels under the x axis, thinned; `index` is the value's position. `narrow`: the label is
@@ -84,13 +85,13 @@ export function trendGeometry(
   const yAt = (v: number) => round(box.top + plotH - (v / top) * plotH);
 
   const points: TrendPoint[] = [];
-  const gaps: { x: number; label: string }[] = [];
+  const gaps: TrendGeometry['gaps'] = [];
   const lines: string[] = [];
   let run: string[] = [];
   values.forEach((value, i) => {
     const label = labels[i] ?? '';
     if (value === null) {
-      gaps.push({ x: xAt(i), label });
+      gaps.push({ x: xAt(i), label, index: i });
       if (run.length > 0) lines.push(run.join(' '));
       run = [];
       return;

@@ -33,17 +33,37 @@ export interface Period {
   withData: string[];
   /** Months of the span without data. */
   missing: string[];
+  /** Of `missing`, those before the data's first month (outsideData). */
+  before: string[];
+  /** Of `missing`, those after the data's latest month (outsideData). */
+  after: string[];
+}
+
+/**
+ * Where a month lies against the data's months: 'before' its first month, 'after' its latest
+ * (a month not published, or not in the data, yet), or null within them, where a month
+ * without data is a gap.
+ */
+export function outsideData(data: SiteData, month: string): 'before' | 'after' | null {
+  const first = data.months[0];
+  const last = data.months.at(-1);
+  if (first !== undefined && month < first) return 'before';
+  if (last !== undefined && month > last) return 'after';
+  return null;
 }
 
 export function period(data: SiteData, from: string, to: string): Period {
   const have = new Set(data.months);
   const calendar = monthRange(from, to);
+  const missing = calendar.filter((m) => !have.has(m));
   return {
     from,
     to,
     calendar,
     withData: calendar.filter((m) => have.has(m)),
-    missing: calendar.filter((m) => !have.has(m)),
+    missing,
+    before: missing.filter((m) => outsideData(data, m) === 'before'),
+    after: missing.filter((m) => outsideData(data, m) === 'after'),
   };
 }
 

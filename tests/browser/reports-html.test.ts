@@ -167,19 +167,29 @@ function field(root: HTMLElement, name: string): string {
   return root.querySelector(`[data-field="${name}"]`)?.text.trim() ?? '';
 }
 
-/** Checks the year x month grid: a month with data shows its total, any other a gap. */
+/**
+ * Checks the year x month grid: a month with data shows its total; any other reads "—" and,
+ * for screen readers, what it is: a gap among the data's months, or a month before its first
+ * or after its latest.
+ */
 function expectMonthGrid(root: HTMLElement, totalOf: (month: string) => number): void {
   const cells = root.querySelectorAll('table.month-grid td[data-month]');
   expect(cells.length).toBeGreaterThan(0);
+  const first = data.months[0]!;
+  const latest = data.months.at(-1)!;
   for (const td of cells) {
     const month = td.getAttribute('data-month') ?? '';
     if (data.months.includes(month)) {
       expect(number(td), month).toBe(totalOf(month));
-    } else {
-      expect(td.classList.contains('no-data'), `${month} is marked as a gap`).toBe(true);
-      expect(td.text).toContain('no data');
-      expect(td.text).not.toMatch(/\d/);
+      continue;
     }
+    expect(td.classList.contains('no-data'), `${month} is marked as without data`).toBe(true);
+    expect(td.text).not.toMatch(/\d/);
+    const said = td.querySelector('.visually-hidden')?.text;
+    if (month < first) expect(said, month).toBe('before the first month here');
+    else if (month > latest) expect(said, month).toBe('after the latest month here');
+    else expect(said, month).toBe('no data');
+    expect(td.classList.contains('outside'), month).toBe(month < first || month > latest);
   }
 }
 
@@ -491,6 +501,46 @@ describe('year reports', () => {
         const verb = months.length === 1 ? 'has' : 'have';
         expect(note).toContain(`Only ${months.length} of 12 months ${verb} data`);
       } else expect(note).toContain('Every month has data');
+
+      // Its months without data, each said as what it is: before the data's first month, a
+      // gap among its months, or after its latest (months still to come are not gaps).
+      const calendar = Array.from({ length: 12 }, (_, i) => shift(`${year}-01`, i));
+      const without = calendar.filter((m) => !data.months.includes(m));
+      const before = without.filter((m) => m < data.months[0]!);
+      const after = without.filter((m) => m > data.months.at(-1)!);
+      const gaps = without.filter((m) => !before.includes(m) && !after.includes(m));
+      const said = (list: string[], one: string, many: string, words: string) =>
+        `${describeMonths(list)} ${list.length === 1 ? one : many} ${words}`;
+      for (const [list, words] of [
+        [before, said(before, 'comes', 'come', 'before the first month here')],
+        [gaps, said(gaps, 'has', 'have', 'no data here')],
+        [after, said(after, 'comes', 'come', 'after the latest month here')],
+      ] as const) {
+        if (list.length > 0) expect(note.replace(/\s+/g, ' '), `${year}`).toContain(words);
+        else expect(note, `${year}`).not.toContain(words.slice(words.indexOf(' ') + 1));
+      }
+      const description = root.querySelector('#year-trend-desc')?.text ?? '';
+      expect(description).toMatch(
+        new RegExp(
+          `^${months.length} months? with data` +
+            (before.length > 0 ? `, ${before.length} before the first month here` : '') +
+            (gaps.length > 0
+              ? `, ${gaps.length} without \\(shown as ${gaps.length === 1 ? 'a gap' : 'gaps'}\\)`
+              : '') +
+            (after.length > 0 ? `, ${after.length} after the latest month here` : '') +
+            '\\.',
+        ),
+      );
+      // Only the gaps are drawn as gaps: the months outside the data are left blank.
+      const chart = root.querySelector('#year-trend-desc')?.closest('svg');
+      expect(
+        chart?.querySelectorAll('line.gap').map((line) => line.getAttribute('data-gap')),
+      ).toEqual(
+        gaps.map(
+          (m) =>
+            `${['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][Number(m.slice(5)) - 1]} ${m.slice(0, 4)}`,
+        ),
+      );
 
       const paired = months.filter((m) => data.months.includes(shift(m, -12)));
       const change = field(root, 'change');
