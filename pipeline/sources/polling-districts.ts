@@ -94,7 +94,10 @@ export async function fetchPollingDistricts(
   const { client, log = () => {} } = options;
   const fields = options.fields ?? POLLING_DISTRICT_FIELDS;
   if (!options.refresh) {
-    const cached = await readCached(options.cacheFile, log, options.district, fields);
+    const cached = await readCached(options.cacheFile, log, options.district, {
+      layer: options.mapServerUrl,
+      fields,
+    });
     if (cached) return cached;
   }
   const pageSize = options.pageSize ?? PAGE_SIZE;
@@ -190,34 +193,43 @@ export async function fetchPollingDistricts(
     );
   }
   log(`council polling districts: ${features.length} fetched`);
-  // The fields read, beside the features (a GeoJSON foreign member): a cache read by others
-  // is fetched again.
-  await writeJsonAtomic(options.cacheFile, { ...collection, fields });
+  // The layer and the fields read, beside the features (GeoJSON foreign members): a cache of
+  // another layer, or read by other fields, is fetched again.
+  await writeJsonAtomic(options.cacheFile, { ...collection, layer: options.mapServerUrl, fields });
   return collection;
 }
 
 /**
  * The cached polling districts, or undefined to fetch them again: no cache, one that cannot
- * be read, one read by other `fields` than area.json names now (one without any was read by
- * POLLING_DISTRICT_FIELDS), or one that a fetch would refuse now (none at all, one district
- * twice, or districts outside `district`), as earlier code or area.json cached them. Served,
- * such a cache would stop every run, or leave the area of the district never sent without
- * one, for as long as it is kept.
+ * be read, one of another layer than area.json names now (`asked.layer`; a cache that does not
+ * say which was written before it was recorded, and is taken as the layer's), one read by
+ * other fields (one without any was read by POLLING_DISTRICT_FIELDS), or one that a fetch
+ * would refuse now (none at all, one district twice, or districts outside `district`), as
+ * earlier code or area.json cached them. Served, such a cache would stop every run, or leave
+ * the area of the district never sent without one, for as long as it is kept.
  */
 async function readCached(
   file: string,
   log: Log,
   district: LayerDistrict | undefined,
-  fields: PollingDistrictFields,
+  asked: { layer: string; fields: PollingDistrictFields },
 ): Promise<PollingDistricts | undefined> {
-  let saved: PollingDistricts & { fields?: Partial<PollingDistrictFields> };
+  let saved: PollingDistricts & { layer?: unknown; fields?: Partial<PollingDistrictFields> };
   try {
     saved = JSON.parse(await readFile(file, 'utf8')) as typeof saved;
   } catch {
     return undefined;
   }
   if (saved.type !== 'FeatureCollection' || !Array.isArray(saved.features)) return undefined;
-  const { fields: readBy = POLLING_DISTRICT_FIELDS, ...parsed } = saved;
+  const { layer = asked.layer, fields: readBy = POLLING_DISTRICT_FIELDS, ...parsed } = saved;
+  const { fields } = asked;
+  if (layer !== asked.layer) {
+    log(
+      `council polling districts: the cached ${file} is of the layer ` +
+        `${quoteOutside(String(layer), 200)}, not ${asked.layer}; fetching them again`,
+    );
+    return undefined;
+  }
   if (readBy.code !== fields.code || readBy.ward !== fields.ward) {
     log(
       `council polling districts: the cached ${file} was read by the fields ` +

@@ -292,6 +292,7 @@ describe('fetchPollingDistricts() against an ArcGIS replay', () => {
       expect(again).toEqual(good);
       expect(JSON.parse(await readFile(options.cacheFile, 'utf8'))).toEqual({
         ...good,
+        layer: options.mapServerUrl,
         fields: { code: 'POLLING_DI', ward: 'WARD' },
       });
       expect(logs).toContain(
@@ -299,6 +300,32 @@ describe('fetchPollingDistricts() against an ArcGIS replay', () => {
       );
     },
   );
+
+  it('fetches again, saying so, when area.json names another layer than the cached one', async () => {
+    server.route('GET', '/arcgis/rest/services/Public/Boundary/MapServer/8/query', layerQuery);
+    const logs: string[] = [];
+    const layer = (n: number) => `${server.url}arcgis/rest/services/Public/Boundary/MapServer/${n}`;
+    const options = {
+      client: new HttpClient({ minBackoffMs: 1 }),
+      cacheFile: path.join(dir, 'polling-districts.geojson'),
+      log: (line: string) => logs.push(line),
+    };
+    await fetchPollingDistricts({ ...options, mapServerUrl: layer(7) });
+    const asked = () => server.requests.filter((r) => r.url.includes('/MapServer/8/')).length;
+    // The same layer: served from the cache.
+    await fetchPollingDistricts({ ...options, mapServerUrl: layer(7) });
+    expect(asked()).toBe(0);
+    const again = await fetchPollingDistricts({ ...options, mapServerUrl: layer(8) });
+    expect(asked()).toBeGreaterThan(0);
+    expect(again.features).toHaveLength(DISTRICTS.length);
+    expect(logs).toContain(
+      `council polling districts: the cached ${options.cacheFile} is of the layer ` +
+        `"${layer(7)}", not ${layer(8)}; fetching them again`,
+    );
+    expect(JSON.parse(await readFile(options.cacheFile, 'utf8'))).toMatchObject({
+      layer: layer(8),
+    });
+  });
 
   it('dissolveWards() rebuilds the 33 wards, with the official "Cross Gates & Whinmoor" spelling', async () => {
     const districts = await fetchPollingDistricts({
