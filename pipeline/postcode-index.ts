@@ -13,7 +13,11 @@ import { PolygonIndex } from './geo/polygon-index.ts';
 import type { Projection } from '../src/shared/projection.ts';
 import type { Area, Postcode } from './reference.ts';
 import { compareCodeUnits } from '../src/shared/compare.ts';
-import { OPEN_DATA_LICENCE, postcodeAttribution } from '../src/shared/open-data.ts';
+import {
+  OPEN_DATA_LICENCE,
+  postcodeAttribution,
+  wardBoundariesAttribution,
+} from '../src/shared/open-data.ts';
 
 export { POSTCODE_INDEX_FILE_NAME } from '../src/shared/postcode-index.ts';
 
@@ -60,7 +64,9 @@ function placeOf(group: Group): PostcodePlace {
  * Build the index. `areas` are the reference ward polygons (placed on the district's
  * `projection`), `wards` the site's wards (the map data's order, which the file's ward
  * indexes follow), `postcodeYear` the year of the list's notices (area.json
- * postcodes.copyrightYear; null: the district has no list, and the index credits none).
+ * postcodes.copyrightYear; null: the district has no list, and the index credits none) and
+ * `boundariesYear` that of the ward boundaries' (boundaries.copyrightYear), which place each
+ * postcode in its ward and are credited beside the list.
  */
 export function buildPostcodeIndex(
   postcodes: readonly Postcode[],
@@ -68,6 +74,7 @@ export function buildPostcodeIndex(
   wards: readonly Ward[],
   projection: Projection,
   postcodeYear: number | null,
+  boundariesYear: number,
 ): PostcodeIndexResult {
   const wardOfCode = new Map(wards.map((w, i) => [w.code, i]));
   const areaWard = areas.map((a) => {
@@ -111,7 +118,10 @@ export function buildPostcodeIndex(
     // A district without a postcode list has an empty index, which credits no list.
     ...(postcodeYear === null
       ? {}
-      : { licence: OPEN_DATA_LICENCE.name, attribution: postcodeAttribution(postcodeYear) }),
+      : {
+          licence: OPEN_DATA_LICENCE.name,
+          attribution: `${postcodeAttribution(postcodeYear)} ${wardBoundariesAttribution(boundariesYear)}`,
+        }),
     wards: wards.map((w) => w.slug),
     districts: Object.fromEntries(
       [...districts].sort((a, b) => compareCodeUnits(a[0], b[0])).map(([k, g]) => [k, placeOf(g)]),

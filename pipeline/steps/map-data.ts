@@ -25,7 +25,14 @@ async function runMapData(ctx: LocalRun): Promise<string> {
     geographyOutputsKey(ctx.geography.fingerprint, wards, postcodeYear, boundariesYear),
     () => ({
       shapes: buildWardShapes(geo.wards, wards, boundariesYear, wardsFile.file),
-      postcodes: buildPostcodeIndex(geo.postcodes, geo.wards, wards, geo.projection, postcodeYear),
+      postcodes: buildPostcodeIndex(
+        geo.postcodes,
+        geo.wards,
+        wards,
+        geo.projection,
+        postcodeYear,
+        boundariesYear,
+      ),
     }),
   );
   await ctx.staging.writeFile(ctx.paths.mapData, mapData);

@@ -438,6 +438,15 @@ export function osNotice(year: number): string {
   return `Contains OS data © Crown copyright and database right ${year}.`;
 }
 
+/**
+ * The ONS ward boundaries' notice alone, with the year of their OS notice: what a file made
+ * with the boundaries and no population carries (the place search's index places each
+ * postcode in its ward by them).
+ */
+export function wardBoundariesAttribution(year: number): string {
+  return `Ward boundaries: Office for National Statistics, Open Government Licence v3.0. ${osNotice(year)}`;
+}
+
 /** The ONS boundaries' and population's notice, with the year of the boundaries' OS notice. */
 export function boundariesAttribution(year: number): string {
   return `Boundaries and Census 2021 population: Office for National Statistics, Open Government Licence v3.0. ${osNotice(year)}`;

@@ -30,6 +30,7 @@ beforeAll(async () => {
       wards,
       geo.projection,
       AREA_WORDS.postcodeYear,
+      2025,
     ),
   };
 }, 60_000);

@@ -29,6 +29,7 @@ beforeAll(async () => {
     wards,
     geo.projection,
     AREA_WORDS.postcodeYear,
+    AREA_WORDS.boundariesYear,
   );
   leedsFile = JSON.parse(leeds.text) as PostcodeIndexFile;
 });
@@ -85,8 +86,20 @@ describe('buildPostcodeIndex(postcodes, areas, wards, projection, postcodeYear)'
     );
   });
 
+  it('credits the ward boundaries that place each postcode in its ward, with their OS notice and year', () => {
+    expect(AREA_WORDS.boundariesYear).toBe(2025);
+    expect(leedsFile.attribution).toContain(
+      'Ward boundaries: Office for National Statistics, Open Government Licence v3.0. ' +
+        'Contains OS data © Crown copyright and database right 2025.',
+    );
+    const other = JSON.parse(
+      buildPostcodeIndex(geo.postcodes, geo.wards, wards, geo.projection, 2018, 2021).text,
+    ) as PostcodeIndexFile;
+    expect(other.attribution).toMatch(/Ward boundaries: .* database right 2021\.$/);
+  });
+
   it('credits no postcode list in the index of a district that has none', () => {
-    const { text } = buildPostcodeIndex([], geo.wards, wards, geo.projection, null);
+    const { text } = buildPostcodeIndex([], geo.wards, wards, geo.projection, null, 2025);
     const file = JSON.parse(text) as PostcodeIndexFile;
     expect(file.licence).toBeUndefined();
     expect(file.attribution).toBeUndefined();
