@@ -84,19 +84,35 @@ function recordPlaces(data: SiteData): string {
     .replace(/, ([^,]*)$/, ' and $1');
 }
 
-/** A Table Schema field descriptor. */
-function tableField(f: FieldSpec): Record<string, unknown> {
+/**
+ * A Table Schema field descriptor. `filled`: every cell of the column holds a value (a report
+ * table's column that emptyMeansNoData leaves out), which the schema states as required, so a
+ * reader that validates the file finds a figure gone missing.
+ */
+function tableField(f: FieldSpec, filled: boolean): Record<string, unknown> {
+  const constraints = {
+    ...(filled ? { required: true } : {}),
+    ...(f.enum ? { enum: f.enum } : {}),
+  };
   return {
     name: f.name,
     type: f.type,
     description: f.unit ? `${f.description} Unit: ${f.unit}.` : f.description,
     ...(f.unit ? { unit: f.unit } : {}),
-    ...(f.enum ? { constraints: { enum: f.enum } } : {}),
+    ...(Object.keys(constraints).length > 0 ? { constraints } : {}),
   };
 }
 
-function tableSchema(fields: readonly FieldSpec[]): Record<string, unknown> {
-  return { fields: fields.map(tableField), missingValues: [''] };
+/**
+ * The Table Schema of a file with `fields`. A report table's (`report`) columns hold a value in
+ * every cell but those marked emptyMeansNoData; a record file's columns may be empty where
+ * police.uk's are (a Crime ID for anti-social behaviour), as their descriptions say.
+ */
+function tableSchema(fields: readonly FieldSpec[], report: boolean): Record<string, unknown> {
+  return {
+    fields: fields.map((f) => tableField(f, report && f.emptyMeansNoData !== true)),
+    missingValues: [''],
+  };
 }
 
 const LICENSES = [{ name: AREA_LICENCE.name, path: AREA_LICENCE.path, title: AREA_LICENCE.title }];
@@ -139,7 +155,7 @@ export function dataPackage(
   manifest: DownloadsManifest,
   log: ChangeLog,
 ): Record<string, unknown> {
-  const recordSchema = tableSchema(recordFieldsOf(data));
+  const recordSchema = tableSchema(recordFieldsOf(data), false);
   return {
     profile: 'tabular-data-package',
     name: `${area.slug}-crime-intelligence`,
@@ -179,7 +195,7 @@ export function dataPackage(
         encoding: 'utf-8',
         dialect: CSV_DIALECT,
         licenses: LICENSES,
-        schema: tableSchema(table.spec.fields),
+        schema: tableSchema(table.spec.fields, true),
       })),
     ],
   };

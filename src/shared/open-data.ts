@@ -78,7 +78,11 @@ export interface FieldSpec {
   description: string;
   /** What a number counts or measures, e.g. "crimes", "crimes per 1,000 residents". */
   unit?: string;
-  /** True when an empty cell means "no data" (a month without data), never zero. */
+  /**
+   * True when an empty cell means "no data" (a month without data, nothing to compare), never
+   * zero. A report table's other columns hold a value in every cell, which its Table Schema
+   * states as required (src/lib/open-data.ts).
+   */
   emptyMeansNoData?: boolean;
   /** The only values a filled cell may hold (a Table Schema enum constraint). */
   enum?: readonly string[];

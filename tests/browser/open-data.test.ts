@@ -185,6 +185,34 @@ describe('datapackage.json', () => {
     ).toMatch(/"within-normal" is not in its enum/);
   });
 
+  it("states the report tables' columns that always hold a figure as required, and finds one gone missing", () => {
+    const required = (ending: string) => {
+      const resources = whole.resources.filter((r) => r.path.endsWith(ending));
+      expect(resources.length, ending).toBeGreaterThan(0);
+      const lists = resources.map((r) =>
+        r.schema.fields.filter((f) => f.constraints?.required === true).map((f) => f.name),
+      );
+      expect(new Set(lists.map((l) => l.join())).size, ending).toBe(1);
+      return lists[0];
+    };
+    expect(required('/crime-types.csv')).toEqual(['crime_type', 'crimes', 'share']);
+    // A month without data is an empty count; nothing to compare with, an empty change.
+    expect(required('/months.csv')).toEqual(['month']);
+    expect(required('/year-earlier.csv')).toEqual(['month', 'crimes', 'earlier_month']);
+    // police.uk's own columns may be empty (a Crime ID for anti-social behaviour).
+    expect(required('.csv.gz')).toEqual([]);
+
+    const crimeTypes = whole.resources.find((r) => r.path.endsWith('/crime-types.csv'))!;
+    const blanked = dataPackageProblems({ resources: [crimeTypes] }, (r) => {
+      const { stored, data } = readResource(r);
+      const lines = data.toString('utf8').split('\n');
+      // The first row's count emptied: "Violence and sexual offences,523,40.1%" -> "...,,...".
+      lines[1] = lines[1]!.replace(/,\d+,/, ',,');
+      return { stored, data: Buffer.from(lines.join('\n')) };
+    });
+    expect(blanked).toEqual([`${crimeTypes.name} row 2 "crimes": required, but missing`]);
+  });
+
   it('gives each yearly file the size and SHA-256 of the file the site serves', () => {
     for (const resource of descriptor.resources.filter((r) => r.compression === 'gz')) {
       const bytes = readFileSync(dist(resource.path));
