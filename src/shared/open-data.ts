@@ -401,8 +401,9 @@ export const YEAR_TABLES = [
         name: 'rate_per_1000',
         type: 'number',
         unit: `${COUNTED} per 1,000 residents`,
+        emptyMeansNoData: true,
         description:
-          'crimes / population x 1,000: a rate a year when months_with_data is 12, otherwise over those months (never scaled up to a year).',
+          'crimes / population x 1,000: a rate a year when months_with_data is 12, otherwise over those months (never scaled up to a year). Empty for a ward without residents: there is no rate to give.',
       },
       {
         name: 'rank',

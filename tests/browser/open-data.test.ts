@@ -199,6 +199,9 @@ describe('datapackage.json', () => {
     // A month without data is an empty count; nothing to compare with, an empty change.
     expect(required('/months.csv')).toEqual(['month']);
     expect(required('/year-earlier.csv')).toEqual(['month', 'crimes', 'earlier_month']);
+    // A ward without residents has no rate.
+    expect(required('/wards.csv')).not.toContain('rate_per_1000');
+    expect(required('/wards.csv')).toContain('crimes');
     // police.uk's own columns may be empty (a Crime ID for anti-social behaviour).
     expect(required('.csv.gz')).toEqual([]);
 

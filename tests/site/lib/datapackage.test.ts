@@ -18,6 +18,7 @@ import { tableCsv } from '../../../src/lib/report-tables.ts';
 import { siteData } from '../../../src/lib/site-data.ts';
 import { EMPTY_CHANGE_LOG } from '../../../src/shared/change-log.ts';
 import { formatCsvRow } from '../../../src/shared/csv-format.ts';
+import { readTable, tableProblems, type TabularResource } from '../../support/table-schema.ts';
 
 interface Field {
   name: string;
@@ -47,6 +48,33 @@ describe('dataPackage(data, manifest): the yearly record files', () => {
     expect(yearly.map((r) => r.title)).toEqual(
       downloadsManifest.files.map((f) => `Crimes and anti-social behaviour in Leeds, ${f.year}`),
     );
+  });
+});
+
+describe('dataPackage(data, manifest): columns that always hold a figure', () => {
+  it("holds a value in every required cell of every report table, a ward without residents' included", () => {
+    // The first ward given no residents: it has no rate, which its column may leave empty.
+    const data = structuredClone(siteData);
+    const ward = data.wards[0]!;
+    data.districtPopulation -= ward.population;
+    ward.population = 0;
+    ward.cityCentreResidents = 0;
+    ward.residentsByArea = 0;
+    const resources = dataPackage(data, downloadsManifest, EMPTY_CHANGE_LOG)
+      .resources as TabularResource[];
+    const files = new Map(reportTableFiles(data).map((f) => [f.path, f.table]));
+    let emptyRates = 0;
+    for (const resource of resources) {
+      const table = files.get(resource.path);
+      if (table === undefined) continue;
+      const { table: read, problems } = readTable(resource, Buffer.from(tableCsv(table)));
+      expect(problems, resource.path).toEqual([]);
+      expect(tableProblems(resource, read!), resource.path).toEqual([]);
+      const rate = read!.header.indexOf('rate_per_1000');
+      if (rate >= 0) emptyRates += read!.rows.filter((row) => row[rate] === '').length;
+    }
+    // One empty rate in each year's wards table: the ward without residents.
+    expect(emptyRates).toBe(new Set(data.months.map((m) => m.slice(0, 4))).size);
   });
 });
 
