@@ -27,7 +27,7 @@ import {
   textAtRef,
   type GateInputs,
 } from './gate-inputs.ts';
-import { pipelinePaths, type PipelinePaths } from './paths.ts';
+import { DEFAULT_AREA, pipelinePaths, type PipelinePaths } from './paths.ts';
 import { changeEntry, commitMessage, recordChange } from './provenance.ts';
 import { downloadsMonths, mapDataMonths } from './output-months.ts';
 import { monthsDifference } from '../src/shared/months.ts';
@@ -81,6 +81,63 @@ export class RefreshError extends Error {}
 
 /** The commit message the commit step writes in the staging folder, and commits with. */
 const COMMIT_MESSAGE = 'commit-message.txt';
+
+/**
+ * The file in the staging folder that names the district whose refresh stages there (written
+ * by its pipeline step). Two districts' refreshes in one folder would take away each other's
+ * staged run, and the fetch step would take one district's cached police.uk months (its
+ * forces' files alone) for the other's.
+ */
+const STAGED_FOR = 'refresh-area.txt';
+
+/**
+ * The district whose refresh the staging folder holds, and how that is known; null when it
+ * names none and holds no cache. A cache there from before the folder named its district is
+ * the default district's: every refresh staged in one folder then, the data workflow's Leeds's.
+ */
+async function stagingFolderArea(
+  options: RefreshOptions,
+): Promise<{ area: string; named: boolean } | null> {
+  const text = await readIfThere(path.join(options.root, options.stageDir, STAGED_FOR));
+  if (text !== null) return { area: text.trim(), named: true };
+  return (await exists(paths(options).staged.cacheDir))
+    ? { area: DEFAULT_AREA, named: false }
+    : null;
+}
+
+/**
+ * Refuse a staging folder that holds another district's refresh (REFRESH_DIR naming it):
+ * before anything in it is changed, read or published.
+ */
+async function refuseOtherDistrictsFolder(options: RefreshOptions): Promise<void> {
+  const area = options.area ?? DEFAULT_AREA;
+  const holds = await stagingFolderArea(options);
+  if (holds === null || holds.area === area) return;
+  const marker = path.join(options.stageDir, STAGED_FOR);
+  const why = holds.named
+    ? `${marker} says so`
+    : `it names no district, and its cache was made before a staging folder named one, when ` +
+      `every refresh staged in one folder (if it is ${area}'s, write "${area}" in ${marker})`;
+  throw new RefreshError(
+    `The staging folder ${options.stageDir} holds the refresh of ${holds.area}, not ${area} ` +
+      `(${why}). Each district's refresh stages its run and keeps its caches in a folder of ` +
+      "its own: in one, each would take away the other's staged run, and the fetch step would " +
+      "take one district's cached police.uk months for the other's. Nothing was changed. Leave " +
+      `REFRESH_DIR unset (${area}'s own folder is ${refreshStageDir(area)}), or name a folder ` +
+      `of ${area}'s own.`,
+  );
+}
+
+/**
+ * The staging folder of `area`'s refresh when REFRESH_DIR names none: the data workflow's
+ * data/refresh for the default district, data/areas/<slug>/refresh for another.
+ */
+export function refreshStageDir(area: string = DEFAULT_AREA): string {
+  return area === DEFAULT_AREA ? DEFAULT_REFRESH_DIR : `data/areas/${area}/refresh`;
+}
+
+/** The default district's staging folder; the data workflow sets REFRESH_DIR to the same. */
+export const DEFAULT_REFRESH_DIR = 'data/refresh';
 
 /**
  * A staged output, or the change log the commit step adds to, that cannot be read as what it
@@ -311,6 +368,12 @@ function paths(options: RefreshOptions) {
 /** Step 1: run the pipeline (live sources, not --offline) into the staging folder. */
 export async function pipelineStep(options: RefreshOptions): Promise<void> {
   const { staged, published } = paths(options);
+  await refuseOtherDistrictsFolder(options);
+  await mkdir(path.join(options.root, options.stageDir), { recursive: true });
+  await writeFileAtomic(
+    path.join(options.root, options.stageDir, STAGED_FOR),
+    `${options.area ?? DEFAULT_AREA}\n`,
+  );
   // Outputs of an earlier run must not pass for this run's; the caches stay. A run killed
   // while it published them is completed first: otherwise its journal would put back its
   // outputs outside the downloads folder (their temporary files are beside them) but not its
@@ -387,6 +450,7 @@ export async function validateStep(
   options: RefreshOptions,
   { annotate = true }: { annotate?: boolean } = {},
 ): Promise<{ report: ValidationReport; previous: SiteData | null }> {
+  await refuseOtherDistrictsFolder(options);
   // The staged outputs are read whole: a publish the pipeline was killed in is completed first
   // (the run summary may be among the files it renames into place).
   for (const note of await cleanUpInterruptedRuns(paths(options).staged)) options.log(note);

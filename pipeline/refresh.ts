@@ -30,15 +30,15 @@ import { DEBUG_ENV, printFailure, runCommand } from './command-failure.ts';
 import { logSafe, logSafeJson } from './log-safe.ts';
 import {
   commitStep,
+  DEFAULT_REFRESH_DIR,
   freshnessStep,
   pipelineStep,
+  refreshStageDir,
   validateStep,
   type RefreshOptions,
 } from './refresh-steps.ts';
+import { areaNameProblem } from '../src/shared/area-paths.ts';
 import { errorMessage } from '../src/shared/error-message.ts';
-
-/** Default staging folder; the workflow sets REFRESH_DIR to the same. */
-export const DEFAULT_REFRESH_DIR = 'data/refresh';
 
 export const STEPS = ['pipeline', 'validate', 'commit', 'all', 'freshness'] as const;
 export type Step = (typeof STEPS)[number];
@@ -74,7 +74,9 @@ export const REFRESH_COMMAND: CommandSpec = {
   ].join('\n'),
   options: { area: AREA_OPTION },
   env: {
-    REFRESH_DIR: `the staging folder (default ${DEFAULT_REFRESH_DIR})`,
+    REFRESH_DIR:
+      `the staging folder, one district's alone (default ${DEFAULT_REFRESH_DIR} for leeds, ` +
+      'data/areas/SLUG/refresh for another)',
     REFRESH_FIRST_MONTH: 'the first month the refresh fetches and backfills (default 2018-01)',
     DATA_APPROVAL: '"YYYY-MM: reason": approves what the gate refuses for that month',
     REFRESH_TODAY:
@@ -119,10 +121,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     );
     return 2;
   }
+  const area = stringValue(args, 'area');
+  const problem = area === undefined ? null : areaNameProblem(area);
+  if (problem !== null) {
+    console.error(logSafe(`refresh-data: --area: ${problem} (see --help)`));
+    return 2;
+  }
   const options: RefreshOptions = {
     root: process.cwd(),
-    area: stringValue(args, 'area'),
-    stageDir: process.env['REFRESH_DIR'] ?? DEFAULT_REFRESH_DIR,
+    area,
+    stageDir: process.env['REFRESH_DIR'] ?? refreshStageDir(area),
     pipelineArgs,
     env: process.env,
     log: args.quiet ? () => {} : (line) => console.error(logSafe(line)),

@@ -1,0 +1,129 @@
+// Two districts' refreshes in one repository (`npm run refresh-data -- pipeline` for Leeds and
+// `npm run refresh-data -- --area sheffield pipeline`): each stages its run, and keeps its
+// caches, in a folder of its own, so neither takes away or reads the other's. The pipeline
+// step fails here before the pipeline runs (police.uk, replayed, has no archive), after it
+// has cleared the staging folder it would run into.
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { refreshRepository, STAGE_DIR } from '../support/refresh-repository.ts';
+import { ReplayServer } from '../support/replay-server.ts';
+import { replaySources } from '../support/replay-sources.ts';
+import { committedSiteData } from '../support/site-data.ts';
+
+const SHEFFIELD = 'data/areas/sheffield';
+const repo = refreshRepository('refresh-areas-');
+let server: ReplayServer;
+
+beforeEach(async () => {
+  server = await ReplayServer.start();
+  for (const file of [`${SHEFFIELD}/area.json`, `${SHEFFIELD}/wards.geojson`]) {
+    mkdirSync(path.join(repo.root(), SHEFFIELD), { recursive: true });
+    copyFileSync(file, path.join(repo.root(), file));
+  }
+  repo.write(`${SHEFFIELD}/output/site-data.json`, committedSiteData('sheffield'));
+  repo.git('add', '--all');
+  repo.git('commit', '--quiet', '-m', 'Sheffield published');
+});
+
+afterEach(() => server.close());
+
+/**
+ * `npm run refresh-data -- <args>` in the repository, with police.uk pointed at the replay
+ * server and REFRESH_DIR as `refreshDir` (unset: undefined).
+ */
+async function refreshData(
+  args: readonly string[],
+  refreshDir?: string,
+): Promise<{ status: number | null; stderr: string }> {
+  const sources = replaySources(server);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    POLICE_ARCHIVE_BASE_URL: sources.policeArchiveBaseUrl,
+    POLICE_API_BASE_URL: sources.policeApiBaseUrl,
+    GITHUB_STEP_SUMMARY: '',
+    GITHUB_OUTPUT: '',
+  };
+  delete env['REFRESH_DIR'];
+  if (refreshDir !== undefined) env['REFRESH_DIR'] = refreshDir;
+  const child = spawn(process.execPath, [path.resolve('pipeline/refresh.ts'), ...args], {
+    cwd: repo.root(),
+    env,
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { status, stderr };
+}
+
+/** The files of Leeds's staged run, as they are now (null: not there). */
+function leedsStaged(): (string | null)[] {
+  return ['site-data.json', 'run-summary.json'].map((name) => {
+    const file = path.join(repo.root(), STAGE_DIR, name);
+    return existsSync(file) ? readFileSync(file, 'utf8') : null;
+  });
+}
+
+describe("refresh-data --area sheffield pipeline and Leeds's staging folder", () => {
+  it("leaves Leeds's staged run in place: Sheffield stages in a folder of its own", async () => {
+    repo.stageRun(committedSiteData());
+    const before = leedsStaged();
+    const { status, stderr } = await refreshData(['--area', 'sheffield', 'pipeline']);
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/cannot tell which months/);
+    expect(leedsStaged()).toEqual(before);
+    expect(before).not.toContain(null);
+  });
+
+  it("and Leeds's pipeline step leaves Sheffield's staged run in place", async () => {
+    // Where Sheffield's pipeline step stages, as it says in its refusal of a missing summary.
+    const { stderr } = await refreshData(['--area', 'sheffield', 'validate']);
+    const summary = /(\S+)\/run-summary\.json is not there/.exec(stderr)?.[1];
+    expect(summary).toBeDefined();
+    expect(summary).not.toBe(STAGE_DIR);
+    const staged = path.join(repo.root(), summary!, 'site-data.json');
+    mkdirSync(path.dirname(staged), { recursive: true });
+    writeFileSync(staged, JSON.stringify(committedSiteData('sheffield')));
+    expect((await refreshData(['pipeline'])).status).toBe(1);
+    expect(existsSync(staged)).toBe(true);
+  });
+
+  it('refuses a REFRESH_DIR that holds the other district’s run, and leaves it as it was', async () => {
+    // Leeds's pipeline step claimed the folder, and its run was staged there.
+    expect((await refreshData(['pipeline'], STAGE_DIR)).stderr).toMatch(/cannot tell which months/);
+    repo.stageRun(committedSiteData());
+    const before = leedsStaged();
+    for (const step of ['pipeline', 'validate', 'commit']) {
+      const { status, stderr } = await refreshData(['--area', 'sheffield', step], STAGE_DIR);
+      expect(status).toBe(1);
+      expect(stderr).toContain(`${STAGE_DIR} holds the refresh of leeds, not sheffield`);
+      expect(leedsStaged()).toEqual(before);
+    }
+    // And the other way round.
+    const sheffieldDir = 'data/sheffield-refresh';
+    await refreshData(['--area', 'sheffield', 'pipeline'], sheffieldDir);
+    const { status, stderr } = await refreshData(['pipeline'], sheffieldDir);
+    expect(status).toBe(1);
+    expect(stderr).toContain(`${sheffieldDir} holds the refresh of sheffield, not leeds`);
+  });
+
+  it('refuses an --area that is no area name, before making its staging folder (exit 2)', async () => {
+    const { status, stderr } = await refreshData(['--area', '../../outside', 'pipeline']);
+    expect(status).toBe(2);
+    expect(stderr).toContain('is not an area name');
+    expect(existsSync(path.join(repo.root(), '..', 'outside'))).toBe(false);
+  });
+
+  it("takes a staging folder with caches from before districts were recorded as Leeds's", async () => {
+    // The data workflow's staging folder, as its caches restore it.
+    const archive = path.join(repo.root(), STAGE_DIR, 'cache', 'archive', '2025-03');
+    mkdirSync(archive, { recursive: true });
+    writeFileSync(path.join(archive, '2025-03-west-yorkshire-street.csv'), 'Crime ID\n');
+    const sheffield = await refreshData(['--area', 'sheffield', 'pipeline'], STAGE_DIR);
+    expect(sheffield.status).toBe(1);
+    expect(sheffield.stderr).toContain(`${STAGE_DIR} holds the refresh of leeds, not sheffield`);
+    const leeds = await refreshData(['pipeline'], STAGE_DIR);
+    expect(leeds.stderr).toMatch(/cannot tell which months/);
+  });
+});
