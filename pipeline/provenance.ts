@@ -238,8 +238,15 @@ export function recordChange(log: ChangeLog, entry: ChangeEntry): ChangeLog {
  * (what it passed but could not judge, or asks a person to check), so the commit that
  * published the data says so. Text from outside (a reason, a finding quoting the data) is
  * quoted or kept to one line, inert (log-safe.ts), as it cannot then forge a line of its own.
+ * `district`: the district another area's data is of (area.json's localAuthority.name), which
+ * the subject names first, as one repository holds several districts' data commits; none for
+ * the default district, whose commits read as they always have.
  */
-export function commitMessage(entry: ChangeEntry, notes: readonly string[] = []): string {
+export function commitMessage(
+  entry: ChangeEntry,
+  notes: readonly string[] = [],
+  district?: string,
+): string {
   const parts: string[] = [];
   if (entry.added.length > 0) parts.push(`add ${monthList(entry.added.map((a) => a.month))}`);
   if (entry.revised.length > 0)
@@ -283,7 +290,8 @@ export function commitMessage(entry: ChangeEntry, notes: readonly string[] = [])
     body.push('', 'The validation passed the data with these notes: check them.');
     for (const note of notes) body.push(`Note: ${oneLine(note)}.`);
   }
-  return `Data to ${entry.dataTo}: ${parts.join('; ')}\n\n${body.join('\n')}\n`;
+  const data = district === undefined ? 'Data' : `${oneLine(district)} data`;
+  return `${data} to ${entry.dataTo}: ${parts.join('; ')}\n\n${body.join('\n')}\n`;
 }
 
 /** The commit message's line for residents that changed. */

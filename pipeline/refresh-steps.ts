@@ -16,6 +16,7 @@ import {
   sameApproval,
   type Approval,
 } from './approvals.ts';
+import { readAreaConfig } from './area.ts';
 import { downloadsUnlikeManifest, yearlyFilesNotIn } from './downloads.ts';
 import { isYearlyFileName } from '../src/shared/downloads-folder.ts';
 import { exists, isInside } from './files.ts';
@@ -748,6 +749,11 @@ export async function commitStep(
 
   await refuseStaleOutputs(options, next.months);
   await refuseDownloadsUnlikeManifest(options);
+  // Read before anything is published: the commit message names another area's district.
+  const district =
+    options.area === undefined || options.area === DEFAULT_AREA
+      ? undefined
+      : (await readAreaConfig(options.area, { root: options.root })).localAuthority.name;
   const { staged, published } = paths(options);
   for (const note of await cleanUpInterruptedRuns(published)) options.log(note);
   // The published files, the change log and the approvals are replaced together, in one
@@ -817,7 +823,7 @@ export async function commitStep(
     throw error;
   }
 
-  const message = commitMessage(entry, report.notes);
+  const message = commitMessage(entry, report.notes, district);
   const messageFile = path.join(options.root, options.stageDir, COMMIT_MESSAGE);
   await writeFileAtomic(messageFile, message);
   try {

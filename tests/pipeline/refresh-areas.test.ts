@@ -6,11 +6,12 @@
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { refreshRepository, STAGE_DIR } from '../support/refresh-repository.ts';
 import { ReplayServer } from '../support/replay-server.ts';
 import { replaySources } from '../support/replay-sources.ts';
-import { committedSiteData } from '../support/site-data.ts';
+import { commitStep } from '../../pipeline/refresh-steps.ts';
+import { committedSiteData, removeCrimes } from '../support/site-data.ts';
 
 const SHEFFIELD = 'data/areas/sheffield';
 const repo = refreshRepository('refresh-areas-');
@@ -125,5 +126,33 @@ describe("refresh-data --area sheffield pipeline and Leeds's staging folder", ()
     expect(sheffield.stderr).toContain(`${STAGE_DIR} holds the refresh of leeds, not sheffield`);
     const leeds = await refreshData(['pipeline'], STAGE_DIR);
     expect(leeds.stderr).toMatch(/cannot tell which months/);
+  });
+});
+
+describe("the commit step's message names the district it commits", () => {
+  /** A routine revision of `area`'s data, staged: three of its newest month's crimes gone. */
+  function stageRevision(area?: string): void {
+    const published = committedSiteData(area);
+    repo.stageRun(removeCrimes(published, published.months.at(-1)!, 3));
+  }
+
+  beforeEach(() => {
+    // The gate's report goes to the console.
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    return () => vi.restoreAllMocks();
+  });
+
+  it("Sheffield's data commit is Sheffield's, not to be read as Leeds's", async () => {
+    stageRevision('sheffield');
+    expect(await commitStep({ ...repo.options(), area: 'sheffield' })).toMatchObject({
+      changed: true,
+    });
+    expect(repo.git('log', '-1', '--format=%s')).toBe('Sheffield data to 2024-04: revise 2024-04');
+  });
+
+  it("Leeds's, the default district's, reads as it always has", async () => {
+    stageRevision();
+    expect(await commitStep(repo.options())).toMatchObject({ changed: true });
+    expect(repo.git('log', '-1', '--format=%s')).toBe('Data to 2025-03: revise 2025-03');
   });
 });
