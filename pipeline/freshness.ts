@@ -20,8 +20,24 @@ export interface Freshness {
   message: string;
 }
 
-/** `newest` (the newest published month, undefined when none) against `today` (YYYY-MM-DD). */
-export function checkFreshness(newest: string | undefined, today: string): Freshness {
+/**
+ * Another district than the one the data workflow refreshes on schedule (Leeds): its name, as
+ * messages say it, and its slug, which its refresh takes (refresh-data --area).
+ */
+export interface OtherDistrict {
+  name: string;
+  slug: string;
+}
+
+/**
+ * `newest` (the newest published month, undefined when none) against `today` (YYYY-MM-DD), of
+ * `district` when it is another than the one the data workflow refreshes.
+ */
+export function checkFreshness(
+  newest: string | undefined,
+  today: string,
+  district?: OtherDistrict,
+): Freshness {
   // A day the calendar has: "2026-02-30" reads as a date by its shape, and as 2 March by Date.
   const day = new Date(`${today}T00:00:00Z`);
   if (
@@ -32,12 +48,13 @@ export function checkFreshness(newest: string | undefined, today: string): Fresh
     throw new Error(`today must be a date, YYYY-MM-DD; got "${today}"`);
   }
   const expected = addMonths(today.slice(0, 7), -RELEASE_LAG_MONTHS);
+  const data = district === undefined ? 'The published data' : `${district.name}'s published data`;
   const oldestFresh = addMonths(expected, -MONTHS_OF_GRACE);
   if (newest !== undefined && newest >= oldestFresh) {
     return {
       ok: true,
       expected,
-      message: `The published data ends at ${newest}; on ${today} police.uk normally has ${expected} out: up to date.`,
+      message: `${data} ends at ${newest}; on ${today} police.uk normally has ${expected} out: up to date.`,
     };
   }
   const behind = newest === undefined ? 'has no month' : `ends at ${newest}`;
@@ -45,9 +62,14 @@ export function checkFreshness(newest: string | undefined, today: string): Fresh
     ok: false,
     expected,
     message:
-      `The published data ${behind}; on ${today} police.uk normally has ${expected} out, and ` +
-      `the scheduled refreshes keep the site within ${MONTHS_OF_GRACE} month of it. Look at the data ` +
-      "workflow's recent runs (a scheduled run cancelled while it waited, or refused by the gate)," +
-      ' then run it by hand.',
+      district === undefined
+        ? `${data} ${behind}; on ${today} police.uk normally has ${expected} out, and ` +
+          `the scheduled refreshes keep the site within ${MONTHS_OF_GRACE} month of it. Look at the data ` +
+          "workflow's recent runs (a scheduled run cancelled while it waited, or refused by the gate)," +
+          ' then run it by hand.'
+        : `${data} ${behind}; on ${today} police.uk normally has ${expected} out, more than ` +
+          `${MONTHS_OF_GRACE} month ahead of it. No scheduled refresh publishes it (the data ` +
+          'workflow refreshes the default district alone): run its refresh, ' +
+          `\`npm run refresh-data -- --area ${district.slug} all\`.`,
   };
 }

@@ -20,7 +20,7 @@ import { readAreaConfig } from './area.ts';
 import { downloadsUnlikeManifest, yearlyFilesNotIn } from './downloads.ts';
 import { isYearlyFileName } from '../src/shared/downloads-folder.ts';
 import { exists, isInside } from './files.ts';
-import { checkFreshness, type Freshness } from './freshness.ts';
+import { checkFreshness, type Freshness, type OtherDistrict } from './freshness.ts';
 import {
   areaDataPaths,
   loadGateData,
@@ -357,6 +357,17 @@ async function refuseDownloadsUnlikeManifest(options: RefreshOptions): Promise<v
       'pipeline into the staging folder again (`npm run refresh-data -- pipeline`), then the ' +
       'commit step.',
   );
+}
+
+/**
+ * The district refreshed, when it is another than the default (the data workflow's): its
+ * name as area.json gives it, which the commit message and the watchdog say.
+ */
+async function otherDistrict(options: RefreshOptions): Promise<OtherDistrict | undefined> {
+  const slug = options.area;
+  if (slug === undefined || slug === DEFAULT_AREA) return undefined;
+  const config = await readAreaConfig(slug, { root: options.root });
+  return { name: config.localAuthority.name, slug };
 }
 
 function paths(options: RefreshOptions) {
@@ -750,10 +761,7 @@ export async function commitStep(
   await refuseStaleOutputs(options, next.months);
   await refuseDownloadsUnlikeManifest(options);
   // Read before anything is published: the commit message names another area's district.
-  const district =
-    options.area === undefined || options.area === DEFAULT_AREA
-      ? undefined
-      : (await readAreaConfig(options.area, { root: options.root })).localAuthority.name;
+  const district = (await otherDistrict(options))?.name;
   const { staged, published } = paths(options);
   for (const note of await cleanUpInterruptedRuns(published)) options.log(note);
   // The published files, the change log and the approvals are replaced together, in one
@@ -914,9 +922,10 @@ export async function freshnessStep(options: RefreshOptions): Promise<Freshness>
   const data = await siteDataAtRef('HEAD', options.root, siteData);
   // The day in the UK, where police.uk publishes and the site is read (uk-date.ts).
   const today = options.env['REFRESH_TODAY'] ?? ukDay(options.now?.() ?? new Date());
+  const district = await otherDistrict(options);
   let result: Freshness;
   try {
-    result = checkFreshness(data?.months.at(-1), today);
+    result = checkFreshness(data?.months.at(-1), today, district);
   } catch (error) {
     throw new RefreshError(`REFRESH_TODAY: ${errorMessage(error)}`, { cause: error });
   }

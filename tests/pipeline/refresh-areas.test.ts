@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { refreshRepository, STAGE_DIR } from '../support/refresh-repository.ts';
 import { ReplayServer } from '../support/replay-server.ts';
 import { replaySources } from '../support/replay-sources.ts';
-import { commitStep } from '../../pipeline/refresh-steps.ts';
+import { commitStep, freshnessStep } from '../../pipeline/refresh-steps.ts';
 import { committedSiteData, removeCrimes } from '../support/site-data.ts';
 
 const SHEFFIELD = 'data/areas/sheffield';
@@ -154,5 +154,29 @@ describe("the commit step's message names the district it commits", () => {
     stageRevision();
     expect(await commitStep(repo.options())).toMatchObject({ changed: true });
     expect(repo.git('log', '-1', '--format=%s')).toBe('Data to 2025-03: revise 2025-03');
+  });
+});
+
+describe('the freshness step of another district says whose data, and how it is refreshed', () => {
+  /** Sheffield's watchdog on `today`; its published data ends at 2024-04. */
+  const sheffield = (today: string) =>
+    freshnessStep({ ...repo.options({ REFRESH_TODAY: today }), area: 'sheffield' });
+
+  it("behind: names Sheffield and its own refresh, not the data workflow, which is Leeds's", async () => {
+    const error = (await sheffield('2026-12-07').catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(/^Sheffield's published data ends at 2024-04; on 2026-12-07/);
+    expect(error.message).toContain('npm run refresh-data -- --area sheffield all');
+    expect(error.message).not.toContain("data workflow's recent runs");
+  });
+
+  it('up to date: names Sheffield', async () => {
+    expect((await sheffield('2024-06-10')).message).toBe(
+      "Sheffield's published data ends at 2024-04; on 2024-06-10 police.uk normally has 2024-04 out: up to date.",
+    );
+  });
+
+  it("Leeds's reads as it always has", async () => {
+    const leeds = await freshnessStep(repo.options({ REFRESH_TODAY: '2025-05-05' }));
+    expect(leeds.message).toMatch(/^The published data ends at 2025-03;/);
   });
 });
