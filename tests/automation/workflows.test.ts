@@ -461,6 +461,19 @@ describe('data workflow: pushing the data commit when main moved', () => {
     expect(git(origin, 'rev-parse', 'main')).toBe(before);
   });
 
+  it.each([
+    ["another district's published data", 'data/areas/sheffield/output/site-data.json'],
+    ["another district's change log", 'data/areas/sheffield/output/changes.json'],
+    ["another district's approvals", 'data/areas/sheffield/approvals.json'],
+  ])('rebases and pushes when main changed %s, which the refresh never read', (_what, file) => {
+    const { origin, runner } = setUp({ file, text: 'changed on main\n' });
+    const result = runPush(runner);
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(git(origin, 'log', '--format=%s', 'main')).toBe(
+      'Data to 2025-03: add 2025-03\nmoved on\nstart',
+    );
+  });
+
   it('runs no hook the workspace holds while the token is there', () => {
     const { origin, runner } = setUp({ file: 'README.md', text: 'site, changed\n' });
     const hooks = path.join(runner, '.git', 'hooks');
