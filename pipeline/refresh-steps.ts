@@ -158,18 +158,34 @@ function unusableFile(
   );
 }
 
+/**
+ * `npm run refresh-data -- <step>` for the district refreshed: another than the default is
+ * named (--area), as the command without it refreshes the default, in its own staging folder.
+ */
+function refreshCommand(options: RefreshOptions, step: string): string {
+  const area =
+    options.area === undefined || options.area === DEFAULT_AREA ? '' : `--area ${options.area} `;
+  return `npm run refresh-data -- ${area}${step}`;
+}
+
 /** What to do about a staged output that is damaged: the pipeline writes it again. */
-const STAGE_AGAIN =
-  'It was cut short or changed after the pipeline wrote it: run the pipeline into the staging ' +
-  'folder again (`npm run refresh-data -- pipeline`), then the commit step.';
+function stageAgain(options: RefreshOptions): string {
+  return (
+    'It was cut short or changed after the pipeline wrote it: run the pipeline into the staging ' +
+    `folder again (\`${refreshCommand(options, 'pipeline')}\`), then the commit step.`
+  );
+}
 
 /**
  * What to do about a staged output the validate and commit steps read (the site data, the run
  * summary) that is not there or cannot be used: stage the whole run again.
  */
-const RUN_AGAIN =
-  'Run the whole pipeline into the staging folder again (`npm run refresh-data -- ' +
-  'pipeline`), then the validate and commit steps.';
+function runAgain(options: RefreshOptions): string {
+  return (
+    'Run the whole pipeline into the staging folder again ' +
+    `(\`${refreshCommand(options, 'pipeline')}\`), then the validate and commit steps.`
+  );
+}
 
 /**
  * `text`, the content of `file` (as messages name it), as JSON fitting `schema`; a
@@ -251,10 +267,14 @@ const runStepsSchema = z.object({ steps: z.array(z.object({ name: z.string() }))
  * The steps of the run that staged the outputs; null when there is no run summary. One that
  * does not say is refused: without it, outputs an earlier run left would pass for this run's.
  */
-async function stepsRun(runSummary: string, file: string): Promise<string[] | null> {
+async function stepsRun(
+  runSummary: string,
+  file: string,
+  remedy: string,
+): Promise<string[] | null> {
   const text = await readIfThere(runSummary);
   if (text === null) return null;
-  return parseFile(runStepsSchema, text, file, STAGE_AGAIN).steps.map((step) => step.name);
+  return parseFile(runStepsSchema, text, file, remedy).steps.map((step) => step.name);
 }
 
 /**
@@ -271,6 +291,7 @@ async function monthsOf(
   months: (bytes: Uint8Array, file: string) => Promise<string[]>,
   from: string,
   file: string,
+  remedy: string,
 ): Promise<string[]> {
   try {
     return await months(await readFile(from), file);
@@ -281,7 +302,7 @@ async function monthsOf(
         : error instanceof SyntaxError
           ? `is not valid JSON (${error.message})`
           : `cannot be read (${reasonOf(error)})`;
-    throw unusableFile(file, problem, STAGE_AGAIN, error);
+    throw unusableFile(file, problem, remedy, error);
   }
 }
 
@@ -295,7 +316,8 @@ async function monthsOf(
 async function refuseStaleOutputs(options: RefreshOptions, siteMonths: string[]): Promise<void> {
   const { staged, published } = paths(options);
   const relative = (file: string) => path.relative(options.root, file);
-  const steps = await stepsRun(staged.runSummary, relative(staged.runSummary));
+  const remedy = stageAgain(options);
+  const steps = await stepsRun(staged.runSummary, relative(staged.runSummary), remedy);
   const stale: string[] = [];
   for (const { from, to, step, months } of monthOutputs(staged, published)) {
     if (!(await exists(from))) {
@@ -313,7 +335,7 @@ async function refuseStaleOutputs(options: RefreshOptions, siteMonths: string[])
       continue;
     }
     const difference =
-      months && monthsDifference(siteMonths, await monthsOf(months, from, relative(from)));
+      months && monthsDifference(siteMonths, await monthsOf(months, from, relative(from), remedy));
     if (difference) stale.push(`${relative(from)} ${difference}`);
   }
   if (stale.length === 0) return;
@@ -322,7 +344,7 @@ async function refuseStaleOutputs(options: RefreshOptions, siteMonths: string[])
       `months were not all made by the run that made it: ${stale.join('; ')}. Published ` +
       "together, the site's map or downloads would describe other data than its pages. " +
       'Nothing was published or committed. Run the whole pipeline into the staging folder ' +
-      '(`npm run refresh-data -- pipeline`, with no --step, --from or --to), then the commit ' +
+      `(\`${refreshCommand(options, 'pipeline')}\`, with no --step, --from or --to), then the commit ` +
       'step again.',
   );
 }
@@ -346,7 +368,7 @@ async function refuseDownloadsUnlikeManifest(options: RefreshOptions): Promise<v
         )
       : await downloadsUnlikeManifest(
           staged.downloads.dir,
-          parseFile(downloadsManifestSchema, text, manifestFile, STAGE_AGAIN),
+          parseFile(downloadsManifestSchema, text, manifestFile, stageAgain(options)),
         );
   if (problems.length === 0) return;
   throw new RefreshError(
@@ -354,7 +376,7 @@ async function refuseDownloadsUnlikeManifest(options: RefreshOptions): Promise<v
       `${manifestFile} lists: ${problems.join('; ')}. Published so, the Data page would offer ` +
       'files whose size and SHA-256 it gives wrongly, or years without their file. Nothing ' +
       'was published or committed: the published downloads are as they were. Run the whole ' +
-      'pipeline into the staging folder again (`npm run refresh-data -- pipeline`), then the ' +
+      `pipeline into the staging folder again (\`${refreshCommand(options, 'pipeline')}\`), then the ` +
       'commit step.',
   );
 }
@@ -446,7 +468,7 @@ function gateInputs(options: RefreshOptions): GateInputs {
     // The data workflow's `approve` input ("YYYY-MM: reason"), passed through the environment.
     approve: options.env['DATA_APPROVAL'],
     approveGivenAs: "the workflow's approve input, DATA_APPROVAL",
-    writeAgain: RUN_AGAIN,
+    writeAgain: runAgain(options),
   };
 }
 
@@ -731,7 +753,7 @@ async function refuseWithoutRunSummary(options: RefreshOptions): Promise<void> {
       "folder does not hold one run's outputs (a run stopped before its end, or files put " +
       "there by hand), so neither each month's row accounting nor which outputs are this " +
       "run's can be checked",
-    RUN_AGAIN,
+    runAgain(options),
   );
 }
 
@@ -778,7 +800,7 @@ export async function commitStep(
     for (const { from, to, required } of files) {
       if (!(await exists(from))) {
         if (required) {
-          throw unusableFile(path.relative(options.root, from), 'is not there', RUN_AGAIN);
+          throw unusableFile(path.relative(options.root, from), 'is not there', runAgain(options));
         }
         options.log(`Not staged, left as committed: ${path.relative(options.root, to)}`);
         continue;

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { refreshRepository, STAGE_DIR } from '../support/refresh-repository.ts';
 import { ReplayServer } from '../support/replay-server.ts';
 import { replaySources } from '../support/replay-sources.ts';
-import { commitStep, freshnessStep } from '../../pipeline/refresh-steps.ts';
+import { commitStep, freshnessStep, validateStep } from '../../pipeline/refresh-steps.ts';
 import { committedSiteData, removeCrimes } from '../support/site-data.ts';
 
 const SHEFFIELD = 'data/areas/sheffield';
@@ -178,5 +178,43 @@ describe('the freshness step of another district says whose data, and how it is 
   it("Leeds's reads as it always has", async () => {
     const leeds = await freshnessStep(repo.options({ REFRESH_TODAY: '2025-05-05' }));
     expect(leeds.message).toMatch(/^The published data ends at 2025-03;/);
+  });
+});
+
+describe("another district's refusals name its own refresh's commands", () => {
+  const sheffield = () => ({ ...repo.options(), area: 'sheffield' });
+
+  beforeEach(() => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    return () => vi.restoreAllMocks();
+  });
+
+  it('with no staged run summary: stage it again with --area sheffield', async () => {
+    await expect(validateStep(sheffield())).rejects.toThrow(
+      '`npm run refresh-data -- --area sheffield pipeline`',
+    );
+    await expect(validateStep(repo.options())).rejects.toThrow(
+      '`npm run refresh-data -- pipeline`',
+    );
+  });
+
+  it('with a staged run summary that does not say which steps ran: the same', async () => {
+    const published = committedSiteData('sheffield');
+    repo.stageRun(removeCrimes(published, published.months.at(-1)!, 3));
+    repo.write(`${STAGE_DIR}/run-summary.json`, { months: [] });
+    await expect(commitStep(sheffield())).rejects.toThrow(
+      '`npm run refresh-data -- --area sheffield pipeline`',
+    );
+  });
+
+  it('with a staged output an earlier run left: the same', async () => {
+    const published = committedSiteData('sheffield');
+    repo.stageRun(removeCrimes(published, published.months.at(-1)!, 3), ['site-data']);
+    repo.write(`${SHEFFIELD}/output/downloads.json`, { files: [] });
+    repo.git('add', '--all');
+    repo.git('commit', '--quiet', '-m', 'downloads');
+    await expect(commitStep(sheffield())).rejects.toThrow(
+      '`npm run refresh-data -- --area sheffield pipeline`, with no --step',
+    );
   });
 });
