@@ -33,6 +33,7 @@ const INTEGRATION_TESTS = [
   'tests/pipeline/month-worker-entry.test.ts',
   'tests/pipeline/steps/master-csv.test.ts',
   'tests/pipeline/refresh.test.ts',
+  'tests/pipeline/refresh-areas.test.ts',
   'tests/pipeline/sources/**/*.test.ts',
   'tests/bench/generate.test.ts',
 ];
