@@ -168,6 +168,16 @@ function refreshCommand(options: RefreshOptions, step: string): string {
   return `npm run refresh-data -- ${area}${step}`;
 }
 
+/**
+ * `npm run build` for the district refreshed: another than the default is named (AREA), as
+ * the build without it builds the default's site.
+ */
+function buildCommand(options: RefreshOptions): string {
+  return options.area === undefined || options.area === DEFAULT_AREA
+    ? 'npm run build'
+    : `AREA=${options.area} npm run build`;
+}
+
 /** What to do about a staged output that is damaged: the pipeline writes it again. */
 function stageAgain(options: RefreshOptions): string {
   return (
@@ -706,8 +716,8 @@ async function refuseInterruptedPublish(options: RefreshOptions): Promise<void> 
     'Nothing new since the committed data, but an earlier commit step was stopped while ' +
       `publishing outputs that were never committed: its journal ${journal} is still there ` +
       `(${what}), and the working tree holds a mix of those outputs and HEAD's. Nothing was ` +
-      'changed or committed. The next `npm run build` (or dev, validate-data) would complete ' +
-      'that publish and build the site from it. Restore the published outputs as committed, ' +
+      `changed or committed. The next \`${buildCommand(options)}\` (or dev, validate-data) ` +
+      'would complete that publish and build the site from it. Restore the published outputs as committed, ' +
       `in ${options.root}: ${steps.join(', then ')}; then run the refresh again.`,
   );
 }
@@ -730,8 +740,8 @@ async function refuseUncommittedOutputs(options: RefreshOptions): Promise<void> 
   throw new RefreshError(
     'Nothing new since the committed data, but the published files in the working tree differ ' +
       `from HEAD: ${files.join(', ')}. An earlier commit step published them and its git commit ` +
-      'failed or was stopped, or they were changed by hand; the next `npm run build` would ' +
-      `publish them. Nothing was changed or committed. In ${options.root}, restore them as ` +
+      `failed or was stopped, or they were changed by hand; the next \`${buildCommand(options)}\` ` +
+      `would publish them. Nothing was changed or committed. In ${options.root}, restore them as ` +
       `committed: ${restore.join(', then ')}; or, to publish them, commit them: ` +
       `\`git add -- ${shellWords(files)}\`, then \`git commit -- ${shellWords(files)}\`${message}. ` +
       'Then run the refresh again.',
@@ -898,7 +908,7 @@ async function notCommittedMessage(
   const message = shellWord(path.relative(options.root, messageFile));
   return (
     `${failure}. The outputs are published in the working tree but not committed (HEAD is ` +
-    `unchanged): ${files.join(', ')}; the next \`npm run build\` would publish them. Fix what ` +
+    `unchanged): ${files.join(', ')}; the next \`${buildCommand(options)}\` would publish them. Fix what ` +
     `stopped git, then, in ${options.root}, either commit them: ${unstage}` +
     `\`git add -- ${shellWords(files)}\`, ` +
     `then \`git commit --file ${message} -- ${shellWords(files)}\`; or run the commit step ` +

@@ -207,6 +207,28 @@ describe("another district's refusals name its own refresh's commands", () => {
     );
   });
 
+  it("with nothing new and its published data changed by hand: the build that would publish it is Sheffield's", async () => {
+    const published = committedSiteData('sheffield');
+    repo.stageRun(published);
+    // Published in the working tree, never committed: what a stopped commit step leaves.
+    repo.write(
+      `${SHEFFIELD}/output/site-data.json`,
+      removeCrimes(published, published.months.at(-1)!, 3),
+    );
+    await expect(commitStep(sheffield())).rejects.toThrow(
+      'the next `AREA=sheffield npm run build` would publish them',
+    );
+  });
+
+  it("with nothing new and Leeds's published data changed by hand: the build is Leeds's own", async () => {
+    const published = committedSiteData();
+    repo.stageRun(published);
+    repo.write('src/data/site-data.json', removeCrimes(published, published.months.at(-1)!, 3));
+    await expect(commitStep(repo.options())).rejects.toThrow(
+      'the next `npm run build` would publish them',
+    );
+  });
+
   it('with a staged output an earlier run left: the same', async () => {
     const published = committedSiteData('sheffield');
     repo.stageRun(removeCrimes(published, published.months.at(-1)!, 3), ['site-data']);
