@@ -44,16 +44,23 @@ function WardFigures(props: WardDetailsProps) {
   const leedsRate = figures.leedsRate;
   const rank = figures.rankOf.get(ward) ?? null;
   const { noun } = figures;
+  // The district's figures as these are: without the centre's crimes and residents when it is
+  // left out, and named so, since the district's own (its reports') are other numbers.
+  const centre = MAP_AREA.centre;
+  const district =
+    figures.filter.excludeCityCentre && centre !== null
+      ? `${MAP_AREA.district} without the ${centre.label}`
+      : MAP_AREA.district;
   return (
     <dl>
       <dt>{capitalise(noun)}</dt>
       <dd id="crime-map-ward-count">{formatCount(count)}</dd>
-      <dt>Share of {MAP_AREA.district}</dt>
+      <dt>Share of {district}</dt>
       <dd>{formatShare(figures.leedsTotal > 0 ? count / figures.leedsTotal : 0)}</dd>
       <dt>Rate</dt>
       <dd id="crime-map-ward-rate">
         {rate === null ? 'n/a' : `${formatRate(rate)} ${figures.rateUnit}`}
-        {leedsRate === null ? '' : ` (${MAP_AREA.district}: ${formatRate(leedsRate)})`}
+        {leedsRate === null ? '' : ` (${district}: ${formatRate(leedsRate)})`}
       </dd>
       <dt>Residents</dt>
       <dd id="crime-map-ward-residents">

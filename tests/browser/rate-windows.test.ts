@@ -103,9 +103,54 @@ describe('rates on the map and the reports', () => {
 
     const shown = (await mapRates(`ward=${SLUG}&from=${from}&to=${to}&cc=1`)).ward;
     expect(shown).toMatch(new RegExp(`^${expected} per 1,000 residents over \\d+ months? `));
-    expect(shown).toContain(`(Leeds: ${expectedLeeds})`);
+    expect(shown).toContain(`(Leeds without the city centre: ${expectedLeeds})`);
     // Dividing by every resident would give a visibly lower rate for this ward.
     expect(((count / ward.population) * 1000).toFixed(1)).not.toBe(expected);
+  });
+
+  it("names Leeds's figures beside a ward's as without the city centre when it is left out, not as Leeds's", async () => {
+    const { from, to } = reportWindow();
+    // A ward with no resident and no crime in the centre: its own figures are its report's,
+    // while Leeds's lose the centre's crimes and residents.
+    const ward = site.wards.find((w) => w.cityCentreResidents === 0)!;
+    const all = expectedFromMapEntries(mapData, { from, to });
+    const outside = expectedFromMapEntries(mapData, { from, to, excludeCityCentre: true });
+    const count = outside.wards.find((w) => w.name === ward.name)!.count;
+    expect(count).toBe(all.wards.find((w) => w.name === ward.name)!.count);
+    const leedsResidents = site.wards.reduce((n, w) => n + w.population, 0);
+    const centreResidents = site.wards.reduce((n, w) => n + w.cityCentreResidents, 0);
+    const leeds = ((all.total / leedsResidents) * 1000).toFixed(1);
+    const leedsOutside = ((outside.total / (leedsResidents - centreResidents)) * 1000).toFixed(1);
+    expect(leedsOutside).not.toBe(leeds);
+    // The share as a number, whatever zeros the page leaves off ("7%" for 7.0%).
+    const percent = (text: string) => Number(text.replace('%', ''));
+
+    const details = async (query: string) => {
+      const { page, context } = await openPage(browser, `/?${query}`);
+      try {
+        await waitForMap(page);
+        return (await page.$$eval('#crime-map-ward dl > *', (els) =>
+          els.map((el) => el.textContent?.replace(/\s+/g, ' ').trim() ?? ''),
+        )) as string[];
+      } finally {
+        await context.close();
+      }
+    };
+    const rateOf = (dl: string[]) => dl[dl.indexOf('Rate') + 1] ?? '';
+    const shareLabel = (dl: string[]) => dl.find((text) => text.startsWith('Share of')) ?? '';
+    const shareValue = (dl: string[]) => dl[dl.indexOf(shareLabel(dl)) + 1] ?? '';
+
+    const whole = await details(`ward=${ward.slug}&from=${from}&to=${to}`);
+    expect(rateOf(whole)).toMatch(new RegExp(`\\(Leeds: ${leeds}\\)$`));
+    expect(shareLabel(whole)).toBe('Share of Leeds');
+    expect(percent(shareValue(whole))).toBeCloseTo((count / all.total) * 100, 1);
+
+    const withoutCentre = await details(`ward=${ward.slug}&from=${from}&to=${to}&cc=1`);
+    expect(rateOf(withoutCentre)).toMatch(
+      new RegExp(`\\(Leeds without the city centre: ${leedsOutside}\\)$`),
+    );
+    expect(shareLabel(withoutCentre)).toBe('Share of Leeds without the city centre');
+    expect(percent(shareValue(withoutCentre))).toBeCloseTo((count / outside.total) * 100, 1);
   });
 
   it("says under a centre ward's rate that the centre inflates it, as its report does, and only then", async () => {
