@@ -4,6 +4,7 @@
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parse } from 'node-html-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline } from '../../pipeline/cli.ts';
 import { createMemoryReporter } from '../../pipeline/report.ts';
@@ -123,6 +124,25 @@ describe('AREA=sheffield npm run build', () => {
     expect(about).toContain('the rate of City, the ward it is made of, is inflated');
     // One ward's rate: the sentence after it speaks of it in the singular.
     expect(about).toContain('is inflated. It measures crimes per resident, not the risk');
+  });
+
+  it('sends no one to the map without the centre to see a ward that lies wholly in it, and says why', () => {
+    // City's residents all live in the centre (the City ward): left out with it, City has no
+    // residents, no rate and no crimes, so the map has nothing of it to show.
+    const caveats = [
+      ['wards/city/index.html', 'City'],
+      ['wards/index.html', 'City'],
+      ['years/2024/index.html', 'City'],
+    ] as const;
+    for (const [page, ward] of caveats) {
+      const caveat = parse(pages.get(page) ?? '').querySelector('.centre-caveat');
+      const text = caveat?.text.replace(/\s+/g, ' ') ?? '';
+      expect(text, page).toContain(`100% of ${ward}'s residents live in the city centre`);
+      expect(caveat?.querySelector('a')?.text ?? null, page).toBeNull();
+      expect(text, page).toContain(
+        `${ward} lies wholly in the city centre: left out with it, ${ward} has no residents and no rate.`,
+      );
+    }
   });
 
   it('gives the OS notice the year of its own boundaries (area.json), on every page and download', async () => {
