@@ -96,10 +96,10 @@ export default function CrimeMap(props: CrimeMapProps) {
     );
   }
   // One status line from the first render, outside the filters (hidden while closed on a phone,
-  // and under a ward's details): the load, then what the map says of its link (MapArea), the
-  // figures after a change (MapFigures) and the place search's answer (PlaceSearch). A screen
-  // reader reads out a change of a status it already knows; one line, so one change is read once,
-  // and a text said again is read again (status-line.ts).
+  // and under a ward's details): the load, then what the map says of its link and of a base map
+  // that failed (MapArea), the figures after a change (MapFigures) and the place search's answer
+  // (PlaceSearch). A screen reader reads out a change of a status it already knows; one line, so
+  // one change is read once, and a text said again is read again (status-line.ts).
   return (
     <>
       <p

@@ -84,6 +84,9 @@ export interface MapAreaProps {
   children: ComponentChildren;
 }
 
+/** Shown over the map and said in the island's status line when the base map's tiles fail. */
+const TILES_FAILED = 'The background map could not be loaded; the crime layers still work.';
+
 /**
  * What the island's status line says of a link's notes (none: nothing): the notes themselves,
  * so other notes after Back are read out too.
@@ -100,6 +103,11 @@ export function MapArea(props: MapAreaProps) {
   // screen reader reads out a status that changes, not one that comes with its text.
   const { announce } = props;
   useEffect(() => announce(linkNotesAnnouncement(linkNotes)), [announce, linkNotes]);
+  // The tiles fail after the map is drawn, so after the link's notes have been said: said on
+  // their own, those are not said again.
+  useEffect(() => {
+    if (tilesFailed) announce(TILES_FAILED);
+  }, [announce, tilesFailed]);
   // The button goes with the notes: focus goes on to the map they were over, not to the page's
   // start, where a keyboard or screen reader would be left. Escape in the notes closes them too,
   // as it closes the other boxes over the map (escape-keys.ts).
@@ -122,11 +130,7 @@ export function MapArea(props: MapAreaProps) {
       )}
       {(tilesFailed || linkNotes.length > 0) && (
         <div class="crime-map__map-notes">
-          {tilesFailed && (
-            <p class="crime-map__note crime-map__tiles-note" role="status">
-              The background map could not be loaded; the crime layers still work.
-            </p>
-          )}
+          {tilesFailed && <p class="crime-map__note crime-map__tiles-note">{TILES_FAILED}</p>}
           {linkNotes.length > 0 && (
             <div
               class="crime-map__link-notes"

@@ -503,7 +503,11 @@ describe('map page', () => {
 
   it('keeps the overlays and figures working when map tiles fail to load', async () => {
     const { page, consoleErrors, tileErrors } = await openMap('', { tiles: 'fail' });
-    await page.getByText('The background map could not be loaded').waitFor();
+    // Over the map (the status line says it too).
+    await page
+      .locator('.crime-map__main')
+      .getByText('The background map could not be loaded')
+      .waitFor();
     expect(await page.locator('canvas.leaflet-heatmap-layer').count()).toBe(1);
     await afterUpdate(page, () =>
       page
@@ -513,6 +517,35 @@ describe('map page', () => {
     await expectFigures(page, expectedFromSiteData(site, { from: first, to: last }));
     expect(tileErrors.length).toBeGreaterThan(0);
     expect(consoleErrors).toEqual([]);
+  });
+
+  it("says the background map's failure once in the status line, the page's one live region, after a link's notes", async () => {
+    const { page } = await openMap('?type=burglery', {
+      tiles: 'fail',
+      beforeLoad: (context) =>
+        context.addInitScript(() => {
+          // Every text the status line comes to hold: a screen reader reads out a live
+          // region whose text changes, not one that comes into the page with its text.
+          const heard: string[] = [];
+          (window as { __heard?: string[] }).__heard = heard;
+          new MutationObserver(() => {
+            const text = document.getElementById('crime-map-status')?.textContent ?? '';
+            if (text !== heard.at(-1)) heard.push(text);
+          }).observe(document, { childList: true, characterData: true, subtree: true });
+        }),
+    });
+    const failed = 'The background map could not be loaded; the crime layers still work.';
+    await page.locator('.crime-map__main').getByText(failed).waitFor();
+    const heard = () =>
+      page.evaluate(() => (window as { __heard?: string[] }).__heard?.map((t) => t.trim()) ?? []);
+    await expect.poll(heard, { timeout: 5_000 }).toContain(failed);
+    const said = await heard();
+    expect(said.filter((text) => text === failed)).toHaveLength(1);
+    // The link's notes, said before, are still heard: the failure came after them.
+    expect(said.filter((text) => text.startsWith('This link asked for'))).toHaveLength(1);
+    // The note over the map is seen, not a second live region that comes with its text.
+    expect(await page.getByRole('status').count()).toBe(1);
+    expect(await page.locator('[aria-live], [role="alert"]').count()).toBe(0);
   });
 
   it('ranks all wards after "Show all", in the order of the site data', async () => {
