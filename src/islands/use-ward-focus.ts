@@ -34,7 +34,8 @@ export function useWardFocus(
    * pick; after a close, back to where it was (or the map), once the details are gone and what
    * they covered (the filters' sheet on a phone) can take focus. Null for a change of ward
    * not made here (the browser's Back button), which moves no focus unless the details held
-   * it: then it goes back as after a close, rather than to the page's start.
+   * it (then it goes back as after a close) or cover it (then it goes to their heading), rather
+   * than to the page's start.
    */
   const pending = useRef<'heading' | 'back' | null>(null);
   /** The ward of the last render, to tell details that closed from none that were open. */
@@ -55,10 +56,11 @@ export function useWardFocus(
       back?.focus({ preventScroll: true });
       return;
     }
-    if (next === 'heading') {
-      focusHeading();
-      if (reveal.current) shownRef.current(ward);
-    }
+    // Details that Back or Forward opens take focus too when they hide what had it: on a narrow
+    // screen they cover the filters (crime-map.css), and the browser would move the focus from a
+    // control out of sight to the page's start.
+    if (next === 'heading' || focusHidden()) focusHeading();
+    if (next === 'heading' && reveal.current) shownRef.current(ward);
     reveal.current = false;
   }, [ward, fallback]);
 
@@ -88,6 +90,17 @@ export function useWardFocus(
       toggle: (slug) => (stateRef.current.ward === slug ? close() : pick(slug)),
     };
   }, [commit, stateRef, fallback]);
+}
+
+/** Whether the element with focus is out of sight (hidden by a style), not the page itself. */
+function focusHidden(): boolean {
+  const active = document.activeElement;
+  return (
+    active instanceof HTMLElement &&
+    active !== document.body &&
+    typeof active.checkVisibility === 'function' &&
+    !active.checkVisibility({ visibilityProperty: true })
+  );
 }
 
 /** The ward details' heading takes focus, scrolled into view. */

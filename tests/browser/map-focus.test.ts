@@ -1,6 +1,7 @@
 // Where the keyboard's focus goes on the map page when what holds it closes or goes away:
 // Escape on the filters' sheet (a phone's bottom sheet) and the crime types' fold-out list;
-// back or forward taking away the ranking, the heat controls or a link's notes.
+// back or forward taking away the ranking, the heat controls or a link's notes, or opening a
+// ward's details over the filters on a phone.
 import { describe, expect, it, vi } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserPages } from './support.ts';
@@ -284,6 +285,74 @@ describe('focus when back or forward takes away what had it', () => {
         'crime-map__map',
       );
     }
+  });
+});
+
+describe("focus when back or forward opens a ward's details over it", () => {
+  /** Wait until the ward's details are there (or gone) and the address has been written. */
+  async function settled(page: Page, open: boolean): Promise<void> {
+    await page.waitForSelector('#crime-map-ward', { state: open ? 'attached' : 'detached' });
+    await page.waitForFunction(
+      () => !document.querySelector('.crime-map')?.hasAttribute('data-history'),
+    );
+  }
+
+  /** What has focus once the browser has drawn the page (it moves focus off what it hides). */
+  const focusedWhenDrawn = (page: Page) =>
+    page
+      .evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 50))))
+      .then(() => focused(page));
+
+  for (const [size, viewport] of [
+    ['phone', PHONE],
+    ['tablet', TABLET],
+  ] as const) {
+    it(`goes to their heading when they cover the filters that had it, on a ${size}`, async () => {
+      const page = await openMap(viewport, '?view=wards');
+      await page.locator('.crime-map__panel-toggle').click();
+      const button = page.locator('.crime-map__ward-button').first();
+      const ward = (await button.textContent()) ?? '';
+      await button.focus();
+      await page.keyboard.press('Enter');
+      await settled(page, true);
+      expect(await focusedWhenDrawn(page)).toBe(`h2 ${ward}`);
+      await page.keyboard.press('Escape');
+      await settled(page, false);
+      expect(await focusedWhenDrawn(page)).toBe(`button ${ward}`);
+      // Back opens the ward again over the filters, which the focus was in.
+      await page.goBack();
+      await settled(page, true);
+      expect(await focusedWhenDrawn(page), 'back, from the ranking').toBe(`h2 ${ward}`);
+      // Back closes them (they held the focus), and forward opens them over each control.
+      for (const [where, control] of [
+        ['the place search', page.locator('#crime-map-place')],
+        ['a month handle', page.locator('.crime-map__panel [role="slider"]').first()],
+        ['the reset button', page.getByRole('button', { name: 'Reset the map' })],
+        ['the ranking', button],
+      ] as const) {
+        await page.goBack();
+        await settled(page, false);
+        await control.focus();
+        expect(await focusedWhenDrawn(page), where).not.toBe('body');
+        await page.goForward();
+        await settled(page, true);
+        expect(await focusedWhenDrawn(page), `forward, from ${where}`).toBe(`h2 ${ward}`);
+      }
+    });
+  }
+
+  it('leaves it in the side panel of a wide screen, which they do not cover', async () => {
+    const page = await openMap(DESKTOP, '?view=wards');
+    const button = page.locator('.crime-map__ward-button').first();
+    const ward = (await button.textContent()) ?? '';
+    await button.focus();
+    await page.keyboard.press('Enter');
+    await settled(page, true);
+    await page.keyboard.press('Escape');
+    await settled(page, false);
+    await page.goBack();
+    await settled(page, true);
+    expect(await focusedWhenDrawn(page)).toBe(`button ${ward}`);
   });
 });
 
