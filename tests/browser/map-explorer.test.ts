@@ -1201,13 +1201,21 @@ describe('ward search with a ward open', () => {
 });
 
 describe('ward details beside the map', () => {
-  it("cover no part of the legend or the map's attribution, on a laptop screen and a wide one", async () => {
+  it("cover no part of the legend, the map's attribution or a link's notes, on a laptop screen and a wide one", async () => {
     for (const size of ['laptop', 'desktop'] as const) {
-      const { page } = await openMap(size, '?view=wards&measure=rate&ward=armley');
+      // Crime types the map does not know, and a first month before the data: notes over the map.
+      const { page } = await openMap(
+        size,
+        '?view=wards&measure=rate&ward=armley&type=drugs,burglery,shopliftin&from=2019-01',
+      );
       await page.waitForSelector('#crime-map-ward');
       const details = await page.locator('#crime-map-ward').boundingBox();
       if (details === null) throw new Error(`${size}: the ward details are not shown`);
-      for (const other of ['.crime-map__legend', '.leaflet-control-attribution']) {
+      for (const other of [
+        '.crime-map__legend',
+        '.leaflet-control-attribution',
+        '#crime-map-link-notes',
+      ]) {
         const box = await page.locator(other).boundingBox();
         if (box === null) throw new Error(`${size}: ${other} is not shown`);
         const across = (a: number, aSize: number, b: number, bSize: number) =>
