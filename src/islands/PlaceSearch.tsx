@@ -4,9 +4,10 @@
 // server is asked. Every answer is said in the island's status line (CrimeMap) and shown once:
 // one that opens a ward with the ward's details (which cover the search on a phone, and take
 // the focus), where a postcode is said under the ward's name, and under the field once they
-// close, until the next search; any other under the field. A ward
-// is said by its details' heading alone, read out as it takes the focus: a ward found by name
-// says nothing more, a postcode says where it is in "this ward".
+// close, until the next search; any other under the field (several wards that match: their
+// count there, a button for each after it, and their names in the status line). A ward is said
+// by its details' heading alone, read out as it takes the focus: a ward found by name says
+// nothing more, a postcode says where it is in "this ward".
 import { MAP_AREA } from '../lib/map-area.ts';
 import { useRef, useState } from 'preact/hooks';
 import type { MapData } from '../shared/map-data.ts';
@@ -112,7 +113,11 @@ export function PlaceSearch(props: PlaceSearchProps) {
       setMessage('', '');
       onFound({ ward: wards[0], centre: null, zoom: null, note: null });
     } else if (wards.length > 1) {
-      setMessage(`${wards.length} wards match “${text.trim()}”:`);
+      // Shown before the wards' buttons, which say the rest; said, the wards are named too, or
+      // a screen reader would hear the count and no ward.
+      const matches = `${wards.length} wards match “${text.trim()}”`;
+      setShown(`${matches}:`);
+      announce(`${matches}: ${wards.map(wardName).join(', ')}. Each is a button after the field.`);
       setChoices(wards);
     } else {
       setMessage(WORDS.noMatch(text));

@@ -1008,6 +1008,45 @@ describe('the status line, said again', () => {
     expect(await heard()).toHaveLength(4);
   });
 
+  it.each(['desktop', 'phone'] as const)(
+    'names the wards a search matches, as its buttons do, on a %s',
+    async (size) => {
+      const { page } = await openMap(size);
+      await openPanel(page, size);
+      const heard = await watchStatus(page);
+      const search = page.getByLabel('Find a postcode or ward');
+      // Typed starts of words: each matches some wards of the site data, none only one.
+      for (const typed of ['h', 'Ro', 'morley']) {
+        const starts = (name: string) =>
+          name.split(/[\s&-]+/).some((word) => word.toLowerCase().startsWith(typed.toLowerCase()));
+        const expected = site.wards.filter((w) => starts(w.name)).map((w) => w.name);
+        expect(expected.length, typed).toBeGreaterThan(1);
+        const before = (await heard()).length;
+        await search.fill(typed);
+        await search.press('Enter');
+        await expect.poll(async () => (await heard()).length, { timeout: 5_000 }).toBe(before + 1);
+        const said = (await heard()).at(-1) ?? '';
+        const buttons = await page.locator('.crime-map__choices button').allTextContents();
+        expect([...buttons].sort(), typed).toEqual([...expected].sort());
+        expect(said, typed).toContain(`${expected.length} wards match “${typed}”`);
+        // Each ward the buttons offer is named in what is said, in the buttons' order.
+        const at = buttons.map((name) => said.indexOf(name));
+        expect(
+          at.every((i) => i >= 0),
+          `${typed}: ${said}`,
+        ).toBe(true);
+        expect(
+          [...at].sort((a, b) => a - b),
+          `${typed}: ${said}`,
+        ).toEqual(at);
+        // Seen under the field as before, the buttons after it.
+        expect(await page.textContent('#crime-map-search-result'), typed).toBe(
+          `${expected.length} wards match “${typed}”:`,
+        );
+      }
+    },
+  );
+
   it("says a ward found by name once, by its details' heading, which takes focus, not by the status line as well", async () => {
     const { page } = await openMap('desktop');
     const heard = await watchStatus(page);
