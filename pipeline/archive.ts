@@ -71,6 +71,10 @@ const MONTH_FOLDER = /^\d{4}-\d{2}$/;
 const ENTRY_PATTERN =
   /^(?:[^/]+\/)?(\d{4}-\d{2})\/(\d{4}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*?)-(street|outcomes|stop-and-search)\.csv$/;
 
+/** A police.uk file's own name (YYYY-MM-<force>-<kind>.csv), wherever it is. */
+const POLICE_FILE_NAME =
+  /^(\d{4}-\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*?-(?:street|outcomes|stop-and-search)\.csv$/;
+
 /**
  * Parse an archive entry name; null if it is not a police.uk file, if its folder and file
  * months differ or if either month does not exist (misnamedFile tells such a file apart).
@@ -99,7 +103,7 @@ function entryNameParts(name: string): (EntryName & { folderMonth: string }) | n
  */
 function misnamedFile(name: string, where: string): InputError | null {
   const parts = entryNameParts(name);
-  if (parts === null) return null;
+  if (parts === null) return outsideMonthFolder(name, where);
   const { folderMonth, month, force, kind } = parts;
   if (!MONTH_PATTERN.test(month)) {
     return new InputError(
@@ -122,6 +126,22 @@ function misnamedFile(name: string, where: string): InputError | null {
     `is named for ${month} but is in the ${folderMonth} folder, so the month it holds is ` +
       `not known: move it into a ${month} folder if it holds ${month}'s crimes, or rename it ` +
       `${folderMonth}-${force}-${kind}.csv if it holds ${folderMonth}'s`,
+  );
+}
+
+/**
+ * The error for a file named as police.uk names its files but not in a YYYY-MM folder (beside
+ * the month folders, or in a folder named otherwise, such as "2025-02 (1)"), else null: the
+ * run reads only month folders, and skipping it would leave its month out without a word.
+ */
+function outsideMonthFolder(name: string, where: string): InputError | null {
+  const match = POLICE_FILE_NAME.exec(path.posix.basename(name.replaceAll('\\', '/')));
+  if (!match) return null;
+  const [file, month] = match;
+  return new InputError(
+    where,
+    `is a police.uk file outside a month folder, so it is not read: move it into a ${month} ` +
+      `folder of the input (${month}/${file}), or remove it`,
   );
 }
 
@@ -187,6 +207,10 @@ async function openFolder(root: string): Promise<ArchiveInput> {
   const ignored: string[] = [];
   const emptyFolders: EmptyFolder[] = [];
   for (const monthDir of await sortedChildren(root)) {
+    if (monthDir.isFile()) {
+      const outside = outsideMonthFolder(monthDir.name, path.join(root, monthDir.name));
+      if (outside) throw outside;
+    }
     if (!monthDir.isDirectory() || !MONTH_FOLDER.test(monthDir.name)) continue;
     const before = entries.length;
     for (const file of await sortedChildren(path.join(root, monthDir.name))) {

@@ -247,6 +247,59 @@ describe('openArchiveInputs', () => {
     });
   });
 
+  describe('fails on a police.uk file outside a month folder, naming it and the folder to move it into', () => {
+    // The run reads month folders only: such a file was skipped without a word, its month
+    // then a gap on every page.
+    it('a street file beside the month folders', async () => {
+      const root = await moved(
+        'outside-beside',
+        '2025-02/2025-02-west-yorkshire-street.csv',
+        '2025-02-west-yorkshire-street.csv',
+      );
+      await expect(openArchiveInputs(root)).rejects.toThrow(
+        `${path.join(root, '2025-02-west-yorkshire-street.csv')}: is a police.uk file outside ` +
+          'a month folder, so it is not read: move it into a 2025-02 folder of the input ' +
+          '(2025-02/2025-02-west-yorkshire-street.csv)',
+      );
+    });
+
+    it('an outcomes file in a folder named otherwise, as a second download unpacks to', async () => {
+      const root = await sampleCopy('outside-copy-folder');
+      const file = path.join(root, '2025-02 (1)', '2025-02-west-yorkshire-outcomes.csv');
+      await mkdir(path.dirname(file));
+      await writeFile(file, syntheticFile('2025-02', 'west-yorkshire', 'outcomes'));
+      await expect(openArchiveInputs(root)).rejects.toThrow(
+        `${file}: is a police.uk file outside a month folder`,
+      );
+    });
+
+    it('a stop-and-search file at the top of a zip, named by the zip and its entry', async () => {
+      const root = await moved(
+        'outside-zip-src',
+        '2021-08/2021-08-west-yorkshire-stop-and-search.csv',
+        '2021-08-west-yorkshire-stop-and-search.csv',
+      );
+      const zipPath = path.join(tmp, 'outside.zip');
+      await zipFolder(root, zipPath);
+      await expect(openArchiveInputs(zipPath)).rejects.toThrow(
+        `${zipPath}:2021-08-west-yorkshire-stop-and-search.csv: is a police.uk file outside a ` +
+          'month folder, so it is not read: move it into a 2021-08 folder of the input',
+      );
+    });
+
+    it('while other files beside the month folders are still not read', async () => {
+      const root = await sampleCopy('outside-other');
+      await writeFile(path.join(root, 'README.txt'), 'police.uk archive');
+      await writeFile(path.join(root, '2025-02-notes.csv'), 'a,b\n');
+      const inputs = await openArchiveInputs(root);
+      try {
+        expect(inputs[0]?.entries).toHaveLength(4);
+      } finally {
+        closeAll(inputs);
+      }
+    });
+  });
+
   describe('fails on a police.uk file whose month does not exist, naming the file, the month and what to do', () => {
     it('a street file in a folder named for the same impossible month', async () => {
       const root = await moved(
