@@ -199,6 +199,9 @@ export class MapLayers {
     // Chromium puts an SVG element with focus listeners (Leaflet's tooltips add them) in the
     // tab order, where an outline would be an unnamed stop that does nothing.
     for (const path of this.wardPaths.values()) path.getElement()?.setAttribute('tabindex', '-1');
+    pressedWithSpace(
+      container.querySelectorAll<HTMLElement>('.leaflet-control-zoom [role="button"]'),
+    );
     this.map.on('moveend', () => {
       if (!this.settingView) callbacks.onMove(this.view());
     });
@@ -362,5 +365,20 @@ export class MapLayers {
   destroy(): void {
     this.resizeObserver.disconnect();
     this.map.remove();
+  }
+}
+
+/**
+ * Leaflet's zoom buttons are links that say they are buttons (role="button"): a keyboard
+ * presses a button with Space as well as Enter, and a link answers Enter alone. Space on one
+ * now presses it, as Enter does, and does not scroll the page.
+ */
+function pressedWithSpace(buttons: Iterable<HTMLElement>): void {
+  for (const button of buttons) {
+    button.addEventListener('keydown', (event) => {
+      if (event.key !== ' ' || event.repeat) return;
+      event.preventDefault();
+      button.click();
+    });
   }
 }

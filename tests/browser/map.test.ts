@@ -171,6 +171,27 @@ describe('map page', () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  it.each([
+    ['in', '.leaflet-control-zoom-in'],
+    ['out', '.leaflet-control-zoom-out'],
+  ])(
+    'presses the zoom %s button with Space as with Enter, without scrolling the page',
+    async (_, selector) => {
+      /** The view's address after the button is pressed with `key` on a fresh map. */
+      const pressed = async (key: string) => {
+        const { page } = await openMap();
+        await page.locator(selector).focus();
+        const before = page.url();
+        await page.keyboard.press(key);
+        await page.waitForFunction((url) => location.href !== url, before);
+        return { url: new URL(page.url()).search, scrolled: await page.evaluate(() => scrollY) };
+      };
+      const withEnter = await pressed('Enter');
+      expect(withEnter.url).toMatch(/[?&]z=\d/);
+      expect(await pressed('Space')).toEqual({ url: withEnter.url, scrolled: 0 });
+    },
+  );
+
   it("narrows the month range from the keyboard and shows that range's figures and label", async () => {
     const { page, consoleErrors } = await openMap();
     const firstHandle = page.getByRole('slider', { name: 'First month' });
