@@ -7,7 +7,7 @@
 // next finding of its month (and checks) through, until it is used or a person removes it.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { DEFAULT_AREA } from '../src/shared/area-paths.ts';
+import { areaFilePath, DEFAULT_AREA, otherArea } from '../src/shared/area-paths.ts';
 import { monthSchema } from '../src/shared/schema.ts';
 import type { ComparisonCheck } from './gate.ts';
 import { oneLine, quoteOutside } from './log-safe.ts';
@@ -23,7 +23,8 @@ export const APPROVALS_PATH = 'data/approvals.json';
  * gate, and spend it there.
  */
 export function approvalsPath(area: string = DEFAULT_AREA): string {
-  return area === DEFAULT_AREA ? APPROVALS_PATH : `data/areas/${area}/approvals.json`;
+  const other = otherArea(area);
+  return other === undefined ? APPROVALS_PATH : areaFilePath(other, 'approvals.json');
 }
 
 /** The checks an approval can let through: those about one month's figures. */

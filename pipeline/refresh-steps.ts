@@ -29,6 +29,7 @@ import {
   type GateInputs,
 } from './gate-inputs.ts';
 import { DEFAULT_AREA, pipelinePaths, type PipelinePaths } from './paths.ts';
+import { areaFilePath, otherArea } from '../src/shared/area-paths.ts';
 import { changeEntry, commitMessage, recordChange } from './provenance.ts';
 import { downloadsMonths, mapDataMonths } from './output-months.ts';
 import { monthsDifference } from '../src/shared/months.ts';
@@ -134,7 +135,8 @@ async function refuseOtherDistrictsFolder(options: RefreshOptions): Promise<void
  * data/refresh for the default district, data/areas/<slug>/refresh for another.
  */
 export function refreshStageDir(area: string = DEFAULT_AREA): string {
-  return area === DEFAULT_AREA ? DEFAULT_REFRESH_DIR : `data/areas/${area}/refresh`;
+  const other = otherArea(area);
+  return other === undefined ? DEFAULT_REFRESH_DIR : areaFilePath(other, 'refresh');
 }
 
 /** The default district's staging folder; the data workflow sets REFRESH_DIR to the same. */
@@ -163,9 +165,8 @@ function unusableFile(
  * named (--area), as the command without it refreshes the default, in its own staging folder.
  */
 function refreshCommand(options: RefreshOptions, step: string): string {
-  const area =
-    options.area === undefined || options.area === DEFAULT_AREA ? '' : `--area ${options.area} `;
-  return `npm run refresh-data -- ${area}${step}`;
+  const other = otherArea(options.area);
+  return `npm run refresh-data -- ${other === undefined ? '' : `--area ${other} `}${step}`;
 }
 
 /**
@@ -173,9 +174,8 @@ function refreshCommand(options: RefreshOptions, step: string): string {
  * the build without it builds the default's site.
  */
 function buildCommand(options: RefreshOptions): string {
-  return options.area === undefined || options.area === DEFAULT_AREA
-    ? 'npm run build'
-    : `AREA=${options.area} npm run build`;
+  const other = otherArea(options.area);
+  return other === undefined ? 'npm run build' : `AREA=${other} npm run build`;
 }
 
 /** What to do about a staged output that is damaged: the pipeline writes it again. */
@@ -396,8 +396,8 @@ async function refuseDownloadsUnlikeManifest(options: RefreshOptions): Promise<v
  * name as area.json gives it, which the commit message and the watchdog say.
  */
 async function otherDistrict(options: RefreshOptions): Promise<OtherDistrict | undefined> {
-  const slug = options.area;
-  if (slug === undefined || slug === DEFAULT_AREA) return undefined;
+  const slug = otherArea(options.area);
+  if (slug === undefined) return undefined;
   const config = await readAreaConfig(slug, { root: options.root });
   return { name: config.localAuthority.name, slug };
 }

@@ -36,9 +36,23 @@ export function areaSlugFromEnv(env: AreaEnv): string {
  * Throws for a slug that is not an area name: "../x" would reach a folder outside data/areas.
  */
 export function areaOutputPath(slug: string): string {
+  return areaFilePath(slug, 'output');
+}
+
+/**
+ * `name` in the folder of the district `slug` (data/areas/<slug>/<name>: its area.json, its
+ * outputs, its approvals, its refresh's staging folder), with forward slashes (a git path
+ * too). Throws for a slug that is not an area name, as areaOutputPath.
+ */
+export function areaFilePath(slug: string, name: string): string {
   const problem = areaNameProblem(slug);
   if (problem !== null) throw new Error(problem);
-  return `data/areas/${slug}/output`;
+  return `data/areas/${slug}/${name}`;
+}
+
+/** The district `slug` names when it is another than DEFAULT_AREA; undefined for the default. */
+export function otherArea(slug: string | undefined): string | undefined {
+  return slug === undefined || slug === DEFAULT_AREA ? undefined : slug;
 }
 
 /**
