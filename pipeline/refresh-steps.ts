@@ -29,7 +29,7 @@ import {
   type GateInputs,
 } from './gate-inputs.ts';
 import { DEFAULT_AREA, pipelinePaths, type PipelinePaths } from './paths.ts';
-import { areaFilePath, otherArea } from '../src/shared/area-paths.ts';
+import { areaFilePath, areaNameProblem, otherArea } from '../src/shared/area-paths.ts';
 import { changeEntry, commitMessage, recordChange } from './provenance.ts';
 import { downloadsMonths, mapDataMonths } from './output-months.ts';
 import { monthsDifference } from '../src/shared/months.ts';
@@ -94,8 +94,10 @@ const STAGED_FOR = 'refresh-area.txt';
 
 /**
  * The district whose refresh the staging folder holds, and how that is known; null when it
- * names none and holds no cache. A cache there from before the folder named its district is
- * the default district's: every refresh staged in one folder then, the data workflow's Leeds's.
+ * names none and holds no cache. A cache there that names no district is the district whose
+ * own folder it is (refreshStageDir): a cache the data workflow restores there comes without
+ * the name, which is no cache of the folder. In another folder (REFRESH_DIR) it is the default
+ * district's, from before folders named their district, when every refresh staged in one.
  */
 async function stagingFolderArea(
   options: RefreshOptions,
@@ -103,8 +105,21 @@ async function stagingFolderArea(
   const text = await readIfThere(path.join(options.root, options.stageDir, STAGED_FOR));
   if (text !== null) return { area: text.trim(), named: true };
   return (await exists(paths(options).staged.cacheDir))
-    ? { area: DEFAULT_AREA, named: false }
+    ? { area: stagingFolderOwner(options.stageDir) ?? DEFAULT_AREA, named: false }
     : null;
+}
+
+/**
+ * The district whose own staging folder `stageDir` is (refreshStageDir's inverse), or null
+ * for a folder that is no district's own.
+ */
+function stagingFolderOwner(stageDir: string): string | null {
+  const dir = path.posix.normalize(stageDir.split(path.sep).join('/')).replace(/\/$/, '');
+  if (dir === refreshStageDir(DEFAULT_AREA)) return DEFAULT_AREA;
+  // data/areas/<slug>/refresh: the folder's name above "refresh" is the candidate.
+  const slug = path.posix.basename(path.posix.dirname(dir));
+  if (areaNameProblem(slug) !== null) return null;
+  return refreshStageDir(slug) === dir ? slug : null;
 }
 
 /**
@@ -118,8 +133,10 @@ async function refuseOtherDistrictsFolder(options: RefreshOptions): Promise<void
   const marker = path.join(options.stageDir, STAGED_FOR);
   const why = holds.named
     ? `${marker} says so`
-    : `it names no district, and its cache was made before a staging folder named one, when ` +
-      `every refresh staged in one folder (if it is ${area}'s, write "${area}" in ${marker})`;
+    : stagingFolderOwner(options.stageDir) === holds.area
+      ? `it names no district and holds a cache, and it is ${holds.area}'s own staging folder`
+      : `it names no district, and its cache was made before a staging folder named one, when ` +
+        `every refresh staged in one folder (if it is ${area}'s, write "${area}" in ${marker})`;
   throw new RefreshError(
     `The staging folder ${options.stageDir} holds the refresh of ${holds.area}, not ${area} ` +
       `(${why}). Each district's refresh stages its run and keeps its caches in a folder of ` +

@@ -4,7 +4,7 @@
 // step fails here before the pipeline runs (police.uk, replayed, has no archive), after it
 // has cleared the staging folder it would run into.
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { refreshRepository, STAGE_DIR } from '../support/refresh-repository.ts';
@@ -126,6 +126,50 @@ describe("refresh-data --area sheffield pipeline and Leeds's staging folder", ()
     expect(sheffield.stderr).toContain(`${STAGE_DIR} holds the refresh of leeds, not sheffield`);
     const leeds = await refreshData(['pipeline'], STAGE_DIR);
     expect(leeds.stderr).toMatch(/cannot tell which months/);
+  });
+});
+
+describe("a district's own staging folder, holding a cache that names no district", () => {
+  /** A cache in `dir` as the data workflow restores it: police.uk files, no refresh-area.txt. */
+  function restoreCache(dir: string): void {
+    const archive = path.join(repo.root(), dir, 'cache', 'archive', '2024-04');
+    mkdirSync(archive, { recursive: true });
+    writeFileSync(path.join(archive, '2024-04-south-yorkshire-street.csv'), 'Crime ID\n');
+  }
+
+  it.each([
+    'data/areas/sheffield/refresh',
+    'data/areas/sheffield/refresh/',
+    './data/areas/sheffield/refresh',
+  ])(
+    "is Sheffield's, as REFRESH_DIR names it (%s) or left unset: its refresh goes on",
+    async (dir) => {
+      for (const refreshDir of [dir, undefined]) {
+        // A new runner: the cache restored, the name its pipeline step wrote not.
+        rmSync(path.join(repo.root(), 'data/areas/sheffield/refresh'), {
+          recursive: true,
+          force: true,
+        });
+        restoreCache(dir);
+        const { status, stderr } = await refreshData(
+          ['--area', 'sheffield', 'pipeline'],
+          refreshDir,
+        );
+        expect(status).toBe(1);
+        expect(stderr).not.toContain('holds the refresh of');
+        expect(stderr).toMatch(/cannot tell which months/);
+      }
+    },
+  );
+
+  it("is refused to Leeds's refresh as Sheffield's, naming it so", async () => {
+    const dir = 'data/areas/sheffield/refresh';
+    restoreCache(dir);
+    const { status, stderr } = await refreshData(['pipeline'], dir);
+    expect(status).toBe(1);
+    expect(stderr).toContain(
+      `${dir} holds the refresh of sheffield, not leeds (it names no district and holds a cache, and it is sheffield's own staging folder)`,
+    );
   });
 });
 
