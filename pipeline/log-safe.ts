@@ -90,3 +90,14 @@ export function oneLine(text: string): string {
 export function quoteOutside(text: string, maxChars: number): string {
   return `"${oneLine(cutText(text, maxChars + 1))}"`;
 }
+
+/**
+ * A GitHub Actions annotation (`::warning title=TITLE::message`), shown on the run's page:
+ * the message escaped as the runner reads a command's message (%, CR and LF as %25, %0D, %0A)
+ * and made inert as logSafe() makes a line, so text it quotes cannot end the command or start
+ * another. `title` is the caller's own words.
+ */
+export function annotation(level: 'warning' | 'error', title: string, message: string): string {
+  const escaped = message.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
+  return `::${level} title=${title}::${logSafe(escaped)}`;
+}

@@ -20,7 +20,7 @@ import {
   type GateInputs,
 } from './gate-inputs.ts';
 import { exists } from './files.ts';
-import { logSafe, logSafeJson } from './log-safe.ts';
+import { annotation, logSafe, logSafeJson } from './log-safe.ts';
 import { pipelinePaths } from './paths.ts';
 import { cleanUpInterruptedRuns } from './publish.ts';
 import {
@@ -211,10 +211,7 @@ const NOTE_TITLE = 'Data validation note';
  * note quoting the data cannot end the command or start another.
  */
 export function noteAnnotations(notes: readonly string[]): string[] {
-  return notes.map((note) => {
-    const message = note.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
-    return `::warning title=${NOTE_TITLE}::${logSafe(message)}`;
-  });
+  return notes.map((note) => annotation('warning', NOTE_TITLE, note));
 }
 
 /** The report as --json prints it: the verdict, the problems and what changed. */

@@ -1,12 +1,25 @@
 // The workflow files, read as GitHub reads them: triggers, permissions, pinning, the jobs each
 // trigger runs, and the order that keeps unvalidated data from being committed or deployed.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { simulateRun, type RunFacts } from './support/job-conditions.ts';
+import { approvalsPath } from '../../pipeline/approvals.ts';
+import { pipelinePaths } from '../../pipeline/paths.ts';
+import { refreshStageDir } from '../../pipeline/refresh-steps.ts';
+import type { WorkflowSettings } from '../../pipeline/workflow-settings.ts';
+import { DEFAULT_AREA } from '../../src/shared/area-paths.ts';
 
 interface Step {
   name?: string;
@@ -21,6 +34,7 @@ interface Step {
 }
 interface Job {
   needs?: string | string[];
+  env?: Record<string, string>;
   if?: string;
   permissions?: Record<string, string>;
   steps: Step[];
@@ -49,6 +63,9 @@ const ALL_WORKFLOWS = [
   '.github/workflows/ci.yml',
   '.github/workflows/caches.yml',
 ];
+
+/** How every refresh-data command of the workflows starts: for the district they are run for. */
+const REFRESH = 'npm run refresh-data -- --area "$AREA"';
 
 /** Index of the first step whose `run` contains `command` (fails the test when absent). */
 function stepIndex(job: Job, command: string): number {
@@ -81,6 +98,65 @@ function runStep(wf: Workflow, job: Job, step: Step, cwd: string, env: Record<st
     env: { PATH: process.env['PATH'] ?? '', ...env },
     encoding: 'utf8',
   });
+}
+
+/** The districts configured: each folder of data/areas/ with an area.json. */
+const AREAS = readdirSync(new URL('data/areas/', root), { withFileTypes: true })
+  .filter((e) => e.isDirectory() && existsSync(new URL(`data/areas/${e.name}/area.json`, root)))
+  .map((e) => e.name)
+  .sort();
+
+/** The step of `wf`'s district job that reads the district's settings. */
+function settingsStep(wf: Workflow): { job: Job; step: Step } {
+  const job = wf.jobs['district'] as Job;
+  const step = job.steps.find((s) => s.id === 'settings') as Step;
+  return { job, step };
+}
+
+/**
+ * The district job's settings step of `wf`, run as GitHub runs it in the repository with the
+ * workflow's AREA as `area` (empty: none given): its exit status, stderr and the outputs it
+ * wrote for the later jobs.
+ */
+function runSettingsStep(wf: Workflow, area: string) {
+  const { job, step } = settingsStep(wf);
+  const work = mkdtempSync(path.join(tmpdir(), 'district-'));
+  try {
+    const output = path.join(work, 'output');
+    writeFileSync(output, '');
+    const result = runStep(wf, job, step, new URL('.', root).pathname, {
+      AREA: area,
+      HOME: work,
+      GITHUB_OUTPUT: output,
+      GITHUB_ACTIONS: 'true',
+    });
+    const outputs = Object.fromEntries(
+      readFileSync(output, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    ) as Record<string, string>;
+    return { status: result.status, stderr: result.stderr, outputs };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const settingsRead = new Map<string, WorkflowSettings>();
+
+/** The outputs of data.yml's district job when AREA names `area`. */
+function districtSettings(area: string): WorkflowSettings {
+  let outputs = settingsRead.get(area);
+  if (outputs === undefined) {
+    const result = runSettingsStep(data, area);
+    expect(result.status, result.stderr).toBe(0);
+    expect(Object.keys(result.outputs).sort()).toEqual(
+      ['approvals', 'area', 'default-area', 'name', 'refresh-dir'].sort(),
+    );
+    outputs = result.outputs as unknown as WorkflowSettings;
+    settingsRead.set(area, outputs);
+  }
+  return outputs;
 }
 
 /** Step or job conditions that would run even after an earlier failure. */
@@ -119,6 +195,7 @@ describe('data workflow (.github/workflows/data.yml)', () => {
     'on %s: refreshes, then tests, builds and deploys',
     (event) => {
       expect(dataRun({ event })).toEqual({
+        district: 'success',
         refresh: 'success',
         test: 'success',
         build: 'success',
@@ -130,6 +207,7 @@ describe('data workflow (.github/workflows/data.yml)', () => {
 
   it('on a push to main: tests, builds and deploys without refreshing', () => {
     expect(dataRun({ event: 'push' })).toEqual({
+      district: 'success',
       refresh: 'skipped',
       test: 'success',
       build: 'success',
@@ -154,16 +232,16 @@ describe('data workflow (.github/workflows/data.yml)', () => {
 
   it('runs the refresh steps in the order pipeline, validate, commit, then build, then deploy', () => {
     const refresh = data.jobs['refresh'] as Job;
-    const pipeline = stepIndex(refresh, 'refresh-data -- pipeline');
-    const validate = stepIndex(refresh, 'refresh-data -- validate');
-    const commit = stepIndex(refresh, 'refresh-data -- commit');
+    const pipeline = stepIndex(refresh, `${REFRESH} pipeline`);
+    const validate = stepIndex(refresh, `${REFRESH} validate`);
+    const commit = stepIndex(refresh, `${REFRESH} commit`);
     const push = stepIndex(refresh, 'git push');
     expect(pipeline).toBeLessThan(validate);
     expect(validate).toBeLessThan(commit);
     expect(commit).toBeLessThan(push);
 
     const build = data.jobs['build'] as Job;
-    expect(needsOf(build)).toEqual(['refresh', 'test']);
+    expect(needsOf(build)).toEqual(['district', 'refresh', 'test']);
     // The build checks out the commit the tests passed on: the one the refresh made, or on a
     // push main as the test job found it, named by that job (main may have moved since).
     expect(build.steps[0]?.with?.['ref']).toBe('${{ needs.test.outputs.sha }}');
@@ -186,6 +264,7 @@ describe('data workflow (.github/workflows/data.yml)', () => {
     expect(Object.keys(data.jobs).sort()).toEqual([
       'build',
       'deploy',
+      'district',
       'refresh',
       'report-failure',
       'test',
@@ -194,7 +273,7 @@ describe('data workflow (.github/workflows/data.yml)', () => {
 
   it('cannot commit, build or deploy when validation fails', () => {
     const refresh = data.jobs['refresh'] as Job;
-    const commit = stepIndex(refresh, 'refresh-data -- commit');
+    const commit = stepIndex(refresh, `${REFRESH} commit`);
     // Steps run only while every earlier step succeeded, unless told otherwise: nothing up to
     // the commit may continue on error or ask to run after a failure.
     for (const step of refresh.steps.slice(0, commit + 1)) {
@@ -208,6 +287,7 @@ describe('data workflow (.github/workflows/data.yml)', () => {
       for (const outcome of ['failure', 'cancelled'] as const) {
         const run = dataRun({ event, outcomes: { refresh: outcome } });
         expect(run, `${event}, refresh ${outcome}`).toEqual({
+          district: 'success',
           refresh: outcome,
           test: 'skipped',
           build: 'skipped',
@@ -226,6 +306,7 @@ describe('data workflow (.github/workflows/data.yml)', () => {
 
   it('gives each job only the permissions it needs, and a push no write access to code', () => {
     expect(data.permissions).toEqual({});
+    expect(data.jobs['district']?.permissions).toEqual({ contents: 'read' });
     expect(data.jobs['refresh']?.permissions).toEqual({ contents: 'write' });
     expect(data.jobs['test']?.permissions).toEqual({ contents: 'read' });
     expect(data.jobs['report-failure']?.permissions).toEqual({
@@ -250,7 +331,7 @@ describe('data workflow (.github/workflows/data.yml)', () => {
 
   it('restores the police.uk, month-summary, postcode and polling-district caches before the pipeline', () => {
     const refresh = data.jobs['refresh'] as Job;
-    const pipeline = stepIndex(refresh, 'refresh-data -- pipeline');
+    const pipeline = stepIndex(refresh, `${REFRESH} pipeline`);
     const caches = refresh.steps
       .map((step, i) => ({ step, i }))
       .filter(({ step }) => step.uses?.startsWith('actions/cache@'));
@@ -275,7 +356,7 @@ describe('data workflow (.github/workflows/data.yml)', () => {
 
 describe('data workflow: the months a refresh fetches', () => {
   const refresh = data.jobs['refresh'] as Job;
-  const step = refresh.steps[stepIndex(refresh, 'refresh-data -- pipeline')] as Step;
+  const step = refresh.steps[stepIndex(refresh, `${REFRESH} pipeline`)] as Step;
 
   /** The pipeline step's script as the runner's bash runs it, npm replaced by an echo. */
   function runPipelineStep(
@@ -284,7 +365,12 @@ describe('data workflow: the months a refresh fetches', () => {
   ): { status: number | null; lines: string[] } {
     const script = `npm() { printf '%s\\n' "$@"; }\n${step.run ?? ''}`;
     const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
-      env: { PATH: process.env['PATH'] ?? '', MONTHS: months, ...(locale ? { LANG: locale } : {}) },
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        AREA: 'sheffield',
+        MONTHS: months,
+        ...(locale ? { LANG: locale } : {}),
+      },
       encoding: 'utf8',
     });
     return { status: result.status, lines: result.stdout.split('\n').filter(Boolean) };
@@ -295,7 +381,7 @@ describe('data workflow: the months a refresh fetches', () => {
     expect(data.on['workflow_dispatch']?.inputs?.['months']?.default).toBe('');
     expect(runPipelineStep('')).toEqual({
       status: 0,
-      lines: ['run', 'refresh-data', '--', 'pipeline'],
+      lines: ['run', 'refresh-data', '--', '--area', 'sheffield', 'pipeline'],
     });
   });
 
@@ -306,7 +392,7 @@ describe('data workflow: the months a refresh fetches', () => {
   ])('passes the months asked for by hand: %s', (months, args) => {
     expect(runPipelineStep(months)).toEqual({
       status: 0,
-      lines: ['run', 'refresh-data', '--', 'pipeline', ...args],
+      lines: ['run', 'refresh-data', '--', '--area', 'sheffield', 'pipeline', ...args],
     });
   });
 
@@ -407,7 +493,9 @@ describe('data workflow: pushing the data commit when main moved', () => {
     return { origin, runner };
   }
 
-  function runPush(cwd: string) {
+  /** The push step, as the refresh of `area` runs it: APPROVALS from the district job. */
+  function runPush(cwd: string, area: string = DEFAULT_AREA) {
+    expect(push.env?.['APPROVALS']).toBe('${{ needs.district.outputs.approvals }}');
     return spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', push.run ?? ''], {
       cwd,
       env: {
@@ -415,6 +503,7 @@ describe('data workflow: pushing the data commit when main moved', () => {
         HOME: work,
         GH_TOKEN: 'test-token',
         GITHUB_OUTPUT: path.join(work, 'output'),
+        APPROVALS: districtSettings(area).approvals,
       },
       encoding: 'utf8',
     });
@@ -445,7 +534,6 @@ describe('data workflow: pushing the data commit when main moved', () => {
   it.each([
     ['the pipeline', 'pipeline/gate.ts'],
     ['the reference data', 'data/reference/wards.geojson'],
-    ['the approvals', 'data/approvals.json'],
     ['the packages the pipeline runs (lock file)', 'package-lock.json'],
     ['the packages the pipeline runs (package.json)', 'package.json'],
     ['the Node that runs the pipeline (.nvmrc)', '.nvmrc'],
@@ -464,13 +552,35 @@ describe('data workflow: pushing the data commit when main moved', () => {
   it.each([
     ["another district's published data", 'data/areas/sheffield/output/site-data.json'],
     ["another district's change log", 'data/areas/sheffield/output/changes.json'],
-    ["another district's approvals", 'data/areas/sheffield/approvals.json'],
   ])('rebases and pushes when main changed %s, which the refresh never read', (_what, file) => {
     const { origin, runner } = setUp({ file, text: 'changed on main\n' });
     const result = runPush(runner);
     expect(result.status, result.stdout + result.stderr).toBe(0);
     expect(git(origin, 'log', '--format=%s', 'main')).toBe(
       'Data to 2025-03: add 2025-03\nmoved on\nstart',
+    );
+  });
+
+  describe.each(AREAS)("the refresh of %s and the districts' approvals", (area) => {
+    it('pushes nothing and says why when main changed its own approvals', () => {
+      const file = districtSettings(area).approvals;
+      const { origin, runner } = setUp({ file, text: '{"approvals":[]}\n' });
+      const before = git(origin, 'rev-parse', 'main');
+      const result = runPush(runner, area);
+      expect(result.status, `${file}: ${result.stdout}${result.stderr}`).toBe(1);
+      expect(result.stdout).toMatch(/^::error::main changed the pipeline.* or the approvals/m);
+      expect(git(origin, 'rev-parse', 'main')).toBe(before);
+    });
+
+    it.each(AREAS.filter((other) => other !== area))(
+      "rebases and pushes when main changed %s's approvals, which it never read",
+      (other) => {
+        const file = districtSettings(other).approvals;
+        const { origin, runner } = setUp({ file, text: '{"approvals":[]}\n' });
+        const result = runPush(runner, area);
+        expect(result.status, `${file}: ${result.stdout}${result.stderr}`).toBe(0);
+        expect(git(origin, 'log', '--format=%s', 'main').split('\n')[1]).toBe('moved on');
+      },
     );
   });
 
@@ -527,36 +637,274 @@ describe('data workflow: a failed scheduled run', () => {
     );
   });
 
-  /** The step's script with `gh` replaced by a function that records its calls. */
-  function runReport(openIssue: string) {
-    const script = `gh() { printf 'gh %s\\n' "$*" >&2; if [[ $1 == issue && $2 == list ]]; then printf '%s' "$OPEN_ISSUE"; fi; }\nexport -f gh\n${step.run ?? ''}`;
+  it("is told the district's name by the district job", () => {
+    expect(needsOf(job)).toContain('district');
+    expect(step.env?.['DISTRICT']).toBe('${{ needs.district.outputs.name }}');
+  });
+
+  /**
+   * The step's script of `wf`'s job `jobId` with `gh` replaced by a function that records its
+   * calls (and the title the jq filter is given through the environment), DISTRICT as `name`.
+   */
+  function runReport(
+    openIssue: string,
+    name: string,
+    wf: Workflow = data,
+    jobId = 'report-failure',
+  ) {
+    const reportStep = (wf.jobs[jobId] as Job).steps.find(
+      (s) => s.name === 'Open or update the issue',
+    ) as Step;
+    const script = `gh() { printf 'gh %s\\n' "$*" >&2; if [[ $1 == issue && $2 == list ]]; then printf 'jq title: %s\\n' "$ISSUE_TITLE" >&2; printf '%s' "$OPEN_ISSUE"; fi; }\nexport -f gh\n${reportStep.run ?? ''}`;
     return spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
       cwd: new URL('.', root),
       env: {
         PATH: process.env['PATH'] ?? '',
         OPEN_ISSUE: openIssue,
         RUN_URL: 'https://example.invalid/run/1',
+        DISTRICT: name,
       },
       encoding: 'utf8',
     });
   }
 
-  it('creates the issue when none is open, naming the run', () => {
-    const result = runReport('');
-    expect(result.status).toBe(0);
-    expect(result.stderr).toMatch(
-      /^gh issue create --title Scheduled data refresh failed --body .*https:\/\/example\.invalid\/run\/1/m,
-    );
-  });
+  it.each(AREAS)(
+    'creates the issue when none is open, titled by the district (%s) and naming the run',
+    (area) => {
+      const { name } = districtSettings(area);
+      const result = runReport('', name);
+      expect(result.status).toBe(0);
+      expect(result.stderr).toContain(`jq title: Scheduled data refresh of ${name} failed\n`);
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `^gh issue create --title Scheduled data refresh of ${name} failed --body The scheduled data refresh of ${name} .*https://example\\.invalid/run/1`,
+          'm',
+        ),
+      );
+    },
+  );
 
   it('comments on the open issue instead of opening another', () => {
-    const result = runReport('42');
+    const result = runReport('42', districtSettings(DEFAULT_AREA).name);
     expect(result.status).toBe(0);
     expect(result.stderr).toMatch(
       /^gh issue comment 42 --body .*https:\/\/example\.invalid\/run\/1/m,
     );
     expect(result.stderr).not.toContain('issue create');
   });
+
+  it('says the district could not be named when the district job failed', () => {
+    const result = runReport('', '');
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(
+      /^gh issue create --title Scheduled data refresh failed: no district --body .*before it named its district: https:\/\/example\.invalid\/run\/1.*repository variable AREA/m,
+    );
+  });
+
+  it.each(AREAS)("caches.yml's watch titles its issue by the district (%s) too", (area) => {
+    const { name } = districtSettings(area);
+    expect(caches.jobs['report-failure']?.needs).toContain('district');
+    const result = runReport('', name, caches);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^gh issue create --title ${name}'s published data is behind police\\.uk --body The check of ${name}'s published data`,
+        'm',
+      ),
+    );
+    expect(runReport('', '', caches).stderr).toMatch(
+      /^gh issue create --title Published data is behind police\.uk: no district --body /m,
+    );
+  });
+
+  it("matches the open issue's title whatever characters the district's name holds", () => {
+    const name = 'St. "Mary\'s" $(x) \\ District';
+    const result = runReport('', name);
+    expect(result.status).toBe(0);
+    // Given to jq as data, whole; and the search (a narrowing) has no double quote of it.
+    expect(result.stderr).toContain(`jq title: Scheduled data refresh of ${name} failed\n`);
+    const list = result.stderr.split('\n').find((line) => line.startsWith('gh issue list'));
+    expect(list).toContain('--jq map(select(.title == $ENV.ISSUE_TITLE))');
+    expect(list).toContain(
+      '--search "Scheduled data refresh of St. Mary\'s $(x) \\ District failed" in:title',
+    );
+  });
+});
+
+describe('the district the workflows are for: one setting, AREA', () => {
+  const refresh = data.jobs['refresh'] as Job;
+  const keep = caches.jobs['keep-caches'] as Job;
+  const cacheSteps = (job: Job) => job.steps.filter((s) => s.uses?.startsWith('actions/cache'));
+
+  /** Every string value in `value` (a parsed workflow: its comments left out). */
+  const strings = (value: unknown): string[] =>
+    typeof value === 'string'
+      ? [value]
+      : typeof value === 'object' && value !== null
+        ? Object.values(value).flatMap(strings)
+        : [];
+
+  it('is read in one place: the area input, else the repository variable AREA', () => {
+    for (const wf of [data, caches]) {
+      const { step } = settingsStep(wf);
+      expect(step.env).toEqual({ AREA: '${{ inputs.area || vars.AREA }}' });
+      expect(step.run).toContain('npm run --silent workflow-settings');
+      expect(wf.on['workflow_dispatch']?.inputs?.['area']?.default).toBe('');
+      const readers = strings(wf.jobs).filter((v) => /inputs\.area|vars\.AREA/.test(v));
+      expect(readers).toEqual(['${{ inputs.area || vars.AREA }}']);
+    }
+  });
+
+  it('names no district in either workflow: every path, key, command and title is derived', () => {
+    for (const area of AREAS) {
+      const settings = districtSettings(area);
+      const district = [area, settings.name, settings['refresh-dir'], settings.approvals];
+      for (const wf of [data, caches]) {
+        const named = strings(wf).filter((value) =>
+          district.some((word) => value.toLowerCase().includes(word.toLowerCase())),
+        );
+        expect(named, area).toEqual([]);
+      }
+    }
+    // The refresh, the cache keep-alive and the watch take the district from the district job.
+    for (const job of [refresh, keep]) {
+      expect(job.env).toEqual({
+        AREA: '${{ needs.district.outputs.area }}',
+        REFRESH_DIR: '${{ needs.district.outputs.refresh-dir }}',
+      });
+    }
+    expect(caches.jobs['watch']?.env).toEqual({ AREA: '${{ needs.district.outputs.area }}' });
+    const commands = [data, caches].flatMap((wf) =>
+      strings(wf.jobs).filter((v) => v.includes('refresh-data')),
+    );
+    expect(commands.length).toBe(4);
+    for (const command of commands) expect(command).toContain(REFRESH);
+    const build = (data.jobs['build'] as Job).steps.find((s) => s.run === 'npm run build');
+    expect(build?.env?.['AREA']).toBe('${{ needs.district.outputs.area }}');
+  });
+
+  /**
+   * `text` (a cache step's path, key or restore keys) as GitHub expands it in the refresh of
+   * `area`: the district's outputs and env as the district job gives them; what else an
+   * expression gives (a hash, a run id) as its name in capitals.
+   */
+  function expand(text: string, area: string): string {
+    const settings = districtSettings(area);
+    const expanded = text
+      .replaceAll('${{ env.AREA }}', settings.area)
+      .replaceAll('${{ env.REFRESH_DIR }}', settings['refresh-dir'])
+      .replace(
+        /\$\{\{ needs\.district\.outputs\.default-area == 'true' && '([^']*)' \|\| '' \}\}/g,
+        (_, fallback: string) => (settings['default-area'] === 'true' ? fallback : ''),
+      )
+      .replace(/\$\{\{ hashFiles\([^)]*\) \}\}/g, 'HASH')
+      .replaceAll('${{ github.run_id }}', 'RUN')
+      .replaceAll('${{ github.run_attempt }}', 'ATTEMPT')
+      .replaceAll('${{ steps.stamp.outputs.boundary-year }}', 'YEAR');
+    expect(expanded, 'an expression this test knows').not.toContain('${{');
+    return expanded;
+  }
+
+  /** The paths and keys of `job`'s caches in the refresh of `area`, expanded. */
+  function cachesOf(job: Job, area: string) {
+    return cacheSteps(job).map((step) => ({
+      paths: expand(String(step.with?.['path']), area).split('\n').filter(Boolean),
+      key: expand(String(step.with?.['key']), area),
+      restores: expand(String(step.with?.['restore-keys'] ?? ''), area)
+        .split('\n')
+        .map((k) => k.trim())
+        .filter(Boolean),
+    }));
+  }
+
+  it.each(AREAS)(
+    "keeps %s's caches in the folder its refresh stages in, where the pipeline reads them",
+    (area) => {
+      const settings = districtSettings(area);
+      expect(settings['refresh-dir']).toBe(refreshStageDir(area));
+      const staged = pipelinePaths({ root: '.', out: settings['refresh-dir'], area });
+      const cached = cachesOf(refresh, area).flatMap(({ paths }) => paths);
+      const relative = (file: string) => path.relative(path.resolve('.'), file);
+      for (const file of [
+        staged.sources.archiveDir,
+        staged.sources.apiDir,
+        staged.sources.manifestDir,
+        staged.sources.apiLeafHistory,
+        staged.monthsCacheDir,
+        staged.sources.postcodesCache,
+        staged.sources.pollingDistrictsCache,
+      ]) {
+        expect(cached).toContain(relative(file));
+      }
+      for (const file of cached)
+        expect(file.startsWith(`${relative(staged.cacheDir)}/`)).toBe(true);
+      // The refresh's approvals file, which the push step checks main did not change.
+      expect(settings.approvals).toBe(approvalsPath(area));
+    },
+  );
+
+  it('never lets two districts share a cache: their folders and keys differ', () => {
+    for (const area of AREAS) {
+      for (const other of AREAS.filter((o) => o !== area)) {
+        const ours = cachesOf(refresh, area);
+        const theirs = cachesOf(refresh, other);
+        ours.forEach(({ paths, key, restores }, i) => {
+          const them = theirs[i]!;
+          // GitHub restores a cache only by the same paths: none in common.
+          expect(paths.filter((p) => them.paths.includes(p))).toEqual([]);
+          expect(key).not.toBe(them.key);
+          // Each key and the first restore key name the district.
+          expect(key).toContain(`-${area}-`);
+          if (restores.length > 0) expect(restores[0]).toContain(`-${area}-`);
+        });
+      }
+    }
+  });
+
+  it('falls back, for the default district alone, on the caches saved before keys named one', () => {
+    for (const area of AREAS) {
+      const fallbacks = cachesOf(refresh, area).flatMap(({ restores }) => restores.slice(1));
+      expect(fallbacks, area).toEqual(area === DEFAULT_AREA ? ['police-uk-', 'postcodes-io-'] : []);
+      expect(cachesOf(keep, area).map((c) => c.restores)).toEqual(
+        cachesOf(refresh, area).map((c) => c.restores),
+      );
+    }
+  });
+
+  it.each(['york', '../outside', 'Sheffield', 'leeds\nrefresh-dir=/tmp'])(
+    'stops the run in its first job when AREA names no district configured (%j)',
+    (area) => {
+      const result = runSettingsStep(data, area);
+      expect(result.status).toBe(1);
+      expect(result.outputs).toEqual({});
+      expect(result.stderr).toMatch(
+        /^::error title=District not configured::AREA names the district/m,
+      );
+      if (area === 'york') expect(result.stderr).toContain(`Areas here: ${AREAS.join(', ')}`);
+    },
+  );
+
+  it('takes the default district when AREA is empty or unset', () => {
+    expect(runSettingsStep(data, '').outputs).toEqual(districtSettings(DEFAULT_AREA));
+    expect(districtSettings(DEFAULT_AREA)['default-area']).toBe('true');
+  });
+
+  it.each([
+    ['data.yml', data, 'schedule'],
+    ['caches.yml', caches, 'schedule'],
+    ['data.yml', data, 'push'],
+  ] as const)(
+    '%s on %s: when the district cannot be named, no other job runs but the failure report',
+    (_file, wf, event) => {
+      const run = simulateRun(wf.jobs, { event, outcomes: { district: 'failure' } });
+      for (const [job, result] of Object.entries(run)) {
+        if (job === 'district') continue;
+        expect(result, job).toBe(
+          job === 'report-failure' && event === 'schedule' ? 'success' : 'skipped',
+        );
+      }
+    },
+  );
 });
 
 describe('cache and watch workflow (.github/workflows/caches.yml)', () => {
@@ -599,11 +947,15 @@ describe('cache and watch workflow (.github/workflows/caches.yml)', () => {
       expect(step.uses).toMatch(/^actions\/cache\/restore@/);
       // A key no run saves, so the newest cache with the refresh's prefix is restored.
       if (step.with?.['restore-keys']) {
+        const [first] = String(step.with['restore-keys']).split('\n');
         expect(String(step.with['key'])).toMatch(/-keep$/);
-        expect(String(step.with['key']).startsWith(String(step.with['restore-keys']))).toBe(true);
+        expect(String(step.with['key']).startsWith(first!)).toBe(true);
       }
     }
-    expect(caches.env).toEqual(expect.objectContaining({ REFRESH_DIR: data.env?.['REFRESH_DIR'] }));
+    // The same district, and so the same folder, as the refresh's.
+    expect(keep.env).toEqual(refresh.env);
+    expect(needsOf(keep)).toEqual(['district']);
+    expect(caches.jobs['district']).toEqual(data.jobs['district']);
   });
 
   it('keys the polling districts by the same boundary year as the refresh', () => {
@@ -649,7 +1001,7 @@ describe('cache and watch workflow (.github/workflows/caches.yml)', () => {
   it('checks the published data kept up with police.uk', () => {
     const watch = caches.jobs['watch'] as Job;
     stepIndex(watch, 'npm ci');
-    expect(stepIndex(watch, 'refresh-data -- freshness')).toBe(watch.steps.length - 1);
+    expect(stepIndex(watch, `${REFRESH} freshness`)).toBe(watch.steps.length - 1);
     expect(watch.permissions).toEqual({ contents: 'read' });
   });
 
