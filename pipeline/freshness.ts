@@ -21,12 +21,16 @@ export interface Freshness {
 }
 
 /**
- * Another district than the one the data workflow refreshes on schedule (Leeds): its name, as
- * messages say it, and its slug, which its refresh takes (refresh-data --area).
+ * Another district than the default (Leeds): its name, as messages say it, its slug, which its
+ * refresh takes (refresh-data --area), and whether the data workflow refreshes it on schedule
+ * (AREA names it: the watch of a deployment for it), or else AREA's district, which it does.
  */
 export interface OtherDistrict {
   name: string;
   slug: string;
+  scheduled: boolean;
+  /** The district the data workflow refreshes (AREA), when not this one. */
+  scheduledArea?: string;
 }
 
 /**
@@ -62,14 +66,14 @@ export function checkFreshness(
     ok: false,
     expected,
     message:
-      district === undefined
+      district === undefined || district.scheduled
         ? `${data} ${behind}; on ${today} police.uk normally has ${expected} out, and ` +
           `the scheduled refreshes keep the site within ${MONTHS_OF_GRACE} month of it. Look at the data ` +
           "workflow's recent runs (a scheduled run cancelled while it waited, or refused by the gate)," +
           ' then run it by hand.'
         : `${data} ${behind}; on ${today} police.uk normally has ${expected} out, more than ` +
           `${MONTHS_OF_GRACE} month ahead of it. No scheduled refresh publishes it (the data ` +
-          'workflow refreshes the default district alone): run its refresh, ' +
-          `\`npm run refresh-data -- --area ${district.slug} all\`.`,
+          `workflow refreshes the district AREA names, ${district.scheduledArea ?? 'another'} here): ` +
+          `run its refresh, \`npm run refresh-data -- --area ${district.slug} all\`.`,
   };
 }

@@ -29,7 +29,12 @@ import {
   type GateInputs,
 } from './gate-inputs.ts';
 import { DEFAULT_AREA, pipelinePaths, type PipelinePaths } from './paths.ts';
-import { areaFilePath, areaNameProblem, otherArea } from '../src/shared/area-paths.ts';
+import {
+  areaFilePath,
+  areaNameProblem,
+  areaSlugFromEnv,
+  otherArea,
+} from '../src/shared/area-paths.ts';
 import { changeEntry, commitMessage, recordChange } from './provenance.ts';
 import { downloadsMonths, mapDataMonths } from './output-months.ts';
 import { monthsDifference } from '../src/shared/months.ts';
@@ -409,14 +414,22 @@ async function refuseDownloadsUnlikeManifest(options: RefreshOptions): Promise<v
 }
 
 /**
- * The district refreshed, when it is another than the default (the data workflow's): its
- * name as area.json gives it, which the commit message and the watchdog say.
+ * The district refreshed, when it is another than the default: its name as area.json gives
+ * it, which the commit message and the watchdog say, and whether the data workflow refreshes
+ * it on schedule (AREA names it, as the workflows set it; unset, the default district).
  */
 async function otherDistrict(options: RefreshOptions): Promise<OtherDistrict | undefined> {
   const slug = otherArea(options.area);
   if (slug === undefined) return undefined;
   const config = await readAreaConfig(slug, { root: options.root });
-  return { name: config.localAuthority.name, slug };
+  // The district the data workflow refreshes is the one AREA names, as for the build.
+  const scheduledArea = areaSlugFromEnv(options.env);
+  return {
+    name: config.localAuthority.name,
+    slug,
+    scheduled: scheduledArea === slug,
+    scheduledArea,
+  };
 }
 
 function paths(options: RefreshOptions) {

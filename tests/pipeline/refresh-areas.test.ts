@@ -202,15 +202,34 @@ describe("the commit step's message names the district it commits", () => {
 });
 
 describe('the freshness step of another district says whose data, and how it is refreshed', () => {
-  /** Sheffield's watchdog on `today`; its published data ends at 2024-04. */
-  const sheffield = (today: string) =>
-    freshnessStep({ ...repo.options({ REFRESH_TODAY: today }), area: 'sheffield' });
+  /**
+   * Sheffield's watchdog on `today`, with AREA (the district the data workflow refreshes) as
+   * `scheduled` (unset: the default); its published data ends at 2024-04.
+   */
+  const sheffield = (today: string, scheduled?: string) =>
+    freshnessStep({
+      ...repo.options({ REFRESH_TODAY: today, ...(scheduled ? { AREA: scheduled } : {}) }),
+      area: 'sheffield',
+    });
 
-  it("behind: names Sheffield and its own refresh, not the data workflow, which is Leeds's", async () => {
-    const error = (await sheffield('2026-12-07').catch((e: unknown) => e)) as Error;
+  it.each([undefined, 'leeds'])(
+    "behind (AREA %s): names Sheffield and its own refresh, not the data workflow, which is Leeds's",
+    async (scheduled) => {
+      const error = (await sheffield('2026-12-07', scheduled).catch((e: unknown) => e)) as Error;
+      expect(error.message).toMatch(/^Sheffield's published data ends at 2024-04; on 2026-12-07/);
+      expect(error.message).toContain(
+        'the data workflow refreshes the district AREA names, leeds here',
+      );
+      expect(error.message).toContain('npm run refresh-data -- --area sheffield all');
+      expect(error.message).not.toContain("data workflow's recent runs");
+    },
+  );
+
+  it("behind, in the watch of a deployment for Sheffield (AREA=sheffield): the data workflow's runs", async () => {
+    const error = (await sheffield('2026-12-07', 'sheffield').catch((e: unknown) => e)) as Error;
     expect(error.message).toMatch(/^Sheffield's published data ends at 2024-04; on 2026-12-07/);
-    expect(error.message).toContain('npm run refresh-data -- --area sheffield all');
-    expect(error.message).not.toContain("data workflow's recent runs");
+    expect(error.message).toContain("Look at the data workflow's recent runs");
+    expect(error.message).not.toContain('No scheduled refresh publishes it');
   });
 
   it('up to date: names Sheffield', async () => {
