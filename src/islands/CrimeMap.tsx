@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { MapData } from '../shared/map-data.ts';
 import { decodeMapData, gunzipIfNeeded } from '../shared/map-data.ts';
-import { MAP_AREA } from '../lib/map-area.ts';
+import { MAP_AREA, districtShown, withoutCentre } from '../lib/map-area.ts';
 import { roundCentre, type StateContext } from '../lib/map-state.ts';
 import { isCentreWard } from '../lib/figures.ts';
 import { formatCount } from '../shared/format-count.ts';
@@ -215,7 +215,10 @@ function MapView({ data, shapes, wardsBase, postcodesUrl, announce }: MapViewPro
     () => rateCaveat(MAP_AREA.centre, excludeCityCentre, centreWards),
     [excludeCityCentre, centreWards],
   );
-  const heatNote = useMemo(() => heatCaveat(MAP_AREA.district, figures.noun), [figures.noun]);
+  const heatNote = useMemo(
+    () => heatCaveat(districtShown(excludeCityCentre), figures.noun),
+    [excludeCityCentre, figures.noun],
+  );
   // The legend's links to the panel's notes: the panel opens if it was closed, then (once it
   // shows the note) focus goes to the note, which scrolls it into sight in the panel. A new
   // object each time, so a second follow of the same link moves focus again.
@@ -273,7 +276,13 @@ function MapView({ data, shapes, wardsBase, postcodesUrl, announce }: MapViewPro
             ? `${NO_TYPES}, ${rangeLabel}`
             : noData
               ? `No data, ${rangeLabel}`
-              : `${formatCount(figures.leedsTotal)} ${figures.noun}, ${windowText}`
+              : [
+                  `${formatCount(figures.leedsTotal)} ${figures.noun}`,
+                  withoutCentre(excludeCityCentre),
+                  windowText,
+                ]
+                  .filter((part) => part !== null)
+                  .join(', ')
         }
       >
         {search}

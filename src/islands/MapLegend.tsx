@@ -2,7 +2,7 @@
 // relative density and what its controls do. A window without data says so instead.
 import { capitalise, formatRate } from '../lib/format.ts';
 import { formatCount } from '../shared/format-count.ts';
-import type { MapArea } from '../lib/map-area.ts';
+import { districtShown, withoutCentre, type MapArea } from '../lib/map-area.ts';
 import type { ChoroplethScale } from '../lib/map-scale.ts';
 import type { MapMeasure, MapView } from '../lib/map-state.ts';
 import { RESIDENTS_SOURCE } from '../shared/rates.ts';
@@ -36,7 +36,10 @@ export interface MapLegendProps {
   centreWards: readonly string[];
   /** The centre's crimes and residents are left out of the figures. */
   excludeCityCentre: boolean;
-  /** The district (MAP_AREA.district), whose busiest place the heat colours are relative to. */
+  /**
+   * The district (MAP_AREA.district), whose busiest place the heat colours are relative to, and
+   * which the title names without its centre when the centre is left out.
+   */
   district: string;
   /**
    * Show the side panel's note of this id (RATE_NOTE_ID, HEAT_NOTE_ID), opening the panel if it
@@ -116,12 +119,22 @@ export function MapLegend(props: MapLegendProps) {
       </div>
     );
   }
+  // The centre left out is said in the title, which a reader may read alone: "Leeds without the
+  // city centre" after the measure.
+  const area = { district: props.district, centre: props.centre };
+  const without = withoutCentre(props.excludeCityCentre, area);
+  const scope = without === null ? '' : `, ${without}`;
   if (props.view === 'heat') {
-    const heatNote = heatCaveat(props.district, props.noun);
+    const heatNote = heatCaveat(districtShown(props.excludeCityCentre, area), props.noun);
     return (
-      <div class="crime-map__legend" role="group" aria-label={`Legend: density of ${props.noun}`}>
+      <div
+        class="crime-map__legend"
+        role="group"
+        aria-label={`Legend: density of ${props.noun}${scope}`}
+      >
         <p class="crime-map__label">
-          Density of {props.noun}, {props.window}
+          Density of {props.noun}
+          {scope}, {props.window}
         </p>
         <span class="crime-map__heat-bar" style={{ background: HEAT_BAR }} aria-hidden="true" />
         <p class="crime-map__heat-ends">
@@ -145,10 +158,14 @@ export function MapLegend(props: MapLegendProps) {
   }
   const noun = capitalise(props.noun);
   const caveat = rateCaveat(props.centre, props.excludeCityCentre, props.centreWards);
-  const name = props.measure === 'count' ? `${noun} per ward` : `${noun} ${props.rateUnit}`;
+  const name = `${props.measure === 'count' ? `${noun} per ward` : `${noun} ${props.rateUnit}`}${scope}`;
   const format = props.measure === 'count' ? formatCount : formatRate;
   return (
-    <div class="crime-map__legend" role="group" aria-label={`Legend: ${name.toLowerCase()}`}>
+    <div
+      class="crime-map__legend"
+      role="group"
+      aria-label={`Legend: ${name.charAt(0).toLowerCase()}${name.slice(1)}`}
+    >
       <p class="crime-map__label">
         {name}, {props.window}
       </p>

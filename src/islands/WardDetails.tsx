@@ -1,7 +1,7 @@
 // A ward's details beside the map: crimes, rate, rank, types, its last 24 months and the link
 // to its report. A non-modal dialog: it takes focus when a ward is picked, and Escape or the
 // close button hands focus back (use-ward-focus.ts).
-import { MAP_AREA } from '../lib/map-area.ts';
+import { MAP_AREA, districtShown } from '../lib/map-area.ts';
 import { useMemo } from 'preact/hooks';
 import type { MapData, MapWard } from '../shared/map-data.ts';
 import { centreInflationSentence, isCentreWard } from '../lib/figures.ts';
@@ -46,11 +46,7 @@ function WardFigures(props: WardDetailsProps) {
   const { noun } = figures;
   // The district's figures as these are: without the centre's crimes and residents when it is
   // left out, and named so, since the district's own (its reports') are other numbers.
-  const centre = MAP_AREA.centre;
-  const district =
-    figures.filter.excludeCityCentre && centre !== null
-      ? `${MAP_AREA.district} without the ${centre.label}`
-      : MAP_AREA.district;
+  const district = districtShown(figures.filter.excludeCityCentre);
   return (
     <dl>
       <dt>{capitalise(noun)}</dt>

@@ -21,6 +21,11 @@ export interface WardRankingProps {
   noun: string;
   /** The window in words, as the legend and the ward details name it (describeWindow). */
   window: string;
+  /**
+   * What the figures cover when it is not the whole district: "Leeds without the city centre"
+   * (withoutCentre) when the centre is left out, null otherwise.
+   */
+  without: string | null;
   measure: MapMeasure;
   showAll: boolean;
   /** Slug of the selected ward, or null. */
@@ -45,8 +50,10 @@ function topCaption(ranking: readonly RankedWard[], by: string): string {
 export function WardRanking(props: WardRankingProps) {
   const { data, ranking, showAll, selected } = props;
   const visible = showAll ? ranking : ranking.slice(0, TOP_WARDS);
-  // The window named as the legend and the ward details name it, its months without data too.
-  const by = `${props.measure === 'count' ? props.noun : `${props.noun} ${props.rateUnit}`}, ${props.window}`;
+  // The window named as the legend and the ward details name it, its months without data too,
+  // after the centre left out: a reader of the table alone learns the centre's crimes are not in it.
+  const measured = props.measure === 'count' ? props.noun : `${props.noun} ${props.rateUnit}`;
+  const by = [measured, props.without, props.window].filter((part) => part !== null).join(', ');
   const caption = showAll ? `All wards by ${by}` : topCaption(ranking, by);
   // The button sits under the list, which it lengthens or shortens: pressed from the keyboard,
   // it would leave the panel's view with the focus on it. It is scrolled back into view.

@@ -11,6 +11,7 @@ import {
 import type { FeatureCollection, Geometry } from 'geojson';
 import type { MapData } from '../shared/map-data.ts';
 import { formatRate } from '../lib/format.ts';
+import { MAP_AREA, type MapArea } from '../lib/map-area.ts';
 import { formatCount } from '../shared/format-count.ts';
 import { pointTotals } from '../lib/map-filter.ts';
 import { choroplethValues } from '../lib/map-scale.ts';
@@ -53,9 +54,16 @@ export interface MapLayersHandle {
 
 /**
  * The tooltip of a ward: its name and figures (set as text, never as HTML), and the months of
- * the window without data, which the figures leave out (gaps, not zeros).
+ * the window without data, which the figures leave out (gaps, not zeros). With the centre left
+ * out the ward is named without it ("Hunslet and Riverside without the city centre: ..."): the
+ * tooltip is read alone, away from the figures that say so. `area`: the district's centre.
  */
-export function wardLabel(data: MapData, figures: Figures, i: number): string {
+export function wardLabel(
+  data: MapData,
+  figures: Figures,
+  i: number,
+  area: Pick<MapArea, 'centre'> = MAP_AREA,
+): string {
   const w = data.wards[i];
   if (w === undefined) return '';
   if (figures.noTypes) return `${w.name}: no crime types chosen`;
@@ -68,8 +76,10 @@ export function wardLabel(data: MapData, figures: Figures, i: number): string {
   const count = figures.totals[i] ?? 0;
   const rate = figures.rates[i] ?? null;
   const rank = figures.rankOf.get(i) ?? null;
+  const centre = figures.filter.excludeCityCentre ? area.centre : null;
+  const name = centre === null ? w.name : `${w.name} without the ${centre.label}`;
   return (
-    `${w.name}: ${formatCount(count)} ${figures.noun}` +
+    `${name}: ${formatCount(count)} ${figures.noun}` +
     (rate === null ? '' : `, ${formatRate(rate)} ${figures.rateUnit}`) +
     (rank === null ? '' : `; ${rankInWords(figures, rank)}`) +
     (figures.gapMonths === '' ? '' : `; no data for ${figures.gapMonths} (gaps, not zeros)`)

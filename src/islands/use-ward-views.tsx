@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import type { MapData } from '../shared/map-data.ts';
+import { withoutCentre } from '../lib/map-area.ts';
 import type { MapViewState } from '../lib/map-state.ts';
 import { WardDetails } from './WardDetails.tsx';
 import { WardRanking } from './WardRanking.tsx';
@@ -38,6 +39,7 @@ export function useWardViews(input: WardViewsInput): {
     rateUnit: figures.rateUnit,
     noun: figures.noun,
     window: windowText,
+    without: withoutCentre(state.excludeCityCentre),
     measure: state.measure,
     showAll,
     selected: state.ward,

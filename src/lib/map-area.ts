@@ -43,3 +43,26 @@ const defined: string | undefined = import.meta.env['PUBLIC_MAP_AREA'] as string
 
 export const MAP_AREA: MapArea =
   defined === undefined || defined === '' ? LEEDS_MAP_AREA : (JSON.parse(defined) as MapArea);
+
+/**
+ * What the map's figures cover with the district's centre left out, "Leeds without the city
+ * centre", which the ranking, the legend, the tooltips, the phone's bar and a ward's details
+ * say, so a figure read alone still says the centre's crimes are not in it; null while the
+ * centre is in (or the area has none).
+ */
+export function withoutCentre(
+  excludeCityCentre: boolean,
+  area: Pick<MapArea, 'district' | 'centre'> = MAP_AREA,
+): string | null {
+  return excludeCityCentre && area.centre !== null
+    ? `${area.district} without the ${area.centre.label}`
+    : null;
+}
+
+/** The district as the figures cover it: "Leeds", or "Leeds without the city centre". */
+export function districtShown(
+  excludeCityCentre: boolean,
+  area: Pick<MapArea, 'district' | 'centre'> = MAP_AREA,
+): string {
+  return withoutCentre(excludeCityCentre, area) ?? area.district;
+}

@@ -90,6 +90,8 @@ export interface OpenPageOptions {
    * here runs before the ones above; route.fallback() hands a request on) or add scripts.
    */
   beforeLoad?: (context: BrowserContext) => Promise<unknown>;
+  /** The site to open the page of, when not the one global-setup.ts serves (siteUrl). */
+  baseUrl?: string;
 }
 
 export interface FakeResponse {
@@ -144,7 +146,7 @@ export async function openPage(
   });
   page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
   await options.beforeLoad?.(context);
-  await page.goto(new URL(pathAndQuery, siteUrl()).href);
+  await page.goto(new URL(pathAndQuery, options.baseUrl ?? siteUrl()).href);
   return { page, context, consoleErrors, tileErrors };
 }
 

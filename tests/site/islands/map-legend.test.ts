@@ -167,3 +167,44 @@ describe('MapLegend(props) rate classes', () => {
     expect(items[1]).toBe('<0.1 to 0.1');
   });
 });
+
+describe('MapLegend(props) with the centre left out', () => {
+  const SHEFFIELD = { label: 'city centre', description: 'the City ward' };
+  /** The legend's title and the name its group is read out by. */
+  const title = (props: MapLegendProps) => {
+    const element = MapLegend(props);
+    return { label: allText(element).split(', Mar 2024')[0], name: element.props['aria-label'] };
+  };
+
+  it('names the district without its centre in the title, by count, by rate and by heat', () => {
+    for (const [district, centre] of [
+      ['Leeds', LEEDS_MAP_AREA.centre],
+      ['Sheffield', SHEFFIELD],
+    ] as const) {
+      const props = { ...RATE_LEGEND, district, centre, excludeCityCentre: true };
+      const without = `${district} without the city centre`;
+      expect(title({ ...props, measure: 'count' })).toEqual({
+        label: `Crimes per ward, ${without}`,
+        name: `Legend: crimes per ward, ${without}`,
+      });
+      expect(title(props)).toEqual({
+        label: `Crimes per 1,000 residents over 3 months, ${without}`,
+        name: `Legend: crimes per 1,000 residents over 3 months, ${without}`,
+      });
+      const heat = MapLegend({ ...props, view: 'heat' });
+      expect(allText(heat)).toMatch(new RegExp(`^Density of crimes, ${without}, Mar 2024`));
+      expect(heat.props['aria-label']).toBe(`Legend: density of crimes, ${without}`);
+      // The heat colours are relative to the busiest place left in.
+      expect(allText(heat)).toContain(`Relative to the busiest place in ${without} for`);
+    }
+  });
+
+  it('names no centre while it is in', () => {
+    for (const measure of ['count', 'rate'] as const) {
+      expect(allText(MapLegend({ ...RATE_LEGEND, measure }))).not.toContain('without the');
+    }
+    expect(allText(MapLegend({ ...RATE_LEGEND, view: 'heat' }))).toContain(
+      'Relative to the busiest place in Leeds for',
+    );
+  });
+});

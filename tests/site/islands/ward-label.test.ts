@@ -7,6 +7,7 @@ import { rankWardsBy, rateUnit, wardRates } from '../../../src/lib/map-rates.ts'
 import { formatRate } from '../../../src/lib/format.ts';
 import type { MapMeasure } from '../../../src/lib/map-state.ts';
 import type { MapData } from '../../../src/shared/map-data.ts';
+import { LEEDS_MAP_AREA } from '../../../src/lib/map-area.ts';
 import { describeMonths, monthRange } from '../../../src/shared/months.ts';
 
 vi.mock('../../../src/islands/map-layers.ts', () => ({}));
@@ -43,6 +44,7 @@ function figuresOf(window: {
   measure: MapMeasure;
   months: readonly string[];
   withData?: readonly string[];
+  excludeCityCentre?: boolean;
 }): Figures {
   const { names, totals, populations, measure, months } = window;
   const withData = window.withData ?? months;
@@ -50,6 +52,7 @@ function figuresOf(window: {
   const ranking = rankWardsBy(measure, names, totals, rates);
   const gaps = months.filter((m) => !withData.includes(m));
   return {
+    filter: { excludeCityCentre: window.excludeCityCentre ?? false },
     noTypes: false,
     noData: false,
     totals,
@@ -139,5 +142,40 @@ describe('wardLabel(data, figures, i) for a window with some months without data
       `Beeston: 10 crimes, ${formatRate(figures.rates[1]!)} ${rateUnit(months)}; 2nd of 2 by count`,
     );
     expect(label).not.toContain('no data');
+  });
+});
+
+describe('wardLabel(data, figures, i, area) with the centre left out', () => {
+  const names = ['Armley', 'Hunslet and Riverside'];
+  const wards = { wards: names.map((name) => ({ name })) } as unknown as MapData;
+  const figuresFor = (measure: MapMeasure, excludeCityCentre: boolean) =>
+    figuresOf({
+      names,
+      totals: Float64Array.from([30, 10]),
+      populations: [10_000, 5_000],
+      measure,
+      months: monthRange('2024-01', '2024-03'),
+      excludeCityCentre,
+    });
+  const SHEFFIELD = { centre: { label: 'city centre', description: 'the City ward' } };
+
+  it("names the ward without the area's centre, by count and by rate", () => {
+    for (const area of [LEEDS_MAP_AREA, SHEFFIELD]) {
+      expect(wardLabel(wards, figuresFor('count', true), 1, area)).toBe(
+        'Hunslet and Riverside without the city centre: 10 crimes, 2.0 per 1,000 residents over 3 months; 2nd of 2 by count',
+      );
+      expect(wardLabel(wards, figuresFor('rate', true), 0, area)).toMatch(
+        /^Armley without the city centre: 30 crimes, 3\.0 per 1,000 residents over 3 months; 1st of 2 by rate$/,
+      );
+    }
+    const other = { centre: { label: 'town centre', description: 'the Town ward' } };
+    expect(wardLabel(wards, figuresFor('count', true), 0, other)).toMatch(
+      /^Armley without the town centre: /,
+    );
+  });
+
+  it('names the ward alone while the centre is in, or when the district has none', () => {
+    expect(wardLabel(wards, figuresFor('count', false), 0, LEEDS_MAP_AREA)).toMatch(/^Armley: 30/);
+    expect(wardLabel(wards, figuresFor('count', true), 0, { centre: null })).toMatch(/^Armley: 30/);
   });
 });

@@ -7,6 +7,7 @@ import { renderToString } from 'preact-render-to-string';
 import { TOP_WARDS, WardRanking } from '../../../src/islands/WardRanking.tsx';
 import { rankWardsBy, wardRates } from '../../../src/lib/map-rates.ts';
 import type { MapData } from '../../../src/shared/map-data.ts';
+import { LEEDS_MAP_AREA, withoutCentre } from '../../../src/lib/map-area.ts';
 
 const names = [
   'Armley',
@@ -19,7 +20,12 @@ const names = [
 ];
 const months = ['2025-01', '2025-02', '2025-03'];
 
-function caption(totals: number[], measure: 'count' | 'rate', showAll = false): string {
+function caption(
+  totals: number[],
+  measure: 'count' | 'rate',
+  showAll = false,
+  without: string | null = null,
+): string {
   const residents = names.map(() => 10_000);
   const rates = wardRates(residents, totals, months);
   const data = {
@@ -33,6 +39,7 @@ function caption(totals: number[], measure: 'count' | 'rate', showAll = false): 
       rateUnit: 'per 1,000 residents over 3 months',
       noun: 'crimes',
       window: 'Jan 2025 – Mar 2025, all 3 months with data',
+      without,
       measure,
       showAll,
       selected: null,
@@ -71,5 +78,32 @@ describe('WardRanking: the top list', () => {
     expect(caption([90, 80, 70, 60, 50, 50, 50], 'count', true)).toBe(
       'All wards by crimes, Jan 2025 – Mar 2025, all 3 months with data',
     );
+  });
+});
+
+describe('WardRanking: the centre left out', () => {
+  const SHEFFIELD = {
+    district: 'Sheffield',
+    centre: { label: 'city centre', description: 'the City ward' },
+  };
+
+  it("says so in the caption, by the district's name, by count and by rate, top list or whole", () => {
+    const totals = [90, 80, 70, 60, 50, 40, 30];
+    for (const area of [LEEDS_MAP_AREA, SHEFFIELD]) {
+      const without = withoutCentre(true, area);
+      expect(without).toBe(`${area.district} without the city centre`);
+      expect(caption(totals, 'count', false, without)).toBe(
+        `Top 5 wards by crimes, ${area.district} without the city centre, Jan 2025 – Mar 2025, all 3 months with data`,
+      );
+      expect(caption(totals, 'rate', true, without)).toBe(
+        `All wards by crimes per 1,000 residents over 3 months, ${area.district} without the city centre, Jan 2025 – Mar 2025, all 3 months with data`,
+      );
+    }
+  });
+
+  it('says nothing of a centre while it is in, or for a district without one', () => {
+    expect(withoutCentre(false, LEEDS_MAP_AREA)).toBeNull();
+    expect(withoutCentre(true, { district: 'Kirklees', centre: null })).toBeNull();
+    expect(caption([90, 80, 70, 60, 50, 40, 30], 'count', false, null)).not.toContain('centre');
   });
 });

@@ -1,0 +1,137 @@
+// The map with the district's centre left out ("Exclude city centre", cc=1), on the committed
+// data of Leeds (the site global-setup.ts builds) and of Sheffield (built here, as
+// `AREA=sheffield npm run build` builds it from data/areas/sheffield/output/). A figure read
+// alone (the ranking's table, the legend, a ward's tooltip, the phone's bar) says that the
+// centre's crimes are not in it, as the figures in the panel do.
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Page } from 'playwright-core';
+import { buildSite } from '../support/astro-build.ts';
+import { serveStatic, type StaticServer } from '../support/static-server.ts';
+import { browserPages, seriousA11yViolations, siteUrl } from './support.ts';
+import { waitForMap } from './map-page.ts';
+
+// Pages at two sizes with axe in each, on a busy shared machine.
+vi.setConfig({ testTimeout: 90_000 });
+
+const pages = browserPages();
+let sheffieldDir: string;
+let sheffield: StaticServer;
+
+beforeAll(async () => {
+  // Inside the repository, where the build's own modules resolve from its node_modules.
+  await mkdir('test-results', { recursive: true });
+  sheffieldDir = await mkdtemp(path.resolve('test-results', 'sheffield-site-'));
+  await buildSite({ outDir: sheffieldDir, env: { AREA: 'sheffield' } });
+  sheffield = await serveStatic(sheffieldDir);
+}, 300_000);
+
+afterAll(async () => {
+  await sheffield?.close();
+  if (sheffieldDir !== undefined) await rm(sheffieldDir, { recursive: true, force: true });
+});
+
+interface District {
+  slug: string;
+  /** The district's name and its centre's label, from its area configuration. */
+  name: string;
+  centre: string;
+  baseUrl(): string;
+}
+
+async function districtOf(slug: string, baseUrl: () => string): Promise<District> {
+  const area = JSON.parse(await readFile(`data/areas/${slug}/area.json`, 'utf8')) as {
+    localAuthority: { name: string };
+    centre: { label: string };
+  };
+  return { slug, name: area.localAuthority.name, centre: area.centre.label, baseUrl };
+}
+
+const DISTRICTS: District[] = [];
+beforeAll(async () => {
+  DISTRICTS.push(
+    await districtOf('leeds', siteUrl),
+    await districtOf('sheffield', () => sheffield.url),
+  );
+});
+
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 900 };
+
+async function openMap(district: District, query: string, viewport = DESKTOP): Promise<Page> {
+  const { page } = await pages.open(`/${query}`, { baseUrl: district.baseUrl(), viewport });
+  await waitForMap(page);
+  return page;
+}
+
+/** The tooltip of the ward whose outline the pointer rests on: the `nth` outline's middle. */
+async function tooltipAt(page: Page, nth: number): Promise<string> {
+  await page.locator('path.leaflet-interactive').nth(nth).hover({ force: true });
+  const tooltip = page.locator('.leaflet-tooltip');
+  await tooltip.waitFor();
+  return (await tooltip.textContent()) ?? '';
+}
+
+const text = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
+
+describe('the map without the centre names it left out wherever a figure is read alone', () => {
+  it.each(['leeds', 'sheffield'])(
+    '%s: the ranking, the legend and the tooltips, by count and by rate',
+    async (slug) => {
+      const district = DISTRICTS.find((d) => d.slug === slug)!;
+      const without = `${district.name} without the ${district.centre}`;
+      for (const measure of ['count', 'rate']) {
+        const query = `?view=wards&measure=${measure}&cc=1`;
+        const page = await openMap(district, query);
+        // The table as a screen reader finds it: by its caption.
+        const caption = text(await page.textContent('#crime-map-ranking caption'));
+        expect(caption, query).toMatch(new RegExp(`^Top 5 wards by .*, ${without}, `));
+        expect(await page.getByRole('table', { name: caption, exact: true }).count(), query).toBe(
+          1,
+        );
+        const legend = page.locator('.crime-map__legend');
+        expect(text(await legend.locator('.crime-map__label').textContent()), query).toContain(
+          `, ${without}, `,
+        );
+        expect(await legend.getAttribute('aria-label'), query).toMatch(
+          new RegExp(`^Legend: .*, ${without}$`),
+        );
+        // Every ward's tooltip names it without the centre, with its figures.
+        const label = await tooltipAt(page, 0);
+        expect(label, query).toMatch(new RegExp(`^[^:]+ without the ${district.centre}: `));
+        expect(await seriousA11yViolations(page), query).toEqual([]);
+      }
+      // With the centre in, none says so.
+      const page = await openMap(district, '?view=wards');
+      expect(await page.textContent('#crime-map-ranking caption')).not.toContain('without the');
+      expect(await page.textContent('.crime-map__legend')).not.toContain('without the');
+      expect(await tooltipAt(page, 0)).not.toContain('without the');
+    },
+  );
+
+  it.each(['leeds', 'sheffield'])(
+    "%s at 390 px: the phone's bar and the heat legend, with no sideways scroll",
+    async (slug) => {
+      const district = DISTRICTS.find((d) => d.slug === slug)!;
+      const without = `${district.name} without the ${district.centre}`;
+      for (const query of ['?cc=1', '?view=wards&measure=rate&cc=1']) {
+        const page = await openMap(district, query, PHONE);
+        expect(text(await page.textContent('.crime-map__bar-summary')), query).toMatch(
+          new RegExp(`^[\\d,]+ [a-z -]+, ${without}, `),
+        );
+        if (query === '?cc=1') {
+          expect(text(await page.textContent('.crime-map__legend')), query).toMatch(
+            new RegExp(`^Density of [a-z -]+, ${without}, `),
+          );
+        }
+        const scroll = await page.evaluate(() => ({
+          width: document.documentElement.scrollWidth,
+          client: document.documentElement.clientWidth,
+        }));
+        expect(scroll.width, query).toBeLessThanOrEqual(scroll.client);
+        expect(await seriousA11yViolations(page), query).toEqual([]);
+      }
+    },
+  );
+});
