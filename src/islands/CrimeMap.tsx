@@ -230,6 +230,10 @@ function MapView({ data, shapes, wardsBase, postcodesUrl, announce }: MapViewPro
   useEffect(() => {
     if (noteShown !== null) document.getElementById(noteShown.id)?.focus();
   }, [noteShown]);
+  const leftOut = useMemo(
+    () => [...figures.leftOut].map((ward) => data.wards[ward]?.name ?? ''),
+    [data, figures.leftOut],
+  );
   const legend = useElement(MapLegend, {
     view,
     measure,
@@ -244,6 +248,7 @@ function MapView({ data, shapes, wardsBase, postcodesUrl, announce }: MapViewPro
     centre: MAP_AREA.centre,
     centreWards,
     excludeCityCentre,
+    leftOut,
     district: MAP_AREA.district,
     showNote,
   });

@@ -1,6 +1,6 @@
 // What the map's colours mean: the choropleth's measure, classes and window, or the heatmap's
 // relative density and what its controls do. A window without data says so instead.
-import { capitalise, formatRate } from '../lib/format.ts';
+import { capitalise, formatRate, listInWords } from '../lib/format.ts';
 import { formatCount } from '../shared/format-count.ts';
 import { districtShown, withoutCentre, type MapArea } from '../lib/map-area.ts';
 import type { ChoroplethScale } from '../lib/map-scale.ts';
@@ -36,6 +36,11 @@ export interface MapLegendProps {
   centreWards: readonly string[];
   /** The centre's crimes and residents are left out of the figures. */
   excludeCityCentre: boolean;
+  /**
+   * The names of the wards the centre holds whole, while it is left out (Figures.leftOut):
+   * without a colour, and said apart from the wards without residents.
+   */
+  leftOut: readonly string[];
   /**
    * The district (MAP_AREA.district), whose busiest place the heat colours are relative to, and
    * which the title names without its centre when the centre is left out.
@@ -176,7 +181,14 @@ export function MapLegend(props: MapLegendProps) {
             {c.from === c.to ? format(c.from) : `${format(c.from)} to ${format(c.to)}`}
           </li>
         ))}
-        {(props.scale?.withoutValue ?? 0) > 0 && (
+        {props.leftOut.length > 0 && (
+          <li id="crime-map-legend-left-out">
+            <span class="swatch" aria-hidden="true" />
+            No colour: {listInWords(props.leftOut)}, wholly in the {props.centre?.label ?? 'centre'}
+            , which is left out
+          </li>
+        )}
+        {(props.scale?.withoutValue ?? 0) > props.leftOut.length && (
           <li id="crime-map-legend-unrated">
             <span class="swatch" aria-hidden="true" />
             No colour: no rate, no residents to divide by

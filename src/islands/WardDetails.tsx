@@ -134,6 +134,9 @@ export function WardDetails(props: WardDetailsProps) {
     [trendGaps],
   );
   if (w === undefined) return null;
+  // Left out whole with the centre: nothing of it to count, and its trend would be drawn as
+  // zeros, which are the centre's crimes left out, not months without crime.
+  const leftOut = figures.leftOut.has(ward);
   return (
     <section
       class="crime-map__ward"
@@ -165,6 +168,12 @@ export function WardDetails(props: WardDetailsProps) {
         <p class="crime-map__no-data">
           {figures.noTypes ? `${NO_TYPES}.` : `No data for ${props.range}.`}
         </p>
+      ) : leftOut ? (
+        <p class="crime-map__no-data" id="crime-map-ward-left-out">
+          {w.name} lies wholly in the {MAP_AREA.centre?.label ?? 'centre'}, which is left out: none
+          of its crimes or residents are counted, so it has no figures and no rank here.
+          &ldquo;Exclude {MAP_AREA.centre?.label ?? 'centre'}&rdquo; off shows them.
+        </p>
       ) : (
         <>
           <p class="crime-map__note">{props.window}</p>
@@ -174,7 +183,7 @@ export function WardDetails(props: WardDetailsProps) {
         </>
       )}
       {/* With no crime type chosen nothing is counted: a trend of it would be drawn as zeros. */}
-      {!figures.noTypes && (
+      {!figures.noTypes && !leftOut && (
         <>
           <p class="crime-map__label">
             {capitalise(figures.noun)} per month, {series.length}{' '}

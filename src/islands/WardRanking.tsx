@@ -3,7 +3,7 @@
 // order).
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { MapData } from '../shared/map-data.ts';
-import { capitalise, formatRate, ordinal, plural } from '../lib/format.ts';
+import { capitalise, formatRate, listInWords, ordinal, plural } from '../lib/format.ts';
 import { formatCount } from '../shared/format-count.ts';
 import { tiedBeyond, type RankedWard } from '../lib/map-rates.ts';
 import type { MapMeasure } from '../lib/map-state.ts';
@@ -26,6 +26,13 @@ export interface WardRankingProps {
    * (withoutCentre) when the centre is left out, null otherwise.
    */
   without: string | null;
+  /**
+   * The wards (indexes) the centre holds whole while it is left out (Figures.leftOut): listed
+   * without a rank or a figure, and a note under them says why.
+   */
+  leftOut: ReadonlySet<number>;
+  /** The centre's label ("city centre"), which that note names. */
+  centreLabel: string;
   measure: MapMeasure;
   showAll: boolean;
   /** Slug of the selected ward, or null. */
@@ -47,9 +54,21 @@ function topCaption(ranking: readonly RankedWard[], by: string): string {
     : `${top}; ${more} more ${plural(more, 'shares', 'share')} ${ordinal(rank)} place`;
 }
 
+/**
+ * Why wards wholly in the centre, left out with it, are listed without a rank or a figure:
+ * "City is not ranked: it lies wholly in the city centre, which is left out."
+ */
+function leftOutNote(names: readonly string[], centreLabel: string): string {
+  const one = names.length === 1;
+  return `${listInWords(names)} ${one ? 'is' : 'are'} not ranked: ${one ? 'it lies' : 'they lie'} wholly in the ${centreLabel}, which is left out.`;
+}
+
 export function WardRanking(props: WardRankingProps) {
   const { data, ranking, showAll, selected } = props;
   const visible = showAll ? ranking : ranking.slice(0, TOP_WARDS);
+  const leftOutShown = visible
+    .filter((r) => props.leftOut.has(r.ward))
+    .map((r) => data.wards[r.ward]?.name ?? '');
   // The window named as the legend and the ward details name it, its months without data too,
   // after the centre left out: a reader of the table alone learns the centre's crimes are not in it.
   const measured = props.measure === 'count' ? props.noun : `${props.noun} ${props.rateUnit}`;
@@ -113,6 +132,7 @@ export function WardRanking(props: WardRankingProps) {
             const w = data.wards[ward];
             if (w === undefined) return null;
             const rate = props.rates[ward] ?? null;
+            const left = props.leftOut.has(ward);
             return (
               <tr key={w.slug} aria-current={selected === w.slug ? 'true' : undefined}>
                 <td>{rank ?? '–'}</td>
@@ -127,12 +147,21 @@ export function WardRanking(props: WardRankingProps) {
                     {w.name}
                   </button>
                 </th>
-                <td>{formatCount(count)}</td>
-                <td>{rate === null ? 'n/a' : formatRate(rate)}</td>
+                <td>{left ? 'n/a' : formatCount(count)}</td>
+                <td>{left || rate === null ? 'n/a' : formatRate(rate)}</td>
               </tr>
             );
           })}
         </tbody>
+        {leftOutShown.length > 0 && (
+          <tfoot>
+            <tr>
+              <td colSpan={4} id="crime-map-ranking-left-out">
+                {leftOutNote(leftOutShown, props.centreLabel)}
+              </td>
+            </tr>
+          </tfoot>
+        )}
       </table>
       <button
         type="button"

@@ -7,8 +7,10 @@ import {
   residentsFor,
   wardCumulative,
   wardTotals,
+  wardsWhollyInCentre,
   type MapFilter,
 } from '../lib/map-filter.ts';
+import { MAP_AREA, type MapArea } from '../lib/map-area.ts';
 import { rankWardsBy, rateUnit, wardRate, wardRates, type RankedWard } from '../lib/map-rates.ts';
 import { countedNoun, ordinalWithTies, plural } from '../lib/format.ts';
 import { choroplethScale, choroplethValues, type ChoroplethScale } from '../lib/map-scale.ts';
@@ -40,6 +42,11 @@ export interface Figures {
   noData: boolean;
   /** No crime type is chosen: why noData, when the window has data. */
   noTypes: boolean;
+  /**
+   * The wards (indexes) the centre holds whole, while it is left out (wardsWhollyInCentre):
+   * nothing of them is left to count, rate, rank or colour. Empty with the centre in.
+   */
+  leftOut: ReadonlySet<number>;
   /** The wards by the chosen measure. */
   ranking: RankedWard[];
   /** Rank of each ward index by the chosen measure (null: no rate, no rank). */
@@ -64,20 +71,32 @@ export interface Figures {
 
 /**
  * A ward's rank in words, "3rd (tied) of 33 by rate": ties among `figures.ranking`, out of the
- * wards ranked. Wards without residents have no rate and no rank, and are said apart: "27th of
- * 27 by rate (1 ward without residents not ranked)", not "27th of 28".
+ * wards ranked. Wards without residents have no rate and no rank, and wards wholly in the
+ * centre left out (figures.leftOut) no value at all; both are said apart: "27th of 27 by rate
+ * (1 ward without residents not ranked)", not "27th of 28". `centre`: the area's.
  */
-export function rankInWords(figures: Figures, rank: number): string {
+export function rankInWords(
+  figures: Figures,
+  rank: number,
+  centre: MapArea['centre'] = MAP_AREA.centre,
+): string {
   const ranks = figures.ranking.map((r) => r.rank);
   const ranked = ranks.filter((r) => r !== null).length;
-  const unranked = ranks.length - ranked;
+  const leftOut = figures.leftOut.size;
+  const withoutResidents = ranks.length - ranked - leftOut;
+  const wards = (n: number) => `${n} ${plural(n, 'ward', 'wards')}`;
+  const unranked = [
+    leftOut > 0 ? `${wards(leftOut)} wholly in the ${centre?.label ?? 'centre'}` : '',
+    withoutResidents > 0 ? `${wards(withoutResidents)} without residents` : '',
+  ].filter((words) => words !== '');
   return (
     `${ordinalWithTies(rank, ranks)} of ${ranked} by ${figures.measure}` +
-    (unranked > 0
-      ? ` (${unranked} ${plural(unranked, 'ward', 'wards')} without residents not ranked)`
-      : '')
+    (unranked.length > 0 ? ` (${unranked.join(', ')} not ranked)` : '')
   );
 }
+
+/** No ward is left out: the centre is in, or holds no ward whole. */
+const NONE_LEFT_OUT: ReadonlySet<number> = new Set();
 
 export function useFigures(data: MapData, state: MapViewState): Figures {
   const { types, from, to, excludeCityCentre, view, measure } = state;
@@ -125,9 +144,11 @@ export function useFigures(data: MapData, state: MapViewState): Figures {
     () => wardRates(populations, totals, months),
     [populations, totals, months],
   );
+  const whollyInCentre = useMemo(() => new Set(wardsWhollyInCentre(data)), [data]);
+  const leftOut = excludeCityCentre ? whollyInCentre : NONE_LEFT_OUT;
   const ranking = useMemo(
-    () => rankWardsBy(measure, names, totals, rates),
-    [measure, names, totals, rates],
+    () => rankWardsBy(measure, names, totals, rates, leftOut),
+    [measure, names, totals, rates, leftOut],
   );
   const leedsRate = useMemo(
     () =>
@@ -141,8 +162,8 @@ export function useFigures(data: MapData, state: MapViewState): Figures {
   const rankOf = useMemo(() => new Map(ranking.map((r) => [r.ward, r.rank])), [ranking]);
   const scale = useMemo(() => {
     if (view !== 'wards' || noData) return null;
-    return choroplethScale(choroplethValues(measure, totals, rates), LEGEND_STEP[measure]);
-  }, [view, measure, totals, rates, noData]);
+    return choroplethScale(choroplethValues(measure, totals, rates, leftOut), LEGEND_STEP[measure]);
+  }, [view, measure, totals, rates, leftOut, noData]);
   const unit = rateUnit(months);
   // One object per change of its parts, so the parts of the view built from it are skipped
   // when they did not change.
@@ -154,6 +175,7 @@ export function useFigures(data: MapData, state: MapViewState): Figures {
     gapMonths,
     noData,
     noTypes,
+    leftOut,
     ranking,
     rankOf,
     rates,

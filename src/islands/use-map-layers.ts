@@ -73,15 +73,19 @@ export function wardLabel(
       ? `${w.name}: no data`
       : `${w.name}: no data for ${figures.gapMonths}`;
   }
+  const centre = figures.filter.excludeCityCentre ? area.centre : null;
+  // Nothing of it is left: no count of 0, no rank among the wards that are.
+  if (figures.leftOut.has(i)) {
+    return `${w.name}: wholly in the ${centre?.label ?? 'centre'}, which is left out`;
+  }
   const count = figures.totals[i] ?? 0;
   const rate = figures.rates[i] ?? null;
   const rank = figures.rankOf.get(i) ?? null;
-  const centre = figures.filter.excludeCityCentre ? area.centre : null;
   const name = centre === null ? w.name : `${w.name} without the ${centre.label}`;
   return (
     `${name}: ${formatCount(count)} ${figures.noun}` +
     (rate === null ? '' : `, ${formatRate(rate)} ${figures.rateUnit}`) +
-    (rank === null ? '' : `; ${rankInWords(figures, rank)}`) +
+    (rank === null ? '' : `; ${rankInWords(figures, rank, area.centre)}`) +
     (figures.gapMonths === '' ? '' : `; no data for ${figures.gapMonths} (gaps, not zeros)`)
   );
 }
@@ -176,15 +180,16 @@ export function useMapLayers(input: MapLayersInput): MapLayersHandle {
   const wardFills = useMemo(() => {
     if (scale === null) return null;
     const fills = new Map<string, WardStyle>();
-    const values = choroplethValues(state.measure, figures.totals, figures.rates);
+    const values = choroplethValues(state.measure, figures.totals, figures.rates, figures.leftOut);
     data.wards.forEach((w, i) => {
-      // A ward without a rate keeps no fill: the legend says why.
+      // A ward without a rate, or left out whole with the centre, keeps no fill: the legend
+      // says why.
       const colour = scale.colour(values[i] ?? null);
       if (colour !== null)
         fills.set(w.slug, { fillColor: colour, fillOpacity: CHOROPLETH_OPACITY });
     });
     return fills;
-  }, [data, figures.totals, figures.rates, scale, state.measure]);
+  }, [data, figures.totals, figures.rates, figures.leftOut, scale, state.measure]);
 
   useLayoutEffect(() => {
     layers?.styleWards(wardFills, ward);

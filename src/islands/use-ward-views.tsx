@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import type { MapData } from '../shared/map-data.ts';
-import { withoutCentre } from '../lib/map-area.ts';
+import { MAP_AREA, withoutCentre } from '../lib/map-area.ts';
 import type { MapViewState } from '../lib/map-state.ts';
 import { WardDetails } from './WardDetails.tsx';
 import { WardRanking } from './WardRanking.tsx';
@@ -40,6 +40,8 @@ export function useWardViews(input: WardViewsInput): {
     noun: figures.noun,
     window: windowText,
     without: withoutCentre(state.excludeCityCentre),
+    leftOut: figures.leftOut,
+    centreLabel: MAP_AREA.centre?.label ?? 'centre',
     measure: state.measure,
     showAll,
     selected: state.ward,

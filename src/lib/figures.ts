@@ -318,6 +318,16 @@ export function isCentreWard(ward: Pick<Ward, 'population' | 'cityCentreResident
 }
 
 /**
+ * Whether every resident of a ward lives in the district's centre (Sheffield's City ward, which
+ * is its centre): left out with the centre, nothing of it is left, no resident and no rate.
+ */
+export function liesWhollyInCentre(
+  ward: Pick<Ward, 'population' | 'cityCentreResidents'>,
+): boolean {
+  return ward.population > 0 && ward.cityCentreResidents >= ward.population;
+}
+
+/**
  * Why the rates per resident of `wards` (centre wards: isCentreWard) run high, the sentence the
  * reports' caveat (CentreCaveat) and the map's ward details give: the share of each one's
  * residents who live in the `centre`, where far more people are than live.

@@ -3,6 +3,7 @@
 // so a filter change stays within a frame at eight years of data.
 import { CHECKPOINT_MONTHS, FLAG_CITY_CENTRE, type MapData } from '../shared/map-data.ts';
 import { residentsExcluding } from '../shared/rates.ts';
+import { liesWhollyInCentre } from './figures.ts';
 
 export interface MapFilter {
   /** Included crime types, as indexes into MapData.crimeTypes. */
@@ -91,6 +92,29 @@ export function wardTotals(
     totals[w] = sum;
   }
   return totals;
+}
+
+/**
+ * The wards (indexes into data.wards) that the centre holds whole: every resident of them lives
+ * in it (liesWhollyInCentre) and every crime of them in the data is the centre's, as Sheffield's
+ * City ward, which is its centre. With the centre left out nothing of them is left: they have
+ * no count and no rate to show or rank, not a count of 0.
+ */
+export function wardsWhollyInCentre(data: MapData): number[] {
+  const T = data.crimeTypes.length;
+  const slots = data.wardSlots;
+  return data.wards.flatMap((ward, w) => {
+    if (!liesWhollyInCentre(ward)) return [];
+    for (let m = 0; m < data.months.length; m++) {
+      const base = (m * slots + w) * T;
+      for (let t = 0; t < T; t++) {
+        if ((data.monthWardType[base + t] ?? 0) !== (data.cityCentreMonthWardType[base + t] ?? 0)) {
+          return [];
+        }
+      }
+    }
+    return [w];
+  });
 }
 
 /**

@@ -27,9 +27,9 @@ export interface RankedWard {
   /** Index into the map data's wards. */
   ward: number;
   count: number;
-  /** The measured value: the count, or the rate (null: no residents). */
+  /** The measured value: the count, or the rate (null: no residents, or a ward left out). */
   value: number | null;
-  /** 1 = highest; equal values share a rank (1, 2, 2, 4); null for a ward without a rate. */
+  /** 1 = highest; equal values share a rank (1, 2, 2, 4); null for a ward without a value. */
   rank: number | null;
 }
 
@@ -48,16 +48,20 @@ export function wardRates(
 /**
  * The wards ordered by the measure, highest first (equal values by name, wards without a
  * rate last), with competition ranks. `names`, `totals` and `rates` (wardRates) are indexed
- * alike.
+ * alike. The wards of `leftOut` (wardsWhollyInCentre, with the centre left out) have no value
+ * and no rank by either measure, and come last: their count of 0 is not a ward's with no crime.
  */
 export function rankWardsBy(
   measure: MapMeasure,
   names: readonly string[],
   totals: ArrayLike<number>,
   rates: readonly (number | null)[],
+  leftOut: ReadonlySet<number> = new Set(),
 ): RankedWard[] {
   const counts = names.map((_, ward) => totals[ward] ?? 0);
-  const values = measure === 'count' ? counts : rates;
+  const values = (measure === 'count' ? counts : rates).map((value, ward) =>
+    leftOut.has(ward) ? null : value,
+  );
   // Rates shown alike (to one decimal place) share a rank, as on the reports.
   const ranks = measure === 'count' ? rankWithTies(values) : rankRatesAsShown(values);
   return names

@@ -36,15 +36,19 @@ export interface ChoroplethScale {
 
 /**
  * What each ward is coloured by: its count, or its rate, null for a ward without one (no
- * residents to divide by, e.g. a ward wholly in the centre with the centre left out), which
- * is never coloured as a rate of 0. `totals` and `rates` are indexed like the wards.
+ * residents to divide by), which is never coloured as a rate of 0. A ward of `leftOut` (a ward
+ * wholly in the centre with the centre left out: wardsWhollyInCentre) has neither, and is
+ * never coloured as a count of 0. `totals` and `rates` are indexed like the wards.
  */
 export function choroplethValues(
   measure: 'count' | 'rate',
   totals: ArrayLike<number>,
   rates: readonly (number | null)[],
+  leftOut: ReadonlySet<number> = new Set(),
 ): (number | null)[] {
-  return rates.map((rate, ward) => (measure === 'count' ? (totals[ward] ?? 0) : rate));
+  return rates.map((rate, ward) =>
+    leftOut.has(ward) ? null : measure === 'count' ? (totals[ward] ?? 0) : rate,
+  );
 }
 
 /**

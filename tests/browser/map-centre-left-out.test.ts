@@ -135,3 +135,87 @@ describe('the map without the centre names it left out wherever a figure is read
     },
   );
 });
+
+describe("Sheffield's City ward, wholly in the centre, with the centre left out", () => {
+  /** The place of a ward's outline among the map's: the order of the served outlines. */
+  async function outlineOf(slug: string): Promise<number> {
+    const response = await fetch(`${sheffield.url}/data/wards.geojson`);
+    const shapes = (await response.json()) as { features: { properties: { slug: string } }[] };
+    return shapes.features.findIndex((f) => f.properties.slug === slug);
+  }
+
+  it.each(['count', 'rate'])(
+    'by %s: is not ranked, coloured or counted as 0, and the ranking, legend, tooltip and details say why',
+    async (measure) => {
+      const district = DISTRICTS.find((d) => d.slug === 'sheffield')!;
+      const query = `?view=wards&measure=${measure}&cc=1`;
+      const page = await openMap(district, query);
+      const city = await outlineOf('city');
+      expect(city).toBeGreaterThanOrEqual(0);
+      // No fill: not the lightest colour, which the legend gives the fewest crimes.
+      const fill = await page
+        .locator('path.leaflet-interactive')
+        .nth(city)
+        .getAttribute('fill-opacity');
+      expect(Number(fill), query).toBe(0);
+      expect(text(await page.textContent('#crime-map-legend-left-out')), query).toBe(
+        'No colour: City, wholly in the city centre, which is left out',
+      );
+      expect(await page.locator('#crime-map-legend-unrated').count(), query).toBe(0);
+      expect(await tooltipAt(page, city), query).toBe(
+        'City: wholly in the city centre, which is left out',
+      );
+      // The whole ranking, from the keyboard: City last, without a rank or a figure.
+      await page.getByRole('button', { name: /^Show all \d+ wards$/ }).press('Enter');
+      await page.getByRole('button', { name: 'Show the top 5 only' }).waitFor();
+      const rows = await page.$$eval('#crime-map-ranking tbody tr', (trs) =>
+        trs.map((tr) => [...tr.children].map((cell) => cell.textContent?.trim() ?? '')),
+      );
+      expect(rows.at(-1), query).toEqual(['–', 'City', 'n/a', 'n/a']);
+      expect(
+        rows
+          .slice(0, -1)
+          .map(([rank]) => rank)
+          .includes('–'),
+        query,
+      ).toBe(false);
+      expect(text(await page.textContent('#crime-map-ranking tfoot')), query).toBe(
+        'City is not ranked: it lies wholly in the city centre, which is left out.',
+      );
+      // The ward stays the keyboard's to open: its details say why they hold no figures.
+      await page.getByRole('button', { name: 'City', exact: true }).press('Enter');
+      const details = page.locator('#crime-map-ward-left-out');
+      await details.waitFor();
+      expect(text(await details.textContent()), query).toMatch(
+        /^City lies wholly in the city centre, which is left out: none of its crimes or residents are counted/,
+      );
+      expect(await page.locator('#crime-map-ward dl').count(), query).toBe(0);
+      expect(await seriousA11yViolations(page), query).toEqual([]);
+    },
+  );
+
+  it('at 390 px: the whole ranking and the details fit, with no sideways scroll', async () => {
+    const district = DISTRICTS.find((d) => d.slug === 'sheffield')!;
+    const page = await openMap(district, '?view=wards&cc=1', PHONE);
+    await page.getByRole('button', { name: 'Filters and figures' }).click();
+    await page.getByRole('button', { name: /^Show all \d+ wards$/ }).click();
+    const foot = page.locator('#crime-map-ranking tfoot');
+    await foot.scrollIntoViewIfNeeded();
+    expect(await foot.isVisible()).toBe(true);
+    const sideways = () =>
+      page.evaluate(() => {
+        const over = [...document.querySelectorAll('#crime-map-ranking, #crime-map-ward')].filter(
+          (el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5,
+        );
+        return {
+          scroll: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+          over: over.map((el) => el.id),
+        };
+      });
+    expect(await sideways()).toEqual({ scroll: 0, over: [] });
+    await page.getByRole('button', { name: 'City', exact: true }).click();
+    await page.locator('#crime-map-ward-left-out').waitFor();
+    expect(await sideways()).toEqual({ scroll: 0, over: [] });
+    expect(await seriousA11yViolations(page)).toEqual([]);
+  });
+});

@@ -39,6 +39,7 @@ const RATE_LEGEND: MapLegendProps = {
   centre: LEEDS_MAP_AREA.centre,
   centreWards: LEEDS_CENTRE_WARDS,
   excludeCityCentre: false,
+  leftOut: [],
   district: 'Leeds',
   showNote: () => {},
 };

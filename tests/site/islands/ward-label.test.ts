@@ -53,6 +53,7 @@ function figuresOf(window: {
   const gaps = months.filter((m) => !withData.includes(m));
   return {
     filter: { excludeCityCentre: window.excludeCityCentre ?? false },
+    leftOut: new Set<number>(),
     noTypes: false,
     noData: false,
     totals,
@@ -79,9 +80,10 @@ describe('wardLabel(data, figures, i) for a window without data', () => {
 });
 
 describe('wardLabel and rankInWords: a rank out of the wards ranked', () => {
-  // Sheffield's map with the city centre left out: the City ward keeps no residents, so it
-  // has no rate and no rank by rate.
-  const names = ['Beighton', 'City', 'Darnall', 'Fulwood'];
+  // A ward without residents (as a ward of parkland or an airport would be) has no rate and no
+  // rank by rate. (A ward wholly in the centre, left out with it, has no count either: see
+  // ward-wholly-in-centre.test.ts.)
+  const names = ['Beighton', 'Moorland', 'Darnall', 'Fulwood'];
   const wards = { wards: names.map((name) => ({ name })) } as unknown as MapData;
   const totals = Float64Array.from([40, 0, 90, 40]);
   const populations = [20_000, 0, 30_000, 20_000];
@@ -97,12 +99,12 @@ describe('wardLabel and rankInWords: a rank out of the wards ranked', () => {
     expect(rankInWords(byRate, 2)).toBe(
       '2nd (tied) of 3 by rate (1 ward without residents not ranked)',
     );
-    expect(wardLabel(wards, byRate, 1)).toBe('City: 0 crimes');
+    expect(wardLabel(wards, byRate, 1)).toBe('Moorland: 0 crimes');
   });
 
-  it('ranks by count out of every ward', () => {
+  it('ranks by count out of every ward, one without residents too', () => {
     const byCount = figuresBy('count');
-    expect(wardLabel(wards, byCount, 1)).toBe('City: 0 crimes; 4th of 4 by count');
+    expect(wardLabel(wards, byCount, 1)).toBe('Moorland: 0 crimes; 4th of 4 by count');
     expect(rankInWords(byCount, 2)).toBe('2nd (tied) of 4 by count');
   });
 });

@@ -40,6 +40,8 @@ function caption(
       noun: 'crimes',
       window: 'Jan 2025 – Mar 2025, all 3 months with data',
       without,
+      leftOut: new Set<number>(),
+      centreLabel: 'city centre',
       measure,
       showAll,
       selected: null,

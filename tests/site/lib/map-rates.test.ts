@@ -42,6 +42,28 @@ describe('rankWardsBy(measure, names, totals, rates)', () => {
   });
 });
 
+describe('rankWardsBy(measure, names, totals, rates, leftOut)', () => {
+  it('gives a ward left out whole with the centre no value and no rank, by count or rate, last', () => {
+    // Armley's 0 is what is left of a ward wholly in the centre: not a ward without crime.
+    const totals = [0, 80, 50, 10];
+    const residents = [0, 20_000, 5_000, 2_000];
+    for (const measure of ['count', 'rate'] as const) {
+      const ranked = rankWardsBy(
+        measure,
+        names,
+        totals,
+        wardRates(residents, totals, months(3)),
+        new Set([0]),
+      );
+      expect(ranked.at(-1), measure).toEqual({ ward: 0, count: 0, value: null, rank: null });
+      expect(
+        ranked.slice(0, -1).map((r) => r.rank),
+        measure,
+      ).toEqual([1, 2, 3]);
+    }
+  });
+});
+
 describe('rankWardsBy: rates shown alike', () => {
   it('gives wards whose rates are shown alike (to one decimal place) one rank', () => {
     // 501 and 499 crimes among 100,000 residents: 5.01 and 4.99, both shown as 5.0.

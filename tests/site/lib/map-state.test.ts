@@ -579,7 +579,7 @@ describe('choroplethScale(values)', () => {
   });
 
   it('leaves a ward without a rate uncoloured and out of the classes, never a rate of 0', () => {
-    // The City ward of Sheffield with the centre left out: no residents, no rate.
+    // A ward without residents: no rate.
     const rates = choroplethValues('rate', [0, 300, 410, 520], [null, 12.3, 18.4, 25.1]);
     expect(rates).toEqual([null, 12.3, 18.4, 25.1]);
     const { legend, colour, withoutValue } = choroplethScale(rates, 0.1);
@@ -587,8 +587,11 @@ describe('choroplethScale(values)', () => {
     expect(withoutValue).toBe(1);
     expect(legend[0]?.from).toBe(12.3);
     expect(colour(12.3)).toBe(CHOROPLETH_COLOURS[0]);
-    // Counts have a value for every ward.
+    // Counts have a value for every ward, but one left out whole with the centre (Sheffield's
+    // City ward with the centre left out: wardsWhollyInCentre), which has none by either.
     expect(choroplethValues('count', [0, 300], [null, 12.3])).toEqual([0, 300]);
+    expect(choroplethValues('count', [0, 300], [null, 12.3], new Set([0]))).toEqual([null, 300]);
+    expect(choroplethValues('rate', [0, 300], [null, 12.3], new Set([0]))).toEqual([null, 12.3]);
   });
 
   it('uses one class when every ward has the same count (e.g. no type selected)', () => {
