@@ -195,10 +195,17 @@ export class MapLayers {
       .addTo(this.map);
     this.halo.addTo(this.map);
     this.wardLayer.addTo(this.map);
-    // Out of the tab order: the ranking and the search are the keyboard's way to a ward.
-    // Chromium puts an SVG element with focus listeners (Leaflet's tooltips add them) in the
-    // tab order, where an outline would be an unnamed stop that does nothing.
-    for (const path of this.wardPaths.values()) path.getElement()?.setAttribute('tabindex', '-1');
+    // Out of the tab order and out of the accessibility tree: the ranking and the search are
+    // the keyboard's and the screen reader's way to a ward. Chromium puts an SVG element with
+    // focus listeners (Leaflet's tooltips add them) in the tab order, and gives every outline to
+    // a screen reader as an unnamed graphic: 33 stops that say nothing and do nothing. The
+    // drawing's root goes too (the outlines and the selected ward's halo), an empty graphic once
+    // they are hidden. A pointer still hovers and clicks them.
+    for (const path of this.wardPaths.values()) {
+      const outline = path.getElement();
+      outline?.setAttribute('tabindex', '-1');
+      outline?.closest('svg')?.setAttribute('aria-hidden', 'true');
+    }
     pressedWithSpace(
       container.querySelectorAll<HTMLElement>('.leaflet-control-zoom [role="button"]'),
     );
