@@ -84,6 +84,9 @@ export interface MapAreaProps {
   children: ComponentChildren;
 }
 
+/** The text that says what the map shows and how to move it (its accessible description). */
+const MAP_DESCRIPTION_ID = 'crime-map-map-description';
+
 /** Shown over the map and said in the island's status line when the base map's tiles fail. */
 const TILES_FAILED = 'The background map could not be loaded; the crime layers still work.';
 
@@ -115,12 +118,14 @@ export function MapArea(props: MapAreaProps) {
     props.onDismissLinkNotes();
     mapRef.current?.focus({ preventScroll: true });
   };
+  // The map's name is short, as a screen reader says it on every move into the map; what it
+  // shows and how to use it are its description, said after the name and its role.
   const shows =
     nothing !== null
-      ? `nothing drawn, ${nothing}`
+      ? `Nothing drawn, ${nothing}`
       : view === 'heat'
-        ? `heatmap of ${noun}`
-        : `wards coloured by ${measure === 'count' ? noun : `${noun} per 1,000 residents`}`;
+        ? `Heatmap of ${noun}`
+        : `Wards coloured by ${measure === 'count' ? noun : `${noun} per 1,000 residents`}`;
   return (
     <div class="crime-map__main">
       {mapError !== null && (
@@ -156,6 +161,11 @@ export function MapArea(props: MapAreaProps) {
           )}
         </div>
       )}
+      <p id={MAP_DESCRIPTION_ID} class="visually-hidden">
+        {mapError !== null
+          ? 'It could not be drawn; the figures beside it are still right.'
+          : `${shows}. Arrow keys pan, plus and minus zoom; pick a ward from the ranking or the search.`}
+      </p>
       {/* Focus can be given to the map's box (tabIndex -1) also when the map could not be drawn,
           so closing the notes or losing a control leaves focus here, not at the page's start;
           a map that is drawn puts it in the tab order (Leaflet's keyboard handler). */}
@@ -164,11 +174,8 @@ export function MapArea(props: MapAreaProps) {
         class="crime-map__map"
         role="region"
         tabIndex={-1}
-        aria-label={
-          mapError !== null
-            ? `Map of ${MAP_AREA.district}: it could not be drawn; the figures beside it are still right.`
-            : `Map of ${MAP_AREA.district}: ${shows}. Arrow keys pan, plus and minus zoom; pick a ward from the ranking or the search.`
-        }
+        aria-label={`Map of ${MAP_AREA.district}`}
+        aria-describedby={MAP_DESCRIPTION_ID}
       />
       {children}
     </div>

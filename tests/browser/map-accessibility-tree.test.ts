@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { SiteData } from '../../src/shared/schema.ts';
+import { monthRange } from '../../src/shared/months.ts';
 import { browserPages } from './support.ts';
 import { readSiteData, waitForMap } from './map-page.ts';
 
@@ -125,6 +126,47 @@ describe.each(['desktop', 'phone'] as const)("the map's accessibility tree on a 
         query,
       ).toEqual(expect.arrayContaining(['Zoom in', 'Zoom out']));
     }
+  });
+
+  it('names the map shortly, and describes what it shows and how to move it', async () => {
+    const gap = monthRange(site.months[0] ?? '', site.months.at(-1) ?? '').find(
+      (m) => !site.months.includes(m),
+    );
+    if (gap === undefined) throw new Error('The sample has no month without data');
+    // Each: the query, and what the description says the map shows.
+    const states: [string, RegExp][] = [
+      ['', /^Heatmap of crimes and anti-social behaviour incidents\. /],
+      ['?view=wards', /^Wards coloured by crimes and anti-social behaviour incidents\. /],
+      [
+        '?view=wards&measure=rate&type=burglary',
+        /^Wards coloured by crimes per 1,000 residents\. /,
+      ],
+      ['?view=wards&type=', /^Nothing drawn, no crime types chosen\. /],
+      [`?from=${gap}&to=${gap}`, /^Nothing drawn, no data for \w{3} \d{4}\. /],
+    ];
+    for (const [query, shows] of states) {
+      const page = await openMap(size, query);
+      const { node } = await accessibilityTree(page, '.crime-map__map');
+      expect(node.role, query).toBe('region');
+      // A name a screen reader says on every move into the map: the map, no more.
+      expect(node.name, query).toMatch(/^Map of \S/);
+      expect(node.name, query).not.toMatch(/arrow|zoom|pan|ranking|search|heatmap|wards/i);
+      expect(node.name.length, query).toBeLessThanOrEqual(40);
+      // What it shows and how to use it: in the description, read after the name.
+      expect(node.description, query).toMatch(shows);
+      expect(node.description, query).toContain(
+        'Arrow keys pan, plus and minus zoom; pick a ward from the ranking or the search.',
+      );
+    }
+    // A map that could not be drawn says so in its description, under the same name.
+    const { page } = await pages.open('/', {
+      viewport: SIZES[size],
+      routes: [{ pattern: '**/_astro/leaflet-heat*.js', status: 404, body: 'gone' }],
+    });
+    await page.waitForSelector('.crime-map__error[role="alert"]');
+    const { node } = await accessibilityTree(page, '.crime-map__map');
+    expect(node.name).toMatch(/^Map of \S+$/);
+    expect(node.description).toMatch(/could not be drawn; the figures beside it are still right/);
   });
 
   it('still names the ward under the pointer, and opens the ward clicked', async () => {

@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { WARM_UP_ROUNDS } from '../../src/islands/warm-up-rounds.ts';
 import type { SiteData } from '../../src/shared/schema.ts';
 import { launchBrowser, openPage, type OpenedPage } from './support.ts';
-import { afterUpdate, readSiteData, waitForMap } from './map-page.ts';
+import { accessibleText, afterUpdate, readSiteData, waitForMap } from './map-page.ts';
 
 // Two dozen page loads on a busy shared machine.
 vi.setConfig({ testTimeout: 240_000 });
@@ -154,13 +154,13 @@ describe('the map after a run of changes', () => {
         expect(after, `${name} changed nothing`).not.toEqual(before);
         before = after;
         if (name.startsWith('a window with no data')) expect(after.panel).toContain('No data for');
-        // The map's name says when it draws nothing, and why, in either view.
-        const named = (await page.locator('.crime-map__map').getAttribute('aria-label')) ?? '';
+        // The map's description says when it draws nothing, and why, in either view.
+        const said = (await accessibleText(page, '.crime-map__map')).description;
         if (name.startsWith('no types'))
-          expect(named).toContain(': nothing drawn, no crime types chosen.');
+          expect(said).toMatch(/^Nothing drawn, no crime types chosen\./);
         if (name.startsWith('a window with no data'))
-          expect(named).toMatch(/: nothing drawn, no data for /);
-        if (name === 'all types') expect(named).toMatch(/: wards coloured by /);
+          expect(said).toMatch(/^Nothing drawn, no data for /);
+        if (name === 'all types') expect(said).toMatch(/^Wards coloured by /);
         // The search's answer is shown with the ward it opened.
         if (name === 'a postcode found')
           expect(await page.textContent('#crime-map-ward-found')).toContain(`${postcode} is in`);

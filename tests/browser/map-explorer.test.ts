@@ -20,6 +20,7 @@ import {
   type OpenedPage,
 } from './support.ts';
 import {
+  accessibleText,
   afterUpdate,
   currentQuery,
   expectedFromMapEntries,
@@ -202,7 +203,7 @@ describe.each(['desktop', 'phone'] as const)('map explorer on a %s', (size) => {
       };
     });
     expect(next).toEqual({ outline: false, named: true });
-    expect(await page.getAttribute('.crime-map__map', 'aria-label')).toContain(
+    expect((await accessibleText(page, '.crime-map__map')).description).toContain(
       'pick a ward from the ranking or the search',
     );
     await saveScreenshot(page, `explorer-${size}-heat`, { fullPage: false });
@@ -310,10 +311,10 @@ describe.each(['desktop', 'phone'] as const)('map explorer on a %s', (size) => {
           (ps) => ps.filter((p) => p.getAttribute('fill-opacity') !== '0').length,
         ),
       ).toBe(0);
-      // The map's own name says it draws nothing, and why, not what the view would draw.
-      const named = (await page.locator('.crime-map__map').getAttribute('aria-label')) ?? '';
-      expect(named).toMatch(/: nothing drawn, no data for [^.]+\. /);
-      expect(named).not.toMatch(/heatmap of|coloured by/);
+      // The map's description says it draws nothing, and why, not what the view would draw.
+      const mapSays = (await accessibleText(page, '.crime-map__map')).description;
+      expect(mapSays).toMatch(/^Nothing drawn, no data for [^.]+\. /);
+      expect(mapSays).not.toMatch(/heatmap of|coloured by/i);
       await saveScreenshot(page, `explorer-${size}-no-data-${view}`, { fullPage: false });
       expect(await seriousA11yViolations(page)).toEqual([]);
     }

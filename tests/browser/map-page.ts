@@ -152,3 +152,30 @@ export async function pressInARun(
     { timeout: 10_000 },
   );
 }
+
+/**
+ * The accessible name and description of the element `selector` matches, as Chromium gives
+ * them to a screen reader (the DevTools protocol's accessibility tree).
+ */
+export async function accessibleText(
+  page: Page,
+  selector: string,
+): Promise<{ name: string; description: string }> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { root } = await cdp.send('DOM.getDocument', { depth: 0 });
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
+    if (nodeId === 0) throw new Error(`No element matches ${selector}`);
+    const { nodes } = await cdp.send('Accessibility.getPartialAXTree', {
+      nodeId,
+      fetchRelatives: false,
+    });
+    const node = nodes[0];
+    if (node === undefined) throw new Error(`${selector} is not in the accessibility tree`);
+    const text = (v: { value?: unknown } | undefined) =>
+      typeof v?.value === 'string' ? v.value : '';
+    return { name: text(node.name), description: text(node.description) };
+  } finally {
+    await cdp.detach();
+  }
+}
