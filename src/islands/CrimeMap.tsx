@@ -23,7 +23,7 @@ import { useMapState } from './use-map-state.ts';
 import { SILENT, say, statusText } from './status-line.ts';
 import { useSheetBar } from './use-sheet-bar.ts';
 import { useKeptFocus } from './use-kept-focus.ts';
-import { useWardFocus } from './use-ward-focus.ts';
+import { WARD_HEADING_ID, useWardFocus } from './use-ward-focus.ts';
 import { coverOf } from './ward-cover.ts';
 import { WARD_DETAILS_ID } from './WardDetails.tsx';
 import { useWardViews } from './use-ward-views.tsx';
@@ -262,8 +262,10 @@ function MapView({ data, shapes, wardsBase, postcodesUrl, announce }: MapViewPro
     wardsBase,
     found: found?.withWard === true && found.ward === state.ward ? found.note : null,
   });
-  // After the ward's own focus (useWardFocus, above) and the ranking's (a child, run first).
-  useKeptFocus(rootRef, mapRef);
+  // After the ward's own focus (useWardFocus, above) and the ranking's (a child, run first). A
+  // ward's details cover the filters in the narrow layout: a control there that a turn of the
+  // screen hides gives focus to them.
+  useKeptFocus(rootRef, mapRef, () => [document.getElementById(WARD_HEADING_ID)]);
 
   return (
     <div

@@ -112,7 +112,12 @@ function HeatControls({ types, note, threshold, intensity, commit }: HeatControl
         </p>
       </div>
       {/* The legend's link to it moves focus here (tabIndex -1). */}
-      <p class="crime-map__note crime-map__panel-note" id={HEAT_NOTE_ID} tabIndex={-1}>
+      <p
+        class="crime-map__note crime-map__panel-note"
+        id={HEAT_NOTE_ID}
+        tabIndex={-1}
+        data-twin={HEAT_NOTE_ID}
+      >
         {note}
       </p>
     </>
@@ -177,7 +182,12 @@ export function MapControls(props: MapControlsProps) {
         />
         {/* The legend's link to it moves focus here (tabIndex -1). */}
         {measure === 'rate' && (
-          <p class="crime-map__note crime-map__panel-note" id={RATE_NOTE_ID} tabIndex={-1}>
+          <p
+            class="crime-map__note crime-map__panel-note"
+            id={RATE_NOTE_ID}
+            tabIndex={-1}
+            data-twin={RATE_NOTE_ID}
+          >
             {rateNote}
           </p>
         )}

@@ -74,6 +74,7 @@ function NoteLink(props: { id: string; text: string; showNote(id: string): void 
       <a
         class="crime-map__legend-link"
         href={`#${props.id}`}
+        data-twin={props.id}
         onClick={(e) => {
           // Focus goes to the note without a #fragment in the address, which is the view's.
           e.preventDefault();
@@ -155,7 +156,7 @@ export function MapLegend(props: MapLegendProps) {
         )}
         <NoteLink id={HEAT_NOTE_ID} text="What the colours show" showNote={props.showNote} />
         <details class="crime-map__legend-less" onKeyDown={foldOnEscape}>
-          <summary>What the colours show</summary>
+          <summary data-twin={HEAT_NOTE_ID}>What the colours show</summary>
           <p class="crime-map__note">{heatNote}</p>
         </details>
       </div>
@@ -200,7 +201,7 @@ export function MapLegend(props: MapLegendProps) {
           <NoteLink id={RATE_NOTE_ID} text="What the rates divide by" showNote={props.showNote} />
           {/* On a phone, where the legend's notes would take the map's room: one line, opened at will. */}
           <details class="crime-map__legend-less" onKeyDown={foldOnEscape}>
-            <summary>What the rates divide by</summary>
+            <summary data-twin={RATE_NOTE_ID}>What the rates divide by</summary>
             <p class="crime-map__note" id="crime-map-rate-caveat">
               {caveat}
             </p>

@@ -390,3 +390,65 @@ describe('the focused map on a phone or a tablet', () => {
     },
   );
 });
+
+describe('a tablet turned between its wide and its narrow layout', () => {
+  // The same tablet held sideways (the side panel) and upright (the bottom sheets).
+  const SIDEWAYS = { width: 1180, height: 820 };
+  const UPRIGHT = { width: 820, height: 1180 };
+
+  /** Turn the tablet, and wait until the page has laid itself out again. */
+  async function turn(page: Page, viewport: { width: number; height: number }): Promise<void> {
+    await page.setViewportSize(viewport);
+    await page.waitForFunction((width) => window.innerWidth === width, viewport.width);
+    await page.evaluate(
+      () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
+    );
+  }
+
+  for (const [legend, query, note] of [
+    ['rate', '?view=wards&measure=rate', 'What the rates divide by'],
+    ['heat', '?view=heat', 'What the colours show'],
+  ] as const) {
+    it(`keeps focus on the ${legend} legend's note, in the form each layout shows`, async () => {
+      const page = await openMap(SIDEWAYS, query);
+      await page.getByRole('link', { name: note }).focus();
+      await turn(page, UPRIGHT);
+      expect(await focused(page), 'turned upright').toBe(`summary ${note}`);
+      // Still the control a keyboard uses: Enter unfolds the note.
+      await page.keyboard.press('Enter');
+      expect(await page.locator('.crime-map__legend details').getAttribute('open')).toBe('');
+      await turn(page, SIDEWAYS);
+      expect(await focused(page), 'turned sideways again').toBe(`a ${note}`);
+      // The link followed: focus on the note in the side panel, then the tablet turned.
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(
+        () => document.activeElement?.matches('.crime-map__panel p[tabindex="-1"]') === true,
+      );
+      await turn(page, UPRIGHT);
+      expect(await focused(page), 'turned upright from the note').toBe(`summary ${note}`);
+    });
+  }
+
+  it("gives focus in the filters to the ward's details that cover them once upright", async () => {
+    const page = await openMap(SIDEWAYS, '?view=wards&ward=armley');
+    const ward = (await page.textContent('#crime-map-ward-name')) ?? '';
+    for (const [where, control] of [
+      ['a view radio', page.getByRole('radio', { name: /by ward/ })],
+      ['the reset button', page.getByRole('button', { name: 'Reset the map' })],
+      ['a ward in the ranking', page.locator('.crime-map__ward-button').first()],
+    ] as const) {
+      await turn(page, SIDEWAYS);
+      await control.focus();
+      await turn(page, UPRIGHT);
+      expect(await focused(page), where).toBe(`h2 ${ward}`);
+    }
+  });
+
+  it('leaves focus where it was on a control both layouts show', async () => {
+    const page = await openMap(SIDEWAYS, '?view=wards');
+    const radio = page.getByRole('radio', { name: /by ward/ });
+    await radio.focus();
+    await turn(page, UPRIGHT);
+    expect(await radio.evaluate((el) => el === document.activeElement)).toBe(true);
+  });
+});
