@@ -76,6 +76,9 @@ function NoteLink(props: { id: string; text: string; showNote(id: string): void 
         href={`#${props.id}`}
         data-twin={props.id}
         onClick={(e) => {
+          // A click with Ctrl, Cmd, Shift or Alt (a new tab, a new window, a download) is the
+          // browser's, as any link's is; a middle click fires no click at all.
+          if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
           // Focus goes to the note without a #fragment in the address, which is the view's.
           e.preventDefault();
           props.showNote(props.id);
