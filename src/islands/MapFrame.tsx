@@ -161,7 +161,9 @@ export function MapArea(props: MapAreaProps) {
           )}
         </div>
       )}
-      <p id={MAP_DESCRIPTION_ID} class="visually-hidden">
+      {/* Hidden: read as the map's description alone, not a second time as text before the
+          map, where "Arrow keys pan" would say nothing (a description may name hidden text). */}
+      <p id={MAP_DESCRIPTION_ID} hidden>
         {mapError !== null
           ? 'It could not be drawn; the figures beside it are still right.'
           : `${shows}. Arrow keys pan, plus and minus zoom; pick a ward from the ranking or the search.`}

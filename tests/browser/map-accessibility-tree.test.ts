@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import type { SiteData } from '../../src/shared/schema.ts';
 import { monthRange } from '../../src/shared/months.ts';
 import { browserPages } from './support.ts';
-import { readSiteData, waitForMap } from './map-page.ts';
+import { afterUpdate, readSiteData, waitForMap } from './map-page.ts';
 
 // Several pages, each read whole by the accessibility tree, on a busy shared machine.
 vi.setConfig({ testTimeout: 90_000 });
@@ -167,6 +167,36 @@ describe.each(['desktop', 'phone'] as const)("the map's accessibility tree on a 
     const { node } = await accessibilityTree(page, '.crime-map__map');
     expect(node.name).toMatch(/^Map of \S+$/);
     expect(node.description).toMatch(/could not be drawn; the figures beside it are still right/);
+  });
+
+  it("says the map's description once: as the map's, not also as text of the page", async () => {
+    // The map drawn, and the map that could not be drawn, each with its own description.
+    const drawn = await openMap(size, '?view=wards');
+    const broken = (
+      await pages.open('/', {
+        viewport: SIZES[size],
+        routes: [{ pattern: '**/_astro/leaflet-heat*.js', status: 404, body: 'gone' }],
+      })
+    ).page;
+    await broken.waitForSelector('.crime-map__error[role="alert"]');
+    for (const [page, words] of [
+      [drawn, 'Arrow keys pan'],
+      [broken, 'It could not be drawn'],
+    ] as const) {
+      const { node: map } = await accessibilityTree(page, '.crime-map__map');
+      expect(map.description).toContain(words);
+      // Everything a screen reader can read on the page: the description's words nowhere but in
+      // the map's description (read out of place, "Arrow keys pan" says nothing).
+      const { inside } = await accessibilityTree(page, 'main');
+      const readAsText = inside.filter((n) => n.name.includes(words)).map((n) => n.role);
+      expect(readAsText, words).toEqual([]);
+    }
+    // Hidden, it still follows the filters: the wards by rate, without a reload.
+    if (size === 'phone') await drawn.getByRole('button', { name: 'Filters and figures' }).click();
+    await afterUpdate(drawn, () => drawn.getByRole('radio', { name: /per 1,000/ }).check());
+    expect((await accessibilityTree(drawn, '.crime-map__map')).node.description).toMatch(
+      /^Wards coloured by crimes and anti-social behaviour incidents per 1,000 residents\. /,
+    );
   });
 
   it('still names the ward under the pointer, and opens the ward clicked', async () => {
