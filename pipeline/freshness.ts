@@ -21,21 +21,23 @@ export interface Freshness {
 }
 
 /**
- * Another district than the default (Leeds): its name, as messages say it, its slug, which its
- * refresh takes (refresh-data --area), and whether the data workflow refreshes it on schedule
- * (AREA names it: the watch of a deployment for it), or else AREA's district, which it does.
+ * The district checked, when it is another than the default (Leeds) or the data workflow
+ * refreshes another on schedule: its name, as messages say it, its slug, which its refresh
+ * takes (refresh-data --area), and whether the data workflow refreshes it on schedule (the
+ * repository variable AREA names it: the watch of a deployment for it), or else the district
+ * it refreshes.
  */
 export interface OtherDistrict {
   name: string;
   slug: string;
   scheduled: boolean;
-  /** The district the data workflow refreshes (AREA), when not this one. */
+  /** The district the data workflow refreshes on schedule (the repository variable AREA). */
   scheduledArea?: string;
 }
 
 /**
  * `newest` (the newest published month, undefined when none) against `today` (YYYY-MM-DD), of
- * `district` when it is another than the one the data workflow refreshes.
+ * `district` when it is another than the default or the data workflow refreshes another.
  */
 export function checkFreshness(
   newest: string | undefined,

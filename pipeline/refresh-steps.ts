@@ -413,17 +413,33 @@ async function refuseDownloadsUnlikeManifest(options: RefreshOptions): Promise<v
   );
 }
 
-/**
- * The district refreshed, when it is another than the default: its name as area.json gives
- * it, which the commit message and the watchdog say, and whether the data workflow refreshes
- * it on schedule (AREA names it, as the workflows set it; unset, the default district).
- */
-async function otherDistrict(options: RefreshOptions): Promise<OtherDistrict | undefined> {
+/** The district refreshed, when it is another than the default: its name as area.json gives it. */
+async function otherDistrictName(options: RefreshOptions): Promise<string | undefined> {
   const slug = otherArea(options.area);
   if (slug === undefined) return undefined;
+  return (await readAreaConfig(slug, { root: options.root })).localAuthority.name;
+}
+
+/**
+ * The district the data workflow refreshes on schedule: SCHEDULED_AREA (the watch sets it to the
+ * repository variable AREA, empty when unset), else AREA, as for the build; unset, the default.
+ * The watch's AREA is the district it checks, which a run by hand may name otherwise.
+ */
+function scheduledDistrict(env: RefreshOptions['env']): string {
+  return areaSlugFromEnv({ AREA: env['SCHEDULED_AREA'] ?? env['AREA'] });
+}
+
+/**
+ * The district the watchdog checks, as its messages name it, and whether the data workflow
+ * refreshes it on schedule; undefined for the default district while it does ("the published
+ * data", as ever). The default district is named too while the schedule refreshes another: no
+ * scheduled refresh publishes it then either.
+ */
+async function watchedDistrict(options: RefreshOptions): Promise<OtherDistrict | undefined> {
+  const slug = options.area ?? DEFAULT_AREA;
+  const scheduledArea = scheduledDistrict(options.env);
+  if (slug === DEFAULT_AREA && scheduledArea === DEFAULT_AREA) return undefined;
   const config = await readAreaConfig(slug, { root: options.root });
-  // The district the data workflow refreshes is the one AREA names, as for the build.
-  const scheduledArea = areaSlugFromEnv(options.env);
   return {
     name: config.localAuthority.name,
     slug,
@@ -823,7 +839,7 @@ export async function commitStep(
   await refuseStaleOutputs(options, next.months);
   await refuseDownloadsUnlikeManifest(options);
   // Read before anything is published: the commit message names another area's district.
-  const district = (await otherDistrict(options))?.name;
+  const district = await otherDistrictName(options);
   const { staged, published } = paths(options);
   for (const note of await cleanUpInterruptedRuns(published)) options.log(note);
   // The published files, the change log and the approvals are replaced together, in one
@@ -984,7 +1000,7 @@ export async function freshnessStep(options: RefreshOptions): Promise<Freshness>
   const data = await siteDataAtRef('HEAD', options.root, siteData);
   // The day in the UK, where police.uk publishes and the site is read (uk-date.ts).
   const today = options.env['REFRESH_TODAY'] ?? ukDay(options.now?.() ?? new Date());
-  const district = await otherDistrict(options);
+  const district = await watchedDistrict(options);
   let result: Freshness;
   try {
     result = checkFreshness(data?.months.at(-1), today, district);

@@ -78,9 +78,11 @@ export const REFRESH_COMMAND: CommandSpec = {
       `the staging folder, one district's alone (default ${DEFAULT_REFRESH_DIR} for leeds, ` +
       'data/areas/SLUG/refresh for another)',
     REFRESH_FIRST_MONTH: 'the first month the refresh fetches and backfills (default 2018-01)',
-    AREA:
-      'the district the data workflow refreshes on schedule (default leeds; the workflows set ' +
-      "it): the freshness step's advice for a district behind follows it",
+    SCHEDULED_AREA:
+      'the district the data workflow refreshes on schedule (the cache workflow sets it to the ' +
+      "repository variable AREA; empty: leeds): the freshness step's advice for a district " +
+      'behind follows it',
+    AREA: 'when SCHEDULED_AREA is unset, stands for it (default leeds)',
     DATA_APPROVAL: '"YYYY-MM: reason": approves what the gate refuses for that month',
     REFRESH_TODAY:
       "YYYY-MM-DD: the day the freshness step takes as today (default: the clock's day in the UK)",

@@ -768,8 +768,13 @@ describe('the district the workflows are for: one setting, AREA', () => {
       expect(step.run).toContain('npm run --silent workflow-settings');
       expect(wf.on['workflow_dispatch']?.inputs?.['area']?.default).toBe('');
       const readers = strings(wf.jobs).filter((v) => /inputs\.area|vars\.AREA/.test(v));
-      expect(readers).toEqual(['${{ inputs.area || vars.AREA }}']);
+      expect(readers).toEqual([
+        '${{ inputs.area || vars.AREA }}',
+        // The watch's advice: the district the schedule refreshes, whatever a run by hand checks.
+        ...(wf === caches ? ['${{ vars.AREA }}'] : []),
+      ]);
     }
+    expect(caches.jobs['watch']?.env?.['SCHEDULED_AREA']).toBe('${{ vars.AREA }}');
   });
 
   it('names no district in either workflow: every path, key, command and title is derived', () => {
@@ -790,7 +795,10 @@ describe('the district the workflows are for: one setting, AREA', () => {
         REFRESH_DIR: '${{ needs.district.outputs.refresh-dir }}',
       });
     }
-    expect(caches.jobs['watch']?.env).toEqual({ AREA: '${{ needs.district.outputs.area }}' });
+    expect(caches.jobs['watch']?.env).toEqual({
+      AREA: '${{ needs.district.outputs.area }}',
+      SCHEDULED_AREA: '${{ vars.AREA }}',
+    });
     const commands = [data, caches].flatMap((wf) =>
       strings(wf.jobs).filter((v) => v.includes('refresh-data')),
     );

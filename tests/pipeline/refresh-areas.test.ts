@@ -232,6 +232,47 @@ describe('the freshness step of another district says whose data, and how it is 
     expect(error.message).not.toContain('No scheduled refresh publishes it');
   });
 
+  /**
+   * The watch of `area` run by hand for it (AREA, as the cache workflow's area input sets it),
+   * with SCHEDULED_AREA as the repository variable AREA gives it: `scheduled` ('' when unset).
+   */
+  const watched = (area: string, scheduled: string) =>
+    freshnessStep({
+      ...repo.options({ REFRESH_TODAY: '2026-12-07', AREA: area, SCHEDULED_AREA: scheduled }),
+      area,
+    }).catch((e: unknown) => e as Error);
+
+  it.each([
+    ['sheffield', '', 'leeds'],
+    ['sheffield', 'leeds', 'leeds'],
+    ['leeds', 'sheffield', 'sheffield'],
+  ])(
+    'behind, %s watched by hand while the schedule refreshes another (SCHEDULED_AREA %j): its own refresh',
+    async (area, scheduled, refreshed) => {
+      const error = (await watched(area, scheduled)) as Error;
+      const name = area === 'leeds' ? 'Leeds' : 'Sheffield';
+      expect(error.message).toMatch(new RegExp(`^${name}'s published data ends at \\d{4}-\\d{2};`));
+      expect(error.message).toContain(
+        `No scheduled refresh publishes it (the data workflow refreshes the district AREA names, ${refreshed} here)`,
+      );
+      expect(error.message).toContain(`npm run refresh-data -- --area ${area} all`);
+      expect(error.message).not.toContain('the scheduled refreshes keep the site');
+    },
+  );
+
+  it.each([
+    ['sheffield', 'sheffield'],
+    ['leeds', ''],
+    ['leeds', 'leeds'],
+  ])(
+    "behind, %s watched while the schedule refreshes it (SCHEDULED_AREA %j): the data workflow's runs",
+    async (area, scheduled) => {
+      const error = (await watched(area, scheduled)) as Error;
+      expect(error.message).toContain("Look at the data workflow's recent runs");
+      expect(error.message).not.toContain('No scheduled refresh publishes it');
+    },
+  );
+
   it('up to date: names Sheffield', async () => {
     expect((await sheffield('2024-06-10')).message).toBe(
       "Sheffield's published data ends at 2024-04; on 2024-06-10 police.uk normally has 2024-04 out: up to date.",
