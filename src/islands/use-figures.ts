@@ -7,6 +7,7 @@ import {
   residentsFor,
   wardCumulative,
   wardTotals,
+  wardsTouchedByCentre,
   wardsWhollyInCentre,
   type MapFilter,
 } from '../lib/map-filter.ts';
@@ -47,6 +48,12 @@ export interface Figures {
    * nothing of them is left to count, rate, rank or colour. Empty with the centre in.
    */
   leftOut: ReadonlySet<number>;
+  /**
+   * The wards (indexes) whose figures the centre left out changes, while it is (some of their
+   * crimes or residents are the centre's: wardsTouchedByCentre), which a ward's tooltip names
+   * without it; the others read as with the centre in. Empty with the centre in.
+   */
+  touchedByCentre: ReadonlySet<number>;
   /** The wards by the chosen measure. */
   ranking: RankedWard[];
   /** Rank of each ward index by the chosen measure (null: no rate, no rank). */
@@ -95,8 +102,8 @@ export function rankInWords(
   );
 }
 
-/** No ward is left out: the centre is in, or holds no ward whole. */
-const NONE_LEFT_OUT: ReadonlySet<number> = new Set();
+/** No ward: none left out or touched while the centre is in, or none it holds whole. */
+const NO_WARDS: ReadonlySet<number> = new Set();
 
 export function useFigures(data: MapData, state: MapViewState): Figures {
   const { types, from, to, excludeCityCentre, view, measure } = state;
@@ -145,7 +152,9 @@ export function useFigures(data: MapData, state: MapViewState): Figures {
     [populations, totals, months],
   );
   const whollyInCentre = useMemo(() => new Set(wardsWhollyInCentre(data)), [data]);
-  const leftOut = excludeCityCentre ? whollyInCentre : NONE_LEFT_OUT;
+  const leftOut = excludeCityCentre ? whollyInCentre : NO_WARDS;
+  const touchedInData = useMemo(() => new Set(wardsTouchedByCentre(data)), [data]);
+  const touchedByCentre = excludeCityCentre ? touchedInData : NO_WARDS;
   const ranking = useMemo(
     () => rankWardsBy(measure, names, totals, rates, leftOut),
     [measure, names, totals, rates, leftOut],
@@ -176,6 +185,7 @@ export function useFigures(data: MapData, state: MapViewState): Figures {
     noData,
     noTypes,
     leftOut,
+    touchedByCentre,
     ranking,
     rankOf,
     rates,

@@ -55,8 +55,11 @@ export interface MapLayersHandle {
 /**
  * The tooltip of a ward: its name and figures (set as text, never as HTML), and the months of
  * the window without data, which the figures leave out (gaps, not zeros). With the centre left
- * out the ward is named without it ("Hunslet and Riverside without the city centre: ..."): the
- * tooltip is read alone, away from the figures that say so. `area`: the district's centre.
+ * out a ward whose figures that changes (figures.touchedByCentre) is named without it ("Hunslet
+ * and Riverside without the city centre: ..."): the tooltip is read alone, away from the
+ * figures that say so. A ward the centre does not reach is named alone, as with the centre in:
+ * "Wetherby without the city centre" would say Wetherby holds part of it. `area`: the
+ * district's centre.
  */
 export function wardLabel(
   data: MapData,
@@ -81,7 +84,10 @@ export function wardLabel(
   const count = figures.totals[i] ?? 0;
   const rate = figures.rates[i] ?? null;
   const rank = figures.rankOf.get(i) ?? null;
-  const name = centre === null ? w.name : `${w.name} without the ${centre.label}`;
+  const name =
+    centre === null || !figures.touchedByCentre.has(i)
+      ? w.name
+      : `${w.name} without the ${centre.label}`;
   return (
     `${name}: ${formatCount(count)} ${figures.noun}` +
     (rate === null ? '' : `, ${formatRate(rate)} ${figures.rateUnit}`) +

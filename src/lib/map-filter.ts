@@ -118,6 +118,27 @@ export function wardsWhollyInCentre(data: MapData): number[] {
 }
 
 /**
+ * The wards (indexes into data.wards) whose figures leaving the centre out changes: some of
+ * their residents live in it (Ward.cityCentreResidents, which leave the rate's denominator:
+ * residentsExcluding) or some of their crimes in the data lie at its points (FLAG_CITY_CENTRE).
+ * Only these are named "without the centre" while it is left out; the others, wholly outside
+ * it, have the same figures either way. From the data alone, every month and type, so a map
+ * works it out once per data and a change of filter costs a lookup.
+ */
+export function wardsTouchedByCentre(data: MapData): number[] {
+  const T = data.crimeTypes.length;
+  const slots = data.wardSlots;
+  const touched = data.wards.map((ward) => ward.cityCentreResidents > 0);
+  const centre = data.cityCentreMonthWardType;
+  for (let i = 0; i < centre.length; i++) {
+    // The last slot is crimes in no ward.
+    const w = Math.floor(i / T) % slots;
+    if ((centre[i] ?? 0) > 0 && w < touched.length) touched[w] = true;
+  }
+  return touched.flatMap((yes, w) => (yes ? [w] : []));
+}
+
+/**
  * Crimes per month for the filter over its month range, for one ward index or (ward = null)
  * all of Leeds. A month without data is null: a gap, never a zero.
  */

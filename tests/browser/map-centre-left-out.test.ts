@@ -1,8 +1,9 @@
 // The map with the district's centre left out ("Exclude city centre", cc=1), on the committed
 // data of Leeds (the site global-setup.ts builds) and of Sheffield (built here, as
 // `AREA=sheffield npm run build` builds it from data/areas/sheffield/output/). A figure read
-// alone (the ranking's table, the legend, a ward's tooltip, the phone's bar) says that the
-// centre's crimes are not in it, as the figures in the panel do.
+// alone (the ranking's table, the legend, the phone's bar) says that the centre's crimes are not
+// in it, as the figures in the panel do; so does the tooltip of a ward some of whose crimes or
+// residents are the centre's, and only of such a ward.
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -11,6 +12,7 @@ import { buildSite } from '../support/astro-build.ts';
 import { serveStatic, type StaticServer } from '../support/static-server.ts';
 import { browserPages, seriousA11yViolations, siteUrl } from './support.ts';
 import { waitForMap } from './map-page.ts';
+import { readMapData, wardsTheCentreChanges } from '../support/map-figures.ts';
 
 // Pages at two sizes with axe in each, on a busy shared machine.
 vi.setConfig({ testTimeout: 90_000 });
@@ -65,22 +67,74 @@ async function openMap(district: District, query: string, viewport = DESKTOP): P
   return page;
 }
 
-/** The tooltip of the ward whose outline the pointer rests on: the `nth` outline's middle. */
-async function tooltipAt(page: Page, nth: number): Promise<string> {
-  await page.locator('path.leaflet-interactive').nth(nth).hover({ force: true });
-  const tooltip = page.locator('.leaflet-tooltip');
-  await tooltip.waitFor();
-  return (await tooltip.textContent()) ?? '';
+const text = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
+const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The place of a ward's outline among the map's: the order of the served outlines. */
+async function outlineOf(district: District, slug: string): Promise<number> {
+  const response = await fetch(`${district.baseUrl()}/data/wards.geojson`);
+  const shapes = (await response.json()) as { features: { properties: { slug: string } }[] };
+  return shapes.features.findIndex((f) => f.properties.slug === slug);
 }
 
-const text = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
+/**
+ * The tooltip of ward `name` (`slug`), the pointer resting on a point of its outline that
+ * nothing covers (the middle of its box may be a neighbour's, or under the legend).
+ */
+async function tooltipOf(
+  page: Page,
+  district: District,
+  ward: { slug: string; name: string },
+): Promise<string> {
+  const path = page.locator('path.leaflet-interactive').nth(await outlineOf(district, ward.slug));
+  const point = await path.evaluate((el) => {
+    const box = el.getBoundingClientRect();
+    const steps = 16;
+    const points: [number, number][] = [];
+    for (let i = 1; i < steps; i++) {
+      for (let j = 1; j < steps; j++) {
+        points.push([box.left + (box.width * i) / steps, box.top + (box.height * j) / steps]);
+      }
+    }
+    const middle = [box.left + box.width / 2, box.top + box.height / 2] as const;
+    const away = ([x, y]: [number, number]) => Math.hypot(x - middle[0], y - middle[1]);
+    points.sort((a, b) => away(a) - away(b));
+    return points.find(([x, y]) => document.elementFromPoint(x, y) === el) ?? null;
+  });
+  if (point === null) throw new Error(`No point of ${ward.name}'s outline is uncovered`);
+  await page.mouse.move(point[0], point[1]);
+  const tooltip = page.locator('.leaflet-tooltip', {
+    hasText: new RegExp(`^${escaped(ward.name)}[: ]`),
+  });
+  await tooltip.waitFor();
+  return text(await tooltip.textContent());
+}
+
+/**
+ * The wards of a district to hover: every one whose figures the centre left out changes (but
+ * one it holds whole, which says so: see below), and three it does not reach, from the
+ * committed map data the site is built from.
+ */
+function wardsToHover(slug: 'leeds' | 'sheffield') {
+  const data = readMapData(slug);
+  const changed = wardsTheCentreChanges(data);
+  const whole = (i: number) => data.wards[i]!.cityCentreResidents >= data.wards[i]!.population;
+  const touched = data.wards.filter((_, i) => changed.has(i) && !whole(i));
+  const untouched = data.wards.filter((_, i) => !changed.has(i));
+  const middle = Math.floor(untouched.length / 2);
+  return { touched, untouched: [untouched[0]!, untouched[middle]!, untouched.at(-1)!] };
+}
 
 describe('the map without the centre names it left out wherever a figure is read alone', () => {
-  it.each(['leeds', 'sheffield'])(
+  it.each(['leeds', 'sheffield'] as const)(
     '%s: the ranking, the legend and the tooltips, by count and by rate',
     async (slug) => {
       const district = DISTRICTS.find((d) => d.slug === slug)!;
       const without = `${district.name} without the ${district.centre}`;
+      const { touched, untouched } = wardsToHover(slug);
+      // Leeds's centre reaches some wards without holding any whole; Sheffield's is its City
+      // ward, which it holds whole and reaches no further.
+      expect(touched.length > 0, slug).toBe(slug === 'leeds');
       for (const measure of ['count', 'rate']) {
         const query = `?view=wards&measure=${measure}&cc=1`;
         const page = await openMap(district, query);
@@ -97,16 +151,30 @@ describe('the map without the centre names it left out wherever a figure is read
         expect(await legend.getAttribute('aria-label'), query).toMatch(
           new RegExp(`^Legend: .*, ${without}$`),
         );
-        // Every ward's tooltip names it without the centre, with its figures.
-        const label = await tooltipAt(page, 0);
-        expect(label, query).toMatch(new RegExp(`^[^:]+ without the ${district.centre}: `));
+        // A ward's tooltip names it without the centre when some of its crimes or residents
+        // are the centre's, and alone, as with the centre in, when none are: "Wetherby without
+        // the city centre" would say Wetherby holds part of it.
+        for (const ward of touched) {
+          expect(await tooltipOf(page, district, ward), query).toMatch(
+            new RegExp(`^${escaped(ward.name)} without the ${district.centre}: [\\d,]+ `),
+          );
+        }
+        for (const ward of untouched) {
+          expect(await tooltipOf(page, district, ward), query).toMatch(
+            new RegExp(`^${escaped(ward.name)}: [\\d,]+ `),
+          );
+        }
         expect(await seriousA11yViolations(page), query).toEqual([]);
       }
       // With the centre in, none says so.
       const page = await openMap(district, '?view=wards');
       expect(await page.textContent('#crime-map-ranking caption')).not.toContain('without the');
       expect(await page.textContent('.crime-map__legend')).not.toContain('without the');
-      expect(await tooltipAt(page, 0)).not.toContain('without the');
+      for (const ward of [...touched.slice(0, 1), ...untouched.slice(0, 1)]) {
+        expect(await tooltipOf(page, district, ward)).toMatch(
+          new RegExp(`^${escaped(ward.name)}: [\\d,]+ `),
+        );
+      }
     },
   );
 
@@ -137,20 +205,13 @@ describe('the map without the centre names it left out wherever a figure is read
 });
 
 describe("Sheffield's City ward, wholly in the centre, with the centre left out", () => {
-  /** The place of a ward's outline among the map's: the order of the served outlines. */
-  async function outlineOf(slug: string): Promise<number> {
-    const response = await fetch(`${sheffield.url}/data/wards.geojson`);
-    const shapes = (await response.json()) as { features: { properties: { slug: string } }[] };
-    return shapes.features.findIndex((f) => f.properties.slug === slug);
-  }
-
   it.each(['count', 'rate'])(
     'by %s: is not ranked, coloured or counted as 0, and the ranking, legend, tooltip and details say why',
     async (measure) => {
       const district = DISTRICTS.find((d) => d.slug === 'sheffield')!;
       const query = `?view=wards&measure=${measure}&cc=1`;
       const page = await openMap(district, query);
-      const city = await outlineOf('city');
+      const city = await outlineOf(district, 'city');
       expect(city).toBeGreaterThanOrEqual(0);
       // No fill: not the lightest colour, which the legend gives the fewest crimes.
       const fill = await page
@@ -162,7 +223,7 @@ describe("Sheffield's City ward, wholly in the centre, with the centre left out"
         'No colour: City, wholly in the city centre, which is left out',
       );
       expect(await page.locator('#crime-map-legend-unrated').count(), query).toBe(0);
-      expect(await tooltipAt(page, city), query).toBe(
+      expect(await tooltipOf(page, district, { slug: 'city', name: 'City' }), query).toBe(
         'City: wholly in the city centre, which is left out',
       );
       // The whole ranking, from the keyboard: City last, without a rank or a figure.

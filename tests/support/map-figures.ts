@@ -7,7 +7,12 @@ import { h } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { useFigures, type Figures } from '../../src/islands/use-figures.ts';
 import { defaultState, type MapViewState } from '../../src/lib/map-state.ts';
-import { decodeMapData, type MapData } from '../../src/shared/map-data.ts';
+import {
+  decodeMapData,
+  FLAG_CITY_CENTRE,
+  NO_WARD,
+  type MapData,
+} from '../../src/shared/map-data.ts';
 
 /** The committed map data of Leeds (public/) and of another district (its output folder). */
 export const MAP_DATA_FILES = {
@@ -30,4 +35,22 @@ export function figuresOf(data: MapData, change: Partial<MapViewState>): Figures
   renderToString(h(Probe, {}));
   if (figures === undefined) throw new Error('useFigures gave no figures');
   return figures;
+}
+
+/**
+ * The wards (indexes) whose figures leaving the centre out changes, read from the map data's
+ * own entries and residents (not its per-ward sums): some crime at a point flagged as the
+ * centre's lies in the ward, or some of its residents live in the centre.
+ */
+export function wardsTheCentreChanges(data: MapData): Set<number> {
+  const changed = new Set<number>();
+  data.wards.forEach((ward, i) => {
+    if (ward.cityCentreResidents > 0) changed.add(i);
+  });
+  for (let e = 0; e < data.entryPoint.length; e++) {
+    const point = data.entryPoint[e] ?? 0;
+    const ward = data.pointWard[point] ?? NO_WARD;
+    if ((data.pointFlags[point] ?? 0) & FLAG_CITY_CENTRE && ward !== NO_WARD) changed.add(ward);
+  }
+  return changed;
 }

@@ -45,6 +45,8 @@ function figuresOf(window: {
   months: readonly string[];
   withData?: readonly string[];
   excludeCityCentre?: boolean;
+  /** The wards (indexes) some of whose crimes or residents are the centre's. */
+  touched?: readonly number[];
 }): Figures {
   const { names, totals, populations, measure, months } = window;
   const withData = window.withData ?? months;
@@ -54,6 +56,7 @@ function figuresOf(window: {
   return {
     filter: { excludeCityCentre: window.excludeCityCentre ?? false },
     leftOut: new Set<number>(),
+    touchedByCentre: new Set<number>(window.excludeCityCentre ? (window.touched ?? []) : []),
     noTypes: false,
     noData: false,
     totals,
@@ -148,7 +151,8 @@ describe('wardLabel(data, figures, i) for a window with some months without data
 });
 
 describe('wardLabel(data, figures, i, area) with the centre left out', () => {
-  const names = ['Armley', 'Hunslet and Riverside'];
+  // Hunslet and Riverside holds part of the centre; Wetherby lies far from it.
+  const names = ['Wetherby', 'Hunslet and Riverside'];
   const wards = { wards: names.map((name) => ({ name })) } as unknown as MapData;
   const figuresFor = (measure: MapMeasure, excludeCityCentre: boolean) =>
     figuresOf({
@@ -158,26 +162,42 @@ describe('wardLabel(data, figures, i, area) with the centre left out', () => {
       measure,
       months: monthRange('2024-01', '2024-03'),
       excludeCityCentre,
+      touched: [1],
     });
   const SHEFFIELD = { centre: { label: 'city centre', description: 'the City ward' } };
 
-  it("names the ward without the area's centre, by count and by rate", () => {
+  it("names a ward the centre reaches without the area's centre, by count and by rate", () => {
     for (const area of [LEEDS_MAP_AREA, SHEFFIELD]) {
       expect(wardLabel(wards, figuresFor('count', true), 1, area)).toBe(
         'Hunslet and Riverside without the city centre: 10 crimes, 2.0 per 1,000 residents over 3 months; 2nd of 2 by count',
       );
-      expect(wardLabel(wards, figuresFor('rate', true), 0, area)).toMatch(
-        /^Armley without the city centre: 30 crimes, 3\.0 per 1,000 residents over 3 months; 1st of 2 by rate$/,
+      expect(wardLabel(wards, figuresFor('rate', true), 1, area)).toBe(
+        'Hunslet and Riverside without the city centre: 10 crimes, 2.0 per 1,000 residents over 3 months; 2nd of 2 by rate',
       );
     }
     const other = { centre: { label: 'town centre', description: 'the Town ward' } };
-    expect(wardLabel(wards, figuresFor('count', true), 0, other)).toMatch(
-      /^Armley without the town centre: /,
+    expect(wardLabel(wards, figuresFor('count', true), 1, other)).toMatch(
+      /^Hunslet and Riverside without the town centre: /,
     );
   });
 
-  it('names the ward alone while the centre is in, or when the district has none', () => {
-    expect(wardLabel(wards, figuresFor('count', false), 0, LEEDS_MAP_AREA)).toMatch(/^Armley: 30/);
-    expect(wardLabel(wards, figuresFor('count', true), 0, { centre: null })).toMatch(/^Armley: 30/);
+  it('names a ward the centre does not reach alone, by count and by rate', () => {
+    for (const area of [LEEDS_MAP_AREA, SHEFFIELD]) {
+      expect(wardLabel(wards, figuresFor('count', true), 0, area)).toBe(
+        'Wetherby: 30 crimes, 3.0 per 1,000 residents over 3 months; 1st of 2 by count',
+      );
+      expect(wardLabel(wards, figuresFor('rate', true), 0, area)).toBe(
+        'Wetherby: 30 crimes, 3.0 per 1,000 residents over 3 months; 1st of 2 by rate',
+      );
+    }
+  });
+
+  it('names every ward alone while the centre is in, or when the district has none', () => {
+    expect(wardLabel(wards, figuresFor('count', false), 1, LEEDS_MAP_AREA)).toMatch(
+      /^Hunslet and Riverside: 10/,
+    );
+    expect(wardLabel(wards, figuresFor('count', true), 1, { centre: null })).toMatch(
+      /^Hunslet and Riverside: 10/,
+    );
   });
 });
