@@ -318,6 +318,7 @@ function MapView({ data, shapes, wardsBase, postcodesUrl, announce }: MapViewPro
         onDismissLinkNotes={dismissLinkNotes}
         announce={announce}
         noun={figures.noun}
+        without={withoutCentre(excludeCityCentre)}
         nothing={
           figures.noTypes ? 'no crime types chosen' : noData ? `no data for ${rangeLabel}` : null
         }

@@ -76,6 +76,11 @@ export interface MapAreaProps {
   /** What the map counts, as the figures name it ("anti-social behaviour incidents"). */
   noun: string;
   /**
+   * What the map's crimes cover when not the whole district: "Leeds without the city centre"
+   * (withoutCentre) when the centre is left out, null otherwise.
+   */
+  without: string | null;
+  /**
    * Why the map draws nothing ("no data for Jul 2024 – Jan 2025", "no crime types chosen"),
    * or null when it draws the heatmap or the wards' colours.
    */
@@ -119,13 +124,18 @@ export function MapArea(props: MapAreaProps) {
     mapRef.current?.focus({ preventScroll: true });
   };
   // The map's name is short, as a screen reader says it on every move into the map; what it
-  // shows and how to use it are its description, said after the name and its role.
+  // shows and how to use it are its description, said after the name and its role. Read
+  // alone, it names the centre left out as the legend does: "..., Leeds without the city centre".
+  const drawn =
+    view === 'heat'
+      ? `Heatmap of ${noun}`
+      : `Wards coloured by ${measure === 'count' ? noun : `${noun} per 1,000 residents`}`;
   const shows =
     nothing !== null
       ? `Nothing drawn, ${nothing}`
-      : view === 'heat'
-        ? `Heatmap of ${noun}`
-        : `Wards coloured by ${measure === 'count' ? noun : `${noun} per 1,000 residents`}`;
+      : props.without === null
+        ? drawn
+        : `${drawn}, ${props.without}`;
   return (
     <div class="crime-map__main">
       {mapError !== null && (

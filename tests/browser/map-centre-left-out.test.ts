@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { buildSite } from '../support/astro-build.ts';
 import { serveStatic, type StaticServer } from '../support/static-server.ts';
 import { browserPages, seriousA11yViolations, siteUrl } from './support.ts';
-import { waitForMap } from './map-page.ts';
+import { accessibleText, afterUpdate, waitForMap } from './map-page.ts';
 import { readMapData, wardsTheCentreChanges } from '../support/map-figures.ts';
 
 // Pages at two sizes with axe in each, on a busy shared machine.
@@ -193,11 +193,49 @@ describe('the map without the centre names it left out wherever a figure is read
             new RegExp(`^Density of [a-z -]+, ${without}, `),
           );
         }
+        expect((await accessibleText(page, '.crime-map__map')).description, query).toContain(
+          `, ${without}. `,
+        );
         const scroll = await page.evaluate(() => ({
           width: document.documentElement.scrollWidth,
           client: document.documentElement.clientWidth,
         }));
         expect(scroll.width, query).toBeLessThanOrEqual(scroll.client);
+        expect(await seriousA11yViolations(page), query).toEqual([]);
+      }
+    },
+  );
+});
+
+describe("the map's description with the centre left out", () => {
+  /** What the map is described as to a screen reader (its aria-describedby). */
+  const described = async (page: Page) =>
+    (await accessibleText(page, '.crime-map__map')).description;
+
+  it.each(['leeds', 'sheffield'] as const)(
+    '%s: says the district without its centre, in each view and measure, and follows the switch',
+    async (slug) => {
+      const district = DISTRICTS.find((d) => d.slug === slug)!;
+      const without = `${district.name} without the ${district.centre}`;
+      for (const [query, shows] of [
+        ['?cc=1', `Heatmap of [a-z -]+, ${without}\\. `],
+        ['?view=wards&cc=1', `Wards coloured by [a-z -]+, ${without}\\. `],
+        [
+          '?view=wards&measure=rate&cc=1',
+          `Wards coloured by [a-z -]+ per 1,000 residents, ${without}\\. `,
+        ],
+      ] as const) {
+        const page = await openMap(district, query);
+        expect(await described(page), query).toMatch(new RegExp(`^${shows}`));
+        if (query !== '?view=wards&measure=rate&cc=1') continue;
+        // The switch off and on again, without a reload: the description follows it.
+        const exclude = page.getByRole('switch', { name: `Exclude ${district.centre}` });
+        await afterUpdate(page, () => exclude.uncheck());
+        expect(await described(page)).toMatch(
+          /^Wards coloured by [a-z -]+ per 1,000 residents\. Arrow keys pan/,
+        );
+        await afterUpdate(page, () => exclude.check());
+        expect(await described(page)).toMatch(new RegExp(`^${shows}Arrow keys pan`));
         expect(await seriousA11yViolations(page), query).toEqual([]);
       }
     },
