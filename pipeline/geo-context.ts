@@ -10,9 +10,15 @@ import { createLocator, loadGeography, type Geography, type Locator } from './ge
 import { exists } from './files.ts';
 import { InputError } from './input-error.ts';
 import { referenceFileList, type ReferenceFiles } from './load-geography.ts';
-import { pollingDistrictsOutside, type LayerDistrict } from './polling-district-layer.ts';
-import { ONSPD_NO_LOCATION_LATITUDE } from './reference.ts';
+import {
+  layerProblemsSchema,
+  layerProblemsText,
+  pollingDistrictsOutside,
+  type LayerDistrict,
+} from './polling-district-layer.ts';
+import { ONSPD_NO_LOCATION_LATITUDE, validateFeatureCollection } from './reference.ts';
 import { POSTCODE_DISTRICT } from '../src/shared/area.ts';
+import type { PolygonGeometry } from '../src/shared/geometry.ts';
 import { cutText } from '../src/shared/cut-text.ts';
 
 export interface GeoContext {
@@ -71,6 +77,7 @@ export async function loadGeoContext(
   if (nonGeographic.length > 0) hash.update('non-geographic').update(nonGeographic.join(','));
   const pollingFile = files.pollingDistrictsCache;
   let pollingDistricts: PollingDistricts | undefined;
+  let pollingDistrictsLeftOut: PolygonGeometry[] | undefined;
   if (pollingFile === null) {
     options.note('the area has no polling districts, so the Polling District column stays empty');
   } else if (await exists(pollingFile)) {
@@ -84,6 +91,9 @@ export async function loadGeoContext(
         cause,
       });
     }
+    const said = layerProblemsNote(pollingDistricts, pollingFile);
+    if (said !== null) options.note(said);
+    pollingDistrictsLeftOut = leftOutShapes(pollingDistricts, pollingFile);
   } else {
     options.note(
       `polling districts are not available (${pollingFile} does not exist; the fetch step ` +
@@ -95,6 +105,7 @@ export async function loadGeoContext(
     (await readPostcodeAnswers(files.postcodesCache, loaded, options.note)) ?? new Map();
   const locator = createLocator(geo, {
     pollingDistricts,
+    pollingDistrictsLeftOut,
     postcodePlaces: postcodeAnswers,
     files: { wards: files.reference.wards.file, outline: files.reference.outline.file },
   });
@@ -133,6 +144,38 @@ function checkLayerDistrict(layer: PollingDistricts, file: string, district: Lay
       `online with the fetch step, which downloads ${district.name}'s layer from the area's ` +
       "pollingDistricts.url (check that it is the district's council's)",
   );
+}
+
+/** The shapes of the layer the fetch left out, recorded beside it (`leftOut`); none in a cache of earlier code. */
+function leftOutShapes(layer: unknown, file: string): PolygonGeometry[] {
+  const shapes = (layer as { leftOut?: unknown } | null)?.leftOut;
+  if (shapes === undefined) return [];
+  const remedy = 'Delete it and run the fetch step to download it again.';
+  return validateFeatureCollection(
+    { type: 'FeatureCollection', features: shapes },
+    z.unknown(),
+    `${file} (leftOut)`,
+    remedy,
+  ).map((feature) => feature.geometry);
+}
+
+/**
+ * What the run says of the layer's features the fetch did not use as they came, recorded beside
+ * them (`problems`, see sources/polling-districts.ts); null for none, or a cache of earlier code.
+ */
+function layerProblemsNote(layer: unknown, file: string): string | null {
+  const recorded = (layer as { problems?: unknown } | null)?.problems;
+  if (recorded === undefined) return null;
+  const problems = layerProblemsSchema.safeParse(recorded);
+  if (!problems.success) {
+    throw new InputError(
+      file,
+      'does not say in a form this version reads which features of the layer it left out: ' +
+        'delete it and run the fetch step to download it again',
+    );
+  }
+  const text = layerProblemsText(problems.data);
+  return text === null ? null : `${text} (${file})`;
 }
 
 /** The postcodes of the postcode file that give no postcode district, by reason; null for none. */

@@ -9,6 +9,7 @@ import { PointIndex } from './geo/point-index.ts';
 import { PostcodeIndex } from './geo/postcode-index.ts';
 import { OUTLINE_TOLERANCE_M, POSTCODE_RADIUS_M } from '../src/shared/constants.ts';
 import { coordinateKey } from '../src/shared/coordinates.ts';
+import type { PolygonGeometry } from '../src/shared/geometry.ts';
 
 export { loadGeography } from './load-geography.ts';
 export type { Geography } from './reference.ts';
@@ -61,6 +62,11 @@ function outsideTheWards(
 
 export interface LocatorOptions {
   pollingDistricts?: PollingDistrictInput | undefined;
+  /**
+   * The shapes of the council's layer the fetch left out (no code): a point in one is in no polling district, never given a neighbour's within the edge
+   * tolerance.
+   */
+  pollingDistrictsLeftOut?: readonly PolygonGeometry[] | undefined;
   /**
    * Postcode answers from elsewhere (postcodes.io), by coordinateKey, used where no LS
    * postcode lies within the radius. null = none found there either.
@@ -141,6 +147,10 @@ export function createLocator(geo: Geography, options: LocatorOptions = {}): Loc
           pollingDistricts.map((district) => district.geometry),
           projection,
         );
+  const leftOut =
+    polling === null || (options.pollingDistrictsLeftOut ?? []).length === 0
+      ? null
+      : new PolygonIndex(options.pollingDistrictsLeftOut ?? [], projection);
 
   function compute(lon: number, lat: number, key: string): Place | null {
     const x = projection.x(lon);
@@ -162,8 +172,11 @@ export function createLocator(geo: Geography, options: LocatorOptions = {}): Loc
     if (ward === undefined) return null;
 
     const lsoa = geo.lsoas[lsoas.nearest(x, y, OUTLINE_TOLERANCE_M)?.feature ?? -1];
-    const pollingDistrict =
-      pollingDistricts[polling?.nearest(x, y, OUTLINE_TOLERANCE_M)?.feature ?? -1];
+    const nearDistrict = polling?.nearest(x, y, OUTLINE_TOLERANCE_M);
+    // Near a district's edge but inside a shape left out: in no district, not the neighbour's.
+    const inLeftOut =
+      leftOut !== null && (nearDistrict?.distance ?? 0) > 0 && leftOut.containing(x, y) >= 0;
+    const pollingDistrict = inLeftOut ? undefined : pollingDistricts[nearDistrict?.feature ?? -1];
     const near = postcodes?.nearest(x, y, POSTCODE_RADIUS_M)?.postcode.district;
     // Without a postcode list there is nothing to fill in, so nothing to ask about either.
     const postcodeGap = postcodes !== null && near === undefined;

@@ -4,15 +4,89 @@
 // step too, so another council's layer never leaves every row without a polling district.
 import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import { z } from 'zod';
+import { formatCount } from '../src/shared/format-count.ts';
 import type { PolygonGeometry } from '../src/shared/geometry.ts';
 import { middleOf } from './district-middle.ts';
 import { quoteOutside } from './log-safe.ts';
+import type { TallyData } from './report.ts';
 
 export interface PollingDistrictProperties {
   pollingDistrict: string;
   ward: string;
 }
 export type PollingDistricts = FeatureCollection<Polygon | MultiPolygon, PollingDistrictProperties>;
+
+/**
+ * The features of a council's layer not used as they came, in the order reported: left out,
+ * having no code (null, empty or blank); or kept without a ward, their code being what a crime
+ * is given.
+ */
+export const LAYER_PROBLEMS = ['no-code', 'no-ward'] as const;
+export type LayerProblem = (typeof LAYER_PROBLEMS)[number];
+/** The problems of a layer by kind, with examples: kept beside the cached layer. */
+export type LayerProblems = TallyData<LayerProblem>;
+
+/** Of LAYER_PROBLEMS, those whose features are left out of the polling districts. */
+export const LEFT_OUT: readonly LayerProblem[] = ['no-code'];
+
+const PROBLEM_WORDS: Record<LayerProblem, string> = {
+  'no-code': 'without a code',
+  'no-ward': 'without a ward',
+};
+
+/** LayerProblems as a cache holds them (a cache of earlier code holds none). */
+export const layerProblemsSchema = z.object({
+  counts: z.object(
+    Object.fromEntries(LAYER_PROBLEMS.map((p) => [p, z.number().int().nonnegative()])) as Record<
+      LayerProblem,
+      z.ZodNumber
+    >,
+  ),
+  examples: z.partialRecord(
+    z.enum(LAYER_PROBLEMS),
+    z.array(z.object({ where: z.string(), detail: z.string() })),
+  ),
+});
+
+/** `problems` of the kinds `kinds` with their counts and examples, e.g. "2 without a code (e.g. ...)". */
+export function layerProblemCounts(
+  problems: LayerProblems,
+  kinds: readonly LayerProblem[] = LAYER_PROBLEMS,
+): string {
+  return kinds
+    .filter((problem) => problems.counts[problem] > 0)
+    .map((problem) => {
+      const examples = (problems.examples[problem] ?? []).map((e) => `${e.where}: ${e.detail}`);
+      return `${formatCount(problems.counts[problem])} ${PROBLEM_WORDS[problem]} (e.g. ${examples.join('; ')})`;
+    })
+    .join(', ');
+}
+
+/**
+ * What a run says of a layer's `problems` (null for none): how many features were left out and
+ * kept without a ward, by kind, with examples (each feature's OBJECTID, or its place in the
+ * layer), and that the crimes in the features left out have no polling district.
+ */
+export function layerProblemsText(problems: LayerProblems): string | null {
+  const leftOut = LEFT_OUT.reduce((n, problem) => n + problems.counts[problem], 0);
+  const sentences = [
+    ...(leftOut === 0
+      ? []
+      : [
+          `${formatCount(leftOut)} polling-district shape(s) of the council's layer were left ` +
+            'out, so the crimes in them have no polling district: ' +
+            layerProblemCounts(problems, LEFT_OUT),
+        ]),
+    ...(problems.counts['no-ward'] === 0
+      ? []
+      : [
+          "polling-district shape(s) of the council's layer kept by their code: " +
+            layerProblemCounts(problems, ['no-ward']),
+        ]),
+  ];
+  return sentences.length === 0 ? null : sentences.join('; ');
+}
 
 /** The district a polling districts layer must cover. */
 export interface LayerDistrict {

@@ -16,6 +16,7 @@ import type { SourcePaths } from './cache.ts';
 import type { RunDownloads } from './run-downloads.ts';
 import { forceName } from '../../src/shared/police-forces.ts';
 import type { PollingDistrictFields } from '../../src/shared/area.ts';
+import { LEFT_OUT, type LayerProblems } from '../polling-district-layer.ts';
 
 export interface FetchStepOptions {
   /** Default: the latest published month. */
@@ -94,8 +95,19 @@ export async function runFetchStep(
     `${result.stats.requests} police.uk requests, ${result.stats.bytesReceived} bytes; ` +
     (districts === null
       ? 'no polling districts (the area has none)'
-      : `${districts.features.length} polling districts`)
+      : `${districts.features.length} polling districts${layerProblemsSummary(districts.problems)}`)
   );
+}
+
+/** The layer's features not used as they came, in a few words ("" for none); the note says more. */
+function layerProblemsSummary(problems: LayerProblems | undefined): string {
+  if (problems === undefined) return '';
+  const leftOut = LEFT_OUT.reduce((n, problem) => n + problems.counts[problem], 0);
+  const words = [
+    ...(leftOut > 0 ? [`${leftOut} shape(s) of the layer left out`] : []),
+    ...(problems.counts['no-ward'] > 0 ? [`${problems.counts['no-ward']} without a ward`] : []),
+  ];
+  return words.length === 0 ? '' : ` (${words.join(', ')})`;
 }
 
 /**

@@ -10,11 +10,17 @@ import { union } from '@turf/union';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
 import { z } from 'zod';
 import {
+  LAYER_PROBLEMS,
+  layerProblemCounts,
+  layerProblemsSchema,
+  layerProblemsText,
   pollingDistrictsOutside,
   type LayerDistrict,
-  type PollingDistrictProperties,
+  type LayerProblem,
+  type LayerProblems,
   type PollingDistricts,
 } from '../polling-district-layer.ts';
+import { ReasonTally } from '../report.ts';
 import { arcgisAnswer } from './arcgis.ts';
 import { POLLING_DISTRICT_FIELDS, type PollingDistrictFields } from '../../src/shared/area.ts';
 import { quoteOutside } from '../log-safe.ts';
@@ -27,6 +33,12 @@ import type { HttpClient, Log } from './http.ts';
 export const PAGE_SIZE = 1000;
 /** Leeds has a few hundred polling districts; more pages than this means paging is not advancing. */
 const MAX_PAGES = 100;
+/**
+ * The share of a layer's features that may come unusable (no code, no ward) before the fetch stops: a council's layer holds a handful being redrawn or not yet
+ * assigned among its hundreds; a tenth or more is a layer being rebuilt, or fields that are not
+ * its code and ward, which would leave much of the district without a polling district.
+ */
+export const MAX_UNUSABLE_SHARE = 0.1;
 
 /** What to check when the layer answers something else than polling districts. */
 const CHECK_LAYER =
@@ -44,19 +56,37 @@ export const COUNCIL_WARD_NAME_FIXES: Readonly<Record<string, string>> = {
 };
 
 export type { PollingDistrictProperties, PollingDistricts } from '../polling-district-layer.ts';
+/** The polling districts, with the layer's features not used as they came (none: no member). */
+export type FetchedPollingDistricts = PollingDistricts & {
+  problems?: LayerProblems;
+  /** The shapes left out: a crime in one is in no polling district, not a neighbour's. */
+  leftOut?: LeftOutShape[];
+};
+/** A shape of the layer left out, and what names it ("OBJECTID 12"). */
+type LeftOutShape = Feature<Polygon | MultiPolygon, { where: string }>;
 export type WardBoundaries = FeatureCollection<Polygon | MultiPolygon, { ward: string }>;
 
-/** A field's value as text: some layers keep a code as a number. */
-const fieldValue = z.union([z.string(), z.number().finite().transform(String)]);
+/**
+ * A field's value as text: some layers keep a code as a number. null where the feature has
+ * none (ArcGIS sends every field asked for, null when empty): counted, not refused.
+ */
+const fieldValue = z.union([z.string(), z.number().finite().transform(String)]).nullable();
+
+/** What names a feature in messages: its object id, when the server sends one. */
+const OBJECT_ID_FIELDS = ['OBJECTID', 'FID'] as const;
 
 /** A page of the layer's features, read by its `fields`. */
 function pageSchema({ code, ward }: PollingDistrictFields) {
   return z.object({
     features: z.array(
       z.object({
-        attributes: z
-          .object({ [code]: fieldValue, [ward]: fieldValue })
-          .transform((a) => ({ code: a[code]!, ward: a[ward]! })),
+        attributes: z.looseObject({ [code]: fieldValue, [ward]: fieldValue }).transform((a) => ({
+          code: a[code] as string | null,
+          ward: a[ward] as string | null,
+          id: OBJECT_ID_FIELDS.map((field) =>
+            typeof a[field] === 'number' ? `${field} ${a[field]}` : undefined,
+          ).find((id) => id !== undefined),
+        })),
         geometry: z.object({
           rings: z.array(z.array(z.tuple([z.number(), z.number()]).rest(z.number()))),
         }),
@@ -90,7 +120,7 @@ export type { LayerDistrict } from '../polling-district-layer.ts';
 /** The polling districts, from the cache when present, else from the council (then cached). */
 export async function fetchPollingDistricts(
   options: FetchPollingDistrictsOptions,
-): Promise<PollingDistricts> {
+): Promise<FetchedPollingDistricts> {
   const { client, log = () => {} } = options;
   const fields = options.fields ?? POLLING_DISTRICT_FIELDS;
   if (!options.refresh) {
@@ -128,7 +158,7 @@ export async function fetchPollingDistricts(
         'is the server being updated?); nothing was cached, try again later',
     );
   }
-  const features: Feature<Polygon | MultiPolygon, PollingDistrictProperties>[] = [];
+  const received: LayerFeature[] = [];
   /**
    * Each feature as sent: pages of a layer asked without an order may overlap (one district
    * twice, another never) and still add up to the layer's count.
@@ -144,7 +174,7 @@ export async function fetchPollingDistricts(
       returnGeometry: 'true',
       outSR: '4326',
       // The server may cap a page below what was asked: continue from what actually arrived.
-      resultOffset: String(features.length),
+      resultOffset: String(received.length),
       resultRecordCount: String(pageSize),
     });
     const parsed = pageOf.safeParse(
@@ -161,26 +191,33 @@ export async function fetchPollingDistricts(
       const content = JSON.stringify(feature);
       if (sent.has(content)) {
         throw new Error(
-          `${target.href}: polling district ${quoteOutside(feature.attributes.code, 60)} ` +
-            `(ward ${quoteOutside(feature.attributes.ward, 60)}) came twice while paging, so another may never have ` +
+          `${target.href}: polling district ${quoteOutside(String(feature.attributes.code), 60)} ` +
+            `(ward ${quoteOutside(String(feature.attributes.ward), 60)}) came twice while paging, so another may never have ` +
             'come (the server paged in an unstable order); nothing was cached, try again',
         );
       }
       sent.add(content);
-      features.push({
-        type: 'Feature',
-        properties: {
-          pollingDistrict: feature.attributes.code.trim(),
-          ward: feature.attributes.ward.trim(),
-        },
+      received.push({
+        ...feature.attributes,
         geometry: ringsToGeometry(feature.geometry.rings as Position[][]),
       });
     }
     if (!parsed.data.exceededTransferLimit) break;
   }
-  if (features.length !== expected) {
+  if (received.length !== expected) {
     throw new Error(
-      `${url.href}: paging returned ${features.length} polling districts, the layer counts ${expected}; try again`,
+      `${url.href}: paging returned ${received.length} polling districts, the layer counts ${expected}; try again`,
+    );
+  }
+  const { features, problems, leftOut } = sortOutLayer(received, fields);
+  const unusable = problems.total;
+  if (unusable > MAX_UNUSABLE_SHARE * received.length) {
+    throw new Error(
+      `${url.href}: ${unusable} of the layer's ${received.length} features cannot be used as ` +
+        `they came (${layerProblemCounts(problems)}), more than ${MAX_UNUSABLE_SHARE * 100}% ` +
+        `of them: the layer may be being redrawn, or ${fields.code} and ${fields.ward} may not ` +
+        `be its fields for a district's code and ward. ${CHECK_LAYER}, ${CHECK_FIELDS}; ` +
+        'nothing was cached, try again later or fix the settings',
     );
   }
   const collection: PollingDistricts = { type: 'FeatureCollection', features };
@@ -192,11 +229,83 @@ export async function fetchPollingDistricts(
         `${district.name}'s council's`,
     );
   }
+  const result: FetchedPollingDistricts =
+    unusable === 0
+      ? collection
+      : {
+          ...collection,
+          problems: { counts: problems.counts, examples: problems.examples },
+          ...(leftOut.length > 0 ? { leftOut } : {}),
+        };
   log(`council polling districts: ${features.length} fetched`);
+  const said = result.problems && layerProblemsText(result.problems);
+  if (said) log(`council polling districts: ${said}`);
   // The layer and the fields read, beside the features (GeoJSON foreign members): a cache of
   // another layer, or read by other fields, is fetched again.
-  await writeJsonAtomic(options.cacheFile, { ...collection, layer: options.mapServerUrl, fields });
-  return collection;
+  await writeJsonAtomic(options.cacheFile, { ...result, layer: options.mapServerUrl, fields });
+  return result;
+}
+
+/** Whether a cached district's code is one a crime can be given: text other than blanks. */
+function usableCode(code: unknown): boolean {
+  return typeof code === 'string' && code.trim() !== '';
+}
+
+/** A feature of the layer as it came: its code and ward as sent, and what names it. */
+interface LayerFeature {
+  code: string | null;
+  ward: string | null;
+  /** "OBJECTID 12", when the server sends one. */
+  id: string | undefined;
+  geometry: Polygon | MultiPolygon;
+}
+
+/**
+ * The polling districts of a layer's features, and the features not used as they came, by
+ * LAYER_PROBLEMS (each under one, the first that applies): those without a code are left out;
+ * those with a code and no ward kept, with the ward "".
+ */
+export function sortOutLayer(
+  received: readonly LayerFeature[],
+  fields: PollingDistrictFields,
+): {
+  features: PollingDistricts['features'];
+  problems: ReasonTally<LayerProblem>;
+  leftOut: LeftOutShape[];
+} {
+  const problems = new ReasonTally(LAYER_PROBLEMS);
+  const where = (feature: LayerFeature, i: number) => feature.id ?? `feature ${i + 1} as sent`;
+  const codeOf = (feature: LayerFeature) => feature.code?.trim() ?? '';
+  const wardOf = (feature: LayerFeature) => feature.ward?.trim() ?? '';
+  const features: PollingDistricts['features'] = [];
+  const leftOut: LeftOutShape[] = [];
+  const leaveOut = (feature: LayerFeature, i: number, problem: LayerProblem, detail: string) => {
+    problems.add(problem, where(feature, i), detail);
+    leftOut.push({
+      type: 'Feature',
+      properties: { where: where(feature, i) },
+      geometry: feature.geometry,
+    });
+  };
+  received.forEach((feature, i) => {
+    const code = codeOf(feature);
+    const ward = wardOf(feature);
+    if (code === '') {
+      const value = feature.code === null ? 'null' : quoteOutside(feature.code, 20);
+      leaveOut(feature, i, 'no-code', `${fields.code} is ${value}`);
+      return;
+    }
+    if (ward === '') {
+      const value = feature.ward === null ? 'null' : quoteOutside(feature.ward, 20);
+      problems.add('no-ward', where(feature, i), `${fields.ward} is ${value}`);
+    }
+    features.push({
+      type: 'Feature',
+      properties: { pollingDistrict: code, ward },
+      geometry: feature.geometry,
+    });
+  });
+  return { features, problems, leftOut };
 }
 
 /**
@@ -213,8 +322,8 @@ async function readCached(
   log: Log,
   district: LayerDistrict | undefined,
   asked: { layer: string; fields: PollingDistrictFields },
-): Promise<PollingDistricts | undefined> {
-  let saved: PollingDistricts & { layer?: unknown; fields?: Partial<PollingDistrictFields> };
+): Promise<FetchedPollingDistricts | undefined> {
+  let saved: FetchedPollingDistricts & { layer?: unknown; fields?: Partial<PollingDistrictFields> };
   try {
     saved = JSON.parse(await readFile(file, 'utf8')) as typeof saved;
   } catch {
@@ -244,7 +353,11 @@ async function readCached(
       ? 'holds no polling district'
       : new Set(contents).size < contents.length
         ? 'holds a polling district twice'
-        : undefined;
+        : parsed.features.some(({ properties }) => !usableCode(properties?.pollingDistrict))
+          ? 'holds a polling district without a code (written before such features were left out)'
+          : parsed.problems !== undefined && !layerProblemsSchema.safeParse(parsed.problems).success
+            ? 'does not say in a form this version reads which features of the layer it left out'
+            : undefined;
   if (problem !== undefined) {
     log(`council polling districts: the cached ${file} ${problem}; fetching them again`);
     return undefined;

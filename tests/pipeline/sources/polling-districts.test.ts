@@ -271,6 +271,13 @@ describe('fetchPollingDistricts() against an ArcGIS replay', () => {
   it.each([
     ['holds no polling district', () => []],
     ['holds a polling district twice', (features: unknown[]) => [...features, features[3]]],
+    [
+      'holds a polling district without a code (written before such features were left out)',
+      (features: unknown[]) => [
+        ...features.slice(1),
+        { ...(features[0] as object), properties: { pollingDistrict: '', ward: 'Armley' } },
+      ],
+    ],
   ])(
     'fetches again, saying why, instead of serving a cache that %s',
     async (problem, damage: (features: unknown[]) => unknown[]) => {
@@ -346,6 +353,142 @@ describe('fetchPollingDistricts() against an ArcGIS replay', () => {
       const ratio = turf.area(rebuilt as Feature) / turf.area(original);
       expect(Math.abs(ratio - 1), original.properties.WARD_NAME).toBeLessThan(0.001);
     }
+  });
+});
+
+describe('fetchPollingDistricts() on a layer with features that have no code or ward', () => {
+  type Attributes = { POLLING_DI: unknown; WARD: unknown; OBJECTID?: number };
+  /** Leeds's layer with an OBJECTID on each feature, as a council's server sends, then `change`d. */
+  function layerWith(change: (attributes: Attributes, i: number) => void, objectIds = true) {
+    return DISTRICTS.map((d, i) => {
+      const attributes: Attributes = { ...d.attributes, ...(objectIds ? { OBJECTID: i + 1 } : {}) };
+      change(attributes, i);
+      return { ...d, attributes };
+    });
+  }
+  const serve = (layer: unknown[]) =>
+    server.route('GET', '/arcgis/rest/services/Public/Boundary/MapServer/7/query', (request) =>
+      layerQuery(request, layer as typeof DISTRICTS),
+    );
+  const logs: string[] = [];
+  const options = () => ({
+    client: new HttpClient({ minBackoffMs: 1 }),
+    mapServerUrl: `${server.url}arcgis/rest/services/Public/Boundary/MapServer/7`,
+    cacheFile: path.join(dir, 'polling-districts.geojson'),
+    pageSize: 25,
+    log: (line: string) => logs.push(line),
+  });
+  const cached = async () =>
+    JSON.parse(await readFile(path.join(dir, 'polling-districts.geojson'), 'utf8')) as unknown;
+  beforeEach(() => {
+    logs.length = 0;
+  });
+  /** Three features far apart in the layer (on different pages). */
+  const AT = [3, 40, 77];
+
+  it.each([
+    ['null', null, 'null'],
+    ['empty', '', '""'],
+    ['blank', ' \t ', '" \\t "'],
+  ])(
+    'leaves out the features whose POLLING_DI is %s, counts them by their OBJECTID, and caches the others',
+    async (_what, value, shown) => {
+      serve(
+        layerWith((a, i) => {
+          if (AT.includes(i)) a.POLLING_DI = value;
+        }),
+      );
+      const districts = await fetchPollingDistricts(options());
+      const kept = DISTRICTS.filter((_, i) => !AT.includes(i));
+      expect(districts.features.map((f) => f.properties.pollingDistrict)).toEqual(
+        kept.map((d) => d.attributes.POLLING_DI),
+      );
+      const problems = {
+        counts: { 'no-code': 3, 'no-ward': 0 },
+        examples: {
+          'no-code': AT.map((i) => ({
+            where: `OBJECTID ${i + 1}`,
+            detail: `POLLING_DI is ${shown}`,
+          })),
+        },
+      };
+      expect(districts.problems).toEqual(problems);
+      // Recorded beside the layer, and the months step locates crimes with it.
+      expect(await cached()).toMatchObject({ problems });
+      expect(parsePollingDistricts(await cached(), 'cache')).toHaveLength(kept.length);
+      expect(logs).toContain(
+        "council polling districts: 3 polling-district shape(s) of the council's layer were " +
+          'left out, so the crimes in them have no polling district: 3 without a code (e.g. ' +
+          AT.map((i) => `OBJECTID ${i + 1}: POLLING_DI is ${shown}`).join('; ') +
+          ')',
+      );
+      // Served from the cache afterwards, with what was left out.
+      const before = server.requests.length;
+      expect(await fetchPollingDistricts(options())).toEqual(districts);
+      expect(server.requests.length).toBe(before);
+    },
+  );
+
+  it('names a feature without an OBJECTID by its place in the layer', async () => {
+    serve(
+      layerWith((a, i) => {
+        if (i === 30) a.POLLING_DI = null;
+      }, false),
+    );
+    const districts = await fetchPollingDistricts(options());
+    expect(districts.features).toHaveLength(DISTRICTS.length - 1);
+    expect(districts.problems?.examples['no-code']).toEqual([
+      { where: 'feature 31 as sent', detail: 'POLLING_DI is null' },
+    ]);
+  });
+
+  it.each([
+    ['null', null],
+    ['empty', ''],
+  ])('keeps a feature whose WARD is %s by its code, and counts it', async (_what, value) => {
+    serve(
+      layerWith((a, i) => {
+        if (i === 7 || i === 90) a.WARD = value;
+      }),
+    );
+    const districts = await fetchPollingDistricts(options());
+    expect(districts.features).toHaveLength(DISTRICTS.length);
+    expect(districts.features[7]?.properties).toEqual({
+      pollingDistrict: DISTRICTS[7]!.attributes.POLLING_DI,
+      ward: '',
+    });
+    expect(districts.problems?.counts).toEqual({ 'no-code': 0, 'no-ward': 2 });
+    expect(districts.problems?.examples['no-ward']?.map((e) => e.where)).toEqual([
+      'OBJECTID 8',
+      'OBJECTID 91',
+    ]);
+    expect(logs.some((line) => /kept by their code: 2 without a ward/.test(line))).toBe(true);
+  });
+
+  // 10% of the layer's 132 features is 13.2.
+  it.each([
+    ['every POLLING_DI null', (a: Attributes) => (a.POLLING_DI = null), DISTRICTS.length],
+    ['every WARD null', (a: Attributes) => (a.WARD = null), DISTRICTS.length],
+    ['14 POLLING_DI empty', (a: Attributes, i: number) => i < 14 && (a.POLLING_DI = ''), 14],
+  ])(
+    'refuses a layer with %s, naming the fields and the settings, and caches nothing',
+    async (_what, change, unusable) => {
+      expect(DISTRICTS).toHaveLength(132);
+      serve(layerWith(change));
+      const error = (await fetchPollingDistricts(options()).catch((e: unknown) => e)) as Error;
+      expect(error).toBeInstanceOf(Error);
+      expect(error.message).toMatch(
+        new RegExp(
+          `/query: ${unusable} of the layer's 132 features cannot be used as they came \\(${unusable} without a (code|ward) \\(e\\.g\\. OBJECTID 1: (POLLING_DI|WARD) is .*more than 10% of them: .*POLLING_DI and WARD may not be its fields.*pollingDistricts\\.codeField and wardField.*nothing was cached`,
+        ),
+      );
+      await expect(readFile(path.join(dir, 'polling-districts.geojson'))).rejects.toThrow(/ENOENT/);
+    },
+  );
+
+  it('takes a layer with 13 of its 132 features unusable (not over 10%)', async () => {
+    serve(layerWith((a, i) => i < 13 && (a.POLLING_DI = null)));
+    expect((await fetchPollingDistricts(options())).features).toHaveLength(132 - 13);
   });
 });
 
@@ -597,6 +740,62 @@ describe('runPipeline with a cached layer of another council, the fetch step not
     const located = record.months?.reduce((n, m) => n + m.summary.coverage.pollingDistrict, 0);
     expect(kept).toBeGreaterThan(0);
     expect(located).toBe(kept);
+  });
+});
+
+describe('runPipeline with a cached layer that left a shape out', () => {
+  it('gives the crimes in it no polling district, counted as such, and says so in the run summary', async () => {
+    // Leeds's 2025 wards as a council's layer of one district each, as cachePollingDistricts
+    // caches them, the first without a code.
+    const wards = JSON.parse(await readFile('data/reference/wards.geojson', 'utf8')) as {
+      features: Feature<Polygon | MultiPolygon, { WD25CD: string; WD25NM: string }>[];
+    };
+    const [first] = wards.features;
+    const layer = wards.features.map((ward, i) => ({
+      attributes: {
+        POLLING_DI: i === 0 ? null : ward.properties.WD25CD,
+        WARD: ward.properties.WD25NM,
+        OBJECTID: i + 1,
+      },
+      geometry: { rings: toArcgisRings(ward.geometry) },
+    }));
+    server.route('GET', '/arcgis/rest/services/Public/Boundary/MapServer/7/query', (request) =>
+      layerQuery(request, layer as unknown as typeof DISTRICTS),
+    );
+    const out = path.join(dir, 'out');
+    await fetchPollingDistricts({
+      client: new HttpClient({ minBackoffMs: 1 }),
+      mapServerUrl: `${server.url}arcgis/rest/services/Public/Boundary/MapServer/7`,
+      cacheFile: path.join(out, 'cache', 'sources', 'polling-districts.geojson'),
+    });
+    const record = await runPipeline(
+      {
+        help: false,
+        list: false,
+        offline: true,
+        archiveDir: path.join('data', 'sample', 'archive'),
+        out,
+      },
+      { reporter: createMemoryReporter(), threads: 1 },
+    );
+    const months = record.months ?? [];
+    const kept = months.reduce((n, m) => n + m.summary.kept, 0);
+    const located = months.reduce((n, m) => n + m.summary.coverage.pollingDistrict, 0);
+    const inFirst = months.reduce(
+      (n, m) => n + (m.summary.wardType[first!.properties.WD25CD] ?? []).reduce((a, b) => a + b, 0),
+      0,
+    );
+    expect(inFirst).toBeGreaterThan(0);
+    expect(located).toBe(kept - inFirst);
+    expect(record.notes).toContain(
+      "1 polling-district shape(s) of the council's layer were left out, so the crimes in " +
+        'them have no polling district: 1 without a code (e.g. OBJECTID 1: POLLING_DI is ' +
+        `null) (${path.join(out, 'cache', 'sources', 'polling-districts.geojson')})`,
+    );
+    const summary = JSON.parse(await readFile(path.join(out, 'run-summary.json'), 'utf8')) as {
+      notes: string[];
+    };
+    expect(summary.notes).toEqual(record.notes);
   });
 });
 
