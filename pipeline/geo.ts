@@ -63,7 +63,8 @@ function outsideTheWards(
 export interface LocatorOptions {
   pollingDistricts?: PollingDistrictInput | undefined;
   /**
-   * The shapes of the council's layer the fetch left out (no code): a point in one is in no polling district, never given a neighbour's within the edge
+   * The shapes of the council's layer the fetch left out (no code, or a code in several wards):
+   * a point in one is in no polling district, never given a neighbour's within the edge
    * tolerance.
    */
   pollingDistrictsLeftOut?: readonly PolygonGeometry[] | undefined;

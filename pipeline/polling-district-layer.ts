@@ -19,19 +19,21 @@ export type PollingDistricts = FeatureCollection<Polygon | MultiPolygon, Polling
 
 /**
  * The features of a council's layer not used as they came, in the order reported: left out,
- * having no code (null, empty or blank); or kept without a ward, their code being what a crime
- * is given.
+ * having no code (null, empty or blank) or a code the layer gives to features of different
+ * wards (which of them is the district is not the run's to decide); or kept without a ward,
+ * their code being what a crime is given.
  */
-export const LAYER_PROBLEMS = ['no-code', 'no-ward'] as const;
+export const LAYER_PROBLEMS = ['no-code', 'code-in-several-wards', 'no-ward'] as const;
 export type LayerProblem = (typeof LAYER_PROBLEMS)[number];
 /** The problems of a layer by kind, with examples: kept beside the cached layer. */
 export type LayerProblems = TallyData<LayerProblem>;
 
 /** Of LAYER_PROBLEMS, those whose features are left out of the polling districts. */
-export const LEFT_OUT: readonly LayerProblem[] = ['no-code'];
+export const LEFT_OUT: readonly LayerProblem[] = ['no-code', 'code-in-several-wards'];
 
 const PROBLEM_WORDS: Record<LayerProblem, string> = {
   'no-code': 'without a code',
+  'code-in-several-wards': 'with a code the layer also gives to another ward',
   'no-ward': 'without a ward',
 };
 

@@ -34,7 +34,8 @@ export const PAGE_SIZE = 1000;
 /** Leeds has a few hundred polling districts; more pages than this means paging is not advancing. */
 const MAX_PAGES = 100;
 /**
- * The share of a layer's features that may come unusable (no code, no ward) before the fetch stops: a council's layer holds a handful being redrawn or not yet
+ * The share of a layer's features that may come unusable (no code, a code in several wards,
+ * no ward) before the fetch stops: a council's layer holds a handful being redrawn or not yet
  * assigned among its hundreds; a tenth or more is a layer being rebuilt, or fields that are not
  * its code and ward, which would leave much of the district without a polling district.
  */
@@ -262,8 +263,9 @@ interface LayerFeature {
 
 /**
  * The polling districts of a layer's features, and the features not used as they came, by
- * LAYER_PROBLEMS (each under one, the first that applies): those without a code are left out;
- * those with a code and no ward kept, with the ward "".
+ * LAYER_PROBLEMS (each under one, the first that applies): those without a code, and those
+ * whose code the layer also gives to another ward, are left out; those with a code and no
+ * ward kept, with the ward "".
  */
 export function sortOutLayer(
   received: readonly LayerFeature[],
@@ -277,6 +279,14 @@ export function sortOutLayer(
   const where = (feature: LayerFeature, i: number) => feature.id ?? `feature ${i + 1} as sent`;
   const codeOf = (feature: LayerFeature) => feature.code?.trim() ?? '';
   const wardOf = (feature: LayerFeature) => feature.ward?.trim() ?? '';
+  /** code -> the wards the layer gives it (none for a feature without a ward). */
+  const wards = new Map<string, Set<string>>();
+  for (const feature of received) {
+    const code = codeOf(feature);
+    const ward = wardOf(feature);
+    if (code === '' || ward === '') continue;
+    wards.set(code, (wards.get(code) ?? new Set()).add(ward));
+  }
   const features: PollingDistricts['features'] = [];
   const leftOut: LeftOutShape[] = [];
   const leaveOut = (feature: LayerFeature, i: number, problem: LayerProblem, detail: string) => {
@@ -293,6 +303,18 @@ export function sortOutLayer(
     if (code === '') {
       const value = feature.code === null ? 'null' : quoteOutside(feature.code, 20);
       leaveOut(feature, i, 'no-code', `${fields.code} is ${value}`);
+      return;
+    }
+    const given = [...(wards.get(code) ?? [])];
+    if (given.length > 1) {
+      const others = given.filter((w) => w !== ward).map((w) => quoteOutside(w, 60));
+      leaveOut(
+        feature,
+        i,
+        'code-in-several-wards',
+        `${fields.code} ${quoteOutside(code, 60)} in ` +
+          `${ward === '' ? 'no ward' : `ward ${quoteOutside(ward, 60)}`}, also in ${others.join(', ')}`,
+      );
       return;
     }
     if (ward === '') {

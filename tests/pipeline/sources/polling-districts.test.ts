@@ -33,8 +33,13 @@ function toArcgisRings(geometry: Polygon | MultiPolygon): Position[][] {
   );
 }
 
-/** A ward cut into quadrant pieces, as a council's polling districts tile a ward. */
-function pollingDistrictsOf(ward: Feature<Polygon | MultiPolygon>, council: string) {
+/**
+ * A ward cut into quadrant pieces, as a council's polling districts tile a ward: the `index`th ward
+ * of the layer, its districts coded by two letters of `index` (AA1 to AA4, AB1...), unique in the
+ * layer, as a council's codes are.
+ */
+function pollingDistrictsOf(ward: Feature<Polygon | MultiPolygon>, council: string, index: number) {
+  const prefix = String.fromCharCode(65 + Math.floor(index / 26), 65 + (index % 26));
   const [w, s, e, n] = turf.bbox(ward);
   const mx = (w + e) / 2;
   const my = (s + n) / 2;
@@ -50,7 +55,7 @@ function pollingDistrictsOf(ward: Feature<Polygon | MultiPolygon>, council: stri
       ? [
           {
             attributes: {
-              POLLING_DI: `${council.slice(0, 3).toUpperCase()}${i + 1}`,
+              POLLING_DI: `${prefix}${i + 1}`,
               WARD: council,
             },
             geometry: { rings: toArcgisRings(piece.geometry) },
@@ -61,12 +66,13 @@ function pollingDistrictsOf(ward: Feature<Polygon | MultiPolygon>, council: stri
 }
 
 /** Leeds City Council's layer: its 2018 wards (dissolved from its polling districts), cut. */
-const DISTRICTS = WARDS.features.flatMap((ward) =>
+const DISTRICTS = WARDS.features.flatMap((ward, n) =>
   pollingDistrictsOf(
     ward,
     ward.properties.WARD_NAME === 'Cross Gates & Whinmoor'
       ? 'Crossgates & Whinmoor'
       : ward.properties.WARD_NAME,
+    n,
   ),
 );
 
@@ -75,7 +81,7 @@ const SHEFFIELD_DISTRICTS = (
   JSON.parse(await readFile('data/areas/sheffield/wards.geojson', 'utf8')) as {
     features: Feature<Polygon | MultiPolygon, { WD20NM: string }>[];
   }
-).features.flatMap((ward) => pollingDistrictsOf(ward, ward.properties.WD20NM));
+).features.flatMap((ward, n) => pollingDistrictsOf(ward, ward.properties.WD20NM, n));
 
 /** The layer's answer to `request`: `layer`'s districts (default Leeds's), paged. */
 function layerQuery(request: RecordedRequest, layer: typeof DISTRICTS = DISTRICTS) {
@@ -404,7 +410,7 @@ describe('fetchPollingDistricts() on a layer with features that have no code or 
         kept.map((d) => d.attributes.POLLING_DI),
       );
       const problems = {
-        counts: { 'no-code': 3, 'no-ward': 0 },
+        counts: { 'no-code': 3, 'code-in-several-wards': 0, 'no-ward': 0 },
         examples: {
           'no-code': AT.map((i) => ({
             where: `OBJECTID ${i + 1}`,
@@ -457,12 +463,44 @@ describe('fetchPollingDistricts() on a layer with features that have no code or 
       pollingDistrict: DISTRICTS[7]!.attributes.POLLING_DI,
       ward: '',
     });
-    expect(districts.problems?.counts).toEqual({ 'no-code': 0, 'no-ward': 2 });
+    expect(districts.problems?.counts).toEqual({
+      'no-code': 0,
+      'code-in-several-wards': 0,
+      'no-ward': 2,
+    });
     expect(districts.problems?.examples['no-ward']?.map((e) => e.where)).toEqual([
       'OBJECTID 8',
       'OBJECTID 91',
     ]);
     expect(logs.some((line) => /kept by their code: 2 without a ward/.test(line))).toBe(true);
+  });
+
+  it('leaves out every feature of a code the layer gives to two wards, naming both, and keeps a district drawn in two parts', async () => {
+    const taken = DISTRICTS[50]!.attributes;
+    expect(DISTRICTS[5]!.attributes.WARD).not.toBe(taken.WARD);
+    expect(DISTRICTS[1]!.attributes.WARD).toBe(DISTRICTS[0]!.attributes.WARD);
+    serve(
+      layerWith((a, i) => {
+        if (i === 5) a.POLLING_DI = taken.POLLING_DI; // another ward's code
+        if (i === 1) a.POLLING_DI = DISTRICTS[0]!.attributes.POLLING_DI; // its own ward's
+      }),
+    );
+    const districts = await fetchPollingDistricts(options());
+    const codes = districts.features.map((f) => f.properties.pollingDistrict);
+    expect(codes).not.toContain(taken.POLLING_DI);
+    expect(codes.filter((c) => c === DISTRICTS[0]!.attributes.POLLING_DI)).toHaveLength(2);
+    expect(districts.features).toHaveLength(DISTRICTS.length - 2);
+    expect(districts.problems?.counts['code-in-several-wards']).toBe(2);
+    expect(districts.problems?.examples['code-in-several-wards']).toEqual([
+      {
+        where: 'OBJECTID 6',
+        detail: `POLLING_DI "${taken.POLLING_DI}" in ward "${DISTRICTS[5]!.attributes.WARD}", also in "${taken.WARD}"`,
+      },
+      {
+        where: 'OBJECTID 51',
+        detail: `POLLING_DI "${taken.POLLING_DI}" in ward "${taken.WARD}", also in "${DISTRICTS[5]!.attributes.WARD}"`,
+      },
+    ]);
   });
 
   // 10% of the layer's 132 features is 13.2.
