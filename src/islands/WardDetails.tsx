@@ -1,7 +1,7 @@
 // A ward's details beside the map: crimes, rate, rank, types, its last 24 months and the link
 // to its report. A non-modal dialog: it takes focus when a ward is picked, and Escape or the
 // close button hands focus back (use-ward-focus.ts).
-import { MAP_AREA, districtShown } from '../lib/map-area.ts';
+import { MAP_AREA, districtShown, type MapArea } from '../lib/map-area.ts';
 import { useMemo } from 'preact/hooks';
 import type { MapData, MapWard } from '../shared/map-data.ts';
 import { centreInflationSentence, isCentreWard } from '../lib/figures.ts';
@@ -33,10 +33,23 @@ export interface WardDetailsProps {
   /** What the place search said of the postcode that opened the ward, or null. */
   found: string | null;
   onClose(): void;
+  /** The district and its centre (MAP_AREA: the area configuration's), which the figures name. */
+  area?: Pick<MapArea, 'district' | 'centre'>;
+}
+
+/**
+ * What a ward's count and trend say they leave out, " without the city centre", while the
+ * centre is left out and some of the ward's crimes or residents are its (touchedByCentre, the
+ * rule the ward's tooltip follows): read alone, a count of Hunslet and Riverside without the
+ * centre's crimes would pass for the ward's whole count. "" for a ward the centre does not
+ * reach, whose figures are the same either way, and while the centre is in.
+ */
+function leftOutOfWard(figures: Figures, ward: number, centre: MapArea['centre']): string {
+  return centre !== null && figures.touchedByCentre.has(ward) ? ` without the ${centre.label}` : '';
 }
 
 function WardFigures(props: WardDetailsProps) {
-  const { data, ward, figures } = props;
+  const { data, ward, figures, area = MAP_AREA } = props;
   const w = data.wards[ward];
   if (w === undefined) return null;
   const count = figures.totals[ward] ?? 0;
@@ -46,10 +59,13 @@ function WardFigures(props: WardDetailsProps) {
   const { noun } = figures;
   // The district's figures as these are: without the centre's crimes and residents when it is
   // left out, and named so, since the district's own (its reports') are other numbers.
-  const district = districtShown(figures.filter.excludeCityCentre);
+  const district = districtShown(figures.filter.excludeCityCentre, area);
   return (
     <dl>
-      <dt>{capitalise(noun)}</dt>
+      <dt>
+        {capitalise(noun)}
+        {leftOutOfWard(figures, ward, area.centre)}
+      </dt>
       <dd id="crime-map-ward-count">{formatCount(count)}</dd>
       <dt>Share of {district}</dt>
       <dd>{formatShare(figures.leedsTotal > 0 ? count / figures.leedsTotal : 0)}</dd>
@@ -62,7 +78,7 @@ function WardFigures(props: WardDetailsProps) {
       <dd id="crime-map-ward-residents">
         {formatCount(figures.populations[ward] ?? 0)}
         {(figures.populations[ward] ?? 0) < w.population
-          ? ` (without the ${MAP_AREA.centre?.label ?? 'centre'}'s ${formatCount(w.population - (figures.populations[ward] ?? 0))})`
+          ? ` (without the ${area.centre?.label ?? 'centre'}'s ${formatCount(w.population - (figures.populations[ward] ?? 0))})`
           : ''}
         <small> {RESIDENTS_SOURCE}</small>
       </dd>
@@ -79,8 +95,15 @@ function WardFigures(props: WardDetailsProps) {
  * it under its rate (CentreCaveat): null for another ward, for an area without a centre, and
  * once the centre's crimes and residents are left out.
  */
-function CentreNote({ ward, filter }: { ward: MapWard; filter: MapFilter }) {
-  const centre = MAP_AREA.centre;
+function CentreNote({
+  ward,
+  filter,
+  centre,
+}: {
+  ward: MapWard;
+  filter: MapFilter;
+  centre: MapArea['centre'];
+}) {
   if (centre === null || filter.excludeCityCentre || !isCentreWard(ward)) return null;
   return (
     <p class="crime-map__note" id="crime-map-ward-centre">
@@ -90,7 +113,18 @@ function CentreNote({ ward, filter }: { ward: MapWard; filter: MapFilter }) {
   );
 }
 
-function WardTypes({ data, ward, filter }: { data: MapData; ward: number; filter: MapFilter }) {
+function WardTypes({
+  data,
+  ward,
+  filter,
+  without,
+}: {
+  data: MapData;
+  ward: number;
+  filter: MapFilter;
+  /** What its counts leave out (leftOutOfWard). */
+  without: string;
+}) {
   const rows = useMemo(
     () =>
       wardTypeTotals(data, filter, ward)
@@ -101,7 +135,7 @@ function WardTypes({ data, ward, filter }: { data: MapData; ward: number; filter
   );
   return (
     <details onKeyDown={foldOnEscape}>
-      <summary>By crime type</summary>
+      <summary>By crime type{without}</summary>
       <table>
         <tbody>
           {rows.map((r) => (
@@ -117,7 +151,7 @@ function WardTypes({ data, ward, filter }: { data: MapData; ward: number; filter
 }
 
 export function WardDetails(props: WardDetailsProps) {
-  const { data, ward, figures } = props;
+  const { data, ward, figures, area = MAP_AREA } = props;
   const w = data.wards[ward];
   const trendFilter = useMemo(
     () => ({ ...figures.filter, from: Math.max(0, figures.filter.to - TREND_MONTHS + 1) }),
@@ -137,6 +171,7 @@ export function WardDetails(props: WardDetailsProps) {
   // Left out whole with the centre: nothing of it to count, and its trend would be drawn as
   // zeros, which are the centre's crimes left out, not months without crime.
   const leftOut = figures.leftOut.has(ward);
+  const without = leftOutOfWard(figures, ward, area.centre);
   return (
     <section
       class="crime-map__ward"
@@ -170,23 +205,23 @@ export function WardDetails(props: WardDetailsProps) {
         </p>
       ) : leftOut ? (
         <p class="crime-map__no-data" id="crime-map-ward-left-out">
-          {w.name} lies wholly in the {MAP_AREA.centre?.label ?? 'centre'}, which is left out: none
-          of its crimes or residents are counted, so it has no figures and no rank here.
-          &ldquo;Exclude {MAP_AREA.centre?.label ?? 'centre'}&rdquo; off shows them.
+          {w.name} lies wholly in the {area.centre?.label ?? 'centre'}, which is left out: none of
+          its crimes or residents are counted, so it has no figures and no rank here. &ldquo;Exclude{' '}
+          {area.centre?.label ?? 'centre'}&rdquo; off shows them.
         </p>
       ) : (
         <>
           <p class="crime-map__note">{props.window}</p>
           <WardFigures {...props} />
-          <CentreNote ward={w} filter={figures.filter} />
-          <WardTypes data={data} ward={ward} filter={figures.filter} />
+          <CentreNote ward={w} filter={figures.filter} centre={area.centre} />
+          <WardTypes data={data} ward={ward} filter={figures.filter} without={without} />
         </>
       )}
       {/* With no crime type chosen nothing is counted: a trend of it would be drawn as zeros. */}
       {!figures.noTypes && !leftOut && (
         <>
           <p class="crime-map__label">
-            {capitalise(figures.noun)} per month, {series.length}{' '}
+            {capitalise(figures.noun)} per month{without}, {series.length}{' '}
             {plural(series.length, 'month', 'months')} to {longMonth(series.at(-1)?.month ?? '')}
             {trendGaps.length > 0
               ? `, ${series.length - trendGaps.length} of them with data; no data for ${trendGapMonths} (gaps, not zeros)`
@@ -195,10 +230,10 @@ export function WardDetails(props: WardDetailsProps) {
           <WardTrend
             series={series}
             gapMonths={trendGapMonths}
-            label={`${capitalise(figures.noun)} per month in ${w.name}`}
+            label={`${capitalise(figures.noun)} per month in ${w.name}${without}`}
           />
           <details onKeyDown={foldOnEscape}>
-            <summary>Monthly figures</summary>
+            <summary>Monthly figures{without}</summary>
             <table>
               <tbody>
                 {series.map((s) => (

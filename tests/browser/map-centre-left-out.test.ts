@@ -2,8 +2,8 @@
 // data of Leeds (the site global-setup.ts builds) and of Sheffield (built here, as
 // `AREA=sheffield npm run build` builds it from data/areas/sheffield/output/). A figure read
 // alone (the ranking's table, the legend, the phone's bar) says that the centre's crimes are not
-// in it, as the figures in the panel do; so does the tooltip of a ward some of whose crimes or
-// residents are the centre's, and only of such a ward.
+// in it, as the figures in the panel do; so do the tooltip and the details' count and trend of a
+// ward some of whose crimes or residents are the centre's, and only of such a ward.
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -12,7 +12,7 @@ import { buildSite } from '../support/astro-build.ts';
 import { serveStatic, type StaticServer } from '../support/static-server.ts';
 import { browserPages, seriousA11yViolations, siteUrl } from './support.ts';
 import { accessibleText, afterUpdate, waitForMap } from './map-page.ts';
-import { readMapData, wardsTheCentreChanges } from '../support/map-figures.ts';
+import { figuresOf, readMapData, wardsTheCentreChanges } from '../support/map-figures.ts';
 
 // Pages at two sizes with axe in each, on a busy shared machine.
 vi.setConfig({ testTimeout: 90_000 });
@@ -316,5 +316,74 @@ describe("Sheffield's City ward, wholly in the centre, with the centre left out"
     await page.locator('#crime-map-ward-left-out').waitFor();
     expect(await sideways()).toEqual({ scroll: 0, over: [] });
     expect(await seriousA11yViolations(page)).toEqual([]);
+  });
+});
+
+describe("a ward's details with the centre left out, opened by its address", () => {
+  /** The details' count (its term and figure), its trend's caption and the chart's name. */
+  async function detailsOf(page: Page) {
+    const details = page.locator('#crime-map-ward');
+    await details.locator('.crime-map__trend').waitFor();
+    return {
+      term: text(await details.locator('dt:has(+ #crime-map-ward-count)').textContent()),
+      count: text(await details.locator('#crime-map-ward-count').textContent()),
+      caption: text(await details.locator('p.crime-map__label').textContent()),
+      chart: (await accessibleText(page, '#crime-map-ward .crime-map__trend')).name,
+    };
+  }
+
+  it('the count and trend of a ward the centre reaches say so, of one it does not as with it in, at 390 px too', async () => {
+    for (const slug of ['leeds', 'sheffield'] as const) {
+      const district = DISTRICTS.find((d) => d.slug === slug)!;
+      const data = readMapData(slug);
+      const out = figuresOf(data, { excludeCityCentre: true });
+      const inside = figuresOf(data, {});
+      // The ward whose count the centre left out lowers most (Leeds: one holding part of LS1
+      // or LS2; Sheffield's centre reaches no ward but the one it holds whole), and one it
+      // does not reach.
+      const changed = wardsTheCentreChanges(data);
+      const lowered = data.wards
+        .map((_, i) => ({ i, by: (inside.totals[i] ?? 0) - (out.totals[i] ?? 0) }))
+        .filter(({ i, by }) => by > 0 && !out.leftOut.has(i))
+        .sort((a, b) => b.by - a.by);
+      const untouched = data.wards.findIndex((_, i) => !changed.has(i));
+      const wards = [
+        ...lowered.slice(0, 1).map(({ i }) => ({ i, named: ` without the ${district.centre}` })),
+        { i: untouched, named: '' },
+      ];
+      expect(wards.length, slug).toBe(slug === 'leeds' ? 2 : 1);
+      for (const { i, named } of wards) {
+        const ward = data.wards[i]!;
+        for (const viewport of [DESKTOP, PHONE]) {
+          const query = `?cc=1&ward=${ward.slug}`;
+          const at = `${query} at ${viewport.width} px`;
+          const page = await openMap(district, query, viewport);
+          const details = await detailsOf(page);
+          expect(details.term, at).toBe(`Crimes and anti-social behaviour incidents${named}`);
+          expect(details.count, at).toBe((out.totals[i] ?? 0).toLocaleString('en-GB'));
+          expect(details.caption, at).toMatch(
+            new RegExp(`^Crimes and anti-social behaviour incidents per month${named}, \\d+ `),
+          );
+          expect(details.chart, at).toMatch(
+            new RegExp(
+              `^Crimes and anti-social behaviour incidents per month in ${escaped(ward.name)}${named}, `,
+            ),
+          );
+          const scroll = await page.evaluate(() => ({
+            width: document.documentElement.scrollWidth,
+            client: document.documentElement.clientWidth,
+          }));
+          expect(scroll.width, at).toBeLessThanOrEqual(scroll.client);
+          expect(await seriousA11yViolations(page), at).toEqual([]);
+        }
+        // With the centre in, the same ward's details do not name it.
+        const page = await openMap(district, `?ward=${ward.slug}`);
+        const details = await detailsOf(page);
+        expect(details.term, ward.name).toBe('Crimes and anti-social behaviour incidents');
+        expect(details.caption, ward.name).toMatch(
+          /^Crimes and anti-social behaviour incidents per month, \d+ /,
+        );
+      }
+    }
   });
 });

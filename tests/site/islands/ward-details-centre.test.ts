@@ -1,0 +1,142 @@
+// A ward's details with the centre left out, on the committed map data of Leeds and Sheffield:
+// the count and the monthly trend of a ward some of whose crimes or residents are the centre's
+// say that they leave the centre out ("Crimes and anti-social behaviour incidents without the
+// city centre"), as its tooltip does; a ward the centre does not reach reads as it does with
+// the centre in, and Sheffield's City ward, wholly in the centre, still says it has no figures.
+import { readFileSync } from 'node:fs';
+import { parse, type HTMLElement } from 'node-html-parser';
+import { h } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+import { describe, expect, it } from 'vitest';
+import { WardDetails } from '../../../src/islands/WardDetails.tsx';
+import type { Figures } from '../../../src/islands/use-figures.ts';
+import type { MapArea } from '../../../src/lib/map-area.ts';
+import type { MapViewState } from '../../../src/lib/map-state.ts';
+import type { MapData } from '../../../src/shared/map-data.ts';
+import { figuresOf, readMapData, wardsTheCentreChanges } from '../../support/map-figures.ts';
+
+/** A district's name and its centre's label, from its area configuration. */
+function areaOf(slug: string): Pick<MapArea, 'district' | 'centre'> {
+  const area = JSON.parse(readFileSync(`data/areas/${slug}/area.json`, 'utf8')) as {
+    localAuthority: { name: string };
+    centre: { label: string };
+  };
+  return {
+    district: area.localAuthority.name,
+    centre: { label: area.centre.label, description: '' },
+  };
+}
+
+const DISTRICTS = [
+  ['leeds', readMapData('leeds'), areaOf('leeds')],
+  ['sheffield', readMapData('sheffield'), areaOf('sheffield')],
+] as const;
+
+/** What the figures count, as each place names it: every type, and one type alone. */
+const COUNTED: [string, Partial<MapViewState>][] = [
+  ['Crimes and anti-social behaviour incidents', {}],
+  ['Crimes', { types: ['Burglary'] }],
+];
+
+const text = (el: HTMLElement | null | undefined) => el?.text.replace(/\s+/g, ' ').trim() ?? null;
+const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Ward `ward`'s details as rendered: the count's term and figure, the trend's caption and label. */
+function detailsOf(
+  data: MapData,
+  figures: Figures,
+  ward: number,
+  area: Pick<MapArea, 'district' | 'centre'>,
+) {
+  const html = renderToString(
+    h(WardDetails, {
+      data,
+      ward,
+      figures,
+      window: 'the window',
+      range: 'the range',
+      wardsBase: '/wards/',
+      found: null,
+      onClose: () => undefined,
+      area,
+    }),
+  );
+  const root = parse(html);
+  return {
+    term: text(root.querySelector('#crime-map-ward-count')?.previousElementSibling),
+    count: text(root.querySelector('#crime-map-ward-count')),
+    caption: text(root.querySelector('p.crime-map__label')),
+    chart: root.querySelector('svg[role="img"]')?.getAttribute('aria-label') ?? null,
+    summaries: root.querySelectorAll('summary').map((s) => text(s)),
+    leftOut: text(root.querySelector('#crime-map-ward-left-out')),
+  };
+}
+
+describe('WardDetails(props) with the centre left out, on the committed data', () => {
+  it.each(COUNTED)(
+    '%s: the count and trend of a ward the centre reaches say it is left out, of no other',
+    (noun, change) => {
+      for (const [slug, data, area] of DISTRICTS) {
+        const changed = wardsTheCentreChanges(data);
+        const out = figuresOf(data, { ...change, view: 'wards', excludeCityCentre: true });
+        const inside = figuresOf(data, { ...change, view: 'wards' });
+        const without = ` without the ${area.centre!.label}`;
+        const kinds = { touched: 0, untouched: 0, wholly: 0, fewer: 0 };
+        data.wards.forEach((w, i) => {
+          const at = `${slug}: ${w.name}`;
+          const details = detailsOf(data, out, i, area);
+          if (out.leftOut.has(i)) {
+            // Wholly in the centre: its own explanation, with no count or trend to name.
+            expect(details.leftOut, at).toMatch(
+              new RegExp(`^${escaped(w.name)} lies wholly in the ${area.centre!.label}, which is`),
+            );
+            expect(details.term, at).toBeNull();
+            expect(details.chart, at).toBeNull();
+            kinds.wholly += 1;
+            return;
+          }
+          const named = changed.has(i) ? without : '';
+          expect(details.term, at).toBe(`${noun}${named}`);
+          expect(details.caption, at).toMatch(new RegExp(`^${noun} per month${named}, \\d+ `));
+          expect(details.chart, at).toMatch(
+            new RegExp(`^${noun} per month in ${escaped(w.name)}${named}, `),
+          );
+          expect(details.summaries, at).toEqual([
+            `By crime type${named}`,
+            `Monthly figures${named}`,
+          ]);
+          if (changed.has(i)) {
+            kinds.touched += 1;
+            if ((out.totals[i] ?? 0) < (inside.totals[i] ?? 0)) kinds.fewer += 1;
+          } else {
+            // Untouched: the same count as with the centre in, so nothing to say.
+            expect(out.totals[i], at).toBe(inside.totals[i]);
+            kinds.untouched += 1;
+          }
+        });
+        expect(kinds.untouched, slug).toBeGreaterThan(0);
+        // Leeds's centre reaches wards it holds in part, some of whose counts it lowers;
+        // Sheffield's is its City ward, which it holds whole and reaches no further.
+        if (slug === 'leeds') {
+          expect(kinds.wholly).toBe(0);
+          expect(kinds.touched).toBeGreaterThan(0);
+          expect(kinds.fewer).toBeGreaterThan(0);
+        } else {
+          expect(kinds).toMatchObject({ wholly: 1, touched: 0 });
+        }
+        // With the centre in, no ward's details name it.
+        data.wards.forEach((w, i) => {
+          const at = `${slug}: ${w.name}, centre in`;
+          const details = detailsOf(data, inside, i, area);
+          expect(details.term, at).toBe(noun);
+          expect(details.caption, at).toMatch(new RegExp(`^${noun} per month, \\d+ `));
+          expect(details.chart, at).toMatch(
+            new RegExp(`^${noun} per month in ${escaped(w.name)}, `),
+          );
+          expect(details.summaries, at).toEqual(['By crime type', 'Monthly figures']);
+          expect(details.leftOut, at).toBeNull();
+        });
+      }
+    },
+  );
+});
