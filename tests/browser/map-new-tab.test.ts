@@ -66,22 +66,31 @@ describe('a link on the map clicked to open it elsewhere', () => {
         await link(page).focus();
         const before = await mapNow(page);
         // A new tab or window that asks for the link's address (without its fragment, which
-        // stays in the tab): read from its request.
+        // stays in the tab): read from its request. Headless Chromium now and then opens no tab
+        // for a page's first modified click (a few runs in ten, whichever link): tried a second
+        // time then, once the page is seen unchanged. A click the page took over changes it
+        // (the note in the panel, focus on it) and opens no tab either time.
         const address = href.split('#')[0];
-        const asked = context
-          .waitForEvent('request', {
-            predicate: (r) => r.isNavigationRequest() && r.url() === address,
-            timeout: 5_000,
-          })
-          .then(
-            () => true,
-            () => false,
-          );
-        const opened = context.waitForEvent('page', { timeout: 5_000 }).catch(() => null);
-        await open(link(page));
-        const other = await opened;
+        let other: Page | null = null;
+        let asked = false;
+        for (let attempt = 0; attempt < 2 && other === null; attempt++) {
+          if (attempt > 0) expect(await mapNow(page), `${how}, first try`).toEqual(before);
+          const request = context
+            .waitForEvent('request', {
+              predicate: (r) => r.isNavigationRequest() && r.url() === address,
+              timeout: 15_000,
+            })
+            .then(
+              () => true,
+              () => false,
+            );
+          const opened = context.waitForEvent('page', { timeout: 15_000 }).catch(() => null);
+          await open(link(page));
+          other = await opened;
+          asked = await request;
+        }
         expect(other, `${how}: no new tab or window`).not.toBeNull();
-        expect(await asked, `${how}: the new tab or window asked for ${address}`).toBe(true);
+        expect(asked, `${how}: the new tab or window asked for ${address}`).toBe(true);
         await other?.close();
         expect(await mapNow(page), how).toEqual(before);
       }
