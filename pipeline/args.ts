@@ -5,6 +5,7 @@
 // TO) read the argument after their first value too.
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../src/shared/error-message.ts';
+import { logSafe } from './log-safe.ts';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -185,4 +186,30 @@ export function helpText(spec: CommandSpec): string {
     ...table(Object.entries(spec.exitCodes).map(([code, meaning]) => [code, meaning])),
     '',
   ].join('\n');
+}
+
+/**
+ * `argv` parsed by `spec` for the command `name` ("refresh-data"), or the exit code when that
+ * is all the command has to do: 2 after a usage error, printed on stderr (with the help's
+ * pointer), 0 after --help, printed on stdout. Other errors are thrown (runCommand prints
+ * them, at the entry).
+ */
+export function parseCommandArgsOrExit(
+  name: string,
+  spec: CommandSpec,
+  argv: readonly string[],
+): ParsedArgs | 0 | 2 {
+  let args: ParsedArgs;
+  try {
+    args = parseCommandArgs(spec, argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(logSafe(`${name}: ${error.message} (see --help)`));
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(helpText(spec));
+    return 0;
+  }
+  return args;
 }

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { areaDataPath, areaSlugFromEnv, type AreaEnv } from '../src/shared/area-paths.ts';
-import { helpText, parseCommandArgs, stringValue, UsageError, type CommandSpec } from './args.ts';
+import { parseCommandArgsOrExit, stringValue, type CommandSpec } from './args.ts';
 import { DEBUG_ENV, printFailure, runCommand } from './command-failure.ts';
 import { logSafe, logSafeJson } from './log-safe.ts';
 import { checkOutFolder } from './out-folder.ts';
@@ -64,18 +64,8 @@ export function completePublishPaths(
 }
 
 export async function main(argv: readonly string[], env: AreaEnv = process.env): Promise<number> {
-  let args;
-  try {
-    args = parseCommandArgs(COMPLETE_PUBLISH_COMMAND, argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error; // printed by runCommand, at the entry
-    console.error(logSafe(`complete-publish: ${error.message} (see --help)`));
-    return 2;
-  }
-  if (args.help) {
-    process.stdout.write(helpText(COMPLETE_PUBLISH_COMMAND));
-    return 0;
-  }
+  const args = parseCommandArgsOrExit('complete-publish', COMPLETE_PUBLISH_COMMAND, argv);
+  if (typeof args === 'number') return args;
   let notes: string[];
   try {
     const flags = { out: stringValue(args, 'out'), area: stringValue(args, 'area') };

@@ -17,15 +17,7 @@
 // refresh leaves the repository as it was, but for a commit step whose `git commit` failed,
 // which says what it left published and how to commit or restore it.
 import { pathToFileURL } from 'node:url';
-import {
-  AREA_OPTION,
-  helpText,
-  parseCommandArgs,
-  stringValue,
-  UsageError,
-  type CommandSpec,
-  type ParsedArgs,
-} from './args.ts';
+import { AREA_OPTION, parseCommandArgsOrExit, stringValue, type CommandSpec } from './args.ts';
 import { DEBUG_ENV, printFailure, runCommand } from './command-failure.ts';
 import { logSafe, logSafeJson } from './log-safe.ts';
 import {
@@ -102,18 +94,8 @@ export const REFRESH_COMMAND: CommandSpec = {
 };
 
 export async function main(argv: readonly string[]): Promise<number> {
-  let args: ParsedArgs;
-  try {
-    args = parseCommandArgs(REFRESH_COMMAND, argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error; // printed by runCommand, at the entry
-    console.error(logSafe(`refresh-data: ${error.message} (see --help)`));
-    return 2;
-  }
-  if (args.help) {
-    process.stdout.write(helpText(REFRESH_COMMAND));
-    return 0;
-  }
+  const args = parseCommandArgsOrExit('refresh-data', REFRESH_COMMAND, argv);
+  if (typeof args === 'number') return args;
   const [step, ...pipelineArgs] = args.positionals;
   if (!STEPS.includes(step as Step)) {
     console.error(`refresh-data: expected a step, one of ${STEPS.join(', ')} (see --help)`);

@@ -1,9 +1,9 @@
 // `AREA=<slug> npm run --silent workflow-settings`: the district's settings the workflows take
 // (pipeline/workflow-settings.ts), as NAME=value lines for $GITHUB_OUTPUT.
 import { pathToFileURL } from 'node:url';
-import { helpText, parseCommandArgs, UsageError, type CommandSpec } from './args.ts';
+import { parseCommandArgsOrExit, type CommandSpec } from './args.ts';
 import { DEBUG_ENV, printFailure, runCommand } from './command-failure.ts';
-import { annotation, logSafe } from './log-safe.ts';
+import { annotation } from './log-safe.ts';
 import { outputLines, workflowSettings } from './workflow-settings.ts';
 import { DEFAULT_AREA } from '../src/shared/area-paths.ts';
 import { errorMessage } from '../src/shared/error-message.ts';
@@ -35,18 +35,8 @@ export async function main(
   env: NodeJS.ProcessEnv = process.env,
   root: string = process.cwd(),
 ): Promise<number> {
-  let args;
-  try {
-    args = parseCommandArgs(WORKFLOW_SETTINGS_COMMAND, argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error; // printed by runCommand, at the entry
-    console.error(logSafe(`workflow-settings: ${error.message} (see --help)`));
-    return 2;
-  }
-  if (args.help) {
-    process.stdout.write(helpText(WORKFLOW_SETTINGS_COMMAND));
-    return 0;
-  }
+  const args = parseCommandArgsOrExit('workflow-settings', WORKFLOW_SETTINGS_COMMAND, argv);
+  if (typeof args === 'number') return args;
   let lines: string;
   try {
     lines = outputLines(await workflowSettings(root, env));
