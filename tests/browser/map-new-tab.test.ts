@@ -9,7 +9,7 @@ import { browserPages } from './support.ts';
 import { waitForMap } from './map-page.ts';
 
 // Several pages, and a new tab or window for each click, on a busy shared machine.
-vi.setConfig({ testTimeout: 90_000 });
+vi.setConfig({ testTimeout: 240_000 });
 
 const DESKTOP = { width: 1280, height: 800 };
 
