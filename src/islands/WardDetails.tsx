@@ -38,11 +38,11 @@ export interface WardDetailsProps {
 }
 
 /**
- * What a ward's count and trend say they leave out, " without the city centre", while the
+ * What a ward's count, rate and trend say they leave out, " without the city centre", while the
  * centre is left out and some of the ward's crimes or residents are its (touchedByCentre, the
- * rule the ward's tooltip follows): read alone, a count of Hunslet and Riverside without the
- * centre's crimes would pass for the ward's whole count. "" for a ward the centre does not
- * reach, whose figures are the same either way, and while the centre is in.
+ * rule the ward's tooltip follows): read alone, a count or rate of Hunslet and Riverside without
+ * the centre's crimes and residents would pass for the ward's whole one. "" for a ward the
+ * centre does not reach, whose figures are the same either way, and while the centre is in.
  */
 function leftOutOfWard(figures: Figures, ward: number, centre: MapArea['centre']): string {
   return centre !== null && figures.touchedByCentre.has(ward) ? ` without the ${centre.label}` : '';
@@ -60,16 +60,17 @@ function WardFigures(props: WardDetailsProps) {
   // The district's figures as these are: without the centre's crimes and residents when it is
   // left out, and named so, since the district's own (its reports') are other numbers.
   const district = districtShown(figures.filter.excludeCityCentre, area);
+  const without = leftOutOfWard(figures, ward, area.centre);
   return (
     <dl>
       <dt>
         {capitalise(noun)}
-        {leftOutOfWard(figures, ward, area.centre)}
+        {without}
       </dt>
       <dd id="crime-map-ward-count">{formatCount(count)}</dd>
       <dt>Share of {district}</dt>
       <dd>{formatShare(figures.leedsTotal > 0 ? count / figures.leedsTotal : 0)}</dd>
-      <dt>Rate</dt>
+      <dt>Rate{without}</dt>
       <dd id="crime-map-ward-rate">
         {rate === null ? 'n/a' : `${formatRate(rate)} ${figures.rateUnit}`}
         {leedsRate === null ? '' : ` (${district}: ${formatRate(leedsRate)})`}

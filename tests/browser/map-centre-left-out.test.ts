@@ -320,19 +320,23 @@ describe("Sheffield's City ward, wholly in the centre, with the centre left out"
 });
 
 describe("a ward's details with the centre left out, opened by its address", () => {
-  /** The details' count (its term and figure), its trend's caption and the chart's name. */
+  /**
+   * The details' count (its term and figure), its rate's term, its trend's caption and the
+   * chart's name.
+   */
   async function detailsOf(page: Page) {
     const details = page.locator('#crime-map-ward');
     await details.locator('.crime-map__trend').waitFor();
     return {
       term: text(await details.locator('dt:has(+ #crime-map-ward-count)').textContent()),
       count: text(await details.locator('#crime-map-ward-count').textContent()),
+      rateTerm: text(await details.locator('dt:has(+ #crime-map-ward-rate)').textContent()),
       caption: text(await details.locator('p.crime-map__label').textContent()),
       chart: (await accessibleText(page, '#crime-map-ward .crime-map__trend')).name,
     };
   }
 
-  it('the count and trend of a ward the centre reaches say so, of one it does not as with it in, at 390 px too', async () => {
+  it('the count, rate and trend of a ward the centre reaches say so, of one it does not as with it in, at 390 px too', async () => {
     for (const slug of ['leeds', 'sheffield'] as const) {
       const district = DISTRICTS.find((d) => d.slug === slug)!;
       const data = readMapData(slug);
@@ -361,6 +365,7 @@ describe("a ward's details with the centre left out, opened by its address", () 
           const details = await detailsOf(page);
           expect(details.term, at).toBe(`Crimes and anti-social behaviour incidents${named}`);
           expect(details.count, at).toBe((out.totals[i] ?? 0).toLocaleString('en-GB'));
+          expect(details.rateTerm, at).toBe(`Rate${named}`);
           expect(details.caption, at).toMatch(
             new RegExp(`^Crimes and anti-social behaviour incidents per month${named}, \\d+ `),
           );
@@ -380,6 +385,7 @@ describe("a ward's details with the centre left out, opened by its address", () 
         const page = await openMap(district, `?ward=${ward.slug}`);
         const details = await detailsOf(page);
         expect(details.term, ward.name).toBe('Crimes and anti-social behaviour incidents');
+        expect(details.rateTerm, ward.name).toBe('Rate');
         expect(details.caption, ward.name).toMatch(
           /^Crimes and anti-social behaviour incidents per month, \d+ /,
         );

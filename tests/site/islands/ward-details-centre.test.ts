@@ -1,8 +1,9 @@
 // A ward's details with the centre left out, on the committed map data of Leeds and Sheffield:
-// the count and the monthly trend of a ward some of whose crimes or residents are the centre's
-// say that they leave the centre out ("Crimes and anti-social behaviour incidents without the
-// city centre"), as its tooltip does; a ward the centre does not reach reads as it does with
-// the centre in, and Sheffield's City ward, wholly in the centre, still says it has no figures.
+// the count, the rate and the monthly trend of a ward some of whose crimes or residents are the
+// centre's say that they leave the centre out ("Crimes and anti-social behaviour incidents
+// without the city centre", "Rate without the city centre"), as its tooltip does; a ward the
+// centre does not reach reads as it does with the centre in, and Sheffield's City ward, wholly
+// in the centre, still says it has no figures.
 import { readFileSync } from 'node:fs';
 import { parse, type HTMLElement } from 'node-html-parser';
 import { h } from 'preact';
@@ -65,6 +66,8 @@ function detailsOf(
   return {
     term: text(root.querySelector('#crime-map-ward-count')?.previousElementSibling),
     count: text(root.querySelector('#crime-map-ward-count')),
+    rateTerm: text(root.querySelector('#crime-map-ward-rate')?.previousElementSibling),
+    rate: text(root.querySelector('#crime-map-ward-rate')),
     caption: text(root.querySelector('p.crime-map__label')),
     chart: root.querySelector('svg[role="img"]')?.getAttribute('aria-label') ?? null,
     summaries: root.querySelectorAll('summary').map((s) => text(s)),
@@ -74,7 +77,7 @@ function detailsOf(
 
 describe('WardDetails(props) with the centre left out, on the committed data', () => {
   it.each(COUNTED)(
-    '%s: the count and trend of a ward the centre reaches say it is left out, of no other',
+    '%s: the count, rate and trend of a ward the centre reaches say it is left out, of no other',
     (noun, change) => {
       for (const [slug, data, area] of DISTRICTS) {
         const changed = wardsTheCentreChanges(data);
@@ -97,6 +100,12 @@ describe('WardDetails(props) with the centre left out, on the committed data', (
           }
           const named = changed.has(i) ? without : '';
           expect(details.term, at).toBe(`${noun}${named}`);
+          // The rate leaves out the centre's crimes and residents too: read alone, "Rate"
+          // would pass for the ward's whole rate. The district's beside it is named so.
+          expect(details.rateTerm, at).toBe(`Rate${named}`);
+          expect(details.rate, at).toMatch(
+            new RegExp(` \\(${escaped(area.district)}${without}: [\\d.,]+\\)$`),
+          );
           expect(details.caption, at).toMatch(new RegExp(`^${noun} per month${named}, \\d+ `));
           expect(details.chart, at).toMatch(
             new RegExp(`^${noun} per month in ${escaped(w.name)}${named}, `),
@@ -129,6 +138,7 @@ describe('WardDetails(props) with the centre left out, on the committed data', (
           const at = `${slug}: ${w.name}, centre in`;
           const details = detailsOf(data, inside, i, area);
           expect(details.term, at).toBe(noun);
+          expect(details.rateTerm, at).toBe('Rate');
           expect(details.caption, at).toMatch(new RegExp(`^${noun} per month, \\d+ `));
           expect(details.chart, at).toMatch(
             new RegExp(`^${noun} per month in ${escaped(w.name)}, `),
