@@ -38,14 +38,19 @@ export interface WardDetailsProps {
 }
 
 /**
- * What a ward's count, rate and trend say they leave out, " without the city centre", while the
- * centre is left out and some of the ward's crimes or residents are its (touchedByCentre, the
- * rule the ward's tooltip follows): read alone, a count or rate of Hunslet and Riverside without
- * the centre's crimes and residents would pass for the ward's whole one. "" for a ward the
- * centre does not reach, whose figures are the same either way, and while the centre is in.
+ * What a ward's figure says it leaves out, " without the city centre", while the centre is left
+ * out and changes that figure of the ward (`changed`: figures.countWithoutCentre for its count,
+ * trend and tables, figures.rateWithoutCentre for its rate, the rule its tooltip follows): read
+ * alone, a count or rate of Hunslet and Riverside without the centre's crimes and residents
+ * would pass for the ward's whole one. "" for a figure the centre leaves as it is (Armley's
+ * count: only a few of its residents are the centre's), and while the centre is in.
  */
-function leftOutOfWard(figures: Figures, ward: number, centre: MapArea['centre']): string {
-  return centre !== null && figures.touchedByCentre.has(ward) ? ` without the ${centre.label}` : '';
+function leftOutOfWard(
+  changed: ReadonlySet<number>,
+  ward: number,
+  centre: MapArea['centre'],
+): string {
+  return centre !== null && changed.has(ward) ? ` without the ${centre.label}` : '';
 }
 
 function WardFigures(props: WardDetailsProps) {
@@ -60,17 +65,16 @@ function WardFigures(props: WardDetailsProps) {
   // The district's figures as these are: without the centre's crimes and residents when it is
   // left out, and named so, since the district's own (its reports') are other numbers.
   const district = districtShown(figures.filter.excludeCityCentre, area);
-  const without = leftOutOfWard(figures, ward, area.centre);
   return (
     <dl>
       <dt>
         {capitalise(noun)}
-        {without}
+        {leftOutOfWard(figures.countWithoutCentre, ward, area.centre)}
       </dt>
       <dd id="crime-map-ward-count">{formatCount(count)}</dd>
       <dt>Share of {district}</dt>
       <dd>{formatShare(figures.leedsTotal > 0 ? count / figures.leedsTotal : 0)}</dd>
-      <dt>Rate{without}</dt>
+      <dt>Rate{leftOutOfWard(figures.rateWithoutCentre, ward, area.centre)}</dt>
       <dd id="crime-map-ward-rate">
         {rate === null ? 'n/a' : `${formatRate(rate)} ${figures.rateUnit}`}
         {leedsRate === null ? '' : ` (${district}: ${formatRate(leedsRate)})`}
@@ -172,7 +176,8 @@ export function WardDetails(props: WardDetailsProps) {
   // Left out whole with the centre: nothing of it to count, and its trend would be drawn as
   // zeros, which are the centre's crimes left out, not months without crime.
   const leftOut = figures.leftOut.has(ward);
-  const without = leftOutOfWard(figures, ward, area.centre);
+  // What the count's trend and tables leave out.
+  const without = leftOutOfWard(figures.countWithoutCentre, ward, area.centre);
   return (
     <section
       class="crime-map__ward"

@@ -49,11 +49,18 @@ export interface Figures {
    */
   leftOut: ReadonlySet<number>;
   /**
-   * The wards (indexes) whose figures the centre left out changes, while it is (some of their
-   * crimes or residents are the centre's: wardsTouchedByCentre), which a ward's tooltip names
-   * without it; the others read as with the centre in. Empty with the centre in.
+   * The wards (indexes) whose count the centre left out changes, while it is: some of their
+   * crimes are the centre's (wardsTouchedByCentre). Their count, trend and tables by type, in
+   * their details and tooltip, are named without it. Empty with the centre in.
    */
-  touchedByCentre: ReadonlySet<number>;
+  countWithoutCentre: ReadonlySet<number>;
+  /**
+   * The wards (indexes) whose rate the centre left out changes, while it is: some of their
+   * crimes or residents are the centre's, which leave its numerator or its denominator. Their
+   * rate is named without it; a ward whose residents alone are (Leeds's Armley) has its count
+   * named as with the centre in. Empty with the centre in.
+   */
+  rateWithoutCentre: ReadonlySet<number>;
   /** The wards by the chosen measure. */
   ranking: RankedWard[];
   /** Rank of each ward index by the chosen measure (null: no rate, no rank). */
@@ -153,8 +160,12 @@ export function useFigures(data: MapData, state: MapViewState): Figures {
   );
   const whollyInCentre = useMemo(() => new Set(wardsWhollyInCentre(data)), [data]);
   const leftOut = excludeCityCentre ? whollyInCentre : NO_WARDS;
-  const touchedInData = useMemo(() => new Set(wardsTouchedByCentre(data)), [data]);
-  const touchedByCentre = excludeCityCentre ? touchedInData : NO_WARDS;
+  const touched = useMemo(() => {
+    const { crimes, residents } = wardsTouchedByCentre(data);
+    return { count: new Set(crimes), rate: new Set([...crimes, ...residents]) };
+  }, [data]);
+  const countWithoutCentre = excludeCityCentre ? touched.count : NO_WARDS;
+  const rateWithoutCentre = excludeCityCentre ? touched.rate : NO_WARDS;
   const ranking = useMemo(
     () => rankWardsBy(measure, names, totals, rates, leftOut),
     [measure, names, totals, rates, leftOut],
@@ -185,7 +196,8 @@ export function useFigures(data: MapData, state: MapViewState): Figures {
     noData,
     noTypes,
     leftOut,
-    touchedByCentre,
+    countWithoutCentre,
+    rateWithoutCentre,
     ranking,
     rankOf,
     rates,

@@ -53,13 +53,16 @@ export interface MapLayersHandle {
 }
 
 /**
- * The tooltip of a ward: its name and figures (set as text, never as HTML), and the months of
- * the window without data, which the figures leave out (gaps, not zeros). With the centre left
- * out a ward whose figures that changes (figures.touchedByCentre) is named without it ("Hunslet
- * and Riverside without the city centre: ..."): the tooltip is read alone, away from the
- * figures that say so. A ward the centre does not reach is named alone, as with the centre in:
- * "Wetherby without the city centre" would say Wetherby holds part of it. `area`: the
- * district's centre.
+ * The tooltip of a ward: its name and figures (set as text, never as HTML), its count and its
+ * rate whichever the measure, and the months of the window without data, which the figures
+ * leave out (gaps, not zeros). With the centre left out, what that changes is named without it,
+ * since the tooltip is read alone, away from the figures that say so: a ward some of whose
+ * crimes are the centre's (figures.countWithoutCentre) by its name, for its count and rate
+ * ("Hunslet and Riverside without the city centre: ..."); one some of whose residents alone
+ * are (figures.rateWithoutCentre) by its rate ("Armley: 1,234 crimes, 45.6 per 1,000 residents
+ * a year without the city centre"), its count being the same either way. A ward the centre
+ * does not reach is named alone, as with the centre in: "Wetherby without the city centre"
+ * would say Wetherby holds part of it. `area`: the district's centre.
  */
 export function wardLabel(
   data: MapData,
@@ -84,13 +87,13 @@ export function wardLabel(
   const count = figures.totals[i] ?? 0;
   const rate = figures.rates[i] ?? null;
   const rank = figures.rankOf.get(i) ?? null;
-  const name =
-    centre === null || !figures.touchedByCentre.has(i)
-      ? w.name
-      : `${w.name} without the ${centre.label}`;
+  const without = centre === null ? '' : ` without the ${centre.label}`;
+  // Named once: before the count, it holds for the rate too, whose crimes are the count's.
+  const countChanged = figures.countWithoutCentre.has(i);
+  const rateOnly = !countChanged && figures.rateWithoutCentre.has(i);
   return (
-    `${name}: ${formatCount(count)} ${figures.noun}` +
-    (rate === null ? '' : `, ${formatRate(rate)} ${figures.rateUnit}`) +
+    `${w.name}${countChanged ? without : ''}: ${formatCount(count)} ${figures.noun}` +
+    (rate === null ? '' : `, ${formatRate(rate)} ${figures.rateUnit}${rateOnly ? without : ''}`) +
     (rank === null ? '' : `; ${rankInWords(figures, rank, area.centre)}`) +
     (figures.gapMonths === '' ? '' : `; no data for ${figures.gapMonths} (gaps, not zeros)`)
   );

@@ -118,24 +118,29 @@ export function wardsWhollyInCentre(data: MapData): number[] {
 }
 
 /**
- * The wards (indexes into data.wards) whose figures leaving the centre out changes: some of
- * their residents live in it (Ward.cityCentreResidents, which leave the rate's denominator:
- * residentsExcluding) or some of their crimes in the data lie at its points (FLAG_CITY_CENTRE).
- * Only these are named "without the centre" while it is left out; the others, wholly outside
- * it, have the same figures either way. From the data alone, every month and type, so a map
- * works it out once per data and a change of filter costs a lookup.
+ * The wards (indexes into data.wards) the centre reaches, by what of theirs it holds. `crimes`:
+ * some of their crimes in the data lie at its points (FLAG_CITY_CENTRE), so leaving it out
+ * changes their count, trend and rate. `residents`: some of their residents live in it
+ * (Ward.cityCentreResidents, which leave the rate's denominator: residentsExcluding), so it
+ * changes their rate; a ward in this one alone (in Leeds, one given a few LS1 or LS2 residents
+ * by a postcode at an organisation's site) has the same count either way. A ward in neither,
+ * wholly outside the centre, has the same figures either way. From the data alone, every month
+ * and type, so a map works it out once per data and a change of filter costs a lookup.
  */
-export function wardsTouchedByCentre(data: MapData): number[] {
+export function wardsTouchedByCentre(data: MapData): { crimes: number[]; residents: number[] } {
   const T = data.crimeTypes.length;
   const slots = data.wardSlots;
-  const touched = data.wards.map((ward) => ward.cityCentreResidents > 0);
+  const crimes = data.wards.map(() => false);
   const centre = data.cityCentreMonthWardType;
   for (let i = 0; i < centre.length; i++) {
     // The last slot is crimes in no ward.
     const w = Math.floor(i / T) % slots;
-    if ((centre[i] ?? 0) > 0 && w < touched.length) touched[w] = true;
+    if ((centre[i] ?? 0) > 0 && w < crimes.length) crimes[w] = true;
   }
-  return touched.flatMap((yes, w) => (yes ? [w] : []));
+  return {
+    crimes: crimes.flatMap((yes, w) => (yes ? [w] : [])),
+    residents: data.wards.flatMap((ward, w) => (ward.cityCentreResidents > 0 ? [w] : [])),
+  };
 }
 
 /**

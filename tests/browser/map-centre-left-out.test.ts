@@ -3,7 +3,8 @@
 // `AREA=sheffield npm run build` builds it from data/areas/sheffield/output/). A figure read
 // alone (the ranking's table, the legend, the phone's bar) says that the centre's crimes are not
 // in it, as the figures in the panel do; so do the tooltip and the details' count and trend of a
-// ward some of whose crimes or residents are the centre's, and only of such a ward.
+// ward some of whose crimes are the centre's, and the rate of one some of whose crimes or
+// residents are, and only of such a ward.
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -12,7 +13,12 @@ import { buildSite } from '../support/astro-build.ts';
 import { serveStatic, type StaticServer } from '../support/static-server.ts';
 import { browserPages, seriousA11yViolations, siteUrl } from './support.ts';
 import { accessibleText, afterUpdate, waitForMap } from './map-page.ts';
-import { figuresOf, readMapData, wardsTheCentreChanges } from '../support/map-figures.ts';
+import {
+  figuresOf,
+  readMapData,
+  wardsTheCentreChanges,
+  wardsWithCentreCrimes,
+} from '../support/map-figures.ts';
 
 // Pages at two sizes with axe in each, on a busy shared machine.
 vi.setConfig({ testTimeout: 90_000 });
@@ -111,18 +117,24 @@ async function tooltipOf(
 }
 
 /**
- * The wards of a district to hover: every one whose figures the centre left out changes (but
- * one it holds whole, which says so: see below), and three it does not reach, from the
- * committed map data the site is built from.
+ * The wards of a district to hover, from the committed map data the site is built from: every
+ * one some of whose crimes are the centre's (but one it holds whole, which says so: see below),
+ * every one some of whose residents alone are, and three it does not reach.
  */
 function wardsToHover(slug: 'leeds' | 'sheffield') {
   const data = readMapData(slug);
+  const crimes = wardsWithCentreCrimes(data);
   const changed = wardsTheCentreChanges(data);
   const whole = (i: number) => data.wards[i]!.cityCentreResidents >= data.wards[i]!.population;
-  const touched = data.wards.filter((_, i) => changed.has(i) && !whole(i));
+  const touched = data.wards.filter((_, i) => crimes.has(i) && !whole(i));
+  const residentsAlone = data.wards.filter((_, i) => changed.has(i) && !crimes.has(i));
   const untouched = data.wards.filter((_, i) => !changed.has(i));
   const middle = Math.floor(untouched.length / 2);
-  return { touched, untouched: [untouched[0]!, untouched[middle]!, untouched.at(-1)!] };
+  return {
+    touched,
+    residentsAlone,
+    untouched: [untouched[0]!, untouched[middle]!, untouched.at(-1)!],
+  };
 }
 
 describe('the map without the centre names it left out wherever a figure is read alone', () => {
@@ -131,10 +143,12 @@ describe('the map without the centre names it left out wherever a figure is read
     async (slug) => {
       const district = DISTRICTS.find((d) => d.slug === slug)!;
       const without = `${district.name} without the ${district.centre}`;
-      const { touched, untouched } = wardsToHover(slug);
-      // Leeds's centre reaches some wards without holding any whole; Sheffield's is its City
-      // ward, which it holds whole and reaches no further.
+      const { touched, residentsAlone, untouched } = wardsToHover(slug);
+      // Leeds's centre reaches some wards without holding any whole, some by their crimes,
+      // others by a few residents alone; Sheffield's is its City ward, which it holds whole
+      // and reaches no further.
       expect(touched.length > 0, slug).toBe(slug === 'leeds');
+      expect(residentsAlone.length > 0, slug).toBe(slug === 'leeds');
       for (const measure of ['count', 'rate']) {
         const query = `?view=wards&measure=${measure}&cc=1`;
         const page = await openMap(district, query);
@@ -151,18 +165,33 @@ describe('the map without the centre names it left out wherever a figure is read
         expect(await legend.getAttribute('aria-label'), query).toMatch(
           new RegExp(`^Legend: .*, ${without}$`),
         );
-        // A ward's tooltip names it without the centre when some of its crimes or residents
-        // are the centre's, and alone, as with the centre in, when none are: "Wetherby without
-        // the city centre" would say Wetherby holds part of it.
+        // A ward's tooltip, which gives its count and its rate whichever the measure, names
+        // it without the centre when some of its crimes are the centre's (its count and rate
+        // leave them out), its rate alone when some of its residents alone are (its count is
+        // the same either way), and it alone, as with the centre in, when none are: "Wetherby
+        // without the city centre" would say Wetherby holds part of it.
+        const namings = (tooltip: string) =>
+          tooltip.split(`without the ${district.centre}`).length - 1;
         for (const ward of touched) {
-          expect(await tooltipOf(page, district, ward), query).toMatch(
+          const tooltip = await tooltipOf(page, district, ward);
+          expect(tooltip, query).toMatch(
             new RegExp(`^${escaped(ward.name)} without the ${district.centre}: [\\d,]+ `),
           );
+          expect(namings(tooltip), `${query}: ${tooltip}`).toBe(1);
+        }
+        for (const ward of residentsAlone) {
+          const tooltip = await tooltipOf(page, district, ward);
+          expect(tooltip, query).toMatch(
+            new RegExp(
+              `^${escaped(ward.name)}: [\\d,]+ [a-z -]+, \\S+ per 1,000 residents [a-z\\d ]+ without the ${district.centre}(;|$)`,
+            ),
+          );
+          expect(namings(tooltip), `${query}: ${tooltip}`).toBe(1);
         }
         for (const ward of untouched) {
-          expect(await tooltipOf(page, district, ward), query).toMatch(
-            new RegExp(`^${escaped(ward.name)}: [\\d,]+ `),
-          );
+          const tooltip = await tooltipOf(page, district, ward);
+          expect(tooltip, query).toMatch(new RegExp(`^${escaped(ward.name)}: [\\d,]+ `));
+          expect(namings(tooltip), `${query}: ${tooltip}`).toBe(0);
         }
         expect(await seriousA11yViolations(page), query).toEqual([]);
       }
@@ -336,27 +365,35 @@ describe("a ward's details with the centre left out, opened by its address", () 
     };
   }
 
-  it('the count, rate and trend of a ward the centre reaches say so, of one it does not as with it in, at 390 px too', async () => {
+  it('the count and trend of a ward with centre crimes, the rate of one with centre crimes or residents, say so, the others as with it in, at 390 px too', async () => {
     for (const slug of ['leeds', 'sheffield'] as const) {
       const district = DISTRICTS.find((d) => d.slug === slug)!;
       const data = readMapData(slug);
       const out = figuresOf(data, { excludeCityCentre: true });
       const inside = figuresOf(data, {});
       // The ward whose count the centre left out lowers most (Leeds: one holding part of LS1
-      // or LS2; Sheffield's centre reaches no ward but the one it holds whole), and one it
-      // does not reach.
+      // or LS2; Sheffield's centre reaches no ward but the one it holds whole), the one with
+      // most residents in it of those none of whose crimes are (Leeds: an LS1 or LS2 postcode
+      // at an organisation's site), whose rate alone it changes, and one it does not reach.
+      const crimes = wardsWithCentreCrimes(data);
       const changed = wardsTheCentreChanges(data);
       const lowered = data.wards
         .map((_, i) => ({ i, by: (inside.totals[i] ?? 0) - (out.totals[i] ?? 0) }))
         .filter(({ i, by }) => by > 0 && !out.leftOut.has(i))
         .sort((a, b) => b.by - a.by);
+      const residentsAlone = data.wards
+        .map((w, i) => ({ i, residents: w.cityCentreResidents }))
+        .filter(({ i }) => changed.has(i) && !crimes.has(i))
+        .sort((a, b) => b.residents - a.residents);
       const untouched = data.wards.findIndex((_, i) => !changed.has(i));
+      const without = ` without the ${district.centre}`;
       const wards = [
-        ...lowered.slice(0, 1).map(({ i }) => ({ i, named: ` without the ${district.centre}` })),
-        { i: untouched, named: '' },
+        ...lowered.slice(0, 1).map(({ i }) => ({ i, named: without, rateNamed: without })),
+        ...residentsAlone.slice(0, 1).map(({ i }) => ({ i, named: '', rateNamed: without })),
+        { i: untouched, named: '', rateNamed: '' },
       ];
-      expect(wards.length, slug).toBe(slug === 'leeds' ? 2 : 1);
-      for (const { i, named } of wards) {
+      expect(wards.length, slug).toBe(slug === 'leeds' ? 3 : 1);
+      for (const { i, named, rateNamed } of wards) {
         const ward = data.wards[i]!;
         for (const viewport of [DESKTOP, PHONE]) {
           const query = `?cc=1&ward=${ward.slug}`;
@@ -365,7 +402,7 @@ describe("a ward's details with the centre left out, opened by its address", () 
           const details = await detailsOf(page);
           expect(details.term, at).toBe(`Crimes and anti-social behaviour incidents${named}`);
           expect(details.count, at).toBe((out.totals[i] ?? 0).toLocaleString('en-GB'));
-          expect(details.rateTerm, at).toBe(`Rate${named}`);
+          expect(details.rateTerm, at).toBe(`Rate${rateNamed}`);
           expect(details.caption, at).toMatch(
             new RegExp(`^Crimes and anti-social behaviour incidents per month${named}, \\d+ `),
           );

@@ -38,19 +38,28 @@ export function figuresOf(data: MapData, change: Partial<MapViewState>): Figures
 }
 
 /**
- * The wards (indexes) whose figures leaving the centre out changes, read from the map data's
- * own entries and residents (not its per-ward sums): some crime at a point flagged as the
- * centre's lies in the ward, or some of its residents live in the centre.
+ * The wards (indexes) some of whose crimes in the data are the centre's, read from the map
+ * data's own entries (not its per-ward sums): a crime at a point flagged as the centre's lies in
+ * the ward. Leaving the centre out changes their count, trend and rate.
  */
-export function wardsTheCentreChanges(data: MapData): Set<number> {
-  const changed = new Set<number>();
-  data.wards.forEach((ward, i) => {
-    if (ward.cityCentreResidents > 0) changed.add(i);
-  });
+export function wardsWithCentreCrimes(data: MapData): Set<number> {
+  const wards = new Set<number>();
   for (let e = 0; e < data.entryPoint.length; e++) {
     const point = data.entryPoint[e] ?? 0;
     const ward = data.pointWard[point] ?? NO_WARD;
-    if ((data.pointFlags[point] ?? 0) & FLAG_CITY_CENTRE && ward !== NO_WARD) changed.add(ward);
+    if ((data.pointFlags[point] ?? 0) & FLAG_CITY_CENTRE && ward !== NO_WARD) wards.add(ward);
   }
+  return wards;
+}
+
+/**
+ * The wards (indexes) whose figures leaving the centre out changes, their rate at least: some
+ * of their crimes (wardsWithCentreCrimes) or some of their residents are the centre's.
+ */
+export function wardsTheCentreChanges(data: MapData): Set<number> {
+  const changed = wardsWithCentreCrimes(data);
+  data.wards.forEach((ward, i) => {
+    if (ward.cityCentreResidents > 0) changed.add(i);
+  });
   return changed;
 }

@@ -1,9 +1,10 @@
 // A ward's details with the centre left out, on the committed map data of Leeds and Sheffield:
-// the count, the rate and the monthly trend of a ward some of whose crimes or residents are the
-// centre's say that they leave the centre out ("Crimes and anti-social behaviour incidents
-// without the city centre", "Rate without the city centre"), as its tooltip does; a ward the
-// centre does not reach reads as it does with the centre in, and Sheffield's City ward, wholly
-// in the centre, still says it has no figures.
+// the count and the monthly trend of a ward some of whose crimes are the centre's, and the rate
+// of one some of whose crimes or residents are, say that they leave the centre out ("Crimes and
+// anti-social behaviour incidents without the city centre", "Rate without the city centre"),
+// as its tooltip does; a figure the centre does not change reads as it does with the centre in
+// (Armley's count: a few of its residents alone are the centre's), and Sheffield's City ward,
+// wholly in the centre, still says it has no figures.
 import { readFileSync } from 'node:fs';
 import { parse, type HTMLElement } from 'node-html-parser';
 import { h } from 'preact';
@@ -14,7 +15,12 @@ import type { Figures } from '../../../src/islands/use-figures.ts';
 import type { MapArea } from '../../../src/lib/map-area.ts';
 import type { MapViewState } from '../../../src/lib/map-state.ts';
 import type { MapData } from '../../../src/shared/map-data.ts';
-import { figuresOf, readMapData, wardsTheCentreChanges } from '../../support/map-figures.ts';
+import {
+  figuresOf,
+  readMapData,
+  wardsTheCentreChanges,
+  wardsWithCentreCrimes,
+} from '../../support/map-figures.ts';
 
 /** A district's name and its centre's label, from its area configuration. */
 function areaOf(slug: string): Pick<MapArea, 'district' | 'centre'> {
@@ -77,14 +83,15 @@ function detailsOf(
 
 describe('WardDetails(props) with the centre left out, on the committed data', () => {
   it.each(COUNTED)(
-    '%s: the count, rate and trend of a ward the centre reaches say it is left out, of no other',
+    '%s: the count and trend of a ward with centre crimes, the rate of one with centre crimes or residents, say it is left out',
     (noun, change) => {
       for (const [slug, data, area] of DISTRICTS) {
+        const crimes = wardsWithCentreCrimes(data);
         const changed = wardsTheCentreChanges(data);
         const out = figuresOf(data, { ...change, view: 'wards', excludeCityCentre: true });
         const inside = figuresOf(data, { ...change, view: 'wards' });
         const without = ` without the ${area.centre!.label}`;
-        const kinds = { touched: 0, untouched: 0, wholly: 0, fewer: 0 };
+        const kinds = { crimes: 0, residents: 0, untouched: 0, wholly: 0, fewer: 0 };
         data.wards.forEach((w, i) => {
           const at = `${slug}: ${w.name}`;
           const details = detailsOf(data, out, i, area);
@@ -98,11 +105,14 @@ describe('WardDetails(props) with the centre left out, on the committed data', (
             kinds.wholly += 1;
             return;
           }
-          const named = changed.has(i) ? without : '';
+          // The count, its trend and its tables leave out the centre's crimes; the rate leaves
+          // out its crimes and its residents: read alone, either would pass for the ward's
+          // whole one. A ward some of whose residents alone are the centre's (Leeds's Armley)
+          // has the same count either way, and only its rate is named without it. The
+          // district's rate beside the ward's is named so.
+          const named = crimes.has(i) ? without : '';
           expect(details.term, at).toBe(`${noun}${named}`);
-          // The rate leaves out the centre's crimes and residents too: read alone, "Rate"
-          // would pass for the ward's whole rate. The district's beside it is named so.
-          expect(details.rateTerm, at).toBe(`Rate${named}`);
+          expect(details.rateTerm, at).toBe(`Rate${changed.has(i) ? without : ''}`);
           expect(details.rate, at).toMatch(
             new RegExp(` \\(${escaped(area.district)}${without}: [\\d.,]+\\)$`),
           );
@@ -114,24 +124,27 @@ describe('WardDetails(props) with the centre left out, on the committed data', (
             `By crime type${named}`,
             `Monthly figures${named}`,
           ]);
-          if (changed.has(i)) {
-            kinds.touched += 1;
+          if (crimes.has(i)) {
+            kinds.crimes += 1;
             if ((out.totals[i] ?? 0) < (inside.totals[i] ?? 0)) kinds.fewer += 1;
           } else {
-            // Untouched: the same count as with the centre in, so nothing to say.
+            // The same count as with the centre in, so nothing to say of it.
             expect(out.totals[i], at).toBe(inside.totals[i]);
-            kinds.untouched += 1;
+            if (changed.has(i)) kinds.residents += 1;
+            else kinds.untouched += 1;
           }
         });
         expect(kinds.untouched, slug).toBeGreaterThan(0);
-        // Leeds's centre reaches wards it holds in part, some of whose counts it lowers;
-        // Sheffield's is its City ward, which it holds whole and reaches no further.
+        // Leeds's centre reaches wards it holds in part, some of whose counts it lowers, and
+        // others by a few residents alone; Sheffield's is its City ward, which it holds whole
+        // and reaches no further.
         if (slug === 'leeds') {
           expect(kinds.wholly).toBe(0);
-          expect(kinds.touched).toBeGreaterThan(0);
+          expect(kinds.crimes).toBeGreaterThan(0);
           expect(kinds.fewer).toBeGreaterThan(0);
+          expect(kinds.residents).toBeGreaterThan(0);
         } else {
-          expect(kinds).toMatchObject({ wholly: 1, touched: 0 });
+          expect(kinds).toMatchObject({ wholly: 1, crimes: 0, residents: 0 });
         }
         // With the centre in, no ward's details name it.
         data.wards.forEach((w, i) => {

@@ -1,8 +1,9 @@
 // A ward's tooltip with the centre left out, on the committed map data of Leeds and Sheffield:
-// "<ward> without the city centre" for a ward whose figures leaving the centre out changes
-// (some of its crimes or residents are the centre's), and the ward's name alone for one the
-// centre does not reach, which reads as it does with the centre in: "Wetherby without the city
-// centre" would say that Wetherby holds part of it.
+// "<ward> without the city centre" for a ward some of whose crimes are the centre's (its count
+// and rate leave them out), its rate alone "... per 1,000 residents ... without the city centre"
+// for one some of whose residents alone are (its count is the same either way), and the ward's
+// name alone for one the centre does not reach, which reads as it does with the centre in:
+// "Wetherby without the city centre" would say that Wetherby holds part of it.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { wardLabel } from '../../../src/islands/use-map-layers.ts';
@@ -10,7 +11,12 @@ import { LEEDS_MAP_AREA, type MapArea } from '../../../src/lib/map-area.ts';
 import { wardsTouchedByCentre } from '../../../src/lib/map-filter.ts';
 import type { MapMeasure } from '../../../src/lib/map-state.ts';
 import type { MapData } from '../../../src/shared/map-data.ts';
-import { figuresOf, readMapData, wardsTheCentreChanges } from '../../support/map-figures.ts';
+import {
+  figuresOf,
+  readMapData,
+  wardsTheCentreChanges,
+  wardsWithCentreCrimes,
+} from '../../support/map-figures.ts';
 
 vi.mock('../../../src/islands/map-layers.ts', () => ({}));
 
@@ -28,39 +34,42 @@ const DISTRICTS: [string, MapData, Pick<MapArea, 'centre'>][] = [
 
 const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** The wards of `data` that hold some of the centre's crimes in the data (from its entries). */
-function withCentreCrimes(data: MapData): number[] {
-  const withoutResidents = data.wards.map((w) => ({ ...w, cityCentreResidents: 0 }));
-  return [...wardsTheCentreChanges({ ...data, wards: withoutResidents })];
-}
-
 describe('wardsTouchedByCentre(data)', () => {
   it.each(DISTRICTS)(
-    '%s: the wards with some of the centre crimes or residents, and no other',
+    "%s: the wards with some of the centre's crimes, and those with some of its residents",
     (_, data) => {
-      expect(new Set(wardsTouchedByCentre(data))).toEqual(wardsTheCentreChanges(data));
+      const { crimes, residents } = wardsTouchedByCentre(data);
+      expect(new Set(crimes)).toEqual(wardsWithCentreCrimes(data));
+      expect(new Set(residents)).toEqual(
+        new Set(data.wards.flatMap((w, i) => (w.cityCentreResidents > 0 ? [i] : []))),
+      );
     },
   );
 
-  it("holds each kind of Leeds's wards the centre reaches, and not the others", () => {
+  it("tells each kind of Leeds's wards the centre reaches apart, and holds not the others", () => {
     const leeds = readMapData('leeds');
-    const touched = new Set(wardsTouchedByCentre(leeds));
-    const crimes = new Set(withCentreCrimes(leeds));
+    const touched = wardsTouchedByCentre(leeds);
+    const byCrimes = new Set(touched.crimes);
+    const byResidents = new Set(touched.residents);
+    const crimes = wardsWithCentreCrimes(leeds);
     const residents = (i: number) => leeds.wards[i]!.cityCentreResidents;
     const wards = leeds.wards.map((_, i) => i);
     // Holding part of LS1 or LS2: some of its crimes there, and residents outside it.
     const partly = wards.filter((i) => crimes.has(i) && residents(i) < leeds.wards[i]!.population);
     // None of its crimes in the centre, some residents (an LS1 or LS2 postcode at its site).
-    const byResidents = wards.filter((i) => !crimes.has(i) && residents(i) > 0);
+    const residentsAlone = wards.filter((i) => !crimes.has(i) && residents(i) > 0);
     // Wholly outside it: no crime or resident of its is the centre's.
     const outside = wards.filter((i) => !crimes.has(i) && residents(i) === 0);
-    for (const [kind, members, expected] of [
-      ['partly in', partly, true],
-      ['residents alone', byResidents, true],
-      ['outside', outside, false],
+    for (const [kind, members, inCrimes, inResidents] of [
+      ['partly in', partly, true, true],
+      ['residents alone', residentsAlone, false, true],
+      ['outside', outside, false, false],
     ] as const) {
       expect(members.length, kind).toBeGreaterThan(0);
-      for (const i of members) expect(touched.has(i), leeds.wards[i]!.name).toBe(expected);
+      for (const i of members) {
+        expect(byCrimes.has(i), `${kind}: ${leeds.wards[i]!.name}`).toBe(inCrimes);
+        expect(byResidents.has(i), `${kind}: ${leeds.wards[i]!.name}`).toBe(inResidents);
+      }
     }
     expect(outside.length).toBeGreaterThan(leeds.wards.length / 2);
   });
@@ -72,34 +81,60 @@ describe('wardLabel(data, figures, i, area) with the centre left out, on the com
   );
 
   it.each(cases)(
-    '%s by %s: names without the centre only the wards whose figures that changes',
-    (_, measure, data, area) => {
+    '%s by %s: names without the centre the figures of a ward that it changes, and no other',
+    (slug, measure, data, area) => {
+      const crimes = wardsWithCentreCrimes(data);
       const changed = wardsTheCentreChanges(data);
       const out = figuresOf(data, { view: 'wards', measure, excludeCityCentre: true });
       const inside = figuresOf(data, { view: 'wards', measure });
       const label = `without the ${area.centre!.label}`;
-      let plain = 0;
+      const times = (text: string) => text.split(label).length - 1;
+      const kinds = { crimes: 0, residents: 0, plain: 0 };
       data.wards.forEach((w, i) => {
         const text = wardLabel(data, out, i, area);
         if (out.leftOut.has(i)) {
           // Wholly in the centre: said so, and not given figures (ward-wholly-in-centre.test.ts).
           expect(text).toBe(`${w.name}: wholly in the ${area.centre!.label}, which is left out`);
-        } else if (changed.has(i)) {
+        } else if (crimes.has(i)) {
+          // Some of its crimes are the centre's: its count and rate both leave them out, and
+          // the name before them says so, once.
           expect(text, w.name).toMatch(new RegExp(`^${escaped(w.name)} ${label}: [\\d,]+ `));
+          expect(times(text), w.name).toBe(1);
+          kinds.crimes += 1;
+        } else if (changed.has(i)) {
+          // Some of its residents alone: the same count as with the centre in, named alone,
+          // and a rate without them, named so.
+          const rate = `\\S+ ${escaped(out.rateUnit)} ${label}`;
+          expect(text, w.name).toMatch(
+            new RegExp(`^${escaped(w.name)}: [\\d,]+ ${escaped(out.noun)}, ${rate}(;|$)`),
+          );
+          expect(times(text), w.name).toBe(1);
+          expect(out.totals[i], w.name).toBe(inside.totals[i]);
+          expect(out.rates[i], w.name).not.toBe(inside.rates[i]);
+          kinds.residents += 1;
         } else {
           // Untouched: its name alone, and the same count and rate as with the centre in.
           expect(text, w.name).toMatch(new RegExp(`^${escaped(w.name)}: [\\d,]+ `));
+          expect(times(text), w.name).toBe(0);
           expect(out.totals[i], w.name).toBe(inside.totals[i]);
           expect(out.rates[i], w.name).toBe(inside.rates[i]);
-          plain += 1;
+          kinds.plain += 1;
         }
       });
-      expect(plain).toBeGreaterThan(0);
+      expect(kinds.plain).toBeGreaterThan(0);
+      // Leeds's centre reaches wards by their crimes and others by a few residents alone;
+      // Sheffield's reaches no ward but the one it holds whole.
+      if (slug === 'leeds') {
+        expect(kinds.crimes).toBeGreaterThan(0);
+        expect(kinds.residents).toBeGreaterThan(0);
+      } else {
+        expect(kinds).toMatchObject({ crimes: 0, residents: 0 });
+      }
       // With the centre in, no ward's tooltip names it.
       data.wards.forEach((w, i) => {
-        expect(wardLabel(data, inside, i, area), w.name).toMatch(
-          new RegExp(`^${escaped(w.name)}: `),
-        );
+        const text = wardLabel(data, inside, i, area);
+        expect(text, w.name).toMatch(new RegExp(`^${escaped(w.name)}: `));
+        expect(times(text), w.name).toBe(0);
       });
     },
   );

@@ -45,8 +45,10 @@ function figuresOf(window: {
   months: readonly string[];
   withData?: readonly string[];
   excludeCityCentre?: boolean;
-  /** The wards (indexes) some of whose crimes or residents are the centre's. */
-  touched?: readonly number[];
+  /** The wards (indexes) some of whose crimes are the centre's. */
+  centreCrimes?: readonly number[];
+  /** The wards (indexes) some of whose residents are the centre's. */
+  centreResidents?: readonly number[];
 }): Figures {
   const { names, totals, populations, measure, months } = window;
   const withData = window.withData ?? months;
@@ -56,7 +58,14 @@ function figuresOf(window: {
   return {
     filter: { excludeCityCentre: window.excludeCityCentre ?? false },
     leftOut: new Set<number>(),
-    touchedByCentre: new Set<number>(window.excludeCityCentre ? (window.touched ?? []) : []),
+    // As use-figures.ts makes them: a ward's count changes with its crimes, its rate with its
+    // crimes or residents.
+    countWithoutCentre: new Set(window.excludeCityCentre ? (window.centreCrimes ?? []) : []),
+    rateWithoutCentre: new Set(
+      window.excludeCityCentre
+        ? [...(window.centreCrimes ?? []), ...(window.centreResidents ?? [])]
+        : [],
+    ),
     noTypes: false,
     noData: false,
     totals,
@@ -151,28 +160,31 @@ describe('wardLabel(data, figures, i) for a window with some months without data
 });
 
 describe('wardLabel(data, figures, i, area) with the centre left out', () => {
-  // Hunslet and Riverside holds part of the centre; Wetherby lies far from it.
-  const names = ['Wetherby', 'Hunslet and Riverside'];
+  // Hunslet and Riverside holds part of the centre (some of its crimes and residents);
+  // Wetherby lies far from it; Armley holds none of it, but a few of its residents are its
+  // (an LS1 or LS2 postcode at an organisation's site): its count is the same either way.
+  const names = ['Wetherby', 'Hunslet and Riverside', 'Armley'];
   const wards = { wards: names.map((name) => ({ name })) } as unknown as MapData;
   const figuresFor = (measure: MapMeasure, excludeCityCentre: boolean) =>
     figuresOf({
       names,
-      totals: Float64Array.from([30, 10]),
-      populations: [10_000, 5_000],
+      totals: Float64Array.from([30, 10, 20]),
+      populations: [10_000, 5_000, 8_000],
       measure,
       months: monthRange('2024-01', '2024-03'),
       excludeCityCentre,
-      touched: [1],
+      centreCrimes: [1],
+      centreResidents: [1, 2],
     });
   const SHEFFIELD = { centre: { label: 'city centre', description: 'the City ward' } };
 
   it("names a ward the centre reaches without the area's centre, by count and by rate", () => {
     for (const area of [LEEDS_MAP_AREA, SHEFFIELD]) {
       expect(wardLabel(wards, figuresFor('count', true), 1, area)).toBe(
-        'Hunslet and Riverside without the city centre: 10 crimes, 2.0 per 1,000 residents over 3 months; 2nd of 2 by count',
+        'Hunslet and Riverside without the city centre: 10 crimes, 2.0 per 1,000 residents over 3 months; 3rd of 3 by count',
       );
       expect(wardLabel(wards, figuresFor('rate', true), 1, area)).toBe(
-        'Hunslet and Riverside without the city centre: 10 crimes, 2.0 per 1,000 residents over 3 months; 2nd of 2 by rate',
+        'Hunslet and Riverside without the city centre: 10 crimes, 2.0 per 1,000 residents over 3 months; 3rd of 3 by rate',
       );
     }
     const other = { centre: { label: 'town centre', description: 'the Town ward' } };
@@ -184,12 +196,26 @@ describe('wardLabel(data, figures, i, area) with the centre left out', () => {
   it('names a ward the centre does not reach alone, by count and by rate', () => {
     for (const area of [LEEDS_MAP_AREA, SHEFFIELD]) {
       expect(wardLabel(wards, figuresFor('count', true), 0, area)).toBe(
-        'Wetherby: 30 crimes, 3.0 per 1,000 residents over 3 months; 1st of 2 by count',
+        'Wetherby: 30 crimes, 3.0 per 1,000 residents over 3 months; 1st of 3 by count',
       );
       expect(wardLabel(wards, figuresFor('rate', true), 0, area)).toBe(
-        'Wetherby: 30 crimes, 3.0 per 1,000 residents over 3 months; 1st of 2 by rate',
+        'Wetherby: 30 crimes, 3.0 per 1,000 residents over 3 months; 1st of 3 by rate',
       );
     }
+  });
+
+  it('names the rate alone without the centre of a ward only some of whose residents are its, by count and by rate', () => {
+    for (const area of [LEEDS_MAP_AREA, SHEFFIELD]) {
+      expect(wardLabel(wards, figuresFor('count', true), 2, area)).toBe(
+        'Armley: 20 crimes, 2.5 per 1,000 residents over 3 months without the city centre; 2nd of 3 by count',
+      );
+      expect(wardLabel(wards, figuresFor('rate', true), 2, area)).toBe(
+        'Armley: 20 crimes, 2.5 per 1,000 residents over 3 months without the city centre; 2nd of 3 by rate',
+      );
+    }
+    expect(wardLabel(wards, figuresFor('count', false), 2, LEEDS_MAP_AREA)).toBe(
+      'Armley: 20 crimes, 2.5 per 1,000 residents over 3 months; 2nd of 3 by count',
+    );
   });
 
   it('names every ward alone while the centre is in, or when the district has none', () => {
