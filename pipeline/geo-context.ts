@@ -14,6 +14,7 @@ import {
   layerProblemsSchema,
   layerProblemsText,
   pollingDistrictsOutside,
+  unusableShapes,
   type LayerDistrict,
 } from './polling-district-layer.ts';
 import { ONSPD_NO_LOCATION_LATITUDE, validateFeatureCollection } from './reference.ts';
@@ -90,6 +91,14 @@ export async function loadGeoContext(
       throw new InputError(pollingFile, 'is not valid JSON: delete it and fetch it again', {
         cause,
       });
+    }
+    const shapes = unusableShapes(pollingDistricts);
+    if (shapes !== null) {
+      throw new InputError(
+        pollingFile,
+        `holds ${shapes}, as the fetch took them before it left such features out: delete it ` +
+          'and run the fetch step to download it again',
+      );
     }
     const said = layerProblemsNote(pollingDistricts, pollingFile);
     if (said !== null) options.note(said);

@@ -3,12 +3,13 @@
 // locates crimes with the cached layer (geo-context.ts), an offline run or one from a later
 // step too, so another council's layer never leaves every row without a polling district.
 import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
-import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import type { FeatureCollection, Geometry, MultiPolygon, Polygon } from 'geojson';
 import { z } from 'zod';
 import { formatCount } from '../src/shared/format-count.ts';
 import type { PolygonGeometry } from '../src/shared/geometry.ts';
 import { middleOf } from './district-middle.ts';
 import { quoteOutside } from './log-safe.ts';
+import { polygonProblem } from './polygon-problem.ts';
 import type { TallyData } from './report.ts';
 
 export interface PollingDistrictProperties {
@@ -19,19 +20,41 @@ export type PollingDistricts = FeatureCollection<Polygon | MultiPolygon, Polling
 
 /**
  * The features of a council's layer not used as they came, in the order reported: left out,
- * having no code (null, empty or blank) or a code the layer gives to features of different
- * wards (which of them is the district is not the run's to decide); or kept without a ward,
- * their code being what a crime is given.
+ * having no shape (ArcGIS sends `geometry: null`, or no rings, for a feature without one) or a
+ * shape that is not a polygon the pipeline can use (no ring of 4 positions, a ring not closed,
+ * positions not longitudes and latitudes in England and Wales), no code (null, empty or blank)
+ * or a code the layer gives to features of different wards (which of them is the district is
+ * not the run's to decide); or kept without a ward, their code being what a crime is given.
  */
-export const LAYER_PROBLEMS = ['no-code', 'code-in-several-wards', 'no-ward'] as const;
+export const LAYER_PROBLEMS = [
+  'no-shape',
+  'unusable-shape',
+  'no-code',
+  'code-in-several-wards',
+  'no-ward',
+] as const;
 export type LayerProblem = (typeof LAYER_PROBLEMS)[number];
 /** The problems of a layer by kind, with examples: kept beside the cached layer. */
 export type LayerProblems = TallyData<LayerProblem>;
 
 /** Of LAYER_PROBLEMS, those whose features are left out of the polling districts. */
-export const LEFT_OUT: readonly LayerProblem[] = ['no-code', 'code-in-several-wards'];
+export const LEFT_OUT: readonly LayerProblem[] = [
+  'no-shape',
+  'unusable-shape',
+  'no-code',
+  'code-in-several-wards',
+];
+
+/**
+ * Of LAYER_PROBLEMS, those a cache written before they were counted does not name: it holds
+ * none of them, as the fetch then stopped on a feature without a usable shape (and a cache
+ * holding one it took is fetched again, see unusableShapes).
+ */
+const COUNTED_SINCE_SHAPES: readonly LayerProblem[] = ['no-shape', 'unusable-shape'];
 
 const PROBLEM_WORDS: Record<LayerProblem, string> = {
+  'no-shape': 'without a shape',
+  'unusable-shape': 'with a shape that is not a polygon the pipeline can use',
   'no-code': 'without a code',
   'code-in-several-wards': 'with a code the layer also gives to another ward',
   'no-ward': 'without a ward',
@@ -40,10 +63,12 @@ const PROBLEM_WORDS: Record<LayerProblem, string> = {
 /** LayerProblems as a cache holds them (a cache of earlier code holds none). */
 export const layerProblemsSchema = z.object({
   counts: z.object(
-    Object.fromEntries(LAYER_PROBLEMS.map((p) => [p, z.number().int().nonnegative()])) as Record<
-      LayerProblem,
-      z.ZodNumber
-    >,
+    Object.fromEntries(
+      LAYER_PROBLEMS.map((p) => {
+        const count = z.number().int().nonnegative();
+        return [p, COUNTED_SINCE_SHAPES.includes(p) ? count.default(0) : count];
+      }),
+    ) as Record<LayerProblem, z.ZodNumber | z.ZodDefault<z.ZodNumber>>,
   ),
   examples: z.partialRecord(
     z.enum(LAYER_PROBLEMS),
@@ -88,6 +113,41 @@ export function layerProblemsText(problems: LayerProblems): string | null {
         ]),
   ];
   return sentences.length === 0 ? null : sentences.join('; ');
+}
+
+/** Shapes of a cached layer named in a message before "and N more". */
+const UNUSABLE_SHAPES_NAMED = 3;
+
+/**
+ * The shapes of a cached layer (its `features`, and the shapes left out, `leftOut`) that are
+ * not polygons the pipeline can use (polygonProblem), counted with up to 3 named by their path
+ * in the file and their code (or what names a shape left out); null for none. A cache written
+ * before the fetch left such features out holds them as the council sent them (a ring not
+ * closed, positions in other units): locating crimes with it would stop every run.
+ */
+export function unusableShapes(layer: unknown): string | null {
+  const found = (['features', 'leftOut'] as const).flatMap((member) => {
+    const shapes = (layer as Partial<Record<typeof member, unknown>> | null)?.[member];
+    if (!Array.isArray(shapes)) return [];
+    return shapes.flatMap((shape: unknown, i) => {
+      const { geometry = null, properties } = (shape ?? {}) as {
+        geometry?: Geometry | null;
+        properties?: { pollingDistrict?: unknown; where?: unknown } | null;
+      };
+      const problem = polygonProblem(geometry);
+      if (problem === null) return [];
+      const name = properties?.pollingDistrict ?? properties?.where;
+      const named = name === undefined ? '' : ` (${quoteOutside(String(name), 60)})`;
+      return [`${member}.${i}${named}: ${problem.at} ${problem.problem}`];
+    });
+  });
+  if (found.length === 0) return null;
+  const more = found.length - UNUSABLE_SHAPES_NAMED;
+  return (
+    `${formatCount(found.length)} shape(s) that are not polygons the pipeline can use: ` +
+    found.slice(0, UNUSABLE_SHAPES_NAMED).join('; ') +
+    (more > 0 ? `; and ${formatCount(more)} more` : '')
+  );
 }
 
 /** The district a polling districts layer must cover. */

@@ -15,6 +15,7 @@ import {
   layerProblemsSchema,
   layerProblemsText,
   pollingDistrictsOutside,
+  unusableShapes,
   type LayerDistrict,
   type LayerProblem,
   type LayerProblems,
@@ -24,6 +25,7 @@ import { ReasonTally } from '../report.ts';
 import { arcgisAnswer } from './arcgis.ts';
 import { POLLING_DISTRICT_FIELDS, type PollingDistrictFields } from '../../src/shared/area.ts';
 import { quoteOutside } from '../log-safe.ts';
+import { polygonProblem } from '../polygon-problem.ts';
 import { shapeProblems } from './http-errors.ts';
 import { writeJsonAtomic } from './cache.ts';
 import { sourceUrl } from './config.ts';
@@ -88,9 +90,8 @@ function pageSchema({ code, ward }: PollingDistrictFields) {
             typeof a[field] === 'number' ? `${field} ${a[field]}` : undefined,
           ).find((id) => id !== undefined),
         })),
-        geometry: z.object({
-          rings: z.array(z.array(z.tuple([z.number(), z.number()]).rest(z.number()))),
-        }),
+        // Read feature by feature (shapeOf): one without a usable shape is left out, counted.
+        geometry: z.unknown(),
       }),
     ),
     exceededTransferLimit: z.boolean().optional(),
@@ -198,10 +199,7 @@ export async function fetchPollingDistricts(
         );
       }
       sent.add(content);
-      received.push({
-        ...feature.attributes,
-        geometry: ringsToGeometry(feature.geometry.rings as Position[][]),
-      });
+      received.push({ ...feature.attributes, shape: shapeOf(feature.geometry) });
     }
     if (!parsed.data.exceededTransferLimit) break;
   }
@@ -213,10 +211,16 @@ export async function fetchPollingDistricts(
   const { features, problems, leftOut } = sortOutLayer(received, fields);
   const unusable = problems.total;
   if (unusable > MAX_UNUSABLE_SHARE * received.length) {
+    const shapes = problems.counts['no-shape'] + problems.counts['unusable-shape'] > 0;
     throw new Error(
       `${url.href}: ${unusable} of the layer's ${received.length} features cannot be used as ` +
         `they came (${layerProblemCounts(problems)}), more than ${MAX_UNUSABLE_SHARE * 100}% ` +
-        `of them: the layer may be being redrawn, or ${fields.code} and ${fields.ward} may not ` +
+        'of them: the layer may be being redrawn, ' +
+        (shapes
+          ? 'may not be a layer of polygons (or its server may not answer them in longitude ' +
+            'and latitude, outSR=4326), '
+          : '') +
+        `or ${fields.code} and ${fields.ward} may not ` +
         `be its fields for a district's code and ward. ${CHECK_LAYER}, ${CHECK_FIELDS}; ` +
         'nothing was cached, try again later or fix the settings',
     );
@@ -258,14 +262,62 @@ interface LayerFeature {
   ward: string | null;
   /** "OBJECTID 12", when the server sends one. */
   id: string | undefined;
-  geometry: Polygon | MultiPolygon;
+  shape: Shape;
+}
+
+/** A feature's shape as GeoJSON, or why it has none the pipeline can use. */
+type Shape =
+  { geometry: Polygon | MultiPolygon } | { problem: 'no-shape' | 'unusable-shape'; detail: string };
+
+const ringsSchema = z.array(z.array(z.tuple([z.number(), z.number()]).rest(z.number())));
+
+/**
+ * An ArcGIS feature's `geometry` as GeoJSON (ringsToGeometry), or why it cannot be used: none
+ * (null, missing, no rings), or rings that make no polygon the pipeline can use (none of 4
+ * positions, or one that polygonProblem refuses: not closed, positions not longitudes and
+ * latitudes in England and Wales), named by their place in the answer ("geometry.rings.0.2").
+ */
+export function shapeOf(geometry: unknown): Shape {
+  if (geometry === null || geometry === undefined) {
+    return { problem: 'no-shape', detail: `geometry is ${geometry === null ? 'null' : 'missing'}` };
+  }
+  const rings = typeof geometry === 'object' ? (geometry as { rings?: unknown }).rings : undefined;
+  if (rings === undefined || rings === null || (Array.isArray(rings) && rings.length === 0)) {
+    return { problem: 'no-shape', detail: 'geometry has no rings' };
+  }
+  const parsed = ringsSchema.safeParse(rings);
+  if (!parsed.success) {
+    return {
+      problem: 'unusable-shape',
+      detail: `geometry.rings are not rings of [x, y] positions: ${shapeProblems(parsed.error)}`,
+    };
+  }
+  // ringsToGeometry leaves out a ring of fewer than 4 positions (a point or a line, no area).
+  const kept = parsed.data.flatMap((ring, r) => (ring.length >= 4 ? [{ ring, r }] : []));
+  if (kept.length === 0) {
+    return {
+      problem: 'unusable-shape',
+      detail:
+        `geometry.rings holds no ring of 4 positions or more (${parsed.data.length} ring(s) ` +
+        `of ${parsed.data.map((ring) => ring.length).join(', ')})`,
+    };
+  }
+  for (const { ring, r } of kept) {
+    const found = polygonProblem({ type: 'Polygon', coordinates: [ring] });
+    if (found !== null) {
+      const at = found.at.replace(/^geometry\.coordinates\.0/, `geometry.rings.${r}`);
+      return { problem: 'unusable-shape', detail: `${at} ${found.problem}` };
+    }
+  }
+  return { geometry: ringsToGeometry(parsed.data) };
 }
 
 /**
  * The polling districts of a layer's features, and the features not used as they came, by
- * LAYER_PROBLEMS (each under one, the first that applies): those without a code, and those
- * whose code the layer also gives to another ward, are left out; those with a code and no
- * ward kept, with the ward "".
+ * LAYER_PROBLEMS (each under one, the first that applies): those without a usable shape (named
+ * with their code, if any: there is no shape to keep as left out), those without a code, and
+ * those whose code the layer also gives to another ward, are left out; those with a code and
+ * no ward kept, with the ward "".
  */
 export function sortOutLayer(
   received: readonly LayerFeature[],
@@ -289,28 +341,32 @@ export function sortOutLayer(
   }
   const features: PollingDistricts['features'] = [];
   const leftOut: LeftOutShape[] = [];
-  const leaveOut = (feature: LayerFeature, i: number, problem: LayerProblem, detail: string) => {
-    problems.add(problem, where(feature, i), detail);
-    leftOut.push({
-      type: 'Feature',
-      properties: { where: where(feature, i) },
-      geometry: feature.geometry,
-    });
-  };
   received.forEach((feature, i) => {
     const code = codeOf(feature);
     const ward = wardOf(feature);
+    const { shape } = feature;
+    if ('problem' in shape) {
+      const named = code === '' ? '' : ` (${fields.code} ${quoteOutside(code, 60)})`;
+      problems.add(shape.problem, where(feature, i), `${shape.detail}${named}`);
+      return;
+    }
+    const leaveOut = (problem: LayerProblem, detail: string) => {
+      problems.add(problem, where(feature, i), detail);
+      leftOut.push({
+        type: 'Feature',
+        properties: { where: where(feature, i) },
+        geometry: shape.geometry,
+      });
+    };
     if (code === '') {
       const value = feature.code === null ? 'null' : quoteOutside(feature.code, 20);
-      leaveOut(feature, i, 'no-code', `${fields.code} is ${value}`);
+      leaveOut('no-code', `${fields.code} is ${value}`);
       return;
     }
     const given = [...(wards.get(code) ?? [])];
     if (given.length > 1) {
       const others = given.filter((w) => w !== ward).map((w) => quoteOutside(w, 60));
       leaveOut(
-        feature,
-        i,
         'code-in-several-wards',
         `${fields.code} ${quoteOutside(code, 60)} in ` +
           `${ward === '' ? 'no ward' : `ward ${quoteOutside(ward, 60)}`}, also in ${others.join(', ')}`,
@@ -324,7 +380,7 @@ export function sortOutLayer(
     features.push({
       type: 'Feature',
       properties: { pollingDistrict: code, ward },
-      geometry: feature.geometry,
+      geometry: shape.geometry,
     });
   });
   return { features, problems, leftOut };
@@ -335,9 +391,11 @@ export function sortOutLayer(
  * be read, one of another layer than area.json names now (`asked.layer`; a cache that does not
  * say which was written before it was recorded, and is taken as the layer's), one read by
  * other fields (one without any was read by POLLING_DISTRICT_FIELDS), or one that a fetch
- * would refuse now (none at all, one district twice, or districts outside `district`), as
- * earlier code or area.json cached them. Served, such a cache would stop every run, or leave
- * the area of the district never sent without one, for as long as it is kept.
+ * would refuse now (none at all, one district twice, one without a code, a shape that is not
+ * a polygon the pipeline can use, or districts outside `district`), as earlier code or
+ * area.json cached them. Served, such a cache would stop every run, or leave the area of the
+ * district never sent without one, for as long as it is kept. Its `problems` are served as
+ * this version counts them (kinds counted since it was written, none).
  */
 async function readCached(
   file: string,
@@ -370,6 +428,9 @@ async function readCached(
     return undefined;
   }
   const contents = parsed.features.map((feature) => JSON.stringify(feature));
+  const recorded =
+    parsed.problems === undefined ? undefined : layerProblemsSchema.safeParse(parsed.problems);
+  const shapes = unusableShapes(parsed);
   const problem =
     contents.length === 0
       ? 'holds no polling district'
@@ -377,16 +438,20 @@ async function readCached(
         ? 'holds a polling district twice'
         : parsed.features.some(({ properties }) => !usableCode(properties?.pollingDistrict))
           ? 'holds a polling district without a code (written before such features were left out)'
-          : parsed.problems !== undefined && !layerProblemsSchema.safeParse(parsed.problems).success
-            ? 'does not say in a form this version reads which features of the layer it left out'
-            : undefined;
+          : shapes !== null
+            ? `holds ${shapes} (written before such features were left out)`
+            : recorded !== undefined && !recorded.success
+              ? 'does not say in a form this version reads which features of the layer it left out'
+              : undefined;
   if (problem !== undefined) {
     log(`council polling districts: the cached ${file} ${problem}; fetching them again`);
     return undefined;
   }
+  // The problems as this version counts them: a cache of earlier code names fewer kinds.
+  const served = recorded?.data === undefined ? parsed : { ...parsed, problems: recorded.data };
   // Another council's layer, cached before area.json named the district's own.
   const outside = district === undefined ? null : pollingDistrictsOutside(parsed, district);
-  if (outside === null) return parsed;
+  if (outside === null) return served;
   log(`council polling districts: the cached ${file}: ${outside}; fetching them again`);
   return undefined;
 }

@@ -362,7 +362,7 @@ describe('fetchPollingDistricts() against an ArcGIS replay', () => {
   });
 });
 
-describe('fetchPollingDistricts() on a layer with features that have no code or ward', () => {
+describe('fetchPollingDistricts() on a layer with features that have no code, ward or usable shape', () => {
   type Attributes = { POLLING_DI: unknown; WARD: unknown; OBJECTID?: number };
   /** Leeds's layer with an OBJECTID on each feature, as a council's server sends, then `change`d. */
   function layerWith(change: (attributes: Attributes, i: number) => void, objectIds = true) {
@@ -410,7 +410,13 @@ describe('fetchPollingDistricts() on a layer with features that have no code or 
         kept.map((d) => d.attributes.POLLING_DI),
       );
       const problems = {
-        counts: { 'no-code': 3, 'code-in-several-wards': 0, 'no-ward': 0 },
+        counts: {
+          'no-shape': 0,
+          'unusable-shape': 0,
+          'no-code': 3,
+          'code-in-several-wards': 0,
+          'no-ward': 0,
+        },
         examples: {
           'no-code': AT.map((i) => ({
             where: `OBJECTID ${i + 1}`,
@@ -464,6 +470,8 @@ describe('fetchPollingDistricts() on a layer with features that have no code or 
       ward: '',
     });
     expect(districts.problems?.counts).toEqual({
+      'no-shape': 0,
+      'unusable-shape': 0,
       'no-code': 0,
       'code-in-several-wards': 0,
       'no-ward': 2,
@@ -527,6 +535,136 @@ describe('fetchPollingDistricts() on a layer with features that have no code or 
   it('takes a layer with 13 of its 132 features unusable (not over 10%)', async () => {
     serve(layerWith((a, i) => i < 13 && (a.POLLING_DI = null)));
     expect((await fetchPollingDistricts(options())).features).toHaveLength(132 - 13);
+  });
+
+  type Rings = Position[][];
+  /** Leeds's layer with an OBJECTID on each feature, its geometry at `at` replaced by `change`'s. */
+  function shapedWith(at: readonly number[], change: (rings: Rings) => unknown) {
+    return layerWith(() => {}).map((d, i) =>
+      at.includes(i) ? { ...d, geometry: change(structuredClone(d.geometry.rings)) } : d,
+    );
+  }
+  /** A position in British National Grid metres, as a server that ignores outSR=4326 sends. */
+  const GRID: Position = [430123, 433456];
+
+  // What ArcGIS sends for a feature without a shape (null, or a geometry without rings), and
+  // shapes that make no polygon: each detail written as the feature's answer reads.
+  it.each([
+    ['geometry: null', 'no-shape', () => null, () => 'geometry is null'],
+    ['geometry: {}', 'no-shape', () => ({}), () => 'geometry has no rings'],
+    ['rings: []', 'no-shape', () => ({ rings: [] }), () => 'geometry has no rings'],
+    [
+      'every ring of fewer than 4 positions',
+      'unusable-shape',
+      (rings: Rings) => ({ rings: rings.map((ring) => ring.slice(0, 3)) }),
+      (rings: Rings) =>
+        `geometry.rings holds no ring of 4 positions or more (${rings.length} ring(s) of ` +
+        `${rings.map(() => 3).join(', ')})`,
+    ],
+    [
+      'a ring not closed',
+      'unusable-shape',
+      (rings: Rings) => ({ rings: [rings[0]!.slice(0, -1), ...rings.slice(1)] }),
+      (rings: Rings) =>
+        `geometry.rings.0 is a ring that is not closed: it starts at [${rings[0]![0]!.join(', ')}] ` +
+        `and ends at [${rings[0]!.at(-2)!.join(', ')}]`,
+    ],
+    [
+      'a position in grid metres',
+      'unusable-shape',
+      (rings: Rings) => ({ rings: [rings[0]!.toSpliced(2, 1, GRID), ...rings.slice(1)] }),
+      () =>
+        `geometry.rings.0.2 is [${GRID.join(', ')}]: not a longitude and latitude (British ` +
+        'National Grid metres? GeoJSON is in WGS84)',
+    ],
+  ] as const)(
+    'leaves out the features with %s, counts them by their OBJECTID and code, and caches the others',
+    async (_what, kind, change, detail) => {
+      serve(shapedWith(AT, change));
+      const districts = await fetchPollingDistricts(options());
+      const kept = DISTRICTS.filter((_, i) => !AT.includes(i));
+      expect(districts.features.map((f) => f.properties.pollingDistrict)).toEqual(
+        kept.map((d) => d.attributes.POLLING_DI),
+      );
+      const examples = AT.map((i) => ({
+        where: `OBJECTID ${i + 1}`,
+        detail: `${detail(DISTRICTS[i]!.geometry.rings)} (POLLING_DI "${DISTRICTS[i]!.attributes.POLLING_DI}")`,
+      }));
+      expect(districts.problems?.counts[kind]).toBe(3);
+      expect(districts.problems?.examples).toEqual({ [kind]: examples });
+      // Nothing to record as a shape left out: there is none the pipeline can use.
+      expect(districts.leftOut).toBeUndefined();
+      expect(logs).toContain(
+        "council polling districts: 3 polling-district shape(s) of the council's layer were " +
+          'left out, so the crimes in them have no polling district: 3 ' +
+          (kind === 'no-shape'
+            ? 'without a shape'
+            : 'with a shape that is not a polygon the pipeline can use') +
+          ` (e.g. ${examples.map((e) => `${e.where}: ${e.detail}`).join('; ')})`,
+      );
+      // The months step locates crimes with the cache, and the wards still dissolve.
+      expect(parsePollingDistricts(await cached(), 'cache')).toHaveLength(kept.length);
+      expect(dissolveWards(districts).features).toHaveLength(33);
+      const before = server.requests.length;
+      expect(await fetchPollingDistricts(options())).toEqual(districts);
+      expect(server.requests.length).toBe(before);
+    },
+  );
+
+  it('names a feature without a shape, an OBJECTID or a code by its place in the layer', async () => {
+    const layer = shapedWith([30], () => null).map((d, i) =>
+      i === 30 ? { ...d, attributes: { POLLING_DI: null, WARD: d.attributes.WARD } } : d,
+    );
+    serve(layer);
+    const districts = await fetchPollingDistricts(options());
+    expect(districts.features).toHaveLength(DISTRICTS.length - 1);
+    expect(districts.problems?.examples).toEqual({
+      'no-shape': [{ where: 'feature 31 as sent', detail: 'geometry is null' }],
+    });
+  });
+
+  it.each([
+    ['without a shape', 'without a shape', () => null, 'geometry is null'],
+    [
+      'answered in grid metres (outSR=4326 ignored)',
+      'with a shape that is not a polygon the pipeline can use',
+      (rings: Rings) => ({
+        rings: rings.map((ring) => ring.map(([x, y]) => [x! * 1e5, y! * 1e5])),
+      }),
+      'geometry.rings.0.0 is',
+    ],
+  ] as const)(
+    'refuses a layer with every feature %s, naming the shapes, the fields and the settings, and caches nothing',
+    async (_what, words, change, detail) => {
+      serve(
+        shapedWith(
+          DISTRICTS.map((_, i) => i),
+          change,
+        ),
+      );
+      const error = (await fetchPollingDistricts(options()).catch((e: unknown) => e)) as Error;
+      expect(error).toBeInstanceOf(Error);
+      expect(error.message).toContain(
+        `/query: 132 of the layer's 132 features cannot be used as they came (132 ${words} ` +
+          `(e.g. OBJECTID 1: ${detail}`,
+      );
+      expect(error.message).toMatch(
+        /more than 10% of them: .*may not be a layer of polygons \(or its server may not answer them in longitude and latitude, outSR=4326\), or POLLING_DI and WARD may not be its fields.*pollingDistricts\.codeField and wardField.*nothing was cached/,
+      );
+      await expect(readFile(path.join(dir, 'polling-districts.geojson'))).rejects.toThrow(/ENOENT/);
+    },
+  );
+
+  it('counts features without a shape with the others against the 10%: 7 without a code and 7 without a shape are 14 of 132', async () => {
+    serve(
+      shapedWith([0, 1, 2, 3, 4, 5, 6], () => null).map((d, i) =>
+        i >= 7 && i < 14 ? { ...d, attributes: { ...d.attributes, POLLING_DI: null } } : d,
+      ),
+    );
+    const error = (await fetchPollingDistricts(options()).catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(
+      /14 of the layer's 132 features cannot be used as they came \(7 without a shape \(e\.g\. OBJECTID 1: .*\), 7 without a code \(e\.g\. OBJECTID 8: /,
+    );
   });
 });
 
@@ -834,6 +972,168 @@ describe('runPipeline with a cached layer that left a shape out', () => {
       notes: string[];
     };
     expect(summary.notes).toEqual(record.notes);
+  });
+});
+
+/** Leeds's 2025 wards (the reference file the pipeline locates crimes with). */
+const WARDS_2025 = JSON.parse(await readFile('data/reference/wards.geojson', 'utf8')) as {
+  features: Feature<Polygon | MultiPolygon, { WD25CD: string; WD25NM: string }>[];
+};
+
+describe('runPipeline with a cached layer of features without a usable shape', () => {
+  /** Leeds's 2025 wards as a council's layer of one district each, the first's geometry `first`. */
+  const layerWithFirst = (first: unknown) =>
+    WARDS_2025.features.map((ward, i) => ({
+      attributes: {
+        POLLING_DI: ward.properties.WD25CD,
+        WARD: ward.properties.WD25NM,
+        OBJECTID: i + 1,
+      },
+      geometry: i === 0 ? first : { rings: toArcgisRings(ward.geometry) },
+    }));
+  const out = () => path.join(dir, 'out');
+  const cacheFile = () => path.join(out(), 'cache', 'sources', 'polling-districts.geojson');
+  const fetchOptions = (logs: string[] = []) => ({
+    client: new HttpClient({ minBackoffMs: 1 }),
+    mapServerUrl: `${server.url}arcgis/rest/services/Public/Boundary/MapServer/7`,
+    cacheFile: cacheFile(),
+    log: (line: string) => logs.push(line),
+  });
+  const serve = (layer: unknown[]) =>
+    server.route('GET', '/arcgis/rest/services/Public/Boundary/MapServer/7/query', (request) =>
+      layerQuery(request, layer as typeof DISTRICTS),
+    );
+  const runOffline = () =>
+    runPipeline(
+      {
+        help: false,
+        list: false,
+        offline: true,
+        archiveDir: path.join('data', 'sample', 'archive'),
+        out: out(),
+      },
+      { reporter: createMemoryReporter(), threads: 1 },
+    );
+  const [first] = WARDS_2025.features;
+  const firstCode = first!.properties.WD25CD;
+
+  it.each([
+    ['geometry: null', null, 'without a shape (e.g. OBJECTID 1: geometry is null'],
+    ['rings: []', { rings: [] }, 'without a shape (e.g. OBJECTID 1: geometry has no rings'],
+    [
+      'a ring not closed',
+      { rings: [toArcgisRings(first!.geometry)[0]!.slice(0, -1)] },
+      'with a shape that is not a polygon the pipeline can use (e.g. OBJECTID 1: ' +
+        'geometry.rings.0 is a ring that is not closed',
+    ],
+  ])(
+    'locates the crimes with the others, gives none the shape left out, and says so (%s)',
+    async (_what, geometry, said) => {
+      serve(layerWithFirst(geometry));
+      await fetchPollingDistricts(fetchOptions());
+      const record = await runOffline();
+      const months = record.months ?? [];
+      const kept = months.reduce((n, m) => n + m.summary.kept, 0);
+      const located = months.reduce((n, m) => n + m.summary.coverage.pollingDistrict, 0);
+      const inFirst = months.reduce(
+        (n, m) => n + (m.summary.wardType[firstCode] ?? []).reduce((a, b) => a + b, 0),
+        0,
+      );
+      expect(inFirst).toBeGreaterThan(0);
+      // With no shape to tell where the district is, a crime of it within the edge tolerance
+      // (50 m) of a neighbour's district is given that one: a few at most.
+      expect(kept - located).toBeLessThanOrEqual(inFirst);
+      expect(kept - located).toBeGreaterThan(inFirst * 0.9);
+      const note = record.notes.find((n) => n.startsWith('1 polling-district shape(s)'));
+      expect(note).toContain(
+        "1 polling-district shape(s) of the council's layer were left out, so the crimes in " +
+          `them have no polling district: 1 ${said}`,
+      );
+      expect(note).toContain(`(POLLING_DI "${firstCode}")) (${cacheFile()})`);
+    },
+  );
+
+  it('reads a cache written before shapes were counted: its problems name no shape kind', async () => {
+    serve(
+      layerWithFirst({ rings: toArcgisRings(first!.geometry) }).map((d, i) =>
+        i === 0 ? { ...d, attributes: { ...d.attributes, POLLING_DI: null } } : d,
+      ),
+    );
+    const fetched = await fetchPollingDistricts(fetchOptions());
+    const saved = JSON.parse(await readFile(cacheFile(), 'utf8')) as {
+      problems: { counts: Record<string, number> };
+    };
+    delete saved.problems.counts['no-shape'];
+    delete saved.problems.counts['unusable-shape'];
+    await writeFile(cacheFile(), JSON.stringify(saved));
+    const before = server.requests.length;
+    expect(await fetchPollingDistricts(fetchOptions())).toEqual(fetched);
+    expect(server.requests.length).toBe(before);
+    const record = await runOffline();
+    expect(record.notes).toContain(
+      "1 polling-district shape(s) of the council's layer were left out, so the crimes in " +
+        'them have no polling district: 1 without a code (e.g. OBJECTID 1: POLLING_DI is ' +
+        `null) (${cacheFile()})`,
+    );
+  });
+
+  describe('a cache that took a shape the pipeline cannot use, as the fetch did before', () => {
+    /** The fetched cache with the ring of `member`[0] not closed, as earlier code cached it. */
+    async function cacheUnclosed(member: 'features' | 'leftOut') {
+      const layer = layerWithFirst({ rings: toArcgisRings(first!.geometry) });
+      // A feature without a code: its shape is recorded as left out.
+      serve(
+        layer.map((d, i) =>
+          i === 1 ? { ...d, attributes: { ...d.attributes, POLLING_DI: null } } : d,
+        ),
+      );
+      await fetchPollingDistricts(fetchOptions());
+      const saved = JSON.parse(await readFile(cacheFile(), 'utf8')) as Record<
+        typeof member,
+        { geometry: Polygon }[]
+      >;
+      const ring = saved[member][0]!.geometry.coordinates[0]!;
+      ring.pop();
+      await writeFile(cacheFile(), JSON.stringify(saved));
+      return { start: ring[0]!, end: ring.at(-1)! };
+    }
+    const named = { features: `"${firstCode}"`, leftOut: '"OBJECTID 2"' };
+
+    it.each(['features', 'leftOut'] as const)(
+      'is fetched again, saying why, when its %s hold one',
+      async (member) => {
+        const { start, end } = await cacheUnclosed(member);
+        const logs: string[] = [];
+        const before = server.requests.length;
+        await fetchPollingDistricts(fetchOptions(logs));
+        expect(server.requests.length).toBeGreaterThan(before);
+        expect(logs[0]).toBe(
+          `council polling districts: the cached ${cacheFile()} holds 1 shape(s) that are not ` +
+            `polygons the pipeline can use: ${member}.0 (${named[member]}): geometry.coordinates.0 ` +
+            `is a ring that is not closed: it starts at [${start.join(', ')}] and ends at ` +
+            `[${end.join(', ')}] (written before such features were left out); fetching them again`,
+        );
+        // The cache fetched again is one the months step locates crimes with.
+        expect((await runOffline()).months?.length).toBeGreaterThan(0);
+      },
+    );
+
+    it.each(['features', 'leftOut'] as const)(
+      'is refused by a run that does not fetch, naming the file, the shape and what to do (%s)',
+      async (member) => {
+        await cacheUnclosed(member);
+        const error = (await runOffline().catch((e: unknown) => e)) as Error;
+        expect(error).toBeInstanceOf(Error);
+        expect(error.message).toMatch(
+          new RegExp(
+            `^step 3 \\(months\\) failed: ${cacheFile().replace(/[.\\]/g, '\\$&')}: holds 1 shape\\(s\\) that are not polygons the pipeline can use: ` +
+              `${member}\\.0 \\(${named[member]}\\): geometry\\.coordinates\\.0 is a ring that is not closed: .*` +
+              'delete it and run the fetch step to download it again$',
+          ),
+        );
+        await expect(readFile(path.join(out(), 'site-data.json'))).rejects.toThrow(/ENOENT/);
+      },
+    );
   });
 });
 
