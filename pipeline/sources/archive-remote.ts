@@ -250,6 +250,32 @@ function sizeChangedError(probe: ArchiveProbe, served: string, when: string, aft
  */
 const CONTENT_RANGE = /^bytes (\d+)-(\d+)\/(\d+|\*)$/;
 
+/** What to do about a range answer that does not hold the bytes asked. */
+const RANGE_FAULT_ADVICE =
+  'nothing was written for the month. Run again later; if it fails the same way, the server ' +
+  '(or a proxy on the way) answers ranges wrongly: report it to police.uk';
+
+/**
+ * A 206 whose Content-Range names other bytes than asked for, or none that can be read: a
+ * fault of the server or of a proxy or CDN node on the way (a cached answer of another range),
+ * which the next request need not repeat. Retried like a range answered short, never read as
+ * the bytes asked for.
+ */
+function otherBytesAnswered(
+  probe: ArchiveProbe,
+  start: number,
+  end: number,
+  contentRange: string | undefined,
+): HttpPassingFault {
+  const named =
+    contentRange === undefined
+      ? 'no Content-Range'
+      : `Content-Range "${logSafe(contentRange)}", ${CONTENT_RANGE.test(contentRange) ? 'other bytes' : 'which cannot be read'}`;
+  return new HttpPassingFault(
+    `${probe.url} answered bytes ${start}-${end - 1} with ${named}; ${RANGE_FAULT_ADVICE}`,
+  );
+}
+
 function remoteSource(client: HttpClient, probe: ArchiveProbe): ByteSource {
   /**
    * Whether ranges are asked for with If-Range: until a server answers one with the whole of
@@ -303,18 +329,16 @@ function remoteSource(client: HttpClient, probe: ArchiveProbe): ByteSource {
       }
       throw new RangesUnsupported(ignored);
     }
-    const contentRange = exchange.response.headers.get('content-range') ?? '';
-    const [, firstText, lastText, sizeText] = CONTENT_RANGE.exec(contentRange) ?? [];
+    const contentRange = exchange.response.headers.get('content-range') ?? undefined;
+    const [, firstText, lastText, sizeText] = CONTENT_RANGE.exec(contentRange ?? '') ?? [];
     const [first, last] = [Number(firstText), Number(lastText)];
-    if (first !== start || lastText === undefined || last < start || last > end - 1) {
-      await exchange.discard();
-      throw new Error(
-        `${probe.url} answered bytes ${start}-${end - 1} with Content-Range "${contentRange}"`,
-      );
-    }
     if (sizeText !== undefined && sizeText !== '*' && Number(sizeText) !== probe.size) {
       await exchange.discard();
       throw sizeChangedError(probe, sizeText, 'read', 'nothing was written for it');
+    }
+    if (first !== start || lastText === undefined || last < start || last > end - 1) {
+      await exchange.discard();
+      throw otherBytesAnswered(probe, start, end, contentRange);
     }
     rangesAnswered = true;
     return { exchange, until: last + 1 };
@@ -332,8 +356,9 @@ function remoteSource(client: HttpClient, probe: ArchiveProbe): ByteSource {
       for await (const chunk of exchange.chunks()) {
         at += chunk.byteLength;
         if (at > until) {
-          throw new Error(
-            `${probe.url} sent more than the bytes ${from}-${until - 1} its Content-Range names`,
+          throw new HttpPassingFault(
+            `${probe.url} sent more than the bytes ${from}-${until - 1} its Content-Range names; ` +
+              `${RANGE_FAULT_ADVICE}`,
           );
         }
         yield chunk;

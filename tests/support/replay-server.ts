@@ -66,7 +66,8 @@ export interface FileOptions {
    * Content-Length matches what is sent, so only the range tells). `ignoreRange` answers a
    * Range request with the whole file (200), as a server or proxy may; `rangeShiftedBy` answers
    * it from that many bytes after the one asked, with a Content-Range that says so;
-   * `trickleMs` sends its body a byte at a time, that many ms apart (see Reply).
+   * `trickleMs` sends its body a byte at a time, that many ms apart (see Reply);
+   * `contentRange` answers a range with this Content-Range instead of the true one (null: none).
    */
   faults?: {
     cutAfterBytes?: number;
@@ -75,6 +76,7 @@ export interface FileOptions {
     shortBy?: number;
     ignoreRange?: boolean;
     rangeShiftedBy?: number;
+    contentRange?: string | null;
   }[];
 }
 
@@ -147,9 +149,11 @@ export class ReplayServer {
         status: range ? 206 : 200,
         headers: {
           ...common,
-          ...(range
+          ...(range && fault?.contentRange !== null
             ? {
-                'content-range': `bytes ${start}-${end}/${options.sizeUnstated ? '*' : data.length}`,
+                'content-range':
+                  fault?.contentRange ??
+                  `bytes ${start}-${end}/${options.sizeUnstated ? '*' : data.length}`,
               }
             : {}),
         },

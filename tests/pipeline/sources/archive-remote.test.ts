@@ -26,6 +26,7 @@ import { archiveEntries, buildArchive, sampleStreetFile } from '../../support/po
 import { ReplayServer } from '../../support/replay-server.ts';
 import { replayPerTest, replaySources } from '../../support/replay-sources.ts';
 import { buildZip } from '../../support/zip-writer.ts';
+import { ZIP_TAIL_BYTES } from '../../../pipeline/sources/zip.ts';
 import { RunDownloads } from '../../../pipeline/sources/run-downloads.ts';
 
 const FAST_HTTP = { minBackoffMs: 1, maxBackoffMs: 5, retries: 3, timeoutMs: 2000 };
@@ -1006,6 +1007,65 @@ describe('range answers that hold less than was asked', () => {
     });
     await expect(fetchSources(options({ month: '2025-02' }))).rejects.toThrow(
       /GET .*2025-03\.zip failed after 4 attempts: .*bytes \d+-\d+ ended 1 byte before its Content-Range does \(the server cut it short\); nothing was written for the month: run again later/,
+    );
+    expect(existsSync(path.join(sourcePaths(cacheRoot).archiveDir, '2025-02'))).toBe(false);
+  });
+});
+
+describe('range answers that name other bytes than were asked', () => {
+  it.each([
+    ['from 100 bytes on, for the central directory', 0, { rangeShiftedBy: 100 }],
+    ['from 100 bytes on, for an entry', 2, { rangeShiftedBy: 100 }],
+    ['with no Content-Range', 2, { contentRange: null }],
+    ['with a Content-Range that cannot be read', 2, { contentRange: 'bytes 0-99' }],
+  ])('asks again for a range answered %s, and reads the same files', async (_, at, fault) => {
+    const zip = await buildArchive('2025-03');
+    serveLatest('2025-03');
+    const faults: NonNullable<Parameters<ReplayServer['file']>[2]>['faults'] = Array.from(
+      { length: at + 1 },
+      () => ({}),
+    );
+    faults[at] = fault;
+    server.file('/data/archive/2025-03.zip', zip, { faults });
+    await fetchSources(options({ month: '2025-02' }));
+    const street = await fetchedStreet('2025-02');
+    expect(street.equals(sampleStreetFile('2025-02'))).toBe(true);
+    const gets = server.requestsTo('/data/archive/2025-03.zip').filter((r) => r.method === 'GET');
+    expect(gets[at + 1]?.headers.range).toBe(gets[at]?.headers.range);
+    expect(
+      logs.some((l) => /^retry 1\/3 GET .*2025-03\.zip: .*answered bytes \d+-\d+ with /.test(l)),
+    ).toBe(true);
+  });
+
+  it('asks again for a range whose body runs past the bytes its Content-Range names', async () => {
+    const zip = await buildArchive('2025-03');
+    serveLatest('2025-03');
+    // The first request reads the archive's tail; its answer names only the first 10 bytes of it.
+    const tail = zip.length - ZIP_TAIL_BYTES;
+    server.file('/data/archive/2025-03.zip', zip, {
+      faults: [{ contentRange: `bytes ${tail}-${tail + 9}/${zip.length}` }],
+    });
+    await fetchSources(options({ month: '2025-02' }));
+    const street = await fetchedStreet('2025-02');
+    expect(street.equals(sampleStreetFile('2025-02'))).toBe(true);
+    expect(
+      logs.some((l) =>
+        l.startsWith(
+          `retry 1/3 GET ${server.url}data/archive/2025-03.zip: ${server.url}data/archive/` +
+            `2025-03.zip sent more than the bytes ${tail}-${tail + 9} its Content-Range names;`,
+        ),
+      ),
+    ).toBe(true);
+  });
+
+  it('fails naming the range, the Content-Range and what to do when every answer names other bytes, and writes nothing', async () => {
+    const zip = await buildArchive('2025-03');
+    serveLatest('2025-03');
+    server.file('/data/archive/2025-03.zip', zip, {
+      faults: [{}, {}, ...Array.from({ length: 10 }, () => ({ rangeShiftedBy: 100 }))],
+    });
+    await expect(fetchSources(options({ month: '2025-02' }))).rejects.toThrow(
+      /^month 2025-02 from 2025-03\.zip failed: GET \S+2025-03\.zip failed after 4 attempts: \S+2025-03\.zip answered bytes (\d+)-(\d+) with Content-Range "bytes \d+-\2\/\d+", other bytes; nothing was written for the month\. Run again later; if it fails the same way, the server \(or a proxy on the way\) answers ranges wrongly: report it to police\.uk$/,
     );
     expect(existsSync(path.join(sourcePaths(cacheRoot).archiveDir, '2025-02'))).toBe(false);
   });
