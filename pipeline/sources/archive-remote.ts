@@ -14,7 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { logSafe, quoteOutside } from '../log-safe.ts';
 import { writeFileAtomic } from '../write.ts';
-import { HttpNetworkError, HttpPassingFault } from './http-errors.ts';
+import { HttpNetworkError, HttpPassingFault, statusError } from './http-errors.ts';
 import type { Exchange, HttpClient, Log } from './http.ts';
 import { trackProgress, type ProgressSink } from './progress.ts';
 import {
@@ -250,6 +250,33 @@ function sizeChangedError(probe: ArchiveProbe, served: string, when: string, aft
  */
 const CONTENT_RANGE = /^bytes (\d+)-(\d+)\/(\d+|\*)$/;
 
+/** A 416 answer's Content-Range: the file's size, when no range of it could be given. */
+const UNSATISFIED_RANGE = /^bytes \*\/(\d+)$/;
+
+/**
+ * Refuse a 416 (Range Not Satisfiable) answer: one naming another size than the probe's means
+ * the archive was replaced by a smaller one since, the bytes asked lying past its end, and is
+ * refused as any answer of another size (`when`, `after`: see sizeChangedError), after
+ * `forget()`; any other is its status error. Nothing for another status.
+ */
+async function refuseUnsatisfied(
+  exchange: Exchange,
+  probe: ArchiveProbe,
+  when: string,
+  after: string,
+  forget: () => Promise<void> = async () => {},
+): Promise<void> {
+  const { response } = exchange;
+  if (response.status !== 416) return;
+  await exchange.discard();
+  const size = UNSATISFIED_RANGE.exec(response.headers.get('content-range') ?? '')?.[1];
+  if (size === undefined || Number(size) === probe.size) {
+    throw statusError('GET', probe.url, response);
+  }
+  await forget();
+  throw sizeChangedError(probe, size, when, after);
+}
+
 /** What to do about a range answer that does not hold the bytes asked. */
 const RANGE_FAULT_ADVICE =
   'nothing was written for the month. Run again later; if it fails the same way, the server ' +
@@ -303,7 +330,9 @@ function remoteSource(client: HttpClient, probe: ArchiveProbe): ByteSource {
         ...condition,
       },
       expectedBytes: end - start,
+      accept: [416],
     });
+    await refuseUnsatisfied(exchange, probe, 'read', 'nothing was written for it');
     // A 200 of another copy is the server's answer to If-Range, not a refusal of ranges.
     const change = answerVersionChange(exchange.response.headers, probe);
     if (
@@ -671,7 +700,11 @@ export async function downloadResumable(
       },
       // The rest of the archive, up to 1.5 GB: its deadline grows with it (see http.ts).
       expectedBytes: probe.size - from,
+      accept: [416],
     });
+    await refuseUnsatisfied(exchange, probe, 'downloaded', 'the partial download was deleted', () =>
+      rm(partial, { force: true }),
+    );
     const change = answerVersionChange(exchange.response.headers, probe);
     if (change !== undefined && exchange.response.ok) {
       await exchange.discard();

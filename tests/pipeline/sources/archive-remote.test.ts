@@ -1156,6 +1156,25 @@ describe('an archive replaced while it is read', () => {
   });
 });
 
+describe('an archive replaced by a smaller one while it is read by ranges', () => {
+  it('fails naming both sizes when a range past its new end is refused (416), and writes nothing', async () => {
+    const zip = await buildArchive('2025-03');
+    serveLatest('2025-03');
+    // No ETag or Last-Modified: only the sizes tell the copies apart.
+    const smaller = zip.subarray(0, 1000);
+    replacedAfterProbe('/data/archive/2025-03.zip', zip, smaller, {}, {});
+    await expect(fetchSources(options({ month: '2025-02' }))).rejects.toThrow(
+      `${server.url}data/archive/2025-03.zip: its HEAD said ${zip.length} bytes, a GET answer ` +
+        `says ${smaller.length} (police.uk may have replaced the archive while it was read); ` +
+        'nothing was written for it. Run again; if the next run fails the same way, ' +
+        "the server's HEAD and GET disagree: report it to police.uk, or wait for a fix.",
+    );
+    const gets = server.requestsTo('/data/archive/2025-03.zip').filter((r) => r.method === 'GET');
+    expect(gets.map((r) => r.status)).toEqual([416]);
+    expect(existsSync(path.join(sourcePaths(cacheRoot).archiveDir, '2025-02'))).toBe(false);
+  });
+});
+
 describe('an archive replaced by one of the same size while it is read by ranges', () => {
   describe.each(SAME_SIZE_REPLACEMENTS)('(%s)', (_, before, after, change, condition) => {
     it.each([
@@ -1656,6 +1675,23 @@ describe('a download left by an earlier run, and the copy of the archive it is o
         "same way, the server's HEAD and GET disagree: report it to police.uk, or wait for a fix.",
     );
     expect(rangesAfter(skip)).toHaveLength(1);
+    expect(await readdir(sourcePaths(cacheRoot).downloadDir)).not.toContain('2025-03.zip.partial');
+  });
+
+  it('fails at once, saying so, when the archive is replaced by one smaller than the partial download (416)', async () => {
+    const zip = await buildArchive('2025-03');
+    const have = await leavePartial(zip);
+    const smaller = zip.subarray(0, 1000);
+    expect(smaller.length).toBeLessThan(have);
+    replacedAfterProbe(ZIP_PATH, zip, smaller, {}, {});
+    const skip = server.requests.length;
+    await expect(download()).rejects.toThrow(
+      `${server.url}data/archive/2025-03.zip: its HEAD said ${zip.length} bytes, a GET answer ` +
+        `says ${smaller.length} (police.uk may have replaced the archive while it was ` +
+        'downloaded); the partial download was deleted. Run again; if the next run fails the ' +
+        "same way, the server's HEAD and GET disagree: report it to police.uk, or wait for a fix.",
+    );
+    expect(rangesAfter(skip)).toEqual([`bytes=${have}-`]);
     expect(await readdir(sourcePaths(cacheRoot).downloadDir)).not.toContain('2025-03.zip.partial');
   });
 
