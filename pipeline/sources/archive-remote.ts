@@ -759,13 +759,35 @@ export async function downloadResumable(
     }
     const tracker = trackProgress(probe.name, probe.size, progress);
     tracker.add(have);
+    /**
+     * A body that runs past the archive's size (one sent without a Content-Length to check
+     * first) is of another copy, or the server's HEAD and GET disagree: stopped at that byte,
+     * not written out in full and then taken for a cut connection, asked again and again.
+     */
+    let ranPast = false;
     async function* counted() {
+      let at = have;
       for await (const chunk of exchange.chunks()) {
+        at += chunk.byteLength;
+        if (at > probe.size) {
+          ranPast = true;
+          throw sizeChangedError(
+            probe,
+            'more: its body ran past that size',
+            'downloaded',
+            'the partial download was deleted',
+          );
+        }
         tracker.add(chunk.byteLength);
         yield chunk;
       }
     }
-    await pipeline(counted, createWriteStream(partial, { flags: have > 0 ? 'a' : 'w' }));
+    try {
+      await pipeline(counted, createWriteStream(partial, { flags: have > 0 ? 'a' : 'w' }));
+    } catch (error) {
+      if (ranPast) await rm(partial, { force: true });
+      throw error;
+    }
     tracker.finish();
     const got = (await sizeOf(partial)) ?? 0;
     if (got !== probe.size) {

@@ -38,6 +38,8 @@ export interface Reply {
    * allows it), so a connection cut (cutAfterBytes) looks like the body's end.
    */
   unframed?: boolean;
+  /** Send no Content-Length: the body goes chunked, as from a server that streams it. */
+  unsized?: boolean;
 }
 
 export type Handler = (request: RecordedRequest) => Reply | Promise<Reply>;
@@ -220,7 +222,7 @@ export class ReplayServer {
     }
     if (reply.unframed) res.useChunkedEncodingByDefault = false;
     res.writeHead(request.status, {
-      ...(reply.unframed ? {} : { 'content-length': String(body.length) }),
+      ...(reply.unframed || reply.unsized ? {} : { 'content-length': String(body.length) }),
       ...headers,
     });
     if (reply.cutAfterBytes !== undefined && reply.cutAfterBytes < body.length) {

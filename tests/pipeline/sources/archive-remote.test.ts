@@ -1711,6 +1711,43 @@ describe('a download left by an earlier run, and the copy of the archive it is o
     expect(await readdir(sourcePaths(cacheRoot).downloadDir)).toEqual(['2025-03.zip.version.json']);
   });
 
+  it.each([
+    ['from byte 0', 0],
+    ['resumed from a partial download', 1_000_000],
+  ])(
+    'fails at once, saying so, when a download without a Content-Length runs past the size the HEAD gave (%s)',
+    async (_, partialBytes) => {
+      const zip = await buildArchive('2025-03');
+      if (partialBytes > 0) await leavePartial(zip, {}, partialBytes);
+      server.file(ZIP_PATH, zip);
+      // The HEAD gives the archive's size; every GET streams a larger copy, with no Content-Length.
+      const larger = Buffer.concat([zip, Buffer.alloc(100_000)]);
+      server.route('GET', ZIP_PATH, (request) => {
+        const start = Number(/^bytes=(\d+)-$/.exec(request.headers.range ?? '')?.[1] ?? 0);
+        return start === 0
+          ? { body: larger, unsized: true }
+          : {
+              status: 206,
+              headers: { 'content-range': `bytes ${start}-${larger.length - 1}/*` },
+              body: larger.subarray(start),
+              unsized: true,
+            };
+      });
+      const skip = server.requests.length;
+      await expect(download()).rejects.toThrow(
+        `${server.url}data/archive/2025-03.zip: its HEAD said ${zip.length} bytes, a GET answer ` +
+          'says more: its body ran past that size (police.uk may have replaced the archive ' +
+          'while it was downloaded); the partial download was deleted. Run again; if the next ' +
+          "run fails the same way, the server's HEAD and GET disagree: report it to police.uk, " +
+          'or wait for a fix.',
+      );
+      expect(rangesAfter(skip)).toEqual([partialBytes > 0 ? `bytes=${partialBytes}-` : undefined]);
+      expect(await readdir(sourcePaths(cacheRoot).downloadDir)).toEqual([
+        '2025-03.zip.version.json',
+      ]);
+    },
+  );
+
   describe.each(SAME_SIZE_REPLACEMENTS)(
     'replaced by a copy of the same size after the probe (%s)',
     (_, before, after, change, condition) => {
