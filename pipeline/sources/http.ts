@@ -2,8 +2,9 @@
 // every request, retries with backoff for what is transient (429, 408, 5xx, timeouts, requests
 // past their deadline, cut connections, answers that are not valid HTTP, bodies that cannot be
 // decoded as their Content-Encoding says, answers whose body reports such a status, JSON bodies
-// that end unparsed where a connection without Content-Length closed: HttpPassingFault) and an
-// immediate, explicit failure for what is not (any other 4xx). Every retry is logged with URL,
+// that end unparsed where a connection without Content-Length closed or that end before their
+// JSON does: HttpPassingFault) and an immediate, explicit failure for what is not (any other
+// 4xx, a body that is not JSON where JSON was asked for). Every retry is logged with URL,
 // attempt and reason; the final error names the request (and where a redirect sent it, when
 // that is where it failed) and carries the last failure as its cause.
 import pRetry, { AbortError } from 'p-retry';
@@ -29,6 +30,7 @@ import {
   unreachableCode,
 } from './http-errors.ts';
 import { quoteOutside } from '../log-safe.ts';
+import { errorMessage } from '../../src/shared/error-message.ts';
 import { realClock, type Clock, type TokenBucket } from './pacing.ts';
 import { MAX_REDIRECTS, redirectedRequest, type HopRequest } from './redirect.ts';
 
@@ -118,6 +120,13 @@ export interface Exchange {
   bytes(): Promise<Buffer>;
   /** Discard the body and free the connection. */
   discard(): Promise<void>;
+}
+
+/** Whether JSON.parse's `problem` with `text` is only that the text ends too soon. */
+function endsTooSoon(text: string, problem: string): boolean {
+  if (problem.startsWith('Unexpected end of JSON input')) return true;
+  const at = /\bat position (\d+)/.exec(problem)?.[1];
+  return at !== undefined && Number(at) >= text.length;
 }
 
 /** The scheme, host and port of `url` ("" when it is not a URL). */
@@ -419,9 +428,12 @@ export function cutShortFault(
 }
 
 /**
- * `body`, an answer to `request` ("GET <url>"), parsed as JSON. A body that is not JSON is an
- * error quoting its start; one that ended where its connection closed is taken for a
- * connection cut short (cutShortFault).
+ * `body`, an answer to `request` ("GET <url>"), parsed as JSON. A body that is not JSON (an
+ * HTML page: a wrong URL, or a page a proxy put in front of the API) is an error quoting its
+ * start; one that ended where its connection closed is taken for a connection cut short
+ * (cutShortFault); so is one that only ends before its JSON does (empty, or cut short), whatever
+ * its framing: fetch takes a compressed body whose stream ends early for whole, as browsers do,
+ * so a body cut short on the way shows only so.
  */
 export function parseJsonBody(request: string, response: Response, body: Buffer): unknown {
   try {
@@ -434,9 +446,19 @@ export function parseJsonBody(request: string, response: Response, body: Buffer)
     if (endsAtClose(response)) {
       throw cutShortFault(request, response, body, `are not JSON (${quoted})`, 'JSON', cause);
     }
-    throw new Error(
-      `${request} answered HTTP ${response.status} with a body that is not JSON: ${quoted}`,
-      { cause },
-    );
+    const answered = `${request} answered HTTP ${response.status} with a body that is not JSON: ${quoted}`;
+    const problem = errorMessage(cause);
+    if (endsTooSoon(body.toString('utf8'), problem)) {
+      const encoding = response.headers.get('content-encoding');
+      throw new HttpPassingFault(
+        `${answered} (${problem}): it ends before its JSON does, after ${body.length} bytes` +
+          (encoding === null
+            ? ''
+            : ` decoded from Content-Encoding ${quoteOutside(encoding, 40)}`) +
+          ', so it was cut short on the way. Run again later',
+        { cause },
+      );
+    }
+    throw new Error(answered, { cause });
   }
 }

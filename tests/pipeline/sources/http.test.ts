@@ -247,6 +247,44 @@ describe('HttpClient against a replay server', () => {
     );
   });
 
+  it.each([
+    ['cut short in its gzip stream, which fetch takes for whole', true],
+    ['cut short by a proxy that ends its chunked stream cleanly', false],
+  ])('json() asks again after a body %s, and returns the next answer', async (_, gzip) => {
+    const whole = JSON.stringify(
+      Array.from({ length: 200 }, (__, i) => ({ date: `20${10 + (i % 10)}-0${1 + (i % 9)}` })),
+    );
+    const cut = gzip
+      ? {
+          body: gzipSync(whole).subarray(0, 200),
+          headers: { 'content-encoding': 'gzip', 'content-type': 'application/json' },
+        }
+      : { body: whole.slice(0, 1000), unsized: true };
+    server.route('GET', '/dates', [cut, { body: whole }]);
+    await expect(client.json(`${server.url}dates`)).resolves.toEqual(JSON.parse(whole));
+    expect(server.requests).toHaveLength(2);
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toMatch(
+      new RegExp(
+        `^retry 1/4 GET ${server.url}dates: GET ${server.url}dates answered HTTP 200 with a body ` +
+          'that is not JSON: "\\[\\{"date":"2010-01"\\}.*" \\(Unterminated string in JSON at ' +
+          'position \\d+ .*\\): it ends before its JSON does, after ' +
+          `\\d+ bytes${gzip ? ' decoded from Content-Encoding "gzip"' : ''}, so it was cut short on ` +
+          'the way\\. Run again later; trying again in',
+      ),
+    );
+  });
+
+  it('json() fails naming the URL and the cut after its retries when every body is empty', async () => {
+    server.route('GET', '/empty', [{ body: '' }]);
+    await expect(client.json(`${server.url}empty`)).rejects.toThrow(
+      `GET ${server.url}empty failed after 5 attempts: GET ${server.url}empty answered HTTP 200 ` +
+        'with a body that is not JSON: "" (Unexpected end of JSON input): it ends before its JSON ' +
+        'does, after 0 bytes, so it was cut short on the way. Run again later',
+    );
+    expect(server.requests).toHaveLength(5);
+  });
+
   it('json() names the URL when a 200 body is not JSON', async () => {
     server.route('GET', '/html', [{ body: '<html>maintenance</html>' }]);
     const error = await client.json(`${server.url}html`).catch((e: unknown) => e);

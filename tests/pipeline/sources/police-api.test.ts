@@ -1,5 +1,6 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import * as turf from '@turf/turf';
 import type { Feature, Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
@@ -236,6 +237,42 @@ describe('fetchMonthCrimes() on an HTTP 200 whose JSON is not a list of crimes',
     );
     expect(server.requests).toHaveLength(1);
     expect(logs).toEqual([]);
+  });
+});
+
+describe('fetchMonthCrimes() when an answer is cut short on the way', () => {
+  it('asks the piece again after a gzip body cut short (which fetch takes for whole), and returns every crime', async () => {
+    const handler = serveCrimesStreet(['2025-03']);
+    let answered = 0;
+    server.route('GET', '/api/crimes-street/all-crime', async (request) => {
+      const reply = await handler(request);
+      if (reply.status !== undefined) return reply;
+      answered += 1;
+      if (answered > 1) return reply;
+      const whole = gzipSync(JSON.stringify(reply.body));
+      return {
+        body: whole.subarray(0, whole.length >> 1),
+        headers: { 'content-encoding': 'gzip', 'content-type': 'application/json' },
+      };
+    });
+    const area = districtQueryPolygons(OUTLINE.features[0] as Feature<Polygon>);
+    const piece = area[0] as Feature<Polygon>;
+    const result = await fetchMonthCrimes({
+      client: new HttpClient({ ...FAST_HTTP, log: (m) => logs.push(m) }),
+      apiBaseUrl: `${server.url}api/`,
+      month: '2025-03',
+      area: [piece],
+    });
+    const ids = result.crimes.map((c) => (c as { id: number }).id);
+    expect(new Set(ids)).toEqual(new Set(crimesIn(piece).map((c) => c.id)));
+    expect(ids.length).toBeGreaterThan(0);
+    expect(
+      logs.some((l) =>
+        /^retry 1\/3 GET .*crimes-street\/all-crime\?poly=.*: GET \S+ \(1[.\d]*\) answered HTTP 200 with a body that is not JSON: .*it ends before its JSON does/.test(
+          l,
+        ),
+      ),
+    ).toBe(true);
   });
 });
 
