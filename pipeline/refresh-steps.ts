@@ -558,6 +558,7 @@ export async function validateStep(
   // Left out with --quiet, but for a refusal; the job summary has it either way (once a job).
   await printReport(
     report,
+    { approvals: approvalsPath(options.area), area: options.area },
     options.quiet && report.ok ? null : (text) => console.error(text),
     annotate || !report.ok,
   );

@@ -32,7 +32,7 @@ import {
   type ParsedArgs,
 } from './args.ts';
 import { validateSiteData, type ValidationReport } from './validate.ts';
-import { formatReport } from './validation-report.ts';
+import { formatReport, type ApprovalRoute } from './validation-report.ts';
 import { errorMessage } from '../src/shared/error-message.ts';
 
 export const EXIT = { ok: 0, refused: 1, unusable: 2 } as const;
@@ -95,6 +95,8 @@ export interface GateArgs extends GateInputs {
   readsAreaOutputs: boolean;
   /** The folders of the files read that are not the area's outputs (another run's --out). */
   otherFolders: string[];
+  /** The approvals file read: --approvals, else the area's own. */
+  approvals: string;
 }
 
 export function parseGateArgs(argv: readonly string[]): GateArgs {
@@ -178,10 +180,11 @@ export async function runGate(inputs: GateInputs, cwd = '.'): Promise<Validation
  */
 export async function printReport(
   report: ValidationReport,
+  route: ApprovalRoute,
   print: ((text: string) => void) | null = report.ok ? console.log : console.error,
   summary = true,
 ): Promise<void> {
-  const text = formatReport(report);
+  const text = formatReport(report, route);
   print?.(logSafe(text));
   const summaryFile = process.env['GITHUB_STEP_SUMMARY'];
   if (summary && summaryFile) await appendFile(summaryFile, summaryMarkdown(text));
@@ -236,7 +239,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (args.json) process.stdout.write(logSafeJson(reportJson(report)));
     // --json and --quiet are the console's: the job summary has the report whatever they say.
     const print = report.ok ? console.log : console.error;
-    await printReport(report, args.json || (args.quiet && report.ok) ? null : print);
+    await printReport(
+      report,
+      { approvals: args.approvals, area: args.area },
+      args.json || (args.quiet && report.ok) ? null : print,
+    );
     return report.ok ? EXIT.ok : EXIT.refused;
   } catch (error) {
     // Expected or not (a bug, a reference file the gate cannot read), the data was not checked.

@@ -1,11 +1,26 @@
 // The gate's report in words, as `npm run validate-data` and the refresh print it.
 import { monthRange, sourceLabel } from '../src/shared/months.ts';
 import { monthList } from '../src/shared/months.ts';
+import { APPROVALS_PATH } from './approvals.ts';
 import { formatPercent } from './format-percent.ts';
 import type { ValidationReport } from './validate.ts';
+import { otherArea } from '../src/shared/area-paths.ts';
 
-/** The report as printed by `npm run validate-data`. */
-export function formatReport(report: ValidationReport): string {
+/**
+ * Where a person approves a month the gate refused: the approvals file the gate read (another
+ * district's is beside its area.json, not Leeds's data/approvals.json) and the district the
+ * data workflow is run for by hand (its area input, unless the default).
+ */
+export interface ApprovalRoute {
+  approvals: string;
+  area?: string | undefined;
+}
+
+/** The report as printed by `npm run validate-data` and the refresh. */
+export function formatReport(
+  report: ValidationReport,
+  route: ApprovalRoute = { approvals: APPROVALS_PATH },
+): string {
   const lines: string[] = [];
   if (report.data) {
     const { months, quality } = report.data;
@@ -55,10 +70,12 @@ export function formatReport(report: ValidationReport): string {
     );
     for (const problem of report.problems) lines.push(`  [${problem.check}] ${problem.message}`);
     if (report.problems.some((p) => p.month !== undefined)) {
+      const other = otherArea(route.area);
       lines.push(
         'If a change is right (police.uk really revised the month), approve it: add ' +
-          '{"month": "YYYY-MM", "reason": "..."} to data/approvals.json, or run the data ' +
-          'workflow by hand with approve "YYYY-MM: reason".',
+          `{"month": "YYYY-MM", "reason": "..."} to ${route.approvals}, or run the data ` +
+          'workflow by hand with approve "YYYY-MM: reason"' +
+          (other === undefined ? '.' : ` and area "${other}".`),
       );
     }
   }

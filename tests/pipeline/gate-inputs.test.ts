@@ -17,6 +17,8 @@ import { DROP_REASONS } from '../../src/shared/schema.ts';
 import { parseGateArgs, runGate } from '../../pipeline/validate-cli.ts';
 import { NO_RUN_SUMMARY_NOTE } from '../../pipeline/validate.ts';
 import { wholeMonth } from '../support/month-quality.ts';
+import { runScript } from '../support/run-script.ts';
+import { committedSiteData, withoutMonth } from '../support/site-data.ts';
 
 /** Sheffield's wards read straight from its boundary file, by the properties it names. */
 const SHEFFIELD_WARDS = (
@@ -121,6 +123,65 @@ describe('validate-data --area sheffield', () => {
     );
     expect(report.ok).toBe(false);
     expect(report.problems.map((p) => p.message).join('\n')).toMatch(/Headingley/);
+  });
+});
+
+describe('validate-data refusing a month names the approvals file it reads', () => {
+  /** validate-data on `candidate` (written to a scratch file) against `previous`, as run by hand. */
+  async function refused(candidate: unknown, args: readonly string[]) {
+    const dir = await mkdtemp(path.join(tmpdir(), 'gate-approval-hint-'));
+    try {
+      const file = path.join(dir, 'site-data.json');
+      await writeFile(file, JSON.stringify(candidate));
+      const run = runScript('pipeline/validate-cli.ts', [
+        ...args,
+        '--candidate',
+        file,
+        '--run-summary',
+        NO_RUN_SUMMARY,
+      ]);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(/\[missing-month\]/);
+      return run.stderr.slice(run.stderr.indexOf('If a change is right'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  const sheffield = committedSiteData('sheffield');
+  const leeds = committedSiteData();
+
+  it("for Sheffield, its own data/areas/sheffield/approvals.json and the workflow's area", async () => {
+    const hint = await refused(withoutMonth(sheffield, '2024-02'), [
+      '--area',
+      'sheffield',
+      '--previous',
+      'data/areas/sheffield/output/site-data.json',
+    ]);
+    expect(hint).toContain('to data/areas/sheffield/approvals.json,');
+    expect(hint).toContain('approve "YYYY-MM: reason" and area "sheffield".');
+    expect(hint).not.toContain('data/approvals.json');
+  });
+
+  it('for Leeds, data/approvals.json', async () => {
+    const hint = await refused(withoutMonth(leeds, '2025-02'), [
+      '--previous',
+      'src/data/site-data.json',
+    ]);
+    expect(hint).toContain(
+      'to data/approvals.json, or run the data workflow by hand with approve "YYYY-MM: reason".',
+    );
+  });
+
+  it('the file given with --approvals, when one is', async () => {
+    const hint = await refused(withoutMonth(sheffield, '2024-03'), [
+      '--area',
+      'sheffield',
+      '--previous',
+      'data/areas/sheffield/output/site-data.json',
+      '--approvals',
+      'elsewhere/approvals.json',
+    ]);
+    expect(hint).toContain('to elsewhere/approvals.json,');
   });
 });
 

@@ -105,7 +105,13 @@ describe('validateStep({ area }) and the approvals of another district', () => {
   it("does not let Sheffield's refused month through by Leeds's approvals (data/approvals.json)", async () => {
     const options = sheffieldRefresh();
     repo.write('data/approvals.json', { approvals: [approval] });
+    const error = vi.mocked(console.error);
+    error.mockClear();
     await expect(validateStep(options)).rejects.toThrow(/Validation refused/);
+    // The report says where Sheffield's approval goes, not into Leeds's file.
+    const report = error.mock.calls.flat().join('\n');
+    expect(report).toContain(`to ${SHEFFIELD}/approvals.json,`);
+    expect(report).not.toContain('data/approvals.json');
   });
 
   it("does not let Leeds's refused month through by Sheffield's approvals", async () => {
