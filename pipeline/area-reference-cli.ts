@@ -11,7 +11,7 @@ import { logSafe, logSafeJson } from './log-safe.ts';
 import { readAreaConfig } from './area.ts';
 import { helpText, parseCommandArgs, stringValue, UsageError, type CommandSpec } from './args.ts';
 import { dissolveWards } from './district-outline.ts';
-import { districtPopulationCsv, parseNomisResidents } from './nomis-population.ts';
+import { districtPopulationCsv, NOMIS_COLUMNS, parseNomisResidents } from './nomis-population.ts';
 import { writeFileAtomic } from './write.ts';
 import { errorMessage } from '../src/shared/error-message.ts';
 
@@ -59,6 +59,15 @@ async function main(): Promise<void> {
     throw new UsageError('give the area and the Nomis file: <slug> --nomis FILE (see --help)');
   }
   const area = await readAreaConfig(slug);
+  // The columns area.json names, so the run reads the file it wrote.
+  const columns = { code: area.population.codeColumn, value: area.population.valueColumn };
+  if (columns.code === columns.value) {
+    throw new Error(
+      `data/areas/${slug}/area.json: population.codeColumn and population.valueColumn are both ` +
+        `${JSON.stringify(columns.code)}: name the LSOA code's column and the residents' column ` +
+        `apart, e.g. ${JSON.stringify(NOMIS_COLUMNS.code)} and ${JSON.stringify(NOMIS_COLUMNS.value)}`,
+    );
+  }
 
   const wards = (await readJson(area.boundaries.wards.file)) as FeatureCollection<
     Polygon | MultiPolygon
@@ -79,7 +88,7 @@ async function main(): Promise<void> {
     );
   }
   const rows = parseNomisResidents(nomisText, nomis);
-  const population = districtPopulationCsv(rows, codes, nomis);
+  const population = districtPopulationCsv(rows, codes, nomis, columns);
   // Both files are made before either is written, so a bad Nomis file leaves the old pair.
   await writeFileAtomic(
     area.boundaries.outline.file,

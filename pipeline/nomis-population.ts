@@ -53,15 +53,32 @@ export function parseNomisResidents(text: string, source: string): LsoaResidents
   return rows;
 }
 
+/** The population file's code and residents columns, as area.json's population names them. */
+export interface PopulationColumns {
+  code: string;
+  value: string;
+}
+
+export const NOMIS_COLUMNS: PopulationColumns = {
+  code: POPULATION_COLUMNS[1],
+  value: POPULATION_COLUMNS[2],
+};
+
 /**
- * The rows for `codes` (a district's LSOAs), in the order of `codes`, as the population CSV.
- * Every code must be in the download once: a missing or repeated one stops with the codes.
+ * The rows for `codes` (a district's LSOAs), in the order of `codes`, as the population CSV
+ * with `columns` (two names) for the code and the residents (default Nomis's), so the file
+ * reads as the area.json that names them says. Every code must be in the download once: a
+ * missing or repeated one stops with the codes.
  */
 export function districtPopulationCsv(
   rows: readonly LsoaResidents[],
   codes: readonly string[],
   source: string,
+  columns: PopulationColumns = NOMIS_COLUMNS,
 ): string {
+  // The LSOA's name, for a person reading the file, unless area.json gave its column away.
+  const name = POPULATION_COLUMNS[0];
+  const withName = name !== columns.code && name !== columns.value;
   const byCode = new Map<string, LsoaResidents>();
   const repeated = new Set<string>();
   for (const row of rows) {
@@ -80,11 +97,11 @@ export function districtPopulationCsv(
     );
   }
   return (
-    formatCsvRow(POPULATION_COLUMNS) +
+    formatCsvRow([...(withName ? [name] : []), columns.code, columns.value]) +
     codes
       .map((code) => {
         const row = byCode.get(code)!;
-        return formatCsvRow([row.name, row.code, String(row.residents)]);
+        return formatCsvRow([...(withName ? [row.name] : []), row.code, String(row.residents)]);
       })
       .join('')
   );
