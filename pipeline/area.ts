@@ -138,6 +138,42 @@ async function otherAreaConfigs(
   return read.flat();
 }
 
+/** The fields of area.json that name a file. */
+type FileField =
+  | 'boundaries.wards.file'
+  | 'boundaries.lsoas.file'
+  | 'boundaries.outline.file'
+  | 'population.file'
+  | 'postcodes.file'
+  | 'centre.file';
+
+/**
+ * What makes the file `field` names again, where the repository does not hold it (a district
+ * added since): the command that fetches or derives it, or, for a centre's polygon, which no
+ * command makes, how to draw it.
+ */
+function howToMake(config: AreaConfig, field: FileField): string {
+  const add = `npm run area -- add ${config.localAuthority.code} --force ${config.forces[0]} --replace`;
+  const derive = `npm run area-reference -- ${config.slug} --nomis <Nomis TS001 CSV by LSOA 2021>`;
+  switch (field) {
+    case 'boundaries.wards.file':
+    case 'boundaries.lsoas.file':
+      return `fetch it again: ${add}`;
+    case 'boundaries.outline.file':
+      return `make it from the wards: ${derive}; or fetch it: ${add}`;
+    case 'population.file':
+      return `make it from Nomis's download: ${derive}; or fetch it: ${add}`;
+    case 'postcodes.file':
+      return `fetch it again: ${add} --postcodes SERVICE --postcode-district-field FIELD`;
+    case 'centre.file':
+      return (
+        'no command makes it: draw it (a GeoJSON FeatureCollection of one Polygon or ' +
+        'MultiPolygon feature in longitude and latitude, inside the outline), or set centre ' +
+        'to another kind or null'
+      );
+  }
+}
+
 /**
  * Read, validate and check data/areas/<slug>/area.json. Throws AreaConfigError (every bad
  * field) or AreaLoadError (no such area, unreadable JSON, missing files, each named).
@@ -147,7 +183,7 @@ export async function loadArea(slug: string, options: LoadAreaOptions = {}): Pro
   const config = await readAreaConfig(slug, options);
   const dir = path.join(root, AREAS_DIR, slug);
   const source = path.relative(root, path.join(dir, AREA_FILE));
-  const named: [field: string, relative: string | undefined][] = [
+  const named: [field: FileField, relative: string | undefined][] = [
     ['boundaries.wards.file', config.boundaries.wards.file],
     ['boundaries.lsoas.file', config.boundaries.lsoas.file],
     ['boundaries.outline.file', config.boundaries.outline.file],
@@ -162,7 +198,7 @@ export async function loadArea(slug: string, options: LoadAreaOptions = {}): Pro
       try {
         await access(path.join(root, relative));
       } catch {
-        missing.push(`${field}: ${relative} does not exist`);
+        missing.push(`${field}: ${relative} does not exist; ${howToMake(config, field)}`);
       }
     }),
   );
@@ -170,7 +206,7 @@ export async function loadArea(slug: string, options: LoadAreaOptions = {}): Pro
     missing.sort();
     throw new AreaLoadError(
       `${source} names files that are not there:\n${missing.map((m) => `  - ${m}`).join('\n')}\n` +
-        "Restore them from the repository, or make the area's reference data (pipeline/area-reference-cli.ts).",
+        'Restore them from the repository where it holds them, or make them as each line says.',
     );
   }
   const wards = await checkWardsFile(config, source, path.join(root, config.boundaries.wards.file));
@@ -480,7 +516,7 @@ async function checkWardsFile(
   } catch (cause) {
     throw new AreaLoadError(
       `${source}: boundaries.wards.file ${config.boundaries.wards.file} is not GeoJSON: ` +
-        'restore it, or make it again (pipeline/area-reference-cli.ts).',
+        `restore it, or ${howToMake(config, 'boundaries.wards.file')}.`,
       { cause },
     );
   }
@@ -581,7 +617,7 @@ async function checkPopulationFile(
   } catch (cause) {
     throw new AreaLoadError(
       `${source}: population.file ${relative} is not CSV with a header row: restore it, or ` +
-        'make it again (pipeline/area-reference-cli.ts).',
+        `${howToMake(config, 'population.file')}.`,
       { cause },
     );
   }

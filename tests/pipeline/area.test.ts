@@ -130,16 +130,63 @@ describe('loadArea(slug)', () => {
       });
     });
 
-    it('lists every file that is not there, with its field and what to do', async () => {
+    const ADD = 'npm run area -- add E08000039 --force south-yorkshire --replace';
+    const DERIVE = 'npm run area-reference -- sheffield --nomis <Nomis TS001 CSV by LSOA 2021>';
+
+    it('lists every file that is not there, with its field and the command that makes it', async () => {
       await rm(path.join(root, 'data', 'areas', 'sheffield', 'outline.geojson'));
       await rm(path.join(root, 'data', 'areas', 'sheffield', 'population-lsoa21.csv'));
       const error = await loadArea('sheffield', { root }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(AreaLoadError);
       expect((error as Error).message).toBe(
         'data/areas/sheffield/area.json names files that are not there:\n' +
-          '  - boundaries.outline.file: data/areas/sheffield/outline.geojson does not exist\n' +
-          '  - population.file: data/areas/sheffield/population-lsoa21.csv does not exist\n' +
-          "Restore them from the repository, or make the area's reference data (pipeline/area-reference-cli.ts).",
+          `  - boundaries.outline.file: data/areas/sheffield/outline.geojson does not exist; make it from the wards: ${DERIVE}; or fetch it: ${ADD}\n` +
+          `  - population.file: data/areas/sheffield/population-lsoa21.csv does not exist; make it from Nomis's download: ${DERIVE}; or fetch it: ${ADD}\n` +
+          'Restore them from the repository where it holds them, or make them as each line says.',
+      );
+    });
+
+    it('does not send a missing ward, LSOA, postcode or centre file to area-reference, which makes none of them', async () => {
+      await rm(path.join(root, 'data', 'areas', 'sheffield', 'wards.geojson'));
+      await rm(path.join(root, 'data', 'areas', 'sheffield', 'lsoa21.geojson'));
+      await editArea((a) => {
+        a.postcodes = {
+          file: 'data/areas/sheffield/postcodes.csv',
+          holds: 'district',
+          example: 'S1',
+          copyrightYear: 2025,
+        };
+        a.centre = {
+          kind: 'polygon',
+          label: 'city centre',
+          file: 'data/areas/sheffield/centre.geojson',
+        };
+      });
+      const error = await loadArea('sheffield', { root }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AreaLoadError);
+      const message = (error as Error).message;
+      expect(message).not.toContain('area-reference');
+      expect(message).toContain(
+        `  - boundaries.wards.file: data/areas/sheffield/wards.geojson does not exist; fetch it again: ${ADD}\n`,
+      );
+      expect(message).toContain(
+        `  - boundaries.lsoas.file: data/areas/sheffield/lsoa21.geojson does not exist; fetch it again: ${ADD}\n`,
+      );
+      expect(message).toContain(
+        `  - postcodes.file: data/areas/sheffield/postcodes.csv does not exist; fetch it again: ${ADD} --postcodes SERVICE --postcode-district-field FIELD\n`,
+      );
+      expect(message).toContain(
+        '  - centre.file: data/areas/sheffield/centre.geojson does not exist; no command makes it: draw it',
+      );
+    });
+
+    it('does not send a ward file that is not GeoJSON to area-reference either', async () => {
+      await writeFile(path.join(root, 'data', 'areas', 'sheffield', 'wards.geojson'), '{"type":');
+      const error = await loadArea('sheffield', { root }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AreaLoadError);
+      expect((error as Error).message).toBe(
+        'data/areas/sheffield/area.json: boundaries.wards.file data/areas/sheffield/wards.geojson ' +
+          `is not GeoJSON: restore it, or fetch it again: ${ADD}.`,
       );
     });
 
