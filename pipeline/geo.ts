@@ -113,6 +113,11 @@ export interface Place {
 export interface Locator {
   /** The place at (lon, lat) in WGS84 degrees, or null when the point is outside the district. */
   locate(lon: number, lat: number): Place | null;
+  /**
+   * Whether (lon, lat) lies within OUTLINE_TOLERANCE_M of the outline's edge, inside or out:
+   * where the generalised outline cannot tell the district from its neighbour.
+   */
+  nearOutlineEdge(lon: number, lat: number): boolean;
   /** Whether polling districts were given, i.e. whether Place.pollingDistrict can be filled. */
   readonly hasPollingDistricts: boolean;
 }
@@ -206,6 +211,11 @@ export function createLocator(geo: Geography, options: LocatorOptions = {}): Loc
   const exactPlaces: (Place | null)[] = [];
   return {
     hasPollingDistricts: polling !== null,
+    nearOutlineEdge(lon, lat) {
+      const x = projection.x(lon);
+      const y = projection.y(lat);
+      return outline.distanceToBoundary(0, x, y) <= OUTLINE_TOLERANCE_M;
+    },
     locate(lon, lat) {
       if (!Number.isFinite(lon) || !Number.isFinite(lat)) {
         throw new RangeError(`locate(${lon}, ${lat}): coordinates must be finite numbers`);

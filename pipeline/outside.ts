@@ -47,9 +47,10 @@ export function ownLsoaDistricts(lsoas: readonly { name: string }[]): string[] {
  * Whether police.uk's LSOA name puts a row in another district than the area's own
  * (`own`, ownLsoaDistricts): known only when the area lists its force's districts (their
  * names are those LSOA names start with, its own among them, which pipeline/area.ts checks);
- * never for a row without an LSOA name. For a point just outside the district's generalised
- * outline, which is kept as the district's unless police.uk places it in another (geo.ts
- * nearBoundary): two districts of a force built side by side would both keep it.
+ * never for a row without an LSOA name. For a point within OUTLINE_TOLERANCE_M of the
+ * district's generalised outline, inside or out, which is the district's unless police.uk
+ * places it in another (process-month.ts placeInDistrict): two districts of a force built side
+ * by side would otherwise both keep it.
  */
 export function inAnotherDistrict(
   lsoaName: string,

@@ -434,6 +434,28 @@ async function feedMonth(
   );
 }
 
+/**
+ * Where a row lies in the district, or null when it is not the district's: outside the
+ * outline's tolerance, or within OUTLINE_TOLERANCE_M of its edge, inside or out, where
+ * police.uk's LSOA puts it in another district of the force. Near the edge the generalised
+ * outlines (about 20 m) cannot tell two districts apart and police.uk's LSOA can, so the same
+ * rule on both sides of a border gives each such row to one of them: two districts of a force
+ * built side by side never both keep it (a point a few metres inside Bradford that police.uk
+ * puts in Leeds, which Leeds keeps as just outside its edge), nor both leave it.
+ */
+export function placeInDistrict(
+  locator: Pick<Locator, 'locate' | 'nearOutlineEdge'>,
+  record: Pick<CrimeRecord, 'longitude' | 'latitude' | 'lsoaName'>,
+  district: DistrictRule,
+): Place | null {
+  const place = locator.locate(record.longitude, record.latitude);
+  if (place === null) return null;
+  const leftToAnother =
+    inAnotherDistrict(record.lsoaName, district, district.lsoaDistricts) &&
+    (place.nearBoundary || locator.nearOutlineEdge(record.longitude, record.latitude));
+  return leftToAnother ? null : place;
+}
+
 interface OpenedMonthTask {
   processor: MonthProcessor;
   finish(): Promise<MonthTaskResult>;
@@ -454,16 +476,8 @@ async function openMonthTask({ plan, provenance, key, deps }: MonthTask): Promis
     provenance,
     {
       enrich: (record) => {
-        const place = locator.locate(record.longitude, record.latitude);
+        const place = placeInDistrict(locator, record, district);
         if (place === null) return null;
-        // Outside every ward, kept only as near the outline: not when police.uk puts it in
-        // another district.
-        if (
-          place.nearBoundary &&
-          inAnotherDistrict(record.lsoaName, district, district.lsoaDistricts)
-        ) {
-          return null;
-        }
         if (place.postcodeGap) {
           const key = coordinateKey(record.longitude, record.latitude);
           gaps.add(key);

@@ -6,6 +6,9 @@
 // The rule is the project's (README, "Crimes are kept by point-in-polygon"): a row is the
 // district's when its point lies in a ward, or no farther than OUTLINE_TOLERANCE_M outside
 // every ward, when it counts in the nearest one, unless its LSOA name is another district's.
+// (The pipeline also leaves to another district a point inside within OUTLINE_TOLERANCE_M of the
+// outline's edge whose LSOA name is another's; the Sheffield sample holds none, so this count,
+// which reads the wards and not the outline, leaves that part of the rule out.)
 // Rows not kept get one reason each:
 // - noLocation: blank longitude or latitude (police.uk's "No Location" rows);
 // - otherDistricts: outside the district, with an LSOA of a district the force covers (the
