@@ -2,12 +2,12 @@
 // JSON file (src/pages/wards/[slug]/[file].ts, src/pages/years/[year]/[file].ts). Built with
 // the same figure functions the pages use, over the same months, so a download shows the
 // page's numbers. Columns are described once, in src/shared/open-data.ts.
-import { AREA_LICENCE, DISTRICT } from './area.ts';
+import { AREA_LICENCE, AREA_WORDS, DISTRICT } from './area.ts';
 import { formatCsvRow } from '../shared/csv-format.ts';
 import {
   ALL_TYPES_ROW,
   WARD_TABLES,
-  YEAR_TABLES,
+  yearTableSpecs,
   type DownloadFormat,
   type TableSpec,
 } from '../shared/open-data.ts';
@@ -62,6 +62,9 @@ function byTypeRows(data: SiteData, counts: readonly number[]): Cell[][] {
     .map((type, i): Cell[] => [type, counts[i] ?? 0, share[i] ?? 0])
     .sort((a, b) => Number(b[1]) - Number(a[1]));
 }
+
+/** The tables of every year page, in the area's words (the Data page lists them too). */
+export const YEAR_TABLES = yearTableSpecs(AREA_WORDS);
 
 function spec<T extends readonly TableSpec[]>(specs: T, id: T[number]['id']): TableSpec {
   const found = specs.find((s) => s.id === id);

@@ -38,6 +38,8 @@ export interface DistrictWords {
   postcodeYear: number | null;
   /** Who publishes the polling districts ("Leeds City Council"); null: the area has none. */
   pollingDistrictsBy: string | null;
+  /** How pages name the district's centre ("city centre"); null: it has none. */
+  centre: string | null;
 }
 
 export const LEEDS_WORDS: DistrictWords = {
@@ -51,6 +53,7 @@ export const LEEDS_WORDS: DistrictWords = {
   // Its list's edition is of 2016 to early 2018, whose latest year the notices take.
   postcodeYear: 2018,
   pollingDistrictsBy: 'Leeds City Council',
+  centre: 'city centre',
 };
 
 /** The words of an area: ONS ward vintages WD25 and WD20 are "May 2025" and "2020". */
@@ -65,6 +68,7 @@ export function districtWords(area: AreaConfig): DistrictWords {
     boundariesYear: area.boundaries.copyrightYear,
     postcodeYear: area.postcodes?.copyrightYear ?? null,
     pollingDistrictsBy: area.pollingDistricts?.publisher ?? null,
+    centre: area.centre?.label ?? null,
   };
 }
 
@@ -338,94 +342,110 @@ export const WARD_TABLES = [
   },
 ] as const satisfies readonly TableSpec[];
 
-/** The tables of every year page, each published as <year page>/<id>.csv and .json. */
-export const YEAR_TABLES = [
-  {
-    id: 'crime-types',
-    title: 'Crimes and anti-social behaviour by type',
-    description:
-      'Crimes and anti-social behaviour incidents by type in the district over the months of the year that have data.',
-    fields: [crimeType, crimes(TYPE_COUNT), share],
-  },
-  {
-    id: 'previous-year',
-    title: 'Compared with the previous year',
-    description: `Crimes and anti-social behaviour incidents by type in the months of the year that have data in the previous year too, against those months of the previous year; the last row, "${ALL_TYPES_ROW}", is their total.`,
-    fields: [
-      crimeType,
-      crimes(`${OF_ROW} in the compared months of the year.`),
-      {
-        ...crimes(`${OF_ROW} in the same months of the previous year.`),
-        name: 'previous_crimes',
-      },
-      change('(crimes - previous_crimes) / previous_crimes.'),
-      changeVerdict,
-    ],
-  },
-  {
-    id: 'months',
-    title: 'Crimes and anti-social behaviour per month',
-    description:
-      'Crimes and anti-social behaviour incidents in the district each month of the year, and of the year before it unless that ends before the first month with data; an empty count is a month without data, not a zero.',
-    fields: [month, { ...crimes(MONTH_COUNT), emptyMeansNoData: true }],
-  },
-  {
-    id: 'wards',
-    title: 'Crimes and anti-social behaviour by ward',
-    description:
-      'Crimes and anti-social behaviour incidents in each ward over the months of the year that have data.',
-    fields: [
-      { name: 'ward_code', type: 'string', description: 'ONS ward code.' },
-      { name: 'ward_name', type: 'string', description: 'Ward name.' },
-      {
-        name: 'population',
-        type: 'integer',
-        unit: 'residents',
-        description: `${RESIDENTS_SOURCE}.`,
-      },
-      {
-        name: 'centre_residents',
-        type: 'integer',
-        unit: 'residents',
-        description:
-          "Of population, residents of the district's centre (the About page names it; 0 for a district without one). Far more people work in, visit and go out in a centre than live there, so a ward with many of them has an inflated rate per resident.",
-      },
-      crimes('Crimes and anti-social behaviour incidents in the ward.'),
-      {
-        name: 'months_with_data',
-        type: 'integer',
-        unit: 'months',
-        description: 'The months of the year with data, which crimes and rate_per_1000 cover.',
-      },
-      {
-        name: 'rate_per_1000',
-        type: 'number',
-        unit: `${COUNTED} per 1,000 residents`,
-        emptyMeansNoData: true,
-        description:
-          'crimes / population x 1,000: a rate a year when months_with_data is 12, otherwise over those months (never scaled up to a year). Empty for a ward without residents: there is no rate to give.',
-      },
-      {
-        name: 'rank',
-        type: 'integer',
-        description:
-          '1 = most crimes and anti-social behaviour incidents among the wards (by count, not by rate; equal counts share a rank).',
-      },
-      {
-        name: 'months_compared',
-        type: 'integer',
-        unit: 'months',
-        description:
-          'The months of the year that change compares with the same months of the previous year: those with data in both years.',
-      },
-      change('Change on the same months of the previous year (months_compared of them).'),
-      changeVerdict,
-    ],
-  },
-] as const satisfies readonly TableSpec[];
+/**
+ * What the year pages' wards table's centre_residents column holds: a district without a
+ * centre keeps the column, every ward's 0, as the records keep the columns a district has no
+ * value for (recordFields), so the table's columns are the same in every district.
+ */
+function centreResidentsDescription(words: DistrictWords): string {
+  if (words.centre === null) {
+    return `Always 0: ${words.district} has no centre set apart on this site (its map has no switch to leave one out), so no resident is counted as living in one.`;
+  }
+  return `Of population, residents of the ${words.centre} (the About page says what it covers). Far more people work in, visit and go out in the ${words.centre} than live there, so a ward with many of them has an inflated rate per resident.`;
+}
+
+/**
+ * The tables of every year page, each published as <year page>/<id>.csv and .json, in the
+ * district's words.
+ */
+export function yearTableSpecs(words: DistrictWords) {
+  return [
+    {
+      id: 'crime-types',
+      title: 'Crimes and anti-social behaviour by type',
+      description:
+        'Crimes and anti-social behaviour incidents by type in the district over the months of the year that have data.',
+      fields: [crimeType, crimes(TYPE_COUNT), share],
+    },
+    {
+      id: 'previous-year',
+      title: 'Compared with the previous year',
+      description: `Crimes and anti-social behaviour incidents by type in the months of the year that have data in the previous year too, against those months of the previous year; the last row, "${ALL_TYPES_ROW}", is their total.`,
+      fields: [
+        crimeType,
+        crimes(`${OF_ROW} in the compared months of the year.`),
+        {
+          ...crimes(`${OF_ROW} in the same months of the previous year.`),
+          name: 'previous_crimes',
+        },
+        change('(crimes - previous_crimes) / previous_crimes.'),
+        changeVerdict,
+      ],
+    },
+    {
+      id: 'months',
+      title: 'Crimes and anti-social behaviour per month',
+      description:
+        'Crimes and anti-social behaviour incidents in the district each month of the year, and of the year before it unless that ends before the first month with data; an empty count is a month without data, not a zero.',
+      fields: [month, { ...crimes(MONTH_COUNT), emptyMeansNoData: true }],
+    },
+    {
+      id: 'wards',
+      title: 'Crimes and anti-social behaviour by ward',
+      description:
+        'Crimes and anti-social behaviour incidents in each ward over the months of the year that have data.',
+      fields: [
+        { name: 'ward_code', type: 'string', description: 'ONS ward code.' },
+        { name: 'ward_name', type: 'string', description: 'Ward name.' },
+        {
+          name: 'population',
+          type: 'integer',
+          unit: 'residents',
+          description: `${RESIDENTS_SOURCE}.`,
+        },
+        {
+          name: 'centre_residents',
+          type: 'integer',
+          unit: 'residents',
+          description: centreResidentsDescription(words),
+        },
+        crimes('Crimes and anti-social behaviour incidents in the ward.'),
+        {
+          name: 'months_with_data',
+          type: 'integer',
+          unit: 'months',
+          description: 'The months of the year with data, which crimes and rate_per_1000 cover.',
+        },
+        {
+          name: 'rate_per_1000',
+          type: 'number',
+          unit: `${COUNTED} per 1,000 residents`,
+          emptyMeansNoData: true,
+          description:
+            'crimes / population x 1,000: a rate a year when months_with_data is 12, otherwise over those months (never scaled up to a year). Empty for a ward without residents: there is no rate to give.',
+        },
+        {
+          name: 'rank',
+          type: 'integer',
+          description:
+            '1 = most crimes and anti-social behaviour incidents among the wards (by count, not by rate; equal counts share a rank).',
+        },
+        {
+          name: 'months_compared',
+          type: 'integer',
+          unit: 'months',
+          description:
+            'The months of the year that change compares with the same months of the previous year: those with data in both years.',
+        },
+        change('Change on the same months of the previous year (months_compared of them).'),
+        changeVerdict,
+      ],
+    },
+  ] as const satisfies readonly TableSpec[];
+}
 
 export type WardTableId = (typeof WARD_TABLES)[number]['id'];
-export type YearTableId = (typeof YEAR_TABLES)[number]['id'];
+export type YearTableId = ReturnType<typeof yearTableSpecs>[number]['id'];
 export const DOWNLOAD_FORMATS = ['csv', 'json'] as const;
 export type DownloadFormat = (typeof DOWNLOAD_FORMATS)[number];
 

@@ -12,11 +12,11 @@ import {
   openDataSources,
   recordFields,
   WARD_TABLES,
-  YEAR_TABLES,
+  yearTableSpecs,
   type FieldSpec,
 } from '../../src/shared/open-data.ts';
 
-const tables = [...WARD_TABLES, ...YEAR_TABLES];
+const tables = [...WARD_TABLES, ...yearTableSpecs(LEEDS_WORDS)];
 const ASB = ANTI_SOCIAL_BEHAVIOUR.toLowerCase();
 
 /** The count columns: integers whose unit is not residents. */
