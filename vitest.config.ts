@@ -21,6 +21,7 @@ const INTEGRATION_TESTS = [
   'tests/site/share-image-version.test.ts',
   'tests/site/outputs-of-another-run.test.ts',
   'tests/site/small-counts.test.ts',
+  'tests/site/quiet-centre-ward.test.ts',
   'tests/site/one-month.test.ts',
   'tests/pipeline/bench-slice-run.test.ts',
   'tests/pipeline/cli.test.ts',

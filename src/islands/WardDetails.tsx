@@ -4,7 +4,7 @@
 import { MAP_AREA, districtShown, type MapArea } from '../lib/map-area.ts';
 import { useMemo } from 'preact/hooks';
 import type { MapData, MapWard } from '../shared/map-data.ts';
-import { centreInflationSentence, isCentreWard } from '../lib/figures.ts';
+import { centreInflatesRate, centreInflationSentence } from '../lib/figures.ts';
 import { capitalise, formatRate, formatShare, plural } from '../lib/format.ts';
 import { formatCount } from '../shared/format-count.ts';
 import { monthCoverage, monthlySeries, wardTypeTotals, type MapFilter } from '../lib/map-filter.ts';
@@ -96,20 +96,24 @@ function WardFigures(props: WardDetailsProps) {
 }
 
 /**
- * Why a centre ward's rate runs high (isCentreWard), said under its figures as its report says
- * it under its rate (CentreCaveat): null for another ward, for an area without a centre, and
- * once the centre's crimes and residents are left out.
+ * Why a centre ward's rate runs high (centreInflatesRate), said under its figures as its report
+ * says it under its rate (CentreCaveat): null for another ward, for a ward that counts nothing
+ * here (a rate of 0, nothing to inflate), for an area without a centre, and once the centre's
+ * crimes and residents are left out.
  */
 function CentreNote({
   ward,
+  count,
   filter,
   centre,
 }: {
   ward: MapWard;
+  /** What the ward's figures count with the filter (Figures.totals). */
+  count: number;
   filter: MapFilter;
   centre: MapArea['centre'];
 }) {
-  if (centre === null || filter.excludeCityCentre || !isCentreWard(ward)) return null;
+  if (centre === null || filter.excludeCityCentre || !centreInflatesRate(ward, count)) return null;
   return (
     <p class="crime-map__note" id="crime-map-ward-centre">
       {centreInflationSentence([ward], centre)} &ldquo;Exclude {centre.label}&rdquo; leaves them
@@ -219,7 +223,12 @@ export function WardDetails(props: WardDetailsProps) {
         <>
           <p class="crime-map__note">{props.window}</p>
           <WardFigures {...props} />
-          <CentreNote ward={w} filter={figures.filter} centre={area.centre} />
+          <CentreNote
+            ward={w}
+            count={figures.totals[ward] ?? 0}
+            filter={figures.filter}
+            centre={area.centre}
+          />
           <WardTypes data={data} ward={ward} filter={figures.filter} without={without} />
         </>
       )}

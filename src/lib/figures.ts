@@ -318,6 +318,34 @@ export function isCentreWard(ward: Pick<Ward, 'population' | 'cityCentreResident
 }
 
 /**
+ * Whether the centre inflates the rate of a ward that counts `total` crimes and incidents over
+ * the rate's months: a centre ward's (isCentreWard) that counts some. A rate of 0 (none in those
+ * months, as in a quiet centre ward) has nothing to inflate, so nothing says it is inflated.
+ */
+export function centreInflatesRate(
+  ward: Pick<Ward, 'population' | 'cityCentreResidents'>,
+  total: number,
+): boolean {
+  return total > 0 && isCentreWard(ward);
+}
+
+/**
+ * Of a page's wards whose rates it shows (`rows`, each with its count over the rate's months),
+ * those whose rates the centre inflates (centreInflatesRate), in the data's order of wards.
+ */
+export function centreInflatedWards(
+  data: SiteData,
+  rows: readonly Pick<WardRow, 'index' | 'total'>[],
+): Ward[] {
+  return [...rows]
+    .sort((a, b) => a.index - b.index)
+    .flatMap((row) => {
+      const ward = data.wards[row.index];
+      return ward !== undefined && centreInflatesRate(ward, row.total) ? [ward] : [];
+    });
+}
+
+/**
  * Whether every resident of a ward lives in the district's centre (Sheffield's City ward, which
  * is its centre): left out with the centre, nothing of it is left, no resident and no rate.
  */

@@ -4,7 +4,7 @@ import { DISTRICT, mapArea } from './area.ts';
 import type { SiteData } from '../shared/schema.ts';
 import {
   comparedMonths,
-  isCentreWard,
+  centreInflatesRate,
   latestTwelveMonths,
   rateOver,
   sum,
@@ -20,13 +20,19 @@ import type { ShareCard } from './share-image.ts';
 import { districtOutline, wardOutline } from './ward-outlines.ts';
 
 /**
- * "inflated by the city centre" for a ward whose rate per resident the centre inflates
- * (isCentreWard), said with its rate wherever the page's caveat (CentreCaveat) is not beside
- * it: the share image and the page's description; null for another ward.
+ * "inflated by the city centre" for a ward whose rate per resident of `total` crimes and
+ * incidents the centre inflates (centreInflatesRate), said with its rate wherever the page's
+ * caveat (CentreCaveat) is not beside it: the share image and the page's description; null for
+ * another ward, and for a rate of 0.
  */
-export function centreInflation(ward: Parameters<typeof isCentreWard>[0]): string | null {
+export function centreInflation(
+  ward: Parameters<typeof centreInflatesRate>[0],
+  total: number,
+): string | null {
   const centre = mapArea().centre;
-  return centre !== null && isCentreWard(ward) ? `inflated by the ${centre.label}` : null;
+  return centre !== null && centreInflatesRate(ward, total)
+    ? `inflated by the ${centre.label}`
+    : null;
 }
 
 export function wardShareCard(data: SiteData, index: number): ShareCard {
@@ -38,7 +44,7 @@ export function wardShareCard(data: SiteData, index: number): ShareCard {
   const total = row?.total ?? 0;
   const rate = rateOver(data, index, total, window.withData);
   const outline = wardOutline(ward.code, ward.neighbours);
-  const inflated = centreInflation(ward);
+  const inflated = centreInflation(ward, total);
   return {
     title: ward.name,
     lines: [

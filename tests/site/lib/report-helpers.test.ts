@@ -23,7 +23,10 @@ import {
 import { exactTwoSidedPValue } from '../../support/exact-binomial.ts';
 import {
   calendarYears,
+  centreInflatedWards,
+  centreInflatesRate,
   centreInflationSentence,
+  isCentreWard,
   crimesAndAsb,
   latestTwelveMonths,
   mapMonths,
@@ -508,5 +511,60 @@ describe('centreInflationSentence', () => {
       /^55\.7% of Little London & Woodhouse's and 10\.2% of Hunslet & Riverside's residents/,
     );
     expect(two).toContain('their rates per resident are inflated, as they count crimes');
+  });
+});
+
+describe('centreInflatedWards(data, rows): the wards a caveat and a "*" say the centre inflates', () => {
+  /** Leeds's committed data with the crimes of the wards named `zeroed` taken out of every month. */
+  function leedsWithout(...zeroed: string[]): SiteData {
+    const data = committedSiteData();
+    for (const name of zeroed) {
+      const w = data.wards.findIndex((ward) => ward.name === name);
+      expect(w, name).toBeGreaterThanOrEqual(0);
+      data.counts[w] = data.counts[w]!.map((month) => month.map(() => 0));
+    }
+    return data;
+  }
+  const names = (data: SiteData) =>
+    centreInflatedWards(data, wardRows(data, latestTwelveMonths(data).withData)).map((w) => w.name);
+  const centreWards = committedSiteData()
+    .wards.filter(isCentreWard)
+    .map((w) => w.name);
+
+  it("are Leeds's centre wards, each with crimes in the window", () => {
+    expect(centreWards).toEqual(['Hunslet & Riverside', 'Little London & Woodhouse']);
+    expect(names(committedSiteData())).toEqual(centreWards);
+  });
+
+  it('leave out a centre ward with no crimes in the window: a rate of 0 is not inflated', () => {
+    for (const [i, quiet] of centreWards.entries()) {
+      const data = leedsWithout(quiet);
+      const rows = wardRows(data, latestTwelveMonths(data).withData);
+      const row = rows.find((r) => r.name === quiet)!;
+      expect([row.total, row.rate], quiet).toEqual([0, 0]);
+      expect(centreInflatesRate(data.wards[row.index]!, row.total), quiet).toBe(false);
+      // The other centre ward, with its crimes, is still named.
+      expect(names(data), quiet).toEqual([centreWards[1 - i]]);
+    }
+    expect(names(leedsWithout(...centreWards))).toEqual([]);
+  });
+
+  it("follow the page's own months: a ward quiet in one year and not in another", () => {
+    const data = committedSiteData();
+    const quiet = data.wards.findIndex((w) => w.name === 'Little London & Woodhouse');
+    // Its crimes of 2024 taken out; those of 2025 kept.
+    data.months.forEach((m, i) => {
+      if (m.startsWith('2024')) data.counts[quiet]![i] = data.counts[quiet]![i]!.map(() => 0);
+    });
+    const inYear = (year: number) =>
+      centreInflatedWards(data, wardRows(data, yearPeriod(data, year).withData)).map((w) => w.name);
+    expect(inYear(2024)).toEqual(['Hunslet & Riverside']);
+    expect(inYear(2025)).toEqual(centreWards);
+  });
+
+  it("name the wards in the data's order whatever the order of the rows", () => {
+    const data = committedSiteData();
+    const rows = wardRows(data, latestTwelveMonths(data).withData).reverse();
+    expect(centreInflatedWards(data, rows).map((w) => w.name)).toEqual(centreWards);
   });
 });

@@ -1,0 +1,75 @@
+// A centre ward's details on the map say its rate is inflated by the centre only when the view
+// counts some of its crimes: a rate of 0 (no crime of the chosen types in the chosen months)
+// has nothing to inflate. On the committed map data of Leeds and Sheffield, every centre ward
+// (and the district's quietest ward made one) with each crime type alone in each month alone:
+// some views count none of a ward's crimes, others some.
+import { parse } from 'node-html-parser';
+import { h } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+import { describe, expect, it } from 'vitest';
+import { WardDetails } from '../../../src/islands/WardDetails.tsx';
+import { isCentreWard } from '../../../src/lib/figures.ts';
+import { CRIME_TYPES } from '../../../src/shared/constants.ts';
+import type { MapArea } from '../../../src/lib/map-area.ts';
+import { figuresOf, readMapData } from '../../support/map-figures.ts';
+
+const CENTRE: MapArea['centre'] = { label: 'city centre', description: 'the centre' };
+
+describe("WardDetails(props)'s centre note on a centre ward", () => {
+  it.each(['leeds', 'sheffield'] as const)(
+    '%s: is given with a rate above 0 and never with a rate of 0',
+    (district) => {
+      const data = readMapData(district);
+      // The district's own centre wards, and its quietest ward made one (every resident the
+      // centre's), as a near-empty centre ward would be.
+      const totals = figuresOf(data, { view: 'wards' }).totals;
+      const quietest = data.wards
+        .map((_, i) => i)
+        .reduce((min, i) => ((totals[i] ?? 0) < (totals[min] ?? 0) ? i : min));
+      const wards = data.wards.map((w, i) =>
+        i === quietest ? { ...w, cityCentreResidents: w.population } : w,
+      );
+      const centreWards = wards.flatMap((w, i) => (isCentreWard(w) ? [i] : []));
+      expect(centreWards.length, district).toBeGreaterThan(1);
+      const seen = { quiet: 0, counted: 0 };
+      const views = CRIME_TYPES.flatMap((type) => data.months.map((month) => ({ type, month })));
+      for (const { type, month } of views) {
+        const figures = figuresOf(data, { types: [type], from: month, to: month });
+        // A month without data shows no figures at all.
+        if (figures.noData) continue;
+        for (const ward of centreWards) {
+          const at = `${district}: ${data.wards[ward]!.name}, ${type}, ${month}`;
+          const root = parse(
+            renderToString(
+              h(WardDetails, {
+                data: { ...data, wards },
+                ward,
+                figures,
+                window: 'the window',
+                range: 'the range',
+                wardsBase: '/wards/',
+                found: null,
+                onClose: () => undefined,
+                area: { district, centre: CENTRE },
+              }),
+            ),
+          );
+          const rate = root.querySelector('#crime-map-ward-rate')?.text ?? '';
+          const note = root.querySelector('#crime-map-ward-centre')?.text ?? null;
+          if ((figures.totals[ward] ?? 0) === 0) {
+            seen.quiet += 1;
+            expect(rate, at).toMatch(/^0\.0 /);
+            expect(note, at).toBeNull();
+            expect(root.text, at).not.toContain('inflated');
+          } else {
+            seen.counted += 1;
+            expect(note, at).toContain('per resident is inflated');
+          }
+        }
+      }
+      // Both kinds of view are met in each district's data.
+      expect(seen.quiet, district).toBeGreaterThan(0);
+      expect(seen.counted, district).toBeGreaterThan(0);
+    },
+  );
+});
