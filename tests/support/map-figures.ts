@@ -3,8 +3,10 @@
 // legend, a ward's details) without a browser.
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
+import { parse, type HTMLElement } from 'node-html-parser';
 import { h } from 'preact';
 import { renderToString } from 'preact-render-to-string';
+import { WardDetails, type WardDetailsProps } from '../../src/islands/WardDetails.tsx';
 import { useFigures, type Figures } from '../../src/islands/use-figures.ts';
 import { defaultState, type MapViewState } from '../../src/lib/map-state.ts';
 import {
@@ -62,4 +64,26 @@ export function wardsTheCentreChanges(data: MapData): Set<number> {
     if (ward.cityCentreResidents > 0) changed.add(i);
   });
   return changed;
+}
+
+/**
+ * A ward's details as the island renders them, parsed: `props` the ward, its data and figures
+ * (and the area, the window in words, ...), the rest as a test that does not look at them
+ * gives them.
+ */
+export function renderedWardDetails(
+  props: Pick<WardDetailsProps, 'data' | 'ward' | 'figures'> & Partial<WardDetailsProps>,
+): HTMLElement {
+  return parse(
+    renderToString(
+      h(WardDetails, {
+        window: 'the window',
+        range: 'the range',
+        wardsBase: '/wards/',
+        found: null,
+        onClose: () => undefined,
+        ...props,
+      }),
+    ),
+  );
 }

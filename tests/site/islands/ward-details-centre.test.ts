@@ -6,11 +6,8 @@
 // (Armley's count: a few of its residents alone are the centre's), and Sheffield's City ward,
 // wholly in the centre, still says it has no figures.
 import { readFileSync } from 'node:fs';
-import { parse, type HTMLElement } from 'node-html-parser';
-import { h } from 'preact';
-import { renderToString } from 'preact-render-to-string';
+import type { HTMLElement } from 'node-html-parser';
 import { describe, expect, it } from 'vitest';
-import { WardDetails } from '../../../src/islands/WardDetails.tsx';
 import type { Figures } from '../../../src/islands/use-figures.ts';
 import type { MapArea } from '../../../src/lib/map-area.ts';
 import type { MapViewState } from '../../../src/lib/map-state.ts';
@@ -18,6 +15,7 @@ import type { MapData } from '../../../src/shared/map-data.ts';
 import {
   figuresOf,
   readMapData,
+  renderedWardDetails,
   wardsTheCentreChanges,
   wardsWithCentreCrimes,
 } from '../../support/map-figures.ts';
@@ -55,20 +53,7 @@ function detailsOf(
   ward: number,
   area: Pick<MapArea, 'district' | 'centre'>,
 ) {
-  const html = renderToString(
-    h(WardDetails, {
-      data,
-      ward,
-      figures,
-      window: 'the window',
-      range: 'the range',
-      wardsBase: '/wards/',
-      found: null,
-      onClose: () => undefined,
-      area,
-    }),
-  );
-  const root = parse(html);
+  const root = renderedWardDetails({ data, ward, figures, area });
   return {
     term: text(root.querySelector('#crime-map-ward-count')?.previousElementSibling),
     count: text(root.querySelector('#crime-map-ward-count')),

@@ -3,15 +3,11 @@
 // has nothing to inflate. On the committed map data of Leeds and Sheffield, every centre ward
 // (and the district's quietest ward made one) with each crime type alone in each month alone:
 // some views count none of a ward's crimes, others some.
-import { parse } from 'node-html-parser';
-import { h } from 'preact';
-import { renderToString } from 'preact-render-to-string';
 import { describe, expect, it } from 'vitest';
-import { WardDetails } from '../../../src/islands/WardDetails.tsx';
 import { isCentreWard } from '../../../src/lib/figures.ts';
 import { CRIME_TYPES } from '../../../src/shared/constants.ts';
 import type { MapArea } from '../../../src/lib/map-area.ts';
-import { figuresOf, readMapData } from '../../support/map-figures.ts';
+import { figuresOf, readMapData, renderedWardDetails } from '../../support/map-figures.ts';
 
 const CENTRE: MapArea['centre'] = { label: 'city centre', description: 'the centre' };
 
@@ -39,21 +35,12 @@ describe("WardDetails(props)'s centre note on a centre ward", () => {
         if (figures.noData) continue;
         for (const ward of centreWards) {
           const at = `${district}: ${data.wards[ward]!.name}, ${type}, ${month}`;
-          const root = parse(
-            renderToString(
-              h(WardDetails, {
-                data: { ...data, wards },
-                ward,
-                figures,
-                window: 'the window',
-                range: 'the range',
-                wardsBase: '/wards/',
-                found: null,
-                onClose: () => undefined,
-                area: { district, centre: CENTRE },
-              }),
-            ),
-          );
+          const root = renderedWardDetails({
+            data: { ...data, wards },
+            ward,
+            figures,
+            area: { district, centre: CENTRE },
+          });
           const rate = root.querySelector('#crime-map-ward-rate')?.text ?? '';
           const note = root.querySelector('#crime-map-ward-centre')?.text ?? null;
           if ((figures.totals[ward] ?? 0) === 0) {
