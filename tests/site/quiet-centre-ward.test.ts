@@ -3,13 +3,13 @@
 // city centre" (the caveat, the "*" beside its rate, the page's description and share text).
 // Sheffield's committed outputs, built with its centre ward (City, which is its centre) given
 // no crimes or incidents in any month.
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parse, type HTMLElement } from 'node-html-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SiteData } from '../../src/shared/schema.ts';
 import { buildSite } from '../support/astro-build.ts';
+import { builtPage, squeezedText } from '../support/built-page.ts';
 import { committedSiteData } from '../support/site-data.ts';
 
 const OUTPUT = path.join('data', 'areas', 'sheffield', 'output');
@@ -53,11 +53,8 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-async function page(urlPath: string): Promise<HTMLElement> {
-  return parse(await readFile(path.join(site, urlPath, 'index.html'), 'utf8'));
-}
-
-const text = (node: HTMLElement | null | undefined) => node?.text.replace(/\s+/g, ' ').trim();
+const page = (urlPath: string) => builtPage(site, urlPath);
+const text = squeezedText;
 
 describe('a centre ward with no crimes in the months shown', () => {
   it('has a rate of 0 on its report, with no word of the centre inflating it', async () => {

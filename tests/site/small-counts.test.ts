@@ -5,11 +5,12 @@
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { HTMLElement, parse } from 'node-html-parser';
+import type { HTMLElement } from 'node-html-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangeLog } from '../../src/shared/change-log.ts';
 import type { SiteData } from '../../src/shared/schema.ts';
 import { buildSite } from '../support/astro-build.ts';
+import { builtPage, squeezedText } from '../support/built-page.ts';
 import { committedSiteData, monthIndex } from '../support/site-data.ts';
 
 /** One crime and one anti-social behaviour incident in its window, both at a supermarket. */
@@ -102,11 +103,8 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-async function page(urlPath: string): Promise<HTMLElement> {
-  return parse(await readFile(path.join(site, urlPath, 'index.html'), 'utf8'));
-}
-
-const text = (node: HTMLElement | null | undefined) => node?.text.replace(/\s+/g, ' ').trim();
+const page = (urlPath: string) => builtPage(site, urlPath);
+const text = squeezedText;
 
 describe('counts of one on the reports', () => {
   it('a ward page names one crime and one anti-social behaviour incident in the singular', async () => {
