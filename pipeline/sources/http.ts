@@ -436,8 +436,9 @@ export function cutShortFault(
  * so a body cut short on the way shows only so.
  */
 export function parseJsonBody(request: string, response: Response, body: Buffer): unknown {
+  const text = body.toString('utf8');
   try {
-    return JSON.parse(body.toString('utf8'));
+    return JSON.parse(text);
   } catch (cause) {
     const quoted = quoteOutside(
       body.subarray(0, QUOTED_BODY_BYTES).toString('utf8'),
@@ -448,7 +449,7 @@ export function parseJsonBody(request: string, response: Response, body: Buffer)
     }
     const answered = `${request} answered HTTP ${response.status} with a body that is not JSON: ${quoted}`;
     const problem = errorMessage(cause);
-    if (endsTooSoon(body.toString('utf8'), problem)) {
+    if (endsTooSoon(text, problem)) {
       const encoding = response.headers.get('content-encoding');
       throw new HttpPassingFault(
         `${answered} (${problem}): it ends before its JSON does, after ${body.length} bytes` +
