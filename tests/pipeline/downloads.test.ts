@@ -632,25 +632,30 @@ describe('a yearly file as gzip members (gzip-members.ts)', () => {
     const cache = `${months[0]!.csv}.gz`;
     const made = (await readFile(cache)).toString('latin1');
     const stamp = made.slice(0, made.indexOf('\n') + 1);
-    expect(stamp).toMatch(/^gzip-member:6:9:/);
-    // As a run before memLevel 9 cached it: its stamp names the level alone, and its member is
-    // zlib's at the default memLevel, whole and hashed.
-    const rows = (await readFile(months[0]!.csv)).subarray(MASTER_HEADER.length);
-    const older = gzipSync(rows, { level: 6 });
-    expect(older.equals(gzipSync(rows, GZIP_OPTIONS))).toBe(false);
-    const olderHash = createHash('sha256').update(older).digest('hex');
-    await writeFile(
-      cache,
-      Buffer.concat([
-        Buffer.from(stamp.replace(':6:9:', ':6:') + `${olderHash}\n`, 'latin1'),
-        older,
-      ]),
-    );
-    await rm(first.file);
-    const again = await write('settings', months);
-    const oneByOne = await oneMonthAtATime(months.map((m) => m.csv));
-    expect((await readFile(again.file)).equals(oneByOne)).toBe(true);
-    expect((await readFile(cache)).toString('latin1').startsWith(stamp)).toBe(true);
+    expect(stamp).toMatch(/^gzip-member:5:9:1:/);
+    // As runs with earlier settings cached it: its stamp names them, and its member is zlib's
+    // with them, whole and hashed (level 6 alone; level 6 with memLevel 9).
+    for (const [settings, options] of [
+      ['6', { level: 6 }],
+      ['6:9', { level: 6, memLevel: 9 }],
+    ] as const) {
+      const rows = (await readFile(months[0]!.csv)).subarray(MASTER_HEADER.length);
+      const older = gzipSync(rows, options);
+      expect(older.equals(gzipSync(rows, GZIP_OPTIONS))).toBe(false);
+      const olderHash = createHash('sha256').update(older).digest('hex');
+      await writeFile(
+        cache,
+        Buffer.concat([
+          Buffer.from(stamp.replace(':5:9:1:', `:${settings}:`) + `${olderHash}\n`, 'latin1'),
+          older,
+        ]),
+      );
+      await rm(first.file);
+      const again = await write('settings', months);
+      const oneByOne = await oneMonthAtATime(months.map((m) => m.csv));
+      expect((await readFile(again.file)).equals(oneByOne)).toBe(true);
+      expect((await readFile(cache)).toString('latin1').startsWith(stamp)).toBe(true);
+    }
   });
 
   it('compresses a month again when its cached member is damaged, and never publishes it', async () => {

@@ -3,7 +3,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { constants, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   GZIP_OPTIONS,
@@ -181,8 +181,8 @@ describe('gzipMember(rows)', () => {
     const rows = await readFile('data/sample/archive/2024-03/2024-03-west-yorkshire-street.csv');
     const member = await gzipMember(rows);
     expect(member.length).toBeGreaterThan(16 * 1024 * 4);
-    expect(GZIP_OPTIONS).toEqual({ level: 6, memLevel: 9 });
-    expect(member.equals(gzipSync(rows, { level: 6, memLevel: 9 }))).toBe(true);
+    expect(GZIP_OPTIONS).toEqual({ level: 5, memLevel: 9, strategy: constants.Z_FILTERED });
+    expect(member.equals(gzipSync(rows, GZIP_OPTIONS))).toBe(true);
     expect(gunzipSync(member).equals(rows)).toBe(true);
   });
 });
