@@ -293,6 +293,26 @@ export class HttpRefusedAddressError extends Error {
   }
 }
 
+/**
+ * A request redirected MAX_REDIRECTS times without an answer (fetch's limit): round a loop
+ * (a URL came back) or along a chain longer than any server needs. Asking again follows the
+ * same redirects, so it fails at once; retried, it cost five times twenty-one requests.
+ */
+export class HttpRedirectLoopError extends Error {
+  constructor(method: string, url: string, hops: readonly string[], next: string) {
+    const back = hops.includes(next);
+    super(
+      `${method} ${shortUrl(url)} was redirected ${hops.length - 1} times without an answer ` +
+        (back
+          ? `and then back to ${shortUrl(next)}, where it had been: the redirects go round a loop`
+          : `and then on to ${shortUrl(next)}: more redirects than fetch follows`) +
+        '. Check the address asked for (its setting); if it is right, the server is at fault: ' +
+        'run again later, or report it to whoever runs that server',
+    );
+    this.name = 'HttpRedirectLoopError';
+  }
+}
+
 export function isTransient(error: unknown): boolean {
   if (error instanceof HttpStatusError) return error.transient;
   return (

@@ -15,6 +15,7 @@ import {
   HttpMalformedAnswer,
   HttpNetworkError,
   HttpPassingFault,
+  HttpRedirectLoopError,
   HttpRefusedAddressError,
   HttpRequestFailed,
   HttpRetryAfterTooLong,
@@ -227,7 +228,8 @@ export class HttpClient {
       if (
         error instanceof HttpUnreachableError ||
         error instanceof HttpRetryAfterTooLong ||
-        error instanceof HttpRefusedAddressError
+        error instanceof HttpRefusedAddressError ||
+        error instanceof HttpRedirectLoopError
       ) {
         throw new HttpRequestFailed(error.message, attempts, { cause: error });
       }
@@ -289,8 +291,11 @@ export class HttpClient {
 
     arm();
     let hop: HopRequest = { url: href, method, headers: options.headers ?? {}, body: options.body };
+    /** The URLs asked so far, the first and each a redirect led to (HttpRedirectLoopError). */
+    const hops: string[] = [];
     let response: Response;
     for (let redirects = 0; ; redirects += 1) {
+      hops.push(hop.url);
       try {
         response = await this.fetchImpl(hop.url, {
           method: hop.method,
@@ -309,7 +314,7 @@ export class HttpClient {
       try {
         next = redirectedRequest(hop, response.status, response.headers.get('location'));
         if (next !== undefined && redirects === MAX_REDIRECTS) {
-          throw failure(new Error('redirect count exceeded'));
+          throw new HttpRedirectLoopError(method, href, hops, next.url);
         }
       } catch (error) {
         disarm();

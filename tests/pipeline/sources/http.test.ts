@@ -4,6 +4,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  HttpRedirectLoopError,
   HttpRequestFailed,
   HttpStatusError,
   parseRetryAfter,
@@ -225,15 +226,61 @@ describe('HttpClient against a replay server', () => {
     expect(logs[0]).toMatch(/lost its connection/);
   });
 
-  it('json() reports a redirect loop after 20 redirects, as a connection lost, and retries it', async () => {
+  it('json() fails at once on a URL that redirects to itself, naming the loop, after the 20 redirects fetch follows', async () => {
     server.route('GET', '/loop', [{ status: 302, headers: { location: '/loop' } }]);
     const error = await client.json(`${server.url}loop`).catch((e: unknown) => e);
-    expect((error as Error).message).toMatch(
-      `GET ${server.url}loop failed after 5 attempts: GET ${server.url}loop lost its connection: `,
+    expect(error).toBeInstanceOf(HttpRequestFailed);
+    expect((error as Error).cause).toBeInstanceOf(HttpRedirectLoopError);
+    expect((error as Error).message).toBe(
+      `GET ${server.url}loop was redirected 20 times without an answer and then back to ` +
+        `${server.url}loop, where it had been: the redirects go round a loop. Check the address ` +
+        'asked for (its setting); if it is right, the server is at fault: run again later, or ' +
+        'report it to whoever runs that server',
     );
-    expect((error as Error).message).toMatch(/redirect count exceeded\)?$/);
-    // Each attempt: the request and 20 redirects followed.
-    expect(server.requests).toHaveLength(5 * 21);
+    // The request and the 20 redirects followed, once: asked again, it would loop again.
+    expect(server.requests).toHaveLength(21);
+    expect(logs).toEqual([]);
+  });
+
+  it('buffer() fails at once on redirects that go round two hosts, naming where they came back to', async () => {
+    const other = await ReplayServer.start();
+    try {
+      server.route('GET', '/latest.zip', [
+        { status: 307, headers: { location: `${other.url}mirror` } },
+      ]);
+      other.route('GET', '/mirror', [
+        { status: 301, headers: { location: `${server.url}latest.zip` } },
+      ]);
+      const error = await client.buffer(`${server.url}latest.zip`).catch((e: unknown) => e);
+      expect((error as Error).cause).toBeInstanceOf(HttpRedirectLoopError);
+      expect((error as Error).message).toMatch(
+        `GET ${server.url}latest.zip was redirected 20 times without an answer and then back ` +
+          `to ${other.url}mirror, where it had been: the redirects go round a loop.`,
+      );
+      expect(server.requests.length + other.requests.length).toBe(21);
+      expect(logs).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('json() follows a chain of 20 redirects, and fails at once on a longer chain that never comes back, naming where it went on to', async () => {
+    for (let i = 0; i < 40; i += 1) {
+      server.route('GET', `/hop/${i}`, [{ status: 302, headers: { location: `/hop/${i + 1}` } }]);
+      server.route('GET', `/far/${i}`, [{ status: 308, headers: { location: `/far/${i + 1}` } }]);
+    }
+    server.route('GET', '/hop/20', [{ body: ['twenty'] }]);
+    expect(await client.json(`${server.url}hop/0`)).toEqual(['twenty']);
+    expect(server.requests).toHaveLength(21);
+
+    const error = await client.json(`${server.url}far/0`).catch((e: unknown) => e);
+    expect((error as Error).cause).toBeInstanceOf(HttpRedirectLoopError);
+    expect((error as Error).message).toMatch(
+      `GET ${server.url}far/0 was redirected 20 times without an answer and then on to ` +
+        `${server.url}far/21: more redirects than fetch follows. Check the address asked for`,
+    );
+    expect(server.requests).toHaveLength(21 + 21);
+    expect(logs).toEqual([]);
   });
 
   it('buffer() names where a redirect led when that connection is cut mid-body', async () => {
