@@ -6,14 +6,13 @@ import type { MapData } from '../shared/map-data.ts';
 import { decodeMapData, gunzipIfNeeded } from '../shared/map-data.ts';
 import { MAP_AREA, districtShown, withoutCentre } from '../lib/map-area.ts';
 import { roundCentre, type StateContext } from '../lib/map-state.ts';
-import { isCentreWard } from '../lib/figures.ts';
 import { formatCount } from '../shared/format-count.ts';
 import { describeWindow } from '../lib/map-rates.ts';
 import { CrimeTypePicker } from './CrimeTypePicker.tsx';
 import { MapControls } from './MapControls.tsx';
 import { MapFigures } from './MapFigures.tsx';
 import { MapArea, MapPanel } from './MapFrame.tsx';
-import { MapLegend, heatCaveat, rateCaveat } from './MapLegend.tsx';
+import { MapLegend, centreWardsInView, heatCaveat, rateCaveat } from './MapLegend.tsx';
 import { preloadHeatLayer } from './map-layers.ts';
 import { monthRangeLabel } from './MonthRangeSlider.tsx';
 import { PlaceSearch } from './PlaceSearch.tsx';
@@ -206,10 +205,10 @@ function MapView({ data, shapes, wardsBase, postcodesUrl, announce }: MapViewPro
     rangeLabel,
     announce,
   });
-  // The wards whose rates the centre inflates, which the legend's rate caveat names.
+  // The centre's wards, which the legend's rate caveat names when the view counts their crimes.
   const centreWards = useMemo(
-    () => data.wards.filter(isCentreWard).map((ward) => ward.name),
-    [data],
+    () => centreWardsInView(data.wards, figures.totals),
+    [data, figures.totals],
   );
   const rateNote = useMemo(
     () => rateCaveat(MAP_AREA.centre, excludeCityCentre, centreWards),

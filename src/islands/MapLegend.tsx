@@ -1,11 +1,13 @@
 // What the map's colours mean: the choropleth's measure, classes and window, or the heatmap's
 // relative density and what its controls do. A window without data says so instead.
+import { centreInflatesRate, isCentreWard } from '../lib/figures.ts';
 import { capitalise, formatRate, listInWords } from '../lib/format.ts';
 import { formatCount } from '../shared/format-count.ts';
 import { districtShown, withoutCentre, type MapArea } from '../lib/map-area.ts';
 import type { ChoroplethScale } from '../lib/map-scale.ts';
 import type { MapMeasure, MapView } from '../lib/map-state.ts';
 import { RESIDENTS_SOURCE } from '../shared/rates.ts';
+import type { Ward } from '../shared/schema.ts';
 import { HEAT_GRADIENT } from './map-layers.ts';
 import { NO_TYPES } from './use-figures.ts';
 import { foldOnEscape } from './escape-keys.ts';
@@ -29,11 +31,14 @@ export interface MapLegendProps {
   /** The area's centre (MAP_AREA.centre), whose wards' rates the caveat is about; null: none. */
   centre: MapArea['centre'];
   /**
-   * The names of the wards whose rates the centre inflates (isCentreWard): the caveat names the
-   * one ward of a centre of one (Sheffield's City), says "its wards' rates" of several, and "the
-   * wards it lies in" when none holds many of its residents.
+   * The centre's wards (isCentreWard), each with whether the view counts any of its crimes: the
+   * caveat names the one ward of a centre of one (Sheffield's City), says "its wards' rates" of
+   * several, and "the wards it lies in" when none holds many of its residents. A centre ward
+   * the view counts no crime of has a rate of 0, which nothing inflates (centreInflatesRate):
+   * left out of the caveat, which says nothing of the centre when the view counts none of
+   * its wards' crimes.
    */
-  centreWards: readonly string[];
+  centreWards: readonly CentreWardInView[];
   /** The centre's crimes and residents are left out of the figures. */
   excludeCityCentre: boolean;
   /**
@@ -96,25 +101,50 @@ const HEAT_BAR = `linear-gradient(to right, ${Object.entries(HEAT_GRADIENT)
   .map(([stop, colour]) => `${colour} ${Number(stop) * 100}%`)
   .join(', ')})`;
 
+/** A ward of the centre (isCentreWard) as the map's view has it. */
+export interface CentreWardInView {
+  name: string;
+  /** Whether the view counts any of its crimes: its rate is then inflated (centreInflatesRate). */
+  counted: boolean;
+}
+
+/**
+ * The centre's wards (isCentreWard) among `wards`, each counted when `totals` (crimes per ward
+ * index, Figures.totals) has any of its crimes.
+ */
+export function centreWardsInView(
+  wards: readonly Pick<Ward, 'name' | 'population' | 'cityCentreResidents'>[],
+  totals: ArrayLike<number>,
+): CentreWardInView[] {
+  return wards.flatMap((ward, i) =>
+    isCentreWard(ward)
+      ? [{ name: ward.name, counted: centreInflatesRate(ward, totals[i] ?? 0) }]
+      : [],
+  );
+}
+
 /**
  * What the rates divide by, and what the centre does to them (see MapArea['centre']);
- * `centreWards`: the names of the wards whose rates it inflates (MapLegendProps).
+ * `centreWards`: the centre's wards, as the view has them (MapLegendProps).
  */
 export function rateCaveat(
   centre: MapArea['centre'],
   excluded: boolean,
-  centreWards: readonly string[],
+  centreWards: readonly CentreWardInView[],
 ): string {
   const residents = `Rates divide by residents (${RESIDENTS_SOURCE})`;
   if (centre === null) return `${residents}.`;
   if (excluded) {
     return `${residents}, without the ${centre.label}'s residents (${centre.description}), whose crimes are left out too.`;
   }
-  const [one] = centreWards;
+  const counted = centreWards.filter((ward) => ward.counted).map((ward) => ward.name);
+  // Rates of 0 alone: nothing is inflated.
+  if (centreWards.length > 0 && counted.length === 0) return `${residents}.`;
+  const [one] = counted;
   const inflated =
-    centreWards.length === 1 && one !== undefined
+    counted.length === 1 && one !== undefined
       ? `the ${one} ward's rate is`
-      : centreWards.length === 0
+      : counted.length === 0
         ? 'the rates of the wards it lies in are'
         : "its wards' rates are";
   return `${residents}. Far more people work in, visit and go out in the ${centre.label} (${centre.description}) than live there, so ${inflated} inflated: crimes per resident, not the risk to a person who is there.`;

@@ -3,11 +3,18 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { isCentreWard } from '../../../src/lib/figures.ts';
-import { MapLegend, type MapLegendProps } from '../../../src/islands/MapLegend.tsx';
+import {
+  centreWardsInView,
+  MapLegend,
+  type CentreWardInView,
+  type MapLegendProps,
+} from '../../../src/islands/MapLegend.tsx';
 import { LEEDS_MAP_AREA } from '../../../src/lib/map-area.ts';
 import { RESIDENTS_SOURCE } from '../../../src/shared/rates.ts';
 import { choroplethScale } from '../../../src/lib/map-scale.ts';
 import { allText, listItems, textOf } from '../../support/vnode-text.ts';
+import { figuresOf, readMapData } from '../../support/map-figures.ts';
+import { CRIME_TYPES } from '../../../src/shared/constants.ts';
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -15,12 +22,15 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 // colours from it, which the rate caveat does not use.
 vi.mock('../../../src/islands/map-layers.ts', () => ({ HEAT_GRADIENT: { 1: '#000000' } }));
 
-/** The names of the wards whose rates the centre inflates, in a district's committed site data. */
-function centreWardsOf(siteData: string): string[] {
+/**
+ * The wards whose rates the centre inflates, in a district's committed site data, each as a
+ * view that counts some of its crimes has it.
+ */
+function centreWardsOf(siteData: string): CentreWardInView[] {
   const { wards } = JSON.parse(readFileSync(new URL(siteData, import.meta.url), 'utf8')) as {
     wards: { name: string; population: number; cityCentreResidents: number }[];
   };
-  return wards.filter(isCentreWard).map((ward) => ward.name);
+  return wards.filter(isCentreWard).map((ward) => ({ name: ward.name, counted: true }));
 }
 const LEEDS_CENTRE_WARDS = centreWardsOf('../../../src/data/site-data.json');
 const SHEFFIELD_CENTRE_WARDS = centreWardsOf('../../../data/areas/sheffield/output/site-data.json');
@@ -77,7 +87,7 @@ describe('MapLegend(props) rate caveat', () => {
 
   it("says Sheffield's one centre ward's rate is inflated, by its name, not its wards' rates", () => {
     // Sheffield's centre is the City ward (area.json centre.wards); src/lib/area.ts describes it.
-    expect(SHEFFIELD_CENTRE_WARDS).toEqual(['City']);
+    expect(SHEFFIELD_CENTRE_WARDS).toEqual([{ name: 'City', counted: true }]);
     const text = caveat({
       ...RATE_LEGEND,
       centre: { label: 'city centre', description: 'the City ward' },
@@ -101,6 +111,30 @@ describe('MapLegend(props) rate caveat', () => {
     expect(caveat({ ...RATE_LEGEND, centreWards: [] })).toContain(
       'than live there, so the rates of the wards it lies in are inflated:',
     );
+  });
+
+  it('names only the centre wards whose crimes the view counts: a rate of 0 is not inflated', () => {
+    expect(LEEDS_CENTRE_WARDS.length).toBeGreaterThan(1);
+    for (const quiet of LEEDS_CENTRE_WARDS) {
+      const wards = LEEDS_CENTRE_WARDS.map((w) => ({ ...w, counted: w !== quiet }));
+      const counted = wards.filter((w) => w.counted);
+      const text = caveat({ ...RATE_LEGEND, centreWards: wards });
+      expect(text).toContain(
+        counted.length === 1
+          ? `than live there, so the ${counted[0]!.name} ward's rate is inflated:`
+          : "than live there, so its wards' rates are inflated:",
+      );
+      expect(text).not.toContain(`the ${quiet.name} ward`);
+    }
+  });
+
+  it("says nothing of the centre when the view counts none of its wards' crimes", () => {
+    for (const centreWards of [LEEDS_CENTRE_WARDS, SHEFFIELD_CENTRE_WARDS]) {
+      const quiet = centreWards.map((w) => ({ ...w, counted: false }));
+      expect(caveat({ ...RATE_LEGEND, centreWards: quiet })).toBe(
+        `Rates divide by residents (${RESIDENTS_SOURCE}).`,
+      );
+    }
   });
 
   it('is left out for counts', () => {
@@ -208,4 +242,41 @@ describe('MapLegend(props) with the centre left out', () => {
       'Relative to the busiest place in Leeds for',
     );
   });
+});
+
+describe('centreWardsInView(wards, totals)', () => {
+  it.each(['leeds', 'sheffield'] as const)(
+    '%s: counts a centre ward in a view just when the view counts some of its crimes, each type alone in each month alone',
+    (district) => {
+      const data = readMapData(district);
+      // The district's own centre wards, and its quietest ward made one (every resident the
+      // centre's), as a near-empty centre ward would be: some views count none of its crimes.
+      const all = figuresOf(data, { view: 'wards' }).totals;
+      const quietest = data.wards
+        .map((_, i) => i)
+        .reduce((min, i) => ((all[i] ?? 0) < (all[min] ?? 0) ? i : min));
+      const wards = data.wards.map((w, i) =>
+        i === quietest ? { ...w, cityCentreResidents: w.population } : w,
+      );
+      const centre = wards.flatMap((w, i) => (isCentreWard(w) ? [i] : []));
+      expect(centre.length, district).toBeGreaterThan(1);
+      const seen = { quiet: 0, counted: 0 };
+      for (const type of CRIME_TYPES) {
+        for (const month of data.months) {
+          const { totals, noData } = figuresOf(data, { types: [type], from: month, to: month });
+          if (noData) continue;
+          const inView = centreWardsInView(wards, totals);
+          expect(inView.map((w) => w.name)).toEqual(centre.map((i) => wards[i]!.name));
+          for (const [k, ward] of centre.entries()) {
+            const counted = (totals[ward] ?? 0) > 0;
+            expect(inView[k]!.counted, `${district} ${type} ${month}`).toBe(counted);
+            seen[counted ? 'counted' : 'quiet'] += 1;
+          }
+        }
+      }
+      // Both kinds of view are met in each district's data.
+      expect(seen.quiet, district).toBeGreaterThan(0);
+      expect(seen.counted, district).toBeGreaterThan(0);
+    },
+  );
 });

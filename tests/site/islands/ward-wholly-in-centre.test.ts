@@ -124,7 +124,7 @@ describe('the City ward with the centre left out', () => {
       rateUnit: figures.rateUnit,
       noun: figures.noun,
       centre: SHEFFIELD.centre,
-      centreWards: ['City'],
+      centreWards: [{ name: 'City', counted: true }],
       excludeCityCentre: true,
       leftOut: ['City'],
       district: SHEFFIELD.district,
