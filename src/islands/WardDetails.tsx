@@ -89,7 +89,7 @@ function WardFigures(props: WardDetailsProps) {
       </dd>
       <dt>Rank</dt>
       <dd id="crime-map-ward-rank">
-        {rank === null ? 'not ranked (no residents)' : rankInWords(figures, rank)}
+        {rank === null ? 'not ranked (no residents)' : rankInWords(figures, rank, area.centre)}
       </dd>
     </dl>
   );

@@ -87,7 +87,9 @@ export interface Figures {
  * A ward's rank in words, "3rd (tied) of 33 by rate": ties among `figures.ranking`, out of the
  * wards ranked. Wards without residents have no rate and no rank, and wards wholly in the
  * centre left out (figures.leftOut) no value at all; both are said apart: "27th of 27 by rate
- * (1 ward without residents not ranked)", not "27th of 28". `centre`: the area's.
+ * (1 ward without residents not ranked)", not "27th of 28". With the centre left out, every
+ * ward is ranked by its figures without it, which is said: "5th of 33 by count without the
+ * city centre", not a rank a reader would take for the ward's own. `centre`: the area's.
  */
 export function rankInWords(
   figures: Figures,
@@ -103,8 +105,10 @@ export function rankInWords(
     leftOut > 0 ? `${wards(leftOut)} wholly in the ${centre?.label ?? 'centre'}` : '',
     withoutResidents > 0 ? `${wards(withoutResidents)} without residents` : '',
   ].filter((words) => words !== '');
+  const without =
+    figures.filter.excludeCityCentre && centre !== null ? ` without the ${centre.label}` : '';
   return (
-    `${ordinalWithTies(rank, ranks)} of ${ranked} by ${figures.measure}` +
+    `${ordinalWithTies(rank, ranks)} of ${ranked} by ${figures.measure}${without}` +
     (unranked.length > 0 ? ` (${unranked.join(', ')} not ranked)` : '')
   );
 }

@@ -170,14 +170,20 @@ describe('the map without the centre names it left out wherever a figure is read
         // leave them out), its rate alone when some of its residents alone are (its count is
         // the same either way), and it alone, as with the centre in, when none are: "Wetherby
         // without the city centre" would say Wetherby holds part of it.
+        // In its figures, before its rank, which is among every ward's figures without the
+        // centre and says so, whether or not the centre reaches the ward.
         const namings = (tooltip: string) =>
-          tooltip.split(`without the ${district.centre}`).length - 1;
+          tooltip.split('; ')[0]!.split(`without the ${district.centre}`).length - 1;
+        const rankWithout = new RegExp(
+          `; \\d+\\w\\w( \\(tied\\))? of \\d+ by ${measure} without the ${district.centre}( \\(|;|$)`,
+        );
         for (const ward of touched) {
           const tooltip = await tooltipOf(page, district, ward);
           expect(tooltip, query).toMatch(
             new RegExp(`^${escaped(ward.name)} without the ${district.centre}: [\\d,]+ `),
           );
           expect(namings(tooltip), `${query}: ${tooltip}`).toBe(1);
+          expect(tooltip, query).toMatch(rankWithout);
         }
         for (const ward of residentsAlone) {
           const tooltip = await tooltipOf(page, district, ward);
@@ -187,11 +193,13 @@ describe('the map without the centre names it left out wherever a figure is read
             ),
           );
           expect(namings(tooltip), `${query}: ${tooltip}`).toBe(1);
+          expect(tooltip, query).toMatch(rankWithout);
         }
         for (const ward of untouched) {
           const tooltip = await tooltipOf(page, district, ward);
           expect(tooltip, query).toMatch(new RegExp(`^${escaped(ward.name)}: [\\d,]+ `));
           expect(namings(tooltip), `${query}: ${tooltip}`).toBe(0);
+          expect(tooltip, query).toMatch(rankWithout);
         }
         expect(await seriousA11yViolations(page), query).toEqual([]);
       }

@@ -63,6 +63,7 @@ function detailsOf(
     chart: root.querySelector('svg[role="img"]')?.getAttribute('aria-label') ?? null,
     summaries: root.querySelectorAll('summary').map((s) => text(s)),
     leftOut: text(root.querySelector('#crime-map-ward-left-out')),
+    rank: text(root.querySelector('#crime-map-ward-rank')),
   };
 }
 
@@ -100,6 +101,11 @@ describe('WardDetails(props) with the centre left out, on the committed data', (
           expect(details.rateTerm, at).toBe(`Rate${changed.has(i) ? without : ''}`);
           expect(details.rate, at).toMatch(
             new RegExp(` \\(${escaped(area.district)}${without}: [\\d.,]+\\)$`),
+          );
+          // Every ward's rank is among the wards' figures without the centre, whether or not
+          // it reaches the ward: a rank read alone would pass for the ward's rank with it.
+          expect(details.rank, at).toMatch(
+            new RegExp(`^\\d+\\w\\w( \\(tied\\))? of \\d+ by count${without}( \\(|$)`),
           );
           expect(details.caption, at).toMatch(new RegExp(`^${noun} per month${named}, \\d+ `));
           expect(details.chart, at).toMatch(
@@ -143,6 +149,7 @@ describe('WardDetails(props) with the centre left out, on the committed data', (
           );
           expect(details.summaries, at).toEqual(['By crime type', 'Monthly figures']);
           expect(details.leftOut, at).toBeNull();
+          expect(details.rank, at).toMatch(/^\d+\w\w( \(tied\))? of \d+ by count$/);
         });
       }
     },

@@ -88,10 +88,17 @@ describe('wardLabel(data, figures, i, area) with the centre left out, on the com
       const out = figuresOf(data, { view: 'wards', measure, excludeCityCentre: true });
       const inside = figuresOf(data, { view: 'wards', measure });
       const label = `without the ${area.centre!.label}`;
-      const times = (text: string) => text.split(label).length - 1;
+      // In a ward's figures, before its rank: every ward's rank is among the wards' figures
+      // without the centre, which the rank says (rankInWords), whether or not it reaches the ward.
+      const times = (text: string) => text.split('; ')[0]!.split(label).length - 1;
       const kinds = { crimes: 0, residents: 0, plain: 0 };
       data.wards.forEach((w, i) => {
         const text = wardLabel(data, out, i, area);
+        if (out.rankOf.get(i) != null) {
+          expect(text, w.name).toMatch(
+            new RegExp(`; \\d+\\w\\w( \\(tied\\))? of \\d+ by ${measure} ${label}( \\(|;|$)`),
+          );
+        }
         if (out.leftOut.has(i)) {
           // Wholly in the centre: said so, and not given figures (ward-wholly-in-centre.test.ts).
           expect(text).toBe(`${w.name}: wholly in the ${area.centre!.label}, which is left out`);
@@ -130,11 +137,11 @@ describe('wardLabel(data, figures, i, area) with the centre left out, on the com
       } else {
         expect(kinds).toMatchObject({ crimes: 0, residents: 0 });
       }
-      // With the centre in, no ward's tooltip names it.
+      // With the centre in, no ward's tooltip names it, nor its rank.
       data.wards.forEach((w, i) => {
         const text = wardLabel(data, inside, i, area);
         expect(text, w.name).toMatch(new RegExp(`^${escaped(w.name)}: `));
-        expect(times(text), w.name).toBe(0);
+        expect(text, w.name).not.toContain(label);
       });
     },
   );

@@ -181,25 +181,25 @@ describe('wardLabel(data, figures, i, area) with the centre left out', () => {
   it("names a ward the centre reaches without the area's centre, by count and by rate", () => {
     for (const area of [LEEDS_MAP_AREA, SHEFFIELD]) {
       expect(wardLabel(wards, figuresFor('count', true), 1, area)).toBe(
-        'Hunslet and Riverside without the city centre: 10 crimes, 2.0 per 1,000 residents over 3 months; 3rd of 3 by count',
+        'Hunslet and Riverside without the city centre: 10 crimes, 2.0 per 1,000 residents over 3 months; 3rd of 3 by count without the city centre',
       );
       expect(wardLabel(wards, figuresFor('rate', true), 1, area)).toBe(
-        'Hunslet and Riverside without the city centre: 10 crimes, 2.0 per 1,000 residents over 3 months; 3rd of 3 by rate',
+        'Hunslet and Riverside without the city centre: 10 crimes, 2.0 per 1,000 residents over 3 months; 3rd of 3 by rate without the city centre',
       );
     }
     const other = { centre: { label: 'town centre', description: 'the Town ward' } };
     expect(wardLabel(wards, figuresFor('count', true), 1, other)).toMatch(
-      /^Hunslet and Riverside without the town centre: /,
+      /^Hunslet and Riverside without the town centre: .*; 3rd of 3 by count without the town centre$/,
     );
   });
 
-  it('names a ward the centre does not reach alone, by count and by rate', () => {
+  it('names a ward the centre does not reach alone, by count and by rate, and its rank among the wards without the centre', () => {
     for (const area of [LEEDS_MAP_AREA, SHEFFIELD]) {
       expect(wardLabel(wards, figuresFor('count', true), 0, area)).toBe(
-        'Wetherby: 30 crimes, 3.0 per 1,000 residents over 3 months; 1st of 3 by count',
+        'Wetherby: 30 crimes, 3.0 per 1,000 residents over 3 months; 1st of 3 by count without the city centre',
       );
       expect(wardLabel(wards, figuresFor('rate', true), 0, area)).toBe(
-        'Wetherby: 30 crimes, 3.0 per 1,000 residents over 3 months; 1st of 3 by rate',
+        'Wetherby: 30 crimes, 3.0 per 1,000 residents over 3 months; 1st of 3 by rate without the city centre',
       );
     }
   });
@@ -207,10 +207,10 @@ describe('wardLabel(data, figures, i, area) with the centre left out', () => {
   it('names the rate alone without the centre of a ward only some of whose residents are its, by count and by rate', () => {
     for (const area of [LEEDS_MAP_AREA, SHEFFIELD]) {
       expect(wardLabel(wards, figuresFor('count', true), 2, area)).toBe(
-        'Armley: 20 crimes, 2.5 per 1,000 residents over 3 months without the city centre; 2nd of 3 by count',
+        'Armley: 20 crimes, 2.5 per 1,000 residents over 3 months without the city centre; 2nd of 3 by count without the city centre',
       );
       expect(wardLabel(wards, figuresFor('rate', true), 2, area)).toBe(
-        'Armley: 20 crimes, 2.5 per 1,000 residents over 3 months without the city centre; 2nd of 3 by rate',
+        'Armley: 20 crimes, 2.5 per 1,000 residents over 3 months without the city centre; 2nd of 3 by rate without the city centre',
       );
     }
     expect(wardLabel(wards, figuresFor('count', false), 2, LEEDS_MAP_AREA)).toBe(

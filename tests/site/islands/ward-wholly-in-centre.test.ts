@@ -98,7 +98,7 @@ describe('the City ward with the centre left out', () => {
       const last = figures.ranking.at(-2)!;
       expect(rankInWords(figures, last.rank!, SHEFFIELD.centre)).toMatch(
         new RegExp(
-          `of ${sheffield.wards.length - 1} by ${measure} \\(1 ward wholly in the city centre not ranked\\)$`,
+          `of ${sheffield.wards.length - 1} by ${measure} without the city centre \\(1 ward wholly in the city centre not ranked\\)$`,
         ),
       );
     },
