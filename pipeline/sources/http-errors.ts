@@ -295,17 +295,25 @@ export class HttpRefusedAddressError extends Error {
 
 /**
  * A request redirected MAX_REDIRECTS times without an answer (fetch's limit): round a loop
- * (a URL came back) or along a chain longer than any server needs. Asking again follows the
- * same redirects, so it fails at once; retried, it cost five times twenty-one requests.
+ * (the same request, method and URL, came back) or along a chain longer than any server
+ * needs. Asking again follows the same redirects, so it fails at once; retried like a lost
+ * connection, every attempt cost twenty-one requests (126 with the default retries).
+ * `hops`: the requests sent, the first and each redirect's; `next`: where the last one led.
  */
 export class HttpRedirectLoopError extends Error {
-  constructor(method: string, url: string, hops: readonly string[], next: string) {
-    const back = hops.includes(next);
+  constructor(
+    method: string,
+    url: string,
+    hops: readonly { method: string; url: string }[],
+    next: { method: string; url: string },
+  ) {
+    // A POST answered 303 comes back as a GET of the same URL: another request, no loop yet.
+    const back = hops.some((hop) => hop.method === next.method && hop.url === next.url);
     super(
       `${method} ${shortUrl(url)} was redirected ${hops.length - 1} times without an answer ` +
         (back
-          ? `and then back to ${shortUrl(next)}, where it had been: the redirects go round a loop`
-          : `and then on to ${shortUrl(next)}: more redirects than fetch follows`) +
+          ? `and then back to ${shortUrl(next.url)}, where it had been: the redirects go round a loop`
+          : `and then on to ${shortUrl(next.url)}: more redirects than fetch follows`) +
         '. Check the address asked for (its setting); if it is right, the server is at fault: ' +
         'run again later, or report it to whoever runs that server',
     );

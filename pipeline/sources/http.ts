@@ -291,11 +291,11 @@ export class HttpClient {
 
     arm();
     let hop: HopRequest = { url: href, method, headers: options.headers ?? {}, body: options.body };
-    /** The URLs asked so far, the first and each a redirect led to (HttpRedirectLoopError). */
-    const hops: string[] = [];
+    /** The requests sent so far, the first and each a redirect led to (HttpRedirectLoopError). */
+    const hops: { method: string; url: string }[] = [];
     let response: Response;
     for (let redirects = 0; ; redirects += 1) {
-      hops.push(hop.url);
+      hops.push({ method: hop.method, url: hop.url });
       try {
         response = await this.fetchImpl(hop.url, {
           method: hop.method,
@@ -314,7 +314,7 @@ export class HttpClient {
       try {
         next = redirectedRequest(hop, response.status, response.headers.get('location'));
         if (next !== undefined && redirects === MAX_REDIRECTS) {
-          throw new HttpRedirectLoopError(method, href, hops, next.url);
+          throw new HttpRedirectLoopError(method, href, hops, next);
         }
       } catch (error) {
         disarm();

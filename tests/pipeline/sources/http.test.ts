@@ -283,6 +283,27 @@ describe('HttpClient against a replay server', () => {
     expect(logs).toEqual([]);
   });
 
+  it('json() does not call a POST answered 303 and led back to its URL as a GET a loop: another request, on along a longer chain', async () => {
+    // POST /query is answered 303 (see the result elsewhere, as a GET); 19 more redirects lead
+    // to a GET of /query, which the request never sent.
+    server.route('POST', '/query', [{ status: 303, headers: { location: '/result/0' } }]);
+    for (let i = 0; i < 19; i += 1) {
+      server.route('GET', `/result/${i}`, [
+        { status: 302, headers: { location: `/result/${i + 1}` } },
+      ]);
+    }
+    server.route('GET', '/result/19', [{ status: 302, headers: { location: '/query' } }]);
+    const error = await client
+      .json(`${server.url}query`, { method: 'POST', body: '{}' })
+      .catch((e: unknown) => e);
+    expect((error as Error).cause).toBeInstanceOf(HttpRedirectLoopError);
+    expect((error as Error).message).toMatch(
+      `POST ${server.url}query was redirected 20 times without an answer and then on to ` +
+        `${server.url}query: more redirects than fetch follows.`,
+    );
+    expect(server.requests).toHaveLength(21);
+  });
+
   it('buffer() names where a redirect led when that connection is cut mid-body', async () => {
     const body = Buffer.alloc(50_000, 7);
     server.route('GET', '/latest.zip', [{ status: 302, headers: { location: '/2025-03.zip' } }]);
