@@ -207,8 +207,8 @@ function MapView({ data, shapes, wardsBase, postcodesUrl, announce }: MapViewPro
   });
   // The centre's wards, which the legend's rate caveat names when the view counts their crimes.
   const centreWards = useMemo(
-    () => centreWardsInView(data.wards, figures.totals),
-    [data, figures.totals],
+    () => centreWardsInView(data.wards, figures.noData ? null : figures.totals),
+    [data, figures.noData, figures.totals],
   );
   const rateNote = useMemo(
     () => rateCaveat(MAP_AREA.centre, excludeCityCentre, centreWards),

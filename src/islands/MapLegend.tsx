@@ -110,15 +110,21 @@ export interface CentreWardInView {
 
 /**
  * The centre's wards (isCentreWard) among `wards`, each counted when `totals` (crimes per ward
- * index, Figures.totals) has any of its crimes.
+ * index, Figures.totals) has any of its crimes. `totals` null: no view counts anything (no
+ * month with data, no type chosen), and the caveat speaks of the centre's wards in general.
  */
 export function centreWardsInView(
   wards: readonly Pick<Ward, 'name' | 'population' | 'cityCentreResidents'>[],
-  totals: ArrayLike<number>,
+  totals: ArrayLike<number> | null,
 ): CentreWardInView[] {
   return wards.flatMap((ward, i) =>
     isCentreWard(ward)
-      ? [{ name: ward.name, counted: centreInflatesRate(ward, totals[i] ?? 0) }]
+      ? [
+          {
+            name: ward.name,
+            counted: totals === null || centreInflatesRate(ward, totals[i] ?? 0),
+          },
+        ]
       : [],
   );
 }
@@ -146,7 +152,9 @@ export function rateCaveat(
       ? `the ${one} ward's rate is`
       : counted.length === 0
         ? 'the rates of the wards it lies in are'
-        : "its wards' rates are";
+        : counted.length < centreWards.length
+          ? `the rates of ${listInWords(counted)} are`
+          : "its wards' rates are";
   return `${residents}. Far more people work in, visit and go out in the ${centre.label} (${centre.description}) than live there, so ${inflated} inflated: crimes per resident, not the risk to a person who is there.`;
 }
 

@@ -137,6 +137,22 @@ describe('MapLegend(props) rate caveat', () => {
     }
   });
 
+  it('names the counted centre wards, not "its wards", when some of three or more are quiet', () => {
+    const wards = [
+      { name: 'Castle', counted: true },
+      { name: 'Market', counted: false },
+      { name: 'Riverside', counted: true },
+    ];
+    const text = caveat({ ...RATE_LEGEND, centreWards: wards });
+    expect(text).toContain(
+      'than live there, so the rates of Castle and Riverside are inflated: crimes per resident',
+    );
+    expect(text).not.toMatch(/Market|its wards'/);
+    expect(
+      caveat({ ...RATE_LEGEND, centreWards: wards.map((w) => ({ ...w, counted: true })) }),
+    ).toContain("than live there, so its wards' rates are inflated:");
+  });
+
   it('is left out for counts', () => {
     expect(caveat({ ...RATE_LEGEND, measure: 'count' })).toBeNull();
     expect(caveat({ ...RATE_LEGEND, measure: 'count', centre: null })).toBeNull();
@@ -245,6 +261,19 @@ describe('MapLegend(props) with the centre left out', () => {
 });
 
 describe('centreWardsInView(wards, totals)', () => {
+  it('counts every centre ward when no view counts anything (no month with data, no type)', () => {
+    const data = readMapData('leeds');
+    const centre = data.wards.filter(isCentreWard).map((w) => w.name);
+    expect(centre.length).toBeGreaterThan(1);
+    expect(centreWardsInView(data.wards, null)).toEqual(
+      centre.map((name) => ({ name, counted: true })),
+    );
+    // Against the figures of no type chosen, which count nothing.
+    const { totals, noData } = figuresOf(data, { types: [] });
+    expect(noData).toBe(true);
+    expect(centreWardsInView(data.wards, totals).every((w) => !w.counted)).toBe(true);
+  });
+
   it.each(['leeds', 'sheffield'] as const)(
     '%s: counts a centre ward in a view just when the view counts some of its crimes, each type alone in each month alone',
     (district) => {
