@@ -155,3 +155,19 @@ describe('WardDetails(props) with the centre left out, on the committed data', (
     },
   );
 });
+
+describe("WardDetails(props)'s rank with the centre left out", () => {
+  it("names the area's own centre, whatever its label", () => {
+    const data = readMapData('leeds');
+    const figures = figuresOf(data, { view: 'wards', excludeCityCentre: true });
+    for (const label of ['town centre', 'city centre']) {
+      const area = { district: 'Leeds', centre: { label, description: '' } };
+      for (const ward of [0, data.wards.length - 1]) {
+        const { rank } = detailsOf(data, figures, ward, area);
+        expect(rank, `${label}: ${data.wards[ward]!.name}`).toMatch(
+          new RegExp(`^\\d+\\w\\w( \\(tied\\))? of \\d+ by count without the ${label}$`),
+        );
+      }
+    }
+  });
+});
