@@ -205,8 +205,13 @@ export function topStreets(months: readonly WardStreets[], wardCode: string): Wa
     }
   }
   const top: { location: string; count: number }[] = [];
+  // Then by the names' code units: localeCompare calls some different names equal (a name
+  // with an accent as one character or as two, a soft hyphen), whose order would then be the
+  // rows'.
   const before = (a: { location: string; count: number }, b: typeof a) =>
-    b.count - a.count || a.location.localeCompare(b.location);
+    b.count - a.count ||
+    a.location.localeCompare(b.location) ||
+    (a.location < b.location ? -1 : a.location > b.location ? 1 : 0);
   for (const [location, count] of totals) {
     const street = { location, count };
     const last = top.at(-1);
