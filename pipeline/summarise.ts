@@ -281,10 +281,11 @@ function sortedRecord<V, R>(map: Map<string, V>, convert: (value: V) => R): Reco
 
 /**
  * `map` as a record (as sortedRecord, no prototype) with its keys in the order the month's rows
- * first gave them, which the same rows always give: a month's cached summary is still the same
- * bytes for the same input, and what reads a ward's outcomes and streets orders them itself
- * (aggregate.ts: outcome categories sorted, top streets by count then name). Sorting every
- * ward's streets and outcomes each month took each month worker about 0.3 s at full scale.
+ * first gave them (but for keys that read as array indexes, "12", which an object lists first,
+ * in numeric order), which the same rows always give: a month's cached summary is still the
+ * same bytes for the same input, and what reads a ward's outcomes and streets orders them
+ * itself (aggregate.ts: outcome categories sorted, top streets by count then name). Sorting
+ * every ward's streets and outcomes each month took each month worker about 0.3 s at full scale.
  */
 function recordOf<V, R>(map: Map<string, V>, convert: (value: V) => R): Record<string, R> {
   const record = Object.create(null) as Record<string, R>;

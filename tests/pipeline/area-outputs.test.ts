@@ -1,8 +1,11 @@
 // The committed Sheffield outputs (data/areas/sheffield/output/: what `AREA=sheffield npm run
 // build` serves on a fresh clone) are what an offline run of the committed Sheffield months
-// makes, byte for byte, so they cannot go stale without this test failing. The months are
-// copied with the modification time they are published with (a month's fetchedAt, and so the
-// site data's generatedAt, is its files' newest modification time, as for the Leeds sample).
+// makes, byte for byte, so they cannot go stale without this test failing. A yearly download
+// whose rows are the same is the committed file itself, as a refresh keeps it whatever zlib
+// settings made it (downloads.ts: its content hash, of the rows, decides); one whose rows
+// changed is compressed anew and differs. The months are copied with the modification time
+// they are published with (a month's fetchedAt, and so the site data's generatedAt, is its
+// files' newest modification time, as for the Leeds sample).
 import { cp, mkdtemp, readdir, readFile, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
