@@ -8,12 +8,15 @@ import { h } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { WardDetails, type WardDetailsProps } from '../../src/islands/WardDetails.tsx';
 import { useFigures, type Figures } from '../../src/islands/use-figures.ts';
+import { isCentreWard } from '../../src/lib/figures.ts';
 import { defaultState, type MapViewState } from '../../src/lib/map-state.ts';
+import { CRIME_TYPES } from '../../src/shared/constants.ts';
 import {
   decodeMapData,
   FLAG_CITY_CENTRE,
   NO_WARD,
   type MapData,
+  type MapWard,
 } from '../../src/shared/map-data.ts';
 
 /** The committed map data of Leeds (public/) and of another district (its output folder). */
@@ -37,6 +40,38 @@ export function figuresOf(data: MapData, change: Partial<MapViewState>): Figures
   renderToString(h(Probe, {}));
   if (figures === undefined) throw new Error('useFigures gave no figures');
   return figures;
+}
+
+/**
+ * A district's wards with its quietest ward (fewest crimes in all the data) made a centre ward
+ * (every resident the centre's), as a near-empty centre ward would be, and the centre wards
+ * (isCentreWard) among them, its own and that one: some views count none of the quietest's
+ * crimes.
+ */
+export function withQuietestAsCentre(data: MapData): { wards: MapWard[]; centre: number[] } {
+  const totals = figuresOf(data, { view: 'wards' }).totals;
+  const quietest = data.wards
+    .map((_, i) => i)
+    .reduce((min, i) => ((totals[i] ?? 0) < (totals[min] ?? 0) ? i : min));
+  const wards = data.wards.map((w, i) =>
+    i === quietest ? { ...w, cityCentreResidents: w.population } : w,
+  );
+  return { wards, centre: wards.flatMap((w, i) => (isCentreWard(w) ? [i] : [])) };
+}
+
+/**
+ * The figures of each crime type alone in each month alone, with the type and month, for the
+ * months with data (a month without data shows no figures at all).
+ */
+export function* singleTypeMonthViews(
+  data: MapData,
+): Generator<{ type: string; month: string; figures: Figures }> {
+  for (const type of CRIME_TYPES) {
+    for (const month of data.months) {
+      const figures = figuresOf(data, { types: [type], from: month, to: month });
+      if (!figures.noData) yield { type, month, figures };
+    }
+  }
 }
 
 /**

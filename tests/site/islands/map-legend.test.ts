@@ -13,8 +13,12 @@ import { LEEDS_MAP_AREA } from '../../../src/lib/map-area.ts';
 import { RESIDENTS_SOURCE } from '../../../src/shared/rates.ts';
 import { choroplethScale } from '../../../src/lib/map-scale.ts';
 import { allText, listItems, textOf } from '../../support/vnode-text.ts';
-import { figuresOf, readMapData } from '../../support/map-figures.ts';
-import { CRIME_TYPES } from '../../../src/shared/constants.ts';
+import {
+  figuresOf,
+  readMapData,
+  singleTypeMonthViews,
+  withQuietestAsCentre,
+} from '../../support/map-figures.ts';
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -278,29 +282,17 @@ describe('centreWardsInView(wards, totals)', () => {
     '%s: counts a centre ward in a view just when the view counts some of its crimes, each type alone in each month alone',
     (district) => {
       const data = readMapData(district);
-      // The district's own centre wards, and its quietest ward made one (every resident the
-      // centre's), as a near-empty centre ward would be: some views count none of its crimes.
-      const all = figuresOf(data, { view: 'wards' }).totals;
-      const quietest = data.wards
-        .map((_, i) => i)
-        .reduce((min, i) => ((all[i] ?? 0) < (all[min] ?? 0) ? i : min));
-      const wards = data.wards.map((w, i) =>
-        i === quietest ? { ...w, cityCentreResidents: w.population } : w,
-      );
-      const centre = wards.flatMap((w, i) => (isCentreWard(w) ? [i] : []));
+      // The district's own centre wards, and its quietest ward made one.
+      const { wards, centre } = withQuietestAsCentre(data);
       expect(centre.length, district).toBeGreaterThan(1);
       const seen = { quiet: 0, counted: 0 };
-      for (const type of CRIME_TYPES) {
-        for (const month of data.months) {
-          const { totals, noData } = figuresOf(data, { types: [type], from: month, to: month });
-          if (noData) continue;
-          const inView = centreWardsInView(wards, totals);
-          expect(inView.map((w) => w.name)).toEqual(centre.map((i) => wards[i]!.name));
-          for (const [k, ward] of centre.entries()) {
-            const counted = (totals[ward] ?? 0) > 0;
-            expect(inView[k]!.counted, `${district} ${type} ${month}`).toBe(counted);
-            seen[counted ? 'counted' : 'quiet'] += 1;
-          }
+      for (const { type, month, figures } of singleTypeMonthViews(data)) {
+        const inView = centreWardsInView(wards, figures.totals);
+        expect(inView.map((w) => w.name)).toEqual(centre.map((i) => wards[i]!.name));
+        for (const [k, ward] of centre.entries()) {
+          const counted = (figures.totals[ward] ?? 0) > 0;
+          expect(inView[k]!.counted, `${district} ${type} ${month}`).toBe(counted);
+          seen[counted ? 'counted' : 'quiet'] += 1;
         }
       }
       // Both kinds of view are met in each district's data.

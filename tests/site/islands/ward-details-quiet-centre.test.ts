@@ -4,10 +4,13 @@
 // (and the district's quietest ward made one) with each crime type alone in each month alone:
 // some views count none of a ward's crimes, others some.
 import { describe, expect, it } from 'vitest';
-import { isCentreWard } from '../../../src/lib/figures.ts';
-import { CRIME_TYPES } from '../../../src/shared/constants.ts';
 import type { MapArea } from '../../../src/lib/map-area.ts';
-import { figuresOf, readMapData, renderedWardDetails } from '../../support/map-figures.ts';
+import {
+  readMapData,
+  renderedWardDetails,
+  singleTypeMonthViews,
+  withQuietestAsCentre,
+} from '../../support/map-figures.ts';
 
 const CENTRE: MapArea['centre'] = { label: 'city centre', description: 'the centre' };
 
@@ -16,23 +19,11 @@ describe("WardDetails(props)'s centre note on a centre ward", () => {
     '%s: is given with a rate above 0 and never with a rate of 0',
     (district) => {
       const data = readMapData(district);
-      // The district's own centre wards, and its quietest ward made one (every resident the
-      // centre's), as a near-empty centre ward would be.
-      const totals = figuresOf(data, { view: 'wards' }).totals;
-      const quietest = data.wards
-        .map((_, i) => i)
-        .reduce((min, i) => ((totals[i] ?? 0) < (totals[min] ?? 0) ? i : min));
-      const wards = data.wards.map((w, i) =>
-        i === quietest ? { ...w, cityCentreResidents: w.population } : w,
-      );
-      const centreWards = wards.flatMap((w, i) => (isCentreWard(w) ? [i] : []));
+      // The district's own centre wards, and its quietest ward made one.
+      const { wards, centre: centreWards } = withQuietestAsCentre(data);
       expect(centreWards.length, district).toBeGreaterThan(1);
       const seen = { quiet: 0, counted: 0 };
-      const views = CRIME_TYPES.flatMap((type) => data.months.map((month) => ({ type, month })));
-      for (const { type, month } of views) {
-        const figures = figuresOf(data, { types: [type], from: month, to: month });
-        // A month without data shows no figures at all.
-        if (figures.noData) continue;
+      for (const { type, month, figures } of singleTypeMonthViews(data)) {
         for (const ward of centreWards) {
           const at = `${district}: ${data.wards[ward]!.name}, ${type}, ${month}`;
           const root = renderedWardDetails({
