@@ -1,7 +1,7 @@
 // A ward's details beside the map: crimes, rate, rank, types, its last 24 months and the link
 // to its report. A non-modal dialog: it takes focus when a ward is picked, and Escape or the
 // close button hands focus back (use-ward-focus.ts).
-import { MAP_AREA, districtShown, type MapArea } from '../lib/map-area.ts';
+import { MAP_AREA, centreLeftOut, districtShown, type MapArea } from '../lib/map-area.ts';
 import { useMemo } from 'preact/hooks';
 import type { MapData, MapWard } from '../shared/map-data.ts';
 import { centreInflatesRate, centreInflationSentence } from '../lib/figures.ts';
@@ -50,7 +50,7 @@ function leftOutOfWard(
   ward: number,
   centre: MapArea['centre'],
 ): string {
-  return centre !== null && changed.has(ward) ? ` without the ${centre.label}` : '';
+  return centreLeftOut(changed.has(ward), centre);
 }
 
 function WardFigures(props: WardDetailsProps) {

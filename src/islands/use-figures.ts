@@ -11,7 +11,7 @@ import {
   wardsWhollyInCentre,
   type MapFilter,
 } from '../lib/map-filter.ts';
-import { MAP_AREA, type MapArea } from '../lib/map-area.ts';
+import { centreLeftOut, MAP_AREA, type MapArea } from '../lib/map-area.ts';
 import { rankWardsBy, rateUnit, wardRate, wardRates, type RankedWard } from '../lib/map-rates.ts';
 import { countedNoun, ordinalWithTies, plural } from '../lib/format.ts';
 import { choroplethScale, choroplethValues, type ChoroplethScale } from '../lib/map-scale.ts';
@@ -105,8 +105,7 @@ export function rankInWords(
     leftOut > 0 ? `${wards(leftOut)} wholly in the ${centre?.label ?? 'centre'}` : '',
     withoutResidents > 0 ? `${wards(withoutResidents)} without residents` : '',
   ].filter((words) => words !== '');
-  const without =
-    figures.filter.excludeCityCentre && centre !== null ? ` without the ${centre.label}` : '';
+  const without = centreLeftOut(figures.filter.excludeCityCentre, centre);
   return (
     `${ordinalWithTies(rank, ranks)} of ${ranked} by ${figures.measure}${without}` +
     (unranked.length > 0 ? ` (${unranked.join(', ')} not ranked)` : '')

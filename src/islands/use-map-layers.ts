@@ -11,7 +11,7 @@ import {
 import type { FeatureCollection, Geometry } from 'geojson';
 import type { MapData } from '../shared/map-data.ts';
 import { formatRate } from '../lib/format.ts';
-import { MAP_AREA, type MapArea } from '../lib/map-area.ts';
+import { MAP_AREA, centreLeftOut, type MapArea } from '../lib/map-area.ts';
 import { formatCount } from '../shared/format-count.ts';
 import { pointTotals } from '../lib/map-filter.ts';
 import { choroplethValues } from '../lib/map-scale.ts';
@@ -87,7 +87,7 @@ export function wardLabel(
   const count = figures.totals[i] ?? 0;
   const rate = figures.rates[i] ?? null;
   const rank = figures.rankOf.get(i) ?? null;
-  const without = centre === null ? '' : ` without the ${centre.label}`;
+  const without = centreLeftOut(centre !== null, centre);
   // Named once: before the count, it holds for the rate too, whose crimes are the count's.
   const countChanged = figures.countWithoutCentre.has(i);
   const rateOnly = !countChanged && figures.rateWithoutCentre.has(i);

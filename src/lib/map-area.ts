@@ -54,9 +54,16 @@ export function withoutCentre(
   excludeCityCentre: boolean,
   area: Pick<MapArea, 'district' | 'centre'> = MAP_AREA,
 ): string | null {
-  return excludeCityCentre && area.centre !== null
-    ? `${area.district} without the ${area.centre.label}`
-    : null;
+  const words = centreLeftOut(excludeCityCentre, area.centre);
+  return words === '' ? null : `${area.district}${words}`;
+}
+
+/**
+ * " without the city centre" after a figure (a count, a rate, a rank) that the centre left out
+ * changes (`leftOut`), in the area's words; "" otherwise, and for an area without a centre.
+ */
+export function centreLeftOut(leftOut: boolean, centre: MapArea['centre']): string {
+  return leftOut && centre !== null ? ` without the ${centre.label}` : '';
 }
 
 /** The district as the figures cover it: "Leeds", or "Leeds without the city centre". */
