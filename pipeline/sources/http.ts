@@ -294,7 +294,7 @@ export class HttpClient {
     /** The requests sent so far, the first and each a redirect led to (HttpRedirectLoopError). */
     const hops: { method: string; url: string }[] = [];
     let response: Response;
-    for (let redirects = 0; ; redirects += 1) {
+    for (;;) {
       hops.push({ method: hop.method, url: hop.url });
       try {
         response = await this.fetchImpl(hop.url, {
@@ -313,7 +313,8 @@ export class HttpClient {
       let next: HopRequest | undefined;
       try {
         next = redirectedRequest(hop, response.status, response.headers.get('location'));
-        if (next !== undefined && redirects === MAX_REDIRECTS) {
+        // Every request sent but the first was a redirect's.
+        if (next !== undefined && hops.length - 1 === MAX_REDIRECTS) {
           throw new HttpRedirectLoopError(method, href, hops, next);
         }
       } catch (error) {
