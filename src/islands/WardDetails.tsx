@@ -7,7 +7,13 @@ import type { MapData, MapWard } from '../shared/map-data.ts';
 import { centreInflatesRate, centreInflationSentence } from '../lib/figures.ts';
 import { capitalise, formatRate, formatShare, plural } from '../lib/format.ts';
 import { formatCount } from '../shared/format-count.ts';
-import { monthCoverage, monthlySeries, wardTypeTotals, type MapFilter } from '../lib/map-filter.ts';
+import {
+  monthCoverage,
+  monthlySeries,
+  wardCentreCrimes,
+  wardTypeTotals,
+  type MapFilter,
+} from '../lib/map-filter.ts';
 import { describeMonths, longMonth } from '../shared/months.ts';
 import { RESIDENTS_SOURCE } from '../shared/rates.ts';
 import { foldOnEscape } from './escape-keys.ts';
@@ -39,8 +45,8 @@ export interface WardDetailsProps {
 
 /**
  * What a ward's figure says it leaves out, " without the city centre", while the centre is left
- * out and changes that figure of the ward (`changed`: figures.countWithoutCentre for its count,
- * trend and tables, figures.rateWithoutCentre for its rate, the rule its tooltip follows): read
+ * out and changes that figure of the ward (`changed`: figures.countWithoutCentre for its count
+ * and table by type, figures.rateWithoutCentre for its rate, the rule its tooltip follows): read
  * alone, a count or rate of Hunslet and Riverside without the centre's crimes and residents
  * would pass for the ward's whole one. "" for a figure the centre leaves as it is (Armley's
  * count: only a few of its residents are the centre's), and while the centre is in.
@@ -176,12 +182,22 @@ export function WardDetails(props: WardDetailsProps) {
     () => (trendGaps.length > 0 ? describeMonths(trendGaps) : ''),
     [trendGaps],
   );
+  // Whether the centre left out takes some of the ward's crimes from its trend: over the
+  // trend's own months, which the window's count does not decide (a ward whose centre crimes
+  // all fall before the window has the same count either way, not the same trend).
+  const trendChanged = useMemo(
+    () =>
+      trendFilter.excludeCityCentre &&
+      (wardCentreCrimes(data, trendFilter, figures.cumulative)[ward] ?? 0) > 0,
+    [data, trendFilter, figures.cumulative, ward],
+  );
   if (w === undefined) return null;
   // Left out whole with the centre: nothing of it to count, and its trend would be drawn as
   // zeros, which are the centre's crimes left out, not months without crime.
   const leftOut = figures.leftOut.has(ward);
-  // What the count's trend and tables leave out.
+  // What the count's table by type leaves out, and what the trend and its table do.
   const without = leftOutOfWard(figures.countWithoutCentre, ward, area.centre);
+  const trendWithout = centreLeftOut(trendChanged, area.centre);
   return (
     <section
       class="crime-map__ward"
@@ -236,7 +252,7 @@ export function WardDetails(props: WardDetailsProps) {
       {!figures.noTypes && !leftOut && (
         <>
           <p class="crime-map__label">
-            {capitalise(figures.noun)} per month{without}, {series.length}{' '}
+            {capitalise(figures.noun)} per month{trendWithout}, {series.length}{' '}
             {plural(series.length, 'month', 'months')} to {longMonth(series.at(-1)?.month ?? '')}
             {trendGaps.length > 0
               ? `, ${series.length - trendGaps.length} of them with data; no data for ${trendGapMonths} (gaps, not zeros)`
@@ -245,10 +261,10 @@ export function WardDetails(props: WardDetailsProps) {
           <WardTrend
             series={series}
             gapMonths={trendGapMonths}
-            label={`${capitalise(figures.noun)} per month in ${w.name}${without}`}
+            label={`${capitalise(figures.noun)} per month in ${w.name}${trendWithout}`}
           />
           <details onKeyDown={foldOnEscape}>
-            <summary>Monthly figures{without}</summary>
+            <summary>Monthly figures{trendWithout}</summary>
             <table>
               <tbody>
                 {series.map((s) => (

@@ -10,6 +10,7 @@ import {
   wardsTouchedByCentre,
   wardsWhollyInCentre,
   type MapFilter,
+  type WardCumulative,
 } from '../lib/map-filter.ts';
 import { centreLeftOut, MAP_AREA, type MapArea } from '../lib/map-area.ts';
 import { rankWardsBy, rateUnit, wardRate, wardRates, type RankedWard } from '../lib/map-rates.ts';
@@ -50,17 +51,24 @@ export interface Figures {
   leftOut: ReadonlySet<number>;
   /**
    * The wards (indexes) whose count the centre left out changes, while it is: some of their
-   * crimes are the centre's (wardsTouchedByCentre). Their count, trend and tables by type, in
-   * their details and tooltip, are named without it. Empty with the centre in.
+   * crimes in the window's months and of its types are the centre's (wardsTouchedByCentre).
+   * Their count and table by type, in their details and tooltip, are named without it (a
+   * ward's trend, over its own months, by its own: WardDetails). Empty with the centre in.
    */
   countWithoutCentre: ReadonlySet<number>;
   /**
    * The wards (indexes) whose rate the centre left out changes, while it is: some of their
-   * crimes or residents are the centre's, which leave its numerator or its denominator. Their
-   * rate is named without it; a ward whose residents alone are (Leeds's Armley) has its count
-   * named as with the centre in. Empty with the centre in.
+   * crimes in the window (countWithoutCentre) or some of their residents are the centre's,
+   * which leave its numerator or its denominator. Their rate is named without it; a ward whose
+   * residents alone are (Leeds's Armley) has its count named as with the centre in. Empty with
+   * the centre in.
    */
   rateWithoutCentre: ReadonlySet<number>;
+  /**
+   * The data's per-month ward sums (wardCumulative), kept once per data: the figures of other
+   * months than the window's (a ward's trend) are differences of them too.
+   */
+  cumulative: WardCumulative;
   /** The wards by the chosen measure. */
   ranking: RankedWard[];
   /** Rank of each ward index by the chosen measure (null: no rate, no rank). */
@@ -163,12 +171,14 @@ export function useFigures(data: MapData, state: MapViewState): Figures {
   );
   const whollyInCentre = useMemo(() => new Set(wardsWhollyInCentre(data)), [data]);
   const leftOut = excludeCityCentre ? whollyInCentre : NO_WARDS;
+  // The wards the centre left out changes in this view: its months and types, as the counts.
   const touched = useMemo(() => {
-    const { crimes, residents } = wardsTouchedByCentre(data);
+    if (!filter.excludeCityCentre) return { count: NO_WARDS, rate: NO_WARDS };
+    const { crimes, residents } = wardsTouchedByCentre(data, filter, cumulative);
     return { count: new Set(crimes), rate: new Set([...crimes, ...residents]) };
-  }, [data]);
-  const countWithoutCentre = excludeCityCentre ? touched.count : NO_WARDS;
-  const rateWithoutCentre = excludeCityCentre ? touched.rate : NO_WARDS;
+  }, [data, filter, cumulative]);
+  const countWithoutCentre = touched.count;
+  const rateWithoutCentre = touched.rate;
   const ranking = useMemo(
     () => rankWardsBy(measure, names, totals, rates, leftOut),
     [measure, names, totals, rates, leftOut],
@@ -201,6 +211,7 @@ export function useFigures(data: MapData, state: MapViewState): Figures {
     leftOut,
     countWithoutCentre,
     rateWithoutCentre,
+    cumulative,
     ranking,
     rankOf,
     rates,

@@ -118,27 +118,56 @@ export function wardsWhollyInCentre(data: MapData): number[] {
 }
 
 /**
- * The wards (indexes into data.wards) the centre reaches, by what of theirs it holds. `crimes`:
- * some of their crimes in the data lie at its points (FLAG_CITY_CENTRE), so leaving it out
- * changes their count, trend and rate. `residents`: some of their residents live in it
- * (Ward.cityCentreResidents, which leave the rate's denominator: residentsExcluding), so it
- * changes their rate; a ward in this one alone (in Leeds, one given a few LS1 or LS2 residents
- * by a postcode at an organisation's site) has the same count either way. A ward in neither,
- * wholly outside the centre, has the same figures either way. From the data alone, every month
- * and type, so a map works it out once per data and a change of filter costs a lookup.
+ * The crimes at the centre's points (FLAG_CITY_CENTRE) per ward slot, in the filter's months
+ * and of its types, whether or not the filter leaves the centre out: what leaving it out takes
+ * from each ward's count over those months. From the per-month sums (`cumulative`, as
+ * wardTotals), one difference per ward and type.
  */
-export function wardsTouchedByCentre(data: MapData): { crimes: number[]; residents: number[] } {
+export function wardCentreCrimes(
+  data: MapData,
+  filter: Pick<MapFilter, 'types' | 'from' | 'to'>,
+  cumulative: WardCumulative,
+): Float64Array {
   const T = data.crimeTypes.length;
   const slots = data.wardSlots;
-  const crimes = data.wards.map(() => false);
-  const centre = data.cityCentreMonthWardType;
-  for (let i = 0; i < centre.length; i++) {
-    // The last slot is crimes in no ward.
-    const w = Math.floor(i / T) % slots;
-    if ((centre[i] ?? 0) > 0 && w < crimes.length) crimes[w] = true;
+  const totals = new Float64Array(slots);
+  if (data.months.length === 0) return totals;
+  const { from, to } = monthBounds(data, filter);
+  const mask = typeMask(data, filter.types);
+  const { cityCentre } = cumulative;
+  const first = from * slots * T;
+  const end = (to + 1) * slots * T;
+  for (let w = 0; w < slots; w++) {
+    let sum = 0;
+    for (let t = 0; t < T; t++) {
+      if (mask[t] === 0) continue;
+      const i = w * T + t;
+      sum += (cityCentre[end + i] ?? 0) - (cityCentre[first + i] ?? 0);
+    }
+    totals[w] = sum;
   }
+  return totals;
+}
+
+/**
+ * The wards (indexes into data.wards) the centre reaches in the filter's view, by what of
+ * theirs it holds. `crimes`: some of their crimes in the filter's months and of its types lie
+ * at its points (wardCentreCrimes), so leaving it out changes their count over those months,
+ * their tables by type and their rate; a ward whose centre crimes all fall in other months or
+ * are of other types has the same count either way, and is not among them. `residents`: some
+ * of their residents live in it (Ward.cityCentreResidents, which leave the rate's denominator:
+ * residentsExcluding), so it changes their rate in any view; a ward in this one alone (in
+ * Leeds, one given a few LS1 or LS2 residents by a postcode at an organisation's site) has the
+ * same count either way. A ward in neither has the same figures either way.
+ */
+export function wardsTouchedByCentre(
+  data: MapData,
+  filter: Pick<MapFilter, 'types' | 'from' | 'to'>,
+  cumulative: WardCumulative,
+): { crimes: number[]; residents: number[] } {
+  const centre = wardCentreCrimes(data, filter, cumulative);
   return {
-    crimes: crimes.flatMap((yes, w) => (yes ? [w] : [])),
+    crimes: data.wards.flatMap((_, w) => ((centre[w] ?? 0) > 0 ? [w] : [])),
     residents: data.wards.flatMap((ward, w) => (ward.cityCentreResidents > 0 ? [w] : [])),
   };
 }

@@ -13,6 +13,9 @@ import { buildSite } from '../support/astro-build.ts';
 import { serveStatic, type StaticServer } from '../support/static-server.ts';
 import { browserPages, seriousA11yViolations, siteUrl } from './support.ts';
 import { accessibleText, afterUpdate, waitForMap } from './map-page.ts';
+import { capitalise } from '../../src/lib/format.ts';
+import { crimeTypeSlug } from '../../src/lib/map-state.ts';
+import { CRIME_TYPES } from '../../src/shared/constants.ts';
 import {
   figuresOf,
   readMapData,
@@ -118,13 +121,15 @@ async function tooltipOf(
 
 /**
  * The wards of a district to hover, from the committed map data the site is built from: every
- * one some of whose crimes are the centre's (but one it holds whole, which says so: see below),
- * every one some of whose residents alone are, and three it does not reach.
+ * one some of whose crimes in the default window are the centre's (but one it holds whole,
+ * which says so: see below), every one some of whose residents alone are, and three it does
+ * not reach.
  */
 function wardsToHover(slug: 'leeds' | 'sheffield') {
   const data = readMapData(slug);
-  const crimes = wardsWithCentreCrimes(data);
-  const changed = wardsTheCentreChanges(data);
+  const { filter } = figuresOf(data, { excludeCityCentre: true });
+  const crimes = wardsWithCentreCrimes(data, filter);
+  const changed = wardsTheCentreChanges(data, filter);
   const whole = (i: number) => data.wards[i]!.cityCentreResidents >= data.wards[i]!.population;
   const touched = data.wards.filter((_, i) => crimes.has(i) && !whole(i));
   const residentsAlone = data.wards.filter((_, i) => changed.has(i) && !crimes.has(i));
@@ -383,8 +388,11 @@ describe("a ward's details with the centre left out, opened by its address", () 
       // or LS2; Sheffield's centre reaches no ward but the one it holds whole), the one with
       // most residents in it of those none of whose crimes are (Leeds: an LS1 or LS2 postcode
       // at an organisation's site), whose rate alone it changes, and one it does not reach.
-      const crimes = wardsWithCentreCrimes(data);
-      const changed = wardsTheCentreChanges(data);
+      // In the window's months (the count's), and in the trend's (the window's last 24).
+      const crimes = wardsWithCentreCrimes(data, out.filter);
+      const changed = wardsTheCentreChanges(data, out.filter);
+      const { types, to } = out.filter;
+      const inTrend = wardsWithCentreCrimes(data, { types, from: Math.max(0, to - 23), to });
       const lowered = data.wards
         .map((_, i) => ({ i, by: (inside.totals[i] ?? 0) - (out.totals[i] ?? 0) }))
         .filter(({ i, by }) => by > 0 && !out.leftOut.has(i))
@@ -403,6 +411,7 @@ describe("a ward's details with the centre left out, opened by its address", () 
       expect(wards.length, slug).toBe(slug === 'leeds' ? 3 : 1);
       for (const { i, named, rateNamed } of wards) {
         const ward = data.wards[i]!;
+        const trendNamed = inTrend.has(i) ? without : '';
         for (const viewport of [DESKTOP, PHONE]) {
           const query = `?cc=1&ward=${ward.slug}`;
           const at = `${query} at ${viewport.width} px`;
@@ -412,11 +421,11 @@ describe("a ward's details with the centre left out, opened by its address", () 
           expect(details.count, at).toBe((out.totals[i] ?? 0).toLocaleString('en-GB'));
           expect(details.rateTerm, at).toBe(`Rate${rateNamed}`);
           expect(details.caption, at).toMatch(
-            new RegExp(`^Crimes and anti-social behaviour incidents per month${named}, \\d+ `),
+            new RegExp(`^Crimes and anti-social behaviour incidents per month${trendNamed}, \\d+ `),
           );
           expect(details.chart, at).toMatch(
             new RegExp(
-              `^Crimes and anti-social behaviour incidents per month in ${escaped(ward.name)}${named}, `,
+              `^Crimes and anti-social behaviour incidents per month in ${escaped(ward.name)}${trendNamed}, `,
             ),
           );
           const scroll = await page.evaluate(() => ({
@@ -436,5 +445,55 @@ describe("a ward's details with the centre left out, opened by its address", () 
         );
       }
     }
+  });
+  it('a ward whose centre crimes the window leaves out but its trend holds: its count and tooltip as with the centre in, its trend without it', async () => {
+    const district = DISTRICTS.find((d) => d.slug === 'leeds')!;
+    const data = readMapData('leeds');
+    const without = ` without the ${district.centre}`;
+    // A view of one type in one month, and a ward with centre crimes of that type in the
+    // trend's earlier months and none in that month: the latest such month, the first type.
+    const found = (() => {
+      for (const type of CRIME_TYPES) {
+        const t = data.crimeTypes.indexOf(type);
+        for (let m = data.months.length - 1; m >= 0; m--) {
+          if (!data.hasData[m]) continue;
+          const window = wardsWithCentreCrimes(data, { types: [t], from: m, to: m });
+          const trend = wardsWithCentreCrimes(data, {
+            types: [t],
+            from: Math.max(0, m - 23),
+            to: m,
+          });
+          const ward = [...trend].find((w) => !window.has(w));
+          if (ward !== undefined) return { type, month: data.months[m]!, ward };
+        }
+      }
+      return null;
+    })();
+    expect(found).not.toBeNull();
+    const { type, month, ward } = found!;
+    const w = data.wards[ward]!;
+    const query = `?cc=1&type=${crimeTypeSlug(type)}&from=${month}&to=${month}`;
+    const out = figuresOf(data, { excludeCityCentre: true, types: [type], from: month, to: month });
+    const inside = figuresOf(data, { types: [type], from: month, to: month });
+    expect(out.totals[ward], query).toBe(inside.totals[ward]);
+    const page = await openMap(district, `${query}&view=wards&ward=${w.slug}`);
+    const details = await detailsOf(page);
+    const noun = capitalise(out.noun);
+    expect(details.term, query).toBe(noun);
+    expect(details.count, query).toBe((out.totals[ward] ?? 0).toLocaleString('en-GB'));
+    expect(details.caption, query).toMatch(
+      new RegExp(`^${escaped(noun)} per month${without}, \\d+ `),
+    );
+    expect(details.chart, query).toMatch(
+      new RegExp(`^${escaped(noun)} per month in ${escaped(w.name)}${without}, `),
+    );
+    expect(await page.locator('#crime-map-ward summary').allTextContents(), query).toEqual([
+      'By crime type',
+      `Monthly figures${without}`,
+    ]);
+    // Its tooltip, on the map of the same view, names it alone.
+    const map = await openMap(district, `${query}&view=wards`);
+    const tooltip = await tooltipOf(map, district, w);
+    expect(tooltip, query).toMatch(new RegExp(`^${escaped(w.name)}: `));
   });
 });

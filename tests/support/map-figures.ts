@@ -9,6 +9,7 @@ import { renderToString } from 'preact-render-to-string';
 import { WardDetails, type WardDetailsProps } from '../../src/islands/WardDetails.tsx';
 import { useFigures, type Figures } from '../../src/islands/use-figures.ts';
 import { isCentreWard } from '../../src/lib/figures.ts';
+import type { MapFilter } from '../../src/lib/map-filter.ts';
 import { defaultState, type MapViewState } from '../../src/lib/map-state.ts';
 import { CRIME_TYPES } from '../../src/shared/constants.ts';
 import {
@@ -61,27 +62,37 @@ export function withQuietestAsCentre(data: MapData): { wards: MapWard[]; centre:
 
 /**
  * The figures of each crime type alone in each month alone, with the type and month, for the
- * months with data (a month without data shows no figures at all).
+ * months with data (a month without data shows no figures at all); the rest of the view as the
+ * default one changed by `change`.
  */
 export function* singleTypeMonthViews(
   data: MapData,
+  change: Partial<MapViewState> = {},
 ): Generator<{ type: string; month: string; figures: Figures }> {
   for (const type of CRIME_TYPES) {
     for (const month of data.months) {
-      const figures = figuresOf(data, { types: [type], from: month, to: month });
+      const figures = figuresOf(data, { ...change, types: [type], from: month, to: month });
       if (!figures.noData) yield { type, month, figures };
     }
   }
 }
 
+/** The months and types of a view (MapFilter's indexes), or every month and type. */
+type View = Pick<MapFilter, 'types' | 'from' | 'to'>;
+
 /**
- * The wards (indexes) some of whose crimes in the data are the centre's, read from the map
- * data's own entries (not its per-ward sums): a crime at a point flagged as the centre's lies in
- * the ward. Leaving the centre out changes their count, trend and rate.
+ * The wards (indexes) some of whose crimes in `view`'s months and of its types (all of the
+ * data's without one) are the centre's, read from the map data's own entries (not its per-ward
+ * sums): a crime at a point flagged as the centre's lies in the ward. Leaving the centre out
+ * changes their count over those months and of those types, and their rate.
  */
-export function wardsWithCentreCrimes(data: MapData): Set<number> {
+export function wardsWithCentreCrimes(data: MapData, view?: View): Set<number> {
+  const types = view === undefined ? null : new Set(view.types);
+  const from = data.monthStart[view?.from ?? 0] ?? 0;
+  const to = data.monthStart[(view?.to ?? data.months.length - 1) + 1] ?? 0;
   const wards = new Set<number>();
-  for (let e = 0; e < data.entryPoint.length; e++) {
+  for (let e = from; e < to; e++) {
+    if (types !== null && !types.has(data.entryType[e] ?? -1)) continue;
     const point = data.entryPoint[e] ?? 0;
     const ward = data.pointWard[point] ?? NO_WARD;
     if ((data.pointFlags[point] ?? 0) & FLAG_CITY_CENTRE && ward !== NO_WARD) wards.add(ward);
@@ -90,11 +101,12 @@ export function wardsWithCentreCrimes(data: MapData): Set<number> {
 }
 
 /**
- * The wards (indexes) whose figures leaving the centre out changes, their rate at least: some
- * of their crimes (wardsWithCentreCrimes) or some of their residents are the centre's.
+ * The wards (indexes) whose figures in `view` (all of the data without one) leaving the centre
+ * out changes, their rate at least: some of their crimes there (wardsWithCentreCrimes) or some
+ * of their residents are the centre's.
  */
-export function wardsTheCentreChanges(data: MapData): Set<number> {
-  const changed = wardsWithCentreCrimes(data);
+export function wardsTheCentreChanges(data: MapData, view?: View): Set<number> {
+  const changed = wardsWithCentreCrimes(data, view);
   data.wards.forEach((ward, i) => {
     if (ward.cityCentreResidents > 0) changed.add(i);
   });

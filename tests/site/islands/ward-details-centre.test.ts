@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { HTMLElement } from 'node-html-parser';
 import { describe, expect, it } from 'vitest';
 import type { Figures } from '../../../src/islands/use-figures.ts';
+import { capitalise } from '../../../src/lib/format.ts';
 import type { MapArea } from '../../../src/lib/map-area.ts';
 import type { MapViewState } from '../../../src/lib/map-state.ts';
 import type { MapData } from '../../../src/shared/map-data.ts';
@@ -16,6 +17,7 @@ import {
   figuresOf,
   readMapData,
   renderedWardDetails,
+  singleTypeMonthViews,
   wardsTheCentreChanges,
   wardsWithCentreCrimes,
 } from '../../support/map-figures.ts';
@@ -67,15 +69,25 @@ function detailsOf(
   };
 }
 
+/** The months and types of a ward's trend: the latest 24 months of the window, its types. */
+const trendView = (figures: Figures) => ({
+  types: figures.filter.types,
+  from: Math.max(0, figures.filter.to - 23),
+  to: figures.filter.to,
+});
+
 describe('WardDetails(props) with the centre left out, on the committed data', () => {
   it.each(COUNTED)(
     '%s: the count and trend of a ward with centre crimes, the rate of one with centre crimes or residents, say it is left out',
     (noun, change) => {
       for (const [slug, data, area] of DISTRICTS) {
-        const crimes = wardsWithCentreCrimes(data);
-        const changed = wardsTheCentreChanges(data);
         const out = figuresOf(data, { ...change, view: 'wards', excludeCityCentre: true });
         const inside = figuresOf(data, { ...change, view: 'wards' });
+        // The count's months and types are the window's; the trend's types the same, its
+        // months its own (trendView).
+        const crimes = wardsWithCentreCrimes(data, out.filter);
+        const changed = wardsTheCentreChanges(data, out.filter);
+        const inTrend = wardsWithCentreCrimes(data, trendView(out));
         const without = ` without the ${area.centre!.label}`;
         const kinds = { crimes: 0, residents: 0, untouched: 0, wholly: 0, fewer: 0 };
         data.wards.forEach((w, i) => {
@@ -97,6 +109,7 @@ describe('WardDetails(props) with the centre left out, on the committed data', (
           // has the same count either way, and only its rate is named without it. The
           // district's rate beside the ward's is named so.
           const named = crimes.has(i) ? without : '';
+          const trendNamed = inTrend.has(i) ? without : '';
           expect(details.term, at).toBe(`${noun}${named}`);
           expect(details.rateTerm, at).toBe(`Rate${changed.has(i) ? without : ''}`);
           expect(details.rate, at).toMatch(
@@ -107,13 +120,13 @@ describe('WardDetails(props) with the centre left out, on the committed data', (
           expect(details.rank, at).toMatch(
             new RegExp(`^\\d+\\w\\w( \\(tied\\))? of \\d+ by count${without}( \\(|$)`),
           );
-          expect(details.caption, at).toMatch(new RegExp(`^${noun} per month${named}, \\d+ `));
+          expect(details.caption, at).toMatch(new RegExp(`^${noun} per month${trendNamed}, \\d+ `));
           expect(details.chart, at).toMatch(
-            new RegExp(`^${noun} per month in ${escaped(w.name)}${named}, `),
+            new RegExp(`^${noun} per month in ${escaped(w.name)}${trendNamed}, `),
           );
           expect(details.summaries, at).toEqual([
             `By crime type${named}`,
-            `Monthly figures${named}`,
+            `Monthly figures${trendNamed}`,
           ]);
           if (crimes.has(i)) {
             kinds.crimes += 1;
@@ -169,5 +182,48 @@ describe("WardDetails(props)'s rank with the centre left out", () => {
         );
       }
     }
+  });
+});
+
+describe("WardDetails(props) with the centre left out, in each view's months and types", () => {
+  it('names the count and its table by type without the centre by the window, and the trend and its table by its own months, each type alone in each month alone', () => {
+    const [, data, area] = DISTRICTS[0];
+    const without = ` without the ${area.centre!.label}`;
+    // Each pair of (window, trend) named or not, a few wards of each: rendering every ward's
+    // details in every view would take long, and each pair is its own case.
+    const seen = new Map<string, number>();
+    for (const { type, month, figures } of singleTypeMonthViews(data, {
+      view: 'wards',
+      excludeCityCentre: true,
+    })) {
+      const inWindow = wardsWithCentreCrimes(data, figures.filter);
+      const inTrend = wardsWithCentreCrimes(data, trendView(figures));
+      data.wards.forEach((w, i) => {
+        const kind = `${inWindow.has(i)} ${inTrend.has(i)}`;
+        if ((seen.get(kind) ?? 0) >= 8) return;
+        seen.set(kind, (seen.get(kind) ?? 0) + 1);
+        const at = `${type}, ${month}: ${w.name}`;
+        const details = detailsOf(data, figures, i, area);
+        const named = inWindow.has(i) ? without : '';
+        const trendNamed = inTrend.has(i) ? without : '';
+        expect(details.term, at).toMatch(new RegExp(`${named}$`));
+        expect(details.term!.endsWith(without), at).toBe(named !== '');
+        const noun = capitalise(figures.noun);
+        expect(details.caption, at).toMatch(new RegExp(`^${noun} per month${trendNamed}, \\d+ `));
+        expect(details.chart, at).toMatch(
+          new RegExp(`^${noun} per month in ${escaped(w.name)}${trendNamed}, `),
+        );
+        expect(details.summaries, at).toEqual([
+          `By crime type${named}`,
+          `Monthly figures${trendNamed}`,
+        ]);
+      });
+    }
+    // Centre crimes in both, in the trend's earlier months alone, and in neither (a ward the
+    // centre does not reach); none in the trend alone but in the window, which it ends with.
+    expect(seen.get('true true')).toBeGreaterThan(0);
+    expect(seen.get('false true')).toBeGreaterThan(0);
+    expect(seen.get('false false')).toBeGreaterThan(0);
+    expect(seen.get('true false')).toBeUndefined();
   });
 });

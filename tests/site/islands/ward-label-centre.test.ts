@@ -8,12 +8,13 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { wardLabel } from '../../../src/islands/use-map-layers.ts';
 import { LEEDS_MAP_AREA, type MapArea } from '../../../src/lib/map-area.ts';
-import { wardsTouchedByCentre } from '../../../src/lib/map-filter.ts';
+import { wardCumulative, wardsTouchedByCentre } from '../../../src/lib/map-filter.ts';
 import type { MapMeasure } from '../../../src/lib/map-state.ts';
 import type { MapData } from '../../../src/shared/map-data.ts';
 import {
   figuresOf,
   readMapData,
+  singleTypeMonthViews,
   wardsTheCentreChanges,
   wardsWithCentreCrimes,
 } from '../../support/map-figures.ts';
@@ -34,11 +35,18 @@ const DISTRICTS: [string, MapData, Pick<MapArea, 'centre'>][] = [
 
 const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-describe('wardsTouchedByCentre(data)', () => {
+/** Every month and type of the data, as a filter. */
+const allOf = (data: MapData) => ({
+  types: data.crimeTypes.map((_, t) => t),
+  from: 0,
+  to: data.months.length - 1,
+});
+
+describe('wardsTouchedByCentre(data, filter, cumulative)', () => {
   it.each(DISTRICTS)(
     "%s: the wards with some of the centre's crimes, and those with some of its residents",
     (_, data) => {
-      const { crimes, residents } = wardsTouchedByCentre(data);
+      const { crimes, residents } = wardsTouchedByCentre(data, allOf(data), wardCumulative(data));
       expect(new Set(crimes)).toEqual(wardsWithCentreCrimes(data));
       expect(new Set(residents)).toEqual(
         new Set(data.wards.flatMap((w, i) => (w.cityCentreResidents > 0 ? [i] : []))),
@@ -46,9 +54,31 @@ describe('wardsTouchedByCentre(data)', () => {
     },
   );
 
+  it.each(DISTRICTS)(
+    "%s: the wards with some of the centre's crimes in the filter's months and of its types, each type alone in each month alone",
+    (slug, data) => {
+      const cumulative = wardCumulative(data);
+      const everywhere = wardsWithCentreCrimes(data);
+      let elsewhere = 0;
+      for (const type of data.crimeTypes.keys()) {
+        for (const month of data.months.keys()) {
+          const filter = { types: [type], from: month, to: month };
+          const { crimes } = wardsTouchedByCentre(data, filter, cumulative);
+          const expected = wardsWithCentreCrimes(data, filter);
+          expect(new Set(crimes), `${data.crimeTypes[type]}, ${data.months[month]}`).toEqual(
+            expected,
+          );
+          // The class this tells apart: centre crimes in the data, none in the view.
+          for (const w of everywhere) if (!expected.has(w)) elsewhere += 1;
+        }
+      }
+      if (slug === 'leeds') expect(elsewhere).toBeGreaterThan(0);
+    },
+  );
+
   it("tells each kind of Leeds's wards the centre reaches apart, and holds not the others", () => {
     const leeds = readMapData('leeds');
-    const touched = wardsTouchedByCentre(leeds);
+    const touched = wardsTouchedByCentre(leeds, allOf(leeds), wardCumulative(leeds));
     const byCrimes = new Set(touched.crimes);
     const byResidents = new Set(touched.residents);
     const crimes = wardsWithCentreCrimes(leeds);
@@ -83,10 +113,11 @@ describe('wardLabel(data, figures, i, area) with the centre left out, on the com
   it.each(cases)(
     '%s by %s: names without the centre the figures of a ward that it changes, and no other',
     (slug, measure, data, area) => {
-      const crimes = wardsWithCentreCrimes(data);
-      const changed = wardsTheCentreChanges(data);
       const out = figuresOf(data, { view: 'wards', measure, excludeCityCentre: true });
       const inside = figuresOf(data, { view: 'wards', measure });
+      // In the view's months and of its types: the default view's, the latest months.
+      const crimes = wardsWithCentreCrimes(data, out.filter);
+      const changed = wardsTheCentreChanges(data, out.filter);
       const label = `without the ${area.centre!.label}`;
       // In a ward's figures, before its rank: every ward's rank is among the wards' figures
       // without the centre, which the rank says (rankInWords), whether or not it reaches the ward.
@@ -143,6 +174,49 @@ describe('wardLabel(data, figures, i, area) with the centre left out, on the com
         expect(text, w.name).toMatch(new RegExp(`^${escaped(w.name)}: `));
         expect(text, w.name).not.toContain(label);
       });
+    },
+  );
+});
+
+describe("wardLabel(data, figures, i, area) with the centre left out, in each view's months and types", () => {
+  it.each(DISTRICTS)(
+    "%s: names a ward's count without the centre only when the view counts some of its centre crimes, each type alone in each month alone",
+    (slug, data, area) => {
+      const label = `without the ${area.centre!.label}`;
+      const kinds = { inView: 0, elsewhere: 0 };
+      const everywhere = wardsWithCentreCrimes(data);
+      const insideOf = new Map(
+        [...singleTypeMonthViews(data)].map((v) => [`${v.type} ${v.month}`, v.figures]),
+      );
+      for (const { type, month, figures } of singleTypeMonthViews(data, {
+        excludeCityCentre: true,
+      })) {
+        const inside = insideOf.get(`${type} ${month}`)!;
+        const crimes = wardsWithCentreCrimes(data, figures.filter);
+        const changed = wardsTheCentreChanges(data, figures.filter);
+        data.wards.forEach((w, i) => {
+          if (figures.leftOut.has(i)) return;
+          const at = `${type}, ${month}: ${w.name}`;
+          const text = wardLabel(data, figures, i, area);
+          const named = text.startsWith(`${w.name} ${label}: `);
+          expect(named, at).toBe(crimes.has(i));
+          if (crimes.has(i)) kinds.inView += 1;
+          else {
+            // The same count as with the centre in: nothing left out of it to name.
+            expect(figures.totals[i], at).toBe(inside.totals[i]);
+            // Its rate is named without the centre when some residents are the centre's.
+            const rateNamed = new RegExp(`^[^;]*${escaped(figures.rateUnit)} ${label}`);
+            if (figures.rates[i] !== null) expect(rateNamed.test(text), at).toBe(changed.has(i));
+            if (everywhere.has(i)) kinds.elsewhere += 1;
+          }
+        });
+      }
+      // Leeds's wards partly in the centre have views with centre crimes of theirs and views
+      // without (a type or month with none there); Sheffield's centre reaches no ward but its own.
+      if (slug === 'leeds') {
+        expect(kinds.inView).toBeGreaterThan(0);
+        expect(kinds.elsewhere).toBeGreaterThan(0);
+      } else expect(kinds).toEqual({ inView: 0, elsewhere: 0 });
     },
   );
 });
