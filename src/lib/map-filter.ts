@@ -70,13 +70,29 @@ export function wardTotals(
   filter: MapFilter,
   cumulative: WardCumulative,
 ): Float64Array {
+  const totals = wardSums(data, filter, cumulative.all);
+  if (filter.excludeCityCentre) {
+    const centre = wardSums(data, filter, cumulative.cityCentre);
+    for (let w = 0; w < totals.length; w++) totals[w] = (totals[w] ?? 0) - (centre[w] ?? 0);
+  }
+  return totals;
+}
+
+/**
+ * Per ward slot, `sums` (one of a WardCumulative's arrays) over the filter's months and types:
+ * one difference per ward and type.
+ */
+function wardSums(
+  data: MapData,
+  filter: Pick<MapFilter, 'types' | 'from' | 'to'>,
+  sums: Float64Array,
+): Float64Array {
   const T = data.crimeTypes.length;
   const slots = data.wardSlots;
   const totals = new Float64Array(slots);
   if (data.months.length === 0) return totals;
   const { from, to } = monthBounds(data, filter);
   const mask = typeMask(data, filter.types);
-  const { all, cityCentre } = cumulative;
   const first = from * slots * T;
   const end = (to + 1) * slots * T;
   for (let w = 0; w < slots; w++) {
@@ -84,10 +100,7 @@ export function wardTotals(
     for (let t = 0; t < T; t++) {
       if (mask[t] === 0) continue;
       const i = w * T + t;
-      sum += (all[end + i] ?? 0) - (all[first + i] ?? 0);
-      if (filter.excludeCityCentre) {
-        sum -= (cityCentre[end + i] ?? 0) - (cityCentre[first + i] ?? 0);
-      }
+      sum += (sums[end + i] ?? 0) - (sums[first + i] ?? 0);
     }
     totals[w] = sum;
   }
@@ -128,25 +141,7 @@ export function wardCentreCrimes(
   filter: Pick<MapFilter, 'types' | 'from' | 'to'>,
   cumulative: WardCumulative,
 ): Float64Array {
-  const T = data.crimeTypes.length;
-  const slots = data.wardSlots;
-  const totals = new Float64Array(slots);
-  if (data.months.length === 0) return totals;
-  const { from, to } = monthBounds(data, filter);
-  const mask = typeMask(data, filter.types);
-  const { cityCentre } = cumulative;
-  const first = from * slots * T;
-  const end = (to + 1) * slots * T;
-  for (let w = 0; w < slots; w++) {
-    let sum = 0;
-    for (let t = 0; t < T; t++) {
-      if (mask[t] === 0) continue;
-      const i = w * T + t;
-      sum += (cityCentre[end + i] ?? 0) - (cityCentre[first + i] ?? 0);
-    }
-    totals[w] = sum;
-  }
-  return totals;
+  return wardSums(data, filter, cumulative.cityCentre);
 }
 
 /**

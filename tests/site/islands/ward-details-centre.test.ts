@@ -69,6 +69,28 @@ function detailsOf(
   };
 }
 
+/**
+ * The details' count and its table by type named by `named` (" without the city centre", or
+ * ""), the trend's caption, chart and table by `trendNamed`; `noun` what they count.
+ */
+function expectNamed(
+  details: ReturnType<typeof detailsOf>,
+  at: string,
+  {
+    noun,
+    ward,
+    named,
+    trendNamed,
+  }: { noun: string; ward: string; named: string; trendNamed: string },
+): void {
+  expect(details.term, at).toBe(`${noun}${named}`);
+  expect(details.caption, at).toMatch(new RegExp(`^${noun} per month${trendNamed}, \\d+ `));
+  expect(details.chart, at).toMatch(
+    new RegExp(`^${noun} per month in ${escaped(ward)}${trendNamed}, `),
+  );
+  expect(details.summaries, at).toEqual([`By crime type${named}`, `Monthly figures${trendNamed}`]);
+}
+
 /** The months and types of a ward's trend: the latest 24 months of the window, its types. */
 const trendView = (figures: Figures) => ({
   types: figures.filter.types,
@@ -110,7 +132,6 @@ describe('WardDetails(props) with the centre left out, on the committed data', (
           // district's rate beside the ward's is named so.
           const named = crimes.has(i) ? without : '';
           const trendNamed = inTrend.has(i) ? without : '';
-          expect(details.term, at).toBe(`${noun}${named}`);
           expect(details.rateTerm, at).toBe(`Rate${changed.has(i) ? without : ''}`);
           expect(details.rate, at).toMatch(
             new RegExp(` \\(${escaped(area.district)}${without}: [\\d.,]+\\)$`),
@@ -120,14 +141,7 @@ describe('WardDetails(props) with the centre left out, on the committed data', (
           expect(details.rank, at).toMatch(
             new RegExp(`^\\d+\\w\\w( \\(tied\\))? of \\d+ by count${without}( \\(|$)`),
           );
-          expect(details.caption, at).toMatch(new RegExp(`^${noun} per month${trendNamed}, \\d+ `));
-          expect(details.chart, at).toMatch(
-            new RegExp(`^${noun} per month in ${escaped(w.name)}${trendNamed}, `),
-          );
-          expect(details.summaries, at).toEqual([
-            `By crime type${named}`,
-            `Monthly figures${trendNamed}`,
-          ]);
+          expectNamed(details, at, { noun, ward: w.name, named, trendNamed });
           if (crimes.has(i)) {
             kinds.crimes += 1;
             if ((out.totals[i] ?? 0) < (inside.totals[i] ?? 0)) kinds.fewer += 1;
@@ -206,17 +220,8 @@ describe("WardDetails(props) with the centre left out, in each view's months and
         const details = detailsOf(data, figures, i, area);
         const named = inWindow.has(i) ? without : '';
         const trendNamed = inTrend.has(i) ? without : '';
-        expect(details.term, at).toMatch(new RegExp(`${named}$`));
-        expect(details.term!.endsWith(without), at).toBe(named !== '');
         const noun = capitalise(figures.noun);
-        expect(details.caption, at).toMatch(new RegExp(`^${noun} per month${trendNamed}, \\d+ `));
-        expect(details.chart, at).toMatch(
-          new RegExp(`^${noun} per month in ${escaped(w.name)}${trendNamed}, `),
-        );
-        expect(details.summaries, at).toEqual([
-          `By crime type${named}`,
-          `Monthly figures${trendNamed}`,
-        ]);
+        expectNamed(details, at, { noun, ward: w.name, named, trendNamed });
       });
     }
     // Centre crimes in both, in the trend's earlier months alone, and in neither (a ward the
