@@ -25,7 +25,7 @@ import { WARD_HEADING_ID } from './use-ward-focus.ts';
 export const WARD_DETAILS_ID = 'crime-map-ward';
 
 /** The trend shows this many months, up to the last month of the window. */
-const TREND_MONTHS = 24;
+export const TREND_MONTHS = 24;
 
 export interface WardDetailsProps {
   data: MapData;

@@ -57,12 +57,13 @@ export interface MapLayersHandle {
  * rate whichever the measure, and the months of the window without data, which the figures
  * leave out (gaps, not zeros). With the centre left out, what that changes is named without it,
  * since the tooltip is read alone, away from the figures that say so: a ward some of whose
- * crimes are the centre's (figures.countWithoutCentre) by its name, for its count and rate
- * ("Hunslet and Riverside without the city centre: ..."); one some of whose residents alone
- * are (figures.rateWithoutCentre) by its rate ("Armley: 1,234 crimes, 45.6 per 1,000 residents
- * a year without the city centre"), its count being the same either way. A ward the centre
- * does not reach is named alone, as with the centre in: "Wetherby without the city centre"
- * would say Wetherby holds part of it. `area`: the district's centre.
+ * crimes in the view's months and of its types are the centre's (figures.countWithoutCentre)
+ * by its name, for its count and rate ("Hunslet and Riverside without the city centre: ...");
+ * one some of whose residents alone are (figures.rateWithoutCentre) by its rate ("Armley:
+ * 1,234 crimes, 45.6 per 1,000 residents a year without the city centre"), its count being
+ * the same either way. A ward the centre does not reach is named alone, as with the centre
+ * in: "Wetherby without the city centre" would say Wetherby holds part of it. `area`: the
+ * district's centre.
  */
 export function wardLabel(
   data: MapData,

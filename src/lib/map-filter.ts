@@ -151,9 +151,10 @@ export function wardCentreCrimes(
  * their tables by type and their rate; a ward whose centre crimes all fall in other months or
  * are of other types has the same count either way, and is not among them. `residents`: some
  * of their residents live in it (Ward.cityCentreResidents, which leave the rate's denominator:
- * residentsExcluding), so it changes their rate in any view; a ward in this one alone (in
- * Leeds, one given a few LS1 or LS2 residents by a postcode at an organisation's site) has the
- * same count either way. A ward in neither has the same figures either way.
+ * residentsExcluding), so it changes what their rate divides by in any view (the rate itself
+ * unless the view counts none of their crimes); a ward in this one alone (in Leeds, one given
+ * a few LS1 or LS2 residents by a postcode at an organisation's site) has the same count
+ * either way. A ward in neither has the same figures either way.
  */
 export function wardsTouchedByCentre(
   data: MapData,

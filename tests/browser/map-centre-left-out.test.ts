@@ -13,6 +13,7 @@ import { buildSite } from '../support/astro-build.ts';
 import { serveStatic, type StaticServer } from '../support/static-server.ts';
 import { browserPages, seriousA11yViolations, siteUrl } from './support.ts';
 import { accessibleText, afterUpdate, waitForMap } from './map-page.ts';
+import { TREND_MONTHS } from '../../src/islands/WardDetails.tsx';
 import { capitalise } from '../../src/lib/format.ts';
 import { crimeTypeSlug } from '../../src/lib/map-state.ts';
 import { CRIME_TYPES } from '../../src/shared/constants.ts';
@@ -392,7 +393,8 @@ describe("a ward's details with the centre left out, opened by its address", () 
       const crimes = wardsWithCentreCrimes(data, out.filter);
       const changed = wardsTheCentreChanges(data, out.filter);
       const { types, to } = out.filter;
-      const inTrend = wardsWithCentreCrimes(data, { types, from: Math.max(0, to - 23), to });
+      const trendFrom = Math.max(0, to - TREND_MONTHS + 1);
+      const inTrend = wardsWithCentreCrimes(data, { types, from: trendFrom, to });
       const lowered = data.wards
         .map((_, i) => ({ i, by: (inside.totals[i] ?? 0) - (out.totals[i] ?? 0) }))
         .filter(({ i, by }) => by > 0 && !out.leftOut.has(i))

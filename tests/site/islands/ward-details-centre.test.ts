@@ -7,12 +7,17 @@
 // wholly in the centre, still says it has no figures.
 import { readFileSync } from 'node:fs';
 import type { HTMLElement } from 'node-html-parser';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Figures } from '../../../src/islands/use-figures.ts';
+import { TREND_MONTHS } from '../../../src/islands/WardDetails.tsx';
 import { capitalise } from '../../../src/lib/format.ts';
 import type { MapArea } from '../../../src/lib/map-area.ts';
 import type { MapViewState } from '../../../src/lib/map-state.ts';
-import type { MapData } from '../../../src/shared/map-data.ts';
+import { CITY_CENTRE } from '../../../src/shared/map-data-encoder.ts';
+import { decodeMapData, type MapData } from '../../../src/shared/map-data.ts';
+import { encodeMapData } from '../../../src/shared/encode-map-data.ts';
+import { monthRange } from '../../../src/shared/months.ts';
+import { sampleSummaries } from '../../support/sample-summaries.ts';
 import {
   figuresOf,
   readMapData,
@@ -91,10 +96,10 @@ function expectNamed(
   expect(details.summaries, at).toEqual([`By crime type${named}`, `Monthly figures${trendNamed}`]);
 }
 
-/** The months and types of a ward's trend: the latest 24 months of the window, its types. */
+/** The months and types of a ward's trend: the latest 24 months to the window's end, its types. */
 const trendView = (figures: Figures) => ({
   types: figures.filter.types,
-  from: Math.max(0, figures.filter.to - 23),
+  from: Math.max(0, figures.filter.to - TREND_MONTHS + 1),
   to: figures.filter.to,
 });
 
@@ -230,5 +235,61 @@ describe("WardDetails(props) with the centre left out, in each view's months and
     expect(seen.get('false true')).toBeGreaterThan(0);
     expect(seen.get('false false')).toBeGreaterThan(0);
     expect(seen.get('true false')).toBeUndefined();
+  });
+});
+
+describe("WardDetails(props)'s trend with the centre left out, in a window longer than the trend", () => {
+  /** The centre's crimes are in the first CENTRE_MONTHS months of `data` alone. */
+  const CENTRE_MONTHS = 3;
+  let data: MapData;
+  beforeAll(async () => {
+    const { summaries, wards } = await sampleSummaries();
+    // Three years of the sample's months in turn, the centre's points kept in the first three.
+    const months = monthRange('2021-01', '2023-12').map((month, m) => {
+      const { points } = summaries[m % summaries.length]!;
+      const kept = m < CENTRE_MONTHS ? points : points.filter((p) => !inCentre(p));
+      return { month, points: kept };
+    });
+    data = decodeMapData(encodeMapData(months, wards));
+  }, 60_000);
+
+  const inCentre = (p: { postcodeDistrict: string }) => CITY_CENTRE.has(p.postcodeDistrict);
+
+  it("names the window's count without the centre, and its trend only while the trend's months hold some of the ward's centre crimes", () => {
+    const area = { district: 'Leeds', centre: { label: 'city centre', description: '' } };
+    const without = ' without the city centre';
+    const types = data.crimeTypes.map((_, t) => t);
+    const centreWards = wardsWithCentreCrimes(data);
+    // Its wards with centre crimes in the third month: the one the trend to month 26 still holds.
+    const third = wardsWithCentreCrimes(data, { types, from: 2, to: 2 });
+    expect(data.months).toHaveLength(36);
+    expect(wardsWithCentreCrimes(data, { types, from: CENTRE_MONTHS, to: 35 }).size).toBe(0);
+    expect(third.size).toBeGreaterThan(0);
+    // The trend to the 26th month (index 25) starts at the third; to the 27th, at the fourth.
+    for (const [to, trendNamed] of [
+      [35, () => false],
+      [26, () => false],
+      [25, (i: number) => third.has(i)],
+    ] as const) {
+      const figures = figuresOf(data, {
+        view: 'wards',
+        excludeCityCentre: true,
+        from: data.months[0]!,
+        to: data.months[to]!,
+      });
+      let named = 0;
+      data.wards.forEach((w, i) => {
+        const at = `to ${data.months[to]}: ${w.name}`;
+        const details = detailsOf(data, figures, i, area);
+        expectNamed(details, at, {
+          noun: capitalise(figures.noun),
+          ward: w.name,
+          named: centreWards.has(i) ? without : '',
+          trendNamed: trendNamed(i) ? without : '',
+        });
+        if (trendNamed(i)) named += 1;
+      });
+      expect(named > 0, `to ${data.months[to]}`).toBe(to === 25);
+    }
   });
 });
