@@ -194,7 +194,18 @@ function parseMonthField(month: string) {
     : drop('malformed-month', `Month "${month}" is not YYYY-MM`);
 }
 
-/** Parse a coordinate pair; blank -> no-coordinates, anything else unusable -> malformed-coordinates. */
+/**
+ * Where every point police.uk publishes lies, generously: England, Wales and Northern Ireland,
+ * whose forces publish there, and Scotland, where British Transport Police's reach (Shetland
+ * at 60.9 N). A point outside is no place of theirs: its coordinates swapped (53.93, -1.38),
+ * or a blank written as 0 (0, 0).
+ */
+export const POLICE_UK_BOUNDS = { west: -11, east: 3, south: 49, north: 61.5 } as const;
+
+/**
+ * Parse a coordinate pair; blank -> no-coordinates, anything else unusable (not a decimal
+ * pair, or a point outside POLICE_UK_BOUNDS) -> malformed-coordinates.
+ */
 export function checkCoordinates(longitudeText: string, latitudeText: string) {
   if (longitudeText === '' || latitudeText === '') {
     return drop('no-coordinates', `Longitude "${longitudeText}", Latitude "${latitudeText}"`);
@@ -210,6 +221,14 @@ export function checkCoordinates(longitudeText: string, latitudeText: string) {
     return drop(
       'malformed-coordinates',
       `Longitude "${longitudeText}", Latitude "${latitudeText}" is not a longitude/latitude pair`,
+    );
+  }
+  const { west, east, south, north } = POLICE_UK_BOUNDS;
+  if (longitude < west || longitude > east || latitude < south || latitude > north) {
+    return drop(
+      'malformed-coordinates',
+      `Longitude "${longitudeText}", Latitude "${latitudeText}" is not in the UK, where every ` +
+        'point police.uk publishes lies (the two swapped, or a blank written as 0?)',
     );
   }
   return { ok: true, longitude, latitude } as const;

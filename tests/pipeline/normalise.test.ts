@@ -1,4 +1,4 @@
-import { createReadStream, readdirSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,8 +6,10 @@ import { STREET_COLUMNS } from '../../src/shared/constants.ts';
 import type { CrimeRecord } from '../../src/shared/schema.ts';
 import { formatCsvRow, readCsv } from '../../pipeline/csv.ts';
 import {
+  checkCoordinates,
   normaliseApiCrime,
   normaliseArchiveRow,
+  POLICE_UK_BOUNDS,
   normaliseStreetFields,
   type ApiCrime,
 } from '../../pipeline/normalise.ts';
@@ -62,6 +64,12 @@ function withText(values: Record<string, string>): [Record<string, string>, stri
   return [values, STREET_COLUMNS.map((column) => values[column]).join(',')];
 }
 
+/** The other districts' committed samples (data/areas/<slug>/sample/archive). */
+const AREA_SAMPLES = readdirSync('data/areas', { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => path.join('data/areas', entry.name, 'sample/archive'))
+  .filter((root) => existsSync(root));
+
 const STREET_FILES = readdirSync('data/sample/archive', { recursive: true, encoding: 'utf8' })
   .filter((file) => file.endsWith('-street.csv'))
   .map((file) => path.join('data/sample/archive', file));
@@ -104,6 +112,13 @@ describe('normaliseArchiveRow', () => {
     [{ Longitude: 'abc' }, 'malformed-coordinates'],
     [{ Longitude: '1e3' }, 'malformed-coordinates'],
     [{ Latitude: '93.5' }, 'malformed-coordinates'],
+    // A point outside the UK, where police.uk publishes none: (0, 0), swapped, abroad.
+    [{ Longitude: '0', Latitude: '0' }, 'malformed-coordinates'],
+    [{ Longitude: '53.932834', Latitude: '-1.384001' }, 'malformed-coordinates'],
+    [{ Longitude: '2.352222', Latitude: '48.856613' }, 'malformed-coordinates'],
+    [{ Longitude: '-1.384001', Latitude: '0' }, 'malformed-coordinates'],
+    [{ Longitude: '-12.5', Latitude: '53.9' }, 'malformed-coordinates'],
+    [{ Longitude: '-1.38', Latitude: '62' }, 'malformed-coordinates'],
     [{ Month: 'Mar-25' }, 'malformed-month'],
     [{ Month: '2025-13' }, 'malformed-month'],
     [{ 'Crime type': 'Violent crime' }, 'malformed-crime-type'],
@@ -114,6 +129,51 @@ describe('normaliseArchiveRow', () => {
     if (result.ok) return;
     expect(result.reason).toBe(reason);
     for (const value of Object.values(change)) expect(result.detail).toContain(`"${value}"`);
+  });
+});
+
+describe('checkCoordinates(longitude, latitude)', () => {
+  // Every district's committed police.uk files: West Yorkshire's, and South Yorkshire's and the
+  // other areas' samples, with the rows outside each district the force files hold.
+  const files = ['data/sample/archive', ...AREA_SAMPLES].flatMap((root) =>
+    readdirSync(root, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('-street.csv'))
+      .map((file) => path.join(root, file)),
+  );
+
+  it.each(files)(
+    "keeps every point of %s: police.uk's files hold none outside POLICE_UK_BOUNDS",
+    async (file) => {
+      let points = 0;
+      for await (const { values } of readCsv(createReadStream(file), file, STREET_COLUMNS)) {
+        const longitude = values['Longitude'] ?? '';
+        const latitude = values['Latitude'] ?? '';
+        if (longitude === '' || latitude === '') continue;
+        const point = checkCoordinates(longitude, latitude);
+        expect(point.ok, `${file}: ${longitude}, ${latitude}`).toBe(true);
+        points += 1;
+      }
+      expect(points).toBeGreaterThan(1000);
+    },
+  );
+
+  it('keeps the corners of POLICE_UK_BOUNDS and drops the points just beyond them', () => {
+    const { west, east, south, north } = POLICE_UK_BOUNDS;
+    for (const [lon, lat] of [
+      [west, south],
+      [east, north],
+    ]) {
+      expect(checkCoordinates(String(lon), String(lat)).ok, `${lon}, ${lat}`).toBe(true);
+    }
+    for (const [lon, lat] of [
+      [west - 0.1, 53],
+      [east + 0.1, 53],
+      [-1, south - 0.1],
+      [-1, north + 0.1],
+    ]) {
+      const point = checkCoordinates(lon!.toFixed(1), lat!.toFixed(1));
+      expect(point.ok ? null : point.reason, `${lon}, ${lat}`).toBe('malformed-coordinates');
+    }
   });
 });
 
