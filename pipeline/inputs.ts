@@ -10,7 +10,7 @@ import { openArchiveInputs, type ArchiveEntry, type ArchiveInput } from './archi
 import { exists, isInside } from './files.ts';
 import { countOpens } from './force-file-reads.ts';
 import { InputError } from './input-error.ts';
-import { chooseMonthSources, type MonthChoice } from './merge.ts';
+import { chooseMonthSources, monthsOfOutcomesAlone, type MonthChoice } from './merge.ts';
 import type { RunContext } from './run-context.ts';
 import { selectEntries, type SelectedEntries } from './select-entries.ts';
 
@@ -92,6 +92,14 @@ export async function loadInputs(ctx: RunContext): Promise<Inputs> {
   for (const note of describeMissingFromNewer(missing)) ctx.note(note);
   const skippedForces = new Set(choice.skipped.map((s) => s.why));
   for (const why of skippedForces) ctx.note(`street files skipped: ${why}`);
+  const outcomesAlone = monthsOfOutcomesAlone(inputs.outcomes, choice);
+  if (outcomesAlone.length > 0) {
+    ctx.note(
+      `${outcomesAlone.length} month(s) have an outcomes file but no ${areaForces[0]} street ` +
+        'file, so no crimes (a gap, never zeros; their outcomes still join the crimes of other ' +
+        `months): ${outcomesAlone.map((m) => `${m.month} (${m.files.join(', ')})`).join('; ')}`,
+    );
+  }
   if (choice.months.length === 0) {
     throw new InputError(
       ctx.options.archiveDir,

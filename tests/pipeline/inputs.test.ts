@@ -275,6 +275,49 @@ describe('runPipeline with the sample and fetched months', () => {
   });
 });
 
+describe('runPipeline with a month folder that holds an outcomes file alone', () => {
+  const OUTCOMES = path.join('tests', 'fixtures', 'pipeline', 'outcomes', 'archive');
+  const MARCH_OUTCOMES = '2025-03/2025-03-west-yorkshire-outcomes.csv';
+
+  it('says the month has no crimes (a gap) and still reads its outcomes, between months and after the newest', async () => {
+    const input = path.join(tmp, 'outcomes-alone');
+    await cp(SAMPLE, input, { recursive: true });
+    const march = await readFile(path.join(OUTCOMES, MARCH_OUTCOMES), 'utf8');
+    // January, between the sample's months, and April, after its newest.
+    for (const month of ['2025-01', '2025-04']) {
+      await folderWith(`outcomes-alone/${month}`, {
+        [`${month}-west-yorkshire-outcomes.csv`]: march.replaceAll(',2025-03,', `,${month},`),
+      });
+    }
+    const out = path.join(tmp, 'outcomes-alone-out');
+    const record = await runPipeline(options(input, out), {
+      reporter: createMemoryReporter(),
+      threads: 1,
+    });
+    const file = (month: string) =>
+      path.resolve(input, month, `${month}-west-yorkshire-outcomes.csv`);
+    expect(record.notes).toContainEqual(
+      '2 month(s) have an outcomes file but no west-yorkshire street file, so no crimes (a gap, ' +
+        'never zeros; their outcomes still join the crimes of other months): ' +
+        `2025-01 (${file('2025-01')}); 2025-04 (${file('2025-04')})`,
+    );
+    expect(record.months?.map((m) => m.plan.month)).toEqual(['2024-03', '2025-02', '2025-03']);
+    expect(record.outcomes?.files).toBe(2);
+    // A month with its street file and an outcomes file is a month like any other: no note.
+    await writeFile(path.join(input, MARCH_OUTCOMES), march);
+    const again = await runPipeline(options(input, path.join(tmp, 'outcomes-alone-out-2')), {
+      reporter: createMemoryReporter(),
+      threads: 1,
+    });
+    expect(again.notes.filter((n) => n.includes('outcomes file but no'))).toEqual([
+      expect.stringMatching(
+        /^2 month\(s\) have an outcomes file but no west-yorkshire street file/,
+      ),
+    ]);
+    expect(again.outcomes?.files).toBe(3);
+  });
+});
+
 describe('runPipeline with --out inside the committed sample', () => {
   it('refuses before anything is fetched or written: fetched months never sit under data/sample', async () => {
     const out = path.join('data', 'sample', 'archive', 'run');
