@@ -3,6 +3,7 @@
 // not UTF-8, control characters), repaired and counted as street rows' is (text-repair.ts);
 // Ward Name and Ward Code are added.
 import { STOP_SEARCH_COLUMNS } from '../src/shared/constants.ts';
+import { ukDay } from '../src/shared/uk-date.ts';
 import type { ArchiveEntry } from './archive.ts';
 import { formatCsvRow } from './csv.ts';
 import type { Locator } from './geo.ts';
@@ -51,6 +52,43 @@ export function placeStopSearch(
     };
   }
   return { ok: true, wardName: place.wardName, wardCode: place.wardCode };
+}
+
+/**
+ * A stop-and-search Date as police.uk writes it: "2021-07-31T23:40:00+00:00", an instant with
+ * its offset from UTC (without one, read as the UK's time it is written in).
+ */
+const STOP_SEARCH_DATE =
+  /^(\d{4}-\d{2})-(\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/;
+
+/**
+ * The month of a stop-and-search row's Date in the UK, where police.uk files a search: a search
+ * at 00:40 on 1 August in British Summer Time is dated "2021-07-31T23:40:00+00:00" and is in
+ * the August file. null when the Date is not a date and time.
+ */
+export function stopSearchMonth(date: string): string | null {
+  const parts = STOP_SEARCH_DATE.exec(date);
+  if (parts === null) return null;
+  const [, month = '', day = '', offset] = parts;
+  // Away from a month's first and last days no offset (at most a day) moves a time out of the
+  // month it is written in: only those days need the UK's calendar, which costs a microsecond
+  // or two a row.
+  if (offset === undefined || (day >= '02' && day <= '27')) return month;
+  const at = new Date(date);
+  return Number.isNaN(at.getTime()) ? null : ukDay(at).slice(0, 7);
+}
+
+/**
+ * Why a row cannot be its file's search, or null: a Date that is not a date and time, or one
+ * in another month than its file's (`month`): a file of another month put in this month's
+ * folder, whose rows the run would otherwise publish twice, under two months.
+ */
+export function otherMonthDetail(date: string, month: string): string | null {
+  const dated = stopSearchMonth(date.trim());
+  if (dated === month) return null;
+  return dated === null
+    ? `Date "${date}" is not a date and time (such as 2025-03-01T12:00:00+00:00)`
+    : `Date "${date}" is in ${dated} (UK time), in a file for ${month}`;
 }
 
 export interface StopSearchResult {
@@ -142,6 +180,11 @@ export async function writeStopSearchOnce(
         const { locator, out, district } = writers[i]!;
         const result = results[i]!;
         result.read += 1;
+        const otherMonth = otherMonthDetail(placed['Date'] ?? '', entries[i]!.month);
+        if (otherMonth !== null) {
+          result.dropped.add('malformed-month', `${entries[i]!.where}:${line}`, otherMonth);
+          continue;
+        }
         const place = placeStopSearch(placed, locator, district);
         if (!place.ok) {
           result.dropped.add(place.reason, `${entries[i]!.where}:${line}`, place.detail);

@@ -4,7 +4,6 @@
 // Transport Police's, or all of them for two districts of one force) once each. Each district
 // still fills its own cache, and its outputs are byte for byte those of a run for it alone.
 // Against a replay of police.uk on 127.0.0.1 serving the committed samples' rows.
-import { readFileSync } from 'node:fs';
 import { mkdir, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import * as turf from '@turf/turf';
@@ -18,7 +17,7 @@ import {
   writeLeedsTwin,
 } from '../support/multi-area.ts';
 import { outputFiles } from '../support/output-files.ts';
-import { pointOf, sampleRows, toApiCrime } from '../support/police-fixtures.ts';
+import { pointOf, sampleRows, sampleStopSearchIn, toApiCrime } from '../support/police-fixtures.ts';
 import type { RecordedRequest, ReplayServer } from '../support/replay-server.ts';
 import {
   cachePollingDistricts,
@@ -63,7 +62,7 @@ replayPerTest('multi-area-online-', async (s, d) => {
     file('btp', [leeds.header, ...btp]),
     {
       name: `${month}/${month}-btp-stop-and-search.csv`,
-      data: readFileSync('data/sample/archive/2021-08/2021-08-west-yorkshire-stop-and-search.csv'),
+      data: Buffer.from(sampleStopSearchIn(month)),
     },
   ]);
   server.file(`/data/archive/${month}.zip`, zip);

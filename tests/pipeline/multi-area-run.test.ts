@@ -28,6 +28,7 @@ import {
   writeLeedsTwin,
 } from '../support/multi-area.ts';
 import { outputFiles } from '../support/output-files.ts';
+import { sampleStopSearchIn } from '../support/police-fixtures.ts';
 
 const LEEDS_SAMPLE = path.resolve('data/sample/archive');
 const SHEFFIELD_SAMPLE = path.resolve('data/areas/sheffield/sample/archive');
@@ -71,9 +72,9 @@ beforeAll(async () => {
       `${outcomes.join('\n')}\n`,
   );
   // Stop and search: West Yorkshire's sample rows, as BTP's for the shared month.
-  await cp(
-    path.join(LEEDS_SAMPLE, '2021-08', '2021-08-west-yorkshire-stop-and-search.csv'),
+  await writeFile(
     path.join(archive, SHARED_MONTH, `${SHARED_MONTH}-btp-stop-and-search.csv`),
+    sampleStopSearchIn(SHARED_MONTH),
   );
   for (const entry of await readdir(archive, { recursive: true, withFileTypes: true })) {
     await utimes(path.join(entry.parentPath, entry.name), SAVED_AT, SAVED_AT);

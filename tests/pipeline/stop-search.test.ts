@@ -1,7 +1,7 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { openArchiveInputs } from '../../pipeline/archive.ts';
 import { createLocator, loadGeography, type Locator } from '../../pipeline/geo.ts';
-import { placeStopSearch, writeStopSearch } from '../../pipeline/stop-search.ts';
+import { placeStopSearch, stopSearchMonth, writeStopSearch } from '../../pipeline/stop-search.ts';
 import { readCsv } from '../../pipeline/csv.ts';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -68,6 +68,8 @@ describe('writeStopSearch', () => {
       // spreadsheet filter on blank Latitude).
       expect(result.read).toBe(1312);
       expect(result.dropped.counts['no-coordinates']).toBe(48);
+      // Every search is of August in the UK, the first dated 2021-07-31T23:40 in UTC among them.
+      expect(result.dropped.counts['malformed-month']).toBe(0);
       expect(result.kept + result.dropped.total).toBe(1312);
       // The source notes 542 rows inside the ward polygons; a few more lie within the
       // documented outline tolerance of pipeline/geo.ts.
@@ -143,5 +145,103 @@ describe('writeStopSearch with text that is not text', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('stopSearchMonth(date)', () => {
+  it.each([
+    // British Summer Time: an hour ahead of UTC, so a late UTC evening is the next UK day.
+    ['2021-07-31T23:40:00+00:00', '2021-08'],
+    ['2021-07-31T22:40:00+00:00', '2021-07'],
+    ['2021-03-31T23:30:00Z', '2021-04'],
+    // Greenwich Mean Time: the UK's calendar is UTC's.
+    ['2021-12-31T23:30:00+00:00', '2021-12'],
+    ['2022-01-01T00:10:00+00:00', '2022-01'],
+    // An offset of its own, and none (the UK's time as written).
+    ['2021-08-01T00:40:00+01:00', '2021-08'],
+    ['2021-08-01T00:40:00', '2021-08'],
+    ['2021-08-15T10:00:00.000+00:00', '2021-08'],
+    ['2021-08-15', null],
+    ['01/08/2021 00:40', null],
+    ['', null],
+  ])('%s is in %s', (date, month) => {
+    expect(stopSearchMonth(date)).toBe(month);
+  });
+});
+
+describe('writeStopSearch with a row of another month', () => {
+  /** The real August 2021 file's header and its line 8, a search in Hunslet & Riverside. */
+  async function realRow(): Promise<{ header: string; row: string }> {
+    const real = await readFile(
+      'data/sample/archive/2021-08/2021-08-west-yorkshire-stop-and-search.csv',
+      'utf8',
+    );
+    const [header, ...lines] = real.split('\n');
+    return { header: header!, row: lines[6]! };
+  }
+
+  async function writeFiles(files: Record<string, string>) {
+    const dir = await mkdtemp(path.join(tmpdir(), 'stop-search-month-'));
+    try {
+      for (const [name, text] of Object.entries(files)) {
+        await mkdir(path.join(dir, name.slice(0, 7)), { recursive: true });
+        await writeFile(path.join(dir, name.slice(0, 7), name), text);
+      }
+      const inputs = await openArchiveInputs(dir);
+      const chunks: string[] = [];
+      const result = await writeStopSearch(
+        inputs.flatMap((input) => input.entries),
+        locator,
+        { write: async (chunk) => void chunks.push(chunk) },
+        { district: 'Leeds' },
+      );
+      for (const input of inputs) input.close();
+      return { result, written: chunks.join('') };
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  it("keeps a search dated late on the month's eve in UTC, the month's first hour in the UK, and drops one of the eve itself, naming it", async () => {
+    const { header, row } = await realRow();
+    const date = row.split(',')[1]!;
+    const dated = (when: string) => row.replace(date, when);
+    const { result, written } = await writeFiles({
+      '2021-08-west-yorkshire-stop-and-search.csv': [
+        header,
+        dated('2021-07-31T23:40:00+00:00'),
+        dated('2021-07-31T22:40:00+00:00'),
+        dated('last Tuesday'),
+        '',
+      ].join('\n'),
+    });
+    expect(result.read).toBe(3);
+    expect(result.kept).toBe(1);
+    expect(result.dropped.counts['malformed-month']).toBe(2);
+    expect(written).toContain('2021-07-31T23:40:00+00:00');
+    expect(written).not.toContain('2021-07-31T22:40:00+00:00');
+    expect(result.dropped.examples['malformed-month']?.map((e) => e.detail)).toEqual([
+      'Date "2021-07-31T22:40:00+00:00" is in 2021-07 (UK time), in a file for 2021-08',
+      'Date "last Tuesday" is not a date and time (such as 2025-03-01T12:00:00+00:00)',
+    ]);
+  });
+
+  it("drops every row of a month's file put in another month's folder, which would publish each search twice", async () => {
+    const real = await readFile(
+      'data/sample/archive/2021-08/2021-08-west-yorkshire-stop-and-search.csv',
+      'utf8',
+    );
+    const { result, written } = await writeFiles({
+      '2021-08-west-yorkshire-stop-and-search.csv': real,
+      '2025-03-west-yorkshire-stop-and-search.csv': real,
+    });
+    const alone = await writeFiles({ '2021-08-west-yorkshire-stop-and-search.csv': real });
+    expect(result.read).toBe(2 * 1312);
+    expect(result.kept).toBe(alone.result.kept);
+    expect(written).toBe(alone.written);
+    expect(result.dropped.counts['malformed-month']).toBe(1312);
+    expect(result.dropped.examples['malformed-month']?.[0]?.detail).toMatch(
+      /^Date "2021-0[78]-\d\dT[\d:]+\+00:00" is in 2021-08 \(UK time\), in a file for 2025-03$/,
+    );
   });
 });

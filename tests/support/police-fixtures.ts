@@ -36,6 +36,25 @@ export function sampleStreetFile(month: string): Buffer {
   return readFileSync(path.join(SAMPLE_DIR, month, `${month}-west-yorkshire-street.csv`));
 }
 
+/** The sample's real stop-and-search file: West Yorkshire's, August 2021. */
+export const SAMPLE_STOP_SEARCH = path.join(
+  SAMPLE_DIR,
+  '2021-08',
+  '2021-08-west-yorkshire-stop-and-search.csv',
+);
+
+/**
+ * The sample's stop-and-search file with each search dated in `month` (the 15th, at its own
+ * time of day), as a file of that month holds: a search dated in another month than its file is
+ * dropped (stop-search.ts).
+ */
+export function sampleStopSearchIn(month: string): string {
+  return readFileSync(SAMPLE_STOP_SEARCH, 'utf8').replace(
+    /^([^,\n]*),\d{4}-\d{2}-\d{2}T/gm,
+    `$1,${month}-15T`,
+  );
+}
+
 /**
  * The lines of a sample month's West Yorkshire street file that hold a crime (a Crime ID in
  * police.uk's form), in order and as the file writes them (each CRLF's carriage return kept).

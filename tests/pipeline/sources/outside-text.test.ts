@@ -4,7 +4,6 @@
 // master CSV, the site's data, the pages) gets a lone surrogate or a control character, and
 // nothing is changed in silence. Against a replay of police.uk's API on 127.0.0.1, and an
 // archive folder made from the sample's March street file.
-import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as turf from '@turf/turf';
@@ -22,6 +21,7 @@ import {
   pointOf,
   sampleCrimeLines,
   sampleRows,
+  sampleStopSearchIn,
   sampleStreetFile,
   toApiCrime,
 } from '../../support/police-fixtures.ts';
@@ -164,12 +164,9 @@ function outcomeRow(fields: string[], outcome: Buffer): Buffer {
   ]);
 }
 
-/** The sample's real stop-and-search file (West Yorkshire, August 2021). */
+/** The sample's real stop-and-search file (West Yorkshire, August 2021), dated in MONTH. */
 function realStopSearch(): string {
-  return readFileSync(
-    path.join('data', 'sample', 'archive', '2021-08', '2021-08-west-yorkshire-stop-and-search.csv'),
-    'utf8',
-  );
+  return sampleStopSearchIn(MONTH);
 }
 
 const stopSearchColumn = (name: string) => STOP_SEARCH_COLUMNS.indexOf(name as never);
