@@ -56,39 +56,42 @@ export function placeStopSearch(
 
 /**
  * A stop-and-search Date as police.uk writes it: "2021-07-31T23:40:00+00:00", an instant with
- * its offset from UTC (without one, read as the UK's time it is written in).
+ * its offset from UTC (or Z; without one, the UK's time). Groups: the month as written, the
+ * offset.
  */
 const STOP_SEARCH_DATE =
-  /^(\d{4}-\d{2})-(\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/;
+  /^(\d{4}-(?:0[1-9]|1[0-2]))-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(Z|[+-](?:0\d|1[0-4]):[0-5]\d)?$/;
 
 /**
- * The month of a stop-and-search row's Date in the UK, where police.uk files a search: a search
- * at 00:40 on 1 August in British Summer Time is dated "2021-07-31T23:40:00+00:00" and is in
- * the August file. null when the Date is not a date and time.
+ * The month of a stop-and-search row's Date in the UK (Europe/London), where police.uk files a
+ * search: one at 00:40 on 1 August in British Summer Time is dated "2021-07-31T23:40:00+00:00"
+ * and is in the August file. null when the Date is not a date and time.
  */
 export function stopSearchMonth(date: string): string | null {
-  const parts = STOP_SEARCH_DATE.exec(date);
-  if (parts === null) return null;
-  const [, month = '', day = '', offset] = parts;
-  // Away from a month's first and last days no offset (at most a day) moves a time out of the
-  // month it is written in: only those days need the UK's calendar, which costs a microsecond
-  // or two a row.
-  if (offset === undefined || (day >= '02' && day <= '27')) return month;
+  const [, written, offset] = STOP_SEARCH_DATE.exec(date) ?? [];
+  if (written === undefined) return null;
+  // Without an offset, the UK's time as written (not the time zone of the machine).
+  if (offset === undefined) return written;
   const at = new Date(date);
   return Number.isNaN(at.getTime()) ? null : ukDay(at).slice(0, 7);
 }
 
 /**
  * Why a row cannot be its file's search, or null: a Date that is not a date and time, or one
- * in another month than its file's (`month`): a file of another month put in this month's
- * folder, whose rows the run would otherwise publish twice, under two months.
+ * in another month than its file's (`month`) both as written and in the UK: a file of another
+ * month put in this month's folder, whose rows the run would otherwise publish twice, under
+ * two months. Either month is taken, so a search is kept whether police.uk files it by the UK's
+ * day or by the day it writes.
  */
 export function otherMonthDetail(date: string, month: string): string | null {
-  const dated = stopSearchMonth(date.trim());
-  if (dated === month) return null;
-  return dated === null
-    ? `Date "${date}" is not a date and time (such as 2025-03-01T12:00:00+00:00)`
-    : `Date "${date}" is in ${dated} (UK time), in a file for ${month}`;
+  // A Date in the file's month as written needs no calendar (most rows; the UK's costs a
+  // microsecond or two a row).
+  if (date.startsWith(`${month}-`) && STOP_SEARCH_DATE.test(date)) return null;
+  const uk = stopSearchMonth(date);
+  if (uk === null) {
+    return `Date "${date}" is not a date and time (such as 2025-03-01T12:00:00+00:00)`;
+  }
+  return uk === month ? null : `Date "${date}" is in ${uk} (UK time), in a file for ${month}`;
 }
 
 export interface StopSearchResult {
@@ -176,11 +179,13 @@ export async function writeStopSearchOnce(
         repaired === undefined || repairs.length === 0
           ? values
           : Object.fromEntries(STOP_SEARCH_COLUMNS.map((column, k) => [column, repaired[k]]));
+      // One file, so one month for every reader of it.
+      const month = entries[ids[0]!]?.month ?? '';
+      const otherMonth = otherMonthDetail((placed['Date'] ?? '').trim(), month);
       for (const i of ids) {
         const { locator, out, district } = writers[i]!;
         const result = results[i]!;
         result.read += 1;
-        const otherMonth = otherMonthDetail(placed['Date'] ?? '', entries[i]!.month);
         if (otherMonth !== null) {
           result.dropped.add('malformed-month', `${entries[i]!.where}:${line}`, otherMonth);
           continue;

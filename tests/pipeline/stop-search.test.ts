@@ -1,7 +1,12 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { openArchiveInputs } from '../../pipeline/archive.ts';
 import { createLocator, loadGeography, type Locator } from '../../pipeline/geo.ts';
-import { placeStopSearch, stopSearchMonth, writeStopSearch } from '../../pipeline/stop-search.ts';
+import {
+  otherMonthDetail,
+  placeStopSearch,
+  stopSearchMonth,
+  writeStopSearch,
+} from '../../pipeline/stop-search.ts';
 import { readCsv } from '../../pipeline/csv.ts';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -151,21 +156,45 @@ describe('writeStopSearch with text that is not text', () => {
 describe('stopSearchMonth(date)', () => {
   it.each([
     // British Summer Time: an hour ahead of UTC, so a late UTC evening is the next UK day.
-    ['2021-07-31T23:40:00+00:00', '2021-08'],
-    ['2021-07-31T22:40:00+00:00', '2021-07'],
-    ['2021-03-31T23:30:00Z', '2021-04'],
+    ['2021-07-31T23:40:00+00:00', '2021-07', '2021-08'],
+    ['2021-07-31T22:40:00+00:00', '2021-07', '2021-07'],
+    ['2021-03-31T23:30:00Z', '2021-03', '2021-04'],
+    ['2021-08-31T23:30:00+00:00', '2021-08', '2021-09'],
     // Greenwich Mean Time: the UK's calendar is UTC's.
-    ['2021-12-31T23:30:00+00:00', '2021-12'],
-    ['2022-01-01T00:10:00+00:00', '2022-01'],
-    // An offset of its own, and none (the UK's time as written).
-    ['2021-08-01T00:40:00+01:00', '2021-08'],
-    ['2021-08-01T00:40:00', '2021-08'],
-    ['2021-08-15T10:00:00.000+00:00', '2021-08'],
-    ['2021-08-15', null],
-    ['01/08/2021 00:40', null],
-    ['', null],
-  ])('%s is in %s', (date, month) => {
-    expect(stopSearchMonth(date)).toBe(month);
+    ['2021-12-31T23:30:00+00:00', '2021-12', '2021-12'],
+    ['2022-01-01T00:10:00+00:00', '2022-01', '2022-01'],
+    // Offsets of their own, and none (the UK's time as written, whatever the machine's zone).
+    ['2021-08-01T00:40:00+01:00', '2021-08', '2021-08'],
+    ['2021-09-01T01:30:00-03:00', '2021-09', '2021-09'],
+    ['2021-08-31T22:30:00-03:00', '2021-08', '2021-09'],
+    ['2021-08-01T00:40:00', '2021-08', '2021-08'],
+    ['2021-08-15T10:00:00.000+00:00', '2021-08', '2021-08'],
+  ])('%s: written in %s, in %s in the UK', (date, written, uk) => {
+    expect(date.slice(0, 7)).toBe(written);
+    expect(stopSearchMonth(date)).toBe(uk);
+  });
+
+  it.each([
+    '2021-08-15',
+    '01/08/2021 00:40',
+    '',
+    // Out of range in the middle of a month as at its ends.
+    '2021-08-15T25:00:00+00:00',
+    '2021-08-15T10:00:00+99:00',
+    '2021-13-15T10:00:00+00:00',
+    '2021-08-32T10:00:00+00:00',
+  ])('%o is not a date and time', (date) => {
+    expect(stopSearchMonth(date)).toBeNull();
+    expect(otherMonthDetail(date, '2021-08')).toMatch(/is not a date and time/);
+  });
+
+  it("takes a search in its file's month as written or in the UK, and no other", () => {
+    // Filed by the UK's day or by the day written, either is kept.
+    expect(otherMonthDetail('2021-08-31T23:30:00+00:00', '2021-08')).toBeNull();
+    expect(otherMonthDetail('2021-08-31T23:30:00+00:00', '2021-09')).toBeNull();
+    expect(otherMonthDetail('2021-08-31T23:30:00+00:00', '2021-10')).toBe(
+      'Date "2021-08-31T23:30:00+00:00" is in 2021-09 (UK time), in a file for 2021-10',
+    );
   });
 });
 
