@@ -10,7 +10,7 @@ import { openArchiveInputs, type ArchiveEntry, type ArchiveInput } from './archi
 import { exists, isInside } from './files.ts';
 import { countOpens } from './force-file-reads.ts';
 import { InputError } from './input-error.ts';
-import { chooseMonthSources, monthsOfOutcomesAlone, type MonthChoice } from './merge.ts';
+import { chooseMonthSources, type MonthChoice } from './merge.ts';
 import type { RunContext } from './run-context.ts';
 import { selectEntries, type SelectedEntries } from './select-entries.ts';
 
@@ -92,12 +92,12 @@ export async function loadInputs(ctx: RunContext): Promise<Inputs> {
   for (const note of describeMissingFromNewer(missing)) ctx.note(note);
   const skippedForces = new Set(choice.skipped.map((s) => s.why));
   for (const why of skippedForces) ctx.note(`street files skipped: ${why}`);
-  const outcomesAlone = monthsOfOutcomesAlone(inputs.outcomes, choice);
+  const outcomesAlone = monthsOfOutcomesAlone(inputs.outcomes, choice, forces);
   if (outcomesAlone.length > 0) {
     ctx.note(
       `${outcomesAlone.length} month(s) have an outcomes file but no ${areaForces[0]} street ` +
-        'file, so no crimes (a gap, never zeros; their outcomes still join the crimes of other ' +
-        `months): ${outcomesAlone.map((m) => `${m.month} (${m.files.join(', ')})`).join('; ')}`,
+        'file, so no crimes (a gap, never zeros; their outcomes are read like any others): ' +
+        outcomesAlone.map((m) => `${m.month} (${m.files.join(', ')})`).join('; '),
     );
   }
   if (choice.months.length === 0) {
@@ -173,4 +173,35 @@ export function checkFetchedApart(fetchedDir: string, sampleDir: string): void {
         'give --out a folder outside data/sample',
     );
   }
+}
+
+/**
+ * The months `outcomeEntries` (outcomes files of the area's forces) hold that `choice` makes
+ * no month of (no territorial street file, no API snapshot) and does not already name as
+ * without one (a street file of another of the area's `forces` skipped: "street files skipped:
+ * no west-yorkshire street file for ..."), ascending, each with its files. Their
+ * outcomes are read like any others, but nothing else says that the month has no crimes: a
+ * month folder with an outcomes file alone is neither empty nor another force's street file.
+ */
+export function monthsOfOutcomesAlone(
+  outcomeEntries: readonly ArchiveEntry[],
+  choice: MonthChoice,
+  forces: ReadonlySet<string>,
+): { month: string; files: string[] }[] {
+  const named = new Set([
+    ...choice.months.map((plan) => plan.month),
+    ...choice.skipped
+      .filter(({ entry }) => forces.has(entry.force))
+      .map(({ entry }) => entry.month),
+  ]);
+  const byMonth = new Map<string, string[]>();
+  for (const entry of outcomeEntries) {
+    if (entry.kind !== 'outcomes' || named.has(entry.month)) continue;
+    const files = byMonth.get(entry.month) ?? [];
+    files.push(entry.where);
+    byMonth.set(entry.month, files);
+  }
+  return [...byMonth]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([month, files]) => ({ month, files }));
 }

@@ -103,30 +103,6 @@ export function chooseMonthSources(
 }
 
 /**
- * The months `outcomeEntries` (outcomes files of the area's forces) hold that `choice` makes
- * no month of (no territorial street file, no API snapshot), ascending, each with its files.
- * Their outcomes are read like any others (they join crimes of every month by Crime ID), but
- * nothing else says that the month has no crimes: a month folder with an outcomes file alone
- * is neither empty nor another force's street file.
- */
-export function monthsOfOutcomesAlone(
-  outcomeEntries: readonly ArchiveEntry[],
-  choice: MonthChoice,
-): { month: string; files: string[] }[] {
-  const planned = new Set(choice.months.map((plan) => plan.month));
-  const byMonth = new Map<string, string[]>();
-  for (const entry of outcomeEntries) {
-    if (entry.kind !== 'outcomes' || planned.has(entry.month)) continue;
-    const files = byMonth.get(entry.month) ?? [];
-    files.push(entry.where);
-    byMonth.set(entry.month, files);
-  }
-  return [...byMonth]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([month, files]) => ({ month, files }));
-}
-
-/**
  * The fields two rows with one Crime ID are compared on, by the street file's column names:
  * every field but the Crime ID (the same by definition) and the month (within a month, a row
  * dated otherwise than its file is dropped before the check; across months, the months differ).

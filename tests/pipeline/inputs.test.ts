@@ -277,18 +277,25 @@ describe('runPipeline with the sample and fetched months', () => {
 
 describe('runPipeline with a month folder that holds an outcomes file alone', () => {
   const OUTCOMES = path.join('tests', 'fixtures', 'pipeline', 'outcomes', 'archive');
+  const SLICE = path.join('tests', 'fixtures', 'pipeline', 'slice', 'archive');
   const MARCH_OUTCOMES = '2025-03/2025-03-west-yorkshire-outcomes.csv';
 
   it('says the month has no crimes (a gap) and still reads its outcomes, between months and after the newest', async () => {
     const input = path.join(tmp, 'outcomes-alone');
     await cp(SAMPLE, input, { recursive: true });
     const march = await readFile(path.join(OUTCOMES, MARCH_OUTCOMES), 'utf8');
-    // January, between the sample's months, and April, after its newest.
-    for (const month of ['2025-01', '2025-04']) {
+    // January, between the sample's months, and April, after its newest; May with British
+    // Transport Police's street file too, which its own note names as without West Yorkshire's.
+    for (const month of ['2025-01', '2025-04', '2025-05']) {
       await folderWith(`outcomes-alone/${month}`, {
         [`${month}-west-yorkshire-outcomes.csv`]: march.replaceAll(',2025-03,', `,${month},`),
       });
     }
+    const btp = await readFile(path.join(SLICE, '2025-03/2025-03-btp-street.csv'), 'utf8');
+    await writeFile(
+      path.join(input, '2025-05', '2025-05-btp-street.csv'),
+      btp.replaceAll(',2025-03,', ',2025-05,'),
+    );
     const out = path.join(tmp, 'outcomes-alone-out');
     const record = await runPipeline(options(input, out), {
       reporter: createMemoryReporter(),
@@ -298,11 +305,17 @@ describe('runPipeline with a month folder that holds an outcomes file alone', ()
       path.resolve(input, month, `${month}-west-yorkshire-outcomes.csv`);
     expect(record.notes).toContainEqual(
       '2 month(s) have an outcomes file but no west-yorkshire street file, so no crimes (a gap, ' +
-        'never zeros; their outcomes still join the crimes of other months): ' +
+        'never zeros; their outcomes are read like any others): ' +
         `2025-01 (${file('2025-01')}); 2025-04 (${file('2025-04')})`,
     );
+    expect(record.notes).toContainEqual(
+      'street files skipped: no west-yorkshire street file for 2025-05 in the same input set',
+    );
     expect(record.months?.map((m) => m.plan.month)).toEqual(['2024-03', '2025-02', '2025-03']);
-    expect(record.outcomes?.files).toBe(2);
+    expect(record.outcomes?.files).toBe(3);
+    // Every row of the three files read (a header line each, none blank).
+    const rows = march.trimEnd().split('\n').length - 1;
+    expect(record.outcomes?.counts?.rows.read).toBe(3 * rows);
     // A month with its street file and an outcomes file is a month like any other: no note.
     await writeFile(path.join(input, MARCH_OUTCOMES), march);
     const again = await runPipeline(options(input, path.join(tmp, 'outcomes-alone-out-2')), {
@@ -314,7 +327,7 @@ describe('runPipeline with a month folder that holds an outcomes file alone', ()
         /^2 month\(s\) have an outcomes file but no west-yorkshire street file/,
       ),
     ]);
-    expect(again.outcomes?.files).toBe(3);
+    expect(again.outcomes?.files).toBe(4);
   });
 });
 
